@@ -607,6 +607,19 @@ class Adapter(ABC):
         `parallel_tool_calls=False` (as langchain-openai binds it)."""
         return False
 
+    #: How its partner package words an invalid tool call's `error` when the arguments
+    #: are not JSON: "parser" (langchain_core's `parse_tool_call`, which the Chat
+    #: Completions packages read a reply with), "decoder" (the JSON decoder's message
+    #: alone); None: chatplex's own ("arguments are not valid JSON: <the decoder's>").
+    #: The LangChain drop-ins word it so (`chatplex.langchain.tool_errors`).
+    invalid_arguments_words: str | None = None
+
+    def structured_single_call(self, model: str) -> bool:
+        """Whether function-calling structured output on `model` asks for a single call
+        (`parallel_tool_calls=False`), as its partner package binds it; default: with
+        the other forced-tool settings (`forced_tool_settings`)."""
+        return self.forced_tool_settings
+
     @property
     def can_force_tool_call(self) -> bool:
         """Whether the wire can force a tool call (`tool_choice` naming a tool)."""

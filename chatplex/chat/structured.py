@@ -419,6 +419,8 @@ def _forced_tool(model: ChatModel, spec: OutputSchema, strict: bool | None) -> C
     choice = declared or spec.name
     if adapter is None or not adapter.forced_tool_settings:
         return model.bind_tools([tool], tool_choice=choice)
+    if not adapter.structured_single_call(model.model):
+        return model.bind_tools([tool], tool_choice=choice, strict=strict)
     return model.bind_tools([tool], tool_choice=choice, strict=strict, parallel_tool_calls=False)
 
 

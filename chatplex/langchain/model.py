@@ -60,6 +60,9 @@ from .replies import ageneration_chunks
 from .replies import chat_result
 from .replies import generation_chunks
 from .replies import usage_closes
+from .structured import call_format
+from .structured import mark_parsed
+from .tool_errors import partner_words
 
 __all__ = ["ChatChatplex", "to_langchain"]
 
@@ -369,6 +372,7 @@ class ChatChatplex(BaseChatModel):
             kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
         if stop is not None:
             kwargs["stop"] = stop
+        call_format(_primary(target), kwargs)  # an agent's response_format, as the wire spells it
         return (name if isinstance(name, str) and name else self.model_name), target
 
     #: Whether a reply that names no model gets `response_metadata["model_name"]` (the
@@ -388,7 +392,17 @@ class ChatChatplex(BaseChatModel):
     ) -> ChatResult:
         called, target = self._target(stop, kwargs)
         reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        return chat_result(reply, self._named(called))
+        return self._as_partner(chat_result(reply, self._named(called)), target, kwargs)
+
+    def _as_partner(
+        self, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]
+    ) -> ChatResult:
+        """A reply's LangChain message as its wire's partner package makes it: `parsed`
+        beside a response_format reply, an invalid call's error in its words."""
+        engine = _primary(target)
+        adapter = getattr(engine, "adapter", None)
+        words = getattr(adapter, "invalid_arguments_words", None)
+        return partner_words(mark_parsed(result, engine, settings), words)
 
     async def _agenerate(
         self,
@@ -399,7 +413,7 @@ class ChatChatplex(BaseChatModel):
     ) -> ChatResult:
         called, target = self._target(stop, kwargs)
         reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        return chat_result(reply, self._named(called))
+        return self._as_partner(chat_result(reply, self._named(called)), target, kwargs)
 
     def _stream(
         self,

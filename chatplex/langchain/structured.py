@@ -23,12 +23,20 @@ and when none is named it is the one the wrapped chatplex model would use
   "json_mode" is "json_schema" there, as in LangChain.
 
 `include_raw=True` gives `{"raw", "parsed", "parsing_error"}` as LangChain does.
+
+A call's own OpenAI-style `response_format` (what LangChain's agents' `ProviderStrategy`
+binds on every model, through `bind_tools`) is read as the partner packages read it
+(`call_format`): sent as given where the wire takes that field, else in the wire's own
+spelling (Anthropic's `output_config`, Gemini's `responseJsonSchema`); and where the
+partner's reply to it carries `additional_kwargs["parsed"]` (langchain-openai's: the
+SDK's parse()), so does ours (`mark_parsed`).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
+from collections.abc import Mapping
 from operator import itemgetter
 from typing import Any
 
@@ -38,6 +46,7 @@ from langchain_core.output_parsers import JsonOutputParser
 from langchain_core.output_parsers import PydanticOutputParser
 from langchain_core.output_parsers.openai_tools import JsonOutputKeyToolsParser
 from langchain_core.output_parsers.openai_tools import PydanticToolsParser
+from langchain_core.outputs import ChatResult
 from langchain_core.runnables import Runnable as LCRunnable
 from langchain_core.runnables import RunnableGenerator
 from langchain_core.runnables import RunnableMap
@@ -48,12 +57,14 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_core.utils.pydantic import is_pydantic_v1_subclass
 
 from ..adapters.base import Adapter
+from ..adapters.output_formats import response_format_schema
 from ..chat import ChatModel
+from ..chat.params import api_parameters
 from ..chat.structured import METHODS
 from ..chat.structured import format_settings
 from ..chat.structured import output_schema
 
-__all__ = ["default_method", "parsed", "structured_output"]
+__all__ = ["call_format", "default_method", "mark_parsed", "parsed", "structured_output"]
 
 
 def default_method(inner: Any) -> str:
@@ -152,6 +163,54 @@ def _function_calling(
         f"method={default_method(inner)!r} (this model's default) asks for the schema"
     )
     return parsed(bound, parser | _call_required(why), include_raw)
+
+
+def call_format(inner: Any, settings: dict[str, Any]) -> None:
+    """A `response_format` among a call's `settings`, in the wire's own spelling where the
+    wire of the chatplex model `inner` takes no such field (its adapter's
+    `structured_output_settings`, as `with_structured_output` sends them): the partner
+    packages read LangChain's agents' OpenAI-style format so (langchain-anthropic's
+    `output_config.format`, langchain-google-genai's `response_json_schema`). Left as
+    given where the wire takes it, or chatplex does not know the wire's parameters."""
+    given = settings.get("response_format")
+    adapter = _adapter(inner)
+    known = None if adapter is None else api_parameters(str(inner.provider))
+    if adapter is None or known is None or "response_format" in known:
+        return
+    if not isinstance(given, Mapping):
+        return
+    wrapped = response_format_schema(given)
+    if given.get("type") == "json_schema" and wrapped is not None:
+        own = adapter.structured_output_settings(
+            output_schema(given), wrapped.get("schema"), "json_schema", None
+        )
+    elif given.get("type") == "json_object" and adapter.json_mode == "json_mode":
+        own = adapter.structured_output_settings(output_schema(None), None, "json_mode", None)
+    else:
+        return  # no form of it on this wire: refused as any unknown parameter is
+    if own is None:
+        return
+    del settings["response_format"]
+    for key, value in own.items():
+        held = settings.get(key)
+        # Merged into a setting the call has too (Anthropic's output_config.effort).
+        if isinstance(held, Mapping) and isinstance(value, Mapping):
+            value = {**held, **value}
+        settings[key] = value
+
+
+def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> ChatResult:
+    """`result` with `additional_kwargs["parsed"]` None on its first message when the call
+    asked for a `response_format` and its wire's partner package's reply carries the key
+    (langchain-openai's, through the SDK's parse(), whose value is None for a format given
+    as a dict)."""
+    adapter = _adapter(inner)
+    if "response_format" not in settings or adapter is None or not adapter.structured_parsed_key:
+        return result
+    message = result.generations[0].message
+    if "parsed" not in message.additional_kwargs:
+        message.additional_kwargs = {"parsed": None, **message.additional_kwargs}
+    return result
 
 
 def _adapter(inner: Any) -> Adapter | None:

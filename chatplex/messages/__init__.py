@@ -29,6 +29,7 @@ from ._messages import peek_usage
 from ._messages import reply_as_chunk
 from ._messages import set_metadata
 from ._messages import text_chunk
+from ._tool_calls import NOT_JSON
 from ._tool_calls import parse_args
 from ._types import InputTokenDetails
 from ._types import InvalidToolCall
@@ -104,6 +105,7 @@ __all__ = [
     "InvalidToolCall",
     "LazyMetadata",
     "LazyValue",
+    "NOT_JSON",
     "OutputTokenDetails",
     "SystemMessage",
     "ToolCall",

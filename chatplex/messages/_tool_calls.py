@@ -21,7 +21,11 @@ from ._types import InvalidToolCall
 from ._types import ToolCall
 from ._types import ToolCallChunk
 
-__all__ = ["chunks_from_calls", "parse_args", "parse_tool_call_chunks"]
+__all__ = ["NOT_JSON", "chunks_from_calls", "parse_args", "parse_tool_call_chunks"]
+
+#: How an invalid call's `error` starts when its arguments are not JSON (the decoder's
+#: message follows): what a LangChain drop-in rewords as its partner words it.
+NOT_JSON = "arguments are not valid JSON: "
 
 
 def parse_tool_call_chunks(
@@ -112,7 +116,7 @@ def parse_args(raw: str) -> tuple[dict[str, Any], str | None]:
         # LangChain's parsers take it; models writing code into an argument send them.
         value = json.loads(raw, strict=False, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
-        return {}, f"arguments are not valid JSON: {exc}"
+        return {}, f"{NOT_JSON}{exc}"
     if not isinstance(value, dict):
         return {}, f"arguments must be a JSON object, got {type(value).__name__}"
     return value, None

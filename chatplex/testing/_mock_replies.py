@@ -294,6 +294,9 @@ def _example_value(schema: Any, root: dict[str, Any], depth: int) -> Any:
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
+    if isinstance(kind, str):
+        # Gemini's `parameters` (the OpenAPI subset) names its types in capitals: "INTEGER".
+        kind = kind.lower()
     if kind == "object" or (kind is None and "properties" in schema):
         return example_object(schema, root, depth)
     if kind == "array":

@@ -187,3 +187,50 @@ def test_bad_combinations_are_clear_errors(server: MockServer) -> None:
     with pytest.raises(ValueError, match="unsupported arguments"):
         llm.with_structured_output(Joke, method="function_calling", tools=[])
     assert SENT == []
+
+
+#: What LangChain's agents' ProviderStrategy binds on every model (OpenAI's shape).
+AGENT_FORMAT = {
+    "type": "json_schema",
+    "json_schema": {"name": "Joke", "schema": Joke.model_json_schema()},
+}
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_an_agents_response_format_is_the_wires_own_field(
+    server: MockServer, sync: bool
+) -> None:
+    """Anthropic takes no `response_format`: it goes as `output_config.format`, merged
+    into the call's own output_config (as langchain-anthropic moves it), not a TypeError."""
+    llm = ChatChatplex(model="anthropic:claude-haiku-4-5", base_url=server.url, api_key="k")
+    bound = llm.bind_tools([], response_format=AGENT_FORMAT, output_config={"effort": "low"})
+    reply = bound.invoke("a joke") if sync else await bound.ainvoke("a joke")
+    assert reply.content
+    path, body = SENT[-1]
+    assert path == "/v1/messages"
+    assert "response_format" not in body
+    assert body["output_config"]["effort"] == "low"
+    fmt = body["output_config"]["format"]
+    assert fmt["type"] == "json_schema"
+    assert fmt["schema"]["properties"].keys() == {"setup", "punchline"}
+    assert fmt["schema"]["additionalProperties"] is False  # the anthropic SDK's transform
+    assert "parsed" not in reply.additional_kwargs  # langchain-anthropic's has none
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_response_format_reply_carries_parsed_where_the_partners_does(
+    server: MockServer, sync: bool
+) -> None:
+    """langchain-openai's reply to a call with `response_format` has `parsed` (None for a
+    format given as a dict); its reply to a plain call has none, and neither has Groq's."""
+    openai = ChatChatplex(model="openai:gpt-4o-mini", base_url=server.url, api_key="k")
+    groq = ChatChatplex(model="groq:llama-3.1-8b-instant", base_url=server.url, api_key="k")
+    for llm, carried in ((openai, True), (groq, False)):
+        bound = llm.bind_tools([], response_format=AGENT_FORMAT)
+        reply = bound.invoke("a joke") if sync else await bound.ainvoke("a joke")
+        assert SENT[-1][1]["response_format"] == AGENT_FORMAT  # sent as given
+        assert ("parsed" in reply.additional_kwargs) is carried
+        if carried:
+            assert reply.additional_kwargs["parsed"] is None
+        plain = llm.invoke("hi") if sync else await llm.ainvoke("hi")
+        assert "parsed" not in plain.additional_kwargs

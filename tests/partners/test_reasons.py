@@ -16,33 +16,6 @@ from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import problems
 
-#: Rows that are chatplex's preferences, not LangChain failures, still to become
-#: LangChain's behaviour (issue 47): (suite, provider page or None, script) -> what is
-#: left to do. This list only shrinks: an entry that is no longer a row fails.
-_WORDING = "an invalid call's error worded as LangChain's parser words it"
-_PARALLEL = "structured output without parallel_tool_calls=false, as the partner"
-PREFERENCES_LEFT: dict[tuple[str, str | None, str], str] = {
-    ("azure", None, "responses_invalid_tool_arguments"): _WORDING,
-    ("azure", None, "responses_structured_function_calling"): _PARALLEL,
-    ("azure", None, "invalid_tool_arguments"): _WORDING,
-    ("azure", None, "structured_function_calling"): _PARALLEL,
-    ("compatible", "groq", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "xai", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "deepseek", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "fireworks", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "together", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "mistralai", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "groq", "structured_pydantic"): _PARALLEL,
-    ("compatible", "groq", "structured_raw"): _PARALLEL,
-    ("compatible", "fireworks", "structured_pydantic"): _PARALLEL,
-    ("compatible", "fireworks", "structured_raw"): _PARALLEL,
-    ("compatible", "mistralai", "structured_pydantic"): _PARALLEL,
-    ("compatible", "mistralai", "structured_raw"): _PARALLEL,
-    ("compatible", "nebius", "invalid_tool_arguments"): _WORDING,
-    ("compatible", "sambanova", "invalid_tool_arguments"): _WORDING,
-    ("responses", None, "invalid_tool_arguments"): _WORDING,
-}
-
 
 def _scripts(suite: str) -> set[str]:
     return {row.script for row in porting_tables.kept(suite)}
@@ -53,20 +26,8 @@ def test_every_kept_difference_has_a_closed_reason(suite: str) -> None:
     scripts = _scripts(suite)
     found = []
     for row in porting_tables.kept(suite):
-        key = (suite, row.package, row.script)
-        if key in PREFERENCES_LEFT:
-            continue
         found += [f"{row.package or ''} {row.script}: {p}" for p in problems(row.why, scripts)]
     assert not found, "kept differences without a valid reason:\n" + "\n".join(found)
-
-
-def test_the_preferences_left_are_still_rows() -> None:
-    rows = {
-        (suite, row.package, row.script)
-        for suite in porting_tables.suites()
-        for row in porting_tables.kept(suite)
-    }
-    assert set(PREFERENCES_LEFT) <= rows, sorted(set(PREFERENCES_LEFT) - rows)
 
 
 def test_a_row_of_another_kind_fails() -> None:

@@ -206,6 +206,27 @@ def test_example_object_follows_the_schema() -> None:
     }
 
 
+def test_example_object_reads_geminis_capitalised_types() -> None:
+    """Gemini's `parameters` (the OpenAPI subset langchain-google-genai sends) name types
+    in capitals; they are the same types as JSON Schema's."""
+    schema = {
+        "type": "OBJECT",
+        "properties": {
+            "city": {"type": "STRING"},
+            "degrees": {"type": "INTEGER"},
+            "days": {"type": "ARRAY", "items": {"type": "NUMBER"}},
+            "where": {"type": "OBJECT", "properties": {"ok": {"type": "BOOLEAN"}}},
+        },
+        "required": ["city", "degrees", "days", "where"],
+    }
+    assert example_object(schema, schema, 0) == {
+        "city": "x",
+        "degrees": 1,
+        "days": [1.5],
+        "where": {},
+    }
+
+
 def test_content_text_and_last_user_text() -> None:
     blocks = [{"type": "text", "text": "a"}, {"type": "image"}, {"type": "input_text", "text": "b"}]
     assert content_text(blocks) == "a b" and content_text(None) == ""

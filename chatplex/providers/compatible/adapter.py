@@ -180,6 +180,12 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.structured_tool_choice
 
     @property
+    def forced_tool_settings(self) -> bool:  # type: ignore[override]
+        """Whether function-calling structured output sends `strict` and
+        `parallel_tool_calls=False` (the profile says: langchain-openai's classes do)."""
+        return self.profile.forced_tool_settings
+
+    @property
     def structured_parsed_key(self) -> bool:  # type: ignore[override]
         """Whether a structured call's raw reply carries `additional_kwargs["parsed"]`
         (the profile's style: langchain-openai's subclasses do, the others not)."""

@@ -198,6 +198,10 @@ class Profile:
     #: The `tool_choice` of function-calling structured output: None, the schema's tool
     #: by name (LangChain's); else this keyword ("any": the one tool bound).
     structured_tool_choice: str | None = None
+    #: Whether function-calling structured output binds its tool with `strict` and
+    #: `parallel_tool_calls=False`, as langchain-openai's classes do; False: the tool
+    #: and its choice alone (langchain-groq, -fireworks, -mistralai, -sambanova).
+    forced_tool_settings: bool = True
     #: Whether its replies' `content` may be a list with `thinking` parts (Mistral's
     #: Magistral: `[{"type": "thinking", "thinking": [{"type": "text", "text": ...}]},
     #: {"type": "text", "text": ...}]`), read as reasoning blocks before the text. Off:

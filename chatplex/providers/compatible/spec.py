@@ -172,6 +172,7 @@ PRESETS: tuple[Preset, ...] = (
             json_schema_shape="titled",  # langchain-groq's response_format
             # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
             stream_options=False,
+            forced_tool_settings=False,  # its with_structured_output binds the tool alone
             style=ReplyStyle(
                 "groq",
                 reply_keys=(
@@ -317,6 +318,7 @@ PRESETS: tuple[Preset, ...] = (
             ),
             # Mistral refuses any other id in a history (400).
             tool_call_id_pattern=r"[a-zA-Z0-9]{9}",
+            forced_tool_settings=False,  # its with_structured_output binds the tool alone
             # langchain-mistralai reads the JSON itself (httpx, no SDK): the usage as
             # sent, no details, the raw tool calls kept, its errors httpx's.
             style=ReplyStyle(
@@ -377,6 +379,7 @@ PRESETS: tuple[Preset, ...] = (
             # Fireworks' API takes "any" as well as "required"; langchain-fireworks
             # sends "any" as given.
             kept_tool_choices=("any",),
+            forced_tool_settings=False,  # its with_structured_output binds the tool alone
             style=ReplyStyle(
                 "fireworks",
                 reply_keys=(
@@ -583,6 +586,7 @@ PRESETS: tuple[Preset, ...] = (
             official_host="api.sambanova.ai",
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
+            forced_tool_settings=False,  # its with_structured_output binds the tool alone
             # langchain-sambanova reads the SDK's reply itself: no provider name, the
             # SDK's usage fields (speed figures) as null, no usage details, the raw
             # tool calls kept, reasoning in additional_kwargs.

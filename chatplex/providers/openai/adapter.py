@@ -162,6 +162,8 @@ class OpenAIAdapter(Adapter):
     #: A forced structured-output tool goes as langchain-openai binds it: `strict` on the
     #: tool when given, `parallel_tool_calls` false.
     forced_tool_settings = True
+    #: langchain-openai reads a reply's calls with langchain_core's parse_tool_call.
+    invalid_arguments_words = "parser"
 
     def __init__(
         self,

@@ -127,6 +127,12 @@ def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | Non
     return None
 
 
+#: The one model langchain-openai's AzureChatOpenAI sends `parallel_tool_calls` for by
+#: default (its `disabled_params` leave the parameter out of structured output for every
+#: other model name, and when no model is named).
+PARALLEL_CALLS_MODEL = "gpt-4o"
+
+
 class AzureOpenAIAdapter(OpenAIAdapter):
     """Chat Completions on Azure OpenAI (see the module docstring for URLs, auth and
     content filters). Everything else (messages, tools, streams, usage) is the OpenAI
@@ -141,6 +147,11 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         *ERROR_FAMILIES,
         ErrorFamily("builtins", _value_error),
     )
+
+    def structured_single_call(self, model: str) -> bool:
+        """`parallel_tool_calls=False` only for a model named "gpt-4o" (a deployment's
+        name is not the model's), as AzureChatOpenAI's default `disabled_params`."""
+        return self._body_model and model == PARALLEL_CALLS_MODEL
 
     def __init__(
         self,

@@ -31,6 +31,7 @@ from typing import NoReturn
 
 from ...adapters.base import as_secret
 from ...secret import hold_url
+from .azure import PARALLEL_CALLS_MODEL
 from .azure import AsyncTokenProvider
 from .azure import AzureOpenAIAdapter
 from .azure import TokenProvider
@@ -56,6 +57,12 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
 
     #: The provider name users know it by (`provider` stays the wire's: openai_responses).
     registry_name = "azure_openai"
+
+    def structured_single_call(self, model: str) -> bool:
+        """`parallel_tool_calls=False` only for "gpt-4o", as AzureChatOpenAI's default
+        `disabled_params` (this adapter names the deployment as the model when none is
+        given, so a deployment named "gpt-4o" counts as the model)."""
+        return model == PARALLEL_CALLS_MODEL
 
     def __init__(
         self,

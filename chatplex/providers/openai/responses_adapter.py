@@ -131,6 +131,8 @@ class OpenAIResponsesAdapter(Adapter):
     #: A forced structured-output tool goes as langchain-openai binds it (`strict`,
     #: `parallel_tool_calls` false).
     forced_tool_settings = True
+    #: langchain-openai's Responses path gives the JSON decoder's message alone.
+    invalid_arguments_words = "decoder"
 
     def __init__(
         self,

@@ -199,11 +199,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "response_format=...)",
         raises("builtins.AttributeError"),
     ),
-    **{
-        (scenario, "vertex"): _VERTEX_ASYNC_REST
-        for scenario in ASYNC
-        if scenario != "auto_strategy_async"
-    },
+    **{(scenario, "vertex"): _VERTEX_ASYNC_REST for scenario in ASYNC},
     ("response_format_with_tools", "vertex"): Difference(
         "loses data",
         "langchain-google-vertexai writes a tool call's additional_kwargs['function_call']"
@@ -232,34 +228,8 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-GAPS: dict[tuple[str, str], str] = {
-    **{
-        (scenario, wire): (
-            "the structured reply's AIMessage has no additional_kwargs['parsed']; "
-            "langchain-openai's (and its subclasses') carries parsed=None"
-        )
-        for scenario, wires in (
-            ("provider_strategy", ("openai", "azure", "xai", "deepseek", "together")),
-            ("auto_strategy", ("openai", "azure", "xai")),
-            ("auto_strategy_async", ("openai", "azure", "xai")),
-        )
-        for wire in wires
-    },
-    **{
-        (scenario, wire): (
-            "the agent with a provider response format raises TypeError under chatplex "
-            "(not yet isolated; bind_tools(..., response_format=...) itself is accepted); "
-            "the partner answers with the structured response"
-        )
-        for scenario in ("provider_strategy", "auto_strategy", "auto_strategy_async")
-        for wire in ("anthropic", "gemini")
-    },
-    ("tool_strategy", "gemini"): (
-        "ToolStrategy on Gemini: the scripted server answers chatplex's request with the "
-        "example arguments (city 'x', degrees 1) and langchain-google-genai's with the "
-        "after-tool answer (Paris, 21): the requests differ (not yet isolated)"
-    ),
-}
+#: (None open today: every cell is the same, or a kept difference above.)
+GAPS: dict[tuple[str, str], str] = {}
 
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`
 #: (a dotted path in a message's plain data, `[*]` for every element of a list) ->

@@ -28,7 +28,6 @@ from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
-from tests.partners.azure import test_azure_sidebyside as chat_completions
 from tests.partners.responses import test_responses_sidebyside as responses
 
 partner = pytest.importorskip("langchain_openai")
@@ -252,10 +251,6 @@ def _versioned_v1_path(outcome: Outcome) -> Outcome:
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     f"responses_{name}": entry for name, entry in responses.DIFFERENCES.items()
 }
-# The same on both of Azure's wires: AzureChatOpenAI drops parallel_tool_calls=False.
-DIFFERENCES["responses_structured_function_calling"] = chat_completions.DIFFERENCES[
-    "structured_function_calling"
-]
 DIFFERENCES["azure_endpoint_with_openai_v1"] = (
     Difference(
         Reason.REJECTED,

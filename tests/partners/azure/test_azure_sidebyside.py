@@ -20,8 +20,6 @@ from typing import Any
 import pytest
 
 import chatplex
-from tests.partners._invalid_arguments import WHY_WORDING
-from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
@@ -605,24 +603,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
 ADDED_METADATA = ("raw_finish_reason", "provider", "attempts")
 
 
-def _one_call(outcome: Outcome) -> Outcome:
-    """Our structured-output request without `parallel_tool_calls: false`."""
-    theirs, ours, their_requests, our_requests = outcome
-    for request in our_requests:
-        assert request["body"].pop("parallel_tool_calls") is False
-    return theirs, ours, their_requests, our_requests
-
-
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
-DIFFERENCES["invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
-DIFFERENCES["structured_function_calling"] = (
-    "chatplex's structured output (function calling) asks for a single call "
-    "(`parallel_tool_calls: false`, as langchain-openai's ChatOpenAI does) so that exactly "
-    "one object comes back; langchain-openai's AzureChatOpenAI disables the parameter for "
-    "every model not named exactly 'gpt-4o' (a model may then answer with two calls, and "
-    "LangChain parses only the first)",
-    _one_call,
-)
 
 #: Request headers a script's constructor decides, compared; the rest (user agents, SDK
 #: telemetry `x-stainless-*`) name the client that sent them.

@@ -24,8 +24,6 @@ import pytest
 
 import chatplex
 from tests._merged_text import text_as_blocks
-from tests.partners._invalid_arguments import WHY_WORDING
-from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -792,14 +790,6 @@ def _seed_renamed(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-def _one_call(outcome: Outcome) -> Outcome:
-    """Our structured-output request without `parallel_tool_calls: false`."""
-    theirs, ours, their_requests, our_requests = outcome
-    for request in our_requests:
-        assert request["body"].pop("parallel_tool_calls") is False
-    return theirs, ours, their_requests, our_requests
-
-
 def _stop_sent(outcome: Outcome) -> Outcome:
     """Our request's `stop` taken out (langchain-xai drops it for grok-4)."""
     theirs, ours, their_requests, our_requests = outcome
@@ -809,9 +799,6 @@ def _stop_sent(outcome: Outcome) -> Outcome:
 
 #: (package, script) → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {}
-for _package in PACKAGES:
-    if _package != "perplexity":  # (its invalid_tool_arguments is not run)
-        DIFFERENCES[_package, "invalid_tool_arguments"] = (WHY_WORDING, parser_wording)
 
 
 def _reasoning_kept(outcome: Outcome) -> Outcome:
@@ -938,16 +925,6 @@ DIFFERENCES["perplexity", "structured_raw"] = (
     _SEARCH_OBJECTS,
     _sdk_objects,
 )
-for _package in ("groq", "fireworks", "mistralai"):
-    for _script in ("structured_pydantic", "structured_raw"):
-        DIFFERENCES[_package, _script] = (
-            "chatplex's structured output (function calling) asks for a single call "
-            "(`parallel_tool_calls: false`, as langchain-openai does on every "
-            "OpenAI-compatible server) so that exactly one object comes back; "
-            "langchain-groq, -fireworks and -mistralai leave it out (a model may then "
-            "answer with two calls, and LangChain parses only the first)",
-            _one_call,
-        )
 
 
 def _required_choice(outcome: Outcome) -> Outcome:

@@ -13,8 +13,6 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.partners._invalid_arguments import WHY_WORDING
-from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
@@ -60,7 +58,6 @@ _WHY_REASONING = Difference(
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "reasoning_invoke": (_WHY_REASONING, _reasoning_kept),
     "reasoning_stream": (_WHY_REASONING, _reasoning_kept),
-    "invalid_tool_arguments": (WHY_WORDING, parser_wording),
 }
 
 #: Scripts whose partner run crashes, and why that is a failure of LangChain's.

@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.partners._invalid_arguments import WHY_WORDING
-from tests.partners._invalid_arguments import parser_wording
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
@@ -67,7 +65,6 @@ _WHY_IMAGES = Difference(
 
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
-    "invalid_tool_arguments": (WHY_WORDING, parser_wording),
     "reasoning_invoke": (_WHY_REASONING, suite._reasoning_kept),
     "reasoning_stream": (_WHY_REASONING, suite._reasoning_kept),
     **{

@@ -480,24 +480,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
 ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "finish_reason")
 
 
-def _json_error_words(outcome: Outcome) -> Outcome:
-    """Our invalid call's error read as theirs, once seen to be theirs with a prefix."""
-    theirs, ours, their_requests, our_requests = outcome
-    [mine] = ours["invalid_tool_calls"]
-    [other] = theirs["invalid_tool_calls"]
-    assert mine["error"] == "arguments are not valid JSON: " + other["error"]
-    ours["invalid_tool_calls"] = [{**mine, "error": other["error"]}]
-    return theirs, ours, their_requests, our_requests
-
-
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
-DIFFERENCES["invalid_tool_arguments"] = (
-    "cosmetic, kept: an invalid call's `error` is worded alike on every chatplex wire "
-    "(\"arguments are not valid JSON: <the decoder's message>\"); langchain-openai's "
-    "Responses path gives the decoder's message alone (its Chat Completions path a third "
-    "wording)",
-    _json_error_words,
-)
 
 #: Request headers a script's constructor decides, compared; the rest (user agents, SDK
 #: telemetry `x-stainless-*`) name the client that sent them.
