@@ -106,9 +106,12 @@ def parse_candidates(
     if data.get("error"):
         raise payload_error(data, APIError)
     choices = data.get("choices")
-    ordered = sorted(
-        (c for c in choices or () if isinstance(c, dict)), key=lambda c: c.get("index") or 0
-    )
+    if type(choices) is list and len(choices) == 1 and type(choices[0]) is dict:
+        ordered = choices  # the usual reply: one choice, nothing to order or skip
+    else:
+        ordered = sorted(
+            (c for c in choices or () if isinstance(c, dict)), key=lambda c: c.get("index") or 0
+        )
     head = head_metadata(data, headers)
     # What langchain-openai's reply shows, read through the openai SDK's models: the
     # fields a body leaves out are there as None.
@@ -123,7 +126,7 @@ def parse_candidates(
         usage: LazyValue | None = None
         if position == 0 and isinstance(raw_usage, dict):
             check_counts(raw_usage)  # refused now, not when the lazy usage is first read
-            own["token_usage"] = token_usage = shared_keys(sdk_usage(raw_usage))
+            own["token_usage"] = token_usage = sdk_usage(raw_usage)
             # Built on first read (`usage_metadata` makes fresh dicts; the metadata's
             # copy of token_usage is the user's own, so edits there never reach it).
             tier = data.get("service_tier")
@@ -184,12 +187,24 @@ def _message(
         }
         for i, tc in enumerate(message.get("tool_calls") or ())
     ]
+    metadata = LazyMetadata(template, shared_tuple(tuple(own)), tuple(own.values()))
+    if not tool_chunks and (content is None or type(content) is str):
+        # What `to_message()` below makes of a reply with no tool calls and text content,
+        # without the chunk it goes through (no calls to parse, no block indexes to drop;
+        # content of another type is refused there, as before).
+        return AIMessage(
+            content=content if content is not None else "",
+            id=msg_id,
+            additional_kwargs=additional,
+            response_metadata=metadata,  # type: ignore[arg-type]
+            usage_metadata=usage,  # type: ignore[arg-type]
+        )
     # The same tool-call parsing as a merged stream, so the two always agree.
     return AIMessageChunk(
         content=content if content is not None else "",
         id=msg_id,
         additional_kwargs=additional,
-        response_metadata=LazyMetadata(template, shared_tuple(tuple(own)), tuple(own.values())),  # type: ignore[arg-type]
+        response_metadata=metadata,  # type: ignore[arg-type]
         tool_call_chunks=tool_chunks,
         usage_metadata=usage,  # type: ignore[arg-type]
     ).to_message()
@@ -350,7 +365,8 @@ _SDK_DETAILS = {
 def sdk_usage(raw: dict[str, Any]) -> dict[str, Any]:
     """A usage record as langchain-openai's `token_usage` shows it (the openai SDK's
     `CompletionUsage.model_dump()`): each details record there, None when not sent, and
-    each of a sent record's known fields, None when not sent; unknown keys kept.
+    each of a sent record's known fields, None when not sent; unknown keys kept. A copy
+    (nested dicts too) whose keys are interned (`shared_keys`), made in one pass.
 
     >>> sdk_usage({"prompt_tokens": 1, "prompt_tokens_details": {"cached_tokens": 0}})
     ... # doctest: +NORMALIZE_WHITESPACE
@@ -358,7 +374,7 @@ def sdk_usage(raw: dict[str, Any]) -> dict[str, Any]:
      'cache_write_tokens': None, 'cached_tokens': 0, 'image_tokens': None,
      'text_tokens': None}, 'completion_tokens_details': None}
     """
-    usage = dict(raw)
+    usage = shared_keys(raw)
     for key, fields in _SDK_DETAILS.items():
         details = usage.get(key)
         if isinstance(details, dict):
@@ -371,7 +387,9 @@ def sdk_usage(raw: dict[str, Any]) -> dict[str, Any]:
 def check_counts(raw: dict[str, Any]) -> None:
     """`MalformedReply` for a token count of a usage record that is not one."""
     for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
-        reply_count(raw.get(key), key)
+        value = raw.get(key)
+        if type(value) is not int or value < 0:  # (a plain count needs no closer look)
+            reply_count(value, key)
 
 
 def usage_metadata(raw: Any, service_tier: Any = None) -> UsageMetadata | None:

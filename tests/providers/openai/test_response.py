@@ -215,6 +215,10 @@ def test_usage_metadata_is_built_on_read_and_never_sees_edits_to_token_usage() -
     ("message", "usage", "words"),
     [
         ({"content": "hi"}, {"prompt_tokens": "5", "completion_tokens": 1}, "prompt_tokens"),
+        # (counts that are not plain ints leave the quick check for the careful reader)
+        ({"content": "hi"}, {"prompt_tokens": 5, "completion_tokens": True}, "is a bool"),
+        ({"content": "hi"}, {"prompt_tokens": 5, "total_tokens": -1}, "negative"),
+        ({"content": "hi"}, {"prompt_tokens": 2.5}, "prompt_tokens is a float"),
         (
             {"content": "", "tool_calls": [{"id": "t", "function": {"name": 5, "arguments": ""}}]},
             None,
@@ -232,3 +236,12 @@ def test_a_field_of_the_wrong_type_is_refused_when_the_reply_is_read(
     body = {"id": "c", "model": "m", "choices": [choice], "usage": usage}
     with pytest.raises(MalformedReply, match=words):  # not later, when usage is first read
         parse_candidates(json.dumps(body).encode())
+
+
+@pytest.mark.parametrize("content", [5, 2.5, True])
+def test_content_that_is_a_number_is_refused_not_kept(content: Any) -> None:
+    # A text reply without tool calls skips the chunk a tool-call reply goes through;
+    # content of another type still meets the chunk's refusal.
+    choice = {"index": 0, "message": {"role": "assistant", "content": content}}
+    with pytest.raises(TypeError):
+        parse_candidates(json.dumps({"id": "c", "model": "m", "choices": [choice]}).encode())
