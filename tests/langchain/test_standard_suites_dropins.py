@@ -255,11 +255,6 @@ class _BedrockIntegration(BedrockIsolated, _Integration):
 
 #: Why the drop-in fails a standard test, where chatplex still differs from the partner
 #: class; each xfail is strict, so a fix shows as XPASS and the mark must go.
-OPENAI_THINKING = (
-    "chatplex's OpenAI adapter refuses an Anthropic `thinking` block in an AI message's "
-    "content (ValueError before any request); langchain-openai's ChatOpenAI drops it "
-    "(`_format_message_content` skips tool_use/thinking/reasoning_content blocks)"
-)
 COHERE_MODEL_NAME = (
     "langchain-cohere's ChatCohere puts no `model_name` in response_metadata (checked "
     "against this mock server), and the drop-in answers as it does; LangChain's suite "
@@ -297,10 +292,6 @@ class TestChatOpenAIIntegration(_Integration):
         # As langchain-openai's own standard test class: on a base URL ChatOpenAI asks
         # for stream usage only when told (stream_usage=True).
         return {**super().chat_model_params, "stream_usage": True}
-
-    @pytest.mark.xfail(strict=True, reason=OPENAI_THINKING)
-    def test_anthropic_inputs(self, model: BaseChatModel) -> None:
-        super().test_anthropic_inputs(model)
 
 
 class TestAzureChatOpenAIUnit(_Unit):
