@@ -34,6 +34,7 @@ from ...chat.dropin import take_fields
 from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
+from ...chat.partner_form import PartnerFields
 
 if TYPE_CHECKING:
     import inspect
@@ -274,6 +275,20 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
 
     langchain_llm_type = "chat-google-generative-ai"
     langchain_namespace = ("langchain_google_genai", "chat_models")
+    langchain_fields = PartnerFields(
+        aliases={
+            "api_key": "google_api_key",
+            "max_tokens": "max_output_tokens",
+            "candidate_count": "n",
+            "retries": "max_retries",
+            "request_timeout": "timeout",
+            "stop_sequences": "stop",
+            "thinking_level": "reasoning_effort",
+        },
+        defaults={"temperature": 0.7, "n": 1, "max_retries": 6, "default_metadata": []},
+        secrets={"google_api_key": "GOOGLE_API_KEY", "gemini_api_key": "GEMINI_API_KEY"},
+        floats=frozenset({"temperature", "timeout"}),
+    )
     langchain_profiles = "google_genai"
 
     def langchain_profile_names(self) -> tuple[str, ...]:
