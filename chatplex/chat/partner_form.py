@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from operator import attrgetter
 from typing import Any
 
 from ..secret import Secret
@@ -51,7 +52,8 @@ class PartnerFields:
     #: `lc_secrets`): written as references, when given or set in the environment.
     secrets: Mapping[str, str] = field(default_factory=dict)
     #: Fields its validators fill in from the model when not given, by the engine's
-    #: attribute holding the same value (langchain-anthropic's per-model `max_tokens`).
+    #: attribute (a dotted path) holding the same value (langchain-anthropic's
+    #: per-model `max_tokens`: `adapter.default_max_tokens`).
     filled: Mapping[str, str] = field(default_factory=dict)
     #: Fields it types float: a given int is written as a float (`0` as `0.0`).
     floats: frozenset[str] = frozenset({"temperature"})
@@ -78,7 +80,7 @@ class PartnerFields:
         out = dict(self.defaults) if defaults else {}
         if defaults and engine is not None:
             for name, attr in self.filled.items():
-                value = getattr(engine, attr)
+                value = attrgetter(attr)(engine)
                 out[name] = list(value) if isinstance(value, tuple) else value  # as JSON
         for keyword, value in given.items():
             name = self.name(keyword)

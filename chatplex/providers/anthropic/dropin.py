@@ -90,7 +90,7 @@ class ChatAnthropic(ChatModel):
             "effort": "reasoning_effort",
         },
         defaults={"max_retries": 2, "stream_usage": True},
-        filled={"max_tokens": "max_tokens"},
+        filled={"max_tokens": "adapter.default_max_tokens"},
         secrets={"anthropic_api_key": "ANTHROPIC_API_KEY", "mcp_servers": "ANTHROPIC_MCP_SERVERS"},
         floats=frozenset({"temperature", "default_request_timeout"}),
     )
