@@ -59,6 +59,10 @@ class PartnerFields:
     floats: frozenset[str] = frozenset({"temperature"})
     #: The temperature it writes for a given 0 (langchain-groq raises 0 to 1e-08).
     zero_temperature: float = 0.0
+    #: Whether it reports identifying params (`dict()`, the invocation params callbacks
+    #: and tracers get); False: it keeps LangChain's default, none (langchain-groq's,
+    #: langchain-aws' Converse class, langchain-sambanova's).
+    identifying: bool = True
 
     def name(self, keyword: str) -> str:
         """The field a constructor keyword sets."""

@@ -216,6 +216,11 @@ class DropInChatModel(ChatChatplex):
         return str(getattr(self.chatplex_model, "provider", None) or self._engine.provider)
 
     @property
+    def _identifying_params(self) -> dict[str, Any]:
+        form = self._engine.langchain_fields
+        return super()._identifying_params if form is None or form.identifying else {}
+
+    @property
     def _llm_type(self) -> str:
         return self._engine.langchain_llm_type or "chatplex"
 

@@ -467,6 +467,14 @@ class TestSerializedAsThePartner(BedrockIsolated):
         assert dropin._get_llm_string(stop=["x"]) == partner._get_llm_string(stop=["x"])
         assert _KEY not in dumps(dropin)
 
+    @pytest.mark.filterwarnings("ignore")  # the partners' own
+    @pytest.mark.parametrize("name", ["ChatGroq", "ChatBedrockConverse", "ChatSambaNova"])
+    def test_identifying_params_are_none_where_the_partner_reports_none(self, name: str) -> None:
+        dropin, partner = _pair(name, _SETTINGS[1])
+        assert dropin.dict() == partner.dict() == {"_type": partner._llm_type}
+        # The others report chatplex's (the standard suite's SERDES reason).
+        assert ChatOpenAI(model="m", api_key="k").dict()["model"] == "m"
+
     # Those whose partner's serialized form the drop-in's constructor takes back.
     @pytest.mark.filterwarnings("ignore")  # loads is beta in langchain-core
     @pytest.mark.parametrize(

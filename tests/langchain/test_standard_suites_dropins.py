@@ -266,7 +266,7 @@ SERDES = (
     "of what LangChain's `load` builds of it, the partner package's class: `dict()` is "
     "`_identifying_params`, chatplex's (model, provider, model_name, temperature, "
     "max_tokens) where the partner's has its own keys (`stream`, `max_completion_tokens`, "
-    "`top_k`...; none for ChatGroq and ChatBedrockConverse)"
+    "`top_k`...)"
 )
 SERDES_NO_KEY = (
     f"{SERDES}; before that, the partner class `load` builds raises here, as it does of "
@@ -382,10 +382,6 @@ class TestChatBedrockIntegration(_BedrockIntegration):
 class TestChatBedrockConverseUnit(_BedrockUnit):
     name = "ChatBedrockConverse"
 
-    @pytest.mark.xfail(strict=True, reason=SERDES)
-    def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
-        super().test_serdes(model, snapshot)
-
 
 class TestChatBedrockConverseIntegration(_BedrockIntegration):
     name = "ChatBedrockConverse"
@@ -417,10 +413,6 @@ class TestChatVertexAIIntegration(_Integration):
 
 class TestChatGroqUnit(_Unit):
     name = "ChatGroq"
-
-    @pytest.mark.xfail(strict=True, reason=SERDES)
-    def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
-        super().test_serdes(model, snapshot)
 
 
 class TestChatGroqIntegration(_Integration):

@@ -162,6 +162,7 @@ class ChatBedrockConverse(ChatModel):
             "supports_tool_choice_values": "supports_tool_choice_values",
         },
         secrets=AWS_SECRETS,
+        identifying=False,
     )
     langchain_profiles = "aws"
 

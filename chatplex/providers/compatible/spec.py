@@ -249,6 +249,7 @@ PRESETS: tuple[Preset, ...] = (
                 "secrets": {"groq_api_key": "GROQ_API_KEY"},
                 "floats": frozenset({"temperature", "request_timeout"}),
                 "zero_temperature": 1e-8,  # langchain-groq's validator raises 0 to it
+                "identifying": False,
             },
             temperature=0.7,
             body_defaults=_GROQ_BODY,
@@ -715,6 +716,7 @@ PRESETS: tuple[Preset, ...] = (
                     "sambanova_integration_source": "langchain",
                 },
                 "secrets": {"sambanova_api_key": "SAMBANOVA_API_KEY"},
+                "identifying": False,
                 "floats": frozenset({"temperature", "request_timeout"}),
             },
             default_model="Llama-4-Maverick-17B-128E-Instruct",
