@@ -55,6 +55,9 @@ class PartnerFields:
     #: attribute (a dotted path) holding the same value (langchain-anthropic's
     #: per-model `max_tokens`: `adapter.default_max_tokens`).
     filled: Mapping[str, str] = field(default_factory=dict)
+    #: Fields it never writes (pydantic's `exclude`: langchain-google-vertexai's
+    #: `credentials`).
+    excluded: frozenset[str] = frozenset()
     #: Fields it types float: a given int is written as a float (`0` as `0.0`).
     floats: frozenset[str] = frozenset({"temperature"})
     #: The temperature it writes for a given 0 (langchain-groq raises 0 to 1e-08).
@@ -88,7 +91,7 @@ class PartnerFields:
                 out[name] = list(value) if isinstance(value, tuple) else value  # as JSON
         for keyword, value in given.items():
             name = self.name(keyword)
-            if name in self.secrets or isinstance(value, Secret):
+            if name in self.secrets or name in self.excluded or isinstance(value, Secret):
                 continue  # a credential (a base URL holding one, too) is never written
             if (value is None or value is False) and name not in self.defaults:
                 continue  # at its default, as LangChain leaves it out

@@ -60,6 +60,11 @@ def test_credentials_are_references_given_or_from_the_environment_never_values()
     assert "x_token" not in FORM.written({}, {"X_TOKEN": ""})  # set but empty: none
 
 
+def test_excluded_fields_are_never_written() -> None:
+    form = PartnerFields(excluded=frozenset({"credentials"}))
+    assert form.written({"credentials": object(), "project": "p"}, {}) == {"project": "p"}
+
+
 def test_changed_settings_are_written_without_the_defaults() -> None:
     assert FORM.written({"model": "m2"}, {}, defaults=False) == {"model_name": "m2"}
 

@@ -12,6 +12,7 @@ from _lckit import BEDROCK_CREDENTIALS
 from _lckit import MODELS as SUITE_MODELS
 from _lckit import UNIT_BASE_URL
 from _lckit import BedrockIsolated
+from _lckit import FakeGoogleCredentials
 from _lckit import base_url
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
@@ -422,6 +423,12 @@ _SERIALIZED: dict[str, tuple[str, str, dict[str, Any]]] = {
         "google_genai",
         {"base_url": UNIT_BASE_URL},
     ),
+    # langchain-google-vertexai's takes no express-mode key without a warning: a project.
+    "ChatVertexAI": (
+        "langchain_google_vertexai",
+        "google_vertexai",
+        {"project": "proj", "location": "us-east5"},
+    ),
     "ChatGroq": ("langchain_groq", "groq", {"groq_api_base": UNIT_BASE_URL}),
     "ChatXAI": ("langchain_xai", "xai", {"xai_api_base": UNIT_BASE_URL}),
     "ChatMistralAI": ("langchain_mistralai", "mistralai", {"endpoint": UNIT_BASE_URL}),
@@ -447,6 +454,8 @@ def _pair(name: str, settings: dict[str, Any]) -> tuple[Any, Any]:
     params = {"model": SUITE_MODELS[wire], **connection, **settings}
     if wire.startswith("bedrock"):
         params.update(BEDROCK_CREDENTIALS)
+    elif wire == "google_vertexai":
+        params["credentials"] = FakeGoogleCredentials()
     else:
         params["api_key"] = _KEY
     partner = getattr(importlib.import_module(module), name)(**params)

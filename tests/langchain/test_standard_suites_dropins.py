@@ -280,8 +280,8 @@ SERDES_ALLOWLIST = (
 SERDES_VERTEX = (
     "no snapshot of LangChain's form: langchain-google-vertexai's ChatVertexAI cannot be "
     "built with the suite's express-mode parameters (it moves `api_key` to model_kwargs "
-    "with a UserWarning, an error under the suite's warning filter), and the drop-in's "
-    "`dumpd` is its keywords as given"
+    "with a UserWarning, an error under the suite's warning filter); the drop-in's `dumpd` "
+    "is the partner's form (test_dropin.py compares them, built with a project)"
 )
 
 

@@ -354,6 +354,25 @@ class ChatVertexAI(_GoogleDropin):
 
     langchain_llm_type = "vertexai"
     langchain_namespace = ("langchain", "chat_models", "vertexai")
+    langchain_fields = PartnerFields(
+        aliases={
+            "model": "model_name",
+            "base_url": "api_endpoint",
+            "transport": "api_transport",
+            "max_tokens": "max_output_tokens",
+            "stop_sequences": "stop",
+        },
+        defaults={
+            "location": "us-central1",
+            "request_parallelism": 5,
+            "max_retries": 6,
+            "default_metadata": [],
+            "endpoint_version": "v1beta1",
+            "n": 1,
+        },
+        excluded=frozenset({"credentials"}),
+        floats=frozenset({"temperature", "timeout"}),
+    )
     langchain_profiles = "google_vertexai"
 
     def langchain_profile_names(self) -> tuple[str, ...]:
