@@ -55,6 +55,10 @@ class PartnerFields:
     #: attribute (a dotted path) holding the same value (langchain-anthropic's
     #: per-model `max_tokens`: `adapter.default_max_tokens`).
     filled: Mapping[str, str] = field(default_factory=dict)
+    #: Of its `defaults`, those the drop-in has no setting for, as it does the same
+    #: without one (langchain-mistralai's `max_concurrent_requests=64`): given at that
+    #: value (`loads` of its form gives them), they are dropped (`settable`).
+    inert: frozenset[str] = frozenset()
     #: Fields it never writes (pydantic's `exclude`: langchain-google-vertexai's
     #: `credentials`).
     excluded: frozenset[str] = frozenset()
@@ -66,6 +70,14 @@ class PartnerFields:
     #: and tracers get); False: it keeps LangChain's default, none (langchain-groq's,
     #: langchain-aws' Converse class, langchain-sambanova's).
     identifying: bool = True
+
+    def settable(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """`given` without the `inert` fields at their defaults."""
+        return {
+            k: v
+            for k, v in given.items()
+            if not (self.name(k) in self.inert and v == self.defaults.get(self.name(k)))
+        }
 
     def name(self, keyword: str) -> str:
         """The field a constructor keyword sets."""

@@ -115,7 +115,8 @@ class DropInChatModel(ChatChatplex):
         # streaming=True) the engine is told too.
         if values.get("streaming") and getattr(cls._engine, "streaming_shapes_request", False):
             settings["streaming"] = values["streaming"]
-        engine = cls._engine(**settings)
+        form = cls._engine.langchain_fields
+        engine = cls._engine(**(settings if form is None else form.settable(settings)))
         return {
             **langchain_side,
             "chatplex_model": engine,

@@ -80,3 +80,15 @@ def test_filled_fields_are_read_from_the_engine_as_json_values() -> None:
     assert written == {"provider": "anthropic", "choices": ["auto", "any"], "n": 3}
     assert form.written({"provider": "meta"}, {}, engine=engine)["provider"] == "meta"
     assert form.written({}, {}) == {}  # no engine: nothing filled
+
+
+def test_inert_defaults_given_at_their_value_are_not_handed_on() -> None:
+    form = PartnerFields(
+        aliases={"model": "model_name"},
+        defaults={"max_concurrent_requests": 64, "n": 1},
+        inert=frozenset({"max_concurrent_requests"}),
+    )
+    given = {"model_name": "m", "max_concurrent_requests": 64, "n": 1}
+    assert form.settable(given) == {"model_name": "m", "n": 1}  # n is not inert
+    changed = {"max_concurrent_requests": 8}
+    assert form.settable(changed) == changed  # another value: the drop-in's to refuse

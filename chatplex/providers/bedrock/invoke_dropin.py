@@ -140,6 +140,9 @@ class ChatBedrock(ChatBedrockConverse):
             },
             "guardrails": {"trace": None, "guardrailIdentifier": None, "guardrailVersion": None},
         },
+        inert=frozenset(
+            {"provider_stop_sequence_key_name_map", "provider_stop_reason_key_map", "guardrails"}
+        ),
         secrets=AWS_SECRETS,
     )
 

@@ -286,6 +286,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             "thinking_level": "reasoning_effort",
         },
         defaults={"temperature": 0.7, "n": 1, "max_retries": 6, "default_metadata": []},
+        inert=frozenset({"default_metadata"}),
         secrets={"google_api_key": "GOOGLE_API_KEY", "gemini_api_key": "GEMINI_API_KEY"},
         floats=frozenset({"temperature", "timeout"}),
     )
@@ -370,6 +371,7 @@ class ChatVertexAI(_GoogleDropin):
             "endpoint_version": "v1beta1",
             "n": 1,
         },
+        inert=frozenset({"request_parallelism", "default_metadata", "endpoint_version"}),
         excluded=frozenset({"credentials"}),
         floats=frozenset({"temperature", "timeout"}),
     )

@@ -73,6 +73,7 @@ class AzureChatOpenAI(ChatOpenAI):
             "openai_api_type": "azure",
             "validate_base_url": True,
         },
+        inert=frozenset({"disabled_params", "validate_base_url"}),
         secrets={
             "openai_api_key": "AZURE_OPENAI_API_KEY",
             "azure_ad_token": "AZURE_OPENAI_AD_TOKEN",
