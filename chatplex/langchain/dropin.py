@@ -49,6 +49,7 @@ from pydantic import model_validator
 from ..chat import BaseCache
 from ..chat import ChatModel
 from ..chat.dropin import TAIL
+from ..chat.partner_form import PartnerFields
 from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
@@ -297,7 +298,14 @@ def _written(cls: type[DropInChatModel], settings: dict[str, Any], engine: Any) 
     if form is None:
         return {}
     given = {k: v for k, v in settings.items() if k not in _CHATPLEX_OWN}
-    return form.written(given, os.environ, engine=engine)
+    return _without_credentials(form, form.written(given, os.environ, engine=engine))
+
+
+def _without_credentials(form: PartnerFields, written: dict[str, Any]) -> dict[str, Any]:
+    """`written` with the credentials its values hold masked (credential headers,
+    secret-named keys of `extra_body`, a URL's user info), as every chatplex form shows
+    them: the partner class would write them in clear."""
+    return {k: v if k in form.secrets else _masked(v, k) for k, v in written.items()}
 
 
 def _rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, Any]:
@@ -317,7 +325,7 @@ def _rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, An
         raise ValueError("model_kwargs cannot change on a built model: build another one")
     form = cls._engine.langchain_fields
     if form is not None and changed:
-        written = form.written(changed, {}, defaults=False)
+        written = _without_credentials(form, form.written(changed, {}, defaults=False))
         values["partner_kwargs"] = {**values.get("partner_kwargs", {}), **written}
     name = changed.pop("model", None)
     if changed:

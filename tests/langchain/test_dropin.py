@@ -476,6 +476,24 @@ class TestSerializedAsThePartner(BedrockIsolated):
         assert dropin._get_llm_string(stop=["x"]) == partner._get_llm_string(stop=["x"])
         assert _KEY not in dumps(dropin)
 
+    def test_credentials_in_headers_and_body_are_masked_where_the_partner_writes_them(
+        self,
+    ) -> None:
+        from langchain_core.load import dumpd
+        from langchain_core.load import dumps
+        from langchain_openai import ChatOpenAI as PartnerOpenAI
+
+        hidden = {
+            "default_headers": {"Authorization": f"Bearer {_KEY}"},
+            "extra_body": {"api_key": _KEY},
+        }
+        dropin, partner = _pair("ChatOpenAI", hidden)
+        assert isinstance(partner, PartnerOpenAI) and _KEY in dumps(partner)  # in clear
+        assert _KEY not in dumps(dropin)  # a kept difference: chatplex never writes a key
+        kwargs = dumpd(dropin)["kwargs"]
+        assert kwargs["default_headers"] == {"Authorization": "***"}
+        assert kwargs["extra_body"] == {"api_key": "***"}
+
     @pytest.mark.filterwarnings("ignore")  # the partners' own
     @pytest.mark.parametrize("name", ["ChatGroq", "ChatBedrockConverse", "ChatSambaNova"])
     def test_identifying_params_are_none_where_the_partner_reports_none(self, name: str) -> None:
