@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from ..http import RateLimit
     from .caching.cache import BaseCache
     from .limiter import ForeignLimiterBudget
+    from .partner_form import PartnerFields
 
 __all__ = ["ChatModel"]
 
@@ -143,6 +144,9 @@ class ChatModel(Runnable[Any, AIMessage]):
     #: that class's serializer namespace (None: LangChain does not serialize it).
     langchain_llm_type: ClassVar[str | None] = None
     langchain_namespace: ClassVar[tuple[str, ...] | None] = None
+    #: How that class names and writes its fields when serialized (`dumpd`): None, the
+    #: constructor's keywords as given.
+    langchain_fields: ClassVar[PartnerFields | None] = None
     #: The model profiles its LangChain class reports (`chatplex/langchain/profiles/
     #: <name>.json`, the partner package's data); None: LangChain's class has none.
     langchain_profiles: ClassVar[str | None] = None

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import os
 from collections.abc import Sequence
 from importlib import import_module
 from importlib import resources
@@ -42,10 +43,13 @@ from langchain_core.runnables import Runnable as LCRunnable
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_core.utils.pydantic import is_pydantic_v1_subclass
+from pydantic import Field
 from pydantic import model_validator
 
 from ..chat import BaseCache
 from ..chat import ChatModel
+from ..chat.dropin import TAIL
+from ..chat.partner_form import PartnerFields
 from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
@@ -58,7 +62,7 @@ from .model import _with_model_name
 from .structured import default_method
 from .structured import parsed
 
-__all__ = ["DropInChatModel", "langchain_class", *sorted(DROP_IN_MODULES)]
+__all__ = ["DropInChatModel", "langchain_class", "load_mappings", *sorted(DROP_IN_MODULES)]
 
 #: Keywords LangChain's side keeps: `BaseChatModel`'s fields, and `streaming` (LangChain
 #: streams on `invoke` with it, and callbacks see each token).
@@ -70,6 +74,9 @@ _SHARED = frozenset({"output_version"})
 #: Settings shown on the LangChain object too (`llm.temperature`), read from the engine.
 _SHOWN = _FIELD_SETTINGS
 
+#: chatplex's own settings (no partner class has them): not in the serialized form.
+_CHATPLEX_OWN = frozenset(TAIL) - {"timeout", "max_retries"} - _LANGCHAIN_SIDE
+
 
 class DropInChatModel(ChatChatplex):
     """A `ChatChatplex` whose constructor is a chatplex drop-in's (`_engine`): the base
@@ -77,6 +84,10 @@ class DropInChatModel(ChatChatplex):
 
     _engine: ClassVar[type[ChatModel]]
     _names_model = False  # the engine's replies carry what the partner class's carry
+
+    partner_kwargs: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
+    """The engine's settings as the partner class serializes them (`dumpd`): its field
+    names and defaults, credentials as references (`ChatModel.langchain_fields`)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -87,7 +98,7 @@ class DropInChatModel(ChatChatplex):
         # Keys and credential URLs as Secrets first: no frame from here on holds one.
         hold_keys(values, is_secret_name)
         if values.get("chatplex_model") is not None:
-            return _rebound(values)
+            return _rebound(cls, values)
         # A chatplex cache (`cache=SQLiteCache(...)`) is the engine's: LangChain's `cache`
         # field takes only LangChain's caches, which stay LangChain's.
         ours = {"cache"} if isinstance(values.get("cache"), BaseCache) else set()
@@ -105,7 +116,13 @@ class DropInChatModel(ChatChatplex):
         # streaming=True) the engine is told too.
         if values.get("streaming") and getattr(cls._engine, "streaming_shapes_request", False):
             settings["streaming"] = values["streaming"]
-        return {**langchain_side, "chatplex_model": cls._engine(**settings)}
+        form = cls._engine.langchain_fields
+        engine = cls._engine(**(settings if form is None else form.settable(settings)))
+        return {
+            **langchain_side,
+            "chatplex_model": engine,
+            "partner_kwargs": _written(cls, settings, engine),
+        }
 
     @model_validator(mode="after")
     def _show_settings(self) -> DropInChatModel:
@@ -201,6 +218,11 @@ class DropInChatModel(ChatChatplex):
         return str(getattr(self.chatplex_model, "provider", None) or self._engine.provider)
 
     @property
+    def _identifying_params(self) -> dict[str, Any]:
+        form = self._engine.langchain_fields
+        return super()._identifying_params if form is None or form.identifying else {}
+
+    @property
     def _llm_type(self) -> str:
         return self._engine.langchain_llm_type or "chatplex"
 
@@ -229,16 +251,33 @@ class DropInChatModel(ChatChatplex):
             raise ValueError(f"{cls.__name__} is not serializable, as LangChain's is not")
         return list(namespace)
 
+    def to_json(self) -> Any:
+        """LangChain's serialized form, as the partner class writes it: LangChain's own
+        settings as every chat model writes them, the engine's as the partner's fields
+        (`partner_kwargs`); without a declared form, the keywords as given."""
+        serialized = super().to_json()
+        if self._engine.langchain_fields is None or serialized.get("type") != "constructor":
+            return serialized
+        kwargs = cast("dict[str, Any]", serialized["kwargs"])  # type: ignore[typeddict-item]
+        langchain_side = {k: v for k, v in kwargs.items() if k in _LANGCHAIN_SIDE}
+        serialized["kwargs"] = {**langchain_side, **self.partner_kwargs}  # type: ignore[typeddict-unknown-key]
+        return serialized
+
     @property
     def lc_secrets(self) -> dict[str, str]:
         """Every credential the constructor takes, by the environment variable `load`
         reads it from (`openai_api_key` -> OPENAI_API_KEY; `api_key` -> the
-        provider's): `dumpd` writes a reference, never the key."""
+        provider's; the partner class's own, where declared): `dumpd` writes a
+        reference, never the key."""
         own = f"{self.provider.upper()}_API_KEY"
+        form = self._engine.langchain_fields
         return {
-            name: own if name == "api_key" else name.upper()
-            for name in inspect.signature(type(self)).parameters
-            if is_secret_name(name)
+            **{
+                name: own if name == "api_key" else name.upper()
+                for name in inspect.signature(type(self)).parameters
+                if is_secret_name(name)
+            },
+            **(form.secrets if form is not None else {}),
         }
 
 
@@ -253,7 +292,23 @@ def _shown(engine: Any) -> dict[str, Any]:
     return {k: v for k, v in shown.items() if v is not None}
 
 
-def _rebound(values: dict[str, Any]) -> dict[str, Any]:
+def _written(cls: type[DropInChatModel], settings: dict[str, Any], engine: Any) -> dict[str, Any]:
+    """The partner's serialized kwargs of the engine's `settings` (none: no form declared)."""
+    form = cls._engine.langchain_fields
+    if form is None:
+        return {}
+    given = {k: v for k, v in settings.items() if k not in _CHATPLEX_OWN}
+    return _without_credentials(form, form.written(given, os.environ, engine=engine))
+
+
+def _without_credentials(form: PartnerFields, written: dict[str, Any]) -> dict[str, Any]:
+    """`written` with the credentials its values hold masked (credential headers,
+    secret-named keys of `extra_body`, a URL's user info), as every chatplex form shows
+    them: the partner class would write them in clear."""
+    return {k: v if k in form.secrets else _masked(v, k) for k, v in written.items()}
+
+
+def _rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, Any]:
     """A copy LangChain builds from a model's fields, some changed (its
     `configurable_fields` does): the changed settings are bound on a copy of the engine."""
     engine = values["chatplex_model"]
@@ -268,6 +323,10 @@ def _rebound(values: dict[str, Any]) -> dict[str, Any]:
     extras = values.pop("model_kwargs", None)  # the engine's, shown (_show_settings)
     if extras and extras != _masked(getattr(engine, "model_kwargs", None) or {}):
         raise ValueError("model_kwargs cannot change on a built model: build another one")
+    form = cls._engine.langchain_fields
+    if form is not None and changed:
+        written = _without_credentials(form, form.written(changed, {}, defaults=False))
+        values["partner_kwargs"] = {**values.get("partner_kwargs", {}), **written}
     name = changed.pop("model", None)
     if changed:
         engine = engine.bind(**changed)
@@ -279,6 +338,22 @@ def _rebound(values: dict[str, Any]) -> dict[str, Any]:
 def _parameters(engine: type[ChatModel]) -> frozenset[str]:
     """The engine's named constructor parameters."""
     return frozenset(inspect.signature(engine).parameters)
+
+
+def load_mappings() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Where LangChain's `load` / `loads` finds each drop-in: the partner class's id
+    (what `dumpd` writes, of the drop-in as of the partner) -> chatplex's LangChain chat
+    model of that name. Without them `loads` builds the partner package's class::
+
+        loads(text, additional_import_mappings=load_mappings(),
+              valid_namespaces=["chatplex"], allowed_objects="all")
+    """
+    mappings: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for name, module in DROP_IN_MODULES.items():
+        namespace = getattr(import_module(module), name).langchain_namespace
+        if namespace is not None:
+            mappings[(*namespace, name)] = (*__name__.split("."), name)
+    return mappings
 
 
 @functools.cache

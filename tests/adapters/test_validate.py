@@ -156,7 +156,7 @@ SETTINGS = CallSettings(model="m")
 
 
 def test_the_block_types_the_corpus_and_the_replies_use_are_declared() -> None:
-    for kind in ("text", "image_url", "input_audio", "file", "refusal", "reasoning"):
+    for kind in ("text", "image_url", "input_audio", "file", "refusal", "reasoning", "thinking"):
         assert OPENAI_TYPES.allows(kind)
     for kind in (
         "text",
@@ -173,7 +173,7 @@ def test_the_block_types_the_corpus_and_the_replies_use_are_declared() -> None:
         "reasoning",
     ):
         assert ANTHROPIC_TYPES.allows(kind)
-    assert not OPENAI_TYPES.allows("thinking") and not ANTHROPIC_TYPES.allows("bogus")
+    assert not OPENAI_TYPES.allows("tool_result") and not ANTHROPIC_TYPES.allows("bogus")
 
 
 @pytest.mark.parametrize("cls", [OpenAIAdapter, AnthropicAdapter])

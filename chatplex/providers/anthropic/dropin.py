@@ -27,6 +27,7 @@ from ...chat.dropin import spellings
 from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 from ...chat.params import HEADER_PARAMETERS
+from ...chat.partner_form import PartnerFields
 from ...secret import hold_url
 
 if TYPE_CHECKING:
@@ -78,6 +79,21 @@ class ChatAnthropic(ChatModel):
 
     langchain_llm_type = "anthropic-chat"
     langchain_namespace = ("langchain", "chat_models", "anthropic")
+    langchain_fields = PartnerFields(
+        aliases={
+            "model_name": "model",
+            "max_tokens_to_sample": "max_tokens",
+            "timeout": "default_request_timeout",
+            "stop": "stop_sequences",
+            "base_url": "anthropic_api_url",
+            "api_key": "anthropic_api_key",
+            "effort": "reasoning_effort",
+        },
+        defaults={"max_retries": 2, "stream_usage": True},
+        filled={"max_tokens": "adapter.default_max_tokens"},
+        secrets={"anthropic_api_key": "ANTHROPIC_API_KEY", "mcp_servers": "ANTHROPIC_MCP_SERVERS"},
+        floats=frozenset({"temperature", "default_request_timeout"}),
+    )
     langchain_profiles = "anthropic"
 
     def __init__(

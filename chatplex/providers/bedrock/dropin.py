@@ -32,6 +32,7 @@ from ...chat.dropin import spellings
 from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
+from ...chat.partner_form import PartnerFields
 
 if TYPE_CHECKING:
     from ...secret import Secret
@@ -94,6 +95,15 @@ def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, .
     return ()
 
 
+#: langchain-aws' credential fields, by the environment variable each is read from.
+AWS_SECRETS = {
+    "aws_access_key_id": "AWS_ACCESS_KEY_ID",
+    "aws_secret_access_key": "AWS_SECRET_ACCESS_KEY",
+    "aws_session_token": "AWS_SESSION_TOKEN",
+    "bedrock_api_key": "AWS_BEARER_TOKEN_BEDROCK",
+}
+
+
 @dropin(
     aliases=spellings(
         "stop_sequences",
@@ -138,6 +148,23 @@ class ChatBedrockConverse(ChatModel):
     structured_output_method = "function_calling"
     langchain_llm_type = "amazon_bedrock_converse_chat"
     langchain_namespace: ClassVar[tuple[str, ...] | None] = ("langchain_aws", "chat_models")
+    langchain_fields: ClassVar[PartnerFields | None] = PartnerFields(
+        aliases={
+            "model": "model_id",
+            "base_model": "base_model_id",
+            "stop": "stop_sequences",
+            "api_key": "bedrock_api_key",
+            "base_url": "endpoint_url",
+            "guardrails": "guardrail_config",
+            "request_timeout": "timeout",
+        },
+        filled={
+            "provider": "provider_name",
+            "supports_tool_choice_values": "supports_tool_choice_values",
+        },
+        secrets=AWS_SECRETS,
+        identifying=False,
+    )
     langchain_profiles = "aws"
 
     def langchain_profile_names(self) -> tuple[str, ...]:

@@ -48,6 +48,8 @@ from typing import Any
 
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
+from ...chat.partner_form import PartnerFields
+from .dropin import AWS_SECRETS
 from .dropin import ChatBedrockConverse
 from .dropin import tool_choice_values
 from .invoke import BedrockInvokeAdapter
@@ -111,6 +113,38 @@ class ChatBedrock(ChatBedrockConverse):
 
     langchain_llm_type = "amazon_bedrock_chat"
     langchain_namespace = ("langchain", "chat_models", "bedrock")
+    langchain_fields = PartnerFields(
+        aliases={
+            "region": "region_name",
+            "api_key": "bedrock_api_key",
+            "model": "model_id",
+            "base_model": "base_model_id",
+            "stop": "stop_sequences",
+            "request_timeout": "timeout",
+        },
+        defaults={
+            "model_kwargs": {},
+            "provider_stop_sequence_key_name_map": {
+                "anthropic": "stop_sequences",
+                "amazon": "stopSequences",
+                "ai21": "stop_sequences",
+                "cohere": "stop_sequences",
+                "mistral": "stop_sequences",
+            },
+            "provider_stop_reason_key_map": {
+                "anthropic": "stop_reason",
+                "amazon": "completionReason",
+                "ai21": "finishReason",
+                "cohere": "finish_reason",
+                "mistral": "stop_reason",
+            },
+            "guardrails": {"trace": None, "guardrailIdentifier": None, "guardrailVersion": None},
+        },
+        inert=frozenset(
+            {"provider_stop_sequence_key_name_map", "provider_stop_reason_key_map", "guardrails"}
+        ),
+        secrets=AWS_SECRETS,
+    )
 
     def __init__(
         self,

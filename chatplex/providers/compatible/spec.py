@@ -84,6 +84,9 @@ class DropIn:
     #: not serializable), which the class's LangChain chat model reports.
     llm_type: str | None = None
     lc_namespace: tuple[str, ...] | None = None
+    #: How that class serializes itself: `chat.partner_form.PartnerFields`' keywords
+    #: (its fields' aliases, the defaults it writes, its credentials' variables...).
+    partner_fields: Mapping[str, Any] = field(default_factory=dict)
     #: Its LangChain class's model profiles (`chatplex/langchain/profiles/<name>.json`);
     #: None: that class has none.
     profiles: str | None = None
@@ -105,6 +108,10 @@ def _spec(provider: str) -> ProviderSpec:
     if found is None:  # a DropIn names a declared preset; say so if it does not
         raise LookupError(f"no provider spec declares {provider!r}")
     return found
+
+
+#: langchain-groq's defaults sent in every body (and written by its serializer).
+_GROQ_BODY = {"n": 1, "service_tier": "on_demand"}
 
 
 def _same(*names: str) -> tuple[tuple[str, str], ...]:
@@ -226,8 +233,22 @@ PRESETS: tuple[Preset, ...] = (
             profiles="groq",
             llm_type="groq-chat",
             lc_namespace=("langchain_groq", "chat_models"),
+            partner_fields={
+                "aliases": {
+                    "model": "model_name",
+                    "stop_sequences": "stop",
+                    "api_key": "groq_api_key",
+                    "base_url": "groq_api_base",
+                    "timeout": "request_timeout",
+                },
+                "defaults": {"temperature": 0.7, "max_retries": 2, **_GROQ_BODY},
+                "secrets": {"groq_api_key": "GROQ_API_KEY"},
+                "floats": frozenset({"temperature", "request_timeout"}),
+                "zero_temperature": 1e-8,  # langchain-groq's validator raises 0 to it
+                "identifying": False,
+            },
             temperature=0.7,
-            body_defaults={"n": 1, "service_tier": "on_demand"},
+            body_defaults=_GROQ_BODY,
             refused={**_CLIENTS, "groq_proxy": _PROXY},
         ),
     ),
@@ -277,6 +298,19 @@ PRESETS: tuple[Preset, ...] = (
             profiles="xai",
             llm_type="xai-chat",
             lc_namespace=("langchain_xai", "chat_models"),
+            partner_fields={
+                "aliases": {
+                    "model": "model_name",
+                    "organization": "openai_organization",
+                    "timeout": "request_timeout",
+                    "stop_sequences": "stop",
+                    "api_key": "xai_api_key",
+                    "base_url": "xai_api_base",
+                },
+                "defaults": {"stream_usage": True},
+                "secrets": {"xai_api_key": "XAI_API_KEY"},
+                "floats": frozenset({"temperature", "request_timeout"}),
+            },
             api_fields=_BASE_CHAT_OPENAI,
             default_model="grok-4",
             refused={
@@ -354,6 +388,22 @@ PRESETS: tuple[Preset, ...] = (
             profiles="mistralai",
             llm_type="mistralai-chat",
             lc_namespace=("langchain", "chat_models", "mistralai"),
+            partner_fields={
+                "aliases": {
+                    "api_key": "mistral_api_key",
+                    "base_url": "endpoint",
+                    "model_name": "model",
+                },
+                "defaults": {
+                    "max_retries": 5,
+                    "timeout": 120,
+                    "max_concurrent_requests": 64,
+                    "temperature": 0.7,
+                    "top_p": 1,
+                },
+                "secrets": {"mistral_api_key": "MISTRAL_API_KEY"},
+                "inert": frozenset({"max_concurrent_requests"}),
+            },
             default_model="mistral-small",
             temperature=0.7,
             max_retries=5,
@@ -418,6 +468,18 @@ PRESETS: tuple[Preset, ...] = (
             profiles="fireworks",
             llm_type="fireworks-chat",
             lc_namespace=("langchain", "chat_models", "fireworks"),
+            partner_fields={
+                "aliases": {
+                    "model": "model_name",
+                    "stop_sequences": "stop",
+                    "api_key": "fireworks_api_key",
+                    "base_url": "fireworks_api_base",
+                    "timeout": "request_timeout",
+                },
+                "defaults": {"stream_usage": True, "n": 1, "max_retries": 2},
+                "secrets": {"fireworks_api_key": "FIREWORKS_API_KEY"},
+                "floats": frozenset({"temperature", "request_timeout"}),
+            },
             api_fields=("reasoning_effort", "service_tier"),
             refused=_CLIENTS,
             body_defaults={"n": 1},
@@ -642,6 +704,27 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             llm_type="sambanova-chat",
             lc_namespace=("langchain_sambanova", "chat_models"),
+            partner_fields={
+                "aliases": {
+                    "base_url": "sambanova_api_base",
+                    "api_key": "sambanova_api_key",
+                    "model": "model_name",
+                    "stop_sequences": "stop",
+                    "retries": "max_retries",
+                    "timeout": "request_timeout",
+                    "integration_source": "sambanova_integration_source",
+                },
+                "defaults": {
+                    "max_tokens": 1024,
+                    "temperature": 0.7,
+                    "max_retries": 2,
+                    "sambanova_integration_source": "langchain",
+                },
+                "secrets": {"sambanova_api_key": "SAMBANOVA_API_KEY"},
+                "inert": frozenset({"sambanova_integration_source"}),
+                "identifying": False,
+                "floats": frozenset({"temperature", "request_timeout"}),
+            },
             default_model="Llama-4-Maverick-17B-128E-Instruct",
             temperature=0.7,
             max_tokens=1024,

@@ -34,6 +34,7 @@ from ...chat.dropin import take_fields
 from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
+from ...chat.partner_form import PartnerFields
 
 if TYPE_CHECKING:
     import inspect
@@ -289,6 +290,21 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
 
     langchain_llm_type = "chat-google-generative-ai"
     langchain_namespace = ("langchain_google_genai", "chat_models")
+    langchain_fields = PartnerFields(
+        aliases={
+            "api_key": "google_api_key",
+            "max_tokens": "max_output_tokens",
+            "candidate_count": "n",
+            "retries": "max_retries",
+            "request_timeout": "timeout",
+            "stop_sequences": "stop",
+            "thinking_level": "reasoning_effort",
+        },
+        defaults={"temperature": 0.7, "n": 1, "max_retries": 6, "default_metadata": []},
+        inert=frozenset({"default_metadata"}),
+        secrets={"google_api_key": "GOOGLE_API_KEY", "gemini_api_key": "GEMINI_API_KEY"},
+        floats=frozenset({"temperature", "timeout"}),
+    )
     langchain_profiles = "google_genai"
 
     def langchain_profile_names(self) -> tuple[str, ...]:
@@ -356,6 +372,26 @@ class ChatVertexAI(_GoogleDropin):
 
     langchain_llm_type = "vertexai"
     langchain_namespace = ("langchain", "chat_models", "vertexai")
+    langchain_fields = PartnerFields(
+        aliases={
+            "model": "model_name",
+            "base_url": "api_endpoint",
+            "transport": "api_transport",
+            "max_tokens": "max_output_tokens",
+            "stop_sequences": "stop",
+        },
+        defaults={
+            "location": "us-central1",
+            "request_parallelism": 5,
+            "max_retries": 6,
+            "default_metadata": [],
+            "endpoint_version": "v1beta1",
+            "n": 1,
+        },
+        inert=frozenset({"request_parallelism", "default_metadata", "endpoint_version"}),
+        excluded=frozenset({"credentials"}),
+        floats=frozenset({"temperature", "timeout"}),
+    )
     langchain_profiles = "google_vertexai"
 
     def langchain_profile_names(self) -> tuple[str, ...]:

@@ -106,12 +106,13 @@ _COMPLETION_TOKENS_MODELS = ("o1", "o3", "o4", "gpt-5")
 #: Content blocks this adapter sends: Chat Completions' own, the audio/video URLs of
 #: compatible servers (vLLM), LangChain's standard `image` / `audio` / `file` blocks (sent
 #: as `image_url` / `input_audio` / `file` parts, as langchain-openai does), and
-#: chatplex's `reasoning` (dropped from assistant turns).
+#: chatplex's `reasoning` and Anthropic's `thinking` (dropped from assistant turns, as
+#: langchain-openai drops a replayed Anthropic reply's thinking).
 #: Others are refused before any request (`extra_block_types=` declares more).
 BLOCK_TYPES = BlockTypes(
     frozenset(
         {"text", "image_url", "input_audio", "file", "refusal", "reasoning", "image", "audio"}
-        | {"video_url", "audio_url"}
+        | {"video_url", "audio_url", "thinking"}
     )
 )
 

@@ -28,6 +28,7 @@ credentials at all is an error, not a fallback to `azure-identity`'s workload id
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -58,6 +59,26 @@ class AzureChatOpenAI(ChatOpenAI):
 
     langchain_llm_type = "azure-openai-chat"
     langchain_namespace = ("langchain", "chat_models", "azure_openai")
+    langchain_fields = dataclasses.replace(
+        ChatOpenAI.langchain_fields,
+        aliases={
+            **ChatOpenAI.langchain_fields.aliases,
+            "azure_deployment": "deployment_name",
+            "api_version": "openai_api_version",
+        },
+        defaults={
+            **ChatOpenAI.langchain_fields.defaults,
+            "stream_usage": True,
+            "disabled_params": {"parallel_tool_calls": None},
+            "openai_api_type": "azure",
+            "validate_base_url": True,
+        },
+        inert=frozenset({"disabled_params", "validate_base_url"}),
+        secrets={
+            "openai_api_key": "AZURE_OPENAI_API_KEY",
+            "azure_ad_token": "AZURE_OPENAI_AD_TOKEN",
+        },
+    )
 
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
         profile.pop("mid_conversation_tools", None)  # as langchain-openai's Azure class

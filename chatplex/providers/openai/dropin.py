@@ -34,6 +34,7 @@ from ...chat.openai_model import is_builtin_tool
 from ...chat.openai_model import stream_usage_default
 from ...chat.openai_model import wants_responses_api
 from ...chat.params import check_api_parameters
+from ...chat.partner_form import PartnerFields
 from ...secret import hold_url
 
 if TYPE_CHECKING:
@@ -110,6 +111,20 @@ class ChatOpenAI(ChatModel):
     structured_output_method = "json_schema"  # langchain-openai's default
     langchain_llm_type = "openai-chat"
     langchain_namespace = ("langchain", "chat_models", "openai")
+    langchain_fields = PartnerFields(
+        aliases={
+            "model": "model_name",
+            "api_key": "openai_api_key",
+            "base_url": "openai_api_base",
+            "organization": "openai_organization",
+            "timeout": "request_timeout",
+            "max_completion_tokens": "max_tokens",
+            "stop_sequences": "stop",
+        },
+        defaults={"model_name": DEFAULT_MODEL},
+        secrets={"openai_api_key": "OPENAI_API_KEY"},
+        floats=frozenset({"temperature", "request_timeout"}),
+    )
     langchain_profiles = "openai"
 
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:

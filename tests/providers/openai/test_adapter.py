@@ -797,6 +797,19 @@ def test_reasoning_is_not_sent_back() -> None:
     )
     wire = adapter().build_request([cited], SETTINGS, stream=False).json
     assert wire["messages"] == [{"role": "assistant", "content": "A B"}]
+
+
+def test_an_anthropic_replys_thinking_is_not_sent_back() -> None:
+    # An Anthropic reply replayed to an OpenAI model (a provider switch): its thinking
+    # block is dropped, as langchain-openai drops it, not refused.
+    signed = {"type": "thinking", "thinking": "A greeting.", "signature": "sig"}
+    history: list[BaseMessage] = [
+        HumanMessage([{"type": "text", "text": "Hello"}]),
+        AIMessage([signed, {"type": "text", "text": "Hello, how are you?"}]),
+        HumanMessage("Well, thanks."),
+    ]
+    wire = adapter().build_request(history, SETTINGS, stream=False).json["messages"]
+    assert wire[1] == {"role": "assistant", "content": "Hello, how are you?"}
     # Other block lists (no reasoning in them) go as they are.
     blocks = [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]
     wire = adapter().build_request([AIMessage(blocks)], SETTINGS, stream=False).json

@@ -1,0 +1,123 @@
+"""How a drop-in's partner class writes itself in LangChain's serialized form (`dumpd`,
+`dumps`; LangChain's cache key is made of it too): its fields' names, the defaults it
+always writes, its credentials as references to environment variables, its floats.
+
+A partner class writes its pydantic fields under their names, not the constructor's
+short spellings (langchain-openai: `model_name`, `openai_api_base`, `request_timeout`,
+where the constructor took `model`, `base_url`, `timeout`), every field whose value is
+truthy or differs from its default, and a key as a reference (`{"lc": 1, "type":
+"secret", "id": ["OPENAI_API_KEY"]}`). Each drop-in declares these facts about its
+partner beside itself (`ChatModel.langchain_fields`); `written` applies them to the
+keywords one construction was given.
+
+>>> form = PartnerFields(
+...     aliases={"model": "model_name", "api_key": "openai_api_key"},
+...     secrets={"openai_api_key": "OPENAI_API_KEY"},
+... )
+>>> written = form.written({"model": "gpt-4o", "temperature": 0, "api_key": "sk-..."}, {})
+>>> written["model_name"], written["temperature"], written["openai_api_key"]["id"]
+('gpt-4o', 0.0, ['OPENAI_API_KEY'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from operator import attrgetter
+from typing import Any
+
+from ..secret import Secret
+
+__all__ = ["PartnerFields", "secret_reference"]
+
+
+def secret_reference(variable: str) -> dict[str, Any]:
+    """LangChain's reference to a credential: the variable `load` reads it from."""
+    return {"lc": 1, "type": "secret", "id": [variable]}
+
+
+@dataclass(frozen=True)
+class PartnerFields:
+    """One partner class's serialized form (see the module doc)."""
+
+    #: Its fields' other spellings, alias -> field (its pydantic aliases, and the
+    #: drop-in's own spellings of the same setting): a keyword given under either is
+    #: written under the field's name.
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    #: Fields it writes when not given: its defaults that are truthy (`n=1`,
+    #: `stream_usage=True`, ...) or that its validators fill in.
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    #: Its credential fields, by the environment variable each is read from (its
+    #: `lc_secrets`): written as references, when given or set in the environment.
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    #: Fields its validators fill in from the model when not given, by the engine's
+    #: attribute (a dotted path) holding the same value (langchain-anthropic's
+    #: per-model `max_tokens`: `adapter.default_max_tokens`).
+    filled: Mapping[str, str] = field(default_factory=dict)
+    #: Of its `defaults`, those the drop-in has no setting for, as it does the same
+    #: without one (langchain-mistralai's `max_concurrent_requests=64`): given at that
+    #: value (`loads` of its form gives them), they are dropped (`settable`).
+    inert: frozenset[str] = frozenset()
+    #: Fields it never writes (pydantic's `exclude`: langchain-google-vertexai's
+    #: `credentials`).
+    excluded: frozenset[str] = frozenset()
+    #: Fields it types float: a given int is written as a float (`0` as `0.0`).
+    floats: frozenset[str] = frozenset({"temperature"})
+    #: The temperature it writes for a given 0 (langchain-groq raises 0 to 1e-08).
+    zero_temperature: float = 0.0
+    #: Whether it reports identifying params (`dict()`, the invocation params callbacks
+    #: and tracers get); False: it keeps LangChain's default, none (langchain-groq's,
+    #: langchain-aws' Converse class, langchain-sambanova's).
+    identifying: bool = True
+
+    def settable(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """`given` without the `inert` fields at their defaults."""
+        return {
+            k: v
+            for k, v in given.items()
+            if not (self.name(k) in self.inert and v == self.defaults.get(self.name(k)))
+        }
+
+    def name(self, keyword: str) -> str:
+        """The field a constructor keyword sets."""
+        return self.aliases.get(keyword, keyword)
+
+    def written(
+        self,
+        given: Mapping[str, Any],
+        environ: Mapping[str, str],
+        *,
+        defaults: bool = True,
+        engine: object = None,
+    ) -> dict[str, Any]:
+        """The serialized kwargs of a construction given `given` (keywords as the
+        constructor took them; credentials in any form: only their presence is read),
+        with `environ` the environment it was built in; without the defaults not given
+        when `defaults` is False (settings changed on a built model); `engine`, the model
+        built, has the values of the fields `filled`."""
+        out = dict(self.defaults) if defaults else {}
+        if defaults and engine is not None:
+            for name, attr in self.filled.items():
+                value = attrgetter(attr)(engine)
+                out[name] = list(value) if isinstance(value, tuple) else value  # as JSON
+        for keyword, value in given.items():
+            name = self.name(keyword)
+            if name in self.secrets or name in self.excluded or isinstance(value, Secret):
+                continue  # a credential (a base URL holding one, too) is never written
+            if (value is None or value is False) and name not in self.defaults:
+                continue  # at its default, as LangChain leaves it out
+            if (
+                isinstance(value, (int, float))
+                and not isinstance(value, bool)
+                and name in self.floats
+            ):
+                value = float(value)
+                if name == "temperature" and value == 0:
+                    value = self.zero_temperature
+            out[name] = value
+        named = {self.name(k) for k, v in given.items() if v is not None}
+        for name, variable in self.secrets.items():
+            if name in named or environ.get(variable):
+                out[name] = secret_reference(variable)
+        return out
