@@ -108,6 +108,7 @@ MODELS = {
     "sambanova": "Meta-Llama-3.3-70B-Instruct",
     "cerebras": "llama-3.3-70b",
     "openrouter": "openai/gpt-4o-mini",
+    "hyperbolic": "meta-llama/Llama-3.3-70B-Instruct",
     "ibm": "ibm/granite-3-8b-instruct",
 }
 OVERRIDES = {
@@ -132,6 +133,7 @@ OVERRIDES = {
     "sambanova": "DeepSeek-V3-0324",
     "cerebras": "qwen-3-32b",
     "openrouter": "anthropic/claude-sonnet-4.5",
+    "hyperbolic": "Qwen/Qwen2.5-72B-Instruct",
     "ibm": "meta-llama/llama-3-3-70b-instruct",
 }
 #: Azure's settings besides the model: the deployment is the model's name (so a

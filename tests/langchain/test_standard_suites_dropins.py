@@ -141,6 +141,9 @@ DROP_INS: dict[str, DropIn] = {
     "ChatCerebras": DropIn(
         "cerebras", url_param="cerebras_api_base", env=("CEREBRAS_API_KEY", "CEREBRAS_API_BASE")
     ),
+    # chatplex's own name (LangChain has no Hyperbolic class): the standard suites still
+    # hold it to what a LangChain chat model does.
+    "ChatHyperbolic": DropIn("hyperbolic", env=("HYPERBOLIC_API_KEY", "HYPERBOLIC_API_BASE")),
     "ChatOpenRouter": DropIn(
         "openrouter",
         url_param="openrouter_api_base",
@@ -505,6 +508,14 @@ class TestChatCerebrasUnit(_Unit):
 
 class TestChatCerebrasIntegration(_Integration):
     name = "ChatCerebras"
+
+
+class TestChatHyperbolicUnit(_Unit):
+    name = "ChatHyperbolic"
+
+
+class TestChatHyperbolicIntegration(_Integration):
+    name = "ChatHyperbolic"
 
 
 class TestChatOpenRouterUnit(_Unit):
