@@ -46,6 +46,13 @@ RANDOM = "<random>"
 #: generous, as a loaded CI machine with a core pegged runs a cell for tens of seconds).
 HANG_AFTER = 300.0
 
+#: The config every agent run gets: an agent that loops (its model calling again and
+#: again) ends in LangGraph's GraphRecursionError after this many steps, on either side,
+#: rather than after LangGraph's default of 10,007, which took minutes of CPU and, once
+#: its side was judged hung, kept burning it under the other cells. Every scenario
+#: takes fewer than a dozen steps.
+STEPS: dict[str, Any] = {"recursion_limit": 25}
+
 #: The lookup the chatplex side uses (see the module's docstring).
 LOOKUP = os.environ.get("CHATPLEX_AGENTS_MATRIX_LOOKUP", "chatplex")
 

@@ -13,6 +13,7 @@ from chatplex.testing import MockServer
 
 from ._cells import cells
 from ._cells import judge
+from ._kit import STEPS
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
@@ -33,7 +34,7 @@ def get_weather(location: str) -> str:
 
 
 TURNS = ("What is the weather in Paris?", "And the weather in Rome?")
-THREAD = {"configurable": {"thread_id": "matrix"}}
+THREAD = {"configurable": {"thread_id": "matrix"}, **STEPS}
 
 
 def _agent(run: Run) -> Any:

@@ -15,6 +15,7 @@ from chatplex.testing import MockServer
 
 from ._cells import cells
 from ._cells import judge
+from ._kit import STEPS
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
@@ -35,7 +36,7 @@ def get_weather(location: str) -> str:
 
 
 TURNS = ("What is the weather in Paris?", "And the weather in Rome?")
-THREAD = {"configurable": {"thread_id": "matrix"}}
+THREAD = {"configurable": {"thread_id": "matrix"}, **STEPS}
 
 
 def _two_turns(agent: Any) -> Any:
@@ -63,14 +64,14 @@ def _retry() -> Any:
 def model_retry(run: Run) -> Any:
     agent = agents.create_agent(run.make(), tools=[get_weather], middleware=[_retry()])
     run.fail_first(1)
-    return agent.invoke({"messages": [("user", TURNS[0])]})["messages"]
+    return agent.invoke({"messages": [("user", TURNS[0])]}, STEPS)["messages"]
 
 
 def model_retry_async(run: Run) -> Any:
     async def body() -> Any:
         agent = agents.create_agent(run.make(), tools=[get_weather], middleware=[_retry()])
         run.fail_first(1)
-        return (await agent.ainvoke({"messages": [("user", TURNS[0])]}))["messages"]
+        return (await agent.ainvoke({"messages": [("user", TURNS[0])]}, STEPS))["messages"]
 
     return arun(body)
 
@@ -79,7 +80,7 @@ def model_fallback(run: Run) -> Any:
     fallback = middleware.ModelFallbackMiddleware(run.make())
     agent = agents.create_agent(run.make(), tools=[get_weather], middleware=[fallback])
     run.fail_first(1)
-    return agent.invoke({"messages": [("user", TURNS[0])]})["messages"]
+    return agent.invoke({"messages": [("user", TURNS[0])]}, STEPS)["messages"]
 
 
 def tool_call_limit(run: Run) -> Any:
@@ -94,7 +95,7 @@ def _call_limit(exit_behavior: str) -> Any:
     def scenario(run: Run) -> Any:
         limit = middleware.ModelCallLimitMiddleware(run_limit=1, exit_behavior=exit_behavior)
         agent = agents.create_agent(run.make(), tools=[get_weather], middleware=[limit])
-        return agent.invoke({"messages": [("user", TURNS[0])]})["messages"]
+        return agent.invoke({"messages": [("user", TURNS[0])]}, STEPS)["messages"]
 
     return scenario
 

@@ -15,6 +15,7 @@ from chatplex.testing import MockServer
 
 from ._cells import cells
 from ._cells import judge
+from ._kit import STEPS
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
@@ -50,7 +51,7 @@ def _outcome(state: dict[str, Any]) -> dict[str, Any]:
 def _with(response_format: Any) -> Any:
     def scenario(run: Run) -> Any:
         agent = agents.create_agent(run.make(), tools=[], response_format=response_format)
-        return _outcome(agent.invoke({"messages": [("user", ASK)]}))
+        return _outcome(agent.invoke({"messages": [("user", ASK)]}, STEPS))
 
     return scenario
 
@@ -58,7 +59,7 @@ def _with(response_format: Any) -> Any:
 def auto_strategy_async(run: Run) -> Any:
     async def body() -> Any:
         agent = agents.create_agent(run.make(), tools=[], response_format=Forecast)
-        return _outcome(await agent.ainvoke({"messages": [("user", ASK)]}))
+        return _outcome(await agent.ainvoke({"messages": [("user", ASK)]}, STEPS))
 
     return arun(body)
 
@@ -68,7 +69,7 @@ def response_format_with_tools(run: Run) -> Any:
     agent = agents.create_agent(
         run.make(), tools=[get_weather], response_format=structured.ToolStrategy(Forecast)
     )
-    return _outcome(agent.invoke({"messages": [("user", "What is the weather in Paris?")]}))
+    return _outcome(agent.invoke({"messages": [("user", "What is the weather in Paris?")]}, STEPS))
 
 
 SCENARIOS = {
