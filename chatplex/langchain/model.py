@@ -400,8 +400,9 @@ class ChatChatplex(BaseChatModel):
         """A reply's LangChain message as its wire's partner package makes it: `parsed`
         beside a response_format reply, an invalid call's error in its words."""
         engine = _primary(target)
-        adapter = getattr(engine, "adapter", None)
-        words = getattr(adapter, "invalid_arguments_words", None)
+        # A wire's adapter declares its partner's words (None: chatplex's own).
+        adapter = engine.adapter if isinstance(engine, ChatModel) else None
+        words = adapter.invalid_arguments_words if adapter is not None else None
         return partner_words(mark_parsed(result, engine, settings), words)
 
     async def _agenerate(
