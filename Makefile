@@ -78,13 +78,14 @@ compat-install: compat-wheel
 # PYTHONDONTWRITEBYTECODE is set: otherwise each worker, and each interpreter a test
 # starts (docs blocks, examples, benches, Ray workers), compiles chatplex and re-rewrites
 # the asserts of every module pytest rewrites (__pycache__/ is git-ignored).
+# --durations=25: the slowest tests are named in every run, where test time goes.
 #
 # compat-install waits on the package index and on disk, pytest on the CPU: the installs
 # run beside pytest (their output kept in a log, shown whole after pytest), and `test`
 # fails if either failed. This cuts minutes off every run; neither can hide the other.
 test: check docs packaging-cache compat-wheel
 	@$(COMPAT_INSTALL) > $(VENV)/compat-install.log 2>&1 & installs=$$!; \
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n auto --dist loadgroup; \
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n auto --dist loadgroup --durations=25; \
 	tests=$$?; wait $$installs; compat=$$?; \
 	echo "== make compat-install (ran beside pytest): exit $$compat"; \
 	cat $(VENV)/compat-install.log; \
