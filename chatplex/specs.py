@@ -118,6 +118,13 @@ class ProviderSpec:
     #: always in the generation info, the model's fields in a stream's); None: the model
     #: name and usage only.
     llm_output: str | None = None
+    #: Whether its LangChain class streams in indexed content blocks, for chunks whose
+    #: `response_metadata["model_provider"]` is this name (`langchain/convert.py`'s
+    #: `StreamTranslator`): text as blocks carrying the wire's block index (once tools or
+    #: thinking are on, or a block has come), a tool call's argument fragments in
+    #: `content` too (`input_json_delta` blocks), and no `id`, `model` or `usage` in a
+    #: chunk's `response_metadata`. False: the chunks' content and metadata as they are.
+    indexed_stream: bool = False
     #: The body parameters its API takes (besides what chatplex sets itself), which a
     #: model's keyword arguments are checked against (`chat.params`); None: its adapter
     #: class's `api_parameters`, else unchecked.

@@ -165,3 +165,11 @@ def test_the_hooks_a_spec_names_load_and_its_styles_are_known() -> None:
         assert {name for name, _ in declared.beyond_sdk} <= known, declared.name
     assert specs.spec("anthropic").llm_output == "reply_fields"  # type: ignore[union-attr]
     assert specs.spec("openai").llm_output == "chat_completions"  # type: ignore[union-attr]
+
+
+def test_only_anthropic_streams_in_indexed_blocks() -> None:
+    # langchain-anthropic's stream (`langchain.convert.StreamTranslator`); every other
+    # partner class streams chatplex's chunks as they are.
+    assert [name for name, declared in specs.specs().items() if declared.indexed_stream] == [
+        "anthropic"
+    ]

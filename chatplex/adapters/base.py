@@ -23,6 +23,7 @@ from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
+from typing import Literal
 from typing import Protocol
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
@@ -630,6 +631,13 @@ class Adapter(ABC):
         """Why the provider takes no tools at all (said in a `ValueError` before any
         request); None: it takes them."""
         return None
+
+    #: What built-in tool dicts bound through LangChain (`{"type": "web_search"}`, as
+    #: `ChatOpenAI` tells them from functions) are to this wire (`langchain/model.py`):
+    #: "sent" (its body's `tools` takes them: the Responses API), "elsewhere" (another
+    #: API of its provider takes them: a model whose drop-in switches to it does, any
+    #: other refuses them); None: not its notion, bound as any other tool.
+    builtin_tools: Literal["sent", "elsewhere"] | None = None
 
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None

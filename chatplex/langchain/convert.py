@@ -53,6 +53,7 @@ from ..messages import SystemMessage
 from ..messages import ToolMessage
 from ..messages import message_from_role
 from ..providers.openai.adapter import OPENAI_ROLE_KEY
+from ..specs import spec
 
 __all__ = [
     "StreamTranslator",
@@ -68,10 +69,11 @@ _TEXT_KEYS = frozenset({"type", "text", "cache_control", "citations", "id", "ann
 #: The keys of the piece chatplex's Anthropic parser sends at the end of a block with an
 #: `input` (tool_use, server_tool_use): the input parsed from the block's fragments.
 _END_KEYS = frozenset({"type", "input", "index"})
-#: What chatplex's Anthropic stream reports in response_metadata (as its non-stream reply
-#: does) and langchain-anthropic's stream does not: its message_start gives `model_name`
-#: alone, its message_delta the stop reason, and usage only as `usage_metadata`.
-_ANTHROPIC_UNSTREAMED = ("id", "model", "usage")
+#: What chatplex's stream of an `indexed_stream` provider (Anthropic's) reports in
+#: response_metadata (as its non-stream reply does) and langchain-anthropic's stream does
+#: not: its message_start gives `model_name` alone, its message_delta the stop reason, and
+#: usage only as `usage_metadata`.
+_INDEXED_UNSTREAMED = ("id", "model", "usage")
 #: botocore's record of an AWS reply, which langchain-aws keeps in response_metadata
 #: (chatplex's Bedrock adapters write it too). Its `RetryAttempts` counts the retries
 #: botocore made; chatplex's own retries take their place, counted as `attempts`.
@@ -282,7 +284,8 @@ class StreamTranslator:
       `RetryAttempts`: the retries chatplex made (the first chunk's `attempts` - 1);
     - refusals: chatplex's OpenAI stream parser carries a refusal whole-so-far on every
       chunk, while LangChain's merging concatenates strings: the new part is sent;
-    - Anthropic (`model_provider == "anthropic"`), as `langchain_anthropic.ChatAnthropic`:
+    - a provider whose spec says its LangChain class streams indexed blocks
+      (`ProviderSpec.indexed_stream`: Anthropic's), as `langchain_anthropic.ChatAnthropic`:
       a `tool_use` block's argument fragments go in `content` too, as `input_json_delta`
       blocks of the block's index; the `tool_use` piece chatplex sends at the block's end
       (its parsed `input`, which chatplex's own merging needs) is left out, since
@@ -297,6 +300,7 @@ class StreamTranslator:
     __slots__ = (
         "_attempts",
         "_blocks",
+        "_indexed",
         "_input_blocks",
         "_last_index",
         "_model_name",
@@ -311,6 +315,7 @@ class StreamTranslator:
         self._attempts: Any = None  # the HTTP attempts made (the first chunk says)
         self._refusal = ""
         self._provider: str | None = None
+        self._indexed = False  # the provider's LangChain class streams indexed blocks
         self._blocks = blocks  # Anthropic: text as indexed blocks
         self._last_index: int | None = None  # of the last indexed Anthropic block
         self._tool_blocks: set[Any] = set()  # indexes of Anthropic tool_use blocks
@@ -326,10 +331,12 @@ class StreamTranslator:
             additional, metadata = self._refusal_delta(additional, metadata)
         if self._provider is None and isinstance(metadata.get("model_provider"), str):
             self._provider = metadata["model_provider"]
+            declared = spec(self._provider)
+            self._indexed = declared is not None and declared.indexed_stream
         elif self._provider is not None and "model_provider" not in metadata:
             metadata = {**metadata, "model_provider": self._provider}
-        if self._provider == "anthropic" and any(k in metadata for k in _ANTHROPIC_UNSTREAMED):
-            metadata = {k: v for k, v in metadata.items() if k not in _ANTHROPIC_UNSTREAMED}
+        if self._indexed and any(k in metadata for k in _INDEXED_UNSTREAMED):
+            metadata = {k: v for k, v in metadata.items() if k not in _INDEXED_UNSTREAMED}
         if metadata:
             if "attempts" in metadata:
                 self._attempts = metadata["attempts"]
@@ -365,8 +372,8 @@ class StreamTranslator:
                 }
                 for c in chunk.tool_calls
             ]
-        if self._provider == "anthropic":
-            content = self._anthropic_content(chunk.content, fragments)
+        if self._indexed:
+            content = self._indexed_content(chunk.content, fragments)
             if content is None:
                 return None
         else:
@@ -387,7 +394,7 @@ class StreamTranslator:
             translated.additional_kwargs["tool_calls"] = summary
         return translated
 
-    def _anthropic_content(
+    def _indexed_content(
         self, content: Content, fragments: Sequence[Any]
     ) -> str | list[str | dict[str, Any]] | None:
         """The chunk's content as ChatAnthropic streams it; None for a chunk that only

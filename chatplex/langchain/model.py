@@ -41,6 +41,7 @@ from pydantic import Field
 from pydantic import SecretStr
 from pydantic import model_validator
 
+from ..adapters.base import Adapter
 from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
 from ..chat import ChatModel
@@ -277,8 +278,8 @@ class ChatChatplex(BaseChatModel):
         Anthropic tool dicts). `tool_choice`: "auto", "none", "any"/"required", True, a
         tool name or a provider's tool-choice dict. Checked now, as chatplex checks them."""
         builtin = [t for t in tools if isinstance(t, dict) and _is_builtin_tool(t)]
-        if builtin and str(getattr(self.chatplex_model, "provider", "")).startswith("openai"):
-            # OpenAI's built-in tools (web_search, file_search...): the Responses API's.
+        if builtin and self._builtin_tools() is not None:
+            # Built-in tools (web_search, file_search...) its wire knows: sent, or switched to.
             return self._with_builtin_tools(builtin)._bind_functions(
                 [t for t in tools if not _is_builtin_tool(t)], tool_choice, kwargs
             )
@@ -332,8 +333,15 @@ class ChatChatplex(BaseChatModel):
             kwargs=kwargs,
         )
 
+    def _builtin_tools(self) -> str | None:
+        """What built-in tool dicts are to the chatplex model's wire (its adapter's
+        `builtin_tools`, read through a binding too); None for a model without one
+        (fallbacks, a fake)."""
+        adapter = getattr(self.chatplex_model, "adapter", None)
+        return adapter.builtin_tools if isinstance(adapter, Adapter) else None
+
     def _on_responses(self) -> bool:
-        return getattr(self.chatplex_model, "provider", None) == "openai_responses"
+        return self._builtin_tools() == "sent"
 
     def _with_builtin_tools(self, builtin: list[dict[str, Any]]) -> ChatChatplex:
         """A copy whose chatplex model sends `builtin` in the Responses API's `tools`

@@ -23,6 +23,8 @@ from chatplex.errors import APIError
 from chatplex.errors import status_error
 from chatplex.messages import AIMessage
 from chatplex.messages import BaseMessage
+from chatplex.specs import WIRES
+from chatplex.specs import specs
 
 PACKAGE = Path(__file__).resolve().parents[2] / "chatplex"
 
@@ -80,6 +82,7 @@ def test_every_hook_and_capability_has_its_default() -> None:
     assert wire.structured_parsed_key is False and wire.structured_partials is False
     assert wire.structured_tool_choice is None and wire.forced_tool_settings is False
     assert wire.can_force_tool_call is True
+    assert wire.builtin_tools is None  # built-in tool dicts bound as any tool
     assert wire.structured_output_settings(None, None, "json_schema", None) is None
     assert wire.parallel_tool_calls_body(False, "auto") == {"parallel_tool_calls": False}
     assert wire.batch_base_url() is None
@@ -116,58 +119,113 @@ def test_the_provider_wires_declare_what_they_differ_in() -> None:
     body = anthropic.parallel_tool_calls_body(anthropic.__new__(anthropic), False, None)
     assert body == {"tool_choice": {"type": "auto", "disable_parallel_tool_use": True}}
     assert openai.forced_tool_settings is True and openai.structured_parsed_key is True
+    # OpenAI's built-in tools: the Responses API sends them, its other wires point there.
+    assert adapter_class("openai_responses").builtin_tools == "sent"
+    assert [adapter_class(name).builtin_tools for name in ("openai", "azure_openai", "groq")] == [
+        "elsewhere"
+    ] * 3
+    assert anthropic.builtin_tools is None
 
 
 # ---- shared code reads adapters only through the interface ---------------------------
 
-#: Shared code: everything but the provider folders, the testing kit, the moved-path
-#: shims, and chatplex.langchain (outside this interface's brief: its drop-in wrappers
-#: are being redesigned, issue 47).
-_SHARED = ("adapters", "batches", "chat", "core", "http", "messages", "bulk", "tracing", "ray")
-_ON_ADAPTER = re.compile(r"\b(?:getattr|hasattr)\(\s*[\w.]*adapter\b")
-_PROVIDER = (
-    r"(?:openai|anthropic|openai_responses|azure_openai|google_genai|google_vertexai"
-    r"|bedrock\w*|cohere|ollama)"
+#: Shared code: everything but the provider folders, the testing kit and the moved-path
+#: shims (the LangChain layer included: its facts about a wire are members too).
+_SHARED = (
+    "adapters",
+    "batches",
+    "chat",
+    "core",
+    "http",
+    "messages",
+    "bulk",
+    "tracing",
+    "ray",
+    "langchain",
 )
-_BRANCH_ON_NAME = re.compile(rf"(?:==|!=|\bin)\s*\(?\s*[\"']{_PROVIDER}[\"']")
+_ON_ADAPTER = re.compile(r"\b(?:getattr|hasattr)\(\s*[\w.]*adapter\b")
+#: Every provider name a spec declares and every wire's folder name.
+_PROVIDER = "(?:{})".format(
+    "|".join(sorted({*specs(), *WIRES}, key=lambda name: (-len(name), name)))
+)
+_BRANCH_ON_NAME = re.compile(rf"(?:==|!=|\bin|startswith\()\s*\(?\s*[\"']{_PROVIDER}[\"']")
 _TABLE_ROW = re.compile(rf"^\s*[\"']{_PROVIDER}[\"']\s*:")
 
 
-def _shared_lines() -> list[tuple[str, int, str]]:
+def _shared_lines(root: Path) -> list[tuple[str, int, str]]:
+    """Every line of code (comments and doctest lines aside) of the shared packages
+    under `root`, with its path and number."""
     found = []
     for package in _SHARED:
-        for path in sorted((PACKAGE / package).rglob("*.py")):
+        for path in sorted((root / package).rglob("*.py")):
             for number, line in enumerate(path.read_text().splitlines(), 1):
                 code = line.split("#", 1)[0]
                 if code.lstrip().startswith(">>>") or code.lstrip().startswith("..."):
                     continue
-                found.append((str(path.relative_to(PACKAGE)), number, code))
+                found.append((path.relative_to(root).as_posix(), number, code))
     return found
 
 
-def test_no_shared_module_reads_an_adapter_by_getattr_or_hasattr() -> None:
+def _adapter_reads(root: Path) -> list[str]:
     # The interface module itself and adapter_repr (an adapter's own repr of its own
     # private fields, which may be unset if its __init__ failed) are the exceptions.
     allowed = {"adapters/base.py", "adapters/connection.py"}
-    hits = [
+    return [
         f"{path}:{n}: {code.strip()}"
-        for path, n, code in _shared_lines()
+        for path, n, code in _shared_lines(root)
         if _ON_ADAPTER.search(code) and path not in allowed
     ]
-    assert hits == []
+
+
+def _name_branches(root: Path) -> list[str]:
+    return [
+        f"{path}:{n}: {code.strip()}"
+        for path, n, code in _shared_lines(root)
+        if _BRANCH_ON_NAME.search(code) or _TABLE_ROW.search(code)
+    ]
+
+
+def test_no_shared_module_reads_an_adapter_by_getattr_or_hasattr() -> None:
+    assert _adapter_reads(PACKAGE) == []
 
 
 def test_no_shared_module_branches_on_a_provider_name_or_keys_a_table_by_one() -> None:
-    hits = [
-        f"{path}:{n}: {code.strip()}"
-        for path, n, code in _shared_lines()
-        if _BRANCH_ON_NAME.search(code) or _TABLE_ROW.search(code)
-    ]
-    assert hits == []
+    assert _name_branches(PACKAGE) == []
 
 
 def test_the_scans_find_what_they_look_for() -> None:
     assert _ON_ADAPTER.search('x = getattr(model.adapter, "schema_enforced", False)')
     assert _BRANCH_ON_NAME.search('if provider == "anthropic":')
     assert _BRANCH_ON_NAME.search('if model.provider not in ("openai", "openai_responses"):')
+    assert _BRANCH_ON_NAME.search('if str(model.provider).startswith("openai"):')
+    assert _BRANCH_ON_NAME.search("if name != 'groq':")
     assert _TABLE_ROW.search('    "openai": _OPENAI,')
+    assert not _BRANCH_ON_NAME.search('if provider == "openai_like":')  # not a name
+
+
+def test_the_scans_fail_on_a_branch_planted_in_shared_code(tmp_path: Path) -> None:
+    planted = {
+        "langchain/planted.py": (
+            '"""A module that branches on names."""\n'
+            'if self._provider == "anthropic":  # a branch\n'
+            "    pass\n"
+            'wide = str(model.provider).startswith("openai")\n'
+            '# if provider == "cohere": a comment is not a branch\n'
+        ),
+        "chat/planted.py": (
+            'ROWS = {\n    "bedrock_converse": 1,\n}\n'
+            'hook = getattr(self.adapter, "some_hook", None)\n'
+        ),
+        "providers/openai/planted.py": 'if provider == "openai":\n    pass\n',
+    }
+    for name, text in planted.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert [hit.split(": ", 1)[0] for hit in _name_branches(tmp_path)] == [
+        "chat/planted.py:2",
+        "langchain/planted.py:2",
+        "langchain/planted.py:4",
+    ]
+    assert _adapter_reads(tmp_path) == [
+        'chat/planted.py:4: hook = getattr(self.adapter, "some_hook", None)'
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -15,6 +16,7 @@ from langchain_core.messages import SystemMessage as LCSystem
 from langchain_core.messages import ToolMessage as LCTool
 
 from chatplex.langchain import StreamTranslator
+from chatplex.langchain import convert
 from chatplex.langchain import to_chatplex_messages
 from chatplex.langchain import to_langchain_message
 from chatplex.lean import init_chat_model
@@ -25,6 +27,7 @@ from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
 from chatplex.providers.bedrock import response  # noqa: F401  (registers Converse's content_blocks)
 from chatplex.providers.openai.adapter import OPENAI_ROLE_KEY
+from chatplex.specs import spec
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 
@@ -361,3 +364,28 @@ def test_botocore_metadata_counts_chatplex_retries(attempts: int, retries: int) 
     assert first is not None and "ResponseMetadata" not in first.response_metadata
     assert last is not None
     assert last.response_metadata["ResponseMetadata"]["RetryAttempts"] == retries
+
+
+def test_a_stream_is_translated_as_its_providers_spec_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # langchain-anthropic's way of streaming is read off the chunks' provider's spec
+    # (`indexed_stream`), not its name: a provider declaring it is translated alike.
+    meta = {"model_provider": "ollama", "id": "r1", "model": "m1"}
+
+    def first_chunk() -> LCChunk | None:
+        return StreamTranslator(blocks=True).chunk(
+            AIMessageChunk(content="hi", response_metadata=meta)
+        )
+
+    plain = first_chunk()
+    assert plain is not None and plain.content == "hi"
+    assert plain.response_metadata == {**meta}
+    declared = spec("ollama")
+    assert declared is not None and declared.indexed_stream is False
+    indexed = dataclasses.replace(declared, indexed_stream=True)
+    monkeypatch.setattr(convert, "spec", lambda name: indexed if name == "ollama" else None)
+    translated = first_chunk()
+    assert translated is not None
+    assert translated.content == [{"type": "text", "text": "hi", "index": 0}]
+    assert translated.response_metadata == {"model_provider": "ollama"}

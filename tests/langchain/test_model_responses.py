@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from chatplex import init_chat_model
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain import ChatOpenAI
@@ -90,3 +91,20 @@ def test_built_in_tools_elsewhere_say_what_they_need() -> None:
     claude = ChatAnthropic(model="claude-x", api_key="k")  # Anthropic's: bound as before
     bound = claude.bind_tools([{"type": "web_search_20250305", "name": "web_search"}])
     assert bound.bound.chatplex_model is claude.chatplex_model
+
+
+def test_a_wrapped_model_on_the_responses_wire_takes_built_in_tools() -> None:
+    # The wire's `builtin_tools` is read through a binding (`with_config`), as the
+    # model's other attributes are.
+    server = Server()
+    inner = init_chat_model(
+        "openai_responses:gpt-4.1", api_key="k", base_url="http://mock.test/v1", **server.clients()
+    )
+    model = ChatChatplex.from_model(inner.with_config(tags=["x"]))
+    bound = model.bind_tools([{"type": "file_search", "vector_store_ids": ["vs_1"]}])
+    bound.invoke("find")
+    asyncio.run(bound.ainvoke("again"))
+    for request in server.seen:
+        sent = json.loads(request.content)
+        assert sent["tools"] == [{"type": "file_search", "vector_store_ids": ["vs_1"]}]
+    assert len(server.seen) == 2

@@ -65,6 +65,7 @@ SPECS = (
         model_prefixes=("claude",),
         batch_discount=0.5,  # 50% off every model its Batch API serves
         llm_output="reply_fields",  # langchain-anthropic's llm_output: the reply's fields
+        indexed_stream=True,  # langchain-anthropic streams the wire's indexed blocks
         blocks="chatplex.providers.anthropic.response:reply_blocks",  # langchain-core's
         api_parameters=_MESSAGES,
         beyond_sdk=_BEYOND_SDK,

@@ -165,6 +165,8 @@ class OpenAIAdapter(Adapter):
     forced_tool_settings = True
     #: langchain-openai reads a reply's calls with langchain_core's parse_tool_call.
     invalid_arguments_words = "parser"
+    #: OpenAI's built-in tools (web_search, file_search...) are the Responses API's.
+    builtin_tools = "elsewhere"
 
     def __init__(
         self,

@@ -133,6 +133,8 @@ class OpenAIResponsesAdapter(Adapter):
     forced_tool_settings = True
     #: langchain-openai's Responses path gives the JSON decoder's message alone.
     invalid_arguments_words = "decoder"
+    #: OpenAI's built-in tools go in the request's `tools`, beside its functions.
+    builtin_tools = "sent"
 
     def __init__(
         self,
