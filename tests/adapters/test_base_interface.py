@@ -229,3 +229,17 @@ def test_the_scans_fail_on_a_branch_planted_in_shared_code(tmp_path: Path) -> No
     assert _adapter_reads(tmp_path) == [
         'chat/planted.py:4: hook = getattr(self.adapter, "some_hook", None)'
     ]
+
+
+def _interface_section() -> str:
+    text = (PACKAGE.parent / "ARCHITECTURE.md").read_text("utf-8")
+    return text[text.index("## The adapter interface") : text.index("## Adding a provider")]
+
+
+def test_architecture_lists_every_member_of_the_interface() -> None:
+    """The map's "The adapter interface" names each public member of `Adapter` (issue 48:
+    the contract written down in one place); a member added without its line fails."""
+    listed = set(re.findall(r"`([a-z_]+)[`(]", _interface_section()))
+    members = {name for name in vars(Adapter) if not name.startswith("_")}
+    assert len(members) > 30  # the scan finds the members
+    assert members - listed == set(), "add a line to ARCHITECTURE.md for each"
