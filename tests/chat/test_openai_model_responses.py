@@ -84,6 +84,7 @@ def test_use_responses_api_sends_to_responses_sync_and_async() -> None:
         "include": ["reasoning.encrypted_content"],
         "truncation": "auto",
         "store": False,
+        "stream": False,  # langchain-openai's ChatOpenAI says so on every Responses call
     }
     assert asyncio.run(model.ainvoke("Hello")).text == "Hi!"
     assert server.last["input"] == [{"type": "message", "role": "user", "content": "Hello"}]

@@ -107,13 +107,17 @@ def _safety_settings(given: Any) -> Any:
     return given
 
 
-def _clients_of_client_args(owner: str, params: dict[str, Any]) -> None:
+def _clients_of_client_args(owner: str, args: Any, params: dict[str, Any]) -> None:
     """langchain-google-genai's `client_args` (the keywords the google-genai SDK builds
     its httpx clients with: `proxy`, `verify`, `trust_env`, `headers`...) honoured as the
     SDK honours them: chatplex's `http_client` and `http_async_client`, built with them."""
-    args = params.pop("client_args", None)
     if not args:
         return
+    if not isinstance(args, Mapping):
+        raise TypeError(
+            f"{owner}(client_args=...) takes a dict of httpx.Client keywords, "
+            f"not {type(args).__name__}"
+        )
     if "http_client" in params or "http_async_client" in params:
         raise TypeError(
             f"{owner}(client_args=...) builds the HTTP clients; with http_client= or "
@@ -321,13 +325,13 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         client_options: Mapping[str, Any] | None = None,
         api_version: str | None = None,
         additional_headers: Mapping[str, str] | None = None,
+        client_args: Mapping[str, Any] | None = None,
         **params: Any,
     ) -> None:
         from .adapter import GeminiAdapter
 
         given = take_fields(params, _GENAI_FIELDS)
-        owner = type(self).__name__
-        _clients_of_client_args(owner, params)
+        _clients_of_client_args(type(self).__name__, client_args, params)
         tail = take_tail(params)
         endpoint = (client_options or {}).get("api_endpoint")
         if endpoint and "://" not in endpoint:
