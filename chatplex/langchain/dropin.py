@@ -219,8 +219,14 @@ class DropInChatModel(ChatChatplex):
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
+        """The partner class's, read from its fields as this model's serialized form
+        writes them (credentials masked there) and LangChain's own (`streaming`)."""
         form = self._engine.langchain_fields
-        return super()._identifying_params if form is None or form.identifying else {}
+        reported = True if form is None else form.identifying
+        if isinstance(reported, bool):
+            return super()._identifying_params if reported else {}
+        langchain_side = {name: getattr(self, name, None) for name in _LANGCHAIN_SIDE}
+        return reported.of({**langchain_side, **self.partner_kwargs}, self.chatplex_model)
 
     @property
     def _llm_type(self) -> str:
