@@ -21,6 +21,7 @@ keywords one construction was given.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -77,16 +78,17 @@ class IdentifyingParams:
     spread: str | None = None
     #: Values of fields its serialized form leaves out at their default (`{}`).
     unset: Mapping[str, Any] = field(default_factory=dict)
+    #: Keys its invocation params (`_get_invocation_params`) put first, each by the
+    #: fields tried in turn (langchain-aws': `model`, the base model id or the model id).
+    invoked_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Whether its invocation params repeat these params after the call's `stop`
+    #: (langchain-openai's, langchain-fireworks': a `stop` field set wins there).
+    invoked_again: bool = False
 
     def of(self, values: Mapping[str, Any], engine: object) -> dict[str, Any]:
         """The params reported by a partner whose fields hold `values` (as its
         serialized form writes them), `engine` the drop-in's model."""
-
-        def value(path: str) -> Any:
-            name, _, key = path.partition(".")
-            found = values.get(name, self.unset.get(name))
-            return (found or {}).get(key) if key else found
-
+        value = self._reader(values)
         out = {key: value(path) for key, path in self.always.items()}
         out.update({k: attrgetter(a)(engine) for k, a in self.derived.items()})
         out.update({k: v for k, p in self.unless_none.items() if (v := value(p)) is not None})
@@ -94,6 +96,29 @@ class IdentifyingParams:
         if self.spread is not None:
             out.update(value(self.spread) or {})
         return out
+
+    def invoked(
+        self, values: Mapping[str, Any], engine: object, langchain: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Its invocation params, `langchain` LangChain's own of the call (these params,
+        the call's `stop` and keywords), before the call's keywords are laid over."""
+        value = self._reader(values)
+        first = {
+            key: next((v for name in names if (v := value(name))), None)
+            for key, names in self.invoked_first.items()
+        }
+        again = self.of(values, engine) if self.invoked_again else {}
+        return {**first, **langchain, **again}
+
+    def _reader(self, values: Mapping[str, Any]) -> Callable[[str], Any]:
+        """A field's value by its (dotted) name: a key of a mapping field after a dot."""
+
+        def value(path: str) -> Any:
+            name, _, key = path.partition(".")
+            found = values.get(name, self.unset.get(name))
+            return (found or {}).get(key) if key else found
+
+        return value
 
 
 @dataclass(frozen=True)

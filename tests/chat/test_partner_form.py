@@ -138,6 +138,19 @@ def test_unset_fields_are_none_or_left_out_or_their_unset_value() -> None:
     }
 
 
+def test_invocation_params_put_the_first_keys_before_langchains_and_may_repeat() -> None:
+    first = IdentifyingParams(
+        always={"model_name": "model_name"}, invoked_first={"model": ("base", "model_name")}
+    )
+    values = {"model_name": "m", "base": None}
+    assert first.invoked(values, ENGINE, {"stop": ["x"]}) == {"model": "m", "stop": ["x"]}
+    assert list(first.invoked({**values, "base": "b"}, ENGINE, {})) == ["model"]
+    again = IdentifyingParams(unless_none={"stop": "stop"}, invoked_again=True)
+    # The field set on the model wins over the call's stop, as in langchain-fireworks.
+    assert again.invoked({"stop": ["s"]}, ENGINE, {"stop": ["x"]}) == {"stop": ["s"]}
+    assert IdentifyingParams().invoked({"stop": ["s"]}, ENGINE, {"stop": ["x"]}) == {"stop": ["x"]}
+
+
 def test_a_spec_declares_its_identifying_params_as_data() -> None:
     form = partner_fields({"aliases": {"model": "model_name"}, "identifying": {"spread": "k"}})
     assert form is not None and form.identifying == IdentifyingParams(spread="k")

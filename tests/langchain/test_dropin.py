@@ -506,6 +506,11 @@ class TestSerializedAsThePartner(BedrockIsolated):
         assert dropin._identifying_params == partner._identifying_params
         assert dropin.dict() == partner.dict()
         assert _KEY not in repr(dropin.dict())
+        # The invocation params callbacks get (`on_chat_model_start`), sync or async:
+        # a call's stop and keywords laid in as the partner lays them.
+        for call in ({}, {"stop": ["x"]}, {"stop": ["x"], "temperature": 0.2}):
+            invoked = dropin._get_invocation_params(**call)
+            assert invoked == partner._get_invocation_params(**call)
 
     @pytest.mark.filterwarnings("ignore")  # loads is beta in langchain-core
     # ChatVertexAI's form has no credentials (as its partner's): built again, it looks

@@ -51,6 +51,7 @@ from ...chat.dropin import pick
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from .dropin import AWS_SECRETS
+from .dropin import INVOKED_MODEL
 from .dropin import ChatBedrockConverse
 from .dropin import tool_choice_values
 from .invoke import BedrockInvokeAdapter
@@ -155,6 +156,7 @@ class ChatBedrock(ChatBedrockConverse):
             },
             derived={"provider": "provider_name"},
             spread="model_kwargs",
+            invoked_first=INVOKED_MODEL,
         ),
     )
 

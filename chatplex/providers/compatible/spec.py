@@ -512,6 +512,8 @@ PRESETS: tuple[Preset, ...] = (
                         )
                     },
                     "spread": "model_kwargs",
+                    "invoked_first": {"model": ("model_name",)},
+                    "invoked_again": True,
                 },
             },
             api_fields=("reasoning_effort", "service_tier"),

@@ -182,4 +182,6 @@ BASE_CHAT_OPENAI_IDENTIFYING: dict[str, Any] = {
     },
     "unless_empty": {"stop": "stop"},
     "spread": "model_kwargs",
+    "invoked_first": {"model": ("model_name",)},
+    "invoked_again": True,
 }
