@@ -76,6 +76,9 @@ class IdentifyingParams:
     derived: Mapping[str, str] = field(default_factory=dict)
     #: A mapping field whose items are reported too (`model_kwargs`).
     spread: str | None = None
+    #: Keys holding a mapping that set fields are laid into, key -> {item: field}
+    #: (langchain-anthropic's `output_config` takes its `reasoning_effort` as `effort`).
+    merged: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: Values of fields its serialized form leaves out at their default (`{}`).
     unset: Mapping[str, Any] = field(default_factory=dict)
     #: Keys its invocation params (`_get_invocation_params`) put first, each by the
@@ -93,6 +96,9 @@ class IdentifyingParams:
         out.update({k: attrgetter(a)(engine) for k, a in self.derived.items()})
         out.update({k: v for k, p in self.unless_none.items() if (v := value(p)) is not None})
         out.update({k: v for k, p in self.unless_empty.items() if (v := value(p))})
+        for key, items in self.merged.items():
+            if laid := {item: v for item, name in items.items() if (v := value(name))}:
+                out[key] = {**(out.get(key) or {}), **laid}
         if self.spread is not None:
             out.update(value(self.spread) or {})
         return out

@@ -151,6 +151,16 @@ def test_invocation_params_put_the_first_keys_before_langchains_and_may_repeat()
     assert IdentifyingParams().invoked({"stop": ["s"]}, ENGINE, {"stop": ["x"]}) == {"stop": ["x"]}
 
 
+def test_set_fields_are_laid_into_a_mapping_key() -> None:
+    merged = IdentifyingParams(
+        always={"config": "config"}, merged={"config": {"effort": "reasoning_effort"}}
+    )
+    given = {"config": {"a": 1}, "reasoning_effort": "low"}
+    assert merged.of(given, ENGINE) == {"config": {"a": 1, "effort": "low"}}
+    assert merged.of({"reasoning_effort": "low"}, ENGINE) == {"config": {"effort": "low"}}
+    assert merged.of({"config": None}, ENGINE) == {"config": None}  # nothing set: as given
+
+
 def test_a_spec_declares_its_identifying_params_as_data() -> None:
     form = partner_fields({"aliases": {"model": "model_name"}, "identifying": {"spread": "k"}})
     assert form is not None and form.identifying == IdentifyingParams(spread="k")

@@ -434,6 +434,16 @@ _SETTINGS = [
 
 #: Settings each partner reports under its own keys (a model_kwargs item, max_tokens).
 _REPORTED = {"model_kwargs": {"user": "u1"}, "max_tokens": 7}
+#: Settings that only some partners take, each reported by its own rule.
+_OWN_SETTINGS = [
+    ("ChatAnthropic", {"reasoning_effort": "low"}),  # inside output_config, as `effort`
+    ("ChatAnthropic", {"top_k": 3, "thinking": {"type": "enabled", "budget_tokens": 2000}}),
+    ("ChatOpenAI", {"reasoning_effort": "low", "seed": 3, "stop": ["a"]}),
+    ("ChatGoogleGenerativeAI", {"top_k": 3, "thinking_budget": 100}),
+    ("ChatMistralAI", {"random_seed": 4, "safe_mode": True}),
+    ("ChatFireworks", {"stop": ["a"], "service_tier": "priority"}),  # its stop wins
+    ("ChatBedrock", {"base_model_id": "anthropic.claude-3-5-haiku-20241022-v1:0"}),
+]
 
 
 def _pair(name: str, settings: dict[str, Any]) -> tuple[Any, Any]:
@@ -511,6 +521,16 @@ class TestSerializedAsThePartner(BedrockIsolated):
         for call in ({}, {"stop": ["x"]}, {"stop": ["x"], "temperature": 0.2}):
             invoked = dropin._get_invocation_params(**call)
             assert invoked == partner._get_invocation_params(**call)
+
+    @pytest.mark.filterwarnings("ignore")  # the partners' own
+    @pytest.mark.parametrize(("name", "settings"), _OWN_SETTINGS, ids=lambda v: str(v)[:40])
+    def test_identifying_params_of_each_partners_own_settings(
+        self, name: str, settings: dict[str, Any]
+    ) -> None:
+        dropin, partner = _pair(name, settings)
+        assert dropin._identifying_params == partner._identifying_params
+        call = {"stop": ["x"]}
+        assert dropin._get_invocation_params(**call) == partner._get_invocation_params(**call)
 
     @pytest.mark.filterwarnings("ignore")  # loads is beta in langchain-core
     # ChatVertexAI's form has no credentials (as its partner's): built again, it looks

@@ -94,8 +94,7 @@ class ChatAnthropic(ChatModel):
         filled={"max_tokens": "adapter.default_max_tokens"},
         secrets={"anthropic_api_key": "ANTHROPIC_API_KEY", "mcp_servers": "ANTHROPIC_MCP_SERVERS"},
         floats=frozenset({"temperature", "default_request_timeout"}),
-        # Its fields, unset ones too. (It reports a `reasoning_effort` inside
-        # `output_config`, as `effort`; the drop-in reports the field as given.)
+        # Its fields, unset ones too; its `reasoning_effort` inside `output_config`.
         identifying=IdentifyingParams(
             always={
                 name: name
@@ -114,6 +113,7 @@ class ChatAnthropic(ChatModel):
                 )
             },
             unset={"model_kwargs": {}},
+            merged={"output_config": {"effort": "reasoning_effort"}},
         ),
     )
     langchain_profiles = "anthropic"
