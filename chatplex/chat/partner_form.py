@@ -21,6 +21,7 @@ keywords one construction was given.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -29,12 +30,101 @@ from typing import Any
 
 from ..secret import Secret
 
-__all__ = ["PartnerFields", "secret_reference"]
+__all__ = ["IdentifyingParams", "PartnerFields", "partner_fields", "secret_reference"]
 
 
 def secret_reference(variable: str) -> dict[str, Any]:
     """LangChain's reference to a credential: the variable `load` reads it from."""
     return {"lc": 1, "type": "secret", "id": [variable]}
+
+
+def partner_fields(keywords: Mapping[str, Any]) -> PartnerFields | None:
+    """The form a provider's spec declares as data (`PartnerFields`' keywords, its
+    `identifying` as `IdentifyingParams`' keywords); none declared: None."""
+    if not keywords:
+        return None
+    identifying = keywords.get("identifying", True)
+    if isinstance(identifying, Mapping):
+        identifying = IdentifyingParams(**identifying)
+    return PartnerFields(**{**keywords, "identifying": identifying})
+
+
+@dataclass(frozen=True)
+class IdentifyingParams:
+    """What a partner class reports as its identifying params (`_identifying_params`:
+    read by `dict()`, the invocation params LangChain's callbacks and tracers get, and
+    LangChain's cache key), each key read from one of its fields' values.
+
+    >>> reported = IdentifyingParams(
+    ...     always={"model_name": "model_name", "stream": "streaming"},
+    ...     unless_none={"temperature": "temperature"},
+    ...     spread="model_kwargs",
+    ... )
+    >>> reported.of({"model_name": "m", "streaming": False, "model_kwargs": {"x": 1}}, None)
+    {'model_name': 'm', 'stream': False, 'x': 1}
+    """
+
+    #: Keys always reported, by the field each reads (a dotted name: a key of a field's
+    #: mapping, as langchain-aws' `guardrails.trace`); None where that field is unset.
+    always: Mapping[str, str] = field(default_factory=dict)
+    #: Keys reported when their field is not None.
+    unless_none: Mapping[str, str] = field(default_factory=dict)
+    #: Keys reported when their field is not empty (langchain-openai's `stop`: not `[]`).
+    unless_empty: Mapping[str, str] = field(default_factory=dict)
+    #: Keys the partner derives from the model, by the engine's attribute (dotted)
+    #: holding the same value (langchain-aws' `provider`: the model id's vendor).
+    derived: Mapping[str, str] = field(default_factory=dict)
+    #: A mapping field whose items are reported too (`model_kwargs`).
+    spread: str | None = None
+    #: Keys holding a mapping that set fields are laid into, key -> {item: field}
+    #: (langchain-anthropic's `output_config` takes its `reasoning_effort` as `effort`).
+    merged: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: Values of fields its serialized form leaves out at their default (`{}`).
+    unset: Mapping[str, Any] = field(default_factory=dict)
+    #: Keys its invocation params (`_get_invocation_params`) put first, each by the
+    #: fields tried in turn (langchain-aws': `model`, the base model id or the model id).
+    invoked_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Whether its invocation params repeat these params after the call's `stop`
+    #: (langchain-openai's, langchain-fireworks': a `stop` field set wins there).
+    invoked_again: bool = False
+
+    def of(self, values: Mapping[str, Any], engine: object) -> dict[str, Any]:
+        """The params reported by a partner whose fields hold `values` (as its
+        serialized form writes them), `engine` the drop-in's model."""
+        value = self._reader(values)
+        out = {key: value(path) for key, path in self.always.items()}
+        out.update({k: attrgetter(a)(engine) for k, a in self.derived.items()})
+        out.update({k: v for k, p in self.unless_none.items() if (v := value(p)) is not None})
+        out.update({k: v for k, p in self.unless_empty.items() if (v := value(p))})
+        for key, items in self.merged.items():
+            if laid := {item: v for item, name in items.items() if (v := value(name))}:
+                out[key] = {**(out.get(key) or {}), **laid}
+        if self.spread is not None:
+            out.update(value(self.spread) or {})
+        return out
+
+    def invoked(
+        self, values: Mapping[str, Any], engine: object, langchain: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Its invocation params, `langchain` LangChain's own of the call (these params,
+        the call's `stop` and keywords), before the call's keywords are laid over."""
+        value = self._reader(values)
+        first = {
+            key: next((v for name in names if (v := value(name))), None)
+            for key, names in self.invoked_first.items()
+        }
+        again = self.of(values, engine) if self.invoked_again else {}
+        return {**first, **langchain, **again}
+
+    def _reader(self, values: Mapping[str, Any]) -> Callable[[str], Any]:
+        """A field's value by its (dotted) name: a key of a mapping field after a dot."""
+
+        def value(path: str) -> Any:
+            name, _, key = path.partition(".")
+            found = values.get(name, self.unset.get(name))
+            return (found or {}).get(key) if key else found
+
+        return value
 
 
 @dataclass(frozen=True)
@@ -66,10 +156,11 @@ class PartnerFields:
     floats: frozenset[str] = frozenset({"temperature"})
     #: The temperature it writes for a given 0 (langchain-groq raises 0 to 1e-08).
     zero_temperature: float = 0.0
-    #: Whether it reports identifying params (`dict()`, the invocation params callbacks
-    #: and tracers get); False: it keeps LangChain's default, none (langchain-groq's,
-    #: langchain-aws' Converse class, langchain-sambanova's).
-    identifying: bool = True
+    #: The identifying params it reports (`dict()`, the invocation params callbacks and
+    #: tracers get); False: it keeps LangChain's default, none (langchain-groq's,
+    #: langchain-aws' Converse class, langchain-sambanova's); True: not declared, the
+    #: drop-in reports chatplex's own.
+    identifying: IdentifyingParams | bool = True
 
     def settable(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """`given` without the `inert` fields at their defaults."""

@@ -219,8 +219,31 @@ class DropInChatModel(ChatChatplex):
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
+        """The partner class's, read from its fields as this model's serialized form
+        writes them (credentials masked there) and LangChain's own (`streaming`)."""
         form = self._engine.langchain_fields
-        return super()._identifying_params if form is None or form.identifying else {}
+        reported = True if form is None else form.identifying
+        if isinstance(reported, bool):
+            return super()._identifying_params if reported else {}
+        return reported.of(self._partner_values(), self.chatplex_model)
+
+    def _get_invocation_params(
+        self, stop: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """The partner class's (what callbacks get as `invocation_params`): LangChain's,
+        with the keys the partner adds around them."""
+        params = super()._get_invocation_params(stop=stop, **kwargs)
+        form = self._engine.langchain_fields
+        if form is None or isinstance(form.identifying, bool):
+            return params
+        engine = self.chatplex_model
+        return {**form.identifying.invoked(self._partner_values(), engine, params), **kwargs}
+
+    def _partner_values(self) -> dict[str, Any]:
+        """The partner's field values: as this model's serialized form writes them
+        (credentials masked there), and LangChain's own (`streaming`)."""
+        langchain_side = {name: getattr(self, name, None) for name in _LANGCHAIN_SIDE}
+        return {**langchain_side, **self.partner_kwargs}
 
     @property
     def _llm_type(self) -> str:

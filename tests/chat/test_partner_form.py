@@ -1,11 +1,14 @@
 """`PartnerFields.written`: a construction's keywords in the partner class's serialized
-form (its field names, the defaults it writes, floats, credential references)."""
+form (its field names, the defaults it writes, floats, credential references);
+`IdentifyingParams.of`: the identifying params it reports of them."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
+from chatplex.chat.partner_form import IdentifyingParams
 from chatplex.chat.partner_form import PartnerFields
+from chatplex.chat.partner_form import partner_fields
 from chatplex.chat.partner_form import secret_reference
 from chatplex.secret import Secret
 
@@ -92,3 +95,74 @@ def test_inert_defaults_given_at_their_value_are_not_handed_on() -> None:
     assert form.settable(given) == {"model_name": "m", "n": 1}  # n is not inert
     changed = {"max_concurrent_requests": 8}
     assert form.settable(changed) == changed  # another value: the drop-in's to refuse
+
+
+REPORTED = IdentifyingParams(
+    always={"model_name": "model_name", "stream": "streaming", "trace": "guardrails.trace"},
+    unless_none={"temperature": "temperature"},
+    unless_empty={"stop": "stop"},
+    derived={"provider": "adapter.vendor"},
+    spread="model_kwargs",
+    unset={"model_kwargs": {"default": 1}},
+)
+ENGINE = SimpleNamespace(adapter=SimpleNamespace(vendor="v"))
+
+
+def test_identifying_params_read_the_partners_fields_each_by_its_rule() -> None:
+    values = {
+        "model_name": "m",
+        "streaming": True,
+        "guardrails": {"trace": "on"},
+        "temperature": 0.0,
+        "stop": ["x"],
+        "model_kwargs": {"user": "u"},
+    }
+    assert REPORTED.of(values, ENGINE) == {
+        "model_name": "m",
+        "stream": True,
+        "trace": "on",
+        "provider": "v",
+        "temperature": 0.0,  # falsy, but not None: reported
+        "stop": ["x"],
+        "user": "u",
+    }
+
+
+def test_unset_fields_are_none_or_left_out_or_their_unset_value() -> None:
+    assert REPORTED.of({"stop": []}, ENGINE) == {
+        "model_name": None,
+        "stream": None,
+        "trace": None,
+        "provider": "v",
+        "default": 1,
+    }
+
+
+def test_invocation_params_put_the_first_keys_before_langchains_and_may_repeat() -> None:
+    first = IdentifyingParams(
+        always={"model_name": "model_name"}, invoked_first={"model": ("base", "model_name")}
+    )
+    values = {"model_name": "m", "base": None}
+    assert first.invoked(values, ENGINE, {"stop": ["x"]}) == {"model": "m", "stop": ["x"]}
+    assert list(first.invoked({**values, "base": "b"}, ENGINE, {})) == ["model"]
+    again = IdentifyingParams(unless_none={"stop": "stop"}, invoked_again=True)
+    # The field set on the model wins over the call's stop, as in langchain-fireworks.
+    assert again.invoked({"stop": ["s"]}, ENGINE, {"stop": ["x"]}) == {"stop": ["s"]}
+    assert IdentifyingParams().invoked({"stop": ["s"]}, ENGINE, {"stop": ["x"]}) == {"stop": ["x"]}
+
+
+def test_set_fields_are_laid_into_a_mapping_key() -> None:
+    merged = IdentifyingParams(
+        always={"config": "config"}, merged={"config": {"effort": "reasoning_effort"}}
+    )
+    given = {"config": {"a": 1}, "reasoning_effort": "low"}
+    assert merged.of(given, ENGINE) == {"config": {"a": 1, "effort": "low"}}
+    assert merged.of({"reasoning_effort": "low"}, ENGINE) == {"config": {"effort": "low"}}
+    assert merged.of({"config": None}, ENGINE) == {"config": None}  # nothing set: as given
+
+
+def test_a_spec_declares_its_identifying_params_as_data() -> None:
+    form = partner_fields({"aliases": {"model": "model_name"}, "identifying": {"spread": "k"}})
+    assert form is not None and form.identifying == IdentifyingParams(spread="k")
+    assert partner_fields({"identifying": False}) == PartnerFields(identifying=False)
+    assert partner_fields({}) is None

@@ -4,6 +4,7 @@ the mock server (invoke, stream, tools, LangGraph), and LangChain's standard sui
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -187,18 +188,6 @@ class _Unit(_Capabilities, ChatModelUnitTests):
             env = {"ANTHROPIC_API_KEY": "sk-env", "ANTHROPIC_API_URL": UNIT_BASE_URL}
         expected = {"model_name": MODELS[self.provider], "base_url": list(env.values())[1]}
         return env, {"model": MODELS[self.provider]}, expected
-
-    @pytest.mark.xfail(
-        strict=True,
-        reason=(
-            "dumpd is the partner class's (the snapshot holds it; TestSerializedAsThePartner "
-            "compares it with the partner's own), and LangChain's load() builds the class "
-            "its allowlist maps that id to, the partner package's own, whose `dict()` "
-            "(`_identifying_params`) has other keys than the drop-in's"
-        ),
-    )
-    def test_serdes(self, model: Any, snapshot: Any) -> None:
-        super().test_serdes(model, snapshot)
 
 
 class _Integration(_Capabilities, ChatModelIntegrationTests):
@@ -443,6 +432,19 @@ _SETTINGS = [
     {"temperature": 0.5, "streaming": True, "tags": ["t"], "max_retries": 0},
 ]
 
+#: Settings each partner reports under its own keys (a model_kwargs item, max_tokens).
+_REPORTED = {"model_kwargs": {"user": "u1"}, "max_tokens": 7}
+#: Settings that only some partners take, each reported by its own rule.
+_OWN_SETTINGS = [
+    ("ChatAnthropic", {"reasoning_effort": "low"}),  # inside output_config, as `effort`
+    ("ChatAnthropic", {"top_k": 3, "thinking": {"type": "enabled", "budget_tokens": 2000}}),
+    ("ChatOpenAI", {"reasoning_effort": "low", "seed": 3, "stop": ["a"]}),
+    ("ChatGoogleGenerativeAI", {"top_k": 3, "thinking_budget": 100}),
+    ("ChatMistralAI", {"random_seed": 4, "safe_mode": True}),
+    ("ChatFireworks", {"stop": ["a"], "service_tier": "priority"}),  # its stop wins
+    ("ChatBedrock", {"base_model_id": "anthropic.claude-3-5-haiku-20241022-v1:0"}),
+]
+
 
 def _pair(name: str, settings: dict[str, Any]) -> tuple[Any, Any]:
     """The drop-in `name` and its partner class, built with the same parameters."""
@@ -451,7 +453,7 @@ def _pair(name: str, settings: dict[str, Any]) -> tuple[Any, Any]:
     import chatplex
 
     module, wire, connection = _SERIALIZED[name]
-    params = {"model": SUITE_MODELS[wire], **connection, **settings}
+    params = {"model": SUITE_MODELS[wire], **connection, **copy.deepcopy(settings)}
     if wire.startswith("bedrock"):
         params.update(BEDROCK_CREDENTIALS)
     elif wire == "google_vertexai":
@@ -499,8 +501,36 @@ class TestSerializedAsThePartner(BedrockIsolated):
     def test_identifying_params_are_none_where_the_partner_reports_none(self, name: str) -> None:
         dropin, partner = _pair(name, _SETTINGS[1])
         assert dropin.dict() == partner.dict() == {"_type": partner._llm_type}
-        # The others report chatplex's (the standard suite's SERDES reason).
-        assert ChatOpenAI(model="m", api_key="k").dict()["model"] == "m"
+
+    @pytest.mark.filterwarnings("ignore")  # the partners' own
+    @pytest.mark.parametrize(
+        "settings", [*_SETTINGS, _REPORTED], ids=["bare", "standard", "others", "reported"]
+    )
+    @pytest.mark.parametrize("name", list(_SERIALIZED))
+    def test_identifying_params_are_the_partner_classs(
+        self, name: str, settings: dict[str, Any]
+    ) -> None:
+        # What dict(), the invocation params callbacks and tracers get, and LangChain's
+        # cache key read: after the import swap a script logging them sees the same dict.
+        dropin, partner = _pair(name, settings)
+        assert dropin._identifying_params == partner._identifying_params
+        assert dropin.dict() == partner.dict()
+        assert _KEY not in repr(dropin.dict())
+        # The invocation params callbacks get (`on_chat_model_start`), sync or async:
+        # a call's stop and keywords laid in as the partner lays them.
+        for call in ({}, {"stop": ["x"]}, {"stop": ["x"], "temperature": 0.2}):
+            invoked = dropin._get_invocation_params(**call)
+            assert invoked == partner._get_invocation_params(**call)
+
+    @pytest.mark.filterwarnings("ignore")  # the partners' own
+    @pytest.mark.parametrize(("name", "settings"), _OWN_SETTINGS, ids=lambda v: str(v)[:40])
+    def test_identifying_params_of_each_partners_own_settings(
+        self, name: str, settings: dict[str, Any]
+    ) -> None:
+        dropin, partner = _pair(name, settings)
+        assert dropin._identifying_params == partner._identifying_params
+        call = {"stop": ["x"]}
+        assert dropin._get_invocation_params(**call) == partner._get_invocation_params(**call)
 
     @pytest.mark.filterwarnings("ignore")  # loads is beta in langchain-core
     # ChatVertexAI's form has no credentials (as its partner's): built again, it looks

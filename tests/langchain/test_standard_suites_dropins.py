@@ -265,18 +265,15 @@ COHERE_MODEL_NAME = (
 )
 SERDES = (
     "`dumpd` is the partner class's (the snapshot passes; test_dropin.py compares it with "
-    "the partner's own, field by field); then the suite compares `model.dict()` with that "
-    "of what LangChain's `load` builds of it, the partner package's class: `dict()` is "
-    "`_identifying_params`, chatplex's (model, provider, model_name, temperature, "
-    "max_tokens) where the partner's has its own keys (`stream`, `max_completion_tokens`, "
-    "`top_k`...)"
+    "the partner's own, field by field, and `dict()`, its identifying params, likewise)"
 )
 SERDES_NO_KEY = (
-    f"{SERDES}; before that, the partner class `load` builds raises here, as it does of "
-    "its own dump: the suite gives no key variable for it (`init_from_env_params` unset)"
+    f"{SERDES}; but the partner class LangChain's `load` builds of it raises here, as it "
+    "does of its own dump: the suite gives no key variable for it (`init_from_env_params` "
+    "unset)"
 )
 SERDES_ALLOWLIST = (
-    f"{SERDES}; before that, LangChain's `load` refuses the partner's id "
+    f"{SERDES}; but LangChain's `load` refuses the partner's id "
     "(langchain_sambanova is not in its allowlist, allowed_objects='all'), as it does of "
     "the partner class's own dump"
 )
@@ -290,10 +287,6 @@ SERDES_VERTEX = (
 
 class TestChatOpenAIUnit(_Unit):
     name = "ChatOpenAI"
-
-    @pytest.mark.xfail(strict=True, reason=SERDES)
-    def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
-        super().test_serdes(model, snapshot)
 
 
 class TestChatOpenAIIntegration(_Integration):
@@ -320,10 +313,6 @@ class TestAzureChatOpenAIIntegration(_Integration):
 
 class TestChatAnthropicUnit(_Unit):
     name = "ChatAnthropic"
-
-    @pytest.mark.xfail(strict=True, reason=SERDES)
-    def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
-        super().test_serdes(model, snapshot)
 
 
 class TestChatAnthropicIntegration(_Integration):
@@ -372,10 +361,6 @@ class TestChatCohereIntegration(_Integration):
 
 class TestChatBedrockUnit(_BedrockUnit):
     name = "ChatBedrock"
-
-    @pytest.mark.xfail(strict=True, reason=SERDES)
-    def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
-        super().test_serdes(model, snapshot)
 
 
 class TestChatBedrockIntegration(_BedrockIntegration):
@@ -433,10 +418,6 @@ class TestChatDeepSeekIntegration(_Integration):
 class TestChatXAIUnit(_Unit):
     name = "ChatXAI"
 
-    @pytest.mark.xfail(strict=True, reason=SERDES)
-    def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
-        super().test_serdes(model, snapshot)
-
 
 class TestChatXAIIntegration(_Integration):
     name = "ChatXAI"
@@ -445,10 +426,6 @@ class TestChatXAIIntegration(_Integration):
 class TestChatMistralAIUnit(_Unit):
     name = "ChatMistralAI"
 
-    @pytest.mark.xfail(strict=True, reason=SERDES)
-    def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
-        super().test_serdes(model, snapshot)
-
 
 class TestChatMistralAIIntegration(_Integration):
     name = "ChatMistralAI"
@@ -456,10 +433,6 @@ class TestChatMistralAIIntegration(_Integration):
 
 class TestChatFireworksUnit(_Unit):
     name = "ChatFireworks"
-
-    @pytest.mark.xfail(strict=True, reason=SERDES)
-    def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
-        super().test_serdes(model, snapshot)
 
 
 class TestChatFireworksIntegration(_Integration):

@@ -27,6 +27,7 @@ from ...chat.dropin import spellings
 from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 from ...chat.params import HEADER_PARAMETERS
+from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...secret import hold_url
 
@@ -93,6 +94,27 @@ class ChatAnthropic(ChatModel):
         filled={"max_tokens": "adapter.default_max_tokens"},
         secrets={"anthropic_api_key": "ANTHROPIC_API_KEY", "mcp_servers": "ANTHROPIC_MCP_SERVERS"},
         floats=frozenset({"temperature", "default_request_timeout"}),
+        # Its fields, unset ones too; its `reasoning_effort` inside `output_config`.
+        identifying=IdentifyingParams(
+            always={
+                name: name
+                for name in (
+                    "model",
+                    "max_tokens",
+                    "temperature",
+                    "top_k",
+                    "top_p",
+                    "model_kwargs",
+                    "streaming",
+                    "max_retries",
+                    "default_request_timeout",
+                    "thinking",
+                    "output_config",
+                )
+            },
+            unset={"model_kwargs": {}},
+            merged={"output_config": {"effort": "reasoning_effort"}},
+        ),
     )
     langchain_profiles = "anthropic"
 

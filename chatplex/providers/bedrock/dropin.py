@@ -32,6 +32,7 @@ from ...chat.dropin import spellings
 from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
+from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 
 if TYPE_CHECKING:
@@ -96,6 +97,8 @@ def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, .
 
 
 #: langchain-aws' credential fields, by the environment variable each is read from.
+#: langchain-aws' invocation params name the model first: the base model id, else the id.
+INVOKED_MODEL = {"model": ("base_model_id", "model_id")}
 AWS_SECRETS = {
     "aws_access_key_id": "AWS_ACCESS_KEY_ID",
     "aws_secret_access_key": "AWS_SECRET_ACCESS_KEY",
@@ -163,7 +166,8 @@ class ChatBedrockConverse(ChatModel):
             "supports_tool_choice_values": "supports_tool_choice_values",
         },
         secrets=AWS_SECRETS,
-        identifying=False,
+        # None (LangChain's default); its invocation params name the model first.
+        identifying=IdentifyingParams(invoked_first=INVOKED_MODEL),
     )
     langchain_profiles = "aws"
 

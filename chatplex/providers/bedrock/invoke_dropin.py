@@ -48,8 +48,10 @@ from typing import Any
 
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
+from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from .dropin import AWS_SECRETS
+from .dropin import INVOKED_MODEL
 from .dropin import ChatBedrockConverse
 from .dropin import tool_choice_values
 from .invoke import BedrockInvokeAdapter
@@ -144,6 +146,18 @@ class ChatBedrock(ChatBedrockConverse):
             {"provider_stop_sequence_key_name_map", "provider_stop_reason_key_map", "guardrails"}
         ),
         secrets=AWS_SECRETS,
+        # Its model, the model id's vendor (`provider`), its guardrails, its model_kwargs.
+        identifying=IdentifyingParams(
+            always={
+                "model_id": "model_id",
+                "base_model_id": "base_model_id",
+                "stream": "streaming",
+                **{key: f"guardrails.{key}" for key in _NO_GUARDRAILS},
+            },
+            derived={"provider": "provider_name"},
+            spread="model_kwargs",
+            invoked_first=INVOKED_MODEL,
+        ),
     )
 
     def __init__(

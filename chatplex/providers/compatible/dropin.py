@@ -37,7 +37,7 @@ from ...chat.dropin import with_query
 from ...chat.model import ChatModel
 from ...chat.params import api_parameters
 from ...chat.params import unknown_keyword
-from ...chat.partner_form import PartnerFields
+from ...chat.partner_form import partner_fields
 from .blocks import register_parts_blocks
 from .spec import DROPINS
 from .spec import SPECS
@@ -85,8 +85,7 @@ class PresetChatModel(ChatModel):
         cls.dropin = DROPINS[provider]  # KeyError for a preset without a drop-in
         cls.langchain_llm_type = cls.dropin.llm_type
         cls.langchain_namespace = cls.dropin.lc_namespace
-        fields = cls.dropin.partner_fields
-        cls.langchain_fields = PartnerFields(**fields) if fields else None
+        cls.langchain_fields = partner_fields(cls.dropin.partner_fields)
         cls.langchain_profiles = cls.dropin.profiles
         _declare(cls)
         DROP_INS[provider] = cls

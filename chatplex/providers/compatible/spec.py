@@ -23,6 +23,7 @@ from typing import Any
 
 from ...specs import ProviderSpec
 from ...specs import chat_completions_servers
+from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from .profile import Profile
 from .profile import ReplyStyle
 from .profile import TurnStyle
@@ -310,6 +311,7 @@ PRESETS: tuple[Preset, ...] = (
                 "defaults": {"stream_usage": True},
                 "secrets": {"xai_api_key": "XAI_API_KEY"},
                 "floats": frozenset({"temperature", "request_timeout"}),
+                "identifying": BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
             },
             api_fields=_BASE_CHAT_OPENAI,
             default_model="grok-4",
@@ -403,6 +405,18 @@ PRESETS: tuple[Preset, ...] = (
                 },
                 "secrets": {"mistral_api_key": "MISTRAL_API_KEY"},
                 "inert": frozenset({"max_concurrent_requests"}),
+                # Its request defaults, those not None.
+                "identifying": {
+                    "unless_none": {
+                        "model": "model",
+                        "temperature": "temperature",
+                        "max_tokens": "max_tokens",
+                        "top_p": "top_p",
+                        "random_seed": "random_seed",
+                        "safe_prompt": "safe_mode",
+                    },
+                    "spread": "model_kwargs",
+                },
             },
             default_model="mistral-small",
             temperature=0.7,
@@ -479,6 +493,28 @@ PRESETS: tuple[Preset, ...] = (
                 "defaults": {"stream_usage": True, "n": 1, "max_retries": 2},
                 "secrets": {"fireworks_api_key": "FIREWORKS_API_KEY"},
                 "floats": frozenset({"temperature", "request_timeout"}),
+                # Its request defaults after `model_name`: `stop` even unset.
+                "identifying": {
+                    "always": {
+                        "model_name": "model_name",
+                        "model": "model_name",
+                        "stream": "streaming",
+                        "n": "n",
+                        "stop": "stop",
+                    },
+                    "unless_none": {
+                        name: name
+                        for name in (
+                            "temperature",
+                            "max_tokens",
+                            "service_tier",
+                            "reasoning_effort",
+                        )
+                    },
+                    "spread": "model_kwargs",
+                    "invoked_first": {"model": ("model_name",)},
+                    "invoked_again": True,
+                },
             },
             api_fields=("reasoning_effort", "service_tier"),
             refused=_CLIENTS,

@@ -34,6 +34,7 @@ from ...chat.dropin import take_fields
 from ...chat.dropin import take_tail
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
+from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 
 if TYPE_CHECKING:
@@ -308,6 +309,32 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         inert=frozenset({"default_metadata"}),
         secrets={"google_api_key": "GOOGLE_API_KEY", "gemini_api_key": "GEMINI_API_KEY"},
         floats=frozenset({"temperature", "timeout"}),
+        # Its generation fields, unset ones too (`thinking_level`: its reasoning_effort).
+        identifying=IdentifyingParams(
+            always={
+                **{
+                    name: name
+                    for name in (
+                        "model",
+                        "temperature",
+                        "frequency_penalty",
+                        "presence_penalty",
+                        "top_p",
+                        "top_k",
+                        "max_output_tokens",
+                        "n",
+                        "safety_settings",
+                        "response_modalities",
+                        "media_resolution",
+                        "thinking_budget",
+                        "include_thoughts",
+                    )
+                },
+                "thinking_level": "reasoning_effort",
+                "thinking_config": "thinking_config",
+                "image_config": "image_config",
+            }
+        ),
     )
     langchain_profiles = "google_genai"
 
@@ -395,6 +422,18 @@ class ChatVertexAI(_GoogleDropin):
         inert=frozenset({"request_parallelism", "default_metadata", "endpoint_version"}),
         excluded=frozenset({"credentials"}),
         floats=frozenset({"temperature", "timeout"}),
+        # Its model and its request defaults that are set (`n` as `candidate_count`).
+        identifying=IdentifyingParams(
+            always={"model_name": "model_name"},
+            unless_none={
+                "temperature": "temperature",
+                "max_output_tokens": "max_output_tokens",
+                "candidate_count": "n",
+                "seed": "seed",
+                "top_k": "top_k",
+                "top_p": "top_p",
+            },
+        ),
     )
     langchain_profiles = "google_vertexai"
 

@@ -38,6 +38,7 @@ from ...chat.dropin import dropin
 from ...chat.dropin import spellings
 from ...chat.dropin import with_query
 from ...secret import shown_url
+from .dropin import CHAT_OPENAI_IDENTIFYING
 from .dropin import AdapterSettings
 from .dropin import ChatOpenAI
 
@@ -50,6 +51,12 @@ __all__ = ["AzureChatOpenAI"]
 
 #: `openai_api_type` values that mean Azure (the legacy setting; anything else is refused).
 _AZURE_API_TYPES = (None, "azure", "azure_ad")
+
+#: langchain-openai's AzureChatOpenAI reports ChatOpenAI's params after its deployment.
+_AZURE_IDENTIFYING = dataclasses.replace(
+    CHAT_OPENAI_IDENTIFYING,
+    always={"azure_deployment": "deployment_name", **CHAT_OPENAI_IDENTIFYING.always},
+)
 
 
 @dropin(aliases=spellings(deployment_name="azure_deployment", openai_api_version="api_version"))
@@ -78,6 +85,7 @@ class AzureChatOpenAI(ChatOpenAI):
             "openai_api_key": "AZURE_OPENAI_API_KEY",
             "azure_ad_token": "AZURE_OPENAI_AD_TOKEN",
         },
+        identifying=_AZURE_IDENTIFYING,
     )
 
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:

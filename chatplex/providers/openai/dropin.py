@@ -34,8 +34,10 @@ from ...chat.openai_model import is_builtin_tool
 from ...chat.openai_model import stream_usage_default
 from ...chat.openai_model import wants_responses_api
 from ...chat.params import check_api_parameters
+from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...secret import hold_url
+from .spec import BASE_CHAT_OPENAI_IDENTIFYING
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -43,6 +45,18 @@ if TYPE_CHECKING:
     from .responses_adapter import OpenAIResponsesAdapter
 
 __all__ = ["ChatOpenAI"]
+
+#: langchain-openai's ChatOpenAI reports `BaseChatOpenAI`'s params, `max_tokens` under
+#: the name it sends (`max_completion_tokens`).
+CHAT_OPENAI_IDENTIFYING = IdentifyingParams(
+    **{
+        **BASE_CHAT_OPENAI_IDENTIFYING,
+        "unless_none": {
+            ("max_completion_tokens" if k == "max_tokens" else k): v
+            for k, v in BASE_CHAT_OPENAI_IDENTIFYING["unless_none"].items()
+        },
+    }
+)
 
 #: LangChain's default model when none is named (`ChatOpenAI()`).
 DEFAULT_MODEL = "gpt-3.5-turbo"
@@ -124,6 +138,7 @@ class ChatOpenAI(ChatModel):
         defaults={"model_name": DEFAULT_MODEL},
         secrets={"openai_api_key": "OPENAI_API_KEY"},
         floats=frozenset({"temperature", "request_timeout"}),
+        identifying=CHAT_OPENAI_IDENTIFYING,
     )
     langchain_profiles = "openai"
 

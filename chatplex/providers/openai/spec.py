@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...specs import ProviderSpec
 
 #: Body parameters of OpenAI Chat Completions (`POST /chat/completions`), besides
@@ -147,3 +149,39 @@ SPECS = (
         wire_choice="chatplex.chat.openai_model:responses_provider",
     ),
 )
+
+#: What langchain-openai's `BaseChatOpenAI` reports as its identifying params (its
+#: `_default_params` after `model_name`): `chat.partner_form.IdentifyingParams`'
+#: keywords, shared by the classes built on it (langchain-xai's too).
+BASE_CHAT_OPENAI_IDENTIFYING: dict[str, Any] = {
+    "always": {"model_name": "model_name", "model": "model_name", "stream": "streaming"},
+    "unless_none": {
+        name: name
+        for name in (
+            "presence_penalty",
+            "frequency_penalty",
+            "seed",
+            "top_p",
+            "logprobs",
+            "top_logprobs",
+            "logit_bias",
+            "max_tokens",
+            "extra_body",
+            "n",
+            "temperature",
+            "reasoning_effort",
+            "reasoning",
+            "verbosity",
+            "context_management",
+            "include",
+            "prompt_cache_options",
+            "service_tier",
+            "truncation",
+            "store",
+        )
+    },
+    "unless_empty": {"stop": "stop"},
+    "spread": "model_kwargs",
+    "invoked_first": {"model": ("model_name",)},
+    "invoked_again": True,
+}
