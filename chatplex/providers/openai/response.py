@@ -157,7 +157,9 @@ def _message(
     usage: LazyValue | None,
     thinking_parts: bool,
 ) -> AIMessage:
-    content = message.get("content")
+    # Text, parts, or none: anything else (a dict would become a list of its keys) is
+    # the reply's to refuse, never to reshape.
+    content = reply_field(message.get("content"), (str, list), "message content")
     if thinking_parts and type(content) is list:
         content = content_from_parts(content)
     additional: dict[str, Any] = {}

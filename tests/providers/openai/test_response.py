@@ -238,10 +238,12 @@ def test_a_field_of_the_wrong_type_is_refused_when_the_reply_is_read(
         parse_candidates(json.dumps(body).encode())
 
 
-@pytest.mark.parametrize("content", [5, 2.5, True])
-def test_content_that_is_a_number_is_refused_not_kept(content: Any) -> None:
+@pytest.mark.parametrize("content", [5, 2.5, True, {"text": "hi"}])
+def test_content_neither_text_nor_parts_is_refused_not_kept(content: Any) -> None:
     # A text reply without tool calls skips the chunk a tool-call reply goes through;
-    # content of another type still meets the chunk's refusal.
+    # content of another type is refused as the reply's (a dict was read as its keys).
+    from chatplex.adapters.reading import MalformedReply
+
     choice = {"index": 0, "message": {"role": "assistant", "content": content}}
-    with pytest.raises(TypeError):
+    with pytest.raises(MalformedReply, match="message content is a"):
         parse_candidates(json.dumps({"id": "c", "model": "m", "choices": [choice]}).encode())
