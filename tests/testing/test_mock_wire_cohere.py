@@ -18,19 +18,7 @@ from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_cohere import TOOL_PLAN
 from chatplex.testing._mock_wire_cohere import WIRE
 from chatplex.testing._mock_wire_cohere import cohere_view
-
-WEATHER = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Weather of a city",
-        "parameters": {
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-        },
-    },
-}
+from tests._weather import WEATHER
 
 
 def plan(body: dict[str, Any]) -> tuple[dict[str, Any], Reply]:

@@ -21,19 +21,7 @@ from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_ollama import NDJSON
 from chatplex.testing._mock_wire_ollama import WIRE
 from chatplex.testing._mock_wire_ollama import ollama_view
-
-WEATHER = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Weather of a city",
-        "parameters": {
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-        },
-    },
-}
+from tests._weather import WEATHER
 
 
 def plan(body: dict[str, Any]) -> tuple[dict[str, Any], Reply]:

@@ -19,19 +19,7 @@ from chatplex.testing._mock_replies import Reply
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_watsonx import WIRE
 from chatplex.testing._mock_wire_watsonx import watsonx_view
-
-WEATHER = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Weather of a city",
-        "parameters": {
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-        },
-    },
-}
+from tests._weather import WEATHER
 
 
 def plan(body: dict[str, Any], path: str = "/ml/v1/text/chat") -> tuple[dict[str, Any], Reply]:

@@ -16,20 +16,8 @@ import chatplex
 from chatplex.lean import init_chat_model
 from chatplex.specs import infer_provider
 from chatplex.testing import MockServer
+from tests._weather import WEATHER
 from tests.providers._speccheck import check_wire
-
-WEATHER = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Weather of a city",
-        "parameters": {
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-        },
-    },
-}
 
 
 class Answer(BaseModel):
