@@ -56,6 +56,7 @@ from ..dropins import DROP_IN_MODULES
 from ..secret import hold_keys
 from .model import _FIELD_SETTINGS
 from .model import ChatChatplex
+from .model import _adapter_of
 from .model import _is_builtin_tool
 from .model import _masked
 from .model import _with_model_name
@@ -311,7 +312,8 @@ def _shown(engine: Any) -> dict[str, Any]:
     for name in _SHOWN:
         value = getattr(engine, name, None)
         shown[name] = [value] if name == "stop" and isinstance(value, str) else value
-    shown["base_url"] = getattr(getattr(engine, "adapter", None), "base_url", None)
+    adapter = _adapter_of(engine)
+    shown["base_url"] = adapter.base_url if adapter is not None else None
     return {k: v for k, v in shown.items() if v is not None}
 
 

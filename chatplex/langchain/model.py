@@ -337,8 +337,8 @@ class ChatChatplex(BaseChatModel):
         """What built-in tool dicts are to the chatplex model's wire (its adapter's
         `builtin_tools`, read through a binding too); None for a model without one
         (fallbacks, a fake)."""
-        adapter = getattr(self.chatplex_model, "adapter", None)
-        return adapter.builtin_tools if isinstance(adapter, Adapter) else None
+        adapter = _adapter_of(self.chatplex_model)
+        return adapter.builtin_tools if adapter is not None else None
 
     def _on_responses(self) -> bool:
         return self._builtin_tools() == "sent"
@@ -409,7 +409,7 @@ class ChatChatplex(BaseChatModel):
         beside a response_format reply, an invalid call's error in its words."""
         engine = _primary(target)
         # A wire's adapter declares its partner's words (None: chatplex's own).
-        adapter = engine.adapter if isinstance(engine, ChatModel) else None
+        adapter = _adapter_of(engine)
         words = adapter.invalid_arguments_words if adapter is not None else None
         return partner_words(mark_parsed(result, engine, settings), words)
 
@@ -527,13 +527,21 @@ def _primary(model: Any) -> Any:
     return model
 
 
+def _adapter_of(model: Any) -> Adapter | None:
+    """The wire adapter of a chatplex model (read through a binding, which passes its
+    attributes on); None for a model without one (fallbacks, a fake, a foreign runnable)."""
+    adapter = getattr(model, "adapter", None)
+    return adapter if isinstance(adapter, Adapter) else None
+
+
 def _model_name(model: Any) -> str | None:
     model = _primary(model)
     provider, name = getattr(model, "provider", None), getattr(model, "model", None)
     # The name users gave where it is not the wire's ("azure_openai" and the OpenAI-compatible
     # presets speak "openai"): the model's `provider_label`, else the adapter's registry name.
     label = getattr(model, "provider_label", None)
-    provider = label or getattr(getattr(model, "adapter", None), "registry_name", None) or provider
+    adapter = _adapter_of(model)
+    provider = label or (adapter.registry_name if adapter is not None else None) or provider
     if isinstance(provider, str) and isinstance(name, str):
         return f"{provider}:{name}"
     return None
