@@ -33,6 +33,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from langchain_core.tools import tool
+
 import chatplex
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
@@ -52,6 +54,18 @@ HANG_AFTER = 300.0
 #: its side was judged hung, kept burning it under the other cells. Every scenario
 #: takes fewer than a dozen steps.
 STEPS: dict[str, Any] = {"recursion_limit": 25}
+
+
+#: The one tool the agents are given (the scripted server calls it for "weather in X").
+@tool
+def get_weather(location: str) -> str:
+    """The weather at a location."""
+    return f"It is sunny in {location}."
+
+
+#: The user turns of a two-turn conversation, and the checkpointed thread it runs on.
+TURNS = ("What is the weather in Paris?", "And the weather in Rome?")
+THREAD = {"configurable": {"thread_id": "matrix"}, **STEPS}
 
 #: The lookup the chatplex side uses (see the module's docstring).
 LOOKUP = os.environ.get("CHATPLEX_AGENTS_MATRIX_LOOKUP", "chatplex")

@@ -9,16 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from langchain_core.tools import tool
 
 from chatplex.testing import MockServer
 
 from ._cells import cells
 from ._cells import judge
 from ._kit import STEPS
+from ._kit import THREAD
+from ._kit import TURNS
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
+from ._kit import get_weather
 from ._kit import run_cell
 
 agents = pytest.importorskip("langchain.agents")
@@ -27,16 +29,6 @@ memory = pytest.importorskip("langgraph.checkpoint.memory")
 
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_middleware")
-
-
-@tool
-def get_weather(location: str) -> str:
-    """The weather at a location."""
-    return f"It is sunny in {location}."
-
-
-TURNS = ("What is the weather in Paris?", "And the weather in Rome?")
-THREAD = {"configurable": {"thread_id": "matrix"}, **STEPS}
 
 
 def _two_turns(agent: Any) -> Any:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from langchain_core.tools import tool
 from pydantic import BaseModel
 
 from chatplex.testing import MockServer
@@ -19,6 +18,7 @@ from ._kit import STEPS
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
+from ._kit import get_weather
 from ._kit import run_cell
 
 agents = pytest.importorskip("langchain.agents")
@@ -33,12 +33,6 @@ class Forecast(BaseModel):
 
     city: str
     degrees: int
-
-
-@tool
-def get_weather(location: str) -> str:
-    """The weather at a location."""
-    return f"It is sunny in {location}."
 
 
 ASK = "Give me a forecast for Paris."
