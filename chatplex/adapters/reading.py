@@ -11,6 +11,8 @@ call), and reading it as empty would lose it without a word.
   OpenAI wire's (`messages.parse_args`): arguments that are not JSON, not an object, or
   nested past what Python's parser can read are the call's error (the call invalid,
   the rest of the reply kept), never an untyped `RecursionError`.
+- `read_calls`: a reply's tool calls sorted as every wire sorts them: a call with a name
+  and readable arguments is a tool call, any other an invalid tool call with the reason.
 - `worth_retrying`, `complete_json`: whether another attempt could get another answer.
   A reply the server sent whole (its body complete JSON, or a stream event that parsed)
   with a field of the wrong type would come back the same, and each attempt is billed:
@@ -28,13 +30,18 @@ chatplex.adapters.reading.MalformedReply: the reply's usage's input_tokens is a 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
 
+from ..messages import InvalidToolCall
+from ..messages import ToolCall
 from ..messages import parse_args
 
 __all__ = [
     "MalformedReply",
     "complete_json",
+    "read_calls",
     "reply_args",
     "reply_count",
     "reply_field",
@@ -121,6 +128,40 @@ def reply_args(raw: Any) -> tuple[dict[str, Any], str | None]:
             f"the reply's tool call arguments are a {type(raw).__name__}, not JSON text"
         )
     return parse_args(raw)
+
+
+def read_calls(
+    calls: Iterable[tuple[str | None, str | None, Any]],
+    read_args: Callable[[Any], tuple[dict[str, Any], str | None]] = reply_args,
+) -> tuple[list[ToolCall], list[InvalidToolCall]]:
+    """(tool calls, invalid tool calls) of a reply's calls, each given as (name, id, raw
+    arguments) and its arguments read by `read_args`: a call whose arguments cannot be
+    read is invalid with the reason, one without a name is invalid too (never dropped);
+    an invalid call keeps its arguments as text (a non-text value as its `str`).
+
+    >>> read_calls([("f", "c1", '{"a": 1}'), (None, "c2", "{}")])[1][0]["error"]
+    'the tool call has no name'
+    """
+    parsed: list[ToolCall] = []
+    invalid: list[InvalidToolCall] = []
+    for name, call_id, raw in calls:
+        args, error = read_args(raw)
+        if not name:
+            error = "the tool call has no name"
+        if error is None and name:
+            parsed.append({"name": name, "args": args, "id": call_id, "type": "tool_call"})
+        else:
+            shown = raw if isinstance(raw, str) or raw is None else str(raw)
+            invalid.append(
+                {
+                    "name": name,
+                    "args": shown,
+                    "id": call_id,
+                    "error": error,
+                    "type": "invalid_tool_call",
+                }
+            )
+    return parsed, invalid
 
 
 def complete_json(body: bytes) -> bool:

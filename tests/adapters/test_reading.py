@@ -11,6 +11,7 @@ import pytest
 
 from chatplex.adapters.reading import MalformedReply
 from chatplex.adapters.reading import complete_json
+from chatplex.adapters.reading import read_calls
 from chatplex.adapters.reading import reply_args
 from chatplex.adapters.reading import reply_count
 from chatplex.adapters.reading import reply_dict
@@ -107,3 +108,29 @@ def test_only_what_the_road_could_have_garbled_is_worth_another_attempt() -> Non
     assert worth_retrying(ValueError("event-stream message CRC mismatch"))
     refused = (MalformedReply("usage"), AttributeError("get"), KeyError("x"), RecursionError())
     assert not any(worth_retrying(exc) for exc in refused)
+
+
+def test_calls_sort_into_tool_calls_and_invalid_ones_with_the_reason() -> None:
+    calls = [("f", "c1", '{"a": 1}'), (None, "c2", "{}"), ("g", "c3", "{oops"), ("h", None, None)]
+    parsed, invalid = read_calls(calls)
+    assert parsed == [
+        {"name": "f", "args": {"a": 1}, "id": "c1", "type": "tool_call"},
+        {"name": "h", "args": {}, "id": None, "type": "tool_call"},
+    ]
+    assert [(c["name"], c["id"], c["args"]) for c in invalid] == [
+        (None, "c2", "{}"),
+        ("g", "c3", "{oops"),
+    ]
+    assert invalid[0]["error"] == "the tool call has no name"
+    assert invalid[1]["error"] and invalid[1]["error"].startswith("arguments are not valid JSON")
+    assert all(c["type"] == "invalid_tool_call" for c in invalid)
+
+
+def test_a_wire_s_own_argument_reader_decides_and_an_unread_object_stays_text() -> None:
+    def refuse(raw: Any) -> tuple[dict[str, Any], str | None]:
+        return {}, "refused"
+
+    parsed, invalid = read_calls([("f", "c1", {"a": 1})], refuse)
+    assert parsed == [] and invalid[0]["args"] == "{'a': 1}" and invalid[0]["error"] == "refused"
+    with pytest.raises(MalformedReply, match="not JSON text"):
+        read_calls([("f", "c1", {"a": 1})])  # the default reader takes JSON text only

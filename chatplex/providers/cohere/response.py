@@ -22,6 +22,7 @@ from typing import Any
 
 from ...adapters.bodies import loads
 from ...adapters.bodies import snippet
+from ...adapters.reading import read_calls
 from ...adapters.reading import reply_args
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
@@ -121,28 +122,14 @@ def _read_calls(calls: list[dict[str, Any]]) -> tuple[list[ToolCall], list[Inval
     whose arguments are not a JSON object, or nested too deep to read, is an invalid tool
     call with the reason (langchain-cohere's invoke raises json's error there and loses
     the reply); one without a name is invalid too, never dropped."""
-    parsed: list[ToolCall] = []
-    invalid: list[InvalidToolCall] = []
-    for call in calls:
-        function = call["function"]
-        name = reply_text(function.get("name"), "tool call's name")
-        arguments = function.get("arguments")
-        args, error = reply_args(arguments)
-        if not name:
-            error = "the tool call has no name"
-        if error is None and name:
-            parsed.append({"name": name, "args": args, "id": call.get("id"), "type": "tool_call"})
-        else:
-            invalid.append(
-                {
-                    "name": name,
-                    "args": arguments,
-                    "id": call.get("id"),
-                    "error": error,
-                    "type": "invalid_tool_call",
-                }
-            )
-    return parsed, invalid
+    return read_calls(
+        (
+            reply_text(call["function"].get("name"), "tool call's name"),
+            call.get("id"),
+            call["function"].get("arguments"),
+        )
+        for call in calls
+    )
 
 
 def _content(parts: Any, reply_id: Any) -> Any:

@@ -27,6 +27,7 @@ from typing import Any
 from ...adapters.bodies import reply_object
 from ...adapters.bodies import snippet
 from ...adapters.jsontext import loads_text
+from ...adapters.reading import read_calls
 from ...adapters.reading import reply_args
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
@@ -117,31 +118,15 @@ def call_arguments(raw: Any) -> tuple[dict[str, Any], str | None]:
 
 
 def _read_calls(calls: list[Any]) -> tuple[list[ToolCall], list[InvalidToolCall]]:
-    parsed: list[ToolCall] = []
-    invalid: list[InvalidToolCall] = []
-    for call in calls:
-        reply_field(call, dict, "tool call")
-        function = reply_dict(call.get("function"), "tool call's function")
-        name = reply_text(function.get("name"), "tool call's name")
-        call_id = reply_text(call.get("id"), "tool call's id")
-        raw = function.get("arguments")
-        args, error = call_arguments(raw)
-        if not name:
-            error = "the tool call has no name"
-        if error is None and name:
-            parsed.append({"name": name, "args": args, "id": call_id, "type": "tool_call"})
-        else:
-            shown = raw if isinstance(raw, str) or raw is None else str(raw)
-            invalid.append(
-                {
-                    "name": name,
-                    "args": shown,
-                    "id": call_id,
-                    "error": error,
-                    "type": "invalid_tool_call",
-                }
-            )
-    return parsed, invalid
+    return read_calls((_call_fields(call) for call in calls), call_arguments)
+
+
+def _call_fields(call: Any) -> tuple[str | None, str | None, Any]:
+    """(name, id, raw arguments) of one call, its fields' types checked."""
+    reply_field(call, dict, "tool call")
+    function = reply_dict(call.get("function"), "tool call's function")
+    name = reply_text(function.get("name"), "tool call's name")
+    return name, reply_text(call.get("id"), "tool call's id"), function.get("arguments")
 
 
 def usage_metadata(usage: Mapping[str, Any]) -> UsageMetadata:
