@@ -59,6 +59,7 @@ __all__ = [
     "check_messages",
     "check_text",
     "image_block_url",
+    "inline_image",
     "not_sendable",
     "reply_field",
 ]
@@ -320,18 +321,35 @@ def image_block_url(block: Mapping[str, Any], provider: str) -> str:
     >>> image_block_url({"type": "image", "base64": "iVBO", "mime_type": "image/png"}, "X")
     'data:image/png;base64,iVBO'
     """
-    data = block.get("base64")
-    if data is None and block.get("source_type") == "base64":
-        data = block.get("data")
-    if data is not None:
-        mime = block.get("mime_type")
-        if not isinstance(mime, str) or not mime:
-            raise ValueError("an image block with base64 data needs its mime_type")
+    inline = inline_image(block)
+    if inline is not None:
+        mime, data = inline
         return f"data:{mime};base64,{data}"
     url = block.get("url")
     if not isinstance(url, str) or not url:
         raise ValueError(f"{provider} takes an image block by url or base64 data, not by file id")
     return url
+
+
+def inline_image(block: Mapping[str, Any], where: str = "") -> tuple[str, Any] | None:
+    """(media type, base64 data) of LangChain's standard image block sent inline
+    (`base64` + `mime_type`, or the 0.x `source_type="base64"` form's `data`); None for
+    one by URL or file id; a ValueError (after `where`, when given) for inline data
+    without its media type.
+
+    >>> inline_image({"type": "image", "base64": "iVBO", "mime_type": "image/png"})
+    ('image/png', 'iVBO')
+    """
+    data = block.get("base64")
+    if data is None and block.get("source_type") == "base64":
+        data = block.get("data")
+    if data is None:
+        return None
+    mime = block.get("mime_type")
+    if not isinstance(mime, str) or not mime:
+        said = "an image block with base64 data needs its mime_type"
+        raise ValueError(f"{where}: {said}" if where else said)
+    return mime, data
 
 
 def _check_base64(data: Any, where: str) -> None:

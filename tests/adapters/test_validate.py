@@ -19,6 +19,8 @@ from chatplex.adapters.validate import base64_data_url
 from chatplex.adapters.validate import check_call
 from chatplex.adapters.validate import check_headers
 from chatplex.adapters.validate import check_messages
+from chatplex.adapters.validate import image_block_url
+from chatplex.adapters.validate import inline_image
 from chatplex.adapters.validate import not_sendable
 from chatplex.errors import APIError
 from chatplex.lean import init_chat_model
@@ -408,3 +410,27 @@ def test_a_message_no_wire_sends_is_named_with_the_four_it_could_be() -> None:
         "message 2: the X adapter cannot send a AIMessage; use SystemMessage, HumanMessage, "
         "AIMessage or ToolMessage"
     )
+
+
+def test_an_inline_image_block_gives_its_media_type_and_data_in_either_form() -> None:
+    assert inline_image({"type": "image", "base64": "iVBO", "mime_type": "image/png"}) == (
+        "image/png",
+        "iVBO",
+    )
+    old = {"type": "image", "source_type": "base64", "data": "R0lG", "mime_type": "image/gif"}
+    assert inline_image(old) == ("image/gif", "R0lG")
+    assert inline_image({"type": "image", "url": "https://x.test/a.png"}) is None
+    with pytest.raises(ValueError, match="^message 2: an image block with base64 data needs"):
+        inline_image({"type": "image", "base64": "iVBO"}, "message 2")
+    with pytest.raises(ValueError, match="^an image block with base64 data needs its mime_type"):
+        inline_image({"type": "image", "base64": "iVBO", "mime_type": ""})
+
+
+def test_an_image_block_becomes_a_data_url_or_its_own_url() -> None:
+    inline = {"type": "image", "base64": "iVBO", "mime_type": "image/png"}
+    assert image_block_url(inline, "X") == "data:image/png;base64,iVBO"
+    assert image_block_url({"type": "image", "url": "https://x.test/a.png"}, "X") == (
+        "https://x.test/a.png"
+    )
+    with pytest.raises(ValueError, match="X takes an image block by url or base64 data"):
+        image_block_url({"type": "image", "file_id": "f1"}, "X")

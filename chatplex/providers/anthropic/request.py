@@ -16,6 +16,7 @@ from typing import Any
 from ...adapters.base import CallSettings
 from ...adapters.base import ToolSpec
 from ...adapters.validate import base64_data_url
+from ...adapters.validate import inline_image
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import BaseMessage
@@ -162,13 +163,9 @@ def _standard_image(block: _Block, i: int) -> _Block:
     """LangChain's standard image block (`url`, `base64` + `mime_type`, or the 0.x
     `source_type` form) as Anthropic's `image` with its `source`, as langchain-anthropic
     converts it; an `id` (a file id) as Anthropic's `file` source."""
-    data = block.get("base64")
-    if data is None and block.get("source_type") == "base64":
-        data = block.get("data")
-    if data is not None:
-        media_type = block.get("mime_type")
-        if not isinstance(media_type, str) or not media_type:
-            raise ValueError(f"message {i}: an image block with base64 data needs its mime_type")
+    inline = inline_image(block, f"message {i}")
+    if inline is not None:
+        media_type, data = inline
         return {
             "type": "image",
             "source": {"type": "base64", "media_type": media_type, "data": data},
