@@ -6,25 +6,46 @@ from __future__ import annotations
 
 from ...specs import ProviderSpec
 
+
+def _bedrock(
+    name: str,
+    adapter: str,
+    langchain_class: str,
+    init_class: str,
+    *,
+    model_prefixes: tuple[str, ...] = (),
+    blocks: str | None = None,
+) -> ProviderSpec:
+    """One of Bedrock's two APIs ("module:name" paths inside this folder): both report as
+    AWS Bedrock (OpenTelemetry's `aws.bedrock`, LangSmith's `amazon_bedrock`) and take
+    `system` apart from `messages`."""
+    here = "chatplex.providers.bedrock."
+    return ProviderSpec(
+        name,
+        here + adapter,
+        langchain_class=langchain_class,
+        otel_name="aws.bedrock",
+        ls_provider="amazon_bedrock",
+        separate_system=True,
+        model_prefixes=model_prefixes,
+        init_class=here + init_class,
+        blocks=here + blocks if blocks else None,
+    )
+
+
 SPECS = (
-    ProviderSpec(
+    _bedrock(
         "bedrock_converse",
-        "chatplex.providers.bedrock.adapter:BedrockAdapter",
-        langchain_class="ChatBedrockConverse",
-        otel_name="aws.bedrock",
-        ls_provider="amazon_bedrock",
-        separate_system=True,  # `system`, apart from `messages`
-        init_class="chatplex.providers.bedrock.dropin:ChatBedrockConverse",
-        blocks="chatplex.providers.bedrock.blocks:converse_blocks",
+        "adapter:BedrockAdapter",
+        "ChatBedrockConverse",
+        "dropin:ChatBedrockConverse",
+        blocks="blocks:converse_blocks",
     ),
-    ProviderSpec(
+    _bedrock(
         "bedrock",
-        "chatplex.providers.bedrock.invoke:BedrockInvokeAdapter",
-        langchain_class="ChatBedrock",
-        otel_name="aws.bedrock",
-        ls_provider="amazon_bedrock",
-        separate_system=True,  # `system`, apart from `messages`
+        "invoke:BedrockInvokeAdapter",
+        "ChatBedrock",
+        "invoke_dropin:ChatBedrock",
         model_prefixes=("amazon.", "anthropic.", "meta."),
-        init_class="chatplex.providers.bedrock.invoke_dropin:ChatBedrock",
     ),
 )
