@@ -1,29 +1,30 @@
 """The OpenAI-compatible providers, declared as data: one row per preset (`PRESETS`,
-a `Preset`): its profile over the Chat Completions wire (base URL, key variables,
-refused and renamed parameters, the reply style of its partner package), its spec
-fields (name, LangChain class, its class's names for settings, which `init_chat_model`
-reads too) and, for a LangChain class, what that class takes (`DropIn`). `PROFILES`,
-`SPECS` and `DROPINS` are read from the rows; the adapter class and the drop-in class
-are made from them. A new preset is one row here and its export (`chatplex/dropins.py`,
-and its typed import in `chatplex/__init__.py`). A local server whose native API is a
-wire of its own folder declares its OpenAI-compatible endpoint there
-(`CHAT_COMPLETIONS_SERVERS` in that folder's `spec.py`, collected by
-`chatplex.specs.chat_completions_servers`), and is a row here like the others.
+a `Preset`, whose parts and helpers are `preset.py`'s): its profile over the Chat
+Completions wire (base URL, key variables, refused and renamed parameters, the reply
+style of its partner package), its spec fields (name, LangChain class, its class's names
+for settings, which `init_chat_model` reads too) and, for a LangChain class, what that
+class takes (`DropIn`). `PROFILES`, `SPECS` and `DROPINS` are read from the rows; the
+adapter class and the drop-in class are made from them. A new preset is one row here and
+its export (`chatplex/dropins.py`, and its typed import in `chatplex/__init__.py`). A
+local server whose native API is a wire of its own folder declares its
+OpenAI-compatible endpoint there (`CHAT_COMPLETIONS_SERVERS` in that folder's `spec.py`,
+collected by `chatplex.specs.chat_completions_servers`), and is a row here like the
+others.
 
-Pure data: this module imports nothing of chatplex but `chatplex.specs` and the shapes of
-its rows (`profile.py`)."""
+Pure data: this module imports nothing of chatplex but `chatplex.specs`, OpenAI's spec
+and the shapes of its rows (`preset.py`, `profile.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from dataclasses import field
-from dataclasses import replace
-from typing import Any
-
-from ...specs import ProviderSpec
 from ...specs import chat_completions_servers
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
+from .preset import DropIn
+from .preset import Preset
+from .preset import hosted
+from .preset import key_and_base
+from .preset import openai_style_fields
+from .preset import own_reading
+from .preset import same_names
 from .profile import Profile
 from .profile import ReplyStyle
 from .profile import TurnStyle
@@ -50,118 +51,8 @@ _BASE_CHAT_OPENAI = (
 )
 
 
-@dataclass(frozen=True)
-class DropIn:
-    """What one LangChain class takes beyond the shared parameters."""
-
-    #: The preset it speaks to (its `Preset` row fills it in); its spec says the
-    #: class's other names for shared parameters and the body fields it names.
-    provider: str = ""
-    #: Settings of the preset's adapter it takes (OpenRouter's attribution).
-    adapter_settings: tuple[str, ...] = ()
-    #: LangChain's defaults that change the request: the model, the temperature sent
-    #: when none is given, the retries and timeout.
-    default_model: str | None = None
-    temperature: float | None = None
-    #: The max_tokens sent when none is given (langchain-sambanova's 1024); None: none.
-    max_tokens: int | None = None
-    max_retries: int = 2
-    timeout: float | None = None
-    #: LangChain settings chatplex does not have, and why.
-    refused: Mapping[str, str] = field(default_factory=dict)
-    #: Body fields the class always sends (its defaults: langchain-groq's `n` and
-    #: `service_tier`), unless given otherwise.
-    body_defaults: Mapping[str, Any] = field(default_factory=dict)
-    #: `with_structured_output` methods the class answers with another (langchain-
-    #: deepseek: DeepSeek has no `json_schema` response format, so function calling).
-    structured_methods: Mapping[str, str] = field(default_factory=dict)
-    #: Whether a stream asks for usage unless `stream_usage=` says (langchain-openai's
-    #: subclasses: only ChatXAI turns it on).
-    stream_usage: bool = True
-    #: API parameters its LangChain class names as fields: listed in its signature,
-    #: sent as any Chat Completions parameter is.
-    api_fields: tuple[str, ...] = ()
-    #: Its LangChain class's `_llm_type` and serializer namespace (None: that class is
-    #: not serializable), which the class's LangChain chat model reports.
-    llm_type: str | None = None
-    lc_namespace: tuple[str, ...] | None = None
-    #: How that class serializes itself: `chat.partner_form.PartnerFields`' keywords
-    #: (its fields' aliases, the defaults it writes, its credentials' variables...).
-    partner_fields: Mapping[str, Any] = field(default_factory=dict)
-    #: Its LangChain class's model profiles (`chatplex/langchain/profiles/<name>.json`);
-    #: None: that class has none.
-    profiles: str | None = None
-
-    @property
-    def aliases(self) -> dict[str, str]:
-        """Its other names for shared parameters: LangChain name → shared name."""
-        return dict(_spec(self.provider).setting_aliases)
-
-    @property
-    def body(self) -> dict[str, str]:
-        """Parameters LangChain names as fields, sent in the body when set (not None,
-        not False): LangChain name → body name."""
-        return dict(_spec(self.provider).body_settings)
-
-
-def _spec(provider: str) -> ProviderSpec:
-    found = next((s for s in SPECS if s.name == provider), None)
-    if found is None:  # a DropIn names a declared preset; say so if it does not
-        raise LookupError(f"no provider spec declares {provider!r}")
-    return found
-
-
 #: langchain-groq's defaults sent in every body (and written by its serializer).
 _GROQ_BODY = {"n": 1, "service_tier": "on_demand"}
-
-
-def _same(*names: str) -> tuple[tuple[str, str], ...]:
-    return tuple((name, name) for name in names)
-
-
-@dataclass(frozen=True)
-class Preset:
-    """One OpenAI-compatible preset, all of it in one row: its profile over the Chat
-    Completions wire (`profile`), the spec fields of its provider name (its LangChain
-    class, OpenTelemetry name, model prefixes, price id, its class's other names for
-    settings and the body fields it names), and, for a LangChain class, what that
-    class takes (`dropin`). `PROFILES`, `SPECS` and `DROPINS` are read from the rows."""
-
-    profile: Profile
-    langchain_class: str | None = None
-    otel_name: str | None = None
-    model_prefixes: tuple[str, ...] = ()
-    #: Its adapter class in `adapter.py`; None: the name's ("groq" -> `GroqAdapter`).
-    adapter: str | None = None
-    price_id: str | None = None
-    #: Its class's other names for settings (`setting_aliases`): (its name, ours).
-    aliases: tuple[tuple[str, str], ...] = ()
-    #: Body fields its class names (`body_settings`): (its name, the body's).
-    body: tuple[tuple[str, str], ...] = ()
-    ls_provider: str | None = None
-    #: Whether LangChain's `init_chat_model` knows its name (False: a preset only
-    #: chatplex names, whose class is chatplex's own).
-    langchain_init: bool = True
-    dropin: DropIn | None = None
-
-    @property
-    def spec(self) -> ProviderSpec:
-        """Its provider name's row in the registry (`chatplex.specs`)."""
-        name = self.profile.name
-        # "groq" -> chatplex.providers.compatible.adapter:GroqAdapter, the profile's class.
-        adapter = self.adapter or "".join(p.capitalize() for p in name.split("_")) + "Adapter"
-        return ProviderSpec(
-            name,
-            f"chatplex.providers.compatible.adapter:{adapter}",
-            langchain_class=self.langchain_class,
-            otel_name=self.otel_name,
-            model_prefixes=self.model_prefixes,
-            price_id=self.price_id,
-            setting_aliases=self.aliases,
-            body_settings=self.body,
-            ls_provider=self.ls_provider,
-            langchain_init=self.langchain_init,
-        )
 
 
 #: Every OpenAI-compatible preset, one row each (see `Preset`). Sources: the
@@ -169,19 +60,16 @@ class Preset:
 #: (rejected parameters).
 PRESETS: tuple[Preset, ...] = (
     Preset(
-        Profile(
+        hosted(
             "groq",
             "Groq",
             "https://api.groq.com/openai/v1",
-            key_variables=("GROQ_API_KEY",),
-            base_variables=("GROQ_API_BASE",),
-            official_host="api.groq.com",
             sdk_path="/openai/v1",
             json_schema_shape="titled",  # langchain-groq's response_format
             # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
             stream_options=False,
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
-            style=ReplyStyle(
+            style=own_reading(
                 "groq",
                 reply_keys=(
                     "token_usage",
@@ -206,12 +94,8 @@ PRESETS: tuple[Preset, ...] = (
                         ),
                     ),
                 ),
-                empty_token_details=False,
                 detail_keys=("cache_read", "reasoning"),
                 zero_details=False,
-                refusal_key=False,
-                parsed_key=False,
-                raw_tool_calls=True,
                 usage_in_x_groq=True,
                 service_tier="on_demand",
             ),
@@ -228,39 +112,28 @@ PRESETS: tuple[Preset, ...] = (
         ),
         langchain_class="ChatGroq",
         otel_name="groq",
-        aliases=(("groq_api_key", "api_key"), ("groq_api_base", "base_url")),
-        body=_same("reasoning_format", "reasoning_effort", "service_tier"),
+        aliases=key_and_base("groq"),
+        body=same_names("reasoning_format", "reasoning_effort", "service_tier"),
         dropin=DropIn(
             profiles="groq",
             llm_type="groq-chat",
             lc_namespace=("langchain_groq", "chat_models"),
-            partner_fields={
-                "aliases": {
-                    "model": "model_name",
-                    "stop_sequences": "stop",
-                    "api_key": "groq_api_key",
-                    "base_url": "groq_api_base",
-                    "timeout": "request_timeout",
-                },
-                "defaults": {"temperature": 0.7, "max_retries": 2, **_GROQ_BODY},
-                "secrets": {"groq_api_key": "GROQ_API_KEY"},
-                "floats": frozenset({"temperature", "request_timeout"}),
-                "zero_temperature": 1e-8,  # langchain-groq's validator raises 0 to it
-                "identifying": False,
-            },
+            partner_fields=openai_style_fields(
+                "groq",
+                defaults={"temperature": 0.7, "max_retries": 2, **_GROQ_BODY},
+                zero_temperature=1e-8,  # langchain-groq's validator raises 0 to it
+                identifying=False,
+            ),
             temperature=0.7,
             body_defaults=_GROQ_BODY,
             refused={**_CLIENTS, "groq_proxy": _PROXY},
         ),
     ),
     Preset(
-        Profile(
+        hosted(
             "deepseek",
             "DeepSeek",
             "https://api.deepseek.com/v1",
-            key_variables=("DEEPSEEK_API_KEY",),
-            base_variables=("DEEPSEEK_API_BASE",),
-            official_host="api.deepseek.com",
             reasoning_field="reasoning_content",
             style=ReplyStyle("deepseek"),
             error_body_inner=True,
@@ -279,13 +152,10 @@ PRESETS: tuple[Preset, ...] = (
         ),
     ),
     Preset(
-        Profile(
+        hosted(
             "xai",
             "xAI",
             "https://api.x.ai/v1",
-            key_variables=("XAI_API_KEY",),
-            base_variables=("XAI_API_BASE",),
-            official_host="api.x.ai",
             reasoning_field="reasoning_content",
             style=ReplyStyle("xai", reasoning_in_output=True),
             error_body_inner=True,
@@ -294,25 +164,17 @@ PRESETS: tuple[Preset, ...] = (
         otel_name="x_ai",
         model_prefixes=("grok",),
         price_id="x-ai",
-        aliases=(("xai_api_key", "api_key"), ("xai_api_base", "base_url")),
+        aliases=key_and_base("xai"),
         dropin=DropIn(
             profiles="xai",
             llm_type="xai-chat",
             lc_namespace=("langchain_xai", "chat_models"),
-            partner_fields={
-                "aliases": {
-                    "model": "model_name",
-                    "organization": "openai_organization",
-                    "timeout": "request_timeout",
-                    "stop_sequences": "stop",
-                    "api_key": "xai_api_key",
-                    "base_url": "xai_api_base",
-                },
-                "defaults": {"stream_usage": True},
-                "secrets": {"xai_api_key": "XAI_API_KEY"},
-                "floats": frozenset({"temperature", "request_timeout"}),
-                "identifying": BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
-            },
+            partner_fields=openai_style_fields(
+                "xai",
+                aliases={"organization": "openai_organization"},
+                defaults={"stream_usage": True},
+                identifying=BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
+            ),
             api_fields=_BASE_CHAT_OPENAI,
             default_model="grok-4",
             refused={
@@ -324,13 +186,12 @@ PRESETS: tuple[Preset, ...] = (
         ),
     ),
     Preset(
-        Profile(
+        hosted(
             "mistralai",
             "Mistral AI",
             "https://api.mistral.ai/v1",
             key_variables=("MISTRAL_API_KEY",),
             base_variables=("MISTRAL_BASE_URL",),
-            official_host="api.mistral.ai",
             # Mistral's API names the seed `random_seed` (its tool_choice takes
             # "required" as well as its own "any": each sent as given, as
             # langchain-mistralai sends them).
@@ -357,7 +218,7 @@ PRESETS: tuple[Preset, ...] = (
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
             # langchain-mistralai reads the JSON itself (httpx, no SDK): the usage as
             # sent, no details, the raw tool calls kept, its errors httpx's.
-            style=ReplyStyle(
+            style=own_reading(
                 "mistralai",
                 reply_keys=(
                     "token_usage",
@@ -368,11 +229,7 @@ PRESETS: tuple[Preset, ...] = (
                 ),
                 stream_keys=("model_provider", "finish_reason", "model_name"),
                 usage_nulls=(),
-                empty_token_details=False,
                 detail_keys=(),
-                refusal_key=False,
-                parsed_key=False,
-                raw_tool_calls=True,
                 split_reasoning=False,
                 # Magistral's thinking parts stay in the content list, as it sent them.
                 content_parts=True,
@@ -430,21 +287,19 @@ PRESETS: tuple[Preset, ...] = (
         ),
     ),
     Preset(
-        Profile(
+        hosted(
             "fireworks",
             "Fireworks AI",
             "https://api.fireworks.ai/inference/v1",
-            key_variables=("FIREWORKS_API_KEY",),
             # langchain-fireworks' variable, then its SDK's.
             base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
-            official_host="api.fireworks.ai",
             sdk_path="/v1",
             json_schema_shape="json_object",  # langchain-fireworks' response_format
             # Fireworks' API takes "any" as well as "required"; langchain-fireworks
             # sends "any" as given.
             kept_tool_choices=("any",),
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
-            style=ReplyStyle(
+            style=own_reading(
                 "fireworks",
                 reply_keys=(
                     "token_usage",
@@ -467,34 +322,22 @@ PRESETS: tuple[Preset, ...] = (
                         ),
                     ),
                 ),
-                empty_token_details=False,
                 detail_keys=("cache_read", "reasoning"),
-                refusal_key=False,
-                parsed_key=False,
-                raw_tool_calls=True,
             ),
             sdk="fireworks",
         ),
         langchain_class="ChatFireworks",
         model_prefixes=("accounts/fireworks",),
-        aliases=(("fireworks_api_key", "api_key"), ("fireworks_api_base", "base_url")),
+        aliases=key_and_base("fireworks"),
         dropin=DropIn(
             profiles="fireworks",
             llm_type="fireworks-chat",
             lc_namespace=("langchain", "chat_models", "fireworks"),
-            partner_fields={
-                "aliases": {
-                    "model": "model_name",
-                    "stop_sequences": "stop",
-                    "api_key": "fireworks_api_key",
-                    "base_url": "fireworks_api_base",
-                    "timeout": "request_timeout",
-                },
-                "defaults": {"stream_usage": True, "n": 1, "max_retries": 2},
-                "secrets": {"fireworks_api_key": "FIREWORKS_API_KEY"},
-                "floats": frozenset({"temperature", "request_timeout"}),
+            partner_fields=openai_style_fields(
+                "fireworks",
+                defaults={"stream_usage": True, "n": 1, "max_retries": 2},
                 # Its request defaults after `model_name`: `stop` even unset.
-                "identifying": {
+                identifying={
                     "always": {
                         "model_name": "model_name",
                         "model": "model_name",
@@ -515,20 +358,17 @@ PRESETS: tuple[Preset, ...] = (
                     "invoked_first": {"model": ("model_name",)},
                     "invoked_again": True,
                 },
-            },
+            ),
             api_fields=("reasoning_effort", "service_tier"),
             refused=_CLIENTS,
             body_defaults={"n": 1},
         ),
     ),
     Preset(
-        Profile(
+        hosted(
             "together",
             "Together AI",
             "https://api.together.xyz/v1",
-            key_variables=("TOGETHER_API_KEY",),
-            base_variables=("TOGETHER_API_BASE",),
-            official_host="api.together.xyz",
             # langchain-together is langchain-openai's ChatOpenAI with Together's name:
             # the same reply shapes; reasoning text (which it drops) as ChatDeepSeek's.
             reasoning_field="reasoning_content",
@@ -536,7 +376,7 @@ PRESETS: tuple[Preset, ...] = (
             error_body_inner=True,
         ),
         langchain_class="ChatTogether",
-        aliases=(("together_api_key", "api_key"), ("together_api_base", "base_url")),
+        aliases=key_and_base("together"),
         dropin=DropIn(
             llm_type="together-chat",
             api_fields=_BASE_CHAT_OPENAI,
@@ -546,36 +386,32 @@ PRESETS: tuple[Preset, ...] = (
         ),
     ),
     Preset(
-        Profile(
+        hosted(
             "perplexity",
             "Perplexity",
             "https://api.perplexity.ai",
             key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
             base_variables=("PERPLEXITY_BASE_URL",),
-            official_host="api.perplexity.ai",
             structured_output_method="json_schema",
             structured_tools_refused=(
                 "langchain-perplexity answers method='function_calling' with a JSON schema"
             ),
             json_schema_shape="bare",  # langchain-perplexity's: the schema alone
             # langchain-perplexity builds its message itself from the SDK's reply: only
-            # the model name as metadata, reasoning and citation tokens as the details.
-            style=ReplyStyle(
+            # the model name as metadata, reasoning and citation tokens as the details,
+            # a stream's deltas' raw tool calls kept whole.
+            style=own_reading(
                 "openai",
                 reply_keys=("model_name",),
                 stream_keys=("finish_reason", "model_name"),
                 usage_nulls=(),
-                empty_token_details=False,
                 empty_output_details=True,
                 detail_keys=("reasoning", "citation_tokens"),
-                refusal_key=False,
-                parsed_key=False,
                 usage_output_fields=(
                     ("reasoning_tokens", "reasoning"),
                     ("citation_tokens", "citation_tokens"),
                 ),
                 usage_metadata_fields=("num_search_queries", "search_context_size"),
-                raw_tool_calls=True,  # a stream's deltas' calls, kept whole
             ),
             sdk="perplexity",
             kept_fields=("citations", "search_results", "images", "related_questions", "videos"),
@@ -585,7 +421,7 @@ PRESETS: tuple[Preset, ...] = (
         otel_name="perplexity",
         model_prefixes=("sonar",),
         aliases=(("pplx_api_key", "api_key"),),
-        body=_same(
+        body=same_names(
             "search_mode",
             "language_preference",
             "search_domain_filter",
@@ -617,34 +453,28 @@ PRESETS: tuple[Preset, ...] = (
         ),
     ),
     Preset(
-        Profile(
+        hosted(
             "cerebras",
             "Cerebras",
             "https://api.cerebras.ai/v1",
-            key_variables=("CEREBRAS_API_KEY",),
-            base_variables=("CEREBRAS_API_BASE",),
-            official_host="api.cerebras.ai",
             reasoning_field="reasoning",
         ),
-        aliases=(("cerebras_api_key", "api_key"), ("cerebras_api_base", "base_url")),
-        body=_same("disable_reasoning"),
+        aliases=key_and_base("cerebras"),
+        body=same_names("disable_reasoning"),
         dropin=DropIn(
             api_fields=_BASE_CHAT_OPENAI,
             refused={**_CLIENTS, "cerebras_proxy": _PROXY},
         ),
     ),
     Preset(
-        Profile(
+        hosted(
             "openrouter",
             "OpenRouter",
             "https://openrouter.ai/api/v1",
-            key_variables=("OPENROUTER_API_KEY",),
-            base_variables=("OPENROUTER_API_BASE",),
-            official_host="openrouter.ai",
             reasoning_field="reasoning",
         ),
         adapter="OpenRouterAdapter",
-        aliases=(("openrouter_api_key", "api_key"), ("openrouter_api_base", "base_url")),
+        aliases=key_and_base("openrouter"),
         body=(
             ("reasoning", "reasoning"),
             ("openrouter_provider", "provider"),
@@ -659,12 +489,12 @@ PRESETS: tuple[Preset, ...] = (
         ),
     ),
     Preset(
-        Profile(
+        hosted(
             "huggingface",
             "Hugging Face",
             "https://router.huggingface.co/v1",
             key_variables=("HF_TOKEN", "HUGGINGFACEHUB_API_TOKEN"),
-            official_host="router.huggingface.co",
+            base_variables=(),
         ),
         langchain_class="ChatHuggingFace",
     ),
@@ -675,20 +505,17 @@ PRESETS: tuple[Preset, ...] = (
         for name, title, base_url, price_id in chat_completions_servers()
     ),
     Preset(
-        Profile(
+        hosted(
             "sambanova",
             "SambaNova",
             "https://api.sambanova.ai/v1",
-            key_variables=("SAMBANOVA_API_KEY",),
-            base_variables=("SAMBANOVA_API_BASE",),
-            official_host="api.sambanova.ai",
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
             # langchain-sambanova reads the SDK's reply itself: no provider name, the
             # SDK's usage fields (speed figures) as null, no usage details, the raw
             # tool calls kept, reasoning in additional_kwargs.
-            style=ReplyStyle(
+            style=own_reading(
                 "sambanova",
                 reply_keys=(
                     "token_usage",
@@ -720,11 +547,7 @@ PRESETS: tuple[Preset, ...] = (
                         ),
                     ),
                 ),
-                empty_token_details=False,
                 detail_keys=(),
-                refusal_key=False,
-                parsed_key=False,
-                raw_tool_calls=True,
                 raw_call_index=True,
             ),
             # ChatSambaNova's default method, with langchain-groq's response format.
@@ -734,33 +557,27 @@ PRESETS: tuple[Preset, ...] = (
             reasoning_field="reasoning",
         ),
         langchain_class="ChatSambaNova",
-        aliases=(("sambanova_api_key", "api_key"), ("sambanova_api_base", "base_url")),
-        body=_same("top_k", "reasoning_effort", "stream_options"),
+        aliases=key_and_base("sambanova"),
+        body=same_names("top_k", "reasoning_effort", "stream_options"),
         # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).
         dropin=DropIn(
             llm_type="sambanova-chat",
             lc_namespace=("langchain_sambanova", "chat_models"),
-            partner_fields={
-                "aliases": {
-                    "base_url": "sambanova_api_base",
-                    "api_key": "sambanova_api_key",
-                    "model": "model_name",
-                    "stop_sequences": "stop",
+            partner_fields=openai_style_fields(
+                "sambanova",
+                aliases={
                     "retries": "max_retries",
-                    "timeout": "request_timeout",
                     "integration_source": "sambanova_integration_source",
                 },
-                "defaults": {
+                defaults={
                     "max_tokens": 1024,
                     "temperature": 0.7,
                     "max_retries": 2,
                     "sambanova_integration_source": "langchain",
                 },
-                "secrets": {"sambanova_api_key": "SAMBANOVA_API_KEY"},
-                "inert": frozenset({"sambanova_integration_source"}),
-                "identifying": False,
-                "floats": frozenset({"temperature", "request_timeout"}),
-            },
+                inert=frozenset({"sambanova_integration_source"}),
+                identifying=False,
+            ),
             default_model="Llama-4-Maverick-17B-128E-Instruct",
             temperature=0.7,
             max_tokens=1024,
@@ -773,20 +590,17 @@ PRESETS: tuple[Preset, ...] = (
         ),
     ),
     Preset(
-        Profile(
+        hosted(
             "nebius",
             "Nebius AI Studio",
             # langchain-nebius' default (Nebius also answers on api.studio.nebius.com).
             "https://api.studio.nebius.ai/v1",
-            key_variables=("NEBIUS_API_KEY",),
-            base_variables=("NEBIUS_API_BASE",),
-            official_host="api.studio.nebius.ai",
             # ChatNebius is a BaseChatOpenAI: its replies are shaped as langchain-openai's.
             style=ReplyStyle("openai"),
             error_body_inner=True,  # ChatNebius raises the openai SDK's errors
         ),
         langchain_class="ChatNebius",
-        aliases=(("nebius_api_key", "api_key"), ("nebius_api_base", "base_url")),
+        aliases=key_and_base("nebius"),
         # langchain-nebius' ChatNebius (a BaseChatOpenAI whose own validator leaves
         # stream_usage off).
         dropin=DropIn(
@@ -799,13 +613,10 @@ PRESETS: tuple[Preset, ...] = (
     ),
     # Hyperbolic: no LangChain partner package, so its class is chatplex's own name.
     Preset(
-        Profile(
+        hosted(
             "hyperbolic",
             "Hyperbolic",
             "https://api.hyperbolic.xyz/v1",
-            key_variables=("HYPERBOLIC_API_KEY",),
-            base_variables=("HYPERBOLIC_API_BASE",),
-            official_host="api.hyperbolic.xyz",
         ),
         langchain_class="ChatHyperbolic",
         langchain_init=False,
@@ -818,7 +629,5 @@ PROFILES: dict[str, Profile] = {row.profile.name: row.profile for row in PRESETS
 SPECS = tuple(row.spec for row in PRESETS)
 #: Provider name → what its LangChain class takes beyond the shared parameters.
 DROPINS: dict[str, DropIn] = {
-    row.profile.name: replace(row.dropin, provider=row.profile.name)
-    for row in PRESETS
-    if row.dropin is not None
+    row.profile.name: dropin for row in PRESETS if (dropin := row.named_dropin) is not None
 }

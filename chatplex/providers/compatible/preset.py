@@ -1,0 +1,199 @@
+"""What one OpenAI-compatible preset's row is made of: `Preset` (its profile, its spec
+fields and its `DropIn`), `DropIn` (what its LangChain class takes beyond the shared
+parameters), and the helpers that write the conventions most rows share (`hosted`,
+`key_and_base`, `openai_style_fields`, `own_reading`, `same_names`). The rows themselves are in
+`spec.py`'s `PRESETS`.
+
+Pure data: this module imports nothing of chatplex but `chatplex.specs` and the shapes
+of a profile (`profile.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from ...specs import ProviderSpec
+from .profile import Profile
+from .profile import ReplyStyle
+
+__all__ = [
+    "DropIn",
+    "Preset",
+    "hosted",
+    "key_and_base",
+    "openai_style_fields",
+    "own_reading",
+    "same_names",
+]
+
+
+@dataclass(frozen=True)
+class DropIn:
+    """What one LangChain class takes beyond the shared parameters."""
+
+    #: The preset it speaks to (its `Preset` row fills it in).
+    provider: str = ""
+    #: Settings of the preset's adapter it takes (OpenRouter's attribution).
+    adapter_settings: tuple[str, ...] = ()
+    #: LangChain's defaults that change the request: the model, the temperature sent
+    #: when none is given, the retries and timeout.
+    default_model: str | None = None
+    temperature: float | None = None
+    #: The max_tokens sent when none is given (langchain-sambanova's 1024); None: none.
+    max_tokens: int | None = None
+    max_retries: int = 2
+    timeout: float | None = None
+    #: LangChain settings chatplex does not have, and why.
+    refused: Mapping[str, str] = field(default_factory=dict)
+    #: Body fields the class always sends (its defaults: langchain-groq's `n` and
+    #: `service_tier`), unless given otherwise.
+    body_defaults: Mapping[str, Any] = field(default_factory=dict)
+    #: `with_structured_output` methods the class answers with another (langchain-
+    #: deepseek: DeepSeek has no `json_schema` response format, so function calling).
+    structured_methods: Mapping[str, str] = field(default_factory=dict)
+    #: Whether a stream asks for usage unless `stream_usage=` says (langchain-openai's
+    #: subclasses: only ChatXAI turns it on).
+    stream_usage: bool = True
+    #: API parameters its LangChain class names as fields: listed in its signature,
+    #: sent as any Chat Completions parameter is.
+    api_fields: tuple[str, ...] = ()
+    #: Its LangChain class's `_llm_type` and serializer namespace (None: that class is
+    #: not serializable), which the class's LangChain chat model reports.
+    llm_type: str | None = None
+    lc_namespace: tuple[str, ...] | None = None
+    #: How that class serializes itself: `chat.partner_form.PartnerFields`' keywords
+    #: (its fields' aliases, the defaults it writes, its credentials' variables...).
+    partner_fields: Mapping[str, Any] = field(default_factory=dict)
+    #: Its LangChain class's model profiles (`chatplex/langchain/profiles/<name>.json`);
+    #: None: that class has none.
+    profiles: str | None = None
+    #: Its other names for shared parameters: LangChain name → shared name (its
+    #: `Preset` row fills them in from the row's `aliases`).
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    #: Parameters LangChain names as fields, sent in the body when set (not None, not
+    #: False): LangChain name → body name (filled in from the row's `body`).
+    body: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One OpenAI-compatible preset, all of it in one row: its profile over the Chat
+    Completions wire (`profile`), the spec fields of its provider name (its LangChain
+    class, OpenTelemetry name, model prefixes, price id, its class's other names for
+    settings and the body fields it names), and, for a LangChain class, what that
+    class takes (`dropin`)."""
+
+    profile: Profile
+    langchain_class: str | None = None
+    otel_name: str | None = None
+    model_prefixes: tuple[str, ...] = ()
+    #: Its adapter class in `adapter.py`; None: the name's ("groq" -> `GroqAdapter`).
+    adapter: str | None = None
+    price_id: str | None = None
+    #: Its class's other names for settings (`setting_aliases`): (its name, ours).
+    aliases: tuple[tuple[str, str], ...] = ()
+    #: Body fields its class names (`body_settings`): (its name, the body's).
+    body: tuple[tuple[str, str], ...] = ()
+    ls_provider: str | None = None
+    #: Whether LangChain's `init_chat_model` knows its name (False: a preset only
+    #: chatplex names, whose class is chatplex's own).
+    langchain_init: bool = True
+    dropin: DropIn | None = None
+
+    @property
+    def spec(self) -> ProviderSpec:
+        """Its provider name's row in the registry (`chatplex.specs`)."""
+        name = self.profile.name
+        # "groq" -> chatplex.providers.compatible.adapter:GroqAdapter, the profile's class.
+        adapter = self.adapter or "".join(p.capitalize() for p in name.split("_")) + "Adapter"
+        return ProviderSpec(
+            name,
+            f"chatplex.providers.compatible.adapter:{adapter}",
+            langchain_class=self.langchain_class,
+            otel_name=self.otel_name,
+            model_prefixes=self.model_prefixes,
+            price_id=self.price_id,
+            setting_aliases=self.aliases,
+            body_settings=self.body,
+            ls_provider=self.ls_provider,
+            langchain_init=self.langchain_init,
+        )
+
+    @property
+    def named_dropin(self) -> DropIn | None:
+        """Its `DropIn`, told its provider name and its class's names from this row."""
+        if self.dropin is None:
+            return None
+        name, aliases, body = self.profile.name, dict(self.aliases), dict(self.body)
+        return replace(self.dropin, provider=name, aliases=aliases, body=body)
+
+
+def hosted(name: str, title: str, base_url: str, **options: Any) -> Profile:
+    """The profile of a hosted provider named as its partner package names it: its key in
+    `<NAME>_API_KEY`, a base URL in `<NAME>_API_BASE`, the environment's key sent only to
+    its base URL's host; `options` are the profile's other fields (a preset whose
+    package reads other variables names them there).
+
+    >>> hosted("groq", "Groq", "https://api.groq.com/openai/v1").official_host
+    'api.groq.com'
+    """
+    variable = name.upper()
+    conventions: dict[str, Any] = {
+        "key_variables": (f"{variable}_API_KEY",),
+        "base_variables": (f"{variable}_API_BASE",),
+        "official_host": urlsplit(base_url).hostname,
+    }
+    return Profile(name, title, base_url, **{**conventions, **options})
+
+
+def key_and_base(prefix: str) -> tuple[tuple[str, str], ...]:
+    """A class's own names for the key and base URL, `<prefix>_api_key` and
+    `<prefix>_api_base` (langchain-groq's `groq_api_key`...), as `Preset.aliases`."""
+    return ((f"{prefix}_api_key", "api_key"), (f"{prefix}_api_base", "base_url"))
+
+
+def openai_style_fields(
+    prefix: str, *, aliases: Mapping[str, str] | None = None, **fields: Any
+) -> dict[str, Any]:
+    """`DropIn.partner_fields` of a class whose fields are named as langchain-openai's
+    (`model_name`, `stop`, `request_timeout`, floats for temperature and timeout) and its
+    key and base URL `<prefix>_api_key` / `<prefix>_api_base`, the key read from
+    `<PREFIX>_API_KEY`; `aliases` adds to its fields' other spellings, `fields` are the
+    rest of its form (its defaults, its identifying params...)."""
+    return {
+        "aliases": {
+            "model": "model_name",
+            "stop_sequences": "stop",
+            "timeout": "request_timeout",
+            "api_key": f"{prefix}_api_key",
+            "base_url": f"{prefix}_api_base",
+            **(aliases or {}),
+        },
+        "secrets": {f"{prefix}_api_key": f"{prefix.upper()}_API_KEY"},
+        "floats": frozenset({"temperature", "request_timeout"}),
+        **fields,
+    }
+
+
+def own_reading(provider: str, **style: Any) -> ReplyStyle:
+    """The reply style of a partner package that reads the provider's reply itself, not
+    through langchain-openai's conversion (langchain-groq, -mistralai, -fireworks,
+    -perplexity, -sambanova): no `refusal` or `parsed` key, no empty token details, the
+    raw tool calls kept in `additional_kwargs`; `style`: its other differences."""
+    return ReplyStyle(
+        provider,
+        empty_token_details=False,
+        refusal_key=False,
+        parsed_key=False,
+        raw_tool_calls=True,
+        **style,
+    )
+
+
+def same_names(*names: str) -> tuple[tuple[str, str], ...]:
+    """Body fields a class names as the body does (`Preset.body`)."""
+    return tuple((name, name) for name in names)
