@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from ...specs import chat_completions_servers
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
-from .preset import DropIn
+from .preset import DropIn as DropIn  # re-exported: DROPINS' type, read beside it (dropin.py)
 from .preset import Preset
 from .preset import hosted
 from .preset import key_and_base
