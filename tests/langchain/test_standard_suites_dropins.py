@@ -22,15 +22,21 @@ of the real APIs) and `supported_usage_metadata_details` (the partners' hooks fo
 Every skip is the suite's own: a capability flag (above), an unset
 `init_from_env_params` (both Bedrock classes, Vertex AI, Ollama), a class LangChain does
 not serialize (as its partner's), or the internet list in conftest.py. Every xfail is
-strict and names a difference chatplex still has from the partner class (the reasons
+strict and names a difference chatplex still has from the partner class, or a test the
+partner class fails too, shown by its own suite's marking or a check here (the reasons
 below); a fix shows as XPASS and its mark must go.
 """
 
 from __future__ import annotations
 
+import gc
+import inspect
+import os
+import warnings
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from unittest import mock
 
 import pytest
 from _lckit import AZURE_VERSION
@@ -43,6 +49,8 @@ from _lckit import BedrockIsolated
 from _lckit import FakeGoogleCredentials
 from _lckit import base_url
 from langchain_core.language_models import BaseChatModel
+from langchain_core.load import dumpd
+from langchain_core.load import load
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
 from syrupy.assertion import SnapshotAssertion
@@ -290,18 +298,24 @@ class _BedrockIntegration(BedrockIsolated, _Integration):
     pass
 
 
-#: Why the drop-in fails a standard test, where chatplex still differs from the partner
-#: class; each xfail is strict, so a fix shows as XPASS and the mark must go.
+#: Why the drop-in fails a standard test: where chatplex still differs from the partner
+#: class, or where the partner fails it too (its own suite's marking, or a check below).
+#: Each xfail is strict, so a fix shows as XPASS and the mark must go.
 COHERE_MODEL_NAME = (
-    "langchain-cohere's ChatCohere puts no `model_name` in response_metadata (checked "
-    "against this mock server), and the drop-in answers as it does; LangChain's suite "
-    "asks for one"
+    "as langchain-cohere's ChatCohere: Cohere's replies name no model and it writes no "
+    "`model_name` in response_metadata (the drop-in's response_metadata is its: "
+    "tests/partners/cohere); LangChain's suite asks for one. langchain-cohere runs no "
+    "integration suite of its own (its one standard suite is the unit suite, "
+    "libs/cohere/tests/unit_tests/test_standard.py), so no marking of its to quote: "
+    "test_langchain_cohere_fails_them_too runs its class through these tests, on this server"
 )
 SERDES_ALLOWLIST = (
-    "`dumpd` is the partner class's (the snapshot passes; test_dropin.py compares it with "
-    "the partner's own, field by field, and `dict()`, its identifying params, likewise); "
-    "but LangChain's `load` refuses the partner's id (langchain_sambanova is not in its "
-    "allowlist, allowed_objects='all'), as it does of the partner class's own dump"
+    "as langchain-sambanova's own tests/unit_tests/test_chat_models_standard.py, which "
+    "marks test_serdes xfail ('Overridden to add allowed_objects=[ChatSambaNova] parameter "
+    "to load() due to stricter deserialization in langchain-core>=1.2'): LangChain's `load` "
+    "refuses langchain_sambanova's id under allowed_objects='all' (not in langchain-core's "
+    "allowlist), for the partner's own dump as for the drop-in's; the partner's version of "
+    "the test passes (test_serdes_as_langchain_sambanova_runs_it)"
 )
 
 
@@ -397,6 +411,52 @@ class TestChatCohereIntegration(_Integration):
     @pytest.mark.xfail(strict=True, reason=COHERE_MODEL_NAME)
     async def test_astream_with_model_override(self, model: BaseChatModel) -> None:
         await super().test_astream_with_model_override(model)
+
+
+class _LangchainCohereIntegration(TestChatCohereIntegration):
+    """The same suite on langchain-cohere's own ChatCohere (not collected: no `Test`)."""
+
+    @property
+    def chat_model_class(self) -> type[BaseChatModel]:
+        from langchain_cohere import ChatCohere as PartnerChatCohere
+
+        return PartnerChatCohere
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        params = super().chat_model_params
+        return {**params, "cohere_api_key": params.pop("api_key")}  # it takes no `api_key`
+
+
+#: How langchain-cohere's ChatCohere fails the tests the drop-in fails (COHERE_MODEL_NAME),
+#: on the same server: no `model_name`; no usage at all on a sync stream (a kept
+#: difference: tests/partners/cohere's STREAM_USAGE); `invoke(..., model=...)` raises.
+LANGCHAIN_COHERE_FAILS = {
+    "test_usage_metadata": (AssertionError, r"isinstance\(None, str\)"),
+    "test_usage_metadata_streaming": (AssertionError, r"\.usage_metadata"),
+    **{
+        f"test_{call}_with_model_override": (TypeError, "multiple values for keyword argument")
+        for call in ("invoke", "ainvoke", "stream", "astream")
+    },
+}
+
+
+@pytest.mark.parametrize("test_name", sorted(LANGCHAIN_COHERE_FAILS))
+async def test_langchain_cohere_fails_them_too(test_name: str) -> None:
+    suite = _LangchainCohereIntegration()
+    model = suite.chat_model_class(**suite.standard_chat_model_params, **suite.chat_model_params)
+    error, words = LANGCHAIN_COHERE_FAILS[test_name]
+    try:
+        with pytest.raises(error, match=words):
+            ran = getattr(ChatModelIntegrationTests, test_name)(suite, model)
+            if inspect.isawaitable(ran):
+                await ran
+    finally:
+        # The cohere SDK's clients are never closed: their sockets go with the model.
+        del model
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
 
 
 class TestChatBedrockUnit(_BedrockUnit):
@@ -515,6 +575,24 @@ class TestChatSambaNovaUnit(_Unit):
     @pytest.mark.xfail(strict=True, reason=SERDES_ALLOWLIST)
     def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
         super().test_serdes(model, snapshot)
+
+    # `load` is beta in langchain-core: it warns when called from outside LangChain.
+    @pytest.mark.filterwarnings("ignore::langchain_core._api.beta_decorator.LangChainBetaWarning")
+    def test_serdes_as_langchain_sambanova_runs_it(self, model: BaseChatModel) -> None:
+        """langchain-sambanova's own version of test_serdes: LangChain's, with its class
+        allowed in `load` (`allowed_objects=[ChatSambaNova]`). The drop-in's dump loads as
+        that class, with the same `asdict()`."""
+        from langchain_sambanova import ChatSambaNova as PartnerChatSambaNova
+
+        env, _, _ = self.init_from_env_params
+        with mock.patch.dict(os.environ, env):
+            loaded = load(
+                dumpd(model),
+                valid_namespaces=model.get_lc_namespace()[:1],
+                allowed_objects=[PartnerChatSambaNova],
+            )
+        assert type(loaded) is PartnerChatSambaNova
+        assert model.asdict() == loaded.asdict()  # `dict()` (deprecated) is `asdict()`
 
 
 class TestChatSambaNovaIntegration(_Integration):
