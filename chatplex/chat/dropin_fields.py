@@ -48,17 +48,25 @@ __all__ = [
     "DEFAULT_HEADERS",
     "DEFAULT_QUERY",
     "EXTRA_BODY",
+    "FREQUENCY_PENALTY",
+    "LOGPROBS",
     "MAX_RETRIES",
     "MAX_TOKENS",
     "MODEL_KWARGS",
     "N",
+    "PRESENCE_PENALTY",
+    "REASONING_EFFORT",
     "SAMPLING",
+    "SEED",
+    "SERVICE_TIER",
     "STOP",
     "STREAMING",
     "STREAM_USAGE",
     "STREAM_USAGE_ASKED",
     "TEMPERATURE",
     "TIMEOUT",
+    "TOP_K",
+    "TOP_LOGPROBS",
     "TOP_P",
     "DropinParams",
     "take_params",
@@ -83,6 +91,16 @@ STREAM_USAGE = field("stream_usage", "bool", True)
 STREAM_USAGE_ASKED = field("stream_usage", "bool | None")
 MODEL_KWARGS = field("model_kwargs", "Mapping[str, Any] | None")
 EXTRA_BODY = field("extra_body", "Mapping[str, Any] | None")
+
+#: Request parameters several partner classes name, sent as given when set.
+TOP_K = field("top_k", "int | None")
+SEED = field("seed", "int | None")
+PRESENCE_PENALTY = field("presence_penalty", "float | None")
+FREQUENCY_PENALTY = field("frequency_penalty", "float | None")
+LOGPROBS = field("logprobs", "bool | None")
+TOP_LOGPROBS = field("top_logprobs", "int | None")
+REASONING_EFFORT = field("reasoning_effort", "str | None")
+SERVICE_TIER = field("service_tier", "str | None")
 
 #: The sampling settings every LangChain chat model names.
 SAMPLING = (TEMPERATURE, MAX_TOKENS, TOP_P, STOP)
@@ -138,6 +156,11 @@ class DropinParams:
         self.given = given
         self.tail = tail
         self.api_params = api_params
+
+    def sent(self, fields: Sequence[inspect.Parameter]) -> dict[str, Any]:
+        """The values given of `fields` (those not None): request parameters sent as
+        given."""
+        return {f.name: self.given[f.name] for f in fields if self.given[f.name] is not None}
 
     def settle(self, model: ChatModel, adapter: Adapter | None, name: str, /, **own: Any) -> None:
         """`ChatModel.__init__` with the tail, the fields given that it names (None

@@ -14,7 +14,10 @@ from chatplex.chat.dropin_fields import API_KEY
 from chatplex.chat.dropin_fields import CLIENT_FIELDS
 from chatplex.chat.dropin_fields import MAX_RETRIES
 from chatplex.chat.dropin_fields import SAMPLING
+from chatplex.chat.dropin_fields import STOP
 from chatplex.chat.dropin_fields import STREAMING
+from chatplex.chat.dropin_fields import TEMPERATURE
+from chatplex.chat.dropin_fields import TOP_P
 from chatplex.chat.dropin_fields import take_params
 from chatplex.chat.dropin_fields import with_defaults
 from chatplex.chat.model import ChatModel
@@ -91,6 +94,12 @@ def test_a_key_declared_as_a_field_reaches_the_body_as_a_secret() -> None:
     key = model.taken.given["api_key"]
     assert isinstance(key, Secret) and key.get() == "sk-secret"
     assert "sk-secret" not in repr(model.taken.given)
+
+
+def test_sent_gives_the_request_parameters_given_in_their_order() -> None:
+    taken = ChatShared(stop=["x"], temperature=0.0).taken
+    assert taken.sent((STOP, TOP_P, TEMPERATURE)) == {"stop": ["x"], "temperature": 0.0}
+    assert taken.sent((TOP_P,)) == {}
 
 
 def test_with_defaults_changes_only_the_named_defaults() -> None:

@@ -24,10 +24,12 @@ from ...chat.dropin import dropin
 from ...chat.dropin import spellings
 from ...chat.dropin_fields import BODY
 from ...chat.dropin_fields import CONNECTION
+from ...chat.dropin_fields import REASONING_EFFORT
 from ...chat.dropin_fields import SAMPLING
 from ...chat.dropin_fields import STREAM_USAGE
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import TIMEOUT
+from ...chat.dropin_fields import TOP_K
 from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 from ...chat.params import HEADER_PARAMETERS
@@ -42,7 +44,16 @@ __all__ = ["FALLBACK_MAX_TOKENS", "MAX_OUTPUT_TOKENS", "ChatAnthropic", "default
 
 
 #: The parameters it shares with other drop-ins (shown before its own).
-_FIELDS = (*SAMPLING, TIMEOUT, *CONNECTION, STREAMING, STREAM_USAGE, *BODY)
+_FIELDS = (
+    *SAMPLING,
+    TIMEOUT,
+    *CONNECTION,
+    STREAMING,
+    STREAM_USAGE,
+    *BODY,
+    TOP_K,
+    REASONING_EFFORT,
+)
 
 
 @dropin(
@@ -127,11 +138,9 @@ class ChatAnthropic(ChatModel):
         self,
         model: str | None = None,
         *,
-        top_k: int | None = None,
         betas: Sequence[str] | None = None,
         thinking: Mapping[str, Any] | None = None,
         output_config: Mapping[str, Any] | None = None,
-        reasoning_effort: str | None = None,
         mcp_servers: Sequence[Mapping[str, Any]] | None = None,
         context_management: Mapping[str, Any] | None = None,
         container: str | None = None,
@@ -157,7 +166,7 @@ class ChatAnthropic(ChatModel):
         body: dict[str, Any] = {
             k: v
             for k, v in {
-                "top_k": top_k,
+                **taken.sent((TOP_K,)),
                 "thinking": thinking,
                 "mcp_servers": mcp_servers,
                 "context_management": context_management,
@@ -166,6 +175,7 @@ class ChatAnthropic(ChatModel):
             }.items()
             if v is not None
         }
+        reasoning_effort = given["reasoning_effort"]
         if output_config is not None or reasoning_effort is not None:
             body["output_config"] = {**(output_config or {})}
             if reasoning_effort is not None:

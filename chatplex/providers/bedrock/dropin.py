@@ -35,6 +35,7 @@ from ...chat.dropin_fields import EXTRA_BODY
 from ...chat.dropin_fields import MAX_RETRIES
 from ...chat.dropin_fields import MODEL_KWARGS
 from ...chat.dropin_fields import SAMPLING
+from ...chat.dropin_fields import SERVICE_TIER
 from ...chat.dropin_fields import STREAM_USAGE
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import TIMEOUT
@@ -127,6 +128,7 @@ _FIELDS = (
     STREAM_USAGE,
     EXTRA_BODY,
     MODEL_KWARGS,
+    SERVICE_TIER,
 )
 
 
@@ -227,7 +229,6 @@ class ChatBedrockConverse(ChatModel):
         additional_model_response_field_paths: Sequence[str] | None = None,
         performance_config: Mapping[str, Any] | None = None,
         output_config: Mapping[str, Any] | None = None,
-        service_tier: str | None = None,
         request_metadata: Mapping[str, str] | None = None,
         supports_tool_choice_values: Sequence[str] | None = None,
         **params: Any,
@@ -291,7 +292,7 @@ class ChatBedrockConverse(ChatModel):
             "additionalModelResponseFieldPaths": additional_model_response_field_paths,
             "performanceConfig": performance_config,
             "outputConfig": output_config,
-            "serviceTier": {"type": service_tier} if service_tier else None,
+            "serviceTier": {"type": given["service_tier"]} if given["service_tier"] else None,
             "requestMetadata": request_metadata,
         }
         taken.settle(

@@ -29,13 +29,17 @@ from ...chat.dropin import dropin
 from ...chat.dropin import field
 from ...chat.dropin import pick
 from ...chat.dropin import spellings
+from ...chat.dropin_fields import FREQUENCY_PENALTY
 from ...chat.dropin_fields import MAX_RETRIES
 from ...chat.dropin_fields import MODEL_KWARGS
+from ...chat.dropin_fields import PRESENCE_PENALTY
+from ...chat.dropin_fields import SEED
 from ...chat.dropin_fields import STOP
 from ...chat.dropin_fields import STREAM_USAGE
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import TEMPERATURE
 from ...chat.dropin_fields import TIMEOUT
+from ...chat.dropin_fields import TOP_K
 from ...chat.dropin_fields import TOP_P
 from ...chat.dropin_fields import DropinParams
 from ...chat.dropin_fields import N
@@ -161,7 +165,7 @@ def _fields(
         TEMPERATURE.replace(default=temperature),
         field("max_output_tokens", "int | None"),
         TOP_P,
-        field("top_k", "int | None"),
+        TOP_K,
         N,
         STOP,
         field("safety_settings", "Any", safety_settings),
@@ -173,9 +177,9 @@ def _fields(
         field("thinking_level", "str | None"),
         field("cached_content", "str | None"),
         *((field("labels", "Mapping[str, str] | None"),) if labels else ()),
-        field("seed", "int | None"),
-        field("presence_penalty", "float | None"),
-        field("frequency_penalty", "float | None"),
+        SEED,
+        PRESENCE_PENALTY,
+        FREQUENCY_PENALTY,
         field("response_logprobs", "bool | None"),
         field("logprobs", logprobs),
         *((field("audio_timestamp", "bool | None"),) if audio_timestamp else ()),

@@ -21,7 +21,11 @@ from typing import Any
 from ...chat.dropin import dropin
 from ...chat.dropin_fields import API_KEY
 from ...chat.dropin_fields import BASE_URL
+from ...chat.dropin_fields import LOGPROBS
 from ...chat.dropin_fields import SAMPLING
+from ...chat.dropin_fields import SEED
+from ...chat.dropin_fields import TOP_K
+from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 
@@ -41,8 +45,10 @@ _OWN_CLIENT = (
     "http_client=httpx.Client(...) / http_async_client=httpx.AsyncClient(...) instead"
 )
 
+#: Model options it shares with other drop-ins, sent as given when set.
+_SENT = (SEED, LOGPROBS, TOP_LOGPROBS, TOP_K)
 #: The parameters it shares with other drop-ins (`max_tokens` is chatplex's).
-_FIELDS = (*SAMPLING, BASE_URL, API_KEY)
+_FIELDS = (*SAMPLING, BASE_URL, API_KEY, *_SENT)
 
 
 @dropin(fields=_FIELDS)
@@ -92,11 +98,7 @@ class ChatOllama(ChatModel):
         num_predict: int | None = None,
         repeat_last_n: int | None = None,
         repeat_penalty: float | None = None,
-        seed: int | None = None,
-        logprobs: bool | None = None,
-        top_logprobs: int | None = None,
         tfs_z: float | None = None,
-        top_k: int | None = None,
         format: str | Mapping[str, Any] | None = None,  # noqa: A002 (LangChain's name)
         keep_alive: int | str | None = None,
         client_kwargs: Mapping[str, Any] | None = None,
@@ -129,9 +131,9 @@ class ChatOllama(ChatModel):
                 f"{owner} got max_tokens={max_tokens} and num_predict={num_predict}: they "
                 "are one limit (num_predict is Ollama's name); give one"
             )
-        if top_logprobs is not None and logprobs is None:
-            logprobs = True  # as langchain-ollama: top_logprobs turns logprobs on
-        if top_logprobs is not None and logprobs is False:
+        if given["top_logprobs"] is not None and given["logprobs"] is None:
+            given["logprobs"] = True  # as langchain-ollama: top_logprobs turns logprobs on
+        if given["top_logprobs"] is not None and given["logprobs"] is False:
             raise ValueError("top_logprobs is set but logprobs is False: set logprobs=True")
         named = {
             "think": reasoning,
@@ -143,11 +145,8 @@ class ChatOllama(ChatModel):
             "num_thread": num_thread,
             "repeat_last_n": repeat_last_n,
             "repeat_penalty": repeat_penalty,
-            "seed": seed,
-            "logprobs": logprobs,
-            "top_logprobs": top_logprobs,
+            **taken.sent(_SENT),
             "tfs_z": tfs_z,
-            "top_k": top_k,
             "format": format,
             "keep_alive": keep_alive,
         }

@@ -29,6 +29,13 @@ from ...chat.dropin import pick
 from ...chat.dropin import spellings
 from ...chat.dropin import with_query
 from ...chat.dropin_fields import CLIENT_FIELDS
+from ...chat.dropin_fields import FREQUENCY_PENALTY
+from ...chat.dropin_fields import LOGPROBS
+from ...chat.dropin_fields import PRESENCE_PENALTY
+from ...chat.dropin_fields import REASONING_EFFORT
+from ...chat.dropin_fields import SEED
+from ...chat.dropin_fields import SERVICE_TIER
+from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 from ...chat.openai_model import is_builtin_tool
@@ -58,6 +65,18 @@ CHAT_OPENAI_IDENTIFYING = IdentifyingParams(
         },
     }
 )
+
+#: Request parameters it shares with other drop-ins, sent as given when set.
+_SENT = (
+    SEED,
+    PRESENCE_PENALTY,
+    FREQUENCY_PENALTY,
+    LOGPROBS,
+    TOP_LOGPROBS,
+    REASONING_EFFORT,
+    SERVICE_TIER,
+)
+_FIELDS = (*CLIENT_FIELDS, *_SENT)
 
 #: LangChain's default model when none is named (`ChatOpenAI()`).
 DEFAULT_MODEL = "gpt-3.5-turbo"
@@ -153,15 +172,8 @@ class ChatOpenAI(ChatModel):
         self,
         model: str | None = None,
         *,
-        seed: int | None = None,
-        presence_penalty: float | None = None,
-        frequency_penalty: float | None = None,
-        logprobs: bool | None = None,
-        top_logprobs: int | None = None,
         logit_bias: Mapping[Any, int] | None = None,
-        reasoning_effort: str | None = None,
         verbosity: str | None = None,
-        service_tier: str | None = None,
         store: bool | None = None,
         organization: str | None = None,
         project: str | None = None,
@@ -176,7 +188,7 @@ class ChatOpenAI(ChatModel):
         use_previous_response_id: bool = False,
         **params: Any,
     ) -> None:
-        taken = take_params(self, params, CLIENT_FIELDS)
+        taken = take_params(self, params, _FIELDS)
         owner, given = taken.owner, taken.given
         api_params = taken.api_params = check_refused(owner, "openai", taken.api_params)
         responses_only = {
@@ -211,15 +223,9 @@ class ChatOpenAI(ChatModel):
         check_api_parameters(wire, api_params, settings=constructor_names(type(self)), owner=owner)
         named = {
             "n": _candidates(given["n"], given["streaming"]),
-            "seed": seed,
-            "presence_penalty": presence_penalty,
-            "frequency_penalty": frequency_penalty,
-            "logprobs": logprobs,
-            "top_logprobs": top_logprobs,
+            **taken.sent(_SENT),
             "logit_bias": logit_bias,
-            "reasoning_effort": reasoning_effort,
             "verbosity": verbosity,
-            "service_tier": service_tier,
             "store": store,
         }
         body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
@@ -343,7 +349,7 @@ class ChatOpenAI(ChatModel):
 dropin(
     ChatOpenAI,
     # `max_retries` None: 2; `stream_usage` None: asked of OpenAI's own host only.
-    fields=CLIENT_FIELDS,
+    fields=_FIELDS,
     declared=("prompt_cache_options",),
     aliases=spellings(
         "model_name",
