@@ -28,6 +28,7 @@ from typing import ClassVar
 from ...chat.dropin import check_refused
 from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
+from ...chat.dropin import field
 from ...chat.dropin import spellings
 from ...chat.dropin_fields import API_KEY
 from ...chat.dropin_fields import DEFAULT_HEADERS
@@ -46,7 +47,7 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 
 if TYPE_CHECKING:
-    from ...secret import Secret
+    pass
 
 __all__ = ["ChatBedrockConverse"]
 
@@ -117,11 +118,20 @@ AWS_SECRETS = {
 }
 
 
-#: The parameters it shares with other drop-ins.
+#: langchain-aws's connection settings: its adapter's, handed to it as given (the keys
+#: held as Secrets before the constructor's code runs, as every field typed so is).
+_AWS_CONNECTION = (
+    field("region_name", "str | None"),
+    field("credentials_profile_name", "str | None"),
+    *(field(key, "str | Secret | None") for key in AWS_SECRETS if key.startswith("aws_")),
+    field("endpoint_url", "str | None"),
+)
+#: Its parameters as data: those it shares with other drop-ins, and its connection.
 _FIELDS = (
     *SAMPLING,
     TIMEOUT,
     MAX_RETRIES,
+    *_AWS_CONNECTION,
     API_KEY,
     DEFAULT_HEADERS,
     STREAMING,
@@ -217,12 +227,6 @@ class ChatBedrockConverse(ChatModel):
         base_model_id: str | None = None,
         provider: str | None = None,
         system: Sequence[str | Mapping[str, Any]] | None = None,
-        region_name: str | None = None,
-        credentials_profile_name: str | None = None,
-        aws_access_key_id: str | Secret | None = None,
-        aws_secret_access_key: str | Secret | None = None,
-        aws_session_token: str | Secret | None = None,
-        endpoint_url: str | None = None,
         config: Any = None,
         guardrail_config: Mapping[str, Any] | None = None,
         additional_model_request_fields: Mapping[str, Any] | None = None,
@@ -272,14 +276,9 @@ class ChatBedrockConverse(ChatModel):
         if max_retries is None:
             max_retries = from_config.max_retries
         if max_retries is None:  # boto3's own count, as langchain-aws leaves it to boto3
-            max_retries = configured_retries(credentials_profile_name)
+            max_retries = configured_retries(given["credentials_profile_name"])
         adapter = BedrockAdapter(
-            region_name=region_name,
-            endpoint_url=endpoint_url,
-            aws_access_key_id=aws_access_key_id,
-            aws_secret_access_key=aws_secret_access_key,
-            aws_session_token=aws_session_token,
-            credentials_profile_name=credentials_profile_name,
+            **taken.sent(_AWS_CONNECTION),
             api_key=given["api_key"],
             default_headers=given["default_headers"],
             config=ClientConfig(region_name=from_config.region_name),

@@ -21,6 +21,7 @@ from typing import Any
 from ...chat.dropin import check_refused
 from ...chat.dropin import checked_api_params
 from ...chat.dropin import dropin
+from ...chat.dropin_fields import API_KEY
 from ...chat.dropin_fields import SAMPLING
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import take_params
@@ -74,7 +75,7 @@ _BODY_FIELDS = (
 
 
 #: The parameters it shares with other drop-ins.
-_FIELDS = (*SAMPLING, STREAMING)
+_FIELDS = (*SAMPLING, STREAMING, API_KEY)
 
 
 @dropin(fields=_FIELDS, declared=_BODY_FIELDS, aliases={"apikey": "api_key", "model": "model_id"})
@@ -106,7 +107,6 @@ class ChatWatsonx(ChatModel):
         model_id: str | None = None,
         *,
         url: str | Secret | None = None,
-        api_key: str | Secret | None = None,
         token: str | Secret | None = None,
         project_id: str | None = None,
         space_id: str | None = None,
@@ -131,7 +131,7 @@ class ChatWatsonx(ChatModel):
         # langchain-ibm's `params` hold the sampling settings too: as its fields' values.
         sampling = {f.name: _one(owner, f.name, given[f.name], api_params) for f in SAMPLING}
         adapter = WatsonxAdapter(
-            api_key=api_key,
+            api_key=given["api_key"],
             base_url=url,
             token=token,
             project_id=project_id,
