@@ -144,8 +144,10 @@ def _handed() -> frozenset[str]:
 
 
 class DropinParams:
-    """One construction's keywords, taken apart (`take_params`): the shared fields'
-    values (`given`), the tail, and what is left (`api_params`)."""
+    """One construction's keywords, taken apart (`take_params`): its fields' values
+    (`given`), the tail, and what is left (`api_params`). `settle` calls
+    `ChatModel.__init__` itself, as the Google classes did: a drop-in's base is
+    `ChatModel`, or a drop-in whose `__init__` ends here."""
 
     __slots__ = ("api_params", "given", "owner", "tail")
 
