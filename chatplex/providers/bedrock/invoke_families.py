@@ -74,12 +74,12 @@ from .invoke_response import header_usage_metadata
 from .invoke_response import metrics_usage_metadata
 from .invoke_response import reply_metadata
 from .invoke_response import stop_metadata
-from .response import BedrockStreamParser
 from .response import error_from
 from .response import error_shaped
 from .response import reply_data
 from .response import snippet
 from .response import stream_cut
+from .stream import BedrockStreamParser
 
 __all__ = [
     "CHUNK_END",
