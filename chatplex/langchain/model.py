@@ -46,6 +46,7 @@ from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
 from ..chat import ChatModel
 from ..chat import init_chat_model
+from ..chat.call_hooks import cache_under_langchain
 from ..chat.callbacks import ls_provider
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
@@ -380,6 +381,8 @@ class ChatChatplex(BaseChatModel):
             kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
         if stop is not None:
             kwargs["stop"] = stop
+        if "cache" not in kwargs:  # LangChain's caches are LangChain's to run
+            kwargs["cache"] = cache_under_langchain(getattr(_primary(target), "cache", None))
         call_format(_primary(target), kwargs)  # an agent's response_format, as the wire spells it
         return (name if isinstance(name, str) and name else self.model_name), target
 
