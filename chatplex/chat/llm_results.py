@@ -26,6 +26,8 @@ __all__ = [
     "chat_result",
     "combine_llm_outputs",
     "result_of",
+    "rebuilt_as_partner",
+    "stream_generation_info",
 ]
 
 
@@ -143,7 +145,7 @@ def result_of(message: AIMessage) -> LLMResult:
     meta = message.response_metadata
     streamed = isinstance(message, AIMessageChunk)
     cls = ChatGenerationChunk if streamed else ChatGeneration
-    info = _stream_generation_info(meta) if streamed else _generation_info(meta)
+    info = stream_generation_info(meta) if streamed else _generation_info(meta)
     generations: list[ChatGeneration] = [
         cls(message=message, text=message.text, generation_info=info)
     ]
@@ -157,7 +159,7 @@ def result_of(message: AIMessage) -> LLMResult:
     )
 
 
-def _stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
+def stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
     """A merged stream's `generation_info`: langchain-openai's chunks carry the finish
     reason, model, fingerprint and tier (logprobs when sent); langchain-anthropic's
     carry none (the provider's spec says which, `ProviderSpec.llm_output`)."""
@@ -204,6 +206,14 @@ def _llm_output(message: AIMessage) -> dict[str, Any]:
     out["token_usage"] = dict(usage) if usage else {}
     out.setdefault("model_name", meta.get("model_name"))
     return out
+
+
+def rebuilt_as_partner(meta: dict[str, Any]) -> bool:
+    """Whether a reply's `llm_output` and `generation_info` rebuilt here are its partner
+    class's, key for key: the Chat Completions wires' (langchain-openai's
+    `_create_chat_result` and its subclasses); the others' partners fill them each their
+    own way."""
+    return _style(meta.get("model_provider") or meta.get("provider")) == "chat_completions"
 
 
 def _style(provider: Any) -> str | None:

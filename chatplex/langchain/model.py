@@ -50,6 +50,7 @@ from ..chat.call_hooks import cache_under_langchain
 from ..chat.callbacks import ls_provider
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
+from ..chat.llm_results import combine_llm_outputs
 from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage
@@ -404,6 +405,11 @@ class ChatChatplex(BaseChatModel):
         called, target = self._target(stop, kwargs)
         reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return self._as_partner(chat_result(reply, self._named(called)), target, kwargs)
+
+    def _combine_llm_outputs(self, llm_outputs: list[dict[str, Any] | None], /) -> dict[str, Any]:
+        # `generate()`'s llm_output: the rows' combined as langchain-openai combines them,
+        # where chatplex rebuilt them (`chat_result`); else LangChain's empty one.
+        return combine_llm_outputs(llm_outputs) if any(llm_outputs) else {}
 
     def _as_partner(
         self, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]

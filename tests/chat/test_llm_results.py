@@ -117,3 +117,15 @@ def test_combine_llm_outputs_is_langchain_openais() -> None:
     ]
     theirs = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")._combine_llm_outputs(rows)
     assert combine_llm_outputs(rows) == theirs
+
+
+def test_only_the_chat_completions_wires_are_rebuilt_as_their_partner() -> None:
+    # langchain-openai's `_create_chat_result` is what `llm_output` rebuilds key for key;
+    # the other partners fill theirs each their own way.
+    from chatplex.chat.llm_results import rebuilt_as_partner
+
+    assert rebuilt_as_partner({"model_provider": "openai"})
+    assert rebuilt_as_partner({"provider": "openai"})
+    assert not rebuilt_as_partner({"model_provider": "anthropic"})
+    assert not rebuilt_as_partner({"model_provider": "no-such-wire"})
+    assert not rebuilt_as_partner({})

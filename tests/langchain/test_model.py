@@ -405,3 +405,14 @@ def test_cache_false_keeps_langchains_process_wide_cache_out() -> None:
         set_llm_cache(None)
     assert cache._cache == {}
 
+
+def test_generate_combines_the_rows_llm_output_as_langchain_openai() -> None:
+    from langchain_core.messages import HumanMessage
+
+    result = llm("openai").generate([[HumanMessage("a")], [HumanMessage("b c")]])
+    output = result.llm_output or {}
+    assert output["model_name"] == "m"
+    rows = [g[0].message.usage_metadata for g in result.generations]
+    assert output["token_usage"]["prompt_tokens"] == sum(u["input_tokens"] for u in rows if u)
+    # A wire whose partner fills llm_output its own way: LangChain's empty one.
+    assert llm("anthropic").generate([[HumanMessage("a")]]).llm_output == {}
