@@ -9,6 +9,7 @@ the most used wires: the partner package's class and chatplex's, compared (`_kit
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from chatplex.testing import MockServer
 
 from ._cells import cells
 from ._cells import judge
+from ._kit import RANDOM
 from ._kit import STEPS
 from ._kit import THREAD
 from ._kit import TURNS
@@ -287,6 +289,19 @@ def fallbacks(run: Run) -> Any:
     return chain.invoke(HELLO)
 
 
+def error_400(run: Run) -> Any:
+    """The error a script catches around a call the provider refuses (400): its class and
+    what it says."""
+    model = run.make(max_retries=0)
+    run.fail_first(1)
+    try:
+        model.invoke(HELLO)
+    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+        # The mock server's request ids are drawn per reply.
+        return {"raised": observe(exc), "says": re.sub(r"req_mock\w+", RANDOM, str(exc))}
+    return "not raised"
+
+
 def configurable(run: Run) -> Any:
     """`configurable_fields(temperature=...)` set per call."""
     field = runnables.ConfigurableField(id="temperature")
@@ -378,6 +393,42 @@ def human_in_the_loop(run: Run) -> Any:
     return {"interrupts": masked(interrupts), "messages": agent.invoke(resume, THREAD)["messages"]}
 
 
+def more_middleware(run: Run) -> Any:
+    """TodoListMiddleware, PIIMiddleware (an email redacted from the input), ToolRetry and
+    a `@before_model` hook that reads the state, in one agent."""
+    seen: list[int] = []
+
+    @middleware.before_model
+    def count(state: Any, runtime: Any) -> None:
+        seen.append(len(state["messages"]))
+
+    agent = agents.create_agent(
+        run.make(),
+        tools=[get_weather],
+        middleware=[
+            middleware.TodoListMiddleware(),
+            middleware.PIIMiddleware("email", strategy="redact", apply_to_input=True),
+            middleware.ToolRetryMiddleware(max_retries=1, initial_delay=0, jitter=False),
+            count,
+        ],
+    )
+    ask = TURNS[0] + " Mail me at jo@example.com"
+    state = agent.invoke({"messages": [("user", ask)]}, STEPS)
+    return {"seen": seen, "messages": state["messages"], "todos": state.get("todos")}
+
+
+def context_editing(run: Run) -> Any:
+    """ContextEditingMiddleware clearing old tool results over a two-turn thread."""
+    edit = middleware.ContextEditingMiddleware(
+        edits=[middleware.ClearToolUsesEdit(trigger=10, keep=0)]
+    )
+    agent = agents.create_agent(
+        run.make(), tools=[get_weather], middleware=[edit], checkpointer=memory.InMemorySaver()
+    )
+    agent.invoke({"messages": [("user", TURNS[0])]}, THREAD)
+    return agent.invoke({"messages": [("user", TURNS[1])]}, THREAD)["messages"]
+
+
 def tool_selector(run: Run) -> Any:
     """LLMToolSelectorMiddleware with the wire's model as the selector."""
     select = middleware.LLMToolSelectorMiddleware(model=run.make(), max_tools=1)
@@ -400,6 +451,7 @@ SCENARIOS = {
     "serialize": serialize,
     "structured_in_node": structured_in_node,
     "fallbacks": fallbacks,
+    "error_400": error_400,
     "configurable": configurable,
     "bound_tools_with_config": bound_tools_with_config,
     "generate": generate,
@@ -408,6 +460,8 @@ SCENARIOS = {
     "custom_middleware": custom_middleware,
     "human_in_the_loop": human_in_the_loop,
     "tool_selector": tool_selector,
+    "more_middleware": more_middleware,
+    "context_editing": context_editing,
 }
 
 
