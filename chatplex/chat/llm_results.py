@@ -212,8 +212,14 @@ def rebuilt_as_partner(meta: dict[str, Any]) -> bool:
     """Whether a reply's `llm_output` and `generation_info` rebuilt here are its partner
     class's, key for key: the Chat Completions wires' (langchain-openai's
     `_create_chat_result` and its subclasses); the others' partners fill them each their
-    own way."""
-    return _style(meta.get("model_provider") or meta.get("provider")) == "chat_completions"
+    own way. The reply names the partner's provider (`model_provider`) and the wire it
+    came over (`provider`): the Responses API (`openai_responses`) is not one of them,
+    nor a reply that names no partner provider (Perplexity's, SambaNova's)."""
+    named = meta.get("model_provider")
+    if not isinstance(named, str):
+        return False
+    wire = meta.get("provider", named)
+    return _style(named) == "chat_completions" == _style(wire)
 
 
 def _style(provider: Any) -> str | None:

@@ -125,7 +125,11 @@ def test_only_the_chat_completions_wires_are_rebuilt_as_their_partner() -> None:
     from chatplex.chat.llm_results import rebuilt_as_partner
 
     assert rebuilt_as_partner({"model_provider": "openai"})
-    assert rebuilt_as_partner({"provider": "openai"})
+    assert rebuilt_as_partner({"model_provider": "openai", "provider": "openai"})
+    # The Responses API's replies (langchain-openai builds no such llm_output there), and
+    # a reply that names no partner provider.
+    assert not rebuilt_as_partner({"model_provider": "openai", "provider": "openai_responses"})
+    assert not rebuilt_as_partner({"provider": "openai"})
     assert not rebuilt_as_partner({"model_provider": "anthropic"})
     assert not rebuilt_as_partner({"model_provider": "no-such-wire"})
     assert not rebuilt_as_partner({})
