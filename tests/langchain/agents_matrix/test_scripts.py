@@ -9,6 +9,7 @@ the most used wires: the partner package's class and chatplex's, compared (`_kit
 
 from __future__ import annotations
 
+import importlib
 import re
 import warnings
 from collections.abc import Iterator
@@ -302,6 +303,29 @@ def error_400(run: Run) -> Any:
     return "not raised"
 
 
+#: The class a script names for a refused request on each wire (its SDK's, as the
+#: partner class raises it): `module:qualified name`.
+REFUSED = {
+    "openai": "openai:BadRequestError",
+    "anthropic": "anthropic:BadRequestError",
+    "gemini": "langchain_google_genai.chat_models:GoogleInvalidRequestError",
+    "bedrock_converse": "botocore.exceptions:ClientError",
+    "ollama": "ollama:ResponseError",
+    "groq": "groq:BadRequestError",
+    "mistralai": "httpx:HTTPStatusError",
+}
+
+
+def fallbacks_typed(run: Run) -> Any:
+    """`with_fallbacks([...], exceptions_to_handle=(<the SDK's class>,))`: the class a
+    script names catches the refused call, and the fallback answers."""
+    module, name = REFUSED[run.wire.name].split(":")
+    refused = getattr(importlib.import_module(module), name)
+    chain = run.make(max_retries=0).with_fallbacks([run.make()], exceptions_to_handle=(refused,))
+    run.fail_first(1)
+    return chain.invoke(HELLO)
+
+
 def configurable(run: Run) -> Any:
     """`configurable_fields(temperature=...)` set per call."""
     field = runnables.ConfigurableField(id="temperature")
@@ -452,6 +476,7 @@ SCENARIOS = {
     "structured_in_node": structured_in_node,
     "fallbacks": fallbacks,
     "error_400": error_400,
+    "fallbacks_typed": fallbacks_typed,
     "configurable": configurable,
     "bound_tools_with_config": bound_tools_with_config,
     "generate": generate,
