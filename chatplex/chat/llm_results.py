@@ -26,7 +26,8 @@ __all__ = [
     "chat_result",
     "combine_llm_outputs",
     "result_of",
-    "rebuilt_as_partner",
+    "partner_style",
+    "reply_fields",
     "stream_generation_info",
 ]
 
@@ -208,18 +209,25 @@ def _llm_output(message: AIMessage) -> dict[str, Any]:
     return out
 
 
-def rebuilt_as_partner(meta: dict[str, Any]) -> bool:
-    """Whether a reply's `llm_output` and `generation_info` rebuilt here are its partner
-    class's, key for key: the Chat Completions wires' (langchain-openai's
-    `_create_chat_result` and its subclasses); the others' partners fill them each their
-    own way. The reply names the partner's provider (`model_provider`) and the wire it
-    came over (`provider`): the Responses API (`openai_responses`) is not one of them,
-    nor a reply that names no partner provider (Perplexity's, SambaNova's)."""
+def reply_fields(meta: dict[str, Any]) -> dict[str, Any]:
+    """langchain-anthropic's `llm_output` exactly ("reply_fields"): the reply's fields
+    and `model_name`, none of chatplex's keys, no `model_provider` (its message names the
+    provider, its llm_output does not)."""
+    return {k: v for k, v in meta.items() if k not in _CHATPLEX_KEYS and k != "model_provider"}
+
+
+def partner_style(meta: dict[str, Any]) -> str | None:
+    """How the partner class of a reply's wire fills its result's `llm_output` and
+    `generation_info` (its spec's `llm_output`: "chat_completions", langchain-openai's
+    `_create_chat_result`; "reply_fields", langchain-anthropic's), where the reply names
+    that partner's provider (`model_provider`) and came over that provider's wire
+    (`provider`); else None. Not the Responses API (`openai_responses`), nor a reply that
+    names no partner provider (Perplexity's, SambaNova's)."""
     named = meta.get("model_provider")
     if not isinstance(named, str):
-        return False
-    wire = meta.get("provider", named)
-    return _style(named) == "chat_completions" == _style(wire)
+        return None
+    style = _style(named)
+    return style if style == _style(meta.get("provider", named)) else None
 
 
 def _style(provider: Any) -> str | None:

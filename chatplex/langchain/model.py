@@ -51,6 +51,7 @@ from ..chat.callbacks import ls_provider
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
 from ..chat.llm_results import combine_llm_outputs
+from ..chat.llm_results import partner_style
 from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage
@@ -407,9 +408,11 @@ class ChatChatplex(BaseChatModel):
         return self._as_partner(chat_result(reply, self._named(called)), target, kwargs)
 
     def _combine_llm_outputs(self, llm_outputs: list[dict[str, Any] | None], /) -> dict[str, Any]:
-        # `generate()`'s llm_output: the rows' combined as langchain-openai combines them,
-        # where chatplex rebuilt them (`chat_result`); else LangChain's empty one.
-        return combine_llm_outputs(llm_outputs) if any(llm_outputs) else {}
+        # `generate()`'s llm_output: langchain-openai combines its rows' (each names its
+        # provider); the other partners give LangChain's empty one.
+        if any(o and partner_style(o) == "chat_completions" for o in llm_outputs):
+            return combine_llm_outputs(llm_outputs)
+        return {}
 
     def _as_partner(
         self, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]

@@ -13,7 +13,8 @@ from langchain_core.outputs import ChatGeneration
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 
-from ..chat.llm_results import rebuilt_as_partner
+from ..chat.llm_results import partner_style
+from ..chat.llm_results import reply_fields
 from ..chat.llm_results import result_of
 from ..chat.llm_results import stream_generation_info
 from ..messages import AIMessage
@@ -31,23 +32,27 @@ def chat_result(reply: Any, called: str | None = None) -> ChatResult:
         raise TypeError(f"a chat model returned {type(reply).__name__}, not AIMessage")
     if isinstance(reply, AIMessageChunk):
         reply = reply.to_message()
-    # What the partner class puts beside the messages (`generation_info`, `llm_output`:
-    # what `on_llm_end` and `generate()` show, and LangChain copies into the message's
-    # response_metadata), where chatplex rebuilds it key for key.
-    partner = result_of(reply) if rebuilt_as_partner(reply.response_metadata) else None
     # With n > 1 (OpenAI), the candidates after the first ride in its metadata: each is
     # a generation of its own, as langchain-openai returns them.
     first = to_langchain_message(reply, called)
     others = first.response_metadata.pop("other_candidates", None) or ()
     rest = (to_langchain_message(m, called) for m in others if isinstance(m, AIMessage))
     messages = [first, *rest]
-    if partner is None:
-        return ChatResult(generations=[ChatGeneration(message=m) for m in messages])
-    generations = [
-        ChatGeneration(message=m, generation_info=g.generation_info)
-        for m, g in zip(messages, partner.generations[0], strict=True)
-    ]
-    return ChatResult(generations=generations, llm_output=partner.llm_output)
+    # What the partner class puts beside the messages (`generation_info`, `llm_output`:
+    # what `on_llm_end` and `generate()` show, and what LangChain copies into the
+    # message's response_metadata), where chatplex rebuilds it key for key.
+    style = partner_style(reply.response_metadata)
+    if style == "chat_completions":
+        partner = result_of(reply)
+        generations = [
+            ChatGeneration(message=m, generation_info=g.generation_info)
+            for m, g in zip(messages, partner.generations[0], strict=True)
+        ]
+        return ChatResult(generations=generations, llm_output=partner.llm_output)
+    generations = [ChatGeneration(message=m) for m in messages]
+    if style == "reply_fields":
+        return ChatResult(generations=generations, llm_output=reply_fields(first.response_metadata))
+    return ChatResult(generations=generations)
 
 
 def usage_closes(target: Any) -> bool:
@@ -126,7 +131,7 @@ def _finish_info(chunk: AIMessageChunk, piece: Any) -> dict[str, Any] | None:
     meta = {**piece.response_metadata, **chunk.response_metadata}
     if meta.get("finish_reason") is None and meta.get("raw_finish_reason") is None:
         return None
-    return stream_generation_info(meta) if rebuilt_as_partner(meta) else None
+    return stream_generation_info(meta) if partner_style(meta) == "chat_completions" else None
 
 
 def _is_empty(piece: ChatGenerationChunk) -> bool:

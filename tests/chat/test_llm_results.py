@@ -119,17 +119,14 @@ def test_combine_llm_outputs_is_langchain_openais() -> None:
     assert combine_llm_outputs(rows) == theirs
 
 
-def test_only_the_chat_completions_wires_are_rebuilt_as_their_partner() -> None:
-    # langchain-openai's `_create_chat_result` is what `llm_output` rebuilds key for key;
-    # the other partners fill theirs each their own way.
-    from chatplex.chat.llm_results import rebuilt_as_partner
+def test_a_reply_is_rebuilt_as_its_partners_where_it_names_it_and_came_over_its_wire() -> None:
+    from chatplex.chat.llm_results import partner_style
 
-    assert rebuilt_as_partner({"model_provider": "openai"})
-    assert rebuilt_as_partner({"model_provider": "openai", "provider": "openai"})
+    assert partner_style({"model_provider": "openai"}) == "chat_completions"
+    assert partner_style({"model_provider": "openai", "provider": "openai"}) == "chat_completions"
+    assert partner_style({"model_provider": "anthropic", "provider": "anthropic"}) == "reply_fields"
     # The Responses API's replies (langchain-openai builds no such llm_output there), and
-    # a reply that names no partner provider.
-    assert not rebuilt_as_partner({"model_provider": "openai", "provider": "openai_responses"})
-    assert not rebuilt_as_partner({"provider": "openai"})
-    assert not rebuilt_as_partner({"model_provider": "anthropic"})
-    assert not rebuilt_as_partner({"model_provider": "no-such-wire"})
-    assert not rebuilt_as_partner({})
+    # a reply that names no partner provider, or one no spec declares.
+    assert partner_style({"model_provider": "openai", "provider": "openai_responses"}) is None
+    assert partner_style({"provider": "openai"}) is None
+    assert partner_style({"model_provider": "no-such-wire"}) is None

@@ -131,9 +131,32 @@ def test_an_openai_reply_carries_langchain_openais_generation_info_and_llm_outpu
     }
 
 
-def test_a_reply_of_another_wire_carries_neither() -> None:
-    meta = {"model_provider": "anthropic", "finish_reason": "stop", "stop_reason": "end_turn"}
+def test_an_anthropic_reply_carries_its_fields_as_llm_output() -> None:
+    # langchain-anthropic's llm_output: the reply's fields, without the provider's name
+    # (LangChain copies llm_output into response_metadata: nothing may be added there).
+    meta = {
+        "model_provider": "anthropic",
+        "provider": "anthropic",
+        "model": "claude",
+        "stop_reason": "end_turn",
+        "request_id": "req_1",  # chatplex's own keys: not the partner's
+        "attempts": 1,
+    }
     result = chat_result(AIMessage(content="hi", response_metadata=meta), "anthropic:m")
+    [generation] = result.generations
+    assert generation.generation_info is None
+    assert result.llm_output is not None
+    assert result.llm_output == {
+        "model": "claude",
+        "stop_reason": "end_turn",
+        "model_name": generation.message.response_metadata["model_name"],
+    }
+    assert result.llm_output.items() <= generation.message.response_metadata.items()
+
+
+def test_a_reply_of_a_wire_rebuilt_no_way_carries_neither() -> None:
+    meta = {"model_provider": "ollama", "provider": "ollama", "done_reason": "stop"}
+    result = chat_result(AIMessage(content="hi", response_metadata=meta), "ollama:m")
     assert result.llm_output is None and result.generations[0].generation_info is None
 
 

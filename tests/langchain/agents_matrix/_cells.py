@@ -333,8 +333,7 @@ GAPS: dict[tuple[str, str], str] = {
         "finish_reason and the raw token_usage, model_name, model"
     ),
     ("callback_invoke", "anthropic"): (
-        "on_chat_model_start's metadata lacks ls_max_tokens (64000, the partner's default); "
-        "on_llm_end's llm_output is None where langchain-anthropic's holds the reply's fields"
+        "on_chat_model_start's metadata lacks ls_max_tokens (64000, the partner's default)"
     ),
     ("callback_invoke", "gemini"): (
         "on_llm_end's generation_info is None (langchain-google-genai's: finish_reason, "
