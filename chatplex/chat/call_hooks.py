@@ -29,6 +29,7 @@ __all__ = [
     "charge",
     "check_budget",
     "check_cache",
+    "cache_under_langchain",
     "priced_stream",
     "record_hit",
     "reply_cache",
@@ -77,6 +78,19 @@ def reply_cache(setting: BaseCache | bool | None) -> BaseCache | None:
         replies = importlib.import_module(_CACHE)
     cache: BaseCache | None = replies.resolve(setting)
     return cache
+
+
+def cache_under_langchain(setting: BaseCache | bool | None) -> BaseCache | bool:
+    """The cache a call LangChain makes through a chatplex model uses (its `cache=`
+    setting): the model's own, else chatplex's process-wide one, else none. LangChain's
+    `BaseChatModel` runs LangChain's caches itself (the process-wide one and its own
+    `cache` field, on invoke and never on stream): the call under it does not look
+    there again, nor file a second entry."""
+    if setting is not None and setting is not True:
+        return setting
+    replies = loaded(_CACHE)
+    own: BaseCache | None = replies.get_llm_cache() if replies is not None else None
+    return own if own is not None else False
 
 
 # ---- usage tracking (chat/accounting/usage.py's functions, a no-op while it is not loaded)

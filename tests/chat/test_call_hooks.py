@@ -176,3 +176,21 @@ def test_a_module_another_thread_is_importing_is_waited_for(
     assert seen == ["complete"]  # ...and sees the whole module, never a half-run one
     monkeypatch.delitem(sys.modules, "_slow_module")
     assert loaded("_no_such_module_here") is None
+
+
+def test_under_langchain_a_call_uses_its_own_cache_or_chatplexs_never_langchains() -> None:
+    import chatplex
+    from chatplex.chat.call_hooks import cache_under_langchain
+
+    mine = chatplex.InMemoryCache()
+    assert cache_under_langchain(mine) is mine
+    assert cache_under_langchain(False) is False
+    assert cache_under_langchain(None) is False  # LangChain's own: LangChain runs it
+    assert cache_under_langchain(True) is False
+    shared = chatplex.InMemoryCache()
+    chatplex.set_llm_cache(shared)
+    try:
+        assert cache_under_langchain(None) is shared
+        assert cache_under_langchain(True) is shared
+    finally:
+        chatplex.set_llm_cache(None)
