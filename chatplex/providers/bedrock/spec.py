@@ -4,6 +4,7 @@ Anthropic models, Converse when `beta_use_converse_api` or for Nova)."""
 
 from __future__ import annotations
 
+from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
 SPECS = (
@@ -13,6 +14,11 @@ SPECS = (
         langchain_class="ChatBedrockConverse",
         otel_name="aws.bedrock",
         ls_provider="amazon_bedrock",
+        # Its stop is `stop_sequences`; it reports the model's vendor and region.
+        ls_rule=LangSmithRule(
+            stop_setting=False,
+            invocation=(("provider", "provider_name"), ("region_name", "region_name")),
+        ),
         separate_system=True,  # `system`, apart from `messages`
         init_class="chatplex.providers.bedrock.dropin:ChatBedrockConverse",
         blocks="chatplex.providers.bedrock.blocks:converse_blocks",
@@ -23,6 +29,8 @@ SPECS = (
         langchain_class="ChatBedrock",
         otel_name="aws.bedrock",
         ls_provider="amazon_bedrock",
+        # Its stop is `stop_sequences`; an unset temperature is left out.
+        ls_rule=LangSmithRule(stop_setting=False, temperature_unset=False),
         separate_system=True,  # `system`, apart from `messages`
         model_prefixes=("amazon.", "anthropic.", "meta."),
         init_class="chatplex.providers.bedrock.invoke_dropin:ChatBedrock",

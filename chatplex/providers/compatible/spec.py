@@ -21,6 +21,7 @@ from dataclasses import field
 from dataclasses import replace
 from typing import Any
 
+from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 from ...specs import chat_completions_servers
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
@@ -139,6 +140,8 @@ class Preset:
     #: Body fields its class names (`body_settings`): (its name, the body's).
     body: tuple[tuple[str, str], ...] = ()
     ls_provider: str | None = None
+    #: How its LangChain class reports the other `ls_*` params (`ProviderSpec.ls_rule`).
+    ls_rule: LangSmithRule = LangSmithRule()
     #: Whether LangChain's `init_chat_model` knows its name (False: a preset only
     #: chatplex names, whose class is chatplex's own).
     langchain_init: bool = True
@@ -160,6 +163,7 @@ class Preset:
             setting_aliases=self.aliases,
             body_settings=self.body,
             ls_provider=self.ls_provider,
+            ls_rule=self.ls_rule,
             langchain_init=self.langchain_init,
         )
 
@@ -585,6 +589,8 @@ PRESETS: tuple[Preset, ...] = (
         otel_name="perplexity",
         model_prefixes=("sonar",),
         aliases=(("pplx_api_key", "api_key"),),
+        # LangChain's default rule: a stop of its own (no field of its class) not reported.
+        ls_rule=LangSmithRule(stop_setting=False),
         body=_same(
             "search_mode",
             "language_preference",

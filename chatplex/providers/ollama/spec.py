@@ -3,6 +3,7 @@ endpoint, which the compatible presets serve (`CHAT_COMPLETIONS_SERVERS`)."""
 
 from __future__ import annotations
 
+from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
 #: Ollama's OpenAI-compatible endpoint (`/v1/chat/completions`), a preset of the
@@ -17,5 +18,7 @@ SPECS = (
         "ollama",
         "chatplex.providers.ollama.adapter:OllamaAdapter",
         langchain_class="ChatOllama",
+        # langchain-ollama reports its own model always, and no max tokens.
+        ls_rule=LangSmithRule(model_keyword=False, max_tokens_keyword=None),
     ),
 )
