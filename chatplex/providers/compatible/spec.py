@@ -25,6 +25,7 @@ from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 from ...specs import chat_completions_servers
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
+from ..openai.spec import LANGCHAIN_OPENAI_DROPPED
 from .profile import Profile
 from .profile import ReplyStyle
 from .profile import TurnStyle
@@ -177,6 +178,7 @@ PRESETS: tuple[Preset, ...] = (
             "groq",
             "Groq",
             "https://api.groq.com/openai/v1",
+            dropped_input_blocks=frozenset(),  # langchain-groq sends every block
             key_variables=("GROQ_API_KEY",),
             base_variables=("GROQ_API_BASE",),
             official_host="api.groq.com",
@@ -332,6 +334,7 @@ PRESETS: tuple[Preset, ...] = (
             "mistralai",
             "Mistral AI",
             "https://api.mistral.ai/v1",
+            dropped_input_blocks=frozenset(),  # langchain-mistralai sends every block
             key_variables=("MISTRAL_API_KEY",),
             base_variables=("MISTRAL_BASE_URL",),
             official_host="api.mistral.ai",
@@ -438,6 +441,8 @@ PRESETS: tuple[Preset, ...] = (
             "fireworks",
             "Fireworks AI",
             "https://api.fireworks.ai/inference/v1",
+            # langchain-fireworks': langchain-openai's and `reasoning`.
+            dropped_input_blocks=LANGCHAIN_OPENAI_DROPPED | {"reasoning"},
             key_variables=("FIREWORKS_API_KEY",),
             # langchain-fireworks' variable, then its SDK's.
             base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
@@ -554,6 +559,7 @@ PRESETS: tuple[Preset, ...] = (
             "perplexity",
             "Perplexity",
             "https://api.perplexity.ai",
+            dropped_input_blocks=frozenset(),  # langchain-perplexity sends every block
             key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
             base_variables=("PERPLEXITY_BASE_URL",),
             official_host="api.perplexity.ai",
@@ -685,6 +691,7 @@ PRESETS: tuple[Preset, ...] = (
             "sambanova",
             "SambaNova",
             "https://api.sambanova.ai/v1",
+            dropped_input_blocks=frozenset(),  # langchain-sambanova sends every block
             key_variables=("SAMBANOVA_API_KEY",),
             base_variables=("SAMBANOVA_API_BASE",),
             official_host="api.sambanova.ai",

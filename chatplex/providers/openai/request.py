@@ -53,15 +53,20 @@ def system_role(message: SystemMessage) -> str:
     return str(role)
 
 
-def wire_message(message: BaseMessage) -> dict[str, Any]:
+def wire_message(message: BaseMessage, dropped: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """One message on the wire; `dropped`, block types left out of a user, system or
+    tool message's content (as its partner package leaves them out)."""
     if isinstance(message, AIMessage):
         return _wire_ai(message)
+    content = message.content
+    if dropped and isinstance(content, list):
+        content = [b for b in content if not (isinstance(b, dict) and b.get("type") in dropped)]
     if isinstance(message, HumanMessage):
-        out: dict[str, Any] = {"role": "user", "content": to_parts(message.content)}
+        out: dict[str, Any] = {"role": "user", "content": to_parts(content)}
     elif isinstance(message, SystemMessage):
-        out = {"role": system_role(message), "content": to_parts(message.content)}
+        out = {"role": system_role(message), "content": to_parts(content)}
     elif isinstance(message, ToolMessage):
-        content = to_parts(message.content)
+        content = to_parts(content)
         return {"role": "tool", "tool_call_id": message.tool_call_id, "content": content}
     else:
         raise not_sendable(message, "the OpenAI adapter")

@@ -150,6 +150,13 @@ SPECS = (
     ),
 )
 
+#: Blocks langchain-openai leaves out of every user, system and tool message it sends
+#: on Chat Completions (its `_format_message_content`): reasoning, and other APIs'
+#: call blocks (`OpenAIAdapter.dropped_input_blocks`).
+LANGCHAIN_OPENAI_DROPPED = frozenset(
+    {"tool_use", "thinking", "reasoning_content", "function_call", "code_interpreter_call"}
+)
+
 #: What langchain-openai's `BaseChatOpenAI` reports as its identifying params (its
 #: `_default_params` after `model_name`): `chat.partner_form.IdentifyingParams`'
 #: keywords, shared by the classes built on it (langchain-xai's too).
