@@ -221,7 +221,8 @@ class OpenAIAdapter(Adapter):
         self.project = project
         self.include_usage = include_usage
         self._secret_names = secret_header_names(secret_headers)
-        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+        # The blocks its partner leaves out are taken, as it takes them (and left out).
+        self.block_types = BLOCK_TYPES.plus((*extra_block_types, *self.dropped_input_blocks))
         # Credentials are kept as `Secret`s (the key included: "Bearer <key>" is built from
         # it), revealed only into each request's headers.
         headers = link.json_headers()
