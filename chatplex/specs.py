@@ -64,6 +64,15 @@ class LangSmithRule:
     max_tokens_setting: bool = True
     #: Whether a call's `model` keyword is reported (langchain-ollama: its own model).
     model_keyword: bool = True
+    #: Without a call's model, the engine's attributes tried before its model
+    #: (langchain-aws: `base_model_id`).
+    model_attributes: tuple[str, ...] = ()
+    #: Without a call's model, the engine's attribute whose value is appended to it as
+    #: `-<value>`, unless the name holds it (AzureChatOpenAI's `model_version`).
+    model_version: str | None = None
+    #: A prefix its model names may have, not reported (langchain-google-genai's
+    #: "models/").
+    model_prefix: str = ""
     #: Whether an unset temperature is reported, as None (langchain-aws' ChatBedrock
     #: leaves it out).
     temperature_unset: bool = True

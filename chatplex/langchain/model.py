@@ -278,10 +278,16 @@ class ChatChatplex(BaseChatModel):
         def setting(field: str) -> Any:
             return form.held(field, self._setting(field), engine)
 
-        called_model = kwargs.get("model") if rule.model_keyword else None
+        model = kwargs.get("model") if rule.model_keyword else None
+        if not model:
+            found = (getattr(engine, attribute, None) for attribute in rule.model_attributes)
+            model = next((v for v in found if v), None) or self.model_name
+            version = getattr(engine, rule.model_version, None) if rule.model_version else None
+            if version and version not in model:
+                model = f"{model}-{version.lstrip('-')}"
         params = LangSmithParams(
             ls_provider=ls_provider(name),  # as LangChain's class names it
-            ls_model_name=called_model or self.model_name,
+            ls_model_name=model.removeprefix(rule.model_prefix),
             ls_model_type="chat",
         )
         temperature = kwargs["temperature"] if "temperature" in kwargs else setting("temperature")

@@ -17,6 +17,7 @@ SPECS = (
         # Its stop is `stop_sequences`; it reports the model's vendor and region.
         ls_rule=LangSmithRule(
             stop_setting=False,
+            model_attributes=("base_model_id",),
             invocation=(("provider", "provider_name"), ("region_name", "region_name")),
         ),
         separate_system=True,  # `system`, apart from `messages`
@@ -30,7 +31,9 @@ SPECS = (
         otel_name="aws.bedrock",
         ls_provider="amazon_bedrock",
         # Its stop is `stop_sequences`; an unset temperature is left out.
-        ls_rule=LangSmithRule(stop_setting=False, temperature_unset=False),
+        ls_rule=LangSmithRule(
+            stop_setting=False, temperature_unset=False, model_attributes=("base_model_id",)
+        ),
         separate_system=True,  # `system`, apart from `messages`
         model_prefixes=("amazon.", "anthropic.", "meta."),
         init_class="chatplex.providers.bedrock.invoke_dropin:ChatBedrock",

@@ -36,7 +36,9 @@ SPECS = (
         otel_name="gcp.gen_ai",
         init_class="chatplex.providers.google.dropin:ChatGoogleGenerativeAI",
         # Its max tokens are `max_output_tokens`; its own stop is not reported.
-        ls_rule=LangSmithRule(stop_setting=False, max_tokens_keyword="max_output_tokens"),
+        ls_rule=LangSmithRule(
+            stop_setting=False, max_tokens_keyword="max_output_tokens", model_prefix="models/"
+        ),
         finish_words=_FINISH_WORDS,
         separate_system=True,  # `systemInstruction`, apart from `contents`
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
 #: Body parameters of OpenAI Chat Completions (`POST /chat/completions`), besides
@@ -145,6 +146,7 @@ SPECS = (
         langchain_class="AzureChatOpenAI",
         otel_name="azure.ai.openai",
         ls_provider="azure",
+        ls_rule=LangSmithRule(model_version="model_version"),  # "gpt-4o-0613"
         responses_adapter="chatplex.providers.openai.azure_responses:AzureResponsesAdapter",
         wire_choice="chatplex.chat.openai_model:responses_provider",
     ),

@@ -79,6 +79,33 @@ def test_ls_params_are_the_partner_classs(
         assert _as_traced(ours._get_ls_params(**call)) == _as_traced(theirs), call
 
 
+#: Settings each partner reads its own way: a model version, a base model, a model
+#: name's prefix, another model's default max tokens, max tokens by another name...
+OWN_SETTINGS = [
+    ("azure", {"model": "gpt-4o", "model_version": "0613"}),
+    ("bedrock", {"base_model_id": "anthropic.claude-3-5-haiku-20241022-v1:0"}),
+    ("bedrock_converse", {"base_model_id": "anthropic.claude-3-5-haiku-20241022-v1:0"}),
+    ("gemini", {"model": "models/gemini-2.5-flash", "max_output_tokens": 33}),
+    ("anthropic", {"model": "claude-3-haiku-20240307"}),
+    ("openai", {"max_completion_tokens": 50}),
+    ("mistralai", {"stop": ["q"]}),
+    ("groq", {"stop": "q"}),
+    ("ollama", {"num_predict": 12}),
+    ("cohere", {"max_tokens": 12, "stop": ["q"]}),
+]
+
+
+@pytest.mark.filterwarnings("ignore")  # the partners' own
+@pytest.mark.parametrize(("wire", "settings"), OWN_SETTINGS, ids=[w for w, _ in OWN_SETTINGS])
+def test_ls_params_of_each_partners_own_settings(
+    wire: str, settings: dict[str, Any], server: MockServer
+) -> None:
+    partner, ours = _pair(WIRES[wire], server, **settings)
+    for call in CALLS:
+        theirs = partner._get_ls_params(**call)
+        assert _as_traced(ours._get_ls_params(**call)) == _as_traced(theirs), call
+
+
 class _Starts(BaseCallbackHandler):
     """Records the metadata of each chat model run's start."""
 
