@@ -62,8 +62,6 @@ class LangSmithRule:
     max_tokens_keyword: str | None = "max_tokens"
     #: Whether the model's own max_tokens is reported when the call names none.
     max_tokens_setting: bool = True
-    #: Whether a call's `model` keyword is reported (langchain-ollama: its own model).
-    model_keyword: bool = True
     #: Without a call's model, the engine's attributes tried before its model
     #: (langchain-aws: `base_model_id`).
     model_attributes: tuple[str, ...] = ()

@@ -278,7 +278,7 @@ class ChatChatplex(BaseChatModel):
         def setting(field: str) -> Any:
             return form.held(field, self._setting(field), engine)
 
-        model = kwargs.get("model") if rule.model_keyword else None
+        model = kwargs.get("model")
         if not model:
             found = (getattr(engine, attribute, None) for attribute in rule.model_attributes)
             model = next((v for v in found if v), None) or self.model_name

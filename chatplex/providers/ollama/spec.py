@@ -18,7 +18,8 @@ SPECS = (
         "ollama",
         "chatplex.providers.ollama.adapter:OllamaAdapter",
         langchain_class="ChatOllama",
-        # langchain-ollama reports its own model always, and no max tokens.
-        ls_rule=LangSmithRule(model_keyword=False, max_tokens_keyword=None),
+        # langchain-ollama reports no max tokens. (Nor a call's model, which its trace
+        # then misattributes: chatplex reports it, a kept difference.)
+        ls_rule=LangSmithRule(max_tokens_keyword=None),
     ),
 )

@@ -6,8 +6,7 @@ writes `0.0`, not `0`), built by the same constructor call.
 Each partner reads them its own way (`ProviderSpec.ls_rule`): ChatAnthropic reports its
 per-model default max tokens, ChatBedrock leaves an unset temperature out,
 ChatBedrockConverse adds `ls_invocation_params`, ChatGroq reports a temperature of 0 as
-1e-08, ChatOllama never a call's model, ChatCohere only a call's max tokens, the Google
-classes `max_output_tokens`...
+1e-08, ChatCohere only a call's max tokens, the Google classes `max_output_tokens`...
 """
 
 from __future__ import annotations
@@ -60,6 +59,20 @@ def _as_traced(params: Any) -> str:
     return json.dumps(params, sort_keys=True)
 
 
+#: Wires whose partner names its own model for a call that asks for another (a kept
+#: difference, tests/partners/ollama's `traced_model_override`): chatplex names the
+#: call's, as LangChain's standard tests require.
+_MISATTRIBUTED = {"ollama"}
+
+
+def _assert_same(wire: Wire, partner: Any, ours: Any, call: dict[str, Any]) -> None:
+    theirs, mine = dict(partner._get_ls_params(**call)), dict(ours._get_ls_params(**call))
+    if "model" in call and wire.name in _MISATTRIBUTED:
+        assert theirs["ls_model_name"] != call["model"] == mine["ls_model_name"]
+        mine["ls_model_name"] = theirs["ls_model_name"]
+    assert _as_traced(mine) == _as_traced(theirs), call
+
+
 def test_every_drop_in_with_an_installed_partner_is_compared() -> None:
     compared = {wire.cls for wire in WIRES.values()}
     for name in set(DROP_IN_MODULES) - compared:
@@ -75,8 +88,7 @@ def test_ls_params_are_the_partner_classs(
 ) -> None:
     partner, ours = _pair(wire, server, **settings)
     for call in CALLS:
-        theirs = partner._get_ls_params(**call)
-        assert _as_traced(ours._get_ls_params(**call)) == _as_traced(theirs), call
+        _assert_same(wire, partner, ours, call)
 
 
 #: Settings each partner reads its own way: a model version, a base model, a model
@@ -102,8 +114,7 @@ def test_ls_params_of_each_partners_own_settings(
 ) -> None:
     partner, ours = _pair(WIRES[wire], server, **settings)
     for call in CALLS:
-        theirs = partner._get_ls_params(**call)
-        assert _as_traced(ours._get_ls_params(**call)) == _as_traced(theirs), call
+        _assert_same(WIRES[wire], partner, ours, call)
 
 
 class _Starts(BaseCallbackHandler):
