@@ -42,6 +42,7 @@ from pydantic import Field
 from pydantic import SecretStr
 from pydantic import model_validator
 
+from .. import version
 from ..adapters.base import Adapter
 from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
@@ -59,7 +60,6 @@ from ..secret import is_secret_header
 from ..secret import redact_url
 from ..specs import LangSmithRule
 from ..specs import spec
-from ..version import __version__
 from .convert import StreamTranslator
 from .convert import to_chatplex_messages
 from .replies import ageneration_chunks
@@ -198,7 +198,7 @@ class ChatChatplex(BaseChatModel):
         # calls. (`_add_version` is langchain-core's since 1.1; before, no versions.)
         add_version = getattr(self, "_add_version", None)
         if add_version is not None:
-            add_version("chatplex", __version__)
+            add_version("chatplex", version.__version__)
         return self
 
     def _mask_credentials(self) -> None:
