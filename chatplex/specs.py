@@ -31,6 +31,7 @@ from .dropins import DROP_IN_MODULES
 
 __all__ = [
     "WIRES",
+    "LangSmithRule",
     "ProviderSpec",
     "chat_completions_servers",
     "declared_object",
@@ -45,6 +46,37 @@ __all__ = [
 WIRES: tuple[str, ...] = tuple(
     dict.fromkeys(module.split(".")[2] for module in DROP_IN_MODULES.values())
 )
+
+
+@dataclass(frozen=True, slots=True)
+class LangSmithRule:
+    """Where a provider's LangChain class reads LangSmith's `ls_*` params of a call from
+    (its `_get_ls_params`), where it departs from langchain-openai's rule (the defaults):
+    the call's keyword, else the model's own setting."""
+
+    #: Whether the model's own `stop` is reported when the call gives none (False where
+    #: the class keeps it under another field: langchain-anthropic's `stop_sequences`).
+    stop_setting: bool = True
+    #: The call keyword `ls_max_tokens` is read from (langchain-google-genai's
+    #: `max_output_tokens`); None: never reported (langchain-ollama).
+    max_tokens_keyword: str | None = "max_tokens"
+    #: Whether the model's own max_tokens is reported when the call names none.
+    max_tokens_setting: bool = True
+    #: Without a call's model, the engine's attributes tried before its model
+    #: (langchain-aws: `base_model_id`).
+    model_attributes: tuple[str, ...] = ()
+    #: Without a call's model, the engine's attribute whose value is appended to it as
+    #: `-<value>`, unless the name holds it (AzureChatOpenAI's `model_version`).
+    model_version: str | None = None
+    #: A prefix its model names may have, not reported (langchain-google-genai's
+    #: "models/").
+    model_prefix: str = ""
+    #: Whether an unset temperature is reported, as None (langchain-aws' ChatBedrock
+    #: leaves it out).
+    temperature_unset: bool = True
+    #: `ls_invocation_params` (langchain-aws' Converse class): its keys, each by the
+    #: engine's attribute holding the value, left out when None; none: not reported.
+    invocation: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +99,8 @@ class ProviderSpec:
     #: `ls_provider` in LangSmith runs, as its LangChain class reports it (AzureChatOpenAI:
     #: "azure"); None: the provider name itself.
     ls_provider: str | None = None
+    #: How its LangChain class reports the other `ls_*` params (`LangSmithRule`).
+    ls_rule: LangSmithRule = LangSmithRule()
     #: Whether its API takes system instructions apart from the chat history (OpenTelemetry
     #: then records them as `gen_ai.system_instructions`, as the conventions want).
     separate_system: bool = False

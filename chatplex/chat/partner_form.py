@@ -174,6 +174,26 @@ class PartnerFields:
         """The field a constructor keyword sets."""
         return self.aliases.get(keyword, keyword)
 
+    def typed(self, name: str, value: Any) -> Any:
+        """A field's value as the partner holds it: an int in a float field as a float,
+        a temperature of 0 as its `zero_temperature`.
+
+        >>> PartnerFields(zero_temperature=1e-08).typed("temperature", 0)
+        1e-08
+        """
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and name in self.floats:
+            value = float(value)
+            if name == "temperature" and value == 0:
+                value = self.zero_temperature
+        return value
+
+    def held(self, name: str, value: Any, engine: object) -> Any:
+        """What the partner's field `name` holds where the drop-in `engine`'s setting is
+        `value`: the value its validators fill in when None (`filled`), `typed`."""
+        if value is None and name in self.filled:
+            value = attrgetter(self.filled[name])(engine)
+        return self.typed(name, value)
+
     def written(
         self,
         given: Mapping[str, Any],
@@ -198,15 +218,7 @@ class PartnerFields:
                 continue  # a credential (a base URL holding one, too) is never written
             if (value is None or value is False) and name not in self.defaults:
                 continue  # at its default, as LangChain leaves it out
-            if (
-                isinstance(value, (int, float))
-                and not isinstance(value, bool)
-                and name in self.floats
-            ):
-                value = float(value)
-                if name == "temperature" and value == 0:
-                    value = self.zero_temperature
-            out[name] = value
+            out[name] = self.typed(name, value)
         named = {self.name(k) for k, v in given.items() if v is not None}
         for name, variable in self.secrets.items():
             if name in named or environ.get(variable):

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 from typing import ClassVar
 from typing import cast
@@ -41,6 +42,7 @@ from pydantic import Field
 from pydantic import SecretStr
 from pydantic import model_validator
 
+from .. import version
 from ..adapters.base import Adapter
 from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
@@ -52,12 +54,15 @@ from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
 from ..chat.llm_results import combine_llm_outputs
 from ..chat.llm_results import partner_style
+from ..chat.partner_form import PartnerFields
 from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage
 from ..secret import MASK
 from ..secret import is_secret_header
 from ..secret import redact_url
+from ..specs import LangSmithRule
+from ..specs import spec
 from .convert import StreamTranslator
 from .convert import to_chatplex_messages
 from .replies import ageneration_chunks
@@ -189,6 +194,16 @@ class ChatChatplex(BaseChatModel):
         self._mask_credentials()
         return self
 
+    @model_validator(mode="after")
+    def _set_chatplex_version(self) -> ChatChatplex:
+        # As a partner package names itself in every trace's `lc_versions`
+        # (langchain-openai's version beside langchain-core's): the package making the
+        # calls. (`_add_version` is langchain-core's since 1.1; before, no versions.)
+        add_version = getattr(self, "_add_version", None)
+        if add_version is not None:
+            add_version("chatplex", version.__version__)
+        return self
+
     def _mask_credentials(self) -> None:
         """The chatplex model holds the credentials now (as `Secret`s): the fields keep
         them masked -- the base URL's user info and query credentials, credential headers
@@ -254,18 +269,46 @@ class ChatChatplex(BaseChatModel):
         return value if value is not None else getattr(_primary(self.chatplex_model), name, None)
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
-        name = str(getattr(_primary(self.chatplex_model), "provider_label", self.provider))
+        """As the provider's LangChain class reports them: each read where its spec's
+        `ls_rule` says (the call's keyword, else the model's setting, as the partner's
+        field holds it: `PartnerFields.held`)."""
+        engine = _primary(self.chatplex_model)
+        name = str(getattr(engine, "provider_label", self.provider))
+        declared = spec(name)
+        rule = declared.ls_rule if declared else LangSmithRule()
+        form = getattr(engine, "langchain_fields", None) or PartnerFields()
+
+        def setting(field: str) -> Any:
+            return form.held(field, self._setting(field), engine)
+
+        model = kwargs.get("model")
+        if not model:
+            found = (getattr(engine, attribute, None) for attribute in rule.model_attributes)
+            model = next((v for v in found if v), None) or self.model_name
+            version = getattr(engine, rule.model_version, None) if rule.model_version else None
+            if version and version not in model:
+                model = f"{model}-{version.lstrip('-')}"
         params = LangSmithParams(
             ls_provider=ls_provider(name),  # as LangChain's class names it
-            ls_model_name=kwargs.get("model") or self.model_name,
+            ls_model_name=model.removeprefix(rule.model_prefix),
             ls_model_type="chat",
-            ls_temperature=kwargs.get("temperature", self._setting("temperature")),
         )
-        if max_tokens := kwargs.get("max_tokens") or self._setting("max_tokens"):
-            params["ls_max_tokens"] = max_tokens
-        call_stop = stop or kwargs.get("stop") or self._setting("stop")
+        temperature = kwargs["temperature"] if "temperature" in kwargs else setting("temperature")
+        if temperature is not None or rule.temperature_unset:
+            params["ls_temperature"] = temperature
+        if rule.max_tokens_keyword is not None:
+            max_tokens = kwargs.get(rule.max_tokens_keyword)
+            if max_tokens is None and rule.max_tokens_setting:
+                max_tokens = setting("max_tokens")
+            if max_tokens:
+                params["ls_max_tokens"] = max_tokens
+        own_stop = self._setting("stop") if rule.stop_setting else None
+        call_stop = stop or kwargs.get("stop") or own_stop
         if call_stop:
             params["ls_stop"] = [call_stop] if isinstance(call_stop, str) else list(call_stop)
+        if rule.invocation:
+            invoked = {key: attrgetter(attr)(engine) for key, attr in rule.invocation}
+            params["ls_invocation_params"] = {k: v for k, v in invoked.items() if v is not None}  # type: ignore[typeddict-unknown-key]
         return params
 
     # ---- tools -------------------------------------------------------------------------

@@ -404,8 +404,8 @@ def test_ls_provider_is_read_from_the_provider_spec() -> None:
 def test_chat_model_start_metadata_is_langchains(package: str, name: str, model: str) -> None:
     """The metadata a handler's `on_chat_model_start` gets, beside LangChain's own class
     (called against a closed port: the start comes before any request). Not compared:
-    `lc_versions` (LangChain's package versions, which chatplex does not have) and
-    ChatAnthropic's `ls_max_tokens` (LangChain reports its default of 4096)."""
+    `lc_versions` (the versions of the packages making the call: the partner's, or
+    chatplex's; tests/langchain/agents_matrix/test_ls_params.py compares them)."""
     from langchain_core.callbacks import BaseCallbackHandler
 
     partner = pytest.importorskip(package)
@@ -426,8 +426,6 @@ def test_chat_model_start_metadata_is_langchains(package: str, name: str, model:
             chat.invoke("hi", config, stop=["x"])
         (metadata,) = handler.seen
         metadata.pop("lc_versions", None)
-        if name == "ChatAnthropic":
-            metadata.pop("ls_max_tokens", None)
         return metadata
 
     theirs = started(getattr(partner, name))

@@ -166,3 +166,16 @@ def test_a_spec_declares_its_identifying_params_as_data() -> None:
     assert form is not None and form.identifying == IdentifyingParams(spread="k")
     assert partner_fields({"identifying": False}) == PartnerFields(identifying=False)
     assert partner_fields({}) is None
+
+
+def test_a_settings_value_as_the_partners_field_holds_it() -> None:
+    # What the partner's `_get_ls_params` reads: its default filled in, its float.
+    engine = SimpleNamespace(adapter=SimpleNamespace(default_max_tokens=64000))
+    form = PartnerFields(filled={"max_tokens": "adapter.default_max_tokens"})
+    assert form.held("max_tokens", None, engine) == 64000
+    assert form.held("max_tokens", 7, engine) == 7
+    assert repr(form.held("temperature", 0, engine)) == "0.0"
+    assert form.held("temperature", None, engine) is None
+    groq = PartnerFields(zero_temperature=1e-08)
+    assert groq.held("temperature", 0, engine) == 1e-08
+    assert groq.held("temperature", 0.5, engine) == 0.5

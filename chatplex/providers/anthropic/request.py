@@ -5,11 +5,14 @@ Leading system messages become `system`; consecutive same-role turns are merged;
 OpenAI-style `image_url` blocks become Anthropic `image` blocks. Assistant content goes
 as it is (thinking blocks, cited text blocks with their `citations`), except the
 `reasoning` blocks of OpenAI-compatible replies, which Anthropic does not take: without
-them the message goes with its text, as it would have without reasoning.
+them the message goes with its text, as it would have without reasoning; and the
+server's own calls (`server_tool_use`, `mcp_tool_use`) go with the keys the API takes,
+as langchain-anthropic sends them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -99,6 +102,7 @@ def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
         blocks = _blocks(content, i)
     if any(b.get("type") == "tool_use" for b in blocks):
         blocks = _tool_use_blocks(blocks, msg)
+    blocks = [_server_call(b) if b.get("type") in _SERVER_CALLS else b for b in blocks]
     if msg.tool_calls:
         # Content may already hold Anthropic-native tool_use blocks; do not send them twice.
         present = {b.get("id") for b in blocks if b.get("type") == "tool_use"}
@@ -135,6 +139,27 @@ def _tool_use_blocks(blocks: list[_Block], msg: AIMessage) -> list[_Block]:
             if block.get("id") in args:
                 block["input"] = args[block["id"]]
         out.append(block)
+    return out
+
+
+#: Calls the server made itself (its web search, an MCP server's tool), and the keys the
+#: API takes back of them (langchain-anthropic's: a stream's `index` and `partial_json`,
+#: which the API refuses, are left out).
+_SERVER_CALLS = frozenset({"server_tool_use", "mcp_tool_use"})
+_SERVER_CALL_KEYS = ("type", "id", "input", "name", "server_name", "cache_control")
+
+
+def _server_call(block: _Block) -> _Block:
+    """A server call as langchain-anthropic sends it back: its input as given, or, left
+    empty by a stream, its streamed JSON when that parses to something."""
+    out = {k: v for k, v in block.items() if k in _SERVER_CALL_KEYS}
+    if block.get("input") == {} and "partial_json" in block:
+        try:
+            streamed = json.loads(block["partial_json"])
+        except (TypeError, ValueError):
+            streamed = None
+        if streamed:
+            out["input"] = streamed
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
 #: Body parameters of Anthropic Messages (`POST /v1/messages`), besides `model`,
@@ -61,6 +62,7 @@ SPECS = (
         "chatplex.providers.anthropic.adapter:AnthropicAdapter",
         langchain_class="ChatAnthropic",
         otel_name="anthropic",
+        ls_rule=LangSmithRule(stop_setting=False),  # its stop is `stop_sequences`
         separate_system=True,  # `system`, apart from `messages`
         model_prefixes=("claude",),
         batch_discount=0.5,  # 50% off every model its Batch API serves

@@ -4,6 +4,7 @@ Anthropic models, Converse when `beta_use_converse_api` or for Nova)."""
 
 from __future__ import annotations
 
+from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
 
@@ -13,6 +14,7 @@ def _bedrock(
     langchain_class: str,
     init_class: str,
     *,
+    ls_rule: LangSmithRule,
     model_prefixes: tuple[str, ...] = (),
     blocks: str | None = None,
 ) -> ProviderSpec:
@@ -26,6 +28,7 @@ def _bedrock(
         langchain_class=langchain_class,
         otel_name="aws.bedrock",
         ls_provider="amazon_bedrock",
+        ls_rule=ls_rule,
         separate_system=True,
         model_prefixes=model_prefixes,
         init_class=here + init_class,
@@ -40,12 +43,22 @@ SPECS = (
         "ChatBedrockConverse",
         "dropin:ChatBedrockConverse",
         blocks="blocks:converse_blocks",
+        # Its stop is `stop_sequences`; it reports the model's vendor and region.
+        ls_rule=LangSmithRule(
+            stop_setting=False,
+            model_attributes=("base_model_id",),
+            invocation=(("provider", "provider_name"), ("region_name", "region_name")),
+        ),
     ),
     _bedrock(
         "bedrock",
         "invoke:BedrockInvokeAdapter",
         "ChatBedrock",
         "invoke_dropin:ChatBedrock",
+        # Its stop is `stop_sequences`; an unset temperature is left out.
+        ls_rule=LangSmithRule(
+            stop_setting=False, temperature_unset=False, model_attributes=("base_model_id",)
+        ),
         model_prefixes=("amazon.", "anthropic.", "meta."),
     ),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
 SPECS = (
@@ -13,5 +14,7 @@ SPECS = (
         # LangChain's init_chat_model infers cohere for bare "command..." names.
         model_prefixes=("command",),
         setting_aliases=(("cohere_api_key", "api_key"),),
+        # langchain-cohere reports a call's max_tokens only, never its own.
+        ls_rule=LangSmithRule(max_tokens_setting=False),
     ),
 )

@@ -161,6 +161,12 @@ class CompatibleAdapter(OpenAIAdapter):
         return err
 
     @property
+    def dropped_input_blocks(self) -> frozenset[str]:
+        """As its partner package leaves them out: the profile's, else langchain-openai's."""
+        own = self.profile.dropped_input_blocks
+        return super().dropped_input_blocks if own is None else own
+
+    @property
     def structured_output_method(self) -> str | None:
         """The profile's `with_structured_output` method, if it needs one."""
         return self.profile.structured_output_method

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 from .profile import Profile
 from .profile import ReplyStyle
@@ -99,6 +100,8 @@ class Preset:
     #: Body fields its class names (`body_settings`): (its name, the body's).
     body: tuple[tuple[str, str], ...] = ()
     ls_provider: str | None = None
+    #: How its LangChain class reports the other `ls_*` params (`ProviderSpec.ls_rule`).
+    ls_rule: LangSmithRule = LangSmithRule()
     #: Whether LangChain's `init_chat_model` knows its name (False: a preset only
     #: chatplex names, whose class is chatplex's own).
     langchain_init: bool = True
@@ -120,6 +123,7 @@ class Preset:
             setting_aliases=self.aliases,
             body_settings=self.body,
             ls_provider=self.ls_provider,
+            ls_rule=self.ls_rule,
             langchain_init=self.langchain_init,
         )
 

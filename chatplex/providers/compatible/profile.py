@@ -211,6 +211,9 @@ class Profile:
     thinking_parts: bool = False
     #: How its partner package writes history turns (None: as ChatOpenAI does).
     turns: TurnStyle | None = None
+    #: Block types its partner package leaves out of user, system and tool messages
+    #: (None: langchain-openai's, `thinking`, `tool_use`...; empty: it sends them all).
+    dropped_input_blocks: frozenset[str] | None = None
     #: The tool call ids it accepts, as a regular expression; other ids in the history
     #: (another provider's `call_...`) are sent as `nine_char_id` makes them (Mistral:
     #: nine letters and digits, derived from the id as langchain-mistralai does).

@@ -16,8 +16,10 @@ and the shapes of its rows (`preset.py`, `profile.py`)."""
 
 from __future__ import annotations
 
+from ...specs import LangSmithRule
 from ...specs import chat_completions_servers
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
+from ..openai.spec import LANGCHAIN_OPENAI_DROPPED
 from .preset import DropIn as DropIn  # re-exported: DROPINS' type, read beside it (dropin.py)
 from .preset import Preset
 from .preset import hosted
@@ -64,6 +66,7 @@ PRESETS: tuple[Preset, ...] = (
             "groq",
             "Groq",
             "https://api.groq.com/openai/v1",
+            dropped_input_blocks=frozenset(),  # langchain-groq sends every block
             sdk_path="/openai/v1",
             json_schema_shape="titled",  # langchain-groq's response_format
             # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
@@ -190,6 +193,7 @@ PRESETS: tuple[Preset, ...] = (
             "mistralai",
             "Mistral AI",
             "https://api.mistral.ai/v1",
+            dropped_input_blocks=frozenset(),  # langchain-mistralai sends every block
             key_variables=("MISTRAL_API_KEY",),
             base_variables=("MISTRAL_BASE_URL",),
             # Mistral's API names the seed `random_seed` (its tool_choice takes
@@ -291,6 +295,8 @@ PRESETS: tuple[Preset, ...] = (
             "fireworks",
             "Fireworks AI",
             "https://api.fireworks.ai/inference/v1",
+            # langchain-fireworks': langchain-openai's and `reasoning`.
+            dropped_input_blocks=LANGCHAIN_OPENAI_DROPPED | {"reasoning"},
             # langchain-fireworks' variable, then its SDK's.
             base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
             sdk_path="/v1",
@@ -390,6 +396,7 @@ PRESETS: tuple[Preset, ...] = (
             "perplexity",
             "Perplexity",
             "https://api.perplexity.ai",
+            dropped_input_blocks=frozenset(),  # langchain-perplexity sends every block
             key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
             base_variables=("PERPLEXITY_BASE_URL",),
             structured_output_method="json_schema",
@@ -421,6 +428,8 @@ PRESETS: tuple[Preset, ...] = (
         otel_name="perplexity",
         model_prefixes=("sonar",),
         aliases=(("pplx_api_key", "api_key"),),
+        # LangChain's default rule: a stop of its own (no field of its class) not reported.
+        ls_rule=LangSmithRule(stop_setting=False),
         body=same_names(
             "search_mode",
             "language_preference",
@@ -509,6 +518,7 @@ PRESETS: tuple[Preset, ...] = (
             "sambanova",
             "SambaNova",
             "https://api.sambanova.ai/v1",
+            dropped_input_blocks=frozenset(),  # langchain-sambanova sends every block
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
             forced_tool_settings=False,  # its with_structured_output binds the tool alone

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
 #: Gemini's finishReason words (kept in replies, as langchain-google-genai keeps them) →
@@ -34,6 +35,10 @@ SPECS = (
         langchain_class="ChatGoogleGenerativeAI",
         otel_name="gcp.gen_ai",
         init_class="chatplex.providers.google.dropin:ChatGoogleGenerativeAI",
+        # Its max tokens are `max_output_tokens`; its own stop is not reported.
+        ls_rule=LangSmithRule(
+            stop_setting=False, max_tokens_keyword="max_output_tokens", model_prefix="models/"
+        ),
         finish_words=_FINISH_WORDS,
         separate_system=True,  # `systemInstruction`, apart from `contents`
     ),
@@ -43,6 +48,7 @@ SPECS = (
         langchain_class="ChatVertexAI",
         otel_name="gcp.vertex_ai",
         init_class="chatplex.providers.google.dropin:ChatVertexAI",
+        ls_rule=LangSmithRule(max_tokens_keyword="max_output_tokens"),
         # LangChain's choice for bare "gemini..." names (it warns it will be google_genai).
         model_prefixes=("gemini",),
         finish_words=_FINISH_WORDS,

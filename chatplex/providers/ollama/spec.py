@@ -3,6 +3,7 @@ endpoint, which the compatible presets serve (`CHAT_COMPLETIONS_SERVERS`)."""
 
 from __future__ import annotations
 
+from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
 #: Ollama's OpenAI-compatible endpoint (`/v1/chat/completions`), a preset of the
@@ -17,5 +18,8 @@ SPECS = (
         "ollama",
         "chatplex.providers.ollama.adapter:OllamaAdapter",
         langchain_class="ChatOllama",
+        # langchain-ollama reports no max tokens. (Nor a call's model, which its trace
+        # then misattributes: chatplex reports it, a kept difference.)
+        ls_rule=LangSmithRule(max_tokens_keyword=None),
     ),
 )

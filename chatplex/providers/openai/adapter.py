@@ -77,6 +77,7 @@ from .response import error_fields
 from .response import parse_candidates
 from .response import parse_reply
 from .response import usage_metadata
+from .spec import LANGCHAIN_OPENAI_DROPPED
 from .stream import OpenAIStreamParser
 
 if TYPE_CHECKING:
@@ -168,6 +169,11 @@ class OpenAIAdapter(Adapter):
     #: OpenAI's built-in tools (web_search, file_search...) are the Responses API's.
     builtin_tools = "elsewhere"
 
+    @property
+    def dropped_input_blocks(self) -> frozenset[str]:
+        """Block types left out of user, system and tool messages: langchain-openai's."""
+        return LANGCHAIN_OPENAI_DROPPED
+
     def __init__(
         self,
         *,
@@ -215,7 +221,8 @@ class OpenAIAdapter(Adapter):
         self.project = project
         self.include_usage = include_usage
         self._secret_names = secret_header_names(secret_headers)
-        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+        # The blocks its partner leaves out are taken, as it takes them (and left out).
+        self.block_types = BLOCK_TYPES.plus((*extra_block_types, *self.dropped_input_blocks))
         # Credentials are kept as `Secret`s (the key included: "Bearer <key>" is built from
         # it), revealed only into each request's headers.
         headers = link.json_headers()
@@ -247,7 +254,7 @@ class OpenAIAdapter(Adapter):
         check_call(messages, provider=_PROVIDER, block_types=self.block_types, empty_text=True)
         body: dict[str, Any] = {
             "model": settings.model,
-            "messages": [wire_message(m) for m in messages],
+            "messages": [wire_message(m, self.dropped_input_blocks) for m in messages],
         }
         if settings.temperature is not None:
             body["temperature"] = settings.temperature

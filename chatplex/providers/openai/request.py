@@ -53,15 +53,20 @@ def system_role(message: SystemMessage) -> str:
     return str(role)
 
 
-def wire_message(message: BaseMessage) -> dict[str, Any]:
+def wire_message(message: BaseMessage, dropped: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """One message on the wire; `dropped`, block types left out of a user, system or
+    tool message's content (as its partner package leaves them out)."""
     if isinstance(message, AIMessage):
-        return _wire_ai(message)
+        return _wire_ai(message, dropped)
+    content = message.content
+    if dropped and isinstance(content, list):
+        content = [b for b in content if not (isinstance(b, dict) and b.get("type") in dropped)]
     if isinstance(message, HumanMessage):
-        out: dict[str, Any] = {"role": "user", "content": to_parts(message.content)}
+        out: dict[str, Any] = {"role": "user", "content": to_parts(content)}
     elif isinstance(message, SystemMessage):
-        out = {"role": system_role(message), "content": to_parts(message.content)}
+        out = {"role": system_role(message), "content": to_parts(content)}
     elif isinstance(message, ToolMessage):
-        content = to_parts(message.content)
+        content = to_parts(content)
         return {"role": "tool", "tool_call_id": message.tool_call_id, "content": content}
     else:
         raise not_sendable(message, "the OpenAI adapter")
@@ -70,7 +75,7 @@ def wire_message(message: BaseMessage) -> dict[str, Any]:
     return out
 
 
-def _wire_ai(message: AIMessage) -> dict[str, Any]:
+def _wire_ai(message: AIMessage, dropped: frozenset[str]) -> dict[str, Any]:
     if isinstance(message, AIMessageChunk):
         message = message.to_message()
     calls = [_wire_call(c["id"], c["name"], json.dumps(c["args"])) for c in message.tool_calls] + [
@@ -79,14 +84,16 @@ def _wire_ai(message: AIMessage) -> dict[str, Any]:
     content = message.content
     if not isinstance(content, str):  # a merged stream's str elements are text, as in LangChain
         content = [{"type": "text", "text": b} if isinstance(b, str) else b for b in content]
-    if not isinstance(content, str) and any(_not_sent_back(b) or "citations" in b for b in content):
+    if not isinstance(content, str) and any(
+        _not_sent_back(b, dropped) or "citations" in b for b in content
+    ):
         # The API takes no reasoning back, and none of Anthropic's own blocks (after a
         # provider switch; tool_use travels as `tool_calls`), and no citations: the answer
         # goes as the plain text it would have been without them.
         kept = [
             {"type": "text", "text": b.get("text") or ""} if b.get("type") == "text" else b
             for b in content
-            if not _not_sent_back(b)
+            if not _not_sent_back(b, dropped)
         ]
         plain = all(b["type"] == "text" for b in kept)
         content = "".join(b["text"] for b in kept) if plain else kept
@@ -102,9 +109,13 @@ def _wire_ai(message: AIMessage) -> dict[str, Any]:
     return out
 
 
-def _not_sent_back(block: dict[str, Any]) -> bool:
+def _not_sent_back(block: dict[str, Any], dropped: frozenset[str]) -> bool:
     kind = block.get("type")
-    return kind in _NOT_SENT_BACK or (isinstance(kind, str) and kind.endswith("_tool_result"))
+    return (
+        kind in _NOT_SENT_BACK
+        or kind in dropped
+        or (isinstance(kind, str) and kind.endswith("_tool_result"))
+    )
 
 
 def _wire_call(call_id: str | None, name: str, arguments: str) -> dict[str, Any]:

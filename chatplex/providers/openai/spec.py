@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
 #: Body parameters of OpenAI Chat Completions (`POST /chat/completions`), besides
@@ -145,9 +146,17 @@ SPECS = (
         langchain_class="AzureChatOpenAI",
         otel_name="azure.ai.openai",
         ls_provider="azure",
+        ls_rule=LangSmithRule(model_version="model_version"),  # "gpt-4o-0613"
         responses_adapter="chatplex.providers.openai.azure_responses:AzureResponsesAdapter",
         wire_choice="chatplex.chat.openai_model:responses_provider",
     ),
+)
+
+#: Blocks langchain-openai leaves out of every user, system and tool message it sends
+#: on Chat Completions (its `_format_message_content`): reasoning, and other APIs'
+#: call blocks (`OpenAIAdapter.dropped_input_blocks`).
+LANGCHAIN_OPENAI_DROPPED = frozenset(
+    {"tool_use", "thinking", "reasoning_content", "function_call", "code_interpreter_call"}
 )
 
 #: What langchain-openai's `BaseChatOpenAI` reports as its identifying params (its

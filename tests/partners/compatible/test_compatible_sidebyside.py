@@ -687,6 +687,28 @@ def missing_key(cls: Any, p: Package, url: str) -> Any:
     return {"raised": False}
 
 
+def missing_key_own_host(cls: Any, p: Package, url: str) -> Any:
+    """No key, and the provider's own host (its default), answering a request without a
+    valid key as it does (401): what was sent there, and how the call ended. The host
+    is respx's, on this machine."""
+    import respx
+
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        respx.mock(assert_all_called=False) as host,
+    ):
+        for variable in (p.key_variable, p.base_variable, "PERPLEXITY_API_KEY"):
+            patch.delenv(variable, raising=False)
+        host.route().respond(401, json={"detail": "Unauthorized"})
+        try:
+            cls(model=p.model).invoke("Hi")
+            ended: Any = "answered"
+        except Exception as exc:  # noqa: BLE001 - how it ends is what is observed
+            ended = getattr(getattr(exc, "response", None), "status_code", None) or "refused"
+        sent = [call.request.headers.get("authorization") for call in host.calls]
+    return {"ended": ended, "sent": sent}
+
+
 TOOL = Script(tool_args={"a": 1, "b": 2})
 #: A call whose arguments were cut short: no JSON.
 BAD_ARGS = Script(tool_args={}, raw_args='{"a": 1, "b": ')
@@ -772,6 +794,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "std_image_source_type_block": (Script("A pixel."), std_image_source_type_block),
     "chain_with_prompt": (Script(), chain_with_prompt),
     "missing_key": (Script(), missing_key),
+    "missing_key_own_host": (Script(), missing_key_own_host),
 }
 
 # ---- what differs on purpose, and why ------------------------------------------------------
@@ -954,6 +977,27 @@ _STOP_DROPPED = Difference(
 )
 DIFFERENCES["xai", "per_call_stop"] = (_STOP_DROPPED, _stop_sent)
 DIFFERENCES["xai", "options_sent"] = (_STOP_DROPPED, _stop_sent)
+
+
+def _refused_before_sending(outcome: Outcome) -> Outcome:
+    """Theirs sent `Bearer None` to Mistral's own host, which answered 401; ours sent
+    nothing: read as theirs once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs == {"ended": 401, "sent": ["Bearer None"]}
+    assert ours == {"ended": "refused", "sent": []}
+    return theirs, theirs, their_requests, our_requests
+
+
+DIFFERENCES["mistralai", "missing_key_own_host"] = (
+    Difference(
+        Reason.REJECTED,
+        "with no key, sends `Authorization: Bearer None` to Mistral's own API, which "
+        "answers 401 Unauthorized",
+        "refuses before any request, naming MISTRAL_API_KEY (to another server it sends "
+        "`Bearer None` as LangChain does)",
+    ),
+    _refused_before_sending,
+)
 
 #: Request headers a script's constructor decides, compared; the rest (user agents,
 #: SDK telemetry `x-stainless-*`) name the client that sent them.

@@ -296,6 +296,23 @@ def connection_refused(cls: Any, url: str) -> Any:
     return raised(lambda: cls(model=MODEL, base_url="http://127.0.0.1:9").invoke("Hi"))
 
 
+def traced_model_override(cls: Any, url: str) -> Any:
+    """The model a run's LangSmith metadata names, for a call that asks for another."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class Starts(BaseCallbackHandler):
+        models: list[str] = []
+
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
+            self.models.append(kw["metadata"]["ls_model_name"])
+
+    handler = Starts()
+    reply = cls(model=MODEL, base_url=url).invoke(
+        "Say hello", {"callbacks": [handler]}, model="qwen3"
+    )
+    return {"traced": handler.models, "reply": reply}
+
+
 def chain_with_prompt(cls: Any, url: str) -> Any:
     from langchain_core.output_parsers import StrOutputParser
     from langchain_core.prompts import ChatPromptTemplate
@@ -347,6 +364,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "error_async": (ollama_replies(status=404, error="model 'nope' not found"), error_async),
     "connection_refused": (ollama_replies(), connection_refused),
     "chain_with_prompt": (ollama_replies(), chain_with_prompt),
+    "traced_model_override": (ollama_replies(), traced_model_override),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
@@ -419,6 +437,28 @@ DIFFERENCES["max_tokens_given"] = (
         "ChatOllama(max_tokens=5) is sent as Ollama's `num_predict`",
     ),
     _limit_sent,
+)
+
+
+def _traced_as_sent(outcome: Outcome) -> Outcome:
+    """Theirs traced its own model for a request that asked for another; ours traced the
+    model asked for: read as theirs once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert their_requests[0]["body"]["model"] == "qwen3" and theirs["traced"] == [MODEL]
+    assert ours["traced"] == ["qwen3"]
+    return theirs, {**ours, "traced": theirs["traced"]}, their_requests, our_requests
+
+
+DIFFERENCES["traced_model_override"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "a call that asks for another model (`invoke(..., model=...)`) is traced under the "
+        "class's own model (LangSmith's `ls_model_name`): the trace names a model that "
+        "did not answer",
+        "the trace names the model the call asked for, as LangChain's standard tests "
+        "require of every chat model",
+    ),
+    _traced_as_sent,
 )
 
 

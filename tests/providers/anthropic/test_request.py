@@ -297,3 +297,32 @@ def test_a_standard_image_block_without_data_is_refused() -> None:
         to_wire_messages([HumanMessage([{"type": "image", "mime_type": "image/png"}])])
     with pytest.raises(ValueError, match="needs its mime_type"):
         to_wire_messages([HumanMessage([{"type": "image", "base64": PNG}])])
+
+
+_SEARCH = {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search"}
+#: Server calls as a history holds them: whole, left empty by a stream with its JSON
+#: beside (parsed or not), with keys the API refuses, an MCP server's.
+SERVER_CALLS: list[list[dict[str, Any]]] = [
+    [{**_SEARCH, "input": {"query": "q"}}, {"type": "text", "text": "ok"}],
+    [{**_SEARCH, "input": {}, "partial_json": '{"query": "q"}', "index": 0}],
+    [{**_SEARCH, "input": {"query": "q"}, "partial_json": '{"query": "z"}', "caller": {}}],
+    [{**_SEARCH, "input": {}, "partial_json": '{"query": "q"'}],
+    [{**_SEARCH, "input": {}, "partial_json": "{}"}],
+    [{"type": "mcp_tool_use", "id": "m1", "name": "f", "server_name": "s", "input": {}, "x": 1}],
+]
+
+
+@pytest.mark.parametrize("content", SERVER_CALLS)
+def test_server_calls_go_back_as_langchain_anthropic_sends_them(
+    content: list[dict[str, Any]],
+) -> None:
+    from langchain_anthropic.chat_models import _format_messages
+    from langchain_core import messages as lc
+
+    metadata = {"model_provider": "anthropic"}
+    _, theirs = _format_messages(
+        [lc.HumanMessage("hi"), lc.AIMessage(content, response_metadata=metadata)],
+        model="claude-sonnet-4-5",
+    )
+    _, ours = to_wire_messages([HumanMessage("hi"), AIMessage(content, response_metadata=metadata)])
+    assert ours == theirs

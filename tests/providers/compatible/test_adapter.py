@@ -519,3 +519,40 @@ def test_an_app_url_with_a_query_token_is_sent_as_the_referer(how: str) -> None:
     else:
         model = chatplex.lean.ChatOpenRouter(model="m", api_key="k", app_url=url)
     assert model.build_request("hi").headers["HTTP-Referer"] == url
+
+
+_OPENAI = "langchain_openai.chat_models.base:_convert_message_to_dict"
+#: Each preset whose partner package is installed, by its message conversion function.
+_PARTNER_CONVERSIONS = {
+    "groq": "langchain_groq.chat_models:_convert_message_to_dict",
+    "mistralai": "langchain_mistralai.chat_models:_convert_message_to_mistral_chat_message",
+    "fireworks": "langchain_fireworks.chat_models:_convert_message_to_dict",
+    "sambanova": "langchain_sambanova.chat_models:_convert_message_to_dict",
+    "deepseek": _OPENAI,  # its class is a BaseChatOpenAI
+    "xai": _OPENAI,
+    "together": _OPENAI,
+    "nebius": _OPENAI,
+}
+
+
+@pytest.mark.parametrize(("name", "function"), _PARTNER_CONVERSIONS.items())
+def test_other_apis_blocks_in_a_user_turn_go_as_the_partner_sends_them(
+    name: str, function: str
+) -> None:
+    # langchain-openai (and its subclasses) drop thinking blocks, langchain-fireworks
+    # `reasoning` too; langchain-groq, -mistralai and -sambanova send every block.
+    import importlib
+
+    from langchain_core.messages import HumanMessage as LCHumanMessage
+
+    module, _, attribute = function.partition(":")
+    convert = getattr(importlib.import_module(module), attribute)
+    blocks = [
+        {"type": "text", "text": "hi"},
+        {"type": "thinking", "thinking": "hmm", "signature": "s"},
+        {"type": "reasoning", "summary": []},
+        {"type": "text", "text": "there"},
+    ]
+    adapter = preset_adapter_class(name)(api_key="k", base_url="http://127.0.0.1:9")
+    sent = adapter.build_request([HumanMessage(blocks)], CallSettings(model="m"), stream=False)
+    assert sent.json["messages"] == [convert(LCHumanMessage(blocks))]

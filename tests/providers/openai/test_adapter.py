@@ -1012,3 +1012,19 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(openai)
     assert failures == 0 and tried > 0
+
+
+def test_other_apis_blocks_are_taken_and_left_out_as_langchain_openai_does() -> None:
+    # langchain-openai sends the rest of the message; chatplex refused these types.
+    from langchain_core import messages as lc
+    from langchain_openai.chat_models.base import _convert_message_to_dict
+
+    blocks = [
+        {"type": "text", "text": "hi"},
+        {"type": "tool_use", "id": "t", "name": "f", "input": {}},
+        {"type": "function_call", "call_id": "c", "name": "f", "arguments": "{}"},
+        {"type": "code_interpreter_call", "id": "ci"},
+        {"type": "thinking", "thinking": "hmm"},
+    ]
+    sent = adapter().build_request([HumanMessage(blocks)], SETTINGS, stream=False)
+    assert sent.json["messages"] == [_convert_message_to_dict(lc.HumanMessage(blocks))]

@@ -195,3 +195,37 @@ def test_a_system_message_is_sent_as_system_or_as_developer_when_marked() -> Non
     assert system_role(langchain) == "developer"
     with pytest.raises(ValueError, match="must be 'system' or 'developer', not 'user'"):
         system_role(SystemMessage("x", additional_kwargs={OPENAI_ROLE_KEY: "user"}))
+
+
+#: Contents mixing what Chat Completions takes with blocks of other APIs (Anthropic's
+#: thinking and tool_use, Bedrock's reasoning_content, the Responses API's calls).
+FOREIGN_BLOCKS: list[list[dict[str, Any]]] = [
+    [{"type": "text", "text": "hi"}, {"type": "thinking", "thinking": "hmm", "signature": "s"}],
+    [
+        {"type": "thinking", "thinking": "hmm"},
+        {"type": "text", "text": "hi"},
+        {"type": "reasoning_content", "reasoning_content": {"text": "r"}},
+    ],
+    [{"type": "tool_use", "id": "t", "name": "f", "input": {}}, {"type": "text", "text": "hi"}],
+    [{"type": "function_call", "call_id": "c", "name": "f", "arguments": "{}"}],
+    [{"type": "code_interpreter_call", "id": "ci"}, {"type": "reasoning", "summary": []}],
+]
+
+
+@pytest.mark.parametrize("blocks", FOREIGN_BLOCKS)
+@pytest.mark.parametrize("kind", ["human", "system", "tool"])
+def test_other_apis_blocks_are_left_out_as_langchain_openai_leaves_them(
+    kind: str, blocks: list[dict[str, Any]]
+) -> None:
+    from langchain_core import messages as lc
+    from langchain_openai.chat_models.base import _convert_message_to_dict
+
+    from chatplex.providers.openai.spec import LANGCHAIN_OPENAI_DROPPED
+
+    ours, theirs = {
+        "human": (HumanMessage(blocks), lc.HumanMessage(blocks)),
+        "system": (SystemMessage(blocks), lc.SystemMessage(blocks)),
+        "tool": (ToolMessage(blocks, tool_call_id="c"), lc.ToolMessage(blocks, tool_call_id="c")),
+    }[kind]
+    assert wire_message(ours, LANGCHAIN_OPENAI_DROPPED) == _convert_message_to_dict(theirs)
+    assert wire_message(ours)["content"] == blocks  # none dropped unless asked
