@@ -196,11 +196,15 @@ class ChatChatplex(BaseChatModel):
 
     @model_validator(mode="after")
     def _set_chatplex_version(self) -> ChatChatplex:
-        # As a partner package names itself in every trace's `lc_versions`
-        # (langchain-openai's version beside langchain-core's): the package making the
-        # calls. (`_add_version` is langchain-core's since 1.1; before, no versions.)
+        # Where the partner package names itself in every trace's `lc_versions`
+        # (langchain-openai's version beside langchain-core's), the package making the
+        # calls is named: chatplex (`LangSmithRule.names_package`). (`_add_version` is
+        # langchain-core's since 1.1; before, no versions.)
         add_version = getattr(self, "_add_version", None)
-        if add_version is not None:
+        engine = _primary(self.chatplex_model)
+        declared = spec(str(getattr(engine, "provider_label", self.provider)))
+        rule = declared.ls_rule if declared else LangSmithRule()
+        if add_version is not None and rule.names_package:
             add_version("chatplex", version.__version__)
         return self
 

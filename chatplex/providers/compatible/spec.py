@@ -115,6 +115,7 @@ PRESETS: tuple[Preset, ...] = (
         ),
         langchain_class="ChatGroq",
         otel_name="groq",
+        ls_rule=LangSmithRule(names_package=False),  # langchain-groq names no version
         aliases=key_and_base("groq"),
         body=same_names("reasoning_format", "reasoning_effort", "service_tier"),
         dropin=DropIn(
@@ -568,6 +569,7 @@ PRESETS: tuple[Preset, ...] = (
         ),
         langchain_class="ChatSambaNova",
         aliases=key_and_base("sambanova"),
+        ls_rule=LangSmithRule(names_package=False),  # langchain-sambanova names no version
         body=same_names("top_k", "reasoning_effort", "stream_options"),
         # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).
         dropin=DropIn(

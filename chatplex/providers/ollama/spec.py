@@ -20,6 +20,6 @@ SPECS = (
         langchain_class="ChatOllama",
         # langchain-ollama reports no max tokens. (Nor a call's model, which its trace
         # then misattributes: chatplex reports it, a kept difference.)
-        ls_rule=LangSmithRule(max_tokens_keyword=None),
+        ls_rule=LangSmithRule(max_tokens_keyword=None, names_package=False),
     ),
 )

@@ -291,9 +291,6 @@ _STREAM_CALLBACK_GAPS: dict[str, str] = {
         "on_llm_end's merged generation_info is None; langchain-groq's carries "
         "finish_reason, model_name, system_fingerprint and service_tier"
     ),
-    "anthropic": (
-        "on_chat_model_start's metadata lacks ls_max_tokens (64000, the partner's default)"
-    ),
     "gemini": (
         "on_llm_end's merged generation_info is None (langchain-google-genai's: "
         "finish_reason, model_name, safety_ratings)"
@@ -312,8 +309,10 @@ _STREAM_CALLBACK_GAPS: dict[str, str] = {
 GAPS: dict[tuple[str, str], str] = {
     **{
         ("model_metadata", wire): (
-            f"metadata['lc_versions'] lacks the partner package's own entry ({package}), "
-            "which the partner class adds for its traces"
+            f"metadata['lc_versions'] names chatplex where the partner class names its own "
+            f"package ({package}): a trace records the package making the calls, and "
+            "writing the partner's name there would misreport it; no closed reason covers "
+            "it, so it stays open"
         )
         for wire, package in (
             ("openai", "langchain-openai"),
@@ -332,20 +331,10 @@ GAPS: dict[tuple[str, str], str] = {
         "on_llm_end's generation_info and llm_output are None; langchain-mistralai's carry "
         "finish_reason and the raw token_usage, model_name, model"
     ),
-    ("callback_invoke", "anthropic"): (
-        "on_chat_model_start's metadata lacks ls_max_tokens (64000, the partner's default)"
-    ),
     ("callback_invoke", "gemini"): (
         "on_llm_end's generation_info is None (langchain-google-genai's: finish_reason, "
         "model_name, safety_ratings) and llm_output None (theirs: {})"
     ),
-    **{
-        (scenario, "bedrock_converse"): (
-            "on_chat_model_start's metadata lacks ls_invocation_params ({'provider': "
-            "'anthropic', 'region_name': ...})"
-        )
-        for scenario in ("callback_invoke", "callback_stream", "callback_stream_async")
-    },
     ("callback_invoke", "ollama"): (
         "langchain-ollama's invoke streams underneath: its handler hears on_llm_new_token "
         "for each piece, chatplex's none; on_chat_model_start's serialized id and "

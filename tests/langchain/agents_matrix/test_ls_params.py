@@ -150,12 +150,11 @@ async def test_a_runs_metadata_is_the_partner_classs(
     partner, ours = _pair(wire, server, temperature=0, max_tokens=100)
     theirs = await _started(partner, sync)
     assert theirs["ls_integration"] == "langchain_chat_model" and theirs["user"] == "u1"
-    # The versions name the packages making the calls: LangChain's own, then the
-    # partner package(s) or chatplex.
+    # The versions name the packages making the calls: LangChain's own, then, where
+    # the partner names its package(s), chatplex instead (`LangSmithRule.names_package`).
     versions = theirs["lc_versions"]
     assert versions["langchain-core"]
-    theirs["lc_versions"] = {
-        **{k: v for k, v in versions.items() if k in ("langchain-core", "langchain")},
-        "chatplex": __version__,
-    }
+    langchains = {k: v for k, v in versions.items() if k in ("langchain-core", "langchain")}
+    named = versions != langchains
+    theirs["lc_versions"] = {**langchains, **({"chatplex": __version__} if named else {})}
     assert _as_traced(await _started(ours, sync)) == _as_traced(theirs)
