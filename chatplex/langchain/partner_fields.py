@@ -1,0 +1,234 @@
+"""The partner class's fields, read on the drop-in: `llm.openai_api_key`,
+`llm.openai_api_base`, `llm.request_timeout`, `llm.max_tokens` (langchain-anthropic's
+per-model default)... as the partner class built with the same keywords holds them.
+
+A field's value is found, in turn, in
+
+1. the keywords the model was built with, under the field's name or any of its
+   spellings (`PartnerFields.aliases`), as the partner's validators leave them (an int
+   temperature as a float, `PartnerFields.written`'s rules); a key as a `SecretStr`;
+2. what the partner fills in from the model (`PartnerFields.filled`, read from the engine);
+3. the environment, for its credentials (`PartnerFields.secrets`) and the other fields it
+   reads from a variable (`FROM_ENVIRONMENT`);
+4. its defaults: those it writes (`PartnerFields.defaults`), the falsy ones it does not
+   (`UNWRITTEN_DEFAULTS`), else the engine's parameter of that name (the engines take the
+   partner's constructor, with its defaults).
+
+A name none of these knows is not the partner's field (`ABSENT`).
+
+>>> from chatplex.lean import ChatOpenAI
+>>> partner_value(ChatOpenAI, "openai_api_key", {"api_key": Secret("sk-1")}, {})
+SecretStr('**********')
+>>> partner_value(ChatOpenAI, "frequency_penalty", {}, {}), partner_value(ChatOpenAI, "x", {}, {})
+(None, <absent>)
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from collections.abc import Mapping
+from operator import attrgetter
+from typing import Any
+from typing import Final
+
+from pydantic import SecretStr
+
+from ..chat import ChatModel
+from ..chat.dropin import TAIL
+from ..chat.dropin import UNSET
+from ..chat.partner_form import PartnerFields
+from ..secret import MaskedHeaders
+from ..secret import Secret
+from ..secret import redact_url
+
+__all__ = [
+    "ABSENT",
+    "FROM_ENVIRONMENT",
+    "UNWRITTEN_DEFAULTS",
+    "held_keywords",
+    "partner_environment",
+    "partner_value",
+]
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+#: chatplex's own settings every engine takes: no partner's field (but these two).
+_CHATPLEX_OWN = frozenset(TAIL) - {"timeout", "max_retries"}
+
+#: Not a field of the partner class.
+ABSENT: Final = _Absent()
+
+#: Fields a partner class reads from an environment variable when not given, other than
+#: its credentials (`PartnerFields.secrets`), by class name: field -> variable.
+#: (Facts about the partner not yet declared in its `PartnerFields`.)
+FROM_ENVIRONMENT: Mapping[str, Mapping[str, str]] = {
+    "ChatOpenAI": {
+        "openai_api_base": "OPENAI_API_BASE",
+        "openai_organization": "OPENAI_ORG_ID",
+        "openai_proxy": "OPENAI_PROXY",
+    },
+    "AzureChatOpenAI": {
+        "azure_endpoint": "AZURE_OPENAI_ENDPOINT",
+        "openai_api_version": "OPENAI_API_VERSION",
+        "openai_api_type": "OPENAI_API_TYPE",
+        "openai_organization": "OPENAI_ORG_ID",
+        "openai_proxy": "OPENAI_PROXY",
+    },
+    "ChatAnthropic": {"anthropic_api_url": "ANTHROPIC_API_URL"},
+    "ChatGroq": {"groq_api_base": "GROQ_API_BASE", "groq_proxy": "GROQ_PROXY"},
+}
+
+#: Defaults a partner class holds but does not write (falsy ones, its serializer leaves
+#: them out), where the engine's parameter of that name has another, by class name.
+#: (Facts about the partner not yet declared in its `PartnerFields`.)
+_OPENAI_STYLE = {
+    **dict.fromkeys(("tiktoken_model_name", "http_socket_options", "disabled_params")),
+    "stream_chunk_timeout": 120.0,
+    "include_response_headers": False,
+}
+UNWRITTEN_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
+    "ChatOpenAI": _OPENAI_STYLE,
+    "AzureChatOpenAI": {**_OPENAI_STYLE, "disabled_params": {"parallel_tool_calls": None}},
+    "ChatXAI": {
+        **_OPENAI_STYLE,
+        **dict.fromkeys(
+            (
+                "openai_api_key",
+                "openai_api_base",
+                "openai_organization",
+                "openai_proxy",
+                "reasoning",
+                "context_management",
+                "include",
+                "truncation",
+                "use_responses_api",
+                "search_parameters",
+            )
+        ),
+        "use_previous_response_id": False,
+    },
+    "ChatAnthropic": dict.fromkeys(("anthropic_proxy", "reuse_last_container")),
+    "ChatBedrock": {"system_prompt_with_tools": "", "beta_use_converse_api": False},
+    "ChatBedrockConverse": {
+        "guard_last_turn_only": False,
+        **dict.fromkeys(("raw_blocks", "reasoning_effort")),
+    },
+    "ChatGoogleGenerativeAI": {
+        **dict.fromkeys(("credentials", "vertexai", "project", "location", "safety_settings")),
+        "convert_system_message_to_human": False,
+        "default_metadata": (),
+    },
+    "ChatVertexAI": {
+        **dict.fromkeys(
+            (
+                "api_transport",
+                "client_cert_source",
+                "client_preview",
+                "tuned_model_name",
+                "examples",
+                "wait_exponential_kwargs",
+            )
+        ),
+        "logprobs": False,
+        "perform_literal_eval_on_string_raw_content": False,
+        "default_metadata": (),
+    },
+}
+
+
+def partner_value(
+    engine_type: type[ChatModel],
+    name: str,
+    given: Mapping[str, Any],
+    environ: Mapping[str, Any],
+    engine: object = None,
+) -> Any:
+    """The value of the partner's field `name` on a drop-in of `engine_type` built from
+    `given` (its keywords, credentials as `Secret`s) in `environ` (its variables, as
+    `partner_environment` keeps them), `engine` the model
+    built (None: the fields it fills are not known); `ABSENT` if not a field."""
+    form = engine_type.langchain_fields
+    if form is None:
+        return ABSENT
+    cls_name = engine_type.__name__
+    spellings = [name, *(k for k, field in form.aliases.items() if field == name)]
+    for keyword in spellings:
+        if given.get(keyword) is not None:
+            return _as_held(form, name, keyword, given[keyword])
+    if name in form.filled and engine is not None:
+        return attrgetter(form.filled[name])(engine)
+    variable = form.secrets.get(name) or FROM_ENVIRONMENT.get(cls_name, {}).get(name)
+    found = environ.get(variable) if variable is not None else None
+    if found:
+        return SecretStr(_revealed(found)) if name in form.secrets else _revealed(found)
+    if name in form.secrets:
+        return None
+    unwritten = UNWRITTEN_DEFAULTS.get(cls_name, {})
+    if name in form.defaults or name in unwritten:
+        return copy.deepcopy({**form.defaults, **unwritten}[name])
+    if variable is not None:
+        return None
+    return _parameter_default(engine_type, spellings)
+
+
+def partner_environment(engine_type: type[ChatModel], environ: Mapping[str, str]) -> dict[str, Any]:
+    """The variables of `environ` the partner reads its fields from (at construction,
+    as the partner does), credentials held as `Secret`s."""
+    form = engine_type.langchain_fields
+    if form is None:
+        return {}
+    secret = set(form.secrets.values())
+    variables = secret | set(FROM_ENVIRONMENT.get(engine_type.__name__, {}).values())
+    return {
+        v: Secret(environ[v]) if v in secret else environ[v]
+        for v in sorted(variables)
+        if environ.get(v)
+    }
+
+
+def held_keywords(keywords: Mapping[str, Any]) -> dict[str, Any]:
+    """The keywords a model was built with, kept to read its fields from: headers (a
+    mapping of strings) held in a `MaskedHeaders`, whose repr masks credentials (keys
+    are `Secret`s already)."""
+    return {k: _held(v) for k, v in keywords.items()}
+
+
+def _held(value: Any) -> Any:
+    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
+        return MaskedHeaders(value)
+    return value
+
+
+def _revealed(value: Any) -> Any:
+    return value.get() if isinstance(value, Secret) else value
+
+
+def _as_held(form: PartnerFields, name: str, keyword: str, value: Any) -> Any:
+    """A given value as the partner's field holds it: its validators' rules, a key as a
+    `SecretStr` (masked in any repr), a URL holding a credential redacted (chatplex
+    shows none)."""
+    if name in form.secrets:
+        return SecretStr(_revealed(value))
+    if isinstance(value, Secret):
+        return redact_url(value.get())
+    written = form.written({keyword: value}, {}, defaults=False)
+    return written.get(name, value)
+
+
+def _parameter_default(engine_type: type[ChatModel], spellings: list[str]) -> Any:
+    """The default of the engine's constructor parameter of one of these names (not
+    chatplex's own settings every engine takes)."""
+    parameters = inspect.signature(engine_type).parameters
+    for keyword in spellings:
+        parameter = parameters.get(keyword)
+        if parameter is not None and keyword not in _CHATPLEX_OWN:
+            default = parameter.default
+            if default is UNSET:  # the engine applies the partner's: its value is it
+                return ABSENT
+            return None if default is inspect.Parameter.empty else copy.deepcopy(default)
+    return ABSENT
