@@ -64,6 +64,7 @@ from .partner_fields import ABSENT
 from .partner_fields import held_keywords
 from .partner_fields import partner_environment
 from .partner_fields import partner_value
+from .partner_fields import reading_form
 from .structured import default_method
 from .structured import parsed
 
@@ -355,7 +356,7 @@ def _partner_shown(
     """The partner's values of the settings `ChatChatplex` shows as its own fields
     (`max_tokens`: langchain-anthropic's per-model default), where the partner has a
     field of that name (not an alias: langchain-openai's `timeout`)."""
-    form = cls._engine.langchain_fields
+    form = reading_form(cls._engine)
     if form is None:
         return {}
     names = [n for n in ("model", *_SHOWN, "base_url") if form.name(n) == n]

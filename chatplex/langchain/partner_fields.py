@@ -46,9 +46,12 @@ __all__ = [
     "ABSENT",
     "FROM_ENVIRONMENT",
     "UNWRITTEN_DEFAULTS",
+    "READING_FORMS",
+    "SET_ONLY_BY",
     "held_keywords",
     "partner_environment",
     "partner_value",
+    "reading_form",
 ]
 
 
@@ -86,32 +89,93 @@ FROM_ENVIRONMENT: Mapping[str, Mapping[str, str]] = {
 #: Defaults a partner class holds but does not write (falsy ones, its serializer leaves
 #: them out), where the engine's parameter of that name has another, by class name.
 #: (Facts about the partner not yet declared in its `PartnerFields`.)
+#: The fields of a partner class whose engine declares no serialized form (its
+#: partner is not serialized by LangChain), for reading them only, by class name.
+#: (Facts about the partner to move beside its engine.)
+_OPENAI_ALIASES = {
+    "model": "model_name",
+    "timeout": "request_timeout",
+    "max_completion_tokens": "max_tokens",
+    "stop_sequences": "stop",
+}
+READING_FORMS: Mapping[str, PartnerFields] = {
+    "ChatOllama": PartnerFields(),
+    "ChatDeepSeek": PartnerFields(
+        aliases={**_OPENAI_ALIASES, "base_url": "api_base"},
+        secrets={"api_key": "DEEPSEEK_API_KEY"},
+    ),
+    **{
+        name: PartnerFields(
+            aliases={
+                **_OPENAI_ALIASES,
+                "api_key": f"{prefix}_api_key",
+                "base_url": f"{prefix}_api_base",
+            },
+            secrets={f"{prefix}_api_key": f"{prefix.upper()}_API_KEY"},
+        )
+        for name, prefix in (("ChatTogether", "together"), ("ChatNebius", "nebius"))
+    },
+    # langchain-cohere's key field stays None unless given (its client reads CO_API_KEY).
+    "ChatCohere": PartnerFields(aliases={"api_key": "cohere_api_key"}),
+    "ChatPerplexity": PartnerFields(
+        aliases={"api_key": "pplx_api_key", "timeout": "request_timeout"},
+        secrets={"pplx_api_key": "PPLX_API_KEY"},
+    ),
+}
+
+#: Fields a partner class sets only from one keyword, shared by another field as its
+#: alias (langchain-openai's subclasses: `api_key=` sets `openai_api_key` too), by
+#: class name: field -> that keyword.
+SET_ONLY_BY: Mapping[str, Mapping[str, str]] = dict.fromkeys(
+    ("ChatDeepSeek", "ChatTogether", "ChatNebius"), {"openai_api_key": "api_key"}
+)
+
 _OPENAI_STYLE = {
     **dict.fromkeys(("tiktoken_model_name", "http_socket_options", "disabled_params")),
     "stream_chunk_timeout": 120.0,
     "include_response_headers": False,
 }
+#: langchain-openai's fields on its subclasses in other packages (their engines take
+#: only some of them).
+_OPENAI_SUBCLASS = {
+    **_OPENAI_STYLE,
+    **dict.fromkeys(
+        (
+            "openai_api_base",
+            "openai_organization",
+            "openai_proxy",
+            "reasoning",
+            "context_management",
+            "include",
+            "truncation",
+            "use_responses_api",
+        )
+    ),
+    "use_previous_response_id": False,
+}
 UNWRITTEN_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     "ChatOpenAI": _OPENAI_STYLE,
     "AzureChatOpenAI": {**_OPENAI_STYLE, "disabled_params": {"parallel_tool_calls": None}},
-    "ChatXAI": {
-        **_OPENAI_STYLE,
+    "ChatXAI": {**_OPENAI_SUBCLASS, "openai_api_key": None, "search_parameters": None},
+    **dict.fromkeys(
+        ("ChatDeepSeek", "ChatTogether", "ChatNebius"),
+        {**_OPENAI_SUBCLASS, **dict.fromkeys(("max_retries", "stream_usage", "extra_body"))},
+    ),
+    "ChatPerplexity": {
+        "use_responses_api": None,
+        "max_retries": 6,
         **dict.fromkeys(
             (
-                "openai_api_key",
-                "openai_api_base",
-                "openai_organization",
-                "openai_proxy",
-                "reasoning",
-                "context_management",
-                "include",
-                "truncation",
-                "use_responses_api",
-                "search_parameters",
-            )
+                "return_images",
+                "return_related_questions",
+                "disable_search",
+                "enable_search_classifier",
+            ),
+            False,
         ),
-        "use_previous_response_id": False,
     },
+    "ChatCohere": {"timeout_seconds": 300},
+    "ChatOllama": dict.fromkeys(("client_kwargs", "async_client_kwargs", "sync_client_kwargs"), {}),
     "ChatAnthropic": dict.fromkeys(("anthropic_proxy", "reuse_last_container")),
     "ChatBedrock": {"system_prompt_with_tools": "", "beta_use_converse_api": False},
     "ChatBedrockConverse": {
@@ -152,10 +216,13 @@ def partner_value(
     `given` (its keywords, credentials as `Secret`s) in `environ` (its variables, as
     `partner_environment` keeps them), `engine` the model
     built (None: the fields it fills are not known); `ABSENT` if not a field."""
-    form = engine_type.langchain_fields
+    form = reading_form(engine_type)
     if form is None:
         return ABSENT
     cls_name = engine_type.__name__
+    if name in SET_ONLY_BY.get(cls_name, {}):
+        keyword = SET_ONLY_BY[cls_name][name]
+        return _as_held(form, name, keyword, given[keyword]) if given.get(keyword) else None
     spellings = [name, *(k for k, field in form.aliases.items() if field == name)]
     for keyword in spellings:
         if given.get(keyword) is not None:
@@ -176,10 +243,16 @@ def partner_value(
     return _parameter_default(engine_type, spellings)
 
 
+def reading_form(engine_type: type[ChatModel]) -> PartnerFields | None:
+    """The partner's fields as the engine declares them, or as `READING_FORMS` does
+    for an engine that declares no serialized form."""
+    return engine_type.langchain_fields or READING_FORMS.get(engine_type.__name__)
+
+
 def partner_environment(engine_type: type[ChatModel], environ: Mapping[str, str]) -> dict[str, Any]:
     """The variables of `environ` the partner reads its fields from (at construction,
     as the partner does), credentials held as `Secret`s."""
-    form = engine_type.langchain_fields
+    form = reading_form(engine_type)
     if form is None:
         return {}
     secret = set(form.secrets.values())
@@ -212,10 +285,10 @@ def _as_held(form: PartnerFields, name: str, keyword: str, value: Any) -> Any:
     """A given value as the partner's field holds it: its validators' rules, a key as a
     `SecretStr` (masked in any repr), a URL holding a credential redacted (chatplex
     shows none)."""
-    if name in form.secrets:
-        return SecretStr(_revealed(value))
-    if isinstance(value, Secret):
+    if isinstance(value, Secret) and "://" in value.get():
         return redact_url(value.get())
+    if name in form.secrets or isinstance(value, Secret):
+        return SecretStr(_revealed(value))
     written = form.written({keyword: value}, {}, defaults=False)
     return written.get(name, value)
 
