@@ -30,9 +30,9 @@ only its own names; a parameter typed `Secret` (a key) reaches the body as one.
 (['model', 'model_name'], 'x')
 
 Its parameters can be data too (`dropin(fields=...)`, each a `field`): shown in its
-signature before `**params`, in the order given, and taken out of `**params` by
-`take_fields` (each one's default when not given), so classes sharing parameters
-declare them once.
+signature in the order given, after `model` and before its own keyword parameters, and
+taken out of `**params` by `take_fields` (each one's default when not given), so classes
+sharing parameters declare them once (the shared ones: `chat/dropin_fields.py`).
 
 >>> SHARED = (field("top_k", "int | None"), field("streaming", "bool", False))
 >>> @dropin(fields=SHARED)
@@ -247,15 +247,17 @@ def spellings(*names: str, **own: str) -> dict[str, str]:
     return {**{name: LANGCHAIN_ALIASES[name] for name in names}, **own}
 
 
-def _resolving(init: Callable[..., None], aliases: Mapping[str, str]) -> Callable[..., None]:
+def _resolving(
+    init: Callable[..., None], aliases: Mapping[str, str], fields: Sequence[inspect.Parameter]
+) -> Callable[..., None]:
     """`init`, taking its aliases too and its keys as `Secret`s: before its body runs,
-    every parameter typed `Secret` (and each alias of one) is made one, and so is a URL
-    carrying a credential (`base_url="http://user:KEY@host"`: `secret.hold_urls`), so no
-    frame holds one in clear, and each alias given is resolved (`pick`) into the
-    parameter it stands for. The body reads only its own names."""
+    every parameter typed `Secret` (its own, a field, and each alias of one) is made one,
+    and so is a URL carrying a credential (`base_url="http://user:KEY@host"`:
+    `secret.hold_urls`), so no frame holds one in clear, and each alias given is
+    resolved (`pick`) into the parameter it stands for. The body reads only its own names."""
     from ..adapters.base import as_secret
 
-    params = inspect.signature(init).parameters
+    params = _with_fields(inspect.signature(init), fields).parameters
     positional = [p.name for p in params.values() if p.kind is p.POSITIONAL_OR_KEYWORD][1:]
     keys = {name for name, p in params.items() if "Secret" in str(p.annotation)}
     keys.update(alias for alias, target in aliases.items() if target in keys)
@@ -302,10 +304,12 @@ def take_fields(params: dict[str, Any], fields: Sequence[inspect.Parameter]) -> 
 
 
 def _with_fields(own: inspect.Signature, fields: Sequence[inspect.Parameter]) -> inspect.Signature:
-    """`own` with the parameters declared as data before its `**params`."""
+    """`own` with the parameters declared as data after its positional ones (`model`),
+    before its own keyword-only ones: what it shares with other drop-ins first, as
+    LangChain's classes list their common settings first."""
     shown = list(own.parameters.values())
-    rest = [p for p in shown if p.kind is p.VAR_KEYWORD]
-    return own.replace(parameters=[*(p for p in shown if p not in rest), *fields, *rest])
+    keywords = [p for p in shown if p.kind in (p.KEYWORD_ONLY, p.VAR_KEYWORD)]
+    return own.replace(parameters=[*(p for p in shown if p not in keywords), *fields, *keywords])
 
 
 def _with_aliases(own: inspect.Signature, aliases: Mapping[str, str]) -> inspect.Signature:
@@ -348,21 +352,22 @@ def dropin(
     fields: Sequence[inspect.Parameter] = (),
 ) -> _Class | Callable[[_Class], _Class]:
     """Gives a drop-in class its whole signature, for `help()`, `inspect.signature`,
-    IDEs and `constructor_names`: its `__init__`'s own parameters, then those it
-    declares as data with their types and defaults (`fields`, see `field`), each
-    followed by the aliases it declares as data (`aliases`, resolved before its body
-    runs, see `spellings`); the API parameters it declares (`declared`: keyword-only,
-    None unless given), those of the drop-in it extends, then the tail's (those it does
-    not declare itself), then `**api_params`. The tail's types and defaults are its
-    base's (`ChatModel`, or the drop-in it extends), which it hands them to. A class
-    sharing its base's `__init__` (the presets) gets its own, calling that one. With only
-    keywords, the decorator that does this."""
+    IDEs and `constructor_names`: its `__init__`'s positional parameters, those it
+    declares as data with their types and defaults (`fields`, see `field`), then its
+    own keyword parameters, each followed by the aliases it declares as data
+    (`aliases`, resolved before its body runs, see `spellings`); the API parameters it
+    declares (`declared`: keyword-only, None unless given), those of the drop-in it
+    extends, then the tail's (those it does not declare itself), then `**api_params`.
+    The tail's types and defaults are its base's (`ChatModel`, or the drop-in it
+    extends), which it hands them to. A class sharing its base's `__init__` (the
+    presets) gets its own, calling that one. With only keywords, the decorator that does
+    this."""
     if cls is None:
         return functools.partial(dropin, declared=declared, aliases=aliases, fields=fields)
     built: Any = cls  # its `__init__` is read and set here, whatever its base's type
     aliases = aliases or {}
     if "__init__" in vars(cls) and not hasattr(built.__init__, "_own_signature"):
-        built.__init__ = _resolving(built.__init__, aliases)
+        built.__init__ = _resolving(built.__init__, aliases, fields)
     if "__init__" not in vars(cls):
         base_init = built.__init__
 
@@ -371,7 +376,7 @@ def dropin(
             base_init(self, *args, **kwargs)
 
         __init__.__qualname__ = f"{cls.__qualname__}.__init__"
-        built.__init__ = _resolving(__init__, aliases)
+        built.__init__ = _resolving(__init__, aliases, fields)
     init = built.__init__
     # A shared `__init__` is read as written, not with the tail its first class added;
     # an alias it declares is listed there, the others after what they stand for.

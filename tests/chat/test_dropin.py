@@ -147,9 +147,9 @@ class ChatFielded(ChatModel):
         tail.settle(self)
 
 
-def test_fields_are_listed_in_their_order_before_the_declared_and_the_tail() -> None:
+def test_fields_are_listed_in_their_order_before_its_own_the_declared_and_the_tail() -> None:
     params = inspect.signature(ChatFielded).parameters
-    assert list(params)[:6] == ["model", "api_key", "top_k", "timeout", "request_timeout", "seed"]
+    assert list(params)[:6] == ["model", "top_k", "timeout", "request_timeout", "api_key", "seed"]
     assert str(params["top_k"]) == "top_k: 'int | None' = None"
     assert params["timeout"].default == 9.0 and params["timeout"].kind is params["seed"].kind
     assert list(params).count("timeout") == 1  # the field, not the tail's

@@ -9,7 +9,10 @@ under test is the drop-in (`chatplex/langchain/dropin.py`), whose constructor is
 partner package's. Capabilities are declared as each partner package's own
 standard-test class declares them (`supports_json_mode` where the partner's says so,
 `supports_anthropic_inputs` for ChatOpenAI and ChatAnthropic, no `tool_choice` on
-Ollama, no tools on Perplexity's Sonar), except three kinds the mock cannot stand in for:
+Ollama, no tools on Perplexity's Sonar; the partner's own `init_from_env_params` where it
+declares more than its key and base URL, Azure's and Gemini's; Vertex AI's unit suite
+built as langchain-google-vertexai's, with a project and no credentials), except three
+kinds the mock cannot stand in for:
 the multimodal flags (images, image URLs, PDFs, audio, image and PDF tool messages:
 with them on, the suite downloads its files from the internet at test time, which the
 no-network rule forbids), `enable_vcr_tests` (the partners' cassettes are recordings
@@ -17,17 +20,23 @@ of the real APIs) and `supported_usage_metadata_details` (the partners' hooks fo
 `invoke_with_cache_read_input`..., build their own class against the real API).
 
 Every skip is the suite's own: a capability flag (above), an unset
-`init_from_env_params` (Azure, both Bedrock classes, Gemini, Vertex AI, Ollama), a
-class LangChain does not serialize (as its partner's), or the internet list in
-conftest.py. Every xfail is strict and names a difference chatplex still has from the
-partner class (the reasons below); a fix shows as XPASS and its mark must go.
+`init_from_env_params` (both Bedrock classes, Vertex AI, Ollama), a class LangChain does
+not serialize (as its partner's), or the internet list in conftest.py. Every xfail is
+strict and names a difference chatplex still has from the partner class, or a test the
+partner class fails too, shown by its own suite's marking or a check here (the reasons
+below); a fix shows as XPASS and its mark must go.
 """
 
 from __future__ import annotations
 
+import gc
+import inspect
+import os
+import warnings
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from unittest import mock
 
 import pytest
 from _lckit import AZURE_VERSION
@@ -40,6 +49,8 @@ from _lckit import BedrockIsolated
 from _lckit import FakeGoogleCredentials
 from _lckit import base_url
 from langchain_core.language_models import BaseChatModel
+from langchain_core.load import dumpd
+from langchain_core.load import load
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
 from syrupy.assertion import SnapshotAssertion
@@ -66,6 +77,9 @@ class DropIn:
     tool_calling: bool = True
     tool_choice: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The partner's own standard-test class's `init_from_env_params`, where it declares
+    #: one that is not the key and base URL of `env` (it replaces theirs).
+    env_params: tuple[dict[str, str], dict[str, Any], dict[str, Any]] | None = None
 
 
 DROP_INS: dict[str, DropIn] = {
@@ -77,6 +91,24 @@ DROP_INS: dict[str, DropIn] = {
         url_param="azure_endpoint",
         json_mode=True,
         extra={"api_version": AZURE_VERSION},
+        # langchain-openai's tests/unit_tests/chat_models/test_azure_standard.py
+        env_params=(
+            {
+                "AZURE_OPENAI_ENDPOINT": "https://endpoint.com",
+                "AZURE_OPENAI_AD_TOKEN": "token",
+                "OPENAI_ORG_ID": "org_id",
+                "OPENAI_API_VERSION": "yyyy-mm-dd",
+                "OPENAI_API_TYPE": "type",
+            },
+            {},
+            {
+                "azure_endpoint": "https://endpoint.com",
+                "azure_ad_token": "token",
+                "openai_organization": "org_id",
+                "openai_api_version": "yyyy-mm-dd",
+                "openai_api_type": "type",
+            },
+        ),
     ),
     "ChatAnthropic": DropIn(
         "anthropic", env=("ANTHROPIC_API_KEY", "ANTHROPIC_API_URL"), anthropic_inputs=True
@@ -87,7 +119,15 @@ DROP_INS: dict[str, DropIn] = {
     "ChatBedrockConverse": DropIn(
         "bedrock_converse", url_param="endpoint_url", extra=BEDROCK_CREDENTIALS
     ),
-    "ChatGoogleGenerativeAI": DropIn("google_genai"),
+    "ChatGoogleGenerativeAI": DropIn(
+        "google_genai",
+        # langchain-google's libs/genai/tests/unit_tests/test_standard.py
+        env_params=(
+            {"GOOGLE_API_KEY": "api_key"},
+            {"model": "gemini-2.5-flash"},
+            {"google_api_key": "api_key"},
+        ),
+    ),
     "ChatVertexAI": DropIn("google_vertexai"),
     "ChatGroq": DropIn(
         "groq",
@@ -206,8 +246,8 @@ class _Capabilities:
         case = self.case
         params: dict[str, Any] = {"model": MODELS[case.wire], **case.extra}
         if case.wire == "google_vertexai":
-            if unit:  # express mode (a key): nothing looks for Application Default Credentials
-                return {**params, "base_url": url, "api_key": "test"}
+            if unit:  # as langchain-google's libs/vertexai/tests/unit_tests/test_standard.py
+                return {"model_name": MODELS[case.wire], "project": "test-proj"}
             credentials = FakeGoogleCredentials()
             return {**params, "base_url": url, **VERTEX_SETTINGS, "credentials": credentials}
         if case.wire == "azure_openai":
@@ -226,8 +266,10 @@ class _Unit(_Capabilities, ChatModelUnitTests):
 
     @property
     def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
-        # The partner's variables (key, base URL); Azure, Bedrock, Gemini and Vertex AI
-        # declare none here, and the suite skips the test for them.
+        # The partner's variables (key, base URL), or its standard-test class's own;
+        # Bedrock and Vertex AI declare none, and the suite skips the test for them.
+        if self.case.env_params is not None:
+            return self.case.env_params
         if self.case.env is None:
             return {}, {}, {}
         key, base = self.case.env
@@ -256,32 +298,44 @@ class _BedrockIntegration(BedrockIsolated, _Integration):
     pass
 
 
-#: Why the drop-in fails a standard test, where chatplex still differs from the partner
-#: class; each xfail is strict, so a fix shows as XPASS and the mark must go.
+#: Why the drop-in fails a standard test: where chatplex still differs from the partner
+#: class, or where the partner fails it too (its own suite's marking, or a check below).
+#: Each xfail is strict, so a fix shows as XPASS and the mark must go.
 COHERE_MODEL_NAME = (
-    "langchain-cohere's ChatCohere puts no `model_name` in response_metadata (checked "
-    "against this mock server), and the drop-in answers as it does; LangChain's suite "
-    "asks for one"
-)
-SERDES = (
-    "`dumpd` is the partner class's (the snapshot passes; test_dropin.py compares it with "
-    "the partner's own, field by field, and `dict()`, its identifying params, likewise)"
-)
-SERDES_NO_KEY = (
-    f"{SERDES}; but the partner class LangChain's `load` builds of it raises here, as it "
-    "does of its own dump: the suite gives no key variable for it (`init_from_env_params` "
-    "unset)"
+    "as langchain-cohere's ChatCohere: Cohere's replies name no model and it writes no "
+    "`model_name` in response_metadata (the drop-in's response_metadata is its: "
+    "tests/partners/cohere); LangChain's suite asks for one. langchain-cohere runs no "
+    "integration suite of its own (its one standard suite is the unit suite, "
+    "libs/cohere/tests/unit_tests/test_standard.py), so no marking of its to quote: "
+    "test_langchain_cohere_fails_them_too runs its class through these tests, on this server"
 )
 SERDES_ALLOWLIST = (
-    f"{SERDES}; but LangChain's `load` refuses the partner's id "
-    "(langchain_sambanova is not in its allowlist, allowed_objects='all'), as it does of "
-    "the partner class's own dump"
+    "as langchain-sambanova's own tests/unit_tests/test_chat_models_standard.py, which "
+    "marks test_serdes xfail ('Overridden to add allowed_objects=[ChatSambaNova] parameter "
+    "to load() due to stricter deserialization in langchain-core>=1.2'): LangChain's `load` "
+    "refuses langchain_sambanova's id under allowed_objects='all' (not in langchain-core's "
+    "allowlist), for the partner's own dump as for the drop-in's; the partner's version of "
+    "the test passes (test_serdes_as_langchain_sambanova_runs_it)"
 )
-SERDES_VERTEX = (
-    "no snapshot of LangChain's form: langchain-google-vertexai's ChatVertexAI cannot be "
-    "built with the suite's express-mode parameters (it moves `api_key` to model_kwargs "
-    "with a UserWarning, an error under the suite's warning filter); the drop-in's `dumpd` "
-    "is the partner's form (test_dropin.py compares them, built with a project)"
+
+
+def _unshown(partner_test: str, names: str) -> str:
+    """The reason test_init_from_env fails where the partner's own `init_from_env_params`
+    (`partner_test`'s, taken as is) reads back attributes the drop-in lacks."""
+    return (
+        f"{partner_test}'s `init_from_env_params` reads back {names} of the model built "
+        "from the environment; the drop-in has no such attribute (an AttributeError): "
+        "chatplex holds credentials in its adapters only (tests/test_secrets.py), a "
+        "difference it still has from the partner class"
+    )
+
+
+AZURE_UNSHOWN = _unshown(
+    "langchain-openai's tests/unit_tests/chat_models/test_azure_standard.py",
+    "`azure_ad_token` (and `openai_organization`, `openai_api_type`)",
+)
+GEMINI_UNSHOWN = _unshown(
+    "langchain-google's libs/genai/tests/unit_tests/test_standard.py", "`google_api_key`"
 )
 
 
@@ -302,9 +356,9 @@ class TestChatOpenAIIntegration(_Integration):
 class TestAzureChatOpenAIUnit(_Unit):
     name = "AzureChatOpenAI"
 
-    @pytest.mark.xfail(strict=True, reason=SERDES_NO_KEY)
-    def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
-        super().test_serdes(model, snapshot)
+    @pytest.mark.xfail(strict=True, reason=AZURE_UNSHOWN)
+    def test_init_from_env(self) -> None:
+        super().test_init_from_env()
 
 
 class TestAzureChatOpenAIIntegration(_Integration):
@@ -359,6 +413,52 @@ class TestChatCohereIntegration(_Integration):
         await super().test_astream_with_model_override(model)
 
 
+class _LangchainCohereIntegration(TestChatCohereIntegration):
+    """The same suite on langchain-cohere's own ChatCohere (not collected: no `Test`)."""
+
+    @property
+    def chat_model_class(self) -> type[BaseChatModel]:
+        from langchain_cohere import ChatCohere as PartnerChatCohere
+
+        return PartnerChatCohere
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        params = super().chat_model_params
+        return {**params, "cohere_api_key": params.pop("api_key")}  # it takes no `api_key`
+
+
+#: How langchain-cohere's ChatCohere fails the tests the drop-in fails (COHERE_MODEL_NAME),
+#: on the same server: no `model_name`; no usage at all on a sync stream (a kept
+#: difference: tests/partners/cohere's STREAM_USAGE); `invoke(..., model=...)` raises.
+LANGCHAIN_COHERE_FAILS = {
+    "test_usage_metadata": (AssertionError, r"isinstance\(None, str\)"),
+    "test_usage_metadata_streaming": (AssertionError, r"\.usage_metadata"),
+    **{
+        f"test_{call}_with_model_override": (TypeError, "multiple values for keyword argument")
+        for call in ("invoke", "ainvoke", "stream", "astream")
+    },
+}
+
+
+@pytest.mark.parametrize("test_name", sorted(LANGCHAIN_COHERE_FAILS))
+async def test_langchain_cohere_fails_them_too(test_name: str) -> None:
+    suite = _LangchainCohereIntegration()
+    model = suite.chat_model_class(**suite.standard_chat_model_params, **suite.chat_model_params)
+    error, words = LANGCHAIN_COHERE_FAILS[test_name]
+    try:
+        with pytest.raises(error, match=words):
+            ran = getattr(ChatModelIntegrationTests, test_name)(suite, model)
+            if inspect.isawaitable(ran):
+                await ran
+    finally:
+        # The cohere SDK's clients are never closed: their sockets go with the model.
+        del model
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
+
+
 class TestChatBedrockUnit(_BedrockUnit):
     name = "ChatBedrock"
 
@@ -378,9 +478,9 @@ class TestChatBedrockConverseIntegration(_BedrockIntegration):
 class TestChatGoogleGenerativeAIUnit(_Unit):
     name = "ChatGoogleGenerativeAI"
 
-    @pytest.mark.xfail(strict=True, reason=SERDES_NO_KEY)
-    def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
-        super().test_serdes(model, snapshot)
+    @pytest.mark.xfail(strict=True, reason=GEMINI_UNSHOWN)
+    def test_init_from_env(self) -> None:
+        super().test_init_from_env()
 
 
 class TestChatGoogleGenerativeAIIntegration(_Integration):
@@ -389,10 +489,16 @@ class TestChatGoogleGenerativeAIIntegration(_Integration):
 
 class TestChatVertexAIUnit(_Unit):
     name = "ChatVertexAI"
-
-    @pytest.mark.xfail(strict=True, reason=SERDES_VERTEX)
-    def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
-        super().test_serdes(model, snapshot)
+    # test_serdes loads the dump as langchain-google-vertexai's ChatVertexAI, which warns
+    # that it is deprecated: ignored as langchain-google's libs/vertexai/pyproject.toml
+    # ignores it for its own suites.
+    pytestmark = [
+        pytest.mark.filterwarnings("ignore:Use \\[`ChatGoogleGenerativeAI`.*:DeprecationWarning"),
+        pytest.mark.filterwarnings(
+            "ignore:The class `ChatVertexAI` was deprecated.*"
+            ":langchain_core._api.deprecation.LangChainDeprecationWarning"
+        ),
+    ]
 
 
 class TestChatVertexAIIntegration(_Integration):
@@ -469,6 +575,24 @@ class TestChatSambaNovaUnit(_Unit):
     @pytest.mark.xfail(strict=True, reason=SERDES_ALLOWLIST)
     def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
         super().test_serdes(model, snapshot)
+
+    # `load` is beta in langchain-core: it warns when called from outside LangChain.
+    @pytest.mark.filterwarnings("ignore::langchain_core._api.beta_decorator.LangChainBetaWarning")
+    def test_serdes_as_langchain_sambanova_runs_it(self, model: BaseChatModel) -> None:
+        """langchain-sambanova's own version of test_serdes: LangChain's, with its class
+        allowed in `load` (`allowed_objects=[ChatSambaNova]`). The drop-in's dump loads as
+        that class, with the same `asdict()`."""
+        from langchain_sambanova import ChatSambaNova as PartnerChatSambaNova
+
+        env, _, _ = self.init_from_env_params
+        with mock.patch.dict(os.environ, env):
+            loaded = load(
+                dumpd(model),
+                valid_namespaces=model.get_lc_namespace()[:1],
+                allowed_objects=[PartnerChatSambaNova],
+            )
+        assert type(loaded) is PartnerChatSambaNova
+        assert model.asdict() == loaded.asdict()  # `dict()` (deprecated) is `asdict()`
 
 
 class TestChatSambaNovaIntegration(_Integration):

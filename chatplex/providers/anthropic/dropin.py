@@ -17,23 +17,25 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from typing import Any
 
 from ...adapters.base import as_secret
-from ...chat.dropin import checked_api_params
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
-from ...chat.dropin import take_tail
+from ...chat.dropin_fields import BODY
+from ...chat.dropin_fields import CONNECTION
+from ...chat.dropin_fields import REASONING_EFFORT
+from ...chat.dropin_fields import SAMPLING
+from ...chat.dropin_fields import STREAM_USAGE
+from ...chat.dropin_fields import STREAMING
+from ...chat.dropin_fields import TIMEOUT
+from ...chat.dropin_fields import TOP_K
+from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 from ...chat.params import HEADER_PARAMETERS
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...secret import hold_url
-
-if TYPE_CHECKING:
-    from ...secret import Secret
-
 from .adapter import FALLBACK_MAX_TOKENS
 from .adapter import MAX_OUTPUT_TOKENS
 from .adapter import default_max_tokens_for
@@ -41,7 +43,21 @@ from .adapter import default_max_tokens_for
 __all__ = ["FALLBACK_MAX_TOKENS", "MAX_OUTPUT_TOKENS", "ChatAnthropic", "default_max_tokens_for"]
 
 
+#: The parameters it shares with other drop-ins (shown before its own).
+_FIELDS = (
+    *SAMPLING,
+    TIMEOUT,
+    *CONNECTION,
+    STREAMING,
+    STREAM_USAGE,
+    *BODY,
+    TOP_K,
+    REASONING_EFFORT,
+)
+
+
 @dropin(
+    fields=_FIELDS,
     aliases=spellings(
         "model_name",
         "max_tokens_to_sample",
@@ -50,7 +66,7 @@ __all__ = ["FALLBACK_MAX_TOKENS", "MAX_OUTPUT_TOKENS", "ChatAnthropic", "default
         "anthropic_api_key",
         "anthropic_api_url",
         "effort",
-    )
+    ),
 )
 class ChatAnthropic(ChatModel):
     """Anthropic Messages with LangChain's constructor. Parameters are
@@ -122,40 +138,25 @@ class ChatAnthropic(ChatModel):
         self,
         model: str | None = None,
         *,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-        top_k: int | None = None,
-        top_p: float | None = None,
-        stop: str | Sequence[str] | None = None,
-        timeout: float | None = None,
-        api_key: str | Secret | None = None,
-        base_url: str | None = None,
-        default_headers: Mapping[str, str] | None = None,
         betas: Sequence[str] | None = None,
         thinking: Mapping[str, Any] | None = None,
         output_config: Mapping[str, Any] | None = None,
-        reasoning_effort: str | None = None,
         mcp_servers: Sequence[Mapping[str, Any]] | None = None,
         context_management: Mapping[str, Any] | None = None,
         container: str | None = None,
         inference_geo: str | None = None,
         user_profile_id: str | None = None,
-        streaming: bool = False,
-        stream_usage: bool = True,
-        model_kwargs: Mapping[str, Any] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
         anthropic_version: str = "2023-06-01",
         default_max_tokens: int | None = None,
         **params: Any,
     ) -> None:
         from .adapter import AnthropicAdapter
 
-        owner = type(self).__name__
-        tail = take_tail(params)
-        api_params = checked_api_params(self, "anthropic", params)
+        taken = take_params(self, params, _FIELDS, "anthropic")
         if not model:
-            raise TypeError(f"{owner} needs model=... (e.g. 'claude-sonnet-4-5')")
-        headers = dict(default_headers or {})
+            raise TypeError(f"{taken.owner} needs model=... (e.g. 'claude-sonnet-4-5')")
+        given, api_params = taken.given, taken.api_params
+        headers = dict(given["default_headers"] or {})
         if betas:
             headers["anthropic-beta"] = ",".join(betas)
         for param, header in HEADER_PARAMETERS["anthropic"].items():
@@ -165,7 +166,7 @@ class ChatAnthropic(ChatModel):
         body: dict[str, Any] = {
             k: v
             for k, v in {
-                "top_k": top_k,
+                **taken.sent((TOP_K,)),
                 "thinking": thinking,
                 "mcp_servers": mcp_servers,
                 "context_management": context_management,
@@ -174,10 +175,12 @@ class ChatAnthropic(ChatModel):
             }.items()
             if v is not None
         }
+        reasoning_effort = given["reasoning_effort"]
         if output_config is not None or reasoning_effort is not None:
             body["output_config"] = {**(output_config or {})}
             if reasoning_effort is not None:
                 body["output_config"]["effort"] = reasoning_effort
+        api_key, base_url = given["api_key"], given["base_url"]
         if base_url is None and os.environ.get("ANTHROPIC_API_URL"):
             base_url = hold_url(os.environ["ANTHROPIC_API_URL"])  # LangChain's, as the env's
             if api_key is None:
@@ -193,20 +196,4 @@ class ChatAnthropic(ChatModel):
                 else default_max_tokens_for(model)
             ),
         )
-        super().__init__(
-            adapter,
-            model,
-            **tail.settings,
-            temperature=temperature,
-            max_tokens=max_tokens,
-            top_p=top_p,
-            stop=stop,
-            timeout=timeout,
-            model_kwargs=model_kwargs,
-            extra_body=extra_body,
-            streaming=streaming,
-            stream_usage=stream_usage,
-            **body,
-            **api_params,
-        )
-        tail.settle(self)
+        taken.settle(self, adapter, model, **body)

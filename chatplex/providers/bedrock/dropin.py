@@ -28,15 +28,26 @@ from typing import ClassVar
 from ...chat.dropin import check_refused
 from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
+from ...chat.dropin import field
 from ...chat.dropin import spellings
-from ...chat.dropin import take_tail
+from ...chat.dropin_fields import API_KEY
+from ...chat.dropin_fields import DEFAULT_HEADERS
+from ...chat.dropin_fields import EXTRA_BODY
+from ...chat.dropin_fields import MAX_RETRIES
+from ...chat.dropin_fields import MODEL_KWARGS
+from ...chat.dropin_fields import SAMPLING
+from ...chat.dropin_fields import SERVICE_TIER
+from ...chat.dropin_fields import STREAM_USAGE
+from ...chat.dropin_fields import STREAMING
+from ...chat.dropin_fields import TIMEOUT
+from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 
 if TYPE_CHECKING:
-    from ...secret import Secret
+    pass
 
 __all__ = ["ChatBedrockConverse"]
 
@@ -107,7 +118,32 @@ AWS_SECRETS = {
 }
 
 
+#: langchain-aws's connection settings: its adapter's, handed to it as given (the keys
+#: held as Secrets before the constructor's code runs, as every field typed so is).
+_AWS_CONNECTION = (
+    field("region_name", "str | None"),
+    field("credentials_profile_name", "str | None"),
+    *(field(key, "str | Secret | None") for key in AWS_SECRETS if key.startswith("aws_")),
+    field("endpoint_url", "str | None"),
+)
+#: Its parameters as data: those it shares with other drop-ins, and its connection.
+_FIELDS = (
+    *SAMPLING,
+    TIMEOUT,
+    MAX_RETRIES,
+    *_AWS_CONNECTION,
+    API_KEY,
+    DEFAULT_HEADERS,
+    STREAMING,
+    STREAM_USAGE,
+    EXTRA_BODY,
+    MODEL_KWARGS,
+    SERVICE_TIER,
+)
+
+
 @dropin(
+    fields=_FIELDS,
     aliases=spellings(
         "stop_sequences",
         "request_timeout",
@@ -116,7 +152,7 @@ AWS_SECRETS = {
         bedrock_api_key="api_key",
         base_url="endpoint_url",
         guardrails="guardrail_config",
-    )
+    ),
 )
 class ChatBedrockConverse(ChatModel):
     """AWS Bedrock's Converse API with langchain-aws's constructor. Parameters are
@@ -191,33 +227,14 @@ class ChatBedrockConverse(ChatModel):
         base_model_id: str | None = None,
         provider: str | None = None,
         system: Sequence[str | Mapping[str, Any]] | None = None,
-        temperature: float | None = None,
-        max_tokens: int | None = None,
-        top_p: float | None = None,
-        stop: str | Sequence[str] | None = None,
-        region_name: str | None = None,
-        credentials_profile_name: str | None = None,
-        aws_access_key_id: str | Secret | None = None,
-        aws_secret_access_key: str | Secret | None = None,
-        aws_session_token: str | Secret | None = None,
-        api_key: str | Secret | None = None,
-        endpoint_url: str | None = None,
-        default_headers: Mapping[str, str] | None = None,
         config: Any = None,
         guardrail_config: Mapping[str, Any] | None = None,
         additional_model_request_fields: Mapping[str, Any] | None = None,
         additional_model_response_field_paths: Sequence[str] | None = None,
         performance_config: Mapping[str, Any] | None = None,
         output_config: Mapping[str, Any] | None = None,
-        service_tier: str | None = None,
         request_metadata: Mapping[str, str] | None = None,
         supports_tool_choice_values: Sequence[str] | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        streaming: bool = False,
-        stream_usage: bool = True,
-        extra_body: Mapping[str, Any] | None = None,
-        model_kwargs: Mapping[str, Any] | None = None,
         **params: Any,
     ) -> None:
         from .adapter import BedrockAdapter
@@ -225,15 +242,16 @@ class ChatBedrockConverse(ChatModel):
         from .adapter import client_config
         from .adapter import configured_retries
 
-        owner = type(self).__name__
-        tail = take_tail(params)
-        for key, value in params.items():
+        taken = take_params(self, params, _FIELDS)
+        owner, given, rest = taken.owner, taken.given, taken.api_params
+        for key, value in rest.items():
             if key in REFUSED and value not in (None, False):
                 raise TypeError(f"{owner}({key}=...) is not supported: {REFUSED[key]}")
-        unknown = {k: v for k, v in params.items() if k not in REFUSED}
+        unknown = {k: v for k, v in rest.items() if k not in REFUSED}
         for key in check_refused(owner, "bedrock_converse", unknown):
             hint = "; send model request fields with additional_model_request_fields={...}"
             raise unknown_keyword(owner, key, constructor_names(type(self)), hint)
+        rest.clear()  # only refused settings at their "off" values: nothing to send
         if not model:
             raise ValueError(f"{owner} needs model= (a Bedrock model id, profile or ARN)")
         if provider is None and model.startswith("arn"):
@@ -241,7 +259,7 @@ class ChatBedrockConverse(ChatModel):
         #: The base model, for an ARN or a cross-region profile (LangChain's field).
         self.base_model_id = base_model_id
         self.provider_name = provider or _provider_of(model)
-        fields = {**(model_kwargs or {}), **(additional_model_request_fields or {})}
+        fields = {**(given["model_kwargs"] or {}), **(additional_model_request_fields or {})}
         #: Which tool choices the model takes ("auto", "any", "tool"), as langchain-aws
         #: infers them from the model when not given; with_structured_output follows it.
         self.supports_tool_choice_values = (
@@ -252,21 +270,17 @@ class ChatBedrockConverse(ChatModel):
         # A botocore Config: its region after region_name= and the environment, its
         # timeouts and retries under timeout= and max_retries= (langchain-aws's order).
         from_config = client_config(config)
+        timeout, max_retries = given["timeout"], given["max_retries"]
         if timeout is None:
             timeout = from_config.timeout
         if max_retries is None:
             max_retries = from_config.max_retries
         if max_retries is None:  # boto3's own count, as langchain-aws leaves it to boto3
-            max_retries = configured_retries(credentials_profile_name)
+            max_retries = configured_retries(given["credentials_profile_name"])
         adapter = BedrockAdapter(
-            region_name=region_name,
-            endpoint_url=endpoint_url,
-            aws_access_key_id=aws_access_key_id,
-            aws_secret_access_key=aws_secret_access_key,
-            aws_session_token=aws_session_token,
-            credentials_profile_name=credentials_profile_name,
-            api_key=api_key,
-            default_headers=default_headers,
+            **taken.sent(_AWS_CONNECTION),
+            api_key=given["api_key"],
+            default_headers=given["default_headers"],
             config=ClientConfig(region_name=from_config.region_name),
         )
         adapter.base_model_id = self.base_model_id  # replies name it, as langchain-aws's
@@ -277,24 +291,21 @@ class ChatBedrockConverse(ChatModel):
             "additionalModelResponseFieldPaths": additional_model_response_field_paths,
             "performanceConfig": performance_config,
             "outputConfig": output_config,
-            "serviceTier": {"type": service_tier} if service_tier else None,
+            "serviceTier": {"type": given["service_tier"]} if given["service_tier"] else None,
             "requestMetadata": request_metadata,
         }
-        super().__init__(
+        taken.settle(
+            self,
             adapter,
             model,
-            **tail.settings,
-            temperature=temperature,
-            max_tokens=max_tokens,
-            top_p=top_p,
-            stop=stop,
             timeout=timeout,
             max_retries=max_retries,
-            extra_body={**{k: v for k, v in body.items() if v is not None}, **(extra_body or {})},
-            streaming=streaming,
-            stream_usage=stream_usage,
+            model_kwargs=None,  # sent in additionalModelRequestFields
+            extra_body={
+                **{k: v for k, v in body.items() if v is not None},
+                **(given["extra_body"] or {}),
+            },
         )
-        tail.settle(self)
         self.region_name = adapter.region_name
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:

@@ -17,10 +17,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ...chat.dropin import checked_api_params
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
-from ...chat.dropin import take_tail
+from ...chat.dropin_fields import BASE_URL
+from ...chat.dropin_fields import SAMPLING
+from ...chat.dropin_fields import STREAMING
+from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 
 if TYPE_CHECKING:
@@ -36,7 +38,11 @@ _OWN_CLIENT = (
 )
 
 
-@dropin(aliases=spellings(api_key="cohere_api_key"))
+#: The parameters it shares with other drop-ins (`max_tokens` and `top_p` are chatplex's).
+_FIELDS = (*SAMPLING, BASE_URL, STREAMING)
+
+
+@dropin(fields=_FIELDS, aliases=spellings(api_key="cohere_api_key"))
 class ChatCohere(ChatModel):
     """Cohere's v2 Chat API with langchain-cohere's constructor. Parameters are
     langchain-cohere's, plus chatplex's own (`max_tokens`, `top_p`, `max_retries`,
@@ -63,25 +69,18 @@ class ChatCohere(ChatModel):
         self,
         model: str | None = None,
         *,
-        temperature: float | None = None,
         cohere_api_key: str | Secret | None = None,
-        base_url: str | None = None,
-        stop: str | Sequence[str] | None = None,
-        streaming: bool = False,
         preamble: str | None = None,
         user_agent: str = "langchain:partner",
         timeout_seconds: float | None = 300,
         client: Any = None,
         async_client: Any = None,
-        max_tokens: int | None = None,
-        top_p: float | None = None,
         **params: Any,
     ) -> None:
         from .adapter import CohereAdapter
 
-        owner = type(self).__name__
-        tail = take_tail(params)
-        api_params = checked_api_params(self, "cohere", params)
+        taken = take_params(self, params, _FIELDS, "cohere")
+        owner = taken.owner
         if client is not None or async_client is not None:
             raise TypeError(f"{owner}(client=...) is not supported: {_OWN_CLIENT}")
         if not model:
@@ -90,22 +89,13 @@ class ChatCohere(ChatModel):
                 "request at construction to ask Cohere for its default model"
             )
         headers = {"X-Client-Name": user_agent} if user_agent else None
-        adapter = CohereAdapter(api_key=cohere_api_key, base_url=base_url, default_headers=headers)
-        if preamble is not None:
-            api_params["preamble"] = preamble
-        tail.default("timeout", timeout_seconds)
-        super().__init__(
-            adapter,
-            model,
-            **tail.settings,
-            temperature=temperature,
-            max_tokens=max_tokens,
-            top_p=top_p,
-            stop=stop,
-            streaming=streaming,
-            **api_params,
+        adapter = CohereAdapter(
+            api_key=cohere_api_key, base_url=taken.given["base_url"], default_headers=headers
         )
-        tail.settle(self)
+        if preamble is not None:
+            taken.api_params["preamble"] = preamble
+        taken.tail.default("timeout", timeout_seconds)
+        taken.settle(self, adapter, model)
         self.preamble = preamble
         self.user_agent = user_agent
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 
@@ -32,8 +31,10 @@ from ...chat.dropin import UNSET
 from ...chat.dropin import check_refused
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
-from ...chat.dropin import take_tail
 from ...chat.dropin import with_query
+from ...chat.dropin_fields import CLIENT_FIELDS
+from ...chat.dropin_fields import take_params
+from ...chat.dropin_fields import with_defaults
 from ...chat.model import ChatModel
 from ...chat.params import api_parameters
 from ...chat.params import unknown_keyword
@@ -42,9 +43,6 @@ from .blocks import register_parts_blocks
 from .spec import DROPINS
 from .spec import SPECS
 from .spec import DropIn
-
-if TYPE_CHECKING:
-    from ...secret import Secret
 
 __all__ = [
     "DROP_INS",
@@ -67,7 +65,13 @@ __all__ = [
 register_parts_blocks()
 
 
-@dropin(aliases=spellings("model_name", "stop_sequences", "request_timeout"))
+#: The parameters every preset's class takes (its temperature: its LangChain default).
+_FIELDS = with_defaults(CLIENT_FIELDS, temperature=UNSET)
+#: Those a preset's row gives a default of its own when not given.
+_PRESET_DEFAULTED = ("temperature", "max_tokens", "max_retries")
+
+
+@dropin(fields=_FIELDS, aliases=spellings("model_name", "stop_sequences", "request_timeout"))
 class PresetChatModel(ChatModel):
     """The shared constructor of the OpenAI-compatible drop-ins (see the module doc).
     A subclass names its preset (`provider=`, see `__init_subclass__`); chatplex's own
@@ -90,40 +94,20 @@ class PresetChatModel(ChatModel):
         _declare(cls)
         DROP_INS[provider] = cls
 
-    def __init__(
-        self,
-        model: str | None = None,
-        *,
-        temperature: float | None = UNSET,
-        max_tokens: int | None = None,
-        top_p: float | None = None,
-        stop: str | Sequence[str] | None = None,
-        n: int | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        api_key: str | Secret | None = None,
-        base_url: str | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, Any] | None = None,
-        streaming: bool = False,
-        stream_usage: bool | None = None,
-        model_kwargs: Mapping[str, Any] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        **params: Any,
-    ) -> None:
+    def __init__(self, model: str | None = None, **params: Any) -> None:
         from ...adapters import adapter_class
         from .adapter import PROFILES
 
         spec = self.dropin
-        owner = type(self).__name__
-        tail = take_tail(params)
+        taken = take_params(self, params, _FIELDS)
+        owner, given = taken.owner, taken.given
         profile = PROFILES[spec.provider]
         body: dict[str, Any] = {}
         adapter_settings: dict[str, Any] = {}
         api_params: dict[str, Any] = {}
         known = api_parameters("openai") or frozenset()
         aliases = {**_COMMON_ALIASES, **spec.aliases}
-        for key, value in check_refused(owner, "common", params).items():
+        for key, value in check_refused(owner, "common", taken.api_params).items():
             if key in spec.body:
                 if value is not None and value is not False:
                     body[spec.body[key]] = value
@@ -150,38 +134,39 @@ class PresetChatModel(ChatModel):
         name_of_model = model or spec.default_model
         if not name_of_model:
             raise TypeError(f"{owner} needs model=...")
+        stream_usage = given["stream_usage"]
         include_usage = spec.stream_usage if stream_usage is None else bool(stream_usage)
         adapter = adapter_class(spec.provider)(
-            api_key=api_key,
-            base_url=with_query(base_url, default_query),
-            default_headers=default_headers,
+            api_key=given["api_key"],
+            base_url=with_query(given["base_url"], given["default_query"]),
+            default_headers=given["default_headers"],
             include_usage=include_usage,
             **adapter_settings,
         )
-        _report_asked_tier(adapter, {**body, **api_params, **(model_kwargs or {})})
+        model_kwargs = given["model_kwargs"] or {}
+        _report_asked_tier(adapter, {**body, **api_params, **model_kwargs})
+        n = given["n"]
         if n is not None and (n != 1 or "n" in spec.body_defaults):
             api_params["n"] = n
-        named = {"top_p": top_p, "n": n}  # defaults a named parameter given replaces
+        named = {"top_p": given["top_p"], "n": n}  # defaults a named parameter given replaces
         for key, value in spec.body_defaults.items():
             if key not in api_params and key not in body and named.get(key) is None:
                 body[key] = value
-        super().__init__(
+        taken.api_params = api_params
+        temperature, max_tokens, retries = (given[k] for k in _PRESET_DEFAULTED)
+        taken.settle(
+            self,
             adapter,
             name_of_model,
-            **tail.settings,
             temperature=spec.temperature if temperature is UNSET else temperature,
             max_tokens=spec.max_tokens if max_tokens is None else max_tokens,
-            top_p=top_p,
-            stop=stop,
-            timeout=timeout or spec.timeout,
-            max_retries=spec.max_retries if max_retries is None else max_retries,
+            timeout=given["timeout"] or spec.timeout,
+            max_retries=spec.max_retries if retries is None else retries,
             # LangChain sends model_kwargs as they are, in the body: top_p there too.
-            extra_body={**body, **(model_kwargs or {}), **(extra_body or {})},
-            streaming=streaming,
+            model_kwargs=None,
+            extra_body={**body, **model_kwargs, **(given["extra_body"] or {})},
             stream_usage=include_usage,
-            **api_params,
         )
-        tail.settle(self)
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
         """`with_structured_output` with the methods its LangChain class answers

@@ -23,15 +23,27 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...chat.dropin import UNSET
-from ...chat.dropin import Tail
 from ...chat.dropin import check_refused
 from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
 from ...chat.dropin import field
 from ...chat.dropin import pick
 from ...chat.dropin import spellings
-from ...chat.dropin import take_fields
-from ...chat.dropin import take_tail
+from ...chat.dropin_fields import FREQUENCY_PENALTY
+from ...chat.dropin_fields import MAX_RETRIES
+from ...chat.dropin_fields import MODEL_KWARGS
+from ...chat.dropin_fields import PRESENCE_PENALTY
+from ...chat.dropin_fields import SEED
+from ...chat.dropin_fields import STOP
+from ...chat.dropin_fields import STREAM_USAGE
+from ...chat.dropin_fields import STREAMING
+from ...chat.dropin_fields import TEMPERATURE
+from ...chat.dropin_fields import TIMEOUT
+from ...chat.dropin_fields import TOP_K
+from ...chat.dropin_fields import TOP_P
+from ...chat.dropin_fields import DropinParams
+from ...chat.dropin_fields import N
+from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
 from ...chat.partner_form import IdentifyingParams
@@ -150,12 +162,12 @@ def _fields(
     order, with what differs between the two (a default, a type, a field only
     langchain-google-vertexai has)."""
     return (
-        field("temperature", "float | None", temperature),
+        TEMPERATURE.replace(default=temperature),
         field("max_output_tokens", "int | None"),
-        field("top_p", "float | None"),
-        field("top_k", "int | None"),
-        field("n", "int | None"),
-        field("stop", "str | Sequence[str] | None"),
+        TOP_P,
+        TOP_K,
+        N,
+        STOP,
         field("safety_settings", "Any", safety_settings),
         field("response_mime_type", "str | None"),
         field("response_schema", "Mapping[str, Any] | None"),
@@ -165,17 +177,17 @@ def _fields(
         field("thinking_level", "str | None"),
         field("cached_content", "str | None"),
         *((field("labels", "Mapping[str, str] | None"),) if labels else ()),
-        field("seed", "int | None"),
-        field("presence_penalty", "float | None"),
-        field("frequency_penalty", "float | None"),
+        SEED,
+        PRESENCE_PENALTY,
+        FREQUENCY_PENALTY,
         field("response_logprobs", "bool | None"),
         field("logprobs", logprobs),
         *((field("audio_timestamp", "bool | None"),) if audio_timestamp else ()),
-        field("timeout", "float | None"),
-        field("max_retries", "int | None"),
-        field("streaming", "bool", False),
-        field("stream_usage", "bool", True),
-        field("model_kwargs", "Mapping[str, Any] | None"),
+        TIMEOUT,
+        MAX_RETRIES,
+        STREAMING,
+        STREAM_USAGE,
+        MODEL_KWARGS,
     )
 
 
@@ -208,9 +220,7 @@ def _google_settings(
     provider: str,
     adapter: Callable[[], Adapter],
     name: str,
-    given: Mapping[str, Any],
-    tail: Tail,
-    api_params: dict[str, Any],
+    taken: DropinParams,
     *,
     temperature: float | None,
     **shaped: Any,
@@ -220,8 +230,10 @@ def _google_settings(
     LangChain's flat thinking settings), the API-parameter check, and
     `ChatModel.__init__`. The adapter is built after the checks: Vertex AI's may look up
     Application Default Credentials."""
-    owner = type(model).__name__
-    api_params = check_refused(owner, provider, api_params, own=_REFUSED[provider], own_off=_OFF)
+    owner, given = taken.owner, taken.given
+    api_params = taken.api_params = check_refused(
+        owner, provider, taken.api_params, own=_REFUSED[provider], own_off=_OFF
+    )
     check_api_parameters(provider, api_params, settings=constructor_names(type(model)), owner=owner)
     generation = {k: v for k, v in given.items() if k not in (*_THINKING, *_MODEL_SETTINGS)}
     body: dict[str, Any] = {k: v for k, v in {**generation, **shaped}.items() if v is not None}
@@ -237,26 +249,17 @@ def _google_settings(
         if "thinking_config" in api_params:
             raise TypeError(f"{owner}: pass thinking_config= or thinking_budget=/..., not both")
         body["thinking_config"] = config
-    ChatModel.__init__(
+    taken.settle(
         model,
         adapter(),
         name,
         temperature=temperature,
         max_tokens=given["max_output_tokens"],
-        top_p=given["top_p"],
-        stop=given["stop"],
-        timeout=given["timeout"],
         # Both LangChain classes count attempts (google-genai's `HttpRetryOptions`,
         # langchain-google-vertexai's tenacity `stop_after_attempt`): 6 by default.
         max_retries=_attempts_as_retries(given["max_retries"]),
-        **tail.settings,
-        model_kwargs=given["model_kwargs"],
-        streaming=given["streaming"],
-        stream_usage=given["stream_usage"],
         **body,
-        **api_params,
     )
-    tail.settle(model)
 
 
 class _GoogleDropin(ChatModel):
@@ -357,9 +360,9 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
     ) -> None:
         from .adapter import GeminiAdapter
 
-        given = take_fields(params, _GENAI_FIELDS)
         _clients_of_client_args(type(self).__name__, client_args, params)
-        tail = take_tail(params)
+        taken = take_params(self, params, _GENAI_FIELDS)
+        given = taken.given
         endpoint = (client_options or {}).get("api_endpoint")
         if endpoint and "://" not in endpoint:
             endpoint = f"https://{endpoint}"
@@ -382,9 +385,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             "google_genai",
             adapter,
             name_given,
-            given,
-            tail,
-            params,
+            taken,
             temperature=temperature,
             # Always sent (1 by default), as langchain-google-genai sends it.
             n=given["n"] or 1,
@@ -487,8 +488,8 @@ class ChatVertexAI(_GoogleDropin):
     ) -> None:
         from .adapter import VertexAIAdapter
 
-        given = take_fields(params, _VERTEX_FIELDS)
-        tail = take_tail(params)
+        taken = take_params(self, params, _VERTEX_FIELDS)
+        given = taken.given
         endpoint = pick(type(self).__name__, base_url=base_url, api_endpoint=api_endpoint)
         if isinstance(endpoint, str) and endpoint and "://" not in endpoint:
             endpoint = f"https://{endpoint}"
@@ -511,9 +512,7 @@ class ChatVertexAI(_GoogleDropin):
             "google_vertexai",
             adapter,
             model or DEFAULT_VERTEX_MODEL,
-            given,
-            tail,
-            params,
+            taken,
             temperature=given["temperature"],
             # langchain-google-vertexai sends candidateCount, except in streams
             n=given["n"] or (None if given["streaming"] else 1),

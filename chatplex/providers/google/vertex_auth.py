@@ -6,6 +6,11 @@ each request as a `Secret`: the token is refreshed by google-auth when it is mis
 expired, the only I/O of the Vertex adapter (google-auth's own HTTP call to Google's
 token endpoint, through `google.auth.transport.requests`). The token is never logged
 and appears in no repr. google-auth is imported on first use only.
+
+Application Default Credentials are looked up when the model is built only if they must
+name the project; with a project given they are looked up at the first call, as
+langchain-google-vertexai does (a model is built without credentials, and building one
+touches neither the credential files nor the metadata server).
 """
 
 from __future__ import annotations
@@ -32,14 +37,9 @@ class VertexAuth:
 
     def __init__(self, credentials: Any, project: str | None) -> None:
         project = project or os.environ.get("GOOGLE_CLOUD_PROJECT") or None
-        if credentials is None:
-            try:
-                import google.auth
-            except ImportError:
-                raise ImportError(_MISSING) from None
-            credentials, found = google.auth.default(scopes=_SCOPES)
-            project = project or found
-        elif not callable(getattr(credentials, "refresh", None)):
+        if credentials is None and project is None:
+            credentials, project = _default_credentials()  # they may name the project
+        elif credentials is not None and not callable(getattr(credentials, "refresh", None)):
             raise TypeError(
                 "credentials must be a google-auth credentials object (with refresh()), "
                 f"got {type(credentials).__name__}"
@@ -50,6 +50,7 @@ class VertexAuth:
                 "Vertex AI needs a project: pass project=..., set GOOGLE_CLOUD_PROJECT, or "
                 "use credentials that name one"
             )
+        #: None: Application Default Credentials, looked up at the first call.
         self._credentials = credentials
         self.project: str = project
         self._lock = threading.Lock()
@@ -60,23 +61,38 @@ class VertexAuth:
     @property
     def identity(self) -> str:
         """Whose budget the calls spend (the service account or the project), no secret."""
-        who = getattr(self._credentials, "service_account_email", None)
-        return f"{who or type(self._credentials).__name__}@{self.project}"
+        credentials = self._credentials
+        if credentials is None:  # Application Default Credentials, not looked up yet
+            return f"ApplicationDefaultCredentials@{self.project}"
+        who = getattr(credentials, "service_account_email", None)
+        return f"{who or type(credentials).__name__}@{self.project}"
 
     def authorization(self) -> Secret | None:
         """`Bearer <token>`, refreshed first when the token is missing or expired; None
         for google-auth's `AnonymousCredentials` (no header, as google-auth applies them:
         an emulator or a proxy that adds its own)."""
-        if _anonymous(self._credentials):
-            return None
-        with self._lock:  # one refresh at a time: concurrent calls reuse its token
+        with self._lock:  # one lookup and one refresh at a time: concurrent calls share them
+            if self._credentials is None:
+                self._credentials, _ = _default_credentials()
             credentials = self._credentials
+            if _anonymous(credentials):
+                return None
             if not getattr(credentials, "valid", False) or not getattr(credentials, "token", None):
                 credentials.refresh(_auth_request())
             token = credentials.token
         if not isinstance(token, str) or not token:
             raise ValueError("the Vertex AI credentials gave no access token after refresh")
         return Secret(f"Bearer {token}")
+
+
+def _default_credentials() -> tuple[Any, str | None]:
+    """Application Default Credentials and the project they name, if any."""
+    try:
+        import google.auth
+    except ImportError:
+        raise ImportError(_MISSING) from None
+    credentials, project = google.auth.default(scopes=_SCOPES)
+    return credentials, project or None
 
 
 def _anonymous(credentials: Any) -> bool:

@@ -15,13 +15,18 @@ callbacks.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ...chat.dropin import checked_api_params
 from ...chat.dropin import dropin
-from ...chat.dropin import take_tail
+from ...chat.dropin_fields import API_KEY
+from ...chat.dropin_fields import BASE_URL
+from ...chat.dropin_fields import LOGPROBS
+from ...chat.dropin_fields import SAMPLING
+from ...chat.dropin_fields import SEED
+from ...chat.dropin_fields import TOP_K
+from ...chat.dropin_fields import TOP_LOGPROBS
+from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 
 if TYPE_CHECKING:
@@ -29,7 +34,6 @@ if TYPE_CHECKING:
     from ...chat.callbacks import ChatModelRun
     from ...core.run_config import RunnableConfig
     from ...messages import BaseMessage
-    from ...secret import Secret
 
 __all__ = ["ChatOllama"]
 
@@ -41,8 +45,13 @@ _OWN_CLIENT = (
     "http_client=httpx.Client(...) / http_async_client=httpx.AsyncClient(...) instead"
 )
 
+#: Model options it shares with other drop-ins, sent as given when set.
+_SENT = (SEED, LOGPROBS, TOP_LOGPROBS, TOP_K)
+#: The parameters it shares with other drop-ins (`max_tokens` is chatplex's).
+_FIELDS = (*SAMPLING, BASE_URL, API_KEY, *_SENT)
 
-@dropin
+
+@dropin(fields=_FIELDS)
 class ChatOllama(ChatModel):
     """Ollama's native chat API with langchain-ollama's constructor. Parameters are
     langchain-ollama's, plus chatplex's own (`api_key`, `timeout`, `max_retries`,
@@ -87,31 +96,20 @@ class ChatOllama(ChatModel):
         num_gpu: int | None = None,
         num_thread: int | None = None,
         num_predict: int | None = None,
-        max_tokens: int | None = None,
         repeat_last_n: int | None = None,
         repeat_penalty: float | None = None,
-        temperature: float | None = None,
-        seed: int | None = None,
-        logprobs: bool | None = None,
-        top_logprobs: int | None = None,
-        stop: str | Sequence[str] | None = None,
         tfs_z: float | None = None,
-        top_k: int | None = None,
-        top_p: float | None = None,
         format: str | Mapping[str, Any] | None = None,  # noqa: A002 (LangChain's name)
         keep_alive: int | str | None = None,
-        base_url: str | None = None,
         client_kwargs: Mapping[str, Any] | None = None,
         async_client_kwargs: Mapping[str, Any] | None = None,
         sync_client_kwargs: Mapping[str, Any] | None = None,
-        api_key: str | Secret | None = None,
         **params: Any,
     ) -> None:
         from .adapter import OllamaAdapter
 
-        owner = type(self).__name__
-        tail = take_tail(params)
-        api_params = checked_api_params(self, "ollama", params)
+        taken = take_params(self, params, _FIELDS, "ollama")
+        owner, given = taken.owner, taken.given
         if not model:
             raise TypeError(f"{owner} needs model=... (e.g. 'llama3.2')")
         if validate_model_on_init:
@@ -120,21 +118,22 @@ class ChatOllama(ChatModel):
                 "request at construction; a model the server lacks is a NotFoundError on the "
                 "first call"
             )
-        for setting, given in (
+        for setting, value in (
             ("sync_client_kwargs", sync_client_kwargs),
             ("async_client_kwargs", async_client_kwargs),
         ):
-            if given:
+            if value:
                 raise TypeError(f"{owner}({setting}=...) is not supported: {_OWN_CLIENT}")
         headers, client_timeout = _client_settings(owner, client_kwargs)
+        max_tokens = given["max_tokens"]
         if max_tokens is not None and num_predict is not None and max_tokens != num_predict:
             raise ValueError(
                 f"{owner} got max_tokens={max_tokens} and num_predict={num_predict}: they "
                 "are one limit (num_predict is Ollama's name); give one"
             )
-        if top_logprobs is not None and logprobs is None:
-            logprobs = True  # as langchain-ollama: top_logprobs turns logprobs on
-        if top_logprobs is not None and logprobs is False:
+        if given["top_logprobs"] is not None and given["logprobs"] is None:
+            given["logprobs"] = True  # as langchain-ollama: top_logprobs turns logprobs on
+        if given["top_logprobs"] is not None and given["logprobs"] is False:
             raise ValueError("top_logprobs is set but logprobs is False: set logprobs=True")
         named = {
             "think": reasoning,
@@ -146,29 +145,18 @@ class ChatOllama(ChatModel):
             "num_thread": num_thread,
             "repeat_last_n": repeat_last_n,
             "repeat_penalty": repeat_penalty,
-            "seed": seed,
-            "logprobs": logprobs,
-            "top_logprobs": top_logprobs,
+            **taken.sent(_SENT),
             "tfs_z": tfs_z,
-            "top_k": top_k,
             "format": format,
             "keep_alive": keep_alive,
         }
         body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
-        adapter = OllamaAdapter(api_key=api_key, base_url=base_url, default_headers=headers)
-        tail.default("timeout", client_timeout)
-        super().__init__(
-            adapter,
-            model,
-            **tail.settings,
-            temperature=temperature,
-            max_tokens=num_predict if num_predict is not None else max_tokens,
-            top_p=top_p,
-            stop=stop,
-            **body,
-            **api_params,
+        adapter = OllamaAdapter(
+            api_key=given["api_key"], base_url=given["base_url"], default_headers=headers
         )
-        tail.settle(self)
+        taken.tail.default("timeout", client_timeout)
+        max_tokens = num_predict if num_predict is not None else max_tokens
+        taken.settle(self, adapter, model, max_tokens=max_tokens, **body)
 
     @property
     def num_predict(self) -> int | None:

@@ -27,8 +27,16 @@ from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
 from ...chat.dropin import spellings
-from ...chat.dropin import take_tail
 from ...chat.dropin import with_query
+from ...chat.dropin_fields import CLIENT_FIELDS
+from ...chat.dropin_fields import FREQUENCY_PENALTY
+from ...chat.dropin_fields import LOGPROBS
+from ...chat.dropin_fields import PRESENCE_PENALTY
+from ...chat.dropin_fields import REASONING_EFFORT
+from ...chat.dropin_fields import SEED
+from ...chat.dropin_fields import SERVICE_TIER
+from ...chat.dropin_fields import TOP_LOGPROBS
+from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 from ...chat.openai_model import is_builtin_tool
 from ...chat.openai_model import stream_usage_default
@@ -57,6 +65,18 @@ CHAT_OPENAI_IDENTIFYING = IdentifyingParams(
         },
     }
 )
+
+#: Request parameters it shares with other drop-ins, sent as given when set.
+_SENT = (
+    SEED,
+    PRESENCE_PENALTY,
+    FREQUENCY_PENALTY,
+    LOGPROBS,
+    TOP_LOGPROBS,
+    REASONING_EFFORT,
+    SERVICE_TIER,
+)
+_FIELDS = (*CLIENT_FIELDS, *_SENT)
 
 #: LangChain's default model when none is named (`ChatOpenAI()`).
 DEFAULT_MODEL = "gpt-3.5-turbo"
@@ -152,33 +172,11 @@ class ChatOpenAI(ChatModel):
         self,
         model: str | None = None,
         *,
-        temperature: float | None = None,
-        max_tokens: int | None = None,
-        top_p: float | None = None,
-        stop: str | Sequence[str] | None = None,
-        n: int | None = None,
-        seed: int | None = None,
-        presence_penalty: float | None = None,
-        frequency_penalty: float | None = None,
-        logprobs: bool | None = None,
-        top_logprobs: int | None = None,
         logit_bias: Mapping[Any, int] | None = None,
-        reasoning_effort: str | None = None,
         verbosity: str | None = None,
-        service_tier: str | None = None,
         store: bool | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        api_key: str | Secret | None = None,
-        base_url: str | None = None,
         organization: str | None = None,
         project: str | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, Any] | None = None,
-        streaming: bool = False,
-        stream_usage: bool | None = None,
-        model_kwargs: Mapping[str, Any] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
         stream_chunk_timeout: float | None = None,
         stream_idle_timeout: float | None = None,
         use_responses_api: bool | None = None,
@@ -190,9 +188,9 @@ class ChatOpenAI(ChatModel):
         use_previous_response_id: bool = False,
         **params: Any,
     ) -> None:
-        owner = type(self).__name__
-        tail = take_tail(params)
-        api_params = check_refused(owner, "openai", params)
+        taken = take_params(self, params, _FIELDS)
+        owner, given = taken.owner, taken.given
+        api_params = taken.api_params = check_refused(owner, "openai", taken.api_params)
         responses_only = {
             "reasoning": reasoning,
             "include": list(include) if include is not None else None,
@@ -203,7 +201,7 @@ class ChatOpenAI(ChatModel):
             use_responses_api,
             output_version,
             use_previous_response_id=use_previous_response_id,
-            body={**(model_kwargs or {}), **api_params, **responses_only},
+            body={**(given["model_kwargs"] or {}), **api_params, **responses_only},
             model=model,
         )
         if not responses and (use_previous_response_id or any(responses_only.values())):
@@ -223,37 +221,30 @@ class ChatOpenAI(ChatModel):
             )
         wire = "openai_responses" if responses else "openai"
         check_api_parameters(wire, api_params, settings=constructor_names(type(self)), owner=owner)
-        n = _candidates(n, streaming)
         named = {
-            "n": n,
-            "seed": seed,
-            "presence_penalty": presence_penalty,
-            "frequency_penalty": frequency_penalty,
-            "logprobs": logprobs,
-            "top_logprobs": top_logprobs,
+            "n": _candidates(given["n"], given["streaming"]),
+            **taken.sent(_SENT),
             "logit_bias": logit_bias,
-            "reasoning_effort": reasoning_effort,
             "verbosity": verbosity,
-            "service_tier": service_tier,
             "store": store,
         }
         body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
         # langchain-openai's default (issue 47): asked for of OpenAI's own host only.
-        asks_usage = (
-            stream_usage_default({"base_url": base_url, **tail.settings})
-            if stream_usage is None
-            else stream_usage
-        )
+        asks_usage = given["stream_usage"]
+        if asks_usage is None:
+            asks_usage = stream_usage_default(
+                {"base_url": given["base_url"], **taken.tail.settings}
+            )
         #: The Responses adapter, for `bind_tools` with built-in tools (None: not allowed).
         self._responses_adapter: OpenAIResponsesAdapter | None
         adapter, self._responses_adapter = self._make_adapter(
             AdapterSettings(
-                api_key=api_key,
-                base_url=base_url,
+                api_key=given["api_key"],
+                base_url=given["base_url"],
                 organization=organization,
                 project=project,
-                default_headers=default_headers,
-                default_query=default_query,
+                default_headers=given["default_headers"],
+                default_query=given["default_query"],
                 include_usage=asks_usage,
                 responses=responses,
                 use_previous_response_id=use_previous_response_id,
@@ -262,29 +253,18 @@ class ChatOpenAI(ChatModel):
         )
         if responses:
             body.update({k: v for k, v in responses_only.items() if v is not None})
-        super().__init__(
+        taken.settle(
+            self,
             adapter,
             model or DEFAULT_MODEL,
-            **tail.settings,
-            temperature=temperature,
-            max_tokens=max_tokens,
-            top_p=top_p,
-            stop=stop,
-            timeout=timeout,
-            max_retries=2 if max_retries is None else max_retries,
             stream_idle_timeout=pick(
                 owner,
                 stream_idle_timeout=stream_idle_timeout,
                 stream_chunk_timeout=stream_chunk_timeout,
             ),
-            model_kwargs=model_kwargs,
-            extra_body=extra_body,
-            streaming=streaming,
             stream_usage=asks_usage,
             **body,
-            **api_params,
         )
-        tail.settle(self)
 
     def _make_adapter(
         self, wanted: AdapterSettings
@@ -368,6 +348,8 @@ class ChatOpenAI(ChatModel):
 # langchain-openai's fields sent as any API parameter is (listed in the signature).
 dropin(
     ChatOpenAI,
+    # `max_retries` None: 2; `stream_usage` None: asked of OpenAI's own host only.
+    fields=_FIELDS,
     declared=("prompt_cache_options",),
     aliases=spellings(
         "model_name",

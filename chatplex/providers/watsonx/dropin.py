@@ -15,14 +15,16 @@ chatplex's over watsonx.ai's text chat API (`chatplex.providers.watsonx.adapter`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
 from ...chat.dropin import check_refused
 from ...chat.dropin import checked_api_params
 from ...chat.dropin import dropin
-from ...chat.dropin import take_tail
+from ...chat.dropin_fields import API_KEY
+from ...chat.dropin_fields import SAMPLING
+from ...chat.dropin_fields import STREAMING
+from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 
 if TYPE_CHECKING:
@@ -72,7 +74,11 @@ _BODY_FIELDS = (
 )
 
 
-@dropin(declared=_BODY_FIELDS, aliases={"apikey": "api_key", "model": "model_id"})
+#: The parameters it shares with other drop-ins.
+_FIELDS = (*SAMPLING, STREAMING, API_KEY)
+
+
+@dropin(fields=_FIELDS, declared=_BODY_FIELDS, aliases={"apikey": "api_key", "model": "model_id"})
 class ChatWatsonx(ChatModel):
     """IBM watsonx.ai's text chat API with langchain-ibm's constructor. Parameters are
     langchain-ibm's, plus chatplex's own (`max_retries`, `rate_limit`, `retry_policy`,
@@ -101,16 +107,10 @@ class ChatWatsonx(ChatModel):
         model_id: str | None = None,
         *,
         url: str | Secret | None = None,
-        api_key: str | Secret | None = None,
         token: str | Secret | None = None,
         project_id: str | None = None,
         space_id: str | None = None,
         params: Mapping[str, Any] | Any = None,
-        temperature: float | None = None,
-        max_tokens: int | None = None,
-        top_p: float | None = None,
-        stop: str | Sequence[str] | None = None,
-        streaming: bool = False,
         validate_model: bool = True,
         iam_url: str | None = None,
         **params_: Any,
@@ -118,44 +118,30 @@ class ChatWatsonx(ChatModel):
         from .adapter import WatsonxAdapter
         from .auth import IAM_URL
 
-        owner = type(self).__name__
-        tail = take_tail(params_)
-        params_ = check_refused(owner, "ibm", params_, own=_REFUSED, own_off=_OFF)
-        given = _given_params(params)
-        both = sorted(set(given) & {k for k, v in params_.items() if v is not None})
+        taken = take_params(self, params_, _FIELDS)
+        owner, given = taken.owner, taken.given
+        rest = check_refused(owner, "ibm", taken.api_params, own=_REFUSED, own_off=_OFF)
+        in_params = _given_params(params)
+        both = sorted(set(in_params) & {k for k, v in rest.items() if v is not None})
         if both:  # langchain-ibm's check_duplicate_chat_params
             raise ValueError(f"{owner}: {', '.join(both)} given both as a field and in params")
-        api_params = checked_api_params(self, "ibm", {**given, **params_})
+        api_params = taken.api_params = checked_api_params(self, "ibm", {**in_params, **rest})
         if not model_id:
             raise TypeError(f"{owner} needs model_id=... (e.g. 'ibm/granite-3-8b-instruct')")
         # langchain-ibm's `params` hold the sampling settings too: as its fields' values.
-        temperature = _one(owner, "temperature", temperature, api_params)
-        max_tokens = _one(owner, "max_tokens", max_tokens, api_params)
-        top_p = _one(owner, "top_p", top_p, api_params)
-        stop = _one(owner, "stop", stop, api_params)
+        sampling = {f.name: _one(owner, f.name, given[f.name], api_params) for f in SAMPLING}
         adapter = WatsonxAdapter(
-            api_key=api_key,
+            api_key=given["api_key"],
             base_url=url,
             token=token,
             project_id=project_id,
             space_id=space_id,
             iam_url=iam_url or IAM_URL,
         )
-        super().__init__(
-            adapter,
-            model_id,
-            **tail.settings,
-            temperature=temperature,
-            max_tokens=max_tokens,
-            top_p=top_p,
-            stop=stop,
-            streaming=streaming,
-            **api_params,
-        )
-        tail.settle(self)
+        taken.settle(self, adapter, model_id, streaming=given["streaming"], **sampling)
         self.project_id = adapter.scope.get("project_id")
         self.space_id = adapter.scope.get("space_id")
-        self.params = dict(given)
+        self.params = dict(in_params)
         self.validate_model = validate_model  # accepted: chatplex asks nothing at build
 
     @property

@@ -72,6 +72,31 @@ def test_application_default_credentials_are_used_when_none_are_given(
     assert seen["scopes"] == ["https://www.googleapis.com/auth/cloud-platform"]
 
 
+def test_with_a_project_application_default_credentials_wait_for_the_first_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As langchain-google-vertexai: a model with a project is built without credentials
+    # (no credential file read, no metadata server asked); they are looked up once, when
+    # the first request needs its token.
+    creds = Creds()
+    lookups: list[list[str]] = []
+
+    def default(scopes: list[str]) -> tuple[Creds, str]:
+        lookups.append(scopes)
+        return creds, "adc-project"
+
+    import google.auth
+
+    monkeypatch.setattr(google.auth, "default", default)
+    auth = VertexAuth(None, "given")
+    assert lookups == [] and auth.project == "given"
+    assert auth.identity == "ApplicationDefaultCredentials@given"
+    assert auth.authorization().get() == "Bearer ya29.abc"
+    assert auth.authorization().get() == "Bearer ya29.abc"
+    assert lookups == [["https://www.googleapis.com/auth/cloud-platform"]]
+    assert len(creds.requests) == 1
+
+
 def test_a_refresh_that_gives_no_token_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     class Empty(Creds):
         def refresh(self, request: Any) -> None:
