@@ -361,7 +361,12 @@ def _partner_shown(
         return {}
     names = [n for n in ("model", *_SHOWN, "base_url") if form.name(n) == n]
     values = {n: _partner_field(cls, given, engine, n) for n in names}
-    return {n: v for n, v in values.items() if v is not ABSENT}
+    # A base URL not given stays the one the engine calls (resolved from the
+    # environment: LangChain's standard test_init_from_env reads it back there), where
+    # the partner's field is None (langchain-cohere's: its SDK client reads CO_API_URL).
+    return {
+        n: v for n, v in values.items() if v is not ABSENT and (v is not None or n != "base_url")
+    }
 
 
 def _written(cls: type[DropInChatModel], settings: dict[str, Any], engine: Any) -> dict[str, Any]:
