@@ -99,7 +99,8 @@ _OPENAI_ALIASES = {
     "stop_sequences": "stop",
 }
 READING_FORMS: Mapping[str, PartnerFields] = {
-    "ChatOllama": PartnerFields(),
+    # langchain-ollama has no `max_tokens`: the drop-in takes it as `num_predict`.
+    "ChatOllama": PartnerFields(aliases={"max_tokens": "num_predict"}),
     "ChatDeepSeek": PartnerFields(
         aliases={**_OPENAI_ALIASES, "base_url": "api_base"},
         secrets={"api_key": "DEEPSEEK_API_KEY"},

@@ -125,6 +125,14 @@ OPEN: dict[tuple[str, str], str] = {
 
 _OPEN_WHEN_GIVEN = {("ChatPerplexity", "model_kwargs")}
 
+#: Kept differences, each held by its own test below.
+KEPT: dict[tuple[str, str], str] = {
+    ("ChatOllama", "num_predict"): (
+        "langchain-ollama has no `max_tokens` and drops a given one (the model runs "
+        "unlimited); the drop-in takes it as Ollama's `num_predict`"
+    ),
+}
+
 _MANY = {"temperature": 0, "max_tokens": 100, "timeout": 60, "max_retries": 3, "stop": ["x"]}
 _CASES = {"given": {}, "many": _MANY}
 
@@ -159,6 +167,8 @@ def _read(model: Any, name: str) -> Any:
 
 def _assert_same(name: str, field: str, dropin: Any, partner: Any) -> None:
     theirs, ours = _read(partner, field), _read(dropin, field)
+    if (name, field) in KEPT:
+        return
     if (name, field) in OPEN:
         if (name, field) not in _OPEN_WHEN_GIVEN:
             assert ours != theirs, f"{name}.{field} now matches: drop its OPEN row"
@@ -281,6 +291,15 @@ def test_settings_changed_by_configurable_fields_read_changed() -> None:
     # Unchanged settings shown as the partner's do not count as changed.
     same, _ = llm.configurable_fields(temperature=ConfigurableField(id="t"))._prepare({})
     assert same.chatplex_model is llm.chatplex_model
+
+
+def test_ollamas_max_tokens_is_kept_as_num_predict_where_langchain_ollama_drops_it() -> None:
+    from langchain_ollama import ChatOllama as PartnerOllama
+
+    params = {"model": "llama3.2", "base_url": UNIT_BASE_URL, "max_tokens": 100}
+    partner = PartnerOllama(**params)
+    assert partner.num_predict is None and not hasattr(partner, "max_tokens")  # lost
+    assert chatplex.ChatOllama(**params).num_predict == 100
 
 
 def test_partner_value_reads_each_source_in_turn() -> None:
