@@ -14,7 +14,10 @@ A field's value is found, in turn, in
    (`UNWRITTEN_DEFAULTS`), else the engine's parameter of that name (the engines take the
    partner's constructor, with its defaults).
 
-A name none of these knows is not the partner's field (`ABSENT`).
+A name none of these knows is not the partner's field (`ABSENT`). The partner's form is
+its engine's `langchain_fields`, or `READING_FORMS`' where the engine declares none (a
+partner LangChain does not serialize); `SET_ONLY_BY` names the fields that share an
+alias with another (langchain-openai's subclasses: `api_key=` sets `openai_api_key`).
 
 >>> from chatplex.lean import ChatOpenAI
 >>> partner_value(ChatOpenAI, "openai_api_key", {"api_key": Secret("sk-1")}, {})
@@ -45,9 +48,9 @@ from ..secret import redact_url
 __all__ = [
     "ABSENT",
     "FROM_ENVIRONMENT",
-    "UNWRITTEN_DEFAULTS",
     "READING_FORMS",
     "SET_ONLY_BY",
+    "UNWRITTEN_DEFAULTS",
     "held_keywords",
     "partner_environment",
     "partner_value",
@@ -86,9 +89,6 @@ FROM_ENVIRONMENT: Mapping[str, Mapping[str, str]] = {
     "ChatGroq": {"groq_api_base": "GROQ_API_BASE", "groq_proxy": "GROQ_PROXY"},
 }
 
-#: Defaults a partner class holds but does not write (falsy ones, its serializer leaves
-#: them out), where the engine's parameter of that name has another, by class name.
-#: (Facts about the partner not yet declared in its `PartnerFields`.)
 #: The fields of a partner class whose engine declares no serialized form (its
 #: partner is not serialized by LangChain), for reading them only, by class name.
 #: (Facts about the partner to move beside its engine.)
@@ -131,6 +131,9 @@ SET_ONLY_BY: Mapping[str, Mapping[str, str]] = dict.fromkeys(
     ("ChatDeepSeek", "ChatTogether", "ChatNebius"), {"openai_api_key": "api_key"}
 )
 
+#: Defaults a partner class holds but does not write (falsy ones, its serializer leaves
+#: them out), where the engine's parameter of that name has another or there is none,
+#: by class name. (Facts about the partner not yet declared in its `PartnerFields`.)
 _OPENAI_STYLE = {
     **dict.fromkeys(("tiktoken_model_name", "http_socket_options", "disabled_params")),
     "stream_chunk_timeout": 120.0,
@@ -215,8 +218,8 @@ def partner_value(
 ) -> Any:
     """The value of the partner's field `name` on a drop-in of `engine_type` built from
     `given` (its keywords, credentials as `Secret`s) in `environ` (its variables, as
-    `partner_environment` keeps them), `engine` the model
-    built (None: the fields it fills are not known); `ABSENT` if not a field."""
+    `partner_environment` keeps them), `engine` the model built (None: the fields it
+    fills are not known); `ABSENT` if not a field."""
     form = reading_form(engine_type)
     if form is None:
         return ABSENT
