@@ -7,7 +7,8 @@ A field's value is found, in turn, in
 1. the keywords the model was built with, under the field's name or any of its
    spellings (`PartnerFields.aliases`), as the partner's validators leave them (an int
    temperature as a float, `PartnerFields.written`'s rules); a key as a `SecretStr`;
-2. what the partner fills in from the model (`PartnerFields.filled`, read from the engine);
+2. what the partner fills in from the model (`PartnerFields.filled`, `RESOLVED`: read
+   from the engine);
 3. the environment, for its credentials (`PartnerFields.secrets`) and the other fields it
    reads from a variable (`FROM_ENVIRONMENT`);
 4. its defaults: those it writes (`PartnerFields.defaults`), the falsy ones it does not
@@ -49,6 +50,7 @@ __all__ = [
     "ABSENT",
     "FROM_ENVIRONMENT",
     "READING_FORMS",
+    "RESOLVED",
     "SET_ONLY_BY",
     "UNWRITTEN_DEFAULTS",
     "held_keywords",
@@ -87,6 +89,14 @@ FROM_ENVIRONMENT: Mapping[str, Mapping[str, str]] = {
     },
     "ChatAnthropic": {"anthropic_api_url": "ANTHROPIC_API_URL"},
     "ChatGroq": {"groq_api_base": "GROQ_API_BASE", "groq_proxy": "GROQ_PROXY"},
+}
+
+#: Fields a partner's validators set from the model when not given, read from the
+#: engine's attribute (dotted) holding the same where it holds one (not None), by class
+#: name: langchain-aws' ChatBedrock speaks Converse to a Nova model. (Facts about the
+#: partner not yet declared in its `PartnerFields.filled`.)
+RESOLVED: Mapping[str, Mapping[str, str]] = {
+    "ChatBedrock": {"beta_use_converse_api": "beta_use_converse_api"},
 }
 
 #: The fields of a partner class whose engine declares no serialized form (its
@@ -233,6 +243,11 @@ def partner_value(
             return _as_held(form, name, keyword, given[keyword])
     if name in form.filled and engine is not None:
         return attrgetter(form.filled[name])(engine)
+    resolved = RESOLVED.get(cls_name, {}).get(name)
+    if resolved is not None and engine is not None:
+        value = attrgetter(resolved)(engine)
+        if value is not None:
+            return value
     variable = form.secrets.get(name) or FROM_ENVIRONMENT.get(cls_name, {}).get(name)
     found = environ.get(variable) if variable is not None else None
     if found:

@@ -209,6 +209,13 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
         _assert_fields_match(name, dropin, partner)
 
     @pytest.mark.filterwarnings("ignore")  # the partners' own
+    def test_a_field_the_partner_resolves_from_the_model(self) -> None:
+        # langchain-aws' ChatBedrock speaks Converse to a Nova model (`RESOLVED`).
+        dropin, partner = _pair("ChatBedrock", {"model": "amazon.nova-lite-v1:0"})
+        assert partner.beta_use_converse_api is True
+        _assert_fields_match("ChatBedrock", dropin, partner)
+
+    @pytest.mark.filterwarnings("ignore")  # the partners' own
     @pytest.mark.parametrize("name", _NAMES)
     def test_every_field_given_under_the_partners_field_names(self, name: str) -> None:
         # `model_name=`, `openai_api_key=`, `openai_api_base=`... where `_pair` gives
