@@ -45,7 +45,7 @@ def per_call_us(run: Callable[[int], object], n: int, rounds: int = 5) -> float:
 def measure(n: int) -> list[dict[str, Any]]:
     from chatplex import InMemoryCache, SQLiteCache
     from chatplex.lean import init_chat_model
-    from chatplex.chat.caching.cache import cache_key
+    from chatplex.chat.caching.entries import cache_key
     from chatplex.testing import MockServer
 
     rows: list[dict[str, Any]] = []

@@ -1,5 +1,5 @@
 """Run a function once a given module has been imported, whoever imports it and when;
-import a package's names on their first use (`lazy_names`).
+import a package's names on their first use (`lazy_names`, `lazy_package`).
 
 chatplex meets LangChain's objects without importing LangChain (so `import chatplex` stays
 fast and LangChain stays optional), yet some of that meeting needs LangChain's classes:
@@ -28,7 +28,7 @@ from contextlib import suppress
 from types import ModuleType
 from typing import Any
 
-__all__ = ["lazy_dir", "lazy_names", "when_imported"]
+__all__ = ["lazy_dir", "lazy_names", "lazy_package", "when_imported"]
 
 Callback = Callable[[ModuleType], None]
 
@@ -80,6 +80,17 @@ def lazy_dir(package: str) -> Callable[[], list[str]]:
         return sorted(set(vars(module)) | set(module.__all__))
 
     return __dir__
+
+
+def lazy_package(
+    package: str, homes: Mapping[str, str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A package's `__getattr__` and `__dir__` for names loaded on first use: `homes`'
+    names from their modules (`lazy_names`), listed by `dir()` loaded or not (`lazy_dir`).
+
+    >>> __getattr__, __dir__ = lazy_package(__name__, {"send": "._send"})  # doctest: +SKIP
+    """
+    return lazy_names(package, homes), lazy_dir(package)
 
 
 def _fire(module: ModuleType) -> None:

@@ -76,6 +76,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_response_format.py",
     "langchain/agents_matrix/test_middleware.py",
     "langchain/agents_matrix/test_graphs.py",
+    "langchain/agents_matrix/test_scripts.py",
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
     "test_docs_site.py",  # the documentation site: a page per provider, its navigation

@@ -104,18 +104,29 @@ def test_a_module_nobody_can_find_is_left_to_the_usual_error(package_dir: Path) 
     assert seen == []
 
 
-def test_lazy_names_load_on_first_access_keep_it_and_dir_lists_it(package_dir: Path) -> None:
+_HOMES = "{'VALUE': '._home', 'EXTERNAL': 'json'}"
+
+
+@pytest.mark.parametrize(
+    "hooks",
+    [
+        "from chatplex.postimport import lazy_dir, lazy_names\n"
+        f"__getattr__ = lazy_names(__name__, {_HOMES})\n"
+        "__dir__ = lazy_dir(__name__)\n",
+        "from chatplex.postimport import lazy_package\n"
+        f"__getattr__, __dir__ = lazy_package(__name__, {_HOMES})\n",
+    ],
+    ids=["lazy_names+lazy_dir", "lazy_package"],
+)
+def test_lazy_names_load_on_first_access_keep_it_and_dir_lists_it(
+    package_dir: Path, hooks: str
+) -> None:
     package = package_dir / "cp_hook_probe_lazy"
     package.mkdir()
-    (package / "__init__.py").write_text(
-        "from chatplex.postimport import lazy_dir, lazy_names\n"
-        "__all__ = ['VALUE']\n"
-        "__getattr__ = lazy_names(__name__, {'VALUE': '._home', 'EXTERNAL': 'json'})\n"
-        "__dir__ = lazy_dir(__name__)\n"
-    )
+    (package / "__init__.py").write_text("__all__ = ['VALUE']\n" + hooks)
     write_module(package, "_home", "VALUE = 42\n")
     module = importlib.import_module("cp_hook_probe_lazy")
-    assert "VALUE" in dir(module) and "lazy_dir" in dir(module)  # exported, and held
+    assert "VALUE" in dir(module) and "__getattr__" in dir(module)  # exported, and held
     assert "cp_hook_probe_lazy._home" not in sys.modules  # nothing loaded before use
     assert module.VALUE == 42
     assert vars(module)["VALUE"] == 42  # kept: later lookups skip the hook

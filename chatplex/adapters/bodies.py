@@ -1,7 +1,7 @@
 """A reply body as every wire's error path reads it, written once: its JSON, or None
 when it holds none (an HTML error page, a cut-off body, bytes that are not UTF-8), and
 its first characters for an error message; a reply's JSON object, or the retryable
-error a body without one is.
+error a body without one is; the typed error of an error reply (`reply_status_error`).
 
 >>> loads(b'{"error": "busy"}'), loads(b"<html>502</html>")
 ({'error': 'busy'}, None)
@@ -12,11 +12,21 @@ error a body without one is.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import APIError
+from ..errors import APIStatusError
+from ..errors import status_error
 
-__all__ = ["SNIPPET_CHARS", "error_member", "loads", "reply_object", "snippet"]
+__all__ = [
+    "SNIPPET_CHARS",
+    "error_member",
+    "loads",
+    "reply_object",
+    "reply_status_error",
+    "snippet",
+]
 
 #: How much of a body an error message quotes.
 SNIPPET_CHARS = 500
@@ -61,3 +71,28 @@ def reply_object(body: bytes, provider: str) -> dict[str, Any]:
             retryable=data is None,
         )
     return data
+
+
+def reply_status_error(
+    provider: str,
+    status: int,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    data: Any,
+    message: str | None,
+    code: str | int | None = None,
+    request_id: str | None = None,
+) -> APIStatusError:
+    """`status_error` for an error reply whose JSON (`loads(body)`) is `data`: `message`
+    (what the body says) else the body's start else "HTTP <status>", and the body as its
+    JSON, or its start when it holds none."""
+    return status_error(
+        provider=provider,
+        status=status,
+        message=message or snippet(body) or f"HTTP {status}",
+        headers=headers,
+        code=code,
+        request_id=request_id,
+        body=data if data is not None else snippet(body),
+    )

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..postimport import lazy_dir
-from ..postimport import lazy_names
+from ..postimport import lazy_package
 
 if TYPE_CHECKING:
     from .errors import BatchCanceledError
@@ -60,5 +59,4 @@ _HOME = {
 }
 
 
-__getattr__ = lazy_names(__name__, _HOME)
-__dir__ = lazy_dir(__name__)
+__getattr__, __dir__ = lazy_package(__name__, _HOME)

@@ -53,7 +53,7 @@ from typing import Any
 
 from ..batches import run_file
 from ..chat import init_chat_model
-from ..chat.caching.cache import SQLiteCache
+from ..chat.caching.sqlite import SQLiteCache
 from ..chat.configuration.profiles import ConfigError
 from ..chat.configuration.profiles import resolve
 from ..core import Runnable

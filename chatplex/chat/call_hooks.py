@@ -4,8 +4,9 @@ loading either until something uses it.
 chat/caching/cache.py (with chat/caching/inflight.py) and chat/accounting/usage.py (with
 chat/accounting/cost.py) are ~12 % of `import chatplex`; a script that never caches and
 never tracks usage never loads them. Until something does, their absence from
-`sys.modules` is the answer: no cache object can exist before chat/caching/cache.py is
-loaded, and no `track_usage()` block can be active before chat/accounting/usage.py is.
+`sys.modules` is the answer: no process-wide cache can be set before
+chat/caching/cache.py is loaded (a model's own cache object is used as it is), and no
+`track_usage()` block can be active before chat/accounting/usage.py is.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from typing import Any
 if TYPE_CHECKING:
     from ..messages import AIMessage
     from ..messages import AIMessageChunk
-    from .caching.cache import BaseCache
+    from .caching.base import BaseCache
 
 __all__ = [
     "apriced_stream",
     "charge",
     "check_budget",
     "check_cache",
+    "cache_under_langchain",
     "priced_stream",
     "record_hit",
     "reply_cache",
@@ -63,9 +65,12 @@ def check_cache(value: Any) -> BaseCache | bool | None:
 def reply_cache(setting: BaseCache | bool | None) -> BaseCache | None:
     """The cache a call uses (`chat.caching.cache.resolve`). LangChain's process-wide cache can
     only be set once `langchain_core.globals` is loaded: then chat/caching/cache.py loads to wrap
-    it."""
+    it. A cache object is the call's cache as it is (as `resolve` answers): its backend's
+    module (`memory.py`, `sqlite.py`, a user's) may be loaded without cache.py."""
     if setting is False:
         return None
+    if setting is not None and setting is not True:
+        return setting
     replies = loaded(_CACHE)
     if replies is None:
         if "langchain_core.globals" not in sys.modules:
@@ -73,6 +78,19 @@ def reply_cache(setting: BaseCache | bool | None) -> BaseCache | None:
         replies = importlib.import_module(_CACHE)
     cache: BaseCache | None = replies.resolve(setting)
     return cache
+
+
+def cache_under_langchain(setting: BaseCache | bool | None) -> BaseCache | bool:
+    """The cache a call LangChain makes through a chatplex model uses (its `cache=`
+    setting): the model's own, else chatplex's process-wide one, else none. LangChain's
+    `BaseChatModel` runs LangChain's caches itself (the process-wide one and its own
+    `cache` field, on invoke and never on stream): the call under it does not look
+    there again, nor file a second entry."""
+    if setting is not None and setting is not True:
+        return setting
+    replies = loaded(_CACHE)
+    own: BaseCache | None = replies.get_llm_cache() if replies is not None else None
+    return own if own is not None else False
 
 
 # ---- usage tracking (chat/accounting/usage.py's functions, a no-op while it is not loaded)

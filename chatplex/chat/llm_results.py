@@ -26,6 +26,9 @@ __all__ = [
     "chat_result",
     "combine_llm_outputs",
     "result_of",
+    "partner_style",
+    "reply_fields",
+    "stream_generation_info",
 ]
 
 
@@ -143,7 +146,7 @@ def result_of(message: AIMessage) -> LLMResult:
     meta = message.response_metadata
     streamed = isinstance(message, AIMessageChunk)
     cls = ChatGenerationChunk if streamed else ChatGeneration
-    info = _stream_generation_info(meta) if streamed else _generation_info(meta)
+    info = stream_generation_info(meta) if streamed else _generation_info(meta)
     generations: list[ChatGeneration] = [
         cls(message=message, text=message.text, generation_info=info)
     ]
@@ -157,7 +160,7 @@ def result_of(message: AIMessage) -> LLMResult:
     )
 
 
-def _stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
+def stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
     """A merged stream's `generation_info`: langchain-openai's chunks carry the finish
     reason, model, fingerprint and tier (logprobs when sent); langchain-anthropic's
     carry none (the provider's spec says which, `ProviderSpec.llm_output`)."""
@@ -204,6 +207,27 @@ def _llm_output(message: AIMessage) -> dict[str, Any]:
     out["token_usage"] = dict(usage) if usage else {}
     out.setdefault("model_name", meta.get("model_name"))
     return out
+
+
+def reply_fields(meta: dict[str, Any]) -> dict[str, Any]:
+    """langchain-anthropic's `llm_output` exactly ("reply_fields"): the reply's fields
+    and `model_name`, none of chatplex's keys, no `model_provider` (its message names the
+    provider, its llm_output does not)."""
+    return {k: v for k, v in meta.items() if k not in _CHATPLEX_KEYS and k != "model_provider"}
+
+
+def partner_style(meta: dict[str, Any]) -> str | None:
+    """How the partner class of a reply's wire fills its result's `llm_output` and
+    `generation_info` (its spec's `llm_output`: "chat_completions", langchain-openai's
+    `_create_chat_result`; "reply_fields", langchain-anthropic's), where the reply names
+    that partner's provider (`model_provider`) and came over that provider's wire
+    (`provider`); else None. Not the Responses API (`openai_responses`), nor a reply that
+    names no partner provider (Perplexity's, SambaNova's)."""
+    named = meta.get("model_provider")
+    if not isinstance(named, str):
+        return None
+    style = _style(named)
+    return style if style == _style(meta.get("provider", named)) else None
 
 
 def _style(provider: Any) -> str | None:

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from ..adapters.base import HTTPRequest
     from ..core.retry import RetryPolicy
     from ..http import RateLimit
-    from .caching.cache import BaseCache
+    from .caching.base import BaseCache
     from .limiter import ForeignLimiterBudget
     from .partner_form import PartnerFields
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from ..messages import AIMessage
     from ..messages import AIMessageChunk
     from ..messages import BaseMessage
-    from .caching.cache import BaseCache
+    from .caching.base import BaseCache
     from .model import ChatModel
 
 __all__ = [
@@ -279,7 +279,7 @@ async def acached_post(call: Outgoing, cache: BaseCache) -> AIMessage:
 
 
 def _cache_key(call: Outgoing) -> str:
-    from .caching.cache import cache_key
+    from .caching.entries import cache_key
 
     return cache_key(call.adapter.provider, call.request)
 

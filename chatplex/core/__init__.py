@@ -12,7 +12,7 @@ from ..postimport import lazy_names
 from ..postimport import when_imported
 from ._late import LATE
 from .base import Runnable
-from .base import RunnableBinding
+from .binding import RunnableBinding
 from .composition import RunnableParallel
 from .composition import RunnableSequence
 from .composition import coerce_to_runnable
@@ -196,6 +196,7 @@ def _give_message_utils_runnables(module: ModuleType) -> None:
 when_imported("chatplex.messages.utils", _give_message_utils_runnables)
 
 LATE.coerce = coerce_to_runnable
+LATE.binding = RunnableBinding
 LATE.pick = RunnablePick
 LATE.assign = assign_steps
 LATE.listeners = _listeners

@@ -1,11 +1,12 @@
 """What `Runnable`'s own methods build, supplied by the modules built on `Runnable`.
 
-`a | b` returns a `RunnableSequence`, `with_retry` a `RunnableRetry`, `get_input_schema`
-a pydantic model made by `schemas.py`: each is defined in a module that imports
-`Runnable` to subclass or inspect it, so `base.py` importing them back would make an
-import cycle. Instead `chatplex/core/__init__.py`, which sits above every module of the
-package and runs before any of them can be used, fills the slots: by the time any
-Runnable exists, every slot is filled, and imports point one way (ARCHITECTURE.md).
+`a | b` returns a `RunnableSequence`, `bind` a `RunnableBinding`, `with_retry` a
+`RunnableRetry`, `get_input_schema` a pydantic model made by `schemas.py`: each is
+defined in a module that imports `Runnable` to subclass or inspect it, so `base.py`
+importing them back would make an import cycle. Instead `chatplex/core/__init__.py`,
+which sits above every module of the package and runs before any of them can be used,
+fills the slots: by the time any Runnable exists, every slot is filled, and imports
+point one way (ARCHITECTURE.md).
 
 One slot is filled from higher still: `submit_batch` (provider Batch APIs) lives in
 `chatplex.batches`, above chat models; the package root, which runs before any module of
@@ -25,6 +26,7 @@ class Late:
 
     __slots__ = (
         "assign",
+        "binding",
         "coerce",
         "config_specs",
         "configurable_alternatives",
@@ -41,6 +43,7 @@ class Late:
     )
 
     coerce: Callable[[Any], Any]  # composition.coerce_to_runnable
+    binding: Callable[..., Any]  # binding.RunnableBinding
     sequence: Callable[..., Any]  # composition.RunnableSequence
     retry: Callable[..., Any]  # reliability.RunnableRetry
     fallbacks: Callable[..., Any]  # reliability.RunnableWithFallbacks

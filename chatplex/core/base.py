@@ -5,7 +5,9 @@ Each public method (`invoke`, `ainvoke`, `stream`, `astream`, `transform`, `atra
 here: it prepares the config once (deadline, ambient config), reports the run when
 callbacks watch (`_traced.py`), applies the deadline, and calls a hook. Subclasses
 override only hooks; all of them are listed under "hooks" in `Runnable`, with their
-defaults. Composition (`|`, dicts, callables) lives in `composition.py`.
+defaults. Composition (`|`, dicts, callables) lives in `composition.py`, bindings
+(`bind`, `with_config`) in `binding.py`, runnables that hand a batch on in
+`batch_forwarding.py`, what a failed call keeps on its error in `partial_results.py`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 import copy
 from collections.abc import AsyncIterator
 from collections.abc import Awaitable
-from collections.abc import Generator
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -21,12 +22,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Generic
-from typing import NamedTuple
 from typing import TypeVar
 
 from ..errors import DeadlineExceededError
-from ..messages import AIMessageChunk
-from ..messages import merge_chunks
 from . import _traced
 from ._introspection import Introspection
 from ._late import LATE
@@ -39,33 +37,24 @@ from .concurrency import aiter_bounded
 from .concurrency import gather_threads
 from .concurrency import iter_threads
 from .concurrency import max_concurrency
+from .partial_results import YieldedSoFar
+from .partial_results import give_partial
+from .partial_results import keep_finished
 from .portal import iter_sync
 from .portal import run_sync
 from .run_config import RunnableConfig
 from .run_config import check_deadline
 from .run_config import ensure_config
 from .run_config import get_config_list
-from .run_config import merge_configs
 from .run_config import within_deadline
 
 if TYPE_CHECKING:
     from .composition import RunnableSequence
 
-__all__ = [
-    "BatchCall",
-    "BatchForwarding",
-    "BatchPlan",
-    "BatchTarget",
-    "Input",
-    "Output",
-    "Runnable",
-    "RunnableBinding",
-    "keep_finished",
-]
+__all__ = ["Input", "Output", "Runnable"]
 
 Input = TypeVar("Input")
 Output = TypeVar("Output")
-T = TypeVar("T")
 
 #: The hooks a subclass may leave out (their defaults are below); `_overrides` lists
 #: which of them a class overrides.
@@ -305,14 +294,14 @@ class Runnable(Introspection, Generic[Input, Output]):
             iterator = _traced.stream(self, input, cfg, kwargs)
         else:
             iterator = self._stream(input, cfg, **kwargs)
-        seen = _Seen()  # what was yielded: DeadlineExceededError.partial
+        seen = YieldedSoFar()  # what was yielded: DeadlineExceededError.partial
         try:
             for chunk in iterator:
                 seen.append(chunk)
                 yield chunk
                 check_deadline(cfg)
         except DeadlineExceededError as err:
-            _with_partial(err, seen)
+            give_partial(err, seen)
             raise
         finally:
             close_iterator(iterator)
@@ -332,7 +321,7 @@ class Runnable(Introspection, Generic[Input, Output]):
             iterator = _traced.astream(self, input, cfg, kwargs)
         else:
             iterator = self._astream(input, cfg, **kwargs)
-        seen = _Seen()  # what was yielded: DeadlineExceededError.partial
+        seen = YieldedSoFar()  # what was yielded: DeadlineExceededError.partial
         try:
             if owns_deadline:
                 deadline = cfg["deadline"]
@@ -348,7 +337,7 @@ class Runnable(Introspection, Generic[Input, Output]):
                     seen.append(chunk)
                     yield chunk
         except DeadlineExceededError as err:
-            _with_partial(err, seen)
+            give_partial(err, seen)
             raise
         finally:
             await aclose_iterator(iterator)
@@ -576,11 +565,11 @@ class Runnable(Introspection, Generic[Input, Output]):
     ) -> Runnable[Input, Output]:
         """A copy that always runs with these config values (call-time config on top)."""
         merged: dict[str, Any] = {**(config or {}), **fields}
-        return RunnableBinding(self, config=merged)  # type: ignore[arg-type]
+        return LATE.binding(self, config=merged)  # type: ignore[no-any-return]
 
     def bind(self, **kwargs: Any) -> Runnable[Input, Output]:
         """A copy whose calls always receive these keyword arguments."""
-        return RunnableBinding(self, kwargs=kwargs)
+        return LATE.binding(self, kwargs=kwargs)  # type: ignore[no-any-return]
 
     def with_retry(
         self,
@@ -662,213 +651,3 @@ class Runnable(Introspection, Generic[Input, Output]):
         return LATE.fallbacks(  # type: ignore[no-any-return]
             self, fallbacks, exceptions_to_handle=exceptions_to_handle
         )
-
-
-def keep_finished(error: BaseException, finished: Mapping[int, Any], count: int) -> None:
-    """Put on `error`, which a batch raises because one input failed, the outputs that
-    had finished (`error.batch_finished`: input index -> output, in input order): paid
-    replies are not lost with the raise, which stays LangChain's default. A note says so
-    in the traceback. (Replies a cache was set for are in the cache too: each call stores
-    its own as it finishes.)"""
-    try:
-        error.batch_finished = dict(sorted(finished.items()))  # type: ignore[attr-defined]
-    except (AttributeError, TypeError):  # an exception type that takes no attribute
-        return
-    if finished and isinstance(error, Exception) and hasattr(error, "add_note"):
-        error.add_note(
-            f"batch: {len(finished)} of {count} inputs had finished; their outputs are "
-            "on this error's `batch_finished` (input index -> output)"
-        )
-
-
-class BatchTarget(NamedTuple):
-    """Where a `BatchForwarding` runnable sends a batch, or one round of it:
-    `runnable.batch(inputs, configs, **kwargs)` (or `abatch`)."""
-
-    runnable: Any  # a Runnable, or a foreign object with `batch` / `abatch`
-    inputs: list[Any]
-    configs: Sequence[Mapping[str, Any]]  # as `runnable` takes them
-    kwargs: dict[str, Any]
-
-
-class BatchCall(NamedTuple):
-    """A `batch` / `abatch` call as a `_batch_plan` receives it."""
-
-    inputs: list[Any]
-    configs: list[RunnableConfig]
-    return_exceptions: bool
-    kwargs: dict[str, Any]
-
-
-#: A batch written once for `batch` and `abatch`: it yields each `BatchTarget` to run
-#: (at least one: the hooks never get an empty batch), is sent back its results, and
-#: returns the batch's results.
-BatchPlan = Generator[BatchTarget, list[Any], list[Any]]
-
-
-class BatchForwarding(Runnable[Input, Output]):
-    """A runnable that hands its batch to other runnables (a binding to what it binds, an
-    `assign` to its map, a foreign runnable to its object, a sequence to each step in
-    turn, fallbacks to each runnable the failed inputs go to), so that they batch it
-    their own way. A subclass says where the batch goes: one place (`_batch_target`,
-    and if it must, what the results become: `_batch_results`) or, round after round,
-    as a `_batch_plan`. The sync and async hooks that run a plan are written once, here.
-    """
-
-    def _batch_target(
-        self, inputs: list[Input], configs: list[RunnableConfig], kwargs: dict[str, Any]
-    ) -> BatchTarget:
-        raise NotImplementedError
-
-    def _batch_results(
-        self, inputs: list[Input], outs: Sequence[Any]
-    ) -> list[Output | BaseException]:
-        return list(outs)
-
-    def _batch_plan(self, call: BatchCall) -> BatchPlan:
-        """Default: the whole batch to `_batch_target`, its results through
-        `_batch_results`."""
-        outs = yield self._batch_target(call.inputs, call.configs, call.kwargs)
-        return self._batch_results(call.inputs, outs)
-
-    def _batch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
-        plan = self._batch_plan(BatchCall(inputs, configs, return_exceptions, kwargs))
-        target = next(plan)
-        while True:
-            outs = target.runnable.batch(
-                target.inputs, target.configs, return_exceptions=return_exceptions, **target.kwargs
-            )
-            try:
-                target = plan.send(outs)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-
-    async def _abatch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
-        plan = self._batch_plan(BatchCall(inputs, configs, return_exceptions, kwargs))
-        target = next(plan)
-        while True:
-            outs = await target.runnable.abatch(
-                target.inputs, target.configs, return_exceptions=return_exceptions, **target.kwargs
-            )
-            try:
-                target = plan.send(outs)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-
-
-class RunnableBinding(BatchForwarding[Input, Output]):
-    """A runnable with fixed config and/or keyword arguments (from `with_config`/`bind`)."""
-
-    _run_type = None  # transparent: the bound runnable's run carries the merged config
-
-    def __init__(
-        self,
-        bound: Runnable[Input, Output],
-        *,
-        config: RunnableConfig | None = None,
-        kwargs: dict[str, Any] | None = None,
-    ) -> None:
-        self.bound = bound
-        self.config: RunnableConfig = config or {}
-        self.kwargs = kwargs or {}
-        self.name = bound.name
-
-    def get_name(self) -> str:
-        return self.config.get("run_name") or self.bound.get_name()
-
-    def _listener_inputs(self, input: Any) -> dict[str, Any]:
-        return self.bound._listener_inputs(input)  # the bound runnable's run is the run
-
-    def _merged(self, config: RunnableConfig) -> RunnableConfig:
-        # The binding's config is the base; what the caller passed wins. Not prepared
-        # here: a bound `timeout` reaches the bound runnable's public method as a timeout,
-        # so that call owns and enforces the deadline, as with a caller's own `timeout`.
-        return merge_configs(self.config, config) if self.config else config
-
-    def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
-        return self.bound.invoke(input, self._merged(config), **{**self.kwargs, **kwargs})
-
-    async def _ainvoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
-        return await self.bound.ainvoke(input, self._merged(config), **{**self.kwargs, **kwargs})
-
-    def _stream(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Iterator[Output]:
-        return self.bound.stream(input, self._merged(config), **{**self.kwargs, **kwargs})
-
-    def _astream(
-        self, input: Input, config: RunnableConfig, **kwargs: Any
-    ) -> AsyncIterator[Output]:
-        return self.bound.astream(input, self._merged(config), **{**self.kwargs, **kwargs})
-
-    def _transform(
-        self, chunks: Iterator[Input], config: RunnableConfig, **kwargs: Any
-    ) -> Iterator[Output]:
-        return self.bound.transform(chunks, self._merged(config), **{**self.kwargs, **kwargs})
-
-    def _atransform(
-        self, chunks: AsyncIterator[Input], config: RunnableConfig, **kwargs: Any
-    ) -> AsyncIterator[Output]:
-        return self.bound.atransform(chunks, self._merged(config), **{**self.kwargs, **kwargs})
-
-    def _batch_target(
-        self, inputs: list[Input], configs: list[RunnableConfig], kwargs: dict[str, Any]
-    ) -> BatchTarget:
-        merged = [merge_configs(self.config, c) for c in configs]
-        return BatchTarget(self.bound, inputs, merged, {**self.kwargs, **kwargs})
-
-    def __getattr__(self, name: str) -> Any:
-        # `model.with_config(...).bind_tools(...)` and similar keep working.
-        attr = getattr(self.bound, name)
-        if callable(attr) and name in ("bind_tools", "with_structured_output"):
-
-            def rebind(*args: Any, **kw: Any) -> Any:
-                return RunnableBinding(attr(*args, **kw), config=self.config, kwargs=self.kwargs)
-
-            return rebind
-        return attr
-
-
-def _with_partial(err: DeadlineExceededError, seen: _Seen) -> None:
-    """Give a deadline that cut a message stream short the merged chunks yielded so far
-    (kept if a lower layer already set it; left None for streams of other items)."""
-    items = seen.items
-    if err.partial is None and items and all(isinstance(c, AIMessageChunk) for c in items):
-        err.partial = merge_chunks(items)
-
-
-class _Seen:
-    """What a stream yielded, kept for a deadline's partial reply. Message chunks are
-    merged into one every so often: a chunk object per event held a long stream of tiny
-    events at many times its size. The next merge waits for as many new chunks as the
-    merged text has bytes / 512 (at least 512), so merging the text again costs at most
-    512 bytes copied a chunk; a stream of other items is kept as it is."""
-
-    __slots__ = ("_at", "items")
-
-    def __init__(self) -> None:
-        self.items: list[Any] = []
-        self._at = 512
-
-    def append(self, item: Any) -> None:
-        items = self.items
-        items.append(item)
-        if len(items) >= self._at:
-            if all(isinstance(c, AIMessageChunk) for c in items):
-                merged = merge_chunks(items)
-                self.items = [merged]
-                self._at = 1 + max(512, len(merged.text) // 512)
-            else:
-                self._at *= 2  # (not chunks: checked again only after as many more)

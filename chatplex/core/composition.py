@@ -20,13 +20,13 @@ from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .base import BatchCall
-from .base import BatchForwarding
-from .base import BatchPlan
-from .base import BatchTarget
 from .base import Input
 from .base import Output
 from .base import Runnable
+from .batch_forwarding import BatchCall
+from .batch_forwarding import BatchForwarding
+from .batch_forwarding import BatchPlan
+from .batch_forwarding import BatchTarget
 from .chunks import aiter_one
 from .foreign import ForeignRunnable
 from .foreign import is_foreign_runnable

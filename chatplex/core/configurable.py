@@ -34,6 +34,8 @@ from itertools import groupby
 from typing import Any
 from typing import NamedTuple
 
+from .base import Input
+from .base import Output
 from .base import Runnable
 from .composition import coerce_to_runnable
 from .foreign import ForeignRunnable
@@ -193,30 +195,38 @@ def _configurable(config: RunnableConfig) -> Mapping[str, Any]:
     return config.get("configurable") or {}
 
 
-class _Dynamic(Runnable[Any, Any]):
-    """Picks a runnable per call (`_prepare`) and runs it with the same config."""
+class DelegatingRunnable(Runnable[Input, Output]):
+    """Runs each call on the runnable `_prepare` picks for its config, with the same
+    config; transparent in callbacks and events (the chosen runnable reports itself).
+    Shared by the configurable runnables here and `chat`'s `ConfigurableChatModel`."""
 
-    _run_type = None  # transparent: the chosen runnable reports itself
+    _run_type = None
+
+    def _prepare(self, config: RunnableConfig) -> Runnable[Input, Output]:
+        raise NotImplementedError
+
+    def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        return self._prepare(config).invoke(input, config, **kwargs)
+
+    async def _ainvoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        return await self._prepare(config).ainvoke(input, config, **kwargs)
+
+    def _stream(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Iterator[Output]:
+        return self._prepare(config).stream(input, config, **kwargs)
+
+    def _astream(
+        self, input: Input, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        return self._prepare(config).astream(input, config, **kwargs)
+
+
+class _Dynamic(DelegatingRunnable[Any, Any]):
+    """Picks a runnable per call (`_prepare`); its input streams through it too."""
 
     default: Runnable[Any, Any]
 
-    def _prepare(self, config: RunnableConfig) -> Runnable[Any, Any]:
-        raise NotImplementedError
-
     def get_name(self) -> str:
         return self.name or self.default.get_name()
-
-    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
-        return self._prepare(config).invoke(input, config, **kwargs)
-
-    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
-        return await self._prepare(config).ainvoke(input, config, **kwargs)
-
-    def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
-        return self._prepare(config).stream(input, config, **kwargs)
-
-    def _astream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> AsyncIterator[Any]:
-        return self._prepare(config).astream(input, config, **kwargs)
 
     def _transform(
         self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any

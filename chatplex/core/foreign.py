@@ -36,9 +36,9 @@ from types import ModuleType
 from typing import Any
 
 from ..postimport import when_imported
-from .base import BatchForwarding
-from .base import BatchTarget
 from .base import Runnable
+from .batch_forwarding import BatchForwarding
+from .batch_forwarding import BatchTarget
 from .run_config import POSITIONAL_PREFIXES
 from .run_config import RunnableConfig
 from .runs import split_callbacks

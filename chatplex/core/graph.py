@@ -20,7 +20,7 @@ from typing import Any
 from typing import NamedTuple
 
 from .base import Runnable
-from .base import RunnableBinding
+from .binding import RunnableBinding
 from .composition import RunnableParallel
 from .composition import RunnableSequence
 from .configurable import RunnableConfigurableAlternatives

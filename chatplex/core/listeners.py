@@ -30,7 +30,7 @@ from datetime import datetime
 from typing import Any
 
 from .base import Runnable
-from .base import RunnableBinding
+from .binding import RunnableBinding
 from .chunks import merge_outputs
 from .foreign import expose
 from .portal import run_sync

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._pure import PureRunnable
-from .base import BatchForwarding
-from .base import BatchTarget
+from .batch_forwarding import BatchForwarding
+from .batch_forwarding import BatchTarget
 from .chunks import add_chunks
 from .chunks import aiter_one
 from .composition import RunnableParallel

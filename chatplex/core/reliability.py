@@ -35,13 +35,13 @@ from contextlib import aclosing
 from typing import TYPE_CHECKING
 from typing import Any
 
-from .base import BatchCall
-from .base import BatchForwarding
-from .base import BatchPlan
-from .base import BatchTarget
 from .base import Input
 from .base import Output
 from .base import Runnable
+from .batch_forwarding import BatchCall
+from .batch_forwarding import BatchForwarding
+from .batch_forwarding import BatchPlan
+from .batch_forwarding import BatchTarget
 from .chunks import aclose_iterator
 from .chunks import close_iterator
 from .composition import coerce_to_runnable

@@ -45,7 +45,7 @@ from pydantic import create_model
 
 from .. import messages as _messages
 from .base import Runnable
-from .base import RunnableBinding
+from .binding import RunnableBinding
 from .composition import RunnableParallel
 from .composition import RunnableSequence
 from .few_shot import FewShotChatMessagePromptTemplate

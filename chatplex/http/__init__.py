@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..postimport import lazy_dir
-from ..postimport import lazy_names
+from ..postimport import lazy_package
 
 if TYPE_CHECKING:
     from ..core.retry import RetryPolicy
@@ -113,5 +112,4 @@ _HOME = {
 }
 
 
-__getattr__ = lazy_names(__name__, _HOME)
-__dir__ = lazy_dir(__name__)
+__getattr__, __dir__ = lazy_package(__name__, _HOME)

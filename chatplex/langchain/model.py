@@ -46,9 +46,12 @@ from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
 from ..chat import ChatModel
 from ..chat import init_chat_model
+from ..chat.call_hooks import cache_under_langchain
 from ..chat.callbacks import ls_provider
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
+from ..chat.llm_results import combine_llm_outputs
+from ..chat.llm_results import partner_style
 from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage
@@ -380,6 +383,8 @@ class ChatChatplex(BaseChatModel):
             kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
         if stop is not None:
             kwargs["stop"] = stop
+        if "cache" not in kwargs:  # LangChain's caches are LangChain's to run
+            kwargs["cache"] = cache_under_langchain(getattr(_primary(target), "cache", None))
         call_format(_primary(target), kwargs)  # an agent's response_format, as the wire spells it
         return (name if isinstance(name, str) and name else self.model_name), target
 
@@ -401,6 +406,13 @@ class ChatChatplex(BaseChatModel):
         called, target = self._target(stop, kwargs)
         reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return self._as_partner(chat_result(reply, self._named(called)), target, kwargs)
+
+    def _combine_llm_outputs(self, llm_outputs: list[dict[str, Any] | None], /) -> dict[str, Any]:
+        # `generate()`'s llm_output: langchain-openai combines its rows' (each names its
+        # provider); the other partners give LangChain's empty one.
+        if any(o and partner_style(o) == "chat_completions" for o in llm_outputs):
+            return combine_llm_outputs(llm_outputs)
+        return {}
 
     def _as_partner(
         self, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]

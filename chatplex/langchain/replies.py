@@ -13,6 +13,10 @@ from langchain_core.outputs import ChatGeneration
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 
+from ..chat.llm_results import partner_style
+from ..chat.llm_results import reply_fields
+from ..chat.llm_results import result_of
+from ..chat.llm_results import stream_generation_info
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import chunk_with_calls
@@ -34,7 +38,21 @@ def chat_result(reply: Any, called: str | None = None) -> ChatResult:
     others = first.response_metadata.pop("other_candidates", None) or ()
     rest = (to_langchain_message(m, called) for m in others if isinstance(m, AIMessage))
     messages = [first, *rest]
-    return ChatResult(generations=[ChatGeneration(message=m) for m in messages])
+    # What the partner class puts beside the messages (`generation_info`, `llm_output`:
+    # what `on_llm_end` and `generate()` show, and what LangChain copies into the
+    # message's response_metadata), where chatplex rebuilds it key for key.
+    style = partner_style(reply.response_metadata)
+    if style == "chat_completions":
+        partner = result_of(reply)
+        generations = [
+            ChatGeneration(message=m, generation_info=g.generation_info)
+            for m, g in zip(messages, partner.generations[0], strict=True)
+        ]
+        return ChatResult(generations=generations, llm_output=partner.llm_output)
+    generations = [ChatGeneration(message=m) for m in messages]
+    if style == "reply_fields":
+        return ChatResult(generations=generations, llm_output=reply_fields(first.response_metadata))
+    return ChatResult(generations=generations)
 
 
 def usage_closes(target: Any) -> bool:
@@ -87,10 +105,11 @@ class _Ending:
         """The pieces to yield now that `chunk` came (none if it translates to nothing):
         the one held before it (it did not end the stream), then `chunk`'s unless it is
         empty and held in turn."""
-        message = self.translate.chunk(_as_chunk(chunk))
+        ours = _as_chunk(chunk)
+        message = self.translate.chunk(ours)
         if message is None:  # a chunk the partner package streams nothing for
             return ()
-        piece = ChatGenerationChunk(message=message)
+        piece = ChatGenerationChunk(message=message, generation_info=_finish_info(ours, message))
         before = () if self.held is None else (self.held,)
         self.held = piece if self.hold and _is_empty(piece) else None
         return before if self.held is not None else (*before, piece)
@@ -101,6 +120,18 @@ class _Ending:
             return ()
         self.held.message.chunk_position = "last"  # type: ignore[attr-defined]
         return (self.held,)
+
+
+def _finish_info(chunk: AIMessageChunk, piece: Any) -> dict[str, Any] | None:
+    """A piece's `generation_info` as the partner class gives it: on the piece that
+    carries the finish reason alone, from that piece's own metadata (LangChain merges it
+    into the piece's `response_metadata`: a key another piece carries would be joined
+    twice), none on the others. What the merged stream's `on_llm_end` shows. (`piece`:
+    the chunk as LangChain's, which names its provider.)"""
+    meta = {**piece.response_metadata, **chunk.response_metadata}
+    if meta.get("finish_reason") is None and meta.get("raw_finish_reason") is None:
+        return None
+    return stream_generation_info(meta) if partner_style(meta) == "chat_completions" else None
 
 
 def _is_empty(piece: ChatGenerationChunk) -> bool:

@@ -6,9 +6,14 @@ from typing import TYPE_CHECKING
 
 from ..postimport import lazy_names
 from ._border import install_langchain_view
+from ._chunk_builders import chunk_with_calls
+from ._chunk_builders import reply_as_chunk
+from ._chunk_builders import text_chunk
 from ._coerce import coerce_messages
 from ._coerce import message_from_role
 from ._coerce import normalise_role
+from ._lazy import LazyMetadata
+from ._lazy import LazyValue
 from ._merge import merge_content
 from ._messages import AIMessage
 from ._messages import AIMessageChunk
@@ -16,19 +21,14 @@ from ._messages import AnyMessage
 from ._messages import BaseMessage
 from ._messages import Content
 from ._messages import HumanMessage
-from ._messages import LazyMetadata
-from ._messages import LazyValue
 from ._messages import SystemMessage
 from ._messages import ToolMessage
-from ._messages import chunk_with_calls
 from ._messages import content_text
 from ._messages import has_metadata
 from ._messages import merge_chunks
 from ._messages import metadata_value
 from ._messages import peek_usage
-from ._messages import reply_as_chunk
 from ._messages import set_metadata
-from ._messages import text_chunk
 from ._tool_calls import NOT_JSON
 from ._tool_calls import parse_args
 from ._types import InputTokenDetails

@@ -1,14 +1,15 @@
 """Message classes: small typed values with a `type` discriminator.
 
 Dataclasses with slots rather than pydantic models: a streamed reply builds one chunk per
-token, so construction cost matters, and `import chatplex` stays cheap.
+token, so construction cost matters, and `import chatplex` stays cheap. A reply's
+metadata and usage may be built on first read (`_lazy.py`); chunks built from a text
+delta or a whole reply: `_chunk_builders.py`.
 """
 
 from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import KW_ONLY
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from typing import Any
 from typing import ClassVar
 from typing import Literal
 
+from ._lazy import BuiltOnRead
+from ._lazy import LazyMetadata
+from ._lazy import LazyValue
 from ._merge import Content
 from ._merge import merged_fields
 from ._types import InvalidToolCall
@@ -35,19 +39,14 @@ __all__ = [
     "BaseMessage",
     "Content",
     "HumanMessage",
-    "LazyMetadata",
-    "LazyValue",
     "SystemMessage",
     "ToolMessage",
-    "chunk_with_calls",
     "content_text",
     "has_metadata",
     "merge_chunks",
     "metadata_value",
     "peek_usage",
-    "reply_as_chunk",
     "set_metadata",
-    "text_chunk",
 ]
 
 
@@ -399,91 +398,10 @@ AIMessageChunk.tool_calls = _FromFragments(_TOOL_CALLS)  # type: ignore[assignme
 AIMessageChunk.invalid_tool_calls = _FromFragments(_INVALID_TOOL_CALLS)  # type: ignore[assignment,misc]
 
 
-class LazyMetadata:
-    """A reply's `response_metadata` not built yet: the dict is made on first read.
-
-    Most replies of a batch are never asked for their metadata, and most of it is the
-    same for every reply of a model (provider, model name, fingerprint, tier): `head` is
-    one dict shared by those replies (never handed out, never mutated), `keys`/`values`
-    the reply's own entries. Reading `message.response_metadata` builds a fresh `dict`
-    (head's entries in order, the reply's own values in their places or after), stores it
-    in the message and returns it, so what a user sees and mutates is the reply's own
-    dict, as before; equality, repr, pickling, copies and dumps all read it that way.
-    """
-
-    __slots__ = ("head", "keys", "values")
-
-    def __init__(self, head: dict[str, Any], keys: tuple[str, ...], values: tuple[Any, ...]):
-        self.head = head
-        self.keys = keys
-        self.values = values
-
-    def build(self) -> dict[str, Any]:
-        """The metadata as the reply's own dict (its dict values copied too: a `LazyValue`
-        may be built from the same token usage, and must not see the user's edits)."""
-        meta = dict(self.head)
-        meta.update(zip(self.keys, map(_own_copy, self.values), strict=True))
-        return meta
-
-    def get(self, key: str) -> Any:
-        """One entry, without building the dict."""
-        for own, value in zip(self.keys, self.values, strict=True):
-            if own == key:
-                return value
-        return self.head.get(key)
-
-
-def _own_copy(value: Any) -> Any:
-    if type(value) is dict:
-        return {k: _own_copy(v) for k, v in value.items()}
-    return value
-
-
-class LazyValue:
-    """A field value made on first read, `make(source)` (an AI message's
-    `usage_metadata` from the reply's raw usage: three dicts a reply fewer while no one
-    reads it). `make` must return a fresh value each call and leave `source` as it is."""
-
-    __slots__ = ("make", "source")
-
-    def __init__(self, make: Callable[[Any], Any], source: Any) -> None:
-        self.make = make
-        self.source = source
-
-    def build(self) -> Any:
-        """The value."""
-        return self.make(self.source)
-
-
-_LAZY_TYPES = (LazyMetadata, LazyValue)
-
 #: The slot holding a message's response_metadata (a dict, or a `LazyMetadata`).
 _RESPONSE_METADATA: Any = vars(BaseMessage)["response_metadata"]
 #: The slot holding an AI message's usage_metadata (a dict, None, or a `LazyValue`).
 _USAGE_METADATA: Any = vars(AIMessage)["usage_metadata"]
-
-
-class _BuiltOnRead:
-    """`BaseMessage.response_metadata` / `AIMessage.usage_metadata`: a `LazyMetadata` or
-    `LazyValue` in the slot is built on first read (and the value kept). Writes go
-    straight to the slot."""
-
-    __slots__ = ("slot",)
-
-    def __init__(self, slot: Any) -> None:
-        self.slot = slot
-
-    def __get__(self, obj: BaseMessage | None, owner: type | None = None) -> Any:
-        if obj is None:
-            return self
-        value = self.slot.__get__(obj, owner)
-        if type(value) in _LAZY_TYPES:
-            value = value.build()
-            self.slot.__set__(obj, value)
-        return value
-
-    def __set__(self, obj: BaseMessage, value: Any) -> None:
-        self.slot.__set__(obj, value)
 
 
 def metadata_value(message: BaseMessage, key: str) -> Any:
@@ -524,43 +442,8 @@ def _metadata_copy(message: BaseMessage) -> Any:
     return meta if type(meta) is LazyMetadata else dict(meta)
 
 
-BaseMessage.response_metadata = _BuiltOnRead(_RESPONSE_METADATA)  # type: ignore[assignment,misc]
-AIMessage.usage_metadata = _BuiltOnRead(_USAGE_METADATA)  # type: ignore[assignment,misc]
-
-
-# Slot setters of a chunk's fields, for `text_chunk`.
-_SET_CONTENT = vars(BaseMessage)["content"].__set__
-_SET_ID = vars(BaseMessage)["id"].__set__
-_SET_NAME = vars(BaseMessage)["name"].__set__
-_SET_ADDITIONAL = vars(BaseMessage)["additional_kwargs"].__set__
-_SET_CHUNK_RESPONSE_METADATA = _RESPONSE_METADATA.__set__
-_SET_TOOL_CALLS = _TOOL_CALLS.__set__
-_SET_INVALID_TOOL_CALLS = _INVALID_TOOL_CALLS.__set__
-_SET_CHUNK_USAGE = _USAGE_METADATA.__set__
-_SET_FRAGMENTS = vars(AIMessageChunk)["tool_call_chunks"].__set__
-_SET_POSITION = vars(AIMessageChunk)["chunk_position"].__set__
-_SET_FROM_CALLS = vars(AIMessageChunk)["_from_calls"].__set__
-_new_object = object.__new__
-
-
-def text_chunk(text: Content, id: str | None = None) -> AIMessageChunk:
-    """`AIMessageChunk(content=text, id=id)`, every other field at its default (fresh
-    containers), in half the time: the stream parsers' most common chunk, a text delta,
-    is built once per token, and the dataclass `__init__` + `__post_init__` cost as much
-    as parsing the event's JSON. Equal to the chunk `__init__` builds (tests)."""
-    chunk: AIMessageChunk = _new_object(AIMessageChunk)
-    _SET_CONTENT(chunk, text)
-    _SET_ID(chunk, id)
-    _SET_NAME(chunk, None)
-    _SET_ADDITIONAL(chunk, {})
-    _SET_CHUNK_RESPONSE_METADATA(chunk, {})
-    _SET_TOOL_CALLS(chunk, [])
-    _SET_INVALID_TOOL_CALLS(chunk, [])
-    _SET_CHUNK_USAGE(chunk, None)
-    _SET_FRAGMENTS(chunk, [])
-    _SET_POSITION(chunk, None)
-    _SET_FROM_CALLS(chunk, False)
-    return chunk
+BaseMessage.response_metadata = BuiltOnRead(_RESPONSE_METADATA)  # type: ignore[assignment,misc]
+AIMessage.usage_metadata = BuiltOnRead(_USAGE_METADATA)  # type: ignore[assignment,misc]
 
 
 def _strip_block_indexes(content: Content) -> Content:
@@ -611,40 +494,3 @@ def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
     """Merge stream pieces in order into one chunk (see `_merge.merged_fields`): linear
     in the number of pieces, so summing a stream of n tokens copies its text once."""
     return AIMessageChunk(**merged_fields(chunks))
-
-
-def reply_as_chunk(message: AIMessage) -> AIMessageChunk:
-    """A whole reply as the one chunk of a stream that merges back to it: each tool call
-    (valid, then invalid) becomes one indexed fragment holding its whole arguments."""
-    calls: list[ToolCallChunk] = [
-        {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i}
-        for i, c in enumerate(message.tool_calls)
-    ]
-    calls += [
-        {"name": c["name"], "args": c["args"], "id": c["id"], "index": len(calls) + i}
-        for i, c in enumerate(message.invalid_tool_calls)
-    ]
-    return AIMessageChunk(**_reply_fields(message), tool_call_chunks=calls)
-
-
-def chunk_with_calls(message: AIMessage) -> AIMessageChunk:
-    """A whole reply as one chunk built with its `tool_calls=`, as LangChain turns a
-    reply into a chunk: one fragment a call, without an index, the calls kept as given
-    (`reply_as_chunk` indexes them instead, for a replay that merges back)."""
-    return AIMessageChunk(
-        **_reply_fields(message),
-        tool_calls=message.tool_calls,
-        invalid_tool_calls=message.invalid_tool_calls,
-    )
-
-
-def _reply_fields(message: AIMessage) -> dict[str, Any]:
-    """The fields a reply's chunk takes from it as they are: all but the tool calls."""
-    return {
-        "content": message.content,
-        "id": message.id,
-        "name": message.name,
-        "additional_kwargs": message.additional_kwargs,
-        "response_metadata": message.response_metadata,
-        "usage_metadata": message.usage_metadata,
-    }

@@ -21,8 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..postimport import lazy_dir
-from ..postimport import lazy_names
+from ..postimport import lazy_package
 
 if TYPE_CHECKING:
     from ..chat.fake import FakeChatModel
@@ -85,5 +84,4 @@ _LAZY = {
 }
 
 
-__getattr__ = lazy_names(__name__, _LAZY)
-__dir__ = lazy_dir(__name__)
+__getattr__, __dir__ = lazy_package(__name__, _LAZY)

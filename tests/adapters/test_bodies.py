@@ -11,8 +11,11 @@ from chatplex.adapters.bodies import SNIPPET_CHARS
 from chatplex.adapters.bodies import error_member
 from chatplex.adapters.bodies import loads
 from chatplex.adapters.bodies import reply_object
+from chatplex.adapters.bodies import reply_status_error
 from chatplex.adapters.bodies import snippet
 from chatplex.errors import APIError
+from chatplex.errors import RateLimitError
+from chatplex.errors import ServerError
 
 
 def test_the_examples_hold() -> None:
@@ -52,3 +55,23 @@ def test_the_error_member_is_a_message_an_error_object_or_none() -> None:
     assert error_member({"error": {"message": "m", "code": 1}}) == {"message": "m", "code": 1}
     for data in ({"error": None}, {"error": 5}, {"message": "top"}, [{"error": "x"}], None, "e"):
         assert error_member(data) is None
+
+
+def test_an_error_reply_keeps_what_its_body_says_and_its_json() -> None:
+    body = b'{"message": "slow down"}'
+    err = reply_status_error(
+        "acme", 429, body, {}, data=loads(body), message="slow down", code=7, request_id="r1"
+    )
+    assert isinstance(err, RateLimitError) and err.retryable
+    assert (err.message, err.code, err.request_id) == ("slow down", 7, "r1")
+    assert err.body == {"message": "slow down"} and err.provider == "acme"
+
+
+def test_an_error_reply_saying_nothing_quotes_its_body_else_its_status() -> None:
+    page = reply_status_error(
+        "acme", 502, b" <html>Bad gateway</html> ", {}, data=None, message=None
+    )
+    assert isinstance(page, ServerError)
+    assert page.message == page.body == "<html>Bad gateway</html>"
+    empty = reply_status_error("acme", 503, b"", {}, data=None, message="")
+    assert (empty.message, empty.body, empty.code, empty.request_id) == ("HTTP 503", "", None, None)

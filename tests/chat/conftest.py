@@ -1,6 +1,6 @@
-"""What the reply-cache tests share (test_cache.py, test_inflight.py): a mock server per
-module, a clean process-wide cache around each test, and models that each get a budget
-of their own. Modules opt in with `pytestmark = pytest.mark.usefixtures("clean_cache")`."""
+"""What the reply-cache tests share (caching/: test_cache.py, test_entries.py,
+test_sqlite.py, test_inflight.py): a mock server per module, a clean process-wide cache
+around each test, and models that each get a budget of their own. Modules opt in with `pytestmark = pytest.mark.usefixtures("clean_cache")`."""
 
 from __future__ import annotations
 

@@ -123,6 +123,23 @@ def test_reply_cache_false_is_no_cache_whatever_is_set() -> None:
     assert reply_cache(False) is None
 
 
+def test_a_cache_object_is_used_though_the_process_wide_cache_never_loaded(
+    mock: MockServer,
+) -> None:
+    # A backend's own module (chat/caching/memory.py) does not load chat/caching/cache.py:
+    # a model holding its cache object, set on the attribute, still uses it.
+    out = run(
+        "import chatplex\n"
+        "from chatplex.chat.caching.memory import InMemoryCache\n"
+        f"{model_code(mock.openai_base_url, 'openai')}\n"
+        "m.cache = InMemoryCache()\n"
+        "first, second = m.invoke('z'), m.invoke('z')\n"
+        "out = {'cached': second.response_metadata.get('cached'),"
+        " 'loaded': 'chatplex.chat.caching.cache' in sys.modules}"
+    )
+    assert out == {"cached": True, "loaded": False}
+
+
 def test_a_module_another_thread_is_importing_is_waited_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -159,3 +176,21 @@ def test_a_module_another_thread_is_importing_is_waited_for(
     assert seen == ["complete"]  # ...and sees the whole module, never a half-run one
     monkeypatch.delitem(sys.modules, "_slow_module")
     assert loaded("_no_such_module_here") is None
+
+
+def test_under_langchain_a_call_uses_its_own_cache_or_chatplexs_never_langchains() -> None:
+    import chatplex
+    from chatplex.chat.call_hooks import cache_under_langchain
+
+    mine = chatplex.InMemoryCache()
+    assert cache_under_langchain(mine) is mine
+    assert cache_under_langchain(False) is False
+    assert cache_under_langchain(None) is False  # LangChain's own: LangChain runs it
+    assert cache_under_langchain(True) is False
+    shared = chatplex.InMemoryCache()
+    chatplex.set_llm_cache(shared)
+    try:
+        assert cache_under_langchain(None) is shared
+        assert cache_under_langchain(True) is shared
+    finally:
+        chatplex.set_llm_cache(None)

@@ -117,3 +117,16 @@ def test_combine_llm_outputs_is_langchain_openais() -> None:
     ]
     theirs = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")._combine_llm_outputs(rows)
     assert combine_llm_outputs(rows) == theirs
+
+
+def test_a_reply_is_rebuilt_as_its_partners_where_it_names_it_and_came_over_its_wire() -> None:
+    from chatplex.chat.llm_results import partner_style
+
+    assert partner_style({"model_provider": "openai"}) == "chat_completions"
+    assert partner_style({"model_provider": "openai", "provider": "openai"}) == "chat_completions"
+    assert partner_style({"model_provider": "anthropic", "provider": "anthropic"}) == "reply_fields"
+    # The Responses API's replies (langchain-openai builds no such llm_output there), and
+    # a reply that names no partner provider, or one no spec declares.
+    assert partner_style({"model_provider": "openai", "provider": "openai_responses"}) is None
+    assert partner_style({"provider": "openai"}) is None
+    assert partner_style({"model_provider": "no-such-wire"}) is None

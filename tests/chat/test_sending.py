@@ -19,7 +19,7 @@ from chatplex import FakeChatModel
 from chatplex import HumanMessage
 from chatplex.adapters.base import HTTPRequest
 from chatplex.chat import sending
-from chatplex.chat.caching.cache import InMemoryCache
+from chatplex.chat.caching.memory import InMemoryCache
 from chatplex.chat.observed import ObservedBudget
 from chatplex.chat.observed import ObservedRetry
 from chatplex.core.retry import retry_policy

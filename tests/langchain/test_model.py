@@ -364,3 +364,55 @@ def test_langchains_configurable_fields_rebuild_the_model_from_its_fields(
     # A model passed to from_model() is still the user's: settings beside it are refused.
     with pytest.raises(ValueError, match="set these on the chatplex model"):
         ChatChatplex(chatplex_model=FakeChatModel(), temperature=1)
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_langchains_cache_is_run_by_langchain_alone(sync: bool) -> None:
+    # LangChain's BaseChatModel looks in its cache on invoke and never on stream: the
+    # call underneath looks there no second time (a stream after an invoke streams from
+    # the server, as the partner class's does) and files no entry of its own.
+    from langchain_core.caches import InMemoryCache
+    from langchain_core.globals import set_llm_cache
+
+    cache = InMemoryCache()
+    set_llm_cache(cache)
+    try:
+        model = llm("openai")
+        if sync:
+            first, second = model.invoke("a b"), model.invoke("a b")
+            pieces = list(model.stream("a b"))
+        else:
+            first, second = await model.ainvoke("a b"), await model.ainvoke("a b")
+            pieces = [p async for p in model.astream("a b")]
+    finally:
+        set_llm_cache(None)
+    assert first.content == second.content == "Echo: a b"
+    assert len(pieces) > 2 and "".join(p.text for p in pieces) == "Echo: a b"
+    assert len(cache._cache) == 1  # LangChain's one entry, none under chatplex's key
+
+
+def test_cache_false_keeps_langchains_process_wide_cache_out() -> None:
+    from langchain_core.caches import InMemoryCache
+    from langchain_core.globals import set_llm_cache
+
+    cache = InMemoryCache()
+    set_llm_cache(cache)
+    try:
+        model = llm("openai", cache=False)
+        model.invoke("a b")
+        model.invoke("a b")
+    finally:
+        set_llm_cache(None)
+    assert cache._cache == {}
+
+
+def test_generate_combines_the_rows_llm_output_as_langchain_openai() -> None:
+    from langchain_core.messages import HumanMessage
+
+    result = llm("openai").generate([[HumanMessage("a")], [HumanMessage("b c")]])
+    output = result.llm_output or {}
+    assert output["model_name"] == "m"
+    rows = [g[0].message.usage_metadata for g in result.generations]
+    assert output["token_usage"]["prompt_tokens"] == sum(u["input_tokens"] for u in rows if u)
+    # A wire whose partner fills llm_output its own way: LangChain's empty one.
+    assert llm("anthropic").generate([[HumanMessage("a")]]).llm_output == {}

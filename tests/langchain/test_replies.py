@@ -110,3 +110,75 @@ async def test_a_chunk_that_translates_to_nothing_is_not_passed_on(sync: bool) -
         None,
         "tool_use",
     ]
+
+
+def test_an_openai_reply_carries_langchain_openais_generation_info_and_llm_output() -> None:
+    # What on_llm_end and generate() show (and LangChain copies into the message).
+    meta = {
+        "model_provider": "openai",
+        "model_name": "gpt-4o-mini",
+        "finish_reason": "stop",
+        "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+    }
+    result = chat_result(AIMessage(content="hi", response_metadata=meta), "openai:m")
+    [generation] = result.generations
+    assert generation.generation_info == {"finish_reason": "stop", "logprobs": None}
+    assert result.llm_output == {
+        "model_provider": "openai",
+        "model_name": "gpt-4o-mini",
+        "system_fingerprint": "",
+        "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+    }
+
+
+def test_an_anthropic_reply_carries_its_fields_as_llm_output() -> None:
+    # langchain-anthropic's llm_output: the reply's fields, without the provider's name
+    # (LangChain copies llm_output into response_metadata: nothing may be added there).
+    meta = {
+        "model_provider": "anthropic",
+        "provider": "anthropic",
+        "model": "claude",
+        "stop_reason": "end_turn",
+        "request_id": "req_1",  # chatplex's own keys: not the partner's
+        "attempts": 1,
+    }
+    result = chat_result(AIMessage(content="hi", response_metadata=meta), "anthropic:m")
+    [generation] = result.generations
+    assert generation.generation_info is None
+    assert result.llm_output is not None
+    assert result.llm_output == {
+        "model": "claude",
+        "stop_reason": "end_turn",
+        "model_name": generation.message.response_metadata["model_name"],
+    }
+    assert result.llm_output.items() <= generation.message.response_metadata.items()
+
+
+def test_a_reply_of_a_wire_rebuilt_no_way_carries_neither() -> None:
+    meta = {"model_provider": "ollama", "provider": "ollama", "done_reason": "stop"}
+    result = chat_result(AIMessage(content="hi", response_metadata=meta), "ollama:m")
+    assert result.llm_output is None and result.generations[0].generation_info is None
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_the_finishing_piece_alone_carries_generation_info(sync: bool) -> None:
+    chunks = [
+        AIMessageChunk(content="hi", response_metadata={"model_provider": "openai"}),
+        AIMessageChunk(
+            content="",
+            response_metadata={
+                "model_provider": "openai",
+                "finish_reason": "stop",
+                "model_name": "gpt-4o-mini",
+                "system_fingerprint": "fp",
+            },
+        ),
+    ]
+    pieces = await _pieces(chunks, hold=False, sync=sync)
+    assert [p.generation_info for p in pieces] == [
+        None,
+        {"finish_reason": "stop", "model_name": "gpt-4o-mini", "system_fingerprint": "fp"},
+    ]
+    anthropic = [AIMessageChunk(content="", response_metadata={"finish_reason": "stop"})]
+    [piece] = await _pieces(anthropic, hold=False, sync=sync)
+    assert piece.generation_info is None

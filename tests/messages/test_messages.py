@@ -1,5 +1,6 @@
 """Message values (`_messages.py`): the classes, `AIMessageChunk + other` for non-chunks, and
-`to_message()`. (How chunks merge is in test_merge.py.)"""
+`to_message()`. (How chunks merge is in test_merge.py; fields built on first read in
+test_lazy.py; chunks built from a text delta or a whole reply in test_chunk_builders.py.)"""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from chatplex.messages import ToolCallChunk
 from chatplex.messages import ToolMessage
 from chatplex.messages import UsageMetadata
 from chatplex.messages import content_text
-from chatplex.messages import text_chunk
 
 # --- helpers ----------------------------------------------------------------------------
 
@@ -252,121 +252,3 @@ def test_deeply_nested_args_do_not_raise() -> None:
     result = message.to_message()
     assert result.tool_calls == []
     assert [i["args"] for i in result.invalid_tool_calls] == [raw]
-
-
-def test_a_reply_as_one_chunk_merges_back_to_the_reply() -> None:
-    from chatplex.messages import AIMessage
-    from chatplex.messages import merge_chunks
-    from chatplex.messages import reply_as_chunk
-
-    reply = AIMessage(
-        content="done",
-        id="r1",
-        tool_calls=[{"name": "add", "args": {"a": 1}, "id": "c1", "type": "tool_call"}],
-        invalid_tool_calls=[
-            {"name": "bad", "args": "{oops", "id": "c2", "error": None, "type": "invalid_tool_call"}
-        ],
-        response_metadata={"model_name": "m"},
-        usage_metadata={"input_tokens": 1, "output_tokens": 2, "total_tokens": 3},
-    )
-    chunk = reply_as_chunk(reply)
-    assert [c["index"] for c in chunk.tool_call_chunks] == [0, 1]
-    merged = merge_chunks([chunk]).to_message()
-    assert merged.tool_calls == reply.tool_calls
-    (invalid,) = merged.invalid_tool_calls  # the merge says why the arguments are invalid
-    assert (invalid["name"], invalid["args"], invalid["id"]) == ("bad", "{oops", "c2")
-    assert (merged.text, merged.id, merged.usage_metadata) == ("done", "r1", reply.usage_metadata)
-
-
-def test_a_reply_as_a_chunk_with_its_calls_keeps_them_as_given() -> None:
-    from chatplex.messages import AIMessage
-    from chatplex.messages import chunk_with_calls
-
-    calls = [{"name": "add", "args": {"a": 1}, "id": "c1", "type": "tool_call"}]
-    reply = AIMessage(content="done", id="r1", tool_calls=calls, response_metadata={"m": 1})
-    chunk = chunk_with_calls(reply)
-    assert chunk.tool_calls == calls
-    assert [c["index"] for c in chunk.tool_call_chunks] == [None]  # as LangChain makes them
-    assert (chunk.text, chunk.id, chunk.response_metadata) == ("done", "r1", {"m": 1})
-    assert chunk.to_message() == reply
-
-
-# --- lazily built response_metadata (`LazyMetadata`) -------------------------------------
-
-
-def test_lazy_metadata_is_built_into_a_fresh_dict_on_first_read() -> None:
-    from chatplex.messages import LazyMetadata
-    from chatplex.messages import metadata_value
-    from chatplex.messages import set_metadata
-    from chatplex.messages._messages import _RESPONSE_METADATA
-
-    head = {"provider": "p", "id": None, "finish_reason": None}
-    lazy = LazyMetadata(head, ("id", "finish_reason", "extra"), ("i1", "stop", 1))
-    chunk = AIMessageChunk(content="a", response_metadata=lazy)  # type: ignore[arg-type]
-    assert chunk.is_complete  # read without building
-    assert metadata_value(chunk, "provider") == "p" and metadata_value(chunk, "nope") is None
-    message = chunk.to_message()
-    assert _RESPONSE_METADATA.__get__(message) is lazy  # immutable: passed on as it is
-    set_metadata(message, "attempts", 1)
-    assert message.response_metadata == {
-        "provider": "p",
-        "id": "i1",
-        "finish_reason": "stop",
-        "extra": 1,
-        "attempts": 1,
-    }
-    assert list(chunk.response_metadata) == ["provider", "id", "finish_reason", "extra"]
-    assert chunk.response_metadata is not message.response_metadata
-    assert head == {"provider": "p", "id": None, "finish_reason": None}  # never mutated
-    eager = AIMessage(content="a", response_metadata=dict(message.response_metadata))
-    assert message == eager and repr(message) == repr(eager)
-    merged = AIMessageChunk(content="x", response_metadata=lazy) + AIMessageChunk(content="y")  # type: ignore[arg-type]
-    assert merged.content == "xy" and merged.response_metadata["id"] == "i1"
-    with pytest.raises(ValueError):
-        LazyMetadata(head, ("id",), ()).build()  # keys and values out of step: a bug
-
-
-def test_lazy_value_usage_is_made_on_read_and_passed_on_unbuilt() -> None:
-    from chatplex.messages import LazyValue
-    from chatplex.messages import peek_usage
-    from chatplex.messages._messages import _USAGE_METADATA
-
-    made: list[int] = []
-
-    def make(total: int) -> UsageMetadata:
-        made.append(total)
-        return {"input_tokens": 1, "output_tokens": total - 1, "total_tokens": total}
-
-    lazy = LazyValue(make, 3)
-    chunk = AIMessageChunk(content="a", usage_metadata=lazy)  # type: ignore[arg-type]
-    message = chunk.to_message()
-    assert _USAGE_METADATA.__get__(message) is lazy and made == []
-    assert peek_usage(message) == {"input_tokens": 1, "output_tokens": 2, "total_tokens": 3}
-    assert message.usage_metadata == peek_usage(chunk) and made == [3, 3, 3]
-    assert message.usage_metadata is not chunk.usage_metadata  # each its own
-    assert peek_usage(AIMessage(content="x")) is None
-
-
-# --- text_chunk: the stream parsers' fast constructor -------------------------------------
-
-
-@pytest.mark.parametrize("id", [None, "chatcmpl-1"])
-def test_text_chunk_is_the_chunk_init_builds(id: str | None) -> None:
-    fast, built = text_chunk("to", id), AIMessageChunk(content="to", id=id)
-    assert fast == built
-    assert repr(fast) == repr(built)
-    assert fast.model_dump() == built.model_dump()
-    for name in ("tool_calls", "invalid_tool_calls", "tool_call_chunks", "chunk_position"):
-        assert getattr(fast, name) == getattr(built, name), name
-    assert not fast.is_complete
-    assert (fast + built).content == "toto"
-    assert fast.to_message() == built.to_message()
-
-
-def test_text_chunks_do_not_share_their_containers() -> None:
-    first, second = text_chunk("a"), text_chunk("b")
-    first.additional_kwargs["x"] = 1
-    first.response_metadata["y"] = 2
-    first.tool_call_chunks.append({"name": "f", "args": "{}", "id": "c", "index": 0})
-    assert second.additional_kwargs == {} and second.response_metadata == {}
-    assert second.tool_call_chunks == [] and second.tool_calls == []

@@ -18,8 +18,8 @@ from chatplex.errors import ServerError
 from chatplex.errors import StreamError
 from chatplex.messages import merge_chunks
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
-from chatplex.providers.bedrock.response import BedrockStreamParser
 from chatplex.providers.bedrock.response import error_from
+from chatplex.providers.bedrock.stream import BedrockStreamParser
 from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_bedrock import EVENT_STREAM

@@ -1,5 +1,6 @@
-"""The interface of a reply cache: a store of serialized replies by key (`chat/caching/cache.py`
-has the backends, keys and stored format; `chat/caching/inflight.py` the calls through it).
+"""The interface of a reply cache: a store of serialized replies by key (the backends are
+`memory.py` and `sqlite.py`, keys and stored format `entries.py`; `inflight.py` the calls
+through it).
 
 `lookup` / `update` / `clear` are what a backend must have. Calls use the `*_within`
 methods, which get the call's deadline: a backend that can wait (a lock, a network)

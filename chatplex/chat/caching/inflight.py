@@ -3,7 +3,8 @@
 `cached_call` / `acached_call` answer a non-stream call from the cache, from an identical
 call already on the wire, or by sending it (then storing the reply); `cached_stream` /
 `acached_stream` replay a stored reply as one chunk, or store a stream that ended
-normally. The backends, keys and stored format are in `chat/caching/cache.py`.
+normally. Keys and the stored format are in `entries.py`, the backends in `memory.py`
+and `sqlite.py`.
 
 In flight: while a non-stream call for a key is on the wire, identical calls (same cache,
 same key) wait for it instead of sending, then read its reply; sync and async callers, any
@@ -37,9 +38,9 @@ from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import merge_chunks
 from ...messages import reply_as_chunk
-from .cache import BaseCache
-from .cache import dump_reply
-from .cache import load_reply
+from .base import BaseCache
+from .entries import dump_reply
+from .entries import load_reply
 from .faults import describe
 from .faults import warn_once
 

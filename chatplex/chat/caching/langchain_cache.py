@@ -1,7 +1,7 @@
 """LangChain's reply caches, met by protocol: chatplex's replies stored in the cache a
 script set with LangChain's `set_llm_cache`, or passed as a model's `cache=`.
 
-Each entry is one `Generation` whose `text` is chatplex's stored reply (`chat/caching/cache.py`),
+Each entry is one `Generation` whose `text` is chatplex's stored reply (`entries.py`),
 filed under the chatplex key and `LANGCHAIN_LLM_STRING`. chatplex never imports
 langchain_core for it: the cache is found, and `Generation` taken, where the user's
 LangChain already loaded them. A call waits for such a cache at most `FOREIGN_WAIT` s and

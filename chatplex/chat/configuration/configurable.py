@@ -20,8 +20,6 @@ import copy
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator
-from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
@@ -30,6 +28,7 @@ from ...core import Runnable
 from ...core.concurrency import agather_bounded
 from ...core.concurrency import gather_threads
 from ...core.concurrency import max_concurrency
+from ...core.configurable import DelegatingRunnable
 from ...core.run_config import RunnableConfig
 from ...messages import AIMessage
 from ...secret import Secret
@@ -58,7 +57,7 @@ _CACHE_SIZE = 64
 _Group = tuple[Runnable[Any, AIMessage], list[int]]
 
 
-class ConfigurableChatModel(Runnable[Any, AIMessage]):
+class ConfigurableChatModel(DelegatingRunnable[Any, AIMessage]):
     """A chat model chosen per call by `config["configurable"]["model"]`.
 
     - `default`: the model when a call names none: a "provider:model" string (built on
@@ -79,8 +78,6 @@ class ConfigurableChatModel(Runnable[Any, AIMessage]):
     ... ]
     'b'
     """
-
-    _run_type = None  # transparent in callbacks and events: the chosen model reports itself
 
     def __init__(
         self,
@@ -175,21 +172,10 @@ class ConfigurableChatModel(Runnable[Any, AIMessage]):
                 self._cache.popitem(last=False)
         return model
 
-    # ---- Runnable hooks: delegate to the chosen model ----------------------------------
+    # ---- Runnable hooks: delegate to the chosen model (`DelegatingRunnable`) ----------
 
-    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> AIMessage:
-        return self.resolve(config).invoke(input, config, **kwargs)
-
-    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> AIMessage:
-        return await self.resolve(config).ainvoke(input, config, **kwargs)
-
-    def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[AIMessage]:
-        return self.resolve(config).stream(input, config, **kwargs)
-
-    def _astream(
-        self, input: Any, config: RunnableConfig, **kwargs: Any
-    ) -> AsyncIterator[AIMessage]:
-        return self.resolve(config).astream(input, config, **kwargs)
+    def _prepare(self, config: RunnableConfig) -> Runnable[Any, AIMessage]:
+        return self.resolve(config)
 
     def _plan(
         self, configs: list[RunnableConfig], return_exceptions: bool

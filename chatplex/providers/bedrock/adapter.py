@@ -84,9 +84,9 @@ from .request import converse_body
 from .request import is_native
 from .response import PROVIDER
 from .response import REQUEST_ID_HEADER
-from .response import BedrockStreamParser
 from .response import error_from
 from .response import parse_reply
+from .stream import BedrockStreamParser
 
 if TYPE_CHECKING:  # annotations only
     from typing import Self

@@ -60,10 +60,10 @@ from .auth import BearerToken
 from .eventstream import EventStreamDecoder
 from .invoke_families import PROMPT_FAMILIES
 from .invoke_families import PromptFamily
-from .invoke_families import PromptStreamDecoder
-from .invoke_families import PromptStreamParser
 from .invoke_families import parse_prompt_reply
 from .invoke_families import prompt_body
+from .invoke_prompt_stream import PromptStreamDecoder
+from .invoke_prompt_stream import PromptStreamParser
 from .invoke_response import INVOKE_PROVIDER
 from .invoke_response import InvokeStreamParser
 from .invoke_response import parse_invoke_reply

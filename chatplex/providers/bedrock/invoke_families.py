@@ -3,7 +3,8 @@ prompt of its own: **Meta Llama**, **Mistral**, **Amazon Titan**, **DeepSeek**, 
 the Chat Completions messages of **OpenAI's gpt-oss** and **Qwen**. Each family is one
 declared `PromptFamily` (its prompt template, request body, reply reader, stream chunk
 reader and stop reasons) in `PROMPT_FAMILIES`; nothing about a family is decided
-anywhere else.
+anywhere else. The prompt templates are `invoke_prompts.py`'s, the stream that runs a
+family's chunk reader `invoke_prompt_stream.py`'s.
 
 As langchain-aws builds them (`ChatPromptAdapter.convert_messages_to_prompt`,
 `LLMInputOutputAdapter.prepare_input`):
@@ -53,36 +54,26 @@ from typing import Any
 
 from ...adapters.base import CallSettings
 from ...adapters.reading import reply_dict
-from ...adapters.reading import reply_field
 from ...adapters.reading import reply_list
 from ...adapters.reading import reply_text
-from ...errors import StreamError
 from ...messages import AIMessage
-from ...messages import AIMessageChunk
 from ...messages import BaseMessage
-from ...messages import HumanMessage
-from ...messages import SystemMessage
-from ...messages import ToolMessage
-from ...messages import convert_to_openai_messages
-from .eventstream import EventStreamDecoder
-from .eventstream import EventStreamMessage
-from .invoke_response import INVOKE_PROVIDER
-from .invoke_response import INVOKE_STREAM
-from .invoke_response import decode_chunk
+from .invoke_prompts import Prompt
+from .invoke_prompts import deepseek_prompt
+from .invoke_prompts import inst_prompt
+from .invoke_prompts import llama_prompt
+from .invoke_prompts import openai_messages
+from .invoke_prompts import titan_prompt
 from .invoke_response import header_usage
 from .invoke_response import header_usage_metadata
-from .invoke_response import metrics_usage_metadata
 from .invoke_response import reply_metadata
 from .invoke_response import stop_metadata
-from .response import BedrockStreamParser
 from .response import error_from
 from .response import error_shaped
 from .response import reply_data
 from .response import snippet
-from .response import stream_cut
 
 __all__ = [
-    "CHUNK_END",
     "DEEPSEEK",
     "META",
     "MISTRAL",
@@ -91,150 +82,10 @@ __all__ = [
     "QWEN",
     "TITAN",
     "PromptFamily",
-    "PromptStreamDecoder",
-    "PromptStreamParser",
     "cut_at_stop",
     "parse_prompt_reply",
     "prompt_body",
 ]
-
-#: The conversation as a family's input (messages, base model id): a prompt's text, or
-#: OpenAI-style message dicts.
-Prompt = Callable[[Sequence[BaseMessage], str], Any]
-
-
-# ---- prompts: the conversation as each family's template ------------------------------
-
-
-def message_text(message: BaseMessage, family: str) -> str:
-    """A message's text for a prompt: its string, or its text blocks joined (a prompt
-    carries no image or document: those are refused, never sent as their repr)."""
-    content: Any = message.content
-    if isinstance(content, str):
-        return content
-    parts: list[str] = []
-    for block in content or ():
-        if isinstance(block, str):
-            parts.append(block)
-        elif isinstance(block, Mapping) and block.get("type") == "text":
-            parts.append(str(block.get("text") or ""))
-        else:
-            kind = block.get("type") if isinstance(block, Mapping) else type(block).__name__
-            raise ValueError(
-                f"{family} models over InvokeModel take a text prompt: a {kind!r} block "
-                "cannot be sent (use the Converse API: beta_use_converse_api=True)"
-            )
-    return "".join(parts)
-
-
-def _roles(family: str, **roles: str) -> Callable[[BaseMessage], str]:
-    """The role name of each message type the template takes (`system`, `human`, `ai`,
-    `tool`); another type is a ValueError naming the family."""
-
-    def role(message: BaseMessage) -> str:
-        if isinstance(message, SystemMessage):
-            kind = "system"
-        elif isinstance(message, HumanMessage):
-            kind = "human"
-        elif isinstance(message, AIMessage):
-            kind = "ai"
-        elif isinstance(message, ToolMessage):
-            kind = "tool"
-        else:
-            kind = type(message).__name__
-        if kind not in roles:
-            raise ValueError(
-                f"{family} prompts take {', '.join(roles)} messages: got {type(message).__name__}"
-            )
-        return roles[kind]
-
-    return role
-
-
-_LLAMA3_ROLE = _roles("Meta", system="system", human="user", ai="assistant")
-_LLAMA4_ROLE = _roles("Meta", system="system", human="user", ai="assistant", tool="ipython")
-
-
-def llama3_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
-    r"""Llama 3's chat template, as langchain-aws writes it.
-
-    >>> llama3_prompt([HumanMessage("Hi")])
-    '<|begin_of_text|>\n<|start_header_id|>user<|end_header_id|>Hi<|eot_id|>\n<|start_header_id|>assistant<|end_header_id|>\n\n'
-    """
-    turns = [
-        f"<|start_header_id|>{_LLAMA3_ROLE(m)}<|end_header_id|>{message_text(m, 'Meta')}<|eot_id|>"
-        for m in messages
-    ]
-    opening = "<|start_header_id|>assistant<|end_header_id|>\n\n"
-    return "\n".join(["<|begin_of_text|>", *turns, opening])
-
-
-def llama4_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
-    """Llama 4's chat template (a tool result is an `ipython` turn ending `<|eom|>`)."""
-    turns = []
-    for m in messages:
-        role = _LLAMA4_ROLE(m)
-        end = "<|eom|>" if role == "ipython" else "<|eot|>"
-        turns.append(f"<|header_start|>{role}<|header_end|>{message_text(m, 'Meta')}{end}")
-    return "\n".join(["<|begin_of_text|>", *turns, "<|header_start|>assistant<|header_end|>"])
-
-
-def inst_prompt(family: str) -> Prompt:
-    """The `[INST]` template of Llama 2 and Mistral: one line per message."""
-    role = _roles(family, system="system", human="human", ai="ai")
-    forms = {"system": "<<SYS>> {} <</SYS>>", "human": "[INST] {} [/INST]", "ai": "{}"}
-
-    def prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
-        return "\n".join(forms[role(m)].format(message_text(m, family)) for m in messages)
-
-    return prompt
-
-
-_LLAMA2_PROMPT = inst_prompt("Meta")
-
-
-def llama_prompt(messages: Sequence[BaseMessage], base_model: str) -> str:
-    """The Llama template for the model, chosen by its id as langchain-aws chooses."""
-    if "llama4" in base_model:
-        return llama4_prompt(messages)
-    if "llama3" in base_model:
-        return llama3_prompt(messages)
-    return str(_LLAMA2_PROMPT(messages, base_model))
-
-
-_TITAN_ROLE = _roles("Amazon", system="", human="\n\nUser: ", ai="\n\nBot: ")
-
-
-def titan_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
-    r"""Titan's `User:` / `Bot:` transcript ending on the bot's turn (langchain-aws's
-    Claude 2 text template with Titan's names).
-
-    >>> titan_prompt([SystemMessage("Be brief."), HumanMessage("Hi")])
-    'Be brief.\n\nUser: Hi\n\nBot:'
-    """
-    text = "".join(_TITAN_ROLE(m) + message_text(m, "Amazon") for m in messages)
-    if not messages or not isinstance(messages[-1], AIMessage):
-        text += "\n\nBot: "
-    return text.rstrip()
-
-
-_DEEPSEEK_ROLE = _roles("DeepSeek", system="<|System|>", human="<|User|>", ai="<|Assistant|>")
-
-
-def deepseek_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
-    r"""DeepSeek-R1's template, as langchain-aws writes it.
-
-    >>> deepseek_prompt([HumanMessage("Hi")])
-    '\n<|begin_of_sentence|><|User|>Hi<|Assistant|>\n\n'
-    """
-    turns = "".join(_DEEPSEEK_ROLE(m) + message_text(m, "DeepSeek") for m in messages)
-    return f"\n<|begin_of_sentence|>{turns}<|Assistant|>\n\n"
-
-
-def openai_messages(messages: Sequence[BaseMessage], base_model: str = "") -> Any:
-    """The conversation as Chat Completions messages (OpenAI's gpt-oss, Qwen)."""
-    return convert_to_openai_messages(list(messages))
-
 
 # ---- bodies ------------------------------------------------------------------------
 
@@ -500,104 +351,3 @@ def parse_prompt_reply(
         usage_metadata=header_usage_metadata(usage),
         response_metadata=reply_metadata(llm_output, model_id, stop_fields, headers),
     )
-
-
-# ---- streams -----------------------------------------------------------------------
-
-
-class _ChunkEnd:
-    """The marker `PromptStreamDecoder` puts after each event-stream message."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "CHUNK_END"
-
-
-#: After each message: lets the parser give a second chunk for one event (the closing
-#: chunk langchain-aws yields after the event with the stop reason).
-CHUNK_END = _ChunkEnd()
-
-
-class PromptStreamDecoder(EventStreamDecoder):
-    """The event-stream framing, each message followed by `CHUNK_END`."""
-
-    __slots__ = ()
-
-    def feed(self, chunk: bytes) -> list[Any]:
-        out: list[Any] = []
-        for message in super().feed(chunk):
-            out += (message, CHUNK_END)
-        return out
-
-
-class PromptStreamParser:
-    """Turns one `invoke-with-response-stream` body of a prompt family into
-    `AIMessageChunk`s (see the module docstring)."""
-
-    __slots__ = ("_closing", "_converse", "_ended", "_family", "_model_id", "_named", "_request_id")
-
-    def __init__(
-        self, family: PromptFamily, request_id: str | None = None, model_id: str | None = None
-    ) -> None:
-        self._family = family
-        self._request_id = request_id
-        self._model_id = model_id
-        # Exception messages are the same on every Bedrock stream: raised as Converse's.
-        self._converse = BedrockStreamParser(request_id, model_id)
-        self._named = False  # whether a chunk named model_name yet (the first one does)
-        self._ended = False  # a stop reason came: the reply is whole
-        self._closing: AIMessageChunk | None = None
-
-    def feed(self, event: Any) -> AIMessageChunk | None:
-        """The chunk one message contributes, or None; raises `StreamError` for an
-        exception message or a payload that is not a base64 JSON event."""
-        if event is CHUNK_END:
-            closing, self._closing = self._closing, None
-            return closing
-        if not isinstance(event, EventStreamMessage) or event.message_type != "event":
-            try:
-                return self._converse.feed(event)  # raises: the stream's error
-            except StreamError as err:
-                err.provider = INVOKE_PROVIDER
-                raise
-        if event.event_type != "chunk" or self._ended:
-            return None  # events newer than chatplex; nothing after the stop reason
-        return self._chunk(decode_chunk(event.payload, self._request_id))
-
-    def finish(self) -> None:
-        """Raise `StreamError` if the body ended before an event with a stop reason."""
-        if not self._ended:
-            stop = "the model's stop reason"
-            raise stream_cut(INVOKE_STREAM, stop, INVOKE_PROVIDER, self._request_id)
-
-    def _chunk(self, data: dict[str, Any]) -> AIMessageChunk:
-        family = self._family
-        text = family.chunk_text(data) or ""
-        meta = {k: v for k, v in data.items() if k not in family.hidden}
-        reason = family.chunk_stop(data)
-        if meta:  # langchain-aws's generation_info: the first one names the model
-            self._name(meta)
-        if isinstance(reason, str):
-            self._ended = True
-            self._closing = self._closing_chunk(data.get("amazon-bedrock-invocationMetrics"))
-        meta.update(stop_metadata(reason, family.finish_reasons))
-        meta["model_provider"] = INVOKE_PROVIDER
-        return AIMessageChunk(content=text, response_metadata=meta)
-
-    def _name(self, meta: dict[str, Any]) -> None:
-        if not self._named:
-            meta["model_name"] = self._model_id
-            self._named = True
-
-    def _closing_chunk(self, metrics: Any) -> AIMessageChunk:
-        """The chunk after the last event: the invocation's usage when Bedrock gave it."""
-        meta: dict[str, Any] = {}
-        if self._request_id:
-            meta["request_id"] = self._request_id
-        meta["model_provider"] = INVOKE_PROVIDER
-        if reply_field(metrics, dict, "amazon-bedrock-invocationMetrics") is None:
-            return AIMessageChunk(content="", response_metadata=meta)
-        self._name(meta)
-        usage = metrics_usage_metadata(metrics)
-        return AIMessageChunk(content="", response_metadata=meta, usage_metadata=usage)

@@ -53,12 +53,12 @@ from ...messages import UsageMetadata
 from .eventstream import EventStreamMessage
 from .response import FINISH_REASONS
 from .response import REQUEST_ID_HEADER
-from .response import BedrockStreamParser
 from .response import error_from
 from .response import error_shaped
 from .response import reply_data
 from .response import snippet
 from .response import stream_cut
+from .stream import BedrockStreamParser
 
 __all__ = [
     "INVOKE_PROVIDER",

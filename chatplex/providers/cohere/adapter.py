@@ -29,6 +29,7 @@ from ...adapters.base import as_secret
 from ...adapters.base import header_value
 from ...adapters.base import secret_header_names
 from ...adapters.bodies import loads
+from ...adapters.bodies import reply_status_error
 from ...adapters.bodies import snippet
 from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
@@ -38,7 +39,6 @@ from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
-from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
@@ -149,13 +149,8 @@ class CohereAdapter(Adapter):
             or header_value(headers, "x-debug-trace-id")
             or (said_id if isinstance(said_id, str) else None)
         )
-        return status_error(
-            provider=PROVIDER,
-            status=status,
-            message=message,
-            headers=headers,
-            request_id=request_id,
-            body=data if data is not None else snippet(body),
+        return reply_status_error(
+            PROVIDER, status, body, headers, data=data, message=message, request_id=request_id
         )
 
     def structured_output_settings(

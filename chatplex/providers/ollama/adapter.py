@@ -40,6 +40,7 @@ from ...adapters.base import environment_key
 from ...adapters.base import key_digest
 from ...adapters.base import secret_header_names
 from ...adapters.bodies import loads
+from ...adapters.bodies import reply_status_error
 from ...adapters.bodies import snippet
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import held_headers
@@ -49,7 +50,6 @@ from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
-from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
@@ -217,13 +217,7 @@ class OllamaAdapter(Adapter):
         message = error_message(data) or detail_message(data) or snippet(body) or f"HTTP {status}"
         if status == 404 and "not found" in message and "pull" not in message:
             message += " (pull it first: `ollama pull <model>`)"
-        return status_error(
-            provider=PROVIDER,
-            status=status,
-            message=message,
-            headers=headers,
-            body=data if data is not None else snippet(body),
-        )
+        return reply_status_error(PROVIDER, status, body, headers, data=data, message=message)
 
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None

@@ -42,7 +42,7 @@ from ...adapters.base import key_digest
 from ...adapters.base import secret_header_names
 from ...adapters.base import take_base_url
 from ...adapters.bodies import loads
-from ...adapters.bodies import snippet
+from ...adapters.bodies import reply_status_error
 from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import held_headers
@@ -50,7 +50,6 @@ from ...adapters.connection import post_json
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
-from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
@@ -217,14 +216,15 @@ class WatsonxAdapter(Adapter):
             or header_value(headers, "x-request-id")
             or trace
         )
-        return status_error(
-            provider=PROVIDER,
-            status=status,
-            message=message or snippet(body) or f"HTTP {status}",
-            headers=headers,
+        return reply_status_error(
+            PROVIDER,
+            status,
+            body,
+            headers,
+            data=data,
+            message=message,
             code=code,
             request_id=request_id,
-            body=data if data is not None else snippet(body),
         )
 
     def structured_output_settings(

@@ -1,7 +1,8 @@
 """A failing reply cache (chatplex/chat/caching/faults.py): failures are sorted into kinds,
 each said once per cache and kind without a traceback, and waits for a lock end by the
 cache's timeout, the call's deadline and the loop-thread cap. The caches and calls that
-use this: test_cache.py (SQLite), test_inflight.py, test_langchain_cache.py."""
+use this: test_sqlite.py, test_sqlite_locked_files.py, test_inflight.py,
+test_langchain_cache.py."""
 
 from __future__ import annotations
 

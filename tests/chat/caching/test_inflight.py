@@ -20,8 +20,8 @@ from chatplex import AIMessage
 from chatplex import InMemoryCache
 from chatplex import track_usage
 from chatplex.chat.caching import inflight
-from chatplex.chat.caching.cache import dump_reply
-from chatplex.chat.caching.cache import load_reply
+from chatplex.chat.caching.entries import dump_reply
+from chatplex.chat.caching.entries import load_reply
 from chatplex.errors import BadRequestError
 from chatplex.messages import merge_chunks
 from chatplex.messages import reply_as_chunk

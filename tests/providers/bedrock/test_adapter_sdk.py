@@ -17,9 +17,9 @@ from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import merge_chunks
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
-from chatplex.providers.bedrock.response import BedrockStreamParser
 from chatplex.providers.bedrock.response import error_from
 from chatplex.providers.bedrock.response import parse_reply
+from chatplex.providers.bedrock.stream import BedrockStreamParser
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_bedrock import render_events
 from chatplex.testing._mock_wire_bedrock import render_json

@@ -258,8 +258,8 @@ def test_json_schema_structured_output_is_anthropics_output_config() -> None:
 
 def test_a_prompt_familys_call_is_read_as_that_family() -> None:
     from chatplex.providers.bedrock.eventstream import EventStreamDecoder
-    from chatplex.providers.bedrock.invoke_families import PromptStreamDecoder
-    from chatplex.providers.bedrock.invoke_families import PromptStreamParser
+    from chatplex.providers.bedrock.invoke_prompt_stream import PromptStreamDecoder
+    from chatplex.providers.bedrock.invoke_prompt_stream import PromptStreamParser
 
     llama = "us.meta.llama3-1-70b-instruct-v1:0"
     view, request = call(keyed(), [HumanMessage("Hi")], stream=True, model=llama, max_tokens=8)

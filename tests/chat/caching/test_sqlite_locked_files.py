@@ -1,8 +1,8 @@
-"""A SQLite reply cache (chatplex/chat/caching/cache.py) whose file is locked by another process,
+"""A SQLite reply cache (chatplex/chat/caching/sqlite.py) whose file is locked by another process,
 corrupt, truncated, a folder or read-only: each call is a miss (or its reply is not
 stored) within the call's deadline, the event loop keeps running, and the failure is
 logged once per cache and kind, without a traceback. The rest of the cache's tests:
-test_cache.py."""
+test_sqlite.py."""
 
 from __future__ import annotations
 

@@ -1,0 +1,90 @@
+"""`RunnableBinding`: a runnable with fixed config and keyword arguments, what
+`with_config` and `bind` return (through `_late.py`'s `binding` slot: this module
+subclasses `Runnable`, so `base.py` cannot import it)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from typing import Any
+
+from .base import Input
+from .base import Output
+from .base import Runnable
+from .batch_forwarding import BatchForwarding
+from .batch_forwarding import BatchTarget
+from .run_config import RunnableConfig
+from .run_config import merge_configs
+
+__all__ = ["RunnableBinding"]
+
+
+class RunnableBinding(BatchForwarding[Input, Output]):
+    """A runnable with fixed config and/or keyword arguments (from `with_config`/`bind`)."""
+
+    _run_type = None  # transparent: the bound runnable's run carries the merged config
+
+    def __init__(
+        self,
+        bound: Runnable[Input, Output],
+        *,
+        config: RunnableConfig | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        self.bound = bound
+        self.config: RunnableConfig = config or {}
+        self.kwargs = kwargs or {}
+        self.name = bound.name
+
+    def get_name(self) -> str:
+        return self.config.get("run_name") or self.bound.get_name()
+
+    def _listener_inputs(self, input: Any) -> dict[str, Any]:
+        return self.bound._listener_inputs(input)  # the bound runnable's run is the run
+
+    def _merged(self, config: RunnableConfig) -> RunnableConfig:
+        # The binding's config is the base; what the caller passed wins. Not prepared
+        # here: a bound `timeout` reaches the bound runnable's public method as a timeout,
+        # so that call owns and enforces the deadline, as with a caller's own `timeout`.
+        return merge_configs(self.config, config) if self.config else config
+
+    def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        return self.bound.invoke(input, self._merged(config), **{**self.kwargs, **kwargs})
+
+    async def _ainvoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
+        return await self.bound.ainvoke(input, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _stream(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Iterator[Output]:
+        return self.bound.stream(input, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _astream(
+        self, input: Input, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        return self.bound.astream(input, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _transform(
+        self, chunks: Iterator[Input], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[Output]:
+        return self.bound.transform(chunks, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _atransform(
+        self, chunks: AsyncIterator[Input], config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Output]:
+        return self.bound.atransform(chunks, self._merged(config), **{**self.kwargs, **kwargs})
+
+    def _batch_target(
+        self, inputs: list[Input], configs: list[RunnableConfig], kwargs: dict[str, Any]
+    ) -> BatchTarget:
+        merged = [merge_configs(self.config, c) for c in configs]
+        return BatchTarget(self.bound, inputs, merged, {**self.kwargs, **kwargs})
+
+    def __getattr__(self, name: str) -> Any:
+        # `model.with_config(...).bind_tools(...)` and similar keep working.
+        attr = getattr(self.bound, name)
+        if callable(attr) and name in ("bind_tools", "with_structured_output"):
+
+            def rebind(*args: Any, **kw: Any) -> Any:
+                return RunnableBinding(attr(*args, **kw), config=self.config, kwargs=self.kwargs)
+
+            return rebind
+        return attr

@@ -1,0 +1,65 @@
+"""What a call that fails keeps of the work that had finished, on the error it raises:
+a stream cut by its deadline keeps what it yielded (`DeadlineExceededError.partial`), a
+batch that raises keeps the outputs that had finished (`batch_finished`). `Runnable`'s
+public methods and default batch hooks (`base.py`) call these."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import DeadlineExceededError
+from ..messages import AIMessageChunk
+from ..messages import merge_chunks
+
+__all__ = ["YieldedSoFar", "give_partial", "keep_finished"]
+
+
+def keep_finished(error: BaseException, finished: Mapping[int, Any], count: int) -> None:
+    """Put on `error`, which a batch raises because one input failed, the outputs that
+    had finished (`error.batch_finished`: input index -> output, in input order): paid
+    replies are not lost with the raise, which stays LangChain's default. A note says so
+    in the traceback. (Replies a cache was set for are in the cache too: each call stores
+    its own as it finishes.)"""
+    try:
+        error.batch_finished = dict(sorted(finished.items()))  # type: ignore[attr-defined]
+    except (AttributeError, TypeError):  # an exception type that takes no attribute
+        return
+    if finished and isinstance(error, Exception) and hasattr(error, "add_note"):
+        error.add_note(
+            f"batch: {len(finished)} of {count} inputs had finished; their outputs are "
+            "on this error's `batch_finished` (input index -> output)"
+        )
+
+
+def give_partial(err: DeadlineExceededError, seen: YieldedSoFar) -> None:
+    """Give a deadline that cut a message stream short the merged chunks yielded so far
+    (kept if a lower layer already set it; left None for streams of other items)."""
+    items = seen.items
+    if err.partial is None and items and all(isinstance(c, AIMessageChunk) for c in items):
+        err.partial = merge_chunks(items)
+
+
+class YieldedSoFar:
+    """What a stream yielded, kept for a deadline's partial reply. Message chunks are
+    merged into one every so often: a chunk object per event held a long stream of tiny
+    events at many times its size. The next merge waits for as many new chunks as the
+    merged text has bytes / 512 (at least 512), so merging the text again costs at most
+    512 bytes copied a chunk; a stream of other items is kept as it is."""
+
+    __slots__ = ("_at", "items")
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self._at = 512
+
+    def append(self, item: Any) -> None:
+        items = self.items
+        items.append(item)
+        if len(items) >= self._at:
+            if all(isinstance(c, AIMessageChunk) for c in items):
+                merged = merge_chunks(items)
+                self.items = [merged]
+                self._at = 1 + max(512, len(merged.text) // 512)
+            else:
+                self._at *= 2  # (not chunks: checked again only after as many more)

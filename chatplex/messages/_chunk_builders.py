@@ -1,0 +1,91 @@
+"""Chunks built from other things: a text delta built without the dataclass `__init__`
+(`text_chunk`, once per streamed token), and a whole reply as the one chunk of a stream
+(`reply_as_chunk`, `chunk_with_calls`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ._merge import Content
+from ._messages import _INVALID_TOOL_CALLS
+from ._messages import _RESPONSE_METADATA
+from ._messages import _TOOL_CALLS
+from ._messages import _USAGE_METADATA
+from ._messages import AIMessage
+from ._messages import AIMessageChunk
+from ._messages import BaseMessage
+from ._types import ToolCallChunk
+
+__all__ = ["chunk_with_calls", "reply_as_chunk", "text_chunk"]
+
+# Slot setters of a chunk's fields, for `text_chunk`.
+_SET_CONTENT = vars(BaseMessage)["content"].__set__
+_SET_ID = vars(BaseMessage)["id"].__set__
+_SET_NAME = vars(BaseMessage)["name"].__set__
+_SET_ADDITIONAL = vars(BaseMessage)["additional_kwargs"].__set__
+_SET_CHUNK_RESPONSE_METADATA = _RESPONSE_METADATA.__set__
+_SET_TOOL_CALLS = _TOOL_CALLS.__set__
+_SET_INVALID_TOOL_CALLS = _INVALID_TOOL_CALLS.__set__
+_SET_CHUNK_USAGE = _USAGE_METADATA.__set__
+_SET_FRAGMENTS = vars(AIMessageChunk)["tool_call_chunks"].__set__
+_SET_POSITION = vars(AIMessageChunk)["chunk_position"].__set__
+_SET_FROM_CALLS = vars(AIMessageChunk)["_from_calls"].__set__
+_new_object = object.__new__
+
+
+def text_chunk(text: Content, id: str | None = None) -> AIMessageChunk:
+    """`AIMessageChunk(content=text, id=id)`, every other field at its default (fresh
+    containers), in half the time: the stream parsers' most common chunk, a text delta,
+    is built once per token, and the dataclass `__init__` + `__post_init__` cost as much
+    as parsing the event's JSON. Equal to the chunk `__init__` builds (tests)."""
+    chunk: AIMessageChunk = _new_object(AIMessageChunk)
+    _SET_CONTENT(chunk, text)
+    _SET_ID(chunk, id)
+    _SET_NAME(chunk, None)
+    _SET_ADDITIONAL(chunk, {})
+    _SET_CHUNK_RESPONSE_METADATA(chunk, {})
+    _SET_TOOL_CALLS(chunk, [])
+    _SET_INVALID_TOOL_CALLS(chunk, [])
+    _SET_CHUNK_USAGE(chunk, None)
+    _SET_FRAGMENTS(chunk, [])
+    _SET_POSITION(chunk, None)
+    _SET_FROM_CALLS(chunk, False)
+    return chunk
+
+
+def reply_as_chunk(message: AIMessage) -> AIMessageChunk:
+    """A whole reply as the one chunk of a stream that merges back to it: each tool call
+    (valid, then invalid) becomes one indexed fragment holding its whole arguments."""
+    calls: list[ToolCallChunk] = [
+        {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i}
+        for i, c in enumerate(message.tool_calls)
+    ]
+    calls += [
+        {"name": c["name"], "args": c["args"], "id": c["id"], "index": len(calls) + i}
+        for i, c in enumerate(message.invalid_tool_calls)
+    ]
+    return AIMessageChunk(**_reply_fields(message), tool_call_chunks=calls)
+
+
+def chunk_with_calls(message: AIMessage) -> AIMessageChunk:
+    """A whole reply as one chunk built with its `tool_calls=`, as LangChain turns a
+    reply into a chunk: one fragment a call, without an index, the calls kept as given
+    (`reply_as_chunk` indexes them instead, for a replay that merges back)."""
+    return AIMessageChunk(
+        **_reply_fields(message),
+        tool_calls=message.tool_calls,
+        invalid_tool_calls=message.invalid_tool_calls,
+    )
+
+
+def _reply_fields(message: AIMessage) -> dict[str, Any]:
+    """The fields a reply's chunk takes from it as they are: all but the tool calls."""
+    return {
+        "content": message.content,
+        "id": message.id,
+        "name": message.name,
+        "additional_kwargs": message.additional_kwargs,
+        "response_metadata": message.response_metadata,
+        "usage_metadata": message.usage_metadata,
+    }

@@ -1,0 +1,94 @@
+"""Field values built on first read: a reply's `response_metadata` (`LazyMetadata`) and
+`usage_metadata` (`LazyValue`) are made only when someone reads them, through the
+`BuiltOnRead` descriptor `_messages.py` puts on those fields. Most replies of a batch are
+never asked for them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["LAZY_TYPES", "BuiltOnRead", "LazyMetadata", "LazyValue"]
+
+
+class LazyMetadata:
+    """A reply's `response_metadata` not built yet: the dict is made on first read.
+
+    Most replies of a batch are never asked for their metadata, and most of it is the
+    same for every reply of a model (provider, model name, fingerprint, tier): `head` is
+    one dict shared by those replies (never handed out, never mutated), `keys`/`values`
+    the reply's own entries. Reading `message.response_metadata` builds a fresh `dict`
+    (head's entries in order, the reply's own values in their places or after), stores it
+    in the message and returns it, so what a user sees and mutates is the reply's own
+    dict, as before; equality, repr, pickling, copies and dumps all read it that way.
+    """
+
+    __slots__ = ("head", "keys", "values")
+
+    def __init__(self, head: dict[str, Any], keys: tuple[str, ...], values: tuple[Any, ...]):
+        self.head = head
+        self.keys = keys
+        self.values = values
+
+    def build(self) -> dict[str, Any]:
+        """The metadata as the reply's own dict (its dict values copied too: a `LazyValue`
+        may be built from the same token usage, and must not see the user's edits)."""
+        meta = dict(self.head)
+        meta.update(zip(self.keys, map(_own_copy, self.values), strict=True))
+        return meta
+
+    def get(self, key: str) -> Any:
+        """One entry, without building the dict."""
+        for own, value in zip(self.keys, self.values, strict=True):
+            if own == key:
+                return value
+        return self.head.get(key)
+
+
+def _own_copy(value: Any) -> Any:
+    if type(value) is dict:
+        return {k: _own_copy(v) for k, v in value.items()}
+    return value
+
+
+class LazyValue:
+    """A field value made on first read, `make(source)` (an AI message's
+    `usage_metadata` from the reply's raw usage: three dicts a reply fewer while no one
+    reads it). `make` must return a fresh value each call and leave `source` as it is."""
+
+    __slots__ = ("make", "source")
+
+    def __init__(self, make: Callable[[Any], Any], source: Any) -> None:
+        self.make = make
+        self.source = source
+
+    def build(self) -> Any:
+        """The value."""
+        return self.make(self.source)
+
+
+#: The types `BuiltOnRead` builds on first read.
+LAZY_TYPES = (LazyMetadata, LazyValue)
+
+
+class BuiltOnRead:
+    """`BaseMessage.response_metadata` / `AIMessage.usage_metadata`: a `LazyMetadata` or
+    `LazyValue` in the slot is built on first read (and the value kept). Writes go
+    straight to the slot."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self.slot.__get__(obj, owner)
+        if type(value) in LAZY_TYPES:
+            value = value.build()
+            self.slot.__set__(obj, value)
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self.slot.__set__(obj, value)

@@ -1,0 +1,56 @@
+"""`RunnableBinding` (`core/binding.py`): what `with_config` and `bind` return; its
+config and keyword arguments go under the caller's, its attributes are the bound
+runnable's, and `bind_tools` on it binds again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chatplex import FakeChatModel
+from chatplex import RunnableLambda
+from chatplex.core.binding import RunnableBinding
+from chatplex.core.run_config import RunnableConfig
+from chatplex.runnables import Runnable
+from tests.core._echo import Echo
+
+
+async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:
+    return r.invoke(value, config) if sync else await r.ainvoke(value, config)
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_with_config_and_bind(sync: bool) -> None:
+    def tags(x: int, config: RunnableConfig) -> list[str]:
+        return config.get("tags", [])
+
+    bound = RunnableLambda(tags).with_config(tags=["fixed"])
+    assert await call(bound, sync, 1, {"tags": ["call"]}) == ["fixed", "call"]
+
+    model = FakeChatModel(responses=["ok"]).bind(temperature=0.5)
+    assert model.temperature == 0.5  # type: ignore[attr-defined]
+    assert (await call(model, sync, "hi")).text == "ok"
+
+
+def test_a_binding_merges_its_config_and_kwargs_under_the_callers() -> None:
+    echo = Echo()
+    bound = RunnableBinding(echo, config={"tags": ["bound"], "metadata": {"a": 1}}, kwargs={"k": 1})
+    assert bound.invoke("x", {"tags": ["call"]}, k=2, j=3) == ("x", {"k": 2, "j": 3})
+    assert echo.configs[-1]["tags"] == ["bound", "call"]
+    assert bound.batch(["y", "z"], {"metadata": {"b": 2}}) == [("y", {"k": 1}), ("z", {"k": 1})]
+    assert echo.configs[-1]["metadata"] == {"a": 1, "b": 2}
+
+
+def test_a_binding_forwards_attributes_and_rebinds_tools() -> None:
+    model = FakeChatModel(responses=["ok"], temperature=0.3)
+    bound = model.with_config(tags=["t"])
+    assert bound.temperature == 0.3  # type: ignore[attr-defined]
+
+    def lookup(city: str) -> str:
+        """Look a city up."""
+        return city
+
+    with_tools = bound.bind_tools([lookup])  # type: ignore[attr-defined]
+    assert isinstance(with_tools, RunnableBinding) and with_tools.config == {"tags": ["t"]}
+    assert [t.name for t in with_tools.bound.tools] == ["lookup"]

@@ -1,0 +1,63 @@
+"""Field values built on first read (`_lazy.py`): a reply's `LazyMetadata` and
+`LazyValue` usage are built into fresh values when read, and passed on unbuilt."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatplex.messages import AIMessage
+from chatplex.messages import AIMessageChunk
+from chatplex.messages import UsageMetadata
+
+
+def test_lazy_metadata_is_built_into_a_fresh_dict_on_first_read() -> None:
+    from chatplex.messages import LazyMetadata
+    from chatplex.messages import metadata_value
+    from chatplex.messages import set_metadata
+    from chatplex.messages._messages import _RESPONSE_METADATA
+
+    head = {"provider": "p", "id": None, "finish_reason": None}
+    lazy = LazyMetadata(head, ("id", "finish_reason", "extra"), ("i1", "stop", 1))
+    chunk = AIMessageChunk(content="a", response_metadata=lazy)  # type: ignore[arg-type]
+    assert chunk.is_complete  # read without building
+    assert metadata_value(chunk, "provider") == "p" and metadata_value(chunk, "nope") is None
+    message = chunk.to_message()
+    assert _RESPONSE_METADATA.__get__(message) is lazy  # immutable: passed on as it is
+    set_metadata(message, "attempts", 1)
+    assert message.response_metadata == {
+        "provider": "p",
+        "id": "i1",
+        "finish_reason": "stop",
+        "extra": 1,
+        "attempts": 1,
+    }
+    assert list(chunk.response_metadata) == ["provider", "id", "finish_reason", "extra"]
+    assert chunk.response_metadata is not message.response_metadata
+    assert head == {"provider": "p", "id": None, "finish_reason": None}  # never mutated
+    eager = AIMessage(content="a", response_metadata=dict(message.response_metadata))
+    assert message == eager and repr(message) == repr(eager)
+    merged = AIMessageChunk(content="x", response_metadata=lazy) + AIMessageChunk(content="y")  # type: ignore[arg-type]
+    assert merged.content == "xy" and merged.response_metadata["id"] == "i1"
+    with pytest.raises(ValueError):
+        LazyMetadata(head, ("id",), ()).build()  # keys and values out of step: a bug
+
+
+def test_lazy_value_usage_is_made_on_read_and_passed_on_unbuilt() -> None:
+    from chatplex.messages import LazyValue
+    from chatplex.messages import peek_usage
+    from chatplex.messages._messages import _USAGE_METADATA
+
+    made: list[int] = []
+
+    def make(total: int) -> UsageMetadata:
+        made.append(total)
+        return {"input_tokens": 1, "output_tokens": total - 1, "total_tokens": total}
+
+    lazy = LazyValue(make, 3)
+    chunk = AIMessageChunk(content="a", usage_metadata=lazy)  # type: ignore[arg-type]
+    message = chunk.to_message()
+    assert _USAGE_METADATA.__get__(message) is lazy and made == []
+    assert peek_usage(message) == {"input_tokens": 1, "output_tokens": 2, "total_tokens": 3}
+    assert message.usage_metadata == peek_usage(chunk) and made == [3, 3, 3]
+    assert message.usage_metadata is not chunk.usage_metadata  # each its own
+    assert peek_usage(AIMessage(content="x")) is None
