@@ -60,6 +60,11 @@ from .model import _adapter_of
 from .model import _is_builtin_tool
 from .model import _masked
 from .model import _with_model_name
+from .partner_fields import ABSENT
+from .partner_fields import held_keywords
+from .partner_fields import partner_environment
+from .partner_fields import partner_value
+from .partner_fields import reading_form
 from .structured import default_method
 from .structured import parsed
 
@@ -89,6 +94,11 @@ class DropInChatModel(ChatChatplex):
     partner_kwargs: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
     """The engine's settings as the partner class serializes them (`dumpd`): its field
     names and defaults, credentials as references (`ChatModel.langchain_fields`)."""
+
+    partner_given: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
+    """The engine's settings as given (keys as `Secret`s) and the environment variables
+    the partner reads its fields from: the partner's field values are read from them
+    (`partner_fields.py`)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -123,11 +133,16 @@ class DropInChatModel(ChatChatplex):
             **langchain_side,
             "chatplex_model": engine,
             "partner_kwargs": _written(cls, settings, engine),
+            "partner_given": {
+                "keywords": held_keywords(settings),
+                "environ": partner_environment(cls._engine, os.environ),
+            },
         }
 
     @model_validator(mode="after")
     def _show_settings(self) -> DropInChatModel:
-        for name, value in _shown(self.chatplex_model).items():
+        shown = {**_shown(self.chatplex_model), **self._partner_shown()}
+        for name, value in shown.items():
             setattr(self, name, value)
         # The partner class's `model_kwargs` (langchain-aws's, ...) are the engine's:
         # shown as given, credentials masked (ChatChatplex's field would read `{}`).
@@ -137,15 +152,25 @@ class DropInChatModel(ChatChatplex):
         return self
 
     def __getattr__(self, name: str) -> Any:
-        # The partner class's other attributes (`model_id`, `request_timeout`,
-        # `default_headers`, `beta_use_converse_api`...) are the engine's, read from it.
+        # The partner class's other fields (`openai_api_key`, `request_timeout`,
+        # `default_headers`...) as the partner holds them; its other attributes
+        # (`model_id`, `beta_use_converse_api`...) are the engine's, read from it.
         try:
             return super().__getattr__(name)  # type: ignore[misc]
         except AttributeError:
             engine = self.__dict__.get("chatplex_model")
             if name.startswith("_") or engine is None:
                 raise
-            return getattr(engine, name)
+            value = self._partner_value(name)
+            return getattr(engine, name) if value is ABSENT else value
+
+    def _partner_value(self, name: str) -> Any:
+        """The partner class's field `name` (`ABSENT`: not one of its fields)."""
+        given = self.__dict__.get("partner_given") or {}
+        return _partner_field(type(self), given, self.__dict__.get("chatplex_model"), name)
+
+    def _partner_shown(self) -> dict[str, Any]:
+        return _partner_shown(type(self), self.partner_given, self.chatplex_model)
 
     def bind_tools(
         self,
@@ -317,6 +342,33 @@ def _shown(engine: Any) -> dict[str, Any]:
     return {k: v for k, v in shown.items() if v is not None}
 
 
+def _partner_field(
+    cls: type[DropInChatModel], given: dict[str, Any], engine: Any, name: str
+) -> Any:
+    """The partner's field `name` of a model built from `given` (`partner_given`)."""
+    keywords, environ = given.get("keywords", {}), given.get("environ", {})
+    return partner_value(cls._engine, name, keywords, environ, engine)
+
+
+def _partner_shown(
+    cls: type[DropInChatModel], given: dict[str, Any], engine: Any
+) -> dict[str, Any]:
+    """The partner's values of the settings `ChatChatplex` shows as its own fields
+    (`max_tokens`: langchain-anthropic's per-model default), where the partner has a
+    field of that name (not an alias: langchain-openai's `timeout`)."""
+    form = reading_form(cls._engine)
+    if form is None:
+        return {}
+    names = [n for n in ("model", *_SHOWN, "base_url") if form.name(n) == n]
+    values = {n: _partner_field(cls, given, engine, n) for n in names}
+    # A base URL not given stays the one the engine calls (resolved from the
+    # environment: LangChain's standard test_init_from_env reads it back there), where
+    # the partner's field is None (langchain-cohere's: its SDK client reads CO_API_URL).
+    return {
+        n: v for n, v in values.items() if v is not ABSENT and (v is not None or n != "base_url")
+    }
+
+
 def _written(cls: type[DropInChatModel], settings: dict[str, Any], engine: Any) -> dict[str, Any]:
     """The partner's serialized kwargs of the engine's `settings` (none: no form declared)."""
     form = cls._engine.langchain_fields
@@ -337,18 +389,24 @@ def _rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, An
     """A copy LangChain builds from a model's fields, some changed (its
     `configurable_fields` does): the changed settings are bound on a copy of the engine."""
     engine = values["chatplex_model"]
-    current = _shown(engine)
+    given = values.get("partner_given") or {}
+    current = {**_shown(engine), **_partner_shown(cls, given, engine)}
     changed = {}
     for name in ("model", *_SHOWN, "base_url"):
         value = values.pop(name, None)
         if value is not None and value != current.get(name):
             changed[name] = value
+    form = cls._engine.langchain_fields
+    if form is not None and changed:
+        # The changed settings replace what was given under any spelling of theirs.
+        fields = {form.name(k) for k in changed}
+        kept = {k: v for k, v in given.get("keywords", {}).items() if form.name(k) not in fields}
+        values["partner_given"] = {**given, "keywords": {**kept, **changed}}
     if "base_url" in changed:
         raise ValueError("base_url cannot change on a built model: build another one")
     extras = values.pop("model_kwargs", None)  # the engine's, shown (_show_settings)
     if extras and extras != _masked(getattr(engine, "model_kwargs", None) or {}):
         raise ValueError("model_kwargs cannot change on a built model: build another one")
-    form = cls._engine.langchain_fields
     if form is not None and changed:
         written = _without_credentials(form, form.written(changed, {}, defaults=False))
         values["partner_kwargs"] = {**values.get("partner_kwargs", {}), **written}

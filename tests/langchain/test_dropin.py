@@ -446,13 +446,9 @@ _OWN_SETTINGS = [
 ]
 
 
-def _pair(name: str, settings: dict[str, Any]) -> tuple[Any, Any]:
-    """The drop-in `name` and its partner class, built with the same parameters."""
-    import importlib
-
-    import chatplex
-
-    module, wire, connection = _SERIALIZED[name]
+def _params(name: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """The parameters `_pair` builds the drop-in `name` and its partner class with."""
+    _, wire, connection = _SERIALIZED[name]
     params = {"model": SUITE_MODELS[wire], **connection, **copy.deepcopy(settings)}
     if wire.startswith("bedrock"):
         params.update(BEDROCK_CREDENTIALS)
@@ -460,7 +456,17 @@ def _pair(name: str, settings: dict[str, Any]) -> tuple[Any, Any]:
         params["credentials"] = FakeGoogleCredentials()
     else:
         params["api_key"] = _KEY
-    partner = getattr(importlib.import_module(module), name)(**params)
+    return params
+
+
+def _pair(name: str, settings: dict[str, Any]) -> tuple[Any, Any]:
+    """The drop-in `name` and its partner class, built with the same parameters."""
+    import importlib
+
+    import chatplex
+
+    params = _params(name, settings)
+    partner = getattr(importlib.import_module(_SERIALIZED[name][0]), name)(**params)
     return getattr(chatplex, name)(**params), partner
 
 

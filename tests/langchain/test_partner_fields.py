@@ -1,0 +1,327 @@
+"""The partner class's fields read on the drop-in (`chatplex/langchain/partner_fields.py`):
+for every drop-in whose partner package is installed, every field of the partner class
+(`model_fields`, and its aliases where the partner answers them), read on both built with
+the same keywords, holds the same value; a key is a `SecretStr` giving the same string,
+masked in any repr. Generated from the partner classes: a partner release that adds a
+field fails here until the drop-in answers it."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+import pytest
+from _lckit import MODELS
+from _lckit import UNIT_BASE_URL
+from _lckit import BedrockIsolated
+from langchain_core.load import dumpd
+from langchain_core.runnables import ConfigurableField
+from pydantic import SecretStr
+from test_dropin import _KEY
+from test_dropin import _SERIALIZED
+from test_dropin import _params
+
+import chatplex
+from chatplex.chat.partner_form import PartnerFields
+from chatplex.dropins import DROP_IN_MODULES
+from chatplex.langchain.partner_fields import ABSENT
+from chatplex.langchain.partner_fields import partner_environment
+from chatplex.langchain.partner_fields import partner_value
+from chatplex.langchain.partner_fields import reading_form
+from chatplex.lean import ChatAnthropic as EngineAnthropic
+from chatplex.lean import ChatOpenAI as EngineOpenAI
+from chatplex.secret import Secret
+
+#: The drop-ins whose partner LangChain does not serialize (`test_dropin.py`'s
+#: `_SERIALIZED` has the others): the partner's module, its wire, its connection and key.
+_OTHERS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "ChatOllama": ("langchain_ollama", "ollama", {"base_url": UNIT_BASE_URL}),
+    "ChatCohere": (
+        "langchain_cohere",
+        "cohere",
+        {"base_url": UNIT_BASE_URL, "cohere_api_key": _KEY},
+    ),
+    "ChatDeepSeek": (
+        "langchain_deepseek",
+        "deepseek",
+        {"api_base": UNIT_BASE_URL, "api_key": _KEY},
+    ),
+    "ChatPerplexity": ("langchain_perplexity", "perplexity", {"api_key": _KEY}),
+    "ChatTogether": (
+        "langchain_together",
+        "together",
+        {"together_api_base": UNIT_BASE_URL, "api_key": _KEY},
+    ),
+    "ChatNebius": (
+        "langchain_nebius",
+        "nebius",
+        {"nebius_api_base": UNIT_BASE_URL, "api_key": _KEY},
+    ),
+    # Not installed here (no partner package in the venv): "ChatCerebras", "ChatOpenRouter",
+    # "ChatHyperbolic", "ChatWatsonx"; each is read when its package is (`_NAMES`).
+    "ChatCerebras": ("langchain_cerebras", "cerebras", {"api_key": _KEY}),
+    "ChatOpenRouter": ("langchain_openrouter", "openrouter", {"api_key": _KEY}),
+    "ChatHyperbolic": ("langchain_hyperbolic", "hyperbolic", {"api_key": _KEY}),
+    "ChatWatsonx": ("langchain_ibm", "ibm", {"url": UNIT_BASE_URL, "apikey": _KEY}),
+}
+#: Every drop-in whose partner package is installed.
+_NAMES = [
+    n
+    for n in DROP_IN_MODULES
+    if importlib.util.find_spec({**_SERIALIZED, **_OTHERS}[n][0]) is not None
+]
+
+_CLIENTS = (
+    "the partner's SDK client objects: the drop-in calls through chatplex's HTTP layer, "
+    "and builds no SDK client (a lazily built one of the same settings is open)"
+)
+#: Fields the drop-in does not hold as the partner does, and why; each still differs
+#: (checked, but for `_OPEN_WHEN_GIVEN`'s where the setting is not given), so a fix
+#: fails the test and its row must go.
+OPEN: dict[tuple[str, str], str] = {
+    **{
+        (name, field): _CLIENTS
+        for name in DROP_IN_MODULES
+        for field in ("client", "async_client", "root_client", "root_async_client")
+    },
+    **{(n, "bedrock_client"): _CLIENTS for n in ("ChatBedrock", "ChatBedrockConverse")},
+    **{
+        (name, "metadata"): (
+            "LangChain's own field: langchain-core records the versions of the packages "
+            "of the class's module (`lc_versions`), and the drop-in's module is chatplex's, "
+            "not the partner package's"
+        )
+        for name in DROP_IN_MODULES
+        if name not in ("ChatGroq", "ChatSambaNova", "ChatOllama", "ChatCohere")  # none recorded
+    },
+    ("ChatPerplexity", "model_kwargs"): (
+        "langchain-perplexity has no `stop` field and keeps a given stop in its "
+        "model_kwargs; the drop-in takes `stop` as its setting (model_kwargs empty)"
+    ),
+    ("ChatDeepSeek", "api_key"): (
+        "ChatChatplex's own `api_key` field (None: the engine's adapter holds the key) "
+        "shadows langchain-deepseek's; its `openai_api_key` reads the key"
+    ),
+    **{
+        (name, "provider"): (
+            "ChatChatplex's `provider` property (the wire, read by `lc_secrets` and the "
+            "LangSmith params) shadows the partner's field (langchain-aws' model vendor)"
+        )
+        for name in ("ChatBedrock", "ChatBedrockConverse")
+    },
+    ("ChatGoogleGenerativeAI", "streaming"): (
+        "LangChain's switch on every drop-in (a bool, False), where "
+        "langchain-google-genai's field defaults to None"
+    ),
+    ("ChatVertexAI", "full_model_name"): (
+        "derived by langchain-google-vertexai from project, location and model: not "
+        "declared as data yet"
+    ),
+    ("ChatVertexAI", "client_options"): (
+        "a google.api_core ClientOptions object langchain-google-vertexai builds: not built"
+    ),
+}
+
+_OPEN_WHEN_GIVEN = {("ChatPerplexity", "model_kwargs")}
+
+#: Kept differences, each held by its own test below.
+KEPT: dict[tuple[str, str], str] = {
+    ("ChatOllama", "num_predict"): (
+        "langchain-ollama has no `max_tokens` and drops a given one (the model runs "
+        "unlimited); the drop-in takes it as Ollama's `num_predict`"
+    ),
+}
+
+_MANY = {"temperature": 0, "max_tokens": 100, "timeout": 60, "max_retries": 3, "stop": ["x"]}
+_CASES = {"given": {}, "many": _MANY}
+
+
+def test_every_drop_in_is_listed() -> None:
+    assert set(DROP_IN_MODULES) == {*_SERIALIZED, *_OTHERS}
+
+
+def _partner_class(name: str) -> Any:
+    return getattr(importlib.import_module({**_SERIALIZED, **_OTHERS}[name][0]), name)
+
+
+def _build_params(name: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """The keywords both classes are built with: `test_dropin.py`'s, or `_OTHERS`'."""
+    if name in _SERIALIZED:
+        return _params(name, settings)
+    _, wire, connection = _OTHERS[name]
+    return {"model": MODELS[wire], **connection, **settings}
+
+
+def _pair(name: str, settings: dict[str, Any]) -> tuple[Any, Any]:
+    params = _build_params(name, settings)
+    return getattr(chatplex, name)(**params), _partner_class(name)(**params)
+
+
+def _read(model: Any, name: str) -> Any:
+    try:
+        return getattr(model, name)
+    except AttributeError:
+        return ABSENT
+
+
+def _assert_same(name: str, field: str, dropin: Any, partner: Any) -> None:
+    theirs, ours = _read(partner, field), _read(dropin, field)
+    if (name, field) in KEPT:
+        return
+    if (name, field) in OPEN:
+        if (name, field) not in _OPEN_WHEN_GIVEN:
+            assert ours != theirs, f"{name}.{field} now matches: drop its OPEN row"
+        return
+    if isinstance(theirs, SecretStr):
+        assert isinstance(ours, SecretStr), f"{name}.{field}: {ours!r}"
+        assert ours.get_secret_value() == theirs.get_secret_value()
+        assert theirs.get_secret_value() not in repr(ours) + str(ours)
+        return
+    assert ours == theirs, f"{name}.{field}: {ours!r} != the partner's {theirs!r}"
+
+
+def _assert_fields_match(name: str, dropin: Any, partner: Any) -> None:
+    fields = type(partner).model_fields
+    for field, info in fields.items():
+        _assert_same(name, field, dropin, partner)
+        # Its aliases, where the partner answers them (pydantic's are not attributes).
+        if info.alias and _read(partner, info.alias) is not ABSENT:
+            _assert_same(name, info.alias, dropin, partner)
+    assert _KEY not in repr(dropin)
+
+
+def _by_field_names(name: str, params: dict[str, Any]) -> dict[str, Any]:
+    """`params` under the partner's field names where they were given by an alias
+    (`model` -> `model_name`, `api_key` -> `openai_api_key`, ...; a keyword that is a
+    field's own name stays)."""
+    fields = _partner_class(name).model_fields
+    by_alias = {f.alias: n for n, f in fields.items() if f.alias}
+    return {k if k in fields else by_alias.get(k, k): v for k, v in params.items()}
+
+
+class TestThePartnersFieldsReadTheSame(BedrockIsolated):
+    @pytest.mark.filterwarnings("ignore")  # the partners' own (deprecations, Bedrock's keys)
+    @pytest.mark.parametrize("case", list(_CASES))
+    @pytest.mark.parametrize("name", _NAMES)
+    def test_every_field_of_the_partner(self, name: str, case: str) -> None:
+        dropin, partner = _pair(name, _CASES[case])
+        _assert_fields_match(name, dropin, partner)
+
+    @pytest.mark.filterwarnings("ignore")  # the partners' own
+    def test_a_field_the_partner_resolves_from_the_model(self) -> None:
+        # langchain-aws' ChatBedrock speaks Converse to a Nova model (`RESOLVED`).
+        dropin, partner = _pair("ChatBedrock", {"model": "amazon.nova-lite-v1:0"})
+        assert partner.beta_use_converse_api is True
+        _assert_fields_match("ChatBedrock", dropin, partner)
+
+    @pytest.mark.filterwarnings("ignore")  # the partners' own
+    @pytest.mark.parametrize("name", _NAMES)
+    def test_every_field_given_under_the_partners_field_names(self, name: str) -> None:
+        # `model_name=`, `openai_api_key=`, `openai_api_base=`... where `_pair` gives
+        # the aliases `model=`, `api_key=`, `base_url=`.
+        renamed = _by_field_names(name, _build_params(name, _MANY))
+        dropin = getattr(chatplex, name)(**renamed)
+        partner = _partner_class(name)(**renamed)
+        _assert_fields_match(name, dropin, partner)
+
+    @pytest.mark.filterwarnings("ignore")  # the partners' own
+    @pytest.mark.parametrize(
+        "name",
+        [
+            n
+            for n in _NAMES
+            # No key (AWS credentials, Google's, none), or none read into the field
+            # (langchain-cohere's client reads CO_API_KEY itself: its field stays None).
+            if n
+            not in (
+                "ChatBedrock",
+                "ChatBedrockConverse",
+                "ChatVertexAI",
+                "ChatOllama",
+                "ChatCohere",
+            )
+        ],
+    )
+    def test_the_key_from_the_environment(self, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        form = reading_form(getattr(chatplex, name)._engine)
+        assert isinstance(form, PartnerFields)
+        field = form.name("api_key")
+        variable = form.secrets[field]
+        given = _build_params(name, _MANY)
+        params = {k: v for k, v in given.items() if form.name(k) != field}
+        monkeypatch.setenv(variable, _KEY)
+        dropin = getattr(chatplex, name)(**params)
+        partner = _partner_class(name)(**params)
+        monkeypatch.delenv(variable)  # read at construction, as the partner reads it
+        _assert_fields_match(name, dropin, partner)
+
+
+def test_a_key_and_headers_read_as_given_and_never_shown() -> None:
+    headers = {"Authorization": f"Bearer {_KEY}", "X-Trace": "t1"}
+    llm = chatplex.ChatOpenAI(
+        model="gpt-4o", api_key=_KEY, base_url=UNIT_BASE_URL, default_headers=headers
+    )
+    assert llm.openai_api_key.get_secret_value() == _KEY
+    assert llm.default_headers == headers
+    assert llm.openai_api_base == UNIT_BASE_URL
+    for shown in (repr(llm), repr(vars(llm)), repr(llm.default_headers), str(llm)):
+        assert _KEY not in shown
+
+
+def test_a_credential_in_the_base_url_is_redacted() -> None:
+    url = f"http://127.0.0.1:9/v1?api-key={_KEY}"
+    llm = chatplex.ChatOpenAI(model="gpt-4o", api_key="k", base_url=url)
+    assert _KEY not in llm.openai_api_base + repr(vars(llm))
+    assert llm.openai_api_base.startswith("http://127.0.0.1:9/v1?api-key=")
+
+
+def test_the_filled_max_tokens_is_langchain_anthropics_per_model_default() -> None:
+    from langchain_anthropic import ChatAnthropic as PartnerAnthropic
+
+    params = {"model": "claude-haiku-4-5", "api_key": "k", "base_url": UNIT_BASE_URL}
+    llm, partner = chatplex.ChatAnthropic(**params), PartnerAnthropic(**params)
+    assert llm.max_tokens == partner.max_tokens
+    assert llm.max_tokens is not None
+    # Shown only: the request is unchanged, and so is the serialized form.
+    assert llm.chatplex_model.max_tokens is None
+    assert dumpd(llm) == dumpd(partner)
+
+
+def test_settings_changed_by_configurable_fields_read_changed() -> None:
+    llm = chatplex.ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0, max_tokens=5)
+    switch = llm.configurable_fields(max_tokens=ConfigurableField(id="n"))
+    built, _ = switch._prepare({"configurable": {"n": 9}})
+    assert (built.max_tokens, built.chatplex_model.max_tokens) == (9, 9)
+    assert (built.temperature, built.openai_api_key.get_secret_value()) == (0.0, "k")
+    assert llm.max_tokens == 5  # the original's
+    # Unchanged settings shown as the partner's do not count as changed.
+    same, _ = llm.configurable_fields(temperature=ConfigurableField(id="t"))._prepare({})
+    assert same.chatplex_model is llm.chatplex_model
+
+
+def test_ollamas_max_tokens_is_kept_as_num_predict_where_langchain_ollama_drops_it() -> None:
+    from langchain_ollama import ChatOllama as PartnerOllama
+
+    params = {"model": "llama3.2", "base_url": UNIT_BASE_URL, "max_tokens": 100}
+    partner = PartnerOllama(**params)
+    assert partner.num_predict is None and not hasattr(partner, "max_tokens")  # lost
+    assert chatplex.ChatOllama(**params).num_predict == 100
+
+
+def test_partner_value_reads_each_source_in_turn() -> None:
+    environ = partner_environment(EngineOpenAI, {"OPENAI_API_KEY": "env", "OPENAI_ORG_ID": "o"})
+    assert isinstance(environ["OPENAI_API_KEY"], Secret)  # held from the start
+    given = {"api_key": Secret("given"), "organization": None}
+    key = partner_value(EngineOpenAI, "openai_api_key", given, environ)
+    assert key.get_secret_value() == "given"
+    assert partner_value(EngineOpenAI, "openai_api_key", {}, environ).get_secret_value() == "env"
+    assert partner_value(EngineOpenAI, "openai_organization", given, environ) == "o"
+    assert partner_value(EngineOpenAI, "openai_organization", {}, {}) is None
+    assert partner_value(EngineOpenAI, "stream_chunk_timeout", {}, {}) == 120.0
+    assert partner_value(EngineOpenAI, "temperature", {"temperature": 1}, {}) == 1.0
+    assert partner_value(EngineOpenAI, "no_such_field", {}, {}) is ABSENT
+    assert partner_value(EngineOpenAI, "rate_limit", {}, {}) is ABSENT  # chatplex's own
+    engine = EngineAnthropic(model="claude-haiku-4-5", api_key="k")
+    filled = partner_value(EngineAnthropic, "max_tokens", {}, {}, engine)
+    assert filled == engine.adapter.default_max_tokens
