@@ -319,26 +319,6 @@ SERDES_ALLOWLIST = (
 )
 
 
-def _unshown(partner_test: str, names: str) -> str:
-    """The reason test_init_from_env fails where the partner's own `init_from_env_params`
-    (`partner_test`'s, taken as is) reads back attributes the drop-in lacks."""
-    return (
-        f"{partner_test}'s `init_from_env_params` reads back {names} of the model built "
-        "from the environment; the drop-in has no such attribute (an AttributeError): "
-        "chatplex holds credentials in its adapters only (tests/test_secrets.py), a "
-        "difference it still has from the partner class"
-    )
-
-
-AZURE_UNSHOWN = _unshown(
-    "langchain-openai's tests/unit_tests/chat_models/test_azure_standard.py",
-    "`azure_ad_token` (and `openai_organization`, `openai_api_type`)",
-)
-GEMINI_UNSHOWN = _unshown(
-    "langchain-google's libs/genai/tests/unit_tests/test_standard.py", "`google_api_key`"
-)
-
-
 class TestChatOpenAIUnit(_Unit):
     name = "ChatOpenAI"
 
@@ -355,10 +335,6 @@ class TestChatOpenAIIntegration(_Integration):
 
 class TestAzureChatOpenAIUnit(_Unit):
     name = "AzureChatOpenAI"
-
-    @pytest.mark.xfail(strict=True, reason=AZURE_UNSHOWN)
-    def test_init_from_env(self) -> None:
-        super().test_init_from_env()
 
 
 class TestAzureChatOpenAIIntegration(_Integration):
@@ -477,10 +453,6 @@ class TestChatBedrockConverseIntegration(_BedrockIntegration):
 
 class TestChatGoogleGenerativeAIUnit(_Unit):
     name = "ChatGoogleGenerativeAI"
-
-    @pytest.mark.xfail(strict=True, reason=GEMINI_UNSHOWN)
-    def test_init_from_env(self) -> None:
-        super().test_init_from_env()
 
 
 class TestChatGoogleGenerativeAIIntegration(_Integration):
