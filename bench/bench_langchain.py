@@ -26,6 +26,8 @@ LangChain chat model can reach on a row.
 Each measurement runs in a fresh worker process (this script with `--worker`): one untimed
 warm-up call, then the timed work, measured with getrusage deltas (user + sys of the
 worker only). Variants run in rounds (each once per round); the table shows medians.
+With `--quick` one worker runs a client's three modes in turn (its imports once, not
+three times: a smoke test checks the harness, not the numbers).
 Results are printed as a table and written as JSON (`--out`, default
 bench/results_langchain.json). LangChain comes from the project's dev extra.
 
@@ -172,6 +174,18 @@ async def measure(
     return {"client": client, "mode": mode, "units": chunks, "cpu_s": cpu, "wall_s": wall}
 
 
+async def worker(args: Any) -> None:
+    """`--worker CLIENT MODE...`: each mode measured in turn, on one event loop (the
+    clients' connection pools are bound to it), one JSON line each."""
+    client, *modes = args.worker
+    for mode in modes:
+        count = args.requests if mode == "abatch" else args.streams
+        measured = await measure(
+            client, mode, args.url, count, warm_up=not args.no_warm_up, chunks=args.chunks
+        )
+        print(json.dumps(measured), flush=True)
+
+
 # ---- driver ------------------------------------------------------------------------------
 
 
@@ -195,19 +209,24 @@ def mock_server(chunks: int) -> Iterator[str]:
 
 
 def run_worker(
-    client: str, mode: str, url: str, count: int, warm_up: bool, chunks: int
-) -> dict[str, Any]:
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", client, mode]
-    command += ["--url", url, "--count", str(count), "--chunks", str(chunks)]
+    client: str, modes: Sequence[str], url: str, args: Any, warm_up: bool
+) -> list[dict[str, Any]]:
+    """One worker process measuring `modes` of `client` one after another: one result
+    each (the abatch on `args.requests` inputs, the streams `args.streams` times)."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", client, *modes]
+    command += ["--url", url, "--requests", str(args.requests)]
+    command += ["--streams", str(args.streams), "--chunks", str(args.chunks)]
     command += [] if warm_up else ["--no-warm-up"]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}  # third-party deprecation chatter
     out = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
     )
     if out.returncode != 0:
-        raise RuntimeError(f"{client} {mode} failed:\n{out.stderr[-2000:]}")
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+        raise RuntimeError(f"{client} {' '.join(modes)} failed:\n{out.stderr[-2000:]}")
+    results: list[dict[str, Any]] = [
+        json.loads(line) for line in out.stdout.strip().splitlines()[-len(modes) :]
+    ]
+    return results
 
 
 def median_us(runs: Sequence[dict[str, Any]]) -> float:
@@ -277,9 +296,8 @@ def versions() -> dict[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--worker", nargs=2, metavar=("CLIENT", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs="+", metavar="CLIENT MODE", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
-    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--no-warm-up", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--requests", type=int, default=2000, help="abatch size")
     parser.add_argument("--streams", type=int, default=20, help="timed streams per process")
@@ -290,11 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.worker:
-        client, mode = args.worker
-        measured = measure(
-            client, mode, args.url, args.count, warm_up=not args.no_warm_up, chunks=args.chunks
-        )
-        print(json.dumps(asyncio.run(measured)))
+        asyncio.run(worker(args))
         return 0
     if args.quick:  # the harness, not the numbers: every worker is mostly imports
         args.requests, args.streams, args.chunks, args.repeat = 4, 1, 5, 1
@@ -304,10 +318,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     with mock_server(args.chunks) as url:
         for round_no in range(args.repeat):
             for client in CLIENTS:
-                for mode in MODES:
-                    count = args.requests if mode == "abatch" else args.streams
-                    run = run_worker(client, mode, url, count, not args.quick, args.chunks)
-                    results.setdefault((client, mode), []).append(run)
+                # --quick: a client's modes in one worker (the harness, not the numbers: a
+                # worker's time is mostly its imports); else each in a fresh process.
+                for modes in [MODES] if args.quick else [(mode,) for mode in MODES]:
+                    for run in run_worker(client, modes, url, args, not args.quick):
+                        results.setdefault((client, run["mode"]), []).append(run)
             print(f"round {round_no + 1}/{args.repeat} done", file=sys.stderr)
     summary = report(results, args)
     raw = {f"{client}/{mode}": runs for (client, mode), runs in results.items()}

@@ -1,4 +1,5 @@
-"""Suite-wide fixtures: the local Ray cluster of the tests marked `ray`; the guard
+"""Suite-wide fixtures: the local Ray cluster of the tests marked `ray`; one botocore
+data loader for every boto3 client the tests build (parsed once, not per client); the guard
 that fails a test (or fixture) leaving a child process unwaited or its pipes open
 (tests/_children.py); and the one that fails a test connecting anywhere but loopback
 (tests/_netguard.py).
@@ -9,6 +10,7 @@ imports it; without the `ray` extra those tests are skipped, saying why.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Generator
@@ -45,6 +47,26 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     )
     yield ray
     ray.shutdown()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_botocore_loader() -> Iterator[None]:
+    """Every botocore Session of the run shares one data loader, as the clients of one
+    Session always do: botocore's service and endpoint JSON parsed once, not once per
+    Session. langchain-aws builds a boto3 client, from a new Session, for each model, and
+    the tests build its models by the hundred (~0.25 s each: 59 of the 69 s of
+    tests/partners/bedrock); what a client is built from is unchanged."""
+    try:
+        import botocore.loaders
+        import botocore.session
+    except ImportError:  # without the bedrock extra: nothing to share
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        # Keyed by the data path a Session asks for (AWS_DATA_PATH).
+        shared = functools.cache(botocore.loaders.create_loader)
+        patch.setattr(botocore.session, "create_loader", shared)
+        yield
 
 
 @pytest.hookimpl(trylast=True)  # after the hooks that add xdist_group marks (tests/compat)

@@ -16,6 +16,7 @@ from compat_results import RESULTS
 
 from chatplex.testing import MockServer
 from tests._leaks import frozen_heap
+from tests._tls import one_default_tls_context  # noqa: F401  (autouse: this folder's clients)
 
 API_KEY = "sk-compat-suite-0000"
 

@@ -15,6 +15,7 @@ from _lckit import STANDARD_SCRIPT
 from _lckit import set_server
 
 from chatplex.testing import MockServer
+from tests._tls import one_default_tls_context  # noqa: F401  (autouse: this folder's clients)
 
 if importlib.util.find_spec("langchain_tests") is None:  # pragma: no cover
     collect_ignore_glob = ["test_*.py"]

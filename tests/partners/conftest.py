@@ -5,16 +5,12 @@ is compared: results, requests, errors)."""
 
 from __future__ import annotations
 
-import functools
-import ssl
 from collections.abc import Iterator
-from typing import Any
 
-import httpx._config as httpx_config
-import httpx._transports.default as httpx_transports
 import pytest
 
 from tests._leaks import frozen_heap
+from tests._tls import one_default_tls_context  # noqa: F401  (autouse: this folder's clients)
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import scripted_server
 
@@ -27,29 +23,3 @@ def server() -> Iterator[ScriptedServer]:
     (~0.45 s each, most of those suites' time); frozen, it walks what the module made."""
     with frozen_heap(), scripted_server() as running:
         yield running
-
-
-@functools.cache
-def _default_tls_context(trust_env: bool) -> ssl.SSLContext:
-    return httpx_config.create_ssl_context(verify=True, cert=None, trust_env=trust_env)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_default_tls_context() -> Iterator[None]:
-    """httpx builds a TLS context for every client a partner package constructs (the
-    OpenAI-style SDKs build two per chat model), reading the CA bundle each time: ~0.07 s,
-    a third of a script's time. The scripts talk plain HTTP to 127.0.0.1, so in these
-    modules the default context (verify=True, no client cert) is built once per worker and
-    shared; any other `verify`/`cert` is built as httpx would."""
-
-    def create_ssl_context(
-        verify: Any = True, cert: Any = None, trust_env: bool = True
-    ) -> ssl.SSLContext:
-        if verify is True and cert is None:
-            return _default_tls_context(trust_env)
-        return httpx_config.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
-
-    patch = pytest.MonkeyPatch()
-    patch.setattr(httpx_transports, "create_ssl_context", create_ssl_context)
-    yield
-    patch.undo()
