@@ -115,8 +115,9 @@ class ProviderSpec:
     #: (`chat/llm_results.py`), for replies whose `response_metadata["model_provider"]`
     #: is this name: "reply_fields" (the reply's own top-level fields; none in a stream's
     #: generation info), "chat_completions" (the Chat Completions fields, `logprobs`
-    #: always in the generation info, the model's fields in a stream's); None: the model
-    #: name and usage only.
+    #: always in the generation info, the model's fields in a stream's), or a style its
+    #: table `_SHAPES` spells out key by key ("completions_fields", "model_and_usage",
+    #: "candidate_fields", "reply_as_info"); None: the model name and usage only.
     llm_output: str | None = None
     #: Whether its LangChain class streams in indexed content blocks, for chunks whose
     #: `response_metadata["model_provider"]` is this name (`langchain/convert.py`'s

@@ -51,7 +51,9 @@ from ..chat.callbacks import ls_provider
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
 from ..chat.llm_results import combine_llm_outputs
+from ..chat.llm_results import combine_shaped_outputs
 from ..chat.llm_results import partner_style
+from ..chat.llm_results import style_of
 from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage
@@ -412,7 +414,11 @@ class ChatChatplex(BaseChatModel):
         # provider); the other partners give LangChain's empty one.
         if any(o and partner_style(o) == "chat_completions" for o in llm_outputs):
             return combine_llm_outputs(llm_outputs)
-        return {}
+        # Rows that do not name their provider: the style of the wire's partner class.
+        engine = _primary(self.chatplex_model)
+        return combine_shaped_outputs(
+            llm_outputs, style_of(getattr(engine, "provider_label", None) or self.provider)
+        )
 
     def _as_partner(
         self, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]

@@ -102,6 +102,8 @@ class Preset:
     #: Whether LangChain's `init_chat_model` knows its name (False: a preset only
     #: chatplex names, whose class is chatplex's own).
     langchain_init: bool = True
+    #: How its LangChain class fills a result's `llm_output` (`ProviderSpec.llm_output`).
+    llm_output: str | None = None
     dropin: DropIn | None = None
 
     @property
@@ -121,6 +123,7 @@ class Preset:
             body_settings=self.body,
             ls_provider=self.ls_provider,
             langchain_init=self.langchain_init,
+            llm_output=self.llm_output,
         )
 
     @property

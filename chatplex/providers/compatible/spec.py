@@ -112,6 +112,7 @@ PRESETS: tuple[Preset, ...] = (
         ),
         langchain_class="ChatGroq",
         otel_name="groq",
+        llm_output="completions_fields",  # langchain-groq's: no model_provider, no id
         aliases=key_and_base("groq"),
         body=same_names("reasoning_format", "reasoning_effort", "service_tier"),
         dropin=DropIn(
@@ -238,6 +239,7 @@ PRESETS: tuple[Preset, ...] = (
         ),
         langchain_class="ChatMistralAI",
         otel_name="mistral_ai",
+        llm_output="model_and_usage",  # langchain-mistralai's: usage, model_name, model
         model_prefixes=("mistral", "mixtral"),
         price_id="mistral",
         aliases=(("mistral_api_key", "api_key"), ("endpoint", "base_url")),

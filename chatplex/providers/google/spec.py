@@ -34,6 +34,7 @@ SPECS = (
         langchain_class="ChatGoogleGenerativeAI",
         otel_name="gcp.gen_ai",
         init_class="chatplex.providers.google.dropin:ChatGoogleGenerativeAI",
+        llm_output="candidate_fields",  # the candidate's finish reason, model, ratings
         finish_words=_FINISH_WORDS,
         separate_system=True,  # `systemInstruction`, apart from `contents`
     ),

@@ -17,5 +17,6 @@ SPECS = (
         "ollama",
         "chatplex.providers.ollama.adapter:OllamaAdapter",
         langchain_class="ChatOllama",
+        llm_output="reply_as_info",  # langchain-ollama: the reply's fields, no llm_output
     ),
 )
