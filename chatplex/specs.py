@@ -126,6 +126,10 @@ class ProviderSpec:
     #: `content` too (`input_json_delta` blocks), and no `id`, `model` or `usage` in a
     #: chunk's `response_metadata`. False: the chunks' content and metadata as they are.
     indexed_stream: bool = False
+    #: Whether its LangChain class's `invoke` streams underneath and merges the pieces
+    #: (langchain-ollama's `_generate`): the run's handlers hear `on_llm_new_token` for
+    #: each piece. The LangChain drop-in's `_generate` reads it and does the same.
+    invoke_streams: bool = False
     #: The body parameters its API takes (besides what chatplex sets itself), which a
     #: model's keyword arguments are checked against (`chat.params`); None: its adapter
     #: class's `api_parameters`, else unchecked.

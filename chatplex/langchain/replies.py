@@ -9,6 +9,10 @@ from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from typing import Any
 
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models.chat_models import agenerate_from_stream
+from langchain_core.language_models.chat_models import generate_from_stream
 from langchain_core.outputs import ChatGeneration
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
@@ -25,7 +29,14 @@ from ..messages import chunk_with_calls
 from .convert import StreamTranslator
 from .convert import to_langchain_message
 
-__all__ = ["ageneration_chunks", "chat_result", "generation_chunks", "usage_closes"]
+__all__ = [
+    "ageneration_chunks",
+    "amerged_result",
+    "chat_result",
+    "generation_chunks",
+    "merged_result",
+    "usage_closes",
+]
 
 
 def chat_result(reply: Any, called: str | None = None) -> ChatResult:
@@ -64,6 +75,36 @@ def chat_result(reply: Any, called: str | None = None) -> ChatResult:
     return ChatResult(
         generations=generations, llm_output=shaped_llm_output(first.response_metadata, style)
     )
+
+
+def merged_result(
+    pieces: Iterator[ChatGenerationChunk], run: CallbackManagerForLLMRun | None
+) -> ChatResult:
+    """A stream's pieces merged into one reply, each reported to the run's handlers as it
+    comes (`on_llm_new_token`): an `invoke` whose partner class streams underneath
+    (`ProviderSpec.invoke_streams`, langchain-ollama's `_generate`)."""
+
+    def reported() -> Iterator[ChatGenerationChunk]:
+        for piece in pieces:
+            if run is not None:
+                run.on_llm_new_token(piece.text, chunk=piece)
+            yield piece
+
+    return generate_from_stream(reported())
+
+
+async def amerged_result(
+    pieces: AsyncIterator[ChatGenerationChunk], run: AsyncCallbackManagerForLLMRun | None
+) -> ChatResult:
+    """`merged_result` of an async stream."""
+
+    async def reported() -> AsyncIterator[ChatGenerationChunk]:
+        async for piece in pieces:
+            if run is not None:
+                await run.on_llm_new_token(piece.text, chunk=piece)
+            yield piece
+
+    return await agenerate_from_stream(reported())
 
 
 def usage_closes(target: Any) -> bool:

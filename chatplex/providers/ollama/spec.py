@@ -18,5 +18,6 @@ SPECS = (
         "chatplex.providers.ollama.adapter:OllamaAdapter",
         langchain_class="ChatOllama",
         llm_output="reply_as_info",  # langchain-ollama: the reply's fields, no llm_output
+        invoke_streams=True,  # langchain-ollama's invoke streams and merges the pieces
     ),
 )

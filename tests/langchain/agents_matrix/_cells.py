@@ -319,11 +319,7 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for scenario in ("callback_invoke", "callback_stream", "callback_stream_async")
     },
-    ("callback_invoke", "ollama"): (
-        "langchain-ollama's invoke streams underneath: its handler hears on_llm_new_token "
-        "for each piece, chatplex's none; on_chat_model_start's serialized id and "
-        "invocation_params differ"
-    ),
+    ("callback_invoke", "ollama"): _STREAM_CALLBACK_GAPS["ollama"],
     **{
         (scenario, wire): gap
         for wire, gap in _STREAM_CALLBACK_GAPS.items()
