@@ -153,8 +153,9 @@ class ProviderSpec:
     #: (`chat/llm_results.py`), for replies whose `response_metadata["model_provider"]`
     #: is this name: "reply_fields" (the reply's own top-level fields; none in a stream's
     #: generation info), "chat_completions" (the Chat Completions fields, `logprobs`
-    #: always in the generation info, the model's fields in a stream's); None: the model
-    #: name and usage only.
+    #: always in the generation info, the model's fields in a stream's), or a style its
+    #: table `_SHAPES` spells out key by key ("completions_fields", "model_and_usage",
+    #: "candidate_fields", "reply_as_info"); None: the model name and usage only.
     llm_output: str | None = None
     #: Whether its LangChain class streams in indexed content blocks, for chunks whose
     #: `response_metadata["model_provider"]` is this name (`langchain/convert.py`'s
@@ -163,6 +164,10 @@ class ProviderSpec:
     #: `content` too (`input_json_delta` blocks), and no `id`, `model` or `usage` in a
     #: chunk's `response_metadata`. False: the chunks' content and metadata as they are.
     indexed_stream: bool = False
+    #: Whether its LangChain class's `invoke` streams underneath and merges the pieces
+    #: (langchain-ollama's `_generate`): the run's handlers hear `on_llm_new_token` for
+    #: each piece. The LangChain drop-in's `_generate` reads it and does the same.
+    invoke_streams: bool = False
     #: The body parameters its API takes (besides what chatplex sets itself), which a
     #: model's keyword arguments are checked against (`chat.params`); None: its adapter
     #: class's `api_parameters`, else unchecked.

@@ -11,6 +11,7 @@ import pytest
 
 from chatplex import specs
 from chatplex.adapters import adapter_class
+from chatplex.chat import llm_results
 
 
 def test_every_wire_folder_declares_its_providers() -> None:
@@ -159,7 +160,7 @@ def test_the_hooks_a_spec_names_load_and_its_styles_are_known() -> None:
         for path in (declared.init_settings, declared.adapter_defaults, declared.wire_choice):
             if path is not None:
                 assert callable(specs.declared_object(path)), (declared.name, path)
-        assert declared.llm_output in (None, "reply_fields", "chat_completions"), declared.name
+        assert declared.llm_output in (None, *llm_results.STYLES), declared.name
         known = declared.api_parameters or frozenset()
         assert {name for name, _ in declared.header_parameters} <= known, declared.name
         assert {name for name, _ in declared.beyond_sdk} <= known, declared.name

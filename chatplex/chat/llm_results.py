@@ -20,15 +20,20 @@ from ..messages import AIMessageChunk
 from ..specs import spec
 
 __all__ = [
+    "STYLES",
     "ChatGeneration",
     "ChatGenerationChunk",
     "LLMResult",
     "chat_result",
     "combine_llm_outputs",
+    "combine_shaped_outputs",
     "result_of",
     "partner_style",
     "reply_fields",
+    "shaped_llm_output",
+    "shaped_generation_info",
     "stream_generation_info",
+    "style_of",
 ]
 
 
@@ -86,6 +91,106 @@ _CHATPLEX_KEYS = frozenset(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What a partner class copies from its reply, key by key, into its result: a
+    `ProviderSpec.llm_output` style read from this table (`_SHAPES`)."""
+
+    #: `generation_info` keys (present in the reply); None: all the reply's own fields.
+    info: tuple[str, ...] | None
+    #: `llm_output` keys (present in the reply); None: no `llm_output` at all.
+    output: tuple[str, ...] | None
+    #: `llm_output` keys it always writes, with their value for a reply without them.
+    required: tuple[tuple[str, Any], ...] = ()
+    #: A stream's `generation_info` keys (a truthy `logprobs` only); None: as `info`.
+    streamed: tuple[str, ...] | None = ()
+    #: `generate()`'s `llm_output`: the rows' usage summed, `model_name` and these keys
+    #: of the first row that has them; None: LangChain's empty one.
+    combined: tuple[str, ...] | None = None
+
+
+#: The styles other than "chat_completions" and "reply_fields" (their own code, below):
+#: "completions_fields", the Chat Completions fields without `model_provider` or `id`
+#: (langchain-groq's `_create_chat_result`, its stream's finishing chunk);
+#: "model_and_usage", the finish reason alone and the usage, `model_name` and `model`
+#: (langchain-mistralai's); "candidate_fields", the candidate's finish reason, model
+#: version and safety ratings, an llm_output of the prompt feedback alone
+#: (langchain-google-genai's `_response_to_result`); "reply_as_info", the whole reply
+#: as the generation's info and no llm_output (langchain-ollama's, which streams).
+_SHAPES: dict[str, _Shape] = {
+    "completions_fields": _Shape(
+        info=("finish_reason", "logprobs"),
+        output=("model_name", "system_fingerprint", "service_tier", "reasoning_effort"),
+        required=(("token_usage", {}), ("system_fingerprint", "")),
+        streamed=(
+            "finish_reason",
+            "model_name",
+            "system_fingerprint",
+            "service_tier",
+            "reasoning_effort",
+            "logprobs",
+        ),
+        combined=("system_fingerprint", "service_tier"),
+    ),
+    "model_and_usage": _Shape(
+        info=("finish_reason",),
+        output=("model_name", "model"),
+        required=(("token_usage", {}),),
+        combined=(),
+    ),
+    "candidate_fields": _Shape(
+        info=("finish_reason", "model_name", "safety_ratings", "grounding_metadata"),
+        output=("prompt_feedback",),
+        streamed=None,
+    ),
+    "reply_as_info": _Shape(info=None, output=None, streamed=None),
+}
+#: The styles a spec's `llm_output` may name.
+STYLES = frozenset({"chat_completions", "reply_fields", *_SHAPES})
+#: response_metadata keys of chatplex's own, never a reply's field (`reply_as_info`).
+_ADDED_KEYS = frozenset(
+    {"provider", "finish_reason", "raw_finish_reason", "request_id", "attempts", "other_candidates"}
+)
+
+
+def style_of(provider: Any) -> str | None:
+    """The `llm_output` style its spec declares for a provider name (None: none)."""
+    return _style(provider)
+
+
+def shaped_generation_info(
+    meta: dict[str, Any], style: str | None, *, streamed: bool = False
+) -> dict[str, Any] | None:
+    """The `generation_info` of a reply (or, `streamed`, of a stream's piece: what the
+    merged stream shows is these keys of the merged message) whose partner fills it key
+    by key (`_SHAPES`); None for a style it does not declare, or nothing to give."""
+    shape = _SHAPES.get(style or "")
+    if shape is None:
+        return None
+    keys = shape.streamed if streamed and shape.streamed is not None else shape.info
+    if keys is None:
+        return {k: v for k, v in meta.items() if k not in _ADDED_KEYS} or None
+    info = {k: meta[k] for k in keys if k in meta}
+    raw = meta.get("raw_finish_reason", meta.get("finish_reason"))
+    if "finish_reason" in keys and raw is not None:
+        info["finish_reason"] = raw  # the provider's own word, as its partner reports it
+    if streamed and not info.get("logprobs", True):
+        del info["logprobs"]  # a stream's pieces give logprobs only when sent
+    return info or None
+
+
+def shaped_llm_output(meta: dict[str, Any], style: str | None) -> dict[str, Any] | None:
+    """The `llm_output` of a reply whose partner fills it key by key (`_SHAPES`): its
+    keys the reply has, `token_usage` the provider's raw usage; None where the partner
+    gives none."""
+    shape = _SHAPES.get(style or "")
+    if shape is None or shape.output is None:
+        return None
+    out = dict(shape.required)
+    out.update({k: meta[k] for k in ("token_usage", *shape.output) if k in meta})
+    return out
+
+
 def chat_result(message: AIMessage) -> LLMResult:
     """The `LLMResult` LangChain's providers build for one reply (what `on_llm_end`
     receives): one generation per candidate (`n > 1`), each with its `generation_info`
@@ -116,6 +221,60 @@ def combine_llm_outputs(outputs: Sequence[dict[str, Any] | None]) -> dict[str, A
     if fingerprint:
         combined["system_fingerprint"] = fingerprint
     return combined
+
+
+def combine_shaped_outputs(
+    outputs: Sequence[dict[str, Any] | None], style: str | None
+) -> dict[str, Any]:
+    """`generate()`'s `llm_output` for a partner of a `_SHAPES` style, as its
+    `_combine_llm_outputs` (`_Shape.combined`): the rows' raw usage summed (a later None
+    count taking the sum's place, as langchain-groq's), the first `model_name` and the
+    style's other keys; LangChain's empty one for a style that combines nothing.
+    (langchain-mistralai's raises TypeError on nested counts, adding dicts: they are
+    summed here, as its flat counts are.)
+
+    >>> combine_shaped_outputs([{"token_usage": {"prompt_tokens": 2, "queue_time": 0.5}},
+    ...                         {"token_usage": {"prompt_tokens": 3, "queue_time": None}}],
+    ...                        "completions_fields")
+    {'token_usage': {'prompt_tokens': 5, 'queue_time': None}, 'model_name': None}
+    """
+    shape = _SHAPES.get(style or "")
+    if shape is None or shape.combined is None:
+        return {}
+    usage: dict[str, Any] = {}
+    rows = [o for o in outputs if o is not None]  # a streamed row has none
+    for output in rows:
+        _add_replacing(usage, output.get("token_usage") or {})
+    combined: dict[str, Any] = {"token_usage": usage, "model_name": _first(rows, "model_name")}
+    for key in shape.combined:
+        if value := _first(rows, key):
+            combined[key] = value
+    return combined
+
+
+def _first(rows: Sequence[dict[str, Any]], key: str) -> Any:
+    return next((row[key] for row in rows if row.get(key) is not None), None)
+
+
+def _add_replacing(into: dict[str, Any], new: dict[str, Any]) -> None:
+    """langchain-groq's sum of counts: a count is added where both are numbers, else the
+    new value (None too) takes its place; a nested record the same way, one level down.
+    (Where a count was None and the next is a number, langchain-groq raises TypeError;
+    the number is kept here.)"""
+    for key, value in new.items():
+        old = into.get(key)
+        if isinstance(value, dict):
+            record = dict(old) if isinstance(old, dict) else {}
+            for inner, count in value.items():
+                record[inner] = _sum(record.get(inner), count)
+            into[key] = record
+        else:
+            into[key] = _sum(old, value)
+
+
+def _sum(old: Any, new: Any) -> Any:
+    numbers = (int, float)
+    return old + new if isinstance(old, numbers) and isinstance(new, numbers) else new
 
 
 def _add_counts(into: dict[str, Any], new: dict[str, Any], *, nested: bool = False) -> None:
@@ -167,6 +326,8 @@ def stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
     style = _style(meta.get("model_provider"))
     if style == "reply_fields":
         return None
+    if style in _SHAPES:
+        return shaped_generation_info(meta, style, streamed=True)
     info = _generation_info(meta)
     if info is not None and style == "chat_completions":
         if not meta.get("logprobs"):
@@ -174,12 +335,15 @@ def stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
         info.update(
             {k: meta[k] for k in ("model_name", "system_fingerprint", "service_tier") if k in meta}
         )
-    return info
+    return info or None
 
 
 def _generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
     """`finish_reason` (the provider's own word, as LangChain reports it), and `logprobs`
-    where the provider sends them (OpenAI)."""
+    where the provider sends them (OpenAI); a partner's own keys (`_SHAPES`)."""
+    style = _style(meta.get("model_provider"))
+    if style in _SHAPES:
+        return shaped_generation_info(meta, style)
     info: dict[str, Any] = {}
     raw = meta.get("raw_finish_reason", meta.get("finish_reason"))
     if raw is not None:
@@ -189,9 +353,11 @@ def _generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
     return info or None
 
 
-def _llm_output(message: AIMessage) -> dict[str, Any]:
+def _llm_output(message: AIMessage) -> dict[str, Any] | None:
     meta = message.response_metadata
     style = _style(meta.get("model_provider") or meta.get("provider"))
+    if style in _SHAPES:
+        return shaped_llm_output(meta, style)
     raw_usage = meta.get("token_usage")
     if style == "reply_fields":
         # langchain-anthropic: the reply's top-level fields (id, model, stop_reason,
@@ -220,14 +386,15 @@ def partner_style(meta: dict[str, Any]) -> str | None:
     """How the partner class of a reply's wire fills its result's `llm_output` and
     `generation_info` (its spec's `llm_output`: "chat_completions", langchain-openai's
     `_create_chat_result`; "reply_fields", langchain-anthropic's), where the reply names
-    that partner's provider (`model_provider`) and came over that provider's wire
-    (`provider`); else None. Not the Responses API (`openai_responses`), nor a reply that
-    names no partner provider (Perplexity's, SambaNova's)."""
+    that partner's provider (`model_provider`) and came over a wire whose spec declares a
+    style too (`provider`: the partner's own, or the Chat Completions wire a preset's
+    replies come over); else None. Not the Responses API (`openai_responses`), nor a
+    reply that names no partner provider (Perplexity's, SambaNova's)."""
     named = meta.get("model_provider")
     if not isinstance(named, str):
         return None
-    style = _style(named)
-    return style if style == _style(meta.get("provider", named)) else None
+    wire = meta.get("provider", named)
+    return _style(named) if _style(wire) is not None else None
 
 
 def _style(provider: Any) -> str | None:

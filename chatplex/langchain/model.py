@@ -53,7 +53,9 @@ from ..chat.callbacks import ls_provider
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
 from ..chat.llm_results import combine_llm_outputs
+from ..chat.llm_results import combine_shaped_outputs
 from ..chat.llm_results import partner_style
+from ..chat.llm_results import style_of
 from ..chat.partner_form import PartnerFields
 from ..chat.settings import is_secret_name
 from ..core import Runnable
@@ -66,8 +68,10 @@ from ..specs import spec
 from .convert import StreamTranslator
 from .convert import to_chatplex_messages
 from .replies import ageneration_chunks
+from .replies import amerged_result
 from .replies import chat_result
 from .replies import generation_chunks
+from .replies import merged_result
 from .replies import usage_closes
 from .structured import call_format
 from .structured import mark_parsed
@@ -451,15 +455,23 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         called, target = self._target(stop, kwargs)
+        if _invoke_streams(target):
+            pieces = self._pieces(messages, (called, target), kwargs)
+            merged = merged_result(pieces, run_manager)
+            return self._as_partner(merged, target, kwargs)
         reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return self._as_partner(chat_result(reply, self._named(called)), target, kwargs)
 
     def _combine_llm_outputs(self, llm_outputs: list[dict[str, Any] | None], /) -> dict[str, Any]:
         # `generate()`'s llm_output: langchain-openai combines its rows' (each names its
-        # provider); the other partners give LangChain's empty one.
+        # provider); rows that do not name theirs, as the wire's partner class combines
+        # them (langchain-groq's, langchain-mistralai's), else LangChain's empty one.
         if any(o and partner_style(o) == "chat_completions" for o in llm_outputs):
             return combine_llm_outputs(llm_outputs)
-        return {}
+        engine = _primary(self.chatplex_model)
+        return combine_shaped_outputs(
+            llm_outputs, style_of(getattr(engine, "provider_label", None) or self.provider)
+        )
 
     def _as_partner(
         self, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]
@@ -480,6 +492,9 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         called, target = self._target(stop, kwargs)
+        if _invoke_streams(target):
+            apieces = self._apieces(messages, (called, target), kwargs)
+            return self._as_partner(await amerged_result(apieces, run_manager), target, kwargs)
         reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return self._as_partner(chat_result(reply, self._named(called)), target, kwargs)
 
@@ -493,11 +508,18 @@ class ChatChatplex(BaseChatModel):
         # LangChain reports each token to the callbacks itself (and adds the closing
         # chunk_position="last" chunk: the engine adds none inside it), so this only
         # translates.
-        called, target = self._target(stop, kwargs)
-        blocks = _blocks_requested(target, kwargs, messages)
-        translate = StreamTranslator(blocks=blocks, model_name=self._named(called))
-        chunks = target.stream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        yield from generation_chunks(chunks, translate, hold=usage_closes(target))
+        yield from self._pieces(messages, self._target(stop, kwargs), kwargs)
+
+    def _pieces(
+        self, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
+    ) -> Iterator[ChatGenerationChunk]:
+        """The stream of the model `call` names (`_target`'s) as LangChain's pieces."""
+        (called, target), history = call, to_chatplex_messages(messages)
+        translate = StreamTranslator(
+            blocks=_blocks_requested(target, kwargs, messages), model_name=self._named(called)
+        )
+        chunks = target.stream(history, _INSIDE_LANGCHAIN, **kwargs)
+        return generation_chunks(chunks, translate, hold=usage_closes(target))
 
     async def _astream(
         self,
@@ -506,13 +528,23 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        called, target = self._target(stop, kwargs)
-        blocks = _blocks_requested(target, kwargs, messages)
-        translate = StreamTranslator(blocks=blocks, model_name=self._named(called))
-        chunks = target.astream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-        async for piece in ageneration_chunks(chunks, translate, hold=usage_closes(target)):
+        async for piece in self._apieces(messages, self._target(stop, kwargs), kwargs):
             yield piece
 
+    def _apieces(
+        self, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        """`_pieces` of an async stream."""
+        (called, target), history = call, to_chatplex_messages(messages)
+        translate = StreamTranslator(
+            blocks=_blocks_requested(target, kwargs, messages), model_name=self._named(called)
+        )
+        chunks = target.astream(history, _INSIDE_LANGCHAIN, **kwargs)
+        return ageneration_chunks(chunks, translate, hold=usage_closes(target))
+
+
+#: A call's model name and the chatplex model that answers it (`ChatChatplex._target`).
+_Call = tuple[str, Runnable[Any, Any]]
 
 #: The config of the wrapped model's call: LangChain reports this call to its handlers
 #: and tracer itself, so process-wide tracers LangChain covers (LangSmith) skip it
@@ -584,6 +616,13 @@ def _primary(model: Any) -> Any:
             break
         model = inner
     return model
+
+
+def _invoke_streams(target: Any) -> bool:
+    """Whether the wire's partner class streams its `invoke` (`ProviderSpec.invoke_streams`)."""
+    provider = getattr(_primary(target), "provider", None)
+    declared = spec(provider) if isinstance(provider, str) else None
+    return declared is not None and declared.invoke_streams
 
 
 def _adapter_of(model: Any) -> Adapter | None:

@@ -9,6 +9,10 @@ from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from typing import Any
 
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models.chat_models import agenerate_from_stream
+from langchain_core.language_models.chat_models import generate_from_stream
 from langchain_core.outputs import ChatGeneration
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
@@ -16,6 +20,8 @@ from langchain_core.outputs import ChatResult
 from ..chat.llm_results import partner_style
 from ..chat.llm_results import reply_fields
 from ..chat.llm_results import result_of
+from ..chat.llm_results import shaped_generation_info
+from ..chat.llm_results import shaped_llm_output
 from ..chat.llm_results import stream_generation_info
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
@@ -23,7 +29,14 @@ from ..messages import chunk_with_calls
 from .convert import StreamTranslator
 from .convert import to_langchain_message
 
-__all__ = ["ageneration_chunks", "chat_result", "generation_chunks", "usage_closes"]
+__all__ = [
+    "ageneration_chunks",
+    "amerged_result",
+    "chat_result",
+    "generation_chunks",
+    "merged_result",
+    "usage_closes",
+]
 
 
 def chat_result(reply: Any, called: str | None = None) -> ChatResult:
@@ -49,10 +62,49 @@ def chat_result(reply: Any, called: str | None = None) -> ChatResult:
             for m, g in zip(messages, partner.generations[0], strict=True)
         ]
         return ChatResult(generations=generations, llm_output=partner.llm_output)
-    generations = [ChatGeneration(message=m) for m in messages]
     if style == "reply_fields":
+        generations = [ChatGeneration(message=m) for m in messages]
         return ChatResult(generations=generations, llm_output=reply_fields(first.response_metadata))
-    return ChatResult(generations=generations)
+    # The other partners copy their reply's keys (none for a style no spec declares).
+    generations = [
+        ChatGeneration(
+            message=m, generation_info=shaped_generation_info(m.response_metadata, style)
+        )
+        for m in messages
+    ]
+    return ChatResult(
+        generations=generations, llm_output=shaped_llm_output(first.response_metadata, style)
+    )
+
+
+def merged_result(
+    pieces: Iterator[ChatGenerationChunk], run: CallbackManagerForLLMRun | None
+) -> ChatResult:
+    """A stream's pieces merged into one reply, each reported to the run's handlers as it
+    comes (`on_llm_new_token`): an `invoke` whose partner class streams underneath
+    (`ProviderSpec.invoke_streams`, langchain-ollama's `_generate`)."""
+
+    def reported() -> Iterator[ChatGenerationChunk]:
+        for piece in pieces:
+            if run is not None:
+                run.on_llm_new_token(piece.text, chunk=piece)
+            yield piece
+
+    return generate_from_stream(reported())
+
+
+async def amerged_result(
+    pieces: AsyncIterator[ChatGenerationChunk], run: AsyncCallbackManagerForLLMRun | None
+) -> ChatResult:
+    """`merged_result` of an async stream."""
+
+    async def reported() -> AsyncIterator[ChatGenerationChunk]:
+        async for piece in pieces:
+            if run is not None:
+                await run.on_llm_new_token(piece.text, chunk=piece)
+            yield piece
+
+    return await agenerate_from_stream(reported())
 
 
 def usage_closes(target: Any) -> bool:
@@ -94,22 +146,26 @@ class _Ending:
     """What `generation_chunks` and `ageneration_chunks` decide chunk by chunk: the
     piece each chunk becomes, which empty piece to hold back, and what ends the stream."""
 
-    __slots__ = ("held", "hold", "translate")
+    __slots__ = ("held", "hold", "style", "translate")
 
     def __init__(self, translate: StreamTranslator, hold: bool) -> None:
         self.translate = translate
         self.hold = hold
         self.held: ChatGenerationChunk | None = None
+        self.style: str | None = None  # the partner's style, as the first chunk names it
 
     def passed_on(self, chunk: Any) -> tuple[ChatGenerationChunk, ...]:
         """The pieces to yield now that `chunk` came (none if it translates to nothing):
         the one held before it (it did not end the stream), then `chunk`'s unless it is
         empty and held in turn."""
         ours = _as_chunk(chunk)
+        if self.style is None and "model_provider" in ours.response_metadata:
+            self.style = partner_style(ours.response_metadata) or ""
         message = self.translate.chunk(ours)
         if message is None:  # a chunk the partner package streams nothing for
             return ()
-        piece = ChatGenerationChunk(message=message, generation_info=_finish_info(ours, message))
+        info = _piece_info(ours, message) if self.style else None
+        piece = ChatGenerationChunk(message=message, generation_info=info)
         before = () if self.held is None else (self.held,)
         self.held = piece if self.hold and _is_empty(piece) else None
         return before if self.held is not None else (*before, piece)
@@ -122,16 +178,17 @@ class _Ending:
         return (self.held,)
 
 
-def _finish_info(chunk: AIMessageChunk, piece: Any) -> dict[str, Any] | None:
-    """A piece's `generation_info` as the partner class gives it: on the piece that
-    carries the finish reason alone, from that piece's own metadata (LangChain merges it
-    into the piece's `response_metadata`: a key another piece carries would be joined
-    twice), none on the others. What the merged stream's `on_llm_end` shows. (`piece`:
-    the chunk as LangChain's, which names its provider.)"""
-    meta = {**piece.response_metadata, **chunk.response_metadata}
-    if meta.get("finish_reason") is None and meta.get("raw_finish_reason") is None:
-        return None
-    return stream_generation_info(meta) if partner_style(meta) == "chat_completions" else None
+def _piece_info(chunk: AIMessageChunk, piece: Any) -> dict[str, Any] | None:
+    """A piece's `generation_info` where the partner class gives it: the keys its style
+    streams (the finish reason, the model's fields...) that the piece's own metadata
+    carries (LangChain merges them into it, so a key another piece carries would be
+    joined twice). Each key comes on one piece, so the merged stream's `on_llm_end`
+    shows them once, as the partner's finishing chunk does. (`piece`: the chunk as
+    LangChain's; `chunk`: chatplex's, with the provider's own finish word.)"""
+    meta = dict(piece.response_metadata)
+    if "raw_finish_reason" in chunk.response_metadata:
+        meta["raw_finish_reason"] = chunk.response_metadata["raw_finish_reason"]
+    return stream_generation_info(meta)
 
 
 def _is_empty(piece: ChatGenerationChunk) -> bool:

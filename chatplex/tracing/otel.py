@@ -358,11 +358,13 @@ def _otel_name(provider: str) -> str:
 
 def _finish_reason(generation: Any) -> Any:
     """A generation's finish reason: its generation_info's, else (an Anthropic stream,
-    whose merged chunk has no generation_info) its message's `stop_reason`."""
+    whose merged chunk has no generation_info; an Ollama reply, whose generation_info is
+    the reply's own fields) its message's: the provider's word chatplex keeps
+    (`raw_finish_reason`), else `stop_reason`."""
     reason = (getattr(generation, "generation_info", None) or {}).get("finish_reason")
     if reason is None:
         meta = getattr(getattr(generation, "message", None), "response_metadata", None) or {}
-        reason = meta.get("stop_reason")
+        reason = meta.get("raw_finish_reason", meta.get("stop_reason"))
     return reason
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import pytest
 
 pytest.importorskip("langchain_openai")
@@ -14,6 +17,7 @@ from chatplex.chat.llm_results import ChatGenerationChunk  # noqa: E402
 from chatplex.chat.llm_results import LLMResult  # noqa: E402
 from chatplex.chat.llm_results import chat_result  # noqa: E402
 from chatplex.chat.llm_results import combine_llm_outputs  # noqa: E402
+from chatplex.chat.llm_results import combine_shaped_outputs  # noqa: E402
 from chatplex.messages import AIMessage  # noqa: E402
 from chatplex.messages import AIMessageChunk  # noqa: E402
 
@@ -130,3 +134,86 @@ def test_a_reply_is_rebuilt_as_its_partners_where_it_names_it_and_came_over_its_
     assert partner_style({"model_provider": "openai", "provider": "openai_responses"}) is None
     assert partner_style({"provider": "openai"}) is None
     assert partner_style({"model_provider": "no-such-wire"}) is None
+    # A preset's reply names its partner and comes over the Chat Completions wire.
+    assert partner_style({"model_provider": "groq", "provider": "openai"}) == "completions_fields"
+    assert partner_style({"model_provider": "google_genai", "provider": "google_vertexai"}) is None
+
+
+#: Two rows of a Groq generate(): its raw usage, a None count in both.
+GROQ_ROWS: list[dict[str, Any] | None] = [
+    {
+        "token_usage": {
+            "prompt_tokens": 4,
+            "completion_tokens": 2,
+            "queue_time": None,
+            "prompt_tokens_details": {"cached_tokens": 1},
+        },
+        "model_name": "llama-3.3-70b-versatile",
+        "system_fingerprint": "fp_1",
+        "service_tier": "on_demand",
+    },
+    None,
+    {
+        "token_usage": {
+            "prompt_tokens": 5,
+            "completion_tokens": 3,
+            "queue_time": None,
+            "prompt_tokens_details": {"cached_tokens": 2},
+        },
+        "model_name": "llama-3.3-70b-versatile",
+        "system_fingerprint": "fp_2",
+        "service_tier": "on_demand",
+    },
+]
+
+
+def test_combined_shaped_outputs_are_the_partners() -> None:
+    groq = pytest.importorskip("langchain_groq")
+    mistral = pytest.importorskip("langchain_mistralai")
+    model = groq.ChatGroq(model="llama-3.3-70b-versatile", api_key="gsk-test")
+    rows = copy.deepcopy(GROQ_ROWS)  # langchain-groq adds into its first row's record
+    assert combine_shaped_outputs(GROQ_ROWS, "completions_fields") == (
+        model._combine_llm_outputs(rows)
+    )
+    # langchain-mistralai's over flat counts (nested ones raise TypeError there).
+    flat: list[dict[str, Any]] = [
+        {"token_usage": {"prompt_tokens": n, "total_tokens": n}} for n in (2, 3)
+    ]
+    flat[0]["model_name"] = "mistral-small-latest"
+    theirs = mistral.ChatMistralAI(model="mistral-small-latest", api_key="k")
+    assert combine_shaped_outputs(flat, "model_and_usage") == theirs._combine_llm_outputs(
+        copy.deepcopy(flat)
+    )
+    # The others give LangChain's empty one.
+    assert combine_shaped_outputs(GROQ_ROWS, "reply_as_info") == {}
+    assert combine_shaped_outputs(GROQ_ROWS, None) == {}
+
+
+def test_chatplexs_own_results_take_the_partners_shapes() -> None:
+    # on_llm_end of chatplex's own models (and its traces): the same shapes.
+    ollama = {
+        "model_provider": "ollama",
+        "provider": "ollama",
+        "model": "llama3.2",
+        "model_name": "llama3.2",
+        "done_reason": "stop",
+        "finish_reason": "stop",
+        "request_id": "req_1",
+    }
+    result = chat_result(AIMessage("hi", response_metadata=ollama))
+    assert result.llm_output is None
+    assert result.generations[0][0].generation_info == {
+        "model_provider": "ollama",
+        "model": "llama3.2",
+        "model_name": "llama3.2",
+        "done_reason": "stop",
+    }
+    groq = {**GROQ_ROWS[0], "finish_reason": "stop", "logprobs": None}  # type: ignore[dict-item]
+    groq.update(model_provider="groq", provider="openai")
+    [[generation]] = chat_result(AIMessageChunk("hi", response_metadata=groq)).generations
+    assert generation.generation_info == {
+        "finish_reason": "stop",
+        "model_name": "llama-3.3-70b-versatile",
+        "system_fingerprint": "fp_1",
+        "service_tier": "on_demand",
+    }

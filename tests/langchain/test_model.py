@@ -302,6 +302,22 @@ def test_streaming_flag_streams_under_invoke() -> None:
     assert "".join(seen.tokens) == "Echo: why?" and len(seen.tokens) > 2
 
 
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_an_invoke_streams_underneath_where_the_partner_class_does(sync: bool) -> None:
+    # langchain-ollama's invoke streams and merges the pieces: its handlers hear each.
+    seen = _Tokens()
+    config: Any = {"callbacks": [seen]}
+    model = llm("ollama")
+    reply = model.invoke("why?", config) if sync else await model.ainvoke("why?", config)
+    assert reply.content == "Echo: why?"
+    assert "".join(seen.tokens) == "Echo: why?" and len(seen.tokens) > 2
+    assert reply.response_metadata["done_reason"] == "stop"  # the merged reply's fields
+    # A wire whose partner class answers whole: no piece to hear.
+    whole = _Tokens()
+    llm("openai").invoke("why?", {"callbacks": [whole]})
+    assert whole.tokens == []
+
+
 # ---- LangChain's spellings, from the drop-ins' one table -------------------------------
 
 

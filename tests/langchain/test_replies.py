@@ -155,9 +155,158 @@ def test_an_anthropic_reply_carries_its_fields_as_llm_output() -> None:
 
 
 def test_a_reply_of_a_wire_rebuilt_no_way_carries_neither() -> None:
-    meta = {"model_provider": "ollama", "provider": "ollama", "done_reason": "stop"}
-    result = chat_result(AIMessage(content="hi", response_metadata=meta), "ollama:m")
+    meta = {"model_provider": "cohere", "provider": "cohere", "finish_reason": "COMPLETE"}
+    result = chat_result(AIMessage(content="hi", response_metadata=meta), "cohere:m")
     assert result.llm_output is None and result.generations[0].generation_info is None
+
+
+#: A Groq reply (over the Chat Completions wire, `provider="openai"`), as chatplex has it.
+GROQ = {
+    "token_usage": {"prompt_tokens": 8, "completion_tokens": 6, "queue_time": None},
+    "model_name": "llama-3.3-70b-versatile",
+    "system_fingerprint": "fp_1",
+    "service_tier": "on_demand",
+    "finish_reason": "stop",
+    "logprobs": None,
+    "model_provider": "groq",
+    "provider": "openai",
+    "raw_finish_reason": "stop",
+    "request_id": "req_1",
+    "attempts": 1,
+}
+
+
+@pytest.mark.parametrize(
+    ("meta", "info", "llm_output"),
+    [
+        (  # langchain-groq's _create_chat_result
+            GROQ,
+            {"finish_reason": "stop", "logprobs": None},
+            {
+                "token_usage": GROQ["token_usage"],
+                "model_name": "llama-3.3-70b-versatile",
+                "system_fingerprint": "fp_1",
+                "service_tier": "on_demand",
+            },
+        ),
+        (  # langchain-mistralai's: the finish reason alone; usage, model_name and model
+            {
+                "model_provider": "mistralai",
+                "provider": "openai",
+                "model_name": "mistral-small-latest",
+                "model": "mistral-small-latest",
+                "finish_reason": "stop",
+                "request_id": "req_1",
+            },
+            {"finish_reason": "stop"},
+            {
+                "token_usage": {},
+                "model_name": "mistral-small-latest",
+                "model": "mistral-small-latest",
+            },
+        ),
+        (  # langchain-google-genai's: the candidate's word, model, ratings; llm_output {}
+            {
+                "model_provider": "google_genai",
+                "provider": "google_genai",
+                "model_name": "gemini-2.5-flash",
+                "finish_reason": "STOP",
+                "raw_finish_reason": "STOP",
+                "safety_ratings": [],
+            },
+            {"finish_reason": "STOP", "model_name": "gemini-2.5-flash", "safety_ratings": []},
+            {},
+        ),
+        (  # langchain-ollama's: the reply's own fields, no llm_output
+            {
+                "model_provider": "ollama",
+                "provider": "ollama",
+                "model": "llama3.2",
+                "model_name": "llama3.2",
+                "done": True,
+                "done_reason": "stop",
+                "eval_count": 6,
+                "finish_reason": "stop",
+                "raw_finish_reason": "stop",
+                "attempts": 1,
+            },
+            {
+                "model_provider": "ollama",
+                "model": "llama3.2",
+                "done": True,
+                "done_reason": "stop",
+                "eval_count": 6,
+                "model_name": "llama3.2",
+            },
+            None,
+        ),
+    ],
+    ids=["groq", "mistralai", "gemini", "ollama"],
+)
+def test_a_reply_carries_what_its_partner_copies_key_by_key(
+    meta: dict[str, Any], info: dict[str, Any], llm_output: dict[str, Any] | None
+) -> None:
+    result = chat_result(AIMessage(content="hi", response_metadata=meta), "x:m")
+    [generation] = result.generations
+    assert generation.generation_info == info
+    assert result.llm_output == llm_output
+    # LangChain merges both into the message: they hold nothing the reply has not.
+    assert info.items() <= generation.message.response_metadata.items()
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_each_streamed_key_rides_on_the_piece_that_carries_it(sync: bool) -> None:
+    # chatplex's stream names the model on its first chunk, langchain-openai's on the
+    # finishing one: the merged stream's generation_info has each key once either way
+    # (LangChain merges it into the piece's metadata: on another piece, joined twice).
+    chunks = [
+        AIMessageChunk(
+            content="hi",
+            response_metadata={
+                "model_provider": "openai",
+                "model_name": "gpt-4o-mini",
+                "service_tier": "default",
+            },
+        ),
+        AIMessageChunk(content=" there", response_metadata={"model_provider": "openai"}),
+        AIMessageChunk(
+            content="", response_metadata={"model_provider": "openai", "finish_reason": "stop"}
+        ),
+    ]
+    pieces = await _pieces(chunks, hold=False, sync=sync)
+    assert [p.generation_info for p in pieces] == [
+        {"model_name": "gpt-4o-mini", "service_tier": "default"},
+        None,
+        {"finish_reason": "stop"},
+    ]
+    merged = pieces[0] + pieces[1] + pieces[2]
+    assert merged.generation_info == {
+        "model_name": "gpt-4o-mini",
+        "service_tier": "default",
+        "finish_reason": "stop",
+    }
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_gemini_stream_finishes_with_the_candidates_fields(sync: bool) -> None:
+    chunks = [
+        AIMessageChunk(content="hi", response_metadata={"model_provider": "google_genai"}),
+        AIMessageChunk(
+            content="",
+            response_metadata={
+                "model_provider": "google_genai",
+                "finish_reason": "stop",
+                "raw_finish_reason": "STOP",
+                "model_name": "gemini-2.5-flash",
+                "safety_ratings": [],
+            },
+        ),
+    ]
+    pieces = await _pieces(chunks, hold=False, sync=sync)
+    assert [p.generation_info for p in pieces] == [
+        None,
+        {"finish_reason": "STOP", "model_name": "gemini-2.5-flash", "safety_ratings": []},
+    ]
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

@@ -105,6 +105,8 @@ class Preset:
     #: Whether LangChain's `init_chat_model` knows its name (False: a preset only
     #: chatplex names, whose class is chatplex's own).
     langchain_init: bool = True
+    #: How its LangChain class fills a result's `llm_output` (`ProviderSpec.llm_output`).
+    llm_output: str | None = None
     dropin: DropIn | None = None
 
     @property
@@ -125,6 +127,7 @@ class Preset:
             ls_provider=self.ls_provider,
             ls_rule=self.ls_rule,
             langchain_init=self.langchain_init,
+            llm_output=self.llm_output,
         )
 
     @property

@@ -116,6 +116,7 @@ PRESETS: tuple[Preset, ...] = (
         langchain_class="ChatGroq",
         otel_name="groq",
         ls_rule=LangSmithRule(names_package=False),  # langchain-groq names no version
+        llm_output="completions_fields",  # langchain-groq's: no model_provider, no id
         aliases=key_and_base("groq"),
         body=same_names("reasoning_format", "reasoning_effort", "service_tier"),
         dropin=DropIn(
@@ -243,6 +244,7 @@ PRESETS: tuple[Preset, ...] = (
         ),
         langchain_class="ChatMistralAI",
         otel_name="mistral_ai",
+        llm_output="model_and_usage",  # langchain-mistralai's: usage, model_name, model
         model_prefixes=("mistral", "mixtral"),
         price_id="mistral",
         aliases=(("mistral_api_key", "api_key"), ("endpoint", "base_url")),

@@ -39,6 +39,7 @@ SPECS = (
         ls_rule=LangSmithRule(
             stop_setting=False, max_tokens_keyword="max_output_tokens", model_prefix="models/"
         ),
+        llm_output="candidate_fields",  # the candidate's finish reason, model, ratings
         finish_words=_FINISH_WORDS,
         separate_system=True,  # `systemInstruction`, apart from `contents`
     ),

@@ -66,8 +66,9 @@ class ChatOllama(ChatModel):
     comes back in `additional_kwargs["reasoning_content"]`, as there. Errors are also
     the classes langchain-ollama lets through (`ollama.ResponseError`, httpx's
     `ConnectError` / `TimeoutException`). Deliberate differences from langchain-ollama
-    (tests/partners/ollama lists each with why): `invoke` makes a non-stream request
-    (LangChain streams and aggregates); transient failures are retried
+    (tests/partners/ollama lists each with why): `invoke` of this model makes a
+    non-stream request (langchain-ollama's streams and merges, as the LangChain drop-in
+    `chatplex.ChatOllama` does); transient failures are retried
     (`max_retries=2`; 0 for LangChain's single attempt); thinking the server sends is
     kept even when `reasoning` is not on (LangChain drops it); tool calls without an id
     get a stable id derived from the call, not a random uuid; `response_metadata` also

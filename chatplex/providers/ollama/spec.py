@@ -21,5 +21,7 @@ SPECS = (
         # langchain-ollama reports no max tokens. (Nor a call's model, which its trace
         # then misattributes: chatplex reports it, a kept difference.)
         ls_rule=LangSmithRule(max_tokens_keyword=None, names_package=False),
+        llm_output="reply_as_info",  # langchain-ollama: the reply's fields, no llm_output
+        invoke_streams=True,  # langchain-ollama's invoke streams and merges the pieces
     ),
 )

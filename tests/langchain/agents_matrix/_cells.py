@@ -282,25 +282,11 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 #: The gaps of a custom handler's payloads over a stream, sync and async (by wire).
 _STREAM_CALLBACK_GAPS: dict[str, str] = {
-    "openai": (
-        "on_llm_end's merged generation_info lacks model_name, system_fingerprint and "
-        "service_tier: chatplex's stream carries them on its first chunk, "
-        "langchain-openai's on the finishing one"
-    ),
-    "groq": (
-        "on_llm_end's merged generation_info is None; langchain-groq's carries "
-        "finish_reason, model_name, system_fingerprint and service_tier"
-    ),
-    "gemini": (
-        "on_llm_end's merged generation_info is None (langchain-google-genai's: "
-        "finish_reason, model_name, safety_ratings)"
-    ),
     "ollama": (
         "on_chat_model_start's serialized id (['chatplex', 'langchain', 'dropin', "
         "'ChatOllama'] for ['langchain_ollama', 'chat_models', 'ChatOllama']) and "
         "invocation_params (chatplex's adds model, provider, model_name, temperature, "
-        "max_tokens) differ; on_llm_end's generation_info is None (theirs: Ollama's reply "
-        "fields)"
+        "max_tokens) differ"
     ),
 }
 
@@ -322,38 +308,7 @@ GAPS: dict[tuple[str, str], str] = {
             ("mistralai", "langchain-mistralai"),
         )
     },
-    ("callback_invoke", "groq"): (
-        "on_llm_end's generation_info and llm_output are None; langchain-groq's carry "
-        "finish_reason/logprobs and the raw token_usage, model_name, system_fingerprint, "
-        "service_tier"
-    ),
-    ("callback_invoke", "mistralai"): (
-        "on_llm_end's generation_info and llm_output are None; langchain-mistralai's carry "
-        "finish_reason and the raw token_usage, model_name, model"
-    ),
-    ("callback_invoke", "gemini"): (
-        "on_llm_end's generation_info is None (langchain-google-genai's: finish_reason, "
-        "model_name, safety_ratings) and llm_output None (theirs: {})"
-    ),
-    ("callback_invoke", "ollama"): (
-        "langchain-ollama's invoke streams underneath: its handler hears on_llm_new_token "
-        "for each piece, chatplex's none; on_chat_model_start's serialized id and "
-        "invocation_params differ; on_llm_end's generation_info is None (theirs: Ollama's "
-        "reply fields)"
-    ),
-    ("generate", "groq"): (
-        "generate()'s llm_output is {} and each generation_info None; langchain-groq's "
-        "carry the summed raw token_usage, model_name, system_fingerprint, service_tier "
-        "and finish_reason/logprobs"
-    ),
-    ("generate", "gemini"): (
-        "each generation_info is None; langchain-google-genai's: finish_reason, "
-        "model_name, safety_ratings"
-    ),
-    ("generate", "ollama"): (
-        "each generation_info is None; langchain-ollama's: Ollama's reply fields "
-        "(done_reason, durations, counts...), model_name, model_provider"
-    ),
+    ("callback_invoke", "ollama"): _STREAM_CALLBACK_GAPS["ollama"],
     **{
         (scenario, wire): gap
         for wire, gap in _STREAM_CALLBACK_GAPS.items()

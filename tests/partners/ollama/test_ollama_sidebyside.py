@@ -465,9 +465,9 @@ DIFFERENCES["traced_model_override"] = (
 def _comparable_request(seen: Seen) -> Any:
     """A request as the comparison reads it: its method, path and body, without the
     keys that differ by design in every script:
-    - `stream`: langchain-ollama streams every call (its invoke merges the stream);
-      chatplex asks `stream: false` for invoke and true for stream, and reads the same
-      reply: not observable but in speed.
+    - `stream`: langchain-ollama streams every call (its invoke merges the stream), as
+      chatplex's drop-in does; chatplex's own model asks `stream: false` for invoke and
+      reads the same reply: not observable but in speed.
     - empty `images` / `tools` lists langchain-ollama sends, which Ollama ignores.
     - a tool call's `id` and `type` and a tool result's `tool_call_id`: Ollama matches
       results by `tool_name`, which both send.
