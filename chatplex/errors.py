@@ -76,6 +76,7 @@ class APIError(ChatplexError):
         request_id: the provider's request id: quote it to the provider.
         retryable: whether another attempt may succeed (chatplex retried it if so).
         attempts: the HTTP attempts made.
+        max_attempts: the attempts the retry policy allowed in all, when known.
         body: the decoded error body, when there was one.
         response: the `httpx.Response`, if any.
 
@@ -113,6 +114,7 @@ class APIError(ChatplexError):
         self.response = response
         self.retry_after = retry_after
         self.attempts = 1
+        self.max_attempts: int | None = None
         if retryable is not None:
             self.retryable = retryable
 

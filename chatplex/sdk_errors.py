@@ -70,6 +70,7 @@ __all__ = [
     "sdk_class_for",
     "sdk_compatible",
     "stainless_family",
+    "sdk_words",
     "stainless_text",
     "transport_family",
 ]
@@ -230,7 +231,15 @@ def stainless_text(err: BaseException, module: str | None = None) -> None:
             text += words[words.index(note) :]
     fields.setdefault("provider_message", words)
     fields["message"] = text
-    fields["sdk_text"] = text
+    sdk_words(err, text)
+
+
+def sdk_words(err: BaseException, text: str, *args: Any) -> None:
+    """Gives `err` the words of the SDK class it was made: `str(err)` is `text`, and
+    `err.args` is `args` (default `(text,)`), as the SDK's own error built them. chatplex's
+    own fields (`message`, `status`, `request_id`...) are left as they are."""
+    err.__dict__["sdk_text"] = text
+    err.args = args or (text,)
 
 
 def _sdk_module_of(err: BaseException) -> str | None:

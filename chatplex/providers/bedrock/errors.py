@@ -22,6 +22,7 @@ from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import sdk_words
 
 __all__ = ["ERROR_FAMILIES", "BotoResponse"]
 
@@ -84,19 +85,33 @@ def _fill_client_error(err: BaseException) -> None:
         "Code": code,
     }
     shown: dict[str, Any] = {"Error": error}
+    retry = ""
     if not isinstance(err, StreamError):  # botocore's stream errors have no metadata
+        attempts = fields.get("attempts") or 1
         shown["ResponseMetadata"] = {
             "RequestId": fields.get("request_id"),
             "HTTPStatusCode": status,
             "HTTPHeaders": {str(k).lower(): v for k, v in dict(headers).items()},
-            "RetryAttempts": max(0, (fields.get("attempts") or 1) - 1),
+            "RetryAttempts": max(0, attempts - 1),
         }
+        allowed = fields.get("max_attempts")
+        if isinstance(allowed, int) and attempts >= allowed:
+            # botocore's standard retry mode marks the reply that spent the last attempt,
+            # retryable or not, and its words say so.
+            shown["ResponseMetadata"]["MaxAttemptsReached"] = True
+            retry = f" (reached max retries: {attempts - 1})"
     fields["response"] = BotoResponse(shown, http)
     request = fields.get("request")
     url = str(getattr(request, "url", "") or "")
     stream = isinstance(err, StreamError) or url.endswith(_STREAM_ACTIONS)
     invoke = url.endswith(_INVOKE_ACTIONS) or fields.get("provider") == "bedrock"
-    fields.setdefault("operation_name", _OPERATIONS[invoke, stream])
+    operation = fields.setdefault("operation_name", _OPERATIONS[invoke, stream])
+    # botocore's `ClientError.MSG_TEMPLATE`.
+    sdk_words(
+        err,
+        f"An error occurred ({code or 'Unknown'}) when calling the {operation} "
+        f"operation{retry}: {error['Message'] or 'Unknown'}",
+    )
 
 
 #: Each API's actions (the path's last part), and botocore's operation names.

@@ -11,6 +11,7 @@ from typing import Any
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import sdk_words
 from ...sdk_errors import transport_family
 
 __all__ = ["ERROR_FAMILIES"]
@@ -27,13 +28,15 @@ def _response_error(err: BaseException, ollama: Any) -> type[BaseException] | No
 
 def _fill_response_error(err: BaseException) -> None:
     # The server's own words, as the SDK reads them from `{"error": ...}` (chatplex's
-    # message may add a hint).
+    # message may add a hint), and the SDK's `str()`: "<error> (status code: <status>)".
     fields = err.__dict__
     body = fields.get("body")
     said = body.get("error") if isinstance(body, dict) else None
     fields.setdefault("error", said if isinstance(said, str) else fields.get("message"))
     if fields.get("status") is None:  # an error line inside a stream: the SDK's -1
         fields.setdefault("http_status", -1)  # `status_code` (issue 47); `status` stays None
+    error = fields["error"]
+    sdk_words(err, f"{error} (status code: {getattr(err, 'status_code', -1)})", error)
 
 
 #: What the Ollama adapter declares (`OllamaAdapter.error_families`).
