@@ -61,13 +61,37 @@ def _client_error(err: BaseException, exceptions: Any) -> type[BaseException] | 
         found = getattr(exceptions, "EventStreamError", base)
         return found if isinstance(found, type) else base
     name = err.error_type if isinstance(err.error_type, str) else None
-    if not name or not name.isidentifier():
-        return base
+    if not name or not name.isidentifier() or _members(name) is None:
+        return base  # boto3's client raises ClientError itself for a code not modeled
     with _classes_lock:
         found = _classes.get(name)
         if found is None or not issubclass(found, base):
             found = _classes[name] = type(name, (base,), {"__module__": "botocore.errorfactory"})
     return found
+
+
+_MODELED: dict[str, tuple[str, ...]] = {}
+
+
+def _members(code: str) -> tuple[str, ...] | None:
+    """The members botocore reads from the error body of bedrock-runtime's modeled error
+    `code` (from botocore's own service model, read once), None for a code it does not
+    model; without the model at hand every code counts as modeled, with its message."""
+    if not _MODELED:
+        try:
+            from botocore.loaders import create_loader
+
+            model = create_loader().load_service_model("bedrock-runtime", "service-2")
+            shapes = model.get("shapes", {})
+        except Exception:  # an old or stripped botocore
+            shapes = {}
+        found = {
+            name: tuple(shape.get("members", {}))
+            for name, shape in shapes.items()
+            if shape.get("exception")
+        }
+        _MODELED.update(found or {"*": ("message",)})
+    return _MODELED.get(code, _MODELED.get("*"))
 
 
 def _fill_client_error(err: BaseException) -> None:
@@ -85,6 +109,9 @@ def _fill_client_error(err: BaseException) -> None:
         "Code": code,
     }
     shown: dict[str, Any] = {"Error": error}
+    members = _members(code or "") if not isinstance(err, StreamError) else None
+    if isinstance(said, dict):  # a modeled error's members, read from its body
+        shown.update((name, said[name]) for name in members or () if name in said)
     retry = ""
     if not isinstance(err, StreamError):  # botocore's stream errors have no metadata
         attempts = fields.get("attempts") or 1

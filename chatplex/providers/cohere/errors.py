@@ -12,6 +12,7 @@ from typing import Any
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import sdk_words
 from ...sdk_errors import transport_family
 
 __all__ = ["ERROR_FAMILIES", "SDK_CLASSES"]
@@ -45,10 +46,19 @@ def _sdk_error(err: BaseException, cohere: Any) -> type[BaseException] | None:
 
 
 def _fill_sdk_error(err: BaseException) -> None:
-    # The fields the SDK's ApiError has: status_code, body (the parsed body), headers.
+    # The fields the SDK's ApiError has: status_code, body (the parsed body), headers;
+    # and its words (its `__str__`; its `__init__` gives no `args`).
     fields = err.__dict__
     fields.setdefault("status_code", fields.get("status"))
-    fields.setdefault("headers", None)
+    response = fields.get("response")
+    headers = getattr(response, "headers", None)
+    fields.setdefault("headers", dict(headers) if headers is not None else None)
+    text = (
+        f"headers: {fields['headers']}, status_code: {fields['status_code']}, "
+        f"body: {fields.get('body')}"
+    )
+    sdk_words(err, text)
+    err.args = ()
 
 
 #: What the Cohere adapter declares (`CohereAdapter.error_families`).
