@@ -162,7 +162,7 @@ class APIError(ChatplexError):
 
 def _rebuild(cls: type[APIError], message: str, state: dict[str, Any]) -> APIError:
     err = cls.__new__(cls)
-    Exception.__init__(err, message)
+    Exception.__init__(err, *state.get("sdk_args", (message,)))
     err.__dict__.update(state)
     err.response = None
     return err

@@ -250,8 +250,9 @@ def sdk_words(err: BaseException, text: str, *args: Any) -> None:
     """Gives `err` the words of the SDK class it was made: `str(err)` is `text`, and
     `err.args` is `args` (default `(text,)`), as the SDK's own error built them. chatplex's
     own fields (`message`, `status`, `request_id`...) are left as they are."""
-    err.__dict__["sdk_text"] = text
     err.args = args or (text,)
+    err.__dict__["sdk_text"] = text
+    err.__dict__["sdk_args"] = err.args  # kept when pickled (`args` is no field)
 
 
 def _sdk_module_of(err: BaseException) -> str | None:
