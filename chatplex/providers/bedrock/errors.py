@@ -9,7 +9,11 @@ error code, `ThrottlingException`, `ValidationException`...), read as
 `e.operation_name` ("Converse", "ConverseStream", "InvokeModel",
 "InvokeModelWithResponseStream"). A chatplex error from Bedrock is also
 such a class, whose `response` is that dict and still answers the `httpx.Response`
-attributes chatplex's errors expose (`status_code`, `headers`, `request`...).
+attributes chatplex's errors expose (`status_code`, `headers`, `request`...). A code
+bedrock-runtime does not model (a 401's `UnrecognizedClientException`) is `ClientError`
+itself, as boto3 raises it; a modeled one carries its body's members (`message`). Its
+`str()` and `args` are botocore's template ("An error occurred (<code>) when calling the
+<operation> operation[ (reached max retries: N)]: <message>").
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@ Cohere wire (`sdk_errors.ErrorFamily`): an error status is the cohere SDK's clas
 it (`cohere.TooManyRequestsError` for 429, `cohere.UnauthorizedError` for 401...,
 `cohere.core.ApiError` for a status it names none for), with the SDK's `status_code`,
 `body` and `headers`; a failed connection is httpx's `ConnectError` and a timeout
-httpx's `TimeoutException`, which the cohere SDK lets through from its client."""
+httpx's `TimeoutException`, which the cohere SDK lets through from its client. Its
+`str()` is the SDK's ("headers: ..., status_code: ..., body: ..."), and it has no `args`,
+as the SDK's `ApiError`."""
 
 from __future__ import annotations
 

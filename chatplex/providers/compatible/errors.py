@@ -10,7 +10,9 @@ catch, by the SDK that package raises through (`Profile.sdk`; `sdk_errors.ErrorF
   re-raise it: no ModelError, so LangChain's retry middleware retries it);
   none of these SDKs' errors has a `code`: it reads None, as there;
 - "httpx" (langchain-mistralai calls the API with httpx itself): httpx's class alone
-  (`HTTPStatusError`, a timeout's or a failed connection's class), no `code` either."""
+  (`HTTPStatusError`, a timeout's or a failed connection's class), no `code` either;
+  an error status says what langchain-mistralai's says ("Error response 400 while
+  fetching <url>: <the body>")."""
 
 from __future__ import annotations
 
