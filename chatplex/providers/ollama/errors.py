@@ -2,8 +2,9 @@
 Ollama wire (`sdk_errors.ErrorFamily`): an error status or an error line is the ollama
 SDK's `ResponseError` (its `error` the server's words, its `status_code` the status);
 a failed connection is httpx's `ConnectError` and a timeout httpx's
-`TimeoutException`, which langchain-ollama lets through from the client underneath. Its `str()` is the SDK's
-("<the server's words> (status code: 400)"), its `args` the server's words."""
+`TimeoutException`, which langchain-ollama lets through from the client underneath.
+Its `str()` is the SDK's ("<the server's words> (status code: 400)"), its `args` the
+server's words."""
 
 from __future__ import annotations
 
