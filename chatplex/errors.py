@@ -76,6 +76,7 @@ class APIError(ChatplexError):
         request_id: the provider's request id: quote it to the provider.
         retryable: whether another attempt may succeed (chatplex retried it if so).
         attempts: the HTTP attempts made.
+        max_attempts: the attempts the retry policy allowed in all, when known.
         body: the decoded error body, when there was one.
         response: the `httpx.Response`, if any.
 
@@ -113,6 +114,7 @@ class APIError(ChatplexError):
         self.response = response
         self.retry_after = retry_after
         self.attempts = 1
+        self.max_attempts: int | None = None
         if retryable is not None:
             self.retryable = retryable
 
@@ -160,7 +162,7 @@ class APIError(ChatplexError):
 
 def _rebuild(cls: type[APIError], message: str, state: dict[str, Any]) -> APIError:
     err = cls.__new__(cls)
-    Exception.__init__(err, message)
+    Exception.__init__(err, *state.get("sdk_args", (message,)))
     err.__dict__.update(state)
     err.response = None
     return err

@@ -601,3 +601,29 @@ def test_a_timeout_is_the_sdks_timeout_class() -> None:
     anthropic_family = (stainless_family("anthropic"),)
     ours = sdk_compatible(errors.APITimeoutError("t", provider="anthropic"), anthropic_family)
     assert isinstance(ours, anthropic.APITimeoutError)
+
+
+def test_sdk_words_give_str_and_args_and_survive_pickling() -> None:
+    """`sdk_words`: `str()` and `args` as the SDK's error builds them (args may differ
+    from the text, as api-core's and ollama's do); chatplex's message stays a field."""
+    from chatplex.sdk_errors import sdk_words
+
+    err = errors.status_error(provider="p", status=400, message="bad")
+    sdk_words(err, "bad (status code: 400)", "bad")
+    assert (str(err), err.args, err.message) == ("bad (status code: 400)", ("bad",), "bad")
+    copy = pickle.loads(pickle.dumps(err))
+    assert (str(copy), copy.args) == ("bad (status code: 400)", ("bad",))
+    sdk_words(err, "only the text")
+    assert err.args == ("only the text",)
+
+
+def test_inner_body_is_the_error_object_as_the_openai_sdks() -> None:
+    """`stainless_family(..., inner_body=True)`: `body` and `str()` as the openai SDK's
+    own error has them; the whole body kept as `whole_body`."""
+    body = {"error": {"message": "m", "type": "invalid_request_error", "code": None}}
+    ours = sdk_compatible(_status_error(400, body), (stainless_family("openai", inner_body=True),))
+    response = httpx.Response(400, json=body, request=httpx.Request("POST", OPENAI_URL))
+    client = openai.OpenAI(api_key="sk-test", base_url="http://127.0.0.1:9/v1")
+    theirs = client._make_status_error_from_response(response)  # type: ignore[arg-type]
+    assert (ours.body, str(ours), ours.args) == (theirs.body, str(theirs), theirs.args)  # type: ignore[attr-defined]
+    assert ours.whole_body == body  # type: ignore[attr-defined]

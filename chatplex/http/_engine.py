@@ -484,9 +484,11 @@ class Call:
                     permit.release()
             raise self._shown(err)
         err.attempts = self.attempt
+        retry = self.retry
+        # What the retry policy allows in all (an SDK's words may say the last was spent).
+        err.max_attempts = getattr(getattr(retry, "stop", None), "max_attempt_number", 1)
         if permit is not None:
             release_failed(permit, err, self._headers())
-        retry = self.retry
         if self.started or retry is None:
             raise self._shown(err)
         try:

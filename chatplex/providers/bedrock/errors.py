@@ -9,7 +9,11 @@ error code, `ThrottlingException`, `ValidationException`...), read as
 `e.operation_name` ("Converse", "ConverseStream", "InvokeModel",
 "InvokeModelWithResponseStream"). A chatplex error from Bedrock is also
 such a class, whose `response` is that dict and still answers the `httpx.Response`
-attributes chatplex's errors expose (`status_code`, `headers`, `request`...).
+attributes chatplex's errors expose (`status_code`, `headers`, `request`...). A code
+bedrock-runtime does not model (a 401's `UnrecognizedClientException`) is `ClientError`
+itself, as boto3 raises it; a modeled one carries its body's members (`message`). Its
+`str()` and `args` are botocore's template ("An error occurred (<code>) when calling the
+<operation> operation[ (reached max retries: N)]: <message>").
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import sdk_words
 
 __all__ = ["ERROR_FAMILIES", "BotoResponse"]
 
@@ -60,13 +65,37 @@ def _client_error(err: BaseException, exceptions: Any) -> type[BaseException] | 
         found = getattr(exceptions, "EventStreamError", base)
         return found if isinstance(found, type) else base
     name = err.error_type if isinstance(err.error_type, str) else None
-    if not name or not name.isidentifier():
-        return base
+    if not name or not name.isidentifier() or _members(name) is None:
+        return base  # boto3's client raises ClientError itself for a code not modeled
     with _classes_lock:
         found = _classes.get(name)
         if found is None or not issubclass(found, base):
             found = _classes[name] = type(name, (base,), {"__module__": "botocore.errorfactory"})
     return found
+
+
+_MODELED: dict[str, tuple[str, ...]] = {}
+
+
+def _members(code: str) -> tuple[str, ...] | None:
+    """The members botocore reads from the error body of bedrock-runtime's modeled error
+    `code` (from botocore's own service model, read once), None for a code it does not
+    model; without the model at hand every code counts as modeled, with its message."""
+    if not _MODELED:
+        try:
+            from botocore.loaders import create_loader
+
+            model = create_loader().load_service_model("bedrock-runtime", "service-2")
+            shapes = model.get("shapes", {})
+        except Exception:  # an old or stripped botocore
+            shapes = {}
+        found = {
+            name: tuple(shape.get("members", {}))
+            for name, shape in shapes.items()
+            if shape.get("exception")
+        }
+        _MODELED.update(found or {"*": ("message",)})
+    return _MODELED.get(code, _MODELED.get("*"))
 
 
 def _fill_client_error(err: BaseException) -> None:
@@ -84,19 +113,36 @@ def _fill_client_error(err: BaseException) -> None:
         "Code": code,
     }
     shown: dict[str, Any] = {"Error": error}
+    members = _members(code or "") if not isinstance(err, StreamError) else None
+    if isinstance(said, dict):  # a modeled error's members, read from its body
+        shown.update((name, said[name]) for name in members or () if name in said)
+    retry = ""
     if not isinstance(err, StreamError):  # botocore's stream errors have no metadata
+        attempts = fields.get("attempts") or 1
         shown["ResponseMetadata"] = {
             "RequestId": fields.get("request_id"),
             "HTTPStatusCode": status,
             "HTTPHeaders": {str(k).lower(): v for k, v in dict(headers).items()},
-            "RetryAttempts": max(0, (fields.get("attempts") or 1) - 1),
+            "RetryAttempts": max(0, attempts - 1),
         }
+        allowed = fields.get("max_attempts")
+        if isinstance(allowed, int) and attempts >= allowed:
+            # botocore's standard retry mode marks the reply that spent the last attempt,
+            # retryable or not, and its words say so.
+            shown["ResponseMetadata"]["MaxAttemptsReached"] = True
+            retry = f" (reached max retries: {attempts - 1})"
     fields["response"] = BotoResponse(shown, http)
     request = fields.get("request")
     url = str(getattr(request, "url", "") or "")
     stream = isinstance(err, StreamError) or url.endswith(_STREAM_ACTIONS)
     invoke = url.endswith(_INVOKE_ACTIONS) or fields.get("provider") == "bedrock"
-    fields.setdefault("operation_name", _OPERATIONS[invoke, stream])
+    operation = fields.setdefault("operation_name", _OPERATIONS[invoke, stream])
+    # botocore's `ClientError.MSG_TEMPLATE`.
+    sdk_words(
+        err,
+        f"An error occurred ({code or 'Unknown'}) when calling the {operation} "
+        f"operation{retry}: {error['Message'] or 'Unknown'}",
+    )
 
 
 #: Each API's actions (the path's last part), and botocore's operation names.

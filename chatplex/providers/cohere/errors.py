@@ -3,7 +3,9 @@ Cohere wire (`sdk_errors.ErrorFamily`): an error status is the cohere SDK's clas
 it (`cohere.TooManyRequestsError` for 429, `cohere.UnauthorizedError` for 401...,
 `cohere.core.ApiError` for a status it names none for), with the SDK's `status_code`,
 `body` and `headers`; a failed connection is httpx's `ConnectError` and a timeout
-httpx's `TimeoutException`, which the cohere SDK lets through from its client."""
+httpx's `TimeoutException`, which the cohere SDK lets through from its client. Its
+`str()` is the SDK's ("headers: ..., status_code: ..., body: ..."), and it has no `args`,
+as the SDK's `ApiError`."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import sdk_words
 from ...sdk_errors import transport_family
 
 __all__ = ["ERROR_FAMILIES", "SDK_CLASSES"]
@@ -45,10 +48,19 @@ def _sdk_error(err: BaseException, cohere: Any) -> type[BaseException] | None:
 
 
 def _fill_sdk_error(err: BaseException) -> None:
-    # The fields the SDK's ApiError has: status_code, body (the parsed body), headers.
+    # The fields the SDK's ApiError has: status_code, body (the parsed body), headers;
+    # and its words (its `__str__`; its `__init__` gives no `args`).
     fields = err.__dict__
     fields.setdefault("status_code", fields.get("status"))
-    fields.setdefault("headers", None)
+    response = fields.get("response")
+    headers = getattr(response, "headers", None)
+    fields.setdefault("headers", dict(headers) if headers is not None else None)
+    text = (
+        f"headers: {fields['headers']}, status_code: {fields['status_code']}, "
+        f"body: {fields.get('body')}"
+    )
+    sdk_words(err, text)
+    err.args = ()
 
 
 #: What the Cohere adapter declares (`CohereAdapter.error_families`).

@@ -10,10 +10,13 @@ catch, by the SDK that package raises through (`Profile.sdk`; `sdk_errors.ErrorF
   re-raise it: no ModelError, so LangChain's retry middleware retries it);
   none of these SDKs' errors has a `code`: it reads None, as there;
 - "httpx" (langchain-mistralai calls the API with httpx itself): httpx's class alone
-  (`HTTPStatusError`, a timeout's or a failed connection's class), no `code` either."""
+  (`HTTPStatusError`, a timeout's or a failed connection's class), no `code` either;
+  an error status says what langchain-mistralai's says ("Error response 400 while
+  fetching <url>: <the body>")."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ...errors import APIConnectionError
@@ -24,6 +27,7 @@ from ...sdk_errors import ErrorFamily
 from ...sdk_errors import model_error_family
 from ...sdk_errors import partner_family
 from ...sdk_errors import sdk_class_for
+from ...sdk_errors import sdk_words
 from ...sdk_errors import stainless_text
 from ..openai.errors import ERROR_FAMILIES as OPENAI_FAMILIES
 
@@ -49,6 +53,24 @@ def _fill_httpx(err: BaseException) -> None:
     fields = err.__dict__
     fields.setdefault("_request", fields.get("request"))
     fields["code"] = None
+    response = fields.get("response")
+    status = getattr(err, "status_code", None)
+    if response is not None and isinstance(status, int):
+        # langchain-mistralai's words for an error status (its `_raise_on_error`).
+        sdk_words(
+            err,
+            f"Error response {status} while fetching {response.url}: {_body_text(err)}",
+        )
+
+
+def _body_text(err: BaseException) -> str:
+    """The error reply's body as the server sent it (its decoded JSON written back when
+    the bytes are gone)."""
+    try:
+        return str(err.__dict__["response"].text)
+    except Exception:  # a streamed reply whose bytes were not kept
+        body = err.__dict__.get("body")
+        return json.dumps(body) if body is not None else ""
 
 
 def _fill_sdk_error(err: BaseException) -> None:

@@ -31,6 +31,7 @@ from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import sdk_words
 
 __all__ = ["ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES", "quota_failure"]
 
@@ -113,7 +114,8 @@ def _fill_sdk_error(err: BaseException) -> None:
         fields["status"] = word
     if fields.get("http_status") is not None:
         code = fields.get("code") or fields["http_status"]
-        fields.setdefault("sdk_text", f"{code} {fields['status']}. {fields['details']}")
+        if "sdk_text" not in fields:  # google-genai's APIError: its text is its args
+            sdk_words(err, f"{code} {fields['status']}. {fields['details']}")
 
 
 def _fill_partner_error(err: BaseException) -> None:
@@ -133,7 +135,7 @@ def _fill_partner_error(err: BaseException) -> None:
         return
     model = _model_of(fields.get("request"))
     text = f"Error calling model '{model}' ({fields['status']}): {fields['sdk_text']}"
-    fields["sdk_text"] = text
+    sdk_words(err, text)
     fields["status"] = status
     fields["code"] = None
     fields.pop("details", None)
@@ -195,7 +197,8 @@ def _fill_api_core(err: BaseException) -> None:
     if method:  # (an error built with no request keeps Google's words alone)
         fields["message"] = f"{method.upper()} {_rest_url(request)}: {fields.get('message')}"
     text = f"{fields.get('http_status') or fields.get('status')} {fields['message']}"
-    fields["sdk_text"] = f"{text} {details}" if details else text
+    # api-core's `args` hold the message alone, its `str()` adds the code and details.
+    sdk_words(err, f"{text} {details}" if details else text, fields["message"])
 
 
 #: The query aiplatform's REST transport adds to every call (`$alt=json;enum-encoding=int`),

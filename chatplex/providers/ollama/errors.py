@@ -2,7 +2,9 @@
 Ollama wire (`sdk_errors.ErrorFamily`): an error status or an error line is the ollama
 SDK's `ResponseError` (its `error` the server's words, its `status_code` the status);
 a failed connection is httpx's `ConnectError` and a timeout httpx's
-`TimeoutException`, which langchain-ollama lets through from the client underneath."""
+`TimeoutException`, which langchain-ollama lets through from the client underneath.
+Its `str()` is the SDK's ("<the server's words> (status code: 400)"), its `args` the
+server's words."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Any
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import sdk_words
 from ...sdk_errors import transport_family
 
 __all__ = ["ERROR_FAMILIES"]
@@ -27,13 +30,15 @@ def _response_error(err: BaseException, ollama: Any) -> type[BaseException] | No
 
 def _fill_response_error(err: BaseException) -> None:
     # The server's own words, as the SDK reads them from `{"error": ...}` (chatplex's
-    # message may add a hint).
+    # message may add a hint), and the SDK's `str()`: "<error> (status code: <status>)".
     fields = err.__dict__
     body = fields.get("body")
     said = body.get("error") if isinstance(body, dict) else None
     fields.setdefault("error", said if isinstance(said, str) else fields.get("message"))
     if fields.get("status") is None:  # an error line inside a stream: the SDK's -1
         fields.setdefault("http_status", -1)  # `status_code` (issue 47); `status` stays None
+    error = fields["error"]
+    sdk_words(err, f"{error} (status code: {getattr(err, 'status_code', -1)})", error)
 
 
 #: What the Ollama adapter declares (`OllamaAdapter.error_families`).

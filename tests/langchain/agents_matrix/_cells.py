@@ -329,30 +329,6 @@ GAPS: dict[tuple[str, str], str] = {
         "tokenizer (ImportError without transformers); langchain-google-genai asks "
         "Gemini's countTokens endpoint"
     ),
-    **{
-        ("error_400", wire): (
-            f"the error's class is the partner's, its words are not: {theirs} | {ours}"
-        )
-        for wire, theirs, ours in (
-            (
-                "bedrock_converse",
-                "'An error occurred (ValidationException) when calling the Converse "
-                "operation (reached max retries: 0): Invalid request (mock).'",
-                "'bedrock_converse 400 ValidationException: Invalid request (mock). "
-                "(request_id=...)'",
-            ),
-            (
-                "ollama",
-                "'Invalid request (mock). (status code: 400)'",
-                "'ollama 400: Invalid request (mock). (request_id=...)'",
-            ),
-            (
-                "mistralai",
-                "'Error response 400 while fetching <url>/chat/completions: <the body>'",
-                "'openai 400 invalid_request_error: Invalid request (mock). (request_id=...)'",
-            ),
-        )
-    },
     ("serialize", "ollama"): (
         "ChatOllama is not LangChain-serializable, so dumpd writes its repr: chatplex's "
         "repr adds max_retries=2 and model_kwargs={}"

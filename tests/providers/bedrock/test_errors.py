@@ -87,3 +87,34 @@ def test_invoke_models_errors_name_its_operations(action: str, operation: str) -
     assert sdk_compatible(in_stream, ERROR_FAMILIES).operation_name == (
         "InvokeModelWithResponseStream"
     )
+
+
+@pytest.mark.parametrize(
+    ("attempts", "allowed", "said"),
+    [
+        (1, 1, " (reached max retries: 0)"),  # max_retries=0: the only attempt spent
+        (3, 3, " (reached max retries: 2)"),
+        (1, 3, ""),  # a non-retryable error before the last attempt: botocore says none
+        (1, None, ""),  # no retry policy known
+    ],
+)
+def test_the_words_are_botocores_and_say_when_the_attempts_ran_out(
+    attempts: int, allowed: int | None, said: str
+) -> None:
+    plain = throttled()
+    plain.attempts, plain.max_attempts = attempts, allowed
+    err = sdk_compatible(plain, ERROR_FAMILIES)
+    text = f"An error occurred (ThrottlingException) when calling the Converse operation{said}: "
+    assert str(err) == text + "Too many requests." and err.args == (str(err),)
+    assert err.message == "Too many requests."  # chatplex's typed field, unchanged
+    assert err.response["ResponseMetadata"].get("MaxAttemptsReached", False) is bool(said)
+    assert err.response["message"] == "Too many requests."  # the modeled error's member
+
+
+def test_a_code_botocore_does_not_model_is_client_error_itself() -> None:
+    body = json.dumps({"message": "The security token is invalid."}).encode()
+    headers = {"x-amzn-requestid": "rid-2", "x-amzn-errortype": "UnrecognizedClientException"}
+    err = sdk_compatible(error_from(401, body, headers), ERROR_FAMILIES)
+    assert exceptions.ClientError in type(err).__bases__  # no subclass named by the code
+    assert "UnrecognizedClientException" not in [c.__name__ for c in type(err).__mro__]
+    assert "message" not in err.response  # botocore reads no members for it

@@ -40,3 +40,16 @@ def test_transport_errors_are_httpxs() -> None:
     assert isinstance(timeout, httpx.TimeoutException)
     refused = sdk_compatible(APIConnectionError("refused", provider="cohere"), ERROR_FAMILIES)
     assert isinstance(refused, httpx.ConnectError)
+
+
+def test_the_words_are_the_sdks_api_errors() -> None:
+    cohere = pytest.importorskip("cohere")
+    httpx = pytest.importorskip("httpx")
+    body = {"id": "r-1", "message": "no"}
+    response = httpx.Response(400, json=body, headers={"x-request-id": "r-1"})
+    err = status_error(provider="cohere", status=400, message="no", body=body)
+    err.response = response
+    moved = sdk_compatible(err, ERROR_FAMILIES)
+    theirs = cohere.BadRequestError(body=body, headers=dict(response.headers))
+    assert (str(moved), moved.args) == (str(theirs), theirs.args)
+    assert moved.message == "no"  # chatplex's typed field, unchanged

@@ -65,6 +65,19 @@ def test_mistralai_errors_are_httpx_alone() -> None:
     assert not isinstance(timeout, lc_exceptions.ModelError)
 
 
+def test_mistralai_errors_say_langchain_mistralais_words() -> None:
+    """langchain-mistralai's `_raise_on_error`: the status, the URL and the body as sent."""
+    cls = preset_adapter_class("mistralai")
+    body = b'{"object": "error", "message": "nope", "type": "invalid_request_error"}'
+    err = cls.map_error(cls.__new__(cls), 400, body, {})
+    request = httpx.Request("POST", "https://api.mistral.ai/v1/chat/completions")
+    err.response = httpx.Response(400, content=body, request=request)
+    shown = sdk_compatible(err, error_families("httpx"))
+    said = f"Error response 400 while fetching {request.url}: {body.decode()}"
+    assert str(shown) == said and shown.args == (said,)
+    assert shown.status_code == 400 and shown.message == "nope"  # chatplex's fields stay
+
+
 def test_openai_sdk_presets_share_the_openai_wires_families() -> None:
     for preset in ("xai", "deepseek", "together", "nebius"):
         assert error_families(preset_adapter_class(preset).profile.sdk) is OPENAI_FAMILIES

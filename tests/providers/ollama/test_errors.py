@@ -54,3 +54,10 @@ def test_without_the_sdk_imported_no_response_error(monkeypatch: pytest.MonkeyPa
 
 def test_the_adapter_declares_them() -> None:
     assert OllamaAdapter.error_families is ERROR_FAMILIES
+
+
+def test_the_words_are_the_sdks_response_errors() -> None:
+    raw = '{"error": "model \'x\' not found"}'
+    shown = sdk_compatible(OllamaAdapter().map_error(404, raw.encode(), {}), ERROR_FAMILIES)
+    theirs = ollama.ResponseError(raw, 404)
+    assert (str(shown), shown.args) == (str(theirs), theirs.args)
