@@ -30,12 +30,24 @@ from typing import Any
 
 from ..secret import Secret
 
-__all__ = ["IdentifyingParams", "PartnerFields", "partner_fields", "secret_reference"]
+__all__ = [
+    "IdentifyingParams",
+    "PartnerFields",
+    "partner_fields",
+    "secret_reference",
+    "serialized_form",
+]
 
 
 def secret_reference(variable: str) -> dict[str, Any]:
     """LangChain's reference to a credential: the variable `load` reads it from."""
     return {"lc": 1, "type": "secret", "id": [variable]}
+
+
+def serialized_form(form: PartnerFields | None) -> PartnerFields | None:
+    """`form` where LangChain serializes the partner; None where it does not (a form
+    declared to read the partner's fields only) or none is declared."""
+    return form if form is not None and form.serialized else None
 
 
 def partner_fields(keywords: Mapping[str, Any]) -> PartnerFields | None:
@@ -161,6 +173,25 @@ class PartnerFields:
     #: langchain-aws' Converse class, langchain-sambanova's); True: not declared, the
     #: drop-in reports chatplex's own.
     identifying: IdentifyingParams | bool = True
+    #: Whether LangChain serializes it (`dumpd`); False (langchain-ollama, -cohere,
+    #: -deepseek, -perplexity, -together, -nebius): this form only reads its fields on
+    #: the drop-in, which serializes as chatplex's own class does (`serialized_form`).
+    serialized: bool = True
+    #: Fields other than its credentials it reads from an environment variable when not
+    #: given, field -> variable (langchain-openai's `openai_api_base`: OPENAI_API_BASE).
+    environment: Mapping[str, str] = field(default_factory=dict)
+    #: Fields its validators set from the model when not given, by the engine's
+    #: attribute (dotted) holding the same where it holds one (not None): read, never
+    #: written (langchain-aws' ChatBedrock speaks Converse to a Nova model).
+    resolved: Mapping[str, str] = field(default_factory=dict)
+    #: Defaults it holds but does not write (falsy ones: its serializer leaves them out)
+    #: where the engine's parameter of that name has another or there is none; over
+    #: `defaults` where both name a field.
+    unwritten: Mapping[str, Any] = field(default_factory=dict)
+    #: Fields it sets only from one keyword, which another field takes as its alias,
+    #: field -> that keyword (langchain-openai's subclasses: `api_key=` sets
+    #: `openai_api_key` too, and only it does).
+    set_only_by: Mapping[str, str] = field(default_factory=dict)
 
     def settable(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """`given` without the `inert` fields at their defaults."""

@@ -50,6 +50,7 @@ from ..chat import BaseCache
 from ..chat import ChatModel
 from ..chat.dropin import TAIL
 from ..chat.partner_form import PartnerFields
+from ..chat.partner_form import serialized_form
 from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
@@ -127,7 +128,7 @@ class DropInChatModel(ChatChatplex):
         # streaming=True) the engine is told too.
         if values.get("streaming") and getattr(cls._engine, "streaming_shapes_request", False):
             settings["streaming"] = values["streaming"]
-        form = cls._engine.langchain_fields
+        form = serialized_form(cls._engine.langchain_fields)
         engine = cls._engine(**(settings if form is None else form.settable(settings)))
         return {
             **langchain_side,
@@ -247,7 +248,7 @@ class DropInChatModel(ChatChatplex):
     def _identifying_params(self) -> dict[str, Any]:
         """The partner class's, read from its fields as this model's serialized form
         writes them (credentials masked there) and LangChain's own (`streaming`)."""
-        form = self._engine.langchain_fields
+        form = serialized_form(self._engine.langchain_fields)
         reported = True if form is None else form.identifying
         if isinstance(reported, bool):
             return super()._identifying_params if reported else {}
@@ -259,7 +260,7 @@ class DropInChatModel(ChatChatplex):
         """The partner class's (what callbacks get as `invocation_params`): LangChain's,
         with the keys the partner adds around them."""
         params = super()._get_invocation_params(stop=stop, **kwargs)
-        form = self._engine.langchain_fields
+        form = serialized_form(self._engine.langchain_fields)
         if form is None or isinstance(form.identifying, bool):
             return params
         engine = self.chatplex_model
@@ -303,9 +304,10 @@ class DropInChatModel(ChatChatplex):
     def to_json(self) -> Any:
         """LangChain's serialized form, as the partner class writes it: LangChain's own
         settings as every chat model writes them, the engine's as the partner's fields
-        (`partner_kwargs`); without a declared form, the keywords as given."""
+        (`partner_kwargs`); without a serialized form declared, the keywords as given."""
         serialized = super().to_json()
-        if self._engine.langchain_fields is None or serialized.get("type") != "constructor":
+        form = serialized_form(self._engine.langchain_fields)
+        if form is None or serialized.get("type") != "constructor":
             return serialized
         kwargs = cast("dict[str, Any]", serialized["kwargs"])  # type: ignore[typeddict-item]
         langchain_side = {k: v for k, v in kwargs.items() if k in _LANGCHAIN_SIDE}
@@ -319,7 +321,7 @@ class DropInChatModel(ChatChatplex):
         provider's; the partner class's own, where declared): `dumpd` writes a
         reference, never the key."""
         own = f"{self.provider.upper()}_API_KEY"
-        form = self._engine.langchain_fields
+        form = serialized_form(self._engine.langchain_fields)
         return {
             **{
                 name: own if name == "api_key" else name.upper()
@@ -370,8 +372,9 @@ def _partner_shown(
 
 
 def _written(cls: type[DropInChatModel], settings: dict[str, Any], engine: Any) -> dict[str, Any]:
-    """The partner's serialized kwargs of the engine's `settings` (none: no form declared)."""
-    form = cls._engine.langchain_fields
+    """The partner's serialized kwargs of the engine's `settings` (none: no serialized
+    form declared)."""
+    form = serialized_form(cls._engine.langchain_fields)
     if form is None:
         return {}
     given = {k: v for k, v in settings.items() if k not in _CHATPLEX_OWN}
@@ -396,7 +399,7 @@ def _rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, An
         value = values.pop(name, None)
         if value is not None and value != current.get(name):
             changed[name] = value
-    form = cls._engine.langchain_fields
+    form = serialized_form(cls._engine.langchain_fields)
     if form is not None and changed:
         # The changed settings replace what was given under any spelling of theirs.
         fields = {form.name(k) for k in changed}
@@ -441,7 +444,7 @@ def load_mappings() -> dict[tuple[str, ...], tuple[str, ...]]:
 
 @functools.cache
 def langchain_class(name: str) -> type[DropInChatModel]:
-    """The LangChain chat model of the drop-in `name` ("ChatOpenAI", ...): made once,
+    """The LangChain chat model of the drop-in `name` (`ChatOpenAI`, ...): made once,
     from its engine, with the engine's signature and LangChain's own settings."""
     module = DROP_IN_MODULES.get(name)
     if module is None:

@@ -57,6 +57,7 @@ from ..chat.llm_results import combine_shaped_outputs
 from ..chat.llm_results import partner_style
 from ..chat.llm_results import style_of
 from ..chat.partner_form import PartnerFields
+from ..chat.partner_form import serialized_form
 from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage
@@ -284,7 +285,7 @@ class ChatChatplex(BaseChatModel):
         name = str(getattr(engine, "provider_label", self.provider))
         declared = spec(name)
         rule = declared.ls_rule if declared else LangSmithRule()
-        form = getattr(engine, "langchain_fields", None) or PartnerFields()
+        form = serialized_form(getattr(engine, "langchain_fields", None)) or PartnerFields()
 
         def setting(field: str) -> Any:
             return form.held(field, self._setting(field), engine)

@@ -150,6 +150,14 @@ _PROVIDER = "(?:{})".format(
 )
 _BRANCH_ON_NAME = re.compile(rf"(?:==|!=|\bin|startswith\()\s*\(?\s*[\"']{_PROVIDER}[\"']")
 _TABLE_ROW = re.compile(rf"^\s*[\"']{_PROVIDER}[\"']\s*:")
+#: Every LangChain class name a spec declares, quoted: shared code that spells one keys
+#: a table by its partner, or branches on it (its facts are its engine's
+#: `langchain_fields`, declared beside the engine).
+_CLASS_NAME = re.compile(
+    r"[\"'](?:{})[\"']".format(
+        "|".join(sorted({s.langchain_class for s in specs().values() if s.langchain_class}))
+    )
+)
 
 
 def _shared_lines(root: Path) -> list[tuple[str, int, str]]:
@@ -181,7 +189,7 @@ def _name_branches(root: Path) -> list[str]:
     return [
         f"{path}:{n}: {code.strip()}"
         for path, n, code in _shared_lines(root)
-        if _BRANCH_ON_NAME.search(code) or _TABLE_ROW.search(code)
+        if _BRANCH_ON_NAME.search(code) or _TABLE_ROW.search(code) or _CLASS_NAME.search(code)
     ]
 
 
@@ -201,6 +209,10 @@ def test_the_scans_find_what_they_look_for() -> None:
     assert _BRANCH_ON_NAME.search("if name != 'groq':")
     assert _TABLE_ROW.search('    "openai": _OPENAI,')
     assert not _BRANCH_ON_NAME.search('if provider == "openai_like":')  # not a name
+    assert _CLASS_NAME.search('    "ChatAnthropic": {"anthropic_api_url": "ANTHROPIC_API_URL"},')
+    assert _CLASS_NAME.search('        ("ChatDeepSeek", "ChatTogether", "ChatNebius"),')
+    assert _CLASS_NAME.search('if engine_type.__name__ == "AzureChatOpenAI":')
+    assert not _CLASS_NAME.search('    """The drop-in `name` (`ChatOpenAI`, ...)."""')
 
 
 def test_the_scans_fail_on_a_branch_planted_in_shared_code(tmp_path: Path) -> None:
@@ -211,6 +223,14 @@ def test_the_scans_fail_on_a_branch_planted_in_shared_code(tmp_path: Path) -> No
             "    pass\n"
             'wide = str(model.provider).startswith("openai")\n'
             '# if provider == "cohere": a comment is not a branch\n'
+        ),
+        # A table of partner facts keyed by LangChain class names.
+        "langchain/planted_fields.py": (
+            'FROM_ENVIRONMENT = {"ChatGroq": {"groq_proxy": "GROQ_PROXY"}}\n'
+            "UNWRITTEN = dict.fromkeys(\n"
+            '    ("ChatDeepSeek", "ChatNebius"), {"max_retries": None}\n'
+            ")\n"
+            "# READING_FORMS['ChatOllama']: a comment is not a table\n"
         ),
         "chat/planted.py": (
             'ROWS = {\n    "bedrock_converse": 1,\n}\n'
@@ -225,6 +245,8 @@ def test_the_scans_fail_on_a_branch_planted_in_shared_code(tmp_path: Path) -> No
         "chat/planted.py:2",
         "langchain/planted.py:2",
         "langchain/planted.py:4",
+        "langchain/planted_fields.py:1",
+        "langchain/planted_fields.py:3",
     ]
     assert _adapter_reads(tmp_path) == [
         'chat/planted.py:4: hook = getattr(self.adapter, "some_hook", None)'

@@ -10,6 +10,7 @@ from chatplex.chat.partner_form import IdentifyingParams
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.chat.partner_form import partner_fields
 from chatplex.chat.partner_form import secret_reference
+from chatplex.chat.partner_form import serialized_form
 from chatplex.secret import Secret
 
 FORM = PartnerFields(
@@ -179,3 +180,12 @@ def test_a_settings_value_as_the_partners_field_holds_it() -> None:
     groq = PartnerFields(zero_temperature=1e-08)
     assert groq.held("temperature", 0, engine) == 1e-08
     assert groq.held("temperature", 0.5, engine) == 0.5
+
+
+def test_a_form_for_reading_only_is_not_the_serialized_form() -> None:
+    assert serialized_form(FORM) is FORM
+    assert serialized_form(PartnerFields(serialized=False, aliases={"a": "b"})) is None
+    assert serialized_form(None) is None
+    reading = partner_fields({"serialized": False, "environment": {"x_org": "X_ORG"}})
+    assert reading is not None and reading.environment == {"x_org": "X_ORG"}
+    assert serialized_form(reading) is None

@@ -325,3 +325,51 @@ def test_partner_value_reads_each_source_in_turn() -> None:
     engine = EngineAnthropic(model="claude-haiku-4-5", api_key="k")
     filled = partner_value(EngineAnthropic, "max_tokens", {}, {}, engine)
     assert filled == engine.adapter.default_max_tokens
+
+
+#: The drop-ins whose partner LangChain does not serialize and which declare its fields.
+_READ_ONLY = (
+    "ChatCohere",
+    "ChatDeepSeek",
+    "ChatNebius",
+    "ChatOllama",
+    "ChatPerplexity",
+    "ChatTogether",
+)
+
+
+@pytest.mark.parametrize("name", _READ_ONLY)
+def test_a_partner_langchain_does_not_serialize_is_read_by_its_form_only(name: str) -> None:
+    # Its form is declared beside its engine for reading its fields; the drop-in
+    # serializes as chatplex's own class does, writing no partner field.
+    form = reading_form(getattr(chatplex, name)._engine)
+    assert form is not None and form.serialized is False
+    module, provider, connection = _OTHERS[name]
+    llm = getattr(chatplex, name)(model=MODELS[provider], temperature=0, **connection)
+    assert llm.partner_kwargs == {}
+    assert dumpd(llm)["type"] == "not_implemented"
+
+
+def test_the_facts_read_are_the_engines_declared_form_not_its_name() -> None:
+    # An engine of any name reads what its form declares: nothing is keyed by a name.
+    form = PartnerFields(
+        aliases={"api_key": "x_api_key", "organization": "x_org"},
+        secrets={"x_api_key": "X_API_KEY"},
+        environment={"x_org": "X_ORG"},
+        resolved={"x_mode": "mode"},
+        unwritten={"x_socket": None, "x_chunk_timeout": 30.0},
+        set_only_by={"openai_api_key": "api_key"},
+    )
+    engine_type = type("ChatElsewhere", (EngineOpenAI,), {"langchain_fields": form})
+    assert partner_environment(engine_type, {"X_ORG": "o", "OPENAI_ORG_ID": "no"}) == {"X_ORG": "o"}
+    assert partner_value(engine_type, "x_org", {}, {"X_ORG": "o"}) == "o"
+    assert partner_value(engine_type, "x_org", {}, {}) is None
+    assert partner_value(engine_type, "x_chunk_timeout", {}, {}) == 30.0
+    assert partner_value(engine_type, "x_socket", {}, {}) is None
+    assert partner_value(engine_type, "tiktoken_model_name", {}, {}) is ABSENT  # ChatOpenAI's
+    assert partner_value(engine_type, "openai_proxy", {}, {"OPENAI_PROXY": "p"}) is ABSENT
+    engine = type("Built", (), {"mode": "converse"})()
+    assert partner_value(engine_type, "x_mode", {}, {}, engine) == "converse"
+    key = partner_value(engine_type, "openai_api_key", {"api_key": Secret("k")}, {})
+    assert key.get_secret_value() == "k"
+    assert partner_value(engine_type, "openai_api_key", {"openai_api_key": "k"}, {}) is None

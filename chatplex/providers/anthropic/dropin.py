@@ -110,6 +110,8 @@ class ChatAnthropic(ChatModel):
         filled={"max_tokens": "adapter.default_max_tokens"},
         secrets={"anthropic_api_key": "ANTHROPIC_API_KEY", "mcp_servers": "ANTHROPIC_MCP_SERVERS"},
         floats=frozenset({"temperature", "default_request_timeout"}),
+        environment={"anthropic_api_url": "ANTHROPIC_API_URL"},
+        unwritten=dict.fromkeys(("anthropic_proxy", "reuse_last_container")),
         # Its fields, unset ones too; its `reasoning_effort` inside `output_config`.
         identifying=IdentifyingParams(
             always={

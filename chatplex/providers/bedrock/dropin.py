@@ -202,6 +202,10 @@ class ChatBedrockConverse(ChatModel):
             "supports_tool_choice_values": "supports_tool_choice_values",
         },
         secrets=AWS_SECRETS,
+        unwritten={
+            "guard_last_turn_only": False,
+            **dict.fromkeys(("raw_blocks", "reasoning_effort")),
+        },
         # None (LangChain's default); its invocation params name the model first.
         identifying=IdentifyingParams(invoked_first=INVOKED_MODEL),
     )

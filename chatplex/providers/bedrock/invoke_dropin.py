@@ -146,6 +146,9 @@ class ChatBedrock(ChatBedrockConverse):
             {"provider_stop_sequence_key_name_map", "provider_stop_reason_key_map", "guardrails"}
         ),
         secrets=AWS_SECRETS,
+        # It speaks Converse to a model only Converse serves (Nova), when not told.
+        resolved={"beta_use_converse_api": "beta_use_converse_api"},
+        unwritten={"system_prompt_with_tools": "", "beta_use_converse_api": False},
         # Its model, the model id's vendor (`provider`), its guardrails, its model_kwargs.
         identifying=IdentifyingParams(
             always={

@@ -1,11 +1,11 @@
 """What one OpenAI-compatible preset's row is made of: `Preset` (its profile, its spec
 fields and its `DropIn`), `DropIn` (what its LangChain class takes beyond the shared
 parameters), and the helpers that write the conventions most rows share (`hosted`,
-`key_and_base`, `openai_style_fields`, `own_reading`, `same_names`). The rows themselves are in
-`spec.py`'s `PRESETS`.
+`key_and_base`, `openai_style_fields`, `openai_subclass_reading`, `own_reading`,
+`same_names`). The rows themselves are in `spec.py`'s `PRESETS`.
 
-Pure data: this module imports nothing of chatplex but `chatplex.specs` and the shapes
-of a profile (`profile.py`)."""
+Pure data: this module imports nothing of chatplex but `chatplex.specs`, OpenAI's spec
+and the shapes of a profile (`profile.py`)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
+from ..openai.spec import BASE_CHAT_OPENAI_ALIASES
+from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from .profile import Profile
 from .profile import ReplyStyle
 
@@ -27,6 +29,7 @@ __all__ = [
     "hosted",
     "key_and_base",
     "openai_style_fields",
+    "openai_subclass_reading",
     "own_reading",
     "same_names",
 ]
@@ -183,6 +186,29 @@ def openai_style_fields(
         "secrets": {f"{prefix}_api_key": f"{prefix.upper()}_API_KEY"},
         "floats": frozenset({"temperature", "request_timeout"}),
         **fields,
+    }
+
+
+def openai_subclass_reading(secrets: Mapping[str, str], **aliases: str) -> dict[str, Any]:
+    """`DropIn.partner_fields` of a langchain-openai subclass LangChain does not
+    serialize (langchain-deepseek, -together, -nebius), for reading its fields on the
+    drop-in: langchain-openai's spellings and `aliases` (its own: its key and base URL),
+    its credentials `secrets` (field -> variable); `openai_api_key`, the alias of its
+    key field, is set by `api_key=` only.
+
+    >>> form = openai_subclass_reading({"api_key": "DEEPSEEK_API_KEY"}, base_url="api_base")
+    >>> form["aliases"]["model"], form["aliases"]["base_url"], form["serialized"]
+    ('model_name', 'api_base', False)
+    """
+    return {
+        "serialized": False,
+        "aliases": {**BASE_CHAT_OPENAI_ALIASES, **aliases},
+        "secrets": secrets,
+        "set_only_by": {"openai_api_key": "api_key"},
+        "unwritten": {
+            **OPENAI_SUBCLASS_UNWRITTEN,
+            **dict.fromkeys(("max_retries", "stream_usage", "extra_body")),
+        },
     }
 
 

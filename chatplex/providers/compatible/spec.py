@@ -20,11 +20,13 @@ from ...specs import LangSmithRule
 from ...specs import chat_completions_servers
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import LANGCHAIN_OPENAI_DROPPED
+from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from .preset import DropIn as DropIn  # re-exported: DROPINS' type, read beside it (dropin.py)
 from .preset import Preset
 from .preset import hosted
 from .preset import key_and_base
 from .preset import openai_style_fields
+from .preset import openai_subclass_reading
 from .preset import own_reading
 from .preset import same_names
 from .profile import Profile
@@ -128,6 +130,7 @@ PRESETS: tuple[Preset, ...] = (
                 defaults={"temperature": 0.7, "max_retries": 2, **_GROQ_BODY},
                 zero_temperature=1e-8,  # langchain-groq's validator raises 0 to it
                 identifying=False,
+                environment={"groq_api_base": "GROQ_API_BASE", "groq_proxy": "GROQ_PROXY"},
             ),
             temperature=0.7,
             body_defaults=_GROQ_BODY,
@@ -150,6 +153,9 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             profiles="deepseek",
             llm_type="chat-deepseek",
+            partner_fields=openai_subclass_reading(
+                {"api_key": "DEEPSEEK_API_KEY"}, base_url="api_base"
+            ),
             api_fields=_BASE_CHAT_OPENAI,
             refused=_CLIENTS,
             stream_usage=False,
@@ -179,6 +185,10 @@ PRESETS: tuple[Preset, ...] = (
                 aliases={"organization": "openai_organization"},
                 defaults={"stream_usage": True},
                 identifying=BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
+                unwritten={
+                    **OPENAI_SUBCLASS_UNWRITTEN,
+                    **dict.fromkeys(("openai_api_key", "search_parameters")),
+                },
             ),
             api_fields=_BASE_CHAT_OPENAI,
             default_model="grok-4",
@@ -388,6 +398,11 @@ PRESETS: tuple[Preset, ...] = (
         aliases=key_and_base("together"),
         dropin=DropIn(
             llm_type="together-chat",
+            partner_fields=openai_subclass_reading(
+                {"together_api_key": "TOGETHER_API_KEY"},
+                api_key="together_api_key",
+                base_url="together_api_base",
+            ),
             api_fields=_BASE_CHAT_OPENAI,
             default_model="Qwen/Qwen2.5-7B-Instruct-Turbo",
             refused=_CLIENTS,
@@ -451,6 +466,25 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             profiles="perplexity",
             llm_type="perplexitychat",
+            # Not serialized by LangChain: its fields, for reading them only.
+            partner_fields={
+                "serialized": False,
+                "aliases": {"api_key": "pplx_api_key", "timeout": "request_timeout"},
+                "secrets": {"pplx_api_key": "PPLX_API_KEY"},
+                "unwritten": {
+                    "use_responses_api": None,
+                    "max_retries": 6,
+                    **dict.fromkeys(
+                        (
+                            "return_images",
+                            "return_related_questions",
+                            "disable_search",
+                            "enable_search_classifier",
+                        ),
+                        False,
+                    ),
+                },
+            },
             api_fields=("reasoning_effort", "web_search_options"),
             default_model="sonar",
             temperature=0.7,
@@ -619,6 +653,11 @@ PRESETS: tuple[Preset, ...] = (
         # stream_usage off).
         dropin=DropIn(
             llm_type="nebius-chat",
+            partner_fields=openai_subclass_reading(
+                {"nebius_api_key": "NEBIUS_API_KEY"},
+                api_key="nebius_api_key",
+                base_url="nebius_api_base",
+            ),
             api_fields=_BASE_CHAT_OPENAI,
             default_model="meta-llama/Llama-3.3-70B-Instruct-fast",
             refused=_CLIENTS,

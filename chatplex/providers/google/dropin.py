@@ -312,6 +312,11 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         inert=frozenset({"default_metadata"}),
         secrets={"google_api_key": "GOOGLE_API_KEY", "gemini_api_key": "GEMINI_API_KEY"},
         floats=frozenset({"temperature", "timeout"}),
+        unwritten={
+            **dict.fromkeys(("credentials", "vertexai", "project", "location", "safety_settings")),
+            "convert_system_message_to_human": False,
+            "default_metadata": (),
+        },
         # Its generation fields, unset ones too (`thinking_level`: its reasoning_effort).
         identifying=IdentifyingParams(
             always={
@@ -423,6 +428,21 @@ class ChatVertexAI(_GoogleDropin):
         inert=frozenset({"request_parallelism", "default_metadata", "endpoint_version"}),
         excluded=frozenset({"credentials"}),
         floats=frozenset({"temperature", "timeout"}),
+        unwritten={
+            **dict.fromkeys(
+                (
+                    "api_transport",
+                    "client_cert_source",
+                    "client_preview",
+                    "tuned_model_name",
+                    "examples",
+                    "wait_exponential_kwargs",
+                )
+            ),
+            "logprobs": False,
+            "perform_literal_eval_on_string_raw_content": False,
+            "default_metadata": (),
+        },
         # Its model and its request defaults that are set (`n` as `candidate_count`).
         identifying=IdentifyingParams(
             always={"model_name": "model_name"},

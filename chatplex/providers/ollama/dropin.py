@@ -28,6 +28,7 @@ from ...chat.dropin_fields import TOP_K
 from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
+from ...chat.partner_form import PartnerFields
 
 if TYPE_CHECKING:
     from ...adapters.base import CallSettings
@@ -83,6 +84,13 @@ class ChatOllama(ChatModel):
     structured_output_method = "json_schema"  # langchain-ollama's default: format=schema
     langchain_llm_type = "chat-ollama"
     langchain_namespace = None
+    # Not serialized by LangChain: its fields, for reading them on the drop-in only.
+    # langchain-ollama has no `max_tokens`: the drop-in takes it as `num_predict`.
+    langchain_fields = PartnerFields(
+        serialized=False,
+        aliases={"max_tokens": "num_predict"},
+        unwritten=dict.fromkeys(("client_kwargs", "async_client_kwargs", "sync_client_kwargs"), {}),
+    )
 
     def __init__(
         self,

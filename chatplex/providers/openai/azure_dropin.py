@@ -86,6 +86,17 @@ class AzureChatOpenAI(ChatOpenAI):
             "azure_ad_token": "AZURE_OPENAI_AD_TOKEN",
         },
         identifying=_AZURE_IDENTIFYING,
+        environment={
+            "azure_endpoint": "AZURE_OPENAI_ENDPOINT",
+            "openai_api_version": "OPENAI_API_VERSION",
+            "openai_api_type": "OPENAI_API_TYPE",
+            "openai_organization": "OPENAI_ORG_ID",
+            "openai_proxy": "OPENAI_PROXY",
+        },
+        unwritten={
+            **ChatOpenAI.langchain_fields.unwritten,
+            "disabled_params": {"parallel_tool_calls": None},
+        },
     )
 
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:

@@ -46,6 +46,7 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...secret import hold_url
 from .spec import BASE_CHAT_OPENAI_IDENTIFYING
+from .spec import BASE_CHAT_OPENAI_UNWRITTEN
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -159,6 +160,12 @@ class ChatOpenAI(ChatModel):
         secrets={"openai_api_key": "OPENAI_API_KEY"},
         floats=frozenset({"temperature", "request_timeout"}),
         identifying=CHAT_OPENAI_IDENTIFYING,
+        environment={
+            "openai_api_base": "OPENAI_API_BASE",
+            "openai_organization": "OPENAI_ORG_ID",
+            "openai_proxy": "OPENAI_PROXY",
+        },
+        unwritten=BASE_CHAT_OPENAI_UNWRITTEN,
     )
     langchain_profiles = "openai"
 

@@ -194,3 +194,41 @@ BASE_CHAT_OPENAI_IDENTIFYING: dict[str, Any] = {
     "invoked_first": {"model": ("model_name",)},
     "invoked_again": True,
 }
+
+#: The defaults langchain-openai's `BaseChatOpenAI` holds but does not write (falsy,
+#: left out by its serializer), where an engine's parameter has another or there is
+#: none: `chat.partner_form.PartnerFields.unwritten`, shared by the classes built on it.
+BASE_CHAT_OPENAI_UNWRITTEN: dict[str, Any] = {
+    **dict.fromkeys(("tiktoken_model_name", "http_socket_options", "disabled_params")),
+    "stream_chunk_timeout": 120.0,
+    "include_response_headers": False,
+}
+
+#: Those of its subclasses in other packages (langchain-xai, -deepseek, -together,
+#: -nebius), whose engines take only some of its fields.
+OPENAI_SUBCLASS_UNWRITTEN: dict[str, Any] = {
+    **BASE_CHAT_OPENAI_UNWRITTEN,
+    **dict.fromkeys(
+        (
+            "openai_api_base",
+            "openai_organization",
+            "openai_proxy",
+            "reasoning",
+            "context_management",
+            "include",
+            "truncation",
+            "use_responses_api",
+        )
+    ),
+    "use_previous_response_id": False,
+}
+
+#: The pydantic aliases of `BaseChatOpenAI`'s fields, alias -> field
+#: (`PartnerFields.aliases`), as its subclasses that LangChain does not serialize
+#: (langchain-deepseek, -together, -nebius) are read with.
+BASE_CHAT_OPENAI_ALIASES: dict[str, str] = {
+    "model": "model_name",
+    "timeout": "request_timeout",
+    "max_completion_tokens": "max_tokens",
+    "stop_sequences": "stop",
+}
