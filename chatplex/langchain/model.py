@@ -59,6 +59,7 @@ from ..secret import MASK
 from ..secret import is_secret_header
 from ..secret import redact_url
 from .convert import StreamTranslator
+from .convert import partner_metadata
 from .convert import to_chatplex_messages
 from .replies import ageneration_chunks
 from .replies import chat_result
@@ -393,6 +394,11 @@ class ChatChatplex(BaseChatModel):
     #: drop-in's replies are its partner class's as they are (`dropin.py`).
     _names_model: ClassVar[bool] = True
 
+    #: Whether replies and chunks carry only the response_metadata keys the wire's
+    #: partner package writes (`convert.partner_metadata`): a drop-in's, under the
+    #: partner's name. ChatChatplex, chatplex's own name, keeps chatplex's keys.
+    _partner_metadata: ClassVar[bool] = False
+
     def _named(self, called: str) -> str | None:
         return called if self._names_model else None
 
@@ -418,12 +424,18 @@ class ChatChatplex(BaseChatModel):
         self, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]
     ) -> ChatResult:
         """A reply's LangChain message as its wire's partner package makes it: `parsed`
-        beside a response_format reply, an invalid call's error in its words."""
+        beside a response_format reply, an invalid call's error in its words, and (a
+        drop-in's) the partner's response_metadata keys only."""
         engine = _primary(target)
         # A wire's adapter declares its partner's words (None: chatplex's own).
         adapter = _adapter_of(engine)
         words = adapter.invalid_arguments_words if adapter is not None else None
-        return partner_words(mark_parsed(result, engine, settings), words)
+        result = partner_words(mark_parsed(result, engine, settings), words)
+        if self._partner_metadata:
+            for generation in result.generations:
+                message = generation.message
+                message.response_metadata = partner_metadata(message.response_metadata)
+        return result
 
     async def _agenerate(
         self,
@@ -448,7 +460,9 @@ class ChatChatplex(BaseChatModel):
         # translates.
         called, target = self._target(stop, kwargs)
         blocks = _blocks_requested(target, kwargs, messages)
-        translate = StreamTranslator(blocks=blocks, model_name=self._named(called))
+        translate = StreamTranslator(
+            blocks=blocks, model_name=self._named(called), partner=self._partner_metadata
+        )
         chunks = target.stream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         yield from generation_chunks(chunks, translate, hold=usage_closes(target))
 
@@ -461,7 +475,9 @@ class ChatChatplex(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         called, target = self._target(stop, kwargs)
         blocks = _blocks_requested(target, kwargs, messages)
-        translate = StreamTranslator(blocks=blocks, model_name=self._named(called))
+        translate = StreamTranslator(
+            blocks=blocks, model_name=self._named(called), partner=self._partner_metadata
+        )
         chunks = target.astream(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         async for piece in ageneration_chunks(chunks, translate, hold=usage_closes(target)):
             yield piece

@@ -17,5 +17,6 @@ SPECS = (
         "ollama",
         "chatplex.providers.ollama.adapter:OllamaAdapter",
         langchain_class="ChatOllama",
+        finish_reason_written=False,  # langchain-ollama keeps the reply's `done_reason`
     ),
 )
