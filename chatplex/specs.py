@@ -168,6 +168,12 @@ class ProviderSpec:
     #: (langchain-ollama's `_generate`): the run's handlers hear `on_llm_new_token` for
     #: each piece. The LangChain drop-in's `_generate` reads it and does the same.
     invoke_streams: bool = False
+    #: Whether its LangChain class writes `finish_reason` in a reply's response_metadata,
+    #: for replies that came over this wire (`response_metadata["provider"]` is this
+    #: name). False: it keeps the stop reason under the wire's own key (`stop_reason`,
+    #: `done_reason`, `stopReason`...), and a drop-in's replies leave chatplex's common
+    #: `finish_reason` out (`langchain/convert.py`'s `partner_metadata`).
+    finish_reason_written: bool = True
     #: The body parameters its API takes (besides what chatplex sets itself), which a
     #: model's keyword arguments are checked against (`chat.params`); None: its adapter
     #: class's `api_parameters`, else unchecked.

@@ -57,6 +57,7 @@ from ..specs import spec
 
 __all__ = [
     "StreamTranslator",
+    "partner_metadata",
     "to_chatplex_message",
     "to_chatplex_messages",
     "to_langchain_message",
@@ -78,6 +79,11 @@ _INDEXED_UNSTREAMED = ("id", "model", "usage")
 #: (chatplex's Bedrock adapters write it too). Its `RetryAttempts` counts the retries
 #: botocore made; chatplex's own retries take their place, counted as `attempts`.
 _BOTOCORE_METADATA = "ResponseMetadata"
+#: What chatplex's engine adds to a reply's response_metadata on every wire and no
+#: partner package writes: the wire's name, the wire's own stop word beside the common
+#: one, the request id and the HTTP attempts made. The drop-ins leave them out
+#: (`partner_metadata`); chatplex's own models keep them.
+_CHATPLEX_METADATA = frozenset({"provider", "raw_finish_reason", "request_id", "attempts"})
 #: Tool calls repeated inside content (LangChain v1 blocks); `tool_calls` has them.
 _CALL_BLOCKS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call"})
 
@@ -233,6 +239,22 @@ def to_langchain_message(message: AIMessage, model_name: str | None = None) -> L
     )
 
 
+def partner_metadata(metadata: dict[str, Any], wire: Any = None) -> dict[str, Any]:
+    """`metadata` as the partner package of the reply's wire writes it: without
+    chatplex's own keys, nor chatplex's common `finish_reason` where the partner keeps the
+    stop reason under its wire's own key (`ProviderSpec.finish_reason_written`). The wire
+    is the reply's `provider` (else `wire`: a stream's first chunk's, else the
+    `model_provider`, which a wire that writes no `provider` names itself by)."""
+    wire = metadata.get("provider") or wire or metadata.get("model_provider")
+    declared = spec(wire) if isinstance(wire, str) else None
+    unwritten = declared is not None and not declared.finish_reason_written
+    return {
+        k: v
+        for k, v in metadata.items()
+        if k not in _CHATPLEX_METADATA and not (unwritten and k == "finish_reason")
+    }
+
+
 def _with_retries(metadata: dict[str, Any], attempts: Any) -> dict[str, Any]:
     """`metadata` with botocore's `RetryAttempts` in its `ResponseMetadata`: the retries
     chatplex made (`attempts` - 1; 0 for a cached reply, which made no attempt)."""
@@ -282,6 +304,9 @@ class StreamTranslator:
       merged with such a copy each would be counted twice;
     - botocore's `ResponseMetadata` (on a Converse stream's usage chunk) gets its
       `RetryAttempts`: the retries chatplex made (the first chunk's `attempts` - 1);
+    - with `partner` (a drop-in's stream), `response_metadata` has only the keys the
+      wire's partner package writes (`partner_metadata`): chatplex's own ones are left
+      out, once what the partner derives from them is written;
     - refusals: chatplex's OpenAI stream parser carries a refusal whole-so-far on every
       chunk, while LangChain's merging concatenates strings: the new part is sent;
     - a provider whose spec says its LangChain class streams indexed blocks
@@ -304,13 +329,19 @@ class StreamTranslator:
         "_input_blocks",
         "_last_index",
         "_model_name",
+        "_partner",
         "_provider",
         "_refusal",
         "_sent",
         "_tool_blocks",
+        "_wire",
     )
 
-    def __init__(self, *, blocks: bool = False, model_name: str | None = None) -> None:
+    def __init__(
+        self, *, blocks: bool = False, model_name: str | None = None, partner: bool = False
+    ) -> None:
+        self._partner = partner  # a drop-in's stream: the partner's metadata keys only
+        self._wire: Any = None  # the wire's name (the first chunk's `provider`)
         self._model_name = model_name  # None once a chunk named the model
         self._attempts: Any = None  # the HTTP attempts made (the first chunk says)
         self._refusal = ""
@@ -342,6 +373,9 @@ class StreamTranslator:
                 self._attempts = metadata["attempts"]
             if _BOTOCORE_METADATA in metadata:
                 metadata = _with_retries(metadata, self._attempts)
+            if self._partner:  # the first chunk names the wire, later ones may not
+                self._wire = metadata.get("provider") or self._wire
+                metadata = partner_metadata(metadata, self._wire)
             metadata = _unsent(metadata, self._sent)
         if "model_name" in metadata:
             self._model_name = None

@@ -67,6 +67,7 @@ from ..secret import redact_url
 from ..specs import LangSmithRule
 from ..specs import spec
 from .convert import StreamTranslator
+from .convert import partner_metadata
 from .convert import to_chatplex_messages
 from .replies import ageneration_chunks
 from .replies import amerged_result
@@ -445,6 +446,11 @@ class ChatChatplex(BaseChatModel):
     #: drop-in's replies are its partner class's as they are (`dropin.py`).
     _names_model: ClassVar[bool] = True
 
+    #: Whether replies and chunks carry only the response_metadata keys the wire's
+    #: partner package writes (`convert.partner_metadata`): a drop-in's, under the
+    #: partner's name. ChatChatplex, chatplex's own name, keeps chatplex's keys.
+    _partner_metadata: ClassVar[bool] = False
+
     def _named(self, called: str) -> str | None:
         return called if self._names_model else None
 
@@ -478,12 +484,18 @@ class ChatChatplex(BaseChatModel):
         self, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]
     ) -> ChatResult:
         """A reply's LangChain message as its wire's partner package makes it: `parsed`
-        beside a response_format reply, an invalid call's error in its words."""
+        beside a response_format reply, an invalid call's error in its words, and (a
+        drop-in's) the partner's response_metadata keys only."""
         engine = _primary(target)
         # A wire's adapter declares its partner's words (None: chatplex's own).
         adapter = _adapter_of(engine)
         words = adapter.invalid_arguments_words if adapter is not None else None
-        return partner_words(mark_parsed(result, engine, settings), words)
+        result = partner_words(mark_parsed(result, engine, settings), words)
+        if self._partner_metadata:
+            for generation in result.generations:
+                message = generation.message
+                message.response_metadata = partner_metadata(message.response_metadata)
+        return result
 
     async def _agenerate(
         self,
@@ -515,12 +527,22 @@ class ChatChatplex(BaseChatModel):
         self, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
     ) -> Iterator[ChatGenerationChunk]:
         """The stream of the model `call` names (`_target`'s) as LangChain's pieces."""
-        (called, target), history = call, to_chatplex_messages(messages)
-        translate = StreamTranslator(
-            blocks=_blocks_requested(target, kwargs, messages), model_name=self._named(called)
-        )
+        target, history, translate = self._translating(messages, call, kwargs)
         chunks = target.stream(history, _INSIDE_LANGCHAIN, **kwargs)
         return generation_chunks(chunks, translate, hold=usage_closes(target))
+
+    def _translating(
+        self, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
+    ) -> tuple[Runnable[Any, Any], list[Any], StreamTranslator]:
+        """What a stream of `call` needs: its model, the history in chatplex's messages
+        and the translator of its chunks into LangChain's."""
+        called, target = call
+        translate = StreamTranslator(
+            blocks=_blocks_requested(target, kwargs, messages),
+            model_name=self._named(called),
+            partner=self._partner_metadata,
+        )
+        return target, to_chatplex_messages(messages), translate
 
     async def _astream(
         self,
@@ -536,10 +558,7 @@ class ChatChatplex(BaseChatModel):
         self, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
     ) -> AsyncIterator[ChatGenerationChunk]:
         """`_pieces` of an async stream."""
-        (called, target), history = call, to_chatplex_messages(messages)
-        translate = StreamTranslator(
-            blocks=_blocks_requested(target, kwargs, messages), model_name=self._named(called)
-        )
+        target, history, translate = self._translating(messages, call, kwargs)
         chunks = target.astream(history, _INSIDE_LANGCHAIN, **kwargs)
         return ageneration_chunks(chunks, translate, hold=usage_closes(target))
 

@@ -551,10 +551,6 @@ def main():
 def main():
     return sorted(model.invoke("metadata").response_metadata)
 """,
-        status="deliberate",
-        why="chatplex adds provider, request_id, attempts and raw_finish_reason to "
-        "LangChain's keys (a normalised finish_reason for every provider), and has "
-        "logprobs only when they were asked for",
     ),
     Case(
         "anthropic_response_metadata_values",

@@ -15,6 +15,8 @@ from langchain_core.messages import HumanMessage as LCHuman
 from langchain_core.messages import SystemMessage as LCSystem
 from langchain_core.messages import ToolMessage as LCTool
 
+import chatplex
+from chatplex.langchain import ChatChatplex
 from chatplex.langchain import StreamTranslator
 from chatplex.langchain import convert
 from chatplex.langchain import to_chatplex_messages
@@ -389,3 +391,113 @@ def test_a_stream_is_translated_as_its_providers_spec_says(
     assert translated is not None
     assert translated.content == [{"type": "text", "text": "hi", "index": 0}]
     assert translated.response_metadata == {"model_provider": "ollama"}
+
+
+#: What chatplex's engine adds on every wire (`convert._CHATPLEX_METADATA`).
+_CHATPLEX_KEYS = {"provider", "raw_finish_reason", "request_id", "attempts"}
+
+
+@pytest.mark.parametrize(
+    ("meta", "wire", "kept"),
+    [
+        # Chat Completions partners write `finish_reason` themselves: it stays.
+        (
+            {"provider": "openai", "model_provider": "groq"},
+            None,
+            {"model_provider", "finish_reason"},
+        ),
+        # langchain-anthropic keeps `stop_reason` only: chatplex's common word goes.
+        ({"provider": "anthropic", "model_provider": "anthropic"}, None, {"model_provider"}),
+        # A wire that writes no `provider` is named by its `model_provider`.
+        ({"model_provider": "bedrock_converse"}, None, {"model_provider"}),
+        # A stream's later chunk: the wire its first chunk named (the Responses API's
+        # chunks name ChatOpenAI's `model_provider`, whose Chat Completions keep it).
+        ({"model_provider": "openai"}, "openai_responses", {"model_provider"}),
+        ({"model_provider": "openai"}, None, {"model_provider", "finish_reason"}),
+    ],
+)
+def test_partner_metadata_leaves_chatplex_keys_out(
+    meta: dict[str, Any], wire: str | None, kept: set[str]
+) -> None:
+    added = {"raw_finish_reason": "end_turn", "request_id": "req_1", "attempts": 2}
+    full = {**meta, **added, "finish_reason": "stop"}
+    given = dict(full)
+    out = convert.partner_metadata(full, wire)
+    assert set(out) == kept
+    assert {k: full[k] for k in kept} == out  # kept keys keep their values
+    assert full == given  # the reply's own metadata is left as it was
+
+
+def test_a_partner_stream_derives_retries_before_leaving_attempts_out() -> None:
+    # Converse: botocore's RetryAttempts comes from the first chunk's `attempts`, which
+    # (with the other chatplex keys) a drop-in's stream then leaves out.
+    record = {"RequestId": "r1", "HTTPStatusCode": 200, "HTTPHeaders": {}}
+    first_meta = {"model_provider": "bedrock_converse", "attempts": 3, "request_id": "r1"}
+    last_meta = {"finish_reason": "stop", "raw_finish_reason": "end_turn", "stopReason": "end_turn"}
+    pieces = []
+    for partner in (True, False):
+        translate = StreamTranslator(partner=partner)
+        first = translate.chunk(AIMessageChunk(content=[], response_metadata=first_meta))
+        last = translate.chunk(
+            AIMessageChunk(content="", response_metadata={**last_meta, "ResponseMetadata": record})
+        )
+        assert first is not None and last is not None
+        pieces.append((first.response_metadata, last.response_metadata))
+    (first, last), (own_first, own_last) = pieces
+    assert first == {"model_provider": "bedrock_converse"}
+    assert last == {
+        "stopReason": "end_turn",
+        "ResponseMetadata": {**record, "RetryAttempts": 2},
+        "model_provider": "bedrock_converse",
+    }
+    # Without `partner` (ChatChatplex), chatplex's keys stay.
+    assert own_first == first_meta
+    assert own_last["finish_reason"] == "stop" and own_last["raw_finish_reason"] == "end_turn"
+
+
+def _dropin_and_own(name: str, model: str, base_url: str) -> list[Any]:
+    dropin = getattr(chatplex, name)(model=model, api_key="sk-x", base_url=base_url)
+    own = ChatChatplex(
+        model=f"{dropin.chatplex_model.provider}:{model}", api_key="sk-x", base_url=base_url
+    )
+    return [dropin, own]
+
+
+def _merged_metadata(chunks: list[Any]) -> dict[str, Any]:
+    merged = chunks[0]
+    for chunk in chunks[1:]:
+        merged = merged + chunk
+    return dict(merged.response_metadata)
+
+
+@pytest.mark.parametrize(
+    ("name", "model", "finish_reason"),
+    [("ChatGroq", "llama-3.1-8b-instant", True), ("ChatAnthropic", "claude-haiku-4-5", False)],
+)
+def test_a_dropins_replies_carry_only_the_partners_keys(
+    name: str, model: str, finish_reason: bool
+) -> None:
+    with MockServer() as server:
+        base = server.anthropic_base_url if name == "ChatAnthropic" else server.openai_base_url
+        dropin, own = _dropin_and_own(name, model, base)
+        replies = [dropin.invoke("hi"), _merged_metadata(list(dropin.stream("hi")))]
+        own_replies = [own.invoke("hi"), _merged_metadata(list(own.stream("hi")))]
+    for reply in replies:
+        meta = reply if isinstance(reply, dict) else reply.response_metadata
+        assert not _CHATPLEX_KEYS & set(meta), meta
+        assert ("finish_reason" in meta) is finish_reason
+    for reply in own_replies:  # ChatChatplex is chatplex's own name: its keys stay
+        meta = reply if isinstance(reply, dict) else reply.response_metadata
+        assert {"finish_reason", "raw_finish_reason", "attempts"} <= set(meta), meta
+
+
+async def test_a_dropins_async_replies_carry_only_the_partners_keys() -> None:
+    with MockServer() as server:
+        dropin = chatplex.ChatAnthropic(
+            model="claude-haiku-4-5", api_key="sk-x", base_url=server.anthropic_base_url
+        )
+        reply = await dropin.ainvoke("hi")
+        chunks = [c async for c in dropin.astream("hi")]
+    for meta in (reply.response_metadata, _merged_metadata(chunks)):
+        assert not ({"finish_reason"} | _CHATPLEX_KEYS) & set(meta), meta
+        assert meta["stop_reason"] == "end_turn"

@@ -144,9 +144,10 @@ def reply_cost(
     batch: bool = False,
 ) -> Cost | None:
     """The price of a reply (an `AIMessage`, or a merged stream), from what it carries:
-    its `usage_metadata`, and `response_metadata`'s `model_name` and `provider` (else the
-    `model` / `provider` given); None when unknown, zero for a cache hit. `url`: the
-    endpoint it came from, when it matters (Azure, OpenRouter... price models their way).
+    its `usage_metadata`, and `response_metadata`'s `model_name` and `provider` (else
+    `model_provider`, else the `model` / `provider` given); None when unknown, zero for a
+    cache hit. `url`: the endpoint it came from, when it matters (Azure, OpenRouter...
+    price models their way).
 
     >>> reply_cost(model.invoke("hi"))  # doctest: +SKIP
     {'total': 4.5e-06, 'input': 1.5e-06, 'output': 3e-06, 'currency': 'USD'}
@@ -154,7 +155,8 @@ def reply_cost(
     meta = message.response_metadata
     if meta.get("cached"):  # a cache hit: no call, nothing billed
         return {"total": 0.0, "input": 0.0, "output": 0.0, "currency": "USD"}
-    source = provider or meta.get("provider")
+    # A LangChain drop-in's reply names its provider as its partner's does, alone.
+    source = provider or meta.get("provider") or meta.get("model_provider")
     if not source:
         return None
     name = meta.get("model_name") or model

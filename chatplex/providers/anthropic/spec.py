@@ -68,6 +68,7 @@ SPECS = (
         batch_discount=0.5,  # 50% off every model its Batch API serves
         llm_output="reply_fields",  # langchain-anthropic's llm_output: the reply's fields
         indexed_stream=True,  # langchain-anthropic streams the wire's indexed blocks
+        finish_reason_written=False,  # langchain-anthropic keeps the reply's `stop_reason`
         blocks="chatplex.providers.anthropic.response:reply_blocks",  # langchain-core's
         api_parameters=_MESSAGES,
         beyond_sdk=_BEYOND_SDK,

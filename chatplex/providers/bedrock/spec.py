@@ -33,6 +33,7 @@ def _bedrock(
         model_prefixes=model_prefixes,
         init_class=here + init_class,
         blocks=here + blocks if blocks else None,
+        finish_reason_written=False,  # langchain-aws keeps the model's own stop reason
     )
 
 

@@ -23,5 +23,6 @@ SPECS = (
         ls_rule=LangSmithRule(max_tokens_keyword=None, names_package=False),
         llm_output="reply_as_info",  # langchain-ollama: the reply's fields, no llm_output
         invoke_streams=True,  # langchain-ollama's invoke streams and merges the pieces
+        finish_reason_written=False,  # langchain-ollama keeps the reply's `done_reason`
     ),
 )

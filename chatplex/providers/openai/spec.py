@@ -139,6 +139,7 @@ SPECS = (
         batch_discount=0.5,
         langchain_init=False,  # chatplex's name: LangChain's is ChatOpenAI(use_responses_api=True)
         api_parameters=_RESPONSES,
+        finish_reason_written=False,  # the reply's `status` says it
     ),
     ProviderSpec(
         "azure_openai",

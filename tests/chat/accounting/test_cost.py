@@ -234,3 +234,16 @@ async def test_cached_input_tokens_reported_by_the_provider_are_priced() -> None
     )
     assert reply.response_metadata["cost"]["total"] == pytest.approx(float(expected.total_price))
     assert asyncio.iscoroutinefunction(model.ainvoke)
+
+
+async def test_a_langchain_dropins_reply_is_priced_by_its_model_provider(mock: MockServer) -> None:
+    """A drop-in's reply carries its partner's keys only (no `provider`): its
+    `model_provider` names the price list, sync and async."""
+    pytest.importorskip("langchain_core")
+    model = chatplex.ChatAnthropic(
+        model="claude-sonnet-4-5", api_key="sk-x", base_url=mock.anthropic_base_url
+    )
+    for reply in (model.invoke("price me"), await model.ainvoke("price me")):
+        assert "provider" not in reply.response_metadata
+        expected = cost_of(reply.usage_metadata, "claude-sonnet-4-5", provider="anthropic")
+        assert expected is not None and reply_cost(reply) == expected

@@ -446,7 +446,6 @@ def field_gaps_out(wire: str, value: Any) -> Any:
 
 def judge(scenario: str, wire: str, theirs: Any, ours: Any) -> None:
     """Pass when the outcomes are the same, or differ as `DIFFERENCES` says they may."""
-    ours = without_added(theirs, ours)
     theirs, ours = field_gaps_out(wire, theirs), field_gaps_out(wire, ours)
     kept = DIFFERENCES.get((scenario, wire))
     if kept is None:
@@ -455,34 +454,6 @@ def judge(scenario: str, wire: str, theirs: Any, ours: Any) -> None:
     assert kept.reason in REASONS, f"{kept.reason!r} is not a reason of the closed set"
     assert kept.check(theirs), f"LangChain gave {theirs!r}, which no longer shows: {kept.shows}"
     assert ours != theirs, "the difference is gone: the cell leaves DIFFERENCES"
-
-
-#: `response_metadata` keys chatplex adds on every wire (as the side-by-side suites take
-#: them out, tests/partners/): `raw_finish_reason` (the provider's own word),
-#: `provider`, `attempts` (HTTP attempts made), `request_id`, and `finish_reason` where
-#: the partner has its own key for it. Taken out of chatplex's outcome only where
-#: LangChain's has no such key: added, never changed.
-ADDED_METADATA = ("finish_reason", "raw_finish_reason", "provider", "attempts", "request_id")
-
-
-def without_added(theirs: Any, ours: Any) -> Any:
-    """`ours` without the `ADDED_METADATA` keys `theirs` lacks, wherever a message's
-    `response_metadata` is."""
-    if isinstance(theirs, dict) and isinstance(ours, dict):
-        out = {k: without_added(theirs.get(k), v) for k, v in ours.items()}
-        meta = out.get("response_metadata")
-        if isinstance(meta, dict) and "type" in out:
-            known = theirs.get("response_metadata")
-            known = known if isinstance(known, dict) else {}
-            out["response_metadata"] = {
-                k: v for k, v in meta.items() if k in known or k not in ADDED_METADATA
-            }
-        return out
-    if isinstance(theirs, list) and isinstance(ours, list):
-        return [without_added(t, o) for t, o in zip(theirs, ours, strict=False)] + ours[
-            len(theirs) :
-        ]
-    return ours
 
 
 def where_they_differ(theirs: Any, ours: Any, path: str = "") -> list[str]:

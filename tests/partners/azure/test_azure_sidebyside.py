@@ -598,10 +598,6 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
 
 # ---- what differs on purpose, and why ------------------------------------------------------
 
-#: `response_metadata` keys chatplex adds on every wire, taken out before comparing:
-#: `raw_finish_reason` (the provider's own word), `provider`, `attempts` (HTTP attempts).
-ADDED_METADATA = ("raw_finish_reason", "provider", "attempts")
-
 
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
 
@@ -650,21 +646,7 @@ def _comparable_result(value: Any) -> Any:
             "param": getattr(err, "param", None),
             "message": getattr(err, "message", None),
         }
-    return _strip_chatplex_keys(observe(value))
-
-
-def _strip_chatplex_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        out = {k: _strip_chatplex_keys(v) for k, v in value.items()}
-        meta = out.get("response_metadata")
-        if "type" in out and isinstance(meta, dict):
-            out["response_metadata"] = {k: v for k, v in meta.items() if k not in ADDED_METADATA}
-        elif "model_provider" in out:  # a bare response_metadata a script returned
-            out = {k: v for k, v in out.items() if k not in ADDED_METADATA}
-        return out
-    if isinstance(value, list):
-        return [_strip_chatplex_keys(v) for v in value]
-    return value
+    return observe(value)
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:

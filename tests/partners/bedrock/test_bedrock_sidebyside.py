@@ -494,14 +494,6 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
 
 # ---- what differs on purpose, and why --------------------------------------------------
 
-#: `response_metadata` keys chatplex adds on every wire, taken out before comparing:
-#: `finish_reason` (the reason in one vocabulary across providers, which cost tracking,
-#: tracing and routing read), `raw_finish_reason` (the provider's own word, here
-#: Converse's `stopReason`, which stays too), `provider`, `attempts` (HTTP attempts made),
-#: `request_id` (on every wire's reply; langchain-aws has it too, as
-#: `ResponseMetadata.RequestId`).
-ADDED_METADATA = ("finish_reason", "raw_finish_reason", "provider", "attempts", "request_id")
-
 
 def _bedrocks_total(outcome: Outcome) -> Outcome:
     """Their `total_tokens` read as ours: input + output."""
@@ -563,19 +555,18 @@ def _comparable_result(value: Any) -> Any:
             "RequestId": response.get("ResponseMetadata", {}).get("RequestId"),
             "operation_name": getattr(err, "operation_name", None),
         }
-    return _strip_chatplex_keys(observe(value))
+    return _without_reply_dates(observe(value))
 
 
-def _strip_chatplex_keys(value: Any) -> Any:
+def _without_reply_dates(value: Any) -> Any:
     if isinstance(value, dict):
-        out = {k: _strip_chatplex_keys(v) for k, v in value.items()}
+        out = {k: _without_reply_dates(v) for k, v in value.items()}
         meta = out.get("response_metadata")
         if "type" in out and isinstance(meta, dict):
-            out["response_metadata"] = {k: v for k, v in meta.items() if k not in ADDED_METADATA}
-            _botocores_metadata(out["response_metadata"])
+            _botocores_metadata(meta)
         return out
     if isinstance(value, list):
-        return [_strip_chatplex_keys(v) for v in value]
+        return [_without_reply_dates(v) for v in value]
     return value
 
 

@@ -577,24 +577,7 @@ def _comparable_result(value: Any) -> Any:
             "status_code": getattr(err, "status_code", None),
             "body": getattr(err, "body", None),
         }
-    return _strip_chatplex_keys(observe(value))
-
-
-#: `response_metadata` keys chatplex adds on every wire, taken out before comparing:
-#: `attempts` (the HTTP attempts the call made, which retries and budgets report).
-ADDED_METADATA = ("attempts",)
-
-
-def _strip_chatplex_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        out = {k: _strip_chatplex_keys(v) for k, v in value.items()}
-        meta = out.get("response_metadata")
-        if "type" in out and isinstance(meta, dict):
-            out["response_metadata"] = {k: v for k, v in meta.items() if k not in ADDED_METADATA}
-        return out
-    if isinstance(value, list):
-        return [_strip_chatplex_keys(v) for v in value]
-    return value
+    return observe(value)
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:

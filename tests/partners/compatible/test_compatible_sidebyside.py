@@ -799,11 +799,6 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
 
 # ---- what differs on purpose, and why ------------------------------------------------------
 
-#: `response_metadata` keys chatplex adds on every wire, taken out before comparing:
-#: `finish_reason` is compared (both give it); `raw_finish_reason` (the provider's own
-#: word, same as finish_reason here), `provider`, `attempts` (HTTP attempts made).
-ADDED_METADATA = ("raw_finish_reason", "provider", "attempts")
-
 
 def _seed_renamed(outcome: Outcome) -> Outcome:
     """Our request's `random_seed` read as their `seed`."""
@@ -1040,7 +1035,7 @@ def _comparable_result(value: Any, package: Package) -> Any:
             "code": getattr(err, "code", None),
             "response_status": getattr(getattr(err, "response", None), "status_code", None),
         }
-    return _strip_chatplex_keys(observe(value))
+    return observe(value)
 
 
 #: The fields of chatplex's typed error (its status, decoded body, the provider's words,
@@ -1059,18 +1054,6 @@ def without_added_fields(outcome: Outcome) -> Outcome:
         added = {n: ABSENT for n in CHATPLEX_ERROR_FIELDS if theirs.get(n) == ABSENT}
         ours = {**ours, **added}
     return theirs, ours, their_requests, our_requests
-
-
-def _strip_chatplex_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        out = {k: _strip_chatplex_keys(v) for k, v in value.items()}
-        meta = out.get("response_metadata")
-        if "type" in out and isinstance(meta, dict):
-            out["response_metadata"] = {k: v for k, v in meta.items() if k not in ADDED_METADATA}
-        return out
-    if isinstance(value, list):
-        return [_strip_chatplex_keys(v) for v in value]
-    return value
 
 
 def run_both(package: Package, name: str, server: ScriptedServer) -> Outcome:

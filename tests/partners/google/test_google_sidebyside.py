@@ -572,11 +572,6 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
 
 # ---- what differs on purpose, and why --------------------------------------------------
 
-#: `response_metadata` keys chatplex adds on every wire, taken out before comparing:
-#: `raw_finish_reason` (the provider's own word, here the same as `finish_reason`),
-#: `provider`, `attempts` (HTTP attempts made), `other_candidates` (with `n > 1`, the
-#: candidates after the first, which LangChain's `invoke` drops).
-ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "other_candidates")
 
 #: Request headers a server reads (the rest name the client: user agents, encodings).
 READ_HEADERS = ("x-goog-api-key", "content-type", "x-team")
@@ -751,7 +746,7 @@ def _comparable_result(value: Any) -> Any:
             }
         out["str"] = str(err)
         return out
-    return _strip_chatplex_keys(observe(value))
+    return _signatures_as_lists(observe(value))
 
 
 #: Where both keep a function call's thought signature, keyed by the call's id (random
@@ -759,17 +754,14 @@ def _comparable_result(value: Any) -> Any:
 SIGNATURES = "__gemini_function_call_thought_signatures__"
 
 
-def _strip_chatplex_keys(value: Any) -> Any:
+def _signatures_as_lists(value: Any) -> Any:
     if isinstance(value, dict):
-        out = {k: _strip_chatplex_keys(v) for k, v in value.items()}
+        out = {k: _signatures_as_lists(v) for k, v in value.items()}
         if isinstance(out.get(SIGNATURES), dict):
             out[SIGNATURES] = list(out[SIGNATURES].values())
-        meta = out.get("response_metadata")
-        if "type" in out and isinstance(meta, dict):
-            out["response_metadata"] = {k: v for k, v in meta.items() if k not in ADDED_METADATA}
         return out
     if isinstance(value, list):
-        return [_strip_chatplex_keys(v) for v in value]
+        return [_signatures_as_lists(v) for v in value]
     return value
 
 

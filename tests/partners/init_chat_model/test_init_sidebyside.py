@@ -321,12 +321,6 @@ SCRIPTS["queued_structured"] = (chat_replies('{"text": "hello"}'), queued_struct
 
 # ---- what differs on purpose, and why --------------------------------------------------
 
-#: `response_metadata` keys chatplex adds on every wire, taken out before comparing:
-#: `finish_reason` where the provider has its own word (one vocabulary across
-#: providers, which cost tracking, tracing and routing read), `raw_finish_reason`,
-#: `provider`, `attempts` (HTTP attempts made), `request_id`.
-ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "request_id")
-
 
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
@@ -344,22 +338,17 @@ def _comparable_request(seen: Seen) -> Any:
 def _comparable_result(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"error"}:
         return {"error": type(value["error"]).__name__}
-    return _strip_chatplex_keys(observe(value))
+    return _without_message_ids(observe(value))
 
 
-def _strip_chatplex_keys(value: Any) -> Any:
+def _without_message_ids(value: Any) -> Any:
     if isinstance(value, dict):
-        out = {k: _strip_chatplex_keys(v) for k, v in value.items()}
-        meta = out.get("response_metadata")
-        if "type" in out and isinstance(meta, dict):
-            added = ADDED_METADATA
-            if meta.get("model_provider") == "anthropic":  # LangChain's has no such key
-                added = (*added, "finish_reason")
-            out["response_metadata"] = {k: v for k, v in meta.items() if k not in added}
+        out = {k: _without_message_ids(v) for k, v in value.items()}
+        if "type" in out and isinstance(out.get("response_metadata"), dict):
             out.pop("id", None)
         return out
     if isinstance(value, list):
-        return [_strip_chatplex_keys(v) for v in value]
+        return [_without_message_ids(v) for v in value]
     return value
 
 

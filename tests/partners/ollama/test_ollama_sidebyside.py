@@ -369,12 +369,6 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
 
 # ---- what differs on purpose, and why --------------------------------------------------
 
-#: `response_metadata` keys chatplex adds on every wire, taken out before comparing:
-#: `finish_reason` (the reason in one vocabulary across providers, which cost tracking,
-#: tracing and routing read), `raw_finish_reason` (the provider's own word, here
-#: Ollama's `done_reason`, which stays too), `provider`, `attempts` (HTTP attempts made).
-ADDED_METADATA = ("finish_reason", "raw_finish_reason", "provider", "attempts")
-
 
 def _retried(outcome: Outcome) -> Outcome:
     """Our requests with the retries of the same request taken out."""
@@ -503,19 +497,7 @@ def _comparable_result(value: Any) -> Any:
             "error": getattr(err, "error", None),
             "status_code": getattr(err, "status_code", None),
         }
-    return _strip_chatplex_keys(observe(value))
-
-
-def _strip_chatplex_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        out = {k: _strip_chatplex_keys(v) for k, v in value.items()}
-        meta = out.get("response_metadata")
-        if "type" in out and isinstance(meta, dict):
-            out["response_metadata"] = {k: v for k, v in meta.items() if k not in ADDED_METADATA}
-        return out
-    if isinstance(value, list):
-        return [_strip_chatplex_keys(v) for v in value]
-    return value
+    return observe(value)
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:

@@ -525,8 +525,6 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
 
 # ---- what differs on purpose, and why --------------------------------------------------
 
-#: `response_metadata` keys chatplex adds on every wire, taken out before comparing.
-ADDED_METADATA = ("raw_finish_reason", "provider", "attempts", "other_candidates")
 
 #: Request headers a server reads (the rest name the client: user agents, encodings).
 READ_HEADERS = ("authorization", "content-type", "x-team")
@@ -912,19 +910,7 @@ def _comparable_result(value: Any) -> Any:
             out[name] = getattr(err, name, None)
         out["str"] = str(err)
         return out
-    return _strip_chatplex_keys(observe(value))
-
-
-def _strip_chatplex_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        out = {k: _strip_chatplex_keys(v) for k, v in value.items()}
-        meta = out.get("response_metadata")
-        if "type" in out and isinstance(meta, dict):
-            out["response_metadata"] = {k: v for k, v in meta.items() if k not in ADDED_METADATA}
-        return out
-    if isinstance(value, list):
-        return [_strip_chatplex_keys(v) for v in value]
-    return value
+    return observe(value)
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
