@@ -93,6 +93,12 @@ def _parts(message: Any) -> list[dict[str, Any]]:
     return parts
 
 
+#: Where a LangChain partner class keeps the provider's stop word instead of
+#: `finish_reason` (a drop-in's reply carries only the partner's keys: Anthropic's
+#: `stop_reason`, Ollama's `done_reason`, Bedrock Converse's `stopReason`).
+_OWN_STOP_KEYS = ("stop_reason", "done_reason", "stopReason")
+
+
 def _finish_reason(message: Any) -> str:
     # A reply that calls tools stopped for them, whatever word the provider used (some
     # say STOP / stop).
@@ -105,6 +111,10 @@ def _finish_reason(message: Any) -> str:
         common = dict(declared.finish_words).get(common, common)  # the provider's own word
     if common in _FINISH_REASONS:
         return _FINISH_REASONS[common]
-    raw = meta.get("raw_finish_reason") or common
+    raw = (
+        meta.get("raw_finish_reason")
+        or common
+        or next((meta[key] for key in _OWN_STOP_KEYS if meta.get(key)), None)
+    )
     # The span ended without an error: the model stopped on its own.
     return str(raw) if raw else "stop"

@@ -58,6 +58,10 @@ def test_system_instructions_apart_where_the_api_takes_them_apart(provider: str)
         ({"finish_reason": "content_filter", "raw_finish_reason": "SAFETY"}, "content_filter"),
         ({"finish_reason": "tool_calls"}, "tool_call"),
         ({"finish_reason": "pause_turn", "raw_finish_reason": "pause_turn"}, "pause_turn"),
+        # A drop-in's reply: the partner's own key only (a max_tokens stop stays one).
+        ({"stop_reason": "max_tokens", "model_provider": "anthropic"}, "max_tokens"),
+        ({"done_reason": "length", "model_provider": "ollama"}, "length"),
+        ({"stopReason": "max_tokens", "model_provider": "bedrock_converse"}, "max_tokens"),
         ({}, "stop"),
     ],
 )
