@@ -757,12 +757,6 @@ async def main():
     return [handler.seen, ahandler.seen, len(streamed) > 2, result.llm_output,
             reply.response_metadata.get("token_usage")]
 """,
-        status="different",
-        why=(
-            "a LangChain handler's on_llm_end through the drop-in in chatplex's chain: "
-            "generations carry no generation_info and llm_output lacks "
-            "token_usage/model_name; LangChain's carry them"
-        ),
     ),
     Case(
         "border_chat_model_start_kwargs",
