@@ -175,7 +175,8 @@ class PartnerFields:
     identifying: IdentifyingParams | bool = True
     #: Whether LangChain serializes it (`dumpd`); False (langchain-ollama, -cohere,
     #: -deepseek, -perplexity, -together, -nebius): this form only reads its fields on
-    #: the drop-in, which serializes as chatplex's own class does (`serialized_form`).
+    #: the drop-in, whose `dumpd` is LangChain's `not_implemented` form, named by the
+    #: engine's `langchain_namespace` (there the partner's module path).
     serialized: bool = True
     #: Fields other than its credentials it reads from an environment variable when not
     #: given, field -> variable (langchain-openai's `openai_api_base`: OPENAI_API_BASE).

@@ -249,7 +249,7 @@ class DropInChatModel(ChatChatplex):
     def _identifying_params(self) -> dict[str, Any]:
         """The partner class's, read from its fields as this model's serialized form
         writes them (credentials masked there) and LangChain's own (`streaming`)."""
-        form = serialized_form(self._engine.langchain_fields)
+        form = reading_form(self._engine)
         reported = True if form is None else form.identifying
         if isinstance(reported, bool):
             return super()._identifying_params if reported else {}
@@ -261,7 +261,7 @@ class DropInChatModel(ChatChatplex):
         """The partner class's (what callbacks get as `invocation_params`): LangChain's,
         with the keys the partner adds around them."""
         params = super()._get_invocation_params(stop=stop, **kwargs)
-        form = serialized_form(self._engine.langchain_fields)
+        form = reading_form(self._engine)
         if form is None or isinstance(form.identifying, bool):
             return params
         engine = self.chatplex_model
@@ -271,7 +271,14 @@ class DropInChatModel(ChatChatplex):
         """The partner's field values: as this model's serialized form writes them
         (credentials masked there), and LangChain's own (`streaming`)."""
         langchain_side = {name: getattr(self, name, None) for name in _LANGCHAIN_SIDE}
-        return {**langchain_side, **self.partner_kwargs}
+        form = reading_form(self._engine)
+        if form is None or form.serialized:
+            return {**langchain_side, **self.partner_kwargs}
+        # A form LangChain does not serialize: written here, as the partner would hold it.
+        given = self.partner_given
+        keywords = {k: v for k, v in given.get("keywords", {}).items() if k not in _CHATPLEX_OWN}
+        environ = given.get("environ", {})
+        return {**langchain_side, **form.written(keywords, environ, engine=self.chatplex_model)}
 
     @property
     def _llm_type(self) -> str:
@@ -293,20 +300,25 @@ class DropInChatModel(ChatChatplex):
         """As the partner class: serializable where LangChain's is, with its id, so
         `dumpd` writes what the partner package writes (and `load` of it builds the
         partner package's class, as it would from the partner's dump)."""
-        return cls._engine.langchain_namespace is not None
+        return _serializable(cls._engine)
 
     @classmethod
     def get_lc_namespace(cls) -> list[str]:
         namespace = cls._engine.langchain_namespace
-        if namespace is None:
+        if namespace is None or not _serializable(cls._engine):
             raise ValueError(f"{cls.__name__} is not serializable, as LangChain's is not")
         return list(namespace)
 
     def to_json(self) -> Any:
         """LangChain's serialized form, as the partner class writes it: LangChain's own
         settings as every chat model writes them, the engine's as the partner's fields
-        (`partner_kwargs`); without a serialized form declared, the keywords as given."""
+        (`partner_kwargs`); without a serialized form declared, the keywords as given.
+        Where LangChain does not serialize the partner, its `not_implemented` form,
+        named by the partner's module path (`langchain_namespace`)."""
         serialized = super().to_json()
+        namespace = self._engine.langchain_namespace
+        if serialized.get("type") == "not_implemented" and namespace is not None:
+            serialized["id"] = [*namespace, type(self).__name__]
         form = serialized_form(self._engine.langchain_fields)
         if form is None or serialized.get("type") != "constructor":
             return serialized
@@ -331,6 +343,14 @@ class DropInChatModel(ChatChatplex):
             },
             **(form.secrets if form is not None else {}),
         }
+
+
+def _serializable(engine: type[ChatModel]) -> bool:
+    """Whether LangChain serializes the engine's partner class: it names one
+    (`langchain_namespace`) and its form is not declared read-only (there the namespace
+    is the partner's module path, which its `not_implemented` form writes)."""
+    form = engine.langchain_fields
+    return engine.langchain_namespace is not None and (form is None or form.serialized)
 
 
 def _shown(engine: Any) -> dict[str, Any]:
@@ -400,14 +420,15 @@ def _rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, An
         value = values.pop(name, None)
         if value is not None and value != current.get(name):
             changed[name] = value
-    form = serialized_form(cls._engine.langchain_fields)
-    if form is not None and changed:
+    reading = reading_form(cls._engine)
+    if reading is not None and changed:
         # The changed settings replace what was given under any spelling of theirs.
-        fields = {form.name(k) for k in changed}
-        kept = {k: v for k, v in given.get("keywords", {}).items() if form.name(k) not in fields}
+        fields = {reading.name(k) for k in changed}
+        kept = {k: v for k, v in given.get("keywords", {}).items() if reading.name(k) not in fields}
         values["partner_given"] = {**given, "keywords": {**kept, **changed}}
     if "base_url" in changed:
         raise ValueError("base_url cannot change on a built model: build another one")
+    form = serialized_form(cls._engine.langchain_fields)
     extras = values.pop("model_kwargs", None)  # the engine's, shown (_show_settings)
     if extras and extras != _masked(getattr(engine, "model_kwargs", None) or {}):
         raise ValueError("model_kwargs cannot change on a built model: build another one")
@@ -437,8 +458,9 @@ def load_mappings() -> dict[tuple[str, ...], tuple[str, ...]]:
     """
     mappings: dict[tuple[str, ...], tuple[str, ...]] = {}
     for name, module in DROP_IN_MODULES.items():
-        namespace = getattr(import_module(module), name).langchain_namespace
-        if namespace is not None:
+        engine = getattr(import_module(module), name)
+        namespace = engine.langchain_namespace
+        if namespace is not None and _serializable(engine):
             mappings[(*namespace, name)] = (*__name__.split("."), name)
     return mappings
 

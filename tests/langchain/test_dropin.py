@@ -576,6 +576,48 @@ class TestSerializedAsThePartner(BedrockIsolated):
         assert not type(partner).__module__.startswith("chatplex")
 
 
+#: Each drop-in whose partner class LangChain does not serialize: the partner's module
+#: and its connection settings (a key where it reads one from the environment).
+_READ_ONLY: dict[str, tuple[str, dict[str, Any]]] = {
+    "ChatOllama": ("langchain_ollama", {"base_url": UNIT_BASE_URL}),
+    "ChatCohere": ("langchain_cohere", {"cohere_api_key": _KEY, "preamble": "Be brief."}),
+    "ChatDeepSeek": ("langchain_deepseek", {"api_key": _KEY, "api_base": UNIT_BASE_URL}),
+    "ChatPerplexity": ("langchain_perplexity", {"pplx_api_key": _KEY}),
+    "ChatTogether": ("langchain_together", {"api_key": _KEY, "base_url": UNIT_BASE_URL}),
+    "ChatNebius": ("langchain_nebius", {"api_key": _KEY, "base_url": UNIT_BASE_URL}),
+}
+#: Settings every one of them takes (not all take `model_kwargs`).
+_SET = {"max_tokens": 7, "stop": ["a"], "top_p": 0.5}
+
+
+@pytest.mark.filterwarnings("ignore")  # the partners' own
+@pytest.mark.parametrize("settings", [*_SETTINGS, _SET], ids=["bare", "standard", "others", "set"])
+@pytest.mark.parametrize("name", list(_READ_ONLY))
+def test_a_partner_langchain_does_not_serialize_is_named_and_identified_as_it(
+    name: str, settings: dict[str, Any]
+) -> None:
+    # What on_chat_model_start gets: `serialized` (LangChain's not_implemented form,
+    # named by the partner's module) and the invocation params the partner reports.
+    import importlib
+
+    from langchain_core.load import dumpd
+
+    import chatplex
+
+    module, connection = _READ_ONLY[name]
+    params = {"model": "m", **connection, **copy.deepcopy(settings)}
+    dropin = getattr(chatplex, name)(**params)
+    partner = getattr(importlib.import_module(module), name)(**params)
+    assert not type(dropin).is_lc_serializable() and not type(partner).is_lc_serializable()
+    written, expected = dumpd(dropin), dumpd(partner)
+    assert written["type"] == expected["type"] == "not_implemented"
+    assert written["id"] == expected["id"] == [module, "chat_models", name]
+    assert dropin._identifying_params == partner._identifying_params
+    for call in ({}, {"stop": ["x"]}, {"stop": ["x"], "temperature": 0.2}):
+        assert dropin._get_invocation_params(**call) == partner._get_invocation_params(**call)
+    assert _KEY not in repr(dropin._get_invocation_params())
+
+
 #: The partners' key variables their serialized forms name (the loads test sets them).
 PARTNER_KEY_VARIABLES = (
     "OPENAI_API_KEY",

@@ -24,6 +24,7 @@ from ...chat.dropin_fields import SAMPLING
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
+from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 
 if TYPE_CHECKING:
@@ -64,12 +65,16 @@ class ChatCohere(ChatModel):
 
     structured_output_method = "json_schema"  # langchain-cohere's default
     langchain_llm_type = "cohere-chat"
-    langchain_namespace = None
+    langchain_namespace = ("langchain_cohere", "chat_models")  # its module: not serialized
     # Not serialized by LangChain: its fields, for reading them on the drop-in only. Its
     # key field stays None unless given (its client reads CO_API_KEY).
     langchain_fields = PartnerFields(
         serialized=False,
         aliases={"api_key": "cohere_api_key"},
+        # Its `_default_params`: these fields where set.
+        identifying=IdentifyingParams(
+            unless_none={k: k for k in ("model", "temperature", "preamble")}
+        ),
         unwritten={"timeout_seconds": 300},
     )
 

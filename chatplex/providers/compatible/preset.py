@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 from ..openai.spec import BASE_CHAT_OPENAI_ALIASES
+from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from .profile import Profile
 from .profile import ReplyStyle
@@ -205,6 +206,7 @@ def openai_subclass_reading(secrets: Mapping[str, str], **aliases: str) -> dict[
         "aliases": {**BASE_CHAT_OPENAI_ALIASES, **aliases},
         "secrets": secrets,
         "set_only_by": {"openai_api_key": "api_key"},
+        "identifying": BASE_CHAT_OPENAI_IDENTIFYING,  # its base class's, unchanged
         "unwritten": {
             **OPENAI_SUBCLASS_UNWRITTEN,
             **dict.fromkeys(("max_retries", "stream_usage", "extra_body")),

@@ -153,6 +153,7 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             profiles="deepseek",
             llm_type="chat-deepseek",
+            lc_namespace=("langchain_deepseek", "chat_models"),  # its module: not serialized
             partner_fields=openai_subclass_reading(
                 {"api_key": "DEEPSEEK_API_KEY"}, base_url="api_base"
             ),
@@ -398,6 +399,7 @@ PRESETS: tuple[Preset, ...] = (
         aliases=key_and_base("together"),
         dropin=DropIn(
             llm_type="together-chat",
+            lc_namespace=("langchain_together", "chat_models"),  # its module: not serialized
             partner_fields=openai_subclass_reading(
                 {"together_api_key": "TOGETHER_API_KEY"},
                 api_key="together_api_key",
@@ -466,9 +468,11 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             profiles="perplexity",
             llm_type="perplexitychat",
+            lc_namespace=("langchain_perplexity", "chat_models"),  # its module: not serialized
             # Not serialized by LangChain: its fields, for reading them only.
             partner_fields={
                 "serialized": False,
+                "identifying": False,  # LangChain's default: none
                 "aliases": {"api_key": "pplx_api_key", "timeout": "request_timeout"},
                 "secrets": {"pplx_api_key": "PPLX_API_KEY"},
                 "unwritten": {
@@ -653,6 +657,7 @@ PRESETS: tuple[Preset, ...] = (
         # stream_usage off).
         dropin=DropIn(
             llm_type="nebius-chat",
+            lc_namespace=("langchain_nebius", "chat_models"),  # its module: not serialized
             partner_fields=openai_subclass_reading(
                 {"nebius_api_key": "NEBIUS_API_KEY"},
                 api_key="nebius_api_key",

@@ -83,11 +83,13 @@ class ChatOllama(ChatModel):
 
     structured_output_method = "json_schema"  # langchain-ollama's default: format=schema
     langchain_llm_type = "chat-ollama"
-    langchain_namespace = None
+    langchain_namespace = ("langchain_ollama", "chat_models")  # its module: not serialized
     # Not serialized by LangChain: its fields, for reading them on the drop-in only.
-    # langchain-ollama has no `max_tokens`: the drop-in takes it as `num_predict`.
+    # langchain-ollama has no `max_tokens`: the drop-in takes it as `num_predict`. It
+    # reports no identifying params (LangChain's default).
     langchain_fields = PartnerFields(
         serialized=False,
+        identifying=False,
         aliases={"max_tokens": "num_predict"},
         unwritten=dict.fromkeys(("client_kwargs", "async_client_kwargs", "sync_client_kwargs"), {}),
     )

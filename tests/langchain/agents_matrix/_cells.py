@@ -280,16 +280,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: The gaps of a custom handler's payloads over a stream, sync and async (by wire).
-_STREAM_CALLBACK_GAPS: dict[str, str] = {
-    "ollama": (
-        "on_chat_model_start's serialized id (['chatplex', 'langchain', 'dropin', "
-        "'ChatOllama'] for ['langchain_ollama', 'chat_models', 'ChatOllama']) and "
-        "invocation_params (chatplex's adds model, provider, model_name, temperature, "
-        "max_tokens) differ"
-    ),
-}
-
 #: (The agents, graphs, response formats and middleware: none open today. The scripts of
 #: `test_scripts.py`: the callbacks' payloads and the model's metadata, below.)
 GAPS: dict[tuple[str, str], str] = {
@@ -307,12 +297,6 @@ GAPS: dict[tuple[str, str], str] = {
             ("bedrock_converse", "langchain-aws"),
             ("mistralai", "langchain-mistralai"),
         )
-    },
-    ("callback_invoke", "ollama"): _STREAM_CALLBACK_GAPS["ollama"],
-    **{
-        (scenario, wire): gap
-        for wire, gap in _STREAM_CALLBACK_GAPS.items()
-        for scenario in ("callback_stream", "callback_stream_async")
     },
     ("token_count", "openai"): (
         "get_num_tokens_from_messages: the drop-in falls back to LangChain's GPT-2 "
