@@ -6,8 +6,10 @@ third of a side-by-side script's time. Tests talk plain HTTP to 127.0.0.1, so wh
 conftest imports the fixture the default context (verify=True, no client cert) is built once per
 worker and shared; any other `verify`/`cert` is built as httpx would. The openai and
 anthropic SDKs build theirs with httpx2 (their own httpx), httpx-aiohttp's transport with
-`httpx.create_ssl_context`: each is shared alike. Not for tests of chatplex's own
-context (tests/http checks that chatplex builds it once).
+`httpx.create_ssl_context`: each is shared alike. google-genai builds three of its own
+per client (for httpx, aiohttp and websockets) with `ssl.create_default_context` from
+certifi's bundle: ~0.08 s per Gemini model, built once per bundle here. Not for tests of
+chatplex's own context (tests/http checks that chatplex builds it once).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib
 import ssl
+import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,6 +46,34 @@ def _sharing_the_default(create: Any) -> Any:
     return create_ssl_context
 
 
+@functools.cache
+def _context_of_bundle(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=cafile, capath=capath)
+
+
+class _SslSharingTheDefault(types.ModuleType):
+    """The `ssl` module as a package sees it, but for its default client context (no
+    `cadata`): built once per CA bundle and directory."""
+
+    def __init__(self) -> None:
+        super().__init__(ssl.__name__)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(ssl, name)
+
+    @staticmethod
+    def create_default_context(
+        purpose: ssl.Purpose = ssl.Purpose.SERVER_AUTH,
+        *,
+        cafile: str | None = None,
+        capath: str | None = None,
+        cadata: Any = None,
+    ) -> ssl.SSLContext:
+        if purpose is ssl.Purpose.SERVER_AUTH and cadata is None:
+            return _context_of_bundle(cafile, capath)
+        return ssl.create_default_context(purpose, cafile=cafile, capath=capath, cadata=cadata)
+
+
 def _optional(module: str) -> Any:
     try:
         return importlib.import_module(module)
@@ -61,6 +92,9 @@ def one_default_tls_context() -> Iterator[None]:
     if httpx2_transports is not None:
         create = _sharing_the_default(httpx2_transports.create_ssl_context)
         patch.setattr(httpx2_transports, "create_ssl_context", create)
+    genai_client = _optional("google.genai._api_client")
+    if genai_client is not None:
+        patch.setattr(genai_client, "ssl", _SslSharingTheDefault())
     try:
         yield
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import re
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -107,6 +108,22 @@ def refused(status: int, use_async: bool) -> Scenario:
         return outcome
 
     return scenario
+
+
+@pytest.fixture(scope="module", autouse=True)
+def retries_at_once() -> Iterator[None]:
+    """The cohere SDK's retries of a 429 or a 5xx without their backoff sleeps (1 s, then
+    2 s: 12 s of each run of this module). langchain-cohere gives it no `max_retries`, so
+    it retries twice whatever the model's says; it still makes the same requests and
+    raises the same error, only at once."""
+    try:
+        from cohere.core import http_client
+    except ImportError:  # without langchain-cohere: its cells are not run
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(http_client, "_retry_timeout", lambda response, retries: 0.0)
+        yield
 
 
 STATUSES = (400, 401, 429, 500)
