@@ -207,10 +207,7 @@ class ChatChatplex(BaseChatModel):
         # calls is named: chatplex (`LangSmithRule.names_package`). (`_add_version` is
         # langchain-core's since 1.1; before, no versions.)
         add_version = getattr(self, "_add_version", None)
-        engine = _primary(self.chatplex_model)
-        declared = spec(str(getattr(engine, "provider_label", self.provider)))
-        rule = declared.ls_rule if declared else LangSmithRule()
-        if add_version is not None and rule.names_package:
+        if add_version is not None and self._ls_rule()[1].names_package:
             add_version("chatplex", version.__version__)
         return self
 
@@ -278,14 +275,19 @@ class ChatChatplex(BaseChatModel):
         value = getattr(self, name, None)
         return value if value is not None else getattr(_primary(self.chatplex_model), name, None)
 
+    def _ls_rule(self) -> tuple[str, LangSmithRule]:
+        """The provider name the engine answers to and how its LangChain class reports
+        LangSmith's metadata (its spec's `ls_rule`; LangChain's default when none)."""
+        name = str(getattr(_primary(self.chatplex_model), "provider_label", self.provider))
+        declared = spec(name)
+        return name, declared.ls_rule if declared else LangSmithRule()
+
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         """As the provider's LangChain class reports them: each read where its spec's
         `ls_rule` says (the call's keyword, else the model's setting, as the partner's
         field holds it: `PartnerFields.held`)."""
         engine = _primary(self.chatplex_model)
-        name = str(getattr(engine, "provider_label", self.provider))
-        declared = spec(name)
-        rule = declared.ls_rule if declared else LangSmithRule()
+        name, rule = self._ls_rule()
         form = serialized_form(getattr(engine, "langchain_fields", None)) or PartnerFields()
 
         def setting(field: str) -> Any:
