@@ -41,6 +41,7 @@ from ..core.tracers import Tracer
 from ..specs import spec
 from .otel_content import input_content
 from .otel_content import output_message
+from .otel_content import own_stop_word
 
 if TYPE_CHECKING:
     from opentelemetry.metrics import MeterProvider
@@ -360,11 +361,12 @@ def _finish_reason(generation: Any) -> Any:
     """A generation's finish reason: its generation_info's, else (an Anthropic stream,
     whose merged chunk has no generation_info; an Ollama reply, whose generation_info is
     the reply's own fields) its message's: the provider's word chatplex keeps
-    (`raw_finish_reason`), else `stop_reason`."""
+    (`raw_finish_reason`), else the one under a partner class's own key (a drop-in's
+    reply carries only those: `stop_reason`, `done_reason`, `stopReason`)."""
     reason = (getattr(generation, "generation_info", None) or {}).get("finish_reason")
     if reason is None:
         meta = getattr(getattr(generation, "message", None), "response_metadata", None) or {}
-        reason = meta.get("raw_finish_reason", meta.get("stop_reason"))
+        reason = meta.get("raw_finish_reason") or own_stop_word(meta)
     return reason
 
 

@@ -15,6 +15,7 @@ attributes `gen_ai.system_instructions`, `gen_ai.input.messages` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..specs import spec
@@ -99,6 +100,11 @@ def _parts(message: Any) -> list[dict[str, Any]]:
 _OWN_STOP_KEYS = ("stop_reason", "done_reason", "stopReason")
 
 
+def own_stop_word(meta: Mapping[str, Any]) -> Any:
+    """The provider's stop word under a partner class's own key (None if none)."""
+    return next((meta[key] for key in _OWN_STOP_KEYS if meta.get(key)), None)
+
+
 def _finish_reason(message: Any) -> str:
     # A reply that calls tools stopped for them, whatever word the provider used (some
     # say STOP / stop).
@@ -111,10 +117,6 @@ def _finish_reason(message: Any) -> str:
         common = dict(declared.finish_words).get(common, common)  # the provider's own word
     if common in _FINISH_REASONS:
         return _FINISH_REASONS[common]
-    raw = (
-        meta.get("raw_finish_reason")
-        or common
-        or next((meta[key] for key in _OWN_STOP_KEYS if meta.get(key)), None)
-    )
+    raw = meta.get("raw_finish_reason") or common or own_stop_word(meta)
     # The span ended without an error: the model stopped on its own.
     return str(raw) if raw else "stop"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -31,6 +32,7 @@ from chatplex.http import retry_policy  # noqa: E402
 from chatplex.lean import ChatOpenAI  # noqa: E402
 from chatplex.testing import MockServer  # noqa: E402
 from chatplex.tracing.otel import OTelTracer  # noqa: E402
+from chatplex.tracing.otel import _finish_reason  # noqa: E402
 from chatplex.tracing.otel import instrument  # noqa: E402
 from chatplex.tracing.otel import uninstrument  # noqa: E402
 
@@ -413,3 +415,22 @@ def test_spans_never_ended_are_dropped_oldest_first(monkeypatch: pytest.MonkeyPa
     assert list(tracer._open) == ids[2:]
     tracer.on_chain_end({}, run_id=ids[0])  # forgotten: nothing to end, no error
     assert sink.spans() == []
+
+
+@pytest.mark.parametrize(
+    ("info", "metadata", "expected"),
+    [
+        ({"finish_reason": "stop"}, {"raw_finish_reason": "end_turn"}, "stop"),
+        (None, {"raw_finish_reason": "end_turn", "stop_reason": "x"}, "end_turn"),
+        # A drop-in's reply: only its partner's own key (Ollama's generation_info is the
+        # reply's fields, with no finish_reason).
+        ({"done_reason": "length"}, {"done_reason": "length"}, "length"),
+        (None, {"stopReason": "max_tokens"}, "max_tokens"),
+        (None, {}, None),
+    ],
+)
+def test_a_generations_finish_reason(
+    info: dict[str, Any] | None, metadata: dict[str, Any], expected: str | None
+) -> None:
+    message = SimpleNamespace(response_metadata=metadata)
+    assert _finish_reason(SimpleNamespace(generation_info=info, message=message)) == expected
