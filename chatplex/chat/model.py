@@ -160,6 +160,19 @@ class ChatModel(Runnable[Any, AIMessage]):
         (`profile` is empty where its data has none for the model; None: no profile)."""
         return profile or None
 
+    def langchain_num_tokens(self, text: str) -> int | None:
+        """The tokens in `text` as its LangChain class counts them, where that class asks
+        its provider (`get_num_tokens`); None: langchain-core's own count."""
+        return None
+
+    def langchain_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None
+    ) -> int | None:
+        """The tokens in `messages` as its LangChain class counts them, where that class
+        counts them itself (`get_num_tokens_from_messages`); None: langchain-core's
+        (one `get_num_tokens` per message, as text)."""
+        return None
+
     _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
     _async_native = True  # sync batch: N requests on the portal loop, not N threads
 

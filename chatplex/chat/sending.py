@@ -58,6 +58,7 @@ __all__ = [
     "priced_as",
     "retry_policy_for",
     "watched",
+    "with_extra_headers",
 ]
 
 
@@ -82,12 +83,17 @@ def http_request(
     request = adapter.build_request(messages, settings, stream=stream)
     if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID)
         request = adapter.authorize(request)
-    if model.extra_headers:
-        base = request.headers  # copied, not rebuilt: keeps a key-masking dict subclass
-        headers = copy.copy(base) if isinstance(base, dict) else dict(base)
-        headers.update(model.extra_headers)
-        request = dataclasses.replace(request, headers=headers)
-    return adapter, request
+    return adapter, with_extra_headers(model, request)
+
+
+def with_extra_headers(model: ChatModel, request: HTTPRequest) -> HTTPRequest:
+    """`request` carrying the model's `extra_headers` too (as it is without any)."""
+    if not model.extra_headers:
+        return request
+    base = request.headers  # copied, not rebuilt: keeps a key-masking dict subclass
+    headers = copy.copy(base) if isinstance(base, dict) else dict(base)
+    headers.update(model.extra_headers)
+    return dataclasses.replace(request, headers=headers)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.language_models import ModelProfile
 from langchain_core.messages import AIMessage as LCAIMessage
+from langchain_core.messages import BaseMessage as LCBaseMessage
 from langchain_core.output_parsers.openai_tools import JsonOutputKeyToolsParser
 from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from langchain_core.runnables import Runnable as LCRunnable
@@ -55,6 +56,7 @@ from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
 from ..secret import hold_keys
+from .convert import to_chatplex_messages
 from .model import _FIELD_SETTINGS
 from .model import ChatChatplex
 from .model import _adapter_of
@@ -241,6 +243,28 @@ class DropInChatModel(ChatChatplex):
         )
         return parsed(traced, parser, include_raw)
 
+    def get_num_tokens(self, text: str) -> int:
+        """As the partner class counts: its provider's count where it asks its provider
+        (the engine's `langchain_num_tokens`), else langchain-core's."""
+        engine = self.chatplex_model
+        counted = engine.langchain_num_tokens(text) if isinstance(engine, ChatModel) else None
+        return super().get_num_tokens(text) if counted is None else counted
+
+    def get_num_tokens_from_messages(
+        self, messages: list[LCBaseMessage], tools: Sequence[Any] | None = None
+    ) -> int:
+        """As the partner class counts: the messages at once where it counts them itself
+        (an engine overriding `langchain_num_tokens_from_messages`), else langchain-core's
+        one `get_num_tokens` per message."""
+        engine = self.chatplex_model
+        if isinstance(engine, ChatModel) and _counts_messages(type(engine)):
+            counted = engine.langchain_num_tokens_from_messages(
+                to_chatplex_messages(messages), tools
+            )
+            if counted is not None:
+                return counted
+        return super().get_num_tokens_from_messages(messages, tools)
+
     @property
     def provider(self) -> str:
         return str(getattr(self.chatplex_model, "provider", None) or self._engine.provider)
@@ -343,6 +367,14 @@ class DropInChatModel(ChatChatplex):
             },
             **(form.secrets if form is not None else {}),
         }
+
+
+def _counts_messages(engine: type[ChatModel]) -> bool:
+    """Whether the engine counts a list of messages itself (its partner class overrides
+    `get_num_tokens_from_messages`): only then are they converted for it (langchain-core
+    counts kinds no API takes, as text)."""
+    own = ChatModel.langchain_num_tokens_from_messages
+    return engine.langchain_num_tokens_from_messages is not own
 
 
 def _serializable(engine: type[ChatModel]) -> bool:

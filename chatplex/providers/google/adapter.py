@@ -171,7 +171,15 @@ class _GoogleWire(Adapter):
         (Vertex AI's token is refreshed after: bad input fails before any refresh)."""
         body = self._body(messages, settings)
         method = "streamGenerateContent" if stream else "generateContent"
-        path = f"{self._prefix}/{_model_path(settings.model)}:{method}"
+        return self._post(settings.model, method, body, stream=stream)
+
+    def count_request(self, model: str, body: dict[str, Any]) -> HTTPRequest:
+        """`POST .../models/{model}:countTokens` with `body` (`count.py`'s)."""
+        return self._post(model, "countTokens", body, stream=False)
+
+    def _post(self, model: str, method: str, body: dict[str, Any], *, stream: bool) -> HTTPRequest:
+        """The request of `method` of `model` with `body`, carrying the call's headers."""
+        path = f"{self._prefix}/{_model_path(model)}:{method}"
         headers = self._call_headers()
         names = self._secret_names | {"x-goog-api-key"}
         secret_url = None
@@ -414,6 +422,13 @@ class VertexAIAdapter(_GoogleWire):
             secret_headers=secret_headers,
             extra_block_types=extra_block_types,
         )
+
+    def full_model_name(self, model: str) -> str:
+        """The model's resource name as a Vertex AI body names it (langchain-google-
+        vertexai's `full_model_name`: `projects/{p}/locations/{l}/publishers/google/
+        models/{m}`)."""
+        prefix = self._prefix.removeprefix(f"/{self.api_version}/")
+        return f"{prefix}/{model.removeprefix('models/')}"
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """As the Gemini wire's, with `response_metadata` in langchain-google-vertexai's

@@ -16,9 +16,11 @@ share one builder (`_google_settings`): only how they reach Google differs.
 from __future__ import annotations
 
 import enum
+import logging
 import re
 from collections.abc import Callable
 from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -53,9 +55,13 @@ if TYPE_CHECKING:
     import inspect
 
     from ...adapters.base import Adapter
+    from ...messages import BaseMessage
+    from ...sdk_errors import ErrorFamily
     from ...secret import Secret
 
 __all__ = ["ChatGoogleGenerativeAI", "ChatVertexAI"]
+
+_logger = logging.getLogger(__name__)
 
 #: LangChain's default models when none is named.
 DEFAULT_GENAI_MODEL = "gemini-2.5-flash"
@@ -272,6 +278,21 @@ class _GoogleDropin(ChatModel):
         """LangChain's name for `model`."""
         return self.model
 
+    def _count_tokens(
+        self, body: dict[str, Any], families: tuple[ErrorFamily, ...] | None = None
+    ) -> int:
+        """`countTokens` of the model with `body` (`count.py`'s), sent as the model's
+        calls are (`side_call`), raising `families`' errors where given."""
+        from ...chat.side_call import side_call
+        from .adapter import GeminiAdapter
+        from .adapter import VertexAIAdapter
+        from .count import total_tokens
+
+        adapter = self.adapter
+        assert isinstance(adapter, (GeminiAdapter, VertexAIAdapter))  # built on one
+        request = adapter.count_request(self.model, body)
+        return side_call(self, request, total_tokens, error_families=families)
+
 
 class ChatGoogleGenerativeAI(_GoogleDropin):
     """The Gemini API with langchain-google-genai's constructor. Parameters are
@@ -350,6 +371,14 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
         # langchain-google-genai's key: no resource path, no regional or version suffix.
         name = re.sub(r"^[a-z]{2,}\.(?=(?:gemini|gemma)-)", "", self.model.lower().rsplit("/")[-1])
         return (re.sub(r"-\d{3}$", "", name),)
+
+    def langchain_num_tokens(self, text: str) -> int:
+        """langchain-google-genai's `get_num_tokens`: Gemini's count of the text (its
+        `get_num_tokens_from_messages` is langchain-core's, one count per message)."""
+        from .count import text_body
+        from .errors import COUNT_ERROR_FAMILIES
+
+        return self._count_tokens(text_body(text), COUNT_ERROR_FAMILIES)
 
     def __init__(
         self,
@@ -484,6 +513,31 @@ class ChatVertexAI(_GoogleDropin):
     def max_output_tokens(self) -> int | None:
         """LangChain's name for `max_tokens`."""
         return self.max_tokens
+
+    def langchain_num_tokens(self, text: str) -> int:
+        """langchain-google-vertexai's `get_num_tokens`: the text counted as one human
+        message."""
+        from ...messages import HumanMessage
+
+        return self.langchain_num_tokens_from_messages([HumanMessage(text)], None)
+
+    def langchain_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None
+    ) -> int:
+        """langchain-google-vertexai's `get_num_tokens_from_messages`: one `countTokens`
+        of the conversation's contents (system messages left out, tools ignored with a
+        warning, as it does)."""
+        from .adapter import VertexAIAdapter
+        from .count import contents_body
+
+        if tools:
+            _logger.warning(
+                "Tool token counting is not yet supported for ChatVertexAI. "
+                "The tools parameter will be ignored."
+            )
+        adapter = self.adapter
+        assert isinstance(adapter, VertexAIAdapter)  # built on one
+        return self._count_tokens(contents_body(adapter.full_model_name(self.model), messages))
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
         """`with_structured_output(method="json_mode")` with a schema sends the schema

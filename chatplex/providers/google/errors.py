@@ -33,7 +33,7 @@ from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
 from ...sdk_errors import sdk_words
 
-__all__ = ["ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES", "quota_failure"]
+__all__ = ["COUNT_ERROR_FAMILIES", "ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES", "quota_failure"]
 
 #: langchain-google-genai's module of error classes.
 _PARTNER_MODULE = "langchain_google_genai.chat_models"
@@ -102,6 +102,15 @@ def _sdk_error(err: BaseException, errors: Any) -> type[BaseException] | None:
     return None
 
 
+def _count_error(err: BaseException, errors: Any) -> type[BaseException] | None:
+    """The SDK's class of a failed `countTokens`: langchain-google-genai lets the SDK's
+    error through there (ClientError for 4xx, imported or not), wrapping none."""
+    status = _status(err)
+    if status is None or status < 400:
+        return None
+    return _class(errors, "ServerError" if status >= 500 else "ClientError")
+
+
 def _fill_sdk_error(err: BaseException) -> None:
     # google-genai's `details` is the whole decoded error body; `code` and `message`
     # chatplex already holds under the same names; `status` is Google's word.
@@ -155,6 +164,12 @@ def _model_of(request: Any) -> str:
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     ErrorFamily(_PARTNER_MODULE, _partner_error, _fill_partner_error),
     ErrorFamily("google.genai.errors", _sdk_error, _fill_sdk_error),
+)
+
+
+#: What a Gemini token count raises (`count.py`): google-genai's classes alone.
+COUNT_ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
+    ErrorFamily("google.genai.errors", _count_error, _fill_sdk_error),
 )
 
 
