@@ -85,6 +85,8 @@ def gemini_replies(
             return Reply(200, [base64.b64decode(PIXEL)], "image/png")
         if error is not None:
             return Reply(status, [json.dumps({"error": error}).encode()])
+        if ":countTokens" in seen.path:
+            return Reply(200, [json.dumps(counted(seen.body)).encode()])
         head = {"modelVersion": MODEL, "responseId": "resp-1"}
         if prompt_feedback is not None:
             head["promptFeedback"] = prompt_feedback
@@ -114,6 +116,17 @@ def gemini_replies(
         return Reply(200, lines, "text/event-stream")
 
     return answer
+
+
+def counted(body: Any) -> dict[str, Any]:
+    """A scripted `countTokens` reply: a token per word of the texts asked about (a
+    count that follows the body, so a body sent twice or cut short counts otherwise)."""
+    texts = [p.get("text", "") for c in body["contents"] for p in c["parts"]]
+    total = sum(len(text.split()) for text in texts)
+    return {
+        "totalTokens": total,
+        "promptTokensDetails": [{"modality": "TEXT", "tokenCount": total}],
+    }
 
 
 ADD_CALL = [{"functionCall": {"name": "add", "args": {"a": 1, "b": 2}}}]
@@ -473,6 +486,26 @@ def client_args(cls: Any, url: str) -> Any:
     return [sync.invoke("Hi"), asyncio.run(both.ainvoke("Hi"))]
 
 
+CONVERSATION = [
+    lc.SystemMessage("Be brief."),
+    lc.HumanMessage("Say hello to Ann"),
+    lc.AIMessage("Hello there, Ann!"),
+]
+
+
+def count_tokens(cls: Any, url: str) -> Any:
+    """`get_num_tokens` and `get_num_tokens_from_messages` (the partner counts each
+    message apart, as text), and `trim_messages` counting with the model."""
+    llm = model(cls, url)
+    count = llm.get_num_tokens_from_messages(CONVERSATION)
+    kept = lc.trim_messages(CONVERSATION, max_tokens=count - 1, token_counter=llm)
+    return [llm.get_num_tokens("Say hello to Ann"), count, kept]
+
+
+def count_tokens_error(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, max_retries=1).get_num_tokens("Say hello"))
+
+
 SIGNED_CALL = [
     {"functionCall": {"name": "add", "args": {"a": 1, "b": 2}}, "thoughtSignature": "c2lnbmVk"}
 ]
@@ -568,6 +601,15 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "key_from_gemini_api_key": (gemini_replies(), key_from_gemini_api_key),
     "environment_key_to_coded_url": (gemini_replies(), environment_key_to_coded_url),
     "chain_with_prompt": (gemini_replies(), chain_with_prompt),
+    "count_tokens": (gemini_replies(), count_tokens),
+    "count_tokens_error_400": (
+        gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
+        count_tokens_error,
+    ),
+    "count_tokens_error_500": (
+        gemini_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
+        count_tokens_error,
+    ),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------

@@ -40,6 +40,7 @@ from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
 from tests.partners.google.test_google_sidebyside import ADD_CALL
+from tests.partners.google.test_google_sidebyside import CONVERSATION
 from tests.partners.google.test_google_sidebyside import PIXEL
 from tests.partners.google.test_google_sidebyside import THINKING_USAGE
 from tests.partners.google.test_google_sidebyside import THOUGHT
@@ -244,6 +245,21 @@ def error_500(cls: Any, url: str) -> Any:
 
 def error_in_stream(cls: Any, url: str) -> Any:
     return raised(lambda: list(model(cls, url, max_retries=1).stream("Hi")))
+
+
+def count_tokens(cls: Any, url: str) -> Any:
+    """`get_num_tokens` (the text as one human message) and
+    `get_num_tokens_from_messages` (the conversation at once, system message left out;
+    tools ignored), and `trim_messages` counting with the model."""
+    llm = model(cls, url)
+    count = llm.get_num_tokens_from_messages(CONVERSATION)
+    kept = lc.trim_messages(CONVERSATION, max_tokens=count - 1, token_counter=llm)
+    with_tools = llm.get_num_tokens_from_messages(CONVERSATION, tools=[add])
+    return [llm.get_num_tokens("Say hello to Ann"), count, kept, with_tools]
+
+
+def count_tokens_error(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, max_retries=1).get_num_tokens("Say hello"))
 
 
 def additional_headers(cls: Any, url: str) -> Any:
@@ -493,6 +509,15 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "error_in_stream": (
         vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
         error_in_stream,
+    ),
+    "count_tokens": (vertex_replies(), count_tokens),
+    "count_tokens_error_400": (
+        vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
+        count_tokens_error,
+    ),
+    "count_tokens_error_500": (
+        vertex_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
+        count_tokens_error,
     ),
     "additional_headers": (vertex_replies(), additional_headers),
     "chain_with_prompt": (vertex_replies(), chain_with_prompt),
