@@ -15,6 +15,9 @@ from chatplex.errors import RateLimitError
 from chatplex.lean import ChatGoogleGenerativeAI
 from chatplex.lean import ChatVertexAI
 from chatplex.lean import init_chat_model
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
 
 KEY = "AIza-test-key"
 
@@ -56,6 +59,8 @@ class Gemini:
         if self.status != 200:
             error = {"error": {"code": self.status, "message": "slow down", "status": "X"}}
             return httpx.Response(self.status, json=error)
+        if request.url.path.endswith(":countTokens"):
+            return httpx.Response(200, json={"totalTokens": 4})
         if request.url.params.get("alt") == "sse":
             events = b"".join(
                 b"data: " + json.dumps(self.piece(part, i)).encode() + b"\r\n\r\n"
@@ -425,3 +430,43 @@ def test_chat_vertexai_logprobs_as_langchains(logprobs: Any, sent: dict[str, Any
     vertex(server, logprobs=logprobs).invoke("Hi")
     config = server.body()["generationConfig"]
     assert {k: v for k, v in config.items() if "ogprobs" in k} == sent
+
+
+def test_gemini_counts_a_text_with_count_tokens_as_langchain_google_genai() -> None:
+    server = Gemini()
+    model = genai(server, extra_headers={"x-team": "blue"})
+    assert model.langchain_num_tokens("Say hi") == 4
+    request = server.requests[0]
+    assert str(request.url) == (
+        "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:countTokens"
+    )
+    assert request.headers["x-goog-api-key"] == KEY and request.headers["x-team"] == "blue"
+    assert server.body() == {"contents": [{"parts": [{"text": "Say hi"}]}]}
+    # Its messages are counted by langchain-core, one text at a time.
+    assert model.langchain_num_tokens_from_messages([HumanMessage("Hi")], None) is None
+
+
+def test_chat_vertexai_counts_texts_and_conversations_in_one_call(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server = Gemini()
+    model = ChatVertexAI(
+        model_name="gemini-2.5-flash",
+        location="us-east5",
+        credentials=FakeCredentials(),
+        http_client=server.client(),
+    )
+    full = "projects/proj-from-creds/locations/us-east5/publishers/google/models/gemini-2.5-flash"
+    assert model.langchain_num_tokens("Hi") == 4
+    assert server.body() == {
+        "model": full,
+        "contents": [{"role": "user", "parts": [{"text": "Hi"}]}],
+    }
+    assert server.requests[0].url.path == f"/v1beta1/{full}:countTokens"
+    assert server.requests[0].headers["authorization"] == "Bearer ya29.vertex"
+    said = [SystemMessage("Be brief."), HumanMessage("Hi"), AIMessage("Hello.")]
+    with caplog.at_level("WARNING"):
+        assert model.langchain_num_tokens_from_messages(said, [{"name": "f"}]) == 4
+    assert "Tool token counting is not yet supported" in caplog.text
+    assert len(server.requests) == 2
+    assert [c["role"] for c in server.body()["contents"]] == ["user", "model"]

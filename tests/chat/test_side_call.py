@@ -1,0 +1,107 @@
+"""chat/side_call.py: a model's non-chat call goes out as its chat calls do (its client,
+retries, extra headers, typed errors) and its reply is read by the caller."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from chatplex.adapters.base import HTTPRequest
+from chatplex.chat.side_call import side_call
+from chatplex.errors import APIError
+from chatplex.errors import BadRequestError
+from chatplex.errors import ServerError
+from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
+from chatplex.sdk_errors import ErrorFamily
+
+URL = "http://127.0.0.1:9/v1beta/models/m:countTokens"
+
+
+def model(answers: list[httpx.Response], seen: list[httpx.Request], **settings: Any) -> Any:
+    """A model whose HTTP client answers with `answers` in turn, recording requests."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return answers[min(len(seen), len(answers)) - 1]
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    return ChatGoogleGenerativeAI(
+        model="m", api_key="k", base_url="http://127.0.0.1:9", http_client=client, **settings
+    )
+
+
+def request() -> HTTPRequest:
+    return HTTPRequest("POST", URL, headers={"x-goog-api-key": "k"}, json={"contents": []})
+
+
+def total(data: Any) -> int:
+    return int(data["totalTokens"])
+
+
+def test_the_reply_is_read_by_the_caller_and_extra_headers_go_along() -> None:
+    seen: list[httpx.Request] = []
+    llm = model([httpx.Response(200, json={"totalTokens": 5})], seen, extra_headers={"x-a": "b"})
+    assert side_call(llm, request(), total) == 5
+    assert [r.url.path for r in seen] == ["/v1beta/models/m:countTokens"]
+    assert seen[0].headers["x-a"] == "b"
+    assert json.loads(seen[0].content) == {"contents": []}
+
+
+def test_a_retryable_status_is_retried_with_the_models_retries() -> None:
+    seen: list[httpx.Request] = []
+    busy = httpx.Response(503, json={"error": {"code": 503, "message": "Busy."}})
+    ok = httpx.Response(200, json={"totalTokens": 2}, headers={"retry-after": "0"})
+    llm = model([busy, ok], seen, max_retries=2, max_retry_after=0.01)
+    assert side_call(llm, request(), total) == 2
+    assert len(seen) == 2
+
+
+def test_an_error_status_is_the_adapters_typed_error_after_the_last_attempt() -> None:
+    seen: list[httpx.Request] = []
+    failing = httpx.Response(500, json={"error": {"code": 500, "message": "Down."}})
+    llm = model([failing], seen, max_retries=2, max_retry_after=0.01)
+    with pytest.raises(ServerError, match="Down.") as caught:
+        side_call(llm, request(), total)
+    assert caught.value.attempts == 2 and len(seen) == 2  # max_retries counts attempts
+    seen.clear()
+    bad = httpx.Response(400, json={"error": {"code": 400, "message": "Bad."}})
+    with pytest.raises(BadRequestError):
+        side_call(model([bad], seen, max_retries=5), request(), total)
+    assert len(seen) == 1  # a 400 is not retried
+
+
+class _Marked(Exception):
+    """A class the call's own error family picks."""
+
+
+def test_the_calls_error_families_replace_the_adapters() -> None:
+    import sys
+    import types
+
+    module = types.ModuleType("side_call_marks")
+    module.Marked = _Marked  # type: ignore[attr-defined]
+    family = ErrorFamily("side_call_marks", lambda err, mod: mod.Marked)
+    sys.modules["side_call_marks"] = module
+    try:
+        bad = httpx.Response(400, json={"error": {"code": 400, "message": "Bad."}})
+        with pytest.raises(_Marked):
+            side_call(model([bad], []), request(), total, error_families=(family,))
+    finally:
+        del sys.modules["side_call_marks"]
+
+
+@pytest.mark.parametrize("body", [b"not json", b'{"other": 1}'])
+def test_a_reply_the_reader_cannot_read_is_a_malformed_reply(body: bytes) -> None:
+    llm = model([httpx.Response(200, content=body)], [], max_retries=1)
+    with pytest.raises(APIError, match="(?i)malformed|unexpected|could not"):
+        side_call(llm, request(), total)
+
+
+def test_a_model_without_an_adapter_cannot_send() -> None:
+    from chatplex.chat.fake import FakeChatModel
+
+    with pytest.raises(NotImplementedError, match="no adapter"):
+        side_call(FakeChatModel(responses=["x"]), request(), total)
