@@ -141,6 +141,9 @@ class MockWire:
       response (the Responses API's `response.failed`); default None (nothing more).
     - `general`: whether `match` also accepts paths of more specific wires (any path
       ending in `/chat/completions`): such a wire is tried after every other one.
+    - `side_reply(path, body)`: the JSON body answering a request of the wire's that is
+      no chat (Gemini's `:countTokens`), None for a chat; it meets the same auth check,
+      faults and rate limits as a chat. Default none (every request is a chat).
     """
 
     name: str
@@ -161,3 +164,4 @@ class MockWire:
     stream_failed: Callable[[Reply, str, str, str, str | None], bytes] | None = None
     general: bool = False
     reply_headers: Callable[[Reply], list[tuple[str, str]]] = no_reply_headers
+    side_reply: Callable[[str, dict[str, Any]], bytes | None] | None = None

@@ -1,5 +1,6 @@
 """The Gemini wire for the mock server (private): `WIRE`, a `MockWire` answering the
-Gemini API (`/v1beta/models/{model}:generateContent`, `:streamGenerateContent`) and
+Gemini API (`/v1beta/models/{model}:generateContent`, `:streamGenerateContent`, and
+`:countTokens`, which counts a token per word) and
 Vertex AI (`/v1/projects/{p}/locations/{l}/publishers/google/models/{model}:...`, and
 express mode's `/v1/publishers/google/models/{model}:...`).
 
@@ -39,12 +40,12 @@ from ._mock_replies import Reply
 from ._mock_replies import dumps
 from ._mock_wire import MockWire
 
-__all__ = ["WIRE", "gemini_error", "gemini_events", "gemini_json", "request_view"]
+__all__ = ["WIRE", "count_reply", "gemini_error", "gemini_events", "gemini_json", "request_view"]
 
 _PATH = re.compile(
     r"^/(?:v1beta|v1|v1alpha|v1beta1)/(?:projects/[^/]+/locations/[^/]+/publishers/google/"
     r"|publishers/google/)?models/(?P<model>[^/:]+):(?P<method>generateContent|"
-    r"streamGenerateContent)$"
+    r"streamGenerateContent|countTokens)$"
 )
 _BLOCK = re.compile(r"^\[gemini:(prompt_blocked|candidate_blocked)=([A-Z_]+)(?::([A-Z_]+))?\]$")
 _STATUS = {
@@ -143,6 +144,20 @@ def request_view(path: str, body: dict[str, Any]) -> dict[str, Any]:
     if isinstance(config.get("candidateCount"), int):
         view["n"] = config["candidateCount"]
     return view
+
+
+def count_reply(path: str, body: dict[str, Any]) -> bytes | None:
+    """`countTokens`' reply (None for a chat's path): a token per word of the contents'
+    texts."""
+    found = _PATH.match(path)
+    if found is None or found.group("method") != "countTokens":
+        return None
+    contents = body.get("contents")
+    if not isinstance(contents, list) or not all(isinstance(c, dict) for c in contents):
+        raise MockUsageError("a countTokens request needs a JSON body with a 'contents' list")
+    total = sum(len(_texts([part]).split()) for c in contents for part in c.get("parts") or ())
+    details = [{"modality": "TEXT", "tokenCount": total}]
+    return dumps({"totalTokens": total, "promptTokensDetails": details})
 
 
 def _texts(parts: Any) -> str:
@@ -300,4 +315,5 @@ WIRE = MockWire(
     stream_error=_stream_error,
     request_id_header="x-request-id",
     check_auth=check_auth,
+    side_reply=count_reply,
 )

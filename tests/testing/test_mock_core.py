@@ -159,6 +159,25 @@ async def test_the_fault_plan_sees_each_request(core: tuple[MockCore, int]) -> N
     assert server.stats.snapshot().faults == {"status": 1}
 
 
+async def test_a_side_request_meets_the_auth_check_and_faults_of_a_chat(
+    core: tuple[MockCore, int],
+) -> None:
+    """A wire's request that is no chat (Gemini's countTokens) is answered by its
+    `side_reply`, behind the same credential check and faults as a chat."""
+    _, port = core
+    path = "/v1beta/models/gemini-2.5-flash:countTokens"
+    body = {"contents": [{"parts": [{"text": "one two three"}]}]}
+    status, _, raw = await exchange(port, post(path, body, "x-goog-api-key: k"))
+    assert status == 200 and json.loads(raw)["totalTokens"] == 3
+    status, _, _ = await exchange(port, post(path, body))
+    assert status == 401
+    fault = "x-mock-fault: status=503"
+    status, _, raw = await exchange(port, post(path, body, "x-goog-api-key: k", fault))
+    assert status == 503 and json.loads(raw)["error"]["status"] == "UNAVAILABLE"
+    status, _, raw = await exchange(port, post(path, {"other": 1}, "x-goog-api-key: k"))
+    assert status == 400 and "contents" in json.loads(raw)["error"]["message"]
+
+
 async def test_close_drops_stalled_connections(core: tuple[MockCore, int]) -> None:
     server, port = core
     body = {"messages": [{"role": "user", "content": "x"}]}

@@ -26,6 +26,7 @@ from chatplex.testing._mock_replies import ToolCall
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_gemini import WIRE
 from chatplex.testing._mock_wire_gemini import check_auth
+from chatplex.testing._mock_wire_gemini import count_reply
 from chatplex.testing._mock_wire_gemini import gemini_error
 from chatplex.testing._mock_wire_gemini import gemini_events
 from chatplex.testing._mock_wire_gemini import gemini_json
@@ -78,7 +79,24 @@ def test_the_wire_matches_gemini_and_vertex_paths(path: str) -> None:
 
 def test_other_paths_are_not_gemini() -> None:
     assert not WIRE.match("/v1/chat/completions")
-    assert not WIRE.match("/v1beta/models/m:countTokens")
+    assert not WIRE.match("/v1beta/models/m:embedContent")
+
+
+def test_count_tokens_counts_the_words_of_every_text_part() -> None:
+    body = {
+        "contents": [
+            {"role": "user", "parts": [{"text": "Say hello"}, {"text": "to Ann"}]},
+            {"role": "model", "parts": [{"text": "Hello,"}, {"functionCall": {"name": "f"}}]},
+        ]
+    }
+    counted = count_reply("/v1beta/models/m:countTokens", body)
+    assert counted is not None and json.loads(counted)["totalTokens"] == 5
+    vertex = "/v1beta1/projects/p/locations/l/publishers/google/models/m:countTokens"
+    assert json.loads(count_reply(vertex, {"contents": []}) or b"")["totalTokens"] == 0
+    assert count_reply("/v1beta/models/m:generateContent", body) is None  # a chat
+    assert WIRE.side_reply is count_reply
+    with pytest.raises(MockUsageError, match="contents"):
+        count_reply("/v1beta/models/m:countTokens", {"contents": "x"})
 
 
 def test_the_adapters_request_reads_as_the_planners_view() -> None:
@@ -220,6 +238,18 @@ class TestOverMockServer:
             streamed = merge_chunks(list(model.stream("hello gemini"))).to_message()
             assert streamed.text == reply.text
             assert asyncio.run(model.ainvoke("hello gemini")).text == reply.text
+
+    def test_the_drop_in_counts_tokens_and_a_failed_count_is_a_typed_error(self) -> None:
+        from chatplex.errors import ServerError
+        from chatplex.testing import MockServer
+
+        with MockServer(
+            fault_plan=lambda r: "status=500" if "fail" in str(r.json) else None
+        ) as server:
+            model = self.model(server)
+            assert model.langchain_num_tokens("hello gemini world") == 3
+            with pytest.raises(ServerError):
+                model.langchain_num_tokens("fail now")
 
     def test_tool_call_and_structured_output(self) -> None:
         from chatplex.testing import MockServer

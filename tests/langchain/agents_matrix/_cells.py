@@ -308,11 +308,6 @@ GAPS: dict[tuple[str, str], str] = {
         "tokenizer (ImportError without transformers); langchain-anthropic asks "
         "Anthropic's count_tokens endpoint"
     ),
-    ("token_count", "gemini"): (
-        "get_num_tokens_from_messages: the drop-in falls back to LangChain's GPT-2 "
-        "tokenizer (ImportError without transformers); langchain-google-genai asks "
-        "Gemini's countTokens endpoint"
-    ),
     ("serialize", "ollama"): (
         "ChatOllama is not LangChain-serializable, so dumpd writes its repr: chatplex's "
         "repr adds max_retries=2 and model_kwargs={}"
