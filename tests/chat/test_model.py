@@ -437,3 +437,9 @@ async def test_a_raising_batch_keeps_its_finished_replies_on_the_error_and_in_th
     # The cache kept them: running the finished prompts again sends nothing.
     again = model.batch(prompts[:3]) if sync else await model.abatch(prompts[:3])
     assert [m.text for m in again] == ["P0", "P1", "P2"] and len(wire.requests) == 4
+
+
+def test_a_model_leaves_token_counts_to_langchain_core_unless_its_wire_counts() -> None:
+    model = FakeChatModel(responses=["x"])
+    assert model.langchain_num_tokens("a b") is None
+    assert model.langchain_num_tokens_from_messages([], None) is None

@@ -215,3 +215,27 @@ def test_vertex_errors_name_their_provider() -> None:
         adapter.stream_parser({}).feed(SSEEvent(data=failed.decode()))
     assert info.value.provider == "google_vertexai"
     assert adapter.map_error(500, b"{}", {}).provider == "google_vertexai"
+
+
+def test_count_requests_go_to_the_models_count_tokens_with_the_calls_headers() -> None:
+    gemini = GeminiAdapter(api_key="AIza-k", base_url="http://127.0.0.1:9", api_version="v1")
+    request = gemini.count_request("models/gemini-2.5-flash", {"contents": []})
+    assert request.url == "http://127.0.0.1:9/v1/models/gemini-2.5-flash:countTokens"
+    assert request.json == {"contents": []} and request.headers["x-goog-api-key"] == "AIza-k"
+    vertex = VertexAIAdapter(
+        project="p", location="europe-west4", api_key=None, credentials=_Token()
+    )
+    full = "projects/p/locations/europe-west4/publishers/google/models/gemini-2.5-pro"
+    assert vertex.full_model_name("gemini-2.5-pro") == full
+    request = vertex.count_request("gemini-2.5-pro", {"model": full, "contents": []})
+    assert request.url == f"https://europe-west4-aiplatform.googleapis.com/v1/{full}:countTokens"
+    assert request.headers["Authorization"] == "Bearer ya29.t"
+
+
+class _Token:
+    token = "ya29.t"
+    valid = True
+    project_id = "p"
+
+    def refresh(self, request: object) -> None:
+        """Never needed: the token is valid."""

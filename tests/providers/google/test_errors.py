@@ -12,6 +12,7 @@ from chatplex.errors import APIConnectionError
 from chatplex.errors import RateLimitError
 from chatplex.errors import StreamError
 from chatplex.providers.google.adapter import GeminiAdapter
+from chatplex.providers.google.errors import COUNT_ERROR_FAMILIES
 from chatplex.providers.google.errors import quota_failure
 from chatplex.sdk_errors import sdk_compatible
 
@@ -60,6 +61,26 @@ def test_without_the_partner_imported_a_4xx_is_the_sdks_client_error(
     err = failed(400, "INVALID_ARGUMENT")
     assert isinstance(err, genai_errors.ClientError)
     assert err.code == 400 and err.details["error"]["status"] == "INVALID_ARGUMENT"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("status", "word"), [(400, "INVALID_ARGUMENT"), (503, "UNAVAILABLE")])
+def test_a_failed_count_is_the_sdks_class_the_partner_imported_or_not(
+    status: int, word: str
+) -> None:
+    """langchain-google-genai lets a failed `countTokens` through as google-genai raised
+    it: ClientError / ServerError with the SDK's fields and text, none of its own."""
+    body = {"error": {"code": status, "message": "It failed.", "status": word}}
+    mapped = ADAPTER.map_error(status, json.dumps(body).encode(), {})
+    err = sdk_compatible(mapped, COUNT_ERROR_FAMILIES)
+    sdk_class = genai_errors.ClientError if status < 500 else genai_errors.ServerError
+    assert isinstance(err, sdk_class) and err.code == status  # type: ignore[attr-defined]
+    assert not isinstance(err, partner.ChatGoogleGenerativeAIError)
+    assert not isinstance(err, partner.GoogleAPIError)
+    assert str(err).startswith(f"{status} {word}.")
+    connection = sdk_compatible(
+        APIConnectionError("down", provider="google_genai"), COUNT_ERROR_FAMILIES
+    )
+    assert not isinstance(connection, genai_errors.APIError)
 
 
 def test_a_context_overflow_is_langchains_context_overflow_error() -> None:
