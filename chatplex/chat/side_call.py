@@ -1,20 +1,18 @@
 """A chat model's one call that is not a chat (a provider's token count): a request its
 wire built, sent as the model's chat calls are -- its HTTP client (else the shared
 pool), retries, timeout and size bound, its adapter's typed errors -- and the reply's
-JSON read by the caller, not parsed as a chat reply.
+body read by the caller, not parsed as a chat reply.
 
 A drop-in whose partner class asks its provider something besides a chat (Gemini's
-`countTokens`) builds the request with its adapter and hands it here with how to read
-the answer; no provider is named here.
+`countTokens`, Cohere's tokenizer) builds the request with its adapter and hands it here
+with how to read the answer; no provider is named here.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
-from typing import Any
 from typing import Generic
 from typing import TypeVar
 
@@ -39,13 +37,13 @@ T = TypeVar("T")
 
 class _Reading(Adapter, Generic[T]):
     """The model's adapter for one side call: its name, its errors and their families
-    (or the families the call's partner raises), and a reply read by `read` (kept as
-    `value`: the HTTP layer hands on a message, which this call has none of)."""
+    (or the families the call's partner raises), and a reply's body read by `read` (kept
+    as `value`: the HTTP layer hands on a message, which this call has none of)."""
 
     def __init__(
         self,
         adapter: Adapter,
-        read: Callable[[Any], T],
+        read: Callable[[bytes], T],
         families: tuple[ErrorFamily, ...] | None,
     ) -> None:
         self.provider = adapter.provider
@@ -64,9 +62,9 @@ class _Reading(Adapter, Generic[T]):
         raise NotImplementedError("a side call's request comes built")
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
-        # `read`'s KeyError/TypeError on a reply of the wrong shape, and bad JSON, are
-        # the HTTP layer's malformed-body error, as a chat reply's are.
-        self.value = self._read(json.loads(body))
+        # `read`'s ValueError (bad JSON), KeyError or TypeError (a reply of the wrong
+        # shape) are the HTTP layer's malformed-body error, as a chat reply's are.
+        self.value = self._read(body)
         return AIMessage(content="")
 
     def stream_parser(self, headers: Mapping[str, str]) -> StreamParser:
@@ -82,26 +80,31 @@ class _Reading(Adapter, Generic[T]):
 def side_call(
     model: ChatModel,
     request: HTTPRequest,
-    read: Callable[[Any], T],
+    read: Callable[[bytes], T],
     *,
     error_families: tuple[ErrorFamily, ...] | None = None,
+    to_provider: bool = True,
 ) -> T:
-    """`read(the reply's decoded JSON)` for `request`, sent with `model`'s client,
-    retries, timeout, size bound and `extra_headers`; an error status raises its
-    adapter's typed error (with `error_families` in place of the adapter's, where the
-    partner raises other classes for this call than for a chat). The model's rate
-    budget is not spent: providers meter these endpoints apart from chats."""
+    """`read(the reply's body)` for `request`, sent with `model`'s client, retries,
+    timeout, size bound and `extra_headers`; an error status raises its adapter's typed
+    error (with `error_families` in place of the adapter's, where the partner raises
+    other classes for this call than for a chat). `to_provider=False`: a URL the
+    provider pointed to elsewhere (a file in a storage bucket), sent as given, without
+    the model's extra headers or per-call credentials. The model's rate budget is not
+    spent: providers meter these endpoints apart from chats."""
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
-    if adapter.authorizes_calls:  # per-call tokens (Azure Entra ID)
-        request = adapter.authorize(request)
+    if to_provider:
+        if adapter.authorizes_calls:  # per-call tokens (Azure Entra ID)
+            request = adapter.authorize(request)
+        request = with_extra_headers(model, request)
     from ..http import send  # loaded with the first side call, as a chat's first call
 
     reading = _Reading(adapter, read, error_families)
     send(
         reading,
-        with_extra_headers(model, request),
+        request,
         client=model.http_client,
         timeout=model.timeout,
         retry=retry_policy_for(model),

@@ -1,4 +1,5 @@
-"""Cohere's v2 Chat API (`POST /v2/chat`) as the mock server speaks it (private).
+"""Cohere's v2 Chat API (`POST /v2/chat`) as the mock server speaks it (private), and
+`POST /v1/tokenize` (a token per word).
 
 The request is read into the Chat Completions view the planner shares with every wire
 (system/user/assistant/tool turns, tool results' documents as text, tools already in
@@ -28,11 +29,13 @@ from ._mock_replies import sse
 from ._mock_wire import MockWire
 from ._mock_wire import chat_like_view
 
-__all__ = ["WIRE", "cohere_error", "cohere_events", "cohere_json", "cohere_view"]
+__all__ = ["WIRE", "cohere_error", "cohere_events", "cohere_json", "cohere_view", "tokenize_reply"]
 
 #: What the mock says before calling a tool (Cohere's `tool_plan`).
 TOOL_PLAN = "I will call the tool."
 _CHOICES = {"REQUIRED": "required", "NONE": "none"}
+#: The endpoint counting tokens.
+TOKENIZE = "/v1/tokenize"
 
 
 def cohere_view(path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -171,12 +174,26 @@ def _stream_error(type_: str, message: str, code: str | None) -> bytes:
     return _event(end)
 
 
+def tokenize_reply(path: str, body: dict[str, Any]) -> bytes | None:
+    """`/v1/tokenize`'s reply (None for a chat): a token per word of `text`. (The model
+    records that clients read a tokenizer file from are not served: a 404, on which
+    the clients count with this endpoint.)"""
+    if not path.endswith(TOKENIZE):
+        return None
+    text = body.get("text")
+    if not isinstance(text, str):
+        raise MockUsageError("a /v1/tokenize body needs text (a str)")
+    words = text.split()
+    return dumps({"tokens": list(range(len(words))), "token_strings": words})
+
+
 WIRE = MockWire(
     name="cohere",
-    match=lambda path: path.endswith("/v2/chat"),
+    match=lambda path: path.endswith(("/v2/chat", TOKENIZE)),
     request_view=cohere_view,
     render_json=cohere_json,
     render_events=cohere_events,
     error_body=cohere_error,
     stream_error=_stream_error,
+    side_reply=tokenize_reply,
 )

@@ -37,8 +37,8 @@ def request() -> HTTPRequest:
     return HTTPRequest("POST", URL, headers={"x-goog-api-key": "k"}, json={"contents": []})
 
 
-def total(data: Any) -> int:
-    return int(data["totalTokens"])
+def total(body: bytes) -> int:
+    return int(json.loads(body)["totalTokens"])
 
 
 def test_the_reply_is_read_by_the_caller_and_extra_headers_go_along() -> None:
@@ -48,6 +48,15 @@ def test_the_reply_is_read_by_the_caller_and_extra_headers_go_along() -> None:
     assert [r.url.path for r in seen] == ["/v1beta/models/m:countTokens"]
     assert seen[0].headers["x-a"] == "b"
     assert json.loads(seen[0].content) == {"contents": []}
+
+
+def test_a_url_outside_the_provider_gets_neither_extra_headers_nor_the_models_credentials() -> None:
+    seen: list[httpx.Request] = []
+    llm = model([httpx.Response(200, text="file")], seen, extra_headers={"x-token": "t"})
+    fetch = HTTPRequest("GET", "https://storage.example/f.json", headers={}, content=b"")
+    assert side_call(llm, fetch, bytes.decode, to_provider=False) == "file"
+    assert "x-token" not in seen[0].headers and "x-goog-api-key" not in seen[0].headers
+    assert seen[0].method == "GET" and seen[0].content == b""
 
 
 def test_a_retryable_status_is_retried_with_the_models_retries() -> None:

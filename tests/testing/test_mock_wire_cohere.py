@@ -18,6 +18,7 @@ from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_cohere import TOOL_PLAN
 from chatplex.testing._mock_wire_cohere import WIRE
 from chatplex.testing._mock_wire_cohere import cohere_view
+from chatplex.testing._mock_wire_cohere import tokenize_reply
 from tests._weather import WEATHER
 
 
@@ -107,3 +108,26 @@ def test_errors_are_coheres_shape() -> None:
         "message": "slow down",
     }
     assert b"message-end" in WIRE.stream_error("server_error", "boom", None)
+
+
+def test_tokenize_counts_a_token_per_word() -> None:
+    assert json.loads(tokenize_reply("/v1/tokenize", {"text": "a b  c"}) or b"") == {
+        "tokens": [0, 1, 2],
+        "token_strings": ["a", "b", "c"],
+    }
+    assert tokenize_reply("/v2/chat", {"text": "a"}) is None
+    assert WIRE.match("/v1/tokenize") and WIRE.side_reply is tokenize_reply
+    with pytest.raises(MockUsageError, match="text"):
+        tokenize_reply("/v1/tokenize", {"model": "m"})
+
+
+def test_the_drop_in_counts_with_the_mock_server() -> None:
+    from chatplex.providers.cohere import tokenizer
+    from chatplex.providers.cohere.dropin import ChatCohere
+    from chatplex.testing import MockServer
+
+    tokenizer.forget()
+    with MockServer() as server:
+        model = ChatCohere(model="command-r", cohere_api_key="k", base_url=server.url)
+        # No model record is served (a 404): the count is the endpoint's.
+        assert model.langchain_num_tokens("one two three") == 3

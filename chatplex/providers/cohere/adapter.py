@@ -18,6 +18,7 @@ and the request id.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +27,7 @@ from ...adapters.base import Adapter
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
 from ...adapters.base import as_secret
+from ...adapters.base import endpoint_url
 from ...adapters.base import header_value
 from ...adapters.base import secret_header_names
 from ...adapters.bodies import loads
@@ -42,6 +44,9 @@ from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
+from .count import FALLBACK_HEADERS
+from .count import TOKENIZE_PATH
+from .count import model_path
 from .errors import ERROR_FAMILIES
 from .request import API_PARAMETERS
 from .request import wire_body
@@ -104,6 +109,7 @@ class CohereAdapter(Adapter):
         link = _HOME.connect(api_key, url, "/v2/chat")
         where, secret = link.where, link.key
         self._url, self._secret_url = where.url, where.secret_url
+        self._where = where
         #: The base URL, credentials in its query masked.
         self.base_url = where.base_url
         if not secret and where.host == _OFFICIAL_HOST:
@@ -128,6 +134,28 @@ class CohereAdapter(Adapter):
         check_call(messages, provider=PROVIDER, block_types=self.block_types)
         body = wire_body(messages, settings, stream=stream)
         return post_json(self._url, body, self._headers, self._secret_names, self._secret_url)
+
+    def tokenize_request(self, body: dict[str, Any]) -> HTTPRequest:
+        """`POST {base_url}/v1/tokenize` with `body` (`count.py`'s), saying the offline
+        tokenizer failed, as the cohere SDK's fallback says it."""
+        url, secret_url = self._endpoint(TOKENIZE_PATH)
+        headers = {**self._headers, **FALLBACK_HEADERS}
+        return post_json(url, body, headers, self._secret_names, secret_url)
+
+    def model_request(self, model: str) -> HTTPRequest:
+        """`GET {base_url}/v1/models/{model}`: the model's record (its `tokenizer_url`)."""
+        url, secret_url = self._endpoint(model_path(model))
+        request = post_json(url, {}, self._headers, self._secret_names, secret_url)
+        return dataclasses.replace(request, method="GET", content=b"")
+
+    def _endpoint(self, path: str) -> tuple[str, Secret | None]:
+        """The URL of `path` under the base URL, and the one to send where the base
+        URL's query holds a credential."""
+        where = self._where
+        secret_url = None
+        if where.secret_base_url is not None:
+            secret_url = Secret(endpoint_url(where.secret_base_url.get(), path))
+        return endpoint_url(where.base_url, path), secret_url
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call."""

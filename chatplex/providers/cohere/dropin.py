@@ -13,6 +13,7 @@ named `ChatCohere` in events, logs and callbacks.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
@@ -29,6 +30,7 @@ from ...chat.partner_form import PartnerFields
 
 if TYPE_CHECKING:
     from ...secret import Secret
+    from .adapter import CohereAdapter
 
 __all__ = ["ChatCohere"]
 
@@ -111,6 +113,49 @@ class ChatCohere(ChatModel):
         taken.settle(self, adapter, model)
         self.preamble = preamble
         self.user_agent = user_agent
+
+    def langchain_num_tokens(self, text: str) -> int:
+        """langchain-cohere's `get_num_tokens` (the cohere SDK's `tokenize`): the model's
+        own tokenizer, offline once fetched, else the tokens Cohere's tokenize endpoint
+        lists. Its `get_num_tokens_from_messages` is langchain-core's, one count per
+        message."""
+        from ...chat.side_call import side_call
+        from .adapter import CohereAdapter
+        from .count import token_count
+        from .count import tokenize_body
+
+        adapter = self.adapter
+        assert isinstance(adapter, CohereAdapter)  # built on one
+        counted = None
+        with contextlib.suppress(Exception):  # the SDK falls back on any failure
+            counted = self._offline_count(adapter, text)
+        if counted is not None:
+            return counted
+        request = adapter.tokenize_request(tokenize_body(text, self.model))
+        return side_call(self, request, token_count)
+
+    def _offline_count(self, adapter: CohereAdapter, text: str) -> int:
+        """The tokens of `text` by the model's tokenizer (`tokenizer.py`), its file
+        fetched first where none is kept: from the `tokenizer_url` of the model's record,
+        without the model's credentials or extra headers (it sits in a storage bucket)."""
+        from ...chat.side_call import side_call
+        from .count import file_request
+        from .count import tokenizer_url
+        from .tokenizer import count_with
+        from .tokenizer import keep
+        from .tokenizer import kept
+        from .tokenizer import read_tokenizer
+        from .tokenizer import require_tokenizers
+
+        tokenizer = kept(self.model)
+        if tokenizer is None:
+            require_tokenizers()
+            url = side_call(self, adapter.model_request(self.model), tokenizer_url)
+            if url is None:
+                raise ValueError(f"No tokenizer URL found for model {self.model}")
+            tokenizer = side_call(self, file_request(url), read_tokenizer, to_provider=False)
+            keep(self.model, tokenizer)
+        return count_with(tokenizer, text)
 
     def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
         """`bind_tools` also takes Cohere's own `tool_choice` words (`"REQUIRED"`,

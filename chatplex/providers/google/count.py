@@ -10,12 +10,13 @@ partner classes ask it: the bodies, and the number read from the reply. Pure.
 
 >>> text_body("Hi")
 {'contents': [{'parts': [{'text': 'Hi'}]}]}
->>> total_tokens({"totalTokens": 4, "promptTokensDetails": []}), total_tokens({})
+>>> total_tokens(b'{"totalTokens": 4, "promptTokensDetails": []}'), total_tokens(b"{}")
 (4, 0)
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,10 +38,12 @@ def contents_body(full_model: str, messages: Sequence[BaseMessage]) -> dict[str,
     return {"model": full_model, "contents": contents}
 
 
-def total_tokens(data: Any) -> int:
+def total_tokens(body: bytes) -> int:
     """A `CountTokensResponse`'s `totalTokens`; 0 when the reply has none (google-genai's
     None, read as 0 by langchain-google-genai; proto3's default for aiplatform). A reply
-    that is no object, or a count that is no number, is a TypeError (a malformed reply)."""
+    that is no JSON object, or a count that is no number, is a ValueError or TypeError
+    (a malformed reply)."""
+    data = json.loads(body)
     if not isinstance(data, dict):
         raise TypeError(f"a countTokens reply is a JSON object, not {type(data).__name__}")
     total = data.get("totalTokens")

@@ -31,8 +31,10 @@ langchain_cohere = pytest.importorskip("langchain_cohere")
 cohere_sdk = pytest.importorskip("cohere")
 httpx = pytest.importorskip("httpx")
 lc = pytest.importorskip("langchain_core.messages")
+cohere_cache = pytest.importorskip("cohere.manually_maintained.cache")
 
 from chatplex import ChatCohere as OurChatCohere  # noqa: E402
+from chatplex.providers.cohere import tokenizer as our_tokenizers  # noqa: E402
 
 MODEL = "command-a-03-2025"
 KEY = "co-test-key"
@@ -106,6 +108,36 @@ def cohere_replies(
         events.append({"type": "message-end", "delta": {"finish_reason": reason, "usage": USAGE}})
         pieces = [f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events]
         return Reply(200, pieces, "text/event-stream")
+
+    return answer
+
+
+def tokenizer_file() -> str:
+    """A tokenizer in the Hugging Face format the cohere SDK reads: a token per word."""
+    tokenizers = pytest.importorskip("tokenizers")
+    words = tokenizers.Tokenizer(tokenizers.models.WordLevel({"[UNK]": 0}, unk_token="[UNK]"))
+    words.pre_tokenizer = tokenizers.pre_tokenizers.WhitespaceSplit()
+    return str(words.to_str())
+
+
+def cohere_counts(
+    status: int = 200, error: str | None = None, *, tokenizer: bool = True
+) -> Callable[[Seen], Reply]:
+    """A scripted Cohere counting a token per word: the model's record naming its
+    tokenizer file (`tokenizer=False`: naming none), the file, and `/v1/tokenize`."""
+
+    def answer(seen: Seen) -> Reply:
+        if error is not None:
+            return Reply(status, [json.dumps({"id": "err-1", "message": error}).encode()])
+        if seen.path.startswith("/v1/models/"):
+            url = f"http://{seen.headers['host']}/tokenizer.json" if tokenizer else None
+            model = {"name": MODEL, "endpoints": ["chat"], "tokenizer_url": url}
+            return Reply(200, [json.dumps(model).encode()])
+        if seen.path == "/tokenizer.json":
+            return Reply(200, [tokenizer_file().encode()])
+        words = seen.body["text"].split()
+        tokens = {"tokens": list(range(len(words))), "token_strings": words}
+        return Reply(200, [json.dumps(tokens).encode()])
 
     return answer
 
@@ -299,6 +331,42 @@ def error_in_stream_request(cls: Any, url: str) -> Any:
     return raised(lambda: list(_model(cls, url).stream("Hi")))
 
 
+CONVERSATION = [
+    lc.SystemMessage("Be brief."),
+    lc.HumanMessage("Say hello to Ann"),
+    lc.AIMessage("Hello there, Ann!"),
+]
+
+
+def _forget_tokenizers() -> None:
+    """Both libraries keep a fetched tokenizer for the process: each run starts without."""
+    cohere_cache.CacheMixin._cache.clear()
+    our_tokenizers.forget()
+
+
+def count_tokens(cls: Any, url: str) -> Any:
+    """`get_num_tokens` and `get_num_tokens_from_messages` (each message counted apart,
+    as text) with the model's tokenizer, fetched once for every model object, and
+    `trim_messages` counting with the model."""
+    _forget_tokenizers()
+    llm = _model(cls, url)
+    count = llm.get_num_tokens_from_messages(CONVERSATION)
+    kept = lc.trim_messages(CONVERSATION, max_tokens=count - 1, token_counter=llm)
+    return [_model(cls, url).get_num_tokens("Say hello to Ann"), count, kept]
+
+
+def count_tokens_by_the_endpoint(cls: Any, url: str) -> Any:
+    """Without a tokenizer file, each count is the tokenize endpoint's."""
+    _forget_tokenizers()
+    llm = _model(cls, url)
+    return [llm.get_num_tokens("Say hello to Ann"), llm.get_num_tokens_from_messages(CONVERSATION)]
+
+
+def count_tokens_error(cls: Any, url: str) -> Any:
+    _forget_tokenizers()
+    return raised(lambda: _model(cls, url).get_num_tokens("Say hello"))
+
+
 def last_message_not_users(cls: Any, url: str) -> Any:
     return raised(lambda: _model(cls, url).invoke([lc.HumanMessage("Hi"), lc.AIMessage("Hey")]))
 
@@ -348,6 +416,15 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         error_in_stream_request,
     ),
     "last_message_not_users": (cohere_replies(), last_message_not_users),
+    "count_tokens": (cohere_counts(), count_tokens),
+    "count_tokens_by_the_endpoint": (
+        cohere_counts(tokenizer=False),
+        count_tokens_by_the_endpoint,
+    ),
+    "count_tokens_error": (
+        cohere_counts(status=401, error="invalid api token"),
+        count_tokens_error,
+    ),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 import respx
 
 from chatplex.providers.cohere import dropin as module
+from chatplex.providers.cohere import tokenizer
 from chatplex.providers.cohere.dropin import ChatCohere
 
 URL = "https://api.cohere.com/v2/chat"
@@ -102,3 +103,89 @@ def test_coheres_own_tool_choice_words() -> None:
     model = ChatCohere(model="m", cohere_api_key="k")
     assert model.bind_tools([tool], tool_choice="REQUIRED").tool_choice == "required"
     assert model.bind_tools([tool], tool_choice="NONE").tool_choice == "none"
+
+
+@respx.mock(assert_all_called=True)
+def test_a_count_without_a_tokenizer_file_is_the_tokenize_endpoints(respx_mock: Any) -> None:
+    from chatplex.errors import AuthenticationError
+
+    tokenizer.forget()
+    record = {"name": "command-r", "tokenizer_url": None}
+    respx_mock.get("https://api.cohere.com/v1/models/command-r").mock(
+        return_value=httpx.Response(200, json=record)
+    )
+    tokens = {"tokens": [5, 6, 7], "token_strings": ["a", "b", "c"]}
+    route = respx_mock.post("https://api.cohere.com/v1/tokenize").mock(
+        side_effect=[httpx.Response(200, json=tokens), httpx.Response(401, json={"message": "no"})]
+    )
+    model = ChatCohere(model="command-r", cohere_api_key="co-key", max_retries=0)
+    assert model.langchain_num_tokens("a b c") == 3
+    sent = route.calls.last.request
+    assert json.loads(sent.content) == {"text": "a b c", "model": "command-r"}
+    assert sent.headers["sdk-api-warning-message"] == "offline_tokenizer_failed"
+    assert sent.headers["authorization"] == "Bearer co-key"
+    with pytest.raises(AuthenticationError):
+        model.langchain_num_tokens("a b c")
+    assert model.langchain_num_tokens_from_messages([], None) is None  # langchain-core's
+
+
+FILE_URL = "https://storage.example/tokenizers/command-r.json"
+
+
+class CohereCounts:
+    """The model's record (naming `url`), its tokenizer file; records the requests."""
+
+    def __init__(self, url: str | None = FILE_URL, file_status: int = 200) -> None:
+        self.url, self.file_status = url, file_status
+        self.seen: list[httpx.Request] = []
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(request)
+        if request.url.path.startswith("/v1/models/"):
+            return httpx.Response(200, json={"name": "command-r", "tokenizer_url": self.url})
+        if request.url.path == "/v1/tokenize":
+            words = json.loads(request.content)["text"].split()
+            return httpx.Response(200, json={"tokens": list(range(len(words)))})
+        return httpx.Response(self.file_status, content=word_tokenizer_file())
+
+    def model(self, **settings: Any) -> ChatCohere:
+        client = httpx.Client(transport=httpx.MockTransport(self.handler))
+        return ChatCohere(
+            model="command-r", cohere_api_key="co-key", http_client=client, **settings
+        )
+
+
+def test_the_tokenizer_file_is_fetched_once_without_the_key_and_counts_offline() -> None:
+    pytest.importorskip("tokenizers")
+    tokenizer.forget()
+    cohere = CohereCounts()
+    model = cohere.model(extra_headers={"x-gateway-token": "secret"})
+    assert model.langchain_num_tokens("one two three") == 3
+    record, file = cohere.seen
+    assert (record.method, str(record.url)) == ("GET", "https://api.cohere.com/v1/models/command-r")
+    assert record.headers["authorization"] == "Bearer co-key" and not record.content
+    assert record.headers["x-gateway-token"] == "secret"
+    assert (file.method, str(file.url)) == ("GET", FILE_URL)
+    assert "authorization" not in file.headers and "x-gateway-token" not in file.headers
+    # Kept for every model of that name in the process, as the SDK's cache.
+    again = CohereCounts()
+    assert again.model().langchain_num_tokens("a b") == 2
+    assert again.seen == []
+    tokenizer.forget()
+
+
+@pytest.mark.parametrize(
+    "cohere", [CohereCounts(url=None), CohereCounts(file_status=403)], ids=["no-url", "403"]
+)
+def test_without_a_tokenizer_file_the_count_is_the_endpoints(cohere: CohereCounts) -> None:
+    tokenizer.forget()
+    assert cohere.model(max_retries=0).langchain_num_tokens("one two") == 2
+    assert cohere.seen[-1].url.path == "/v1/tokenize"
+    assert tokenizer.kept("command-r") is None
+
+
+def word_tokenizer_file() -> bytes:
+    tokenizers = pytest.importorskip("tokenizers")
+    words = tokenizers.Tokenizer(tokenizers.models.WordLevel({"[UNK]": 0}, unk_token="[UNK]"))
+    words.pre_tokenizer = tokenizers.pre_tokenizers.WhitespaceSplit()
+    return str(words.to_str()).encode()
