@@ -84,13 +84,15 @@ def side_call(
     *,
     error_families: tuple[ErrorFamily, ...] | None = None,
     to_provider: bool = True,
+    retried: bool = True,
 ) -> T:
     """`read(the reply's body)` for `request`, sent with `model`'s client, retries,
     timeout, size bound and `extra_headers`; an error status raises its adapter's typed
     error (with `error_families` in place of the adapter's, where the partner raises
     other classes for this call than for a chat). `to_provider=False`: a URL the
     provider pointed to elsewhere (a file in a storage bucket), sent as given, without
-    the model's extra headers or per-call credentials. The model's rate budget is not
+    the model's extra headers or per-call credentials. `retried=False`: one attempt,
+    as a partner whose SDK does not retry this call. The model's rate budget is not
     spent: providers meter these endpoints apart from chats."""
     adapter = model.adapter
     if adapter is None:
@@ -107,7 +109,7 @@ def side_call(
         request,
         client=model.http_client,
         timeout=model.timeout,
-        retry=retry_policy_for(model),
+        retry=retry_policy_for(model) if retried else None,
         max_response_bytes=model.max_response_bytes,
     )
     return reading.value  # type: ignore[return-value]  # set: send returned

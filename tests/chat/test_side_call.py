@@ -82,6 +82,15 @@ def test_an_error_status_is_the_adapters_typed_error_after_the_last_attempt() ->
     assert len(seen) == 1  # a 400 is not retried
 
 
+def test_a_call_not_retried_makes_one_attempt() -> None:
+    seen: list[httpx.Request] = []
+    busy = httpx.Response(503, json={"error": {"code": 503, "message": "Busy."}})
+    llm = model([busy], seen, max_retries=3, max_retry_after=0.01)
+    with pytest.raises(ServerError):
+        side_call(llm, request(), total, retried=False)
+    assert len(seen) == 1
+
+
 class _Marked(Exception):
     """A class the call's own error family picks."""
 

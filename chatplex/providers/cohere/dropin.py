@@ -153,7 +153,9 @@ class ChatCohere(ChatModel):
             url = side_call(self, adapter.model_request(self.model), tokenizer_url)
             if url is None:
                 raise ValueError(f"No tokenizer URL found for model {self.model}")
-            tokenizer = side_call(self, file_request(url), read_tokenizer, to_provider=False)
+            # One attempt, as the SDK's plain download.
+            fetch = file_request(url)
+            tokenizer = side_call(self, fetch, read_tokenizer, to_provider=False, retried=False)
             keep(self.model, tokenizer)
         return count_with(tokenizer, text)
 

@@ -282,7 +282,8 @@ class _GoogleDropin(ChatModel):
         self, body: dict[str, Any], families: tuple[ErrorFamily, ...] | None = None
     ) -> int:
         """`countTokens` of the model with `body` (`count.py`'s), sent as the model's
-        calls are (`side_call`), raising `families`' errors where given."""
+        calls are (`side_call`) but in one attempt (neither partner retries a count),
+        raising `families`' errors where given."""
         from ...chat.side_call import side_call
         from .adapter import GeminiAdapter
         from .adapter import VertexAIAdapter
@@ -291,7 +292,7 @@ class _GoogleDropin(ChatModel):
         adapter = self.adapter
         assert isinstance(adapter, (GeminiAdapter, VertexAIAdapter))  # built on one
         request = adapter.count_request(self.model, body)
-        return side_call(self, request, total_tokens, error_families=families)
+        return side_call(self, request, total_tokens, error_families=families, retried=False)
 
 
 class ChatGoogleGenerativeAI(_GoogleDropin):
