@@ -115,6 +115,13 @@ _NETWORK = NetGuard()
 def pytest_configure(config: pytest.Config) -> None:
     _CHILDREN.install()
     _NETWORK.install()
+    # langchain-tests' `test_init_time` is a pytest-benchmark timing loop (hundreds of
+    # rounds of ten constructions, ~50 s of CPU over the standard suites): timing is
+    # bench/'s job, never a unit test's; disabled, it builds the model once, still
+    # failing if construction fails. (pytest-benchmark reads the option after this hook:
+    # its own `pytest_configure` is `trylast`.)
+    if hasattr(config.option, "benchmark_disable"):
+        config.option.benchmark_disable = True
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
