@@ -160,6 +160,24 @@ class ChatModel(Runnable[Any, AIMessage]):
         (`profile` is empty where its data has none for the model; None: no profile)."""
         return profile or None
 
+    def partner_token_ids(self, text: str) -> list[int] | None:
+        """`text`'s token ids as its LangChain class counts them (`get_token_ids`, where
+        that class counts its own way: langchain-openai's with tiktoken); None: as
+        LangChain's base class counts them."""
+        return None
+
+    def partner_token_count(
+        self,
+        messages: Sequence[BaseMessage],
+        tools: Sequence[Any] | None = None,
+        *,
+        allow_fetching_images: bool = True,
+    ) -> int | None:
+        """The tokens `messages` take as its LangChain class counts them
+        (`get_num_tokens_from_messages`, where that class counts its own way); None: as
+        LangChain's base class counts them."""
+        return None
+
     _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
     _async_native = True  # sync batch: N requests on the portal loop, not N threads
 

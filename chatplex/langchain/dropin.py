@@ -37,6 +37,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.language_models import ModelProfile
 from langchain_core.messages import AIMessage as LCAIMessage
+from langchain_core.messages import BaseMessage as LCBaseMessage
 from langchain_core.output_parsers.openai_tools import JsonOutputKeyToolsParser
 from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from langchain_core.runnables import Runnable as LCRunnable
@@ -55,6 +56,7 @@ from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
 from ..secret import hold_keys
+from .convert import to_chatplex_messages
 from .model import _FIELD_SETTINGS
 from .model import ChatChatplex
 from .model import _adapter_of
@@ -173,6 +175,35 @@ class DropInChatModel(ChatChatplex):
 
     def _partner_shown(self) -> dict[str, Any]:
         return _partner_shown(type(self), self.partner_given, self.chatplex_model)
+
+    def get_token_ids(self, text: str) -> list[int]:
+        """As the partner class counts (`custom_get_token_ids` first): the engine's count
+        where the partner counts its own way (langchain-openai's tiktoken), else
+        LangChain's."""
+        if self.custom_get_token_ids is not None:
+            return self.custom_get_token_ids(text)
+        engine = self.chatplex_model
+        ids = engine.partner_token_ids(text) if isinstance(engine, ChatModel) else None
+        return super().get_token_ids(text) if ids is None else ids
+
+    def get_num_tokens_from_messages(
+        self,
+        messages: list[LCBaseMessage],
+        tools: Sequence[Any] | None = None,
+        *,
+        allow_fetching_images: bool = True,
+    ) -> int:
+        """As the partner class counts: the engine's count where the partner counts its
+        own way (langchain-openai's, which takes `allow_fetching_images`), else
+        LangChain's."""
+        engine = self.chatplex_model
+        if isinstance(engine, ChatModel):
+            count = engine.partner_token_count(
+                to_chatplex_messages(messages), tools, allow_fetching_images=allow_fetching_images
+            )
+            if count is not None:
+                return count
+        return super().get_num_tokens_from_messages(messages, tools)
 
     def bind_tools(
         self,
