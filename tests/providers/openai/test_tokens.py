@@ -292,3 +292,48 @@ def test_import_chatplex_does_not_import_tiktoken() -> None:
     ).stdout
     assert out.strip() == "False"
     assert importlib.util.find_spec("tiktoken") is not None  # installed: the check means it
+
+
+#: The partner package of each preset's LangChain class.
+PARTNERS = {
+    "ChatCerebras": "langchain_cerebras",
+    "ChatDeepSeek": "langchain_deepseek",
+    "ChatFireworks": "langchain_fireworks",
+    "ChatGroq": "langchain_groq",
+    "ChatMistralAI": "langchain_mistralai",
+    "ChatNebius": "langchain_nebius",
+    "ChatOpenRouter": "langchain_openrouter",
+    "ChatPerplexity": "langchain_perplexity",
+    "ChatSambaNova": "langchain_sambanova",
+    "ChatTogether": "langchain_together",
+    "ChatXAI": "langchain_xai",
+}
+
+
+def test_the_presets_that_count_are_those_whose_partner_is_a_base_chat_openai() -> None:
+    """Each preset row's `counts_with_tiktoken` against its installed partner class."""
+    from langchain_openai.chat_models.base import BaseChatOpenAI
+
+    from chatplex.providers.compatible.spec import PRESETS
+
+    checked = set()
+    for row in PRESETS:
+        if row.dropin is None or row.langchain_class not in PARTNERS:
+            continue
+        try:
+            package = importlib.import_module(PARTNERS[row.langchain_class])
+        except ImportError:
+            continue
+        partner = getattr(package, row.langchain_class)
+        assert row.dropin.counts_with_tiktoken == issubclass(partner, BaseChatOpenAI), row
+        checked.add(row.langchain_class)
+    assert {"ChatXAI", "ChatDeepSeek", "ChatGroq", "ChatMistralAI"} <= checked
+
+
+def test_cerebras_counts_as_base_chat_openai() -> None:
+    """langchain-cerebras' ChatCerebras extends BaseChatOpenAI (not installed here): a
+    cookbook `tiktoken_model_name` counts as langchain-openai's own class counts."""
+    said = _conversation()
+    ours = chatplex.ChatCerebras(model="llama3.1-8b", api_key="k", tiktoken_model_name="gpt-4")
+    theirs = langchain_openai.ChatOpenAI(model="gpt-4", **KEYS)
+    assert ours.get_num_tokens_from_messages(said) == theirs.get_num_tokens_from_messages(said)
