@@ -160,11 +160,15 @@ class ChatModel(Runnable[Any, AIMessage]):
         (`profile` is empty where its data has none for the model; None: no profile)."""
         return profile or None
 
-    def partner_token_ids(self, text: str) -> list[int] | None:
-        """`text`'s token ids as its LangChain class counts them (`get_token_ids`, where
-        that class counts its own way: langchain-openai's with tiktoken); None: as
+    def counts_own_tokens(self) -> bool:
+        """Whether its LangChain class counts tokens its own way (a tokenizer of its
+        own): then `partner_token_ids` / `partner_token_count` count as it does; False:
         LangChain's base class counts them."""
-        return None
+        return False
+
+    def partner_token_ids(self, text: str) -> list[int]:
+        """`text`'s token ids as its LangChain class counts them (`get_token_ids`)."""
+        raise NotImplementedError(f"{self.get_name()} counts tokens as LangChain does")
 
     def partner_token_count(
         self,
@@ -172,11 +176,10 @@ class ChatModel(Runnable[Any, AIMessage]):
         tools: Sequence[Any] | None = None,
         *,
         allow_fetching_images: bool = True,
-    ) -> int | None:
+    ) -> int:
         """The tokens `messages` take as its LangChain class counts them
-        (`get_num_tokens_from_messages`, where that class counts its own way); None: as
-        LangChain's base class counts them."""
-        return None
+        (`get_num_tokens_from_messages`)."""
+        raise NotImplementedError(f"{self.get_name()} counts tokens as LangChain does")
 
     _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
     _async_native = True  # sync batch: N requests on the portal loop, not N threads

@@ -183,8 +183,9 @@ class DropInChatModel(ChatChatplex):
         if self.custom_get_token_ids is not None:
             return self.custom_get_token_ids(text)
         engine = self.chatplex_model
-        ids = engine.partner_token_ids(text) if isinstance(engine, ChatModel) else None
-        return super().get_token_ids(text) if ids is None else ids
+        if isinstance(engine, ChatModel) and engine.counts_own_tokens():
+            return engine.partner_token_ids(text)
+        return super().get_token_ids(text)
 
     def get_num_tokens_from_messages(
         self,
@@ -197,12 +198,10 @@ class DropInChatModel(ChatChatplex):
         own way (langchain-openai's, which takes `allow_fetching_images`), else
         LangChain's."""
         engine = self.chatplex_model
-        if isinstance(engine, ChatModel):
-            count = engine.partner_token_count(
-                to_chatplex_messages(messages), tools, allow_fetching_images=allow_fetching_images
+        if isinstance(engine, ChatModel) and engine.counts_own_tokens():
+            return engine.partner_token_count(
+                _as_given(messages), tools, allow_fetching_images=allow_fetching_images
             )
-            if count is not None:
-                return count
         return super().get_num_tokens_from_messages(messages, tools)
 
     def bind_tools(
@@ -374,6 +373,21 @@ class DropInChatModel(ChatChatplex):
             },
             **(form.secrets if form is not None else {}),
         }
+
+
+def _as_given(messages: Sequence[LCBaseMessage]) -> list[Any]:
+    """LangChain messages as chatplex's, each with the `additional_kwargs` it was given:
+    the conversion for a request keeps those the request sends, and a partner may count
+    more of them (a `name` there)."""
+    converted = to_chatplex_messages(messages)
+    return [
+        ours.model_copy(
+            update={"additional_kwargs": {**given.additional_kwargs, **ours.additional_kwargs}}
+        )
+        if given.additional_kwargs
+        else ours
+        for given, ours in zip(messages, converted, strict=True)
+    ]
 
 
 def _serializable(engine: type[ChatModel]) -> bool:

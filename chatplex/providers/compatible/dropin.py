@@ -202,7 +202,7 @@ class PresetChatModel(TiktokenCounted):
         """LangChain's name for `model`."""
         return self.model
 
-    def _counts_with_tiktoken(self) -> bool:
+    def counts_own_tokens(self) -> bool:
         return self.dropin.counts_with_tiktoken
 
 

@@ -87,17 +87,17 @@ DEFAULT_MODEL = "gpt-3.5-turbo"
 
 
 class TiktokenCounted(ChatModel):
-    """`ChatModel`'s counting hooks as langchain-openai's `BaseChatOpenAI` counts:
-    with tiktoken, of `tiktoken_model_name` or else the partner's `model_name`. A base
-    of a drop-in's class, before `ChatModel`."""
+    """A chat model counting tokens as langchain-openai's `BaseChatOpenAI` counts
+    (`tokens.py`): with tiktoken, of `tiktoken_model_name` or else the partner's
+    `model_name`. The base of the drop-ins whose partner class is one."""
 
-    model: str
     #: The model name tiktoken counts with (None: the model's), langchain-openai's field.
     tiktoken_model_name: str | None = None
 
-    def partner_token_ids(self, text: str) -> list[int] | None:
-        if not self._counts_with_tiktoken():
-            return None
+    def counts_own_tokens(self) -> bool:
+        return True
+
+    def partner_token_ids(self, text: str) -> list[int]:
         return token_ids(self._counted_model(), text)
 
     def partner_token_count(
@@ -106,16 +106,10 @@ class TiktokenCounted(ChatModel):
         tools: Sequence[Any] | None = None,
         *,
         allow_fetching_images: bool = True,
-    ) -> int | None:
-        if not self._counts_with_tiktoken():
-            return None
+    ) -> int:
         return count_message_tokens(
             self._counted_model(), messages, tools, allow_fetching_images=allow_fetching_images
         )
-
-    def _counts_with_tiktoken(self) -> bool:
-        """Whether this model's LangChain class counts so (a preset's row says)."""
-        return True
 
     def _partner_model_name(self) -> str | None:
         """The partner's `model_name` (None where it holds none: an Azure deployment

@@ -60,6 +60,7 @@ def _conversation() -> list[Any]:
         ),
         m.ToolMessage("Sunny, 21°C", tool_call_id="c1"),
         m.AIMessage("It is sunny in Paris (21°C)."),
+        m.HumanMessage("Thanks!", additional_kwargs={"name": "bob"}),  # a name there counts
     ]
 
 
@@ -337,3 +338,18 @@ def test_cerebras_counts_as_base_chat_openai() -> None:
     ours = chatplex.ChatCerebras(model="llama3.1-8b", api_key="k", tiktoken_model_name="gpt-4")
     theirs = langchain_openai.ChatOpenAI(model="gpt-4", **KEYS)
     assert ours.get_num_tokens_from_messages(said) == theirs.get_num_tokens_from_messages(said)
+
+
+def test_a_reasoning_block_counts_as_the_text_sent_where_langchain_openai_raises() -> None:
+    """A kept difference (LangChain raises): a reply with a reasoning block, fed back,
+    is sent as its text (chatplex's request), and counted so; langchain-openai's count
+    raises on the block."""
+    replied = lc_messages.AIMessage(
+        content=[{"type": "reasoning", "reasoning": "hmm"}, {"type": "text", "text": "ok"}]
+    )
+    theirs = langchain_openai.ChatOpenAI(model="gpt-4", **KEYS)
+    with pytest.raises(ValueError, match="Unrecognized content block type"):
+        theirs.get_num_tokens_from_messages([replied])
+    ours = chatplex.ChatOpenAI(model="gpt-4", **KEYS)
+    as_sent = theirs.get_num_tokens_from_messages([lc_messages.AIMessage("ok")])
+    assert ours.get_num_tokens_from_messages([replied]) == as_sent
