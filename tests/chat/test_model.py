@@ -437,3 +437,14 @@ async def test_a_raising_batch_keeps_its_finished_replies_on_the_error_and_in_th
     # The cache kept them: running the finished prompts again sends nothing.
     again = model.batch(prompts[:3]) if sync else await model.abatch(prompts[:3])
     assert [m.text for m in again] == ["P0", "P1", "P2"] and len(wire.requests) == 4
+
+
+def test_a_model_counts_tokens_as_langchain_does_unless_it_says_otherwise() -> None:
+    """`counts_own_tokens` is False by default: the LangChain chat model then counts with
+    LangChain's base class, and the engine's own counting hooks are not there to call."""
+    model = FakeChatModel(responses=["ok"])
+    assert model.counts_own_tokens() is False
+    with pytest.raises(NotImplementedError, match="counts tokens as LangChain does"):
+        model.partner_token_ids("hi")
+    with pytest.raises(NotImplementedError, match="counts tokens as LangChain does"):
+        model.partner_token_count([])
