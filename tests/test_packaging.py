@@ -47,6 +47,7 @@ OPTIONAL_MODULES = (
     "google.genai",
     "langchain_core",
     "langsmith",
+    "tiktoken",
     "opentelemetry",
     "pyarrow",
     "ray",
@@ -360,6 +361,7 @@ EXTRAS = [
         """,
         _MOCK
         + """
+        import tiktoken  # the OpenAI drop-ins' token counts (providers/openai/tokens.py)
         from langchain_core.messages import AIMessage
         from chatplex.langchain import ChatChatplex
         with MockServer() as server:

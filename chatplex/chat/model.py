@@ -173,6 +173,27 @@ class ChatModel(Runnable[Any, AIMessage]):
         (one `get_num_tokens` per message, as text)."""
         return None
 
+    def counts_own_tokens(self) -> bool:
+        """Whether its LangChain class counts tokens its own way (a tokenizer of its
+        own): then `partner_token_ids` / `partner_token_count` count as it does; False:
+        LangChain's base class counts them."""
+        return False
+
+    def partner_token_ids(self, text: str) -> list[int]:
+        """`text`'s token ids as its LangChain class counts them (`get_token_ids`)."""
+        raise NotImplementedError(f"{self.get_name()} counts tokens as LangChain does")
+
+    def partner_token_count(
+        self,
+        messages: Sequence[BaseMessage],
+        tools: Sequence[Any] | None = None,
+        *,
+        allow_fetching_images: bool = True,
+    ) -> int:
+        """The tokens `messages` take as its LangChain class counts them
+        (`get_num_tokens_from_messages`)."""
+        raise NotImplementedError(f"{self.get_name()} counts tokens as LangChain does")
+
     _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
     _async_native = True  # sync batch: N requests on the portal loop, not N threads
 

@@ -176,6 +176,34 @@ class DropInChatModel(ChatChatplex):
     def _partner_shown(self) -> dict[str, Any]:
         return _partner_shown(type(self), self.partner_given, self.chatplex_model)
 
+    def get_token_ids(self, text: str) -> list[int]:
+        """As the partner class counts (`custom_get_token_ids` first): the engine's count
+        where the partner counts its own way (langchain-openai's tiktoken), else
+        LangChain's."""
+        if self.custom_get_token_ids is not None:
+            return self.custom_get_token_ids(text)
+        engine = self.chatplex_model
+        if isinstance(engine, ChatModel) and engine.counts_own_tokens():
+            return engine.partner_token_ids(text)
+        return super().get_token_ids(text)
+
+    def get_num_tokens_from_messages(
+        self,
+        messages: list[LCBaseMessage],
+        tools: Sequence[Any] | None = None,
+        *,
+        allow_fetching_images: bool = True,
+    ) -> int:
+        """As the partner class counts: the engine's count where the partner counts its
+        own way (langchain-openai's, which takes `allow_fetching_images`), else
+        LangChain's."""
+        engine = self.chatplex_model
+        if isinstance(engine, ChatModel) and engine.counts_own_tokens():
+            return engine.partner_token_count(
+                _as_given(messages), tools, allow_fetching_images=allow_fetching_images
+            )
+        return super().get_num_tokens_from_messages(messages, tools)
+
     def bind_tools(
         self,
         tools: Sequence[Any],
@@ -375,6 +403,20 @@ def _counts_messages(engine: type[ChatModel]) -> bool:
     counts kinds no API takes, as text)."""
     own = ChatModel.langchain_num_tokens_from_messages
     return engine.langchain_num_tokens_from_messages is not own
+
+def _as_given(messages: Sequence[LCBaseMessage]) -> list[Any]:
+    """LangChain messages as chatplex's, each with the `additional_kwargs` it was given:
+    the conversion for a request keeps those the request sends, and a partner may count
+    more of them (a `name` there)."""
+    converted = to_chatplex_messages(messages)
+    return [
+        ours.model_copy(
+            update={"additional_kwargs": {**given.additional_kwargs, **ours.additional_kwargs}}
+        )
+        if given.additional_kwargs
+        else ours
+        for given, ours in zip(messages, converted, strict=True)
+    ]
 
 
 def _serializable(engine: type[ChatModel]) -> bool:

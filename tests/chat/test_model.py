@@ -443,3 +443,13 @@ def test_a_model_leaves_token_counts_to_langchain_core_unless_its_wire_counts() 
     model = FakeChatModel(responses=["x"])
     assert model.langchain_num_tokens("a b") is None
     assert model.langchain_num_tokens_from_messages([], None) is None
+
+def test_a_model_counts_tokens_as_langchain_does_unless_it_says_otherwise() -> None:
+    """`counts_own_tokens` is False by default: the LangChain chat model then counts with
+    LangChain's base class, and the engine's own counting hooks are not there to call."""
+    model = FakeChatModel(responses=["ok"])
+    assert model.counts_own_tokens() is False
+    with pytest.raises(NotImplementedError, match="counts tokens as LangChain does"):
+        model.partner_token_ids("hi")
+    with pytest.raises(NotImplementedError, match="counts tokens as LangChain does"):
+        model.partner_token_count([])

@@ -366,7 +366,7 @@ def test_the_facts_read_are_the_engines_declared_form_not_its_name() -> None:
     assert partner_value(engine_type, "x_org", {}, {}) is None
     assert partner_value(engine_type, "x_chunk_timeout", {}, {}) == 30.0
     assert partner_value(engine_type, "x_socket", {}, {}) is None
-    assert partner_value(engine_type, "tiktoken_model_name", {}, {}) is ABSENT  # ChatOpenAI's
+    assert partner_value(engine_type, "http_socket_options", {}, {}) is ABSENT  # ChatOpenAI's
     assert partner_value(engine_type, "openai_proxy", {}, {"OPENAI_PROXY": "p"}) is ABSENT
     engine = type("Built", (), {"mode": "converse"})()
     assert partner_value(engine_type, "x_mode", {}, {}, engine) == "converse"

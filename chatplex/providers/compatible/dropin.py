@@ -39,6 +39,7 @@ from ...chat.model import ChatModel
 from ...chat.params import api_parameters
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import partner_fields
+from ..openai.dropin import TiktokenCounted
 from .blocks import register_parts_blocks
 from .spec import DROPINS
 from .spec import SPECS
@@ -72,7 +73,7 @@ _PRESET_DEFAULTED = ("temperature", "max_tokens", "max_retries")
 
 
 @dropin(fields=_FIELDS, aliases=spellings("model_name", "stop_sequences", "request_timeout"))
-class PresetChatModel(ChatModel):
+class PresetChatModel(TiktokenCounted):
     """The shared constructor of the OpenAI-compatible drop-ins (see the module doc).
     A subclass names its preset (`provider=`, see `__init_subclass__`); chatplex's own
     settings (`chat.dropin.TAIL`) are taken by every one."""
@@ -99,6 +100,8 @@ class PresetChatModel(ChatModel):
         from .adapter import PROFILES
 
         spec = self.dropin
+        if spec.counts_with_tiktoken:  # its class's field (langchain-openai's)
+            self.tiktoken_model_name = params.pop("tiktoken_model_name", None)
         taken = take_params(self, params, _FIELDS)
         owner, given = taken.owner, taken.given
         profile = PROFILES[spec.provider]
@@ -199,6 +202,9 @@ class PresetChatModel(ChatModel):
         """LangChain's name for `model`."""
         return self.model
 
+    def counts_own_tokens(self) -> bool:
+        return self.dropin.counts_with_tiktoken
+
 
 def _report_asked_tier(adapter: Any, asked: Mapping[str, Any]) -> None:
     """langchain-groq reports the `service_tier` asked for (not its default) in
@@ -253,7 +259,8 @@ def _declare(cls: type[PresetChatModel]) -> None:
     class names."""
     row = cls.dropin
     aliases = {**_COMMON_ALIASES, **row.aliases}
-    declared = [*aliases, *row.body, *row.adapter_settings, *row.api_fields]
+    counting = ("tiktoken_model_name",) if row.counts_with_tiktoken else ()
+    declared = [*aliases, *row.body, *row.adapter_settings, *row.api_fields, *counting]
     dropin(cls, declared=declared, aliases=aliases)
 
 

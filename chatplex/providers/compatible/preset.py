@@ -82,6 +82,10 @@ class DropIn:
     #: Parameters LangChain names as fields, sent in the body when set (not None, not
     #: False): LangChain name → body name (filled in from the row's `body`).
     body: Mapping[str, str] = field(default_factory=dict)
+    #: Whether its LangChain class counts tokens as langchain-openai's `BaseChatOpenAI`
+    #: (a subclass: tiktoken, `tiktoken_model_name`; `providers/openai/tokens.py`);
+    #: False: as LangChain's base class counts them.
+    counts_with_tiktoken: bool = False
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,7 @@ PRESETS: tuple[Preset, ...] = (
                 {"api_key": "DEEPSEEK_API_KEY"}, base_url="api_base"
             ),
             api_fields=_BASE_CHAT_OPENAI,
+            counts_with_tiktoken=True,  # a BaseChatOpenAI
             refused=_CLIENTS,
             stream_usage=False,
             structured_methods={"json_schema": "function_calling"},
@@ -192,6 +193,7 @@ PRESETS: tuple[Preset, ...] = (
                 },
             ),
             api_fields=_BASE_CHAT_OPENAI,
+            counts_with_tiktoken=True,  # a BaseChatOpenAI
             default_model="grok-4",
             refused={
                 **_CLIENTS,
@@ -406,6 +408,7 @@ PRESETS: tuple[Preset, ...] = (
                 base_url="together_api_base",
             ),
             api_fields=_BASE_CHAT_OPENAI,
+            counts_with_tiktoken=True,  # a BaseChatOpenAI
             default_model="Qwen/Qwen2.5-7B-Instruct-Turbo",
             refused=_CLIENTS,
             stream_usage=False,
@@ -513,6 +516,7 @@ PRESETS: tuple[Preset, ...] = (
         body=same_names("disable_reasoning"),
         dropin=DropIn(
             api_fields=_BASE_CHAT_OPENAI,
+            counts_with_tiktoken=True,  # a BaseChatOpenAI
             refused={**_CLIENTS, "cerebras_proxy": _PROXY},
         ),
     ),
@@ -664,6 +668,7 @@ PRESETS: tuple[Preset, ...] = (
                 base_url="nebius_api_base",
             ),
             api_fields=_BASE_CHAT_OPENAI,
+            counts_with_tiktoken=True,  # a BaseChatOpenAI
             default_model="meta-llama/Llama-3.3-70B-Instruct-fast",
             refused=_CLIENTS,
             stream_usage=False,

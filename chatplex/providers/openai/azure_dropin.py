@@ -138,6 +138,8 @@ class AzureChatOpenAI(ChatOpenAI):
             "body_model": model is not None or settings.get("model_name") is not None,
         }
         self._validate_base_url = validate_base_url
+        #: The model named (None: the deployment's), as langchain-openai's `model_name`.
+        self._named_model = model if model is not None else settings.get("model_name")
         if model is None and settings.get("model_name") is None:
             model = azure_deployment
         super().__init__(model, **settings)
@@ -147,6 +149,9 @@ class AzureChatOpenAI(ChatOpenAI):
         self.azure_endpoint = self.adapter.azure_endpoint  # type: ignore[union-attr]
         self.openai_api_version = self.adapter.api_version  # type: ignore[union-attr]
         self.model_version = model_version
+
+    def _partner_model_name(self) -> str | None:
+        return self._named_model
 
     def _make_adapter(
         self, wanted: AdapterSettings

@@ -47,13 +47,16 @@ from ...chat.partner_form import PartnerFields
 from ...secret import hold_url
 from .spec import BASE_CHAT_OPENAI_IDENTIFYING
 from .spec import BASE_CHAT_OPENAI_UNWRITTEN
+from .tokens import count_message_tokens
+from .tokens import token_ids
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
+    from ...messages import BaseMessage
     from ...secret import Secret
     from .responses_adapter import OpenAIResponsesAdapter
 
-__all__ = ["ChatOpenAI"]
+__all__ = ["ChatOpenAI", "TiktokenCounted"]
 
 #: langchain-openai's ChatOpenAI reports `BaseChatOpenAI`'s params, `max_tokens` under
 #: the name it sends (`max_completion_tokens`).
@@ -83,6 +86,41 @@ _FIELDS = (*CLIENT_FIELDS, *_SENT)
 DEFAULT_MODEL = "gpt-3.5-turbo"
 
 
+class TiktokenCounted(ChatModel):
+    """A chat model counting tokens as langchain-openai's `BaseChatOpenAI` counts
+    (`tokens.py`): with tiktoken, of `tiktoken_model_name` or else the partner's
+    `model_name`. The base of the drop-ins whose partner class is one."""
+
+    #: The model name tiktoken counts with (None: the model's), langchain-openai's field.
+    tiktoken_model_name: str | None = None
+
+    def counts_own_tokens(self) -> bool:
+        return True
+
+    def partner_token_ids(self, text: str) -> list[int]:
+        return token_ids(self._counted_model(), text)
+
+    def partner_token_count(
+        self,
+        messages: Sequence[BaseMessage],
+        tools: Sequence[Any] | None = None,
+        *,
+        allow_fetching_images: bool = True,
+    ) -> int:
+        return count_message_tokens(
+            self._counted_model(), messages, tools, allow_fetching_images=allow_fetching_images
+        )
+
+    def _partner_model_name(self) -> str | None:
+        """The partner's `model_name` (None where it holds none: an Azure deployment
+        without `model`, which tiktoken then fails on, as there)."""
+        return self.model
+
+    def _counted_model(self) -> Any:
+        name = self.tiktoken_model_name
+        return self._partner_model_name() if name is None else name
+
+
 @dataclass(frozen=True)
 class AdapterSettings:
     """What `ChatOpenAI._make_adapter` builds its adapters of: the constructor's
@@ -101,7 +139,7 @@ class AdapterSettings:
     switchable: bool
 
 
-class ChatOpenAI(ChatModel):
+class ChatOpenAI(TiktokenCounted):
     """OpenAI Chat Completions (and every OpenAI-compatible server) with LangChain's
     constructor. Parameters are langchain-openai's, plus chatplex's own (`rate_limit`,
     `retry_policy`, `max_retry_after`, `extra_headers`, `stream_idle_timeout`, `max_response_bytes`,
@@ -193,8 +231,10 @@ class ChatOpenAI(ChatModel):
         truncation: str | None = None,
         context_management: Any = None,
         use_previous_response_id: bool = False,
+        tiktoken_model_name: str | None = None,
         **params: Any,
     ) -> None:
+        self.tiktoken_model_name = tiktoken_model_name  # counting only (TiktokenCounted)
         taken = take_params(self, params, _FIELDS)
         owner, given = taken.owner, taken.given
         api_params = taken.api_params = check_refused(owner, "openai", taken.api_params)

@@ -104,10 +104,6 @@ _REFUSED = (
     ("disabled_params", "chatplex sends only the parameters you set"),
     ("http_socket_options", _NO_PROXY),
     ("openai_proxy", _NO_PROXY),
-    (
-        "tiktoken_model_name",
-        "chatplex does not count tokens locally; usage comes from the provider",
-    ),
 )
 
 SPECS = (

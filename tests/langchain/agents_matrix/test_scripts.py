@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import importlib
 import re
+import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +30,7 @@ from langchain_core.runnables import history
 from pydantic import BaseModel
 
 from chatplex.testing import MockServer
+from tests._tiktoken import offline_tiktoken
 
 from ._cells import cells
 from ._cells import judge
@@ -211,11 +214,16 @@ def callback_stream_async(run: Run) -> Any:
 
 def token_count(run: Run) -> Any:
     """`get_num_tokens_from_messages` and `trim_messages(token_counter=model)` (where the
-    partner counts offline; its error where it does not)."""
+    partner counts offline; its error where it does not: tiktoken reads cl100k_base
+    offline and downloads nothing, tests/_tiktoken.py)."""
     model = run.make()
     said = [messages.HumanMessage(HELLO), messages.AIMessage("Hello, friend!")]
     try:
-        with warnings.catch_warnings():  # LangChain's GPT-2 fallback warns: not compared
+        with (
+            tempfile.TemporaryDirectory() as cache,
+            offline_tiktoken(Path(cache)),
+            warnings.catch_warnings(),  # LangChain's GPT-2 fallback warns: not compared
+        ):
             warnings.simplefilter("ignore")
             count: Any = model.get_num_tokens_from_messages(said)
             kept: Any = messages.trim_messages(said, max_tokens=count - 1, token_counter=model)
