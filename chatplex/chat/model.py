@@ -404,6 +404,14 @@ class ChatModel(Runnable[Any, AIMessage]):
         functions bound): a drop-in sending more (built-in tools) adds it."""
         return clone
 
+    def _partner_token_count(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None, kwargs: dict[str, Any]
+    ) -> int | None:
+        """`messages` (and `tools`) counted in tokens as the partner class counts them
+        with its provider (a count endpoint), or None where it counts with LangChain's own
+        fallback: the LangChain class's `get_num_tokens_from_messages` then runs that."""
+        return None
+
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
         """The model and method `with_structured_output` uses for the method asked (None:
         the default): a drop-in whose LangChain class answers a method otherwise says."""

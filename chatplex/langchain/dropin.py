@@ -37,6 +37,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.language_models import ModelProfile
 from langchain_core.messages import AIMessage as LCAIMessage
+from langchain_core.messages import BaseMessage as LCBaseMessage
 from langchain_core.output_parsers.openai_tools import JsonOutputKeyToolsParser
 from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from langchain_core.runnables import Runnable as LCRunnable
@@ -51,15 +52,18 @@ from ..chat import ChatModel
 from ..chat.dropin import TAIL
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_form import serialized_form
+from ..chat.plain_call import message_list
 from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
 from ..secret import hold_keys
+from .convert import to_chatplex_messages
 from .model import _FIELD_SETTINGS
 from .model import ChatChatplex
 from .model import _adapter_of
 from .model import _is_builtin_tool
 from .model import _masked
+from .model import _primary
 from .model import _with_model_name
 from .partner_fields import ABSENT
 from .partner_fields import held_keywords
@@ -173,6 +177,23 @@ class DropInChatModel(ChatChatplex):
 
     def _partner_shown(self) -> dict[str, Any]:
         return _partner_shown(type(self), self.partner_given, self.chatplex_model)
+
+    def get_num_tokens_from_messages(
+        self,
+        messages: list[LCBaseMessage],
+        tools: Sequence[Any] | None = None,
+        **kwargs: Any,
+    ) -> int:
+        """The partner class's count: its provider's, through the engine, where the
+        partner asks its provider (`ChatModel._partner_token_count`); LangChain's own
+        otherwise, as the partner falls back to it."""
+        engine = _primary(self.chatplex_model)
+        if isinstance(engine, ChatModel):
+            checked = message_list(messages, LCBaseMessage, "get_num_tokens_from_messages")
+            count = engine._partner_token_count(to_chatplex_messages(checked), tools, kwargs)
+            if count is not None:
+                return count
+        return super().get_num_tokens_from_messages(messages, tools, **kwargs)
 
     def bind_tools(
         self,

@@ -1,4 +1,6 @@
-"""The Messages wire of the mock server (private): Anthropic's `POST /v1/messages`.
+"""The Messages wire of the mock server (private): Anthropic's `POST /v1/messages`, and
+its token count, `POST /v1/messages/count_tokens` (`COUNT_TOKENS`: the input tokens the
+same request would be charged as a reply's `usage`, so a count and a call agree).
 
 Planned in its own dialect (`plan_reply("anthropic", body)` reads `system`, Messages
 tools and `output_config.format` as they are), rendered as the recordings in the
@@ -7,6 +9,7 @@ shared wire corpus show (JSON, and SSE from message_start to message_stop).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 from functools import lru_cache
@@ -21,6 +24,7 @@ from ._mock_replies import sse
 from ._mock_wire import MockWire
 
 __all__ = [
+    "COUNT_TOKENS",
     "WIRE",
     "anthropic_error",
     "anthropic_events",
@@ -156,4 +160,13 @@ WIRE = MockWire(
     dialect=ANTHROPIC,
     rate_limit_headers=anthropic_rate_limit_headers,
     rate_limited_headers=lambda wait: [("anthropic-ratelimit-requests-remaining", "0")],
+)
+
+#: `POST /v1/messages/count_tokens`: `{"input_tokens": N}`, N as a reply to the same
+#: messages and system would report it; errors and auth as the Messages wire's.
+COUNT_TOKENS = dataclasses.replace(
+    WIRE,
+    name="anthropic_count_tokens",
+    match=lambda path: path == "/v1/messages/count_tokens",
+    render_json=lambda reply, rid: dumps({"input_tokens": reply.input_tokens}),
 )

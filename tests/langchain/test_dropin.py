@@ -644,3 +644,19 @@ def test_settings_changed_by_configurable_fields_are_serialized() -> None:
     kwargs = dumpd(built)["kwargs"]
     assert (kwargs["model_name"], kwargs["temperature"]) == ("gpt-4o", 0.9)
     assert dumpd(model)["kwargs"]["model_name"] == "gpt-4o-mini"  # the original's
+
+
+def test_a_count_the_partner_leaves_to_langchain_is_langchains() -> None:
+    """An engine that does not count as its partner (`_partner_token_count` None):
+    LangChain's own count runs, with LangChain's settings (`custom_get_token_ids`)."""
+    from langchain_core.messages import HumanMessage
+    from langchain_ollama import ChatOllama as PartnerOllama
+
+    from chatplex.langchain import ChatOllama
+
+    said = [HumanMessage("one two three"), AIMessage("four")]
+    words = {"custom_get_token_ids": lambda text: text.split(), "model": "llama3.2"}
+    expected = PartnerOllama(**words).get_num_tokens_from_messages(said)
+    assert ChatOllama(**words).get_num_tokens_from_messages(said) == expected == 6
+    with pytest.raises(TypeError):  # LangChain's signature: no keywords to send
+        ChatOllama(**words).get_num_tokens_from_messages(said, colour="red")

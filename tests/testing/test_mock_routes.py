@@ -38,6 +38,7 @@ SAMPLE_PATHS = {
     "/v1/chat/completions": "openai",
     "/v1/responses": "responses",
     "/v1/messages": "anthropic",
+    "/v1/messages/count_tokens": "anthropic_count_tokens",
     "/openai/deployments/d/chat/completions": "azure",
     "/azure/openai/responses": "azure_responses",
     "/model/m/converse": "bedrock",

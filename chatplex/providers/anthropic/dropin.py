@@ -18,6 +18,7 @@ import os
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
+from typing import cast
 
 from ...adapters.base import as_secret
 from ...chat.dropin import dropin
@@ -35,6 +36,9 @@ from ...chat.model import ChatModel
 from ...chat.params import HEADER_PARAMETERS
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...chat.plain_call import message_list
+from ...chat.plain_call import post_plain
+from ...messages import BaseMessage
 from ...secret import hold_url
 from .adapter import FALLBACK_MAX_TOKENS
 from .adapter import MAX_OUTPUT_TOKENS
@@ -199,3 +203,41 @@ class ChatAnthropic(ChatModel):
             ),
         )
         taken.settle(self, adapter, model, **body)
+        self._betas = None if betas is None else tuple(betas)  # the count's beta endpoint
+
+    def get_num_tokens_from_messages(
+        self,
+        messages: list[BaseMessage],
+        tools: Sequence[Any] | None = None,
+        **kwargs: Any,
+    ) -> int:
+        """The tokens of `messages` (and `tools`), as langchain-anthropic counts them:
+        Anthropic's `POST /v1/messages/count_tokens`, with the model's betas, its
+        `context_management` and the keywords the anthropic SDK's `count_tokens` takes
+        (`tool_choice`, `thinking`, ... `extra_body`, `extra_headers`). Sent as the
+        model's calls are (its retries, timeout, errors).
+
+        >>> from chatplex.messages import HumanMessage
+        >>> from chatplex.testing import MockServer
+        >>> with MockServer() as server:
+        ...     model = ChatAnthropic(
+        ...         model="claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="k"
+        ...     )
+        ...     model.get_num_tokens_from_messages([HumanMessage("Hello, Claude")])
+        5
+        """
+        return self._partner_token_count(
+            message_list(messages, BaseMessage, "get_num_tokens_from_messages"), tools, kwargs
+        )
+
+    def _partner_token_count(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None, kwargs: dict[str, Any]
+    ) -> int:
+        from .adapter import AnthropicAdapter
+        from .count_tokens import read_input_tokens
+
+        model = self.bind_tools(tools) if tools else self
+        chat = model.build_request(messages)  # bad messages or tools raise here, unsent
+        adapter = cast("AnthropicAdapter", self.adapter)
+        request = adapter.count_tokens_request(chat, kwargs, self._betas)
+        return post_plain(self, request, read_input_tokens)

@@ -303,11 +303,6 @@ GAPS: dict[tuple[str, str], str] = {
         "tokenizer (ImportError without transformers); langchain-openai counts with "
         "tiktoken (offline here: its download fails with requests' ConnectionError)"
     ),
-    ("token_count", "anthropic"): (
-        "get_num_tokens_from_messages: the drop-in falls back to LangChain's GPT-2 "
-        "tokenizer (ImportError without transformers); langchain-anthropic asks "
-        "Anthropic's count_tokens endpoint"
-    ),
     ("token_count", "gemini"): (
         "get_num_tokens_from_messages: the drop-in falls back to LangChain's GPT-2 "
         "tokenizer (ImportError without transformers); langchain-google-genai asks "
