@@ -43,6 +43,7 @@ SAMPLE_PATHS = {
     "/azure/openai/responses": "azure_responses",
     "/model/m/converse": "bedrock",
     "/model/m/invoke": "bedrock_invoke",
+    "/model/m/count-tokens": "bedrock_count_tokens",
     "/v2/chat": "cohere",
     "/v1beta/models/gemini-2.5-flash:generateContent": "gemini",
     "/api/chat": "ollama",

@@ -47,3 +47,20 @@ def test_rate_limit_headers() -> None:
     reset = datetime.datetime.fromisoformat(headers["anthropic-ratelimit-requests-reset"])
     assert reset.tzinfo is not None
     assert WIRE.rate_limited_headers(1.0) == [("anthropic-ratelimit-requests-remaining", "0")]
+
+
+def test_the_count_path_answers_the_input_tokens_a_reply_reports() -> None:
+    from chatplex.testing._mock_wire_anthropic import COUNT_TOKENS
+
+    body = {"model": "m", "system": "be brief", "messages": [{"role": "user", "content": "a b"}]}
+    assert COUNT_TOKENS.match("/v1/messages/count_tokens")
+    assert not COUNT_TOKENS.match("/v1/messages") and not WIRE.match("/v1/messages/count_tokens")
+    reply = plan_reply(
+        "anthropic",
+        COUNT_TOKENS.request_view("/v1/messages/count_tokens", body),
+        text=None,
+        chunks=None,
+        tool_name=None,
+    )
+    assert json.loads(COUNT_TOKENS.render_json(reply, "r1")) == {"input_tokens": 7}
+    assert json.loads(WIRE.render_json(reply, "r1"))["usage"]["input_tokens"] == 7

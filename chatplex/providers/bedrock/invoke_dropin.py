@@ -44,7 +44,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from typing import Any
+from typing import cast
 
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
@@ -57,6 +59,10 @@ from .dropin import tool_choice_values
 from .invoke import BedrockInvokeAdapter
 from .invoke import check_buildable
 from .invoke import model_family
+
+if TYPE_CHECKING:
+    from ...messages import BaseMessage
+    from .adapter import BedrockAdapter
 
 __all__ = ["ChatBedrock"]
 
@@ -268,6 +274,27 @@ class ChatBedrock(ChatBedrockConverse):
             self.supports_tool_choice_values = tool_choice_values(
                 self.base_model_id or model_name or "", model_kwargs or {}
             )
+
+    def _partner_token_count(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None, kwargs: dict[str, Any]
+    ) -> int | None:
+        """langchain-aws's count: Bedrock's CountTokens of the InvokeModel body of an
+        Anthropic model it names (`count_tokens.counted`), whichever API the calls use;
+        None (LangChain's count) for any other model and for keywords. A failed request
+        raises, as langchain-aws's does."""
+        from ...chat.plain_call import post_plain
+        from .count_tokens import counted
+        from .count_tokens import invoke_input
+        from .count_tokens import read_input_tokens
+
+        model_id = self.base_model_id or self.model.split(".", 1)[-1]
+        if kwargs or self.provider_name != "anthropic" or not counted(model_id):
+            return None
+        self.build_request(messages)  # checked as a call's, unsent
+        body = BedrockInvokeAdapter.anthropic_body(messages, self._settings({}))
+        adapter = cast("BedrockAdapter", self.adapter)
+        request = adapter.count_tokens_request(model_id, invoke_input(body, self.max_tokens))
+        return post_plain(self, request, read_input_tokens)
 
     @property
     def stop_sequences(self) -> list[str] | None:
