@@ -69,8 +69,15 @@ class _Reading(Adapter, Generic[T]):
         return self._adapter.budget_key(model)
 
 
-def post_plain(model: ChatModel, request: HTTPRequest, read: Callable[[bytes], T]) -> T:
-    """`read(body)` of the reply to `request`, sent with `model`'s client and bounds.
+def post_plain(
+    model: ChatModel,
+    request: HTTPRequest,
+    read: Callable[[bytes], T],
+    *,
+    timeout: float | None = None,
+) -> T:
+    """`read(body)` of the reply to `request`, sent with `model`'s client and bounds
+    (`timeout`: this request's, in seconds, over the model's).
     Raises what a chat call of `model` raises for the same failure; what `read` raises on
     a body it cannot read (ValueError, TypeError, KeyError) is the malformed-reply error."""
     from .. import http
@@ -85,7 +92,7 @@ def post_plain(model: ChatModel, request: HTTPRequest, read: Callable[[bytes], T
         reading,
         request,
         client=model.http_client,
-        timeout=model.timeout,
+        timeout=model.timeout if timeout is None else timeout,
         deadline=ambient.get("deadline"),
         retry=retry_policy_for(model),
         max_response_bytes=model.max_response_bytes,

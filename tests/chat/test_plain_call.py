@@ -94,3 +94,21 @@ def test_message_list_names_the_first_item_that_is_not_a_message() -> None:
         message_list([HumanMessage("a"), ("user", "b")], HumanMessage, "count")
     with pytest.raises(TypeError, match="count takes a list of messages, got str"):
         message_list("hi", HumanMessage, "count")
+
+
+def test_a_timeout_given_bounds_this_request_over_the_models() -> None:
+    seen: list[object] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions.get("timeout"))
+        return httpx.Response(200, json={"n": 1})
+
+    model = ChatOpenAI(
+        model="gpt-4o-mini",
+        api_key="sk-test",
+        timeout=30,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    post_plain(model, request(), read_n)
+    post_plain(model, request(), read_n, timeout=2.5)
+    assert [t["read"] for t in seen] == [30, 2.5]  # type: ignore[index]

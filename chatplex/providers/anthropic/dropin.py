@@ -214,8 +214,9 @@ class ChatAnthropic(ChatModel):
         """The tokens of `messages` (and `tools`), as langchain-anthropic counts them:
         Anthropic's `POST /v1/messages/count_tokens`, with the model's betas, its
         `context_management` and the keywords the anthropic SDK's `count_tokens` takes
-        (`tool_choice`, `thinking`, ... `extra_body`, `extra_headers`). Sent as the
-        model's calls are (its retries, timeout, errors).
+        (`tool_choice`, `thinking`, ... `user_profile_id`, `extra_body`, `extra_headers`,
+        `extra_query`, `timeout`). Sent as the model's calls are (its retries, timeout,
+        errors).
 
         >>> from chatplex.messages import HumanMessage
         >>> from chatplex.testing import MockServer
@@ -236,8 +237,17 @@ class ChatAnthropic(ChatModel):
         from .adapter import AnthropicAdapter
         from .count_tokens import read_input_tokens
 
+        given = dict(kwargs)
+        timeout = given.pop("timeout", None)
+        # The SDK's header parameters, under its `extra_headers` (which win).
+        headers = {
+            header: str(given.pop(param))
+            for param, header in HEADER_PARAMETERS["anthropic"].items()
+            if given.get(param) is not None
+        }
+        given["extra_headers"] = {**headers, **(given.get("extra_headers") or {})}
         model = self.bind_tools(tools) if tools else self
         chat = model.build_request(messages)  # bad messages or tools raise here, unsent
         adapter = cast("AnthropicAdapter", self.adapter)
-        request = adapter.count_tokens_request(chat, kwargs, self._betas)
-        return post_plain(self, request, read_input_tokens)
+        request = adapter.count_tokens_request(chat, given, self._betas)
+        return post_plain(self, request, read_input_tokens, timeout=timeout)

@@ -58,6 +58,8 @@ CASES = {
     "betas": ({"betas": ["b1"], "context_management": {"edits": []}}, {"tools": [get_weather]}),
     "empty_betas": ({"betas": []}, {"thinking": {"type": "disabled"}}),
     "extra_body": ({}, {"extra_body": {"speed": "fast"}}),
+    "header_parameters": ({}, {"user_profile_id": "u1", "extra_headers": {"x-trace": "t"}}),
+    "beta_parameters": ({"betas": ["b1"]}, {"mcp_servers": []}),
 }
 
 
@@ -73,11 +75,13 @@ def test_count_request_and_count_are_langchain_anthropics(case: str) -> None:
     partner, chatplex_request = seen
     assert chatplex_request.path == partner.path == "/v1/messages/count_tokens"
     assert chatplex_request.json == partner.json
-    assert chatplex_request.headers.get("anthropic-beta") == partner.headers.get("anthropic-beta")
+    for header in ("anthropic-beta", "anthropic-user-profile-id", "x-trace"):
+        assert chatplex_request.headers.get(header) == partner.headers.get(header)
 
 
 @pytest.mark.parametrize("betas", [None, ["b1", "b2"]])
 def test_count_url_and_betas_are_the_sdks(betas: list[str] | None) -> None:
+    query = {"extra_query": {"region": "eu"}}
     """The URL (query included) and the betas header the SDK sends, with betas and
     without."""
     sdk_base = importlib.import_module("anthropic._base_client")
@@ -103,8 +107,9 @@ def test_count_url_and_betas_are_the_sdks(betas: list[str] | None) -> None:
     ours = chatplex.ChatAnthropic(
         **common, http_client=httpx.Client(transport=httpx.MockTransport(answer(httpx)))
     )
-    assert theirs.get_num_tokens_from_messages(SAID) == ours.get_num_tokens_from_messages(SAID)
-    assert urls[0] == urls[1]
+    expected = theirs.get_num_tokens_from_messages(SAID, **query)
+    assert ours.get_num_tokens_from_messages(SAID, **query) == expected
+    assert urls[0] == urls[1] == "/v1/messages/count_tokens?region=eu"
     assert beta_headers[0] == beta_headers[1]
     assert beta_headers[1] == (None if betas is None else f"b1,b2,{COUNT_BETA}")
 
@@ -159,13 +164,23 @@ def test_bad_input_is_refused_before_any_request() -> None:
         assert server.stats.requests == 0
 
 
-def test_unknown_keyword_is_the_sdks_type_error() -> None:
+@pytest.mark.parametrize(
+    ("settings", "kwargs"),
+    [
+        ({}, {"colour": "red"}),
+        ({}, {"mcp_servers": []}),  # a beta parameter, without betas
+        ({"context_management": {"edits": []}}, {}),  # the model's, without betas
+    ],
+)
+def test_a_keyword_the_sdk_does_not_take_is_its_type_error(
+    settings: dict[str, Any], kwargs: dict[str, Any]
+) -> None:
     with MockServer() as server:
-        theirs, ours = both(server)
+        theirs, ours = both(server, **settings)
         with pytest.raises(TypeError) as partner:
-            theirs.get_num_tokens_from_messages(SAID, colour="red")
+            theirs.get_num_tokens_from_messages(SAID, **kwargs)
         with pytest.raises(TypeError) as counted:
-            ours.get_num_tokens_from_messages(SAID, colour="red")
+            ours.get_num_tokens_from_messages(SAID, **kwargs)
         assert server.stats.requests == 0
     assert str(counted.value) == str(partner.value)
 
@@ -174,7 +189,7 @@ def test_root_composition_tools_are_dropped_with_the_partners_warning() -> None:
     either = {"anyOf": [{"type": "object"}, {"type": "object"}]}
     chat = {"model": MODEL, "messages": [], "tools": [{"name": "t", "input_schema": either}]}
     with pytest.warns(UserWarning, match="Dropping tool 't': its input_schema has a top-level"):
-        body = count_body(chat, {})
+        body = count_body(chat, {}, beta=False)
     assert body["tools"] == []
 
 
@@ -182,7 +197,7 @@ def test_count_body_takes_the_chat_bodys_messages_over_the_keywords() -> None:
     chat = {"model": "m", "max_tokens": 5, "system": "s", "messages": [1], "stream": True}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        body = count_body(chat, {"system": "ignored", "tool_choice": {"type": "any"}})
+        body = count_body(chat, {"system": "ignored", "tool_choice": {"type": "any"}}, beta=False)
     assert body == {"model": "m", "system": "s", "messages": [1], "tool_choice": {"type": "any"}}
 
 
