@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...adapters.base import HTTPRequest
+from ...adapters.base import as_secret
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
 from ...secret import Secret
@@ -116,8 +117,9 @@ def count_request(
     extra_headers = given.pop("extra_headers", None) or {}
     extra_query = given.pop("extra_query", None)
     if extra_query:
-        url = url_with_query(url, extra_query)
-        secret_url = None if secret_url is None else Secret(url_with_query(secret_url, extra_query))
+        url = str(url_with_query(url, extra_query))
+        if secret_url is not None:
+            secret_url = as_secret(url_with_query(secret_url, extra_query))
     base = chat.headers  # copied, not rebuilt: keeps a key-masking dict subclass
     headers = copy.copy(base) if isinstance(base, dict) else dict(base)
     if betas is not None:

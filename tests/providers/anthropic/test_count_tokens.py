@@ -224,3 +224,21 @@ def test_a_malformed_count_reply_is_a_typed_error() -> None:
 def test_count_beta_is_the_sdks() -> None:
     source = importlib.import_module("anthropic.resources.beta.messages.messages")
     assert f'"{COUNT_BETA}"' in inspect.getsource(source)
+
+
+def test_a_credential_in_the_base_urls_query_is_sent_with_the_extra_query() -> None:
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(f"{request.url.path}?{request.url.query.decode()}")
+        return httpx.Response(200, json={"input_tokens": 2})
+
+    model = LeanChatAnthropic(
+        model=MODEL,
+        api_key="sk-ant-test",
+        base_url="http://anthropic.test/?code=c-1",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    counted = model.get_num_tokens_from_messages([HumanMessage("hi")], extra_query={"r": "eu"})
+    assert counted == 2
+    assert sent == ["/v1/messages/count_tokens?code=c-1&r=eu"]
