@@ -218,14 +218,15 @@ class ChatAnthropic(ChatModel):
         `extra_query`, `timeout`). Sent as the model's calls are (its retries, timeout,
         errors).
 
-        >>> from chatplex.messages import HumanMessage
-        >>> from chatplex.testing import MockServer
-        >>> with MockServer() as server:
-        ...     model = ChatAnthropic(
-        ...         model="claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="k"
-        ...     )
-        ...     model.get_num_tokens_from_messages([HumanMessage("Hello, Claude")])
-        5
+        Examples:
+            >>> from chatplex.messages import HumanMessage
+            >>> from chatplex.testing import MockServer
+            >>> with MockServer() as server:
+            ...     model = ChatAnthropic(
+            ...         model="claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="k"
+            ...     )
+            ...     model.get_num_tokens_from_messages([HumanMessage("Hello, Claude")])
+            5
         """
         return self._partner_token_count(
             message_list(messages, BaseMessage, "get_num_tokens_from_messages"), tools, kwargs
