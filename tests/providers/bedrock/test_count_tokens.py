@@ -67,29 +67,30 @@ def invoke_body(request: MockRequest) -> bytes:
     return base64.b64decode(request.json["input"]["invokeModel"]["body"])
 
 
-@pytest.mark.parametrize("settings", [{}, {"base_model_id": "anthropic.claude-sonnet-4-5-v1:0"}])
-def test_converse_count_is_langchain_aws(settings: dict[str, Any]) -> None:
+def counted_beside(name: str, **settings: Any) -> tuple[MockRequest, MockRequest]:
+    """langchain-aws's count request and chatplex's, the two counts checked equal."""
     seen, record = recording()
     with MockServer(fault_plan=record) as server:
-        theirs, ours = both("ChatBedrockConverse", server, **settings)
+        theirs, ours = both(name, server, **settings)
         expected = theirs.get_num_tokens_from_messages(SAID)
         assert ours.get_num_tokens_from_messages(SAID) == expected == 9
     partner, counted = seen
     assert counted.path == partner.path
+    assert counted.headers["authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+    return partner, counted
+
+
+@pytest.mark.parametrize("settings", [{}, {"base_model_id": "anthropic.claude-sonnet-4-5-v1:0"}])
+def test_converse_count_is_langchain_aws(settings: dict[str, Any]) -> None:
+    partner, counted = counted_beside("ChatBedrockConverse", **settings)
     assert counted.path.endswith("/count-tokens")
     assert counted.json == partner.json
-    assert counted.headers["authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
 
 
 @pytest.mark.parametrize("settings", [{}, {"max_tokens": 100}])
 def test_chatbedrock_count_is_langchain_aws(settings: dict[str, Any]) -> None:
-    seen, record = recording()
-    with MockServer(fault_plan=record) as server:
-        theirs, ours = both("ChatBedrock", server, **settings)
-        expected = theirs.get_num_tokens_from_messages(SAID)
-        assert ours.get_num_tokens_from_messages(SAID) == expected == 9
-    partner, counted = seen
-    assert counted.path == partner.path == COUNTED_PATH
+    partner, counted = counted_beside("ChatBedrock", **settings)
+    assert counted.path == COUNTED_PATH
     assert invoke_body(counted) == invoke_body(partner)  # byte for byte, spacing included
 
 
