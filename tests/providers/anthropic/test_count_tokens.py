@@ -155,8 +155,12 @@ def test_overloaded_count_is_retried_as_chat_calls() -> None:
 
 
 def test_bad_input_is_refused_before_any_request() -> None:
+    """A TypeError naming the item, where langchain-anthropic raises an AttributeError
+    from inside its formatting (LangChain raises: the kept difference is the words)."""
     with MockServer() as server:
-        _, ours = both(server)
+        theirs, ours = both(server)
+        with pytest.raises(AttributeError, match="'str' object has no attribute 'type'"):
+            theirs.get_num_tokens_from_messages([LCHumanMessage("hi"), "there"])
         with pytest.raises(TypeError, match="item 1 is a str"):
             ours.get_num_tokens_from_messages([LCHumanMessage("hi"), "there"])
         with pytest.raises(TypeError, match="takes a list of messages, got str"):
