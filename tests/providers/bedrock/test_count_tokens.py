@@ -87,7 +87,7 @@ def test_converse_count_is_langchain_aws(settings: dict[str, Any]) -> None:
     assert counted.json == partner.json
 
 
-@pytest.mark.parametrize("settings", [{}, {"max_tokens": 100}])
+@pytest.mark.parametrize("settings", [{}, {"max_tokens": 100}, {"beta_use_converse_api": True}])
 def test_chatbedrock_count_is_langchain_aws(settings: dict[str, Any]) -> None:
     partner, counted = counted_beside("ChatBedrock", **settings)
     assert counted.path == COUNTED_PATH
