@@ -405,11 +405,13 @@ class ChatModel(Runnable[Any, AIMessage]):
         return clone
 
     def _partner_token_count(
-        self, messages: list[BaseMessage], tools: Sequence[Any] | None, kwargs: dict[str, Any]
+        self, messages: object, tools: Sequence[Any] | None, kwargs: dict[str, Any]
     ) -> int | None:
         """`messages` (and `tools`) counted in tokens as the partner class counts them
         with its provider (a count endpoint), or None where it counts with LangChain's own
-        fallback: the LangChain class's `get_num_tokens_from_messages` then runs that."""
+        fallback: the LangChain class's `get_num_tokens_from_messages` then runs that.
+        `messages` is as the caller gave it (items that are not chatplex messages a
+        TypeError before any request, `plain_call.message_list`, where it counts)."""
         return None
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:

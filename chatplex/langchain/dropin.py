@@ -52,12 +52,11 @@ from ..chat import ChatModel
 from ..chat.dropin import TAIL
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_form import serialized_form
-from ..chat.plain_call import message_list
 from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
 from ..secret import hold_keys
-from .convert import to_chatplex_messages
+from .convert import to_chatplex_message
 from .model import _FIELD_SETTINGS
 from .model import ChatChatplex
 from .model import _adapter_of
@@ -189,8 +188,15 @@ class DropInChatModel(ChatChatplex):
         otherwise, as the partner falls back to it."""
         engine = _primary(self.chatplex_model)
         if isinstance(engine, ChatModel):
-            checked = message_list(messages, LCBaseMessage, "get_num_tokens_from_messages")
-            count = engine._partner_token_count(to_chatplex_messages(checked), tools, kwargs)
+            # LangChain's messages as chatplex's; anything else as given, for the engine
+            # that counts to refuse, or LangChain's count to meet as it would.
+            given: object = messages
+            if isinstance(messages, list):
+                given = [
+                    to_chatplex_message(m, i) if isinstance(m, LCBaseMessage) else m
+                    for i, m in enumerate(messages)
+                ]
+            count = engine._partner_token_count(given, tools, kwargs)
             if count is not None:
                 return count
         return super().get_num_tokens_from_messages(messages, tools, **kwargs)

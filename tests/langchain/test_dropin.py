@@ -5,6 +5,7 @@ the mock server (invoke, stream, tools, LangGraph), and LangChain's standard sui
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -660,3 +661,8 @@ def test_a_count_the_partner_leaves_to_langchain_is_langchains() -> None:
     assert ChatOllama(**words).get_num_tokens_from_messages(said) == expected == 6
     with pytest.raises(TypeError):  # LangChain's signature: no keywords to send
         ChatOllama(**words).get_num_tokens_from_messages(said, colour="red")
+    odd: Any = [("user", "hi")]  # not a message: what LangChain's count raises, unchanged
+    with pytest.raises(Exception) as partner:  # noqa: PT011 - the class is the outcome
+        PartnerOllama(**words).get_num_tokens_from_messages(odd)
+    with pytest.raises(type(partner.value), match=re.escape(str(partner.value))):
+        ChatOllama(**words).get_num_tokens_from_messages(odd)

@@ -228,16 +228,15 @@ class ChatAnthropic(ChatModel):
             ...     model.get_num_tokens_from_messages([HumanMessage("Hello, Claude")])
             5
         """
-        return self._partner_token_count(
-            message_list(messages, BaseMessage, "get_num_tokens_from_messages"), tools, kwargs
-        )
+        return self._partner_token_count(messages, tools, kwargs)
 
     def _partner_token_count(
-        self, messages: list[BaseMessage], tools: Sequence[Any] | None, kwargs: dict[str, Any]
+        self, messages: object, tools: Sequence[Any] | None, kwargs: dict[str, Any]
     ) -> int:
         from .adapter import AnthropicAdapter
         from .count_tokens import read_input_tokens
 
+        checked = message_list(messages, BaseMessage, "get_num_tokens_from_messages")
         given = dict(kwargs)
         timeout = given.pop("timeout", None)
         # The SDK's header parameters, under its `extra_headers` (which win).
@@ -248,7 +247,7 @@ class ChatAnthropic(ChatModel):
         }
         given["extra_headers"] = {**headers, **(given.get("extra_headers") or {})}
         model = self.bind_tools(tools) if tools else self
-        chat = model.build_request(messages)  # bad messages or tools raise here, unsent
+        chat = model.build_request(checked)  # bad messages or tools raise here, unsent
         adapter = cast("AnthropicAdapter", self.adapter)
         request = adapter.count_tokens_request(chat, given, self._betas)
         return post_plain(self, request, read_input_tokens, timeout=timeout)

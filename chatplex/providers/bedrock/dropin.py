@@ -50,7 +50,6 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 
 if TYPE_CHECKING:
-    from ...messages import BaseMessage
     from .adapter import BedrockAdapter
 
 __all__ = ["ChatBedrockConverse"]
@@ -340,13 +339,15 @@ class ChatBedrockConverse(ChatModel):
         return tools, tool_choice
 
     def _partner_token_count(
-        self, messages: list[BaseMessage], tools: Sequence[Any] | None, kwargs: dict[str, Any]
+        self, messages: object, tools: Sequence[Any] | None, kwargs: dict[str, Any]
     ) -> int | None:
         """langchain-aws's count: Bedrock's CountTokens of the Converse input, for the
         models it names (`count_tokens.counted`), tools ignored with its warning; None
         (LangChain's count) for other models, for keywords (its signature takes none,
         LangChain's raises) and, as langchain-aws, after a failed request (logged)."""
+        from ...chat.plain_call import message_list
         from ...chat.plain_call import post_plain
+        from ...messages import BaseMessage
         from .count_tokens import TOOLS_IGNORED
         from .count_tokens import converse_input
         from .count_tokens import counted
@@ -355,11 +356,12 @@ class ChatBedrockConverse(ChatModel):
         model_id = self.base_model_id or _base_model(self.model)
         if kwargs or not counted(model_id):
             return None
+        checked = message_list(messages, BaseMessage, "get_num_tokens_from_messages")
         if tools is not None:
             warnings.warn(TOOLS_IGNORED, stacklevel=4)
         adapter = cast("BedrockAdapter", self.adapter)
         try:
-            chat = self.build_request(messages)
+            chat = self.build_request(checked)
             request = adapter.count_tokens_request(model_id, converse_input(chat.json))
             return post_plain(self, request, read_input_tokens)
         except Exception as exc:  # noqa: BLE001 - langchain-aws falls back on any failure

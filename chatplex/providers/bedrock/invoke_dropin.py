@@ -61,7 +61,6 @@ from .invoke import check_buildable
 from .invoke import model_family
 
 if TYPE_CHECKING:
-    from ...messages import BaseMessage
     from .adapter import BedrockAdapter
 
 __all__ = ["ChatBedrock"]
@@ -276,13 +275,15 @@ class ChatBedrock(ChatBedrockConverse):
             )
 
     def _partner_token_count(
-        self, messages: list[BaseMessage], tools: Sequence[Any] | None, kwargs: dict[str, Any]
+        self, messages: object, tools: Sequence[Any] | None, kwargs: dict[str, Any]
     ) -> int | None:
         """langchain-aws's count: Bedrock's CountTokens of the InvokeModel body of an
         Anthropic model it names (`count_tokens.counted`), whichever API the calls use;
         None (LangChain's count) for any other model and for keywords. A failed request
         raises, as langchain-aws's does."""
+        from ...chat.plain_call import message_list
         from ...chat.plain_call import post_plain
+        from ...messages import BaseMessage
         from .count_tokens import counted
         from .count_tokens import invoke_input
         from .count_tokens import read_input_tokens
@@ -290,8 +291,9 @@ class ChatBedrock(ChatBedrockConverse):
         model_id = self.base_model_id or self.model.split(".", 1)[-1]
         if kwargs or self.provider_name != "anthropic" or not counted(model_id):
             return None
-        self.build_request(messages)  # checked as a call's, unsent
-        body = BedrockInvokeAdapter.anthropic_body(messages, self._settings({}))
+        checked = message_list(messages, BaseMessage, "get_num_tokens_from_messages")
+        self.build_request(checked)  # checked as a call's, unsent
+        body = BedrockInvokeAdapter.anthropic_body(checked, self._settings({}))
         adapter = cast("BedrockAdapter", self.adapter)
         request = adapter.count_tokens_request(model_id, invoke_input(body, self.max_tokens))
         return post_plain(self, request, read_input_tokens)
