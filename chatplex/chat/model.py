@@ -160,39 +160,37 @@ class ChatModel(Runnable[Any, AIMessage]):
         (`profile` is empty where its data has none for the model; None: no profile)."""
         return profile or None
 
+    # Token counts as its LangChain class counts them. The LangChain chat model asks
+    # these first; None (the default) leaves the count to langchain-core's own code.
+
+    def langchain_token_ids(self, text: str) -> list[int] | None:
+        """`text`'s token ids as its LangChain class gives them (`get_token_ids`, a
+        tokenizer of its own: langchain-openai's tiktoken); None: langchain-core's."""
+        return None
+
     def langchain_num_tokens(self, text: str) -> int | None:
-        """The tokens in `text` as its LangChain class counts them, where that class asks
-        its provider (`get_num_tokens`); None: langchain-core's own count."""
+        """The tokens in `text` as its LangChain class counts them where that class asks
+        its provider (`get_num_tokens`); None: langchain-core's (the token ids'
+        length)."""
         return None
 
-    def langchain_num_tokens_from_messages(
-        self, messages: list[BaseMessage], tools: Sequence[Any] | None
-    ) -> int | None:
-        """The tokens in `messages` as its LangChain class counts them, where that class
-        counts them itself (`get_num_tokens_from_messages`); None: langchain-core's
-        (one `get_num_tokens` per message, as text)."""
-        return None
-
-    def counts_own_tokens(self) -> bool:
-        """Whether its LangChain class counts tokens its own way (a tokenizer of its
-        own): then `partner_token_ids` / `partner_token_count` count as it does; False:
-        LangChain's base class counts them."""
+    def langchain_counts_messages(self) -> bool:
+        """Whether its LangChain class counts a list of messages its own way
+        (`get_num_tokens_from_messages`): only then are the messages converted and
+        `langchain_num_tokens_from_messages` asked. False: langchain-core's count, one
+        `get_num_tokens` per message, of LangChain's messages as given (it counts kinds
+        no API takes)."""
         return False
 
-    def partner_token_ids(self, text: str) -> list[int]:
-        """`text`'s token ids as its LangChain class counts them (`get_token_ids`)."""
-        raise NotImplementedError(f"{self.get_name()} counts tokens as LangChain does")
-
-    def partner_token_count(
-        self,
-        messages: Sequence[BaseMessage],
-        tools: Sequence[Any] | None = None,
-        *,
-        allow_fetching_images: bool = True,
-    ) -> int:
-        """The tokens `messages` take as its LangChain class counts them
-        (`get_num_tokens_from_messages`)."""
-        raise NotImplementedError(f"{self.get_name()} counts tokens as LangChain does")
+    def langchain_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
+    ) -> int | None:
+        """The tokens in `messages` (and `tools`) as its LangChain class counts them, asked
+        where `langchain_counts_messages()`; `keywords`: those the caller gave (its
+        partner's SDK options, `allow_fetching_images`...). None: langchain-core's count
+        after all (a model or keyword its partner leaves to it; langchain-core refuses
+        any keyword)."""
+        return None
 
     _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
     _async_native = True  # sync batch: N requests on the portal loop, not N threads

@@ -1,11 +1,13 @@
 """A chat model's one call that is not a chat (a provider's token count): a request its
 wire built, sent as the model's chat calls are -- its HTTP client (else the shared
-pool), retries, timeout and size bound, its adapter's typed errors -- and the reply's
-body read by the caller, not parsed as a chat reply.
+pool), retries, timeout, size bound and the ambient deadline (a lambda's `timeout`),
+its adapter's typed errors -- and the reply's body read by the caller, not parsed as a
+chat reply.
 
-A drop-in whose partner class asks its provider something besides a chat (Gemini's
-`countTokens`, Cohere's tokenizer) builds the request with its adapter and hands it here
-with how to read the answer; no provider is named here.
+A drop-in whose partner class asks its provider something besides a chat (Gemini's and
+Vertex AI's `countTokens`, Cohere's tokenizer, Anthropic's `count_tokens`, Bedrock's
+CountTokens) builds the request with its adapter and hands it here with how to read the
+answer; no provider is named here.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Generic
 from typing import TypeVar
 
 from ..adapters.base import Adapter
+from ..core.run_config import current_config
 from ..messages import AIMessage
 from .sending import retry_policy_for
 from .sending import with_extra_headers
@@ -85,6 +88,7 @@ def side_call(
     error_families: tuple[ErrorFamily, ...] | None = None,
     to_provider: bool = True,
     retried: bool = True,
+    timeout: float | None = None,
 ) -> T:
     """`read(the reply's body)` for `request`, sent with `model`'s client, retries,
     timeout, size bound and `extra_headers`; an error status raises its adapter's typed
@@ -92,8 +96,10 @@ def side_call(
     other classes for this call than for a chat). `to_provider=False`: a URL the
     provider pointed to elsewhere (a file in a storage bucket), sent as given, without
     the model's extra headers or per-call credentials. `retried=False`: one attempt,
-    as a partner whose SDK does not retry this call. The model's rate budget is not
-    spent: providers meter these endpoints apart from chats."""
+    as a partner whose SDK does not retry this call. `timeout`: this call's, in seconds,
+    over the model's (an SDK's per-call `timeout`). The model's rate budget is not spent:
+    providers meter these endpoints apart from chats, and a count should not wait
+    behind a queue of chat calls."""
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
@@ -104,11 +110,13 @@ def side_call(
     from ..http import send  # loaded with the first side call, as a chat's first call
 
     reading = _Reading(adapter, read, error_families)
+    ambient = current_config().get() or {}
     send(
         reading,
         request,
         client=model.http_client,
-        timeout=model.timeout,
+        timeout=model.timeout if timeout is None else timeout,
+        deadline=ambient.get("deadline"),
         retry=retry_policy_for(model) if retried else None,
         max_response_bytes=model.max_response_bytes,
     )

@@ -55,6 +55,8 @@ from ..chat.partner_form import serialized_form
 from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
+from ..messages import BaseMessage
+from ..messages import message_list
 from ..secret import hold_keys
 from .convert import to_chatplex_messages
 from .model import _FIELD_SETTINGS
@@ -62,6 +64,7 @@ from .model import ChatChatplex
 from .model import _adapter_of
 from .model import _is_builtin_tool
 from .model import _masked
+from .model import _primary
 from .model import _with_model_name
 from .partner_fields import ABSENT
 from .partner_fields import held_keywords
@@ -176,34 +179,6 @@ class DropInChatModel(ChatChatplex):
     def _partner_shown(self) -> dict[str, Any]:
         return _partner_shown(type(self), self.partner_given, self.chatplex_model)
 
-    def get_token_ids(self, text: str) -> list[int]:
-        """As the partner class counts (`custom_get_token_ids` first): the engine's count
-        where the partner counts its own way (langchain-openai's tiktoken), else
-        LangChain's."""
-        if self.custom_get_token_ids is not None:
-            return self.custom_get_token_ids(text)
-        engine = self.chatplex_model
-        if isinstance(engine, ChatModel) and engine.counts_own_tokens():
-            return engine.partner_token_ids(text)
-        return super().get_token_ids(text)
-
-    def get_num_tokens_from_messages(
-        self,
-        messages: list[LCBaseMessage],
-        tools: Sequence[Any] | None = None,
-        *,
-        allow_fetching_images: bool = True,
-    ) -> int:
-        """As the partner class counts: the engine's count where the partner counts its
-        own way (langchain-openai's, which takes `allow_fetching_images`), else
-        LangChain's."""
-        engine = self.chatplex_model
-        if isinstance(engine, ChatModel) and engine.counts_own_tokens():
-            return engine.partner_token_count(
-                _as_given(messages), tools, allow_fetching_images=allow_fetching_images
-            )
-        return super().get_num_tokens_from_messages(messages, tools)
-
     def bind_tools(
         self,
         tools: Sequence[Any],
@@ -271,27 +246,39 @@ class DropInChatModel(ChatChatplex):
         )
         return parsed(traced, parser, include_raw)
 
+    def get_token_ids(self, text: str) -> list[int]:
+        """As the partner class gives them (`custom_get_token_ids` first): the engine's
+        where the partner has a tokenizer of its own (`ChatModel.langchain_token_ids`),
+        else langchain-core's."""
+        if self.custom_get_token_ids is not None:
+            return self.custom_get_token_ids(text)
+        engine = _primary(self.chatplex_model)
+        ids = engine.langchain_token_ids(text) if isinstance(engine, ChatModel) else None
+        return super().get_token_ids(text) if ids is None else ids
+
     def get_num_tokens(self, text: str) -> int:
         """As the partner class counts: its provider's count where it asks its provider
-        (the engine's `langchain_num_tokens`), else langchain-core's."""
-        engine = self.chatplex_model
+        (`ChatModel.langchain_num_tokens`), else langchain-core's (`get_token_ids`')."""
+        engine = _primary(self.chatplex_model)
         counted = engine.langchain_num_tokens(text) if isinstance(engine, ChatModel) else None
         return super().get_num_tokens(text) if counted is None else counted
 
     def get_num_tokens_from_messages(
-        self, messages: list[LCBaseMessage], tools: Sequence[Any] | None = None
+        self,
+        messages: list[LCBaseMessage],
+        tools: Sequence[Any] | None = None,
+        **kwargs: Any,
     ) -> int:
-        """As the partner class counts: the messages at once where it counts them itself
-        (an engine overriding `langchain_num_tokens_from_messages`), else langchain-core's
-        one `get_num_tokens` per message."""
-        engine = self.chatplex_model
-        if isinstance(engine, ChatModel) and _counts_messages(type(engine)):
-            counted = engine.langchain_num_tokens_from_messages(
-                to_chatplex_messages(messages), tools
-            )
+        """As the partner class counts: the engine's count of the messages at once where
+        the partner counts them its own way (`ChatModel.langchain_counts_messages`: a
+        tokenizer, a count endpoint), else langchain-core's, with the messages and
+        keywords as given (one `get_num_tokens` per message; a keyword a TypeError)."""
+        engine = _primary(self.chatplex_model)
+        if isinstance(engine, ChatModel) and engine.langchain_counts_messages():
+            counted = engine.langchain_num_tokens_from_messages(_as_given(messages), tools, kwargs)
             if counted is not None:
                 return counted
-        return super().get_num_tokens_from_messages(messages, tools)
+        return super().get_num_tokens_from_messages(messages, tools, **kwargs)
 
     @property
     def provider(self) -> str:
@@ -397,25 +384,20 @@ class DropInChatModel(ChatChatplex):
         }
 
 
-def _counts_messages(engine: type[ChatModel]) -> bool:
-    """Whether the engine counts a list of messages itself (its partner class overrides
-    `get_num_tokens_from_messages`): only then are they converted for it (langchain-core
-    counts kinds no API takes, as text)."""
-    own = ChatModel.langchain_num_tokens_from_messages
-    return engine.langchain_num_tokens_from_messages is not own
-
-def _as_given(messages: Sequence[LCBaseMessage]) -> list[Any]:
+def _as_given(messages: object) -> list[BaseMessage]:
     """LangChain messages as chatplex's, each with the `additional_kwargs` it was given:
     the conversion for a request keeps those the request sends, and a partner may count
-    more of them (a `name` there)."""
-    converted = to_chatplex_messages(messages)
+    more of them (a `name` there). Anything but a list of LangChain messages is a
+    TypeError naming the first item that is not one, before anything is counted."""
+    checked = message_list(messages, LCBaseMessage, "get_num_tokens_from_messages")
+    converted = to_chatplex_messages(checked)
     return [
         ours.model_copy(
             update={"additional_kwargs": {**given.additional_kwargs, **ours.additional_kwargs}}
         )
         if given.additional_kwargs
         else ours
-        for given, ours in zip(messages, converted, strict=True)
+        for given, ours in zip(checked, converted, strict=True)
     ]
 
 

@@ -11,6 +11,7 @@ from ._chunk_builders import reply_as_chunk
 from ._chunk_builders import text_chunk
 from ._coerce import coerce_messages
 from ._coerce import message_from_role
+from ._coerce import message_list
 from ._coerce import normalise_role
 from ._lazy import LazyMetadata
 from ._lazy import LazyValue
@@ -133,6 +134,7 @@ __all__ = [
     "metadata_value",
     "message_from_dict",
     "message_from_role",
+    "message_list",
     "message_to_dict",
     "messages_from_dict",
     "messages_to_dict",

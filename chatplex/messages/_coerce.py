@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from typing import Any
+from typing import TypeVar
 
 from ._messages import AIMessage
 from ._messages import BaseMessage
@@ -19,7 +20,7 @@ from ._messages import ToolMessage
 from ._types import ROLES
 from ._types import ToolCall
 
-__all__ = ["ROLE_ALIASES", "coerce_messages", "message_from_role", "normalise_role"]
+__all__ = ["ROLE_ALIASES", "coerce_messages", "message_from_role", "message_list", "normalise_role"]
 
 #: What tuples and dicts may name: a role, or a LangChain message `type` value.
 ROLE_ALIASES: dict[str, str] = {
@@ -197,3 +198,20 @@ def _from_langchain(item: Any, lc_type: str, index: int) -> BaseMessage:
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+M = TypeVar("M")
+
+
+def message_list(messages: object, kind: type[M], owner: str) -> list[M]:
+    """`messages` as a list of `kind` (chatplex's or LangChain's messages), taken as
+    given, not coerced (a token count counts what it is handed): a TypeError naming the
+    first item that is not one, before any request is built."""
+    if not isinstance(messages, Sequence) or isinstance(messages, (str, bytes)):
+        raise TypeError(f"{owner} takes a list of messages, got {type(messages).__name__}")
+    for i, item in enumerate(messages):
+        if not isinstance(item, kind):
+            raise TypeError(
+                f"{owner} takes a list of messages; item {i} is a {type(item).__name__}"
+            )
+    return list(messages)

@@ -94,6 +94,15 @@ class Reply:
     filtered: bool = False
 
 
+def prompt_tokens(body: dict[str, Any]) -> int:
+    """The input tokens a reply to `body` (a request's view) reports: a count endpoint's
+    answer for the same body agrees with it."""
+    messages = body.get("messages")
+    return _count_words(messages if isinstance(messages, list) else []) + (
+        _count_words(body.get("system")) + 3
+    )
+
+
 def plan_reply(
     provider: str,
     body: dict[str, Any],
@@ -117,7 +126,7 @@ def plan_reply(
     messages = messages if isinstance(messages, list) else []
     model = body.get("model")
     model = model if isinstance(model, str) else "mock-model"
-    input_tokens = _count_words(messages) + _count_words(body.get("system")) + 3
+    input_tokens = prompt_tokens(body)
     if tool_name is None and obey_tool_choice:
         tool_name = forced_tool(body.get("tool_choice"))
     tool = _plan_tool(provider, body.get("tools"), messages, chunks, tool_name)

@@ -1,4 +1,7 @@
-"""The Messages wire of the mock server (private): Anthropic's `POST /v1/messages`.
+"""The Messages wire of the mock server (private): Anthropic's `POST /v1/messages`, and
+its token count, `POST /v1/messages/count_tokens` (`count_tokens_reply`, the wire's side
+reply: the input tokens the same request would be charged as a reply's `usage`, so a
+count and a call agree).
 
 Planned in its own dialect (`plan_reply("anthropic", body)` reads `system`, Messages
 tools and `output_config.format` as they are), rendered as the recordings in the
@@ -17,6 +20,7 @@ from ._mock_replies import ANTHROPIC
 from ._mock_replies import Event
 from ._mock_replies import Reply
 from ._mock_replies import dumps
+from ._mock_replies import prompt_tokens
 from ._mock_replies import sse
 from ._mock_wire import MockWire
 
@@ -27,6 +31,7 @@ __all__ = [
     "anthropic_json",
     "anthropic_rate_limit_headers",
     "anthropic_stream_error",
+    "count_tokens_reply",
 ]
 
 
@@ -142,9 +147,20 @@ def _view(path: str, body: dict[str, Any]) -> dict[str, Any]:
     return body  # planned natively: `dialect="anthropic"`
 
 
+_COUNT_PATH = "/v1/messages/count_tokens"
+
+
+def count_tokens_reply(path: str, body: dict[str, Any]) -> bytes | None:
+    """`count_tokens`' reply, `{"input_tokens": N}` (None for a chat's path): N as a
+    reply to the same messages and system reports it."""
+    if path != _COUNT_PATH:
+        return None
+    return dumps({"input_tokens": prompt_tokens(_view(path, body))})
+
+
 WIRE = MockWire(
     name=ANTHROPIC,
-    match=lambda path: path == "/v1/messages",
+    match=lambda path: path in ("/v1/messages", _COUNT_PATH),
     request_view=_view,
     render_json=anthropic_json,
     render_events=lambda reply, rid, view: anthropic_events(reply, rid),
@@ -156,4 +172,5 @@ WIRE = MockWire(
     dialect=ANTHROPIC,
     rate_limit_headers=anthropic_rate_limit_headers,
     rate_limited_headers=lambda wait: [("anthropic-ratelimit-requests-remaining", "0")],
+    side_reply=count_tokens_reply,
 )

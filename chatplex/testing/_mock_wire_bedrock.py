@@ -9,6 +9,11 @@ Converse's shapes: a JSON reply, or a stream of AWS event-stream binary messages
 `converse-stream`. Errors carry Bedrock's exception name in `__type` (what clients read
 when the `x-amzn-errortype` header is absent).
 
+CountTokens (`POST /model/{modelId}/count-tokens`: `count_reply`, the Converse wire's
+side reply) answers `{"inputTokens": N}` for a Converse input or an InvokeModel
+(Anthropic) body (a blob: base64), N as a reply to the same messages and system would
+report it.
+
 InvokeModel bodies are Anthropic's Messages requests, planned natively (the Anthropic
 dialect, as the Messages wire's); the reply is Anthropic's message JSON with Bedrock's
 `x-amzn-bedrock-*-token-count` headers, the stream Anthropic's events each in an
@@ -33,6 +38,7 @@ import zlib
 from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 from urllib.parse import unquote
 
 from ._mock_faults import MockUsageError
@@ -40,6 +46,7 @@ from ._mock_replies import ANTHROPIC
 from ._mock_replies import Event
 from ._mock_replies import Reply
 from ._mock_replies import dumps
+from ._mock_replies import prompt_tokens
 from ._mock_wire import MockWire
 from ._mock_wire_anthropic import anthropic_events
 from ._mock_wire_anthropic import anthropic_json
@@ -50,6 +57,7 @@ __all__ = [
     "INVOKE_WIRE",
     "WIRE",
     "check_auth",
+    "count_reply",
     "encode_message",
     "error_body",
     "render_events",
@@ -92,7 +100,7 @@ def _split(path: str, actions: tuple[str, str]) -> tuple[str, bool] | None:
 
 
 def match(path: str) -> bool:
-    return _split(path, _ACTIONS) is not None
+    return _split(path, _ACTIONS) is not None or _counted_model(path) is not None
 
 
 def _text(blocks: Any) -> str:
@@ -310,6 +318,61 @@ def check_auth(headers: Mapping[str, str]) -> str | None:
     return None
 
 
+# ---- CountTokens -------------------------------------------------------------------------
+
+_COUNT = "/count-tokens"
+#: Bedrock's ValidationException for a Converse input whose first turn is not the user's.
+_USER_FIRST = (
+    "A conversation must start with a user message. Try again with a conversation that "
+    "starts with a user message."
+)
+
+
+def _counted_model(path: str) -> str | None:
+    """The model id of a `/model/{modelId}/count-tokens` path (None: another path)."""
+    if path.startswith(_PREFIX) and path.endswith(_COUNT):
+        model = path[len(_PREFIX) : -len(_COUNT)]
+        if model and "/" not in model:
+            return unquote(model)
+    return None
+
+
+def count_view(path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """What a CountTokens body counts, as a Chat Completions view: its Converse input as
+    Converse's view, or its InvokeModel body's messages and system as they are."""
+    model = _counted_model(path)
+    if model is None:
+        raise MockUsageError(f"not a CountTokens path: {path}")
+    given = body.get("input")
+    converse = given.get("converse") if isinstance(given, dict) else None
+    invoke = given.get("invokeModel") if isinstance(given, dict) else None
+    if isinstance(converse, dict):
+        turns = converse.get("messages")
+        first = turns[0] if isinstance(turns, list) and turns else None
+        if isinstance(first, dict) and first.get("role") != "user":
+            raise MockUsageError(_USER_FIRST)  # as Bedrock validates the input
+        view = request_view(f"{_PREFIX}{quote(model, safe='')}/converse", converse)
+    elif isinstance(invoke, dict) and isinstance(invoke.get("body"), str):
+        try:  # a blob: base64 on the wire, as botocore sends it
+            sent = json.loads(base64.b64decode(invoke["body"], validate=True))
+        except ValueError as exc:
+            raise MockUsageError(f"the invokeModel body is not base64 JSON: {exc}") from None
+        if not isinstance(sent, dict) or not isinstance(sent.get("messages"), list):
+            raise MockUsageError("the invokeModel body needs a 'messages' list")
+        view = {"model": model, "messages": sent["messages"], "system": sent.get("system")}
+    else:
+        raise MockUsageError("a CountTokens body needs input.converse or input.invokeModel.body")
+    return {**view, "stream": False}
+
+
+def count_reply(path: str, body: dict[str, Any]) -> bytes | None:
+    """CountTokens' reply, `{"inputTokens": N}` (None for a chat's path): N as a reply to
+    the same messages and system reports it."""
+    if _counted_model(path) is None:
+        return None
+    return dumps({"inputTokens": prompt_tokens(count_view(path, body))})
+
+
 WIRE = MockWire(
     name="bedrock",
     match=match,
@@ -321,6 +384,7 @@ WIRE = MockWire(
     request_id_header="x-amzn-requestid",
     stream_content_type=EVENT_STREAM,
     check_auth=check_auth,
+    side_reply=count_reply,
 )
 
 

@@ -440,16 +440,10 @@ async def test_a_raising_batch_keeps_its_finished_replies_on_the_error_and_in_th
 
 
 def test_a_model_leaves_token_counts_to_langchain_core_unless_its_wire_counts() -> None:
+    """Every counting hook's default is langchain-core's count (None), and the engine
+    does not count messages (so the LangChain chat model does not convert them)."""
     model = FakeChatModel(responses=["x"])
+    assert model.langchain_token_ids("a b") is None
     assert model.langchain_num_tokens("a b") is None
-    assert model.langchain_num_tokens_from_messages([], None) is None
-
-def test_a_model_counts_tokens_as_langchain_does_unless_it_says_otherwise() -> None:
-    """`counts_own_tokens` is False by default: the LangChain chat model then counts with
-    LangChain's base class, and the engine's own counting hooks are not there to call."""
-    model = FakeChatModel(responses=["ok"])
-    assert model.counts_own_tokens() is False
-    with pytest.raises(NotImplementedError, match="counts tokens as LangChain does"):
-        model.partner_token_ids("hi")
-    with pytest.raises(NotImplementedError, match="counts tokens as LangChain does"):
-        model.partner_token_count([])
+    assert model.langchain_counts_messages() is False
+    assert model.langchain_num_tokens_from_messages([], None, {}) is None

@@ -1,5 +1,6 @@
 """chat/side_call.py: a model's non-chat call goes out as its chat calls do (its client,
-retries, extra headers, typed errors) and its reply is read by the caller."""
+retries, timeout, the ambient deadline, extra headers, typed errors) and its reply is
+read by the caller."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import pytest
 
 from chatplex.adapters.base import HTTPRequest
 from chatplex.chat.side_call import side_call
+from chatplex.core.run_config import current_config
 from chatplex.errors import APIError
 from chatplex.errors import BadRequestError
+from chatplex.errors import DeadlineExceededError
 from chatplex.errors import ServerError
 from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
 from chatplex.sdk_errors import ErrorFamily
@@ -123,3 +126,23 @@ def test_a_model_without_an_adapter_cannot_send() -> None:
 
     with pytest.raises(NotImplementedError, match="no adapter"):
         side_call(FakeChatModel(responses=["x"]), request(), total)
+
+
+def test_the_ambient_deadline_bounds_it() -> None:
+    seen: list[httpx.Request] = []
+    llm = model([httpx.Response(200, json={"totalTokens": 1})], seen)
+    token = current_config().set({"deadline": 0.0})  # long past
+    try:
+        with pytest.raises(DeadlineExceededError):
+            side_call(llm, request(), total)
+    finally:
+        current_config().reset(token)
+    assert seen == []
+
+
+def test_a_timeout_given_bounds_this_call_over_the_models() -> None:
+    seen: list[httpx.Request] = []
+    llm = model([httpx.Response(200, json={"totalTokens": 1})], seen, timeout=30)
+    side_call(llm, request(), total)
+    side_call(llm, request(), total, timeout=2.5)
+    assert [r.extensions["timeout"]["read"] for r in seen] == [30, 2.5]

@@ -5,6 +5,7 @@ the mock server (invoke, stream, tools, LangGraph), and LangChain's standard sui
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -644,3 +645,24 @@ def test_settings_changed_by_configurable_fields_are_serialized() -> None:
     kwargs = dumpd(built)["kwargs"]
     assert (kwargs["model_name"], kwargs["temperature"]) == ("gpt-4o", 0.9)
     assert dumpd(model)["kwargs"]["model_name"] == "gpt-4o-mini"  # the original's
+
+
+def test_a_count_the_partner_leaves_to_langchain_is_langchains() -> None:
+    """An engine that does not count as its partner (`langchain_counts_messages` False):
+    LangChain's own count runs, with LangChain's settings (`custom_get_token_ids`)."""
+    from langchain_core.messages import HumanMessage
+    from langchain_ollama import ChatOllama as PartnerOllama
+
+    from chatplex.langchain import ChatOllama
+
+    said = [HumanMessage("one two three"), AIMessage("four")]
+    words = {"custom_get_token_ids": lambda text: text.split(), "model": "llama3.2"}
+    expected = PartnerOllama(**words).get_num_tokens_from_messages(said)
+    assert ChatOllama(**words).get_num_tokens_from_messages(said) == expected == 6
+    with pytest.raises(TypeError):  # LangChain's signature: no keywords to send
+        ChatOllama(**words).get_num_tokens_from_messages(said, colour="red")
+    odd: Any = [("user", "hi")]  # not a message: what LangChain's count raises, unchanged
+    with pytest.raises(Exception) as partner:  # noqa: PT011 - the class is the outcome
+        PartnerOllama(**words).get_num_tokens_from_messages(odd)
+    with pytest.raises(type(partner.value), match=re.escape(str(partner.value))):
+        ChatOllama(**words).get_num_tokens_from_messages(odd)

@@ -16,6 +16,7 @@ from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
 from chatplex.messages import coerce_messages
 from chatplex.messages import message_from_role
+from chatplex.messages import message_list
 from chatplex.messages import normalise_role
 from chatplex.runnables import ChatPromptTemplate
 
@@ -542,3 +543,12 @@ def test_an_openai_assistant_dict_with_tool_calls_may_have_null_content() -> Non
     (message,) = coerce_messages([{"role": "assistant", "content": None, "tool_calls": [call]}])
     assert isinstance(message, AIMessage) and message.content == ""
     assert message.tool_calls[0]["id"] == "c1"
+
+
+def test_message_list_names_the_first_item_that_is_not_a_message() -> None:
+    said = [HumanMessage("a"), HumanMessage("b")]
+    assert message_list(said, HumanMessage, "count") == said
+    with pytest.raises(TypeError, match=r"count takes a list of messages; item 1 is a tuple"):
+        message_list([HumanMessage("a"), ("user", "b")], HumanMessage, "count")
+    with pytest.raises(TypeError, match="count takes a list of messages, got str"):
+        message_list("hi", HumanMessage, "count")

@@ -47,3 +47,15 @@ def test_rate_limit_headers() -> None:
     reset = datetime.datetime.fromisoformat(headers["anthropic-ratelimit-requests-reset"])
     assert reset.tzinfo is not None
     assert WIRE.rate_limited_headers(1.0) == [("anthropic-ratelimit-requests-remaining", "0")]
+
+
+def test_the_count_path_answers_the_input_tokens_a_reply_reports() -> None:
+    body = {"model": "m", "system": "be brief", "messages": [{"role": "user", "content": "a b"}]}
+    assert WIRE.match("/v1/messages/count_tokens") and WIRE.side_reply is not None
+    assert WIRE.side_reply("/v1/messages", body) is None  # a chat
+    counted = WIRE.side_reply("/v1/messages/count_tokens", body)
+    assert counted is not None and json.loads(counted) == {"input_tokens": 7}
+    reply = plan_reply(
+        "anthropic", WIRE.request_view("/v1/messages", body), text=None, chunks=None, tool_name=None
+    )
+    assert json.loads(WIRE.render_json(reply, "r1"))["usage"]["input_tokens"] == 7

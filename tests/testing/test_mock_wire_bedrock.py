@@ -423,3 +423,42 @@ class TestChatBedrockOverMockServer:
         with pytest.raises(RateLimitError) as caught:
             llm.invoke("hi")
         assert caught.value.error_type == "ThrottlingException"
+
+
+def test_count_tokens_reads_a_converse_input_and_an_invoke_body() -> None:
+    import base64
+
+    from chatplex.testing._mock_wire_bedrock import count_reply
+    from chatplex.testing._mock_wire_bedrock import count_view
+
+    path = "/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/count-tokens"
+    assert WIRE.match(path) and WIRE.side_reply is count_reply
+    turns = [{"role": "user", "content": [{"text": "a b c"}]}]
+    converse = {"input": {"converse": {"messages": turns, "system": [{"text": "s"}]}}}
+    anthropic = {"messages": [{"role": "user", "content": "a b c"}], "system": "s"}
+    blob = base64.b64encode(json.dumps(anthropic).encode()).decode()
+    invoke = {"input": {"invokeModel": {"body": blob}}}
+    counts = []
+    for body in (converse, invoke):
+        view = count_view(path, body)
+        reply = plan_reply("openai", view, text=None, chunks=None, tool_name=None)
+        counted = count_reply(path, body)
+        assert counted is not None
+        counts.append((json.loads(counted), reply.input_tokens))
+    assert count_reply("/model/m/converse", {}) is None  # a chat
+    assert counts == [({"inputTokens": 7}, 7), ({"inputTokens": 7}, 7)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"input": {"invokeModel": {"body": "not base64!"}}},
+        {"input": {"converse": {"messages": [{"role": "assistant", "content": [{"text": "hi"}]}]}}},
+    ],
+)
+def test_count_tokens_refuses_what_bedrock_refuses(body: dict[str, Any]) -> None:
+    from chatplex.testing._mock_wire_bedrock import count_view
+
+    with pytest.raises(MockUsageError):
+        count_view("/model/m/count-tokens", body)

@@ -67,6 +67,7 @@ from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
+from .count_tokens import count_request
 from .errors import ERROR_FAMILIES
 from .request import to_wire_messages
 from .request import tool_fields
@@ -229,6 +230,8 @@ class AnthropicAdapter(Adapter):
         link = _HOME.connect(api_key, url, "/v1/messages")
         where = link.where
         self._url, self._secret_url = where.url, where.secret_url
+        count = _HOME.connect(api_key, url, "/v1/messages/count_tokens").where
+        self._count_url, self._secret_count_url = count.url, count.secret_url
         #: The base URL, credentials in its query masked (`secret_base_url`: to send).
         self.base_url = where.base_url
         self.secret_base_url = where.secret_base_url
@@ -297,6 +300,16 @@ class AnthropicAdapter(Adapter):
             headers["x-api-key"] = self._key
         headers.update(self._extra_headers)
         return post_json(self._url, body, headers, self._secret_names, self._secret_url)
+
+    def count_tokens_request(
+        self, chat: HTTPRequest, kwargs: Mapping[str, Any], betas: Sequence[str] | None
+    ) -> HTTPRequest:
+        """The token count of the messages and tools of `chat` (a request this adapter
+        built, unsent), as langchain-anthropic asks it (`count_tokens.py`); `betas`: the
+        model's (None: none set)."""
+        return count_request(
+            chat, kwargs, betas=betas, url=self._count_url, secret_url=self._secret_count_url
+        )
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-streaming call as an `AIMessage`."""

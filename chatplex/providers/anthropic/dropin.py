@@ -18,6 +18,7 @@ import os
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
+from typing import cast
 
 from ...adapters.base import as_secret
 from ...chat.dropin import dropin
@@ -35,6 +36,9 @@ from ...chat.model import ChatModel
 from ...chat.params import HEADER_PARAMETERS
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...chat.side_call import side_call
+from ...messages import BaseMessage
+from ...messages import message_list
 from ...secret import hold_url
 from .adapter import FALLBACK_MAX_TOKENS
 from .adapter import MAX_OUTPUT_TOKENS
@@ -199,3 +203,54 @@ class ChatAnthropic(ChatModel):
             ),
         )
         taken.settle(self, adapter, model, **body)
+        self._betas = None if betas is None else tuple(betas)  # the count's beta endpoint
+
+    def get_num_tokens_from_messages(
+        self,
+        messages: list[BaseMessage],
+        tools: Sequence[Any] | None = None,
+        **kwargs: Any,
+    ) -> int:
+        """The tokens of `messages` (and `tools`), as langchain-anthropic counts them:
+        Anthropic's `POST /v1/messages/count_tokens`, with the model's betas, its
+        `context_management` and the keywords the anthropic SDK's `count_tokens` takes
+        (`tool_choice`, `thinking`, ... `user_profile_id`, `extra_body`, `extra_headers`,
+        `extra_query`, `timeout`). Sent as the model's calls are (its retries, timeout,
+        errors).
+
+        Examples:
+            >>> from chatplex.messages import HumanMessage
+            >>> from chatplex.testing import MockServer
+            >>> with MockServer() as server:
+            ...     model = ChatAnthropic(
+            ...         model="claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="k"
+            ...     )
+            ...     model.get_num_tokens_from_messages([HumanMessage("Hello, Claude")])
+            5
+        """
+        checked = message_list(messages, BaseMessage, "get_num_tokens_from_messages")
+        return self.langchain_num_tokens_from_messages(checked, tools, kwargs)
+
+    def langchain_counts_messages(self) -> bool:
+        return True  # langchain-anthropic asks the count_tokens endpoint
+
+    def langchain_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
+    ) -> int:
+        from .adapter import AnthropicAdapter
+        from .count_tokens import read_input_tokens
+
+        given = dict(keywords)
+        timeout = given.pop("timeout", None)
+        # The SDK's header parameters, under its `extra_headers` (which win).
+        headers = {
+            header: str(given.pop(param))
+            for param, header in HEADER_PARAMETERS["anthropic"].items()
+            if given.get(param) is not None
+        }
+        given["extra_headers"] = {**headers, **(given.get("extra_headers") or {})}
+        model = self.bind_tools(tools) if tools else self
+        chat = model.build_request(messages)  # bad messages or tools raise here, unsent
+        adapter = cast("AnthropicAdapter", self.adapter)
+        request = adapter.count_tokens_request(chat, given, self._betas)
+        return side_call(self, request, read_input_tokens, timeout=timeout)

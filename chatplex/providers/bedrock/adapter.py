@@ -219,6 +219,8 @@ class BedrockAdapter(Adapter):
         self._digest = hashlib.sha256(self._auth.digest_source().encode()).hexdigest()[:16]
         check_headers(default_headers, "default_headers")
         self._headers = {k.lower(): v for k, v in (default_headers or {}).items()}
+        #: The headers every request carries; `_headers` may add an API's own options.
+        self._default_headers = dict(self._headers)
         self.block_types = BLOCK_TYPES
 
     def __repr__(self) -> str:
@@ -252,27 +254,39 @@ class BedrockAdapter(Adapter):
             raise ValueError("cannot call a chat model with an empty list of messages")
         if not settings.model or not isinstance(settings.model, str):
             raise ValueError("a Bedrock call needs a model id")
+        self._refuse_key_in_clear()
+        check_messages(_checkable(messages), provider=PROVIDER, block_types=self.block_types)
+        body = converse_body(messages, settings)
+        headers = {**self._headers, "content-type": _JSON}
+        if stream:
+            headers.setdefault("accept", "application/vnd.amazon.eventstream")
+        return self._signed_post(self.url(settings.model, stream=stream), body, headers)
+
+    def count_tokens_request(self, model_id: str, body: Mapping[str, Any]) -> HTTPRequest:
+        """CountTokens of `model_id` (as langchain-aws names it) with `body` (a
+        `count_tokens.py` input), signed; the default headers only (an API's request
+        options, guardrails or service tier, are not CountTokens')."""
+        self._refuse_key_in_clear()
+        url = f"{self.endpoint_url}/model/{quote(model_id, safe='')}/count-tokens"
+        return self._signed_post(url, body, {**self._default_headers, "content-type": _JSON})
+
+    def _refuse_key_in_clear(self) -> None:
+        """As botocore refuses it (on the call, not at construction): a Bedrock API key
+        sent in clear can be read on the way."""
         if isinstance(self._auth, BearerToken) and not self.endpoint_url.startswith("https://"):
-            # As botocore refuses it (on the call, not at construction): a key sent in
-            # clear can be read on the way.
             raise ValueError(
                 "a Bedrock API key is sent only over https: endpoint_url is "
                 f"{redact_url(self.endpoint_url)!r}"
             )
-        check_messages(_checkable(messages), provider=PROVIDER, block_types=self.block_types)
-        body = converse_body(messages, settings)
-        content = _encode(body)  # signed, and sent as they are (`HTTPRequest.content`)
-        url = self.url(settings.model, stream=stream)
-        headers = {**self._headers, "content-type": _JSON}
-        if stream:
-            headers.setdefault("accept", "application/vnd.amazon.eventstream")
+
+    def _signed_post(
+        self, url: str, body: Mapping[str, Any], headers: Mapping[str, str]
+    ) -> HTTPRequest:
+        """The POST of `body` to `url`, signed over the bytes sent (`HTTPRequest.content`)."""
+        content = _encode(body)
         signed = self._auth.sign("POST", url, content, headers)
         return HTTPRequest(
-            method="POST",
-            url=url,
-            headers=_masked(signed),
-            json=body,
-            content=content,
+            method="POST", url=url, headers=_masked(signed), json=body, content=content
         )
 
     # -- responses -------------------------------------------------------------------------

@@ -19,11 +19,14 @@ is chatplex's (its transport, pools, retries and limiter), speaking the Converse
 from __future__ import annotations
 
 import copy
+import logging
+import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
+from typing import cast
 
 from ...chat.dropin import check_refused
 from ...chat.dropin import constructor_names
@@ -47,9 +50,12 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 
 if TYPE_CHECKING:
-    pass
+    from ...messages import BaseMessage
+    from .adapter import BedrockAdapter
 
 __all__ = ["ChatBedrockConverse"]
+
+logger = logging.getLogger(__name__)
 
 #: Regional prefixes of cross-region inference profiles (`us.anthropic.claude-...`).
 _REGION_PREFIXES = ("us.", "eu.", "apac.", "us-gov.", "jp.", "au.", "global.", "sa.", "amer.")
@@ -332,6 +338,43 @@ class ChatBedrockConverse(ChatModel):
         if self._structured_choice is not _FORCED:
             tool_choice = self._structured_choice
         return tools, tool_choice
+
+    def langchain_counts_messages(self) -> bool:
+        """langchain-aws asks Bedrock's CountTokens for the models it names
+        (`count_tokens.counted`); LangChain's count for the others."""
+        from .count_tokens import counted
+
+        return counted(self._counted_model_id())
+
+    def _counted_model_id(self) -> str:
+        return self.base_model_id or _base_model(self.model)
+
+    def langchain_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
+    ) -> int | None:
+        """langchain-aws's count: Bedrock's CountTokens of the Converse input, tools
+        ignored with its warning; None (LangChain's count) for keywords (its signature
+        takes none, LangChain's raises) and, as langchain-aws, after a failed request
+        (logged)."""
+        from ...chat.side_call import side_call
+        from .count_tokens import TOOLS_IGNORED
+        from .count_tokens import converse_input
+        from .count_tokens import read_input_tokens
+
+        if keywords:
+            return None
+        if tools is not None:
+            warnings.warn(TOOLS_IGNORED, stacklevel=4)
+        adapter = cast("BedrockAdapter", self.adapter)
+        try:
+            chat = self.build_request(messages)
+            request = adapter.count_tokens_request(
+                self._counted_model_id(), converse_input(chat.json)
+            )
+            return side_call(self, request, read_input_tokens)
+        except Exception as exc:  # noqa: BLE001 - langchain-aws falls back on any failure
+            logger.warning(f"count_tokens API failed: {exc}. Using fallback.")
+            return None
 
     @classmethod
     def create_cache_point(cls, cache_type: str = "default") -> dict[str, Any]:

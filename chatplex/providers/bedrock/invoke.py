@@ -49,14 +49,10 @@ from ...messages import BaseMessage
 from ...messages import ToolMessage
 from ...secret import hold_keys
 from ...secret import is_secret_name
-from ...secret import redact_url
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
 from ..anthropic.request import to_wire_messages
 from ..anthropic.request import tool_fields
 from .adapter import BedrockAdapter
-from .adapter import _encode
-from .adapter import _masked
-from .auth import BearerToken
 from .eventstream import EventStreamDecoder
 from .invoke_families import PROMPT_FAMILIES
 from .invoke_families import PromptFamily
@@ -225,11 +221,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         family = self.family or model_family(settings.model)
         base = self.base_model_id or settings.model.split(".", 1)[-1]
         check_buildable(family, base)
-        if isinstance(self._auth, BearerToken) and not self.endpoint_url.startswith("https://"):
-            raise ValueError(
-                "a Bedrock API key is sent only over https: endpoint_url is "
-                f"{redact_url(self.endpoint_url)!r}"
-            )
+        self._refuse_key_in_clear()
         check_messages(messages, provider=self.provider, block_types=self.block_types)
         # The call's shape, recorded on this call's view (`for_model`): how its reply reads.
         self._prompt_family = PROMPT_FAMILIES.get(family)
@@ -246,8 +238,6 @@ class BedrockInvokeAdapter(BedrockAdapter):
             self._stream_blocks = "claude-" in base and (
                 "tools" in body or _thinking_on(body) or self._citations
             )
-        content = _encode(body)  # signed, and sent as they are
-        url = self.url(settings.model, stream=stream)
         headers = {**self._headers, "content-type": _JSON}
         if stream:  # InvokeModelWithResponseStream: the chunks' type in botocore's header
             headers.update(
@@ -255,10 +245,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
             )
         else:
             headers["accept"] = _JSON
-        signed = self._auth.sign("POST", url, content, headers)
-        return HTTPRequest(
-            method="POST", url=url, headers=_masked(signed), json=body, content=content
-        )
+        return self._signed_post(self.url(settings.model, stream=stream), body, headers)
 
     @staticmethod
     def anthropic_body(messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
@@ -266,6 +253,10 @@ class BedrockInvokeAdapter(BedrockAdapter):
         the model's kwargs, tools, `anthropic_version`, messages, system, `max_tokens`,
         `temperature` (then `top_p` and `stop_sequences` when set)."""
         system, turns = to_wire_messages(_without_error_status(messages))
+        for turn in turns:  # langchain-aws sends an assistant's text as a text block
+            if turn["role"] == "assistant" and isinstance(turn["content"], str):
+                text = turn["content"]
+                turn["content"] = [{"type": "text", "text": text}] if text else []
         body: dict[str, Any] = dict(settings.extra_body)
         body.update(tool_fields(settings))
         body["anthropic_version"] = ANTHROPIC_VERSION

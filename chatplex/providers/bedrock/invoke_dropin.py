@@ -44,7 +44,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from typing import Any
+from typing import cast
 
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
@@ -57,6 +59,10 @@ from .dropin import tool_choice_values
 from .invoke import BedrockInvokeAdapter
 from .invoke import check_buildable
 from .invoke import model_family
+
+if TYPE_CHECKING:
+    from ...messages import BaseMessage
+    from .adapter import BedrockAdapter
 
 __all__ = ["ChatBedrock"]
 
@@ -268,6 +274,37 @@ class ChatBedrock(ChatBedrockConverse):
             self.supports_tool_choice_values = tool_choice_values(
                 self.base_model_id or model_name or "", model_kwargs or {}
             )
+
+    def langchain_counts_messages(self) -> bool:
+        """langchain-aws asks Bedrock's CountTokens for an Anthropic model it names
+        (`count_tokens.counted`), whichever API the calls use; LangChain's count for any
+        other model."""
+        from .count_tokens import counted
+
+        return self.provider_name == "anthropic" and counted(self._counted_model_id())
+
+    def _counted_model_id(self) -> str:
+        return self.base_model_id or self.model.split(".", 1)[-1]
+
+    def langchain_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
+    ) -> int | None:
+        """langchain-aws's count: Bedrock's CountTokens of the InvokeModel body; None
+        (LangChain's count) for keywords. A failed request raises, as langchain-aws's
+        does."""
+        from ...chat.side_call import side_call
+        from .count_tokens import invoke_input
+        from .count_tokens import read_input_tokens
+
+        if keywords:
+            return None
+        self.build_request(messages)  # checked as a call's, unsent
+        body = BedrockInvokeAdapter.anthropic_body(messages, self._settings({}))
+        adapter = cast("BedrockAdapter", self.adapter)
+        request = adapter.count_tokens_request(
+            self._counted_model_id(), invoke_input(body, self.max_tokens)
+        )
+        return side_call(self, request, read_input_tokens)
 
     @property
     def stop_sequences(self) -> list[str] | None:

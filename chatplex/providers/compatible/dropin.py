@@ -202,7 +202,8 @@ class PresetChatModel(TiktokenCounted):
         """LangChain's name for `model`."""
         return self.model
 
-    def counts_own_tokens(self) -> bool:
+    @property
+    def counts_with_tiktoken(self) -> bool:
         return self.dropin.counts_with_tiktoken
 
 

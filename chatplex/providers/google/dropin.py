@@ -520,14 +520,21 @@ class ChatVertexAI(_GoogleDropin):
         message."""
         from ...messages import HumanMessage
 
-        return self.langchain_num_tokens_from_messages([HumanMessage(text)], None)
+        return self._count_messages([HumanMessage(text)], None)
+
+    def langchain_counts_messages(self) -> bool:
+        return True  # langchain-google-vertexai asks countTokens
 
     def langchain_num_tokens_from_messages(
-        self, messages: list[BaseMessage], tools: Sequence[Any] | None
-    ) -> int:
-        """langchain-google-vertexai's `get_num_tokens_from_messages`: one `countTokens`
-        of the conversation's contents (system messages left out, tools ignored with a
-        warning, as it does)."""
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
+    ) -> int | None:
+        """langchain-google-vertexai's `get_num_tokens_from_messages`; None for any
+        keyword (its signature takes none: langchain-core's count then refuses it)."""
+        return None if keywords else self._count_messages(messages, tools)
+
+    def _count_messages(self, messages: list[BaseMessage], tools: Sequence[Any] | None) -> int:
+        """One `countTokens` of the conversation's contents (system messages left out,
+        tools ignored with a warning, as langchain-google-vertexai does)."""
         from .adapter import VertexAIAdapter
         from .count import contents_body
 

@@ -94,22 +94,25 @@ class TiktokenCounted(ChatModel):
     #: The model name tiktoken counts with (None: the model's), langchain-openai's field.
     tiktoken_model_name: str | None = None
 
-    def counts_own_tokens(self) -> bool:
+    @property
+    def counts_with_tiktoken(self) -> bool:
+        """Whether its LangChain class is a `BaseChatOpenAI` (a preset's says otherwise)."""
         return True
 
-    def partner_token_ids(self, text: str) -> list[int]:
-        return token_ids(self._counted_model(), text)
+    def langchain_token_ids(self, text: str) -> list[int] | None:
+        return token_ids(self._counted_model(), text) if self.counts_with_tiktoken else None
 
-    def partner_token_count(
-        self,
-        messages: Sequence[BaseMessage],
-        tools: Sequence[Any] | None = None,
-        *,
-        allow_fetching_images: bool = True,
-    ) -> int:
-        return count_message_tokens(
-            self._counted_model(), messages, tools, allow_fetching_images=allow_fetching_images
-        )
+    def langchain_counts_messages(self) -> bool:
+        return self.counts_with_tiktoken
+
+    def langchain_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
+    ) -> int | None:
+        """langchain-openai's count; None for a keyword besides `allow_fetching_images`
+        (its only one: langchain-core's count then refuses it with a TypeError)."""
+        if set(keywords) - {"allow_fetching_images"}:
+            return None
+        return count_message_tokens(self._counted_model(), messages, tools, **keywords)
 
     def _partner_model_name(self) -> str | None:
         """The partner's `model_name` (None where it holds none: an Azure deployment

@@ -298,11 +298,6 @@ GAPS: dict[tuple[str, str], str] = {
             ("mistralai", "langchain-mistralai"),
         )
     },
-    ("token_count", "anthropic"): (
-        "get_num_tokens_from_messages: the drop-in falls back to LangChain's GPT-2 "
-        "tokenizer (ImportError without transformers); langchain-anthropic asks "
-        "Anthropic's count_tokens endpoint"
-    ),
     ("serialize", "ollama"): (
         "ChatOllama is not LangChain-serializable, so dumpd writes its repr: chatplex's "
         "repr adds max_retries=2 and model_kwargs={}"

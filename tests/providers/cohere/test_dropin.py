@@ -126,7 +126,7 @@ def test_a_count_without_a_tokenizer_file_is_the_tokenize_endpoints(respx_mock: 
     assert sent.headers["authorization"] == "Bearer co-key"
     with pytest.raises(AuthenticationError):
         model.langchain_num_tokens("a b c")
-    assert model.langchain_num_tokens_from_messages([], None) is None  # langchain-core's
+    assert not model.langchain_counts_messages()  # langchain-core's
 
 
 FILE_URL = "https://storage.example/tokenizers/command-r.json"

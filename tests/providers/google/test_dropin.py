@@ -443,7 +443,7 @@ def test_gemini_counts_a_text_with_count_tokens_as_langchain_google_genai() -> N
     assert request.headers["x-goog-api-key"] == KEY and request.headers["x-team"] == "blue"
     assert server.body() == {"contents": [{"parts": [{"text": "Say hi"}]}]}
     # Its messages are counted by langchain-core, one text at a time.
-    assert model.langchain_num_tokens_from_messages([HumanMessage("Hi")], None) is None
+    assert not model.langchain_counts_messages()  # langchain-core's, one count per message
 
 
 def test_chat_vertexai_counts_texts_and_conversations_in_one_call(
@@ -466,7 +466,11 @@ def test_chat_vertexai_counts_texts_and_conversations_in_one_call(
     assert server.requests[0].headers["authorization"] == "Bearer ya29.vertex"
     said = [SystemMessage("Be brief."), HumanMessage("Hi"), AIMessage("Hello.")]
     with caplog.at_level("WARNING"):
-        assert model.langchain_num_tokens_from_messages(said, [{"name": "f"}]) == 4
+        assert model.langchain_num_tokens_from_messages(said, [{"name": "f"}], {}) == 4
     assert "Tool token counting is not yet supported" in caplog.text
     assert len(server.requests) == 2
     assert [c["role"] for c in server.body()["contents"]] == ["user", "model"]
+    # Its partner takes no keyword: langchain-core's count, which refuses it, unsent.
+    assert model.langchain_counts_messages()
+    assert model.langchain_num_tokens_from_messages(said, None, {"colour": "red"}) is None
+    assert len(server.requests) == 2

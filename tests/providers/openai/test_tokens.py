@@ -110,6 +110,17 @@ def test_counts_as_langchain_openai(model: str, kind: str) -> None:
         ) == theirs.get_num_tokens_from_messages(said, allow_fetching_images=fetching)
 
 
+def test_a_keyword_besides_allow_fetching_images_is_a_type_error_as_there() -> None:
+    """langchain-openai's count takes one keyword: another is a TypeError there, and
+    here (the engine leaves it to langchain-core's count, which refuses it)."""
+    said = _conversation()
+    theirs = langchain_openai.ChatOpenAI(model="gpt-4", **KEYS)
+    ours = chatplex.ChatOpenAI(model="gpt-4", **KEYS)
+    for given in (theirs, ours):
+        with pytest.raises(TypeError, match="colour"):
+            given.get_num_tokens_from_messages(said, colour="red")
+
+
 @pytest.mark.parametrize("model", CL100K_MODELS)
 def test_text_tokens_as_langchain_openai(model: str) -> None:
     theirs = langchain_openai.ChatOpenAI(model=model, **KEYS)
