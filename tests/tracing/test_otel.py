@@ -187,8 +187,6 @@ async def test_an_error_sets_error_type_and_status(
     wire: Wire, use_async: bool, mock: MockServer, otel: Otel
 ) -> None:
     model = model_for(wire, mock, {"x-mock-fault": "status=400"}, max_retries=0)
-    # The status, not the words: with the wire's SDK imported (botocore, by another
-    # test in this process), the error also reads as the SDK's does.
     with pytest.raises(APIStatusError) as raised:
         if use_async:
             await model.ainvoke("hi")
@@ -212,8 +210,6 @@ async def test_retries_are_span_events(
 ) -> None:
     policy = retry_policy(max_retries=2, initial_delay=0.001, max_delay=0.002, jitter=0.0)
     model = model_for(wire, mock, {"x-mock-fault": "status=503"}, retry_policy=policy)
-    # The status, not the words: with the wire's SDK imported (botocore, by another
-    # test in this process), the error also reads as the SDK's does.
     with pytest.raises(APIStatusError) as raised:
         if use_async:
             await model.ainvoke("hi")
