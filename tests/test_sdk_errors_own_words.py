@@ -44,17 +44,19 @@ IMPORTED = [module for module in SDK_MODULES if importlib.util.find_spec(module.
 
 FAULT = {"x-mock-fault": "status=429"}
 
+Settings = Callable[[MockServer], dict[str, Any]]
+
+
+def keyed(url: str) -> Settings:
+    """Settings sending to the mock server's URL `url` (its attribute's name), with a key."""
+    return lambda m: {"base_url": getattr(m, url), "api_key": "k"}
+
+
 #: wire -> ("provider:model", the settings that point it at the mock server)
-OWN: dict[str, tuple[str, Callable[[MockServer], dict[str, Any]]]] = {
-    "openai": ("openai:gpt-4o-mini", lambda m: {"base_url": m.openai_base_url, "api_key": "k"}),
-    "anthropic": (
-        "anthropic:claude-sonnet-4-5",
-        lambda m: {"base_url": m.anthropic_base_url, "api_key": "k"},
-    ),
-    "google_genai": (
-        "google_genai:gemini-2.5-flash",
-        lambda m: {"base_url": m.url, "api_key": "k"},
-    ),
+OWN: dict[str, tuple[str, Settings]] = {
+    "openai": ("openai:gpt-4o-mini", keyed("openai_base_url")),
+    "anthropic": ("anthropic:claude-sonnet-4-5", keyed("anthropic_base_url")),
+    "google_genai": ("google_genai:gemini-2.5-flash", keyed("url")),
     "google_vertexai": (
         "google_vertexai:gemini-2.5-flash",
         lambda m: {
@@ -75,15 +77,9 @@ OWN: dict[str, tuple[str, Callable[[MockServer], dict[str, Any]]]] = {
             "aws_secret_access_key": "secret",
         },
     ),
-    "cohere": ("cohere:command-a-03-2025", lambda m: {"base_url": m.url, "api_key": "k"}),
-    "mistralai": (
-        "mistralai:mistral-small",
-        lambda m: {"base_url": m.openai_base_url, "api_key": "k"},
-    ),
-    "groq": (
-        "groq:llama-3.3-70b-versatile",
-        lambda m: {"base_url": m.openai_base_url, "api_key": "k"},
-    ),
+    "cohere": ("cohere:command-a-03-2025", keyed("url")),
+    "mistralai": ("mistralai:mistral-small", keyed("openai_base_url")),  # (httpx's family)
+    "groq": ("groq:llama-3.3-70b-versatile", keyed("openai_base_url")),
 }
 
 
@@ -165,8 +161,8 @@ async def test_a_dropin_speaks_its_partners_words_its_engine_chatplexs(
     from chatplex.langchain import ChatGoogleGenerativeAI as DropIn
     from chatplex.lean import ChatGoogleGenerativeAI as Engine
 
-    settings = {"model": "gemini-2.5-flash", "base_url": mock.url, "google_api_key": "k"}
-    settings |= {"default_headers": FAULT, "max_retries": 0}
+    settings: dict[str, Any] = {"model": "gemini-2.5-flash", "base_url": mock.url}
+    settings |= {"google_api_key": "k", "default_headers": FAULT, "max_retries": 0}
     partner = await raised(DropIn(**settings), use_async, "invoke")
     own = await raised(Engine(**settings), use_async, "invoke")
     # langchain-google-genai's words (the SDK's text inside its own), as its class raises.
