@@ -8,6 +8,7 @@ class. A LangChain drop-in built the same way still speaks its partner's words."
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ import pytest
 
 from chatplex import errors
 from chatplex.chat import init_chat_model
+from chatplex.sdk_errors import sdk_compatible
+from chatplex.sdk_errors import stainless_family
 from chatplex.testing import MockServer
 
 from .tracing.wires import FakeGoogleCredentials
@@ -170,3 +173,36 @@ async def test_a_dropin_speaks_its_partners_words_its_engine_chatplexs(
     assert str(partner).startswith(words) and partner.args == (str(partner),)
     assert own.status == own.status_code == 429
     assert str(own).startswith("google_genai 429 RESOURCE_EXHAUSTED: ")
+
+
+def test_without_words_the_fills_only_add() -> None:
+    openai = pytest.importorskip("openai")
+    body = {"error": {"message": "slow down", "type": "requests", "param": None, "code": "rl"}}
+
+    def error() -> errors.APIError:
+        return errors.status_error(provider="openai", status=429, message="slow down", body=body)
+
+    plain = error()
+    own = sdk_compatible(error(), (stainless_family("openai", inner_body=True),), words=False)
+    partner = sdk_compatible(error(), (stainless_family("openai", inner_body=True),))
+    assert isinstance(own, openai.RateLimitError) and isinstance(partner, openai.RateLimitError)
+    assert (str(own), own.args, own.body) == (str(plain), plain.args, body)
+    assert own.type == "requests"  # the SDK's field chatplex has no name for, added
+    assert str(partner) == "Error code: 429 - slow down" and partner.body == body["error"]
+
+
+def test_without_words_googles_status_stays_the_number() -> None:
+    pytest.importorskip("google.genai.errors")
+    from chatplex.providers.google.adapter import GeminiAdapter
+
+    body = {"error": {"code": 503, "message": "busy", "status": "UNAVAILABLE"}}
+    families = GeminiAdapter.error_families
+
+    def error() -> BaseException:
+        return GeminiAdapter(api_key="k").map_error(503, json.dumps(body).encode(), {})
+
+    words = str(error())
+    own = sdk_compatible(error(), families, words=False)
+    partner = sdk_compatible(error(), families)
+    assert own.status == own.status_code == 503 and str(own) == words  # type: ignore[attr-defined]
+    assert partner.status == "UNAVAILABLE" and partner.status_code == 503  # type: ignore[attr-defined]

@@ -171,8 +171,8 @@ class Call:
 
     `stream`: True for a stream call, False for a non-stream one. `clock`: the monotonic
     clock of the bounds (injectable for tests). `max_response_bytes`: the body bound
-    (None: `DEFAULT_MAX_RESPONSE_BYTES`). `partner_words`: a failure reads as the wire's
-    SDK words it (a LangChain drop-in's call); else it keeps chatplex's words, whatever
+    (None: `DEFAULT_MAX_RESPONSE_BYTES`). `partner_words`: a failure takes the words of
+    the wire's SDK (a LangChain drop-in's call); else it keeps chatplex's words, whatever
     SDK was imported (`sdk_errors`).
     """
 
@@ -194,8 +194,8 @@ class Call:
         "limit",
         "max_bytes",
         "message",
-        "partner_words",
         "nbytes",
+        "partner_words",
         "permit",
         "phase",
         "received",

@@ -49,7 +49,7 @@ class CallOptions(TypedDict, total=False):
     retry: RetryPolicy | None
     budget: Budget | None
     max_response_bytes: int | None
-    #: A failure reads as the wire's SDK words it (a drop-in's call; default False:
+    #: A failure takes the words of the wire's SDK (a drop-in's call; default False:
     #: chatplex's words, whatever SDK was imported).
     partner_words: bool
 
@@ -70,7 +70,7 @@ def send(
     (`chatplex.http.retry_policy(...)`); None makes exactly one attempt.
     `budget`: a rate-limit `Budget` to acquire before every attempt; None skips limiting.
     `partner_words`: a failure that is also the wire's SDK's class (that SDK imported)
-    reads as the SDK words it (a LangChain drop-in's call); False: chatplex's words.
+    takes the SDK's words too (a LangChain drop-in's call); False: chatplex's words.
 
     Raises the adapter's `map_error` result for an error status, `APITimeoutError` /
     `APIConnectionError` when no answer came, `APIError` for an unparseable success body
