@@ -139,6 +139,10 @@ class ChatModel(Runnable[Any, AIMessage]):
     #: listed difference): that chunk, ending a stream, stands in for LangChain's empty
     #: closing chunk (marked last), so the stream keeps the partner package's length.
     usage_closes_stream: bool = False
+    #: Its errors read as its LangChain partner package's do where the script imported the
+    #: wire's SDK (`sdk_errors`): set on the engine of a LangChain drop-in
+    #: (`chatplex.langchain`; issue 47). Else chatplex's own words, whatever was imported.
+    partner_words: bool = False
     #: The `_llm_type` of the LangChain class a drop-in stands in for (its LangChain chat
     #: model, `chatplex.langchain`, reports it; LangChain's cache keys include it), and
     #: that class's serializer namespace (None: LangChain does not serialize it).

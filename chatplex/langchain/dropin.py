@@ -133,6 +133,7 @@ class DropInChatModel(ChatChatplex):
             settings["streaming"] = values["streaming"]
         form = serialized_form(cls._engine.langchain_fields)
         engine = cls._engine(**(settings if form is None else form.settable(settings)))
+        engine.partner_words = True  # under LangChain's name, its partner's error words
         return {
             **langchain_side,
             "chatplex_model": engine,
