@@ -68,6 +68,7 @@ from .partner_fields import partner_value
 from .partner_fields import reading_form
 from .structured import default_method
 from .structured import parsed
+from .trace_versions import named_versions
 
 __all__ = ["DropInChatModel", "langchain_class", "load_mappings", *sorted(DROP_IN_MODULES)]
 
@@ -170,6 +171,11 @@ class DropInChatModel(ChatChatplex):
         """The partner class's field `name` (`ABSENT`: not one of its fields)."""
         given = self.__dict__.get("partner_given") or {}
         return _partner_field(type(self), given, self.__dict__.get("chatplex_model"), name)
+
+    def _named_versions(self) -> tuple[tuple[str, str], ...]:
+        """What the partner class names in a trace's `lc_versions` where its package is
+        installed (each at its installed version), else chatplex (`trace_versions.py`)."""
+        return named_versions(self._engine.langchain_package, self._engine.langchain_versions)
 
     def _partner_shown(self) -> dict[str, Any]:
         return _partner_shown(type(self), self.partner_given, self.chatplex_model)

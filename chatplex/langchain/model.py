@@ -42,7 +42,6 @@ from pydantic import Field
 from pydantic import SecretStr
 from pydantic import model_validator
 
-from .. import version
 from ..adapters.base import Adapter
 from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
@@ -78,6 +77,7 @@ from .replies import usage_closes
 from .structured import call_format
 from .structured import mark_parsed
 from .tool_errors import partner_words
+from .trace_versions import OWN
 
 __all__ = ["ChatChatplex", "to_langchain"]
 
@@ -202,14 +202,19 @@ class ChatChatplex(BaseChatModel):
 
     @model_validator(mode="after")
     def _set_chatplex_version(self) -> ChatChatplex:
-        # Where the partner package names itself in every trace's `lc_versions`
-        # (langchain-openai's version beside langchain-core's), the package making the
-        # calls is named: chatplex (`LangSmithRule.names_package`). (`_add_version` is
-        # langchain-core's since 1.1; before, no versions.)
+        # langchain-core names itself (and langchain) in every trace's `lc_versions`;
+        # a partner class adds its package: this class adds what `_named_versions`
+        # says. (`_add_version` is langchain-core's since 1.1; before, no versions.)
         add_version = getattr(self, "_add_version", None)
-        if add_version is not None and self._ls_rule()[1].names_package:
-            add_version("chatplex", version.__version__)
+        if add_version is not None:
+            for package, number in self._named_versions():
+                add_version(package, number)
         return self
+
+    def _named_versions(self) -> tuple[tuple[str, str], ...]:
+        """The packages this class names in a trace's `lc_versions`: chatplex, whose
+        class it is."""
+        return OWN
 
     def _mask_credentials(self) -> None:
         """The chatplex model holds the credentials now (as `Secret`s): the fields keep

@@ -86,15 +86,6 @@ OPEN: dict[tuple[str, str], str] = {
         for field in ("client", "async_client", "root_client", "root_async_client")
     },
     **{(n, "bedrock_client"): _CLIENTS for n in ("ChatBedrock", "ChatBedrockConverse")},
-    **{
-        (name, "metadata"): (
-            "LangChain's own field: langchain-core records the versions of the packages "
-            "of the class's module (`lc_versions`), and the drop-in's module is chatplex's, "
-            "not the partner package's"
-        )
-        for name in DROP_IN_MODULES
-        if name not in ("ChatGroq", "ChatSambaNova", "ChatOllama", "ChatCohere")  # none recorded
-    },
     ("ChatPerplexity", "model_kwargs"): (
         "langchain-perplexity has no `stop` field and keeps a given stop in its "
         "model_kwargs; the drop-in takes `stop` as its setting (model_kwargs empty)"

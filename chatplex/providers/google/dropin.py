@@ -298,6 +298,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
 
     langchain_llm_type = "chat-google-generative-ai"
     langchain_namespace = ("langchain_google_genai", "chat_models")
+    langchain_package = "langchain-google-genai"
     langchain_fields = PartnerFields(
         aliases={
             "api_key": "google_api_key",
@@ -409,6 +410,7 @@ class ChatVertexAI(_GoogleDropin):
 
     langchain_llm_type = "vertexai"
     langchain_namespace = ("langchain", "chat_models", "vertexai")
+    langchain_package = "langchain-google-vertexai"
     langchain_fields = PartnerFields(
         aliases={
             "model": "model_name",
