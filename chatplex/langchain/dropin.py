@@ -44,6 +44,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_core.utils.pydantic import is_pydantic_v1_subclass
 from pydantic import Field
+from pydantic import SecretStr
 from pydantic import model_validator
 
 from ..chat import BaseCache
@@ -81,6 +82,9 @@ _SHARED = frozenset({"output_version"})
 
 #: Settings shown on the LangChain object too (`llm.temperature`), read from the engine.
 _SHOWN = _FIELD_SETTINGS
+
+#: ChatChatplex's fields that are not LangChain's own (`model`, `max_retries`, ...).
+_CHATPLEX_FIELDS = frozenset(ChatChatplex.model_fields) - frozenset(BaseChatModel.model_fields)
 
 #: chatplex's own settings (no partner class has them): not in the serialized form.
 _CHATPLEX_OWN = frozenset(TAIL) - {"timeout", "max_retries"} - _LANGCHAIN_SIDE
@@ -171,6 +175,22 @@ class DropInChatModel(ChatChatplex):
         """The partner class's field `name` (`ABSENT`: not one of its fields)."""
         given = self.__dict__.get("partner_given") or {}
         return _partner_field(type(self), given, self.__dict__.get("chatplex_model"), name)
+
+    def __repr_args__(self) -> Any:
+        # LangChain's repr shows the fields set to other than their defaults. ChatChatplex's
+        # own fields (`model`, `max_retries`, `model_kwargs`...) are shown as the partner's:
+        # under its field's name, its value beside its default, and not at all where it
+        # has no such field (langchain-ollama's repr, the form `dumpd` writes of it, has
+        # no `model_kwargs`, and the engine's `max_retries=2` is its default).
+        form = reading_form(self._engine)
+        for name, value in super().__repr_args__():
+            if form is None or name not in _CHATPLEX_FIELDS:
+                yield name, value
+                continue
+            field = form.name(name)
+            held = self._partner_value(field)
+            if held is not ABSENT and held != partner_value(self._engine, field, {}, {}):
+                yield field, held if isinstance(held, SecretStr) else _masked(held, field)
 
     def _named_versions(self) -> tuple[tuple[str, str], ...]:
         """What the partner class names in a trace's `lc_versions` where its package is

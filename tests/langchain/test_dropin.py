@@ -24,6 +24,7 @@ from langchain_tests.unit_tests import ChatModelUnitTests
 from pydantic import BaseModel
 
 from chatplex.langchain import ChatAnthropic
+from chatplex.langchain import ChatGroq
 from chatplex.langchain import ChatOpenAI
 from chatplex.lean import ChatAnthropic as EngineAnthropic
 from chatplex.lean import ChatOpenAI as EngineOpenAI
@@ -644,3 +645,36 @@ def test_settings_changed_by_configurable_fields_are_serialized() -> None:
     kwargs = dumpd(built)["kwargs"]
     assert (kwargs["model_name"], kwargs["temperature"]) == ("gpt-4o", 0.9)
     assert dumpd(model)["kwargs"]["model_name"] == "gpt-4o-mini"  # the original's
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"temperature": 0.5, "stop": ["a"]}, {"num_predict": 7, "max_retries": 2}],
+    ids=["bare", "set", "partner_names"],
+)
+def test_an_unserialized_partners_repr_is_the_partners(settings: dict[str, Any]) -> None:
+    # LangChain writes a class it does not serialize as its repr (`dumpd`'s "repr"):
+    # the drop-in's shows the partner's fields set to other than the partner's defaults
+    # (no `model_kwargs` langchain-ollama lacks, no engine default `max_retries=2`).
+    from langchain_core.load import dumpd
+
+    import chatplex
+
+    partner_class = pytest.importorskip("langchain_ollama").ChatOllama
+    params = {"model": "llama3.2", "base_url": UNIT_BASE_URL}
+    # `max_retries` is chatplex's own there (langchain-ollama has no such field).
+    theirs = {k: v for k, v in settings.items() if k in partner_class.model_fields}
+    dropin, partner = chatplex.ChatOllama(**params, **settings), partner_class(**params, **theirs)
+    assert repr(dropin) == repr(partner)
+    assert dumpd(dropin)["repr"] == dumpd(partner)["repr"]
+
+
+def test_a_drop_ins_repr_measures_its_settings_by_the_partners_defaults() -> None:
+    # ChatGroq's temperature defaults to 0.7 there: shown only when set otherwise, under
+    # the partner's field names (`model_name`), a key masked.
+    bare = repr(ChatGroq(model="m", api_key=_KEY, base_url=UNIT_BASE_URL))
+    assert "model_name='m'" in bare and "temperature" not in bare and _KEY not in bare
+    assert "temperature=0.2" in repr(ChatGroq(model="m", api_key=_KEY, temperature=0.2))
+    url = f"{UNIT_BASE_URL}?api-key={_KEY}"
+    assert _KEY not in repr(ChatGroq(model="m", api_key=_KEY, base_url=url))

@@ -281,7 +281,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
 #: (The agents, graphs, response formats and middleware: none open today. The scripts of
-#: `test_scripts.py`: the token counts and the serialized Ollama model, below.)
+#: `test_scripts.py`: the token counts, below.)
 GAPS: dict[tuple[str, str], str] = {
     ("token_count", "openai"): (
         "get_num_tokens_from_messages: the drop-in falls back to LangChain's GPT-2 "
@@ -297,10 +297,6 @@ GAPS: dict[tuple[str, str], str] = {
         "get_num_tokens_from_messages: the drop-in falls back to LangChain's GPT-2 "
         "tokenizer (ImportError without transformers); langchain-google-genai asks "
         "Gemini's countTokens endpoint"
-    ),
-    ("serialize", "ollama"): (
-        "ChatOllama is not LangChain-serializable, so dumpd writes its repr: chatplex's "
-        "repr adds max_retries=2 and model_kwargs={}"
     ),
 }
 
