@@ -83,6 +83,10 @@ _SHARED = frozenset({"output_version"})
 #: Settings shown on the LangChain object too (`llm.temperature`), read from the engine.
 _SHOWN = _FIELD_SETTINGS
 
+#: ChatChatplex's fields shown as the partner's field of the same name where it has one
+#: (langchain-deepseek's `api_key`, langchain-anthropic's per-model `max_tokens`).
+_PARTNER_SHOWN = ("model", *_SHOWN, "base_url", "api_key")
+
 #: ChatChatplex's fields that are not LangChain's own (`model`, `max_retries`, ...).
 _CHATPLEX_FIELDS = frozenset(ChatChatplex.model_fields) - frozenset(BaseChatModel.model_fields)
 
@@ -268,7 +272,14 @@ class DropInChatModel(ChatChatplex):
         return parsed(traced, parser, include_raw)
 
     @property
-    def provider(self) -> str:
+    def provider(self) -> Any:
+        """The partner's field of that name where it has one (langchain-aws': the model's
+        vendor, "anthropic"), else the wire (chatplex's own, as on `ChatChatplex`)."""
+        value = self._partner_value("provider")
+        return self._wire if value is ABSENT else value
+
+    @property
+    def _wire(self) -> str:
         return str(getattr(self.chatplex_model, "provider", None) or self._engine.provider)
 
     @property
@@ -359,7 +370,7 @@ class DropInChatModel(ChatChatplex):
         reads it from (`openai_api_key` -> OPENAI_API_KEY; `api_key` -> the
         provider's; the partner class's own, where declared): `dumpd` writes a
         reference, never the key."""
-        own = f"{self.provider.upper()}_API_KEY"
+        own = f"{self._wire.upper()}_API_KEY"
         form = serialized_form(self._engine.langchain_fields)
         return {
             **{
@@ -408,7 +419,7 @@ def _partner_shown(
     form = reading_form(cls._engine)
     if form is None:
         return {}
-    names = [n for n in ("model", *_SHOWN, "base_url") if form.name(n) == n]
+    names = [n for n in _PARTNER_SHOWN if form.name(n) == n]
     values = {n: _partner_field(cls, given, engine, n) for n in names}
     # A base URL not given stays the one the engine calls (resolved from the
     # environment: LangChain's standard test_init_from_env reads it back there), where
@@ -442,7 +453,7 @@ def _rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, An
     given = values.get("partner_given") or {}
     current = {**_shown(engine), **_partner_shown(cls, given, engine)}
     changed = {}
-    for name in ("model", *_SHOWN, "base_url"):
+    for name in _PARTNER_SHOWN:
         value = values.pop(name, None)
         if value is not None and value != current.get(name):
             changed[name] = value
@@ -452,8 +463,9 @@ def _rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, An
         fields = {reading.name(k) for k in changed}
         kept = {k: v for k, v in given.get("keywords", {}).items() if reading.name(k) not in fields}
         values["partner_given"] = {**given, "keywords": {**kept, **changed}}
-    if "base_url" in changed:
-        raise ValueError("base_url cannot change on a built model: build another one")
+    for name in ("base_url", "api_key"):
+        if name in changed:
+            raise ValueError(f"{name} cannot change on a built model: build another one")
     form = serialized_form(cls._engine.langchain_fields)
     extras = values.pop("model_kwargs", None)  # the engine's, shown (_show_settings)
     if extras and extras != _masked(getattr(engine, "model_kwargs", None) or {}):

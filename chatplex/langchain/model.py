@@ -231,7 +231,7 @@ class ChatChatplex(BaseChatModel):
     def lc_secrets(self) -> dict[str, str]:
         """LangChain's secrets map (field -> environment variable): a serializer that
         supports it writes a reference to the variable, never the key."""
-        return {"api_key": f"{self.provider.upper()}_API_KEY"}
+        return {"api_key": f"{self._wire.upper()}_API_KEY"}
 
     @classmethod
     def from_model(cls, model: Runnable[Any, AIMessage], **options: Any) -> ChatChatplex:
@@ -257,6 +257,11 @@ class ChatChatplex(BaseChatModel):
     def provider(self) -> str:
         """The wire API underneath ("openai", "anthropic", ...; of the primary model when
         the chatplex model has fallbacks)."""
+        return self._wire
+
+    @property
+    def _wire(self) -> str:
+        # What chatplex reads the wire by (a drop-in's `provider` may be its partner's field).
         return str(getattr(_primary(self.chatplex_model), "provider", None) or "chatplex")
 
     @property
@@ -270,7 +275,7 @@ class ChatChatplex(BaseChatModel):
         # Never the key: these go to callbacks and traces.
         return {
             "model": self.model,
-            "provider": self.provider,
+            "provider": self._wire,
             "model_name": self.model_name,
             "temperature": self._setting("temperature"),
             "max_tokens": self._setting("max_tokens"),
@@ -283,7 +288,7 @@ class ChatChatplex(BaseChatModel):
     def _ls_rule(self) -> tuple[str, LangSmithRule]:
         """The provider name the engine answers to and how its LangChain class reports
         LangSmith's metadata (its spec's `ls_rule`; LangChain's default when none)."""
-        name = str(getattr(_primary(self.chatplex_model), "provider_label", self.provider))
+        name = str(getattr(_primary(self.chatplex_model), "provider_label", self._wire))
         declared = spec(name)
         return name, declared.ls_rule if declared else LangSmithRule()
 
@@ -484,7 +489,7 @@ class ChatChatplex(BaseChatModel):
             return combine_llm_outputs(llm_outputs)
         engine = _primary(self.chatplex_model)
         return combine_shaped_outputs(
-            llm_outputs, style_of(getattr(engine, "provider_label", None) or self.provider)
+            llm_outputs, style_of(getattr(engine, "provider_label", None) or self._wire)
         )
 
     def _as_partner(

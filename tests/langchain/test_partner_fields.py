@@ -90,24 +90,9 @@ OPEN: dict[tuple[str, str], str] = {
         "langchain-perplexity has no `stop` field and keeps a given stop in its "
         "model_kwargs; the drop-in takes `stop` as its setting (model_kwargs empty)"
     ),
-    ("ChatDeepSeek", "api_key"): (
-        "ChatChatplex's own `api_key` field (None: the engine's adapter holds the key) "
-        "shadows langchain-deepseek's; its `openai_api_key` reads the key"
-    ),
-    **{
-        (name, "provider"): (
-            "ChatChatplex's `provider` property (the wire, read by `lc_secrets` and the "
-            "LangSmith params) shadows the partner's field (langchain-aws' model vendor)"
-        )
-        for name in ("ChatBedrock", "ChatBedrockConverse")
-    },
     ("ChatGoogleGenerativeAI", "streaming"): (
         "LangChain's switch on every drop-in (a bool, False), where "
         "langchain-google-genai's field defaults to None"
-    ),
-    ("ChatVertexAI", "full_model_name"): (
-        "derived by langchain-google-vertexai from project, location and model: not "
-        "declared as data yet"
     ),
     ("ChatVertexAI", "client_options"): (
         "a google.api_core ClientOptions object langchain-google-vertexai builds: not built"

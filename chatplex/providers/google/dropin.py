@@ -429,6 +429,8 @@ class ChatVertexAI(_GoogleDropin):
         },
         inert=frozenset({"request_parallelism", "default_metadata", "endpoint_version"}),
         excluded=frozenset({"credentials"}),
+        # Its validator names the model with its project and location (never written).
+        resolved={"full_model_name": "full_model_name"},
         floats=frozenset({"temperature", "timeout"}),
         unwritten={
             **dict.fromkeys(
@@ -486,6 +488,20 @@ class ChatVertexAI(_GoogleDropin):
     def max_output_tokens(self) -> int | None:
         """LangChain's name for `max_tokens`."""
         return self.max_tokens
+
+    @property
+    def full_model_name(self) -> str:
+        """The model's resource name as langchain-google-vertexai's field holds it
+        (`projects/<project>/locations/<location>/publishers/google/models/<model>`; a
+        name holding a path of its own is kept)."""
+        model = self.model
+        if "/" not in model:
+            model = f"publishers/google/models/{model}"
+        if model.startswith("models/"):
+            model = f"publishers/google/{model}"
+        if model.startswith("publishers/"):
+            return f"projects/{self.project}/locations/{self.location}/{model}"
+        return model
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
         """`with_structured_output(method="json_mode")` with a schema sends the schema
