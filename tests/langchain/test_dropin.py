@@ -678,3 +678,19 @@ def test_a_drop_ins_repr_measures_its_settings_by_the_partners_defaults() -> Non
     assert "temperature=0.2" in repr(ChatGroq(model="m", api_key=_KEY, temperature=0.2))
     url = f"{UNIT_BASE_URL}?api-key={_KEY}"
     assert _KEY not in repr(ChatGroq(model="m", api_key=_KEY, base_url=url))
+
+
+def test_a_key_changed_on_a_built_drop_in_is_refused() -> None:
+    # langchain-deepseek's `api_key` is shown as the partner holds it; the engine holds
+    # the key it was built with, so a copy with another key is refused, not half-made.
+    from langchain_core.runnables import ConfigurableField
+
+    import chatplex
+
+    llm = chatplex.ChatDeepSeek(model="deepseek-chat", api_key=_KEY, api_base=UNIT_BASE_URL)
+    assert llm.api_key.get_secret_value() == _KEY
+    same, _ = llm.configurable_fields(api_key=ConfigurableField(id="k"))._prepare({})
+    assert same.api_key.get_secret_value() == _KEY
+    switch = llm.configurable_fields(api_key=ConfigurableField(id="k"))
+    with pytest.raises(ValueError, match="api_key cannot change"):
+        switch._prepare({"configurable": {"k": "another-key"}})
