@@ -160,6 +160,13 @@ class DropInChatModel(ChatChatplex):
         extras = getattr(self.chatplex_model, "model_kwargs", None)
         if isinstance(extras, dict) and extras:
             self.__dict__["model_kwargs"] = _masked(extras)
+        # LangChain's `streaming` switch, not given, reads as the partner's default
+        # (langchain-google-genai's None), still not set: LangChain's streaming choice
+        # reads only a `streaming` that was given.
+        if "streaming" not in self.model_fields_set:
+            default = self._partner_value("streaming")
+            if default is not ABSENT:
+                self.__dict__["streaming"] = default
         return self
 
     def __getattr__(self, name: str) -> Any:
@@ -192,7 +199,8 @@ class DropInChatModel(ChatChatplex):
                 yield name, value
                 continue
             field = form.name(name)
-            held = self._partner_value(field)
+            # (`streaming` is LangChain's, as given: not among the partner's keywords.)
+            held = value if name in _LANGCHAIN_SIDE else self._partner_value(field)
             if held is not ABSENT and held != partner_value(self._engine, field, {}, {}):
                 yield field, held if isinstance(held, SecretStr) else _masked(held, field)
 
@@ -361,6 +369,14 @@ class DropInChatModel(ChatChatplex):
             return serialized
         kwargs = cast("dict[str, Any]", serialized["kwargs"])  # type: ignore[typeddict-item]
         langchain_side = {k: v for k, v in kwargs.items() if k in _LANGCHAIN_SIDE}
+        # LangChain writes a field that differs from its default: `streaming` by the
+        # partner's (langchain-google-genai's None: a given False is written there).
+        for name in _LANGCHAIN_SIDE & _CHATPLEX_FIELDS:
+            default = partner_value(self._engine, name, {}, {})
+            if default is not ABSENT:
+                langchain_side.pop(name, None)
+                if getattr(self, name) != default:
+                    langchain_side[name] = getattr(self, name)
         serialized["kwargs"] = {**langchain_side, **self.partner_kwargs}  # type: ignore[typeddict-unknown-key]
         return serialized
 

@@ -146,8 +146,9 @@ class ChatChatplex(BaseChatModel):
     """Retries of transient failures (chatplex's default: 2)."""
     api_key: SecretStr | None = None
     base_url: str | None = None
-    streaming: bool = False
-    """Stream even on `invoke` (LangChain's switch; callbacks then see every token)."""
+    streaming: bool | None = False
+    """Stream even on `invoke` (LangChain's switch; callbacks then see every token). A
+    drop-in not given it reads as its partner's default (None: langchain-google-genai's)."""
     chatplex_profile: str | None = None
     """A named chatplex configuration profile (`init_chat_model(profile=...)`); the field
     `profile` is LangChain's (model capabilities)."""

@@ -694,3 +694,23 @@ def test_a_key_changed_on_a_built_drop_in_is_refused() -> None:
     switch = llm.configurable_fields(api_key=ConfigurableField(id="k"))
     with pytest.raises(ValueError, match="api_key cannot change"):
         switch._prepare({"configurable": {"k": "another-key"}})
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+@pytest.mark.parametrize("settings", [{}, {"streaming": True}, {"streaming": False}])
+def test_streaming_reads_and_serializes_as_the_partners(settings: dict[str, Any]) -> None:
+    # langchain-google-genai's `streaming` defaults to None (LangChain's: False): not
+    # given, it reads None and is not written; a given False is written, as there.
+    from langchain_core.load import dumpd
+
+    import chatplex
+
+    partner_class = pytest.importorskip("langchain_google_genai").ChatGoogleGenerativeAI
+    params = {"model": "gemini-2.5-flash", "api_key": _KEY, **settings}
+    dropin, partner = chatplex.ChatGoogleGenerativeAI(**params), partner_class(**params)
+    assert dropin.streaming == partner.streaming
+    assert dumpd(dropin)["kwargs"] == dumpd(partner)["kwargs"]
+    for async_api in (False, True):
+        assert dropin._should_stream(async_api=async_api) == partner._should_stream(
+            async_api=async_api
+        )

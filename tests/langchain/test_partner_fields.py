@@ -90,10 +90,6 @@ OPEN: dict[tuple[str, str], str] = {
         "langchain-perplexity has no `stop` field and keeps a given stop in its "
         "model_kwargs; the drop-in takes `stop` as its setting (model_kwargs empty)"
     ),
-    ("ChatGoogleGenerativeAI", "streaming"): (
-        "LangChain's switch on every drop-in (a bool, False), where "
-        "langchain-google-genai's field defaults to None"
-    ),
     ("ChatVertexAI", "client_options"): (
         "a google.api_core ClientOptions object langchain-google-vertexai builds: not built"
     ),

@@ -317,6 +317,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             **dict.fromkeys(("credentials", "vertexai", "project", "location", "safety_settings")),
             "convert_system_message_to_human": False,
             "default_metadata": (),
+            "streaming": None,  # LangChain's switch, unset: None there
         },
         # Its generation fields, unset ones too (`thinking_level`: its reasoning_effort).
         identifying=IdentifyingParams(
