@@ -155,11 +155,9 @@ class DropInChatModel(ChatChatplex):
         shown = {**_shown(self.chatplex_model), **self._partner_shown()}
         for name, value in shown.items():
             setattr(self, name, value)
-        # The partner class's `model_kwargs` (langchain-aws's, ...) are the engine's:
-        # shown as given, credentials masked (ChatChatplex's field would read `{}`).
-        extras = getattr(self.chatplex_model, "model_kwargs", None)
-        if isinstance(extras, dict) and extras:
-            self.__dict__["model_kwargs"] = _masked(extras)
+        extras = _shown_extras(type(self), self.partner_given, self.chatplex_model)
+        if extras:
+            self.__dict__["model_kwargs"] = extras
         # LangChain's `streaming` switch, not given, reads as the partner's default
         # (langchain-google-genai's None), still not set: LangChain's streaming choice
         # reads only a `streaming` that was given.
@@ -445,6 +443,16 @@ def _partner_shown(
     }
 
 
+def _shown_extras(cls: type[DropInChatModel], given: dict[str, Any], engine: Any) -> Any:
+    """The partner's `model_kwargs` as the drop-in shows them, credentials masked (None:
+    none, and ChatChatplex's field reads `{}`): the partner's field as given (with a
+    keyword it keeps there: langchain-perplexity's `stop`), else the engine's
+    (langchain-aws' model_kwargs, which it takes apart)."""
+    held = _partner_field(cls, given, engine, "model_kwargs")
+    extras = held if isinstance(held, dict) and held else getattr(engine, "model_kwargs", None)
+    return _masked(extras) if isinstance(extras, dict) and extras else None
+
+
 def _written(cls: type[DropInChatModel], settings: dict[str, Any], engine: Any) -> dict[str, Any]:
     """The partner's serialized kwargs of the engine's `settings` (none: no serialized
     form declared)."""
@@ -483,8 +491,8 @@ def _rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, An
         if name in changed:
             raise ValueError(f"{name} cannot change on a built model: build another one")
     form = serialized_form(cls._engine.langchain_fields)
-    extras = values.pop("model_kwargs", None)  # the engine's, shown (_show_settings)
-    if extras and extras != _masked(getattr(engine, "model_kwargs", None) or {}):
+    extras = values.pop("model_kwargs", None)  # the partner's, shown (_show_settings)
+    if extras and extras != _shown_extras(cls, given, engine):
         raise ValueError("model_kwargs cannot change on a built model: build another one")
     if form is not None and changed:
         written = _without_credentials(form, form.written(changed, {}, defaults=False))

@@ -485,6 +485,7 @@ PRESETS: tuple[Preset, ...] = (
                 "identifying": False,  # LangChain's default: none
                 "aliases": {"api_key": "pplx_api_key", "timeout": "request_timeout"},
                 "secrets": {"pplx_api_key": "PPLX_API_KEY"},
+                "kept_in": {"stop": "model_kwargs"},  # it has no `stop` field
                 "unwritten": {
                     "use_responses_api": None,
                     "max_retries": 6,
