@@ -7,7 +7,9 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any
 
+import httpx
 import pytest
+import respx
 from _lckit import UNIT_BASE_URL
 
 import chatplex
@@ -16,6 +18,7 @@ from chatplex.langchain.model import ChatChatplex
 from chatplex.langchain.trace_versions import OWN
 from chatplex.langchain.trace_versions import named_versions
 from chatplex.lean import ChatOpenAI as EngineOpenAI
+from chatplex.version import USER_AGENT
 from chatplex.version import __version__
 
 _MISSING = "chatplex-tests-no-such-package"
@@ -88,3 +91,19 @@ def test_the_versions_are_read_once_per_declaration() -> None:
         chatplex.ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL)
     info = named_versions.cache_info()
     assert (info.misses, info.hits) == (1, 2)
+
+
+_REPLY = {"choices": [{"index": 0, "message": {"content": "hi"}, "finish_reason": "stop"}]}
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_the_request_still_names_chatplex(sync: bool) -> None:
+    # The trace names langchain-openai; what made the call is said to the provider.
+    llm = chatplex.ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL)
+    assert "chatplex" not in _versions(llm)
+    with respx.mock(assert_all_called=False) as router:
+        route = router.post(f"{UNIT_BASE_URL}/chat/completions")
+        route.mock(return_value=httpx.Response(200, json=_REPLY))
+        reply = llm.invoke("hi") if sync else await llm.ainvoke("hi")
+    assert reply.content == "hi"
+    assert route.calls.last.request.headers["user-agent"] == USER_AGENT
