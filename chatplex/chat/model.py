@@ -154,6 +154,14 @@ class ChatModel(Runnable[Any, AIMessage]):
     #: The model profiles its LangChain class reports (`chatplex/langchain/profiles/
     #: <name>.json`, the partner package's data); None: LangChain's class has none.
     langchain_profiles: ClassVar[str | None] = None
+    #: The partner package of that class (its distribution: "langchain-openai") and the
+    #: packages the class names in a trace's `metadata["lc_versions"]` beside LangChain's
+    #: own: None, its own package (as langchain-core asks every partner to); a class
+    #: built on another package's names that one's too (langchain-xai's: langchain-openai
+    #: and langchain-xai) or only that one (langchain-together's), or none
+    #: (langchain-groq's). The drop-in names them where the package is installed.
+    langchain_package: ClassVar[str | None] = None
+    langchain_versions: ClassVar[tuple[str, ...] | None] = None
 
     def langchain_profile_names(self) -> tuple[str, ...]:
         """The names its LangChain class looks the model's profile up by, in order."""

@@ -42,7 +42,6 @@ from pydantic import Field
 from pydantic import SecretStr
 from pydantic import model_validator
 
-from .. import version
 from ..adapters.base import Adapter
 from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
@@ -78,6 +77,7 @@ from .replies import usage_closes
 from .structured import call_format
 from .structured import mark_parsed
 from .tool_errors import partner_words
+from .trace_versions import OWN
 
 __all__ = ["ChatChatplex", "to_langchain"]
 
@@ -146,8 +146,9 @@ class ChatChatplex(BaseChatModel):
     """Retries of transient failures (chatplex's default: 2)."""
     api_key: SecretStr | None = None
     base_url: str | None = None
-    streaming: bool = False
-    """Stream even on `invoke` (LangChain's switch; callbacks then see every token)."""
+    streaming: bool | None = False
+    """Stream even on `invoke` (LangChain's switch; callbacks then see every token). A
+    drop-in not given it reads as its partner's default (None: langchain-google-genai's)."""
     chatplex_profile: str | None = None
     """A named chatplex configuration profile (`init_chat_model(profile=...)`); the field
     `profile` is LangChain's (model capabilities)."""
@@ -202,14 +203,19 @@ class ChatChatplex(BaseChatModel):
 
     @model_validator(mode="after")
     def _set_chatplex_version(self) -> ChatChatplex:
-        # Where the partner package names itself in every trace's `lc_versions`
-        # (langchain-openai's version beside langchain-core's), the package making the
-        # calls is named: chatplex (`LangSmithRule.names_package`). (`_add_version` is
-        # langchain-core's since 1.1; before, no versions.)
+        # langchain-core names itself (and langchain) in every trace's `lc_versions`;
+        # a partner class adds its package: this class adds what `_named_versions`
+        # says. (`_add_version` is langchain-core's since 1.1; before, no versions.)
         add_version = getattr(self, "_add_version", None)
-        if add_version is not None and self._ls_rule()[1].names_package:
-            add_version("chatplex", version.__version__)
+        if add_version is not None:
+            for package, number in self._named_versions():
+                add_version(package, number)
         return self
+
+    def _named_versions(self) -> tuple[tuple[str, str], ...]:
+        """The packages this class names in a trace's `lc_versions`: chatplex, whose
+        class it is."""
+        return OWN
 
     def _mask_credentials(self) -> None:
         """The chatplex model holds the credentials now (as `Secret`s): the fields keep
@@ -226,7 +232,7 @@ class ChatChatplex(BaseChatModel):
     def lc_secrets(self) -> dict[str, str]:
         """LangChain's secrets map (field -> environment variable): a serializer that
         supports it writes a reference to the variable, never the key."""
-        return {"api_key": f"{self.provider.upper()}_API_KEY"}
+        return {"api_key": f"{self._wire.upper()}_API_KEY"}
 
     @classmethod
     def from_model(cls, model: Runnable[Any, AIMessage], **options: Any) -> ChatChatplex:
@@ -252,6 +258,11 @@ class ChatChatplex(BaseChatModel):
     def provider(self) -> str:
         """The wire API underneath ("openai", "anthropic", ...; of the primary model when
         the chatplex model has fallbacks)."""
+        return self._wire
+
+    @property
+    def _wire(self) -> str:
+        # What chatplex reads the wire by (a drop-in's `provider` may be its partner's field).
         return str(getattr(_primary(self.chatplex_model), "provider", None) or "chatplex")
 
     @property
@@ -265,7 +276,7 @@ class ChatChatplex(BaseChatModel):
         # Never the key: these go to callbacks and traces.
         return {
             "model": self.model,
-            "provider": self.provider,
+            "provider": self._wire,
             "model_name": self.model_name,
             "temperature": self._setting("temperature"),
             "max_tokens": self._setting("max_tokens"),
@@ -278,7 +289,7 @@ class ChatChatplex(BaseChatModel):
     def _ls_rule(self) -> tuple[str, LangSmithRule]:
         """The provider name the engine answers to and how its LangChain class reports
         LangSmith's metadata (its spec's `ls_rule`; LangChain's default when none)."""
-        name = str(getattr(_primary(self.chatplex_model), "provider_label", self.provider))
+        name = str(getattr(_primary(self.chatplex_model), "provider_label", self._wire))
         declared = spec(name)
         return name, declared.ls_rule if declared else LangSmithRule()
 
@@ -479,7 +490,7 @@ class ChatChatplex(BaseChatModel):
             return combine_llm_outputs(llm_outputs)
         engine = _primary(self.chatplex_model)
         return combine_shaped_outputs(
-            llm_outputs, style_of(getattr(engine, "provider_label", None) or self.provider)
+            llm_outputs, style_of(getattr(engine, "provider_label", None) or self._wire)
         )
 
     def _as_partner(

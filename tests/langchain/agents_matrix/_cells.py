@@ -281,23 +281,8 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
 #: (The agents, graphs, response formats and middleware: none open today. The scripts of
-#: `test_scripts.py`: the callbacks' payloads and the model's metadata, below.)
+#: `test_scripts.py`: the token counts, below.)
 GAPS: dict[tuple[str, str], str] = {
-    **{
-        ("model_metadata", wire): (
-            f"metadata['lc_versions'] names chatplex where the partner class names its own "
-            f"package ({package}): a trace records the package making the calls, and "
-            "writing the partner's name there would misreport it; no closed reason covers "
-            "it, so it stays open"
-        )
-        for wire, package in (
-            ("openai", "langchain-openai"),
-            ("anthropic", "langchain-anthropic"),
-            ("gemini", "langchain-google-genai"),
-            ("bedrock_converse", "langchain-aws"),
-            ("mistralai", "langchain-mistralai"),
-        )
-    },
     ("token_count", "openai"): (
         "get_num_tokens_from_messages: the drop-in falls back to LangChain's GPT-2 "
         "tokenizer (ImportError without transformers); langchain-openai counts with "
@@ -307,10 +292,6 @@ GAPS: dict[tuple[str, str], str] = {
         "get_num_tokens_from_messages: the drop-in falls back to LangChain's GPT-2 "
         "tokenizer (ImportError without transformers); langchain-anthropic asks "
         "Anthropic's count_tokens endpoint"
-    ),
-    ("serialize", "ollama"): (
-        "ChatOllama is not LangChain-serializable, so dumpd writes its repr: chatplex's "
-        "repr adds max_retries=2 and model_kwargs={}"
     ),
 }
 
