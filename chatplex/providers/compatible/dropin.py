@@ -89,6 +89,7 @@ class PresetChatModel(ChatModel):
         cls.dropin = DROPINS[provider]  # KeyError for a preset without a drop-in
         cls.langchain_llm_type = cls.dropin.llm_type
         cls.langchain_namespace = cls.dropin.lc_namespace
+        cls.langchain_lc_id_namespace = cls.dropin.lc_id_namespace
         cls.langchain_fields = partner_fields(cls.dropin.partner_fields)
         cls.langchain_profiles = cls.dropin.profiles
         _declare(cls)

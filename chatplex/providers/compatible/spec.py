@@ -400,6 +400,7 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             llm_type="together-chat",
             lc_namespace=("langchain_together", "chat_models"),  # its module: not serialized
+            lc_id_namespace=("langchain", "chat_models", "together"),
             partner_fields=openai_subclass_reading(
                 {"together_api_key": "TOGETHER_API_KEY"},
                 api_key="together_api_key",
@@ -658,6 +659,7 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             llm_type="nebius-chat",
             lc_namespace=("langchain_nebius", "chat_models"),  # its module: not serialized
+            lc_id_namespace=("langchain", "chat_models", "nebius"),
             partner_fields=openai_subclass_reading(
                 {"nebius_api_key": "NEBIUS_API_KEY"},
                 api_key="nebius_api_key",
