@@ -52,6 +52,7 @@ from ..chat.call_hooks import cache_under_langchain
 from ..chat.callbacks import ls_provider
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
+from ..chat.dropin import tool_call_body
 from ..chat.llm_results import combine_llm_outputs
 from ..chat.llm_results import combine_shaped_outputs
 from ..chat.llm_results import partner_style
@@ -364,6 +365,8 @@ class ChatChatplex(BaseChatModel):
             choice = normalise_tool_choice(tool_choice, specs)
             if choice is not None:
                 kwargs["tool_choice"] = choice
+        if kwargs.get("parallel_tool_calls") is not None:
+            kwargs.update(_parallel_calls(self.chatplex_model, kwargs))
         return self.bind(tools=formatted, **kwargs)
 
     def with_structured_output(
@@ -645,6 +648,23 @@ def _invoke_streams(target: Any) -> bool:
     provider = getattr(_primary(target), "provider", None)
     declared = spec(provider) if isinstance(provider, str) else None
     return declared is not None and declared.invoke_streams
+
+
+def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """What `bind_tools(parallel_tool_calls=...)` binds: the body fields the wire's
+    partner sends for it (`Adapter.parallel_tool_calls_body`), in `extra_body` where they
+    are not the Chat Completions parameter (Anthropic's `disable_parallel_tool_use` in
+    its `tool_choice`), which is bound as given."""
+    parallel = kwargs.pop("parallel_tool_calls")
+    choice = kwargs.get("tool_choice")
+    body = tool_call_body(
+        _adapter_of(engine), parallel, choice if isinstance(choice, str) else None
+    )
+    if body == {"parallel_tool_calls": parallel}:
+        return body
+    return {
+        "extra_body": {**getattr(engine, "extra_body", {}), **kwargs.get("extra_body", {}), **body}
+    }
 
 
 def _adapter_of(model: Any) -> Adapter | None:
