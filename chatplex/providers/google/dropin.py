@@ -272,6 +272,14 @@ class _GoogleDropin(ChatModel):
         """LangChain's name for `model`."""
         return self.model
 
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """`with_structured_output(method="json_mode")` with a schema sends the schema:
+        both partners' json_mode is a response schema (langchain-google-genai's an alias
+        of "json_schema", langchain-google-vertexai's `response_schema`)."""
+        if method == "json_mode" and schema is not None:
+            method = "json_schema"
+        return self, method
+
 
 class ChatGoogleGenerativeAI(_GoogleDropin):
     """The Gemini API with langchain-google-genai's constructor. Parameters are
@@ -484,13 +492,6 @@ class ChatVertexAI(_GoogleDropin):
     def max_output_tokens(self) -> int | None:
         """LangChain's name for `max_tokens`."""
         return self.max_tokens
-
-    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        """`with_structured_output(method="json_mode")` with a schema sends the schema
-        (langchain-google-vertexai's json_mode is a response schema)."""
-        if method == "json_mode" and schema is not None:
-            method = "json_schema"
-        return self, method
 
     def __init__(
         self,
