@@ -164,6 +164,28 @@ def _no_model_name(outcome: Any) -> bool:
     return bool(seen) and all(s.get("model_name") == "<AttributeError>" for s in seen)
 
 
+def _events_call_split(outcome: Any) -> bool:
+    """The chat model's end event of `astream_events` has its one streamed tool call
+    split apart (more than one call, or an invalid one)."""
+    ends = [
+        e.get("output")
+        for e in (outcome if isinstance(outcome, list) else ())
+        if isinstance(e, dict) and e.get("event") == "on_chat_model_end"
+    ]
+    return any(
+        isinstance(m, dict) and (len(m.get("tool_calls") or ()) > 1 or m.get("invalid_tool_calls"))
+        for m in ends
+    )
+
+
+def _forced_unknown_tool(outcome: Any) -> bool:
+    """`tool_choice="required"` went to the server as a choice of a tool named
+    "required", which is not among the tools offered (test_model_api.py's `sent`)."""
+    sent = (outcome.get("required") or {}).get("sent") if isinstance(outcome, dict) else None
+    text = str(sent)
+    return bool(sent) and "'name': 'required'" in text and "'required']" not in text
+
+
 DIFFERENCES: dict[tuple[str, str], Difference] = {
     ("agent_stream_messages", "mistralai"): Difference(
         "loses data",
@@ -276,6 +298,43 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         )
         for wire in ("anthropic", "gemini", "bedrock_converse", "ollama", "mistralai")
     },
+    # The scripts of test_model_api.py.
+    ("stream_events_tools", "mistralai"): Difference(
+        "loses data",
+        "langchain-mistralai gives each streamed tool-call chunk a new random id (see "
+        "agent_stream_messages): astream_events' on_chat_model_end output has the one "
+        "call split into a call without arguments, a nameless one and an invalid one; "
+        "chatplex's has the call whole",
+        _events_call_split,
+    ),
+    **{
+        ("tool_choices", wire): Difference(
+            "rejected by provider",
+            f"{package} sends bind_tools(tool_choice='required') as a choice of a tool "
+            f"named 'required' ({form}), which is not among the tools offered: the API "
+            "refuses the request (400); chatplex sends LangChain's meaning, any tool "
+            "(as it sends 'any')",
+            _forced_unknown_tool,
+        )
+        for wire, package, form in (
+            ("anthropic", "langchain-anthropic", "{'type': 'tool', 'name': 'required'}"),
+            ("bedrock_converse", "langchain-aws", "toolChoice {'tool': {'name': 'required'}}"),
+        )
+    },
+    ("parallel_calls_off", "bedrock_converse"): Difference(
+        "raises",
+        "TypeError: langchain-aws's ChatBedrockConverse passes bind_tools' "
+        "parallel_tool_calls=False on to its request, which botocore refuses; chatplex "
+        "calls the model (Converse has no such setting)",
+        raises("builtins.TypeError"),
+    ),
+    ("parallel_calls_off", "gemini"): Difference(
+        "raises",
+        "pydantic_core.ValidationError: langchain-google-genai passes bind_tools' "
+        "parallel_tool_calls=False on to its request config, which fails validation; "
+        "chatplex raises its TypeError for a parameter the wire does not take",
+        raises("pydantic_core._pydantic_core.ValidationError"),
+    ),
 }
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
@@ -313,6 +372,49 @@ GAPS: dict[tuple[str, str], str] = {
         "tokenizer (ImportError without transformers); langchain-google-genai asks "
         "Gemini's countTokens endpoint"
     ),
+    # The scripts of test_model_api.py.
+    **{
+        ("fields", wire): (
+            f"model_dump() keys: the drop-in's fields are chatplex's settings ({extra}), "
+            f"not all of the partner class's ({missing}): the partner fields are another "
+            "change's (test_partner_fields.py)"
+        )
+        for wire, extra, missing in (
+            ("openai", "api_key, base_url, model...", "31 missing: openai_api_key, n, seed..."),
+            ("anthropic", "api_key, base_url, stop...", "18 missing: anthropic_api_key, top_k..."),
+            ("gemini", "api_key, max_tokens...", "28 missing: google_api_key, top_k, n..."),
+            ("bedrock_converse", "api_key, model, stop...", "24 missing: model_id, region_name..."),
+            ("ollama", "api_key, max_retries...", "21 missing: num_ctx, keep_alive, format..."),
+            ("groq", "api_key, base_url, model...", "13 missing: groq_api_key, model_name, n..."),
+            ("mistralai", "api_key, base_url...", "5 missing: endpoint, mistral_api_key..."),
+        )
+    },
+    **{
+        (scenario, "bedrock_converse"): (
+            "response_metadata['ResponseMetadata']: langchain-aws's reply (botocore's "
+            "standard retry mode) has 'MaxAttemptsReached': True when it came on the last "
+            "attempt allowed (every reply with max_retries=0); the drop-in's has no such key "
+            "(its errors have it: bedrock/errors.py)"
+        )
+        for scenario in ("batch_refused", "batch_refused_async", "retried")
+    },
+    **{
+        (scenario, "ollama"): (
+            "with_structured_output(method='function_calling', include_raw=True) when the "
+            "reply has no tool call (Ollama cannot force one): langchain-ollama's parsed and "
+            "parsing_error are None; the drop-in's parsing_error is an "
+            "OutputParserException saying the call is missing"
+        )
+        for scenario in ("structured_methods", "structured_dict")
+    },
+    **{
+        ("message_utilities", wire): (
+            f"a tool call's id where the wire gives none: {package} draws a uuid4 "
+            "('ee632259-3265-...'), the drop-in a stable 'call_<24 hex>' (same reply, "
+            "same id): get_buffer_string shows it"
+        )
+        for wire, package in (("gemini", "langchain-google-genai"), ("ollama", "langchain-ollama"))
+    },
     ("serialize", "ollama"): (
         "ChatOllama is not LangChain-serializable, so dumpd writes its repr: chatplex's "
         "repr adds max_retries=2 and model_kwargs={}"
