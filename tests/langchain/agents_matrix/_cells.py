@@ -407,14 +407,6 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for scenario in ("structured_methods", "structured_dict")
     },
-    **{
-        ("message_utilities", wire): (
-            f"a tool call's id where the wire gives none: {package} draws a uuid4 "
-            "('ee632259-3265-...'), the drop-in a stable 'call_<24 hex>' (same reply, "
-            "same id): get_buffer_string shows it"
-        )
-        for wire, package in (("gemini", "langchain-google-genai"), ("ollama", "langchain-ollama"))
-    },
     ("serialize", "ollama"): (
         "ChatOllama is not LangChain-serializable, so dumpd writes its repr: chatplex's "
         "repr adds max_retries=2 and model_kwargs={}"
