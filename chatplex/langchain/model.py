@@ -59,6 +59,7 @@ from ..chat.llm_results import partner_style
 from ..chat.llm_results import style_of
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_form import serialized_form
+from ..chat.sending import retry_policy_for
 from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage
@@ -68,6 +69,7 @@ from ..secret import redact_url
 from ..specs import LangSmithRule
 from ..specs import spec
 from .convert import StreamTranslator
+from .convert import mark_last_attempt
 from .convert import partner_metadata
 from .convert import to_chatplex_messages
 from .replies import ageneration_chunks
@@ -489,17 +491,21 @@ class ChatChatplex(BaseChatModel):
         self, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]
     ) -> ChatResult:
         """A reply's LangChain message as its wire's partner package makes it: `parsed`
-        beside a response_format reply, an invalid call's error in its words, and (a
-        drop-in's) the partner's response_metadata keys only."""
+        beside a response_format reply, an invalid call's error in its words, botocore's
+        mark of a reply on the last attempt allowed, and (a drop-in's) the partner's
+        response_metadata keys only."""
         engine = _primary(target)
         # A wire's adapter declares its partner's words (None: chatplex's own).
         adapter = _adapter_of(engine)
         words = adapter.invalid_arguments_words if adapter is not None else None
         result = partner_words(mark_parsed(result, engine, settings), words)
-        if self._partner_metadata:
-            for generation in result.generations:
-                message = generation.message
-                message.response_metadata = partner_metadata(message.response_metadata)
+        allowed = _allowed_attempts(engine)
+        for generation in result.generations:
+            message = generation.message
+            metadata = mark_last_attempt(message.response_metadata, allowed)
+            if self._partner_metadata:
+                metadata = partner_metadata(metadata)
+            message.response_metadata = metadata
         return result
 
     async def _agenerate(
@@ -629,6 +635,14 @@ def _untitled(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     return {k: _untitled(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
+
+
+def _allowed_attempts(engine: Any) -> int | None:
+    """The attempts in all the retry policy of the chatplex model `engine` allows."""
+    if not isinstance(engine, ChatModel):
+        return None
+    allowed = getattr(retry_policy_for(engine).stop, "max_attempt_number", None)
+    return allowed if isinstance(allowed, int) else None
 
 
 def _primary(model: Any) -> Any:

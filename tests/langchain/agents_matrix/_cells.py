@@ -390,15 +390,6 @@ GAPS: dict[tuple[str, str], str] = {
         )
     },
     **{
-        (scenario, "bedrock_converse"): (
-            "response_metadata['ResponseMetadata']: langchain-aws's reply (botocore's "
-            "standard retry mode) has 'MaxAttemptsReached': True when it came on the last "
-            "attempt allowed (every reply with max_retries=0); the drop-in's has no such key "
-            "(its errors have it: bedrock/errors.py)"
-        )
-        for scenario in ("batch_refused", "batch_refused_async", "retried")
-    },
-    **{
         (scenario, "ollama"): (
             "with_structured_output(method='function_calling', include_raw=True) when the "
             "reply has no tool call (Ollama cannot force one): langchain-ollama's parsed and "
