@@ -4,8 +4,9 @@ identifying params, name, `lc_id`, fields), `astream_events` on the model, stop 
 batches with a refused input, structured output by each method with the raw reply,
 `bind_tools` with each tool choice (and what reached the server), output parsers over a
 stream, `with_retry`, `RunnableParallel` under a callback handler, the usage-metadata
-callback, and the message utilities over a reply, sync and async, on the wires a script
-most often imports: the partner package's class and chatplex's, compared (`_kit.py`)."""
+callback, the message utilities over a reply, structured output streamed, a printed
+reply, call-time settings and listeners, sync and async, on the wires a script most
+often imports: the partner package's class and chatplex's, compared (`_kit.py`)."""
 
 from __future__ import annotations
 
@@ -449,9 +450,89 @@ def message_utilities(run: Run) -> Any:
     buffer = messages.get_buffer_string([messages.HumanMessage(HELLO), text, *said])
     return {
         "openai": masked(messages.convert_to_openai_messages([text, called])),
-        # The call's id is drawn per reply (its shape, too, is compared: a prefix).
-        "buffer": re.sub(r"'id': '([a-z]+_)?[^']*'", r"'id': '\1<random>'", buffer),
+        "buffer": _ids_masked(buffer),
     }
+
+
+#: A tool call's id as printed: a quoted `'id'`, a `Call ID:` line, `name (id)`.
+_PRINTED_ID = re.compile(r"('id': '|Call ID: |\w \()([a-z]+_)?[\w-]+")
+
+
+def _ids_masked(text: str) -> str:
+    """`text` with each tool call's id masked, its shape kept (a prefix such as `call_`;
+    none for a uuid): ids are drawn per reply, their shape is the partner's."""
+    return _PRINTED_ID.sub(lambda m: f"{m[1]}{m[2] or ''}<random>", text)
+
+
+def structured_stream(run: Run) -> Any:
+    """`with_structured_output(...)` streamed: the partial objects, by the partner's
+    default method and by function calling."""
+
+    def pieces(**how: Any) -> Any:
+        structured = run.make().with_structured_output(Forecast, **how)
+        return _caught(lambda: [observe(p) for p in structured.stream(FORECAST)])
+
+    return {"default": pieces(), "function_calling": pieces(method="function_calling")}
+
+
+def pretty(run: Run) -> Any:
+    """What printing a reply shows: `.text` and `pretty_repr()` of a text reply and of a
+    tool-call reply (the call's id drawn per reply)."""
+    model = run.make()
+    text = model.invoke(HELLO)
+    called = model.bind_tools([get_weather]).invoke(TURNS[0])
+    shown = [m.pretty_repr() for m in (text, called)]
+    return {
+        "text": [text.text, called.text],
+        "pretty": [_ids_masked(p) for p in shown],
+    }
+
+
+#: Call-time settings a script passes to invoke (LangChain hands them to the request).
+PER_CALL = {"temperature": 0.2, "max_tokens": 50}
+
+
+def per_call_settings(run: Run) -> Any:
+    """`invoke(..., temperature=..., max_tokens=...)`: the reply and where each value
+    went in the request (a key naming it, at the top level or one level down)."""
+    with _requests(run) as seen:
+        reply = _caught(lambda: run.make().invoke(HELLO, **PER_CALL))
+    return {"reply": reply, "sent": [_settings_sent(b) for b in seen]}
+
+
+def _settings_sent(body: dict[str, Any]) -> dict[str, Any]:
+    """The members of a request body (top level, or one level down) holding `PER_CALL`'s
+    values."""
+    found: dict[str, Any] = {}
+    for key, value in body.items():
+        inner = value.items() if isinstance(value, dict) else ()
+        for name, held in [(key, value), *((f"{key}.{k}", v) for k, v in inner)]:
+            if not isinstance(held, bool) and held in PER_CALL.values():
+                found[name] = held
+    return found
+
+
+def listeners(run: Run) -> Any:
+    """`with_listeners(on_start=..., on_end=...)`: the run each listener is given (its
+    name, type and output's type)."""
+    seen: list[Any] = []
+
+    def note(when: str) -> Callable[[Any], None]:
+        def listener(run_: Any) -> None:
+            output = (run_.outputs or {}).get("generations")
+            seen.append(
+                {
+                    "when": when,
+                    "name": run_.name,
+                    "run_type": run_.run_type,
+                    "output": None if output is None else len(output),
+                }
+            )
+
+        return listener
+
+    run.make().with_listeners(on_start=note("start"), on_end=note("end")).invoke(HELLO)
+    return seen
 
 
 SCENARIOS = {
@@ -477,6 +558,10 @@ SCENARIOS = {
     "parallel_runs": parallel_runs,
     "usage_callback_calls": usage_callback_calls,
     "message_utilities": message_utilities,
+    "structured_stream": structured_stream,
+    "pretty": pretty,
+    "per_call_settings": per_call_settings,
+    "listeners": listeners,
 }
 
 
