@@ -488,6 +488,25 @@ def pretty(run: Run) -> Any:
     }
 
 
+def metadata_order(run: Run) -> Any:
+    """The order of a reply's response_metadata keys, invoked and merged from a stream,
+    and of its usage details: what `print(reply)` shows (`==` does not see it)."""
+    model = run.make()
+    reply = model.invoke(HELLO)
+    merged = None
+    for chunk in model.stream(HELLO):
+        merged = chunk if merged is None else merged + chunk
+    usage = reply.usage_metadata or {}
+    return {
+        "invoke": list(reply.response_metadata),
+        "stream": list(merged.response_metadata),
+        "usage": [list(usage), *(list(usage.get(k) or ()) for k in _DETAILS)],
+    }
+
+
+_DETAILS = ("input_token_details", "output_token_details")
+
+
 #: Call-time settings a script passes to invoke (LangChain hands them to the request).
 PER_CALL = {"temperature": 0.2, "max_tokens": 50}
 
@@ -562,6 +581,7 @@ SCENARIOS = {
     "pretty": pretty,
     "per_call_settings": per_call_settings,
     "listeners": listeners,
+    "metadata_order": metadata_order,
 }
 
 
