@@ -205,7 +205,8 @@ _SDK_FIELDS = {
 
 def _in_sdk_order(block: _Block) -> _Block:
     """`block` with its keys in the SDK model's field order (others after them)."""
-    order = _SDK_FIELDS.get(block.get("type"))
+    kind = block.get("type")
+    order = _SDK_FIELDS.get(kind) if isinstance(kind, str) else None
     if order is None:
         return block
     return {**{k: block[k] for k in order if k in block}, **block}
