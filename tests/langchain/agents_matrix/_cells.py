@@ -312,7 +312,8 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             "rejected by provider",
             f"{package} sends bind_tools(tool_choice='required') as a choice of a tool "
             f"named 'required' ({form}), which is not among the tools offered: the API "
-            "refuses the request (400); chatplex sends LangChain's meaning, any tool "
+            "refuses the request (400; Anthropic's says \"Tool 'required' not found in "
+            "provided tools\"); chatplex sends LangChain's meaning, any tool "
             "(as it sends 'any')",
             _forced_unknown_tool,
         )
