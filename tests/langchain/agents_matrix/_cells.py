@@ -340,21 +340,30 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             and theirs.get("function_calling") == []
         ),
     ),
-    ("per_call_settings", "gemini"): Difference(
-        "raises",
-        "pydantic_core.ValidationError: langchain-google-genai fails on invoke(..., "
-        "temperature=..., max_tokens=...) (the call-time keywords go into its request "
-        "config unchecked); chatplex sends them (generationConfig's temperature and "
-        "maxOutputTokens)",
-        lambda theirs: raises("pydantic_core._pydantic_core.ValidationError")(theirs["reply"]),
-    ),
-    ("per_call_settings", "ollama"): Difference(
-        "raises",
-        "TypeError: langchain-ollama hands invoke's call-time keywords to ollama's "
-        "Client.chat, which takes no temperature or max_tokens; chatplex sends them "
-        "(options' temperature and num_predict)",
-        lambda theirs: raises("builtins.TypeError")(theirs["reply"]),
-    ),
+    **{
+        ("per_call_settings", wire): Difference(
+            "raises",
+            f"{kind.rsplit('.', 1)[-1]}: {why}",
+            lambda theirs, kind=kind: raises(kind)(theirs["reply"]),
+        )
+        for wire, kind, why in (
+            (
+                "gemini",
+                "pydantic_core._pydantic_core.ValidationError",
+                "langchain-google-genai fails on invoke(..., temperature=..., "
+                "max_tokens=...) (the call-time keywords go into its request config "
+                "unchecked); chatplex sends them (generationConfig's temperature and "
+                "maxOutputTokens)",
+            ),
+            (
+                "ollama",
+                "builtins.TypeError",
+                "langchain-ollama hands invoke's call-time keywords to ollama's Client.chat, "
+                "which takes no temperature or max_tokens; chatplex sends them (options' "
+                "temperature and num_predict)",
+            ),
+        )
+    },
     ("parallel_calls_off", "gemini"): Difference(
         "raises",
         "pydantic_core.ValidationError: langchain-google-genai passes bind_tools' "
