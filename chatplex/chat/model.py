@@ -148,6 +148,10 @@ class ChatModel(Runnable[Any, AIMessage]):
     #: that class's serializer namespace (None: LangChain does not serialize it).
     langchain_llm_type: ClassVar[str | None] = None
     langchain_namespace: ClassVar[tuple[str, ...] | None] = None
+    #: The namespace that class's `lc_id()` names where it is not that module path (a
+    #: class LangChain does not serialize that still answers its package's legacy
+    #: `["langchain", "chat_models", ...]`); None: `langchain_namespace`.
+    langchain_lc_id_namespace: ClassVar[tuple[str, ...] | None] = None
     #: How that class names and writes its fields when serialized (`dumpd`): None, the
     #: constructor's keywords as given.
     langchain_fields: ClassVar[PartnerFields | None] = None

@@ -372,9 +372,12 @@ class DropInChatModel(ChatChatplex):
 
     @classmethod
     def get_lc_namespace(cls) -> list[str]:
-        namespace = cls._engine.langchain_namespace
-        if namespace is None or not _serializable(cls._engine):
-            raise ValueError(f"{cls.__name__} is not serializable, as LangChain's is not")
+        """The partner's namespace, serializable or not: LangChain's answers its module
+        path even for a class it does not serialize (`type(model).lc_id()` is read by
+        scripts and tracers), so the drop-in answers it too rather than raising."""
+        namespace = cls._engine.langchain_lc_id_namespace or cls._engine.langchain_namespace
+        if namespace is None:
+            return super().get_lc_namespace()
         return list(namespace)
 
     def to_json(self) -> Any:

@@ -51,12 +51,14 @@ from ..chat.call_hooks import cache_under_langchain
 from ..chat.callbacks import ls_provider
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
+from ..chat.dropin import tool_call_body
 from ..chat.llm_results import combine_llm_outputs
 from ..chat.llm_results import combine_shaped_outputs
 from ..chat.llm_results import partner_style
 from ..chat.llm_results import style_of
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_form import serialized_form
+from ..chat.sending import retry_policy_for
 from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage
@@ -66,6 +68,7 @@ from ..secret import redact_url
 from ..specs import LangSmithRule
 from ..specs import spec
 from .convert import StreamTranslator
+from .convert import mark_last_attempt
 from .convert import partner_metadata
 from .convert import to_chatplex_messages
 from .replies import ageneration_chunks
@@ -375,6 +378,8 @@ class ChatChatplex(BaseChatModel):
             choice = normalise_tool_choice(tool_choice, specs)
             if choice is not None:
                 kwargs["tool_choice"] = choice
+        if kwargs.get("parallel_tool_calls") is not None:
+            kwargs.update(_parallel_calls(self.chatplex_model, kwargs))
         return self.bind(tools=formatted, **kwargs)
 
     def with_structured_output(
@@ -497,17 +502,21 @@ class ChatChatplex(BaseChatModel):
         self, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]
     ) -> ChatResult:
         """A reply's LangChain message as its wire's partner package makes it: `parsed`
-        beside a response_format reply, an invalid call's error in its words, and (a
-        drop-in's) the partner's response_metadata keys only."""
+        beside a response_format reply, an invalid call's error in its words, botocore's
+        mark of a reply on the last attempt allowed, and (a drop-in's) the partner's
+        response_metadata keys only."""
         engine = _primary(target)
         # A wire's adapter declares its partner's words (None: chatplex's own).
         adapter = _adapter_of(engine)
         words = adapter.invalid_arguments_words if adapter is not None else None
         result = partner_words(mark_parsed(result, engine, settings), words)
-        if self._partner_metadata:
-            for generation in result.generations:
-                message = generation.message
-                message.response_metadata = partner_metadata(message.response_metadata)
+        allowed = _allowed_attempts(engine)
+        for generation in result.generations:
+            message = generation.message
+            metadata = mark_last_attempt(message.response_metadata, allowed)
+            if self._partner_metadata:
+                metadata = partner_metadata(metadata)
+            message.response_metadata = metadata
         return result
 
     async def _agenerate(
@@ -639,6 +648,14 @@ def _untitled(node: Any) -> Any:
     return {k: _untitled(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
 
 
+def _allowed_attempts(engine: Any) -> int | None:
+    """The attempts in all the retry policy of the chatplex model `engine` allows."""
+    if not isinstance(engine, ChatModel):
+        return None
+    allowed = getattr(retry_policy_for(engine).stop, "max_attempt_number", None)
+    return allowed if isinstance(allowed, int) else None
+
+
 def _primary(model: Any) -> Any:
     """The chat model inside wrappers (fallbacks, retries, bindings), for its name only."""
     for _ in range(8):
@@ -656,6 +673,23 @@ def _invoke_streams(target: Any) -> bool:
     provider = getattr(_primary(target), "provider", None)
     declared = spec(provider) if isinstance(provider, str) else None
     return declared is not None and declared.invoke_streams
+
+
+def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """What `bind_tools(parallel_tool_calls=...)` binds: the body fields the wire's
+    partner sends for it (`Adapter.parallel_tool_calls_body`), in `extra_body` where they
+    are not the Chat Completions parameter (Anthropic's `disable_parallel_tool_use` in
+    its `tool_choice`), which is bound as given."""
+    parallel = kwargs.pop("parallel_tool_calls")
+    choice = kwargs.get("tool_choice")
+    body = tool_call_body(
+        _adapter_of(engine), parallel, choice if isinstance(choice, str) else None
+    )
+    if body == {"parallel_tool_calls": parallel}:
+        return body
+    return {
+        "extra_body": {**getattr(engine, "extra_body", {}), **kwargs.get("extra_body", {}), **body}
+    }
 
 
 def _adapter_of(model: Any) -> Adapter | None:

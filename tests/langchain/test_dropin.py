@@ -613,6 +613,7 @@ def test_a_partner_langchain_does_not_serialize_is_named_and_identified_as_it(
     written, expected = dumpd(dropin), dumpd(partner)
     assert written["type"] == expected["type"] == "not_implemented"
     assert written["id"] == expected["id"] == [module, "chat_models", name]
+    assert type(dropin).lc_id() == type(partner).lc_id()  # no error: a script reads it
     assert dropin._identifying_params == partner._identifying_params
     for call in ({}, {"stop": ["x"]}, {"stop": ["x"], "temperature": 0.2}):
         assert dropin._get_invocation_params(**call) == partner._get_invocation_params(**call)

@@ -318,8 +318,12 @@ class ChatBedrockConverse(ChatModel):
         only where the model takes a forced tool (`supports_tool_choice_values` has
         "tool"), else `any` tool where it takes that, else offered without a choice (a
         reply without the call then raises `StructuredOutputError`), as langchain-aws
-        does: a copy binding that choice."""
+        does: a copy binding that choice. langchain-aws answers every method but
+        "json_schema" (and its own "prompt_prefill") by function calling, "json_mode"
+        included."""
         method = method or self.structured_output_method
+        if method == "json_mode":
+            method = "function_calling"
         values = self.supports_tool_choice_values
         if method != "function_calling" or "tool" in values:
             return self, method

@@ -409,6 +409,7 @@ PRESETS: tuple[Preset, ...] = (
             lc_namespace=("langchain_together", "chat_models"),  # its module: not serialized
             package="langchain-together",
             versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
+            lc_id_namespace=("langchain", "chat_models", "together"),
             partner_fields=openai_subclass_reading(
                 {"together_api_key": "TOGETHER_API_KEY"},
                 api_key="together_api_key",
@@ -675,6 +676,7 @@ PRESETS: tuple[Preset, ...] = (
             lc_namespace=("langchain_nebius", "chat_models"),  # its module: not serialized
             package="langchain-nebius",
             versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
+            lc_id_namespace=("langchain", "chat_models", "nebius"),
             partner_fields=openai_subclass_reading(
                 {"nebius_api_key": "NEBIUS_API_KEY"},
                 api_key="nebius_api_key",

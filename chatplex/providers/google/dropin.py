@@ -294,6 +294,14 @@ class _GoogleDropin(ChatModel):
         request = adapter.count_request(self.model, body)
         return side_call(self, request, total_tokens, error_families=families, retried=False)
 
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """`with_structured_output(method="json_mode")` with a schema sends the schema:
+        both partners' json_mode is a response schema (langchain-google-genai's an alias
+        of "json_schema", langchain-google-vertexai's `response_schema`)."""
+        if method == "json_mode" and schema is not None:
+            method = "json_schema"
+        return self, method
+
 
 class ChatGoogleGenerativeAI(_GoogleDropin):
     """The Gemini API with langchain-google-genai's constructor. Parameters are
@@ -544,6 +552,7 @@ class ChatVertexAI(_GoogleDropin):
         adapter = self.adapter
         assert isinstance(adapter, VertexAIAdapter)  # built on one
         return self._count_tokens(contents_body(adapter.full_model_name(self.model), messages))
+
     @property
     def full_model_name(self) -> str:
         """The model's resource name as langchain-google-vertexai's field holds it
@@ -557,13 +566,6 @@ class ChatVertexAI(_GoogleDropin):
         if model.startswith("publishers/"):
             return f"projects/{self.project}/locations/{self.location}/{model}"
         return model
-
-    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        """`with_structured_output(method="json_mode")` with a schema sends the schema
-        (langchain-google-vertexai's json_mode is a response schema)."""
-        if method == "json_mode" and schema is not None:
-            method = "json_schema"
-        return self, method
 
     def __init__(
         self,
