@@ -27,17 +27,31 @@ for an error event inside a stream (Anthropic's `overloaded_error`: `OverloadedE
 
 `type(err)` is then a subclass of the chatplex class (same name and module), so
 `isinstance` checks hold and `type(err) is X` does not: `chatplex_class(err)` gives X.
-The error keeps chatplex's attributes and `repr()`; its `message` and `str()` are the
-SDK's where chatplex knows the SDK's wording (a Stainless SDK's "Error code: 401 - {body}",
-`stainless_text`; google-genai's), the provider's own words kept as `provider_message`
-(issue 47: under LangChain's names, LangChain's behaviour). The SDK's own fields that
-chatplex has no name for are filled from what chatplex holds (`type`, `param`,
-`request`; Anthropic's `api_message`, `error_code`, `workspace_id`). Fields both name
-(`message`, `body`, `code`, `request_id`, `status_code`, `response`) keep chatplex's
-values, but for OpenAI's `body`, which is only the decoded body's `"error"` object in
-the SDK, as here (the whole body kept as `whole_body`). `response` and `request` are
-`httpx` objects (the SDKs now use `httpx2`), with credentials masked. The SDK's
-`__init__` never runs (it wants objects chatplex does not have).
+The error keeps chatplex's attributes and `repr()`; under a LangChain drop-in's name
+(`words=True`, the engine's `partner_words`) its `message` and `str()` are the SDK's where
+chatplex knows the SDK's wording (a Stainless SDK's "Error code: 401 - {body}",
+`stainless_text`; google-genai's, whose `status` is a word, the number kept as
+`http_status`), the provider's own words kept as `provider_message` (issue 47: under
+LangChain's names, LangChain's behaviour).
+
+Under chatplex's own names (`words=False`: `chatplex.chat.init_chat_model`'s models,
+`chatplex.lean`'s engines, `ChatChatplex`, bulk runs) the error keeps chatplex's words
+and fields -- `str()`, `message`, `args`, an int `status`, `body`, `code` -- whatever was
+imported before: the families' fills run, then every field the error held is put back
+and the words they added (`sdk_text`, `sdk_args`, `http_status`) are dropped. It still
+joins the SDK's classes: that only adds (`isinstance` and `except` hold for more
+classes, fields chatplex has no name for appear, chatplex's class stays first in the
+hierarchy so its `str()` wins), and a script moving from LangChain to `init_chat_model`
+keeps its `except openai.RateLimitError:`.
+
+The SDK's own fields that chatplex has no name for are filled from what chatplex holds
+(`type`, `param`, `request`; Anthropic's `api_message`, `error_code`, `workspace_id`).
+Fields both name (`message`, `body`, `code`, `request_id`, `status_code`, `response`)
+keep chatplex's values, but under a drop-in's name OpenAI's `body`, which is only the
+decoded body's `"error"` object in the SDK, as here (the whole body kept as
+`whole_body`). `response` and `request` are `httpx` objects (the SDKs now use `httpx2`),
+with credentials masked. The SDK's `__init__` never runs (it wants objects chatplex does
+not have).
 
 Pickling (Ray, process pools) keeps the error's fields; on the other side it is again
 SDK-compatible when the SDK can be imported there, else a plain chatplex error.
@@ -153,11 +167,15 @@ def sdk_compatible(
     err: BaseException,
     families: Sequence[ErrorFamily],
     request: Callable[[], Any] | None = None,
+    *,
+    words: bool = True,
 ) -> BaseException:
     """`err`, moved into a class that also subclasses the matching class of each family
     of the wire's `families` whose module is imported; `err` unchanged when none is (or
     none has a class for it). `request` gives a credential-free copy of the HTTP request,
-    for the SDKs' `request` attribute when the error holds no response. Never raises."""
+    for the SDKs' `request` attribute when the error holds no response. `words`: it
+    reads as the SDK's error (a drop-in's); False: it keeps chatplex's words and fields,
+    only adding the SDK's (chatplex's own models). Never raises."""
     try:
         picked: list[tuple[str, type[BaseException], ErrorFamily]] = []
         for family in families:
@@ -179,14 +197,33 @@ def sdk_compatible(
             if not any(other is not cls and issubclass(other, cls) for _, other, _ in picked)
         ]
         extra = tuple((name, cls.__name__) for name, cls in bases)
+        held = None if words else (dict(err.__dict__), err.args)
         err.__class__ = _combined(base, tuple(cls for _, cls in bases), extra)
         _fill_common_fields(err, request)
         for *_, family in picked:
             if family.fill is not None:
                 family.fill(err)
+        if held is not None:
+            _keep_own_words(err, *held)
     except Exception:  # an SDK shaped unlike the ones known: the plain error still holds
         return err
     return err
+
+
+#: The fields a family's fill sets that change what chatplex's own class shows: its
+#: `str()` and pickled `args` (`sdk_words`), its `status_code` (`http_status`).
+_WORD_FIELDS = ("sdk_text", "sdk_args", "http_status")
+
+
+def _keep_own_words(err: BaseException, fields: dict[str, Any], args: tuple[Any, ...]) -> None:
+    """`err` as chatplex showed it before the fills (`fields`, `args`), with the fields
+    they added that chatplex has no name for: the fills only add."""
+    now = err.__dict__
+    for name in _WORD_FIELDS:
+        if name not in fields:
+            now.pop(name, None)
+    now.update(fields)
+    err.args = args
 
 
 def stainless_family(module: str, *, inner_body: bool = False) -> ErrorFamily:

@@ -77,10 +77,6 @@ class LangSmithRule:
     #: `ls_invocation_params` (langchain-aws' Converse class): its keys, each by the
     #: engine's attribute holding the value, left out when None; none: not reported.
     invocation: tuple[tuple[str, str], ...] = ()
-    #: Whether the class names its package in a run's `lc_versions` (langchain-openai
-    #: and most partners do; langchain-groq, -ollama, -cohere, -sambanova do not): where
-    #: it does, the drop-in names chatplex, the package making the calls.
-    names_package: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """chatplex's errors caught as the provider SDK's classes (`except openai.RateLimitError`),
-through real calls (respx), sync, async and streaming; pickling; and `import chatplex`
-loading no SDK."""
+through real calls (respx) of the LangChain drop-ins (their partner's words), sync, async
+and streaming; pickling; `import chatplex` loading no SDK; and chatplex's own models
+keeping chatplex's words on every wire whatever SDK was imported."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ import pytest
 import respx
 
 from chatplex import errors
-from chatplex.lean import ChatAnthropic
-from chatplex.lean import ChatOpenAI
+from chatplex.langchain import ChatAnthropic
+from chatplex.langchain import ChatOpenAI
 from chatplex.sdk_errors import LANGCHAIN_MODEL_ERRORS
 from chatplex.sdk_errors import chatplex_class
 from chatplex.sdk_errors import langchain_class_for

@@ -13,6 +13,9 @@ call), and reading it as empty would lose it without a word.
   the rest of the reply kept), never an untyped `RecursionError`.
 - `read_calls`: a reply's tool calls sorted as every wire sorts them: a call with a name
   and readable arguments is a tool call, any other an invalid tool call with the reason.
+- `drawn_call_id`: the id of a tool call the wire sent without one, stable (the same
+  call, the same id: a stream and its replay agree) and shaped as the partner packages
+  draw theirs (`str(uuid4())`).
 - `worth_retrying`, `complete_json`: whether another attempt could get another answer.
   A reply the server sent whole (its body complete JSON, or a stream event that parsed)
   with a field of the wrong type would come back the same, and each attempt is billed:
@@ -29,7 +32,9 @@ chatplex.adapters.reading.MalformedReply: the reply's usage's input_tokens is a 
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from collections.abc import Iterable
 from typing import Any
@@ -41,6 +46,7 @@ from ..messages import parse_args
 __all__ = [
     "MalformedReply",
     "complete_json",
+    "drawn_call_id",
     "read_calls",
     "reply_args",
     "reply_count",
@@ -50,6 +56,19 @@ __all__ = [
     "reply_text",
     "worth_retrying",
 ]
+
+
+def drawn_call_id(seed: str) -> str:
+    """A tool call's id for a call sent without one: a uuid4's shape (the partner
+    packages draw `str(uuid4())`), its bits from `seed`, so the same call gets the same id.
+
+    >>> drawn_call_id("resp:0:0") == drawn_call_id("resp:0:0") != drawn_call_id("resp:0:1")
+    True
+    >>> str(uuid.UUID(drawn_call_id("resp:0:0"))) == drawn_call_id("resp:0:0")
+    True
+    """
+    digest = hashlib.sha256(seed.encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
 
 
 class MalformedReply(TypeError):

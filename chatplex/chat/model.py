@@ -139,17 +139,33 @@ class ChatModel(Runnable[Any, AIMessage]):
     #: listed difference): that chunk, ending a stream, stands in for LangChain's empty
     #: closing chunk (marked last), so the stream keeps the partner package's length.
     usage_closes_stream: bool = False
+    #: Its errors read as its LangChain partner package's do where the script imported the
+    #: wire's SDK (`sdk_errors`): set on the engine of a LangChain drop-in
+    #: (`chatplex.langchain`; issue 47). Else chatplex's own words, whatever was imported.
+    partner_words: bool = False
     #: The `_llm_type` of the LangChain class a drop-in stands in for (its LangChain chat
     #: model, `chatplex.langchain`, reports it; LangChain's cache keys include it), and
     #: that class's serializer namespace (None: LangChain does not serialize it).
     langchain_llm_type: ClassVar[str | None] = None
     langchain_namespace: ClassVar[tuple[str, ...] | None] = None
+    #: The namespace that class's `lc_id()` names where it is not that module path (a
+    #: class LangChain does not serialize that still answers its package's legacy
+    #: `["langchain", "chat_models", ...]`); None: `langchain_namespace`.
+    langchain_lc_id_namespace: ClassVar[tuple[str, ...] | None] = None
     #: How that class names and writes its fields when serialized (`dumpd`): None, the
     #: constructor's keywords as given.
     langchain_fields: ClassVar[PartnerFields | None] = None
     #: The model profiles its LangChain class reports (`chatplex/langchain/profiles/
     #: <name>.json`, the partner package's data); None: LangChain's class has none.
     langchain_profiles: ClassVar[str | None] = None
+    #: The partner package of that class (its distribution: "langchain-openai") and the
+    #: packages the class names in a trace's `metadata["lc_versions"]` beside LangChain's
+    #: own: None, its own package (as langchain-core asks every partner to); a class
+    #: built on another package's names that one's too (langchain-xai's: langchain-openai
+    #: and langchain-xai) or only that one (langchain-together's), or none
+    #: (langchain-groq's). The drop-in names them where the package is installed.
+    langchain_package: ClassVar[str | None] = None
+    langchain_versions: ClassVar[tuple[str, ...] | None] = None
 
     def langchain_profile_names(self) -> tuple[str, ...]:
         """The names its LangChain class looks the model's profile up by, in order."""

@@ -193,6 +193,9 @@ class PartnerFields:
     #: field -> that keyword (langchain-openai's subclasses: `api_key=` sets
     #: `openai_api_key` too, and only it does).
     set_only_by: Mapping[str, str] = field(default_factory=dict)
+    #: Keywords it has no field for and keeps in a dict field, keyword -> that field
+    #: (langchain-perplexity keeps a given `stop` in `model_kwargs`): read there.
+    kept_in: Mapping[str, str] = field(default_factory=dict)
 
     def settable(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """`given` without the `inert` fields at their defaults."""

@@ -119,5 +119,6 @@ def side_call(
         deadline=ambient.get("deadline"),
         retry=retry_policy_for(model) if retried else None,
         max_response_bytes=model.max_response_bytes,
+        partner_words=model.partner_words,  # a drop-in's count fails in its partner's words
     )
     return reading.value  # type: ignore[return-value]  # set: send returned

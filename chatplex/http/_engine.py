@@ -171,7 +171,9 @@ class Call:
 
     `stream`: True for a stream call, False for a non-stream one. `clock`: the monotonic
     clock of the bounds (injectable for tests). `max_response_bytes`: the body bound
-    (None: `DEFAULT_MAX_RESPONSE_BYTES`).
+    (None: `DEFAULT_MAX_RESPONSE_BYTES`). `partner_words`: a failure takes the words of
+    the wire's SDK (a LangChain drop-in's call); else it keeps chatplex's words, whatever
+    SDK was imported (`sdk_errors`).
     """
 
     __slots__ = (
@@ -193,6 +195,7 @@ class Call:
         "max_bytes",
         "message",
         "nbytes",
+        "partner_words",
         "permit",
         "phase",
         "received",
@@ -240,6 +243,7 @@ class Call:
         retry: RetryPolicy | None = None,
         budget: Budget | None = None,
         max_response_bytes: int | None = None,
+        partner_words: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.adapter = adapter
@@ -251,6 +255,7 @@ class Call:
         self.retry = retry
         self.budget = budget
         self.clock = clock
+        self.partner_words = partner_words
         self.max_bytes = (
             DEFAULT_MAX_RESPONSE_BYTES if max_response_bytes is None else max_response_bytes
         )
@@ -503,8 +508,10 @@ class Call:
 
     def _shown(self, err: BaseException) -> BaseException:
         """`err` as raised to the caller: also an instance of the provider SDK's class
-        when the script imported that SDK (`except openai.RateLimitError` keeps working)."""
-        return sdk_compatible(err, self.adapter.error_families, lambda: safe_request(self.req))
+        when the script imported that SDK (`except openai.RateLimitError` keeps working),
+        in the SDK's words only for a drop-in's call (`partner_words`)."""
+        families, words = self.adapter.error_families, self.partner_words
+        return sdk_compatible(err, families, lambda: safe_request(self.req), words=words)
 
     # ---- internals ---------------------------------------------------------------------
 

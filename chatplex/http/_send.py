@@ -41,14 +41,17 @@ __all__ = ["CallOptions", "asend", "estimate", "reclamp", "reply_chunk", "send"]
 
 
 class CallOptions(TypedDict, total=False):
-    """What bounds a call, the keywords of `send`, `asend`, `stream` and `astream`
-    (each None, or left out: no bound): see `send`."""
+    """What bounds a call (each None, or left out: no bound), and whose words its
+    failure speaks: the keywords of `send`, `asend`, `stream` and `astream`; see `send`."""
 
     timeout: httpx.Timeout | float | None
     deadline: float | None
     retry: RetryPolicy | None
     budget: Budget | None
     max_response_bytes: int | None
+    #: A failure takes the words of the wire's SDK (a drop-in's call; default False:
+    #: chatplex's words, whatever SDK was imported).
+    partner_words: bool
 
 
 def send(
@@ -66,6 +69,8 @@ def send(
     past it the call fails with `DeadlineExceededError`. `retry`: a `RetryPolicy`
     (`chatplex.http.retry_policy(...)`); None makes exactly one attempt.
     `budget`: a rate-limit `Budget` to acquire before every attempt; None skips limiting.
+    `partner_words`: a failure that is also the wire's SDK's class (that SDK imported)
+    takes the SDK's words too (a LangChain drop-in's call); False: chatplex's words.
 
     Raises the adapter's `map_error` result for an error status, `APITimeoutError` /
     `APIConnectionError` when no answer came, `APIError` for an unparseable success body

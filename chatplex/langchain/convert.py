@@ -57,6 +57,7 @@ from ..specs import spec
 
 __all__ = [
     "StreamTranslator",
+    "mark_last_attempt",
     "partner_metadata",
     "to_chatplex_message",
     "to_chatplex_messages",
@@ -263,6 +264,19 @@ def _with_retries(metadata: dict[str, Any], attempts: Any) -> dict[str, Any]:
         return metadata
     retries = max(0, attempts - 1) if isinstance(attempts, int) else 0
     return {**metadata, _BOTOCORE_METADATA: {**record, "RetryAttempts": retries}}
+
+
+def mark_last_attempt(metadata: dict[str, Any], allowed: int | None) -> dict[str, Any]:
+    """`metadata` whose botocore `ResponseMetadata` says `MaxAttemptsReached` when the
+    reply came on the last of the `allowed` attempts, as botocore's standard retry mode
+    marks every such reply, a success included (with max_retries=0, every reply)."""
+    record = metadata.get(_BOTOCORE_METADATA)
+    if not isinstance(record, dict) or allowed is None or "MaxAttemptsReached" in record:
+        return metadata
+    retries = record.get("RetryAttempts")
+    if not isinstance(retries, int) or retries + 1 < allowed:
+        return metadata
+    return {**metadata, _BOTOCORE_METADATA: {**record, "MaxAttemptsReached": True}}
 
 
 def _unsent(metadata: dict[str, Any], sent: dict[str, Any]) -> dict[str, Any]:

@@ -45,6 +45,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_core.utils.pydantic import is_pydantic_v1_subclass
 from pydantic import Field
+from pydantic import SecretStr
 from pydantic import model_validator
 
 from ..chat import BaseCache
@@ -73,6 +74,7 @@ from .partner_fields import partner_value
 from .partner_fields import reading_form
 from .structured import default_method
 from .structured import parsed
+from .trace_versions import named_versions
 
 __all__ = ["DropInChatModel", "langchain_class", "load_mappings", *sorted(DROP_IN_MODULES)]
 
@@ -85,6 +87,13 @@ _SHARED = frozenset({"output_version"})
 
 #: Settings shown on the LangChain object too (`llm.temperature`), read from the engine.
 _SHOWN = _FIELD_SETTINGS
+
+#: ChatChatplex's fields shown as the partner's field of the same name where it has one
+#: (langchain-deepseek's `api_key`, langchain-anthropic's per-model `max_tokens`).
+_PARTNER_SHOWN = ("model", *_SHOWN, "base_url", "api_key")
+
+#: ChatChatplex's fields that are not LangChain's own (`model`, `max_retries`, ...).
+_CHATPLEX_FIELDS = frozenset(ChatChatplex.model_fields) - frozenset(BaseChatModel.model_fields)
 
 #: chatplex's own settings (no partner class has them): not in the serialized form.
 _CHATPLEX_OWN = frozenset(TAIL) - {"timeout", "max_retries"} - _LANGCHAIN_SIDE
@@ -136,6 +145,7 @@ class DropInChatModel(ChatChatplex):
             settings["streaming"] = values["streaming"]
         form = serialized_form(cls._engine.langchain_fields)
         engine = cls._engine(**(settings if form is None else form.settable(settings)))
+        engine.partner_words = True  # under LangChain's name, its partner's error words
         return {
             **langchain_side,
             "chatplex_model": engine,
@@ -151,11 +161,16 @@ class DropInChatModel(ChatChatplex):
         shown = {**_shown(self.chatplex_model), **self._partner_shown()}
         for name, value in shown.items():
             setattr(self, name, value)
-        # The partner class's `model_kwargs` (langchain-aws's, ...) are the engine's:
-        # shown as given, credentials masked (ChatChatplex's field would read `{}`).
-        extras = getattr(self.chatplex_model, "model_kwargs", None)
-        if isinstance(extras, dict) and extras:
-            self.__dict__["model_kwargs"] = _masked(extras)
+        extras = _shown_extras(type(self), self.partner_given, self.chatplex_model)
+        if extras:
+            self.__dict__["model_kwargs"] = extras
+        # LangChain's `streaming` switch, not given, reads as the partner's default
+        # (langchain-google-genai's None), still not set: LangChain's streaming choice
+        # reads only a `streaming` that was given.
+        if "streaming" not in self.model_fields_set:
+            default = self._partner_value("streaming")
+            if default is not ABSENT:
+                self.__dict__["streaming"] = default
         return self
 
     def __getattr__(self, name: str) -> Any:
@@ -175,6 +190,28 @@ class DropInChatModel(ChatChatplex):
         """The partner class's field `name` (`ABSENT`: not one of its fields)."""
         given = self.__dict__.get("partner_given") or {}
         return _partner_field(type(self), given, self.__dict__.get("chatplex_model"), name)
+
+    def __repr_args__(self) -> Any:
+        # LangChain's repr shows the fields set to other than their defaults. ChatChatplex's
+        # own fields (`model`, `max_retries`, `model_kwargs`...) are shown as the partner's:
+        # under its field's name, its value beside its default, and not at all where it
+        # has no such field (langchain-ollama's repr, the form `dumpd` writes of it, has
+        # no `model_kwargs`, and the engine's `max_retries=2` is its default).
+        form = reading_form(self._engine)
+        for name, value in super().__repr_args__():
+            if form is None or name not in _CHATPLEX_FIELDS:
+                yield name, value
+                continue
+            field = form.name(name)
+            # (`streaming` is LangChain's, as given: not among the partner's keywords.)
+            held = value if name in _LANGCHAIN_SIDE else self._partner_value(field)
+            if held is not ABSENT and held != partner_value(self._engine, field, {}, {}):
+                yield field, held if isinstance(held, SecretStr) else _masked(held, field)
+
+    def _named_versions(self) -> tuple[tuple[str, str], ...]:
+        """What the partner class names in a trace's `lc_versions` where its package is
+        installed (each at its installed version), else chatplex (`trace_versions.py`)."""
+        return named_versions(self._engine.langchain_package, self._engine.langchain_versions)
 
     def _partner_shown(self) -> dict[str, Any]:
         return _partner_shown(type(self), self.partner_given, self.chatplex_model)
@@ -281,7 +318,14 @@ class DropInChatModel(ChatChatplex):
         return super().get_num_tokens_from_messages(messages, tools, **kwargs)
 
     @property
-    def provider(self) -> str:
+    def provider(self) -> Any:
+        """The partner's field of that name where it has one (langchain-aws': the model's
+        vendor, "anthropic"), else the wire (chatplex's own, as on `ChatChatplex`)."""
+        value = self._partner_value("provider")
+        return self._wire if value is ABSENT else value
+
+    @property
+    def _wire(self) -> str:
         return str(getattr(self.chatplex_model, "provider", None) or self._engine.provider)
 
     @property
@@ -343,9 +387,12 @@ class DropInChatModel(ChatChatplex):
 
     @classmethod
     def get_lc_namespace(cls) -> list[str]:
-        namespace = cls._engine.langchain_namespace
-        if namespace is None or not _serializable(cls._engine):
-            raise ValueError(f"{cls.__name__} is not serializable, as LangChain's is not")
+        """The partner's namespace, serializable or not: LangChain's answers its module
+        path even for a class it does not serialize (`type(model).lc_id()` is read by
+        scripts and tracers), so the drop-in answers it too rather than raising."""
+        namespace = cls._engine.langchain_lc_id_namespace or cls._engine.langchain_namespace
+        if namespace is None:
+            return super().get_lc_namespace()
         return list(namespace)
 
     def to_json(self) -> Any:
@@ -363,6 +410,14 @@ class DropInChatModel(ChatChatplex):
             return serialized
         kwargs = cast("dict[str, Any]", serialized["kwargs"])  # type: ignore[typeddict-item]
         langchain_side = {k: v for k, v in kwargs.items() if k in _LANGCHAIN_SIDE}
+        # LangChain writes a field that differs from its default: `streaming` by the
+        # partner's (langchain-google-genai's None: a given False is written there).
+        for name in _LANGCHAIN_SIDE & _CHATPLEX_FIELDS:
+            default = partner_value(self._engine, name, {}, {})
+            if default is not ABSENT:
+                langchain_side.pop(name, None)
+                if getattr(self, name) != default:
+                    langchain_side[name] = getattr(self, name)
         serialized["kwargs"] = {**langchain_side, **self.partner_kwargs}  # type: ignore[typeddict-unknown-key]
         return serialized
 
@@ -372,7 +427,7 @@ class DropInChatModel(ChatChatplex):
         reads it from (`openai_api_key` -> OPENAI_API_KEY; `api_key` -> the
         provider's; the partner class's own, where declared): `dumpd` writes a
         reference, never the key."""
-        own = f"{self.provider.upper()}_API_KEY"
+        own = f"{self._wire.upper()}_API_KEY"
         form = serialized_form(self._engine.langchain_fields)
         return {
             **{
@@ -438,7 +493,7 @@ def _partner_shown(
     form = reading_form(cls._engine)
     if form is None:
         return {}
-    names = [n for n in ("model", *_SHOWN, "base_url") if form.name(n) == n]
+    names = [n for n in _PARTNER_SHOWN if form.name(n) == n]
     values = {n: _partner_field(cls, given, engine, n) for n in names}
     # A base URL not given stays the one the engine calls (resolved from the
     # environment: LangChain's standard test_init_from_env reads it back there), where
@@ -446,6 +501,16 @@ def _partner_shown(
     return {
         n: v for n, v in values.items() if v is not ABSENT and (v is not None or n != "base_url")
     }
+
+
+def _shown_extras(cls: type[DropInChatModel], given: dict[str, Any], engine: Any) -> Any:
+    """The partner's `model_kwargs` as the drop-in shows them, credentials masked (None:
+    none, and ChatChatplex's field reads `{}`): the partner's field as given (with a
+    keyword it keeps there: langchain-perplexity's `stop`), else the engine's
+    (langchain-aws' model_kwargs, which it takes apart)."""
+    held = _partner_field(cls, given, engine, "model_kwargs")
+    extras = held if isinstance(held, dict) and held else getattr(engine, "model_kwargs", None)
+    return _masked(extras) if isinstance(extras, dict) and extras else None
 
 
 def _written(cls: type[DropInChatModel], settings: dict[str, Any], engine: Any) -> dict[str, Any]:
@@ -472,7 +537,7 @@ def _rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, An
     given = values.get("partner_given") or {}
     current = {**_shown(engine), **_partner_shown(cls, given, engine)}
     changed = {}
-    for name in ("model", *_SHOWN, "base_url"):
+    for name in _PARTNER_SHOWN:
         value = values.pop(name, None)
         if value is not None and value != current.get(name):
             changed[name] = value
@@ -482,11 +547,12 @@ def _rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, An
         fields = {reading.name(k) for k in changed}
         kept = {k: v for k, v in given.get("keywords", {}).items() if reading.name(k) not in fields}
         values["partner_given"] = {**given, "keywords": {**kept, **changed}}
-    if "base_url" in changed:
-        raise ValueError("base_url cannot change on a built model: build another one")
+    for name in ("base_url", "api_key"):
+        if name in changed:
+            raise ValueError(f"{name} cannot change on a built model: build another one")
     form = serialized_form(cls._engine.langchain_fields)
-    extras = values.pop("model_kwargs", None)  # the engine's, shown (_show_settings)
-    if extras and extras != _masked(getattr(engine, "model_kwargs", None) or {}):
+    extras = values.pop("model_kwargs", None)  # the partner's, shown (_show_settings)
+    if extras and extras != _shown_extras(cls, given, engine):
         raise ValueError("model_kwargs cannot change on a built model: build another one")
     if form is not None and changed:
         written = _without_credentials(form, form.written(changed, {}, defaults=False))

@@ -42,7 +42,6 @@ from pydantic import Field
 from pydantic import SecretStr
 from pydantic import model_validator
 
-from .. import version
 from ..adapters.base import Adapter
 from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
@@ -52,12 +51,14 @@ from ..chat.call_hooks import cache_under_langchain
 from ..chat.callbacks import ls_provider
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
+from ..chat.dropin import tool_call_body
 from ..chat.llm_results import combine_llm_outputs
 from ..chat.llm_results import combine_shaped_outputs
 from ..chat.llm_results import partner_style
 from ..chat.llm_results import style_of
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_form import serialized_form
+from ..chat.sending import retry_policy_for
 from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage
@@ -67,6 +68,7 @@ from ..secret import redact_url
 from ..specs import LangSmithRule
 from ..specs import spec
 from .convert import StreamTranslator
+from .convert import mark_last_attempt
 from .convert import partner_metadata
 from .convert import to_chatplex_messages
 from .replies import ageneration_chunks
@@ -78,6 +80,7 @@ from .replies import usage_closes
 from .structured import call_format
 from .structured import mark_parsed
 from .tool_errors import partner_words
+from .trace_versions import OWN
 
 __all__ = ["ChatChatplex", "to_langchain"]
 
@@ -146,8 +149,9 @@ class ChatChatplex(BaseChatModel):
     """Retries of transient failures (chatplex's default: 2)."""
     api_key: SecretStr | None = None
     base_url: str | None = None
-    streaming: bool = False
-    """Stream even on `invoke` (LangChain's switch; callbacks then see every token)."""
+    streaming: bool | None = False
+    """Stream even on `invoke` (LangChain's switch; callbacks then see every token). A
+    drop-in not given it reads as its partner's default (None: langchain-google-genai's)."""
     chatplex_profile: str | None = None
     """A named chatplex configuration profile (`init_chat_model(profile=...)`); the field
     `profile` is LangChain's (model capabilities)."""
@@ -202,14 +206,19 @@ class ChatChatplex(BaseChatModel):
 
     @model_validator(mode="after")
     def _set_chatplex_version(self) -> ChatChatplex:
-        # Where the partner package names itself in every trace's `lc_versions`
-        # (langchain-openai's version beside langchain-core's), the package making the
-        # calls is named: chatplex (`LangSmithRule.names_package`). (`_add_version` is
-        # langchain-core's since 1.1; before, no versions.)
+        # langchain-core names itself (and langchain) in every trace's `lc_versions`;
+        # a partner class adds its package: this class adds what `_named_versions`
+        # says. (`_add_version` is langchain-core's since 1.1; before, no versions.)
         add_version = getattr(self, "_add_version", None)
-        if add_version is not None and self._ls_rule()[1].names_package:
-            add_version("chatplex", version.__version__)
+        if add_version is not None:
+            for package, number in self._named_versions():
+                add_version(package, number)
         return self
+
+    def _named_versions(self) -> tuple[tuple[str, str], ...]:
+        """The packages this class names in a trace's `lc_versions`: chatplex, whose
+        class it is."""
+        return OWN
 
     def _mask_credentials(self) -> None:
         """The chatplex model holds the credentials now (as `Secret`s): the fields keep
@@ -226,7 +235,7 @@ class ChatChatplex(BaseChatModel):
     def lc_secrets(self) -> dict[str, str]:
         """LangChain's secrets map (field -> environment variable): a serializer that
         supports it writes a reference to the variable, never the key."""
-        return {"api_key": f"{self.provider.upper()}_API_KEY"}
+        return {"api_key": f"{self._wire.upper()}_API_KEY"}
 
     @classmethod
     def from_model(cls, model: Runnable[Any, AIMessage], **options: Any) -> ChatChatplex:
@@ -252,6 +261,11 @@ class ChatChatplex(BaseChatModel):
     def provider(self) -> str:
         """The wire API underneath ("openai", "anthropic", ...; of the primary model when
         the chatplex model has fallbacks)."""
+        return self._wire
+
+    @property
+    def _wire(self) -> str:
+        # What chatplex reads the wire by (a drop-in's `provider` may be its partner's field).
         return str(getattr(_primary(self.chatplex_model), "provider", None) or "chatplex")
 
     @property
@@ -265,7 +279,7 @@ class ChatChatplex(BaseChatModel):
         # Never the key: these go to callbacks and traces.
         return {
             "model": self.model,
-            "provider": self.provider,
+            "provider": self._wire,
             "model_name": self.model_name,
             "temperature": self._setting("temperature"),
             "max_tokens": self._setting("max_tokens"),
@@ -278,7 +292,7 @@ class ChatChatplex(BaseChatModel):
     def _ls_rule(self) -> tuple[str, LangSmithRule]:
         """The provider name the engine answers to and how its LangChain class reports
         LangSmith's metadata (its spec's `ls_rule`; LangChain's default when none)."""
-        name = str(getattr(_primary(self.chatplex_model), "provider_label", self.provider))
+        name = str(getattr(_primary(self.chatplex_model), "provider_label", self._wire))
         declared = spec(name)
         return name, declared.ls_rule if declared else LangSmithRule()
 
@@ -364,6 +378,8 @@ class ChatChatplex(BaseChatModel):
             choice = normalise_tool_choice(tool_choice, specs)
             if choice is not None:
                 kwargs["tool_choice"] = choice
+        if kwargs.get("parallel_tool_calls") is not None:
+            kwargs.update(_parallel_calls(self.chatplex_model, kwargs))
         return self.bind(tools=formatted, **kwargs)
 
     def with_structured_output(
@@ -479,24 +495,28 @@ class ChatChatplex(BaseChatModel):
             return combine_llm_outputs(llm_outputs)
         engine = _primary(self.chatplex_model)
         return combine_shaped_outputs(
-            llm_outputs, style_of(getattr(engine, "provider_label", None) or self.provider)
+            llm_outputs, style_of(getattr(engine, "provider_label", None) or self._wire)
         )
 
     def _as_partner(
         self, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]
     ) -> ChatResult:
         """A reply's LangChain message as its wire's partner package makes it: `parsed`
-        beside a response_format reply, an invalid call's error in its words, and (a
-        drop-in's) the partner's response_metadata keys only."""
+        beside a response_format reply, an invalid call's error in its words, botocore's
+        mark of a reply on the last attempt allowed, and (a drop-in's) the partner's
+        response_metadata keys only."""
         engine = _primary(target)
         # A wire's adapter declares its partner's words (None: chatplex's own).
         adapter = _adapter_of(engine)
         words = adapter.invalid_arguments_words if adapter is not None else None
         result = partner_words(mark_parsed(result, engine, settings), words)
-        if self._partner_metadata:
-            for generation in result.generations:
-                message = generation.message
-                message.response_metadata = partner_metadata(message.response_metadata)
+        allowed = _allowed_attempts(engine)
+        for generation in result.generations:
+            message = generation.message
+            metadata = mark_last_attempt(message.response_metadata, allowed)
+            if self._partner_metadata:
+                metadata = partner_metadata(metadata)
+            message.response_metadata = metadata
         return result
 
     async def _agenerate(
@@ -628,6 +648,14 @@ def _untitled(node: Any) -> Any:
     return {k: _untitled(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
 
 
+def _allowed_attempts(engine: Any) -> int | None:
+    """The attempts in all the retry policy of the chatplex model `engine` allows."""
+    if not isinstance(engine, ChatModel):
+        return None
+    allowed = getattr(retry_policy_for(engine).stop, "max_attempt_number", None)
+    return allowed if isinstance(allowed, int) else None
+
+
 def _primary(model: Any) -> Any:
     """The chat model inside wrappers (fallbacks, retries, bindings), for its name only."""
     for _ in range(8):
@@ -645,6 +673,23 @@ def _invoke_streams(target: Any) -> bool:
     provider = getattr(_primary(target), "provider", None)
     declared = spec(provider) if isinstance(provider, str) else None
     return declared is not None and declared.invoke_streams
+
+
+def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """What `bind_tools(parallel_tool_calls=...)` binds: the body fields the wire's
+    partner sends for it (`Adapter.parallel_tool_calls_body`), in `extra_body` where they
+    are not the Chat Completions parameter (Anthropic's `disable_parallel_tool_use` in
+    its `tool_choice`), which is bound as given."""
+    parallel = kwargs.pop("parallel_tool_calls")
+    choice = kwargs.get("tool_choice")
+    body = tool_call_body(
+        _adapter_of(engine), parallel, choice if isinstance(choice, str) else None
+    )
+    if body == {"parallel_tool_calls": parallel}:
+        return body
+    return {
+        "extra_body": {**getattr(engine, "extra_body", {}), **kwargs.get("extra_body", {}), **body}
+    }
 
 
 def _adapter_of(model: Any) -> Adapter | None:

@@ -85,6 +85,9 @@ def partner_value(
     if name in form.set_only_by:
         keyword = form.set_only_by[name]
         return _as_held(form, name, keyword, given[keyword]) if given.get(keyword) else None
+    kept = {k: v for k, f in form.kept_in.items() if f == name and (v := given.get(k)) is not None}
+    if kept:  # after what was given for the field itself, as the partner adds them
+        return {**(given.get(name) or {}), **{k: _revealed(v) for k, v in kept.items()}}
     spellings = [name, *(k for k, field in form.aliases.items() if field == name)]
     for keyword in spellings:
         if given.get(keyword) is not None:

@@ -5,12 +5,14 @@ which refused replies another attempt could read."""
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
 
 from chatplex.adapters.reading import MalformedReply
 from chatplex.adapters.reading import complete_json
+from chatplex.adapters.reading import drawn_call_id
 from chatplex.adapters.reading import read_calls
 from chatplex.adapters.reading import reply_args
 from chatplex.adapters.reading import reply_count
@@ -134,3 +136,11 @@ def test_a_wire_s_own_argument_reader_decides_and_an_unread_object_stays_text() 
     assert parsed == [] and invalid[0]["args"] == "{'a': 1}" and invalid[0]["error"] == "refused"
     with pytest.raises(MalformedReply, match="not JSON text"):
         read_calls([("f", "c1", {"a": 1})])  # the default reader takes JSON text only
+
+
+def test_a_drawn_call_id_is_stable_and_shaped_as_the_partners_uuid4() -> None:
+    # langchain-google-genai and langchain-ollama give such a call str(uuid4()).
+    drawn = drawn_call_id("resp-1:0:0")
+    assert drawn == drawn_call_id("resp-1:0:0") != drawn_call_id("resp-1:0:1")
+    parsed = uuid.UUID(drawn)
+    assert str(parsed) == drawn and parsed.version == 4

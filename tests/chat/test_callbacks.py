@@ -403,9 +403,8 @@ def test_ls_provider_is_read_from_the_provider_spec() -> None:
 )
 def test_chat_model_start_metadata_is_langchains(package: str, name: str, model: str) -> None:
     """The metadata a handler's `on_chat_model_start` gets, beside LangChain's own class
-    (called against a closed port: the start comes before any request). Not compared:
-    `lc_versions` (the versions of the packages making the call: the partner's, or
-    chatplex's; tests/langchain/agents_matrix/test_ls_params.py compares them)."""
+    (called against a closed port: the start comes before any request), `lc_versions`
+    included: with the partner package installed, the drop-in names what it names."""
     from langchain_core.callbacks import BaseCallbackHandler
 
     partner = pytest.importorskip(package)
@@ -425,7 +424,6 @@ def test_chat_model_start_metadata_is_langchains(package: str, name: str, model:
         with pytest.raises(Exception):  # noqa: B017 - nothing listens there
             chat.invoke("hi", config, stop=["x"])
         (metadata,) = handler.seen
-        metadata.pop("lc_versions", None)
         return metadata
 
     theirs = started(getattr(partner, name))

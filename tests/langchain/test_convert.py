@@ -348,6 +348,20 @@ def test_an_anthropic_tool_stream_is_langchain_anthropics_chunk_by_chunk() -> No
     assert [c["tool_call_chunks"][0]["args"] for c in ours[2:5]] == ["", '{"q', '":"x"}']
 
 
+@pytest.mark.parametrize(
+    ("retries", "allowed", "marked"), [(0, 1, True), (2, 3, True), (1, 3, False), (0, None, False)]
+)
+def test_a_reply_on_the_last_attempt_allowed_is_marked_as_botocore_marks_it(
+    retries: int, allowed: int | None, marked: bool
+) -> None:
+    # botocore's standard retry mode marks a reply on the last attempt, a success too.
+    record = {"RequestId": "r1", "HTTPStatusCode": 200, "RetryAttempts": retries}
+    out = convert.mark_last_attempt({"ResponseMetadata": record}, allowed)
+    assert out["ResponseMetadata"] == ({**record, "MaxAttemptsReached": True} if marked else record)
+    assert "MaxAttemptsReached" not in record  # the reply's own record is left as it was
+    assert convert.mark_last_attempt({"stopReason": "end_turn"}, 1) == {"stopReason": "end_turn"}
+
+
 @pytest.mark.parametrize(("attempts", "retries"), [(1, 0), (3, 2), (0, 0)])
 def test_botocore_metadata_counts_chatplex_retries(attempts: int, retries: int) -> None:
     # langchain-aws keeps botocore's ResponseMetadata, whose RetryAttempts counts the

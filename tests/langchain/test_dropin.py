@@ -25,6 +25,7 @@ from langchain_tests.unit_tests import ChatModelUnitTests
 from pydantic import BaseModel
 
 from chatplex.langchain import ChatAnthropic
+from chatplex.langchain import ChatGroq
 from chatplex.langchain import ChatOpenAI
 from chatplex.lean import ChatAnthropic as EngineAnthropic
 from chatplex.lean import ChatOpenAI as EngineOpenAI
@@ -613,6 +614,7 @@ def test_a_partner_langchain_does_not_serialize_is_named_and_identified_as_it(
     written, expected = dumpd(dropin), dumpd(partner)
     assert written["type"] == expected["type"] == "not_implemented"
     assert written["id"] == expected["id"] == [module, "chat_models", name]
+    assert type(dropin).lc_id() == type(partner).lc_id()  # no error: a script reads it
     assert dropin._identifying_params == partner._identifying_params
     for call in ({}, {"stop": ["x"]}, {"stop": ["x"], "temperature": 0.2}):
         assert dropin._get_invocation_params(**call) == partner._get_invocation_params(**call)
@@ -666,3 +668,72 @@ def test_a_count_the_partner_leaves_to_langchain_is_langchains() -> None:
         PartnerOllama(**words).get_num_tokens_from_messages(odd)
     with pytest.raises(type(partner.value), match=re.escape(str(partner.value))):
         ChatOllama(**words).get_num_tokens_from_messages(odd)
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"temperature": 0.5, "stop": ["a"]}, {"num_predict": 7, "max_retries": 2}],
+    ids=["bare", "set", "partner_names"],
+)
+def test_an_unserialized_partners_repr_is_the_partners(settings: dict[str, Any]) -> None:
+    # LangChain writes a class it does not serialize as its repr (`dumpd`'s "repr"):
+    # the drop-in's shows the partner's fields set to other than the partner's defaults
+    # (no `model_kwargs` langchain-ollama lacks, no engine default `max_retries=2`).
+    from langchain_core.load import dumpd
+
+    import chatplex
+
+    partner_class = pytest.importorskip("langchain_ollama").ChatOllama
+    params = {"model": "llama3.2", "base_url": UNIT_BASE_URL}
+    # `max_retries` is chatplex's own there (langchain-ollama has no such field).
+    theirs = {k: v for k, v in settings.items() if k in partner_class.model_fields}
+    dropin, partner = chatplex.ChatOllama(**params, **settings), partner_class(**params, **theirs)
+    assert repr(dropin) == repr(partner)
+    assert dumpd(dropin)["repr"] == dumpd(partner)["repr"]
+
+
+def test_a_drop_ins_repr_measures_its_settings_by_the_partners_defaults() -> None:
+    # ChatGroq's temperature defaults to 0.7 there: shown only when set otherwise, under
+    # the partner's field names (`model_name`), a key masked.
+    bare = repr(ChatGroq(model="m", api_key=_KEY, base_url=UNIT_BASE_URL))
+    assert "model_name='m'" in bare and "temperature" not in bare and _KEY not in bare
+    assert "temperature=0.2" in repr(ChatGroq(model="m", api_key=_KEY, temperature=0.2))
+    url = f"{UNIT_BASE_URL}?api-key={_KEY}"
+    assert _KEY not in repr(ChatGroq(model="m", api_key=_KEY, base_url=url))
+
+
+def test_a_key_changed_on_a_built_drop_in_is_refused() -> None:
+    # langchain-deepseek's `api_key` is shown as the partner holds it; the engine holds
+    # the key it was built with, so a copy with another key is refused, not half-made.
+    from langchain_core.runnables import ConfigurableField
+
+    import chatplex
+
+    llm = chatplex.ChatDeepSeek(model="deepseek-chat", api_key=_KEY, api_base=UNIT_BASE_URL)
+    assert llm.api_key.get_secret_value() == _KEY
+    same, _ = llm.configurable_fields(api_key=ConfigurableField(id="k"))._prepare({})
+    assert same.api_key.get_secret_value() == _KEY
+    switch = llm.configurable_fields(api_key=ConfigurableField(id="k"))
+    with pytest.raises(ValueError, match="api_key cannot change"):
+        switch._prepare({"configurable": {"k": "another-key"}})
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+@pytest.mark.parametrize("settings", [{}, {"streaming": True}, {"streaming": False}])
+def test_streaming_reads_and_serializes_as_the_partners(settings: dict[str, Any]) -> None:
+    # langchain-google-genai's `streaming` defaults to None (LangChain's: False): not
+    # given, it reads None and is not written; a given False is written, as there.
+    from langchain_core.load import dumpd
+
+    import chatplex
+
+    partner_class = pytest.importorskip("langchain_google_genai").ChatGoogleGenerativeAI
+    params = {"model": "gemini-2.5-flash", "api_key": _KEY, **settings}
+    dropin, partner = chatplex.ChatGoogleGenerativeAI(**params), partner_class(**params)
+    assert dropin.streaming == partner.streaming
+    assert dumpd(dropin)["kwargs"] == dumpd(partner)["kwargs"]
+    for async_api in (False, True):
+        assert dropin._should_stream(async_api=async_api) == partner._should_stream(
+            async_api=async_api
+        )

@@ -119,6 +119,35 @@ def test_a_provider_tool_choice_dict_bound_directly() -> None:
     assert reply.tool_calls[0]["name"] == "ping"
 
 
+@pytest.mark.parametrize(
+    ("provider", "sent"),
+    [
+        ("openai", {"parallel_tool_calls": False}),
+        # langchain-anthropic's form: inside tool_choice ("auto" when none was bound).
+        ("anthropic", {"tool_choice": {"type": "auto", "disable_parallel_tool_use": True}}),
+    ],
+)
+@pytest.mark.parametrize("sync", [True, False])
+async def test_bind_tools_parallel_tool_calls_sent_as_the_wire_takes_it(
+    provider: str, sent: dict[str, Any], sync: bool
+) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def plan(request: Any) -> None:
+        seen.append(request.json)
+
+    with MockServer(fault_plan=plan) as server:
+        url = server.openai_base_url if provider == "openai" else server.anthropic_base_url
+        model = ChatChatplex(model=f"{provider}:m", base_url=url, api_key="k")
+        bound = model.bind_tools([_PING], parallel_tool_calls=False)
+        reply = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert reply.content == "Echo: hi"
+    assert {k: v for k, v in seen[0].items() if k in sent} == sent
+
+
+_PING = {"type": "function", "function": {"name": "ping", "parameters": {"type": "object"}}}
+
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize("sync", [True, False])
 async def test_model_override_per_call(provider: str, sync: bool) -> None:

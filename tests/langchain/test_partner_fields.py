@@ -76,9 +76,9 @@ _CLIENTS = (
     "the partner's SDK client objects: the drop-in calls through chatplex's HTTP layer, "
     "and builds no SDK client (a lazily built one of the same settings is open)"
 )
-#: Fields the drop-in does not hold as the partner does, and why; each still differs
-#: (checked, but for `_OPEN_WHEN_GIVEN`'s where the setting is not given), so a fix
-#: fails the test and its row must go.
+#: Fields the drop-in does not hold as the partner does, and why: the partner's SDK
+#: objects, which chatplex does not build. Each still differs (checked), so a fix fails
+#: the test and its row must go.
 OPEN: dict[tuple[str, str], str] = {
     **{
         (name, field): _CLIENTS
@@ -86,44 +86,11 @@ OPEN: dict[tuple[str, str], str] = {
         for field in ("client", "async_client", "root_client", "root_async_client")
     },
     **{(n, "bedrock_client"): _CLIENTS for n in ("ChatBedrock", "ChatBedrockConverse")},
-    **{
-        (name, "metadata"): (
-            "LangChain's own field: langchain-core records the versions of the packages "
-            "of the class's module (`lc_versions`), and the drop-in's module is chatplex's, "
-            "not the partner package's"
-        )
-        for name in DROP_IN_MODULES
-        if name not in ("ChatGroq", "ChatSambaNova", "ChatOllama", "ChatCohere")  # none recorded
-    },
-    ("ChatPerplexity", "model_kwargs"): (
-        "langchain-perplexity has no `stop` field and keeps a given stop in its "
-        "model_kwargs; the drop-in takes `stop` as its setting (model_kwargs empty)"
-    ),
-    ("ChatDeepSeek", "api_key"): (
-        "ChatChatplex's own `api_key` field (None: the engine's adapter holds the key) "
-        "shadows langchain-deepseek's; its `openai_api_key` reads the key"
-    ),
-    **{
-        (name, "provider"): (
-            "ChatChatplex's `provider` property (the wire, read by `lc_secrets` and the "
-            "LangSmith params) shadows the partner's field (langchain-aws' model vendor)"
-        )
-        for name in ("ChatBedrock", "ChatBedrockConverse")
-    },
-    ("ChatGoogleGenerativeAI", "streaming"): (
-        "LangChain's switch on every drop-in (a bool, False), where "
-        "langchain-google-genai's field defaults to None"
-    ),
-    ("ChatVertexAI", "full_model_name"): (
-        "derived by langchain-google-vertexai from project, location and model: not "
-        "declared as data yet"
-    ),
     ("ChatVertexAI", "client_options"): (
-        "a google.api_core ClientOptions object langchain-google-vertexai builds: not built"
+        "a google.api_core ClientOptions object langchain-google-vertexai builds for its "
+        "SDK client: chatplex builds no SDK client, so there is no honest value to hold"
     ),
 }
-
-_OPEN_WHEN_GIVEN = {("ChatPerplexity", "model_kwargs")}
 
 #: Kept differences, each held by its own test below.
 KEPT: dict[tuple[str, str], str] = {
@@ -170,8 +137,7 @@ def _assert_same(name: str, field: str, dropin: Any, partner: Any) -> None:
     if (name, field) in KEPT:
         return
     if (name, field) in OPEN:
-        if (name, field) not in _OPEN_WHEN_GIVEN:
-            assert ours != theirs, f"{name}.{field} now matches: drop its OPEN row"
+        assert ours != theirs, f"{name}.{field} now matches: drop its OPEN row"
         return
     if isinstance(theirs, SecretStr):
         assert isinstance(ours, SecretStr), f"{name}.{field}: {ours!r}"
@@ -373,3 +339,25 @@ def test_the_facts_read_are_the_engines_declared_form_not_its_name() -> None:
     key = partner_value(engine_type, "openai_api_key", {"api_key": Secret("k")}, {})
     assert key.get_secret_value() == "k"
     assert partner_value(engine_type, "openai_api_key", {"openai_api_key": "k"}, {}) is None
+
+
+def test_a_keyword_the_partner_keeps_in_a_dict_field_is_read_there() -> None:
+    form = PartnerFields(kept_in={"stop": "model_kwargs"})
+    engine_type = type("ChatElsewhere", (EngineOpenAI,), {"langchain_fields": form})
+    given = {"stop": ["x"], "model_kwargs": {"user": "u1"}}
+    assert partner_value(engine_type, "model_kwargs", given, {}) == {"user": "u1", "stop": ["x"]}
+    assert partner_value(engine_type, "model_kwargs", {"stop": ["x"]}, {}) == {"stop": ["x"]}
+    assert partner_value(engine_type, "model_kwargs", {"user": "u1"}, {}) is None  # not kept
+
+
+@pytest.mark.filterwarnings("ignore")  # langchain-perplexity's own ("stop was transferred")
+def test_perplexitys_model_kwargs_hold_a_given_stop_and_survive_a_copy() -> None:
+    partner_class = pytest.importorskip("langchain_perplexity").ChatPerplexity
+    params: dict[str, Any] = {"model": "sonar", "api_key": _KEY, "stop": ["x"]}
+    llm = chatplex.ChatPerplexity(**params, model_kwargs={"user": "u1"})
+    partner = partner_class(**params, model_kwargs={"user": "u1"})
+    assert llm.model_kwargs == partner.model_kwargs == {"user": "u1", "stop": ["x"]}
+    copied, _ = llm.configurable_fields(temperature=ConfigurableField(id="t"))._prepare(
+        {"configurable": {"t": 0.5}}
+    )
+    assert copied.model_kwargs == llm.model_kwargs and copied.temperature == 0.5

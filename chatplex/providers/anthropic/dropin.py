@@ -100,6 +100,7 @@ class ChatAnthropic(ChatModel):
 
     langchain_llm_type = "anthropic-chat"
     langchain_namespace = ("langchain", "chat_models", "anthropic")
+    langchain_package = "langchain-anthropic"
     langchain_fields = PartnerFields(
         aliases={
             "model_name": "model",

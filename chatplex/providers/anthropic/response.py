@@ -191,7 +191,25 @@ def _parse_content(raw: Any) -> tuple[Content, list[ToolCall]]:
             blocks.append(block)
     if only_text:
         return (blocks[0]["text"] if blocks else ""), tool_calls
-    return blocks, tool_calls
+    return [_in_sdk_order(b) for b in blocks], tool_calls
+
+
+#: The field order of the SDK's block models, which langchain-anthropic's content shows
+#: (`Message.model_dump()`): a printed reply lists a block's keys in it.
+_SDK_FIELDS = {
+    "text": ("citations", "text", "type"),
+    "tool_use": ("id", "caller", "input", "name", "type", "toolset_name"),
+    "thinking": ("signature", "thinking", "type"),
+}
+
+
+def _in_sdk_order(block: _Block) -> _Block:
+    """`block` with its keys in the SDK model's field order (others after them)."""
+    kind = block.get("type")
+    order = _SDK_FIELDS.get(kind) if isinstance(kind, str) else None
+    if order is None:
+        return block
+    return {**{k: block[k] for k in order if k in block}, **block}
 
 
 _COUNTS = (

@@ -19,6 +19,7 @@ from .response import _MESSAGE_FIELDS
 from .response import _PROVIDER
 from .response import _RETRYABLE_STREAM_ERRORS
 from .response import _Block
+from .response import _in_sdk_order
 from .response import _start_metadata
 from .response import _stop_metadata
 from .response import _str_or_none
@@ -152,7 +153,7 @@ class AnthropicStreamParser:
             # The block stays in content, as in the non-stream reply (and LangChain's);
             # its `input` is filled in at content_block_stop.
             return AIMessageChunk(
-                content=[{**_with_toolset(block), "index": index}],
+                content=[{**_in_sdk_order(_with_toolset(block)), "index": index}],
                 tool_call_chunks=[
                     {
                         "name": block.get("name"),

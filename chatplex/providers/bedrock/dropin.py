@@ -193,6 +193,7 @@ class ChatBedrockConverse(ChatModel):
     structured_output_method = "function_calling"
     langchain_llm_type = "amazon_bedrock_converse_chat"
     langchain_namespace: ClassVar[tuple[str, ...] | None] = ("langchain_aws", "chat_models")
+    langchain_package = "langchain-aws"
     langchain_fields: ClassVar[PartnerFields | None] = PartnerFields(
         aliases={
             "model": "model_id",
@@ -323,8 +324,12 @@ class ChatBedrockConverse(ChatModel):
         only where the model takes a forced tool (`supports_tool_choice_values` has
         "tool"), else `any` tool where it takes that, else offered without a choice (a
         reply without the call then raises `StructuredOutputError`), as langchain-aws
-        does: a copy binding that choice."""
+        does: a copy binding that choice. langchain-aws answers every method but
+        "json_schema" (and its own "prompt_prefill") by function calling, "json_mode"
+        included."""
         method = method or self.structured_output_method
+        if method == "json_mode":
+            method = "function_calling"
         values = self.supports_tool_choice_values
         if method != "function_calling" or "tool" in values:
             return self, method

@@ -15,6 +15,6 @@ SPECS = (
         model_prefixes=("command",),
         setting_aliases=(("cohere_api_key", "api_key"),),
         # langchain-cohere reports a call's max_tokens only, never its own.
-        ls_rule=LangSmithRule(max_tokens_setting=False, names_package=False),
+        ls_rule=LangSmithRule(max_tokens_setting=False),
     ),
 )

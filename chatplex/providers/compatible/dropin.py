@@ -90,6 +90,9 @@ class PresetChatModel(TiktokenCounted):
         cls.dropin = DROPINS[provider]  # KeyError for a preset without a drop-in
         cls.langchain_llm_type = cls.dropin.llm_type
         cls.langchain_namespace = cls.dropin.lc_namespace
+        cls.langchain_package = cls.dropin.package
+        cls.langchain_versions = cls.dropin.versions
+        cls.langchain_lc_id_namespace = cls.dropin.lc_id_namespace
         cls.langchain_fields = partner_fields(cls.dropin.partner_fields)
         cls.langchain_profiles = cls.dropin.profiles
         _declare(cls)

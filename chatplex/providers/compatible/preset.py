@@ -70,6 +70,13 @@ class DropIn:
     #: not serializable), which the class's LangChain chat model reports.
     llm_type: str | None = None
     lc_namespace: tuple[str, ...] | None = None
+    #: Its LangChain class's package and the packages that class names in a trace's
+    #: `lc_versions` (`ChatModel.langchain_package` / `langchain_versions`; None: its own).
+    package: str | None = None
+    versions: tuple[str, ...] | None = None
+    #: The namespace its class's `lc_id()` names, where not `lc_namespace` (a class not
+    #: serialized that answers its package's legacy namespace).
+    lc_id_namespace: tuple[str, ...] | None = None
     #: How that class serializes itself: `chat.partner_form.PartnerFields`' keywords
     #: (its fields' aliases, the defaults it writes, its credentials' variables...).
     partner_fields: Mapping[str, Any] = field(default_factory=dict)

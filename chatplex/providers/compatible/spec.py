@@ -117,7 +117,6 @@ PRESETS: tuple[Preset, ...] = (
         ),
         langchain_class="ChatGroq",
         otel_name="groq",
-        ls_rule=LangSmithRule(names_package=False),  # langchain-groq names no version
         llm_output="completions_fields",  # langchain-groq's: no model_provider, no id
         aliases=key_and_base("groq"),
         body=same_names("reasoning_format", "reasoning_effort", "service_tier"),
@@ -125,6 +124,8 @@ PRESETS: tuple[Preset, ...] = (
             profiles="groq",
             llm_type="groq-chat",
             lc_namespace=("langchain_groq", "chat_models"),
+            package="langchain-groq",
+            versions=(),  # langchain-groq names none
             partner_fields=openai_style_fields(
                 "groq",
                 defaults={"temperature": 0.7, "max_retries": 2, **_GROQ_BODY},
@@ -154,6 +155,8 @@ PRESETS: tuple[Preset, ...] = (
             profiles="deepseek",
             llm_type="chat-deepseek",
             lc_namespace=("langchain_deepseek", "chat_models"),  # its module: not serialized
+            package="langchain-deepseek",
+            versions=("langchain-openai", "langchain-deepseek"),  # a BaseChatOpenAI
             partner_fields=openai_subclass_reading(
                 {"api_key": "DEEPSEEK_API_KEY"}, base_url="api_base"
             ),
@@ -182,6 +185,8 @@ PRESETS: tuple[Preset, ...] = (
             profiles="xai",
             llm_type="xai-chat",
             lc_namespace=("langchain_xai", "chat_models"),
+            package="langchain-xai",
+            versions=("langchain-openai", "langchain-xai"),  # a BaseChatOpenAI
             partner_fields=openai_style_fields(
                 "xai",
                 aliases={"organization": "openai_organization"},
@@ -267,6 +272,7 @@ PRESETS: tuple[Preset, ...] = (
             profiles="mistralai",
             llm_type="mistralai-chat",
             lc_namespace=("langchain", "chat_models", "mistralai"),
+            package="langchain-mistralai",
             partner_fields={
                 "aliases": {
                     "api_key": "mistral_api_key",
@@ -355,6 +361,7 @@ PRESETS: tuple[Preset, ...] = (
             profiles="fireworks",
             llm_type="fireworks-chat",
             lc_namespace=("langchain", "chat_models", "fireworks"),
+            package="langchain-fireworks",
             partner_fields=openai_style_fields(
                 "fireworks",
                 defaults={"stream_usage": True, "n": 1, "max_retries": 2},
@@ -402,6 +409,9 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             llm_type="together-chat",
             lc_namespace=("langchain_together", "chat_models"),  # its module: not serialized
+            package="langchain-together",
+            versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
+            lc_id_namespace=("langchain", "chat_models", "together"),
             partner_fields=openai_subclass_reading(
                 {"together_api_key": "TOGETHER_API_KEY"},
                 api_key="together_api_key",
@@ -472,12 +482,14 @@ PRESETS: tuple[Preset, ...] = (
             profiles="perplexity",
             llm_type="perplexitychat",
             lc_namespace=("langchain_perplexity", "chat_models"),  # its module: not serialized
+            package="langchain-perplexity",
             # Not serialized by LangChain: its fields, for reading them only.
             partner_fields={
                 "serialized": False,
                 "identifying": False,  # LangChain's default: none
                 "aliases": {"api_key": "pplx_api_key", "timeout": "request_timeout"},
                 "secrets": {"pplx_api_key": "PPLX_API_KEY"},
+                "kept_in": {"stop": "model_kwargs"},  # it has no `stop` field
                 "unwritten": {
                     "use_responses_api": None,
                     "max_retries": 6,
@@ -518,6 +530,8 @@ PRESETS: tuple[Preset, ...] = (
             api_fields=_BASE_CHAT_OPENAI,
             counts_with_tiktoken=True,  # a BaseChatOpenAI
             refused={**_CLIENTS, "cerebras_proxy": _PROXY},
+            package="langchain-cerebras",
+            versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
         ),
     ),
     Preset(
@@ -539,6 +553,7 @@ PRESETS: tuple[Preset, ...] = (
         ),
         dropin=DropIn(
             adapter_settings=("app_url", "app_title", "app_categories"),
+            package="langchain-openrouter",
             refused=_CLIENTS,
         ),
     ),
@@ -613,12 +628,13 @@ PRESETS: tuple[Preset, ...] = (
         ),
         langchain_class="ChatSambaNova",
         aliases=key_and_base("sambanova"),
-        ls_rule=LangSmithRule(names_package=False),  # langchain-sambanova names no version
         body=same_names("top_k", "reasoning_effort", "stream_options"),
         # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).
         dropin=DropIn(
             llm_type="sambanova-chat",
             lc_namespace=("langchain_sambanova", "chat_models"),
+            package="langchain-sambanova",
+            versions=(),  # langchain-sambanova names none
             partner_fields=openai_style_fields(
                 "sambanova",
                 aliases={
@@ -662,6 +678,9 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             llm_type="nebius-chat",
             lc_namespace=("langchain_nebius", "chat_models"),  # its module: not serialized
+            package="langchain-nebius",
+            versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
+            lc_id_namespace=("langchain", "chat_models", "nebius"),
             partner_fields=openai_subclass_reading(
                 {"nebius_api_key": "NEBIUS_API_KEY"},
                 api_key="nebius_api_key",

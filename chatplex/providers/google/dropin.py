@@ -294,6 +294,14 @@ class _GoogleDropin(ChatModel):
         request = adapter.count_request(self.model, body)
         return side_call(self, request, total_tokens, error_families=families, retried=False)
 
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """`with_structured_output(method="json_mode")` with a schema sends the schema:
+        both partners' json_mode is a response schema (langchain-google-genai's an alias
+        of "json_schema", langchain-google-vertexai's `response_schema`)."""
+        if method == "json_mode" and schema is not None:
+            method = "json_schema"
+        return self, method
+
 
 class ChatGoogleGenerativeAI(_GoogleDropin):
     """The Gemini API with langchain-google-genai's constructor. Parameters are
@@ -320,6 +328,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
 
     langchain_llm_type = "chat-google-generative-ai"
     langchain_namespace = ("langchain_google_genai", "chat_models")
+    langchain_package = "langchain-google-genai"
     langchain_fields = PartnerFields(
         aliases={
             "api_key": "google_api_key",
@@ -338,6 +347,7 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
             **dict.fromkeys(("credentials", "vertexai", "project", "location", "safety_settings")),
             "convert_system_message_to_human": False,
             "default_metadata": (),
+            "streaming": None,  # LangChain's switch, unset: None there
         },
         # Its generation fields, unset ones too (`thinking_level`: its reasoning_effort).
         identifying=IdentifyingParams(
@@ -439,6 +449,7 @@ class ChatVertexAI(_GoogleDropin):
 
     langchain_llm_type = "vertexai"
     langchain_namespace = ("langchain", "chat_models", "vertexai")
+    langchain_package = "langchain-google-vertexai"
     langchain_fields = PartnerFields(
         aliases={
             "model": "model_name",
@@ -457,6 +468,8 @@ class ChatVertexAI(_GoogleDropin):
         },
         inert=frozenset({"request_parallelism", "default_metadata", "endpoint_version"}),
         excluded=frozenset({"credentials"}),
+        # Its validator names the model with its project and location (never written).
+        resolved={"full_model_name": "full_model_name"},
         floats=frozenset({"temperature", "timeout"}),
         unwritten={
             **dict.fromkeys(
@@ -547,12 +560,19 @@ class ChatVertexAI(_GoogleDropin):
         assert isinstance(adapter, VertexAIAdapter)  # built on one
         return self._count_tokens(contents_body(adapter.full_model_name(self.model), messages))
 
-    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        """`with_structured_output(method="json_mode")` with a schema sends the schema
-        (langchain-google-vertexai's json_mode is a response schema)."""
-        if method == "json_mode" and schema is not None:
-            method = "json_schema"
-        return self, method
+    @property
+    def full_model_name(self) -> str:
+        """The model's resource name as langchain-google-vertexai's field holds it
+        (`projects/<project>/locations/<location>/publishers/google/models/<model>`; a
+        name holding a path of its own is kept)."""
+        model = self.model
+        if "/" not in model:
+            model = f"publishers/google/models/{model}"
+        if model.startswith("models/"):
+            model = f"publishers/google/{model}"
+        if model.startswith("publishers/"):
+            return f"projects/{self.project}/locations/{self.location}/{model}"
+        return model
 
     def __init__(
         self,

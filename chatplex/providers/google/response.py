@@ -31,7 +31,6 @@ for safety are replies, not errors, as in langchain-google-genai: an empty messa
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -39,6 +38,7 @@ from typing import Any
 from ...adapters.base import header_value
 from ...adapters.bodies import error_member
 from ...adapters.bodies import reply_object
+from ...adapters.reading import drawn_call_id
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_field
@@ -71,10 +71,10 @@ OTHER_CANDIDATES = "other_candidates"
 
 
 def tool_call_id(response_id: Any, candidate: int, position: int) -> str:
-    """A stable id for a function call Gemini sent without one (LangChain makes a random
-    uuid; a stable one keeps a stream and a replayed reply equal)."""
-    seed = f"{response_id or ''}:{candidate}:{position}".encode()
-    return "call_" + hashlib.sha256(seed).hexdigest()[:24]
+    """A stable id for a function call Gemini sent without one, shaped as
+    langchain-google-genai's random uuid4 (a stable one keeps a stream and a replayed
+    reply equal)."""
+    return drawn_call_id(f"{response_id or ''}:{candidate}:{position}")
 
 
 class PartReader:

@@ -21,13 +21,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.bodies import reply_object
 from ...adapters.jsontext import event_object
+from ...adapters.reading import drawn_call_id
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_field
@@ -173,14 +173,14 @@ def _parts(
 
 
 def tool_call_id(index: int, name: str, args: str) -> str:
-    """A stable id for a tool call the server sent without one.
+    """A stable id for a tool call the server sent without one, shaped as
+    langchain-ollama's random uuid4.
 
     >>> tool_call_id(0, "get_weather", '{"city": "Paris"}') == tool_call_id(
     ...     0, "get_weather", '{"city": "Paris"}')
     True
     """
-    digest = hashlib.sha256(f"{index}\0{name}\0{args}".encode()).hexdigest()
-    return "call_" + digest[:24]
+    return drawn_call_id(f"{index}\0{name}\0{args}")
 
 
 def usage_metadata(obj: Mapping[str, Any]) -> UsageMetadata | None:

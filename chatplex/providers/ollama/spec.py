@@ -20,7 +20,7 @@ SPECS = (
         langchain_class="ChatOllama",
         # langchain-ollama reports no max tokens. (Nor a call's model, which its trace
         # then misattributes: chatplex reports it, a kept difference.)
-        ls_rule=LangSmithRule(max_tokens_keyword=None, names_package=False),
+        ls_rule=LangSmithRule(max_tokens_keyword=None),
         llm_output="reply_as_info",  # langchain-ollama: the reply's fields, no llm_output
         invoke_streams=True,  # langchain-ollama's invoke streams and merges the pieces
         finish_reason_written=False,  # langchain-ollama keeps the reply's `done_reason`

@@ -187,6 +187,7 @@ class ChatOpenAI(TiktokenCounted):
     structured_output_method = "json_schema"  # langchain-openai's default
     langchain_llm_type = "openai-chat"
     langchain_namespace = ("langchain", "chat_models", "openai")
+    langchain_package = "langchain-openai"
     langchain_fields = PartnerFields(
         aliases={
             "model": "model_name",

@@ -101,6 +101,7 @@ class ChatWatsonx(ChatModel):
     structured_output_method = "function_calling"  # langchain-ibm's default
     langchain_llm_type = "watsonx-chat"
     langchain_namespace = None
+    langchain_package = "langchain-ibm"
 
     def __init__(
         self,

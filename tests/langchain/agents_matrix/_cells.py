@@ -164,6 +164,28 @@ def _no_model_name(outcome: Any) -> bool:
     return bool(seen) and all(s.get("model_name") == "<AttributeError>" for s in seen)
 
 
+def _events_call_split(outcome: Any) -> bool:
+    """The chat model's end event of `astream_events` has its one streamed tool call
+    split apart (more than one call, or an invalid one)."""
+    ends = [
+        e.get("output")
+        for e in (outcome if isinstance(outcome, list) else ())
+        if isinstance(e, dict) and e.get("event") == "on_chat_model_end"
+    ]
+    return any(
+        isinstance(m, dict) and (len(m.get("tool_calls") or ()) > 1 or m.get("invalid_tool_calls"))
+        for m in ends
+    )
+
+
+def _forced_unknown_tool(outcome: Any) -> bool:
+    """`tool_choice="required"` went to the server as a choice of a tool named
+    "required", which is not among the tools offered (test_model_api.py's `sent`)."""
+    sent = (outcome.get("required") or {}).get("sent") if isinstance(outcome, dict) else None
+    text = str(sent)
+    return bool(sent) and "'name': 'required'" in text and "'required']" not in text
+
+
 DIFFERENCES: dict[tuple[str, str], Difference] = {
     ("agent_stream_messages", "mistralai"): Difference(
         "loses data",
@@ -276,26 +298,151 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         )
         for wire in ("anthropic", "gemini", "bedrock_converse", "ollama", "mistralai")
     },
+    # The scripts of test_model_api.py.
+    ("stream_events_tools", "mistralai"): Difference(
+        "loses data",
+        "langchain-mistralai gives each streamed tool-call chunk a new random id (see "
+        "agent_stream_messages): astream_events' on_chat_model_end output has the one "
+        "call split into a call without arguments, a nameless one and an invalid one; "
+        "chatplex's has the call whole",
+        _events_call_split,
+    ),
+    **{
+        ("tool_choices", wire): Difference(
+            "rejected by provider",
+            f"{package} sends bind_tools(tool_choice='required') as a choice of a tool "
+            f"named 'required' ({form}), which is not among the tools offered: the API "
+            "refuses the request (400; Anthropic's says \"Tool 'required' not found in "
+            "provided tools\"); chatplex sends LangChain's meaning, any tool "
+            "(as it sends 'any')",
+            _forced_unknown_tool,
+        )
+        for wire, package, form in (
+            ("anthropic", "langchain-anthropic", "{'type': 'tool', 'name': 'required'}"),
+            ("bedrock_converse", "langchain-aws", "toolChoice {'tool': {'name': 'required'}}"),
+        )
+    },
+    ("parallel_calls_off", "bedrock_converse"): Difference(
+        "raises",
+        "TypeError: langchain-aws's ChatBedrockConverse passes bind_tools' "
+        "parallel_tool_calls=False on to its request, which botocore refuses; chatplex "
+        "calls the model (Converse has no such setting)",
+        raises("builtins.TypeError"),
+    ),
+    ("structured_stream", "mistralai"): Difference(
+        "loses data",
+        "langchain-mistralai's streamed tool-call chunks each carry a new random id (see "
+        "agent_stream_messages), so with_structured_output(...).stream() never sees a whole "
+        "call and yields nothing, by either method; chatplex yields the parsed object",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and theirs.get("default") == []
+            and theirs.get("function_calling") == []
+        ),
+    ),
+    **{
+        ("per_call_settings", wire): Difference(
+            "raises",
+            f"{kind.rsplit('.', 1)[-1]}: {why}",
+            lambda theirs, kind=kind: raises(kind)(theirs["reply"]),
+        )
+        for wire, kind, why in (
+            (
+                "gemini",
+                "pydantic_core._pydantic_core.ValidationError",
+                "langchain-google-genai fails on invoke(..., temperature=..., "
+                "max_tokens=...) (the call-time keywords go into its request config "
+                "unchecked); chatplex sends them (generationConfig's temperature and "
+                "maxOutputTokens)",
+            ),
+            (
+                "ollama",
+                "builtins.TypeError",
+                "langchain-ollama hands invoke's call-time keywords to ollama's Client.chat, "
+                "which takes no temperature or max_tokens; chatplex sends them (options' "
+                "temperature and num_predict)",
+            ),
+        )
+    },
+    ("parallel_calls_off", "gemini"): Difference(
+        "raises",
+        "pydantic_core.ValidationError: langchain-google-genai passes bind_tools' "
+        "parallel_tool_calls=False on to its request config, which fails validation; "
+        "chatplex raises its TypeError for a parameter the wire does not take",
+        raises("pydantic_core._pydantic_core.ValidationError"),
+    ),
 }
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (The agents, graphs, response formats and middleware: none open today. The scripts of
-#: `test_scripts.py`: the callbacks' payloads and the model's metadata, below.)
+#: (The agents, graphs, response formats, middleware and the scripts of `test_scripts.py`:
+#: none open today. The scripts of `test_model_api.py`: below.)
 GAPS: dict[tuple[str, str], str] = {
+    # The scripts of test_model_api.py.
     **{
-        ("model_metadata", wire): (
-            f"metadata['lc_versions'] names chatplex where the partner class names its own "
-            f"package ({package}): a trace records the package making the calls, and "
-            "writing the partner's name there would misreport it; no closed reason covers "
-            "it, so it stays open"
+        ("fields", wire): (
+            f"model_dump() keys: the drop-in's fields are chatplex's settings ({extra}), "
+            f"not all of the partner class's ({missing}): the partner fields are another "
+            "change's (test_partner_fields.py)"
         )
-        for wire, package in (
-            ("openai", "langchain-openai"),
-            ("anthropic", "langchain-anthropic"),
-            ("gemini", "langchain-google-genai"),
-            ("bedrock_converse", "langchain-aws"),
-            ("mistralai", "langchain-mistralai"),
+        for wire, extra, missing in (
+            ("openai", "api_key, base_url, model...", "31 missing: openai_api_key, n, seed..."),
+            ("anthropic", "api_key, base_url, stop...", "18 missing: anthropic_api_key, top_k..."),
+            ("gemini", "api_key, max_tokens...", "28 missing: google_api_key, top_k, n..."),
+            ("bedrock_converse", "api_key, model, stop...", "24 missing: model_id, region_name..."),
+            ("ollama", "api_key, max_retries...", "21 missing: num_ctx, keep_alive, format..."),
+            ("groq", "api_key, base_url, model...", "13 missing: groq_api_key, model_name, n..."),
+            ("mistralai", "api_key, base_url...", "5 missing: endpoint, mistral_api_key..."),
+        )
+    },
+    **{
+        (scenario, "ollama"): (
+            "with_structured_output(method='function_calling', include_raw=True) when the "
+            "reply has no tool call (Ollama cannot force one): langchain-ollama's parsed and "
+            "parsing_error are None; the drop-in's parsing_error is an "
+            "OutputParserException saying the call is missing"
+        )
+        for scenario in ("structured_methods", "structured_dict", "structured_stream")
+    },
+    **{
+        ("metadata_order", wire): (
+            f"the order of response_metadata's keys (what print(reply) shows; == does not "
+            f"see it): {difference}"
+        )
+        for wire, difference in (
+            (
+                "openai",
+                "invoke: token_usage first in langchain-openai's, after service_tier "
+                "in the drop-in's; stream: model_provider, finish_reason first in the partner's",
+            ),
+            (
+                "anthropic",
+                "invoke: id, container, diagnostics, model... model_name, "
+                "model_provider in langchain-anthropic's, model, model_name, id, usage... in "
+                "the drop-in's; stream: model_name before model_provider; input_token_details "
+                "cache_read before cache_creation",
+            ),
+            (
+                "gemini",
+                "stream: safety_ratings, model_provider, finish_reason, model_name in "
+                "langchain-google-genai's, model_name first in the drop-in's",
+            ),
+            (
+                "bedrock_converse",
+                "invoke: ResponseMetadata first in langchain-aws's, last in "
+                "the drop-in's; stream: metrics before model_name in the partner's",
+            ),
+            (
+                "ollama",
+                "model_name, model_provider last in langchain-ollama's (invoke and "
+                "stream), first in the drop-in's",
+            ),
+            (
+                "groq",
+                "invoke: model_name before system_fingerprint in langchain-groq's; "
+                "stream: model_provider first in the partner's, finish_reason first in the "
+                "drop-in's",
+            ),
         )
     },
     ("serialize", "ollama"): (

@@ -21,7 +21,6 @@ from langchain_core.callbacks import BaseCallbackHandler
 
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.testing import MockServer
-from chatplex.version import __version__
 
 from ._kit import SIDES
 from ._kit import WIRES
@@ -150,11 +149,7 @@ async def test_a_runs_metadata_is_the_partner_classs(
     partner, ours = _pair(wire, server, temperature=0, max_tokens=100)
     theirs = await _started(partner, sync)
     assert theirs["ls_integration"] == "langchain_chat_model" and theirs["user"] == "u1"
-    # The versions name the packages making the calls: LangChain's own, then, where
-    # the partner names its package(s), chatplex instead (`LangSmithRule.names_package`).
-    versions = theirs["lc_versions"]
-    assert versions["langchain-core"]
-    langchains = {k: v for k, v in versions.items() if k in ("langchain-core", "langchain")}
-    named = versions != langchains
-    theirs["lc_versions"] = {**langchains, **({"chatplex": __version__} if named else {})}
+    # The versions too: with the partner package installed, the drop-in names what the
+    # partner class names (`langchain/trace_versions.py`).
+    assert theirs["lc_versions"]["langchain-core"]
     assert _as_traced(await _started(ours, sync)) == _as_traced(theirs)

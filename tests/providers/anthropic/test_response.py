@@ -196,3 +196,19 @@ def test_a_field_of_the_wrong_type_is_refused_never_read_as_empty(
 
     with pytest.raises(MalformedReply, match=words):
         parse(reply_data(1, **extra))
+
+
+def test_content_blocks_list_their_keys_in_the_sdk_models_order() -> None:
+    # langchain-anthropic's content is the SDK's Message.model_dump(): a printed reply
+    # shows each block's keys in its model's field order, whatever the JSON's order.
+    content = [
+        {"type": "thinking", "thinking": "hm", "signature": "sig"},
+        {"type": "text", "text": "Let me look."},
+        {"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"city": "P"}},
+    ]
+    blocks = parse(reply_data(1, content=content)).content
+    assert [list(b) for b in blocks] == [
+        ["signature", "thinking", "type"],
+        ["text", "type"],
+        ["id", "input", "name", "type", "toolset_name"],
+    ]

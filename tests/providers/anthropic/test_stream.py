@@ -101,6 +101,9 @@ def test_a_tool_use_block_streams_every_fragment_and_its_toolset_name() -> None:
     use = {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {}}
     start = parser.feed(ev({"type": "content_block_start", "index": 0, "content_block": use}))
     assert start is not None and start.content == [{**use, "toolset_name": None, "index": 0}]
+    # in the SDK model's key order (langchain-anthropic's is its model_dump()): as printed
+    keys = ["id", "input", "name", "type", "toolset_name", "index"]
+    assert [list(b) for b in start.content] == [keys]
     pieces = []
     for part in ("", '{"q"', ': "x"}'):
         delta = {"type": "input_json_delta", "partial_json": part}

@@ -5,6 +5,7 @@ a signature over the bytes sent, typed and retried errors, sync and async."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import json
 import logging
@@ -602,6 +603,18 @@ def test_structured_output_forces_the_tool_only_where_the_model_takes_it(
     # bind_tools sends the choice it is given, whatever the model (as langchain-aws).
     forced = llm.bind_tools([Weather], tool_choice="Weather").build_request("hi").json
     assert forced["toolConfig"]["toolChoice"] == {"tool": {"name": "Weather"}}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_json_mode_is_function_calling_as_langchain_aws_makes_it(sync: bool) -> None:
+    # Converse has no JSON mode: langchain-aws forces the schema's tool instead.
+    use = {"toolUse": {"toolUseId": "t", "name": "Weather", "input": {"city": "P", "celsius": 1}}}
+    wire = Wire([(200, reply([use], "tool_use"), {})])
+    structured = model(wire).with_structured_output(Weather, method="json_mode")
+    got = structured.invoke("w?") if sync else asyncio.run(structured.ainvoke("w?"))
+    assert got == Weather(city="P", celsius=1)
+    body = json.loads(wire.requests[0].content)
+    assert body["toolConfig"]["toolChoice"] == {"tool": {"name": "Weather"}}
 
 
 def test_a_reply_without_the_tool_call_is_a_structured_output_error() -> None:

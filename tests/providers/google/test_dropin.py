@@ -184,6 +184,25 @@ def test_structured_output_asks_for_a_json_schema() -> None:
     assert config["responseJsonSchema"]["properties"]["born"]["type"] == "integer"
 
 
+@pytest.mark.parametrize("sync", [True, False])
+def test_json_mode_with_a_schema_sends_the_schema(sync: bool) -> None:
+    # langchain-google-genai's json_mode is an alias of json_schema: the schema is sent,
+    # not JSON mode alone (which the model answers in any shape).
+    class Person(BaseModel):
+        name: str
+        born: int
+
+    server = Gemini([{"text": '{"name": "Ada", "born": 1815}'}])
+    structured = genai(server).with_structured_output(Person, method="json_mode")
+    person = (
+        structured.invoke("Who is Ada?") if sync else asyncio.run(structured.ainvoke("Who is Ada?"))
+    )
+    assert person == Person(name="Ada", born=1815)
+    config = server.body()["generationConfig"]
+    assert config["responseMimeType"] == "application/json"
+    assert config["responseJsonSchema"]["properties"]["born"]["type"] == "integer"
+
+
 def test_init_chat_model_reaches_gemini() -> None:
     server = Gemini()
     model = init_chat_model(

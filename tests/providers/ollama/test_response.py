@@ -4,6 +4,7 @@ the merged NDJSON stream equals the non-stream reply; error payloads are typed."
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -106,7 +107,7 @@ def test_tool_calls_get_stable_ids_and_object_arguments() -> None:
         ("get_time", {"tz": "CET"}),
     ]
     ids = [c["id"] for c in msg.tool_calls]
-    assert all(i.startswith("call_") for i in ids) and len(set(ids)) == 2
+    assert all(str(uuid.UUID(i)) == i for i in ids) and len(set(ids)) == 2  # uuid4-shaped
     assert ids == [c["id"] for c in parse_reply(body).tool_calls]  # stable
     assert ids[0] == tool_call_id(0, "get_weather", json.dumps({"city": "Paris"}))
     assert msg.response_metadata["finish_reason"] == "tool_calls"
