@@ -455,10 +455,6 @@ GAPS: dict[tuple[str, str], str] = {
             ),
         )
     },
-    ("serialize", "ollama"): (
-        "ChatOllama is not LangChain-serializable, so dumpd writes its repr: chatplex's "
-        "repr adds max_retries=2 and model_kwargs={}"
-    ),
 }
 
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`
