@@ -114,11 +114,21 @@ def _call_numbers_as_floats(outcome: Any) -> bool:
     return any(isinstance(c, dict) and '"degrees": 21.0' in str(c.get("arguments")) for c in calls)
 
 
+def _ai_messages(value: Any) -> list[dict[str, Any]]:
+    """Every AI message in `value` (plain data), in the order they appear."""
+    if isinstance(value, list):
+        return [m for v in value for m in _ai_messages(v)]
+    if not isinstance(value, dict):
+        return []
+    if value.get("type") == "AIMessage":
+        return [value]
+    return [m for v in value.values() for m in _ai_messages(v)]
+
+
 def _stream_call_split(outcome: Any) -> bool:
-    """The first AI message of a streamed agent run has its one tool call split apart
-    (more than one call, or an invalid one)."""
-    messages = outcome.get("messages") if isinstance(outcome, dict) else None
-    replies = [m for m in messages or () if isinstance(m, dict) and m.get("type") == "AIMessage"]
+    """The first AI message of a streamed agent run (wherever the outcome holds it) has
+    its one tool call split apart (more than one call, or an invalid one)."""
+    replies = _ai_messages(outcome)
     return bool(replies) and (
         len(replies[0].get("tool_calls") or ()) > 1 or bool(replies[0].get("invalid_tool_calls"))
     )
@@ -173,6 +183,17 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "arguments and fails; chatplex keeps the call whole",
         _stream_call_split,
     ),
+    # The scripts of test_graph_scripts.py that stream a tool call (the same split).
+    **{
+        (scenario, "mistralai"): Difference(
+            "loses data",
+            "langchain-mistralai's streamed tool call splits apart (see "
+            "agent_stream_messages): the graph runs the tool with no arguments and fails; "
+            "chatplex keeps the call whole",
+            _stream_call_split,
+        )
+        for scenario in ("tool_loop_multi_mode", "agent_events", "agent_async_two_turns_streamed")
+    },
     **{
         (scenario, "perplexity"): _PERPLEXITY_NO_TOOLS
         for scenario in WITH_TOOLS
