@@ -441,7 +441,8 @@ class StreamTranslator:
                 return content
             if content:
                 at = 0 if self._last_index is None else self._last_index + 1
-                out.append({"type": "text", "text": content, "index": at})
+                # langchain-anthropic's key order (a printed or dumped block shows it)
+                out.append({"text": content, "type": "text", "index": at})
         else:
             for block in content:
                 index = block.get("index")
