@@ -52,6 +52,7 @@ from ..chat.call_hooks import cache_under_langchain
 from ..chat.callbacks import ls_provider
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
+from ..chat.dropin import tool_call_body
 from ..chat.llm_results import combine_llm_outputs
 from ..chat.llm_results import combine_shaped_outputs
 from ..chat.llm_results import partner_style
@@ -364,7 +365,20 @@ class ChatChatplex(BaseChatModel):
             choice = normalise_tool_choice(tool_choice, specs)
             if choice is not None:
                 kwargs["tool_choice"] = choice
+        if kwargs.get("parallel_tool_calls") is not None:
+            self._parallel_tool_calls(kwargs)
         return self.bind(tools=formatted, **kwargs)
+
+    def _parallel_tool_calls(self, kwargs: dict[str, Any]) -> None:
+        """`bind_tools(parallel_tool_calls=...)` in `kwargs` as the wire's partner sends it:
+        the Chat Completions field where that is the wire's form (checked as any API
+        parameter), else the adapter's own (Anthropic's `tool_choice` with
+        `disable_parallel_tool_use`), which the engine's `bind_tools` sends too."""
+        adapter = _primary(self.chatplex_model).adapter
+        body = tool_call_body(adapter, kwargs["parallel_tool_calls"], kwargs.get("tool_choice"))
+        if "parallel_tool_calls" not in body:
+            del kwargs["parallel_tool_calls"]
+            kwargs["extra_body"] = {**(kwargs.get("extra_body") or {}), **body}
 
     def with_structured_output(
         self,

@@ -3,6 +3,7 @@ overrides, real async, retries and typed errors, the no-network guard, no key sh
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -19,6 +20,8 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.prompts import PromptTemplate
 from pydantic import BaseModel
 
+from chatplex import ChatAnthropic
+from chatplex import ChatOpenAI
 from chatplex import FakeChatModel
 from chatplex import Runnable
 from chatplex.core.run_config import RunnableConfig
@@ -117,6 +120,39 @@ def test_a_provider_tool_choice_dict_bound_directly() -> None:
     choice = {"type": "function", "function": {"name": "ping"}}
     reply = llm("anthropic").bind(tools=[tool], tool_choice=choice).invoke("hi")
     assert reply.tool_calls[0]["name"] == "ping"
+
+
+def _tool_fields(body: dict[str, Any]) -> str:
+    """The mock server's reply: the request's tool choice and parallel-calls field."""
+    return json.dumps({k: body.get(k) for k in ("tool_choice", "parallel_tool_calls")})
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_parallel_tool_calls_false_is_sent_in_the_wires_form(sync: bool) -> None:
+    # As the partner packages send it: langchain-anthropic inside tool_choice (the drop-in
+    # raised TypeError, parallel_tool_calls being no Anthropic API parameter),
+    # langchain-openai as the body's parallel_tool_calls.
+    def ping(host: str) -> str:
+        """Ping a host."""
+        return host
+
+    with MockServer(reply=_tool_fields) as server:
+        models = {
+            "anthropic": ChatAnthropic(model="claude-haiku-4-5", api_key="k", base_url=server.url),
+            "openai": ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=server.openai_base_url),
+        }
+        sent = {}
+        for name, model in models.items():
+            bound = model.bind_tools([ping], parallel_tool_calls=False)
+            reply = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+            sent[name] = json.loads(reply.text)
+    assert sent == {
+        "anthropic": {
+            "tool_choice": {"type": "auto", "disable_parallel_tool_use": True},
+            "parallel_tool_calls": None,
+        },
+        "openai": {"tool_choice": None, "parallel_tool_calls": False},
+    }
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
