@@ -192,8 +192,36 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             "chatplex keeps the call whole",
             _stream_call_split,
         )
-        for scenario in ("tool_loop_multi_mode", "agent_events", "agent_async_two_turns_streamed")
+        for scenario in (
+            "tool_loop_multi_mode",
+            "agent_events",
+            "agent_async_two_turns_streamed",
+            "stream_usage_loop",
+            "subagent_tool",
+        )
     },
+    ("stream_usage_loop", "groq"): Difference(
+        "raises",
+        "TypeError: langchain-groq has no stream_usage field, moves it into model_kwargs and "
+        "passes it to the groq SDK's Completions.create(), which refuses it; chatplex's "
+        "ChatGroq streams with the usage asked for",
+        raises("builtins.TypeError"),
+    ),
+    ("parallel_calls_off", "gemini"): Difference(
+        "raises",
+        "pydantic_core.ValidationError: langchain-google-genai puts parallel_tool_calls into "
+        "google-genai's GenerateContentConfig, which forbids extra fields (Gemini has no such "
+        "setting); chatplex refuses it before any request (TypeError: no Gemini parameter)",
+        raises("pydantic_core._pydantic_core.ValidationError"),
+    ),
+    ("parallel_calls_off", "bedrock_converse"): Difference(
+        "raises",
+        "TypeError: langchain-aws's ChatBedrockConverse renames the bound parallel_tool_calls "
+        "to parallelToolCalls and its own _converse_params() refuses it, before any "
+        "request; chatplex's sends it in additionalModelRequestFields, as it sends every "
+        "keyword Converse has no field for (the mock server answers it)",
+        raises("builtins.TypeError"),
+    ),
     **{
         (scenario, "perplexity"): _PERPLEXITY_NO_TOOLS
         for scenario in WITH_TOOLS

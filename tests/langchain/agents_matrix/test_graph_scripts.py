@@ -21,6 +21,9 @@ from typing import Annotated
 from typing import Any
 
 import pytest
+from langchain_core.messages import SystemMessage
+from langchain_core.messages.utils import count_tokens_approximately
+from langchain_core.messages.utils import trim_messages
 from langchain_core.tools import tool
 from pydantic import BaseModel
 
@@ -51,6 +54,7 @@ graph_module = pytest.importorskip("langgraph.graph")
 prebuilt = pytest.importorskip("langgraph.prebuilt")
 lg_config = pytest.importorskip("langgraph.config")
 lg_types = pytest.importorskip("langgraph.types")
+lg_func = pytest.importorskip("langgraph.func")
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_graph_scripts")
 
@@ -84,7 +88,8 @@ def _greets_ada(request: Any) -> bool:
 
 
 #: The matrix's script, with the second tool, the tool that asks for structured output,
-#: the union's second member, and the answer to a system prompt built from the run's context.
+#: the union's second member, the subagent's tool, and the answer to a system prompt
+#: built from the run's context.
 GRAPH_SCRIPT = MockScript(
     rules=[
         ScriptRule(
@@ -94,6 +99,11 @@ GRAPH_SCRIPT = MockScript(
             user_text=r"plan a trip to (?P<city>[^?.]+)",
             call="plan_trip",
             args={"city": r"\g<city>"},
+        ),
+        ScriptRule(
+            user_text=r"ask the expert about (?P<city>[^?.]+)",
+            call="ask_expert",
+            args={"question": r"What is the weather in \g<city>?"},
         ),
         ScriptRule(
             user_text=r"alert for (?P<city>[^?.]+)",
@@ -388,6 +398,135 @@ def agent_async_two_turns_streamed(run: Run) -> Any:
     return arun(body)
 
 
+# ---- more of what 2026 scripts do ----------------------------------------------------------
+
+
+def stream_usage_loop(run: Run) -> Any:
+    """The tool loop with the model made with `stream_usage=True`, streamed with
+    `stream_mode=["messages", "values"]`: usage on the streamed pieces; the end state."""
+    graph = _tool_loop(run.make(stream_usage=True))
+    pieces, state = [], None
+    for mode, piece in graph.stream(_ask(TURNS[0]), STEPS, stream_mode=["messages", "values"]):
+        if mode == "messages":
+            pieces.append(token(*piece))
+        else:
+            state = piece
+    return {"pieces": pieces, "state": state}
+
+
+def parallel_calls_off(run: Run) -> Any:
+    """`bind_tools([...], parallel_tool_calls=False)` in a hand-built tool loop."""
+    bound = run.make().bind_tools([get_weather, get_time], parallel_tool_calls=False)
+
+    def call_model(state: Any) -> dict[str, Any]:
+        return {"messages": [bound.invoke(state["messages"])]}
+
+    graph = graph_module.StateGraph(graph_module.MessagesState)
+    graph.add_node("model", call_model)
+    graph.add_node("tools", prebuilt.ToolNode([get_weather, get_time]))
+    graph.add_edge(graph_module.START, "model")
+    graph.add_conditional_edges("model", prebuilt.tools_condition)
+    graph.add_edge("tools", "model")
+    return graph.compile().invoke(_ask(TURNS[0]), STEPS)["messages"]
+
+
+def functional_api(run: Run) -> Any:
+    """LangGraph's functional API: an `@entrypoint` with a checkpointer calling a `@task`
+    that calls the model, two turns on one thread (`previous` carries the first)."""
+    model = run.make()
+
+    @lg_func.task
+    def call_model(said: list[Any]) -> Any:
+        return model.invoke(said)
+
+    @lg_func.entrypoint(checkpointer=memory.InMemorySaver())
+    def chat(text: str, *, previous: Any = None) -> Any:
+        said = [*(previous or []), ("user", text)]
+        reply = call_model(said).result()
+        return lg_func.entrypoint.final(value=reply, save=[*said, reply])
+
+    first = chat.invoke(HELLO, THREAD)
+    pieces = [
+        token(*piece)
+        for piece in chat.stream("Say hello to my neighbour", THREAD, stream_mode="messages")
+    ]
+    return {"first": first, "pieces": pieces}
+
+
+def subagent_tool(run: Run) -> Any:
+    """An agent whose tool runs another agent (the supervisor pattern), streamed with
+    `stream_mode=["messages", "values"]` and `subgraphs=True`: the inner agent's pieces
+    are heard too; the outer agent's end state."""
+    inner = agents.create_agent(run.make(), tools=[get_weather], name="expert")
+
+    @tool
+    def ask_expert(question: str) -> str:
+        """Ask the weather expert a question."""
+        return str(inner.invoke(_ask(question), STEPS)["messages"][-1].content)
+
+    outer = agents.create_agent(run.make(), tools=[ask_expert])
+    pieces, state = [], None
+    for namespace, mode, piece in outer.stream(
+        _ask("Please ask the expert about Oslo."),
+        STEPS,
+        stream_mode=["messages", "values"],
+        subgraphs=True,
+    ):
+        if mode == "messages":
+            pieces.append(([part.split(":")[0] for part in namespace], token(*piece)))
+        elif not namespace:
+            state = piece
+    return {"pieces": pieces, "state": state}
+
+
+def _trimmed(state: Any) -> dict[str, Any]:
+    """A pre-model hook keeping the last messages within a token budget."""
+    kept = trim_messages(
+        state["messages"],
+        strategy="last",
+        token_counter=count_tokens_approximately,
+        max_tokens=60,
+        start_on="human",
+        include_system=True,
+    )
+    return {"llm_input_messages": kept}
+
+
+def react_agent_trimmed(run: Run) -> Any:
+    """`create_react_agent(..., pre_model_hook=...)` trimming the history of a
+    checkpointed thread, two turns."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        agent = prebuilt.create_react_agent(
+            run.make(), [get_weather], pre_model_hook=_trimmed, checkpointer=memory.InMemorySaver()
+        )
+    agent.invoke(_ask(TURNS[0]), THREAD)
+    return agent.invoke(_ask(TURNS[1]), THREAD)["messages"]
+
+
+def agent_batch(run: Run) -> Any:
+    """`agent.batch([...])` over two threads of one checkpointed agent (run concurrently)."""
+    agent = agents.create_agent(
+        run.make(), tools=[get_weather], checkpointer=memory.InMemorySaver()
+    )
+    configs = [{**STEPS, "configurable": {"thread_id": t}} for t in ("a", "b")]
+    states = agent.batch([_ask(TURNS[0]), _ask(TURNS[1])], configs)
+    return [state["messages"] for state in states]
+
+
+def cached_system_prompt(run: Run) -> Any:
+    """`create_agent(system_prompt=SystemMessage([...]))` with a text block marked for
+    prompt caching (`cache_control`), as Anthropic's guides write it, on every wire."""
+    prompt = SystemMessage(
+        content=[
+            {"type": "text", "text": "You are a weather bot."},
+            {"type": "text", "text": "Be terse.", "cache_control": {"type": "ephemeral"}},
+        ]
+    )
+    agent = agents.create_agent(run.make(), tools=[get_weather], system_prompt=prompt)
+    return agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+
+
 SCENARIOS = {
     "react_agent_two_tools": react_agent_two_tools,
     "react_agent_response_format": react_agent_response_format,
@@ -402,6 +541,13 @@ SCENARIOS = {
     "agent_events": agent_events,
     "tool_asks_structured": tool_asks_structured,
     "agent_async_two_turns_streamed": agent_async_two_turns_streamed,
+    "stream_usage_loop": stream_usage_loop,
+    "parallel_calls_off": parallel_calls_off,
+    "functional_api": functional_api,
+    "subagent_tool": subagent_tool,
+    "react_agent_trimmed": react_agent_trimmed,
+    "agent_batch": agent_batch,
+    "cached_system_prompt": cached_system_prompt,
 }
 
 
