@@ -198,6 +198,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             "agent_async_two_turns_streamed",
             "stream_usage_loop",
             "subagent_tool",
+            "usage_callback_streamed_agent",
         )
     },
     ("stream_usage_loop", "groq"): Difference(
@@ -361,6 +362,19 @@ GAPS: dict[tuple[str, str], str] = {
         "get_num_tokens_from_messages: the drop-in falls back to LangChain's GPT-2 "
         "tokenizer (ImportError without transformers); langchain-google-genai asks "
         "Gemini's countTokens endpoint"
+    ),
+    # The scripts of test_graph_scripts.py.
+    ("structured_stream_in_node", "openai"): (
+        "with_structured_output(method='json_schema') streamed: langchain-openai streams "
+        "through the openai SDK's beta.chat.completions.stream helper and yields two more "
+        "chunks before the last: an empty one for the helper's content.done event, and one "
+        "carrying the final completion's additional_kwargs (parsed, refusal), usage and "
+        "llm_output as generation_info; the drop-in yields the wire's chunks only"
+    ),
+    ("structured_stream_in_node", "groq"): (
+        "with_structured_output(method='json_schema') streamed: langchain-groq does not "
+        "stream it (one AIMessage with the whole JSON and its usage reaches LangGraph's "
+        "messages stream); the drop-in streams the wire's chunks"
     ),
     ("serialize", "ollama"): (
         "ChatOllama is not LangChain-serializable, so dumpd writes its repr: chatplex's "

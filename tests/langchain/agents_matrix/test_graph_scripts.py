@@ -21,9 +21,13 @@ from typing import Annotated
 from typing import Any
 
 import pytest
+from langchain_core.callbacks import get_usage_metadata_callback
+from langchain_core.messages import AIMessage
+from langchain_core.messages import HumanMessage
 from langchain_core.messages import SystemMessage
 from langchain_core.messages.utils import count_tokens_approximately
 from langchain_core.messages.utils import trim_messages
+from langchain_core.tools import ToolException
 from langchain_core.tools import tool
 from pydantic import BaseModel
 
@@ -527,6 +531,88 @@ def cached_system_prompt(run: Run) -> Any:
     return agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
 
 
+def structured_stream_in_node(run: Run) -> Any:
+    """A node streaming `with_structured_output(Forecast, method="json_schema")`, the
+    graph streamed with `stream_mode=["messages", "values"]`: the raw pieces heard, the
+    parsed value kept."""
+    structured = run.make().with_structured_output(Forecast, method="json_schema")
+
+    class State(graph_module.MessagesState):
+        forecast: Any
+
+    def node(state: Any) -> dict[str, Any]:
+        parsed = list(structured.stream(state["messages"]))
+        return {"forecast": parsed[-1] if parsed else None}
+
+    graph = graph_module.StateGraph(State)
+    graph.add_node("forecast", node)
+    graph.add_edge(graph_module.START, "forecast")
+    out = []
+    for mode, piece in graph.compile().stream(
+        _ask("Give me a forecast for Paris."), STEPS, stream_mode=["messages", "values"]
+    ):
+        out.append((mode, token(*piece) if mode == "messages" else piece))
+    return out
+
+
+@tool("get_weather")
+def failing_weather(location: str) -> str:
+    """The weather at a location."""
+    raise ToolException(f"No station near {location}.")
+
+
+def tool_error_recovery(run: Run) -> Any:
+    """A tool raising ToolException inside `create_agent`: the error goes back to the
+    model as a ToolMessage with status "error", and the model answers it."""
+    agent = agents.create_agent(run.make(), tools=[failing_weather])
+    return agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+
+
+@tool("get_weather", response_format="content_and_artifact")
+def weather_blocks(location: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The weather at a location."""
+    blocks = [{"type": "text", "text": f"Sunny in {location}."}, {"type": "text", "text": "21C"}]
+    return blocks, {"station": location, "degrees": 21}
+
+
+def tool_content_blocks(run: Run) -> Any:
+    """A `content_and_artifact` tool whose content is a list of text blocks, in
+    `create_agent`: the blocks go back to the model, the artifact stays in the state."""
+    agent = agents.create_agent(run.make(), tools=[weather_blocks])
+    return agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+
+
+def usage_callback_streamed_agent(run: Run) -> Any:
+    """`get_usage_metadata_callback()` around an agent streamed with
+    `stream_mode=["messages", "values"]`: the usage LangChain totals per model; the end
+    state."""
+    agent = agents.create_agent(run.make(), tools=[get_weather])
+    state = None
+    with get_usage_metadata_callback() as seen:
+        for mode, piece in agent.stream(_ask(TURNS[0]), STEPS, stream_mode=["messages", "values"]):
+            state = piece if mode == "values" else state
+    return {"usage": seen.usage_metadata, "state": state}
+
+
+def named_speakers(run: Run) -> Any:
+    """A multi-agent history (messages with `name=`) given to the model in a node: the
+    reply and its usage (the input count shows what was sent)."""
+    model = run.make()
+
+    def call_model(state: Any) -> dict[str, Any]:
+        return {"messages": [model.invoke(state["messages"])]}
+
+    graph = graph_module.StateGraph(graph_module.MessagesState)
+    graph.add_node("model", call_model)
+    graph.add_edge(graph_module.START, "model")
+    said = [
+        HumanMessage("Plan a picnic.", name="alice"),
+        AIMessage("Saturday at noon.", name="planner"),
+        HumanMessage("Say hello to my friend", name="bob"),
+    ]
+    return graph.compile().invoke({"messages": said}, STEPS)["messages"]
+
+
 SCENARIOS = {
     "react_agent_two_tools": react_agent_two_tools,
     "react_agent_response_format": react_agent_response_format,
@@ -548,6 +634,11 @@ SCENARIOS = {
     "react_agent_trimmed": react_agent_trimmed,
     "agent_batch": agent_batch,
     "cached_system_prompt": cached_system_prompt,
+    "structured_stream_in_node": structured_stream_in_node,
+    "tool_error_recovery": tool_error_recovery,
+    "tool_content_blocks": tool_content_blocks,
+    "usage_callback_streamed_agent": usage_callback_streamed_agent,
+    "named_speakers": named_speakers,
 }
 
 
