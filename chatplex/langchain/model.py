@@ -527,6 +527,20 @@ class ChatChatplex(BaseChatModel):
         reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return self._as_partner(chat_result(reply, self._named(called)), target, kwargs)
 
+    def _should_stream(
+        self,
+        *,
+        async_api: bool,
+        run_manager: CallbackManagerForLLMRun | AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> bool:
+        streams = super()._should_stream(async_api=async_api, run_manager=run_manager, **kwargs)
+        if not streams or not _json_format(kwargs.get("response_format")):
+            return streams
+        # A wire whose partner makes JSON-format calls whole (Groq refuses to stream them).
+        adapter = _primary(self.chatplex_model).adapter
+        return adapter is None or adapter.streams_json_format
+
     def _stream(
         self,
         messages: list[LCBaseMessage],
@@ -652,6 +666,14 @@ def _primary(model: Any) -> Any:
             break
         model = inner
     return model
+
+
+def _json_format(response_format: Any) -> bool:
+    """Whether a call's `response_format` asks for JSON (json_schema or json_object)."""
+    return isinstance(response_format, dict) and response_format.get("type") in (
+        "json_schema",
+        "json_object",
+    )
 
 
 def _invoke_streams(target: Any) -> bool:

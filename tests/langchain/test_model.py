@@ -155,6 +155,40 @@ async def test_parallel_tool_calls_false_is_sent_in_the_wires_form(sync: bool) -
     }
 
 
+class _Pick(BaseModel):
+    """A pick."""
+
+    name: str
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_json_format_call_is_streamed_only_where_the_partner_streams_it(
+    sync: bool,
+) -> None:
+    # langchain-groq makes a json_schema / json_object call whole (Groq streams none):
+    # so does the drop-in (a request without stream); ChatOpenAI's is streamed.
+    from chatplex import ChatGroq
+
+    streamed: list[bool] = []
+
+    def reply(body: dict[str, Any]) -> str:
+        streamed.append(bool(body.get("stream")))
+        return '{"name": "x"}'
+
+    with MockServer(reply=reply) as server:
+        groq = ChatGroq(model="llama-3.3-70b-versatile", api_key="k", base_url=server.url + "/groq")
+        openai = ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=server.openai_base_url)
+        for model in (groq, openai):
+            for method in ("json_schema", "json_mode"):
+                structured = model.with_structured_output(_Pick, method=method)
+                if sync:
+                    pieces = list(structured.stream("Pick one"))
+                else:
+                    pieces = [p async for p in structured.astream("Pick one")]
+                assert pieces[-1] == _Pick(name="x")
+    assert streamed == [False, False, True, True]
+
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize("sync", [True, False])
 async def test_model_override_per_call(provider: str, sync: bool) -> None:
