@@ -371,11 +371,6 @@ GAPS: dict[tuple[str, str], str] = {
         "carrying the final completion's additional_kwargs (parsed, refusal), usage and "
         "llm_output as generation_info; the drop-in yields the wire's chunks only"
     ),
-    ("structured_stream_in_node", "groq"): (
-        "with_structured_output(method='json_schema') streamed: langchain-groq does not "
-        "stream it (one AIMessage with the whole JSON and its usage reaches LangGraph's "
-        "messages stream); the drop-in streams the wire's chunks"
-    ),
     ("serialize", "ollama"): (
         "ChatOllama is not LangChain-serializable, so dumpd writes its repr: chatplex's "
         "repr adds max_retries=2 and model_kwargs={}"

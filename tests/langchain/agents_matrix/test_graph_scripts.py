@@ -1,14 +1,23 @@
 """A further set of LangGraph and agent scripts, of the kind issue 47's hidden suites run
-(a script whose import line alone changed): LangGraph's prebuilt ReAct agent with two
-tools (and its structured response), a hand-built tool loop (`bind_tools`, `ToolNode`,
-`tools_condition`) streamed in two modes at once, a node streaming the model into
-`stream_mode="custom"`, a subgraph streamed with `subgraphs=True`, a `Send` fan-out,
-`interrupt()` and `Command(resume=...)`, `create_agent` with a union `ToolStrategy`
-streamed as values, a runtime context read by a `@dynamic_prompt`, hooks around a model
-swapped for another wire's, a chat model's `astream_events` inside an agent, a tool that
-itself asks the model for structured output, and an async agent streamed over two turns
-of one thread, on the most used wires: the partner package's class and chatplex's,
-compared (`_kit.py`)."""
+(a script whose import line alone changed), on the most used wires: the partner
+package's class and chatplex's, compared (`_kit.py`).
+
+- LangGraph's prebuilt agent: `create_react_agent` with two tools, with a
+  `response_format`, with a `pre_model_hook` trimming a checkpointed thread.
+- Hand-built graphs: a tool loop (`bind_tools`, `ToolNode`, `tools_condition`) streamed
+  in two modes at once, with `stream_usage=True`, with `parallel_tool_calls=False`; a
+  node writing the model's stream with `get_stream_writer()`; a subgraph streamed with
+  `subgraphs=True`; a `Send` fan-out; `interrupt()` and `Command(resume=...)`; the
+  functional API (`@entrypoint`, `@task`); `with_structured_output(method="json_schema")`
+  streamed in a node; a history of named speakers.
+- `create_agent`: a union `ToolStrategy` streamed as values; `context_schema` read by a
+  `@dynamic_prompt`; `@before_model` / `@after_model` / `@wrap_model_call` swapping in
+  another wire's model, with ModelCallLimitMiddleware; `astream_events`; a tool calling
+  `with_structured_output`; a subagent as a tool; a tool raising ToolException; a
+  `content_and_artifact` tool returning blocks; a `cache_control` system prompt;
+  `batch` over two threads; the usage callback over a stream; an async agent streamed
+  over two turns of one thread.
+"""
 
 from __future__ import annotations
 
