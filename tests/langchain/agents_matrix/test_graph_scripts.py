@@ -58,6 +58,7 @@ from ._kit import run_cell
 from ._kit import text_of
 from .test_agents import token
 from .test_scripts import SCRIPT_WIRES
+from .test_scripts import Forecast
 
 agents = pytest.importorskip("langchain.agents")
 middleware = pytest.importorskip("langchain.agents.middleware")
@@ -79,13 +80,6 @@ CITIES = ("Ana", "Bo", "Cy")
 def get_time(city: str) -> str:
     """The local time in a city."""
     return f"It is noon in {city}."
-
-
-class Forecast(BaseModel):
-    """A forecast for a city."""
-
-    city: str
-    degrees: int
 
 
 class Alert(BaseModel):
@@ -169,10 +163,10 @@ def react_agent_response_format(run: Run) -> Any:
 # ---- hand-built graphs --------------------------------------------------------------------------
 
 
-def _tool_loop(model: Any) -> Any:
-    """The graph a LangGraph tutorial builds: a model node with bound tools, `ToolNode`,
-    `tools_condition`."""
-    bound = model.bind_tools([get_weather, get_time])
+def _tool_loop(model: Any, **binding: Any) -> Any:
+    """The graph a LangGraph tutorial builds: a model node with bound tools (`binding`:
+    more arguments of `bind_tools`), `ToolNode`, `tools_condition`."""
+    bound = model.bind_tools([get_weather, get_time], **binding)
 
     def call_model(state: Any) -> dict[str, Any]:
         return {"messages": [bound.invoke(state["messages"])]}
@@ -429,18 +423,8 @@ def stream_usage_loop(run: Run) -> Any:
 
 def parallel_calls_off(run: Run) -> Any:
     """`bind_tools([...], parallel_tool_calls=False)` in a hand-built tool loop."""
-    bound = run.make().bind_tools([get_weather, get_time], parallel_tool_calls=False)
-
-    def call_model(state: Any) -> dict[str, Any]:
-        return {"messages": [bound.invoke(state["messages"])]}
-
-    graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("model", call_model)
-    graph.add_node("tools", prebuilt.ToolNode([get_weather, get_time]))
-    graph.add_edge(graph_module.START, "model")
-    graph.add_conditional_edges("model", prebuilt.tools_condition)
-    graph.add_edge("tools", "model")
-    return graph.compile().invoke(_ask(TURNS[0]), STEPS)["messages"]
+    graph = _tool_loop(run.make(), parallel_tool_calls=False)
+    return graph.invoke(_ask(TURNS[0]), STEPS)["messages"]
 
 
 def functional_api(run: Run) -> Any:
