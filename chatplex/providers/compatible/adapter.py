@@ -192,7 +192,7 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.forced_tool_settings
 
     @property
-    def streams_json_format(self) -> bool:  # type: ignore[override]
+    def streams_json_format(self) -> bool:
         """Whether a JSON `response_format` call is streamed (the profile says)."""
         return self.profile.streams_json_format
 
