@@ -68,6 +68,7 @@ from ..secret import redact_url
 from ..specs import LangSmithRule
 from ..specs import spec
 from .convert import StreamTranslator
+from .convert import partner_id
 from .convert import partner_metadata
 from .convert import to_chatplex_messages
 from .replies import ageneration_chunks
@@ -501,7 +502,7 @@ class ChatChatplex(BaseChatModel):
     ) -> ChatResult:
         """A reply's LangChain message as its wire's partner package makes it: `parsed`
         beside a response_format reply, an invalid call's error in its words, and (a
-        drop-in's) the partner's response_metadata keys only."""
+        drop-in's) the partner's id and response_metadata keys only."""
         engine = _primary(target)
         # A wire's adapter declares its partner's words (None: chatplex's own).
         adapter = _adapter_of(engine)
@@ -510,7 +511,10 @@ class ChatChatplex(BaseChatModel):
         if self._partner_metadata:
             for generation in result.generations:
                 message = generation.message
-                message.response_metadata = partner_metadata(message.response_metadata)
+                metadata = message.response_metadata
+                wire = metadata.get("provider") or metadata.get("model_provider")
+                message.id = partner_id(message.id, wire)
+                message.response_metadata = partner_metadata(metadata)
         return result
 
     async def _agenerate(

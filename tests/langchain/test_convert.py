@@ -541,3 +541,12 @@ async def test_a_dropins_async_replies_carry_only_the_partners_keys() -> None:
     for meta in (reply.response_metadata, _merged_metadata(chunks)):
         assert not ({"finish_reason"} | _CHATPLEX_KEYS) & set(meta), meta
         assert meta["stop_reason"] == "end_turn"
+
+
+def test_a_reply_id_stays_on_the_message_only_where_the_partner_keeps_it() -> None:
+    # langchain-openai's Responses messages carry resp_...; the other partners leave the
+    # id to LangChain (lc_run--<run id>). An unknown wire keeps it.
+    assert convert.partner_id("chatcmpl-1", "openai") is None
+    assert convert.partner_id("msg_1", "anthropic") is None
+    assert convert.partner_id("resp_1", "openai_responses") == "resp_1"
+    assert convert.partner_id("r1", None) == "r1"

@@ -189,6 +189,27 @@ async def test_a_json_format_call_is_streamed_only_where_the_partner_streams_it(
     assert streamed == [False, False, True, True]
 
 
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_drop_ins_message_ids_are_its_partners(sync: bool) -> None:
+    # langchain-openai (and every partner but its Responses API) leaves a reply's id
+    # None, which LangChain fills in with the run's: one id for every chunk of a stream.
+    # The drop-in gave the provider's, and a stream changed id at LangChain's last chunk.
+    async def ids(model: Any) -> tuple[str, set[str]]:
+        if sync:
+            return model.invoke("hi").id, {c.id for c in model.stream("hi")}
+        return (await model.ainvoke("hi")).id, {c.id async for c in model.astream("hi")}
+
+    with MockServer() as server:
+        url = server.openai_base_url
+        invoked, streamed = await ids(ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=url))
+        assert invoked.startswith("lc_run--") and invoked.endswith("-0")
+        assert len(streamed) == 1 and streamed.pop().startswith("lc_run--")
+        responses = ChatOpenAI(model="gpt-4.1", api_key="k", base_url=url, use_responses_api=True)
+        assert (await ids(responses))[0].startswith("resp_")  # as langchain-openai's
+        own, _ = await ids(llm("openai"))  # ChatChatplex, chatplex's name: the reply's id
+        assert own.startswith("chatcmpl-")
+
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize("sync", [True, False])
 async def test_model_override_per_call(provider: str, sync: bool) -> None:
