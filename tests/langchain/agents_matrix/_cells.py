@@ -371,6 +371,16 @@ GAPS: dict[tuple[str, str], str] = {
         "carrying the final completion's additional_kwargs (parsed, refusal), usage and "
         "llm_output as generation_info; the drop-in yields the wire's chunks only"
     ),
+    **{
+        (scenario, "bedrock_converse"): (
+            "ResponseMetadata of the reply after a retry: botocore writes "
+            "MaxAttemptsReached=True when the answered attempt was the last one allowed "
+            "(max_retries=0, or the retry that used up max_retries); the drop-in writes "
+            "RetryAttempts alone (convert._with_retries knows the attempts made, not the "
+            "limit)"
+        )
+        for scenario in ("node_retry_policy", "model_with_retry")
+    },
     ("serialize", "ollama"): (
         "ChatOllama is not LangChain-serializable, so dumpd writes its repr: chatplex's "
         "repr adds max_retries=2 and model_kwargs={}"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -606,6 +607,60 @@ def named_speakers(run: Run) -> Any:
     return graph.compile().invoke({"messages": said}, STEPS)["messages"]
 
 
+def node_retry_policy(run: Run) -> Any:
+    """A node with LangGraph's `RetryPolicy`, its model's first reply a 500 (the model
+    itself not retrying): whether LangGraph's default `retry_on` takes the error for a
+    transient one and runs the node again."""
+    model = run.make(max_retries=0)
+
+    def call_model(state: Any) -> dict[str, Any]:
+        return {"messages": [model.invoke(state["messages"])]}
+
+    graph = graph_module.StateGraph(graph_module.MessagesState)
+    retry = lg_types.RetryPolicy(max_attempts=2, initial_interval=0.0, jitter=False)
+    graph.add_node("model", call_model, retry_policy=retry)
+    graph.add_edge(graph_module.START, "model")
+    run.fail_first(1, "status=500")
+    return graph.compile().invoke(_ask(HELLO), STEPS)["messages"]
+
+
+def model_with_retry(run: Run) -> Any:
+    """`model.with_retry(stop_after_attempt=2)` in a node, the first reply a 500."""
+    model = run.make(max_retries=0).with_retry(stop_after_attempt=2, wait_exponential_jitter=False)
+
+    def call_model(state: Any) -> dict[str, Any]:
+        return {"messages": [model.invoke(state["messages"])]}
+
+    graph = graph_module.StateGraph(graph_module.MessagesState)
+    graph.add_node("model", call_model)
+    graph.add_edge(graph_module.START, "model")
+    run.fail_first(1, "status=500")
+    return graph.compile().invoke(_ask(HELLO), STEPS)["messages"]
+
+
+def _id_shape(message_id: Any) -> Any:
+    """An id with its drawn part hidden: its prefix and form ("chatcmpl-X", "lc_run--X")."""
+    if not isinstance(message_id, str):
+        return message_id
+    return re.sub(r"[0-9a-fA-F]{4,}(-[0-9a-fA-F]{4,})*|[A-Za-z0-9]{20,}", "X", message_id)
+
+
+def message_id_shapes(run: Run) -> Any:
+    """The form of the AI messages' ids (what `RemoveMessage(id=...)` and LangGraph's
+    `add_messages` key on), invoked and streamed in an agent."""
+    agent = agents.create_agent(run.make(), tools=[get_weather])
+    invoked = agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+    pieces = [
+        _id_shape(chunk.id)
+        for chunk, _ in agent.stream(_ask(TURNS[0]), STEPS, stream_mode="messages")
+        if type(chunk).__name__ == "AIMessageChunk"
+    ]
+    return {
+        "invoked": [_id_shape(m.id) for m in invoked if type(m).__name__ == "AIMessage"],
+        "streamed": sorted(set(pieces)),
+    }
+
+
 SCENARIOS = {
     "react_agent_two_tools": react_agent_two_tools,
     "react_agent_response_format": react_agent_response_format,
@@ -632,6 +687,9 @@ SCENARIOS = {
     "tool_content_blocks": tool_content_blocks,
     "usage_callback_streamed_agent": usage_callback_streamed_agent,
     "named_speakers": named_speakers,
+    "node_retry_policy": node_retry_policy,
+    "model_with_retry": model_with_retry,
+    "message_id_shapes": message_id_shapes,
 }
 
 
