@@ -164,6 +164,19 @@ def react_agent_response_format(run: Run) -> Any:
 # ---- hand-built graphs --------------------------------------------------------------------------
 
 
+def _model_graph(model: Any, **node: Any) -> Any:
+    """A graph of one node calling `model` on the messages (`node`: more arguments of
+    `add_node`, e.g. a `retry_policy`), not yet compiled."""
+
+    def call_model(state: Any) -> dict[str, Any]:
+        return {"messages": [model.invoke(state["messages"])]}
+
+    graph = graph_module.StateGraph(graph_module.MessagesState)
+    graph.add_node("model", call_model, **node)
+    graph.add_edge(graph_module.START, "model")
+    return graph
+
+
 def _tool_loop(model: Any, **binding: Any) -> Any:
     """The graph a LangGraph tutorial builds: a model node with bound tools (`binding`:
     more arguments of `bind_tools`), `ToolNode`, `tools_condition`."""
@@ -214,14 +227,7 @@ def custom_stream_writer(run: Run) -> Any:
 def subgraph_streamed(run: Run) -> Any:
     """A compiled subgraph (its node calls the model) as a node of a parent graph,
     streamed with `subgraphs=True` (namespaces shown without their task ids)."""
-    model = run.make()
-
-    def call_model(state: Any) -> dict[str, Any]:
-        return {"messages": [model.invoke(state["messages"])]}
-
-    child = graph_module.StateGraph(graph_module.MessagesState)
-    child.add_node("model", call_model)
-    child.add_edge(graph_module.START, "model")
+    child = _model_graph(run.make())
     parent = graph_module.StateGraph(graph_module.MessagesState)
     parent.add_node("child", child.compile())
     parent.add_edge(graph_module.START, "child")
@@ -591,14 +597,7 @@ def usage_callback_streamed_agent(run: Run) -> Any:
 def named_speakers(run: Run) -> Any:
     """A multi-agent history (messages with `name=`) given to the model in a node: the
     reply and its usage (the input count shows what was sent)."""
-    model = run.make()
-
-    def call_model(state: Any) -> dict[str, Any]:
-        return {"messages": [model.invoke(state["messages"])]}
-
-    graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("model", call_model)
-    graph.add_edge(graph_module.START, "model")
+    graph = _model_graph(run.make())
     said = [
         HumanMessage("Plan a picnic.", name="alice"),
         AIMessage("Saturday at noon.", name="planner"),
@@ -611,15 +610,8 @@ def node_retry_policy(run: Run) -> Any:
     """A node with LangGraph's `RetryPolicy`, its model's first reply a 500 (the model
     itself not retrying): whether LangGraph's default `retry_on` takes the error for a
     transient one and runs the node again."""
-    model = run.make(max_retries=0)
-
-    def call_model(state: Any) -> dict[str, Any]:
-        return {"messages": [model.invoke(state["messages"])]}
-
-    graph = graph_module.StateGraph(graph_module.MessagesState)
     retry = lg_types.RetryPolicy(max_attempts=2, initial_interval=0.0, jitter=False)
-    graph.add_node("model", call_model, retry_policy=retry)
-    graph.add_edge(graph_module.START, "model")
+    graph = _model_graph(run.make(max_retries=0), retry_policy=retry)
     run.fail_first(1, "status=500")
     return graph.compile().invoke(_ask(HELLO), STEPS)["messages"]
 
@@ -627,13 +619,7 @@ def node_retry_policy(run: Run) -> Any:
 def model_with_retry(run: Run) -> Any:
     """`model.with_retry(stop_after_attempt=2)` in a node, the first reply a 500."""
     model = run.make(max_retries=0).with_retry(stop_after_attempt=2, wait_exponential_jitter=False)
-
-    def call_model(state: Any) -> dict[str, Any]:
-        return {"messages": [model.invoke(state["messages"])]}
-
-    graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("model", call_model)
-    graph.add_edge(graph_module.START, "model")
+    graph = _model_graph(model)
     run.fail_first(1, "status=500")
     return graph.compile().invoke(_ask(HELLO), STEPS)["messages"]
 
