@@ -509,11 +509,14 @@ class ChatChatplex(BaseChatModel):
         words = adapter.invalid_arguments_words if adapter is not None else None
         result = partner_words(mark_parsed(result, engine, settings), words)
         if self._partner_metadata:
+            # A reply of chatplex's own cache keeps its id: a hit shows the reply it
+            # repeats (LangChain's caches keep the id LangChain gave the first).
+            cached = settings.get("cache") not in (None, False)
             for generation in result.generations:
                 message = generation.message
                 metadata = message.response_metadata
                 wire = metadata.get("provider") or metadata.get("model_provider")
-                message.id = partner_id(message.id, wire)
+                message.id = message.id if cached else partner_id(message.id, wire)
                 message.response_metadata = partner_metadata(metadata)
         return result
 

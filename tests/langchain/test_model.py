@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from chatplex import ChatAnthropic
 from chatplex import ChatOpenAI
 from chatplex import FakeChatModel
+from chatplex import InMemoryCache
 from chatplex import Runnable
 from chatplex.core.run_config import RunnableConfig
 from chatplex.errors import AuthenticationError
@@ -208,6 +209,10 @@ async def test_a_drop_ins_message_ids_are_its_partners(sync: bool) -> None:
         assert (await ids(responses))[0].startswith("resp_")  # as langchain-openai's
         own, _ = await ids(llm("openai"))  # ChatChatplex, chatplex's name: the reply's id
         assert own.startswith("chatcmpl-")
+        # Under chatplex's own reply cache a hit keeps the id of the reply it repeats.
+        cached = ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=url, cache=InMemoryCache())
+        first, again = (await ids(cached))[0], (await ids(cached))[0]
+        assert first == again and first.startswith("chatcmpl-")
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
