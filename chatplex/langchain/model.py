@@ -69,6 +69,7 @@ from ..specs import LangSmithRule
 from ..specs import spec
 from .convert import StreamTranslator
 from .convert import mark_last_attempt
+from .convert import partner_id
 from .convert import partner_metadata
 from .convert import to_chatplex_messages
 from .replies import ageneration_chunks
@@ -503,7 +504,7 @@ class ChatChatplex(BaseChatModel):
     ) -> ChatResult:
         """A reply's LangChain message as its wire's partner package makes it: `parsed`
         beside a response_format reply, an invalid call's error in its words, botocore's
-        mark of a reply on the last attempt allowed, and (a drop-in's) the partner's
+        mark of a reply on the last attempt allowed, and (a drop-in's) the partner's id and
         response_metadata keys only."""
         engine = _primary(target)
         # A wire's adapter declares its partner's words (None: chatplex's own).
@@ -511,10 +512,15 @@ class ChatChatplex(BaseChatModel):
         words = adapter.invalid_arguments_words if adapter is not None else None
         result = partner_words(mark_parsed(result, engine, settings), words)
         allowed = _allowed_attempts(engine)
+        # A reply of chatplex's own cache keeps its id: a hit shows the reply it repeats
+        # (LangChain's caches keep the id LangChain gave the first).
+        cached = settings.get("cache") not in (None, False)
         for generation in result.generations:
             message = generation.message
             metadata = mark_last_attempt(message.response_metadata, allowed)
             if self._partner_metadata:
+                wire = metadata.get("provider") or metadata.get("model_provider")
+                message.id = message.id if cached else partner_id(message.id, wire)
                 metadata = partner_metadata(metadata)
             message.response_metadata = metadata
         return result
@@ -532,6 +538,20 @@ class ChatChatplex(BaseChatModel):
             return self._as_partner(await amerged_result(apieces, run_manager), target, kwargs)
         reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return self._as_partner(chat_result(reply, self._named(called)), target, kwargs)
+
+    def _should_stream(
+        self,
+        *,
+        async_api: bool,
+        run_manager: CallbackManagerForLLMRun | AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> bool:
+        streams = super()._should_stream(async_api=async_api, run_manager=run_manager, **kwargs)
+        if not streams or not _json_format(kwargs.get("response_format")):
+            return streams
+        # A wire whose partner makes JSON-format calls whole (Groq refuses to stream them).
+        adapter = _primary(self.chatplex_model).adapter
+        return adapter is None or adapter.streams_json_format
 
     def _stream(
         self,
@@ -666,6 +686,14 @@ def _primary(model: Any) -> Any:
             break
         model = inner
     return model
+
+
+def _json_format(response_format: Any) -> bool:
+    """Whether a call's `response_format` asks for JSON (json_schema or json_object)."""
+    return isinstance(response_format, dict) and response_format.get("type") in (
+        "json_schema",
+        "json_object",
+    )
 
 
 def _invoke_streams(target: Any) -> bool:

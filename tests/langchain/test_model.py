@@ -3,6 +3,7 @@ overrides, real async, retries and typed errors, the no-network guard, no key sh
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -19,7 +20,10 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.prompts import PromptTemplate
 from pydantic import BaseModel
 
+from chatplex import ChatAnthropic
+from chatplex import ChatOpenAI
 from chatplex import FakeChatModel
+from chatplex import InMemoryCache
 from chatplex import Runnable
 from chatplex.core.run_config import RunnableConfig
 from chatplex.errors import AuthenticationError
@@ -146,6 +150,98 @@ async def test_bind_tools_parallel_tool_calls_sent_as_the_wire_takes_it(
 
 
 _PING = {"type": "function", "function": {"name": "ping", "parameters": {"type": "object"}}}
+
+
+def _tool_fields(body: dict[str, Any]) -> str:
+    """The mock server's reply: the request's tool choice and parallel-calls field."""
+    return json.dumps({k: body.get(k) for k in ("tool_choice", "parallel_tool_calls")})
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_parallel_tool_calls_false_is_sent_in_the_wires_form(sync: bool) -> None:
+    # As the partner packages send it: langchain-anthropic inside tool_choice (the drop-in
+    # raised TypeError, parallel_tool_calls being no Anthropic API parameter),
+    # langchain-openai as the body's parallel_tool_calls.
+    def ping(host: str) -> str:
+        """Ping a host."""
+        return host
+
+    with MockServer(reply=_tool_fields) as server:
+        models = {
+            "anthropic": ChatAnthropic(model="claude-haiku-4-5", api_key="k", base_url=server.url),
+            "openai": ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=server.openai_base_url),
+        }
+        sent = {}
+        for name, model in models.items():
+            bound = model.bind_tools([ping], parallel_tool_calls=False)
+            reply = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+            sent[name] = json.loads(reply.text)
+    assert sent == {
+        "anthropic": {
+            "tool_choice": {"type": "auto", "disable_parallel_tool_use": True},
+            "parallel_tool_calls": None,
+        },
+        "openai": {"tool_choice": None, "parallel_tool_calls": False},
+    }
+
+
+class _Pick(BaseModel):
+    """A pick."""
+
+    name: str
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_json_format_call_is_streamed_only_where_the_partner_streams_it(
+    sync: bool,
+) -> None:
+    # langchain-groq makes a json_schema / json_object call whole (Groq streams none):
+    # so does the drop-in (a request without stream); ChatOpenAI's is streamed.
+    from chatplex import ChatGroq
+
+    streamed: list[bool] = []
+
+    def reply(body: dict[str, Any]) -> str:
+        streamed.append(bool(body.get("stream")))
+        return '{"name": "x"}'
+
+    with MockServer(reply=reply) as server:
+        groq = ChatGroq(model="llama-3.3-70b-versatile", api_key="k", base_url=server.url + "/groq")
+        openai = ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=server.openai_base_url)
+        for model in (groq, openai):
+            for method in ("json_schema", "json_mode"):
+                structured = model.with_structured_output(_Pick, method=method)
+                if sync:
+                    pieces = list(structured.stream("Pick one"))
+                else:
+                    pieces = [p async for p in structured.astream("Pick one")]
+                assert pieces[-1] == _Pick(name="x")
+    assert streamed == [False, False, True, True]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_drop_ins_message_ids_are_its_partners(sync: bool) -> None:
+    # langchain-openai (and every partner but its Responses API) leaves a reply's id
+    # None, which LangChain fills in with the run's: one id for every chunk of a stream.
+    # The drop-in gave the provider's, and a stream changed id at LangChain's last chunk.
+    async def ids(model: Any) -> tuple[str, set[str]]:
+        if sync:
+            return model.invoke("hi").id, {c.id for c in model.stream("hi")}
+        return (await model.ainvoke("hi")).id, {c.id async for c in model.astream("hi")}
+
+    with MockServer() as server:
+        url = server.openai_base_url
+        invoked, streamed = await ids(ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=url))
+        assert invoked.startswith("lc_run--") and invoked.endswith("-0")
+        assert len(streamed) == 1 and streamed.pop().startswith("lc_run--")
+        responses = ChatOpenAI(model="gpt-4.1", api_key="k", base_url=url, use_responses_api=True)
+        assert (await ids(responses))[0].startswith("resp_")  # as langchain-openai's
+        own, _ = await ids(llm("openai"))  # ChatChatplex, chatplex's name: the reply's id
+        assert own.startswith("chatcmpl-")
+        # Under chatplex's own reply cache a hit keeps the id of the reply it repeats.
+        cached = ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=url, cache=InMemoryCache())
+        first, again = (await ids(cached))[0], (await ids(cached))[0]
+        assert first == again and first.startswith("chatcmpl-")
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
