@@ -491,11 +491,6 @@ GAPS: dict[tuple[str, str], str] = {
             ),
         )
     },
-    ("token_count", "gemini"): (
-        "get_num_tokens_from_messages: the drop-in falls back to LangChain's GPT-2 "
-        "tokenizer (ImportError without transformers); langchain-google-genai asks "
-        "Gemini's countTokens endpoint"
-    ),
     # The scripts of test_graph_scripts.py.
     ("structured_stream_in_node", "openai"): (
         "with_structured_output(method='json_schema') streamed: langchain-openai streams "
@@ -503,20 +498,6 @@ GAPS: dict[tuple[str, str], str] = {
         "chunks before the last: an empty one for the helper's content.done event, and one "
         "carrying the final completion's additional_kwargs (parsed, refusal), usage and "
         "llm_output as generation_info; the drop-in yields the wire's chunks only"
-    ),
-    **{
-        (scenario, "bedrock_converse"): (
-            "ResponseMetadata of the reply after a retry: botocore writes "
-            "MaxAttemptsReached=True when the answered attempt was the last one allowed "
-            "(max_retries=0, or the retry that used up max_retries); the drop-in writes "
-            "RetryAttempts alone (convert._with_retries knows the attempts made, not the "
-            "limit)"
-        )
-        for scenario in ("node_retry_policy", "model_with_retry")
-    },
-    ("serialize", "ollama"): (
-        "ChatOllama is not LangChain-serializable, so dumpd writes its repr: chatplex's "
-        "repr adds max_retries=2 and model_kwargs={}"
     ),
 }
 
