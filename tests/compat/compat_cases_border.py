@@ -662,11 +662,6 @@ def main():
     parts = list(chain.stream({"q": "one two three"}))
     return [parts[0], len(parts) > 2, parts[-1]]
 """,
-        status="deliberate",
-        why=(
-            "it streams on both sides; the last piece differs as StrOutputParser's do "
-            "(seed001_fastapi_sse): chatplex yields nothing for chunks without text"
-        ),
     ),
     Case(
         "border_assign_astream_events",

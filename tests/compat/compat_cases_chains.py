@@ -592,8 +592,6 @@ def main():
     pieces = list(chain.stream(0))
     return [pieces, "".join(pieces)]
 """,
-        status="deliberate",
-        why="chatplex yields no empty pieces; LangChain yields '' for them (same joined text)",
     ),
     Case(
         "chains_model_json_history",
