@@ -31,10 +31,12 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models import LangSmithParams
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage as LCAIMessage
+from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
 from langchain_core.messages import BaseMessage as LCBaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 from langchain_core.runnables import Runnable as LCRunnable
+from langchain_core.runnables import RunnableConfig as LCRunnableConfig
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict
@@ -75,6 +77,9 @@ from .replies import chat_result
 from .replies import generation_chunks
 from .replies import merged_result
 from .replies import usage_closes
+from .stream_call import astream_marked
+from .stream_call import from_stream
+from .stream_call import stream_marked
 from .structured import call_format
 from .structured import mark_parsed
 from .tool_errors import partner_words
@@ -513,6 +518,34 @@ class ChatChatplex(BaseChatModel):
         reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return self._as_partner(chat_result(reply, self._named(called)), target, kwargs)
 
+    #: Whether `stream()` / `astream()` skip chatplex's reply cache, as LangChain's
+    #: `BaseChatModel.stream` skips every cache (an invoke, streaming underneath or not,
+    #: is still answered from it): a drop-in's, under its partner's name. ChatChatplex,
+    #: chatplex's own name, answers a stream of a cached prompt from the cache.
+    _stream_skips_cache: ClassVar[bool] = False
+
+    def stream(
+        self,
+        input: LanguageModelInput,
+        config: LCRunnableConfig | None = None,
+        *,
+        stop: list[str] | None = None,
+        **kwargs: Any,
+    ) -> Iterator[LCAIMessageChunk]:
+        chunks = super().stream(input, config, stop=stop, **kwargs)
+        return stream_marked(self, chunks) if self._stream_skips_cache else chunks
+
+    def astream(
+        self,
+        input: LanguageModelInput,
+        config: LCRunnableConfig | None = None,
+        *,
+        stop: list[str] | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[LCAIMessageChunk]:
+        chunks = super().astream(input, config, stop=stop, **kwargs)
+        return astream_marked(self, chunks) if self._stream_skips_cache else chunks
+
     def _stream(
         self,
         messages: list[LCBaseMessage],
@@ -523,6 +556,8 @@ class ChatChatplex(BaseChatModel):
         # LangChain reports each token to the callbacks itself (and adds the closing
         # chunk_position="last" chunk: the engine adds none inside it), so this only
         # translates.
+        if from_stream(self):
+            kwargs.setdefault("cache", False)
         yield from self._pieces(messages, self._target(stop, kwargs), kwargs)
 
     def _pieces(
@@ -553,6 +588,8 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
+        if from_stream(self):
+            kwargs.setdefault("cache", False)
         async for piece in self._apieces(messages, self._target(stop, kwargs), kwargs):
             yield piece
 

@@ -612,11 +612,6 @@ def main():
         set_llm_cache(None)
 """,
         wire=("stream",),
-        status="deliberate",
-        why=(
-            "chatplex answers a stream from the reply cache (one request); LangChain's stream "
-            "skips the cache and calls again (the text is the same)"
-        ),
     ),
     Case(
         "script_cache_kept_langchain_cache",

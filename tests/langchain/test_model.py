@@ -409,6 +409,28 @@ async def test_langchains_cache_is_run_by_langchain_alone(sync: bool) -> None:
     assert len(cache._cache) == 1  # LangChain's one entry, none under chatplex's key
 
 
+@pytest.mark.parametrize("sync", [True, False])
+async def test_chatchatplex_answers_a_stream_from_chatplexs_cache(sync: bool) -> None:
+    # chatplex's own name keeps chatplex's behaviour: a stream of a cached prompt is the
+    # cached reply (the drop-ins, under their partners' names, stream from the server).
+    from chatplex import InMemoryCache
+    from chatplex import set_llm_cache
+
+    cache = InMemoryCache()
+    set_llm_cache(cache)
+    try:
+        with MockServer() as server:
+            model = ChatChatplex(model="openai:m", base_url=server.openai_base_url, api_key="k")
+            if sync:
+                first, pieces = model.invoke("a b"), list(model.stream("a b"))
+            else:
+                first, pieces = await model.ainvoke("a b"), [p async for p in model.astream("a b")]
+            assert "".join(p.text for p in pieces) == first.text == "Echo: a b"
+            assert server.stats.requests == 1
+    finally:
+        set_llm_cache(None)
+
+
 def test_cache_false_keeps_langchains_process_wide_cache_out() -> None:
     from langchain_core.caches import InMemoryCache
     from langchain_core.globals import set_llm_cache
