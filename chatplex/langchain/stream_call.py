@@ -11,7 +11,9 @@ its partner class does.
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from collections.abc import AsyncIterator
+from collections.abc import Generator
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -33,7 +35,7 @@ def from_stream(model: object) -> bool:
     return _STREAMING.get() is model
 
 
-def stream_marked(model: object, chunks: Iterator[T]) -> Iterator[T]:
+def stream_marked(model: object, chunks: Iterator[T]) -> Generator[T, None, None]:
     """`chunks` (a `stream()` of `model`), with its first step marked as `model`'s."""
     try:
         token = _STREAMING.set(model)
@@ -51,7 +53,7 @@ def stream_marked(model: object, chunks: Iterator[T]) -> Iterator[T]:
             close()
 
 
-async def astream_marked(model: object, chunks: AsyncIterator[T]) -> AsyncIterator[T]:
+async def astream_marked(model: object, chunks: AsyncIterator[T]) -> AsyncGenerator[T, None]:
     """`stream_marked` of an `astream()`."""
     try:
         token = _STREAMING.set(model)
