@@ -54,6 +54,7 @@ from ..chat.call_hooks import cache_under_langchain
 from ..chat.callbacks import ls_provider
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
+from ..chat.dropin import tool_call_body
 from ..chat.llm_results import combine_llm_outputs
 from ..chat.llm_results import combine_shaped_outputs
 from ..chat.llm_results import partner_style
@@ -369,7 +370,23 @@ class ChatChatplex(BaseChatModel):
             choice = normalise_tool_choice(tool_choice, specs)
             if choice is not None:
                 kwargs["tool_choice"] = choice
+        self._bind_parallel_tool_calls(kwargs)
         return self.bind(tools=formatted, **kwargs)
+
+    def _bind_parallel_tool_calls(self, kwargs: dict[str, Any]) -> None:
+        """`parallel_tool_calls=` in the body fields its wire's partner package sends
+        (`Adapter.parallel_tool_calls_body`): bound as it is where the wire has that
+        field, else as the fields that say it (Anthropic's `disable_parallel_tool_use`
+        inside `tool_choice`), which the engine takes as `extra_body`."""
+        parallel = kwargs.get("parallel_tool_calls")
+        if parallel is None:
+            return
+        choice = kwargs.get("tool_choice")
+        adapter = _adapter_of(_primary(self.chatplex_model))
+        body = tool_call_body(adapter, parallel, choice if isinstance(choice, str) else None)
+        if body.keys() != {"parallel_tool_calls"}:
+            del kwargs["parallel_tool_calls"]
+            kwargs["extra_body"] = {**(kwargs.get("extra_body") or {}), **body}
 
     def with_structured_output(
         self,

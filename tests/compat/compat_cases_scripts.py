@@ -474,12 +474,6 @@ def main():
     return llm.invoke("use the tool").tool_calls
 """,
         _ANTHROPIC_WIRE,
-        status="different",
-        why=(
-            "bind_tools(parallel_tool_calls=False) on the Anthropic drop-in raises TypeError "
-            "(no provider-neutral form); langchain-anthropic sends tool_choice {'type': "
-            "'auto', 'disable_parallel_tool_use': true}"
-        ),
     ),
     _tools(
         "script_anthropic_tool_cache_control",

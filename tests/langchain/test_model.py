@@ -237,6 +237,38 @@ async def test_chatplex_retries_and_typed_errors_underneath(provider: str, sync:
         assert info.value.status == 401 and str(info.value) != "k"
 
 
+@pytest.mark.parametrize("sync", [True, False])
+async def test_parallel_tool_calls_is_sent_as_the_wires_partner_sends_it(sync: bool) -> None:
+    # langchain-anthropic has no `parallel_tool_calls` field: it sends
+    # `disable_parallel_tool_use` inside `tool_choice`; Chat Completions has the field.
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return "sunny"
+
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        for provider, url in (("anthropic", server.anthropic_base_url), ("openai", None)):
+            model = ChatChatplex(
+                model=f"{provider}:m", base_url=url or server.openai_base_url, api_key="k"
+            )
+            for choice in (None, "get_weather"):
+                bound = model.bind_tools(
+                    [get_weather], tool_choice=choice, parallel_tool_calls=False
+                )
+                ask = "use the tool"
+                reply = bound.invoke(ask) if sync else await bound.ainvoke(ask)
+                assert reply.tool_calls[0]["name"] == "get_weather"
+    anthropic, named, openai, _ = bodies
+    assert anthropic["tool_choice"] == {"type": "auto", "disable_parallel_tool_use": True}
+    assert named["tool_choice"] == {
+        "type": "tool",
+        "name": "get_weather",
+        "disable_parallel_tool_use": True,
+    }
+    assert "parallel_tool_calls" not in anthropic
+    assert openai["parallel_tool_calls"] is False
+
+
 def test_the_no_network_guard_is_on() -> None:
     model = ChatChatplex(model="openai:m", base_url="https://api.example.com/v1", api_key="k")
     with pytest.raises(NetworkBlockedError, match="api.example.com"):
