@@ -358,6 +358,11 @@ class ChatChatplex(BaseChatModel):
         strict = kwargs.pop("strict", None)
         for tool in tools:
             spec = convert_to_openai_tool(tool, strict=strict)
+            if isinstance(tool, dict) and "cache_control" in tool:
+                # An Anthropic tool dict's prompt-cache breakpoint, which the OpenAI form
+                # drops: kept beside it (`to_tool_specs` reads it; the wires without
+                # prompt caching ignore it), as langchain-anthropic sends it.
+                spec = {**spec, "cache_control": tool["cache_control"]}
             key = json.dumps(_untitled(spec), sort_keys=True, default=str)
             if key not in seen:  # a class and its JSON schema are one tool, not two
                 seen.add(key)

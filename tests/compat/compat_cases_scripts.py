@@ -494,11 +494,6 @@ def main():
     return model.bind_tools([WEATHER]).invoke("use the tool").tool_calls
 """,
         _ANTHROPIC_WIRE,
-        status="different",
-        why=(
-            "an Anthropic tool dict's cache_control is dropped from the wire by the drop-in; "
-            "langchain-anthropic sends it"
-        ),
     ),
     # ---- defaults LangChain sends --------------------------------------------------------
     Case(

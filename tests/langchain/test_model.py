@@ -269,6 +269,25 @@ async def test_parallel_tool_calls_is_sent_as_the_wires_partner_sends_it(sync: b
     assert openai["parallel_tool_calls"] is False
 
 
+@pytest.mark.parametrize("sync", [True, False])
+async def test_an_anthropic_tool_dicts_cache_control_is_sent(sync: bool) -> None:
+    # langchain-anthropic sends an Anthropic tool dict as given, its prompt-cache
+    # breakpoint included; the OpenAI form LangChain's conversion makes has no place for it.
+    weather = {
+        "name": "weather",
+        "description": "Weather.",
+        "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}},
+        "cache_control": {"type": "ephemeral"},
+    }
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatChatplex(model="anthropic:m", base_url=server.anthropic_base_url, api_key="k")
+        bound = model.bind_tools([weather])
+        reply = await bound.ainvoke("use the tool") if not sync else bound.invoke("use the tool")
+    assert reply.tool_calls[0]["name"] == "weather"
+    assert bodies[0]["tools"][0]["cache_control"] == {"type": "ephemeral"}
+
+
 def test_the_no_network_guard_is_on() -> None:
     model = ChatChatplex(model="openai:m", base_url="https://api.example.com/v1", api_key="k")
     with pytest.raises(NetworkBlockedError, match="api.example.com"):
