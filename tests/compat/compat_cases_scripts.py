@@ -663,11 +663,6 @@ async def main():
     stream = chain.astream_events("use the tool", version="v2", exclude_types=["chat_model"])
     return [e async for e in stream]
 """,
-        status="different",
-        why=(
-            "astream_events of a chatplex sequence [bound drop-in | RunnableLambda]: the "
-            "lambda's on_chain_stream is missing; LangChain yields it"
-        ),
     ),
     Case(
         "script_usage_callback_two_providers",
