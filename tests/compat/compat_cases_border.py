@@ -815,12 +815,6 @@ def main():
         (chain | claude).output_schema.model_json_schema(),
     ]
 """,
-        status="different",
-        why=(
-            "a chain of chatplex's prompt and the drop-in: get_output_schema of a step gives "
-            "{'title': 'ChatOpenAIOutput'} with no schema; LangChain's gives the AIMessage "
-            "schema"
-        ),
     ),
     Case(
         "border_timeout_error_family",
