@@ -35,8 +35,12 @@ from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
 from langchain_core.messages import BaseMessage as LCBaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
+from langchain_core.runnables import ConfigurableField as LCConfigurableField
+from langchain_core.runnables import ConfigurableFieldMultiOption as LCMultiOption
+from langchain_core.runnables import ConfigurableFieldSingleOption as LCSingleOption
 from langchain_core.runnables import Runnable as LCRunnable
 from langchain_core.runnables import RunnableConfig as LCRunnableConfig
+from langchain_core.runnables import RunnableSerializable as LCRunnableSerializable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict
@@ -393,6 +397,19 @@ class ChatChatplex(BaseChatModel):
             del kwargs["parallel_tool_calls"]
             kwargs["extra_body"] = {**(kwargs.get("extra_body") or {}), **body}
 
+    def configurable_fields(self, **kwargs: Any) -> LCRunnableSerializable[Any, Any]:
+        """LangChain's, reading a partner class's field names (`model_name`...) as the
+        fields they stand for (`LANGCHAIN_ALIASES`), and chatplex's `ConfigurableField`s
+        (`from chatplex import ConfigurableField`) as LangChain's, the only ones its
+        per-call step reads."""
+        fields = {
+            (key if key in type(self).model_fields else LANGCHAIN_ALIASES.get(key, key)): (
+                _langchain_field(field)
+            )
+            for key, field in kwargs.items()
+        }
+        return super().configurable_fields(**fields)
+
     def with_structured_output(
         self,
         schema: Any = None,
@@ -622,6 +639,23 @@ class ChatChatplex(BaseChatModel):
         target, history, translate = self._translating(messages, call, kwargs)
         chunks = target.astream(history, _INSIDE_LANGCHAIN, **kwargs)
         return ageneration_chunks(chunks, translate, hold=usage_closes(target))
+
+
+#: chatplex's configurable fields by name -> LangChain's (the same fields, in order).
+_LANGCHAIN_FIELDS: dict[str, type[Any]] = {
+    "ConfigurableField": LCConfigurableField,
+    "ConfigurableFieldSingleOption": LCSingleOption,
+    "ConfigurableFieldMultiOption": LCMultiOption,
+}
+
+
+def _langchain_field(field: Any) -> Any:
+    """`field` as LangChain's class of that name (a chatplex one is a NamedTuple of the
+    same fields); anything else as it is."""
+    kind = _LANGCHAIN_FIELDS.get(type(field).__name__)
+    if kind is None or isinstance(field, kind) or not hasattr(field, "_asdict"):
+        return field
+    return kind(**field._asdict())
 
 
 #: A call's model name and the chatplex model that answers it (`ChatChatplex._target`).

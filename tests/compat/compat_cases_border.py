@@ -488,13 +488,6 @@ def main():
     return [reply.response_metadata["model_name"], llm.invoke("hi").response_metadata["model_name"]]
 """,
         order=True,
-        status="different",
-        why=(
-            "chatplex's ConfigurableField (top-level export) on the drop-in, a LangChain "
-            "model: configurable_fields(model_name=...) raises ValueError 'Configuration key "
-            "model_name not found'; LangChain switches the model (chatplex's core "
-            "runnables beside LangChain models)"
-        ),
     ),
     Case(
         "border_configurable_config_specs",

@@ -288,6 +288,37 @@ async def test_an_anthropic_tool_dicts_cache_control_is_sent(sync: bool) -> None
     assert bodies[0]["tools"][0]["cache_control"] == {"type": "ephemeral"}
 
 
+@pytest.mark.parametrize("sync", [True, False])
+async def test_configurable_fields_read_the_partners_names_and_chatplexs_fields(
+    sync: bool,
+) -> None:
+    # langchain-openai's field is `model_name`; a ported script's ConfigurableField is
+    # chatplex's (`from chatplex import ConfigurableField`): LangChain's step reads both.
+    from chatplex import ConfigurableField
+    from chatplex.core.configurable import ConfigurableFieldSingleOption
+    from chatplex.langchain import ChatOpenAI
+
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k")
+        by_name = model.configurable_fields(model_name=ConfigurableField(id="model"))
+        by_option = model.configurable_fields(
+            temperature=ConfigurableFieldSingleOption(
+                id="temp", options={"low": 0.1, "high": 0.9}, default="low"
+            )
+        )
+        config: Any = {"configurable": {"model": "gpt-4o", "temp": "high"}}
+        if sync:
+            replies = [by_name.invoke("hi", config), by_name.invoke("hi")]
+            hot = by_option.invoke("hi", config)
+        else:
+            replies = [await by_name.ainvoke("hi", config), await by_name.ainvoke("hi")]
+            hot = await by_option.ainvoke("hi", config)
+    names = [r.response_metadata["model_name"] for r in replies]
+    assert names == ["gpt-4o", "gpt-4o-mini"]
+    assert hot.content == "Echo: hi" and bodies[-1]["temperature"] == 0.9
+
+
 def test_the_no_network_guard_is_on() -> None:
     model = ChatChatplex(model="openai:m", base_url="https://api.example.com/v1", api_key="k")
     with pytest.raises(NetworkBlockedError, match="api.example.com"):
