@@ -1,7 +1,8 @@
 """Chat-model patterns LangChain scripts use most, each as a side-by-side case: the
 constructors and their aliases, tools and the tool-message loop, streaming, structured
 output, usage and metadata, callbacks, errors, candidates, limiters, events, batches,
-fallbacks, and the deliberate differences (named in the README's porting section)."""
+fallbacks, and the kept differences (each with its closed reason and a check of
+LangChain's outcome; docs/porting.md's table is made from them)."""
 
 from __future__ import annotations
 
@@ -833,7 +834,7 @@ def main():
         return "timed out"
 """,
     ),
-    # ---- deliberate differences ---------------------------------------------------------------
+    # ---- kept differences (LangChain fails: its outcome is checked) ---------------------------
     Case(
         "module_model_repeated_asyncio_run",
         "pattern: a module-level model used by several asyncio.run calls",
