@@ -170,6 +170,12 @@ class ProviderSpec:
     #: `done_reason`, `stopReason`...), and a drop-in's replies leave chatplex's common
     #: `finish_reason` out (`langchain/convert.py`'s `partner_metadata`).
     finish_reason_written: bool = True
+    #: Whether its LangChain class gives a reply's message the reply's own id (replies
+    #: over this wire: langchain-openai's Responses API, `resp_...`). False: it leaves
+    #: `id` None, which LangChain fills in with the run's (`lc_run--<run id>`), one id
+    #: for every chunk of a stream; a drop-in's replies do the same
+    #: (`langchain/convert.py`'s `partner_id`).
+    reply_id_as_message_id: bool = False
     #: The body parameters its API takes (besides what chatplex sets itself), which a
     #: model's keyword arguments are checked against (`chat.params`); None: its adapter
     #: class's `api_parameters`, else unchecked.

@@ -50,7 +50,8 @@ def create_app(model: Runnable[Any, Any]) -> FastAPI:
         async def events() -> AsyncIterator[str]:
             try:
                 async for piece in chain.astream({"question": q}):
-                    yield sse({"text": piece})
+                    if piece:  # text-less chunks (role, usage, finish) parse to ""
+                        yield sse({"text": piece})
             except APIError as exc:  # the status is already sent: report it in-band
                 yield sse({"message": exc.message, "type": exc.error_type}, event="error")
                 return

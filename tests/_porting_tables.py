@@ -3,8 +3,11 @@
 `tests.partners._sidebyside.Difference`) as the documentation shows them: one generated
 table per suite in its provider page(s) and in the porting page's per-wire section,
 between two markers, in plain words for users (what chatplex does, what LangChain does,
-the closed reason it is kept; no test names, no paths). tests/test_docs_site.py checks
-the pages hold exactly these tables; after a suite's table changes, regenerate them:
+the closed reason it is kept; no test names, no paths). The compat suite's cases
+(tests/compat/: LangChain scripts ported to chatplex's names) that differ are the porting
+page's table of cases by name: each kept one with its closed reason, each not the same
+yet with what differs. tests/test_docs_site.py checks the pages hold exactly these
+tables; after a suite's table changes, regenerate them:
 
     .venv/bin/python -m tests._porting_tables
 """
@@ -13,9 +16,11 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
@@ -200,7 +205,62 @@ def expected(suite: str) -> dict[Path, str]:
     return tables
 
 
+COMPAT = ROOT / "tests" / "compat"
+COMPAT_BEGIN = "<!-- compat cases that differ: tests/compat/ (python -m tests._porting_tables) -->"
+
+#: Where the compat table sits: inside the porting page's note, indented as its body.
+_COMPAT_INDENT = "    "
+
+
+def compat_cases() -> list[Any]:
+    """The compat suite's cases (its modules import one another by their bare names, as
+    pytest and its import-order interpreters load them)."""
+    if str(COMPAT) not in sys.path:
+        sys.path.insert(0, str(COMPAT))
+    return list(importlib.import_module("compat_cases").CASES)
+
+
+def render_compat(cases: list[Any]) -> str:
+    """The porting page's table of the compat cases that differ, by name: a kept one's
+    closed reason, or why one is not the same yet (a strict xfail until it is)."""
+    lines = [
+        "| case | what chatplex does | what LangChain does | kept because |",
+        "|---|---|---|---|",
+    ]
+    for case in cases:
+        if case.status == "deliberate":
+            why = case.kept
+            cells = [_plain(why.chatplex), _plain(why.langchain), why.reason.value]
+        elif case.status == "different":
+            cells = [_plain(case.why), "--", "not kept: to become the same"]
+        elif case.chatplex_first_why:
+            cells = [
+                "with chatplex imported first: " + _plain(case.chatplex_first_why),
+                "--",
+                "not kept: to become the same",
+            ]
+        else:
+            continue
+        lines.append(f"| `{case.name}` | " + " | ".join(cells) + " |")
+    if len(lines) == 2:
+        lines.append("| none | every case gives the same result | -- | -- |")
+    body = "\n".join(_COMPAT_INDENT + line if line else "" for line in ["", *lines, ""])
+    return f"{COMPAT_BEGIN}\n{body}\n{_COMPAT_INDENT}{END}"
+
+
+def compat_block(text: str) -> str | None:
+    """The generated compat table in the porting page's text, or None."""
+    start = text.find(COMPAT_BEGIN)
+    if start < 0:
+        return None
+    return text[start : text.index(END, start) + len(END)]
+
+
 def regenerate() -> None:
+    text = PORTING.read_text(encoding="utf-8")
+    old = compat_block(text)
+    if old is not None:
+        PORTING.write_text(text.replace(old, render_compat(compat_cases())), encoding="utf-8")
     for suite in suites():
         for path, table in expected(suite).items():
             text = path.read_text(encoding="utf-8")

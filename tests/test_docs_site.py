@@ -125,6 +125,18 @@ def test_every_kept_difference_is_on_its_provider_page_and_the_porting_page(suit
     )
 
 
+def test_the_compat_cases_that_differ_are_the_porting_pages_table() -> None:
+    # tests/compat/'s cases that differ, each kept one with its closed reason, are the
+    # porting page's table by name, generated from the cases.
+    text = porting_tables.PORTING.read_text(encoding="utf-8")
+    shown = porting_tables.compat_block(text)
+    assert shown is not None, "docs/porting.md lacks the compat cases' table"
+    assert shown == porting_tables.render_compat(porting_tables.compat_cases()), (
+        "tests/compat/'s cases and docs/porting.md disagree (regenerate the tables: "
+        ".venv/bin/python -m tests._porting_tables)"
+    )
+
+
 # ---- the built site: every internal link and anchor resolves, at the published address
 
 

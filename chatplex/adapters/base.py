@@ -597,6 +597,13 @@ class Adapter(ABC):
         return False
 
     @property
+    def streams_json_format(self) -> bool:
+        """Whether a call with a JSON `response_format` (json_schema, json_object) is
+        streamed when streaming is asked; False: it is made whole, as its partner package
+        makes it (langchain-groq: Groq streams no structured or JSON-mode reply)."""
+        return True
+
+    @property
     def structured_tool_choice(self) -> str | None:
         """The `tool_choice` of function-calling structured output when its partner
         package sends a keyword ("any") rather than the tool's name; None: the name."""

@@ -5,8 +5,9 @@ tool, OpenAI function, Anthropic tool, or a bare schema with a ``title``), a typ
 function (sync or async), an object with ``name``/``description``/``args_schema``
 (LangChain ``BaseTool``-like) and a `ToolSpec`. All validation happens here, so a bad
 tool fails at bind time instead of coming back as a provider's 400. A dict's ``strict``
-(OpenAI function, Anthropic tool) and ``cache_control`` (Anthropic tool) are kept on the
-`ToolSpec`, and each adapter sends the ones its API has, as LangChain does.
+(OpenAI function, Anthropic tool) and ``cache_control`` (Anthropic tool, or beside an
+OpenAI tool dict's ``function``) are kept on the `ToolSpec`, and each adapter sends the
+ones its API has, as LangChain does.
 
 A TypedDict field reads as in LangChain (`convert_to_openai_tool`):
 ``Annotated[type, default, "description"]`` (``...`` as the default: required), or a
@@ -328,7 +329,7 @@ def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
         if not isinstance(function, Mapping):
             raise TypeError('an OpenAI tool dict {"type": "function"} needs a "function" dict')
         spec = _make(function.get("name"), function.get("description"), function.get("parameters"))
-        return _with_flags(spec, function.get("strict"), None)
+        return _with_flags(spec, function.get("strict"), tool.get("cache_control"))
     if "input_schema" in tool:
         if kind not in (None, "custom"):
             raise TypeError(f"Anthropic server tool type {kind!r} is not a client tool definition")

@@ -47,6 +47,7 @@ from .run_config import within_deadline
 from .runs import UNKNOWN
 from .runs import ChainRun
 from .runs import split_callbacks
+from .stream_taps import StreamTaps
 
 if TYPE_CHECKING:
     from .base import Runnable
@@ -188,19 +189,23 @@ class _Pieces:
     merge); a real stream tells its listeners of each and passes it on at once, while a
     stream that is an invoke holds its one result until its run has ended."""
 
-    __slots__ = ("emit", "kept", "native", "run")
+    __slots__ = ("emit", "kept", "native", "run", "taps")
 
     def __init__(self, run: ChainRun, native: bool) -> None:
         self.run = run
         self.native = native
         self.emit = native and bool(run.listeners)
         self.kept: list[Any] = []
+        # LangChain's event and log handlers hear every piece, as of LangChain's runnables.
+        self.taps = StreamTaps(run.handlers, run.run_id) if run.handlers else None
 
     def take(self, piece: Any) -> bool:
         """Keep `piece`; whether it goes on now."""
         self.kept.append(piece)
         if self.emit:
             self.run.stream(piece)
+        if self.taps:
+            self.taps.push(piece)
         return self.native
 
     def output(self) -> Any:

@@ -33,6 +33,7 @@ import sys
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from types import ModuleType
+from typing import TYPE_CHECKING
 from typing import Any
 
 from ..postimport import when_imported
@@ -42,6 +43,9 @@ from .batch_forwarding import BatchTarget
 from .run_config import POSITIONAL_PREFIXES
 from .run_config import RunnableConfig
 from .runs import split_callbacks
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = [
     "ForeignCall",
@@ -282,6 +286,18 @@ class ForeignRunnable(BatchForwarding[Any, Any]):
                 break
             thing = bound
         return tags
+
+    def get_input_schema(self, config: RunnableConfig | None = None) -> type[BaseModel]:
+        """The object's own input schema where it has one (a LangChain runnable's), as a
+        LangChain chain reads its step's; else chatplex's reading of its type."""
+        own = getattr(self.foreign, "get_input_schema", None)
+        return own(config) if callable(own) else super().get_input_schema(config)
+
+    def get_output_schema(self, config: RunnableConfig | None = None) -> type[BaseModel]:
+        """The object's own output schema where it has one (a LangChain model's is the
+        union of its message types), as a LangChain chain reads its last step's."""
+        own = getattr(self.foreign, "get_output_schema", None)
+        return own(config) if callable(own) else super().get_output_schema(config)
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         return self.foreign.invoke(input, foreign_config(config), **kwargs)

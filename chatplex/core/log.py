@@ -330,8 +330,14 @@ def _patches(
             # does not stream natively (a prompt) still yields its one piece.
             async for piece in runnable.astream(input, cfg, **kwargs):
                 listener.ensure_root()
-                total = piece if total is _NOTHING else add_chunks(total, piece)
-                ops = [{"op": "replace", "path": "/final_output", "value": total}]
+                before, total = total, piece if total is _NOTHING else add_chunks(total, piece)
+                # As LangChain's (a diff of the totals): a piece that changes nothing (a
+                # parser's "" for a text-less chunk) replaces nothing.
+                ops = (
+                    []
+                    if total == before
+                    else [{"op": "replace", "path": "/final_output", "value": total}]
+                )
                 if with_streamed_output_list:
                     ops.insert(0, {"op": "add", "path": "/streamed_output/-", "value": piece})
                 channel.push(RunLogPatch(*ops))

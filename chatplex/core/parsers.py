@@ -46,10 +46,10 @@ def parser_text(value: Any, parser: str) -> str:
 
 
 class StrOutputParser(PureRunnable[Any, str]):
-    """A message (or chunk) → its text. Streams: each chunk's text as it arrives;
-    chunks without text (role, usage or finish-reason only) yield nothing, where
-    LangChain yields `""` for them (the joined text is the same; chatplex does not emit
-    pieces that carry nothing, nor `on_parser_stream` events for them).
+    """A message (or chunk) → its text. Streams: each chunk's text as it arrives, one
+    piece per chunk, as LangChain's: a chunk without text (role, usage or finish-reason
+    only) yields `""`, so a script that counts pieces or writes one line per piece (an
+    SSE endpoint's `data:` lines) sees what it saw with LangChain.
 
     Examples:
         >>> from chatplex import AIMessage
@@ -70,12 +70,10 @@ class StrOutputParser(PureRunnable[Any, str]):
         self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> Iterator[str]:
         for chunk in chunks:
-            if text := self._text(chunk):
-                yield text
+            yield self._text(chunk)
 
     async def _atransform(
         self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[str]:
         async for chunk in chunks:
-            if text := self._text(chunk):
-                yield text
+            yield self._text(chunk)

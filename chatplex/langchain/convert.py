@@ -58,6 +58,7 @@ from ..specs import spec
 __all__ = [
     "StreamTranslator",
     "mark_last_attempt",
+    "partner_id",
     "partner_metadata",
     "to_chatplex_message",
     "to_chatplex_messages",
@@ -256,6 +257,15 @@ def partner_metadata(metadata: dict[str, Any], wire: Any = None) -> dict[str, An
     }
 
 
+def partner_id(message_id: str | None, wire: Any) -> str | None:
+    """A reply's id as the partner package of its wire leaves it on the message: the
+    reply's own where its spec says so (`ProviderSpec.reply_id_as_message_id`), else
+    None, which LangChain fills in with the run's id (one for every chunk of a stream,
+    where the reply's own would change at the last chunk LangChain adds)."""
+    declared = spec(wire) if isinstance(wire, str) else None
+    return message_id if declared is None or declared.reply_id_as_message_id else None
+
+
 def _with_retries(metadata: dict[str, Any], attempts: Any) -> dict[str, Any]:
     """`metadata` with botocore's `RetryAttempts` in its `ResponseMetadata`: the retries
     chatplex made (`attempts` - 1; 0 for a cached reply, which made no attempt)."""
@@ -430,7 +440,7 @@ class StreamTranslator:
         summary = None if calls else additional.pop("tool_calls", None)
         translated = LCAIMessageChunk(
             content=content,
-            id=chunk.id,
+            id=partner_id(chunk.id, self._wire or self._provider) if self._partner else chunk.id,
             name=chunk.name,
             additional_kwargs=additional,
             response_metadata=dict(metadata),
@@ -455,7 +465,8 @@ class StreamTranslator:
                 return content
             if content:
                 at = 0 if self._last_index is None else self._last_index + 1
-                out.append({"type": "text", "text": content, "index": at})
+                # langchain-anthropic's key order (a printed or dumped block shows it)
+                out.append({"text": content, "type": "text", "index": at})
         else:
             for block in content:
                 index = block.get("index")

@@ -106,6 +106,7 @@ class DropInChatModel(ChatChatplex):
     _engine: ClassVar[type[ChatModel]]
     _names_model = False  # the engine's replies carry what the partner class's carry
     _partner_metadata = True  # ... and not chatplex's own keys
+    _stream_skips_cache = True  # a stream is never answered from a cache, as theirs
 
     partner_kwargs: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
     """The engine's settings as the partner class serializes them (`dumpd`): its field

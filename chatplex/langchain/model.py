@@ -31,10 +31,16 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models import LangSmithParams
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage as LCAIMessage
+from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
 from langchain_core.messages import BaseMessage as LCBaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
+from langchain_core.runnables import ConfigurableField as LCConfigurableField
+from langchain_core.runnables import ConfigurableFieldMultiOption as LCMultiOption
+from langchain_core.runnables import ConfigurableFieldSingleOption as LCSingleOption
 from langchain_core.runnables import Runnable as LCRunnable
+from langchain_core.runnables import RunnableConfig as LCRunnableConfig
+from langchain_core.runnables import RunnableSerializable as LCRunnableSerializable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict
@@ -69,6 +75,7 @@ from ..specs import LangSmithRule
 from ..specs import spec
 from .convert import StreamTranslator
 from .convert import mark_last_attempt
+from .convert import partner_id
 from .convert import partner_metadata
 from .convert import to_chatplex_messages
 from .replies import ageneration_chunks
@@ -77,6 +84,9 @@ from .replies import chat_result
 from .replies import generation_chunks
 from .replies import merged_result
 from .replies import usage_closes
+from .stream_call import astream_marked
+from .stream_call import from_stream
+from .stream_call import stream_marked
 from .structured import call_format
 from .structured import mark_parsed
 from .tool_errors import partner_words
@@ -366,6 +376,11 @@ class ChatChatplex(BaseChatModel):
         strict = kwargs.pop("strict", None)
         for tool in tools:
             spec = convert_to_openai_tool(tool, strict=strict)
+            if isinstance(tool, dict) and "cache_control" in tool:
+                # An Anthropic tool dict's prompt-cache breakpoint, which the OpenAI form
+                # drops: kept beside it (`to_tool_specs` reads it; the wires without
+                # prompt caching ignore it), as langchain-anthropic sends it.
+                spec = {**spec, "cache_control": tool["cache_control"]}
             key = json.dumps(_untitled(spec), sort_keys=True, default=str)
             if key not in seen:  # a class and its JSON schema are one tool, not two
                 seen.add(key)
@@ -381,6 +396,19 @@ class ChatChatplex(BaseChatModel):
         if kwargs.get("parallel_tool_calls") is not None:
             kwargs.update(_parallel_calls(self.chatplex_model, kwargs))
         return self.bind(tools=formatted, **kwargs)
+
+    def configurable_fields(self, **kwargs: Any) -> LCRunnableSerializable[Any, Any]:
+        """LangChain's, reading a partner class's field names (`model_name`...) as the
+        fields they stand for (`LANGCHAIN_ALIASES`), and chatplex's `ConfigurableField`s
+        (`from chatplex import ConfigurableField`) as LangChain's, the only ones its
+        per-call step reads."""
+        fields = {
+            (key if key in type(self).model_fields else LANGCHAIN_ALIASES.get(key, key)): (
+                _langchain_field(field)
+            )
+            for key, field in kwargs.items()
+        }
+        return super().configurable_fields(**fields)
 
     def with_structured_output(
         self,
@@ -503,7 +531,7 @@ class ChatChatplex(BaseChatModel):
     ) -> ChatResult:
         """A reply's LangChain message as its wire's partner package makes it: `parsed`
         beside a response_format reply, an invalid call's error in its words, botocore's
-        mark of a reply on the last attempt allowed, and (a drop-in's) the partner's
+        mark of a reply on the last attempt allowed, and (a drop-in's) the partner's id and
         response_metadata keys only."""
         engine = _primary(target)
         # A wire's adapter declares its partner's words (None: chatplex's own).
@@ -511,10 +539,15 @@ class ChatChatplex(BaseChatModel):
         words = adapter.invalid_arguments_words if adapter is not None else None
         result = partner_words(mark_parsed(result, engine, settings), words)
         allowed = _allowed_attempts(engine)
+        # A reply of chatplex's own cache keeps its id: a hit shows the reply it repeats
+        # (LangChain's caches keep the id LangChain gave the first).
+        cached = settings.get("cache") not in (None, False)
         for generation in result.generations:
             message = generation.message
             metadata = mark_last_attempt(message.response_metadata, allowed)
             if self._partner_metadata:
+                wire = metadata.get("provider") or metadata.get("model_provider")
+                message.id = message.id if cached else partner_id(message.id, wire)
                 metadata = partner_metadata(metadata)
             message.response_metadata = metadata
         return result
@@ -533,6 +566,48 @@ class ChatChatplex(BaseChatModel):
         reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return self._as_partner(chat_result(reply, self._named(called)), target, kwargs)
 
+    def _should_stream(
+        self,
+        *,
+        async_api: bool,
+        run_manager: CallbackManagerForLLMRun | AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> bool:
+        streams = super()._should_stream(async_api=async_api, run_manager=run_manager, **kwargs)
+        if not streams or not _json_format(kwargs.get("response_format")):
+            return streams
+        # A wire whose partner makes JSON-format calls whole (Groq refuses to stream them).
+        adapter = _primary(self.chatplex_model).adapter
+        return adapter is None or adapter.streams_json_format
+
+    #: Whether `stream()` / `astream()` skip chatplex's reply cache, as LangChain's
+    #: `BaseChatModel.stream` skips every cache (an invoke, streaming underneath or not,
+    #: is still answered from it): a drop-in's, under its partner's name. ChatChatplex,
+    #: chatplex's own name, answers a stream of a cached prompt from the cache.
+    _stream_skips_cache: ClassVar[bool] = False
+
+    def stream(
+        self,
+        input: LanguageModelInput,
+        config: LCRunnableConfig | None = None,
+        *,
+        stop: list[str] | None = None,
+        **kwargs: Any,
+    ) -> Iterator[LCAIMessageChunk]:
+        chunks = super().stream(input, config, stop=stop, **kwargs)
+        return stream_marked(self, chunks) if self._stream_skips_cache else chunks
+
+    def astream(
+        self,
+        input: LanguageModelInput,
+        config: LCRunnableConfig | None = None,
+        *,
+        stop: list[str] | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[LCAIMessageChunk]:
+        chunks = super().astream(input, config, stop=stop, **kwargs)
+        return astream_marked(self, chunks) if self._stream_skips_cache else chunks
+
     def _stream(
         self,
         messages: list[LCBaseMessage],
@@ -543,6 +618,8 @@ class ChatChatplex(BaseChatModel):
         # LangChain reports each token to the callbacks itself (and adds the closing
         # chunk_position="last" chunk: the engine adds none inside it), so this only
         # translates.
+        if from_stream(self):
+            kwargs.setdefault("cache", False)
         yield from self._pieces(messages, self._target(stop, kwargs), kwargs)
 
     def _pieces(
@@ -573,6 +650,8 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
+        if from_stream(self):
+            kwargs.setdefault("cache", False)
         async for piece in self._apieces(messages, self._target(stop, kwargs), kwargs):
             yield piece
 
@@ -583,6 +662,23 @@ class ChatChatplex(BaseChatModel):
         target, history, translate = self._translating(messages, call, kwargs)
         chunks = target.astream(history, _INSIDE_LANGCHAIN, **kwargs)
         return ageneration_chunks(chunks, translate, hold=usage_closes(target))
+
+
+#: chatplex's configurable fields by name -> LangChain's (the same fields, in order).
+_LANGCHAIN_FIELDS: dict[str, type[Any]] = {
+    "ConfigurableField": LCConfigurableField,
+    "ConfigurableFieldSingleOption": LCSingleOption,
+    "ConfigurableFieldMultiOption": LCMultiOption,
+}
+
+
+def _langchain_field(field: Any) -> Any:
+    """`field` as LangChain's class of that name (a chatplex one is a NamedTuple of the
+    same fields); anything else as it is."""
+    kind = _LANGCHAIN_FIELDS.get(type(field).__name__)
+    if kind is None or isinstance(field, kind) or not hasattr(field, "_asdict"):
+        return field
+    return kind(**field._asdict())
 
 
 #: A call's model name and the chatplex model that answers it (`ChatChatplex._target`).
@@ -666,6 +762,14 @@ def _primary(model: Any) -> Any:
             break
         model = inner
     return model
+
+
+def _json_format(response_format: Any) -> bool:
+    """Whether a call's `response_format` asks for JSON (json_schema or json_object)."""
+    return isinstance(response_format, dict) and response_format.get("type") in (
+        "json_schema",
+        "json_object",
+    )
 
 
 def _invoke_streams(target: Any) -> bool:

@@ -81,6 +81,7 @@ def test_every_hook_and_capability_has_its_default() -> None:
     assert wire.json_mode == "json_mode"
     assert wire.structured_parsed_key is False and wire.structured_partials is False
     assert wire.structured_tool_choice is None and wire.forced_tool_settings is False
+    assert wire.streams_json_format is True
     assert wire.can_force_tool_call is True
     assert wire.builtin_tools is None  # built-in tool dicts bound as any tool
     assert wire.structured_output_settings(None, None, "json_schema", None) is None

@@ -277,6 +277,10 @@ def test_a_dicts_strict_and_cache_control_are_carried() -> None:
         to_tool_spec({**anthropic, "cache_control": "ephemeral"})
     with pytest.raises(TypeError, match="strict must be a bool"):
         to_tool_spec({**anthropic, "strict": "yes"})
+    # Beside an OpenAI tool dict's function: where LangChain's drop-ins keep an Anthropic
+    # tool dict's breakpoint once it is in the OpenAI form.
+    cached = {**tool, "cache_control": {"type": "ephemeral"}}
+    assert to_tool_spec(cached).cache_control == {"type": "ephemeral"}
 
 
 # --- functions ----------------------------------------------------------------------------

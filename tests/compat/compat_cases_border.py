@@ -488,13 +488,6 @@ def main():
     return [reply.response_metadata["model_name"], llm.invoke("hi").response_metadata["model_name"]]
 """,
         order=True,
-        status="different",
-        why=(
-            "chatplex's ConfigurableField (top-level export) on the drop-in, a LangChain "
-            "model: configurable_fields(model_name=...) raises ValueError 'Configuration key "
-            "model_name not found'; LangChain switches the model (chatplex's core "
-            "runnables beside LangChain models)"
-        ),
     ),
     Case(
         "border_configurable_config_specs",
@@ -662,11 +655,6 @@ def main():
     parts = list(chain.stream({"q": "one two three"}))
     return [parts[0], len(parts) > 2, parts[-1]]
 """,
-        status="deliberate",
-        why=(
-            "it streams on both sides; the last piece differs as StrOutputParser's do "
-            "(seed001_fastapi_sse): chatplex yields nothing for chunks without text"
-        ),
     ),
     Case(
         "border_assign_astream_events",
@@ -820,12 +808,6 @@ def main():
         (chain | claude).output_schema.model_json_schema(),
     ]
 """,
-        status="different",
-        why=(
-            "a chain of chatplex's prompt and the drop-in: get_output_schema of a step gives "
-            "{'title': 'ChatOpenAIOutput'} with no schema; LangChain's gives the AIMessage "
-            "schema"
-        ),
     ),
     Case(
         "border_timeout_error_family",

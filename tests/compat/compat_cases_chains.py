@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from compat_harness import Case
 
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Reason
+
 CHAIN_CASES = [
     # ---- LangChain objects inside chatplex chains --------------------------------------
     Case(
@@ -572,7 +575,12 @@ def main():
         return {"raised": "TypeError"}
 """,
         status="deliberate",
-        why="chatplex runs the async function to completion; LangChain raises TypeError",
+        kept=Difference(
+            Reason.RAISES,
+            "`RunnableLambda(async_function).invoke(x)` raises TypeError",
+            "runs the async function to completion and returns its result",
+        ),
+        langchain_fails=lambda seen: seen == {"raised": "TypeError"},
     ),
     Case(
         "chains_str_parser_empty_pieces",
@@ -592,8 +600,6 @@ def main():
     pieces = list(chain.stream(0))
     return [pieces, "".join(pieces)]
 """,
-        status="deliberate",
-        why="chatplex yields no empty pieces; LangChain yields '' for them (same joined text)",
     ),
     Case(
         "chains_model_json_history",

@@ -1,11 +1,15 @@
 """Chat-model patterns LangChain scripts use most, each as a side-by-side case: the
 constructors and their aliases, tools and the tool-message loop, streaming, structured
 output, usage and metadata, callbacks, errors, candidates, limiters, events, batches,
-fallbacks, and the deliberate differences (named in the README's porting section)."""
+fallbacks, and the kept differences (each with its closed reason and a check of
+LangChain's outcome; docs/porting.md's table is made from them)."""
 
 from __future__ import annotations
 
 from compat_harness import Case
+
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Reason
 
 _OPENAI = """
 from langchain_openai import ChatOpenAI
@@ -187,8 +191,16 @@ def main():
         return "TypeError: " + str(exc).split(";")[0]
 """,
         status="deliberate",
-        why="an unknown keyword is a TypeError naming the closest setting before any "
-        "request; LangChain moves it into model_kwargs with a warning and sends it",
+        kept=Difference(
+            Reason.RAISES,
+            "takes the misspelt keyword into `model_kwargs` with a warning, then every "
+            "call raises TypeError (the OpenAI SDK's 'unexpected keyword argument')",
+            "the constructor raises TypeError naming the closest setting, before any call",
+        ),
+        langchain_fails=lambda seen: (
+            str(seen).startswith("TypeError: ")
+            and "unexpected keyword argument 'temprature'" in str(seen)
+        ),
     ),
     Case(
         "anthropic_model_kwargs",
@@ -822,7 +834,7 @@ def main():
         return "timed out"
 """,
     ),
-    # ---- deliberate differences ---------------------------------------------------------------
+    # ---- kept differences (LangChain fails: its outcome is checked) ---------------------------
     Case(
         "module_model_repeated_asyncio_run",
         "pattern: a module-level model used by several asyncio.run calls",
@@ -840,8 +852,12 @@ def main():
     return replies
 """,
         status="deliberate",
-        why="chatplex keeps one async pool per event loop, so a module-level model "
-        "survives repeated asyncio.run; LangChain's shared client fails with "
-        "'Event loop is closed'",
+        kept=Difference(
+            Reason.RAISES,
+            "a module-level model's second `asyncio.run` raises RuntimeError 'Event loop "
+            "is closed' (its shared async client is bound to the first loop)",
+            "keeps one connection pool per event loop: every `asyncio.run` gets its reply",
+        ),
+        langchain_fails=lambda seen: seen[-1] == "Event loop is closed",
     ),
 ]

@@ -494,11 +494,6 @@ def main():
     return model.bind_tools([WEATHER]).invoke("use the tool").tool_calls
 """,
         _ANTHROPIC_WIRE,
-        status="different",
-        why=(
-            "an Anthropic tool dict's cache_control is dropped from the wire by the drop-in; "
-            "langchain-anthropic sends it"
-        ),
     ),
     # ---- defaults LangChain sends --------------------------------------------------------
     Case(
@@ -606,11 +601,6 @@ def main():
         set_llm_cache(None)
 """,
         wire=("stream",),
-        status="deliberate",
-        why=(
-            "chatplex answers a stream from the reply cache (one request); LangChain's stream "
-            "skips the cache and calls again (the text is the same)"
-        ),
     ),
     Case(
         "script_cache_kept_langchain_cache",
@@ -673,11 +663,6 @@ async def main():
     stream = chain.astream_events("use the tool", version="v2", exclude_types=["chat_model"])
     return [e async for e in stream]
 """,
-        status="different",
-        why=(
-            "astream_events of a chatplex sequence [bound drop-in | RunnableLambda]: the "
-            "lambda's on_chain_stream is missing; LangChain yields it"
-        ),
     ),
     Case(
         "script_usage_callback_two_providers",

@@ -357,9 +357,6 @@ def main():
     with TestClient(app) as client:
         return client.get("/stream", params={"query": "hello there"}).text
 """,
-        status="deliberate",
-        why="chatplex's StrOutputParser yields nothing for chunks without text (the role, "
-        "finish-reason and usage chunks), where LangChain yields empty strings",
     ),
     Case(
         "seed001_batch_translate",
@@ -579,9 +576,6 @@ async def main():
         await asyncio.sleep(0.001)
     return printed
 """,
-        status="deliberate",
-        why="chatplex's StrOutputParser yields nothing for chunks without text (the role, "
-        "finish-reason and usage chunks), where LangChain yields empty strings",
     ),
     Case(
         "seed001_progress_callback",
@@ -1231,9 +1225,6 @@ async def main():
         paths.append([(op["op"], op["path"]) for op in chunk.ops])
     return paths
 """,
-        status="deliberate",
-        why="chatplex's StrOutputParser yields nothing for chunks without text (the role, "
-        "finish-reason and usage chunks), where LangChain yields empty strings",
     ),
     Case(
         "seed004_astream_log_state",
@@ -1249,9 +1240,6 @@ async def main():
     last = states[-1].state
     return [last["final_output"], sorted(last["logs"]), last["streamed_output"]]
 """,
-        status="deliberate",
-        why="chatplex's StrOutputParser yields nothing for chunks without text (the role, "
-        "finish-reason and usage chunks), where LangChain yields empty strings",
     ),
     Case(
         "seed004_parallel_setup",

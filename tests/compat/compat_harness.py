@@ -25,10 +25,14 @@ import os
 import sys
 import textwrap
 import warnings
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import problems
 
 #: Where a ported script takes its names from: `chatplex` (the default: names chatplex
 #: exports at top level) or `chatplex.langchain` (only the chat models change; set
@@ -156,7 +160,14 @@ def import_only_difference(original: str, ported: str) -> list[str]:
 
 #: The columns of the porting table. "different" cases are strict xfails: `why` names
 #: the issue item that will make them the same (the test turns red when it does).
+#: "deliberate" ones are kept differences, held to issue 47's closed set as the partner
+#: suites' are: a `Difference` (its `Reason`: LangChain raises, hangs, loses or corrupts
+#: data, or sends a request its provider rejects) and a check of LangChain's outcome.
 STATUSES = ("same", "deliberate", "different")
+
+#: Reads LangChain's observation of a case: True while LangChain still shows the failure
+#: a kept difference is kept for.
+LangChainCheck = Callable[[Any], bool]
 
 
 @dataclass(frozen=True)
@@ -164,9 +175,11 @@ class Case:
     """One compatibility case.
 
     `origin`: where it comes from ("seed 001 block 7", or "pattern: <what scripts do>").
-    `status`: "same" (the default), "deliberate" (chatplex differs on purpose; `why` says
-    why, the README names the case) or "different" (not the same yet; `why` names the
-    issue item, the README names the case). `wire`: paths into each request body that are
+    `status`: "same" (the default), "deliberate" (a kept difference: `kept` says what
+    LangChain does, what chatplex does and the closed reason, `langchain_fails` reads
+    LangChain's observation and holds while LangChain still fails so) or "different"
+    (not the same yet; `why` names the issue item). The porting page's table is made from
+    both (tests/_porting_tables.py). `wire`: paths into each request body that are
     compared too (what each request asked the provider for; see `wire_value`). `order`:
     also run in fresh interpreters, with chatplex imported before LangChain and after
     (see compat_order.py); `chatplex_first_why`: the issue item that makes it different
@@ -182,12 +195,23 @@ class Case:
     wire: tuple[str, ...] = field(default=())
     order: bool = False
     chatplex_first_why: str = ""
+    kept: Difference | None = None
+    langchain_fails: LangChainCheck | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"{self.name}: status {self.status!r} is not one of {STATUSES}")
-        if self.status != "same" and not self.why:
-            raise ValueError(f"{self.name}: a {self.status} case needs `why`")
+        if self.status == "different" and not self.why:
+            raise ValueError(f"{self.name}: a different case needs `why`")
+        if self.status == "deliberate":
+            found = problems(self.kept, {self.name})
+            if found or not callable(self.langchain_fails):
+                raise ValueError(
+                    f"{self.name}: a deliberate case needs `kept` (a Difference with a closed "
+                    f"reason) and `langchain_fails` (a check of LangChain's outcome): {found}"
+                )
+        elif self.kept is not None or self.langchain_fails is not None:
+            raise ValueError(f"{self.name}: only a deliberate case keeps a difference")
 
     @property
     def langchain_source(self) -> str:

@@ -25,6 +25,9 @@ from compat_order import ORDERS
 from compat_order import order_observations
 from compat_results import RESULTS
 
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Reason
+
 #: The documentation's porting page, where every difference is named (it was the README's
 #: porting section before the documentation site).
 PORTING = (Path(__file__).resolve().parents[2] / "docs" / "porting.md").read_text(encoding="utf-8")
@@ -59,6 +62,12 @@ def test_side_by_side(case: Case) -> None:
     else:
         # Listed as deliberately different: it must be (else the entry is stale).
         assert not same, f"{case.name} now behaves the same: drop its entry"
+    if case.langchain_fails is not None:
+        # A kept difference holds only while LangChain's outcome is still the failure it
+        # is kept for (issue 47's closed set): once LangChain fixes it, chatplex follows.
+        assert case.langchain_fails(langchain), (
+            f"{case.name}: LangChain no longer shows {case.kept}: make chatplex the same"
+        )
 
 
 @pytest.mark.parametrize(
@@ -86,6 +95,23 @@ def test_import_order(case: Case, first: str) -> None:
     # The same case in a fresh interpreter that imported `first` before anything else.
     langchain, ported = order_observations(first)[case.name]
     assert ported == langchain
+
+
+def test_a_deliberate_case_of_another_kind_is_refused() -> None:
+    source = "def main():\n    return 1\n"
+    good = Difference(Reason.RAISES, "raises TypeError", "returns the value")
+    Case("a_case", "o", source, status="deliberate", kept=good, langchain_fails=bool)
+    refused = [
+        {"why": "chatplex's preference"},  # free text, no closed reason
+        {"kept": good},  # no check of LangChain's outcome
+        {"kept": "cosmetic", "langchain_fails": bool},
+        {"kept": Difference(Reason.HANGS, "as a_case shows", "y"), "langchain_fails": bool},
+    ]
+    for settings in refused:
+        with pytest.raises(ValueError, match="closed reason"):
+            Case("a_case", "o", source, status="deliberate", **settings)
+    with pytest.raises(ValueError, match="only a deliberate case"):
+        Case("a_case", "o", source, kept=good, langchain_fails=bool)
 
 
 def test_port_rewrites_only_import_lines() -> None:

@@ -474,3 +474,18 @@ def test_a_foreign_step_s_handlers_see_its_position_tag() -> None:
     chain = ChatPromptTemplate.from_template("{q}") | _fake_langchain_model()
     chain.invoke({"q": "hi"}, config={"callbacks": [handler], "tags": ["t"]})
     assert handler.tags == [["seq:step:2", "t"]]
+
+
+def test_a_foreign_steps_schemas_are_its_own() -> None:
+    # A LangChain chat model's output schema is its message union, as a LangChain chain
+    # reads it from its last step; an object without schemas gets chatplex's reading.
+    from chatplex import ChatPromptTemplate
+
+    model = _fake_langchain_model()
+    chain = ChatPromptTemplate.from_template("{q}") | model
+    assert chain.get_output_jsonschema() == model.get_output_jsonschema()
+    assert chain.output_schema.model_json_schema()["title"] == "GenericFakeChatModelOutput"
+    assert "AIMessage" in chain.output_schema.model_json_schema()["$defs"]
+    assert ForeignRunnable(model).get_input_jsonschema() == model.get_input_jsonschema()
+    plain = ForeignRunnable(Recorder())
+    assert plain.get_output_jsonschema() == {"title": "RecorderOutput"}

@@ -175,6 +175,18 @@ async def test_without_the_streamed_output_list() -> None:
     assert state["streamed_output"] == [] and state["final_output"] == "Hello big world"
 
 
+async def test_a_piece_that_changes_nothing_replaces_nothing() -> None:
+    # As LangChain's log (a diff of the totals): the "" pieces of text-less chunks add to
+    # the streamed output but leave the final output alone.
+    def tokens(_: Any) -> Any:
+        yield from (AIMessageChunk(""), AIMessageChunk("Hi"), AIMessageChunk(""))
+
+    items = await patches(RunnableLambda(tokens) | StrOutputParser(), 0)
+    root = [[op["path"] for op in p.ops] for p in items if p.ops[0]["path"] == "/streamed_output/-"]
+    assert root == [["/streamed_output/-", "/final_output"]] * 2 + [["/streamed_output/-"]]
+    assert rfc6902_apply(None, all_ops(items))["final_output"] == "Hi"
+
+
 async def test_names_are_escaped_as_json_pointers() -> None:
     odd = RunnableLambda(lambda x: x, name="a/b~c") | StrOutputParser()
     items = await patches(odd, "v")

@@ -76,22 +76,26 @@ async def test_batch(sync: bool) -> None:
     assert isinstance(out[3], TypeError)
 
 
-def test_transform_yields_each_chunks_text_and_skips_textless_chunks() -> None:
-    chunks = [
-        AIMessageChunk("", id="m"),
-        AIMessageChunk("Hel"),
-        AIMessageChunk([{"type": "thinking", "thinking": "x", "index": 0}]),
-        AIMessageChunk("lo"),
-        AIMessageChunk(""),
-    ]
-    # Role-only, thinking-only and usage-only chunks carry no text: no empty pieces.
-    assert list(StrOutputParser().transform(chunks)) == ["Hel", "lo"]
+_TEXTLESS_AMONG_TEXT = [
+    AIMessageChunk("", id="m"),
+    AIMessageChunk("Hel"),
+    AIMessageChunk([{"type": "thinking", "thinking": "x", "index": 0}]),
+    AIMessageChunk("lo"),
+    AIMessageChunk(""),
+    "!",
+]
 
 
-async def test_atransform_yields_each_chunks_text() -> None:
-    chunks = [AIMessageChunk("Hel"), AIMessageChunk("lo"), "!"]
-    out = [piece async for piece in StrOutputParser().atransform(aiter_of(chunks))]
-    assert out == ["Hel", "lo", "!"]
+@pytest.mark.parametrize("sync", [True, False])
+async def test_transform_yields_one_piece_per_chunk_empty_ones_included(sync: bool) -> None:
+    # Role-only, thinking-only and usage-only chunks yield "" as LangChain's parser does:
+    # a script writing one SSE line per piece sends as many lines with either library.
+    parser = StrOutputParser()
+    if sync:
+        out = list(parser.transform(_TEXTLESS_AMONG_TEXT))
+    else:
+        out = [piece async for piece in parser.atransform(aiter_of(_TEXTLESS_AMONG_TEXT))]
+    assert out == ["", "Hel", "", "lo", "", "!"]
 
 
 def test_transform_is_lazy() -> None:

@@ -321,31 +321,71 @@ def _shown(chunk: LCChunk) -> dict[str, Any]:
 def test_an_anthropic_tool_stream_is_langchain_anthropics_chunk_by_chunk() -> None:
     # The empty first fragment is a chunk; the end of the block is none; the metadata is
     # the stream's (model_name, the stop), not the reply's (id, model, raw usage).
+    theirs = [_shown(p) for p in _partner_pieces(_ANTHROPIC_TOOL_STREAM)]
+    ours = [_shown(p) for p in _our_pieces(_ANTHROPIC_TOOL_STREAM)]
+    assert ours == theirs
+    assert [c["tool_call_chunks"][0]["args"] for c in ours[2:5]] == ["", '{"q', '":"x"}']
+
+
+#: An Anthropic reply streaming text, as the wire sends it.
+_ANTHROPIC_TEXT_STREAM: tuple[dict[str, Any], ...] = (
+    _ANTHROPIC_TOOL_STREAM[0],
+    {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+    {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hel"}},
+    {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "lo"}},
+    {"type": "content_block_stop", "index": 0},
+    {
+        "type": "message_delta",
+        "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+        "usage": {"input_tokens": 9, "output_tokens": 2},
+    },
+    {"type": "message_stop"},
+)
+
+
+def _partner_pieces(events: tuple[dict[str, Any], ...]) -> list[LCChunk]:
+    """langchain-anthropic's chunks for `events` (its content as blocks: tools bound)."""
     from anthropic.types import RawMessageStreamEvent
     from langchain_anthropic import ChatAnthropic
     from pydantic import TypeAdapter
 
-    from chatplex.adapters.base import SSEEvent
-    from chatplex.providers.anthropic.stream import AnthropicStreamParser
-
     partner = ChatAnthropic(model="claude-haiku-4-5", api_key="k")  # type: ignore[call-arg]
     read = TypeAdapter(RawMessageStreamEvent)
-    theirs, start = [], None
-    for raw in _ANTHROPIC_TOOL_STREAM:
+    pieces, start = [], None
+    for raw in events:
         piece, start = partner._make_message_chunk_from_anthropic_event(
             read.validate_python(raw), coerce_content_to_string=False, block_start_event=start
         )
         if piece is not None:
-            theirs.append(_shown(piece))
+            pieces.append(piece)
+    return pieces
+
+
+def _our_pieces(events: tuple[dict[str, Any], ...]) -> list[LCChunk]:
+    from chatplex.adapters.base import SSEEvent
+    from chatplex.providers.anthropic.stream import AnthropicStreamParser
+
     parser, translate = AnthropicStreamParser(), StreamTranslator(blocks=True)
-    ours = []
-    for raw in _ANTHROPIC_TOOL_STREAM:
+    pieces = []
+    for raw in events:
         chunk = parser.feed(SSEEvent(event=str(raw["type"]), data=json.dumps(raw)))
         piece = None if chunk is None else translate.chunk(chunk)
         if piece is not None:
-            ours.append(_shown(piece))
+            pieces.append(piece)
+    return pieces
+
+
+def test_an_anthropic_text_block_streams_with_langchain_anthropics_key_order() -> None:
+    # A printed or dumped message shows the order of a block's keys: a tool's reply
+    # printed by an agent read {'type': 'text', 'text': ...} where LangChain's read
+    # {'text': ..., 'type': 'text', 'index': 0}.
+    theirs = [json.dumps(p.content) for p in _partner_pieces(_ANTHROPIC_TEXT_STREAM) if p.content]
+    ours = [json.dumps(p.content) for p in _our_pieces(_ANTHROPIC_TEXT_STREAM) if p.content]
+    assert theirs == [
+        '[{"text": "Hel", "type": "text", "index": 0}]',
+        '[{"text": "lo", "type": "text", "index": 0}]',
+    ]
     assert ours == theirs
-    assert [c["tool_call_chunks"][0]["args"] for c in ours[2:5]] == ["", '{"q', '":"x"}']
 
 
 @pytest.mark.parametrize(
@@ -515,3 +555,12 @@ async def test_a_dropins_async_replies_carry_only_the_partners_keys() -> None:
     for meta in (reply.response_metadata, _merged_metadata(chunks)):
         assert not ({"finish_reason"} | _CHATPLEX_KEYS) & set(meta), meta
         assert meta["stop_reason"] == "end_turn"
+
+
+def test_a_reply_id_stays_on_the_message_only_where_the_partner_keeps_it() -> None:
+    # langchain-openai's Responses messages carry resp_...; the other partners leave the
+    # id to LangChain (lc_run--<run id>). An unknown wire keeps it.
+    assert convert.partner_id("chatcmpl-1", "openai") is None
+    assert convert.partner_id("msg_1", "anthropic") is None
+    assert convert.partner_id("resp_1", "openai_responses") == "resp_1"
+    assert convert.partner_id("r1", None) == "r1"

@@ -19,7 +19,9 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.prompts import PromptTemplate
 from pydantic import BaseModel
 
+from chatplex import ChatOpenAI
 from chatplex import FakeChatModel
+from chatplex import InMemoryCache
 from chatplex import Runnable
 from chatplex.core.run_config import RunnableConfig
 from chatplex.errors import AuthenticationError
@@ -119,33 +121,63 @@ def test_a_provider_tool_choice_dict_bound_directly() -> None:
     assert reply.tool_calls[0]["name"] == "ping"
 
 
-@pytest.mark.parametrize(
-    ("provider", "sent"),
-    [
-        ("openai", {"parallel_tool_calls": False}),
-        # langchain-anthropic's form: inside tool_choice ("auto" when none was bound).
-        ("anthropic", {"tool_choice": {"type": "auto", "disable_parallel_tool_use": True}}),
-    ],
-)
+class _Pick(BaseModel):
+    """A pick."""
+
+    name: str
+
+
 @pytest.mark.parametrize("sync", [True, False])
-async def test_bind_tools_parallel_tool_calls_sent_as_the_wire_takes_it(
-    provider: str, sent: dict[str, Any], sync: bool
+async def test_a_json_format_call_is_streamed_only_where_the_partner_streams_it(
+    sync: bool,
 ) -> None:
-    seen: list[dict[str, Any]] = []
+    # langchain-groq makes a json_schema / json_object call whole (Groq streams none):
+    # so does the drop-in (a request without stream); ChatOpenAI's is streamed.
+    from chatplex import ChatGroq
 
-    def plan(request: Any) -> None:
-        seen.append(request.json)
+    streamed: list[bool] = []
 
-    with MockServer(fault_plan=plan) as server:
-        url = server.openai_base_url if provider == "openai" else server.anthropic_base_url
-        model = ChatChatplex(model=f"{provider}:m", base_url=url, api_key="k")
-        bound = model.bind_tools([_PING], parallel_tool_calls=False)
-        reply = bound.invoke("hi") if sync else await bound.ainvoke("hi")
-    assert reply.content == "Echo: hi"
-    assert {k: v for k, v in seen[0].items() if k in sent} == sent
+    def reply(body: dict[str, Any]) -> str:
+        streamed.append(bool(body.get("stream")))
+        return '{"name": "x"}'
+
+    with MockServer(reply=reply) as server:
+        groq = ChatGroq(model="llama-3.3-70b-versatile", api_key="k", base_url=server.url + "/groq")
+        openai = ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=server.openai_base_url)
+        for model in (groq, openai):
+            for method in ("json_schema", "json_mode"):
+                structured = model.with_structured_output(_Pick, method=method)
+                if sync:
+                    pieces = list(structured.stream("Pick one"))
+                else:
+                    pieces = [p async for p in structured.astream("Pick one")]
+                assert pieces[-1] == _Pick(name="x")
+    assert streamed == [False, False, True, True]
 
 
-_PING = {"type": "function", "function": {"name": "ping", "parameters": {"type": "object"}}}
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_drop_ins_message_ids_are_its_partners(sync: bool) -> None:
+    # langchain-openai (and every partner but its Responses API) leaves a reply's id
+    # None, which LangChain fills in with the run's: one id for every chunk of a stream.
+    # The drop-in gave the provider's, and a stream changed id at LangChain's last chunk.
+    async def ids(model: Any) -> tuple[str, set[str]]:
+        if sync:
+            return model.invoke("hi").id, {c.id for c in model.stream("hi")}
+        return (await model.ainvoke("hi")).id, {c.id async for c in model.astream("hi")}
+
+    with MockServer() as server:
+        url = server.openai_base_url
+        invoked, streamed = await ids(ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=url))
+        assert invoked.startswith("lc_run--") and invoked.endswith("-0")
+        assert len(streamed) == 1 and streamed.pop().startswith("lc_run--")
+        responses = ChatOpenAI(model="gpt-4.1", api_key="k", base_url=url, use_responses_api=True)
+        assert (await ids(responses))[0].startswith("resp_")  # as langchain-openai's
+        own, _ = await ids(llm("openai"))  # ChatChatplex, chatplex's name: the reply's id
+        assert own.startswith("chatcmpl-")
+        # Under chatplex's own reply cache a hit keeps the id of the reply it repeats.
+        cached = ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=url, cache=InMemoryCache())
+        first, again = (await ids(cached))[0], (await ids(cached))[0]
+        assert first == again and first.startswith("chatcmpl-")
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -264,6 +296,88 @@ async def test_chatplex_retries_and_typed_errors_underneath(provider: str, sync:
         with pytest.raises(AuthenticationError) as info:
             failing.invoke("hi") if sync else await failing.ainvoke("hi")
         assert info.value.status == 401 and str(info.value) != "k"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_parallel_tool_calls_is_sent_as_the_wires_partner_sends_it(sync: bool) -> None:
+    # langchain-anthropic has no `parallel_tool_calls` field: it sends
+    # `disable_parallel_tool_use` inside `tool_choice`; Chat Completions has the field.
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return "sunny"
+
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        for provider, url in (("anthropic", server.anthropic_base_url), ("openai", None)):
+            model = ChatChatplex(
+                model=f"{provider}:m", base_url=url or server.openai_base_url, api_key="k"
+            )
+            for choice in (None, "get_weather"):
+                bound = model.bind_tools(
+                    [get_weather], tool_choice=choice, parallel_tool_calls=False
+                )
+                ask = "use the tool"
+                reply = bound.invoke(ask) if sync else await bound.ainvoke(ask)
+                assert reply.tool_calls[0]["name"] == "get_weather"
+    anthropic, named, openai, _ = bodies
+    assert anthropic["tool_choice"] == {"type": "auto", "disable_parallel_tool_use": True}
+    assert named["tool_choice"] == {
+        "type": "tool",
+        "name": "get_weather",
+        "disable_parallel_tool_use": True,
+    }
+    assert "parallel_tool_calls" not in anthropic
+    assert openai["parallel_tool_calls"] is False
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_an_anthropic_tool_dicts_cache_control_is_sent(sync: bool) -> None:
+    # langchain-anthropic sends an Anthropic tool dict as given, its prompt-cache
+    # breakpoint included; the OpenAI form LangChain's conversion makes has no place for it.
+    weather = {
+        "name": "weather",
+        "description": "Weather.",
+        "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}},
+        "cache_control": {"type": "ephemeral"},
+    }
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatChatplex(model="anthropic:m", base_url=server.anthropic_base_url, api_key="k")
+        bound = model.bind_tools([weather])
+        reply = await bound.ainvoke("use the tool") if not sync else bound.invoke("use the tool")
+    assert reply.tool_calls[0]["name"] == "weather"
+    assert bodies[0]["tools"][0]["cache_control"] == {"type": "ephemeral"}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_configurable_fields_read_the_partners_names_and_chatplexs_fields(
+    sync: bool,
+) -> None:
+    # langchain-openai's field is `model_name`; a ported script's ConfigurableField is
+    # chatplex's (`from chatplex import ConfigurableField`): LangChain's step reads both.
+    from chatplex import ConfigurableField
+    from chatplex.core.configurable import ConfigurableFieldSingleOption
+    from chatplex.langchain import ChatOpenAI
+
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k")
+        by_name = model.configurable_fields(model_name=ConfigurableField(id="model"))
+        by_option = model.configurable_fields(
+            temperature=ConfigurableFieldSingleOption(
+                id="temp", options={"low": 0.1, "high": 0.9}, default="low"
+            )
+        )
+        config: Any = {"configurable": {"model": "gpt-4o", "temp": "high"}}
+        if sync:
+            replies = [by_name.invoke("hi", config), by_name.invoke("hi")]
+            hot = by_option.invoke("hi", config)
+        else:
+            replies = [await by_name.ainvoke("hi", config), await by_name.ainvoke("hi")]
+            hot = await by_option.ainvoke("hi", config)
+    names = [r.response_metadata["model_name"] for r in replies]
+    assert names == ["gpt-4o", "gpt-4o-mini"]
+    assert hot.content == "Echo: hi" and bodies[-1]["temperature"] == 0.9
 
 
 def test_the_no_network_guard_is_on() -> None:
@@ -436,6 +550,28 @@ async def test_langchains_cache_is_run_by_langchain_alone(sync: bool) -> None:
     assert first.content == second.content == "Echo: a b"
     assert len(pieces) > 2 and "".join(p.text for p in pieces) == "Echo: a b"
     assert len(cache._cache) == 1  # LangChain's one entry, none under chatplex's key
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_chatchatplex_answers_a_stream_from_chatplexs_cache(sync: bool) -> None:
+    # chatplex's own name keeps chatplex's behaviour: a stream of a cached prompt is the
+    # cached reply (the drop-ins, under their partners' names, stream from the server).
+    from chatplex import InMemoryCache
+    from chatplex import set_llm_cache
+
+    cache = InMemoryCache()
+    set_llm_cache(cache)
+    try:
+        with MockServer() as server:
+            model = ChatChatplex(model="openai:m", base_url=server.openai_base_url, api_key="k")
+            if sync:
+                first, pieces = model.invoke("a b"), list(model.stream("a b"))
+            else:
+                first, pieces = await model.ainvoke("a b"), [p async for p in model.astream("a b")]
+            assert "".join(p.text for p in pieces) == first.text == "Echo: a b"
+            assert server.stats.requests == 1
+    finally:
+        set_llm_cache(None)
 
 
 def test_cache_false_keeps_langchains_process_wide_cache_out() -> None:

@@ -192,6 +192,11 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.forced_tool_settings
 
     @property
+    def streams_json_format(self) -> bool:
+        """Whether a JSON `response_format` call is streamed (the profile says)."""
+        return self.profile.streams_json_format
+
+    @property
     def structured_parsed_key(self) -> bool:  # type: ignore[override]
         """Whether a structured call's raw reply carries `additional_kwargs["parsed"]`
         (the profile's style: langchain-openai's subclasses do, the others not)."""

@@ -202,6 +202,10 @@ class Profile:
     #: `parallel_tool_calls=False`, as langchain-openai's classes do; False: the tool
     #: and its choice alone (langchain-groq, -fireworks, -mistralai, -sambanova).
     forced_tool_settings: bool = True
+    #: Whether a call with a JSON `response_format` is streamed when streaming is asked;
+    #: False: made whole, as its partner package does (langchain-groq: Groq refuses to
+    #: stream structured outputs and JSON mode).
+    streams_json_format: bool = True
     #: Whether its replies' `content` may be a list with `thinking` parts (Mistral's
     #: Magistral: `[{"type": "thinking", "thinking": [{"type": "text", "text": ...}]},
     #: {"type": "text", "text": ...}]`), read as reasoning blocks before the text. Off:

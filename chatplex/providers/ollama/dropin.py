@@ -60,7 +60,7 @@ class ChatOllama(ChatModel):
     `stream_idle_timeout`, `max_response_bytes`, `http_client`, `http_async_client`).
     Other keywords must be Ollama API parameters or model options (`num_batch`,
     `min_p`, `think`, `options`...); anything else is a TypeError naming the closest
-    known name.
+    known name, but for LangChain's `stream_usage`, which langchain-ollama ignores too.
 
     The model options (`num_ctx`, `num_predict`, `temperature`, `top_k`, `mirostat`...)
     go inside the body's `options`; `reasoning` is sent as `think`, and the thinking
@@ -121,6 +121,10 @@ class ChatOllama(ChatModel):
     ) -> None:
         from .adapter import OllamaAdapter
 
+        # LangChain's stream_usage, which scripts give every provider's class alike:
+        # langchain-ollama has no such field and ignores it (Ollama's streams always end
+        # with their usage), where other unknown keywords are refused below.
+        params.pop("stream_usage", None)
         taken = take_params(self, params, _FIELDS, "ollama")
         owner, given = taken.owner, taken.given
         if not model:

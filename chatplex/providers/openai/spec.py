@@ -136,6 +136,7 @@ SPECS = (
         langchain_init=False,  # chatplex's name: LangChain's is ChatOpenAI(use_responses_api=True)
         api_parameters=_RESPONSES,
         finish_reason_written=False,  # the reply's `status` says it
+        reply_id_as_message_id=True,  # langchain-openai's Responses messages: id=resp_...
     ),
     ProviderSpec(
         "azure_openai",

@@ -177,6 +177,24 @@ def test_refused_and_unknown_settings() -> None:
     }
 
 
+@pytest.mark.parametrize("asked", [True, False])
+def test_stream_usage_is_ignored_as_langchain_ollama_ignores_it(asked: bool) -> None:
+    # Not a TypeError (it was one): langchain-ollama takes and ignores it; the body is
+    # the same, and a stream still ends with Ollama's usage, sync and async.
+    plain, given = Server(), Server()
+    list(ours(plain, model="llama3.2").stream("Hi"))
+    model = ours(given, model="llama3.2", stream_usage=asked)
+    streamed = list(model.stream("Hi"))
+
+    async def astreamed() -> list[Any]:
+        return [chunk async for chunk in model.astream("Hi")]
+
+    for chunks in (streamed, asyncio.run(astreamed())):
+        usage = [c.usage_metadata for c in chunks if c.usage_metadata]
+        assert usage == [{"input_tokens": 9, "output_tokens": 4, "total_tokens": 13}]
+    assert given.bodies[0] == plain.bodies[0]
+
+
 def test_structured_output_sends_the_schema_as_format() -> None:
     server = Server()
     schema = {
