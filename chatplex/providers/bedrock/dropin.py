@@ -326,9 +326,10 @@ class ChatBedrockConverse(ChatModel):
         reply without the call then raises `StructuredOutputError`), as langchain-aws
         does: a copy binding that choice. langchain-aws answers every method but
         "json_schema" (and its own "prompt_prefill") by function calling, "json_mode"
-        included."""
+        included (with no schema, json_mode keeps chatplex's error: there is no tool to
+        force, and Converse has no JSON mode)."""
         method = method or self.structured_output_method
-        if method == "json_mode":
+        if method == "json_mode" and schema is not None:
             method = "function_calling"
         values = self.supports_tool_choice_values
         if method != "function_calling" or "tool" in values:
