@@ -433,6 +433,7 @@ class ChatChatplex(BaseChatModel):
             include_raw=include_raw,
             strict=strict,
             kwargs=kwargs,
+            missing_call_raises=self._missing_call_raises,
         )
 
     def _builtin_tools(self) -> str | None:
@@ -496,6 +497,11 @@ class ChatChatplex(BaseChatModel):
     #: partner package writes (`convert.partner_metadata`): a drop-in's, under the
     #: partner's name. ChatChatplex, chatplex's own name, keeps chatplex's keys.
     _partner_metadata: ClassVar[bool] = False
+
+    #: Whether `with_structured_output(method="function_calling")` on a wire that cannot
+    #: force the call raises `OutputParserException` for a reply without it (chatplex's
+    #: own: never a silent None). A drop-in's gives None, as every partner's parser does.
+    _missing_call_raises: ClassVar[bool] = True
 
     def _named(self, called: str) -> str | None:
         return called if self._names_model else None

@@ -442,15 +442,6 @@ GAPS: dict[tuple[str, str], str] = {
         )
     },
     **{
-        (scenario, "ollama"): (
-            "with_structured_output(method='function_calling', include_raw=True) when the "
-            "reply has no tool call (Ollama cannot force one): langchain-ollama's parsed and "
-            "parsing_error are None; the drop-in's parsing_error is an "
-            "OutputParserException saying the call is missing"
-        )
-        for scenario in ("structured_methods", "structured_dict", "structured_stream")
-    },
-    **{
         ("metadata_order", wire): (
             f"the order of response_metadata's keys (what print(reply) shows; == does not "
             f"see it): {difference}"
