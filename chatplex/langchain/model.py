@@ -19,6 +19,7 @@ import weakref
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any
@@ -485,6 +486,7 @@ class ChatChatplex(BaseChatModel):
             kwargs["stop"] = stop
         if "cache" not in kwargs:  # LangChain's caches are LangChain's to run
             kwargs["cache"] = cache_under_langchain(getattr(_primary(target), "cache", None))
+        _refuse_partner_keywords(_primary(target), kwargs)
         call_format(_primary(target), kwargs)  # an agent's response_format, as the wire spells it
         return (name if isinstance(name, str) and name else self.model_name), target
 
@@ -800,6 +802,17 @@ def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     return {
         "extra_body": {**getattr(engine, "extra_body", {}), **kwargs.get("extra_body", {}), **body}
     }
+
+
+def _refuse_partner_keywords(engine: Any, kwargs: Mapping[str, Any]) -> None:
+    """A drop-in's call with a keyword its partner package refuses before any request
+    raises the partner's TypeError (its wire's `Adapter.partner_refused_keywords`)."""
+    adapter = _adapter_of(engine)
+    if adapter is None or not (isinstance(engine, ChatModel) and engine.partner_words):
+        return
+    for name, words in adapter.partner_refused_keywords.items():
+        if name in kwargs:
+            raise TypeError(words)
 
 
 def _adapter_of(model: Any) -> Adapter | None:

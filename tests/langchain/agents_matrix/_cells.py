@@ -237,14 +237,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "setting); chatplex refuses it before any request (TypeError: no Gemini parameter)",
         raises("pydantic_core._pydantic_core.ValidationError"),
     ),
-    ("parallel_calls_off", "bedrock_converse"): Difference(
-        "raises",
-        "TypeError: langchain-aws's ChatBedrockConverse renames the bound parallel_tool_calls "
-        "to parallelToolCalls and its own _converse_params() refuses it, before any "
-        "request; chatplex's sends it in additionalModelRequestFields, as it sends every "
-        "keyword Converse has no field for (the mock server answers it)",
-        raises("builtins.TypeError"),
-    ),
     **{
         (scenario, "perplexity"): _PERPLEXITY_NO_TOOLS
         for scenario in WITH_TOOLS
