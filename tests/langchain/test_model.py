@@ -3,6 +3,7 @@ overrides, real async, retries and typed errors, the no-network guard, no key sh
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import threading
@@ -336,7 +337,8 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
     sync: bool, mode: str
 ) -> None:
     # langchain-aws's ChatBedrockConverse renames a bound or per-call parallel_tool_calls
-    # (None too) to parallelToolCalls, which its _converse_params() refuses.
+    # (None too) to parallelToolCalls, which its _converse_params() refuses; so does its
+    # ChatBedrock on Converse (through a ChatBedrockConverse), not on InvokeModel.
     import chatplex
 
     def get_weather(city: str) -> str:
@@ -346,14 +348,12 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
     aws = {"region_name": "us-east-1", "aws_access_key_id": "k", "aws_secret_access_key": "s"}
     bodies: list[Any] = []
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
-        model = chatplex.ChatBedrockConverse(
-            model="anthropic.claude-3-5-sonnet-20240620-v1:0",
-            endpoint_url=server.url,
-            **aws,
-        )
-        for parallel in (False, True, None):
-            bound = model.bind_tools([get_weather], parallel_tool_calls=parallel)
-            for runnable, kwargs in ((bound, {}), (model, {"parallel_tool_calls": parallel})):
+        given = {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "endpoint_url": server.url}
+        model = chatplex.ChatBedrockConverse(**given, **aws)
+        on_converse = chatplex.ChatBedrock(**given, **aws, beta_use_converse_api=True)
+        for parallel, llm in itertools.product((False, True, None), (model, on_converse)):
+            bound = llm.bind_tools([get_weather], parallel_tool_calls=parallel)
+            for runnable, kwargs in ((bound, {}), (llm, {"parallel_tool_calls": parallel})):
                 with pytest.raises(TypeError) as info:
                     if mode == "invoke" and sync:
                         runnable.invoke("hi", **kwargs)
@@ -373,6 +373,8 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
         own = ChatChatplex(model="bedrock_converse:m", endpoint_url=server.url, **aws)
         assert own.bind_tools([get_weather], parallel_tool_calls=False).invoke("hi").content
         assert bodies[-1]["additionalModelRequestFields"] == {"parallel_tool_calls": False}
+        on_invoke = chatplex.ChatBedrock(**given, **aws)
+        assert on_invoke.bind_tools([get_weather], parallel_tool_calls=False).invoke("hi").content
 
 
 @pytest.mark.parametrize("sync", [True, False])
