@@ -156,7 +156,7 @@ class BedrockAdapter(Adapter):
     #: `bind_tools(parallel_tool_calls=...)` binds) to `parallelToolCalls`, which its own
     #: `_converse_params()` does not take: a TypeError before any request (Converse has
     #: no such setting; sent in additionalModelRequestFields it would reach the model).
-    partner_refused_keywords = MappingProxyType(
+    partner_refused_keywords: Mapping[str, str] = MappingProxyType(
         {
             "parallel_tool_calls": "ChatBedrockConverse._converse_params() got an "
             "unexpected keyword argument 'parallelToolCalls'"
