@@ -106,6 +106,9 @@ class DropInChatModel(ChatChatplex):
     _engine: ClassVar[type[ChatModel]]
     _names_model = False  # the engine's replies carry what the partner class's carry
     _partner_metadata = True  # ... and not chatplex's own keys
+    # Every partner's function_calling parser (first_tool_only) gives None for a reply
+    # without the tool call, Ollama's too, where the call cannot be forced: so do these.
+    _missing_call_raises = False
     _stream_skips_cache = True  # a stream is never answered from a cache, as theirs
 
     partner_kwargs: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)

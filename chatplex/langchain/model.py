@@ -19,6 +19,7 @@ import weakref
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any
@@ -433,6 +434,7 @@ class ChatChatplex(BaseChatModel):
             include_raw=include_raw,
             strict=strict,
             kwargs=kwargs,
+            missing_call_raises=self._missing_call_raises,
         )
 
     def _builtin_tools(self) -> str | None:
@@ -484,6 +486,7 @@ class ChatChatplex(BaseChatModel):
             kwargs["stop"] = stop
         if "cache" not in kwargs:  # LangChain's caches are LangChain's to run
             kwargs["cache"] = cache_under_langchain(getattr(_primary(target), "cache", None))
+        _refuse_partner_keywords(_primary(target), kwargs)
         call_format(_primary(target), kwargs)  # an agent's response_format, as the wire spells it
         return (name if isinstance(name, str) and name else self.model_name), target
 
@@ -496,6 +499,11 @@ class ChatChatplex(BaseChatModel):
     #: partner package writes (`convert.partner_metadata`): a drop-in's, under the
     #: partner's name. ChatChatplex, chatplex's own name, keeps chatplex's keys.
     _partner_metadata: ClassVar[bool] = False
+
+    #: Whether `with_structured_output(method="function_calling")` on a wire that cannot
+    #: force the call raises `OutputParserException` for a reply without it (chatplex's
+    #: own: never a silent None). A drop-in's gives None, as every partner's parser does.
+    _missing_call_raises: ClassVar[bool] = True
 
     def _named(self, called: str) -> str | None:
         return called if self._names_model else None
@@ -794,6 +802,17 @@ def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     return {
         "extra_body": {**getattr(engine, "extra_body", {}), **kwargs.get("extra_body", {}), **body}
     }
+
+
+def _refuse_partner_keywords(engine: Any, kwargs: Mapping[str, Any]) -> None:
+    """A drop-in's call with a keyword its partner package refuses before any request
+    raises the partner's TypeError (its wire's `Adapter.partner_refused_keywords`)."""
+    adapter = _adapter_of(engine)
+    if adapter is None or not (isinstance(engine, ChatModel) and engine.partner_words):
+        return
+    for name, words in adapter.partner_refused_keywords.items():
+        if name in kwargs:
+            raise TypeError(words)
 
 
 def _adapter_of(model: Any) -> Adapter | None:

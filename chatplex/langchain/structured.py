@@ -12,8 +12,9 @@ and when none is named it is the one the wrapped chatplex model would use
 
 - "function_calling": LangChain's own (the schema as a forced tool, LangChain's tool
   parsers). On a wire that cannot force the call the tool is offered, and a reply
-  without its call raises `OutputParserException` instead of giving `None`; on a wire
-  that takes no tools it is a `ValueError` at once.
+  without its call raises `OutputParserException` instead of giving `None` (a drop-in
+  gives `None`, as its partner's parser does); on a wire that takes no tools it is a
+  `ValueError` at once.
 - "json_schema" / "json_mode": the request settings chatplex's own structured output
   sends on that wire (`chatplex.chat.structured.format_settings`: OpenAI's
   `response_format`, Anthropic's `output_config`, or what an adapter's own
@@ -87,15 +88,18 @@ def structured_output(
     include_raw: bool,
     strict: bool | None,
     kwargs: dict[str, Any],
+    missing_call_raises: bool = True,
 ) -> LCRunnable[Any, Any]:
     """`llm.with_structured_output(...)` for a ChatChatplex `llm` over the chatplex
-    model `inner` (see the module doc)."""
+    model `inner` (see the module doc). `missing_call_raises`: "function_calling" on a
+    wire that cannot force the call raises for a reply without it (else None, as
+    LangChain's parsers give)."""
     method = method or default_method(inner)
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     provider = str(getattr(inner, "provider", "") or "")
     if method == "function_calling":
-        return _function_calling(llm, inner, schema, include_raw, kwargs)
+        return _function_calling(llm, inner, schema, include_raw, kwargs, missing_call_raises)
     if kwargs:
         raise TypeError(f"with_structured_output got unexpected arguments {sorted(kwargs)}")
     adapter = _adapter(inner)
@@ -130,7 +134,12 @@ def structured_output(
 
 
 def _function_calling(
-    llm: BaseChatModel, inner: Any, schema: Any, include_raw: bool, kwargs: dict[str, Any]
+    llm: BaseChatModel,
+    inner: Any,
+    schema: Any,
+    include_raw: bool,
+    kwargs: dict[str, Any],
+    missing_call_raises: bool,
 ) -> LCRunnable[Any, Any]:
     adapter = _adapter(inner)
     refused = None if adapter is None else adapter.tools_refused
@@ -156,6 +165,8 @@ def _function_calling(
         parser = PydanticToolsParser(tools=[schema], first_tool_only=True)
     else:
         parser = JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
+    if not missing_call_raises:
+        return parsed(bound, parser, include_raw)
     why = (
         f"the reply has no call of the tool {name!r}: {getattr(inner, 'provider', 'this')} "
         "cannot force a tool call (its API has no tool_choice), so with "

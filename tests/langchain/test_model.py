@@ -3,6 +3,7 @@ overrides, real async, retries and typed errors, the no-network guard, no key sh
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import threading
@@ -328,6 +329,52 @@ async def test_parallel_tool_calls_is_sent_as_the_wires_partner_sends_it(sync: b
     }
     assert "parallel_tool_calls" not in anthropic
     assert openai["parallel_tool_calls"] is False
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request(
+    sync: bool, mode: str
+) -> None:
+    # langchain-aws's ChatBedrockConverse renames a bound or per-call parallel_tool_calls
+    # (None too) to parallelToolCalls, which its _converse_params() refuses; so does its
+    # ChatBedrock on Converse (through a ChatBedrockConverse), not on InvokeModel.
+    import chatplex
+
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return "sunny"
+
+    aws = {"region_name": "us-east-1", "aws_access_key_id": "k", "aws_secret_access_key": "s"}
+    bodies: list[Any] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        given = {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "endpoint_url": server.url}
+        model = chatplex.ChatBedrockConverse(**given, **aws)
+        on_converse = chatplex.ChatBedrock(**given, **aws, beta_use_converse_api=True)
+        for parallel, llm in itertools.product((False, True, None), (model, on_converse)):
+            bound = llm.bind_tools([get_weather], parallel_tool_calls=parallel)
+            for runnable, kwargs in ((bound, {}), (llm, {"parallel_tool_calls": parallel})):
+                with pytest.raises(TypeError) as info:
+                    if mode == "invoke" and sync:
+                        runnable.invoke("hi", **kwargs)
+                    elif mode == "invoke":
+                        await runnable.ainvoke("hi", **kwargs)
+                    elif sync:
+                        list(runnable.stream("hi", **kwargs))
+                    else:
+                        [c async for c in runnable.astream("hi", **kwargs)]
+                assert str(info.value) == (
+                    "ChatBedrockConverse._converse_params() got an unexpected keyword "
+                    "argument 'parallelToolCalls'"
+                )
+        assert bodies == []
+        # Without it the call goes; chatplex's own model keeps sending it.
+        assert model.bind_tools([get_weather]).invoke("hi").content
+        own = ChatChatplex(model="bedrock_converse:m", endpoint_url=server.url, **aws)
+        assert own.bind_tools([get_weather], parallel_tool_calls=False).invoke("hi").content
+        assert bodies[-1]["additionalModelRequestFields"] == {"parallel_tool_calls": False}
+        on_invoke = chatplex.ChatBedrock(**given, **aws)
+        assert on_invoke.bind_tools([get_weather], parallel_tool_calls=False).invoke("hi").content
 
 
 @pytest.mark.parametrize("sync", [True, False])

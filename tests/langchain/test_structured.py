@@ -143,6 +143,32 @@ async def test_ollama_include_raw_keeps_the_error(server: MockServer, sync: bool
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 @pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_ollama_dropin_without_the_call_gives_none_as_langchain_ollama(
+    server: MockServer, sync: bool, mode: str
+) -> None:
+    # Under LangChain's name, its parser's outcome: parsed None and no error (every
+    # partner's function_calling parser is first_tool_only; the raw reply is kept).
+    import chatplex
+
+    dropin = chatplex.ChatOllama(model="llama3.2", base_url=server.url)
+    structured = dropin.with_structured_output(Joke, method="function_calling", include_raw=True)
+    if mode == "invoke":
+        out = structured.invoke("a joke") if sync else await structured.ainvoke("a joke")
+    else:  # LangChain streams each key apart; a parser that yields nothing, no "parsed"
+        parts = (
+            list(structured.stream("a joke"))
+            if sync
+            else [p async for p in structured.astream("a joke")]
+        )
+        assert [list(part) for part in parts] == [["raw"], ["parsing_error"]]
+        out = {**parts[0], **parts[1]}
+    assert out.get("parsed") is None and out["parsing_error"] is None
+    assert out["raw"].content == "Echo: a joke"
+    assert [t["function"]["name"] for t in SENT[-1][1]["tools"]] == ["Joke"]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
 async def test_perplexity_structured_output_is_its_response_format(
     server: MockServer, sync: bool, mode: str
 ) -> None:

@@ -50,6 +50,7 @@ import json
 import os
 from collections.abc import Callable
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
@@ -151,6 +152,16 @@ class BedrockAdapter(Adapter):
     error_families = ERROR_FAMILIES
     #: The attempt engine decodes this wire's streams with it (not server-sent events).
     stream_framing: Callable[[], EventStreamDecoder] = EventStreamDecoder
+    #: langchain-aws's ChatBedrockConverse renames a call's `parallel_tool_calls` (what
+    #: `bind_tools(parallel_tool_calls=...)` binds) to `parallelToolCalls`, which its own
+    #: `_converse_params()` does not take: a TypeError before any request (Converse has
+    #: no such setting; sent in additionalModelRequestFields it would reach the model).
+    partner_refused_keywords: Mapping[str, str] = MappingProxyType(
+        {
+            "parallel_tool_calls": "ChatBedrockConverse._converse_params() got an "
+            "unexpected keyword argument 'parallelToolCalls'"
+        }
+    )
 
     def __init__(
         self,

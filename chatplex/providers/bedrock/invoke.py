@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from collections.abc import Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
@@ -164,6 +165,9 @@ class BedrockInvokeAdapter(BedrockAdapter):
     #: Anthropic enforces an `output_config.format` schema by design: `strict=` is moot
     #: (refused by chatplex's own models, dropped through LangChain, as on Anthropic's wire).
     schema_enforced = True
+    #: langchain-aws's ChatBedrock on InvokeModel refuses no call keyword before its
+    #: request (`parallel_tool_calls` is ChatBedrockConverse's refusal, on Converse).
+    partner_refused_keywords: Mapping[str, str] = MappingProxyType({})
     #: The model family the body is built for; None reads it from the model id.
     family: str | None = None
     #: The model id asked, per call (`for_model`): replies name it, as langchain-aws's.

@@ -237,14 +237,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "setting); chatplex refuses it before any request (TypeError: no Gemini parameter)",
         raises("pydantic_core._pydantic_core.ValidationError"),
     ),
-    ("parallel_calls_off", "bedrock_converse"): Difference(
-        "raises",
-        "TypeError: langchain-aws's ChatBedrockConverse renames the bound parallel_tool_calls "
-        "to parallelToolCalls and its own _converse_params() refuses it, before any "
-        "request; chatplex's sends it in additionalModelRequestFields, as it sends every "
-        "keyword Converse has no field for (the mock server answers it)",
-        raises("builtins.TypeError"),
-    ),
     **{
         (scenario, "perplexity"): _PERPLEXITY_NO_TOOLS
         for scenario in WITH_TOOLS
@@ -430,15 +422,6 @@ GAPS: dict[tuple[str, str], str] = {
             ("groq", "api_key, base_url, model...", "13 missing: groq_api_key, model_name, n..."),
             ("mistralai", "api_key, base_url...", "5 missing: endpoint, mistral_api_key..."),
         )
-    },
-    **{
-        (scenario, "ollama"): (
-            "with_structured_output(method='function_calling', include_raw=True) when the "
-            "reply has no tool call (Ollama cannot force one): langchain-ollama's parsed and "
-            "parsing_error are None; the drop-in's parsing_error is an "
-            "OutputParserException saying the call is missing"
-        )
-        for scenario in ("structured_methods", "structured_dict", "structured_stream")
     },
     **{
         ("metadata_order", wire): (
