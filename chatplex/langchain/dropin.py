@@ -226,7 +226,8 @@ class DropInChatModel(ChatChatplex):
         engine = self.chatplex_model
         model = self
         if isinstance(engine, ChatModel) and not any(_is_builtin_tool(t) for t in tools):
-            _, tool_choice = engine._tools_to_bind(tools, tool_choice)
+            # (what it binds as functions: all of them, or those the partner keeps)
+            tools, tool_choice = engine._tools_to_bind(tools, tool_choice)
             # A choice word the partner sends as given (Mistral's and Fireworks' "any"):
             # the engine's binding puts it in the body, where the shared reading would
             # send Chat Completions' "required".

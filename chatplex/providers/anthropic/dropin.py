@@ -200,3 +200,13 @@ class ChatAnthropic(ChatModel):
             ),
         )
         taken.settle(self, adapter, model, **body)
+
+    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
+        """langchain-anthropic's `bind_tools`: a tool whose schema has a top-level
+        `oneOf`/`anyOf` is dropped with a warning, and binding fails where that leaves no
+        tool or a forced choice unmet (`root_composition`)."""
+        from .root_composition import drop_root_composition_tools
+
+        thinking = self.extra_body.get("thinking")
+        kept = drop_root_composition_tools(tools, tool_choice, thinking)
+        return kept, tool_choice
