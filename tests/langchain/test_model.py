@@ -350,6 +350,30 @@ async def test_an_anthropic_tool_dicts_cache_control_is_sent(sync: bool) -> None
 
 
 @pytest.mark.parametrize("sync", [True, False])
+async def test_a_langchain_tools_extras_cache_control_is_sent_as_langchain_anthropic_sends_it(
+    sync: bool,
+) -> None:
+    import langchain_anthropic
+    from langchain_core.tools import tool
+
+    @tool(extras={"cache_control": {"type": "ephemeral"}})
+    def weather(city: str) -> str:
+        """Weather."""
+        return "sunny"
+
+    partner = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="k")
+    theirs = partner._get_request_payload("hi", **partner.bind_tools([weather]).kwargs)
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatChatplex(model="anthropic:m", base_url=server.anthropic_base_url, api_key="k")
+        bound = model.bind_tools([weather])
+        reply = await bound.ainvoke("use the tool") if not sync else bound.invoke("use the tool")
+    assert reply.tool_calls[0]["name"] == "weather"
+    assert bodies[0]["tools"] == theirs["tools"]
+    assert bodies[0]["tools"][0]["cache_control"] == {"type": "ephemeral"}
+
+
+@pytest.mark.parametrize("sync", [True, False])
 async def test_configurable_fields_read_the_partners_names_and_chatplexs_fields(
     sync: bool,
 ) -> None:
