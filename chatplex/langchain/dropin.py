@@ -56,6 +56,7 @@ from ..chat.partner_form import serialized_form
 from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
+from ..errors import MissingKeyError
 from ..secret import hold_keys
 from .convert import to_chatplex_messages
 from .model import _FIELD_SETTINGS
@@ -142,7 +143,12 @@ class DropInChatModel(ChatChatplex):
         if values.get("streaming") and getattr(cls._engine, "streaming_shapes_request", False):
             settings["streaming"] = values["streaming"]
         form = serialized_form(cls._engine.langchain_fields)
-        engine = cls._engine(**(settings if form is None else form.settable(settings)))
+        try:
+            engine = cls._engine(**(settings if form is None else form.settable(settings)))
+        except MissingKeyError as err:
+            if err.partner_error is None:
+                raise
+            raise err.partner_error from None  # under LangChain's name, its partner's words
         engine.partner_words = True  # under LangChain's name, its partner's error words
         return {
             **langchain_side,
