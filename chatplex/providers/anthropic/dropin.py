@@ -33,6 +33,7 @@ from ...chat.dropin_fields import TOP_K
 from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 from ...chat.params import HEADER_PARAMETERS
+from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...secret import hold_url
@@ -112,6 +113,11 @@ class ChatAnthropic(ChatModel):
         secrets={"anthropic_api_key": "ANTHROPIC_API_KEY", "mcp_servers": "ANTHROPIC_MCP_SERVERS"},
         floats=frozenset({"temperature", "default_request_timeout"}),
         environment={"anthropic_api_url": "ANTHROPIC_API_URL"},
+        fallbacks={
+            "anthropic_api_url": Fallback(
+                "https://api.anthropic.com", ("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL")
+            )
+        },
         unwritten=dict.fromkeys(("anthropic_proxy", "reuse_last_container")),
         # Its fields, unset ones too; its `reasoning_effort` inside `output_config`.
         identifying=IdentifyingParams(
