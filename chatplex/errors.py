@@ -341,9 +341,12 @@ def _rebuild_with_fields(cls: type[Exception], message: str, fields: dict[str, A
 
 class MissingKeyError(ChatplexError):
     """A model needs an API key and none was given nor set in the environment: raised when
-    it is built, before any request. Under a LangChain class, also the class its partner
-    package raises there (the SDK client's error, `groq.GroqError`...) where that SDK is
-    imported."""
+    it is built, before any request. Also the class its partner package raises there (the
+    SDK client's error, `groq.GroqError`...) where that SDK is imported. `partner_error`:
+    the error in the partner's words, which a LangChain drop-in raises instead (None: the
+    same words)."""
+
+    partner_error: BaseException | None = None
 
 
 class LockTimeoutError(_PickledByFields, ChatplexError, builtins.TimeoutError):

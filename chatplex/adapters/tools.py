@@ -6,8 +6,8 @@ function (sync or async), an object with ``name``/``description``/``args_schema`
 (LangChain ``BaseTool``-like) and a `ToolSpec`. All validation happens here, so a bad
 tool fails at bind time instead of coming back as a provider's 400. A dict's ``strict``
 (OpenAI function, Anthropic tool) and ``cache_control`` (Anthropic tool, or beside an
-OpenAI tool dict's ``function``) are kept on the `ToolSpec`, and each adapter sends the
-ones its API has, as LangChain does.
+OpenAI tool dict's ``function``; a LangChain tool's ``extras``) are kept on the `ToolSpec`,
+and each adapter sends the ones its API has, as LangChain does.
 
 A TypedDict field reads as in LangChain (`convert_to_openai_tool`):
 ``Annotated[type, default, "description"]`` (``...`` as the default: required), or a
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from pydantic.json_schema import GenerateJsonSchema
 
 __all__ = [
+    "given_cache_control",
     "given_json_schema",
     "is_typeddict",
     "normalise_tool_choice",
@@ -370,7 +371,16 @@ def _from_tool_object(tool: Any) -> ToolSpec:
             f"tool {tool.name!r}: args_schema must be a pydantic model class or a JSON-schema "
             f"dict, got {schema!r:.80}"
         )
-    return _make(tool.name, tool.description, params)
+    return _with_flags(_make(tool.name, tool.description, params), None, given_cache_control(tool))
+
+
+def given_cache_control(tool: object) -> object:
+    """A tool's own prompt-cache breakpoint, as langchain-anthropic reads it: a dict's
+    ``cache_control``, or a LangChain tool's ``extras["cache_control"]``; None if none."""
+    if isinstance(tool, Mapping):
+        return tool.get("cache_control")
+    extras = getattr(tool, "extras", None)
+    return extras.get("cache_control") if isinstance(extras, dict) else None
 
 
 def _from_function(fn: Callable[..., Any]) -> ToolSpec:

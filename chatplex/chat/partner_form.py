@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from dataclasses import field
 from operator import attrgetter
 from typing import Any
+from typing import NamedTuple
 
 from ..secret import Secret
 
 __all__ = [
+    "Fallback",
     "IdentifyingParams",
     "PartnerFields",
     "partner_fields",
@@ -58,7 +60,25 @@ def partner_fields(keywords: Mapping[str, Any]) -> PartnerFields | None:
     identifying = keywords.get("identifying", True)
     if isinstance(identifying, Mapping):
         identifying = IdentifyingParams(**identifying)
-    return PartnerFields(**{**keywords, "identifying": identifying})
+    # (a fallback as data: its `Fallback` fields in order)
+    fallbacks = {k: Fallback(*v) for k, v in keywords.get("fallbacks", {}).items()}
+    return PartnerFields(**{**keywords, "identifying": identifying, "fallbacks": fallbacks})
+
+
+class Fallback(NamedTuple):
+    """A field its validators fill in when it is not given (or given None): from the
+    first of `variables` set, else `value` (None: unset); left unset where a field of
+    `unless` is given or a variable of `unless` is set (langchain-openai's
+    `stream_usage`: True only to OpenAI's own base URL).
+
+    >>> form = PartnerFields(fallbacks={"base": Fallback("https://x.example", ("X_BASE",))})
+    >>> form.written({}, {})["base"], form.written({}, {"X_BASE": "http://h"})["base"]
+    ('https://x.example', 'http://h')
+    """
+
+    value: Any
+    variables: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -196,6 +216,10 @@ class PartnerFields:
     #: Keywords it has no field for and keeps in a dict field, keyword -> that field
     #: (langchain-perplexity keeps a given `stop` in `model_kwargs`): read there.
     kept_in: Mapping[str, str] = field(default_factory=dict)
+    #: Fields its validators fill in when not given, each by its `Fallback` (an
+    #: environment variable or a default; langchain-xai's `xai_api_base`): written then,
+    #: and a given False written too (their default is None, which it leaves out).
+    fallbacks: Mapping[str, Fallback] = field(default_factory=dict)
 
     def settable(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """`given` without the `inert` fields at their defaults."""
@@ -204,6 +228,19 @@ class PartnerFields:
             for k, v in given.items()
             if not (self.name(k) in self.inert and v == self.defaults.get(self.name(k)))
         }
+
+    def fallen_back(self, named: set[str], environ: Mapping[str, str]) -> dict[str, Any]:
+        """The `fallbacks` its validators fill in, given the fields `named` (given, not
+        None) in `environ`."""
+        out: dict[str, Any] = {}
+        for name, fallback in self.fallbacks.items():
+            if name in named or any(u in named or environ.get(u) for u in fallback.unless):
+                continue
+            found = [environ[v] for v in fallback.variables if environ.get(v)]
+            value = found[0] if found else fallback.value
+            if value is not None:  # (None: unset, which it leaves out)
+                out[name] = value
+        return out
 
     def name(self, keyword: str) -> str:
         """The field a constructor keyword sets."""
@@ -251,10 +288,13 @@ class PartnerFields:
             name = self.name(keyword)
             if name in self.secrets or name in self.excluded or isinstance(value, Secret):
                 continue  # a credential (a base URL holding one, too) is never written
-            if (value is None or value is False) and name not in self.defaults:
+            unset = value is None or (value is False and name not in self.fallbacks)
+            if unset and name not in self.defaults:
                 continue  # at its default, as LangChain leaves it out
             out[name] = self.typed(name, value)
         named = {self.name(k) for k, v in given.items() if v is not None}
+        if defaults:
+            out.update(self.fallen_back(named, environ))
         for name, variable in self.secrets.items():
             if name in named or environ.get(variable):
                 out[name] = secret_reference(variable)

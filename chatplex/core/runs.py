@@ -96,13 +96,30 @@ def split_callbacks(callbacks: Any) -> tuple[list[Any], list[RunListener]]:
 
 def run_tags(config: RunnableConfig) -> list[str]:
     """This run's tags: its own positional tag first (as LangChain orders them), then
-    the inherited ones, without the positional tags of its ancestors."""
+    the inherited ones, without the positional tags of its ancestors. A run that a
+    LangChain composite started (no chatplex parent run) has its position in the
+    callback manager LangChain passed (`seq:step:2`: a tag of that manager alone)."""
     tags = config.get("tags")
-    if not tags:
-        return []
-    own = [t for t in tags if not t.startswith(POSITIONAL_PREFIXES)]
     position = config.get("_position_tag")
+    if position is None and "_parent_run" not in config:
+        position = _manager_position(config.get("callbacks"))
+    if not tags:
+        return [position] if position else []
+    own = [t for t in tags if not t.startswith(POSITIONAL_PREFIXES)]
     return [position, *own] if position else own
+
+
+def _manager_position(callbacks: Any) -> str | None:
+    """The positional tag a LangChain callback manager gives its run, if any: one of its
+    tags that its children do not inherit (`get_child("seq:step:2")`)."""
+    tags = getattr(callbacks, "tags", None)
+    if not tags or not isinstance(tags, list):
+        return None
+    inherited = getattr(callbacks, "inheritable_tags", None) or ()
+    for tag in tags:
+        if isinstance(tag, str) and tag.startswith(POSITIONAL_PREFIXES) and tag not in inherited:
+            return tag
+    return None
 
 
 #: The generator of run ids, made at the first run (see `new_run_id`).

@@ -56,6 +56,7 @@ from ..chat.partner_form import serialized_form
 from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
+from ..errors import MissingKeyError
 from ..messages import BaseMessage
 from ..messages import message_list
 from ..secret import hold_keys
@@ -148,7 +149,12 @@ class DropInChatModel(ChatChatplex):
         if values.get("streaming") and getattr(cls._engine, "streaming_shapes_request", False):
             settings["streaming"] = values["streaming"]
         form = serialized_form(cls._engine.langchain_fields)
-        engine = cls._engine(**(settings if form is None else form.settable(settings)))
+        try:
+            engine = cls._engine(**(settings if form is None else form.settable(settings)))
+        except MissingKeyError as err:
+            if err.partner_error is None:
+                raise
+            raise err.partner_error from None  # under LangChain's name, its partner's words
         engine.partner_words = True  # under LangChain's name, its partner's error words
         return {
             **langchain_side,
@@ -232,7 +238,8 @@ class DropInChatModel(ChatChatplex):
         engine = self.chatplex_model
         model = self
         if isinstance(engine, ChatModel) and not any(_is_builtin_tool(t) for t in tools):
-            _, tool_choice = engine._tools_to_bind(tools, tool_choice)
+            # (what it binds as functions: all of them, or those the partner keeps)
+            tools, tool_choice = engine._tools_to_bind(tools, tool_choice)
             # A choice word the partner sends as given (Mistral's and Fireworks' "any"):
             # the engine's binding puts it in the body, where the shared reading would
             # send Chat Completions' "required".

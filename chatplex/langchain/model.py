@@ -50,6 +50,7 @@ from pydantic import SecretStr
 from pydantic import model_validator
 
 from ..adapters.base import Adapter
+from ..adapters.tools import given_cache_control
 from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
 from ..chat import ChatModel
@@ -377,11 +378,13 @@ class ChatChatplex(BaseChatModel):
         strict = kwargs.pop("strict", None)
         for tool in tools:
             spec = convert_to_openai_tool(tool, strict=strict)
-            if isinstance(tool, dict) and "cache_control" in tool:
-                # An Anthropic tool dict's prompt-cache breakpoint, which the OpenAI form
-                # drops: kept beside it (`to_tool_specs` reads it; the wires without
-                # prompt caching ignore it), as langchain-anthropic sends it.
-                spec = {**spec, "cache_control": tool["cache_control"]}
+            control = given_cache_control(tool)
+            if control is not None:
+                # An Anthropic tool dict's (or a LangChain tool's `extras`) prompt-cache
+                # breakpoint, which the OpenAI form drops: kept beside it (`to_tool_specs`
+                # reads it; the wires without prompt caching ignore it), as
+                # langchain-anthropic sends it.
+                spec = {**spec, "cache_control": control}
             key = json.dumps(_untitled(spec), sort_keys=True, default=str)
             if key not in seen:  # a class and its JSON schema are one tool, not two
                 seen.add(key)

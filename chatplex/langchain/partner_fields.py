@@ -92,6 +92,9 @@ def partner_value(
     for keyword in spellings:
         if given.get(keyword) is not None:
             return _as_held(form, name, keyword, given[keyword])
+    if name in form.fallbacks:
+        named = {form.name(k) for k, v in given.items() if v is not None}
+        return form.fallen_back(named, environ).get(name)
     if name in form.filled and engine is not None:
         return attrgetter(form.filled[name])(engine)
     resolved = form.resolved.get(name)
@@ -126,6 +129,8 @@ def partner_environment(engine_type: type[ChatModel], environ: Mapping[str, str]
         return {}
     secret = set(form.secrets.values())
     variables = secret | set(form.environment.values())
+    for fallback in form.fallbacks.values():
+        variables |= {v for v in (*fallback.variables, *fallback.unless) if v.isupper()}
     return {
         v: Secret(environ[v]) if v in secret else environ[v]
         for v in sorted(variables)

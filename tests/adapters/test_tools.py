@@ -283,6 +283,25 @@ def test_a_dicts_strict_and_cache_control_are_carried() -> None:
     assert to_tool_spec(cached).cache_control == {"type": "ephemeral"}
 
 
+def test_a_langchain_tools_extras_cache_control_is_carried() -> None:
+    # langchain-anthropic reads a BaseTool's `extras` for its tool fields; cache_control
+    # is the one chatplex's ToolSpec carries.
+    from langchain_core.tools import tool
+
+    @tool(extras={"cache_control": {"type": "ephemeral"}})
+    def weather(city: str) -> str:
+        """Weather in a city."""
+        return "sunny"
+
+    assert _tools.given_cache_control(weather) == {"type": "ephemeral"}
+    assert to_tool_spec(weather).cache_control == {"type": "ephemeral"}
+    plain = weather.model_copy(update={"extras": None})
+    assert _tools.given_cache_control(plain) is None
+    assert to_tool_spec(plain).cache_control is None
+    with pytest.raises(TypeError, match="cache_control must be a dict"):
+        to_tool_spec(weather.model_copy(update={"extras": {"cache_control": "ephemeral"}}))
+
+
 # --- functions ----------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from chatplex.chat.partner_form import Fallback
 from chatplex.chat.partner_form import IdentifyingParams
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.chat.partner_form import partner_fields
@@ -84,6 +85,30 @@ def test_filled_fields_are_read_from_the_engine_as_json_values() -> None:
     assert written == {"provider": "anthropic", "choices": ["auto", "any"], "n": 3}
     assert form.written({"provider": "meta"}, {}, engine=engine)["provider"] == "meta"
     assert form.written({}, {}) == {}  # no engine: nothing filled
+
+
+def test_fallbacks_are_written_as_the_partners_validators_fill_them() -> None:
+    usage = Fallback(True, unless=("base", "BASE_URL"))
+    form = PartnerFields(
+        fallbacks={"url": Fallback("https://x", ("X_URL", "X_BASE")), "usage": usage}
+    )
+    assert form.written({}, {}) == {"url": "https://x", "usage": True}
+    environ = {"X_URL": "", "X_BASE": "http://b"}  # the first variable set
+    assert form.written({}, environ)["url"] == "http://b"
+    assert form.written({"url": "http://u", "usage": None}, environ) == {
+        "url": "http://u",
+        "usage": True,
+    }
+    # Its default is None: a given False is written; given "base" (or BASE_URL set): unset.
+    assert form.written({"usage": False}, {})["usage"] is False
+    assert "usage" not in form.written({"base": "http://h"}, {})
+    assert "usage" not in form.written({}, {"BASE_URL": "http://h"})
+    assert form.written({}, {}, defaults=False) == {}  # settings changed on a built model
+    unset = PartnerFields(fallbacks={"base": Fallback(None, ("B",))})
+    assert unset.written({}, {}) == {} and unset.written({}, {"B": "h"}) == {"base": "h"}
+    # As data (a provider's spec): its fields in order.
+    read = partner_fields({"fallbacks": {"url": ("https://x", ("X_URL",))}})
+    assert read is not None and read.fallbacks == {"url": Fallback("https://x", ("X_URL",))}
 
 
 def test_inert_defaults_given_at_their_value_are_not_handed_on() -> None:

@@ -112,6 +112,60 @@ def test_run_tags_put_the_runs_own_position_first_and_drop_its_ancestors() -> No
     assert run_tags({"tags": ["seq:step:3", "user"]}) == ["user"]
 
 
+def _step_tags(make_step: Any, sync: bool) -> list[tuple[str, list[str]]]:
+    """(name, tags) of each run's start in `prompt | step | parser` (LangChain's
+    sequence, tagged "x"), chat models named "model": through a sync handler, or
+    astream_events."""
+    from langchain_core.callbacks import BaseCallbackHandler
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+
+    chain = ChatPromptTemplate.from_messages([("human", "{q}")]) | make_step() | StrOutputParser()
+    seen: list[tuple[str, list[str]]] = []
+
+    class Tags(BaseCallbackHandler):
+        def on_chain_start(self, *args: Any, **kwargs: Any) -> None:
+            seen.append((kwargs["name"], kwargs["tags"]))
+
+        def on_chat_model_start(self, *args: Any, **kwargs: Any) -> None:
+            seen.append(("model", kwargs["tags"]))
+
+    async def events() -> None:
+        async for event in chain.astream_events({"q": "hi"}, {"tags": ["x"]}, version="v2"):
+            if event["event"].endswith("_start"):
+                key = "model" if event["event"] == "on_chat_model_start" else event["name"]
+                seen.append((key, event["tags"]))
+
+    if sync:
+        chain.invoke({"q": "hi"}, {"tags": ["x"], "callbacks": [Tags()]})
+    else:
+        asyncio.run(events())
+    return seen
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_a_step_of_a_langchain_sequence_has_its_position_tag(sync: bool) -> None:
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from chatplex.core.lambdas import RunnableLambda
+
+    theirs = _step_tags(lambda: FakeListChatModel(responses=["a"]), sync)
+    ours = _step_tags(lambda: FakeChatModel(["a"]), sync)
+    assert ours == theirs
+    assert ("model", ["seq:step:2", "x"]) in ours
+    # A chatplex sequence as the step (LangChain would flatten its own into the outer
+    # one): its position; its children their own positions only.
+    ours = _step_tags(lambda: RunnableLambda(str) | FakeChatModel(["a"]), sync)
+    assert ours == [
+        ("RunnableSequence", ["x"]),
+        ("ChatPromptTemplate", ["seq:step:1", "x"]),
+        ("RunnableSequence", ["seq:step:2", "x"]),
+        ("str", ["seq:step:1", "x"]),
+        ("model", ["seq:step:2", "x"]),
+        ("StrOutputParser", ["seq:step:3", "x"]),
+    ]
+
+
 def test_a_run_knows_its_ancestors_and_labels() -> None:
     root = ChainRun({}, "root", "chain", [], [])
     child = ChainRun(

@@ -514,6 +514,52 @@ class TestSerializedAsThePartner(BedrockIsolated):
         assert dropin._get_llm_string(stop=["x"]) == partner._get_llm_string(stop=["x"])
         assert _KEY not in dumps(dropin)
 
+    @pytest.mark.filterwarnings("ignore")  # the partners' own
+    @pytest.mark.parametrize(
+        ("name", "environ"),
+        [
+            ("ChatOpenAI", {}),
+            ("ChatOpenAI", {"OPENAI_BASE_URL": UNIT_BASE_URL}),
+            ("ChatOpenAI", {"OPENAI_API_BASE": UNIT_BASE_URL}),
+            ("ChatAnthropic", {}),
+            ("ChatAnthropic", {"ANTHROPIC_BASE_URL": UNIT_BASE_URL}),
+            ("ChatXAI", {}),
+            ("ChatXAI", {"XAI_API_BASE": UNIT_BASE_URL}),
+            ("ChatMistralAI", {}),
+            ("ChatMistralAI", {"MISTRAL_BASE_URL": UNIT_BASE_URL}),
+        ],
+    )
+    @pytest.mark.parametrize(
+        "settings", [{}, {"stream_usage": False}, {"stream_usage": True}, {"temperature": 0.3}]
+    )
+    def test_dumpd_without_a_base_url_is_the_partner_classs(
+        self,
+        name: str,
+        environ: dict[str, str],
+        settings: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        # What its validators fill in when no base URL is given: its default URL (or the
+        # environment's), langchain-openai's stream_usage=True to OpenAI's own API only.
+        import importlib
+
+        from langchain_core.load import dumpd
+
+        import chatplex
+
+        variables = ("OPENAI_BASE_URL", "OPENAI_API_BASE", "OPENAI_PROXY", "ANTHROPIC_API_URL")
+        for variable in (*variables, "ANTHROPIC_BASE_URL", "XAI_API_BASE", "MISTRAL_BASE_URL"):
+            monkeypatch.delenv(variable, raising=False)
+        for variable, value in environ.items():
+            monkeypatch.setenv(variable, value)
+        if name == "ChatMistralAI" and "stream_usage" in settings:
+            return  # (langchain-mistralai has no such field: tested where it is kept)
+        params = _params(name, settings)
+        del params[next(iter(_SERIALIZED[name][2]))]
+        partner = getattr(importlib.import_module(_SERIALIZED[name][0]), name)(**params)
+        dropin = getattr(chatplex, name)(**params)
+        assert dumpd(dropin) == dumpd(partner)
+
     def test_credentials_in_headers_and_body_are_masked_where_the_partner_writes_them(
         self,
     ) -> None:

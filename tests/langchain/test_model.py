@@ -377,22 +377,45 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
         assert on_invoke.bind_tools([get_weather], parallel_tool_calls=False).invoke("hi").content
 
 
-@pytest.mark.parametrize("sync", [True, False])
-async def test_an_anthropic_tool_dicts_cache_control_is_sent(sync: bool) -> None:
-    # langchain-anthropic sends an Anthropic tool dict as given, its prompt-cache
-    # breakpoint included; the OpenAI form LangChain's conversion makes has no place for it.
-    weather = {
+def _cached_weather_tools() -> dict[str, Any]:
+    """A tool with a prompt-cache breakpoint, as an Anthropic tool dict and as a LangChain
+    tool's `extras` (where langchain-anthropic reads its tool fields)."""
+    from langchain_core.tools import tool
+
+    @tool(extras={"cache_control": {"type": "ephemeral"}})
+    def weather(city: str) -> str:
+        """Weather."""
+        return "sunny"
+
+    as_dict = {
         "name": "weather",
         "description": "Weather.",
         "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}},
         "cache_control": {"type": "ephemeral"},
     }
+    return {"dict": as_dict, "extras": weather}
+
+
+@pytest.mark.parametrize("form", ["dict", "extras"])
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_tools_cache_control_is_sent_as_langchain_anthropic_sends_it(
+    sync: bool, form: str
+) -> None:
+    # langchain-anthropic sends an Anthropic tool dict as given, and a LangChain tool's
+    # extras beside its definition: its prompt-cache breakpoint included, though the
+    # OpenAI form LangChain's conversion makes has no place for it.
+    import langchain_anthropic
+
+    weather = _cached_weather_tools()[form]
+    partner = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="k")
+    theirs = partner._get_request_payload("hi", **partner.bind_tools([weather]).kwargs)
     bodies: list[dict[str, Any]] = []
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
         model = ChatChatplex(model="anthropic:m", base_url=server.anthropic_base_url, api_key="k")
         bound = model.bind_tools([weather])
         reply = await bound.ainvoke("use the tool") if not sync else bound.invoke("use the tool")
     assert reply.tool_calls[0]["name"] == "weather"
+    assert bodies[0]["tools"] == theirs["tools"]
     assert bodies[0]["tools"][0]["cache_control"] == {"type": "ephemeral"}
 
 

@@ -34,6 +34,7 @@ from ...chat.dropin_fields import TOP_K
 from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 from ...chat.params import HEADER_PARAMETERS
+from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.side_call import side_call
@@ -116,6 +117,11 @@ class ChatAnthropic(ChatModel):
         secrets={"anthropic_api_key": "ANTHROPIC_API_KEY", "mcp_servers": "ANTHROPIC_MCP_SERVERS"},
         floats=frozenset({"temperature", "default_request_timeout"}),
         environment={"anthropic_api_url": "ANTHROPIC_API_URL"},
+        fallbacks={
+            "anthropic_api_url": Fallback(
+                "https://api.anthropic.com", ("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL")
+            )
+        },
         unwritten=dict.fromkeys(("anthropic_proxy", "reuse_last_container")),
         # Its fields, unset ones too; its `reasoning_effort` inside `output_config`.
         identifying=IdentifyingParams(
@@ -255,3 +261,13 @@ class ChatAnthropic(ChatModel):
         adapter = cast("AnthropicAdapter", self.adapter)
         request = adapter.count_tokens_request(chat, given, self._betas)
         return side_call(self, request, read_input_tokens, timeout=timeout)
+
+    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
+        """langchain-anthropic's `bind_tools`: a tool whose schema has a top-level
+        `oneOf`/`anyOf` is dropped with a warning, and binding fails where that leaves no
+        tool or a forced choice unmet (`root_composition`)."""
+        from .root_composition import drop_root_composition_tools
+
+        thinking = self.extra_body.get("thinking")
+        kept = drop_root_composition_tools(tools, tool_choice, thinking)
+        return kept, tool_choice

@@ -1,11 +1,14 @@
 """A preset built without the key its provider needs: the error its LangChain partner
-package raises (issue 47: under LangChain's names, LangChain's behaviour). langchain-groq,
--perplexity and -sambanova build their SDK's client when the model is built, and the
-client refuses with the SDK's own class and words (`groq.GroqError: The api_key client
-option must be set...`); langchain-together and -nebius build the openai SDK's client,
-which names OPENAI_API_KEY. The error is chatplex's `MissingKeyError` and, where that SDK
-is imported, the SDK's class too (`sdk_errors.sdk_compatible`: no SDK is imported for
-it). The presets whose partner package refuses with a ValueError of its own (ChatXAI,
+package raises under the drop-in's name (issue 47: under LangChain's names, LangChain's
+behaviour), chatplex's words under chatplex's own. langchain-groq, -perplexity and
+-sambanova build their SDK's client when the model is built, and the client refuses with
+the SDK's own class and words (`groq.GroqError: The api_key client option must be
+set...`); langchain-together and -nebius build the openai SDK's client, which names
+OPENAI_API_KEY in the words of the openai version installed (whatever was imported
+before). The error is chatplex's `MissingKeyError` in chatplex's words, holding the
+partner's as its `partner_error` (which the drop-in raises), each also the SDK's class
+where that SDK is imported (`sdk_errors.sdk_compatible`: no SDK is imported for it). The
+presets whose partner package refuses with a ValueError of its own (ChatXAI,
 ChatDeepSeek, ChatFireworks), and those with no partner package, raise a ValueError.
 langchain-mistralai refuses nothing: with no key it sends the literal
 `Authorization: Bearer None`; so does the preset to any server but Mistral's own
@@ -14,7 +17,9 @@ a 401)."""
 
 from __future__ import annotations
 
-import sys
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
 
 from ...errors import MissingKeyError
 from ...sdk_errors import ErrorFamily
@@ -45,21 +50,39 @@ _OPENAI_CREDENTIALS = (
 
 
 def missing_key_error(preset: str, title: str, variables: str) -> BaseException:
-    """The error for `preset` built with no key: its partner package's (SDK_CLIENT_ERRORS),
-    else a ValueError naming `variables`."""
+    """The error for `preset` built with no key: a `MissingKeyError` in chatplex's words
+    naming `variables`, its partner package's (SDK_CLIENT_ERRORS) as `partner_error`;
+    else a ValueError in chatplex's words."""
+    words = f"{title} API key missing: pass api_key=... or set {variables}"
     found = SDK_CLIENT_ERRORS.get(preset)
     if found is None:
-        return ValueError(f"{title} API key missing: pass api_key=... or set {variables}")
+        return ValueError(words)
     module, name, variable = found
-    if module == "openai" and "openai.lib._client_auth" in sys.modules:
-        words = _OPENAI_CREDENTIALS
-    else:
-        words = (
-            "The api_key client option must be set either by passing api_key to the client "
-            f"or by setting the {variable} environment variable"
-        )
     family = ErrorFamily(module, lambda err, sdk: _named(sdk, name))
-    return sdk_compatible(MissingKeyError(words), (family,))
+    own = MissingKeyError(words)
+    partner = sdk_compatible(MissingKeyError(_sdk_words(module, variable)), (family,))
+    own.partner_error = partner
+    return sdk_compatible(own, (family,), words=False)
+
+
+def _sdk_words(module: str, variable: str) -> str:
+    """What the SDK's client says with no key: the installed openai's credentials words
+    where it has them, a Stainless SDK's otherwise."""
+    if module == "openai" and _openai_takes_other_credentials():
+        return _OPENAI_CREDENTIALS
+    return (
+        "The api_key client option must be set either by passing api_key to the client "
+        f"or by setting the {variable} environment variable"
+    )
+
+
+@cache
+def _openai_takes_other_credentials() -> bool:
+    """Whether the installed openai SDK has `lib/_client_auth` (read from its files: the
+    SDK is not imported for it)."""
+    spec = find_spec("openai")
+    places = spec.submodule_search_locations if spec is not None else None
+    return any(Path(place, "lib", "_client_auth.py").is_file() for place in places or ())
 
 
 def keyless_key(preset: str) -> Secret | None:

@@ -192,6 +192,7 @@ PRESETS: tuple[Preset, ...] = (
                 "xai",
                 aliases={"organization": "openai_organization"},
                 defaults={"stream_usage": True},
+                fallbacks={"xai_api_base": ("https://api.x.ai/v1/", ("XAI_API_BASE",))},
                 identifying=BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
                 unwritten={
                     **OPENAI_SUBCLASS_UNWRITTEN,
@@ -288,6 +289,7 @@ PRESETS: tuple[Preset, ...] = (
                     "top_p": 1,
                 },
                 "secrets": {"mistral_api_key": "MISTRAL_API_KEY"},
+                "fallbacks": {"endpoint": ("https://api.mistral.ai/v1", ("MISTRAL_BASE_URL",))},
                 "inert": frozenset({"max_concurrent_requests"}),
                 # Its request defaults, those not None.
                 "identifying": {

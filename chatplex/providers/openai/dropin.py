@@ -42,6 +42,7 @@ from ...chat.openai_model import is_builtin_tool
 from ...chat.openai_model import stream_usage_default
 from ...chat.openai_model import wants_responses_api
 from ...chat.params import check_api_parameters
+from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...secret import hold_url
@@ -202,6 +203,22 @@ class ChatOpenAI(TiktokenCounted):
         secrets={"openai_api_key": "OPENAI_API_KEY"},
         floats=frozenset({"temperature", "request_timeout"}),
         identifying=CHAT_OPENAI_IDENTIFYING,
+        # Usage in streams by default to OpenAI's own API only (its validator's test).
+        fallbacks={
+            "openai_api_base": Fallback(None, ("OPENAI_API_BASE",)),
+            "stream_usage": Fallback(
+                True,
+                unless=(
+                    "openai_api_base",
+                    "openai_proxy",
+                    "http_client",
+                    "http_async_client",
+                    "OPENAI_API_BASE",
+                    "OPENAI_BASE_URL",
+                    "OPENAI_PROXY",
+                ),
+            ),
+        },
         environment={
             "openai_api_base": "OPENAI_API_BASE",
             "openai_organization": "OPENAI_ORG_ID",

@@ -1,0 +1,108 @@
+"""langchain-anthropic's `bind_tools` filter: a tool whose input schema has a top-level
+`oneOf`/`anyOf` is dropped with a warning (the Messages API rejects the whole request
+for it), and binding fails where what is left cannot do what was asked (no tool left,
+or a forced choice that needs a dropped tool). Same words, same outcomes.
+
+>>> import warnings
+>>> union = {"name": "pick", "input_schema": {"type": "object", "anyOf": []}}
+>>> with warnings.catch_warnings(record=True):
+...     warnings.simplefilter("always")
+...     kept = drop_root_composition_tools([union, {"name": "ok"}], None, None)
+>>> kept
+[{'name': 'ok'}]
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["drop_root_composition_tools"]
+
+_KEYS = ("oneOf", "anyOf")
+_SHOWN = "/".join(_KEYS)
+
+
+def drop_root_composition_tools(
+    tools: Sequence[Any], tool_choice: Any, thinking: Mapping[str, Any] | None
+) -> list[Any]:
+    """`tools` without those whose root schema has `oneOf`/`anyOf`, each dropped with a
+    UserWarning; a ValueError where langchain-anthropic raises one (`thinking`: the
+    model's, which discards a forced choice before sending)."""
+    kept: list[Any] = []
+    dropped: set[str] = set()
+    for tool in tools:
+        name, schema = _name_and_schema(tool)
+        offending = [k for k in _KEYS if k in schema] if isinstance(schema, Mapping) else []
+        if not offending:
+            kept.append(tool)
+            continue
+        if isinstance(name, str):
+            dropped.add(name)
+        described = repr(name) if isinstance(name, str) else "with no name"
+        warnings.warn(
+            f"Dropping tool {described}: its input_schema has a top-level "
+            f"{'/'.join(offending)}, which the Anthropic API does not support. The tool "
+            "will not be available to the model.",
+            # the caller of bind_tools (bind_tools -> _tools_to_bind -> here)
+            stacklevel=4,
+        )
+    if tools and not kept:
+        raise ValueError(
+            f"All {len(tools)} bound tool(s) use a top-level {_SHOWN} in their "
+            f"input_schema, which the Anthropic API rejects: {sorted(dropped)}. No tool is "
+            "left for the model to call. If you control the schema, move the combinator "
+            "under `properties`; for structured output, `with_structured_output(..., "
+            "method='json_schema')` accepts these schemas directly. Otherwise these tools "
+            "cannot be used with Anthropic -- bind a subset that excludes them, or raise it "
+            "with the tool's author."
+        )
+    if tool_choice and dropped:
+        _check_choice(tool_choice, dropped, thinking)
+    return kept
+
+
+def _check_choice(tool_choice: Any, dropped: set[str], thinking: Mapping[str, Any] | None) -> None:
+    """langchain-anthropic's refusal of a forced choice the dropped tools leave unmet."""
+    kind, name = None, None
+    if isinstance(tool_choice, Mapping):
+        kind, name = tool_choice.get("type"), tool_choice.get("name")
+    elif isinstance(tool_choice, str):
+        keyword = tool_choice in ("any", "auto")
+        kind, name = (tool_choice, None) if keyword else ("tool", tool_choice)
+    thinks = thinking is not None and thinking.get("type") in ("enabled", "adaptive")
+    if thinks and kind in ("any", "tool"):
+        return  # thinking discards a forced choice before the request goes
+    if kind == "tool" and name in dropped:
+        raise ValueError(
+            f"tool_choice forces {name!r}, but that tool was dropped because its "
+            f"input_schema uses a top-level {_SHOWN}, which the Anthropic API rejects. "
+            "Stop forcing it, or -- if you control the schema -- move the combinator under "
+            "`properties`. For structured output, `with_structured_output(..., "
+            "method='json_schema')` accepts these schemas directly."
+        )
+    if kind == "any":
+        raise ValueError(
+            f"tool_choice='any' forces the model to call a tool, but {sorted(dropped)} were "
+            f"dropped because their input_schema uses a top-level {_SHOWN}, which the "
+            "Anthropic API rejects, so the model can no longer call them. Use "
+            "tool_choice='auto' to proceed with the remaining tools, or -- if you control "
+            "the schema -- move the combinator under `properties`."
+        )
+
+
+def _name_and_schema(tool: Any) -> tuple[object, object]:
+    """A tool's name and the input schema langchain-anthropic would send for it: a dict's
+    own (Anthropic, OpenAI tool or function form), else the one chatplex builds."""
+    if isinstance(tool, Mapping):
+        function = tool.get("function") if tool.get("type") == "function" else None
+        given = function if isinstance(function, Mapping) else tool
+        if "title" in given and not {"name", "input_schema", "parameters"} & given.keys():
+            return given["title"], given  # a bare JSON schema is the input schema
+        return given.get("name"), given.get("input_schema", given.get("parameters"))
+    from ...adapters.tools import to_tool_spec
+
+    spec = to_tool_spec(tool)
+    return spec.name, spec.parameters
