@@ -65,7 +65,11 @@ WARMUP = 10
 #: `--quick`'s modes of the workloads other than "invoke" (which runs every mode): each
 #: mode and each workload once, every line of CLIENT run (the tracers' waits in
 #: "langsmith"), in 6 processes, not 11: a process is mostly imports, LangChain's ~1.5 s.
-QUICK_MODES = {"chain": ("off",), "stream": ("off",), "langchain-chain": ("langsmith",)}
+QUICK_MODES: dict[str, tuple[str, ...]] = {
+    "chain": ("off",),
+    "stream": ("off",),
+    "langchain-chain": ("langsmith",),
+}
 
 
 # -- servers, each in its own process ----------------------------------------------------
@@ -310,7 +314,9 @@ def main() -> int:
         samples: dict[str, dict[str, list[float]]] = {}
         loaded: dict[str, list[str]] = {}
         # LangChain's chain is the LangSmith reference only: chatplex's OTel is not its.
-        modes_of = {w: ("off", "langsmith") if w == "langchain-chain" else modes for w in WORKLOADS}
+        modes_of: dict[str, tuple[str, ...]] = {
+            w: ("off", "langsmith") if w == "langchain-chain" else modes for w in WORKLOADS
+        }
         if options.quick:
             modes_of.update(QUICK_MODES)
         # modes alternate: drift hits all alike
