@@ -9,7 +9,9 @@ mock server's Ollama wire (`chatplex.testing._mock_wire_ollama`: the same JSON a
 lines as the mock server, `--chunks` content lines per streamed reply), so the server's
 CPU is never counted. Each measurement runs in a fresh worker process (`--worker`): one
 untimed warm-up call, then the timed work, measured with getrusage deltas (user + sys of
-the worker only); the table shows medians over `--rounds`.
+the worker only); the table shows medians over `--rounds`. With `--quick` one worker
+runs a client's two modes in turn (its imports once: the smoke test checks the harness,
+not the numbers).
 
 - invoke: `--requests` sync non-stream calls one after another; CPU per request.
 - stream: `--streams` sync streams one after another; CPU per streamed chunk (line).
@@ -27,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +80,7 @@ def serve(chunks: int) -> None:
     server.serve_forever()
 
 
-# ---- worker: one client, one mode, in this process --------------------------------------
+# ---- worker: one client, its modes one after another, in this process -------------------
 
 
 def make_calls(client: str, url: str) -> tuple[Any, Any]:
@@ -103,32 +106,43 @@ def make_calls(client: str, url: str) -> tuple[Any, Any]:
     return (lambda: lc.invoke(prompt)), (lambda: sum(1 for _ in lc.stream(prompt)))
 
 
-def worker(client: str, mode: str, url: str, count: int) -> dict[str, Any]:
+def worker(client: str, modes: list[str], url: str, counts: list[int]) -> list[dict[str, Any]]:
+    """`counts[i]` calls in `modes[i]`, each mode warmed up first: CPU per unit of each."""
     invoke, stream = make_calls(client, url)
-    call = invoke if mode == "invoke" else stream
-    call()  # warm-up: imports, connection
-    units = 0
-    start = cpu_seconds()
-    for _ in range(count):
-        result = call()
-        units += result if mode == "stream" else 1
-    spent = cpu_seconds() - start
-    return {"client": client, "mode": mode, "units": units, "cpu_us_per_unit": spent / units * 1e6}
+    results = []
+    for mode, count in zip(modes, counts, strict=True):
+        call = invoke if mode == "invoke" else stream
+        call()  # warm-up: imports, connection
+        units = 0
+        start = cpu_seconds()
+        for _ in range(count):
+            result = call()
+            units += result if mode == "stream" else 1
+        spent = cpu_seconds() - start
+        per_unit = spent / units * 1e6
+        results.append(
+            {"client": client, "mode": mode, "units": units, "cpu_us_per_unit": per_unit}
+        )
+    return results
 
 
 # ---- driver ----------------------------------------------------------------------------
 
 
-def run_worker(client: str, mode: str, url: str, count: int) -> dict[str, Any] | None:
+def run_worker(
+    client: str, modes: Sequence[str], url: str, counts: Sequence[int]
+) -> list[dict[str, Any]] | None:
+    """One worker's result per mode; None if `client` is not installed."""
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    args = [sys.executable, __file__, "--worker", client, mode, url, str(count)]
+    args = [sys.executable, __file__, "--worker", client, ",".join(modes), url]
+    args.append(",".join(map(str, counts)))
     out = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600, check=False)
     if out.returncode != 0:
         if "ModuleNotFoundError" in out.stderr:  # a peer not installed: its column is empty
             return None
-        raise RuntimeError(f"{client}/{mode} failed:\n{out.stderr}")
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+        raise RuntimeError(f"{client}/{','.join(modes)} failed:\n{out.stderr}")
+    results: list[dict[str, Any]] = json.loads(out.stdout.strip().splitlines()[-1])
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.serve)
         return 0
     if args.worker:
-        client, mode, url, count = args.worker
-        print(json.dumps(worker(client, mode, url, int(count))))
+        client, modes, url, counts = args.worker
+        numbers = [int(count) for count in counts.split(",")]
+        print(json.dumps(worker(client, modes.split(","), url, numbers)))
         return 0
     if args.quick:  # the harness, not the numbers: every worker is mostly imports
         args.requests, args.streams, args.chunks, args.rounds = 1, 1, 5, 1
@@ -165,11 +180,13 @@ def main(argv: list[str] | None = None) -> int:
         samples: dict[tuple[str, str], list[float]] = {}
         for _ in range(args.rounds):
             for client in CLIENTS:
-                for mode in MODES:
-                    count = args.requests if mode == "invoke" else args.streams
-                    result = run_worker(client, mode, url, count)
-                    if result is not None:
-                        samples.setdefault((client, mode), []).append(result["cpu_us_per_unit"])
+                # --quick: a client's modes in one worker (a worker's time is mostly its
+                # imports); else each in a fresh process.
+                for modes in [MODES] if args.quick else [(mode,) for mode in MODES]:
+                    counts = [args.requests if m == "invoke" else args.streams for m in modes]
+                    for result in run_worker(client, modes, url, counts) or []:
+                        key = (client, result["mode"])
+                        samples.setdefault(key, []).append(result["cpu_us_per_unit"])
     finally:
         server.terminate()
         server.wait(timeout=10)

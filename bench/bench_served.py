@@ -12,7 +12,8 @@ SigV4 `Authorization` header, and frames Bedrock streams as AWS event-stream mes
 and Gemini's as SSE. Each measurement runs in a fresh worker process (`--worker`): one
 untimed warm-up call (imports, connection), then the timed calls, measured as getrusage
 user + sys of the worker (its threads included); the table shows medians over
-`--rounds`.
+`--rounds`. With `--quick` one worker runs a client's two modes in turn (its imports
+once: the smoke test checks the harness, not the numbers).
 
 - invoke: `--requests` sync non-stream calls (`converse` / `generate_content`), one
   after another; CPU per request.
@@ -74,7 +75,7 @@ def serve(chunks: int) -> None:
         sys.stdin.read()
 
 
-# ---- worker: one client, one mode, in this process --------------------------------------
+# ---- worker: one client, its modes one after another, in this process -------------------
 
 Calls = tuple[Callable[[], Any], Callable[[], Any]]
 
@@ -142,16 +143,22 @@ def gemini_calls(client: str, url: str) -> Calls:
     )
 
 
-def worker(wire: str, client: str, mode: str, url: str, count: int) -> dict[str, Any]:
+def worker(
+    wire: str, client: str, modes: list[str], url: str, counts: list[int]
+) -> list[dict[str, Any]]:
+    """CPU seconds of `counts[i]` calls in `modes[i]`, each mode warmed up first."""
     calls = bedrock_calls if wire == "bedrock" else gemini_calls
     invoke, stream = calls(client, url)
-    call = invoke if mode == "invoke" else stream
-    if not call():  # warm-up: imports, the connection; an empty answer is a broken harness
-        raise RuntimeError(f"{wire}/{client}/{mode}: empty answer")
-    start = cpu_seconds()
-    for _ in range(count):
-        call()
-    return {"seconds": cpu_seconds() - start}
+    results = []
+    for mode, count in zip(modes, counts, strict=True):
+        call = invoke if mode == "invoke" else stream
+        if not call():  # warm-up: imports, the connection; an empty answer is a broken harness
+            raise RuntimeError(f"{wire}/{client}/{mode}: empty answer")
+        start = cpu_seconds()
+        for _ in range(count):
+            call()
+        results.append({"seconds": cpu_seconds() - start})
+    return results
 
 
 # ---- driver ----------------------------------------------------------------------------
@@ -179,15 +186,17 @@ def worker_env(aws_dir: str) -> dict[str, str]:
     }
 
 
-def run_worker(python: str, args: list[str], env: dict[str, str]) -> dict[str, Any] | None:
+def run_worker(python: str, args: list[str], env: dict[str, str]) -> list[dict[str, Any]] | None:
+    """The worker's result per mode (`args[2]`, comma-separated); None if its client is
+    not installed."""
     command = [python, __file__, "--worker", *args]
     out = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, check=False)
     if out.returncode != 0:
         if "ModuleNotFoundError" in out.stderr:  # a peer not installed: its cells stay empty
             return None
         raise RuntimeError(f"{' '.join(args[:3])} failed:\n{out.stderr}")
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+    results: list[dict[str, Any]] = json.loads(out.stdout.strip().splitlines()[-1])
+    return results
 
 
 def table(rows: list[dict[str, Any]], wires: list[str], chunks: int) -> str:
@@ -223,8 +232,9 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.serve)
         return 0
     if args.worker:
-        wire, client, mode, url, count, _ = args.worker
-        print(json.dumps(worker(wire, client, mode, url, int(count))))
+        wire, client, modes, url, counts, _ = args.worker
+        numbers = [int(count) for count in counts.split(",")]
+        print(json.dumps(worker(wire, client, modes.split(","), url, numbers)))
         return 0
     if args.quick:  # the harness, not the numbers: every worker is mostly imports
         args.requests, args.streams, args.chunks, args.rounds = 1, 1, 5, 1
@@ -249,12 +259,19 @@ def main(argv: list[str] | None = None) -> int:
                 for wire in wires:
                     for client in CLIENTS[wire]:
                         python = interpreter(client)
-                        for mode in MODES:
-                            count = args.requests if mode == "invoke" else args.streams
-                            units = count if mode == "invoke" else count * args.chunks
-                            job = [wire, client, mode, url, str(count), "-"]
-                            result = run_worker(python, job, env)
-                            if result is not None:
+                        # --quick: a client's modes in one worker (a worker's time is
+                        # mostly its imports); else each in a fresh process.
+                        for modes in [MODES] if args.quick else [(mode,) for mode in MODES]:
+                            counts = [
+                                args.requests if m == "invoke" else args.streams for m in modes
+                            ]
+                            job = [wire, client, ",".join(modes), url]
+                            job += [",".join(map(str, counts)), "-"]
+                            results = run_worker(python, job, env)
+                            if results is None:  # not installed
+                                continue
+                            for mode, count, result in zip(modes, counts, results, strict=True):
+                                units = count if mode == "invoke" else count * args.chunks
                                 per = result["seconds"] / units * 1e6
                                 samples.setdefault((wire, client, mode), []).append(per)
         finally:

@@ -47,9 +47,13 @@ TOKEN_HEADER = "x-gateway-pass"  # named like nothing chatplex would guess
 #: Pieces that would betray a partly shown key too (a truncated repr, a masked middle).
 NEEDLES = (KEY, TOKEN, "7f3a9c51", "e41b2d07")
 
+#: The "timeout" kind's timeout: the server stalls whatever it is (so it fires on every
+#: machine, loaded or not: connecting to 127.0.0.1 and writing a request take no server
+#: time), and both attempts wait it out.
+STALL_TIMEOUT = 0.1
 KINDS = {
     "refused": None,  # a closed port
-    "timeout": "stall=60",  # far beyond the 0.5 s read timeout of this kind's model
+    "timeout": "stall=60",  # far beyond the read timeout of this kind's model
     "401": "status=401",
     "429": "status=429",
     "500": "status=500",
@@ -244,7 +248,7 @@ async def test_no_failure_leaves_the_key_anywhere(
     spec = KINDS[kind]
     if spec is not None:
         recorder.faults[request_key] = spec
-    model = make_model(base, provider, timeout=0.5 if kind == "timeout" else None)
+    model = make_model(base, provider, timeout=STALL_TIMEOUT if kind == "timeout" else None)
 
     err = await fail(model, sync, mode, {"x-request-key": request_key})
 
