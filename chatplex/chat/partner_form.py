@@ -196,6 +196,10 @@ class PartnerFields:
     #: Keywords it has no field for and keeps in a dict field, keyword -> that field
     #: (langchain-perplexity keeps a given `stop` in `model_kwargs`): read there.
     kept_in: Mapping[str, str] = field(default_factory=dict)
+    #: Its `model_dump()` keys, in its order: its fields but those it excludes (its SDK
+    #: clients, LangChain's callbacks...), LangChain's own among them; a drop-in dumps
+    #: these, each read as its attribute (empty: not declared, it dumps its own fields).
+    dumped: tuple[str, ...] = ()
 
     def settable(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """`given` without the `inert` fields at their defaults."""

@@ -45,6 +45,7 @@ from ...chat.params import check_api_parameters
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...secret import hold_url
+from .spec import BASE_CHAT_OPENAI_DUMPED
 from .spec import BASE_CHAT_OPENAI_IDENTIFYING
 from .spec import BASE_CHAT_OPENAI_UNWRITTEN
 
@@ -167,6 +168,7 @@ class ChatOpenAI(ChatModel):
             "openai_proxy": "OPENAI_PROXY",
         },
         unwritten=BASE_CHAT_OPENAI_UNWRITTEN,
+        dumped=BASE_CHAT_OPENAI_DUMPED,
     )
     langchain_profiles = "openai"
 
