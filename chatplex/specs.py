@@ -35,6 +35,7 @@ __all__ = [
     "ProviderSpec",
     "chat_completions_servers",
     "declared_object",
+    "field_names",
     "infer_provider",
     "spec",
     "specs",
@@ -200,6 +201,16 @@ class ProviderSpec:
 
 def _spec_module(wire: str) -> Any:
     return importlib.import_module(f"chatplex.providers.{wire}.spec")
+
+
+def field_names(text: str) -> tuple[str, ...]:
+    """The field names written in `text`, in its order (a partner class's, declared as
+    data: `PartnerFields.dumped`).
+
+    >>> field_names("name model_name  temperature")
+    ('name', 'model_name', 'temperature')
+    """
+    return tuple(text.split())
 
 
 def declared_object(path: str) -> Any:

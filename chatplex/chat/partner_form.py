@@ -220,6 +220,10 @@ class PartnerFields:
     #: environment variable or a default; langchain-xai's `xai_api_base`): written then,
     #: and a given False written too (their default is None, which it leaves out).
     fallbacks: Mapping[str, Fallback] = field(default_factory=dict)
+    #: Its `model_dump()` keys, in its order: its fields but those it excludes (its SDK
+    #: clients, LangChain's callbacks...), LangChain's own among them; a drop-in dumps
+    #: these, each read as its attribute (empty: not declared, it dumps its own fields).
+    dumped: tuple[str, ...] = ()
 
     def settable(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """`given` without the `inert` fields at their defaults."""

@@ -46,6 +46,9 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_core.utils.pydantic import is_pydantic_v1_subclass
 from pydantic import Field
 from pydantic import SecretStr
+from pydantic import SerializationInfo
+from pydantic import SerializerFunctionWrapHandler
+from pydantic import model_serializer
 from pydantic import model_validator
 
 from ..chat import BaseCache
@@ -70,6 +73,7 @@ from .model import _primary
 from .model import _with_model_name
 from .partner_fields import ABSENT
 from .partner_fields import held_keywords
+from .partner_fields import partner_dump
 from .partner_fields import partner_environment
 from .partner_fields import partner_value
 from .partner_fields import reading_form
@@ -195,6 +199,44 @@ class DropInChatModel(ChatChatplex):
                 raise
             value = self._partner_value(name)
             return getattr(engine, name) if value is ABSENT else value
+
+    @model_serializer(mode="wrap")
+    def _dump_as_partner(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> dict[str, Any]:
+        """`model_dump()` / `model_dump_json()` as the partner class's: its keys, in its
+        order, each the value read as its attribute (`llm.openai_api_key`...), which is
+        the partner's for the same construction (credentials masked:
+        `_dumped_value`); ChatChatplex's own dump where the partner's keys are not
+        declared (`PartnerFields.dumped`)."""
+        form = reading_form(self._engine)
+        if form is None or not form.dumped:
+            dumped: dict[str, Any] = handler(self)
+            return dumped
+        given = self.__dict__.get("partner_given") or {}
+        set_here = {form.name(k) for k in given.get("keywords", {})}
+        set_here |= self.model_fields_set & _LANGCHAIN_SIDE
+        return partner_dump(
+            form,
+            self._dumped_value,
+            info,
+            given=set_here,
+            default=self._partner_default,
+        )
+
+    def _dumped_value(self, name: str) -> Any:
+        """The partner's field `name` as the dump writes it: its attribute, credentials
+        masked as in every chatplex form (credential headers, secret-named settings, a
+        URL's user info), a key the `SecretStr` the partner dumps too."""
+        value = getattr(self, name)
+        return value if value is None or isinstance(value, SecretStr) else _masked(value, name)
+
+    def _partner_default(self, name: str) -> Any:
+        """The default of the partner's field `name` (LangChain's own: LangChain's)."""
+        default = partner_value(self._engine, name, {}, {})
+        if default is ABSENT and name in BaseChatModel.model_fields:
+            return BaseChatModel.model_fields[name].get_default(call_default_factory=True)
+        return default
 
     def _partner_value(self, name: str) -> Any:
         """The partner class's field `name` (`ABSENT`: not one of its fields)."""

@@ -32,12 +32,15 @@ from __future__ import annotations
 
 import copy
 import inspect
+from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Mapping
 from operator import attrgetter
 from typing import Any
 from typing import Final
 
 from pydantic import SecretStr
+from pydantic import SerializationInfo
 
 from ..chat import ChatModel
 from ..chat.dropin import TAIL
@@ -50,6 +53,7 @@ from ..secret import redact_url
 __all__ = [
     "ABSENT",
     "held_keywords",
+    "partner_dump",
     "partner_environment",
     "partner_value",
     "reading_form",
@@ -113,6 +117,42 @@ def partner_value(
     if variable is not None:
         return None
     return _parameter_default(engine_type, spellings)
+
+
+def partner_dump(
+    form: PartnerFields,
+    read: Callable[[str], Any],
+    info: SerializationInfo,
+    *,
+    given: Collection[str],
+    default: Callable[[str], Any],
+) -> dict[str, Any]:
+    """The partner's `model_dump()` (its `dumped` keys, in its order), each value
+    `read(key)`, with the dump's choices of `info`: `include` / `exclude` (top-level
+    keys), `exclude_none`, `exclude_unset` (unset: a key not `given`),
+    `exclude_defaults` (a value equal to `default(key)`). Keys stay `SecretStr`s: the
+    serializer writes them masked ('**********') in JSON, as the partner's; an int in
+    one of its `floats` is written there as a float, as its field's type writes it."""
+    include, exclude = info.include, info.exclude
+    out = {}
+    for key in form.dumped:
+        if (include is not None and key not in include) or (exclude and key in exclude):
+            continue
+        if info.exclude_unset and key not in given:
+            continue
+        value = read(key)
+        if (info.exclude_none and value is None) or (
+            info.exclude_defaults and value == default(key)
+        ):
+            continue
+        if info.mode_is_json() and key in form.floats:
+            value = _as_float(value)  # its field's type writes an int as a float
+        out[key] = value
+    return out
+
+
+def _as_float(value: Any) -> Any:
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def reading_form(engine_type: type[ChatModel]) -> PartnerFields | None:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 from typing import Any
 
+import pydantic
+import pydantic_core
 import pytest
 from _lckit import MODELS
 from _lckit import UNIT_BASE_URL
@@ -25,6 +28,7 @@ from test_dropin import _params
 import chatplex
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.dropins import DROP_IN_MODULES
+from chatplex.langchain import ChatChatplex
 from chatplex.langchain.partner_fields import ABSENT
 from chatplex.langchain.partner_fields import partner_environment
 from chatplex.langchain.partner_fields import partner_value
@@ -155,6 +159,26 @@ def _assert_fields_match(name: str, dropin: Any, partner: Any) -> None:
         if info.alias and _read(partner, info.alias) is not ABSENT:
             _assert_same(name, info.alias, dropin, partner)
     assert _KEY not in repr(dropin)
+    _assert_dumps_match(name, dropin, partner)
+
+
+def _assert_dumps_match(name: str, dropin: Any, partner: Any) -> None:
+    """`model_dump()` gives the partner's keys in its order, each with its value (a key
+    a `SecretStr` of the same string), and `model_dump_json()` the same text."""
+    theirs, ours = partner.model_dump(), dropin.model_dump()
+    assert list(ours) == list(theirs), f"{name}: the partner's keys are {list(theirs)}"
+    kept = {field for (n, field) in KEPT if n == name}
+    open_ = {field for (n, field) in OPEN if n == name}
+    for field, value in theirs.items():
+        if isinstance(value, SecretStr):
+            assert isinstance(ours[field], SecretStr), f"{name}.{field}: {ours[field]!r}"
+            assert ours[field].get_secret_value() == value.get_secret_value()
+        elif field in open_:
+            assert ours[field] is None and value is not None, f"{name}.{field} now matches"
+        elif field not in kept:
+            assert ours[field] == value, f"{name}.{field}: {ours[field]!r} != {value!r}"
+    json = {"exclude": kept | open_}
+    assert dropin.model_dump_json(**json) == partner.model_dump_json(**json)
 
 
 def _by_field_names(name: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -235,6 +259,22 @@ def test_a_key_and_headers_read_as_given_and_never_shown() -> None:
         assert _KEY not in shown
 
 
+def test_a_dump_holds_the_key_as_a_secret_and_no_credential_header() -> None:
+    # Kept difference (a chatplex form never shows a key): langchain-openai dumps a
+    # credential header in clear; the drop-in masks it, as its repr and `dumpd` do.
+    headers = {"Authorization": f"Bearer {_KEY}", "X-Trace": "t1"}
+    llm = chatplex.ChatOpenAI(model="gpt-4o", api_key=_KEY, default_headers=headers)
+    dumped = llm.model_dump()
+    assert dumped["openai_api_key"].get_secret_value() == _KEY
+    assert dumped["default_headers"]["X-Trace"] == "t1"
+    for shown in (repr(dumped), llm.model_dump_json()):
+        assert _KEY not in shown
+    from langchain_openai import ChatOpenAI as PartnerOpenAI
+
+    partner = PartnerOpenAI(model="gpt-4o", api_key="k", default_headers=headers)
+    assert _KEY in partner.model_dump_json()
+
+
 def test_a_credential_in_the_base_url_is_redacted() -> None:
     url = f"http://127.0.0.1:9/v1?api-key={_KEY}"
     llm = chatplex.ChatOpenAI(model="gpt-4o", api_key="k", base_url=url)
@@ -291,6 +331,66 @@ def test_partner_value_reads_each_source_in_turn() -> None:
     engine = EngineAnthropic(model="claude-haiku-4-5", api_key="k")
     filled = partner_value(EngineAnthropic, "max_tokens", {}, {}, engine)
     assert filled == engine.adapter.default_max_tokens
+
+
+@pytest.mark.parametrize("case", list(_CASES))
+def test_model_dump_takes_the_partners_choices_of_keys(case: str) -> None:
+    dropin, partner = _pair("ChatOpenAI", _CASES[case])
+    for choices in (
+        {"include": {"model_name", "n", "openai_api_key"}, "exclude": {"n"}},
+        {"exclude_none": True},
+        {"exclude_none": True, "mode": "json"},
+    ):
+        ours, theirs = dropin.model_dump(**choices), partner.model_dump(**choices)
+        assert list(ours) == list(theirs), choices
+        assert repr(ours) == repr(theirs)  # the key a masked SecretStr, or "**********"
+
+
+def test_exclude_unset_keeps_the_fields_given_where_the_partner_keeps_more() -> None:
+    # Open (docs/porting.md, "Fields"): langchain-openai's validators set fields of
+    # their own (`model_kwargs`, `openai_api_base`, `stream_usage`...), which its
+    # exclude_unset keeps; the drop-in keeps the fields given, each in the partner's.
+    from langchain_openai import ChatOpenAI as PartnerOpenAI
+
+    params = {"model": "gpt-4o", "api_key": _KEY, "temperature": 0, "timeout": 3}
+    ours = chatplex.ChatOpenAI(**params).model_dump(exclude_unset=True)
+    theirs = PartnerOpenAI(**params).model_dump(exclude_unset=True)
+    assert list(ours) == ["model_name", "temperature", "openai_api_key", "request_timeout"]
+    assert set(ours) < set(theirs)
+    assert {k: v for k, v in ours.items() if k != "openai_api_key"} == {
+        k: theirs[k] for k in ours if k != "openai_api_key"
+    }
+
+
+def test_a_drop_in_held_in_a_model_dumps_as_the_partner() -> None:
+    # pydantic serializes a field's model by its own serializer (a graph's state, a
+    # config object holding the model): the partner's keys there too.
+    holder = pydantic.create_model("Holder", llm=(Any, ...))
+    dropin, partner = _pair("ChatAnthropic", _MANY)
+    assert holder(llm=dropin).model_dump_json() == holder(llm=partner).model_dump_json()
+
+
+def test_cohere_dumps_no_sdk_client_where_langchain_cohere_cannot_write_its_own() -> None:
+    # Kept difference (LangChain raises): langchain-cohere's dump holds its SDK clients,
+    # which model_dump_json cannot write; the drop-in builds none and writes null.
+    dropin, partner = _pair("ChatCohere", {})
+    with pytest.raises(pydantic_core.PydanticSerializationError, match="cohere.client.Client"):
+        partner.model_dump_json()
+    written = json.loads(dropin.model_dump_json())
+    assert list(written) == list(partner.model_dump())
+    assert (written["client"], written["async_client"]) == (None, None)
+
+
+def test_chatplexs_own_name_and_an_undeclared_partner_dump_chatplexs_settings() -> None:
+    # ChatChatplex keeps its own fields; so does a drop-in whose partner's keys are not
+    # declared (langchain-cerebras is not installed here to read them from).
+    own = ChatChatplex(model="openai:gpt-4o", api_key=_KEY, base_url=UNIT_BASE_URL)
+    undeclared = chatplex.ChatCerebras(model="llama3.1-8b", api_key=_KEY)
+    for model in (own, undeclared):
+        dumped = model.model_dump()
+        assert {"model", "api_key", "base_url"} <= set(dumped)
+        assert _KEY not in model.model_dump_json()
+    assert reading_form(undeclared._engine) is None
 
 
 #: The drop-ins whose partner LangChain does not serialize and which declare its fields.

@@ -41,6 +41,7 @@ from ...chat.side_call import side_call
 from ...messages import BaseMessage
 from ...messages import message_list
 from ...secret import hold_url
+from ...specs import field_names
 from .adapter import FALLBACK_MAX_TOKENS
 from .adapter import MAX_OUTPUT_TOKENS
 from .adapter import default_max_tokens_for
@@ -143,6 +144,14 @@ class ChatAnthropic(ChatModel):
             },
             unset={"model_kwargs": {}},
             merged={"output_config": {"effort": "reasoning_effort"}},
+        ),
+        dumped=field_names(
+            "name disable_streaming output_version model max_tokens temperature top_k "
+            "top_p default_request_timeout max_retries stop_sequences anthropic_api_url "
+            "anthropic_api_key anthropic_proxy default_headers betas model_kwargs "
+            "streaming stream_usage thinking output_config reasoning_effort mcp_servers "
+            "context_management container reuse_last_container inference_geo "
+            "user_profile_id"
         ),
     )
     langchain_profiles = "anthropic"

@@ -48,6 +48,7 @@ from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...specs import field_names
 
 if TYPE_CHECKING:
     from ...messages import BaseMessage
@@ -215,6 +216,16 @@ class ChatBedrockConverse(ChatModel):
         },
         # None (LangChain's default); its invocation params name the model first.
         identifying=IdentifyingParams(invoked_first=INVOKED_MODEL),
+        dumped=field_names(
+            "name disable_streaming output_version model_id base_model_id system "
+            "max_tokens stop_sequences temperature top_p region_name aws_access_key_id "
+            "aws_secret_access_key aws_session_token bedrock_api_key provider streaming "
+            "endpoint_url default_headers config timeout max_retries guardrail_config "
+            "additional_model_request_fields reasoning_effort "
+            "additional_model_response_field_paths supports_tool_choice_values "
+            "performance_config service_tier output_config request_metadata "
+            "guard_last_turn_only raw_blocks"
+        ),
     )
     langchain_profiles = "aws"
 

@@ -52,6 +52,7 @@ from ...chat.dropin import dropin
 from ...chat.dropin import pick
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...specs import field_names
 from .dropin import AWS_SECRETS
 from .dropin import INVOKED_MODEL
 from .dropin import ChatBedrockConverse
@@ -166,6 +167,14 @@ class ChatBedrock(ChatBedrockConverse):
             derived={"provider": "provider_name"},
             spread="model_kwargs",
             invoked_first=INVOKED_MODEL,
+        ),
+        dumped=field_names(
+            "name region_name aws_access_key_id aws_secret_access_key aws_session_token "
+            "bedrock_api_key config timeout max_retries provider model_id base_model_id "
+            "model_kwargs endpoint_url streaming provider_stop_sequence_key_name_map "
+            "provider_stop_reason_key_map guardrails temperature max_tokens service_tier "
+            "request_metadata disable_streaming output_version system_prompt_with_tools "
+            "beta_use_converse_api stop_sequences"
         ),
     )
 

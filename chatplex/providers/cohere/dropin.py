@@ -27,6 +27,7 @@ from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...specs import field_names
 
 if TYPE_CHECKING:
     from ...secret import Secret
@@ -80,6 +81,13 @@ class ChatCohere(ChatModel):
             unless_none={k: k for k in ("model", "temperature", "preamble")}
         ),
         unwritten={"timeout_seconds": 300},
+        floats=frozenset({"temperature", "timeout_seconds"}),
+        # Its SDK clients among them: the drop-in builds none, and dumps None there.
+        dumped=field_names(
+            "name client async_client model temperature cohere_api_key stop streaming "
+            "user_agent timeout_seconds base_url disable_streaming output_version "
+            "preamble"
+        ),
     )
 
     def __init__(

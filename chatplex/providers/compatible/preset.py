@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 from ..openai.spec import BASE_CHAT_OPENAI_ALIASES
+from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from .profile import Profile
@@ -201,14 +202,19 @@ def openai_style_fields(
     }
 
 
-def openai_subclass_reading(secrets: Mapping[str, str], **aliases: str) -> dict[str, Any]:
+def openai_subclass_reading(
+    secrets: Mapping[str, str], *, own: tuple[str, ...], **aliases: str
+) -> dict[str, Any]:
     """`DropIn.partner_fields` of a langchain-openai subclass LangChain does not
     serialize (langchain-deepseek, -together, -nebius), for reading its fields on the
     drop-in: langchain-openai's spellings and `aliases` (its own: its key and base URL),
     its credentials `secrets` (field -> variable); `openai_api_key`, the alias of its
-    key field, is set by `api_key=` only.
+    key field, is set by `api_key=` only; its `model_dump()` keys are langchain-openai's
+    then its `own` fields'.
 
-    >>> form = openai_subclass_reading({"api_key": "DEEPSEEK_API_KEY"}, base_url="api_base")
+    >>> form = openai_subclass_reading(
+    ...     {"api_key": "DEEPSEEK_API_KEY"}, own=("api_key", "api_base"), base_url="api_base"
+    ... )
     >>> form["aliases"]["model"], form["aliases"]["base_url"], form["serialized"]
     ('model_name', 'api_base', False)
     """
@@ -217,11 +223,13 @@ def openai_subclass_reading(secrets: Mapping[str, str], **aliases: str) -> dict[
         "aliases": {**BASE_CHAT_OPENAI_ALIASES, **aliases},
         "secrets": secrets,
         "set_only_by": {"openai_api_key": "api_key"},
+        "floats": frozenset({"temperature", "request_timeout"}),
         "identifying": BASE_CHAT_OPENAI_IDENTIFYING,  # its base class's, unchanged
         "unwritten": {
             **OPENAI_SUBCLASS_UNWRITTEN,
             **dict.fromkeys(("max_retries", "stream_usage", "extra_body")),
         },
+        "dumped": (*BASE_CHAT_OPENAI_DUMPED, *own),
     }
 
 

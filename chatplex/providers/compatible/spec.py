@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from ...specs import LangSmithRule
 from ...specs import chat_completions_servers
+from ...specs import field_names
+from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import LANGCHAIN_OPENAI_DROPPED
 from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
@@ -133,6 +135,13 @@ PRESETS: tuple[Preset, ...] = (
                 zero_temperature=1e-8,  # langchain-groq's validator raises 0 to it
                 identifying=False,
                 environment={"groq_api_base": "GROQ_API_BASE", "groq_proxy": "GROQ_PROXY"},
+                dumped=field_names(
+                    "name disable_streaming output_version model_name temperature stop "
+                    "reasoning_format reasoning_effort model_kwargs groq_api_key "
+                    "groq_api_base groq_proxy request_timeout max_retries streaming n "
+                    "max_tokens service_tier default_headers default_query http_client "
+                    "http_async_client"
+                ),
             ),
             temperature=0.7,
             body_defaults=_GROQ_BODY,
@@ -159,7 +168,7 @@ PRESETS: tuple[Preset, ...] = (
             package="langchain-deepseek",
             versions=("langchain-openai", "langchain-deepseek"),  # a BaseChatOpenAI
             partner_fields=openai_subclass_reading(
-                {"api_key": "DEEPSEEK_API_KEY"}, base_url="api_base"
+                {"api_key": "DEEPSEEK_API_KEY"}, own=("api_key", "api_base"), base_url="api_base"
             ),
             api_fields=_BASE_CHAT_OPENAI,
             counts_with_tiktoken=True,  # a BaseChatOpenAI
@@ -198,6 +207,12 @@ PRESETS: tuple[Preset, ...] = (
                     **OPENAI_SUBCLASS_UNWRITTEN,
                     **dict.fromkeys(("openai_api_key", "search_parameters")),
                 },
+                dumped=(
+                    *BASE_CHAT_OPENAI_DUMPED,
+                    "xai_api_key",
+                    "xai_api_base",
+                    "search_parameters",
+                ),
             ),
             api_fields=_BASE_CHAT_OPENAI,
             counts_with_tiktoken=True,  # a BaseChatOpenAI
@@ -281,6 +296,7 @@ PRESETS: tuple[Preset, ...] = (
                     "base_url": "endpoint",
                     "model_name": "model",
                 },
+                "floats": frozenset({"temperature", "top_p"}),
                 "defaults": {
                     "max_retries": 5,
                     "timeout": 120,
@@ -303,6 +319,11 @@ PRESETS: tuple[Preset, ...] = (
                     },
                     "spread": "model_kwargs",
                 },
+                "dumped": field_names(
+                    "name disable_streaming output_version mistral_api_key endpoint "
+                    "max_retries timeout max_concurrent_requests model temperature "
+                    "max_tokens stop top_p random_seed safe_mode streaming model_kwargs"
+                ),
             },
             default_model="mistral-small",
             temperature=0.7,
@@ -390,6 +411,12 @@ PRESETS: tuple[Preset, ...] = (
                     "invoked_first": {"model": ("model_name",)},
                     "invoked_again": True,
                 },
+                dumped=field_names(
+                    "name disable_streaming output_version model_name temperature stop "
+                    "model_kwargs fireworks_api_key fireworks_api_base request_timeout "
+                    "streaming stream_usage n max_tokens max_retries service_tier "
+                    "reasoning_effort"
+                ),
             ),
             api_fields=("reasoning_effort", "service_tier"),
             refused=_CLIENTS,
@@ -419,6 +446,7 @@ PRESETS: tuple[Preset, ...] = (
                 {"together_api_key": "TOGETHER_API_KEY"},
                 api_key="together_api_key",
                 base_url="together_api_base",
+                own=("together_api_key", "together_api_base"),
             ),
             api_fields=_BASE_CHAT_OPENAI,
             counts_with_tiktoken=True,  # a BaseChatOpenAI
@@ -491,6 +519,7 @@ PRESETS: tuple[Preset, ...] = (
                 "serialized": False,
                 "identifying": False,  # LangChain's default: none
                 "aliases": {"api_key": "pplx_api_key", "timeout": "request_timeout"},
+                "floats": frozenset({"temperature", "request_timeout"}),
                 "secrets": {"pplx_api_key": "PPLX_API_KEY"},
                 "kept_in": {"stop": "model_kwargs"},  # it has no `stop` field
                 "unwritten": {
@@ -506,6 +535,16 @@ PRESETS: tuple[Preset, ...] = (
                         False,
                     ),
                 },
+                "dumped": field_names(
+                    "name disable_streaming output_version model temperature model_kwargs "
+                    "pplx_api_key request_timeout max_retries streaming max_tokens "
+                    "use_responses_api search_mode reasoning_effort language_preference "
+                    "search_domain_filter return_images return_related_questions "
+                    "search_recency_filter search_after_date_filter "
+                    "search_before_date_filter last_updated_after_filter "
+                    "last_updated_before_filter disable_search enable_search_classifier "
+                    "web_search_options media_response"
+                ),
             },
             api_fields=("reasoning_effort", "web_search_options"),
             default_model="sonar",
@@ -652,6 +691,13 @@ PRESETS: tuple[Preset, ...] = (
                 },
                 inert=frozenset({"sambanova_integration_source"}),
                 identifying=False,
+                dumped=field_names(
+                    "name disable_streaming output_version sambanova_api_base "
+                    "sambanova_api_key model_name max_tokens temperature top_p top_k stop "
+                    "streaming stream_options reasoning_effort default_headers "
+                    "default_query max_retries request_timeout http_client "
+                    "http_async_client model_kwargs sambanova_integration_source"
+                ),
             ),
             default_model="Llama-4-Maverick-17B-128E-Instruct",
             temperature=0.7,
@@ -688,6 +734,7 @@ PRESETS: tuple[Preset, ...] = (
                 {"nebius_api_key": "NEBIUS_API_KEY"},
                 api_key="nebius_api_key",
                 base_url="nebius_api_base",
+                own=("nebius_api_key", "nebius_api_base"),
             ),
             api_fields=_BASE_CHAT_OPENAI,
             counts_with_tiktoken=True,  # a BaseChatOpenAI

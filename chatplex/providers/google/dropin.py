@@ -50,6 +50,7 @@ from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...specs import field_names
 
 if TYPE_CHECKING:
     import inspect
@@ -375,6 +376,16 @@ class ChatGoogleGenerativeAI(_GoogleDropin):
                 "image_config": "image_config",
             }
         ),
+        dumped=field_names(
+            "name disable_streaming output_version google_api_key credentials vertexai "
+            "project location base_url additional_headers client_args api_version model "
+            "temperature frequency_penalty presence_penalty top_p top_k max_output_tokens "
+            "n max_retries timeout response_modalities media_resolution image_config "
+            "thinking_budget include_thoughts safety_settings seed labels "
+            "default_metadata model_kwargs streaming convert_system_message_to_human stop "
+            "response_mime_type response_schema reasoning_effort thinking_config "
+            "cached_content"
+        ),
     )
     langchain_profiles = "google_genai"
 
@@ -497,6 +508,17 @@ class ChatVertexAI(_GoogleDropin):
                 "top_k": "top_k",
                 "top_p": "top_p",
             },
+        ),
+        dumped=field_names(
+            "name disable_streaming output_version project location request_parallelism "
+            "max_retries stop model_name api_endpoint api_transport default_metadata "
+            "additional_headers client_cert_source endpoint_version temperature "
+            "frequency_penalty presence_penalty max_output_tokens top_p top_k n seed "
+            "streaming safety_settings tuned_model_name response_modalities "
+            "thinking_budget include_thoughts audio_timestamp timeout examples "
+            "response_mime_type response_schema cached_content logprobs labels "
+            "perform_literal_eval_on_string_raw_content wait_exponential_kwargs "
+            "model_kwargs"
         ),
     )
     langchain_profiles = "google_vertexai"

@@ -29,6 +29,7 @@ from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 from ...chat.partner_form import PartnerFields
+from ...specs import field_names
 
 if TYPE_CHECKING:
     from ...adapters.base import CallSettings
@@ -94,6 +95,13 @@ class ChatOllama(ChatModel):
         identifying=False,
         aliases={"max_tokens": "num_predict"},
         unwritten=dict.fromkeys(("client_kwargs", "async_client_kwargs", "sync_client_kwargs"), {}),
+        dumped=field_names(
+            "name disable_streaming output_version model reasoning validate_model_on_init "
+            "mirostat mirostat_eta mirostat_tau num_ctx num_gpu num_thread num_predict "
+            "repeat_last_n repeat_penalty temperature seed logprobs top_logprobs stop "
+            "tfs_z top_k top_p format keep_alive base_url client_kwargs "
+            "async_client_kwargs sync_client_kwargs"
+        ),
     )
 
     def __init__(

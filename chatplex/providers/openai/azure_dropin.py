@@ -38,6 +38,7 @@ from ...chat.dropin import dropin
 from ...chat.dropin import spellings
 from ...chat.dropin import with_query
 from ...secret import shown_url
+from ...specs import field_names
 from .dropin import CHAT_OPENAI_IDENTIFYING
 from .dropin import AdapterSettings
 from .dropin import ChatOpenAI
@@ -97,6 +98,14 @@ class AzureChatOpenAI(ChatOpenAI):
             **ChatOpenAI.langchain_fields.unwritten,
             "disabled_params": {"parallel_tool_calls": None},
         },
+        dumped=(
+            *ChatOpenAI.langchain_fields.dumped,
+            *field_names(
+                "azure_endpoint deployment_name openai_api_version azure_ad_token "
+                "azure_ad_token_provider azure_ad_async_token_provider model_version "
+                "openai_api_type validate_base_url"
+            ),
+        ),
     )
 
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:

@@ -46,6 +46,7 @@ from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...secret import hold_url
+from .spec import BASE_CHAT_OPENAI_DUMPED
 from .spec import BASE_CHAT_OPENAI_IDENTIFYING
 from .spec import BASE_CHAT_OPENAI_UNWRITTEN
 from .tokens import count_message_tokens
@@ -225,6 +226,7 @@ class ChatOpenAI(TiktokenCounted):
             "openai_proxy": "OPENAI_PROXY",
         },
         unwritten=BASE_CHAT_OPENAI_UNWRITTEN,
+        dumped=BASE_CHAT_OPENAI_DUMPED,
     )
     langchain_profiles = "openai"
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
+from ...specs import field_names
 
 #: Body parameters of OpenAI Chat Completions (`POST /chat/completions`), besides
 #: `model`, `messages` and `stream`, which chatplex sets itself.
@@ -201,6 +202,19 @@ BASE_CHAT_OPENAI_UNWRITTEN: dict[str, Any] = {
     "stream_chunk_timeout": 120.0,
     "include_response_headers": False,
 }
+
+#: Its `model_dump()` keys, in its order (`PartnerFields.dumped`): LangChain's own first,
+#: then its fields but its SDK clients and the others it excludes.
+BASE_CHAT_OPENAI_DUMPED = field_names(
+    "name disable_streaming output_version model_name temperature model_kwargs "
+    "openai_api_key openai_api_base openai_organization openai_proxy request_timeout "
+    "stream_usage max_retries presence_penalty frequency_penalty seed logprobs "
+    "top_logprobs logit_bias streaming n top_p max_tokens reasoning_effort reasoning "
+    "verbosity tiktoken_model_name default_headers default_query stop extra_body "
+    "include_response_headers disabled_params context_management include "
+    "prompt_cache_options service_tier store truncation use_previous_response_id "
+    "use_responses_api"
+)
 
 #: Those of its subclasses in other packages (langchain-xai, -deepseek, -together,
 #: -nebius), whose engines take only some of its fields.

@@ -408,22 +408,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 GAPS: dict[tuple[str, str], str] = {
     # The scripts of test_model_api.py.
     **{
-        ("fields", wire): (
-            f"model_dump() keys: the drop-in's fields are chatplex's settings ({extra}), "
-            f"not all of the partner class's ({missing}): the partner fields are another "
-            "change's (test_partner_fields.py)"
-        )
-        for wire, extra, missing in (
-            ("openai", "api_key, base_url, model...", "31 missing: openai_api_key, n, seed..."),
-            ("anthropic", "api_key, base_url, stop...", "18 missing: anthropic_api_key, top_k..."),
-            ("gemini", "api_key, max_tokens...", "28 missing: google_api_key, top_k, n..."),
-            ("bedrock_converse", "api_key, model, stop...", "24 missing: model_id, region_name..."),
-            ("ollama", "api_key, max_retries...", "21 missing: num_ctx, keep_alive, format..."),
-            ("groq", "api_key, base_url, model...", "13 missing: groq_api_key, model_name, n..."),
-            ("mistralai", "api_key, base_url...", "5 missing: endpoint, mistral_api_key..."),
-        )
-    },
-    **{
         ("metadata_order", wire): (
             f"the order of response_metadata's keys (what print(reply) shows; == does not "
             f"see it): {difference}"

@@ -11,6 +11,7 @@ often imports: the partner package's class and chatplex's, compared (`_kit.py`).
 from __future__ import annotations
 
 import gc
+import json
 import re
 import threading
 from collections.abc import Callable
@@ -195,8 +196,10 @@ def identity(run: Run) -> Any:
 
 
 def fields(run: Run) -> Any:
-    """`model.model_dump()`'s keys (what a script copying a model's settings reads)."""
-    return sorted(run.make().model_dump())
+    """`model.model_dump()` (what a script copying a model's settings reads): its keys in
+    their order, and its values as `model_dump_json()` writes them (keys masked)."""
+    model = run.make()
+    return {"keys": list(model.model_dump()), "json": json.loads(model.model_dump_json())}
 
 
 # ---- streams of events ----------------------------------------------------------------------
