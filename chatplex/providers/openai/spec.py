@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
@@ -110,6 +111,31 @@ _REFUSED = (
     ),
 )
 
+#: langchain-openai's order of a Chat Completions reply's response_metadata: its
+#: llm_output's keys, then the choice's generation info (AzureChatOpenAI adds the
+#: filter results to each).
+LANGCHAIN_OPENAI_ORDER = KeyOrder(
+    first=(
+        "token_usage",
+        "model_provider",
+        "model_name",
+        "system_fingerprint",
+        "id",
+        "service_tier",
+        "prompt_filter_results",
+        "finish_reason",
+        "logprobs",
+        "content_filter_results",
+    ),
+)
+#: ... and a stream's chunks' (the first chunk has `model_provider` alone, the last the
+#: others).
+LANGCHAIN_OPENAI_STREAM_ORDER = KeyOrder(
+    first=("model_provider", "finish_reason", "model_name", "system_fingerprint", "service_tier")
+)
+#: What langchain-openai's stream gives on the chunk with the finish reason alone.
+LANGCHAIN_OPENAI_FINISH_KEYS = ("model_name", "system_fingerprint", "service_tier")
+
 SPECS = (
     ProviderSpec(
         "openai",
@@ -128,6 +154,9 @@ SPECS = (
         # default, and max_tokens sent as max_completion_tokens.
         init_settings="chatplex.chat.openai_model:init_settings",
         adapter_defaults="chatplex.chat.openai_model:init_defaults",
+        metadata_order=LANGCHAIN_OPENAI_ORDER,
+        stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+        stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
     ),
     ProviderSpec(
         "openai_responses",
@@ -151,6 +180,9 @@ SPECS = (
         ls_rule=LangSmithRule(model_version="model_version"),  # "gpt-4o-0613"
         responses_adapter="chatplex.providers.openai.azure_responses:AzureResponsesAdapter",
         wire_choice="chatplex.chat.openai_model:responses_provider",
+        metadata_order=LANGCHAIN_OPENAI_ORDER,
+        stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+        stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
     ),
 )
 

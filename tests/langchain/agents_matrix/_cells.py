@@ -457,37 +457,11 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for wire, difference in (
             (
-                "openai",
-                "invoke: token_usage first in langchain-openai's, after service_tier "
-                "in the drop-in's; stream: model_provider, finish_reason first in the partner's",
-            ),
-            (
-                "anthropic",
-                "invoke: id, container, diagnostics, model... model_name, "
-                "model_provider in langchain-anthropic's, model, model_name, id, usage... in "
-                "the drop-in's; stream: model_name before model_provider; input_token_details "
-                "cache_read before cache_creation",
-            ),
-            (
                 "gemini",
                 "stream: safety_ratings, model_provider, finish_reason, model_name in "
-                "langchain-google-genai's, model_name first in the drop-in's",
-            ),
-            (
-                "bedrock_converse",
-                "invoke: ResponseMetadata first in langchain-aws's, last in "
-                "the drop-in's; stream: metrics before model_name in the partner's",
-            ),
-            (
-                "ollama",
-                "model_name, model_provider last in langchain-ollama's (invoke and "
-                "stream), first in the drop-in's",
-            ),
-            (
-                "groq",
-                "invoke: model_name before system_fingerprint in langchain-groq's; "
-                "stream: model_provider first in the partner's, finish_reason first in the "
-                "drop-in's",
+                "langchain-google-genai's (each of its chunks carries safety_ratings, its "
+                "last model_name), model_name first in the drop-in's (on its first chunk; "
+                "safety_ratings on its last alone)",
             ),
         )
     },
