@@ -217,6 +217,10 @@ class ProviderSpec:
     #: drop-in's stream holds back until then (`langchain/convert.py`'s
     #: `StreamTranslator`): chatplex's parsers give them on the first chunk.
     stream_finish_keys: tuple[str, ...] = ()
+    #: `response_metadata` keys every chunk of its LangChain class's stream carries, an
+    #: empty list where the wire sent none (langchain-google-genai's `safety_ratings`),
+    #: which a drop-in's stream gives likewise.
+    stream_empty_lists: tuple[str, ...] = ()
     #: The body parameters its API takes (besides what chatplex sets itself), which a
     #: model's keyword arguments are checked against (`chat.params`); None: its adapter
     #: class's `api_parameters`, else unchecked.

@@ -373,6 +373,7 @@ class StreamTranslator:
     __slots__ = (
         "_attempts",
         "_blocks",
+        "_empty_lists",
         "_finish_keys",
         "_held",
         "_indexed",
@@ -404,6 +405,7 @@ class StreamTranslator:
         self._input_blocks: set[Any] = set()  # ... and of all blocks with an `input`
         self._sent: dict[str, Any] = {}  # the metadata strings sent so far, by key
         self._finish_keys: tuple[str, ...] | None = None  # None: not looked up yet
+        self._empty_lists: tuple[str, ...] = ()  # keys on every chunk, [] by default
         self._order: KeyOrder | None = None  # the partner's chunk key order
         self._held: dict[str, Any] = {}  # finishing-chunk keys held back
 
@@ -411,13 +413,17 @@ class StreamTranslator:
         """A drop-in chunk's `metadata` without the keys its partner streams on the
         finishing chunk alone (`ProviderSpec.stream_finish_keys`), held until that chunk
         (the one with a finish reason, else the last), which gets them in the partner's
-        order."""
+        order; with the keys its partner gives on every chunk, `[]` where the wire sent
+        none (`ProviderSpec.stream_empty_lists`)."""
         if self._finish_keys is None:
             if not (self._wire or self._provider):
                 return metadata  # (a chunk before the one naming the wire)
             declared = _order_spec(spec(self._wire) if self._wire else None, self._provider)
             self._finish_keys = declared.stream_finish_keys if declared is not None else ()
+            self._empty_lists = declared.stream_empty_lists if declared is not None else ()
             self._order = declared.stream_metadata_order if declared is not None else None
+        if self._empty_lists:
+            metadata = {**{k: [] for k in self._empty_lists}, **metadata}
         if not self._finish_keys:
             return metadata
         if any(k in metadata for k in self._finish_keys):

@@ -640,3 +640,27 @@ def test_a_dropin_stream_with_no_finish_reason_gives_the_held_keys_on_its_last_c
         [],
         ["done", "model_name", "model_provider"],
     ]
+
+
+def test_a_dropin_stream_gives_its_partners_every_chunk_keys_and_the_model_at_the_end() -> None:
+    # langchain-google-genai: safety_ratings ([] where none came) on every chunk, the
+    # model's version on the finishing chunk alone.
+    translate = StreamTranslator(partner=True)
+    head = {"provider": "google_genai", "model_provider": "google_genai", "model_name": "g"}
+    ratings = [{"category": "HARM_CATEGORY_HATE_SPEECH", "probability": "NEGLIGIBLE"}]
+    pieces = [
+        AIMessageChunk(content="Hi", response_metadata=head),
+        AIMessageChunk(
+            content="", response_metadata={"finish_reason": "STOP", "safety_ratings": ratings}
+        ),
+    ]
+    out = [translate.chunk(p) for p in pieces]
+    assert out[0].response_metadata == {"safety_ratings": [], "model_provider": "google_genai"}
+    merged = _merged(out)
+    assert list(merged.response_metadata) == [
+        "safety_ratings",
+        "model_provider",
+        "finish_reason",
+        "model_name",
+    ]
+    assert merged.response_metadata["safety_ratings"] == ratings

@@ -450,21 +450,6 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for scenario in ("structured_methods", "structured_dict", "structured_stream")
     },
-    **{
-        ("metadata_order", wire): (
-            f"the order of response_metadata's keys (what print(reply) shows; == does not "
-            f"see it): {difference}"
-        )
-        for wire, difference in (
-            (
-                "gemini",
-                "stream: safety_ratings, model_provider, finish_reason, model_name in "
-                "langchain-google-genai's (each of its chunks carries safety_ratings, its "
-                "last model_name), model_name first in the drop-in's (on its first chunk; "
-                "safety_ratings on its last alone)",
-            ),
-        )
-    },
     # The scripts of test_graph_scripts.py.
     ("structured_stream_in_node", "openai"): (
         "with_structured_output(method='json_schema') streamed: langchain-openai streams "
