@@ -422,6 +422,9 @@ class StreamTranslator:
             self._finish_keys = declared.stream_finish_keys if declared is not None else ()
             self._empty_lists = declared.stream_empty_lists if declared is not None else ()
             self._order = declared.stream_metadata_order if declared is not None else None
+        if "finish_reason" in metadata and metadata["finish_reason"] is None:
+            # A partner's chunk names no finish reason before its finishing one.
+            metadata = {k: v for k, v in metadata.items() if k != "finish_reason"}
         if self._empty_lists:
             metadata = {**{k: [] for k in self._empty_lists}, **metadata}
         if not self._finish_keys:

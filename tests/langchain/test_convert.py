@@ -614,7 +614,7 @@ def test_a_dropin_stream_holds_the_model_fields_until_the_finishing_chunk() -> N
     assert [list(c.response_metadata) for c in out] == [
         ["model_provider"],
         ["model_provider"],
-        ["model_provider", "finish_reason", "model_name", "system_fingerprint"],
+        ["finish_reason", "model_name", "system_fingerprint", "model_provider"],
     ]
     merged = _merged(out)
     assert merged.response_metadata == {

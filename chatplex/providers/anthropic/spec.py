@@ -113,6 +113,6 @@ SPECS = (
                 ),
             ),
         ),
-        stream_metadata_order=KeyOrder(first=("model_name", "model_provider")),
+        stream_metadata_order=KeyOrder(last=("model_provider",)),  # last on each chunk
     ),
 )

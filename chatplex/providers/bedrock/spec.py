@@ -59,10 +59,12 @@ SPECS = (
             invocation=(("provider", "provider_name"), ("region_name", "region_name")),
         ),
         # langchain-aws': botocore's record first (the reply's dict as boto3 returns it),
-        # its model names last; a stream's metrics come before the model's name.
+        # its model names last; a stream's chunk: metrics before the model's name,
+        # model_provider last (the first chunk has it, so the merged reply starts with it).
         metadata_order=KeyOrder(first=("ResponseMetadata",), last=("model_provider", "model_name")),
         stream_metadata_order=KeyOrder(
-            first=("model_provider", "stopReason", "metrics", "model_name", "ResponseMetadata")
+            first=("stopReason", "metrics", "model_name", "ResponseMetadata"),
+            last=("model_provider",),
         ),
     ),
     _bedrock(

@@ -16,6 +16,7 @@ and the shapes of its rows (`preset.py`, `profile.py`)."""
 
 from __future__ import annotations
 
+from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import chat_completions_servers
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
@@ -271,6 +272,9 @@ PRESETS: tuple[Preset, ...] = (
             sdk="httpx",
         ),
         langchain_class="ChatMistralAI",
+        # Its stream: the model's name on the finishing chunk, before the finish reason.
+        stream_metadata_order=KeyOrder(first=("model_provider", "model_name", "finish_reason")),
+        stream_finish_keys=("model_name",),
         otel_name="mistral_ai",
         llm_output="model_and_usage",  # langchain-mistralai's: usage, model_name, model
         model_prefixes=("mistral", "mixtral"),

@@ -128,11 +128,14 @@ LANGCHAIN_OPENAI_ORDER = KeyOrder(
         "content_filter_results",
     ),
 )
-#: ... and a stream's chunks' (the first chunk has `model_provider` alone, the last the
-#: others).
+#: ... and a stream's chunks' (`model_provider` last on each; the first chunk has it
+#: alone, so the merged reply starts with it).
 LANGCHAIN_OPENAI_STREAM_ORDER = KeyOrder(
-    first=("model_provider", "finish_reason", "model_name", "system_fingerprint", "service_tier")
+    first=("finish_reason", "model_name", "system_fingerprint", "service_tier"),
+    last=("model_provider",),
 )
+#: The Responses API reply's fields in langchain-openai's metadata, in its order.
+_RESPONSES_FIELDS = ("id", "created_at", "metadata", "model", "object", "service_tier", "status")
 #: What langchain-openai's stream gives on the chunk with the finish reason alone.
 LANGCHAIN_OPENAI_FINISH_KEYS = ("model_name", "system_fingerprint", "service_tier")
 
@@ -170,6 +173,10 @@ SPECS = (
         api_parameters=_RESPONSES,
         finish_reason_written=False,  # the reply's `status` says it
         reply_id_as_message_id=True,  # langchain-openai's Responses messages: id=resp_...
+        # langchain-openai's Responses metadata: the reply's fields in its order, then the
+        # model's names (a stream's first chunk: model_provider, then the reply's id).
+        metadata_order=KeyOrder(first=_RESPONSES_FIELDS, last=("model_provider", "model_name")),
+        stream_metadata_order=KeyOrder(first=("model_provider", *_RESPONSES_FIELDS)),
     ),
     ProviderSpec(
         "azure_openai",
