@@ -450,6 +450,12 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for scenario in ("structured_methods", "structured_dict", "structured_stream")
     },
+    ("metadata_order", "groq"): (
+        "the keys of a stream's finishing chunk (what print(chunk) shows): "
+        "langchain-groq's has no model_provider (finish_reason, model_name, "
+        "system_fingerprint, service_tier), the drop-in's has it last, as every one of "
+        "its chunks does; the merged reply's order is the same"
+    ),
     # The scripts of test_graph_scripts.py.
     ("structured_stream_in_node", "openai"): (
         "with_structured_output(method='json_schema') streamed: langchain-openai streams "
