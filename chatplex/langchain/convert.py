@@ -354,7 +354,9 @@ class StreamTranslator:
       `RetryAttempts`: the retries chatplex made (the first chunk's `attempts` - 1);
     - with `partner` (a drop-in's stream), `response_metadata` has only the keys the
       wire's partner package writes (`partner_metadata`): chatplex's own ones are left
-      out, once what the partner derives from them is written;
+      out, once what the partner derives from them is written; and each chunk has them
+      where and in the order its partner's has (`_held_back`: the keys it gives on the
+      finishing chunk alone held until then, no finish reason before it);
     - refusals: chatplex's OpenAI stream parser carries a refusal whole-so-far on every
       chunk, while LangChain's merging concatenates strings: the new part is sent;
     - a provider whose spec says its LangChain class streams indexed blocks
