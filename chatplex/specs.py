@@ -96,8 +96,8 @@ class KeyOrder:
 
     def apply(self, data: dict[str, Any]) -> dict[str, Any]:
         """`data` with its keys in this order (a new dict; O(keys), no sorting)."""
-        if not (self.first or self.last or self.inner):
-            return data
+        if (len(data) < 2 and not self.inner) or not (self.first or self.last or self.inner):
+            return data  # (a stream's middle chunk: model_provider alone)
         out = {k: data[k] for k in self.first if k in data}
         tail = {k: data[k] for k in self.last if k in data}
         out.update((k, v) for k, v in data.items() if k not in out and k not in tail)

@@ -431,7 +431,7 @@ class StreamTranslator:
             metadata = {**{k: [] for k in self._empty_lists}, **metadata}
         if not self._finish_keys:
             return metadata
-        if any(k in metadata for k in self._finish_keys):
+        if not metadata.keys().isdisjoint(self._finish_keys):
             self._held.update((k, metadata[k]) for k in self._finish_keys if k in metadata)
             metadata = {k: v for k, v in metadata.items() if k not in self._finish_keys}
         finish = chunk.response_metadata.get("finish_reason")  # (a partner may not write it)
