@@ -32,6 +32,7 @@ from .dropins import DROP_IN_MODULES
 __all__ = [
     "WIRES",
     "LangSmithRule",
+    "KeyOrder",
     "ProviderSpec",
     "chat_completions_servers",
     "declared_object",
@@ -78,6 +79,35 @@ class LangSmithRule:
     #: `ls_invocation_params` (langchain-aws' Converse class): its keys, each by the
     #: engine's attribute holding the value, left out when None; none: not reported.
     invocation: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class KeyOrder:
+    """The order a LangChain class writes a dict's keys in (what `print(reply)` and JSON
+    dumps show; `==` does not see it): `first` in this order, then the others as they
+    came, then `last`; `inner` orders the dicts held under some keys (a usage record).
+
+    >>> KeyOrder(first=("b",), last=("a",)).apply({"a": 1, "c": 2, "b": 3})
+    {'b': 3, 'c': 2, 'a': 1}
+    """
+
+    first: tuple[str, ...] = ()
+    last: tuple[str, ...] = ()
+    inner: tuple[tuple[str, KeyOrder], ...] = ()
+
+    def apply(self, data: dict[str, Any]) -> dict[str, Any]:
+        """`data` with its keys in this order (a new dict; O(keys), no sorting)."""
+        if (len(data) < 2 and not self.inner) or not (self.first or self.last or self.inner):
+            return data  # (a stream's middle chunk: model_provider alone)
+        out = {k: data[k] for k in self.first if k in data}
+        tail = {k: data[k] for k in self.last if k in data}
+        out.update((k, v) for k, v in data.items() if k not in out and k not in tail)
+        out.update(tail)
+        for key, order in self.inner:
+            held = out.get(key)
+            if isinstance(held, dict):
+                out[key] = order.apply(held)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +207,21 @@ class ProviderSpec:
     #: for every chunk of a stream; a drop-in's replies do the same
     #: (`langchain/convert.py`'s `partner_id`).
     reply_id_as_message_id: bool = False
+    #: The order its LangChain class writes a reply's `response_metadata` keys in, for a
+    #: drop-in's replies over this wire (`langchain/convert.py`'s `partner_metadata`).
+    metadata_order: KeyOrder = KeyOrder()
+    #: ... and each chunk's of a stream, so that LangChain's merging (first key first)
+    #: gives the merged reply the order of its class's merged stream.
+    stream_metadata_order: KeyOrder = KeyOrder()
+    #: `response_metadata` keys its LangChain class's stream carries on the finishing
+    #: chunk alone (langchain-openai's model fields, with the finish reason), which a
+    #: drop-in's stream holds back until then (`langchain/convert.py`'s
+    #: `StreamTranslator`): chatplex's parsers give them on the first chunk.
+    stream_finish_keys: tuple[str, ...] = ()
+    #: `response_metadata` keys every chunk of its LangChain class's stream carries, an
+    #: empty list where the wire sent none (langchain-google-genai's `safety_ratings`),
+    #: which a drop-in's stream gives likewise.
+    stream_empty_lists: tuple[str, ...] = ()
     #: The body parameters its API takes (besides what chatplex sets itself), which a
     #: model's keyword arguments are checked against (`chat.params`); None: its adapter
     #: class's `api_parameters`, else unchecked.

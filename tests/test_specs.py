@@ -12,6 +12,7 @@ import pytest
 from chatplex import specs
 from chatplex.adapters import adapter_class
 from chatplex.chat import llm_results
+from chatplex.specs import KeyOrder
 
 
 def test_every_wire_folder_declares_its_providers() -> None:
@@ -174,3 +175,25 @@ def test_only_anthropic_streams_in_indexed_blocks() -> None:
     assert [name for name, declared in specs.specs().items() if declared.indexed_stream] == [
         "anthropic"
     ]
+
+
+def test_a_key_order_puts_first_then_the_rest_as_they_came_then_last() -> None:
+    order = KeyOrder(
+        first=("token_usage", "id"),
+        last=("model_provider",),
+        inner=(("token_usage", KeyOrder(first=("completion_tokens",))),),
+    )
+    data = {
+        "model_provider": "openai",
+        "extra": 1,
+        "id": "x",
+        "other": 2,
+        "token_usage": {"prompt_tokens": 1, "completion_tokens": 2},
+    }
+    out = order.apply(data)
+    assert list(out) == ["token_usage", "id", "extra", "other", "model_provider"]
+    assert list(out["token_usage"]) == ["completion_tokens", "prompt_tokens"]
+    assert out == data  # the same entries: only the order differs
+    assert list(data) == ["model_provider", "extra", "id", "other", "token_usage"]  # untouched
+    empty = KeyOrder()
+    assert empty.apply(data) is data  # nothing declared: no copy on the hot path

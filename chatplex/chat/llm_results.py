@@ -67,13 +67,15 @@ class LLMResult:
 
 # -- what LangChain's providers put in an LLMResult ------------------------------------------
 
-#: llm_output keys of langchain-openai (`_create_chat_result`), from response_metadata.
+#: llm_output keys of langchain-openai (`_create_chat_result`), from response_metadata
+#: (AzureChatOpenAI adds Azure's prompt filter results).
 _CHAT_COMPLETIONS_OUTPUT = (
     "model_provider",
     "model_name",
     "system_fingerprint",
     "id",
     "service_tier",
+    "prompt_filter_results",
 )
 #: response_metadata keys chatplex adds that are not part of any provider's llm_output.
 _CHATPLEX_KEYS = frozenset(
@@ -169,8 +171,15 @@ def shaped_generation_info(
         return None
     keys = shape.streamed if streamed and shape.streamed is not None else shape.info
     if keys is None:
-        return {k: v for k, v in meta.items() if k not in _ADDED_KEYS} or None
-    info = {k: meta[k] for k in keys if k in meta}
+        return (
+            _in_order(
+                {k: v for k, v in meta.items() if k not in _ADDED_KEYS}, meta.get("model_provider")
+            )
+            or None
+        )
+    # A stream's piece gives only the keys with a value (its partner's first chunk has
+    # no finish reason: LangChain would put it before the chunk's model_provider).
+    info = {k: meta[k] for k in keys if k in meta and not (streamed and meta[k] is None)}
     raw = meta.get("raw_finish_reason", meta.get("finish_reason"))
     if "finish_reason" in keys and raw is not None:
         info["finish_reason"] = raw  # the provider's own word, as its partner reports it
@@ -186,8 +195,15 @@ def shaped_llm_output(meta: dict[str, Any], style: str | None) -> dict[str, Any]
     shape = _SHAPES.get(style or "")
     if shape is None or shape.output is None:
         return None
-    out = dict(shape.required)
-    out.update({k: meta[k] for k in ("token_usage", *shape.output) if k in meta})
+    # In the partner's order: its keys as it writes them, a required one's default
+    # where the reply has none.
+    required = dict(shape.required)
+    out = {
+        k: meta[k] if k in meta else required[k]
+        for k in ("token_usage", *shape.output)
+        if k in meta or k in required
+    }
+    out.update((k, v) for k, v in required.items() if k not in out)
     return out
 
 
@@ -355,17 +371,21 @@ def _generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
 
 def _llm_output(message: AIMessage) -> dict[str, Any] | None:
     meta = message.response_metadata
-    style = _style(meta.get("model_provider") or meta.get("provider"))
+    provider = meta.get("model_provider") or meta.get("provider")
+    style = _style(provider)
     if style in _SHAPES:
         return shaped_llm_output(meta, style)
     raw_usage = meta.get("token_usage")
     if style == "reply_fields":
         # langchain-anthropic: the reply's top-level fields (id, model, stop_reason,
-        # stop_sequence, usage, ...) and model_name; `token_usage` too, as OpenAI has it.
-        out = {k: v for k, v in meta.items() if k not in _CHATPLEX_KEYS}
+        # stop_sequence, usage, ...) in its SDK's order (LangChain copies llm_output into
+        # the message's response_metadata first: what print shows), and model_name;
+        # `token_usage` too, as OpenAI has it.
+        out = _in_order({k: v for k, v in meta.items() if k not in _CHATPLEX_KEYS}, provider)
         raw_usage = meta.get("usage")
     elif style == "chat_completions":
-        out = {k: meta[k] for k in _CHAT_COMPLETIONS_OUTPUT if k in meta}
+        # token_usage first, as langchain-openai writes it (set below).
+        out = {"token_usage": None, **{k: meta[k] for k in _CHAT_COMPLETIONS_OUTPUT if k in meta}}
         out.setdefault("system_fingerprint", "")
     else:
         out = {"model_name": meta.get("model_name")}
@@ -378,8 +398,16 @@ def _llm_output(message: AIMessage) -> dict[str, Any] | None:
 def reply_fields(meta: dict[str, Any]) -> dict[str, Any]:
     """langchain-anthropic's `llm_output` exactly ("reply_fields"): the reply's fields
     and `model_name`, none of chatplex's keys, no `model_provider` (its message names the
-    provider, its llm_output does not)."""
-    return {k: v for k, v in meta.items() if k not in _CHATPLEX_KEYS and k != "model_provider"}
+    provider, its llm_output does not), in its order (its spec's `metadata_order`)."""
+    fields = {k: v for k, v in meta.items() if k not in _CHATPLEX_KEYS and k != "model_provider"}
+    return _in_order(fields, meta.get("model_provider"))
+
+
+def _in_order(fields: dict[str, Any], provider: Any) -> dict[str, Any]:
+    """`fields` in the order `provider`'s LangChain class writes them (LangChain copies
+    `llm_output` into the message's response_metadata first: what print shows)."""
+    declared = spec(provider) if isinstance(provider, str) else None
+    return declared.metadata_order.apply(fields) if declared is not None else fields
 
 
 def partner_style(meta: dict[str, Any]) -> str | None:

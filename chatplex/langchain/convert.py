@@ -53,6 +53,8 @@ from ..messages import SystemMessage
 from ..messages import ToolMessage
 from ..messages import message_from_role
 from ..providers.openai.adapter import OPENAI_ROLE_KEY
+from ..specs import KeyOrder
+from ..specs import ProviderSpec
 from ..specs import spec
 
 __all__ = [
@@ -229,7 +231,7 @@ def to_langchain_message(message: AIMessage, model_name: str | None = None) -> L
         metadata["model_name"] = model_name
     if _BOTOCORE_METADATA in metadata:
         metadata = _with_retries(metadata, metadata.get("attempts"))
-    return LCAIMessage(
+    reply = LCAIMessage(
         content=_lc_content(message.content),
         id=message.id,
         name=message.name,
@@ -237,24 +239,46 @@ def to_langchain_message(message: AIMessage, model_name: str | None = None) -> L
         response_metadata=metadata,
         tool_calls=[_lc_call(c) for c in message.tool_calls],
         invalid_tool_calls=[_lc_invalid(c) for c in message.invalid_tool_calls],
-        usage_metadata=_lc_usage(message.usage_metadata),
     )
+    # Set after construction, as the partner packages set it: validation would put the
+    # details' keys in the TypedDict's order, not the wire's (what print shows).
+    reply.usage_metadata = _lc_usage(message.usage_metadata)
+    return reply
 
 
-def partner_metadata(metadata: dict[str, Any], wire: Any = None) -> dict[str, Any]:
+def partner_metadata(
+    metadata: dict[str, Any], wire: Any = None, *, stream: bool = False
+) -> dict[str, Any]:
     """`metadata` as the partner package of the reply's wire writes it: without
     chatplex's own keys, nor chatplex's common `finish_reason` where the partner keeps the
-    stop reason under its wire's own key (`ProviderSpec.finish_reason_written`). The wire
+    stop reason under its wire's own key (`ProviderSpec.finish_reason_written`), its keys
+    in the partner's order (its `model_provider`'s `ProviderSpec.metadata_order`; a
+    stream chunk's: `stream_metadata_order`, with `stream`). The wire
     is the reply's `provider` (else `wire`: a stream's first chunk's, else the
     `model_provider`, which a wire that writes no `provider` names itself by)."""
     wire = metadata.get("provider") or wire or metadata.get("model_provider")
     declared = spec(wire) if isinstance(wire, str) else None
     unwritten = declared is not None and not declared.finish_reason_written
-    return {
+    kept = {
         k: v
         for k, v in metadata.items()
         if k not in _CHATPLEX_METADATA and not (unwritten and k == "finish_reason")
     }
+    order = _order_spec(declared, metadata.get("model_provider"))
+    if order is None:
+        return kept
+    return (order.stream_metadata_order if stream else order.metadata_order).apply(kept)
+
+
+def _order_spec(wire: ProviderSpec | None, named: Any) -> ProviderSpec | None:
+    """The spec declaring the order of a reply's metadata keys: its wire's where the
+    reply names no other provider or another API of the same LangChain class (the
+    Responses API's replies name the Chat Completions provider); else the named
+    provider's (a preset over a shared wire: its own package's order)."""
+    other = spec(named) if isinstance(named, str) else None
+    if wire is None or (other is not None and other.langchain_class != wire.langchain_class):
+        return other
+    return wire
 
 
 def partner_id(message_id: str | None, wire: Any) -> str | None:
@@ -330,7 +354,9 @@ class StreamTranslator:
       `RetryAttempts`: the retries chatplex made (the first chunk's `attempts` - 1);
     - with `partner` (a drop-in's stream), `response_metadata` has only the keys the
       wire's partner package writes (`partner_metadata`): chatplex's own ones are left
-      out, once what the partner derives from them is written;
+      out, once what the partner derives from them is written; and each chunk has them
+      where and in the order its partner's has (`_held_back`: the keys it gives on the
+      finishing chunk alone held until then, no finish reason before it);
     - refusals: chatplex's OpenAI stream parser carries a refusal whole-so-far on every
       chunk, while LangChain's merging concatenates strings: the new part is sent;
     - a provider whose spec says its LangChain class streams indexed blocks
@@ -349,10 +375,14 @@ class StreamTranslator:
     __slots__ = (
         "_attempts",
         "_blocks",
+        "_empty_lists",
+        "_finish_keys",
+        "_held",
         "_indexed",
         "_input_blocks",
         "_last_index",
         "_model_name",
+        "_order",
         "_partner",
         "_provider",
         "_refusal",
@@ -376,6 +406,41 @@ class StreamTranslator:
         self._tool_blocks: set[Any] = set()  # indexes of Anthropic tool_use blocks
         self._input_blocks: set[Any] = set()  # ... and of all blocks with an `input`
         self._sent: dict[str, Any] = {}  # the metadata strings sent so far, by key
+        self._finish_keys: tuple[str, ...] | None = None  # None: not looked up yet
+        self._empty_lists: tuple[str, ...] = ()  # keys on every chunk, [] by default
+        self._order: KeyOrder | None = None  # the partner's chunk key order
+        self._held: dict[str, Any] = {}  # finishing-chunk keys held back
+
+    def _held_back(self, metadata: dict[str, Any], chunk: AIMessageChunk) -> dict[str, Any]:
+        """A drop-in chunk's `metadata` without the keys its partner streams on the
+        finishing chunk alone (`ProviderSpec.stream_finish_keys`), held until that chunk
+        (the one with a finish reason, else the last), which gets them in the partner's
+        order; with the keys its partner gives on every chunk, `[]` where the wire sent
+        none (`ProviderSpec.stream_empty_lists`)."""
+        if self._finish_keys is None:
+            if not (self._wire or self._provider):
+                return metadata  # (a chunk before the one naming the wire)
+            declared = _order_spec(spec(self._wire) if self._wire else None, self._provider)
+            self._finish_keys = declared.stream_finish_keys if declared is not None else ()
+            self._empty_lists = declared.stream_empty_lists if declared is not None else ()
+            self._order = declared.stream_metadata_order if declared is not None else None
+        if "finish_reason" in metadata and metadata["finish_reason"] is None:
+            # A partner's chunk names no finish reason before its finishing one.
+            metadata = {k: v for k, v in metadata.items() if k != "finish_reason"}
+        if self._empty_lists:
+            metadata = {**{k: [] for k in self._empty_lists}, **metadata}
+        if not self._finish_keys:
+            return metadata
+        if not metadata.keys().isdisjoint(self._finish_keys):
+            self._held.update((k, metadata[k]) for k in self._finish_keys if k in metadata)
+            metadata = {k: v for k, v in metadata.items() if k not in self._finish_keys}
+        finish = chunk.response_metadata.get("finish_reason")  # (a partner may not write it)
+        finishing = finish is not None or chunk.chunk_position == "last"
+        if not (finishing and self._held) or self._order is None:
+            return metadata
+        metadata = self._order.apply({**metadata, **self._held})
+        self._held = {}
+        return metadata
 
     def chunk(self, chunk: AIMessageChunk) -> LCAIMessageChunk | None:
         """`chunk` as LangChain's chat model for the wire streams it, or None where that
@@ -399,7 +464,9 @@ class StreamTranslator:
                 metadata = _with_retries(metadata, self._attempts)
             if self._partner:  # the first chunk names the wire, later ones may not
                 self._wire = metadata.get("provider") or self._wire
-                metadata = partner_metadata(metadata, self._wire)
+                metadata = self._held_back(
+                    partner_metadata(metadata, self._wire, stream=True), chunk
+                )
             metadata = _unsent(metadata, self._sent)
         if "model_name" in metadata:
             self._model_name = None

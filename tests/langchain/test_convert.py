@@ -564,3 +564,103 @@ def test_a_reply_id_stays_on_the_message_only_where_the_partner_keeps_it() -> No
     assert convert.partner_id("msg_1", "anthropic") is None
     assert convert.partner_id("resp_1", "openai_responses") == "resp_1"
     assert convert.partner_id("r1", None) == "r1"
+
+
+def test_a_dropin_reply_has_its_partners_key_order() -> None:
+    # langchain-openai's: token_usage first; chatplex's own keys left out.
+    meta = {
+        "provider": "openai",
+        "model_provider": "openai",
+        "model_name": "gpt-4o-mini",
+        "finish_reason": "stop",
+        "token_usage": {"prompt_tokens": 1},
+        "request_id": "r",
+    }
+    assert list(convert.partner_metadata(meta)) == [
+        "token_usage",
+        "model_provider",
+        "model_name",
+        "finish_reason",
+    ]
+    # langchain-ollama's: the reply's fields first, the model's names last.
+    ollama = {"model_provider": "ollama", "model_name": "m", "model": "m", "done": True}
+    assert list(convert.partner_metadata(ollama)) == [
+        "model",
+        "done",
+        "model_name",
+        "model_provider",
+    ]
+    # A preset over the Chat Completions wire keeps its own package's order, not OpenAI's.
+    preset = {
+        "provider": "openai",
+        "model_provider": "fireworks",
+        "model_name": "m",
+        "token_usage": {},
+    }
+    assert list(convert.partner_metadata(preset)) == ["model_provider", "model_name", "token_usage"]
+
+
+def test_a_dropin_stream_holds_the_model_fields_until_the_finishing_chunk() -> None:
+    # langchain-openai streams the model's fields on the finish reason's chunk alone, so
+    # its merged reply starts with model_provider, finish_reason.
+    translate = StreamTranslator(partner=True)
+    head = {"provider": "openai", "model_provider": "openai", "model_name": "gpt-4o-mini"}
+    pieces = [
+        AIMessageChunk(content="", response_metadata={**head, "system_fingerprint": "fp"}),
+        AIMessageChunk(content="Hi"),
+        AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
+    ]
+    out = [translate.chunk(p) for p in pieces]
+    assert [list(c.response_metadata) for c in out] == [
+        ["model_provider"],
+        ["model_provider"],
+        ["finish_reason", "model_name", "system_fingerprint", "model_provider"],
+    ]
+    merged = _merged(out)
+    assert merged.response_metadata == {
+        "model_provider": "openai",
+        "finish_reason": "stop",
+        "model_name": "gpt-4o-mini",
+        "system_fingerprint": "fp",
+    }
+    # chatplex's own model's stream keeps them where the parser put them.
+    own = StreamTranslator().chunk(pieces[0])
+    assert own.response_metadata["model_name"] == "gpt-4o-mini"
+
+
+def test_a_dropin_stream_with_no_finish_reason_gives_the_held_keys_on_its_last_chunk() -> None:
+    translate = StreamTranslator(partner=True)
+    first = AIMessageChunk(
+        content="",
+        response_metadata={"provider": "ollama", "model_provider": "ollama", "model_name": "m"},
+    )
+    last = AIMessageChunk(content="", response_metadata={"done": True}, chunk_position="last")
+    out = [translate.chunk(first), translate.chunk(last)]
+    assert [list(c.response_metadata) for c in out] == [
+        [],
+        ["done", "model_name", "model_provider"],
+    ]
+
+
+def test_a_dropin_stream_gives_its_partners_every_chunk_keys_and_the_model_at_the_end() -> None:
+    # langchain-google-genai: safety_ratings ([] where none came) on every chunk, the
+    # model's version on the finishing chunk alone.
+    translate = StreamTranslator(partner=True)
+    head = {"provider": "google_genai", "model_provider": "google_genai", "model_name": "g"}
+    ratings = [{"category": "HARM_CATEGORY_HATE_SPEECH", "probability": "NEGLIGIBLE"}]
+    pieces = [
+        AIMessageChunk(content="Hi", response_metadata=head),
+        AIMessageChunk(
+            content="", response_metadata={"finish_reason": "STOP", "safety_ratings": ratings}
+        ),
+    ]
+    out = [translate.chunk(p) for p in pieces]
+    assert out[0].response_metadata == {"safety_ratings": [], "model_provider": "google_genai"}
+    merged = _merged(out)
+    assert list(merged.response_metadata) == [
+        "safety_ratings",
+        "model_provider",
+        "finish_reason",
+        "model_name",
+    ]
+    assert merged.response_metadata["safety_ratings"] == ratings

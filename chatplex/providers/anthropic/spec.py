@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
@@ -78,5 +79,40 @@ SPECS = (
             ("workspace_id", "anthropic-workspace-id"),
         ),
         refused_settings=_REFUSED,
+        # langchain-anthropic's: the SDK Message's dump (its fields as declared, usage's
+        # too), then the model's names; a stream's first chunk names the model first.
+        metadata_order=KeyOrder(
+            first=(
+                "id",
+                "container",
+                "diagnostics",
+                "model",
+                "stop_details",
+                "stop_reason",
+                "stop_sequence",
+                "usage",
+            ),
+            last=("model_name", "model_provider"),
+            inner=(
+                (
+                    "usage",
+                    KeyOrder(
+                        first=(
+                            "cache_creation",
+                            "cache_creation_input_tokens",
+                            "cache_read_input_tokens",
+                            "inference_geo",
+                            "input_tokens",
+                            "output_tokens",
+                            "output_tokens_details",
+                            "server_tool_use",
+                            "service_tier",
+                            "speed",
+                        )
+                    ),
+                ),
+            ),
+        ),
+        stream_metadata_order=KeyOrder(last=("model_provider",)),  # last on each chunk
     ),
 )

@@ -133,7 +133,7 @@ def usage_metadata(
         "input_tokens": input_tokens,
         "output_tokens": completion,
         "total_tokens": input_tokens + completion,
-        "input_token_details": {"cache_read": cache_read, "cache_creation": cache_write},
+        "input_token_details": {"cache_creation": cache_write, "cache_read": cache_read},
     }
 
 

@@ -209,7 +209,7 @@ def usage_metadata(raw: Mapping[str, Any]) -> UsageMetadata:
     prompt = reply_count(raw.get("inputTokens"), "inputTokens") or 0
     input_tokens = prompt + cache_read + cache_write
     output_tokens = reply_count(raw.get("outputTokens"), "outputTokens") or 0
-    details: dict[str, int] = {"cache_read": cache_read, "cache_creation": cache_write}
+    details: dict[str, int] = {"cache_creation": cache_write, "cache_read": cache_read}
     by_ttl = raw.get("cacheDetails")
     if isinstance(by_ttl, list) and by_ttl:
         minutes = _ttl_tokens(by_ttl, "5m")

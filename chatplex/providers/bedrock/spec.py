@@ -4,8 +4,12 @@ Anthropic models, Converse when `beta_use_converse_api` or for Nova)."""
 
 from __future__ import annotations
 
+from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
+
+#: No declared order: the keys as the parser writes them.
+_AS_THEY_COME = KeyOrder()
 
 
 def _bedrock(
@@ -17,6 +21,8 @@ def _bedrock(
     ls_rule: LangSmithRule,
     model_prefixes: tuple[str, ...] = (),
     blocks: str | None = None,
+    metadata_order: KeyOrder = _AS_THEY_COME,
+    stream_metadata_order: KeyOrder = _AS_THEY_COME,
 ) -> ProviderSpec:
     """One of Bedrock's two APIs ("module:name" paths inside this folder): both report as
     AWS Bedrock (OpenTelemetry's `aws.bedrock`, LangSmith's `amazon_bedrock`) and take
@@ -34,6 +40,8 @@ def _bedrock(
         init_class=here + init_class,
         blocks=here + blocks if blocks else None,
         finish_reason_written=False,  # langchain-aws keeps the model's own stop reason
+        metadata_order=metadata_order,
+        stream_metadata_order=stream_metadata_order,
     )
 
 
@@ -49,6 +57,14 @@ SPECS = (
             stop_setting=False,
             model_attributes=("base_model_id",),
             invocation=(("provider", "provider_name"), ("region_name", "region_name")),
+        ),
+        # langchain-aws': botocore's record first (the reply's dict as boto3 returns it),
+        # its model names last; a stream's chunk: metrics before the model's name,
+        # model_provider last (the first chunk has it, so the merged reply starts with it).
+        metadata_order=KeyOrder(first=("ResponseMetadata",), last=("model_provider", "model_name")),
+        stream_metadata_order=KeyOrder(
+            first=("stopReason", "metrics", "model_name", "ResponseMetadata"),
+            last=("model_provider",),
         ),
     ),
     _bedrock(

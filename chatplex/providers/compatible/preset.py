@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 from ..openai.spec import BASE_CHAT_OPENAI_ALIASES
@@ -123,6 +124,10 @@ class Preset:
     langchain_init: bool = True
     #: How its LangChain class fills a result's `llm_output` (`ProviderSpec.llm_output`).
     llm_output: str | None = None
+    #: Its class's stream: the chunks' key order and the keys on the finishing chunk
+    #: alone (`ProviderSpec.stream_metadata_order`, `stream_finish_keys`).
+    stream_metadata_order: KeyOrder = KeyOrder()
+    stream_finish_keys: tuple[str, ...] = ()
     dropin: DropIn | None = None
 
     @property
@@ -144,6 +149,8 @@ class Preset:
             ls_rule=self.ls_rule,
             langchain_init=self.langchain_init,
             llm_output=self.llm_output,
+            stream_metadata_order=self.stream_metadata_order,
+            stream_finish_keys=self.stream_finish_keys,
         )
 
     @property

@@ -16,12 +16,15 @@ and the shapes of its rows (`preset.py`, `profile.py`)."""
 
 from __future__ import annotations
 
+from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import chat_completions_servers
 from ...specs import field_names
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import LANGCHAIN_OPENAI_DROPPED
+from ..openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
+from ..openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
 from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from .preset import DropIn as DropIn  # re-exported: DROPINS' type, read beside it (dropin.py)
 from .preset import Preset
@@ -119,6 +122,9 @@ PRESETS: tuple[Preset, ...] = (
             batch_api=True,
         ),
         langchain_class="ChatGroq",
+        # Its stream as langchain-openai's: the model's fields on the finishing chunk.
+        stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+        stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
         otel_name="groq",
         llm_output="completions_fields",  # langchain-groq's: no model_provider, no id
         aliases=key_and_base("groq"),
@@ -158,6 +164,9 @@ PRESETS: tuple[Preset, ...] = (
             error_body_inner=True,
         ),
         langchain_class="ChatDeepSeek",
+        # Its stream as langchain-openai's: the model's fields on the finishing chunk.
+        stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+        stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
         otel_name="deepseek",
         model_prefixes=("deepseek",),
         aliases=(("api_base", "base_url"),),
@@ -187,6 +196,9 @@ PRESETS: tuple[Preset, ...] = (
             error_body_inner=True,
         ),
         langchain_class="ChatXAI",
+        # Its stream as langchain-openai's: the model's fields on the finishing chunk.
+        stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+        stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
         otel_name="x_ai",
         model_prefixes=("grok",),
         price_id="x-ai",
@@ -278,6 +290,9 @@ PRESETS: tuple[Preset, ...] = (
             sdk="httpx",
         ),
         langchain_class="ChatMistralAI",
+        # Its stream: the model's name on the finishing chunk, before the finish reason.
+        stream_metadata_order=KeyOrder(first=("model_provider", "model_name", "finish_reason")),
+        stream_finish_keys=("model_name",),
         otel_name="mistral_ai",
         llm_output="model_and_usage",  # langchain-mistralai's: usage, model_name, model
         model_prefixes=("mistral", "mixtral"),
@@ -379,6 +394,9 @@ PRESETS: tuple[Preset, ...] = (
             sdk="fireworks",
         ),
         langchain_class="ChatFireworks",
+        # Its stream as langchain-openai's: the model's fields on the finishing chunk.
+        stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+        stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
         model_prefixes=("accounts/fireworks",),
         aliases=key_and_base("fireworks"),
         dropin=DropIn(

@@ -41,6 +41,9 @@ SPECS = (
         ),
         llm_output="candidate_fields",  # the candidate's finish reason, model, ratings
         finish_words=_FINISH_WORDS,
+        # Its stream: ratings on every chunk, the model's version on the finishing one.
+        stream_finish_keys=("model_name",),
+        stream_empty_lists=("safety_ratings",),
         separate_system=True,  # `systemInstruction`, apart from `contents`
     ),
     ProviderSpec(

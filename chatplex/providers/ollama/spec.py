@@ -3,6 +3,7 @@ endpoint, which the compatible presets serve (`CHAT_COMPLETIONS_SERVERS`)."""
 
 from __future__ import annotations
 
+from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
@@ -24,5 +25,9 @@ SPECS = (
         llm_output="reply_as_info",  # langchain-ollama: the reply's fields, no llm_output
         invoke_streams=True,  # langchain-ollama's invoke streams and merges the pieces
         finish_reason_written=False,  # langchain-ollama keeps the reply's `done_reason`
+        # langchain-ollama: the reply's fields as they came, then the model's names.
+        metadata_order=KeyOrder(last=("model_name", "model_provider")),
+        stream_metadata_order=KeyOrder(last=("model_name", "model_provider")),
+        stream_finish_keys=("model_name", "model_provider"),  # on its last chunk alone
     ),
 )

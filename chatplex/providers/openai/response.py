@@ -344,6 +344,8 @@ def args_text(arguments: Any) -> str | None:
     return json.dumps(arguments)
 
 
+#: The counts of the openai SDK's `CompletionUsage`, in its declared order (its dump's).
+_SDK_COUNTS = ("completion_tokens", "prompt_tokens", "total_tokens")
 #: The fields of the openai SDK's usage models (`CompletionUsage`'s details), which
 #: its dump shows as None where a reply leaves them out.
 _SDK_DETAILS = {
@@ -372,18 +374,19 @@ def sdk_usage(raw: dict[str, Any]) -> dict[str, Any]:
 
     >>> sdk_usage({"prompt_tokens": 1, "prompt_tokens_details": {"cached_tokens": 0}})
     ... # doctest: +NORMALIZE_WHITESPACE
-    {'prompt_tokens': 1, 'prompt_tokens_details': {'audio_tokens': None,
-     'cache_write_tokens': None, 'cached_tokens': 0, 'image_tokens': None,
-     'text_tokens': None}, 'completion_tokens_details': None}
+    {'prompt_tokens': 1, 'completion_tokens_details': None, 'prompt_tokens_details':
+     {'audio_tokens': None, 'cache_write_tokens': None, 'cached_tokens': 0,
+     'image_tokens': None, 'text_tokens': None}}
     """
     usage = shared_keys(raw)
+    # In the dump's order (what print shows): the SDK's fields as it declares them, then
+    # the unknown keys as they came.
+    out = {k: usage[k] for k in _SDK_COUNTS if k in usage}
     for key, fields in _SDK_DETAILS.items():
         details = usage.get(key)
-        if isinstance(details, dict):
-            usage[key] = {**dict.fromkeys(fields), **details}
-        else:
-            usage.setdefault(key, None)
-    return usage
+        out[key] = {**dict.fromkeys(fields), **details} if isinstance(details, dict) else details
+    out.update((k, v) for k, v in usage.items() if k not in out)
+    return out
 
 
 def check_counts(raw: dict[str, Any]) -> None:

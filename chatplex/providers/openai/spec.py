@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 from ...specs import field_names
@@ -107,6 +108,34 @@ _REFUSED = (
     ("openai_proxy", _NO_PROXY),
 )
 
+#: langchain-openai's order of a Chat Completions reply's response_metadata: its
+#: llm_output's keys, then the choice's generation info (AzureChatOpenAI adds the
+#: filter results to each).
+LANGCHAIN_OPENAI_ORDER = KeyOrder(
+    first=(
+        "token_usage",
+        "model_provider",
+        "model_name",
+        "system_fingerprint",
+        "id",
+        "service_tier",
+        "prompt_filter_results",
+        "finish_reason",
+        "logprobs",
+        "content_filter_results",
+    ),
+)
+#: ... and a stream's chunks' (`model_provider` last on each; the first chunk has it
+#: alone, so the merged reply starts with it).
+LANGCHAIN_OPENAI_STREAM_ORDER = KeyOrder(
+    first=("finish_reason", "model_name", "system_fingerprint", "service_tier"),
+    last=("model_provider",),
+)
+#: The Responses API reply's fields in langchain-openai's metadata, in its order.
+_RESPONSES_FIELDS = ("id", "created_at", "metadata", "model", "object", "service_tier", "status")
+#: What langchain-openai's stream gives on the chunk with the finish reason alone.
+LANGCHAIN_OPENAI_FINISH_KEYS = ("model_name", "system_fingerprint", "service_tier")
+
 SPECS = (
     ProviderSpec(
         "openai",
@@ -125,6 +154,9 @@ SPECS = (
         # default, and max_tokens sent as max_completion_tokens.
         init_settings="chatplex.chat.openai_model:init_settings",
         adapter_defaults="chatplex.chat.openai_model:init_defaults",
+        metadata_order=LANGCHAIN_OPENAI_ORDER,
+        stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+        stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
     ),
     ProviderSpec(
         "openai_responses",
@@ -138,6 +170,10 @@ SPECS = (
         api_parameters=_RESPONSES,
         finish_reason_written=False,  # the reply's `status` says it
         reply_id_as_message_id=True,  # langchain-openai's Responses messages: id=resp_...
+        # langchain-openai's Responses metadata: the reply's fields in its order, then the
+        # model's names (a stream's first chunk: model_provider, then the reply's id).
+        metadata_order=KeyOrder(first=_RESPONSES_FIELDS, last=("model_provider", "model_name")),
+        stream_metadata_order=KeyOrder(first=("model_provider", *_RESPONSES_FIELDS)),
     ),
     ProviderSpec(
         "azure_openai",
@@ -148,6 +184,9 @@ SPECS = (
         ls_rule=LangSmithRule(model_version="model_version"),  # "gpt-4o-0613"
         responses_adapter="chatplex.providers.openai.azure_responses:AzureResponsesAdapter",
         wire_choice="chatplex.chat.openai_model:responses_provider",
+        metadata_order=LANGCHAIN_OPENAI_ORDER,
+        stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+        stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
     ),
 )
 

@@ -492,18 +492,31 @@ def pretty(run: Run) -> Any:
 
 
 def metadata_order(run: Run) -> Any:
-    """The order of a reply's response_metadata keys, invoked and merged from a stream,
-    and of its usage details: what `print(reply)` shows (`==` does not see it)."""
+    """The order of a reply's response_metadata keys, invoked, merged from a stream and
+    on each chunk, and of its usage details: what `print(reply)` shows (`==` does not
+    see it); the merged stream's and the invoked reply's over the async path too."""
     model = run.make()
     reply = model.invoke(HELLO)
     merged = None
+    chunks = []
     for chunk in model.stream(HELLO):
         merged = chunk if merged is None else merged + chunk
+        chunks.append(list(chunk.response_metadata))
     usage = reply.usage_metadata or {}
+
+    async def body() -> Any:
+        areply = await model.ainvoke(HELLO)
+        amerged = None
+        async for chunk in model.astream(HELLO):
+            amerged = chunk if amerged is None else amerged + chunk
+        return [list(areply.response_metadata), list(amerged.response_metadata)]
+
     return {
         "invoke": list(reply.response_metadata),
         "stream": list(merged.response_metadata),
+        "chunks": chunks,
         "usage": [list(usage), *(list(usage.get(k) or ()) for k in _DETAILS)],
+        "async": arun(body),
     }
 
 
