@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
@@ -29,6 +28,7 @@ from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
 from ...secret import Secret
 from ...secret import url_with_query
+from .root_composition import without_root_composition
 
 __all__ = [
     "BETA_COUNT_PARAMETERS",
@@ -57,9 +57,6 @@ BETA_COUNT_PARAMETERS = COUNT_PARAMETERS | {
     "mcp_servers",
 }
 
-#: Root schema keywords the Messages API refuses in a tool's `input_schema`.
-_ROOT_COMPOSITION = ("oneOf", "anyOf")
-
 
 def count_body(chat: Mapping[str, Any], kwargs: Mapping[str, Any], *, beta: bool) -> dict[str, Any]:
     """The count's body: the keywords (`extra_body` merged last, as the SDK merges it),
@@ -78,27 +75,9 @@ def count_body(chat: Mapping[str, Any], kwargs: Mapping[str, Any], *, beta: bool
     body: dict[str, Any] = {**given, **extra}
     body.update((key, chat[key]) for key in _FROM_CHAT if key in chat)
     if "tools" in chat:
-        body["tools"] = _without_root_composition(chat["tools"])
+        # shown at the adapter's count_tokens_request (here <- count_request <- it)
+        body["tools"] = without_root_composition(chat["tools"], stacklevel=3)[0]
     return body
-
-
-def _without_root_composition(tools: list[Any]) -> list[Any]:
-    kept = []
-    for tool in tools:
-        schema = tool.get("input_schema") if isinstance(tool, Mapping) else None
-        offending = [k for k in _ROOT_COMPOSITION if isinstance(schema, Mapping) and k in schema]
-        if not offending:
-            kept.append(tool)
-            continue
-        name = tool.get("name")
-        described = repr(name) if isinstance(name, str) else "with no name"
-        warnings.warn(
-            f"Dropping tool {described}: its input_schema has a top-level "
-            f"{'/'.join(offending)}, which the Anthropic API does not support. The tool "
-            "will not be available to the model.",
-            stacklevel=4,
-        )
-    return kept
 
 
 def count_request(

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["drop_root_composition_tools"]
+__all__ = ["drop_root_composition_tools", "without_root_composition"]
 
 _KEYS = ("oneOf", "anyOf")
 _SHOWN = "/".join(_KEYS)
@@ -31,6 +31,29 @@ def drop_root_composition_tools(
     """`tools` without those whose root schema has `oneOf`/`anyOf`, each dropped with a
     UserWarning; a ValueError where langchain-anthropic raises one (`thinking`: the
     model's, which discards a forced choice before sending)."""
+    # the caller of bind_tools (bind_tools -> _tools_to_bind -> here)
+    kept, dropped = without_root_composition(tools, stacklevel=4)
+    if tools and not kept:
+        raise ValueError(
+            f"All {len(tools)} bound tool(s) use a top-level {_SHOWN} in their "
+            f"input_schema, which the Anthropic API rejects: {sorted(dropped)}. No tool is "
+            "left for the model to call. If you control the schema, move the combinator "
+            "under `properties`; for structured output, `with_structured_output(..., "
+            "method='json_schema')` accepts these schemas directly. Otherwise these tools "
+            "cannot be used with Anthropic -- bind a subset that excludes them, or raise it "
+            "with the tool's author."
+        )
+    if tool_choice and dropped:
+        _check_choice(tool_choice, dropped, thinking)
+    return kept
+
+
+def without_root_composition(
+    tools: Sequence[Any], *, stacklevel: int
+) -> tuple[list[Any], set[str]]:
+    """`tools` without those whose root schema has `oneOf`/`anyOf`, and the dropped ones'
+    names; each dropped with langchain-anthropic's UserWarning, shown `stacklevel` frames
+    up from the function calling this one (the user's line)."""
     kept: list[Any] = []
     dropped: set[str] = set()
     for tool in tools:
@@ -46,22 +69,9 @@ def drop_root_composition_tools(
             f"Dropping tool {described}: its input_schema has a top-level "
             f"{'/'.join(offending)}, which the Anthropic API does not support. The tool "
             "will not be available to the model.",
-            # the caller of bind_tools (bind_tools -> _tools_to_bind -> here)
-            stacklevel=4,
+            stacklevel=stacklevel + 1,
         )
-    if tools and not kept:
-        raise ValueError(
-            f"All {len(tools)} bound tool(s) use a top-level {_SHOWN} in their "
-            f"input_schema, which the Anthropic API rejects: {sorted(dropped)}. No tool is "
-            "left for the model to call. If you control the schema, move the combinator "
-            "under `properties`; for structured output, `with_structured_output(..., "
-            "method='json_schema')` accepts these schemas directly. Otherwise these tools "
-            "cannot be used with Anthropic -- bind a subset that excludes them, or raise it "
-            "with the tool's author."
-        )
-    if tool_choice and dropped:
-        _check_choice(tool_choice, dropped, thinking)
-    return kept
+    return kept, dropped
 
 
 def _check_choice(tool_choice: Any, dropped: set[str], thinking: Mapping[str, Any] | None) -> None:
