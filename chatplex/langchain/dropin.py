@@ -109,12 +109,10 @@ class DropInChatModel(ChatChatplex):
     of every class `langchain_class` makes."""
 
     _engine: ClassVar[type[ChatModel]]
-    _names_model = False  # the engine's replies carry what the partner class's carry
-    _partner_metadata = True  # ... and not chatplex's own keys
-    # Every partner's function_calling parser (first_tool_only) gives None for a reply
-    # without the tool call, Ollama's too, where the call cannot be forced: so do these.
-    _missing_call_raises = False
-    _stream_skips_cache = True  # a stream is never answered from a cache, as theirs
+    # Replies as the partner's (its metadata keys, no model name added), None for a
+    # function_calling reply without the call (every partner's first_tool_only parser,
+    # Ollama's too), streams never answered from a cache (`ChatChatplex._under_partner_name`).
+    _under_partner_name = True
 
     partner_kwargs: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
     """The engine's settings as the partner class serializes them (`dumpd`): its field

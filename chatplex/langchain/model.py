@@ -437,7 +437,7 @@ class ChatChatplex(BaseChatModel):
             include_raw=include_raw,
             strict=strict,
             kwargs=kwargs,
-            missing_call_raises=self._missing_call_raises,
+            missing_call_raises=not self._under_partner_name,
         )
 
     def _builtin_tools(self) -> str | None:
@@ -493,23 +493,23 @@ class ChatChatplex(BaseChatModel):
         call_format(_primary(target), kwargs)  # an agent's response_format, as the wire spells it
         return (name if isinstance(name, str) and name else self.model_name), target
 
-    #: Whether a reply that names no model gets `response_metadata["model_name"]` (the
-    #: model called): LangChain's standard key, which some wires' replies lack. A
-    #: drop-in's replies are its partner class's as they are (`dropin.py`).
-    _names_model: ClassVar[bool] = True
-
-    #: Whether replies and chunks carry only the response_metadata keys the wire's
-    #: partner package writes (`convert.partner_metadata`): a drop-in's, under the
-    #: partner's name. ChatChatplex, chatplex's own name, keeps chatplex's keys.
-    _partner_metadata: ClassVar[bool] = False
-
-    #: Whether `with_structured_output(method="function_calling")` on a wire that cannot
-    #: force the call raises `OutputParserException` for a reply without it (chatplex's
-    #: own: never a silent None). A drop-in's gives None, as every partner's parser does.
-    _missing_call_raises: ClassVar[bool] = True
+    #: Whether this class stands under a partner's name (a drop-in, `dropin.py`) and so
+    #: behaves as the partner class where chatplex's own name behaves as chatplex's:
+    #: - a reply that names no model is left so (ChatChatplex adds LangChain's standard
+    #:   `response_metadata["model_name"]`, the model called, which some wires lack);
+    #: - replies and chunks carry only the response_metadata keys the wire's partner
+    #:   package writes (`convert.partner_metadata`), where ChatChatplex keeps chatplex's;
+    #: - `with_structured_output(method="function_calling")` gives None for a reply
+    #:   without the call, as every partner's parser does, where ChatChatplex raises
+    #:   `OutputParserException` (never a silent None);
+    #: - `stream()` / `astream()` skip chatplex's reply cache, as LangChain's
+    #:   `BaseChatModel.stream` skips every cache (an invoke, streaming underneath or not,
+    #:   is still answered from it), where ChatChatplex answers a cached prompt's stream
+    #:   from the cache.
+    _under_partner_name: ClassVar[bool] = False
 
     def _named(self, called: str) -> str | None:
-        return called if self._names_model else None
+        return None if self._under_partner_name else called
 
     def _generate(
         self,
@@ -556,7 +556,7 @@ class ChatChatplex(BaseChatModel):
         for generation in result.generations:
             message = generation.message
             metadata = mark_last_attempt(message.response_metadata, allowed)
-            if self._partner_metadata:
+            if self._under_partner_name:
                 wire = metadata.get("provider") or metadata.get("model_provider")
                 message.id = message.id if cached else partner_id(message.id, wire)
                 metadata = partner_metadata(metadata)
@@ -591,12 +591,6 @@ class ChatChatplex(BaseChatModel):
         adapter = _primary(self.chatplex_model).adapter
         return adapter is None or adapter.streams_json_format
 
-    #: Whether `stream()` / `astream()` skip chatplex's reply cache, as LangChain's
-    #: `BaseChatModel.stream` skips every cache (an invoke, streaming underneath or not,
-    #: is still answered from it): a drop-in's, under its partner's name. ChatChatplex,
-    #: chatplex's own name, answers a stream of a cached prompt from the cache.
-    _stream_skips_cache: ClassVar[bool] = False
-
     def stream(
         self,
         input: LanguageModelInput,
@@ -606,7 +600,7 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[LCAIMessageChunk]:
         chunks = super().stream(input, config, stop=stop, **kwargs)
-        return stream_marked(self, chunks) if self._stream_skips_cache else chunks
+        return stream_marked(self, chunks) if self._under_partner_name else chunks
 
     def astream(
         self,
@@ -617,7 +611,7 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> AsyncIterator[LCAIMessageChunk]:
         chunks = super().astream(input, config, stop=stop, **kwargs)
-        return astream_marked(self, chunks) if self._stream_skips_cache else chunks
+        return astream_marked(self, chunks) if self._under_partner_name else chunks
 
     def _stream(
         self,
@@ -650,7 +644,7 @@ class ChatChatplex(BaseChatModel):
         translate = StreamTranslator(
             blocks=_blocks_requested(target, kwargs, messages),
             model_name=self._named(called),
-            partner=self._partner_metadata,
+            partner=self._under_partner_name,
         )
         return target, to_chatplex_messages(messages), translate
 
