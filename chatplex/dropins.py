@@ -28,7 +28,7 @@ DROP_IN_MODULES: dict[str, str] = {
     "AzureChatOpenAI": "chatplex.providers.openai.azure_dropin",
     "ChatAnthropic": "chatplex.providers.anthropic.dropin",
     "ChatGoogleGenerativeAI": "chatplex.providers.google.dropin",
-    "ChatVertexAI": "chatplex.providers.google.dropin",
+    "ChatVertexAI": "chatplex.providers.google.vertex_dropin",
     "ChatBedrock": "chatplex.providers.bedrock.invoke_dropin",
     "ChatBedrockConverse": "chatplex.providers.bedrock.dropin",
     "ChatOllama": "chatplex.providers.ollama.dropin",

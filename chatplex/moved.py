@@ -90,7 +90,7 @@ MOVED_NAMES = {
     ("chatplex.chat", "ChatOllama"): "chatplex.providers.ollama.dropin",
     ("chatplex.chat", "ChatBedrockConverse"): "chatplex.providers.bedrock.dropin",
     ("chatplex.chat", "ChatGoogleGenerativeAI"): "chatplex.providers.google.dropin",
-    ("chatplex.chat", "ChatVertexAI"): "chatplex.providers.google.dropin",
+    ("chatplex.chat", "ChatVertexAI"): "chatplex.providers.google.vertex_dropin",
     ("chatplex.chat", "ChatCerebras"): "chatplex.providers.compatible.dropin",
     ("chatplex.chat", "ChatDeepSeek"): "chatplex.providers.compatible.dropin",
     ("chatplex.chat", "ChatFireworks"): "chatplex.providers.compatible.dropin",

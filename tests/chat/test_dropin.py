@@ -207,7 +207,7 @@ PARTNERS = {
     "chatplex.providers.google.dropin:ChatGoogleGenerativeAI": (
         "langchain_google_genai:ChatGoogleGenerativeAI"
     ),
-    "chatplex.providers.google.dropin:ChatVertexAI": "langchain_google_vertexai:ChatVertexAI",
+    "chatplex.providers.google.vertex_dropin:ChatVertexAI": "langchain_google_vertexai:ChatVertexAI",
 }
 
 

@@ -84,6 +84,7 @@ __all__ = [
     "GeminiStreamParser",
     "VertexAIAdapter",
     "parse_candidates",
+    "vertex_model_name",
 ]
 
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
@@ -345,6 +346,23 @@ def _with_alt(url: str, stream: bool) -> str:
     return url + ("&" if "?" in url else "?") + "alt=sse"
 
 
+def vertex_model_name(
+    model: str, project: str | None, location: str | None, *, express: bool = False
+) -> str:
+    """A Vertex AI model's resource name, by langchain-google-vertexai's rule (its
+    `full_model_name`): a bare name or `models/<m>` is Google's, `publishers/google/
+    models/<m>`; a publisher's model goes under `projects/<project>/locations/
+    <location>/` (not in express mode, whose paths name no project); any other path (a
+    tuned model's endpoint) is kept."""
+    if "/" not in model:
+        model = f"publishers/google/models/{model}"
+    if model.startswith("models/"):
+        model = f"publishers/google/{model}"
+    if model.startswith("publishers/") and not express:
+        return f"projects/{project}/locations/{location}/{model}"
+    return model
+
+
 class VertexAIAdapter(_GoogleWire):
     """Vertex AI's Gemini models: the Gemini wire at
     `https://{location}-aiplatform.googleapis.com/v1/projects/{project}/locations/
@@ -424,11 +442,10 @@ class VertexAIAdapter(_GoogleWire):
         )
 
     def full_model_name(self, model: str) -> str:
-        """The model's resource name as a Vertex AI body names it (langchain-google-
-        vertexai's `full_model_name`: `projects/{p}/locations/{l}/publishers/google/
-        models/{m}`)."""
-        prefix = self._prefix.removeprefix(f"/{self.api_version}/")
-        return f"{prefix}/{model.removeprefix('models/')}"
+        """The model's resource name as a Vertex AI body names it (`vertex_model_name`;
+        in express mode without the project, as its path)."""
+        express = self._api_key is not None
+        return vertex_model_name(model, self.project, self.location, express=express)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """As the Gemini wire's, with `response_metadata` in langchain-google-vertexai's

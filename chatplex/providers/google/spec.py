@@ -51,7 +51,7 @@ SPECS = (
         "chatplex.providers.google.adapter:VertexAIAdapter",
         langchain_class="ChatVertexAI",
         otel_name="gcp.vertex_ai",
-        init_class="chatplex.providers.google.dropin:ChatVertexAI",
+        init_class="chatplex.providers.google.vertex_dropin:ChatVertexAI",
         ls_rule=LangSmithRule(max_tokens_keyword="max_output_tokens"),
         # LangChain's choice for bare "gemini..." names (it warns it will be google_genai).
         model_prefixes=("gemini",),

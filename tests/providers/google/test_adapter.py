@@ -18,6 +18,7 @@ from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.providers.google.adapter import GeminiAdapter
 from chatplex.providers.google.adapter import VertexAIAdapter
+from chatplex.providers.google.adapter import vertex_model_name
 
 KEY = "AIzaSy-secret-key-123"
 HI = [HumanMessage("Hi")]
@@ -227,6 +228,9 @@ def test_count_requests_go_to_the_models_count_tokens_with_the_calls_headers() -
     )
     full = "projects/p/locations/europe-west4/publishers/google/models/gemini-2.5-pro"
     assert vertex.full_model_name("gemini-2.5-pro") == full
+    assert vertex.full_model_name("models/gemini-2.5-pro") == full
+    express = VertexAIAdapter(api_key="AQ-k")
+    assert express.full_model_name("gemini-2.5-pro") == "publishers/google/models/gemini-2.5-pro"
     request = vertex.count_request("gemini-2.5-pro", {"model": full, "contents": []})
     assert request.url == f"https://europe-west4-aiplatform.googleapis.com/v1/{full}:countTokens"
     assert request.headers["Authorization"] == "Bearer ya29.t"
@@ -239,3 +243,13 @@ class _Token:
 
     def refresh(self, request: object) -> None:
         """Never needed: the token is valid."""
+
+
+def test_vertex_model_name_is_langchain_google_vertexais_rule() -> None:
+    google = "projects/p/locations/l/publishers/google/models/m"
+    assert vertex_model_name("m", "p", "l") == vertex_model_name("models/m", "p", "l") == google
+    meta = "publishers/meta/models/llama"
+    assert vertex_model_name(meta, "p", "l") == f"projects/p/locations/l/{meta}"
+    endpoint = "projects/p/locations/l/endpoints/123"
+    assert vertex_model_name(endpoint, "p", "l") == endpoint
+    assert vertex_model_name("m", "p", "l", express=True) == "publishers/google/models/m"

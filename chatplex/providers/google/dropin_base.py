@@ -1,0 +1,50 @@
+"""`GoogleDropin`: what `ChatGoogleGenerativeAI` and `ChatVertexAI` share once built
+(LangChain's `model_name`, a `countTokens` call, json_mode's target); their
+constructors share `dropin_settings.py`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from typing import Any
+
+from ...chat.model import ChatModel
+
+if TYPE_CHECKING:
+    from ...sdk_errors import ErrorFamily
+
+__all__ = ["GoogleDropin"]
+
+
+class GoogleDropin(ChatModel):
+    """The LangChain-facing bits both classes share."""
+
+    structured_output_method = "json_schema"  # langchain-google-genai's default
+
+    @property
+    def model_name(self) -> str:
+        """LangChain's name for `model`."""
+        return self.model
+
+    def _count_tokens(
+        self, body: dict[str, Any], families: tuple[ErrorFamily, ...] | None = None
+    ) -> int:
+        """`countTokens` of the model with `body` (`count.py`'s), sent as the model's
+        calls are (`side_call`) but in one attempt (neither partner retries a count),
+        raising `families`' errors where given."""
+        from ...chat.side_call import side_call
+        from .adapter import GeminiAdapter
+        from .adapter import VertexAIAdapter
+        from .count import total_tokens
+
+        adapter = self.adapter
+        assert isinstance(adapter, (GeminiAdapter, VertexAIAdapter))  # built on one
+        request = adapter.count_request(self.model, body)
+        return side_call(self, request, total_tokens, error_families=families, retried=False)
+
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """`with_structured_output(method="json_mode")` with a schema sends the schema:
+        both partners' json_mode is a response schema (langchain-google-genai's an alias
+        of "json_schema", langchain-google-vertexai's `response_schema`)."""
+        if method == "json_mode" and schema is not None:
+            method = "json_schema"
+        return self, method

@@ -1,0 +1,263 @@
+"""`ChatVertexAI`: a chatplex chat model that takes the constructor of
+langchain-google-vertexai: Gemini on Vertex AI, its generation settings as
+`ChatGoogleGenerativeAI`'s (`dropin.py`; both built by `dropin_settings.py`).
+
+>>> model = ChatVertexAI(model="gemini-2.5-flash", api_key="AQ-example", n=2)
+>>> model.get_name(), model.model_name, model.extra_body["candidate_count"]
+('ChatVertexAI', 'gemini-2.5-flash', 2)
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+
+from ...chat.dropin import dropin
+from ...chat.dropin import pick
+from ...chat.dropin import spellings
+from ...chat.dropin_fields import take_params
+from ...chat.partner_form import IdentifyingParams
+from ...chat.partner_form import PartnerFields
+from ...specs import field_names
+from .dropin_base import GoogleDropin
+from .dropin_settings import REFUSED_ALIKE
+from .dropin_settings import google_fields
+from .dropin_settings import google_settings
+from .dropin_settings import safety_settings
+
+if TYPE_CHECKING:
+    from ...messages import BaseMessage
+    from ...secret import Secret
+
+__all__ = ["ChatVertexAI"]
+
+_logger = logging.getLogger(__name__)
+
+#: LangChain's default model when none is named.
+DEFAULT_VERTEX_MODEL = "gemini-2.0-flash"
+#: Settings of langchain-google-vertexai chatplex cannot honour, and why (a TypeError,
+#: never ignored).
+REFUSED = {
+    **REFUSED_ALIKE,
+    "api_transport": "chatplex speaks REST (JSON over HTTP); api_transport='rest' only",
+    # langchain-google-vertexai's alias of api_transport
+    "transport": "chatplex speaks REST (JSON over HTTP); transport='rest' only",
+    "tuned_model_name": "tuned models and endpoints are named by model=",
+    "full_model_name": "name the model with model=, the project and location with "
+    "project= and location=",
+}
+VERTEX_FIELDS = google_fields(
+    temperature=None,
+    safety_settings=None,
+    logprobs="bool | int | None",
+    labels=True,
+    audio_timestamp=True,
+)
+
+
+class ChatVertexAI(GoogleDropin):
+    """Gemini on Vertex AI with langchain-google-vertexai's constructor: `model` /
+    `model_name`, `project`, `location`, `credentials` (google-auth; default:
+    Application Default Credentials, the extra `chatplex[vertexai]`), or `api_key`
+    for Vertex AI express mode; generation settings as `ChatGoogleGenerativeAI`'s.
+    `with_structured_output` calls a function by default, as langchain-google-vertexai.
+    """
+
+    langchain_llm_type = "vertexai"
+    langchain_namespace = ("langchain", "chat_models", "vertexai")
+    langchain_package = "langchain-google-vertexai"
+    langchain_fields = PartnerFields(
+        aliases={
+            "model": "model_name",
+            "base_url": "api_endpoint",
+            "transport": "api_transport",
+            "max_tokens": "max_output_tokens",
+            "stop_sequences": "stop",
+        },
+        defaults={
+            "location": "us-central1",
+            "request_parallelism": 5,
+            "max_retries": 6,
+            "default_metadata": [],
+            "endpoint_version": "v1beta1",
+            "n": 1,
+        },
+        inert=frozenset({"request_parallelism", "default_metadata", "endpoint_version"}),
+        excluded=frozenset({"credentials"}),
+        # Its validator names the model with its project and location (never written).
+        resolved={"full_model_name": "full_model_name"},
+        floats=frozenset({"temperature", "timeout"}),
+        unwritten={
+            **dict.fromkeys(
+                (
+                    "api_transport",
+                    "client_cert_source",
+                    "client_preview",
+                    "tuned_model_name",
+                    "examples",
+                    "wait_exponential_kwargs",
+                )
+            ),
+            "logprobs": False,
+            "perform_literal_eval_on_string_raw_content": False,
+            "default_metadata": (),
+        },
+        # Its model and its request defaults that are set (`n` as `candidate_count`).
+        identifying=IdentifyingParams(
+            always={"model_name": "model_name"},
+            unless_none={
+                "temperature": "temperature",
+                "max_output_tokens": "max_output_tokens",
+                "candidate_count": "n",
+                "seed": "seed",
+                "top_k": "top_k",
+                "top_p": "top_p",
+            },
+        ),
+        dumped=field_names(
+            "name disable_streaming output_version project location request_parallelism "
+            "max_retries stop model_name api_endpoint api_transport default_metadata "
+            "additional_headers client_cert_source endpoint_version temperature "
+            "frequency_penalty presence_penalty max_output_tokens top_p top_k n seed "
+            "streaming safety_settings tuned_model_name response_modalities "
+            "thinking_budget include_thoughts audio_timestamp timeout examples "
+            "response_mime_type response_schema cached_content logprobs labels "
+            "perform_literal_eval_on_string_raw_content wait_exponential_kwargs "
+            "model_kwargs"
+        ),
+    )
+    langchain_profiles = "google_vertexai"
+
+    def langchain_profile_names(self) -> tuple[str, ...]:
+        return (re.sub(r"-\d{3}$", "", self.model.replace("models/", "")),)
+
+    structured_output_method = "function_calling"  # langchain-google-vertexai's default
+    #: `streaming=True` changes the request (no candidateCount): the LangChain drop-in
+    #: tells the engine (chatplex/langchain/dropin.py).
+    streaming_shapes_request = True
+
+    @property
+    def project(self) -> str | None:
+        """The Google Cloud project the calls go to (None in express mode)."""
+        from .adapter import VertexAIAdapter  # loaded already: the model was built on it
+
+        return self.adapter.project if isinstance(self.adapter, VertexAIAdapter) else None
+
+    @property
+    def location(self) -> str | None:
+        """The Vertex AI region, or "global"."""
+        from .adapter import VertexAIAdapter
+
+        return self.adapter.location if isinstance(self.adapter, VertexAIAdapter) else None
+
+    @property
+    def max_output_tokens(self) -> int | None:
+        """LangChain's name for `max_tokens`."""
+        return self.max_tokens
+
+    def langchain_num_tokens(self, text: str) -> int:
+        """langchain-google-vertexai's `get_num_tokens`: the text counted as one human
+        message."""
+        from ...messages import HumanMessage
+
+        return self._count_messages([HumanMessage(text)], None)
+
+    def langchain_counts_messages(self) -> bool:
+        return True  # langchain-google-vertexai asks countTokens
+
+    def langchain_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
+    ) -> int | None:
+        """langchain-google-vertexai's `get_num_tokens_from_messages`; None for any
+        keyword (its signature takes none: langchain-core's count then refuses it)."""
+        return None if keywords else self._count_messages(messages, tools)
+
+    def _count_messages(self, messages: list[BaseMessage], tools: Sequence[Any] | None) -> int:
+        """One `countTokens` of the conversation's contents (system messages left out,
+        tools ignored with a warning, as langchain-google-vertexai does)."""
+        from .adapter import VertexAIAdapter
+        from .count import contents_body
+
+        if tools:
+            _logger.warning(
+                "Tool token counting is not yet supported for ChatVertexAI. "
+                "The tools parameter will be ignored."
+            )
+        adapter = self.adapter
+        assert isinstance(adapter, VertexAIAdapter)  # built on one
+        return self._count_tokens(contents_body(adapter.full_model_name(self.model), messages))
+
+    @property
+    def full_model_name(self) -> str:
+        """The model's resource name as langchain-google-vertexai's field holds it
+        (`projects/<project>/locations/<location>/publishers/google/models/<model>`; a
+        name holding a path of its own is kept)."""
+        from .adapter import vertex_model_name
+
+        return vertex_model_name(self.model, self.project, self.location)
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        project: str | None = None,
+        location: str | None = None,
+        credentials: Any = None,
+        api_key: str | Secret | None = None,
+        api_endpoint: str | None = None,
+        base_url: str | None = None,
+        endpoint_version: str = "v1beta1",
+        additional_headers: Mapping[str, str] | None = None,
+        **params: Any,
+    ) -> None:
+        from .adapter import VertexAIAdapter
+
+        taken = take_params(self, params, VERTEX_FIELDS)
+        given = taken.given
+        endpoint = pick(type(self).__name__, base_url=base_url, api_endpoint=api_endpoint)
+        if isinstance(endpoint, str) and endpoint and "://" not in endpoint:
+            endpoint = f"https://{endpoint}"
+
+        def adapter() -> VertexAIAdapter:
+            return VertexAIAdapter(
+                project=project,
+                location=location,
+                credentials=credentials,
+                api_key=api_key,
+                base_url=endpoint,
+                # langchain-google-vertexai's default, where Vertex AI's newest fields are
+                api_version=endpoint_version,
+                default_headers=additional_headers,
+            )
+
+        logprobs = given["logprobs"]
+        google_settings(
+            self,
+            "google_vertexai",
+            adapter,
+            model or DEFAULT_VERTEX_MODEL,
+            taken,
+            refused=REFUSED,
+            temperature=given["temperature"],
+            # langchain-google-vertexai sends candidateCount, except in streams
+            n=given["n"] or (None if given["streaming"] else 1),
+            safety_settings=safety_settings(given["safety_settings"]),
+            # langchain-google-vertexai's: True asks for the chosen tokens' logprobs,
+            # a number also for that many top candidates per token
+            response_logprobs=given["response_logprobs"] or (True if logprobs else None),
+            logprobs=None if isinstance(logprobs, bool) else logprobs or None,
+        )
+
+
+dropin(
+    ChatVertexAI,
+    fields=VERTEX_FIELDS,
+    declared=("stop_sequences",),
+    aliases=spellings(
+        "model_name", "request_timeout", google_api_key="api_key", max_tokens="max_output_tokens"
+    ),
+)

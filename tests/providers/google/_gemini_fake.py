@@ -1,0 +1,102 @@
+"""A Gemini server for the drop-ins' tests: an httpx MockTransport answering
+generateContent / streamGenerateContent / countTokens as Gemini does, and fake google-auth
+credentials for Vertex AI."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from chatplex.lean import ChatGoogleGenerativeAI
+
+KEY = "AIza-test-key"
+
+
+@pytest.fixture(autouse=True)
+def no_google_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No key, project or location from the environment of the machine running the tests."""
+    for name in ("GOOGLE_API_KEY", "GEMINI_API_KEY", "GOOGLE_CLOUD_PROJECT"):
+        monkeypatch.delenv(name, raising=False)
+
+
+class Gemini:
+    """Answers generateContent / streamGenerateContent; records the requests."""
+
+    def __init__(self, parts: list[dict[str, Any]] | None = None, status: int = 200) -> None:
+        self.parts = parts or [{"text": "Hello from Gemini"}]
+        self.status = status
+        self.requests: list[httpx.Request] = []
+
+    def response(self) -> dict[str, Any]:
+        return {
+            "candidates": [
+                {
+                    "content": {"parts": self.parts, "role": "model"},
+                    "finishReason": "STOP",
+                    "index": 0,
+                }
+            ],
+            "usageMetadata": {
+                "promptTokenCount": 5,
+                "candidatesTokenCount": 3,
+                "totalTokenCount": 8,
+            },
+            "modelVersion": "gemini-2.5-flash",
+            "responseId": "r1",
+        }
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.status != 200:
+            error = {"error": {"code": self.status, "message": "slow down", "status": "X"}}
+            return httpx.Response(self.status, json=error)
+        if request.url.path.endswith(":countTokens"):
+            return httpx.Response(200, json={"totalTokens": 4})
+        if request.url.params.get("alt") == "sse":
+            events = b"".join(
+                b"data: " + json.dumps(self.piece(part, i)).encode() + b"\r\n\r\n"
+                for i, part in enumerate(self.parts)
+            )
+            return httpx.Response(
+                200, content=events, headers={"content-type": "text/event-stream"}
+            )
+        return httpx.Response(200, json=self.response())
+
+    def piece(self, part: dict[str, Any], i: int) -> dict[str, Any]:
+        data = self.response()
+        data["candidates"][0]["content"]["parts"] = [part]
+        if i < len(self.parts) - 1:
+            del data["candidates"][0]["finishReason"]
+        return data
+
+    def body(self, n: int = -1) -> dict[str, Any]:
+        return json.loads(self.requests[n].content)  # type: ignore[no-any-return]
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(transport=httpx.MockTransport(self.handler))
+
+    def async_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.MockTransport(self.handler))
+
+
+class FakeCredentials:
+    token: str | None = None
+    valid = False
+    project_id = "proj-from-creds"
+
+    def refresh(self, request: Any) -> None:
+        self.token, self.valid = "ya29.vertex", True
+
+
+def genai(server: Gemini, **settings: Any) -> ChatGoogleGenerativeAI:
+    """ChatGoogleGenerativeAI over `server`, in one attempt unless `settings` say more."""
+    return ChatGoogleGenerativeAI(
+        model="gemini-2.5-flash",
+        google_api_key=KEY,
+        http_client=server.client(),
+        http_async_client=server.async_client(),
+        **{"max_retries": 0, **settings},
+    )

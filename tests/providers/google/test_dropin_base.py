@@ -1,0 +1,52 @@
+"""GoogleDropin: what both Google drop-ins share once built (LangChain's `model_name`,
+json_mode's target, a count in one attempt), over an httpx MockTransport answering as
+Gemini does."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from pydantic import BaseModel
+
+from chatplex.errors import ServerError
+from chatplex.lean import ChatVertexAI
+from chatplex.providers.google.dropin_base import GoogleDropin
+from tests.providers.google._gemini_fake import FakeCredentials
+from tests.providers.google._gemini_fake import Gemini
+from tests.providers.google._gemini_fake import genai
+from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
+
+
+def test_both_classes_are_google_dropins_named_by_model_name() -> None:
+    gemini = genai(Gemini())
+    vertex = ChatVertexAI(model="gemini-2.0-flash", project="p", credentials=FakeCredentials())
+    assert isinstance(gemini, GoogleDropin) and isinstance(vertex, GoogleDropin)
+    assert (gemini.model_name, vertex.model_name) == ("gemini-2.5-flash", "gemini-2.0-flash")
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_json_mode_with_a_schema_sends_the_schema(sync: bool) -> None:
+    # langchain-google-genai's json_mode is an alias of json_schema: the schema is sent,
+    # not JSON mode alone (which the model answers in any shape).
+    class Person(BaseModel):
+        name: str
+        born: int
+
+    server = Gemini([{"text": '{"name": "Ada", "born": 1815}'}])
+    structured = genai(server).with_structured_output(Person, method="json_mode")
+    person = (
+        structured.invoke("Who is Ada?") if sync else asyncio.run(structured.ainvoke("Who is Ada?"))
+    )
+    assert person == Person(name="Ada", born=1815)
+    config = server.body()["generationConfig"]
+    assert config["responseMimeType"] == "application/json"
+    assert config["responseJsonSchema"]["properties"]["born"]["type"] == "integer"
+
+
+def test_a_count_is_one_attempt_whatever_max_retries_says() -> None:
+    server = Gemini(status=500)
+    with pytest.raises(ServerError):
+        genai(server, max_retries=3).langchain_num_tokens("Hi")
+    assert len(server.requests) == 1
+    assert server.requests[0].url.path.endswith(":countTokens")

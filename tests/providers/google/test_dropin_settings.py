@@ -1,0 +1,88 @@
+"""The builder both Google drop-ins end with: their LangChain parameters as a Gemini
+request's fields, checked as LangChain's classes check them."""
+
+from __future__ import annotations
+
+import doctest
+import enum
+
+import pytest
+
+from chatplex.lean import ChatGoogleGenerativeAI
+from chatplex.lean import ChatVertexAI
+from chatplex.providers.google import dropin_settings
+from chatplex.providers.google.dropin_settings import attempts_as_retries
+from chatplex.providers.google.dropin_settings import google_fields
+from chatplex.providers.google.dropin_settings import safety_settings
+from tests.providers.google._gemini_fake import KEY
+from tests.providers.google._gemini_fake import FakeCredentials
+from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
+
+
+class Harm(enum.Enum):
+    HARM_CATEGORY_HATE_SPEECH = 8
+
+
+class Threshold(enum.Enum):
+    BLOCK_NONE = 4
+
+
+def test_safety_settings_as_a_dict_of_enums_become_the_request_list() -> None:
+    assert safety_settings({Harm.HARM_CATEGORY_HATE_SPEECH: Threshold.BLOCK_NONE}) == [
+        {"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_NONE"}
+    ]
+    given = [{"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "OFF"}]
+    assert safety_settings(given) is given and safety_settings(None) is None
+
+
+def test_max_retries_counts_attempts() -> None:
+    assert [attempts_as_retries(n) for n in (None, 0, 1, 2, 6)] == [5, 0, 0, 1, 5]
+
+
+def test_only_vertex_declares_labels_and_audio_timestamp() -> None:
+    genai = [p.name for p in google_fields(temperature=None, safety_settings=(), logprobs="int")]
+    vertex = google_fields(
+        temperature=None, safety_settings=None, logprobs="int", labels=True, audio_timestamp=True
+    )
+    assert {p.name for p in vertex} - set(genai) == {"labels", "audio_timestamp"}
+    assert genai[0] == "temperature" and genai[-1] == "model_kwargs"
+
+
+@pytest.mark.parametrize("n", [-1, 1.5, True])  # 0: its default, 1
+def test_n_must_be_a_positive_int(n: object) -> None:
+    with pytest.raises(ValueError, match="n must be an int >= 1"):
+        ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key=KEY, n=n)
+
+
+def test_n_above_one_refused_when_streaming() -> None:
+    with pytest.raises(ValueError, match="n must be 1 when streaming"):
+        ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key=KEY, n=2, streaming=True)
+
+
+def test_flat_thinking_settings_become_thinking_config_and_clash_with_it() -> None:
+    model = ChatVertexAI(
+        model="gemini-2.5-flash",
+        project="p",
+        credentials=FakeCredentials(),
+        thinking_budget=128,
+        include_thoughts=True,
+    )
+    assert model.extra_body["thinking_config"] == {"thinking_budget": 128, "include_thoughts": True}
+    with pytest.raises(TypeError, match="thinking_config= or thinking_budget="):
+        ChatGoogleGenerativeAI(
+            model="gemini-2.5-flash",
+            api_key=KEY,
+            thinking_level="low",
+            thinking_config={"thinking_budget": 1},
+        )
+
+
+def test_refused_settings_off_values_are_accepted_others_say_why() -> None:
+    ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key=KEY, transport="rest", client=None)
+    with pytest.raises(TypeError, match="no SDK client"):
+        ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key=KEY, client=object())
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(dropin_settings)
+    assert result.attempted >= 1 and result.failed == 0

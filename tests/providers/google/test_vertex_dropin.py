@@ -1,0 +1,230 @@
+"""ChatVertexAI and init_chat_model("google_vertexai:...") end to end over an httpx
+MockTransport answering as Vertex AI's Gemini does (sync and async)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from chatplex.errors import RateLimitError
+from chatplex.lean import ChatVertexAI
+from chatplex.lean import init_chat_model
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from tests.providers.google._gemini_fake import FakeCredentials
+from tests.providers.google._gemini_fake import Gemini
+from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
+
+
+def vertex(server: Gemini, **settings: Any) -> ChatVertexAI:
+    return ChatVertexAI(
+        model="gemini-2.5-flash",
+        project="p",
+        credentials=FakeCredentials(),
+        http_client=server.client(),
+        http_async_client=server.async_client(),
+        **settings,
+    )
+
+
+def in_us_east5(server: Gemini, **settings: Any) -> ChatVertexAI:
+    """ChatVertexAI in us-east5, its project its credentials'."""
+    return ChatVertexAI(
+        model_name="gemini-2.5-flash",
+        location="us-east5",
+        credentials=FakeCredentials(),
+        http_client=server.client(),
+        **settings,
+    )
+
+
+def test_chat_vertexai_sends_a_bearer_token_to_the_vertex_path() -> None:
+    server = Gemini()
+    model = in_us_east5(server, max_output_tokens=10)
+    assert model.invoke("Hi").text == "Hello from Gemini"
+    request = server.requests[0]
+    assert str(request.url) == (
+        "https://us-east5-aiplatform.googleapis.com/v1beta1/projects/proj-from-creds/"
+        "locations/us-east5/publishers/google/models/gemini-2.5-flash:generateContent"
+    )
+    assert request.headers["authorization"] == "Bearer ya29.vertex"
+    assert model.get_name() == "ChatVertexAI" and model.model_name == "gemini-2.5-flash"
+    # Structured output as langchain-google-vertexai: a forced function call by default.
+    server.parts = [{"functionCall": {"name": "Person", "args": {"name": "Ada"}}}]
+    schema = {"title": "Person", "type": "object", "properties": {"name": {"type": "string"}}}
+    assert model.with_structured_output(schema).invoke("Who?") == {"name": "Ada"}
+    assert server.body()["toolConfig"]["functionCallingConfig"]["mode"] == "ANY"
+    assert "ya29" not in repr(model)
+
+
+def test_refused_settings_fail_before_credentials_are_looked_up() -> None:
+    with pytest.raises(TypeError, match="REST"):
+        ChatVertexAI(model="m", api_transport="grpc")  # no project, no ADC: never reached
+
+
+def test_chat_vertexai_endpoint_version_names_the_path() -> None:
+    server = Gemini()
+    vertex(server, endpoint_version="v1").invoke("Hi")
+    assert "/v1/projects/p/locations/us-central1/" in str(server.requests[0].url)
+
+
+def test_chat_vertexai_max_retries_counts_attempts() -> None:
+    # As langchain-google-vertexai (tenacity's stop_after_attempt): 1 is one attempt.
+    once = Gemini(status=429)
+    with pytest.raises(RateLimitError):
+        vertex(once, max_retries=1, max_retry_after=0).invoke("Hi")
+    assert len(once.requests) == 1
+    twice = Gemini(status=429)
+    with pytest.raises(RateLimitError):
+        asyncio.run(vertex(twice, max_retries=2, max_retry_after=0).ainvoke("Hi"))
+    assert len(twice.requests) == 2
+
+
+def test_chat_vertexai_sends_candidate_count_and_json_mode_schema() -> None:
+    server = Gemini([{"text": '{"total": 3}'}])
+
+    class Sum(BaseModel):
+        total: int
+
+    got = vertex(server).with_structured_output(Sum, method="json_mode").invoke("1+2?")
+    assert got == Sum(total=3)
+    config = server.body()["generationConfig"]
+    assert config["candidateCount"] == 1 and config["responseMimeType"] == "application/json"
+    assert config["responseJsonSchema"]["properties"] == {
+        "total": {"title": "Total", "type": "integer"}
+    }
+
+
+def test_init_chat_model_builds_chat_vertexai() -> None:
+    server = Gemini()
+    model = init_chat_model(
+        "google_vertexai:gemini-2.5-flash",
+        project="p",
+        credentials=FakeCredentials(),
+        http_client=server.client(),
+        api_transport="rest",
+    )
+    assert model.get_name() == "ChatVertexAI"
+    reply = model.invoke("Hi")
+    assert reply.response_metadata["is_blocked"] is False
+    assert reply.response_metadata["usage_metadata"]["prompt_token_count"] == 5
+
+
+def test_chat_vertexai_reads_as_langchains_and_takes_proto_enum_safety_settings() -> None:
+    import enum
+
+    class HarmCategory(enum.IntEnum):  # aiplatform's proto enums: numbers as values
+        HARM_CATEGORY_HARASSMENT = 7
+
+    class HarmBlockThreshold(enum.IntEnum):
+        BLOCK_ONLY_HIGH = 3
+
+    server = Gemini()
+    model = vertex(
+        server,
+        max_output_tokens=20,
+        streaming=True,
+        safety_settings={HarmCategory.HARM_CATEGORY_HARASSMENT: HarmBlockThreshold.BLOCK_ONLY_HIGH},
+    )
+    assert (model.project, model.location, model.max_output_tokens) == ("p", "us-central1", 20)
+    model.invoke("Hi")
+    body = server.body()
+    assert body["safetySettings"] == [
+        {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"}
+    ]
+    assert "candidateCount" not in body["generationConfig"]  # not in streams, as LangChain
+
+
+def test_chat_vertexai_other_candidates_name_the_provider() -> None:
+    server = Gemini()
+    original = server.response
+
+    def two() -> dict[str, Any]:
+        data = original()
+        data["candidates"].append({**data["candidates"][0], "index": 1})
+        return data
+
+    server.response = two  # type: ignore[method-assign]
+    reply = vertex(server, n=2, endpoint_version="v1").invoke("Hi")
+    other = reply.response_metadata["other_candidates"][0]
+    assert other.response_metadata["model_provider"] == "google_vertexai"
+    assert other.response_metadata["usage_metadata"]["traffic_type"] == "TRAFFIC_TYPE_UNSPECIFIED"
+
+
+def test_chat_vertexai_takes_transport_rest_as_langchains_alias() -> None:
+    server = Gemini()
+    vertex(server, transport="rest").invoke("Hi")
+    assert len(server.requests) == 1
+    with pytest.raises(TypeError, match="REST"):
+        vertex(server, transport="grpc")
+
+
+@pytest.mark.parametrize(
+    ("logprobs", "sent"),
+    [
+        (True, {"responseLogprobs": True}),
+        (3, {"responseLogprobs": True, "logprobs": 3}),
+        (False, {}),
+    ],
+)
+def test_chat_vertexai_logprobs_as_langchains(logprobs: Any, sent: dict[str, Any]) -> None:
+    server = Gemini()
+    vertex(server, logprobs=logprobs).invoke("Hi")
+    config = server.body()["generationConfig"]
+    assert {k: v for k, v in config.items() if "ogprobs" in k} == sent
+
+
+def test_chat_vertexai_counts_texts_and_conversations_in_one_call(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server = Gemini()
+    model = in_us_east5(server)
+    full = "projects/proj-from-creds/locations/us-east5/publishers/google/models/gemini-2.5-flash"
+    assert model.langchain_num_tokens("Hi") == 4
+    assert server.body() == {
+        "model": full,
+        "contents": [{"role": "user", "parts": [{"text": "Hi"}]}],
+    }
+    assert server.requests[0].url.path == f"/v1beta1/{full}:countTokens"
+    assert server.requests[0].headers["authorization"] == "Bearer ya29.vertex"
+    said = [SystemMessage("Be brief."), HumanMessage("Hi"), AIMessage("Hello.")]
+    with caplog.at_level("WARNING"):
+        assert model.langchain_num_tokens_from_messages(said, [{"name": "f"}], {}) == 4
+    assert "Tool token counting is not yet supported" in caplog.text
+    assert len(server.requests) == 2
+    assert [c["role"] for c in server.body()["contents"]] == ["user", "model"]
+    # Its partner takes no keyword: langchain-core's count, which refuses it, unsent.
+    assert model.langchain_counts_messages()
+    assert model.langchain_num_tokens_from_messages(said, None, {"colour": "red"}) is None
+    assert len(server.requests) == 2
+
+
+def test_full_model_name_is_langchains_resource_name() -> None:
+    model = ChatVertexAI(
+        model="gemini-2.5-flash",
+        project="p",
+        location="europe-west4",
+        credentials=FakeCredentials(),
+    )
+    assert model.full_model_name == (
+        "projects/p/locations/europe-west4/publishers/google/models/gemini-2.5-flash"
+    )
+    endpoint = "projects/p/locations/europe-west4/endpoints/123"
+    tuned = ChatVertexAI(model=endpoint, project="p", credentials=FakeCredentials())
+    assert tuned.full_model_name == endpoint
+    # Express mode has no project: LangChain's field says so ("None").
+    express = ChatVertexAI(model="gemini-2.5-flash", api_key="AQ-k")
+    assert express.full_model_name.startswith("projects/None/locations/us-central1/")
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.providers.google import vertex_dropin
+
+    result = doctest.testmod(vertex_dropin)
+    assert result.attempted >= 2 and result.failed == 0
