@@ -207,7 +207,9 @@ PARTNERS = {
     "chatplex.providers.google.dropin:ChatGoogleGenerativeAI": (
         "langchain_google_genai:ChatGoogleGenerativeAI"
     ),
-    "chatplex.providers.google.vertex_dropin:ChatVertexAI": "langchain_google_vertexai:ChatVertexAI",
+    "chatplex.providers.google.vertex_dropin:ChatVertexAI": (
+        "langchain_google_vertexai:ChatVertexAI"
+    ),
 }
 
 
