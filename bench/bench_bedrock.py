@@ -45,7 +45,7 @@ from botocore.awsrequest import AWSResponse  # noqa: E402
 from chatplex.lean import ChatBedrockConverse  # noqa: E402
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder  # noqa: E402
 from chatplex.providers.bedrock.stream import BedrockStreamParser  # noqa: E402
-from chatplex.testing._mock_wire_bedrock import encode_message  # noqa: E402
+from chatplex.testing._mock_aws import encode_message  # noqa: E402
 
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"

@@ -56,7 +56,7 @@ from chatplex.http._h1 import ResponseParser  # noqa: E402
 from chatplex.http._sse import SSEDecoder  # noqa: E402
 from chatplex.messages import parse_partial_json  # noqa: E402
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder  # noqa: E402
-from chatplex.testing._mock_wire_bedrock import encode_message  # noqa: E402
+from chatplex.testing._mock_aws import encode_message  # noqa: E402
 
 _HTTPX_SSE = importlib.metadata.version("httpx-sse")
 

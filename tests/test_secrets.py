@@ -1239,7 +1239,7 @@ def _sse(*events: tuple[str | None, object]) -> bytes:
 def _bedrock_exception(message: str) -> bytes:
     import json
 
-    from chatplex.testing._mock_wire_bedrock import encode_message
+    from chatplex.testing._mock_aws import encode_message
 
     headers = {":message-type": "exception", ":exception-type": "throttlingException"}
     return encode_message(

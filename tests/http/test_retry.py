@@ -506,8 +506,8 @@ async def test_bedrock_throttling_mid_stream_teaches_the_pace_as_a_429_does(
     from chatplex.adapters.base import CallSettings
     from chatplex.messages import HumanMessage
     from chatplex.providers.bedrock.adapter import BedrockAdapter
-    from chatplex.testing._mock_wire_bedrock import EVENT_STREAM
-    from chatplex.testing._mock_wire_bedrock import encode_message
+    from chatplex.testing._mock_aws import EVENT_STREAM
+    from chatplex.testing._mock_aws import encode_message
 
     for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)

@@ -39,7 +39,7 @@ from _hostile import HostileServer
 from _hostile import Script
 
 from chatplex.errors import ChatplexError
-from chatplex.testing._mock_wire_bedrock import encode_message
+from chatplex.testing._mock_aws import encode_message
 
 #: Arguments nested 100,000 deep: past what Python's JSON parser (and every SDK's) reads.
 DEPTH = 100_000

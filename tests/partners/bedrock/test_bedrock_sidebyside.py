@@ -38,7 +38,7 @@ botocore_exceptions = pytest.importorskip("botocore.exceptions")
 lc = pytest.importorskip("langchain_core.messages")
 
 from chatplex import ChatBedrockConverse as OurChatBedrockConverse  # noqa: E402
-from chatplex.testing._mock_wire_bedrock import encode_message  # noqa: E402
+from chatplex.testing._mock_aws import encode_message  # noqa: E402
 
 MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 REQUEST_ID = "5f1c7a0e-0000-4000-8000-000000000001"

@@ -41,7 +41,7 @@ langchain_aws = pytest.importorskip("langchain_aws")
 lc = pytest.importorskip("langchain_core.messages")
 
 from chatplex import ChatBedrock as OurChatBedrock  # noqa: E402
-from chatplex.testing._mock_wire_bedrock import encode_message  # noqa: E402
+from chatplex.testing._mock_aws import encode_message  # noqa: E402
 
 MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 THINKING_MODEL = "us.anthropic.claude-3-7-sonnet-20250219-v1:0"

@@ -432,7 +432,7 @@ def test_native_structured_output_with_method_json_schema() -> None:
 
 
 def event_stream(*events: tuple[str, dict[str, Any]], exception: str | None = None) -> bytes:
-    from chatplex.testing._mock_wire_bedrock import encode_message
+    from chatplex.testing._mock_aws import encode_message
 
     frames = [
         encode_message(

@@ -14,7 +14,7 @@ import pytest
 from chatplex.errors import ResponseTooLargeError
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.bedrock.eventstream import EventStreamMessage
-from chatplex.testing._mock_wire_bedrock import encode_message
+from chatplex.testing._mock_aws import encode_message
 from tests.adapters._corpus import load_cases
 
 botocore_eventstream = pytest.importorskip("botocore.eventstream")

@@ -21,7 +21,7 @@ from chatplex.providers.bedrock.invoke_families import TITAN
 from chatplex.providers.bedrock.invoke_prompt_stream import CHUNK_END
 from chatplex.providers.bedrock.invoke_prompt_stream import PromptStreamDecoder
 from chatplex.providers.bedrock.invoke_prompt_stream import PromptStreamParser
-from chatplex.testing._mock_wire_bedrock import encode_message
+from chatplex.testing._mock_aws import encode_message
 
 
 def _message(event: dict[str, Any]) -> bytes:

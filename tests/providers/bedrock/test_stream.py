@@ -45,7 +45,7 @@ def test_an_error_message_keeps_its_text_as_botocore_reads_it(parser_of: str) ->
     """AWS's `:message-type: error` carries its text in the `:error-message` header and
     an empty payload: the typed error's message keeps it (it said only 'no message')."""
     from chatplex.providers.bedrock.invoke_response import InvokeStreamParser
-    from chatplex.testing._mock_wire_bedrock import encode_message
+    from chatplex.testing._mock_aws import encode_message
 
     headers = {
         ":message-type": "error",
