@@ -30,6 +30,7 @@ from typing import Any
 from .dropins import DROP_IN_MODULES
 
 __all__ = [
+    "CHAT_COMPLETIONS_OUTPUT",
     "WIRES",
     "LangSmithRule",
     "KeyOrder",
@@ -79,6 +80,20 @@ class LangSmithRule:
     #: `ls_invocation_params` (langchain-aws' Converse class): its keys, each by the
     #: engine's attribute holding the value, left out when None; none: not reported.
     invocation: tuple[tuple[str, str], ...] = ()
+
+
+#: The "chat_completions" `llm_output` style's keys after `token_usage`, copied from
+#: the reply's response_metadata in the order its LangChain class writes them
+#: (`chat/llm_results.py` writes them; a spec's `KeyOrder` puts a reply's metadata in
+#: that order). Azure's flavour adds its prompt filter results.
+CHAT_COMPLETIONS_OUTPUT = (
+    "model_provider",
+    "model_name",
+    "system_fingerprint",
+    "id",
+    "service_tier",
+    "prompt_filter_results",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
+from ..specs import CHAT_COMPLETIONS_OUTPUT
 from ..specs import spec
 
 __all__ = [
@@ -67,16 +68,6 @@ class LLMResult:
 
 # -- what LangChain's providers put in an LLMResult ------------------------------------------
 
-#: llm_output keys of langchain-openai (`_create_chat_result`), from response_metadata
-#: (AzureChatOpenAI adds Azure's prompt filter results).
-_CHAT_COMPLETIONS_OUTPUT = (
-    "model_provider",
-    "model_name",
-    "system_fingerprint",
-    "id",
-    "service_tier",
-    "prompt_filter_results",
-)
 #: response_metadata keys chatplex adds that are not part of any provider's llm_output.
 _CHATPLEX_KEYS = frozenset(
     {
@@ -385,7 +376,7 @@ def _llm_output(message: AIMessage) -> dict[str, Any] | None:
         raw_usage = meta.get("usage")
     elif style == "chat_completions":
         # token_usage first, as langchain-openai writes it (set below).
-        out = {"token_usage": None, **{k: meta[k] for k in _CHAT_COMPLETIONS_OUTPUT if k in meta}}
+        out = {"token_usage": None, **{k: meta[k] for k in CHAT_COMPLETIONS_OUTPUT if k in meta}}
         out.setdefault("system_fingerprint", "")
     else:
         out = {"model_name": meta.get("model_name")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...specs import CHAT_COMPLETIONS_OUTPUT
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
@@ -114,12 +115,7 @@ _REFUSED = (
 LANGCHAIN_OPENAI_ORDER = KeyOrder(
     first=(
         "token_usage",
-        "model_provider",
-        "model_name",
-        "system_fingerprint",
-        "id",
-        "service_tier",
-        "prompt_filter_results",
+        *CHAT_COMPLETIONS_OUTPUT,
         "finish_reason",
         "logprobs",
         "content_filter_results",
