@@ -60,6 +60,31 @@ _BASE_CHAT_OPENAI = (
 )
 
 
+def _renamed_chat_openai(name: str, *, default_model: str) -> DropIn:
+    """What a partner class takes that is langchain-openai's BaseChatOpenAI under another
+    name and nothing more (langchain-together's, langchain-nebius'), named as `hosted`
+    names a preset: `<name>-chat`, its module `langchain_<name>.chat_models` (not
+    serialized), its key `<name>_api_key` read from `<NAME>_API_KEY`, its base URL
+    `<name>_api_base`; counted with tiktoken, stream usage off (their validators leave
+    it off), SDK clients refused."""
+    key, base = f"{name}_api_key", f"{name}_api_base"
+    return DropIn(
+        llm_type=f"{name}-chat",
+        lc_namespace=(f"langchain_{name}", "chat_models"),  # its module: not serialized
+        package=f"langchain-{name}",
+        versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
+        lc_id_namespace=("langchain", "chat_models", name),
+        partner_fields=openai_subclass_reading(
+            {key: f"{name.upper()}_API_KEY"}, api_key=key, base_url=base, own=(key, base)
+        ),
+        api_fields=_BASE_CHAT_OPENAI,
+        counts_with_tiktoken=True,  # a BaseChatOpenAI
+        default_model=default_model,
+        refused=_CLIENTS,
+        stream_usage=False,
+    )
+
+
 #: langchain-groq's defaults sent in every body (and written by its serializer).
 _GROQ_BODY = {"n": 1, "service_tier": "on_demand"}
 
@@ -454,24 +479,7 @@ PRESETS: tuple[Preset, ...] = (
         ),
         langchain_class="ChatTogether",
         aliases=key_and_base("together"),
-        dropin=DropIn(
-            llm_type="together-chat",
-            lc_namespace=("langchain_together", "chat_models"),  # its module: not serialized
-            package="langchain-together",
-            versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
-            lc_id_namespace=("langchain", "chat_models", "together"),
-            partner_fields=openai_subclass_reading(
-                {"together_api_key": "TOGETHER_API_KEY"},
-                api_key="together_api_key",
-                base_url="together_api_base",
-                own=("together_api_key", "together_api_base"),
-            ),
-            api_fields=_BASE_CHAT_OPENAI,
-            counts_with_tiktoken=True,  # a BaseChatOpenAI
-            default_model="Qwen/Qwen2.5-7B-Instruct-Turbo",
-            refused=_CLIENTS,
-            stream_usage=False,
-        ),
+        dropin=_renamed_chat_openai("together", default_model="Qwen/Qwen2.5-7B-Instruct-Turbo"),
     ),
     Preset(
         hosted(
@@ -740,25 +748,8 @@ PRESETS: tuple[Preset, ...] = (
         ),
         langchain_class="ChatNebius",
         aliases=key_and_base("nebius"),
-        # langchain-nebius' ChatNebius (a BaseChatOpenAI whose own validator leaves
-        # stream_usage off).
-        dropin=DropIn(
-            llm_type="nebius-chat",
-            lc_namespace=("langchain_nebius", "chat_models"),  # its module: not serialized
-            package="langchain-nebius",
-            versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
-            lc_id_namespace=("langchain", "chat_models", "nebius"),
-            partner_fields=openai_subclass_reading(
-                {"nebius_api_key": "NEBIUS_API_KEY"},
-                api_key="nebius_api_key",
-                base_url="nebius_api_base",
-                own=("nebius_api_key", "nebius_api_base"),
-            ),
-            api_fields=_BASE_CHAT_OPENAI,
-            counts_with_tiktoken=True,  # a BaseChatOpenAI
-            default_model="meta-llama/Llama-3.3-70B-Instruct-fast",
-            refused=_CLIENTS,
-            stream_usage=False,
+        dropin=_renamed_chat_openai(
+            "nebius", default_model="meta-llama/Llama-3.3-70B-Instruct-fast"
         ),
     ),
     # Hyperbolic: no LangChain partner package, so its class is chatplex's own name.
