@@ -4,12 +4,9 @@ Both libraries model a message the same way (content as a string or a list of
 provider-style blocks, `tool_calls` as `{"name", "args", "id"}` dicts, the same usage
 record), so translation is mostly a copy. What differs:
 
-- LangChain's v1 standard blocks (`output_version="v1"`, LangGraph state written by any
-  provider) carry stream bookkeeping (`index`, `id`) and repeat tool calls inside
-  `content` (`{"type": "tool_call"}`); chatplex keeps tool calls in `tool_calls` only, so
-  those blocks are dropped on the way in, as are Anthropic `tool_use` blocks (their call
-  is kept in `tool_calls`, from which the Anthropic adapter writes `tool_use` again).
-  Standard `image` blocks become `image_url` blocks, which both adapters send.
+- On the way in (`to_chatplex_messages`, `from_langchain.py`'s): LangChain's v1
+  standard blocks lose their stream bookkeeping and the tool calls repeated in
+  `content`, standard `image` blocks become `image_url` blocks.
 - Streams: `StreamTranslator` gives LangChain the chunks LangChain's own chat model for
   the wire streams (see its docstring), so LangChain's merging and `content_blocks` work
   on them as on ChatOpenAI's and ChatAnthropic's.
@@ -26,36 +23,27 @@ record), so translation is mostly a copy. What differs:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from collections.abc import Sequence
 from typing import Any
 from typing import cast
 
 from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
-from langchain_core.messages import BaseMessage as LCBaseMessage
-from langchain_core.messages import ChatMessage
-from langchain_core.messages import FunctionMessage
-from langchain_core.messages import HumanMessage as LCHumanMessage
 from langchain_core.messages import InvalidToolCall
-from langchain_core.messages import SystemMessage as LCSystemMessage
 from langchain_core.messages import ToolCall
 from langchain_core.messages import ToolCallChunk
-from langchain_core.messages import ToolMessage as LCToolMessage
 from langchain_core.messages.ai import UsageMetadata as LCUsageMetadata
 
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
-from ..messages import BaseMessage
 from ..messages import Content
-from ..messages import HumanMessage
-from ..messages import SystemMessage
-from ..messages import ToolMessage
-from ..messages import message_from_role
-from ..providers.openai.adapter import OPENAI_ROLE_KEY
 from ..specs import KeyOrder
 from ..specs import ProviderSpec
 from ..specs import spec
+
+# Re-exported: the LangChain layer's modules import both directions from here.
+from .from_langchain import to_chatplex_message as to_chatplex_message
+from .from_langchain import to_chatplex_messages as to_chatplex_messages
 
 __all__ = [
     "StreamTranslator",
@@ -67,10 +55,6 @@ __all__ = [
     "to_langchain_message",
 ]
 
-#: LangChain's (langchain-openai's) key for the `developer` role of a SystemMessage.
-_LC_OPENAI_ROLE = "__openai_role__"
-#: What a text block keeps: the text, and Anthropic's cache marks and citations.
-_TEXT_KEYS = frozenset({"type", "text", "cache_control", "citations", "id", "annotations"})
 #: The keys of the piece chatplex's Anthropic parser sends at the end of a block with an
 #: `input` (tool_use, server_tool_use): the input parsed from the block's fragments.
 _END_KEYS = frozenset({"type", "input", "index"})
@@ -88,135 +72,6 @@ _BOTOCORE_METADATA = "ResponseMetadata"
 #: one, the request id and the HTTP attempts made. The drop-ins leave them out
 #: (`partner_metadata`); chatplex's own models keep them.
 _CHATPLEX_METADATA = frozenset({"provider", "raw_finish_reason", "request_id", "attempts"})
-#: Tool calls repeated inside content (LangChain v1 blocks); `tool_calls` has them.
-_CALL_BLOCKS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call"})
-
-
-# ---- LangChain -> chatplex ------------------------------------------------------------
-
-
-def to_chatplex_messages(messages: Iterable[LCBaseMessage]) -> list[BaseMessage]:
-    """LangChain messages as chatplex messages, in order."""
-    return [to_chatplex_message(m, i) for i, m in enumerate(messages)]
-
-
-def to_chatplex_message(message: LCBaseMessage, index: int = 0) -> BaseMessage:
-    """One LangChain message as a chatplex message (TypeError for kinds no API takes)."""
-    name = message.name
-    if isinstance(message, LCAIMessage):
-        return _ai_message(message)
-    if isinstance(message, LCHumanMessage):
-        return HumanMessage(_content(message.content), id=message.id, name=name)
-    if isinstance(message, LCSystemMessage):
-        extra = {}
-        role = message.additional_kwargs.get(_LC_OPENAI_ROLE)
-        if role:
-            extra[OPENAI_ROLE_KEY] = role
-        return SystemMessage(
-            _content(message.content), id=message.id, name=name, additional_kwargs=extra
-        )
-    if isinstance(message, LCToolMessage):
-        return ToolMessage(
-            content=_content(message.content),
-            tool_call_id=message.tool_call_id,
-            status=message.status,
-            id=message.id,
-            name=name,
-        )
-    if isinstance(message, ChatMessage):
-        return message_from_role(message.role, _content(message.content), index=index)
-    if isinstance(message, FunctionMessage):
-        raise TypeError(
-            f"message {index}: FunctionMessage is OpenAI's legacy function-calling format; "
-            "use ToolMessage (with the tool_call_id of the call it answers)"
-        )
-    raise TypeError(f"message {index}: unsupported LangChain message {type(message).__name__}")
-
-
-def _ai_message(message: LCAIMessage) -> AIMessage:
-    calls: list[dict[str, Any]] = [
-        {"name": c["name"], "args": dict(c["args"]), "id": c.get("id"), "type": "tool_call"}
-        for c in message.tool_calls
-    ]
-    known: set[Any] = {c["id"] for c in calls if c["id"]}
-    content = message.content
-    if isinstance(content, list):
-        kept: list[Any] = []
-        for block in content:
-            if isinstance(block, dict) and block.get("type") in _CALL_BLOCKS:
-                continue
-            if isinstance(block, dict) and block.get("type") == "tool_use":
-                if block.get("id") not in known:  # a call only written in content
-                    calls.append(
-                        {
-                            "name": block.get("name") or "",
-                            "args": dict(block.get("input") or {}),
-                            "id": block.get("id"),
-                            "type": "tool_call",
-                        }
-                    )
-                    known.add(block.get("id"))
-                continue
-            kept.append(block)
-        content = kept
-    invalid = [
-        {
-            "name": c.get("name"),
-            "args": c.get("args"),
-            "id": c.get("id"),
-            "error": c.get("error"),
-            "type": "invalid_tool_call",
-        }
-        for c in message.invalid_tool_calls
-    ]
-    # What the reply carried beside its content goes back as it came: a wire reads it
-    # when the history is replayed (Ollama's reasoning in `reasoning_content`, the
-    # Responses API's item ids in `response_metadata`), as it does for its own replies.
-    return AIMessage(
-        content=_content(content),
-        id=message.id,
-        name=message.name,
-        additional_kwargs=dict(message.additional_kwargs),
-        response_metadata=dict(message.response_metadata),
-        tool_calls=calls,  # type: ignore[arg-type]
-        invalid_tool_calls=invalid,  # type: ignore[arg-type]
-        usage_metadata=cast("Any", message.usage_metadata),
-    )
-
-
-def _content(content: str | Sequence[str | dict[str, Any]]) -> Content:
-    """Text stays text; in a block list, strings become text blocks and blocks lose
-    LangChain's bookkeeping."""
-    if isinstance(content, str):
-        return content
-    blocks: list[dict[str, Any]] = []
-    for item in content:
-        if isinstance(item, str):
-            blocks.append({"type": "text", "text": item})
-        elif isinstance(item, dict):
-            blocks.append(_block(item))
-        else:
-            raise TypeError(f"a content block must be a str or a dict, got {type(item).__name__}")
-    return blocks
-
-
-def _block(block: dict[str, Any]) -> dict[str, Any]:
-    kind = block.get("type")
-    if kind == "non_standard" and isinstance(block.get("value"), dict):
-        return _block(block["value"])  # a provider block LangChain's v1 format wrapped
-    if kind == "image" and "source" not in block:  # LangChain's standard image block
-        url = block.get("url")
-        if block.get("base64"):
-            mime = block.get("mime_type") or "image/png"
-            url = f"data:{mime};base64,{block['base64']}"
-        if isinstance(url, str):
-            return {"type": "image_url", "image_url": {"url": url}}
-    if kind == "text":
-        # v1 text blocks carry index/id/annotations; keep what a provider takes back.
-        return {k: v for k, v in block.items() if k in _TEXT_KEYS}
-    # A reasoning block goes as it came: the Responses API replays its item (id, summary,
-    # encrypted content), the other wires' adapters leave it out of requests.
-    return block
 
 
 # ---- chatplex -> LangChain ------------------------------------------------------------

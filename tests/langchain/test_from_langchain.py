@@ -1,0 +1,112 @@
+"""chatplex.langchain.from_langchain: LangChain's messages as chatplex's."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.messages import AIMessage as LCAI
+from langchain_core.messages import ChatMessage
+from langchain_core.messages import FunctionMessage
+from langchain_core.messages import HumanMessage as LCHuman
+from langchain_core.messages import SystemMessage as LCSystem
+from langchain_core.messages import ToolMessage as LCTool
+
+from chatplex.langchain import convert
+from chatplex.langchain import from_langchain
+from chatplex.langchain import to_chatplex_messages
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.providers.openai.adapter import OPENAI_ROLE_KEY
+
+CALL = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_1", "type": "tool_call"}
+
+
+def test_system_human_tool_and_chat_messages() -> None:
+    out = to_chatplex_messages(
+        [
+            LCSystem("rules", additional_kwargs={"__openai_role__": "developer"}),
+            LCHuman("hi", name="ann", id="h1"),
+            LCTool("3", tool_call_id="call_1", status="error", name="add"),
+            ChatMessage(role="user", content="again"),
+        ]
+    )
+    system, human, tool, chat = out
+    assert isinstance(system, SystemMessage)
+    assert system.additional_kwargs == {OPENAI_ROLE_KEY: "developer"}
+    assert isinstance(human, HumanMessage) and (human.name, human.id) == ("ann", "h1")
+    assert isinstance(tool, ToolMessage)
+    assert (tool.tool_call_id, tool.status, tool.content) == ("call_1", "error", "3")
+    assert isinstance(chat, HumanMessage) and chat.text == "again"
+    with pytest.raises(TypeError, match="FunctionMessage"):
+        to_chatplex_messages([FunctionMessage("1", name="f")])
+
+
+def test_v1_ai_content_keeps_text_and_moves_calls_to_tool_calls() -> None:
+    message = LCAI(
+        content=[
+            {"type": "reasoning", "reasoning": "think", "id": "r", "index": 0},
+            {"type": "text", "text": "Let me add.", "index": 1, "id": "lc_1", "annotations": []},
+            {"type": "tool_call", **{k: v for k, v in CALL.items() if k != "type"}},
+        ],
+        tool_calls=[CALL],
+        usage_metadata={"input_tokens": 3, "output_tokens": 4, "total_tokens": 7},
+        id="msg_1",
+    )
+    (ai,) = to_chatplex_messages([message])
+    assert isinstance(ai, AIMessage)
+    assert ai.content == [  # reasoning items and text ids are kept: the Responses API replays them
+        {"type": "reasoning", "reasoning": "think", "id": "r", "index": 0},
+        {"type": "text", "text": "Let me add.", "id": "lc_1", "annotations": []},
+    ]
+    assert ai.tool_calls == [CALL] and ai.id == "msg_1"
+    assert ai.usage_metadata == {"input_tokens": 3, "output_tokens": 4, "total_tokens": 7}
+
+
+def test_anthropic_tool_use_blocks_become_tool_calls_once() -> None:
+    tool_use = {"type": "tool_use", "id": "call_1", "name": "add", "input": {"a": 1, "b": 2}}
+    orphan = {"type": "tool_use", "id": "call_2", "name": "mul", "input": {"a": 2}}
+    message = LCAI(
+        content=[
+            {"type": "text", "text": "hm", "cache_control": {"type": "ephemeral"}},
+            tool_use,
+            orphan,
+        ],
+        tool_calls=[CALL],
+    )
+    (ai,) = to_chatplex_messages([message])
+    assert isinstance(ai, AIMessage)
+    assert ai.content == [{"type": "text", "text": "hm", "cache_control": {"type": "ephemeral"}}]
+    assert [c["id"] for c in ai.tool_calls] == ["call_1", "call_2"]
+    assert ai.tool_calls[1]["args"] == {"a": 2}
+
+
+def test_image_and_wrapped_blocks() -> None:
+    human = LCHuman(
+        content=[
+            {"type": "text", "text": "what is this?"},
+            {"type": "image", "base64": "AAAA", "mime_type": "image/jpeg"},
+            {"type": "image", "url": "https://example.com/cat.png"},
+            {"type": "image_url", "image_url": {"url": "data:image/png;base64,BBBB"}},
+            {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "C"}},
+            "and this",
+        ]
+    )
+    (out,) = to_chatplex_messages([human])
+    assert out.content == [
+        {"type": "text", "text": "what is this?"},
+        {"type": "image_url", "image_url": {"url": "data:image/jpeg;base64,AAAA"}},
+        {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,BBBB"}},
+        {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "C"}},
+        {"type": "text", "text": "and this"},
+    ]
+    thinking = {"type": "thinking", "thinking": "hm", "signature": "sig"}
+    (ai,) = to_chatplex_messages([LCAI(content=[{"type": "non_standard", "value": thinking}])])
+    assert ai.content == [thinking]
+
+
+def test_convert_still_gives_the_way_in() -> None:
+    # The LangChain layer's modules import both directions from convert.py.
+    assert convert.to_chatplex_messages is from_langchain.to_chatplex_messages
+    assert convert.to_chatplex_message is from_langchain.to_chatplex_message
