@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ..chat import init_chat_model as chatplex_init_chat_model
+from ..chat.configuration.configurable_fields import FieldsConfigurableModel
 from ..chat.configuration.factory import warn_unused_prefix
 from ..chat.configuration.registry import qualified_model_name
 from ..chat.configuration.registry import split_model_name
@@ -61,7 +62,7 @@ def init_chat_model(
         ):
             warn_unused_prefix(config_prefix)
             return langchain_class(declared.langchain_class)(model=name, **settings)
-    return chatplex_init_chat_model(
+    made = chatplex_init_chat_model(
         model,
         model_provider=model_provider,
         configurable_fields=configurable_fields,
@@ -70,3 +71,12 @@ def init_chat_model(
         configurable=configurable,
         **settings,
     )
+    if isinstance(made, FieldsConfigurableModel):
+        # LangChain's configurable model builds, per call, what its init_chat_model
+        # builds for the name: the LangChain class (here the drop-in).
+        return made.building_with(_langchain_model)
+    return made
+
+
+def _langchain_model(name: str, settings: dict[str, Any]) -> Any:
+    return init_chat_model(name, **settings)

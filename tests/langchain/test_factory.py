@@ -42,3 +42,30 @@ def test_config_prefix_without_fields_warns_as_langchains() -> None:
 def test_a_model_that_is_not_a_string_is_refused_before_anything_is_built() -> None:
     with pytest.raises(TypeError, match="model must be a string"):
         init_chat_model(42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_model_configured_per_call_is_the_class_langchain_builds(sync: bool) -> None:
+    from chatplex.testing import MockServer
+
+    with MockServer() as server:
+        model = init_chat_model(api_key="sk-x", base_url=server.openai_base_url)
+        fields = init_chat_model(
+            "openai:gpt-4o-mini",
+            configurable_fields="any",
+            config_prefix="foo",
+            api_key="sk-x",
+            base_url=server.openai_base_url,
+        )
+        named = {"configurable": {"model": "openai:gpt-4o-mini"}}
+        prefixed = {"configurable": {"foo_temperature": 0.2}}
+        if sync:
+            replies = [model.invoke("hi", named), fields.invoke("hi", prefixed)]
+        else:
+            replies = [await model.ainvoke("hi", named), await fields.ainvoke("hi", prefixed)]
+        built = [model.resolve(named), fields.bind_tools([]).resolve(prefixed)]
+    assert [r.text for r in replies] == ["Echo: hi", "Echo: hi"]
+    # The drop-in's reply (LangChain's metadata), not chatplex's own model's.
+    assert all("provider" not in r.response_metadata for r in replies)
+    assert type(built[0]) is ChatOpenAI and built[0].model_name == "gpt-4o-mini"
+    assert type(built[1].bound) is ChatOpenAI and built[1].bound.temperature == 0.2
