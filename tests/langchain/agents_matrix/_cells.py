@@ -399,6 +399,37 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             ),
         )
     },
+    # The scripts of test_config_scripts.py.
+    ("init_prefixed", "ollama"): Difference(
+        "loses data",
+        "langchain-ollama has no max_tokens field: the configurable model LangChain's "
+        "init_chat_model builds for a call setting foo_max_tokens=50 drops it without a "
+        "word and sends no limit; the drop-in sends it as options.num_predict (as "
+        "tests/partners/ollama keeps for ChatOllama(max_tokens=...))",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and bool(theirs.get("sent"))
+            and 50 not in theirs["sent"][0].values()
+        ),
+    ),
+    ("composed", "ollama"): Difference(
+        "raises",
+        "TypeError: langchain-ollama hands model.bind(temperature=...)'s keyword to "
+        "ollama's Client.chat, which takes no temperature (see per_call_settings); "
+        "chatplex sends it (options.temperature)",
+        raises("builtins.TypeError"),
+    ),
+    ("copies", "ollama"): Difference(
+        "raises",
+        "TypeError ('cannot pickle _thread.RLock object'): langchain-ollama's ChatOllama "
+        "holds ollama's clients, so copy.deepcopy and pickle of the model both fail; "
+        "the drop-in copies and its copy answers",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and raises("builtins.TypeError")(theirs.get("deep"))
+            and raises("builtins.TypeError")(theirs.get("pickled"))
+        ),
+    ),
 }
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
@@ -412,6 +443,42 @@ GAPS: dict[tuple[str, str], str] = {
         "langchain-groq's has no model_provider (finish_reason, model_name, "
         "system_fingerprint, service_tier), the drop-in's has it last, as every one of "
         "its chunks does; the merged reply's order is the same"
+    ),
+    # The scripts of test_config_scripts.py.
+    **{
+        (scenario, "anthropic"): (
+            "the header carrying the API key: langchain-anthropic's anthropic SDK (2.x) "
+            "sends it as 'authorization: Bearer <key>', chatplex's Anthropic adapter as "
+            "'x-api-key: <key>' (where the request goes is the same)"
+        )
+        for scenario in ("env_settings", "env_key_read_when")
+    },
+    ("env_key_read_when", "bedrock_converse"): (
+        "the AWS keys in the environment changed between construction and the first "
+        "call: langchain-aws reads AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY into its "
+        "fields at construction and signs with those; the drop-in resolves botocore's "
+        "credential chain at its first call (chatplex/providers/bedrock/auth.py "
+        "SigV4Signer) and signs with the keys set then"
+    ),
+    **{
+        (scenario, "ollama"): (
+            "on_llm_new_token during invoke: langchain-ollama's _generate passes "
+            "verbose=self.verbose to each token's hook (its kwargs hold 'verbose'); the "
+            "drop-in's invoke, merged from its stream (chatplex/langchain/replies.py "
+            "merged_result), passes no verbose"
+        )
+        for scenario in ("hooks", "async_hooks")
+    },
+    ("copies", "anthropic"): (
+        "copy.deepcopy and pickle of ChatAnthropic: langchain-anthropic's model copies "
+        "and pickles (its key a SecretStr); the drop-in's raise TypeError 'Secret values "
+        "are not picklable' (its key held as chatplex's Secret, whose __reduce__ refuses, "
+        "deepcopy included)"
+    ),
+    ("copies", "bedrock_converse"): (
+        "pickle of ChatBedrockConverse: both raise, langchain-aws's model "
+        "_pickle.PicklingError (its botocore client's class), the drop-in TypeError "
+        "(its keys held as chatplex's Secret refuse pickling)"
     ),
     # The scripts of test_graph_scripts.py.
     ("structured_stream_in_node", "openai"): (
