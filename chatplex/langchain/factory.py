@@ -6,9 +6,11 @@ here the drop-in's LangChain chat model (`dropin.py`) with the same constructor 
 
 `chatplex.init_chat_model` is this function wherever langchain-core is installed
 (`chatplex/dropins.py`). A provider only chatplex names (`openai_responses`, `vllm`,
-`lmstudio`...) and chatplex's own forms (`configurable=True`, `configurable_fields`,
-the model from the environment or a configuration profile, `fake:`) give chatplex's
-models, as `chatplex.chat.init_chat_model` builds them.
+`lmstudio`...) and chatplex's own forms (`configurable=True`, the model from the
+environment or a configuration profile, `fake:`) give chatplex's models, as
+`chatplex.chat.init_chat_model` builds them. LangChain's configurable form
+(`configurable_fields=`, or no model) gives LangChain's kind of configurable model
+(`configurable.py`), building the drop-ins per call.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ..chat.configuration.registry import qualified_model_name
 from ..chat.configuration.registry import split_model_name
 from ..dropins import DROP_IN_MODULES
 from ..specs import spec
+from .configurable import ConfigurableModel
 from .dropin import langchain_class
 
 if TYPE_CHECKING:
@@ -72,9 +75,9 @@ def init_chat_model(
         **settings,
     )
     if isinstance(made, FieldsConfigurableModel):
-        # LangChain's configurable model builds, per call, what its init_chat_model
-        # builds for the name: the LangChain class (here the drop-in).
-        return made.building_with(_langchain_model)
+        # LangChain's configurable model: a LangChain Runnable building, per call, what
+        # its init_chat_model builds for the name (here the drop-in).
+        return ConfigurableModel(made.building_with(_langchain_model))
     return made
 
 

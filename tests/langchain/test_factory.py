@@ -7,6 +7,7 @@ import warnings
 
 import pytest
 from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import Runnable
 
 from chatplex.chat import ChatModel
 from chatplex.chat import FakeChatModel
@@ -44,28 +45,6 @@ def test_a_model_that_is_not_a_string_is_refused_before_anything_is_built() -> N
         init_chat_model(42)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-async def test_a_model_configured_per_call_is_the_class_langchain_builds(sync: bool) -> None:
-    from chatplex.testing import MockServer
-
-    with MockServer() as server:
-        model = init_chat_model(api_key="sk-x", base_url=server.openai_base_url)
-        fields = init_chat_model(
-            "openai:gpt-4o-mini",
-            configurable_fields="any",
-            config_prefix="foo",
-            api_key="sk-x",
-            base_url=server.openai_base_url,
-        )
-        named = {"configurable": {"model": "openai:gpt-4o-mini"}}
-        prefixed = {"configurable": {"foo_temperature": 0.2}}
-        if sync:
-            replies = [model.invoke("hi", named), fields.invoke("hi", prefixed)]
-        else:
-            replies = [await model.ainvoke("hi", named), await fields.ainvoke("hi", prefixed)]
-        built = [model.resolve(named), fields.bind_tools([]).resolve(prefixed)]
-    assert [r.text for r in replies] == ["Echo: hi", "Echo: hi"]
-    # The drop-in's reply (LangChain's metadata), not chatplex's own model's.
-    assert all("provider" not in r.response_metadata for r in replies)
-    assert type(built[0]) is ChatOpenAI and built[0].model_name == "gpt-4o-mini"
-    assert type(built[1].bound) is ChatOpenAI and built[1].bound.temperature == 0.2
+def test_langchains_configurable_form_gives_langchains_configurable_model() -> None:
+    for model in (init_chat_model(api_key="sk-x"), init_chat_model(configurable_fields="any")):
+        assert isinstance(model, Runnable) and type(model).__name__ == "_ConfigurableModel"

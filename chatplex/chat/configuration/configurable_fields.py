@@ -71,13 +71,13 @@ class FieldsConfigurableModel(ConfigurableChatModel):
 
     def __getattr__(self, name: str) -> Any:
         if name in _QUEUED:
-            return lambda *args, **kwargs: self._queue(name, args, kwargs)
+            return lambda *args, **kwargs: self.queue_call(name, args, kwargs)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None) -> Any:
         """Offer these tools to whichever model a call builds (queued, as LangChain)."""
         kwargs = {} if tool_choice is None else {"tool_choice": tool_choice}
-        return self._queue("bind_tools", (tools,), kwargs)
+        return self.queue_call("bind_tools", (tools,), kwargs)
 
     def model_params(self, config: RunnableConfig | None) -> dict[str, Any]:
         """The fields a call's `config["configurable"]` sets, prefix taken off."""
@@ -115,7 +115,22 @@ class FieldsConfigurableModel(ConfigurableChatModel):
             self.default_config, self.fields, self.config_prefix, self.queued, builder
         )
 
-    def _queue(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def defaulting_to(self, settings: Mapping[str, Any]) -> FieldsConfigurableModel:
+        """A copy whose default configuration also holds `settings` (LangChain's
+        `with_config(configurable=...)` on its configurable model)."""
+        return FieldsConfigurableModel(
+            {**self.default_config, **settings},
+            self.fields,
+            self.config_prefix,
+            self.queued,
+            self.builder,
+        )
+
+    def queue_call(
+        self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> FieldsConfigurableModel:
+        """A copy that calls `method(*args, **kwargs)` on each model it builds, after the
+        calls queued before (`bind_tools`, `with_structured_output`...)."""
         return FieldsConfigurableModel(
             self.default_config,
             self.fields,
