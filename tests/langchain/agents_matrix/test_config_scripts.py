@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 from langchain_core import callbacks
 from langchain_core import load
+from langchain_core import output_parsers
 from langchain_core import prompts
 from langchain_core import runnables
 from langchain_core._api.deprecation import LangChainDeprecationWarning
@@ -224,6 +225,30 @@ def configurable_tools_async(run: Run) -> Any:
         return {"called": called, "structured": structured}
 
     return arun(body)
+
+
+def configurable_chain(run: Run) -> Any:
+    """A model named per call in `prompt | model | StrOutputParser()` under a handler,
+    the model's own class name, and its `astream_events(v2)`."""
+    model, config = _unnamed(run)
+    prompt = prompts.ChatPromptTemplate.from_messages([("user", "Say hello to my {who}")])
+    chain = prompt | model | output_parsers.StrOutputParser()
+    handler = _Hooks()
+    text = chain.invoke({"who": "friend"}, {**config, "callbacks": [handler]})
+
+    async def body() -> Any:
+        return [
+            {"event": e["event"], "name": e["name"], "tags": e.get("tags")}
+            async for e in model.astream_events(HELLO, config, version="v2")
+        ]
+
+    return {
+        "class": type(model).__name__,
+        "text": text,
+        "hooks": [h["hook"] for h in handler.seen],
+        "start": next(h for h in handler.seen if h["hook"] == "start"),
+        "events": arun(body),
+    }
 
 
 # ---- the environment ------------------------------------------------------------------------
@@ -702,6 +727,7 @@ SCENARIOS = {
     "init_no_model_async": init_no_model_async,
     "configurable_tools": configurable_tools,
     "configurable_tools_async": configurable_tools_async,
+    "configurable_chain": configurable_chain,
     "env_settings": env_settings,
     "env_key_read_when": env_key_read_when,
     "hooks": hooks,
