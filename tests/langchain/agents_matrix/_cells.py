@@ -453,13 +453,6 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for scenario in ("env_settings", "env_key_read_when")
     },
-    ("env_key_read_when", "bedrock_converse"): (
-        "the AWS keys in the environment changed between construction and the first "
-        "call: langchain-aws reads AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY into its "
-        "fields at construction and signs with those; the drop-in resolves botocore's "
-        "credential chain at its first call (chatplex/providers/bedrock/auth.py "
-        "SigV4Signer) and signs with the keys set then"
-    ),
     **{
         (scenario, "ollama"): (
             "on_llm_new_token during invoke: langchain-ollama's _generate passes "
