@@ -430,6 +430,42 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             and raises("builtins.TypeError")(theirs.get("pickled"))
         ),
     ),
+    **{
+        ("env_no_key", wire): Difference(
+            "raises",
+            f"{kind.rsplit('.', 1)[-1]}: {why}; chatplex's drop-in, pointed at a server "
+            "other than the provider's own (a local or self-hosted one may need no key), "
+            "sends the request without a key (to the provider's own host it refuses "
+            "before any request, as tests/partners/compatible's missing_key_own_host keeps)",
+            lambda theirs, kind=kind, at=at: (
+                isinstance(theirs, dict) and raises(kind)(theirs.get(at))
+            ),
+        )
+        for wire, kind, at, why in (
+            (
+                "openai",
+                "openai.OpenAIError",
+                "built",
+                "with no key in code or OPENAI_API_KEY, langchain-openai's client refuses "
+                "when the model is built, whatever its base_url",
+            ),
+            (
+                "groq",
+                "groq.GroqError",
+                "built",
+                "with no key in code or GROQ_API_KEY, langchain-groq's client refuses when "
+                "the model is built, whatever its base_url",
+            ),
+            (
+                "anthropic",
+                "langchain_anthropic.chat_models.AnthropicConnectionError",
+                "reply",
+                "with no key, langchain-anthropic hands the SDK an empty key, which it "
+                "sends as 'Authorization: Bearer ': httpx refuses the header "
+                "(LocalProtocolError 'Illegal header value'), no request is made",
+            ),
+        )
+    },
 }
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
@@ -462,6 +498,16 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for scenario in ("hooks", "async_hooks")
     },
+    ("env_no_key", "gemini"): (
+        "no key in code or GOOGLE_API_KEY: langchain-google-genai refuses when the model "
+        "is built (pydantic ValidationError); the drop-in builds, and its first call "
+        "raises GoogleAuthenticationError before any request"
+    ),
+    ("env_no_key", "bedrock_converse"): (
+        "no AWS credentials anywhere: both raise at the first call, before any request; "
+        "langchain-aws botocore.exceptions.NoCredentialsError ('Unable to locate "
+        "credentials'), the drop-in a ValueError ('no AWS credentials found in ...')"
+    ),
     ("copies", "anthropic"): (
         "copy.deepcopy and pickle of ChatAnthropic: langchain-anthropic's model copies "
         "and pickles (its key a SecretStr); the drop-in's raise TypeError 'Secret values "

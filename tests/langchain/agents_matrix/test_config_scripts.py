@@ -337,7 +337,7 @@ def env_settings(run: Run) -> Any:
     code beside the key from the environment: where the request went, which key it
     carried."""
     bases = ENV[run.wire.name].bases
-    return {base or "in code": _from_env(run, base) for base in (bases or (None,))}
+    return {base or "in code": _from_env(run, base) for base in (*bases, None)}
 
 
 def env_key_read_when(run: Run) -> Any:
@@ -353,6 +353,25 @@ def env_key_read_when(run: Run) -> Any:
         with _requests(run) as seen:
             reply = _caught(lambda: model.invoke(HELLO))
     return {"reply": reply, "seen": [_shown(r) for r in seen.requests]}
+
+
+def env_no_key(run: Run) -> Any:
+    """No key anywhere (none in code, none in the environment): whether building the
+    model raises, and what, or else what its first call raises (and sends)."""
+    env = ENV[run.wire.name]
+    with pytest.MonkeyPatch.context() as patch:
+        for name in env.keys:
+            patch.delenv(name, raising=False)
+        settings = run.wire.settings(run.server.url)
+        in_code = set(env.in_code) - {"base_url"}
+        built = _caught(
+            lambda: _construct(run, {k: v for k, v in settings.items() if k not in in_code})
+        )
+        if not hasattr(built, "invoke"):
+            return {"built": built}
+        with _requests(run) as seen:
+            reply = _caught(lambda: built.invoke(HELLO))
+    return {"built": type(built).__name__, "reply": reply, "sent": len(seen.requests)}
 
 
 # ---- callbacks ------------------------------------------------------------------------------
@@ -730,6 +749,7 @@ SCENARIOS = {
     "configurable_chain": configurable_chain,
     "env_settings": env_settings,
     "env_key_read_when": env_key_read_when,
+    "env_no_key": env_no_key,
     "hooks": hooks,
     "async_hooks": async_hooks,
     "langsmith_trace": langsmith_trace,
