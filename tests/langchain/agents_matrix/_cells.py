@@ -503,11 +503,6 @@ GAPS: dict[tuple[str, str], str] = {
         "is built (pydantic ValidationError); the drop-in builds, and its first call "
         "raises GoogleAuthenticationError before any request"
     ),
-    ("env_no_key", "bedrock_converse"): (
-        "no AWS credentials anywhere: both raise at the first call, before any request; "
-        "langchain-aws botocore.exceptions.NoCredentialsError ('Unable to locate "
-        "credentials'), the drop-in a ValueError ('no AWS credentials found in ...')"
-    ),
     ("copies", "anthropic"): (
         "copy.deepcopy and pickle of ChatAnthropic: langchain-anthropic's model copies "
         "and pickles (its key a SecretStr); the drop-in's raise TypeError 'Secret values "
