@@ -457,6 +457,14 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
                 "the model is built, whatever its base_url",
             ),
             (
+                "gemini",
+                "pydantic_core._pydantic_core.ValidationError",
+                "built",
+                "with no key in code, GOOGLE_API_KEY or GEMINI_API_KEY, "
+                "langchain-google-genai refuses when the model is built ('API key "
+                "required for Gemini Developer API'), whatever its base_url",
+            ),
+            (
                 "anthropic",
                 "langchain_anthropic.chat_models.AnthropicConnectionError",
                 "reply",
@@ -498,11 +506,6 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for scenario in ("hooks", "async_hooks")
     },
-    ("env_no_key", "gemini"): (
-        "no key in code or GOOGLE_API_KEY: langchain-google-genai refuses when the model "
-        "is built (pydantic ValidationError); the drop-in builds, and its first call "
-        "raises GoogleAuthenticationError before any request"
-    ),
     ("copies", "anthropic"): (
         "copy.deepcopy and pickle of ChatAnthropic: langchain-anthropic's model copies "
         "and pickles (its key a SecretStr); the drop-in's raise TypeError 'Secret values "
