@@ -169,6 +169,27 @@ def init_prefixed(run: Run) -> Any:
     return {"reply": reply, "plain": plain, "sent": [_sent(b) for b in seen.bodies]}
 
 
+def init_listed_fields(run: Run) -> Any:
+    """`configurable_fields=("temperature",)`: a call setting a listed field and one not
+    listed (ignored), then `with_config(configurable=...)` making it the default."""
+    name, settings = _settings(run)
+    model = _init(run)(
+        f"{PROVIDER[run.wire.name]}:{name}",
+        configurable_fields=("temperature",),
+        config_prefix="x",
+        **settings,
+    )
+    given = {"configurable": {"x_temperature": 0.2, "x_max_tokens": 50}}
+    with _requests(run) as seen:
+        reply = model.invoke(HELLO, config=given)
+        configured = model.with_config(configurable={"x_temperature": 0.2}).invoke(HELLO)
+    return {
+        "reply": reply,
+        "configured": configured,
+        "sent": [_sent(b) for b in seen.bodies],
+    }
+
+
 def _sent(body: dict[str, Any]) -> dict[str, Any]:
     """A request body's members (top level or one level down) holding 0.2 or 50."""
     found: dict[str, Any] = {}
@@ -742,6 +763,7 @@ SCENARIOS = {
     "init_provider_string": init_provider_string,
     "init_model_provider": init_model_provider,
     "init_prefixed": init_prefixed,
+    "init_listed_fields": init_listed_fields,
     "init_no_model": init_no_model,
     "init_no_model_async": init_no_model_async,
     "configurable_tools": configurable_tools,
