@@ -1,13 +1,14 @@
 """A LangChain user's scripts over how a chat model is made, configured and traced:
 `init_chat_model` by "provider:model" and by `model_provider=` (its class, fields, reply,
-stream, usage), configurable models (a prefix, no model until the call, tools and
-structured output on one), the environment (keys and base URLs read from it, when a key
-is read), every callback hook's arguments (start, token, end, error), a LangSmith trace
-posted to a recording client, an async handler, `astream_log` and `astream_events(v1)`,
-runnables composed around the model (bind, types, assign/pick, fallbacks to another
-wire), copies and pickles, and `dumps`/`loads` with a namespace filter, sync and async,
-on the wires a script most often imports: LangChain's `init_chat_model` or the partner
-class beside chatplex's `init_chat_model` or drop-in, compared (`_kit.py`)."""
+stream, usage), configurable models (a prefix, listed fields, no model until the call,
+tools and structured output on one, one in a chain under a handler), the environment
+(keys and base URLs read from it, when a key is read, no key at all), every callback
+hook's arguments (start, token, end, error), a LangSmith trace posted to a recording
+client, an async handler, `astream_log` and `astream_events(v1)`, runnables composed
+around the model (bind, types, assign/pick, fallbacks to another wire), copies and
+pickles, and `dumps`/`loads` with a namespace filter, sync and async, on the wires a
+script most often imports: LangChain's `init_chat_model` or the partner class beside
+chatplex's `init_chat_model` or drop-in, compared (`_kit.py`)."""
 
 from __future__ import annotations
 
