@@ -6,9 +6,11 @@ here the drop-in's LangChain chat model (`dropin.py`) with the same constructor 
 
 `chatplex.init_chat_model` is this function wherever langchain-core is installed
 (`chatplex/dropins.py`). A provider only chatplex names (`openai_responses`, `vllm`,
-`lmstudio`...) and chatplex's own forms (`configurable=True`, `configurable_fields`,
-the model from the environment or a configuration profile, `fake:`) give chatplex's
-models, as `chatplex.chat.init_chat_model` builds them.
+`lmstudio`...) and chatplex's own forms (`configurable=True`, the model from the
+environment or a configuration profile, `fake:`) give chatplex's models, as
+`chatplex.chat.init_chat_model` builds them. LangChain's configurable form
+(`configurable_fields=`, or no model) gives LangChain's kind of configurable model
+(`configurable.py`), building the drop-ins per call.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ..chat import init_chat_model as chatplex_init_chat_model
+from ..chat.configuration.configurable_fields import FieldsConfigurableModel
 from ..chat.configuration.factory import warn_unused_prefix
 from ..chat.configuration.registry import qualified_model_name
 from ..chat.configuration.registry import split_model_name
 from ..dropins import DROP_IN_MODULES
 from ..specs import spec
+from .configurable import ConfigurableModel
 from .dropin import langchain_class
 
 if TYPE_CHECKING:
@@ -61,7 +65,7 @@ def init_chat_model(
         ):
             warn_unused_prefix(config_prefix)
             return langchain_class(declared.langchain_class)(model=name, **settings)
-    return chatplex_init_chat_model(
+    made = chatplex_init_chat_model(
         model,
         model_provider=model_provider,
         configurable_fields=configurable_fields,
@@ -70,3 +74,12 @@ def init_chat_model(
         configurable=configurable,
         **settings,
     )
+    if isinstance(made, FieldsConfigurableModel):
+        # LangChain's configurable model: a LangChain Runnable building, per call, what
+        # its init_chat_model builds for the name (here the drop-in).
+        return ConfigurableModel(made.building_with(_langchain_model))
+    return made
+
+
+def _langchain_model(name: str, settings: dict[str, Any]) -> Any:
+    return init_chat_model(name, **settings)

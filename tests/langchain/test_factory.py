@@ -7,6 +7,7 @@ import warnings
 
 import pytest
 from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import Runnable
 
 from chatplex.chat import ChatModel
 from chatplex.chat import FakeChatModel
@@ -42,3 +43,8 @@ def test_config_prefix_without_fields_warns_as_langchains() -> None:
 def test_a_model_that_is_not_a_string_is_refused_before_anything_is_built() -> None:
     with pytest.raises(TypeError, match="model must be a string"):
         init_chat_model(42)  # type: ignore[arg-type]
+
+
+def test_langchains_configurable_form_gives_langchains_configurable_model() -> None:
+    for model in (init_chat_model(api_key="sk-x"), init_chat_model(configurable_fields="any")):
+        assert isinstance(model, Runnable) and type(model).__name__ == "_ConfigurableModel"

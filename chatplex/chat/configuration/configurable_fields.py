@@ -16,6 +16,7 @@ per model, which changes no result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
@@ -32,6 +33,9 @@ __all__ = ["FieldsConfigurableModel", "Fields"]
 
 Fields = Literal["any"] | Sequence[str]
 
+#: What builds the model a call picks: its "provider:model" name and settings in.
+Builder = Callable[[str, dict[str, Any]], Any]
+
 #: The calls that wait for the model a call picks (LangChain's `_DECLARATIVE_METHODS`).
 _QUEUED = ("bind_tools", "with_structured_output")
 
@@ -46,6 +50,7 @@ class FieldsConfigurableModel(ConfigurableChatModel):
         configurable_fields: Fields = "any",
         config_prefix: str = "",
         queued: Sequence[tuple[str, tuple[Any, ...], dict[str, Any]]] = (),
+        builder: Builder = build,
     ) -> None:
         super().__init__(None)
         self.default_config = dict(default_config)
@@ -56,6 +61,7 @@ class FieldsConfigurableModel(ConfigurableChatModel):
             config_prefix += "_"
         self.config_prefix = config_prefix
         self.queued = tuple(queued)
+        self.builder = builder
 
     def __repr__(self) -> str:
         # The configuration stays out: it may hold an API key.
@@ -65,13 +71,13 @@ class FieldsConfigurableModel(ConfigurableChatModel):
 
     def __getattr__(self, name: str) -> Any:
         if name in _QUEUED:
-            return lambda *args, **kwargs: self._queue(name, args, kwargs)
+            return lambda *args, **kwargs: self.queue_call(name, args, kwargs)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None) -> Any:
         """Offer these tools to whichever model a call builds (queued, as LangChain)."""
         kwargs = {} if tool_choice is None else {"tool_choice": tool_choice}
-        return self._queue("bind_tools", (tools,), kwargs)
+        return self.queue_call("bind_tools", (tools,), kwargs)
 
     def model_params(self, config: RunnableConfig | None) -> dict[str, Any]:
         """The fields a call's `config["configurable"]` sets, prefix taken off."""
@@ -97,15 +103,38 @@ class FieldsConfigurableModel(ConfigurableChatModel):
         return self._cached(("fields", name), lambda: self._built(name, params), params)
 
     def _built(self, name: str, settings: dict[str, Any]) -> Runnable[Any, AIMessage]:
-        model: Any = build(name, dict(settings))
+        model: Any = self.builder(name, dict(settings))
         for method, args, kwargs in self.queued:
             model = getattr(model, method)(*args, **kwargs)
         return model  # type: ignore[no-any-return]
 
-    def _queue(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def building_with(self, builder: Builder) -> FieldsConfigurableModel:
+        """A copy whose calls build their model with `builder` (LangChain's
+        `init_chat_model` builds LangChain's classes: `chatplex.langchain.factory`)."""
+        return FieldsConfigurableModel(
+            self.default_config, self.fields, self.config_prefix, self.queued, builder
+        )
+
+    def defaulting_to(self, settings: Mapping[str, Any]) -> FieldsConfigurableModel:
+        """A copy whose default configuration also holds `settings` (LangChain's
+        `with_config(configurable=...)` on its configurable model)."""
+        return FieldsConfigurableModel(
+            {**self.default_config, **settings},
+            self.fields,
+            self.config_prefix,
+            self.queued,
+            self.builder,
+        )
+
+    def queue_call(
+        self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> FieldsConfigurableModel:
+        """A copy that calls `method(*args, **kwargs)` on each model it builds, after the
+        calls queued before (`bind_tools`, `with_structured_output`...)."""
         return FieldsConfigurableModel(
             self.default_config,
             self.fields,
             self.config_prefix,
             (*self.queued, (method, args, kwargs)),
+            self.builder,
         )

@@ -131,6 +131,22 @@ def _secret(value: str | Secret | None, name: str) -> Secret | None:
         raise TypeError(f"{name} must be a str or a Secret") from None
 
 
+def _environment_keys(
+    session_token: Secret | None,
+) -> tuple[Secret | None, Secret | None, Secret | None]:
+    """The AWS keys of the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
+    AWS_SESSION_TOKEN), read once, when the model is built, as langchain-aws reads them
+    into its fields: a key changed later is not the model's (botocore's chain, which
+    reads them otherwise, would read them at the first call). None for each when the
+    pair is not there: the chain then finds the credentials at the first call."""
+    access = os.environ.get("AWS_ACCESS_KEY_ID")
+    secret = os.environ.get("AWS_SECRET_ACCESS_KEY")
+    if not (access and secret):
+        return None, None, session_token
+    token = session_token or os.environ.get("AWS_SESSION_TOKEN")
+    return Secret(access), Secret(secret), Secret(token) if isinstance(token, str) else token
+
+
 class BedrockAdapter(Adapter):
     """The Bedrock Converse wire API, signed with SigV4 (or a Bedrock API key).
 
@@ -219,6 +235,10 @@ class BedrockAdapter(Adapter):
         if api_key:
             self._auth = BearerToken(api_key)
         else:
+            if not (aws_access_key_id or aws_secret_access_key or credentials_profile_name):
+                aws_access_key_id, aws_secret_access_key, aws_session_token = _environment_keys(
+                    aws_session_token
+                )
             self._auth = SigV4Signer(
                 self.region_name,
                 access_key=aws_access_key_id,

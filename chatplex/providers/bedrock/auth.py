@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from ...secret import Secret
@@ -300,11 +301,12 @@ class SigV4Signer:
                 self._chain = session.get_credentials()
         if self._chain is None:
             where = f"profile {self.profile!r}" if self.profile else "the default chain"
-            raise ValueError(
-                f"no AWS credentials found in {where} (environment, shared config and "
-                "credentials files, SSO, web identity, container or instance role): pass "
-                "aws_access_key_id=/aws_secret_access_key=, credentials_profile_name=, "
-                "or an API key (api_key= / AWS_BEARER_TOKEN_BEDROCK)"
+            raise _no_credentials_error(botocore)(
+                f"Unable to locate credentials: no AWS credentials found in {where} "
+                "(environment, shared config and credentials files, SSO, web identity, "
+                "container or instance role): pass aws_access_key_id=/"
+                "aws_secret_access_key=, credentials_profile_name=, or an API key "
+                "(api_key= / AWS_BEARER_TOKEN_BEDROCK)"
             )
         frozen = self._chain.get_frozen_credentials()  # a namedtuple: its repr shows keys
         return _Credentials(
@@ -328,6 +330,21 @@ class SigV4Signer:
         else:
             _add_auth_at(signer, request, self._now)
         return dict(request.headers.items())
+
+
+@cache
+def _no_credentials_error(botocore: Any) -> type[Exception]:
+    """The error of a signer that finds no credentials: botocore's NoCredentialsError
+    (what boto3's client, and so langchain-aws, raises at that call), also a ValueError
+    (what chatplex raised before), in the words given."""
+    base = botocore.exceptions.NoCredentialsError
+
+    def init(self: Exception, words: str) -> None:
+        Exception.__init__(self, words)  # botocore's own __init__ formats a fixed text
+
+    return type(
+        "NoCredentialsError", (base, ValueError), {"__init__": init, "__module__": __name__}
+    )
 
 
 class _Credentials:

@@ -89,3 +89,17 @@ def test_a_model_that_is_not_a_string_is_a_type_error() -> None:
 def test_the_repr_shows_no_setting() -> None:
     model = init_chat_model(api_key="sk-never-shown", configurable_fields="any")
     assert "sk-never-shown" not in repr(model) and "configurable_fields='any'" in repr(model)
+
+
+def test_a_builder_given_builds_each_calls_model_and_outlives_queued_calls() -> None:
+    built: list[tuple[str, dict[str, Any]]] = []
+
+    def builder(name: str, settings: dict[str, Any]) -> Any:
+        built.append((name, settings))
+        return init_chat_model(name, **settings)
+
+    model = init_chat_model(responses=["hi"]).building_with(builder)
+    queued = model.bind_tools([])
+    assert queued.builder is builder
+    assert queued.invoke("x", {"configurable": {"model": "fake:b"}}).text == "hi"
+    assert built == [("fake:b", {"responses": ["hi"]})]

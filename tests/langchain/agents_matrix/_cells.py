@@ -399,6 +399,81 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             ),
         )
     },
+    # The scripts of test_config_scripts.py.
+    ("init_prefixed", "ollama"): Difference(
+        "loses data",
+        "langchain-ollama has no max_tokens field: the configurable model LangChain's "
+        "init_chat_model builds for a call setting foo_max_tokens=50 drops it without a "
+        "word and sends no limit; the drop-in sends it as options.num_predict (as "
+        "tests/partners/ollama keeps for ChatOllama(max_tokens=...))",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and bool(theirs.get("sent"))
+            and 50 not in theirs["sent"][0].values()
+        ),
+    ),
+    ("composed", "ollama"): Difference(
+        "raises",
+        "TypeError: langchain-ollama hands model.bind(temperature=...)'s keyword to "
+        "ollama's Client.chat, which takes no temperature (see per_call_settings); "
+        "chatplex sends it (options.temperature)",
+        raises("builtins.TypeError"),
+    ),
+    ("copies", "ollama"): Difference(
+        "raises",
+        "TypeError ('cannot pickle _thread.RLock object'): langchain-ollama's ChatOllama "
+        "holds ollama's clients, so copy.deepcopy and pickle of the model both fail; "
+        "the drop-in copies and its copy answers",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and raises("builtins.TypeError")(theirs.get("deep"))
+            and raises("builtins.TypeError")(theirs.get("pickled"))
+        ),
+    ),
+    **{
+        ("env_no_key", wire): Difference(
+            "raises",
+            f"{kind.rsplit('.', 1)[-1]}: {why}; chatplex's drop-in, pointed at a server "
+            "other than the provider's own (a local or self-hosted one may need no key), "
+            "sends the request without a key (to the provider's own host it refuses "
+            "before any request, as tests/partners/compatible's missing_key_own_host keeps)",
+            lambda theirs, kind=kind, at=at: (
+                isinstance(theirs, dict) and raises(kind)(theirs.get(at))
+            ),
+        )
+        for wire, kind, at, why in (
+            (
+                "openai",
+                "openai.OpenAIError",
+                "built",
+                "with no key in code or OPENAI_API_KEY, langchain-openai's client refuses "
+                "when the model is built, whatever its base_url",
+            ),
+            (
+                "groq",
+                "groq.GroqError",
+                "built",
+                "with no key in code or GROQ_API_KEY, langchain-groq's client refuses when "
+                "the model is built, whatever its base_url",
+            ),
+            (
+                "gemini",
+                "pydantic_core._pydantic_core.ValidationError",
+                "built",
+                "with no key in code, GOOGLE_API_KEY or GEMINI_API_KEY, "
+                "langchain-google-genai refuses when the model is built ('API key "
+                "required for Gemini Developer API'), whatever its base_url",
+            ),
+            (
+                "anthropic",
+                "langchain_anthropic.chat_models.AnthropicConnectionError",
+                "reply",
+                "with no key, langchain-anthropic hands the SDK an empty key, which it "
+                "sends as 'Authorization: Bearer ': httpx refuses the header "
+                "(LocalProtocolError 'Illegal header value'), no request is made",
+            ),
+        )
+    },
 }
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
@@ -412,6 +487,35 @@ GAPS: dict[tuple[str, str], str] = {
         "langchain-groq's has no model_provider (finish_reason, model_name, "
         "system_fingerprint, service_tier), the drop-in's has it last, as every one of "
         "its chunks does; the merged reply's order is the same"
+    ),
+    # The scripts of test_config_scripts.py.
+    **{
+        (scenario, "anthropic"): (
+            "the header carrying the API key: langchain-anthropic's anthropic SDK (2.x) "
+            "sends it as 'authorization: Bearer <key>', chatplex's Anthropic adapter as "
+            "'x-api-key: <key>' (where the request goes is the same)"
+        )
+        for scenario in ("env_settings", "env_key_read_when")
+    },
+    **{
+        (scenario, "ollama"): (
+            "on_llm_new_token during invoke: langchain-ollama's _generate passes "
+            "verbose=self.verbose to each token's hook (its kwargs hold 'verbose'); the "
+            "drop-in's invoke, merged from its stream (chatplex/langchain/replies.py "
+            "merged_result), passes no verbose"
+        )
+        for scenario in ("hooks", "async_hooks")
+    },
+    ("copies", "anthropic"): (
+        "copy.deepcopy and pickle of ChatAnthropic: langchain-anthropic's model copies "
+        "and pickles (its key a SecretStr); the drop-in's raise TypeError 'Secret values "
+        "are not picklable' (its key held as chatplex's Secret, whose __reduce__ refuses, "
+        "deepcopy included)"
+    ),
+    ("copies", "bedrock_converse"): (
+        "pickle of ChatBedrockConverse: both raise, langchain-aws's model "
+        "_pickle.PicklingError (its botocore client's class), the drop-in TypeError "
+        "(its keys held as chatplex's Secret refuse pickling)"
     ),
     # The scripts of test_graph_scripts.py.
     ("structured_stream_in_node", "openai"): (

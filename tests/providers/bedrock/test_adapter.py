@@ -180,6 +180,28 @@ def test_a_bedrock_api_key_is_a_bearer_token(monkeypatch: pytest.MonkeyPatch) ->
         BedrockAdapter(region_name="us-east-1", api_key="a", bedrock_api_key="b")
 
 
+def test_keys_of_the_environment_are_read_when_the_model_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDATBUILD")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret-at-build")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "token-at-build")
+    adapter = BedrockAdapter(region_name="us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDLATER")  # as langchain-aws: not read again
+    monkeypatch.delenv("AWS_SESSION_TOKEN")
+    request = adapter.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
+    headers = dict(request.headers)
+    assert "Credential=AKIDATBUILD/" in headers["authorization"]
+    assert headers["x-amz-security-token"] == "token-at-build"
+    assert "secret-at-build" not in repr(adapter)
+    # Keys given in code, or a profile, are not mixed with the environment's.
+    given = BedrockAdapter(
+        region_name="us-east-1", aws_access_key_id="AK", aws_secret_access_key="SK"
+    )
+    request = given.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
+    assert "Credential=AK/" in dict(request.headers)["authorization"]
+
+
 def test_base_url_is_endpoint_urls_alias() -> None:
     adapter = keyed(base_url="http://127.0.0.1:9000/")
     assert adapter.url("m", stream=False) == "http://127.0.0.1:9000/model/m/converse"

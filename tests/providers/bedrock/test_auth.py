@@ -139,9 +139,17 @@ def test_credentials_from_the_environment_and_from_a_profile(
 
 
 def test_no_credentials_anywhere_is_a_clear_error_before_any_request() -> None:
+    from botocore.exceptions import NoCredentialsError
+
     signer = SigV4Signer("us-east-1")
-    with pytest.raises(ValueError, match="no AWS credentials found"):
+    with pytest.raises(ValueError, match="no AWS credentials found") as raised:
         signer.sign("POST", "https://x/model/m/converse", b"{}", {})
+    # botocore's class too, as langchain-aws raises (boto3's client): one class for both.
+    assert isinstance(raised.value, NoCredentialsError)
+    assert str(raised.value).startswith("Unable to locate credentials: ")
+    with pytest.raises(NoCredentialsError) as again:
+        signer.sign("POST", "https://x/model/m/converse", b"{}", {})
+    assert type(again.value) is type(raised.value)
 
 
 def test_keys_must_come_in_pairs() -> None:
