@@ -21,6 +21,9 @@
   with its own `type` and `status`, as Bedrock returned them (a recorded next turn shows
   Converse takes them so); a result that is not Converse's content (another provider's)
   is refused before any request.
+- A body without `toolConfig` (no tools bound, none given) carries the conversation's
+  tool use as text (`tool_text.py`), as langchain-aws sends it: Converse refuses
+  toolUse/toolResult blocks without it.
 - Settings: `inferenceConfig` (sent even when empty, as `system` is, as langchain-aws
   sends them; maxTokens, temperature, topP, stopSequences), `toolConfig`
   (tools with `inputSchema.json`; toolChoice auto / any / tool).
@@ -53,6 +56,8 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
+from .tool_text import has_tool_blocks
+from .tool_text import tool_blocks_as_text
 
 __all__ = [
     "CONVERSE_FIELDS",
@@ -106,6 +111,8 @@ def converse_body(messages: Sequence[BaseMessage], settings: CallSettings) -> di
     elif settings.tool_choice not in (None, "auto", "none"):
         raise ValueError(f"tool_choice={settings.tool_choice!r} needs tools (bind_tools)")
     _add_extras(body, settings.extra_body)
+    if "toolConfig" not in body and has_tool_blocks(turns):
+        body["messages"] = tool_blocks_as_text(turns)
     return body
 
 
