@@ -196,6 +196,19 @@ def _forced_unknown_tool(outcome: Any) -> bool:
     return bool(sent) and "'name': 'required'" in text and "'required']" not in text
 
 
+def _ran_without_arguments(outcome: Any) -> bool:
+    """Somewhere in `outcome` (a message or a streamed piece), the tool's error for a
+    call that came without its arguments."""
+    if isinstance(outcome, list):
+        return any(_ran_without_arguments(v) for v in outcome)
+    if not isinstance(outcome, dict):
+        return False
+    said = str(outcome.get("text", outcome.get("content", "")))
+    return said.startswith("Error invoking tool 'get_weather' with kwargs {}") or any(
+        _ran_without_arguments(v) for v in outcome.values()
+    )
+
+
 DIFFERENCES: dict[tuple[str, str], Difference] = {
     ("agent_stream_messages", "mistralai"): Difference(
         "loses data",
@@ -222,6 +235,17 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             "subagent_tool",
             "usage_callback_streamed_agent",
         )
+    },
+    # The scripts of test_agent_tools.py that stream a tool call (the same split).
+    **{
+        (scenario, "mistralai"): Difference(
+            "loses data",
+            "langchain-mistralai's streamed tool call splits apart (see "
+            "agent_stream_messages): the agent runs get_weather with no arguments ('Error "
+            "invoking tool 'get_weather' with kwargs {}'); chatplex keeps the call whole",
+            _ran_without_arguments,
+        )
+        for scenario in ("runtime_tool_streamed", "runtime_tool_async", "return_direct")
     },
     ("stream_usage_loop", "groq"): Difference(
         "raises",
