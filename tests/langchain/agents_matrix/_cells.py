@@ -245,7 +245,12 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             "invoking tool 'get_weather' with kwargs {}'); chatplex keeps the call whole",
             _ran_without_arguments,
         )
-        for scenario in ("runtime_tool_streamed", "runtime_tool_async", "return_direct")
+        for scenario in (
+            "runtime_tool_streamed",
+            "runtime_tool_async",
+            "return_direct",
+            "async_tool_updates",
+        )
     },
     ("stream_usage_loop", "groq"): Difference(
         "raises",

@@ -300,6 +300,66 @@ def call_limit_thread(run: Run) -> Any:
     return agent.invoke(_ask(TURNS[1]), THREAD)["messages"]
 
 
+def cleared_tool_inputs(run: Run) -> Any:
+    """`ContextEditingMiddleware(ClearToolUsesEdit(clear_tool_inputs=True, ...))` over two
+    turns: the first turn's call goes back with its arguments cleared and its result a
+    placeholder."""
+    edit = middleware.ClearToolUsesEdit(
+        trigger=10, keep=0, clear_tool_inputs=True, placeholder="[gone]"
+    )
+    agent = agents.create_agent(
+        run.make(),
+        tools=[get_weather],
+        middleware=[middleware.ContextEditingMiddleware(edits=[edit])],
+        checkpointer=memory.InMemorySaver(),
+    )
+    agent.invoke(_ask(TURNS[0]), THREAD)
+    return agent.invoke(_ask(TURNS[1]), THREAD)["messages"]
+
+
+#: A tool given as an OpenAI-format dict: offered to the model, not run by the agent.
+WEATHER_DICT = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "The weather at a location.",
+        "parameters": {
+            "type": "object",
+            "properties": {"location": {"type": "string"}},
+            "required": ["location"],
+        },
+    },
+}
+
+
+def dict_tool(run: Run) -> Any:
+    """`create_agent(model, tools=[<a dict>])`: the model calls it and the run ends on
+    the call (a dict is a tool the agent does not run)."""
+    agent = agents.create_agent(run.make(), tools=[WEATHER_DICT])
+    return agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+
+
+@tool("get_weather")
+async def async_weather(location: str) -> str:
+    """The weather at a location."""
+    return f"It is sunny in {location}."
+
+
+def async_tool_updates(run: Run) -> Any:
+    """An `async def` tool, the agent `astream(stream_mode=["updates", "messages"])`."""
+
+    async def body() -> Any:
+        agent = agents.create_agent(run.make(), tools=[async_weather])
+        return [
+            (mode, _piece(mode, piece))
+            async for mode, piece in agent.astream(
+                _ask(TURNS[0]), STEPS, stream_mode=["updates", "messages"]
+            )
+        ]
+
+    return arun(body)
+
+
 # ---- structured answers that do not fit at first --------------------------------------------
 
 
@@ -434,6 +494,9 @@ SCENARIOS = {
     "override_request": override_request,
     "pii_in_reply": pii_in_reply,
     "call_limit_thread": call_limit_thread,
+    "cleared_tool_inputs": cleared_tool_inputs,
+    "dict_tool": dict_tool,
+    "async_tool_updates": async_tool_updates,
     "tool_strategy_retry": tool_strategy_retry,
     "tool_strategy_retry_async": tool_strategy_retry_async,
     "provider_strategy_strict": provider_strategy_strict,
