@@ -360,6 +360,22 @@ def async_tool_updates(run: Run) -> Any:
     return arun(body)
 
 
+def approved_with_edit(run: Run) -> Any:
+    """`HumanInTheLoopMiddleware`: the call interrupts the run and is resumed with an
+    "edit" decision (another city): the edited call in the state, and per request which
+    city reached the server."""
+    hitl = middleware.HumanInTheLoopMiddleware(interrupt_on={"get_weather": True})
+    agent = agents.create_agent(
+        run.make(), tools=[get_weather], middleware=[hitl], checkpointer=memory.InMemorySaver()
+    )
+    edit = {"type": "edit", "edited_action": {"name": "get_weather", "args": {"location": "Lyon"}}}
+    with _requests(run) as seen:
+        agent.invoke(_ask(TURNS[0]), THREAD)
+        resumed = agent.invoke(lg_types.Command(resume={"decisions": [edit]}), THREAD)
+    sent = [{city: city in json.dumps(b) for city in ("Paris", "Lyon")} for b in seen]
+    return {"messages": resumed["messages"], "sent": sent}
+
+
 # ---- structured answers that do not fit at first --------------------------------------------
 
 
@@ -494,6 +510,7 @@ SCENARIOS = {
     "override_request": override_request,
     "pii_in_reply": pii_in_reply,
     "call_limit_thread": call_limit_thread,
+    "approved_with_edit": approved_with_edit,
     "cleared_tool_inputs": cleared_tool_inputs,
     "dict_tool": dict_tool,
     "async_tool_updates": async_tool_updates,
