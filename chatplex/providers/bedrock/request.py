@@ -1,7 +1,8 @@
 """Bedrock Converse request side: chatplex messages and settings → the Converse body.
 
-- Leading system messages become `system` (`[{"text": ...}]`); a system message later
-  in the conversation is refused (Converse has no such role).
+- System messages become `system` (`[{"text": ...}]`), wherever they stand, as
+  langchain-aws moves them (Converse has no system turn); a run of them is one message,
+  as LangChain's `merge_message_runs` makes it (two texts joined by a newline).
 - Consecutive same-role turns are merged (Converse wants alternating roles), and
   `ToolMessage`s become user `toolResult` blocks (`status: "error"` for failed tools).
 - Converse's own blocks pass as they are (`{"cachePoint": {"type": "default"}}`,
@@ -56,6 +57,7 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
+from ...messages import merge_content
 from .tool_text import has_tool_blocks
 from .tool_text import tool_blocks_as_text
 
@@ -219,16 +221,16 @@ def _tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any
 
 
 def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_Block]]:
-    """Leading system messages → `system` blocks; the rest → alternating turns."""
-    start = 0
-    while start < len(messages) and isinstance(messages[start], SystemMessage):
-        start += 1
-    if start == len(messages):
+    """System messages → `system` blocks, wherever they stand (Converse has no system
+    turn; langchain-aws moves a later one there too); the rest → alternating turns."""
+    if all(isinstance(m, SystemMessage) for m in messages):
         raise ValueError("Bedrock Converse needs a user message; got only system messages")
-    system = [block for m in messages[:start] for block in _text_blocks(m.content, start)]
+    system = [block for i, content in _system_runs(messages) for block in _text_blocks(content, i)]
     turns: list[_Block] = []
-    for i in range(start, len(messages)):
-        role, content = _turn(messages[i], i)
+    for i, msg in enumerate(messages):
+        if isinstance(msg, SystemMessage):
+            continue
+        role, content = _turn(msg, i)
         if not content:
             continue  # an empty assistant turn (no text, no calls): Bedrock rejects blanks
         if turns and turns[-1]["role"] == role:
@@ -238,6 +240,25 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
     if not turns or turns[0]["role"] != "user":
         raise ValueError("Bedrock Converse needs the conversation to start with a user message")
     return system, turns
+
+
+def _system_runs(messages: Sequence[BaseMessage]) -> list[tuple[int, Any]]:
+    """Each run of adjacent system messages as one content (with its first index), as
+    LangChain's `merge_message_runs` (which langchain-aws applies) makes it: two texts
+    joined by a newline, anything else joined as a stream joins it."""
+    runs: list[tuple[int, Any]] = []
+    for i, msg in enumerate(messages):
+        if not isinstance(msg, SystemMessage):
+            continue
+        if not runs or not isinstance(messages[i - 1], SystemMessage):
+            runs.append((i, msg.content))
+            continue
+        start, content = runs[-1]
+        if isinstance(content, str) and isinstance(msg.content, str) and content and msg.content:
+            runs[-1] = (start, f"{content}\n{msg.content}")
+        else:
+            runs[-1] = (start, merge_content(content, msg.content))
+    return runs
 
 
 def _turn(msg: BaseMessage, i: int) -> tuple[str, list[_Block]]:
@@ -259,12 +280,6 @@ def _turn(msg: BaseMessage, i: int) -> tuple[str, list[_Block]]:
         tool_result: _Block = {"toolUseId": msg.tool_call_id, "content": result}
         tool_result["status"] = "error" if msg.status == "error" else "success"
         return "user", [{"toolResult": tool_result}]
-    if isinstance(msg, SystemMessage):
-        raise ValueError(
-            f"message {i}: a system message after the conversation started. Bedrock "
-            "Converse has no mid-conversation system role: put system messages first, "
-            "or send this one as a user message"
-        )
     raise TypeError(f"message {i}: unsupported message type {type(msg).__name__}")
 
 
