@@ -470,6 +470,26 @@ def no_tools_prompt(run: Run) -> Any:
     return {"messages": state["messages"], "pieces": pieces}
 
 
+def system_messages(run: Run) -> Any:
+    """`create_agent(system_prompt=...)` given a conversation that brings its own system
+    message, then, on the next turn of the thread, a system message after the first
+    turn: the replies (their input counts show what was sent), or what was raised."""
+    agent = agents.create_agent(
+        run.make(),
+        tools=[get_weather],
+        system_prompt="You are a weather bot.",
+        checkpointer=memory.InMemorySaver(),
+    )
+    first = agent.invoke({"messages": [("system", "Be brief."), ("user", HELLO)]}, THREAD)
+    try:
+        second = agent.invoke(
+            {"messages": [("system", "Answer in French."), ("user", TURNS[0])]}, THREAD
+        )["messages"]
+    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+        second = observe(exc)
+    return {"first": first["messages"], "second": second}
+
+
 #: The provider name `init_chat_model` takes for each wire of `SCRIPT_WIRES`.
 PROVIDERS = {
     "openai": "openai",
@@ -520,6 +540,7 @@ SCENARIOS = {
     "stream_debug": stream_debug,
     "state_history": state_history,
     "no_tools_prompt": no_tools_prompt,
+    "system_messages": system_messages,
     "init_model_agent": init_model_agent,
 }
 
