@@ -1,8 +1,9 @@
 """Bedrock Converse request side: chatplex messages and settings → the Converse body.
 
 - System messages become `system` (`[{"text": ...}]`), wherever they stand, as
-  langchain-aws moves them (Converse has no system turn); a run of them is one message,
-  as LangChain's `merge_message_runs` makes it (two texts joined by a newline).
+  langchain-aws moves them (Converse has no system turn); a run of system or of user
+  messages is one message, as LangChain's `merge_message_runs` makes it for
+  langchain-aws (two texts joined by a newline).
 - Consecutive same-role turns are merged (Converse wants alternating roles), and
   `ToolMessage`s become user `toolResult` blocks (`status: "error"` for failed tools).
 - Converse's own blocks pass as they are (`{"cachePoint": {"type": "default"}}`,
@@ -225,9 +226,15 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
     turn; langchain-aws moves a later one there too); the rest → alternating turns."""
     if all(isinstance(m, SystemMessage) for m in messages):
         raise ValueError("Bedrock Converse needs a user message; got only system messages")
-    system = [block for i, content in _system_runs(messages) for block in _text_blocks(content, i)]
+    runs = _merged_runs(messages)
+    system = [
+        block
+        for i, msg in runs
+        if isinstance(msg, SystemMessage)
+        for block in _text_blocks(msg.content, i)
+    ]
     turns: list[_Block] = []
-    for i, msg in enumerate(messages):
+    for i, msg in runs:
         if isinstance(msg, SystemMessage):
             continue
         role, content = _turn(msg, i)
@@ -242,22 +249,24 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
     return system, turns
 
 
-def _system_runs(messages: Sequence[BaseMessage]) -> list[tuple[int, Any]]:
-    """Each run of adjacent system messages as one content (with its first index), as
-    LangChain's `merge_message_runs` (which langchain-aws applies) makes it: two texts
-    joined by a newline, anything else joined as a stream joins it."""
-    runs: list[tuple[int, Any]] = []
+def _merged_runs(messages: Sequence[BaseMessage]) -> list[tuple[int, BaseMessage]]:
+    """The messages (each with its index), a run of adjacent system or user messages as
+    one, as LangChain's `merge_message_runs` (which langchain-aws applies) makes it: two
+    texts joined by a newline, anything else joined as a stream joins it."""
+    runs: list[tuple[int, BaseMessage]] = []
     for i, msg in enumerate(messages):
-        if not isinstance(msg, SystemMessage):
+        last = runs[-1][1] if runs else None
+        if not isinstance(msg, (SystemMessage, HumanMessage)) or type(last) is not type(msg):
+            runs.append((i, msg))
             continue
-        if not runs or not isinstance(messages[i - 1], SystemMessage):
-            runs.append((i, msg.content))
-            continue
-        start, content = runs[-1]
-        if isinstance(content, str) and isinstance(msg.content, str) and content and msg.content:
-            runs[-1] = (start, f"{content}\n{msg.content}")
+        assert last is not None
+        before, more = last.content, msg.content
+        if isinstance(before, str) and isinstance(more, str) and before and more:
+            content: Any = f"{before}\n{more}"
         else:
-            runs[-1] = (start, merge_content(content, msg.content))
+            content = merge_content(before, more)
+        # model_copy, not dataclasses.replace: that builds `__class__`, LangChain's view
+        runs[-1] = (runs[-1][0], last.model_copy(update={"content": content}))
     return runs
 
 

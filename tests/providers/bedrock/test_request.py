@@ -240,6 +240,25 @@ def test_system_messages_go_to_system_wherever_they_stand_runs_merged_as_langcha
     assert turns[2]["content"] == [{"text": "Again"}]
 
 
+def test_a_run_of_user_messages_is_one_as_langchain_aws_merges_it() -> None:
+    said = [HumanMessage("Say hello"), HumanMessage("to my friend")]
+    assert wire_messages(said)[1] == [
+        {"role": "user", "content": [{"text": "Say hello\nto my friend"}]}
+    ]
+    blocks = [HumanMessage("Say hello"), HumanMessage([{"type": "text", "text": "to all"}])]
+    assert wire_messages(blocks)[1] == [
+        {"role": "user", "content": [{"text": "Say hello"}, {"text": "to all"}]}
+    ]
+    # A tool result between two user messages keeps them apart (as LangChain's runs do),
+    # the turns still merged into one user turn.
+    called = AIMessage("", tool_calls=[{"name": "f", "args": {}, "id": "t1"}])
+    apart = [HumanMessage("a"), called, ToolMessage("r", tool_call_id="t1"), HumanMessage("b")]
+    assert wire_messages(apart)[1][2]["content"] == [
+        {"toolResult": {"toolUseId": "t1", "content": [{"text": "r"}], "status": "success"}},
+        {"text": "b"},
+    ]
+
+
 def test_json_mode_has_no_converse_form() -> None:
     with pytest.raises(ValueError, match="no Bedrock Converse form"):
         converse_body(
