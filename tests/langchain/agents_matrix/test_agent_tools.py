@@ -490,6 +490,27 @@ def system_messages(run: Run) -> Any:
     return {"first": first["messages"], "second": second}
 
 
+#: The request members that carry the conversation, on each wire.
+_CONVERSATION_KEYS = ("messages", "system", "contents", "systemInstruction", "system_instruction")
+
+
+def conversation_sent(run: Run) -> Any:
+    """An agent with a system prompt given a conversation of a system message and two user
+    messages in a row, on a thread whose second turn brings a system message: the
+    members of each request that carry the conversation (ids masked)."""
+    agent = agents.create_agent(
+        run.make(),
+        tools=[get_weather],
+        system_prompt="You are a weather bot.",
+        checkpointer=memory.InMemorySaver(),
+    )
+    said = [("system", "Be brief."), ("user", "Hello."), ("user", TURNS[0])]
+    with _requests(run) as seen:
+        agent.invoke({"messages": said}, THREAD)
+        agent.invoke({"messages": [("system", "Answer in French."), ("user", HELLO)]}, THREAD)
+    return [masked({k: b[k] for k in _CONVERSATION_KEYS if k in b}) for b in seen]
+
+
 #: The provider name `init_chat_model` takes for each wire of `SCRIPT_WIRES`.
 PROVIDERS = {
     "openai": "openai",
@@ -541,6 +562,7 @@ SCENARIOS = {
     "state_history": state_history,
     "no_tools_prompt": no_tools_prompt,
     "system_messages": system_messages,
+    "conversation_sent": conversation_sent,
     "init_model_agent": init_model_agent,
 }
 
