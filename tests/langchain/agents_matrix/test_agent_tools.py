@@ -511,6 +511,16 @@ def conversation_sent(run: Run) -> Any:
     return [masked({k: b[k] for k in _CONVERSATION_KEYS if k in b}) for b in seen]
 
 
+def tool_error_sent(run: Run) -> Any:
+    """The request after a tool failed (`ToolErrorMiddleware`'s error ToolMessage): the
+    members carrying the conversation, the error result among them."""
+    handle = middleware.ToolErrorMiddleware(lambda exc: f"{type(exc).__name__}: try later")
+    agent = agents.create_agent(run.make(), tools=[broken_weather], middleware=[handle])
+    with _requests(run) as seen:
+        agent.invoke(_ask(TURNS[0]), STEPS)
+    return [masked({k: b[k] for k in _CONVERSATION_KEYS if k in b}) for b in seen[1:]]
+
+
 #: The provider name `init_chat_model` takes for each wire of `SCRIPT_WIRES`.
 PROVIDERS = {
     "openai": "openai",
@@ -563,6 +573,7 @@ SCENARIOS = {
     "no_tools_prompt": no_tools_prompt,
     "system_messages": system_messages,
     "conversation_sent": conversation_sent,
+    "tool_error_sent": tool_error_sent,
     "init_model_agent": init_model_agent,
 }
 
