@@ -361,7 +361,10 @@ def _with_flags(spec: ToolSpec, strict: object, cache_control: object) -> ToolSp
 
 
 def _from_tool_object(tool: Any) -> ToolSpec:
-    schema = tool.args_schema
+    # A LangChain tool's `tool_call_schema` is what the model is shown: its arguments
+    # without the injected ones (ToolRuntime, InjectedState, InjectedToolCallId), which
+    # LangChain fills in when the tool runs; `args_schema` holds them all.
+    schema = getattr(tool, "tool_call_schema", None) or tool.args_schema
     if isinstance(schema, Mapping):
         params: object = {k: v for k, v in schema.items() if k not in ("title", "description")}
     elif isinstance(schema, type) and issubclass(schema, _pydantic_base_model()):

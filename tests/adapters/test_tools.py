@@ -623,6 +623,34 @@ def test_bad_dicts(tool: dict[str, Any], message: str) -> None:
         to_tool_spec(tool)
 
 
+def test_a_langchain_tools_injected_arguments_are_not_shown_to_the_model() -> None:
+    # ToolRuntime's type has no JSON schema (reading args_schema raised), and the
+    # injected state and call id are filled in by LangChain, not asked of the model: the
+    # spec is the tool's `tool_call_schema`, as LangChain's own conversion gives it.
+    from langchain.tools import InjectedState
+    from langchain.tools import ToolRuntime
+    from langchain_core.tools import InjectedToolCallId
+    from langchain_core.tools import tool
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    def weather(location: str, runtime: Any, state: Any, call_id: Any) -> str:
+        """The weather at a location."""
+        return location
+
+    # The annotations as objects (this module's are strings, and these names local).
+    weather.__annotations__ = {
+        "location": str,
+        "runtime": ToolRuntime,
+        "state": Annotated[dict[str, Any], InjectedState],
+        "call_id": Annotated[str, InjectedToolCallId],
+        "return": str,
+    }
+    made = tool(weather)
+    spec = to_tool_spec(made)
+    assert spec.parameters == convert_to_openai_tool(made)["function"]["parameters"]
+    assert list(spec.parameters["properties"]) == ["location"]
+
+
 def test_basetool_like_with_unusable_args_schema() -> None:
     with pytest.raises(TypeError, match="tool 'x': args_schema must be a pydantic model class"):
         to_tool_spec(FakeTool("x", "d", None))

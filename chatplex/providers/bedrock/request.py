@@ -1,7 +1,9 @@
 """Bedrock Converse request side: chatplex messages and settings → the Converse body.
 
-- Leading system messages become `system` (`[{"text": ...}]`); a system message later
-  in the conversation is refused (Converse has no such role).
+- System messages become `system` (`[{"text": ...}]`), wherever they stand, as
+  langchain-aws moves them (Converse has no system turn); a run of system or of user
+  messages is one message, as LangChain's `merge_message_runs` makes it for
+  langchain-aws (two texts joined by a newline).
 - Consecutive same-role turns are merged (Converse wants alternating roles), and
   `ToolMessage`s become user `toolResult` blocks (`status: "error"` for failed tools).
 - Converse's own blocks pass as they are (`{"cachePoint": {"type": "default"}}`,
@@ -21,6 +23,9 @@
   with its own `type` and `status`, as Bedrock returned them (a recorded next turn shows
   Converse takes them so); a result that is not Converse's content (another provider's)
   is refused before any request.
+- A body without `toolConfig` (no tools bound, none given) carries the conversation's
+  tool use as text (`tool_text.py`), as langchain-aws sends it: Converse refuses
+  toolUse/toolResult blocks without it.
 - Settings: `inferenceConfig` (sent even when empty, as `system` is, as langchain-aws
   sends them; maxTokens, temperature, topP, stopSequences), `toolConfig`
   (tools with `inputSchema.json`; toolChoice auto / any / tool).
@@ -53,6 +58,9 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
+from ...messages import merge_content
+from .tool_text import has_tool_blocks
+from .tool_text import tool_blocks_as_text
 
 __all__ = [
     "CONVERSE_FIELDS",
@@ -106,6 +114,8 @@ def converse_body(messages: Sequence[BaseMessage], settings: CallSettings) -> di
     elif settings.tool_choice not in (None, "auto", "none"):
         raise ValueError(f"tool_choice={settings.tool_choice!r} needs tools (bind_tools)")
     _add_extras(body, settings.extra_body)
+    if "toolConfig" not in body and has_tool_blocks(turns):
+        body["messages"] = tool_blocks_as_text(turns)
     return body
 
 
@@ -212,16 +222,22 @@ def _tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any
 
 
 def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_Block]]:
-    """Leading system messages → `system` blocks; the rest → alternating turns."""
-    start = 0
-    while start < len(messages) and isinstance(messages[start], SystemMessage):
-        start += 1
-    if start == len(messages):
+    """System messages → `system` blocks, wherever they stand (Converse has no system
+    turn; langchain-aws moves a later one there too); the rest → alternating turns."""
+    if all(isinstance(m, SystemMessage) for m in messages):
         raise ValueError("Bedrock Converse needs a user message; got only system messages")
-    system = [block for m in messages[:start] for block in _text_blocks(m.content, start)]
+    runs = _merged_runs(messages)
+    system = [
+        block
+        for i, msg in runs
+        if isinstance(msg, SystemMessage)
+        for block in _text_blocks(msg.content, i)
+    ]
     turns: list[_Block] = []
-    for i in range(start, len(messages)):
-        role, content = _turn(messages[i], i)
+    for i, msg in runs:
+        if isinstance(msg, SystemMessage):
+            continue
+        role, content = _turn(msg, i)
         if not content:
             continue  # an empty assistant turn (no text, no calls): Bedrock rejects blanks
         if turns and turns[-1]["role"] == role:
@@ -231,6 +247,27 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
     if not turns or turns[0]["role"] != "user":
         raise ValueError("Bedrock Converse needs the conversation to start with a user message")
     return system, turns
+
+
+def _merged_runs(messages: Sequence[BaseMessage]) -> list[tuple[int, BaseMessage]]:
+    """The messages (each with its index), a run of adjacent system or user messages as
+    one, as LangChain's `merge_message_runs` (which langchain-aws applies) makes it: two
+    texts joined by a newline, anything else joined as a stream joins it."""
+    runs: list[tuple[int, BaseMessage]] = []
+    for i, msg in enumerate(messages):
+        last = runs[-1][1] if runs else None
+        if not isinstance(msg, (SystemMessage, HumanMessage)) or type(last) is not type(msg):
+            runs.append((i, msg))
+            continue
+        assert last is not None
+        before, more = last.content, msg.content
+        if isinstance(before, str) and isinstance(more, str) and before and more:
+            content: Any = f"{before}\n{more}"
+        else:
+            content = merge_content(before, more)
+        # model_copy, not dataclasses.replace: that builds `__class__`, LangChain's view
+        runs[-1] = (runs[-1][0], last.model_copy(update={"content": content}))
+    return runs
 
 
 def _turn(msg: BaseMessage, i: int) -> tuple[str, list[_Block]]:
@@ -252,12 +289,6 @@ def _turn(msg: BaseMessage, i: int) -> tuple[str, list[_Block]]:
         tool_result: _Block = {"toolUseId": msg.tool_call_id, "content": result}
         tool_result["status"] = "error" if msg.status == "error" else "success"
         return "user", [{"toolResult": tool_result}]
-    if isinstance(msg, SystemMessage):
-        raise ValueError(
-            f"message {i}: a system message after the conversation started. Bedrock "
-            "Converse has no mid-conversation system role: put system messages first, "
-            "or send this one as a user message"
-        )
     raise TypeError(f"message {i}: unsupported message type {type(msg).__name__}")
 
 

@@ -196,6 +196,30 @@ def _forced_unknown_tool(outcome: Any) -> bool:
     return bool(sent) and "'name': 'required'" in text and "'required']" not in text
 
 
+def _ran_without_arguments(outcome: Any) -> bool:
+    """Somewhere in `outcome` (a message or a streamed piece), the tool's error for a
+    call that came without its arguments."""
+    if isinstance(outcome, list):
+        return any(_ran_without_arguments(v) for v in outcome)
+    if not isinstance(outcome, dict):
+        return False
+    said = str(outcome.get("text", outcome.get("content", "")))
+    return said.startswith("Error invoking tool 'get_weather' with kwargs {}") or any(
+        _ran_without_arguments(v) for v in outcome.values()
+    )
+
+
+def _tool_results_unnamed(outcome: Any) -> bool:
+    """The requests' tool results (role "tool") carry no `tool_name`."""
+    results = [
+        m
+        for body in (outcome if isinstance(outcome, list) else ())
+        for m in (body.get("messages") or () if isinstance(body, dict) else ())
+        if isinstance(m, dict) and m.get("role") == "tool"
+    ]
+    return bool(results) and all("tool_name" not in m for m in results)
+
+
 DIFFERENCES: dict[tuple[str, str], Difference] = {
     ("agent_stream_messages", "mistralai"): Difference(
         "loses data",
@@ -223,6 +247,29 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             "usage_callback_streamed_agent",
         )
     },
+    # The scripts of test_agent_tools.py that stream a tool call (the same split).
+    **{
+        (scenario, "mistralai"): Difference(
+            "loses data",
+            "langchain-mistralai's streamed tool call splits apart (see "
+            "agent_stream_messages): the agent runs get_weather with no arguments ('Error "
+            "invoking tool 'get_weather' with kwargs {}'); chatplex keeps the call whole",
+            _ran_without_arguments,
+        )
+        for scenario in (
+            "runtime_tool_streamed",
+            "runtime_tool_async",
+            "return_direct",
+            "async_tool_updates",
+        )
+    },
+    ("conversation_sent", "ollama"): Difference(
+        "loses data",
+        "langchain-ollama sends a tool result with only its tool_call_id, which Ollama "
+        "ignores: with two calls to different tools the model can match their results "
+        "wrongly; chatplex names the tool (`tool_name`), as tests/partners/ollama/ keeps it",
+        _tool_results_unnamed,
+    ),
     ("stream_usage_loop", "groq"): Difference(
         "raises",
         "TypeError: langchain-groq has no stream_usage field, moves it into model_kwargs and "

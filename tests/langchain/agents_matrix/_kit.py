@@ -336,6 +336,8 @@ _VOLATILE = frozenset(
         "id",
         "call_id",
         "tool_call_id",
+        "tool_use_id",
+        "toolUseId",
         "created",
         "created_at",
         "request_id",

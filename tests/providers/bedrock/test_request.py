@@ -218,6 +218,47 @@ def test_response_format_json_schema_is_native_structured_output() -> None:
     assert body["outputConfig"] == own
 
 
+def test_system_messages_go_to_system_wherever_they_stand_runs_merged_as_langchain() -> None:
+    # langchain-aws merges runs (LangChain's merge_message_runs: texts joined by a
+    # newline) and moves every system message into `system`, a later one included.
+    messages = [
+        SystemMessage("You are a bot."),
+        SystemMessage("Be brief."),
+        HumanMessage("Say hello"),
+        AIMessage("Hello"),
+        SystemMessage([{"type": "text", "text": "In French."}]),
+        SystemMessage("Short."),
+        HumanMessage("Again"),
+    ]
+    system, turns = wire_messages(messages)
+    assert system == [
+        {"text": "You are a bot.\nBe brief."},
+        {"text": "In French."},
+        {"text": "Short."},
+    ]
+    assert [t["role"] for t in turns] == ["user", "assistant", "user"]
+    assert turns[2]["content"] == [{"text": "Again"}]
+
+
+def test_a_run_of_user_messages_is_one_as_langchain_aws_merges_it() -> None:
+    said = [HumanMessage("Say hello"), HumanMessage("to my friend")]
+    assert wire_messages(said)[1] == [
+        {"role": "user", "content": [{"text": "Say hello\nto my friend"}]}
+    ]
+    blocks = [HumanMessage("Say hello"), HumanMessage([{"type": "text", "text": "to all"}])]
+    assert wire_messages(blocks)[1] == [
+        {"role": "user", "content": [{"text": "Say hello"}, {"text": "to all"}]}
+    ]
+    # A tool result between two user messages keeps them apart (as LangChain's runs do),
+    # the turns still merged into one user turn.
+    called = AIMessage("", tool_calls=[{"name": "f", "args": {}, "id": "t1"}])
+    apart = [HumanMessage("a"), called, ToolMessage("r", tool_call_id="t1"), HumanMessage("b")]
+    assert wire_messages(apart)[1][2]["content"] == [
+        {"toolResult": {"toolUseId": "t1", "content": [{"text": "r"}], "status": "success"}},
+        {"text": "b"},
+    ]
+
+
 def test_json_mode_has_no_converse_form() -> None:
     with pytest.raises(ValueError, match="no Bedrock Converse form"):
         converse_body(
@@ -230,7 +271,6 @@ def test_json_mode_has_no_converse_form() -> None:
     ("messages", "match"),
     [
         ([SystemMessage("only")], "only system"),
-        ([HumanMessage("a"), SystemMessage("late")], "after the conversation started"),
         ([AIMessage("first")], "start with a user message"),
         ([HumanMessage("")], "empty user message"),
         (

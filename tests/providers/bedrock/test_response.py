@@ -597,6 +597,13 @@ def replayed_messages() -> Any:
     ]
 
 
+def replayed_tools() -> Any:
+    """The recorded next request's toolConfig (without one, the tool blocks go as text)."""
+    return corpus_case("bedrock_converse_code_interpreter_replayed").meta["request"]["body"][
+        "toolConfig"
+    ]
+
+
 def check_model_replies(reply: AIMessage, chunks: list[AIMessageChunk], stream_case: Case) -> None:
     merged = merge_chunks(chunks).to_message()
     assert without_tool_use(merged.content) == expected_blocks(stream_case.expected)
@@ -616,7 +623,7 @@ def test_chat_model_sync_invoke_and_stream_keep_the_server_tool() -> None:
     reply = llm.invoke("What is 1234 * 5678?")
     check_model_replies(reply, list(llm.stream("What is 1234 * 5678?")), stream_case)
     assert without_tool_use(reply.content) == expected_blocks(json_case.expected)
-    llm.invoke(next_turn(reply))
+    llm.bind(toolConfig=replayed_tools()).invoke(next_turn(reply))
     assert seen[-1]["messages"] == replayed_messages()
 
 
@@ -630,7 +637,7 @@ async def test_chat_model_async_invoke_and_stream_keep_the_server_tool() -> None
     chunks = [c async for c in llm.astream("What is 1234 * 5678?")]
     check_model_replies(reply, chunks, stream_case)
     assert without_tool_use(reply.content) == expected_blocks(json_case.expected)
-    await llm.ainvoke(next_turn(reply))
+    await llm.bind(toolConfig=replayed_tools()).ainvoke(next_turn(reply))
     assert seen[-1]["messages"] == replayed_messages()
 
 
