@@ -146,13 +146,14 @@ class _Ending:
     """What `generation_chunks` and `ageneration_chunks` decide chunk by chunk: the
     piece each chunk becomes, which empty piece to hold back, and what ends the stream."""
 
-    __slots__ = ("held", "hold", "style", "translate")
+    __slots__ = ("held", "hold", "provider", "style", "translate")
 
     def __init__(self, translate: StreamTranslator, hold: bool) -> None:
         self.translate = translate
         self.hold = hold
         self.held: ChatGenerationChunk | None = None
         self.style: str | None = None  # the partner's style, as the first chunk names it
+        self.provider: Any = None  # ... and the provider it names
 
     def passed_on(self, chunk: Any) -> tuple[ChatGenerationChunk, ...]:
         """The pieces to yield now that `chunk` came (none if it translates to nothing):
@@ -161,10 +162,11 @@ class _Ending:
         ours = _as_chunk(chunk)
         if self.style is None and "model_provider" in ours.response_metadata:
             self.style = partner_style(ours.response_metadata) or ""
+            self.provider = ours.response_metadata["model_provider"]
         message = self.translate.chunk(ours)
         if message is None:  # a chunk the partner package streams nothing for
             return ()
-        info = _piece_info(ours, message) if self.style else None
+        info = _piece_info(ours, message, self.provider) if self.style else None
         piece = ChatGenerationChunk(message=message, generation_info=info)
         before = () if self.held is None else (self.held,)
         self.held = piece if self.hold and _is_empty(piece) else None
@@ -178,14 +180,17 @@ class _Ending:
         return (self.held,)
 
 
-def _piece_info(chunk: AIMessageChunk, piece: Any) -> dict[str, Any] | None:
+def _piece_info(chunk: AIMessageChunk, piece: Any, provider: Any) -> dict[str, Any] | None:
     """A piece's `generation_info` where the partner class gives it: the keys its style
     streams (the finish reason, the model's fields...) that the piece's own metadata
     carries (LangChain merges them into it, so a key another piece carries would be
     joined twice). Each key comes on one piece, so the merged stream's `on_llm_end`
     shows them once, as the partner's finishing chunk does. (`piece`: the chunk as
-    LangChain's; `chunk`: chatplex's, with the provider's own finish word.)"""
+    LangChain's; `chunk`: chatplex's, with the provider's own finish word; `provider`:
+    the stream's, which a partner's finishing piece may not name.)"""
     meta = dict(piece.response_metadata)
+    if "model_provider" not in meta:
+        meta["model_provider"] = provider  # (read for the style; not in the info)
     if "raw_finish_reason" in chunk.response_metadata:
         meta["raw_finish_reason"] = chunk.response_metadata["raw_finish_reason"]
     return stream_generation_info(meta)

@@ -51,8 +51,10 @@ def test_each_candidate_is_a_generation_of_its_own() -> None:
         chat_result("not a message")
 
 
-async def _pieces(chunks: list[Any], *, hold: bool, sync: bool) -> list[ChatGenerationChunk]:
-    translate = StreamTranslator()
+async def _pieces(
+    chunks: list[Any], *, hold: bool, sync: bool, partner: bool = False
+) -> list[ChatGenerationChunk]:
+    translate = StreamTranslator(partner=partner)
     if sync:
         return list(generation_chunks(iter(chunks), translate, hold=hold))
 
@@ -331,3 +333,27 @@ async def test_the_finishing_piece_alone_carries_generation_info(sync: bool) -> 
     anthropic = [AIMessageChunk(content="", response_metadata={"finish_reason": "stop"})]
     [piece] = await _pieces(anthropic, hold=False, sync=sync)
     assert piece.generation_info is None
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_finishing_piece_that_names_no_provider_keeps_its_partners_info(
+    sync: bool,
+) -> None:
+    # langchain-groq's finishing chunk has no model_provider (its metadata is its
+    # generation info alone): the info is still read in Groq's style.
+    head = {"provider": "groq", "model_provider": "groq", "model_name": "llama"}
+    chunks = [
+        AIMessageChunk(content="hi", response_metadata={**head, "system_fingerprint": "fp"}),
+        AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
+    ]
+    pieces = await _pieces(chunks, hold=False, sync=sync, partner=True)
+    assert pieces[1].message.response_metadata == {
+        "finish_reason": "stop",
+        "model_name": "llama",
+        "system_fingerprint": "fp",
+    }
+    assert pieces[1].generation_info == {
+        "finish_reason": "stop",
+        "model_name": "llama",
+        "system_fingerprint": "fp",
+    }

@@ -406,13 +406,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 #: (The agents, graphs, response formats, middleware and the scripts of `test_scripts.py`:
 #: none open today. The scripts of `test_model_api.py`: below.)
 GAPS: dict[tuple[str, str], str] = {
-    # The scripts of test_model_api.py.
-    ("metadata_order", "groq"): (
-        "the keys of a stream's finishing chunk (what print(chunk) shows): "
-        "langchain-groq's has no model_provider (finish_reason, model_name, "
-        "system_fingerprint, service_tier), the drop-in's has it last, as every one of "
-        "its chunks does; the merged reply's order is the same"
-    ),
     # The scripts of test_graph_scripts.py.
     ("structured_stream_in_node", "openai"): (
         "with_structured_output(method='json_schema') streamed: langchain-openai streams "
