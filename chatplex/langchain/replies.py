@@ -28,6 +28,7 @@ from ..messages import AIMessageChunk
 from ..messages import chunk_with_calls
 from .convert import StreamTranslator
 from .convert import to_langchain_message
+from .helper_stream import HelperPieces
 
 __all__ = [
     "ageneration_chunks",
@@ -114,7 +115,7 @@ def usage_closes(target: Any) -> bool:
 
 
 def generation_chunks(
-    chunks: Iterator[Any], translate: StreamTranslator, *, hold: bool
+    chunks: Iterator[Any], translate: StreamTranslator, *, hold: bool, helper: bool = False
 ) -> Iterator[ChatGenerationChunk]:
     """A chatplex model's stream as LangChain's pieces, as they come. With `hold` (the
     engine asked for a usage chunk its partner package would not ask for), an empty one
@@ -123,18 +124,20 @@ def generation_chunks(
     no empty closing chunk of its own and the stream keeps the partner package's length,
     as the engine's own `stream` (`chatplex.chat.streams.closed`). Otherwise LangChain
     closes the stream as it closes any (a chunk the engine marked last, as an Anthropic
-    stop, ends it)."""
-    ending = _Ending(translate, hold)
+    stop, ends it). With `helper`, the pieces are those of the openai SDK's parsing
+    helper's events, and the final completion's ends them (`helper_stream.py`): the
+    chatplex model reads its stream as that helper (`helper_target`)."""
+    ending = _Ending(translate, hold, HelperPieces() if helper else None)
     for chunk in chunks:
         yield from ending.passed_on(chunk)
     yield from ending.end()
 
 
 async def ageneration_chunks(
-    chunks: AsyncIterator[Any], translate: StreamTranslator, *, hold: bool
+    chunks: AsyncIterator[Any], translate: StreamTranslator, *, hold: bool, helper: bool = False
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`generation_chunks` of an async stream."""
-    ending = _Ending(translate, hold)
+    ending = _Ending(translate, hold, HelperPieces() if helper else None)
     async for chunk in chunks:
         for piece in ending.passed_on(chunk):
             yield piece
@@ -146,11 +149,14 @@ class _Ending:
     """What `generation_chunks` and `ageneration_chunks` decide chunk by chunk: the
     piece each chunk becomes, which empty piece to hold back, and what ends the stream."""
 
-    __slots__ = ("held", "hold", "provider", "style", "translate")
+    __slots__ = ("held", "helper", "hold", "provider", "style", "translate")
 
-    def __init__(self, translate: StreamTranslator, hold: bool) -> None:
+    def __init__(
+        self, translate: StreamTranslator, hold: bool, helper: HelperPieces | None = None
+    ) -> None:
         self.translate = translate
         self.hold = hold
+        self.helper = helper  # the SDK helper's pieces (none held: it streams its own end)
         self.held: ChatGenerationChunk | None = None
         self.style: str | None = None  # the partner's style, as the first chunk names it
         self.provider: Any = None  # ... and the provider it names
@@ -165,15 +171,20 @@ class _Ending:
             self.provider = ours.response_metadata["model_provider"]
         message = self.translate.chunk(ours)
         if message is None:  # a chunk the partner package streams nothing for
-            return ()
+            return () if self.helper is None else tuple(self.helper.pieces(ours, None))
         info = _piece_info(ours, message, self.provider) if self.style else None
         piece = ChatGenerationChunk(message=message, generation_info=info)
+        if self.helper is not None:
+            return tuple(self.helper.pieces(ours, piece))
         before = () if self.held is None else (self.held,)
         self.held = piece if self.hold and _is_empty(piece) else None
         return before if self.held is not None else (*before, piece)
 
     def end(self) -> tuple[ChatGenerationChunk, ...]:
-        """The piece held at the end, marked last (none if none is held)."""
+        """The piece held at the end, marked last (none if none is held); the SDK
+        helper's final completion."""
+        if self.helper is not None:
+            return tuple(self.helper.final())
         if self.held is None:
             return ()
         self.held.message.chunk_position = "last"  # type: ignore[attr-defined]

@@ -357,3 +357,31 @@ async def test_a_finishing_piece_that_names_no_provider_keeps_its_partners_info(
         "model_name": "llama",
         "system_fingerprint": "fp",
     }
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_read_as_the_sdk_helper_a_stream_ends_on_the_final_completions_piece(
+    sync: bool,
+) -> None:
+    # (The helper's pieces themselves: tests/langchain/test_helper_stream.py.)
+    head = {"provider": "openai", "model_provider": "openai", "model_name": "gpt"}
+    chunks = [
+        AIMessageChunk(content="{}", id="c1", response_metadata=head),
+        AIMessageChunk(content="", id="c1", response_metadata={"finish_reason": "stop"}),
+    ]
+    translate = StreamTranslator(partner=True)
+    if sync:
+        pieces = list(generation_chunks(iter(chunks), translate, hold=True, helper=True))
+    else:
+
+        async def stream() -> AsyncIterator[Any]:
+            for chunk in chunks:
+                yield chunk
+
+        pieces = [p async for p in ageneration_chunks(stream(), translate, hold=True, helper=True)]
+    # the text, the finish reason, content.done, the final completion (none held back)
+    assert [p.generation_info for p in pieces[1:3]] == [{"finish_reason": "stop"}, {}]
+    final = pieces[-1]
+    assert len(pieces) == 4 and final.message.chunk_position is None
+    assert final.message.additional_kwargs == {"parsed": None, "refusal": None}
+    assert final.generation_info is not None and final.generation_info["id"] == "c1"

@@ -403,18 +403,8 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (The agents, graphs, response formats, middleware and the scripts of `test_scripts.py`:
-#: none open today. The scripts of `test_model_api.py`: below.)
-GAPS: dict[tuple[str, str], str] = {
-    # The scripts of test_graph_scripts.py.
-    ("structured_stream_in_node", "openai"): (
-        "with_structured_output(method='json_schema') streamed: langchain-openai streams "
-        "through the openai SDK's beta.chat.completions.stream helper and yields two more "
-        "chunks before the last: an empty one for the helper's content.done event, and one "
-        "carrying the final completion's additional_kwargs (parsed, refusal), usage and "
-        "llm_output as generation_info; the drop-in yields the wire's chunks only"
-    ),
-}
+#: (None open today.)
+GAPS: dict[tuple[str, str], str] = {}
 
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`
 #: (a dotted path in a message's plain data, `[*]` for every element of a list) ->
