@@ -12,6 +12,7 @@ import langchain_openai
 import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.outputs import ChatGenerationChunk
+from langchain_core.tools import tool
 
 from chatplex.langchain import AzureChatOpenAI
 from chatplex.langchain import ChatGroq
@@ -22,6 +23,7 @@ from chatplex.langchain.helper_stream import helper_target
 from chatplex.messages import AIMessageChunk
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
+from chatplex.testing import ScriptRule
 
 HEAD = {
     "provider": "openai",
@@ -199,12 +201,31 @@ class _Heard(BaseCallbackHandler):
 
 
 def _masked(value: Any) -> str:
-    return re.sub(r"chatcmpl-\w+", "<id>", repr(value))
+    # (the ids each request or run draws: the reply's, a call's, LangChain's run's)
+    return re.sub(r"chatcmpl-\w+|call_mock\w+|lc_run--[-0-9a-f]+", "<id>", repr(value))
+
+
+@tool
+def get_weather(location: str) -> str:
+    """The weather at a location."""
+    return f"Sunny in {location}."
+
+
+#: The server calls the tool for "weather in X".
+SCRIPT = MockScript(
+    rules=[
+        ScriptRule(
+            user_text=r"weather in (?P<place>[^?.]+)",
+            call="get_weather",
+            args={"location": r"\g<place>"},
+        )
+    ]
+)
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[MockServer]:
-    with MockServer(script=MockScript()) as running:
+    with MockServer(script=SCRIPT) as running:
         yield running
 
 
@@ -214,6 +235,10 @@ SCHEMA = {
     "properties": {"city": {"type": "string"}, "degrees": {"type": "integer"}},
     "required": ["city", "degrees"],
     "additionalProperties": False,
+}
+FORMAT = {
+    "type": "json_schema",
+    "json_schema": {"name": "Forecast", "schema": SCHEMA, "strict": True},
 }
 
 
@@ -235,11 +260,15 @@ async def _heard(server: MockServer, wire: str, method: str, sync: bool) -> dict
     ours = AzureChatOpenAI if wire == "azure" else ChatOpenAI
     for side, cls in (("langchain", getattr(langchain_openai, name)), ("chatplex", ours)):
         model = cls(**_settings(wire, server.url))
-        schema = SCHEMA if method == "json_schema" else None
-        structured = model.with_structured_output(schema, method=method)
+        ask = "A forecast for Paris, as JSON."
+        if method == "tools":  # an agent's ProviderStrategy: tools beside the format
+            structured = model.bind_tools([get_weather], response_format=FORMAT)
+            ask = "What is the weather in Paris?"
+        else:
+            schema = SCHEMA if method == "json_schema" else None
+            structured = model.with_structured_output(schema, method=method)
         handler = _Heard()
         config: Any = {"callbacks": [handler]}
-        ask = "A forecast for Paris, as JSON."
         if sync:
             out = list(structured.stream(ask, config=config))
         else:
@@ -256,7 +285,7 @@ def _check(heard: dict[str, Any], wire: str) -> None:
 
 
 @pytest.mark.parametrize("wire", ["openai", "azure"])
-@pytest.mark.parametrize("method", ["json_schema", "json_mode"])
+@pytest.mark.parametrize("method", ["json_schema", "json_mode", "tools"])
 async def test_a_structured_stream_is_heard_as_langchain_openais(
     server: MockServer, wire: str, method: str
 ) -> None:
@@ -267,7 +296,7 @@ async def test_a_structured_stream_is_heard_as_langchain_openais(
 # base URL, bound to the loop that first used it.
 @pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize("wire", ["openai", "azure"])
-@pytest.mark.parametrize("method", ["json_schema", "json_mode"])
+@pytest.mark.parametrize("method", ["json_schema", "json_mode", "tools"])
 async def test_an_async_structured_stream_is_heard_as_langchain_openais(
     server: MockServer, wire: str, method: str
 ) -> None:
