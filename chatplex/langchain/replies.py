@@ -198,9 +198,9 @@ def _piece_info(chunk: AIMessageChunk, piece: Any, provider: Any) -> dict[str, A
     joined twice). Each key comes on one piece, so the merged stream's `on_llm_end`
     shows them once, as the partner's finishing chunk does. (`piece`: the chunk as
     LangChain's; `chunk`: chatplex's, with the provider's own finish word; `provider`:
-    the stream's, which a partner's finishing piece may not name.)"""
+    the stream's, which a partner's finishing piece may not name: langchain-groq's.)"""
     meta = dict(piece.response_metadata)
-    if "model_provider" not in meta:
+    if "finish_reason" in meta and "model_provider" not in meta:
         meta["model_provider"] = provider  # (read for the style; not in the info)
     if "raw_finish_reason" in chunk.response_metadata:
         meta["raw_finish_reason"] = chunk.response_metadata["raw_finish_reason"]
