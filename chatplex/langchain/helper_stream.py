@@ -109,7 +109,7 @@ class HelperPieces:
         output = result_of(reply).llm_output or {}
         if "token_usage" not in metadata:
             output["token_usage"] = None  # the SDK's completion had no usage
-        kept = {k: v for k, v in reply.additional_kwargs.items() if k not in ("tool_calls",)}
+        kept = {k: v for k, v in reply.additional_kwargs.items() if k != "tool_calls"}
         refusal = kept.pop("refusal", None) or None
         # What the SDK's parse() adds to its message: `parsed` is None for a format given
         # as a dict, which is how a drop-in sends every format.
