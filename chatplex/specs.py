@@ -237,6 +237,11 @@ class ProviderSpec:
     #: empty list where the wire sent none (langchain-google-genai's `safety_ratings`),
     #: which a drop-in's stream gives likewise.
     stream_empty_lists: tuple[str, ...] = ()
+    #: Whether its LangChain class's finishing chunk (the one with a finish reason)
+    #: carries no `model_provider`, which its other chunks carry (langchain-groq's
+    #: `_stream` writes that chunk's response_metadata as its generation info alone); a
+    #: drop-in's stream leaves it out there likewise.
+    stream_finish_unmarked: bool = False
     #: The body parameters its API takes (besides what chatplex sets itself), which a
     #: model's keyword arguments are checked against (`chat.params`); None: its adapter
     #: class's `api_parameters`, else unchecked.

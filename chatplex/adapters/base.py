@@ -537,6 +537,15 @@ class Adapter(ABC):
     #: None: server-sent events (`chatplex.http.SSEDecoder`).
     stream_framing: Callable[[], FrameDecoder] | None = None
 
+    def sdk_helper_adapter(self) -> Adapter | None:
+        """Where its partner package streams a call with a `response_format` through its
+        SDK's parsing helper (langchain-openai: the openai SDK's
+        `beta.chat.completions.stream`), whose events LangChain hears as pieces of their
+        own: an adapter of the same connection whose streams are read as that helper
+        reads them, for a drop-in's stream of such a call (`langchain/helper_stream.py`).
+        None (the default): its partner streams such a call as any other."""
+        return None
+
     #: Whether usage a server sends in a stream unasked is kept when `stream_usage` is off
     #: (its partner package keeps it: Chat Completions, the Responses API); False: the
     #: model strips it.

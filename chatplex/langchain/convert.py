@@ -234,6 +234,7 @@ class StreamTranslator:
         "_finish_keys",
         "_held",
         "_indexed",
+        "_finish_unmarked",
         "_input_blocks",
         "_last_index",
         "_model_name",
@@ -265,13 +266,16 @@ class StreamTranslator:
         self._empty_lists: tuple[str, ...] = ()  # keys on every chunk, [] by default
         self._order: KeyOrder | None = None  # the partner's chunk key order
         self._held: dict[str, Any] = {}  # finishing-chunk keys held back
+        self._finish_unmarked = False  # the finishing chunk names no model_provider
 
     def _held_back(self, metadata: dict[str, Any], chunk: AIMessageChunk) -> dict[str, Any]:
         """A drop-in chunk's `metadata` without the keys its partner streams on the
         finishing chunk alone (`ProviderSpec.stream_finish_keys`), held until that chunk
         (the one with a finish reason, else the last), which gets them in the partner's
         order; with the keys its partner gives on every chunk, `[]` where the wire sent
-        none (`ProviderSpec.stream_empty_lists`)."""
+        none (`ProviderSpec.stream_empty_lists`); without `model_provider` on the chunk
+        with a finish reason where the partner's has none there
+        (`ProviderSpec.stream_finish_unmarked`)."""
         if self._finish_keys is None:
             if not (self._wire or self._provider):
                 return metadata  # (a chunk before the one naming the wire)
@@ -279,6 +283,9 @@ class StreamTranslator:
             self._finish_keys = declared.stream_finish_keys if declared is not None else ()
             self._empty_lists = declared.stream_empty_lists if declared is not None else ()
             self._order = declared.stream_metadata_order if declared is not None else None
+            self._finish_unmarked = declared is not None and declared.stream_finish_unmarked
+        if self._finish_unmarked and metadata.get("finish_reason") is not None:
+            metadata = {k: v for k, v in metadata.items() if k != "model_provider"}
         if "finish_reason" in metadata and metadata["finish_reason"] is None:
             # A partner's chunk names no finish reason before its finishing one.
             metadata = {k: v for k, v in metadata.items() if k != "finish_reason"}

@@ -80,6 +80,7 @@ from .convert import mark_last_attempt
 from .convert import partner_id
 from .convert import partner_metadata
 from .convert import to_chatplex_messages
+from .helper_stream import helper_target
 from .replies import ageneration_chunks
 from .replies import amerged_result
 from .replies import chat_result
@@ -632,8 +633,11 @@ class ChatChatplex(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         """The stream of the model `call` names (`_target`'s) as LangChain's pieces."""
         target, history, translate = self._translating(messages, call, kwargs)
-        chunks = target.stream(history, _INSIDE_LANGCHAIN, **kwargs)
-        return generation_chunks(chunks, translate, hold=usage_closes(target))
+        helper = helper_target(target, kwargs) if self._under_partner_name else None
+        chunks = (helper or target).stream(history, _INSIDE_LANGCHAIN, **kwargs)
+        return generation_chunks(
+            chunks, translate, hold=usage_closes(target), helper=helper is not None
+        )
 
     def _translating(
         self, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
@@ -665,8 +669,11 @@ class ChatChatplex(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         """`_pieces` of an async stream."""
         target, history, translate = self._translating(messages, call, kwargs)
-        chunks = target.astream(history, _INSIDE_LANGCHAIN, **kwargs)
-        return ageneration_chunks(chunks, translate, hold=usage_closes(target))
+        helper = helper_target(target, kwargs) if self._under_partner_name else None
+        chunks = (helper or target).astream(history, _INSIDE_LANGCHAIN, **kwargs)
+        return ageneration_chunks(
+            chunks, translate, hold=usage_closes(target), helper=helper is not None
+        )
 
 
 #: chatplex's configurable fields by name -> LangChain's (the same fields, in order).

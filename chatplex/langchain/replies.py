@@ -28,6 +28,7 @@ from ..messages import AIMessageChunk
 from ..messages import chunk_with_calls
 from .convert import StreamTranslator
 from .convert import to_langchain_message
+from .helper_stream import HelperPieces
 
 __all__ = [
     "ageneration_chunks",
@@ -114,7 +115,7 @@ def usage_closes(target: Any) -> bool:
 
 
 def generation_chunks(
-    chunks: Iterator[Any], translate: StreamTranslator, *, hold: bool
+    chunks: Iterator[Any], translate: StreamTranslator, *, hold: bool, helper: bool = False
 ) -> Iterator[ChatGenerationChunk]:
     """A chatplex model's stream as LangChain's pieces, as they come. With `hold` (the
     engine asked for a usage chunk its partner package would not ask for), an empty one
@@ -123,18 +124,20 @@ def generation_chunks(
     no empty closing chunk of its own and the stream keeps the partner package's length,
     as the engine's own `stream` (`chatplex.chat.streams.closed`). Otherwise LangChain
     closes the stream as it closes any (a chunk the engine marked last, as an Anthropic
-    stop, ends it)."""
-    ending = _Ending(translate, hold)
+    stop, ends it). With `helper`, the pieces are those of the openai SDK's parsing
+    helper's events, and the final completion's ends them (`helper_stream.py`): the
+    chatplex model reads its stream as that helper (`helper_target`)."""
+    ending = _Ending(translate, hold, HelperPieces() if helper else None)
     for chunk in chunks:
         yield from ending.passed_on(chunk)
     yield from ending.end()
 
 
 async def ageneration_chunks(
-    chunks: AsyncIterator[Any], translate: StreamTranslator, *, hold: bool
+    chunks: AsyncIterator[Any], translate: StreamTranslator, *, hold: bool, helper: bool = False
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`generation_chunks` of an async stream."""
-    ending = _Ending(translate, hold)
+    ending = _Ending(translate, hold, HelperPieces() if helper else None)
     async for chunk in chunks:
         for piece in ending.passed_on(chunk):
             yield piece
@@ -146,13 +149,17 @@ class _Ending:
     """What `generation_chunks` and `ageneration_chunks` decide chunk by chunk: the
     piece each chunk becomes, which empty piece to hold back, and what ends the stream."""
 
-    __slots__ = ("held", "hold", "style", "translate")
+    __slots__ = ("held", "helper", "hold", "provider", "style", "translate")
 
-    def __init__(self, translate: StreamTranslator, hold: bool) -> None:
+    def __init__(
+        self, translate: StreamTranslator, hold: bool, helper: HelperPieces | None = None
+    ) -> None:
         self.translate = translate
         self.hold = hold
+        self.helper = helper  # the SDK helper's pieces (none held: it streams its own end)
         self.held: ChatGenerationChunk | None = None
         self.style: str | None = None  # the partner's style, as the first chunk names it
+        self.provider: Any = None  # ... and the provider it names
 
     def passed_on(self, chunk: Any) -> tuple[ChatGenerationChunk, ...]:
         """The pieces to yield now that `chunk` came (none if it translates to nothing):
@@ -161,31 +168,40 @@ class _Ending:
         ours = _as_chunk(chunk)
         if self.style is None and "model_provider" in ours.response_metadata:
             self.style = partner_style(ours.response_metadata) or ""
+            self.provider = ours.response_metadata["model_provider"]
         message = self.translate.chunk(ours)
         if message is None:  # a chunk the partner package streams nothing for
-            return ()
-        info = _piece_info(ours, message) if self.style else None
+            return () if self.helper is None else tuple(self.helper.pieces(ours, None))
+        info = _piece_info(ours, message, self.provider) if self.style else None
         piece = ChatGenerationChunk(message=message, generation_info=info)
+        if self.helper is not None:
+            return tuple(self.helper.pieces(ours, piece))
         before = () if self.held is None else (self.held,)
         self.held = piece if self.hold and _is_empty(piece) else None
         return before if self.held is not None else (*before, piece)
 
     def end(self) -> tuple[ChatGenerationChunk, ...]:
-        """The piece held at the end, marked last (none if none is held)."""
+        """The piece held at the end, marked last (none if none is held); the SDK
+        helper's final completion."""
+        if self.helper is not None:
+            return tuple(self.helper.final())
         if self.held is None:
             return ()
         self.held.message.chunk_position = "last"  # type: ignore[attr-defined]
         return (self.held,)
 
 
-def _piece_info(chunk: AIMessageChunk, piece: Any) -> dict[str, Any] | None:
+def _piece_info(chunk: AIMessageChunk, piece: Any, provider: Any) -> dict[str, Any] | None:
     """A piece's `generation_info` where the partner class gives it: the keys its style
     streams (the finish reason, the model's fields...) that the piece's own metadata
     carries (LangChain merges them into it, so a key another piece carries would be
     joined twice). Each key comes on one piece, so the merged stream's `on_llm_end`
     shows them once, as the partner's finishing chunk does. (`piece`: the chunk as
-    LangChain's; `chunk`: chatplex's, with the provider's own finish word.)"""
+    LangChain's; `chunk`: chatplex's, with the provider's own finish word; `provider`:
+    the stream's, which a partner's finishing piece may not name: langchain-groq's.)"""
     meta = dict(piece.response_metadata)
+    if "finish_reason" in meta and "model_provider" not in meta:
+        meta["model_provider"] = provider  # (read for the style; not in the info)
     if "raw_finish_reason" in chunk.response_metadata:
         meta["raw_finish_reason"] = chunk.response_metadata["raw_finish_reason"]
     return stream_generation_info(meta)

@@ -534,6 +534,40 @@ def test_a_dropin_stream_holds_the_model_fields_until_the_finishing_chunk() -> N
     assert own.response_metadata["model_name"] == "gpt-4o-mini"
 
 
+def test_a_groq_dropin_stream_names_no_provider_on_its_finishing_chunk() -> None:
+    # langchain-groq writes the finishing chunk's metadata as its generation info alone
+    # (ProviderSpec.stream_finish_unmarked); its other chunks name the provider.
+    translate = StreamTranslator(partner=True)
+    head = {"provider": "groq", "model_provider": "groq", "model_name": "llama"}
+    pieces = [
+        AIMessageChunk(content="", response_metadata={**head, "service_tier": "on_demand"}),
+        AIMessageChunk(content="Hi"),
+        AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
+        AIMessageChunk(content="", chunk_position="last"),
+    ]
+    out = [translate.chunk(p) for p in pieces]
+    assert [list(c.response_metadata) for c in out] == [
+        ["model_provider"],
+        ["model_provider"],
+        ["finish_reason", "model_name", "service_tier"],
+        ["model_provider"],
+    ]
+    assert list(_merged(out).response_metadata) == [
+        "model_provider",
+        "finish_reason",
+        "model_name",
+        "service_tier",
+    ]
+    # langchain-openai's finishing chunk names it (last).
+    openai = StreamTranslator(partner=True)
+    head = {"provider": "openai", "model_provider": "openai", "model_name": "gpt"}
+    openai.chunk(AIMessageChunk(content="", response_metadata=head))
+    finishing = openai.chunk(
+        AIMessageChunk(content="", response_metadata={"finish_reason": "stop"})
+    )
+    assert list(finishing.response_metadata) == ["finish_reason", "model_name", "model_provider"]
+
+
 def test_a_dropin_stream_with_no_finish_reason_gives_the_held_keys_on_its_last_chunk() -> None:
     translate = StreamTranslator(partner=True)
     first = AIMessageChunk(

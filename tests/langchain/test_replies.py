@@ -51,8 +51,10 @@ def test_each_candidate_is_a_generation_of_its_own() -> None:
         chat_result("not a message")
 
 
-async def _pieces(chunks: list[Any], *, hold: bool, sync: bool) -> list[ChatGenerationChunk]:
-    translate = StreamTranslator()
+async def _pieces(
+    chunks: list[Any], *, hold: bool, sync: bool, partner: bool = False
+) -> list[ChatGenerationChunk]:
+    translate = StreamTranslator(partner=partner)
     if sync:
         return list(generation_chunks(iter(chunks), translate, hold=hold))
 
@@ -331,3 +333,55 @@ async def test_the_finishing_piece_alone_carries_generation_info(sync: bool) -> 
     anthropic = [AIMessageChunk(content="", response_metadata={"finish_reason": "stop"})]
     [piece] = await _pieces(anthropic, hold=False, sync=sync)
     assert piece.generation_info is None
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_finishing_piece_that_names_no_provider_keeps_its_partners_info(
+    sync: bool,
+) -> None:
+    # langchain-groq's finishing chunk has no model_provider (its metadata is its
+    # generation info alone): the info is still read in Groq's style.
+    head = {"provider": "groq", "model_provider": "groq", "model_name": "llama"}
+    chunks = [
+        AIMessageChunk(content="hi", response_metadata={**head, "system_fingerprint": "fp"}),
+        AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
+    ]
+    pieces = await _pieces(chunks, hold=False, sync=sync, partner=True)
+    assert pieces[1].message.response_metadata == {
+        "finish_reason": "stop",
+        "model_name": "llama",
+        "system_fingerprint": "fp",
+    }
+    assert pieces[1].generation_info == {
+        "finish_reason": "stop",
+        "model_name": "llama",
+        "system_fingerprint": "fp",
+    }
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_read_as_the_sdk_helper_a_stream_ends_on_the_final_completions_piece(
+    sync: bool,
+) -> None:
+    # (The helper's pieces themselves: tests/langchain/test_helper_stream.py.)
+    head = {"provider": "openai", "model_provider": "openai", "model_name": "gpt"}
+    chunks = [
+        AIMessageChunk(content="{}", id="c1", response_metadata=head),
+        AIMessageChunk(content="", id="c1", response_metadata={"finish_reason": "stop"}),
+    ]
+    translate = StreamTranslator(partner=True)
+    if sync:
+        pieces = list(generation_chunks(iter(chunks), translate, hold=True, helper=True))
+    else:
+
+        async def stream() -> AsyncIterator[Any]:
+            for chunk in chunks:
+                yield chunk
+
+        pieces = [p async for p in ageneration_chunks(stream(), translate, hold=True, helper=True)]
+    # the text, the finish reason, content.done, the final completion (none held back)
+    assert [p.generation_info for p in pieces[1:3]] == [{"finish_reason": "stop"}, {}]
+    final = pieces[-1]
+    assert len(pieces) == 4 and final.message.chunk_position is None
+    assert final.message.additional_kwargs == {"parsed": None, "refusal": None}
+    assert final.generation_info is not None and final.generation_info["id"] == "c1"

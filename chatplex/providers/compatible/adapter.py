@@ -288,6 +288,12 @@ class CompatibleAdapter(OpenAIAdapter):
             message.additional_kwargs.update((k, v) for k, v in kept.items() if v)
         return message
 
+    def sdk_helper_adapter(self) -> None:
+        """None: a preset's stream of a `response_format` call is read as any other (the
+        partner packages that extend langchain-openai's class may stream it through the
+        openai SDK's helper too; not compared yet)."""
+        return None
+
     def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
         """A fresh parser for one stream; reads thinking parts when the profile declares
         them; keeps the profile's fields (from the first event that carries them) when it

@@ -124,10 +124,12 @@ class Preset:
     langchain_init: bool = True
     #: How its LangChain class fills a result's `llm_output` (`ProviderSpec.llm_output`).
     llm_output: str | None = None
-    #: Its class's stream: the chunks' key order and the keys on the finishing chunk
-    #: alone (`ProviderSpec.stream_metadata_order`, `stream_finish_keys`).
+    #: Its class's stream: the chunks' key order, the keys on the finishing chunk alone
+    #: and whether that chunk names no provider (`ProviderSpec.stream_metadata_order`,
+    #: `stream_finish_keys`, `stream_finish_unmarked`).
     stream_metadata_order: KeyOrder = KeyOrder()
     stream_finish_keys: tuple[str, ...] = ()
+    stream_finish_unmarked: bool = False
     dropin: DropIn | None = None
 
     @property
@@ -151,6 +153,7 @@ class Preset:
             llm_output=self.llm_output,
             stream_metadata_order=self.stream_metadata_order,
             stream_finish_keys=self.stream_finish_keys,
+            stream_finish_unmarked=self.stream_finish_unmarked,
         )
 
     @property

@@ -150,6 +150,8 @@ PRESETS: tuple[Preset, ...] = (
         # Its stream as langchain-openai's: the model's fields on the finishing chunk.
         stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
         stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
+        # ... but that chunk's metadata is its generation info alone: no model_provider.
+        stream_finish_unmarked=True,
         otel_name="groq",
         llm_output="completions_fields",  # langchain-groq's: no model_provider, no id
         aliases=key_and_base("groq"),

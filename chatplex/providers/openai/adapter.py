@@ -40,6 +40,7 @@ With `n > 1` every candidate is kept: the reply is choice 0 and
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -290,8 +291,23 @@ class OpenAIAdapter(Adapter):
 
     def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
         """A fresh parser for one stream's events, whose chunks carry the metadata
-        langchain-openai's do."""
-        return OpenAIStreamParser(header_value(headers, "x-request-id"), raw_keys=False)
+        langchain-openai's do (read as the openai SDK's parsing helper reads them, for
+        the adapter `sdk_helper_adapter` gives)."""
+        return OpenAIStreamParser(
+            header_value(headers, "x-request-id"), raw_keys=False, sdk_events=self.reads_sdk_events
+        )
+
+    #: Whether its streams are read as the openai SDK's parsing helper reads them (set on
+    #: the copy `sdk_helper_adapter` gives).
+    reads_sdk_events = False
+
+    def sdk_helper_adapter(self) -> OpenAIAdapter | None:
+        """langchain-openai streams a call with a `response_format` through the openai
+        SDK's `beta.chat.completions.stream`: this adapter, its streams read as that
+        helper reads them (`OpenAIStreamParser`'s `sdk_events`)."""
+        helper = copy.copy(self)
+        helper.reads_sdk_events = True
+        return helper
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""

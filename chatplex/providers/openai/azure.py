@@ -384,7 +384,11 @@ class AzureOpenAIAdapter(OpenAIAdapter):
 
     def stream_parser(self, headers: Mapping[str, str]) -> AzureStreamParser:
         """A fresh parser for one stream's events, keeping the filter results."""
-        return AzureStreamParser(header_value(headers, "x-request-id"), self.model_version)
+        return AzureStreamParser(
+            header_value(headers, "x-request-id"),
+            self.model_version,
+            sdk_events=self.reads_sdk_events,
+        )
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """The OpenAI adapter's typed error; Azure's content-filter 400 as
@@ -426,8 +430,10 @@ class AzureStreamParser(OpenAIStreamParser):
 
     __slots__ = ("_filter_meta", "_version")
 
-    def __init__(self, request_id: str | None = None, model_version: str = "") -> None:
-        super().__init__(request_id, raw_keys=False)
+    def __init__(
+        self, request_id: str | None = None, model_version: str = "", *, sdk_events: bool = False
+    ) -> None:
+        super().__init__(request_id, raw_keys=False, sdk_events=sdk_events)
         self._filter_meta: dict[str, Any] = {}
         self._version = model_version
 

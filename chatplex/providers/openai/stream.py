@@ -28,6 +28,7 @@ from .response import args_text
 from .response import choice_metadata
 from .response import head_metadata
 from .response import payload_error
+from .response import sdk_usage
 from .response import usage_metadata
 
 __all__ = ["REPLY_ONLY_KEYS", "OpenAIStreamParser"]
@@ -37,6 +38,8 @@ __all__ = ["REPLY_ONLY_KEYS", "OpenAIStreamParser"]
 REPLY_ONLY_KEYS = ("id", "token_usage")
 
 _MAX_TEXT = 500
+#: The `object` of a Chat Completions stream event.
+_CHUNK_OBJECT = "chat.completion.chunk"
 
 
 class OpenAIStreamParser:
@@ -57,6 +60,13 @@ class OpenAIStreamParser:
     With `raw_keys=False` the chunks carry none of `REPLY_ONLY_KEYS` in
     `response_metadata`, as langchain-openai's do not (a compatible style reads them,
     then drops what its partner does not stream).
+
+    With `sdk_events=True` (a call langchain-openai streams through the openai SDK's
+    parsing helper, `beta.chat.completions.stream`: `Adapter.sdk_helper_adapter`) the
+    events are read as that helper reads them: one that is not a
+    `chat.completion.chunk` (Azure's filter verdicts) is skipped, and a chunk with usage
+    keeps it raw, as the SDK shows it, in `token_usage` (the helper's final completion
+    has it, `langchain/helper_stream.py`).
     """
 
     __slots__ = (
@@ -69,14 +79,21 @@ class OpenAIStreamParser:
         "_others",
         "_raw_keys",
         "_req_id",
+        "_sdk_events",
         "_usage",
     )
 
     def __init__(
-        self, request_id: str | None = None, *, thinking_parts: bool = False, raw_keys: bool = True
+        self,
+        request_id: str | None = None,
+        *,
+        thinking_parts: bool = False,
+        raw_keys: bool = True,
+        sdk_events: bool = False,
     ) -> None:
         self._req_id = request_id
         self._raw_keys = raw_keys
+        self._sdk_events = sdk_events
         self._done = False
         self._first = True
         self._id: str | None = None
@@ -107,6 +124,8 @@ class OpenAIStreamParser:
         obj = event_object(data, PROVIDER, self._req_id)
         if obj.get("error"):
             raise payload_error(obj, StreamError, self._req_id)
+        if self._sdk_events and obj.get("object") != _CHUNK_OBJECT:
+            return None  # the SDK's helper skips it (its `_is_valid_chat_completion_chunk_weak`)
         return self._chunk(obj)
 
     def finish(self) -> None:
@@ -147,6 +166,8 @@ class OpenAIStreamParser:
             usage = self._usage.increase(usage_metadata(raw_usage))
             if self._raw_keys:
                 meta["token_usage"] = raw_usage
+            elif self._sdk_events:
+                meta["token_usage"] = sdk_usage(raw_usage)
         if not choices and self._others:
             meta.update(self._take_others())  # the usage chunk closes every choice
         if self._first:

@@ -525,16 +525,8 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (The agents, graphs, response formats, middleware and the scripts of `test_scripts.py`:
-#: none open today. The scripts of `test_model_api.py`: below.)
+#: (Open today: the scripts of `test_config_scripts.py`, below.)
 GAPS: dict[tuple[str, str], str] = {
-    # The scripts of test_model_api.py.
-    ("metadata_order", "groq"): (
-        "the keys of a stream's finishing chunk (what print(chunk) shows): "
-        "langchain-groq's has no model_provider (finish_reason, model_name, "
-        "system_fingerprint, service_tier), the drop-in's has it last, as every one of "
-        "its chunks does; the merged reply's order is the same"
-    ),
     # The scripts of test_config_scripts.py.
     **{
         (scenario, "anthropic"): (
@@ -563,14 +555,6 @@ GAPS: dict[tuple[str, str], str] = {
         "pickle of ChatBedrockConverse: both raise, langchain-aws's model "
         "_pickle.PicklingError (its botocore client's class), the drop-in TypeError "
         "(its keys held as chatplex's Secret refuse pickling)"
-    ),
-    # The scripts of test_graph_scripts.py.
-    ("structured_stream_in_node", "openai"): (
-        "with_structured_output(method='json_schema') streamed: langchain-openai streams "
-        "through the openai SDK's beta.chat.completions.stream helper and yields two more "
-        "chunks before the last: an empty one for the helper's content.done event, and one "
-        "carrying the final completion's additional_kwargs (parsed, refusal), usage and "
-        "llm_output as generation_info; the drop-in yields the wire's chunks only"
     ),
 }
 

@@ -1028,3 +1028,12 @@ def test_other_apis_blocks_are_taken_and_left_out_as_langchain_openai_does() -> 
     ]
     sent = adapter().build_request([HumanMessage(blocks)], SETTINGS, stream=False)
     assert sent.json["messages"] == [_convert_message_to_dict(lc.HumanMessage(blocks))]
+
+
+def test_the_sdk_helper_adapter_is_a_copy_reading_streams_as_the_helper() -> None:
+    a = adapter()
+    helper = a.sdk_helper_adapter()
+    assert helper is not None and helper is not a
+    assert helper.reads_sdk_events and not a.reads_sdk_events
+    assert helper.base_url == a.base_url
+    assert helper.stream_parser({})._sdk_events and not a.stream_parser({})._sdk_events

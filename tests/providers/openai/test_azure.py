@@ -593,3 +593,26 @@ def test_responses_where_is_beside_the_deployments_not_under_one() -> None:
     assert adapter.responses_where().url == f"{ENDPOINT}/openai/responses?api-version={VERSION}"
     v1 = AzureOpenAIAdapter(azure_endpoint=ENDPOINT, api_version="v1", api_key=KEY)
     assert v1.responses_where().url == f"{ENDPOINT}/openai/v1/responses"
+
+
+def test_read_as_the_sdk_helper_an_azure_stream_skips_the_filter_verdict() -> None:
+    # langchain-openai streams a response_format call through the openai SDK's helper,
+    # which skips Azure's opening verdict (its `object` is empty): no piece for it.
+    from chatplex.http._sse import iter_sse_events
+
+    adapter = AzureOpenAIAdapter(azure_endpoint=ENDPOINT, api_version=VERSION, api_key=KEY)
+    head = {"id": "c1", "model": "gpt-4o-mini", "object": "chat.completion.chunk"}
+    events = [
+        {"choices": [], "id": "", "model": "", "object": "", "prompt_filter_results": []},
+        {**head, "choices": [{"index": 0, "delta": {"content": "{}"}, "finish_reason": "stop"}]},
+    ]
+    body = "".join(f"data: {json.dumps(e)}\n\n" for e in events).encode()
+
+    def contents(reading: AzureOpenAIAdapter) -> list[Any]:
+        parser = reading.stream_parser({})
+        return [c.content for e in iter_sse_events([body]) if (c := parser.feed(e)) is not None]
+
+    helper = adapter.sdk_helper_adapter()
+    assert helper is not None and helper.reads_sdk_events
+    assert contents(helper) == ["{}"]
+    assert contents(adapter) == ["", "{}"]  # read as any stream: the verdict's empty chunk

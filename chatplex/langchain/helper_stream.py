@@ -1,0 +1,179 @@
+"""langchain-openai's stream of a call with a `response_format`: the openai SDK's parsing
+helper's events, as LangChain hears them.
+
+langchain-openai streams such a call through `beta.chat.completions.stream` (its `_stream`
+with `response_format` in the payload) and makes a piece of each of the helper's events
+(`_convert_chunk_to_generation_chunk`), the text deltas' `content.delta` aside:
+
+- a `chunk` event: the wire chunk's piece, read from the event rather than the chunk, so
+  that neither the model's fields (`model_name`, `system_fingerprint`, `service_tier`)
+  nor any usage ride on a piece, and a chunk without choices (the usage) is an empty
+  piece;
+- every other event (a refusal's or a tool call's delta, logprobs, each `.done`): an
+  empty piece whose `generation_info` is `{}`, as the usage chunk's;
+- after the last event, a piece of the final completion
+  (`_get_generation_chunk_from_completion`): no content, `additional_kwargs` `parsed` and
+  `refusal`, the usage, and the reply's `llm_output` as its `generation_info`.
+
+`HelperPieces` gives a drop-in's stream of such a call the same pieces, from chatplex's
+chunks of a wire whose adapter reads them as the helper does (`helper_target`:
+`Adapter.sdk_helper_adapter`, which skips the events the helper skips and keeps the raw
+usage the final completion has).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
+from langchain_core.outputs import ChatGenerationChunk
+
+from ..chat import ChatModel
+from ..chat.llm_results import result_of
+from ..messages import AIMessageChunk
+from ..messages import merge_chunks
+
+__all__ = ["HelperPieces", "helper_target"]
+
+#: What a `chunk` event's piece keeps of its `generation_info` (the event names no model:
+#: `chunk.get("model")` reads the event, not the chunk).
+_EVENT_INFO = ("finish_reason", "logprobs")
+#: ... and of its `response_metadata`.
+_EVENT_METADATA = (*_EVENT_INFO, "model_provider", "output_version")
+
+
+def helper_target(target: Any, settings: Mapping[str, Any]) -> ChatModel | None:
+    """`target` (the chatplex model a drop-in calls) reading its stream as its partner's
+    SDK helper does, for a call with a `response_format` (among the call's `settings` or
+    the model's own body) on a wire whose partner streams such a call through that helper
+    (`Adapter.sdk_helper_adapter`); None for any other call or model."""
+    if not isinstance(target, ChatModel) or target.adapter is None:
+        return None
+    if "response_format" not in settings and "response_format" not in target.extra_body:
+        return None
+    helper = target.adapter.sdk_helper_adapter()
+    if helper is None:
+        return None
+    clone = copy.copy(target)  # as ChatModel.bind copies: the same pools, another reading
+    clone.adapter = helper
+    return clone
+
+
+class HelperPieces:
+    """The pieces langchain-openai yields for one stream read through the openai SDK's
+    helper (see the module's doc): `pieces` for each chatplex chunk and its translated
+    piece, `final` once the stream ended. The events a chunk fires are counted as the
+    helper's `ChoiceEventState` fires them: the deltas of the chunk, then the `.done` of
+    what it ended (the content, refusal and logprobs on a finish reason or a tool call's
+    start; a tool call on the next one's start or the finish)."""
+
+    __slots__ = (
+        "_chunks",
+        "_done",
+        "_seen",
+        "_tool",
+        "_tools_done",
+        "_v1",
+    )
+
+    def __init__(self) -> None:
+        self._chunks: list[AIMessageChunk] = []  # chatplex's, merged for the final piece
+        self._seen: set[str] = set()  # what has streamed: content, refusal, logprobs...
+        self._done: set[str] = set()  # ... and whose `.done` event has fired
+        self._tool: Any = None  # the index of the tool call streaming
+        self._tools_done: set[Any] = set()
+        self._v1 = False  # the pieces carry `output_version="v1"`
+
+    def pieces(
+        self, chunk: AIMessageChunk, piece: ChatGenerationChunk | None
+    ) -> list[ChatGenerationChunk]:
+        """The pieces of the events `chunk` fires (`piece`: its translation, None where
+        LangChain's model streams nothing for it)."""
+        self._chunks.append(chunk)
+        if piece is None:
+            return []
+        self._v1 = self._v1 or "output_version" in piece.message.response_metadata
+        return [self._chunk_piece(chunk, piece), *(self._empty() for _ in self._events(chunk))]
+
+    def final(self) -> list[ChatGenerationChunk]:
+        """The final completion's piece (none for a stream that gave no chunk)."""
+        if not self._chunks:
+            return []
+        reply = merge_chunks(self._chunks).to_message()
+        metadata = reply.response_metadata
+        if reply.id and "id" not in metadata:
+            reply.response_metadata = metadata = {**metadata, "id": reply.id}
+        # The completion's llm_output, as langchain-openai's `_create_chat_result` writes it.
+        output = result_of(reply).llm_output or {}
+        if "token_usage" not in metadata:
+            output["token_usage"] = None  # the SDK's completion had no usage
+        kept = {k: v for k, v in reply.additional_kwargs.items() if k != "tool_calls"}
+        refusal = kept.pop("refusal", None) or None
+        # What the SDK's parse() adds to its message: `parsed` is None for a format given
+        # as a dict, which is how a drop-in sends every format.
+        message = LCAIMessageChunk(content="", additional_kwargs={**kept, "parsed": None})
+        message.additional_kwargs["refusal"] = refusal
+        message.usage_metadata = reply.usage_metadata
+        return [ChatGenerationChunk(message=message, generation_info=output)]
+
+    def _chunk_piece(
+        self, chunk: AIMessageChunk, piece: ChatGenerationChunk
+    ) -> ChatGenerationChunk:
+        """A `chunk` event's piece: the wire chunk's without the model's fields, or an
+        empty one for a chunk without choices (the usage: its metadata has the raw record,
+        and no finish reason, text or tool call)."""
+        meta = chunk.response_metadata
+        choiceless = not (chunk.content or chunk.tool_call_chunks or meta.get("finish_reason"))
+        if choiceless and "token_usage" in meta:
+            return self._empty()
+        message = piece.message
+        kept = {k: v for k, v in message.response_metadata.items() if k in _EVENT_METADATA}
+        message.response_metadata = kept
+        if isinstance(message, LCAIMessageChunk):
+            message.usage_metadata = None  # (the usage chunk is emptied above)
+        info = {k: v for k, v in (piece.generation_info or {}).items() if k in _EVENT_INFO}
+        return ChatGenerationChunk(message=message, generation_info=info or None)
+
+    def _events(self, chunk: AIMessageChunk) -> range:
+        """The helper's events after `chunk`'s own `chunk` event (each an empty piece)."""
+        fired = 0
+        if chunk.content:
+            self._seen.add("content")
+        if chunk.additional_kwargs.get("refusal"):
+            self._seen.add("refusal")
+            fired += 1  # refusal.delta
+        fired += len(chunk.tool_call_chunks)  # tool_calls.function.arguments.delta, each
+        logprobs = chunk.response_metadata.get("logprobs")
+        if isinstance(logprobs, Mapping):
+            for kind in ("content", "refusal"):
+                if logprobs.get(kind) is not None:
+                    self._seen.add(f"logprobs.{kind}")
+                fired += bool(logprobs.get(kind))  # logprobs.<kind>.delta
+        if chunk.response_metadata.get("finish_reason") is not None:
+            fired += self._content_done() + self._tool_done()
+        for fragment in chunk.tool_call_chunks:
+            if fragment.get("index") != self._tool:
+                fired += self._content_done() + self._tool_done()
+                self._tool = fragment.get("index")
+        return range(fired)
+
+    def _content_done(self) -> int:
+        """The `.done` events of what streamed and has not had one."""
+        ended = self._seen - self._done
+        self._done |= ended
+        return len(ended)
+
+    def _tool_done(self) -> int:
+        if self._tool is None or self._tool in self._tools_done:
+            return 0
+        self._tools_done.add(self._tool)
+        return 1
+
+    def _empty(self) -> ChatGenerationChunk:
+        """The piece of an event without choices: no content, usage or provider."""
+        message = LCAIMessageChunk(content="")
+        if self._v1:
+            message.response_metadata["output_version"] = "v1"
+        return ChatGenerationChunk(message=message, generation_info={})

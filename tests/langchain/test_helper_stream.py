@@ -1,0 +1,303 @@
+"""A drop-in's stream of a `response_format` call gives the pieces langchain-openai's
+does (the openai SDK's parsing helper's events, then the final completion's piece): each
+rule on chatplex's chunks, then both classes side by side on the mock server."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import langchain_openai
+import pytest
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.outputs import ChatGenerationChunk
+from langchain_core.tools import tool
+
+from chatplex.langchain import AzureChatOpenAI
+from chatplex.langchain import ChatGroq
+from chatplex.langchain import ChatOpenAI
+from chatplex.langchain.convert import StreamTranslator
+from chatplex.langchain.helper_stream import HelperPieces
+from chatplex.langchain.helper_stream import helper_target
+from chatplex.messages import AIMessageChunk
+from chatplex.testing import MockScript
+from chatplex.testing import MockServer
+from chatplex.testing import ScriptRule
+
+HEAD = {
+    "provider": "openai",
+    "model_provider": "openai",
+    "model_name": "gpt-4o-mini",
+    "system_fingerprint": "fp",
+    "service_tier": "default",
+}
+#: The usage record as the SDK shows it (what the parser keeps for the helper).
+RECORD = {"completion_tokens": 2, "prompt_tokens": 3, "total_tokens": 5}
+USAGE = {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5}
+
+
+def _run(chunks: list[AIMessageChunk]) -> list[ChatGenerationChunk]:
+    """The pieces of `chunks` (chatplex's, as the helper-reading parser gives them)."""
+    translate, helper = StreamTranslator(partner=True), HelperPieces()
+    out: list[ChatGenerationChunk] = []
+    for chunk in chunks:
+        message = translate.chunk(chunk)
+        piece = None if message is None else ChatGenerationChunk(message=message)
+        if piece is not None and chunk.response_metadata.get("finish_reason"):
+            piece.generation_info = {"finish_reason": "stop", "model_name": "gpt-4o-mini"}
+        out += helper.pieces(chunk, piece)
+    return [*out, *helper.final()]
+
+
+def _shape(piece: ChatGenerationChunk) -> tuple[Any, ...]:
+    message = piece.message
+    return (
+        message.content,
+        dict(message.response_metadata),
+        piece.generation_info,
+        getattr(message, "usage_metadata", None),
+    )
+
+
+EMPTY = ("", {}, {}, None)
+
+
+def test_a_text_stream_has_the_helpers_pieces_and_the_final_completions() -> None:
+    chunks = [
+        AIMessageChunk(content="", id="c1", response_metadata=dict(HEAD)),
+        AIMessageChunk(content='{"a": 1}', id="c1"),
+        AIMessageChunk(
+            content="", id="c1", response_metadata={"finish_reason": "stop", "provider": "openai"}
+        ),
+        AIMessageChunk(
+            content="", id="c1", response_metadata={"token_usage": RECORD}, usage_metadata=USAGE
+        ),
+    ]
+    pieces = _run(chunks)
+    assert [_shape(p) for p in pieces[:-1]] == [
+        ("", {"model_provider": "openai"}, None, None),
+        ('{"a": 1}', {"model_provider": "openai"}, None, None),
+        # The event names no model: the finish reason alone.
+        (
+            "",
+            {"finish_reason": "stop", "model_provider": "openai"},
+            {"finish_reason": "stop"},
+            None,
+        ),
+        EMPTY,  # content.done
+        EMPTY,  # the usage chunk: no choices, so neither usage nor provider
+    ]
+    final = pieces[-1]
+    assert final.message.content == ""
+    assert final.message.additional_kwargs == {"parsed": None, "refusal": None}
+    assert final.message.usage_metadata == USAGE
+    assert final.generation_info == {
+        "token_usage": RECORD,
+        "model_provider": "openai",
+        "model_name": "gpt-4o-mini",
+        "system_fingerprint": "fp",
+        "id": "c1",
+        "service_tier": "default",
+    }
+    assert list(final.message.additional_kwargs) == ["parsed", "refusal"]
+
+
+def test_a_stream_without_usage_ends_on_a_completion_with_none() -> None:
+    chunks = [
+        AIMessageChunk(content="{}", id="c1", response_metadata=dict(HEAD)),
+        AIMessageChunk(content="", id="c1", response_metadata={"finish_reason": "stop"}),
+    ]
+    final = _run(chunks)[-1]
+    assert final.generation_info is not None and final.generation_info["token_usage"] is None
+    assert final.message.usage_metadata is None
+
+
+def test_a_refusal_fires_a_delta_per_piece_and_its_done() -> None:
+    chunks = [
+        AIMessageChunk(content="", id="c1", response_metadata=dict(HEAD)),
+        AIMessageChunk(content="", additional_kwargs={"refusal": "I can"}),
+        AIMessageChunk(content="", additional_kwargs={"refusal": "not."}),
+        AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
+    ]
+    pieces = _run(chunks)
+    kinds = [("empty" if _shape(p) == EMPTY else "chunk") for p in pieces[:-1]]
+    # chunk, (chunk, refusal.delta) twice, (chunk, refusal.done); no content.done.
+    assert kinds == ["chunk", "chunk", "empty", "chunk", "empty", "chunk", "empty"]
+    assert pieces[-1].message.additional_kwargs == {"parsed": None, "refusal": "I cannot."}
+
+
+def test_tool_call_fragments_fire_their_deltas_and_each_calls_done() -> None:
+    def fragment(index: int, args: str, name: str | None = None) -> AIMessageChunk:
+        call = {"name": name, "args": args, "id": None, "index": index, "type": "tool_call_chunk"}
+        return AIMessageChunk(content="", tool_call_chunks=[call])  # type: ignore[list-item]
+
+    chunks = [
+        AIMessageChunk(content="", id="c1", response_metadata=dict(HEAD)),
+        fragment(0, "", "a"),
+        fragment(0, "{}"),
+        fragment(1, "{}", "b"),
+        AIMessageChunk(content="", response_metadata={"finish_reason": "tool_calls"}),
+    ]
+    pieces = _run(chunks)
+    empties = [_shape(p) == EMPTY for p in pieces[:-1]]
+    assert empties == [
+        False,
+        False,
+        True,  # a's first delta
+        False,
+        True,  # a's second delta
+        False,
+        True,  # b's delta
+        True,  # a's done (b started)
+        False,
+        True,  # b's done (the finish)
+    ]
+    assert "tool_calls" not in pieces[-1].message.additional_kwargs
+
+
+def test_a_stream_that_gave_no_chunk_has_no_final_piece() -> None:
+    assert HelperPieces().final() == []
+
+
+def test_only_a_response_format_call_of_a_helper_wire_reads_as_the_helper() -> None:
+    openai = ChatOpenAI(model="gpt-4o-mini", api_key="sk-1").chatplex_model
+    helper = helper_target(openai, {"response_format": {"type": "json_object"}})
+    assert helper is not None and helper is not openai
+    assert helper.adapter.reads_sdk_events and not openai.adapter.reads_sdk_events
+    assert helper_target(openai, {"temperature": 0}) is None
+    own = ChatOpenAI(
+        model="gpt-4o-mini", api_key="sk-1", model_kwargs={"response_format": {"type": "text"}}
+    )
+    assert helper_target(own.chatplex_model, {}) is not None
+    # A preset's partner is not compared: read as any other stream.
+    groq = ChatGroq(model="llama-3.3-70b-versatile", api_key="gsk-1").chatplex_model
+    assert helper_target(groq, {"response_format": {"type": "json_object"}}) is None
+    assert helper_target(object(), {"response_format": {}}) is None
+
+
+class _Heard(BaseCallbackHandler):
+    """Every piece a run's handlers hear, and the merged generation."""
+
+    def __init__(self) -> None:
+        self.heard: list[Any] = []
+
+    def on_llm_new_token(self, token: str, *, chunk: Any = None, **kwargs: Any) -> None:
+        message = chunk.message
+        self.heard.append(
+            (
+                message.content,
+                chunk.generation_info,
+                dict(message.response_metadata),
+                message.additional_kwargs,
+                message.usage_metadata,
+            )
+        )
+
+    def on_llm_end(self, response: Any, **kwargs: Any) -> None:
+        generation = response.generations[0][0]
+        message = generation.message
+        self.heard.append((generation.generation_info, message.additional_kwargs))
+
+
+def _masked(value: Any) -> str:
+    # (the ids each request or run draws: the reply's, a call's, LangChain's run's)
+    return re.sub(r"chatcmpl-\w+|call_mock\w+|lc_run--[-0-9a-f]+", "<id>", repr(value))
+
+
+@tool
+def get_weather(location: str) -> str:
+    """The weather at a location."""
+    return f"Sunny in {location}."
+
+
+#: The server calls the tool for "weather in X".
+SCRIPT = MockScript(
+    rules=[
+        ScriptRule(
+            user_text=r"weather in (?P<place>[^?.]+)",
+            call="get_weather",
+            args={"location": r"\g<place>"},
+        )
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockServer]:
+    with MockServer(script=SCRIPT) as running:
+        yield running
+
+
+SCHEMA = {
+    "title": "Forecast",
+    "type": "object",
+    "properties": {"city": {"type": "string"}, "degrees": {"type": "integer"}},
+    "required": ["city", "degrees"],
+    "additionalProperties": False,
+}
+FORMAT = {
+    "type": "json_schema",
+    "json_schema": {"name": "Forecast", "schema": SCHEMA, "strict": True},
+}
+
+
+def _settings(wire: str, url: str) -> dict[str, Any]:
+    if wire == "azure":
+        return {
+            "azure_endpoint": url,
+            "azure_deployment": "gpt-4o-mini",
+            "api_version": "2024-10-21",
+            "api_key": "azure-mock",
+        }
+    return {"model": "gpt-4o-mini", "api_key": "sk-mock", "base_url": url + "/v1"}
+
+
+async def _heard(server: MockServer, wire: str, method: str, sync: bool) -> dict[str, Any]:
+    """What the run's handlers hear and what the stream gives, on each side."""
+    heard = {}
+    name = "AzureChatOpenAI" if wire == "azure" else "ChatOpenAI"
+    ours = AzureChatOpenAI if wire == "azure" else ChatOpenAI
+    for side, cls in (("langchain", getattr(langchain_openai, name)), ("chatplex", ours)):
+        model = cls(**_settings(wire, server.url))
+        ask = "A forecast for Paris, as JSON."
+        if method == "tools":  # an agent's ProviderStrategy: tools beside the format
+            structured = model.bind_tools([get_weather], response_format=FORMAT)
+            ask = "What is the weather in Paris?"
+        else:
+            schema = SCHEMA if method == "json_schema" else None
+            structured = model.with_structured_output(schema, method=method)
+        handler = _Heard()
+        config: Any = {"callbacks": [handler]}
+        if sync:
+            out = list(structured.stream(ask, config=config))
+        else:
+            out = [p async for p in structured.astream(ask, config=config)]
+        heard[side] = (handler.heard, out)
+    return heard
+
+
+def _check(heard: dict[str, Any], wire: str) -> None:
+    assert _masked(heard["chatplex"]) == _masked(heard["langchain"])
+    # Usage rides on the final completion's piece alone (Azure's mock streams it).
+    pieces = heard["chatplex"][0]
+    assert sum(p[4] is not None for p in pieces[:-1]) == (1 if wire == "azure" else 0)
+
+
+@pytest.mark.parametrize("wire", ["openai", "azure"])
+@pytest.mark.parametrize("method", ["json_schema", "json_mode", "tools"])
+async def test_a_structured_stream_is_heard_as_langchain_openais(
+    server: MockServer, wire: str, method: str
+) -> None:
+    _check(await _heard(server, wire, method, sync=True), wire)
+
+
+# One loop for the module's async streams: langchain-openai caches its async client by
+# base URL, bound to the loop that first used it.
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize("wire", ["openai", "azure"])
+@pytest.mark.parametrize("method", ["json_schema", "json_mode", "tools"])
+async def test_an_async_structured_stream_is_heard_as_langchain_openais(
+    server: MockServer, wire: str, method: str
+) -> None:
+    _check(await _heard(server, wire, method, sync=False), wire)

@@ -1,0 +1,64 @@
+"""The OpenAI stream parser read as the openai SDK's parsing helper reads a stream
+(`sdk_events`: a drop-in's stream of a `response_format` call): events that are not
+`chat.completion.chunk`s skipped, the usage record kept as the SDK shows it. (Its other
+rules are tested in tests/adapters/test_adapters_stream_tool_calls.py.)"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chatplex.http._sse import iter_sse_events
+from chatplex.messages import AIMessageChunk
+from chatplex.providers.openai.stream import OpenAIStreamParser
+
+HEAD = {"id": "c1", "model": "gpt-4o-mini", "object": "chat.completion.chunk"}
+#: Azure's opening verdict: no choices, `object` empty.
+FILTER = {"choices": [], "id": "", "model": "", "object": "", "prompt_filter_results": []}
+USAGE = {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
+
+
+def _events(*objects: dict[str, Any]) -> bytes:
+    lines = [f"data: {json.dumps(o)}\n\n" for o in objects]
+    return "".join([*lines, "data: [DONE]\n\n"]).encode()
+
+
+def _chunks(body: bytes, **options: Any) -> list[AIMessageChunk]:
+    parser = OpenAIStreamParser(raw_keys=False, **options)
+    out = [c for e in iter_sse_events([body]) if (c := parser.feed(e)) is not None]
+    parser.finish()
+    return out
+
+
+STREAM = _events(
+    FILTER,
+    {**HEAD, "choices": [{"index": 0, "delta": {"role": "assistant", "content": "{}"}}]},
+    {**HEAD, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+    {**HEAD, "choices": [], "usage": USAGE},
+)
+
+
+def test_read_as_the_sdk_helper_the_stream_skips_non_chunks_and_keeps_the_usage_record() -> None:
+    chunks = _chunks(STREAM, sdk_events=True)
+    assert [c.content for c in chunks] == ["{}", "", ""]
+    assert chunks[0].response_metadata["model_name"] == "gpt-4o-mini"  # the head: not the filter's
+    usage = chunks[-1]
+    assert usage.response_metadata["token_usage"] == {
+        **USAGE,
+        "completion_tokens_details": None,
+        "prompt_tokens_details": None,
+    }
+    assert usage.usage_metadata is not None and usage.usage_metadata["total_tokens"] == 5
+
+
+@pytest.mark.parametrize("raw_keys", [True, False])
+def test_read_as_any_stream_the_filter_event_is_a_chunk_and_the_usage_as_it_came(
+    raw_keys: bool,
+) -> None:
+    parser = OpenAIStreamParser(raw_keys=raw_keys)
+    chunks = [c for e in iter_sse_events([STREAM]) if (c := parser.feed(e)) is not None]
+    assert len(chunks) == 4  # the filter event's too
+    usage = chunks[-1].response_metadata
+    assert usage.get("token_usage") == (USAGE if raw_keys else None)
