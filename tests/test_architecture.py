@@ -9,6 +9,7 @@ The one-way layers themselves are import-linter's contract in `make check` (pypr
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ def _type_checking_nodes(tree: ast.Module) -> set[int]:
     return skipped
 
 
+@functools.cache  # parsed once for the two checks that read them
 def _imports(module: str) -> list[tuple[str, str | None, int]]:
     """(imported module, imported name or None, line) for every runtime import."""
     path = MODULES[module]
@@ -61,7 +63,11 @@ def _imports(module: str) -> list[tuple[str, str | None, int]]:
     return [f for f in found if f[0] == "chatplex" or f[0].startswith("chatplex.")]
 
 
-GRAPH = {m: sorted({t for t, _, _ in _imports(m) if t in MODULES and t != m}) for m in MODULES}
+@functools.cache
+def _graph() -> dict[str, list[str]]:
+    """Each module's chatplex imports. Built when a test first asks, not at collection,
+    which every pytest-xdist worker does (~1 s of parsing each)."""
+    return {m: sorted({t for t, _, _ in _imports(m) if t in MODULES and t != m}) for m in MODULES}
 
 
 def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
@@ -113,11 +119,11 @@ def test_the_graph_sees_function_level_imports() -> None:
     # The checker itself: chat models' calls (chat/sending.py) import the http layer
     # inside functions (for import speed); those edges must be in the graph, or a cycle
     # could hide there.
-    assert "chatplex.http" in GRAPH["chatplex.chat.sending"]
+    assert "chatplex.http" in _graph()["chatplex.chat.sending"]
 
 
 def test_no_import_cycles() -> None:
-    assert _cycles(GRAPH) == []
+    assert _cycles(_graph()) == []
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:

@@ -129,6 +129,18 @@ def test_a_forked_block_runs_as_python_c_would(zygote: Zygote, tmp_path: Path) -
     assert exits.returncode == 3
     hangs = zygote.run("import time; time.sleep(30)", cwd=tmp_path, timeout=1)
     assert hangs.returncode < 0 and "still running after 1 s" in hangs.stderr
+    # The zygote's imports are frozen out of the cyclic collector; the script's own
+    # cycles are collected, their finalizers run, as in `python -c`.
+    cycle = zygote.run(
+        "import gc\n"
+        "class Node:\n"
+        "    def __del__(self): print('collected')\n"
+        "node = Node(); node.me = node; del node\n"
+        "print(gc.collect() > 0)\n",
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert (cycle.returncode, cycle.stdout) == (0, "collected\nTrue\n"), cycle.stderr
 
 
 @pytest.mark.parametrize(("where", "code"), cases())

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import bisect
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -93,27 +96,67 @@ async def test_async_iteration_matches_sync() -> None:
 @pytest.mark.skipif(not STREAMS, reason="wire corpus not found")
 @pytest.mark.parametrize("path", STREAMS, ids=lambda p: p.stem)
 def test_corpus_stream_split_at_every_byte_offset(path: Path) -> None:
+    """A body cut in two decodes as the whole does, wherever the cut falls.
+
+    A body up to EVERY_OFFSET_UP_TO bytes is cut at every offset, each cut decoded whole.
+    A longer one (a 195 KB Responses stream has 2,000 lines) would decode itself again at
+    each cut, so each cut is checked on its window: from the start of the event before
+    the cut's event to the end of the event after it. That is enough, because a cut can
+    only change what the decoder does from its own event on: at an event boundary (the
+    blank line that dispatches an event) the decoder keeps only the `id` and `retry`
+    fields of earlier events, which it reads whole, whatever the cuts, and a window
+    starts without them in both its decodes alike. Anything a cut leaves behind (a
+    half line, a CR waiting for its LF, a half UTF-8 character, a pending event name)
+    shows in the event after the cut's, which the window holds. Cut there: every
+    offset of the first and last KB (the first line, a BOM, the end without a blank
+    line), two bytes either side of every line end (where CR/LF pairs and blank lines
+    split), and a seeded sample of the rest; and a seeded sample of cuts decoded whole,
+    so that a state carried further than the next event would still show."""
     body = path.read_bytes()
     whole = decode(body)
     assert whole, "every corpus stream has at least one event"
-    for cut in cut_points(body):
+    if len(body) <= EVERY_OFFSET_UP_TO:
+        for cut in range(1, len(body)):
+            assert decode(body[:cut], body[cut:]) == whole, f"split at byte {cut}"
+        return
+    bounds = event_boundaries(body)
+    decoded: dict[tuple[int, int], list[SSEEvent]] = {}
+    for cut in window_cut_points(body):
+        index = bisect.bisect_right(bounds, cut) - 1  # bounds[index] <= cut
+        start, end = bounds[max(index - 1, 0)], bounds[min(index + 2, len(bounds) - 1)]
+        window, at = body[start:end], cut - start
+        if (start, end) not in decoded:
+            decoded[start, end] = decode(window)
+        assert decode(window[:at], window[at:]) == decoded[start, end], f"split at byte {cut}"
+    for cut in random.Random(path.name).sample(range(1, len(body)), 25):
         assert decode(body[:cut], body[cut:]) == whole, f"split at byte {cut}"
 
 
-#: Bodies up to this size are cut at every offset. Each cut decodes the whole body again,
-#: so a larger body (a 200 KB Responses API stream) is cut at a sample: every offset of
-#: its first KB, around a spread of its line ends, and at an even stride.
+#: Bodies up to this size are cut at every offset and decoded whole at each cut.
 EVERY_OFFSET_UP_TO = 4 * 1024
+_LINE_END = rb"(?:\r\n|\r(?!\n)|\n)"
+_BLANK_LINE = re.compile(_LINE_END + _LINE_END)
 
 
-def cut_points(body: bytes) -> list[int]:
+def event_boundaries(body: bytes) -> list[int]:
+    """0, the offset after each blank line (where the decoder has dispatched an event and
+    holds nothing of it), and the body's end."""
+    return sorted({0, len(body), *(found.end() for found in _BLANK_LINE.finditer(body))})
+
+
+def window_cut_points(body: bytes) -> list[int]:
+    """The cuts of a long body (see the test above)."""
     size = len(body)
-    if size <= EVERY_OFFSET_UP_TO:
-        return list(range(1, size))
     ends = [i for i, byte in enumerate(body) if byte in b"\r\n"]
-    near_ends = {i + d for i in ends[:: max(1, len(ends) // 200)] for d in (-1, 0, 1, 2)}
-    sample = near_ends | set(range(1, size, size // 500)) | set(range(1, 1024))
-    return sorted(cut for cut in sample if 0 < cut < size)
+    near_ends = {i + d for i in ends for d in range(-2, 3)}
+    edges = {*range(1, 1024), *range(size - 1024, size)}
+    sample = random.Random(size).sample(range(1, size), 2000)
+    return sorted(cut for cut in near_ends | edges | set(sample) if 0 < cut < size)
+
+
+def test_event_boundaries_are_after_blank_lines_of_every_line_end() -> None:
+    body = b"data: a\n\ndata: b\r\n\r\nid: 1\r\rdata: c\r\ndata: d\n"
+    assert event_boundaries(body) == [0, 9, 20, 27, len(body)]
 
 
 @pytest.mark.skipif(not STREAMS, reason="wire corpus not found")

@@ -17,6 +17,10 @@ pytest_plugins = ["pytester"]
 
 #: The documentation's testing page, whose complete CI test is this module's subject.
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "testing.md"
+#: Each inner session's options: no cache, and not langsmith's entry-point plugin, which
+#: has nothing to do with chatplex's and imports langsmith at every session start (~1 s
+#: of CPU per inner session here); every other installed plugin loads as in a user's.
+INNER_OPTIONS = ("-q", "-p", "no:cacheprovider", "-p", "no:langsmith_plugin")
 
 
 def page_ci_test() -> str:
@@ -34,7 +38,7 @@ def test_the_page_ci_test_passes(pytester: pytest.Pytester) -> None:
         "[pytest]\nfilterwarnings = error\nasyncio_default_fixture_loop_scope = function\n"
     )
     pytester.makepyfile(test_bot=page_ci_test())
-    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(*INNER_OPTIONS)
     result.assert_outcomes(passed=1)
 
 
@@ -102,7 +106,7 @@ def test_fixture_is_registered(chat_mock):
 
 def test_the_entry_point_plugin_guards_a_fresh_session(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_inner=INNER)
-    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(*INNER_OPTIONS)
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*NetworkBlockedError: chatplex tried to send POST*"])
 
@@ -117,5 +121,5 @@ def test_disabling_the_plugin_removes_the_guard_and_fixtures(pytester: pytest.Py
             assert client.event_hooks["request"] == []
         """
     )
-    result = pytester.runpytest_subprocess("-q", "-p", "no:chatplex", "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(*INNER_OPTIONS, "-p", "no:chatplex")
     result.assert_outcomes(passed=1)
