@@ -34,9 +34,11 @@ _TOOL_CHOICES = {"auto": "auto", "required": "any", "any": "any", "none": "none"
 
 
 def to_wire_messages(
-    messages: Sequence[BaseMessage],
+    messages: Sequence[BaseMessage], *, error_flags: bool = True
 ) -> tuple[str | list[_Block] | None, list[_Block]]:
-    """Leading system messages → `system`; the rest → alternating user/assistant turns."""
+    """Leading system messages → `system`; the rest → alternating user/assistant turns.
+    `error_flags`: each tool_result block says `is_error` (false too, as
+    langchain-anthropic writes it); off, none does (a ToolMessage's status is not sent)."""
     if not messages:
         raise ValueError("Anthropic needs at least one message; got an empty list")
     start = 0
@@ -46,7 +48,7 @@ def to_wire_messages(
         raise ValueError("Anthropic needs a user or assistant message; got only system messages")
     turns: list[_Block] = []
     for i in range(start, len(messages)):
-        role, content = _turn(messages[i], i)
+        role, content = _turn(messages[i], i, error_flags)
         if turns and turns[-1]["role"] == role:
             # Anthropic wants alternating roles: consecutive same-role messages become one.
             turns[-1]["content"] = _join(turns[-1]["content"], content, role)
@@ -55,7 +57,7 @@ def to_wire_messages(
     return _system(messages[:start]), turns
 
 
-def _turn(msg: BaseMessage, i: int) -> tuple[str, str | list[_Block]]:
+def _turn(msg: BaseMessage, i: int, error_flags: bool) -> tuple[str, str | list[_Block]]:
     if isinstance(msg, HumanMessage):
         user = msg.content if isinstance(msg.content, str) else _blocks(msg.content, i)
         if not user:
@@ -72,8 +74,8 @@ def _turn(msg: BaseMessage, i: int) -> tuple[str, str | list[_Block]]:
             "tool_use_id": msg.tool_call_id,
             "content": content if isinstance(content, str) else _blocks(content, i),
         }
-        if msg.status == "error":
-            block["is_error"] = True
+        if error_flags:
+            block["is_error"] = msg.status == "error"
         return "user", [block]
     if isinstance(msg, SystemMessage):
         raise ValueError(

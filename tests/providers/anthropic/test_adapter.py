@@ -344,7 +344,12 @@ def test_consecutive_roles_merge_and_tool_results(adapter: AnthropicAdapter) -> 
         {
             "role": "user",
             "content": [
-                {"type": "tool_result", "tool_use_id": "toolu_1", "content": "rainy"},
+                {
+                    "type": "tool_result",
+                    "tool_use_id": "toolu_1",
+                    "content": "rainy",
+                    "is_error": False,  # written false too, as langchain-anthropic writes it
+                },
                 {
                     "type": "tool_result",
                     "tool_use_id": "toolu_2",

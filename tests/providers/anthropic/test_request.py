@@ -75,6 +75,23 @@ def test_tool_results_come_first_in_their_user_turn() -> None:
     }
 
 
+@pytest.mark.parametrize("status", ["success", "error"])
+def test_a_tool_result_says_is_error_unless_told_not_to(status: str) -> None:
+    """`is_error` is written false too, as langchain-anthropic writes it; with
+    `error_flags=False` (langchain-aws's InvokeModel body) it is not written at all."""
+    call = {"name": "weather", "args": {}, "id": "c1"}
+    messages = [
+        HumanMessage("weather?"),
+        AIMessage("", tool_calls=[call]),
+        ToolMessage("rain", tool_call_id="c1", status=status),
+    ]
+    result = {"type": "tool_result", "tool_use_id": "c1", "content": "rain"}
+    assert to_wire_messages(messages)[1][2]["content"] == [
+        {**result, "is_error": status == "error"}
+    ]
+    assert to_wire_messages(messages, error_flags=False)[1][2]["content"] == [result]
+
+
 def test_assistant_text_and_tool_uses_without_duplicates() -> None:
     call = {"name": "weather", "args": {}, "id": "c1"}
     _, turns = to_wire_messages([HumanMessage("q"), AIMessage("let me look", tool_calls=[call])])
