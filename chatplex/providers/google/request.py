@@ -8,7 +8,8 @@ The same body goes to the Gemini API and to Vertex AI. Shapes follow the REST re
   blocks go back as `thought` parts and whose tool calls go back as `functionCall` parts,
   each with the `thoughtSignature` the reply carried (kept in `additional_kwargs`
   under `__gemini_function_call_thought_signatures__`, by tool-call id, as LangChain
-  keeps them), so multi-turn tool use with thinking models round-trips;
+  keeps them), so multi-turn tool use with thinking models round-trips (another
+  provider's reply goes without its thinking, as langchain-google-genai sends it);
 - `ToolMessage`s → `functionResponse` parts of one `user` content (the name taken from
   the message or from the call it answers; a str that is JSON is sent parsed, anything
   but an object wrapped as `{"output": ...}`, as LangChain does);
@@ -315,16 +316,27 @@ def _media_part(url: Any, mime: str | None, i: int) -> dict[str, Any]:
     raise ValueError(f"message {i}: unsupported media URL scheme in {url[:40]!r}")
 
 
+#: The `model_provider`s of Gemini's own replies (the Gemini API's and Vertex AI's).
+_GEMINI_REPLIES = frozenset({"google_genai", "google_vertexai"})
+
+
 def _model_parts(message: AIMessage, i: int) -> list[dict[str, Any]]:
-    """An assistant turn: thoughts (with signatures), text, then function calls."""
+    """An assistant turn: thoughts (with signatures), text, then function calls. The
+    thinking of another provider's reply (its `model_provider` named and not Gemini's)
+    is left out, as langchain-google-genai leaves it: it is not a Gemini thought, and
+    its signature is not one Gemini made."""
     parts: list[dict[str, Any]] = []
     content = message.content
+    provider = message.response_metadata.get("model_provider")
+    foreign = provider is not None and provider not in _GEMINI_REPLIES
     if isinstance(content, str):
         if content:
             parts.append({"text": content})
     else:
         for block in content or ():
             if isinstance(block, Mapping) and block.get("type") in ("thinking", "reasoning"):
+                if foreign:
+                    continue
                 text = block.get("thinking", block.get("reasoning", ""))
                 part: dict[str, Any] = {"text": text, "thought": True}
                 signature = block.get("signature") or (block.get("extras") or {}).get("signature")
