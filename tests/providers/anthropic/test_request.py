@@ -4,6 +4,7 @@ alternating turns, tool results and tool uses, images, tools and tool choice."""
 from __future__ import annotations
 
 from typing import Any
+from typing import Literal
 
 import pytest
 
@@ -76,7 +77,9 @@ def test_tool_results_come_first_in_their_user_turn() -> None:
 
 
 @pytest.mark.parametrize("status", ["success", "error"])
-def test_a_tool_result_says_is_error_unless_told_not_to(status: str) -> None:
+def test_a_tool_result_says_is_error_unless_told_not_to(
+    status: Literal["success", "error"],
+) -> None:
     """`is_error` is written false too, as langchain-anthropic writes it; with
     `error_flags=False` (langchain-aws's InvokeModel body) it is not written at all."""
     call = {"name": "weather", "args": {}, "id": "c1"}
