@@ -2,7 +2,8 @@
 
 Leading system messages become `system`; consecutive same-role turns are merged;
 `ToolMessage`s become user `tool_result` blocks (first in their turn, as the API requires);
-OpenAI-style `image_url` blocks become Anthropic `image` blocks. Assistant content goes
+OpenAI-style `image_url` blocks become Anthropic `image` blocks, LangChain's standard
+`file` blocks `document` blocks. Assistant content goes
 as it is (thinking blocks, cited text blocks with their `citations`), except the
 `reasoning` blocks of OpenAI-compatible replies, which Anthropic does not take: without
 them the message goes with its text, as it would have without reasoning; and the
@@ -181,9 +182,46 @@ def _blocks(content: list[Any], i: int) -> list[_Block]:
         if kind == "image_url":
             block = _image(block, i)
         elif kind == "image" and "source" not in block:
-            block = _standard_image(block, i)
+            block = _with_document_keys(_standard_image(block, i), block)
+        elif kind in ("file", "text-plain"):
+            block = _with_document_keys(_standard_file(block, i), block)
         out.append(block)
     return out
+
+
+def _standard_file(block: _Block, i: int) -> _Block:
+    """LangChain's standard file block (`url`, `base64` + `mime_type`, a file id, or the
+    0.x `source_type` forms; `text-plain`'s text) as Anthropic's `document`, as
+    langchain-anthropic converts it (a PDF unless the block names its type)."""
+    source: _Block
+    if "url" in block:
+        source = {"type": "url", "url": block["url"]}
+    elif "base64" in block or block.get("source_type") == "base64":
+        data = block.get("base64") or block.get("data", "")
+        source = {"type": "base64", "media_type": block.get("mime_type") or "application/pdf"}
+        source["data"] = data
+    elif block.get("type") == "text-plain" or block.get("source_type") == "text":
+        media_type = block.get("mime_type") or "text/plain"
+        source = {"type": "text", "media_type": media_type, "data": block["text"]}
+    elif "file_id" in block or block.get("source_type") == "id":
+        source = {"type": "file", "file_id": block.get("file_id") or block["id"]}
+    else:
+        raise ValueError(f"message {i}: a file block needs a url, base64 data, text or a file id")
+    return {"type": "document", "source": source}
+
+
+#: What a standard image or file block may carry on to Anthropic's block (itself, or in
+#: its `extras` or older `metadata`), as langchain-anthropic carries it.
+_DOCUMENT_KEYS = ("cache_control", "citations", "title", "context")
+
+
+def _with_document_keys(converted: _Block, block: _Block) -> _Block:
+    for key in _DOCUMENT_KEYS:
+        for holder in (block, block.get("extras"), block.get("metadata")):
+            if isinstance(holder, dict) and key in holder:
+                converted[key] = holder[key]
+                break
+    return converted
 
 
 def _standard_image(block: _Block, i: int) -> _Block:

@@ -550,7 +550,6 @@ GAPS: dict[tuple[str, str], str] = {
             f"{wire} adapter does not send')"
         )
         for wire, package, form in (
-            ("anthropic", "langchain-anthropic", "a `document` block (base64 source)"),
             (
                 "bedrock_converse",
                 "langchain-aws",

@@ -312,6 +312,59 @@ def test_a_standard_image_block_is_sent_with_its_source_as_langchain_anthropic_s
         assert theirs[0]["content"][1] == wire[0]["content"][1]
 
 
+PDF = "JVBERi0xLjQKJSVFT0YK"
+
+
+@pytest.mark.parametrize(
+    ("block", "document"),
+    [
+        (
+            {"type": "file", "base64": PDF, "mime_type": "application/pdf", "filename": "a.pdf"},
+            {"source": {"type": "base64", "media_type": "application/pdf", "data": PDF}},
+        ),
+        (  # no mime_type: a PDF, as langchain-anthropic assumes
+            {"type": "file", "source_type": "base64", "data": PDF},
+            {"source": {"type": "base64", "media_type": "application/pdf", "data": PDF}},
+        ),
+        (
+            {"type": "file", "url": "https://x.example/a.pdf", "extras": {"title": "A"}},
+            {"source": {"type": "url", "url": "https://x.example/a.pdf"}, "title": "A"},
+        ),
+        (
+            {"type": "text-plain", "text": "Notes.", "citations": {"enabled": True}},
+            {
+                "source": {"type": "text", "media_type": "text/plain", "data": "Notes."},
+                "citations": {"enabled": True},
+            },
+        ),
+        (
+            {"type": "file", "file_id": "file_1", "cache_control": {"type": "ephemeral"}},
+            {
+                "source": {"type": "file", "file_id": "file_1"},
+                "cache_control": {"type": "ephemeral"},
+            },
+        ),
+    ],
+)
+def test_a_standard_file_block_is_sent_as_a_document_as_langchain_anthropic_sends_it(
+    block: dict[str, Any], document: dict[str, Any]
+) -> None:
+    _, wire = to_wire_messages([HumanMessage([{"type": "text", "text": "read"}, block])])
+    assert wire[0]["content"][1] == {"type": "document", **document}
+    partner = pytest.importorskip("langchain_anthropic.chat_models")
+    from langchain_core.messages import HumanMessage as LCHuman
+
+    theirs = partner._format_messages(
+        [LCHuman([{"type": "text", "text": "read"}, block])], model="claude-sonnet-4-5"
+    )[1]
+    assert theirs[0]["content"][1] == wire[0]["content"][1]
+
+
+def test_a_standard_file_block_without_data_is_refused() -> None:
+    with pytest.raises(ValueError, match="message 0: a file block needs a url"):
+        to_wire_messages([HumanMessage([{"type": "file", "mime_type": "application/pdf"}])])
+
+
 def test_a_standard_image_block_without_data_is_refused() -> None:
     with pytest.raises(ValueError, match="message 0: an image block needs a url"):
         to_wire_messages([HumanMessage([{"type": "image", "mime_type": "image/png"}])])
