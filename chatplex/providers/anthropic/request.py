@@ -6,7 +6,7 @@ OpenAI-style `image_url` blocks become Anthropic `image` blocks, LangChain's sta
 `file` blocks `document` blocks. Assistant content goes
 as it is (thinking blocks, cited text blocks with their `citations`), except the
 `reasoning` blocks of OpenAI-compatible replies, which Anthropic does not take: without
-them the message goes with its text, as it would have without reasoning; and the
+them the message goes with its other blocks; and the
 server's own calls (`server_tool_use`, `mcp_tool_use`) go with the keys the API takes,
 as langchain-anthropic sends them.
 """
@@ -92,9 +92,9 @@ def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
     if not isinstance(content, str) and any(
         isinstance(b, dict) and b.get("type") == "reasoning" for b in content
     ):
+        # The other blocks go as a list, as langchain-anthropic sends them.
         kept = [b for b in content if not (isinstance(b, dict) and b.get("type") == "reasoning")]
-        plain = all(b.keys() == {"type", "text"} and b["type"] == "text" for b in kept)
-        content = "".join(b["text"] for b in kept) if plain else kept
+        content = kept or ""
     if isinstance(content, str):
         if not msg.tool_calls:
             if not content:

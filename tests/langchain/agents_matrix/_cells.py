@@ -563,7 +563,7 @@ GAPS: dict[tuple[str, str], str] = {
             "the partner sends the turn's text blocks as a list ([{'type': 'text', ...}]), "
             "the drop-in joins them into a string"
         )
-        for wire in ("openai", "anthropic", "groq")
+        for wire in ("openai", "groq")
     },
     ("reasoning_history", "bedrock_converse"): (
         "an AI turn of the history holding an Anthropic `thinking` block (a ChatAnthropic "

@@ -113,7 +113,8 @@ def test_reasoning_blocks_are_dropped() -> None:
         {"type": "text", "text": "done"},
     ]
     _, turns = to_wire_messages([HumanMessage("q"), AIMessage(content)])
-    assert turns[1] == {"role": "assistant", "content": "done"}
+    # The other blocks go as a list, as langchain-anthropic sends them.
+    assert turns[1] == {"role": "assistant", "content": [{"type": "text", "text": "done"}]}
     thinking: list[dict[str, Any]] = [
         {"type": "reasoning", "text": "hmm"},
         {"type": "thinking", "thinking": "t", "signature": "s"},
