@@ -81,6 +81,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_graph_scripts.py",  # a further set of graph/agent scripts
     "langchain/agents_matrix/test_ls_params.py",  # LangSmith's ls_* params, every wire
     "langchain/agents_matrix/test_error_words.py",  # each wire's errors beside the partner's
+    "langchain/agents_matrix/test_content_scripts.py",  # a further set: message content
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
     "test_docs_site.py",  # the documentation site: a page per provider, its navigation
