@@ -102,15 +102,16 @@ __all__ = [
     "configured_retries",
 ]
 
-#: Content blocks this adapter sends: text, images (base64), and the reasoning, tool-use
-#: and server-tool blocks of previous replies (sent back as they came). Others are refused
-#: before any request.
+#: Content blocks this adapter sends: text, images and files (base64), and the reasoning,
+#: tool-use and server-tool blocks of previous replies (sent back as they came). Others
+#: are refused before any request.
 BLOCK_TYPES = BlockTypes(
     frozenset(
         {
             "text",
             "image_url",
             "image",
+            "file",
             "reasoning",
             "reasoning_content",
             "tool_use",

@@ -8,6 +8,7 @@
   `{"guardContent": ...}`, `{"document": ...}`: a dict with one such key and no
   "type"), as langchain-aws passes them; `{"type": "guard_content", "text": ...}` is
   langchain-aws's typed guard block.
+- Files: LangChain's base64 `file` blocks become `{"document": ...}` (`documents.py`).
 - Images: data URLs (`image_url`), Anthropic-style `{"type": "image", "source":
   {"type": "base64", ...}}` and LangChain's `{"type": "image", "base64": ...,
   "mime_type": ...}` become `{"image": {"format", "source": {"bytes"}}}` (bytes are
@@ -53,6 +54,7 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
+from .documents import document_block
 
 __all__ = [
     "CONVERSE_FIELDS",
@@ -220,8 +222,9 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
         raise ValueError("Bedrock Converse needs a user message; got only system messages")
     system = [block for m in messages[:start] for block in _text_blocks(m.content, start)]
     turns: list[_Block] = []
+    names: dict[str, int] = {}  # the documents' derived names so far (`document_block`)
     for i in range(start, len(messages)):
-        role, content = _turn(messages[i], i)
+        role, content = _turn(messages[i], i, names)
         if not content:
             continue  # an empty assistant turn (no text, no calls): Bedrock rejects blanks
         if turns and turns[-1]["role"] == role:
@@ -233,9 +236,9 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
     return system, turns
 
 
-def _turn(msg: BaseMessage, i: int) -> tuple[str, list[_Block]]:
+def _turn(msg: BaseMessage, i: int, names: dict[str, int]) -> tuple[str, list[_Block]]:
     if isinstance(msg, HumanMessage):
-        blocks = _user_blocks(msg.content, i)
+        blocks = _user_blocks(msg.content, i, names)
         if not blocks:
             raise ValueError(f"message {i}: empty user message; Bedrock rejects blank content")
         return "user", blocks
@@ -248,7 +251,7 @@ def _turn(msg: BaseMessage, i: int) -> tuple[str, list[_Block]]:
         if isinstance(content, str):
             result = [{"text": content or "(empty)"}]
         else:
-            result = _user_blocks(content, i) or [{"text": "(empty)"}]
+            result = _user_blocks(content, i, names) or [{"text": "(empty)"}]
         tool_result: _Block = {"toolUseId": msg.tool_call_id, "content": result}
         tool_result["status"] = "error" if msg.status == "error" else "success"
         return "user", [{"toolResult": tool_result}]
@@ -303,7 +306,7 @@ def _typed_blocks(
             yield j, block
 
 
-def _user_blocks(content: Any, i: int) -> list[_Block]:
+def _user_blocks(content: Any, i: int, names: dict[str, int]) -> list[_Block]:
     if isinstance(content, str):
         return [{"text": content}] if content else []
     out: list[_Block] = []
@@ -316,6 +319,8 @@ def _user_blocks(content: Any, i: int) -> list[_Block]:
                 out.append({"text": block["text"]})
         elif kind in ("image_url", "image"):
             out.append({"image": _image(block, i, j)})
+        elif kind == "file":
+            out.append(document_block(block, f"message {i}: content block {j}", names))
         elif kind in ("reasoning", "reasoning_content"):
             continue  # not user content
         else:

@@ -544,20 +544,6 @@ GAPS: dict[tuple[str, str], str] = {
         "prints), type, name, args, id under the drop-in"
     ),
     **{
-        ("pdf_block", wire): (
-            f"LangChain's v1 file block (a base64 PDF): {package} sends it as {form}; "
-            "the drop-in raises ValueError ('content block 1 has type 'file', which the "
-            f"{wire} adapter does not send')"
-        )
-        for wire, package, form in (
-            (
-                "bedrock_converse",
-                "langchain-aws",
-                "a `document` block (format 'pdf', bytes, the file's name)",
-            ),
-        )
-    },
-    **{
         ("reasoning_history", wire): (
             "an AI turn of the history whose content is a reasoning block and a text block: "
             "the partner sends the turn's text blocks as a list ([{'type': 'text', ...}]), "
