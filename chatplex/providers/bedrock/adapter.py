@@ -114,6 +114,7 @@ BLOCK_TYPES = BlockTypes(
             "file",
             "reasoning",
             "reasoning_content",
+            "thinking",
             "tool_use",
             "guard_content",
         }

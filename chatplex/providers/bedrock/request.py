@@ -15,7 +15,8 @@
   base64 in the JSON wire, as botocore sends a blob). Bedrock does not fetch URLs: an
   `http(s)` image URL is refused before any request.
 - Assistant turns: text, `toolUse` for each tool call, and the signed reasoning blocks
-  of a previous reply (`reasoningContent`: Claude needs them back with tool results);
+  of a previous reply (`reasoningContent`: Claude needs them back with tool results;
+  an Anthropic `thinking` block too, unless another provider's reply holds it);
   reasoning without a signature is not sent. A server-side tool's call and result
   (`server_tool_call` / `server_tool_result` blocks, as `response.py` reads
   them) go back in place as `toolUse` with `"type": "server_tool_use"` and `toolResult`
@@ -387,6 +388,13 @@ def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
                 reasoning = _reasoning_content_back(block.get("reasoning_content"))
                 if reasoning is not None:
                     out.append({"reasoningContent": reasoning})
+            elif kind == "thinking" and not _foreign(msg):
+                # Anthropic's form of a signed thought, as langchain-aws takes it back;
+                # another provider's reply's (a ChatAnthropic one) is left out, as it is.
+                said = {"text": block.get("thinking"), "signature": block.get("signature")}
+                reasoning = _reasoning_content_back(said)
+                if reasoning is not None:
+                    out.append({"reasoningContent": reasoning})
             elif kind == "tool_use":
                 call = calls.pop(block.get("id"), None)
                 if call is not None:
@@ -397,6 +405,15 @@ def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
                 out.append({"toolResult": _server_result_back(block, i, j)})
     out.extend(_tool_use(call) for call in msg.tool_calls if call["id"] in calls)
     return out
+
+
+#: The `model_provider`s of Bedrock's own replies (and a message that names none).
+_OWN_REPLIES = frozenset({None, "bedrock_converse", "bedrock"})
+
+
+def _foreign(msg: AIMessage) -> bool:
+    """Whether `msg` is another provider's reply (its reasoning is not Bedrock's)."""
+    return msg.response_metadata.get("model_provider") not in _OWN_REPLIES
 
 
 def _tool_use(call: Any) -> _Block:

@@ -551,11 +551,6 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for wire in ("openai", "groq")
     },
-    ("reasoning_history", "bedrock_converse"): (
-        "an AI turn of the history holding an Anthropic `thinking` block (a ChatAnthropic "
-        "reply): langchain-aws leaves it out and sends the turn's text; the drop-in "
-        "raises ValueError ('thinking' is not a type the bedrock_converse adapter sends)"
-    ),
     ("reasoning_settings", "groq"): (
         "ChatGroq(reasoning_effort=...): langchain-groq reports the effort in each "
         "reply's response_metadata (and the stream's), the drop-in does not"

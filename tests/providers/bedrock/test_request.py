@@ -265,6 +265,32 @@ def test_a_redacted_reasoning_block_is_sent_back() -> None:
     assert turns[1]["content"] == [{"reasoningContent": {"redactedContent": "b64"}}, {"text": "ok"}]
 
 
+@pytest.mark.parametrize(
+    ("provider", "kept"), [(None, True), ("bedrock_converse", True), ("anthropic", False)]
+)
+def test_a_thinking_block_goes_back_signed_unless_another_providers(
+    provider: str | None, kept: bool
+) -> None:
+    """Anthropic's `thinking` block (its text and signature) goes back as Converse's
+    signed `reasoningContent`; in another provider's reply (a ChatAnthropic one, named
+    by its `model_provider`) it is left out: as langchain-aws does both."""
+    thought = {"type": "thinking", "thinking": "hm", "signature": "c2ln"}
+    metadata = {} if provider is None else {"model_provider": provider}
+    ai = AIMessage([thought, {"type": "text", "text": "ok"}], response_metadata=metadata)
+    _, turns = wire_messages([HumanMessage("a"), ai, HumanMessage("b")])
+    signed = {"reasoningContent": {"reasoningText": {"text": "hm", "signature": "c2ln"}}}
+    assert turns[1]["content"] == [*([signed] if kept else []), {"text": "ok"}]
+    partner = pytest.importorskip("langchain_aws.chat_models.bedrock_converse")
+    from langchain_core.messages import AIMessage as LCAI
+    from langchain_core.messages import HumanMessage as LCHuman
+
+    theirs, _ = partner._messages_to_bedrock(
+        [LCHuman("a"), LCAI(ai.content, response_metadata=metadata), LCHuman("b")],
+        model_id="us.anthropic.claude-3-5-haiku-20241022-v1:0",
+    )
+    assert theirs[1]["content"] == turns[1]["content"]
+
+
 def test_converses_own_blocks_pass_as_they_are() -> None:
     cache = {"cachePoint": {"type": "default"}}
     document = {"document": {"format": "txt", "name": "notes", "source": {"bytes": PNG}}}
