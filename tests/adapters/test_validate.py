@@ -278,12 +278,15 @@ ODD: dict[str, tuple[Any, str]] = {
 #: Where a wire's server takes the input, its wire sends it, as the partner package does
 #: (see `chatplex.adapters.validate`): Ollama takes a tool result without its call and
 #: an empty turn; OpenAI's wires (Azure's and the compatible servers' too) an empty
-#: user text, which langchain-openai sends.
+#: user text, which langchain-openai sends; Bedrock Converse an empty turn sent as ".",
+#: as langchain-aws sends it.
 TAKEN = {
     ("ollama", "tool-result-without-call"),
-    ("ollama", "empty-user-text"),
-    ("ollama", "empty-user-blocks"),
-    ("ollama", "empty-text-blocks-only"),
+    *(
+        (wire, case)
+        for wire in ("ollama", "bedrock")
+        for case in ("empty-user-text", "empty-user-blocks", "empty-text-blocks-only")
+    ),
     *(
         (wire, case)
         for wire in ("openai", "openai-responses", "azure", "groq")

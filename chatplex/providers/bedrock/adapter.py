@@ -268,7 +268,15 @@ class BedrockAdapter(Adapter):
         if not settings.model or not isinstance(settings.model, str):
             raise ValueError("a Bedrock call needs a model id")
         self._refuse_key_in_clear()
-        check_messages(_checkable(messages), provider=PROVIDER, block_types=self.block_types)
+        # Blank text and empty lists go as "." (`request.EMPTY_TEXT`), as langchain-aws
+        # sends them.
+        check_messages(
+            _checkable(messages),
+            provider=PROVIDER,
+            block_types=self.block_types,
+            empty_text=True,
+            empty_list=True,
+        )
         body = converse_body(messages, settings)
         headers = {**self._headers, "content-type": _JSON}
         if stream:

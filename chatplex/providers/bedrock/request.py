@@ -1,9 +1,12 @@
 """Bedrock Converse request side: chatplex messages and settings → the Converse body.
 
-- Leading system messages become `system` (`[{"text": ...}]`); a system message later
-  in the conversation is refused (Converse has no such role).
-- Consecutive same-role turns are merged (Converse wants alternating roles), and
-  `ToolMessage`s become user `toolResult` blocks (`status: "error"` for failed tools).
+- System messages become `system` (`[{"text": ...}]`), wherever they are in the
+  conversation (Converse has no mid-conversation system role), as langchain-aws
+  gathers them.
+- Runs of messages of one type are merged first (LangChain's `merge_message_runs`, as
+  langchain-aws merges them); consecutive same-role turns are then merged (Converse
+  wants alternating roles), and `ToolMessage`s become user `toolResult` blocks
+  (`status: "error"` for failed tools). Blank user or tool-result text goes as ".".
 - Converse's own blocks pass as they are (`{"cachePoint": {"type": "default"}}`,
   `{"guardContent": ...}`, `{"document": ...}`: a dict with one such key and no
   "type"), as langchain-aws passes them; `{"type": "guard_content", "text": ...}` is
@@ -55,6 +58,7 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
+from ...messages.utils import merge_message_runs
 from .documents import document_block
 
 __all__ = [
@@ -91,6 +95,8 @@ NATIVE_BLOCK_KEYS = frozenset(
 SERVER_TOOL_BLOCK_TYPES = frozenset({"server_tool_call", "server_tool_result"})
 #: What a Converse `toolResult.content` item may hold (botocore's `ToolResultContentBlock`).
 _RESULT_CONTENT_KEYS = frozenset({"json", "text", "image", "document", "video", "searchResult"})
+#: What langchain-aws sends for blank user or tool-result text (Converse refuses blanks).
+EMPTY_TEXT = "."
 _IMAGE_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
 _IMAGE_FORMATS |= {"image/webp": "webp", "image/jpg": "jpeg"}
 
@@ -215,17 +221,20 @@ def _tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any
 
 
 def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_Block]]:
-    """Leading system messages → `system` blocks; the rest → alternating turns."""
-    start = 0
-    while start < len(messages) and isinstance(messages[start], SystemMessage):
-        start += 1
-    if start == len(messages):
+    """System messages → `system` blocks, wherever they are; the rest → alternating
+    turns. Runs of messages of one type are merged first (LangChain's
+    `merge_message_runs`: two user texts in a row become one, joined by a newline), as
+    langchain-aws merges them."""
+    if all(isinstance(m, SystemMessage) for m in messages):
         raise ValueError("Bedrock Converse needs a user message; got only system messages")
-    system = [block for m in messages[:start] for block in _text_blocks(m.content, start)]
+    system: list[_Block] = []
     turns: list[_Block] = []
     names: dict[str, int] = {}  # the documents' derived names so far (`document_block`)
-    for i in range(start, len(messages)):
-        role, content = _turn(messages[i], i, names)
+    for i, message in enumerate(merge_message_runs(list(messages))):
+        if isinstance(message, SystemMessage):
+            system.extend(_text_blocks(message.content, i))
+            continue
+        role, content = _turn(message, i, names)
         if not content:
             continue  # an empty assistant turn (no text, no calls): Bedrock rejects blanks
         if turns and turns[-1]["role"] == role:
@@ -239,29 +248,16 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
 
 def _turn(msg: BaseMessage, i: int, names: dict[str, int]) -> tuple[str, list[_Block]]:
     if isinstance(msg, HumanMessage):
-        blocks = _user_blocks(msg.content, i, names)
-        if not blocks:
-            raise ValueError(f"message {i}: empty user message; Bedrock rejects blank content")
-        return "user", blocks
+        return "user", _user_blocks(msg.content, i, names) or [{"text": EMPTY_TEXT}]
     if isinstance(msg, AIMessage):
         if isinstance(msg, AIMessageChunk):
             msg = msg.to_message()  # a merged stream: parse tool-call fragments
         return "assistant", _assistant_blocks(msg, i)
     if isinstance(msg, ToolMessage):
-        content = msg.content
-        if isinstance(content, str):
-            result = [{"text": content or "(empty)"}]
-        else:
-            result = _user_blocks(content, i, names) or [{"text": "(empty)"}]
+        result = _user_blocks(msg.content, i, names) or [{"text": EMPTY_TEXT}]
         tool_result: _Block = {"toolUseId": msg.tool_call_id, "content": result}
         tool_result["status"] = "error" if msg.status == "error" else "success"
         return "user", [{"toolResult": tool_result}]
-    if isinstance(msg, SystemMessage):
-        raise ValueError(
-            f"message {i}: a system message after the conversation started. Bedrock "
-            "Converse has no mid-conversation system role: put system messages first, "
-            "or send this one as a user message"
-        )
     raise TypeError(f"message {i}: unsupported message type {type(msg).__name__}")
 
 
@@ -308,16 +304,20 @@ def _typed_blocks(
 
 
 def _user_blocks(content: Any, i: int, names: dict[str, int]) -> list[_Block]:
+    """User or tool-result content as Converse's blocks; blank text (and no content at
+    all) as `EMPTY_TEXT`, as langchain-aws sends it."""
     if isinstance(content, str):
-        return [{"text": content}] if content else []
+        return [{"text": content if content.strip() else EMPTY_TEXT}]
+    if not content:
+        return [{"text": EMPTY_TEXT}]
     out: list[_Block] = []
     for j, block in _typed_blocks(content, out, bool):
         kind = block.get("type")
         if kind == "guard_content":  # langchain-aws's typed form of guardContent
             out.append({"guardContent": {"text": {"text": block.get("text") or ""}}})
         elif kind == "text":
-            if block.get("text"):
-                out.append({"text": block["text"]})
+            text = block.get("text")
+            out.append({"text": text if isinstance(text, str) and text.strip() else EMPTY_TEXT})
         elif kind in ("image_url", "image"):
             out.append({"image": _image(block, i, j)})
         elif kind == "file":

@@ -575,25 +575,6 @@ GAPS: dict[tuple[str, str], str] = {
         "an empty HumanMessage last: langchain-google-genai leaves the turn out of "
         "`contents` and answers; the drop-in raises ValueError before any request"
     ),
-    ("system_mid_history", "bedrock_converse"): (
-        "a SystemMessage after the first exchange: langchain-aws sends it in `system` "
-        "after the first one; the drop-in raises ValueError (no mid-conversation system "
-        "role)"
-    ),
-    **{
-        (scenario, "bedrock_converse"): (
-            "two HumanMessages in a row: langchain-aws merges them (LangChain's "
-            "merge_message_runs) into one text block joined by a newline, the drop-in "
-            "sends the turn with two text blocks"
-            + (
-                "; an empty HumanMessage: langchain-aws sends its text as '.', the drop-in "
-                "raises ValueError"
-                if scenario == "consecutive_users"
-                else ""
-            )
-        )
-        for scenario in ("consecutive_users", "consecutive_users_async")
-    },
 }
 
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`

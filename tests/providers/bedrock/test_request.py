@@ -230,9 +230,7 @@ def test_json_mode_has_no_converse_form() -> None:
     ("messages", "match"),
     [
         ([SystemMessage("only")], "only system"),
-        ([HumanMessage("a"), SystemMessage("late")], "after the conversation started"),
         ([AIMessage("first")], "start with a user message"),
-        ([HumanMessage("")], "empty user message"),
         (
             [HumanMessage([{"type": "image_url", "image_url": {"url": "https://x/cat.png"}}])],
             "does not fetch image URLs",
@@ -289,6 +287,54 @@ def test_a_thinking_block_goes_back_signed_unless_another_providers(
         model_id="us.anthropic.claude-3-5-haiku-20241022-v1:0",
     )
     assert theirs[1]["content"] == turns[1]["content"]
+
+
+def test_history_as_langchain_aws_sends_it() -> None:
+    """System messages go to `system` wherever they are; runs of one type merge (two
+    user texts in a row as one, joined by a newline; system messages alike); blank
+    user and tool-result text goes as "." (Converse refuses blanks): as langchain-aws
+    does, compared with its own conversion of the same history."""
+    call = {"name": "f", "args": {}, "id": "t1"}
+    history: list[Any] = [
+        SystemMessage("Be terse."),
+        SystemMessage("Be kind."),
+        HumanMessage("Hello"),
+        HumanMessage("And again"),
+        AIMessage("Hi", tool_calls=[call]),
+        ToolMessage("", tool_call_id="t1"),
+        AIMessage("Done"),
+        SystemMessage("Now in French."),
+        HumanMessage([{"type": "text", "text": "  "}]),
+        AIMessage("Oui"),
+        HumanMessage(""),
+    ]
+    system, turns = wire_messages(history)
+    assert system == [{"text": "Be terse.\nBe kind."}, {"text": "Now in French."}]
+    assert turns == [
+        {"role": "user", "content": [{"text": "Hello\nAnd again"}]},
+        {
+            "role": "assistant",
+            "content": [{"text": "Hi"}, {"toolUse": {"toolUseId": "t1", "name": "f", "input": {}}}],
+        },
+        {
+            "role": "user",
+            "content": [
+                {"toolResult": {"toolUseId": "t1", "content": [{"text": "."}], "status": "success"}}
+            ],
+        },
+        {"role": "assistant", "content": [{"text": "Done"}]},
+        {"role": "user", "content": [{"text": "."}]},
+        {"role": "assistant", "content": [{"text": "Oui"}]},
+        {"role": "user", "content": [{"text": "."}]},
+    ]
+    partner = pytest.importorskip("langchain_aws.chat_models.bedrock_converse")
+    from langchain_core.messages import convert_to_messages
+
+    theirs, their_system = partner._messages_to_bedrock(
+        convert_to_messages([m.model_dump() | {"type": m.type} for m in history])
+    )
+    assert their_system == system
+    assert theirs == turns
 
 
 def test_converses_own_blocks_pass_as_they_are() -> None:
