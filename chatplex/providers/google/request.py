@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
@@ -147,6 +148,23 @@ def _recase(value: Any) -> Any:
     if isinstance(value, list):
         return [_recase(v) for v in value]
     return value
+
+
+#: langchain-google-genai's words when it leaves an empty user turn out.
+EMPTY_TURN_WARNING = "HumanMessage with empty content was removed to prevent API error"
+
+
+def without_empty_user_turns(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+    """`messages` without the user turns of no content at all (`""`, `[]`), each left
+    out with langchain-google-genai's warning, as it leaves them out (Gemini refuses an
+    empty turn; a turn of blank text blocks is kept, and refused)."""
+    kept: list[BaseMessage] = []
+    for message in messages:
+        if isinstance(message, HumanMessage) and not message.content:
+            warnings.warn(EMPTY_TURN_WARNING, UserWarning, stacklevel=3)
+        else:
+            kept.append(message)
+    return kept
 
 
 def build_body(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[str, Any]:

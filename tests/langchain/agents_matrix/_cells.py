@@ -571,10 +571,6 @@ GAPS: dict[tuple[str, str], str] = {
         "{'googleSearch': {}} beside the function declarations; the drop-in raises "
         "ValueError (the dict read as a function that is not one)"
     ),
-    ("consecutive_users", "gemini"): (
-        "an empty HumanMessage last: langchain-google-genai leaves the turn out of "
-        "`contents` and answers; the drop-in raises ValueError before any request"
-    ),
 }
 
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`

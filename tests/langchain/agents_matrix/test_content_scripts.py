@@ -10,6 +10,7 @@ package's class and chatplex's, compared (`_kit.py`)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -403,13 +404,18 @@ def system_mid_history(run: Run) -> Any:
 
 
 def consecutive_users(run: Run) -> Any:
-    """Two HumanMessages in a row, then an empty one at the end of another input."""
+    """Two HumanMessages in a row, then an empty one at the end of another input (and
+    the warnings the call gave)."""
     model = run.make()
     two = [messages.HumanMessage(HELLO), messages.HumanMessage("And to my neighbour")]
     empty = [messages.HumanMessage(HELLO), messages.AIMessage("Hi!"), messages.HumanMessage("")]
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        sent_empty = _sent(run, lambda: model.invoke(empty))
     return {
         "two": _sent(run, lambda: model.invoke(two)),
-        "empty": _sent(run, lambda: model.invoke(empty)),
+        "empty": sent_empty,
+        "warned": [str(w.message) for w in warned if w.category is UserWarning],
     }
 
 
