@@ -17,7 +17,8 @@ instead of a provider's 400 about the JSON body, or something silently sent.
     passes `empty_text=True` (OpenAI's Chat Completions and the OpenAI-compatible
     servers, the Responses API and Ollama answer it, as langchain-openai and
     langchain-ollama send it; Bedrock Converse sends ".", as langchain-aws does;
-    Anthropic, Gemini and Cohere refuse blank text);
+    Anthropic, Gemini and Cohere refuse blank text, though the Gemini API's wire
+    first leaves a turn of no content out, as langchain-google-genai does);
   - an empty block list (`[]`): refused unless `empty_list=True` (Ollama, where
     langchain-ollama sends it as `""`; Bedrock Converse, as "."; OpenAI refuses an
     empty content array);
