@@ -34,6 +34,7 @@ from ._kit import run_cell
 from .test_model_api import _caught
 from .test_model_api import _ids_masked
 from .test_model_api import _requests
+from .test_model_api import v1_replies
 from .test_scripts import HELLO
 from .test_scripts import SCRIPT_WIRES
 
@@ -175,13 +176,7 @@ def _shown(reply: Any) -> dict[str, Any]:
 def v1_replies_shown(run: Run) -> Any:
     """`output_version="v1"`: `.text`, `content_blocks` and `pretty_repr()` of a text
     reply, a tool-call reply and a merged stream."""
-    model = run.make(output_version="v1")
-    text = model.invoke(HELLO)
-    called = model.bind_tools([get_weather]).invoke(TURNS[0])
-    merged = None
-    for chunk in model.stream(HELLO):
-        merged = chunk if merged is None else merged + chunk
-    return {"text": _shown(text), "called": _shown(called), "streamed": _shown(merged)}
+    return v1_replies(run, _shown)
 
 
 def _tool_stream(model: Any) -> Any:
