@@ -83,8 +83,8 @@ def _format(mime: str, where: str) -> str:
 def _given_name(block: dict[str, Any]) -> str | None:
     """The name the block gives: its `name`, OpenAI's `filename`, or either in its
     `metadata` / `extras`, in langchain-aws's order."""
-    metadata = block.get("metadata") if isinstance(block.get("metadata"), dict) else {}
-    extras = block.get("extras") if isinstance(block.get("extras"), dict) else {}
+    metadata = _mapping(block.get("metadata"))
+    extras = _mapping(block.get("extras"))
     for found in (
         block.get("name"),
         block.get("filename"),
@@ -95,6 +95,10 @@ def _given_name(block: dict[str, Any]) -> str | None:
         if found:
             return str(found)
     return None
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _derived_name(data: str, where: str, names: dict[str, int]) -> str:
