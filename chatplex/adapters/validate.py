@@ -16,9 +16,12 @@ instead of a provider's 400 about the JSON body, or something silently sent.
   - a user turn of empty text (`""`, or empty text blocks only): refused unless the wire
     passes `empty_text=True` (OpenAI's Chat Completions and the OpenAI-compatible
     servers, the Responses API and Ollama answer it, as langchain-openai and
-    langchain-ollama send it; Anthropic, Gemini, Bedrock and Cohere refuse blank text);
+    langchain-ollama send it; Bedrock Converse sends ".", as langchain-aws does;
+    Anthropic, Gemini and Cohere refuse blank text, though the Gemini API's wire
+    first leaves a turn of no content out, as langchain-google-genai does);
   - an empty block list (`[]`): refused unless `empty_list=True` (Ollama, where
-    langchain-ollama sends it as `""`; OpenAI refuses an empty content array);
+    langchain-ollama sends it as `""`; Bedrock Converse, as "."; OpenAI refuses an
+    empty content array);
   - a `ToolMessage` answering no tool call of an earlier assistant turn: refused unless
     `results_need_calls=False` (Ollama, whose server only fills its prompt template
     with it); every other provider refuses it with a 400 (the tool-call pairing check of

@@ -278,18 +278,26 @@ ODD: dict[str, tuple[Any, str]] = {
 #: Where a wire's server takes the input, its wire sends it, as the partner package does
 #: (see `chatplex.adapters.validate`): Ollama takes a tool result without its call and
 #: an empty turn; OpenAI's wires (Azure's and the compatible servers' too) an empty
-#: user text, which langchain-openai sends.
+#: user text, which langchain-openai sends; Bedrock Converse an empty turn sent as ".",
+#: as langchain-aws sends it.
 TAKEN = {
     ("ollama", "tool-result-without-call"),
-    ("ollama", "empty-user-text"),
-    ("ollama", "empty-user-blocks"),
-    ("ollama", "empty-text-blocks-only"),
+    *(
+        (wire, case)
+        for wire in ("ollama", "bedrock")
+        for case in ("empty-user-text", "empty-user-blocks", "empty-text-blocks-only")
+    ),
     *(
         (wire, case)
         for wire in ("openai", "openai-responses", "azure", "groq")
         for case in ("empty-user-text", "empty-text-blocks-only")
     ),
 }
+
+
+#: Where a wire's partner leaves the input out with a warning, its wire does too: the
+#: Gemini API's an empty user turn (alone, nothing is left to send).
+LEFT_OUT = {("google", "empty-user-text"), ("google", "empty-user-blocks")}
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
@@ -305,6 +313,14 @@ async def test_the_same_odd_input_is_refused_on_every_wire(
         with pytest.raises(APIError):  # sent: the scripted 500 comes back
             await call(chat, sync, "invoke", value)
         assert router.calls.call_count == 1
+        return
+    if (wire, case) in LEFT_OUT:
+        with (
+            pytest.warns(UserWarning, match="HumanMessage with empty content was removed"),
+            pytest.raises(ValueError, match="empty list of messages"),
+        ):
+            await call(chat, sync, "invoke", value)
+        assert router.calls.call_count == 0
         return
     with pytest.raises(ValueError) as info:
         await call(chat, sync, "invoke", value)

@@ -66,15 +66,24 @@ CALL: Any = {"name": "lookup", "args": {}, "id": "call_1", "type": "tool_call"}
 #: A wire not listed refuses it before any request.
 TABLE: dict[str, tuple[Any, tuple[str, ...], str]] = {
     # Providers refuse blank text but OpenAI's and Ollama's, which langchain-openai and
-    # langchain-ollama send.
-    "empty string": ([HumanMessage("")], (*OPENAI_WIRES, "ollama"), "a user message of empty text"),
-    "empty text blocks": (
-        [HumanMessage([{"type": "text", "text": ""}])],
-        (*OPENAI_WIRES, "ollama"),
+    # langchain-ollama send; langchain-aws sends it to Converse as ".".
+    "empty string": (
+        [HumanMessage("")],
+        (*OPENAI_WIRES, "ollama", "converse"),
         "a user message of empty text",
     ),
-    # An empty content array: OpenAI refuses it; langchain-ollama sends it as "".
-    "empty block list": ([HumanMessage([])], ("ollama",), "content is an empty list of blocks"),
+    "empty text blocks": (
+        [HumanMessage([{"type": "text", "text": ""}])],
+        (*OPENAI_WIRES, "ollama", "converse"),
+        "a user message of empty text",
+    ),
+    # An empty content array: OpenAI refuses it; langchain-ollama sends it as "",
+    # langchain-aws as ".".
+    "empty block list": (
+        [HumanMessage([])],
+        ("ollama", "converse"),
+        "content is an empty list of blocks",
+    ),
     # A tool result answering no call: every provider's 400 but Ollama's template.
     "orphan ToolMessage": (
         [HumanMessage("hi"), ToolMessage("42", tool_call_id="call_9")],
@@ -130,6 +139,11 @@ def _sent_body(router: respx.MockRouter) -> dict[str, Any]:
     return body
 
 
+#: (input, wire) where the wire leaves the input out, with its partner's warning, as the
+#: partner does: the Gemini API's an empty user turn (alone, nothing is left to send).
+LEFT_OUT = {("empty string", "gemini"), ("empty block list", "gemini")}
+
+
 # Converse sends a tool result without tools bound as text, warning as langchain-aws does
 # (tests/providers/bedrock/test_tool_text.py); here only whether it is sent counts.
 @pytest.mark.filterwarnings("ignore:Tool messages were passed without toolConfig:RuntimeWarning")
@@ -147,6 +161,14 @@ async def test_one_outcome_per_odd_input_and_wire(
         with pytest.raises(APIError):  # sent: the scripted 500 came back
             await _invoke(chat, value, sync)
         assert router.calls.call_count == 1
+        return
+    if (case, wire) in LEFT_OUT:
+        with (
+            pytest.warns(UserWarning, match="HumanMessage with empty content was removed"),
+            pytest.raises(ValueError, match="empty list of messages"),
+        ):
+            await _invoke(chat, value, sync)
+        assert router.calls.call_count == 0
         return
     with pytest.raises((ValueError, TypeError)) as info:
         await _invoke(chat, value, sync)
@@ -198,8 +220,8 @@ async def test_an_empty_user_turn_goes_out_to_ollama_as_langchain_ollama_sends_i
     (theirs,) = partner.ChatOllama(model="m")._convert_messages_to_ollama_messages(
         [LCHuman(value[0].content)]
     )
-    # The partner sends "images": [] with every message; chatplex leaves an empty list out.
-    assert ours == {k: v for k, v in theirs.items() if v != []}
+    # The ollama SDK copies each message the partner hands it without its empty members.
+    assert ours == {k: v for k, v in theirs.items() if v}
 
 
 async def test_an_orphan_tool_result_goes_out_to_ollama_as_langchain_ollama_sends_it(

@@ -105,14 +105,14 @@ _HOME = ProviderHome(
 )
 
 #: Content blocks this adapter sends: the Messages API's (server-tool results, a growing
-#: family, by their `_tool_result` suffix), OpenAI-style `image_url` (converted) and
-#: `reasoning` (dropped from assistant turns). Others are refused before any request
-#: (`extra_block_types=` declares more).
+#: family, by their `_tool_result` suffix), OpenAI-style `image_url` and LangChain's
+#: `file` / `text-plain` (converted) and `reasoning` (dropped from assistant turns).
+#: Others are refused before any request (`extra_block_types=` declares more).
 BLOCK_TYPES = BlockTypes(
     frozenset(
         {"text", "image", "document", "search_result", "tool_use", "tool_result"}
         | {"thinking", "redacted_thinking", "server_tool_use", "mcp_tool_use"}
-        | {"container_upload", "image_url", "reasoning"}
+        | {"container_upload", "image_url", "reasoning", "file", "text-plain"}
     ),
     suffixes=("_tool_result",),
 )

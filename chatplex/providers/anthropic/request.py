@@ -2,10 +2,11 @@
 
 Leading system messages become `system`; consecutive same-role turns are merged;
 `ToolMessage`s become user `tool_result` blocks (first in their turn, as the API requires);
-OpenAI-style `image_url` blocks become Anthropic `image` blocks. Assistant content goes
+OpenAI-style `image_url` blocks become Anthropic `image` blocks, LangChain's standard
+`file` blocks `document` blocks. Assistant content goes
 as it is (thinking blocks, cited text blocks with their `citations`), except the
 `reasoning` blocks of OpenAI-compatible replies, which Anthropic does not take: without
-them the message goes with its text, as it would have without reasoning; and the
+them the message goes with its other blocks; and the
 server's own calls (`server_tool_use`, `mcp_tool_use`) go with the keys the API takes,
 as langchain-anthropic sends them.
 """
@@ -34,9 +35,11 @@ _TOOL_CHOICES = {"auto": "auto", "required": "any", "any": "any", "none": "none"
 
 
 def to_wire_messages(
-    messages: Sequence[BaseMessage],
+    messages: Sequence[BaseMessage], *, error_flags: bool = True
 ) -> tuple[str | list[_Block] | None, list[_Block]]:
-    """Leading system messages → `system`; the rest → alternating user/assistant turns."""
+    """Leading system messages → `system`; the rest → alternating user/assistant turns.
+    `error_flags`: each tool_result block says `is_error` (false too, as
+    langchain-anthropic writes it); off, none does (a ToolMessage's status is not sent)."""
     if not messages:
         raise ValueError("Anthropic needs at least one message; got an empty list")
     start = 0
@@ -46,7 +49,7 @@ def to_wire_messages(
         raise ValueError("Anthropic needs a user or assistant message; got only system messages")
     turns: list[_Block] = []
     for i in range(start, len(messages)):
-        role, content = _turn(messages[i], i)
+        role, content = _turn(messages[i], i, error_flags)
         if turns and turns[-1]["role"] == role:
             # Anthropic wants alternating roles: consecutive same-role messages become one.
             turns[-1]["content"] = _join(turns[-1]["content"], content, role)
@@ -55,7 +58,7 @@ def to_wire_messages(
     return _system(messages[:start]), turns
 
 
-def _turn(msg: BaseMessage, i: int) -> tuple[str, str | list[_Block]]:
+def _turn(msg: BaseMessage, i: int, error_flags: bool) -> tuple[str, str | list[_Block]]:
     if isinstance(msg, HumanMessage):
         user = msg.content if isinstance(msg.content, str) else _blocks(msg.content, i)
         if not user:
@@ -72,8 +75,8 @@ def _turn(msg: BaseMessage, i: int) -> tuple[str, str | list[_Block]]:
             "tool_use_id": msg.tool_call_id,
             "content": content if isinstance(content, str) else _blocks(content, i),
         }
-        if msg.status == "error":
-            block["is_error"] = True
+        if error_flags:
+            block["is_error"] = msg.status == "error"
         return "user", [block]
     if isinstance(msg, SystemMessage):
         raise ValueError(
@@ -89,9 +92,9 @@ def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
     if not isinstance(content, str) and any(
         isinstance(b, dict) and b.get("type") == "reasoning" for b in content
     ):
+        # The other blocks go as a list, as langchain-anthropic sends them.
         kept = [b for b in content if not (isinstance(b, dict) and b.get("type") == "reasoning")]
-        plain = all(b.keys() == {"type", "text"} and b["type"] == "text" for b in kept)
-        content = "".join(b["text"] for b in kept) if plain else kept
+        content = kept or ""
     if isinstance(content, str):
         if not msg.tool_calls:
             if not content:
@@ -179,9 +182,46 @@ def _blocks(content: list[Any], i: int) -> list[_Block]:
         if kind == "image_url":
             block = _image(block, i)
         elif kind == "image" and "source" not in block:
-            block = _standard_image(block, i)
+            block = _with_document_keys(_standard_image(block, i), block)
+        elif kind in ("file", "text-plain"):
+            block = _with_document_keys(_standard_file(block, i), block)
         out.append(block)
     return out
+
+
+def _standard_file(block: _Block, i: int) -> _Block:
+    """LangChain's standard file block (`url`, `base64` + `mime_type`, a file id, or the
+    0.x `source_type` forms; `text-plain`'s text) as Anthropic's `document`, as
+    langchain-anthropic converts it (a PDF unless the block names its type)."""
+    source: _Block
+    if "url" in block:
+        source = {"type": "url", "url": block["url"]}
+    elif "base64" in block or block.get("source_type") == "base64":
+        data = block.get("base64") or block.get("data", "")
+        source = {"type": "base64", "media_type": block.get("mime_type") or "application/pdf"}
+        source["data"] = data
+    elif block.get("type") == "text-plain" or block.get("source_type") == "text":
+        media_type = block.get("mime_type") or "text/plain"
+        source = {"type": "text", "media_type": media_type, "data": block["text"]}
+    elif "file_id" in block or block.get("source_type") == "id":
+        source = {"type": "file", "file_id": block.get("file_id") or block["id"]}
+    else:
+        raise ValueError(f"message {i}: a file block needs a url, base64 data, text or a file id")
+    return {"type": "document", "source": source}
+
+
+#: What a standard image or file block may carry on to Anthropic's block (itself, or in
+#: its `extras` or older `metadata`), as langchain-anthropic carries it.
+_DOCUMENT_KEYS = ("cache_control", "citations", "title", "context")
+
+
+def _with_document_keys(converted: _Block, block: _Block) -> _Block:
+    for key in _DOCUMENT_KEYS:
+        for holder in (block, block.get("extras"), block.get("metadata")):
+            if isinstance(holder, dict) and key in holder:
+                converted[key] = holder[key]
+                break
+    return converted
 
 
 def _standard_image(block: _Block, i: int) -> _Block:

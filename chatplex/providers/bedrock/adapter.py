@@ -102,17 +102,19 @@ __all__ = [
     "configured_retries",
 ]
 
-#: Content blocks this adapter sends: text, images (base64), and the reasoning, tool-use
-#: and server-tool blocks of previous replies (sent back as they came). Others are refused
-#: before any request.
+#: Content blocks this adapter sends: text, images and files (base64), and the reasoning,
+#: tool-use and server-tool blocks of previous replies (sent back as they came). Others
+#: are refused before any request.
 BLOCK_TYPES = BlockTypes(
     frozenset(
         {
             "text",
             "image_url",
             "image",
+            "file",
             "reasoning",
             "reasoning_content",
+            "thinking",
             "tool_use",
             "guard_content",
         }
@@ -286,7 +288,15 @@ class BedrockAdapter(Adapter):
         if not settings.model or not isinstance(settings.model, str):
             raise ValueError("a Bedrock call needs a model id")
         self._refuse_key_in_clear()
-        check_messages(_checkable(messages), provider=PROVIDER, block_types=self.block_types)
+        # Blank text and empty lists go as "." (`request.EMPTY_TEXT`), as langchain-aws
+        # sends them.
+        check_messages(
+            _checkable(messages),
+            provider=PROVIDER,
+            block_types=self.block_types,
+            empty_text=True,
+            empty_list=True,
+        )
         body = converse_body(messages, settings)
         headers = {**self._headers, "content-type": _JSON}
         if stream:

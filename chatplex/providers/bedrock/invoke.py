@@ -47,7 +47,6 @@ from ...adapters.validate import check_messages
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
-from ...messages import ToolMessage
 from ...secret import hold_keys
 from ...secret import is_secret_name
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
@@ -125,18 +124,6 @@ def check_buildable(family: str, base_model: str, owner: str = "ChatBedrock") ->
         raise unsupported_family(family, owner)
     if family == "amazon" and "nova" in base_model:
         raise unsupported_family("amazon.nova", owner)
-
-
-def _without_error_status(messages: list[BaseMessage]) -> list[BaseMessage]:
-    """`messages` with each ToolMessage's status "success": langchain-aws's ChatBedrock
-    (InvokeModel) sends no `is_error` on a tool_result block (the error is in its
-    content), where the Anthropic API's chatplex wire marks `status="error"` with it."""
-    return [
-        m.model_copy(update={"status": "success"})
-        if isinstance(m, ToolMessage) and m.status == "error"
-        else m
-        for m in messages
-    ]
 
 
 def _thinking_on(body: Mapping[str, Any]) -> bool:
@@ -256,7 +243,9 @@ class BedrockInvokeAdapter(BedrockAdapter):
         """The InvokeModel body of an Anthropic model, keys as langchain-aws orders them:
         the model's kwargs, tools, `anthropic_version`, messages, system, `max_tokens`,
         `temperature` (then `top_p` and `stop_sequences` when set)."""
-        system, turns = to_wire_messages(_without_error_status(messages))
+        # langchain-aws's ChatBedrock (InvokeModel) sends no `is_error` on a tool_result
+        # block (the error is in its content), where the Anthropic API's wire writes it.
+        system, turns = to_wire_messages(messages, error_flags=False)
         for turn in turns:  # langchain-aws sends an assistant's text as a text block
             if turn["role"] == "assistant" and isinstance(turn["content"], str):
                 text = turn["content"]

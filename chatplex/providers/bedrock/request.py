@@ -1,22 +1,25 @@
 """Bedrock Converse request side: chatplex messages and settings → the Converse body.
 
-- System messages become `system` (`[{"text": ...}]`), wherever they stand, as
-  langchain-aws moves them (Converse has no system turn); a run of system or of user
-  messages is one message, as LangChain's `merge_message_runs` makes it for
-  langchain-aws (two texts joined by a newline).
-- Consecutive same-role turns are merged (Converse wants alternating roles), and
-  `ToolMessage`s become user `toolResult` blocks (`status: "error"` for failed tools).
+- System messages become `system` (`[{"text": ...}]`), wherever they are in the
+  conversation (Converse has no mid-conversation system role), as langchain-aws
+  gathers them.
+- Runs of messages of one type are merged first (LangChain's `merge_message_runs`, as
+  langchain-aws merges them); consecutive same-role turns are then merged (Converse
+  wants alternating roles), and `ToolMessage`s become user `toolResult` blocks
+  (`status: "error"` for failed tools). Blank user or tool-result text goes as ".".
 - Converse's own blocks pass as they are (`{"cachePoint": {"type": "default"}}`,
   `{"guardContent": ...}`, `{"document": ...}`: a dict with one such key and no
   "type"), as langchain-aws passes them; `{"type": "guard_content", "text": ...}` is
   langchain-aws's typed guard block.
+- Files: LangChain's base64 `file` blocks become `{"document": ...}` (`documents.py`).
 - Images: data URLs (`image_url`), Anthropic-style `{"type": "image", "source":
   {"type": "base64", ...}}` and LangChain's `{"type": "image", "base64": ...,
   "mime_type": ...}` become `{"image": {"format", "source": {"bytes"}}}` (bytes are
   base64 in the JSON wire, as botocore sends a blob). Bedrock does not fetch URLs: an
   `http(s)` image URL is refused before any request.
 - Assistant turns: text, `toolUse` for each tool call, and the signed reasoning blocks
-  of a previous reply (`reasoningContent`: Claude needs them back with tool results);
+  of a previous reply (`reasoningContent`: Claude needs them back with tool results;
+  an Anthropic `thinking` block too, unless another provider's reply holds it);
   reasoning without a signature is not sent. A server-side tool's call and result
   (`server_tool_call` / `server_tool_result` blocks, as `response.py` reads
   them) go back in place as `toolUse` with `"type": "server_tool_use"` and `toolResult`
@@ -58,7 +61,8 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
-from ...messages import merge_content
+from ...messages.utils import merge_message_runs
+from .documents import document_block
 from .tool_text import has_tool_blocks
 from .tool_text import tool_blocks_as_text
 
@@ -96,6 +100,8 @@ NATIVE_BLOCK_KEYS = frozenset(
 SERVER_TOOL_BLOCK_TYPES = frozenset({"server_tool_call", "server_tool_result"})
 #: What a Converse `toolResult.content` item may hold (botocore's `ToolResultContentBlock`).
 _RESULT_CONTENT_KEYS = frozenset({"json", "text", "image", "document", "video", "searchResult"})
+#: What langchain-aws sends for blank user or tool-result text (Converse refuses blanks).
+EMPTY_TEXT = "."
 _IMAGE_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
 _IMAGE_FORMATS |= {"image/webp": "webp", "image/jpg": "jpeg"}
 
@@ -222,22 +228,20 @@ def _tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any
 
 
 def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_Block]]:
-    """System messages → `system` blocks, wherever they stand (Converse has no system
-    turn; langchain-aws moves a later one there too); the rest → alternating turns."""
+    """System messages → `system` blocks, wherever they are; the rest → alternating
+    turns. Runs of messages of one type are merged first (LangChain's
+    `merge_message_runs`: two user texts in a row become one, joined by a newline), as
+    langchain-aws merges them."""
     if all(isinstance(m, SystemMessage) for m in messages):
         raise ValueError("Bedrock Converse needs a user message; got only system messages")
-    runs = _merged_runs(messages)
-    system = [
-        block
-        for i, msg in runs
-        if isinstance(msg, SystemMessage)
-        for block in _text_blocks(msg.content, i)
-    ]
+    system: list[_Block] = []
     turns: list[_Block] = []
-    for i, msg in runs:
-        if isinstance(msg, SystemMessage):
+    names: dict[str, int] = {}  # the documents' derived names so far (`document_block`)
+    for i, message in enumerate(merge_message_runs(list(messages))):
+        if isinstance(message, SystemMessage):
+            system.extend(_text_blocks(message.content, i))
             continue
-        role, content = _turn(msg, i)
+        role, content = _turn(message, i, names)
         if not content:
             continue  # an empty assistant turn (no text, no calls): Bedrock rejects blanks
         if turns and turns[-1]["role"] == role:
@@ -249,43 +253,15 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
     return system, turns
 
 
-def _merged_runs(messages: Sequence[BaseMessage]) -> list[tuple[int, BaseMessage]]:
-    """The messages (each with its index), a run of adjacent system or user messages as
-    one, as LangChain's `merge_message_runs` (which langchain-aws applies) makes it: two
-    texts joined by a newline, anything else joined as a stream joins it."""
-    runs: list[tuple[int, BaseMessage]] = []
-    for i, msg in enumerate(messages):
-        last = runs[-1][1] if runs else None
-        if not isinstance(msg, (SystemMessage, HumanMessage)) or type(last) is not type(msg):
-            runs.append((i, msg))
-            continue
-        assert last is not None
-        before, more = last.content, msg.content
-        if isinstance(before, str) and isinstance(more, str) and before and more:
-            content: Any = f"{before}\n{more}"
-        else:
-            content = merge_content(before, more)
-        # model_copy, not dataclasses.replace: that builds `__class__`, LangChain's view
-        runs[-1] = (runs[-1][0], last.model_copy(update={"content": content}))
-    return runs
-
-
-def _turn(msg: BaseMessage, i: int) -> tuple[str, list[_Block]]:
+def _turn(msg: BaseMessage, i: int, names: dict[str, int]) -> tuple[str, list[_Block]]:
     if isinstance(msg, HumanMessage):
-        blocks = _user_blocks(msg.content, i)
-        if not blocks:
-            raise ValueError(f"message {i}: empty user message; Bedrock rejects blank content")
-        return "user", blocks
+        return "user", _user_blocks(msg.content, i, names) or [{"text": EMPTY_TEXT}]
     if isinstance(msg, AIMessage):
         if isinstance(msg, AIMessageChunk):
             msg = msg.to_message()  # a merged stream: parse tool-call fragments
         return "assistant", _assistant_blocks(msg, i)
     if isinstance(msg, ToolMessage):
-        content = msg.content
-        if isinstance(content, str):
-            result = [{"text": content or "(empty)"}]
-        else:
-            result = _user_blocks(content, i) or [{"text": "(empty)"}]
+        result = _user_blocks(msg.content, i, names) or [{"text": EMPTY_TEXT}]
         tool_result: _Block = {"toolUseId": msg.tool_call_id, "content": result}
         tool_result["status"] = "error" if msg.status == "error" else "success"
         return "user", [{"toolResult": tool_result}]
@@ -334,19 +310,25 @@ def _typed_blocks(
             yield j, block
 
 
-def _user_blocks(content: Any, i: int) -> list[_Block]:
+def _user_blocks(content: Any, i: int, names: dict[str, int]) -> list[_Block]:
+    """User or tool-result content as Converse's blocks; blank text (and no content at
+    all) as `EMPTY_TEXT`, as langchain-aws sends it."""
     if isinstance(content, str):
-        return [{"text": content}] if content else []
+        return [{"text": content if content.strip() else EMPTY_TEXT}]
+    if not content:
+        return [{"text": EMPTY_TEXT}]
     out: list[_Block] = []
     for j, block in _typed_blocks(content, out, bool):
         kind = block.get("type")
         if kind == "guard_content":  # langchain-aws's typed form of guardContent
             out.append({"guardContent": {"text": {"text": block.get("text") or ""}}})
         elif kind == "text":
-            if block.get("text"):
-                out.append({"text": block["text"]})
+            text = block.get("text")
+            out.append({"text": text if isinstance(text, str) and text.strip() else EMPTY_TEXT})
         elif kind in ("image_url", "image"):
             out.append({"image": _image(block, i, j)})
+        elif kind == "file":
+            out.append(document_block(block, f"message {i}: content block {j}", names))
         elif kind in ("reasoning", "reasoning_content"):
             continue  # not user content
         else:
@@ -413,6 +395,13 @@ def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
                 reasoning = _reasoning_content_back(block.get("reasoning_content"))
                 if reasoning is not None:
                     out.append({"reasoningContent": reasoning})
+            elif kind == "thinking" and not _foreign(msg):
+                # Anthropic's form of a signed thought, as langchain-aws takes it back;
+                # another provider's reply's (a ChatAnthropic one) is left out, as it is.
+                said = {"text": block.get("thinking"), "signature": block.get("signature")}
+                reasoning = _reasoning_content_back(said)
+                if reasoning is not None:
+                    out.append({"reasoningContent": reasoning})
             elif kind == "tool_use":
                 call = calls.pop(block.get("id"), None)
                 if call is not None:
@@ -423,6 +412,15 @@ def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
                 out.append({"toolResult": _server_result_back(block, i, j)})
     out.extend(_tool_use(call) for call in msg.tool_calls if call["id"] in calls)
     return out
+
+
+#: The `model_provider`s of Bedrock's own replies (and a message that names none).
+_OWN_REPLIES = frozenset({None, "bedrock_converse", "bedrock"})
+
+
+def _foreign(msg: AIMessage) -> bool:
+    """Whether `msg` is another provider's reply (its reasoning is not Bedrock's)."""
+    return msg.response_metadata.get("model_provider") not in _OWN_REPLIES
 
 
 def _tool_use(call: Any) -> _Block:

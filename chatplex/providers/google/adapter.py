@@ -63,6 +63,7 @@ from .errors import VERTEX_ERROR_FAMILIES
 from .errors import quota_failure
 from .request import API_PARAMETERS
 from .request import build_body
+from .request import without_empty_user_turns
 from .response import OTHER_CANDIDATES
 from .response import error_fields
 from .response import parse_candidates
@@ -133,7 +134,12 @@ class _GoogleWire(Adapter):
     _secret_names: frozenset[str]
     _key_digest: str
 
+    #: Whether an empty user turn is left out (the Gemini API's partner leaves it out).
+    _drops_empty_user_turns = False
+
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
+        if self._drops_empty_user_turns and messages:
+            messages = without_empty_user_turns(messages)
         check_call(messages, provider=self.provider, block_types=self.block_types)
         body = build_body(messages, settings)
         if not body["contents"]:
@@ -294,6 +300,7 @@ class GeminiAdapter(_GoogleWire):
     """
 
     provider = "google_genai"
+    _drops_empty_user_turns = True  # as langchain-google-genai does
 
     def __init__(
         self,

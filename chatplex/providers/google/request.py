@@ -8,7 +8,8 @@ The same body goes to the Gemini API and to Vertex AI. Shapes follow the REST re
   blocks go back as `thought` parts and whose tool calls go back as `functionCall` parts,
   each with the `thoughtSignature` the reply carried (kept in `additional_kwargs`
   under `__gemini_function_call_thought_signatures__`, by tool-call id, as LangChain
-  keeps them), so multi-turn tool use with thinking models round-trips;
+  keeps them), so multi-turn tool use with thinking models round-trips (another
+  provider's reply goes without its thinking, as langchain-google-genai sends it);
 - `ToolMessage`s → `functionResponse` parts of one `user` content (the name taken from
   the message or from the call it answers; a str that is JSON is sent parsed, anything
   but an object wrapped as `{"output": ...}`, as LangChain does);
@@ -26,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
@@ -146,6 +148,23 @@ def _recase(value: Any) -> Any:
     if isinstance(value, list):
         return [_recase(v) for v in value]
     return value
+
+
+#: langchain-google-genai's words when it leaves an empty user turn out.
+EMPTY_TURN_WARNING = "HumanMessage with empty content was removed to prevent API error"
+
+
+def without_empty_user_turns(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+    """`messages` without the user turns of no content at all (`""`, `[]`), each left
+    out with langchain-google-genai's warning, as it leaves them out (Gemini refuses an
+    empty turn; a turn of blank text blocks is kept, and refused)."""
+    kept: list[BaseMessage] = []
+    for message in messages:
+        if isinstance(message, HumanMessage) and not message.content:
+            warnings.warn(EMPTY_TURN_WARNING, UserWarning, stacklevel=3)
+        else:
+            kept.append(message)
+    return kept
 
 
 def build_body(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[str, Any]:
@@ -315,16 +334,27 @@ def _media_part(url: Any, mime: str | None, i: int) -> dict[str, Any]:
     raise ValueError(f"message {i}: unsupported media URL scheme in {url[:40]!r}")
 
 
+#: The `model_provider`s of Gemini's own replies (the Gemini API's and Vertex AI's).
+_GEMINI_REPLIES = frozenset({"google_genai", "google_vertexai"})
+
+
 def _model_parts(message: AIMessage, i: int) -> list[dict[str, Any]]:
-    """An assistant turn: thoughts (with signatures), text, then function calls."""
+    """An assistant turn: thoughts (with signatures), text, then function calls. The
+    thinking of another provider's reply (its `model_provider` named and not Gemini's)
+    is left out, as langchain-google-genai leaves it: it is not a Gemini thought, and
+    its signature is not one Gemini made."""
     parts: list[dict[str, Any]] = []
     content = message.content
+    provider = message.response_metadata.get("model_provider")
+    foreign = provider is not None and provider not in _GEMINI_REPLIES
     if isinstance(content, str):
         if content:
             parts.append({"text": content})
     else:
         for block in content or ():
             if isinstance(block, Mapping) and block.get("type") in ("thinking", "reasoning"):
+                if foreign:
+                    continue
                 text = block.get("thinking", block.get("reasoning", ""))
                 part: dict[str, Any] = {"text": text, "thought": True}
                 signature = block.get("signature") or (block.get("extras") or {}).get("signature")

@@ -9,6 +9,7 @@ images (OpenAI-style `image_url` blocks with a base64 data URL, or LangChain's b
 `thinking`
 and its tool calls with their arguments as objects; a `ToolMessage` goes as role `tool`
 with the `tool_name` of the call it answers (Ollama matches results by name, not id).
+An empty member (`content` of an empty turn) is left out, as the ollama SDK sends it.
 
 Sampling settings go inside `options` (`temperature`, `top_p`, `stop`, `num_predict` ←
 `max_tokens`, and every Ollama option given as a body field: `num_ctx`, `top_k`,
@@ -206,7 +207,9 @@ def wire_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
             out.append(wire)
         else:
             raise not_sendable(message, f"message {i}: the Ollama adapter")
-    return out
+    # As the ollama SDK copies each message (langchain-ollama's path): no empty member,
+    # an empty user turn's `content` included.
+    return [{key: value for key, value in wire.items() if value} for wire in out]
 
 
 def _assistant(message: AIMessage, i: int) -> dict[str, Any]:

@@ -209,15 +209,62 @@ def _ran_without_arguments(outcome: Any) -> bool:
     )
 
 
+def _sent_messages(outcome: Any) -> list[dict[str, Any]]:
+    """Every message of every request body in `outcome` (test_content_scripts.py's
+    `sent`, at any depth)."""
+    if isinstance(outcome, list):
+        return [m for v in outcome for m in _sent_messages(v)]
+    if not isinstance(outcome, dict):
+        return []
+    found = [m for m in outcome.get("messages") or () if isinstance(m, dict)]
+    return found + [m for k, v in outcome.items() if k != "messages" for m in _sent_messages(v)]
+
+
+def _sent_block(kind: str, role: str, *keys: str) -> Callable[[Any], bool]:
+    """A check that a request sent a `role` message with a content block of type `kind`
+    (holding `keys`)."""
+
+    def check(outcome: Any) -> bool:
+        return any(
+            isinstance(b, dict) and b.get("type") == kind and all(k in b for k in keys)
+            for m in _sent_messages(outcome)
+            if m.get("role") == role and isinstance(m.get("content"), list)
+            for b in m["content"]
+        )
+
+    return check
+
+
 def _tool_results_unnamed(outcome: Any) -> bool:
-    """The requests' tool results (role "tool") carry no `tool_name`."""
-    results = [
-        m
-        for body in (outcome if isinstance(outcome, list) else ())
-        for m in (body.get("messages") or () if isinstance(body, dict) else ())
-        if isinstance(m, dict) and m.get("role") == "tool"
-    ]
+    """Every tool result a request sent has no `tool_name` (and there are some)."""
+    results = [m for m in _sent_messages(outcome) if m.get("role") == "tool"]
     return bool(results) and all("tool_name" not in m for m in results)
+
+
+def _empty_user_turn_sent(outcome: Any) -> bool:
+    """A request sent a user turn of empty text."""
+    return any(m.get("role") == "user" and m.get("content") == "" for m in _sent_messages(outcome))
+
+
+def _merged_call_split(outcome: Any) -> bool:
+    """The merged stream's one tool call split apart (more than one call, or an
+    invalid one) (test_content_scripts.py's `merged`)."""
+    merged = outcome.get("merged") if isinstance(outcome, dict) else None
+    return isinstance(merged, dict) and (
+        len(merged.get("tool_calls") or ()) > 1 or bool(merged.get("invalid_tool_calls"))
+    )
+
+
+def _every_reply_raised(kind: str) -> Callable[[Any], bool]:
+    """Each part's `reply` is an exception of `kind`."""
+
+    def check(outcome: Any) -> bool:
+        parts = list(outcome.values()) if isinstance(outcome, dict) else []
+        return bool(parts) and all(
+            isinstance(p, dict) and raises(kind)(p.get("reply")) for p in parts
+        )
+
+    return check
 
 
 DIFFERENCES: dict[tuple[str, str], Difference] = {
@@ -521,6 +568,58 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             ),
         )
     },
+    # The scripts of test_content_scripts.py.
+    ("v1_tool_stream", "mistralai"): Difference(
+        "loses data",
+        "langchain-mistralai gives each streamed tool-call chunk a new random id (see "
+        "agent_stream_messages): under output_version='v1' the merged reply's one call "
+        "splits into a call without arguments, a nameless one and an invalid one; "
+        "chatplex's has the call whole",
+        _merged_call_split,
+    ),
+    ("reasoning_history", "ollama"): Difference(
+        "raises",
+        "ValueError: langchain-ollama refuses an AI turn of the history holding a "
+        "reasoning block (Anthropic's `thinking`, LangChain's v1 `reasoning`); chatplex "
+        "sends it back as Ollama's `thinking`",
+        _every_reply_raised("builtins.ValueError"),
+    ),
+    ("reasoning_history", "mistralai"): Difference(
+        "rejected by provider",
+        "langchain-mistralai sends an AI turn's reasoning blocks as they are (a v1 "
+        "`reasoning` block, an Anthropic `thinking` block with a string and a "
+        "signature): neither is a Mistral content chunk, and the API refuses the "
+        "request (422); chatplex sends the turn's text",
+        _sent_block("reasoning", "assistant", "reasoning"),
+    ),
+    **{
+        (scenario, "ollama"): Difference(
+            "loses data",
+            "langchain-ollama sends a tool result without the `tool_name` of the call it "
+            "answers: Ollama has no tool-call ids, the name is the result's only link to "
+            "its call; chatplex sends it",
+            _tool_results_unnamed,
+        )
+        for scenario in ("ai_blocks_history", "tool_results", "tool_results_async")
+    },
+    ("consecutive_users", "anthropic"): Difference(
+        "rejected by provider",
+        "langchain-anthropic sends an empty HumanMessage as a user turn of content '', "
+        "which the Messages API refuses (400: every message but a final assistant one "
+        "needs non-empty content); chatplex raises ValueError before any request",
+        _empty_user_turn_sent,
+    ),
+    **{
+        ("tool_results", wire): Difference(
+            "rejected by provider",
+            f"{package} sends a ToolMessage's LangChain v1 image block as it is "
+            "({'type': 'image', 'base64': ..., 'mime_type': ...}), which is not a "
+            "content part of the API's chat format: the API refuses the request; "
+            "chatplex sends it as an `image_url` part, as ChatOpenAI does",
+            _sent_block("image", "tool", "base64"),
+        )
+        for wire, package in (("groq", "langchain-groq"), ("mistralai", "langchain-mistralai"))
+    },
 }
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
@@ -555,6 +654,46 @@ GAPS: dict[tuple[str, str], str] = {
         "pickle of ChatBedrockConverse: both raise, langchain-aws's model "
         "_pickle.PicklingError (its botocore client's class), the drop-in TypeError "
         "(its keys held as chatplex's Secret refuse pickling)"
+    ),
+    # The scripts of test_content_scripts.py.
+    ("image_url_blocks", "ollama"): (
+        "an OpenAI image_url block with an https URL: both raise before any request, "
+        "langchain-ollama the PydanticSerializationError of the ollama SDK's Image "
+        "(it reads the URL as a file path or base64), the drop-in a ValueError (Ollama "
+        "takes no image URLs); both are ValueErrors"
+    ),
+    ("v1_replies_shown", "openai"): (
+        "output_version='v1': a tool-call reply's `tool_call` content block has its keys "
+        "in the order type, id, name, args under langchain-openai (what pretty_repr() "
+        "prints), type, name, args, id under the drop-in"
+    ),
+    **{
+        ("reasoning_history", wire): (
+            "an AI turn of the history whose content is a reasoning block and a text block: "
+            "the partner sends the turn's text blocks as a list ([{'type': 'text', ...}]), "
+            "the drop-in joins them into a string"
+        )
+        for wire in ("openai", "groq")
+    },
+    ("reasoning_settings", "groq"): (
+        "ChatGroq(reasoning_effort=...): langchain-groq reports the effort in each "
+        "reply's response_metadata (and the stream's), the drop-in does not"
+    ),
+    ("server_tool", "openai"): (
+        "bind_tools([{'type': 'web_search_preview'}, get_weather]) on the Responses API: "
+        "langchain-openai sends the tools in the order bound, the drop-in the function "
+        "tools first, the built-in ones after them"
+    ),
+    ("server_tool", "anthropic"): (
+        "bind_tools([{'type': 'web_search_20250305', 'name': 'web_search', ...}, ...]): "
+        "langchain-anthropic sends Anthropic's server tool as given; the drop-in sends a "
+        "client tool named web_search with an empty input schema (the dict read as a "
+        "function)"
+    ),
+    ("server_tool", "gemini"): (
+        "bind_tools([{'google_search': {}}, ...]): langchain-google-genai sends "
+        "{'googleSearch': {}} beside the function declarations; the drop-in raises "
+        "ValueError (the dict read as a function that is not one)"
     ),
 }
 

@@ -348,6 +348,7 @@ _VOLATILE = frozenset(
         "system_fingerprint",
         "date",
         "signature",
+        "item_id",
         "lc_run_id",
         "run_id",
         "x-amzn-requestid",

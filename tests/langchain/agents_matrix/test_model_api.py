@@ -132,16 +132,22 @@ def _v1(reply: Any) -> dict[str, Any]:
     return {"content": masked(reply.content), "blocks": masked(reply.content_blocks)}
 
 
-def output_v1(run: Run) -> Any:
-    """`output_version="v1"`: the text reply's, the tool-call reply's and the merged
-    stream's `content` and `content_blocks`."""
+def v1_replies(run: Run, view: Callable[[Any], Any]) -> dict[str, Any]:
+    """`view` of a text reply, a tool-call reply and a merged stream of the model made
+    with `output_version="v1"`."""
     model = run.make(output_version="v1")
     text = model.invoke(HELLO)
     called = model.bind_tools([get_weather]).invoke(TURNS[0])
     merged = None
     for chunk in model.stream(HELLO):
         merged = chunk if merged is None else merged + chunk
-    return {"text": _v1(text), "called": _v1(called), "streamed": _v1(merged)}
+    return {"text": view(text), "called": view(called), "streamed": view(merged)}
+
+
+def output_v1(run: Run) -> Any:
+    """`output_version="v1"`: the text reply's, the tool-call reply's and the merged
+    stream's `content` and `content_blocks`."""
+    return v1_replies(run, _v1)
 
 
 def output_v1_async(run: Run) -> Any:

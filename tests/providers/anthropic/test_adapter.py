@@ -344,7 +344,12 @@ def test_consecutive_roles_merge_and_tool_results(adapter: AnthropicAdapter) -> 
         {
             "role": "user",
             "content": [
-                {"type": "tool_result", "tool_use_id": "toolu_1", "content": "rainy"},
+                {
+                    "type": "tool_result",
+                    "tool_use_id": "toolu_1",
+                    "content": "rainy",
+                    "is_error": False,  # written false too, as langchain-anthropic writes it
+                },
                 {
                     "type": "tool_result",
                     "tool_use_id": "toolu_2",
@@ -397,7 +402,7 @@ def test_cited_text_goes_back_as_is_and_reasoning_does_not(adapter: AnthropicAda
     reasoned = AIMessage([{"type": "reasoning", "reasoning": "r"}, {"type": "text", "text": "t"}])
     body = build(adapter, [HumanMessage("go"), cited, HumanMessage("and?"), reasoned])
     assert body["messages"][1]["content"] == REPLIES["citations"]["content"]
-    assert body["messages"][3]["content"] == "t"
+    assert body["messages"][3]["content"] == [{"type": "text", "text": "t"}]
 
 
 def test_build_does_not_mutate_messages(adapter: AnthropicAdapter) -> None:

@@ -401,7 +401,12 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
                 {
                     "role": "user",
                     "content": [
-                        {"type": "tool_result", "tool_use_id": "toolu_01", "content": "18C, sunny"},
+                        {
+                            "type": "tool_result",
+                            "tool_use_id": "toolu_01",
+                            "content": "18C, sunny",
+                            "is_error": False,
+                        },
                         {
                             "type": "tool_result",
                             "tool_use_id": "toolu_02",
@@ -493,6 +498,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
                             "type": "tool_result",
                             "tool_use_id": "toolu_01",
                             "content": [{"type": "text", "text": "18C"}],
+                            "is_error": False,
                         }
                     ],
                 },

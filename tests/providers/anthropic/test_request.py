@@ -4,6 +4,7 @@ alternating turns, tool results and tool uses, images, tools and tool choice."""
 from __future__ import annotations
 
 from typing import Any
+from typing import Literal
 
 import pytest
 
@@ -75,6 +76,25 @@ def test_tool_results_come_first_in_their_user_turn() -> None:
     }
 
 
+@pytest.mark.parametrize("status", ["success", "error"])
+def test_a_tool_result_says_is_error_unless_told_not_to(
+    status: Literal["success", "error"],
+) -> None:
+    """`is_error` is written false too, as langchain-anthropic writes it; with
+    `error_flags=False` (langchain-aws's InvokeModel body) it is not written at all."""
+    call = {"name": "weather", "args": {}, "id": "c1"}
+    messages = [
+        HumanMessage("weather?"),
+        AIMessage("", tool_calls=[call]),
+        ToolMessage("rain", tool_call_id="c1", status=status),
+    ]
+    result = {"type": "tool_result", "tool_use_id": "c1", "content": "rain"}
+    assert to_wire_messages(messages)[1][2]["content"] == [
+        {**result, "is_error": status == "error"}
+    ]
+    assert to_wire_messages(messages, error_flags=False)[1][2]["content"] == [result]
+
+
 def test_assistant_text_and_tool_uses_without_duplicates() -> None:
     call = {"name": "weather", "args": {}, "id": "c1"}
     _, turns = to_wire_messages([HumanMessage("q"), AIMessage("let me look", tool_calls=[call])])
@@ -93,7 +113,8 @@ def test_reasoning_blocks_are_dropped() -> None:
         {"type": "text", "text": "done"},
     ]
     _, turns = to_wire_messages([HumanMessage("q"), AIMessage(content)])
-    assert turns[1] == {"role": "assistant", "content": "done"}
+    # The other blocks go as a list, as langchain-anthropic sends them.
+    assert turns[1] == {"role": "assistant", "content": [{"type": "text", "text": "done"}]}
     thinking: list[dict[str, Any]] = [
         {"type": "reasoning", "text": "hmm"},
         {"type": "thinking", "thinking": "t", "signature": "s"},
@@ -290,6 +311,59 @@ def test_a_standard_image_block_is_sent_with_its_source_as_langchain_anthropic_s
             [LCHuman([{"type": "text", "text": "what"}, block])], model="claude-sonnet-4-5"
         )[1]
         assert theirs[0]["content"][1] == wire[0]["content"][1]
+
+
+PDF = "JVBERi0xLjQKJSVFT0YK"
+
+
+@pytest.mark.parametrize(
+    ("block", "document"),
+    [
+        (
+            {"type": "file", "base64": PDF, "mime_type": "application/pdf", "filename": "a.pdf"},
+            {"source": {"type": "base64", "media_type": "application/pdf", "data": PDF}},
+        ),
+        (  # no mime_type: a PDF, as langchain-anthropic assumes
+            {"type": "file", "source_type": "base64", "data": PDF},
+            {"source": {"type": "base64", "media_type": "application/pdf", "data": PDF}},
+        ),
+        (
+            {"type": "file", "url": "https://x.example/a.pdf", "extras": {"title": "A"}},
+            {"source": {"type": "url", "url": "https://x.example/a.pdf"}, "title": "A"},
+        ),
+        (
+            {"type": "text-plain", "text": "Notes.", "citations": {"enabled": True}},
+            {
+                "source": {"type": "text", "media_type": "text/plain", "data": "Notes."},
+                "citations": {"enabled": True},
+            },
+        ),
+        (
+            {"type": "file", "file_id": "file_1", "cache_control": {"type": "ephemeral"}},
+            {
+                "source": {"type": "file", "file_id": "file_1"},
+                "cache_control": {"type": "ephemeral"},
+            },
+        ),
+    ],
+)
+def test_a_standard_file_block_is_sent_as_a_document_as_langchain_anthropic_sends_it(
+    block: dict[str, Any], document: dict[str, Any]
+) -> None:
+    _, wire = to_wire_messages([HumanMessage([{"type": "text", "text": "read"}, block])])
+    assert wire[0]["content"][1] == {"type": "document", **document}
+    partner = pytest.importorskip("langchain_anthropic.chat_models")
+    from langchain_core.messages import HumanMessage as LCHuman
+
+    theirs = partner._format_messages(
+        [LCHuman([{"type": "text", "text": "read"}, block])], model="claude-sonnet-4-5"
+    )[1]
+    assert theirs[0]["content"][1] == wire[0]["content"][1]
+
+
+def test_a_standard_file_block_without_data_is_refused() -> None:
+    with pytest.raises(ValueError, match="message 0: a file block needs a url"):
+        to_wire_messages([HumanMessage([{"type": "file", "mime_type": "application/pdf"}])])
 
 
 def test_a_standard_image_block_without_data_is_refused() -> None:

@@ -272,7 +272,6 @@ def test_json_mode_has_no_converse_form() -> None:
     [
         ([SystemMessage("only")], "only system"),
         ([AIMessage("first")], "start with a user message"),
-        ([HumanMessage("")], "empty user message"),
         (
             [HumanMessage([{"type": "image_url", "image_url": {"url": "https://x/cat.png"}}])],
             "does not fetch image URLs",
@@ -303,6 +302,80 @@ def test_a_redacted_reasoning_block_is_sent_back() -> None:
     ai = AIMessage([{"type": "reasoning", "reasoning": "", "redacted_content": "b64"}, "ok"])
     _, turns = wire_messages([HumanMessage("a"), ai])
     assert turns[1]["content"] == [{"reasoningContent": {"redactedContent": "b64"}}, {"text": "ok"}]
+
+
+@pytest.mark.parametrize(
+    ("provider", "kept"), [(None, True), ("bedrock_converse", True), ("anthropic", False)]
+)
+def test_a_thinking_block_goes_back_signed_unless_another_providers(
+    provider: str | None, kept: bool
+) -> None:
+    """Anthropic's `thinking` block (its text and signature) goes back as Converse's
+    signed `reasoningContent`; in another provider's reply (a ChatAnthropic one, named
+    by its `model_provider`) it is left out: as langchain-aws does both."""
+    thought = {"type": "thinking", "thinking": "hm", "signature": "c2ln"}
+    metadata = {} if provider is None else {"model_provider": provider}
+    ai = AIMessage([thought, {"type": "text", "text": "ok"}], response_metadata=metadata)
+    _, turns = wire_messages([HumanMessage("a"), ai, HumanMessage("b")])
+    signed = {"reasoningContent": {"reasoningText": {"text": "hm", "signature": "c2ln"}}}
+    assert turns[1]["content"] == [*([signed] if kept else []), {"text": "ok"}]
+    partner = pytest.importorskip("langchain_aws.chat_models.bedrock_converse")
+    from langchain_core.messages import AIMessage as LCAI
+    from langchain_core.messages import HumanMessage as LCHuman
+
+    theirs, _ = partner._messages_to_bedrock(
+        [LCHuman("a"), LCAI(ai.content, response_metadata=metadata), LCHuman("b")],
+        model_id="us.anthropic.claude-3-5-haiku-20241022-v1:0",
+    )
+    assert theirs[1]["content"] == turns[1]["content"]
+
+
+def test_history_as_langchain_aws_sends_it() -> None:
+    """System messages go to `system` wherever they are; runs of one type merge (two
+    user texts in a row as one, joined by a newline; system messages alike); blank
+    user and tool-result text goes as "." (Converse refuses blanks): as langchain-aws
+    does, compared with its own conversion of the same history."""
+    call = {"name": "f", "args": {}, "id": "t1"}
+    history: list[Any] = [
+        SystemMessage("Be terse."),
+        SystemMessage("Be kind."),
+        HumanMessage("Hello"),
+        HumanMessage("And again"),
+        AIMessage("Hi", tool_calls=[call]),
+        ToolMessage("", tool_call_id="t1"),
+        AIMessage("Done"),
+        SystemMessage("Now in French."),
+        HumanMessage([{"type": "text", "text": "  "}]),
+        AIMessage("Oui"),
+        HumanMessage(""),
+    ]
+    system, turns = wire_messages(history)
+    assert system == [{"text": "Be terse.\nBe kind."}, {"text": "Now in French."}]
+    assert turns == [
+        {"role": "user", "content": [{"text": "Hello\nAnd again"}]},
+        {
+            "role": "assistant",
+            "content": [{"text": "Hi"}, {"toolUse": {"toolUseId": "t1", "name": "f", "input": {}}}],
+        },
+        {
+            "role": "user",
+            "content": [
+                {"toolResult": {"toolUseId": "t1", "content": [{"text": "."}], "status": "success"}}
+            ],
+        },
+        {"role": "assistant", "content": [{"text": "Done"}]},
+        {"role": "user", "content": [{"text": "."}]},
+        {"role": "assistant", "content": [{"text": "Oui"}]},
+        {"role": "user", "content": [{"text": "."}]},
+    ]
+    partner = pytest.importorskip("langchain_aws.chat_models.bedrock_converse")
+    from langchain_core.messages import convert_to_messages
+
+    theirs, their_system = partner._messages_to_bedrock(
+        convert_to_messages([m.model_dump() | {"type": m.type} for m in history])
+    )
+    assert their_system == system
+    assert theirs == turns
 
 
 def test_converses_own_blocks_pass_as_they_are() -> None:

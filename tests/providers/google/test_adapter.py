@@ -14,6 +14,7 @@ from chatplex.errors import PermissionDeniedError
 from chatplex.errors import QuotaExceededError
 from chatplex.errors import RateLimitError
 from chatplex.errors import ServerError
+from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.providers.google.adapter import GeminiAdapter
@@ -92,6 +93,27 @@ def test_only_system_messages_is_refused_before_any_request() -> None:
         GeminiAdapter(api_key=KEY).build_request(
             [SystemMessage("x")], CallSettings(model="m"), stream=False
         )
+
+
+def test_an_empty_user_turn_is_left_out_with_langchain_google_genais_warning() -> None:
+    """The Gemini API's partner leaves a user turn of no content ("" or []) out, with
+    its warning; blank text blocks are refused (Gemini refuses an empty text part);
+    Vertex AI's wire refuses an empty turn."""
+    history = [HumanMessage("Hi"), AIMessage("Hello"), HumanMessage(""), HumanMessage([])]
+    settings = CallSettings(model="m")
+    with pytest.warns(UserWarning, match="HumanMessage with empty content was removed") as seen:
+        request = GeminiAdapter(api_key=KEY).build_request(history, settings, stream=False)
+    assert len(seen) == 2
+    assert [c["role"] for c in request.json["contents"]] == ["user", "model"]
+    with pytest.raises(ValueError, match="a user message of empty text"):
+        GeminiAdapter(api_key=KEY).build_request(
+            [HumanMessage([{"type": "text", "text": ""}])], settings, stream=False
+        )
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="empty list of messages"):
+        GeminiAdapter(api_key=KEY).build_request([HumanMessage("")], settings, stream=False)
+    vertex = VertexAIAdapter(project="p", location="us-central1", api_key=KEY)
+    with pytest.raises(ValueError, match="a user message of empty text"):
+        vertex.build_request(history, settings, stream=False)
 
 
 def google_error(code: int, status: str, message: str, **extra: Any) -> bytes:

@@ -65,6 +65,27 @@ def test_a_data_url_that_is_not_base64_is_refused_naming_the_message() -> None:
         wire_contents([bad])
 
 
+@pytest.mark.parametrize(
+    ("provider", "kept"),
+    [("google_genai", True), ("google_vertexai", True), (None, True), ("anthropic", False)],
+)
+def test_another_providers_thinking_is_left_out(provider: str | None, kept: bool) -> None:
+    """A reply of another provider (Anthropic's, its signature Anthropic's) passed back:
+    its thinking goes to Gemini neither as a thought nor with that signature, as
+    langchain-google-genai leaves it out; Gemini's own and unnamed replies keep theirs."""
+    metadata = {} if provider is None else {"model_provider": provider}
+    reply = AIMessage(
+        [
+            {"type": "thinking", "thinking": "A greeting.", "signature": "c2ln"},
+            {"type": "text", "text": "Hello!"},
+        ],
+        response_metadata=metadata,
+    )
+    _, contents = wire_contents([HumanMessage("Hi"), reply, HumanMessage("Again")])
+    thought = {"text": "A greeting.", "thought": True, "thoughtSignature": "c2ln"}
+    assert contents[1]["parts"] == [*([thought] if kept else []), {"text": "Hello!"}]
+
+
 def test_tool_calls_and_their_answers_round_trip_with_thought_signatures() -> None:
     reply = AIMessage(
         [{"type": "thinking", "thinking": "Two cities.", "signature": "c2lnLTE="}],

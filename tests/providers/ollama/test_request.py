@@ -130,6 +130,27 @@ def test_a_tool_round_trip() -> None:
     ]
 
 
+def test_empty_members_are_left_out_as_the_sdk_sends_them() -> None:
+    """The ollama SDK (langchain-ollama's path) copies each message without its empty
+    members: an empty user turn goes without `content`, an empty tool result too."""
+    call = {"name": "get_weather", "args": {}, "id": "call_1"}
+    messages = [
+        HumanMessage(""),
+        AIMessage("", tool_calls=[call]),
+        ToolMessage("", tool_call_id="call_1"),
+        HumanMessage("Hi"),
+    ]
+    assert body(messages)["messages"] == [
+        {"role": "user"},
+        {
+            "role": "assistant",
+            "tool_calls": [{"function": {"name": "get_weather", "arguments": {}}}],
+        },
+        {"role": "tool", "tool_name": "get_weather"},
+        {"role": "user", "content": "Hi"},
+    ]
+
+
 def test_images_go_as_base64() -> None:
     content = [
         {"type": "text", "text": "What is this?"},
