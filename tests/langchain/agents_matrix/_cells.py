@@ -541,6 +541,14 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             ),
         )
     },
+    ("stop_words", "xai"): Difference(
+        "loses data",
+        "langchain-xai drops invoke(..., stop=[...]) and .bind(stop=[...]) without a word "
+        "for the models it takes for reasoning ones (grok-4): the stop words are ignored; "
+        "chatplex sends them, and xAI's answer says whether the model takes them (as "
+        "tests/partners/compatible keeps it: _STOP_DROPPED)",
+        lambda theirs: isinstance(theirs, dict) and theirs.get("sent") == [{}, {}],
+    ),
     ("per_call_settings", "vertex"): Difference(
         "loses data",
         "langchain-google-vertexai drops invoke(..., max_tokens=50) without a word (its "
@@ -578,11 +586,6 @@ GAPS: dict[tuple[str, str], str] = {
         "invoke(..., max_tokens=50): langchain-openai's AzureChatOpenAI sends the "
         "call-time keyword as 'max_tokens' (only its constructor's becomes "
         "max_completion_tokens), the drop-in 'max_completion_tokens'"
-    ),
-    ("stop_words", "xai"): (
-        "invoke(..., stop=[...]) and .bind(stop=[...]) with grok-4: langchain-xai drops "
-        "'stop' from the request for the models it knows reject it (a profile's "
-        "reasoning_output, else grok-3*/grok-4*/grok-code-fast), the drop-in sends it"
     ),
     ("stop_words", "bedrock"): (
         "invoke(..., stop=['friend']) over InvokeModel: langchain-aws's ChatBedrock also "
