@@ -587,12 +587,6 @@ GAPS: dict[tuple[str, str], str] = {
         "call-time keyword as 'max_tokens' (only its constructor's becomes "
         "max_completion_tokens), the drop-in 'max_completion_tokens'"
     ),
-    ("stop_words", "bedrock"): (
-        "invoke(..., stop=['friend']) over InvokeModel: langchain-aws's ChatBedrock also "
-        "cuts the reply's text at the first stop word itself (enforce_stop_tokens: "
-        "'Echo: Say hello to my '), the drop-in keeps the text as the server sent it "
-        "(the mock server ignores stop sequences)"
-    ),
     ("metadata_order", "responses"): (
         "w1: the keys of the stream's last chunk: langchain-openai's has model_provider "
         "last (created_at, metadata, model, object, service_tier, status, "
