@@ -576,12 +576,6 @@ GAPS: dict[tuple[str, str], str] = {
         "holds None (azure_deployment only), the drop-in's model_name field holds the "
         "deployment ('gpt-4o-mini')"
     ),
-    ("structured_methods", "responses"): (
-        "with_structured_output(method='json_schema') over the Responses API: "
-        "langchain-openai's raw reply carries additional_kwargs['parsed'] (the Forecast), "
-        "the drop-in's none (its Chat Completions path adds it, and 'parsed': None for "
-        "json_mode, which langchain-openai's Responses path leaves out)"
-    ),
     ("per_call_settings", "azure"): (
         "invoke(..., max_tokens=50): langchain-openai's AzureChatOpenAI sends the "
         "call-time keyword as 'max_tokens' (only its constructor's becomes "
