@@ -211,7 +211,8 @@ def _tool_choice(config: Any) -> Any:
     calling = (config or {}).get("functionCallingConfig") if isinstance(config, dict) else None
     if not isinstance(calling, dict):
         return None
-    mode = str(_MODES.get(calling.get("mode"), calling.get("mode", "AUTO"))).upper()
+    given = calling.get("mode", "AUTO")
+    mode = str(_MODES.get(given, given) if isinstance(given, int) else given).upper()
     allowed = calling.get("allowedFunctionNames") or []
     if mode == "ANY" and len(allowed) == 1:
         return {"type": "function", "function": {"name": allowed[0]}}
