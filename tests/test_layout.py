@@ -79,6 +79,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_model_api.py",  # the chat model's own API, every script wire
     "langchain/agents_matrix/test_graph_scripts.py",  # a further set of graph/agent scripts
     "langchain/agents_matrix/test_ls_params.py",  # LangSmith's ls_* params, every wire
+    "langchain/agents_matrix/test_side_wires.py",  # the script sets over the other wires
     "langchain/agents_matrix/test_error_words.py",  # each wire's errors beside the partner's
     "langchain/agents_matrix/test_config_scripts.py",  # scripts making, configuring, tracing
     "langchain/agents_matrix/test_agent_tools.py",  # agent tools, middleware, strategies

@@ -600,6 +600,14 @@ class Adapter(ABC):
         return False
 
     @property
+    def structured_parsed_none(self) -> bool:
+        """Where `structured_parsed_key`: whether the key is there, None, when no pydantic
+        object was parsed (a dict schema, JSON mode, a parsing error), as the openai
+        SDK's `parse()` gives it to langchain-openai's Chat Completions replies; its
+        Responses path sets the key only with the object."""
+        return True
+
+    @property
     def structured_partials(self) -> bool:
         """Whether a "json_schema" call for a pydantic class streams partial values;
         default: no, the whole reply is parsed at once (LangChain's parser for

@@ -316,9 +316,13 @@ class _WithRaw(Runnable[Any, dict[str, Any]]):
 
     _run_type = "chain"
 
-    def __init__(self, parser: StructuredParser, *, parsed_key: bool = False) -> None:
+    def __init__(
+        self, parser: StructuredParser, *, parsed_key: bool = False, parsed_none: bool = True
+    ) -> None:
         self.parser = parser
         self.parsed_key = parsed_key
+        #: Whether the key is there (None) when no pydantic object was parsed.
+        self.parsed_none = parsed_none
         self.name = "RunnableAssign"
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
@@ -333,6 +337,8 @@ class _WithRaw(Runnable[Any, dict[str, Any]]):
         if not self.parsed_key or not isinstance(raw, AIMessage):
             return raw
         kept = parsed if self.parser.schema.kind == "pydantic" else None
+        if kept is None and not self.parsed_none:
+            return raw
         raw.additional_kwargs = {**raw.additional_kwargs, "parsed": kept}
         return raw
 
@@ -380,7 +386,9 @@ def structured_output(
         partials = method != "json_schema" or enforced or streams or spec.kind != "pydantic"
         parser = StructuredParser(spec, "text", partials=partials)
     if include_raw:
-        return RunnableParallel(raw=bound) | _WithRaw(parser, parsed_key=parsed_key)
+        parsed_none = adapter is None or adapter.structured_parsed_none
+        keyed = _WithRaw(parser, parsed_key=parsed_key, parsed_none=parsed_none)
+        return RunnableParallel(raw=bound) | keyed
     return bound | parser
 
 

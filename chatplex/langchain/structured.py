@@ -130,7 +130,10 @@ def structured_output(
     # Where the partner's raw reply to a response_format call carries
     # `additional_kwargs["parsed"]` (langchain-openai's: the SDK's parse()), so does ours.
     keyed = adapter is not None and adapter.structured_parsed_key and method == "json_schema"
-    return parsed(bound, parser, include_raw, parsed_key=keyed, pydantic=pydantic)
+    unkeyed = adapter is not None and not adapter.structured_parsed_none
+    return parsed(
+        bound, parser, include_raw, parsed_key=keyed, pydantic=pydantic, parsed_none=not unkeyed
+    )
 
 
 def _function_calling(
@@ -218,6 +221,8 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
     adapter = _adapter(inner)
     if "response_format" not in settings or adapter is None or not adapter.structured_parsed_key:
         return result
+    if not adapter.structured_parsed_none:
+        return result
     message = result.generations[0].message
     if "parsed" not in message.additional_kwargs:
         message.additional_kwargs = {"parsed": None, **message.additional_kwargs}
@@ -260,11 +265,12 @@ def parsed(
     *,
     parsed_key: bool = False,
     pydantic: bool = False,
+    parsed_none: bool = True,
 ) -> LCRunnable[Any, Any]:
     """`llm | parser`, or with `include_raw` LangChain's `{"raw", "parsed",
     "parsing_error"}` (a parsing error caught, as LangChain catches it). `parsed_key`:
     the raw reply carries `additional_kwargs["parsed"]` too (the object for a pydantic
-    schema, else None)."""
+    schema, else None; no key then unless `parsed_none`)."""
     if not include_raw:
         return llm | parser
     parsed = RunnablePassthrough.assign(
@@ -278,6 +284,8 @@ def parsed(
     def keyed(result: dict[str, Any]) -> dict[str, Any]:
         raw = result["raw"]
         kept = result["parsed"] if pydantic else None
+        if kept is None and not parsed_none:
+            return result
         raw.additional_kwargs = {**raw.additional_kwargs, "parsed": kept}
         return result
 

@@ -136,7 +136,7 @@ def request_view(path: str, body: dict[str, Any]) -> dict[str, Any]:
     if choice is not None:
         view["tool_choice"] = choice
     config = body.get("generationConfig") or {}
-    schema = config.get("responseJsonSchema") or config.get("responseSchema")
+    schema = config.get("responseJsonSchema") or _named_types(config.get("responseSchema"))
     if isinstance(schema, dict):
         view["response_format"] = {"type": "json_schema", "json_schema": {"schema": schema}}
     elif config.get("responseMimeType") == "application/json":
@@ -172,7 +172,9 @@ def _tools(tools: Any) -> list[dict[str, Any]]:
     out = []
     for tool in tools if isinstance(tools, list) else ():
         for declaration in (tool or {}).get("functionDeclarations") or ():
-            parameters = declaration.get("parametersJsonSchema") or declaration.get("parameters")
+            parameters = declaration.get("parametersJsonSchema") or _named_types(
+                declaration.get("parameters")
+            )
             out.append(
                 {
                     "type": "function",
@@ -186,11 +188,31 @@ def _tools(tools: Any) -> list[dict[str, Any]]:
     return out
 
 
+#: The enums proto3's JSON may write as numbers (the aiplatform REST client does):
+#: FunctionCallingConfig.Mode's and a Schema's Type's, by number.
+_MODES = {0: "MODE_UNSPECIFIED", 1: "AUTO", 2: "ANY", 3: "NONE", 5: "VALIDATED"}
+_TYPES = {1: "string", 2: "number", 3: "integer", 4: "boolean", 5: "array", 6: "object"}
+
+
+def _named_types(schema: Any) -> Any:
+    """A declaration's `parameters` or a `responseSchema` with each numbered `type`
+    named (JSON Schema's)."""
+    if isinstance(schema, list):
+        return [_named_types(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _named_types(v) for k, v in schema.items()}
+    if isinstance(out.get("type"), int):
+        out["type"] = _TYPES.get(out["type"], "string")
+    return out
+
+
 def _tool_choice(config: Any) -> Any:
     calling = (config or {}).get("functionCallingConfig") if isinstance(config, dict) else None
     if not isinstance(calling, dict):
         return None
-    mode = str(calling.get("mode", "AUTO")).upper()
+    given = calling.get("mode", "AUTO")
+    mode = str(_MODES.get(given, given) if isinstance(given, int) else given).upper()
     allowed = calling.get("allowedFunctionNames") or []
     if mode == "ANY" and len(allowed) == 1:
         return {"type": "function", "function": {"name": allowed[0]}}

@@ -80,6 +80,7 @@ def test_every_hook_and_capability_has_its_default() -> None:
     assert wire.schema_enforced is False and wire.strict_refused is False
     assert wire.json_mode == "json_mode"
     assert wire.structured_parsed_key is False and wire.structured_partials is False
+    assert wire.structured_parsed_none is True
     assert wire.structured_tool_choice is None and wire.forced_tool_settings is False
     assert wire.streams_json_format is True
     assert wire.can_force_tool_call is True

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pydantic import Field
 from typing_extensions import TypedDict
 
+import chatplex
 from chatplex.chat import init_chat_model
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain.structured import default_method
@@ -260,3 +261,26 @@ async def test_a_response_format_reply_carries_parsed_where_the_partners_does(
             assert reply.additional_kwargs["parsed"] is None
         plain = llm.invoke("hi") if sync else await llm.ainvoke("hi")
         assert "parsed" not in plain.additional_kwargs
+
+
+@pytest.mark.parametrize("cls", [chatplex.ChatOpenAI, ChatplexOpenAI], ids=["dropin", "lean"])
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_the_responses_api_s_raw_reply_carries_parsed_only_with_the_object(
+    server: MockServer, sync: bool, cls: Any
+) -> None:
+    """langchain-openai's Responses path sets `additional_kwargs["parsed"]` only where it
+    parsed a pydantic object (json_schema with a class); JSON mode and a dict schema
+    leave the key out (its Chat Completions path writes None there)."""
+    llm = cls(
+        model="gpt-4.1-mini", base_url=server.openai_base_url, api_key="k", use_responses_api=True
+    )
+
+    async def raw(schema: Any, method: str) -> Any:
+        structured = llm.with_structured_output(schema, method=method, include_raw=True)
+        out = structured.invoke("a joke") if sync else await structured.ainvoke("a joke")
+        return out["raw"].additional_kwargs
+
+    keyed = await raw(Joke, "json_schema")
+    assert isinstance(keyed["parsed"], Joke)
+    assert "parsed" not in await raw(Joke, "json_mode")
+    assert "parsed" not in await raw(Joke.model_json_schema(), "json_schema")

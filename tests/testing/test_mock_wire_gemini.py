@@ -130,6 +130,28 @@ def test_the_adapters_request_reads_as_the_planners_view() -> None:
     assert forced.tool is not None and forced.tool.name == "get_weather"
 
 
+def test_numbered_enums_are_read_as_their_names() -> None:
+    """The aiplatform REST client writes proto3 enums as numbers: a forced mode (2: ANY)
+    and a schema's types (6: object, 3: integer) read as named ones."""
+    parameters = {"type": 6, "properties": {"n": {"type": 3}}, "required": ["n"]}
+    body = {
+        "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
+        "tools": [{"functionDeclarations": [{"name": "f", "parameters": parameters}]}],
+        "toolConfig": {"functionCallingConfig": {"mode": 2, "allowedFunctionNames": ["f"]}},
+        "generationConfig": {"responseSchema": {"type": 6, "properties": {"s": {"type": 1}}}},
+    }
+    view = request_view(
+        "/v1/projects/p/locations/l/publishers/google/models/m:generateContent", body
+    )
+    assert view["tool_choice"] == {"type": "function", "function": {"name": "f"}}
+    named = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    assert view["tools"][0]["function"]["parameters"] == named
+    schema = view["response_format"]["json_schema"]["schema"]
+    assert schema == {"type": "object", "properties": {"s": {"type": "string"}}}
+    auto = {**body, "toolConfig": {"functionCallingConfig": {"mode": 1}}}
+    assert request_view("/v1beta/models/m:generateContent", auto)["tool_choice"] == "auto"
+
+
 def test_a_body_without_contents_is_a_usage_error() -> None:
     with pytest.raises(MockUsageError, match="contents"):
         request_view("/v1beta/models/m:generateContent", {"messages": []})

@@ -56,6 +56,7 @@ from .adapter import BedrockAdapter
 from .eventstream import EventStreamDecoder
 from .invoke_families import PROMPT_FAMILIES
 from .invoke_families import PromptFamily
+from .invoke_families import cut_at_stop
 from .invoke_families import parse_prompt_reply
 from .invoke_families import prompt_body
 from .invoke_prompt_stream import PromptStreamDecoder
@@ -163,8 +164,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
     #: comes as indexed blocks (tools, thinking or citations in the request).
     _stream_blocks = False
     _citations = False
-    #: Per call: the prompt family of a non-Anthropic model, and the stop sequences its
-    #: reply is cut at (a family whose body takes none).
+    #: Per call: the prompt family of a non-Anthropic model, and the stop sequences a
+    #: reply's text is cut at (as langchain-aws cuts it, whatever the family).
     _prompt_family: PromptFamily | None = None
     _cut_stop: tuple[str, ...] | None = None
 
@@ -302,7 +303,12 @@ class BedrockInvokeAdapter(BedrockAdapter):
             return parse_prompt_reply(
                 self._prompt_family, body, headers, self.model_id, self._cut_stop
             )
-        return parse_invoke_reply(body, headers, self.model_id, citations=self._citations)
+        message = parse_invoke_reply(body, headers, self.model_id, citations=self._citations)
+        if self._cut_stop and isinstance(message.content, str):
+            # langchain-aws cuts every InvokeModel reply's text at the stop words, an
+            # Anthropic model's too (a server that stopped there leaves nothing to cut).
+            message.content = cut_at_stop(message.content, self._cut_stop)
+        return message
 
     def stream_parser(  # type: ignore[override]
         self, headers: Mapping[str, str]

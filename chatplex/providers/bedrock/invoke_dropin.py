@@ -62,6 +62,7 @@ from .invoke import check_buildable
 from .invoke import model_family
 
 if TYPE_CHECKING:
+    from ...chat.model import ChatModel
     from ...messages import BaseMessage
     from .adapter import BedrockAdapter
 
@@ -283,6 +284,13 @@ class ChatBedrock(ChatBedrockConverse):
             self.supports_tool_choice_values = tool_choice_values(
                 self.base_model_id or model_name or "", model_kwargs or {}
             )
+
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """langchain-aws's ChatBedrock answers every method by function calling over
+        InvokeModel, "json_schema" too (over Converse: as ChatBedrockConverse)."""
+        if method == "json_schema" and not self.beta_use_converse_api:
+            method = "function_calling"
+        return super()._structured_target(method, schema)
 
     def langchain_counts_messages(self) -> bool:
         """langchain-aws asks Bedrock's CountTokens for an Anthropic model it names

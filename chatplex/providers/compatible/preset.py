@@ -218,8 +218,9 @@ def openai_subclass_reading(
     """`DropIn.partner_fields` of a langchain-openai subclass LangChain does not
     serialize (langchain-deepseek, -together, -nebius), for reading its fields on the
     drop-in: langchain-openai's spellings and `aliases` (its own: its key and base URL),
-    its credentials `secrets` (field -> variable); `openai_api_key`, the alias of its
-    key field, is set by `api_key=` only; its `model_dump()` keys are langchain-openai's
+    its credentials `secrets` (field -> variable); `openai_api_key` and
+    `openai_api_base`, sharing its key's and base URL's aliases, are set by `api_key=`
+    and `base_url=` only; its `model_dump()` keys are langchain-openai's
     then its `own` fields'.
 
     >>> form = openai_subclass_reading(
@@ -232,7 +233,9 @@ def openai_subclass_reading(
         "serialized": False,
         "aliases": {**BASE_CHAT_OPENAI_ALIASES, **aliases},
         "secrets": secrets,
-        "set_only_by": {"openai_api_key": "api_key"},
+        # Its own key and base URL take langchain-openai's aliases too: given by them,
+        # langchain-openai's fields hold the same.
+        "set_only_by": {"openai_api_key": "api_key", "openai_api_base": "base_url"},
         "floats": frozenset({"temperature", "request_timeout"}),
         "identifying": BASE_CHAT_OPENAI_IDENTIFYING,  # its base class's, unchanged
         "unwritten": {

@@ -30,6 +30,7 @@ from .dropin_settings import google_settings
 from .dropin_settings import safety_settings
 
 if TYPE_CHECKING:
+    from ...chat.model import ChatModel
     from ...messages import BaseMessage
     from ...secret import Secret
 
@@ -136,6 +137,14 @@ class ChatVertexAI(GoogleDropin):
         return (re.sub(r"-\d{3}$", "", self.model.replace("models/", "")),)
 
     structured_output_method = "function_calling"  # langchain-google-vertexai's default
+
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """langchain-google-vertexai answers every method but "json_mode" by function
+        calling: "json_schema" too."""
+        if method == "json_schema":
+            method = "function_calling"
+        return super()._structured_target(method, schema)
+
     #: `streaming=True` changes the request (no candidateCount): the LangChain drop-in
     #: tells the engine (chatplex/langchain/dropin.py).
     streaming_shapes_request = True

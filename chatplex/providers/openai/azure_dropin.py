@@ -75,7 +75,7 @@ class AzureChatOpenAI(ChatOpenAI):
             "api_version": "openai_api_version",
         },
         defaults={
-            **ChatOpenAI.langchain_fields.defaults,
+            **{k: v for k, v in ChatOpenAI.langchain_fields.defaults.items() if k != "model_name"},
             "stream_usage": True,
             "disabled_params": {"parallel_tool_calls": None},
             "openai_api_type": "azure",
@@ -96,6 +96,7 @@ class AzureChatOpenAI(ChatOpenAI):
         },
         unwritten={
             **ChatOpenAI.langchain_fields.unwritten,
+            "model_name": None,  # only a label there: no default model
             "disabled_params": {"parallel_tool_calls": None},
         },
         dumped=(

@@ -128,6 +128,10 @@ class OpenAIResponsesAdapter(Adapter):
         *ERROR_FAMILIES,
         ErrorFamily("builtins", _value_error),
     )
+    #: A structured call's raw reply carries `additional_kwargs["parsed"]` when a
+    #: pydantic object was parsed, only then: langchain-openai's Responses path.
+    structured_parsed_key = True
+    structured_parsed_none = False
     #: A forced structured-output tool goes as langchain-openai binds it (`strict`,
     #: `parallel_tool_calls` false).
     forced_tool_settings = True

@@ -267,6 +267,67 @@ def _every_reply_raised(kind: str) -> Callable[[Any], bool]:
     return check
 
 
+def _forced_choice_named(outcome: Any) -> bool:
+    """`tool_choice="required"` went to Vertex AI as the only function allowed, one named
+    "required", which is not among the declarations (test_model_api.py's `sent`)."""
+    sent = (outcome.get("required") or {}).get("sent") if isinstance(outcome, dict) else None
+    calling = ((sent or [{}])[0].get("toolConfig") or {}).get("functionCallingConfig") or {}
+    return calling.get("allowedFunctionNames") == ["required"]
+
+
+def _choices_sent_as_given(outcome: Any) -> bool:
+    """Every `tool_choice` went to the server as the script wrote it ("auto", "any",
+    "required", a tool's name), none of Cohere's REQUIRED / NONE."""
+    if not isinstance(outcome, dict) or not outcome:
+        return False
+    return all(
+        isinstance(got, dict) and [b.get("tool_choice") for b in got.get("sent") or ()] == [choice]
+        for choice, got in outcome.items()
+    )
+
+
+def _forced_choices_raised(kind: str) -> Callable[[Any], bool]:
+    """A check that every forced `tool_choice` of `tool_choices` raised `kind` (the one
+    left, "auto", answered)."""
+
+    def check(outcome: Any) -> bool:
+        forced = ("any", "required", "get_weather")
+        return (
+            isinstance(outcome, dict)
+            and all(raises(kind)(outcome.get(choice)) for choice in forced)
+            and not isinstance(outcome.get("auto"), Raised)
+        )
+
+    return check
+
+
+def _structured_raised(kinds: dict[str, str]) -> Callable[[Any], bool]:
+    """A check that `structured_methods` raised, by each method named, its `kind`."""
+    return lambda outcome: (
+        isinstance(outcome, dict)
+        and all(raises(kind)(outcome.get(method)) for method, kind in kinds.items())
+    )
+
+
+def _structured_numbers_as_floats(outcome: Any) -> bool:
+    """Each tool-calling method's raw reply has its `function_call` arguments' integer
+    written as a float."""
+    if not isinstance(outcome, dict):
+        return False
+    calls = [
+        ((outcome.get(m) or {}).get("raw") or {}).get("additional_kwargs", {}).get("function_call")
+        for m in ("function_calling", "json_schema", "strict")
+    ]
+    return all(isinstance(c, dict) and '"degrees": 1.0' in str(c.get("arguments")) for c in calls)
+
+
+def _max_tokens_dropped(outcome: Any) -> bool:
+    """The call-time temperature went in the request's generationConfig, the call-time
+    max_tokens nowhere."""
+    sent = outcome.get("sent") if isinstance(outcome, dict) else None
+    return sent == [{"generationConfig.temperature": 0.2}]
+
+
 DIFFERENCES: dict[tuple[str, str], Difference] = {
     ("agent_stream_messages", "mistralai"): Difference(
         "loses data",
@@ -620,6 +681,102 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         )
         for wire, package in (("groq", "langchain-groq"), ("mistralai", "langchain-mistralai"))
     },
+    # The scripts of test_side_wires.py (the wires the script sets leave out).
+    ("fields", "cohere"): Difference(
+        "raises",
+        "pydantic_core.PydanticSerializationError: langchain-cohere's model_dump_json() "
+        "fails on its cohere SDK clients (its client / async_client fields); chatplex's "
+        "writes the partner's keys",
+        raises("pydantic_core._pydantic_core.PydanticSerializationError"),
+    ),
+    ("stream_events", "vertex"): _VERTEX_ASYNC_REST,
+    ("structured_methods", "vertex"): Difference(
+        "loses data",
+        "langchain-google-vertexai writes a tool call's function_call arguments from "
+        "protobuf's Struct (see response_format_with_tools): the structured call's "
+        "integer comes back as a float ('\"degrees\": 1.0'); chatplex writes the reply's "
+        "JSON as it came",
+        _structured_numbers_as_floats,
+    ),
+    ("tool_choices", "vertex"): Difference(
+        "rejected by provider",
+        "langchain-google-vertexai sends bind_tools(tool_choice='required') as mode ANY "
+        "with allowedFunctionNames ['required'], a function not declared, which Vertex "
+        "AI refuses (400); chatplex sends mode ANY over the tools offered. (Its REST "
+        "client also writes the modes as numbers, 1 and 2: the same to Vertex AI)",
+        _forced_choice_named,
+    ),
+    ("structured_methods", "cohere"): Difference(
+        "raises",
+        "with include_raw=True langchain-cohere raises: function_calling passes include_raw "
+        "on to the cohere SDK's V2Client.chat() (TypeError), its JSON methods leave the "
+        "parser unwrapped and send the schema as response_format's 'schema' where "
+        "Cohere's v2 API reads 'json_schema', so the reply does not follow it "
+        "(OutputParserException); chatplex returns raw, parsed and parsing_error",
+        _structured_raised(
+            {
+                "function_calling": "builtins.TypeError",
+                "json_schema": "langchain_core.exceptions.OutputParserException",
+                "json_mode": "langchain_core.exceptions.OutputParserException",
+                "strict": "langchain_core.exceptions.OutputParserException",
+            }
+        ),
+    ),
+    ("tool_choices", "cohere"): Difference(
+        "rejected by provider",
+        "langchain-cohere sends bind_tools' tool_choice as written ('auto', 'any', "
+        "'required', a tool's name), where Cohere's v2 API takes only REQUIRED or NONE "
+        "(400); chatplex sends none for 'auto' and REQUIRED for the others",
+        _choices_sent_as_given,
+    ),
+    ("structured_methods", "nebius"): Difference(
+        "raises",
+        "AttributeError: langchain-nebius fails on with_structured_output by the "
+        "response_format methods (json_schema, json_mode, strict; see provider_strategy); "
+        "chatplex answers them",
+        _structured_raised(
+            {m: "builtins.AttributeError" for m in ("json_schema", "json_mode", "strict")}
+        ),
+    ),
+    ("tool_choices", "perplexity"): Difference(
+        "raises",
+        "pydantic_core.ValidationError: langchain-perplexity builds an AIMessage with "
+        "content=None from the reply that calls the forced tool ('any', 'required', the "
+        "tool's name); chatplex reads the call",
+        _forced_choices_raised("pydantic_core._pydantic_core.ValidationError"),
+    ),
+    **{
+        ("tool_choices", wire): Difference(
+            "rejected by provider",
+            f"{package} sends bind_tools(tool_choice='required') as a choice of a tool "
+            f"named 'required' ({form}), which is not among the tools offered: the API "
+            "refuses the request (400); chatplex sends LangChain's meaning, any tool",
+            _forced_unknown_tool,
+        )
+        for wire, package, form in (
+            ("bedrock", "langchain-aws's ChatBedrock", "{'type': 'tool', 'name': 'required'}"),
+            (
+                "fireworks",
+                "langchain-fireworks",
+                "{'type': 'function', 'function': {'name': 'required'}}",
+            ),
+        )
+    },
+    ("stop_words", "xai"): Difference(
+        "loses data",
+        "langchain-xai drops invoke(..., stop=[...]) and .bind(stop=[...]) without a word "
+        "for the models it takes for reasoning ones (grok-4): the stop words are ignored; "
+        "chatplex sends them, and xAI's answer says whether the model takes them (as "
+        "tests/partners/compatible keeps it: _STOP_DROPPED)",
+        lambda theirs: isinstance(theirs, dict) and theirs.get("sent") == [{}, {}],
+    ),
+    ("per_call_settings", "vertex"): Difference(
+        "loses data",
+        "langchain-google-vertexai drops invoke(..., max_tokens=50) without a word (its "
+        "call-time name is max_output_tokens; the temperature goes): the request has no "
+        "output limit; chatplex sends generationConfig's maxOutputTokens",
+        _max_tokens_dropped,
+    ),
 }
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
@@ -695,6 +852,73 @@ GAPS: dict[tuple[str, str], str] = {
         "{'googleSearch': {}} beside the function declarations; the drop-in raises "
         "ValueError (the dict read as a function that is not one)"
     ),
+    # The scripts of test_side_wires.py.
+    ("fields", "azure"): (
+        "model_dump()['model_name'] without model=: langchain-openai's AzureChatOpenAI "
+        "holds None (azure_deployment only), the drop-in's model_name field holds the "
+        "deployment ('gpt-4o-mini')"
+    ),
+    ("per_call_settings", "azure"): (
+        "invoke(..., max_tokens=50): langchain-openai's AzureChatOpenAI sends the "
+        "call-time keyword as 'max_tokens' (only its constructor's becomes "
+        "max_completion_tokens), the drop-in 'max_completion_tokens'"
+    ),
+    ("metadata_order", "responses"): (
+        "w1: the keys of the stream's last chunk: langchain-openai's has model_provider "
+        "last (created_at, metadata, model, object, service_tier, status, "
+        "model_provider), the drop-in's first"
+    ),
+    ("metadata_order", "azure"): (
+        "w1: the stream's last chunk (the usage one): langchain-openai's has no "
+        "response_metadata key, the drop-in's has model_provider"
+    ),
+    ("metadata_order", "perplexity"): (
+        "w1: the stream: langchain-perplexity's first chunk carries model_name and its "
+        "last only finish_reason (merged: model_name, finish_reason); the drop-in's "
+        "first has none and its last both (merged: finish_reason, model_name); its usage "
+        "has output_token_details 'reasoning', langchain-perplexity's none"
+    ),
+    **{
+        ("serialize", wire): (
+            "dumpd of a class LangChain does not serialize writes its repr: the "
+            f"partner's shows {shown}; the drop-in's {ours}"
+        )
+        for wire, shown, ours in (
+            (
+                "cohere",
+                "its cohere SDK clients (client=, async_client=) first, cohere_api_key "
+                "masked, and metadata last",
+                "metadata first, no clients nor key",
+            ),
+            (
+                "deepseek",
+                "its openai SDK clients (client=, async_client=, root_client=, "
+                "root_async_client=), model_kwargs={}, openai_api_key, openai_api_base "
+                "and stream_chunk_timeout=120.0",
+                "none of these",
+            ),
+            (
+                "together",
+                "its openai SDK clients (client=, async_client=, root_client=, "
+                "root_async_client=), model_kwargs={}, openai_api_key, openai_api_base, "
+                "stream_chunk_timeout=120.0 and together_api_key",
+                "none of these",
+            ),
+            (
+                "nebius",
+                "its openai SDK clients (client=, async_client=), model_kwargs={}, "
+                "openai_api_key, openai_api_base, stream_chunk_timeout=120.0 and "
+                "nebius_api_key, and no model_name",
+                "model_name and none of these",
+            ),
+            (
+                "perplexity",
+                "its profile's keys in the profile's order, its perplexity SDK clients "
+                "(client=, async_client=), model_kwargs={} and pplx_api_key, and no model",
+                "the profile's keys sorted, model='sonar' and none of these",
+            ),
+        )
+    },
 }
 
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`
@@ -726,7 +950,14 @@ NOT_COMPARABLE: dict[tuple[str, str], str] = {
         "reads a JSON array; the mock server answers Server-Sent Events (Vertex's "
         "streams are compared in tests/partners/vertex/ on that suite's own server)"
     )
-    for scenario in ("agent_stream_messages", "stream_messages")
+    for scenario in (
+        "agent_stream_messages",
+        "stream_messages",
+        # test_side_wires.py's scenarios that stream.
+        "usage_callback_stream",
+        "json_parser_stream",
+        "metadata_order",
+    )
 } | {
     ("tool_strategy", "vertex"): (
         "langchain-google-vertexai's run did not end within HANG_AFTER on a loaded machine; "

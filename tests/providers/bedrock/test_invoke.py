@@ -284,3 +284,24 @@ def test_a_prompt_familys_call_is_read_as_that_family() -> None:
 def test_a_nova_model_on_invoke_model_is_refused() -> None:
     with pytest.raises(NotImplementedError, match="'amazon.nova'"):
         call(keyed(), [HumanMessage("Hi")], model="amazon.nova-lite-v1:0")
+
+
+def test_an_anthropic_reply_s_text_is_cut_at_the_stop_words() -> None:
+    """langchain-aws cuts every InvokeModel reply's text at the first stop word, an
+    Anthropic model's too (a server that ignored them: the mock's); as text, not a
+    regular expression. A call without stop words keeps the text whole."""
+    reply = {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude",
+        "content": [{"type": "text", "text": "one. two END three"}],
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "usage": {"input_tokens": 3, "output_tokens": 5},
+    }
+    raw = json.dumps(reply).encode()
+    view, _ = call(keyed(), [HumanMessage("Hi")], stop=("END", "."))
+    assert view.parse_response(raw, {}).text == "one"
+    view, _ = call(keyed(), [HumanMessage("Hi")])
+    assert view.parse_response(raw, {}).text == "one. two END three"

@@ -271,3 +271,25 @@ def test_structured_output_is_refused_on_the_prompt_families(method: str) -> Non
     model = make("us.meta.llama3-1-70b-instruct-v1:0")
     with pytest.raises(ValueError, match="not available on 'meta' models|take no tools"):
         model.with_structured_output(Sum, method=method).invoke("1+2?")  # type: ignore[arg-type]
+
+
+def test_json_schema_is_answered_by_function_calling_over_invoke_model() -> None:
+    """langchain-aws's ChatBedrock binds the schema as a forced tool for every method:
+    "json_schema" sends the tool, not a native output format."""
+    from pydantic import BaseModel
+
+    from chatplex.testing import MockServer
+
+    class Sum(BaseModel):
+        total: int
+
+    seen: list[object] = []
+    with MockServer() as server:
+        server.settings.fault_plan = lambda request: seen.append(request.json)
+        model = make(endpoint_url=server.url, max_retries=0)
+        out = model.with_structured_output(Sum, method="json_schema", include_raw=True).invoke("?")
+    assert out["parsed"] == Sum(total=1)
+    assert out["raw"].tool_calls[0]["name"] == "Sum"
+    body = seen[0]
+    assert isinstance(body, dict) and [t["name"] for t in body["tools"]] == ["Sum"]
+    assert body["tool_choice"] == {"type": "tool", "name": "Sum"}

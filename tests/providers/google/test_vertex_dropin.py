@@ -99,6 +99,23 @@ def test_chat_vertexai_sends_candidate_count_and_json_mode_schema() -> None:
     }
 
 
+def test_chat_vertexai_answers_json_schema_by_function_calling() -> None:
+    """langchain-google-vertexai's with_structured_output sends every method but
+    json_mode as a forced tool call: "json_schema" too (no response schema)."""
+    call = {"functionCall": {"name": "Sum", "args": {"total": 3}}}
+    server = Gemini([call])
+
+    class Sum(BaseModel):
+        total: int
+
+    got = vertex(server).with_structured_output(Sum, method="json_schema").invoke("1+2?")
+    assert got == Sum(total=3)
+    body = server.body()
+    assert body["tools"][0]["functionDeclarations"][0]["name"] == "Sum"
+    assert body["toolConfig"]["functionCallingConfig"]["allowedFunctionNames"] == ["Sum"]
+    assert "responseJsonSchema" not in body["generationConfig"]
+
+
 def test_init_chat_model_builds_chat_vertexai() -> None:
     server = Gemini()
     model = init_chat_model(

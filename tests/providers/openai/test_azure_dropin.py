@@ -7,7 +7,9 @@ import inspect
 from typing import Any
 
 import pytest
+from langchain_core.load import dumpd
 
+import chatplex
 from chatplex.lean import AzureChatOpenAI
 from chatplex.lean import ChatOpenAI
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
@@ -74,6 +76,19 @@ def test_the_model_name_is_a_label_when_a_deployment_is_named() -> None:
     model = build(model="gpt-4o", azure_deployment="d1", api_version=VERSION)
     assert model.model == "gpt-4o"
     assert model.build_request("hi").json["model"] == "gpt-4o"
+
+
+def test_no_model_named_is_langchains_none_not_chatopenais_default() -> None:
+    """langchain-openai's Azure class has no default model (ChatOpenAI's is gpt-3.5-turbo):
+    its identifying params name none, and `dumpd` writes no model_name."""
+    settings = {"azure_deployment": "d1", "api_version": VERSION}
+    model = chatplex.AzureChatOpenAI(azure_endpoint=ENDPOINT, api_key="k", **settings)
+    assert model._identifying_params["model_name"] is None
+    assert model._identifying_params["model"] is None
+    assert "model_name" not in dumpd(model)["kwargs"]
+    named = chatplex.AzureChatOpenAI(azure_endpoint=ENDPOINT, api_key="k", model="m", **settings)
+    assert named._identifying_params["model_name"] == "m"
+    assert dumpd(named)["kwargs"]["model_name"] == "m"
 
 
 @pytest.mark.parametrize(
