@@ -821,7 +821,7 @@ def sent_key(provider: str, **settings: object) -> str | None:
     headers = adapter.build_request(
         [HumanMessage("hi")], CallSettings(model="m"), stream=False
     ).headers
-    value = headers.get("x-api-key") or headers.get("Authorization")
+    value = headers.get("x-api-key") or headers.get("Authorization") or headers.get("authorization")
     return value.removeprefix("Bearer ") if value else None
 
 

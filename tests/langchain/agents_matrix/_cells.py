@@ -490,14 +490,6 @@ GAPS: dict[tuple[str, str], str] = {
     ),
     # The scripts of test_config_scripts.py.
     **{
-        (scenario, "anthropic"): (
-            "the header carrying the API key: langchain-anthropic's anthropic SDK (2.x) "
-            "sends it as 'authorization: Bearer <key>', chatplex's Anthropic adapter as "
-            "'x-api-key: <key>' (where the request goes is the same)"
-        )
-        for scenario in ("env_settings", "env_key_read_when")
-    },
-    **{
         (scenario, "ollama"): (
             "on_llm_new_token during invoke: langchain-ollama's _generate passes "
             "verbose=self.verbose to each token's hook (its kwargs hold 'verbose'); the "
