@@ -539,8 +539,9 @@ def _shown(engine: Any) -> dict[str, Any]:
 
 
 def _engine_settings(engine: Any) -> tuple[Any, ...]:
-    """What an engine sends with beyond its shown settings: its class, bound tools and
-    choice, body extras and headers (a key is compared as the `Secret` given)."""
+    """What an engine sends with: its class, shown settings, bound tools and choice, body
+    extras and headers. (Its key is compared by `partner_given`, a field: the `Secret`
+    given.)"""
     return (
         type(engine),
         _shown(engine),
