@@ -1,5 +1,5 @@
-"""`Secret`: a credential that never shows itself (repr, str, pickling); and what counts as
-a credential where one can hide in plain text: header names and URL query parameters.
+"""`Secret`: a credential that never shows itself (repr, str); and what counts as a
+credential where one can hide in plain text: header names and URL query parameters.
 
 The bottom layer: adapters hold their API keys in `Secret`, configuration profiles keep
 keys read from files and the environment in it until a model is built, and every layer
@@ -123,8 +123,18 @@ class Secret:
     def __bool__(self) -> bool:
         return bool(self._value)
 
-    def __reduce__(self) -> Any:
-        raise TypeError("Secret values are not picklable")
+    # Immutable: a copy is the same value. `copy.deepcopy` of a model holding one works.
+    def __copy__(self) -> Secret:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
+        return self
+
+    # A model pickles with its key, as LangChain's (a pydantic `SecretStr`) does: what
+    # multiprocessing and a process pool hand a model across with. The bytes hold the
+    # key in clear: chatplex never pickles into its own files (docs/concepts.md).
+    def __reduce__(self) -> tuple[type[Secret], tuple[str]]:
+        return (Secret, (self._value,))
 
 
 class MaskedHeaders(dict[str, str]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 
 import pytest
@@ -41,9 +42,12 @@ def test_truthiness_follows_the_value() -> None:
     assert not Secret("")
 
 
-def test_not_picklable() -> None:
-    with pytest.raises(TypeError, match="not picklable"):
-        pickle.dumps(Secret(KEY))
+def test_copies_are_the_same_value_and_pickles_load_back_equal() -> None:
+    secret = Secret(KEY)
+    assert copy.copy(secret) is secret and copy.deepcopy({"k": secret})["k"] is secret
+    loaded = pickle.loads(pickle.dumps(secret))
+    assert type(loaded) is Secret and loaded == secret and loaded.get() == KEY
+    assert KEY not in repr(loaded)
 
 
 # -- what counts as a credential in a URL, and taking it out ----------------------------

@@ -12,8 +12,9 @@ copies, its chain); (4) the frames' locals of an error's traceback; (5) the loca
 every chatplex frame a key passes through, construction and call, found by tracing
 every provider, drop-in and adapter (`FrameWatch`); (6) the frames of a call in flight
 or cancelled; (7) every log record at DEBUG; (8) callbacks' arguments and stream events
-(chatplex's and LangChain's); (9) serialization (`dumpd`; a `Secret` refuses pickle);
-(10) saved files (`chatplex run`'s output); (11) what a server echoes back; (12) where
+(chatplex's and LangChain's); (9) serialization (`dumpd`; pickle holds the key, as
+LangChain's does, and chatplex never pickles); (10) saved files (`chatplex run`'s output,
+resumed, and its caches); (11) what a server echoes back; (12) where
 a key is sent (the environment's key only where the environment points).
 """
 
@@ -23,6 +24,7 @@ import asyncio
 import contextlib
 import io
 import logging
+import pickle
 import socket
 import traceback
 from collections.abc import Iterator
@@ -802,6 +804,36 @@ def test_chatplex_run_with_a_query_credential_in_base_url(
     assert_no_echo_key("the output", saved + captured.out + captured.err + str(code))
 
 
+def saved_bytes(folder: Any) -> bytes:
+    """Every file under `folder`, read whole (binary: a SQLite page, a journal line)."""
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_chatplexs_own_saved_files_hold_no_key_though_a_model_pickles_with_it(
+    server: tuple[MockServer, Recorder], tmp_path: Any, provider: str
+) -> None:
+    """A model pickles with its key (as LangChain's does); what chatplex itself saves --
+    `bulk.run`'s output journal, resumed, and a SQLite cache of the replies -- never
+    holds it. The scan is shown able to fail: a pickled model written there is found."""
+    from chatplex import SQLiteCache
+    from chatplex import bulk
+
+    srv, _ = server
+    base = srv.openai_base_url if provider == "openai" else srv.anthropic_base_url
+    model = make_model(base, provider).bind(cache=SQLiteCache(tmp_path / "cache.db"))
+    out = tmp_path / "out.jsonl"
+    for rows in (["one", "two"], ["one", "two", "three"]):  # the second run resumes
+        summary = bulk.run(model, rows, output=out, progress_file=io.StringIO())
+        assert summary.failed == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+    assert (tmp_path / "cache.db").stat().st_size > 0
+    for needle in NEEDLES:
+        assert needle.encode() not in saved_bytes(tmp_path), f"{needle!r} in a saved file"
+    (tmp_path / "model.pickle").write_bytes(pickle.dumps(model))
+    assert KEY.encode() in saved_bytes(tmp_path)
+
+
 # -- one policy for the environment's key, every provider ---------------------------------
 
 PROVIDERS = {
@@ -821,7 +853,7 @@ def sent_key(provider: str, **settings: object) -> str | None:
     headers = adapter.build_request(
         [HumanMessage("hi")], CallSettings(model="m"), stream=False
     ).headers
-    value = headers.get("x-api-key") or headers.get("Authorization")
+    value = headers.get("x-api-key") or headers.get("Authorization") or headers.get("authorization")
     return value.removeprefix("Bearer ") if value else None
 
 

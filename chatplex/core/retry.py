@@ -39,6 +39,7 @@ from collections.abc import Awaitable
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 
 from tenacity import RetryCallState
 from tenacity import Retrying
@@ -141,6 +142,19 @@ class RetryPolicy:
     def __post_init__(self) -> None:
         # tenacity's call state wants the Retrying that owns it; it is never run.
         self._owner = Retrying(retry=self.retry, stop=self.stop, wait=self.wait, sleep=self.sleep)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A model holding a policy copies and pickles: tenacity's Retrying (its statistics
+        # a thread-local) is built again, as on construction.
+        return {
+            name: getattr(self, name)
+            for name in ("retry", "stop", "wait", "sleep", "asleep", "clock")
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self.__post_init__()
 
     def delay(
         self, error: BaseException, attempt: int, deadline: float | None = None

@@ -185,6 +185,17 @@ class DropInChatModel(ChatChatplex):
                 self.__dict__["streaming"] = default
         return self
 
+    def __eq__(self, other: object) -> bool:
+        # As the partner's (pydantic's: the same class, the same fields), its engine
+        # compared by the settings it sends with, so that a copy (`copy.deepcopy`) or a
+        # pickle loaded back equals its model, as the partner's do.
+        if type(other) is not type(self) or not isinstance(other, DropInChatModel):
+            return NotImplemented
+        engine, theirs = self.chatplex_model, other.chatplex_model
+        if engine is not theirs and _engine_settings(engine) != _engine_settings(theirs):
+            return False
+        return super().__eq__(other.model_copy(update={"chatplex_model": engine}))
+
     def __getattr__(self, name: str) -> Any:
         # The partner class's other fields (`openai_api_key`, `request_timeout`,
         # `default_headers`...) as the partner holds them; its other attributes
@@ -525,6 +536,18 @@ def _shown(engine: Any) -> dict[str, Any]:
     adapter = _adapter_of(engine)
     shown["base_url"] = adapter.base_url if adapter is not None else None
     return {k: v for k, v in shown.items() if v is not None}
+
+
+def _engine_settings(engine: Any) -> tuple[Any, ...]:
+    """What an engine sends with: its class, shown settings, bound tools and choice, body
+    extras and headers. (Its key is compared by `partner_given`, a field: the `Secret`
+    given.)"""
+    return (
+        type(engine),
+        _shown(engine),
+        *(getattr(engine, name, None) for name in ("tools", "tool_choice", "extra_body")),
+        dict(getattr(engine, "extra_headers", None) or {}),
+    )
 
 
 def _partner_field(

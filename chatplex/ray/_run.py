@@ -9,7 +9,6 @@ TallyReport(started=100000, finished=100000, errors=5000, resent=0)
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -60,10 +59,11 @@ def map_chat(
     each with up to `max_in_flight` rows in the air, adding `text`, `usage`, `cost` and
     `error` columns (one of text/error per row; a failing row never fails a task).
 
-    `runnable`: a chatplex runnable, or (for one holding an API key: chatplex's secrets
-    refuse to be pickled, so a key never lands in Ray's object store) a no-argument
-    function that builds it on each actor, e.g. `functools.partial(ChatOpenAI, model=...)`
-    reading the key from the workers' environment.
+    `runnable`: a chatplex runnable holding no API key, or (for one that does: a key is
+    never put in Ray's object store, which may spill to disk) a no-argument function that
+    builds it on each actor, e.g. `functools.partial(ChatOpenAI, model=...)` reading the
+    key from the workers' environment. (Elsewhere a model pickles with its key, as
+    LangChain's does: the refusal is this boundary's.)
 
     Share one rate budget across the actors with the model's
     `rate_limit=RateLimit(..., scope="cluster")`. Memory: each actor holds about two
@@ -101,15 +101,26 @@ def map_chat(
 
 
 def _check_picklable(runnable: Any) -> None:
-    """Fail here, with what to do, rather than inside Ray's actor creation."""
+    """Fail here, with what to do, rather than inside Ray's actor creation: a runnable
+    Ray's own pickler cannot send, or one holding an API key (a `Secret`)."""
     if isinstance(runnable, type) or not hasattr(runnable, "ainvoke"):
         return  # a factory: what it builds is made on the actor
+    import io
+    import pickle
+
     from ray import cloudpickle
 
-    dumps = cast(Callable[[Any], bytes], cloudpickle.dumps)  # Ray's own pickler
+    from ..secret import Secret
+
+    def refuse_keys(obj: Any) -> None:
+        if isinstance(obj, Secret):
+            raise TypeError("it holds an API key, which would land in Ray's object store")
+
+    pickler = cast(Any, cloudpickle.Pickler)(io.BytesIO())  # Ray's own pickler
+    pickler.persistent_id = refuse_keys  # asked of every object it pickles
     try:
-        dumps(runnable)
-    except TypeError as exc:
+        pickler.dump(runnable)
+    except (TypeError, pickle.PicklingError) as exc:
         raise TypeError(
             f"map_chat cannot send this {type(runnable).__name__} to the workers ({exc}); "
             "pass a function that builds it on each worker instead, such as "

@@ -5,8 +5,10 @@ it sends through."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import math
+import pickle
 from typing import Any
 
 import httpx
@@ -223,6 +225,27 @@ async def test_per_call_settings_and_headers_go_on_top_without_changing_the_mode
     assert wire.requests[0].headers["x-trace"] == "t"
     assert model.max_tokens is None and model.extra_headers == {"x-app": "a"}
     assert model.extra_body == {}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_model_copies_and_pickles_with_its_key_and_answers(sync: bool) -> None:
+    """What multiprocessing and a process pool hand a model across with; LangChain's
+    models pickle too (their key a SecretStr). Every wire's own adapter, own settings."""
+    from chatplex.lean import init_chat_model
+    from chatplex.testing import MockServer
+
+    with MockServer() as server:
+        for name, base in (
+            ("openai:gpt-4o-mini", server.openai_base_url),
+            ("anthropic:claude-haiku-4-5", server.anthropic_base_url),
+        ):
+            model = init_chat_model(name, base_url=base, api_key=KEY, temperature=0.3)
+            for other in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+                assert type(other) is type(model) and other.adapter is not model.adapter
+                assert other.temperature == 0.3 and KEY not in repr(other)
+                reply = await invoke(other, "hello", sync)
+                assert reply.text == "Echo: hello"
+            assert KEY.encode() in pickle.dumps(model)  # the cost, as LangChain's
 
 
 def test_the_provider_comes_from_the_adapter_and_the_key_never_shows() -> None:

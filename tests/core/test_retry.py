@@ -4,6 +4,8 @@ use it are tested with them: tests/http/test_retry.py, tests/core/test_reliabili
 
 from __future__ import annotations
 
+import copy
+import pickle
 from typing import Any
 
 import pytest
@@ -177,3 +179,10 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(retry)
     assert failures == 0 and tried > 0
+
+
+def test_a_policy_copies_and_pickles_and_gives_the_same_delays() -> None:
+    # A model holding one (retry_policy=...) copies and pickles with it.
+    policy = retry_policy(2, initial_delay=0.5, max_delay=1.0, jitter=0)
+    for other in (copy.deepcopy(policy), pickle.loads(pickle.dumps(policy))):
+        assert [other.delay(ServerError("down"), n) for n in (1, 2, 3)] == [0.5, 1.0, None]

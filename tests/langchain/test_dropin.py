@@ -5,6 +5,7 @@ the mock server (invoke, stream, tools, LangGraph), and LangChain's standard sui
 from __future__ import annotations
 
 import copy
+import pickle
 import re
 from typing import Any
 
@@ -115,6 +116,26 @@ async def test_invoke_and_stream(provider: str, sync: bool) -> None:
     assert all(isinstance(c, AIMessageChunk) for c in chunks)
     assert len([c for c in chunks if c.text]) > 1
     assert "".join(c.text for c in chunks) == "Echo: hello there"
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_copies_and_pickles_equal_their_model_and_answer(provider: str, sync: bool) -> None:
+    """As langchain-anthropic's model does (a pydantic model, its key a SecretStr): equal
+    when built the same way, apart when a setting or the key differs."""
+    model = llm(provider, temperature=0.3)
+    for other in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert type(other) is type(model) and other == model
+        assert other.chatplex_model is not model.chatplex_model
+        reply = other.invoke("hello there") if sync else await other.ainvoke("hello there")
+        assert reply.content == "Echo: hello there"
+    assert llm(provider, temperature=0.3) == model
+    assert llm(provider, temperature=0.5) != model
+    assert model.model_copy(update={"chatplex_model": llm(provider).chatplex_model}) != model
+    other_key = CLASSES[provider](
+        model=MODELS[provider], base_url=base_url(provider), api_key="sk-other", temperature=0.3
+    )
+    assert other_key != model
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

@@ -177,8 +177,8 @@ class AnthropicAdapter(Adapter):
     Credentials in the base URL are taken out of it here and kept as `Secret`s
     (`base.BaseURL`): a query credential (`?key=`, `?code=`, `?sig=`...) is sent with each
     request and shown masked everywhere else (`base_url` included); user info
-    (`https://user:password@host`) is sent as `Authorization: Basic ...` (a gateway's
-    login; the key still goes in `x-api-key`).
+    (`https://user:password@host`) is sent as `Authorization: Basic ...` in place of the
+    key's `Authorization: Bearer ...`, as the SDK's httpx does.
     """
 
     base_url: str
@@ -296,8 +296,8 @@ class AnthropicAdapter(Adapter):
             "anthropic-version": self.anthropic_version,
             "content-type": "application/json",
         }
-        if self._key:
-            headers["x-api-key"] = self._key
+        if self._key:  # as the anthropic SDK (2.x) sends it: `Authorization: Bearer <key>`
+            headers["authorization"] = Secret(f"Bearer {self._key.get()}")
         headers.update(self._extra_headers)
         return post_json(self._url, body, headers, self._secret_names, self._secret_url)
 

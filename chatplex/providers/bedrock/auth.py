@@ -278,6 +278,15 @@ class SigV4Signer:
         self._lock = threading.Lock()
         self._botocore = import_botocore()
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Copies and pickles (a model's, as langchain-aws's own cannot) without the lock,
+        # botocore's module and the resolved chain: the copy resolves its own.
+        return {k: v for k, v in vars(self).items() if k not in ("_lock", "_botocore", "_chain")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state, _chain=None, _lock=threading.Lock())
+        self._botocore = import_botocore()
+
     def __repr__(self) -> str:
         source = "explicit keys" if self._access_key else f"profile {self.profile!r}"
         if self._access_key is None and self.profile is None:

@@ -574,17 +574,59 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "chatplex sends it (options.temperature)",
         raises("builtins.TypeError"),
     ),
-    ("copies", "ollama"): Difference(
-        "raises",
-        "TypeError ('cannot pickle _thread.RLock object'): langchain-ollama's ChatOllama "
-        "holds ollama's clients, so copy.deepcopy and pickle of the model both fail; "
-        "the drop-in copies and its copy answers",
-        lambda theirs: (
-            isinstance(theirs, dict)
-            and raises("builtins.TypeError")(theirs.get("deep"))
-            and raises("builtins.TypeError")(theirs.get("pickled"))
-        ),
-    ),
+    **{
+        ("copies", wire): Difference(
+            "raises",
+            f"{why}, so copy.deepcopy of the model fails (TypeError 'cannot pickle "
+            f"{lock} object') and pickle too ({pickled.rsplit('.', 1)[-1]}); the drop-in "
+            "copies and pickles (its key with it, as langchain-anthropic's does), its copy "
+            "equals it and answers",
+            lambda theirs, lock=lock, pickled=pickled: (
+                isinstance(theirs, dict)
+                and raises("builtins.TypeError")(theirs.get("deep"))
+                and raises(pickled)(theirs.get("pickled"))
+            ),
+        )
+        for wire, why, lock, pickled in (
+            (
+                "ollama",
+                "langchain-ollama's ChatOllama holds ollama's clients",
+                "_thread.RLock",
+                "builtins.TypeError",
+            ),
+            (
+                "openai",
+                "langchain-openai's ChatOpenAI holds the openai SDK's clients",
+                "_thread.RLock",
+                "builtins.TypeError",
+            ),
+            (
+                "groq",
+                "langchain-groq's ChatGroq holds the groq SDK's clients",
+                "_thread.RLock",
+                "builtins.TypeError",
+            ),
+            (
+                "mistralai",
+                "langchain-mistralai's ChatMistralAI holds httpx clients",
+                "_thread.RLock",
+                "builtins.TypeError",
+            ),
+            (
+                "gemini",
+                "langchain-google-genai's model holds the google-genai SDK's client",
+                "_thread.lock",
+                "builtins.TypeError",
+            ),
+            (
+                "bedrock_converse",
+                "langchain-aws's ChatBedrockConverse holds a botocore "
+                "client (whose class pickle cannot look up: _pickle.PicklingError)",
+                "_thread.lock",
+                "_pickle.PicklingError",
+            ),
+        )
+    },
     **{
         ("env_no_key", wire): Difference(
             "raises",
@@ -785,14 +827,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 GAPS: dict[tuple[str, str], str] = {
     # The scripts of test_config_scripts.py.
     **{
-        (scenario, "anthropic"): (
-            "the header carrying the API key: langchain-anthropic's anthropic SDK (2.x) "
-            "sends it as 'authorization: Bearer <key>', chatplex's Anthropic adapter as "
-            "'x-api-key: <key>' (where the request goes is the same)"
-        )
-        for scenario in ("env_settings", "env_key_read_when")
-    },
-    **{
         (scenario, "ollama"): (
             "on_llm_new_token during invoke: langchain-ollama's _generate passes "
             "verbose=self.verbose to each token's hook (its kwargs hold 'verbose'); the "
@@ -801,17 +835,6 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for scenario in ("hooks", "async_hooks")
     },
-    ("copies", "anthropic"): (
-        "copy.deepcopy and pickle of ChatAnthropic: langchain-anthropic's model copies "
-        "and pickles (its key a SecretStr); the drop-in's raise TypeError 'Secret values "
-        "are not picklable' (its key held as chatplex's Secret, whose __reduce__ refuses, "
-        "deepcopy included)"
-    ),
-    ("copies", "bedrock_converse"): (
-        "pickle of ChatBedrockConverse: both raise, langchain-aws's model "
-        "_pickle.PicklingError (its botocore client's class), the drop-in TypeError "
-        "(its keys held as chatplex's Secret refuse pickling)"
-    ),
     # The scripts of test_content_scripts.py.
     ("image_url_blocks", "ollama"): (
         "an OpenAI image_url block with an https URL: both raise before any request, "

@@ -64,7 +64,7 @@ def test_request_basics(adapter: AnthropicAdapter) -> None:
     req = adapter.build_request([HumanMessage("Hi")], CallSettings(model=MODEL), stream=False)
     assert (req.method, req.url) == ("POST", "https://api.anthropic.com/v1/messages")
     assert req.headers == {
-        "x-api-key": SENTINEL,
+        "authorization": f"Bearer {SENTINEL}",
         "anthropic-version": "2023-06-01",
         "content-type": "application/json",
     }
@@ -80,12 +80,12 @@ def test_key_and_base_url_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANTHROPIC_BASE_URL", "https://proxy.example/anthropic/")
     adapter = AnthropicAdapter()
     req = adapter.build_request([HumanMessage("Hi")], CallSettings(model=MODEL), stream=False)
-    assert req.headers["x-api-key"] == "sk-ant-from-env"
+    assert req.headers["authorization"] == "Bearer sk-ant-from-env"
     assert req.url == "https://proxy.example/anthropic/v1/messages"
     # Arguments win over the environment.
     explicit = AnthropicAdapter(api_key=Secret("sk-ant-arg"), base_url="http://localhost:8080/")
     req = explicit.build_request([HumanMessage("Hi")], CallSettings(model=MODEL), stream=False)
-    assert req.headers["x-api-key"] == "sk-ant-arg"
+    assert req.headers["authorization"] == "Bearer sk-ant-arg"
     assert req.url == "http://localhost:8080/v1/messages"
 
 
@@ -126,7 +126,8 @@ def test_base_url_user_info_is_sent_as_basic_auth_and_never_shown(
         req = adapter.build_request([HumanMessage("Hi")], CallSettings(model=MODEL), stream=False)
         assert req.url == "https://proxy.example/v1/messages" and req.secret_url is None
         assert req.headers["authorization"] == "Basic " + base64.b64encode(basic.encode()).decode()
-        assert req.headers["x-api-key"] == "sk-ant-x"  # the key still goes where it goes
+        # In place of the key's Bearer header, as the SDK's httpx sends user info.
+        assert "sk-ant-x" not in repr(req.headers)
         assert adapter.base_url == "https://proxy.example"
         assert "hunter2" not in repr(adapter) + repr(vars(adapter)) + repr(req)
 
@@ -139,7 +140,7 @@ def test_missing_key() -> None:
     # A local mock server or proxy needs no key, and gets no key header.
     local = AnthropicAdapter(base_url="http://127.0.0.1:9999")
     req = local.build_request([HumanMessage("Hi")], CallSettings(model=MODEL), stream=False)
-    assert "x-api-key" not in req.headers
+    assert "authorization" not in req.headers
     assert local.budget_key(MODEL) == ("anthropic", "http://127.0.0.1:9999", "", MODEL)
 
 
@@ -154,7 +155,12 @@ def test_default_headers_and_version() -> None:
     ).headers
     assert headers["anthropic-version"] == "2024-01-01"
     assert headers["anthropic-beta"] == "tools-2099"
-    assert sorted(headers) == ["anthropic-beta", "anthropic-version", "content-type", "x-api-key"]
+    assert sorted(headers) == [
+        "anthropic-beta",
+        "anthropic-version",
+        "authorization",
+        "content-type",
+    ]
 
 
 def test_sentinel_key_never_shown(adapter: AnthropicAdapter) -> None:

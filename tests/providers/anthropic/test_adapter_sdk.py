@@ -571,6 +571,35 @@ def test_request_body_equals_sdk(
     assert json.loads(json.dumps(ours)) == sdk_request_body(sdk_kwargs)
 
 
+def sdk_credential_headers(base_url: str) -> dict[str, str]:
+    """The credential headers the SDK sends with `api_key="sk-ant-test"` to `base_url`."""
+    sent: list[Any] = []
+
+    def handler(request: Any) -> Any:
+        sent.append(request)
+        return serve(REPLY, "json")(request)
+
+    http = sdk_http.Client(transport=sdk_http.MockTransport(handler))
+    with anthropic.Anthropic(
+        api_key="sk-ant-test", base_url=base_url, http_client=http, max_retries=0
+    ) as client:
+        client.messages.create(
+            model=SDK_MODEL, max_tokens=8, messages=[{"role": "user", "content": "hi"}]
+        )
+    return {k: v for k, v in sent[0].headers.items() if k in ("authorization", "x-api-key")}
+
+
+@pytest.mark.parametrize("base_url", ["http://test", "https://user:pw@proxy.example"])
+def test_key_header_equals_sdk(base_url: str) -> None:
+    """The key as the SDK sends it (`Authorization: Bearer`), and user info in the base
+    URL sent in its place (`Basic`), as the SDK's httpx does."""
+    adapter = AnthropicAdapter(api_key="sk-ant-test", base_url=base_url)
+    call = CallSettings(model=SDK_MODEL, max_tokens=8)
+    headers = adapter.build_request([HumanMessage("hi")], call, stream=False).headers
+    ours = {k: v for k, v in headers.items() if k in ("authorization", "x-api-key")}
+    assert ours == sdk_credential_headers(base_url)
+
+
 #: Fields the API takes that SDK 2.11's param types no longer declare (they are nowhere in
 #: that SDK). Recordings from April-May 2026 in the corpus send `temperature` and get 200.
 UNTYPED_IN_SDK = frozenset({"temperature", "top_p", "top_k"})

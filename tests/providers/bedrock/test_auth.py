@@ -5,8 +5,10 @@ session token masked in botocore's debug log; no secret in any repr."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import logging
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -119,6 +121,26 @@ def test_a_different_body_gets_a_different_signature() -> None:
     two = signer.sign("POST", url, b'{"a":2}', {"content-type": "application/json"})
     assert one["Authorization"] != two["Authorization"]
     assert one["X-Amz-Date"] == "20260102T030405Z"
+
+
+def test_a_signer_copies_and_pickles_and_its_copy_resolves_its_own_chain(
+    monkeypatch: pytest.MonkeyPatch, isolated_aws: Path
+) -> None:
+    """A Bedrock model copies and pickles (langchain-aws's cannot: its botocore client):
+    the copy signs with the same keys; one on the default chain resolves it again."""
+    url = "https://bedrock-runtime.us-east-1.amazonaws.com/model/m/converse"
+    keys = SigV4Signer("us-east-1", access_key=Secret("AKIDKEYS"), secret_key=Secret("SK"))
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDFIRST")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret-first")
+    chained = SigV4Signer("us-east-1")
+    chained.sign("POST", url, b"{}", {})  # resolves the chain, kept
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDSECOND")
+    for copy_of in (copy.deepcopy, lambda signer: pickle.loads(pickle.dumps(signer))):
+        signed = copy_of(keys).sign("POST", url, b"{}", {})
+        assert signed["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDKEYS/")
+        assert "Credential=AKIDFIRST/" in chained.sign("POST", url, b"{}", {})["Authorization"]
+        again = copy_of(chained).sign("POST", url, b"{}", {})
+        assert "Credential=AKIDSECOND/" in again["Authorization"]
 
 
 def test_credentials_from_the_environment_and_from_a_profile(
