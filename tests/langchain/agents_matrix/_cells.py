@@ -672,6 +672,19 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         )
     },
     # The scripts of test_content_scripts.py.
+    ("image_url_blocks", "ollama"): Difference(
+        "raises",
+        "pydantic_core.PydanticSerializationError: langchain-ollama hands an https image "
+        "URL to the ollama SDK's Image, which reads it as a file path or base64 and cannot "
+        "serialize it, before any request; chatplex raises a ValueError naming the "
+        "provider (Ollama takes no image URLs), before any request too",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and raises("pydantic_core._pydantic_core.PydanticSerializationError")(
+                (theirs.get("openai") or {}).get("reply")
+            )
+        ),
+    ),
     ("v1_tool_stream", "mistralai"): Difference(
         "loses data",
         "langchain-mistralai gives each streamed tool-call chunk a new random id (see "
@@ -836,12 +849,6 @@ GAPS: dict[tuple[str, str], str] = {
         for scenario in ("hooks", "async_hooks")
     },
     # The scripts of test_content_scripts.py.
-    ("image_url_blocks", "ollama"): (
-        "an OpenAI image_url block with an https URL: both raise before any request, "
-        "langchain-ollama the PydanticSerializationError of the ollama SDK's Image "
-        "(it reads the URL as a file path or base64), the drop-in a ValueError (Ollama "
-        "takes no image URLs); both are ValueErrors"
-    ),
     ("v1_replies_shown", "openai"): (
         "output_version='v1': a tool-call reply's `tool_call` content block has its keys "
         "in the order type, id, name, args under langchain-openai (what pretty_repr() "
