@@ -210,6 +210,9 @@ class ProviderSpec:
     #: (langchain-ollama's `_generate`): the run's handlers hear `on_llm_new_token` for
     #: each piece. The LangChain drop-in's `_generate` reads it and does the same.
     invoke_streams: bool = False
+    #: Whether that streaming `invoke` gives each `on_llm_new_token` the model's
+    #: `verbose` among its kwargs (langchain-ollama's `_chat_stream_with_aggregation`).
+    invoke_token_verbose: bool = False
     #: Whether its LangChain class writes `finish_reason` in a reply's response_metadata,
     #: for replies that came over this wire (`response_metadata["provider"]` is this
     #: name). False: it keeps the stop reason under the wire's own key (`stop_reason`,

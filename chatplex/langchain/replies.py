@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
@@ -79,30 +80,36 @@ def chat_result(reply: Any, called: str | None = None) -> ChatResult:
 
 
 def merged_result(
-    pieces: Iterator[ChatGenerationChunk], run: CallbackManagerForLLMRun | None
+    pieces: Iterator[ChatGenerationChunk],
+    run: CallbackManagerForLLMRun | None,
+    hook_kwargs: Mapping[str, Any] | None = None,
 ) -> ChatResult:
     """A stream's pieces merged into one reply, each reported to the run's handlers as it
-    comes (`on_llm_new_token`): an `invoke` whose partner class streams underneath
-    (`ProviderSpec.invoke_streams`, langchain-ollama's `_generate`)."""
+    comes (`on_llm_new_token`, given `hook_kwargs` too): an `invoke` whose partner class
+    streams underneath (`ProviderSpec.invoke_streams`, langchain-ollama's `_generate`)."""
+    extra = dict(hook_kwargs or {})
 
     def reported() -> Iterator[ChatGenerationChunk]:
         for piece in pieces:
             if run is not None:
-                run.on_llm_new_token(piece.text, chunk=piece)
+                run.on_llm_new_token(piece.text, chunk=piece, **extra)
             yield piece
 
     return generate_from_stream(reported())
 
 
 async def amerged_result(
-    pieces: AsyncIterator[ChatGenerationChunk], run: AsyncCallbackManagerForLLMRun | None
+    pieces: AsyncIterator[ChatGenerationChunk],
+    run: AsyncCallbackManagerForLLMRun | None,
+    hook_kwargs: Mapping[str, Any] | None = None,
 ) -> ChatResult:
     """`merged_result` of an async stream."""
+    extra = dict(hook_kwargs or {})
 
     async def reported() -> AsyncIterator[ChatGenerationChunk]:
         async for piece in pieces:
             if run is not None:
-                await run.on_llm_new_token(piece.text, chunk=piece)
+                await run.on_llm_new_token(piece.text, chunk=piece, **extra)
             yield piece
 
     return await agenerate_from_stream(reported())

@@ -536,15 +536,6 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for scenario in ("env_settings", "env_key_read_when")
     },
-    **{
-        (scenario, "ollama"): (
-            "on_llm_new_token during invoke: langchain-ollama's _generate passes "
-            "verbose=self.verbose to each token's hook (its kwargs hold 'verbose'); the "
-            "drop-in's invoke, merged from its stream (chatplex/langchain/replies.py "
-            "merged_result), passes no verbose"
-        )
-        for scenario in ("hooks", "async_hooks")
-    },
     ("copies", "anthropic"): (
         "copy.deepcopy and pickle of ChatAnthropic: langchain-anthropic's model copies "
         "and pickles (its key a SecretStr); the drop-in's raise TypeError 'Secret values "
