@@ -81,6 +81,7 @@ from .convert import mark_last_attempt
 from .convert import partner_id
 from .convert import partner_metadata
 from .convert import to_chatplex_messages
+from .helper_stream import HelperPieces
 from .helper_stream import helper_target
 from .replies import ageneration_chunks
 from .replies import amerged_result
@@ -644,7 +645,10 @@ class ChatChatplex(BaseChatModel):
         helper = helper_target(target, kwargs) if self._under_partner_name else None
         chunks = (helper or target).stream(history, _INSIDE_LANGCHAIN, **kwargs)
         return generation_chunks(
-            chunks, translate, hold=usage_closes(target), helper=helper is not None
+            chunks,
+            translate,
+            hold=usage_closes(target),
+            helper=None if helper is None else HelperPieces(kwargs),
         )
 
     def _translating(
@@ -680,7 +684,10 @@ class ChatChatplex(BaseChatModel):
         helper = helper_target(target, kwargs) if self._under_partner_name else None
         chunks = (helper or target).astream(history, _INSIDE_LANGCHAIN, **kwargs)
         return ageneration_chunks(
-            chunks, translate, hold=usage_closes(target), helper=helper is not None
+            chunks,
+            translate,
+            hold=usage_closes(target),
+            helper=None if helper is None else HelperPieces(kwargs),
         )
 
 
@@ -881,6 +888,8 @@ def _blocks_requested(
                 if isinstance(source.get(key), dict):
                     body.update(source[key])
     if body.get("tools") or body.get("mcp_servers"):
+        return True
+    if getattr(_primary(target), "tools", None):  # bound on the engine (a forced tool)
         return True
     thinking = body.get("thinking")
     if isinstance(thinking, dict) and thinking.get("type") in ("enabled", "adaptive"):

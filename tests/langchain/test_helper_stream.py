@@ -13,6 +13,7 @@ import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.tools import tool
+from pydantic import BaseModel
 
 from chatplex.langchain import AzureChatOpenAI
 from chatplex.langchain import ChatGroq
@@ -20,6 +21,7 @@ from chatplex.langchain import ChatOpenAI
 from chatplex.langchain.convert import StreamTranslator
 from chatplex.langchain.helper_stream import HelperPieces
 from chatplex.langchain.helper_stream import helper_target
+from chatplex.langchain.structured import ClassFormat
 from chatplex.messages import AIMessageChunk
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
@@ -37,9 +39,12 @@ RECORD = {"completion_tokens": 2, "prompt_tokens": 3, "total_tokens": 5}
 USAGE = {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5}
 
 
-def _run(chunks: list[AIMessageChunk]) -> list[ChatGenerationChunk]:
-    """The pieces of `chunks` (chatplex's, as the helper-reading parser gives them)."""
-    translate, helper = StreamTranslator(partner=True), HelperPieces()
+def _run(
+    chunks: list[AIMessageChunk], settings: dict[str, Any] | None = None
+) -> list[ChatGenerationChunk]:
+    """The pieces of `chunks` (chatplex's, as the helper-reading parser gives them) of a
+    call with `settings`."""
+    translate, helper = StreamTranslator(partner=True), HelperPieces(settings)
     out: list[ChatGenerationChunk] = []
     for chunk in chunks:
         message = translate.chunk(chunk)
@@ -154,6 +159,28 @@ def test_tool_call_fragments_fire_their_deltas_and_each_calls_done() -> None:
         True,  # b's done (the finish)
     ]
     assert "tool_calls" not in pieces[-1].message.additional_kwargs
+
+
+class _Answer(BaseModel):
+    a: int
+
+
+def test_a_format_given_as_a_class_is_parsed_into_it_on_the_final_piece() -> None:
+    # The SDK's parse() reads the reply into the class langchain-openai binds.
+    chunks = [
+        AIMessageChunk(content="", id="c1", response_metadata=dict(HEAD)),
+        AIMessageChunk(content='{"a": 1}', id="c1"),
+        AIMessageChunk(
+            content="", id="c1", response_metadata={"finish_reason": "stop", "provider": "openai"}
+        ),
+    ]
+    given = ClassFormat({"type": "json_schema", "json_schema": {"name": "_Answer"}}, _Answer)
+    final = _run(chunks, {"response_format": given})[-1]
+    assert final.message.additional_kwargs == {"parsed": _Answer(a=1), "refusal": None}
+    assert _run(chunks, {"response_format": dict(given)})[-1].message.additional_kwargs == {
+        "parsed": None,
+        "refusal": None,
+    }
 
 
 def test_a_stream_that_gave_no_chunk_has_no_final_piece() -> None:
