@@ -79,12 +79,12 @@ __all__ = [
 
 
 class ClassFormat(dict[str, Any]):
-    """A `response_format` given as a pydantic class, as langchain-openai binds it (its
-    `with_structured_output(method="json_schema")`, or a script's `bind`): the format the
-    wire is sent (the SDK sends the class's JSON schema), holding the class the SDK's
+    """A `response_format` given as a pydantic class (v2's or v1's), as langchain-openai
+    binds it (its `with_structured_output(method="json_schema")`, or a script's `bind`):
+    the format the wire is sent (the SDK sends the class's JSON schema), holding the class the SDK's
     parse() reads the reply into, its `parsed`."""
 
-    def __init__(self, sent: Mapping[str, Any], schema: type[BaseModel]) -> None:
+    def __init__(self, sent: Mapping[str, Any], schema: type[Any]) -> None:
         super().__init__(sent)
         self.schema = schema
 
@@ -97,7 +97,9 @@ def parsed_value(response_format: Any, content: Any, refusal: Any) -> Any:
         return None
     if not isinstance(content, str):
         return None
-    return response_format.schema.model_validate_json(content)
+    schema = response_format.schema
+    read = getattr(schema, "model_validate_json", None) or schema.parse_raw  # (pydantic v1's)
+    return read(content)
 
 
 def default_method(inner: Any) -> str:
