@@ -245,6 +245,11 @@ class ProviderSpec:
     #: `_stream` writes that chunk's response_metadata as its generation info alone); a
     #: drop-in's stream leaves it out there likewise.
     stream_finish_unmarked: bool = False
+    #: Whether its LangChain class's chunk of a stream's usage record (one without
+    #: choices: no text, tool call or finish reason) carries no `model_provider`
+    #: (langchain-openai's `_convert_chunk_to_generation_chunk` makes it a bare
+    #: `AIMessageChunk`); a drop-in's stream leaves it out there likewise.
+    stream_usage_unmarked: bool = False
     #: The body parameters its API takes (besides what chatplex sets itself), which a
     #: model's keyword arguments are checked against (`chat.params`); None: its adapter
     #: class's `api_parameters`, else unchecked.
