@@ -81,8 +81,8 @@ __all__ = [
 class ClassFormat(dict[str, Any]):
     """A `response_format` given as a pydantic class (v2's or v1's), as langchain-openai
     binds it (its `with_structured_output(method="json_schema")`, or a script's `bind`):
-    the format the wire is sent (the SDK sends the class's JSON schema), holding the class the SDK's
-    parse() reads the reply into, its `parsed`."""
+    the format the wire is sent (the SDK sends the class's JSON schema), holding the
+    class the SDK's parse() reads the reply into, its `parsed`."""
 
     def __init__(self, sent: Mapping[str, Any], schema: type[Any]) -> None:
         super().__init__(sent)
