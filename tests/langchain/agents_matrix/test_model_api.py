@@ -4,9 +4,9 @@ identifying params, name, `lc_id`, fields), `astream_events` on the model, stop 
 batches with a refused input, structured output by each method with the raw reply,
 `bind_tools` with each tool choice (and what reached the server), output parsers over a
 stream, `with_retry`, `RunnableParallel` under a callback handler, the usage-metadata
-callback, the message utilities over a reply, structured output streamed, a printed
-reply, call-time settings and listeners, sync and async, on the wires a script most
-often imports: the partner package's class and chatplex's, compared (`_kit.py`)."""
+callback, the message utilities over a reply, structured output streamed (with the raw
+reply too), a pydantic class bound as `response_format`, a printed reply, call-time
+settings and listeners, sync and async, on the wires a script most often imports: the partner package's class and chatplex's, compared (`_kit.py`)."""
 
 from __future__ import annotations
 
