@@ -210,6 +210,9 @@ class ProviderSpec:
     #: (langchain-ollama's `_generate`): the run's handlers hear `on_llm_new_token` for
     #: each piece. The LangChain drop-in's `_generate` reads it and does the same.
     invoke_streams: bool = False
+    #: Whether that streaming `invoke` gives each `on_llm_new_token` the model's
+    #: `verbose` among its kwargs (langchain-ollama's `_chat_stream_with_aggregation`).
+    invoke_token_verbose: bool = False
     #: Whether its LangChain class writes `finish_reason` in a reply's response_metadata,
     #: for replies that came over this wire (`response_metadata["provider"]` is this
     #: name). False: it keeps the stop reason under the wire's own key (`stop_reason`,
@@ -242,6 +245,11 @@ class ProviderSpec:
     #: `_stream` writes that chunk's response_metadata as its generation info alone); a
     #: drop-in's stream leaves it out there likewise.
     stream_finish_unmarked: bool = False
+    #: Whether its LangChain class's chunk of a stream's usage record (one without
+    #: choices: no text, tool call or finish reason) carries no `model_provider`
+    #: (langchain-openai's `_convert_chunk_to_generation_chunk` makes it a bare
+    #: `AIMessageChunk`); a drop-in's stream leaves it out there likewise.
+    stream_usage_unmarked: bool = False
     #: The body parameters its API takes (besides what chatplex sets itself), which a
     #: model's keyword arguments are checked against (`chat.params`); None: its adapter
     #: class's `api_parameters`, else unchecked.

@@ -125,6 +125,16 @@ def partner_metadata(
     return (order.stream_metadata_order if stream else order.metadata_order).apply(kept)
 
 
+def _usage_only(chunk: AIMessageChunk) -> bool:
+    """A stream's chunk of its usage record alone (no text, tool call or finish reason)."""
+    return (
+        chunk.usage_metadata is not None
+        and not chunk.content
+        and not chunk.tool_call_chunks
+        and chunk.response_metadata.get("finish_reason") is None
+    )
+
+
 def _order_spec(wire: ProviderSpec | None, named: Any) -> ProviderSpec | None:
     """The spec declaring the order of a reply's metadata keys: its wire's where the
     reply names no other provider or another API of the same LangChain class (the
@@ -235,6 +245,7 @@ class StreamTranslator:
         "_held",
         "_indexed",
         "_finish_unmarked",
+        "_usage_unmarked",
         "_input_blocks",
         "_last_index",
         "_model_name",
@@ -267,6 +278,7 @@ class StreamTranslator:
         self._order: KeyOrder | None = None  # the partner's chunk key order
         self._held: dict[str, Any] = {}  # finishing-chunk keys held back
         self._finish_unmarked = False  # the finishing chunk names no model_provider
+        self._usage_unmarked = False  # ... nor the usage record's chunk
 
     def _held_back(self, metadata: dict[str, Any], chunk: AIMessageChunk) -> dict[str, Any]:
         """A drop-in chunk's `metadata` without the keys its partner streams on the
@@ -284,7 +296,10 @@ class StreamTranslator:
             self._empty_lists = declared.stream_empty_lists if declared is not None else ()
             self._order = declared.stream_metadata_order if declared is not None else None
             self._finish_unmarked = declared is not None and declared.stream_finish_unmarked
+            self._usage_unmarked = declared is not None and declared.stream_usage_unmarked
         if self._finish_unmarked and metadata.get("finish_reason") is not None:
+            metadata = {k: v for k, v in metadata.items() if k != "model_provider"}
+        if self._usage_unmarked and _usage_only(chunk):
             metadata = {k: v for k, v in metadata.items() if k != "model_provider"}
         if "finish_reason" in metadata and metadata["finish_reason"] is None:
             # A partner's chunk names no finish reason before its finishing one.

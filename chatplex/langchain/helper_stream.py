@@ -34,6 +34,7 @@ from ..chat import ChatModel
 from ..chat.llm_results import result_of
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
+from .structured import parsed_value
 
 __all__ = ["HelperPieces", "helper_target"]
 
@@ -72,13 +73,16 @@ class HelperPieces:
     __slots__ = (
         "_chunks",
         "_done",
+        "_format",
         "_seen",
         "_tool",
         "_tools_done",
         "_v1",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        # The call's format, which the final completion's `parsed` is read with.
+        self._format = (settings or {}).get("response_format")
         self._chunks: list[AIMessageChunk] = []  # chatplex's, merged for the final piece
         self._seen: set[str] = set()  # what has streamed: content, refusal, logprobs...
         self._done: set[str] = set()  # ... and whose `.done` event has fired
@@ -111,9 +115,10 @@ class HelperPieces:
             output["token_usage"] = None  # the SDK's completion had no usage
         kept = {k: v for k, v in reply.additional_kwargs.items() if k != "tool_calls"}
         refusal = kept.pop("refusal", None) or None
-        # What the SDK's parse() adds to its message: `parsed` is None for a format given
-        # as a dict, which is how a drop-in sends every format.
-        message = LCAIMessageChunk(content="", additional_kwargs={**kept, "parsed": None})
+        # What the SDK's parse() adds to its message: the text read into the class of a
+        # format given as one, else None.
+        value = parsed_value(self._format, reply.text, refusal)
+        message = LCAIMessageChunk(content="", additional_kwargs={**kept, "parsed": value})
         message.additional_kwargs["refusal"] = refusal
         message.usage_metadata = reply.usage_metadata
         return [ChatGenerationChunk(message=message, generation_info=output)]

@@ -74,12 +74,14 @@ from ..secret import MASK
 from ..secret import is_secret_header
 from ..secret import redact_url
 from ..specs import LangSmithRule
+from ..specs import ProviderSpec
 from ..specs import spec
 from .convert import StreamTranslator
 from .convert import mark_last_attempt
 from .convert import partner_id
 from .convert import partner_metadata
 from .convert import to_chatplex_messages
+from .helper_stream import HelperPieces
 from .helper_stream import helper_target
 from .replies import ageneration_chunks
 from .replies import amerged_result
@@ -522,10 +524,16 @@ class ChatChatplex(BaseChatModel):
         called, target = self._target(stop, kwargs)
         if _invoke_streams(target):
             pieces = self._pieces(messages, (called, target), kwargs)
-            merged = merged_result(pieces, run_manager)
+            merged = merged_result(pieces, run_manager, self._token_kwargs(target))
             return self._as_partner(merged, target, kwargs)
         reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return self._as_partner(chat_result(reply, self._named(called)), target, kwargs)
+
+    def _token_kwargs(self, target: Any) -> dict[str, Any]:
+        """What a streaming invoke's partner gives each token's hook beside the piece
+        (`ProviderSpec.invoke_token_verbose`)."""
+        declared = _declared_spec(target)
+        return {"verbose": self.verbose} if declared and declared.invoke_token_verbose else {}
 
     def _combine_llm_outputs(self, llm_outputs: list[dict[str, Any] | None], /) -> dict[str, Any]:
         # `generate()`'s llm_output: langchain-openai combines its rows' (each names its
@@ -574,7 +582,8 @@ class ChatChatplex(BaseChatModel):
         called, target = self._target(stop, kwargs)
         if _invoke_streams(target):
             apieces = self._apieces(messages, (called, target), kwargs)
-            return self._as_partner(await amerged_result(apieces, run_manager), target, kwargs)
+            merged = await amerged_result(apieces, run_manager, self._token_kwargs(target))
+            return self._as_partner(merged, target, kwargs)
         reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
         return self._as_partner(chat_result(reply, self._named(called)), target, kwargs)
 
@@ -636,7 +645,10 @@ class ChatChatplex(BaseChatModel):
         helper = helper_target(target, kwargs) if self._under_partner_name else None
         chunks = (helper or target).stream(history, _INSIDE_LANGCHAIN, **kwargs)
         return generation_chunks(
-            chunks, translate, hold=usage_closes(target), helper=helper is not None
+            chunks,
+            translate,
+            hold=usage_closes(target),
+            helper=None if helper is None else HelperPieces(kwargs),
         )
 
     def _translating(
@@ -672,7 +684,10 @@ class ChatChatplex(BaseChatModel):
         helper = helper_target(target, kwargs) if self._under_partner_name else None
         chunks = (helper or target).astream(history, _INSIDE_LANGCHAIN, **kwargs)
         return ageneration_chunks(
-            chunks, translate, hold=usage_closes(target), helper=helper is not None
+            chunks,
+            translate,
+            hold=usage_closes(target),
+            helper=None if helper is None else HelperPieces(kwargs),
         )
 
 
@@ -786,9 +801,14 @@ def _json_format(response_format: Any) -> bool:
 
 def _invoke_streams(target: Any) -> bool:
     """Whether the wire's partner class streams its `invoke` (`ProviderSpec.invoke_streams`)."""
-    provider = getattr(_primary(target), "provider", None)
-    declared = spec(provider) if isinstance(provider, str) else None
+    declared = _declared_spec(target)
     return declared is not None and declared.invoke_streams
+
+
+def _declared_spec(target: Any) -> ProviderSpec | None:
+    """The spec of the wire `target` calls (None for a runnable that names none)."""
+    provider = getattr(_primary(target), "provider", None)
+    return spec(provider) if isinstance(provider, str) else None
 
 
 def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -868,6 +888,8 @@ def _blocks_requested(
                 if isinstance(source.get(key), dict):
                     body.update(source[key])
     if body.get("tools") or body.get("mcp_servers"):
+        return True
+    if getattr(_primary(target), "tools", None):  # bound on the engine (a forced tool)
         return True
     thinking = body.get("thinking")
     if isinstance(thinking, dict) and thinking.get("type") in ("enabled", "adaptive"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
@@ -79,30 +80,36 @@ def chat_result(reply: Any, called: str | None = None) -> ChatResult:
 
 
 def merged_result(
-    pieces: Iterator[ChatGenerationChunk], run: CallbackManagerForLLMRun | None
+    pieces: Iterator[ChatGenerationChunk],
+    run: CallbackManagerForLLMRun | None,
+    hook_kwargs: Mapping[str, Any] | None = None,
 ) -> ChatResult:
     """A stream's pieces merged into one reply, each reported to the run's handlers as it
-    comes (`on_llm_new_token`): an `invoke` whose partner class streams underneath
-    (`ProviderSpec.invoke_streams`, langchain-ollama's `_generate`)."""
+    comes (`on_llm_new_token`, given `hook_kwargs` too): an `invoke` whose partner class
+    streams underneath (`ProviderSpec.invoke_streams`, langchain-ollama's `_generate`)."""
+    extra = dict(hook_kwargs or {})
 
     def reported() -> Iterator[ChatGenerationChunk]:
         for piece in pieces:
             if run is not None:
-                run.on_llm_new_token(piece.text, chunk=piece)
+                run.on_llm_new_token(piece.text, chunk=piece, **extra)
             yield piece
 
     return generate_from_stream(reported())
 
 
 async def amerged_result(
-    pieces: AsyncIterator[ChatGenerationChunk], run: AsyncCallbackManagerForLLMRun | None
+    pieces: AsyncIterator[ChatGenerationChunk],
+    run: AsyncCallbackManagerForLLMRun | None,
+    hook_kwargs: Mapping[str, Any] | None = None,
 ) -> ChatResult:
     """`merged_result` of an async stream."""
+    extra = dict(hook_kwargs or {})
 
     async def reported() -> AsyncIterator[ChatGenerationChunk]:
         async for piece in pieces:
             if run is not None:
-                await run.on_llm_new_token(piece.text, chunk=piece)
+                await run.on_llm_new_token(piece.text, chunk=piece, **extra)
             yield piece
 
     return await agenerate_from_stream(reported())
@@ -115,7 +122,11 @@ def usage_closes(target: Any) -> bool:
 
 
 def generation_chunks(
-    chunks: Iterator[Any], translate: StreamTranslator, *, hold: bool, helper: bool = False
+    chunks: Iterator[Any],
+    translate: StreamTranslator,
+    *,
+    hold: bool,
+    helper: HelperPieces | bool | None = None,
 ) -> Iterator[ChatGenerationChunk]:
     """A chatplex model's stream as LangChain's pieces, as they come. With `hold` (the
     engine asked for a usage chunk its partner package would not ask for), an empty one
@@ -126,23 +137,34 @@ def generation_chunks(
     closes the stream as it closes any (a chunk the engine marked last, as an Anthropic
     stop, ends it). With `helper`, the pieces are those of the openai SDK's parsing
     helper's events, and the final completion's ends them (`helper_stream.py`): the
-    chatplex model reads its stream as that helper (`helper_target`)."""
-    ending = _Ending(translate, hold, HelperPieces() if helper else None)
+    chatplex model reads its stream as that helper (`helper_target`): a `HelperPieces`
+    given the call's settings, or True for one without."""
+    ending = _Ending(translate, hold, _helper_pieces(helper))
     for chunk in chunks:
         yield from ending.passed_on(chunk)
     yield from ending.end()
 
 
 async def ageneration_chunks(
-    chunks: AsyncIterator[Any], translate: StreamTranslator, *, hold: bool, helper: bool = False
+    chunks: AsyncIterator[Any],
+    translate: StreamTranslator,
+    *,
+    hold: bool,
+    helper: HelperPieces | bool | None = None,
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`generation_chunks` of an async stream."""
-    ending = _Ending(translate, hold, HelperPieces() if helper else None)
+    ending = _Ending(translate, hold, _helper_pieces(helper))
     async for chunk in chunks:
         for piece in ending.passed_on(chunk):
             yield piece
     for piece in ending.end():
         yield piece
+
+
+def _helper_pieces(helper: HelperPieces | bool | None) -> HelperPieces | None:
+    if isinstance(helper, HelperPieces):
+        return helper
+    return HelperPieces() if helper else None
 
 
 class _Ending:

@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from operator import itemgetter
 from typing import Any
+from typing import TypeGuard
 
 from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
@@ -56,6 +57,7 @@ from langchain_core.utils.function_calling import convert_to_json_schema
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_core.utils.pydantic import is_pydantic_v1_subclass
+from pydantic import BaseModel
 
 from ..adapters.base import Adapter
 from ..adapters.output_formats import response_format_schema
@@ -65,7 +67,39 @@ from ..chat.structured import METHODS
 from ..chat.structured import format_settings
 from ..chat.structured import output_schema
 
-__all__ = ["call_format", "default_method", "mark_parsed", "parsed", "structured_output"]
+__all__ = [
+    "ClassFormat",
+    "call_format",
+    "default_method",
+    "mark_parsed",
+    "parsed",
+    "parsed_value",
+    "structured_output",
+]
+
+
+class ClassFormat(dict[str, Any]):
+    """A `response_format` given as a pydantic class (v2's or v1's), as langchain-openai
+    binds it (its `with_structured_output(method="json_schema")`, or a script's `bind`):
+    the format the wire is sent (the SDK sends the class's JSON schema), holding the
+    class the SDK's parse() reads the reply into, its `parsed`."""
+
+    def __init__(self, sent: Mapping[str, Any], schema: type[Any]) -> None:
+        super().__init__(sent)
+        self.schema = schema
+
+
+def parsed_value(response_format: Any, content: Any, refusal: Any) -> Any:
+    """A reply's `additional_kwargs["parsed"]` as the openai SDK's parse() gives it: its
+    text read into the class of a `ClassFormat` (a validation error raised, as the SDK
+    raises it), None for a refusal, an empty text or a format given as a dict."""
+    if not isinstance(response_format, ClassFormat) or refusal or not content:
+        return None
+    if not isinstance(content, str):
+        return None
+    schema = response_format.schema
+    read = getattr(schema, "model_validate_json", None) or schema.parse_raw  # (pydantic v1's)
+    return read(content)
 
 
 def default_method(inner: Any) -> str:
@@ -116,6 +150,13 @@ def structured_output(
     if isinstance(schema, type) and is_pydantic_v1_subclass(schema):
         given = convert_to_openai_tool(schema)["function"]  # chatplex reads pydantic v2 only
     settings = format_settings(provider, output_schema(given), given, method, strict, adapter)
+    pydantic = _is_pydantic_class(schema)
+    # Where the partner's raw reply to a response_format call carries
+    # `additional_kwargs["parsed"]` (langchain-openai's: the SDK's parse()), so does ours:
+    # the object for a pydantic schema, which langchain-openai binds as the class.
+    keyed = adapter is not None and adapter.structured_parsed_key and method == "json_schema"
+    if keyed and pydantic and isinstance(settings.get("response_format"), Mapping):
+        settings["response_format"] = ClassFormat(settings["response_format"], schema)
     bound = llm.bind(
         **settings,
         ls_structured_output_format={
@@ -123,17 +164,10 @@ def structured_output(
             "schema": None if schema is None else convert_to_json_schema(schema),
         },
     )
-    pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
     parser: LCRunnable[Any, Any] = (
         PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
     )
-    # Where the partner's raw reply to a response_format call carries
-    # `additional_kwargs["parsed"]` (langchain-openai's: the SDK's parse()), so does ours.
-    keyed = adapter is not None and adapter.structured_parsed_key and method == "json_schema"
-    unkeyed = adapter is not None and not adapter.structured_parsed_none
-    return parsed(
-        bound, parser, include_raw, parsed_key=keyed, pydantic=pydantic, parsed_none=not unkeyed
-    )
+    return parsed(bound, parser, include_raw)
 
 
 def _function_calling(
@@ -188,6 +222,14 @@ def call_format(inner: Any, settings: dict[str, Any]) -> None:
     given where the wire takes it, or chatplex does not know the wire's parameters."""
     given = settings.get("response_format")
     adapter = _adapter(inner)
+    pydantic = given if _is_pydantic_class(given) else None
+    if adapter is not None and adapter.structured_parsed_key and pydantic is not None:
+        # A pydantic class, as langchain-openai takes it (the SDK sends its schema).
+        sent = format_settings(
+            str(inner.provider), output_schema(given), given, "json_schema", None, adapter
+        )["response_format"]
+        settings["response_format"] = ClassFormat(sent, pydantic)
+        return
     known = None if adapter is None else api_parameters(str(inner.provider))
     if adapter is None or known is None or "response_format" in known:
         return
@@ -216,17 +258,22 @@ def call_format(inner: Any, settings: dict[str, Any]) -> None:
 def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> ChatResult:
     """`result` with `additional_kwargs["parsed"]` None on its first message when the call
     asked for a `response_format` and its wire's partner package's reply carries the key
-    (langchain-openai's, through the SDK's parse(), whose value is None for a format given
-    as a dict)."""
+    (langchain-openai's, through the SDK's parse(): `parsed_value`)."""
     adapter = _adapter(inner)
     if "response_format" not in settings or adapter is None or not adapter.structured_parsed_key:
         return result
-    if not adapter.structured_parsed_none:
-        return result
     message = result.generations[0].message
     if "parsed" not in message.additional_kwargs:
-        message.additional_kwargs = {"parsed": None, **message.additional_kwargs}
+        kwargs = message.additional_kwargs
+        value = parsed_value(settings["response_format"], message.content, kwargs.get("refusal"))
+        if value is None and not adapter.structured_parsed_none:
+            return result  # (the Responses API's: the key only for a parsed object)
+        message.additional_kwargs = {"parsed": value, **kwargs}
     return result
+
+
+def _is_pydantic_class(value: Any) -> TypeGuard[type[BaseModel]]:
+    return isinstance(value, type) and is_basemodel_subclass(value)
 
 
 def _adapter(inner: Any) -> Adapter | None:
@@ -259,34 +306,15 @@ def _call_required(why: str) -> LCRunnable[Any, Any]:
 
 
 def parsed(
-    llm: LCRunnable[Any, Any],
-    parser: LCRunnable[Any, Any],
-    include_raw: bool,
-    *,
-    parsed_key: bool = False,
-    pydantic: bool = False,
-    parsed_none: bool = True,
+    llm: LCRunnable[Any, Any], parser: LCRunnable[Any, Any], include_raw: bool
 ) -> LCRunnable[Any, Any]:
     """`llm | parser`, or with `include_raw` LangChain's `{"raw", "parsed",
-    "parsing_error"}` (a parsing error caught, as LangChain catches it). `parsed_key`:
-    the raw reply carries `additional_kwargs["parsed"]` too (the object for a pydantic
-    schema, else None; no key then unless `parsed_none`)."""
+    "parsing_error"}` (a parsing error caught, as LangChain catches it): its chain, so
+    that a stream yields its pieces (the raw reply, then the others one by one)."""
     if not include_raw:
         return llm | parser
     parsed = RunnablePassthrough.assign(
         parsed=itemgetter("raw") | parser, parsing_error=lambda _: None
     )
     unparsed = RunnablePassthrough.assign(parsed=lambda _: None)
-    chain = RunnableMap(raw=llm) | parsed.with_fallbacks([unparsed], exception_key="parsing_error")
-    if not parsed_key:
-        return chain
-
-    def keyed(result: dict[str, Any]) -> dict[str, Any]:
-        raw = result["raw"]
-        kept = result["parsed"] if pydantic else None
-        if kept is None and not parsed_none:
-            return result
-        raw.additional_kwargs = {**raw.additional_kwargs, "parsed": kept}
-        return result
-
-    return chain | keyed
+    return RunnableMap(raw=llm) | parsed.with_fallbacks([unparsed], exception_key="parsing_error")

@@ -7,11 +7,14 @@ import dataclasses
 import json
 from typing import Any
 
+import langchain_openai
 import pytest
 from langchain_core.messages import AIMessageChunk as LCChunk
 
 import chatplex
+from chatplex.langchain import AzureChatOpenAI
 from chatplex.langchain import ChatChatplex
+from chatplex.langchain import ChatOpenAI
 from chatplex.langchain import StreamTranslator
 from chatplex.langchain import convert
 from chatplex.langchain import to_langchain_message
@@ -604,3 +607,36 @@ def test_a_dropin_stream_gives_its_partners_every_chunk_keys_and_the_model_at_th
         "model_name",
     ]
     assert merged.response_metadata["safety_ratings"] == ratings
+
+
+def _usage_settings(wire: str, url: str) -> dict[str, Any]:
+    if wire == "azure":  # Azure streams its usage by default
+        return {
+            "azure_endpoint": url,
+            "azure_deployment": "gpt-4o-mini",
+            "api_version": "2024-10-21",
+            "api_key": "azure-mock",
+        }
+    return {"model": "gpt-4o-mini", "api_key": "sk-mock", "base_url": url + "/v1"}
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("wire", ["openai", "azure"])
+async def test_a_streamed_usage_chunk_names_no_provider_as_langchain_openais(
+    wire: str, sync: bool
+) -> None:
+    # langchain-openai's chunk of the usage record (no choices) is a bare AIMessageChunk.
+    name = "AzureChatOpenAI" if wire == "azure" else "ChatOpenAI"
+    ours = AzureChatOpenAI if wire == "azure" else ChatOpenAI
+    seen = {}
+    with MockServer(script=MockScript()) as server:
+        for side, cls in (("langchain", getattr(langchain_openai, name)), ("chatplex", ours)):
+            model = cls(**_usage_settings(wire, server.url), stream_usage=True)
+            if sync:
+                pieces = list(model.stream("Hello"))
+            else:
+                pieces = [p async for p in model.astream("Hello")]
+            seen[side] = [(p.response_metadata, p.usage_metadata is not None) for p in pieces]
+    usage = [meta for meta, has_usage in seen["chatplex"] if has_usage]
+    assert usage == [{}]
+    assert seen["chatplex"] == seen["langchain"]

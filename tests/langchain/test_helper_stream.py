@@ -4,6 +4,7 @@ rule on chatplex's chunks, then both classes side by side on the mock server."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -13,13 +14,16 @@ import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.tools import tool
+from pydantic import BaseModel
 
+import chatplex.langchain
 from chatplex.langchain import AzureChatOpenAI
 from chatplex.langchain import ChatGroq
 from chatplex.langchain import ChatOpenAI
 from chatplex.langchain.convert import StreamTranslator
 from chatplex.langchain.helper_stream import HelperPieces
 from chatplex.langchain.helper_stream import helper_target
+from chatplex.langchain.structured import ClassFormat
 from chatplex.messages import AIMessageChunk
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
@@ -37,9 +41,12 @@ RECORD = {"completion_tokens": 2, "prompt_tokens": 3, "total_tokens": 5}
 USAGE = {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5}
 
 
-def _run(chunks: list[AIMessageChunk]) -> list[ChatGenerationChunk]:
-    """The pieces of `chunks` (chatplex's, as the helper-reading parser gives them)."""
-    translate, helper = StreamTranslator(partner=True), HelperPieces()
+def _run(
+    chunks: list[AIMessageChunk], settings: dict[str, Any] | None = None
+) -> list[ChatGenerationChunk]:
+    """The pieces of `chunks` (chatplex's, as the helper-reading parser gives them) of a
+    call with `settings`."""
+    translate, helper = StreamTranslator(partner=True), HelperPieces(settings)
     out: list[ChatGenerationChunk] = []
     for chunk in chunks:
         message = translate.chunk(chunk)
@@ -154,6 +161,28 @@ def test_tool_call_fragments_fire_their_deltas_and_each_calls_done() -> None:
         True,  # b's done (the finish)
     ]
     assert "tool_calls" not in pieces[-1].message.additional_kwargs
+
+
+class _Answer(BaseModel):
+    a: int
+
+
+def test_a_format_given_as_a_class_is_parsed_into_it_on_the_final_piece() -> None:
+    # The SDK's parse() reads the reply into the class langchain-openai binds.
+    chunks = [
+        AIMessageChunk(content="", id="c1", response_metadata=dict(HEAD)),
+        AIMessageChunk(content='{"a": 1}', id="c1"),
+        AIMessageChunk(
+            content="", id="c1", response_metadata={"finish_reason": "stop", "provider": "openai"}
+        ),
+    ]
+    given = ClassFormat({"type": "json_schema", "json_schema": {"name": "_Answer"}}, _Answer)
+    final = _run(chunks, {"response_format": given})[-1]
+    assert final.message.additional_kwargs == {"parsed": _Answer(a=1), "refusal": None}
+    assert _run(chunks, {"response_format": dict(given)})[-1].message.additional_kwargs == {
+        "parsed": None,
+        "refusal": None,
+    }
 
 
 def test_a_stream_that_gave_no_chunk_has_no_final_piece() -> None:
@@ -301,3 +330,46 @@ async def test_an_async_structured_stream_is_heard_as_langchain_openais(
     server: MockServer, wire: str, method: str
 ) -> None:
     _check(await _heard(server, wire, method, sync=False), wire)
+
+
+def _format_pieces(model: Any) -> list[Any]:
+    """What a stream of a `response_format` call gives, piece by piece."""
+    bound = model.bind(response_format=FORMAT)
+    return [
+        (p.content, p.response_metadata, p.additional_kwargs, p.usage_metadata is not None)
+        for p in bound.stream("A forecast for Paris, as JSON.")
+    ]
+
+
+#: The presets whose partner class extends langchain-openai's `BaseChatOpenAI`, whose
+#: inherited `_stream` takes a `response_format` call through the SDK's helper too.
+_HELPER_PRESETS = {
+    "deepseek": ("langchain_deepseek", "ChatDeepSeek", "deepseek-chat"),
+    "xai": ("langchain_xai", "ChatXAI", "grok-4"),
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "issue 47: the compatible presets' sdk_helper_adapter() is None, so a drop-in reads "
+        "such a stream as any other: no helper events' pieces, no final completion's piece "
+        "(parsed/refusal), the model's fields on the finishing piece; and the partners' "
+        "helper pieces differ per package (langchain-deepseek's name model_provider "
+        "'openai', langchain-xai's empty pieces keep 'xai')"
+    ),
+)
+@pytest.mark.parametrize("preset", sorted(_HELPER_PRESETS))
+def test_a_preset_extending_base_chat_openai_streams_a_format_through_the_helper(
+    server: MockServer, preset: str
+) -> None:
+    package, name, model = _HELPER_PRESETS[preset]
+    settings = {"model": model, "api_key": "sk-mock", "base_url": server.url + "/v1"}
+    theirs = _format_pieces(getattr(importlib.import_module(package), name)(**settings))
+    ours = _format_pieces(getattr(chatplex.langchain, name)(**settings))
+    assert len(theirs) > 7  # the helper's events and the final completion's piece
+    assert _masked_ids(ours) == _masked_ids(theirs)
+
+
+def _masked_ids(pieces: list[Any]) -> list[Any]:
+    return [(c, {k: v for k, v in m.items() if k != "id"}, kw, u) for c, m, kw, u in pieces]

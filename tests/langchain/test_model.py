@@ -502,9 +502,11 @@ def test_bind_tools_checks_now() -> None:
 class _Tokens(BaseCallbackHandler):
     def __init__(self) -> None:
         self.tokens: list[str] = []
+        self.verbose: set[Any] = set()  # each token hook's `verbose` (absent: "-")
 
     def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
         self.tokens.append(token)
+        self.verbose.add(kwargs.get("verbose", "-"))
 
 
 def test_streaming_flag_streams_under_invoke() -> None:
@@ -525,6 +527,12 @@ async def test_an_invoke_streams_underneath_where_the_partner_class_does(sync: b
     assert reply.content == "Echo: why?"
     assert "".join(seen.tokens) == "Echo: why?" and len(seen.tokens) > 2
     assert reply.response_metadata["done_reason"] == "stop"  # the merged reply's fields
+    assert seen.verbose == {False}  # each hook given the model's verbose, as langchain-ollama's
+    loud = _Tokens()
+    loud_config: Any = {"callbacks": [loud]}
+    verbose = llm("ollama", verbose=True)
+    _ = verbose.invoke("why?", loud_config) if sync else await verbose.ainvoke("why?", loud_config)
+    assert loud.verbose == {True}
     # A wire whose partner class answers whole: no piece to hear.
     whole = _Tokens()
     llm("openai").invoke("why?", {"callbacks": [whole]})

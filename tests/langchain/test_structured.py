@@ -5,6 +5,7 @@ force a tool), LangChain's methods by name, and no combination that gives a sile
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,12 +13,18 @@ import pytest
 from langchain_core.exceptions import OutputParserException
 from pydantic import BaseModel
 from pydantic import Field
+from pydantic import ValidationError
 from typing_extensions import TypedDict
 
 import chatplex
 from chatplex.chat import init_chat_model
+from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatChatplex
+from chatplex.langchain import ChatOpenAI
+from chatplex.langchain.structured import ClassFormat
+from chatplex.langchain.structured import call_format
 from chatplex.langchain.structured import default_method
+from chatplex.langchain.structured import parsed_value
 from chatplex.lean import ChatOpenAI as ChatplexOpenAI
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
@@ -284,3 +291,39 @@ async def test_the_responses_api_s_raw_reply_carries_parsed_only_with_the_object
     assert isinstance(keyed["parsed"], Joke)
     assert "parsed" not in await raw(Joke, "json_mode")
     assert "parsed" not in await raw(Joke.model_json_schema(), "json_schema")
+
+
+# ---- a response_format given as a pydantic class (langchain-openai's binding) -------------
+
+
+class _City(BaseModel):
+    city: str
+    degrees: int
+
+
+def test_a_class_format_reads_the_reply_into_its_class() -> None:
+    sent = {"type": "json_schema", "json_schema": {"name": "_City", "schema": {}}}
+    given = ClassFormat(sent, _City)
+    assert dict(given) == sent and json.loads(json.dumps(given)) == sent  # sent as the dict
+    assert parsed_value(given, '{"city": "x", "degrees": 1}', None) == _City(city="x", degrees=1)
+    # As the SDK's parse(): None for a refusal, an empty text or a format given as a dict.
+    assert parsed_value(given, '{"city": "x", "degrees": 1}', "I can't") is None
+    assert parsed_value(given, "", None) is None
+    assert parsed_value(sent, '{"city": "x", "degrees": 1}', None) is None
+    with pytest.raises(ValidationError):  # a reply not of the schema fails, as the SDK's
+        parsed_value(given, '{"city": "x"}', None)
+
+
+def test_a_class_bound_as_response_format_is_sent_as_its_json_schema() -> None:
+    engine = ChatOpenAI(model="gpt-4o-mini", api_key="sk-1").chatplex_model
+    settings: dict[str, Any] = {"response_format": _City}
+    call_format(engine, settings)
+    given = settings["response_format"]
+    assert isinstance(given, ClassFormat) and given.schema is _City
+    assert given["type"] == "json_schema" and given["json_schema"]["name"] == "_City"
+    assert given["json_schema"]["schema"]["required"] == ["city", "degrees"]
+    # Off the OpenAI family (no `parsed` on its replies) a class is left as given.
+    anthropic = ChatAnthropic(model="claude-x", api_key="sk-1").chatplex_model
+    other: dict[str, Any] = {"response_format": _City}
+    call_format(anthropic, other)
+    assert other["response_format"] is _City

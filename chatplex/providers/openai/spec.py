@@ -153,6 +153,7 @@ SPECS = (
         metadata_order=LANGCHAIN_OPENAI_ORDER,
         stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
         stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
+        stream_usage_unmarked=True,  # langchain-openai's usage chunk: a bare AIMessageChunk
     ),
     ProviderSpec(
         "openai_responses",
@@ -183,6 +184,7 @@ SPECS = (
         metadata_order=LANGCHAIN_OPENAI_ORDER,
         stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
         stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
+        stream_usage_unmarked=True,  # langchain-openai's usage chunk: a bare AIMessageChunk
     ),
 )
 

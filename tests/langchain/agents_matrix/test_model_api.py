@@ -4,9 +4,10 @@ identifying params, name, `lc_id`, fields), `astream_events` on the model, stop 
 batches with a refused input, structured output by each method with the raw reply,
 `bind_tools` with each tool choice (and what reached the server), output parsers over a
 stream, `with_retry`, `RunnableParallel` under a callback handler, the usage-metadata
-callback, the message utilities over a reply, structured output streamed, a printed
-reply, call-time settings and listeners, sync and async, on the wires a script most
-often imports: the partner package's class and chatplex's, compared (`_kit.py`)."""
+callback, the message utilities over a reply, structured output streamed (with the raw
+reply too), a pydantic class bound as `response_format`, a printed reply, call-time
+settings and listeners, sync and async, on the wires a script most often imports: the
+partner package's class and chatplex's, compared (`_kit.py`)."""
 
 from __future__ import annotations
 
@@ -484,6 +485,42 @@ def structured_stream(run: Run) -> Any:
     return {"default": pieces(), "function_calling": pieces(method="function_calling")}
 
 
+def response_format_class(run: Run) -> Any:
+    """`model.bind(response_format=Forecast)` (a pydantic class, as langchain-openai's
+    own structured output binds it): the reply invoked, and the streamed pieces'
+    `additional_kwargs` (where the partner reads the class, `parsed` holds the object:
+    on the stream's final completion piece), sync and async."""
+    bound = run.make().bind(response_format=Forecast)
+    asked = FORECAST + " Answer in JSON."
+
+    def kwargs(pieces: list[Any]) -> Any:
+        return observe([p.additional_kwargs for p in pieces if p.additional_kwargs])
+
+    async def abody() -> Any:
+        pieces = [p async for p in bound.astream(asked)]
+        return {"invoke": observe(await bound.ainvoke(asked)), "last": kwargs(pieces)}
+
+    return {
+        "invoke": _caught(lambda: observe(bound.invoke(asked))),
+        "last": _caught(lambda: kwargs(list(bound.stream(asked)))),
+        "async": _caught(lambda: arun(abody)),
+    }
+
+
+def structured_stream_raw(run: Run) -> Any:
+    """`with_structured_output(Forecast, include_raw=True)` streamed and astreamed: the
+    dict pieces (the raw reply, then what was parsed and the parsing error)."""
+    structured = run.make().with_structured_output(Forecast, include_raw=True)
+
+    async def apieces() -> Any:
+        return [observe(p) async for p in structured.astream(FORECAST)]
+
+    return {
+        "sync": _caught(lambda: [observe(p) for p in structured.stream(FORECAST)]),
+        "async": _caught(lambda: arun(apieces)),
+    }
+
+
 def pretty(run: Run) -> Any:
     """What printing a reply shows: `.text` and `pretty_repr()` of a text reply and of a
     tool-call reply (the call's id drawn per reply)."""
@@ -600,6 +637,8 @@ SCENARIOS = {
     "usage_callback_calls": usage_callback_calls,
     "message_utilities": message_utilities,
     "structured_stream": structured_stream,
+    "structured_stream_raw": structured_stream_raw,
+    "response_format_class": response_format_class,
     "pretty": pretty,
     "per_call_settings": per_call_settings,
     "listeners": listeners,
