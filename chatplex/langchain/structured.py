@@ -167,7 +167,22 @@ def structured_output(
     parser: LCRunnable[Any, Any] = (
         PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
     )
-    return parsed(bound, parser, include_raw)
+    chain = parsed(bound, parser, include_raw)
+    # Where no response_format setting is sent (the Responses API's), mark_parsed has
+    # none to read: the raw reply takes the parser's object.
+    unkeyed = adapter is not None and not adapter.structured_parsed_none
+    if include_raw and keyed and pydantic and unkeyed:
+        return chain | _parsed_onto_raw
+    return chain
+
+
+def _parsed_onto_raw(result: dict[str, Any]) -> dict[str, Any]:
+    """The raw reply carries the parsed object, where the wire's partner sets it only then
+    (langchain-openai's Responses path)."""
+    if result["parsed"] is not None:
+        raw = result["raw"]
+        raw.additional_kwargs = {**raw.additional_kwargs, "parsed": result["parsed"]}
+    return result
 
 
 def _function_calling(

@@ -933,10 +933,6 @@ GAPS: dict[tuple[str, str], str] = {
         "last (created_at, metadata, model, object, service_tier, status, "
         "model_provider), the drop-in's first"
     ),
-    ("metadata_order", "azure"): (
-        "w1: the stream's last chunk (the usage one): langchain-openai's has no "
-        "response_metadata key, the drop-in's has model_provider"
-    ),
     ("metadata_order", "perplexity"): (
         "w1: the stream: langchain-perplexity's first chunk carries model_name and its "
         "last only finish_reason (merged: model_name, finish_reason); the drop-in's "
