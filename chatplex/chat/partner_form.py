@@ -167,16 +167,23 @@ class IdentifyingParams:
         return name, key, self.unset.get(name)
 
     def invoked(
-        self, values: Mapping[str, Any], engine: object, langchain: Mapping[str, Any]
+        self,
+        values: Mapping[str, Any],
+        engine: object,
+        langchain: Mapping[str, Any],
+        reported: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Its invocation params, `langchain` LangChain's own of the call (these params,
-        the call's `stop` and keywords), before the call's keywords are laid over."""
+        the call's `stop` and keywords), before the call's keywords are laid over;
+        `reported`: these params (`of`), where the caller has them already."""
         value = self._reader(values)
         first = {
             key: next((v for name in names if (v := value(name))), None)
             for key, names in self.invoked_first.items()
         }
-        again = self.of(values, engine) if self.invoked_again else {}
+        again: Mapping[str, Any] = {}
+        if self.invoked_again:
+            again = self.of(values, engine) if reported is None else reported
         return {**first, **langchain, **again}
 
     def _reader(self, values: Mapping[str, Any]) -> Callable[[str], Any]:

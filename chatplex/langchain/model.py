@@ -14,6 +14,7 @@ chunk for chunk.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import weakref
 from collections.abc import AsyncIterator
@@ -296,6 +297,25 @@ class ChatChatplex(BaseChatModel):
             "temperature": self._setting("temperature"),
             "max_tokens": self._setting("max_tokens"),
         }
+
+    def _get_invocation_params(
+        self, stop: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """LangChain's: what callbacks get as `invocation_params` (and its cache key)."""
+        return self._langchain_invocation_params(self._identifying_params, stop, kwargs)
+
+    def _langchain_invocation_params(
+        self, identifying: dict[str, Any], stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
+        """LangChain's invocation params of a call, `identifying` this model's
+        `_identifying_params`: its `dict()` (those and `_type`), the call's `stop`, its
+        keywords. Built here, as LangChain builds them, where LangChain reaches `dict()`
+        through its deprecation shim on every call (a `warnings.catch_warnings()` and two
+        filters: a third of the cost of each call's params); through it where a subclass
+        has a `dict()` or `asdict()` of its own."""
+        if not _langchain_dict(type(self)):
+            return super()._get_invocation_params(stop=stop, **kwargs)
+        return {**identifying, "_type": self._llm_type, "stop": stop, **kwargs}
 
     def _setting(self, name: str) -> Any:
         value = getattr(self, name, None)
@@ -755,6 +775,14 @@ def _allowed_attempts(engine: Any) -> int | None:
         return None
     allowed = getattr(retry_policy_for(engine).stop, "max_attempt_number", None)
     return allowed if isinstance(allowed, int) else None
+
+
+@functools.cache
+def _langchain_dict(cls: type[BaseChatModel]) -> bool:
+    """Whether `cls` has LangChain's `dict()` (`asdict()`: the identifying params and
+    `_type`), not one of its own."""
+    names = ("dict", "asdict", "_dict_for_compat")
+    return all(getattr(cls, n, None) is getattr(BaseChatModel, n, None) for n in names)
 
 
 def _primary(model: Any) -> Any:
