@@ -28,6 +28,7 @@ __all__ = [
     "chat_result",
     "combine_llm_outputs",
     "combine_shaped_outputs",
+    "reply_result",
     "result_of",
     "partner_style",
     "reply_fields",
@@ -316,14 +317,26 @@ def result_of(message: AIMessage) -> LLMResult:
     generations: list[ChatGeneration] = [
         cls(message=message, text=message.text, generation_info=info)
     ]
-    for other in meta.get("other_candidates") or ():
-        if isinstance(other, AIMessage):
-            info = _generation_info(other.response_metadata)
-            generations.append(ChatGeneration(message=other, text=other.text, generation_info=info))
+    for other in _candidates(message)[1:]:
+        info = _generation_info(other.response_metadata)
+        generations.append(ChatGeneration(message=other, text=other.text, generation_info=info))
     # LangChain's stream() ends its run with the merged chunk alone: no llm_output.
     return LLMResult(
         generations=[generations], llm_output=None if streamed else _llm_output(message)
     )
+
+
+def reply_result(message: AIMessage) -> tuple[list[dict[str, Any] | None], dict[str, Any] | None]:
+    """What `result_of` puts beside a whole reply's messages, without building it (a
+    LangChain call builds its own): each candidate's `generation_info`, the `llm_output`."""
+    infos = [_generation_info(m.response_metadata) for m in _candidates(message)]
+    return infos, _llm_output(message)
+
+
+def _candidates(message: AIMessage) -> list[AIMessage]:
+    """The reply, then its other candidates (`n > 1`), which ride in its metadata."""
+    others = message.response_metadata.get("other_candidates") or ()
+    return [message, *(m for m in others if isinstance(m, AIMessage))]
 
 
 def stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:

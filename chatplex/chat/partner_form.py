@@ -25,6 +25,7 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from functools import cached_property
 from operator import attrgetter
 from typing import Any
 from typing import NamedTuple
@@ -123,40 +124,89 @@ class IdentifyingParams:
     def of(self, values: Mapping[str, Any], engine: object) -> dict[str, Any]:
         """The params reported by a partner whose fields hold `values` (as its
         serialized form writes them), `engine` the drop-in's model."""
-        value = self._reader(values)
-        out = {key: value(path) for key, path in self.always.items()}
-        out.update({k: attrgetter(a)(engine) for k, a in self.derived.items()})
-        out.update({k: v for k, p in self.unless_none.items() if (v := value(p)) is not None})
-        out.update({k: v for k, p in self.unless_empty.items() if (v := value(p))})
-        for key, items in self.merged.items():
-            if laid := {item: v for item, name in items.items() if (v := value(name))}:
-                out[key] = {**(out.get(key) or {}), **laid}
+        # (Every LangChain call reads these twice: each path is split once, in `_steps`.)
+        always, derived, unless_none, unless_empty = self._steps
+        out = {key: _found(values, step) for key, step in always}
+        for key, read in derived:
+            out[key] = read(engine)
+        for key, step in unless_none:
+            if (v := _found(values, step)) is not None:
+                out[key] = v
+        for key, step in unless_empty:
+            if v := _found(values, step):
+                out[key] = v
+        if self.merged:
+            value = self._reader(values)
+            for key, items in self.merged.items():
+                if laid := {item: v for item, name in items.items() if (v := value(name))}:
+                    out[key] = {**(out.get(key) or {}), **laid}
         if self.spread is not None:
-            out.update(value(self.spread) or {})
+            out.update(_found(values, self._step(self.spread)) or {})
         return out
 
+    @cached_property
+    def _steps(
+        self,
+    ) -> tuple[_Steps, tuple[tuple[str, Callable[[object], Any]], ...], _Steps, _Steps]:
+        """`always`, `derived`, `unless_none` and `unless_empty`, each key with how its
+        value is read (`_step`)."""
+        return (
+            self._stepped(self.always),
+            tuple((k, attrgetter(a)) for k, a in self.derived.items()),
+            self._stepped(self.unless_none),
+            self._stepped(self.unless_empty),
+        )
+
+    def _stepped(self, paths: Mapping[str, str]) -> _Steps:
+        return tuple((key, self._step(path)) for key, path in paths.items())
+
+    def _step(self, path: str) -> _Step:
+        """How a (dotted) field name is read: the field, the key of its mapping after a
+        dot (empty: none), the value of a field absent from the values (`unset`)."""
+        name, _, key = path.partition(".")
+        return name, key, self.unset.get(name)
+
     def invoked(
-        self, values: Mapping[str, Any], engine: object, langchain: Mapping[str, Any]
+        self,
+        values: Mapping[str, Any],
+        engine: object,
+        langchain: Mapping[str, Any],
+        reported: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Its invocation params, `langchain` LangChain's own of the call (these params,
-        the call's `stop` and keywords), before the call's keywords are laid over."""
+        the call's `stop` and keywords), before the call's keywords are laid over;
+        `reported`: these params (`of`), where the caller has them already."""
         value = self._reader(values)
         first = {
             key: next((v for name in names if (v := value(name))), None)
             for key, names in self.invoked_first.items()
         }
-        again = self.of(values, engine) if self.invoked_again else {}
+        again: Mapping[str, Any] = {}
+        if self.invoked_again:
+            again = self.of(values, engine) if reported is None else reported
         return {**first, **langchain, **again}
 
     def _reader(self, values: Mapping[str, Any]) -> Callable[[str], Any]:
         """A field's value by its (dotted) name: a key of a mapping field after a dot."""
 
         def value(path: str) -> Any:
-            name, _, key = path.partition(".")
-            found = values.get(name, self.unset.get(name))
-            return (found or {}).get(key) if key else found
+            return _found(values, self._step(path))
 
         return value
+
+
+#: How `IdentifyingParams` reads a field: its name, the key of its mapping (empty: the
+#: field itself), its value when absent (`IdentifyingParams.unset`).
+_Step = tuple[str, str, Any]
+#: Reported keys, each with its `_Step`.
+_Steps = tuple[tuple[str, _Step], ...]
+
+
+def _found(values: Mapping[str, Any], step: _Step) -> Any:
+    """The value `step` reads from a partner's field `values`."""
+    name, key, unset = step
+    found = values.get(name, unset)
+    return (found or {}).get(key) if key else found
 
 
 @dataclass(frozen=True)

@@ -405,12 +405,17 @@ class DropInChatModel(ChatChatplex):
     ) -> dict[str, Any]:
         """The partner class's (what callbacks get as `invocation_params`): LangChain's,
         with the keys the partner adds around them."""
-        params = super()._get_invocation_params(stop=stop, **kwargs)
         form = reading_form(self._engine)
         if form is None or isinstance(form.identifying, bool):
-            return params
-        engine = self.chatplex_model
-        return {**form.identifying.invoked(self._partner_values(), engine, params), **kwargs}
+            return super()._get_invocation_params(stop=stop, **kwargs)
+        values, engine = self._partner_values(), self.chatplex_model
+        reported = form.identifying.of(values, engine)
+        # (LangChain's params start from `_identifying_params`, which are these where a
+        # subclass does not report its own: read once, for both.)
+        own = type(self)._identifying_params is DropInChatModel._identifying_params
+        identifying = reported if own else self._identifying_params
+        params = self._langchain_invocation_params(identifying, stop, kwargs)
+        return {**form.identifying.invoked(values, engine, params, reported), **kwargs}
 
     def _partner_values(self) -> dict[str, Any]:
         """The partner's field values: as this model's serialized form writes them

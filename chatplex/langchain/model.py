@@ -14,6 +14,7 @@ chunk for chunk.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import weakref
 from collections.abc import AsyncIterator
@@ -300,27 +301,54 @@ class ChatChatplex(BaseChatModel):
             "max_tokens": self._setting("max_tokens"),
         }
 
-    def _setting(self, name: str) -> Any:
-        value = getattr(self, name, None)
-        return value if value is not None else getattr(_primary(self.chatplex_model), name, None)
+    def _get_invocation_params(
+        self, stop: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """LangChain's: what callbacks get as `invocation_params` (and its cache key)."""
+        return self._langchain_invocation_params(self._identifying_params, stop, kwargs)
 
-    def _ls_rule(self) -> tuple[str, LangSmithRule]:
-        """The provider name the engine answers to and how its LangChain class reports
-        LangSmith's metadata (its spec's `ls_rule`; LangChain's default when none)."""
-        name = str(getattr(_primary(self.chatplex_model), "provider_label", self._wire))
+    def _langchain_invocation_params(
+        self, identifying: dict[str, Any], stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
+        """LangChain's invocation params of a call, `identifying` this model's
+        `_identifying_params`: its `dict()` (those and `_type`), the call's `stop`, its
+        keywords. Built here, as LangChain builds them, where LangChain reaches `dict()`
+        through its deprecation shim on every call (a `warnings.catch_warnings()` and two
+        filters: a third of the cost of each call's params); through it where a subclass
+        has a `dict()` or `asdict()` of its own."""
+        if not _langchain_dict(type(self)):
+            return super()._get_invocation_params(stop=stop, **kwargs)
+        return {**identifying, "_type": self._llm_type, "stop": stop, **kwargs}
+
+    def _setting(self, name: str, engine: Any = None) -> Any:
+        """This model's setting `name`, else its chat model's (`engine`, where the caller
+        has found it: `_primary`)."""
+        value = getattr(self, name, None)
+        if value is not None:
+            return value
+        return getattr(_primary(self.chatplex_model) if engine is None else engine, name, None)
+
+    def _ls_rule(self, engine: Any) -> tuple[str, LangSmithRule]:
+        """The provider name the engine (`_primary`) answers to and how its LangChain
+        class reports LangSmith's metadata (its spec's `ls_rule`; LangChain's default
+        when none)."""
+        try:
+            name = str(engine.provider_label)
+        except AttributeError:
+            name = self._wire
         declared = spec(name)
-        return name, declared.ls_rule if declared else LangSmithRule()
+        return name, declared.ls_rule if declared else _DEFAULT_LS_RULE
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         """As the provider's LangChain class reports them: each read where its spec's
         `ls_rule` says (the call's keyword, else the model's setting, as the partner's
         field holds it: `PartnerFields.held`)."""
         engine = _primary(self.chatplex_model)
-        name, rule = self._ls_rule()
-        form = serialized_form(getattr(engine, "langchain_fields", None)) or PartnerFields()
+        name, rule = self._ls_rule(engine)
+        form = serialized_form(getattr(engine, "langchain_fields", None)) or _NO_FORM
 
         def setting(field: str) -> Any:
-            return form.held(field, self._setting(field), engine)
+            return form.held(field, self._setting(field, engine), engine)
 
         model = kwargs.get("model")
         if not model:
@@ -343,7 +371,7 @@ class ChatChatplex(BaseChatModel):
                 max_tokens = setting("max_tokens")
             if max_tokens:
                 params["ls_max_tokens"] = max_tokens
-        own_stop = self._setting("stop") if rule.stop_setting else None
+        own_stop = self._setting("stop", engine) if rule.stop_setting else None
         call_stop = stop or kwargs.get("stop") or own_stop
         if call_stop:
             params["ls_stop"] = [call_stop] if isinstance(call_stop, str) else list(call_stop)
@@ -699,6 +727,12 @@ _LANGCHAIN_FIELDS: dict[str, type[Any]] = {
 }
 
 
+#: What a model without a partner's form reads its settings through (`_get_ls_params`).
+_NO_FORM = PartnerFields()
+#: LangChain's default LangSmith metadata, for a provider whose spec declares none.
+_DEFAULT_LS_RULE = LangSmithRule()
+
+
 def _langchain_field(field: Any) -> Any:
     """`field` as LangChain's class of that name (a chatplex one is a NamedTuple of the
     same fields); anything else as it is."""
@@ -777,6 +811,14 @@ def _allowed_attempts(engine: Any) -> int | None:
         return None
     allowed = getattr(retry_policy_for(engine).stop, "max_attempt_number", None)
     return allowed if isinstance(allowed, int) else None
+
+
+@functools.cache
+def _langchain_dict(cls: type[BaseChatModel]) -> bool:
+    """Whether `cls` has LangChain's `dict()` (`asdict()`: the identifying params and
+    `_type`), not one of its own."""
+    names = ("dict", "asdict", "_dict_for_compat")
+    return all(getattr(cls, n, None) is getattr(BaseChatModel, n, None) for n in names)
 
 
 def _primary(model: Any) -> Any:

@@ -20,7 +20,7 @@ from langchain_core.outputs import ChatResult
 
 from ..chat.llm_results import partner_style
 from ..chat.llm_results import reply_fields
-from ..chat.llm_results import result_of
+from ..chat.llm_results import reply_result
 from ..chat.llm_results import shaped_generation_info
 from ..chat.llm_results import shaped_llm_output
 from ..chat.llm_results import stream_generation_info
@@ -58,12 +58,12 @@ def chat_result(reply: Any, called: str | None = None) -> ChatResult:
     # message's response_metadata), where chatplex rebuilds it key for key.
     style = partner_style(reply.response_metadata)
     if style == "chat_completions":
-        partner = result_of(reply)
+        infos, llm_output = reply_result(reply)
         generations = [
-            ChatGeneration(message=m, generation_info=g.generation_info)
-            for m, g in zip(messages, partner.generations[0], strict=True)
+            ChatGeneration(message=m, generation_info=info)
+            for m, info in zip(messages, infos, strict=True)
         ]
-        return ChatResult(generations=generations, llm_output=partner.llm_output)
+        return ChatResult(generations=generations, llm_output=llm_output)
     if style == "reply_fields":
         generations = [ChatGeneration(message=m) for m in messages]
         return ChatResult(generations=generations, llm_output=reply_fields(first.response_metadata))

@@ -716,6 +716,37 @@ def test_a_partner_langchain_does_not_serialize_is_named_and_identified_as_it(
     assert _KEY not in repr(dropin._get_invocation_params())
 
 
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+def test_a_subclass_reporting_its_own_identifying_params_as_the_partners() -> None:
+    # The invocation params start from a subclass's own `_identifying_params` (or its
+    # own `asdict()`), as a subclass of the partner's do.
+    from langchain_openai import ChatOpenAI as PartnerOpenAI
+
+    def reporting(base: type[Any]) -> type[Any]:
+        class Reporting(base):  # type: ignore[misc,valid-type]
+            @property
+            def _identifying_params(self) -> dict[str, Any]:
+                return {"mine": 1, **super()._identifying_params}
+
+        return Reporting
+
+    def own_dict(base: type[Any]) -> type[Any]:
+        class OwnDict(base):  # type: ignore[misc,valid-type]
+            def asdict(self) -> dict[str, Any]:
+                return {"own": True}
+
+        return OwnDict
+
+    params = {"model": "gpt-4o-mini", "api_key": "sk-test", "temperature": 0.5}
+    dropin, partner = reporting(ChatOpenAI)(**params), reporting(PartnerOpenAI)(**params)
+    for call in ({}, {"stop": ["x"], "temperature": 0.2}):
+        invoked = dropin._get_invocation_params(**call)
+        assert invoked == partner._get_invocation_params(**call) and invoked["mine"] == 1
+    # (The partner's then repeats its `_default_params`, without `model_name`: the
+    # drop-in repeats its identifying params, with it.)
+    assert own_dict(ChatOpenAI)(**params)._get_invocation_params()["own"] is True
+
+
 #: The partners' key variables their serialized forms name (the loads test sets them).
 PARTNER_KEY_VARIABLES = (
     "OPENAI_API_KEY",

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from _lckit import base_url
 from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage as LCAI
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
@@ -113,6 +114,22 @@ def test_no_key_in_repr_params_or_dumps() -> None:
         assert "sk-secret-123" not in text and "sk-header-456" not in text
     assert "'x-team': 'blue'" in repr(model) and "'x-api-key': '***'" in repr(model)
     assert "sk-secret-123" not in str(model.model_dump())  # SecretStr
+
+
+def test_invocation_params_are_langchains_from_its_dict() -> None:
+    # Built without LangChain's deprecation shim around `dict()`: the same dict, in the
+    # same order, and a subclass's own `asdict()` read as LangChain reads it.
+    model = llm("openai", temperature=0.1)
+    call: dict[str, Any] = {"stop": ["x"], "temperature": 0.2}
+    langchains = BaseChatModel._get_invocation_params(model, **call)
+    assert list(model._get_invocation_params(**call).items()) == list(langchains.items())
+
+    class Own(ChatChatplex):
+        def asdict(self) -> dict[str, Any]:
+            return {"own": True}
+
+    own = Own(model="openai:m", base_url=base_url("openai"), api_key="sk-secret-123")
+    assert own._get_invocation_params(stop=["x"], seed=1) == {"own": True, "stop": ["x"], "seed": 1}
 
 
 def test_a_provider_tool_choice_dict_bound_directly() -> None:
