@@ -377,7 +377,12 @@ class ChatChatplex(BaseChatModel):
         seen: set[str] = set()
         # `strict=True`: OpenAI's strict function schemas, made as langchain-openai makes them.
         strict = kwargs.pop("strict", None)
+        adapter = _adapter_of(self.chatplex_model)
+        builtin = adapter.builtin_tool if adapter is not None else None
         for tool in tools:
+            if builtin is not None and isinstance(tool, dict) and builtin(tool) is not None:
+                formatted.append(tool)  # the wire's own tool, sent as given in its place
+                continue
             spec = convert_to_openai_tool(tool, strict=strict)
             control = given_cache_control(tool)
             if control is not None:
@@ -390,9 +395,10 @@ class ChatChatplex(BaseChatModel):
             if key not in seen:  # a class and its JSON schema are one tool, not two
                 seen.add(key)
                 formatted.append(spec)
-        specs = to_tool_specs(formatted)  # a bad tool fails here, not as a provider's 400
-        builtin = self.chatplex_model.extra_body.get("tools") if self._on_responses() else None
-        if isinstance(tool_choice, str) and tool_choice in {t["type"] for t in builtin or ()}:
+        # a bad tool fails here, not as a provider's 400
+        specs = to_tool_specs(formatted, builtin=builtin)
+        sent = self.chatplex_model.extra_body.get("tools") if self._on_responses() else None
+        if isinstance(tool_choice, str) and tool_choice in {t["type"] for t in sent or ()}:
             kwargs["tool_choice"] = tool_choice  # a built-in tool, by its type
         else:
             choice = normalise_tool_choice(tool_choice, specs)

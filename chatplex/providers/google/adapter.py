@@ -63,6 +63,7 @@ from .errors import VERTEX_ERROR_FAMILIES
 from .errors import quota_failure
 from .request import API_PARAMETERS
 from .request import build_body
+from .request import builtin_tool
 from .request import without_empty_user_turns
 from .response import OTHER_CANDIDATES
 from .response import error_fields
@@ -133,6 +134,11 @@ class _GoogleWire(Adapter):
     _headers: dict[str, Any]
     _secret_names: frozenset[str]
     _key_digest: str
+
+    def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Gemini's built-in tools (`{"google_search": {}}`, code_execution,
+        url_context...), each sent as a tool of its own (`request.builtin_tool`)."""
+        return builtin_tool(tool)
 
     #: Whether an empty user turn is left out (the Gemini API's partner leaves it out).
     _drops_empty_user_turns = False

@@ -684,17 +684,6 @@ GAPS: dict[tuple[str, str], str] = {
         "langchain-openai sends the tools in the order bound, the drop-in the function "
         "tools first, the built-in ones after them"
     ),
-    ("server_tool", "anthropic"): (
-        "bind_tools([{'type': 'web_search_20250305', 'name': 'web_search', ...}, ...]): "
-        "langchain-anthropic sends Anthropic's server tool as given; the drop-in sends a "
-        "client tool named web_search with an empty input schema (the dict read as a "
-        "function)"
-    ),
-    ("server_tool", "gemini"): (
-        "bind_tools([{'google_search': {}}, ...]): langchain-google-genai sends "
-        "{'googleSearch': {}} beside the function declarations; the drop-in raises "
-        "ValueError (the dict read as a function that is not one)"
-    ),
 }
 
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`
