@@ -154,7 +154,8 @@ def to_tool_specs(
             spec if _is_openai_tool(tool) or spec.builtin is not None else with_strict(spec, strict)
             for tool, spec in zip(tools, specs, strict=True)
         )
-    names = [spec.name for spec in specs]
+    # (built-in tools are told apart by their settings: two MCP servers are two tools)
+    names = [spec.name for spec in specs if spec.builtin is None]
     dupes = sorted({name for name in names if names.count(name) > 1})
     if dupes:
         raise ValueError(f"duplicate tool names in one bind: {', '.join(dupes)}")

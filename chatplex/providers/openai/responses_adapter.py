@@ -136,6 +136,13 @@ class OpenAIResponsesAdapter(Adapter):
     #: OpenAI's built-in tools go in the request's `tools`, beside its functions.
     builtin_tools = "sent"
 
+    def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
+        """OpenAI's built-in tools (`{"type": "web_search"}`, file_search, mcp...: as
+        `ChatOpenAI` tells them from functions), sent as given in their bound place."""
+        from ...chat.openai_model import is_builtin_tool
+
+        return dict(tool) if is_builtin_tool(tool) else None
+
     def __init__(
         self,
         *,

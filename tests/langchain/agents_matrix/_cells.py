@@ -679,11 +679,6 @@ GAPS: dict[tuple[str, str], str] = {
         "ChatGroq(reasoning_effort=...): langchain-groq reports the effort in each "
         "reply's response_metadata (and the stream's), the drop-in does not"
     ),
-    ("server_tool", "openai"): (
-        "bind_tools([{'type': 'web_search_preview'}, get_weather]) on the Responses API: "
-        "langchain-openai sends the tools in the order bound, the drop-in the function "
-        "tools first, the built-in ones after them"
-    ),
 }
 
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`
