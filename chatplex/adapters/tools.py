@@ -57,6 +57,7 @@ __all__ = [
     "builtin_spec",
     "given_cache_control",
     "given_json_schema",
+    "is_typed_tool",
     "is_typeddict",
     "normalise_tool_choice",
     "to_tool_spec",
@@ -183,6 +184,21 @@ def builtin_spec(given: Mapping[str, Any], wired: Mapping[str, Any]) -> ToolSpec
     name = given.get("name") or given.get("type") or next(iter(given), "builtin")
     empty: dict[str, Any] = {"type": "object", "properties": {}}
     return ToolSpec(str(name), "", empty, builtin=dict(wired))
+
+
+def is_typed_tool(tool: object) -> bool:
+    """A dict naming its own `type` that is no function nor schema form (not
+    "function", "object"; no `title`, `input_schema`, `parameters`, `properties`): a
+    provider's own tool, which a wire may take as a built-in one (`Adapter.builtin_tool`).
+
+    >>> is_typed_tool({"type": "web_search"}), is_typed_tool({"type": "object"})
+    (True, False)
+    """
+    if not isinstance(tool, Mapping) or not isinstance(tool.get("type"), str):
+        return False
+    if tool["type"] in ("function", "object"):
+        return False
+    return not any(key in tool for key in ("title", "input_schema", "parameters", "properties"))
 
 
 def _is_openai_tool(tool: object) -> bool:

@@ -135,11 +135,6 @@ class _GoogleWire(Adapter):
     _secret_names: frozenset[str]
     _key_digest: str
 
-    def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
-        """Gemini's built-in tools (`{"google_search": {}}`, code_execution,
-        url_context...), each sent as a tool of its own (`request.builtin_tool`)."""
-        return builtin_tool(tool)
-
     #: Whether an empty user turn is left out (the Gemini API's partner leaves it out).
     _drops_empty_user_turns = False
 
@@ -307,6 +302,13 @@ class GeminiAdapter(_GoogleWire):
 
     provider = "google_genai"
     _drops_empty_user_turns = True  # as langchain-google-genai does
+
+    def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Gemini's built-in tools (`{"google_search": {}}`, code_execution,
+        url_context...), each sent as a tool of its own (`request.builtin_tool`), as
+        langchain-google-genai sends them. (Not Vertex AI's: langchain-google-vertexai
+        merges them into one tool with the functions, a form not yet written here.)"""
+        return builtin_tool(tool)
 
     def __init__(
         self,

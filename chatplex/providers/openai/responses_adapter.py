@@ -51,6 +51,7 @@ from ...adapters.base import as_secret
 from ...adapters.base import header_value
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import post_json
+from ...adapters.tools import is_typed_tool
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIConnectionError
@@ -139,9 +140,7 @@ class OpenAIResponsesAdapter(Adapter):
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """OpenAI's built-in tools (`{"type": "web_search"}`, file_search, mcp...: as
         `ChatOpenAI` tells them from functions), sent as given in their bound place."""
-        from ...chat.openai_model import is_builtin_tool
-
-        return dict(tool) if is_builtin_tool(tool) else None
+        return dict(tool) if is_typed_tool(tool) else None
 
     def __init__(
         self,
