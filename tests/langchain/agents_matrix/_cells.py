@@ -662,11 +662,6 @@ GAPS: dict[tuple[str, str], str] = {
         "(it reads the URL as a file path or base64), the drop-in a ValueError (Ollama "
         "takes no image URLs); both are ValueErrors"
     ),
-    ("v1_replies_shown", "openai"): (
-        "output_version='v1': a tool-call reply's `tool_call` content block has its keys "
-        "in the order type, id, name, args under langchain-openai (what pretty_repr() "
-        "prints), type, name, args, id under the drop-in"
-    ),
     **{
         ("reasoning_history", wire): (
             "an AI turn of the history whose content is a reasoning block and a text block: "
