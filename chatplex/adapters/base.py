@@ -252,13 +252,18 @@ class ToolSpec:
 
     Two per-tool flags travel where a provider has them, as LangChain sends them:
     `strict` (OpenAI's function `strict`; None: not sent) and `cache_control`
-    (Anthropic's prompt-cache breakpoint on the tool; None: not sent)."""
+    (Anthropic's prompt-cache breakpoint on the tool; None: not sent).
+
+    `builtin`: a built-in (server) tool of the wire's provider (a web search...), as its
+    adapter's `Adapter.builtin_tool` wrote it and the wire sends it, in its bound place
+    among the functions; its name then only names it (in `tool_choice`)."""
 
     name: str
     description: str
     parameters: dict[str, Any]
     strict: bool | None = field(default=None, repr=False)
     cache_control: Mapping[str, Any] | None = field(default=None, repr=False)
+    builtin: Mapping[str, Any] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -668,6 +673,13 @@ class Adapter(ABC):
     #: API of its provider takes them: a model whose drop-in switches to it does, any
     #: other refuses them); None: not its notion, bound as any other tool.
     builtin_tools: Literal["sent", "elsewhere"] | None = None
+
+    def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
+        """A tool dict bound as one of its provider's built-in (server) tools, as the
+        wire sends it (its partner package passes such dicts through: Anthropic's
+        `{"type": "web_search_20250305", ...}`, Gemini's `{"google_search": {}}`);
+        None: not one, read as a function (`adapters.tools`). Default: None."""
+        return None
 
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None

@@ -54,8 +54,10 @@ if TYPE_CHECKING:
     from pydantic.json_schema import GenerateJsonSchema
 
 __all__ = [
+    "builtin_spec",
     "given_cache_control",
     "given_json_schema",
+    "is_typed_tool",
     "is_typeddict",
     "normalise_tool_choice",
     "to_tool_spec",
@@ -98,6 +100,8 @@ def to_tool_spec(tool: object) -> ToolSpec:
         ToolSpec(name='ping', description='', parameters={'type': 'object', 'properties': {}})
     """
     if isinstance(tool, ToolSpec):
+        if tool.builtin is not None:  # a wire's own tool, checked when it was made
+            return tool
         spec = _make(tool.name, tool.description, tool.parameters)
         spec = _with_flags(spec, tool.strict, tool.cache_control)
         return tool if spec == tool else spec
@@ -117,8 +121,17 @@ def to_tool_spec(tool: object) -> ToolSpec:
     raise TypeError(f"can't make a tool from {tool!r:.80}; expected {_ACCEPTED}")
 
 
-def to_tool_specs(tools: Sequence[object], *, strict: bool | None = None) -> tuple[ToolSpec, ...]:
-    """Convert every tool of one ``bind_tools`` call; tool names must be unique.
+def to_tool_specs(
+    tools: Sequence[object],
+    *,
+    strict: bool | None = None,
+    builtin: Callable[[Mapping[str, Any]], dict[str, Any] | None] | None = None,
+) -> tuple[ToolSpec, ...]:
+    """Convert every tool of one ``bind_tools`` call, in the order bound; tool names
+    must be unique.
+
+    `builtin`: the wire's `Adapter.builtin_tool`; a dict it reads as a built-in tool
+    becomes a `ToolSpec` carrying its wire form (`builtin_spec`), not a function.
 
     `strict` (langchain-openai's ``bind_tools(strict=)``): None leaves each tool as it
     came; True or False marks every tool so, and True also makes each schema strict
@@ -134,19 +147,58 @@ def to_tool_specs(tools: Sequence[object], *, strict: bool | None = None) -> tup
     if isinstance(tools, (str, bytes)) or not isinstance(tools, Sequence):
         kind = type(tools).__name__
         raise TypeError(f"bind_tools expects a list of tools, got {kind}; wrap one tool in a list")
-    specs = tuple(to_tool_spec(tool) for tool in tools)
+    specs = tuple(_builtin_or_spec(tool, builtin) for tool in tools)
     if strict is not None:
         # A tool already in OpenAI's wire form ({"type": "function", ...}) goes as it
         # is, as LangChain's convert_to_openai_tool passes it through.
         specs = tuple(
-            spec if _is_openai_tool(tool) else with_strict(spec, strict)
+            spec if _is_openai_tool(tool) or spec.builtin is not None else with_strict(spec, strict)
             for tool, spec in zip(tools, specs, strict=True)
         )
-    names = [spec.name for spec in specs]
+    # (built-in tools are told apart by their settings: two MCP servers are two tools)
+    names = [spec.name for spec in specs if spec.builtin is None]
     dupes = sorted({name for name in names if names.count(name) > 1})
     if dupes:
         raise ValueError(f"duplicate tool names in one bind: {', '.join(dupes)}")
     return specs
+
+
+def _builtin_or_spec(
+    tool: object, builtin: Callable[[Mapping[str, Any]], dict[str, Any] | None] | None
+) -> ToolSpec:
+    if builtin is not None and isinstance(tool, Mapping):
+        wired = builtin(tool)
+        if wired is not None:
+            return builtin_spec(tool, wired)
+    return to_tool_spec(tool)
+
+
+def builtin_spec(given: Mapping[str, Any], wired: Mapping[str, Any]) -> ToolSpec:
+    """The `ToolSpec` of a built-in tool bound as `given` and sent as `wired`, named by
+    its ``name`` (Anthropic's server tools have one), else its ``type`` or only key.
+
+    Example:
+        >>> builtin_spec({"google_search": {}}, {"googleSearch": {}}).name
+        'google_search'
+    """
+    name = given.get("name") or given.get("type") or next(iter(given), "builtin")
+    empty: dict[str, Any] = {"type": "object", "properties": {}}
+    return ToolSpec(str(name), "", empty, builtin=dict(wired))
+
+
+def is_typed_tool(tool: object) -> bool:
+    """A dict naming its own `type` that is no function nor schema form (not
+    "function", "object"; no `title`, `input_schema`, `parameters`, `properties`): a
+    provider's own tool, which a wire may take as a built-in one (`Adapter.builtin_tool`).
+
+    >>> is_typed_tool({"type": "web_search"}), is_typed_tool({"type": "object"})
+    (True, False)
+    """
+    if not isinstance(tool, Mapping) or not isinstance(tool.get("type"), str):
+        return False
+    if tool["type"] in ("function", "object"):
+        return False
+    return not any(key in tool for key in ("title", "input_schema", "parameters", "properties"))
 
 
 def _is_openai_tool(tool: object) -> bool:

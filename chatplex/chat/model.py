@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import sys
 from collections.abc import AsyncIterator
+from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -397,8 +398,9 @@ class ChatModel(Runnable[Any, AIMessage]):
         """A copy that offers these tools to the model.
 
         Args:
-            tools: pydantic models, TypedDicts, JSON-schema dicts, typed functions or
-                LangChain tools.
+            tools: pydantic models, TypedDicts, JSON-schema dicts, typed functions,
+                LangChain tools, or the provider's built-in tool dicts its partner
+                package takes (`Adapter.builtin_tool`), sent in the order given.
             tool_choice: "auto", "none", "required" (or "any"), or a tool's name.
             strict: ask the provider to hold the arguments to each tool's schema.
             parallel_tool_calls: allow several calls in one reply (as in LangChain).
@@ -426,7 +428,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         from ..adapters.tools import to_tool_specs
 
         functions, choice = self._tools_to_bind(tools, tool_choice)
-        specs = to_tool_specs(functions, strict=strict)
+        specs = to_tool_specs(functions, strict=strict, builtin=self._builtin_tool_reader())
         clone = copy.copy(self)
         clone.tools = specs
         clone.tool_choice = normalise_tool_choice(choice, specs)
@@ -559,13 +561,17 @@ class ChatModel(Runnable[Any, AIMessage]):
             overrides["stop"] = list(stop)
         return llm_result(await self.abatch(list(messages), config, **overrides))
 
+    def _builtin_tool_reader(self) -> Callable[[Mapping[str, Any]], dict[str, Any] | None] | None:
+        """The wire's reading of built-in tool dicts (None before there is an adapter)."""
+        return self.adapter.builtin_tool if self.adapter is not None else None
+
     def _apply(self, settings: Mapping[str, Any]) -> None:
         check_settings(settings)
         for key, value in settings.items():
             if key == "tools":
                 from ..adapters.tools import to_tool_specs
 
-                self.tools = to_tool_specs(value)
+                self.tools = to_tool_specs(value, builtin=self._builtin_tool_reader())
             elif key == "extra_headers":  # per call: on top of the model's own
                 self.extra_headers = MaskedHeaders({**self.extra_headers, **(value or {})})
             elif key == "rate_limit":

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from ..adapters.tools import is_typed_tool
 from ..moved import moved_name
 
 __all__ = [
@@ -93,11 +94,7 @@ def is_builtin_tool(tool: Any) -> bool:
     >>> is_builtin_tool({"type": "web_search"}), is_builtin_tool({"type": "object"})
     (True, False)
     """
-    if not isinstance(tool, Mapping) or not isinstance(tool.get("type"), str):
-        return False
-    if tool["type"] in ("function", "object"):
-        return False
-    return not any(key in tool for key in ("title", "input_schema", "parameters", "properties"))
+    return is_typed_tool(tool)
 
 
 def wants_responses_api(

@@ -394,10 +394,9 @@ class ChatChatplex(BaseChatModel):
         tool name or a provider's tool-choice dict. Checked now, as chatplex checks them."""
         builtin = [t for t in tools if isinstance(t, dict) and _is_builtin_tool(t)]
         if builtin and self._builtin_tools() is not None:
-            # Built-in tools (web_search, file_search...) its wire knows: sent, or switched to.
-            return self._with_builtin_tools(builtin)._bind_functions(
-                [t for t in tools if not _is_builtin_tool(t)], tool_choice, kwargs
-            )
+            # Built-in tools (web_search, file_search...) its wire knows: on the API that
+            # takes them (switched to), each sent in its bound place (`_bind_functions`).
+            return self._with_builtin_tools(builtin)._bind_functions(tools, tool_choice, kwargs)
         return self._bind_functions(tools, tool_choice, kwargs)
 
     def _bind_functions(
@@ -407,7 +406,12 @@ class ChatChatplex(BaseChatModel):
         seen: set[str] = set()
         # `strict=True`: OpenAI's strict function schemas, made as langchain-openai makes them.
         strict = kwargs.pop("strict", None)
+        adapter = _adapter_of(self.chatplex_model)
+        builtin = adapter.builtin_tool if adapter is not None else None
         for tool in tools:
+            if builtin is not None and isinstance(tool, dict) and builtin(tool) is not None:
+                formatted.append(tool)  # the wire's own tool, sent as given in its place
+                continue
             spec = convert_to_openai_tool(tool, strict=strict)
             control = given_cache_control(tool)
             if control is not None:
@@ -420,9 +424,10 @@ class ChatChatplex(BaseChatModel):
             if key not in seen:  # a class and its JSON schema are one tool, not two
                 seen.add(key)
                 formatted.append(spec)
-        specs = to_tool_specs(formatted)  # a bad tool fails here, not as a provider's 400
-        builtin = self.chatplex_model.extra_body.get("tools") if self._on_responses() else None
-        if isinstance(tool_choice, str) and tool_choice in {t["type"] for t in builtin or ()}:
+        # a bad tool fails here, not as a provider's 400
+        specs = to_tool_specs(formatted, builtin=builtin)
+        kinds = {s.builtin.get("type") for s in specs if s.builtin} if self._on_responses() else ()
+        if isinstance(tool_choice, str) and tool_choice in kinds:
             kwargs["tool_choice"] = tool_choice  # a built-in tool, by its type
         else:
             choice = normalise_tool_choice(tool_choice, specs)
@@ -482,15 +487,15 @@ class ChatChatplex(BaseChatModel):
         return self._builtin_tools() == "sent"
 
     def _with_builtin_tools(self, builtin: list[dict[str, Any]]) -> ChatChatplex:
-        """A copy whose chatplex model sends `builtin` in the Responses API's `tools`
-        (a `ChatOpenAI` switches to that API, as langchain-openai does)."""
+        """This model, or a copy on the API whose `tools` take `builtin` (a `ChatOpenAI`
+        switches to the Responses API, as langchain-openai does)."""
         from ..providers.openai.dropin import ChatOpenAI as Engine  # only models given such tools
 
         inner = self.chatplex_model
         if isinstance(inner, Engine):
             switched = inner.bind_tools(builtin)
         elif self._on_responses():
-            switched = inner.bind(extra_body={"tools": [dict(t) for t in builtin]})
+            return self
         else:
             kinds = ", ".join(sorted(str(t["type"]) for t in builtin))
             raise ValueError(

@@ -59,8 +59,9 @@ def chat_result(reply: Any, called: str | None = None) -> ChatResult:
     style = partner_style(reply.response_metadata)
     if style == "chat_completions":
         infos, llm_output = reply_result(reply)
+        provided = (llm_output or {}).get("model_provider")
         generations = [
-            ChatGeneration(message=m, generation_info=info)
+            ChatGeneration(message=_provider_left_out(m, provided), generation_info=info)
             for m, info in zip(messages, infos, strict=True)
         ]
         return ChatResult(generations=generations, llm_output=llm_output)
@@ -77,6 +78,17 @@ def chat_result(reply: Any, called: str | None = None) -> ChatResult:
     return ChatResult(
         generations=generations, llm_output=shaped_llm_output(first.response_metadata, style)
     )
+
+
+def _provider_left_out(message: Any, provided: object) -> Any:
+    """`message` without its `model_provider` where the llm_output carries it, as
+    langchain-openai's Chat Completions message comes: LangChain adds it from there after
+    writing `output_version="v1"` content, whose blocks, read without a provider, are
+    LangChain's generic ones (a tool call's keys `type, id, name, args`)."""
+    if provided is None or message.response_metadata.get("model_provider") != provided:
+        return message
+    meta = {k: v for k, v in message.response_metadata.items() if k != "model_provider"}
+    return message.model_copy(update={"response_metadata": meta})
 
 
 def merged_result(

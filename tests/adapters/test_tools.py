@@ -563,6 +563,20 @@ def test_to_tool_specs_keeps_order_and_wants_a_sequence() -> None:
             to_tool_specs(single)  # type: ignore[arg-type]
 
 
+def test_a_wires_builtin_tools_keep_their_place_and_their_wire_form() -> None:
+    def builtin(tool: Any) -> dict[str, Any] | None:  # a wire whose built-in is "lookup"
+        return {"lookUp": dict(tool["lookup"])} if "lookup" in tool else None
+
+    specs = to_tool_specs([{"lookup": {"k": 1}}, search], strict=True, builtin=builtin)
+    assert [(s.name, s.builtin, s.strict) for s in specs] == [
+        ("lookup", {"lookUp": {"k": 1}}, None),  # sent as the wire wrote it, never strict
+        ("search", None, True),
+    ]
+    assert to_tool_spec(specs[0]) is specs[0]  # bound again (per call), kept as it is
+    with pytest.raises(TypeError, match="unrecognised tool dict"):  # no wire: no built-in
+        to_tool_specs([{"lookup": {"k": 1}}])
+
+
 def untyped(city, days: int = 1) -> None:  # type: ignore[no-untyped-def]
     """No annotation on city."""
 

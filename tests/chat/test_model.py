@@ -470,3 +470,60 @@ def test_a_model_leaves_token_counts_to_langchain_core_unless_its_wire_counts() 
     assert model.langchain_num_tokens("a b") is None
     assert model.langchain_counts_messages() is False
     assert model.langchain_num_tokens_from_messages([], None, {}) is None
+
+
+_ANTHROPIC_REPLY = {
+    "id": "msg_1",
+    "type": "message",
+    "role": "assistant",
+    "model": "claude-sonnet-4-5",
+    "content": [{"type": "text", "text": "ok"}],
+    "stop_reason": "end_turn",
+    "usage": {"input_tokens": 1, "output_tokens": 1},
+}
+_GEMINI_REPLY = {
+    "candidates": [
+        {"content": {"role": "model", "parts": [{"text": "ok"}]}, "finishReason": "STOP"}
+    ],
+    "usageMetadata": {"promptTokenCount": 1, "candidatesTokenCount": 1, "totalTokenCount": 2},
+}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize(
+    ("model", "reply", "builtin", "sent"),
+    [
+        (
+            "anthropic:claude-sonnet-4-5",
+            _ANTHROPIC_REPLY,
+            {"type": "web_search_20250305", "name": "web_search", "max_uses": 2},
+            {"type": "web_search_20250305", "name": "web_search", "max_uses": 2},
+        ),
+        (
+            "google_genai:gemini-2.5-flash",
+            _GEMINI_REPLY,
+            {"google_search": {}},
+            {"googleSearch": {}},
+        ),
+    ],
+)
+async def test_bind_tools_sends_a_wires_builtin_tool_in_its_place(
+    model: str, reply: dict[str, Any], builtin: dict[str, Any], sent: dict[str, Any], sync: bool
+) -> None:
+    import respx
+
+    from chatplex.lean import init_chat_model
+
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return "sunny"
+
+    chat = init_chat_model(model, api_key="k", base_url="https://gw.example")
+    bound = chat.bind_tools([builtin, get_weather])
+    with respx.mock:
+        route = respx.post(url__startswith="https://gw.example/").respond(200, json=reply)
+        answer = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert answer.text == "ok"
+    tools = json.loads(route.calls.last.request.content)["tools"]
+    assert tools[0] == sent
+    assert "get_weather" in json.dumps(tools[1])  # the function, after it

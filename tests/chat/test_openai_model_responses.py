@@ -145,8 +145,9 @@ def test_built_in_tools_bound_switch_to_the_responses_api() -> None:
     assert bound.provider == "openai_responses" and model.provider == "openai"
     bound.invoke("Weather in Paris?")
     sent = server.last
-    assert [t["type"] for t in sent["tools"]] == ["function", "web_search"]
-    assert sent["tools"][0]["name"] == "get_weather"
+    # in the order bound, as langchain-openai sends them
+    assert [t["type"] for t in sent["tools"]] == ["web_search", "function"]
+    assert sent["tools"][1]["name"] == "get_weather"
     assert sent["tool_choice"] == {"type": "web_search"}
     model.invoke("plain")
     assert str(server.seen[-1].url).endswith("/chat/completions")  # the model itself stays

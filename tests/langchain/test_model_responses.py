@@ -64,12 +64,13 @@ def test_built_in_tools_switch_langchains_chat_openai_to_the_responses_api() -> 
     reply = bound.invoke("Weather in Paris?")
     sent = json.loads(server.seen[-1].content)
     assert str(server.seen[-1].url) == "http://mock.test/v1/responses"
-    assert [t["type"] for t in sent["tools"]] == ["function", "web_search"]
+    # in the order bound, as langchain-openai sends them
+    assert [t["type"] for t in sent["tools"]] == ["web_search", "function"]
     assert sent["tool_choice"] == {"type": "web_search"}
     assert reply.text == "Sunny."
     assert reply.content[0] == {"type": "web_search_call", "id": "ws_1", "status": "completed"}
     asyncio.run(bound.ainvoke("again"))
-    assert json.loads(server.seen[-1].content)["tools"][-1] == {"type": "web_search"}
+    assert json.loads(server.seen[-1].content)["tools"][0] == {"type": "web_search"}
     assert model.chatplex_model.provider == "openai"  # the unbound model is unchanged
 
 

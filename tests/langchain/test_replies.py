@@ -133,6 +133,20 @@ def test_an_openai_reply_carries_langchain_openais_generation_info_and_llm_outpu
     }
 
 
+def test_an_openai_reply_names_its_provider_in_the_llm_output_alone() -> None:
+    # As langchain-openai's Chat Completions message: LangChain copies model_provider
+    # in from the llm_output only after writing output_version="v1" content, so those
+    # blocks are LangChain's generic ones (a tool call's keys: type, id, name, args).
+    meta = {"model_provider": "openai", "model_name": "gpt-4o-mini", "finish_reason": "stop"}
+    call = {"name": "get_weather", "args": {"city": "Paris"}, "id": "call_1"}
+    reply = AIMessage(content="", tool_calls=[call], response_metadata=meta)
+    result = chat_result(reply, "openai:m")
+    [generation] = result.generations
+    assert "model_provider" not in generation.message.response_metadata
+    assert result.llm_output is not None and result.llm_output["model_provider"] == "openai"
+    assert list(generation.message.content_blocks[0]) == ["type", "id", "name", "args"]
+
+
 def test_an_anthropic_reply_carries_its_fields_as_llm_output() -> None:
     # langchain-anthropic's llm_output: the reply's fields, without the provider's name
     # (LangChain copies llm_output into response_metadata: nothing may be added there).

@@ -69,6 +69,7 @@ from ...messages import BaseMessage
 from ...secret import Secret
 from .count_tokens import count_request
 from .errors import ERROR_FAMILIES
+from .request import builtin_tool
 from .request import to_wire_messages
 from .request import tool_fields
 from .response import _PROVIDER
@@ -193,6 +194,11 @@ class AnthropicAdapter(Adapter):
     json_mode = "json_schema"
     strict_refused = True
     structured_partials = True
+
+    def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Anthropic's built-in tools (web search, code execution, text editor...), sent
+        as given (`request.builtin_tool`)."""
+        return builtin_tool(tool)
 
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
         """`disable_parallel_tool_use` inside the `tool_choice` object, as

@@ -14,6 +14,7 @@ as langchain-anthropic sends them.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +33,20 @@ __all__ = ["to_wire_messages", "tool_fields", "wire_tool_choice", "wire_tools"]
 
 _Block = dict[str, Any]
 _TOOL_CHOICES = {"auto": "auto", "required": "any", "any": "any", "none": "none"}
+#: The `type` prefixes of Anthropic's built-in (server and Anthropic-defined client)
+#: tools, which langchain-anthropic sends as given (its `_BUILTIN_TOOL_PREFIXES`).
+_BUILTIN_TOOL_PREFIXES = (
+    "text_editor_",
+    "computer_",
+    "bash_",
+    "web_search_",
+    "web_fetch_",
+    "code_execution_",
+    "mcp_toolset",
+    "memory_",
+    "tool_search_",
+    "advisor_",
+)
 
 
 def to_wire_messages(
@@ -313,7 +328,24 @@ def wire_tools(settings: CallSettings) -> list[_Block]:
     return tools
 
 
+def builtin_tool(tool: Mapping[str, Any]) -> dict[str, Any] | None:
+    """`tool` as sent when it is one of Anthropic's built-in tools (a `type` such as
+    "web_search_20250305"): as given, as langchain-anthropic sends it; else None.
+
+    >>> builtin_tool({"type": "web_search_20250305", "name": "web_search", "max_uses": 2})
+    {'type': 'web_search_20250305', 'name': 'web_search', 'max_uses': 2}
+    >>> builtin_tool({"name": "get_weather", "input_schema": {}}) is None
+    True
+    """
+    kind = tool.get("type")
+    if isinstance(kind, str) and kind.startswith(_BUILTIN_TOOL_PREFIXES):
+        return dict(tool)
+    return None
+
+
 def _wire_tool(tool: ToolSpec) -> _Block:
+    if tool.builtin is not None:  # a built-in tool, as given
+        return dict(tool.builtin)
     out: _Block = {
         "name": tool.name,
         "description": tool.description,

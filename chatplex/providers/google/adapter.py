@@ -63,6 +63,7 @@ from .errors import VERTEX_ERROR_FAMILIES
 from .errors import quota_failure
 from .request import API_PARAMETERS
 from .request import build_body
+from .request import builtin_tool
 from .request import without_empty_user_turns
 from .response import OTHER_CANDIDATES
 from .response import error_fields
@@ -301,6 +302,13 @@ class GeminiAdapter(_GoogleWire):
 
     provider = "google_genai"
     _drops_empty_user_turns = True  # as langchain-google-genai does
+
+    def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Gemini's built-in tools (`{"google_search": {}}`, code_execution,
+        url_context...), each sent as a tool of its own (`request.builtin_tool`), as
+        langchain-google-genai sends them. (Not Vertex AI's: langchain-google-vertexai
+        merges them into one tool with the functions, a form not yet written here.)"""
+        return builtin_tool(tool)
 
     def __init__(
         self,

@@ -203,19 +203,54 @@ def build_body(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[
 # -- tools ------------------------------------------------------------------------------
 
 
+#: Gemini's built-in tools, as langchain-google-genai takes them bound as dicts
+#: (`{"google_search": {}}`): each sent as a tool of its own.
+_BUILTIN_TOOLS = (
+    "google_search_retrieval",
+    "google_search",
+    "google_maps",
+    "code_execution",
+    "url_context",
+    "computer_use",
+)
+
+
+def builtin_tool(tool: Mapping[str, Any]) -> dict[str, Any] | None:
+    """`tool` as sent when it is one of Gemini's built-in tools: its key and settings
+    in camelCase, as langchain-google-genai sends it; None for any other dict. Two
+    built-in tools in one dict are a ValueError, as in langchain-google-genai.
+
+    >>> builtin_tool({"google_search": {}}), builtin_tool({"name": "f"})
+    ({'googleSearch': {}}, None)
+    """
+    keys = [key for key in _BUILTIN_TOOLS if tool.get(key) is not None]
+    if len(keys) > 1:
+        raise ValueError(
+            f"A single tool dict cannot have multiple special tool types. Found: {keys}. "
+            "Each special tool type must be in a separate dict or Tool object."
+        )
+    return {camel(keys[0]): _recase(tool[keys[0]])} if keys else None
+
+
 def wire_tools(tools: Sequence[ToolSpec]) -> list[dict[str, Any]]:
-    """One `functionDeclarations` tool holding every function. Parameters go as
-    `parametersJsonSchema` (full JSON Schema: no lossy conversion to the OpenAPI subset
-    of `parameters`)."""
+    """The built-in tools (`ToolSpec.builtin`), each a tool, in the order bound, then one
+    `functionDeclarations` tool holding every function, as langchain-google-genai
+    sends them. Parameters go as `parametersJsonSchema` (full JSON Schema: no lossy
+    conversion to the OpenAPI subset of `parameters`)."""
+    builtin = [dict(tool.builtin) for tool in tools if tool.builtin is not None]
     declarations = []
-    for tool in tools:
+    for tool in _functions(tools):
         declaration: dict[str, Any] = {"name": tool.name}
         if tool.description:
             declaration["description"] = tool.description
         if tool.parameters.get("properties"):
             declaration["parametersJsonSchema"] = tool.parameters
         declarations.append(declaration)
-    return [{"functionDeclarations": declarations}]
+    return builtin + ([{"functionDeclarations": declarations}] if declarations else [])
+
+
+def _functions(tools: Sequence[ToolSpec]) -> list[ToolSpec]:
+    return [tool for tool in tools if tool.builtin is None]
 
 
 def wire_tool_config(choice: str | None, tools: Sequence[ToolSpec]) -> dict[str, Any] | None:
@@ -229,8 +264,8 @@ def wire_tool_config(choice: str | None, tools: Sequence[ToolSpec]) -> dict[str,
     if choice is None:
         return None
     mode = _CHOICE_MODES.get(choice)
-    if mode == "ANY" and tools:
-        names = [tool.name for tool in tools]
+    if mode == "ANY" and _functions(tools):
+        names = [tool.name for tool in _functions(tools)]
         return {"functionCallingConfig": {"mode": mode, "allowedFunctionNames": names}}
     if mode is not None:
         return {"functionCallingConfig": {"mode": mode}}

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...adapters.tools import builtin_spec
 from ...chat.dropin import check_refused
 from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
@@ -408,7 +409,12 @@ class ChatOpenAI(TiktokenCounted):
         if clone.provider != "openai_responses":
             clone.adapter = self._responses_adapter
             clone.provider = "openai_responses"
-        clone.extra_body = {**clone.extra_body, "tools": [dict(t) for t in builtin]}
+        # Each built-in tool in its bound place among the functions, as langchain-openai
+        # sends them (`clone.tools` holds the functions, in their order).
+        functions = iter(clone.tools)
+        clone.tools = tuple(
+            builtin_spec(t, dict(t)) if is_builtin_tool(t) else next(functions) for t in tools
+        )
         named = _builtin_choice(builtin, tool_choice)
         if named:
             clone.tool_choice = named

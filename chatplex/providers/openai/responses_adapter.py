@@ -51,6 +51,7 @@ from ...adapters.base import as_secret
 from ...adapters.base import header_value
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import post_json
+from ...adapters.tools import is_typed_tool
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIConnectionError
@@ -139,6 +140,11 @@ class OpenAIResponsesAdapter(Adapter):
     invalid_arguments_words = "decoder"
     #: OpenAI's built-in tools go in the request's `tools`, beside its functions.
     builtin_tools = "sent"
+
+    def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
+        """OpenAI's built-in tools (`{"type": "web_search"}`, file_search, mcp...: as
+        `ChatOpenAI` tells them from functions), sent as given in their bound place."""
+        return dict(tool) if is_typed_tool(tool) else None
 
     def __init__(
         self,

@@ -306,7 +306,10 @@ def _tool_output(content: Any) -> str:
 
 
 def wire_tool(tool: ToolSpec) -> dict[str, Any]:
-    """A function tool in the Responses shape (flat: no nested "function")."""
+    """A function tool in the Responses shape (flat: no nested "function"); a built-in
+    tool (`ToolSpec.builtin`: web_search, file_search, mcp...) as given."""
+    if tool.builtin is not None:
+        return dict(tool.builtin)
     out: dict[str, Any] = {
         "type": "function",
         "name": tool.name,
@@ -338,12 +341,13 @@ def wire_tool_choice(
     choice = standard_tool_choice(choice, bool(tools))
     if choice is None or choice in STANDARD_TOOL_CHOICES:
         return choice
-    if choice in {t.name for t in specs}:
+    if choice in {t.name for t in specs if t.builtin is None}:
         return {"type": "function", "name": choice}
     if choice in {t.get("type") for t in tools}:  # a built-in tool, by its type
         return {"type": choice}
     names = ", ".join(
-        [t.name for t in specs] + [str(t.get("type")) for t in tools if t.get("type") != "function"]
+        [t.name for t in specs if t.builtin is None]
+        + [str(t.get("type")) for t in tools if t.get("type") != "function"]
     )
     raise ValueError(f"tool_choice names {choice!r}, which is not among the tools: {names}")
 

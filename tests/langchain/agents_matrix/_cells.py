@@ -884,11 +884,6 @@ GAPS: dict[tuple[str, str], str] = {
         for wire, package in (("gemini", "langchain-google-genai"), ("ollama", "langchain-ollama"))
     },
     # The scripts of test_content_scripts.py.
-    ("v1_replies_shown", "openai"): (
-        "output_version='v1': a tool-call reply's `tool_call` content block has its keys "
-        "in the order type, id, name, args under langchain-openai (what pretty_repr() "
-        "prints), type, name, args, id under the drop-in"
-    ),
     **{
         ("reasoning_history", wire): (
             "an AI turn of the history whose content is a reasoning block and a text block: "
@@ -900,22 +895,6 @@ GAPS: dict[tuple[str, str], str] = {
     ("reasoning_settings", "groq"): (
         "ChatGroq(reasoning_effort=...): langchain-groq reports the effort in each "
         "reply's response_metadata (and the stream's), the drop-in does not"
-    ),
-    ("server_tool", "openai"): (
-        "bind_tools([{'type': 'web_search_preview'}, get_weather]) on the Responses API: "
-        "langchain-openai sends the tools in the order bound, the drop-in the function "
-        "tools first, the built-in ones after them"
-    ),
-    ("server_tool", "anthropic"): (
-        "bind_tools([{'type': 'web_search_20250305', 'name': 'web_search', ...}, ...]): "
-        "langchain-anthropic sends Anthropic's server tool as given; the drop-in sends a "
-        "client tool named web_search with an empty input schema (the dict read as a "
-        "function)"
-    ),
-    ("server_tool", "gemini"): (
-        "bind_tools([{'google_search': {}}, ...]): langchain-google-genai sends "
-        "{'googleSearch': {}} beside the function declarations; the drop-in raises "
-        "ValueError (the dict read as a function that is not one)"
     ),
     # The scripts of test_side_wires.py.
     ("fields", "azure"): (

@@ -346,8 +346,22 @@ def server_tool(run: Run) -> Any:
 
 
 def _tools_of(body: dict[str, Any]) -> Any:
-    """The tools a request body offers (Converse nests them in its toolConfig)."""
-    return body.get("tools") or (body.get("toolConfig") or {}).get("tools")
+    """The tools a request body offers (Converse nests them in its toolConfig); a Gemini
+    function declaration without its schema, which chatplex sends as
+    `parametersJsonSchema` where langchain-google-genai sends the OpenAPI subset as
+    `parameters` (a kept difference, held in tests/partners/google)."""
+    tools = body.get("tools") or (body.get("toolConfig") or {}).get("tools")
+    return [_unschemed(tool) for tool in tools] if isinstance(tools, list) else tools
+
+
+def _unschemed(tool: Any) -> Any:
+    if not isinstance(tool, dict) or not isinstance(tool.get("functionDeclarations"), list):
+        return tool
+    schemas = ("parameters", "parametersJsonSchema")
+    declarations = [
+        {k: v for k, v in d.items() if k not in schemas} for d in tool["functionDeclarations"]
+    ]
+    return {**tool, "functionDeclarations": declarations}
 
 
 # ---- the history --------------------------------------------------------------------------

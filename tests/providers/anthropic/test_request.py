@@ -258,6 +258,41 @@ def test_a_tools_cache_control_and_strict_are_sent_as_langchain_anthropic_sends_
     assert set(plain) == {"name", "description", "input_schema"}
 
 
+def test_anthropics_builtin_tools_are_told_apart_as_langchain_anthropic_tells_them() -> None:
+    from langchain_anthropic.chat_models import _is_builtin_tool
+
+    from chatplex.providers.anthropic.request import builtin_tool
+
+    for tool in (
+        {"type": "web_search_20250305", "name": "web_search", "max_uses": 2},
+        {"type": "text_editor_20250728", "name": "str_replace_based_edit_tool"},
+        {"type": "code_execution_20250825", "name": "code_execution"},
+        {"type": "mcp_toolset", "mcp_server_name": "docs"},
+        {"type": "custom", "name": "get", "input_schema": {"type": "object"}},
+        {"name": "get", "input_schema": {"type": "object"}},
+        {"type": "function", "function": {"name": "get"}},
+    ):
+        assert (builtin_tool(tool) is not None) == _is_builtin_tool(tool), tool
+        assert builtin_tool(tool) in (None, tool)
+
+
+def test_a_builtin_tool_is_sent_as_given_in_its_bound_place() -> None:
+    from chatplex.adapters.tools import builtin_spec
+
+    search = {"type": "web_search_20250305", "name": "web_search", "max_uses": 2}
+    settings = CallSettings(model="m", tools=(WEATHER, builtin_spec(search, search)))
+    assert wire_tools(settings) == [
+        {
+            "name": "weather",
+            "description": "Weather of a city.",
+            "input_schema": {"type": "object"},
+        },
+        search,
+    ]
+    named = CallSettings(model="m", tools=settings.tools, tool_choice="web_search")
+    assert wire_tool_choice(named) == {"type": "tool", "name": "web_search"}
+
+
 def test_tool_fields_sends_tools_and_a_choice_only_when_there_are_some() -> None:
     from chatplex.providers.anthropic.request import tool_fields
 

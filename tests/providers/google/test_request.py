@@ -243,3 +243,50 @@ def test_a_tool_result_of_blocks_goes_as_its_blocks_its_media_as_parts() -> None
             },
         ],
     }
+
+
+@pytest.mark.parametrize(
+    "tool",
+    [
+        {"google_search": {}},
+        {"code_execution": {}},
+        {"url_context": {}},
+        {"google_maps": {}},
+        {"google_search_retrieval": {"dynamic_retrieval_config": {"dynamic_threshold": 0.5}}},
+    ],
+)
+def test_a_builtin_tool_dict_is_sent_as_langchain_google_genai_sends_it(tool: dict) -> None:
+    from langchain_google_genai._function_utils import convert_to_genai_function_declarations
+
+    from chatplex.providers.google.request import builtin_tool
+
+    (theirs,) = convert_to_genai_function_declarations([tool])
+    assert builtin_tool(tool) == theirs.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def test_a_function_dict_is_no_builtin_tool_and_two_in_one_dict_are_refused() -> None:
+    from chatplex.providers.google.request import builtin_tool
+
+    assert builtin_tool({"name": "get_weather", "parameters": {}}) is None
+    assert builtin_tool({"google_search": None}) is None  # as langchain-google-genai reads it
+    with pytest.raises(ValueError, match="multiple special tool types"):
+        builtin_tool({"google_search": {}, "code_execution": {}})
+
+
+def test_builtin_tools_go_first_each_a_tool_and_only_functions_are_forced() -> None:
+    search = ToolSpec("google_search", "", {"type": "object"}, builtin={"googleSearch": {}})
+    assert wire_tools([search, WEATHER]) == [
+        {"googleSearch": {}},
+        {
+            "functionDeclarations": [
+                {
+                    "name": "get_weather",
+                    "description": "Weather of a city.",
+                    "parametersJsonSchema": WEATHER.parameters,
+                }
+            ]
+        },
+    ]
+    assert wire_tools([search]) == [{"googleSearch": {}}]
+    expected = {"mode": "ANY", "allowedFunctionNames": ["get_weather"]}
+    assert wire_tool_config("any", [search, WEATHER]) == {"functionCallingConfig": expected}

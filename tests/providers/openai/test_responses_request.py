@@ -320,3 +320,26 @@ def test_unstored_requests_send_no_item_ids_and_no_bare_reasoning() -> None:
     ]
     stored = wire_input([reply])
     assert [i.get("id") for i in stored] == ["rs_1", "rs_2", "msg_1"]
+
+
+def test_builtin_tools_go_as_given_in_their_bound_place() -> None:
+    from chatplex.adapters.tools import to_tool_specs
+    from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+
+    docs = {"type": "mcp", "server_label": "docs", "server_url": "https://d.example"}
+    wiki = {"type": "mcp", "server_label": "wiki", "server_url": "https://w.example"}
+    weather = {"name": "get_weather", "parameters": {"type": "object", "properties": {}}}
+    reader = OpenAIResponsesAdapter(api_key="k").builtin_tool
+    # two MCP servers are two tools, not a duplicate name
+    specs = to_tool_specs([docs, weather, wiki, {"type": "web_search"}], builtin=reader)
+    sent = body([HumanMessage("x")], tools=specs, tool_choice="web_search")
+    assert [t.get("server_label") or t["type"] for t in sent["tools"]] == [
+        "docs",
+        "function",
+        "wiki",
+        "web_search",
+    ]
+    assert sent["tools"][0] == docs
+    assert sent["tool_choice"] == {"type": "web_search"}
+    named = body([HumanMessage("x")], tools=specs, tool_choice="get_weather")
+    assert named["tool_choice"] == {"type": "function", "name": "get_weather"}
