@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
@@ -623,10 +622,12 @@ class Adapter(ABC):
     #: The LangChain drop-ins word it so (`chatplex.langchain.tool_errors`).
     invalid_arguments_words: str | None = None
 
-    #: Call keywords its partner package refuses before any request (bound or given per
-    #: call), with the words of the TypeError it raises; the LangChain drop-ins raise the
-    #: same (`chatplex.langchain.model`). Empty: none.
-    partner_refused_keywords: Mapping[str, str] = MappingProxyType({})
+    def partner_refusal(self, keywords: Sequence[str]) -> str | None:
+        """The words of the TypeError its partner package raises, before any request, for
+        a call given `keywords` (bound ones first, then the call's, as LangChain passes
+        them); the LangChain drop-ins raise the same (`chatplex.langchain.model`).
+        None: it takes them."""
+        return None
 
     def structured_single_call(self, model: str) -> bool:
         """Whether function-calling structured output on `model` asks for a single call

@@ -471,10 +471,13 @@ class ChatChatplex(BaseChatModel):
     # ---- calls -------------------------------------------------------------------------
 
     def _target(
-        self, stop: list[str] | None, kwargs: dict[str, Any]
+        self, stop: list[str] | None, kwargs: dict[str, Any], *, uncached: bool = False
     ) -> tuple[str, Runnable[Any, Any]]:
         """The model name called and the chatplex model for this call, and (in `kwargs`)
-        its per-call settings."""
+        its per-call settings; `uncached`: chatplex's reply cache is skipped unless the
+        call names one."""
+        # The keywords as given (before chatplex adds its own), as the partner reads them.
+        _refuse_partner_keywords(_primary(self.chatplex_model), kwargs)
         target = cast("Runnable[Any, Any]", self.chatplex_model)
         name = kwargs.pop("model", None)
         if name is not None and name != self.model_name:
@@ -487,9 +490,10 @@ class ChatChatplex(BaseChatModel):
             kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
         if stop is not None:
             kwargs["stop"] = stop
+        if uncached:
+            kwargs.setdefault("cache", False)
         if "cache" not in kwargs:  # LangChain's caches are LangChain's to run
             kwargs["cache"] = cache_under_langchain(getattr(_primary(target), "cache", None))
-        _refuse_partner_keywords(_primary(target), kwargs)
         call_format(_primary(target), kwargs)  # an agent's response_format, as the wire spells it
         return (name if isinstance(name, str) and name else self.model_name), target
 
@@ -623,9 +627,8 @@ class ChatChatplex(BaseChatModel):
         # LangChain reports each token to the callbacks itself (and adds the closing
         # chunk_position="last" chunk: the engine adds none inside it), so this only
         # translates.
-        if from_stream(self):
-            kwargs.setdefault("cache", False)
-        yield from self._pieces(messages, self._target(stop, kwargs), kwargs)
+        call = self._target(stop, kwargs, uncached=from_stream(self))
+        yield from self._pieces(messages, call, kwargs)
 
     def _pieces(
         self, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
@@ -655,9 +658,8 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        if from_stream(self):
-            kwargs.setdefault("cache", False)
-        async for piece in self._apieces(messages, self._target(stop, kwargs), kwargs):
+        call = self._target(stop, kwargs, uncached=from_stream(self))
+        async for piece in self._apieces(messages, call, kwargs):
             yield piece
 
     def _apieces(
@@ -802,14 +804,14 @@ def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _refuse_partner_keywords(engine: Any, kwargs: Mapping[str, Any]) -> None:
-    """A drop-in's call with a keyword its partner package refuses before any request
-    raises the partner's TypeError (its wire's `Adapter.partner_refused_keywords`)."""
+    """A drop-in's call with keywords its partner package refuses before any request
+    raises the partner's TypeError (its wire's `Adapter.partner_refusal`)."""
     adapter = _adapter_of(engine)
     if adapter is None or not (isinstance(engine, ChatModel) and engine.partner_words):
         return
-    for name, words in adapter.partner_refused_keywords.items():
-        if name in kwargs:
-            raise TypeError(words)
+    words = adapter.partner_refusal(list(kwargs))
+    if words is not None:
+        raise TypeError(words)
 
 
 def _adapter_of(model: Any) -> Adapter | None:

@@ -331,6 +331,19 @@ async def test_parallel_tool_calls_is_sent_as_the_wires_partner_sends_it(sync: b
     assert openai["parallel_tool_calls"] is False
 
 
+async def _called(runnable: Any, mode: str, sync: bool, kwargs: dict[str, Any]) -> None:
+    """`runnable` called with "hi" and `kwargs` by `mode` ("invoke" or "stream"), sync or
+    async, its stream read to the end."""
+    if mode == "invoke" and sync:
+        runnable.invoke("hi", **kwargs)
+    elif mode == "invoke":
+        await runnable.ainvoke("hi", **kwargs)
+    elif sync:
+        list(runnable.stream("hi", **kwargs))
+    else:
+        [c async for c in runnable.astream("hi", **kwargs)]
+
+
 @pytest.mark.parametrize("sync", [True, False])
 @pytest.mark.parametrize("mode", ["invoke", "stream"])
 async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request(
@@ -355,14 +368,7 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
             bound = llm.bind_tools([get_weather], parallel_tool_calls=parallel)
             for runnable, kwargs in ((bound, {}), (llm, {"parallel_tool_calls": parallel})):
                 with pytest.raises(TypeError) as info:
-                    if mode == "invoke" and sync:
-                        runnable.invoke("hi", **kwargs)
-                    elif mode == "invoke":
-                        await runnable.ainvoke("hi", **kwargs)
-                    elif sync:
-                        list(runnable.stream("hi", **kwargs))
-                    else:
-                        [c async for c in runnable.astream("hi", **kwargs)]
+                    await _called(runnable, mode, sync, kwargs)
                 assert str(info.value) == (
                     "ChatBedrockConverse._converse_params() got an unexpected keyword "
                     "argument 'parallelToolCalls'"
@@ -375,6 +381,35 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
         assert bodies[-1]["additionalModelRequestFields"] == {"parallel_tool_calls": False}
         on_invoke = chatplex.ChatBedrock(**given, **aws)
         assert on_invoke.bind_tools([get_weather], parallel_tool_calls=False).invoke("hi").content
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_a_keyword_converse_does_not_take_is_the_partners_typeerror(
+    sync: bool, mode: str
+) -> None:
+    # langchain-aws's ChatBedrockConverse hands a call's keywords (bound or per call) to
+    # its _converse_params(), respelt in camelCase: one that is not a Converse field is
+    # its TypeError before any request. chatplex's own model sends it to the model.
+    import chatplex
+
+    aws = {"region_name": "us-east-1", "aws_access_key_id": "k", "aws_secret_access_key": "s"}
+    bodies: list[Any] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        given = {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "endpoint_url": server.url}
+        model = chatplex.ChatBedrockConverse(**given, **aws)
+        calls = ((model.bind(top_k=5), {}, "topK"), (model, {"foo": 1}, "foo"))
+        for runnable, kwargs, named in calls:
+            with pytest.raises(TypeError) as info:
+                await _called(runnable, mode, sync, kwargs)
+            assert str(info.value) == (
+                f"ChatBedrockConverse._converse_params() got an unexpected keyword argument "
+                f"'{named}'"
+            )
+        assert bodies == []
+        own = ChatChatplex(model="bedrock_converse:m", endpoint_url=server.url, **aws)
+        assert own.bind(top_k=5).invoke("hi").content
+        assert bodies[-1]["additionalModelRequestFields"] == {"top_k": 5}
 
 
 def _cached_weather_tools() -> dict[str, Any]:
