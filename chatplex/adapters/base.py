@@ -622,11 +622,11 @@ class Adapter(ABC):
     #: The LangChain drop-ins word it so (`chatplex.langchain.tool_errors`).
     invalid_arguments_words: str | None = None
 
-    def partner_refusal(self, keywords: Sequence[str]) -> str | None:
+    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
         """The words of the TypeError its partner package raises, before any request, for
         a call given `keywords` (bound ones first, then the call's, as LangChain passes
-        them); the LangChain drop-ins raise the same (`chatplex.langchain.model`).
-        None: it takes them."""
+        them), sync or `asynchronous` (an SDK's async client names itself); the LangChain
+        drop-ins raise the same (`chatplex.langchain.model`). None: it takes them."""
         return None
 
     def structured_single_call(self, model: str) -> bool:

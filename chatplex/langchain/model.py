@@ -471,13 +471,18 @@ class ChatChatplex(BaseChatModel):
     # ---- calls -------------------------------------------------------------------------
 
     def _target(
-        self, stop: list[str] | None, kwargs: dict[str, Any], *, uncached: bool = False
+        self,
+        stop: list[str] | None,
+        kwargs: dict[str, Any],
+        *,
+        uncached: bool = False,
+        asynchronous: bool = False,
     ) -> tuple[str, Runnable[Any, Any]]:
         """The model name called and the chatplex model for this call, and (in `kwargs`)
         its per-call settings; `uncached`: chatplex's reply cache is skipped unless the
-        call names one."""
+        call names one; `asynchronous`: an async call's."""
         # The keywords as given (before chatplex adds its own), as the partner reads them.
-        _refuse_partner_keywords(_primary(self.chatplex_model), kwargs)
+        _refuse_partner_keywords(_primary(self.chatplex_model), kwargs, asynchronous)
         target = cast("Runnable[Any, Any]", self.chatplex_model)
         name = kwargs.pop("model", None)
         if name is not None and name != self.model_name:
@@ -574,7 +579,7 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        called, target = self._target(stop, kwargs)
+        called, target = self._target(stop, kwargs, asynchronous=True)
         if _invoke_streams(target):
             apieces = self._apieces(messages, (called, target), kwargs)
             return self._as_partner(await amerged_result(apieces, run_manager), target, kwargs)
@@ -658,7 +663,7 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        call = self._target(stop, kwargs, uncached=from_stream(self))
+        call = self._target(stop, kwargs, uncached=from_stream(self), asynchronous=True)
         async for piece in self._apieces(messages, call, kwargs):
             yield piece
 
@@ -803,13 +808,13 @@ def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _refuse_partner_keywords(engine: Any, kwargs: Mapping[str, Any]) -> None:
+def _refuse_partner_keywords(engine: Any, kwargs: Mapping[str, Any], asynchronous: bool) -> None:
     """A drop-in's call with keywords its partner package refuses before any request
     raises the partner's TypeError (its wire's `Adapter.partner_refusal`)."""
     adapter = _adapter_of(engine)
     if adapter is None or not (isinstance(engine, ChatModel) and engine.partner_words):
         return
-    words = adapter.partner_refusal(list(kwargs))
+    words = adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)
     if words is not None:
         raise TypeError(words)
 

@@ -412,6 +412,38 @@ async def test_a_keyword_converse_does_not_take_is_the_partners_typeerror(
         assert bodies[-1]["additionalModelRequestFields"] == {"top_k": 5}
 
 
+@pytest.mark.parametrize(
+    ("name", "module"),
+    [
+        ("ChatGroq", "langchain_groq"),
+        ("ChatSambaNova", "langchain_sambanova"),
+        ("ChatOllama", "langchain_ollama"),
+    ],
+)
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_a_per_call_stream_usage_is_the_partners_typeerror(
+    name: str, module: str, sync: bool, mode: str
+) -> None:
+    # These partner classes have no `stream_usage` field: given per call, it reaches their
+    # SDK's client unread, which refuses it before any request (a request would fail
+    # otherwise here: nothing listens on the address).
+    import chatplex
+
+    partner_class = getattr(pytest.importorskip(module), name)
+    settings = {"model": "m", "base_url": "http://127.0.0.1:9"}
+    if name != "ChatOllama":
+        settings["api_key"] = "k"
+    outcomes = []
+    for cls in (partner_class, getattr(chatplex, name)):
+        with pytest.raises(TypeError) as info:
+            await _called(cls(**settings), mode, sync, {"stream_usage": False})
+        outcomes.append(str(info.value))
+    theirs, ours = outcomes
+    assert ours == theirs
+    assert theirs.endswith("got an unexpected keyword argument 'stream_usage'")
+
+
 def _cached_weather_tools() -> dict[str, Any]:
     """A tool with a prompt-cache breakpoint, as an Anthropic tool dict and as a LangChain
     tool's `extras` (where langchain-anthropic reads its tool fields)."""

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ...adapters.validate import unexpected_keyword
+
 __all__ = ["converse_refusal"]
 
 #: Taken out of the keywords before `_converse_params()` is called.
@@ -67,10 +69,7 @@ def converse_refusal(keywords: Iterable[str]) -> str | None:
     ]
     if _PASSED_ALREADY in respelt:  # the caller's error, before the callee binds any
         return f"{_MODULE}{_FUNCTION} got multiple values for keyword argument '{_PASSED_ALREADY}'"
-    for name in respelt:
-        if name not in _PARAMETERS:
-            return f"{_FUNCTION} got an unexpected keyword argument '{name}'"
-    return None
+    return unexpected_keyword(_FUNCTION, respelt, [n for n in respelt if n not in _PARAMETERS])
 
 
 def _camel(name: str) -> str:

@@ -111,6 +111,7 @@ PRESETS: tuple[Preset, ...] = (
                 service_tier="on_demand",
             ),
             sdk="groq",
+            sdk_refused_keywords=("stream_usage",),  # langchain-groq has no such field
             rejects={
                 # console.groq.com/docs/openai: "not yet supported", a 400 if supplied.
                 "logprobs": "Groq does not support logprobs",
@@ -684,6 +685,8 @@ PRESETS: tuple[Preset, ...] = (
             structured_output_method="json_schema",
             json_schema_shape="titled",
             sdk="sambanova",
+            sdk_refused_keywords=("stream_usage",),  # langchain-sambanova has no such field
+            sdk_create=("CompletionsResource.create()", "AsyncCompletionsResource.create()"),
             reasoning_field="reasoning",
         ),
         langchain_class="ChatSambaNova",
