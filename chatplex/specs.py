@@ -222,6 +222,11 @@ class ProviderSpec:
     #: empty list where the wire sent none (langchain-google-genai's `safety_ratings`),
     #: which a drop-in's stream gives likewise.
     stream_empty_lists: tuple[str, ...] = ()
+    #: Whether its LangChain class's stream names `model_provider` on a chunk of usage
+    #: alone (False: langchain-openai's, which writes it only on chunks of a choice: a
+    #: Chat Completions event without choices gives a chunk with no metadata), which a
+    #: drop-in's stream gives likewise.
+    usage_chunk_named: bool = True
     #: The body parameters its API takes (besides what chatplex sets itself), which a
     #: model's keyword arguments are checked against (`chat.params`); None: its adapter
     #: class's `api_parameters`, else unchecked.

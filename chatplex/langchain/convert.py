@@ -336,6 +336,17 @@ def _unsent(metadata: dict[str, Any], sent: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _usage_alone(chunk: AIMessageChunk) -> bool:
+    """Whether `chunk` carries usage and nothing else (a Chat Completions event without
+    choices, as chatplex's parser gives it: no content, calls or metadata)."""
+    return (
+        chunk.usage_metadata is not None
+        and not chunk.content
+        and not chunk.tool_call_chunks
+        and not chunk.response_metadata
+    )
+
+
 class StreamTranslator:
     """Turns one chatplex stream's chunks into LangChain chunks (one instance per stream).
 
@@ -380,6 +391,7 @@ class StreamTranslator:
         "_held",
         "_indexed",
         "_input_blocks",
+        "_label",
         "_last_index",
         "_model_name",
         "_order",
@@ -388,13 +400,22 @@ class StreamTranslator:
         "_refusal",
         "_sent",
         "_tool_blocks",
+        "_usage_unnamed",
         "_wire",
     )
 
     def __init__(
-        self, *, blocks: bool = False, model_name: str | None = None, partner: bool = False
+        self,
+        *,
+        blocks: bool = False,
+        model_name: str | None = None,
+        partner: bool = False,
+        label: str | None = None,
     ) -> None:
         self._partner = partner  # a drop-in's stream: the partner's metadata keys only
+        # The provider the model is named by (a preset over a shared wire): its spec
+        # orders a stream whose chunks name no model_provider (langchain-perplexity's).
+        self._label = label
         self._wire: Any = None  # the wire's name (the first chunk's `provider`)
         self._model_name = model_name  # None once a chunk named the model
         self._attempts: Any = None  # the HTTP attempts made (the first chunk says)
@@ -410,6 +431,7 @@ class StreamTranslator:
         self._empty_lists: tuple[str, ...] = ()  # keys on every chunk, [] by default
         self._order: KeyOrder | None = None  # the partner's chunk key order
         self._held: dict[str, Any] = {}  # finishing-chunk keys held back
+        self._usage_unnamed = False  # a usage chunk has no model_provider (the partner's)
 
     def _held_back(self, metadata: dict[str, Any], chunk: AIMessageChunk) -> dict[str, Any]:
         """A drop-in chunk's `metadata` without the keys its partner streams on the
@@ -420,10 +442,14 @@ class StreamTranslator:
         if self._finish_keys is None:
             if not (self._wire or self._provider):
                 return metadata  # (a chunk before the one naming the wire)
-            declared = _order_spec(spec(self._wire) if self._wire else None, self._provider)
+            named = self._provider or self._label
+            declared = _order_spec(spec(self._wire) if self._wire else None, named)
             self._finish_keys = declared.stream_finish_keys if declared is not None else ()
             self._empty_lists = declared.stream_empty_lists if declared is not None else ()
             self._order = declared.stream_metadata_order if declared is not None else None
+            self._usage_unnamed = declared is not None and not declared.usage_chunk_named
+        if self._usage_unnamed and _usage_alone(chunk):
+            metadata = {k: v for k, v in metadata.items() if k != "model_provider"}
         if "finish_reason" in metadata and metadata["finish_reason"] is None:
             # A partner's chunk names no finish reason before its finishing one.
             metadata = {k: v for k, v in metadata.items() if k != "finish_reason"}

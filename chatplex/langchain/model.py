@@ -653,6 +653,7 @@ class ChatChatplex(BaseChatModel):
             blocks=_blocks_requested(target, kwargs, messages),
             model_name=self._named(called),
             partner=self._under_partner_name,
+            label=getattr(_primary(target), "provider_label", None),
         )
         return target, to_chatplex_messages(messages), translate
 

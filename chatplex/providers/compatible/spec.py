@@ -690,6 +690,9 @@ PRESETS: tuple[Preset, ...] = (
             reasoning_field="reasoning",
         ),
         langchain_class="ChatSambaNova",
+        # Its stream as langchain-openai's: the model's fields on the finishing chunk.
+        stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+        stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
         aliases=key_and_base("sambanova"),
         body=same_names("top_k", "reasoning_effort", "stream_options"),
         # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).
