@@ -397,7 +397,10 @@ class ChatChatplex(BaseChatModel):
             choice = normalise_tool_choice(tool_choice, specs)
             if choice is not None:
                 kwargs["tool_choice"] = choice
-        if kwargs.get("parallel_tool_calls") is not None:
+        parallel = kwargs.get("parallel_tool_calls")
+        engine = _primary(self.chatplex_model)
+        if parallel is not None and not _partner_refuses(engine, parallel_tool_calls=parallel):
+            # (a keyword its partner refuses stays bound as given: refused when called)
             kwargs.update(_parallel_calls(self.chatplex_model, kwargs))
         return self.bind(tools=formatted, **kwargs)
 
@@ -812,12 +815,18 @@ def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
 def _refuse_partner_keywords(engine: Any, kwargs: Mapping[str, Any], asynchronous: bool) -> None:
     """A drop-in's call with keywords its partner package refuses before any request
     raises the partner's TypeError (its wire's `Adapter.partner_refusal`)."""
-    adapter = _adapter_of(engine)
-    if adapter is None or not (isinstance(engine, ChatModel) and engine.partner_words):
-        return
-    words = adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)
+    words = _partner_refuses(engine, asynchronous, **kwargs)
     if words is not None:
         raise TypeError(words)
+
+
+def _partner_refuses(engine: Any, asynchronous: bool = False, **kwargs: Any) -> str | None:
+    """The words of the TypeError a drop-in's partner raises for a call given `kwargs`
+    (`Adapter.partner_refusal`); None for chatplex's own models and what it takes."""
+    adapter = _adapter_of(engine)
+    if adapter is None or not (isinstance(engine, ChatModel) and engine.partner_words):
+        return None
+    return adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)
 
 
 def _adapter_of(model: Any) -> Adapter | None:

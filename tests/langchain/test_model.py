@@ -374,11 +374,15 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
                     "argument 'parallelToolCalls'"
                 )
         assert bodies == []
-        # Without it the call goes; chatplex's own model keeps sending it.
+        # Without it the call goes. chatplex's own model: Converse has no such field (in
+        # additionalModelRequestFields the model refuses it): False is a ValueError at
+        # binding, True asks for what Converse models do anyway and sends nothing.
         assert model.bind_tools([get_weather]).invoke("hi").content
         own = ChatChatplex(model="bedrock_converse:m", endpoint_url=server.url, **aws)
-        assert own.bind_tools([get_weather], parallel_tool_calls=False).invoke("hi").content
-        assert bodies[-1]["additionalModelRequestFields"] == {"parallel_tool_calls": False}
+        with pytest.raises(ValueError, match="no parallel_tool_calls setting"):
+            own.bind_tools([get_weather], parallel_tool_calls=False)
+        assert own.bind_tools([get_weather], parallel_tool_calls=True).invoke("hi").content
+        assert "additionalModelRequestFields" not in bodies[-1]
         on_invoke = chatplex.ChatBedrock(**given, **aws)
         assert on_invoke.bind_tools([get_weather], parallel_tool_calls=False).invoke("hi").content
 

@@ -309,6 +309,19 @@ class BedrockAdapter(Adapter):
         `_converse_params()`'s TypeError, before any request (`call_keywords.py`)."""
         return converse_refusal(keywords)
 
+    def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
+        """Converse has no such setting, and in `additionalModelRequestFields` the model
+        refuses it (an extraneous key: a 400): True asks for what Converse models do
+        anyway, so nothing is sent; False cannot be honoured, a ValueError before any
+        request."""
+        if parallel:
+            return {}
+        raise ValueError(
+            f"{self.provider}: Bedrock Converse has no parallel_tool_calls setting, so "
+            "bind_tools(..., parallel_tool_calls=False) cannot be honoured (sent in "
+            "additionalModelRequestFields, the model refuses it); leave it out"
+        )
+
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, endpoint, digest of the access key id or profile, model): never a
         secret. The region is in the endpoint: each region has its own quotas."""

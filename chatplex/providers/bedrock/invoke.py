@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
 
+from ...adapters.base import Adapter
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
 from ...adapters.base import header_value
@@ -197,6 +198,10 @@ class BedrockInvokeAdapter(BedrockAdapter):
         and refuses none before its request (Converse's refusals are
         ChatBedrockConverse's, which its ChatBedrock on Converse is)."""
         return None
+
+    #: InvokeModel's body is the model's own: `parallel_tool_calls` goes in it as given,
+    #: as langchain-aws's ChatBedrock sends it (Converse's refusal is Converse's).
+    parallel_tool_calls_body = Adapter.parallel_tool_calls_body
 
     def add_headers(self, headers: Mapping[str, str]) -> None:
         """Headers sent (and signed) with every request: Bedrock's request options
