@@ -249,15 +249,18 @@ def withheld_key_note(variable: str, base_variable: str, official_host: str) -> 
 class ToolSpec:
     """A provider-neutral tool definition: name, description and JSON-schema parameters.
 
-    Two per-tool flags travel where a provider has them, as LangChain sends them:
-    `strict` (OpenAI's function `strict`; None: not sent) and `cache_control`
-    (Anthropic's prompt-cache breakpoint on the tool; None: not sent)."""
+    Per-tool flags travel where a provider has them, as LangChain sends them:
+    `strict` (OpenAI's function `strict`; None: not sent), `cache_control`
+    (Anthropic's prompt-cache breakpoint on the tool; None: not sent) and `fields`
+    (Anthropic's other tool fields, `defer_loading`, `input_examples`...: sent as
+    given by the wires that have them)."""
 
     name: str
     description: str
     parameters: dict[str, Any]
     strict: bool | None = field(default=None, repr=False)
     cache_control: Mapping[str, Any] | None = field(default=None, repr=False)
+    fields: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,7 @@ from pydantic import model_validator
 
 from ..adapters.base import Adapter
 from ..adapters.tools import given_cache_control
+from ..adapters.tools import given_tool_fields
 from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
 from ..chat import ChatModel
@@ -378,6 +379,7 @@ class ChatChatplex(BaseChatModel):
         strict = kwargs.pop("strict", None)
         for tool in tools:
             spec = convert_to_openai_tool(tool, strict=strict)
+            spec = {**spec, **given_tool_fields(tool)}  # Anthropic's tool fields, kept beside
             control = given_cache_control(tool)
             if control is not None:
                 # An Anthropic tool dict's (or a LangChain tool's `extras`) prompt-cache

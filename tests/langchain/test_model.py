@@ -448,12 +448,15 @@ async def test_a_per_call_stream_usage_is_the_partners_typeerror(
     assert theirs.endswith("got an unexpected keyword argument 'stream_usage'")
 
 
-def _cached_weather_tools() -> dict[str, Any]:
-    """A tool with a prompt-cache breakpoint, as an Anthropic tool dict and as a LangChain
-    tool's `extras` (where langchain-anthropic reads its tool fields)."""
+def _weather_tools(
+    fields: dict[str, Any], other_extras: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A tool with Anthropic's tool `fields`, as an Anthropic tool dict and as a LangChain
+    tool's `extras` (where langchain-anthropic reads its tool fields), those with
+    `other_extras` too."""
     from langchain_core.tools import tool
 
-    @tool(extras={"cache_control": {"type": "ephemeral"}})
+    @tool(extras={**fields, **(other_extras or {})})
     def weather(city: str) -> str:
         """Weather."""
         return "sunny"
@@ -462,7 +465,7 @@ def _cached_weather_tools() -> dict[str, Any]:
         "name": "weather",
         "description": "Weather.",
         "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}},
-        "cache_control": {"type": "ephemeral"},
+        **fields,
     }
     return {"dict": as_dict, "extras": weather}
 
@@ -475,19 +478,27 @@ async def test_a_tools_cache_control_is_sent_as_langchain_anthropic_sends_it(
     # langchain-anthropic sends an Anthropic tool dict as given, and a LangChain tool's
     # extras beside its definition: its prompt-cache breakpoint included, though the
     # OpenAI form LangChain's conversion makes has no place for it.
+    ours, theirs = await _tools_sent_and_partners(
+        _weather_tools({"cache_control": {"type": "ephemeral"}})[form], sync
+    )
+    assert ours == theirs
+    assert ours[0]["cache_control"] == {"type": "ephemeral"}
+
+
+async def _tools_sent_and_partners(given: Any, sync: bool) -> tuple[Any, Any]:
+    """The `tools` of the body chatplex sends for `bind_tools([given])` on Anthropic's
+    wire (its reply calling the tool), and langchain-anthropic's for the same."""
     import langchain_anthropic
 
-    weather = _cached_weather_tools()[form]
     partner = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="k")
-    theirs = partner._get_request_payload("hi", **partner.bind_tools([weather]).kwargs)
+    theirs = partner._get_request_payload("hi", **partner.bind_tools([given]).kwargs)
     bodies: list[dict[str, Any]] = []
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
         model = ChatChatplex(model="anthropic:m", base_url=server.anthropic_base_url, api_key="k")
-        bound = model.bind_tools([weather])
+        bound = model.bind_tools([given])
         reply = await bound.ainvoke("use the tool") if not sync else bound.invoke("use the tool")
     assert reply.tool_calls[0]["name"] == "weather"
-    assert bodies[0]["tools"] == theirs["tools"]
-    assert bodies[0]["tools"][0]["cache_control"] == {"type": "ephemeral"}
+    return bodies[0]["tools"], theirs["tools"]
 
 
 @pytest.mark.parametrize("sync", [True, False])
@@ -740,3 +751,19 @@ def test_generate_combines_the_rows_llm_output_as_langchain_openai() -> None:
     assert output["token_usage"]["prompt_tokens"] == sum(u["input_tokens"] for u in rows if u)
     # A wire whose partner fills llm_output its own way: LangChain's empty one.
     assert llm("anthropic").generate([[HumanMessage("a")]]).llm_output == {}
+
+
+@pytest.mark.parametrize("form", ["dict", "extras"])
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_tools_anthropic_fields_are_sent_as_langchain_anthropic_sends_them(
+    sync: bool, form: str
+) -> None:
+    # langchain-anthropic sends a LangChain tool's extras of its tool-field names beside
+    # the definition (defer_loading, input_examples...: not other extras), and an
+    # Anthropic tool dict's as given.
+    fields = {"defer_loading": True, "input_examples": [{"city": "Paris"}]}
+    given = _weather_tools(fields, {"owner": "ops"})[form]
+    ours, theirs = await _tools_sent_and_partners(given, sync)
+    assert ours == theirs
+    assert ours[0]["defer_loading"] is True
+    assert "owner" not in ours[0]
