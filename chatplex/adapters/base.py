@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
@@ -250,9 +249,11 @@ def withheld_key_note(variable: str, base_variable: str, official_host: str) -> 
 class ToolSpec:
     """A provider-neutral tool definition: name, description and JSON-schema parameters.
 
-    Two per-tool flags travel where a provider has them, as LangChain sends them:
-    `strict` (OpenAI's function `strict`; None: not sent) and `cache_control`
-    (Anthropic's prompt-cache breakpoint on the tool; None: not sent).
+    Per-tool flags travel where a provider has them, as LangChain sends them:
+    `strict` (OpenAI's function `strict`; None: not sent), `cache_control`
+    (Anthropic's prompt-cache breakpoint on the tool; None: not sent) and `fields`
+    (Anthropic's other tool fields, `defer_loading`, `input_examples`...: sent as
+    given by the wires that have them).
 
     `builtin`: a built-in (server) tool of the wire's provider (a web search...), as its
     adapter's `Adapter.builtin_tool` wrote it and the wire sends it, in its bound place
@@ -264,6 +265,7 @@ class ToolSpec:
     strict: bool | None = field(default=None, repr=False)
     cache_control: Mapping[str, Any] | None = field(default=None, repr=False)
     builtin: Mapping[str, Any] | None = field(default=None, repr=False)
+    fields: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -645,10 +647,12 @@ class Adapter(ABC):
     #: The LangChain drop-ins word it so (`chatplex.langchain.tool_errors`).
     invalid_arguments_words: str | None = None
 
-    #: Call keywords its partner package refuses before any request (bound or given per
-    #: call), with the words of the TypeError it raises; the LangChain drop-ins raise the
-    #: same (`chatplex.langchain.model`). Empty: none.
-    partner_refused_keywords: Mapping[str, str] = MappingProxyType({})
+    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
+        """The words of the TypeError its partner package raises, before any request, for
+        a call given `keywords` (bound ones first, then the call's, as LangChain passes
+        them), sync or `asynchronous` (an SDK's async client names itself); the LangChain
+        drop-ins raise the same (`chatplex.langchain.model`). None: it takes them."""
+        return None
 
     def structured_single_call(self, model: str) -> bool:
         """Whether function-calling structured output on `model` asks for a single call

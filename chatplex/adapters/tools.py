@@ -54,9 +54,11 @@ if TYPE_CHECKING:
     from pydantic.json_schema import GenerateJsonSchema
 
 __all__ = [
+    "TOOL_FIELDS",
     "builtin_spec",
     "given_cache_control",
     "given_json_schema",
+    "given_tool_fields",
     "is_typed_tool",
     "is_typeddict",
     "normalise_tool_choice",
@@ -103,7 +105,7 @@ def to_tool_spec(tool: object) -> ToolSpec:
         if tool.builtin is not None:  # a wire's own tool, checked when it was made
             return tool
         spec = _make(tool.name, tool.description, tool.parameters)
-        spec = _with_flags(spec, tool.strict, tool.cache_control)
+        spec = _with_flags(spec, tool.strict, tool.cache_control, tool.fields)
         return tool if spec == tool else spec
     if isinstance(tool, Mapping):
         return _from_mapping(tool)
@@ -382,24 +384,33 @@ def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
         if not isinstance(function, Mapping):
             raise TypeError('an OpenAI tool dict {"type": "function"} needs a "function" dict')
         spec = _make(function.get("name"), function.get("description"), function.get("parameters"))
-        return _with_flags(spec, function.get("strict"), tool.get("cache_control"))
+        return _with_flags(
+            spec, function.get("strict"), tool.get("cache_control"), given_tool_fields(tool)
+        )
     if "input_schema" in tool:
         if kind not in (None, "custom"):
             raise TypeError(f"Anthropic server tool type {kind!r} is not a client tool definition")
         spec = _make(tool.get("name"), tool.get("description"), tool["input_schema"])
-        return _with_flags(spec, tool.get("strict"), tool.get("cache_control"))
+        return _with_flags(
+            spec, tool.get("strict"), tool.get("cache_control"), given_tool_fields(tool)
+        )
     if "name" in tool and ("parameters" in tool or kind is None):
         spec = _make(tool["name"], tool.get("description"), tool.get("parameters"))
-        return _with_flags(spec, tool.get("strict"), tool.get("cache_control"))
+        return _with_flags(
+            spec, tool.get("strict"), tool.get("cache_control"), given_tool_fields(tool)
+        )
     if "title" in tool:
         schema = {k: v for k, v in tool.items() if k not in ("title", "description")}
         return _make(tool["title"], tool.get("description"), schema)
     raise TypeError(f"unrecognised tool dict with keys {sorted(tool)}; expected {_ACCEPTED}")
 
 
-def _with_flags(spec: ToolSpec, strict: object, cache_control: object) -> ToolSpec:
-    """`spec` with a tool dict's own `strict` and `cache_control`, checked."""
-    if strict is None and cache_control is None:
+def _with_flags(
+    spec: ToolSpec, strict: object, cache_control: object, fields: Mapping[str, Any]
+) -> ToolSpec:
+    """`spec` with a tool dict's own `strict`, `cache_control` and other tool fields,
+    checked."""
+    if strict is None and cache_control is None and not fields:
         return spec
     if strict is not None and not isinstance(strict, bool):
         raise TypeError(f"tool {spec.name!r}: strict must be a bool, got {strict!r:.80}")
@@ -409,7 +420,7 @@ def _with_flags(spec: ToolSpec, strict: object, cache_control: object) -> ToolSp
             f'{{"type": "ephemeral"}}, got {cache_control!r:.80}'
         )
     control = dict(cache_control) if cache_control is not None else None
-    return replace(spec, strict=strict, cache_control=control)
+    return replace(spec, strict=strict, cache_control=control, fields=dict(fields))
 
 
 def _from_tool_object(tool: Any) -> ToolSpec:
@@ -426,7 +437,23 @@ def _from_tool_object(tool: Any) -> ToolSpec:
             f"tool {tool.name!r}: args_schema must be a pydantic model class or a JSON-schema "
             f"dict, got {schema!r:.80}"
         )
-    return _with_flags(_make(tool.name, tool.description, params), None, given_cache_control(tool))
+    spec = _make(tool.name, tool.description, params)
+    return _with_flags(spec, None, given_cache_control(tool), given_tool_fields(tool))
+
+
+#: The tool fields langchain-anthropic sends beside a tool's definition, besides
+#: `cache_control`: a LangChain tool's `extras` of these names (its
+#: `_ANTHROPIC_EXTRA_FIELDS`), or an Anthropic tool dict's own.
+TOOL_FIELDS = ("allowed_callers", "defer_loading", "eager_input_streaming", "input_examples")
+
+
+def given_tool_fields(tool: object) -> dict[str, Any]:
+    """A tool's own `TOOL_FIELDS`, as langchain-anthropic reads them: a dict's, or a
+    LangChain tool's `extras`; {} if none (the wires without them ignore them)."""
+    held = tool if isinstance(tool, Mapping) else getattr(tool, "extras", None)
+    if not isinstance(held, Mapping):
+        return {}
+    return {name: held[name] for name in TOOL_FIELDS if name in held}
 
 
 def given_cache_control(tool: object) -> object:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Container
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -65,6 +66,7 @@ __all__ = [
     "inline_image",
     "not_sendable",
     "reply_field",
+    "unexpected_keyword",
 ]
 
 
@@ -100,6 +102,19 @@ class CheckRules(TypedDict):
     results_need_calls: NotRequired[bool]
     empty_text: NotRequired[bool]
     empty_list: NotRequired[bool]
+
+
+def unexpected_keyword(
+    function: str, keywords: Iterable[str], refused: Container[str]
+) -> str | None:
+    """Python's TypeError words for a call of `function` (named as that error names it:
+    `Client.chat()`) given the first of `keywords` that is `refused`; None: none is. A
+    partner package that hands a call's keywords to a function which refuses them fails
+    so before any request (`Adapter.partner_refusal`)."""
+    for name in keywords:
+        if name in refused:
+            return f"{function} got an unexpected keyword argument '{name}'"
+    return None
 
 
 def check_call(messages: Sequence[BaseMessage], **rules: Unpack[CheckRules]) -> None:

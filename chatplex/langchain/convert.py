@@ -247,6 +247,7 @@ class StreamTranslator:
         "_finish_unmarked",
         "_usage_unmarked",
         "_input_blocks",
+        "_label",
         "_last_index",
         "_model_name",
         "_order",
@@ -259,9 +260,17 @@ class StreamTranslator:
     )
 
     def __init__(
-        self, *, blocks: bool = False, model_name: str | None = None, partner: bool = False
+        self,
+        *,
+        blocks: bool = False,
+        model_name: str | None = None,
+        partner: bool = False,
+        label: str | None = None,
     ) -> None:
         self._partner = partner  # a drop-in's stream: the partner's metadata keys only
+        # The provider the model is named by (a preset over a shared wire): its spec
+        # orders a stream whose chunks name no model_provider (langchain-perplexity's).
+        self._label = label
         self._wire: Any = None  # the wire's name (the first chunk's `provider`)
         self._model_name = model_name  # None once a chunk named the model
         self._attempts: Any = None  # the HTTP attempts made (the first chunk says)
@@ -291,7 +300,8 @@ class StreamTranslator:
         if self._finish_keys is None:
             if not (self._wire or self._provider):
                 return metadata  # (a chunk before the one naming the wire)
-            declared = _order_spec(spec(self._wire) if self._wire else None, self._provider)
+            named = self._provider or self._label
+            declared = _order_spec(spec(self._wire) if self._wire else None, named)
             self._finish_keys = declared.stream_finish_keys if declared is not None else ()
             self._empty_lists = declared.stream_empty_lists if declared is not None else ()
             self._order = declared.stream_metadata_order if declared is not None else None

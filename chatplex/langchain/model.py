@@ -52,6 +52,7 @@ from pydantic import model_validator
 
 from ..adapters.base import Adapter
 from ..adapters.tools import given_cache_control
+from ..adapters.tools import given_tool_fields
 from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
 from ..chat import ChatModel
@@ -413,6 +414,7 @@ class ChatChatplex(BaseChatModel):
                 formatted.append(tool)  # the wire's own tool, sent as given in its place
                 continue
             spec = convert_to_openai_tool(tool, strict=strict)
+            spec = {**spec, **given_tool_fields(tool)}  # Anthropic's tool fields, kept beside
             control = given_cache_control(tool)
             if control is not None:
                 # An Anthropic tool dict's (or a LangChain tool's `extras`) prompt-cache
@@ -433,7 +435,10 @@ class ChatChatplex(BaseChatModel):
             choice = normalise_tool_choice(tool_choice, specs)
             if choice is not None:
                 kwargs["tool_choice"] = choice
-        if kwargs.get("parallel_tool_calls") is not None:
+        parallel = kwargs.get("parallel_tool_calls")
+        engine = _primary(self.chatplex_model)
+        if parallel is not None and not _partner_refuses(engine, parallel_tool_calls=parallel):
+            # (a keyword its partner refuses stays bound as given: refused when called)
             kwargs.update(_parallel_calls(self.chatplex_model, kwargs))
         return self.bind(tools=formatted, **kwargs)
 
@@ -507,10 +512,18 @@ class ChatChatplex(BaseChatModel):
     # ---- calls -------------------------------------------------------------------------
 
     def _target(
-        self, stop: list[str] | None, kwargs: dict[str, Any]
+        self,
+        stop: list[str] | None,
+        kwargs: dict[str, Any],
+        *,
+        uncached: bool = False,
+        asynchronous: bool = False,
     ) -> tuple[str, Runnable[Any, Any]]:
         """The model name called and the chatplex model for this call, and (in `kwargs`)
-        its per-call settings."""
+        its per-call settings; `uncached`: chatplex's reply cache is skipped unless the
+        call names one; `asynchronous`: an async call's."""
+        # The keywords as given (before chatplex adds its own), as the partner reads them.
+        _refuse_partner_keywords(_primary(self.chatplex_model), kwargs, asynchronous)
         target = cast("Runnable[Any, Any]", self.chatplex_model)
         name = kwargs.pop("model", None)
         if name is not None and name != self.model_name:
@@ -523,9 +536,10 @@ class ChatChatplex(BaseChatModel):
             kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
         if stop is not None:
             kwargs["stop"] = stop
+        if uncached:
+            kwargs.setdefault("cache", False)
         if "cache" not in kwargs:  # LangChain's caches are LangChain's to run
             kwargs["cache"] = cache_under_langchain(getattr(_primary(target), "cache", None))
-        _refuse_partner_keywords(_primary(target), kwargs)
         call_format(_primary(target), kwargs)  # an agent's response_format, as the wire spells it
         return (name if isinstance(name, str) and name else self.model_name), target
 
@@ -612,7 +626,7 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        called, target = self._target(stop, kwargs)
+        called, target = self._target(stop, kwargs, asynchronous=True)
         if _invoke_streams(target):
             apieces = self._apieces(messages, (called, target), kwargs)
             merged = await amerged_result(apieces, run_manager, self._token_kwargs(target))
@@ -666,9 +680,8 @@ class ChatChatplex(BaseChatModel):
         # LangChain reports each token to the callbacks itself (and adds the closing
         # chunk_position="last" chunk: the engine adds none inside it), so this only
         # translates.
-        if from_stream(self):
-            kwargs.setdefault("cache", False)
-        yield from self._pieces(messages, self._target(stop, kwargs), kwargs)
+        call = self._target(stop, kwargs, uncached=from_stream(self))
+        yield from self._pieces(messages, call, kwargs)
 
     def _pieces(
         self, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
@@ -694,6 +707,7 @@ class ChatChatplex(BaseChatModel):
             blocks=_blocks_requested(target, kwargs, messages),
             model_name=self._named(called),
             partner=self._under_partner_name,
+            label=getattr(_primary(target), "provider_label", None),
         )
         return target, to_chatplex_messages(messages), translate
 
@@ -704,9 +718,8 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        if from_stream(self):
-            kwargs.setdefault("cache", False)
-        async for piece in self._apieces(messages, self._target(stop, kwargs), kwargs):
+        call = self._target(stop, kwargs, uncached=from_stream(self), asynchronous=True)
+        async for piece in self._apieces(messages, call, kwargs):
             yield piece
 
     def _apieces(
@@ -875,15 +888,21 @@ def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _refuse_partner_keywords(engine: Any, kwargs: Mapping[str, Any]) -> None:
-    """A drop-in's call with a keyword its partner package refuses before any request
-    raises the partner's TypeError (its wire's `Adapter.partner_refused_keywords`)."""
+def _refuse_partner_keywords(engine: Any, kwargs: Mapping[str, Any], asynchronous: bool) -> None:
+    """A drop-in's call with keywords its partner package refuses before any request
+    raises the partner's TypeError (its wire's `Adapter.partner_refusal`)."""
+    words = _partner_refuses(engine, asynchronous, **kwargs)
+    if words is not None:
+        raise TypeError(words)
+
+
+def _partner_refuses(engine: Any, asynchronous: bool = False, **kwargs: Any) -> str | None:
+    """The words of the TypeError a drop-in's partner raises for a call given `kwargs`
+    (`Adapter.partner_refusal`); None for chatplex's own models and what it takes."""
     adapter = _adapter_of(engine)
     if adapter is None or not (isinstance(engine, ChatModel) and engine.partner_words):
-        return
-    for name, words in adapter.partner_refused_keywords.items():
-        if name in kwargs:
-            raise TypeError(words)
+        return None
+    return adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)
 
 
 def _adapter_of(model: Any) -> Adapter | None:

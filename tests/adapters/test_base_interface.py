@@ -87,6 +87,8 @@ def test_every_hook_and_capability_has_its_default() -> None:
     assert wire.builtin_tools is None  # built-in tool dicts bound as any tool
     assert wire.structured_output_settings(None, None, "json_schema", None) is None
     assert wire.parallel_tool_calls_body(False, "auto") == {"parallel_tool_calls": False}
+    assert wire.partner_refusal(["foo"]) is None
+    assert wire.partner_refusal(["foo"], asynchronous=True) is None
     assert wire.batch_base_url() is None
     with pytest.raises(ValueError, match="provider 'minimal' has no Batch API"):
         wire.batch_api_for("m")

@@ -19,6 +19,7 @@ from pydantic import create_model
 
 from chatplex.adapters import tools as _tools
 from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.tools import given_tool_fields
 from chatplex.adapters.tools import normalise_tool_choice
 from chatplex.adapters.tools import to_tool_spec
 from chatplex.adapters.tools import to_tool_specs
@@ -973,3 +974,23 @@ def test_given_json_schema_is_the_models_own_or_the_dict_as_given_else_none() ->
     assert given_json_schema(output_schema(Point), Point) is None
     tool = {"name": "pick", "description": "", "parameters": {"type": "object"}}
     assert given_json_schema(output_schema(tool), tool) is None
+
+
+def test_a_tools_own_fields_are_read_from_a_dict_or_a_langchain_tools_extras() -> None:
+    class Tool:  # a LangChain tool's shape: extras beside its definition
+        name = "ping"
+        description = "Ping."
+        args_schema: dict[str, Any] = {"type": "object", "properties": {}}
+        extras = {"defer_loading": True, "owner": "ops", "input_examples": [{}]}
+
+    fields = {"defer_loading": True, "input_examples": [{}]}
+    assert given_tool_fields(Tool()) == fields  # not other extras
+    assert given_tool_fields({"name": "ping", "defer_loading": True}) == {"defer_loading": True}
+    assert given_tool_fields(object()) == {}
+    assert to_tool_spec(Tool()).fields == fields
+    anthropic_form = {"name": "ping", "input_schema": {"type": "object"}, **fields}
+    assert to_tool_spec(anthropic_form).fields == fields
+    openai_form = {"type": "function", "function": {"name": "ping"}, "defer_loading": True}
+    spec = to_tool_spec(openai_form)
+    assert spec.fields == {"defer_loading": True}
+    assert to_tool_spec(spec) is spec

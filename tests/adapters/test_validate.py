@@ -22,6 +22,7 @@ from chatplex.adapters.validate import check_messages
 from chatplex.adapters.validate import image_block_url
 from chatplex.adapters.validate import inline_image
 from chatplex.adapters.validate import not_sendable
+from chatplex.adapters.validate import unexpected_keyword
 from chatplex.errors import APIError
 from chatplex.lean import init_chat_model
 from chatplex.providers.anthropic.adapter import BLOCK_TYPES as ANTHROPIC_TYPES
@@ -450,3 +451,12 @@ def test_an_image_block_becomes_a_data_url_or_its_own_url() -> None:
     )
     with pytest.raises(ValueError, match="X takes an image block by url or base64 data"):
         image_block_url({"type": "image", "file_id": "f1"}, "X")
+
+
+def test_unexpected_keyword_names_the_first_refused_as_python_words_it() -> None:
+    refused = {"stream_usage", "foo"}
+    assert unexpected_keyword("Client.chat()", ["temperature", "foo", "stream_usage"], refused) == (
+        "Client.chat() got an unexpected keyword argument 'foo'"
+    )
+    assert unexpected_keyword("Client.chat()", ["temperature"], refused) is None
+    assert unexpected_keyword("Client.chat()", [], refused) is None

@@ -640,3 +640,48 @@ async def test_a_streamed_usage_chunk_names_no_provider_as_langchain_openais(
     usage = [meta for meta, has_usage in seen["chatplex"] if has_usage]
     assert usage == [{}]
     assert seen["chatplex"] == seen["langchain"]
+
+
+def _chunk_keys(translate: StreamTranslator, chunks: list[AIMessageChunk]) -> list[list[str]]:
+    return [list(out.response_metadata) for out in map(translate.chunk, chunks) if out]
+
+
+def test_a_drop_ins_usage_chunk_is_unnamed_where_its_partners_is() -> None:
+    # langchain-openai writes model_provider only on a chunk of a choice: the chunk of
+    # usage alone (an event without choices) has no metadata. ChatChatplex names it.
+    usage = {"input_tokens": 4, "output_tokens": 2, "total_tokens": 6}
+    first = {"provider": "openai", "model_provider": "openai", "model_name": "gpt-4o"}
+
+    def stream() -> list[AIMessageChunk]:
+        return [
+            AIMessageChunk(content="", response_metadata=first),
+            AIMessageChunk(content="Hi"),
+            AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
+            AIMessageChunk(content="", usage_metadata=usage),  # type: ignore[arg-type]
+        ]
+
+    partner = _chunk_keys(StreamTranslator(partner=True), stream())
+    assert partner[1:] == [
+        ["model_provider"],
+        ["finish_reason", "model_name", "model_provider"],
+        [],
+    ]
+    assert _chunk_keys(StreamTranslator(), stream())[-1] == ["model_provider"]
+
+
+def test_a_presets_stream_is_ordered_by_its_own_spec_when_no_chunk_names_it() -> None:
+    # langchain-perplexity names no model_provider: its model's label picks its spec
+    # (the model's name on the first chunk, as it streams it), not the shared wire's
+    # (langchain-openai's: on the finishing chunk).
+    def stream() -> list[AIMessageChunk]:
+        first = {"provider": "openai", "model_name": "sonar", "finish_reason": None}
+        return [
+            AIMessageChunk(content="", response_metadata=first),
+            AIMessageChunk(content="Hi"),
+            AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
+        ]
+
+    own = _chunk_keys(StreamTranslator(partner=True, label="perplexity"), stream())
+    assert own == [["model_name"], [], ["finish_reason"]]
+    shared = _chunk_keys(StreamTranslator(partner=True), stream())
+    assert shared == [[], [], ["finish_reason", "model_name"]]

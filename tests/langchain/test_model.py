@@ -348,6 +348,19 @@ async def test_parallel_tool_calls_is_sent_as_the_wires_partner_sends_it(sync: b
     assert openai["parallel_tool_calls"] is False
 
 
+async def _called(runnable: Any, mode: str, sync: bool, kwargs: dict[str, Any]) -> None:
+    """`runnable` called with "hi" and `kwargs` by `mode` ("invoke" or "stream"), sync or
+    async, its stream read to the end."""
+    if mode == "invoke" and sync:
+        runnable.invoke("hi", **kwargs)
+    elif mode == "invoke":
+        await runnable.ainvoke("hi", **kwargs)
+    elif sync:
+        list(runnable.stream("hi", **kwargs))
+    else:
+        [c async for c in runnable.astream("hi", **kwargs)]
+
+
 @pytest.mark.parametrize("sync", [True, False])
 @pytest.mark.parametrize("mode", ["invoke", "stream"])
 async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request(
@@ -372,34 +385,95 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
             bound = llm.bind_tools([get_weather], parallel_tool_calls=parallel)
             for runnable, kwargs in ((bound, {}), (llm, {"parallel_tool_calls": parallel})):
                 with pytest.raises(TypeError) as info:
-                    if mode == "invoke" and sync:
-                        runnable.invoke("hi", **kwargs)
-                    elif mode == "invoke":
-                        await runnable.ainvoke("hi", **kwargs)
-                    elif sync:
-                        list(runnable.stream("hi", **kwargs))
-                    else:
-                        [c async for c in runnable.astream("hi", **kwargs)]
+                    await _called(runnable, mode, sync, kwargs)
                 assert str(info.value) == (
                     "ChatBedrockConverse._converse_params() got an unexpected keyword "
                     "argument 'parallelToolCalls'"
                 )
         assert bodies == []
-        # Without it the call goes; chatplex's own model keeps sending it.
+        # Without it the call goes. chatplex's own model: Converse has no such field (in
+        # additionalModelRequestFields the model refuses it): False is a ValueError at
+        # binding, True asks for what Converse models do anyway and sends nothing.
         assert model.bind_tools([get_weather]).invoke("hi").content
         own = ChatChatplex(model="bedrock_converse:m", endpoint_url=server.url, **aws)
-        assert own.bind_tools([get_weather], parallel_tool_calls=False).invoke("hi").content
-        assert bodies[-1]["additionalModelRequestFields"] == {"parallel_tool_calls": False}
+        with pytest.raises(ValueError, match="no parallel_tool_calls setting"):
+            own.bind_tools([get_weather], parallel_tool_calls=False)
+        assert own.bind_tools([get_weather], parallel_tool_calls=True).invoke("hi").content
+        assert "additionalModelRequestFields" not in bodies[-1]
         on_invoke = chatplex.ChatBedrock(**given, **aws)
         assert on_invoke.bind_tools([get_weather], parallel_tool_calls=False).invoke("hi").content
 
 
-def _cached_weather_tools() -> dict[str, Any]:
-    """A tool with a prompt-cache breakpoint, as an Anthropic tool dict and as a LangChain
-    tool's `extras` (where langchain-anthropic reads its tool fields)."""
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_a_keyword_converse_does_not_take_is_the_partners_typeerror(
+    sync: bool, mode: str
+) -> None:
+    # langchain-aws's ChatBedrockConverse hands a call's keywords (bound or per call) to
+    # its _converse_params(), respelt in camelCase: one that is not a Converse field is
+    # its TypeError before any request. chatplex's own model sends it to the model.
+    import chatplex
+
+    aws = {"region_name": "us-east-1", "aws_access_key_id": "k", "aws_secret_access_key": "s"}
+    bodies: list[Any] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        given = {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "endpoint_url": server.url}
+        model = chatplex.ChatBedrockConverse(**given, **aws)
+        calls = ((model.bind(top_k=5), {}, "topK"), (model, {"foo": 1}, "foo"))
+        for runnable, kwargs, named in calls:
+            with pytest.raises(TypeError) as info:
+                await _called(runnable, mode, sync, kwargs)
+            assert str(info.value) == (
+                f"ChatBedrockConverse._converse_params() got an unexpected keyword argument "
+                f"'{named}'"
+            )
+        assert bodies == []
+        own = ChatChatplex(model="bedrock_converse:m", endpoint_url=server.url, **aws)
+        assert own.bind(top_k=5).invoke("hi").content
+        assert bodies[-1]["additionalModelRequestFields"] == {"top_k": 5}
+
+
+@pytest.mark.parametrize(
+    ("name", "module"),
+    [
+        ("ChatGroq", "langchain_groq"),
+        ("ChatSambaNova", "langchain_sambanova"),
+        ("ChatOllama", "langchain_ollama"),
+    ],
+)
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_a_per_call_stream_usage_is_the_partners_typeerror(
+    name: str, module: str, sync: bool, mode: str
+) -> None:
+    # These partner classes have no `stream_usage` field: given per call, it reaches their
+    # SDK's client unread, which refuses it before any request (a request would fail
+    # otherwise here: nothing listens on the address).
+    import chatplex
+
+    partner_class = getattr(pytest.importorskip(module), name)
+    settings = {"model": "m", "base_url": "http://127.0.0.1:9"}
+    if name != "ChatOllama":
+        settings["api_key"] = "k"
+    outcomes = []
+    for cls in (partner_class, getattr(chatplex, name)):
+        with pytest.raises(TypeError) as info:
+            await _called(cls(**settings), mode, sync, {"stream_usage": False})
+        outcomes.append(str(info.value))
+    theirs, ours = outcomes
+    assert ours == theirs
+    assert theirs.endswith("got an unexpected keyword argument 'stream_usage'")
+
+
+def _weather_tools(
+    fields: dict[str, Any], other_extras: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A tool with Anthropic's tool `fields`, as an Anthropic tool dict and as a LangChain
+    tool's `extras` (where langchain-anthropic reads its tool fields), those with
+    `other_extras` too."""
     from langchain_core.tools import tool
 
-    @tool(extras={"cache_control": {"type": "ephemeral"}})
+    @tool(extras={**fields, **(other_extras or {})})
     def weather(city: str) -> str:
         """Weather."""
         return "sunny"
@@ -408,7 +482,7 @@ def _cached_weather_tools() -> dict[str, Any]:
         "name": "weather",
         "description": "Weather.",
         "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}},
-        "cache_control": {"type": "ephemeral"},
+        **fields,
     }
     return {"dict": as_dict, "extras": weather}
 
@@ -421,19 +495,27 @@ async def test_a_tools_cache_control_is_sent_as_langchain_anthropic_sends_it(
     # langchain-anthropic sends an Anthropic tool dict as given, and a LangChain tool's
     # extras beside its definition: its prompt-cache breakpoint included, though the
     # OpenAI form LangChain's conversion makes has no place for it.
+    ours, theirs = await _tools_sent_and_partners(
+        _weather_tools({"cache_control": {"type": "ephemeral"}})[form], sync
+    )
+    assert ours == theirs
+    assert ours[0]["cache_control"] == {"type": "ephemeral"}
+
+
+async def _tools_sent_and_partners(given: Any, sync: bool) -> tuple[Any, Any]:
+    """The `tools` of the body chatplex sends for `bind_tools([given])` on Anthropic's
+    wire (its reply calling the tool), and langchain-anthropic's for the same."""
     import langchain_anthropic
 
-    weather = _cached_weather_tools()[form]
     partner = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="k")
-    theirs = partner._get_request_payload("hi", **partner.bind_tools([weather]).kwargs)
+    theirs = partner._get_request_payload("hi", **partner.bind_tools([given]).kwargs)
     bodies: list[dict[str, Any]] = []
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
         model = ChatChatplex(model="anthropic:m", base_url=server.anthropic_base_url, api_key="k")
-        bound = model.bind_tools([weather])
+        bound = model.bind_tools([given])
         reply = await bound.ainvoke("use the tool") if not sync else bound.invoke("use the tool")
     assert reply.tool_calls[0]["name"] == "weather"
-    assert bodies[0]["tools"] == theirs["tools"]
-    assert bodies[0]["tools"][0]["cache_control"] == {"type": "ephemeral"}
+    return bodies[0]["tools"], theirs["tools"]
 
 
 @pytest.mark.parametrize("sync", [True, False])
@@ -694,3 +776,19 @@ def test_generate_combines_the_rows_llm_output_as_langchain_openai() -> None:
     assert output["token_usage"]["prompt_tokens"] == sum(u["input_tokens"] for u in rows if u)
     # A wire whose partner fills llm_output its own way: LangChain's empty one.
     assert llm("anthropic").generate([[HumanMessage("a")]]).llm_output == {}
+
+
+@pytest.mark.parametrize("form", ["dict", "extras"])
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_tools_anthropic_fields_are_sent_as_langchain_anthropic_sends_them(
+    sync: bool, form: str
+) -> None:
+    # langchain-anthropic sends a LangChain tool's extras of its tool-field names beside
+    # the definition (defer_loading, input_examples...: not other extras), and an
+    # Anthropic tool dict's as given.
+    fields = {"defer_loading": True, "input_examples": [{"city": "Paris"}]}
+    given = _weather_tools(fields, {"owner": "ops"})[form]
+    ours, theirs = await _tools_sent_and_partners(given, sync)
+    assert ours == theirs
+    assert ours[0]["defer_loading"] is True
+    assert "owner" not in ours[0]

@@ -447,8 +447,58 @@ class TestChatBedrockConverseUnit(_BedrockUnit):
     name = "ChatBedrockConverse"
 
 
+#: Why ChatBedrockConverse fails the model-override tests: as its partner does.
+CONVERSE_MODEL_OVERRIDE = (
+    "as langchain-aws's ChatBedrockConverse: a call's `model=` is not a Converse field, "
+    "and its _converse_params() refuses it with a TypeError before any request (the "
+    "drop-in raises the same: chatplex/providers/bedrock/call_keywords.py). "
+    "test_langchain_aws_fails_them_too runs its class through these tests, on this server"
+)
+
+
 class TestChatBedrockConverseIntegration(_BedrockIntegration):
     name = "ChatBedrockConverse"
+
+    @pytest.mark.xfail(strict=True, raises=TypeError, reason=CONVERSE_MODEL_OVERRIDE)
+    def test_invoke_with_model_override(self, model: BaseChatModel) -> None:
+        super().test_invoke_with_model_override(model)
+
+    @pytest.mark.xfail(strict=True, raises=TypeError, reason=CONVERSE_MODEL_OVERRIDE)
+    async def test_ainvoke_with_model_override(self, model: BaseChatModel) -> None:
+        await super().test_ainvoke_with_model_override(model)
+
+    @pytest.mark.xfail(strict=True, raises=TypeError, reason=CONVERSE_MODEL_OVERRIDE)
+    def test_stream_with_model_override(self, model: BaseChatModel) -> None:
+        super().test_stream_with_model_override(model)
+
+    @pytest.mark.xfail(strict=True, raises=TypeError, reason=CONVERSE_MODEL_OVERRIDE)
+    async def test_astream_with_model_override(self, model: BaseChatModel) -> None:
+        await super().test_astream_with_model_override(model)
+
+
+class _LangchainAwsConverseIntegration(TestChatBedrockConverseIntegration):
+    """The same suite on langchain-aws's own ChatBedrockConverse (not collected)."""
+
+    @property
+    def chat_model_class(self) -> type[BaseChatModel]:
+        from langchain_aws import ChatBedrockConverse as PartnerChatBedrockConverse
+
+        return PartnerChatBedrockConverse
+
+
+@pytest.mark.parametrize("call", ["invoke", "ainvoke", "stream", "astream"])
+async def test_langchain_aws_fails_them_too(call: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The drop-in's words, checked on the partner: the same TypeError, before any request.
+    for name in ("AWS_PROFILE", "AWS_BEARER_TOKEN_BEDROCK"):
+        monkeypatch.delenv(name, raising=False)
+    suite = _LangchainAwsConverseIntegration()
+    model = suite.chat_model_class(**suite.standard_chat_model_params, **suite.chat_model_params)
+    words = "ChatBedrockConverse._converse_params() got an unexpected keyword argument 'model'"
+    with pytest.raises(TypeError) as info:
+        ran = getattr(ChatModelIntegrationTests, f"test_{call}_with_model_override")(suite, model)
+        if inspect.isawaitable(ran):
+            await ran
+    assert str(info.value) == words
 
 
 class TestChatGoogleGenerativeAIUnit(_Unit):

@@ -270,6 +270,17 @@ def merged(chunks: list[Any]) -> Any:
     return total
 
 
+def metadata_key_orders(model: Any) -> dict[str, Any]:
+    """The order of `model`'s response_metadata keys (what `print` shows; `==` does not
+    see it): invoked, on each chunk of a stream, and merged."""
+    chunks = list(model.stream("Say hello"))
+    return {
+        "invoke": list(model.invoke("Say hello").response_metadata),
+        "chunks": [list(c.response_metadata) for c in chunks],
+        "merged": list(merged(chunks).response_metadata),
+    }
+
+
 def raised(run: Callable[[], Any]) -> dict[str, Any]:
     """What `run` raised, as the attributes scripts read; AssertionError if it did not."""
     try:

@@ -355,6 +355,7 @@ def _wire_tool(tool: ToolSpec) -> _Block:
         out["strict"] = tool.strict
     if tool.cache_control is not None:  # a prompt-cache breakpoint after this tool
         out["cache_control"] = dict(tool.cache_control)
+    out.update(tool.fields)  # defer_loading, input_examples...: as langchain-anthropic sends
     return out
 
 

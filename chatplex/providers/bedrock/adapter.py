@@ -50,7 +50,7 @@ import json
 import os
 from collections.abc import Callable
 from collections.abc import Mapping
-from types import MappingProxyType
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
@@ -78,6 +78,7 @@ from .auth import client_config
 from .auth import configured_endpoint
 from .auth import configured_retries
 from .auth import resolve_region
+from .call_keywords import converse_refusal
 from .errors import ERROR_FAMILIES
 from .eventstream import EventStreamDecoder
 from .request import SERVER_TOOL_BLOCK_TYPES
@@ -170,16 +171,6 @@ class BedrockAdapter(Adapter):
     error_families = ERROR_FAMILIES
     #: The attempt engine decodes this wire's streams with it (not server-sent events).
     stream_framing: Callable[[], EventStreamDecoder] = EventStreamDecoder
-    #: langchain-aws's ChatBedrockConverse renames a call's `parallel_tool_calls` (what
-    #: `bind_tools(parallel_tool_calls=...)` binds) to `parallelToolCalls`, which its own
-    #: `_converse_params()` does not take: a TypeError before any request (Converse has
-    #: no such setting; sent in additionalModelRequestFields it would reach the model).
-    partner_refused_keywords: Mapping[str, str] = MappingProxyType(
-        {
-            "parallel_tool_calls": "ChatBedrockConverse._converse_params() got an "
-            "unexpected keyword argument 'parallelToolCalls'"
-        }
-    )
 
     def __init__(
         self,
@@ -341,6 +332,25 @@ class BedrockAdapter(Adapter):
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""
         return error_from(status, body, headers)
+
+    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
+        """langchain-aws's ChatBedrockConverse takes Converse's own fields per call: any
+        other keyword (`top_k`, `thinking`, `parallel_tool_calls`...) is its
+        `_converse_params()`'s TypeError, before any request (`call_keywords.py`)."""
+        return converse_refusal(keywords)
+
+    def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
+        """Converse has no such setting, and in `additionalModelRequestFields` the model
+        refuses it (an extraneous key: a 400): True asks for what Converse models do
+        anyway, so nothing is sent; False cannot be honoured, a ValueError before any
+        request."""
+        if parallel:
+            return {}
+        raise ValueError(
+            f"{self.provider}: Bedrock Converse has no parallel_tool_calls setting, so "
+            "bind_tools(..., parallel_tool_calls=False) cannot be honoured (sent in "
+            "additionalModelRequestFields, the model refuses it); leave it out"
+        )
 
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, endpoint, digest of the access key id or profile, model): never a

@@ -33,11 +33,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from collections.abc import Sequence
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
 
+from ...adapters.base import Adapter
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
 from ...adapters.base import header_value
@@ -153,9 +153,6 @@ class BedrockInvokeAdapter(BedrockAdapter):
     #: Anthropic enforces an `output_config.format` schema by design: `strict=` is moot
     #: (refused by chatplex's own models, dropped through LangChain, as on Anthropic's wire).
     schema_enforced = True
-    #: langchain-aws's ChatBedrock on InvokeModel refuses no call keyword before its
-    #: request (`parallel_tool_calls` is ChatBedrockConverse's refusal, on Converse).
-    partner_refused_keywords: Mapping[str, str] = MappingProxyType({})
     #: The model family the body is built for; None reads it from the model id.
     family: str | None = None
     #: The model id asked, per call (`for_model`): replies name it, as langchain-aws's.
@@ -183,6 +180,16 @@ class BedrockInvokeAdapter(BedrockAdapter):
         invoke._headers = dict(adapter._headers)
         invoke.block_types = MESSAGES_BLOCK_TYPES
         return invoke
+
+    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
+        """langchain-aws's ChatBedrock on InvokeModel sends a call's keywords in its body
+        and refuses none before its request (Converse's refusals are
+        ChatBedrockConverse's, which its ChatBedrock on Converse is)."""
+        return None
+
+    #: InvokeModel's body is the model's own: `parallel_tool_calls` goes in it as given,
+    #: as langchain-aws's ChatBedrock sends it (Converse's refusal is Converse's).
+    parallel_tool_calls_body = Adapter.parallel_tool_calls_body
 
     def add_headers(self, headers: Mapping[str, str]) -> None:
         """Headers sent (and signed) with every request: Bedrock's request options

@@ -52,6 +52,7 @@ from ...adapters.base import header_value
 from ...adapters.base import holds_environment_key
 from ...adapters.base import withheld_key_note
 from ...adapters.connection import adapter_repr
+from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
@@ -190,6 +191,13 @@ class CompatibleAdapter(OpenAIAdapter):
         """Whether function-calling structured output sends `strict` and
         `parallel_tool_calls=False` (the profile says: langchain-openai's classes do)."""
         return self.profile.forced_tool_settings
+
+    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
+        """Its partner SDK's `create()` TypeError for a keyword the partner package hands
+        it unread (`Profile.sdk_refused_keywords`), named as that client names it."""
+        profile = self.profile
+        create = profile.sdk_create[1 if asynchronous else 0]
+        return unexpected_keyword(create, keywords, profile.sdk_refused_keywords)
 
     @property
     def streams_json_format(self) -> bool:

@@ -160,6 +160,12 @@ class Profile:
     #: Whether an error's `body` is the body's `error` object (the openai SDK's
     #: `APIStatusError.body`), not the whole body (the groq and fireworks SDKs').
     error_body_inner: bool = False
+    #: Call keywords (bound or per call) its partner package hands its SDK's
+    #: `create()` as they are, which refuses them: a TypeError before any request
+    #: (langchain-groq's per-call `stream_usage`), which the drop-in raises too.
+    sdk_refused_keywords: tuple[str, ...] = ()
+    #: That `create()` as the TypeError names it, on the sync and the async client.
+    sdk_create: tuple[str, str] = ("Completions.create()", "AsyncCompletions.create()")
     #: Body parameters the provider refuses, and why: an error before any request.
     rejects: Mapping[str, str] = field(default_factory=dict)
     #: Body parameters sent under the provider's own name (chatplex/OpenAI name → its).

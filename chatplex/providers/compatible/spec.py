@@ -136,6 +136,7 @@ PRESETS: tuple[Preset, ...] = (
                 service_tier="on_demand",
             ),
             sdk="groq",
+            sdk_refused_keywords=("stream_usage",),  # langchain-groq has no such field
             rejects={
                 # console.groq.com/docs/openai: "not yet supported", a 400 if supplied.
                 "logprobs": "Groq does not support logprobs",
@@ -694,9 +695,14 @@ PRESETS: tuple[Preset, ...] = (
             structured_output_method="json_schema",
             json_schema_shape="titled",
             sdk="sambanova",
+            sdk_refused_keywords=("stream_usage",),  # langchain-sambanova has no such field
+            sdk_create=("CompletionsResource.create()", "AsyncCompletionsResource.create()"),
             reasoning_field="reasoning",
         ),
         langchain_class="ChatSambaNova",
+        # Its stream as langchain-openai's: the model's fields on the finishing chunk.
+        stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+        stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
         aliases=key_and_base("sambanova"),
         body=same_names("top_k", "reasoning_effort", "stream_options"),
         # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).

@@ -49,6 +49,7 @@ from ...adapters.connection import post_json
 from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
+from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
@@ -81,6 +82,9 @@ _DEFAULT_PORT = 11434
 _CLOUD_HOST = "ollama.com"
 #: Content blocks this adapter sends: text, images (as base64), and reasoning (back as
 #: `thinking`); others are refused before any request.
+#: Call keywords langchain-ollama hands the ollama client's `chat()` unread, which it
+#: refuses (LangChain's `stream_usage`, given per call as to the classes that have it).
+_REFUSED_PER_CALL = frozenset({"stream_usage"})
 BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image", "reasoning", "thinking"}))
 
 
@@ -144,6 +148,13 @@ class OllamaAdapter(Adapter):
     structured_output_method = "json_schema"
     #: Tools are offered, never forced (`chatplex.langchain` reads this).
     can_force_tool_call = False
+
+    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
+        """langchain-ollama hands a call's unread keywords to the ollama client's
+        `chat()`, which takes no `stream_usage` (a field ChatOllama lacks): its TypeError,
+        before any request."""
+        chat = "AsyncClient.chat()" if asynchronous else "Client.chat()"
+        return unexpected_keyword(chat, keywords, _REFUSED_PER_CALL)
 
     def __init__(
         self,

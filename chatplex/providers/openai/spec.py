@@ -168,9 +168,13 @@ SPECS = (
         finish_reason_written=False,  # the reply's `status` says it
         reply_id_as_message_id=True,  # langchain-openai's Responses messages: id=resp_...
         # langchain-openai's Responses metadata: the reply's fields in its order, then the
-        # model's names (a stream's first chunk: model_provider, then the reply's id).
+        # model's names; so is a stream's finishing chunk. Its first chunk has
+        # model_provider, then the reply's id (which no later chunk has: it goes last).
         metadata_order=KeyOrder(first=_RESPONSES_FIELDS, last=("model_provider", "model_name")),
-        stream_metadata_order=KeyOrder(first=("model_provider", *_RESPONSES_FIELDS)),
+        stream_metadata_order=KeyOrder(
+            first=tuple(f for f in _RESPONSES_FIELDS if f != "id"),
+            last=("model_provider", "id", "model_name"),
+        ),
     ),
     ProviderSpec(
         "azure_openai",

@@ -419,6 +419,40 @@ def chain_with_prompt(cls: Any, url: str) -> Any:
     return chain.invoke({"style": "brief", "q": "Hi"})
 
 
+def refused(run: Callable[[], Any]) -> dict[str, str]:
+    """The class and words of what `run` raised (an error raised before any request)."""
+    err = raised(run)["error"]
+    return {"class": type(err).__name__, "words": str(err)}
+
+
+def unknown_keyword_per_call(cls: Any, url: str) -> Any:
+    # Not one of Converse's fields: its `_converse_params()` refuses it, named respelt.
+    model = make(cls, url)
+    return [
+        refused(lambda: model.invoke("Hi", foo=1)),
+        refused(lambda: list(model.stream("Hi", top_k=5))),
+        refused(lambda: asyncio.run(model.ainvoke("Hi", thinking={"type": "enabled"}))),
+        refused(lambda: model.invoke("Hi", additionalModelRequestFields={"top_k": 5})),
+    ]
+
+
+def unknown_keyword_bound(cls: Any, url: str) -> Any:
+    bound = make(cls, url).bind(max_tokens=9, cache=False)
+    return [refused(lambda: bound.invoke("Hi")), refused(lambda: list(bound.stream("Hi")))]
+
+
+def converse_keywords_per_call(cls: Any, url: str) -> Any:
+    # Converse's own fields per call, in LangChain's spelling, are taken.
+    return make(cls, url).invoke(
+        "Hi",
+        max_tokens=9,
+        temperature=0.2,
+        additional_model_request_fields={"top_k": 5},
+        request_metadata={"team": "search"},
+        service_tier="flex",
+    )
+
+
 THINKING = (reasoning("Count: s-t-r-a-w..."), text("Three."))
 #: As Bedrock counts them: `totalTokens` is input + output without the cached tokens.
 CACHED = {**USAGE, "cacheReadInputTokens": 100, "cacheWriteInputTokens": 20}
@@ -486,6 +520,9 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "base_model_named": (converse(), base_model_named),
     "structured_json_schema": (converse(text('{"total": 3}')), structured_json_schema),
     "guard_content_block": (converse(), guard_content_block),
+    "unknown_keyword_per_call": (converse(), unknown_keyword_per_call),
+    "unknown_keyword_bound": (converse(), unknown_keyword_bound),
+    "converse_keywords_per_call": (converse(), converse_keywords_per_call),
     "text_and_tool_call": (
         converse(text("Let me add."), ADD_CALL, stop="tool_use"),
         text_and_tool_call,

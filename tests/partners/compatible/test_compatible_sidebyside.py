@@ -32,6 +32,7 @@ from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
@@ -379,6 +380,10 @@ def astream_chunks(cls: Any, p: Package, url: str) -> Any:
         "positions": [c.chunk_position for c in chunks],
         "merged": merged(chunks),
     }
+
+
+def metadata_key_order(cls: Any, p: Package, url: str) -> Any:
+    return metadata_key_orders(_model(cls, p, url))
 
 
 def batch_two(cls: Any, p: Package, url: str) -> Any:
@@ -729,6 +734,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "ainvoke_text": (Script(), ainvoke_text),
     "astream_chunks": (Script(), astream_chunks),
     "batch_two": (Script(), batch_two),
+    "metadata_key_order": (Script(), metadata_key_order),
     "abatch_two": (Script(), abatch_two),
     "tool_call_invoke": (TOOL, tool_call_invoke),
     "tool_call_stream": (TOOL, tool_call_stream),
@@ -1137,10 +1143,26 @@ NOT_RUN: dict[tuple[str, str], str] = {
 }
 
 
+#: Scripts whose outcome does not match yet (a strict xfail each: it fails the day it
+#: matches, so the row is removed).
+NOT_YET: dict[tuple[str, str], str] = {
+    ("groq", "metadata_key_order"): (
+        "the keys of a stream's finishing chunk: langchain-groq's has no model_provider, "
+        "the drop-in's has it last (the agents matrix's ('metadata_order', 'groq') gap)"
+    ),
+}
+
+
 @pytest.mark.parametrize(
     ("package", "name"),
     [
-        (package, name)
+        pytest.param(
+            package,
+            name,
+            marks=[pytest.mark.xfail(strict=True, reason=NOT_YET[package, name])]
+            if (package, name) in NOT_YET
+            else [],
+        )
         for package in sorted(PACKAGES)
         for name in sorted(SCRIPTS)
         if (package, name) not in NOT_RUN

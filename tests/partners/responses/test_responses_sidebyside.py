@@ -31,6 +31,7 @@ from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
@@ -202,6 +203,10 @@ def astream_chunks(cls: Any, url: str) -> Any:
         "positions": [c.chunk_position for c in with_content_or_last(chunks, by_text=True)],
         "merged": merged(chunks),
     }
+
+
+def metadata_key_order(cls: Any, url: str) -> Any:
+    return metadata_key_orders(_model(cls, url))
 
 
 def batch_two(cls: Any, url: str) -> Any:
@@ -417,6 +422,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "ainvoke_text": (Script(), ainvoke_text),
     "astream_chunks": (Script(), astream_chunks),
     "batch_two": (Script(), batch_two),
+    "metadata_key_order": (Script(), metadata_key_order),
     "tool_call_invoke": (TOOL, tool_call_invoke),
     "tool_call_stream": (TOOL, tool_call_stream),
     "tool_round_trip": (TOOL, tool_round_trip),

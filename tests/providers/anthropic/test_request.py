@@ -435,3 +435,15 @@ def test_server_calls_go_back_as_langchain_anthropic_sends_them(
     )
     _, ours = to_wire_messages([HumanMessage("hi"), AIMessage(content, response_metadata=metadata)])
     assert ours == theirs
+
+
+def test_a_tools_other_fields_are_sent_beside_its_definition() -> None:
+    fields = {"defer_loading": True, "input_examples": [{"city": "Paris"}]}
+    tool = ToolSpec("weather", "Weather.", {"type": "object"}, fields=fields)
+    (sent,) = wire_tools(CallSettings("m", tools=(tool,)))
+    assert sent == {
+        "name": "weather",
+        "description": "Weather.",
+        "input_schema": {"type": "object"},
+        **fields,
+    }

@@ -352,3 +352,36 @@ def test_an_api_key_goes_only_over_https() -> None:
         keyed_http.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
     signed = keyed(endpoint_url="http://127.0.0.1:9")  # SigV4 reveals no key: allowed
     assert signed.endpoint_url == "http://127.0.0.1:9"
+
+
+def test_parallel_tool_calls_has_no_converse_field() -> None:
+    # Converse has no such setting, and in additionalModelRequestFields the model refuses
+    # it: True (what Converse models do anyway) sends nothing, False is refused.
+    adapter = BedrockAdapter(
+        region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key=SECRET
+    )
+    assert adapter.parallel_tool_calls_body(True, None) == {}
+    with pytest.raises(ValueError, match="no parallel_tool_calls setting.*leave it out"):
+        adapter.parallel_tool_calls_body(False, "auto")
+    # InvokeModel's body is the model's own: sent as given, as langchain-aws's ChatBedrock.
+    invoke = adapter_class("bedrock")(region_name="us-east-1")
+    assert invoke.parallel_tool_calls_body(False, None) == {"parallel_tool_calls": False}
+
+
+def test_chatplex_bedrock_models_refuse_parallel_tool_calls_false_before_any_request() -> None:
+    from chatplex.chat import init_chat_model
+
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return "sunny"
+
+    model = init_chat_model(
+        "bedrock_converse:anthropic.claude-3-5-haiku-20241022-v1:0",
+        region_name="us-east-1",
+        aws_access_key_id="AKID",
+        aws_secret_access_key=SECRET,
+    )
+    with pytest.raises(ValueError, match="parallel_tool_calls"):
+        model.bind_tools([get_weather], parallel_tool_calls=False)
+    bound = model.bind_tools([get_weather], parallel_tool_calls=True)
+    assert "parallel_tool_calls" not in bound.extra_body

@@ -565,3 +565,22 @@ def test_other_apis_blocks_in_a_user_turn_go_as_the_partner_sends_them(
     adapter = preset_adapter_class(name)(api_key="k", base_url="http://127.0.0.1:9")
     sent = adapter.build_request([HumanMessage(blocks)], CallSettings(model="m"), stream=False)
     assert sent.json["messages"] == [convert(LCHumanMessage(blocks))]
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_a_keyword_the_partner_sdk_refuses_is_its_typeerror(asynchronous: bool) -> None:
+    # langchain-groq and langchain-sambanova have no `stream_usage` field: a per-call
+    # one reaches their SDK's create(), which refuses it (sync and async clients named).
+    words = "got an unexpected keyword argument 'stream_usage'"
+    creates = {
+        "groq": ("Completions.create()", "AsyncCompletions.create()"),
+        "sambanova": ("CompletionsResource.create()", "AsyncCompletionsResource.create()"),
+    }
+    for preset, names in creates.items():
+        adapter = preset_adapter_class(preset)(api_key="k")
+        refusal = adapter.partner_refusal(["max_tokens", "stream_usage"], asynchronous=asynchronous)
+        assert refusal == f"{names[asynchronous]} {words}"
+        assert adapter.partner_refusal(["max_tokens"], asynchronous=asynchronous) is None
+    # langchain-openai's subclasses have the field: nothing refused.
+    xai = preset_adapter_class("xai")(api_key="k")
+    assert xai.partner_refusal(["stream_usage"], asynchronous=asynchronous) is None

@@ -266,3 +266,13 @@ def test_user_info_in_ollama_host_is_basic_auth_never_shown(
     assert "pw-secret-7" not in repr(adapter) + repr(sent) + "".join(adapter.budget_key("m"))
     with pytest.raises(ValueError, match="together with an API key"):
         OllamaAdapter(api_key="k")
+
+
+def test_a_per_call_stream_usage_is_the_ollama_clients_typeerror() -> None:
+    adapter = OllamaAdapter()
+    words = "got an unexpected keyword argument 'stream_usage'"
+    assert adapter.partner_refusal(["stream_usage"]) == f"Client.chat() {words}"
+    assert adapter.partner_refusal(["stream_usage"], asynchronous=True) == (
+        f"AsyncClient.chat() {words}"
+    )
+    assert adapter.partner_refusal(["temperature"]) is None
