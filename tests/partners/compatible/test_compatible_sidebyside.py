@@ -1145,12 +1145,7 @@ NOT_RUN: dict[tuple[str, str], str] = {
 
 #: Scripts whose outcome does not match yet (a strict xfail each: it fails the day it
 #: matches, so the row is removed).
-NOT_YET: dict[tuple[str, str], str] = {
-    ("groq", "metadata_key_order"): (
-        "the keys of a stream's finishing chunk: langchain-groq's has no model_provider, "
-        "the drop-in's has it last (the agents matrix's ('metadata_order', 'groq') gap)"
-    ),
-}
+NOT_YET: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(
