@@ -171,7 +171,7 @@ def test_assertions_on_what_was_sent(chat_mock: ChatMock) -> None:
     assert anthropic.last_settings["stop_sequences"] == ["\n"]
     assert anthropic.last_settings["max_tokens"] == 50
     assert openai.last_headers["authorization"] == "Bearer sk-test"
-    assert anthropic.last_headers["x-api-key"] == "sk-test"
+    assert anthropic.last_headers["authorization"] == "Bearer sk-test"  # as the SDK sends it
     assert len(chat_mock.requests) == 2
     assert openai.last_tools == [] and anthropic.last_tool_names == []
 
