@@ -471,6 +471,40 @@ async def test_a_call_keyword_the_partner_sdk_does_not_take_is_its_typeerror(
     assert theirs.endswith(f"got an unexpected keyword argument '{keyword}'")
 
 
+@pytest.mark.parametrize(
+    ("name", "module", "create"),
+    [
+        ("ChatGroq", "langchain_groq", "Completions.create()"),
+        ("ChatSambaNova", "langchain_sambanova", "CompletionsResource.create()"),
+    ],
+)
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_stream_usage_when_built_is_kept_where_the_partner_raises_on_every_call(
+    name: str, module: str, create: str, sync: bool, mode: str
+) -> None:
+    # A kept difference ("raises"): these partner classes have no `stream_usage` field,
+    # so `stream_usage=` when the model is built goes to their model_kwargs (with a
+    # warning) and every call hands it to their SDK's create(), which refuses it before
+    # any request. The drop-in takes it as chatplex's usage switch and answers.
+    import chatplex
+
+    partner_class = getattr(pytest.importorskip(module), name)
+    with MockServer() as server:
+        settings = {"model": "m", "api_key": "k", "base_url": server.url, "max_retries": 0}
+        with pytest.warns(UserWarning, match="stream_usage was transferred to model_kwargs"):
+            theirs = partner_class(**settings, stream_usage=False)
+        with pytest.raises(TypeError) as info:
+            await _called(theirs, mode, sync, {})
+        # (the async client's name is "Async" + the sync one's)
+        assert str(info.value).endswith(
+            f"{create} got an unexpected keyword argument 'stream_usage'"
+        )
+        ours = getattr(chatplex, name)(**settings, stream_usage=False)
+        await _called(ours, mode, sync, {})  # answered, not raised
+        assert ours.invoke("hi").content
+
+
 @pytest.mark.parametrize("sync", [True, False])
 async def test_ollamas_flat_option_per_call_is_the_clients_typeerror(sync: bool) -> None:
     # langchain-ollama takes `temperature=` when the model is built, not per call: there
