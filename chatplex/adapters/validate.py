@@ -104,15 +104,13 @@ class CheckRules(TypedDict):
     empty_list: NotRequired[bool]
 
 
-def unexpected_keyword(
-    function: str, keywords: Iterable[str], refused: Container[str]
-) -> str | None:
+def unexpected_keyword(function: str, keywords: Iterable[str], taken: Container[str]) -> str | None:
     """Python's TypeError words for a call of `function` (named as that error names it:
-    `Client.chat()`) given the first of `keywords` that is `refused`; None: none is. A
-    partner package that hands a call's keywords to a function which refuses them fails
-    so before any request (`Adapter.partner_refusal`)."""
+    `Client.chat()`), whose parameters are `taken`, given the first of `keywords` that
+    is not; None: it takes them all. A partner package that hands a call's keywords to
+    such a function fails so before any request (`Adapter.partner_refusal`)."""
     for name in keywords:
-        if name in refused:
+        if name not in taken:
             return f"{function} got an unexpected keyword argument '{name}'"
     return None
 

@@ -453,10 +453,10 @@ def test_an_image_block_becomes_a_data_url_or_its_own_url() -> None:
         image_block_url({"type": "image", "file_id": "f1"}, "X")
 
 
-def test_unexpected_keyword_names_the_first_refused_as_python_words_it() -> None:
-    refused = {"stream_usage", "foo"}
-    assert unexpected_keyword("Client.chat()", ["temperature", "foo", "stream_usage"], refused) == (
+def test_unexpected_keyword_names_the_first_not_taken_as_python_words_it() -> None:
+    taken = {"temperature", "model"}
+    assert unexpected_keyword("Client.chat()", ["temperature", "foo", "stream_usage"], taken) == (
         "Client.chat() got an unexpected keyword argument 'foo'"
     )
-    assert unexpected_keyword("Client.chat()", ["temperature"], refused) is None
-    assert unexpected_keyword("Client.chat()", [], refused) is None
+    assert unexpected_keyword("Client.chat()", ["temperature", "model"], taken) is None
+    assert unexpected_keyword("Client.chat()", [], taken) is None

@@ -443,12 +443,16 @@ async def test_a_keyword_converse_does_not_take_is_the_partners_typeerror(
 )
 @pytest.mark.parametrize("sync", [True, False])
 @pytest.mark.parametrize("mode", ["invoke", "stream"])
-async def test_a_per_call_stream_usage_is_the_partners_typeerror(
-    name: str, module: str, sync: bool, mode: str
+@pytest.mark.parametrize(
+    ("keyword", "bound"), [("stream_usage", False), ("foo", False), ("foo", True)]
+)
+async def test_a_call_keyword_the_partner_sdk_does_not_take_is_its_typeerror(
+    name: str, module: str, sync: bool, mode: str, keyword: str, bound: bool
 ) -> None:
-    # These partner classes have no `stream_usage` field: given per call, it reaches their
-    # SDK's client unread, which refuses it before any request (a request would fail
-    # otherwise here: nothing listens on the address).
+    # These partners hand every call keyword (bound or per call) they do not read to
+    # their SDK's client, which refuses any it does not take before any request (a
+    # request would fail otherwise here: nothing listens on the address). `stream_usage`
+    # is one: their classes have no such field.
     import chatplex
 
     partner_class = getattr(pytest.importorskip(module), name)
@@ -457,12 +461,65 @@ async def test_a_per_call_stream_usage_is_the_partners_typeerror(
         settings["api_key"] = "k"
     outcomes = []
     for cls in (partner_class, getattr(chatplex, name)):
+        model = cls(**settings)
+        runnable, kwargs = (model.bind(**{keyword: 1}), {}) if bound else (model, {keyword: 1})
         with pytest.raises(TypeError) as info:
-            await _called(cls(**settings), mode, sync, {"stream_usage": False})
+            await _called(runnable, mode, sync, kwargs)
         outcomes.append(str(info.value))
     theirs, ours = outcomes
     assert ours == theirs
-    assert theirs.endswith("got an unexpected keyword argument 'stream_usage'")
+    assert theirs.endswith(f"got an unexpected keyword argument '{keyword}'")
+
+
+@pytest.mark.parametrize(
+    ("name", "module", "create"),
+    [
+        ("ChatGroq", "langchain_groq", "Completions.create()"),
+        ("ChatSambaNova", "langchain_sambanova", "CompletionsResource.create()"),
+    ],
+)
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_stream_usage_when_built_is_kept_where_the_partner_raises_on_every_call(
+    name: str, module: str, create: str, sync: bool, mode: str
+) -> None:
+    # A kept difference ("raises"): these partner classes have no `stream_usage` field,
+    # so `stream_usage=` when the model is built goes to their model_kwargs (with a
+    # warning) and every call hands it to their SDK's create(), which refuses it before
+    # any request. The drop-in takes it as chatplex's usage switch and answers.
+    import chatplex
+
+    partner_class = getattr(pytest.importorskip(module), name)
+    with MockServer() as server:
+        settings = {"model": "m", "api_key": "k", "base_url": server.url, "max_retries": 0}
+        with pytest.warns(UserWarning, match="stream_usage was transferred to model_kwargs"):
+            theirs = partner_class(**settings, stream_usage=False)
+        with pytest.raises(TypeError) as info:
+            await _called(theirs, mode, sync, {})
+        # (the async client's name is "Async" + the sync one's)
+        assert str(info.value).endswith(
+            f"{create} got an unexpected keyword argument 'stream_usage'"
+        )
+        ours = getattr(chatplex, name)(**settings, stream_usage=False)
+        await _called(ours, mode, sync, {})  # answered, not raised
+        assert ours.invoke("hi").content
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_ollamas_flat_option_per_call_is_the_clients_typeerror(sync: bool) -> None:
+    # langchain-ollama takes `temperature=` when the model is built, not per call: there
+    # it reaches `Client.chat()` unread, which refuses it.
+    import chatplex
+
+    partner_class = pytest.importorskip("langchain_ollama").ChatOllama
+    outcomes = []
+    for cls in (partner_class, chatplex.ChatOllama):
+        model = cls(model="m", base_url="http://127.0.0.1:9")
+        with pytest.raises(TypeError) as info:
+            await _called(model, "invoke", sync, {"temperature": 0.5})
+        outcomes.append(str(info.value))
+    assert outcomes[1] == outcomes[0]
+    assert outcomes[0].endswith("chat() got an unexpected keyword argument 'temperature'")
 
 
 def _weather_tools(

@@ -83,6 +83,7 @@ from .errors import ERROR_FAMILIES
 from .eventstream import EventStreamDecoder
 from .request import SERVER_TOOL_BLOCK_TYPES
 from .request import converse_body
+from .request import converse_model
 from .request import is_native
 from .response import PROVIDER
 from .response import REQUEST_ID_HEADER
@@ -292,7 +293,8 @@ class BedrockAdapter(Adapter):
         headers = {**self._headers, "content-type": _JSON}
         if stream:
             headers.setdefault("accept", "application/vnd.amazon.eventstream")
-        return self._signed_post(self.url(settings.model, stream=stream), body, headers)
+        model = converse_model(settings)
+        return self._signed_post(self.url(model, stream=stream), body, headers)
 
     def count_tokens_request(self, model_id: str, body: Mapping[str, Any]) -> HTTPRequest:
         """CountTokens of `model_id` (as langchain-aws names it) with `body` (a

@@ -69,7 +69,7 @@ def converse_refusal(keywords: Iterable[str]) -> str | None:
     ]
     if _PASSED_ALREADY in respelt:  # the caller's error, before the callee binds any
         return f"{_MODULE}{_FUNCTION} got multiple values for keyword argument '{_PASSED_ALREADY}'"
-    return unexpected_keyword(_FUNCTION, respelt, [n for n in respelt if n not in _PARAMETERS])
+    return unexpected_keyword(_FUNCTION, respelt, _PARAMETERS)
 
 
 def _camel(name: str) -> str:

@@ -36,9 +36,12 @@
   top-level fields go as they are, in camelCase or in LangChain's snake_case
   (`additional_model_request_fields`, `guardrail_config`, `performance_config`,
   `request_metadata`, `additional_model_response_field_paths`, `prompt_variables`,
-  `service_tier`, `output_config`); OpenAI's `response_format` (json_schema) becomes
-  `outputConfig` (native structured output); anything else (`thinking`, `top_k`, ...) goes into
-  `additionalModelRequestFields`, as langchain-aws does with unknown keywords.
+  `service_tier`, `output_config`); inferenceConfig's `topP` / `maxTokens` go there, a
+  call's `model_id` is the URL's model (`converse_model`) and a None `reasoning_effort`
+  is not sent, as langchain-aws's `_converse_params` takes them; OpenAI's
+  `response_format` (json_schema) becomes `outputConfig` (native structured output);
+  anything else (`thinking`, `top_k`, ...) goes into `additionalModelRequestFields`, as
+  langchain-aws does with unknown keywords.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ __all__ = [
     "NATIVE_BLOCK_KEYS",
     "SERVER_TOOL_BLOCK_TYPES",
     "converse_body",
+    "converse_model",
     "is_native",
     "wire_messages",
 ]
@@ -90,6 +94,17 @@ CONVERSE_FIELDS = {
     "serviceTier": "service_tier",
 }
 _SNAKE = {snake: camel for camel, snake in CONVERSE_FIELDS.items()}
+#: `inferenceConfig`'s fields given as keywords in camelCase, where langchain-aws puts
+#: them (its `_converse_params` takes them so; None: the model's own); snake_case ones
+#: are chatplex's settings.
+_INFERENCE_FIELDS = frozenset({"maxTokens", "topP"})
+#: `inferenceConfig`'s fields in the order langchain-aws writes them.
+_INFERENCE_ORDER = ("maxTokens", "temperature", "topP", "stopSequences")
+#: The model a call's keywords name, which langchain-aws's `_converse_params` takes as
+#: `modelId` (`model_id=` per call, respelt): the URL's model, not a body field.
+_MODEL_KEYWORDS = frozenset({"model_id", "modelId"})
+#: Keywords langchain-aws takes out of a call's and drops when None.
+_DROPPED_WHEN_NONE = frozenset({"reasoning_effort"})
 #: Converse's own content blocks, which a message may carry as they are (no "type"), as
 #: langchain-aws passes them: `{"cachePoint": {"type": "default"}}` (its
 #: `create_cache_point()`), `{"guardContent": ...}`, `{"document": ...}`...
@@ -104,6 +119,16 @@ _RESULT_CONTENT_KEYS = frozenset({"json", "text", "image", "document", "video", 
 EMPTY_TEXT = "."
 _IMAGE_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
 _IMAGE_FORMATS |= {"image/webp": "webp", "image/jpg": "jpeg"}
+
+
+def converse_model(settings: CallSettings) -> str:
+    """The model a Converse call goes to: a call's `model_id=` (or `modelId=`) keyword,
+    as langchain-aws sends it (`modelId or self.model_id`), else the model's own."""
+    for name in _MODEL_KEYWORDS:
+        given = settings.extra_body.get(name)
+        if given:
+            return str(given)
+    return settings.model
 
 
 def converse_body(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[str, Any]:
@@ -129,6 +154,13 @@ def _add_extras(body: dict[str, Any], extras: Mapping[str, Any]) -> None:
     model_fields: dict[str, Any] = {}
     for name, value in extras.items():
         camel = _SNAKE.get(name, name)
+        if name in _MODEL_KEYWORDS or (value is None and name in _DROPPED_WHEN_NONE):
+            continue  # the URL's model (`converse_model`), or nothing sent
+        if camel in _INFERENCE_FIELDS:
+            if value is not None:
+                merged = {**body.get("inferenceConfig", {}), camel: value}
+                body["inferenceConfig"] = {k: merged[k] for k in _INFERENCE_ORDER if k in merged}
+            continue
         if camel == "response_format":
             body["outputConfig"] = output_config(value)
             continue

@@ -193,11 +193,13 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.forced_tool_settings
 
     def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
-        """Its partner SDK's `create()` TypeError for a keyword the partner package hands
-        it unread (`Profile.sdk_refused_keywords`), named as that client names it."""
+        """Its partner SDK's `create()` TypeError for a keyword that function does not
+        take (`Profile.sdk_keywords`), named as that client names it."""
         profile = self.profile
+        if profile.sdk_keywords is None:
+            return None
         create = profile.sdk_create[1 if asynchronous else 0]
-        return unexpected_keyword(create, keywords, profile.sdk_refused_keywords)
+        return unexpected_keyword(create, keywords, profile.sdk_keywords)
 
     @property
     def streams_json_format(self) -> bool:

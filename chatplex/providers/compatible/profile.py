@@ -160,10 +160,11 @@ class Profile:
     #: Whether an error's `body` is the body's `error` object (the openai SDK's
     #: `APIStatusError.body`), not the whole body (the groq and fireworks SDKs').
     error_body_inner: bool = False
-    #: Call keywords (bound or per call) its partner package hands its SDK's
-    #: `create()` as they are, which refuses them: a TypeError before any request
-    #: (langchain-groq's per-call `stream_usage`), which the drop-in raises too.
-    sdk_refused_keywords: tuple[str, ...] = ()
+    #: The parameters of its SDK's `create()`, where its partner package hands that
+    #: every call keyword (bound or per call) as it is: any other keyword is Python's
+    #: TypeError before any request (langchain-groq's given `stream_usage` or `foo`),
+    #: which the drop-in raises too. None: the partner refuses none so.
+    sdk_keywords: frozenset[str] | None = None
     #: That `create()` as the TypeError names it, on the sync and the async client.
     sdk_create: tuple[str, str] = ("Completions.create()", "AsyncCompletions.create()")
     #: Body parameters the provider refuses, and why: an error before any request.

@@ -43,6 +43,35 @@ _SDK = "chatplex sends its own requests (no SDK client); pass http_client= inste
 
 _CLIENTS = {"client": _SDK, "async_client": _SDK}
 
+#: The keywords a Stainless SDK's `create()` takes besides the body's fields.
+_STAINLESS_REQUEST = ("extra_headers", "extra_query", "extra_body", "timeout")
+#: The groq SDK's `Completions.create()` parameters (groq 0.37): langchain-groq hands
+#: it every call keyword, so any other is its TypeError (`Profile.sdk_keywords`).
+_GROQ_CREATE = frozenset(
+    {
+        *_STAINLESS_REQUEST,
+        *("messages", "model", "n", "stop", "stream", "temperature", "top_p", "seed", "user"),
+        *("frequency_penalty", "presence_penalty", "logit_bias", "logprobs", "top_logprobs"),
+        *("max_tokens", "max_completion_tokens", "metadata", "store", "service_tier"),
+        *("tools", "tool_choice", "parallel_tool_calls", "functions", "function_call"),
+        *("reasoning_effort", "reasoning_format", "include_reasoning", "response_format"),
+        *("citation_options", "compound_custom", "disable_tool_validation", "documents"),
+        *("exclude_domains", "include_domains", "search_settings"),
+    }
+)
+#: The sambanova SDK's `CompletionsResource.create()` parameters (sambanova 1.13), as
+#: langchain-sambanova hands it every call keyword.
+_SAMBANOVA_CREATE = frozenset(
+    {
+        *_STAINLESS_REQUEST,
+        *("messages", "model", "n", "stop", "stream", "stream_options", "temperature"),
+        *("top_p", "top_k", "seed", "do_sample", "repetition_penalty", "chat_template_kwargs"),
+        *("frequency_penalty", "presence_penalty", "logit_bias", "logprobs", "top_logprobs"),
+        *("max_tokens", "max_completion_tokens", "reasoning_effort", "response_format"),
+        *("tools", "tool_choice", "parallel_tool_calls"),
+    }
+)
+
 #: The Chat Completions parameters langchain-openai's BaseChatOpenAI names as fields
 #: (ChatDeepSeek, ChatXAI, ChatTogether, ChatCerebras and ChatNebius extend it).
 _BASE_CHAT_OPENAI = (
@@ -136,7 +165,7 @@ PRESETS: tuple[Preset, ...] = (
                 service_tier="on_demand",
             ),
             sdk="groq",
-            sdk_refused_keywords=("stream_usage",),  # langchain-groq has no such field
+            sdk_keywords=_GROQ_CREATE,
             rejects={
                 # console.groq.com/docs/openai: "not yet supported", a 400 if supplied.
                 "logprobs": "Groq does not support logprobs",
@@ -695,7 +724,7 @@ PRESETS: tuple[Preset, ...] = (
             structured_output_method="json_schema",
             json_schema_shape="titled",
             sdk="sambanova",
-            sdk_refused_keywords=("stream_usage",),  # langchain-sambanova has no such field
+            sdk_keywords=_SAMBANOVA_CREATE,
             sdk_create=("CompletionsResource.create()", "AsyncCompletionsResource.create()"),
             reasoning_field="reasoning",
         ),

@@ -80,11 +80,21 @@ DEFAULT_BASE_URL = "http://localhost:11434"
 _DEFAULT_PORT = 11434
 #: ollama.com's hosted API: the only host `OLLAMA_API_KEY` goes to from the environment.
 _CLOUD_HOST = "ollama.com"
+#: The call keywords langchain-ollama takes (langchain-ollama 1.1's `_chat_params`):
+#: the ones it reads (`options`, `format`, `response_format`, `reasoning`, ...; `strict`
+#: it drops) and the ollama client's `chat()` parameters (ollama 0.6), which it hands
+#: every other keyword as given -- so a flat `temperature=` or `stream_usage=` per call
+#: is that function's TypeError. `tool_choice` is let through: the drop-in's
+#: `bind_tools` binds it where langchain-ollama's drops it, so it cannot tell the two.
+_TAKEN_PER_CALL = frozenset(
+    {
+        *("options", "format", "response_format", "reasoning", "strict", "tool_choice"),
+        *("messages", "model", "stream", "tools", "think", "keep_alive"),
+        *("logprobs", "top_logprobs"),
+    }
+)
 #: Content blocks this adapter sends: text, images (as base64), and reasoning (back as
 #: `thinking`); others are refused before any request.
-#: Call keywords langchain-ollama hands the ollama client's `chat()` unread, which it
-#: refuses (LangChain's `stream_usage`, given per call as to the classes that have it).
-_REFUSED_PER_CALL = frozenset({"stream_usage"})
 BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image", "reasoning", "thinking"}))
 
 
@@ -151,10 +161,9 @@ class OllamaAdapter(Adapter):
 
     def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
         """langchain-ollama hands a call's unread keywords to the ollama client's
-        `chat()`, which takes no `stream_usage` (a field ChatOllama lacks): its TypeError,
-        before any request."""
+        `chat()`: the TypeError of a keyword it does not take, before any request."""
         chat = "AsyncClient.chat()" if asynchronous else "Client.chat()"
-        return unexpected_keyword(chat, keywords, _REFUSED_PER_CALL)
+        return unexpected_keyword(chat, keywords, _TAKEN_PER_CALL)
 
     def __init__(
         self,

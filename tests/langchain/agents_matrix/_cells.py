@@ -574,13 +574,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
                 "unchecked); chatplex sends them (generationConfig's temperature and "
                 "maxOutputTokens)",
             ),
-            (
-                "ollama",
-                "builtins.TypeError",
-                "langchain-ollama hands invoke's call-time keywords to ollama's Client.chat, "
-                "which takes no temperature or max_tokens; chatplex sends them (options' "
-                "temperature and num_predict)",
-            ),
         )
     },
     # The scripts of test_config_scripts.py.
@@ -595,13 +588,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             and bool(theirs.get("sent"))
             and 50 not in theirs["sent"][0].values()
         ),
-    ),
-    ("composed", "ollama"): Difference(
-        "raises",
-        "TypeError: langchain-ollama hands model.bind(temperature=...)'s keyword to "
-        "ollama's Client.chat, which takes no temperature (see per_call_settings); "
-        "chatplex sends it (options.temperature)",
-        raises("builtins.TypeError"),
     ),
     **{
         ("copies", wire): Difference(

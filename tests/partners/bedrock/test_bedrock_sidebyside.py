@@ -453,6 +453,28 @@ def converse_keywords_per_call(cls: Any, url: str) -> Any:
     )
 
 
+def model_id_per_call(cls: Any, url: str) -> Any:
+    # langchain-aws takes `model_id=` per call as Converse's `modelId`: the URL's model
+    # (the reply still names the model's own), streamed and async alike.
+    model, other = make(cls, url), "us.anthropic.claude-3-7-sonnet-20250219-v1:0"
+    return [
+        model.invoke("Hi", model_id=other),
+        list(model.stream("Hi", model_id=other)),
+        asyncio.run(model.ainvoke("Hi", model_id=other)),
+    ]
+
+
+def camel_case_inference_per_call(cls: Any, url: str) -> Any:
+    # Converse's own spelling per call: inferenceConfig's fields, over the model's own.
+    model = make(cls, url, max_tokens=50)
+    return [model.invoke("Hi", topP=0.5, maxTokens=7), model.invoke("Hi", maxTokens=None)]
+
+
+def reasoning_effort_none_per_call(cls: Any, url: str) -> Any:
+    # None is no effort: langchain-aws takes it out and sends nothing.
+    return make(cls, url).invoke("Hi", reasoning_effort=None)
+
+
 THINKING = (reasoning("Count: s-t-r-a-w..."), text("Three."))
 #: As Bedrock counts them: `totalTokens` is input + output without the cached tokens.
 CACHED = {**USAGE, "cacheReadInputTokens": 100, "cacheWriteInputTokens": 20}
@@ -523,6 +545,9 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "unknown_keyword_per_call": (converse(), unknown_keyword_per_call),
     "unknown_keyword_bound": (converse(), unknown_keyword_bound),
     "converse_keywords_per_call": (converse(), converse_keywords_per_call),
+    "model_id_per_call": (converse(), model_id_per_call),
+    "camel_case_inference_per_call": (converse(), camel_case_inference_per_call),
+    "reasoning_effort_none_per_call": (converse(), reasoning_effort_none_per_call),
     "text_and_tool_call": (
         converse(text("Let me add."), ADD_CALL, stop="tool_use"),
         text_and_tool_call,

@@ -20,6 +20,7 @@ from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
 from chatplex.providers.bedrock.request import converse_body
+from chatplex.providers.bedrock.request import converse_model
 from chatplex.providers.bedrock.request import wire_messages
 from chatplex.providers.bedrock.response import parse_reply
 from tests.adapters._corpus import Case
@@ -511,3 +512,30 @@ def test_server_tool_blocks_bedrock_cannot_take_are_refused(
 def test_server_tool_blocks_are_not_user_content() -> None:
     with pytest.raises(ValueError, match="'server_tool_call' is not sent"):
         wire_messages([HumanMessage([server_call()])])
+
+
+def test_a_calls_model_id_is_the_urls_model_not_a_body_field() -> None:
+    # langchain-aws sends `model_id=` per call as Converse's `modelId` (None: its own).
+    for name in ("model_id", "modelId"):
+        settings = CallSettings(model="m", extra_body={name: "other"})
+        assert converse_model(settings) == "other"
+        assert "additionalModelRequestFields" not in converse_body([HumanMessage("hi")], settings)
+    assert converse_model(CallSettings(model="m", extra_body={"model_id": None})) == "m"
+    assert converse_model(CallSettings(model="m")) == "m"
+
+
+def test_camel_case_inference_keywords_go_in_inference_config() -> None:
+    # As langchain-aws's _converse_params takes them, in its order; None keeps the own.
+    settings = CallSettings(model="m", max_tokens=50, extra_body={"topP": 0.5, "maxTokens": 7})
+    body = converse_body([HumanMessage("hi")], settings)
+    assert list(body["inferenceConfig"].items()) == [("maxTokens", 7), ("topP", 0.5)]
+    assert "additionalModelRequestFields" not in body
+    kept = CallSettings(model="m", max_tokens=50, extra_body={"maxTokens": None})
+    assert converse_body([HumanMessage("hi")], kept)["inferenceConfig"] == {"maxTokens": 50}
+
+
+def test_a_none_reasoning_effort_is_not_sent() -> None:
+    body = converse_body(
+        [HumanMessage("hi")], CallSettings(model="m", extra_body={"reasoning_effort": None})
+    )
+    assert "additionalModelRequestFields" not in body

@@ -569,18 +569,46 @@ def test_other_apis_blocks_in_a_user_turn_go_as_the_partner_sends_them(
 
 @pytest.mark.parametrize("asynchronous", [False, True])
 def test_a_keyword_the_partner_sdk_refuses_is_its_typeerror(asynchronous: bool) -> None:
-    # langchain-groq and langchain-sambanova have no `stream_usage` field: a per-call
-    # one reaches their SDK's create(), which refuses it (sync and async clients named).
-    words = "got an unexpected keyword argument 'stream_usage'"
+    # langchain-groq and langchain-sambanova hand every call keyword to their SDK's
+    # create(), which refuses any it does not take: `stream_usage` (no such field on
+    # their classes), `foo` (sync and async clients named).
     creates = {
         "groq": ("Completions.create()", "AsyncCompletions.create()"),
         "sambanova": ("CompletionsResource.create()", "AsyncCompletionsResource.create()"),
     }
     for preset, names in creates.items():
         adapter = preset_adapter_class(preset)(api_key="k")
-        refusal = adapter.partner_refusal(["max_tokens", "stream_usage"], asynchronous=asynchronous)
-        assert refusal == f"{names[asynchronous]} {words}"
-        assert adapter.partner_refusal(["max_tokens"], asynchronous=asynchronous) is None
-    # langchain-openai's subclasses have the field: nothing refused.
+        for name in ("stream_usage", "foo"):
+            refusal = adapter.partner_refusal(["max_tokens", name], asynchronous=asynchronous)
+            assert refusal == f"{names[asynchronous]} got an unexpected keyword argument '{name}'"
+        taken = ["max_tokens", "tools", "tool_choice", "response_format", "extra_body"]
+        assert adapter.partner_refusal(taken, asynchronous=asynchronous) is None
+    # langchain-openai's subclasses have the field and send unknown keywords in the body.
     xai = preset_adapter_class("xai")(api_key="k")
-    assert xai.partner_refusal(["stream_usage"], asynchronous=asynchronous) is None
+    assert xai.partner_refusal(["stream_usage", "foo"], asynchronous=asynchronous) is None
+
+
+@pytest.mark.parametrize(
+    ("preset", "module", "clients"),
+    [
+        ("groq", "groq.resources.chat.completions", ("Completions", "AsyncCompletions")),
+        (
+            "sambanova",
+            "sambanova.resources.chat.completions",
+            ("CompletionsResource", "AsyncCompletionsResource"),
+        ),
+    ],
+)
+def test_the_sdk_keywords_are_the_installed_sdks_create_parameters(
+    preset: str, module: str, clients: tuple[str, str]
+) -> None:
+    # Declared as data (chatplex imports no SDK): an SDK release that adds or drops a
+    # parameter fails here until the profile says it.
+    import inspect
+
+    sdk = pytest.importorskip(module)
+    profile = preset_adapter_class(preset)(api_key="k").profile
+    for client in clients:
+        taken = set(inspect.signature(getattr(sdk, client).create).parameters) - {"self"}
+        assert profile.sdk_keywords == taken
+    assert profile.sdk_create == tuple(f"{client}.create()" for client in clients)

@@ -4,6 +4,7 @@ calls end to end through a chat model over a mock transport, sync and async."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -268,11 +269,31 @@ def test_user_info_in_ollama_host_is_basic_auth_never_shown(
         OllamaAdapter(api_key="k")
 
 
-def test_a_per_call_stream_usage_is_the_ollama_clients_typeerror() -> None:
+def test_a_call_keyword_the_ollama_client_does_not_take_is_its_typeerror() -> None:
+    # langchain-ollama reads a few keywords and hands the others to `Client.chat()`:
+    # a flat option (`temperature`), `stream_usage` or any other is that client's error.
     adapter = OllamaAdapter()
-    words = "got an unexpected keyword argument 'stream_usage'"
-    assert adapter.partner_refusal(["stream_usage"]) == f"Client.chat() {words}"
-    assert adapter.partner_refusal(["stream_usage"], asynchronous=True) == (
-        f"AsyncClient.chat() {words}"
-    )
-    assert adapter.partner_refusal(["temperature"]) is None
+    for name in ("stream_usage", "temperature", "foo"):
+        words = f"got an unexpected keyword argument '{name}'"
+        assert adapter.partner_refusal(["options", name]) == f"Client.chat() {words}"
+        assert adapter.partner_refusal([name], asynchronous=True) == f"AsyncClient.chat() {words}"
+    taken = ["options", "format", "reasoning", "keep_alive", "tools", "strict", "model"]
+    assert adapter.partner_refusal(taken) is None
+
+
+def test_the_keywords_taken_per_call_are_the_installed_partners() -> None:
+    # Declared as data: the ollama client's chat() parameters, and what langchain-ollama
+    # reads out of a call's keywords first (`_chat_params` pops them; tool_choice is
+    # let through, see the adapter). A release that changes either fails here.
+    import inspect
+
+    from chatplex.providers.ollama import adapter as module
+
+    ollama = pytest.importorskip("ollama")
+    partner = pytest.importorskip("langchain_ollama.chat_models")
+    chat = set(inspect.signature(ollama.Client.chat).parameters) - {"self"}
+    assert chat == set(inspect.signature(ollama.AsyncClient.chat).parameters) - {"self"}
+    source = inspect.getsource(partner.ChatOllama._chat_params)
+    read = set(re.findall(r"kwargs\.pop\(\"(\w+)\"", source)) | {"strict"}
+    assert 'params.pop("strict")' in source
+    assert chat | read | {"tool_choice"} == module._TAKEN_PER_CALL
