@@ -2,18 +2,17 @@
 
 The model owns settings and the call protocol (input coercion, callbacks, streaming,
 batching); the adapter owns the wire format; the http layer owns I/O, which the model's
-four `_send*` hooks reach through `chat/sending.py` (the request for a call, its retries,
-budget, reply cache and price). Subclasses that answer without HTTP (`FakeChatModel`)
-override those hooks only.
+four `_send*` hooks (`chat/send_hooks.py`) reach through `chat/sending.py` (the request
+for a call, its retries, budget, reply cache and price). Subclasses that answer without
+HTTP (`FakeChatModel`) override those hooks only. The Runnable hooks (`_invoke`,
+`_stream`...) are `chat/run_hooks.py`'s functions, bound as methods here.
 """
 
 from __future__ import annotations
 
 import copy
 import sys
-from collections.abc import AsyncIterator
 from collections.abc import Callable
-from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -21,22 +20,16 @@ from typing import Any
 from typing import ClassVar
 
 from ..core import Runnable
-from ..core.chunks import aclose_iterator
-from ..core.chunks import close_iterator
 from ..core.run_config import RunnableConfig
-from ..core.run_config import merge_configs
 from ..messages import AIMessage
-from ..messages import AIMessageChunk
 from ..messages import BaseMessage
 from ..messages import coerce_messages
-from ..messages import merge_chunks
 from ..secret import MaskedHeaders
 from ..specs import spec
+from . import run_hooks
+from . import send_hooks
 from .call_hooks import check_cache
-from .call_hooks import reply_cache
-from .callbacks import ChatModelRun
 from .callbacks import LLMResult
-from .recorded_run import start_run
 from .settings import CALL_SETTINGS
 from .settings import SETTING_NAMES
 from .settings import TRANSPORT_SETTINGS
@@ -645,187 +638,20 @@ class ChatModel(Runnable[Any, AIMessage]):
             kwargs["base_url"] = base_url
         return {"name": self.get_name(), "kwargs": kwargs}
 
-    # ---- I/O hooks: HTTP through the adapter (chat/sending.py); FakeChatModel overrides
+    # ---- I/O hooks: HTTP through the adapter (chat/send_hooks.py); FakeChatModel overrides
 
-    def _send(
-        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
-    ) -> AIMessage:
-        if sending is None:  # the first call
-            _load_sending()
-        call = sending.outgoing(self, messages, settings, config, stream=False)
-        cache = reply_cache(self.cache)
-        if cache is None:
-            return sending.post(call)
-        return sending.cached_post(call, cache)
+    _send = send_hooks.send
+    _asend = send_hooks.asend
+    _send_stream = send_hooks.send_stream
+    _asend_stream = send_hooks.asend_stream
 
-    async def _asend(
-        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
-    ) -> AIMessage:
-        if sending is None:  # the first call
-            _load_sending()
-        call = sending.outgoing(self, messages, settings, config, stream=False, sync=False)
-        cache = reply_cache(self.cache)
-        if cache is None:
-            return await sending.apost(call)
-        return await sending.acached_post(call, cache)
+    # ---- Runnable hooks (chat/run_hooks.py) ---------------------------------------------
 
-    def _send_stream(
-        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
-    ) -> Iterator[AIMessageChunk]:
-        if sending is None:  # the first call
-            _load_sending()
-        call = sending.outgoing(self, messages, settings, config, stream=True)
-        cache = reply_cache(self.cache)
-        # Cached with its usage; `stream_usage=False` strips it from hits too.
-        chunks = sending.open_stream(call) if cache is None else sending.cached_stream(call, cache)
-        if self.stream_usage or (self.adapter is not None and self.adapter.keeps_sent_usage):
-            return chunks
-        from .streams import without_usage
-
-        return without_usage(chunks)
-
-    def _asend_stream(
-        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
-    ) -> AsyncIterator[AIMessageChunk]:
-        if sending is None:  # the first call
-            _load_sending()
-        call = sending.outgoing(self, messages, settings, config, stream=True, sync=False)
-        cache = reply_cache(self.cache)
-        chunks = (
-            sending.aopen_stream(call) if cache is None else sending.acached_stream(call, cache)
-        )
-        if self.stream_usage or (self.adapter is not None and self.adapter.keeps_sent_usage):
-            return chunks
-        from .streams import awithout_usage
-
-        return awithout_usage(chunks)
-
-    # ---- Runnable hooks ----------------------------------------------------------------
-
-    def _prepare(
-        self, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
-    ) -> tuple[ChatModel, list[BaseMessage], CallSettings, ChatModelRun | None]:
-        """The model to send with (a bound copy when the call overrides settings, so
-        per-call `timeout`, `max_retries`, `extra_headers`... apply too), the messages,
-        the call settings and the callback run."""
-        messages = coerce_messages(input)
-        model = self.bind(**overrides) if overrides else self
-        settings = model._settings({})
-        given = config
-        if self.run_defaults:  # model-level callbacks, tags, metadata
-            config = merge_configs(self.run_defaults, config)
-        run = start_run(config, self.get_name())  # recorded_run: tracers' own lane
-        if run is not None:
-            given["_chat_run"] = run  # the http layer's retries and waits are told to it
-        return model, messages, settings, run
-
-    def _invoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
-        model, messages, settings, run = self._prepare(input, config, overrides)
-        if run is None:
-            if model.streaming:  # streaming=True: the reply comes as a stream, merged
-                from .streams import merged
-
-                return merged(model._send_stream(messages, settings, config))
-            return model._send(messages, settings, config)
-        run.start(messages, self._serialized(), self._invocation_params(settings))
-        try:
-            if run.listeners or model.streaming:  # someone wants tokens: stream
-                chunks = model._send_stream(messages, settings, config)
-                if _closes_stream(config):  # heard as LangChain's invoke reports it
-                    from .streams import closed  # loaded with the first stream
-
-                    chunks = closed(chunks, usage_closes=model.usage_closes_stream)
-                message = run.collect(chunks)
-            else:
-                message = model._send(messages, settings, config)
-        except BaseException as exc:
-            run.error(exc)
-            raise
-        run.end(message)
-        return message
-
-    async def _ainvoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
-        model, messages, settings, run = self._prepare(input, config, overrides)
-        if run is None:
-            if model.streaming:
-                from .streams import amerged
-
-                return await amerged(model._asend_stream(messages, settings, config))
-            return await model._asend(messages, settings, config)
-        await run.astart(messages, self._serialized(), self._invocation_params(settings))
-        try:
-            if run.listeners or model.streaming:
-                achunks = model._asend_stream(messages, settings, config)
-                if _closes_stream(config):
-                    from .streams import aclosed
-
-                    achunks = aclosed(achunks, usage_closes=model.usage_closes_stream)
-                message = await run.acollect(achunks)
-            else:
-                message = await model._asend(messages, settings, config)
-        except BaseException as exc:
-            await run.aerror(exc)
-            raise
-        await run.aend(message)
-        return message
-
-    def _stream(
-        self, input: Any, config: RunnableConfig, **overrides: Any
-    ) -> Iterator[AIMessageChunk]:
-        model, messages, settings, run = self._prepare(input, config, overrides)
-        chunks = model._send_stream(messages, settings, config)
-        if _closes_stream(config):  # ended on LangChain's last chunk
-            from .streams import closed  # loaded with the first stream
-
-            chunks = closed(chunks, usage_closes=model.usage_closes_stream)
-        if run is None:
-            yield from chunks
-            return
-        run.start(messages, self._serialized(), self._invocation_params(settings))
-        seen: list[AIMessageChunk] = []
-        try:
-            for chunk in chunks:
-                seen.append(chunk)
-                run.token(chunk)
-                yield chunk
-        except GeneratorExit:
-            raise  # the consumer stopped early: not an error
-        except BaseException as exc:
-            run.error(exc)
-            raise
-        finally:
-            close_iterator(chunks)
-        run.end(merge_chunks(seen))
-
-    async def _astream(
-        self, input: Any, config: RunnableConfig, **overrides: Any
-    ) -> AsyncIterator[AIMessageChunk]:
-        model, messages, settings, run = self._prepare(input, config, overrides)
-        chunks = model._asend_stream(messages, settings, config)
-        if _closes_stream(config):
-            from .streams import aclosed
-
-            chunks = aclosed(chunks, usage_closes=model.usage_closes_stream)
-        try:
-            if run is None:
-                async for chunk in chunks:
-                    yield chunk
-                return
-            await run.astart(messages, self._serialized(), self._invocation_params(settings))
-            seen: list[AIMessageChunk] = []
-            try:
-                async for chunk in chunks:
-                    seen.append(chunk)
-                    await run.atoken(chunk)
-                    yield chunk
-            except GeneratorExit:
-                raise
-            except BaseException as exc:
-                await run.aerror(exc)
-                raise
-            await run.aend(merge_chunks(seen))
-        finally:
-            await aclose_iterator(chunks)
+    _prepare = run_hooks.prepare
+    _invoke = run_hooks.invoke
+    _ainvoke = run_hooks.ainvoke
+    _stream = run_hooks.stream
+    _astream = run_hooks.astream
 
     # ---- the request without the call (Batch APIs) ----------------------------------------
 
@@ -833,31 +659,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         """The HTTP request `invoke(input)` would send, checked and built but not sent:
         what `chatplex.batches` writes into Batch API request files. Bad input raises as
         `invoke` would; a model without an adapter raises NotImplementedError."""
-        if sending is None:  # the first call
-            _load_sending()
-        messages, settings = coerce_messages(input), self._settings({})
-        return sending.http_request(self, messages, settings, stream=stream)[1]
-
-
-if TYPE_CHECKING:
-    from . import sending
-else:
-    # chat/sending.py, bound by the first call (`import chatplex` does not load it); a
-    # global, not a per-call import: every call goes through it.
-    sending = None
-
-
-def _closes_stream(config: RunnableConfig) -> bool:
-    """Whether `stream` ends on LangChain's empty last chunk itself: not inside
-    LangChain's own `BaseChatModel.stream` (`chatplex.langchain`), which adds it."""
-    return config.get("_traced_by") != "langchain"
-
-
-def _load_sending() -> None:
-    global sending
-    from . import sending as loaded
-
-    sending = loaded
+        return send_hooks.build_request(self, input, stream=stream)
 
 
 #: `adapters.base.CallSettings` once a call has needed it (a per-call import costs more

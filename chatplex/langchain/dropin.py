@@ -64,22 +64,22 @@ from ..messages import BaseMessage
 from ..messages import message_list
 from ..secret import hold_keys
 from .convert import to_chatplex_messages
-from .model import _FIELD_SETTINGS
 from .model import ChatChatplex
-from .model import _adapter_of
-from .model import _is_builtin_tool
-from .model import _masked
-from .model import _primary
-from .model import _with_model_name
 from .partner_fields import ABSENT
 from .partner_fields import held_keywords
 from .partner_fields import partner_dump
 from .partner_fields import partner_environment
 from .partner_fields import partner_value
 from .partner_fields import reading_form
+from .settings_fields import FIELD_SETTINGS as _FIELD_SETTINGS
+from .settings_fields import masked as _masked
 from .structured import default_method
 from .structured import parsed
+from .tool_binding import is_builtin_tool as _is_builtin_tool
 from .trace_versions import named_versions
+from .wrapped import adapter_of as _adapter_of
+from .wrapped import primary as _primary
+from .wrapped import with_model_name as _with_model_name
 
 __all__ = ["DropInChatModel", "langchain_class", "load_mappings", *sorted(DROP_IN_MODULES)]
 

@@ -280,7 +280,7 @@ def test_the_engines_model_kwargs_are_shown_masked_and_kept_on_copies() -> None:
     from langchain_core.runnables import ConfigurableField
 
     from chatplex.langchain import ChatBedrock
-    from chatplex.langchain.model import MASK
+    from chatplex.secret import MASK
 
     extras = {"top_k": 2, "x_api_key": "sk-hidden"}
     model = ChatBedrock(

@@ -1,0 +1,170 @@
+"""`ChatModel`'s Runnable hooks (`_invoke`, `_ainvoke`, `_stream`, `_astream` and the
+`_prepare` they share): the call's bound copy, messages and settings, its callback run
+told of the reply, the tokens or the error, and the stream ended on LangChain's last
+chunk where LangChain does not add it. Plain functions of the model, bound as its
+methods in the class body (so a subclass still overrides each by name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from typing import Any
+
+from ..core.chunks import aclose_iterator
+from ..core.chunks import close_iterator
+from ..core.run_config import RunnableConfig
+from ..core.run_config import merge_configs
+from ..messages import AIMessage
+from ..messages import AIMessageChunk
+from ..messages import BaseMessage
+from ..messages import coerce_messages
+from ..messages import merge_chunks
+from .callbacks import ChatModelRun
+from .recorded_run import start_run
+
+if TYPE_CHECKING:
+    from ..adapters.base import CallSettings
+    from .model import ChatModel
+
+__all__ = ["ainvoke", "astream", "invoke", "prepare", "stream"]
+
+
+def prepare(
+    self: ChatModel, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
+) -> tuple[ChatModel, list[BaseMessage], CallSettings, ChatModelRun | None]:
+    """The model to send with (a bound copy when the call overrides settings, so
+    per-call `timeout`, `max_retries`, `extra_headers`... apply too), the messages,
+    the call settings and the callback run."""
+    messages = coerce_messages(input)
+    model = self.bind(**overrides) if overrides else self
+    settings = model._settings({})
+    given = config
+    if self.run_defaults:  # model-level callbacks, tags, metadata
+        config = merge_configs(self.run_defaults, config)
+    run = start_run(config, self.get_name())  # recorded_run: tracers' own lane
+    if run is not None:
+        given["_chat_run"] = run  # the http layer's retries and waits are told to it
+    return model, messages, settings, run
+
+
+def invoke(self: ChatModel, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
+    model, messages, settings, run = self._prepare(input, config, overrides)
+    if run is None:
+        if model.streaming:  # streaming=True: the reply comes as a stream, merged
+            from .streams import merged
+
+            return merged(model._send_stream(messages, settings, config))
+        return model._send(messages, settings, config)
+    run.start(messages, self._serialized(), self._invocation_params(settings))
+    try:
+        if run.listeners or model.streaming:  # someone wants tokens: stream
+            chunks = model._send_stream(messages, settings, config)
+            if _closes_stream(config):  # heard as LangChain's invoke reports it
+                from .streams import closed  # loaded with the first stream
+
+                chunks = closed(chunks, usage_closes=model.usage_closes_stream)
+            message = run.collect(chunks)
+        else:
+            message = model._send(messages, settings, config)
+    except BaseException as exc:
+        run.error(exc)
+        raise
+    run.end(message)
+    return message
+
+
+async def ainvoke(
+    self: ChatModel, input: Any, config: RunnableConfig, **overrides: Any
+) -> AIMessage:
+    model, messages, settings, run = self._prepare(input, config, overrides)
+    if run is None:
+        if model.streaming:
+            from .streams import amerged
+
+            return await amerged(model._asend_stream(messages, settings, config))
+        return await model._asend(messages, settings, config)
+    await run.astart(messages, self._serialized(), self._invocation_params(settings))
+    try:
+        if run.listeners or model.streaming:
+            achunks = model._asend_stream(messages, settings, config)
+            if _closes_stream(config):
+                from .streams import aclosed
+
+                achunks = aclosed(achunks, usage_closes=model.usage_closes_stream)
+            message = await run.acollect(achunks)
+        else:
+            message = await model._asend(messages, settings, config)
+    except BaseException as exc:
+        await run.aerror(exc)
+        raise
+    await run.aend(message)
+    return message
+
+
+def stream(
+    self: ChatModel, input: Any, config: RunnableConfig, **overrides: Any
+) -> Iterator[AIMessageChunk]:
+    model, messages, settings, run = self._prepare(input, config, overrides)
+    chunks = model._send_stream(messages, settings, config)
+    if _closes_stream(config):  # ended on LangChain's last chunk
+        from .streams import closed  # loaded with the first stream
+
+        chunks = closed(chunks, usage_closes=model.usage_closes_stream)
+    if run is None:
+        yield from chunks
+        return
+    run.start(messages, self._serialized(), self._invocation_params(settings))
+    seen: list[AIMessageChunk] = []
+    try:
+        for chunk in chunks:
+            seen.append(chunk)
+            run.token(chunk)
+            yield chunk
+    except GeneratorExit:
+        raise  # the consumer stopped early: not an error
+    except BaseException as exc:
+        run.error(exc)
+        raise
+    finally:
+        close_iterator(chunks)
+    run.end(merge_chunks(seen))
+
+
+async def astream(
+    self: ChatModel, input: Any, config: RunnableConfig, **overrides: Any
+) -> AsyncIterator[AIMessageChunk]:
+    model, messages, settings, run = self._prepare(input, config, overrides)
+    chunks = model._asend_stream(messages, settings, config)
+    if _closes_stream(config):
+        from .streams import aclosed
+
+        chunks = aclosed(chunks, usage_closes=model.usage_closes_stream)
+    try:
+        if run is None:
+            async for chunk in chunks:
+                yield chunk
+            return
+        await run.astart(messages, self._serialized(), self._invocation_params(settings))
+        seen: list[AIMessageChunk] = []
+        try:
+            async for chunk in chunks:
+                seen.append(chunk)
+                await run.atoken(chunk)
+                yield chunk
+        except GeneratorExit:
+            raise
+        except BaseException as exc:
+            await run.aerror(exc)
+            raise
+        await run.aend(merge_chunks(seen))
+    finally:
+        await aclose_iterator(chunks)
+
+
+def _closes_stream(config: RunnableConfig) -> bool:
+    """Whether `stream` ends on LangChain's empty last chunk itself: not inside
+    LangChain's own `BaseChatModel.stream` (`chatplex.langchain`), which adds it."""
+    return config.get("_traced_by") != "langchain"

@@ -1,0 +1,105 @@
+"""`ChatModel`'s I/O hooks (`_send`, `_asend`, `_send_stream`, `_asend_stream`) and
+`build_request`'s request: HTTP through the adapter, by `chat/sending.py` (the request
+for a call, its retries, budget, reply cache and price). Plain functions of the model,
+the hooks bound as its methods in the class body; a model answering without HTTP
+(`FakeChatModel`) overrides them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from typing import Any
+
+from ..core.run_config import RunnableConfig
+from ..messages import AIMessage
+from ..messages import AIMessageChunk
+from ..messages import BaseMessage
+from ..messages import coerce_messages
+from .call_hooks import reply_cache
+
+if TYPE_CHECKING:
+    from ..adapters.base import CallSettings
+    from ..adapters.base import HTTPRequest
+    from .model import ChatModel
+
+__all__ = ["asend", "asend_stream", "build_request", "send", "send_stream"]
+
+
+def send(
+    self: ChatModel, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+) -> AIMessage:
+    if sending is None:  # the first call
+        _load_sending()
+    call = sending.outgoing(self, messages, settings, config, stream=False)
+    cache = reply_cache(self.cache)
+    if cache is None:
+        return sending.post(call)
+    return sending.cached_post(call, cache)
+
+
+async def asend(
+    self: ChatModel, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+) -> AIMessage:
+    if sending is None:  # the first call
+        _load_sending()
+    call = sending.outgoing(self, messages, settings, config, stream=False, sync=False)
+    cache = reply_cache(self.cache)
+    if cache is None:
+        return await sending.apost(call)
+    return await sending.acached_post(call, cache)
+
+
+def send_stream(
+    self: ChatModel, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+) -> Iterator[AIMessageChunk]:
+    if sending is None:  # the first call
+        _load_sending()
+    call = sending.outgoing(self, messages, settings, config, stream=True)
+    cache = reply_cache(self.cache)
+    # Cached with its usage; `stream_usage=False` strips it from hits too.
+    chunks = sending.open_stream(call) if cache is None else sending.cached_stream(call, cache)
+    if self.stream_usage or (self.adapter is not None and self.adapter.keeps_sent_usage):
+        return chunks
+    from .streams import without_usage
+
+    return without_usage(chunks)
+
+
+def asend_stream(
+    self: ChatModel, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+) -> AsyncIterator[AIMessageChunk]:
+    if sending is None:  # the first call
+        _load_sending()
+    call = sending.outgoing(self, messages, settings, config, stream=True, sync=False)
+    cache = reply_cache(self.cache)
+    chunks = sending.aopen_stream(call) if cache is None else sending.acached_stream(call, cache)
+    if self.stream_usage or (self.adapter is not None and self.adapter.keeps_sent_usage):
+        return chunks
+    from .streams import awithout_usage
+
+    return awithout_usage(chunks)
+
+
+def build_request(self: ChatModel, input: Any, *, stream: bool = False) -> HTTPRequest:
+    """`ChatModel.build_request`: the request `invoke(input)` would send, not sent."""
+    if sending is None:  # the first call
+        _load_sending()
+    messages, settings = coerce_messages(input), self._settings({})
+    return sending.http_request(self, messages, settings, stream=stream)[1]
+
+
+if TYPE_CHECKING:
+    from . import sending
+else:
+    # chat/sending.py, bound by the first call (`import chatplex` does not load it); a
+    # global, not a per-call import: every call goes through it.
+    sending = None
+
+
+def _load_sending() -> None:
+    global sending
+    from . import sending as loaded
+
+    sending = loaded

@@ -1,0 +1,265 @@
+"""ChatChatplex's generation hooks (`_generate`, `_agenerate`, `_stream`, `_astream`):
+the chatplex model and settings of a call, its reply or stream in LangChain's pieces, and
+the reply as the wire's partner package makes it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import cast
+
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.messages import BaseMessage as LCBaseMessage
+from langchain_core.outputs import ChatGenerationChunk
+from langchain_core.outputs import ChatResult
+
+from ..adapters.tools import normalise_tool_choice
+from ..adapters.tools import to_tool_specs
+from ..chat.call_hooks import cache_under_langchain
+from ..core import Runnable
+from .convert import StreamTranslator
+from .convert import mark_last_attempt
+from .convert import partner_id
+from .convert import partner_metadata
+from .convert import to_chatplex_messages
+from .helper_stream import HelperPieces
+from .helper_stream import helper_target
+from .replies import ageneration_chunks
+from .replies import amerged_result
+from .replies import chat_result
+from .replies import generation_chunks
+from .replies import merged_result
+from .replies import usage_closes
+from .stream_call import from_stream
+from .structured import call_format
+from .structured import mark_parsed
+from .tool_errors import partner_words
+from .wrapped import adapter_of
+from .wrapped import allowed_attempts
+from .wrapped import declared_spec
+from .wrapped import invoke_streams
+from .wrapped import primary
+from .wrapped import refuse_partner_keywords
+from .wrapped import with_model_name
+
+if TYPE_CHECKING:
+    from .model import ChatChatplex
+
+__all__ = ["agenerate", "astream", "generate", "stream"]
+
+#: A call's model name and the chatplex model that answers it (`_target`).
+_Call = tuple[str, Runnable[Any, Any]]
+
+#: The config of the wrapped model's call: LangChain reports this call to its handlers
+#: and tracer itself, so process-wide tracers LangChain covers (LangSmith) skip it
+#: (`chatplex.core.tracers`); copied by every call, never changed.
+_INSIDE_LANGCHAIN: Any = {"_traced_by": "langchain"}
+
+
+def generate(
+    model: ChatChatplex,
+    messages: list[LCBaseMessage],
+    stop: list[str] | None,
+    run_manager: CallbackManagerForLLMRun | None,
+    kwargs: dict[str, Any],
+) -> ChatResult:
+    """`model._generate(messages, stop, run_manager, **kwargs)`."""
+    called, target = _target(model, stop, kwargs)
+    if invoke_streams(target):
+        pieces = _pieces(model, messages, (called, target), kwargs)
+        merged = merged_result(pieces, run_manager, _token_kwargs(model, target))
+        return _as_partner(model, merged, target, kwargs)
+    reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
+    return _as_partner(model, chat_result(reply, _named(model, called)), target, kwargs)
+
+
+async def agenerate(
+    model: ChatChatplex,
+    messages: list[LCBaseMessage],
+    stop: list[str] | None,
+    run_manager: AsyncCallbackManagerForLLMRun | None,
+    kwargs: dict[str, Any],
+) -> ChatResult:
+    """`model._agenerate(messages, stop, run_manager, **kwargs)`."""
+    called, target = _target(model, stop, kwargs, asynchronous=True)
+    if invoke_streams(target):
+        apieces = _apieces(model, messages, (called, target), kwargs)
+        merged = await amerged_result(apieces, run_manager, _token_kwargs(model, target))
+        return _as_partner(model, merged, target, kwargs)
+    reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
+    return _as_partner(model, chat_result(reply, _named(model, called)), target, kwargs)
+
+
+def stream(
+    model: ChatChatplex,
+    messages: list[LCBaseMessage],
+    stop: list[str] | None,
+    kwargs: dict[str, Any],
+) -> Iterator[ChatGenerationChunk]:
+    """`model._stream(messages, stop, **kwargs)`. LangChain reports each token to the
+    callbacks itself (and adds the closing chunk_position="last" chunk: the engine adds
+    none inside it), so this only translates."""
+    call = _target(model, stop, kwargs, uncached=from_stream(model))
+    return _pieces(model, messages, call, kwargs)
+
+
+def astream(
+    model: ChatChatplex,
+    messages: list[LCBaseMessage],
+    stop: list[str] | None,
+    kwargs: dict[str, Any],
+) -> AsyncIterator[ChatGenerationChunk]:
+    """`model._astream(messages, stop, **kwargs)`."""
+    call = _target(model, stop, kwargs, uncached=from_stream(model), asynchronous=True)
+    return _apieces(model, messages, call, kwargs)
+
+
+def _target(
+    model: ChatChatplex,
+    stop: list[str] | None,
+    kwargs: dict[str, Any],
+    *,
+    uncached: bool = False,
+    asynchronous: bool = False,
+) -> _Call:
+    """The model name called and the chatplex model for this call, and (in `kwargs`)
+    its per-call settings; `uncached`: chatplex's reply cache is skipped unless the
+    call names one; `asynchronous`: an async call's."""
+    # The keywords as given (before chatplex adds its own), as the partner reads them.
+    refuse_partner_keywords(primary(model.chatplex_model), kwargs, asynchronous)
+    target = cast("Runnable[Any, Any]", model.chatplex_model)
+    name = kwargs.pop("model", None)
+    if name is not None and name != model.model_name:
+        target = with_model_name(target, name)
+    kwargs.pop("stream", None)  # LangChain's switch, not a setting
+    choice = kwargs.get("tool_choice")
+    if choice is not None and not isinstance(choice, str):
+        # bind(tool_choice={...}) without bind_tools: the one spelling chatplex sends.
+        specs = to_tool_specs(kwargs.get("tools") or [])
+        kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
+    if stop is not None:
+        kwargs["stop"] = stop
+    if uncached:
+        kwargs.setdefault("cache", False)
+    if "cache" not in kwargs:  # LangChain's caches are LangChain's to run
+        kwargs["cache"] = cache_under_langchain(getattr(primary(target), "cache", None))
+    call_format(primary(target), kwargs)  # an agent's response_format, as the wire spells it
+    return (name if isinstance(name, str) and name else model.model_name), target
+
+
+def _named(model: ChatChatplex, called: str) -> str | None:
+    return None if model._under_partner_name else called
+
+
+def _token_kwargs(model: ChatChatplex, target: Any) -> dict[str, Any]:
+    """What a streaming invoke's partner gives each token's hook beside the piece
+    (`ProviderSpec.invoke_token_verbose`)."""
+    declared = declared_spec(target)
+    return {"verbose": model.verbose} if declared and declared.invoke_token_verbose else {}
+
+
+def _as_partner(
+    model: ChatChatplex, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]
+) -> ChatResult:
+    """A reply's LangChain message as its wire's partner package makes it: `parsed`
+    beside a response_format reply, an invalid call's error in its words, botocore's
+    mark of a reply on the last attempt allowed, and (a drop-in's) the partner's id and
+    response_metadata keys only."""
+    engine = primary(target)
+    # A wire's adapter declares its partner's words (None: chatplex's own).
+    adapter = adapter_of(engine)
+    words = adapter.invalid_arguments_words if adapter is not None else None
+    result = partner_words(mark_parsed(result, engine, settings), words)
+    allowed = allowed_attempts(engine)
+    # A reply of chatplex's own cache keeps its id: a hit shows the reply it repeats
+    # (LangChain's caches keep the id LangChain gave the first).
+    cached = settings.get("cache") not in (None, False)
+    for generation in result.generations:
+        message = generation.message
+        metadata = mark_last_attempt(message.response_metadata, allowed)
+        if model._under_partner_name:
+            wire = metadata.get("provider") or metadata.get("model_provider")
+            message.id = message.id if cached else partner_id(message.id, wire)
+            metadata = partner_metadata(metadata)
+        message.response_metadata = metadata
+    return result
+
+
+def _pieces(
+    model: ChatChatplex, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
+) -> Iterator[ChatGenerationChunk]:
+    """The stream of the model `call` names (`_target`'s) as LangChain's pieces."""
+    target, history, translate = _translating(model, messages, call, kwargs)
+    helper = helper_target(target, kwargs) if model._under_partner_name else None
+    chunks = (helper or target).stream(history, _INSIDE_LANGCHAIN, **kwargs)
+    return generation_chunks(
+        chunks,
+        translate,
+        hold=usage_closes(target),
+        helper=None if helper is None else HelperPieces(kwargs),
+    )
+
+
+def _apieces(
+    model: ChatChatplex, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
+) -> AsyncIterator[ChatGenerationChunk]:
+    """`_pieces` of an async stream."""
+    target, history, translate = _translating(model, messages, call, kwargs)
+    helper = helper_target(target, kwargs) if model._under_partner_name else None
+    chunks = (helper or target).astream(history, _INSIDE_LANGCHAIN, **kwargs)
+    return ageneration_chunks(
+        chunks,
+        translate,
+        hold=usage_closes(target),
+        helper=None if helper is None else HelperPieces(kwargs),
+    )
+
+
+def _translating(
+    model: ChatChatplex, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
+) -> tuple[Runnable[Any, Any], list[Any], StreamTranslator]:
+    """What a stream of `call` needs: its model, the history in chatplex's messages
+    and the translator of its chunks into LangChain's."""
+    called, target = call
+    translate = StreamTranslator(
+        blocks=_blocks_requested(target, kwargs, messages),
+        model_name=_named(model, called),
+        partner=model._under_partner_name,
+        label=getattr(primary(target), "provider_label", None),
+    )
+    return target, to_chatplex_messages(messages), translate
+
+
+def _blocks_requested(
+    target: Any, kwargs: dict[str, Any], messages: Sequence[LCBaseMessage]
+) -> bool:
+    """Whether LangChain's ChatAnthropic would stream this request's text as blocks: with
+    tools, MCP servers, thinking on, or cited documents in it (its `_tools_in_params`,
+    `_thinking_in_params`, `_documents_in_params`). Only Anthropic streams read it."""
+    body: dict[str, Any] = {}
+    for source in (getattr(primary(target), "extra_body", None), kwargs):
+        if isinstance(source, dict):
+            body.update(source)
+            for key in ("model_kwargs", "extra_body"):
+                if isinstance(source.get(key), dict):
+                    body.update(source[key])
+    if body.get("tools") or body.get("mcp_servers"):
+        return True
+    if getattr(primary(target), "tools", None):  # bound on the engine (a forced tool)
+        return True
+    thinking = body.get("thinking")
+    if isinstance(thinking, dict) and thinking.get("type") in ("enabled", "adaptive"):
+        return True
+    return any(
+        isinstance(block, dict)
+        and block.get("type") == "document"
+        and isinstance(block.get("citations"), dict)
+        and bool(block["citations"].get("enabled"))
+        for message in messages
+        if isinstance(message.content, list)
+        for block in message.content
+    )

@@ -1,0 +1,144 @@
+"""ChatChatplex's fields as chatplex settings: LangChain's spellings read as chatplex's,
+keywords that are not fields collected as `model_kwargs`, the chatplex model built from
+the fields, credentials masked in what the fields show, and chatplex's configurable
+fields read as LangChain's."""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING
+from typing import Any
+
+from langchain_core.runnables import ConfigurableField as LCConfigurableField
+from langchain_core.runnables import ConfigurableFieldMultiOption as LCMultiOption
+from langchain_core.runnables import ConfigurableFieldSingleOption as LCSingleOption
+
+from ..chat import init_chat_model
+from ..chat.dropin import LANGCHAIN_ALIASES
+from ..chat.dropin import pick
+from ..chat.settings import is_secret_name
+from ..secret import MASK
+from ..secret import is_secret_header
+from ..secret import redact_url
+from .wrapped import model_name
+
+if TYPE_CHECKING:
+    from .model import ChatChatplex
+
+__all__ = [
+    "FIELD_SETTINGS",
+    "build",
+    "collect_settings",
+    "langchain_field",
+    "langchain_spellings",
+    "masked",
+]
+
+#: The settings LangChain's chat classes carry as fields (`llm.temperature`); so do
+#: ChatChatplex and the drop-ins (`langchain/dropin.py`).
+FIELD_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "timeout", "max_retries")
+#: Fields that configure the chatplex model (the rest configure LangChain's side).
+_SETTINGS = (*FIELD_SETTINGS, "api_key", "base_url")
+
+
+#: The chatplex models ChatChatplex built from its own fields. LangChain copies a model
+#: by building it again from its fields (`configurable_fields` does, with some changed):
+#: given one of these with the fields, it is built again from them, not refused.
+_FROM_FIELDS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def collect_settings(cls: type[ChatChatplex], values: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments that are not fields of `cls` are chatplex settings: `model_kwargs`."""
+    values = langchain_spellings(cls.__name__, values)
+    if values.get("chatplex_model") in _FROM_FIELDS:
+        del values["chatplex_model"]  # a copy made from the fields: rebuilt from them
+    known = set(cls.model_fields) | {
+        f.alias for f in cls.model_fields.values() if f.alias is not None
+    }
+    extra = {k: values.pop(k) for k in list(values) if k not in known}
+    if extra:
+        values["model_kwargs"] = {**values.get("model_kwargs", {}), **extra}
+    return values
+
+
+def build(model: ChatChatplex) -> None:
+    """`model.chatplex_model` built from the fields (or, given one, the fields checked)."""
+    if model.chatplex_model is not None:
+        given = [k for k in (*_SETTINGS, "chatplex_profile") if getattr(model, k) is not None]
+        given += list(model.model_kwargs)
+        if given:
+            raise ValueError(
+                f"{', '.join(given)}: set these on the chatplex model passed to "
+                "from_model(), not on ChatChatplex"
+            )
+        if model.model is None:
+            model.model = model_name(model.chatplex_model)
+        return
+    settings = {k: getattr(model, k) for k in _SETTINGS if getattr(model, k) is not None}
+    if model.api_key is not None:
+        settings["api_key"] = model.api_key.get_secret_value()
+    settings.update(model.model_kwargs)
+    # chatplex's own class: stream usage asked of every server (init_chat_model asks
+    # only OpenAI's own host for it, as LangChain's does).
+    settings.setdefault("stream_usage", True)
+    model.chatplex_model = init_chat_model(model.model, profile=model.chatplex_profile, **settings)
+    _FROM_FIELDS.add(model.chatplex_model)
+    if model.model is None:  # from the environment or a profile: say which
+        model.model = model_name(model.chatplex_model)
+    model._mask_credentials()
+
+
+def langchain_spellings(owner: str, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` with LangChain's other names for settings (`LANGCHAIN_ALIASES`) under
+    chatplex's; a setting given twice with two values is a TypeError (which never shows a
+    key's value)."""
+    out = dict(values)
+    for alias in [k for k in values if k in LANGCHAIN_ALIASES]:
+        setting = LANGCHAIN_ALIASES[alias]
+        given, value = out.get(setting), out.pop(alias)
+        if is_secret_name(setting):
+            if given is not None and value is not None and _raw(given) != _raw(value):
+                raise TypeError(f"{owner} got {setting}= and {alias}=: pass one of them")
+            out[setting] = given if given is not None else value
+        else:
+            out[setting] = pick(owner, **{setting: given, alias: value})
+    return out
+
+
+def _raw(secret: Any) -> Any:
+    reveal = getattr(secret, "get_secret_value", None) or getattr(secret, "get", None)
+    return reveal() if callable(reveal) else secret
+
+
+def masked(value: Any, key: str = "", extra: frozenset[str] = frozenset()) -> Any:
+    """Settings with credentials masked: secret-named settings, credential headers (and
+    the `secret_headers=` the settings name), and credentials in URLs."""
+    if key and (is_secret_name(key) or is_secret_header(key, extra)):
+        return MASK
+    if isinstance(value, dict):
+        names = value.get("secret_headers")
+        if isinstance(names, str):
+            names = (names,)
+        if isinstance(names, (list, tuple, set, frozenset)):
+            extra = extra | {str(n).lower() for n in names}
+        return {k: masked(v, str(k), extra) for k, v in value.items()}
+    if isinstance(value, str) and "://" in value:
+        return redact_url(value)
+    return value
+
+
+#: chatplex's configurable fields by name -> LangChain's (the same fields, in order).
+_LANGCHAIN_FIELDS: dict[str, type[Any]] = {
+    "ConfigurableField": LCConfigurableField,
+    "ConfigurableFieldSingleOption": LCSingleOption,
+    "ConfigurableFieldMultiOption": LCMultiOption,
+}
+
+
+def langchain_field(field: Any) -> Any:
+    """`field` as LangChain's class of that name (a chatplex one is a NamedTuple of the
+    same fields); anything else as it is."""
+    kind = _LANGCHAIN_FIELDS.get(type(field).__name__)
+    if kind is None or isinstance(field, kind) or not hasattr(field, "_asdict"):
+        return field
+    return kind(**field._asdict())

@@ -1,0 +1,148 @@
+"""ChatChatplex's `bind_tools`: LangChain's tools in the OpenAI form chatplex checks
+and sends, the wire's built-in tools in their bound place (switching a `ChatOpenAI` to
+the Responses API, as langchain-openai does), the tool choice and parallel calls as the
+wire's partner binds them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+
+from langchain_core.language_models import LanguageModelInput
+from langchain_core.messages import AIMessage as LCAIMessage
+from langchain_core.runnables import Runnable as LCRunnable
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from ..adapters.tools import given_cache_control
+from ..adapters.tools import given_tool_fields
+from ..adapters.tools import normalise_tool_choice
+from ..adapters.tools import to_tool_specs
+from ..chat.dropin import tool_call_body
+from .wrapped import adapter_of
+from .wrapped import partner_refuses
+from .wrapped import primary
+
+if TYPE_CHECKING:
+    from .model import ChatChatplex
+
+__all__ = ["bind_tools", "is_builtin_tool"]
+
+
+def is_builtin_tool(tool: Any) -> bool:
+    """An OpenAI built-in tool dict (`{"type": "web_search"}`), as `ChatOpenAI` reads it."""
+    from ..chat.openai_model import is_builtin_tool  # only when tools are bound
+
+    return is_builtin_tool(tool)
+
+
+def bind_tools(
+    model: ChatChatplex, tools: Sequence[Any], tool_choice: Any, kwargs: dict[str, Any]
+) -> LCRunnable[LanguageModelInput, LCAIMessage]:
+    """`model.bind_tools(tools, tool_choice=tool_choice, **kwargs)`."""
+    builtin = [t for t in tools if isinstance(t, dict) and is_builtin_tool(t)]
+    if builtin and _builtin_tools(model) is not None:
+        # Built-in tools (web_search, file_search...) its wire knows: on the API that
+        # takes them (switched to), each sent in its bound place (`_bind_functions`).
+        return _bind_functions(_with_builtin_tools(model, builtin), tools, tool_choice, kwargs)
+    return _bind_functions(model, tools, tool_choice, kwargs)
+
+
+def _bind_functions(
+    model: ChatChatplex, tools: Sequence[Any], tool_choice: Any, kwargs: dict[str, Any]
+) -> LCRunnable[LanguageModelInput, LCAIMessage]:
+    formatted: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    # `strict=True`: OpenAI's strict function schemas, made as langchain-openai makes them.
+    strict = kwargs.pop("strict", None)
+    adapter = adapter_of(model.chatplex_model)
+    builtin = adapter.builtin_tool if adapter is not None else None
+    for tool in tools:
+        if builtin is not None and isinstance(tool, dict) and builtin(tool) is not None:
+            formatted.append(tool)  # the wire's own tool, sent as given in its place
+            continue
+        spec = convert_to_openai_tool(tool, strict=strict)
+        spec = {**spec, **given_tool_fields(tool)}  # Anthropic's tool fields, kept beside
+        control = given_cache_control(tool)
+        if control is not None:
+            # An Anthropic tool dict's (or a LangChain tool's `extras`) prompt-cache
+            # breakpoint, which the OpenAI form drops: kept beside it (`to_tool_specs`
+            # reads it; the wires without prompt caching ignore it), as
+            # langchain-anthropic sends it.
+            spec = {**spec, "cache_control": control}
+        key = json.dumps(_untitled(spec), sort_keys=True, default=str)
+        if key not in seen:  # a class and its JSON schema are one tool, not two
+            seen.add(key)
+            formatted.append(spec)
+    # a bad tool fails here, not as a provider's 400
+    specs = to_tool_specs(formatted, builtin=builtin)
+    kinds = {s.builtin.get("type") for s in specs if s.builtin} if _on_responses(model) else ()
+    if isinstance(tool_choice, str) and tool_choice in kinds:
+        kwargs["tool_choice"] = tool_choice  # a built-in tool, by its type
+    else:
+        choice = normalise_tool_choice(tool_choice, specs)
+        if choice is not None:
+            kwargs["tool_choice"] = choice
+    parallel = kwargs.get("parallel_tool_calls")
+    engine = primary(model.chatplex_model)
+    if parallel is not None and not partner_refuses(engine, parallel_tool_calls=parallel):
+        # (a keyword its partner refuses stays bound as given: refused when called)
+        kwargs.update(_parallel_calls(model.chatplex_model, kwargs))
+    return model.bind(tools=formatted, **kwargs)
+
+
+def _builtin_tools(model: ChatChatplex) -> str | None:
+    """What built-in tool dicts are to the chatplex model's wire (its adapter's
+    `builtin_tools`, read through a binding too); None for a model without one
+    (fallbacks, a fake)."""
+    adapter = adapter_of(model.chatplex_model)
+    return adapter.builtin_tools if adapter is not None else None
+
+
+def _on_responses(model: ChatChatplex) -> bool:
+    return _builtin_tools(model) == "sent"
+
+
+def _with_builtin_tools(model: ChatChatplex, builtin: list[dict[str, Any]]) -> ChatChatplex:
+    """`model`, or a copy on the API whose `tools` take `builtin` (a `ChatOpenAI`
+    switches to the Responses API, as langchain-openai does)."""
+    from ..providers.openai.dropin import ChatOpenAI as Engine  # only models given such tools
+
+    inner = model.chatplex_model
+    if isinstance(inner, Engine):
+        switched = inner.bind_tools(builtin)
+    elif _on_responses(model):
+        return model
+    else:
+        kinds = ", ".join(sorted(str(t["type"]) for t in builtin))
+        raise ValueError(
+            f"built-in tools ({kinds}) need the OpenAI Responses API: use "
+            "ChatOpenAI, or a model of provider 'openai_responses'"
+        )
+    return model.model_copy(update={"chatplex_model": switched})
+
+
+def _untitled(node: Any) -> Any:
+    """A schema without pydantic's generated `title`s (which differ between a class and
+    its `model_json_schema()`), to compare tools."""
+    if isinstance(node, list):
+        return [_untitled(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    return {k: _untitled(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
+
+
+def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """What `bind_tools(parallel_tool_calls=...)` binds: the body fields the wire's
+    partner sends for it (`Adapter.parallel_tool_calls_body`), in `extra_body` where they
+    are not the Chat Completions parameter (Anthropic's `disable_parallel_tool_use` in
+    its `tool_choice`), which is bound as given."""
+    parallel = kwargs.pop("parallel_tool_calls")
+    choice = kwargs.get("tool_choice")
+    body = tool_call_body(adapter_of(engine), parallel, choice if isinstance(choice, str) else None)
+    if body == {"parallel_tool_calls": parallel}:
+        return body
+    return {
+        "extra_body": {**getattr(engine, "extra_body", {}), **kwargs.get("extra_body", {}), **body}
+    }

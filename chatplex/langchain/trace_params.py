@@ -1,0 +1,111 @@
+"""What LangChain's callbacks and LangSmith are told about a ChatChatplex call: its
+invocation params (LangChain's, built without its deprecation shim) and the `ls_*`
+params, as the wire's LangChain class reports them (its spec's `ls_rule`)."""
+
+from __future__ import annotations
+
+import functools
+from operator import attrgetter
+from typing import TYPE_CHECKING
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import LangSmithParams
+
+from ..chat.callbacks import ls_provider
+from ..chat.partner_form import PartnerFields
+from ..chat.partner_form import serialized_form
+from ..specs import LangSmithRule
+from ..specs import spec
+from .wrapped import primary
+
+if TYPE_CHECKING:
+    from .model import ChatChatplex
+
+__all__ = ["invocation_params", "ls_params"]
+
+#: What a model without a partner's form reads its settings through (`ls_params`).
+_NO_FORM = PartnerFields()
+#: LangChain's default LangSmith metadata, for a provider whose spec declares none.
+_DEFAULT_LS_RULE = LangSmithRule()
+
+
+def invocation_params(
+    model: ChatChatplex,
+    identifying: dict[str, Any],
+    stop: list[str] | None,
+    kwargs: dict[str, Any],
+) -> dict[str, Any] | None:
+    """LangChain's invocation params of a call, `identifying` the model's
+    `_identifying_params`: its `dict()` (those and `_type`), the call's `stop`, its
+    keywords. Built here, as LangChain builds them, where LangChain reaches `dict()`
+    through its deprecation shim on every call (a `warnings.catch_warnings()` and two
+    filters: a third of the cost of each call's params); None where a subclass has a
+    `dict()` or `asdict()` of its own (LangChain's own then)."""
+    if not _langchain_dict(type(model)):
+        return None
+    return {**identifying, "_type": model._llm_type, "stop": stop, **kwargs}
+
+
+def ls_params(
+    model: ChatChatplex, stop: list[str] | None, kwargs: dict[str, Any]
+) -> LangSmithParams:
+    """As the provider's LangChain class reports them: each read where its spec's
+    `ls_rule` says (the call's keyword, else the model's setting, as the partner's
+    field holds it: `PartnerFields.held`)."""
+    engine = primary(model.chatplex_model)
+    name, rule = _ls_rule(model, engine)
+    form = serialized_form(getattr(engine, "langchain_fields", None)) or _NO_FORM
+
+    def setting(field: str) -> Any:
+        return form.held(field, model._setting(field, engine), engine)
+
+    called = kwargs.get("model")
+    if not called:
+        found = (getattr(engine, attribute, None) for attribute in rule.model_attributes)
+        called = next((v for v in found if v), None) or model.model_name
+        version = getattr(engine, rule.model_version, None) if rule.model_version else None
+        if version and version not in called:
+            called = f"{called}-{version.lstrip('-')}"
+    params = LangSmithParams(
+        ls_provider=ls_provider(name),  # as LangChain's class names it
+        ls_model_name=called.removeprefix(rule.model_prefix),
+        ls_model_type="chat",
+    )
+    temperature = kwargs["temperature"] if "temperature" in kwargs else setting("temperature")
+    if temperature is not None or rule.temperature_unset:
+        params["ls_temperature"] = temperature
+    if rule.max_tokens_keyword is not None:
+        max_tokens = kwargs.get(rule.max_tokens_keyword)
+        if max_tokens is None and rule.max_tokens_setting:
+            max_tokens = setting("max_tokens")
+        if max_tokens:
+            params["ls_max_tokens"] = max_tokens
+    own_stop = model._setting("stop", engine) if rule.stop_setting else None
+    call_stop = stop or kwargs.get("stop") or own_stop
+    if call_stop:
+        params["ls_stop"] = [call_stop] if isinstance(call_stop, str) else list(call_stop)
+    if rule.invocation:
+        invoked = {key: attrgetter(attr)(engine) for key, attr in rule.invocation}
+        params["ls_invocation_params"] = {k: v for k, v in invoked.items() if v is not None}  # type: ignore[typeddict-unknown-key]
+    return params
+
+
+def _ls_rule(model: ChatChatplex, engine: Any) -> tuple[str, LangSmithRule]:
+    """The provider name the engine (`primary`) answers to and how its LangChain
+    class reports LangSmith's metadata (its spec's `ls_rule`; LangChain's default
+    when none)."""
+    try:
+        name = str(engine.provider_label)
+    except AttributeError:
+        name = model._wire
+    declared = spec(name)
+    return name, declared.ls_rule if declared else _DEFAULT_LS_RULE
+
+
+@functools.cache
+def _langchain_dict(cls: type[BaseChatModel]) -> bool:
+    """Whether `cls` has LangChain's `dict()` (`asdict()`: the identifying params and
+    `_type`), not one of its own."""
+    names = ("dict", "asdict", "_dict_for_compat")
+    return all(getattr(cls, n, None) is getattr(BaseChatModel, n, None) for n in names)

@@ -1,0 +1,114 @@
+"""What ChatChatplex reads off the chatplex model it wraps: the chat model inside
+wrappers, its adapter, spec and name, a copy under another model name, the attempts its
+retry policy allows, and the keywords its partner refuses."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from ..adapters.base import Adapter
+from ..chat import ChatModel
+from ..chat.sending import retry_policy_for
+from ..core import Runnable
+from ..specs import ProviderSpec
+from ..specs import spec
+
+__all__ = [
+    "adapter_of",
+    "allowed_attempts",
+    "declared_spec",
+    "invoke_streams",
+    "model_name",
+    "partner_refuses",
+    "primary",
+    "refuse_partner_keywords",
+    "with_model_name",
+]
+
+
+def primary(model: Any) -> Any:
+    """The chat model inside wrappers (fallbacks, retries, bindings), for its name only."""
+    for _ in range(8):
+        if isinstance(getattr(model, "model", None), str):
+            return model
+        inner = getattr(model, "runnable", None) or getattr(model, "bound", None)
+        if inner is None:
+            break
+        model = inner
+    return model
+
+
+def adapter_of(model: Any) -> Adapter | None:
+    """The wire adapter of a chatplex model (read through a binding, which passes its
+    attributes on); None for a model without one (fallbacks, a fake, a foreign runnable)."""
+    adapter = getattr(model, "adapter", None)
+    return adapter if isinstance(adapter, Adapter) else None
+
+
+def declared_spec(target: Any) -> ProviderSpec | None:
+    """The spec of the wire `target` calls (None for a runnable that names none)."""
+    provider = getattr(primary(target), "provider", None)
+    return spec(provider) if isinstance(provider, str) else None
+
+
+def invoke_streams(target: Any) -> bool:
+    """Whether the wire's partner class streams its `invoke` (`ProviderSpec.invoke_streams`)."""
+    declared = declared_spec(target)
+    return declared is not None and declared.invoke_streams
+
+
+def model_name(model: Any) -> str | None:
+    """The "provider:model" name of a chatplex model (None where it names neither)."""
+    model = primary(model)
+    provider, name = getattr(model, "provider", None), getattr(model, "model", None)
+    # The name users gave where it is not the wire's ("azure_openai" and the OpenAI-compatible
+    # presets speak "openai"): the model's `provider_label`, else the adapter's registry name.
+    label = getattr(model, "provider_label", None)
+    adapter = adapter_of(model)
+    provider = label or (adapter.registry_name if adapter is not None else None) or provider
+    if isinstance(provider, str) and isinstance(name, str):
+        return f"{provider}:{name}"
+    return None
+
+
+def with_model_name(target: Runnable[Any, Any], name: str) -> Runnable[Any, Any]:
+    """`target` calling the model `name` (a per-call `model=`)."""
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"model must be a non-empty model name, got {name!r}")
+    if not isinstance(target, ChatModel):
+        raise TypeError(
+            f"model={name!r} per call needs a chatplex ChatModel underneath, "
+            f"not {type(target).__name__}"
+        )
+    # A shallow copy, as ChatModel.bind makes: same adapter and pools, another model name
+    # (so the rate-limit budget is that model's too).
+    clone = copy.copy(target)
+    clone.model = name
+    return clone
+
+
+def allowed_attempts(engine: Any) -> int | None:
+    """The attempts in all the retry policy of the chatplex model `engine` allows."""
+    if not isinstance(engine, ChatModel):
+        return None
+    allowed = getattr(retry_policy_for(engine).stop, "max_attempt_number", None)
+    return allowed if isinstance(allowed, int) else None
+
+
+def refuse_partner_keywords(engine: Any, kwargs: Mapping[str, Any], asynchronous: bool) -> None:
+    """A drop-in's call with keywords its partner package refuses before any request
+    raises the partner's TypeError (its wire's `Adapter.partner_refusal`)."""
+    words = partner_refuses(engine, asynchronous, **kwargs)
+    if words is not None:
+        raise TypeError(words)
+
+
+def partner_refuses(engine: Any, asynchronous: bool = False, **kwargs: Any) -> str | None:
+    """The words of the TypeError a drop-in's partner raises for a call given `kwargs`
+    (`Adapter.partner_refusal`); None for chatplex's own models and what it takes."""
+    adapter = adapter_of(engine)
+    if adapter is None or not (isinstance(engine, ChatModel) and engine.partner_words):
+        return None
+    return adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)

@@ -1,0 +1,162 @@
+"""ChatChatplex's generation hooks: the per-call model, tool choice and caches, the
+streaming switch, streamed invokes, a drop-in's partner ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from _chatchatplex import PROVIDERS
+from _chatchatplex import llm
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.prompts import ChatPromptTemplate
+
+from chatplex import ChatOpenAI
+from chatplex import InMemoryCache
+from chatplex.langchain import ChatChatplex
+from chatplex.testing import MockServer
+
+
+def test_a_provider_tool_choice_dict_bound_directly() -> None:
+    tool = {"type": "function", "function": {"name": "ping", "parameters": {"type": "object"}}}
+    choice = {"type": "function", "function": {"name": "ping"}}
+    reply = llm("anthropic").bind(tools=[tool], tool_choice=choice).invoke("hi")
+    assert reply.tool_calls[0]["name"] == "ping"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_drop_ins_message_ids_are_its_partners(sync: bool) -> None:
+    # langchain-openai (and every partner but its Responses API) leaves a reply's id
+    # None, which LangChain fills in with the run's: one id for every chunk of a stream.
+    # The drop-in gave the provider's, and a stream changed id at LangChain's last chunk.
+    async def ids(model: Any) -> tuple[str, set[str]]:
+        if sync:
+            return model.invoke("hi").id, {c.id for c in model.stream("hi")}
+        return (await model.ainvoke("hi")).id, {c.id async for c in model.astream("hi")}
+
+    with MockServer() as server:
+        url = server.openai_base_url
+        invoked, streamed = await ids(ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=url))
+        assert invoked.startswith("lc_run--") and invoked.endswith("-0")
+        assert len(streamed) == 1 and streamed.pop().startswith("lc_run--")
+        responses = ChatOpenAI(model="gpt-4.1", api_key="k", base_url=url, use_responses_api=True)
+        assert (await ids(responses))[0].startswith("resp_")  # as langchain-openai's
+        own, _ = await ids(llm("openai"))  # ChatChatplex, chatplex's name: the reply's id
+        assert own.startswith("chatcmpl-")
+        # Under chatplex's own reply cache a hit keeps the id of the reply it repeats.
+        cached = ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=url, cache=InMemoryCache())
+        first, again = (await ids(cached))[0], (await ids(cached))[0]
+        assert first == again and first.startswith("chatcmpl-")
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("sync", [True, False])
+async def test_model_override_per_call(provider: str, sync: bool) -> None:
+    model = llm(provider)
+    reply = model.invoke("hi", model="other") if sync else await model.ainvoke("hi", model="other")
+    assert reply.response_metadata["model_name"] == "other"
+    assert model.chatplex_model.model == "m"  # the wrapped model is untouched
+    bound = model.bind(model="third")
+    assert bound.invoke("hi").response_metadata["model_name"] == "third"
+
+
+class _Tokens(BaseCallbackHandler):
+    def __init__(self) -> None:
+        self.tokens: list[str] = []
+        self.verbose: set[Any] = set()  # each token hook's `verbose` (absent: "-")
+
+    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+        self.tokens.append(token)
+        self.verbose.add(kwargs.get("verbose", "-"))
+
+
+def test_streaming_flag_streams_under_invoke() -> None:
+    prompt = ChatPromptTemplate.from_messages([("system", "Be brief."), ("human", "{q}")])
+    seen = _Tokens()
+    reply = (prompt | llm("openai", streaming=True)).invoke({"q": "why?"}, {"callbacks": [seen]})
+    assert reply.content == "Echo: why?"
+    assert "".join(seen.tokens) == "Echo: why?" and len(seen.tokens) > 2
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_an_invoke_streams_underneath_where_the_partner_class_does(sync: bool) -> None:
+    # langchain-ollama's invoke streams and merges the pieces: its handlers hear each.
+    seen = _Tokens()
+    config: Any = {"callbacks": [seen]}
+    model = llm("ollama")
+    reply = model.invoke("why?", config) if sync else await model.ainvoke("why?", config)
+    assert reply.content == "Echo: why?"
+    assert "".join(seen.tokens) == "Echo: why?" and len(seen.tokens) > 2
+    assert reply.response_metadata["done_reason"] == "stop"  # the merged reply's fields
+    assert seen.verbose == {False}  # each hook given the model's verbose, as langchain-ollama's
+    loud = _Tokens()
+    loud_config: Any = {"callbacks": [loud]}
+    verbose = llm("ollama", verbose=True)
+    _ = verbose.invoke("why?", loud_config) if sync else await verbose.ainvoke("why?", loud_config)
+    assert loud.verbose == {True}
+    # A wire whose partner class answers whole: no piece to hear.
+    whole = _Tokens()
+    llm("openai").invoke("why?", {"callbacks": [whole]})
+    assert whole.tokens == []
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_langchains_cache_is_run_by_langchain_alone(sync: bool) -> None:
+    # LangChain's BaseChatModel looks in its cache on invoke and never on stream: the
+    # call underneath looks there no second time (a stream after an invoke streams from
+    # the server, as the partner class's does) and files no entry of its own.
+    from langchain_core.caches import InMemoryCache
+    from langchain_core.globals import set_llm_cache
+
+    cache = InMemoryCache()
+    set_llm_cache(cache)
+    try:
+        model = llm("openai")
+        if sync:
+            first, second = model.invoke("a b"), model.invoke("a b")
+            pieces = list(model.stream("a b"))
+        else:
+            first, second = await model.ainvoke("a b"), await model.ainvoke("a b")
+            pieces = [p async for p in model.astream("a b")]
+    finally:
+        set_llm_cache(None)
+    assert first.content == second.content == "Echo: a b"
+    assert len(pieces) > 2 and "".join(p.text for p in pieces) == "Echo: a b"
+    assert len(cache._cache) == 1  # LangChain's one entry, none under chatplex's key
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_chatchatplex_answers_a_stream_from_chatplexs_cache(sync: bool) -> None:
+    # chatplex's own name keeps chatplex's behaviour: a stream of a cached prompt is the
+    # cached reply (the drop-ins, under their partners' names, stream from the server).
+    from chatplex import InMemoryCache
+    from chatplex import set_llm_cache
+
+    cache = InMemoryCache()
+    set_llm_cache(cache)
+    try:
+        with MockServer() as server:
+            model = ChatChatplex(model="openai:m", base_url=server.openai_base_url, api_key="k")
+            if sync:
+                first, pieces = model.invoke("a b"), list(model.stream("a b"))
+            else:
+                first, pieces = await model.ainvoke("a b"), [p async for p in model.astream("a b")]
+            assert "".join(p.text for p in pieces) == first.text == "Echo: a b"
+            assert server.stats.requests == 1
+    finally:
+        set_llm_cache(None)
+
+
+def test_cache_false_keeps_langchains_process_wide_cache_out() -> None:
+    from langchain_core.caches import InMemoryCache
+    from langchain_core.globals import set_llm_cache
+
+    cache = InMemoryCache()
+    set_llm_cache(cache)
+    try:
+        model = llm("openai", cache=False)
+        model.invoke("a b")
+        model.invoke("a b")
+    finally:
+        set_llm_cache(None)
+    assert cache._cache == {}

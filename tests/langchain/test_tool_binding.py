@@ -1,0 +1,131 @@
+"""ChatChatplex's `bind_tools`: tools checked when bound, parallel calls, a tool's
+Anthropic fields and cache breakpoint sent as the partner sends them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from _chatchatplex import llm
+
+from chatplex.langchain import ChatChatplex
+from chatplex.testing import MockServer
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_parallel_tool_calls_is_sent_as_the_wires_partner_sends_it(sync: bool) -> None:
+    # langchain-anthropic has no `parallel_tool_calls` field: it sends
+    # `disable_parallel_tool_use` inside `tool_choice`; Chat Completions has the field.
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return "sunny"
+
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        for provider, url in (("anthropic", server.anthropic_base_url), ("openai", None)):
+            model = ChatChatplex(
+                model=f"{provider}:m", base_url=url or server.openai_base_url, api_key="k"
+            )
+            for choice in (None, "get_weather"):
+                bound = model.bind_tools(
+                    [get_weather], tool_choice=choice, parallel_tool_calls=False
+                )
+                ask = "use the tool"
+                reply = bound.invoke(ask) if sync else await bound.ainvoke(ask)
+                assert reply.tool_calls[0]["name"] == "get_weather"
+    anthropic, named, openai, _ = bodies
+    assert anthropic["tool_choice"] == {"type": "auto", "disable_parallel_tool_use": True}
+    assert named["tool_choice"] == {
+        "type": "tool",
+        "name": "get_weather",
+        "disable_parallel_tool_use": True,
+    }
+    assert "parallel_tool_calls" not in anthropic
+    assert openai["parallel_tool_calls"] is False
+
+
+def _weather_tools(
+    fields: dict[str, Any], other_extras: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A tool with Anthropic's tool `fields`, as an Anthropic tool dict and as a LangChain
+    tool's `extras` (where langchain-anthropic reads its tool fields), those with
+    `other_extras` too."""
+    from langchain_core.tools import tool
+
+    @tool(extras={**fields, **(other_extras or {})})
+    def weather(city: str) -> str:
+        """Weather."""
+        return "sunny"
+
+    as_dict = {
+        "name": "weather",
+        "description": "Weather.",
+        "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}},
+        **fields,
+    }
+    return {"dict": as_dict, "extras": weather}
+
+
+@pytest.mark.parametrize("form", ["dict", "extras"])
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_tools_cache_control_is_sent_as_langchain_anthropic_sends_it(
+    sync: bool, form: str
+) -> None:
+    # langchain-anthropic sends an Anthropic tool dict as given, and a LangChain tool's
+    # extras beside its definition: its prompt-cache breakpoint included, though the
+    # OpenAI form LangChain's conversion makes has no place for it.
+    ours, theirs = await _tools_sent_and_partners(
+        _weather_tools({"cache_control": {"type": "ephemeral"}})[form], sync
+    )
+    assert ours == theirs
+    assert ours[0]["cache_control"] == {"type": "ephemeral"}
+
+
+async def _tools_sent_and_partners(given: Any, sync: bool) -> tuple[Any, Any]:
+    """The `tools` of the body chatplex sends for `bind_tools([given])` on Anthropic's
+    wire (its reply calling the tool), and langchain-anthropic's for the same."""
+    import langchain_anthropic
+
+    partner = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="k")
+    theirs = partner._get_request_payload("hi", **partner.bind_tools([given]).kwargs)
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatChatplex(model="anthropic:m", base_url=server.anthropic_base_url, api_key="k")
+        bound = model.bind_tools([given])
+        reply = await bound.ainvoke("use the tool") if not sync else bound.invoke("use the tool")
+    assert reply.tool_calls[0]["name"] == "weather"
+    return bodies[0]["tools"], theirs["tools"]
+
+
+def test_bind_tools_checks_now() -> None:
+    def add(a: int, b: int) -> int:
+        """Add."""
+        return a + b
+
+    model = llm("openai")
+    with pytest.raises(ValueError, match="not a bound tool"):
+        model.bind_tools([add], tool_choice="mul")
+    other = {
+        "name": "add",
+        "parameters": {"type": "object", "properties": {"x": {"type": "string"}}},
+    }
+    with pytest.raises(ValueError, match="duplicate tool names"):
+        model.bind_tools([add, other])
+    bound = model.bind_tools([add, add], tool_choice="any")  # the same tool twice is one
+    assert len(bound.kwargs["tools"]) == 1 and bound.kwargs["tool_choice"] == "required"
+
+
+@pytest.mark.parametrize("form", ["dict", "extras"])
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_tools_anthropic_fields_are_sent_as_langchain_anthropic_sends_them(
+    sync: bool, form: str
+) -> None:
+    # langchain-anthropic sends a LangChain tool's extras of its tool-field names beside
+    # the definition (defer_loading, input_examples...: not other extras), and an
+    # Anthropic tool dict's as given.
+    fields = {"defer_loading": True, "input_examples": [{"city": "Paris"}]}
+    given = _weather_tools(fields, {"owner": "ops"})[form]
+    ours, theirs = await _tools_sent_and_partners(given, sync)
+    assert ours == theirs
+    assert ours[0]["defer_loading"] is True
+    assert "owner" not in ours[0]

@@ -1,0 +1,217 @@
+"""What ChatChatplex reads off the wrapped chatplex model: its name, the chat model
+inside fallbacks, the keywords its partner refuses."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _lckit import base_url
+
+from chatplex.langchain import ChatChatplex
+from chatplex.testing import MockServer
+
+
+def test_from_the_environment_a_preset_keeps_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A preset speaks the OpenAI wire; its name is the one the user gave, not the wire's.
+    monkeypatch.setenv("CHATPLEX_MODEL", "groq:llama-3.1-8b-instant")
+    monkeypatch.setenv("CHATPLEX_BASE_URL", base_url("groq"))
+    model = ChatChatplex(api_key="k")
+    assert (model.model, model.provider) == ("groq:llama-3.1-8b-instant", "openai")
+
+
+def test_a_named_profile_with_fallbacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "chatplex.toml"
+    config.write_text(
+        "[profiles.cheap]\n"
+        'model = "openai:gpt-4o-mini"\n'
+        f'base_url = "{base_url("openai")}"\n'
+        'api_key = "env:MOCK_KEY"\n'
+        'fallbacks = ["claude"]\n'
+        "[profiles.claude]\n"
+        'model = "anthropic:claude-haiku-4-5"\n'
+        f'base_url = "{base_url("anthropic")}"\n'
+    )
+    monkeypatch.setenv("CHATPLEX_CONFIG", str(config))
+    monkeypatch.setenv("MOCK_KEY", "mock-key")
+    model = ChatChatplex(chatplex_profile="cheap")
+    # A profile with fallbacks is a chatplex runnable, not one ChatModel: it still works.
+    assert model.invoke("hey").content == "Echo: hey"
+    assert (model.model, model.provider) == ("openai:gpt-4o-mini", "openai")
+    assert model._get_ls_params()["ls_model_name"] == "gpt-4o-mini"
+
+
+async def _called(runnable: Any, mode: str, sync: bool, kwargs: dict[str, Any]) -> None:
+    """`runnable` called with "hi" and `kwargs` by `mode` ("invoke" or "stream"), sync or
+    async, its stream read to the end."""
+    if mode == "invoke" and sync:
+        runnable.invoke("hi", **kwargs)
+    elif mode == "invoke":
+        await runnable.ainvoke("hi", **kwargs)
+    elif sync:
+        list(runnable.stream("hi", **kwargs))
+    else:
+        [c async for c in runnable.astream("hi", **kwargs)]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request(
+    sync: bool, mode: str
+) -> None:
+    # langchain-aws's ChatBedrockConverse renames a bound or per-call parallel_tool_calls
+    # (None too) to parallelToolCalls, which its _converse_params() refuses; so does its
+    # ChatBedrock on Converse (through a ChatBedrockConverse), not on InvokeModel.
+    import chatplex
+
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return "sunny"
+
+    aws = {"region_name": "us-east-1", "aws_access_key_id": "k", "aws_secret_access_key": "s"}
+    bodies: list[Any] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        given = {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "endpoint_url": server.url}
+        model = chatplex.ChatBedrockConverse(**given, **aws)
+        on_converse = chatplex.ChatBedrock(**given, **aws, beta_use_converse_api=True)
+        for parallel, llm in itertools.product((False, True, None), (model, on_converse)):
+            bound = llm.bind_tools([get_weather], parallel_tool_calls=parallel)
+            for runnable, kwargs in ((bound, {}), (llm, {"parallel_tool_calls": parallel})):
+                with pytest.raises(TypeError) as info:
+                    await _called(runnable, mode, sync, kwargs)
+                assert str(info.value) == (
+                    "ChatBedrockConverse._converse_params() got an unexpected keyword "
+                    "argument 'parallelToolCalls'"
+                )
+        assert bodies == []
+        # Without it the call goes. chatplex's own model: Converse has no such field (in
+        # additionalModelRequestFields the model refuses it): False is a ValueError at
+        # binding, True asks for what Converse models do anyway and sends nothing.
+        assert model.bind_tools([get_weather]).invoke("hi").content
+        own = ChatChatplex(model="bedrock_converse:m", endpoint_url=server.url, **aws)
+        with pytest.raises(ValueError, match="no parallel_tool_calls setting"):
+            own.bind_tools([get_weather], parallel_tool_calls=False)
+        assert own.bind_tools([get_weather], parallel_tool_calls=True).invoke("hi").content
+        assert "additionalModelRequestFields" not in bodies[-1]
+        on_invoke = chatplex.ChatBedrock(**given, **aws)
+        assert on_invoke.bind_tools([get_weather], parallel_tool_calls=False).invoke("hi").content
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_a_keyword_converse_does_not_take_is_the_partners_typeerror(
+    sync: bool, mode: str
+) -> None:
+    # langchain-aws's ChatBedrockConverse hands a call's keywords (bound or per call) to
+    # its _converse_params(), respelt in camelCase: one that is not a Converse field is
+    # its TypeError before any request. chatplex's own model sends it to the model.
+    import chatplex
+
+    aws = {"region_name": "us-east-1", "aws_access_key_id": "k", "aws_secret_access_key": "s"}
+    bodies: list[Any] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        given = {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "endpoint_url": server.url}
+        model = chatplex.ChatBedrockConverse(**given, **aws)
+        calls = ((model.bind(top_k=5), {}, "topK"), (model, {"foo": 1}, "foo"))
+        for runnable, kwargs, named in calls:
+            with pytest.raises(TypeError) as info:
+                await _called(runnable, mode, sync, kwargs)
+            assert str(info.value) == (
+                f"ChatBedrockConverse._converse_params() got an unexpected keyword argument "
+                f"'{named}'"
+            )
+        assert bodies == []
+        own = ChatChatplex(model="bedrock_converse:m", endpoint_url=server.url, **aws)
+        assert own.bind(top_k=5).invoke("hi").content
+        assert bodies[-1]["additionalModelRequestFields"] == {"top_k": 5}
+
+
+@pytest.mark.parametrize(
+    ("name", "module"),
+    [
+        ("ChatGroq", "langchain_groq"),
+        ("ChatSambaNova", "langchain_sambanova"),
+        ("ChatOllama", "langchain_ollama"),
+    ],
+)
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+@pytest.mark.parametrize(
+    ("keyword", "bound"), [("stream_usage", False), ("foo", False), ("foo", True)]
+)
+async def test_a_call_keyword_the_partner_sdk_does_not_take_is_its_typeerror(
+    name: str, module: str, sync: bool, mode: str, keyword: str, bound: bool
+) -> None:
+    # These partners hand every call keyword (bound or per call) they do not read to
+    # their SDK's client, which refuses any it does not take before any request (a
+    # request would fail otherwise here: nothing listens on the address). `stream_usage`
+    # is one: their classes have no such field.
+    import chatplex
+
+    partner_class = getattr(pytest.importorskip(module), name)
+    settings = {"model": "m", "base_url": "http://127.0.0.1:9"}
+    if name != "ChatOllama":
+        settings["api_key"] = "k"
+    outcomes = []
+    for cls in (partner_class, getattr(chatplex, name)):
+        model = cls(**settings)
+        runnable, kwargs = (model.bind(**{keyword: 1}), {}) if bound else (model, {keyword: 1})
+        with pytest.raises(TypeError) as info:
+            await _called(runnable, mode, sync, kwargs)
+        outcomes.append(str(info.value))
+    theirs, ours = outcomes
+    assert ours == theirs
+    assert theirs.endswith(f"got an unexpected keyword argument '{keyword}'")
+
+
+@pytest.mark.parametrize(
+    ("name", "module", "create"),
+    [
+        ("ChatGroq", "langchain_groq", "Completions.create()"),
+        ("ChatSambaNova", "langchain_sambanova", "CompletionsResource.create()"),
+    ],
+)
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_stream_usage_when_built_is_kept_where_the_partner_raises_on_every_call(
+    name: str, module: str, create: str, sync: bool, mode: str
+) -> None:
+    # A kept difference ("raises"): these partner classes have no `stream_usage` field,
+    # so `stream_usage=` when the model is built goes to their model_kwargs (with a
+    # warning) and every call hands it to their SDK's create(), which refuses it before
+    # any request. The drop-in takes it as chatplex's usage switch and answers.
+    import chatplex
+
+    partner_class = getattr(pytest.importorskip(module), name)
+    with MockServer() as server:
+        settings = {"model": "m", "api_key": "k", "base_url": server.url, "max_retries": 0}
+        with pytest.warns(UserWarning, match="stream_usage was transferred to model_kwargs"):
+            theirs = partner_class(**settings, stream_usage=False)
+        with pytest.raises(TypeError) as info:
+            await _called(theirs, mode, sync, {})
+        # (the async client's name is "Async" + the sync one's)
+        assert str(info.value).endswith(
+            f"{create} got an unexpected keyword argument 'stream_usage'"
+        )
+        ours = getattr(chatplex, name)(**settings, stream_usage=False)
+        await _called(ours, mode, sync, {})  # answered, not raised
+        assert ours.invoke("hi").content
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_ollamas_flat_option_per_call_is_the_clients_typeerror(sync: bool) -> None:
+    # langchain-ollama takes `temperature=` when the model is built, not per call: there
+    # it reaches `Client.chat()` unread, which refuses it.
+    import chatplex
+
+    partner_class = pytest.importorskip("langchain_ollama").ChatOllama
+    outcomes = []
+    for cls in (partner_class, chatplex.ChatOllama):
+        model = cls(model="m", base_url="http://127.0.0.1:9")
+        with pytest.raises(TypeError) as info:
+            await _called(model, "invoke", sync, {"temperature": 0.5})
+        outcomes.append(str(info.value))
+    assert outcomes[1] == outcomes[0]
+    assert outcomes[0].endswith("chat() got an unexpected keyword argument 'temperature'")
