@@ -168,6 +168,11 @@ class CompatibleAdapter(OpenAIAdapter):
         return super().dropped_input_blocks if own is None else own
 
     @property
+    def assistant_text_blocks(self) -> bool:
+        """As its partner package sends an assistant turn's text: the profile's."""
+        return self.profile.assistant_text_blocks
+
+    @property
     def structured_output_method(self) -> str | None:
         """The profile's `with_structured_output` method, if it needs one."""
         return self.profile.structured_output_method

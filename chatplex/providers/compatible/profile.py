@@ -224,6 +224,12 @@ class Profile:
     #: Block types its partner package leaves out of user, system and tool messages
     #: (None: langchain-openai's, `thinking`, `tool_use`...; empty: it sends them all).
     dropped_input_blocks: frozenset[str] | None = None
+    #: Whether an assistant turn whose reasoning (or another API's blocks) is left out
+    #: sends its text as text blocks, as its partner package does (langchain-groq's, and
+    #: those built on langchain-openai's BaseChatOpenAI: -xai, -together, -nebius). Off:
+    #: joined into one string, as langchain-deepseek and -sambanova send it, and what a
+    #: server without a partner package is sure to take.
+    assistant_text_blocks: bool = False
     #: The tool call ids it accepts, as a regular expression; other ids in the history
     #: (another provider's `call_...`) are sent as `nine_char_id` makes them (Mistral:
     #: nine letters and digits, derived from the id as langchain-mistralai does).

@@ -24,6 +24,7 @@ from chatplex.adapters.base import ToolSpec
 from chatplex.errors import AuthenticationError
 from chatplex.errors import MissingKeyError
 from chatplex.lean import init_chat_model
+from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible.adapter import PROFILES
@@ -565,6 +566,38 @@ def test_other_apis_blocks_in_a_user_turn_go_as_the_partner_sends_them(
     adapter = preset_adapter_class(name)(api_key="k", base_url="http://127.0.0.1:9")
     sent = adapter.build_request([HumanMessage(blocks)], CallSettings(model="m"), stream=False)
     assert sent.json["messages"] == [convert(LCHumanMessage(blocks))]
+
+
+@pytest.mark.parametrize("name", ["groq", "xai", "together", "nebius", "fireworks"])
+def test_an_assistant_turns_text_after_its_reasoning_goes_as_the_partner_sends_it(
+    name: str,
+) -> None:
+    # langchain-groq and langchain-openai's subclasses send the text blocks left as a
+    # list; langchain-fireworks makes one text block a string (its sanitizer).
+    import importlib
+
+    from langchain_core.messages import AIMessage as LCAIMessage
+
+    module, _, attribute = _PARTNER_CONVERSIONS[name].partition(":")
+    convert = getattr(importlib.import_module(module), attribute)
+    blocks = [
+        {"type": "thinking", "thinking": "hmm", "signature": "s"},
+        {"type": "text", "text": "Hello, friend!"},
+    ]
+    adapter = preset_adapter_class(name)(api_key="k", base_url="http://127.0.0.1:9")
+    sent = adapter.build_request([AIMessage(blocks)], CallSettings(model="m"), stream=False)
+    assert sent.json["messages"][0]["content"] == convert(LCAIMessage(blocks))["content"]
+
+
+@pytest.mark.parametrize("name", ["deepseek", "vllm", "hyperbolic"])
+def test_an_assistant_turns_text_after_its_reasoning_is_one_string_elsewhere(name: str) -> None:
+    # langchain-deepseek joins an assistant turn's text blocks (DeepSeek takes a string);
+    # a server without a partner package gets what every server takes.
+    blocks = [{"type": "reasoning", "reasoning": "r"}, {"type": "text", "text": "Hi"}]
+    adapter = preset_adapter_class(name)(api_key="k", base_url="http://127.0.0.1:9")
+    assert adapter.assistant_text_blocks is False
+    sent = adapter.build_request([AIMessage(blocks)], CallSettings(model="m"), stream=False)
+    assert sent.json["messages"][0]["content"] == "Hi"
 
 
 @pytest.mark.parametrize("asynchronous", [False, True])
