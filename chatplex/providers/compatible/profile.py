@@ -230,6 +230,13 @@ class Profile:
     #: joined into one string, as langchain-deepseek and -sambanova send it, and what a
     #: server without a partner package is sure to take.
     assistant_text_blocks: bool = False
+    #: Whether its partner class is langchain-openai's `BaseChatOpenAI`, whose `_stream`
+    #: takes a call with a `response_format` through the openai SDK's parsing helper, and
+    #: whose pieces of it name langchain-openai's provider (langchain-deepseek writes its
+    #: own only where the dict has choices, which a helper's event has not):
+    #: `CompatibleAdapter.sdk_helper_adapter`, `langchain/helper_stream.py`. (Not xAI's:
+    #: langchain-xai writes "xai" on every piece, the helper's empty ones too.)
+    sdk_helper: bool = False
     #: The tool call ids it accepts, as a regular expression; other ids in the history
     #: (another provider's `call_...`) are sent as `nine_char_id` makes them (Mistral:
     #: nine letters and digits, derived from the id as langchain-mistralai does).

@@ -191,6 +191,7 @@ PRESETS: tuple[Preset, ...] = (
             reasoning_field="reasoning_content",
             style=ReplyStyle("deepseek"),
             error_body_inner=True,
+            sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
         ),
         langchain_class="ChatDeepSeek",
         # Its stream as langchain-openai's: the model's fields on the finishing chunk.

@@ -120,10 +120,27 @@ def test_the_wire_stays_openai_and_the_preset_names_the_provider() -> None:
     assert "gsk-test" not in repr(adapter) and "GroqAdapter" in repr(adapter)
 
 
-def test_a_presets_response_format_stream_is_read_as_any_other() -> None:
-    # (Its partner's use of the openai SDK's parsing helper is not compared yet.)
+def test_a_presets_response_format_stream_goes_through_the_helper_where_its_partner_does() -> None:
+    # ChatDeepSeek (a BaseChatOpenAI) streams it through the openai SDK's helper, whose
+    # pieces name langchain-openai's provider; the others read it as any other stream.
     for name in NAMES:
-        assert adapter_class(name)(api_key="k").sdk_helper_adapter() is None
+        adapter = adapter_class(name)(api_key="k")
+        helper = adapter.sdk_helper_adapter()
+        assert (helper is not None) is PROFILES[name].sdk_helper, name
+    deepseek = adapter_class("deepseek")(api_key="k")
+    helper = deepseek.sdk_helper_adapter()
+    assert isinstance(helper, CompatibleAdapter) and helper.reads_sdk_events
+    assert helper.profile.style is not None and helper.profile.style.model_provider == "openai"
+    assert not deepseek.reads_sdk_events and deepseek.profile is PROFILES["deepseek"]
+    # Its stream's usage as the SDK's model shows it (its null fields), for the final piece.
+    usage = {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}
+    event = {"object": "chat.completion.chunk", "choices": [], "usage": usage}
+    chunk = helper.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
+    assert chunk is not None and chunk.usage_metadata is not None
+    assert chunk.response_metadata["token_usage"]["completion_tokens_details"] is None
+    # (its plain stream's chunks carry no raw usage, as langchain-deepseek's)
+    plain = deepseek.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
+    assert plain is not None and "token_usage" not in plain.response_metadata
 
 
 def test_openrouter_takes_its_attribution_settings_through_init_chat_model() -> None:
