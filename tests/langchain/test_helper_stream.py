@@ -335,10 +335,18 @@ async def test_an_async_structured_stream_is_heard_as_langchain_openais(
 def _format_pieces(model: Any) -> list[Any]:
     """What a stream of a `response_format` call gives, piece by piece."""
     bound = model.bind(response_format=FORMAT)
-    return [
-        (p.content, p.response_metadata, p.additional_kwargs, p.usage_metadata is not None)
-        for p in bound.stream("A forecast for Paris, as JSON.")
-    ]
+    return [_seen(p) for p in bound.stream("A forecast for Paris, as JSON.")]
+
+
+async def _aformat_pieces(model: Any) -> list[Any]:
+    """The same, from the async stream."""
+    bound = model.bind(response_format=FORMAT)
+    return [_seen(p) async for p in bound.astream("A forecast for Paris, as JSON.")]
+
+
+def _seen(piece: Any) -> tuple[Any, ...]:
+    usage = piece.usage_metadata is not None
+    return (piece.content, piece.response_metadata, piece.additional_kwargs, usage)
 
 
 #: The presets whose partner class extends langchain-openai's `BaseChatOpenAI`, whose
@@ -381,3 +389,16 @@ def test_a_preset_extending_base_chat_openai_streams_a_format_through_the_helper
 
 def _masked_ids(pieces: list[Any]) -> list[Any]:
     return [(c, {k: v for k, v in m.items() if k != "id"}, kw, u) for c, m, kw, u in pieces]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_deepseeks_async_stream_of_a_format_goes_through_the_helper_too(
+    server: MockServer,
+) -> None:
+    package, name, model = _HELPER_PRESETS["deepseek"]
+    settings = {"model": model, "api_key": "sk-mock", "base_url": server.url + "/v1"}
+    settings["stream_usage"] = True
+    theirs = await _aformat_pieces(getattr(importlib.import_module(package), name)(**settings))
+    ours = await _aformat_pieces(getattr(chatplex.langchain, name)(**settings))
+    assert len(theirs) > 7 and theirs[-2][2]["parsed"] is None  # the final completion's
+    assert _masked_ids(ours) == _masked_ids(theirs)
