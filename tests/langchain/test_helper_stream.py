@@ -17,6 +17,7 @@ from langchain_core.tools import tool
 from pydantic import BaseModel
 
 import chatplex.langchain
+from chatplex.adapters.base import HELPER_PIECE_PROVIDER
 from chatplex.langchain import AzureChatOpenAI
 from chatplex.langchain import ChatGroq
 from chatplex.langchain import ChatOpenAI
@@ -183,6 +184,28 @@ def test_a_format_given_as_a_class_is_parsed_into_it_on_the_final_piece() -> Non
         "parsed": None,
         "refusal": None,
     }
+
+
+def test_a_partners_own_provider_on_the_chunks_is_on_every_piece_but_the_final() -> None:
+    # langchain-xai writes its name on each piece of the helper's stream, the empty ones
+    # too; the final completion's piece is langchain-openai's (and the key goes).
+    stamped = {**HEAD, HELPER_PIECE_PROVIDER: "xai"}
+    chunks = [
+        AIMessageChunk(content="", id="c1", response_metadata=stamped),
+        AIMessageChunk(content='{"a": 1}', id="c1", response_metadata=dict(stamped)),
+        AIMessageChunk(content="", id="c1", response_metadata={"finish_reason": "stop"}),
+        AIMessageChunk(
+            content="", id="c1", response_metadata={"token_usage": RECORD}, usage_metadata=USAGE
+        ),
+    ]
+    pieces = _run(chunks)
+    named = [p.message.response_metadata.get("model_provider") for p in pieces[:-1]]
+    assert named == ["xai"] * len(named) and len(named) == 5  # content.done, the usage's
+    final = pieces[-1]
+    assert "model_provider" not in final.message.response_metadata
+    assert final.generation_info is not None and final.generation_info["model_provider"] == "openai"
+    assert all(HELPER_PIECE_PROVIDER not in p.message.response_metadata for p in pieces)
+    assert HELPER_PIECE_PROVIDER not in final.generation_info
 
 
 def test_a_stream_that_gave_no_chunk_has_no_final_piece() -> None:
@@ -357,22 +380,7 @@ _HELPER_PRESETS = {
 }
 
 
-_XAI_HELPER = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 47: xAI's profile takes no helper (Profile.sdk_helper off): langchain-xai's "
-        "_convert_chunk_to_generation_chunk writes model_provider 'xai' on every helper "
-        "piece, its empty ones too, while the final completion's piece names 'openai' "
-        "with the model's fields and the raw usage; HelperPieces (built in model.py "
-        "from the call's settings alone) has no way yet to learn the first fact"
-    ),
-)
-
-
-@pytest.mark.parametrize(
-    "preset",
-    [pytest.param(p, marks=_XAI_HELPER) if p == "xai" else p for p in sorted(_HELPER_PRESETS)],
-)
+@pytest.mark.parametrize("preset", sorted(_HELPER_PRESETS))
 @pytest.mark.parametrize("stream_usage", [False, True])
 def test_a_preset_extending_base_chat_openai_streams_a_format_through_the_helper(
     server: MockServer, preset: str, stream_usage: bool

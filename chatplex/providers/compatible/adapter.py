@@ -309,7 +309,8 @@ class CompatibleAdapter(OpenAIAdapter):
         """For a profile whose partner class streams a `response_format` call through the
         openai SDK's helper (`Profile.sdk_helper`): this adapter, its streams read as that
         helper reads them, its pieces naming langchain-openai's provider as the partner's
-        do there. None for any other."""
+        do there (or the partner's own, `Profile.helper_provider`, which its chunks carry
+        in `HELPER_PIECE_PROVIDER`). None for any other."""
         profile = self.profile
         if not profile.sdk_helper:
             return None
@@ -319,7 +320,10 @@ class CompatibleAdapter(OpenAIAdapter):
             # The raw usage kept for the helper's final completion (`HelperPieces.final`).
             keys = (*profile.style.stream_keys, "token_usage")
             style = dataclasses.replace(
-                profile.style, model_provider=_HELPER_PROVIDER, stream_keys=keys
+                profile.style,
+                model_provider=_HELPER_PROVIDER,
+                stream_keys=keys,
+                helper_piece_provider=profile.helper_provider,
             )
             helper.profile = dataclasses.replace(profile, style=style)
         return helper

@@ -106,6 +106,9 @@ class ReplyStyle:
     #: `response_metadata["service_tier"]` whatever the reply names (langchain-groq
     #: reports the tier asked for: "on_demand" by default); None: the reply's.
     service_tier: str | None = None
+    #: The `model_provider` its partner writes on every piece of the openai SDK helper's
+    #: stream (`HELPER_PIECE_PROVIDER` on each chunk); None: none of its own there.
+    helper_piece_provider: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,9 +237,12 @@ class Profile:
     #: takes a call with a `response_format` through the openai SDK's parsing helper, and
     #: whose pieces of it name langchain-openai's provider (langchain-deepseek writes its
     #: own only where the dict has choices, which a helper's event has not):
-    #: `CompatibleAdapter.sdk_helper_adapter`, `langchain/helper_stream.py`. (Not xAI's:
-    #: langchain-xai writes "xai" on every piece, the helper's empty ones too.)
+    #: `CompatibleAdapter.sdk_helper_adapter`, `langchain/helper_stream.py`.
     sdk_helper: bool = False
+    #: The `model_provider` that partner class writes on every one of the helper's pieces,
+    #: its empty ones too (langchain-xai's `_convert_chunk_to_generation_chunk`: "xai");
+    #: None: langchain-openai's, on the pieces with choices only.
+    helper_provider: str | None = None
     #: The tool call ids it accepts, as a regular expression; other ids in the history
     #: (another provider's `call_...`) are sent as `nine_char_id` makes them (Mistral:
     #: nine letters and digits, derived from the id as langchain-mistralai does).

@@ -225,6 +225,8 @@ PRESETS: tuple[Preset, ...] = (
             style=ReplyStyle("xai", reasoning_in_output=True),
             error_body_inner=True,
             assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
+            sdk_helper=True,
+            helper_provider="xai",  # on every helper piece (its chunk conversion's)
         ),
         langchain_class="ChatXAI",
         # Its stream as langchain-openai's: the model's fields on the finishing chunk.

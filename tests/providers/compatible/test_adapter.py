@@ -18,6 +18,7 @@ import chatplex
 from chatplex.adapters import BUILTIN_ADAPTERS
 from chatplex.adapters import adapter_class
 from chatplex.adapters import adapter_parameters
+from chatplex.adapters.base import HELPER_PIECE_PROVIDER
 from chatplex.adapters.base import CallSettings
 from chatplex.adapters.base import SSEEvent
 from chatplex.adapters.base import ToolSpec
@@ -121,8 +122,9 @@ def test_the_wire_stays_openai_and_the_preset_names_the_provider() -> None:
 
 
 def test_a_presets_response_format_stream_goes_through_the_helper_where_its_partner_does() -> None:
-    # ChatDeepSeek (a BaseChatOpenAI) streams it through the openai SDK's helper, whose
-    # pieces name langchain-openai's provider; the others read it as any other stream.
+    # ChatDeepSeek and ChatXAI (BaseChatOpenAIs) stream it through the openai SDK's
+    # helper, whose pieces name langchain-openai's provider (ChatXAI's own on each); the
+    # others read it as any other stream.
     for name in NAMES:
         adapter = adapter_class(name)(api_key="k")
         helper = adapter.sdk_helper_adapter()
@@ -141,6 +143,15 @@ def test_a_presets_response_format_stream_goes_through_the_helper_where_its_part
     # (its plain stream's chunks carry no raw usage, as langchain-deepseek's)
     plain = deepseek.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
     assert plain is not None and "token_usage" not in plain.response_metadata
+    assert HELPER_PIECE_PROVIDER not in chunk.response_metadata
+    # xAI's partner names itself on every helper piece: its helper's chunks say so.
+    xai = adapter_class("xai")(api_key="k")
+    stamped = xai.sdk_helper_adapter()
+    assert stamped is not None
+    chunk = stamped.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
+    assert chunk is not None and chunk.response_metadata[HELPER_PIECE_PROVIDER] == "xai"
+    plain = xai.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
+    assert plain is not None and HELPER_PIECE_PROVIDER not in plain.response_metadata
 
 
 def test_openrouter_takes_its_attribution_settings_through_init_chat_model() -> None:
