@@ -48,6 +48,7 @@ __all__ = [
     "Adapter",
     "CallSettings",
     "FrameDecoder",
+    "HELPER_PIECE_PROVIDER",
     "HTTPRequest",
     "MaskedHeaders",
     "BaseURL",
@@ -191,6 +192,11 @@ def as_secret(key: str | Secret | None) -> Secret | None:
         raise TypeError(f"api_key must be a str or a Secret, got {type(key).__name__}")
     return Secret(key)
 
+
+#: A chunk's `response_metadata` key naming the `model_provider` its partner writes on
+#: every piece of an SDK helper's stream, the empty ones too (`sdk_helper_adapter`'s
+#: chunks; read and dropped by `langchain/helper_stream.py`).
+HELPER_PIECE_PROVIDER = "helper_piece_provider"
 
 #: The environment variable that turns on chatplex's key policy (`holds_environment_key`).
 HOLD_KEY_VARIABLE = "CHATPLEX_HOLD_ENVIRONMENT_KEY"

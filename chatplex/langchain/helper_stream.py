@@ -30,6 +30,7 @@ from typing import Any
 from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
 from langchain_core.outputs import ChatGenerationChunk
 
+from ..adapters.base import HELPER_PIECE_PROVIDER
 from ..chat import ChatModel
 from ..chat.llm_results import result_of
 from ..messages import AIMessageChunk
@@ -75,6 +76,7 @@ class HelperPieces:
         "_done",
         "_format",
         "_seen",
+        "_stamp",
         "_tool",
         "_tools_done",
         "_v1",
@@ -89,6 +91,8 @@ class HelperPieces:
         self._tool: Any = None  # the index of the tool call streaming
         self._tools_done: set[Any] = set()
         self._v1 = False  # the pieces carry `output_version="v1"`
+        # The provider the partner writes on every piece (`HELPER_PIECE_PROVIDER`), if any.
+        self._stamp: Any = None
 
     def pieces(
         self, chunk: AIMessageChunk, piece: ChatGenerationChunk | None
@@ -96,6 +100,7 @@ class HelperPieces:
         """The pieces of the events `chunk` fires (`piece`: its translation, None where
         LangChain's model streams nothing for it)."""
         self._chunks.append(chunk)
+        self._stamp = self._stamp or chunk.response_metadata.get(HELPER_PIECE_PROVIDER)
         if piece is None:
             return []
         self._v1 = self._v1 or "output_version" in piece.message.response_metadata
@@ -106,6 +111,7 @@ class HelperPieces:
         if not self._chunks:
             return []
         reply = merge_chunks(self._chunks).to_message()
+        reply.response_metadata.pop(HELPER_PIECE_PROVIDER, None)
         metadata = reply.response_metadata
         if reply.id and "id" not in metadata:
             reply.response_metadata = metadata = {**metadata, "id": reply.id}
@@ -135,6 +141,8 @@ class HelperPieces:
             return self._empty()
         message = piece.message
         kept = {k: v for k, v in message.response_metadata.items() if k in _EVENT_METADATA}
+        if self._stamp:
+            kept["model_provider"] = self._stamp
         message.response_metadata = kept
         if isinstance(message, LCAIMessageChunk):
             message.usage_metadata = None  # (the usage chunk is emptied above)
@@ -179,6 +187,8 @@ class HelperPieces:
     def _empty(self) -> ChatGenerationChunk:
         """The piece of an event without choices: no content, usage or provider."""
         message = LCAIMessageChunk(content="")
+        if self._stamp:
+            message.response_metadata["model_provider"] = self._stamp
         if self._v1:
             message.response_metadata["output_version"] = "v1"
         return ChatGenerationChunk(message=message, generation_info={})

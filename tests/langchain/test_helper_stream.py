@@ -17,6 +17,7 @@ from langchain_core.tools import tool
 from pydantic import BaseModel
 
 import chatplex.langchain
+from chatplex.adapters.base import HELPER_PIECE_PROVIDER
 from chatplex.langchain import AzureChatOpenAI
 from chatplex.langchain import ChatGroq
 from chatplex.langchain import ChatOpenAI
@@ -185,6 +186,28 @@ def test_a_format_given_as_a_class_is_parsed_into_it_on_the_final_piece() -> Non
     }
 
 
+def test_a_partners_own_provider_on_the_chunks_is_on_every_piece_but_the_final() -> None:
+    # langchain-xai writes its name on each piece of the helper's stream, the empty ones
+    # too; the final completion's piece is langchain-openai's (and the key goes).
+    stamped = {**HEAD, HELPER_PIECE_PROVIDER: "xai"}
+    chunks = [
+        AIMessageChunk(content="", id="c1", response_metadata=stamped),
+        AIMessageChunk(content='{"a": 1}', id="c1", response_metadata=dict(stamped)),
+        AIMessageChunk(content="", id="c1", response_metadata={"finish_reason": "stop"}),
+        AIMessageChunk(
+            content="", id="c1", response_metadata={"token_usage": RECORD}, usage_metadata=USAGE
+        ),
+    ]
+    pieces = _run(chunks)
+    named = [p.message.response_metadata.get("model_provider") for p in pieces[:-1]]
+    assert named == ["xai"] * len(named) and len(named) == 5  # content.done, the usage's
+    final = pieces[-1]
+    assert "model_provider" not in final.message.response_metadata
+    assert final.generation_info is not None and final.generation_info["model_provider"] == "openai"
+    assert all(HELPER_PIECE_PROVIDER not in p.message.response_metadata for p in pieces)
+    assert HELPER_PIECE_PROVIDER not in final.generation_info
+
+
 def test_a_stream_that_gave_no_chunk_has_no_final_piece() -> None:
     assert HelperPieces().final() == []
 
@@ -335,10 +358,18 @@ async def test_an_async_structured_stream_is_heard_as_langchain_openais(
 def _format_pieces(model: Any) -> list[Any]:
     """What a stream of a `response_format` call gives, piece by piece."""
     bound = model.bind(response_format=FORMAT)
-    return [
-        (p.content, p.response_metadata, p.additional_kwargs, p.usage_metadata is not None)
-        for p in bound.stream("A forecast for Paris, as JSON.")
-    ]
+    return [_seen(p) for p in bound.stream("A forecast for Paris, as JSON.")]
+
+
+async def _aformat_pieces(model: Any) -> list[Any]:
+    """The same, from the async stream."""
+    bound = model.bind(response_format=FORMAT)
+    return [_seen(p) async for p in bound.astream("A forecast for Paris, as JSON.")]
+
+
+def _seen(piece: Any) -> tuple[Any, ...]:
+    usage = piece.usage_metadata is not None
+    return (piece.content, piece.response_metadata, piece.additional_kwargs, usage)
 
 
 #: The presets whose partner class extends langchain-openai's `BaseChatOpenAI`, whose
@@ -349,27 +380,33 @@ _HELPER_PRESETS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 47: the compatible presets' sdk_helper_adapter() is None, so a drop-in reads "
-        "such a stream as any other: no helper events' pieces, no final completion's piece "
-        "(parsed/refusal), the model's fields on the finishing piece; and the partners' "
-        "helper pieces differ per package (langchain-deepseek's name model_provider "
-        "'openai', langchain-xai's empty pieces keep 'xai')"
-    ),
-)
 @pytest.mark.parametrize("preset", sorted(_HELPER_PRESETS))
+@pytest.mark.parametrize("stream_usage", [False, True])
 def test_a_preset_extending_base_chat_openai_streams_a_format_through_the_helper(
-    server: MockServer, preset: str
+    server: MockServer, preset: str, stream_usage: bool
 ) -> None:
     package, name, model = _HELPER_PRESETS[preset]
     settings = {"model": model, "api_key": "sk-mock", "base_url": server.url + "/v1"}
+    settings["stream_usage"] = stream_usage
     theirs = _format_pieces(getattr(importlib.import_module(package), name)(**settings))
     ours = _format_pieces(getattr(chatplex.langchain, name)(**settings))
     assert len(theirs) > 7  # the helper's events and the final completion's piece
+    assert theirs[-2][3] is stream_usage  # the final completion's piece: the usage, if any
     assert _masked_ids(ours) == _masked_ids(theirs)
 
 
 def _masked_ids(pieces: list[Any]) -> list[Any]:
     return [(c, {k: v for k, v in m.items() if k != "id"}, kw, u) for c, m, kw, u in pieces]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_deepseeks_async_stream_of_a_format_goes_through_the_helper_too(
+    server: MockServer,
+) -> None:
+    package, name, model = _HELPER_PRESETS["deepseek"]
+    settings = {"model": model, "api_key": "sk-mock", "base_url": server.url + "/v1"}
+    settings["stream_usage"] = True
+    theirs = await _aformat_pieces(getattr(importlib.import_module(package), name)(**settings))
+    ours = await _aformat_pieces(getattr(chatplex.langchain, name)(**settings))
+    assert len(theirs) > 7 and theirs[-2][2]["parsed"] is None  # the final completion's
+    assert _masked_ids(ours) == _masked_ids(theirs)

@@ -33,6 +33,7 @@ servers (vLLM, LM Studio and the like) have no official host: they get a key onl
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
@@ -87,6 +88,9 @@ __all__ = [
     "Profile",
     "preset_adapter_class",
 ]
+
+#: The `model_provider` langchain-openai's helper pieces name (its own package's).
+_HELPER_PROVIDER = "openai"
 
 
 class CompatibleAdapter(OpenAIAdapter):
@@ -166,6 +170,11 @@ class CompatibleAdapter(OpenAIAdapter):
         """As its partner package leaves them out: the profile's, else langchain-openai's."""
         own = self.profile.dropped_input_blocks
         return super().dropped_input_blocks if own is None else own
+
+    @property
+    def assistant_text_blocks(self) -> bool:
+        """As its partner package sends an assistant turn's text: the profile's."""
+        return self.profile.assistant_text_blocks
 
     @property
     def structured_output_method(self) -> str | None:
@@ -298,11 +307,28 @@ class CompatibleAdapter(OpenAIAdapter):
             message.additional_kwargs.update((k, v) for k, v in kept.items() if v)
         return message
 
-    def sdk_helper_adapter(self) -> None:
-        """None: a preset's stream of a `response_format` call is read as any other (the
-        partner packages that extend langchain-openai's class may stream it through the
-        openai SDK's helper too; not compared yet)."""
-        return None
+    def sdk_helper_adapter(self) -> CompatibleAdapter | None:
+        """For a profile whose partner class streams a `response_format` call through the
+        openai SDK's helper (`Profile.sdk_helper`): this adapter, its streams read as that
+        helper reads them, its pieces naming langchain-openai's provider as the partner's
+        do there (or the partner's own, `Profile.helper_provider`, which its chunks carry
+        in `HELPER_PIECE_PROVIDER`). None for any other."""
+        profile = self.profile
+        if not profile.sdk_helper:
+            return None
+        helper = copy.copy(self)  # (the same pools; the profile rebound on the copy only)
+        helper.reads_sdk_events = True
+        if profile.style is not None:
+            # The raw usage kept for the helper's final completion (`HelperPieces.final`).
+            keys = (*profile.style.stream_keys, "token_usage")
+            style = dataclasses.replace(
+                profile.style,
+                model_provider=_HELPER_PROVIDER,
+                stream_keys=keys,
+                helper_piece_provider=profile.helper_provider,
+            )
+            helper.profile = dataclasses.replace(profile, style=style)
+        return helper
 
     def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
         """A fresh parser for one stream; reads thinking parts when the profile declares
@@ -310,7 +336,9 @@ class CompatibleAdapter(OpenAIAdapter):
         has any."""
         # With the reply's id and raw usage, which a style reads (unlike OpenAI's own).
         parser = OpenAIStreamParser(
-            header_value(headers, "x-request-id"), thinking_parts=self.profile.thinking_parts
+            header_value(headers, "x-request-id"),
+            thinking_parts=self.profile.thinking_parts,
+            sdk_events=self.reads_sdk_events,
         )
         if self.profile.style is not None:
             parser = StyledStreamParser(parser, self.profile.style)

@@ -106,6 +106,9 @@ class ReplyStyle:
     #: `response_metadata["service_tier"]` whatever the reply names (langchain-groq
     #: reports the tier asked for: "on_demand" by default); None: the reply's.
     service_tier: str | None = None
+    #: The `model_provider` its partner writes on every piece of the openai SDK helper's
+    #: stream (`HELPER_PIECE_PROVIDER` on each chunk); None: none of its own there.
+    helper_piece_provider: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +228,22 @@ class Profile:
     #: Block types its partner package leaves out of user, system and tool messages
     #: (None: langchain-openai's, `thinking`, `tool_use`...; empty: it sends them all).
     dropped_input_blocks: frozenset[str] | None = None
+    #: Whether an assistant turn whose reasoning (or another API's blocks) is left out
+    #: sends its text as text blocks, as its partner package does (langchain-groq's, and
+    #: those built on langchain-openai's BaseChatOpenAI: -xai, -together, -nebius). Off:
+    #: joined into one string, as langchain-deepseek and -sambanova send it, and what a
+    #: server without a partner package is sure to take.
+    assistant_text_blocks: bool = False
+    #: Whether its partner class is langchain-openai's `BaseChatOpenAI`, whose `_stream`
+    #: takes a call with a `response_format` through the openai SDK's parsing helper, and
+    #: whose pieces of it name langchain-openai's provider (langchain-deepseek writes its
+    #: own only where the dict has choices, which a helper's event has not):
+    #: `CompatibleAdapter.sdk_helper_adapter`, `langchain/helper_stream.py`.
+    sdk_helper: bool = False
+    #: The `model_provider` that partner class writes on every one of the helper's pieces,
+    #: its empty ones too (langchain-xai's `_convert_chunk_to_generation_chunk`: "xai");
+    #: None: langchain-openai's, on the pieces with choices only.
+    helper_provider: str | None = None
     #: The tool call ids it accepts, as a regular expression; other ids in the history
     #: (another provider's `call_...`) are sent as `nine_char_id` makes them (Mistral:
     #: nine letters and digits, derived from the id as langchain-mistralai does).

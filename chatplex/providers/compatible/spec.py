@@ -128,6 +128,7 @@ PRESETS: tuple[Preset, ...] = (
             "Groq",
             "https://api.groq.com/openai/v1",
             dropped_input_blocks=frozenset(),  # langchain-groq sends every block
+            assistant_text_blocks=True,  # its assistant turn: `text_blocks or ""`
             sdk_path="/openai/v1",
             json_schema_shape="titled",  # langchain-groq's response_format
             # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
@@ -219,6 +220,7 @@ PRESETS: tuple[Preset, ...] = (
             reasoning_field="reasoning_content",
             style=ReplyStyle("deepseek"),
             error_body_inner=True,
+            sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
         ),
         langchain_class="ChatDeepSeek",
         # Its stream as langchain-openai's: the model's fields on the finishing chunk.
@@ -251,6 +253,9 @@ PRESETS: tuple[Preset, ...] = (
             reasoning_field="reasoning_content",
             style=ReplyStyle("xai", reasoning_in_output=True),
             error_body_inner=True,
+            assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
+            sdk_helper=True,
+            helper_provider="xai",  # on every helper piece (its chunk conversion's)
         ),
         langchain_class="ChatXAI",
         # Its stream as langchain-openai's: the model's fields on the finishing chunk.
@@ -508,6 +513,7 @@ PRESETS: tuple[Preset, ...] = (
             reasoning_field="reasoning_content",
             style=ReplyStyle("openai"),  # langchain-together names no provider of its own
             error_body_inner=True,
+            assistant_text_blocks=True,
         ),
         langchain_class="ChatTogether",
         aliases=key_and_base("together"),
@@ -782,6 +788,7 @@ PRESETS: tuple[Preset, ...] = (
             # ChatNebius is a BaseChatOpenAI: its replies are shaped as langchain-openai's.
             style=ReplyStyle("openai"),
             error_body_inner=True,  # ChatNebius raises the openai SDK's errors
+            assistant_text_blocks=True,
         ),
         langchain_class="ChatNebius",
         aliases=key_and_base("nebius"),

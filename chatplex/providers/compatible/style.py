@@ -21,6 +21,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ...adapters.base import HELPER_PIECE_PROVIDER
 from ...adapters.base import SSEEvent
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
@@ -161,6 +162,8 @@ class StyledStreamParser(OpenAIStreamParser):
         shaped = {k: v for k, v in meta.items() if k not in _STYLED or k in style.stream_keys}
         if "model_provider" in shaped:
             shaped["model_provider"] = style.model_provider
+        if style.helper_piece_provider is not None:
+            shaped[HELPER_PIECE_PROVIDER] = style.helper_piece_provider
         if meta.get("finish_reason") is not None and "service_tier" in style.reply_keys:
             tier = style.service_tier or self._tier  # as a reply's, on the finishing chunk
             if tier:

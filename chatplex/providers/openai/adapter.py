@@ -175,6 +175,13 @@ class OpenAIAdapter(Adapter):
         """Block types left out of user, system and tool messages: langchain-openai's."""
         return LANGCHAIN_OPENAI_DROPPED
 
+    @property
+    def assistant_text_blocks(self) -> bool:
+        """Whether an assistant turn whose reasoning (or another API's blocks) is left out
+        sends its text as text blocks: langchain-openai's `_format_message_content` keeps
+        the list."""
+        return True
+
     def __init__(
         self,
         *,
@@ -255,7 +262,10 @@ class OpenAIAdapter(Adapter):
         check_call(messages, provider=_PROVIDER, block_types=self.block_types, empty_text=True)
         body: dict[str, Any] = {
             "model": settings.model,
-            "messages": [wire_message(m, self.dropped_input_blocks) for m in messages],
+            "messages": [
+                wire_message(m, self.dropped_input_blocks, text_blocks=self.assistant_text_blocks)
+                for m in messages
+            ],
         }
         if settings.temperature is not None:
             body["temperature"] = settings.temperature

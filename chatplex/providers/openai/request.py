@@ -53,11 +53,15 @@ def system_role(message: SystemMessage) -> str:
     return str(role)
 
 
-def wire_message(message: BaseMessage, dropped: frozenset[str] = frozenset()) -> dict[str, Any]:
+def wire_message(
+    message: BaseMessage, dropped: frozenset[str] = frozenset(), *, text_blocks: bool = False
+) -> dict[str, Any]:
     """One message on the wire; `dropped`, block types left out of a user, system or
-    tool message's content (as its partner package leaves them out)."""
+    tool message's content (as its partner package leaves them out); `text_blocks`,
+    whether an assistant turn's text left after blocks not sent back goes as its text
+    blocks (as langchain-openai sends it) rather than joined into one string."""
     if isinstance(message, AIMessage):
-        return _wire_ai(message, dropped)
+        return _wire_ai(message, dropped, text_blocks)
     content = message.content
     if dropped and isinstance(content, list):
         content = [b for b in content if not (isinstance(b, dict) and b.get("type") in dropped)]
@@ -75,7 +79,7 @@ def wire_message(message: BaseMessage, dropped: frozenset[str] = frozenset()) ->
     return out
 
 
-def _wire_ai(message: AIMessage, dropped: frozenset[str]) -> dict[str, Any]:
+def _wire_ai(message: AIMessage, dropped: frozenset[str], text_blocks: bool) -> dict[str, Any]:
     if isinstance(message, AIMessageChunk):
         message = message.to_message()
     calls = [_wire_call(c["id"], c["name"], json.dumps(c["args"])) for c in message.tool_calls] + [
@@ -89,14 +93,16 @@ def _wire_ai(message: AIMessage, dropped: frozenset[str]) -> dict[str, Any]:
     ):
         # The API takes no reasoning back, and none of Anthropic's own blocks (after a
         # provider switch; tool_use travels as `tool_calls`), and no citations: the answer
-        # goes as the plain text it would have been without them.
+        # goes as the text it would have been without them: its text blocks, or (where
+        # the partner joins them, or none is left) one string.
         kept = [
             {"type": "text", "text": b.get("text") or ""} if b.get("type") == "text" else b
             for b in content
             if not _not_sent_back(b, dropped)
         ]
         plain = all(b["type"] == "text" for b in kept)
-        content = "".join(b["text"] for b in kept) if plain else kept
+        joined = plain and not (text_blocks and kept)
+        content = "".join(b["text"] for b in kept) if joined else kept
     # OpenAI requires content unless tool calls are present; then empty text goes as null.
     out: dict[str, Any] = {
         "role": "assistant",

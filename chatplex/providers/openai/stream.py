@@ -164,10 +164,10 @@ class OpenAIStreamParser:
         raw_usage = reply_field(obj.get("usage"), dict, "usage")
         if raw_usage:
             usage = self._usage.increase(usage_metadata(raw_usage))
-            if self._raw_keys:
-                meta["token_usage"] = raw_usage
-            elif self._sdk_events:
+            if self._sdk_events:  # (before raw keys: a preset's helper reads both)
                 meta["token_usage"] = sdk_usage(raw_usage)
+            elif self._raw_keys:
+                meta["token_usage"] = raw_usage
         if not choices and self._others:
             meta.update(self._take_others())  # the usage chunk closes every choice
         if self._first:

@@ -878,14 +878,6 @@ GAPS: dict[tuple[str, str], str] = {
         for wire, package in (("gemini", "langchain-google-genai"), ("ollama", "langchain-ollama"))
     },
     # The scripts of test_content_scripts.py.
-    **{
-        ("reasoning_history", wire): (
-            "an AI turn of the history whose content is a reasoning block and a text block: "
-            "the partner sends the turn's text blocks as a list ([{'type': 'text', ...}]), "
-            "the drop-in joins them into a string"
-        )
-        for wire in ("openai", "groq")
-    },
     ("reasoning_settings", "groq"): (
         "ChatGroq(reasoning_effort=...): langchain-groq reports the effort in each "
         "reply's response_metadata (and the stream's), the drop-in does not"

@@ -18,12 +18,14 @@ import chatplex
 from chatplex.adapters import BUILTIN_ADAPTERS
 from chatplex.adapters import adapter_class
 from chatplex.adapters import adapter_parameters
+from chatplex.adapters.base import HELPER_PIECE_PROVIDER
 from chatplex.adapters.base import CallSettings
 from chatplex.adapters.base import SSEEvent
 from chatplex.adapters.base import ToolSpec
 from chatplex.errors import AuthenticationError
 from chatplex.errors import MissingKeyError
 from chatplex.lean import init_chat_model
+from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible.adapter import PROFILES
@@ -119,10 +121,37 @@ def test_the_wire_stays_openai_and_the_preset_names_the_provider() -> None:
     assert "gsk-test" not in repr(adapter) and "GroqAdapter" in repr(adapter)
 
 
-def test_a_presets_response_format_stream_is_read_as_any_other() -> None:
-    # (Its partner's use of the openai SDK's parsing helper is not compared yet.)
+def test_a_presets_response_format_stream_goes_through_the_helper_where_its_partner_does() -> None:
+    # ChatDeepSeek and ChatXAI (BaseChatOpenAIs) stream it through the openai SDK's
+    # helper, whose pieces name langchain-openai's provider (ChatXAI's own on each); the
+    # others read it as any other stream.
     for name in NAMES:
-        assert adapter_class(name)(api_key="k").sdk_helper_adapter() is None
+        adapter = adapter_class(name)(api_key="k")
+        helper = adapter.sdk_helper_adapter()
+        assert (helper is not None) is PROFILES[name].sdk_helper, name
+    deepseek = adapter_class("deepseek")(api_key="k")
+    helper = deepseek.sdk_helper_adapter()
+    assert isinstance(helper, CompatibleAdapter) and helper.reads_sdk_events
+    assert helper.profile.style is not None and helper.profile.style.model_provider == "openai"
+    assert not deepseek.reads_sdk_events and deepseek.profile is PROFILES["deepseek"]
+    # Its stream's usage as the SDK's model shows it (its null fields), for the final piece.
+    usage = {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}
+    event = {"object": "chat.completion.chunk", "choices": [], "usage": usage}
+    chunk = helper.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
+    assert chunk is not None and chunk.usage_metadata is not None
+    assert chunk.response_metadata["token_usage"]["completion_tokens_details"] is None
+    # (its plain stream's chunks carry no raw usage, as langchain-deepseek's)
+    plain = deepseek.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
+    assert plain is not None and "token_usage" not in plain.response_metadata
+    assert HELPER_PIECE_PROVIDER not in chunk.response_metadata
+    # xAI's partner names itself on every helper piece: its helper's chunks say so.
+    xai = adapter_class("xai")(api_key="k")
+    stamped = xai.sdk_helper_adapter()
+    assert stamped is not None
+    chunk = stamped.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
+    assert chunk is not None and chunk.response_metadata[HELPER_PIECE_PROVIDER] == "xai"
+    plain = xai.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
+    assert plain is not None and HELPER_PIECE_PROVIDER not in plain.response_metadata
 
 
 def test_openrouter_takes_its_attribution_settings_through_init_chat_model() -> None:
@@ -565,6 +594,38 @@ def test_other_apis_blocks_in_a_user_turn_go_as_the_partner_sends_them(
     adapter = preset_adapter_class(name)(api_key="k", base_url="http://127.0.0.1:9")
     sent = adapter.build_request([HumanMessage(blocks)], CallSettings(model="m"), stream=False)
     assert sent.json["messages"] == [convert(LCHumanMessage(blocks))]
+
+
+@pytest.mark.parametrize("name", ["groq", "xai", "together", "nebius", "fireworks"])
+def test_an_assistant_turns_text_after_its_reasoning_goes_as_the_partner_sends_it(
+    name: str,
+) -> None:
+    # langchain-groq and langchain-openai's subclasses send the text blocks left as a
+    # list; langchain-fireworks makes one text block a string (its sanitizer).
+    import importlib
+
+    from langchain_core.messages import AIMessage as LCAIMessage
+
+    module, _, attribute = _PARTNER_CONVERSIONS[name].partition(":")
+    convert = getattr(importlib.import_module(module), attribute)
+    blocks = [
+        {"type": "thinking", "thinking": "hmm", "signature": "s"},
+        {"type": "text", "text": "Hello, friend!"},
+    ]
+    adapter = preset_adapter_class(name)(api_key="k", base_url="http://127.0.0.1:9")
+    sent = adapter.build_request([AIMessage(blocks)], CallSettings(model="m"), stream=False)
+    assert sent.json["messages"][0]["content"] == convert(LCAIMessage(blocks))["content"]
+
+
+@pytest.mark.parametrize("name", ["deepseek", "vllm", "hyperbolic"])
+def test_an_assistant_turns_text_after_its_reasoning_is_one_string_elsewhere(name: str) -> None:
+    # langchain-deepseek joins an assistant turn's text blocks (DeepSeek takes a string);
+    # a server without a partner package gets what every server takes.
+    blocks = [{"type": "reasoning", "reasoning": "r"}, {"type": "text", "text": "Hi"}]
+    adapter = preset_adapter_class(name)(api_key="k", base_url="http://127.0.0.1:9")
+    assert adapter.assistant_text_blocks is False
+    sent = adapter.build_request([AIMessage(blocks)], CallSettings(model="m"), stream=False)
+    assert sent.json["messages"][0]["content"] == "Hi"
 
 
 @pytest.mark.parametrize("asynchronous", [False, True])

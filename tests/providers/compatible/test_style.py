@@ -6,6 +6,7 @@ import doctest
 import json
 from typing import Any
 
+from chatplex.adapters.base import HELPER_PIECE_PROVIDER
 from chatplex.adapters.base import SSEEvent
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible import style as module
@@ -208,3 +209,19 @@ def test_a_stream_keeps_the_replys_service_tier_on_its_finishing_chunk() -> None
     parser = StyledStreamParser(ADAPTER.stream_parser({}), ReplyStyle("xai"))
     chunks = [c for e in events if (c := parser.feed(e)) is not None]
     assert [c.response_metadata.get("service_tier") for c in chunks] == [None, "flex"]
+
+
+def test_a_helper_piece_provider_rides_on_every_chunk() -> None:
+    # (for the SDK helper's pieces, which langchain-xai names "xai" every one)
+    events = [
+        SSEEvent(None, json.dumps({"id": "r1", "model": "m", "choices": [{"index": 0, **e}]}))
+        for e in ({"delta": {"content": "hi"}}, {"delta": {}, "finish_reason": "stop"})
+    ]
+    for style, named in (
+        (ReplyStyle("openai", helper_piece_provider="xai"), "xai"),
+        (ReplyStyle("xai"), None),
+    ):
+        parser = StyledStreamParser(ADAPTER.stream_parser({}), style)
+        chunks = [c for e in events if (c := parser.feed(e)) is not None]
+        assert len(chunks) == 2
+        assert [c.response_metadata.get(HELPER_PIECE_PROVIDER) for c in chunks] == [named] * 2

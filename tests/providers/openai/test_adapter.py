@@ -779,9 +779,13 @@ def test_reasoning_is_not_sent_back() -> None:
     )
     history: list[BaseMessage] = [HumanMessage("hi"), streamed, direct, calling]
     wire = adapter().build_request(history, SETTINGS, stream=False).json["messages"]
+    # The text left goes as its blocks, as langchain-openai's `_format_message_content`
+    # keeps the list it filters; nothing left: no content, beside the calls.
+    hi = [{"type": "text", "text": "Hi"}]
+    # (the merged stream's text blocks: the empty one of the chunk the text began on)
     assert wire[1:] == [
-        {"role": "assistant", "content": "Hi"},
-        {"role": "assistant", "content": "Hi"},
+        {"role": "assistant", "content": [{"type": "text", "text": ""}, *hi]},
+        {"role": "assistant", "content": hi},
         {
             "role": "assistant",
             "content": None,
@@ -790,18 +794,20 @@ def test_reasoning_is_not_sent_back() -> None:
             ],
         },
     ]
-    # Anthropic's cited text (after a provider switch) goes as plain text too.
+    # Anthropic's cited text (after a provider switch) goes as text blocks without them.
     cite = {"type": "char_location", "cited_text": "x"}
     cited = AIMessage(
         [{"type": "text", "text": "A "}, {"type": "text", "text": "B", "citations": [cite]}]
     )
     wire = adapter().build_request([cited], SETTINGS, stream=False).json
-    assert wire["messages"] == [{"role": "assistant", "content": "A B"}]
+    sent = [{"type": "text", "text": "A "}, {"type": "text", "text": "B"}]
+    assert wire["messages"] == [{"role": "assistant", "content": sent}]
 
 
 def test_an_anthropic_replys_thinking_is_not_sent_back() -> None:
     # An Anthropic reply replayed to an OpenAI model (a provider switch): its thinking
-    # block is dropped, as langchain-openai drops it, not refused.
+    # block is dropped, as langchain-openai drops it (keeping the text as a list), not
+    # refused.
     signed = {"type": "thinking", "thinking": "A greeting.", "signature": "sig"}
     history: list[BaseMessage] = [
         HumanMessage([{"type": "text", "text": "Hello"}]),
@@ -809,7 +815,8 @@ def test_an_anthropic_replys_thinking_is_not_sent_back() -> None:
         HumanMessage("Well, thanks."),
     ]
     wire = adapter().build_request(history, SETTINGS, stream=False).json["messages"]
-    assert wire[1] == {"role": "assistant", "content": "Hello, how are you?"}
+    text = [{"type": "text", "text": "Hello, how are you?"}]
+    assert wire[1] == {"role": "assistant", "content": text}
     # Other block lists (no reasoning in them) go as they are.
     blocks = [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]
     wire = adapter().build_request([AIMessage(blocks)], SETTINGS, stream=False).json

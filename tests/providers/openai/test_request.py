@@ -117,6 +117,27 @@ def test_reasoning_is_not_sent_back_and_cited_text_goes_as_plain_text() -> None:
     ]
 
 
+def test_text_blocks_keep_an_assistant_turns_text_as_blocks_once_its_reasoning_is_left_out() -> (
+    None
+):
+    # langchain-openai keeps the list it filters; a partner that joins it sends a string.
+    content: list[dict[str, Any]] = [
+        {"type": "thinking", "thinking": "hmm", "signature": "s"},
+        {"type": "text", "text": "Hello, "},
+        {"type": "text", "text": "friend!", "citations": [{"url": "u"}]},
+    ]
+    assert wire_message(AIMessage(content), text_blocks=True)["content"] == [
+        {"type": "text", "text": "Hello, "},
+        {"type": "text", "text": "friend!"},
+    ]
+    assert wire_message(AIMessage(content))["content"] == "Hello, friend!"
+    # Nothing left: an empty string either way, not an empty list.
+    only_reasoning = AIMessage([{"type": "reasoning", "reasoning": "r"}])
+    assert wire_message(only_reasoning, text_blocks=True)["content"] == ""
+    # A plain string or a list without blocks left out is sent as it is.
+    assert wire_message(AIMessage("hi"), text_blocks=True)["content"] == "hi"
+
+
 def test_wire_tool() -> None:
     assert wire_tool(WEATHER) == {
         "type": "function",
