@@ -91,6 +91,7 @@ if TYPE_CHECKING:
     from .batch import AnthropicBatches
 
 __all__ = [
+    "ANTHROPIC_VERSION",
     "BLOCK_TYPES",
     "DEFAULT_BASE_URL",
     "FALLBACK_MAX_TOKENS",
@@ -101,6 +102,10 @@ __all__ = [
 ]
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
+#: The `anthropic-version` header every request carries when none is given: the
+#: anthropic SDK's (2.14's `ANTHROPIC_API_VERSION`), which langchain-anthropic's requests
+#: carry; a test compares the two.
+ANTHROPIC_VERSION = "2026-10-21"
 _ANTHROPIC_HOST = "api.anthropic.com"
 _HOME = ProviderHome(
     _ANTHROPIC_HOST, DEFAULT_BASE_URL, ("ANTHROPIC_API_KEY",), "ANTHROPIC_BASE_URL"
@@ -165,7 +170,7 @@ class AnthropicAdapter(Adapter):
 
     >>> adapter = AnthropicAdapter(api_key="sk-ant-...", default_max_tokens=1024)
     >>> adapter
-    AnthropicAdapter(base_url='https://api.anthropic.com', anthropic_version='2023-06-01')
+    AnthropicAdapter(base_url='https://api.anthropic.com', anthropic_version='2026-10-21')
 
     The key comes from `api_key=` or `ANTHROPIC_API_KEY`, the base URL from `base_url=`,
     `ANTHROPIC_BASE_URL` or the public API. A missing key is an error at construction,
@@ -223,7 +228,7 @@ class AnthropicAdapter(Adapter):
         *,
         api_key: str | Secret | None = None,
         base_url: str | Secret | None = None,
-        anthropic_version: str = "2023-06-01",
+        anthropic_version: str = ANTHROPIC_VERSION,
         default_headers: Mapping[str, str] | None = None,
         default_max_tokens: int | None = None,
         secret_headers: Sequence[str] = (),
