@@ -67,6 +67,7 @@ from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
+from .betas import with_tool_betas
 from .count_tokens import count_request
 from .errors import ERROR_FAMILIES
 from .request import builtin_tool
@@ -90,6 +91,7 @@ if TYPE_CHECKING:
     from .batch import AnthropicBatches
 
 __all__ = [
+    "ANTHROPIC_VERSION",
     "BLOCK_TYPES",
     "DEFAULT_BASE_URL",
     "FALLBACK_MAX_TOKENS",
@@ -100,6 +102,10 @@ __all__ = [
 ]
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
+#: The `anthropic-version` header every request carries when none is given: the
+#: anthropic SDK's (2.14's `ANTHROPIC_API_VERSION`), which langchain-anthropic's requests
+#: carry; a test compares the two.
+ANTHROPIC_VERSION = "2026-10-21"
 _ANTHROPIC_HOST = "api.anthropic.com"
 _HOME = ProviderHome(
     _ANTHROPIC_HOST, DEFAULT_BASE_URL, ("ANTHROPIC_API_KEY",), "ANTHROPIC_BASE_URL"
@@ -164,7 +170,7 @@ class AnthropicAdapter(Adapter):
 
     >>> adapter = AnthropicAdapter(api_key="sk-ant-...", default_max_tokens=1024)
     >>> adapter
-    AnthropicAdapter(base_url='https://api.anthropic.com', anthropic_version='2023-06-01')
+    AnthropicAdapter(base_url='https://api.anthropic.com', anthropic_version='2026-10-21')
 
     The key comes from `api_key=` or `ANTHROPIC_API_KEY`, the base URL from `base_url=`,
     `ANTHROPIC_BASE_URL` or the public API. A missing key is an error at construction,
@@ -222,7 +228,7 @@ class AnthropicAdapter(Adapter):
         *,
         api_key: str | Secret | None = None,
         base_url: str | Secret | None = None,
-        anthropic_version: str = "2023-06-01",
+        anthropic_version: str = ANTHROPIC_VERSION,
         default_headers: Mapping[str, str] | None = None,
         default_max_tokens: int | None = None,
         secret_headers: Sequence[str] = (),
@@ -305,6 +311,12 @@ class AnthropicAdapter(Adapter):
         if self._key:  # as the anthropic SDK (2.x) sends it: `Authorization: Bearer <key>`
             headers["authorization"] = Secret(f"Bearer {self._key.get()}")
         headers.update(self._extra_headers)
+        if body.get("tools"):
+            # A tool type in beta is refused without its beta: named as langchain-anthropic does.
+            name = next((k for k in headers if k.lower() == "anthropic-beta"), "anthropic-beta")
+            betas = with_tool_betas(headers.get(name), body["tools"])
+            if betas is not None:
+                headers[name] = betas
         return post_json(self._url, body, headers, self._secret_names, self._secret_url)
 
     def count_tokens_request(

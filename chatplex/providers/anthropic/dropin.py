@@ -42,6 +42,7 @@ from ...messages import BaseMessage
 from ...messages import message_list
 from ...secret import hold_url
 from ...specs import field_names
+from .adapter import ANTHROPIC_VERSION
 from .adapter import FALLBACK_MAX_TOKENS
 from .adapter import MAX_OUTPUT_TOKENS
 from .adapter import default_max_tokens_for
@@ -168,7 +169,7 @@ class ChatAnthropic(ChatModel):
         container: str | None = None,
         inference_geo: str | None = None,
         user_profile_id: str | None = None,
-        anthropic_version: str = "2023-06-01",
+        anthropic_version: str = ANTHROPIC_VERSION,
         default_max_tokens: int | None = None,
         **params: Any,
     ) -> None:

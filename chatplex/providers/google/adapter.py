@@ -64,6 +64,7 @@ from .errors import quota_failure
 from .request import API_PARAMETERS
 from .request import build_body
 from .request import builtin_tool
+from .request import vertex_builtin_tool
 from .request import without_empty_user_turns
 from .response import OTHER_CANDIDATES
 from .response import error_fields
@@ -137,12 +138,15 @@ class _GoogleWire(Adapter):
 
     #: Whether an empty user turn is left out (the Gemini API's partner leaves it out).
     _drops_empty_user_turns = False
+    #: Whether the tools go as one tool, built-in ones merged with the functions (Vertex AI's
+    #: partner merges them), or each built-in tool as a tool of its own (the Gemini API's).
+    _one_tool = False
 
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
         if self._drops_empty_user_turns and messages:
             messages = without_empty_user_turns(messages)
         check_call(messages, provider=self.provider, block_types=self.block_types)
-        body = build_body(messages, settings)
+        body = build_body(messages, settings, one_tool=self._one_tool)
         if not body["contents"]:
             raise ValueError("Gemini needs at least one message besides system messages")
         return body
@@ -306,8 +310,7 @@ class GeminiAdapter(_GoogleWire):
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Gemini's built-in tools (`{"google_search": {}}`, code_execution,
         url_context...), each sent as a tool of its own (`request.builtin_tool`), as
-        langchain-google-genai sends them. (Not Vertex AI's: langchain-google-vertexai
-        merges them into one tool with the functions, a form not yet written here.)"""
+        langchain-google-genai sends them. (Vertex AI's: `VertexAIAdapter.builtin_tool`.)"""
         return builtin_tool(tool)
 
     def __init__(
@@ -399,6 +402,13 @@ class VertexAIAdapter(_GoogleWire):
 
     provider = "google_vertexai"
     error_families = VERTEX_ERROR_FAMILIES  # google-api-core's, as the aiplatform client
+    _one_tool = True
+
+    def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Vertex AI's built-in tools (`{"google_search": {}}`, code_execution, retrieval,
+        google_search_retrieval; `request.vertex_builtin_tool`), sent merged into one tool
+        with the functions, as langchain-google-vertexai sends them."""
+        return vertex_builtin_tool(tool)
 
     def __init__(
         self,

@@ -47,7 +47,9 @@ __all__ = [
     "GENERATION_FIELDS",
     "TOP_LEVEL_FIELDS",
     "build_body",
+    "builtin_tool",
     "camel",
+    "vertex_builtin_tool",
     "wire_contents",
     "wire_tool_config",
     "wire_tools",
@@ -167,8 +169,11 @@ def without_empty_user_turns(messages: Sequence[BaseMessage]) -> list[BaseMessag
     return kept
 
 
-def build_body(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[str, Any]:
-    """The whole `generateContent` body of one call (the model goes in the URL)."""
+def build_body(
+    messages: Sequence[BaseMessage], settings: CallSettings, *, one_tool: bool = False
+) -> dict[str, Any]:
+    """The whole `generateContent` body of one call (the model goes in the URL);
+    `one_tool`: the tools as Vertex AI's one tool (`wire_tools`)."""
     system, contents = wire_contents(messages)
     body: dict[str, Any] = {"contents": contents}
     if system:
@@ -177,7 +182,7 @@ def build_body(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[
         temperature="temperature", top_p="topP", max_tokens="maxOutputTokens", stop="stopSequences"
     )
     if settings.tools:
-        body["tools"] = wire_tools(settings.tools)
+        body["tools"] = wire_tools(settings.tools, one_tool=one_tool)
     tool_config = wire_tool_config(settings.tool_choice, settings.tools)
     if tool_config is not None:
         body["toolConfig"] = tool_config
@@ -232,12 +237,41 @@ def builtin_tool(tool: Mapping[str, Any]) -> dict[str, Any] | None:
     return {camel(keys[0]): _recase(tool[keys[0]])} if keys else None
 
 
-def wire_tools(tools: Sequence[ToolSpec]) -> list[dict[str, Any]]:
+#: Vertex AI's built-in tools, as langchain-google-vertexai takes them bound as dicts
+#: (`_format_to_gapic_tool`): fields of the one tool that holds the functions too.
+_VERTEX_BUILTIN_TOOLS = ("retrieval", "google_search_retrieval", "google_search", "code_execution")
+
+#: A tool after these is refused, in langchain-google-vertexai's words.
+_ALONE = ("retrieval", "googleSearchRetrieval")
+_NOT_ALONE = (
+    "Providing multiple retrieval, google_search_retrieval or mixing with "
+    "function_declarations is not supported"
+)
+
+
+def vertex_builtin_tool(tool: Mapping[str, Any]) -> dict[str, Any] | None:
+    """`tool`'s fields as sent when it is a dict of Vertex AI's built-in tools (one or
+    several of retrieval, google_search_retrieval, google_search, code_execution), in
+    camelCase; None for any other dict (a function), as langchain-google-vertexai reads it.
+
+    >>> vertex_builtin_tool({"google_search": {}, "code_execution": {}})
+    {'googleSearch': {}, 'codeExecution': {}}
+    >>> vertex_builtin_tool({"url_context": {}}) is None
+    True
+    """
+    keys = [key for key in _VERTEX_BUILTIN_TOOLS if key in tool]
+    return {camel(key): _recase(tool[key] or {}) for key in keys} if keys else None
+
+
+def wire_tools(tools: Sequence[ToolSpec], *, one_tool: bool = False) -> list[dict[str, Any]]:
     """The built-in tools (`ToolSpec.builtin`), each a tool, in the order bound, then one
     `functionDeclarations` tool holding every function, as langchain-google-genai
     sends them. Parameters go as `parametersJsonSchema` (full JSON Schema: no lossy
-    conversion to the OpenAPI subset of `parameters`)."""
-    builtin = [dict(tool.builtin) for tool in tools if tool.builtin is not None]
+    conversion to the OpenAPI subset of `parameters`).
+
+    `one_tool` (Vertex AI): the built-in tools' fields and the functions in one tool, as
+    langchain-google-vertexai merges them; a tool bound after retrieval or
+    google_search_retrieval is its ValueError."""
     declarations = []
     for tool in _functions(tools):
         declaration: dict[str, Any] = {"name": tool.name}
@@ -246,7 +280,22 @@ def wire_tools(tools: Sequence[ToolSpec]) -> list[dict[str, Any]]:
         if tool.parameters.get("properties"):
             declaration["parametersJsonSchema"] = tool.parameters
         declarations.append(declaration)
+    if one_tool:
+        return [_one_tool(tools, declarations)]
+    builtin = [dict(tool.builtin) for tool in tools if tool.builtin is not None]
     return builtin + ([{"functionDeclarations": declarations}] if declarations else [])
+
+
+def _one_tool(tools: Sequence[ToolSpec], declarations: list[dict[str, Any]]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for tool in tools:
+        if any(key in merged for key in _ALONE):
+            raise ValueError(_NOT_ALONE)
+        if tool.builtin is None:
+            merged["functionDeclarations"] = declarations
+        else:
+            merged.update(tool.builtin)
+    return merged
 
 
 def _functions(tools: Sequence[ToolSpec]) -> list[ToolSpec]:

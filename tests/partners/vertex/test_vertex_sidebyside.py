@@ -410,6 +410,25 @@ def tool_choice_none(cls: Any, url: str) -> Any:
     return model(cls, url).bind_tools([add], tool_choice="none").invoke("Hi")
 
 
+def builtin_search_with_function(cls: Any, url: str) -> Any:
+    """A built-in tool bound as a dict beside a function: one tool holding both."""
+    return model(cls, url).bind_tools([{"google_search": {}}, add]).invoke("What is 1+2?")
+
+
+def builtin_tools_only(cls: Any, url: str) -> Any:
+    """Built-in tools alone (code execution, then Vertex AI Search retrieval)."""
+    store = "projects/p/locations/global/collections/default_collection/dataStores/d"
+    tools = [{"code_execution": {}}, {"retrieval": {"vertex_ai_search": {"datastore": store}}}]
+    return model(cls, url).bind_tools(tools).invoke("Hi")
+
+
+def builtin_after_retrieval(cls: Any, url: str) -> Any:
+    """A tool bound after retrieval: langchain-google-vertexai's ValueError (raised by
+    its bind_tools, by chatplex's request; no request sent either way)."""
+    tools = [{"google_search_retrieval": {}}, add]
+    return raised(lambda: model(cls, url).bind_tools(tools).invoke("What is 1+2?"))
+
+
 def pdf_base64(cls: Any, url: str) -> Any:
     message = lc.HumanMessage(
         content=[
@@ -512,6 +531,9 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         error_in_stream,
     ),
     "count_tokens": (vertex_replies(), count_tokens),
+    "builtin_search_with_function": (vertex_replies(ADD_CALL), builtin_search_with_function),
+    "builtin_tools_only": (vertex_replies(), builtin_tools_only),
+    "builtin_after_retrieval": (vertex_replies(), builtin_after_retrieval),
     "count_tokens_error_400": (
         vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
         count_tokens_error,
@@ -641,6 +663,7 @@ for _name in (
     "structured_include_raw",
     "openai_format_tool",
     "tool_choice_none",
+    "builtin_search_with_function",
 ):
     DIFFERENCES[_name] = (
         _SCHEMAS,

@@ -65,7 +65,7 @@ def test_request_basics(adapter: AnthropicAdapter) -> None:
     assert (req.method, req.url) == ("POST", "https://api.anthropic.com/v1/messages")
     assert req.headers == {
         "authorization": f"Bearer {SENTINEL}",
-        "anthropic-version": "2023-06-01",
+        "anthropic-version": "2026-10-21",
         "content-type": "application/json",
     }
     assert req.json == {
@@ -821,3 +821,10 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(anthropic)
     assert failures == 0 and tried > 0
+
+
+def test_the_version_sent_is_the_anthropic_sdks() -> None:
+    constants = pytest.importorskip("anthropic._constants")
+    from chatplex.providers.anthropic.adapter import ANTHROPIC_VERSION
+
+    assert constants.ANTHROPIC_API_VERSION == ANTHROPIC_VERSION

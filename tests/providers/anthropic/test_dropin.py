@@ -5,8 +5,11 @@ tests/chat/test_dropin_models.py."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+import chatplex
 from chatplex.lean import ChatAnthropic
 from tests.chat.test_dropin_models import _chatplex_body
 from tests.chat.test_dropin_models import _langchain_body
@@ -62,3 +65,22 @@ def test_anthropic_max_tokens_set_or_defaulted_explicitly_wins() -> None:
     model = ChatAnthropic(model="claude-sonnet-4-5", api_key="k", default_max_tokens=100)
     assert _chatplex_body(model)["max_tokens"] == 100
     assert _chatplex_body(model.bind(max_tokens=7))["max_tokens"] == 7
+
+
+def test_anthropic_version_header_is_langchain_anthropics() -> None:
+    """The `anthropic-version` a ChatAnthropic request carries: the anthropic SDK's,
+    through langchain-anthropic and through the drop-in, invoked and awaited."""
+    import asyncio
+
+    import langchain_anthropic
+
+    from chatplex.testing import MockServer
+
+    seen: list[Any] = []
+    with MockServer(fault_plan=seen.append) as server:
+        common = {"model": "claude-sonnet-4-6", "api_key": "sk-ant-test"}
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+            cls(**common, base_url=server.anthropic_base_url).invoke("Hi")
+            asyncio.run(cls(**common, base_url=server.anthropic_base_url).ainvoke("Hi"))
+    versions = [request.headers.get("anthropic-version") for request in seen]
+    assert versions == [versions[0]] * 4 and versions[0]

@@ -275,3 +275,23 @@ def test_vertex_model_name_is_langchain_google_vertexais_rule() -> None:
     endpoint = "projects/p/locations/l/endpoints/123"
     assert vertex_model_name(endpoint, "p", "l") == endpoint
     assert vertex_model_name("m", "p", "l", express=True) == "publishers/google/models/m"
+
+
+def test_builtin_tools_are_one_tool_on_vertex_ai_and_each_its_own_on_gemini() -> None:
+    from chatplex.adapters.tools import to_tool_specs
+
+    weather = {"name": "get_weather", "parameters": {"type": "object", "properties": {}}}
+    vertex = VertexAIAdapter(project="p", location="us-central1", api_key=KEY)
+    gemini = GeminiAdapter(api_key=KEY)
+    bound = [{"google_search": {}}, weather]
+    declarations = [{"name": "get_weather"}]
+    for adapter, tools in (
+        (vertex, [{"googleSearch": {}, "functionDeclarations": declarations}]),
+        (gemini, [{"googleSearch": {}}, {"functionDeclarations": declarations}]),
+    ):
+        specs = to_tool_specs(bound, builtin=adapter.builtin_tool)
+        settings = CallSettings(model="gemini-2.5-flash", tools=specs)
+        request = adapter.build_request([HumanMessage("Hi")], settings, stream=False)
+        assert request.json["tools"] == tools
+    assert vertex.builtin_tool({"url_context": {}}) is None  # langchain-google-vertexai's
+    assert gemini.builtin_tool({"url_context": {}}) == {"urlContext": {}}

@@ -290,3 +290,52 @@ def test_builtin_tools_go_first_each_a_tool_and_only_functions_are_forced() -> N
     assert wire_tools([search]) == [{"googleSearch": {}}]
     expected = {"mode": "ANY", "allowedFunctionNames": ["get_weather"]}
     assert wire_tool_config("any", [search, WEATHER]) == {"functionCallingConfig": expected}
+
+
+@pytest.mark.parametrize(
+    "tools",
+    [
+        [{"google_search": {}}],
+        [{"google_search": {}, "code_execution": {}}],
+        [{"code_execution": {}}, {"retrieval": {"vertex_ai_search": {"datastore": "d"}}}],
+        [{"google_search_retrieval": {"dynamic_retrieval_config": {"dynamic_threshold": 0.5}}}],
+    ],
+)
+def test_vertex_builtin_tools_are_one_tool_as_langchain_google_vertexai_sends_them(
+    tools: list[dict],
+) -> None:
+    from google.protobuf import json_format
+    from langchain_google_vertexai.functions_utils import _format_to_gapic_tool
+
+    from chatplex.providers.google.request import vertex_builtin_tool
+
+    theirs = _format_to_gapic_tool(tools)
+    specs = [
+        ToolSpec(f"t{i}", "", {"type": "object"}, builtin=vertex_builtin_tool(tool))
+        for i, tool in enumerate(tools)
+    ]
+    assert wire_tools(specs, one_tool=True) == [json_format.MessageToDict(type(theirs).pb(theirs))]
+
+
+def test_vertex_builtin_tools_merge_with_the_functions_and_nothing_follows_retrieval() -> None:
+    from chatplex.providers.google.request import vertex_builtin_tool
+
+    assert vertex_builtin_tool({"url_context": {}}) is None  # a function to Vertex AI's partner
+    assert vertex_builtin_tool({"name": "get_weather", "parameters": {}}) is None
+    search = ToolSpec(
+        "s", "", {"type": "object"}, builtin=vertex_builtin_tool({"google_search": None})
+    )
+    assert wire_tools([search, WEATHER], one_tool=True) == [
+        {
+            "googleSearch": {},
+            "functionDeclarations": wire_tools([WEATHER])[0]["functionDeclarations"],
+        }
+    ]
+    retrieval = ToolSpec("r", "", {"type": "object"}, builtin={"retrieval": {}})
+    assert wire_tools([WEATHER, retrieval], one_tool=True) == [
+        {"functionDeclarations": wire_tools([WEATHER])[0]["functionDeclarations"], "retrieval": {}}
+    ]
+    with pytest.raises(ValueError, match="Providing multiple retrieval"):
+        wire_tools([retrieval, WEATHER], one_tool=True)
+    body = build_body([HumanMessage("Hi")], CallSettings(model="m", tools=(search,)), one_tool=True)
+    assert body["tools"] == [{"googleSearch": {}}]

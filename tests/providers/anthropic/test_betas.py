@@ -1,0 +1,117 @@
+"""The `anthropic-beta` header a request's tools need (`providers/anthropic/betas.py`):
+the table is langchain-anthropic's, and the header each tool type brings is the one
+langchain-anthropic's ChatAnthropic sends from the same mock server, invoked and
+awaited; chatplex's own Anthropic models send it too."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import chatplex
+from chatplex.messages import HumanMessage
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from chatplex.providers.anthropic.betas import INPUT_EXAMPLES_BETA
+from chatplex.providers.anthropic.betas import TOOL_TYPE_BETAS
+from chatplex.providers.anthropic.betas import with_tool_betas
+from chatplex.testing import MockServer
+from chatplex.testing._mock_types import MockRequest
+
+langchain_anthropic = pytest.importorskip("langchain_anthropic")
+partner_models = pytest.importorskip("langchain_anthropic.chat_models")
+
+MODEL = "claude-sonnet-4-6"
+
+
+def get_weather(city: str) -> str:
+    """The weather in a city."""
+    return "sunny"
+
+
+def recording() -> tuple[list[MockRequest], Callable[[MockRequest], None]]:
+    seen: list[MockRequest] = []
+    return seen, lambda request: seen.append(request)
+
+
+def test_the_tool_type_table_is_langchain_anthropics() -> None:
+    assert dict(TOOL_TYPE_BETAS) == partner_models._TOOL_TYPE_TO_BETA
+
+
+def test_betas_follow_the_given_ones_once_each_in_tool_order() -> None:
+    fetch = {"type": "web_fetch_20250910", "name": "web_fetch"}
+    regex = {"type": "tool_search_tool_regex_20251119", "name": "s"}
+    examples = {"name": "f", "input_schema": {}, "input_examples": [{"a": 1}]}
+    assert with_tool_betas(None, [fetch, regex, examples]) == (
+        f"web-fetch-2025-09-10,{INPUT_EXAMPLES_BETA}"
+    )
+    assert with_tool_betas("web-fetch-2025-09-10", [fetch]) == "web-fetch-2025-09-10"
+    assert with_tool_betas("b1", [{"name": "f"}, "not a tool"]) == "b1"  # type: ignore[list-item]
+    assert with_tool_betas("b1", [fetch]) == "b1,web-fetch-2025-09-10"
+
+
+#: Tool sets bound, and the model's own betas: what each sends is langchain-anthropic's.
+CASES: dict[str, tuple[list[Any], list[str] | None]] = {
+    **{
+        kind: ([{"type": kind, "name": kind.split("_2")[0]}, get_weather], None)
+        for kind in TOOL_TYPE_BETAS
+    },
+    "web_search (no beta)": ([{"type": "web_search_20250305", "name": "web_search"}], None),
+    "with the model's betas": (
+        [{"type": "code_execution_20250522", "name": "code_execution"}],
+        ["files-api-2025-04-14"],
+    ),
+    "beta already given": (
+        [{"type": "web_fetch_20250910", "name": "web_fetch"}],
+        ["web-fetch-2025-09-10"],
+    ),
+    "input_examples": (
+        [
+            {
+                "name": "f",
+                "description": "d",
+                "input_schema": {"type": "object", "properties": {}},
+                "input_examples": [{}],
+            }
+        ],
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("awaited", [False, True])
+def test_the_beta_header_is_langchain_anthropics(case: str, awaited: bool) -> None:
+    tools, betas = CASES[case]
+    seen, record = recording()
+    with MockServer(fault_plan=record) as server:
+        common: dict[str, Any] = {"model": MODEL, "api_key": "sk-ant-test"}
+        common["base_url"] = server.anthropic_base_url
+        if betas is not None:
+            common["betas"] = betas
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+            bound = cls(**common).bind_tools(tools)
+            if awaited:
+                asyncio.run(bound.ainvoke("Hi"))
+            else:
+                bound.invoke("Hi")
+    theirs, ours = seen
+    assert ours.headers.get("anthropic-beta") == theirs.headers.get("anthropic-beta")
+    assert ours.json["tools"] == theirs.json["tools"]
+    expected = with_tool_betas(",".join(betas) if betas else None, theirs.json["tools"])
+    assert theirs.headers.get("anthropic-beta") == expected
+
+
+def test_chatplex_own_anthropic_model_names_the_beta_its_tool_needs() -> None:
+    seen, record = recording()
+    with MockServer(fault_plan=record) as server:
+        adapter = AnthropicAdapter(api_key="sk-ant-test", base_url=server.anthropic_base_url)
+        model = chatplex.ChatModel(adapter, MODEL)
+        tool = {"type": "code_execution_20250522", "name": "code_execution"}
+        model.bind_tools([tool, get_weather]).invoke([HumanMessage("Hi")])
+        asyncio.run(model.bind_tools([get_weather]).ainvoke([HumanMessage("Hi")]))
+    with_beta, without = seen
+    assert with_beta.headers.get("anthropic-beta") == "code-execution-2025-05-22"
+    assert without.headers.get("anthropic-beta") is None
