@@ -608,6 +608,16 @@ class Adapter(ABC):
         return True
 
     @property
+    def response_format_class(self) -> str:
+        """What a call's `response_format` given as a pydantic class becomes where no
+        `structured_parsed_key` reads it, as its partner package takes it: "schema" (the
+        class's schema in the wire's own structured-output settings, as
+        `with_structured_output(method="json_schema")` sends it), "dropped" (not sent:
+        the partner reads only a dict); default "given": left as given, for the wire to
+        take or refuse."""
+        return "given"
+
+    @property
     def structured_partials(self) -> bool:
         """Whether a "json_schema" call for a pydantic class streams partial values;
         default: no, the whole reply is parsed at once (LangChain's parser for

@@ -193,6 +193,9 @@ class AnthropicAdapter(Adapter):
     json_mode = "json_schema"
     strict_refused = True
     structured_partials = True
+    #: A call's response_format given as a pydantic class: its schema in
+    #: output_config.format, as langchain-anthropic converts it.
+    response_format_class = "schema"
 
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
         """`disable_parallel_tool_use` inside the `tool_choice` object, as

@@ -867,22 +867,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 #: (Open today: the scripts of `test_config_scripts.py`, below.)
 GAPS: dict[tuple[str, str], str] = {
-    # `bind(response_format=<pydantic class>)` off the OpenAI family (test_model_api.py).
-    ("response_format_class", "anthropic"): (
-        "langchain-anthropic takes a pydantic class as a call's response_format (it sends "
-        "its schema, the reply is JSON); the drop-in raises TypeError (the class is not "
-        "JSON-serialisable: chatplex/langchain/structured.py call_format reads a class on "
-        "the OpenAI family only)"
-    ),
-    **{
-        ("response_format_class", wire): (
-            f"{package} sends a call with a pydantic class as its response_format (the "
-            "reply is text); the drop-in raises TypeError (the class is not "
-            "JSON-serialisable: chatplex/langchain/structured.py call_format reads a class "
-            "on the OpenAI family only)"
-        )
-        for wire, package in (("gemini", "langchain-google-genai"), ("ollama", "langchain-ollama"))
-    },
     # The scripts of test_content_scripts.py.
     ("v1_replies_shown", "openai"): (
         "output_version='v1': a tool-call reply's `tool_call` content block has its keys "
