@@ -561,6 +561,12 @@ class Adapter(ABC):
         script imported that SDK (`except openai.RateLimitError`); default: none."""
         return ()
 
+    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
+        """This adapter as one call with the per-call `settings` uses it: another one
+        where its replies report a call's own settings (langchain-groq's
+        `reasoning_effort`, the call's over the model's); default: itself."""
+        return self
+
     @abstractmethod
     def budget_key(self, model: str) -> tuple[str, ...]:
         """Identity of the rate-limit budget (provider, base_url, key digest, model)."""

@@ -482,6 +482,7 @@ class ChatChatplex(BaseChatModel):
         name = kwargs.pop("model", None)
         if name is not None and name != self.model_name:
             target = _with_model_name(target, name)
+        target = _for_call(target, kwargs)
         kwargs.pop("stream", None)  # LangChain's switch, not a setting
         choice = kwargs.get("tool_choice")
         if choice is not None and not isinstance(choice, str):
@@ -871,6 +872,20 @@ def _with_model_name(target: Runnable[Any, Any], name: str) -> Runnable[Any, Any
     # (so the rate-limit budget is that model's too).
     clone = copy.copy(target)
     clone.model = name
+    return clone
+
+
+def _for_call(target: Runnable[Any, Any], kwargs: dict[str, Any]) -> Runnable[Any, Any]:
+    """`target`, or a shallow copy over the adapter this call's settings need
+    (`Adapter.for_call`)."""
+    if not isinstance(target, ChatModel) or target.adapter is None:
+        return target
+    adapter = target.adapter
+    own = adapter.for_call(kwargs)
+    if own is adapter:
+        return target
+    clone = copy.copy(target)
+    clone.adapter = own
     return clone
 
 

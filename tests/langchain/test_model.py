@@ -677,3 +677,34 @@ def test_generate_combines_the_rows_llm_output_as_langchain_openai() -> None:
     assert output["token_usage"]["prompt_tokens"] == sum(u["input_tokens"] for u in rows if u)
     # A wire whose partner fills llm_output its own way: LangChain's empty one.
     assert llm("anthropic").generate([[HumanMessage("a")]]).llm_output == {}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_groq_reply_reports_the_effort_asked_the_calls_over_the_models(
+    sync: bool,
+) -> None:
+    # langchain-groq writes `params.get("reasoning_effort") or self.reasoning_effort` into
+    # each reply's response_metadata and the stream's finishing chunk; the drop-in wrote
+    # none.
+    from chatplex import ChatGroq
+
+    async def efforts(model: Any, **call: Any) -> list[Any]:
+        if sync:
+            reply = model.invoke("hi", **call)
+            chunks = list(model.stream("hi", **call))
+        else:
+            reply = await model.ainvoke("hi", **call)
+            chunks = [c async for c in model.astream("hi", **call)]
+        merged = chunks[0]
+        for chunk in chunks[1:]:
+            merged = merged + chunk
+        return [m.response_metadata.get("reasoning_effort") for m in (reply, merged)]
+
+    with MockServer() as server:
+        made = {"model": "qwen/qwen3-32b", "api_key": "k", "base_url": server.url + "/groq"}
+        asked = ChatGroq(reasoning_effort="default", **made)
+        assert await efforts(asked) == ["default", "default"]
+        assert await efforts(asked, reasoning_effort="none") == ["none", "none"]
+        assert await efforts(ChatGroq(**made), reasoning_effort="none") == ["none", "none"]
+        assert await efforts(ChatGroq(**made)) == [None, None]
+        assert await efforts(asked) == ["default", "default"]  # the model's own, unchanged

@@ -106,6 +106,10 @@ class ReplyStyle:
     #: `response_metadata["service_tier"]` whatever the reply names (langchain-groq
     #: reports the tier asked for: "on_demand" by default); None: the reply's.
     service_tier: str | None = None
+    #: `response_metadata["reasoning_effort"]` where `reply_keys` has it: the effort the
+    #: model was made with (langchain-groq reports it, on a reply and a stream's
+    #: finishing chunk); None: not reported.
+    reasoning_effort: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

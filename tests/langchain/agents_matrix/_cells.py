@@ -881,10 +881,6 @@ GAPS: dict[tuple[str, str], str] = {
         )
         for wire in ("openai", "groq")
     },
-    ("reasoning_settings", "groq"): (
-        "ChatGroq(reasoning_effort=...): langchain-groq reports the effort in each "
-        "reply's response_metadata (and the stream's), the drop-in does not"
-    ),
     ("server_tool", "openai"): (
         "bind_tools([{'type': 'web_search_preview'}, get_weather]) on the Responses API: "
         "langchain-openai sends the tools in the order bound, the drop-in the function "
