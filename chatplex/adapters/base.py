@@ -660,6 +660,11 @@ class Adapter(ABC):
     #: call), with the words of the TypeError it raises; the LangChain drop-ins raise the
     #: same (`chatplex.langchain.model`). Empty: none.
     partner_refused_keywords: Mapping[str, str] = MappingProxyType({})
+    #: The body field a drop-in's call-time `max_tokens` keyword is sent as, where its
+    #: partner sends it apart from the model's setting (langchain-openai's
+    #: AzureChatOpenAI: "max_tokens", as given, the constructor's as
+    #: `max_completion_tokens`); None: as the model's setting goes.
+    call_max_tokens_field: str | None = None
 
     def structured_single_call(self, model: str) -> bool:
         """Whether function-calling structured output on `model` asks for a single call

@@ -494,6 +494,7 @@ class ChatChatplex(BaseChatModel):
         if "cache" not in kwargs:  # LangChain's caches are LangChain's to run
             kwargs["cache"] = cache_under_langchain(getattr(_primary(target), "cache", None))
         _refuse_partner_keywords(_primary(target), kwargs)
+        _partner_max_tokens(_primary(target), kwargs)
         call_format(_primary(target), kwargs)  # an agent's response_format, as the wire spells it
         return (name if isinstance(name, str) and name else self.model_name), target
 
@@ -838,6 +839,20 @@ def _refuse_partner_keywords(engine: Any, kwargs: Mapping[str, Any]) -> None:
     for name, words in adapter.partner_refused_keywords.items():
         if name in kwargs:
             raise TypeError(words)
+
+
+def _partner_max_tokens(engine: Any, kwargs: dict[str, Any]) -> None:
+    """A drop-in call's own `max_tokens` in the body field its partner sends it as
+    (`Adapter.call_max_tokens_field`), beside the model's setting as the wire sends it
+    (as the partner sends both)."""
+    adapter = _adapter_of(engine)
+    field = None if adapter is None else adapter.call_max_tokens_field
+    if field is None or kwargs.get("max_tokens") is None:
+        return
+    if not (isinstance(engine, ChatModel) and engine.partner_words):
+        return
+    body = kwargs.get("extra_body")
+    kwargs["extra_body"] = {**(body or {}), field: kwargs.pop("max_tokens")}
 
 
 def _adapter_of(model: Any) -> Adapter | None:

@@ -708,3 +708,43 @@ async def test_a_groq_reply_reports_the_effort_asked_the_calls_over_the_models(
         assert await efforts(ChatGroq(**made), reasoning_effort="none") == ["none", "none"]
         assert await efforts(ChatGroq(**made)) == [None, None]
         assert await efforts(asked) == ["default", "default"]  # the model's own, unchanged
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_an_azure_calls_own_max_tokens_goes_as_langchain_openai_sends_it(
+    sync: bool,
+) -> None:
+    # AzureChatOpenAI renames only its constructor's max_tokens (to
+    # max_completion_tokens); a call's goes as `max_tokens`. The drop-in renamed both.
+    from chatplex import AzureChatOpenAI
+
+    sent: list[dict[str, Any]] = []
+
+    def record(request: Any) -> None:
+        body = request.json or {}
+        sent.append({k: v for k, v in body.items() if k.startswith("max_")})
+
+    async def limits(model: Any, **call: Any) -> list[dict[str, Any]]:
+        sent.clear()
+        if sync:
+            model.invoke("hi", **call)
+            list(model.stream("hi", **call))
+        else:
+            await model.ainvoke("hi", **call)
+            [c async for c in model.astream("hi", **call)]
+        return sent[:]
+
+    with MockServer(fault_plan=record) as server:
+        made = {
+            "azure_endpoint": server.url,
+            "azure_deployment": "gpt-4o-mini",
+            "api_version": "2024-10-21",
+            "api_key": "k",
+        }
+        plain, capped = AzureChatOpenAI(**made), AzureChatOpenAI(max_tokens=100, **made)
+        assert await limits(plain, max_tokens=50) == [{"max_tokens": 50}] * 2
+        assert await limits(capped) == [{"max_completion_tokens": 100}] * 2
+        assert await limits(plain, max_completion_tokens=50) == [{"max_completion_tokens": 50}] * 2
+        # Both, as langchain-openai sends them (the constructor's under its own name).
+        both = {"max_completion_tokens": 100, "max_tokens": 50}
+        assert await limits(capped, max_tokens=50) == [both] * 2

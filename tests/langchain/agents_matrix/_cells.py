@@ -903,11 +903,6 @@ GAPS: dict[tuple[str, str], str] = {
         "holds None (azure_deployment only), the drop-in's model_name field holds the "
         "deployment ('gpt-4o-mini')"
     ),
-    ("per_call_settings", "azure"): (
-        "invoke(..., max_tokens=50): langchain-openai's AzureChatOpenAI sends the "
-        "call-time keyword as 'max_tokens' (only its constructor's becomes "
-        "max_completion_tokens), the drop-in 'max_completion_tokens'"
-    ),
     ("metadata_order", "responses"): (
         "w1: the keys of the stream's last chunk: langchain-openai's has model_provider "
         "last (created_at, metadata, model, object, service_tier, status, "
