@@ -284,8 +284,13 @@ class ChatChatplex(BaseChatModel):
         return str(getattr(_primary(self.chatplex_model), "provider", None) or "chatplex")
 
     @property
-    def model_name(self) -> str:
-        """The model name sent to the provider (without the provider prefix)."""
+    def model_name(self) -> str | None:
+        """The model name sent to the provider (without the provider prefix); a drop-in's
+        is its partner's field."""
+        return self._sent_model_name
+
+    @property
+    def _sent_model_name(self) -> str:
         name = getattr(_primary(self.chatplex_model), "model", None)
         return name if isinstance(name, str) else (self.model or "").partition(":")[2]
 
@@ -325,7 +330,7 @@ class ChatChatplex(BaseChatModel):
         model = kwargs.get("model")
         if not model:
             found = (getattr(engine, attribute, None) for attribute in rule.model_attributes)
-            model = next((v for v in found if v), None) or self.model_name
+            model = next((v for v in found if v), None) or self._sent_model_name
             version = getattr(engine, rule.model_version, None) if rule.model_version else None
             if version and version not in model:
                 model = f"{model}-{version.lstrip('-')}"
@@ -480,7 +485,7 @@ class ChatChatplex(BaseChatModel):
         its per-call settings."""
         target = cast("Runnable[Any, Any]", self.chatplex_model)
         name = kwargs.pop("model", None)
-        if name is not None and name != self.model_name:
+        if name is not None and name != self._sent_model_name:
             target = _with_model_name(target, name)
         target = _for_call(target, kwargs)
         kwargs.pop("stream", None)  # LangChain's switch, not a setting
@@ -496,7 +501,7 @@ class ChatChatplex(BaseChatModel):
         _refuse_partner_keywords(_primary(target), kwargs)
         _partner_max_tokens(_primary(target), kwargs)
         call_format(_primary(target), kwargs)  # an agent's response_format, as the wire spells it
-        return (name if isinstance(name, str) and name else self.model_name), target
+        return (name if isinstance(name, str) and name else self._sent_model_name), target
 
     #: Whether this class stands under a partner's name (a drop-in, `dropin.py`) and so
     #: behaves as the partner class where chatplex's own name behaves as chatplex's:

@@ -898,11 +898,6 @@ GAPS: dict[tuple[str, str], str] = {
         "ValueError (the dict read as a function that is not one)"
     ),
     # The scripts of test_side_wires.py.
-    ("fields", "azure"): (
-        "model_dump()['model_name'] without model=: langchain-openai's AzureChatOpenAI "
-        "holds None (azure_deployment only), the drop-in's model_name field holds the "
-        "deployment ('gpt-4o-mini')"
-    ),
     ("metadata_order", "responses"): (
         "w1: the keys of the stream's last chunk: langchain-openai's has model_provider "
         "last (created_at, metadata, model, object, service_tier, status, "
