@@ -574,6 +574,12 @@ class Adapter(ABC):
         script imported that SDK (`except openai.RateLimitError`); default: none."""
         return ()
 
+    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
+        """This adapter as one call with the per-call `settings` uses it: another one
+        where its replies report a call's own settings (langchain-groq's
+        `reasoning_effort`, the call's over the model's); default: itself."""
+        return self
+
     @abstractmethod
     def budget_key(self, model: str) -> tuple[str, ...]:
         """Identity of the rate-limit budget (provider, base_url, key digest, model)."""
@@ -621,6 +627,16 @@ class Adapter(ABC):
         return True
 
     @property
+    def response_format_class(self) -> str:
+        """What a call's `response_format` given as a pydantic class becomes where no
+        `structured_parsed_key` reads it, as its partner package takes it: "schema" (the
+        class's schema in the wire's own structured-output settings, as
+        `with_structured_output(method="json_schema")` sends it), "dropped" (not sent:
+        the partner reads only a dict); default "given": left as given, for the wire to
+        take or refuse."""
+        return "given"
+
+    @property
     def structured_partials(self) -> bool:
         """Whether a "json_schema" call for a pydantic class streams partial values;
         default: no, the whole reply is parsed at once (LangChain's parser for
@@ -659,6 +675,12 @@ class Adapter(ABC):
         them), sync or `asynchronous` (an SDK's async client names itself); the LangChain
         drop-ins raise the same (`chatplex.langchain.model`). None: it takes them."""
         return None
+
+    #: The body field a drop-in's call-time `max_tokens` keyword is sent as, where its
+    #: partner sends it apart from the model's setting (langchain-openai's
+    #: AzureChatOpenAI: "max_tokens", as given, the constructor's as
+    #: `max_completion_tokens`); None: as the model's setting goes.
+    call_max_tokens_field: str | None = None
 
     def structured_single_call(self, model: str) -> bool:
         """Whether function-calling structured output on `model` asks for a single call

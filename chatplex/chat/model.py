@@ -161,6 +161,11 @@ class ChatModel(Runnable[Any, AIMessage]):
     langchain_package: ClassVar[str | None] = None
     langchain_versions: ClassVar[tuple[str, ...] | None] = None
 
+    def langchain_model_name(self) -> str | None:
+        """What its LangChain class holds as `model_name` (None where it holds none:
+        an Azure deployment without `model`); default: the model."""
+        return self.model
+
     def langchain_profile_names(self) -> tuple[str, ...]:
         """The names its LangChain class looks the model's profile up by, in order."""
         return (self.model,)

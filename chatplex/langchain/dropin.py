@@ -391,6 +391,16 @@ class DropInChatModel(ChatChatplex):
         return str(getattr(self.chatplex_model, "provider", None) or self._engine.provider)
 
     @property
+    def model_name(self) -> str | None:
+        """The partner class's `model_name` where it has that field (langchain-openai's
+        AzureChatOpenAI: None without `model=`, the deployment alone), else the model
+        name sent."""
+        engine = self.chatplex_model
+        if isinstance(engine, ChatModel):
+            return engine.langchain_model_name()
+        return self._sent_model_name
+
+    @property
     def _identifying_params(self) -> dict[str, Any]:
         """The partner class's, read from its fields as this model's serialized form
         writes them (credentials masked there) and LangChain's own (`streaming`)."""

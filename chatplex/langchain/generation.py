@@ -41,7 +41,9 @@ from .tool_errors import partner_words
 from .wrapped import adapter_of
 from .wrapped import allowed_attempts
 from .wrapped import declared_spec
+from .wrapped import for_call
 from .wrapped import invoke_streams
+from .wrapped import partner_max_tokens
 from .wrapped import primary
 from .wrapped import refuse_partner_keywords
 from .wrapped import with_model_name
@@ -133,8 +135,9 @@ def _target(
     refuse_partner_keywords(primary(model.chatplex_model), kwargs, asynchronous)
     target = cast("Runnable[Any, Any]", model.chatplex_model)
     name = kwargs.pop("model", None)
-    if name is not None and name != model.model_name:
+    if name is not None and name != model._sent_model_name:
         target = with_model_name(target, name)
+    target = for_call(target, kwargs)
     kwargs.pop("stream", None)  # LangChain's switch, not a setting
     choice = kwargs.get("tool_choice")
     if choice is not None and not isinstance(choice, str):
@@ -147,8 +150,9 @@ def _target(
         kwargs.setdefault("cache", False)
     if "cache" not in kwargs:  # LangChain's caches are LangChain's to run
         kwargs["cache"] = cache_under_langchain(getattr(primary(target), "cache", None))
+    partner_max_tokens(primary(target), kwargs)
     call_format(primary(target), kwargs)  # an agent's response_format, as the wire spells it
-    return (name if isinstance(name, str) and name else model.model_name), target
+    return (name if isinstance(name, str) and name else model._sent_model_name), target
 
 
 def _named(model: ChatChatplex, called: str) -> str | None:

@@ -196,8 +196,13 @@ class ChatChatplex(BaseChatModel):
         return str(getattr(primary(self.chatplex_model), "provider", None) or "chatplex")
 
     @property
-    def model_name(self) -> str:
-        """The model name sent to the provider (without the provider prefix)."""
+    def model_name(self) -> str | None:
+        """The model name sent to the provider (without the provider prefix); a drop-in's
+        is its partner's field."""
+        return self._sent_model_name
+
+    @property
+    def _sent_model_name(self) -> str:
         name = getattr(primary(self.chatplex_model), "model", None)
         return name if isinstance(name, str) else (self.model or "").partition(":")[2]
 

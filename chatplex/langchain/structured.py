@@ -245,6 +245,19 @@ def call_format(inner: Any, settings: dict[str, Any]) -> None:
         )["response_format"]
         settings["response_format"] = ClassFormat(sent, pydantic)
         return
+    if adapter is not None and pydantic is not None:
+        # Elsewhere as the wire's partner reads a class (`Adapter.response_format_class`).
+        read = adapter.response_format_class
+        if read == "dropped":
+            del settings["response_format"]
+        elif read == "schema":
+            own = adapter.structured_output_settings(
+                output_schema(pydantic), pydantic, "json_schema", None
+            )
+            if own is not None:
+                del settings["response_format"]
+                _merge(settings, own)
+        return
     known = None if adapter is None else api_parameters(str(inner.provider))
     if adapter is None or known is None or "response_format" in known:
         return
@@ -262,6 +275,11 @@ def call_format(inner: Any, settings: dict[str, Any]) -> None:
     if own is None:
         return
     del settings["response_format"]
+    _merge(settings, own)
+
+
+def _merge(settings: dict[str, Any], own: Mapping[str, Any]) -> None:
+    """The wire's own format settings `own` into a call's `settings`."""
     for key, value in own.items():
         held = settings.get(key)
         # Merged into a setting the call has too (Anthropic's output_config.effort).

@@ -63,7 +63,7 @@ def ls_params(
     called = kwargs.get("model")
     if not called:
         found = (getattr(engine, attribute, None) for attribute in rule.model_attributes)
-        called = next((v for v in found if v), None) or model.model_name
+        called = next((v for v in found if v), None) or model._sent_model_name
         version = getattr(engine, rule.model_version, None) if rule.model_version else None
         if version and version not in called:
             called = f"{called}-{version.lstrip('-')}"

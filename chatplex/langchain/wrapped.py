@@ -19,8 +19,10 @@ __all__ = [
     "adapter_of",
     "allowed_attempts",
     "declared_spec",
+    "for_call",
     "invoke_streams",
     "model_name",
+    "partner_max_tokens",
     "partner_refuses",
     "primary",
     "refuse_partner_keywords",
@@ -112,3 +114,31 @@ def partner_refuses(engine: Any, asynchronous: bool = False, **kwargs: Any) -> s
     if adapter is None or not (isinstance(engine, ChatModel) and engine.partner_words):
         return None
     return adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)
+
+
+def partner_max_tokens(engine: Any, kwargs: dict[str, Any]) -> None:
+    """A drop-in call's own `max_tokens` in the body field its partner sends it as
+    (`Adapter.call_max_tokens_field`), beside the model's setting as the wire sends it
+    (as the partner sends both)."""
+    adapter = adapter_of(engine)
+    field = None if adapter is None else adapter.call_max_tokens_field
+    if field is None or kwargs.get("max_tokens") is None:
+        return
+    if not (isinstance(engine, ChatModel) and engine.partner_words):
+        return
+    body = kwargs.get("extra_body")
+    kwargs["extra_body"] = {**(body or {}), field: kwargs.pop("max_tokens")}
+
+
+def for_call(target: Runnable[Any, Any], kwargs: dict[str, Any]) -> Runnable[Any, Any]:
+    """`target`, or a shallow copy over the adapter this call's settings need
+    (`Adapter.for_call`)."""
+    if not isinstance(target, ChatModel) or target.adapter is None:
+        return target
+    adapter = target.adapter
+    own = adapter.for_call(kwargs)
+    if own is adapter:
+        return target
+    clone = copy.copy(target)
+    clone.adapter = own
+    return clone

@@ -382,7 +382,19 @@ def test_azure_chat_openai_is_a_langchain_model_over_the_azure_engine() -> None:
         temperature=0.2,
     )
     assert isinstance(llm, BaseChatModel) and isinstance(llm.chatplex_model, EngineAzure)
-    assert (llm.model_name, llm.temperature, llm._llm_type) == ("prod", 0.2, "azure-openai-chat")
+    assert (llm.temperature, llm._llm_type) == (0.2, "azure-openai-chat")
+    # Without model=, langchain-openai's model_name is None (the deployment alone);
+    # traces still name the deployment, as its _get_ls_params does.
+    assert llm.model_name is None and llm.model_dump()["model_name"] is None
+    assert llm.deployment_name == "prod" and llm._get_ls_params()["ls_model_name"] == "prod"
+    named = AzureChatOpenAI(
+        model="gpt-4o",
+        azure_endpoint="https://res.openai.azure.com",
+        azure_deployment="prod",
+        openai_api_version="2024-10-21",
+        api_key="k",
+    )
+    assert named.model_name == named.model_dump()["model_name"] == "gpt-4o"
     assert llm.chatplex_model.build_request("hi").url == (
         "https://res.openai.azure.com/openai/deployments/prod/chat/completions"
         "?api-version=2024-10-21"

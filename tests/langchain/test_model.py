@@ -211,3 +211,74 @@ def test_generate_combines_the_rows_llm_output_as_langchain_openai() -> None:
     assert output["token_usage"]["prompt_tokens"] == sum(u["input_tokens"] for u in rows if u)
     # A wire whose partner fills llm_output its own way: LangChain's empty one.
     assert llm("anthropic").generate([[HumanMessage("a")]]).llm_output == {}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_groq_reply_reports_the_effort_asked_the_calls_over_the_models(
+    sync: bool,
+) -> None:
+    # langchain-groq writes `params.get("reasoning_effort") or self.reasoning_effort` into
+    # each reply's response_metadata and the stream's finishing chunk; the drop-in wrote
+    # none.
+    from chatplex import ChatGroq
+
+    async def efforts(model: Any, **call: Any) -> list[Any]:
+        if sync:
+            reply = model.invoke("hi", **call)
+            chunks = list(model.stream("hi", **call))
+        else:
+            reply = await model.ainvoke("hi", **call)
+            chunks = [c async for c in model.astream("hi", **call)]
+        merged = chunks[0]
+        for chunk in chunks[1:]:
+            merged = merged + chunk
+        return [m.response_metadata.get("reasoning_effort") for m in (reply, merged)]
+
+    with MockServer() as server:
+        made = {"model": "qwen/qwen3-32b", "api_key": "k", "base_url": server.url + "/groq"}
+        asked = ChatGroq(reasoning_effort="default", **made)
+        assert await efforts(asked) == ["default", "default"]
+        assert await efforts(asked, reasoning_effort="none") == ["none", "none"]
+        assert await efforts(ChatGroq(**made), reasoning_effort="none") == ["none", "none"]
+        assert await efforts(ChatGroq(**made)) == [None, None]
+        assert await efforts(asked) == ["default", "default"]  # the model's own, unchanged
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_an_azure_calls_own_max_tokens_goes_as_langchain_openai_sends_it(
+    sync: bool,
+) -> None:
+    # AzureChatOpenAI renames only its constructor's max_tokens (to
+    # max_completion_tokens); a call's goes as `max_tokens`. The drop-in renamed both.
+    from chatplex import AzureChatOpenAI
+
+    sent: list[dict[str, Any]] = []
+
+    def record(request: Any) -> None:
+        body = request.json or {}
+        sent.append({k: v for k, v in body.items() if k.startswith("max_")})
+
+    async def limits(model: Any, **call: Any) -> list[dict[str, Any]]:
+        sent.clear()
+        if sync:
+            model.invoke("hi", **call)
+            list(model.stream("hi", **call))
+        else:
+            await model.ainvoke("hi", **call)
+            [c async for c in model.astream("hi", **call)]
+        return sent[:]
+
+    with MockServer(fault_plan=record) as server:
+        made = {
+            "azure_endpoint": server.url,
+            "azure_deployment": "gpt-4o-mini",
+            "api_version": "2024-10-21",
+            "api_key": "k",
+        }
+        plain, capped = AzureChatOpenAI(**made), AzureChatOpenAI(max_tokens=100, **made)
+        assert await limits(plain, max_tokens=50) == [{"max_tokens": 50}] * 2
+        assert await limits(capped) == [{"max_completion_tokens": 100}] * 2
+        assert await limits(plain, max_completion_tokens=50) == [{"max_completion_tokens": 50}] * 2
+        # Both, as langchain-openai sends them (the constructor's under its own name).
+        both = {"max_completion_tokens": 100, "max_tokens": 50}
+        assert await limits(capped, max_tokens=50) == [both] * 2

@@ -322,8 +322,42 @@ def test_a_class_bound_as_response_format_is_sent_as_its_json_schema() -> None:
     assert isinstance(given, ClassFormat) and given.schema is _City
     assert given["type"] == "json_schema" and given["json_schema"]["name"] == "_City"
     assert given["json_schema"]["schema"]["required"] == ["city", "degrees"]
-    # Off the OpenAI family (no `parsed` on its replies) a class is left as given.
+    # Off the OpenAI family (no `parsed` on its replies): as each wire's partner reads a
+    # class -- its schema in the wire's own settings (langchain-anthropic's), or not sent.
     anthropic = ChatAnthropic(model="claude-x", api_key="sk-1").chatplex_model
-    other: dict[str, Any] = {"response_format": _City}
+    other: dict[str, Any] = {"response_format": _City, "output_config": {"effort": "low"}}
     call_format(anthropic, other)
-    assert other["response_format"] is _City
+    assert "response_format" not in other and other["output_config"]["effort"] == "low"
+    assert other["output_config"]["format"]["schema"]["required"] == ["city", "degrees"]
+    ollama = chatplex.ChatOllama(model="llama3.2").chatplex_model
+    dropped: dict[str, Any] = {"response_format": _City}
+    call_format(ollama, dropped)
+    assert dropped == {}
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_class_format_off_the_openai_family_is_sent_as_the_partners_send_it(
+    server: MockServer, sync: bool
+) -> None:
+    from langchain_anthropic.chat_models import _convert_to_anthropic_output_config_format
+
+    made = {
+        "anthropic": ChatAnthropic(model="claude-haiku-4-5", api_key="k", base_url=server.url),
+        "gemini": chatplex.ChatGoogleGenerativeAI(
+            model="gemini-2.5-flash", api_key="k", base_url=server.url
+        ),
+        "ollama": chatplex.ChatOllama(model="llama3.2", base_url=server.url),
+    }
+    bodies = {}
+    for wire, model in made.items():
+        bound = model.bind(response_format=_City)
+        reply = bound.invoke("a city") if sync else await bound.ainvoke("a city")
+        assert reply.content
+        bodies[wire] = SENT[-1][1]
+    # langchain-anthropic: the class's schema as output_config.format.
+    expected = _convert_to_anthropic_output_config_format(_City)
+    assert bodies["anthropic"]["output_config"]["format"] == expected
+    # langchain-google-genai and langchain-ollama read only a dict: nothing is sent.
+    config = bodies["gemini"].get("generationConfig", {})
+    assert "responseJsonSchema" not in config and "responseMimeType" not in config
+    assert "format" not in bodies["ollama"] and "response_format" not in bodies["ollama"]

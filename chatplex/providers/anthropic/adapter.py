@@ -200,6 +200,9 @@ class AnthropicAdapter(Adapter):
     json_mode = "json_schema"
     strict_refused = True
     structured_partials = True
+    #: A call's response_format given as a pydantic class: its schema in
+    #: output_config.format, as langchain-anthropic converts it.
+    response_format_class = "schema"
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Anthropic's built-in tools (web search, code execution, text editor...), sent

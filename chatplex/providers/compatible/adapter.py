@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import urlsplit
 
+from ...adapters.base import Adapter
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
 from ...adapters.base import SSEEvent
@@ -170,6 +171,20 @@ class CompatibleAdapter(OpenAIAdapter):
         """As its partner package leaves them out: the profile's, else langchain-openai's."""
         own = self.profile.dropped_input_blocks
         return super().dropped_input_blocks if own is None else own
+
+    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
+        """A copy reporting the call's own `reasoning_effort` where its style reports the
+        effort asked (langchain-groq reports the call's over the model's)."""
+        style = self.profile.style
+        effort = settings.get("reasoning_effort")
+        if style is None or "reasoning_effort" not in style.reply_keys:
+            return self
+        if not isinstance(effort, str) or effort == style.reasoning_effort:
+            return self
+        clone = copy.copy(self)
+        style = dataclasses.replace(style, reasoning_effort=effort)
+        clone.profile = dataclasses.replace(self.profile, style=style)
+        return clone
 
     @property
     def assistant_text_blocks(self) -> bool:

@@ -150,7 +150,7 @@ class PresetChatModel(TiktokenCounted):
             **adapter_settings,
         )
         model_kwargs = given["model_kwargs"] or {}
-        _report_asked_tier(adapter, {**body, **api_params, **model_kwargs})
+        _report_asked(adapter, {**body, **api_params, **model_kwargs})
         n = given["n"]
         if n is not None and (n != 1 or "n" in spec.body_defaults):
             api_params["n"] = n
@@ -210,23 +210,25 @@ class PresetChatModel(TiktokenCounted):
         return self.dropin.counts_with_tiktoken
 
 
-def _report_asked_tier(adapter: Any, asked: Mapping[str, Any]) -> None:
+def _report_asked(adapter: Any, asked: Mapping[str, Any]) -> None:
     """langchain-groq reports the `service_tier` asked for (not its default) in
-    `response_metadata` when the reply names none: this model's adapter reports the
-    tier its constructor asked for. (A tier given per call is sent, but the reply names
-    the constructor's when the server names none.)"""
+    `response_metadata` when the reply names none, and the `reasoning_effort` asked
+    for: this model's adapter reports what its constructor asked for. (A tier given per
+    call is sent, but the reply names the constructor's when the server names none.)"""
     from .adapter import CompatibleAdapter  # loaded already: the model was built on it
 
     if not isinstance(adapter, CompatibleAdapter):
         return
     style = adapter.profile.style
-    tier = asked.get("service_tier")
-    if style is None or style.service_tier is None:
+    if style is None:
         return
-    if not isinstance(tier, str):
-        return
-    if tier != style.service_tier:
-        style = dataclasses.replace(style, service_tier=tier)
+    tier, effort = asked.get("service_tier"), asked.get("reasoning_effort")
+    if style.service_tier is None or not isinstance(tier, str):
+        tier = style.service_tier
+    if "reasoning_effort" not in style.reply_keys or not isinstance(effort, str):
+        effort = style.reasoning_effort
+    if (tier, effort) != (style.service_tier, style.reasoning_effort):
+        style = dataclasses.replace(style, service_tier=tier, reasoning_effort=effort)
         adapter.profile = dataclasses.replace(adapter.profile, style=style)
 
 

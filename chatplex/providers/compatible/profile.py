@@ -109,6 +109,10 @@ class ReplyStyle:
     #: The `model_provider` its partner writes on every piece of the openai SDK helper's
     #: stream (`HELPER_PIECE_PROVIDER` on each chunk); None: none of its own there.
     helper_piece_provider: str | None = None
+    #: `response_metadata["reasoning_effort"]` where `reply_keys` has it: the effort the
+    #: model was made with (langchain-groq reports it, on a reply and a stream's
+    #: finishing chunk); None: not reported.
+    reasoning_effort: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

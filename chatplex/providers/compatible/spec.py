@@ -142,6 +142,7 @@ PRESETS: tuple[Preset, ...] = (
                     "model_name",
                     "system_fingerprint",
                     "service_tier",
+                    "reasoning_effort",  # the effort asked (ReplyStyle.reasoning_effort)
                     "finish_reason",
                     "logprobs",
                     "model_provider",

@@ -43,9 +43,13 @@ _STYLED = frozenset(
         "system_fingerprint",
         "token_usage",
         "service_tier",
+        "reasoning_effort",
         "logprobs",
     }
 )
+
+#: The reply keys left out when they have no value.
+_REPORTED_WHEN_SET = frozenset({"service_tier", "reasoning_effort"})
 
 
 def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
@@ -87,11 +91,11 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         # The tier asked for where the package reports that (langchain-groq), else the
         # reply's, left out when it names none (BaseChatOpenAI, langchain-fireworks).
         "service_tier": style.service_tier or data.get("service_tier"),
+        # The effort asked, where the package reports it (langchain-groq).
+        "reasoning_effort": style.reasoning_effort,
     }
     shaped = {
-        key: source[key]
-        for key in style.reply_keys
-        if key != "service_tier" or source["service_tier"]
+        key: source[key] for key in style.reply_keys if key not in _REPORTED_WHEN_SET or source[key]
     }
     raw_usage = usage if isinstance(usage, dict) else {}
     shaped.update((k, raw_usage[k]) for k in style.usage_metadata_fields if raw_usage.get(k))
@@ -168,6 +172,8 @@ class StyledStreamParser(OpenAIStreamParser):
             tier = style.service_tier or self._tier  # as a reply's, on the finishing chunk
             if tier:
                 shaped["service_tier"] = tier
+            if style.reasoning_effort and "reasoning_effort" in style.reply_keys:
+                shaped["reasoning_effort"] = style.reasoning_effort
         chunk.response_metadata = shaped
         if usage is not None:
             chunk.usage_metadata = usage

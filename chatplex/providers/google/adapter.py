@@ -306,6 +306,9 @@ class GeminiAdapter(_GoogleWire):
 
     provider = "google_genai"
     _drops_empty_user_turns = True  # as langchain-google-genai does
+    #: A call's response_format given as a pydantic class is not sent: langchain-google-genai
+    #: reads only a dict there.
+    response_format_class = "dropped"
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Gemini's built-in tools (`{"google_search": {}}`, code_execution,

@@ -147,6 +147,9 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         *ERROR_FAMILIES,
         ErrorFamily("builtins", _value_error),
     )
+    #: langchain-openai's AzureChatOpenAI renames only its constructor's max_tokens
+    #: (`_default_params`); a call's goes as given (with both, both are sent).
+    call_max_tokens_field = "max_tokens"
 
     def structured_single_call(self, model: str) -> bool:
         """`parallel_tool_calls=False` only for a model named "gpt-4o" (a deployment's

@@ -160,7 +160,7 @@ class AzureChatOpenAI(ChatOpenAI):
         self.openai_api_version = self.adapter.api_version  # type: ignore[union-attr]
         self.model_version = model_version
 
-    def _partner_model_name(self) -> str | None:
+    def langchain_model_name(self) -> str | None:
         return self._named_model
 
     def _make_adapter(

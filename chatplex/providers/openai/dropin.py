@@ -117,14 +117,11 @@ class TiktokenCounted(ChatModel):
             return None
         return count_message_tokens(self._counted_model(), messages, tools, **keywords)
 
-    def _partner_model_name(self) -> str | None:
-        """The partner's `model_name` (None where it holds none: an Azure deployment
-        without `model`, which tiktoken then fails on, as there)."""
-        return self.model
-
     def _counted_model(self) -> Any:
+        # The partner's model_name (None for an Azure deployment without `model`, which
+        # tiktoken then fails on, as there).
         name = self.tiktoken_model_name
-        return self._partner_model_name() if name is None else name
+        return self.langchain_model_name() if name is None else name
 
 
 @dataclass(frozen=True)

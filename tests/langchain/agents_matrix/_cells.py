@@ -859,40 +859,9 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (Open today: the scripts of `test_config_scripts.py`, below.)
+#: (Open today: `serialize` of five side wires, below.)
 GAPS: dict[tuple[str, str], str] = {
-    # `bind(response_format=<pydantic class>)` off the OpenAI family (test_model_api.py).
-    ("response_format_class", "anthropic"): (
-        "langchain-anthropic takes a pydantic class as a call's response_format (it sends "
-        "its schema, the reply is JSON); the drop-in raises TypeError (the class is not "
-        "JSON-serialisable: chatplex/langchain/structured.py call_format reads a class on "
-        "the OpenAI family only)"
-    ),
-    **{
-        ("response_format_class", wire): (
-            f"{package} sends a call with a pydantic class as its response_format (the "
-            "reply is text); the drop-in raises TypeError (the class is not "
-            "JSON-serialisable: chatplex/langchain/structured.py call_format reads a class "
-            "on the OpenAI family only)"
-        )
-        for wire, package in (("gemini", "langchain-google-genai"), ("ollama", "langchain-ollama"))
-    },
-    # The scripts of test_content_scripts.py.
-    ("reasoning_settings", "groq"): (
-        "ChatGroq(reasoning_effort=...): langchain-groq reports the effort in each "
-        "reply's response_metadata (and the stream's), the drop-in does not"
-    ),
     # The scripts of test_side_wires.py.
-    ("fields", "azure"): (
-        "model_dump()['model_name'] without model=: langchain-openai's AzureChatOpenAI "
-        "holds None (azure_deployment only), the drop-in's model_name field holds the "
-        "deployment ('gpt-4o-mini')"
-    ),
-    ("per_call_settings", "azure"): (
-        "invoke(..., max_tokens=50): langchain-openai's AzureChatOpenAI sends the "
-        "call-time keyword as 'max_tokens' (only its constructor's becomes "
-        "max_completion_tokens), the drop-in 'max_completion_tokens'"
-    ),
     **{
         ("serialize", wire): (
             "dumpd of a class LangChain does not serialize writes its repr: the "

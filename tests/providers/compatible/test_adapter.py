@@ -121,6 +121,19 @@ def test_the_wire_stays_openai_and_the_preset_names_the_provider() -> None:
     assert "gsk-test" not in repr(adapter) and "GroqAdapter" in repr(adapter)
 
 
+def test_a_call_with_its_own_reasoning_effort_gets_an_adapter_reporting_it() -> None:
+    groq = preset_adapter_class("groq")(api_key="gsk-test")
+    assert groq.for_call({}) is groq and groq.for_call({"reasoning_effort": None}) is groq
+    own = groq.for_call({"reasoning_effort": "none"})
+    assert isinstance(own, CompatibleAdapter) and own is not groq
+    assert own.profile.style is not None and own.profile.style.reasoning_effort == "none"
+    assert groq.profile.style is not None and groq.profile.style.reasoning_effort is None
+    assert own.for_call({"reasoning_effort": "none"}) is own  # already reported
+    # A package that reports no effort: the adapter itself.
+    xai = preset_adapter_class("xai")(api_key="xai-test")
+    assert xai.for_call({"reasoning_effort": "low"}) is xai
+
+
 def test_a_presets_response_format_stream_goes_through_the_helper_where_its_partner_does() -> None:
     # ChatDeepSeek and ChatXAI (BaseChatOpenAIs) stream it through the openai SDK's
     # helper, whose pieces name langchain-openai's provider (ChatXAI's own on each); the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import doctest
 import json
 from typing import Any
@@ -225,3 +226,31 @@ def test_a_helper_piece_provider_rides_on_every_chunk() -> None:
         chunks = [c for e in events if (c := parser.feed(e)) is not None]
         assert len(chunks) == 2
         assert [c.response_metadata.get(HELPER_PIECE_PROVIDER) for c in chunks] == [named] * 2
+
+
+def test_the_effort_asked_is_reported_where_the_style_reports_it() -> None:
+    plain = _reply({"role": "assistant", "content": "hi"})
+    groq = PROFILES["groq"].style
+    assert groq is not None and "reasoning_effort" in groq.reply_keys
+    # None asked: no key (langchain-groq writes it only when set).
+    assert "reasoning_effort" not in _shaped(plain, groq).response_metadata
+    asked = dataclasses.replace(groq, reasoning_effort="low")
+    meta = _shaped(plain, asked).response_metadata
+    assert meta["reasoning_effort"] == "low"
+    keys = list(meta)  # after the tier, as langchain-groq's llm_output has it
+    assert keys.index("reasoning_effort") == keys.index("service_tier") + 1
+    # A style whose package reports none leaves it out.
+    xai = ReplyStyle("xai", reasoning_effort="low")
+    assert "reasoning_effort" not in _shaped(plain, xai).response_metadata
+    # The stream: on the finishing chunk only.
+    head = {"id": "r1", "model": "m"}
+    events = [
+        SSEEvent(None, json.dumps(e))
+        for e in (
+            {**head, "choices": [{"index": 0, "delta": {"role": "assistant", "content": "hi"}}]},
+            {**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+        )
+    ]
+    parser = StyledStreamParser(ADAPTER.stream_parser({}), asked)
+    chunks = [c for e in events if (c := parser.feed(e)) is not None]
+    assert [c.response_metadata.get("reasoning_effort") for c in chunks] == [None, "low"]
