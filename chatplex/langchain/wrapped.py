@@ -110,21 +110,27 @@ def refuse_partner_keywords(engine: Any, kwargs: Mapping[str, Any], asynchronous
 def partner_refuses(engine: Any, asynchronous: bool = False, **kwargs: Any) -> str | None:
     """The words of the TypeError a drop-in's partner raises for a call given `kwargs`
     (`Adapter.partner_refusal`); None for chatplex's own models and what it takes."""
-    adapter = adapter_of(engine)
-    if adapter is None or not (isinstance(engine, ChatModel) and engine.partner_words):
+    adapter = _dropin_adapter(engine)
+    if adapter is None:
         return None
     return adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)
+
+
+def _dropin_adapter(engine: Any) -> Adapter | None:
+    """The wire adapter of `engine` where it answers under a partner's name (a drop-in's
+    chatplex model: `ChatModel.partner_words`); None for chatplex's own models."""
+    if not (isinstance(engine, ChatModel) and engine.partner_words):
+        return None
+    return adapter_of(engine)
 
 
 def partner_max_tokens(engine: Any, kwargs: dict[str, Any]) -> None:
     """A drop-in call's own `max_tokens` in the body field its partner sends it as
     (`Adapter.call_max_tokens_field`), beside the model's setting as the wire sends it
     (as the partner sends both)."""
-    adapter = adapter_of(engine)
+    adapter = _dropin_adapter(engine)
     field = None if adapter is None else adapter.call_max_tokens_field
     if field is None or kwargs.get("max_tokens") is None:
-        return
-    if not (isinstance(engine, ChatModel) and engine.partner_words):
         return
     body = kwargs.get("extra_body")
     kwargs["extra_body"] = {**(body or {}), field: kwargs.pop("max_tokens")}
