@@ -1,4 +1,5 @@
-"""Watching and describing a runnable: event streams, run logs, input/output schemas.
+"""Watching and describing a runnable: event streams, run logs, input/output schemas,
+its graph and the config keys it reads.
 
 Mixed into `Runnable`. Each method imports its implementation on first use, so
 `import chatplex` pays neither for pydantic nor for the event machinery.
@@ -28,7 +29,8 @@ __all__ = ["Introspection"]
 
 
 class Introspection:
-    """`astream_events`, `stream_events`, `astream_log` and the schema accessors."""
+    """`astream_events`, `stream_events`, `astream_log`, the schema accessors,
+    `config_specs` and `get_graph`."""
 
     def astream_events(
         self,
@@ -204,3 +206,15 @@ class Introspection:
     def get_output_jsonschema(self, config: RunnableConfig | None = None) -> dict[str, Any]:
         """The output schema as a JSON Schema dict."""
         return self.get_output_schema(config).model_json_schema()
+
+    # ---- its parts and settings --------------------------------------------------------
+
+    @property
+    def config_specs(self) -> list[Any]:
+        """The `config["configurable"]` keys this runnable reads (`ConfigurableFieldSpec`s):
+        a composite's are its parts', one per id, as in LangChain. See `configurable.py`."""
+        return LATE.config_specs(self)  # type: ignore[no-any-return]
+
+    def get_graph(self, config: RunnableConfig | None = None) -> Any:
+        """The steps as a graph (`.nodes`, `.edges`, `.draw_ascii()`), as LangChain's."""
+        return LATE.graph(self, config)

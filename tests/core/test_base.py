@@ -1,6 +1,7 @@
 """`Runnable`'s public methods (`core/base.py`): one implementation over the hooks, the
 deadline they apply, sync batch of async-native runnables on the portal loop. Bindings
-are tested in `test_binding.py`, what a failed call keeps in `test_partial_results.py`."""
+are tested in `test_binding.py`, what a failed call keeps in `test_partial_results.py`,
+the methods that build a runnable from this one in `test_builders.py`."""
 
 from __future__ import annotations
 
@@ -17,9 +18,6 @@ from chatplex import AIMessage
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
-from chatplex.core import RunnableRetry
-from chatplex.core import RunnableSequence
-from chatplex.core import RunnableWithFallbacks
 from chatplex.core.binding import RunnableBinding
 from chatplex.core.portal import on_portal
 from chatplex.core.run_config import RunnableConfig
@@ -323,19 +321,11 @@ def test_leaving_a_stream_early_closes_the_hooks_iterator() -> None:
     assert closed == [True]
 
 
-def test_names_and_composition_methods() -> None:
+def test_names() -> None:
     echo = Echo()
     assert echo.get_name() == "Echo"
     echo.name = "mine"
     assert echo.get_name() == "mine"
-    assert echo.with_config(run_name="renamed").get_name() == "renamed"
-    assert isinstance(echo | (lambda x: x), RunnableSequence)
-    assert isinstance((lambda x: x) | echo, RunnableSequence)
-    assert len(echo.pipe(lambda x: x, lambda x: x).steps) == 3
-    retry = echo.with_retry(stop_after_attempt=4, retry_if_exception_type=(KeyError,))
-    assert isinstance(retry, RunnableRetry) and retry.bound is echo
-    fallbacks = echo.with_fallbacks([Echo()], exceptions_to_handle=(KeyError,))
-    assert isinstance(fallbacks, RunnableWithFallbacks) and fallbacks.runnable is echo
 
 
 def test_docstring_examples() -> None:

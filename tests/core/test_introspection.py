@@ -1,5 +1,6 @@
-"""`Introspection` (`core/_introspection.py`): the event, log and schema accessors every
-runnable has, each a thin door to its implementation, loaded on first use."""
+"""`Introspection` (`core/_introspection.py`): the event, log, schema, config-spec and
+graph accessors every runnable has, each a thin door to its implementation, loaded on
+first use."""
 
 from __future__ import annotations
 
@@ -71,6 +72,19 @@ def test_schemas_come_through_the_late_slots(monkeypatch: pytest.MonkeyPatch) ->
     assert runnable.output_schema is Out and runnable.get_output_schema() is Out
     assert runnable.get_input_jsonschema() == In.model_json_schema()
     assert runnable.get_output_jsonschema() == Out.model_json_schema()
+
+
+def test_config_specs_and_graph_come_through_the_late_slots(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(LATE, "config_specs", lambda runnable: ["spec of", runnable])
+    monkeypatch.setattr(LATE, "graph", recorder(calls))
+    runnable = RunnableLambda(lambda x: x)
+    assert runnable.config_specs == ["spec of", runnable]
+    config = {"tags": ["c"]}
+    assert runnable.get_graph(config) == "delegated"
+    assert calls == [((runnable, config), {})]
 
 
 def test_logs_and_schemas_load_on_first_use() -> None:
