@@ -874,6 +874,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             "bound_in_two_nodes",
             "events_chat_models",
             "dynamic_model",
+            "streaming_field",
         )
     },
     **{

@@ -5,16 +5,19 @@ wires: the partner package's class and chatplex's, compared (`_kit.py`).
 - `ToolNode` + `tools_condition` by hand: `handle_tool_errors` in its variants; the loop
   async, streamed in two modes; `Command(goto=..., update=...)` from the model's node;
   `interrupt_before=["tools"]`, `update_state` on the call, then on; a recursion limit
-  hit and the state it leaves; a `RemainingSteps` key ending the loop in time; a tool
-  calling `interrupt()`, resumed.
+  hit and the state it leaves, and a `RemainingSteps` key ending the loop in time; a
+  tool calling `interrupt()`, resumed async.
 - `create_react_agent`: `prompt=` as a SystemMessage and as a callable;
-  `pre_model_hook` / `post_model_hook` under `version="v1"` and `"v2"`; a tool reading an
-  `InMemoryStore` through `InjectedStore`; `response_format=(prompt, schema)` async.
-- Streams: two models in one graph told apart by tags and metadata
-  (`stream_mode="messages"`); one `bind_tools` model in two nodes, each with its own
-  `with_config(tags=...)`; a subgraph writing custom pieces streamed async with
-  `stream_mode=["messages", "updates", "custom"]` and `subgraphs=True`;
-  `astream_events(version="v2", include_types=["chat_model"])` over the tool loop.
+  `pre_model_hook` / `post_model_hook` under `version="v1"` and `"v2"`, and a hook cutting
+  a tool result from its call; a tool reading an `InMemoryStore` through `InjectedStore`;
+  a model already bound with the tools; a callable choosing the model; a model made with
+  `streaming=True`; `response_format=(prompt, schema)` async.
+- Streams: models in one graph told apart by tags and `ls_*` metadata, and models that
+  must not stream (`disable_streaming`, the "nostream" tag); one `bind_tools` model in
+  two nodes, each with its own `with_config(tags=...)`; a subgraph writing custom pieces
+  streamed async with `stream_mode=["messages", "updates", "custom"]` and
+  `subgraphs=True`; `astream_events(version="v2", include_types=["chat_model"])` over
+  the tool loop.
 """
 
 from __future__ import annotations
@@ -242,28 +245,21 @@ def update_state_continue(run: Run) -> Any:
     return {"next": list(stopped.next), "messages": final["messages"]}
 
 
-def recursion_hit(run: Run) -> Any:
-    """A model that calls the tool after every result, under `recursion_limit=6`: the
-    error, then the checkpointed state it left (its messages' types, the last reply)."""
-    app = _loop_graph(run.make(), [get_weather]).compile(checkpointer=memory.InMemorySaver())
-    config = {**THREAD, "recursion_limit": 6}
-    raised = _caught(lambda: app.invoke(_ask(LOOPING), config))
-    left = app.get_state(config).values["messages"]
-    return {
-        "raised": raised,
-        "types": [type(m).__name__ for m in left],
-        "last_ai": next(m for m in reversed(left) if isinstance(m, AIMessage)),
-    }
-
-
 class StepsState(graph_module.MessagesState):
     remaining_steps: lg_managed.RemainingSteps
 
 
-def remaining_steps(run: Run) -> Any:
-    """A `RemainingSteps` state key: the model's node answers in words, not another call,
-    once fewer than three steps are left (the looping model, `recursion_limit=8`)."""
-    bound = run.make().bind_tools([get_weather])
+def step_limits(run: Run) -> Any:
+    """A model that calls the tool after every result: under `recursion_limit=6`, the
+    error, then the checkpointed state it left (its messages' types, the last reply);
+    with a `RemainingSteps` state key, the model's node answering in words once fewer
+    than three steps are left (`recursion_limit=8`)."""
+    model = run.make()
+    app = _loop_graph(model, [get_weather]).compile(checkpointer=memory.InMemorySaver())
+    config = {**THREAD, "recursion_limit": 6}
+    raised = _caught(lambda: app.invoke(_ask(LOOPING), config))
+    left = app.get_state(config).values["messages"]
+    bound = model.bind_tools([get_weather])
 
     def call_model(state: Any) -> dict[str, Any]:
         if state["remaining_steps"] < 3:
@@ -276,7 +272,12 @@ def remaining_steps(run: Run) -> Any:
     graph.add_edge(graph_module.START, "model")
     graph.add_conditional_edges("model", prebuilt.tools_condition)
     graph.add_edge("tools", "model")
-    return graph.compile().invoke(_ask(LOOPING), {"recursion_limit": 8})["messages"]
+    return {
+        "raised": raised,
+        "types": [type(m).__name__ for m in left],
+        "last_ai": next(m for m in reversed(left) if isinstance(m, AIMessage)),
+        "counted": graph.compile().invoke(_ask(LOOPING), {"recursion_limit": 8})["messages"],
+    }
 
 
 @tool
@@ -288,12 +289,16 @@ def book_table(city: str) -> str:
 
 def interrupt_in_tool(run: Run) -> Any:
     """A tool calling `interrupt()` inside `create_react_agent` (a checkpointer keeps the
-    thread): what it asks, then the run resumed with `Command(resume="yes")`."""
+    thread): what it asks, then the run resumed with `Command(resume="yes")` through
+    `ainvoke`."""
     agent = _react(run.make(), [book_table], checkpointer=memory.InMemorySaver())
     first = agent.invoke(_ask("Book a table in Lyon."), THREAD)
     asked = [i.value for i in first.get("__interrupt__", ())]
-    final = agent.invoke(lg_types.Command(resume="yes"), THREAD)
-    return {"asked": asked, "messages": final["messages"]}
+
+    async def resume() -> Any:
+        return (await agent.ainvoke(lg_types.Command(resume="yes"), THREAD))["messages"]
+
+    return {"asked": asked, "messages": arun(resume)}
 
 
 # ---- create_react_agent --------------------------------------------------------------------
@@ -382,6 +387,20 @@ def dynamic_model(run: Run) -> Any:
     return _streamed(_react(choose, tools), TURNS[0], _heard)
 
 
+def streaming_field(run: Run) -> Any:
+    """`create_react_agent` over a model made with `streaming=True` (invoke streams
+    underneath), invoked and then `ainvoke`d: the messages, usage included."""
+    model = _caught(lambda: run.make(streaming=True))
+    if not hasattr(model, "invoke"):
+        return model
+    agent = _react(model, [get_weather])
+
+    async def body() -> Any:
+        return (await agent.ainvoke(_ask(TURNS[1]), STEPS))["messages"]
+
+    return {"sync": agent.invoke(_ask(TURNS[0]), STEPS)["messages"], "async": arun(body)}
+
+
 @tool
 def recall(topic: str, store: Annotated[Any, prebuilt.InjectedStore()]) -> str:
     """Recall what the user said about a topic."""
@@ -437,27 +456,6 @@ def _streamed(app: Any, text: str, view: Callable[[Any, Any], Any]) -> dict[str,
     return {"pieces": pieces, "state": state}
 
 
-def two_models_messages(run: Run) -> Any:
-    """Two models of the wire in one graph (a drafter at temperature 0.1 tagged "draft",
-    a reviewer at 0.9 tagged "review"), streamed with `stream_mode="messages"`: each piece
-    with its node, tags and `ls_*` metadata."""
-    drafter = run.make(temperature=0.1).with_config(tags=["draft"])
-    reviewer = run.make(temperature=0.9).with_config(tags=["review"])
-
-    def draft(state: Any) -> dict[str, Any]:
-        return {"messages": [drafter.invoke(state["messages"])]}
-
-    def review(state: Any) -> dict[str, Any]:
-        return {"messages": [reviewer.invoke([("user", "Say hello to my neighbour")])]}
-
-    graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("draft", draft)
-    graph.add_node("review", review)
-    graph.add_edge(graph_module.START, "draft")
-    graph.add_edge("draft", "review")
-    return [_heard(c, m) for c, m in graph.compile().stream(_ask(HELLO), stream_mode="messages")]
-
-
 def bound_in_two_nodes(run: Run) -> Any:
     """One `bind_tools` model used by two nodes, each with its own `with_config(tags=...)`
     (the first calls the tool, the second answers after it), streamed with
@@ -482,26 +480,34 @@ def bound_in_two_nodes(run: Run) -> Any:
     return _streamed(graph.compile(), TURNS[0], _heard)
 
 
-def unstreamed_models(run: Run) -> Any:
-    """Models a `stream_mode="messages"` run must not stream token by token: one made
-    with `disable_streaming=True`, one with `disable_streaming="tool_calling"` given
-    tools, and one tagged "nostream" (LangGraph's tag), each in its node: what is heard
-    of each, and the end state."""
-    whole = run.make(disable_streaming=True)
-    tools_whole = run.make(disable_streaming="tool_calling").bind_tools([get_weather])
-    quiet = run.make().with_config(tags=["nostream"])
+def models_in_one_graph(run: Run) -> Any:
+    """Models of the wire in one graph, streamed with `stream_mode=["messages",
+    "values"]`: a drafter at temperature 0.1 tagged "draft" and a reviewer at 0.9 tagged
+    "review" (told apart by tags and `ls_*` metadata), and models that must not stream
+    token by token: one made with `disable_streaming=True`, one with
+    `disable_streaming="tool_calling"` given tools, one tagged "nostream" (LangGraph's
+    tag). Each piece with its node, tags and `ls_*` metadata; the end state."""
+    models = {
+        "draft": (run.make(temperature=0.1).with_config(tags=["draft"]), HELLO),
+        "review": (run.make(temperature=0.9).with_config(tags=["review"]), "Say hi to Bo"),
+        "whole": (run.make(disable_streaming=True), "Say hello to Cy"),
+        "tools_whole": (
+            run.make(disable_streaming="tool_calling").bind_tools([get_weather]),
+            TURNS[0],
+        ),
+        "quiet": (run.make().with_config(tags=["nostream"]), "Say hello to my neighbour"),
+    }
 
     def node(model: Any, text: str) -> Any:
         return lambda state: {"messages": [model.invoke([("user", text)])]}
 
     graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("whole", node(whole, HELLO))
-    graph.add_node("tools_whole", node(tools_whole, TURNS[0]))
-    graph.add_node("quiet", node(quiet, "Say hello to my neighbour"))
-    graph.add_edge(graph_module.START, "whole")
-    graph.add_edge("whole", "tools_whole")
-    graph.add_edge("tools_whole", "quiet")
-    return _streamed(graph.compile(), HELLO, token)
+    before = graph_module.START
+    for name, (model, text) in models.items():
+        graph.add_node(name, node(model, text))
+        graph.add_edge(before, name)
+        before = name
+    return _streamed(graph.compile(), HELLO, _heard)
 
 
 def subgraph_custom_async(run: Run) -> Any:
@@ -576,8 +582,7 @@ SCENARIOS = {
     "tool_loop_async": tool_loop_async,
     "command_goto": command_goto,
     "update_state_continue": update_state_continue,
-    "recursion_hit": recursion_hit,
-    "remaining_steps": remaining_steps,
+    "step_limits": step_limits,
     "interrupt_in_tool": interrupt_in_tool,
     "react_prompts": react_prompts,
     "react_hooks_versions": react_hooks_versions,
@@ -585,10 +590,10 @@ SCENARIOS = {
     "react_store": react_store,
     "react_prebound": react_prebound,
     "dynamic_model": dynamic_model,
+    "streaming_field": streaming_field,
     "react_response_format_async": react_response_format_async,
-    "two_models_messages": two_models_messages,
     "bound_in_two_nodes": bound_in_two_nodes,
-    "unstreamed_models": unstreamed_models,
+    "models_in_one_graph": models_in_one_graph,
     "subgraph_custom_async": subgraph_custom_async,
     "events_chat_models": events_chat_models,
 }
