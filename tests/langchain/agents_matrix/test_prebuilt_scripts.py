@@ -180,8 +180,9 @@ def tool_node_errors(run: Run) -> Any:
 
 
 def tool_loop_async(run: Run) -> Any:
-    """The tool loop with async nodes, `astream(stream_mode=["messages", "updates"])`,
-    then `ainvoke`."""
+    """The tool loop with async nodes: an `astream` left after its third piece (the
+    stream closed mid-reply), then `astream(stream_mode=["messages", "updates"])` to its
+    end, then `ainvoke`."""
     bound = run.make().bind_tools([get_weather])
 
     async def call_model(state: Any) -> dict[str, Any]:
@@ -196,6 +197,13 @@ def tool_loop_async(run: Run) -> Any:
     app = graph.compile()
 
     async def body() -> Any:
+        left = []
+        stream = app.astream(_ask(TURNS[0]), STEPS, stream_mode="messages")
+        async for chunk, metadata in stream:
+            left.append(token(chunk, metadata))
+            if len(left) == 3:
+                break
+        await stream.aclose()
         pieces = [
             (mode, token(*piece) if mode == "messages" else observe(piece))
             async for mode, piece in app.astream(
@@ -203,7 +211,7 @@ def tool_loop_async(run: Run) -> Any:
             )
         ]
         state = await app.ainvoke(_ask(TURNS[1]), STEPS)
-        return {"pieces": pieces, "messages": state["messages"]}
+        return {"left": left, "pieces": pieces, "messages": state["messages"]}
 
     return arun(body)
 
@@ -434,13 +442,18 @@ def react_response_format_async(run: Run) -> Any:
 # ---- streams -------------------------------------------------------------------------------
 
 
+#: Metadata a piece carries that is not the model's: LangGraph's place in the run (task
+#: ids drawn per run) and the package versions (test_scripts.py's `model_metadata`).
+_RUN_KEYS = ("langgraph_", "checkpoint_ns", "lc_versions", "tags")
+
+
 def _heard(chunk: Any, metadata: dict[str, Any]) -> dict[str, Any]:
     """A `stream_mode="messages"` piece with what tells its model apart: its tags and the
-    `ls_*` metadata."""
+    model's metadata (the `ls_*` keys, and any the model was made with)."""
     return {
         **token(chunk, metadata),
         "tags": sorted(metadata.get("tags") or ()),
-        "ls": {k: v for k, v in metadata.items() if k.startswith("ls_")},
+        "metadata": {k: v for k, v in metadata.items() if not k.startswith(_RUN_KEYS)},
     }
 
 
@@ -486,7 +499,8 @@ def models_in_one_graph(run: Run) -> Any:
     "review" (told apart by tags and `ls_*` metadata), and models that must not stream
     token by token: one made with `disable_streaming=True`, one with
     `disable_streaming="tool_calling"` given tools, one tagged "nostream" (LangGraph's
-    tag). Each piece with its node, tags and `ls_*` metadata; the end state."""
+    tag); and one made with its own `tags=` and `metadata=`. Each piece with its node,
+    tags and the model's metadata; the end state."""
     models = {
         "draft": (run.make(temperature=0.1).with_config(tags=["draft"]), HELLO),
         "review": (run.make(temperature=0.9).with_config(tags=["review"]), "Say hi to Bo"),
@@ -496,6 +510,7 @@ def models_in_one_graph(run: Run) -> Any:
             TURNS[0],
         ),
         "quiet": (run.make().with_config(tags=["nostream"]), "Say hello to my neighbour"),
+        "own": (run.make(tags=["own"], metadata={"team": "weather"}), "Say hello to Di"),
     }
 
     def node(model: Any, text: str) -> Any:
