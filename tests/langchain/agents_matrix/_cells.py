@@ -357,7 +357,8 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "arguments and fails; chatplex keeps the call whole",
         _stream_call_split,
     ),
-    # The scripts of test_graph_scripts.py that stream a tool call (the same split).
+    # The scripts of test_graph_scripts.py and test_prebuilt_scripts.py that stream a
+    # tool call (the same split).
     **{
         (scenario, "mistralai"): Difference(
             "loses data",
@@ -373,6 +374,11 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             "stream_usage_loop",
             "subagent_tool",
             "usage_callback_streamed_agent",
+            "tool_loop_async",
+            "bound_in_two_nodes",
+            "events_chat_models",
+            "dynamic_model",
+            "streaming_field",
         )
     },
     # The scripts of test_agent_tools.py that stream a tool call (the same split).
@@ -861,22 +867,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         lambda theirs: isinstance(theirs, dict) and theirs.get("usage", [None] * 3)[2] == [],
     ),
     # The scripts of test_prebuilt_scripts.py.
-    **{
-        (scenario, "mistralai"): Difference(
-            "loses data",
-            "langchain-mistralai's streamed tool call splits apart (see "
-            "agent_stream_messages): the graph runs the tool with no arguments and fails; "
-            "chatplex keeps the call whole",
-            _stream_call_split,
-        )
-        for scenario in (
-            "tool_loop_async",
-            "bound_in_two_nodes",
-            "events_chat_models",
-            "dynamic_model",
-            "streaming_field",
-        )
-    },
     **{
         ("react_hook_cut", wire): Difference(
             "rejected by provider",

@@ -63,7 +63,6 @@ graph_module = pytest.importorskip("langgraph.graph")
 prebuilt = pytest.importorskip("langgraph.prebuilt")
 lg_config = pytest.importorskip("langgraph.config")
 lg_types = pytest.importorskip("langgraph.types")
-lg_errors = pytest.importorskip("langgraph.errors")
 lg_managed = pytest.importorskip("langgraph.managed")
 lg_store = pytest.importorskip("langgraph.store.memory")
 
@@ -132,16 +131,20 @@ def _caught(call: Any) -> Any:
         return observe(exc)
 
 
-def _loop_graph(model: Any, tools: list[Any], **tool_node: Any) -> Any:
+def _loop_graph(
+    model: Any, tools: list[Any], node: Any = None, state: Any = None, **tool_node: Any
+) -> Any:
     """The tutorial's graph (`bind_tools`, `ToolNode(tools, **tool_node)`,
-    `tools_condition`), not yet compiled."""
+    `tools_condition`), not yet compiled; `node(bound)` makes the model's node when given
+    (else one invoking the bound model), `state` is the state's class (else
+    `MessagesState`)."""
     bound = model.bind_tools(tools)
 
     def call_model(state: Any) -> dict[str, Any]:
         return {"messages": [bound.invoke(state["messages"])]}
 
-    graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("model", call_model)
+    graph = graph_module.StateGraph(state or graph_module.MessagesState)
+    graph.add_node("model", call_model if node is None else node(bound))
     graph.add_node("tools", prebuilt.ToolNode(tools, **tool_node))
     graph.add_edge(graph_module.START, "model")
     graph.add_conditional_edges("model", prebuilt.tools_condition)
@@ -183,18 +186,14 @@ def tool_loop_async(run: Run) -> Any:
     """The tool loop with async nodes: an `astream` left after its third piece (the
     stream closed mid-reply), then `astream(stream_mode=["messages", "updates"])` to its
     end, then `ainvoke`."""
-    bound = run.make().bind_tools([get_weather])
 
-    async def call_model(state: Any) -> dict[str, Any]:
-        return {"messages": [await bound.ainvoke(state["messages"])]}
+    def node(bound: Any) -> Any:
+        async def call_model(state: Any) -> dict[str, Any]:
+            return {"messages": [await bound.ainvoke(state["messages"])]}
 
-    graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("model", call_model)
-    graph.add_node("tools", prebuilt.ToolNode([get_weather]))
-    graph.add_edge(graph_module.START, "model")
-    graph.add_conditional_edges("model", prebuilt.tools_condition)
-    graph.add_edge("tools", "model")
-    app = graph.compile()
+        return call_model
+
+    app = _loop_graph(run.make(), [get_weather], node).compile()
 
     async def body() -> Any:
         left = []
@@ -267,19 +266,16 @@ def step_limits(run: Run) -> Any:
     config = {**THREAD, "recursion_limit": 6}
     raised = _caught(lambda: app.invoke(_ask(LOOPING), config))
     left = app.get_state(config).values["messages"]
-    bound = model.bind_tools([get_weather])
 
-    def call_model(state: Any) -> dict[str, Any]:
-        if state["remaining_steps"] < 3:
-            return {"messages": [AIMessage("Out of steps.")]}
-        return {"messages": [bound.invoke(state["messages"])]}
+    def node(bound: Any) -> Any:
+        def call_model(state: Any) -> dict[str, Any]:
+            if state["remaining_steps"] < 3:
+                return {"messages": [AIMessage("Out of steps.")]}
+            return {"messages": [bound.invoke(state["messages"])]}
 
-    graph = graph_module.StateGraph(StepsState)
-    graph.add_node("model", call_model)
-    graph.add_node("tools", prebuilt.ToolNode([get_weather]))
-    graph.add_edge(graph_module.START, "model")
-    graph.add_conditional_edges("model", prebuilt.tools_condition)
-    graph.add_edge("tools", "model")
+        return call_model
+
+    graph = _loop_graph(model, [get_weather], node, StepsState)
     return {
         "raised": raised,
         "types": [type(m).__name__ for m in left],
