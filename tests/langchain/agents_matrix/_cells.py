@@ -867,6 +867,14 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         lambda theirs: isinstance(theirs, dict) and theirs.get("usage", [None] * 3)[2] == [],
     ),
     # The scripts of test_prebuilt_scripts.py.
+    ("structured_in_node", "mistralai"): Difference(
+        "raises",
+        "pydantic_core.ValidationError: in a graph streamed as messages the node's "
+        "with_structured_output(...).invoke streams, and langchain-mistralai's streamed "
+        "tool call splits apart (see agent_stream_messages): the parser is handed a "
+        "Forecast with no arguments; chatplex keeps the call whole and parses it",
+        raises("pydantic_core._pydantic_core.ValidationError"),
+    ),
     **{
         ("react_hook_cut", wire): Difference(
             "rejected by provider",

@@ -23,6 +23,7 @@ wires: the partner package's class and chatplex's, compared (`_kit.py`).
 from __future__ import annotations
 
 import json
+import operator
 import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -54,6 +55,7 @@ from ._kit import observe
 from ._kit import run_cell
 from ._kit import text_of
 from .test_agents import token
+from .test_scripts import FORECAST
 from .test_scripts import HELLO
 from .test_scripts import SCRIPT_WIRES
 from .test_scripts import Forecast
@@ -521,6 +523,32 @@ def models_in_one_graph(run: Run) -> Any:
     return _streamed(graph.compile(), HELLO, _heard)
 
 
+def structured_in_node(run: Run) -> Any:
+    """A node asking `with_structured_output(Forecast)` by the partner's default method
+    and by function calling, the graph streamed with `stream_mode=["messages",
+    "values"]`: the pieces heard with the model's metadata (where LangChain notes the
+    schema asked for), the parsed values kept."""
+    model = run.make()
+    asked = {
+        "default": model.with_structured_output(Forecast),
+        "function_calling": model.with_structured_output(Forecast, method="function_calling"),
+    }
+
+    class State(graph_module.MessagesState):
+        forecasts: Annotated[list[Any], operator.add]
+
+    def node(structured: Any) -> Any:
+        return lambda state: {"forecasts": [structured.invoke(state["messages"])]}
+
+    graph = graph_module.StateGraph(State)
+    before = graph_module.START
+    for name, structured in asked.items():
+        graph.add_node(name, node(structured))
+        graph.add_edge(before, name)
+        before = name
+    return _streamed(graph.compile(), FORECAST, _heard)
+
+
 def subgraph_custom_async(run: Run) -> Any:
     """A subgraph whose node streams the model and writes each piece's text with
     `get_stream_writer()`, its parent `astream`ed with `stream_mode=["messages",
@@ -605,6 +633,7 @@ SCENARIOS = {
     "react_response_format_async": react_response_format_async,
     "bound_in_two_nodes": bound_in_two_nodes,
     "models_in_one_graph": models_in_one_graph,
+    "structured_in_node": structured_in_node,
     "subgraph_custom_async": subgraph_custom_async,
     "events_chat_models": events_chat_models,
 }
