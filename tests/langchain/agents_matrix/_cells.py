@@ -377,8 +377,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             "tool_loop_async",
             "bound_in_two_nodes",
             "events_chat_models",
-            "dynamic_model",
-            "streaming_field",
+            "react_models",
         )
     },
     # The scripts of test_agent_tools.py that stream a tool call (the same split).

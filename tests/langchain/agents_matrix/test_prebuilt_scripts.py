@@ -239,7 +239,7 @@ def command_goto(run: Run) -> Any:
     return list(graph.compile().stream(_ask(TURNS[0]), STEPS, stream_mode="updates"))
 
 
-def update_state_continue(run: Run) -> Any:
+def _update_state_continue(run: Run) -> Any:
     """`interrupt_before=["tools"]`: the run stops on the call; `update_state` rewrites
     its arguments (the same message id, so it replaces it); `invoke(None)` goes on."""
     app = _loop_graph(run.make(), [get_weather]).compile(
@@ -293,7 +293,7 @@ def book_table(city: str) -> str:
     return f"Booked in {city}." if answer == "yes" else "Not booked."
 
 
-def interrupt_in_tool(run: Run) -> Any:
+def _interrupt_in_tool(run: Run) -> Any:
     """A tool calling `interrupt()` inside `create_react_agent` (a checkpointer keeps the
     thread): what it asks, then the run resumed with `Command(resume="yes")` through
     `ainvoke`."""
@@ -307,6 +307,12 @@ def interrupt_in_tool(run: Run) -> Any:
     return {"asked": asked, "messages": arun(resume)}
 
 
+def human_in_the_loop(run: Run) -> Any:
+    """A person in the loop: the tool loop stopped before its tools, its call rewritten
+    with `update_state`; a tool asking with `interrupt()`, resumed."""
+    return {"update_state": _update_state_continue(run), "interrupt": _interrupt_in_tool(run)}
+
+
 # ---- create_react_agent --------------------------------------------------------------------
 
 
@@ -314,7 +320,7 @@ def _as_pirate(state: Any) -> list[Any]:
     return [SystemMessage("You are a pirate."), *state["messages"]]
 
 
-def react_prompts(run: Run) -> Any:
+def _react_prompts(run: Run) -> Any:
     """`create_react_agent(prompt=...)` as a SystemMessage and as a callable building the
     messages: the server answers the system prompt it was sent; the tool loop still runs."""
     model = run.make()
@@ -377,7 +383,7 @@ def react_prebound(run: Run) -> Any:
     return out
 
 
-def dynamic_model(run: Run) -> Any:
+def _dynamic_model(run: Run) -> Any:
     """`create_react_agent` given a callable choosing the model per state (LangGraph's
     dynamic model): a model at temperature 0.9 once a tool has answered, each bound by
     the callable; streamed with `stream_mode=["messages", "values"]`, the pieces'
@@ -393,7 +399,7 @@ def dynamic_model(run: Run) -> Any:
     return _streamed(_react(choose, tools), TURNS[0], _heard)
 
 
-def streaming_field(run: Run) -> Any:
+def _streaming_field(run: Run) -> Any:
     """`create_react_agent` over a model made with `streaming=True` (invoke streams
     underneath), invoked and then `ainvoke`d: the messages, usage included."""
     model = _caught(lambda: run.make(streaming=True))
@@ -407,6 +413,12 @@ def streaming_field(run: Run) -> Any:
     return {"sync": agent.invoke(_ask(TURNS[0]), STEPS)["messages"], "async": arun(body)}
 
 
+def react_models(run: Run) -> Any:
+    """`create_react_agent` given a callable choosing the model, and given a model made
+    with `streaming=True`."""
+    return {"dynamic": _dynamic_model(run), "streaming": _streaming_field(run)}
+
+
 @tool
 def recall(topic: str, store: Annotated[Any, prebuilt.InjectedStore()]) -> str:
     """Recall what the user said about a topic."""
@@ -414,13 +426,18 @@ def recall(topic: str, store: Annotated[Any, prebuilt.InjectedStore()]) -> str:
     return f"You said: {item.value['text']}." if item else "Nothing noted."
 
 
-def react_store(run: Run) -> Any:
+def _react_store(run: Run) -> Any:
     """A tool reading an `InMemoryStore` through `InjectedStore`, in `create_react_agent(
     store=...)`: the note reaches the model."""
     store = lg_store.InMemoryStore()
     store.put(("notes",), "city", {"text": "Lisbon"})
     agent = _react(run.make(), [recall], store=store)
     return agent.invoke(_ask("What is my favourite city?"), STEPS)["messages"]
+
+
+def react_prompts_store(run: Run) -> Any:
+    """`create_react_agent`'s prompt as a message and as a callable, and its store."""
+    return {"prompts": _react_prompts(run), "store": _react_store(run)}
 
 
 def react_response_format_async(run: Run) -> Any:
@@ -620,16 +637,13 @@ SCENARIOS = {
     "tool_node_errors": tool_node_errors,
     "tool_loop_async": tool_loop_async,
     "command_goto": command_goto,
-    "update_state_continue": update_state_continue,
     "step_limits": step_limits,
-    "interrupt_in_tool": interrupt_in_tool,
-    "react_prompts": react_prompts,
+    "human_in_the_loop": human_in_the_loop,
     "react_hooks_versions": react_hooks_versions,
     "react_hook_cut": react_hook_cut,
-    "react_store": react_store,
+    "react_prompts_store": react_prompts_store,
     "react_prebound": react_prebound,
-    "dynamic_model": dynamic_model,
-    "streaming_field": streaming_field,
+    "react_models": react_models,
     "react_response_format_async": react_response_format_async,
     "bound_in_two_nodes": bound_in_two_nodes,
     "models_in_one_graph": models_in_one_graph,
