@@ -3,7 +3,8 @@ issue 47's hidden suites run (a script whose import line alone changed), on the 
 wires: the partner package's class and chatplex's, compared (`_kit.py`).
 
 - `ToolNode` + `tools_condition` by hand: `handle_tool_errors` in its variants; the loop
-  async, streamed in two modes; `Command(goto=..., update=...)` from the model's node;
+  async, a stream closed mid-reply, then streamed in two modes; `Command(goto=...,
+  update=...)` from the model's node;
   `interrupt_before=["tools"]`, `update_state` on the call, then on; a recursion limit
   hit and the state it leaves, and a `RemainingSteps` key ending the loop in time; a
   tool calling `interrupt()`, resumed async.
@@ -12,9 +13,10 @@ wires: the partner package's class and chatplex's, compared (`_kit.py`).
   a tool result from its call; a tool reading an `InMemoryStore` through `InjectedStore`;
   a model already bound with the tools; a callable choosing the model; a model made with
   `streaming=True`; `response_format=(prompt, schema)` async.
-- Streams: models in one graph told apart by tags and `ls_*` metadata, and models that
-  must not stream (`disable_streaming`, the "nostream" tag); one `bind_tools` model in
-  two nodes, each with its own `with_config(tags=...)`; a subgraph writing custom pieces
+- Streams: models in one graph told apart by tags and metadata (`ls_*`, their own), and
+  models that must not stream (`disable_streaming`, the "nostream" tag); one
+  `bind_tools` model in two nodes, each with its own `with_config(tags=...)`;
+  `with_structured_output` by two methods in nodes; a subgraph writing custom pieces
   streamed async with `stream_mode=["messages", "updates", "custom"]` and
   `subgraphs=True`; `astream_events(version="v2", include_types=["chat_model"])` over
   the tool loop.
