@@ -353,8 +353,18 @@ def langchain_class_for(err: BaseException, exceptions: Any) -> type[BaseExcepti
     """The class of langchain_core's ModelError family `err` should also be, as
     langchain-openai picks it (400 → `ModelInvalidRequestError`, or `ContextOverflowError`
     when the message says the context is exceeded; 401, 403, 404, 429, 5xx, a timeout, a
-    failed connection); None for the rest (LangChain re-raises those unchanged)."""
+    failed connection, a stream that broke off); None for the rest (LangChain re-raises
+    those unchanged)."""
+    if _broke_off(err):
+        return _named(exceptions, "ModelConnectionError")
     return _named(exceptions, _model_error_name(err, _CONTEXT_OVERFLOW))
+
+
+def _broke_off(err: BaseException) -> bool:
+    """Whether `err` is a stream whose connection failed under it (the transport's error
+    is its cause): neither an error event nor a malformed one. The openai SDK raises it
+    as `APIConnectionError`, which langchain-openai re-raises as its connection error."""
+    return isinstance(err, StreamError) and not err.error_type and err.__cause__ is not None
 
 
 def _model_error_name(err: BaseException, overflow: Sequence[str]) -> str | None:
@@ -379,7 +389,13 @@ def _model_error_name(err: BaseException, overflow: Sequence[str]) -> str | None
     return name
 
 
-def partner_family(module: str, prefix: str, overflow: Sequence[str] | None = None) -> ErrorFamily:
+def partner_family(
+    module: str,
+    prefix: str,
+    overflow: Sequence[str] | None = None,
+    *,
+    broken_stream: bool = False,
+) -> ErrorFamily:
     """The family of a partner package that wraps its SDK's error in a class of its own
     subclassing both the SDK's class and langchain_core's ModelError class
     (langchain-openai's `OpenAIInvalidRequestError(openai.BadRequestError,
@@ -387,12 +403,15 @@ def partner_family(module: str, prefix: str, overflow: Sequence[str] | None = No
     (`InvalidRequestError`, `AuthenticationError`, `PermissionDeniedError`,
     `ModelNotFoundError`, `RateLimitError`, `APIError`, `OverloadedError` for a 529
     where it has one, `ConnectionError`, `TimeoutError`, `ContextOverflowError` for a 400
-    holding one of `overflow`, default langchain-openai's words). An error the partner
-    re-raises unchanged (a 409, a 422) is none of its classes."""
+    holding one of `overflow`, default langchain-openai's words). `broken_stream`: a
+    stream that broke off is its `ConnectionError` too (langchain-openai's, whose SDK
+    raises it as a failed connection). An error the partner re-raises unchanged (a 409,
+    a 422) is none of its classes."""
     words = _CONTEXT_OVERFLOW if overflow is None else tuple(overflow)
 
     def pick(err: BaseException, package: ModuleType) -> type[BaseException] | None:
-        name = _model_error_name(err, words)
+        broken = broken_stream and _broke_off(err)
+        name = "ModelConnectionError" if broken else _model_error_name(err, words)
         if name is None:
             return None
         if name == "ModelAPIError" and getattr(err, "status_code", None) == 529:

@@ -428,6 +428,31 @@ def test_model_errors_caught_on_both_wires_sync_and_async(provider: str) -> None
         assert caught.is_retryable is True  # LangChain's own attribute, from its class
 
 
+def _stream_failure(**fields: Any) -> errors.StreamError:
+    return errors.StreamError("stream failed", provider="openai", **fields)
+
+
+def test_a_stream_that_broke_off_is_langchain_openais_connection_error() -> None:
+    """The openai SDK raises a stream whose connection failed as `APIConnectionError`,
+    which langchain-openai re-raises as its `OpenAIConnectionError` (a
+    ModelConnectionError); an error event and a malformed event are neither."""
+    base = pytest.importorskip("langchain_openai.chat_models.base")
+    broken = _stream_failure()
+    broken.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    families = (partner_family(base.__name__, "OpenAI", broken_stream=True), *OPENAI)
+    widened = sdk_compatible(broken, (*families, LANGCHAIN_MODEL_ERRORS))
+    assert isinstance(widened, base.OpenAIConnectionError)
+    assert isinstance(widened, lc_exceptions.ModelConnectionError)
+    for other in (_stream_failure(error_type="server_error"), _stream_failure()):
+        assert langchain_class_for(other, lc_exceptions) is None
+        assert not isinstance(sdk_compatible(other, families), base.OpenAIConnectionError)
+    # A partner that lets its SDK's stream errors through (no `broken_stream`) adds none.
+    plain = _stream_failure()
+    plain.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    quiet = partner_family(base.__name__, "OpenAI")
+    assert not isinstance(sdk_compatible(plain, (quiet,)), base.OpenAIConnectionError)
+
+
 def test_context_overflow_and_timeouts() -> None:
     overflow = errors.status_error(
         provider="openai",
