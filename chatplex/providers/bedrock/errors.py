@@ -200,13 +200,15 @@ def _core_overflow(err: BaseException, exceptions: Any) -> type[BaseException] |
 
 #: botocore's classes alone: what the InvokeModel adapter declares (langchain-aws's
 #: ChatBedrock lets botocore's errors through, a context overflow included).
-CLIENT_ERRORS = (ErrorFamily("botocore.exceptions", _client_error, _fill_client_error),)
+CLIENT_ERRORS: tuple[ErrorFamily, ...] = (
+    ErrorFamily("botocore.exceptions", _client_error, _fill_client_error),
+)
 
 #: What the Converse adapter declares (`BedrockAdapter.error_families`): botocore's
 #: classes, and for a context overflow langchain-aws's class (botocore's and
 #: langchain_core's `ContextOverflowError` at once) as its ChatBedrockConverse
 #: re-raises it.
-ERROR_FAMILIES = (
+ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     *CLIENT_ERRORS,
     ErrorFamily(_CONVERSE_MODULE, _partner_overflow),
     ErrorFamily("langchain_core.exceptions", _core_overflow),
