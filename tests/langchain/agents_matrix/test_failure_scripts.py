@@ -149,8 +149,9 @@ pieces, then what was raised."""
 
 
 class _Errors(callbacks.BaseCallbackHandler):
-    """What `on_llm_error` is given: the error's class and the keyword arguments' names,
-    and the text of the partial response when one is passed."""
+    """What `on_llm_error` is given: the keyword arguments' names, and the text of each
+    generation of the response it is passed (the error's class is `stream_cut`'s to
+    compare)."""
 
     def __init__(self) -> None:
         self.seen: list[Any] = []
@@ -160,13 +161,12 @@ class _Errors(callbacks.BaseCallbackHandler):
         partial = None
         if response is not None:
             partial = [[text_of(g.message.content) for g in gs] for gs in response.generations]
-        # The error's class is compared by `stream_cut`; here what the handler is given.
         self.seen.append({"kwargs": sorted(kwargs), "partial": partial})
 
 
 def stream_error_seen(run: Run) -> Any:
-    """A stream cut after two pieces, seen by a callback handler (`on_llm_error`: its
-    error and arguments) and by `astream_events` (the events before the error)."""
+    """A stream cut after two pieces, seen by a callback handler (what `on_llm_error`
+    is given) and by `astream_events` (the events before the error)."""
     model = run.make(max_retries=0)
     handler = _Errors()
     with _faults(run, "midstream_close;after=2"):
