@@ -215,6 +215,24 @@ def test_a_stream_that_broke_off_is_a_connection_error() -> None:
     assert not isinstance(widened, anthropic.APIStatusError)
 
 
+def test_an_error_event_is_the_openai_sdks_plain_api_error() -> None:
+    """The openai SDK's stream raises an error event as `APIError` (no status error),
+    worded as the event's message alone; a family without `plain_events` (anthropic's,
+    whose SDK raises a status error) keeps the status error and chatplex's words."""
+    plain = (stainless_family("openai", inner_body=True, plain_events=True),)
+    event = errors.StreamError("busy", provider="openai", error_type="server_error")
+    err = sdk_compatible(event, plain)
+    assert isinstance(err, openai.APIError) and not isinstance(err, openai.APIStatusError)
+    assert str(err) == "busy" and err.args == ("busy",)
+    assert err.message == "busy" and err.error_type == "server_error"
+    cut = errors.StreamError("cut", provider="openai")
+    cut.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    assert isinstance(sdk_compatible(cut, plain), openai.APIConnectionError)
+    other = errors.StreamError("busy", provider="anthropic", error_type="api_error")
+    kept = sdk_compatible(other, ANTHROPIC)
+    assert isinstance(kept, anthropic.APIStatusError) and str(kept) != "busy"
+
+
 def test_retries_see_chatplex_errors_and_the_last_is_widened() -> None:
     model = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test", max_retries=2)
     with respx.mock:

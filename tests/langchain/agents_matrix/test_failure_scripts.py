@@ -526,12 +526,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         "botocore's EventStreamError",
     ),
     # The provider's error event after two pieces.
-    ("stream_error_event", "openai"): _raised(
-        "openai.APIError (the event's message alone)", "openai.APIStatusError"
-    ),
-    ("stream_error_event", "groq"): _raised(
-        "groq.APIError (the event's message alone)", "groq.APIStatusError"
-    ),
     ("stream_error_event", "anthropic"): _raised(
         "anthropic.APIStatusError (its str the event's error dict)", "anthropic.OverloadedError"
     ),
