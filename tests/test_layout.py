@@ -81,6 +81,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_ls_params.py",  # LangSmith's ls_* params, every wire
     "langchain/agents_matrix/test_side_wires.py",  # the script sets over the other wires
     "langchain/agents_matrix/test_error_words.py",  # each wire's errors beside the partner's
+    "langchain/agents_matrix/test_failure_scripts.py",  # a further set: failures, retries
     "langchain/agents_matrix/test_config_scripts.py",  # scripts making, configuring, tracing
     "langchain/agents_matrix/test_agent_tools.py",  # agent tools, middleware, strategies
     "langchain/agents_matrix/test_content_scripts.py",  # a further set: message content

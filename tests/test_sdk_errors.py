@@ -215,6 +215,24 @@ def test_a_stream_that_broke_off_is_a_connection_error() -> None:
     assert not isinstance(widened, anthropic.APIStatusError)
 
 
+def test_an_error_event_is_the_openai_sdks_plain_api_error() -> None:
+    """The openai SDK's stream raises an error event as `APIError` (no status error),
+    worded as the event's message alone; a family without `plain_events` (anthropic's,
+    whose SDK raises a status error) keeps the status error and chatplex's words."""
+    plain = (stainless_family("openai", inner_body=True, plain_events=True),)
+    event = errors.StreamError("busy", provider="openai", error_type="server_error")
+    err = sdk_compatible(event, plain)
+    assert isinstance(err, openai.APIError) and not isinstance(err, openai.APIStatusError)
+    assert str(err) == "busy" and err.args == ("busy",)
+    assert err.message == "busy" and err.error_type == "server_error"
+    cut = errors.StreamError("cut", provider="openai")
+    cut.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    assert isinstance(sdk_compatible(cut, plain), openai.APIConnectionError)
+    other = errors.StreamError("busy", provider="anthropic", error_type="api_error")
+    kept = sdk_compatible(other, ANTHROPIC)
+    assert isinstance(kept, anthropic.APIStatusError) and str(kept) != "busy"
+
+
 def test_retries_see_chatplex_errors_and_the_last_is_widened() -> None:
     model = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test", max_retries=2)
     with respx.mock:
@@ -426,6 +444,31 @@ def test_model_errors_caught_on_both_wires_sync_and_async(provider: str) -> None
         assert isinstance(caught, errors.RateLimitError)
         assert chatplex_class(caught) is errors.RateLimitError
         assert caught.is_retryable is True  # LangChain's own attribute, from its class
+
+
+def _stream_failure(**fields: Any) -> errors.StreamError:
+    return errors.StreamError("stream failed", provider="openai", **fields)
+
+
+def test_a_stream_that_broke_off_is_langchain_openais_connection_error() -> None:
+    """The openai SDK raises a stream whose connection failed as `APIConnectionError`,
+    which langchain-openai re-raises as its `OpenAIConnectionError` (a
+    ModelConnectionError); an error event and a malformed event are neither."""
+    base = pytest.importorskip("langchain_openai.chat_models.base")
+    broken = _stream_failure()
+    broken.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    families = (partner_family(base.__name__, "OpenAI", broken_stream=True), *OPENAI)
+    widened = sdk_compatible(broken, (*families, LANGCHAIN_MODEL_ERRORS))
+    assert isinstance(widened, base.OpenAIConnectionError)
+    assert isinstance(widened, lc_exceptions.ModelConnectionError)
+    for other in (_stream_failure(error_type="server_error"), _stream_failure()):
+        assert langchain_class_for(other, lc_exceptions) is None
+        assert not isinstance(sdk_compatible(other, families), base.OpenAIConnectionError)
+    # A partner that lets its SDK's stream errors through (no `broken_stream`) adds none.
+    plain = _stream_failure()
+    plain.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    quiet = partner_family(base.__name__, "OpenAI")
+    assert not isinstance(sdk_compatible(plain, (quiet,)), base.OpenAIConnectionError)
 
 
 def test_context_overflow_and_timeouts() -> None:

@@ -18,6 +18,7 @@ itself, as boto3 raises it; a modeled one carries its body's members (`message`)
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -28,7 +29,7 @@ from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
 from ...sdk_errors import sdk_words
 
-__all__ = ["ERROR_FAMILIES", "BotoResponse"]
+__all__ = ["CLIENT_ERRORS", "ERROR_FAMILIES", "BotoResponse"]
 
 
 class BotoResponse(dict):  # type: ignore[type-arg]
@@ -156,5 +157,59 @@ _OPERATIONS = {
 }
 
 
-#: What the Bedrock adapter declares (`BedrockAdapter.error_families`).
-ERROR_FAMILIES = (ErrorFamily("botocore.exceptions", _client_error, _fill_client_error),)
+#: langchain-aws's module that reads a Converse error as a context overflow.
+_CONVERSE_MODULE = "langchain_aws.chat_models.bedrock_converse"
+
+#: What langchain-aws reads as a context overflow in a ValidationException's message
+#: (its `_CONTEXT_OVERFLOW_MARKERS`, where the installed release has none).
+_OVERFLOW = ("input is too long", "prompt is too long", "input tokens exceeded")
+
+
+def _overflows(err: BaseException, markers: Any) -> bool:
+    """Whether `err` is a ValidationException (its code in any case: a stream's event
+    is "validationException") whose message holds one of `markers`."""
+    if not isinstance(err, APIError) or isinstance(err, APIConnectionError):
+        return False
+    code = err.error_type if isinstance(err.error_type, str) else ""
+    said = err.body.get("message") if isinstance(err.body, dict) else None
+    text = str(said if isinstance(said, str) else err.message).lower()
+    return code.lower() == "validationexception" and any(m in text for m in markers)
+
+
+def _partner_overflow(err: BaseException, converse: Any) -> type[BaseException] | None:
+    """langchain-aws's class for a context overflow: a subclass of both the botocore
+    class the error is and its `BedrockContextOverflowError` (its
+    `_context_overflow_error_type`, which keeps one class per botocore class)."""
+    make = getattr(converse, "_context_overflow_error_type", None)
+    botocore = sys.modules.get("botocore.exceptions")
+    if make is None or botocore is None:
+        return None
+    if not _overflows(err, getattr(converse, "_CONTEXT_OVERFLOW_MARKERS", _OVERFLOW)):
+        return None
+    base = _client_error(err, botocore)
+    found = make(base) if base is not None else None
+    return found if isinstance(found, type) else None
+
+
+def _core_overflow(err: BaseException, exceptions: Any) -> type[BaseException] | None:
+    """langchain_core's `ContextOverflowError`, for a script that has not imported
+    langchain-aws (where it has, its class above is one already)."""
+    found = getattr(exceptions, "ContextOverflowError", None)
+    return found if isinstance(found, type) and _overflows(err, _OVERFLOW) else None
+
+
+#: botocore's classes alone: what the InvokeModel adapter declares (langchain-aws's
+#: ChatBedrock lets botocore's errors through, a context overflow included).
+CLIENT_ERRORS: tuple[ErrorFamily, ...] = (
+    ErrorFamily("botocore.exceptions", _client_error, _fill_client_error),
+)
+
+#: What the Converse adapter declares (`BedrockAdapter.error_families`): botocore's
+#: classes, and for a context overflow langchain-aws's class (botocore's and
+#: langchain_core's `ContextOverflowError` at once) as its ChatBedrockConverse
+#: re-raises it.
+ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
+    *CLIENT_ERRORS,
+    ErrorFamily(_CONVERSE_MODULE, _partner_overflow),
+    ErrorFamily("langchain_core.exceptions", _core_overflow),
+)

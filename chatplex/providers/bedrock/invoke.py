@@ -53,6 +53,7 @@ from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
 from ..anthropic.request import to_wire_messages
 from ..anthropic.request import tool_fields
 from .adapter import BedrockAdapter
+from .errors import CLIENT_ERRORS
 from .eventstream import EventStreamDecoder
 from .invoke_families import PROMPT_FAMILIES
 from .invoke_families import PromptFamily
@@ -150,6 +151,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
     `BedrockAdapter`'s (region, endpoint, credentials, headers, config)."""
 
     provider = INVOKE_PROVIDER
+    #: botocore's classes alone: langchain-aws's ChatBedrock reads no context overflow.
+    error_families = CLIENT_ERRORS
     #: Anthropic enforces an `output_config.format` schema by design: `strict=` is moot
     #: (refused by chatplex's own models, dropped through LangChain, as on Anthropic's wire).
     schema_enforced = True

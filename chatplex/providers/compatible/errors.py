@@ -7,7 +7,8 @@ catch, by the SDK that package raises through (`Profile.sdk`; `sdk_errors.ErrorF
   fireworks SDK's class and langchain_core's ModelError class at once), the SDK's, and
   the ModelError family;
 - "groq", "perplexity", "sambanova": the SDK's class alone (their partner packages
-  re-raise it: no ModelError, so LangChain's retry middleware retries it);
+  re-raise it: no ModelError, so LangChain's retry middleware retries it; an error
+  event inside a groq stream is its plain `APIError`, as its SDK raises it);
   none of these SDKs' errors has a `code`: it reads None, as there;
 - "httpx" (langchain-mistralai calls the API with httpx itself): httpx's class alone
   (`HTTPStatusError`, a timeout's or a failed connection's class), no `code` either;
@@ -24,11 +25,13 @@ from ...errors import APIError
 from ...errors import APITimeoutError
 from ...errors import DeadlineExceededError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import event_as_api_error
 from ...sdk_errors import model_error_family
 from ...sdk_errors import partner_family
 from ...sdk_errors import sdk_class_for
 from ...sdk_errors import sdk_words
 from ...sdk_errors import stainless_text
+from ...sdk_errors import with_event_words
 from ..openai.errors import ERROR_FAMILIES as OPENAI_FAMILIES
 
 __all__ = ["error_families"]
@@ -81,9 +84,13 @@ def _fill_sdk_error(err: BaseException) -> None:
     err.__dict__["code"] = None
 
 
-def _sdk_family(sdk: str) -> ErrorFamily:
+def _sdk_family(sdk: str, *, plain_events: bool = False) -> ErrorFamily:
     """A Stainless SDK's family other than openai's: its class by status, its wording,
-    and the fields chatplex has (body, status_code)."""
+    and the fields chatplex has (body, status_code). `plain_events`: an error event
+    inside a stream is its plain `APIError` in the event's words (the groq SDK's stream
+    raises it so; perplexity's and sambanova's a status error)."""
+    if plain_events:
+        return ErrorFamily(sdk, event_as_api_error, with_event_words(_fill_sdk_error))
     return ErrorFamily(sdk, sdk_class_for, _fill_sdk_error)
 
 
@@ -99,6 +106,7 @@ _FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
         model_error_family(_FIREWORKS_OVERFLOW),
     ),
     "httpx": (ErrorFamily("httpx", _httpx_class, _fill_httpx),),
+    "groq": (_sdk_family("groq", plain_events=True),),
 }
 
 

@@ -18,7 +18,7 @@ __all__ = ["ERROR_FAMILIES"]
 #: What the OpenAI adapters declare (`error_families`); the partner package's family
 #: first, so its class leads the error's hierarchy as in langchain-openai's own error.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
-    partner_family("langchain_openai.chat_models.base", "OpenAI"),
-    stainless_family("openai", inner_body=True),
+    partner_family("langchain_openai.chat_models.base", "OpenAI", broken_stream=True),
+    stainless_family("openai", inner_body=True, plain_events=True),
     LANGCHAIN_MODEL_ERRORS,
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -994,19 +995,32 @@ NOT_COMPARABLE: dict[tuple[str, str], str] = {
 }
 
 
-def _gap(scenario: str, wire: str) -> str | None:
-    if (scenario, wire) in DIFFERENCES or (scenario, wire) in NOT_COMPARABLE:
+#: A family's own table of gaps or of kept differences, beside the shared one.
+Table = Mapping[tuple[str, str], Any]
+
+
+def _gap(scenario: str, wire: str, gaps: Table, differences: Table) -> str | None:
+    key = (scenario, wire)
+    if key in DIFFERENCES or key in differences or key in NOT_COMPARABLE:
         return None
-    return GAPS.get((scenario, wire)) or GAPS.get((scenario, "*"))
+    found = GAPS.get(key) or GAPS.get((scenario, "*"))
+    return found or gaps.get(key) or gaps.get((scenario, "*"))
 
 
-def cells(scenarios: Iterable[str], wires: Iterable[str] = WIRES) -> list[Any]:
+def cells(
+    scenarios: Iterable[str],
+    wires: Iterable[str] = WIRES,
+    *,
+    gaps: Table | None = None,
+    differences: Table | None = None,
+) -> list[Any]:
     """The `(scenario, wire)` parameters of a family (over `wires`, every wire unless
-    told), each gap marked strict xfail."""
+    told), each gap marked strict xfail; `gaps` and `differences`: the family's own
+    tables, read beside `GAPS` and `DIFFERENCES`."""
     out = []
     for scenario in scenarios:
         for wire in wires:
-            gap = _gap(scenario, wire)
+            gap = _gap(scenario, wire, gaps or {}, differences or {})
             marks: list[Any] = []
             if gap:
                 marks.append(pytest.mark.xfail(strict=True, reason=f"issue 47: {gap}"))
@@ -1065,10 +1079,17 @@ def field_gaps_out(wire: str, value: Any) -> Any:
     return value
 
 
-def judge(scenario: str, wire: str, theirs: Any, ours: Any) -> None:
-    """Pass when the outcomes are the same, or differ as `DIFFERENCES` says they may."""
+def judge(
+    scenario: str,
+    wire: str,
+    theirs: Any,
+    ours: Any,
+    differences: Mapping[tuple[str, str], Difference] | None = None,
+) -> None:
+    """Pass when the outcomes are the same, or differ as `DIFFERENCES` (or the family's
+    own `differences`) says they may."""
     theirs, ours = field_gaps_out(wire, theirs), field_gaps_out(wire, ours)
-    kept = DIFFERENCES.get((scenario, wire))
+    kept = DIFFERENCES.get((scenario, wire)) or (differences or {}).get((scenario, wire))
     if kept is None:
         assert ours == theirs, "differs:\n" + "\n".join(where_they_differ(theirs, ours))
         return

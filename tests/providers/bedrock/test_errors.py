@@ -118,3 +118,38 @@ def test_a_code_botocore_does_not_model_is_client_error_itself() -> None:
     assert exceptions.ClientError in type(err).__bases__  # no subclass named by the code
     assert "UnrecognizedClientException" not in [c.__name__ for c in type(err).__mro__]
     assert "message" not in err.response  # botocore reads no members for it
+
+
+def too_long(code: str = "ValidationException:http://x/") -> BaseException:
+    body = json.dumps({"message": "Input is too long for requested model."}).encode()
+    return error_from(400, body, {"x-amzn-requestid": "rid-3", "x-amzn-errortype": code})
+
+
+def test_a_context_overflow_is_langchain_aws_class_as_it_re_raises_it() -> None:
+    """langchain-aws's ChatBedrockConverse re-raises a ValidationException saying the
+    input is too long as its class of both botocore's and its BedrockContextOverflowError
+    (a langchain_core ContextOverflowError); any other 400 stays botocore's alone."""
+    converse = pytest.importorskip("langchain_aws.chat_models.bedrock_converse")
+    from langchain_core.exceptions import ContextOverflowError
+
+    err = sdk_compatible(too_long(), ERROR_FAMILIES)
+    assert isinstance(err, converse.BedrockContextOverflowError)
+    assert isinstance(err, ContextOverflowError) and isinstance(err, exceptions.ClientError)
+    leading = next(k for k in type(err).__mro__ if not k.__module__.startswith("chatplex"))
+    assert leading.__module__ == converse.__name__  # the partner's class leads
+    assert err.response["Error"]["Code"] == "ValidationException"
+    other = error_from(
+        400, b'{"message": "Malformed input request."}', {"x-amzn-errortype": "ValidationException"}
+    )
+    assert not isinstance(sdk_compatible(other, ERROR_FAMILIES), ContextOverflowError)
+
+
+def test_the_invoke_wire_reads_no_context_overflow() -> None:
+    """langchain-aws's ChatBedrock lets botocore's error through, an overflow included."""
+    from langchain_core.exceptions import ContextOverflowError
+
+    from chatplex.providers.bedrock.errors import CLIENT_ERRORS
+
+    err = sdk_compatible(too_long(), CLIENT_ERRORS)
+    assert isinstance(err, exceptions.ClientError)
+    assert not isinstance(err, ContextOverflowError)

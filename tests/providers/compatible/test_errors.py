@@ -81,3 +81,27 @@ def test_mistralai_errors_say_langchain_mistralais_words() -> None:
 def test_openai_sdk_presets_share_the_openai_wires_families() -> None:
     for preset in ("xai", "deepseek", "together", "nebius"):
         assert error_families(preset_adapter_class(preset).profile.sdk) is OPENAI_FAMILIES
+
+
+@pytest.mark.parametrize(
+    ("preset", "module", "plain"),
+    [
+        ("groq", "groq", True),
+        ("sambanova", "sambanova", False),
+        ("perplexity", "perplexity", False),
+    ],
+)
+def test_an_error_event_in_a_stream_is_what_the_sdks_stream_raises(
+    preset: str, module: str, plain: bool
+) -> None:
+    """The groq SDK's stream raises an error event as its plain `APIError`, worded as
+    the event's message; perplexity's and sambanova's as a status error."""
+    from chatplex.errors import StreamError
+
+    sdk = pytest.importorskip(module)
+    sdk_name = preset_adapter_class(preset).profile.sdk
+    event = StreamError("busy", provider="openai", error_type="server_error")
+    err = sdk_compatible(event, error_families(sdk_name))
+    assert isinstance(err, sdk.APIError)
+    assert isinstance(err, sdk.APIStatusError) is not plain
+    assert (str(err) == "busy") is plain
