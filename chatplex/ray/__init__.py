@@ -11,20 +11,39 @@ with one outcome per row, and one rate budget for every worker.
 Rows get `text`, `usage`, `cost` and `error` columns (`OUTPUT_COLUMNS`); `run.report()`
 counts each row once (finished, failed) and the requests sent again after a worker died.
 `ChatMapper` is the callable class for your own `map_batches` call.
+Names load on first use: the run's tally actor imports `._tally` only, not Ray Data (with
+its pandas: ~1 s of CPU and start-up per run for a process that only counts rows).
 """
 
 from __future__ import annotations
 
-try:
-    import pyarrow  # noqa: F401  (fail here with a useful message)
+from importlib.util import find_spec
+from typing import TYPE_CHECKING
+
+from ..postimport import lazy_package
+
+try:  # fail here with a useful message; pyarrow (Ray Data's) is looked for, not loaded
     import ray  # noqa: F401
 except ImportError as exc:  # pragma: no cover - the extra is installed in the tests
     raise ImportError("chatplex.ray needs Ray Data: pip install 'chatplex[ray]'") from exc
+if find_spec("pyarrow") is None:  # pragma: no cover - the extra is installed in the tests
+    raise ImportError("chatplex.ray needs Ray Data: pip install 'chatplex[ray]'")
 
-from ._columns import OUTPUT_COLUMNS
-from ._mapper import ChatMapper
-from ._run import ChatRun
-from ._run import map_chat
-from ._tally import TallyReport
+if TYPE_CHECKING:
+    from ._columns import OUTPUT_COLUMNS
+    from ._mapper import ChatMapper
+    from ._run import ChatRun
+    from ._run import map_chat
+    from ._tally import TallyReport
 
 __all__ = ["OUTPUT_COLUMNS", "ChatMapper", "ChatRun", "TallyReport", "map_chat"]
+
+_HOME = {
+    "OUTPUT_COLUMNS": "._columns",
+    "ChatMapper": "._mapper",
+    "ChatRun": "._run",
+    "map_chat": "._run",
+    "TallyReport": "._tally",
+}
+
+__getattr__, __dir__ = lazy_package(__name__, _HOME)

@@ -27,6 +27,21 @@ def test_public_names() -> None:
         "map_chat",
     ]
     assert list(chatplex.ray.OUTPUT_COLUMNS) == ["text", "usage", "cost", "error"]
+    assert all(getattr(chatplex.ray, name) for name in chatplex.ray.__all__)  # each resolves
+    assert set(chatplex.ray.__all__) <= set(dir(chatplex.ray))
+
+
+def test_the_tally_actor_loads_neither_ray_data_nor_pyarrow() -> None:
+    """A run's tally actor only counts rows: its process imports `chatplex.ray._tally`.
+    Through the package's eager imports that loaded Ray Data, pandas and pyarrow: ~1 s of
+    CPU and of start-up for every run's tally."""
+    pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
+    code = (
+        "import sys, chatplex.ray._tally\n"
+        "print(sorted(m for m in ('ray.data', 'pandas', 'pyarrow') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.ray

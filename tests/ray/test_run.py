@@ -35,23 +35,25 @@ def read(path: Path) -> list[dict[str, Any]]:
 def test_failing_rows_become_error_rows_and_every_row_is_written(
     ray_cluster: Any, tmp_path: Path
 ) -> None:
+    # 100 rows in 4 batches: each of the 2 actors gets some; the count is not the point
+    # (400 rows cost ~1 s more CPU and checked nothing more).
     with LimitedServer(requests_per_minute=600_000) as srv:
-        ds = ray_cluster.data.from_items(rows(400))
+        ds = ray_cluster.data.from_items(rows(100))
         model = functools.partial(make_model, srv.base_url)
-        run = map_chat(ds, model, concurrency=2, batch_size=50)
+        run = map_chat(ds, model, concurrency=2, batch_size=25)
         run.dataset.write_parquet(str(tmp_path / "out"))
     out = read(tmp_path / "out")
-    assert [row["id"] for row in out] == list(range(400))
+    assert [row["id"] for row in out] == list(range(100))
     errors = [row for row in out if row["error"] is not None]
     texts = [row for row in out if row["text"] is not None]
-    assert (len(texts), len(errors)) == (380, 20)
+    assert (len(texts), len(errors)) == (95, 5)
     assert all(FAIL in row["prompt"] and row["text"] is None for row in errors)
     assert all("BadRequestError" in row["error"] for row in errors)
     assert texts[0]["text"] == f"reply to {texts[0]['prompt']}"
     assert texts[0]["usage"]["total_tokens"] > 0
     report = run.report()
-    assert report == TallyReport(started=400, finished=400, errors=20, resent=0)
-    assert srv.stats.requests == 400  # a 400 is not retried
+    assert report == TallyReport(started=100, finished=100, errors=5, resent=0)
+    assert srv.stats.requests == 100  # a 400 is not retried
 
 
 def test_a_resumed_run_sends_only_the_missing_rows(ray_cluster: Any, tmp_path: Path) -> None:
