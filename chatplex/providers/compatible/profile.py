@@ -125,9 +125,6 @@ class TurnStyle:
     empty_call_content: bool = False
     #: Whether each tool call carries `type: "function"`.
     call_type: bool = True
-    #: Whether call arguments are JSON with non-ASCII escaped (`json.dumps`' default);
-    #: False: kept as is (`ensure_ascii=False`).
-    ascii_arguments: bool = True
     #: Whether a tool result carries `name` (null when the message has none).
     tool_name: bool = False
     #: Whether a user, system or assistant turn carries the message's `name`.

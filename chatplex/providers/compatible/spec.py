@@ -324,7 +324,6 @@ PRESETS: tuple[Preset, ...] = (
             turns=TurnStyle(
                 empty_call_content=True,
                 call_type=False,
-                ascii_arguments=False,
                 tool_name=True,
                 turn_names=False,
                 assistant_parts=True,
