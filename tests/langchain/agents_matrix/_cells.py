@@ -1064,15 +1064,6 @@ GAPS: dict[tuple[str, str], str] = {
             "structured_strict",
         )
     },
-    **{
-        (scenario, wire): (
-            f"with_structured_output(Outlook, method='json_schema'): {package} sends the "
-            "schema as LangChain's convert_to_openai_tool makes it (nested models inlined); "
-            "chatplex's has $defs and $ref"
-        )
-        for wire, package in (("groq", "langchain-groq"), ("mistralai", "langchain-mistralai"))
-        for scenario in ("structured_nested",)
-    },
     ("structured_dicts", "openai"): (
         "with_structured_output(<a JSON-schema dict without a title>) by the default method "
         "(json_schema): LangChain raises ValueError, chatplex TypeError"
