@@ -213,6 +213,9 @@ class Profile:
     #: `parallel_tool_calls=False`, as langchain-openai's classes do; False: the tool
     #: and its choice alone (langchain-groq, -fireworks, -mistralai, -sambanova).
     forced_tool_settings: bool = True
+    #: Whether `bind_tools(strict=...)` reaches the tools (`Adapter.bind_strict`); False:
+    #: dropped, as its partner package drops it (langchain-groq).
+    bind_strict: bool = True
     #: Whether a call with a JSON `response_format` is streamed when streaming is asked;
     #: False: made whole, as its partner package does (langchain-groq: Groq refuses to
     #: stream structured outputs and JSON mode).

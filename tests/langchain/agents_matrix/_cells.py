@@ -1030,11 +1030,6 @@ GAPS: dict[tuple[str, str], str] = {
         )
     },
     # The scripts of test_schema_scripts.py.
-    ("strict_tools", "groq"): (
-        "langchain-groq drops bind_tools(strict=True) (its tools sent as without it); "
-        "chatplex sends each tool strict (`strict: true`, every property required, no "
-        "additionalProperties), so the scripted call differs too"
-    ),
     ("strict_tools", "bedrock_converse"): (
         "langchain-aws sends each toolSpec with `strict: true` and a nullable field as its "
         "type alone ({'type': 'string'}); chatplex's toolSpecs have no `strict` and keep "
