@@ -39,6 +39,7 @@ SUM_DICT = {
     "required": ["total"],
 }
 
+
 class Ledger(BaseModel):
     """Sums inside sums: nested models, which LangChain declares inlined."""
 
