@@ -1030,35 +1030,11 @@ GAPS: dict[tuple[str, str], str] = {
         )
     },
     # The scripts of test_schema_scripts.py.
-    ("strict_tools", "bedrock_converse"): (
-        "langchain-aws sends each toolSpec with `strict: true` and a nullable field as its "
-        "type alone ({'type': 'string'}); chatplex's toolSpecs have no `strict` and keep "
-        "the field's anyOf [string, null]"
-    ),
     ("strict_tools", "ollama"): (
         "langchain-ollama ignores strict=True (and drops defaults and a nested model's "
         "properties); chatplex sends the strict schema (every property required, "
         "additionalProperties false)"
     ),
-    **{
-        (scenario, "bedrock_converse"): (
-            "langchain-aws declares a nullable field (Optional[str]) as its type alone "
-            "({'type': 'string'}); chatplex keeps its anyOf [string, null]"
-            + (
-                "; with strict=True langchain-aws also sends the toolSpec `strict: true`, "
-                "which chatplex leaves out (the scripted answer then differs)"
-                if scenario == "structured_strict"
-                else ""
-            )
-        )
-        for scenario in (
-            "pydantic_tool",
-            "structured_nested",
-            "structured_nested_async",
-            "structured_misfit",
-            "structured_strict",
-        )
-    },
     ("structured_dicts", "openai"): (
         "with_structured_output(<a JSON-schema dict without a title>) by the default method "
         "(json_schema): LangChain raises ValueError, chatplex TypeError"

@@ -203,6 +203,7 @@ _SCHEMA_KEYS = (
     "response_format",
     "output_config",
     "output_format",
+    "outputConfig",
     "generationConfig",
     "format",
     "strict",
