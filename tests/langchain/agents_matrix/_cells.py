@@ -1035,14 +1035,10 @@ GAPS: dict[tuple[str, str], str] = {
         "properties); chatplex sends the strict schema (every property required, "
         "additionalProperties false)"
     ),
-    ("structured_dicts", "openai"): (
-        "with_structured_output(<a JSON-schema dict without a title>) by the default method "
-        "(json_schema): LangChain raises ValueError, chatplex TypeError"
-    ),
     ("structured_dicts", "gemini"): (
         "a TypedDict's responseJsonSchema has no description in chatplex's (the partner's "
         "has the class's docstring); a JSON-schema dict without a title: langchain-google-"
-        "genai answers it by the default method where chatplex raises TypeError, and by "
+        "genai answers it by the default method where chatplex raises ValueError, and by "
         "function calling raises AttributeError where chatplex raises ValueError"
     ),
     ("choice_none", "ollama"): (
@@ -1062,7 +1058,7 @@ GAPS: dict[tuple[str, str], str] = {
             + (
                 "; a TypedDict's format has no title nor description in chatplex's; a "
                 "JSON-schema dict without a title is answered by the partner, refused "
-                "by chatplex (TypeError)"
+                "by chatplex (ValueError)"
                 if scenario == "structured_dicts"
                 else ""
             )
