@@ -386,7 +386,8 @@ def _none_as_a_tool(outcome: Any) -> bool:
 def _strict_at_top(outcome: Any) -> bool:
     """`bind_tools(..., strict=True)` went as a top-level `strict` of the request."""
     sent = outcome.get("sent") if isinstance(outcome, dict) else None
-    return bool(sent) and isinstance(sent[0], dict) and sent[0].get("strict") is True
+    first = sent[0] if isinstance(sent, list) and sent else None
+    return isinstance(first, dict) and first.get("strict") is True
 
 
 DIFFERENCES: dict[tuple[str, str], Difference] = {
