@@ -662,6 +662,11 @@ class Adapter(ABC):
         `parallel_tool_calls=False` (as langchain-openai binds it)."""
         return False
 
+    #: Whether `bind_tools(..., strict=...)` reaches the tools (LangChain's strict function
+    #: schemas, langchain-openai's); False: its partner package drops the keyword and
+    #: binds the tools as without it (langchain-groq), and so do the LangChain drop-ins.
+    bind_strict: bool = True
+
     #: How its partner package words an invalid tool call's `error` when the arguments
     #: are not JSON: "parser" (langchain_core's `parse_tool_call`, which the Chat
     #: Completions packages read a reply with), "decoder" (the JSON decoder's message

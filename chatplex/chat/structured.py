@@ -171,7 +171,14 @@ def output_schema(schema: Any) -> OutputSchema:
         spec = to_tool_spec({"name": name, "parameters": inner["schema"]})
         description = described if isinstance(described, str) else ""
         return OutputSchema(spec.name, description, spec.parameters, "json")
-    spec = to_tool_spec(schema)
+    try:
+        spec = to_tool_spec(schema)
+    except TypeError as exc:
+        if not isinstance(schema, Mapping):
+            raise
+        # A dict that names no schema (a JSON schema without a title): a bad value, the
+        # ValueError langchain-core's convert_to_openai_tool raises for it.
+        raise ValueError(str(exc)) from exc
     if isinstance(schema, type) and is_typeddict(schema):
         return OutputSchema(spec.name, spec.description, spec.parameters, "typeddict", schema)
     is_model = isinstance(schema, type) and hasattr(schema, "model_validate")

@@ -324,9 +324,9 @@ class DropInChatModel(ChatChatplex):
             return ChatChatplex.with_structured_output(
                 llm, schema, method=method, include_raw=include_raw, strict=strict, **kwargs
             )
-        given = schema
-        if isinstance(schema, type) and is_pydantic_v1_subclass(schema):
-            given = convert_to_openai_tool(schema)["function"]  # chatplex reads pydantic v2
+        # The tool as LangChain declares it (a class's nested models inlined, no $defs),
+        # as the partner's bind_tools and ours (`tool_binding`) send it.
+        given = convert_to_openai_tool(schema)["function"]
         forcing = forced_tool_model(target, given, strict)
         bound = self.model_copy(update={"chatplex_model": forcing})
         tool = convert_to_openai_tool(schema)["function"]["name"]

@@ -57,6 +57,8 @@ def _bind_functions(
     # `strict=True`: OpenAI's strict function schemas, made as langchain-openai makes them.
     strict = kwargs.pop("strict", None)
     adapter = adapter_of(model.chatplex_model)
+    if adapter is not None and not adapter.bind_strict:
+        strict = None  # dropped, as its partner package drops it
     builtin = adapter.builtin_tool if adapter is not None else None
     for tool in tools:
         if builtin is not None and isinstance(tool, dict) and builtin(tool) is not None:

@@ -170,6 +170,12 @@ def test_bad_arguments_fail_before_any_request() -> None:
         model.with_structured_output(Person, strict=True)
     with pytest.raises(ValueError, match="needs a schema"):
         model.with_structured_output(None)
+    # A JSON schema without a title names no tool: langchain-core's ValueError, not a
+    # TypeError (a class of no schema kind stays one).
+    with pytest.raises(ValueError, match=r"unrecognised tool dict with keys \['properties'"):
+        model.with_structured_output({"properties": {}, "type": "object"})
+    with pytest.raises(TypeError, match="can't make a tool"):
+        model.with_structured_output(int)
 
 
 def test_strict_function_calling_sends_the_flag() -> None:

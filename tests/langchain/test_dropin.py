@@ -338,6 +338,35 @@ def test_structured_output_methods_send_langchain_openais_request(
         }
 
 
+class Household(BaseModel):
+    """People under one roof."""
+
+    head: Person
+    members: list[Person]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_structured_tool_declares_nested_models_inline_as_langchain_does(sync: bool) -> None:
+    """`with_structured_output(method="function_calling")` sends the class as LangChain's
+    `convert_to_openai_tool` declares it (nested models inlined, no `$defs`), as
+    langchain-openai and the drop-in's own `bind_tools` do."""
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    from chatplex.testing import ChatMock
+
+    structured = ChatOpenAI(model="gpt-4o-mini", api_key="k").with_structured_output(
+        Household, method="function_calling"
+    )
+    ada = {"name": "Ada", "age": 36}
+    with ChatMock() as mock:
+        mock.openai.reply_tool_call("Household", {"head": ada, "members": [ada]})
+        home = structured.invoke("Ada's") if sync else await structured.ainvoke("Ada's")
+        sent = mock.openai.last_request["tools"][0]["function"]
+    assert home == Household(head=Person(**ada), members=[Person(**ada)])
+    assert sent["parameters"] == convert_to_openai_tool(Household)["function"]["parameters"]
+    assert "$defs" not in str(sent)
+
+
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_structured_output_include_raw_and_anthropics_json_schema(sync: bool) -> None:
     structured = llm("anthropic").with_structured_output(

@@ -129,3 +129,25 @@ async def test_a_tools_anthropic_fields_are_sent_as_langchain_anthropic_sends_th
     assert ours == theirs
     assert ours[0]["defer_loading"] is True
     assert "owner" not in ours[0]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_strict_reaches_the_tools_unless_the_partner_drops_it(sync: bool) -> None:
+    # langchain-openai makes each tool strict; langchain-groq drops `strict=` (its
+    # `bind_tools` pops it): the tools go as without it (`Adapter.bind_strict`).
+    from chatplex.langchain import ChatGroq
+    from chatplex.langchain import ChatOpenAI
+
+    def lookup(query: str, limit: int = 5) -> str:
+        """Look something up."""
+        return query
+
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        for cls in (ChatOpenAI, ChatGroq):
+            model = cls(model="m", base_url=server.openai_base_url, api_key="k", max_retries=0)
+            bound = model.bind_tools([lookup], strict=True)
+            _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    openai, groq = (body["tools"][0]["function"] for body in bodies)
+    assert openai["strict"] is True and openai["parameters"]["required"] == ["query", "limit"]
+    assert "strict" not in groq and groq["parameters"]["required"] == ["query"]

@@ -354,6 +354,25 @@ class BedrockAdapter(Adapter):
             "additionalModelRequestFields, the model refuses it); leave it out"
         )
 
+    #: Function-calling structured output binds its tool with `strict` when given, as
+    #: langchain-aws's `bind_tools([schema], ..., strict=strict)` does...
+    forced_tool_settings = True
+
+    def structured_single_call(self, model: str) -> bool:
+        """...but never with `parallel_tool_calls`, which Converse has not."""
+        return False
+
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any] | None:
+        """A pydantic class by "json_schema" goes as langchain-aws sends it: the model's
+        own JSON schema (titles, `$defs`, defaults and optional fields kept, nothing
+        made required), closed by `output_config`; other schemas as the shared default."""
+        if method != "json_schema" or spec.kind != "pydantic":
+            return None
+        inner = {"name": spec.name, "schema": spec.target.model_json_schema()}
+        return {"response_format": {"type": "json_schema", "json_schema": inner}}
+
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, endpoint, digest of the access key id or profile, model): never a
         secret. The region is in the endpoint: each region has its own quotas."""

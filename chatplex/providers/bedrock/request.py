@@ -77,6 +77,7 @@ __all__ = [
     "converse_model",
     "is_native",
     "wire_messages",
+    "without_null_branches",
 ]
 
 _Block = dict[str, Any]
@@ -224,6 +225,41 @@ def _closed_objects(schema: Any) -> None:
             _closed_objects(item)
 
 
+def without_null_branches(schema: Any) -> Any:
+    """`schema` with each nullable field as its type alone (`anyOf: [X, {"type":
+    "null"}]` is X, `{"type": [X, "null"]}` is X), as langchain-aws declares a tool:
+    Converse refuses a request whose tools hold more than 16 union-typed parameters, and
+    a caller may still leave an optional field out. A new value.
+
+    >>> without_null_branches({"anyOf": [{"type": "string"}, {"type": "null"}], "default": None})
+    {'type': 'string', 'default': None}
+    """
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "anyOf" and isinstance(value, list):
+            kept = [without_null_branches(v) for v in value if not _null_type(v)]
+            if len(kept) == 1:
+                out.update(kept[0])  # the one type left, in the field's place
+            else:
+                out[key] = kept or value
+        elif key == "type" and isinstance(value, list):
+            kept = [t for t in value if t != "null"]
+            out[key] = kept[0] if len(kept) == 1 else (kept or value)
+        elif isinstance(value, dict):
+            out[key] = without_null_branches(value)
+        elif isinstance(value, list):
+            out[key] = [without_null_branches(v) for v in value]
+        else:
+            out[key] = value
+    return out
+
+
+def _null_type(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "null"
+
+
 def _as_list(value: Any) -> list[Any]:
     return [value] if isinstance(value, (str, Mapping)) else list(value)
 
@@ -235,7 +271,8 @@ def _tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any
                 "toolSpec": {
                     "name": tool.name,
                     **({"description": tool.description} if tool.description else {}),
-                    "inputSchema": {"json": tool.parameters},
+                    **({"strict": tool.strict} if tool.strict is not None else {}),
+                    "inputSchema": {"json": without_null_branches(tool.parameters)},
                 }
             }
             for tool in tools

@@ -216,6 +216,11 @@ class CompatibleAdapter(OpenAIAdapter):
         `parallel_tool_calls=False` (the profile says: langchain-openai's classes do)."""
         return self.profile.forced_tool_settings
 
+    @property
+    def bind_strict(self) -> bool:  # type: ignore[override]
+        """Whether `bind_tools(strict=...)` reaches the tools (the profile says)."""
+        return self.profile.bind_strict
+
     def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
         """Its partner SDK's `create()` TypeError for a keyword that function does not
         take (`Profile.sdk_keywords`), named as that client names it."""

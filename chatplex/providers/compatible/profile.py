@@ -125,9 +125,6 @@ class TurnStyle:
     empty_call_content: bool = False
     #: Whether each tool call carries `type: "function"`.
     call_type: bool = True
-    #: Whether call arguments are JSON with non-ASCII escaped (`json.dumps`' default);
-    #: False: kept as is (`ensure_ascii=False`).
-    ascii_arguments: bool = True
     #: Whether a tool result carries `name` (null when the message has none).
     tool_name: bool = False
     #: Whether a user, system or assistant turn carries the message's `name`.
@@ -216,6 +213,9 @@ class Profile:
     #: `parallel_tool_calls=False`, as langchain-openai's classes do; False: the tool
     #: and its choice alone (langchain-groq, -fireworks, -mistralai, -sambanova).
     forced_tool_settings: bool = True
+    #: Whether `bind_tools(strict=...)` reaches the tools (`Adapter.bind_strict`); False:
+    #: dropped, as its partner package drops it (langchain-groq).
+    bind_strict: bool = True
     #: Whether a call with a JSON `response_format` is streamed when streaming is asked;
     #: False: made whole, as its partner package does (langchain-groq: Groq refuses to
     #: stream structured outputs and JSON mode).

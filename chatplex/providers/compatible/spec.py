@@ -134,6 +134,7 @@ PRESETS: tuple[Preset, ...] = (
             # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
             stream_options=False,
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
+            bind_strict=False,  # langchain-groq's bind_tools drops strict=
             streams_json_format=False,  # Groq streams no structured or JSON-mode reply
             style=own_reading(
                 "groq",
@@ -324,7 +325,6 @@ PRESETS: tuple[Preset, ...] = (
             turns=TurnStyle(
                 empty_call_content=True,
                 call_type=False,
-                ascii_arguments=False,
                 tool_name=True,
                 turn_names=False,
                 assistant_parts=True,

@@ -5,12 +5,12 @@ bytes its LangChain class sent:
 - "openai": langchain-openai's (`chat.structured.openai_json_schema`: a pydantic class
   strict, other schemas with `strict` as given).
 - "titled": `{"type": "json_schema", "json_schema": {"name", "schema"}}`, the schema
-  with its title and description (langchain-core's `convert_to_json_schema`), `strict`
-  only when given (made strict then).
+  with its title and description (langchain-core's `convert_to_json_schema`: nested
+  models inlined), `strict` only when given (made strict then).
 - "json_object": `{"type": "json_object", "schema": ...}`, the same titled schema.
 - "function": `json_schema` of the schema as a tool's function (name, description,
-  `strict: true`, its parameters made strict as `schema`); `strict=` is ignored. A
-  response-format dict goes as given.
+  `strict: true`, its parameters inlined and made strict as `schema`); `strict=` is
+  ignored. A response-format dict goes as given.
 - "bare": `{"type": "json_schema", "json_schema": {"schema": ...}}`, the titled schema;
   JSON mode is the same (the provider has no other).
 
@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ...adapters.inline_refs import inline_refs
 from ...adapters.output_formats import SchemaSpec
 from ...adapters.output_formats import openai_json_schema
 from ...adapters.output_formats import response_format_schema
@@ -68,8 +69,8 @@ def _titled(spec: SchemaSpec, strict: bool | None) -> dict[str, Any]:
     titled: dict[str, Any] = {"title": spec.name}
     if spec.description or spec.kind == "pydantic":
         titled["description"] = spec.description
-    parameters = strict_tool_schema(spec.parameters) if strict else spec.parameters
-    return {**titled, **parameters}
+    parameters = inline_refs(spec.parameters)  # nested models in place, as LangChain's
+    return {**titled, **(strict_tool_schema(parameters) if strict else parameters)}
 
 
 def _function_format(spec: SchemaSpec, given: Any) -> dict[str, Any]:
@@ -83,5 +84,5 @@ def _function_format(spec: SchemaSpec, given: Any) -> dict[str, Any]:
     if spec.description or spec.kind == "pydantic":
         function["description"] = spec.description
     function["strict"] = True
-    function["schema"] = strict_tool_schema(spec.parameters)
+    function["schema"] = strict_tool_schema(inline_refs(spec.parameters))
     return {"type": "json_schema", "json_schema": function}

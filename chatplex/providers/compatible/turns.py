@@ -3,13 +3,13 @@
 in order).
 
 langchain-mistralai, for one, writes an assistant turn with tool calls with
-`content: ""` and calls without `type`, its arguments with non-ASCII kept; a tool result
+`content: ""` and calls without `type`; a tool result
 with its `name` (null when unset); no `name` on other turns; an assistant's list content
 (Magistral's `thinking` parts) sent back as its blocks.
 
 >>> from chatplex.messages import AIMessage
 >>> call = {"name": "add", "args": {"a": "é"}, "id": "Ab3dE6gH9"}
->>> style = TurnStyle(empty_call_content=True, call_type=False, ascii_arguments=False)
+>>> style = TurnStyle(empty_call_content=True, call_type=False)
 >>> turn = styled_turns([AIMessage("", tool_calls=[call])], [{"role": "assistant"}], style)[0]
 >>> turn["content"], turn["tool_calls"][0]
 ('', {'id': 'Ab3dE6gH9', 'function': {'name': 'add', 'arguments': '{"a": "é"}'}})
@@ -60,7 +60,7 @@ def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> di
         turn["content"] = ""
     elif not calls and style.assistant_parts and isinstance(message.content, list):
         turn["content"] = _parts(message.content)
-    if calls and (not style.call_type or not style.ascii_arguments):
+    if calls and not style.call_type:
         turn["tool_calls"] = _calls(message, style)
     return turn
 
@@ -68,8 +68,7 @@ def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> di
 def _calls(message: AIMessage, style: TurnStyle) -> list[dict[str, Any]]:
     """The message's calls (valid, then invalid with their raw arguments), styled."""
     dumped = [
-        (c["id"], c["name"], json.dumps(c["args"], ensure_ascii=style.ascii_arguments))
-        for c in message.tool_calls
+        (c["id"], c["name"], json.dumps(c["args"], ensure_ascii=False)) for c in message.tool_calls
     ]
     raw = [(c["id"], c["name"] or "", c["args"] or "") for c in message.invalid_tool_calls]
     out = []

@@ -82,9 +82,11 @@ def wire_message(
 def _wire_ai(message: AIMessage, dropped: frozenset[str], text_blocks: bool) -> dict[str, Any]:
     if isinstance(message, AIMessageChunk):
         message = message.to_message()
-    calls = [_wire_call(c["id"], c["name"], json.dumps(c["args"])) for c in message.tool_calls] + [
-        _wire_call(c["id"], c["name"] or "", c["args"] or "") for c in message.invalid_tool_calls
-    ]
+    # Non-ASCII kept as is, as langchain-openai (and every preset's partner) writes it.
+    calls = [
+        _wire_call(c["id"], c["name"], json.dumps(c["args"], ensure_ascii=False))
+        for c in message.tool_calls
+    ] + [_wire_call(c["id"], c["name"] or "", c["args"] or "") for c in message.invalid_tool_calls]
     content = message.content
     if not isinstance(content, str):  # a merged stream's str elements are text, as in LangChain
         content = [{"type": "text", "text": b} if isinstance(b, str) else b for b in content]

@@ -349,6 +349,60 @@ def _max_tokens_dropped(outcome: Any) -> bool:
     return sent == [{"generationConfig.temperature": 0.2}]
 
 
+def _declarations(value: Any) -> list[dict[str, Any]]:
+    """Every Gemini function declaration in `value` (plain data, at any depth)."""
+    if isinstance(value, list):
+        return [d for v in value for d in _declarations(v)]
+    if not isinstance(value, dict):
+        return []
+    own = [d for d in value.get("functionDeclarations") or () if isinstance(d, dict)]
+    rest = [d for k, v in value.items() if k != "functionDeclarations" for d in _declarations(v)]
+    return own + rest
+
+
+def _openapi_without_defaults(outcome: Any) -> bool:
+    """The function declarations sent are the OpenAPI subset (`parameters`, never
+    `parametersJsonSchema`), without the defaults the bound tools have
+    (test_schema_scripts.py's `sent`)."""
+    found = _declarations(outcome)
+    return any("parameters" in d for d in found) and all(
+        "parametersJsonSchema" not in d and "'default'" not in str(d) for d in found
+    )
+
+
+def _function_tools(value: Any) -> list[dict[str, Any]]:
+    """Every OpenAI-form tool (`{"type": "function", "function": ...}`) in `value`."""
+    if isinstance(value, list):
+        return [t for v in value for t in _function_tools(v)]
+    if not isinstance(value, dict):
+        return []
+    if value.get("type") == "function" and isinstance(value.get("function"), dict):
+        return [value]
+    return [t for v in value.values() for t in _function_tools(v)]
+
+
+def _tool_defaults_dropped(outcome: Any) -> bool:
+    """The tools sent carry none of the defaults the bound tools have."""
+    tools = _function_tools(outcome)
+    return bool(tools) and "'default'" not in str(tools)
+
+
+def _none_as_a_tool(outcome: Any) -> bool:
+    """`tool_choice="none"` went to the server as a choice of a tool named "none", which
+    is not among the tools offered (test_schema_scripts.py's `choice_none`)."""
+    got = outcome.get("none") if isinstance(outcome, dict) else None
+    sent = (got.get("sent") or [{}])[0] if isinstance(got, dict) else {}
+    choice = sent.get("tool_choice") or (sent.get("toolConfig") or {}).get("toolChoice")
+    return choice in ({"type": "tool", "name": "none"}, {"tool": {"name": "none"}})
+
+
+def _strict_at_top(outcome: Any) -> bool:
+    """`bind_tools(..., strict=True)` went as a top-level `strict` of the request."""
+    sent = outcome.get("sent") if isinstance(outcome, dict) else None
+    first = sent[0] if isinstance(sent, list) and sent else None
+    return isinstance(first, dict) and first.get("strict") is True
+
+
 DIFFERENCES: dict[tuple[str, str], Difference] = {
     ("agent_stream_messages", "mistralai"): Difference(
         "loses data",
@@ -900,6 +954,79 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "output limit; chatplex sends generationConfig's maxOutputTokens",
         _max_tokens_dropped,
     ),
+    # The scripts of test_schema_scripts.py.
+    **{
+        ("choice_none", wire): Difference(
+            "rejected by provider",
+            f"{package} sends bind_tools(tool_choice='none') as a choice of a tool named "
+            f"'none' ({form}), which is not among the tools offered: the API refuses the "
+            "request; chatplex sends Anthropic's 'none' / refuses it before any request "
+            "(Bedrock Converse has no such choice: ValueError)",
+            _none_as_a_tool,
+        )
+        for wire, package, form in (
+            ("anthropic", "langchain-anthropic", "{'type': 'tool', 'name': 'none'}"),
+            ("bedrock_converse", "langchain-aws", "{'tool': {'name': 'none'}}"),
+        )
+    },
+    ("strict_tools", "mistralai"): Difference(
+        "rejected by provider",
+        "langchain-mistralai passes bind_tools(strict=True) to the request as a top-level "
+        "`strict`, which Mistral's API refuses (422 extra_forbidden: 'Extra inputs are not "
+        "permitted'), its tools sent as without it; chatplex marks each tool strict",
+        _strict_at_top,
+    ),
+    **{
+        (scenario, "mistralai"): Difference(
+            "loses data",
+            "langchain-mistralai's streamed tool call splits apart (see "
+            "agent_stream_messages): the merged stream holds a nameless call with no "
+            "arguments beside the real one (its arguments lost, or scattered over invalid "
+            "calls); chatplex keeps the call whole",
+            _merged_call_split,
+        )
+        for scenario in ("empty_args_call", "unicode_args_call", "unicode_args_async")
+    },
+    **{
+        (scenario, "ollama"): Difference(
+            "loses data",
+            "langchain-ollama sends a tool result with only its tool_call_id (see "
+            "conversation_sent); chatplex names the tool (`tool_name`)",
+            _tool_results_unnamed,
+        )
+        for scenario in ("empty_args_call", "unicode_args_call")
+    },
+    **{
+        (scenario, "ollama"): Difference(
+            "loses data",
+            "langchain-ollama declares a tool without its parameters' defaults (and a "
+            "nested model without its properties): the model is never told them; chatplex "
+            "sends the schema LangChain's convert_to_openai_tool makes",
+            _tool_defaults_dropped,
+        )
+        for scenario in ("pydantic_tool", "function_tools", "dict_tools", "dict_tools_async")
+    },
+    **{
+        (scenario, "gemini"): Difference(
+            "loses data",
+            "langchain-google-genai declares each function in the OpenAPI subset "
+            "(`parameters`), dropping its defaults, `minimum`/`maximum` and a nullable "
+            "field's null (the model is never told them), as tests/partners/google keeps "
+            "it; chatplex sends `parametersJsonSchema`, the JSON Schema as given",
+            _openapi_without_defaults,
+        )
+        for scenario in (
+            "pydantic_tool",
+            "function_tools",
+            "dict_tools",
+            "dict_tools_async",
+            "choice_none",
+            "strict_tools",
+            "structured_nested",
+            "structured_misfit",
+            "structured_strict",
+        )
+    },
 }
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
@@ -946,6 +1073,48 @@ GAPS: dict[tuple[str, str], str] = {
                 "(client=, async_client=), model_kwargs={} and pplx_api_key, and no model",
                 "the profile's keys sorted, model='sonar' and none of these",
             ),
+        )
+    },
+    # The scripts of test_schema_scripts.py.
+    ("strict_tools", "ollama"): (
+        "langchain-ollama ignores strict=True (and drops defaults and a nested model's "
+        "properties); chatplex sends the strict schema (every property required, "
+        "additionalProperties false)"
+    ),
+    ("structured_dicts", "gemini"): (
+        "a TypedDict's responseJsonSchema has no description in chatplex's (the partner's "
+        "has the class's docstring); a JSON-schema dict without a title: langchain-google-"
+        "genai answers it by the default method where chatplex raises ValueError, and by "
+        "function calling raises AttributeError where chatplex raises ValueError"
+    ),
+    ("choice_none", "ollama"): (
+        "langchain-ollama sends the tools with tool_choice='none' ignored (the scripted "
+        "model calls one); chatplex leaves the tools out (a text reply)"
+    ),
+    **{
+        (scenario, "ollama"): (
+            "langchain-ollama sends `tools: []` beside the `format` of the default "
+            "(json_schema) method, where chatplex sends no `tools`"
+            + (
+                "; by function calling it drops the tool's defaults and the nested "
+                "model's properties, which chatplex sends"
+                if scenario != "structured_nested_async"
+                else ""
+            )
+            + (
+                "; a TypedDict's format has no title nor description in chatplex's; a "
+                "JSON-schema dict without a title is answered by the partner, refused "
+                "by chatplex (ValueError)"
+                if scenario == "structured_dicts"
+                else ""
+            )
+        )
+        for scenario in (
+            "structured_nested",
+            "structured_nested_async",
+            "structured_strict",
+            "structured_misfit",
+            "structured_dicts",
         )
     },
 }

@@ -385,3 +385,41 @@ def test_chatplex_bedrock_models_refuse_parallel_tool_calls_false_before_any_req
         model.bind_tools([get_weather], parallel_tool_calls=False)
     bound = model.bind_tools([get_weather], parallel_tool_calls=True)
     assert "parallel_tool_calls" not in bound.extra_body
+
+
+def test_structured_output_is_bound_as_langchain_aws_binds_it() -> None:
+    # "json_schema" of a pydantic class: the model's own schema (nothing made required),
+    # closed when sent; function calling: the tool strict when asked, no
+    # parallel_tool_calls (Converse has none).
+    from pydantic import BaseModel
+
+    from chatplex.chat import init_chat_model
+    from chatplex.chat.structured import forced_tool_model
+    from chatplex.chat.structured import output_schema
+
+    class Place(BaseModel):
+        city: str
+        country: str | None = None
+
+    model = init_chat_model(
+        "bedrock_converse:anthropic.claude-3-5-haiku-20241022-v1:0",
+        region_name="us-east-1",
+        aws_access_key_id="AKID",
+        aws_secret_access_key=SECRET,
+    )
+    adapter = model.adapter
+    assert isinstance(adapter, BedrockAdapter)
+    settings = adapter.structured_output_settings(output_schema(Place), Place, "json_schema", None)
+    assert settings == {
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {"name": "Place", "schema": Place.model_json_schema()},
+        }
+    }
+    assert (
+        adapter.structured_output_settings(output_schema(Place), Place, "json_mode", None) is None
+    )
+    assert adapter.forced_tool_settings and not adapter.structured_single_call("m")
+    forced = forced_tool_model(model, Place, strict=True)
+    assert [(t.name, t.strict) for t in forced.tools] == [("Place", True)]
+    assert "parallel_tool_calls" not in forced.extra_body

@@ -22,6 +22,7 @@ from chatplex.messages import ToolMessage
 from chatplex.providers.bedrock.request import converse_body
 from chatplex.providers.bedrock.request import converse_model
 from chatplex.providers.bedrock.request import wire_messages
+from chatplex.providers.bedrock.request import without_null_branches
 from chatplex.providers.bedrock.response import parse_reply
 from tests.adapters._corpus import Case
 from tests.adapters._corpus import load_cases
@@ -144,6 +145,31 @@ def test_tool_choices(choice: str, wire: dict[str, Any]) -> None:
     )
     assert body["toolConfig"]["toolChoice"] == wire
     botocore_accepts(body)
+
+
+def test_a_tool_goes_with_its_strict_flag_and_its_nullable_fields_as_their_type() -> None:
+    nullable = {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None}
+    parameters = {
+        "type": "object",
+        "properties": {"note": nullable, "tags": {"type": ["array", "null"], "items": {}}},
+    }
+    strict = ToolSpec("note", "Take a note", parameters, strict=True)
+    body = converse_body([HumanMessage("hi")], CallSettings(model="m", tools=(strict, WEATHER)))
+    noted, weather = (t["toolSpec"] for t in body["toolConfig"]["tools"])
+    assert list(noted) == ["name", "description", "strict", "inputSchema"]
+    assert noted["strict"] is True and "strict" not in weather
+    assert noted["inputSchema"]["json"]["properties"] == {
+        "note": {"type": "string", "default": None},
+        "tags": {"type": "array", "items": {}},
+    }
+    botocore_accepts(body)
+
+
+def test_only_the_null_branch_of_a_union_goes() -> None:
+    union = {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}
+    assert without_null_branches(union) == {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+    assert without_null_branches({"anyOf": [{"type": "null"}]}) == {"anyOf": [{"type": "null"}]}
+    assert without_null_branches({"type": ["string", "integer"]}) == {"type": ["string", "integer"]}
 
 
 def test_tool_choices_converse_cannot_say_are_refused() -> None:

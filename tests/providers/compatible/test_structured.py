@@ -39,7 +39,15 @@ SUM_DICT = {
     "required": ["total"],
 }
 
-SCHEMAS = [Sum, Described, SUM_DICT]
+
+class Ledger(BaseModel):
+    """Sums inside sums: nested models, which LangChain declares inlined."""
+
+    head: Described
+    sums: list[Sum]
+
+
+SCHEMAS = [Sum, Described, SUM_DICT, Ledger]
 
 
 def _format(shape: str, schema: Any, method: str = "json_schema", strict: Any = None) -> Any:

@@ -3,6 +3,7 @@ in the Chat Completions wire shape."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -83,6 +84,13 @@ def test_a_tool_call_without_an_id_cannot_be_sent() -> None:
     message = AIMessage("", tool_calls=[{"name": "weather", "args": {}, "id": None}])
     with pytest.raises(ValueError, match="'weather' has no id"):
         wire_message(message)
+
+
+def test_a_calls_non_ascii_arguments_go_unescaped_as_langchain_openai_writes_them() -> None:
+    args = {"place": "Café Ñandú 東京 🍣"}
+    message = AIMessage("", tool_calls=[{"name": "book", "args": args, "id": "c1"}])
+    sent = wire_message(message)["tool_calls"][0]["function"]["arguments"]
+    assert sent == '{"place": "Café Ñandú 東京 🍣"}' and json.loads(sent) == args
 
 
 def test_a_merged_stream_goes_as_the_message_it_makes() -> None:

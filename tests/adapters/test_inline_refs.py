@@ -1,0 +1,64 @@
+"""`inline_refs`: a schema's references inlined as langchain-core declares a class."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from pydantic import BaseModel
+from pydantic import Field
+
+from chatplex.adapters.inline_refs import inline_refs
+from chatplex.adapters.tools import to_tool_spec
+
+
+class Place(BaseModel):
+    """A place."""
+
+    city: str
+    country: str | None = None
+
+
+class Trip(BaseModel):
+    """A trip."""
+
+    start: Place
+    stops: list[Place] = Field(description="Where it stops")
+
+
+class Node(BaseModel):
+    """A tree."""
+
+    children: list[Node] = []
+
+
+def test_a_nested_models_schema_is_langchains_declaration() -> None:
+    parameters = to_tool_spec(Trip).parameters
+    assert "$defs" in parameters
+    inlined = inline_refs(parameters)
+    assert inlined == convert_to_openai_tool(Trip)["function"]["parameters"]
+    assert "$defs" not in str(inlined) and "$ref" not in str(inlined)
+    assert "$defs" in parameters  # the input is left as it was
+
+
+def test_a_references_siblings_are_kept_over_what_it_points_to() -> None:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {"a": {"$ref": "#/definitions/X", "description": "mine"}},
+        "definitions": {"X": {"type": "string", "description": "theirs"}},
+    }
+    assert inline_refs(schema) == {
+        "type": "object",
+        "properties": {"a": {"type": "string", "description": "mine"}},
+    }
+
+
+def test_a_recursive_model_is_left_as_it_is() -> None:
+    parameters = to_tool_spec(Node).parameters
+    assert inline_refs(parameters) == parameters
+
+
+def test_a_reference_to_nothing_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="points at nothing"):
+        inline_refs({"properties": {"a": {"$ref": "#/$defs/Missing"}}})
