@@ -44,7 +44,7 @@ def _anthropic_usage(reply: Reply, output_tokens: int) -> dict[str, Any]:
     return {
         "input_tokens": reply.input_tokens,
         "cache_creation_input_tokens": 0,
-        "cache_read_input_tokens": 0,
+        "cache_read_input_tokens": reply.cached_tokens,
         "output_tokens": output_tokens,
     }
 

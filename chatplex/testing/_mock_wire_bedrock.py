@@ -142,11 +142,15 @@ def _output_schema(config: Any) -> dict[str, Any] | None:
 
 
 def _usage(reply: Reply) -> dict[str, int]:
-    return {
+    usage = {
         "inputTokens": reply.input_tokens,
         "outputTokens": reply.output_tokens,
         "totalTokens": reply.input_tokens + reply.output_tokens,
     }
+    if reply.cached_tokens:  # beside inputTokens, in the total; named only when read
+        usage["cacheReadInputTokens"] = reply.cached_tokens
+        usage["totalTokens"] += reply.cached_tokens
+    return usage
 
 
 def render_json(reply: Reply, rid: str) -> bytes:

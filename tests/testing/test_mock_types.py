@@ -28,6 +28,8 @@ def test_mock_request_key_and_stream() -> None:
         ({"latency": -1}, "latency"),
         ({"chunk_delay": 3601}, "chunk_delay"),
         ({"rate_limit_rps": 0}, "rate_limit_rps"),
+        ({"usage_details": {"audio": 1}}, "usage_details"),
+        ({"usage_details": {"cached": -1}}, "usage_details"),
     ],
 )
 def test_settings_are_checked(kwargs: dict[str, float], message: str) -> None:

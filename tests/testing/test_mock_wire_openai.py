@@ -8,6 +8,7 @@ import json
 import pytest
 
 from chatplex.testing._mock_faults import MockUsageError
+from chatplex.testing._mock_replies import Reply
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_openai import WIRE
 from chatplex.testing._mock_wire_openai import is_chat_completions
@@ -82,3 +83,12 @@ def test_rate_limit_headers() -> None:
         ("x-ratelimit-reset-requests", "250ms"),
     ]
     assert WIRE.rate_limit_headers is openai_rate_limit_headers
+
+
+def test_scripted_usage_details_are_reported_in_the_usage_details() -> None:
+    # MockSettings.usage_details: cached input and reasoning output, within the counts.
+    reply = Reply("m", "hi", ("hi",), None, 8, 6, cached_tokens=3, reasoning_tokens=2)
+    usage = json.loads(WIRE.render_json(reply, "r1"))["usage"]
+    assert usage["prompt_tokens_details"]["cached_tokens"] == 3
+    assert usage["completion_tokens_details"]["reasoning_tokens"] == 2
+    assert (usage["prompt_tokens"], usage["completion_tokens"], usage["total_tokens"]) == (8, 6, 14)
