@@ -1,11 +1,12 @@
 """A LangChain user's scripts over the details of a reply: how a reply stopped (a text
 reply, a tool call, a content filter; invoked, and on the stream's last chunk), the
-message ids' shapes, log probabilities asked for, several candidates (`n=2`) through
-`generate` and `invoke`, `agenerate` under a handler, usage streamed on or off,
-`disable_streaming`, the sampling settings that reach the server (set on the class and
-per call, a falsy `temperature=0` included), token counting with tools and token ids,
-and the merged stream turned back into a message, sync and async, on the wires a script
-most often imports: the partner package's class and chatplex's, compared (`_kit.py`)."""
+message ids' shapes, usage with cached and reasoning tokens, log probabilities asked
+for, several candidates (`n=2`) through `generate` and `invoke`, `agenerate` under a
+handler, usage streamed on or off, `disable_streaming`, the sampling settings that
+reach the server (set on the class and per call, a falsy `temperature=0` included),
+token counting with tools and token ids, and the merged stream turned back into a
+message, sync and async, on the wires a script most often imports: the partner
+package's class and chatplex's, compared (`_kit.py`)."""
 
 from __future__ import annotations
 
@@ -132,6 +133,42 @@ def content_filtered(run: Run) -> Any:
         streamed = _merged(list(model.stream(HELLO)))
         refused = _caught(lambda: model.invoke(HELLO))
     return {"streamed": streamed, "refused": refused, "async": arun(body)}
+
+
+# ---- usage details ------------------------------------------------------------------------------
+
+#: The usage details the server reports in the `usage_details` scenario.
+DETAILS = {"cached": 3, "reasoning": 2}
+
+
+@contextmanager
+def _detailed(run: Run) -> Iterator[None]:
+    """Every reply reports `DETAILS` (cached input, reasoning output), meanwhile."""
+    run.server.settings.usage_details = DETAILS
+    try:
+        yield
+    finally:
+        run.server.settings.usage_details = None
+
+
+def usage_details(run: Run) -> Any:
+    """A reply whose usage has cached input tokens and reasoning tokens: its
+    `usage_metadata` (with `input_token_details` / `output_token_details`) and raw usage
+    invoked, on the merged stream (chunks added up) and on the async invoke."""
+
+    async def body() -> Any:
+        return (await model.ainvoke(HELLO)).usage_metadata
+
+    model = run.make()
+    with _detailed(run):
+        reply = model.invoke(HELLO)
+        merged = _merged(list(model.stream(HELLO)))
+        return {
+            "invoked": reply.usage_metadata,
+            "raw": masked({k: v for k, v in reply.response_metadata.items() if "usage" in k}),
+            "merged": merged.usage_metadata,
+            "async": arun(body),
+        }
 
 
 # ---- log probabilities and candidates ---------------------------------------------------------
@@ -352,6 +389,7 @@ SCENARIOS = {
     "stop_reasons": stop_reasons,
     "stop_reasons_async": stop_reasons_async,
     "content_filtered": content_filtered,
+    "usage_details": usage_details,
     "logprobs": logprobs,
     "candidates": candidates,
     "agenerate_handler": agenerate_handler,
