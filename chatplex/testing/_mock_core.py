@@ -361,8 +361,10 @@ class MockCore:
             return False
 
     def _plan(self, ex: _Exchange, view: dict[str, Any]) -> Reply:
-        """The reply to `view`, with the usage details the settings script."""
+        """The reply to `view`, with the usage details and the stop the settings script."""
         reply = self._planned(ex, view)
+        if self.settings.stop_at_limit:
+            reply = dataclasses.replace(reply, cut=True)
         details = self.settings.usage_details
         if not details:
             return reply

@@ -97,6 +97,9 @@ class Reply:
     #: reports them in its usage's own fields.
     cached_tokens: int = 0
     reasoning_tokens: int = 0
+    #: Stopped at the output-token limit (`MockSettings.stop_at_limit`): each wire ends
+    #: with its own length finish reason.
+    cut: bool = False
 
 
 def prompt_tokens(body: dict[str, Any]) -> int:

@@ -80,6 +80,9 @@ class MockSettings:
     #: The usage details every reply reports: `{"cached": N}` input tokens read from the
     #: prompt cache, `{"reasoning": N}` output tokens spent reasoning (within the counts).
     usage_details: Mapping[str, int] | None = None
+    #: Every reply says it stopped at the output-token limit (OpenAI's "length",
+    #: Anthropic's and Converse's "max_tokens", Gemini's "MAX_TOKENS", Ollama's "length").
+    stop_at_limit: bool = False
 
     def __post_init__(self) -> None:
         if self.chunks is not None and not 1 <= self.chunks <= MAX_CHUNKS:

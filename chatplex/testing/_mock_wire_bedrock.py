@@ -167,7 +167,7 @@ def render_json(reply: Reply, rid: str) -> bytes:
     return dumps(
         {
             "output": {"message": {"role": "assistant", "content": content}},
-            "stopReason": stop,
+            "stopReason": "max_tokens" if reply.cut else stop,
             "usage": _usage(reply),
             "metrics": {"latencyMs": 1},
         }
@@ -190,6 +190,7 @@ def render_events(reply: Reply, rid: str, view: dict[str, Any]) -> list[Event]:
         stop = "tool_use"
     events.extend((event_message("contentBlockDelta", delta), True) for delta in deltas)
     events.append((event_message("contentBlockStop", {"contentBlockIndex": 0}), False))
+    stop = "max_tokens" if reply.cut else stop
     events.append((event_message("messageStop", {"stopReason": stop}), False))
     metadata = {"usage": _usage(reply), "metrics": {"latencyMs": 1}}
     events.append((event_message("metadata", metadata), False))

@@ -250,7 +250,7 @@ def _ratings(category: str | None) -> list[dict[str, Any]]:
 def _candidate(reply: Reply, parts: list[dict[str, Any]], index: int, finish: bool) -> Any:
     candidate: dict[str, Any] = {"content": {"parts": parts, "role": "model"}, "index": index}
     if finish:
-        candidate["finishReason"] = "STOP"
+        candidate["finishReason"] = "MAX_TOKENS" if reply.cut else "STOP"
     return candidate
 
 

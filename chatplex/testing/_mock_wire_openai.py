@@ -44,6 +44,8 @@ def is_chat_completions(path: str) -> bool:
 def _finish_reason(reply: Reply) -> str:
     if reply.filtered:
         return "content_filter"
+    if reply.cut:
+        return "length"
     return "stop" if reply.tool is None else "tool_calls"
 
 

@@ -41,6 +41,7 @@ def test_settings_defaults() -> None:
     settings = MockSettings()
     assert settings.reply_text is None and settings.latency == 0.0
     assert settings.rate_limit_rps is None and settings.fault_plan is None
+    assert settings.usage_details is None and settings.stop_at_limit is False
 
 
 def test_stats_count_requests_attempts_statuses_and_faults() -> None:

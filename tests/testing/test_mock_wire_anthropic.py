@@ -68,3 +68,11 @@ def test_scripted_cached_tokens_are_read_from_the_cache() -> None:
     usage = json.loads(WIRE.render_json(reply, "r1"))["usage"]
     assert usage["cache_read_input_tokens"] == 3
     assert (usage["input_tokens"], usage["output_tokens"]) == (8, 6)
+
+
+def test_a_reply_cut_at_the_limit_stops_for_max_tokens() -> None:
+    # MockSettings.stop_at_limit: the Messages API's stop_reason "max_tokens", both ways.
+    reply = Reply("m", "hi", ("hi",), None, 8, 6, cut=True)
+    assert json.loads(WIRE.render_json(reply, "r1"))["stop_reason"] == "max_tokens"
+    events = b"".join(e for e, _ in WIRE.render_events(reply, "r1", {}))
+    assert b'"stop_reason":"max_tokens"' in events and b"end_turn" not in events

@@ -306,3 +306,11 @@ def test_scripted_cached_tokens_are_read_from_the_cache_and_in_the_total() -> No
     }
     plain = json.loads(render_json(Reply("m", "hi", ("hi",), None, 8, 6), "r1"))["usage"]
     assert "cacheReadInputTokens" not in plain and plain["totalTokens"] == 14
+
+
+def test_a_reply_cut_at_the_limit_stops_for_max_tokens() -> None:
+    # MockSettings.stop_at_limit: Converse's stopReason "max_tokens", both ways.
+    reply = Reply("m", "hi", ("hi",), None, 8, 6, cut=True)
+    assert json.loads(render_json(reply, "r1"))["stopReason"] == "max_tokens"
+    events = b"".join(e for e, _ in render_events(reply, "r1", {}))
+    assert b'"stopReason":"max_tokens"' in events and b"end_turn" not in events

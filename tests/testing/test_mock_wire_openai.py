@@ -92,3 +92,11 @@ def test_scripted_usage_details_are_reported_in_the_usage_details() -> None:
     assert usage["prompt_tokens_details"]["cached_tokens"] == 3
     assert usage["completion_tokens_details"]["reasoning_tokens"] == 2
     assert (usage["prompt_tokens"], usage["completion_tokens"], usage["total_tokens"]) == (8, 6, 14)
+
+
+def test_a_reply_cut_at_the_limit_ends_for_length() -> None:
+    # MockSettings.stop_at_limit: Chat Completions' finish reason "length", both ways.
+    reply = Reply("m", "hi", ("hi",), None, 8, 6, cut=True)
+    assert json.loads(WIRE.render_json(reply, "r1"))["choices"][0]["finish_reason"] == "length"
+    events = b"".join(e for e, _ in WIRE.render_events(reply, "r1", {}))
+    assert b'"finish_reason":"length"' in events and b'"finish_reason":"stop"' not in events
