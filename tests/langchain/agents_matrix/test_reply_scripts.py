@@ -1,12 +1,12 @@
 """A LangChain user's scripts over the details of a reply: how a reply stopped (a text
-reply, a tool call, a content filter; invoked, and on the stream's last chunk), the
-message ids' shapes, usage with cached and reasoning tokens, log probabilities asked
-for, several candidates (`n=2`) through `generate` and `invoke`, `agenerate` under a
-handler, usage streamed on or off, `disable_streaming`, the sampling settings that
-reach the server (set on the class and per call, a falsy `temperature=0` included),
-token counting with tools and token ids, and the merged stream turned back into a
-message, sync and async, on the wires a script most often imports: the partner
-package's class and chatplex's, compared (`_kit.py`)."""
+reply, a tool call, the output-token limit, a content filter; invoked, and on the
+stream's last chunk), the message ids' shapes, usage with cached and reasoning tokens,
+log probabilities asked for, several candidates (`n=2`) through `generate` and
+`invoke`, `agenerate` under a handler, usage streamed on or off, `disable_streaming`,
+the sampling settings that reach the server (set on the class and per call, a falsy
+`temperature=0` included), token counting with tools and token ids, and the merged
+stream turned back into a message, sync and async, on the wires a script most often
+imports: the partner package's class and chatplex's, compared (`_kit.py`)."""
 
 from __future__ import annotations
 
@@ -117,6 +117,30 @@ def stop_reasons_async(run: Run) -> Any:
         }
 
     return arun(body)
+
+
+def length_stop(run: Run) -> Any:
+    """A reply cut at the output-token limit (`max_tokens=5`): how it says so, invoked,
+    on the stream's last chunk and merged, and in `generate`'s generation_info; the
+    async invoke too."""
+    model = run.make(max_tokens=5)
+
+    async def body() -> Any:
+        return _ending(await model.ainvoke(HELLO))
+
+    run.server.settings.stop_at_limit = True
+    try:
+        chunks = list(model.stream(HELLO))
+        generated = model.generate([[messages.HumanMessage(HELLO)]])
+        return {
+            "invoked": _ending(model.invoke(HELLO)),
+            "last": _ending(chunks[-1]),
+            "merged": _ending(_merged(chunks)),
+            "info": masked(generated.generations[0][0].generation_info),
+            "async": arun(body),
+        }
+    finally:
+        run.server.settings.stop_at_limit = False
 
 
 def content_filtered(run: Run) -> Any:
@@ -388,6 +412,7 @@ def token_numbers(run: Run) -> Any:
 SCENARIOS = {
     "stop_reasons": stop_reasons,
     "stop_reasons_async": stop_reasons_async,
+    "length_stop": length_stop,
     "content_filtered": content_filtered,
     "usage_details": usage_details,
     "logprobs": logprobs,
