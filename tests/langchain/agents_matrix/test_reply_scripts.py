@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import tempfile
 import warnings
-from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,18 +36,11 @@ from ._kit import masked
 from ._kit import observe
 from ._kit import run_cell
 from .test_graph_scripts import _id_shape
+from .test_model_api import _caught
 from .test_scripts import HELLO
 from .test_scripts import SCRIPT_WIRES
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_replies")
-
-
-def _caught(call: Callable[[], Any]) -> Any:
-    """`call()`'s value, or the exception it raised (as plain data)."""
-    try:
-        return call()
-    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
-        return observe(exc)
 
 
 @contextmanager
