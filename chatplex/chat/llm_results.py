@@ -29,6 +29,8 @@ __all__ = [
     "combine_llm_outputs",
     "combine_shaped_outputs",
     "reply_result",
+    "response_fields_apart",
+    "usage_on_each_candidate",
     "result_of",
     "partner_style",
     "reply_fields",
@@ -101,6 +103,8 @@ class _Shape:
     #: `generate()`'s `llm_output`: the rows' usage summed, `model_name` and these keys
     #: of the first row that has them; None: LangChain's empty one.
     combined: tuple[str, ...] | None = None
+    #: Each candidate's message carries the response's usage (`n > 1`).
+    usage_each: bool = False
 
 
 #: The styles other than "chat_completions" and "reply_fields" (their own code, below):
@@ -125,17 +129,20 @@ _SHAPES: dict[str, _Shape] = {
             "logprobs",
         ),
         combined=("system_fingerprint", "service_tier"),
+        usage_each=True,
     ),
     "model_and_usage": _Shape(
         info=("finish_reason",),
         output=("model_name", "model"),
         required=(("token_usage", {}),),
         combined=(),
+        usage_each=True,
     ),
     "candidate_fields": _Shape(
         info=("finish_reason", "model_name", "safety_ratings", "grounding_metadata"),
         output=("prompt_feedback",),
         streamed=None,
+        usage_each=True,
     ),
     "reply_as_info": _Shape(info=None, output=None, streamed=None),
 }
@@ -145,6 +152,25 @@ STYLES = frozenset({"chat_completions", "reply_fields", *_SHAPES})
 _ADDED_KEYS = frozenset(
     {"provider", "finish_reason", "raw_finish_reason", "request_id", "attempts", "other_candidates"}
 )
+
+
+def response_fields_apart(style: str | None) -> bool:
+    """Whether a partner of this style writes the response's own fields (model, usage,
+    fingerprint...) in the `llm_output` alone, its choices' messages carrying only their
+    own keys: LangChain copies the `llm_output` into a message only when it is the sole
+    generation, so each of several candidates (`n > 1`) shows its choice's keys."""
+    shape = _SHAPES.get(style or "")
+    return style == "chat_completions" or (
+        shape is not None and shape.output is not None and "model_name" in shape.output
+    )
+
+
+def usage_on_each_candidate(style: str | None) -> bool:
+    """Whether a partner of this style gives every candidate's message the response's
+    usage (langchain-openai's, -groq's, -mistralai's, -google-genai's), not the first
+    alone."""
+    shape = _SHAPES.get(style or "")
+    return style == "chat_completions" or (shape is not None and shape.usage_each)
 
 
 def style_of(provider: Any) -> str | None:

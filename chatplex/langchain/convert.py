@@ -175,7 +175,10 @@ def mark_last_attempt(metadata: dict[str, Any], allowed: int | None) -> dict[str
     retries = record.get("RetryAttempts")
     if not isinstance(retries, int) or retries + 1 < allowed:
         return metadata
-    return {**metadata, _BOTOCORE_METADATA: {**record, "MaxAttemptsReached": True}}
+    # botocore writes it before it counts the retries: before RetryAttempts.
+    marked = {k: v for k, v in record.items() if k != "RetryAttempts"}
+    marked |= {"MaxAttemptsReached": True, "RetryAttempts": retries}
+    return {**metadata, _BOTOCORE_METADATA: marked}
 
 
 def _unsent(metadata: dict[str, Any], sent: dict[str, Any]) -> dict[str, Any]:
@@ -216,7 +219,8 @@ class StreamTranslator:
       LangChain does for a chunk without any: the calls come in `tool_call_chunks`, and
       merged with such a copy each would be counted twice;
     - botocore's `ResponseMetadata` (on a Converse stream's usage chunk) gets its
-      `RetryAttempts`: the retries chatplex made (the first chunk's `attempts` - 1);
+      `RetryAttempts`: the retries chatplex made (the first chunk's `attempts` - 1), and
+      `MaxAttemptsReached` on the last of the `allowed` attempts (`mark_last_attempt`);
     - with `partner` (a drop-in's stream), `response_metadata` has only the keys the
       wire's partner package writes (`partner_metadata`): chatplex's own ones are left
       out, once what the partner derives from them is written; and each chunk has them
@@ -238,6 +242,7 @@ class StreamTranslator:
     """
 
     __slots__ = (
+        "_allowed",
         "_attempts",
         "_blocks",
         "_empty_lists",
@@ -266,8 +271,10 @@ class StreamTranslator:
         model_name: str | None = None,
         partner: bool = False,
         label: str | None = None,
+        allowed: int | None = None,
     ) -> None:
         self._partner = partner  # a drop-in's stream: the partner's metadata keys only
+        self._allowed = allowed  # the attempts the model's retry policy allows
         # The provider the model is named by (a preset over a shared wire): its spec
         # orders a stream whose chunks name no model_provider (langchain-perplexity's).
         self._label = label
@@ -349,6 +356,7 @@ class StreamTranslator:
                 self._attempts = metadata["attempts"]
             if _BOTOCORE_METADATA in metadata:
                 metadata = _with_retries(metadata, self._attempts)
+                metadata = mark_last_attempt(metadata, self._allowed)
             if self._partner:  # the first chunk names the wire, later ones may not
                 self._wire = metadata.get("provider") or self._wire
                 metadata = self._held_back(

@@ -234,6 +234,7 @@ def _translating(
         model_name=_named(model, called),
         partner=model._under_partner_name,
         label=getattr(primary(target), "provider_label", None),
+        allowed=allowed_attempts(primary(target)),
     )
     return target, to_chatplex_messages(messages), translate
 

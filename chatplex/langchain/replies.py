@@ -21,9 +21,11 @@ from langchain_core.outputs import ChatResult
 from ..chat.llm_results import partner_style
 from ..chat.llm_results import reply_fields
 from ..chat.llm_results import reply_result
+from ..chat.llm_results import response_fields_apart
 from ..chat.llm_results import shaped_generation_info
 from ..chat.llm_results import shaped_llm_output
 from ..chat.llm_results import stream_generation_info
+from ..chat.llm_results import usage_on_each_candidate
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import chunk_with_calls
@@ -51,14 +53,17 @@ def chat_result(reply: Any, called: str | None = None) -> ChatResult:
     # a generation of its own, as langchain-openai returns them.
     first = to_langchain_message(reply, called)
     others = first.response_metadata.pop("other_candidates", None) or ()
-    rest = (to_langchain_message(m, called) for m in others if isinstance(m, AIMessage))
-    messages = [first, *rest]
     # What the partner class puts beside the messages (`generation_info`, `llm_output`:
     # what `on_llm_end` and `generate()` show, and what LangChain copies into the
     # message's response_metadata), where chatplex rebuilds it key for key.
     style = partner_style(reply.response_metadata)
+    usage = first.usage_metadata if usage_on_each_candidate(style) else None
+    rest = [_candidate(to_langchain_message(m, called), first, usage) for m in others]
+    messages = [first, *rest]
     if style == "chat_completions":
         infos, llm_output = reply_result(reply)
+        if rest:
+            messages = [_choice_only(m, info) for m, info in zip(messages, infos, strict=True)]
         provided = (llm_output or {}).get("model_provider")
         generations = [
             ChatGeneration(message=_provider_left_out(m, provided), generation_info=info)
@@ -69,15 +74,45 @@ def chat_result(reply: Any, called: str | None = None) -> ChatResult:
         generations = [ChatGeneration(message=m) for m in messages]
         return ChatResult(generations=generations, llm_output=reply_fields(first.response_metadata))
     # The other partners copy their reply's keys (none for a style no spec declares).
+    infos = [shaped_generation_info(m.response_metadata, style) for m in messages]
+    if rest and response_fields_apart(style):
+        messages = [_choice_only(m, info) for m, info in zip(messages, infos, strict=True)]
     generations = [
-        ChatGeneration(
-            message=m, generation_info=shaped_generation_info(m.response_metadata, style)
-        )
-        for m in messages
+        ChatGeneration(message=m, generation_info=info)
+        for m, info in zip(messages, infos, strict=True)
     ]
     return ChatResult(
         generations=generations, llm_output=shaped_llm_output(first.response_metadata, style)
     )
+
+
+def _candidate(message: Any, first: Any, usage: Any) -> Any:
+    """A candidate after the first (`n > 1`) as the partners make it: the reply's
+    `usage` on it where its partner gives each choice's message the response's usage
+    (`usage_on_each_candidate`), and no `refusal` (langchain-openai writes the SDK's
+    refusal on the first generation alone)."""
+    kwargs = {k: v for k, v in message.additional_kwargs.items() if k != "refusal"}
+    usage = message.usage_metadata or usage
+    meta = dict(message.response_metadata)
+    if "model_provider" in first.response_metadata:  # (a preset names its own wire)
+        meta["model_provider"] = first.response_metadata["model_provider"]
+    return message.model_copy(
+        update={"additional_kwargs": kwargs, "usage_metadata": usage, "response_metadata": meta}
+    )
+
+
+#: chatplex's own metadata keys a reply keeps until its partner's are written.
+_OWN_KEYS = frozenset({"provider", "raw_finish_reason", "request_id", "attempts"})
+
+
+def _choice_only(message: Any, info: Mapping[str, Any] | None) -> Any:
+    """A candidate of several with only its choice's metadata (its
+    `generation_info` keys, `model_provider`): the response's own fields (model, id,
+    usage...) are in the `llm_output`, which LangChain copies into a message only when
+    it is the sole generation."""
+    kept = set(info or ()) | {"model_provider"} | _OWN_KEYS
+    meta = {k: v for k, v in message.response_metadata.items() if k in kept}
+    return message.model_copy(update={"response_metadata": meta})
 
 
 def _provider_left_out(message: Any, provided: object) -> Any:

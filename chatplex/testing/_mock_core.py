@@ -361,6 +361,20 @@ class MockCore:
             return False
 
     def _plan(self, ex: _Exchange, view: dict[str, Any]) -> Reply:
+        """The reply to `view`, with the usage details and the stop the settings script."""
+        reply = self._planned(ex, view)
+        if self.settings.stop_at_limit:
+            reply = dataclasses.replace(reply, cut=True)
+        details = self.settings.usage_details
+        if not details:
+            return reply
+        return dataclasses.replace(
+            reply,
+            cached_tokens=min(details.get("cached", 0), reply.input_tokens),
+            reasoning_tokens=min(details.get("reasoning", 0), reply.output_tokens),
+        )
+
+    def _planned(self, ex: _Exchange, view: dict[str, Any]) -> Reply:
         assert ex.wire is not None
         body, dialect = view, ex.wire.dialect
         headers, settings = ex.request.headers, self.settings

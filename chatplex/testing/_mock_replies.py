@@ -92,6 +92,14 @@ class Reply:
     #: Stopped by a content filter (`x-mock-fault: content_filter` on a stream): wires
     #: that have one end with their content-filter finish reason.
     filtered: bool = False
+    #: Of `input_tokens`, those read from the provider's prompt cache, and of
+    #: `output_tokens`, those spent reasoning (`MockSettings.usage_details`): each wire
+    #: reports them in its usage's own fields.
+    cached_tokens: int = 0
+    reasoning_tokens: int = 0
+    #: Stopped at the output-token limit (`MockSettings.stop_at_limit`): each wire ends
+    #: with its own length finish reason.
+    cut: bool = False
 
 
 def prompt_tokens(body: dict[str, Any]) -> int:

@@ -77,6 +77,12 @@ class MockSettings:
     #: ``rps * window`` requests instead of the token bucket; its 429s say only
     #: ``retry-after: 1`` (a hidden per-minute limit, as issue 40 met it).
     rate_limit_window: float | None = None
+    #: The usage details every reply reports: `{"cached": N}` input tokens read from the
+    #: prompt cache, `{"reasoning": N}` output tokens spent reasoning (within the counts).
+    usage_details: Mapping[str, int] | None = None
+    #: Every reply says it stopped at the output-token limit (OpenAI's "length",
+    #: Anthropic's and Converse's "max_tokens", Gemini's "MAX_TOKENS", Ollama's "length").
+    stop_at_limit: bool = False
 
     def __post_init__(self) -> None:
         if self.chunks is not None and not 1 <= self.chunks <= MAX_CHUNKS:
@@ -87,6 +93,11 @@ class MockSettings:
             raise ValueError("rate_limit_rps must be > 0")
         if self.rate_limit_window is not None and not self.rate_limit_window > 0:
             raise ValueError("rate_limit_window must be > 0")
+        details = self.usage_details or {}
+        if set(details) - {"cached", "reasoning"} or any(
+            not isinstance(n, int) or n < 0 for n in details.values()
+        ):
+            raise ValueError("usage_details takes 'cached' and 'reasoning' counts (ints >= 0)")
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def _anthropic_usage(reply: Reply, output_tokens: int) -> dict[str, Any]:
     return {
         "input_tokens": reply.input_tokens,
         "cache_creation_input_tokens": 0,
-        "cache_read_input_tokens": 0,
+        "cache_read_input_tokens": reply.cached_tokens,
         "output_tokens": output_tokens,
     }
 
@@ -52,6 +52,8 @@ def _anthropic_usage(reply: Reply, output_tokens: int) -> dict[str, Any]:
 def _anthropic_message(reply: Reply, rid: str, content: list[Any]) -> dict[str, Any]:
     finished = bool(content)
     stop_reason = ("end_turn" if reply.tool is None else "tool_use") if finished else None
+    if finished and reply.cut:
+        stop_reason = "max_tokens"
     usage = _anthropic_usage(reply, reply.output_tokens if finished else 1)
     usage["service_tier"] = "standard"
     return {
@@ -98,6 +100,7 @@ def anthropic_events(reply: Reply, rid: str) -> list[Event]:
         block = {"type": "tool_use", "id": "toolu_" + rid, "name": reply.tool.name, "input": {}}
         deltas = _anthropic_deltas(reply.tool.pieces, "input_json_delta", "partial_json")
         stop_reason = "tool_use"
+    stop_reason = "max_tokens" if reply.cut else stop_reason
     block_start = {"type": "content_block_start", "index": 0, "content_block": block}
     message_delta = {
         "type": "message_delta",

@@ -142,11 +142,15 @@ def _output_schema(config: Any) -> dict[str, Any] | None:
 
 
 def _usage(reply: Reply) -> dict[str, int]:
-    return {
+    usage = {
         "inputTokens": reply.input_tokens,
         "outputTokens": reply.output_tokens,
         "totalTokens": reply.input_tokens + reply.output_tokens,
     }
+    if reply.cached_tokens:  # beside inputTokens, in the total; named only when read
+        usage["cacheReadInputTokens"] = reply.cached_tokens
+        usage["totalTokens"] += reply.cached_tokens
+    return usage
 
 
 def render_json(reply: Reply, rid: str) -> bytes:
@@ -163,7 +167,7 @@ def render_json(reply: Reply, rid: str) -> bytes:
     return dumps(
         {
             "output": {"message": {"role": "assistant", "content": content}},
-            "stopReason": stop,
+            "stopReason": "max_tokens" if reply.cut else stop,
             "usage": _usage(reply),
             "metrics": {"latencyMs": 1},
         }
@@ -186,6 +190,7 @@ def render_events(reply: Reply, rid: str, view: dict[str, Any]) -> list[Event]:
         stop = "tool_use"
     events.extend((event_message("contentBlockDelta", delta), True) for delta in deltas)
     events.append((event_message("contentBlockStop", {"contentBlockIndex": 0}), False))
+    stop = "max_tokens" if reply.cut else stop
     events.append((event_message("messageStop", {"stopReason": stop}), False))
     metadata = {"usage": _usage(reply), "metrics": {"latencyMs": 1}}
     events.append((event_message("metadata", metadata), False))

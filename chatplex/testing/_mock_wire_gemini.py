@@ -220,12 +220,20 @@ def _tool_choice(config: Any) -> Any:
 
 
 def _usage(reply: Reply, output_tokens: int) -> dict[str, Any]:
-    return {
+    usage: dict[str, Any] = {
         "promptTokenCount": reply.input_tokens,
         "candidatesTokenCount": output_tokens,
         "totalTokenCount": reply.input_tokens + output_tokens,
         "promptTokensDetails": [{"modality": "TEXT", "tokenCount": reply.input_tokens}],
     }
+    # Gemini counts thoughts apart from the candidates (in the total) and names the
+    # cached part of the prompt, each only when there is some.
+    if reply.cached_tokens:
+        usage["cachedContentTokenCount"] = reply.cached_tokens
+    if reply.reasoning_tokens and output_tokens:
+        usage["thoughtsTokenCount"] = reply.reasoning_tokens
+        usage["totalTokenCount"] += reply.reasoning_tokens
+    return usage
 
 
 def _blocked(reply: Reply) -> tuple[str, str, str | None] | None:
@@ -242,7 +250,7 @@ def _ratings(category: str | None) -> list[dict[str, Any]]:
 def _candidate(reply: Reply, parts: list[dict[str, Any]], index: int, finish: bool) -> Any:
     candidate: dict[str, Any] = {"content": {"parts": parts, "role": "model"}, "index": index}
     if finish:
-        candidate["finishReason"] = "STOP"
+        candidate["finishReason"] = "MAX_TOKENS" if reply.cut else "STOP"
     return candidate
 
 

@@ -78,7 +78,7 @@ def _message(message: Any, i: int) -> dict[str, Any]:
 def _done(reply: Reply) -> dict[str, Any]:
     return {
         "done": True,
-        "done_reason": "stop",
+        "done_reason": "length" if reply.cut else "stop",
         "total_duration": _TIMINGS["total_duration"],
         "load_duration": _TIMINGS["load_duration"],
         "prompt_eval_count": reply.input_tokens,

@@ -44,6 +44,8 @@ def is_chat_completions(path: str) -> bool:
 def _finish_reason(reply: Reply) -> str:
     if reply.filtered:
         return "content_filter"
+    if reply.cut:
+        return "length"
     return "stop" if reply.tool is None else "tool_calls"
 
 
@@ -60,9 +62,9 @@ def chat_completions_usage(reply: Reply) -> dict[str, int]:
 def _openai_usage(reply: Reply) -> dict[str, Any]:
     return {
         **chat_completions_usage(reply),
-        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "prompt_tokens_details": {"cached_tokens": reply.cached_tokens, "audio_tokens": 0},
         "completion_tokens_details": {
-            "reasoning_tokens": 0,
+            "reasoning_tokens": reply.reasoning_tokens,
             "audio_tokens": 0,
             "accepted_prediction_tokens": 0,
             "rejected_prediction_tokens": 0,

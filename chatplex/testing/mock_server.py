@@ -119,6 +119,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
@@ -139,8 +140,8 @@ class MockServer:
     """The mock server, running on its own event loop in a background thread.
 
     Settings (``reply_text``, ``reply``, ``chunks``, ``latency``, ``chunk_delay``,
-    ``fault_plan``, ``rate_limit_rps``, ``rate_limit_burst``, ``script``) live in
-    ``self.settings``
+    ``fault_plan``, ``rate_limit_rps``, ``rate_limit_burst``, ``script``,
+    ``usage_details``, ``stop_at_limit``) live in ``self.settings``
     and are read per request, so a test may change them while the server runs.
     ``fault_plan`` and ``reply`` run on the server thread: keep them quick.
 
@@ -178,6 +179,13 @@ class MockServer:
         script: rules choosing replies from the request (`MockScript`).
         rate_limit_announce: send the provider's rate-limit headers.
         rate_limit_window: a strict sliding window of this many seconds instead.
+        usage_details: the usage details every reply reports, ``{"cached": N}`` input
+            tokens read from the prompt cache and ``{"reasoning": N}`` output tokens
+            (each wire's own fields: OpenAI's token details, Anthropic's
+            ``cache_read_input_tokens``, Gemini's ``cachedContentTokenCount`` /
+            ``thoughtsTokenCount``, Converse's ``cacheReadInputTokens``).
+        stop_at_limit: every reply stops as cut at the output-token limit (each wire's
+            length finish reason: "length", "max_tokens", "MAX_TOKENS").
 
     Raises:
         ValueError: a host other than the loopback address.
@@ -212,6 +220,8 @@ class MockServer:
         script: MockScript | None = None,
         rate_limit_announce: bool = False,
         rate_limit_window: float | None = None,
+        usage_details: Mapping[str, int] | None = None,
+        stop_at_limit: bool = False,
     ) -> None:
         if host != LOOPBACK:
             raise ValueError(f"MockServer only binds {LOOPBACK}, not {host!r}")
@@ -227,6 +237,8 @@ class MockServer:
             script=script,
             rate_limit_announce=rate_limit_announce,
             rate_limit_window=rate_limit_window,
+            usage_details=usage_details,
+            stop_at_limit=stop_at_limit,
         )
         self._core = MockCore(self.settings)
         self._requested_port = port

@@ -217,3 +217,25 @@ def test_chatplexs_own_results_take_the_partners_shapes() -> None:
         "system_fingerprint": "fp_1",
         "service_tier": "on_demand",
     }
+
+
+def test_the_styles_whose_partner_writes_the_response_fields_apart() -> None:
+    # langchain-openai's, -groq's and -mistralai's choices carry their own keys alone
+    # (the model, usage... in the llm_output); langchain-google-genai's and -ollama's
+    # each carry the candidate's fields, langchain-anthropic's the reply's.
+    from chatplex.chat.llm_results import response_fields_apart
+
+    apart = ("chat_completions", "completions_fields", "model_and_usage")
+    assert all(response_fields_apart(style) for style in apart)
+    together = ("candidate_fields", "reply_as_info", "reply_fields", None)
+    assert not any(response_fields_apart(style) for style in together)
+
+
+def test_the_styles_whose_partner_gives_each_candidate_the_usage() -> None:
+    # langchain-google-genai's candidates too; langchain-google-vertexai's (no style)
+    # second candidate has none.
+    from chatplex.chat.llm_results import usage_on_each_candidate
+
+    each = ("chat_completions", "completions_fields", "model_and_usage", "candidate_fields")
+    assert all(usage_on_each_candidate(style) for style in each)
+    assert not any(usage_on_each_candidate(s) for s in ("reply_as_info", "reply_fields", None))

@@ -308,6 +308,8 @@ def test_a_reply_on_the_last_attempt_allowed_is_marked_as_botocore_marks_it(
     out = convert.mark_last_attempt({"ResponseMetadata": record}, allowed)
     assert out["ResponseMetadata"] == ({**record, "MaxAttemptsReached": True} if marked else record)
     assert "MaxAttemptsReached" not in record  # the reply's own record is left as it was
+    if marked:  # written before botocore counts the retries: what print() shows
+        assert list(out["ResponseMetadata"])[-2:] == ["MaxAttemptsReached", "RetryAttempts"]
     assert convert.mark_last_attempt({"stopReason": "end_turn"}, 1) == {"stopReason": "end_turn"}
 
 
@@ -329,6 +331,16 @@ def test_botocore_metadata_counts_chatplex_retries(attempts: int, retries: int) 
     assert first is not None and "ResponseMetadata" not in first.response_metadata
     assert last is not None
     assert last.response_metadata["ResponseMetadata"]["RetryAttempts"] == retries
+    # ... and a stream on the last attempt allowed is marked as botocore marks it.
+    marking = StreamTranslator(allowed=retries + 1)
+    marking.chunk(AIMessageChunk(content=[], response_metadata=meta))
+    end = marking.chunk(AIMessageChunk(content="", response_metadata={"ResponseMetadata": record}))
+    assert end is not None
+    assert end.response_metadata["ResponseMetadata"] == {
+        **record,
+        "MaxAttemptsReached": True,
+        "RetryAttempts": retries,
+    }
 
 
 def test_a_stream_is_translated_as_its_providers_spec_says(

@@ -51,6 +51,48 @@ def test_each_candidate_is_a_generation_of_its_own() -> None:
         chat_result("not a message")
 
 
+@pytest.mark.parametrize(
+    ("provider", "kept"),
+    [
+        ("openai", {"finish_reason": "stop", "logprobs": None}),
+        ("groq", {"finish_reason": "stop", "logprobs": None, "model_provider": "groq"}),
+    ],
+)
+def test_several_candidates_keep_their_choices_keys_and_the_replys_usage(
+    provider: str, kept: dict[str, Any]
+) -> None:
+    # As langchain-openai's and langchain-groq's _create_chat_result: the response's
+    # fields go in the llm_output alone (LangChain copies it into a message only when it
+    # is the sole generation), each choice's message has the usage, the first alone the
+    # refusal; the second candidate names the first's wire.
+    usage = {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5}
+    meta = {
+        "finish_reason": "stop",
+        "logprobs": None,
+        "model_name": "m",
+        "id": "chatcmpl-1",
+        "system_fingerprint": "fp",
+        "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+    }
+    other = AIMessage(
+        content="second",
+        additional_kwargs={"refusal": None},
+        response_metadata={**meta, "model_provider": "openai"},
+    )
+    reply = AIMessage(
+        content="first",
+        additional_kwargs={"refusal": None},
+        usage_metadata=usage,  # type: ignore[arg-type]
+        response_metadata={**meta, "model_provider": provider, "other_candidates": [other]},
+    )
+    result = chat_result(reply)
+    first, second = (g.message for g in result.generations)
+    assert first.response_metadata == kept == second.response_metadata
+    assert first.usage_metadata == usage == second.usage_metadata  # type: ignore[attr-defined]
+    assert (first.additional_kwargs, second.additional_kwargs) == ({"refusal": None}, {})
+    assert (result.llm_output or {})["model_name"] == "m"
+
+
 async def _pieces(
     chunks: list[Any], *, hold: bool, sync: bool, partner: bool = False
 ) -> list[ChatGenerationChunk]:

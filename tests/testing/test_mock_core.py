@@ -286,3 +286,20 @@ def test_closing_under_a_connection_storm_leaves_no_socket_behind() -> None:
                 gc.collect()
             leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
             assert not leaks, leaks
+
+
+async def test_scripted_usage_details_and_stop_reach_every_reply() -> None:
+    # MockSettings.usage_details: each reply's cached input and reasoning output, never
+    # more than the reply's own counts (8 words in, 6 out here; reasoning capped at 6);
+    # stop_at_limit: it says it stopped at the output limit.
+    server = MockCore(MockSettings(usage_details={"cached": 3, "reasoning": 9}, stop_at_limit=True))
+    port = await server.listen("127.0.0.1", 0)
+    body = {"model": "m", "messages": [{"role": "user", "content": "Say hello to my friend"}]}
+    try:
+        status, _, raw = await exchange(port, post("/v1/chat/completions", body))
+    finally:
+        await server.close()
+    usage = json.loads(raw)["usage"]
+    assert json.loads(raw)["choices"][0]["finish_reason"] == "length"  # stop_at_limit
+    assert status == 200 and usage["prompt_tokens_details"]["cached_tokens"] == 3
+    assert usage["completion_tokens_details"]["reasoning_tokens"] == usage["completion_tokens"]

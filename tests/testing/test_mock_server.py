@@ -746,3 +746,14 @@ def test_cli_serves_until_terminated() -> None:
             _, err = proc.communicate(timeout=10)
     assert proc.returncode == 0
     assert "served 1 requests" in err
+
+
+def test_usage_details_and_the_stop_are_settings_of_the_constructor() -> None:
+    with MockServer(usage_details={"cached": 2}, stop_at_limit=True) as srv:
+        assert srv.settings.usage_details == {"cached": 2} and srv.settings.stop_at_limit
+        body = {"model": "m", "messages": [{"role": "user", "content": "a b c"}]}
+        reply = httpx.post(srv.openai_base_url + "/chat/completions", json=body).json()
+    assert reply["choices"][0]["finish_reason"] == "length"
+    assert reply["usage"]["prompt_tokens_details"]["cached_tokens"] == 2
+    with pytest.raises(ValueError, match="usage_details"):
+        MockServer(usage_details={"audio": 1})

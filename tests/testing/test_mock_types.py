@@ -28,6 +28,8 @@ def test_mock_request_key_and_stream() -> None:
         ({"latency": -1}, "latency"),
         ({"chunk_delay": 3601}, "chunk_delay"),
         ({"rate_limit_rps": 0}, "rate_limit_rps"),
+        ({"usage_details": {"audio": 1}}, "usage_details"),
+        ({"usage_details": {"cached": -1}}, "usage_details"),
     ],
 )
 def test_settings_are_checked(kwargs: dict[str, float], message: str) -> None:
@@ -39,6 +41,7 @@ def test_settings_defaults() -> None:
     settings = MockSettings()
     assert settings.reply_text is None and settings.latency == 0.0
     assert settings.rate_limit_rps is None and settings.fault_plan is None
+    assert settings.usage_details is None and settings.stop_at_limit is False
 
 
 def test_stats_count_requests_attempts_statuses_and_faults() -> None:

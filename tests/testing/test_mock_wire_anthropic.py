@@ -8,6 +8,7 @@ import json
 import pytest
 
 from chatplex.testing._mock_faults import MockUsageError
+from chatplex.testing._mock_replies import Reply
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_anthropic import WIRE
 from chatplex.testing._mock_wire_anthropic import anthropic_rate_limit_headers
@@ -59,3 +60,19 @@ def test_the_count_path_answers_the_input_tokens_a_reply_reports() -> None:
         "anthropic", WIRE.request_view("/v1/messages", body), text=None, chunks=None, tool_name=None
     )
     assert json.loads(WIRE.render_json(reply, "r1"))["usage"]["input_tokens"] == 7
+
+
+def test_scripted_cached_tokens_are_read_from_the_cache() -> None:
+    # MockSettings.usage_details: Anthropic names the cache's part beside input_tokens.
+    reply = Reply("m", "hi", ("hi",), None, 8, 6, cached_tokens=3, reasoning_tokens=2)
+    usage = json.loads(WIRE.render_json(reply, "r1"))["usage"]
+    assert usage["cache_read_input_tokens"] == 3
+    assert (usage["input_tokens"], usage["output_tokens"]) == (8, 6)
+
+
+def test_a_reply_cut_at_the_limit_stops_for_max_tokens() -> None:
+    # MockSettings.stop_at_limit: the Messages API's stop_reason "max_tokens", both ways.
+    reply = Reply("m", "hi", ("hi",), None, 8, 6, cut=True)
+    assert json.loads(WIRE.render_json(reply, "r1"))["stop_reason"] == "max_tokens"
+    events = b"".join(e for e, _ in WIRE.render_events(reply, "r1", {}))
+    assert b'"stop_reason":"max_tokens"' in events and b"end_turn" not in events

@@ -17,6 +17,7 @@ from chatplex.providers.bedrock.response import error_from
 from chatplex.providers.bedrock.stream import BedrockStreamParser
 from chatplex.testing._mock_aws import EVENT_STREAM
 from chatplex.testing._mock_faults import MockUsageError
+from chatplex.testing._mock_replies import Reply
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_bedrock import WIRE
 from chatplex.testing._mock_wire_bedrock import render_events
@@ -290,3 +291,26 @@ def test_count_tokens_refuses_what_bedrock_refuses(body: dict[str, Any]) -> None
 
     with pytest.raises(MockUsageError):
         count_view("/model/m/count-tokens", body)
+
+
+def test_scripted_cached_tokens_are_read_from_the_cache_and_in_the_total() -> None:
+    # MockSettings.usage_details: Converse names the cache's part beside inputTokens and
+    # counts it in totalTokens; without any, the key is absent.
+    reply = Reply("m", "hi", ("hi",), None, 8, 6, cached_tokens=3)
+    usage = json.loads(render_json(reply, "r1"))["usage"]
+    assert usage == {
+        "inputTokens": 8,
+        "outputTokens": 6,
+        "totalTokens": 17,
+        "cacheReadInputTokens": 3,
+    }
+    plain = json.loads(render_json(Reply("m", "hi", ("hi",), None, 8, 6), "r1"))["usage"]
+    assert "cacheReadInputTokens" not in plain and plain["totalTokens"] == 14
+
+
+def test_a_reply_cut_at_the_limit_stops_for_max_tokens() -> None:
+    # MockSettings.stop_at_limit: Converse's stopReason "max_tokens", both ways.
+    reply = Reply("m", "hi", ("hi",), None, 8, 6, cut=True)
+    assert json.loads(render_json(reply, "r1"))["stopReason"] == "max_tokens"
+    events = b"".join(e for e, _ in render_events(reply, "r1", {}))
+    assert b'"stopReason":"max_tokens"' in events and b"end_turn" not in events

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -335,3 +336,25 @@ class TestOverMockServer:
         assert code == 0, sys.stderr
         lines = [json.loads(line) for line in out.read_text().splitlines()]
         assert len(lines) == 2 and all("Echo: Say" in json.dumps(line) for line in lines)
+
+
+def test_scripted_usage_details_are_gemini_counts() -> None:
+    # MockSettings.usage_details: the cached part of the prompt, and the thoughts counted
+    # apart from the candidates (in the total); absent when there are none.
+    reply = Reply(
+        "gemini-2.5-flash", "hi", ("hi",), None, 8, 6, cached_tokens=3, reasoning_tokens=2
+    )
+    usage = json.loads(gemini_json(reply, "r1"))["usageMetadata"]
+    assert usage["cachedContentTokenCount"] == 3 and usage["thoughtsTokenCount"] == 2
+    assert (usage["candidatesTokenCount"], usage["totalTokenCount"]) == (6, 16)
+    plain = json.loads(gemini_json(text_reply(), "r1"))["usageMetadata"]
+    assert "cachedContentTokenCount" not in plain and "thoughtsTokenCount" not in plain
+
+
+def test_a_reply_cut_at_the_limit_finishes_for_max_tokens() -> None:
+    # MockSettings.stop_at_limit: Gemini's finishReason "MAX_TOKENS", both ways.
+    reply = dataclasses.replace(text_reply(), cut=True)
+    candidate = json.loads(gemini_json(reply, "r1"))["candidates"][0]
+    assert candidate["finishReason"] == "MAX_TOKENS"
+    events = b"".join(e for e, _ in gemini_events(reply, "r1", {}))
+    assert b'"finishReason":"MAX_TOKENS"' in events and b'"STOP"' not in events

@@ -4,6 +4,7 @@ and, once the wire is registered (`_mock_routes.WIRES`), calls end to end over H
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -255,3 +256,12 @@ class TestOverTheMockServer:
         rows = [json.loads(line) for line in out.read_text().splitlines()]
         assert sorted(r["id"] for r in rows) == ["r0", "r1", "r2"]
         assert all("Echo: row" in json.dumps(r) for r in rows)
+
+
+def test_a_reply_cut_at_the_limit_is_done_for_length() -> None:
+    # MockSettings.stop_at_limit: Ollama's done_reason "length", both ways.
+    view, reply = plan({"model": "m", "messages": [{"role": "user", "content": "hi"}]})
+    cut = dataclasses.replace(reply, cut=True)
+    assert json.loads(WIRE.render_json(cut, "r1"))["done_reason"] == "length"
+    events = b"".join(e for e, _ in WIRE.render_events(cut, "r1", view))
+    assert b'"done_reason":"length"' in events and b'"done_reason":"stop"' not in events

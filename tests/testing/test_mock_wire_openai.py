@@ -8,6 +8,7 @@ import json
 import pytest
 
 from chatplex.testing._mock_faults import MockUsageError
+from chatplex.testing._mock_replies import Reply
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_openai import WIRE
 from chatplex.testing._mock_wire_openai import is_chat_completions
@@ -82,3 +83,20 @@ def test_rate_limit_headers() -> None:
         ("x-ratelimit-reset-requests", "250ms"),
     ]
     assert WIRE.rate_limit_headers is openai_rate_limit_headers
+
+
+def test_scripted_usage_details_are_reported_in_the_usage_details() -> None:
+    # MockSettings.usage_details: cached input and reasoning output, within the counts.
+    reply = Reply("m", "hi", ("hi",), None, 8, 6, cached_tokens=3, reasoning_tokens=2)
+    usage = json.loads(WIRE.render_json(reply, "r1"))["usage"]
+    assert usage["prompt_tokens_details"]["cached_tokens"] == 3
+    assert usage["completion_tokens_details"]["reasoning_tokens"] == 2
+    assert (usage["prompt_tokens"], usage["completion_tokens"], usage["total_tokens"]) == (8, 6, 14)
+
+
+def test_a_reply_cut_at_the_limit_ends_for_length() -> None:
+    # MockSettings.stop_at_limit: Chat Completions' finish reason "length", both ways.
+    reply = Reply("m", "hi", ("hi",), None, 8, 6, cut=True)
+    assert json.loads(WIRE.render_json(reply, "r1"))["choices"][0]["finish_reason"] == "length"
+    events = b"".join(e for e, _ in WIRE.render_events(reply, "r1", {}))
+    assert b'"finish_reason":"length"' in events and b'"finish_reason":"stop"' not in events

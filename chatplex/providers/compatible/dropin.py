@@ -160,11 +160,16 @@ class PresetChatModel(TiktokenCounted):
                 body[key] = value
         taken.api_params = api_params
         temperature, max_tokens, retries = (given[k] for k in _PRESET_DEFAULTED)
+        held = self.langchain_fields  # (None: a preset LangChain has no class for)
+        if temperature is UNSET:
+            temperature = spec.temperature
+        elif held is not None:  # sent as its partner holds it (langchain-groq: 0 as 1e-8)
+            temperature = held.typed("temperature", temperature)
         taken.settle(
             self,
             adapter,
             name_of_model,
-            temperature=spec.temperature if temperature is UNSET else temperature,
+            temperature=temperature,
             max_tokens=spec.max_tokens if max_tokens is None else max_tokens,
             timeout=given["timeout"] or spec.timeout,
             max_retries=spec.max_retries if retries is None else retries,

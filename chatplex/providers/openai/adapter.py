@@ -252,6 +252,17 @@ class OpenAIAdapter(Adapter):
             project="project",
         )
 
+    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
+        """A copy asking for a stream's usage (`stream_options`) as the call's own
+        `stream_usage` says, over the model's: langchain-openai's `_should_stream_usage`
+        reads the call's first (`stream(..., stream_usage=True)`)."""
+        asked = settings.get("stream_usage")
+        if not isinstance(asked, bool) or asked == self.include_usage:
+            return self
+        clone = copy.copy(self)
+        clone.include_usage = asked
+        return clone
+
     # -- request ---------------------------------------------------------------------------
 
     def build_request(

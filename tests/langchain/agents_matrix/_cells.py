@@ -403,6 +403,22 @@ def _strict_at_top(outcome: Any) -> bool:
     return isinstance(first, dict) and first.get("strict") is True
 
 
+def _sent_in_every_request(field: str, *parts: str) -> Callable[[Any], bool]:
+    """Every request LangChain's outcome recorded (its `sent`, or each of its `parts`'s)
+    carried `field`."""
+
+    def check(theirs: Any) -> bool:
+        if not isinstance(theirs, dict):
+            return False
+        holders = [theirs.get(p) for p in parts] if parts else [theirs]
+        return all(
+            isinstance(h, dict) and bool(h.get("sent")) and all(field in b for b in h["sent"])
+            for h in holders
+        )
+
+    return check
+
+
 DIFFERENCES: dict[tuple[str, str], Difference] = {
     ("agent_stream_messages", "mistralai"): Difference(
         "loses data",
@@ -996,6 +1012,103 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         )
         for scenario in ("empty_args_call", "unicode_args_call")
     },
+    # The scripts of test_reply_scripts.py.
+    **{
+        (scenario, "bedrock_converse"): Difference(
+            "rejected by provider",
+            "langchain-aws's ChatBedrockConverse moves a keyword it has no field for "
+            f"({names}) into additionalModelRequestFields, which Bedrock hands to the "
+            "model: its Anthropic models refuse the request (ValidationException "
+            "'extraneous key [...] is not permitted'); the drop-in raises TypeError before "
+            "any request, pointing at additional_model_request_fields",
+            _sent_in_every_request(field, *at),
+        )
+        for scenario, names, field, at in (
+            (
+                "logprobs",
+                "logprobs=True, top_logprobs=2",
+                "additionalModelRequestFields.logprobs",
+                (),
+            ),
+            ("candidates", "n=2", "additionalModelRequestFields.n", ()),
+            (
+                "stream_usage_flags",
+                "stream_usage",
+                "additionalModelRequestFields.stream_usage",
+                ("off", "on"),
+            ),
+        )
+    },
+    ("stream_usage_flags", "mistralai"): Difference(
+        "rejected by provider",
+        "langchain-mistralai sends stream_usage (given to the class or to a call) as a "
+        "body field, which Mistral's API refuses (422, as it refuses `seed`: see "
+        "sampling_sent); the drop-in takes it as LangChain's setting and sends nothing "
+        "of it",
+        _sent_in_every_request("stream_usage", "off", "on", "per_call"),
+    ),
+    ("logprobs", "groq"): Difference(
+        "rejected by provider",
+        "langchain-groq sends logprobs and top_logprobs, which Groq refuses with a 400 "
+        "(console.groq.com/docs/openai: 'not supported and will result in a 400 error'); "
+        "the drop-in raises before any request, naming Groq",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and bool(theirs.get("sent"))
+            and theirs["sent"][0].get("logprobs") is True
+        ),
+    ),
+    ("agenerate_handler", "mistralai"): Difference(
+        "raises",
+        "TypeError: langchain-mistralai's _combine_llm_outputs adds nested token counts "
+        "with += (see generate): agenerate() over two prompts fails after both replies "
+        "came; chatplex returns them",
+        raises("builtins.TypeError"),
+    ),
+    ("candidates", "ollama"): Difference(
+        "loses data",
+        "langchain-ollama takes n=2 without a word (it ignores any keyword it has no "
+        "field for) and sends nothing of it: one generation where two were asked; the "
+        "drop-in raises TypeError (Ollama has no candidates)",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and [len(row) for row in theirs.get("generations") or ()] == [1]
+            and theirs.get("sent") == [{}, {}]
+        ),
+    ),
+    ("stream_usage_flags", "groq"): Difference(
+        "raises",
+        "TypeError: langchain-groq has no stream_usage field (see stream_usage_loop): "
+        "ChatGroq(stream_usage=...) streams into the groq SDK's refusal; chatplex's "
+        "ChatGroq streams with the usage asked for or not",
+        lambda theirs: all(raises("builtins.TypeError")(theirs[k]) for k in ("off", "on")),
+    ),
+    ("back_to_message", "mistralai"): Difference(
+        "loses data",
+        "langchain-mistralai's streamed tool call splits apart (see "
+        "agent_stream_messages): message_chunk_to_message of the merged stream has a "
+        "call without arguments, a nameless one and an invalid one, not the invoked "
+        "reply's call; chatplex keeps the call whole",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and theirs.get("same_calls") is False
+            and _call_split(theirs.get("message"))
+        ),
+    ),
+    **{
+        (scenario, "gemini"): Difference(
+            "raises",
+            "pydantic_core.ValidationError: langchain-google-genai fails on invoke(..., "
+            "seed=7, stop=[...], max_tokens=9) (the call-time keywords go into its "
+            "request config unchecked; see per_call_settings); chatplex sends them in "
+            "generationConfig",
+            lambda theirs: (
+                isinstance(theirs, dict)
+                and raises("pydantic_core._pydantic_core.ValidationError")(theirs["replies"][1])
+            ),
+        )
+        for scenario in ("sampling_sent", "sampling_sent_async")
+    },
     **{
         (scenario, "ollama"): Difference(
             "loses data",
@@ -1027,12 +1140,55 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             "structured_strict",
         )
     },
+    **{
+        (scenario, "ollama"): Difference(
+            "loses data",
+            "langchain-ollama has no max_tokens field (see init_prefixed): "
+            "ChatOllama(max_tokens=40) drops it without a word and sends no limit; the "
+            "drop-in sends it as options.num_predict",
+            lambda theirs: (
+                isinstance(theirs, dict)
+                and bool(theirs.get("sent"))
+                and "options.num_predict" not in theirs["sent"][0]
+            ),
+        )
+        for scenario in ("sampling_sent", "sampling_sent_async")
+    },
+    **{
+        (scenario, "mistralai"): Difference(
+            "rejected by provider",
+            "langchain-mistralai sends invoke(..., seed=7) as `seed`, a field Mistral's "
+            "API refuses (422; as tests/partners/compatible keeps it for model_kwargs); "
+            "chatplex sends Mistral's `random_seed`",
+            lambda theirs: (
+                isinstance(theirs, dict)
+                and len(theirs.get("sent") or ()) == 2
+                and theirs["sent"][1].get("seed") == 7
+                and "random_seed" not in theirs["sent"][1]
+            ),
+        )
+        for scenario in ("sampling_sent", "sampling_sent_async")
+    },
 }
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (Open today: `serialize` of five side wires, below.)
+#: (Open today: `serialize` of five side wires, and two scripts of test_reply_scripts.py.)
 GAPS: dict[tuple[str, str], str] = {
+    # The scripts of test_reply_scripts.py.
+    ("logprobs", "gemini"): (
+        "langchain-google-genai has no logprobs nor top_logprobs field: it moves them into "
+        "model_kwargs with a warning and sends neither (no logprobs in the reply), and "
+        "takes a call's logprobs=True into generationConfig.logprobs (1); the drop-in "
+        "raises TypeError for top_logprobs when the model is built"
+    ),
+    ("stream_usage_flags", "gemini"): (
+        "langchain-google-genai has no stream_usage field: ChatGoogleGenerativeAI("
+        "stream_usage=False) moves it into model_kwargs with a warning, sends nothing of "
+        "it and streams the usage; a call's stream_usage=True raises pydantic's "
+        "ValidationError. The drop-in takes chatplex's own stream_usage: False strips "
+        "the usage, and a call's True streams it"
+    ),
     # The scripts of test_side_wires.py.
     **{
         ("serialize", wire): (
