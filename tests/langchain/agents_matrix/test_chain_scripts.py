@@ -565,6 +565,87 @@ def _temperatures_sent(run: Run) -> Iterator[list[Any]]:
         run.server.settings.fault_plan = None
 
 
+#: The partner class's field holding the model's name, as a script for it names it.
+MODEL_FIELD = {
+    "openai": "model_name",
+    "anthropic": "model",
+    "gemini": "model",
+    "bedrock_converse": "model_id",
+    "ollama": "model",
+    "groq": "model_name",
+    "mistralai": "model",
+}
+
+#: Another model of each wire, chosen per call.
+OTHER_MODEL = {
+    "openai": "gpt-4o",
+    "anthropic": "claude-sonnet-4-5",
+    "gemini": "gemini-2.5-pro",
+    "bedrock_converse": "us.anthropic.claude-sonnet-4-20250514-v1:0",
+    "ollama": "qwen3",
+    "groq": "openai/gpt-oss-20b",
+    "mistralai": "mistral-large-latest",
+}
+
+
+def _configurable(run: Run) -> Any:
+    """The wire's model with its model field and temperature configurable."""
+    return run.make().configurable_fields(
+        **{
+            MODEL_FIELD[run.wire.name]: runnables.ConfigurableField(id="model", name="Model"),
+            "temperature": runnables.ConfigurableField(id="temperature"),
+        }
+    )
+
+
+def configurable_model(run: Run) -> Any:
+    """`configurable_fields(<the partner's model field>=..., temperature=...)` set per
+    call, and `configurable_alternatives(...)` choosing another model: the replies'
+    model names and where each request went."""
+    with _paths_sent(run) as sent:
+        switched = _caught(
+            lambda: _configurable(run).invoke(
+                HELLO, {"configurable": {"model": OTHER_MODEL[run.wire.name], "temperature": 0.4}}
+            )
+        )
+        alternatives = run.make().configurable_alternatives(
+            runnables.ConfigurableField(id="which"), default_key="small", large=run.make(top_p=0.5)
+        )
+        chosen = [
+            _caught(lambda k=k: alternatives.invoke(HELLO, {"configurable": {"which": k}}))
+            for k in ("small", "large")
+        ]
+    return {"switched": switched, "chosen": chosen, "sent": sent}
+
+
+def configurable_schema(run: Run) -> Any:
+    """What a playground shows of a configurable model: `get_config_jsonschema()` of the
+    model with its model field and temperature configurable, and of a choice between
+    alternatives."""
+    alternatives = run.make().configurable_alternatives(
+        runnables.ConfigurableField(id="which"), default_key="small", large=run.make()
+    )
+    return {
+        "fields": _caught(lambda: _configurable(run).get_config_jsonschema()),
+        "alternatives": alternatives.get_config_jsonschema(),
+    }
+
+
+@contextmanager
+def _paths_sent(run: Run) -> Iterator[list[Any]]:
+    """The path and `model` member of each request meanwhile, in arrival order."""
+    sent: list[Any] = []
+
+    def plan(request: MockRequest) -> None:
+        sent.append([request.path, (request.json or {}).get("model")])
+
+    run.server.settings.fault_plan = plan
+    try:
+        yield sent
+    finally:
+        run.server.settings.fault_plan = None
+
+
 SCENARIOS = {
     "input_shapes": input_shapes,
     "composed": composed,
@@ -580,6 +661,8 @@ SCENARIOS = {
     "pydantic_parser_prompt": pydantic_parser_prompt,
     "listener_runs": listener_runs,
     "config_passthrough": config_passthrough,
+    "configurable_model": configurable_model,
+    "configurable_schema": configurable_schema,
 }
 
 
