@@ -173,7 +173,8 @@ def _event(event: Any) -> dict[str, Any]:
 def lambda_events(run: Run) -> Any:
     """A `RunnableLambda` calling the (tagged, renamed) model inside
     `prompt | lambda | StrOutputParser()`, its `astream_events(v2)` with `run_name`, tags
-    and metadata in the config: the events filtered by name, by tag and by type."""
+    and metadata in the config: the events filtered by name, by tag, by type and
+    excluding types; and the chat model's events of a sync lambda calling `invoke`."""
     model = run.make().with_config(run_name="talker", tags=["model"])
 
     async def call(value: Any) -> Any:
@@ -184,19 +185,25 @@ def lambda_events(run: Run) -> Any:
     chain = prompt | lam | output_parsers.StrOutputParser()
     config: Any = {"run_name": "outer", "tags": ["t"], "metadata": {"user": "u"}}
 
+    # The same model called from a sync lambda (LangChain runs it in a thread).
+    sync_chain = prompt | runnables.RunnableLambda(lambda value: model.invoke(value))
+
     async def body() -> Any:
         filters: dict[str, dict[str, Any]] = {
             "names": {"include_names": ["caller", "talker"]},
             "tags": {"include_tags": ["model"]},
             "types": {"include_types": ["chat_model", "parser"]},
+            "excluded": {"exclude_types": ["chat_model", "prompt"]},
         }
-        return {
+        out = {
             name: [
                 _event(e)
                 async for e in chain.astream_events({"q": HELLO}, config, version="v2", **how)
             ]
             for name, how in filters.items()
         }
+        events = sync_chain.astream_events({"q": HELLO}, version="v2", include_types=["chat_model"])
+        return {**out, "sync_lambda": [_event(e) async for e in events]}
 
     return arun(body)
 
@@ -353,8 +360,8 @@ class _Runs(callbacks.BaseCallbackHandler):
 
 def batch_configs(run: Run) -> Any:
     """`batch([...], [config, config])` with a handler and tags per input,
-    `batch(..., {"max_concurrency": 1})` (its replies in input order), and
-    `abatch_as_completed` (sorted by index)."""
+    `batch(..., {"max_concurrency": 1})` (its replies in input order),
+    `abatch_as_completed` (sorted by index), and `abatch` with a config per input."""
     model = run.make()
     one, two = _Runs(), _Runs()
     configs: Any = [
@@ -364,15 +371,20 @@ def batch_configs(run: Run) -> Any:
     replies = model.batch([HELLO, NEIGHBOUR], configs)
     ordered = model.batch([NEIGHBOUR, HELLO, "Hi"], {"max_concurrency": 1})
 
+    athree, afour = _Runs(), _Runs()
+    aconfigs: Any = [{"callbacks": [athree], "tags": ["third"]}, {"callbacks": [afour]}]
+
     async def body() -> Any:
         out = [pair async for pair in model.abatch_as_completed([HELLO, NEIGHBOUR])]
-        return sorted(out, key=lambda pair: pair[0])
+        areplies = await model.abatch([HELLO, NEIGHBOUR], aconfigs)
+        return {"as_completed": sorted(out, key=lambda pair: pair[0]), "replies": areplies}
 
     return {
         "replies": replies,
         "runs": [one.seen, two.seen],
         "ordered": [text_of(r.content) for r in ordered],
-        "as_completed": arun(body),
+        "async": arun(body),
+        "aruns": [athree.seen, afour.seen],
     }
 
 
