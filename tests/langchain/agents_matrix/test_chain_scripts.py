@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -44,7 +42,6 @@ from langchain_core.output_parsers import openai_tools
 from langchain_core.runnables import history
 from pydantic import create_model
 
-from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 
 from ._cells import cells
@@ -59,6 +56,10 @@ from ._kit import observe
 from ._kit import run_cell
 from ._kit import text_of
 from .test_agents import token
+from .test_config_scripts import _requests
+from .test_model_api import _caught
+from .test_model_api import _event as model_api_event
+from .test_model_api import _replying
 from .test_scripts import HELLO
 from .test_scripts import SCRIPT_WIRES
 from .test_scripts import Forecast
@@ -66,24 +67,6 @@ from .test_scripts import Forecast
 pytestmark = pytest.mark.xdist_group("agents_matrix_chain_scripts")
 
 NEIGHBOUR = "Say hello to my neighbour"
-
-
-def _caught(call: Callable[[], Any]) -> Any:
-    """`call()`'s value, or the exception it raised: its kind and its words."""
-    try:
-        return call()
-    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
-        return {"raised": observe(exc), "words": str(exc)}
-
-
-@contextmanager
-def _replying(run: Run, text: str) -> Iterator[None]:
-    """The server answers `text` to what its script does not decide, meanwhile."""
-    run.server.settings.reply_text = text
-    try:
-        yield
-    finally:
-        run.server.settings.reply_text = None
 
 
 # ---- what invoke takes ------------------------------------------------------------------------
@@ -113,6 +96,13 @@ BAD_SHAPES: dict[str, Any] = {
 }
 
 
+def _refusal(model: Any, value: Any) -> Any:
+    """What `model.invoke(value)` raises: its kind and its words."""
+    with pytest.raises(Exception) as refused:  # noqa: PT011 - the kind is compared
+        model.invoke(value)
+    return {"raised": observe(refused.value), "words": str(refused.value)}
+
+
 def input_shapes(run: Run) -> Any:
     """`invoke` over each accepted input shape (the reply's text: the server echoes the
     last user turn), and the error each refused shape raises (class and words); then the
@@ -124,7 +114,7 @@ def input_shapes(run: Run) -> Any:
 
     return {
         "ok": {k: _caught(lambda v=v: text_of(model.invoke(v).content)) for k, v in SHAPES.items()},
-        "bad": {k: _caught(lambda v=v: model.invoke(v)) for k, v in BAD_SHAPES.items()},
+        "bad": {k: _refusal(model, v) for k, v in BAD_SHAPES.items()},
         "async": arun(body),
     }
 
@@ -153,20 +143,18 @@ def composed(run: Run) -> Any:
 
 
 def _event(event: Any) -> dict[str, Any]:
-    """What a UI reads off an event: its kind, name, tags, metadata (the model's `ls_*`
-    and the script's own), the streamed piece or the output, how deep it sits."""
+    """What a UI reads off an event (test_model_api's view): its kind, name, the piece
+    streamed (a parser's text as it is) or the output; and here all its tags and
+    metadata (the script's own beside the model's `ls_*`) and how deep it sits."""
     data = event.get("data") or {}
-    chunk = data.get("chunk")
-    output = data.get("output")
+    text = data.get("chunk") if isinstance(data.get("chunk"), str) else None
+    shown = model_api_event(event if text is None else {**event, "data": {**data, "chunk": None}})
     return {
-        "event": event["event"],
-        "name": event["name"],
+        **shown,
         "tags": sorted(event.get("tags") or ()),
         "metadata": masked(event.get("metadata")),
         "parents": len(event.get("parent_ids") or ()),
-        "chunk": None if chunk is None or isinstance(chunk, str) else token(chunk, {}),
-        "text": chunk if isinstance(chunk, str) else None,
-        "output": None if output is None else observe(output),
+        "text": text,
     }
 
 
@@ -549,32 +537,21 @@ def config_passthrough(run: Run) -> Any:
     chain = model | runnables.RunnableLambda(read)
     given = runnables.RunnableConfig(recursion_limit=7, configurable={"temperature": 0.7})
     fixed = model.with_config(configurable={"temperature": 0.3})
-    with _temperatures_sent(run) as sent:
+    with _requests(run) as seen:
         out = {
             "chain": chain.invoke(HELLO, given),
             "fixed": fixed.invoke(HELLO),
             "fixed_stream": [token(c, {}) for c in fixed.stream(HELLO)],
             "default": model.invoke(HELLO),
         }
-    return {**out, "sent": sent}
+    return {**out, "sent": [_temperature(b) for b in seen.bodies]}
 
 
-@contextmanager
-def _temperatures_sent(run: Run) -> Iterator[list[Any]]:
-    """The temperature each request meanwhile carried (at its top level, or in the
-    options a wire nests it in), in arrival order."""
-    sent: list[Any] = []
-
-    def plan(request: MockRequest) -> None:
-        body = request.json or {}
-        nested = [v for v in body.values() if isinstance(v, dict) and "temperature" in v]
-        sent.append(body.get("temperature", nested[0]["temperature"] if nested else None))
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield sent
-    finally:
-        run.server.settings.fault_plan = None
+def _temperature(body: dict[str, Any]) -> Any:
+    """The temperature a request body carries (at its top level, or in the options a
+    wire nests it in)."""
+    nested = [v for v in body.values() if isinstance(v, dict) and "temperature" in v]
+    return body.get("temperature", nested[0]["temperature"] if nested else None)
 
 
 #: The partner class's field holding the model's name, as a script for it names it.
@@ -614,7 +591,7 @@ def configurable_model(run: Run) -> Any:
     """`configurable_fields(<the partner's model field>=..., temperature=...)` set per
     call, and `configurable_alternatives(...)` choosing another model: the replies'
     model names and where each request went."""
-    with _paths_sent(run) as sent:
+    with _requests(run) as seen:
         switched = _caught(
             lambda: _configurable(run).invoke(
                 HELLO, {"configurable": {"model": OTHER_MODEL[run.wire.name], "temperature": 0.4}}
@@ -627,6 +604,7 @@ def configurable_model(run: Run) -> Any:
             _caught(lambda k=k: alternatives.invoke(HELLO, {"configurable": {"which": k}}))
             for k in ("small", "large")
         ]
+    sent = [[r.path, (r.json or {}).get("model")] for r in seen.requests]
     return {"switched": switched, "chosen": chosen, "sent": sent}
 
 
@@ -641,21 +619,6 @@ def configurable_schema(run: Run) -> Any:
         "fields": _caught(lambda: _configurable(run).get_config_jsonschema()),
         "alternatives": alternatives.get_config_jsonschema(),
     }
-
-
-@contextmanager
-def _paths_sent(run: Run) -> Iterator[list[Any]]:
-    """The path and `model` member of each request meanwhile, in arrival order."""
-    sent: list[Any] = []
-
-    def plan(request: MockRequest) -> None:
-        sent.append([request.path, (request.json or {}).get("model")])
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield sent
-    finally:
-        run.server.settings.fault_plan = None
 
 
 SCENARIOS = {
