@@ -179,10 +179,15 @@ class DropInChatModel(ChatChatplex):
         # LangChain's `streaming` switch, not given, reads as the partner's default
         # (langchain-google-genai's None), still not set: LangChain's streaming choice
         # reads only a `streaming` that was given.
+        default = self._partner_value("streaming")
         if "streaming" not in self.model_fields_set:
-            default = self._partner_value("streaming")
             if default is not ABSENT:
                 self.__dict__["streaming"] = default
+        elif default is ABSENT:
+            # A partner with no `streaming` field drops the keyword (langchain-ollama's):
+            # given, it chooses nothing, and LangChain's configurable fields, rebuilding a
+            # model with every field set, must not turn its stream into one invoke.
+            self.__pydantic_fields_set__.discard("streaming")
         return self
 
     def __eq__(self, other: object) -> bool:

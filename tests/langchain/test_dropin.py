@@ -102,6 +102,24 @@ def test_streaming_reaches_an_engine_whose_request_it_shapes() -> None:
     assert vertex().chatplex_model.extra_body["candidate_count"] == 1
 
 
+async def test_streaming_chooses_nothing_where_the_partner_has_no_such_field() -> None:
+    # langchain-ollama's ChatOllama drops a `streaming` keyword, and LangChain's
+    # configurable fields rebuild a model with every field given (streaming=False too):
+    # its stream stayed one invoke's reply, the partner's streams piece by piece.
+    from langchain_core.runnables import ConfigurableField
+
+    from chatplex.langchain import ChatOllama
+
+    model = ChatOllama(model="llama3.2", base_url=base_url("ollama"), streaming=False)
+    assert "streaming" not in model.model_fields_set
+    configurable = model.configurable_fields(temperature=ConfigurableField(id="temperature"))
+    set_per_call = configurable.with_config(configurable={"temperature": 0.3})
+    pieces = list(set_per_call.stream("hello there"))
+    apieces = [p async for p in set_per_call.astream("hello there")]
+    for streamed in (pieces, apieces):
+        assert len(streamed) > 1 and all(isinstance(p, AIMessageChunk) for p in streamed)
+
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_invoke_and_stream(provider: str, sync: bool) -> None:
