@@ -905,6 +905,38 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 #: (Open today: `serialize` of five side wires, below.)
 GAPS: dict[tuple[str, str], str] = {
+    # The scripts of test_handler_scripts.py.
+    **{
+        (scenario, "groq"): (
+            "set_debug's printed token_usage: langchain-groq's is the groq SDK's dump "
+            "(completion_tokens, prompt_tokens, total_tokens, completion_time, "
+            "completion_tokens_details, prompt_time, prompt_tokens_details, ...); the "
+            "drop-in's keeps the wire's order (prompt_tokens first) and puts the nulls last"
+        )
+        for scenario in ("debug_chain", "debug_async")
+    },
+    ("debug_chain", "mistralai"): (
+        "set_debug's printed raw tool call: langchain-mistralai keeps the reply's JSON "
+        "(type, then function with name, arguments); the drop-in writes function "
+        "(arguments, name), then type"
+    ),
+    **{
+        (scenario, "ollama"): (
+            "streaming=True with a plain invoke: langchain-ollama (no `streaming` field) "
+            "aggregates its stream in _generate and gives the handler one '' token at the "
+            "end; the drop-in streams through _stream and gives two"
+        )
+        for scenario in ("streaming_flags", "streaming_flags_async")
+    },
+    ("legacy_handler", "anthropic"): (
+        "the invocation_params a handler gets for bind_tools: langchain-anthropic's hold "
+        "the tools in Anthropic's form (name, description, input_schema); the drop-in's "
+        "in OpenAI's (type, function)"
+    ),
+    ("legacy_handler", "bedrock_converse"): (
+        "the invocation_params a handler gets for bind_tools: langchain-aws's hold "
+        "tool_choice=None; the drop-in's have no tool_choice"
+    ),
     # The scripts of test_side_wires.py.
     **{
         ("serialize", wire): (
