@@ -903,23 +903,9 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (Open today: `serialize` of five side wires, below.)
+#: (Open today: four of test_handler_scripts.py, and `serialize` of five side wires.)
 GAPS: dict[tuple[str, str], str] = {
     # The scripts of test_handler_scripts.py.
-    **{
-        (scenario, "groq"): (
-            "set_debug's printed token_usage: langchain-groq's is the groq SDK's dump "
-            "(completion_tokens, prompt_tokens, total_tokens, completion_time, "
-            "completion_tokens_details, prompt_time, prompt_tokens_details, ...); the "
-            "drop-in's keeps the wire's order (prompt_tokens first) and puts the nulls last"
-        )
-        for scenario in ("debug_chain", "debug_async")
-    },
-    ("debug_chain", "mistralai"): (
-        "set_debug's printed raw tool call: langchain-mistralai keeps the reply's JSON "
-        "(type, then function with name, arguments); the drop-in writes function "
-        "(arguments, name), then type"
-    ),
     **{
         (scenario, "ollama"): (
             "streaming=True with a plain invoke: langchain-ollama (no `streaming` field) "
