@@ -183,6 +183,11 @@ class DropInChatModel(ChatChatplex):
             default = self._partner_value("streaming")
             if default is not ABSENT:
                 self.__dict__["streaming"] = default
+        elif self._partner_value("streaming") is ABSENT:
+            # A partner with no `streaming` field ignores the keyword (langchain-ollama's
+            # model config drops unknown ones): LangChain's streaming choice never sees it.
+            self.__dict__["streaming"] = type(self).model_fields["streaming"].default
+            self.model_fields_set.discard("streaming")
         return self
 
     def __eq__(self, other: object) -> bool:

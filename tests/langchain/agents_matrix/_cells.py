@@ -903,17 +903,9 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (Open today: four of test_handler_scripts.py, and `serialize` of five side wires.)
+#: (Open today: two of test_handler_scripts.py, and `serialize` of five side wires.)
 GAPS: dict[tuple[str, str], str] = {
     # The scripts of test_handler_scripts.py.
-    **{
-        (scenario, "ollama"): (
-            "streaming=True with a plain invoke: langchain-ollama (no `streaming` field) "
-            "aggregates its stream in _generate and gives the handler one '' token at the "
-            "end; the drop-in streams through _stream and gives two"
-        )
-        for scenario in ("streaming_flags", "streaming_flags_async")
-    },
     ("legacy_handler", "anthropic"): (
         "the invocation_params a handler gets for bind_tools: langchain-anthropic's hold "
         "the tools in Anthropic's form (name, description, input_schema); the drop-in's "
