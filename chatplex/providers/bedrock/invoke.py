@@ -150,6 +150,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
     `BedrockAdapter`'s (region, endpoint, credentials, headers, config)."""
 
     provider = INVOKE_PROVIDER
+    #: langchain-aws's ChatBedrock binds no `tool_choice` when none is asked.
+    binds_unset_tool_choice = False
     #: Anthropic enforces an `output_config.format` schema by design: `strict=` is moot
     #: (refused by chatplex's own models, dropped through LangChain, as on Anthropic's wire).
     schema_enforced = True

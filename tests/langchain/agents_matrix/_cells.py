@@ -903,17 +903,13 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (Open today: two of test_handler_scripts.py, and `serialize` of five side wires.)
+#: (Open today: one of test_handler_scripts.py, and `serialize` of five side wires.)
 GAPS: dict[tuple[str, str], str] = {
     # The scripts of test_handler_scripts.py.
     ("legacy_handler", "anthropic"): (
         "the invocation_params a handler gets for bind_tools: langchain-anthropic's hold "
         "the tools in Anthropic's form (name, description, input_schema); the drop-in's "
         "in OpenAI's (type, function)"
-    ),
-    ("legacy_handler", "bedrock_converse"): (
-        "the invocation_params a handler gets for bind_tools: langchain-aws's hold "
-        "tool_choice=None; the drop-in's have no tool_choice"
     ),
     # The scripts of test_side_wires.py.
     **{
