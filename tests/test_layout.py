@@ -85,6 +85,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_agent_tools.py",  # agent tools, middleware, strategies
     "langchain/agents_matrix/test_content_scripts.py",  # a further set: message content
     "langchain/agents_matrix/test_prebuilt_scripts.py",  # a further set: LangGraph prebuilt
+    "langchain/agents_matrix/test_handler_scripts.py",  # a further set: callback handlers
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
     "test_docs_site.py",  # the documentation site: a page per provider, its navigation
