@@ -184,10 +184,12 @@ class DropInChatModel(ChatChatplex):
             if default is not ABSENT:
                 self.__dict__["streaming"] = default
         elif default is ABSENT:
-            # A partner with no `streaming` field drops the keyword (langchain-ollama's):
-            # given, it chooses nothing, and LangChain's configurable fields, rebuilding a
-            # model with every field set, must not turn its stream into one invoke.
-            self.__pydantic_fields_set__.discard("streaming")
+            # A partner with no `streaming` field drops the keyword (langchain-ollama's
+            # model config ignores unknown ones): given, it chooses nothing. LangChain's
+            # streaming choice never sees it, and configurable fields, rebuilding a model
+            # with every field set, must not turn its stream into one invoke.
+            self.__dict__["streaming"] = type(self).model_fields["streaming"].default
+            self.model_fields_set.discard("streaming")
         return self
 
     def __eq__(self, other: object) -> bool:

@@ -86,6 +86,8 @@ def _bind_functions(
         choice = normalise_tool_choice(tool_choice, specs)
         if choice is not None:
             kwargs["tool_choice"] = choice
+        elif adapter is not None and adapter.binds_unset_tool_choice:
+            kwargs.setdefault("tool_choice", None)  # as its partner binds it
     parallel = kwargs.get("parallel_tool_calls")
     engine = primary(model.chatplex_model)
     if parallel is not None and not partner_refuses(engine, parallel_tool_calls=parallel):

@@ -98,6 +98,14 @@ class ReplyStyle:
     #: Whether a reply's raw tool call carries `index` (null: the sambanova SDK's
     #: model has the field).
     raw_call_index: bool = False
+    #: Whether a reply's raw tool calls are the JSON's own objects, in the order their
+    #: keys came (a package reading the JSON without an SDK model: langchain-mistralai);
+    #: False: as an SDK model dumps them (id, function's arguments and name, type).
+    raw_calls_as_sent: bool = False
+    #: The token_usage fields of the package's SDK usage model, in its declared order:
+    #: its dump (what `print` and `set_debug` show) lists them first, then the rest as
+    #: they came; () keeps the reply's order.
+    usage_order: tuple[str, ...] = ()
     #: Whether reasoning tokens are added to `output_tokens` (xAI leaves them out of
     #: `completion_tokens`; langchain-xai adds them).
     reasoning_in_output: bool = False

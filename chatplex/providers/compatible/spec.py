@@ -162,6 +162,18 @@ PRESETS: tuple[Preset, ...] = (
                         ),
                     ),
                 ),
+                # The groq SDK's CompletionUsage fields, as it declares them.
+                usage_order=(
+                    "completion_tokens",
+                    "prompt_tokens",
+                    "total_tokens",
+                    "completion_time",
+                    "completion_tokens_details",
+                    "prompt_time",
+                    "prompt_tokens_details",
+                    "queue_time",
+                    "total_time",
+                ),
                 detail_keys=("cache_read", "reasoning"),
                 zero_details=False,
                 usage_in_x_groq=True,
@@ -349,6 +361,7 @@ PRESETS: tuple[Preset, ...] = (
                 split_reasoning=False,
                 # Magistral's thinking parts stay in the content list, as it sent them.
                 content_parts=True,
+                raw_calls_as_sent=True,
             ),
             sdk="httpx",
         ),

@@ -1206,8 +1206,8 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (Open today: `serialize` of five side wires, two scripts of test_reply_scripts.py
-#: and `configurable_schema` of test_chain_scripts.py.)
+#: (Open today: `serialize` of five side wires, two scripts of test_reply_scripts.py,
+#: `configurable_schema` of test_chain_scripts.py and one of test_handler_scripts.py.)
 GAPS: dict[tuple[str, str], str] = {
     # The scripts of test_reply_scripts.py.
     ("logprobs", "gemini"): (
@@ -1245,6 +1245,12 @@ GAPS: dict[tuple[str, str], str] = {
         "not found' on the drop-in (its model field is `model`; `model_id` is no alias "
         "configurable_fields reads); langchain-aws's ChatBedrockConverse gives the config "
         "schema (its model_id a string)"
+    ),
+    # The scripts of test_handler_scripts.py.
+    ("legacy_handler", "anthropic"): (
+        "the invocation_params a handler gets for bind_tools: langchain-anthropic's hold "
+        "the tools in Anthropic's form (name, description, input_schema); the drop-in's "
+        "in OpenAI's (type, function)"
     ),
     # The scripts of test_side_wires.py.
     **{
