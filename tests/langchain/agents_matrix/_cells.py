@@ -481,13 +481,17 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "ChatGroq streams with the usage asked for",
         raises("builtins.TypeError"),
     ),
-    ("parallel_calls_off", "gemini"): Difference(
-        "raises",
-        "pydantic_core.ValidationError: langchain-google-genai puts parallel_tool_calls into "
-        "google-genai's GenerateContentConfig, which forbids extra fields (Gemini has no such "
-        "setting); chatplex refuses it before any request (TypeError: no Gemini parameter)",
-        raises("pydantic_core._pydantic_core.ValidationError"),
-    ),
+    **{
+        (scenario, "gemini"): Difference(
+            "raises",
+            "pydantic_core.ValidationError: langchain-google-genai puts parallel_tool_calls "
+            "into google-genai's GenerateContentConfig, which forbids extra fields (Gemini has "
+            "no such setting); chatplex refuses it before any request (TypeError: no Gemini "
+            "parameter)",
+            raises("pydantic_core._pydantic_core.ValidationError"),
+        )
+        for scenario in ("parallel_calls_off", "agent_parallel_calls_off")
+    },
     **{
         (scenario, "perplexity"): _PERPLEXITY_NO_TOOLS
         for scenario in WITH_TOOLS
@@ -937,7 +941,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         lambda theirs: isinstance(theirs, dict) and theirs.get("usage", [None] * 3)[2] == [],
     ),
     # The scripts of test_prebuilt_scripts.py.
-    ("structured_in_node", "mistralai"): Difference(
+    ("structured_nodes_streamed", "mistralai"): Difference(
         "raises",
         "pydantic_core.ValidationError: in a graph streamed as messages the node's "
         "with_structured_output(...).invoke streams, and langchain-mistralai's streamed "
