@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -335,3 +336,17 @@ class TestOverMockServer:
         assert code == 0, sys.stderr
         lines = [json.loads(line) for line in out.read_text().splitlines()]
         assert len(lines) == 2 and all("Echo: Say" in json.dumps(line) for line in lines)
+
+
+def test_parallel_calls_are_parts_of_one_reply_streamed_and_not() -> None:
+    second = ToolCall("get_time", {}, "{}", ("{}",))
+    reply = dataclasses.replace(tool_reply(), more_tools=(second,))
+    whole = ADAPTER.parse_response(gemini_json(reply, "rid-1"), {})
+    assert [(c["name"], c["args"]) for c in whole.tool_calls] == [
+        ("get_weather", {"city": "x"}),
+        ("get_time", {}),
+    ]
+    assert [(c["name"], c["args"]) for c in stream_message(reply).tool_calls] == [
+        ("get_weather", {"city": "x"}),
+        ("get_time", {}),
+    ]

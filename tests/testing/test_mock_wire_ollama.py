@@ -4,6 +4,7 @@ and, once the wire is registered (`_mock_routes.WIRES`), calls end to end over H
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from chatplex.providers.ollama.ndjson import iter_ndjson_lines
 from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import Reply
 from chatplex.testing._mock_replies import plan_reply
+from chatplex.testing._mock_replies import tool_call
 from chatplex.testing._mock_wire_ollama import NDJSON
 from chatplex.testing._mock_wire_ollama import WIRE
 from chatplex.testing._mock_wire_ollama import ollama_view
@@ -255,3 +257,18 @@ class TestOverTheMockServer:
         rows = [json.loads(line) for line in out.read_text().splitlines()]
         assert sorted(r["id"] for r in rows) == ["r0", "r1", "r2"]
         assert all("Echo: row" in json.dumps(r) for r in rows)
+
+
+def test_parallel_calls_go_whole_in_one_message() -> None:
+    body = {"model": "m", "messages": [{"role": "user", "content": "a tool"}], "tools": [WEATHER]}
+    view, reply = plan(body)
+    assert reply.tool is not None
+    second = tool_call("openai", "get_time", {"zone": "UTC"}, None)
+    reply = dataclasses.replace(reply, more_tools=(second,))
+    whole = OllamaAdapter().parse_response(WIRE.render_json(reply, "rid1"), {})
+    _, streamed = parse_events(reply, view)
+    for message in (whole, streamed):
+        assert [(c["name"], c["args"]) for c in message.tool_calls] == [
+            (reply.tool.name, reply.tool.input),
+            ("get_time", {"zone": "UTC"}),
+        ]
