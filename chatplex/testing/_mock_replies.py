@@ -98,7 +98,8 @@ class Reply:
     #: Stopped by a content filter (`x-mock-fault: content_filter` on a stream): wires
     #: that have one end with their content-filter finish reason.
     filtered: bool = False
-    #: Further calls in the same turn, after `tool` (parallel tool calls).
+    #: Further calls in the same turn, after `tool` (parallel tool calls); the Responses,
+    #: watsonx, Cohere and InvokeModel wires render `tool` alone.
     more_tools: tuple[ToolCall, ...] = ()
 
     @property
