@@ -50,8 +50,8 @@ text template (`r'{"input": \\1}'` gives a number), a dict, or a callable
 (parallel tool calls), streamed as each wire streams them: `also=[{"call": "lookup",
 "args": {...}}]`; and `raw_args="{'city': Paris"` sends the arguments as that text where
 the wire carries text (Chat Completions, a Messages or Converse stream: arguments that
-are not JSON), `args` where it carries an object. A script is also plain data: `MockScript.from_dict(...)` or
-`MockScript.load("rules.json")` (the CLI's `--script`), e.g.::
+are not JSON), `args` where it carries an object. A script is also plain data:
+`MockScript.from_dict(...)` or `MockScript.load("rules.json")` (the CLI's `--script`), e.g.::
 
     {"rules": [{"user_text": "magic_function\\\\((\\\\d+)\\\\)", "call": "magic_function",
                 "args": "{\\"input\\": \\\\1}"}]}
