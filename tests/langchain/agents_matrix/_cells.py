@@ -419,6 +419,21 @@ def _sent_in_every_request(field: str, *parts: str) -> Callable[[Any], bool]:
     return check
 
 
+def _merged_call_nameless(outcome: Any) -> bool:
+    """A merged stream (a `merged` member at any depth) holds a tool call with no name:
+    a call split apart (test_schema_scripts.py's parallel and invalid-argument calls)."""
+    if isinstance(outcome, list):
+        return any(_merged_call_nameless(v) for v in outcome)
+    if not isinstance(outcome, dict):
+        return False
+    merged = outcome.get("merged")
+    if isinstance(merged, dict) and any(
+        isinstance(c, dict) and not c.get("name") for c in merged.get("tool_calls") or ()
+    ):
+        return True
+    return any(_merged_call_nameless(v) for k, v in outcome.items() if k != "merged")
+
+
 DIFFERENCES: dict[tuple[str, str], Difference] = {
     ("agent_stream_messages", "mistralai"): Difference(
         "loses data",
@@ -1008,13 +1023,29 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         for scenario in ("empty_args_call", "unicode_args_call", "unicode_args_async")
     },
     **{
+        (scenario, "mistralai"): Difference(
+            "loses data",
+            "langchain-mistralai's streamed tool call splits apart (see "
+            "agent_stream_messages): two parallel calls, or one whose arguments are not "
+            "JSON, merge into calls without arguments beside a nameless one (the arguments "
+            "scattered over invalid calls); chatplex keeps each call whole",
+            _merged_call_nameless,
+        )
+        for scenario in (
+            "parallel_calls",
+            "parallel_calls_async",
+            "invalid_args",
+            "invalid_args_async",
+        )
+    },
+    **{
         (scenario, "ollama"): Difference(
             "loses data",
             "langchain-ollama sends a tool result with only its tool_call_id (see "
             "conversation_sent); chatplex names the tool (`tool_name`)",
             _tool_results_unnamed,
         )
-        for scenario in ("empty_args_call", "unicode_args_call")
+        for scenario in ("empty_args_call", "unicode_args_call", "parallel_calls")
     },
     # The scripts of test_reply_scripts.py.
     **{
@@ -1309,6 +1340,12 @@ GAPS: dict[tuple[str, str], str] = {
         "has the class's docstring); a JSON-schema dict without a title: langchain-google-"
         "genai answers it by the default method where chatplex raises ValueError, and by "
         "function calling raises AttributeError where chatplex raises ValueError"
+    ),
+    ("parallel_off", "gemini"): (
+        "bind_tools(..., parallel_tool_calls=False): langchain-google-genai raises pydantic's "
+        "ValidationError at invoke (GenerateContentConfig: 'parallel_tool_calls Extra "
+        "inputs are not permitted'); chatplex raises TypeError (an unexpected keyword "
+        "argument) there"
     ),
     ("choice_none", "ollama"): (
         "langchain-ollama sends the tools with tool_choice='none' ignored (the scripted "
