@@ -756,7 +756,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "raises",
         "pydantic_core.PydanticSerializationError: langchain-cohere's model_dump_json() "
         "fails on its cohere SDK clients (its client / async_client fields); chatplex's "
-        "writes the partner's keys",
+        "writes the partner's keys, the clients as null (model_dump() has them)",
         raises("pydantic_core._pydantic_core.PydanticSerializationError"),
     ),
     ("stream_events", "vertex"): _VERTEX_ASYNC_REST,
@@ -859,51 +859,8 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (Open today: `serialize` of five side wires, below.)
-GAPS: dict[tuple[str, str], str] = {
-    # The scripts of test_side_wires.py.
-    **{
-        ("serialize", wire): (
-            "dumpd of a class LangChain does not serialize writes its repr: the "
-            f"partner's shows {shown}; the drop-in's {ours}"
-        )
-        for wire, shown, ours in (
-            (
-                "cohere",
-                "its cohere SDK clients (client=, async_client=) first, cohere_api_key "
-                "masked, and metadata last",
-                "metadata first, no clients nor key",
-            ),
-            (
-                "deepseek",
-                "its openai SDK clients (client=, async_client=, root_client=, "
-                "root_async_client=), model_kwargs={}, openai_api_key, openai_api_base "
-                "and stream_chunk_timeout=120.0",
-                "none of these",
-            ),
-            (
-                "together",
-                "its openai SDK clients (client=, async_client=, root_client=, "
-                "root_async_client=), model_kwargs={}, openai_api_key, openai_api_base, "
-                "stream_chunk_timeout=120.0 and together_api_key",
-                "none of these",
-            ),
-            (
-                "nebius",
-                "its openai SDK clients (client=, async_client=), model_kwargs={}, "
-                "openai_api_key, openai_api_base, stream_chunk_timeout=120.0 and "
-                "nebius_api_key, and no model_name",
-                "model_name and none of these",
-            ),
-            (
-                "perplexity",
-                "its profile's keys in the profile's order, its perplexity SDK clients "
-                "(client=, async_client=), model_kwargs={} and pplx_api_key, and no model",
-                "the profile's keys sorted, model='sonar' and none of these",
-            ),
-        )
-    },
-}
+#: (None open today.)
+GAPS: dict[tuple[str, str], str] = {}
 
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`
 #: (a dotted path in a message's plain data, `[*]` for every element of a list) ->
