@@ -297,7 +297,9 @@ class DropInChatModel(ChatChatplex):
         held = self._partner_value(name)
         if held is ABSENT and name in _CHATPLEX_FIELDS:
             held = getattr(self, name)  # as the drop-in shows it (`model_kwargs`: {})
-        return held if held is ABSENT or isinstance(held, SecretStr) else _masked(held, name)
+        if held is ABSENT or held is None or isinstance(held, SecretStr):
+            return held
+        return _masked(held, name)
 
     def __repr_args__(self) -> Any:
         # LangChain's repr shows the fields set to other than their defaults. Where the

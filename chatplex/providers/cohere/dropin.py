@@ -77,6 +77,7 @@ class ChatCohere(ChatModel):
     langchain_fields = PartnerFields(
         serialized=False,
         aliases={"api_key": "cohere_api_key"},
+        secrets={"cohere_api_key": "COHERE_API_KEY"},
         # Its `_default_params`: these fields where set.
         identifying=IdentifyingParams(
             unless_none={k: k for k in ("model", "temperature", "preamble")}

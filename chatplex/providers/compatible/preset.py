@@ -257,6 +257,7 @@ def openai_subclass_reading(
             **OPENAI_SUBCLASS_UNWRITTEN,
             **dict.fromkeys(("max_retries", "stream_usage", "extra_body")),
             "model_kwargs": {},
+            "temperature": None,
             **(unwritten or {}),
         },
         "dumped": (*BASE_CHAT_OPENAI_DUMPED, *own),

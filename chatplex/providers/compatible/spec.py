@@ -610,6 +610,7 @@ PRESETS: tuple[Preset, ...] = (
                 "kept_in": {"stop": "model_kwargs"},  # it has no `stop` field
                 "unwritten": {
                     "model": "sonar",
+                    "temperature": 0.7,
                     "model_kwargs": {},
                     "use_responses_api": None,
                     "max_retries": 6,
