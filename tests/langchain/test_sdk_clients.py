@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 from _lckit import UNIT_BASE_URL
+from test_partner_repr import _DECLARED
+from test_partner_repr import _KEY
 
 import chatplex
 from chatplex.chat.partner_form import PartnerFields
@@ -29,23 +31,9 @@ from chatplex.langchain.sdk_clients import client_arguments
 from chatplex.langchain.sdk_clients import sdk_client
 from chatplex.testing import MockServer
 
-_KEY = "sk-client-key-9e2b"
-
-#: The drop-ins that build their partner's SDK clients: the partner's module, and the
-#: keywords both are built with.
-_BUILT: dict[str, tuple[str, dict[str, Any]]] = {
-    "ChatCohere": (
-        "langchain_cohere",
-        {"model": "command-a-03-2025", "cohere_api_key": _KEY, "base_url": UNIT_BASE_URL},
-    ),
-    "ChatDeepSeek": (
-        "langchain_deepseek",
-        {"model": "deepseek-chat", "api_key": _KEY, "api_base": UNIT_BASE_URL},
-    ),
-    "ChatTogether": ("langchain_together", {"api_key": _KEY, "together_api_base": UNIT_BASE_URL}),
-    "ChatNebius": ("langchain_nebius", {"api_key": _KEY, "nebius_api_base": UNIT_BASE_URL}),
-    "ChatPerplexity": ("langchain_perplexity", {"api_key": _KEY}),
-}
+#: The drop-ins that build their partner's SDK clients (those whose repr is the
+#: partner's): the partner's module, and the keywords both are built with.
+_BUILT = _DECLARED
 
 #: More keywords (the cases), each built on top of the wire's.
 _CASES: dict[str, dict[str, Any]] = {
