@@ -32,8 +32,14 @@ from chatplex.langchain.sdk_clients import sdk_client
 from chatplex.testing import MockServer
 
 #: The drop-ins that build their partner's SDK clients (those whose repr is the
-#: partner's): the partner's module, and the keywords both are built with.
-_BUILT = _DECLARED
+#: partner's, and ChatOpenAI): the partner's module, and the keywords both are built with.
+_BUILT: dict[str, tuple[str, dict[str, Any]]] = {
+    **_DECLARED,
+    "ChatOpenAI": (
+        "langchain_openai",
+        {"model": "gpt-4o-mini", "api_key": _KEY, "base_url": UNIT_BASE_URL},
+    ),
+}
 
 #: More keywords (the cases), each built on top of the wire's.
 _CASES: dict[str, dict[str, Any]] = {
@@ -42,7 +48,7 @@ _CASES: dict[str, dict[str, Any]] = {
 }
 
 #: The OpenAI-built ones, which take headers and query parameters for their clients too.
-_OPENAI = ("ChatDeepSeek", "ChatTogether", "ChatNebius")
+_OPENAI = ("ChatDeepSeek", "ChatTogether", "ChatNebius", "ChatOpenAI")
 _HEADERS = {"default_headers": {"x-team": "a"}, "default_query": {"q": "1"}}
 
 
@@ -76,6 +82,7 @@ def _made(client: Any) -> Any:
         root.max_retries,
         dict(root._custom_headers),
         dict(root._custom_query),
+        getattr(root, "organization", None),
     )
 
 
@@ -88,6 +95,8 @@ def test_every_built_client_is_checked() -> None:
 @pytest.mark.parametrize("name", list(_BUILT))
 def test_built_as_the_partner_builds_them(name: str, case: str) -> None:
     more = {**_CASES[case], **(_HEADERS if case == "tuned" and name in _OPENAI else {})}
+    if case == "tuned" and name == "ChatOpenAI":
+        more["organization"] = "org-5"
     ours, theirs = _pair(name, more)
     names = ("client", "async_client", "root_client", "root_async_client")
     for attribute in names:

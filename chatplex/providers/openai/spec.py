@@ -302,6 +302,14 @@ def openai_client_arguments(key: str, base: str) -> dict[str, str]:
     }
 
 
+#: The keywords `ChatOpenAI` builds its SDK clients with: its organization too, and
+#: `max_retries` left out when None (`PartnerFields.client_optional`).
+CHAT_OPENAI_CLIENT_ARGUMENTS = {
+    **openai_client_arguments("openai_api_key", "openai_api_base"),
+    "organization": "openai_organization",
+}
+
+
 #: Those of its subclasses in other packages (langchain-xai, -deepseek, -together,
 #: -nebius), whose engines take only some of its fields.
 OPENAI_SUBCLASS_UNWRITTEN: dict[str, Any] = {
