@@ -47,7 +47,9 @@ def partner_repr_args(
         held = value(name)
         if held is ABSENT:
             continue
-        if _differs(held, None if name in form.shown_unless_none else default(name)):
+        # (A field its validators fill in, `fallbacks`, has None for its default.)
+        unless_none = name in form.shown_unless_none or name in form.fallbacks
+        if _differs(held, None if unless_none else default(name)):
             yield name, held
 
 

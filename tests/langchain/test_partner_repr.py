@@ -30,6 +30,7 @@ _KEY_VARIABLES = {
     "ChatTogether": "TOGETHER_API_KEY",
     "ChatNebius": "NEBIUS_API_KEY",
     "ChatPerplexity": "PPLX_API_KEY",
+    "ChatOpenAI": "OPENAI_API_KEY",
 }
 
 #: The drop-ins whose partner's repr is declared: the partner's module, and the keywords
@@ -49,6 +50,10 @@ _DECLARED: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "ChatNebius": ("langchain_nebius", {"api_key": _KEY, "nebius_api_base": UNIT_BASE_URL}),
     "ChatPerplexity": ("langchain_perplexity", {"api_key": _KEY}),
+    "ChatOpenAI": (
+        "langchain_openai",
+        {"model": "gpt-4o-mini", "api_key": _KEY, "base_url": UNIT_BASE_URL},
+    ),
 }
 
 #: More keywords, each case built on top of the wire's.

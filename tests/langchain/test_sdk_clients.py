@@ -32,14 +32,8 @@ from chatplex.langchain.sdk_clients import sdk_client
 from chatplex.testing import MockServer
 
 #: The drop-ins that build their partner's SDK clients (those whose repr is the
-#: partner's, and ChatOpenAI): the partner's module, and the keywords both are built with.
-_BUILT: dict[str, tuple[str, dict[str, Any]]] = {
-    **_DECLARED,
-    "ChatOpenAI": (
-        "langchain_openai",
-        {"model": "gpt-4o-mini", "api_key": _KEY, "base_url": UNIT_BASE_URL},
-    ),
-}
+#: partner's): the partner's module, and the keywords both are built with.
+_BUILT = _DECLARED
 
 #: More keywords (the cases), each built on top of the wire's.
 _CASES: dict[str, dict[str, Any]] = {

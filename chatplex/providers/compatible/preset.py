@@ -256,7 +256,6 @@ def openai_subclass_reading(
         "unwritten": {
             **OPENAI_SUBCLASS_UNWRITTEN,
             **dict.fromkeys(("max_retries", "stream_usage", "extra_body")),
-            "model_kwargs": {},
             "temperature": None,
             **(unwritten or {}),
         },

@@ -111,6 +111,7 @@ class AzureChatOpenAI(ChatOpenAI):
         clients={},
         client_arguments={},
         client_optional=frozenset(),
+        shown=(),
     )
 
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:

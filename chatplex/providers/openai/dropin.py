@@ -50,7 +50,9 @@ from ...chat.partner_form import SdkClient
 from ...secret import hold_url
 from .spec import BASE_CHAT_OPENAI_CLIENTS
 from .spec import BASE_CHAT_OPENAI_DUMPED
+from .spec import BASE_CHAT_OPENAI_FACTORIES
 from .spec import BASE_CHAT_OPENAI_IDENTIFYING
+from .spec import BASE_CHAT_OPENAI_SHOWN
 from .spec import BASE_CHAT_OPENAI_UNWRITTEN
 from .spec import CHAT_OPENAI_CLIENT_ARGUMENTS
 from .tokens import count_message_tokens
@@ -231,6 +233,8 @@ class ChatOpenAI(TiktokenCounted):
         clients={name: SdkClient(*made) for name, made in BASE_CHAT_OPENAI_CLIENTS.items()},
         client_arguments=CHAT_OPENAI_CLIENT_ARGUMENTS,
         client_optional=frozenset({"max_retries"}),
+        shown=BASE_CHAT_OPENAI_SHOWN,
+        shown_unless_none=BASE_CHAT_OPENAI_FACTORIES,
     )
     langchain_profiles = "openai"
 

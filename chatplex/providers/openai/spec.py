@@ -242,6 +242,7 @@ BASE_CHAT_OPENAI_UNWRITTEN: dict[str, Any] = {
     **dict.fromkeys(("tiktoken_model_name", "http_socket_options", "disabled_params")),
     "stream_chunk_timeout": 120.0,
     "include_response_headers": False,
+    "model_kwargs": {},
 }
 
 #: Its `model_dump()` keys, in its order (`PartnerFields.dumped`): LangChain's own first,
