@@ -311,7 +311,9 @@ class DropInChatModel(ChatChatplex):
         # (langchain-ollama's repr has no `model_kwargs`, and the engine's
         # `max_retries=2` is its default).
         form = reading_form(self._engine)
-        if form is not None and form.shown:
+        # (A model not built yet, shown in a traceback's locals, has its fields so far.)
+        built = getattr(self, "__pydantic_private__", None) is not None
+        if form is not None and form.shown and built:
             own = dict(super().__repr_args__())
             fields = BaseChatModel.model_fields
             yield from partner_repr_args(form, own, fields, self._repr_value, self._partner_default)
