@@ -863,7 +863,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "raises",
         "pydantic_core.PydanticSerializationError: langchain-cohere's model_dump_json() "
         "fails on its cohere SDK clients (its client / async_client fields); chatplex's "
-        "writes the partner's keys",
+        "writes the partner's keys, the clients as null (model_dump() has them)",
         raises("pydantic_core._pydantic_core.PydanticSerializationError"),
     ),
     ("stream_events", "vertex"): _VERTEX_ASYNC_REST,
@@ -1241,8 +1241,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (Open today: `serialize` of five side wires, two scripts of test_reply_scripts.py,
-#: `configurable_schema` of test_chain_scripts.py and one of test_handler_scripts.py.)
+#: (Open today: rows of this session's new script sets; each says what differs.)
 GAPS: dict[tuple[str, str], str] = {
     # The scripts of test_reply_scripts.py.
     ("logprobs", "gemini"): (
@@ -1287,48 +1286,6 @@ GAPS: dict[tuple[str, str], str] = {
         "the tools in Anthropic's form (name, description, input_schema); the drop-in's "
         "in OpenAI's (type, function)"
     ),
-    # The scripts of test_side_wires.py.
-    **{
-        ("serialize", wire): (
-            "dumpd of a class LangChain does not serialize writes its repr: the "
-            f"partner's shows {shown}; the drop-in's {ours}"
-        )
-        for wire, shown, ours in (
-            (
-                "cohere",
-                "its cohere SDK clients (client=, async_client=) first, cohere_api_key "
-                "masked, and metadata last",
-                "metadata first, no clients nor key",
-            ),
-            (
-                "deepseek",
-                "its openai SDK clients (client=, async_client=, root_client=, "
-                "root_async_client=), model_kwargs={}, openai_api_key, openai_api_base "
-                "and stream_chunk_timeout=120.0",
-                "none of these",
-            ),
-            (
-                "together",
-                "its openai SDK clients (client=, async_client=, root_client=, "
-                "root_async_client=), model_kwargs={}, openai_api_key, openai_api_base, "
-                "stream_chunk_timeout=120.0 and together_api_key",
-                "none of these",
-            ),
-            (
-                "nebius",
-                "its openai SDK clients (client=, async_client=), model_kwargs={}, "
-                "openai_api_key, openai_api_base, stream_chunk_timeout=120.0 and "
-                "nebius_api_key, and no model_name",
-                "model_name and none of these",
-            ),
-            (
-                "perplexity",
-                "its profile's keys in the profile's order, its perplexity SDK clients "
-                "(client=, async_client=), model_kwargs={} and pplx_api_key, and no model",
-                "the profile's keys sorted, model='sonar' and none of these",
-            ),
-        )
-    },
     # The scripts of test_schema_scripts.py.
     ("strict_tools", "ollama"): (
         "langchain-ollama ignores strict=True (and drops defaults and a nested model's "
