@@ -437,7 +437,7 @@ def _in_thread(call: Callable[[], Any]) -> Any:
 
 
 #: How many modules imported since the last freeze make another worth its collection:
-#: a partner package and its SDK are from 50 (langchain-ollama, langchain-google-genai)
+#: a partner package and its SDK are from ~50 (langchain-ollama, langchain-google-genai)
 #: to 3,000 modules; a preset's package (langchain-groq, langchain-xai) is 5.
 _REFREEZE_AFTER = 50
 
@@ -451,8 +451,9 @@ class _Freezer:
     as long as the worker, and that every full collection walked again -- a quarter of the
     CPU of a matrix module (test_model_api: ~4.2 of ~16 s, 27 collections of ~0.15 s).
     Garbage is collected first, so what cells make and drop is collected (and warns) as
-    ever; a frozen object is never collected, so what lives only as long as a module (its
-    server) is left in memory once dropped, as with the collection-time freeze.
+    ever; a frozen object in a reference cycle is never reclaimed, so what lives only as
+    long as a module (its server) may stay in memory once dropped, as with the
+    collection-time freeze (closing it is its fixture's job, as before).
     """
 
     #: How many modules were imported at the last freeze.
