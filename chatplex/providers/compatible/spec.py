@@ -424,6 +424,10 @@ PRESETS: tuple[Preset, ...] = (
             dropped_input_blocks=LANGCHAIN_OPENAI_DROPPED | {"reasoning"},
             # langchain-fireworks' variable, then its SDK's.
             base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
+            # Its turns: the text blocks left after reasoning as a list, and content of
+            # one text block as its text (any role).
+            assistant_text_blocks=True,
+            lone_text_as_string=True,
             sdk_path="/v1",
             json_schema_shape="json_object",  # langchain-fireworks' response_format
             # Fireworks' API takes "any" as well as "required"; langchain-fireworks
