@@ -520,6 +520,7 @@ PRESETS: tuple[Preset, ...] = (
             style=ReplyStyle("openai"),  # langchain-together names no provider of its own
             error_body_inner=True,
             assistant_text_blocks=True,
+            sdk_helper=True,  # ChatTogether is a BaseChatOpenAI
         ),
         langchain_class="ChatTogether",
         aliases=key_and_base("together"),
@@ -795,6 +796,7 @@ PRESETS: tuple[Preset, ...] = (
             style=ReplyStyle("openai"),
             error_body_inner=True,  # ChatNebius raises the openai SDK's errors
             assistant_text_blocks=True,
+            sdk_helper=True,  # ChatNebius is a BaseChatOpenAI
         ),
         langchain_class="ChatNebius",
         aliases=key_and_base("nebius"),
