@@ -271,6 +271,16 @@ async def test_a_response_format_reply_carries_parsed_where_the_partners_does(
         assert "parsed" not in plain.additional_kwargs
 
 
+def test_parsed_value_reads_a_responses_replys_text_blocks() -> None:
+    # The Responses API's reply is a list of blocks: its text is what the SDK parses.
+    fmt = ClassFormat({"type": "json_schema"}, Joke)
+    text = '{"setup": "a", "punchline": "b"}'
+    blocks = [{"type": "reasoning", "summary": []}, {"type": "text", "text": text, "id": "m"}]
+    assert parsed_value(fmt, blocks, None) == Joke(setup="a", punchline="b")
+    assert parsed_value(fmt, [{"type": "reasoning", "summary": []}], None) is None
+    assert parsed_value({"type": "json_schema"}, blocks, None) is None  # a dict: no object
+
+
 @pytest.mark.parametrize("cls", [chatplex.ChatOpenAI, ChatplexOpenAI], ids=["dropin", "lean"])
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_the_responses_api_s_raw_reply_carries_parsed_only_with_the_object(
