@@ -146,6 +146,9 @@ class ChatModel(Runnable[Any, AIMessage]):
     #: wire's SDK (`sdk_errors`): set on the engine of a LangChain drop-in
     #: (`chatplex.langchain`; issue 47). Else chatplex's own words, whatever was imported.
     partner_words: bool = False
+    #: Whether its constructor takes `stream_usage` (False: a drop-in whose partner class
+    #: has no such field, given which it gives that class's warning).
+    takes_stream_usage: ClassVar[bool] = True
     #: The `_llm_type` of the LangChain class a drop-in stands in for (its LangChain chat
     #: model, `chatplex.langchain`, reports it; LangChain's cache keys include it), and
     #: that class's serializer namespace (None: LangChain does not serialize it).
