@@ -121,6 +121,7 @@ class ChatBedrock(ChatBedrockConverse):
     Mistral, Amazon Titan, DeepSeek, OpenAI and Qwen models, or Converse
     (`beta_use_converse_api`). See the module docstring."""
 
+    takes_stream_usage = True  # (its own parameter, where ChatBedrockConverse has none)
     langchain_llm_type = "amazon_bedrock_chat"
     langchain_namespace = ("langchain", "chat_models", "bedrock")
     langchain_fields = PartnerFields(
@@ -237,9 +238,9 @@ class ChatBedrock(ChatBedrockConverse):
                 model_kwargs=rest or None,
                 extra_body=extra_body,
                 supports_tool_choice_values=supports_tool_choice_values,
-                stream_usage=stream_usage,
                 **{**lifted, **settings},
             )
+            self.stream_usage = stream_usage  # (ChatBedrockConverse takes none)
             return
         for name in _CONVERSE_ONLY:
             if settings.get(name) is not None:
@@ -260,9 +261,9 @@ class ChatBedrock(ChatBedrockConverse):
             region_name=region_name,
             extra_body={**(model_kwargs or {}), **(extra_body or {})},
             supports_tool_choice_values=supports_tool_choice_values,
-            stream_usage=stream_usage,
             **settings,
         )
+        self.stream_usage = stream_usage  # (ChatBedrockConverse takes none)
         invoke = BedrockInvokeAdapter.from_converse(self.adapter)  # type: ignore[arg-type]
         invoke.family = self.provider_name
         if guardrail is not None:

@@ -246,6 +246,9 @@ class Profile:
     #: joined into one string, as langchain-deepseek and -sambanova send it, and what a
     #: server without a partner package is sure to take.
     assistant_text_blocks: bool = False
+    #: Whether a message's content of exactly one text block goes as its text (every
+    #: role: langchain-fireworks' `_sanitize_chat_completions_content`); off: the list.
+    lone_text_as_string: bool = False
     #: Whether its partner class is langchain-openai's `BaseChatOpenAI`, whose `_stream`
     #: takes a call with a `response_format` through the openai SDK's parsing helper, and
     #: whose pieces of it name langchain-openai's provider (langchain-deepseek writes its

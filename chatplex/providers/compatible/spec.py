@@ -444,6 +444,7 @@ PRESETS: tuple[Preset, ...] = (
                 "max_concurrent_requests": "pass rate_limit={'max_in_flight': ...} instead",
             },
             body_defaults={"top_p": 1},  # langchain-mistralai's default, always sent
+            stream_usage_moved=2,  # langchain-mistralai has no stream_usage field
         ),
     ),
     Preset(
@@ -455,6 +456,10 @@ PRESETS: tuple[Preset, ...] = (
             dropped_input_blocks=LANGCHAIN_OPENAI_DROPPED | {"reasoning"},
             # langchain-fireworks' variable, then its SDK's.
             base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
+            # Its turns: the text blocks left after reasoning as a list, and content of
+            # one text block as its text (any role).
+            assistant_text_blocks=True,
+            lone_text_as_string=True,
             sdk_path="/v1",
             json_schema_shape="json_object",  # langchain-fireworks' response_format
             # Fireworks' API takes "any" as well as "required"; langchain-fireworks
@@ -547,6 +552,7 @@ PRESETS: tuple[Preset, ...] = (
             style=ReplyStyle("openai"),  # langchain-together names no provider of its own
             error_body_inner=True,
             assistant_text_blocks=True,
+            sdk_helper=True,  # ChatTogether is a BaseChatOpenAI
         ),
         langchain_class="ChatTogether",
         aliases=key_and_base("together"),
@@ -851,6 +857,7 @@ PRESETS: tuple[Preset, ...] = (
             style=ReplyStyle("openai"),
             error_body_inner=True,  # ChatNebius raises the openai SDK's errors
             assistant_text_blocks=True,
+            sdk_helper=True,  # ChatNebius is a BaseChatOpenAI
         ),
         langchain_class="ChatNebius",
         aliases=key_and_base("nebius"),

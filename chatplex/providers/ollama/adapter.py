@@ -84,11 +84,10 @@ _CLOUD_HOST = "ollama.com"
 #: the ones it reads (`options`, `format`, `response_format`, `reasoning`, ...; `strict`
 #: it drops) and the ollama client's `chat()` parameters (ollama 0.6), which it hands
 #: every other keyword as given -- so a flat `temperature=` or `stream_usage=` per call
-#: is that function's TypeError. `tool_choice` is let through: the drop-in's
-#: `bind_tools` binds it where langchain-ollama's drops it, so it cannot tell the two.
+#: is that function's TypeError (`tool_choice` too: its `bind_tools` binds none).
 _TAKEN_PER_CALL = frozenset(
     {
-        *("options", "format", "response_format", "reasoning", "strict", "tool_choice"),
+        *("options", "format", "response_format", "reasoning", "strict"),
         *("messages", "model", "stream", "tools", "think", "keep_alive"),
         *("logprobs", "top_logprobs"),
     }
@@ -151,9 +150,6 @@ class OllamaAdapter(Adapter):
     #: langchain-ollama takes them), and langchain-ollama's `response_format` (sent as
     #: `format`) and `reasoning` (sent as `think`).
     api_parameters = TOP_LEVEL | OPTION_NAMES | {"response_format", "reasoning"}
-    #: A call's response_format given as a pydantic class is not sent: langchain-ollama
-    #: reads only a dict there (and warns).
-    response_format_class = "dropped"
     #: The stream is NDJSON, not server-sent events (see `chatplex.http._engine`).
     stream_framing = NDJSONDecoder
     #: `with_structured_output`'s default on this wire: the schema as `format` (Ollama

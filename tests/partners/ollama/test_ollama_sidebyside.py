@@ -174,6 +174,26 @@ def tool_round_trip(cls: Any, url: str) -> Any:
     return model.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
 
 
+def tool_choice_bound(cls: Any, url: str) -> Any:
+    """`bind_tools(tool_choice=...)`: what is bound and sent ("none" too)."""
+    got = {}
+    for choice in ("none", "any", "add"):
+        bound = cls(model=MODEL, base_url=url).bind_tools([add], tool_choice=choice)
+        got[choice] = {"bound": sorted(bound.kwargs), "reply": bound.invoke("What is 1+2?")}
+    return got
+
+
+def tool_choice_per_call(cls: Any, url: str) -> Any:
+    """A call's own `tool_choice=` (given to invoke, or bound with `bind`)."""
+    model = cls(model=MODEL, base_url=url)
+    errors = [
+        raised(lambda: model.bind_tools([add]).invoke("Hi", tool_choice="any")),
+        raised(lambda: asyncio.run(model.ainvoke("Hi", tool_choice="add"))),
+        raised(lambda: model.bind(tool_choice="none").invoke("Hi")),
+    ]
+    return [(type(e["error"]).__name__, str(e["error"])) for e in errors]
+
+
 def reasoning_invoke(cls: Any, url: str) -> Any:
     return cls(model=MODEL, base_url=url, reasoning=True).invoke("How many r in strawberry?")
 
@@ -250,6 +270,35 @@ def structured_raw(cls: Any, url: str) -> Any:
     }
     got = cls(model=MODEL, base_url=url).with_structured_output(schema, include_raw=True)
     return got.invoke("1+2?")
+
+
+def response_format_ignored(cls: Any, url: str) -> Any:
+    """A call's `response_format` langchain-ollama cannot read (a pydantic class, a
+    string, another type, a schema envelope without its schema; or beside `format`):
+    each call's warnings (class and words) and reply."""
+    import warnings
+
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        total: int
+
+    given: list[dict[str, Any]] = [
+        {"response_format": Sum},
+        {"response_format": "json"},
+        {"response_format": {"type": "text"}},
+        {"response_format": {"type": "json_schema", "json_schema": "Sum"}},
+        {"response_format": {"type": "json_schema", "json_schema": {"name": "Sum"}}},
+        {"response_format": {"type": "json_object"}, "format": "json"},
+    ]
+    out = []
+    for settings in given:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            reply = cls(model=MODEL, base_url=url).bind(**settings).invoke("1+2?")
+        said = [(w.category.__name__, str(w.message)) for w in seen]
+        out.append({"warned": [w for w in said if w[0] == "UserWarning"], "reply": reply})
+    return out
 
 
 def length_stop(cls: Any, url: str) -> Any:
@@ -334,6 +383,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_call_invoke": (ollama_replies("", tool_calls=ADD_CALL), tool_call_invoke),
     "tool_call_stream": (ollama_replies("", tool_calls=ADD_CALL), tool_call_stream),
     "tool_round_trip": (ollama_replies("", tool_calls=ADD_CALL), tool_round_trip),
+    "tool_choice_bound": (ollama_replies("", tool_calls=ADD_CALL), tool_choice_bound),
+    "tool_choice_per_call": (ollama_replies(), tool_choice_per_call),
     "reasoning_invoke": (ollama_replies("Three.", thinking="Count: s-t-r..."), reasoning_invoke),
     "reasoning_stream": (ollama_replies("Three.", thinking="Count: s-t-r..."), reasoning_stream),
     "reasoning_per_call": (
@@ -352,6 +403,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "json_format": (ollama_replies('{"a": 1}'), json_format),
     "structured_pydantic": (ollama_replies('{"total": 3}'), structured_pydantic),
     "structured_raw": (ollama_replies('{"total": 3}'), structured_raw),
+    "response_format_ignored": (ollama_replies('{"total": 3}'), response_format_ignored),
     "length_stop": (ollama_replies("Once", done_reason="length"), length_stop),
     "image_block": (ollama_replies("A pixel."), image_block),
     "host_from_environment": (ollama_replies(), host_from_environment),
