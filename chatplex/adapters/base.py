@@ -598,6 +598,14 @@ class Adapter(ABC):
         return None
 
     @property
+    def untitled_schema_sent(self) -> bool:
+        """Whether `with_structured_output` by a JSON-text method sends a JSON-schema dict
+        without a title as given (its partner passes the dict through); elsewhere the
+        schema needs a name and such a dict is a ValueError, as langchain-core's
+        `convert_to_openai_tool` raises."""
+        return False
+
+    @property
     def schema_enforced(self) -> bool:
         """Whether its schema outputs are enforced by design: `strict=` is refused there
         and partial values are streamed."""

@@ -20,6 +20,7 @@ __all__ = [
     "anthropic_json_schema",
     "openai_json_schema",
     "response_format_schema",
+    "titled_schema",
 ]
 
 
@@ -64,10 +65,23 @@ def anthropic_json_schema(spec: SchemaSpec, given: Any) -> dict[str, Any]:
         return anthropic_output_schema(spec.target.model_json_schema())
     if isinstance(given, Mapping) and response_format_schema(given) is None:
         return anthropic_output_schema(dict(given))
+    return anthropic_output_schema(titled_schema(spec))
+
+
+def titled_schema(spec: SchemaSpec) -> dict[str, Any]:
+    """langchain-core's `convert_to_json_schema` of a TypedDict or a tool dict: its title
+    (the schema's name), its description when it has one, then its parameters.
+
+    >>> class Spec:
+    ...     name, description, kind, target = "Reminder", "A reminder.", "typeddict", None
+    ...     parameters = {"type": "object", "properties": {}}
+    >>> titled_schema(Spec())
+    {'title': 'Reminder', 'description': 'A reminder.', 'type': 'object', 'properties': {}}
+    """
     titled: dict[str, Any] = {"title": spec.name}
     if spec.description:
         titled["description"] = spec.description
-    return anthropic_output_schema({**titled, **spec.parameters})
+    return {**titled, **spec.parameters}
 
 
 def openai_json_schema(spec: SchemaSpec, given: Any, strict: bool | None) -> dict[str, Any]:

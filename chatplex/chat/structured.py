@@ -154,8 +154,10 @@ class OutputSchema:
             return None
 
 
-def output_schema(schema: Any) -> OutputSchema:
-    """Whatever `with_structured_output` was given, as an `OutputSchema`."""
+def output_schema(schema: Any, *, untitled: bool = False) -> OutputSchema:
+    """Whatever `with_structured_output` was given, as an `OutputSchema`. `untitled`: a
+    JSON-schema dict without a title is taken as given, nameless (a wire that sends it
+    as given, `Adapter.untitled_schema_sent`), where it is otherwise a ValueError."""
     from ..adapters.tools import is_typeddict
     from ..adapters.tools import to_tool_spec
 
@@ -176,6 +178,8 @@ def output_schema(schema: Any) -> OutputSchema:
     except TypeError as exc:
         if not isinstance(schema, Mapping):
             raise
+        if untitled and ("properties" in schema or "type" in schema):
+            return OutputSchema("", "", dict(schema), "json", schema)
         # A dict that names no schema (a JSON schema without a title): a bad value, the
         # ValueError langchain-core's convert_to_openai_tool raises for it.
         raise ValueError(str(exc)) from exc
@@ -375,7 +379,8 @@ def structured_output(
         raise ValueError(f"strict= is not supported with method={method!r} on {model.provider}")
     if schema is None and method != "json_mode":
         raise ValueError(f"method={method!r} needs a schema (only json_mode works without)")
-    spec = output_schema(schema)
+    sent_as_given = adapter is not None and adapter.untitled_schema_sent
+    spec = output_schema(schema, untitled=sent_as_given and method != "function_calling")
     bound: Runnable[Any, Any]
     parsed_key = False
     if method == "function_calling":

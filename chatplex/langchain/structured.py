@@ -64,6 +64,7 @@ from ..adapters.output_formats import response_format_schema
 from ..chat import ChatModel
 from ..chat.params import api_parameters
 from ..chat.structured import METHODS
+from ..chat.structured import OutputSchema
 from ..chat.structured import format_settings
 from ..chat.structured import output_schema
 
@@ -154,7 +155,9 @@ def structured_output(
     given = schema
     if isinstance(schema, type) and is_pydantic_v1_subclass(schema):
         given = convert_to_openai_tool(schema)["function"]  # chatplex reads pydantic v2 only
-    settings = format_settings(provider, output_schema(given), given, method, strict, adapter)
+    untitled = adapter is not None and adapter.untitled_schema_sent
+    spec = output_schema(given, untitled=untitled)
+    settings = format_settings(provider, spec, given, method, strict, adapter)
     pydantic = _is_pydantic_class(schema)
     # Where the partner's raw reply to a response_format call carries
     # `additional_kwargs["parsed"]` (langchain-openai's: the SDK's parse()), so does ours:
@@ -166,13 +169,22 @@ def structured_output(
         **settings,
         ls_structured_output_format={
             "kwargs": {"method": method, "strict": strict},
-            "schema": None if schema is None else convert_to_json_schema(schema),
+            "schema": _traced_schema(schema, spec),
         },
     )
     parser: LCRunnable[Any, Any] = (
         PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
     )
     return parsed(bound, parser, include_raw)
+
+
+def _traced_schema(schema: Any, spec: OutputSchema) -> Any:
+    """The schema the run's `ls_structured_output_format` names: langchain-core's JSON
+    schema of it, or a nameless dict (`output_schema`'s `untitled`) as given, which
+    LangChain's run then leaves untraced, as it leaves the partner's."""
+    if schema is None or not spec.name:
+        return schema
+    return convert_to_json_schema(schema)
 
 
 def _function_calling(

@@ -54,3 +54,16 @@ def test_anthropic_schema_is_the_sdks_transform_of_the_models_schema() -> None:
     schema = output_formats.anthropic_json_schema(output_schema(Sum), Sum)
     assert schema["type"] == "object" and schema["additionalProperties"] is False
     assert set(schema["properties"]) == {"total"}
+
+
+def test_a_titled_schema_is_langchain_cores_json_schema_of_a_typeddict() -> None:
+    from langchain_core.utils.function_calling import convert_to_json_schema
+    from typing_extensions import TypedDict
+
+    class Reminder(TypedDict):
+        """A reminder to set."""
+
+        task: str
+
+    titled = output_formats.titled_schema(output_schema(Reminder))
+    assert list(titled.items()) == list(convert_to_json_schema(Reminder).items())

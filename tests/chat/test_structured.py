@@ -19,6 +19,7 @@ from chatplex import ChatModel
 from chatplex import FakeChatModel
 from chatplex.chat.partial_json import partial_value as parse_partial_json
 from chatplex.chat.structured import StructuredOutputError
+from chatplex.chat.structured import output_schema
 from chatplex.lean import ChatAnthropic
 from chatplex.lean import ChatOpenAI
 from chatplex.testing import MockServer
@@ -176,6 +177,16 @@ def test_bad_arguments_fail_before_any_request() -> None:
         model.with_structured_output({"properties": {}, "type": "object"})
     with pytest.raises(TypeError, match="can't make a tool"):
         model.with_structured_output(int)
+
+
+def test_an_untitled_json_schema_is_taken_nameless_where_the_wire_sends_it_as_given() -> None:
+    untitled = {"type": "object", "properties": {"a": {"type": "string"}}}
+    spec = output_schema(untitled, untitled=True)
+    assert (spec.name, spec.parameters, spec.kind) == ("", untitled, "json")
+    with pytest.raises(ValueError, match="unrecognised tool dict"):
+        output_schema(untitled)
+    with pytest.raises(ValueError, match="unrecognised tool dict"):
+        output_schema({"description": "no schema"}, untitled=True)  # nothing to send
 
 
 def test_strict_function_calling_sends_the_flag() -> None:

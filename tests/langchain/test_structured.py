@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.exceptions import OutputParserException
 from pydantic import BaseModel
 from pydantic import Field
@@ -98,7 +99,7 @@ async def test_ollama_defaults_to_its_format_field(
     path, body = SENT[-1]
     assert path == "/api/chat"
     assert body["format"]["properties"].keys() == {"setup", "punchline"}
-    assert "tools" not in body
+    assert body["tools"] == []  # no tool offered: the ollama SDK's empty list
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
@@ -113,6 +114,41 @@ async def test_ollama_json_mode_and_typeddict(server: MockServer, sync: bool) ->
     value = structured.invoke("JSON") if sync else await structured.ainvoke("JSON")
     assert value == {"setup": "a", "punchline": "b"}
     assert SENT[-1][1]["format"] == "json"
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_ollama_takes_a_json_schema_without_a_title_as_given(
+    server: MockServer, sync: bool
+) -> None:
+    # langchain-ollama binds the dict as `format` (no name needed; LangChain's run
+    # traces no format for it); a wire that names its schema refuses it (ValueError,
+    # as convert_to_openai_tool).
+    untitled = {"type": "object", "properties": {"setup": {"type": "string"}}}
+    traced: list[Any] = []
+    structured = ChatChatplex(
+        model="ollama:llama3.2",
+        base_url=server.url,
+        default_headers={"x-mock-reply": '{"setup": "a"}'},
+    ).with_structured_output(untitled)
+    config: Any = {"callbacks": [_TracedFormat(traced)]}
+    got = structured.invoke("JSON", config) if sync else await structured.ainvoke("JSON", config)
+    assert got == {"setup": "a"}
+    assert SENT[-1][1]["format"] == untitled
+    assert traced == [{"stop": None}]
+    with pytest.raises(ValueError):
+        ChatChatplex(model="openai:gpt-4o-mini", api_key="k").with_structured_output(
+            untitled, method="json_schema"
+        )
+
+
+class _TracedFormat(BaseCallbackHandler):
+    """Records the options (`ls_structured_output_format`...) of each chat model run."""
+
+    def __init__(self, traced: list[Any]) -> None:
+        self.traced = traced
+
+    def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+        self.traced.append(kwargs.get("options"))
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

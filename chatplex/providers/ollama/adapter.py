@@ -46,6 +46,7 @@ from ...adapters.connection import adapter_repr
 from ...adapters.connection import held_headers
 from ...adapters.connection import json_headers
 from ...adapters.connection import post_json
+from ...adapters.output_formats import titled_schema
 from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
@@ -155,6 +156,9 @@ class OllamaAdapter(Adapter):
     #: `with_structured_output`'s default on this wire: the schema as `format` (Ollama
     #: cannot force a tool call, so "function_calling" may get plain text back).
     structured_output_method = "json_schema"
+    #: A JSON-schema dict without a title goes as `format` as given, as langchain-ollama
+    #: sends it (no name is needed).
+    untitled_schema_sent = True
     #: Tools are offered, never forced (`chatplex.langchain` reads this).
     can_force_tool_call = False
 
@@ -251,7 +255,9 @@ class OllamaAdapter(Adapter):
         schema = given_json_schema(spec, given)
         if schema is not None:
             return {"format": schema}
-        schema = dict(spec.parameters)
+        # A TypedDict's: langchain-core's convert_to_json_schema (titled, described),
+        # every property required.
+        schema = titled_schema(spec)
         schema.setdefault("required", list(schema.get("properties") or {}))
         return {"format": schema}
 

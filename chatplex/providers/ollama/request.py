@@ -100,6 +100,10 @@ def wire_body(
         # Ollama cannot force a tool (nor has tool_choice): as langchain-ollama, the tools
         # are offered and a forced choice is left to the model; "none" sends no tools.
         body["tools"] = [wire_tool(t) for t in settings.tools]
+    elif not settings.tools:
+        # No tools: an empty list, as the ollama SDK under langchain-ollama sends every
+        # call (structured output's `format` included).
+        body["tools"] = []
     for name, value in settings.extra_body.items():
         if name == "options":
             if not isinstance(value, Mapping):

@@ -1152,7 +1152,16 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             "sends the schema LangChain's convert_to_openai_tool makes",
             _tool_defaults_dropped,
         )
-        for scenario in ("pydantic_tool", "function_tools", "dict_tools", "dict_tools_async")
+        for scenario in (
+            "pydantic_tool",
+            "function_tools",
+            "dict_tools",
+            "dict_tools_async",
+            # with_structured_output(method="function_calling"): the schema's tool
+            "structured_nested",
+            "structured_strict",
+            "structured_misfit",
+        )
     },
     **{
         (scenario, "gemini"): Difference(
@@ -1308,32 +1317,6 @@ GAPS: dict[tuple[str, str], str] = {
         "langchain-ollama sends the tools with tool_choice='none' ignored (the scripted "
         "model calls one); chatplex leaves the tools out (a text reply)"
     ),
-    **{
-        (scenario, "ollama"): (
-            "langchain-ollama sends `tools: []` beside the `format` of the default "
-            "(json_schema) method, where chatplex sends no `tools`"
-            + (
-                "; by function calling it drops the tool's defaults and the nested "
-                "model's properties, which chatplex sends"
-                if scenario != "structured_nested_async"
-                else ""
-            )
-            + (
-                "; a TypedDict's format has no title nor description in chatplex's; a "
-                "JSON-schema dict without a title is answered by the partner, refused "
-                "by chatplex (ValueError)"
-                if scenario == "structured_dicts"
-                else ""
-            )
-        )
-        for scenario in (
-            "structured_nested",
-            "structured_nested_async",
-            "structured_strict",
-            "structured_misfit",
-            "structured_dicts",
-        )
-    },
 }
 
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`

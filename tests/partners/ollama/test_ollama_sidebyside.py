@@ -514,14 +514,12 @@ def _comparable_request(seen: Seen) -> Any:
     - `stream`: langchain-ollama streams every call (its invoke merges the stream), as
       chatplex's drop-in does; chatplex's own model asks `stream: false` for invoke and
       reads the same reply: not observable but in speed.
-    - empty `images` / `tools` lists langchain-ollama sends, which Ollama ignores.
+    - empty `images` lists langchain-ollama sends, which Ollama ignores.
     - a tool call's `id` and `type` and a tool result's `tool_call_id`: Ollama matches
       results by `tool_name`, which both send.
     """
     body = dict(seen.body or {})
     body.pop("stream", None)
-    if not body.get("tools"):
-        body.pop("tools", None)
     messages = []
     for message in body.get("messages") or []:
         message = {k: v for k, v in message.items() if not (k == "images" and not v)}

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from typing_extensions import TypedDict
 
 from chatplex.adapters import adapter_class
 from chatplex.adapters.base import CallSettings
@@ -243,10 +244,53 @@ def test_structured_output_defaults_to_format_on_this_wire() -> None:
     schema = {"title": "N", "type": "object", "properties": {"n": {"type": "integer"}}}
     assert chat.with_structured_output(schema).invoke("n?") == {"n": 2}
     assert seen[0]["format"]["properties"] == {"n": {"type": "integer"}}
-    assert "tools" not in seen[0]
+    assert seen[0]["tools"] == []  # no tool offered: the ollama SDK's empty list
     # An explicit method is still honoured.
     chat.with_structured_output(schema, method="json_mode").invoke("n?")
     assert seen[1]["format"] == "json"
+
+
+class Reminder(TypedDict):
+    """A reminder to set."""
+
+    task: str
+    minutes: int
+
+
+def _json_model(seen: list[dict[str, Any]], content: str) -> ChatModel:
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content))
+        return httpx.Response(200, json={**REPLY, "message": {"content": content}})
+
+    transport = httpx.MockTransport(answer)
+    return init_chat_model(
+        "ollama:m",
+        http_client=httpx.Client(transport=transport),
+        http_async_client=httpx.AsyncClient(transport=transport),
+    )
+
+
+async def test_a_typeddict_and_an_untitled_dict_go_as_langchain_ollama_sends_them() -> None:
+    seen: list[dict[str, Any]] = []
+    chat = _json_model(seen, '{"task": "call", "minutes": 5}')
+    # A TypedDict: langchain-core's convert_to_json_schema (title, description), every
+    # property required.
+    assert chat.with_structured_output(Reminder).invoke("r?") == {"task": "call", "minutes": 5}
+    assert seen[0]["format"] == {
+        "title": "Reminder",
+        "description": "A reminder to set.",
+        "type": "object",
+        "properties": {"task": {"type": "string"}, "minutes": {"type": "integer"}},
+        "required": ["task", "minutes"],
+    }
+    # A JSON-schema dict without a title: sent as given (langchain-ollama needs no name),
+    # where a wire that names its schema refuses it.
+    untitled = {"type": "object", "properties": {"task": {"type": "string"}}}
+    got = await chat.with_structured_output(untitled).ainvoke("r?")
+    assert got == {"task": "call", "minutes": 5}
+    assert seen[1]["format"] == untitled and seen[1]["tools"] == []
+    with pytest.raises(ValueError):
+        chat.with_structured_output(untitled, method="function_calling")
 
 
 def test_there_is_no_batch_api_and_the_error_names_the_provider() -> None:

@@ -30,9 +30,20 @@ def test_a_plain_call() -> None:
         "model": "llama3.2",
         "messages": [{"role": "user", "content": "Hi"}],
         "stream": False,
+        "tools": [],  # no tools: an empty list, as the ollama SDK sends every call
         "options": {},  # sent even empty, as langchain-ollama sends it
     }
     assert body(stream=True)["stream"] is True  # always sent: Ollama streams without it
+
+
+def test_an_empty_tool_list_goes_beside_a_format() -> None:
+    # langchain-ollama's with_structured_output binds `format` only: its ollama client
+    # still sends `tools: []` (byte for byte its body).
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    sent = body(extra_body={"format": schema})
+    assert sent["tools"] == [] and sent["format"] == schema
+    assert body(extra_body={"format": "json"})["tools"] == []
+    assert body(tools=(TOOL,))["tools"][0]["function"]["name"] == "get_weather"
 
 
 def test_sampling_settings_go_inside_options() -> None:
