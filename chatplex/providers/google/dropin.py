@@ -119,6 +119,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
     langchain_namespace = ("langchain_google_genai", "chat_models")
     langchain_package = "langchain-google-genai"
     langchain_fields = PartnerFields(
+        annotations={"model": str},
         aliases={
             "api_key": "google_api_key",
             "max_tokens": "max_output_tokens",

@@ -72,6 +72,7 @@ class ChatVertexAI(GoogleDropin):
     langchain_namespace = ("langchain", "chat_models", "vertexai")
     langchain_package = "langchain-google-vertexai"
     langchain_fields = PartnerFields(
+        annotations={"model_name": str},
         aliases={
             "model": "model_name",
             "base_url": "api_endpoint",

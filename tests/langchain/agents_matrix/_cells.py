@@ -1194,9 +1194,8 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "raises",
         "pydantic_core.ValidationError: langchain-aws's ChatBedrockConverse under "
         "configurable_fields(model_id=..., temperature=...) fails to rebuild itself (see "
-        "configurable); the drop-in raises too, earlier and in other words: ValueError "
-        "'Configuration key model_id not found' (see the configurable_schema gap). The "
-        "alternatives answer alike",
+        "configurable); the drop-in's answers with the model and temperature the call "
+        "sets. The alternatives answer alike",
         lambda theirs: (
             isinstance(theirs, dict)
             and raises("pydantic_core._pydantic_core.ValidationError")(theirs.get("switched"))
@@ -1206,8 +1205,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (Open today: `serialize` of five side wires, two scripts of test_reply_scripts.py
-#: and `configurable_schema` of test_chain_scripts.py.)
+#: (Open today: `serialize` of five side wires and two scripts of test_reply_scripts.py.)
 GAPS: dict[tuple[str, str], str] = {
     # The scripts of test_reply_scripts.py.
     ("logprobs", "gemini"): (
@@ -1222,29 +1220,6 @@ GAPS: dict[tuple[str, str], str] = {
         "it and streams the usage; a call's stream_usage=True raises pydantic's "
         "ValidationError. The drop-in takes chatplex's own stream_usage: False strips "
         "the usage, and a call's True streams it"
-    ),
-    # The scripts of test_chain_scripts.py.
-    **{
-        ("configurable_schema", wire): (
-            "get_config_jsonschema() of configurable_fields(<the model field>=...): the "
-            f"partner's field {field} is a str ('type': 'string'{more}); the drop-in's "
-            "`model` is `str | None` ('anyOf': string, null): a ConfigurableFieldSpec takes "
-            "the field's annotation, and the drop-ins do not have the partner's"
-        )
-        for wire, field, more in (
-            ("openai", "model_name", ""),
-            ("anthropic", "model", ""),
-            ("gemini", "model", ""),
-            ("ollama", "model", ""),
-            ("groq", "model_name", ", and its temperature a float: 'type': 'number'"),
-            ("mistralai", "model", ", and its temperature a float: 'type': 'number'"),
-        )
-    },
-    ("configurable_schema", "bedrock_converse"): (
-        "configurable_fields(model_id=...) raises ValueError 'Configuration key model_id "
-        "not found' on the drop-in (its model field is `model`; `model_id` is no alias "
-        "configurable_fields reads); langchain-aws's ChatBedrockConverse gives the config "
-        "schema (its model_id a string)"
     ),
     # The scripts of test_side_wires.py.
     **{
