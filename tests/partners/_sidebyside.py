@@ -19,6 +19,8 @@ import enum
 import gc
 import http.server
 import json
+import logging
+import os
 import re
 import threading
 import warnings
@@ -279,6 +281,32 @@ def metadata_key_orders(model: Any) -> dict[str, Any]:
         "chunks": [list(c.response_metadata) for c in chunks],
         "merged": list(merged(chunks).response_metadata),
     }
+
+
+def constructed(make: Callable[[], Any]) -> tuple[Any, dict[str, Any]]:
+    """The model `make` builds, and what its construction warned of: each warning's
+    class, words and the line it points at (in the script, as LangChain's does),
+    and each record logged (its logger, level and words)."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign,assignment]
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            model = make()
+    finally:
+        root.removeHandler(handler)
+    said = {
+        "warned": [
+            (w.category.__name__, str(w.message), os.path.basename(w.filename), w.lineno)
+            for w in seen
+            if not issubclass(w.category, DeprecationWarning)
+        ],
+        "logged": [(r.name, r.levelname, r.getMessage()) for r in records],
+    }
+    return model, said
 
 
 def raised(run: Callable[[], Any]) -> dict[str, Any]:

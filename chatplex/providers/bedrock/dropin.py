@@ -40,7 +40,6 @@ from ...chat.dropin_fields import MAX_RETRIES
 from ...chat.dropin_fields import MODEL_KWARGS
 from ...chat.dropin_fields import SAMPLING
 from ...chat.dropin_fields import SERVICE_TIER
-from ...chat.dropin_fields import STREAM_USAGE
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import TIMEOUT
 from ...chat.dropin_fields import take_params
@@ -48,6 +47,7 @@ from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...chat.partner_warnings import moved_to_model_kwargs
 from ...specs import field_names
 
 if TYPE_CHECKING:
@@ -142,7 +142,6 @@ _FIELDS = (
     API_KEY,
     DEFAULT_HEADERS,
     STREAMING,
-    STREAM_USAGE,
     EXTRA_BODY,
     MODEL_KWARGS,
     SERVICE_TIER,
@@ -265,6 +264,10 @@ class ChatBedrockConverse(ChatModel):
         from .adapter import client_config
         from .adapter import configured_retries
 
+        # LangChain's stream_usage, which langchain-aws's class lacks: its warning (which
+        # points two frames above the line that built it), and not sent (there in
+        # additionalModelRequestFields, which the model refuses).
+        moved_to_model_kwargs(params, "stream_usage", outer=2)
         taken = take_params(self, params, _FIELDS)
         owner, given, rest = taken.owner, taken.given, taken.api_params
         for key, value in rest.items():

@@ -238,9 +238,9 @@ class ChatBedrock(ChatBedrockConverse):
                 model_kwargs=rest or None,
                 extra_body=extra_body,
                 supports_tool_choice_values=supports_tool_choice_values,
-                stream_usage=stream_usage,
                 **{**lifted, **settings},
             )
+            self.stream_usage = stream_usage  # (ChatBedrockConverse takes none)
             return
         for name in _CONVERSE_ONLY:
             if settings.get(name) is not None:
@@ -261,9 +261,9 @@ class ChatBedrock(ChatBedrockConverse):
             region_name=region_name,
             extra_body={**(model_kwargs or {}), **(extra_body or {})},
             supports_tool_choice_values=supports_tool_choice_values,
-            stream_usage=stream_usage,
             **settings,
         )
+        self.stream_usage = stream_usage  # (ChatBedrockConverse takes none)
         invoke = BedrockInvokeAdapter.from_converse(self.adapter)  # type: ignore[arg-type]
         invoke.family = self.provider_name
         if guardrail is not None:

@@ -39,6 +39,7 @@ from ...chat.model import ChatModel
 from ...chat.params import api_parameters
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import partner_fields
+from ...chat.partner_warnings import moved_to_model_kwargs
 from ..openai.dropin import TiktokenCounted
 from .blocks import register_parts_blocks
 from .spec import DROPINS
@@ -105,6 +106,10 @@ class PresetChatModel(TiktokenCounted):
         spec = self.dropin
         if spec.counts_with_tiktoken:  # its class's field (langchain-openai's)
             self.tiktoken_model_name = params.pop("tiktoken_model_name", None)
+        if spec.stream_usage_moved is not None:
+            # LangChain's warning; not sent, where its class sends it in the body
+            # (langchain-mistralai's, which Mistral refuses: 422).
+            moved_to_model_kwargs(params, "stream_usage", outer=spec.stream_usage_moved)
         taken = take_params(self, params, _FIELDS)
         owner, given = taken.owner, taken.given
         profile = PROFILES[spec.provider]

@@ -65,6 +65,10 @@ class DropIn:
     #: Whether a stream asks for usage unless `stream_usage=` says (langchain-openai's
     #: subclasses: only ChatXAI turns it on).
     stream_usage: bool = True
+    #: Where its LangChain class has no `stream_usage` field: how many frames above the
+    #: line building it LangChain's warning for it points (`moved_to_model_kwargs`);
+    #: given, it changes nothing. None: the class has the field.
+    stream_usage_moved: int | None = None
     #: API parameters its LangChain class names as fields: listed in its signature,
     #: sent as any Chat Completions parameter is.
     api_fields: tuple[str, ...] = ()

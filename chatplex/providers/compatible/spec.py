@@ -414,6 +414,7 @@ PRESETS: tuple[Preset, ...] = (
                 "max_concurrent_requests": "pass rate_limit={'max_in_flight': ...} instead",
             },
             body_defaults={"top_p": 1},  # langchain-mistralai's default, always sent
+            stream_usage_moved=2,  # langchain-mistralai has no stream_usage field
         ),
     ),
     Preset(

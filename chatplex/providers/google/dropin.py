@@ -32,6 +32,7 @@ from ...chat.partner_form import PartnerFields
 from ...specs import field_names
 from .dropin_base import GoogleDropin
 from .dropin_settings import REFUSED_ALIKE
+from .dropin_settings import given_stream_usage
 from .dropin_settings import google_fields
 from .dropin_settings import google_settings
 from .dropin_settings import safety_settings
@@ -95,8 +96,9 @@ def _clients_of_client_args(owner: str, args: Any, params: dict[str, Any]) -> No
 class ChatGoogleGenerativeAI(GoogleDropin):
     """The Gemini API with langchain-google-genai's constructor. Parameters are
     LangChain's, plus chatplex's own (`rate_limit`, `retry_policy`, `max_retry_after`,
-    `extra_headers`, `stream_idle_timeout`, `max_response_bytes`, `name`, `stream_usage`:
-    False strips usage from streamed chunks). Other
+    `extra_headers`, `stream_idle_timeout`, `max_response_bytes`, `name`). LangChain's
+    `stream_usage` is taken as langchain-google-genai takes it: warned of, and
+    changing nothing (a stream keeps its usage). Other
     keywords must be fields of a Gemini request (`candidate_count`, `seed`,
     `response_json_schema`, `cached_content`...): anything else is a TypeError naming
     the closest known name.
@@ -206,6 +208,9 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         from .adapter import GeminiAdapter
 
         _clients_of_client_args(type(self).__name__, client_args, params)
+        given_stream_usage(
+            params, "ChatGoogleGenerativeAI", "langchain_google_genai.chat_models", outer=1
+        )
         taken = take_params(self, params, GENAI_FIELDS)
         given = taken.given
         endpoint = (client_options or {}).get("api_endpoint")

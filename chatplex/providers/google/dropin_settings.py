@@ -24,7 +24,6 @@ from ...chat.dropin_fields import MODEL_KWARGS
 from ...chat.dropin_fields import PRESENCE_PENALTY
 from ...chat.dropin_fields import SEED
 from ...chat.dropin_fields import STOP
-from ...chat.dropin_fields import STREAM_USAGE
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import TEMPERATURE
 from ...chat.dropin_fields import TIMEOUT
@@ -33,6 +32,8 @@ from ...chat.dropin_fields import TOP_P
 from ...chat.dropin_fields import DropinParams
 from ...chat.dropin_fields import N
 from ...chat.params import check_api_parameters
+from ...chat.partner_warnings import moved_to_model_kwargs
+from ...chat.partner_warnings import unexpected_argument
 
 if TYPE_CHECKING:
     import inspect
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = [
     "REFUSED_ALIKE",
     "attempts_as_retries",
+    "given_stream_usage",
     "google_fields",
     "google_settings",
     "safety_settings",
@@ -75,7 +77,6 @@ _MODEL_SETTINGS = (
     "timeout",
     "max_retries",
     "streaming",
-    "stream_usage",
     "model_kwargs",
 )
 
@@ -101,6 +102,16 @@ def attempts_as_retries(max_retries: int | None) -> int:
     counts the retries after the first."""
     attempts = 6 if max_retries is None else max_retries
     return max(attempts - 1, 0)
+
+
+def given_stream_usage(params: dict[str, Any], owner: str, logger: str, outer: int) -> None:
+    """LangChain's `stream_usage`, which neither Google class has: taken out of `params`
+    with the warnings the class gives (`owner`'s, logged on its module's `logger`, then
+    LangChain's, `outer` frames above the line building it), and changing nothing, as
+    there (a stream keeps its usage)."""
+    if "stream_usage" in params:
+        unexpected_argument(logger, owner, "stream_usage", "streaming")
+        moved_to_model_kwargs(params, "stream_usage", outer=outer)
 
 
 def google_fields(
@@ -139,7 +150,6 @@ def google_fields(
         TIMEOUT,
         MAX_RETRIES,
         STREAMING,
-        STREAM_USAGE,
         MODEL_KWARGS,
     )
 

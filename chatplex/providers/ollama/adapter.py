@@ -84,11 +84,10 @@ _CLOUD_HOST = "ollama.com"
 #: the ones it reads (`options`, `format`, `response_format`, `reasoning`, ...; `strict`
 #: it drops) and the ollama client's `chat()` parameters (ollama 0.6), which it hands
 #: every other keyword as given -- so a flat `temperature=` or `stream_usage=` per call
-#: is that function's TypeError. `tool_choice` is let through: the drop-in's
-#: `bind_tools` binds it where langchain-ollama's drops it, so it cannot tell the two.
+#: is that function's TypeError (`tool_choice` too: its `bind_tools` binds none).
 _TAKEN_PER_CALL = frozenset(
     {
-        *("options", "format", "response_format", "reasoning", "strict", "tool_choice"),
+        *("options", "format", "response_format", "reasoning", "strict"),
         *("messages", "model", "stream", "tools", "think", "keep_alive"),
         *("logprobs", "top_logprobs"),
     }

@@ -15,6 +15,7 @@ callbacks.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -195,6 +196,12 @@ class ChatOllama(ChatModel):
         from .adapter import OllamaAdapter  # loaded already: the model was built on it
 
         return str(self.adapter.base_url) if isinstance(self.adapter, OllamaAdapter) else ""
+
+    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
+        """As langchain-ollama's `bind_tools`: the tool choice is not bound (Ollama has
+        none, and its partner ignores it), so "none" offers the tools too, and nothing is
+        bound that a call would give its client (whose `chat()` refuses `tool_choice`)."""
+        return tools, None
 
     def _prepare(
         self, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]

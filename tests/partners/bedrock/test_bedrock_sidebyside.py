@@ -27,6 +27,7 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -184,6 +185,13 @@ def stream_chunks(cls: Any, url: str) -> Any:
         "positions": [c.chunk_position for c in with_content_or_last(chunks)],
         "merged": merged(chunks),
     }
+
+
+def stream_usage_given(cls: Any, url: str) -> Any:
+    """`stream_usage=False`, which the class has no field for: what its construction
+    says, and a stream's usage."""
+    built, said = constructed(lambda: make(cls, url, stream_usage=False))
+    return {**said, "usage": merged(list(built.stream("Say hello"))).usage_metadata}
 
 
 def ainvoke_text(cls: Any, url: str) -> Any:
@@ -484,6 +492,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "invoke_messages": (converse(), invoke_messages),
     "invoke_tuples": (converse(), invoke_tuples),
     "stream_chunks": (converse(), stream_chunks),
+    "stream_usage_given": (converse(), stream_usage_given),
     "ainvoke_text": (converse(), ainvoke_text),
     "astream_chunks": (converse(), astream_chunks),
     "batch_two": (converse(), batch_two),
@@ -579,6 +588,27 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     )
     for name in ("cache_usage", "cache_point_sent")
 }
+
+
+def _stream_usage_unsent(outcome: Outcome) -> Outcome:
+    """Theirs sent `stream_usage` as a model request field; ours sent none."""
+    theirs, ours, their_requests, our_requests = outcome
+    for request in their_requests:
+        assert request["body"].pop("additionalModelRequestFields") == {"stream_usage": False}
+    assert not any("additionalModelRequestFields" in r["body"] for r in our_requests)
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["stream_usage_given"] = (
+    Difference(
+        Reason.REJECTED,
+        "ChatBedrockConverse has no `stream_usage` field: it warns that it moved it to "
+        "model_kwargs, then sends it to the model as an additional request field, which "
+        'the model refuses ("stream_usage: Extra inputs are not permitted"), on every call',
+        "the same warning, and `stream_usage` is not sent",
+    ),
+    _stream_usage_unsent,
+)
 
 #: Scripts whose outcome does not match yet (a strict xfail each: it fails the day it
 #: matches, so the entry is removed).

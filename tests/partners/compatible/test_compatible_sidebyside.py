@@ -31,6 +31,7 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
@@ -552,6 +553,16 @@ def usage_in_stream(cls: Any, p: Package, url: str) -> Any:
     return merged(list(_model(cls, p, url).stream("Hi"))).usage_metadata
 
 
+def stream_usage_off(cls: Any, p: Package, url: str) -> Any:
+    """`stream_usage=False` given: what the construction says, and a stream's usage."""
+    built, said = constructed(lambda: _model(cls, p, url, stream_usage=False))
+    try:
+        usage = merged(list(built.stream("Hi"))).usage_metadata
+    except TypeError as exc:  # an SDK refusing the keyword it was handed
+        usage = {"error": str(exc)}
+    return {**said, "usage": usage}
+
+
 def streaming_invoke(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url, streaming=True).invoke("Hi")
 
@@ -755,6 +766,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "tool_choice_any": (TOOL, tool_choice_any),
     "service_tier_asked": (Script(), service_tier_asked),
     "per_call_stop": (Script(), per_call_stop),
+    "stream_usage_off": (Script(), stream_usage_off),
     "error_400": (
         _err(400, "Invalid value for 'temperature'", "invalid_value", "invalid_request_error"),
         error_400,
@@ -875,6 +887,54 @@ DIFFERENCES["mistralai", "model_kwargs_sent"] = (
     ),
     _seed_renamed,
 )
+
+
+def _stream_usage_in_body(outcome: Outcome) -> Outcome:
+    """Their request's `stream_usage` body field taken out; ours sent none."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert [r["body"].pop("stream_usage") for r in their_requests] == [False]
+    assert not any("stream_usage" in r["body"] for r in our_requests)
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["mistralai", "stream_usage_off"] = (
+    Difference(
+        Reason.REJECTED,
+        "has no `stream_usage` field: it warns that it moved it to model_kwargs, then "
+        "sends it in every request's body, a field Mistral's API refuses (422)",
+        "the same warning, and `stream_usage` is not sent",
+    ),
+    _stream_usage_in_body,
+)
+
+
+def _stream_usage_refused(outcome: Outcome) -> Outcome:
+    """Their stream raised the SDK's TypeError before any request, after their warning
+    (each package's own words); ours streamed, without a warning: read as theirs once
+    both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert "unexpected keyword argument 'stream_usage'" in theirs["usage"]["error"]
+    assert theirs["warned"] or theirs["logged"]
+    assert not their_requests and len(our_requests) == 1
+    assert "error" not in (ours["usage"] or {}) and not ours["warned"] and not ours["logged"]
+    return theirs, theirs, their_requests, their_requests
+
+
+def _sdk_refuses_stream_usage(sdk: str) -> Difference:
+    """Why a class without `stream_usage` whose SDK refuses it is not followed."""
+    return Difference(
+        Reason.RAISES,
+        f"has no `stream_usage` field: it warns that it moved it to model_kwargs, "
+        f"then hands it to the {sdk} SDK's create(), whose TypeError every call raises",
+        "`stream_usage` is taken as langchain-openai takes it, without a warning: the stream runs",
+    )
+
+
+for _package in ("groq", "perplexity"):
+    DIFFERENCES[_package, "stream_usage_off"] = (
+        _sdk_refuses_stream_usage(_package),
+        _stream_usage_refused,
+    )
 
 
 def _sdk_objects(outcome: Outcome) -> Outcome:

@@ -67,6 +67,10 @@ _WHY_IMAGES = Difference(
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "reasoning_invoke": (_WHY_REASONING, suite._reasoning_kept),
     "reasoning_stream": (_WHY_REASONING, suite._reasoning_kept),
+    "stream_usage_off": (
+        suite._sdk_refuses_stream_usage("sambanova"),
+        suite._stream_usage_refused,
+    ),
     **{
         name: (_WHY_IMAGES, _image_parts)
         for name in ("std_image_base64_block", "std_image_url_block", "std_image_source_type_block")

@@ -26,6 +26,7 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -428,6 +429,13 @@ def init_chat_model_thoughts(cls: Any, url: str) -> Any:
     return {"name": built.get_name(), "reply": built.invoke("How many r?")}
 
 
+def stream_usage_given(cls: Any, url: str) -> Any:
+    """`stream_usage=False` given to a class without that field: what its construction
+    says, and a stream's usage."""
+    built, said = constructed(lambda: model(cls, url, stream_usage=False))
+    return {**said, "usage": merged(list(built.stream("Say hello"))).usage_metadata}
+
+
 def streaming_flag(cls: Any, url: str) -> Any:
     return model(cls, url, streaming=True).invoke("Say hello")
 
@@ -518,6 +526,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         init_chat_model_thoughts,
     ),
     "streaming_flag": (gemini_replies(), streaming_flag),
+    "stream_usage_given": (gemini_replies(), stream_usage_given),
     "aliases": (gemini_replies(), aliases),
     "api_version": (gemini_replies(), api_version),
     "json_mode": (gemini_replies([{"text": '{"a": 1}'}]), json_mode),

@@ -174,6 +174,26 @@ def tool_round_trip(cls: Any, url: str) -> Any:
     return model.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
 
 
+def tool_choice_bound(cls: Any, url: str) -> Any:
+    """`bind_tools(tool_choice=...)`: what is bound and sent ("none" too)."""
+    got = {}
+    for choice in ("none", "any", "add"):
+        bound = cls(model=MODEL, base_url=url).bind_tools([add], tool_choice=choice)
+        got[choice] = {"bound": sorted(bound.kwargs), "reply": bound.invoke("What is 1+2?")}
+    return got
+
+
+def tool_choice_per_call(cls: Any, url: str) -> Any:
+    """A call's own `tool_choice=` (given to invoke, or bound with `bind`)."""
+    model = cls(model=MODEL, base_url=url)
+    errors = [
+        raised(lambda: model.bind_tools([add]).invoke("Hi", tool_choice="any")),
+        raised(lambda: asyncio.run(model.ainvoke("Hi", tool_choice="add"))),
+        raised(lambda: model.bind(tool_choice="none").invoke("Hi")),
+    ]
+    return [(type(e["error"]).__name__, str(e["error"])) for e in errors]
+
+
 def reasoning_invoke(cls: Any, url: str) -> Any:
     return cls(model=MODEL, base_url=url, reasoning=True).invoke("How many r in strawberry?")
 
@@ -334,6 +354,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_call_invoke": (ollama_replies("", tool_calls=ADD_CALL), tool_call_invoke),
     "tool_call_stream": (ollama_replies("", tool_calls=ADD_CALL), tool_call_stream),
     "tool_round_trip": (ollama_replies("", tool_calls=ADD_CALL), tool_round_trip),
+    "tool_choice_bound": (ollama_replies("", tool_calls=ADD_CALL), tool_choice_bound),
+    "tool_choice_per_call": (ollama_replies(), tool_choice_per_call),
     "reasoning_invoke": (ollama_replies("Three.", thinking="Count: s-t-r..."), reasoning_invoke),
     "reasoning_stream": (ollama_replies("Three.", thinking="Count: s-t-r..."), reasoning_stream),
     "reasoning_per_call": (

@@ -35,6 +35,7 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -341,6 +342,13 @@ def safety_settings_enums(cls: Any, url: str) -> Any:
     return model(cls, url, safety_settings=settings).invoke("Hi")
 
 
+def stream_usage_given(cls: Any, url: str) -> Any:
+    """`stream_usage=False` given to a class without that field: what its construction
+    says, and a stream's usage."""
+    built, said = constructed(lambda: model(cls, url, stream_usage=False))
+    return {**said, "usage": merged(list(built.stream("Say hello"))).usage_metadata}
+
+
 def streaming_flag(cls: Any, url: str) -> Any:
     return model(cls, url, streaming=True).invoke("Say hello")
 
@@ -555,6 +563,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "aliases": (vertex_replies(), aliases),
     "safety_settings_enums": (vertex_replies(), safety_settings_enums),
     "streaming_flag": (vertex_replies(), streaming_flag),
+    "stream_usage_given": (vertex_replies(), stream_usage_given),
     "endpoint_v1": (vertex_replies(), endpoint_v1),
     "model_attributes": (vertex_replies(), model_attributes),
     "anonymous_credentials": (vertex_replies(), anonymous_credentials),

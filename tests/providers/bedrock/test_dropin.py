@@ -280,6 +280,18 @@ def test_guard_last_turn_only_off_is_accepted() -> None:
     assert named.get_name() == "m"
 
 
+def test_stream_usage_is_langchains_warning_and_not_sent() -> None:
+    # langchain-aws has no such field: LangChain warns, then sends it as an additional
+    # model request field, which the model refuses (kept out, tests/partners/bedrock).
+    wire = Wire([(200, reply([{"text": "Hi"}]), {})])
+    with pytest.warns(UserWarning, match="stream_usage is not default parameter"):
+        built = model(wire, stream_usage=False)
+    assert built.invoke("Hi").usage_metadata is not None
+    assert run_async(lambda: built.ainvoke("Hi")).usage_metadata is not None
+    assert built.stream_usage is True
+    assert all("additionalModelRequestFields" not in json.loads(r.content) for r in wire.requests)
+
+
 def test_a_model_arn_needs_its_provider() -> None:
     arn = "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc"
     with pytest.raises(ValueError, match="provider="):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -129,6 +130,32 @@ def test_invoke_over_the_mock_sync_and_async(
     assert recorder.requests[-1].json["temperature"] == zero  # type: ignore[index]
     reply = asyncio.run(model.ainvoke("hi"))
     assert reply.text == "drop-in reply" and reply.usage_metadata is not None
+
+
+def test_mistrals_stream_usage_is_langchains_warning_and_not_sent(
+    served: tuple[MockServer, Recorder],
+) -> None:
+    # langchain-mistralai has no such field: LangChain warns; it then sends it in the
+    # body, which Mistral refuses (kept out, tests/partners/compatible). A stream keeps
+    # the usage Mistral sends (`stream_usage` stays on), sync and async.
+    srv, recorder = served
+    before = len(recorder.requests)  # (the server is the module's)
+    with pytest.warns(UserWarning, match="stream_usage was transferred to model_kwargs"):
+        model = ChatMistralAI(
+            model="m-1", api_key="k", base_url=srv.openai_base_url, stream_usage=False
+        )
+    assert model.stream_usage is True
+    assert "".join(c.text for c in model.stream("hi")) == "drop-in reply"
+
+    async def astream() -> str:
+        return "".join([c.text async for c in model.astream("hi")])
+
+    assert asyncio.run(astream()) == "drop-in reply"
+    sent = recorder.requests[before:]
+    assert [("stream_usage" in r.json) for r in sent] == [False, False]  # type: ignore[operator]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a class with the field: taken, no warning
+        ChatFireworks(model="m-1", api_key="k", base_url=srv.openai_base_url, stream_usage=False)
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)

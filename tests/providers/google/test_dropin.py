@@ -62,19 +62,29 @@ def test_stream_and_async_paths_give_the_same_message() -> None:
     assert asyncio.run(astream()) == "Hello"
 
 
-def test_stream_usage_false_strips_usage_from_the_stream_sync_and_async() -> None:
-    # chatplex's own setting (langchain-google-genai has none): ChatChatplex and users
-    # turning stream usage off get it on this drop-in too, honoured rather than refused.
+def test_stream_usage_is_warned_of_and_changes_nothing_as_langchain_google_genai(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # langchain-google-genai has no such field: it logs, LangChain warns that it moved
+    # it to model_kwargs, and a stream keeps its usage (sync and async).
     server = Gemini([{"text": "Hel"}, {"text": "lo"}])
-    with_usage = [c.usage_metadata for c in genai(server).stream("Hi")]
-    assert any(u is not None for u in with_usage)
-    model = genai(server, stream_usage=False)
-    assert all(c.usage_metadata is None for c in model.stream("Hi"))
+    with pytest.warns(UserWarning, match="stream_usage is not default parameter") as seen:
+        model = genai(server, stream_usage=False)
+    assert [w.filename for w in seen] == [__file__]
+    assert [(r.name, r.getMessage()) for r in caplog.records] == [
+        (
+            "langchain_google_genai.chat_models",
+            "Unexpected argument 'stream_usage' provided to ChatGoogleGenerativeAI. "
+            "Did you mean: 'streaming'?",
+        )
+    ]
+    assert any(c.usage_metadata is not None for c in model.stream("Hi"))
 
     async def ausage() -> list[Any]:
         return [c.usage_metadata async for c in model.astream("Hi")]
 
-    assert all(u is None for u in asyncio.run(ausage()))
+    assert any(u is not None for u in asyncio.run(ausage()))
+    assert model.stream_usage is True
 
 
 def test_tool_calls_round_trip() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import doctest
 import enum
+import warnings
 
 import pytest
 
@@ -12,6 +13,7 @@ from chatplex.lean import ChatGoogleGenerativeAI
 from chatplex.lean import ChatVertexAI
 from chatplex.providers.google import dropin_settings
 from chatplex.providers.google.dropin_settings import attempts_as_retries
+from chatplex.providers.google.dropin_settings import given_stream_usage
 from chatplex.providers.google.dropin_settings import google_fields
 from chatplex.providers.google.dropin_settings import safety_settings
 from tests.providers.google._gemini_fake import KEY
@@ -86,3 +88,21 @@ def test_refused_settings_off_values_are_accepted_others_say_why() -> None:
 def test_docstring_examples() -> None:
     result = doctest.testmod(dropin_settings)
     assert result.attempted >= 1 and result.failed == 0
+
+
+def test_stream_usage_is_taken_with_the_classs_log_and_langchains_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    params = {"stream_usage": True, "top_k": 3}
+    with pytest.warns(UserWarning, match="stream_usage was transferred to model_kwargs"):
+        given_stream_usage(params, "ChatVertexAI", "langchain_google_vertexai.chat_models", 0)
+    assert params == {"top_k": 3}
+    assert [(r.name, r.levelname) for r in caplog.records] == [
+        ("langchain_google_vertexai.chat_models", "WARNING")
+    ]
+    assert "provided to ChatVertexAI. Did you mean: 'streaming'?" in caplog.records[0].getMessage()
+    caplog.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        given_stream_usage(params, "ChatVertexAI", "langchain_google_vertexai.chat_models", 0)
+    assert params == {"top_k": 3} and not caplog.records  # not given: nothing said

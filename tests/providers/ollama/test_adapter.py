@@ -283,8 +283,8 @@ def test_a_call_keyword_the_ollama_client_does_not_take_is_its_typeerror() -> No
 
 def test_the_keywords_taken_per_call_are_the_installed_partners() -> None:
     # Declared as data: the ollama client's chat() parameters, and what langchain-ollama
-    # reads out of a call's keywords first (`_chat_params` pops them; tool_choice is
-    # let through, see the adapter). A release that changes either fails here.
+    # reads out of a call's keywords first (`_chat_params` pops them). A release that
+    # changes either fails here.
     import inspect
 
     from chatplex.providers.ollama import adapter as module
@@ -296,4 +296,4 @@ def test_the_keywords_taken_per_call_are_the_installed_partners() -> None:
     source = inspect.getsource(partner.ChatOllama._chat_params)
     read = set(re.findall(r"kwargs\.pop\(\"(\w+)\"", source)) | {"strict"}
     assert 'params.pop("strict")' in source
-    assert chat | read | {"tool_choice"} == module._TAKEN_PER_CALL
+    assert chat | read == module._TAKEN_PER_CALL

@@ -228,6 +228,25 @@ def test_tool_calls_sync_and_async() -> None:
     assert merged.tool_calls == reply.tool_calls
 
 
+@pytest.mark.parametrize(
+    "choice", ["none", "any", "add", {"type": "function", "function": {"name": "add"}}]
+)
+def test_bind_tools_binds_no_tool_choice_as_langchain_ollama(choice: Any) -> None:
+    # langchain-ollama's bind_tools ignores tool_choice: "none" offers the tools too.
+    server = Server(TOOL_REPLY)
+
+    def add(a: int, b: int) -> int:
+        """Add two numbers."""
+        return a + b
+
+    model = ours(server, model="llama3.2").bind_tools([add], tool_choice=choice)
+    assert model.tool_choice is None
+    model.invoke("1+2?")
+    asyncio.run(model.ainvoke("1+2?"))
+    assert [[t["function"]["name"] for t in b["tools"]] for b in server.bodies] == [["add"]] * 2
+    assert all("tool_choice" not in b for b in server.bodies)
+
+
 async def test_async_invoke() -> None:
     reply = await ours(Server(), model="llama3.2").ainvoke("Hi")
     assert reply.text == '{"a": 1}'
