@@ -25,9 +25,9 @@ from ...chat.partner_form import PartnerFields
 from ...specs import field_names
 from .dropin_base import GoogleDropin
 from .dropin_settings import REFUSED_ALIKE
-from .dropin_settings import given_stream_usage
 from .dropin_settings import google_fields
 from .dropin_settings import google_settings
+from .dropin_settings import moved_keywords
 from .dropin_settings import safety_settings
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ class ChatVertexAI(GoogleDropin):
     ) -> None:
         from .adapter import VertexAIAdapter
 
-        given_stream_usage(params, "ChatVertexAI", "langchain_google_vertexai.chat_models", outer=0)
+        moved_keywords(params, "ChatVertexAI", "langchain_google_vertexai.chat_models", outer=0)
         taken = take_params(self, params, VERTEX_FIELDS)
         given = taken.given
         endpoint = pick(type(self).__name__, base_url=base_url, api_endpoint=api_endpoint)

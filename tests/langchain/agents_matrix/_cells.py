@@ -1205,15 +1205,9 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (Open today: `serialize` of five side wires and two scripts of test_reply_scripts.py.)
+#: (Open today: `serialize` of five side wires and a script of test_reply_scripts.py.)
 GAPS: dict[tuple[str, str], str] = {
     # The scripts of test_reply_scripts.py.
-    ("logprobs", "gemini"): (
-        "langchain-google-genai has no logprobs nor top_logprobs field: it moves them into "
-        "model_kwargs with a warning and sends neither (no logprobs in the reply), and "
-        "takes a call's logprobs=True into generationConfig.logprobs (1); the drop-in "
-        "raises TypeError for top_logprobs when the model is built"
-    ),
     ("stream_usage_flags", "gemini"): (
         "langchain-google-genai has no stream_usage field: ChatGoogleGenerativeAI("
         "stream_usage=False) moves it into model_kwargs with a warning, sends nothing of "
