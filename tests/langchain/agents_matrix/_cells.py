@@ -1264,8 +1264,9 @@ GAPS: dict[tuple[str, str], str] = {
         "additionalProperties false)"
     ),
     ("structured_dicts", "gemini"): (
-        "a TypedDict's responseJsonSchema has no description in chatplex's (the partner's "
-        "has the class's docstring); a JSON-schema dict without a title: langchain-google-"
+        "a TypedDict by function calling: langchain-google-genai declares the function's "
+        "`parameters` (Gemini's OpenAPI schema, types in capitals) where chatplex sends "
+        "`parametersJsonSchema`; a JSON-schema dict without a title: langchain-google-"
         "genai answers it by the default method where chatplex raises ValueError, and by "
         "function calling raises AttributeError where chatplex raises ValueError"
     ),
