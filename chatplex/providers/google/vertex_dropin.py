@@ -24,6 +24,7 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...specs import field_names
 from .dropin_base import GoogleDropin
+from .dropin_settings import NO_FIELD
 from .dropin_settings import REFUSED_ALIKE
 from .dropin_settings import google_fields
 from .dropin_settings import google_settings
@@ -59,6 +60,11 @@ VERTEX_FIELDS = google_fields(
     labels=True,
     audio_timestamp=True,
 )
+
+
+#: Keywords langchain-google-vertexai's class has no field for (its warnings'
+#: suggestions): LangChain's `top_logprobs` too (its `logprobs` takes the number).
+VERTEX_NO_FIELD = {**NO_FIELD, "top_logprobs": "logprobs"}
 
 
 class ChatVertexAI(GoogleDropin):
@@ -227,7 +233,13 @@ class ChatVertexAI(GoogleDropin):
     ) -> None:
         from .adapter import VertexAIAdapter
 
-        moved_keywords(params, "ChatVertexAI", "langchain_google_vertexai.chat_models", outer=0)
+        moved_keywords(
+            params,
+            "ChatVertexAI",
+            "langchain_google_vertexai.chat_models",
+            outer=0,
+            no_field=VERTEX_NO_FIELD,
+        )
         taken = take_params(self, params, VERTEX_FIELDS)
         given = taken.given
         endpoint = pick(type(self).__name__, base_url=base_url, api_endpoint=api_endpoint)
