@@ -28,6 +28,10 @@ from typing import Any
 OPENAI_MODEL = "gpt-4o-mini"
 ANTHROPIC_MODEL = "claude-bench-model"  # not a real model: no SDK deprecation warnings
 API_KEY = "sk-bench-not-real"
+#: The `anthropic-version` the anthropic SDK (2.14) sends, as chatplex's adapter does
+#: (its `ANTHROPIC_VERSION`; written here, as importing either would count in the raw
+#: clients' measurements; tests/test_bench_smoke.py compares them).
+ANTHROPIC_VERSION = "2026-10-21"
 MAX_TOKENS = 1024
 
 #: What `import` measures for each client.
@@ -82,7 +86,7 @@ def body(wire: str, text: str, *, stream: bool) -> dict[str, Any]:
 def headers(wire: str) -> dict[str, str]:
     if wire == "openai":
         return {"authorization": f"Bearer {API_KEY}"}
-    return {"x-api-key": API_KEY, "anthropic-version": "2023-06-01"}
+    return {"x-api-key": API_KEY, "anthropic-version": ANTHROPIC_VERSION}
 
 
 def endpoint(url: str, wire: str) -> str:

@@ -60,3 +60,15 @@ def test_bench_quick_runs_chatplex_end_to_end(tmp_path: Path) -> None:
         )
         assert drawn.returncode == 0, drawn.stderr[-2000:]
         assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_raw_anthropic_client_sends_the_sdks_api_version() -> None:
+    import importlib.util
+
+    from chatplex.providers.anthropic.adapter import ANTHROPIC_VERSION
+
+    where = importlib.util.spec_from_file_location("bench_clients", ROOT / "bench" / "clients.py")
+    assert where is not None and where.loader is not None
+    clients = importlib.util.module_from_spec(where)
+    where.loader.exec_module(clients)
+    assert clients.headers("anthropic")["anthropic-version"] == ANTHROPIC_VERSION

@@ -563,6 +563,10 @@ class Adapter(ABC):
     #: (its partner package keeps it: Chat Completions, the Responses API); False: the
     #: model strips it.
     keeps_sent_usage: bool = False
+    #: Whether its partner's `bind_tools` binds `tool_choice` when none is asked (as
+    #: None, which callbacks and tracers then see among the invocation params:
+    #: langchain-aws's ChatBedrockConverse); False: it binds no `tool_choice` then.
+    binds_unset_tool_choice: bool = False
 
     @abstractmethod
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:

@@ -49,7 +49,16 @@ if TYPE_CHECKING:
     from .limiter import ForeignLimiterBudget
     from .partner_form import PartnerFields
 
-__all__ = ["ChatModel"]
+__all__ = ["ChatModel", "builtin_tool_reader"]
+
+#: How a wire reads a built-in tool dict (`Adapter.builtin_tool`).
+BuiltinReader = Callable[[Mapping[str, Any]], "dict[str, Any] | None"]
+
+
+def builtin_tool_reader(adapter: Adapter | None) -> BuiltinReader | None:
+    """The wire's reading of built-in tool dicts (`Adapter.builtin_tool`); None without
+    an adapter (a model before there is one, a runnable that is not a chatplex model)."""
+    return adapter.builtin_tool if adapter is not None else None
 
 
 def _is_adapter(value: object) -> bool:
@@ -137,6 +146,9 @@ class ChatModel(Runnable[Any, AIMessage]):
     #: wire's SDK (`sdk_errors`): set on the engine of a LangChain drop-in
     #: (`chatplex.langchain`; issue 47). Else chatplex's own words, whatever was imported.
     partner_words: bool = False
+    #: Whether its constructor takes `stream_usage` (False: a drop-in whose partner class
+    #: has no such field, given which it gives that class's warning).
+    takes_stream_usage: ClassVar[bool] = True
     #: The `_llm_type` of the LangChain class a drop-in stands in for (its LangChain chat
     #: model, `chatplex.langchain`, reports it; LangChain's cache keys include it), and
     #: that class's serializer namespace (None: LangChain does not serialize it).
@@ -559,9 +571,9 @@ class ChatModel(Runnable[Any, AIMessage]):
             overrides["stop"] = list(stop)
         return llm_result(await self.abatch(list(messages), config, **overrides))
 
-    def _builtin_tool_reader(self) -> Callable[[Mapping[str, Any]], dict[str, Any] | None] | None:
+    def _builtin_tool_reader(self) -> BuiltinReader | None:
         """The wire's reading of built-in tool dicts (None before there is an adapter)."""
-        return self.adapter.builtin_tool if self.adapter is not None else None
+        return builtin_tool_reader(self.adapter)
 
     def _apply(self, settings: Mapping[str, Any]) -> None:
         check_settings(settings)

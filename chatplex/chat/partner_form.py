@@ -36,6 +36,7 @@ __all__ = [
     "Fallback",
     "IdentifyingParams",
     "PartnerFields",
+    "SdkClient",
     "partner_fields",
     "secret_reference",
     "serialized_form",
@@ -63,7 +64,10 @@ def partner_fields(keywords: Mapping[str, Any]) -> PartnerFields | None:
         identifying = IdentifyingParams(**identifying)
     # (a fallback as data: its `Fallback` fields in order)
     fallbacks = {k: Fallback(*v) for k, v in keywords.get("fallbacks", {}).items()}
-    return PartnerFields(**{**keywords, "identifying": identifying, "fallbacks": fallbacks})
+    clients = {k: SdkClient(*v) for k, v in keywords.get("clients", {}).items()}
+    return PartnerFields(
+        **{**keywords, "identifying": identifying, "fallbacks": fallbacks, "clients": clients}
+    )
 
 
 class Fallback(NamedTuple):
@@ -80,6 +84,28 @@ class Fallback(NamedTuple):
     value: Any
     variables: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+
+
+class SdkClient(NamedTuple):
+    """One of the partner's SDK client attributes (`llm.client`, `llm.root_client`...):
+    `factory` ("module:Class", called with the partner's `PartnerFields.client_arguments`;
+    or another client attribute's name) and the attribute `path` (dotted) read on what
+    it gives (`chat.completions`); `package`, what to install where the module is
+    missing (its top-level name when empty).
+
+    >>> SdkClient("openai:OpenAI").module, SdkClient("root_client", "chat.completions").module
+    ('openai', None)
+    """
+
+    factory: str
+    path: str = ""
+    package: str = ""
+
+    @property
+    def module(self) -> str | None:
+        """The SDK module it imports (None: it is read from another client attribute)."""
+        module, colon, _ = self.factory.partition(":")
+        return module if colon else None
 
 
 @dataclass(frozen=True)
@@ -279,6 +305,23 @@ class PartnerFields:
     #: clients, LangChain's callbacks...), LangChain's own among them; a drop-in dumps
     #: these, each read as its attribute (empty: not declared, it dumps its own fields).
     dumped: tuple[str, ...] = ()
+    #: Its repr's fields, in its order (its fields but those `repr=False`, LangChain's
+    #: own among them): each shown where it differs from its default, as LangChain's
+    #: repr (and `dumpd` of a class it does not serialize) shows it (empty: not
+    #: declared, the drop-in shows its own fields).
+    shown: tuple[str, ...] = ()
+    #: Of `shown`, those whose default is a factory: LangChain's repr compares them to
+    #: None, so a value the factory made (`model_kwargs={}`) is shown.
+    shown_unless_none: frozenset[str] = frozenset()
+    #: Its SDK client attributes, attribute -> how it builds it: the drop-in builds the
+    #: same, from the same fields, on first read (`chatplex.langchain.sdk_clients`).
+    clients: Mapping[str, SdkClient] = field(default_factory=dict)
+    #: The keywords its SDK clients are built with, SDK keyword -> the field it is read
+    #: from (a key revealed from its `SecretStr`).
+    client_arguments: Mapping[str, str] = field(default_factory=dict)
+    #: Of `client_arguments`, those it leaves out when its field is None (the SDK's own
+    #: default then; a None given is not the same: no timeout).
+    client_optional: frozenset[str] = frozenset()
 
     def settable(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """`given` without the `inert` fields at their defaults."""

@@ -45,6 +45,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_core.utils.pydantic import is_pydantic_v1_subclass
 from pydantic import Field
+from pydantic import PrivateAttr
 from pydantic import SecretStr
 from pydantic import SerializationInfo
 from pydantic import SerializerFunctionWrapHandler
@@ -72,6 +73,9 @@ from .partner_fields import partner_dump
 from .partner_fields import partner_environment
 from .partner_fields import partner_value
 from .partner_fields import reading_form
+from .partner_repr import partner_repr_args
+from .sdk_clients import ClientCache
+from .sdk_clients import sdk_client
 from .settings_fields import FIELD_SETTINGS as _FIELD_SETTINGS
 from .settings_fields import masked as _masked
 from .structured import default_method
@@ -123,6 +127,9 @@ class DropInChatModel(ChatChatplex):
     """The engine's settings as given (keys as `Secret`s) and the environment variables
     the partner reads its fields from: the partner's field values are read from them
     (`partner_fields.py`)."""
+
+    _sdk_clients: ClientCache = PrivateAttr(default_factory=ClientCache)
+    """The partner's SDK client attributes built so far (`sdk_clients.py`)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -185,10 +192,12 @@ class DropInChatModel(ChatChatplex):
             if default is not ABSENT:
                 self.__dict__["streaming"] = default
         elif default is ABSENT:
-            # A partner with no `streaming` field drops the keyword (langchain-ollama's):
-            # given, it chooses nothing, and LangChain's configurable fields, rebuilding a
-            # model with every field set, must not turn its stream into one invoke.
-            self.__pydantic_fields_set__.discard("streaming")
+            # A partner with no `streaming` field drops the keyword (langchain-ollama's
+            # model config ignores unknown ones): given, it chooses nothing. LangChain's
+            # streaming choice never sees it, and configurable fields, rebuilding a model
+            # with every field set, must not turn its stream into one invoke.
+            self.__dict__["streaming"] = type(self).model_fields["streaming"].default
+            self.model_fields_set.discard("streaming")
         return self
 
     def __eq__(self, other: object) -> bool:
@@ -212,6 +221,9 @@ class DropInChatModel(ChatChatplex):
             engine = self.__dict__.get("chatplex_model")
             if name.startswith("_") or engine is None:
                 raise
+            form = reading_form(self._engine)
+            if form is not None and name in form.clients:
+                return self._sdk_client(name)
             value = self._partner_value(name)
             return getattr(engine, name) if value is ABSENT else value
 
@@ -231,9 +243,16 @@ class DropInChatModel(ChatChatplex):
         given = self.__dict__.get("partner_given") or {}
         set_here = {form.name(k) for k in given.get("keywords", {})}
         set_here |= self.model_fields_set & _LANGCHAIN_SIDE
+        json_mode = info.mode_is_json()
+
+        def read(name: str) -> Any:
+            # An SDK client the partner dumps (langchain-cohere's) is dumped, but written
+            # None in JSON, where the partner's dump raises (a kept difference).
+            return None if json_mode and name in form.clients else self._dumped_value(name)
+
         return partner_dump(
             form,
-            self._dumped_value,
+            read,
             info,
             given=set_here,
             default=self._partner_default,
@@ -258,13 +277,55 @@ class DropInChatModel(ChatChatplex):
         given = self.__dict__.get("partner_given") or {}
         return _partner_field(type(self), given, self.__dict__.get("chatplex_model"), name)
 
-    def __repr_args__(self) -> Any:
-        # LangChain's repr shows the fields set to other than their defaults. ChatChatplex's
-        # own fields (`model`, `max_retries`, `model_kwargs`...) are shown as the partner's:
-        # under its field's name, its value beside its default, and not at all where it
-        # has no such field (langchain-ollama's repr, the form `dumpd` writes of it, has
-        # no `model_kwargs`, and the engine's `max_retries=2` is its default).
+    def _sdk_client(self, name: str) -> Any:
+        """The partner's SDK client attribute `name`, built on first read from the
+        partner's fields as this model holds them (`sdk_clients.py`)."""
         form = reading_form(self._engine)
+        assert form is not None  # (a client attribute is declared on its form)
+
+        def field(key: str) -> Any:
+            value = self._partner_value(key)
+            return None if value is ABSENT else value
+
+        return sdk_client(form, self._sdk_clients, name, field)
+
+    def _repr_value(self, name: str) -> Any:
+        """The partner's field `name` as its repr shows it: an SDK client (not shown
+        where its SDK is not installed: the partner cannot exist there), `streaming` as
+        LangChain holds it, any other as read on the partner (else the drop-in's field
+        of that name), credentials masked."""
+        form = reading_form(self._engine)
+        if form is not None and name in form.clients:
+            try:
+                return self._sdk_client(name)
+            except ImportError:
+                return ABSENT
+        if name in _LANGCHAIN_SIDE:
+            return getattr(self, name)
+        held = self._partner_value(name)
+        if held is ABSENT and name in _CHATPLEX_FIELDS:
+            held = getattr(self, name)  # as the drop-in shows it (`model_kwargs`: {})
+        if held is ABSENT or held is None or isinstance(held, SecretStr):
+            return held
+        return _masked(held, name)
+
+    def __repr_args__(self) -> Any:
+        # LangChain's repr shows the fields set to other than their defaults. Where the
+        # partner's repr fields are declared, they are shown, in its order, SDK clients
+        # included (`partner_repr.py`: `dumpd` of a class LangChain does not serialize is
+        # its repr). Else ChatChatplex's own fields (`model`, `max_retries`,
+        # `model_kwargs`...) are shown as the partner's: under its field's name, its
+        # value beside its default, and not at all where it has no such field
+        # (langchain-ollama's repr has no `model_kwargs`, and the engine's
+        # `max_retries=2` is its default).
+        form = reading_form(self._engine)
+        # (A model not built yet, shown in a traceback's locals, has its fields so far.)
+        built = getattr(self, "__pydantic_private__", None) is not None
+        if form is not None and form.shown and built:
+            own = dict(super().__repr_args__())
+            fields = BaseChatModel.model_fields
+            yield from partner_repr_args(form, own, fields, self._repr_value, self._partner_default)
+            return
         for name, value in super().__repr_args__():
             if form is None or name not in _CHATPLEX_FIELDS:
                 yield name, value

@@ -91,12 +91,17 @@ class ClassFormat(dict[str, Any]):
 
 def parsed_value(response_format: Any, content: Any, refusal: Any) -> Any:
     """A reply's `additional_kwargs["parsed"]` as the openai SDK's parse() gives it: its
-    text read into the class of a `ClassFormat` (a validation error raised, as the SDK
-    raises it), None for a refusal, an empty text or a format given as a dict."""
+    text (a Responses reply's: its text blocks) read into the class of a `ClassFormat`
+    (a validation error raised, as the SDK raises it), None for a refusal, an empty text
+    or a format given as a dict."""
     if not isinstance(response_format, ClassFormat) or refusal or not content:
         return None
     if not isinstance(content, str):
-        return None
+        # The Responses API's reply: its text blocks (the SDK parses the output text).
+        texts = [b.get("text") for b in content if isinstance(b, dict) and b.get("type") == "text"]
+        content = "".join(t for t in texts if isinstance(t, str))
+        if not content:
+            return None
     schema = response_format.schema
     read = getattr(schema, "model_validate_json", None) or schema.parse_raw  # (pydantic v1's)
     return read(content)
@@ -167,22 +172,7 @@ def structured_output(
     parser: LCRunnable[Any, Any] = (
         PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
     )
-    chain = parsed(bound, parser, include_raw)
-    # Where no response_format setting is sent (the Responses API's), mark_parsed has
-    # none to read: the raw reply takes the parser's object.
-    unkeyed = adapter is not None and not adapter.structured_parsed_none
-    if include_raw and keyed and pydantic and unkeyed:
-        return chain | _parsed_onto_raw
-    return chain
-
-
-def _parsed_onto_raw(result: dict[str, Any]) -> dict[str, Any]:
-    """The raw reply carries the parsed object, where the wire's partner sets it only then
-    (langchain-openai's Responses path)."""
-    if result["parsed"] is not None:
-        raw = result["raw"]
-        raw.additional_kwargs = {**raw.additional_kwargs, "parsed": result["parsed"]}
-    return result
+    return parsed(bound, parser, include_raw)
 
 
 def _function_calling(

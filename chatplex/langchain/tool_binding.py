@@ -20,6 +20,7 @@ from ..adapters.tools import given_tool_fields
 from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
 from ..chat.dropin import tool_call_body
+from ..chat.model import builtin_tool_reader
 from .wrapped import adapter_of
 from .wrapped import partner_refuses
 from .wrapped import primary
@@ -59,7 +60,7 @@ def _bind_functions(
     adapter = adapter_of(model.chatplex_model)
     if adapter is not None and not adapter.bind_strict:
         strict = None  # dropped, as its partner package drops it
-    builtin = adapter.builtin_tool if adapter is not None else None
+    builtin = builtin_tool_reader(adapter)
     for tool in tools:
         if builtin is not None and isinstance(tool, dict) and builtin(tool) is not None:
             formatted.append(tool)  # the wire's own tool, sent as given in its place
@@ -86,6 +87,8 @@ def _bind_functions(
         choice = normalise_tool_choice(tool_choice, specs)
         if choice is not None:
             kwargs["tool_choice"] = choice
+        elif adapter is not None and adapter.binds_unset_tool_choice:
+            kwargs.setdefault("tool_choice", None)  # as its partner binds it
     parallel = kwargs.get("parallel_tool_calls")
     engine = primary(model.chatplex_model)
     if parallel is not None and not partner_refuses(engine, parallel_tool_calls=parallel):

@@ -33,6 +33,7 @@ __all__ = [
     "split_text",
     "sse",
     "tool_call",
+    "tool_call_id",
     "tool_schemas",
 ]
 
@@ -69,7 +70,12 @@ def dumps(obj: Any) -> bytes:
 
 @dataclass(frozen=True)
 class ToolCall:
-    """The single tool call of a reply; `"".join(pieces) == arguments`."""
+    """One tool call of a reply; `"".join(pieces) == arguments`.
+
+    `input` is what wires that carry arguments as an object send (Gemini, Ollama, a
+    non-stream Messages or Converse reply); `arguments` what wires that carry them as text
+    send, which a script may make text that is not JSON.
+    """
 
     name: str
     input: dict[str, Any]
@@ -100,6 +106,20 @@ class Reply:
     #: Stopped at the output-token limit (`MockSettings.stop_at_limit`): each wire ends
     #: with its own length finish reason.
     cut: bool = False
+    #: Further calls in the same turn, after `tool` (parallel tool calls); the Responses,
+    #: watsonx, Cohere and InvokeModel wires render `tool` alone.
+    more_tools: tuple[ToolCall, ...] = ()
+
+    @property
+    def tools(self) -> tuple[ToolCall, ...]:
+        """Every tool call of the reply, in order (none for a text reply)."""
+        return () if self.tool is None else (self.tool, *self.more_tools)
+
+
+def tool_call_id(prefix: str, rid: str, index: int) -> str:
+    """The id of a reply's `index`-th tool call: `prefix + rid` for the first (as a reply
+    of one call has always had it), `prefix + rid + "_<index>"` for the next ones."""
+    return prefix + rid if index == 0 else f"{prefix}{rid}_{index}"
 
 
 def prompt_tokens(body: dict[str, Any]) -> int:
@@ -274,10 +294,20 @@ def _plan_tool(
     return tool_call(provider, name, example_object(schema, schema, 0), chunks)
 
 
-def tool_call(provider: str, name: str, arguments: dict[str, Any], chunks: int | None) -> ToolCall:
+def tool_call(
+    provider: str,
+    name: str,
+    arguments: dict[str, Any],
+    chunks: int | None,
+    raw: str | None = None,
+) -> ToolCall:
     """A call of tool `name` with `arguments`, their JSON streamed in `chunks` fragments
-    (None: ARG_FRAGMENT characters each, Anthropic's after an empty one, as it sends them)."""
-    text = _ENCODER.encode(arguments)
+    (None: ARG_FRAGMENT characters each, Anthropic's after an empty one, as it sends them).
+
+    `raw`: the arguments' text as wires that carry text send it (JSON or not); wires that
+    carry an object send `arguments`.
+    """
+    text = _ENCODER.encode(arguments) if raw is None else raw
     leading_empty = provider == ANTHROPIC and chunks is None
     return ToolCall(name, arguments, text, _split_arguments(text, chunks, leading_empty))
 

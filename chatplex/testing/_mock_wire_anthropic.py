@@ -19,9 +19,11 @@ from ._mock_faults import MockUsageError
 from ._mock_replies import ANTHROPIC
 from ._mock_replies import Event
 from ._mock_replies import Reply
+from ._mock_replies import ToolCall
 from ._mock_replies import dumps
 from ._mock_replies import prompt_tokens
 from ._mock_replies import sse
+from ._mock_replies import tool_call_id
 from ._mock_wire import MockWire
 
 __all__ = [
@@ -36,7 +38,6 @@ __all__ = [
 
 
 _PING = b'event: ping\ndata: {"type": "ping"}\n\n'
-_BLOCK_STOP = sse("content_block_stop", b'{"type":"content_block_stop","index":0}')
 _MESSAGE_STOP = sse("message_stop", b'{"type":"message_stop"}')
 
 
@@ -71,49 +72,66 @@ def _anthropic_message(reply: Reply, rid: str, content: list[Any]) -> dict[str, 
 def anthropic_json(reply: Reply, rid: str) -> bytes:
     """A non-stream `message` body."""
     if reply.tool is None:
-        block: dict[str, Any] = {"type": "text", "text": reply.text}
+        blocks: list[dict[str, Any]] = [{"type": "text", "text": reply.text}]
     else:
-        tool = reply.tool
-        block = {"type": "tool_use", "id": "toolu_" + rid, "name": tool.name, "input": tool.input}
-    return dumps(_anthropic_message(reply, rid, [block]))
+        blocks = [_tool_use(tool, rid, k, tool.input) for k, tool in enumerate(reply.tools)]
+    return dumps(_anthropic_message(reply, rid, blocks))
+
+
+def _tool_use(tool: ToolCall, rid: str, index: int, input_: dict[str, Any]) -> dict[str, Any]:
+    call_id = tool_call_id("toolu_", rid, index)
+    return {"type": "tool_use", "id": call_id, "name": tool.name, "input": input_}
 
 
 @lru_cache(maxsize=256)
-def _anthropic_deltas(pieces: tuple[str, ...], kind: str, key: str) -> tuple[bytes, ...]:
+def _anthropic_deltas(
+    pieces: tuple[str, ...], kind: str, key: str, index: int = 0
+) -> tuple[bytes, ...]:
     return tuple(
         sse(
             "content_block_delta",
-            dumps({"type": "content_block_delta", "index": 0, "delta": {"type": kind, key: p}}),
+            dumps({"type": "content_block_delta", "index": index, "delta": {"type": kind, key: p}}),
         )
         for p in pieces
     )
 
 
+@lru_cache(maxsize=16)
+def _block_stop(index: int) -> bytes:
+    return sse("content_block_stop", b'{"type":"content_block_stop","index":%d}' % index)
+
+
+def _block_events(block: dict[str, Any], index: int, deltas: tuple[bytes, ...]) -> list[Event]:
+    """One content block: its start, its deltas (a ping after the first start, as the
+    API sends one) and its stop."""
+    start = {"type": "content_block_start", "index": index, "content_block": block}
+    events: list[Event] = [(sse("content_block_start", dumps(start)), False)]
+    if index == 0:
+        events.append((_PING, False))
+    events.extend((delta, True) for delta in deltas)
+    events.append((_block_stop(index), False))
+    return events
+
+
 def anthropic_events(reply: Reply, rid: str) -> list[Event]:
     """The events of a Messages stream, from message_start to message_stop."""
     start = {"type": "message_start", "message": _anthropic_message(reply, rid, [])}
+    events: list[Event] = [(sse("message_start", dumps(start)), False)]
     if reply.tool is None:
-        block: dict[str, Any] = {"type": "text", "text": ""}
-        deltas = _anthropic_deltas(reply.pieces, "text_delta", "text")
+        text = {"type": "text", "text": ""}
+        events += _block_events(text, 0, _anthropic_deltas(reply.pieces, "text_delta", "text"))
         stop_reason = "end_turn"
     else:
-        block = {"type": "tool_use", "id": "toolu_" + rid, "name": reply.tool.name, "input": {}}
-        deltas = _anthropic_deltas(reply.tool.pieces, "input_json_delta", "partial_json")
+        for k, tool in enumerate(reply.tools):
+            deltas = _anthropic_deltas(tool.pieces, "input_json_delta", "partial_json", k)
+            events += _block_events(_tool_use(tool, rid, k, {}), k, deltas)
         stop_reason = "tool_use"
     stop_reason = "max_tokens" if reply.cut else stop_reason
-    block_start = {"type": "content_block_start", "index": 0, "content_block": block}
     message_delta = {
         "type": "message_delta",
         "delta": {"stop_reason": stop_reason, "stop_sequence": None},
         "usage": _anthropic_usage(reply, reply.output_tokens),
     }
-    events: list[Event] = [
-        (sse("message_start", dumps(start)), False),
-        (sse("content_block_start", dumps(block_start)), False),
-        (_PING, False),
-    ]
-    events.extend((delta, True) for delta in deltas)
-    events.append((_BLOCK_STOP, False))
     events.append((sse("message_delta", dumps(message_delta)), False))
     events.append((_MESSAGE_STOP, False))
     return events

@@ -31,8 +31,10 @@ from ._mock_aws import stream_error
 from ._mock_faults import MockUsageError
 from ._mock_replies import Event
 from ._mock_replies import Reply
+from ._mock_replies import ToolCall
 from ._mock_replies import dumps
 from ._mock_replies import prompt_tokens
+from ._mock_replies import tool_call_id
 from ._mock_wire import MockWire
 
 __all__ = [
@@ -159,9 +161,15 @@ def render_json(reply: Reply, rid: str) -> bytes:
         content: list[dict[str, Any]] = [{"text": reply.text}]
         stop = "end_turn"
     else:
-        tool = reply.tool
         content = [
-            {"toolUse": {"toolUseId": "tooluse_" + rid, "name": tool.name, "input": tool.input}}
+            {
+                "toolUse": {
+                    "toolUseId": tool_call_id("tooluse_", rid, k),
+                    "name": t.name,
+                    "input": t.input,
+                }
+            }
+            for k, t in enumerate(reply.tools)
         ]
         stop = "tool_use"
     return dumps(
@@ -179,21 +187,37 @@ def render_events(reply: Reply, rid: str, view: dict[str, Any]) -> list[Event]:
     events: list[Event] = [(event_message("messageStart", {"role": "assistant"}), False)]
     if reply.tool is None:
         deltas = [{"contentBlockIndex": 0, "delta": {"text": p}} for p in reply.pieces]
+        events.extend((event_message("contentBlockDelta", delta), True) for delta in deltas)
+        events.append((event_message("contentBlockStop", {"contentBlockIndex": 0}), False))
         stop = "end_turn"
     else:
-        tool = reply.tool
-        start = {"toolUse": {"toolUseId": "tooluse_" + rid, "name": tool.name}}
-        events.append(
-            (event_message("contentBlockStart", {"contentBlockIndex": 0, "start": start}), False)
-        )
-        deltas = [{"contentBlockIndex": 0, "delta": {"toolUse": {"input": p}}} for p in tool.pieces]
+        for k, tool in enumerate(reply.tools):
+            events.extend(_tool_block_events(tool, tool_call_id("tooluse_", rid, k), k))
         stop = "tool_use"
-    events.extend((event_message("contentBlockDelta", delta), True) for delta in deltas)
-    events.append((event_message("contentBlockStop", {"contentBlockIndex": 0}), False))
     stop = "max_tokens" if reply.cut else stop
     events.append((event_message("messageStop", {"stopReason": stop}), False))
     metadata = {"usage": _usage(reply), "metrics": {"latencyMs": 1}}
     events.append((event_message("metadata", metadata), False))
+    return events
+
+
+def _tool_block_events(tool: ToolCall, tool_use_id: str, index: int) -> list[Event]:
+    """One toolUse content block of a stream: its start, its input's fragments, its stop."""
+    start = {"toolUse": {"toolUseId": tool_use_id, "name": tool.name}}
+    events = [
+        (event_message("contentBlockStart", {"contentBlockIndex": index, "start": start}), False)
+    ]
+    events.extend(
+        (
+            event_message(
+                "contentBlockDelta",
+                {"contentBlockIndex": index, "delta": {"toolUse": {"input": p}}},
+            ),
+            True,
+        )
+        for p in tool.pieces
+    )
+    events.append((event_message("contentBlockStop", {"contentBlockIndex": index}), False))
     return events
 
 

@@ -256,7 +256,7 @@ def _candidate(reply: Reply, parts: list[dict[str, Any]], index: int, finish: bo
 
 def _full_parts(reply: Reply) -> list[dict[str, Any]]:
     if reply.tool is not None:
-        return [{"functionCall": {"name": reply.tool.name, "args": reply.tool.input}}]
+        return [{"functionCall": {"name": t.name, "args": t.input}} for t in reply.tools]
     return [{"text": reply.text}]
 
 

@@ -89,10 +89,7 @@ def _done(reply: Reply) -> dict[str, Any]:
 
 
 def _tool_calls(reply: Reply) -> list[dict[str, Any]]:
-    tool = reply.tool
-    if tool is None:
-        return []
-    return [{"function": {"name": tool.name, "arguments": tool.input}}]
+    return [{"function": {"name": t.name, "arguments": t.input}} for t in reply.tools]
 
 
 def ollama_json(reply: Reply, rid: str) -> bytes:

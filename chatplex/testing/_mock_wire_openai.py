@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +22,7 @@ from ._mock_replies import Reply
 from ._mock_replies import ToolCall
 from ._mock_replies import dumps
 from ._mock_replies import sse
+from ._mock_replies import tool_call_id
 from ._mock_wire import MockWire
 
 __all__ = [
@@ -77,7 +79,10 @@ def openai_json(reply: Reply, rid: str, created: int) -> bytes:
     message: dict[str, Any] = {"role": "assistant", "content": reply.text}
     if reply.tool is not None:
         message["content"] = None
-        message["tool_calls"] = [_openai_tool_call(reply.tool, rid)]
+        message["tool_calls"] = [
+            _openai_tool_call(tool, tool_call_id("call_", rid, k))
+            for k, tool in enumerate(reply.tools)
+        ]
     message.update(refusal=None, annotations=[])
     choices = [
         {
@@ -102,9 +107,9 @@ def openai_json(reply: Reply, rid: str, created: int) -> bytes:
     )
 
 
-def _openai_tool_call(tool: ToolCall, rid: str) -> dict[str, Any]:
+def _openai_tool_call(tool: ToolCall, call_id: str) -> dict[str, Any]:
     function = {"name": tool.name, "arguments": tool.arguments}
-    return {"id": "call_" + rid, "type": "function", "function": function}
+    return {"id": call_id, "type": "function", "function": function}
 
 
 def _openai_choice(delta: bytes, finish: bytes = b"null") -> bytes:
@@ -120,11 +125,30 @@ def _openai_text_deltas(pieces: tuple[str, ...]) -> tuple[bytes, ...]:
 
 
 @lru_cache(maxsize=256)
-def _openai_argument_deltas(pieces: tuple[str, ...]) -> tuple[bytes, ...]:
+def _openai_argument_deltas(pieces: tuple[str, ...], index: int = 0) -> tuple[bytes, ...]:
     return tuple(
-        _openai_choice(dumps({"tool_calls": [{"index": 0, "function": {"arguments": p}}]}))
+        _openai_choice(dumps({"tool_calls": [{"index": index, "function": {"arguments": p}}]}))
         for p in pieces
     )
+
+
+def _openai_call_deltas(reply: Reply, rid: str) -> tuple[bytes, list[bytes]]:
+    """The opening chunk of a tool-call stream (role, the first call's id and name) and
+    the deltas after it: each call's arguments, a later call opened by its own chunk
+    (with its `index`, id and name), as OpenAI streams parallel calls."""
+    first = b""
+    deltas: list[bytes] = []
+    for index, tool in enumerate(reply.tools):
+        call = _openai_tool_call(tool, tool_call_id("call_", rid, index))
+        call["function"]["arguments"] = ""
+        opening: dict[str, Any] = {"tool_calls": [{"index": index, **call}]}
+        if index == 0:
+            opening = {"role": "assistant", "content": None, **opening, "refusal": None}
+            first = _openai_choice(dumps(opening))
+        else:
+            deltas.append(_openai_choice(dumps(opening)))
+        deltas.extend(_openai_argument_deltas(tool.pieces, index))
+    return first, deltas
 
 
 def openai_events(reply: Reply, rid: str, created: int, include_usage: bool) -> list[Event]:
@@ -138,15 +162,11 @@ def openai_events(reply: Reply, rid: str, created: int, include_usage: bool) -> 
     )
     tail = b',"usage":null}\n\n' if include_usage else b"}\n\n"
     finish = b'"%b"' % _finish_reason(reply).encode()
+    deltas: Sequence[bytes]
     if reply.tool is None:
         first, deltas = _OPENAI_ROLE, _openai_text_deltas(reply.pieces)
     else:
-        call = _openai_tool_call(reply.tool, rid)
-        call["function"]["arguments"] = ""
-        opening = {"role": "assistant", "content": None, "tool_calls": [{"index": 0, **call}]}
-        opening["refusal"] = None
-        first = _openai_choice(dumps(opening))
-        deltas = _openai_argument_deltas(reply.tool.pieces)
+        first, deltas = _openai_call_deltas(reply, rid)
     events: list[Event] = [(head + first + tail, False)]
     events.extend((head + delta + tail, True) for delta in deltas)
     events.append((head + _openai_choice(b"{}", finish) + tail, False))

@@ -34,9 +34,13 @@ def scripted_reply(
     model = model if isinstance(model, str) else "mock-model"
     input_tokens = request_tokens(body)
     if decision.tool is not None:
-        tool = tool_call(provider, decision.tool, dict(decision.args), chunks)
-        output_tokens = max(1, len(re.findall(r"\w+", tool.arguments)))
-        return Reply(model, "", (), tool, input_tokens, output_tokens)
+        first, *more = [
+            tool_call(provider, call.tool, dict(call.args), chunks, call.raw_args)
+            for call in (decision, *decision.more)
+            if call.tool is not None
+        ]
+        words = sum(len(re.findall(r"\w+", call.arguments)) for call in (first, *more))
+        return Reply(model, "", (), first, input_tokens, max(1, words), more_tools=tuple(more))
     text = decision.text or ""
     pieces = split_text(text, chunks)
     joined = "".join(pieces)

@@ -46,8 +46,12 @@ A rule answers with exactly one of `call` (+ `args`), `reply` (text) or `data` (
 e.g. for JSON mode). `reply` and string values in `args` may use the groups of the
 `user_text` match (`\\1`, `\\g<name>`, as in `re.Match.expand`); `args` may also be a JSON
 text template (`r'{"input": \\1}'` gives a number), a dict, or a callable
-`(request, match) -> dict`. A script is also plain data: `MockScript.from_dict(...)` or
-`MockScript.load("rules.json")` (the CLI's `--script`), e.g.::
+`(request, match) -> dict`. A `call` rule may answer more calls in the same reply
+(parallel tool calls), streamed as each wire streams them: `also=[{"call": "lookup",
+"args": {...}}]`; and `raw_args="{'city': Paris"` sends the arguments as that text where
+the wire carries text (Chat Completions, a Messages or Converse stream: arguments that
+are not JSON), `args` where it carries an object. A script is also plain data:
+`MockScript.from_dict(...)` or `MockScript.load("rules.json")` (the CLI's `--script`), e.g.::
 
     {"rules": [{"user_text": "magic_function\\\\((\\\\d+)\\\\)", "call": "magic_function",
                 "args": "{\\"input\\": \\\\1}"}]}
@@ -77,8 +81,20 @@ __all__ = ["Decision", "MockScript", "ScriptRequest", "ScriptRule"]
 
 _KEYWORD_CHOICES = {"auto": "auto", "none": "none", "required": "required", "any": "required"}
 _RULE_KEYS = frozenset(
-    {"user_text", "tool_choice", "schema", "after_tool_result", "call", "args", "reply", "data"}
+    {
+        "user_text",
+        "tool_choice",
+        "schema",
+        "after_tool_result",
+        "call",
+        "args",
+        "raw_args",
+        "also",
+        "reply",
+        "data",
+    }
 )
+_CALL_KEYS = frozenset({"call", "args", "raw_args"})
 
 
 @dataclass(frozen=True)
@@ -142,11 +158,19 @@ Args: TypeAlias = (
 
 @dataclass(frozen=True)
 class Decision:
-    """A scripted answer: `text`, or a call of `tool` with `args`."""
+    """A scripted answer: `text`, or a call of `tool` with `args`.
+
+    `raw_args`: the call's arguments as the text wires that carry text send (Chat
+    Completions' `arguments`, a Messages or Converse stream's input fragments), JSON or
+    not; wires that carry an object send `args`. `more`: further calls in the same reply
+    (parallel tool calls), each a `Decision` with `tool`, after this one.
+    """
 
     text: str | None = None
     tool: str | None = None
     args: Mapping[str, Any] = field(default_factory=dict)
+    raw_args: str | None = None
+    more: tuple[Decision, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,13 +186,25 @@ class ScriptRule:
     args: Args | None = None
     reply: str | None = None
     data: Any = None
+    #: The call's arguments as text, sent as they are where a wire carries text (see
+    #: `Decision.raw_args`): e.g. text that is not JSON.
+    raw_args: str | None = None
+    #: Further calls in the same reply (parallel tool calls), each a mapping with `call`
+    #: and, optionally, `args` / `raw_args` as a rule has them.
+    also: Sequence[Mapping[str, Any]] = ()
 
     def __post_init__(self) -> None:
         answers = sum(x is not None for x in (self.call, self.reply, self.data))
         if answers != 1:
             raise ValueError("a ScriptRule answers with exactly one of call=, reply= or data=")
-        if self.args is not None and self.call is None:
-            raise ValueError("args= goes with call=")
+        if (self.args is not None or self.raw_args is not None or self.also) and self.call is None:
+            raise ValueError("args=, raw_args= and also= go with call=")
+        object.__setattr__(self, "also", tuple(self.also))
+        for i, more in enumerate(self.also):
+            if not isinstance(more, Mapping) or not isinstance(more.get("call"), str):
+                raise ValueError(f"also[{i}] must be a mapping with a tool name as 'call'")
+            if not set(more) <= _CALL_KEYS:
+                raise ValueError(f"also[{i}]: unknown keys {sorted(set(more) - _CALL_KEYS)}")
         if self.user_text is not None:
             try:
                 re.compile(self.user_text)
@@ -201,38 +237,61 @@ class ScriptRule:
             after = False  # calling again on every tool result would never end an agent loop
         if after is not None and request.after_tool_result != after:
             return False, None
-        if self.call is not None and self.call not in request.tools:
+        if self.call is not None and any(name not in request.tools for name in self._called()):
             return False, None  # a model cannot call a tool it was not offered
         if self.when is not None and not self.when(request):
             return False, None
         return True, found
 
+    def _called(self) -> list[str]:
+        """The tools the rule calls, in order (none for a text answer)."""
+        first = [] if self.call is None else [self.call]
+        return first + [str(more["call"]) for more in self.also]
+
     def answer(self, request: ScriptRequest, found: re.Match[str] | None) -> Decision:
         if self.call is not None:
-            return Decision(tool=self.call, args=self._args(request, found))
+            more = tuple(
+                _call(request, found, m["call"], m.get("args"), m.get("raw_args"))
+                for m in self.also
+            )
+            first = _call(request, found, self.call, self.args, self.raw_args)
+            return Decision(tool=first.tool, args=first.args, raw_args=first.raw_args, more=more)
         if self.data is not None:
             return Decision(text=json.dumps(self.data, ensure_ascii=False))
         assert self.reply is not None
         return Decision(text=found.expand(self.reply) if found else self.reply)
 
-    def _args(self, request: ScriptRequest, found: re.Match[str] | None) -> Mapping[str, Any]:
-        assert self.call is not None
-        args = self.args
-        if args is None:
-            schema = request.tools[self.call]
-            return example_object(dict(schema), dict(schema), 0)
-        if callable(args):
-            return dict(args(request, found))
-        if isinstance(args, str):
-            text = found.expand(args) if found else args
-            try:
-                value = json.loads(text)
-            except ValueError as exc:
-                raise MockUsageError(f"rule args for {self.call!r}: not JSON: {text!r}") from exc
-            if not isinstance(value, dict):
-                raise MockUsageError(f"rule args for {self.call!r} must be a JSON object")
-            return value
-        return {k: _expand(v, found) for k, v in args.items()}
+
+def _call(
+    request: ScriptRequest,
+    found: re.Match[str] | None,
+    name: str,
+    args: Args | None,
+    raw_args: str | None,
+) -> Decision:
+    """A call of tool `name`: `args` worked out, `raw_args` expanded with the match."""
+    raw = None if raw_args is None else (found.expand(raw_args) if found else raw_args)
+    return Decision(tool=name, args=_args(request, found, name, args), raw_args=raw)
+
+
+def _args(
+    request: ScriptRequest, found: re.Match[str] | None, name: str, args: Args | None
+) -> Mapping[str, Any]:
+    if args is None:
+        schema = request.tools[name]
+        return example_object(dict(schema), dict(schema), 0)
+    if callable(args):
+        return dict(args(request, found))
+    if isinstance(args, str):
+        text = found.expand(args) if found else args
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            raise MockUsageError(f"rule args for {name!r}: not JSON: {text!r}") from exc
+        if not isinstance(value, dict):
+            raise MockUsageError(f"rule args for {name!r} must be a JSON object")
+        return value
+    return {k: _expand(v, found) for k, v in args.items()}
 
 
 @dataclass(frozen=True)

@@ -904,6 +904,21 @@ def test_a_key_changed_on_a_built_drop_in_is_refused() -> None:
         switch._prepare({"configurable": {"k": "another-key"}})
 
 
+def test_streaming_is_ignored_where_the_partner_has_no_such_field() -> None:
+    # langchain-ollama's ChatOllama has no `streaming` field and drops the keyword: an
+    # invoke stays its _generate (which streams underneath), not LangChain's _stream.
+    import chatplex
+
+    ollama = chatplex.ChatOllama(model="llama3.2", streaming=True)
+    assert "streaming" not in ollama.model_fields_set and ollama.streaming is False
+    assert "streaming" not in repr(ollama)
+    for async_api in (False, True):
+        assert ollama._should_stream(async_api=async_api) is False
+    # A partner with the field keeps it as given.
+    groq = chatplex.ChatGroq(model="m", api_key=_KEY, streaming=True)
+    assert groq.streaming is True and groq._should_stream(async_api=False) is True
+
+
 @pytest.mark.filterwarnings("ignore")  # the partner's own
 @pytest.mark.parametrize("settings", [{}, {"streaming": True}, {"streaming": False}])
 def test_streaming_reads_and_serializes_as_the_partners(settings: dict[str, Any]) -> None:

@@ -78,8 +78,17 @@ _NAMES = [
 
 _CLIENTS = (
     "the partner's SDK client objects: the drop-in calls through chatplex's HTTP layer, "
-    "and builds no SDK client (a lazily built one of the same settings is open)"
+    "and builds no SDK client where its form declares none (`PartnerFields.clients`)"
 )
+
+
+def _built_clients(name: str) -> frozenset[str]:
+    """The SDK client attributes the drop-in `name` builds as its partner does (its
+    form's `clients`): each the same SDK class (`test_sdk_clients.py` checks how built)."""
+    form = reading_form(getattr(importlib.import_module(DROP_IN_MODULES[name]), name))
+    return frozenset(form.clients) if form is not None else frozenset()
+
+
 #: Fields the drop-in does not hold as the partner does, and why: the partner's SDK
 #: objects, which chatplex does not build. Each still differs (checked), so a fix fails
 #: the test and its row must go.
@@ -87,6 +96,7 @@ OPEN: dict[tuple[str, str], str] = {
     **{
         (name, field): _CLIENTS
         for name in DROP_IN_MODULES
+        if not _built_clients(name)
         for field in ("client", "async_client", "root_client", "root_async_client")
     },
     **{(n, "bedrock_client"): _CLIENTS for n in ("ChatBedrock", "ChatBedrockConverse")},
@@ -143,6 +153,9 @@ def _assert_same(name: str, field: str, dropin: Any, partner: Any) -> None:
     if (name, field) in OPEN:
         assert ours != theirs, f"{name}.{field} now matches: drop its OPEN row"
         return
+    if field in _built_clients(name):
+        assert type(ours) is type(theirs), f"{name}.{field}: {ours!r} is not {theirs!r}"
+        return
     if isinstance(theirs, SecretStr):
         assert isinstance(ours, SecretStr), f"{name}.{field}: {ours!r}"
         assert ours.get_secret_value() == theirs.get_secret_value()
@@ -169,15 +182,18 @@ def _assert_dumps_match(name: str, dropin: Any, partner: Any) -> None:
     assert list(ours) == list(theirs), f"{name}: the partner's keys are {list(theirs)}"
     kept = {field for (n, field) in KEPT if n == name}
     open_ = {field for (n, field) in OPEN if n == name}
+    built = _built_clients(name)
     for field, value in theirs.items():
         if isinstance(value, SecretStr):
             assert isinstance(ours[field], SecretStr), f"{name}.{field}: {ours[field]!r}"
             assert ours[field].get_secret_value() == value.get_secret_value()
         elif field in open_:
             assert ours[field] is None and value is not None, f"{name}.{field} now matches"
+        elif field in built:  # (an SDK client the partner dumps: langchain-cohere's)
+            assert type(ours[field]) is type(value), f"{name}.{field}: {ours[field]!r}"
         elif field not in kept:
             assert ours[field] == value, f"{name}.{field}: {ours[field]!r} != {value!r}"
-    json = {"exclude": kept | open_}
+    json = {"exclude": kept | open_ | built}
     assert dropin.model_dump_json(**json) == partner.model_dump_json(**json)
 
 

@@ -151,3 +151,36 @@ async def test_strict_reaches_the_tools_unless_the_partner_drops_it(sync: bool) 
     openai, groq = (body["tools"][0]["function"] for body in bodies)
     assert openai["strict"] is True and openai["parameters"]["required"] == ["query", "limit"]
     assert "strict" not in groq and groq["parameters"]["required"] == ["query"]
+
+
+_AWS = {
+    "aws_access_key_id": "AKIDEXAMPLE",
+    "aws_secret_access_key": "not-a-real-secret",
+    "region_name": "us-east-1",
+}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_tool_choice_unasked_is_bound_as_none_where_the_partner_binds_it(
+    sync: bool,
+) -> None:
+    # langchain-aws's ChatBedrockConverse binds `tool_choice=None` when none is asked
+    # (callbacks see it among the invocation params); its ChatBedrock binds none. The
+    # request is the same: no choice sent.
+    import chatplex
+
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return "sunny"
+
+    bodies: list[dict[str, Any]] = []
+    model_id = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        converse = chatplex.ChatBedrockConverse(model=model_id, endpoint_url=server.url, **_AWS)
+        bound = converse.bind_tools([get_weather])
+        assert "tool_choice" in bound.kwargs and bound.kwargs["tool_choice"] is None
+        reply = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+        assert reply.content
+        invoked = chatplex.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
+        assert "tool_choice" not in invoked.bind_tools([get_weather]).kwargs
+    assert "toolChoice" not in bodies[0]["toolConfig"]

@@ -29,6 +29,7 @@ from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_replies import request_tokens
 from chatplex.testing._mock_replies import split_text
 from chatplex.testing._mock_replies import tool_call
+from chatplex.testing._mock_replies import tool_call_id
 from chatplex.testing._mock_wire_anthropic import anthropic_error
 from chatplex.testing._mock_wire_anthropic import anthropic_events
 from chatplex.testing._mock_wire_anthropic import anthropic_json
@@ -273,3 +274,17 @@ def test_a_tool_call_streams_its_json_arguments_in_fragments() -> None:
 def test_docstring_examples() -> None:
     failures, tried = doctest.testmod(_mock_replies)
     assert failures == 0 and tried > 0
+
+
+def test_a_reply_lists_its_calls_and_later_calls_get_their_own_ids() -> None:
+    first = tool_call(OPENAI, "a", {"x": 1}, None)
+    second = tool_call(OPENAI, "b", {}, None, raw='{"y": ')
+    assert second.arguments == '{"y": ' and second.input == {}
+    reply = Reply("m", "", (), first, 1, 1, more_tools=(second,))
+    assert reply.tools == (first, second)
+    assert Reply("m", "hi", ("hi",), None, 1, 1).tools == ()
+    assert [tool_call_id("call_", "r1", k) for k in range(3)] == [
+        "call_r1",
+        "call_r1_1",
+        "call_r1_2",
+    ]

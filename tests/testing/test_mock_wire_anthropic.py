@@ -8,8 +8,10 @@ import json
 import pytest
 
 from chatplex.testing._mock_faults import MockUsageError
+from chatplex.testing._mock_replies import ANTHROPIC
 from chatplex.testing._mock_replies import Reply
 from chatplex.testing._mock_replies import plan_reply
+from chatplex.testing._mock_replies import tool_call
 from chatplex.testing._mock_wire_anthropic import WIRE
 from chatplex.testing._mock_wire_anthropic import anthropic_rate_limit_headers
 
@@ -76,3 +78,30 @@ def test_a_reply_cut_at_the_limit_stops_for_max_tokens() -> None:
     assert json.loads(WIRE.render_json(reply, "r1"))["stop_reason"] == "max_tokens"
     events = b"".join(e for e, _ in WIRE.render_events(reply, "r1", {}))
     assert b'"stop_reason":"max_tokens"' in events and b"end_turn" not in events
+
+
+def test_parallel_calls_are_content_blocks_streamed_one_after_the_other() -> None:
+    first = tool_call(ANTHROPIC, "a", {"x": 1}, None)
+    second = tool_call(ANTHROPIC, "b", {"y": 2}, None, raw='{"y": ')
+    reply = Reply("m", "", (), first, 3, 2, more_tools=(second,))
+    body = json.loads(WIRE.render_json(reply, "r1"))
+    assert [(b["id"], b["input"]) for b in body["content"]] == [
+        ("toolu_r1", {"x": 1}),
+        ("toolu_r1_1", {"y": 2}),  # an object on this wire: the call's input
+    ]
+    events = [
+        json.loads(line[6:])
+        for frame, _ in WIRE.render_events(reply, "r1", BODY)
+        for line in frame.decode().splitlines()
+        if line.startswith("data: ")
+    ]
+    kinds = [(e["type"], e.get("index")) for e in events if "content_block" in e["type"]]
+    assert kinds[0] == ("content_block_start", 0) and kinds[-1] == ("content_block_stop", 1)
+    assert kinds.index(("content_block_stop", 0)) < kinds.index(("content_block_start", 1))
+    for index, arguments in ((0, '{"x":1}'), (1, '{"y": ')):
+        sent = "".join(
+            e["delta"]["partial_json"]
+            for e in events
+            if e["type"] == "content_block_delta" and e["index"] == index
+        )
+        assert sent == arguments

@@ -4,6 +4,7 @@ decoder), CountTokens, and whole calls over MockServer."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -19,6 +20,7 @@ from chatplex.testing._mock_aws import EVENT_STREAM
 from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import Reply
 from chatplex.testing._mock_replies import plan_reply
+from chatplex.testing._mock_replies import tool_call
 from chatplex.testing._mock_wire_bedrock import WIRE
 from chatplex.testing._mock_wire_bedrock import render_events
 from chatplex.testing._mock_wire_bedrock import render_json
@@ -314,3 +316,23 @@ def test_a_reply_cut_at_the_limit_stops_for_max_tokens() -> None:
     assert json.loads(render_json(reply, "r1"))["stopReason"] == "max_tokens"
     events = b"".join(e for e, _ in render_events(reply, "r1", {}))
     assert b'"stopReason":"max_tokens"' in events and b"end_turn" not in events
+
+
+def test_parallel_calls_are_content_blocks_of_their_own() -> None:
+    view, reply = _plan(BODY, chunks=2)
+    assert reply.tool is not None
+    second = tool_call("openai", "get_time", {"zone": "UTC"}, 3)
+    reply = dataclasses.replace(reply, more_tools=(second,))
+    body = json.loads(render_json(reply, "r2"))
+    ids = [block["toolUse"]["toolUseId"] for block in body["output"]["message"]["content"]]
+    assert ids == ["tooluse_r2", "tooluse_r2_1"]
+    raw = b"".join(frame for frame, _ in render_events(reply, "r2", view))
+    parser = BedrockStreamParser()
+    merged = merge_chunks(
+        [c for c in map(parser.feed, EventStreamDecoder().feed(raw)) if c is not None]
+    )
+    calls = merged.to_message().tool_calls
+    assert [(c["name"], c["args"], c["id"]) for c in calls] == [
+        (reply.tool.name, reply.tool.input, "tooluse_r2"),
+        ("get_time", {"zone": "UTC"}, "tooluse_r2_1"),
+    ]

@@ -358,3 +358,17 @@ def test_a_reply_cut_at_the_limit_finishes_for_max_tokens() -> None:
     assert candidate["finishReason"] == "MAX_TOKENS"
     events = b"".join(e for e, _ in gemini_events(reply, "r1", {}))
     assert b'"finishReason":"MAX_TOKENS"' in events and b'"STOP"' not in events
+
+
+def test_parallel_calls_are_parts_of_one_reply_streamed_and_not() -> None:
+    second = ToolCall("get_time", {}, "{}", ("{}",))
+    reply = dataclasses.replace(tool_reply(), more_tools=(second,))
+    whole = ADAPTER.parse_response(gemini_json(reply, "rid-1"), {})
+    assert [(c["name"], c["args"]) for c in whole.tool_calls] == [
+        ("get_weather", {"city": "x"}),
+        ("get_time", {}),
+    ]
+    assert [(c["name"], c["args"]) for c in stream_message(reply).tool_calls] == [
+        ("get_weather", {"city": "x"}),
+        ("get_time", {}),
+    ]

@@ -19,6 +19,7 @@ from chatplex.providers.ollama.ndjson import iter_ndjson_lines
 from chatplex.testing._mock_faults import MockUsageError
 from chatplex.testing._mock_replies import Reply
 from chatplex.testing._mock_replies import plan_reply
+from chatplex.testing._mock_replies import tool_call
 from chatplex.testing._mock_wire_ollama import NDJSON
 from chatplex.testing._mock_wire_ollama import WIRE
 from chatplex.testing._mock_wire_ollama import ollama_view
@@ -265,3 +266,18 @@ def test_a_reply_cut_at_the_limit_is_done_for_length() -> None:
     assert json.loads(WIRE.render_json(cut, "r1"))["done_reason"] == "length"
     events = b"".join(e for e, _ in WIRE.render_events(cut, "r1", view))
     assert b'"done_reason":"length"' in events and b'"done_reason":"stop"' not in events
+
+
+def test_parallel_calls_go_whole_in_one_message() -> None:
+    body = {"model": "m", "messages": [{"role": "user", "content": "a tool"}], "tools": [WEATHER]}
+    view, reply = plan(body)
+    assert reply.tool is not None
+    second = tool_call("openai", "get_time", {"zone": "UTC"}, None)
+    reply = dataclasses.replace(reply, more_tools=(second,))
+    whole = OllamaAdapter().parse_response(WIRE.render_json(reply, "rid1"), {})
+    _, streamed = parse_events(reply, view)
+    for message in (whole, streamed):
+        assert [(c["name"], c["args"]) for c in message.tool_calls] == [
+            (reply.tool.name, reply.tool.input),
+            ("get_time", {"zone": "UTC"}),
+        ]

@@ -8,8 +8,10 @@ import json
 import pytest
 
 from chatplex.testing._mock_faults import MockUsageError
+from chatplex.testing._mock_replies import OPENAI
 from chatplex.testing._mock_replies import Reply
 from chatplex.testing._mock_replies import plan_reply
+from chatplex.testing._mock_replies import tool_call
 from chatplex.testing._mock_wire_openai import WIRE
 from chatplex.testing._mock_wire_openai import is_chat_completions
 from chatplex.testing._mock_wire_openai import openai_rate_limit_headers
@@ -100,3 +102,29 @@ def test_a_reply_cut_at_the_limit_ends_for_length() -> None:
     assert json.loads(WIRE.render_json(reply, "r1"))["choices"][0]["finish_reason"] == "length"
     events = b"".join(e for e, _ in WIRE.render_events(reply, "r1", {}))
     assert b'"finish_reason":"length"' in events and b'"finish_reason":"stop"' not in events
+
+
+def _data(events: list[tuple[bytes, bool]]) -> list[dict[str, object]]:
+    return [json.loads(e[6:]) for e, _ in events if e.startswith(b"data: {")]
+
+
+def test_parallel_calls_stream_each_under_its_index() -> None:
+    first = tool_call(OPENAI, "a", {"x": 1}, 2)
+    second = tool_call(OPENAI, "b", {}, None, raw='{"y": ')
+    reply = Reply("m", "", (), first, 3, 2, more_tools=(second,))
+    message = json.loads(WIRE.render_json(reply, "r1"))["choices"][0]["message"]
+    assert [(c["id"], c["function"]["arguments"]) for c in message["tool_calls"]] == [
+        ("call_r1", '{"x":1}'),
+        ("call_r1_1", '{"y": '),
+    ]
+    deltas = [
+        call
+        for chunk in _data(WIRE.render_events(reply, "r1", BODY))
+        for choice in chunk["choices"]  # type: ignore[attr-defined]
+        for call in choice["delta"].get("tool_calls") or ()
+    ]
+    opened = [(d["index"], d["id"], d["function"]["name"]) for d in deltas if "id" in d]
+    assert opened == [(0, "call_r1", "a"), (1, "call_r1_1", "b")]
+    for index, arguments in ((0, '{"x":1}'), (1, '{"y": ')):
+        sent = "".join(d["function"]["arguments"] for d in deltas if d["index"] == index)
+        assert sent == arguments

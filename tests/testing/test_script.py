@@ -4,6 +4,7 @@ streamed or not, and the per-request headers still win."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -175,7 +176,7 @@ def test_rules_and_requests_are_checked() -> None:
         ScriptRule(reply="a", data={"b": 1})
     with pytest.raises(ValueError, match="regular expression"):
         ScriptRule(user_text="(", reply="a")
-    with pytest.raises(ValueError, match="args= goes with call="):
+    with pytest.raises(ValueError, match="go with call="):
         ScriptRule(reply="a", args={})
     with pytest.raises(ValueError, match="unknown keys"):
         MockScript.from_dict({"rules": [{"reply": "a", "colour": "red"}]})
@@ -236,3 +237,102 @@ def test_the_cli_refuses_a_bad_script_file(
     path.write_text(json.dumps({"rules": [{"reply": "a", "call": "b"}]}))
     assert cli_main(["--script", str(path)]) == 2
     assert "exactly one" in capsys.readouterr().err
+
+
+PARALLEL = MockScript(
+    rules=[
+        ScriptRule(
+            user_text="both",
+            call="magic_function",
+            args={"input": 2},
+            also=[{"call": "get_weather", "args": {"location": "Oslo", "unit": "C"}}],
+        ),
+        ScriptRule(user_text="broken", call="magic_function", args={"input": 2}, raw_args='{"in'),
+    ]
+)
+BOTH = [("magic_function", {"input": 2}), ("get_weather", {"location": "Oslo", "unit": "C"})]
+
+
+@pytest.fixture(scope="module")
+def parallel_server() -> Iterator[MockServer]:
+    with MockServer(script=PARALLEL) as srv:
+        yield srv
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_rule_answers_parallel_calls_invoked_and_streamed(
+    parallel_server: MockServer, provider: str, sync: bool
+) -> None:
+    m = model(parallel_server, provider, [MAGIC, WEATHER])
+    reply = m.invoke("both please") if sync else await m.ainvoke("both please")
+    assert [(c["name"], c["args"]) for c in reply.tool_calls] == BOTH
+    assert len({c["id"] for c in reply.tool_calls}) == 2
+    stream = m.stream("both") if sync else None
+    chunks = list(stream) if stream is not None else [c async for c in m.astream("both")]
+    merged = chunks[0]
+    for chunk in chunks[1:]:
+        merged = merged + chunk
+    assert [(c["name"], c["args"]) for c in merged.to_message().tool_calls] == BOTH
+    # Every called tool must be offered: with get_weather missing the rule does not match.
+    assert model(parallel_server, provider, [MAGIC]).invoke("both").text == "Echo: both"
+
+
+def _post(server: MockServer, provider: str, stream: bool) -> httpx.Response:
+    tool = {"type": "function", "function": MAGIC}
+    if provider == "anthropic":
+        tool = {"name": MAGIC["name"], "input_schema": MAGIC["parameters"]}
+    body = {
+        "model": "m",
+        "max_tokens": 10,
+        "stream": stream,
+        "messages": [{"role": "user", "content": "broken"}],
+        "tools": [tool],
+    }
+    url = server.openai_base_url + "/chat/completions"
+    if provider == "anthropic":
+        url = server.anthropic_base_url + "/v1/messages"
+    return httpx.post(url, json=body, headers={"x-api-key": "k", "authorization": "Bearer k"})
+
+
+def test_raw_args_go_as_text_where_the_wire_carries_text(parallel_server: MockServer) -> None:
+    chat = _post(parallel_server, "openai", stream=False).json()
+    assert chat["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"] == '{"in'
+    streamed = _post(parallel_server, "openai", stream=True).text
+    fragments = re.findall(r'"arguments":"((?:[^"\\]|\\.)*)"', streamed)
+    assert json.loads('"' + "".join(fragments) + '"') == '{"in'
+    # A Messages reply carries the input as an object: the script's `args`; its stream
+    # carries text fragments: the raw text.
+    message = _post(parallel_server, "anthropic", stream=False).json()
+    assert message["content"][0]["input"] == {"input": 2}
+    events = _post(parallel_server, "anthropic", stream=True).text
+    partial = [
+        json.loads(line[6:])["delta"]["partial_json"]
+        for line in events.splitlines()
+        if line.startswith("data: ") and "input_json_delta" in line
+    ]
+    assert "".join(partial) == '{"in'
+
+
+def test_parallel_and_raw_rules_are_checked_and_load_from_data() -> None:
+    with pytest.raises(ValueError, match="go with call="):
+        ScriptRule(reply="a", also=[{"call": "b"}])
+    with pytest.raises(ValueError, match="go with call="):
+        ScriptRule(reply="a", raw_args="{")
+    with pytest.raises(ValueError, match="tool name as 'call'"):
+        ScriptRule(call="a", also=[{"args": {}}])
+    with pytest.raises(ValueError, match="unknown keys"):
+        ScriptRule(call="a", also=[{"call": "b", "colour": "red"}])
+    script = MockScript.from_dict(
+        {"rules": [{"call": "magic_function", "raw_args": "{", "also": [{"call": "get_weather"}]}]}
+    )
+    body = {
+        "model": "m",
+        "messages": [{"role": "user", "content": "x"}],
+        "tools": [{"type": "function", "function": f} for f in (MAGIC, WEATHER)],
+    }
+    decision = script.decide("openai", body)
+    assert decision is not None and decision.raw_args == "{"
+    assert [(d.tool, dict(d.args)) for d in decision.more] == [
+        ("get_weather", {"location": "x", "unit": "C"})  # example arguments by default
+    ]

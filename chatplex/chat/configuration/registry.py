@@ -28,6 +28,7 @@ __all__ = [
     "PROVIDERS",
     "adapter_settings",
     "build",
+    "init_class",
     "provider_factory",
     "qualified_model_name",
     "register_provider",
@@ -144,6 +145,22 @@ def qualified_model_name(model: str, provider: str | None) -> str:
     if not isinstance(provider, str) or not provider:
         raise ValueError(f"model_provider must be a provider name, got {provider!r}")
     return f"{provider.replace('-', '_').lower()}:{model}"
+
+
+def init_class(model: str | None) -> type[ChatModel] | None:
+    """The class `init_chat_model(model)` builds where it is a provider's drop-in (its
+    `ProviderSpec.init_class`); None for a chatplex model, or a name naming no provider."""
+    if not model:
+        return None
+    try:
+        provider = split_model_name(model)[0]
+    except ValueError:
+        return None
+    declared = spec(provider)
+    if declared is None or declared.init_class is None:
+        return None
+    cls = declared_object(declared.init_class)
+    return cls if isinstance(cls, type) and issubclass(cls, ChatModel) else None
 
 
 def split_model_name(name: str) -> tuple[str, str]:

@@ -172,6 +172,8 @@ class BedrockAdapter(Adapter):
     error_families = ERROR_FAMILIES
     #: The attempt engine decodes this wire's streams with it (not server-sent events).
     stream_framing: Callable[[], EventStreamDecoder] = EventStreamDecoder
+    #: langchain-aws's ChatBedrockConverse binds `tool_choice=None` when none is asked.
+    binds_unset_tool_choice = True
 
     def __init__(
         self,

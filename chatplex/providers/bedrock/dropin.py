@@ -188,6 +188,8 @@ class ChatBedrockConverse(ChatModel):
     `ChatBedrock`, is a chat model over the Converse adapter).
     """
 
+    takes_stream_usage = False  # langchain-aws's class has no such field
+
     #: langchain-aws's default: the schema as a forced tool. `method="json_schema"` is
     #: Converse's native structured output (`outputConfig`, Claude 4.5+ and some others).
     structured_output_method = "function_calling"

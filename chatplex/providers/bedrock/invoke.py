@@ -153,6 +153,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
     provider = INVOKE_PROVIDER
     #: botocore's classes alone: langchain-aws's ChatBedrock reads no context overflow.
     error_families = CLIENT_ERRORS
+    #: langchain-aws's ChatBedrock binds no `tool_choice` when none is asked.
+    binds_unset_tool_choice = False
     #: Anthropic enforces an `output_config.format` schema by design: `strict=` is moot
     #: (refused by chatplex's own models, dropped through LangChain, as on Anthropic's wire).
     schema_enforced = True

@@ -27,6 +27,7 @@ from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...chat.partner_form import SdkClient
 from ...specs import field_names
 
 if TYPE_CHECKING:
@@ -76,18 +77,37 @@ class ChatCohere(ChatModel):
     langchain_fields = PartnerFields(
         serialized=False,
         aliases={"api_key": "cohere_api_key"},
+        secrets={"cohere_api_key": "COHERE_API_KEY"},
         # Its `_default_params`: these fields where set.
         identifying=IdentifyingParams(
             unless_none={k: k for k in ("model", "temperature", "preamble")}
         ),
         unwritten={"timeout_seconds": 300},
         floats=frozenset({"temperature", "timeout_seconds"}),
-        # Its SDK clients among them: the drop-in builds none, and dumps None there.
+        # Its SDK clients among them (not excluded): the drop-in's, built on first read.
         dumped=field_names(
             "name client async_client model temperature cohere_api_key stop streaming "
             "user_agent timeout_seconds base_url disable_streaming output_version "
             "preamble"
         ),
+        # Its repr: its own fields first, LangChain's after them.
+        shown=field_names(
+            "name client async_client model temperature cohere_api_key stop streaming "
+            "user_agent timeout_seconds base_url cache callbacks tags metadata "
+            "custom_get_token_ids rate_limiter disable_streaming output_version profile "
+            "preamble"
+        ),
+        shown_unless_none=frozenset({"cohere_api_key", "output_version"}),
+        clients={
+            "client": SdkClient("cohere:Client"),
+            "async_client": SdkClient("cohere:AsyncClient"),
+        },
+        client_arguments={
+            "api_key": "cohere_api_key",
+            "timeout": "timeout_seconds",
+            "client_name": "user_agent",
+            "base_url": "base_url",
+        },
     )
 
     def __init__(

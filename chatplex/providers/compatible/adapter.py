@@ -192,6 +192,11 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.assistant_text_blocks
 
     @property
+    def lone_text_as_string(self) -> bool:  # type: ignore[override]
+        """As its partner package sends content of one text block: the profile's."""
+        return self.profile.lone_text_as_string
+
+    @property
     def structured_output_method(self) -> str | None:
         """The profile's `with_structured_output` method, if it needs one."""
         return self.profile.structured_output_method

@@ -20,9 +20,13 @@ from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 from ..openai.spec import BASE_CHAT_OPENAI_ALIASES
+from ..openai.spec import BASE_CHAT_OPENAI_CLIENTS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
+from ..openai.spec import BASE_CHAT_OPENAI_FACTORIES
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
+from ..openai.spec import BASE_CHAT_OPENAI_SHOWN
 from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
+from ..openai.spec import openai_client_arguments
 from .profile import Profile
 from .profile import ReplyStyle
 
@@ -223,15 +227,25 @@ def openai_style_fields(
 
 
 def openai_subclass_reading(
-    secrets: Mapping[str, str], *, own: tuple[str, ...], **aliases: str
+    secrets: Mapping[str, str],
+    *,
+    own: tuple[str, ...],
+    clients: Mapping[str, tuple[str, ...]] = BASE_CHAT_OPENAI_CLIENTS,
+    client_optional: frozenset[str] | None = None,
+    factories: frozenset[str] = frozenset(),
+    unwritten: Mapping[str, Any] | None = None,
+    **aliases: str,
 ) -> dict[str, Any]:
     """`DropIn.partner_fields` of a langchain-openai subclass LangChain does not
     serialize (langchain-deepseek, -together, -nebius), for reading its fields on the
     drop-in: langchain-openai's spellings and `aliases` (its own: its key and base URL),
     its credentials `secrets` (field -> variable); `openai_api_key` and
     `openai_api_base`, sharing its key's and base URL's aliases, are set by `api_key=`
-    and `base_url=` only; its `model_dump()` keys are langchain-openai's
-    then its `own` fields'.
+    and `base_url=` only; its `model_dump()` keys and repr fields are langchain-openai's
+    then its `own` fields' (made by factories, reading the environment, as `factories`);
+    its SDK `clients` built as langchain-openai's, from its own key and base URL, the
+    keywords `client_optional` left out when None (all: langchain-openai's way);
+    `unwritten`, its other defaults.
 
     >>> form = openai_subclass_reading(
     ...     {"api_key": "DEEPSEEK_API_KEY"}, own=("api_key", "api_base"), base_url="api_base"
@@ -239,6 +253,7 @@ def openai_subclass_reading(
     >>> form["aliases"]["model"], form["aliases"]["base_url"], form["serialized"]
     ('model_name', 'api_base', False)
     """
+    arguments = openai_client_arguments(next(iter(secrets)), aliases["base_url"])
     return {
         "serialized": False,
         "aliases": {**BASE_CHAT_OPENAI_ALIASES, **aliases},
@@ -252,8 +267,15 @@ def openai_subclass_reading(
         "unwritten": {
             **OPENAI_SUBCLASS_UNWRITTEN,
             **dict.fromkeys(("max_retries", "stream_usage", "extra_body")),
+            "temperature": None,
+            **(unwritten or {}),
         },
         "dumped": (*BASE_CHAT_OPENAI_DUMPED, *own),
+        "shown": (*BASE_CHAT_OPENAI_SHOWN, *own),
+        "shown_unless_none": BASE_CHAT_OPENAI_FACTORIES | set(own) | factories,
+        "clients": clients,
+        "client_arguments": arguments,
+        "client_optional": frozenset(arguments) if client_optional is None else client_optional,
     }
 
 

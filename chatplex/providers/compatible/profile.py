@@ -98,6 +98,14 @@ class ReplyStyle:
     #: Whether a reply's raw tool call carries `index` (null: the sambanova SDK's
     #: model has the field).
     raw_call_index: bool = False
+    #: Whether a reply's raw tool calls are the JSON's own objects, in the order their
+    #: keys came (a package reading the JSON without an SDK model: langchain-mistralai);
+    #: False: as an SDK model dumps them (id, function's arguments and name, type).
+    raw_calls_as_sent: bool = False
+    #: The token_usage fields of the package's SDK usage model, in its declared order:
+    #: its dump (what `print` and `set_debug` show) lists them first, then the rest as
+    #: they came; () keeps the reply's order.
+    usage_order: tuple[str, ...] = ()
     #: Whether reasoning tokens are added to `output_tokens` (xAI leaves them out of
     #: `completion_tokens`; langchain-xai adds them).
     reasoning_in_output: bool = False
@@ -238,6 +246,9 @@ class Profile:
     #: joined into one string, as langchain-deepseek and -sambanova send it, and what a
     #: server without a partner package is sure to take.
     assistant_text_blocks: bool = False
+    #: Whether a message's content of exactly one text block goes as its text (every
+    #: role: langchain-fireworks' `_sanitize_chat_completions_content`); off: the list.
+    lone_text_as_string: bool = False
     #: Whether its partner class is langchain-openai's `BaseChatOpenAI`, whose `_stream`
     #: takes a call with a `response_format` through the openai SDK's parsing helper, and
     #: whose pieces of it name langchain-openai's provider (langchain-deepseek writes its

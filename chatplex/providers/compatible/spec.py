@@ -89,14 +89,22 @@ _BASE_CHAT_OPENAI = (
 )
 
 
-def _renamed_chat_openai(name: str, *, default_model: str) -> DropIn:
+def _renamed_chat_openai(name: str, *, default_model: str, roots: bool) -> DropIn:
     """What a partner class takes that is langchain-openai's BaseChatOpenAI under another
     name and nothing more (langchain-together's, langchain-nebius'), named as `hosted`
     names a preset: `<name>-chat`, its module `langchain_<name>.chat_models` (not
     serialized), its key `<name>_api_key` read from `<NAME>_API_KEY`, its base URL
     `<name>_api_base`; counted with tiktoken, stream usage off (their validators leave
-    it off), SDK clients refused."""
+    it off), SDK clients refused, and built as its validator builds them, with its root
+    clients where it keeps them (`roots`; else they read None)."""
     key, base = f"{name}_api_key", f"{name}_api_base"
+    # Each client on an `openai` client of its own.
+    chat = {
+        "client": ("openai:OpenAI", "chat.completions"),
+        "async_client": ("openai:AsyncOpenAI", "chat.completions"),
+    }
+    root = {"root_client": ("openai:OpenAI",), "root_async_client": ("openai:AsyncOpenAI",)}
+    clients, clients_unset = ({**chat, **root}, ()) if roots else (chat, tuple(root))
     return DropIn(
         llm_type=f"{name}-chat",
         lc_namespace=(f"langchain_{name}", "chat_models"),  # its module: not serialized
@@ -104,7 +112,15 @@ def _renamed_chat_openai(name: str, *, default_model: str) -> DropIn:
         versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
         lc_id_namespace=("langchain", "chat_models", name),
         partner_fields=openai_subclass_reading(
-            {key: f"{name.upper()}_API_KEY"}, api_key=key, base_url=base, own=(key, base)
+            {key: f"{name.upper()}_API_KEY"},
+            api_key=key,
+            base_url=base,
+            own=(key, base),
+            # Its validator passes a None timeout (no timeout) as it is: only
+            # `max_retries` is left out.
+            clients=clients,
+            client_optional=frozenset({"max_retries"}),
+            unwritten={"model_name": default_model, **dict.fromkeys(clients_unset)},
         ),
         api_fields=_BASE_CHAT_OPENAI,
         counts_with_tiktoken=True,  # a BaseChatOpenAI
@@ -161,6 +177,18 @@ PRESETS: tuple[Preset, ...] = (
                             "total_time",
                         ),
                     ),
+                ),
+                # The groq SDK's CompletionUsage fields, as it declares them.
+                usage_order=(
+                    "completion_tokens",
+                    "prompt_tokens",
+                    "total_tokens",
+                    "completion_time",
+                    "completion_tokens_details",
+                    "prompt_time",
+                    "prompt_tokens_details",
+                    "queue_time",
+                    "total_time",
                 ),
                 detail_keys=("cache_read", "reasoning"),
                 zero_details=False,
@@ -239,7 +267,10 @@ PRESETS: tuple[Preset, ...] = (
             package="langchain-deepseek",
             versions=("langchain-openai", "langchain-deepseek"),  # a BaseChatOpenAI
             partner_fields=openai_subclass_reading(
-                {"api_key": "DEEPSEEK_API_KEY"}, own=("api_key", "api_base"), base_url="api_base"
+                {"api_key": "DEEPSEEK_API_KEY"},
+                own=("api_key", "api_base"),
+                factories=frozenset({"model_name"}),  # required: no static default
+                base_url="api_base",
             ),
             api_fields=_BASE_CHAT_OPENAI,
             counts_with_tiktoken=True,  # a BaseChatOpenAI
@@ -350,6 +381,7 @@ PRESETS: tuple[Preset, ...] = (
                 split_reasoning=False,
                 # Magistral's thinking parts stay in the content list, as it sent them.
                 content_parts=True,
+                raw_calls_as_sent=True,
             ),
             sdk="httpx",
         ),
@@ -426,6 +458,10 @@ PRESETS: tuple[Preset, ...] = (
             dropped_input_blocks=LANGCHAIN_OPENAI_DROPPED | {"reasoning"},
             # langchain-fireworks' variable, then its SDK's.
             base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
+            # Its turns: the text blocks left after reasoning as a list, and content of
+            # one text block as its text (any role).
+            assistant_text_blocks=True,
+            lone_text_as_string=True,
             sdk_path="/v1",
             json_schema_shape="json_object",  # langchain-fireworks' response_format
             # Fireworks' API takes "any" as well as "required"; langchain-fireworks
@@ -518,10 +554,13 @@ PRESETS: tuple[Preset, ...] = (
             style=ReplyStyle("openai"),  # langchain-together names no provider of its own
             error_body_inner=True,
             assistant_text_blocks=True,
+            sdk_helper=True,  # ChatTogether is a BaseChatOpenAI
         ),
         langchain_class="ChatTogether",
         aliases=key_and_base("together"),
-        dropin=_renamed_chat_openai("together", default_model="Qwen/Qwen2.5-7B-Instruct-Turbo"),
+        dropin=_renamed_chat_openai(
+            "together", default_model="Qwen/Qwen2.5-7B-Instruct-Turbo", roots=True
+        ),
     ),
     Preset(
         hosted(
@@ -592,6 +631,9 @@ PRESETS: tuple[Preset, ...] = (
                 "secrets": {"pplx_api_key": "PPLX_API_KEY"},
                 "kept_in": {"stop": "model_kwargs"},  # it has no `stop` field
                 "unwritten": {
+                    "model": "sonar",
+                    "temperature": 0.7,
+                    "model_kwargs": {},
                     "use_responses_api": None,
                     "max_retries": 6,
                     **dict.fromkeys(
@@ -604,6 +646,30 @@ PRESETS: tuple[Preset, ...] = (
                         False,
                     ),
                 },
+                "shown": field_names(
+                    "name cache callbacks tags metadata custom_get_token_ids rate_limiter "
+                    "disable_streaming output_version profile client async_client model "
+                    "temperature model_kwargs pplx_api_key request_timeout max_retries "
+                    "streaming max_tokens use_responses_api search_mode reasoning_effort "
+                    "language_preference search_domain_filter return_images "
+                    "return_related_questions search_recency_filter "
+                    "search_after_date_filter search_before_date_filter "
+                    "last_updated_after_filter last_updated_before_filter disable_search "
+                    "enable_search_classifier web_search_options media_response"
+                ),
+                "shown_unless_none": frozenset({"output_version", "model_kwargs", "pplx_api_key"}),
+                # Its SDK clients: the `perplexityai` package's, its base URL read by the
+                # SDK itself (PERPLEXITY_BASE_URL).
+                "clients": {
+                    "client": ("perplexity:Perplexity", "", "perplexityai"),
+                    "async_client": ("perplexity:AsyncPerplexity", "", "perplexityai"),
+                },
+                "client_arguments": {
+                    "api_key": "pplx_api_key",
+                    "max_retries": "max_retries",
+                    "timeout": "request_timeout",
+                },
+                "client_optional": frozenset({"timeout"}),
                 "dumped": field_names(
                     "name disable_streaming output_version model temperature model_kwargs "
                     "pplx_api_key request_timeout max_retries streaming max_tokens "
@@ -795,11 +861,12 @@ PRESETS: tuple[Preset, ...] = (
             style=ReplyStyle("openai"),
             error_body_inner=True,  # ChatNebius raises the openai SDK's errors
             assistant_text_blocks=True,
+            sdk_helper=True,  # ChatNebius is a BaseChatOpenAI
         ),
         langchain_class="ChatNebius",
         aliases=key_and_base("nebius"),
         dropin=_renamed_chat_openai(
-            "nebius", default_model="meta-llama/Llama-3.3-70B-Instruct-fast"
+            "nebius", default_model="meta-llama/Llama-3.3-70B-Instruct-fast", roots=False
         ),
     ),
     # Hyperbolic: no LangChain partner package, so its class is chatplex's own name.

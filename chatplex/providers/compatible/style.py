@@ -68,7 +68,10 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
     if reasoning is not None:
         extra["reasoning_content"] = reasoning
     if style.raw_tool_calls and raw.get("tool_calls"):
-        extra["tool_calls"] = [_raw_call(c, style.raw_call_index) for c in raw["tool_calls"]]
+        extra["tool_calls"] = [
+            dict(c) if style.raw_calls_as_sent else _raw_call(c, style.raw_call_index)
+            for c in raw["tool_calls"]
+        ]
     if style.content_parts and isinstance(message.content, list):
         message.content = _with_references(message.content)
     additional = message.additional_kwargs
@@ -80,7 +83,7 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
     meta = message.response_metadata
     usage = data.get("usage") if isinstance(data, dict) else None
     source = {
-        "token_usage": _with_nulls(usage, style.usage_nulls),
+        "token_usage": _in_order(_with_nulls(usage, style.usage_nulls), style.usage_order),
         "model_provider": style.model_provider,
         "model_name": meta.get("model_name"),
         "model": meta.get("model_name"),  # langchain-mistralai's second name for it
@@ -317,6 +320,13 @@ def _with_nulls(usage: Any, nulls: tuple[tuple[str, tuple[str, ...]], ...]) -> A
         elif isinstance(out.get(where), dict):
             out[where] = {**dict.fromkeys(names), **out[where]}
     return out
+
+
+def _in_order(usage: Any, order: tuple[str, ...]) -> Any:
+    """`usage` with `order`'s keys first (those it has), then the rest as they came."""
+    if not order or not isinstance(usage, dict):
+        return usage
+    return {**{k: usage[k] for k in order if k in usage}, **usage}
 
 
 def _usage(usage: dict[str, Any], style: ReplyStyle, raw: Mapping[str, Any] | None = None) -> Any:

@@ -150,9 +150,6 @@ class OllamaAdapter(Adapter):
     #: langchain-ollama takes them), and langchain-ollama's `response_format` (sent as
     #: `format`) and `reasoning` (sent as `think`).
     api_parameters = TOP_LEVEL | OPTION_NAMES | {"response_format", "reasoning"}
-    #: A call's response_format given as a pydantic class is not sent: langchain-ollama
-    #: reads only a dict there (and warns).
-    response_format_class = "dropped"
     #: The stream is NDJSON, not server-sent events (see `chatplex.http._engine`).
     stream_framing = NDJSONDecoder
     #: `with_structured_output`'s default on this wire: the schema as `format` (Ollama

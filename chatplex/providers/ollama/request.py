@@ -21,6 +21,7 @@ JSON schema, or "json" for JSON mode, as langchain-ollama maps it.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
@@ -107,8 +108,15 @@ def wire_body(
         elif name in OPTION_NAMES:
             options[name] = list(value) if name == "stop" and value is not None else value
         elif name == "response_format":
-            if "format" not in settings.extra_body:
+            if settings.extra_body.get("format") is None:
                 body["format"] = format_from_response_format(value)
+            elif value is not None:
+                warnings.warn(
+                    "Both 'format' and 'response_format' were provided. "
+                    "'response_format' will be ignored in favor of 'format'.",
+                    UserWarning,
+                    stacklevel=2,
+                )
         elif name == "reasoning":  # langchain-ollama's name for `think`
             body["think"] = value
         else:
@@ -121,7 +129,9 @@ def wire_body(
 
 
 def format_from_response_format(value: Any) -> Any:
-    """OpenAI's `response_format` as Ollama's `format` (None: plain text).
+    """OpenAI's `response_format` as Ollama's `format` (None: plain text), as
+    langchain-ollama reads it: what it cannot read is ignored with its warning (its
+    words, a `UserWarning`), and no `format` is sent.
 
     >>> format_from_response_format({"type": "json_object"})
     'json'
@@ -132,22 +142,37 @@ def format_from_response_format(value: Any) -> Any:
     """
     if value is None:
         return None
-    if not isinstance(value, Mapping):
-        raise TypeError(f"response_format must be a dict, got {value!r}")
+    if not isinstance(value, Mapping):  # a pydantic class too (its type is its metaclass)
+        return _ignored(
+            f"Ignored invalid 'response_format' type: {type(value)}. Expected a dictionary."
+        )
     kind = value.get("type")
     if kind == "json_object":
         return "json"
-    if kind == "text":
-        return None
-    if kind == "json_schema":
-        inner = value.get("json_schema")
-        schema = inner.get("schema") if isinstance(inner, Mapping) else None
-        if not isinstance(schema, Mapping):
-            raise ValueError("response_format json_schema needs json_schema.schema (a dict)")
-        return dict(schema)
-    raise ValueError(
-        f"response_format type {kind!r} is not one Ollama has: use json_object or json_schema"
-    )
+    if kind != "json_schema":
+        return _ignored(
+            f"Ignored unrecognized 'response_format' type: {kind}. "
+            "Expected 'json_object' or 'json_schema'."
+        )
+    inner = value.get("json_schema")
+    if not isinstance(inner, Mapping):
+        return _ignored(
+            "response_format has type 'json_schema' but 'json_schema' "
+            f"value is {type(inner)}, expected a dict containing a 'schema' key. "
+            "The format parameter will not be set."
+        )
+    schema = inner.get("schema")
+    if schema is None:
+        return _ignored(
+            "response_format has type 'json_schema' but no 'schema' key was found in "
+            "'json_schema'. The format parameter will not be set."
+        )
+    return dict(schema) if isinstance(schema, Mapping) else schema
+
+
+def _ignored(words: str) -> None:
+    # (pointing where langchain-ollama's does: at the code building the request)
+    warnings.warn(words, UserWarning, stacklevel=3)
 
 
 def _check_think(think: Any) -> None:

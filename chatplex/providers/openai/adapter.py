@@ -182,6 +182,10 @@ class OpenAIAdapter(Adapter):
         the list."""
         return True
 
+    #: Whether a message's content of one text block goes as its text (langchain-openai
+    #: sends the list).
+    lone_text_as_string = False
+
     def __init__(
         self,
         *,
@@ -274,7 +278,12 @@ class OpenAIAdapter(Adapter):
         body: dict[str, Any] = {
             "model": settings.model,
             "messages": [
-                wire_message(m, self.dropped_input_blocks, text_blocks=self.assistant_text_blocks)
+                wire_message(
+                    m,
+                    self.dropped_input_blocks,
+                    text_blocks=self.assistant_text_blocks,
+                    lone_text=self.lone_text_as_string,
+                )
                 for m in messages
             ],
         }

@@ -108,6 +108,11 @@ class AzureChatOpenAI(ChatOpenAI):
                 "openai_api_type validate_base_url"
             ),
         ),
+        # Its SDK clients are the `openai` package's Azure ones, not declared yet.
+        clients={},
+        client_arguments={},
+        client_optional=frozenset(),
+        shown=(),
     )
 
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:

@@ -46,10 +46,15 @@ from ...chat.params import check_api_parameters
 from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...chat.partner_form import SdkClient
 from ...secret import hold_url
+from .spec import BASE_CHAT_OPENAI_CLIENTS
 from .spec import BASE_CHAT_OPENAI_DUMPED
+from .spec import BASE_CHAT_OPENAI_FACTORIES
 from .spec import BASE_CHAT_OPENAI_IDENTIFYING
+from .spec import BASE_CHAT_OPENAI_SHOWN
 from .spec import BASE_CHAT_OPENAI_UNWRITTEN
+from .spec import CHAT_OPENAI_CLIENT_ARGUMENTS
 from .tokens import count_message_tokens
 from .tokens import token_ids
 
@@ -226,6 +231,11 @@ class ChatOpenAI(TiktokenCounted):
         },
         unwritten=BASE_CHAT_OPENAI_UNWRITTEN,
         dumped=BASE_CHAT_OPENAI_DUMPED,
+        clients={name: SdkClient(*made) for name, made in BASE_CHAT_OPENAI_CLIENTS.items()},
+        client_arguments=CHAT_OPENAI_CLIENT_ARGUMENTS,
+        client_optional=frozenset({"max_retries"}),
+        shown=BASE_CHAT_OPENAI_SHOWN,
+        shown_unless_none=BASE_CHAT_OPENAI_FACTORIES,
     )
     langchain_profiles = "openai"
 

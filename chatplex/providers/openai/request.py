@@ -54,12 +54,30 @@ def system_role(message: SystemMessage) -> str:
 
 
 def wire_message(
-    message: BaseMessage, dropped: frozenset[str] = frozenset(), *, text_blocks: bool = False
+    message: BaseMessage,
+    dropped: frozenset[str] = frozenset(),
+    *,
+    text_blocks: bool = False,
+    lone_text: bool = False,
 ) -> dict[str, Any]:
     """One message on the wire; `dropped`, block types left out of a user, system or
     tool message's content (as its partner package leaves them out); `text_blocks`,
     whether an assistant turn's text left after blocks not sent back goes as its text
-    blocks (as langchain-openai sends it) rather than joined into one string."""
+    blocks (as langchain-openai sends it) rather than joined into one string;
+    `lone_text`, whether content of one text block goes as its text (as
+    langchain-fireworks sends it)."""
+    out = _wire_message(message, dropped, text_blocks)
+    content = out.get("content")
+    if lone_text and isinstance(content, list) and len(content) == 1:
+        [block] = content
+        if isinstance(block, dict) and block.keys() == {"type", "text"} and block["type"] == "text":
+            out["content"] = block["text"]
+    return out
+
+
+def _wire_message(
+    message: BaseMessage, dropped: frozenset[str], text_blocks: bool
+) -> dict[str, Any]:
     if isinstance(message, AIMessage):
         return _wire_ai(message, dropped, text_blocks)
     content = message.content

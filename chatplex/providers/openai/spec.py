@@ -242,6 +242,7 @@ BASE_CHAT_OPENAI_UNWRITTEN: dict[str, Any] = {
     **dict.fromkeys(("tiktoken_model_name", "http_socket_options", "disabled_params")),
     "stream_chunk_timeout": 120.0,
     "include_response_headers": False,
+    "model_kwargs": {},
 }
 
 #: Its `model_dump()` keys, in its order (`PartnerFields.dumped`): LangChain's own first,
@@ -256,6 +257,59 @@ BASE_CHAT_OPENAI_DUMPED = field_names(
     "prompt_cache_options service_tier store truncation use_previous_response_id "
     "use_responses_api"
 )
+
+#: Its repr's fields, in its order (`PartnerFields.shown`): LangChain's own first, its
+#: SDK clients, then its fields (`dumpd` of a subclass LangChain does not serialize
+#: writes this repr).
+BASE_CHAT_OPENAI_SHOWN = field_names(
+    "name cache callbacks tags metadata custom_get_token_ids rate_limiter "
+    "disable_streaming output_version profile client async_client root_client "
+    "root_async_client model_name temperature model_kwargs openai_api_key "
+    "openai_api_base openai_organization openai_proxy request_timeout stream_usage "
+    "max_retries presence_penalty frequency_penalty seed logprobs top_logprobs "
+    "logit_bias streaming n top_p max_tokens reasoning_effort reasoning verbosity "
+    "tiktoken_model_name default_headers default_query http_client http_async_client "
+    "http_socket_options stream_chunk_timeout stop extra_body include_response_headers "
+    "disabled_params context_management include prompt_cache_options service_tier "
+    "store truncation use_previous_response_id use_responses_api"
+)
+
+#: Of those, the fields whose default is a factory (`PartnerFields.shown_unless_none`).
+BASE_CHAT_OPENAI_FACTORIES = frozenset(
+    {"output_version", "model_kwargs", "openai_proxy", "stream_chunk_timeout"}
+)
+
+#: Its SDK clients (`PartnerFields.clients`, as data: factory, attribute path): the
+#: `openai` package's root clients, and the chat completions resource of each.
+BASE_CHAT_OPENAI_CLIENTS: dict[str, tuple[str, ...]] = {
+    "client": ("root_client", "chat.completions"),
+    "async_client": ("root_async_client", "chat.completions"),
+    "root_client": ("openai:OpenAI",),
+    "root_async_client": ("openai:AsyncOpenAI",),
+}
+
+
+def openai_client_arguments(key: str, base: str) -> dict[str, str]:
+    """The keywords a BaseChatOpenAI builds its SDK clients with
+    (`PartnerFields.client_arguments`), its key and base URL read from the fields `key`
+    and `base`."""
+    return {
+        "api_key": key,
+        "base_url": base,
+        "timeout": "request_timeout",
+        "max_retries": "max_retries",
+        "default_headers": "default_headers",
+        "default_query": "default_query",
+    }
+
+
+#: The keywords `ChatOpenAI` builds its SDK clients with: its organization too, and
+#: `max_retries` left out when None (`PartnerFields.client_optional`).
+CHAT_OPENAI_CLIENT_ARGUMENTS = {
+    **openai_client_arguments("openai_api_key", "openai_api_base"),
+    "organization": "openai_organization",
+}
+
 
 #: Those of its subclasses in other packages (langchain-xai, -deepseek, -together,
 #: -nebius), whose engines take only some of its fields.

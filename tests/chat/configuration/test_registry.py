@@ -360,3 +360,13 @@ def test_a_provider_without_a_responses_api_refuses_its_switch() -> None:
     assert specs.spec("anthropic").responses_adapter is None  # type: ignore[union-attr]
     with pytest.raises(TypeError, match="use_responses_api"):
         init_chat_model("anthropic:claude-sonnet-4-5", api_key="k", use_responses_api=True)
+
+
+def test_init_class_names_a_providers_drop_in_where_init_chat_model_builds_one() -> None:
+    from chatplex.chat.configuration.registry import init_class
+    from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
+
+    assert init_class("google_genai:gemini-2.5-flash") is ChatGoogleGenerativeAI
+    assert init_class("openai:gpt-4o-mini") is None  # chatplex's model over its adapter
+    assert init_class(None) is None and init_class("no-such-provider-model") is None
+    assert ChatGoogleGenerativeAI.takes_stream_usage is False

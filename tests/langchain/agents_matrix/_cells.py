@@ -419,6 +419,21 @@ def _sent_in_every_request(field: str, *parts: str) -> Callable[[Any], bool]:
     return check
 
 
+def _merged_call_nameless(outcome: Any) -> bool:
+    """A merged stream (a `merged` member at any depth) holds a tool call with no name:
+    a call split apart (test_schema_scripts.py's parallel and invalid-argument calls)."""
+    if isinstance(outcome, list):
+        return any(_merged_call_nameless(v) for v in outcome)
+    if not isinstance(outcome, dict):
+        return False
+    merged = outcome.get("merged")
+    if isinstance(merged, dict) and any(
+        isinstance(c, dict) and not c.get("name") for c in merged.get("tool_calls") or ()
+    ):
+        return True
+    return any(_merged_call_nameless(v) for k, v in outcome.items() if k != "merged")
+
+
 DIFFERENCES: dict[tuple[str, str], Difference] = {
     ("agent_stream_messages", "mistralai"): Difference(
         "loses data",
@@ -481,13 +496,17 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "ChatGroq streams with the usage asked for",
         raises("builtins.TypeError"),
     ),
-    ("parallel_calls_off", "gemini"): Difference(
-        "raises",
-        "pydantic_core.ValidationError: langchain-google-genai puts parallel_tool_calls into "
-        "google-genai's GenerateContentConfig, which forbids extra fields (Gemini has no such "
-        "setting); chatplex refuses it before any request (TypeError: no Gemini parameter)",
-        raises("pydantic_core._pydantic_core.ValidationError"),
-    ),
+    **{
+        (scenario, "gemini"): Difference(
+            "raises",
+            "pydantic_core.ValidationError: langchain-google-genai puts parallel_tool_calls "
+            "into google-genai's GenerateContentConfig, which forbids extra fields (Gemini has "
+            "no such setting); chatplex refuses it before any request (TypeError: no Gemini "
+            "parameter)",
+            raises("pydantic_core._pydantic_core.ValidationError"),
+        )
+        for scenario in ("parallel_calls_off", "agent_parallel_calls_off")
+    },
     **{
         (scenario, "perplexity"): _PERPLEXITY_NO_TOOLS
         for scenario in WITH_TOOLS
@@ -844,7 +863,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "raises",
         "pydantic_core.PydanticSerializationError: langchain-cohere's model_dump_json() "
         "fails on its cohere SDK clients (its client / async_client fields); chatplex's "
-        "writes the partner's keys",
+        "writes the partner's keys, the clients as null (model_dump() has them)",
         raises("pydantic_core._pydantic_core.PydanticSerializationError"),
     ),
     ("stream_events", "vertex"): _VERTEX_ASYNC_REST,
@@ -937,7 +956,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         lambda theirs: isinstance(theirs, dict) and theirs.get("usage", [None] * 3)[2] == [],
     ),
     # The scripts of test_prebuilt_scripts.py.
-    ("structured_in_node", "mistralai"): Difference(
+    ("structured_nodes_streamed", "mistralai"): Difference(
         "raises",
         "pydantic_core.ValidationError: in a graph streamed as messages the node's "
         "with_structured_output(...).invoke streams, and langchain-mistralai's streamed "
@@ -1004,13 +1023,29 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         for scenario in ("empty_args_call", "unicode_args_call", "unicode_args_async")
     },
     **{
+        (scenario, "mistralai"): Difference(
+            "loses data",
+            "langchain-mistralai's streamed tool call splits apart (see "
+            "agent_stream_messages): two parallel calls, or one whose arguments are not "
+            "JSON, merge into calls without arguments beside a nameless one (the arguments "
+            "scattered over invalid calls); chatplex keeps each call whole",
+            _merged_call_nameless,
+        )
+        for scenario in (
+            "parallel_calls",
+            "parallel_calls_async",
+            "invalid_args",
+            "invalid_args_async",
+        )
+    },
+    **{
         (scenario, "ollama"): Difference(
             "loses data",
             "langchain-ollama sends a tool result with only its tool_call_id (see "
             "conversation_sent); chatplex names the tool (`tool_name`)",
             _tool_results_unnamed,
         )
-        for scenario in ("empty_args_call", "unicode_args_call")
+        for scenario in ("empty_args_call", "unicode_args_call", "parallel_calls")
     },
     # The scripts of test_reply_scripts.py.
     **{
@@ -1205,7 +1240,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
-#: (Open today: `serialize` of five side wires and a script of test_reply_scripts.py.)
+#: (Open today: rows of this session's new script sets; each says what differs.)
 GAPS: dict[tuple[str, str], str] = {
     # The scripts of test_reply_scripts.py.
     ("stream_usage_flags", "gemini"): (
@@ -1215,48 +1250,12 @@ GAPS: dict[tuple[str, str], str] = {
         "ValidationError. The drop-in takes chatplex's own stream_usage: False strips "
         "the usage, and a call's True streams it"
     ),
-    # The scripts of test_side_wires.py.
-    **{
-        ("serialize", wire): (
-            "dumpd of a class LangChain does not serialize writes its repr: the "
-            f"partner's shows {shown}; the drop-in's {ours}"
-        )
-        for wire, shown, ours in (
-            (
-                "cohere",
-                "its cohere SDK clients (client=, async_client=) first, cohere_api_key "
-                "masked, and metadata last",
-                "metadata first, no clients nor key",
-            ),
-            (
-                "deepseek",
-                "its openai SDK clients (client=, async_client=, root_client=, "
-                "root_async_client=), model_kwargs={}, openai_api_key, openai_api_base "
-                "and stream_chunk_timeout=120.0",
-                "none of these",
-            ),
-            (
-                "together",
-                "its openai SDK clients (client=, async_client=, root_client=, "
-                "root_async_client=), model_kwargs={}, openai_api_key, openai_api_base, "
-                "stream_chunk_timeout=120.0 and together_api_key",
-                "none of these",
-            ),
-            (
-                "nebius",
-                "its openai SDK clients (client=, async_client=), model_kwargs={}, "
-                "openai_api_key, openai_api_base, stream_chunk_timeout=120.0 and "
-                "nebius_api_key, and no model_name",
-                "model_name and none of these",
-            ),
-            (
-                "perplexity",
-                "its profile's keys in the profile's order, its perplexity SDK clients "
-                "(client=, async_client=), model_kwargs={} and pplx_api_key, and no model",
-                "the profile's keys sorted, model='sonar' and none of these",
-            ),
-        )
-    },
+    # The scripts of test_handler_scripts.py.
+    ("legacy_handler", "anthropic"): (
+        "the invocation_params a handler gets for bind_tools: langchain-anthropic's hold "
+        "the tools in Anthropic's form (name, description, input_schema); the drop-in's "
+        "in OpenAI's (type, function)"
+    ),
     # The scripts of test_schema_scripts.py.
     ("strict_tools", "ollama"): (
         "langchain-ollama ignores strict=True (and drops defaults and a nested model's "
@@ -1269,6 +1268,12 @@ GAPS: dict[tuple[str, str], str] = {
         "`parametersJsonSchema`; a JSON-schema dict without a title: langchain-google-"
         "genai answers it by the default method where chatplex raises ValueError, and by "
         "function calling raises AttributeError where chatplex raises ValueError"
+    ),
+    ("parallel_off", "gemini"): (
+        "bind_tools(..., parallel_tool_calls=False): langchain-google-genai raises pydantic's "
+        "ValidationError at invoke (GenerateContentConfig: 'parallel_tool_calls Extra "
+        "inputs are not permitted'); chatplex raises TypeError (an unexpected keyword "
+        "argument) there"
     ),
     ("choice_none", "ollama"): (
         "langchain-ollama sends the tools with tool_choice='none' ignored (the scripted "

@@ -23,8 +23,10 @@ that design passes.
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import os
+import sys
 import threading
 import warnings
 from collections.abc import Callable
@@ -434,12 +436,51 @@ def _in_thread(call: Callable[[], Any]) -> Any:
     return box[0] if box else Hung()
 
 
+#: How many modules imported since the last freeze make another worth its collection:
+#: a partner package and its SDK are from ~50 (langchain-ollama, langchain-google-genai)
+#: to 3,000 modules; a preset's package (langchain-groq, langchain-xai) is 5.
+_REFREEZE_AFTER = 50
+
+
+@dataclass
+class _Freezer:
+    """The heap frozen out of the garbage collector again once imports have grown it.
+
+    Partner packages, their SDKs and chatplex's adapters are imported by the cells, after
+    tests/langchain/conftest.py froze what collection loaded: up to ~600k objects that live
+    as long as the worker, and that every full collection walked again -- a quarter of the
+    CPU of a matrix module (test_model_api: ~4.2 of ~16 s, 27 collections of ~0.15 s).
+    Garbage is collected first, so what cells make and drop is collected (and warns) as
+    ever; a frozen object in a reference cycle is never reclaimed, so what lives only as
+    long as a module (its server) may stay in memory once dropped, as with the
+    collection-time freeze (closing it is its fixture's job, as before).
+    """
+
+    #: How many modules were imported at the last freeze.
+    modules: int
+
+    def after_imports(self) -> None:
+        if len(sys.modules) - self.modules < _REFREEZE_AFTER:
+            return
+        with warnings.catch_warnings():
+            # Coroutines google-genai's async error path left unawaited: reclaimed quietly,
+            # as the modules' own collections do (test_failure_scripts, test_error_words).
+            warnings.simplefilter("ignore", RuntimeWarning)
+            gc.collect()
+        gc.freeze()
+        self.modules = len(sys.modules)
+
+
+_FREEZER = _Freezer(len(sys.modules))
+
+
 def run_side(scenario: Scenario, wire: Wire, side: str, server: MockServer) -> Any:
     """One side of one cell, as plain data (the server's fault plan reset around it)."""
     run = Run(wire, side, server)
     server.settings.fault_plan = None
     if side == "langchain":
         wire.partner()  # imported before the clock starts: a first import may take long
+    _FREEZER.after_imports()
     try:
         if side == "chatplex":
             return observe(_in_thread(lambda: scenario(run)))

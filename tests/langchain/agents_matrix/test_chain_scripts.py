@@ -629,7 +629,7 @@ def configurable_schema(run: Run) -> Any:
 
 SCENARIOS = {
     "input_shapes": input_shapes,
-    "composed": composed,
+    "chain_composed": composed,
     "lambda_events": lambda_events,
     "streamed_compositions": streamed_compositions,
     "streaming_invoke": streaming_invoke,

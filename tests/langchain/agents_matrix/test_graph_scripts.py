@@ -662,7 +662,7 @@ SCENARIOS = {
     "tool_asks_structured": tool_asks_structured,
     "agent_async_two_turns_streamed": agent_async_two_turns_streamed,
     "stream_usage_loop": stream_usage_loop,
-    "parallel_calls_off": parallel_calls_off,
+    "agent_parallel_calls_off": parallel_calls_off,
     "functional_api": functional_api,
     "subagent_tool": subagent_tool,
     "react_agent_trimmed": react_agent_trimmed,

@@ -15,6 +15,7 @@ import gc
 import json
 import re
 import threading
+import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -489,7 +490,8 @@ def response_format_class(run: Run) -> Any:
     """`model.bind(response_format=Forecast)` (a pydantic class, as langchain-openai's
     own structured output binds it): the reply invoked, and the streamed pieces'
     `additional_kwargs` (where the partner reads the class, `parsed` holds the object:
-    on the stream's final completion piece), sync and async."""
+    on the stream's final completion piece), sync and async; the warnings each call
+    gave (langchain-ollama's: it reads only a dict there)."""
     bound = run.make().bind(response_format=Forecast)
     asked = FORECAST + " Answer in JSON."
 
@@ -500,11 +502,17 @@ def response_format_class(run: Run) -> Any:
         pieces = [p async for p in bound.astream(asked)]
         return {"invoke": observe(await bound.ainvoke(asked)), "last": kwargs(pieces)}
 
-    return {
-        "invoke": _caught(lambda: observe(bound.invoke(asked))),
-        "last": _caught(lambda: kwargs(list(bound.stream(asked)))),
-        "async": _caught(lambda: arun(abody)),
-    }
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("always", UserWarning)  # what the class read says, each call
+        out = {
+            "invoke": _caught(lambda: observe(bound.invoke(asked))),
+            "last": _caught(lambda: kwargs(list(bound.stream(asked)))),
+            "async": _caught(lambda: arun(abody)),
+        }
+    # (not pydantic's serializer warnings from inside the openai SDK's parsed replies)
+    said = [w for w in seen if w.category is UserWarning and "pydantic" not in w.filename]
+    return {**out, "warned": [str(w.message) for w in said]}
 
 
 def structured_stream_raw(run: Run) -> Any:

@@ -542,7 +542,7 @@ def models_in_one_graph(run: Run) -> Any:
     return _streamed(graph.compile(), HELLO, _heard)
 
 
-def structured_in_node(run: Run) -> Any:
+def structured_nodes_streamed(run: Run) -> Any:
     """A node asking `with_structured_output(Forecast)` by the partner's default method
     and by function calling, the graph streamed with `stream_mode=["messages",
     "values"]`: the pieces heard with the model's metadata (where LangChain notes the
@@ -640,7 +640,7 @@ SCENARIOS = {
     "tool_loop_async": tool_loop_async,
     "command_goto": command_goto,
     "step_limits": step_limits,
-    "human_in_the_loop": human_in_the_loop,
+    "prebuilt_interrupt": human_in_the_loop,
     "react_hooks_versions": react_hooks_versions,
     "react_hook_cut": react_hook_cut,
     "react_prompts_store": react_prompts_store,
@@ -649,7 +649,7 @@ SCENARIOS = {
     "react_response_format_async": react_response_format_async,
     "bound_in_two_nodes": bound_in_two_nodes,
     "models_in_one_graph": models_in_one_graph,
-    "structured_in_node": structured_in_node,
+    "structured_nodes_streamed": structured_nodes_streamed,
     "subgraph_custom_async": subgraph_custom_async,
     "events_chat_models": events_chat_models,
 }

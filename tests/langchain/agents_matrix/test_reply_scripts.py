@@ -405,7 +405,7 @@ SCENARIOS = {
     "stop_reasons": stop_reasons,
     "stop_reasons_async": stop_reasons_async,
     "length_stop": length_stop,
-    "content_filtered": content_filtered,
+    "filtered_reply": content_filtered,
     "usage_details": usage_details,
     "logprobs": logprobs,
     "candidates": candidates,

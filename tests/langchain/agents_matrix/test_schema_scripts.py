@@ -15,6 +15,12 @@ tool and schema members, whole) and the reply each side parses.
 - `with_structured_output` of the nested model by each method, of a TypedDict and of a
   JSON-schema dict without a title, `strict=True`, and a reply that does not fit; sync
   and async.
+- Parallel calls: two calls in one reply, invoked and streamed (the merged `tool_calls`,
+  each piece's `tool_call_chunks` with their indexes), sent back with their two results,
+  sync and async; `create_agent` with both tools answered in one turn then a final
+  answer; `parallel_tool_calls=False` bound and the server answering two anyway.
+- Arguments that are not JSON (`invalid_tool_calls`), invoked and streamed, sync and
+  async, where the wire carries arguments as text (elsewhere the script's object goes).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import Literal
 from typing import TypedDict
 
 import pytest
+from langchain.agents import create_agent
 from langchain_core import messages
 from langchain_core.tools import StructuredTool
 from langchain_core.tools import tool
@@ -40,12 +47,14 @@ from chatplex.testing import ScriptRule
 from ._cells import cells
 from ._cells import judge
 from ._kit import SCRIPT
+from ._kit import STEPS
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import masked
 from ._kit import observe
 from ._kit import run_cell
+from ._kit import text_of
 from .test_agents import token
 from .test_model_api import _caught
 from .test_model_api import _requests
@@ -173,9 +182,29 @@ EMPTY_ASK = "What time is it now?"
 UNICODE_ASK = "Book a table at Café Ñandú for 4"
 UNICODE_ARGS = {"restaurant": "Café Ñandú 東京 🍣", "guests": 4, "time": "20:30"}
 MISFIT_ASK = "An outlook that does not fit."
+PARALLEL_ASK = "Book a table at Chez Nous for 2 and tell me the current time"
+PARALLEL_ARGS = {"restaurant": "Chez Nous", "guests": 2}
+PARALLEL_DONE = "Booked Chez Nous; it is 12:00."
+BROKEN_ASK = "Book a table at Le Cassé for 2"
+#: Arguments cut short, as a model that stopped mid-call sends them (not JSON).
+BROKEN_RAW = '{"restaurant": "Le Cassé", "guests": '
 
 SCHEMA_SCRIPT = MockScript(
     rules=[
+        # Two calls in one reply, then a final answer once both results are back.
+        ScriptRule(
+            user_text=r"Chez Nous",
+            call="book_table",
+            args=PARALLEL_ARGS,
+            also=[{"call": "current_time", "args": {}}],
+        ),
+        ScriptRule(user_text=r"Chez Nous", after_tool_result=True, reply=PARALLEL_DONE),
+        ScriptRule(
+            user_text=r"Le Cassé",
+            call="book_table",
+            args={"restaurant": "Le Cassé", "guests": 2},
+            raw_args=BROKEN_RAW,
+        ),
         ScriptRule(user_text=r"time is it", call="current_time", args={}),
         ScriptRule(user_text=r"Café Ñandú", call="book_table", args=UNICODE_ARGS),
         # A structured answer missing required fields, by tool call and as JSON text.
@@ -335,6 +364,109 @@ def unicode_args_async(run: Run) -> Any:
     return arun(body)
 
 
+# ---- parallel calls and arguments that are not JSON --------------------------------------
+
+_CALL_KEYS = ("tool_calls", "invalid_tool_calls")
+
+
+def _calls_of(message: Any) -> dict[str, Any]:
+    """A message's parsed and unparsable calls (ids masked)."""
+    return {k: masked(observe(getattr(message, k, None))) for k in _CALL_KEYS}
+
+
+def _streamed(pieces: list[Any]) -> dict[str, Any]:
+    """What a script sees of a stream of calls: each piece's text and call chunks (with
+    their indexes), and the calls of the merged message."""
+    merged = pieces[0]
+    for piece in pieces[1:]:
+        merged = merged + piece
+    return {"pieces": [token(p, {}) for p in pieces], "merged": _calls_of(merged)}
+
+
+def parallel_calls(run: Run) -> Any:
+    """Two calls in one reply: `tool_calls` invoked and streamed, and the next request
+    (both calls and their two results sent back), with the answer to it."""
+    model = run.make().bind_tools([book_table, current_time])
+    called = model.invoke(PARALLEL_ASK)
+    streamed = _streamed(list(model.stream(PARALLEL_ASK)))
+    results = [
+        messages.ToolMessage(f"result {k}", tool_call_id=call["id"])
+        for k, call in enumerate(called.tool_calls)
+    ]
+    with _requests(run) as seen:
+        answer = model.invoke([messages.HumanMessage(PARALLEL_ASK), called, *results])
+    return {
+        "called": observe(called),
+        **streamed,
+        "sent": [masked({k: v for k, v in b.items() if k in _TURNS}) for b in seen],
+        "answer": text_of(answer.content),
+    }
+
+
+def parallel_calls_async(run: Run) -> Any:
+    """The two calls `ainvoke`d and `astream`ed."""
+
+    async def body() -> Any:
+        model = run.make().bind_tools([book_table, current_time])
+        called = await model.ainvoke(PARALLEL_ASK)
+        pieces = [piece async for piece in model.astream(PARALLEL_ASK)]
+        return {"called": observe(called), **_streamed(pieces)}
+
+    return arun(body)
+
+
+def parallel_agent(run: Run) -> Any:
+    """`create_agent` with two tools, both called in one turn, then the final answer:
+    the messages, the ToolMessages in the calls' order."""
+    agent = create_agent(run.make(), tools=[book_table, current_time])
+    state = agent.invoke({"messages": [("user", PARALLEL_ASK)]}, STEPS)
+    tool_messages = [m for m in state["messages"] if isinstance(m, messages.ToolMessage)]
+    return {
+        "messages": state["messages"],
+        "tool_order": [(m.name, m.content) for m in tool_messages],
+    }
+
+
+def parallel_off(run: Run) -> Any:
+    """`bind_tools(..., parallel_tool_calls=False)` and a server that answers two calls
+    anyway: what each side sends of it and keeps of the reply (or raises)."""
+
+    def call() -> Any:
+        model = run.make().bind_tools([book_table, current_time], parallel_tool_calls=False)
+        with _requests(run) as seen:
+            reply = model.invoke(PARALLEL_ASK)
+        return {"calls": _calls_of(reply), "sent": [_schema_keys(b) for b in seen]}
+
+    return _caught(call)
+
+
+def invalid_args(run: Run) -> Any:
+    """A call whose arguments are cut short (not JSON): `invalid_tool_calls` invoked and
+    streamed, where the wire carries text; the script's object where it carries one."""
+    model = run.make().bind_tools([book_table, current_time])
+    called = _caught(lambda: _calls_of(model.invoke(BROKEN_ASK)))
+    streamed = _caught(lambda: _streamed(list(model.stream(BROKEN_ASK))))
+    return {"called": called, "streamed": streamed}
+
+
+def invalid_args_async(run: Run) -> Any:
+    """The same, `ainvoke`d and `astream`ed."""
+
+    async def body() -> Any:
+        model = run.make().bind_tools([book_table, current_time])
+        try:
+            called: Any = _calls_of(await model.ainvoke(BROKEN_ASK))
+        except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+            called = observe(exc)
+        try:
+            streamed: Any = _streamed([piece async for piece in model.astream(BROKEN_ASK)])
+        except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+            streamed = observe(exc)
+        return {"called": called, "streamed": streamed}
+
+    return arun(body)
+
+
 # ---- structured output -----------------------------------------------------------------------
 
 OUTLOOK_ASK = "Give me the outlook for Paris."
@@ -434,6 +566,12 @@ SCENARIOS = {
     "structured_strict": structured_strict,
     "structured_dicts": structured_dicts,
     "structured_misfit": structured_misfit,
+    "parallel_calls": parallel_calls,
+    "parallel_calls_async": parallel_calls_async,
+    "parallel_agent": parallel_agent,
+    "parallel_off": parallel_off,
+    "invalid_args": invalid_args,
+    "invalid_args_async": invalid_args_async,
 }
 
 

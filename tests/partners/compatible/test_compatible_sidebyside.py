@@ -477,6 +477,26 @@ def structured_json_schema(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).with_structured_output(Sum, method="json_schema").invoke("1+2?")
 
 
+def structured_json_schema_stream(cls: Any, p: Package, url: str) -> Any:
+    """`with_structured_output(method="json_schema", include_raw=True)` streamed: every
+    piece (a BaseChatOpenAI streams it through the openai SDK's helper, whose pieces
+    differ from a plain stream's)."""
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        """A sum."""
+
+        total: int
+
+    structured = _model(cls, p, url).with_structured_output(
+        Sum, method="json_schema", include_raw=True
+    )
+    pieces = list(structured.stream("1+2?"))
+    # (`parsed` and `parsing_error` come from parallel branches: in either order)
+    rest = {k: v for piece in pieces if "raw" not in piece for k, v in piece.items()}
+    return {"raw": [piece for piece in pieces if "raw" in piece], "rest": rest}
+
+
 def tool_choice_required(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add], tool_choice="required").invoke("1+2?")
 
@@ -761,6 +781,10 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "structured_json_schema": (
         Script('{"total": 3}', tool_args={"total": 3}),
         structured_json_schema,
+    ),
+    "structured_json_schema_stream": (
+        Script('{"total": 3}', tool_args={"total": 3}),
+        structured_json_schema_stream,
     ),
     "tool_choice_required": (TOOL, tool_choice_required),
     "tool_choice_any": (TOOL, tool_choice_any),

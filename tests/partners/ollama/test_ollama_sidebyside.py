@@ -272,6 +272,35 @@ def structured_raw(cls: Any, url: str) -> Any:
     return got.invoke("1+2?")
 
 
+def response_format_ignored(cls: Any, url: str) -> Any:
+    """A call's `response_format` langchain-ollama cannot read (a pydantic class, a
+    string, another type, a schema envelope without its schema; or beside `format`):
+    each call's warnings (class and words) and reply."""
+    import warnings
+
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        total: int
+
+    given: list[dict[str, Any]] = [
+        {"response_format": Sum},
+        {"response_format": "json"},
+        {"response_format": {"type": "text"}},
+        {"response_format": {"type": "json_schema", "json_schema": "Sum"}},
+        {"response_format": {"type": "json_schema", "json_schema": {"name": "Sum"}}},
+        {"response_format": {"type": "json_object"}, "format": "json"},
+    ]
+    out = []
+    for settings in given:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            reply = cls(model=MODEL, base_url=url).bind(**settings).invoke("1+2?")
+        said = [(w.category.__name__, str(w.message)) for w in seen]
+        out.append({"warned": [w for w in said if w[0] == "UserWarning"], "reply": reply})
+    return out
+
+
 def length_stop(cls: Any, url: str) -> Any:
     return cls(model=MODEL, base_url=url, num_predict=2).invoke("Tell a story")
 
@@ -374,6 +403,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "json_format": (ollama_replies('{"a": 1}'), json_format),
     "structured_pydantic": (ollama_replies('{"total": 3}'), structured_pydantic),
     "structured_raw": (ollama_replies('{"total": 3}'), structured_raw),
+    "response_format_ignored": (ollama_replies('{"total": 3}'), response_format_ignored),
     "length_stop": (ollama_replies("Once", done_reason="length"), length_stop),
     "image_block": (ollama_replies("A pixel."), image_block),
     "host_from_environment": (ollama_replies(), host_from_environment),

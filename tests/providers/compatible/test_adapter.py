@@ -630,6 +630,40 @@ def test_an_assistant_turns_text_after_its_reasoning_goes_as_the_partner_sends_i
     assert sent.json["messages"][0]["content"] == convert(LCAIMessage(blocks))["content"]
 
 
+def test_fireworks_turns_go_as_langchain_fireworks_sends_them() -> None:
+    # Its text blocks left after reasoning as a list (two or more), and content of one
+    # text block as its text, in every role (its `_sanitize_chat_completions_content`).
+    from langchain_core import messages as lc
+    from langchain_fireworks.chat_models import _convert_message_to_dict
+
+    from chatplex.langchain.convert import to_chatplex_messages
+
+    one = {"type": "text", "text": "One."}
+    two = {"type": "text", "text": "Two."}
+    thought = {"type": "reasoning", "reasoning": "hmm"}
+    turns = [
+        lc.SystemMessage([one]),
+        lc.HumanMessage([one]),
+        lc.AIMessage([thought, one, two]),
+        lc.AIMessage([thought, one]),
+        lc.AIMessage([one, two]),
+        lc.AIMessage([one], tool_calls=[{"name": "add", "args": {}, "id": "call_1"}]),
+        lc.ToolMessage([one], tool_call_id="call_1"),
+        lc.HumanMessage([one, two]),
+    ]
+    adapter = preset_adapter_class("fireworks")(api_key="k", base_url="http://127.0.0.1:9")
+    assert adapter.lone_text_as_string and adapter.assistant_text_blocks
+    sent = adapter.build_request(to_chatplex_messages(turns), CallSettings(model="m"), stream=False)
+    theirs = [_convert_message_to_dict(t) for t in turns]
+    assert [m["content"] for m in sent.json["messages"]] == [m["content"] for m in theirs]
+    assert [m["content"] for m in sent.json["messages"]][:4] == [
+        "One.",
+        "One.",
+        [one, two],
+        "One.",
+    ]
+
+
 @pytest.mark.parametrize("name", ["deepseek", "vllm", "hyperbolic"])
 def test_an_assistant_turns_text_after_its_reasoning_is_one_string_elsewhere(name: str) -> None:
     # langchain-deepseek joins an assistant turn's text blocks (DeepSeek takes a string);

@@ -254,3 +254,41 @@ def test_the_effort_asked_is_reported_where_the_style_reports_it() -> None:
     parser = StyledStreamParser(ADAPTER.stream_parser({}), asked)
     chunks = [c for e in events if (c := parser.feed(e)) is not None]
     assert [c.response_metadata.get("reasoning_effort") for c in chunks] == [None, "low"]
+
+
+def _style(name: str) -> ReplyStyle:
+    style = PROFILES[name].style
+    assert isinstance(style, ReplyStyle)
+    return style
+
+
+def test_groq_token_usage_is_in_its_sdk_dumps_order() -> None:
+    usage = {"prompt_tokens": 3, "completion_tokens": 5, "total_tokens": 8, "x_extra": 1}
+    data = _reply({"role": "assistant", "content": "hi"}, usage)
+    assert list(_shaped(data, _style("groq")).response_metadata["token_usage"]) == [
+        "completion_tokens",
+        "prompt_tokens",
+        "total_tokens",
+        "completion_time",
+        "completion_tokens_details",
+        "prompt_time",
+        "prompt_tokens_details",
+        "queue_time",
+        "total_time",
+        "x_extra",  # a field the SDK does not declare: after its own
+    ]
+    # A style with no SDK order keeps the reply's.
+    mistral = _shaped(data, _style("mistralai")).response_metadata["token_usage"]
+    assert list(mistral) == list(usage)
+
+
+def test_mistral_raw_calls_are_the_jsons_own_in_its_key_order() -> None:
+    call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    data = _reply({"role": "assistant", "content": "", "tool_calls": [call]})
+    kept = _shaped(data, _style("mistralai")).additional_kwargs["tool_calls"]
+    assert kept == [call]
+    assert list(kept[0]) == ["id", "type", "function"]
+    assert list(kept[0]["function"]) == ["name", "arguments"]
+    # An SDK-read package's: the SDK model's order (id, function, type).
+    groq = _shaped(data, _style("groq")).additional_kwargs["tool_calls"]
+    assert list(groq[0]) == ["id", "function", "type"]

@@ -73,11 +73,44 @@ def test_response_format_becomes_format() -> None:
     wrapped = {"type": "json_schema", "json_schema": {"name": "A", "schema": schema}}
     assert body(extra_body={"response_format": wrapped})["format"] == schema
     assert body(extra_body={"response_format": {"type": "json_object"}})["format"] == "json"
-    assert "format" not in body(extra_body={"response_format": {"type": "text"}})
-    with pytest.raises(ValueError, match="not one Ollama has"):
-        format_from_response_format({"type": "grammar"})
-    with pytest.raises(ValueError, match="json_schema.schema"):
-        format_from_response_format({"type": "json_schema", "json_schema": {}})
+    assert format_from_response_format(None) is None
+
+
+@pytest.mark.parametrize(
+    ("given", "words"),
+    [
+        (dict, "Ignored invalid 'response_format' type: <class 'type'>. Expected a dictionary."),
+        ("json", "Ignored invalid 'response_format' type: <class 'str'>. Expected a dictionary."),
+        (
+            {"type": "text"},
+            "Ignored unrecognized 'response_format' type: text. "
+            "Expected 'json_object' or 'json_schema'.",
+        ),
+        (
+            {"type": "json_schema", "json_schema": "A"},
+            "response_format has type 'json_schema' but 'json_schema' value is <class 'str'>, "
+            "expected a dict containing a 'schema' key. The format parameter will not be set.",
+        ),
+        (
+            {"type": "json_schema", "json_schema": {"name": "A"}},
+            "response_format has type 'json_schema' but no 'schema' key was found in "
+            "'json_schema'. The format parameter will not be set.",
+        ),
+    ],
+)
+def test_a_response_format_langchain_ollama_cannot_read_is_ignored_with_its_warning(
+    given: Any, words: str
+) -> None:
+    with pytest.warns(UserWarning) as seen:
+        sent = body(extra_body={"response_format": given})
+    assert [str(w.message) for w in seen] == [words]
+    assert "format" not in sent
+
+
+def test_format_wins_over_response_format_with_langchain_ollamas_warning() -> None:
+    with pytest.warns(UserWarning, match="'response_format' will be ignored in favor of 'format'"):
+        sent = body(extra_body={"format": "json", "response_format": {"type": "text"}})
+    assert sent["format"] == "json"
 
 
 @pytest.mark.parametrize("think", [True, False, "low", "medium", "high"])

@@ -146,6 +146,18 @@ def test_text_blocks_keep_an_assistant_turns_text_as_blocks_once_its_reasoning_i
     assert wire_message(AIMessage("hi"), text_blocks=True)["content"] == "hi"
 
 
+def test_lone_text_sends_content_of_one_text_block_as_its_text() -> None:
+    # langchain-fireworks' sanitizer; langchain-openai sends the list.
+    one = [{"type": "text", "text": "hi"}]
+    assert wire_message(HumanMessage(one), lone_text=True)["content"] == "hi"
+    assert wire_message(HumanMessage(one))["content"] == one
+    assert wire_message(AIMessage(one), lone_text=True)["content"] == "hi"
+    two = [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]
+    assert wire_message(HumanMessage(two), lone_text=True)["content"] == two
+    image = [{"type": "image_url", "image_url": {"url": "u"}}]
+    assert wire_message(HumanMessage(image), lone_text=True)["content"] == image
+
+
 def test_wire_tool() -> None:
     assert wire_tool(WEATHER) == {
         "type": "function",

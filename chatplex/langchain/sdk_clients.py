@@ -1,0 +1,135 @@
+"""The partner class's SDK client attributes on a drop-in (`llm.client`,
+`llm.root_client`, `llm.async_client`...): real SDK objects, as the partner's, for the
+script's own use (`llm.root_client.models.list()`); chatplex's calls still go through
+its own engine.
+
+The partner builds them in its validator; the drop-in builds each on first read, from
+the partner's fields as the drop-in holds them (`PartnerFields.client_arguments`: the
+same keywords), and keeps it: construction stays cheap and `import chatplex` imports no
+SDK. Where each attribute comes from is declared per wire (`PartnerFields.clients`);
+this module names no partner.
+
+The built clients live in a `ClientCache`, a private attribute of the model: a shallow
+copy (`model_copy`) shares them, as the partner's copy shares its client fields; a deep
+copy or a pickle starts with none (an SDK client holds locks and sockets: a pickle that
+works without them keeps working), and two models compare equal whatever they built.
+
+>>> import copy
+>>> cache = ClientCache()
+>>> cache == ClientCache(), copy.deepcopy(cache) is cache
+(True, False)
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable
+from collections.abc import Mapping
+from operator import attrgetter
+from typing import Any
+
+from pydantic import SecretStr
+
+from ..chat.partner_form import PartnerFields
+from ..chat.partner_form import SdkClient
+from ..secret import Secret
+
+__all__ = ["ClientCache", "client_arguments", "sdk_client"]
+
+
+class ClientCache:
+    """The SDK clients one model built, by attribute (see the module doc)."""
+
+    __slots__ = ("_built", "_lock")
+
+    def __init__(self) -> None:
+        self._built: dict[str, Any] = {}
+        # (reentrant: a client read on another builds that one first)
+        self._lock = threading.RLock()
+
+    def get(self, name: str, build: Callable[[], Any]) -> Any:
+        """The client `name`, built by `build()` on the first read (once, across threads)."""
+        with self._lock:
+            if name not in self._built:
+                self._built[name] = build()
+            return self._built[name]
+
+    def __eq__(self, other: object) -> bool:
+        # Never compared: two models equal by their fields are equal, built or not.
+        return isinstance(other, ClientCache)
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ClientCache:
+        return ClientCache()
+
+    def __reduce__(self) -> tuple[type[ClientCache], tuple[()]]:
+        return ClientCache, ()
+
+    def __repr__(self) -> str:
+        return f"ClientCache({sorted(self._built)})"
+
+
+def sdk_client(
+    form: PartnerFields, cache: ClientCache, name: str, field: Callable[[str], Any]
+) -> Any:
+    """The partner's SDK client attribute `name` (one of `form.clients`), built on its
+    first read from the partner's fields (`field(name)`: a field's value), then kept in
+    `cache`. ImportError, naming the package, where the SDK is not installed."""
+    spec = form.clients[name]
+
+    def build() -> Any:
+        if spec.module is None:  # read on another of its clients
+            base = sdk_client(form, cache, spec.factory, field)
+        else:
+            base = _factory(spec)(**client_arguments(form, field))
+        return attrgetter(spec.path)(base) if spec.path else base
+
+    return cache.get(name, build)
+
+
+def client_arguments(form: PartnerFields, field: Callable[[str], Any]) -> dict[str, Any]:
+    """The keywords the partner builds its SDK clients with: each field's value, a key
+    revealed, headers as a plain dict; those `client_optional` left out when None.
+
+    >>> form = PartnerFields(
+    ...     client_arguments={"api_key": "x_api_key", "timeout": "request_timeout"},
+    ...     client_optional=frozenset({"timeout"}),
+    ... )
+    >>> client_arguments(form, {"x_api_key": SecretStr("k"), "request_timeout": None}.get)
+    {'api_key': 'k'}
+    """
+    out = {}
+    for keyword, name in form.client_arguments.items():
+        value = field(name)
+        if value is None and keyword in form.client_optional:
+            continue
+        out[keyword] = _revealed(value)
+    return out
+
+
+def _revealed(value: Any) -> Any:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, Secret):
+        return value.get()
+    if isinstance(value, Mapping):
+        return {k: _revealed(v) for k, v in value.items()}
+    return value
+
+
+def _factory(spec: SdkClient) -> Callable[..., Any]:
+    """The SDK class `spec` names, imported now (the first read)."""
+    module, _, name = spec.factory.partition(":")
+    try:
+        imported = importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        package = spec.package or module.partition(".")[0]
+        raise ImportError(
+            f"the partner class's SDK client ({spec.factory}) needs the {package!r} "
+            f"package: pip install {package}"
+        ) from err
+    factory: Callable[..., Any] = getattr(imported, name)
+    return factory

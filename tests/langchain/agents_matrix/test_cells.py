@@ -1,0 +1,50 @@
+"""`_cells.py`'s tables are keyed by (scenario name, wire): a name two script sets both use
+must be one scenario, or a row written for one set judges the other's cell too."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+PACKAGE = "tests.langchain.agents_matrix"
+
+
+def _scenario_tables() -> dict[str, dict[str, Any]]:
+    """Each matrix file's `SCENARIOS`, by module name."""
+    tables = {}
+    for found in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if found.name.startswith("test_") and found.name != "test_cells":
+            module = importlib.import_module(f"{PACKAGE}.{found.name}")
+            scenarios = getattr(module, "SCENARIOS", None)
+            if isinstance(scenarios, dict):
+                tables[found.name] = scenarios
+    return tables
+
+
+def _cells_of(module: Any) -> set[tuple[str, str]]:
+    """The (scenario, wire) cells `module`'s tests are parametrized over."""
+    found = set()
+    for test in vars(module).values():
+        marks = getattr(test, "pytestmark", [])
+        for mark in marks if isinstance(marks, list) else [marks]:
+            if mark.name == "parametrize" and tuple(mark.args[0]) == ("scenario", "wire"):
+                found |= {tuple(param.values) for param in mark.args[1]}
+    return found
+
+
+def test_a_cell_means_one_scenario_in_every_file() -> None:
+    meanings: dict[tuple[str, str], dict[Any, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for name, scenarios in _scenario_tables().items():
+        module = importlib.import_module(f"{PACKAGE}.{name}")
+        for scenario, wire in _cells_of(module):
+            meanings[(scenario, wire)][scenarios[scenario]].append(name)
+    assert len(meanings) > 2000, len(meanings)
+    clashes = sorted(
+        f"{scenario}-{wire}: {sorted(files for files in by_function.values())}"
+        for (scenario, wire), by_function in meanings.items()
+        if len(by_function) > 1
+    )
+    assert not clashes, "one cell, two scenarios (rename one):\n" + "\n".join(clashes)

@@ -1,0 +1,155 @@
+"""A drop-in's repr as its partner class's (`chatplex/langchain/partner_repr.py`), where
+the partner's repr fields are declared (`PartnerFields.shown`): the same text, SDK
+clients included (their addresses aside), for the same construction; and `dumpd`, which
+writes the repr of a class LangChain does not serialize, the same. No key shows."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import warnings
+from typing import Any
+
+import pytest
+from _lckit import UNIT_BASE_URL
+from langchain_core.load import dumpd
+
+import chatplex
+from chatplex.chat.partner_form import PartnerFields
+from chatplex.dropins import DROP_IN_MODULES
+from chatplex.langchain.partner_fields import ABSENT
+from chatplex.langchain.partner_fields import reading_form
+from chatplex.langchain.partner_repr import partner_repr_args
+
+_KEY = "sk-repr-key-5c1d"
+
+#: The variable each partner reads its key from.
+_KEY_VARIABLES = {
+    "ChatCohere": "COHERE_API_KEY",
+    "ChatDeepSeek": "DEEPSEEK_API_KEY",
+    "ChatTogether": "TOGETHER_API_KEY",
+    "ChatNebius": "NEBIUS_API_KEY",
+    "ChatPerplexity": "PPLX_API_KEY",
+    "ChatOpenAI": "OPENAI_API_KEY",
+}
+
+#: The drop-ins whose partner's repr is declared: the partner's module, and the keywords
+#: both are built with (pointed at nothing: nothing is sent).
+_DECLARED: dict[str, tuple[str, dict[str, Any]]] = {
+    "ChatCohere": (
+        "langchain_cohere",
+        {"model": "command-a-03-2025", "cohere_api_key": _KEY, "base_url": UNIT_BASE_URL},
+    ),
+    "ChatDeepSeek": (
+        "langchain_deepseek",
+        {"model": "deepseek-chat", "api_key": _KEY, "api_base": UNIT_BASE_URL},
+    ),
+    "ChatTogether": (
+        "langchain_together",
+        {"api_key": _KEY, "together_api_base": UNIT_BASE_URL},
+    ),
+    "ChatNebius": ("langchain_nebius", {"api_key": _KEY, "nebius_api_base": UNIT_BASE_URL}),
+    "ChatPerplexity": ("langchain_perplexity", {"api_key": _KEY}),
+    "ChatOpenAI": (
+        "langchain_openai",
+        {"model": "gpt-4o-mini", "api_key": _KEY, "base_url": UNIT_BASE_URL},
+    ),
+}
+
+#: More keywords, each case built on top of the wire's.
+_CASES: dict[str, dict[str, Any]] = {
+    "given": {},
+    "settings": {"temperature": 0, "max_tokens": 100, "timeout": 60, "max_retries": 3},
+    "at_defaults": {"streaming": False, "max_tokens": None},
+    "streaming": {"streaming": True, "tags": ["t"], "metadata": {"m": 1}},
+}
+
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
+
+
+def _form(name: str) -> PartnerFields | None:
+    return reading_form(getattr(importlib.import_module(DROP_IN_MODULES[name]), name))
+
+
+def _pair(name: str, more: dict[str, Any]) -> tuple[Any, Any]:
+    module, params = _DECLARED[name]
+    given = {**params, **more}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the partners' own
+        partner = getattr(importlib.import_module(module), name)(**given)
+    return getattr(chatplex, name)(**given), partner
+
+
+def _unplaced(value: Any) -> Any:
+    """`value` with the objects' addresses masked (each run draws its own)."""
+    if isinstance(value, str):
+        return _ADDRESS.sub(">", value)
+    if isinstance(value, dict):
+        return {k: _unplaced(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unplaced(v) for v in value]
+    return value
+
+
+def test_every_declared_repr_is_checked() -> None:
+    declared = {name for name in DROP_IN_MODULES if (form := _form(name)) and form.shown}
+    assert declared == set(_DECLARED)
+
+
+@pytest.mark.filterwarnings("ignore")  # the partners' own
+@pytest.mark.parametrize("case", list(_CASES))
+@pytest.mark.parametrize("name", list(_DECLARED))
+def test_the_repr_is_the_partners(name: str, case: str) -> None:
+    ours, theirs = _pair(name, _CASES[case])
+    assert _unplaced(repr(ours)) == _unplaced(repr(theirs))
+    assert _unplaced(dumpd(ours)) == _unplaced(dumpd(theirs))
+    assert _KEY not in repr(ours)
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name", list(_DECLARED))
+def test_the_key_from_the_environment(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_KEY_VARIABLES[name], _KEY)
+    module, params = _DECLARED[name]
+    given = {k: v for k, v in params.items() if "key" not in k}
+    ours = getattr(chatplex, name)(**given)
+    theirs = getattr(importlib.import_module(module), name)(**given)
+    assert _unplaced(repr(ours)) == _unplaced(repr(theirs))
+    assert _KEY not in repr(ours)
+
+
+class TestPartnerReprArgs:
+    _FORM = PartnerFields(
+        shown=("name", "client", "model", "model_kwargs", "top_p", "frame"),
+        shown_unless_none=frozenset({"model_kwargs"}),
+    )
+
+    def _args(self, values: dict[str, Any], own: dict[str, Any]) -> list[tuple[str, Any]]:
+        defaults = {"model": "m0", "top_p": None, "frame": None}
+        return list(
+            partner_repr_args(
+                self._FORM, own, {"name"}, lambda n: values.get(n, ABSENT), defaults.get
+            )
+        )
+
+    def test_fields_in_the_partners_order_where_not_at_their_default(self) -> None:
+        values = {"model": "m1", "model_kwargs": {}, "top_p": None, "client": "c"}
+        assert self._args(values, {"name": "n"}) == [
+            ("name", "n"),
+            ("client", "c"),
+            ("model", "m1"),
+            ("model_kwargs", {}),
+        ]
+
+    def test_langchains_own_as_given_absent_and_factory_none_not_shown(self) -> None:
+        # `name` not among LangChain's shown (at its default) is not read as the partner's.
+        values = {"name": "x", "model": "m0", "model_kwargs": None}
+        assert self._args(values, {}) == []
+
+    def test_a_value_whose_comparison_is_not_a_bool_is_shown(self) -> None:
+        class Frame:
+            def __ne__(self, other: object) -> bool:
+                raise ValueError("ambiguous")
+
+        frame = Frame()
+        assert self._args({"frame": frame}, {}) == [("frame", frame)]

@@ -1,0 +1,235 @@
+"""The partner's SDK client attributes on a drop-in (`chatplex/langchain/sdk_clients.py`):
+real SDK objects of the partner's classes, built as the partner builds them (the same
+base URL, key, timeout, retries, headers) on first read, never at construction, and kept;
+a shallow copy shares them, a deep copy and a pickle do not carry them, equality ignores
+them; usable by a script (`llm.client.create(...)`, sync and async, answered
+here by chatplex's mock server); an SDK not installed is an ImportError naming its package."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import importlib
+import pickle
+import subprocess
+import sys
+import warnings
+from typing import Any
+
+import pytest
+from _lckit import UNIT_BASE_URL
+from test_partner_repr import _DECLARED
+from test_partner_repr import _KEY
+
+import chatplex
+from chatplex.chat.partner_form import PartnerFields
+from chatplex.chat.partner_form import SdkClient
+from chatplex.dropins import DROP_IN_MODULES
+from chatplex.langchain.partner_fields import reading_form
+from chatplex.langchain.sdk_clients import ClientCache
+from chatplex.langchain.sdk_clients import client_arguments
+from chatplex.langchain.sdk_clients import sdk_client
+from chatplex.testing import MockServer
+
+#: The drop-ins that build their partner's SDK clients (those whose repr is the
+#: partner's): the partner's module, and the keywords both are built with.
+_BUILT = _DECLARED
+
+#: More keywords (the cases), each built on top of the wire's.
+_CASES: dict[str, dict[str, Any]] = {
+    "given": {},
+    "tuned": {"timeout": 12, "max_retries": 4},
+}
+
+#: The OpenAI-built ones, which take headers and query parameters for their clients too.
+_OPENAI = ("ChatDeepSeek", "ChatTogether", "ChatNebius", "ChatOpenAI")
+_HEADERS = {"default_headers": {"x-team": "a"}, "default_query": {"q": "1"}}
+
+
+def _form(name: str) -> PartnerFields:
+    form = reading_form(getattr(importlib.import_module(DROP_IN_MODULES[name]), name))
+    return form if form is not None else PartnerFields()
+
+
+def _pair(name: str, more: dict[str, Any]) -> tuple[Any, Any]:
+    module, params = _BUILT[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the partners' own
+        partner = getattr(importlib.import_module(module), name)(**params, **more)
+    return getattr(chatplex, name)(**params, **more), partner
+
+
+def _made(client: Any) -> Any:
+    """How an SDK client was built: its class and the settings it calls with."""
+    if client is None:
+        return None
+    wrapper = getattr(client, "_client_wrapper", None)  # cohere's
+    if wrapper is not None:
+        return type(client), wrapper.get_base_url(), wrapper.get_headers(), wrapper.get_timeout()
+    # A resource (`chat.completions`): the client it calls through.
+    root = client if hasattr(client, "base_url") else client._client
+    return (
+        type(client),
+        str(root.base_url),
+        root.api_key,
+        root.timeout,
+        root.max_retries,
+        dict(root._custom_headers),
+        dict(root._custom_query),
+        getattr(root, "organization", None),
+    )
+
+
+def test_every_built_client_is_checked() -> None:
+    assert {name for name in DROP_IN_MODULES if _form(name).clients} == set(_BUILT)
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("case", list(_CASES))
+@pytest.mark.parametrize("name", list(_BUILT))
+def test_built_as_the_partner_builds_them(name: str, case: str) -> None:
+    more = {**_CASES[case], **(_HEADERS if case == "tuned" and name in _OPENAI else {})}
+    if case == "tuned" and name == "ChatOpenAI":
+        more["organization"] = "org-5"
+    ours, theirs = _pair(name, more)
+    names = ("client", "async_client", "root_client", "root_async_client")
+    for attribute in names:
+        if hasattr(theirs, attribute):
+            assert _made(getattr(ours, attribute)) == _made(getattr(theirs, attribute)), attribute
+    assert _KEY not in repr(ours)
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name", list(_BUILT))
+def test_built_on_first_read_and_kept(name: str) -> None:
+    ours, _ = _pair(name, {})
+    attribute = next(iter(_form(name).clients))
+    assert repr(ours._sdk_clients) == "ClientCache([])"
+    first = getattr(ours, attribute)
+    assert getattr(ours, attribute) is first
+    assert attribute in repr(ours._sdk_clients)
+
+
+def test_construction_imports_no_sdk() -> None:
+    code = (
+        "import sys, chatplex\n"
+        "llm = chatplex.ChatDeepSeek(model='deepseek-chat', api_key='k', "
+        f"api_base={UNIT_BASE_URL!r})\n"
+        "print('openai' in sys.modules)\n"
+        "llm.client\n"
+        "print('openai' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_the_chat_client_is_the_root_clients_resource() -> None:
+    ours, _ = _pair("ChatDeepSeek", {})
+    assert ours.client is ours.root_client.chat.completions
+    assert ours.async_client is ours.root_async_client.chat.completions
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_root_the_partner_does_not_keep_reads_none() -> None:
+    ours, theirs = _pair("ChatNebius", {})
+    assert ours.root_client is None is theirs.root_client
+    assert ours.client is not None
+
+
+def _against(server: MockServer) -> Any:
+    return chatplex.ChatDeepSeek(
+        model="deepseek-chat", api_key=_KEY, api_base=server.openai_base_url
+    )
+
+
+_HI = [{"role": "user", "content": "hi"}]
+
+
+def test_a_script_calls_through_the_sync_client() -> None:
+    with MockServer() as server:
+        reply = _against(server).client.create(model="deepseek-chat", messages=_HI)
+        assert reply.choices[0].message.content == "Echo: hi"
+        assert server.stats.requests == 1
+
+
+def test_a_script_calls_through_the_async_client() -> None:
+    with MockServer() as server:
+        llm = _against(server)
+
+        async def call() -> Any:
+            return await llm.async_client.create(model="deepseek-chat", messages=_HI)
+
+        assert asyncio.run(call()).choices[0].message.content == "Echo: hi"
+        assert server.stats.requests == 1
+
+
+@pytest.mark.filterwarnings("ignore")
+class TestCopies:
+    def test_a_model_copy_shares_them_as_the_partners_does(self) -> None:
+        ours, theirs = _pair("ChatDeepSeek", {})
+        assert theirs.model_copy().client is theirs.client
+        client = ours.client
+        assert ours.model_copy().client is client
+        assert ours.model_copy(update={"temperature": 0.5}).client is client
+
+    def test_a_deep_copy_builds_its_own_and_equals(self) -> None:
+        ours, _ = _pair("ChatDeepSeek", {})
+        client = ours.client
+        deep = copy.deepcopy(ours)
+        assert deep == ours
+        assert deep.client is not client
+        assert _made(deep.client) == _made(client)
+
+    @pytest.mark.parametrize("name", list(_BUILT))
+    def test_a_pickle_still_works_after_a_read(self, name: str) -> None:
+        ours, _ = _pair(name, {})
+        client = getattr(ours, next(iter(_form(name).clients)))
+        back = pickle.loads(pickle.dumps(ours))
+        assert back == ours
+        assert getattr(back, next(iter(_form(name).clients))) is not client
+
+    def test_equality_ignores_what_was_built(self) -> None:
+        ours, _ = _pair("ChatDeepSeek", {})
+        other, _ = _pair("ChatDeepSeek", {})
+        ours.root_client  # noqa: B018 - built on one side only
+        assert ours == other
+
+
+@pytest.mark.filterwarnings("ignore")
+class TestDumps:
+    def test_clients_the_partner_excludes_are_not_dumped(self) -> None:
+        ours, theirs = _pair("ChatDeepSeek", {})
+        assert "client" not in ours.model_dump()
+        assert list(ours.model_dump()) == list(theirs.model_dump())
+
+    def test_clients_the_partner_dumps_are_dumped_and_written_null_in_json(self) -> None:
+        ours, theirs = _pair("ChatCohere", {})
+        dumped = ours.model_dump()
+        assert type(dumped["client"]) is type(theirs.model_dump()["client"])
+        assert '"client":null' in ours.model_dump_json()
+
+
+class TestMissingSdk:
+    @pytest.mark.filterwarnings("ignore")
+    def test_reading_names_the_package(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        ours, _ = _pair("ChatPerplexity", {})
+        monkeypatch.setitem(sys.modules, "perplexity", None)
+        with pytest.raises(ImportError, match="'perplexityai' package: pip install perplexityai"):
+            ours.client  # noqa: B018
+        assert "client=" not in repr(ours)  # the repr shows the rest
+
+    def test_the_module_names_the_package_by_default(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setitem(sys.modules, "sdk_absent_here", None)
+        form = PartnerFields(clients={"client": SdkClient("sdk_absent_here.sub:Client")})
+        with pytest.raises(ImportError, match="'sdk_absent_here' package"):
+            sdk_client(form, ClientCache(), "client", lambda name: None)
+
+
+def test_client_arguments_leave_out_the_optional_nones() -> None:
+    form = PartnerFields(
+        client_arguments={"api_key": "key", "timeout": "timeout", "headers": "headers"},
+        client_optional=frozenset({"timeout", "headers"}),
+    )
+    fields = {"key": None, "timeout": None, "headers": {"a": "b"}}
+    assert client_arguments(form, fields.get) == {"api_key": None, "headers": {"a": "b"}}
