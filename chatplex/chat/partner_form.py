@@ -262,6 +262,11 @@ class PartnerFields:
     excluded: frozenset[str] = frozenset()
     #: Fields it types float: a given int is written as a float (`0` as `0.0`).
     floats: frozenset[str] = frozenset({"temperature"})
+    #: Its fields' annotations where the drop-in's field types the setting otherwise
+    #: (its model field a `str`, where the drop-in's `model` is `str | None`): LangChain's
+    #: `configurable_fields(<field>=...)` reads a `ConfigurableFieldSpec`'s type from
+    #: the class's field (`get_config_jsonschema()` shows it).
+    annotations: Mapping[str, Any] = field(default_factory=dict)
     #: The temperature it writes for a given 0 (langchain-groq raises 0 to 1e-08).
     zero_temperature: float = 0.0
     #: The identifying params it reports (`dict()`, the invocation params callbacks and

@@ -67,6 +67,7 @@ from ..secret import hold_keys
 from .convert import to_chatplex_messages
 from .model import ChatChatplex
 from .partner_fields import ABSENT
+from .partner_fields import configured_field
 from .partner_fields import held_keywords
 from .partner_fields import partner_dump
 from .partner_fields import partner_environment
@@ -364,6 +365,14 @@ class DropInChatModel(ChatChatplex):
             if pinned.extra_body != engine.extra_body:
                 model = self.model_copy(update={"chatplex_model": pinned})
         return ChatChatplex.bind_tools(model, tools, tool_choice=tool_choice, **kwargs)
+
+    def configurable_fields(self, **kwargs: Any) -> Any:
+        """LangChain's, as on the partner class: its field names (langchain-aws'
+        `model_id`) name the drop-in's fields, and a field's spec has the partner's type
+        (`get_config_jsonschema()`: its model a string, not `str | None`)."""
+        form, own = reading_form(self._engine), type(self).model_fields
+        fields = dict(configured_field(form, k, f, own) for k, f in kwargs.items())
+        return super().configurable_fields(**fields)
 
     def with_structured_output(
         self,

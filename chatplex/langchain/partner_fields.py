@@ -52,6 +52,7 @@ from ..secret import redact_url
 
 __all__ = [
     "ABSENT",
+    "configured_field",
     "held_keywords",
     "partner_dump",
     "partner_environment",
@@ -117,6 +118,35 @@ def partner_value(
     if variable is not None:
         return None
     return _parameter_default(engine_type, spellings)
+
+
+def configured_field(
+    form: PartnerFields | None, key: str, field: Any, own: Collection[str]
+) -> tuple[str, Any]:
+    """`configurable_fields(key=field)` on a drop-in as on its partner: the drop-in's
+    field (of `own`) that the partner's field `key` is (langchain-aws' `model_id`, which
+    it writes `model` under; `key` itself where the drop-in has it or none is), and
+    `field` with the partner field's type where `field` names none (its `annotations`):
+    LangChain's spec takes the class's field's.
+
+    >>> from langchain_core.runnables import ConfigurableField
+    >>> form = PartnerFields(aliases={"model": "model_id"}, annotations={"model_id": str})
+    >>> own = {"model", "temperature"}
+    >>> configured_field(form, "model_id", ConfigurableField(id="m"), own)[0]
+    'model'
+    >>> configured_field(form, "model_id", ConfigurableField(id="m"), own)[1].annotation
+    <class 'str'>
+    >>> configured_field(form, "temperature", ConfigurableField(id="t"), own)[1].annotation
+    """
+    if form is None:
+        return key, field
+    name = key
+    if key not in own:
+        name = next((o for o in own if form.name(o) == key), key)
+    annotation = form.annotations.get(form.name(key))
+    if annotation is not None and getattr(field, "annotation", True) is None:
+        field = field._replace(annotation=annotation)  # (LangChain's field: a NamedTuple)
+    return name, field
 
 
 def partner_dump(

@@ -232,6 +232,25 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
         _assert_fields_match(name, dropin, partner)
 
     @pytest.mark.filterwarnings("ignore")  # the partners' own
+    @pytest.mark.parametrize("name", _NAMES)
+    def test_configurable_fields_of_the_partners_field_names_show_its_types(
+        self, name: str
+    ) -> None:
+        # `configurable_fields(<its model field>=..., temperature=...)`: the config schema
+        # a playground shows, each field typed as the partner's (its model a `str`
+        # where the drop-in's `model` is `str | None`; langchain-groq's temperature a
+        # `float`), under the partner's field name (langchain-aws' `model_id`).
+        form = reading_form(getattr(chatplex, name)._engine)
+        assert isinstance(form, PartnerFields)
+        fields = {
+            form.name("model"): ConfigurableField(id="model", name="Model"),
+            "temperature": ConfigurableField(id="temperature"),
+        }
+        dropin, partner = _pair(name, {})
+        theirs = partner.configurable_fields(**fields).get_config_jsonschema()
+        assert dropin.configurable_fields(**fields).get_config_jsonschema() == theirs
+
+    @pytest.mark.filterwarnings("ignore")  # the partners' own
     @pytest.mark.parametrize(
         "name",
         [

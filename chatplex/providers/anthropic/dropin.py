@@ -105,6 +105,7 @@ class ChatAnthropic(ChatModel):
     langchain_namespace = ("langchain", "chat_models", "anthropic")
     langchain_package = "langchain-anthropic"
     langchain_fields = PartnerFields(
+        annotations={"model": str},
         aliases={
             "model_name": "model",
             "max_tokens_to_sample": "max_tokens",

@@ -197,6 +197,7 @@ class ChatBedrockConverse(ChatModel):
     langchain_namespace: ClassVar[tuple[str, ...] | None] = ("langchain_aws", "chat_models")
     langchain_package = "langchain-aws"
     langchain_fields: ClassVar[PartnerFields | None] = PartnerFields(
+        annotations={"model_id": str},
         aliases={
             "model": "model_id",
             "base_model": "base_model_id",

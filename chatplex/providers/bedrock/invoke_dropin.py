@@ -125,6 +125,7 @@ class ChatBedrock(ChatBedrockConverse):
     langchain_llm_type = "amazon_bedrock_chat"
     langchain_namespace = ("langchain", "chat_models", "bedrock")
     langchain_fields = PartnerFields(
+        annotations={"model_id": str},
         aliases={
             "region": "region_name",
             "api_key": "bedrock_api_key",

@@ -198,14 +198,20 @@ def key_and_base(prefix: str) -> tuple[tuple[str, str], ...]:
 
 
 def openai_style_fields(
-    prefix: str, *, aliases: Mapping[str, str] | None = None, **fields: Any
+    prefix: str,
+    *,
+    aliases: Mapping[str, str] | None = None,
+    annotations: Mapping[str, Any] | None = None,
+    **fields: Any,
 ) -> dict[str, Any]:
     """`DropIn.partner_fields` of a class whose fields are named as langchain-openai's
-    (`model_name`, `stop`, `request_timeout`, floats for temperature and timeout) and its
-    key and base URL `<prefix>_api_key` / `<prefix>_api_base`, the key read from
-    `<PREFIX>_API_KEY`; `aliases` adds to its fields' other spellings, `fields` are the
-    rest of its form (its defaults, its identifying params...)."""
+    (`model_name` a `str`, `stop`, `request_timeout`, floats for temperature and timeout)
+    and its key and base URL `<prefix>_api_key` / `<prefix>_api_base`, the key read from
+    `<PREFIX>_API_KEY`; `aliases` and `annotations` add to its fields' other spellings
+    and types, `fields` are the rest of its form (its defaults, its identifying
+    params...)."""
     return {
+        "annotations": {"model_name": str, **(annotations or {})},
         "aliases": {
             "model": "model_name",
             "stop_sequences": "stop",
@@ -251,6 +257,7 @@ def openai_subclass_reading(
     return {
         "serialized": False,
         "aliases": {**BASE_CHAT_OPENAI_ALIASES, **aliases},
+        "annotations": {"model_name": str},  # langchain-openai's
         "secrets": secrets,
         # Its own key and base URL take langchain-openai's aliases too: given by them,
         # langchain-openai's fields hold the same.

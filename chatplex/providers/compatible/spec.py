@@ -225,6 +225,7 @@ PRESETS: tuple[Preset, ...] = (
             versions=(),  # langchain-groq names none
             partner_fields=openai_style_fields(
                 "groq",
+                annotations={"temperature": float},  # not Optional there
                 defaults={"temperature": 0.7, "max_retries": 2, **_GROQ_BODY},
                 zero_temperature=1e-8,  # langchain-groq's validator raises 0 to it
                 identifying=False,
@@ -401,6 +402,7 @@ PRESETS: tuple[Preset, ...] = (
             lc_namespace=("langchain", "chat_models", "mistralai"),
             package="langchain-mistralai",
             partner_fields={
+                "annotations": {"model": str, "temperature": float},
                 "aliases": {
                     "api_key": "mistral_api_key",
                     "base_url": "endpoint",
@@ -624,6 +626,7 @@ PRESETS: tuple[Preset, ...] = (
                 "serialized": False,
                 "identifying": False,  # LangChain's default: none
                 "aliases": {"api_key": "pplx_api_key", "timeout": "request_timeout"},
+                "annotations": {"model": str, "temperature": float},
                 "floats": frozenset({"temperature", "request_timeout"}),
                 "secrets": {"pplx_api_key": "PPLX_API_KEY"},
                 "kept_in": {"stop": "model_kwargs"},  # it has no `stop` field
@@ -816,6 +819,7 @@ PRESETS: tuple[Preset, ...] = (
             versions=(),  # langchain-sambanova names none
             partner_fields=openai_style_fields(
                 "sambanova",
+                annotations={"temperature": float},  # not Optional there
                 aliases={
                     "retries": "max_retries",
                     "integration_source": "sambanova_integration_source",

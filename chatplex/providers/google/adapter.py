@@ -226,12 +226,14 @@ class _GoogleWire(Adapter):
         """What `with_structured_output` binds on this wire, as langchain-google-genai
         binds it: `responseMimeType` application/json, and for a schema
         `responseJsonSchema` (full JSON Schema): a pydantic model's own JSON schema
-        (titles kept), a JSON-schema dict as given, a TypedDict's schema titled."""
+        (titles kept), a JSON-schema dict as given, a TypedDict's schema titled and
+        described by its docstring (langchain-core's `convert_to_json_schema`)."""
         if method != "json_schema":
             return {"response_mime_type": "application/json"}
         schema = given_json_schema(spec, given)
         if schema is None:
-            schema = {"title": spec.name, **spec.parameters}
+            described = {"description": spec.description} if spec.description else {}
+            schema = {"title": spec.name, **described, **spec.parameters}
         return {"response_mime_type": "application/json", "response_json_schema": schema}
 
     def stream_parser(self, headers: Mapping[str, str]) -> GeminiStreamParser:

@@ -31,10 +31,11 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...specs import field_names
 from .dropin_base import GoogleDropin
+from .dropin_settings import NO_FIELD
 from .dropin_settings import REFUSED_ALIKE
-from .dropin_settings import given_stream_usage
 from .dropin_settings import google_fields
 from .dropin_settings import google_settings
+from .dropin_settings import moved_keywords
 from .dropin_settings import safety_settings
 
 # The old home of ChatVertexAI too (chatplex.chat.google_model, moved.py): its name stays
@@ -61,7 +62,15 @@ REFUSED = {
     "vertexai": "use ChatVertexAI (provider google_vertexai) for Vertex AI",
     "tuned_model_name": "tuned models are named by model=",
 }
-GENAI_FIELDS = google_fields(temperature=UNSET, safety_settings=(), logprobs="int | None")
+GENAI_FIELDS = google_fields(temperature=UNSET, safety_settings=(), logprobs=None)
+#: Keywords langchain-google-genai's class has no field for (its warnings' suggestions):
+#: LangChain's `logprobs` / `top_logprobs` too, which it never sends.
+GENAI_NO_FIELD = {
+    **NO_FIELD,
+    "logprobs": None,
+    "top_logprobs": None,
+    "response_logprobs": "response_schema",
+}
 
 
 def _default_temperature(model: str) -> float | None:
@@ -97,11 +106,11 @@ class ChatGoogleGenerativeAI(GoogleDropin):
     """The Gemini API with langchain-google-genai's constructor. Parameters are
     LangChain's, plus chatplex's own (`rate_limit`, `retry_policy`, `max_retry_after`,
     `extra_headers`, `stream_idle_timeout`, `max_response_bytes`, `name`). LangChain's
-    `stream_usage` is taken as langchain-google-genai takes it: warned of, and
-    changing nothing (a stream keeps its usage). Other
-    keywords must be fields of a Gemini request (`candidate_count`, `seed`,
-    `response_json_schema`, `cached_content`...): anything else is a TypeError naming
-    the closest known name.
+    `stream_usage`, `logprobs`, `top_logprobs` and `response_logprobs` are taken as
+    langchain-google-genai takes them: warned of, and changing nothing (a stream keeps
+    its usage; no logprobs are asked for). Other keywords must be fields of a Gemini
+    request (`candidate_count`, `seed`, `response_json_schema`, `cached_content`...):
+    anything else is a TypeError naming the closest known name.
 
     The key: `google_api_key` / `api_key`, else `GOOGLE_API_KEY` / `GEMINI_API_KEY`.
     `base_url` or `client_options={"api_endpoint": ...}` point at another server,
@@ -121,6 +130,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
     langchain_namespace = ("langchain_google_genai", "chat_models")
     langchain_package = "langchain-google-genai"
     langchain_fields = PartnerFields(
+        annotations={"model": str},
         aliases={
             "api_key": "google_api_key",
             "max_tokens": "max_output_tokens",
@@ -207,8 +217,12 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         from .adapter import GeminiAdapter
 
         _clients_of_client_args(type(self).__name__, client_args, params)
-        given_stream_usage(
-            params, "ChatGoogleGenerativeAI", "langchain_google_genai.chat_models", outer=1
+        moved_keywords(
+            params,
+            "ChatGoogleGenerativeAI",
+            "langchain_google_genai.chat_models",
+            outer=1,
+            no_field=GENAI_NO_FIELD,
         )
         taken = take_params(self, params, GENAI_FIELDS)
         given = taken.given

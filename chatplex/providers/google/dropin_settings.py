@@ -42,10 +42,11 @@ if TYPE_CHECKING:
     from ...chat.model import ChatModel
 
 __all__ = [
+    "NO_FIELD",
     "REFUSED_ALIKE",
     "attempts_as_retries",
-    "given_stream_usage",
     "google_fields",
+    "moved_keywords",
     "google_settings",
     "safety_settings",
 ]
@@ -104,27 +105,42 @@ def attempts_as_retries(max_retries: int | None) -> int:
     return max(attempts - 1, 0)
 
 
-def given_stream_usage(params: dict[str, Any], owner: str, logger: str, outer: int) -> None:
-    """LangChain's `stream_usage`, which neither Google class has: taken out of `params`
-    with the warnings the class gives (`owner`'s, logged on its module's `logger`, then
-    LangChain's, `outer` frames above the line building it), and changing nothing, as
-    there (a stream keeps its usage)."""
-    if "stream_usage" in params:
-        unexpected_argument(logger, owner, "stream_usage", "streaming")
-        moved_to_model_kwargs(params, "stream_usage", outer=outer)
+#: Keywords neither Google class has a field for (LangChain's `stream_usage`), each with
+#: the field its warning suggests (difflib's closest of its fields; None: none is).
+NO_FIELD: Mapping[str, str | None] = {"stream_usage": "streaming"}
+
+
+def moved_keywords(
+    params: dict[str, Any],
+    owner: str,
+    logger: str,
+    outer: int,
+    no_field: Mapping[str, str | None] = NO_FIELD,
+) -> None:
+    """The keywords of `params` the class has no field for (`no_field`), taken out with
+    the warnings it gives, in its order: `owner`'s 'Unexpected argument' for each,
+    logged on its module's `logger`, then LangChain's moved-to-model_kwargs for each,
+    `outer` frames above the line building it. They change nothing, as there (a stream
+    keeps its usage; no logprobs are asked for)."""
+    moved = [name for name in params if name in no_field]
+    for name in moved:
+        unexpected_argument(logger, owner, name, no_field[name])
+    for name in moved:
+        moved_to_model_kwargs(params, name, outer=outer)
 
 
 def google_fields(
     *,
     temperature: Any,
     safety_settings: Any,
-    logprobs: str,
+    logprobs: str | None,
     labels: bool = False,
     audio_timestamp: bool = False,
 ) -> tuple[inspect.Parameter, ...]:
     """The LangChain parameters both classes take, declared once, in their classes'
     order, with what differs between the two (a default, a type, a field only
-    langchain-google-vertexai has)."""
+    langchain-google-vertexai has; `logprobs`, the type of its `logprobs` field, None
+    where it has neither that nor `response_logprobs`: langchain-google-genai)."""
     return (
         TEMPERATURE.replace(default=temperature),
         field("max_output_tokens", "int | None"),
@@ -144,8 +160,11 @@ def google_fields(
         SEED,
         PRESENCE_PENALTY,
         FREQUENCY_PENALTY,
-        field("response_logprobs", "bool | None"),
-        field("logprobs", logprobs),
+        *(
+            (field("response_logprobs", "bool | None"), field("logprobs", logprobs))
+            if logprobs
+            else ()
+        ),
         *((field("audio_timestamp", "bool | None"),) if audio_timestamp else ()),
         TIMEOUT,
         MAX_RETRIES,

@@ -169,6 +169,16 @@ def without_empty_user_turns(messages: Sequence[BaseMessage]) -> list[BaseMessag
     return kept
 
 
+#: `generationConfig` fields the API types int32 (the google-genai SDK's `int` fields):
+#: a bool given to one (a call's `logprobs=True`, as LangChain spells it) goes as its
+#: number, as the SDK's `GenerationConfig` sends it (the API refuses `true` there).
+_INT_FIELDS = frozenset({"candidateCount", "logprobs", "maxOutputTokens", "seed"})
+
+
+def _as_int(name: str, value: Any) -> Any:
+    return int(value) if name in _INT_FIELDS and isinstance(value, bool) else value
+
+
 def build_body(
     messages: Sequence[BaseMessage], settings: CallSettings, *, one_tool: bool = False
 ) -> dict[str, Any]:
@@ -193,9 +203,9 @@ def build_body(
         if name == "generationConfig" and isinstance(value, Mapping):
             for inner, item in value.items():
                 inner = camel(inner)
-                config[inner] = _recase(item) if inner in _RECASED else item
+                config[inner] = _recase(item) if inner in _RECASED else _as_int(inner, item)
         elif name in GENERATION_FIELDS:
-            config[name] = value
+            config[name] = _as_int(name, value)
         elif name == "tools" and isinstance(value, list):
             body["tools"] = [*body.get("tools", []), *value]  # built-in tools (googleSearch)
         else:

@@ -24,10 +24,11 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...specs import field_names
 from .dropin_base import GoogleDropin
+from .dropin_settings import NO_FIELD
 from .dropin_settings import REFUSED_ALIKE
-from .dropin_settings import given_stream_usage
 from .dropin_settings import google_fields
 from .dropin_settings import google_settings
+from .dropin_settings import moved_keywords
 from .dropin_settings import safety_settings
 
 if TYPE_CHECKING:
@@ -61,6 +62,11 @@ VERTEX_FIELDS = google_fields(
 )
 
 
+#: Keywords langchain-google-vertexai's class has no field for (its warnings'
+#: suggestions): LangChain's `top_logprobs` too (its `logprobs` takes the number).
+VERTEX_NO_FIELD = {**NO_FIELD, "top_logprobs": "logprobs"}
+
+
 class ChatVertexAI(GoogleDropin):
     """Gemini on Vertex AI with langchain-google-vertexai's constructor: `model` /
     `model_name`, `project`, `location`, `credentials` (google-auth; default:
@@ -73,6 +79,7 @@ class ChatVertexAI(GoogleDropin):
     langchain_namespace = ("langchain", "chat_models", "vertexai")
     langchain_package = "langchain-google-vertexai"
     langchain_fields = PartnerFields(
+        annotations={"model_name": str},
         aliases={
             "model": "model_name",
             "base_url": "api_endpoint",
@@ -226,7 +233,13 @@ class ChatVertexAI(GoogleDropin):
     ) -> None:
         from .adapter import VertexAIAdapter
 
-        given_stream_usage(params, "ChatVertexAI", "langchain_google_vertexai.chat_models", outer=0)
+        moved_keywords(
+            params,
+            "ChatVertexAI",
+            "langchain_google_vertexai.chat_models",
+            outer=0,
+            no_field=VERTEX_NO_FIELD,
+        )
         taken = take_params(self, params, VERTEX_FIELDS)
         given = taken.given
         endpoint = pick(type(self).__name__, base_url=base_url, api_endpoint=api_endpoint)

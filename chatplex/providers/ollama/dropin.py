@@ -92,6 +92,7 @@ class ChatOllama(ChatModel):
     # langchain-ollama has no `max_tokens`: the drop-in takes it as `num_predict`. It
     # reports no identifying params (LangChain's default).
     langchain_fields = PartnerFields(
+        annotations={"model": str},
         serialized=False,
         identifying=False,
         aliases={"max_tokens": "num_predict"},

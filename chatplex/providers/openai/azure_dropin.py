@@ -82,6 +82,7 @@ class AzureChatOpenAI(ChatOpenAI):
             "validate_base_url": True,
         },
         inert=frozenset({"disabled_params", "validate_base_url"}),
+        annotations={},  # its model_name is `str | None`, as the drop-in's model
         secrets={
             "openai_api_key": "AZURE_OPENAI_API_KEY",
             "azure_ad_token": "AZURE_OPENAI_AD_TOKEN",

@@ -194,6 +194,7 @@ class ChatOpenAI(TiktokenCounted):
     langchain_namespace = ("langchain", "chat_models", "openai")
     langchain_package = "langchain-openai"
     langchain_fields = PartnerFields(
+        annotations={"model_name": str},
         aliases={
             "model": "model_name",
             "api_key": "openai_api_key",

@@ -1238,9 +1238,8 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "raises",
         "pydantic_core.ValidationError: langchain-aws's ChatBedrockConverse under "
         "configurable_fields(model_id=..., temperature=...) fails to rebuild itself (see "
-        "configurable); the drop-in raises too, earlier and in other words: ValueError "
-        "'Configuration key model_id not found' (see the configurable_schema gap). The "
-        "alternatives answer alike",
+        "configurable); the drop-in's answers with the model and temperature the call "
+        "sets. The alternatives answer alike",
         lambda theirs: (
             isinstance(theirs, dict)
             and raises("pydantic_core._pydantic_core.ValidationError")(theirs.get("switched"))
@@ -1253,41 +1252,12 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 #: (Open today: rows of this session's new script sets; each says what differs.)
 GAPS: dict[tuple[str, str], str] = {
     # The scripts of test_reply_scripts.py.
-    ("logprobs", "gemini"): (
-        "langchain-google-genai has no logprobs nor top_logprobs field: it moves them into "
-        "model_kwargs with a warning and sends neither (no logprobs in the reply), and "
-        "takes a call's logprobs=True into generationConfig.logprobs (1); the drop-in "
-        "raises TypeError for top_logprobs when the model is built"
-    ),
     ("stream_usage_flags", "gemini"): (
         "langchain-google-genai has no stream_usage field: ChatGoogleGenerativeAI("
         "stream_usage=False) moves it into model_kwargs with a warning, sends nothing of "
         "it and streams the usage; a call's stream_usage=True raises pydantic's "
         "ValidationError. The drop-in takes chatplex's own stream_usage: False strips "
         "the usage, and a call's True streams it"
-    ),
-    # The scripts of test_chain_scripts.py.
-    **{
-        ("configurable_schema", wire): (
-            "get_config_jsonschema() of configurable_fields(<the model field>=...): the "
-            f"partner's field {field} is a str ('type': 'string'{more}); the drop-in's "
-            "`model` is `str | None` ('anyOf': string, null): a ConfigurableFieldSpec takes "
-            "the field's annotation, and the drop-ins do not have the partner's"
-        )
-        for wire, field, more in (
-            ("openai", "model_name", ""),
-            ("anthropic", "model", ""),
-            ("gemini", "model", ""),
-            ("ollama", "model", ""),
-            ("groq", "model_name", ", and its temperature a float: 'type': 'number'"),
-            ("mistralai", "model", ", and its temperature a float: 'type': 'number'"),
-        )
-    },
-    ("configurable_schema", "bedrock_converse"): (
-        "configurable_fields(model_id=...) raises ValueError 'Configuration key model_id "
-        "not found' on the drop-in (its model field is `model`; `model_id` is no alias "
-        "configurable_fields reads); langchain-aws's ChatBedrockConverse gives the config "
-        "schema (its model_id a string)"
     ),
     # The scripts of test_handler_scripts.py.
     ("legacy_handler", "anthropic"): (
@@ -1302,8 +1272,9 @@ GAPS: dict[tuple[str, str], str] = {
         "additionalProperties false)"
     ),
     ("structured_dicts", "gemini"): (
-        "a TypedDict's responseJsonSchema has no description in chatplex's (the partner's "
-        "has the class's docstring); a JSON-schema dict without a title: langchain-google-"
+        "a TypedDict by function calling: langchain-google-genai declares the function's "
+        "`parameters` (Gemini's OpenAPI schema, types in capitals) where chatplex sends "
+        "`parametersJsonSchema`; a JSON-schema dict without a title: langchain-google-"
         "genai answers it by the default method where chatplex raises ValueError, and by "
         "function calling raises AttributeError where chatplex raises ValueError"
     ),

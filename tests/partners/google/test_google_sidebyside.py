@@ -436,6 +436,20 @@ def stream_usage_given(cls: Any, url: str) -> Any:
     return {**said, "usage": merged(list(built.stream("Say hello"))).usage_metadata}
 
 
+def logprobs_given(cls: Any, url: str) -> Any:
+    """LangChain's `logprobs=True, top_logprobs=2` given to a class without those fields,
+    and a call's own `logprobs=True`: what the construction says, and the replies' (and
+    requests') logprobs, sync and async."""
+    built, said = constructed(lambda: model(cls, url, logprobs=True, top_logprobs=2))
+    replies = [
+        built.invoke("Say hello"),
+        asyncio.run(built.ainvoke("Say hello")),
+        model(cls, url).invoke("Say hello", logprobs=True),
+        asyncio.run(model(cls, url).ainvoke("Say hello", logprobs=True)),
+    ]
+    return {**said, "logprobs": [r.response_metadata.get("logprobs") for r in replies]}
+
+
 def streaming_flag(cls: Any, url: str) -> Any:
     return model(cls, url, streaming=True).invoke("Say hello")
 
@@ -527,6 +541,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "streaming_flag": (gemini_replies(), streaming_flag),
     "stream_usage_given": (gemini_replies(), stream_usage_given),
+    "logprobs_given": (gemini_replies(), logprobs_given),
     "aliases": (gemini_replies(), aliases),
     "api_version": (gemini_replies(), api_version),
     "json_mode": (gemini_replies([{"text": '{"a": 1}'}]), json_mode),

@@ -349,6 +349,13 @@ def stream_usage_given(cls: Any, url: str) -> Any:
     return {**said, "usage": merged(list(built.stream("Say hello"))).usage_metadata}
 
 
+def top_logprobs_given(cls: Any, url: str) -> Any:
+    """LangChain's `top_logprobs`, which the class has no field for, beside its own
+    `logprobs`: what the construction says, and what is sent."""
+    built, said = constructed(lambda: model(cls, url, logprobs=2, top_logprobs=3))
+    return {**said, "reply": built.invoke("Say hello")}
+
+
 def streaming_flag(cls: Any, url: str) -> Any:
     return model(cls, url, streaming=True).invoke("Say hello")
 
@@ -564,6 +571,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "safety_settings_enums": (vertex_replies(), safety_settings_enums),
     "streaming_flag": (vertex_replies(), streaming_flag),
     "stream_usage_given": (vertex_replies(), stream_usage_given),
+    "top_logprobs_given": (with_logprobs(vertex_replies()), top_logprobs_given),
     "endpoint_v1": (vertex_replies(), endpoint_v1),
     "model_attributes": (vertex_replies(), model_attributes),
     "anonymous_credentials": (vertex_replies(), anonymous_credentials),

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 from typing import Any
+from typing import TypedDict
 
 import pytest
+from langchain_core.utils.function_calling import convert_to_json_schema
 
 from chatplex.adapters.base import CallSettings
 from chatplex.adapters.base import SSEEvent
+from chatplex.chat.structured import output_schema
 from chatplex.errors import BadRequestError
 from chatplex.errors import PermissionDeniedError
 from chatplex.errors import QuotaExceededError
@@ -295,3 +299,18 @@ def test_builtin_tools_are_one_tool_on_vertex_ai_and_each_its_own_on_gemini() ->
         assert request.json["tools"] == tools
     assert vertex.builtin_tool({"url_context": {}}) is None  # langchain-google-vertexai's
     assert gemini.builtin_tool({"url_context": {}}) == {"urlContext": {}}
+
+
+class Reminder(TypedDict):
+    """A reminder to set."""
+
+    text: Annotated[str, ..., "What to remind of"]
+
+
+def test_a_typeddicts_response_schema_is_langchain_cores_titled_and_described() -> None:
+    # langchain-google-genai sends convert_to_json_schema's: the docstring as description.
+    adapter = GeminiAdapter(api_key=KEY)
+    spec = output_schema(Reminder)
+    settings = adapter.structured_output_settings(spec, Reminder, "json_schema", None)
+    assert settings["response_json_schema"] == convert_to_json_schema(Reminder)
+    assert settings["response_json_schema"]["description"] == "A reminder to set."

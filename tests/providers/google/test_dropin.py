@@ -87,6 +87,37 @@ def test_stream_usage_is_warned_of_and_changes_nothing_as_langchain_google_genai
     assert model.stream_usage is True
 
 
+def test_logprobs_given_to_the_class_are_warned_of_and_not_sent_as_langchain_google_genai(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Fields langchain-google-genai does not have: it logs each, LangChain warns that it
+    # moved each to model_kwargs, and neither is sent (sync and async); a call's own
+    # logprobs=True goes into generationConfig, as there.
+    server = Gemini()
+    with pytest.warns(UserWarning) as seen:
+        model = genai(server, top_logprobs=2, logprobs=True, response_logprobs=True)
+    assert [str(w.message).split(" is not")[0] for w in seen] == [
+        "WARNING! top_logprobs",
+        "WARNING! logprobs",
+        "WARNING! response_logprobs",
+    ]
+    assert [w.filename for w in seen] == [__file__] * 3
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Unexpected argument '{name}' provided to ChatGoogleGenerativeAI.{hint}"
+        for name, hint in (
+            ("top_logprobs", ""),
+            ("logprobs", ""),
+            ("response_logprobs", " Did you mean: 'response_schema'?"),
+        )
+    ]
+    model.invoke("Hi")
+    asyncio.run(model.ainvoke("Hi"))
+    sent = [server.requests[i].content for i in (0, 1)]
+    assert sent[0] == sent[1] and b"ogprobs" not in sent[0]
+    genai(server).invoke("Hi", logprobs=True)
+    assert b'"logprobs":1}' in server.requests[-1].content  # a number, as the SDK sends it
+
+
 def test_tool_calls_round_trip() -> None:
     def get_weather(city: str) -> str:
         """Weather of a city."""

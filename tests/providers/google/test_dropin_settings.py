@@ -13,8 +13,8 @@ from chatplex.lean import ChatGoogleGenerativeAI
 from chatplex.lean import ChatVertexAI
 from chatplex.providers.google import dropin_settings
 from chatplex.providers.google.dropin_settings import attempts_as_retries
-from chatplex.providers.google.dropin_settings import given_stream_usage
 from chatplex.providers.google.dropin_settings import google_fields
+from chatplex.providers.google.dropin_settings import moved_keywords
 from chatplex.providers.google.dropin_settings import safety_settings
 from tests.providers.google._gemini_fake import KEY
 from tests.providers.google._gemini_fake import FakeCredentials
@@ -90,12 +90,29 @@ def test_docstring_examples() -> None:
     assert result.attempted >= 1 and result.failed == 0
 
 
+def test_keywords_without_a_field_are_logged_each_then_warned_each_in_the_given_order(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The partner's __init__ logs every unexpected keyword before LangChain's validator
+    # warns of each, both in the order given.
+    params = {"top_logprobs": 2, "top_k": 3, "stream_usage": False}
+    no_field = {"stream_usage": "streaming", "top_logprobs": None}
+    with pytest.warns(UserWarning) as seen:
+        moved_keywords(params, "ChatX", "x.chat_models", 0, no_field)
+    assert params == {"top_k": 3}
+    assert [str(w.message).split()[1] for w in seen] == ["top_logprobs", "stream_usage"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "Unexpected argument 'top_logprobs' provided to ChatX.",
+        "Unexpected argument 'stream_usage' provided to ChatX. Did you mean: 'streaming'?",
+    ]
+
+
 def test_stream_usage_is_taken_with_the_classs_log_and_langchains_warning(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     params = {"stream_usage": True, "top_k": 3}
     with pytest.warns(UserWarning, match="stream_usage was transferred to model_kwargs"):
-        given_stream_usage(params, "ChatVertexAI", "langchain_google_vertexai.chat_models", 0)
+        moved_keywords(params, "ChatVertexAI", "langchain_google_vertexai.chat_models", 0)
     assert params == {"top_k": 3}
     assert [(r.name, r.levelname) for r in caplog.records] == [
         ("langchain_google_vertexai.chat_models", "WARNING")
@@ -104,5 +121,5 @@ def test_stream_usage_is_taken_with_the_classs_log_and_langchains_warning(
     caplog.clear()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        given_stream_usage(params, "ChatVertexAI", "langchain_google_vertexai.chat_models", 0)
+        moved_keywords(params, "ChatVertexAI", "langchain_google_vertexai.chat_models", 0)
     assert params == {"top_k": 3} and not caplog.records  # not given: nothing said

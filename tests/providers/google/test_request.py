@@ -217,6 +217,20 @@ def test_a_generation_config_dict_merges_field_by_field() -> None:
     assert body["generationConfig"] == {"temperature": 1.0, "seed": 7, "topK": 2}
 
 
+def test_a_bool_in_an_int32_generation_field_goes_as_its_number() -> None:
+    # A call's logprobs=True (LangChain's spelling): the API refuses `true` for an int32,
+    # the google-genai SDK sends 1; a flag field keeps its bool.
+    extra = {"logprobs": True, "response_logprobs": True, "generation_config": {"seed": False}}
+    body = build_body([HumanMessage("Hi")], CallSettings(model="m", extra_body=extra))
+    config = body["generationConfig"]
+    assert [(k, type(v)) for k, v in config.items()] == [
+        ("logprobs", int),
+        ("responseLogprobs", bool),
+        ("seed", int),
+    ]
+    assert config == {"logprobs": 1, "responseLogprobs": True, "seed": 0}
+
+
 def test_camel() -> None:
     assert camel("max_output_tokens") == "maxOutputTokens"
     assert camel("maxOutputTokens") == "maxOutputTokens"

@@ -195,6 +195,28 @@ def test_chat_vertexai_logprobs_as_langchains(logprobs: Any, sent: dict[str, Any
     assert {k: v for k, v in config.items() if "ogprobs" in k} == sent
 
 
+def test_top_logprobs_is_warned_of_and_not_sent_as_langchain_google_vertexai(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Not a field there: logged (its closest field named), moved to model_kwargs with
+    # LangChain's warning, and not sent; its own logprobs= still says how many (sync
+    # and async).
+    server = Gemini()
+    with pytest.warns(UserWarning, match="top_logprobs was transferred to model_kwargs"):
+        model = vertex(server, logprobs=2, top_logprobs=3)
+    assert [r.getMessage() for r in caplog.records] == [
+        "Unexpected argument 'top_logprobs' provided to ChatVertexAI. Did you mean: 'logprobs'?"
+    ]
+    model.invoke("Hi")
+    asyncio.run(model.ainvoke("Hi"))
+    for i in (0, 1):
+        config = server.body(i)["generationConfig"]
+        assert {k: v for k, v in config.items() if "ogprobs" in k} == {
+            "responseLogprobs": True,
+            "logprobs": 2,
+        }
+
+
 def test_chat_vertexai_counts_texts_and_conversations_in_one_call(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
