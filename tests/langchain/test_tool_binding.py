@@ -97,6 +97,39 @@ async def _tools_sent_and_partners(given: Any, sync: bool) -> tuple[Any, Any]:
     return bodies[0]["tools"], theirs["tools"]
 
 
+@pytest.mark.parametrize("sync", [True, False])
+async def test_anthropic_binds_tools_in_its_partners_form_and_sends_the_same_request(
+    sync: bool,
+) -> None:
+    # langchain-anthropic binds its tools as {"name", "input_schema", "description"} and
+    # the choice as a `tool_choice` object (what handlers and tracers see among the
+    # invocation params); the engine reads them back to the request the partner sends.
+    import langchain_anthropic
+
+    from chatplex.langchain import ChatAnthropic
+
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return "sunny"
+
+    partner = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="k")
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatAnthropic(
+            model="claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="k"
+        )
+        for choice in (None, "any", "auto", "get_weather"):
+            bound = model.bind_tools([get_weather], tool_choice=choice)
+            theirs = partner.bind_tools([get_weather], tool_choice=choice).kwargs
+            assert bound.kwargs == theirs
+            reply = bound.invoke("use the tool") if sync else await bound.ainvoke("use the tool")
+            assert reply.tool_calls[0]["name"] == "get_weather"
+            sent = partner._get_request_payload("use the tool", **theirs)
+            assert bodies[-1]["tools"] == sent["tools"]
+            assert bodies[-1].get("tool_choice") == sent.get("tool_choice")
+    assert bodies[0]["tools"][0]["input_schema"]["required"] == ["city"]
+
+
 def test_bind_tools_checks_now() -> None:
     def add(a: int, b: int) -> int:
         """Add."""

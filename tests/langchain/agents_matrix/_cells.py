@@ -1250,12 +1250,6 @@ GAPS: dict[tuple[str, str], str] = {
         "configurable_fields reads); langchain-aws's ChatBedrockConverse gives the config "
         "schema (its model_id a string)"
     ),
-    # The scripts of test_handler_scripts.py.
-    ("legacy_handler", "anthropic"): (
-        "the invocation_params a handler gets for bind_tools: langchain-anthropic's hold "
-        "the tools in Anthropic's form (name, description, input_schema); the drop-in's "
-        "in OpenAI's (type, function)"
-    ),
     # The scripts of test_side_wires.py.
     **{
         ("serialize", wire): (
