@@ -217,3 +217,32 @@ async def test_tool_choice_unasked_is_bound_as_none_where_the_partner_binds_it(
         invoked = chatplex.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
         assert "tool_choice" not in invoked.bind_tools([get_weather]).kwargs
     assert "toolChoice" not in bodies[0]["toolConfig"]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_chatbedrock_binds_an_anthropic_models_tools_as_langchain_aws_binds_them(
+    sync: bool,
+) -> None:
+    # langchain-aws's ChatBedrock binds an Anthropic model's tools in Anthropic's form
+    # (its own converter: description first) and the choice as a `tool_choice` object;
+    # the body sent carries them as the Messages API takes them.
+    import langchain_aws
+
+    import chatplex
+
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return "sunny"
+
+    model_id = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+    partner = langchain_aws.ChatBedrock(model=model_id, **_AWS)
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = chatplex.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
+        bound = model.bind_tools([get_weather], tool_choice="get_weather")
+        theirs = partner.bind_tools([get_weather], tool_choice="get_weather").kwargs
+        assert bound.kwargs == theirs
+        assert list(bound.kwargs["tools"][0]) == list(theirs["tools"][0])
+        _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert bodies[0]["tools"] == theirs["tools"]
+    assert bodies[0]["tool_choice"] == {"type": "tool", "name": "get_weather"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["bound_anthropic_tools"]
+__all__ = ["bound_anthropic_tools", "bound_invoke_tools"]
 
 #: The choice keywords (`normalise_tool_choice`'s) and the `tool_choice` type each binds.
 _CHOICE_TYPES = {"auto": "auto", "required": "any", "none": "none"}
@@ -26,11 +26,40 @@ def bound_anthropic_tools(
     >>> bound_anthropic_tools([tool], "required")[1]
     {'type': 'any'}
     """
-    bound = [_anthropic_tool(tool) for tool in tools]
+    return [_anthropic_tool(tool) for tool in tools], _choice_object(tool_choice)
+
+
+def bound_invoke_tools(
+    tools: list[dict[str, Any]], tool_choice: str | None
+) -> tuple[list[dict[str, Any]], Any]:
+    """The same as langchain-aws's `ChatBedrock.bind_tools` binds them for an Anthropic
+    model over InvokeModel (its own `convert_to_anthropic_tool`): `name`, `description`
+    (the name when it has none), `input_schema`, no `strict` (which it ignores).
+
+    >>> tool = {"type": "function", "function": {"name": "f", "parameters": {}}}
+    >>> bound_invoke_tools([tool], None)
+    ([{'name': 'f', 'description': 'f', 'input_schema': {}}], None)
+    """
+    bound = []
+    for tool in tools:
+        given = _anthropic_tool(tool)
+        if given is not tool:  # a function tool
+            given.pop("strict", None)
+            given = {
+                "name": given["name"],
+                "description": given.pop("description", None) or given["name"],
+                **given,
+            }
+        bound.append(given)
+    return bound, _choice_object(tool_choice)
+
+
+def _choice_object(tool_choice: str | None) -> dict[str, Any] | None:
+    """A `normalise_tool_choice` keyword or tool name as a `tool_choice` object."""
     if tool_choice is None:
-        return bound, None
+        return None
     kind = _CHOICE_TYPES.get(tool_choice)
-    return bound, {"type": kind} if kind else {"type": "tool", "name": tool_choice}
+    return {"type": kind} if kind else {"type": "tool", "name": tool_choice}
 
 
 def _anthropic_tool(tool: dict[str, Any]) -> dict[str, Any]:
