@@ -97,6 +97,11 @@ async def _tools_sent_and_partners(given: Any, sync: bool) -> tuple[Any, Any]:
     return bodies[0]["tools"], theirs["tools"]
 
 
+def get_weather(city: str) -> str:
+    """The weather in a city."""
+    return "sunny"
+
+
 @pytest.mark.parametrize("sync", [True, False])
 async def test_anthropic_binds_tools_in_its_partners_form_and_sends_the_same_request(
     sync: bool,
@@ -107,10 +112,6 @@ async def test_anthropic_binds_tools_in_its_partners_form_and_sends_the_same_req
     import langchain_anthropic
 
     from chatplex.langchain import ChatAnthropic
-
-    def get_weather(city: str) -> str:
-        """The weather in a city."""
-        return "sunny"
 
     partner = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="k")
     bodies: list[dict[str, Any]] = []
@@ -229,10 +230,6 @@ async def test_chatbedrock_binds_an_anthropic_models_tools_as_langchain_aws_bind
     import langchain_aws
 
     import chatplex
-
-    def get_weather(city: str) -> str:
-        """The weather in a city."""
-        return "sunny"
 
     model_id = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
     partner = langchain_aws.ChatBedrock(model=model_id, **_AWS)
