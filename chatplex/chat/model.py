@@ -49,7 +49,16 @@ if TYPE_CHECKING:
     from .limiter import ForeignLimiterBudget
     from .partner_form import PartnerFields
 
-__all__ = ["ChatModel"]
+__all__ = ["ChatModel", "builtin_tool_reader"]
+
+#: How a wire reads a built-in tool dict (`Adapter.builtin_tool`).
+BuiltinReader = Callable[[Mapping[str, Any]], "dict[str, Any] | None"]
+
+
+def builtin_tool_reader(adapter: Adapter | None) -> BuiltinReader | None:
+    """The wire's reading of built-in tool dicts (`Adapter.builtin_tool`); None without
+    an adapter (a model before there is one, a runnable that is not a chatplex model)."""
+    return adapter.builtin_tool if adapter is not None else None
 
 
 def _is_adapter(value: object) -> bool:
@@ -559,9 +568,9 @@ class ChatModel(Runnable[Any, AIMessage]):
             overrides["stop"] = list(stop)
         return llm_result(await self.abatch(list(messages), config, **overrides))
 
-    def _builtin_tool_reader(self) -> Callable[[Mapping[str, Any]], dict[str, Any] | None] | None:
+    def _builtin_tool_reader(self) -> BuiltinReader | None:
         """The wire's reading of built-in tool dicts (None before there is an adapter)."""
-        return self.adapter.builtin_tool if self.adapter is not None else None
+        return builtin_tool_reader(self.adapter)
 
     def _apply(self, settings: Mapping[str, Any]) -> None:
         check_settings(settings)

@@ -20,6 +20,7 @@ from langchain_core.outputs import ChatResult
 from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
 from ..chat.call_hooks import cache_under_langchain
+from ..chat.model import builtin_tool_reader
 from ..core import Runnable
 from .convert import StreamTranslator
 from .convert import mark_last_attempt
@@ -141,8 +142,10 @@ def _target(
     kwargs.pop("stream", None)  # LangChain's switch, not a setting
     choice = kwargs.get("tool_choice")
     if choice is not None and not isinstance(choice, str):
-        # bind(tool_choice={...}) without bind_tools: the one spelling chatplex sends.
-        specs = to_tool_specs(kwargs.get("tools") or [])
+        # bind(tool_choice={...}) without bind_tools: the one spelling chatplex sends
+        # (the wire's built-in tool dicts among the tools read as they are sent).
+        reader = builtin_tool_reader(adapter_of(primary(target)))
+        specs = to_tool_specs(kwargs.get("tools") or [], builtin=reader)
         kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
     if stop is not None:
         kwargs["stop"] = stop

@@ -25,6 +25,28 @@ def test_a_provider_tool_choice_dict_bound_directly() -> None:
 
 
 @pytest.mark.parametrize("sync", [True, False])
+async def test_a_built_in_tool_bound_directly_with_a_choice_dict(sync: bool) -> None:
+    # bind(tools=[<the wire's built-in tool dict>], tool_choice={...}) without bind_tools:
+    # the tools are read as the wire reads them (Anthropic's server tools), not refused.
+    from chatplex import ChatAnthropic
+
+    sent: list[Any] = []
+
+    def seen(request: Any) -> None:
+        sent.append(request.json)
+        return None
+
+    tool = {"type": "web_search_20250305", "name": "web_search", "max_uses": 1}
+    choice = {"type": "tool", "name": "web_search"}
+    with MockServer(fault_plan=seen) as server:
+        model = ChatAnthropic(model="claude-sonnet-4-5", api_key="k", base_url=server.url)
+        bound = model.bind(tools=[tool], tool_choice=choice)
+        reply = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert [c["name"] for c in reply.tool_calls] == ["web_search"]
+    assert [(b["tools"], b["tool_choice"]) for b in sent] == [([tool], choice)]
+
+
+@pytest.mark.parametrize("sync", [True, False])
 async def test_a_drop_ins_message_ids_are_its_partners(sync: bool) -> None:
     # langchain-openai (and every partner but its Responses API) leaves a reply's id
     # None, which LangChain fills in with the run's: one id for every chunk of a stream.

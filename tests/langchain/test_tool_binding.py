@@ -243,3 +243,22 @@ async def test_chatbedrock_binds_an_anthropic_models_tools_as_langchain_aws_bind
         _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
     assert bodies[0]["tools"] == theirs["tools"]
     assert bodies[0]["tool_choice"] == {"type": "tool", "name": "get_weather"}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_choice_bound_beside_a_builtin_tool_is_read_back(sync: bool) -> None:
+    # The bound `tool_choice` object is read back with the tools it names among the
+    # wire's built-in ones (which are no function tools), as langchain-anthropic sends it.
+    from chatplex.langchain import ChatAnthropic
+
+    search = {"type": "web_search_20250305", "name": "web_search", "max_uses": 2}
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatAnthropic(
+            model="claude-haiku-4-5", base_url=server.anthropic_base_url, api_key="k"
+        )
+        bound = model.bind_tools([search, get_weather], tool_choice="get_weather")
+        assert bound.kwargs["tool_choice"] == {"type": "tool", "name": "get_weather"}
+        _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert bodies[0]["tools"][0] == search
+    assert bodies[0]["tool_choice"] == {"type": "tool", "name": "get_weather"}
