@@ -519,6 +519,15 @@ class Adapter(ABC):
         Completions field `parallel_tool_calls`."""
         return {"parallel_tool_calls": parallel}
 
+    def bound_tool_form(
+        self, tools: list[dict[str, Any]], tool_choice: str | None
+    ) -> tuple[list[dict[str, Any]], Any]:
+        """`bind_tools`' tools (OpenAI's function form; built-in tools as given) and tool
+        choice (None, a `normalise_tool_choice` keyword or a tool name) as its partner
+        package binds them: what callbacks, tracers and `bound.kwargs` see (the engine
+        reads either form back). Default: as given, langchain-openai's form."""
+        return tools, tool_choice
+
     @property
     def authorizes_calls(self) -> bool:
         """Whether each request is authorised when sent (`authorize` / `aauthorize`:

@@ -94,7 +94,22 @@ def _bind_functions(
     if parallel is not None and not partner_refuses(engine, parallel_tool_calls=parallel):
         # (a keyword its partner refuses stays bound as given: refused when called)
         kwargs.update(_parallel_calls(model.chatplex_model, kwargs))
-    return model.bind(tools=formatted, **kwargs)
+    return _bound(model, formatted, kwargs)
+
+
+def _bound(
+    model: ChatChatplex, tools: list[dict[str, Any]], kwargs: dict[str, Any]
+) -> LCRunnable[LanguageModelInput, LCAIMessage]:
+    """`model` bound to `tools` and `kwargs`, its tools and tool choice in the form its
+    wire's partner binds them (`Adapter.bound_tool_form`), which callbacks and tracers
+    see among the invocation params; the engine reads them back to the same request."""
+    adapter = adapter_of(model.chatplex_model)
+    choice = kwargs.get("tool_choice")
+    if adapter is not None and (choice is None or isinstance(choice, str)):
+        tools, bound_choice = adapter.bound_tool_form(tools, choice)
+        if bound_choice is not None:
+            kwargs["tool_choice"] = bound_choice
+    return model.bind(tools=tools, **kwargs)
 
 
 def _builtin_tools(model: ChatChatplex) -> str | None:

@@ -97,6 +97,40 @@ async def _tools_sent_and_partners(given: Any, sync: bool) -> tuple[Any, Any]:
     return bodies[0]["tools"], theirs["tools"]
 
 
+def get_weather(city: str) -> str:
+    """The weather in a city."""
+    return "sunny"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_anthropic_binds_tools_in_its_partners_form_and_sends_the_same_request(
+    sync: bool,
+) -> None:
+    # langchain-anthropic binds its tools as {"name", "input_schema", "description"} and
+    # the choice as a `tool_choice` object (what handlers and tracers see among the
+    # invocation params); the engine reads them back to the request the partner sends.
+    import langchain_anthropic
+
+    from chatplex.langchain import ChatAnthropic
+
+    partner = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="k")
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatAnthropic(
+            model="claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="k"
+        )
+        for choice in (None, "any", "auto", "get_weather"):
+            bound = model.bind_tools([get_weather], tool_choice=choice)
+            theirs = partner.bind_tools([get_weather], tool_choice=choice).kwargs
+            assert bound.kwargs == theirs
+            reply = bound.invoke("use the tool") if sync else await bound.ainvoke("use the tool")
+            assert reply.tool_calls[0]["name"] == "get_weather"
+            sent = partner._get_request_payload("use the tool", **theirs)
+            assert bodies[-1]["tools"] == sent["tools"]
+            assert bodies[-1].get("tool_choice") == sent.get("tool_choice")
+    assert bodies[0]["tools"][0]["input_schema"]["required"] == ["city"]
+
+
 def test_bind_tools_checks_now() -> None:
     def add(a: int, b: int) -> int:
         """Add."""
@@ -184,3 +218,47 @@ async def test_tool_choice_unasked_is_bound_as_none_where_the_partner_binds_it(
         invoked = chatplex.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
         assert "tool_choice" not in invoked.bind_tools([get_weather]).kwargs
     assert "toolChoice" not in bodies[0]["toolConfig"]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_chatbedrock_binds_an_anthropic_models_tools_as_langchain_aws_binds_them(
+    sync: bool,
+) -> None:
+    # langchain-aws's ChatBedrock binds an Anthropic model's tools in Anthropic's form
+    # (its own converter: description first) and the choice as a `tool_choice` object;
+    # the body sent carries them as the Messages API takes them.
+    import langchain_aws
+
+    import chatplex
+
+    model_id = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+    partner = langchain_aws.ChatBedrock(model=model_id, **_AWS)
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = chatplex.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
+        bound = model.bind_tools([get_weather], tool_choice="get_weather")
+        theirs = partner.bind_tools([get_weather], tool_choice="get_weather").kwargs
+        assert bound.kwargs == theirs
+        assert list(bound.kwargs["tools"][0]) == list(theirs["tools"][0])
+        _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert bodies[0]["tools"] == theirs["tools"]
+    assert bodies[0]["tool_choice"] == {"type": "tool", "name": "get_weather"}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_choice_bound_beside_a_builtin_tool_is_read_back(sync: bool) -> None:
+    # The bound `tool_choice` object is read back with the tools it names among the
+    # wire's built-in ones (which are no function tools), as langchain-anthropic sends it.
+    from chatplex.langchain import ChatAnthropic
+
+    search = {"type": "web_search_20250305", "name": "web_search", "max_uses": 2}
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatAnthropic(
+            model="claude-haiku-4-5", base_url=server.anthropic_base_url, api_key="k"
+        )
+        bound = model.bind_tools([search, get_weather], tool_choice="get_weather")
+        assert bound.kwargs["tool_choice"] == {"type": "tool", "name": "get_weather"}
+        _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert bodies[0]["tools"][0] == search
+    assert bodies[0]["tool_choice"] == {"type": "tool", "name": "get_weather"}

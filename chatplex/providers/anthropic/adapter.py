@@ -68,6 +68,7 @@ from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
 from .betas import with_tool_betas
+from .bound import bound_anthropic_tools
 from .count_tokens import count_request
 from .errors import ERROR_FAMILIES
 from .request import builtin_tool
@@ -215,6 +216,13 @@ class AnthropicAdapter(Adapter):
         kind = _TOOL_CHOICE_TYPES.get(tool_choice)
         choice = {"type": kind} if kind else {"type": "tool", "name": tool_choice}
         return {"tool_choice": {**choice, "disable_parallel_tool_use": not parallel}}
+
+    def bound_tool_form(
+        self, tools: list[dict[str, Any]], tool_choice: str | None
+    ) -> tuple[list[dict[str, Any]], Any]:
+        """Anthropic's tool form and `tool_choice` object, as langchain-anthropic binds
+        them (`bound_anthropic_tools`)."""
+        return bound_anthropic_tools(tools, tool_choice)
 
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None

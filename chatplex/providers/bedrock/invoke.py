@@ -50,6 +50,7 @@ from ...messages import BaseMessage
 from ...secret import hold_keys
 from ...secret import is_secret_name
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
+from ..anthropic.bound import bound_invoke_tools
 from ..anthropic.request import to_wire_messages
 from ..anthropic.request import tool_fields
 from .adapter import BedrockAdapter
@@ -205,6 +206,16 @@ class BedrockInvokeAdapter(BedrockAdapter):
     def url(self, model: str, *, stream: bool) -> str:
         action = "invoke-with-response-stream" if stream else "invoke"
         return f"{self.endpoint_url}/model/{quote(model, safe='')}/{action}"
+
+    def bound_tool_form(
+        self, tools: list[dict[str, Any]], tool_choice: str | None
+    ) -> tuple[list[dict[str, Any]], Any]:
+        """An Anthropic model's tools and `tool_choice` object as langchain-aws's
+        ChatBedrock binds them (`bound_invoke_tools`); another family's as given."""
+        family = self.family or (model_family(self.model_id) if self.model_id else None)
+        if family != "anthropic":
+            return tools, tool_choice
+        return bound_invoke_tools(tools, tool_choice)
 
     def for_model(self, model: str) -> Self:
         """This adapter for one call to `model` (a shallow copy: credentials, signer and

@@ -1259,12 +1259,6 @@ GAPS: dict[tuple[str, str], str] = {
         "ValidationError. The drop-in takes chatplex's own stream_usage: False strips "
         "the usage, and a call's True streams it"
     ),
-    # The scripts of test_handler_scripts.py.
-    ("legacy_handler", "anthropic"): (
-        "the invocation_params a handler gets for bind_tools: langchain-anthropic's hold "
-        "the tools in Anthropic's form (name, description, input_schema); the drop-in's "
-        "in OpenAI's (type, function)"
-    ),
     # The scripts of test_schema_scripts.py.
     ("strict_tools", "ollama"): (
         "langchain-ollama ignores strict=True (and drops defaults and a nested model's "

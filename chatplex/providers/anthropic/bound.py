@@ -1,0 +1,78 @@
+"""The tools and tool choice a drop-in's `bind_tools` binds on Anthropic's Messages body,
+in the form langchain-anthropic binds them (what callbacks, tracers and `bound.kwargs`
+see): each function tool as `{"name", "input_schema", "description"}`, the choice as a
+`tool_choice` object. The request sent is the same either way: the engine reads both
+forms (`adapters.tools.to_tool_specs`, `normalise_tool_choice`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["bound_anthropic_tools", "bound_invoke_tools"]
+
+#: The choice keywords (`normalise_tool_choice`'s) and the `tool_choice` type each binds.
+_CHOICE_TYPES = {"auto": "auto", "required": "any", "none": "none"}
+
+
+def bound_anthropic_tools(
+    tools: list[dict[str, Any]], tool_choice: str | None
+) -> tuple[list[dict[str, Any]], Any]:
+    """`tools` (OpenAI's function form, built-in tools as given) and `tool_choice` (None,
+    a keyword or a tool name) as langchain-anthropic's `bind_tools` binds them.
+
+    >>> tool = {"type": "function", "function": {"name": "f", "parameters": {}}}
+    >>> bound_anthropic_tools([tool], "f")
+    ([{'name': 'f', 'input_schema': {}}], {'type': 'tool', 'name': 'f'})
+    >>> bound_anthropic_tools([tool], "required")[1]
+    {'type': 'any'}
+    """
+    return [_anthropic_tool(tool) for tool in tools], _choice_object(tool_choice)
+
+
+def bound_invoke_tools(
+    tools: list[dict[str, Any]], tool_choice: str | None
+) -> tuple[list[dict[str, Any]], Any]:
+    """The same as langchain-aws's `ChatBedrock.bind_tools` binds them for an Anthropic
+    model over InvokeModel (its own `convert_to_anthropic_tool`): `name`, `description`
+    (the name when it has none), `input_schema`, no `strict` (which it ignores).
+
+    >>> tool = {"type": "function", "function": {"name": "f", "parameters": {}}}
+    >>> bound_invoke_tools([tool], None)
+    ([{'name': 'f', 'description': 'f', 'input_schema': {}}], None)
+    """
+    bound = []
+    for tool in tools:
+        given = _anthropic_tool(tool)
+        if given is not tool:  # a function tool
+            given.pop("strict", None)
+            given = {
+                "name": given["name"],
+                "description": given.pop("description", None) or given["name"],
+                **given,
+            }
+        bound.append(given)
+    return bound, _choice_object(tool_choice)
+
+
+def _choice_object(tool_choice: str | None) -> dict[str, Any] | None:
+    """A `normalise_tool_choice` keyword or tool name as a `tool_choice` object."""
+    if tool_choice is None:
+        return None
+    kind = _CHOICE_TYPES.get(tool_choice)
+    return {"type": kind} if kind else {"type": "tool", "name": tool_choice}
+
+
+def _anthropic_tool(tool: dict[str, Any]) -> dict[str, Any]:
+    """A function tool in Anthropic's form, keys in langchain-anthropic's order (its
+    `convert_to_anthropic_tool`), the fields bound beside it (`cache_control`, its
+    `TOOL_FIELDS`) kept at its top; any other tool (built-in) as given."""
+    function = tool.get("function")
+    if tool.get("type") != "function" or not isinstance(function, dict):
+        return tool
+    out: dict[str, Any] = {"name": function["name"], "input_schema": function["parameters"]}
+    if "description" in function:
+        out["description"] = function["description"]
+    if "strict" in function:
+        out["strict"] = function["strict"]
+    out.update((k, v) for k, v in tool.items() if k not in ("type", "function"))
+    return out

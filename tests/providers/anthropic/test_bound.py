@@ -1,0 +1,84 @@
+"""`bound_anthropic_tools`: the tools and tool choice a drop-in binds on Anthropic's wire,
+as langchain-anthropic's `bind_tools` binds them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from chatplex.providers.anthropic.bound import bound_anthropic_tools
+from chatplex.providers.anthropic.bound import bound_invoke_tools
+
+_SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+
+
+def _function(**extra: Any) -> dict[str, Any]:
+    function = {"name": "weather", "description": "Weather.", "parameters": _SCHEMA, **extra}
+    return {"type": "function", "function": function}
+
+
+def test_a_function_tool_is_bound_in_anthropic_form_with_its_fields_beside() -> None:
+    control = {"type": "ephemeral"}
+    tool = {**_function(strict=True), "cache_control": control, "defer_loading": True}
+    (bound,), _ = bound_anthropic_tools([tool], None)
+    assert bound == {
+        "name": "weather",
+        "input_schema": _SCHEMA,
+        "description": "Weather.",
+        "strict": True,
+        "cache_control": control,
+        "defer_loading": True,
+    }
+    assert list(bound)[:3] == ["name", "input_schema", "description"]  # the partner's order
+
+
+def test_a_builtin_tool_is_bound_as_given() -> None:
+    search = {"type": "web_search_20250305", "name": "web_search", "max_uses": 2}
+    assert bound_anthropic_tools([search], None) == ([search], None)
+
+
+@pytest.mark.parametrize(
+    ("choice", "bound"),
+    [
+        (None, None),
+        ("auto", {"type": "auto"}),
+        ("required", {"type": "any"}),
+        ("none", {"type": "none"}),
+        ("weather", {"type": "tool", "name": "weather"}),
+    ],
+)
+def test_the_choice_is_bound_as_a_tool_choice_object(choice: str | None, bound: Any) -> None:
+    assert bound_anthropic_tools([_function()], choice)[1] == bound
+
+
+def test_the_adapter_binds_this_form() -> None:
+    adapter = AnthropicAdapter(api_key="k")
+    assert adapter.bound_tool_form([_function()], "required") == bound_anthropic_tools(
+        [_function()], "required"
+    )
+
+
+def test_over_invoke_model_a_tool_is_bound_as_langchain_aws_binds_it() -> None:
+    # langchain-aws's own convert_to_anthropic_tool: description first (the name when
+    # none), no strict (ChatBedrock ignores it).
+    nameless = _function(strict=True)
+    del nameless["function"]["description"]
+    (bound,), choice = bound_invoke_tools([nameless], "required")
+    assert bound == {"name": "weather", "description": "weather", "input_schema": _SCHEMA}
+    assert list(bound) == ["name", "description", "input_schema"]
+    assert choice == {"type": "any"}
+
+
+def test_the_invoke_adapter_binds_it_for_anthropic_models_only() -> None:
+    from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
+
+    keys = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "x"}
+    adapter = BedrockInvokeAdapter(region_name="us-east-1", **keys)
+    claude = adapter.for_model("us.anthropic.claude-3-5-haiku-20241022-v1:0")
+    assert claude.bound_tool_form([_function()], "weather") == bound_invoke_tools(
+        [_function()], "weather"
+    )
+    llama = adapter.for_model("meta.llama3-1-70b-instruct-v1:0")
+    assert llama.bound_tool_form([_function()], "weather") == ([_function()], "weather")
