@@ -62,6 +62,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -79,6 +80,7 @@ __all__ = [
     "ErrorFamily",
     "chatplex_class",
     "event_as_api_error",
+    "failure_kind",
     "langchain_class_for",
     "model_error_family",
     "partner_family",
@@ -89,6 +91,7 @@ __all__ = [
     "stainless_text",
     "transport_family",
     "with_event_words",
+    "without_response",
 ]
 
 
@@ -499,6 +502,27 @@ def model_error_family(overflow: Sequence[str]) -> ErrorFamily:
 #: langchain_core's ModelError family, for the wires whose partner package raises it,
 #: with langchain-openai's words for a context overflow.
 LANGCHAIN_MODEL_ERRORS = ErrorFamily("langchain_core.exceptions", langchain_class_for)
+
+
+def failure_kind(err: BaseException) -> str | None:
+    """What failed in transit for `err`: "timeout" (a timeout, a passed deadline),
+    "connection" (a connection that failed), "stream" (a stream that broke off or
+    carried a malformed event: a StreamError that is no error event); None for an error
+    the provider sent (an error status, an error event)."""
+    kind = _transport_failure(err, timeout="timeout", connection="connection")
+    if kind is None and isinstance(err, StreamError) and not err.error_type:
+        kind = "stream"
+    return kind
+
+
+def without_response(err: BaseException, kept: Collection[str]) -> None:
+    """`err` without its `response` attribute where it failed in transit and its kind
+    of failure is not one of `kept` (the wire's `Adapter.failure_responses`): a
+    drop-in's error, as its partner's has none (the 200 of a stream that broke off is
+    chatplex's to hold, not the partner's)."""
+    kind = failure_kind(err)
+    if kind is not None and kind not in kept:
+        err.__dict__.pop("response", None)
 
 
 def _transport_failure(err: BaseException, *, timeout: str, connection: str) -> str | None:

@@ -26,6 +26,7 @@ from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
 from chatplex.sdk_errors import LANGCHAIN_MODEL_ERRORS
 from chatplex.sdk_errors import chatplex_class
+from chatplex.sdk_errors import failure_kind
 from chatplex.sdk_errors import langchain_class_for
 from chatplex.sdk_errors import model_error_family
 from chatplex.sdk_errors import partner_family
@@ -33,6 +34,7 @@ from chatplex.sdk_errors import sdk_class_for
 from chatplex.sdk_errors import sdk_compatible
 from chatplex.sdk_errors import stainless_family
 from chatplex.sdk_errors import transport_family
+from chatplex.sdk_errors import without_response
 
 #: The families the OpenAI and Anthropic wires declare (their adapters' error_families).
 OPENAI = (stainless_family("openai"),)
@@ -671,3 +673,77 @@ def test_inner_body_is_the_error_object_as_the_openai_sdks() -> None:
     theirs = client._make_status_error_from_response(response)  # type: ignore[arg-type]
     assert (ours.body, str(ours), ours.args) == (theirs.body, str(theirs), theirs.args)  # type: ignore[attr-defined]
     assert ours.whole_body == body  # type: ignore[attr-defined]
+
+
+def test_failure_kind_names_what_failed_in_transit() -> None:
+    assert failure_kind(errors.APITimeoutError("slow")) == "timeout"
+    assert failure_kind(errors.DeadlineExceededError("late")) == "timeout"
+    assert failure_kind(errors.APIConnectionError("refused")) == "connection"
+    assert failure_kind(errors.StreamError("cut")) == "stream"
+    assert failure_kind(errors.StreamError("busy", error_type="server_error")) is None
+    assert failure_kind(errors.status_error(provider="openai", status=500, message="m")) is None
+
+
+def test_without_response_drops_it_unless_the_partners_error_holds_one() -> None:
+    cut = errors.StreamError("cut", response=httpx.Response(200))
+    without_response(cut, frozenset({"timeout"}))
+    assert not hasattr(cut, "response")
+    slow = errors.APITimeoutError("slow")
+    without_response(slow, frozenset({"timeout"}))  # botocore's timeouts hold one
+    assert slow.response is None
+    status = errors.status_error(provider="openai", status=500, message="m")
+    without_response(status, frozenset())
+    assert hasattr(status, "response")  # the provider's reply: the partner's holds it too
+
+
+def _broken_stream(request: httpx.Request) -> httpx.Response:
+    """A 200 stream of OpenAI's chunks that breaks off after the first."""
+    chunk = {
+        "id": "c",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "delta": {"content": "Hel"}, "finish_reason": None}],
+    }
+    first = f"data: {json.dumps(chunk)}\n\n".encode()
+    cut = httpx.RemoteProtocolError("peer closed connection")
+    return httpx.Response(
+        200, headers={"content-type": "text/event-stream"}, stream=_Cut([first], cut)
+    )
+
+
+class _Cut(httpx.SyncByteStream, httpx.AsyncByteStream):
+    def __init__(self, parts: list[bytes], error: Exception) -> None:
+        self.parts, self.error = parts, error
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.parts
+        raise self.error
+
+    async def __aiter__(self) -> Any:
+        for part in self.parts:
+            yield part
+        raise self.error
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_dropins_broken_stream_holds_no_response_as_the_partners(sync: bool) -> None:
+    """langchain-core builds `on_llm_error`'s error generation from an error's `response`:
+    the openai SDK's APIConnectionError has none, so the drop-in's has none either;
+    chatplex's own model keeps the 200 it got."""
+    from chatplex.chat import init_chat_model
+
+    own = init_chat_model("openai:gpt-4o-mini", api_key="sk-test", max_retries=0)
+    raised = []
+    with respx.mock:
+        respx.post(OPENAI_URL).mock(side_effect=_broken_stream)
+        for model in (_model("openai"), own):
+            with pytest.raises(errors.StreamError) as caught:
+                if sync:
+                    list(model.stream("hi"))
+                else:
+                    [c async for c in model.astream("hi")]
+            raised.append(caught.value)
+    dropin, kept = raised
+    assert isinstance(dropin, openai.APIConnectionError) and not hasattr(dropin, "response")
+    assert kept.response is not None and kept.response.status_code == 200
