@@ -31,8 +31,11 @@ The error keeps chatplex's attributes and `repr()`; under a LangChain drop-in's 
 (`words=True`, the engine's `partner_words`) its `message` and `str()` are the SDK's where
 chatplex knows the SDK's wording (a Stainless SDK's "Error code: 401 - {body}",
 `stainless_text`; google-genai's, whose `status` is a word, the number kept as
-`http_status`), the provider's own words kept as `provider_message` (issue 47: under
-LangChain's names, LangChain's behaviour).
+`http_status`; a Stainless SDK's "Connection error." or "Request timed out." for a
+failure in transit, chatplex's words then its `__cause__`), the provider's own words
+kept as `provider_message` (issue 47: under LangChain's names, LangChain's behaviour).
+A builtin class chatplex's class is (`TimeoutError`) comes after the families' classes
+in the hierarchy: the first one a script names is the SDK's or the partner's.
 
 Under chatplex's own names (`words=False`: `chatplex.chat.init_chat_model`'s models,
 `chatplex.lean`'s engines, `ChatChatplex`, bulk runs) the error keeps chatplex's words
@@ -88,6 +91,7 @@ __all__ = [
     "sdk_compatible",
     "stainless_family",
     "sdk_words",
+    "stainless_failure_text",
     "stainless_text",
     "transport_family",
     "with_event_words",
@@ -202,7 +206,7 @@ def sdk_compatible(
             if not any(other is not cls and issubclass(other, cls) for _, other, _ in picked)
         ]
         extra = tuple((name, cls.__name__) for name, cls in bases)
-        held = None if words else (dict(err.__dict__), err.args)
+        held = None if words else (dict(err.__dict__), err.args, err.__cause__)
         err.__class__ = _combined(base, tuple(cls for _, cls in bases), extra)
         _fill_common_fields(err, request)
         for *_, family in picked:
@@ -220,15 +224,21 @@ def sdk_compatible(
 _WORD_FIELDS = ("sdk_text", "sdk_args", "http_status")
 
 
-def _keep_own_words(err: BaseException, fields: dict[str, Any], args: tuple[Any, ...]) -> None:
-    """`err` as chatplex showed it before the fills (`fields`, `args`), with the fields
-    they added that chatplex has no name for: the fills only add."""
+def _keep_own_words(
+    err: BaseException,
+    fields: dict[str, Any],
+    args: tuple[Any, ...],
+    cause: BaseException | None,
+) -> None:
+    """`err` as chatplex showed it before the fills (`fields`, `args`, its `__cause__`),
+    with the fields they added that chatplex has no name for: the fills only add."""
     now = err.__dict__
     for name in _WORD_FIELDS:
         if name not in fields:
             now.pop(name, None)
     now.update(fields)
     err.args = args
+    err.__cause__ = cause
 
 
 def stainless_family(
@@ -273,6 +283,7 @@ def with_event_words(fill: Callable[[BaseException], None]) -> Callable[[BaseExc
 def _fill_stainless(err: BaseException) -> None:
     _fill_status_fields(err)
     stainless_text(err)
+    stainless_failure_text(err)
 
 
 def _fill_inner_body(err: BaseException) -> None:
@@ -315,6 +326,35 @@ def stainless_text(err: BaseException, module: str | None = None) -> None:
         if isinstance(words, str) and note in words:
             text += words[words.index(note) :]
     fields.setdefault("provider_message", words)
+    fields["message"] = text
+    sdk_words(err, text)
+
+
+def stainless_failure_text(err: BaseException) -> None:
+    """A failed connection's or a timeout's `message` and `str()` as its Stainless SDK's
+    class words them, read from that class ("Connection error.", "Request timed out.",
+    the anthropic SDK's "Request timed out or interrupted..."), as the SDK raises it and
+    a partner package re-raises it. chatplex's words, which name the URL and the bound,
+    are not lost: they stay as `provider_message` and as the error's `__cause__` (a
+    chatplex error in them, chained to the httpx error), as the SDK chains httpx's."""
+    fields = err.__dict__
+    if "sdk_text" in fields or not isinstance(err, APIError) or failure_kind(err) is None:
+        return
+    module = _sdk_module_of(err)
+    cls = sdk_class_for(err, sys.modules[module]) if module is not None else None
+    if cls is None:
+        return
+    try:
+        text = cast(Any, cls)(request=None).message
+    except Exception:  # a class built otherwise: chatplex's words stay
+        return
+    if not isinstance(text, str):
+        return
+    own = fields.get("message")
+    detail = cast("type[APIError]", chatplex_class(err))(str(own), provider=fields.get("provider"))
+    detail.__cause__ = err.__cause__
+    err.__cause__ = detail
+    fields.setdefault("provider_message", own)
     fields["message"] = text
     sdk_words(err, text)
 
@@ -540,6 +580,10 @@ def _named(sdk: Any, name: str | None) -> type[BaseException] | None:
     return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
+#: The roots every error class shares: no family's class comes after them.
+_ROOTS = (Exception, BaseException, object)
+
+
 def _combined(base: type, extras: tuple[type, ...], names: tuple[tuple[str, str], ...]) -> type:
     """The class (cached) subclassing chatplex's `base` first (its attributes, `str()`
     and pickling win), then each of `extras` (named by (module, class) in `names`)."""
@@ -557,7 +601,12 @@ def _combined(base: type, extras: tuple[type, ...], names: tuple[tuple[str, str]
             "__reduce__": __reduce__,
             "_chatplex_class": base,
         }
-        built = type(base.__name__, (base, *extras), namespace)
+        # The builtins chatplex's class also is (TimeoutError, OSError: `except
+        # TimeoutError` holds) come after the families' classes in the hierarchy, so
+        # the SDK's or the partner's class is the first one a script names.
+        own = [c for c in base.__mro__ if c.__module__ == "builtins" and c not in _ROOTS]
+        leaves = tuple(c for c in own if not any(o is not c and issubclass(o, c) for o in own))
+        built = type(base.__name__, (base, *extras, *leaves), namespace)
         # setdefault: two threads building it at once still share one class.
         found = _COMBINED.setdefault(key, built)
     return found

@@ -639,14 +639,35 @@ def test_an_error_with_no_status_keeps_chatplex_words() -> None:
 
 def test_a_timeout_is_the_sdks_timeout_class() -> None:
     """The partner's class (issue 47): openai.APITimeoutError, as langchain-openai's
-    SDK raises; chatplex's words ("timed out after ...") stay, saying which bound."""
-    timeout = sdk_compatible(errors.APITimeoutError("read timed out", provider="openai"), OPENAI)
-    assert isinstance(timeout, openai.APITimeoutError) and "read timed out" in str(timeout)
+    SDK raises, ahead of builtins.TimeoutError in its hierarchy (the class a script
+    names), in the SDK's words; chatplex's ("read timed out ...", which bound) stay as
+    `provider_message` and as its cause, chained to httpx's error."""
+    slow = errors.APITimeoutError("read timed out", provider="openai")
+    slow.__cause__ = httpx.ReadTimeout("timed out")
+    timeout = sdk_compatible(slow, OPENAI)
+    assert isinstance(timeout, openai.APITimeoutError) and isinstance(timeout, TimeoutError)
+    mro = type(timeout).__mro__
+    assert mro.index(openai.APITimeoutError) < mro.index(TimeoutError)
+    assert str(timeout) == "Request timed out." == timeout.message
+    assert timeout.provider_message == "read timed out"
+    detail = timeout.__cause__
+    assert type(detail) is errors.APITimeoutError and str(detail) == "openai: read timed out"
+    assert isinstance(detail.__cause__, httpx.ReadTimeout)
     failed = sdk_compatible(errors.APIConnectionError("refused", provider="openai"), OPENAI)
-    assert isinstance(failed, openai.APIConnectionError)
+    assert isinstance(failed, openai.APIConnectionError) and str(failed) == "Connection error."
     anthropic_family = (stainless_family("anthropic"),)
     ours = sdk_compatible(errors.APITimeoutError("t", provider="anthropic"), anthropic_family)
     assert isinstance(ours, anthropic.APITimeoutError)
+    assert str(ours).startswith("Request timed out or interrupted.")
+
+
+def test_chatplex_own_timeout_keeps_its_words_and_cause() -> None:
+    cause = httpx.ReadTimeout("timed out")
+    slow = errors.APITimeoutError("read timed out", provider="openai")
+    slow.__cause__ = cause
+    own = sdk_compatible(slow, OPENAI, words=False)
+    assert isinstance(own, openai.APITimeoutError)
+    assert str(own) == "openai: read timed out" and own.__cause__ is cause
 
 
 def test_sdk_words_give_str_and_args_and_survive_pickling() -> None:

@@ -30,6 +30,7 @@ from ...sdk_errors import model_error_family
 from ...sdk_errors import partner_family
 from ...sdk_errors import sdk_class_for
 from ...sdk_errors import sdk_words
+from ...sdk_errors import stainless_failure_text
 from ...sdk_errors import stainless_text
 from ...sdk_errors import with_event_words
 from ..openai.errors import ERROR_FAMILIES as OPENAI_FAMILIES
@@ -81,6 +82,7 @@ def _fill_sdk_error(err: BaseException) -> None:
     # openai's `type` / `param`): a script reading it there gets None, here too (the
     # body still holds the provider's `error.code`).
     stainless_text(err)
+    stainless_failure_text(err)
     err.__dict__["code"] = None
 
 

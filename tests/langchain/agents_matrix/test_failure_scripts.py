@@ -480,17 +480,12 @@ FAILURE_DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 
 def _raised(partner: str, ours: str) -> str:
-    return f"the partner raises {partner}; the drop-in {ours} with chatplex's words"
+    return f"the partner raises {partner}; the drop-in {ours}"
 
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
 FAILURE_GAPS: dict[tuple[str, str], str] = {
     # A stream cut off after two pieces: the pieces agree, the error does not.
-    ("stream_cut", "openai"): (
-        "the class agrees (langchain-openai's OpenAIConnectionError); the partner says "
-        "'Connection error.', the drop-in keeps chatplex's words naming the host and the "
-        "cause (kept on purpose for failed connections, commit 0a55418f)"
-    ),
     ("stream_cut", "anthropic"): _raised(
         "httpx2.RemoteProtocolError (the anthropic SDK lets it through)",
         "anthropic.APIConnectionError",
@@ -579,14 +574,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         )
     },
     # A port nothing listens on.
-    **{
-        ("connection_refused", wire): (
-            "the class agrees; the partner says 'Connection error.', the drop-in keeps "
-            "chatplex's words naming the URL and the cause (kept on purpose for "
-            "timeouts and failed connections, commit 0a55418f)"
-        )
-        for wire in ("openai", "anthropic", "groq")
-    },
     ("connection_refused", "ollama"): (
         "the class agrees (httpx.ConnectError); the partner says httpx's words ('[Errno "
         "111] Connection refused', async 'All connection attempts failed'), the drop-in "
@@ -604,23 +591,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         "httpx.ConnectError", "httpx.TransportError (not ConnectError)"
     ),
     # A server slower than `timeout`.
-    **{
-        ("read_timeout", wire): (
-            f"the partner raises {theirs}; the drop-in's error is that class too, but "
-            "builtins.TimeoutError comes first in its hierarchy (chatplex's "
-            "APITimeoutError is one), and it keeps chatplex's words ('read timeout: "
-            "127.0.0.1 sent no complete reply within 0.1 s')"
-        )
-        for wire, theirs in (
-            ("openai", "langchain-openai's OpenAITimeoutError ('Request timed out.')"),
-            (
-                "anthropic",
-                "langchain-anthropic's AnthropicTimeoutError ('Request timed out or "
-                "interrupted...')",
-            ),
-            ("groq", "groq.APITimeoutError ('Request timed out.')"),
-        )
-    },
     ("read_timeout", "gemini"): (
         "the partner raises httpx.ReadTimeout ('timed out'; async: '' from aiohttp); the "
         "drop-in chatplex's TimeoutError with its words"
