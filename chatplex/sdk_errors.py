@@ -84,6 +84,8 @@ __all__ = [
     "chatplex_class",
     "event_as_api_error",
     "failure_kind",
+    "httpx_transport_class",
+    "httpx_words",
     "langchain_class_for",
     "model_error_family",
     "partner_family",
@@ -405,7 +407,16 @@ def _shows_message_only(module: str | None) -> bool:
     return found
 
 
-def _httpx_transport_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
+def httpx_transport_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
+    """The httpx class a client built on httpx lets through for `err`: the class of the
+    httpx error under it (its `__cause__`: `ConnectError`, `ReadTimeout`,
+    `RemoteProtocolError` for a stream that broke off), else `TimeoutException` for a
+    timeout or a passed deadline and `ConnectError` for a failed connection; None for
+    any other error."""
+    cause = err.__cause__
+    transport = getattr(httpx, "TransportError", None)
+    if isinstance(transport, type) and isinstance(cause, transport) and failure_kind(err):
+        return cast("type[BaseException]", type(cause))
     if isinstance(err, (APITimeoutError, DeadlineExceededError)):
         return getattr(httpx, "TimeoutException", None)
     if isinstance(err, APIConnectionError) and err.status is None:
@@ -413,16 +424,33 @@ def _httpx_transport_class(err: BaseException, httpx: Any) -> type[BaseException
     return None
 
 
+def httpx_words(err: BaseException) -> None:
+    """`err` in the words of the httpx error under it (`str()` of its `__cause__`:
+    "[Errno 111] Connection refused"), as httpx's own error reads where the client lets
+    it through; chatplex's words, naming the URL, stay as `provider_message`."""
+    fields = err.__dict__
+    cause = err.__cause__
+    if "sdk_text" in fields or cause is None or failure_kind(err) is None:
+        return
+    if type(cause).__module__.partition(".")[0] != "httpx":
+        return
+    fields.setdefault("provider_message", fields.get("message"))
+    fields["message"] = str(cause)
+    sdk_words(err, str(cause))
+
+
 def _fill_httpx_request(err: BaseException) -> None:
     # httpx's `request` property reads `_request`: the masked request, or none.
     err.__dict__.setdefault("_request", err.__dict__.get("request"))
+    httpx_words(err)
 
 
 def transport_family() -> ErrorFamily:
     """httpx's family as an SDK that lets its client's errors through shows them (SDKs
-    built directly on httpx): a timeout or a passed deadline is `TimeoutException`, a
-    failed connection `ConnectError`; any other error is none of httpx's."""
-    return ErrorFamily("httpx", _httpx_transport_class, _fill_httpx_request)
+    built directly on httpx): the httpx error's own class and words (`httpx_transport_
+    class`, `httpx_words`) for a timeout, a failed connection or a stream that broke
+    off; any other error is none of httpx's."""
+    return ErrorFamily("httpx", httpx_transport_class, _fill_httpx_request)
 
 
 def langchain_class_for(err: BaseException, exceptions: Any) -> type[BaseException] | None:

@@ -588,6 +588,34 @@ def test_transport_family_makes_timeouts_and_refused_connections_httpxs_own() ->
     assert not isinstance(status, httpx.HTTPError)  # an error status is the SDK's, not httpx's
 
 
+def test_transport_family_is_the_httpx_error_under_it_in_its_words() -> None:
+    """A failure whose cause is httpx's error is that error's class and words, as a
+    client built on httpx lets it through; chatplex's words stay as `provider_message`
+    (and on chatplex's own models, as they were)."""
+    families = (transport_family(),)
+    refused = errors.APIConnectionError("connection to http://h:9/ failed", provider="p")
+    refused.__cause__ = httpx.ConnectError("[Errno 111] Connection refused")
+    shown = sdk_compatible(refused, families)
+    assert isinstance(shown, httpx.ConnectError)
+    assert str(shown) == "[Errno 111] Connection refused"
+    assert shown.provider_message == "connection to http://h:9/ failed"
+    cut = errors.StreamError("stream from h broke off", provider="p")
+    cut.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    broken = sdk_compatible(cut, families)
+    assert isinstance(broken, httpx.RemoteProtocolError) and str(broken) == "peer closed connection"
+    slow = errors.APITimeoutError("read timeout: h sent nothing within 1 s", provider="p")
+    slow.__cause__ = httpx.ReadTimeout("timed out")
+    assert isinstance(sdk_compatible(slow, families), httpx.ReadTimeout)
+    own = errors.APIConnectionError("connection to http://h:9/ failed", provider="p")
+    own.__cause__ = httpx.ConnectError("[Errno 111] Connection refused")
+    kept = sdk_compatible(own, families, words=False)
+    assert isinstance(kept, httpx.ConnectError)
+    assert str(kept) == "p: connection to http://h:9/ failed"
+    event = errors.StreamError("busy", provider="p", error_type="server_error")
+    event.__cause__ = httpx.RemoteProtocolError("x")
+    assert not isinstance(sdk_compatible(event, families), httpx.HTTPError)  # the provider's
+
+
 # ---- the SDK's words (issue 47): message and str() as the Stainless SDKs word them
 
 

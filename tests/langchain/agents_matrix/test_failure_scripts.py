@@ -497,9 +497,16 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
     ("stream_cut", "bedrock_converse"): _raised(
         "urllib3's ProtocolError ('Response ended prematurely')", "botocore's EventStreamError"
     ),
-    ("stream_cut", "ollama"): _raised("httpx.RemoteProtocolError", "chatplex's StreamError"),
     ("stream_cut", "groq"): _raised("httpx.RemoteProtocolError", "groq.APIConnectionError"),
-    ("stream_cut", "mistralai"): _raised("httpx.RemoteProtocolError", "chatplex's StreamError"),
+    **{
+        ("stream_cut", wire): (
+            "the class and the sync words agree (httpx.RemoteProtocolError, httpcore's 'peer "
+            "closed connection without sending complete message body...'); async, the "
+            "drop-in's async client (chatplex's own) words it as aiohttp ('Response payload "
+            "is not completed...')"
+        )
+        for wire in ("ollama", "mistralai")
+    },
     # A data line that is not JSON.
     **{
         ("stream_malformed", wire): _raised("json.JSONDecodeError", ours)
@@ -574,11 +581,15 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         )
     },
     # A port nothing listens on.
-    ("connection_refused", "ollama"): (
-        "the class agrees (httpx.ConnectError); the partner says httpx's words ('[Errno "
-        "111] Connection refused', async 'All connection attempts failed'), the drop-in "
-        "chatplex's naming the URL"
-    ),
+    **{
+        ("connection_refused", wire): (
+            "the class and the sync words agree (httpx.ConnectError, '[Errno 111] Connection "
+            "refused'); async, the partner's httpx over anyio says 'All connection attempts "
+            "failed', the drop-in's async client (chatplex's own, aiohttp's words) the OS's "
+            "'Connection refused'"
+        )
+        for wire in ("ollama", "mistralai")
+    },
     ("connection_refused", "gemini"): _raised(
         "httpx.ConnectError (sync) / aiohttp ClientConnectorError (async)",
         "chatplex's APIConnectionError",
@@ -586,9 +597,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
     ("connection_refused", "bedrock_converse"): _raised(
         "botocore's EndpointConnectionError ('Could not connect to the endpoint URL: ...')",
         "chatplex's APIConnectionError",
-    ),
-    ("connection_refused", "mistralai"): _raised(
-        "httpx.ConnectError", "httpx.TransportError (not ConnectError)"
     ),
     # A server slower than `timeout`.
     ("read_timeout", "gemini"): (
