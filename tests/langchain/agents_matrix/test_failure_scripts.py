@@ -451,6 +451,36 @@ def _empty_replies(outcome: Any) -> bool:
     )
 
 
+#: The provider's words in the mock server's error payload (`error_fields`, a 500's).
+_PROVIDER_WORDS = "The server had an error while processing your request"
+
+
+def _lost_the_error(kind: str) -> Callable[[Any], bool]:
+    """Both calls raised `kind` and its words lack the provider's error message: the
+    provider's code and message are lost (not in the error's text)."""
+
+    def check(outcome: Any) -> bool:
+        sides = [outcome.get("sync"), outcome.get("async")] if isinstance(outcome, dict) else []
+        return len(sides) == 2 and all(
+            isinstance(side, dict)
+            and getattr(side.get("raised"), "kind", None) == kind
+            and _PROVIDER_WORDS not in str(side.get("str"))
+            for side in sides
+        )
+
+    return check
+
+
+def _lost_body(partner: str, kind: str, words: str) -> Difference:
+    return Difference(
+        "loses data",
+        f"{partner} reads a 200 whose body is the provider's error payload as a reply and "
+        f"fails on its missing fields ({kind}: {words}): the provider's error code and "
+        "message are lost; chatplex raises the provider's error, its words and fields kept",
+        _lost_the_error(kind),
+    )
+
+
 #: A float `timeout` refused by the partner's int field.
 _INT_TIMEOUT = Difference(
     "raises",
@@ -473,6 +503,18 @@ FAILURE_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "langchain-google-genai reads a 200 whose body is Gemini's error payload as an "
         "empty AIMessage (the error's code and message are lost); chatplex raises it",
         _empty_replies,
+    ),
+    ("error_body", "anthropic"): _lost_body(
+        "langchain-anthropic", "builtins.TypeError", "'NoneType' object is not iterable"
+    ),
+    ("error_body", "groq"): _lost_body(
+        "langchain-groq", "builtins.TypeError", "'NoneType' object is not iterable"
+    ),
+    ("error_body", "mistralai"): _lost_body(
+        "langchain-mistralai", "builtins.KeyError", "'choices'"
+    ),
+    ("error_body", "bedrock_converse"): _lost_body(
+        "langchain-aws", "builtins.ValueError", "No 'output' key found in the response..."
     ),
     ("read_timeout", "bedrock_converse"): _INT_TIMEOUT,
     ("read_timeout", "mistralai"): _INT_TIMEOUT,
@@ -557,17 +599,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
     ),
     # A 200 whose body is the provider's error payload.
     ("error_body", "openai"): _raised("ValueError (the error object's repr)", "openai.APIError"),
-    ("error_body", "anthropic"): _raised(
-        "TypeError (\"'NoneType' object is not iterable\")", "anthropic.APIError"
-    ),
-    ("error_body", "groq"): _raised(
-        "TypeError (\"'NoneType' object is not iterable\")", "groq.APIError"
-    ),
-    ("error_body", "mistralai"): _raised("KeyError ('choices')", "chatplex's APIError"),
-    ("error_body", "bedrock_converse"): _raised(
-        "ValueError (\"No 'output' key found in the response...\")",
-        "botocore's InternalServerException",
-    ),
     # Retries.
     **{
         (scenario, wire): (
