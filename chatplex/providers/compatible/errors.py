@@ -32,7 +32,7 @@ from ...sdk_errors import sdk_words
 from ...sdk_errors import stainless_failure_text
 from ...sdk_errors import stainless_text
 from ...sdk_errors import with_event_words
-from ..openai.errors import ERROR_FAMILIES as OPENAI_FAMILIES
+from ..openai.errors import CHAT_ERROR_FAMILIES as OPENAI_FAMILIES
 
 __all__ = ["error_families"]
 

@@ -597,8 +597,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
     ("truncated_body", "bedrock_converse"): _raised(
         "ValueError (\"No 'output' key found in the response...\")", "botocore's ClientError"
     ),
-    # A 200 whose body is the provider's error payload.
-    ("error_body", "openai"): _raised("ValueError (the error object's repr)", "openai.APIError"),
     # Retries.
     **{
         (scenario, wire): (
