@@ -597,18 +597,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
     ("truncated_body", "bedrock_converse"): _raised(
         "ValueError (\"No 'output' key found in the response...\")", "botocore's ClientError"
     ),
-    # Retries.
-    **{
-        (scenario, wire): (
-            f"{why}: the partner sends one request and raises the 429 / 500; the drop-in "
-            "retries it (chatplex's transient-failure retries) and answers"
-        )
-        for scenario in ("retried_by_default", "retried_once_async")
-        for wire, why in (
-            ("ollama", "langchain-ollama retries nothing"),
-            ("mistralai", "langchain-mistralai retries only httpx's transport errors"),
-        )
-    },
     # A port nothing listens on.
     **{
         ("connection_refused", wire): (
