@@ -31,8 +31,11 @@ The error keeps chatplex's attributes and `repr()`; under a LangChain drop-in's 
 (`words=True`, the engine's `partner_words`) its `message` and `str()` are the SDK's where
 chatplex knows the SDK's wording (a Stainless SDK's "Error code: 401 - {body}",
 `stainless_text`; google-genai's, whose `status` is a word, the number kept as
-`http_status`), the provider's own words kept as `provider_message` (issue 47: under
-LangChain's names, LangChain's behaviour).
+`http_status`; a Stainless SDK's "Connection error." or "Request timed out." for a
+failure in transit, chatplex's words then its `__cause__`), the provider's own words
+kept as `provider_message` (issue 47: under LangChain's names, LangChain's behaviour).
+A builtin class chatplex's class is (`TimeoutError`) comes after the families' classes
+in the hierarchy: the first one a script names is the SDK's or the partner's.
 
 Under chatplex's own names (`words=False`: `chatplex.chat.init_chat_model`'s models,
 `chatplex.lean`'s engines, `ChatChatplex`, bulk runs) the error keeps chatplex's words
@@ -62,6 +65,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -79,6 +83,9 @@ __all__ = [
     "ErrorFamily",
     "chatplex_class",
     "event_as_api_error",
+    "failure_kind",
+    "httpx_transport_class",
+    "httpx_words",
     "langchain_class_for",
     "model_error_family",
     "partner_family",
@@ -86,9 +93,11 @@ __all__ = [
     "sdk_compatible",
     "stainless_family",
     "sdk_words",
+    "stainless_failure_text",
     "stainless_text",
     "transport_family",
     "with_event_words",
+    "without_response",
 ]
 
 
@@ -199,7 +208,7 @@ def sdk_compatible(
             if not any(other is not cls and issubclass(other, cls) for _, other, _ in picked)
         ]
         extra = tuple((name, cls.__name__) for name, cls in bases)
-        held = None if words else (dict(err.__dict__), err.args)
+        held = None if words else (dict(err.__dict__), err.args, err.__cause__)
         err.__class__ = _combined(base, tuple(cls for _, cls in bases), extra)
         _fill_common_fields(err, request)
         for *_, family in picked:
@@ -217,15 +226,21 @@ def sdk_compatible(
 _WORD_FIELDS = ("sdk_text", "sdk_args", "http_status")
 
 
-def _keep_own_words(err: BaseException, fields: dict[str, Any], args: tuple[Any, ...]) -> None:
-    """`err` as chatplex showed it before the fills (`fields`, `args`), with the fields
-    they added that chatplex has no name for: the fills only add."""
+def _keep_own_words(
+    err: BaseException,
+    fields: dict[str, Any],
+    args: tuple[Any, ...],
+    cause: BaseException | None,
+) -> None:
+    """`err` as chatplex showed it before the fills (`fields`, `args`, its `__cause__`),
+    with the fields they added that chatplex has no name for: the fills only add."""
     now = err.__dict__
     for name in _WORD_FIELDS:
         if name not in fields:
             now.pop(name, None)
     now.update(fields)
     err.args = args
+    err.__cause__ = cause
 
 
 def stainless_family(
@@ -270,6 +285,7 @@ def with_event_words(fill: Callable[[BaseException], None]) -> Callable[[BaseExc
 def _fill_stainless(err: BaseException) -> None:
     _fill_status_fields(err)
     stainless_text(err)
+    stainless_failure_text(err)
 
 
 def _fill_inner_body(err: BaseException) -> None:
@@ -312,6 +328,35 @@ def stainless_text(err: BaseException, module: str | None = None) -> None:
         if isinstance(words, str) and note in words:
             text += words[words.index(note) :]
     fields.setdefault("provider_message", words)
+    fields["message"] = text
+    sdk_words(err, text)
+
+
+def stainless_failure_text(err: BaseException) -> None:
+    """A failed connection's or a timeout's `message` and `str()` as its Stainless SDK's
+    class words them, read from that class ("Connection error.", "Request timed out.",
+    the anthropic SDK's "Request timed out or interrupted..."), as the SDK raises it and
+    a partner package re-raises it. chatplex's words, which name the URL and the bound,
+    are not lost: they stay as `provider_message` and as the error's `__cause__` (a
+    chatplex error in them, chained to the httpx error), as the SDK chains httpx's."""
+    fields = err.__dict__
+    if "sdk_text" in fields or not isinstance(err, APIError) or failure_kind(err) is None:
+        return
+    module = _sdk_module_of(err)
+    cls = sdk_class_for(err, sys.modules[module]) if module is not None else None
+    if cls is None:
+        return
+    try:
+        text = cast(Any, cls)(request=None).message
+    except Exception:  # a class built otherwise: chatplex's words stay
+        return
+    if not isinstance(text, str):
+        return
+    own = fields.get("message")
+    detail = cast("type[APIError]", chatplex_class(err))(str(own), provider=fields.get("provider"))
+    detail.__cause__ = err.__cause__
+    err.__cause__ = detail
+    fields.setdefault("provider_message", own)
     fields["message"] = text
     sdk_words(err, text)
 
@@ -362,7 +407,16 @@ def _shows_message_only(module: str | None) -> bool:
     return found
 
 
-def _httpx_transport_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
+def httpx_transport_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
+    """The httpx class a client built on httpx lets through for `err`: the class of the
+    httpx error under it (its `__cause__`: `ConnectError`, `ReadTimeout`,
+    `RemoteProtocolError` for a stream that broke off), else `TimeoutException` for a
+    timeout or a passed deadline and `ConnectError` for a failed connection; None for
+    any other error."""
+    cause = err.__cause__
+    transport = getattr(httpx, "TransportError", None)
+    if isinstance(transport, type) and isinstance(cause, transport) and failure_kind(err):
+        return cast("type[BaseException]", type(cause))
     if isinstance(err, (APITimeoutError, DeadlineExceededError)):
         return getattr(httpx, "TimeoutException", None)
     if isinstance(err, APIConnectionError) and err.status is None:
@@ -370,16 +424,33 @@ def _httpx_transport_class(err: BaseException, httpx: Any) -> type[BaseException
     return None
 
 
+def httpx_words(err: BaseException) -> None:
+    """`err` in the words of the httpx error under it (`str()` of its `__cause__`:
+    "[Errno 111] Connection refused"), as httpx's own error reads where the client lets
+    it through; chatplex's words, naming the URL, stay as `provider_message`."""
+    fields = err.__dict__
+    cause = err.__cause__
+    if "sdk_text" in fields or cause is None or failure_kind(err) is None:
+        return
+    if type(cause).__module__.partition(".")[0] != "httpx":
+        return
+    fields.setdefault("provider_message", fields.get("message"))
+    fields["message"] = str(cause)
+    sdk_words(err, str(cause))
+
+
 def _fill_httpx_request(err: BaseException) -> None:
     # httpx's `request` property reads `_request`: the masked request, or none.
     err.__dict__.setdefault("_request", err.__dict__.get("request"))
+    httpx_words(err)
 
 
 def transport_family() -> ErrorFamily:
     """httpx's family as an SDK that lets its client's errors through shows them (SDKs
-    built directly on httpx): a timeout or a passed deadline is `TimeoutException`, a
-    failed connection `ConnectError`; any other error is none of httpx's."""
-    return ErrorFamily("httpx", _httpx_transport_class, _fill_httpx_request)
+    built directly on httpx): the httpx error's own class and words (`httpx_transport_
+    class`, `httpx_words`) for a timeout, a failed connection or a stream that broke
+    off; any other error is none of httpx's."""
+    return ErrorFamily("httpx", httpx_transport_class, _fill_httpx_request)
 
 
 def langchain_class_for(err: BaseException, exceptions: Any) -> type[BaseException] | None:
@@ -501,6 +572,27 @@ def model_error_family(overflow: Sequence[str]) -> ErrorFamily:
 LANGCHAIN_MODEL_ERRORS = ErrorFamily("langchain_core.exceptions", langchain_class_for)
 
 
+def failure_kind(err: BaseException) -> str | None:
+    """What failed in transit for `err`: "timeout" (a timeout, a passed deadline),
+    "connection" (a connection that failed), "stream" (a stream that broke off or
+    carried a malformed event: a StreamError that is no error event); None for an error
+    the provider sent (an error status, an error event)."""
+    kind = _transport_failure(err, timeout="timeout", connection="connection")
+    if kind is None and isinstance(err, StreamError) and not err.error_type:
+        kind = "stream"
+    return kind
+
+
+def without_response(err: BaseException, kept: Collection[str]) -> None:
+    """`err` without its `response` attribute where it failed in transit and its kind
+    of failure is not one of `kept` (the wire's `Adapter.failure_responses`): a
+    drop-in's error, as its partner's has none (the 200 of a stream that broke off is
+    chatplex's to hold, not the partner's)."""
+    kind = failure_kind(err)
+    if kind is not None and kind not in kept:
+        err.__dict__.pop("response", None)
+
+
 def _transport_failure(err: BaseException, *, timeout: str, connection: str) -> str | None:
     """The class name a family gives a transport failure: `timeout` for a timeout
     or a passed deadline, `connection` for a failed connection; None for other errors."""
@@ -514,6 +606,10 @@ def _transport_failure(err: BaseException, *, timeout: str, connection: str) -> 
 def _named(sdk: Any, name: str | None) -> type[BaseException] | None:
     found = getattr(sdk, name, None) if name else None
     return found if isinstance(found, type) and issubclass(found, BaseException) else None
+
+
+#: The roots every error class shares: no family's class comes after them.
+_ROOTS = (Exception, BaseException, object)
 
 
 def _combined(base: type, extras: tuple[type, ...], names: tuple[tuple[str, str], ...]) -> type:
@@ -533,7 +629,12 @@ def _combined(base: type, extras: tuple[type, ...], names: tuple[tuple[str, str]
             "__reduce__": __reduce__,
             "_chatplex_class": base,
         }
-        built = type(base.__name__, (base, *extras), namespace)
+        # The builtins chatplex's class also is (TimeoutError, OSError: `except
+        # TimeoutError` holds) come after the families' classes in the hierarchy, so
+        # the SDK's or the partner's class is the first one a script names.
+        own = [c for c in base.__mro__ if c.__module__ == "builtins" and c not in _ROOTS]
+        leaves = tuple(c for c in own if not any(o is not c and issubclass(o, c) for o in own))
+        built = type(base.__name__, (base, *extras, *leaves), namespace)
         # setdefault: two threads building it at once still share one class.
         found = _COMBINED.setdefault(key, built)
     return found

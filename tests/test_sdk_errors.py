@@ -26,6 +26,7 @@ from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
 from chatplex.sdk_errors import LANGCHAIN_MODEL_ERRORS
 from chatplex.sdk_errors import chatplex_class
+from chatplex.sdk_errors import failure_kind
 from chatplex.sdk_errors import langchain_class_for
 from chatplex.sdk_errors import model_error_family
 from chatplex.sdk_errors import partner_family
@@ -33,6 +34,7 @@ from chatplex.sdk_errors import sdk_class_for
 from chatplex.sdk_errors import sdk_compatible
 from chatplex.sdk_errors import stainless_family
 from chatplex.sdk_errors import transport_family
+from chatplex.sdk_errors import without_response
 
 #: The families the OpenAI and Anthropic wires declare (their adapters' error_families).
 OPENAI = (stainless_family("openai"),)
@@ -586,6 +588,34 @@ def test_transport_family_makes_timeouts_and_refused_connections_httpxs_own() ->
     assert not isinstance(status, httpx.HTTPError)  # an error status is the SDK's, not httpx's
 
 
+def test_transport_family_is_the_httpx_error_under_it_in_its_words() -> None:
+    """A failure whose cause is httpx's error is that error's class and words, as a
+    client built on httpx lets it through; chatplex's words stay as `provider_message`
+    (and on chatplex's own models, as they were)."""
+    families = (transport_family(),)
+    refused = errors.APIConnectionError("connection to http://h:9/ failed", provider="p")
+    refused.__cause__ = httpx.ConnectError("[Errno 111] Connection refused")
+    shown = sdk_compatible(refused, families)
+    assert isinstance(shown, httpx.ConnectError)
+    assert str(shown) == "[Errno 111] Connection refused"
+    assert shown.provider_message == "connection to http://h:9/ failed"
+    cut = errors.StreamError("stream from h broke off", provider="p")
+    cut.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    broken = sdk_compatible(cut, families)
+    assert isinstance(broken, httpx.RemoteProtocolError) and str(broken) == "peer closed connection"
+    slow = errors.APITimeoutError("read timeout: h sent nothing within 1 s", provider="p")
+    slow.__cause__ = httpx.ReadTimeout("timed out")
+    assert isinstance(sdk_compatible(slow, families), httpx.ReadTimeout)
+    own = errors.APIConnectionError("connection to http://h:9/ failed", provider="p")
+    own.__cause__ = httpx.ConnectError("[Errno 111] Connection refused")
+    kept = sdk_compatible(own, families, words=False)
+    assert isinstance(kept, httpx.ConnectError)
+    assert str(kept) == "p: connection to http://h:9/ failed"
+    event = errors.StreamError("busy", provider="p", error_type="server_error")
+    event.__cause__ = httpx.RemoteProtocolError("x")
+    assert not isinstance(sdk_compatible(event, families), httpx.HTTPError)  # the provider's
+
+
 # ---- the SDK's words (issue 47): message and str() as the Stainless SDKs word them
 
 
@@ -637,14 +667,35 @@ def test_an_error_with_no_status_keeps_chatplex_words() -> None:
 
 def test_a_timeout_is_the_sdks_timeout_class() -> None:
     """The partner's class (issue 47): openai.APITimeoutError, as langchain-openai's
-    SDK raises; chatplex's words ("timed out after ...") stay, saying which bound."""
-    timeout = sdk_compatible(errors.APITimeoutError("read timed out", provider="openai"), OPENAI)
-    assert isinstance(timeout, openai.APITimeoutError) and "read timed out" in str(timeout)
+    SDK raises, ahead of builtins.TimeoutError in its hierarchy (the class a script
+    names), in the SDK's words; chatplex's ("read timed out ...", which bound) stay as
+    `provider_message` and as its cause, chained to httpx's error."""
+    slow = errors.APITimeoutError("read timed out", provider="openai")
+    slow.__cause__ = httpx.ReadTimeout("timed out")
+    timeout = sdk_compatible(slow, OPENAI)
+    assert isinstance(timeout, openai.APITimeoutError) and isinstance(timeout, TimeoutError)
+    mro = type(timeout).__mro__
+    assert mro.index(openai.APITimeoutError) < mro.index(TimeoutError)
+    assert str(timeout) == "Request timed out." == timeout.message
+    assert timeout.provider_message == "read timed out"
+    detail = timeout.__cause__
+    assert type(detail) is errors.APITimeoutError and str(detail) == "openai: read timed out"
+    assert isinstance(detail.__cause__, httpx.ReadTimeout)
     failed = sdk_compatible(errors.APIConnectionError("refused", provider="openai"), OPENAI)
-    assert isinstance(failed, openai.APIConnectionError)
+    assert isinstance(failed, openai.APIConnectionError) and str(failed) == "Connection error."
     anthropic_family = (stainless_family("anthropic"),)
     ours = sdk_compatible(errors.APITimeoutError("t", provider="anthropic"), anthropic_family)
     assert isinstance(ours, anthropic.APITimeoutError)
+    assert str(ours).startswith("Request timed out or interrupted.")
+
+
+def test_chatplex_own_timeout_keeps_its_words_and_cause() -> None:
+    cause = httpx.ReadTimeout("timed out")
+    slow = errors.APITimeoutError("read timed out", provider="openai")
+    slow.__cause__ = cause
+    own = sdk_compatible(slow, OPENAI, words=False)
+    assert isinstance(own, openai.APITimeoutError)
+    assert str(own) == "openai: read timed out" and own.__cause__ is cause
 
 
 def test_sdk_words_give_str_and_args_and_survive_pickling() -> None:
@@ -671,3 +722,77 @@ def test_inner_body_is_the_error_object_as_the_openai_sdks() -> None:
     theirs = client._make_status_error_from_response(response)  # type: ignore[arg-type]
     assert (ours.body, str(ours), ours.args) == (theirs.body, str(theirs), theirs.args)  # type: ignore[attr-defined]
     assert ours.whole_body == body  # type: ignore[attr-defined]
+
+
+def test_failure_kind_names_what_failed_in_transit() -> None:
+    assert failure_kind(errors.APITimeoutError("slow")) == "timeout"
+    assert failure_kind(errors.DeadlineExceededError("late")) == "timeout"
+    assert failure_kind(errors.APIConnectionError("refused")) == "connection"
+    assert failure_kind(errors.StreamError("cut")) == "stream"
+    assert failure_kind(errors.StreamError("busy", error_type="server_error")) is None
+    assert failure_kind(errors.status_error(provider="openai", status=500, message="m")) is None
+
+
+def test_without_response_drops_it_unless_the_partners_error_holds_one() -> None:
+    cut = errors.StreamError("cut", response=httpx.Response(200))
+    without_response(cut, frozenset({"timeout"}))
+    assert not hasattr(cut, "response")
+    slow = errors.APITimeoutError("slow")
+    without_response(slow, frozenset({"timeout"}))  # botocore's timeouts hold one
+    assert slow.response is None
+    status = errors.status_error(provider="openai", status=500, message="m")
+    without_response(status, frozenset())
+    assert hasattr(status, "response")  # the provider's reply: the partner's holds it too
+
+
+def _broken_stream(request: httpx.Request) -> httpx.Response:
+    """A 200 stream of OpenAI's chunks that breaks off after the first."""
+    chunk = {
+        "id": "c",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "delta": {"content": "Hel"}, "finish_reason": None}],
+    }
+    first = f"data: {json.dumps(chunk)}\n\n".encode()
+    cut = httpx.RemoteProtocolError("peer closed connection")
+    return httpx.Response(
+        200, headers={"content-type": "text/event-stream"}, stream=_Cut([first], cut)
+    )
+
+
+class _Cut(httpx.SyncByteStream, httpx.AsyncByteStream):
+    def __init__(self, parts: list[bytes], error: Exception) -> None:
+        self.parts, self.error = parts, error
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.parts
+        raise self.error
+
+    async def __aiter__(self) -> Any:
+        for part in self.parts:
+            yield part
+        raise self.error
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_dropins_broken_stream_holds_no_response_as_the_partners(sync: bool) -> None:
+    """langchain-core builds `on_llm_error`'s error generation from an error's `response`:
+    the openai SDK's APIConnectionError has none, so the drop-in's has none either;
+    chatplex's own model keeps the 200 it got."""
+    from chatplex.chat import init_chat_model
+
+    own = init_chat_model("openai:gpt-4o-mini", api_key="sk-test", max_retries=0)
+    raised = []
+    with respx.mock:
+        respx.post(OPENAI_URL).mock(side_effect=_broken_stream)
+        for model in (_model("openai"), own):
+            with pytest.raises(errors.StreamError) as caught:
+                if sync:
+                    list(model.stream("hi"))
+                else:
+                    [c async for c in model.astream("hi")]
+            raised.append(caught.value)
+    dropin, kept = raised
+    assert isinstance(dropin, openai.APIConnectionError) and not hasattr(dropin, "response")
+    assert kept.response is not None and kept.response.status_code == 200

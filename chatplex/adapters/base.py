@@ -587,6 +587,22 @@ class Adapter(ABC):
         script imported that SDK (`except openai.RateLimitError`); default: none."""
         return ()
 
+    #: The failures in transit ("connection": one that failed, "timeout", "stream": a
+    #: stream that broke off or carried a malformed event; `sdk_errors.failure_kind`)
+    #: whose error its partner package raises with a `response` attribute (botocore's
+    #: ReadTimeoutError, whose `response` is None). A drop-in's error for any other has
+    #: none, as its partner's has none (the Stainless SDKs' APIConnectionError, httpx's,
+    #: aiohttp's, urllib3's errors): langchain-core builds an error generation for
+    #: `on_llm_error` from an error's `response`. chatplex's own models keep theirs.
+    failure_responses: frozenset[str] = frozenset()
+
+    #: The failures in transit ("connection", "timeout": `sdk_errors.failure_kind`) its
+    #: partner package retries, where it retries no error status (a 429, a 5xx), by
+    #: default or with its `max_retries`; None: it retries what chatplex retries. A
+    #: drop-in's retries are then its partner's (`chat.sending.retry_policy_for`);
+    #: `retry_policy=chatplex.retry_policy(...)` gives chatplex's.
+    partner_retries: frozenset[str] | None = None
+
     def for_call(self, settings: Mapping[str, Any]) -> Adapter:
         """This adapter as one call with the per-call `settings` uses it: another one
         where its replies report a call's own settings (langchain-groq's

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -157,17 +158,33 @@ def aauthorized_stream(
 
 def retry_policy_for(model: ChatModel) -> RetryPolicy:
     """The model's own `retry_policy`, else the one its `max_retries` and
-    `max_retry_after` make."""
+    `max_retry_after` make; under a LangChain name (`partner_words`), retrying only the
+    failures its partner package retries where the wire says so
+    (`Adapter.partner_retries`: chatplex's retries stay reachable as `retry_policy=`)."""
     if model.retry_policy is not None:
         return model.retry_policy
-    return (_retry_policy or _load_retry_policy())(model.max_retries, model.max_retry_after)
+    make = _retry_policy or _load_retry_policy()
+    adapter = model.adapter
+    kinds = adapter.partner_retries if adapter is not None and model.partner_words else None
+    if kinds is None:
+        return make(model.max_retries, model.max_retry_after)
+    return make(model.max_retries, model.max_retry_after, only=_failures_of(kinds))
+
+
+@functools.lru_cache(maxsize=8)
+def _failures_of(kinds: frozenset[str]) -> Callable[[BaseException], bool]:
+    """Whether an error is a failure in transit of one of `kinds` (one function per set:
+    the retry policies built with it are cached by it)."""
+    from ..sdk_errors import failure_kind
+
+    return lambda exc: failure_kind(exc) in kinds
 
 
 # The http layer and the retry policies, bound by the first call that needs them (a
 # reply served from the cache needs neither): a per-call `from ..http import ...` costs
 # more than most of what the call then does with it.
 _http: ModuleType | None = None
-_retry_policy: Callable[[int, float], RetryPolicy] | None = None
+_retry_policy: Callable[..., RetryPolicy] | None = None
 
 
 def _http_layer() -> ModuleType:
@@ -179,7 +196,7 @@ def _http_layer() -> ModuleType:
     return _http
 
 
-def _load_retry_policy() -> Callable[[int, float], RetryPolicy]:
+def _load_retry_policy() -> Callable[..., RetryPolicy]:
     global _retry_policy
     from ..core.retry import retry_policy
 

@@ -188,10 +188,12 @@ def retry_policy(
     sleep: Callable[[float], None] = time.sleep,
     asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     clock: Callable[[], float] = time.monotonic,
+    only: Callable[[BaseException], bool] | None = None,
 ) -> RetryPolicy:
     """The HTTP retry policy (see the module docstring), every knob exposed. Built once per
     set of arguments and shared (a policy holds no per-call state), so a call pays a
-    cache lookup for it.
+    cache lookup for it. `only`: a retryable error is retried only where it also says
+    so (a drop-in whose partner retries fewer failures).
 
     Examples:
         >>> from chatplex.errors import ServerError
@@ -206,7 +208,9 @@ def retry_policy(
         raise ValueError(f"max_retry_after must be >= 0, got {max_retry_after!r}")
     backoff = wait_exponential(multiplier=initial_delay, max=max_delay)
     return RetryPolicy(
-        retry=retry_if_exception(is_retryable),
+        retry=retry_if_exception(
+            is_retryable if only is None else (lambda exc: is_retryable(exc) and only(exc))
+        ),
         stop=stop_after_attempt(max_retries + 1),
         wait=wait_retry_after(wait_jittered(backoff, jitter, random), cap=max_retry_after),
         sleep=sleep,

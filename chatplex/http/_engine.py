@@ -72,6 +72,7 @@ from ..messages import AIMessageChunk
 from ..messages import merge_chunks
 from ..messages import set_metadata
 from ..sdk_errors import sdk_compatible
+from ..sdk_errors import without_response
 from ._errors import destination
 from ._errors import request_failure
 from ._errors import request_id_from
@@ -511,7 +512,10 @@ class Call:
         when the script imported that SDK (`except openai.RateLimitError` keeps working),
         in the SDK's words only for a drop-in's call (`partner_words`)."""
         families, words = self.adapter.error_families, self.partner_words
-        return sdk_compatible(err, families, lambda: safe_request(self.req), words=words)
+        shown = sdk_compatible(err, families, lambda: safe_request(self.req), words=words)
+        if words:  # what its partner's error holds (langchain-core reads `response`)
+            without_response(shown, self.adapter.failure_responses)
+        return shown
 
     # ---- internals ---------------------------------------------------------------------
 

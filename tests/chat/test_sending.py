@@ -247,3 +247,43 @@ async def test_open_stream_and_a_cached_stream(sync: bool) -> None:
             texts.append("".join([c.text async for c in achunks]))
     assert texts == ["hi"] * 3
     assert len(wire.requests) == 2  # the third stream was replayed from the cache
+
+
+@pytest.mark.parametrize(
+    ("dropin", "kinds"),
+    [("ollama", frozenset()), ("mistralai", frozenset({"connection", "timeout"}))],
+)
+def test_a_dropins_retries_are_its_partners_chatplexs_as_an_option(
+    dropin: str, kinds: frozenset[str]
+) -> None:
+    """Under a LangChain name, a wire whose partner retries fewer failures
+    (`Adapter.partner_retries`) retries only those: langchain-ollama none,
+    langchain-mistralai httpx's request errors, never a 429 or a 5xx; the same model under
+    chatplex's own name, or given `retry_policy=`, retries every transient failure."""
+    from chatplex.errors import APIConnectionError
+    from chatplex.errors import APITimeoutError
+    from chatplex.errors import status_error
+    from chatplex.langchain import ChatMistralAI
+    from chatplex.langchain import ChatOllama
+
+    made = (
+        ChatOllama(model="llama3.2")
+        if dropin == "ollama"
+        else ChatMistralAI(model="mistral-small-latest", api_key="k")
+    )
+    engine = made.chatplex_model
+    assert engine.adapter.partner_retries == kinds
+    busy = status_error(provider="p", status=429, message="slow down")
+    refused, slow = APIConnectionError("refused"), APITimeoutError("slow")
+    policy = sending.retry_policy_for(engine)
+    assert policy.delay(busy, 1) is None
+    assert (policy.delay(refused, 1) is not None) is ("connection" in kinds)
+    assert (policy.delay(slow, 1) is not None) is ("timeout" in kinds)
+    engine.partner_words = False  # chatplex's own name: every transient failure
+    try:
+        assert sending.retry_policy_for(engine).delay(busy, 1) is not None
+    finally:
+        engine.partner_words = True
+    chatplexs = retry_policy(2)
+    engine.retry_policy = chatplexs
+    assert sending.retry_policy_for(engine) is chatplexs

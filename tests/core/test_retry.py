@@ -186,3 +186,13 @@ def test_a_policy_copies_and_pickles_and_gives_the_same_delays() -> None:
     policy = retry_policy(2, initial_delay=0.5, max_delay=1.0, jitter=0)
     for other in (copy.deepcopy(policy), pickle.loads(pickle.dumps(policy))):
         assert [other.delay(ServerError("down"), n) for n in (1, 2, 3)] == [0.5, 1.0, None]
+
+
+def test_only_narrows_what_is_retried() -> None:
+    from chatplex.errors import APIConnectionError
+    from chatplex.errors import ServerError
+
+    policy = retry_policy(2, only=lambda exc: isinstance(exc, APIConnectionError))
+    assert policy.delay(APIConnectionError("refused"), 1) is not None
+    assert policy.delay(ServerError("down", status=500), 1) is None
+    assert retry_policy(2).delay(ServerError("down", status=500), 1) is not None

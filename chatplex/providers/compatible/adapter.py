@@ -150,6 +150,11 @@ class CompatibleAdapter(OpenAIAdapter):
             self._withheld = withheld_key_note(profile.key_variables[0], base_note, official)
 
     @property
+    def partner_retries(self) -> frozenset[str] | None:  # type: ignore[override]
+        """The failures its partner package retries (its profile's `partner_retries`)."""
+        return self.profile.partner_retries
+
+    @property
     def error_families(self) -> tuple[ErrorFamily, ...]:  # type: ignore[override]
         """What its users catch: the classes its partner package raises (langchain-openai's
         and openai's for ChatXAI and ChatDeepSeek, `groq.RateLimitError` for ChatGroq;

@@ -300,7 +300,9 @@ class ChatXAI(PresetChatModel, provider="xai"):
 class ChatMistralAI(PresetChatModel, provider="mistralai"):
     """langchain-mistralai's `ChatMistralAI`: `endpoint` is its base URL, `random_seed`
     its seed, `safe_mode` its `safe_prompt`; temperature 0.7, top_p 1, 5 retries and a
-    120 s timeout unless given, as there."""
+    120 s timeout unless given, as there. Under this LangChain name its retries are
+    langchain-mistralai's: a refused connection or a timeout, never a 429 or a 5xx
+    (`retry_policy=chatplex.http.retry_policy(max_retries=2)` gives chatplex's)."""
 
 
 class ChatFireworks(PresetChatModel, provider="fireworks"):

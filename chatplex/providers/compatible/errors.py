@@ -20,19 +20,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...errors import APIConnectionError
 from ...errors import APIError
-from ...errors import APITimeoutError
-from ...errors import DeadlineExceededError
 from ...sdk_errors import ErrorFamily
 from ...sdk_errors import event_as_api_error
+from ...sdk_errors import httpx_transport_class
+from ...sdk_errors import httpx_words
 from ...sdk_errors import model_error_family
 from ...sdk_errors import partner_family
 from ...sdk_errors import sdk_class_for
 from ...sdk_errors import sdk_words
+from ...sdk_errors import stainless_failure_text
 from ...sdk_errors import stainless_text
 from ...sdk_errors import with_event_words
-from ..openai.errors import ERROR_FAMILIES as OPENAI_FAMILIES
+from ..openai.errors import CHAT_ERROR_FAMILIES as OPENAI_FAMILIES
 
 __all__ = ["error_families"]
 
@@ -41,10 +41,9 @@ def _httpx_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
     """The httpx class a partner package that calls the API with httpx itself
     (langchain-mistralai) lets through: `HTTPStatusError` for an error status, a
     timeout's or a failed connection's class; None for the rest."""
-    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
-        return httpx.TimeoutException  # type: ignore[no-any-return]
-    if isinstance(err, APIConnectionError):
-        return httpx.TransportError  # type: ignore[no-any-return]
+    failure = httpx_transport_class(err, httpx)
+    if failure is not None:
+        return failure
     if isinstance(err, APIError) and err.status is not None and err.status >= 400:
         return httpx.HTTPStatusError  # type: ignore[no-any-return]
     return None
@@ -56,6 +55,7 @@ def _fill_httpx(err: BaseException) -> None:
     fields = err.__dict__
     fields.setdefault("_request", fields.get("request"))
     fields["code"] = None
+    httpx_words(err)
     response = fields.get("response")
     status = getattr(err, "status_code", None)
     if response is not None and isinstance(status, int):
@@ -81,6 +81,7 @@ def _fill_sdk_error(err: BaseException) -> None:
     # openai's `type` / `param`): a script reading it there gets None, here too (the
     # body still holds the provider's `error.code`).
     stainless_text(err)
+    stainless_failure_text(err)
     err.__dict__["code"] = None
 
 

@@ -169,6 +169,10 @@ class Profile:
     #: The SDK whose exception classes its partner package raises, when not openai's
     #: (a Stainless SDK: "groq", "fireworks").
     sdk: str = "openai"
+    #: The failures in transit its partner package retries where it retries no error
+    #: status (`Adapter.partner_retries`; langchain-mistralai: httpx's request errors);
+    #: None: what chatplex retries.
+    partner_retries: frozenset[str] | None = None
     #: Whether an error's `body` is the body's `error` object (the openai SDK's
     #: `APIStatusError.body`), not the whole body (the groq and fireworks SDKs').
     error_body_inner: bool = False

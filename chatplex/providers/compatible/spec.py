@@ -384,6 +384,9 @@ PRESETS: tuple[Preset, ...] = (
                 raw_calls_as_sent=True,
             ),
             sdk="httpx",
+            # langchain-mistralai's tenacity retries httpx's RequestError and StreamError
+            # only: never a 429 or a 5xx.
+            partner_retries=frozenset({"connection", "timeout"}),
         ),
         langchain_class="ChatMistralAI",
         # Its stream: the model's name on the finishing chunk, before the finish reason.

@@ -72,11 +72,14 @@ class ChatOllama(ChatModel):
     (tests/partners/ollama lists each with why): `invoke` of this model makes a
     non-stream request (langchain-ollama's streams and merges, as the LangChain drop-in
     `chatplex.ChatOllama` does); transient failures are retried
-    (`max_retries=2`; 0 for LangChain's single attempt); thinking the server sends is
-    kept even when `reasoning` is not on (LangChain drops it); tool calls without an id
-    get a stable id derived from the call, not a random uuid; `response_metadata` also
-    has chatplex's `finish_reason`, `raw_finish_reason`, `provider` and `attempts`;
-    `client_kwargs` takes only `headers` and `timeout`; `max_tokens` (which
+    (`max_retries=2`; 0 for LangChain's single attempt; under the LangChain name,
+    `chatplex.ChatOllama`, none are, as langchain-ollama retries none:
+    `retry_policy=chatplex.http.retry_policy(max_retries=2)` gives chatplex's);
+    thinking the server sends is kept even when `reasoning` is not on (LangChain drops
+    it); tool calls without an id get a stable id derived from the call, not a random
+    uuid; `response_metadata` also has chatplex's `finish_reason`,
+    `raw_finish_reason`, `provider` and `attempts`; `client_kwargs` takes only
+    `headers` and `timeout`; `max_tokens` (which
     langchain-ollama has no field for and drops without a word, leaving the reply
     unbounded) is sent as `num_predict`; `validate_model_on_init=True`
     is refused (no request is made at construction: a missing model is a

@@ -67,7 +67,7 @@ from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...messages import SystemMessage
 from ...secret import Secret
-from .errors import ERROR_FAMILIES
+from .errors import CHAT_ERROR_FAMILIES
 from .request import OPENAI_ROLE_KEY
 from .request import wire_message
 from .request import wire_tool
@@ -158,7 +158,7 @@ class OpenAIAdapter(Adapter):
     #: Stream usage is asked for in the request (`stream_options`): `stream_usage=False`
     #: leaves it unasked, and usage a server sends anyway is kept, as LangChain's.
     keeps_sent_usage = True
-    error_families = ERROR_FAMILIES
+    error_families = CHAT_ERROR_FAMILIES
     #: A structured call's raw reply carries `additional_kwargs["parsed"]`, as the openai
     #: SDK's `parse()` gives it to langchain-openai (`chat.structured`).
     structured_parsed_key = True

@@ -8,12 +8,17 @@ re-raises unchanged (a 409, a 422) is the SDK's class alone."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from ...errors import APIError
 from ...sdk_errors import LANGCHAIN_MODEL_ERRORS
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import chatplex_class
 from ...sdk_errors import partner_family
+from ...sdk_errors import sdk_words
 from ...sdk_errors import stainless_family
 
-__all__ = ["ERROR_FAMILIES"]
+__all__ = ["CHAT_ERROR_FAMILIES", "ERROR_FAMILIES"]
 
 #: What the OpenAI adapters declare (`error_families`); the partner package's family
 #: first, so its class leads the error's hierarchy as in langchain-openai's own error.
@@ -21,4 +26,45 @@ ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     partner_family("langchain_openai.chat_models.base", "OpenAI", broken_stream=True),
     stainless_family("openai", inner_body=True, plain_events=True),
     LANGCHAIN_MODEL_ERRORS,
+)
+
+
+def _error_object(err: BaseException) -> dict[str, Any] | None:
+    """The `error` object of a 200 whose whole body is one (a Chat Completions reply
+    with no choices): chatplex's plain APIError with no status; None for any other."""
+    if chatplex_class(err) is not APIError or not isinstance(err, APIError):
+        return None
+    body = err.__dict__.get("whole_body", err.body)
+    inner = body.get("error") if isinstance(body, dict) and err.status is None else None
+    return inner if isinstance(inner, dict) else None
+
+
+def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | None:
+    return ValueError if _error_object(err) is not None else None
+
+
+def _error_object_words(err: BaseException) -> None:
+    # langchain-openai's `raise ValueError(response_dict.get("error"))`: the object
+    # itself is the one argument, its dict the words.
+    inner = _error_object(err)
+    if inner is not None and "sdk_text" not in err.__dict__:
+        sdk_words(err, str(inner), inner)
+
+
+def _not_an_error_object(family: ErrorFamily) -> ErrorFamily:
+    """`family`, picking no class for a 200 error body (langchain-openai raises a plain
+    ValueError there, no class of the SDK's)."""
+
+    def pick(err: BaseException, module: Any) -> type[BaseException] | None:
+        return None if _error_object(err) is not None else family.pick(err, module)
+
+    return ErrorFamily(family.module, pick, family.fill)
+
+
+#: What the Chat Completions adapters declare (the presets' over langchain-openai too):
+#: a 200 whose body is an error object is the ValueError langchain-openai raises for it
+#: (`_create_chat_result`), worded as that object, and none of the SDK's classes.
+CHAT_ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
+    ErrorFamily("builtins", _value_error, _error_object_words),
+    *(_not_an_error_object(family) for family in ERROR_FAMILIES),
 )

@@ -451,6 +451,49 @@ def _empty_replies(outcome: Any) -> bool:
     )
 
 
+#: The provider's words in the mock server's error payload (`error_fields`, a 500's).
+_PROVIDER_WORDS = "The server had an error while processing your request"
+
+
+def _lost_the_error(kind: str) -> Callable[[Any], bool]:
+    """Both calls raised `kind` and its words lack the provider's error message: the
+    provider's code and message are lost (not in the error's text)."""
+
+    def check(outcome: Any) -> bool:
+        sides = [outcome.get("sync"), outcome.get("async")] if isinstance(outcome, dict) else []
+        return len(sides) == 2 and all(
+            isinstance(side, dict)
+            and getattr(side.get("raised"), "kind", None) == kind
+            and _PROVIDER_WORDS not in str(side.get("str"))
+            for side in sides
+        )
+
+    return check
+
+
+def _lost_body(partner: str, kind: str, words: str) -> Difference:
+    return Difference(
+        "loses data",
+        f"{partner} reads a 200 whose body is the provider's error payload as a reply and "
+        f"fails on its missing fields ({kind}: {words}): the provider's error code and "
+        "message are lost; chatplex raises the provider's error, its words and fields kept",
+        _lost_the_error(kind),
+    )
+
+
+def _overflow_not_seen(outcome: Any) -> bool:
+    """Both calls raised langchain-openai's plain invalid-request class, no
+    `ContextOverflowError`: the 400's `context_length_exceeded` code was not read."""
+    sides = [outcome.get("sync"), outcome.get("async")] if isinstance(outcome, dict) else []
+    plain = "langchain_openai.chat_models.base.OpenAIInvalidRequestError"
+    return len(sides) == 2 and all(
+        isinstance(side, dict)
+        and getattr(side.get("raised"), "kind", None) == plain
+        and side.get("overflow") is False
+        for side in sides
+    )
+
+
 #: A float `timeout` refused by the partner's int field.
 _INT_TIMEOUT = Difference(
     "raises",
@@ -474,23 +517,39 @@ FAILURE_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "empty AIMessage (the error's code and message are lost); chatplex raises it",
         _empty_replies,
     ),
+    ("error_body", "anthropic"): _lost_body(
+        "langchain-anthropic", "builtins.TypeError", "'NoneType' object is not iterable"
+    ),
+    ("error_body", "groq"): _lost_body(
+        "langchain-groq", "builtins.TypeError", "'NoneType' object is not iterable"
+    ),
+    ("error_body", "mistralai"): _lost_body(
+        "langchain-mistralai", "builtins.KeyError", "'choices'"
+    ),
+    ("error_body", "bedrock_converse"): _lost_body(
+        "langchain-aws", "builtins.ValueError", "No 'output' key found in the response..."
+    ),
+    ("context_overflow", "openai"): Difference(
+        "loses data",
+        "langchain-openai reads 'context_length_exceeded' in str(error), which the openai "
+        "SDK 3.x writes as the message alone: OpenAI's context-length 400 (its body's code "
+        "context_length_exceeded) is its plain OpenAIInvalidRequestError, the overflow "
+        "lost to LangChain's ContextOverflowError handling; chatplex reads the body's "
+        "code too and raises OpenAIContextOverflowError",
+        _overflow_not_seen,
+    ),
     ("read_timeout", "bedrock_converse"): _INT_TIMEOUT,
     ("read_timeout", "mistralai"): _INT_TIMEOUT,
 }
 
 
 def _raised(partner: str, ours: str) -> str:
-    return f"the partner raises {partner}; the drop-in {ours} with chatplex's words"
+    return f"the partner raises {partner}; the drop-in {ours}"
 
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
 FAILURE_GAPS: dict[tuple[str, str], str] = {
     # A stream cut off after two pieces: the pieces agree, the error does not.
-    ("stream_cut", "openai"): (
-        "the class agrees (langchain-openai's OpenAIConnectionError); the partner says "
-        "'Connection error.', the drop-in keeps chatplex's words naming the host and the "
-        "cause (kept on purpose for failed connections, commit 0a55418f)"
-    ),
     ("stream_cut", "anthropic"): _raised(
         "httpx2.RemoteProtocolError (the anthropic SDK lets it through)",
         "anthropic.APIConnectionError",
@@ -502,9 +561,16 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
     ("stream_cut", "bedrock_converse"): _raised(
         "urllib3's ProtocolError ('Response ended prematurely')", "botocore's EventStreamError"
     ),
-    ("stream_cut", "ollama"): _raised("httpx.RemoteProtocolError", "chatplex's StreamError"),
     ("stream_cut", "groq"): _raised("httpx.RemoteProtocolError", "groq.APIConnectionError"),
-    ("stream_cut", "mistralai"): _raised("httpx.RemoteProtocolError", "chatplex's StreamError"),
+    **{
+        ("stream_cut", wire): (
+            "the class and the sync words agree (httpx.RemoteProtocolError, httpcore's 'peer "
+            "closed connection without sending complete message body...'); async, the "
+            "drop-in's async client (chatplex's own) words it as aiohttp ('Response payload "
+            "is not completed...')"
+        )
+        for wire in ("ollama", "mistralai")
+    },
     # A data line that is not JSON.
     **{
         ("stream_malformed", wire): _raised("json.JSONDecodeError", ours)
@@ -533,28 +599,11 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         "langchain-google-genai's GoogleAPIError ('500 INTERNAL. {...}', a ModelError)",
         "google.genai.errors.APIError",
     ),
-    # What on_llm_error is given for a stream cut off.
-    **{
-        ("stream_error_seen", wire): (
-            "on_llm_error's `response` holds a second generation list with an empty error "
-            "generation on the drop-in (langchain-core builds one from the error's "
-            "`response` attribute, which chatplex's transport error has and the partner's "
-            "has not); the partner's is empty" + more
-        )
-        for wire, more in (
-            ("openai", ""),
-            ("anthropic", ""),
-            (
-                "gemini",
-                "; and astream_events shows one stream event before the error on the "
-                "partner (aiohttp reads the cut chunk whole), two on the drop-in",
-            ),
-            ("bedrock_converse", ""),
-            ("ollama", ""),
-            ("groq", ""),
-            ("mistralai", ""),
-        )
-    },
+    # What a stream cut off leaves to astream_events.
+    ("stream_error_seen", "gemini"): (
+        "astream_events shows one stream event before the error on the partner (aiohttp "
+        "reads the cut chunk whole), two on the drop-in"
+    ),
     # A 200 whose JSON is cut in half.
     **{
         ("truncated_body", wire): _raised("json.JSONDecodeError", ours)
@@ -570,45 +619,16 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
     ("truncated_body", "bedrock_converse"): _raised(
         "ValueError (\"No 'output' key found in the response...\")", "botocore's ClientError"
     ),
-    # A 200 whose body is the provider's error payload.
-    ("error_body", "openai"): _raised("ValueError (the error object's repr)", "openai.APIError"),
-    ("error_body", "anthropic"): _raised(
-        "TypeError (\"'NoneType' object is not iterable\")", "anthropic.APIError"
-    ),
-    ("error_body", "groq"): _raised(
-        "TypeError (\"'NoneType' object is not iterable\")", "groq.APIError"
-    ),
-    ("error_body", "mistralai"): _raised("KeyError ('choices')", "chatplex's APIError"),
-    ("error_body", "bedrock_converse"): _raised(
-        "ValueError (\"No 'output' key found in the response...\")",
-        "botocore's InternalServerException",
-    ),
-    # Retries.
-    **{
-        (scenario, wire): (
-            f"{why}: the partner sends one request and raises the 429 / 500; the drop-in "
-            "retries it (chatplex's transient-failure retries) and answers"
-        )
-        for scenario in ("retried_by_default", "retried_once_async")
-        for wire, why in (
-            ("ollama", "langchain-ollama retries nothing"),
-            ("mistralai", "langchain-mistralai retries only httpx's transport errors"),
-        )
-    },
     # A port nothing listens on.
     **{
         ("connection_refused", wire): (
-            "the class agrees; the partner says 'Connection error.', the drop-in keeps "
-            "chatplex's words naming the URL and the cause (kept on purpose for "
-            "timeouts and failed connections, commit 0a55418f)"
+            "the class and the sync words agree (httpx.ConnectError, '[Errno 111] Connection "
+            "refused'); async, the partner's httpx over anyio says 'All connection attempts "
+            "failed', the drop-in's async client (chatplex's own, aiohttp's words) the OS's "
+            "'Connection refused'"
         )
-        for wire in ("openai", "anthropic", "groq")
+        for wire in ("ollama", "mistralai")
     },
-    ("connection_refused", "ollama"): (
-        "the class agrees (httpx.ConnectError); the partner says httpx's words ('[Errno "
-        "111] Connection refused', async 'All connection attempts failed'), the drop-in "
-        "chatplex's naming the URL"
-    ),
     ("connection_refused", "gemini"): _raised(
         "httpx.ConnectError (sync) / aiohttp ClientConnectorError (async)",
         "chatplex's APIConnectionError",
@@ -617,27 +637,7 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         "botocore's EndpointConnectionError ('Could not connect to the endpoint URL: ...')",
         "chatplex's APIConnectionError",
     ),
-    ("connection_refused", "mistralai"): _raised(
-        "httpx.ConnectError", "httpx.TransportError (not ConnectError)"
-    ),
     # A server slower than `timeout`.
-    **{
-        ("read_timeout", wire): (
-            f"the partner raises {theirs}; the drop-in's error is that class too, but "
-            "builtins.TimeoutError comes first in its hierarchy (chatplex's "
-            "APITimeoutError is one), and it keeps chatplex's words ('read timeout: "
-            "127.0.0.1 sent no complete reply within 0.1 s')"
-        )
-        for wire, theirs in (
-            ("openai", "langchain-openai's OpenAITimeoutError ('Request timed out.')"),
-            (
-                "anthropic",
-                "langchain-anthropic's AnthropicTimeoutError ('Request timed out or "
-                "interrupted...')",
-            ),
-            ("groq", "groq.APITimeoutError ('Request timed out.')"),
-        )
-    },
     ("read_timeout", "gemini"): (
         "the partner raises httpx.ReadTimeout ('timed out'; async: '' from aiohttp); the "
         "drop-in chatplex's TimeoutError with its words"
@@ -647,12 +647,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         "0.5 s stall; the drop-in takes chatplex's `timeout` and raises TimeoutError"
     ),
     # A prompt too long.
-    ("context_overflow", "openai"): (
-        "langchain-openai reads 'context_length_exceeded' in str(error), which the openai "
-        "SDK 3.x writes as the message alone: OpenAI's context-length 400 stays "
-        "OpenAIInvalidRequestError there; the drop-in reads the body's code too "
-        "(sdk_errors._model_error_name) and raises OpenAIContextOverflowError"
-    ),
 }
 
 

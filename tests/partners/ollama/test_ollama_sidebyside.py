@@ -422,13 +422,6 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
 # ---- what differs on purpose, and why --------------------------------------------------
 
 
-def _retried(outcome: Outcome) -> Outcome:
-    """Our requests with the retries of the same request taken out."""
-    theirs, ours, their_requests, our_requests = outcome
-    once = [r for i, r in enumerate(our_requests) if r not in our_requests[:i]]
-    return theirs, ours, their_requests, once
-
-
 def _named_tool_results(outcome: Outcome) -> Outcome:
     """Our tool results without the `tool_name` langchain-ollama does not send."""
     theirs, ours, their_requests, our_requests = outcome
@@ -439,20 +432,7 @@ def _named_tool_results(outcome: Outcome) -> Outcome:
 
 
 #: Script → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
-    name: (
-        Difference(
-            Reason.RAISES,
-            "one attempt: a 5xx or a refused connection from a server that is restarting "
-            "or loading a model raises at once, and the call is lost",
-            "retries a transient failure (a 5xx, a refused connection) twice by default, "
-            "as the openai and anthropic SDKs do (max_retries=0 gives a single attempt); "
-            "the same request is sent again, and the error finally raised is the same",
-        ),
-        _retried,
-    )
-    for name in ("error_server", "connection_refused")
-}
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
 DIFFERENCES["tool_round_trip"] = (
     Difference(
         Reason.LOSES_DATA,

@@ -14,7 +14,7 @@ import pytest
 from chatplex.errors import APITimeoutError
 from chatplex.providers.compatible.adapter import preset_adapter_class
 from chatplex.providers.compatible.errors import error_families
-from chatplex.providers.openai.errors import ERROR_FAMILIES as OPENAI_FAMILIES
+from chatplex.providers.openai.errors import CHAT_ERROR_FAMILIES as OPENAI_FAMILIES
 from chatplex.sdk_errors import sdk_compatible
 from tests._status_calls import first_outside_chatplex
 

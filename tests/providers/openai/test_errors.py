@@ -6,14 +6,21 @@ same families."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import httpx
 import openai
 import pytest
+import respx
 
+from chatplex import errors
+from chatplex import langchain
+from chatplex.chat import init_chat_model
 from chatplex.lean import ChatOpenAI
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
+from chatplex.providers.openai.errors import CHAT_ERROR_FAMILIES
 from chatplex.providers.openai.errors import ERROR_FAMILIES
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
 from tests._status_calls import first_outside_chatplex
@@ -63,7 +70,37 @@ def test_a_context_overflow_is_langchain_openais_overflow_class() -> None:
 
 
 def test_every_openai_wire_declares_the_partner_family_first() -> None:
-    assert OpenAIAdapter.error_families is ERROR_FAMILIES
+    assert OpenAIAdapter.error_families is CHAT_ERROR_FAMILIES
+    assert [f.module for f in CHAT_ERROR_FAMILIES[1:]] == [f.module for f in ERROR_FAMILIES]
     for adapter in (OpenAIResponsesAdapter, AzureOpenAIAdapter):
         assert adapter.error_families[: len(ERROR_FAMILIES)] == ERROR_FAMILIES
     assert ERROR_FAMILIES[0].module == "langchain_openai.chat_models.base"
+
+
+#: A 200 whose body is an error object, as OpenAI-compatible servers send one.
+ERROR_OBJECT = {"message": "overloaded", "type": "server_error", "param": None, "code": None}
+
+
+def _error_body_raised(model: Any) -> list[BaseException]:
+    with respx.mock:
+        respx.post(URL).mock(return_value=httpx.Response(200, json={"error": ERROR_OBJECT}))
+        with pytest.raises(ValueError) as sync:
+            model.invoke("hi")
+        with pytest.raises(ValueError) as asynchronous:
+            asyncio.run(model.ainvoke("hi"))
+    return [sync.value, asynchronous.value]
+
+
+def test_a_200_error_body_is_langchain_openais_value_error() -> None:
+    """langchain-openai raises `ValueError(response_dict["error"])` for it: the class
+    (none of the SDK's), the object as its one argument and its words; chatplex's own
+    model is that ValueError too, in chatplex's words."""
+    model = langchain.ChatOpenAI(model="gpt-4o-mini", api_key="sk-test", max_retries=0)
+    for err in _error_body_raised(model):
+        assert first_outside_chatplex(err) is ValueError
+        assert not isinstance(err, openai.APIError)
+        assert err.args == (ERROR_OBJECT,) and str(err) == str(ERROR_OBJECT)
+        assert isinstance(err, errors.APIError) and err.message == "overloaded"
+    own = init_chat_model("openai:gpt-4o-mini", api_key="sk-test", max_retries=0)
+    for err in _error_body_raised(own):
+        assert str(err) == "openai server_error: overloaded"
