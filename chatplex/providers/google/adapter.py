@@ -312,6 +312,20 @@ class GeminiAdapter(_GoogleWire):
     #: reads only a dict there.
     response_format_class = "dropped"
 
+    def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
+        """Gemini has no such setting: langchain-google-genai passes it on into
+        google-genai's `GenerateContentConfig`, which forbids extra fields, so either
+        value is pydantic's ValidationError in that model's words, before any request."""
+        from pydantic_core import InitErrorDetails
+        from pydantic_core import ValidationError
+
+        refused: InitErrorDetails = {
+            "type": "extra_forbidden",
+            "loc": ("parallel_tool_calls",),
+            "input": parallel,
+        }
+        raise ValidationError.from_exception_data("GenerateContentConfig", [refused])
+
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Gemini's built-in tools (`{"google_search": {}}`, code_execution,
         url_context...), each sent as a tool of its own (`request.builtin_tool`), as

@@ -497,17 +497,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         raises("builtins.TypeError"),
     ),
     **{
-        (scenario, "gemini"): Difference(
-            "raises",
-            "pydantic_core.ValidationError: langchain-google-genai puts parallel_tool_calls "
-            "into google-genai's GenerateContentConfig, which forbids extra fields (Gemini has "
-            "no such setting); chatplex refuses it before any request (TypeError: no Gemini "
-            "parameter)",
-            raises("pydantic_core._pydantic_core.ValidationError"),
-        )
-        for scenario in ("parallel_calls_off", "agent_parallel_calls_off")
-    },
-    **{
         (scenario, "perplexity"): _PERPLEXITY_NO_TOOLS
         for scenario in WITH_TOOLS
         if scenario != "agent_stream_messages"
@@ -1270,12 +1259,6 @@ GAPS: dict[tuple[str, str], str] = {
         "`parametersJsonSchema`; a JSON-schema dict without a title: langchain-google-"
         "genai answers it by the default method where chatplex raises ValueError, and by "
         "function calling raises AttributeError where chatplex raises ValueError"
-    ),
-    ("parallel_off", "gemini"): (
-        "bind_tools(..., parallel_tool_calls=False): langchain-google-genai raises pydantic's "
-        "ValidationError at invoke (GenerateContentConfig: 'parallel_tool_calls Extra "
-        "inputs are not permitted'); chatplex raises TypeError (an unexpected keyword "
-        "argument) there"
     ),
 }
 
