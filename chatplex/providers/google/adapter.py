@@ -311,6 +311,9 @@ class GeminiAdapter(_GoogleWire):
     #: A call's response_format given as a pydantic class is not sent: langchain-google-genai
     #: reads only a dict there.
     response_format_class = "dropped"
+    #: A JSON-schema dict without a title goes as `responseJsonSchema` as given, as
+    #: langchain-google-genai sends it (no name is needed).
+    untitled_schema_sent = True
 
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
         """Gemini has no such setting: langchain-google-genai passes it on into

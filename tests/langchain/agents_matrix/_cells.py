@@ -1119,6 +1119,20 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             and raises("pydantic_core._pydantic_core.ValidationError")(theirs.get("per_call"))
         ),
     ),
+    ("structured_dicts", "gemini"): Difference(
+        "raises",
+        "AttributeError: langchain-google-genai takes a JSON-schema dict without a title "
+        "by function calling, writes `parameters: {}` into the caller's dict and fails at "
+        "invoke ('NoneType' object has no attribute 'get'); chatplex raises langchain-"
+        "core's ValueError (a dict that names no tool) when it is bound. The TypedDict's "
+        "tool goes as every tool does (see pydantic_tool): the partner's OpenAPI "
+        "`parameters`, chatplex's `parametersJsonSchema`",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and raises("builtins.AttributeError")(theirs.get("untitled_tool"))
+            and _openapi_without_defaults(theirs.get("typeddict_tool"))
+        ),
+    ),
     ("back_to_message", "mistralai"): Difference(
         "loses data",
         "langchain-mistralai's streamed tool call splits apart (see "
@@ -1255,17 +1269,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
 #: (Open today: rows of this session's new script sets; each says what differs.)
-GAPS: dict[tuple[str, str], str] = {
-    # The scripts of test_reply_scripts.py.
-    # The scripts of test_schema_scripts.py.
-    ("structured_dicts", "gemini"): (
-        "a TypedDict by function calling: langchain-google-genai declares the function's "
-        "`parameters` (Gemini's OpenAPI schema, types in capitals) where chatplex sends "
-        "`parametersJsonSchema`; a JSON-schema dict without a title: langchain-google-"
-        "genai answers it by the default method where chatplex raises ValueError, and by "
-        "function calling raises AttributeError where chatplex raises ValueError"
-    ),
-}
+GAPS: dict[tuple[str, str], str] = {}  # none open today
 
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`
 #: (a dotted path in a message's plain data, `[*]` for every element of a list) ->

@@ -340,3 +340,30 @@ def test_parallel_tool_calls_is_google_genais_validation_error(parallel: bool) -
         types.GenerateContentConfig(parallel_tool_calls=parallel)
     assert str(ours.value) == str(theirs.value)
     assert ours.value.errors() == theirs.value.errors()
+
+
+async def test_an_untitled_json_schema_goes_as_given_as_langchain_google_genai_sends_it() -> None:
+    # langchain-google-genai sends a JSON-schema dict without a title as its
+    # `responseJsonSchema`, as given (no name is needed); by function calling the tool
+    # needs a name: langchain-core's ValueError, when it is bound.
+    from chatplex.langchain import ChatGoogleGenerativeAI
+    from chatplex.testing import MockServer
+
+    untitled = {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "degrees": {"type": "integer"}},
+        "required": ["city", "degrees"],
+    }
+    given = json.loads(json.dumps(untitled))
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key="k", base_url=server.url)
+        structured = model.with_structured_output(untitled)
+        got = [structured.invoke("Weather?"), await structured.ainvoke("Weather?")]
+        with pytest.raises(ValueError):
+            model.with_structured_output(untitled, method="function_calling")
+    assert [sorted(g) for g in got] == [["city", "degrees"]] * 2
+    for body in bodies:
+        assert body["generationConfig"]["responseJsonSchema"] == given
+        assert body["generationConfig"]["responseMimeType"] == "application/json"
+    assert len(bodies) == 2 and untitled == given
