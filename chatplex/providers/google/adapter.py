@@ -311,6 +311,23 @@ class GeminiAdapter(_GoogleWire):
     #: A call's response_format given as a pydantic class is not sent: langchain-google-genai
     #: reads only a dict there.
     response_format_class = "dropped"
+    #: A JSON-schema dict without a title goes as `responseJsonSchema` as given, as
+    #: langchain-google-genai sends it (no name is needed).
+    untitled_schema_sent = True
+
+    def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
+        """Gemini has no such setting: langchain-google-genai passes it on into
+        google-genai's `GenerateContentConfig`, which forbids extra fields, so either
+        value is pydantic's ValidationError in that model's words, before any request."""
+        from pydantic_core import InitErrorDetails
+        from pydantic_core import ValidationError
+
+        refused: InitErrorDetails = {
+            "type": "extra_forbidden",
+            "loc": ("parallel_tool_calls",),
+            "input": parallel,
+        }
+        raise ValidationError.from_exception_data("GenerateContentConfig", [refused])
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Gemini's built-in tools (`{"google_search": {}}`, code_execution,

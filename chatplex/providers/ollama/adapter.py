@@ -163,6 +163,10 @@ class OllamaAdapter(Adapter):
     untitled_schema_sent = True
     #: Tools are offered, never forced (`chatplex.langchain` reads this).
     can_force_tool_call = False
+    #: `bind_tools(..., strict=True)` binds the tools as without it: langchain-ollama
+    #: passes `strict` on to its `_chat_params`, which drops it (Ollama has no strict
+    #: function schemas).
+    bind_strict = False
 
     def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
         """langchain-ollama hands a call's unread keywords to the ollama client's

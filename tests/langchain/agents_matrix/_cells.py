@@ -497,17 +497,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         raises("builtins.TypeError"),
     ),
     **{
-        (scenario, "gemini"): Difference(
-            "raises",
-            "pydantic_core.ValidationError: langchain-google-genai puts parallel_tool_calls "
-            "into google-genai's GenerateContentConfig, which forbids extra fields (Gemini has "
-            "no such setting); chatplex refuses it before any request (TypeError: no Gemini "
-            "parameter)",
-            raises("pydantic_core._pydantic_core.ValidationError"),
-        )
-        for scenario in ("parallel_calls_off", "agent_parallel_calls_off")
-    },
-    **{
         (scenario, "perplexity"): _PERPLEXITY_NO_TOOLS
         for scenario in WITH_TOOLS
         if scenario != "agent_stream_messages"
@@ -1118,6 +1107,32 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "ChatGroq streams with the usage asked for or not",
         lambda theirs: all(raises("builtins.TypeError")(theirs[k]) for k in ("off", "on")),
     ),
+    ("stream_usage_flags", "gemini"): Difference(
+        "raises",
+        "pydantic_core.ValidationError: langchain-google-genai has no stream_usage field "
+        "and puts a call's stream_usage=True into google-genai's GenerateContentConfig, "
+        "which forbids extra fields; chatplex streams with the usage asked for (Gemini's "
+        "streams always carry it; the class's stream_usage goes to model_kwargs with "
+        "LangChain's warning on both sides)",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and raises("pydantic_core._pydantic_core.ValidationError")(theirs.get("per_call"))
+        ),
+    ),
+    ("structured_dicts", "gemini"): Difference(
+        "raises",
+        "AttributeError: langchain-google-genai takes a JSON-schema dict without a title "
+        "by function calling, writes `parameters: {}` into the caller's dict and fails at "
+        "invoke ('NoneType' object has no attribute 'get'); chatplex raises langchain-"
+        "core's ValueError (a dict that names no tool) when it is bound. The TypedDict's "
+        "tool goes as every tool does (see pydantic_tool): the partner's OpenAPI "
+        "`parameters`, chatplex's `parametersJsonSchema`",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and raises("builtins.AttributeError")(theirs.get("untitled_tool"))
+            and _openapi_without_defaults(theirs.get("typeddict_tool"))
+        ),
+    ),
     ("back_to_message", "mistralai"): Difference(
         "loses data",
         "langchain-mistralai's streamed tool call splits apart (see "
@@ -1161,6 +1176,10 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             "structured_nested",
             "structured_strict",
             "structured_misfit",
+            # bind_tools(strict=True) and tool_choice="none": both sides ignore them, as
+            # langchain-ollama does; the tools' defaults are the only difference
+            "strict_tools",
+            "choice_none",
         )
     },
     **{
@@ -1250,39 +1269,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 # ---- the gaps (issue 47), each with the difference the cell shows today -----------------
 
 #: (Open today: rows of this session's new script sets; each says what differs.)
-GAPS: dict[tuple[str, str], str] = {
-    # The scripts of test_reply_scripts.py.
-    ("stream_usage_flags", "gemini"): (
-        "langchain-google-genai has no stream_usage field: ChatGoogleGenerativeAI("
-        "stream_usage=False) moves it into model_kwargs with a warning, sends nothing of "
-        "it and streams the usage; a call's stream_usage=True raises pydantic's "
-        "ValidationError. The drop-in takes chatplex's own stream_usage: False strips "
-        "the usage, and a call's True streams it"
-    ),
-    # The scripts of test_schema_scripts.py.
-    ("strict_tools", "ollama"): (
-        "langchain-ollama ignores strict=True (and drops defaults and a nested model's "
-        "properties); chatplex sends the strict schema (every property required, "
-        "additionalProperties false)"
-    ),
-    ("structured_dicts", "gemini"): (
-        "a TypedDict by function calling: langchain-google-genai declares the function's "
-        "`parameters` (Gemini's OpenAPI schema, types in capitals) where chatplex sends "
-        "`parametersJsonSchema`; a JSON-schema dict without a title: langchain-google-"
-        "genai answers it by the default method where chatplex raises ValueError, and by "
-        "function calling raises AttributeError where chatplex raises ValueError"
-    ),
-    ("parallel_off", "gemini"): (
-        "bind_tools(..., parallel_tool_calls=False): langchain-google-genai raises pydantic's "
-        "ValidationError at invoke (GenerateContentConfig: 'parallel_tool_calls Extra "
-        "inputs are not permitted'); chatplex raises TypeError (an unexpected keyword "
-        "argument) there"
-    ),
-    ("choice_none", "ollama"): (
-        "langchain-ollama sends the tools with tool_choice='none' ignored (the scripted "
-        "model calls one); chatplex leaves the tools out (a text reply)"
-    ),
-}
+GAPS: dict[tuple[str, str], str] = {}  # none open today
 
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`
 #: (a dotted path in a message's plain data, `[*]` for every element of a list) ->

@@ -25,6 +25,7 @@ tool and schema members, whole) and the reply each side parses.
 
 from __future__ import annotations
 
+import copy
 import enum
 from collections.abc import Iterator
 from typing import Annotated
@@ -529,8 +530,10 @@ def structured_dicts(run: Run) -> Any:
         "typeddict_tool": _structured(
             run, Reminder, "Remind me to call Anna.", method="function_calling"
         ),
-        "untitled": _structured(run, UNTITLED),
-        "untitled_tool": _structured(run, UNTITLED, method="function_calling"),
+        # Each its own copy: langchain-google-genai's function calling writes into the
+        # dict it is given (`parameters: {}`) before it fails.
+        "untitled": _structured(run, copy.deepcopy(UNTITLED)),
+        "untitled_tool": _structured(run, copy.deepcopy(UNTITLED), method="function_calling"),
     }
 
 

@@ -314,3 +314,56 @@ def test_a_typeddicts_response_schema_is_langchain_cores_titled_and_described() 
     settings = adapter.structured_output_settings(spec, Reminder, "json_schema", None)
     assert settings["response_json_schema"] == convert_to_json_schema(Reminder)
     assert settings["response_json_schema"]["description"] == "A reminder to set."
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_parallel_tool_calls_is_google_genais_validation_error(parallel: bool) -> None:
+    # langchain-google-genai binds parallel_tool_calls as given and google-genai's
+    # GenerateContentConfig refuses it (extra fields forbidden): the same error, in the
+    # same words, before any request (Gemini has no such setting).
+    from pydantic import ValidationError
+
+    from chatplex.langchain import ChatGoogleGenerativeAI
+
+    types = pytest.importorskip("google.genai.types")
+
+    def book(day: str) -> str:
+        """Book a table."""
+        return day
+
+    model = ChatGoogleGenerativeAI(
+        model="gemini-2.5-flash", api_key="k", base_url="http://127.0.0.1:9"
+    )
+    with pytest.raises(ValidationError) as ours:
+        model.bind_tools([book], parallel_tool_calls=parallel)
+    with pytest.raises(ValidationError) as theirs:
+        types.GenerateContentConfig(parallel_tool_calls=parallel)
+    assert str(ours.value) == str(theirs.value)
+    assert ours.value.errors() == theirs.value.errors()
+
+
+async def test_an_untitled_json_schema_goes_as_given_as_langchain_google_genai_sends_it() -> None:
+    # langchain-google-genai sends a JSON-schema dict without a title as its
+    # `responseJsonSchema`, as given (no name is needed); by function calling the tool
+    # needs a name: langchain-core's ValueError, when it is bound.
+    from chatplex.langchain import ChatGoogleGenerativeAI
+    from chatplex.testing import MockServer
+
+    untitled = {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "degrees": {"type": "integer"}},
+        "required": ["city", "degrees"],
+    }
+    given = json.loads(json.dumps(untitled))
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key="k", base_url=server.url)
+        structured = model.with_structured_output(untitled)
+        got = [structured.invoke("Weather?"), await structured.ainvoke("Weather?")]
+        with pytest.raises(ValueError):
+            model.with_structured_output(untitled, method="function_calling")
+    assert [sorted(g) for g in got] == [["city", "degrees"]] * 2
+    for body in bodies:
+        assert body["generationConfig"]["responseJsonSchema"] == given
+        assert body["generationConfig"]["responseMimeType"] == "application/json"
+    assert len(bodies) == 2 and untitled == given

@@ -341,3 +341,28 @@ def test_the_keywords_taken_per_call_are_the_installed_partners() -> None:
     read = set(re.findall(r"kwargs\.pop\(\"(\w+)\"", source)) | {"strict"}
     assert 'params.pop("strict")' in source
     assert chat | read == module._TAKEN_PER_CALL
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_bind_tools_drops_strict_as_langchain_ollama_does(sync: bool) -> None:
+    # langchain-ollama binds `strict=True` as a call keyword its `_chat_params` drops: the
+    # tools go as `convert_to_openai_tool` makes them without it (defaults kept, only
+    # the required properties required, no additionalProperties).
+    from chatplex.langchain import ChatOllama
+    from chatplex.testing import MockServer
+
+    def lookup(query: str, limit: int = 5) -> str:
+        """Look something up."""
+        return query
+
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        bound = ChatOllama(model="llama3.2", base_url=server.url).bind_tools([lookup], strict=True)
+        _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    (function,) = (tool["function"] for tool in bodies[0]["tools"])
+    assert "strict" not in function and "strict" not in bodies[0]
+    assert function["parameters"] == {
+        "type": "object",
+        "properties": {"query": {"type": "string"}, "limit": {"type": "integer", "default": 5}},
+        "required": ["query"],
+    }
