@@ -63,6 +63,7 @@ SDK-compatible when the SDK can be imported there, else a plain chatplex error.
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from collections.abc import Callable
 from collections.abc import Collection
@@ -82,6 +83,8 @@ __all__ = [
     "LANGCHAIN_MODEL_ERRORS",
     "ErrorFamily",
     "chatplex_class",
+    "decode_failure",
+    "decode_family",
     "event_as_api_error",
     "failure_kind",
     "httpx_transport_class",
@@ -156,7 +159,7 @@ def sdk_class_for(err: BaseException, sdk: Any) -> type[BaseException] | None:
     failure = _transport_failure(err, timeout="APITimeoutError", connection="APIConnectionError")
     if failure is not None:
         return _named(sdk, failure)
-    if not isinstance(err, APIError):
+    if not isinstance(err, APIError) or decode_failure(err) is not None:
         return None
     status = err.status_code  # the HTTP status, whatever an SDK's `status` says
     if status is not None and status >= 400:
@@ -468,7 +471,50 @@ def _broke_off(err: BaseException) -> bool:
     """Whether `err` is a stream whose connection failed under it (the transport's error
     is its cause): neither an error event nor a malformed one. The openai SDK raises it
     as `APIConnectionError`, which langchain-openai re-raises as its connection error."""
-    return isinstance(err, StreamError) and not err.error_type and err.__cause__ is not None
+    cause = err.__cause__
+    return (
+        isinstance(err, StreamError)
+        and not err.error_type
+        and cause is not None
+        and decode_failure(err) is None
+    )
+
+
+def decode_failure(err: BaseException) -> json.JSONDecodeError | None:
+    """The decoder's error under `err` (its `__cause__`) where `err` is a reply or a
+    stream event that is not JSON (a body cut in half, a malformed data line), else None."""
+    cause = err.__cause__
+    if isinstance(err, APIError) and isinstance(cause, json.JSONDecodeError):
+        return cause
+    return None
+
+
+def _decode_class(err: BaseException, module: ModuleType) -> type[BaseException] | None:
+    return module.JSONDecodeError if decode_failure(err) is not None else None
+
+
+def _decode_words(err: BaseException) -> None:
+    """`err` in the decoder's words and with its fields (`msg`, `doc`, `pos`, `lineno`,
+    `colno`), as `json.JSONDecodeError` reads; chatplex's words, which name the provider
+    and quote the body, stay as `provider_message`."""
+    decoding = decode_failure(err)
+    fields = err.__dict__
+    if decoding is None or "sdk_text" in fields:
+        return
+    for name in ("msg", "doc", "pos", "lineno", "colno"):
+        fields.setdefault(name, getattr(decoding, name))
+    fields.setdefault("provider_message", fields.get("message"))
+    fields["message"] = str(decoding)
+    sdk_words(err, str(decoding))
+
+
+def decode_family() -> ErrorFamily:
+    """`json.JSONDecodeError`, for a wire whose partner lets the decoder's error through
+    when a reply or a stream event is not JSON (the Stainless SDKs, the ollama SDK,
+    httpx's `Response.json()`): that class, in its words (`_decode_words`). Declared
+    first, so it leads the error's hierarchy; the SDKs' own families pick none of their
+    classes for it (`decode_failure`), as the SDKs raise none."""
+    return ErrorFamily("json", _decode_class, _decode_words)
 
 
 def _model_error_name(err: BaseException, overflow: Sequence[str]) -> str | None:

@@ -31,6 +31,7 @@ from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import decode_family
 from ...sdk_errors import sdk_words
 
 __all__ = ["COUNT_ERROR_FAMILIES", "ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES", "quota_failure"]
@@ -162,6 +163,7 @@ def _model_of(request: Any) -> str:
 #: What the Gemini adapters declare (`error_families`); the partner package's family
 #: comes first, so a class and its own base (`GoogleAPIError`, `ServerError`) line up.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
+    decode_family(),  # a body that is not JSON: google-genai lets json's through
     ErrorFamily(_PARTNER_MODULE, _partner_error, _fill_partner_error),
     ErrorFamily("google.genai.errors", _sdk_error, _fill_sdk_error),
 )
