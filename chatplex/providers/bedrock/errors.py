@@ -27,6 +27,7 @@ from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import decode_failure
 from ...sdk_errors import sdk_words
 
 __all__ = ["CLIENT_ERRORS", "ERROR_FAMILIES", "BotoResponse"]
@@ -204,12 +205,53 @@ CLIENT_ERRORS: tuple[ErrorFamily, ...] = (
     ErrorFamily("botocore.exceptions", _client_error, _fill_client_error),
 )
 
+#: langchain-aws's words for a Converse reply without `output` (`_parse_response`): what
+#: a body that is not JSON comes to, as botocore's parser raises nothing for it.
+_NO_OUTPUT = (
+    "No 'output' key found in the response from the Bedrock Converse API. "
+    "This usually happens due to misconfiguration of endpoint or region, "
+    "ensure that you are using valid values for endpoint_url (on AWS this "
+    "starts with bedrock-runtime), see: "
+    "https://docs.aws.amazon.com/general/latest/gr/bedrock.html"
+)
+
+
+def _undecoded_reply(err: BaseException) -> bool:
+    """Whether `err` is a Converse reply (no stream) whose body is not JSON."""
+    return not isinstance(err, StreamError) and decode_failure(err) is not None
+
+
+def _no_output(err: BaseException, builtins: Any) -> type[BaseException] | None:
+    return ValueError if _undecoded_reply(err) else None
+
+
+def _no_output_words(err: BaseException) -> None:
+    # langchain-aws's ValueError; chatplex's words (the decoder's) stay as
+    # `provider_message`, and the decoder's error as the `__cause__`.
+    fields = err.__dict__
+    if _undecoded_reply(err) and "sdk_text" not in fields:
+        fields.setdefault("provider_message", fields.get("message"))
+        fields["message"] = _NO_OUTPUT
+        sdk_words(err, _NO_OUTPUT)
+
+
+def _decoded_replies_only(family: ErrorFamily) -> ErrorFamily:
+    """`family`, picking no class for a reply whose body is not JSON (botocore raises
+    none there: langchain-aws's ValueError stands for it)."""
+
+    def pick(err: BaseException, module: Any) -> type[BaseException] | None:
+        return None if _undecoded_reply(err) else family.pick(err, module)
+
+    return ErrorFamily(family.module, pick, family.fill)
+
+
 #: What the Converse adapter declares (`BedrockAdapter.error_families`): botocore's
 #: classes, and for a context overflow langchain-aws's class (botocore's and
 #: langchain_core's `ContextOverflowError` at once) as its ChatBedrockConverse
-#: re-raises it.
+#: re-raises it; a reply whose body is not JSON is langchain-aws's ValueError.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
-    *CLIENT_ERRORS,
+    ErrorFamily("builtins", _no_output, _no_output_words),
+    *(_decoded_replies_only(family) for family in CLIENT_ERRORS),
     ErrorFamily(_CONVERSE_MODULE, _partner_overflow),
     ErrorFamily("langchain_core.exceptions", _core_overflow),
 )

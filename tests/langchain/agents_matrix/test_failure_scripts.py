@@ -598,10 +598,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         "langchain-google-genai's GoogleAPIError ('500 INTERNAL. {...}', a ModelError)",
         "google.genai.errors.APIError",
     ),
-    # A 200 whose JSON is cut in half.
-    ("truncated_body", "bedrock_converse"): _raised(
-        "ValueError (\"No 'output' key found in the response...\")", "botocore's ClientError"
-    ),
     # A port nothing listens on.
     **{
         ("connection_refused", wire): (

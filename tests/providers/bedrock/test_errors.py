@@ -9,6 +9,7 @@ import json
 import httpx
 import pytest
 
+from chatplex.errors import APIError
 from chatplex.errors import RateLimitError
 from chatplex.errors import StreamError
 from chatplex.providers.bedrock.errors import ERROR_FAMILIES
@@ -153,3 +154,32 @@ def test_the_invoke_wire_reads_no_context_overflow() -> None:
     err = sdk_compatible(too_long(), CLIENT_ERRORS)
     assert isinstance(err, exceptions.ClientError)
     assert not isinstance(err, ContextOverflowError)
+
+
+def _cut_reply() -> APIError:
+    """chatplex's error for a Converse reply cut in half, chained to the decoder's."""
+    try:
+        json.loads('{"output": {"mess')
+    except json.JSONDecodeError as exc:
+        err = APIError("malformed response body from h: " + str(exc), provider="bedrock_converse")
+        err.__cause__ = exc
+        return err
+    raise AssertionError("the text is JSON")
+
+
+def test_a_reply_that_is_not_json_is_langchain_aws_value_error() -> None:
+    """botocore's parser raises nothing for a body that is not JSON; langchain-aws then
+    finds no `output` and raises its ValueError: that class and words, no ClientError;
+    chatplex's words kept as `provider_message`, its own models' words kept."""
+    from chatplex.providers.bedrock.errors import CLIENT_ERRORS
+
+    err = sdk_compatible(_cut_reply(), ERROR_FAMILIES)
+    assert isinstance(err, ValueError) and not isinstance(err, exceptions.ClientError)
+    assert str(err).startswith("No 'output' key found in the response from the Bedrock")
+    assert err.args == (str(err),)
+    assert err.provider_message.startswith("malformed response body from h: Unterminated")
+    assert isinstance(err.__cause__, json.JSONDecodeError)
+    own = sdk_compatible(_cut_reply(), ERROR_FAMILIES, words=False)
+    assert str(own).startswith("bedrock_converse: malformed response body from h")
+    invoke = sdk_compatible(_cut_reply(), CLIENT_ERRORS)  # ChatBedrock: botocore's
+    assert isinstance(invoke, exceptions.ClientError) and not isinstance(invoke, ValueError)
