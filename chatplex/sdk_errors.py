@@ -86,6 +86,7 @@ __all__ = [
     "decode_failure",
     "decode_family",
     "event_as_api_error",
+    "except_where",
     "failure_kind",
     "httpx_transport_class",
     "httpx_words",
@@ -506,6 +507,16 @@ def _decode_words(err: BaseException) -> None:
     fields.setdefault("provider_message", fields.get("message"))
     fields["message"] = str(decoding)
     sdk_words(err, str(decoding))
+
+
+def except_where(family: ErrorFamily, other: Callable[[BaseException], bool]) -> ErrorFamily:
+    """`family`, picking none of its classes for an error `other` says another family
+    stands for (the partner raises a class of another module there)."""
+
+    def pick(err: BaseException, module: ModuleType) -> type[BaseException] | None:
+        return None if other(err) else family.pick(err, module)
+
+    return ErrorFamily(family.module, pick, family.fill)
 
 
 def decode_family() -> ErrorFamily:

@@ -28,6 +28,7 @@ from ...errors import APIError
 from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
 from ...sdk_errors import decode_failure
+from ...sdk_errors import except_where
 from ...sdk_errors import sdk_words
 
 __all__ = ["CLIENT_ERRORS", "ERROR_FAMILIES", "BotoResponse"]
@@ -235,23 +236,14 @@ def _no_output_words(err: BaseException) -> None:
         sdk_words(err, _NO_OUTPUT)
 
 
-def _decoded_replies_only(family: ErrorFamily) -> ErrorFamily:
-    """`family`, picking no class for a reply whose body is not JSON (botocore raises
-    none there: langchain-aws's ValueError stands for it)."""
-
-    def pick(err: BaseException, module: Any) -> type[BaseException] | None:
-        return None if _undecoded_reply(err) else family.pick(err, module)
-
-    return ErrorFamily(family.module, pick, family.fill)
-
-
 #: What the Converse adapter declares (`BedrockAdapter.error_families`): botocore's
 #: classes, and for a context overflow langchain-aws's class (botocore's and
 #: langchain_core's `ContextOverflowError` at once) as its ChatBedrockConverse
 #: re-raises it; a reply whose body is not JSON is langchain-aws's ValueError.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     ErrorFamily("builtins", _no_output, _no_output_words),
-    *(_decoded_replies_only(family) for family in CLIENT_ERRORS),
+    # botocore raises none of its classes there: langchain-aws's ValueError stands for it.
+    *(except_where(family, _undecoded_reply) for family in CLIENT_ERRORS),
     ErrorFamily(_CONVERSE_MODULE, _partner_overflow),
     ErrorFamily("langchain_core.exceptions", _core_overflow),
 )

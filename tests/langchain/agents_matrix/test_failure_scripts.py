@@ -581,10 +581,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         for wire in ("ollama", "mistralai")
     },
     # A data line that is not JSON.
-    ("stream_malformed", "gemini"): _raised(
-        "google.genai.errors.UnknownApiResponseError ('Failed to parse response as JSON...')",
-        "chatplex's StreamError",
-    ),
     ("stream_malformed", "bedrock_converse"): _raised(
         "builtins.ConnectionError ('Incomplete Bedrock response stream: missing "
         "messageStop event.')",
