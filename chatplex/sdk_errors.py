@@ -186,11 +186,13 @@ def sdk_compatible(
     words: bool = True,
 ) -> BaseException:
     """`err`, moved into a class that also subclasses the matching class of each family
-    of the wire's `families` whose module is imported; `err` unchanged when none is (or
-    none has a class for it). `request` gives a credential-free copy of the HTTP request,
-    for the SDKs' `request` attribute when the error holds no response. `words`: it
-    reads as the SDK's error (a drop-in's); False: it keeps chatplex's words and fields,
-    only adding the SDK's (chatplex's own models). Never raises."""
+    of the wire's `families` whose module is imported (a copy of it where one of them is
+    a builtin laid out otherwise, `_moved`: raise what this returns); `err` unchanged
+    when none is (or none has a class for it). `request` gives a credential-free copy of
+    the HTTP request, for the SDKs' `request` attribute when the error holds no
+    response. `words`: it reads as the SDK's error (a drop-in's); False: it keeps
+    chatplex's words and fields, only adding the SDK's (chatplex's own models). Never
+    raises."""
     try:
         picked: list[tuple[str, type[BaseException], ErrorFamily]] = []
         for family in families:
@@ -213,7 +215,7 @@ def sdk_compatible(
         ]
         extra = tuple((name, cls.__name__) for name, cls in bases)
         held = None if words else (dict(err.__dict__), err.args, err.__cause__)
-        err.__class__ = _combined(base, tuple(cls for _, cls in bases), extra)
+        err = _moved(err, _combined(base, tuple(cls for _, cls in bases), extra))
         _fill_common_fields(err, request)
         for *_, family in picked:
             if family.fill is not None:
@@ -222,6 +224,22 @@ def sdk_compatible(
             _keep_own_words(err, *held)
     except Exception:  # an SDK shaped unlike the ones known: the plain error still holds
         return err
+    return err
+
+
+def _moved(err: BaseException, cls: type[BaseException]) -> BaseException:
+    """`err` moved into `cls`; a copy of it in `cls` where `cls` joins a builtin whose
+    instances are laid out otherwise (`ConnectionError`, an `OSError`: `__class__` cannot
+    change there), with the same fields, arguments, chain and traceback."""
+    try:
+        err.__class__ = cls
+    except TypeError:
+        copy = cls.__new__(cls)
+        copy.__dict__.update(err.__dict__)
+        copy.args = err.args
+        copy.__cause__, copy.__context__ = err.__cause__, err.__context__
+        copy.__suppress_context__ = err.__suppress_context__
+        return copy.with_traceback(err.__traceback__)
     return err
 
 

@@ -25,6 +25,7 @@ from chatplex import errors
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
 from chatplex.sdk_errors import LANGCHAIN_MODEL_ERRORS
+from chatplex.sdk_errors import ErrorFamily
 from chatplex.sdk_errors import chatplex_class
 from chatplex.sdk_errors import decode_family
 from chatplex.sdk_errors import failure_kind
@@ -844,3 +845,22 @@ def test_decode_family_makes_a_reply_that_is_not_json_the_decoders_error(
     assert str(own) == "openai: response body is not a JSON object: {"
     plain = sdk_compatible(cls("not an object: [1]", provider="openai"), families)
     assert not isinstance(plain, json.JSONDecodeError)
+
+
+def test_a_family_of_a_builtin_laid_out_otherwise_gets_a_copy() -> None:
+    """`ConnectionError` (an `OSError`) cannot take a chatplex error's `__class__`: the
+    error returned is a copy in the joined class, with its fields, words, chain and
+    traceback; any other class moves the error itself."""
+    family = ErrorFamily("builtins", lambda err, module: ConnectionError)
+    try:
+        raise errors.StreamError("cut", provider="p", request_id="r")
+    except errors.StreamError as raised:
+        err = raised
+    err.__cause__ = ValueError("under it")
+    shown = sdk_compatible(err, (family,))
+    assert shown is not err and isinstance(shown, ConnectionError)
+    assert isinstance(shown, errors.StreamError) and chatplex_class(shown) is errors.StreamError
+    assert (shown.request_id, str(shown), shown.args) == ("r", str(err), err.args)
+    assert shown.__cause__ is err.__cause__ and shown.__traceback__ is err.__traceback__
+    moved = errors.StreamError("cut", provider="p")
+    assert sdk_compatible(moved, (ErrorFamily("builtins", lambda e, m: ValueError),)) is moved

@@ -580,12 +580,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         )
         for wire in ("ollama", "mistralai")
     },
-    # A data line that is not JSON.
-    ("stream_malformed", "bedrock_converse"): _raised(
-        "builtins.ConnectionError ('Incomplete Bedrock response stream: missing "
-        "messageStop event.')",
-        "botocore's EventStreamError",
-    ),
     # The provider's error event after two pieces.
     ("stream_error_event", "anthropic"): _raised(
         "anthropic.APIStatusError (its str the event's error dict)", "anthropic.OverloadedError"
