@@ -63,6 +63,7 @@ SDK-compatible when the SDK can be imported there, else a plain chatplex error.
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from collections.abc import Callable
 from collections.abc import Collection
@@ -82,7 +83,10 @@ __all__ = [
     "LANGCHAIN_MODEL_ERRORS",
     "ErrorFamily",
     "chatplex_class",
+    "decode_failure",
+    "decode_family",
     "event_as_api_error",
+    "except_where",
     "failure_kind",
     "httpx_transport_class",
     "httpx_words",
@@ -156,7 +160,7 @@ def sdk_class_for(err: BaseException, sdk: Any) -> type[BaseException] | None:
     failure = _transport_failure(err, timeout="APITimeoutError", connection="APIConnectionError")
     if failure is not None:
         return _named(sdk, failure)
-    if not isinstance(err, APIError):
+    if not isinstance(err, APIError) or decode_failure(err) is not None:
         return None
     status = err.status_code  # the HTTP status, whatever an SDK's `status` says
     if status is not None and status >= 400:
@@ -182,11 +186,13 @@ def sdk_compatible(
     words: bool = True,
 ) -> BaseException:
     """`err`, moved into a class that also subclasses the matching class of each family
-    of the wire's `families` whose module is imported; `err` unchanged when none is (or
-    none has a class for it). `request` gives a credential-free copy of the HTTP request,
-    for the SDKs' `request` attribute when the error holds no response. `words`: it
-    reads as the SDK's error (a drop-in's); False: it keeps chatplex's words and fields,
-    only adding the SDK's (chatplex's own models). Never raises."""
+    of the wire's `families` whose module is imported (a copy of it where one of them is
+    a builtin laid out otherwise, `_moved`: raise what this returns); `err` unchanged
+    when none is (or none has a class for it). `request` gives a credential-free copy of
+    the HTTP request, for the SDKs' `request` attribute when the error holds no
+    response. `words`: it reads as the SDK's error (a drop-in's); False: it keeps
+    chatplex's words and fields, only adding the SDK's (chatplex's own models). Never
+    raises."""
     try:
         picked: list[tuple[str, type[BaseException], ErrorFamily]] = []
         for family in families:
@@ -209,7 +215,7 @@ def sdk_compatible(
         ]
         extra = tuple((name, cls.__name__) for name, cls in bases)
         held = None if words else (dict(err.__dict__), err.args, err.__cause__)
-        err.__class__ = _combined(base, tuple(cls for _, cls in bases), extra)
+        err = _moved(err, _combined(base, tuple(cls for _, cls in bases), extra))
         _fill_common_fields(err, request)
         for *_, family in picked:
             if family.fill is not None:
@@ -218,6 +224,22 @@ def sdk_compatible(
             _keep_own_words(err, *held)
     except Exception:  # an SDK shaped unlike the ones known: the plain error still holds
         return err
+    return err
+
+
+def _moved(err: BaseException, cls: type[BaseException]) -> BaseException:
+    """`err` moved into `cls`; a copy of it in `cls` where `cls` joins a builtin whose
+    instances are laid out otherwise (`ConnectionError`, an `OSError`: `__class__` cannot
+    change there), with the same fields, arguments, chain and traceback."""
+    try:
+        err.__class__ = cls
+    except TypeError:
+        copy = cls.__new__(cls)
+        copy.__dict__.update(err.__dict__)
+        copy.args = err.args
+        copy.__cause__, copy.__context__ = err.__cause__, err.__context__
+        copy.__suppress_context__ = err.__suppress_context__
+        return copy.with_traceback(err.__traceback__)
     return err
 
 
@@ -468,7 +490,60 @@ def _broke_off(err: BaseException) -> bool:
     """Whether `err` is a stream whose connection failed under it (the transport's error
     is its cause): neither an error event nor a malformed one. The openai SDK raises it
     as `APIConnectionError`, which langchain-openai re-raises as its connection error."""
-    return isinstance(err, StreamError) and not err.error_type and err.__cause__ is not None
+    cause = err.__cause__
+    return (
+        isinstance(err, StreamError)
+        and not err.error_type
+        and cause is not None
+        and decode_failure(err) is None
+    )
+
+
+def decode_failure(err: BaseException) -> json.JSONDecodeError | None:
+    """The decoder's error under `err` (its `__cause__`) where `err` is a reply or a
+    stream event that is not JSON (a body cut in half, a malformed data line), else None."""
+    cause = err.__cause__
+    if isinstance(err, APIError) and isinstance(cause, json.JSONDecodeError):
+        return cause
+    return None
+
+
+def _decode_class(err: BaseException, module: ModuleType) -> type[BaseException] | None:
+    return module.JSONDecodeError if decode_failure(err) is not None else None
+
+
+def _decode_words(err: BaseException) -> None:
+    """`err` in the decoder's words and with its fields (`msg`, `doc`, `pos`, `lineno`,
+    `colno`), as `json.JSONDecodeError` reads; chatplex's words, which name the provider
+    and quote the body, stay as `provider_message`."""
+    decoding = decode_failure(err)
+    fields = err.__dict__
+    if decoding is None or "sdk_text" in fields:
+        return
+    for name in ("msg", "doc", "pos", "lineno", "colno"):
+        fields.setdefault(name, getattr(decoding, name))
+    fields.setdefault("provider_message", fields.get("message"))
+    fields["message"] = str(decoding)
+    sdk_words(err, str(decoding))
+
+
+def except_where(family: ErrorFamily, other: Callable[[BaseException], bool]) -> ErrorFamily:
+    """`family`, picking none of its classes for an error `other` says another family
+    stands for (the partner raises a class of another module there)."""
+
+    def pick(err: BaseException, module: ModuleType) -> type[BaseException] | None:
+        return None if other(err) else family.pick(err, module)
+
+    return ErrorFamily(family.module, pick, family.fill)
+
+
+def decode_family() -> ErrorFamily:
+    """`json.JSONDecodeError`, for a wire whose partner lets the decoder's error through
+    when a reply or a stream event is not JSON (the Stainless SDKs, the ollama SDK,
+    httpx's `Response.json()`): that class, in its words (`_decode_words`). Declared
+    first, so it leads the error's hierarchy; the SDKs' own families pick none of their
+    classes for it (`decode_failure`), as the SDKs raise none."""
+    return ErrorFamily("json", _decode_class, _decode_words)
 
 
 def _model_error_name(err: BaseException, overflow: Sequence[str]) -> str | None:

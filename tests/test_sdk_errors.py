@@ -25,7 +25,9 @@ from chatplex import errors
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
 from chatplex.sdk_errors import LANGCHAIN_MODEL_ERRORS
+from chatplex.sdk_errors import ErrorFamily
 from chatplex.sdk_errors import chatplex_class
+from chatplex.sdk_errors import decode_family
 from chatplex.sdk_errors import failure_kind
 from chatplex.sdk_errors import langchain_class_for
 from chatplex.sdk_errors import model_error_family
@@ -796,3 +798,69 @@ async def test_a_dropins_broken_stream_holds_no_response_as_the_partners(sync: b
     dropin, kept = raised
     assert isinstance(dropin, openai.APIConnectionError) and not hasattr(dropin, "response")
     assert kept.response is not None and kept.response.status_code == 200
+
+
+def _undecoded(cls: type[errors.APIError], text: str) -> errors.APIError:
+    """chatplex's error for a reply or an event that is not JSON, chained to the
+    decoder's error as the adapters raise it."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        err = cls(f"response body is not a JSON object: {text}", provider="openai")
+        err.__cause__ = exc
+        return err
+    raise AssertionError("the text is JSON")
+
+
+@pytest.mark.parametrize("cls", [errors.APIError, errors.StreamError])
+def test_decode_family_makes_a_reply_that_is_not_json_the_decoders_error(
+    cls: type[errors.APIError],
+) -> None:
+    """A body cut in half or a malformed event is json's JSONDecodeError in its words and
+    fields, first in the hierarchy and none of the SDK's or LangChain's classes (the SDKs
+    let the decoder's error through); chatplex's words stay as `provider_message`; on
+    chatplex's own models, its words are kept."""
+    families = (
+        decode_family(),
+        partner_family("langchain_openai.chat_models.base", "OpenAI", broken_stream=True),
+        stainless_family("openai"),
+        LANGCHAIN_MODEL_ERRORS,
+    )
+    shown = sdk_compatible(_undecoded(cls, '{"id": "r", "cho'), families)
+    assert isinstance(shown, json.JSONDecodeError) and isinstance(shown, cls)
+    first = next(c for c in type(shown).__mro__ if not c.__module__.startswith("chatplex"))
+    assert first is json.JSONDecodeError
+    assert not isinstance(shown, (openai.OpenAIError, lc_exceptions.ModelError))
+    assert str(shown) == "Unterminated string starting at: line 1 column 13 (char 12)"
+    assert (shown.msg, shown.pos, shown.lineno, shown.colno) == (
+        "Unterminated string starting at",
+        12,
+        1,
+        13,
+    )
+    assert shown.doc == '{"id": "r", "cho'
+    assert shown.provider_message == 'response body is not a JSON object: {"id": "r", "cho'
+    own = sdk_compatible(_undecoded(cls, "{"), families, words=False)
+    assert isinstance(own, json.JSONDecodeError)
+    assert str(own) == "openai: response body is not a JSON object: {"
+    plain = sdk_compatible(cls("not an object: [1]", provider="openai"), families)
+    assert not isinstance(plain, json.JSONDecodeError)
+
+
+def test_a_family_of_a_builtin_laid_out_otherwise_gets_a_copy() -> None:
+    """`ConnectionError` (an `OSError`) cannot take a chatplex error's `__class__`: the
+    error returned is a copy in the joined class, with its fields, words, chain and
+    traceback; any other class moves the error itself."""
+    family = ErrorFamily("builtins", lambda err, module: ConnectionError)
+    try:
+        raise errors.StreamError("cut", provider="p", request_id="r")
+    except errors.StreamError as raised:
+        err = raised
+    err.__cause__ = ValueError("under it")
+    shown = sdk_compatible(err, (family,))
+    assert shown is not err and isinstance(shown, ConnectionError)
+    assert isinstance(shown, errors.StreamError) and chatplex_class(shown) is errors.StreamError
+    assert (shown.request_id, str(shown), shown.args) == ("r", str(err), err.args)
+    assert shown.__cause__ is err.__cause__ and shown.__traceback__ is err.__traceback__
+    moved = errors.StreamError("cut", provider="p")
+    assert sdk_compatible(moved, (ErrorFamily("builtins", lambda e, m: ValueError),)) is moved

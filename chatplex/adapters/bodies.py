@@ -63,13 +63,18 @@ def reply_object(body: bytes, provider: str) -> dict[str, Any]:
     """The JSON object a non-stream reply's body holds, else an `APIError` quoting the
     body: retryable when the body is not JSON (a cut-off or proxy-mangled body: worth
     another attempt), not when it is other JSON (the server's whole answer, again)."""
-    data = loads(body)
+    decoding: ValueError | None = None
+    try:
+        data = json.loads(body)
+    except ValueError as exc:  # also UnicodeDecodeError
+        data, decoding = None, exc
     if not isinstance(data, dict):
+        # Chained to the decoder's error: a drop-in raises that one, as its partner does.
         raise APIError(
             f"response body is not a JSON object: {snippet(body)}",
             provider=provider,
             retryable=data is None,
-        )
+        ) from decoding
     return data
 
 

@@ -51,14 +51,17 @@ def event_object(
     ...
     chatplex.errors.StreamError: openai: stream event is not a JSON object: [1]
     """
+    decoding: ValueError | None = None
     try:
         value = loads_text(data)
     except ValueError as exc:
         problem = f"malformed JSON ({exc})"
+        decoding = exc
     else:
         if isinstance(value, dict):
             return value
         problem = "not a JSON object"
+    # Chained to the decoder's error: a drop-in raises that one, as its partner does.
     raise StreamError(
         f"{what} is {problem}: {data[:QUOTED_CHARS]}", provider=provider, request_id=request_id
-    )
+    ) from decoding

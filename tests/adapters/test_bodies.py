@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import json
 
 import pytest
 
@@ -75,3 +76,15 @@ def test_an_error_reply_saying_nothing_quotes_its_body_else_its_status() -> None
     assert page.message == page.body == "<html>Bad gateway</html>"
     empty = reply_status_error("acme", 503, b"", {}, data=None, message="")
     assert (empty.message, empty.body, empty.code, empty.request_id) == ("HTTP 503", "", None, None)
+
+
+def test_a_reply_that_is_not_json_is_chained_to_the_decoders_error() -> None:
+    """A drop-in raises the decoder's own error, as its partner lets it through; a reply
+    that is JSON but no object has none."""
+    with pytest.raises(APIError) as caught:
+        reply_object(b'{"cut": "hal', "openai")
+    assert isinstance(caught.value.__cause__, json.JSONDecodeError)
+    assert caught.value.__cause__.doc == '{"cut": "hal'
+    with pytest.raises(APIError) as whole:
+        reply_object(b"[1, 2]", "openai")
+    assert whole.value.__cause__ is None

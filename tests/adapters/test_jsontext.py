@@ -68,3 +68,15 @@ def test_a_bad_event_is_a_stream_error_naming_it(data: str, problem: str) -> Non
     assert error.message.startswith(f"stream line is {problem}")
     assert error.message.endswith(f": {long[:500]}")  # the event is quoted, not copied whole
     assert (error.provider, error.request_id) == ("ollama", "req-1")
+
+
+def test_a_malformed_event_is_chained_to_the_decoders_error() -> None:
+    """A drop-in raises the decoder's own error, as its partner's SDK lets it through:
+    the stream error holds it; JSON that is not an object has none."""
+    with pytest.raises(StreamError) as caught:
+        event_object('{"cut', "openai")
+    assert isinstance(caught.value.__cause__, json.JSONDecodeError)
+    assert str(caught.value.__cause__) in caught.value.message
+    with pytest.raises(StreamError) as whole:
+        event_object("[1]", "openai")
+    assert whole.value.__cause__ is None

@@ -8,6 +8,7 @@ langchain-anthropic)."""
 from __future__ import annotations
 
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import decode_family
 from ...sdk_errors import model_error_family
 from ...sdk_errors import partner_family
 from ...sdk_errors import stainless_family
@@ -19,6 +20,7 @@ _OVERFLOW = ("prompt is too long",)
 
 #: What the Anthropic adapter declares (`error_families`), the partner package's first.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
+    decode_family(),  # a body or an event that is not JSON: the SDK lets json's through
     partner_family("langchain_anthropic.chat_models", "Anthropic", _OVERFLOW),
     stainless_family("anthropic"),
     model_error_family(_OVERFLOW),

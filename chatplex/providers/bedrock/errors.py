@@ -27,7 +27,10 @@ from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import decode_failure
+from ...sdk_errors import except_where
 from ...sdk_errors import sdk_words
+from .eventstream import UnfinishedMessage
 
 __all__ = ["CLIENT_ERRORS", "ERROR_FAMILIES", "BotoResponse"]
 
@@ -204,12 +207,68 @@ CLIENT_ERRORS: tuple[ErrorFamily, ...] = (
     ErrorFamily("botocore.exceptions", _client_error, _fill_client_error),
 )
 
+#: langchain-aws's words for a Converse reply without `output` (`_parse_response`): what
+#: a body that is not JSON comes to, as botocore's parser raises nothing for it.
+_NO_OUTPUT = (
+    "No 'output' key found in the response from the Bedrock Converse API. "
+    "This usually happens due to misconfiguration of endpoint or region, "
+    "ensure that you are using valid values for endpoint_url (on AWS this "
+    "starts with bedrock-runtime), see: "
+    "https://docs.aws.amazon.com/general/latest/gr/bedrock.html"
+)
+
+#: langchain-aws's words for a ConverseStream that ended without `messageStop`.
+_NO_STOP = "Incomplete Bedrock response stream: missing messageStop event."
+
+
+def _undecoded_reply(err: BaseException) -> bool:
+    """Whether `err` is a Converse reply (no stream) whose body is not JSON."""
+    return not isinstance(err, StreamError) and decode_failure(err) is not None
+
+
+def _ended_early(err: BaseException) -> bool:
+    """Whether `err` is a ConverseStream whose body ended before `messageStop`, between
+    messages or inside one (botocore's parser drops an unfinished message quietly)."""
+    if not isinstance(err, StreamError) or err.error_type:
+        return False
+    return err.__dict__.get("ended_before") == "messageStop" or isinstance(
+        err.__cause__, UnfinishedMessage
+    )
+
+
+def _partner_builtin(err: BaseException, builtins: Any) -> type[BaseException] | None:
+    """The builtin class langchain-aws raises where botocore raised nothing: its
+    ValueError for a reply that is not JSON, its ConnectionError for a stream that
+    ended before `messageStop`."""
+    if _undecoded_reply(err):
+        return ValueError
+    return ConnectionError if _ended_early(err) else None
+
+
+def _partner_builtin_words(err: BaseException) -> None:
+    # langchain-aws's words; chatplex's stay as `provider_message`, and what chatplex
+    # read (the decoder's error, the unfinished message) as the `__cause__`.
+    fields = err.__dict__
+    words = _NO_OUTPUT if _undecoded_reply(err) else _NO_STOP if _ended_early(err) else None
+    if words is not None and "sdk_text" not in fields:
+        fields.setdefault("provider_message", fields.get("message"))
+        fields["message"] = words
+        sdk_words(err, words)
+
+
+def _partners_own(err: BaseException) -> bool:
+    return _undecoded_reply(err) or _ended_early(err)
+
+
 #: What the Converse adapter declares (`BedrockAdapter.error_families`): botocore's
 #: classes, and for a context overflow langchain-aws's class (botocore's and
 #: langchain_core's `ContextOverflowError` at once) as its ChatBedrockConverse
-#: re-raises it.
+#: re-raises it; a reply whose body is not JSON is langchain-aws's ValueError, a stream
+#: that ended before `messageStop` its ConnectionError.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
-    *CLIENT_ERRORS,
+    ErrorFamily("builtins", _partner_builtin, _partner_builtin_words),
+    # botocore raises none of its classes there: langchain-aws's builtin stands for it.
+    *(except_where(family, _partners_own) for family in CLIENT_ERRORS),
     ErrorFamily(_CONVERSE_MODULE, _partner_overflow),
     ErrorFamily("langchain_core.exceptions", _core_overflow),
 )

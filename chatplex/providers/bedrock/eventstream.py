@@ -39,6 +39,7 @@ __all__ = [
     "MAX_HEADERS_BYTES",
     "EventStreamDecoder",
     "EventStreamMessage",
+    "UnfinishedMessage",
 ]
 
 #: 16 MiB, as the SSE decoder's bound (`chatplex.http.SSEDecoder`).
@@ -84,6 +85,11 @@ class EventStreamMessage:
         payload, which may be empty), else None."""
         value = self.headers.get(":error-message")
         return value if isinstance(value, str) and value else None
+
+
+class UnfinishedMessage(ValueError):
+    """The body ended inside an event-stream message (botocore's parser drops the
+    unfinished bytes and ends the stream quietly)."""
 
 
 class EventStreamDecoder:
@@ -138,7 +144,9 @@ class EventStreamDecoder:
         left = len(self._buffer)
         if left:
             self._buffer = bytearray()
-            raise ValueError(f"the stream ended inside an event-stream message ({left} bytes)")
+            raise UnfinishedMessage(
+                f"the stream ended inside an event-stream message ({left} bytes)"
+            )
         return []
 
     def _check_prelude(self, view: memoryview, pos: int) -> int:

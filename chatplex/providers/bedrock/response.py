@@ -149,8 +149,11 @@ def error_shaped(data: Mapping[str, Any]) -> bool:
 
 
 def stream_cut(stream: str, missing: str, provider: str, request_id: str | None) -> StreamError:
-    """The error of a stream whose body ended before `missing` (a parser's `finish`)."""
-    return StreamError(f"{stream} ended before {missing}", provider=provider, request_id=request_id)
+    """The error of a stream whose body ended before `missing` (a parser's `finish`),
+    which names it as `ended_before`."""
+    err = StreamError(f"{stream} ended before {missing}", provider=provider, request_id=request_id)
+    err.ended_before = missing  # type: ignore[attr-defined]
+    return err
 
 
 def _error_type(raw: Any) -> str | None:

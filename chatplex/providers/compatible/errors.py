@@ -22,6 +22,7 @@ from typing import Any
 
 from ...errors import APIError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import decode_family
 from ...sdk_errors import event_as_api_error
 from ...sdk_errors import httpx_transport_class
 from ...sdk_errors import httpx_words
@@ -98,16 +99,18 @@ def _sdk_family(sdk: str, *, plain_events: bool = False) -> ErrorFamily:
 #: The only words langchain-fireworks reads as a context overflow in a 400's message.
 _FIREWORKS_OVERFLOW = ("prompt is too long",)
 
-#: SDK → its families, where they are not the SDK's class alone.
+#: SDK → its families, where they are not the SDK's class alone. Each SDK lets json's
+#: error through for a body or an event that is not JSON (`decode_family`, first).
 _FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
     "openai": OPENAI_FAMILIES,
     "fireworks": (
+        decode_family(),
         partner_family("langchain_fireworks.chat_models", "Fireworks", _FIREWORKS_OVERFLOW),
         _sdk_family("fireworks"),
         model_error_family(_FIREWORKS_OVERFLOW),
     ),
-    "httpx": (ErrorFamily("httpx", _httpx_class, _fill_httpx),),
-    "groq": (_sdk_family("groq", plain_events=True),),
+    "httpx": (decode_family(), ErrorFamily("httpx", _httpx_class, _fill_httpx)),
+    "groq": (decode_family(), _sdk_family("groq", plain_events=True)),
 }
 
 
@@ -115,5 +118,5 @@ def error_families(sdk: str) -> tuple[ErrorFamily, ...]:
     """The families of a preset whose partner package raises through `sdk`."""
     families = _FAMILIES.get(sdk)
     if families is None:
-        families = _FAMILIES[sdk] = (_sdk_family(sdk),)
+        families = _FAMILIES[sdk] = (decode_family(), _sdk_family(sdk))
     return families

@@ -31,6 +31,9 @@ from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import decode_failure
+from ...sdk_errors import decode_family
+from ...sdk_errors import except_where
 from ...sdk_errors import sdk_words
 
 __all__ = ["COUNT_ERROR_FAMILIES", "ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES", "quota_failure"]
@@ -159,9 +162,37 @@ def _model_of(request: Any) -> str:
     return found.group(1) if found else "unknown"
 
 
+def _undecoded_event(err: BaseException, errors: Any) -> type[BaseException] | None:
+    """google-genai's `UnknownApiResponseError` for a streamed event that is not JSON
+    (its `_load_json_from_response`)."""
+    if isinstance(err, StreamError) and decode_failure(err) is not None:
+        return _class(errors, "UnknownApiResponseError")
+    return None
+
+
+def _undecoded_event_words(err: BaseException) -> None:
+    # google-genai's words quote the whole event (the decoder's `doc`); chatplex's,
+    # which quote its start, stay as `provider_message`.
+    decoding = decode_failure(err)
+    fields = err.__dict__
+    if decoding is None or "sdk_text" in fields:
+        return
+    fields.setdefault("provider_message", fields.get("message"))
+    fields["message"] = f"Failed to parse response as JSON. Raw response: {decoding.doc}"
+    sdk_words(err, fields["message"])
+
+
+def _streamed(err: BaseException) -> bool:
+    return isinstance(err, StreamError)
+
+
 #: What the Gemini adapters declare (`error_families`); the partner package's family
 #: comes first, so a class and its own base (`GoogleAPIError`, `ServerError`) line up.
+#: A reply body that is not JSON is json's error (google-genai lets it through there),
+#: a streamed event that is not JSON google-genai's `UnknownApiResponseError`.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
+    except_where(decode_family(), _streamed),
+    ErrorFamily("google.genai.errors", _undecoded_event, _undecoded_event_words),
     ErrorFamily(_PARTNER_MODULE, _partner_error, _fill_partner_error),
     ErrorFamily("google.genai.errors", _sdk_error, _fill_sdk_error),
 )

@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from ...adapters.base import SSEEvent
-from ...adapters.bodies import loads
 from ...adapters.candidates import CumulativeUsage
 from ...adapters.candidates import OtherCandidates
+from ...adapters.jsontext import loads_text
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_list
 from ...errors import APIError
@@ -74,15 +74,20 @@ class GeminiStreamParser:
         data = event.data
         if not data or self._finished:
             return None
-        obj = loads(data)
+        decoding: ValueError | None = None
+        try:
+            obj = loads_text(data)
+        except ValueError as exc:
+            obj, decoding = None, exc
         if isinstance(obj, list) and len(obj) == 1:
             obj = obj[0]  # some proxies stream JSON arrays of one response
         if not isinstance(obj, dict):
+            # Chained to the decoder's error: a drop-in raises google-genai's error for it.
             raise StreamError(
                 f"stream event is not a JSON object: {data[:_MAX_TEXT]}",
                 provider="google_genai",
                 request_id=self._req_id,
-            )
+            ) from decoding
         if obj.get("error"):
             raise payload_error(obj, StreamError, self._req_id)
         if not obj.get("candidates") and (obj.get("promptFeedback") or {}).get("blockReason"):

@@ -13,6 +13,7 @@ from typing import Any
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import decode_family
 from ...sdk_errors import sdk_words
 from ...sdk_errors import transport_family
 
@@ -43,6 +44,7 @@ def _fill_response_error(err: BaseException) -> None:
 
 #: What the Ollama adapter declares (`OllamaAdapter.error_families`).
 ERROR_FAMILIES = (
+    decode_family(),  # a body or a line that is not JSON: the SDK lets json's through
     ErrorFamily("ollama", _response_error, _fill_response_error),
     transport_family(),
 )

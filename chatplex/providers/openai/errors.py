@@ -14,6 +14,7 @@ from ...errors import APIError
 from ...sdk_errors import LANGCHAIN_MODEL_ERRORS
 from ...sdk_errors import ErrorFamily
 from ...sdk_errors import chatplex_class
+from ...sdk_errors import decode_family
 from ...sdk_errors import partner_family
 from ...sdk_errors import sdk_words
 from ...sdk_errors import stainless_family
@@ -23,6 +24,7 @@ __all__ = ["CHAT_ERROR_FAMILIES", "ERROR_FAMILIES"]
 #: What the OpenAI adapters declare (`error_families`); the partner package's family
 #: first, so its class leads the error's hierarchy as in langchain-openai's own error.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
+    decode_family(),  # a body or an event that is not JSON: the SDK lets json's through
     partner_family("langchain_openai.chat_models.base", "OpenAI", broken_stream=True),
     stainless_family("openai", inner_body=True, plain_events=True),
     LANGCHAIN_MODEL_ERRORS,

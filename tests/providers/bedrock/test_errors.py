@@ -5,15 +5,19 @@ event in a stream), with `response` and `operation_name` as boto3 sets them."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
 
+from chatplex.errors import APIError
 from chatplex.errors import RateLimitError
 from chatplex.errors import StreamError
 from chatplex.providers.bedrock.errors import ERROR_FAMILIES
 from chatplex.providers.bedrock.errors import BotoResponse
+from chatplex.providers.bedrock.eventstream import UnfinishedMessage
 from chatplex.providers.bedrock.response import error_from
+from chatplex.providers.bedrock.response import stream_cut
 from chatplex.sdk_errors import sdk_compatible
 
 exceptions = pytest.importorskip("botocore.exceptions")
@@ -153,3 +157,67 @@ def test_the_invoke_wire_reads_no_context_overflow() -> None:
     err = sdk_compatible(too_long(), CLIENT_ERRORS)
     assert isinstance(err, exceptions.ClientError)
     assert not isinstance(err, ContextOverflowError)
+
+
+def _cut_reply() -> APIError:
+    """chatplex's error for a Converse reply cut in half, chained to the decoder's."""
+    try:
+        json.loads('{"output": {"mess')
+    except json.JSONDecodeError as exc:
+        err = APIError("malformed response body from h: " + str(exc), provider="bedrock_converse")
+        err.__cause__ = exc
+        return err
+    raise AssertionError("the text is JSON")
+
+
+def test_a_reply_that_is_not_json_is_langchain_aws_value_error() -> None:
+    """botocore's parser raises nothing for a body that is not JSON; langchain-aws then
+    finds no `output` and raises its ValueError: that class and words, no ClientError;
+    chatplex's words kept as `provider_message`, its own models' words kept."""
+    from chatplex.providers.bedrock.errors import CLIENT_ERRORS
+
+    err = sdk_compatible(_cut_reply(), ERROR_FAMILIES)
+    assert isinstance(err, ValueError) and not isinstance(err, exceptions.ClientError)
+    assert str(err).startswith("No 'output' key found in the response from the Bedrock")
+    assert err.args == (str(err),)
+    assert err.provider_message.startswith("malformed response body from h: Unterminated")
+    assert isinstance(err.__cause__, json.JSONDecodeError)
+    own = sdk_compatible(_cut_reply(), ERROR_FAMILIES, words=False)
+    assert str(own).startswith("bedrock_converse: malformed response body from h")
+    invoke = sdk_compatible(_cut_reply(), CLIENT_ERRORS)  # ChatBedrock: botocore's
+    assert isinstance(invoke, exceptions.ClientError) and not isinstance(invoke, ValueError)
+
+
+def _ended(cause: BaseException | None) -> StreamError:
+    err = stream_cut("converse-stream", "messageStop", "bedrock_converse", None)
+    err.__cause__ = cause
+    return err
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        lambda: _ended(None),  # between messages: the parser's finish
+        lambda: _ended(UnfinishedMessage("the stream ended inside an event-stream message")),
+    ],
+)
+def test_a_stream_that_ended_before_message_stop_is_langchain_aws_connection_error(
+    cut: Any,
+) -> None:
+    """botocore's parser ends the stream quietly, and langchain-aws raises its
+    ConnectionError for the missing messageStop: that class (an OSError: the error is a
+    copy, fields and chain kept) and words, no EventStreamError."""
+    err = cut()
+    shown = sdk_compatible(err, ERROR_FAMILIES)
+    assert isinstance(shown, ConnectionError) and isinstance(shown, StreamError)
+    assert not isinstance(shown, exceptions.ClientError)
+    assert str(shown) == "Incomplete Bedrock response stream: missing messageStop event."
+    assert shown.provider_message == "converse-stream ended before messageStop"
+    assert shown.__cause__ is err.__cause__ and shown.provider == "bedrock_converse"
+    with pytest.raises(ConnectionError):
+        raise shown
+    broke = StreamError("stream from h broke off", provider="bedrock_converse")
+    broke.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    still = sdk_compatible(broke, ERROR_FAMILIES)
+    assert isinstance(still, exceptions.EventStreamError)
+    assert not isinstance(still, ConnectionError)

@@ -14,6 +14,7 @@ import pytest
 from chatplex.errors import ResponseTooLargeError
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.bedrock.eventstream import EventStreamMessage
+from chatplex.providers.bedrock.eventstream import UnfinishedMessage
 from chatplex.testing._mock_aws import encode_message
 from tests.adapters._corpus import load_cases
 
@@ -142,7 +143,7 @@ def test_a_body_that_ends_inside_a_message_fails_at_flush() -> None:
     decoder = EventStreamDecoder()
     decoded = decoder.feed(raw[:-5])
     assert len(decoded) == 3
-    with pytest.raises(ValueError, match="ended inside"):
+    with pytest.raises(UnfinishedMessage, match="ended inside"):  # a ValueError, its own class
         decoder.flush()
 
 

@@ -652,6 +652,7 @@ def test_the_reply_readers_shared_by_converse_and_invokemodel() -> None:
     cut = stream_cut("converse-stream", "messageStop", "bedrock_converse", "req-1")
     assert isinstance(cut, StreamError)
     assert cut.message == "converse-stream ended before messageStop"
+    assert cut.ended_before == "messageStop"  # what the error families read
     assert (cut.provider, cut.request_id) == ("bedrock_converse", "req-1")
 
 

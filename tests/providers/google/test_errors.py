@@ -8,12 +8,15 @@ import sys
 
 import pytest
 
+from chatplex.adapters.base import SSEEvent
 from chatplex.errors import APIConnectionError
+from chatplex.errors import APIError
 from chatplex.errors import RateLimitError
 from chatplex.errors import StreamError
 from chatplex.providers.google.adapter import GeminiAdapter
 from chatplex.providers.google.errors import COUNT_ERROR_FAMILIES
 from chatplex.providers.google.errors import quota_failure
+from chatplex.providers.google.stream import GeminiStreamParser
 from chatplex.sdk_errors import sdk_compatible
 
 partner = pytest.importorskip("langchain_google_genai.chat_models")
@@ -102,6 +105,30 @@ def test_an_error_event_in_a_stream_is_an_sdk_api_error_and_a_failed_connection_
     assert isinstance(sdk_compatible(event, ADAPTER.error_families), genai_errors.APIError)
     lost = sdk_compatible(APIConnectionError("refused"), ADAPTER.error_families)
     assert not isinstance(lost, genai_errors.APIError)
+
+
+def test_an_event_that_is_not_json_is_google_genais_and_a_body_jsons_own() -> None:
+    """google-genai raises its `UnknownApiResponseError` for a streamed event that is not
+    JSON, quoting it whole, and lets json's error through for a reply body: so do the
+    drop-ins, chatplex's words kept as `provider_message`."""
+
+    data = '{"candidates": [{"content": "' + "x" * 600
+    with pytest.raises(StreamError) as caught:
+        GeminiStreamParser().feed(SSEEvent(data=data))
+    event = sdk_compatible(caught.value, ADAPTER.error_families)
+    assert isinstance(event, genai_errors.UnknownApiResponseError)
+    assert not isinstance(event, json.JSONDecodeError)
+    assert str(event) == f"Failed to parse response as JSON. Raw response: {data}"
+    assert event.provider_message.startswith("stream event is not a JSON object: {")
+    try:
+        json.loads('{"candid')
+    except json.JSONDecodeError as exc:
+        body = APIError("malformed response body from h", provider="google_genai")
+        body.__cause__ = exc
+    reply = sdk_compatible(body, ADAPTER.error_families)
+    assert isinstance(reply, json.JSONDecodeError)
+    assert not isinstance(reply, genai_errors.UnknownApiResponseError)
+    assert str(reply) == "Unterminated string starting at: line 1 column 2 (char 1)"
 
 
 # ---- Vertex AI: google-api-core's classes, as the aiplatform client raises -------------

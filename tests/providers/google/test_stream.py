@@ -126,8 +126,9 @@ def test_an_error_event_is_a_stream_error_with_its_status() -> None:
     with pytest.raises(StreamError, match="overloaded") as info:
         parser.feed(SSEEvent(data=json.dumps(error)))
     assert info.value.retryable
-    with pytest.raises(StreamError, match="not a JSON object"):
+    with pytest.raises(StreamError, match="not a JSON object") as bad:
         GeminiStreamParser().feed(SSEEvent(data="nonsense"))
+    assert isinstance(bad.value.__cause__, json.JSONDecodeError)  # the decoder's, chained
 
 
 def test_a_candidate_blocked_mid_stream_ends_it_saying_why() -> None:

@@ -74,7 +74,8 @@ def test_every_openai_wire_declares_the_partner_family_first() -> None:
     assert [f.module for f in CHAT_ERROR_FAMILIES[1:]] == [f.module for f in ERROR_FAMILIES]
     for adapter in (OpenAIResponsesAdapter, AzureOpenAIAdapter):
         assert adapter.error_families[: len(ERROR_FAMILIES)] == ERROR_FAMILIES
-    assert ERROR_FAMILIES[0].module == "langchain_openai.chat_models.base"
+    # json's first (it picks only a body or an event that is not JSON), then the partner's.
+    assert [f.module for f in ERROR_FAMILIES[:2]] == ["json", "langchain_openai.chat_models.base"]
 
 
 #: A 200 whose body is an error object, as OpenAI-compatible servers send one.
