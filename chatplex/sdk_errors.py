@@ -427,16 +427,20 @@ def httpx_transport_class(err: BaseException, httpx: Any) -> type[BaseException]
 def httpx_words(err: BaseException) -> None:
     """`err` in the words of the httpx error under it (`str()` of its `__cause__`:
     "[Errno 111] Connection refused"), as httpx's own error reads where the client lets
-    it through; chatplex's words, naming the URL, stay as `provider_message`."""
+    it through; chatplex's words, naming the URL, stay as `provider_message`. Where
+    chatplex's async client raised it, httpx's own async client's words for the failure
+    (its `httpcore_words`: "All connection attempts failed") where they differ."""
     fields = err.__dict__
     cause = err.__cause__
     if "sdk_text" in fields or cause is None or failure_kind(err) is None:
         return
     if type(cause).__module__.partition(".")[0] != "httpx":
         return
+    # Set by chatplex.http's async client (`_lean.HTTPCORE_WORDS`; a layer above this one).
+    words = getattr(cause, "httpcore_words", None) or str(cause)
     fields.setdefault("provider_message", fields.get("message"))
-    fields["message"] = str(cause)
-    sdk_words(err, str(cause))
+    fields["message"] = words
+    sdk_words(err, words)
 
 
 def _fill_httpx_request(err: BaseException) -> None:

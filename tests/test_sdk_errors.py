@@ -616,6 +616,24 @@ def test_transport_family_is_the_httpx_error_under_it_in_its_words() -> None:
     assert not isinstance(sdk_compatible(event, families), httpx.HTTPError)  # the provider's
 
 
+def test_transport_family_words_async_failures_as_httpxs_own_async_client() -> None:
+    """chatplex's async client words a refused connection as aiohttp ("Connection
+    refused"); httpx's own async client says "All connection attempts failed": the httpx
+    error it raised carries those words (`httpcore_words`), which the partner's are."""
+    families = (transport_family(),)
+    refused = errors.APIConnectionError("connection to http://h:9/ failed", provider="p")
+    cause = httpx.ConnectError("Connection refused")
+    cause.httpcore_words = "All connection attempts failed"  # type: ignore[attr-defined]
+    refused.__cause__ = cause
+    shown = sdk_compatible(refused, families)
+    assert isinstance(shown, httpx.ConnectError)
+    assert str(shown) == "All connection attempts failed"
+    assert shown.provider_message == "connection to http://h:9/ failed"
+    own = errors.APIConnectionError("connection to http://h:9/ failed", provider="p")
+    own.__cause__ = cause
+    assert str(sdk_compatible(own, families, words=False)) == "p: connection to http://h:9/ failed"
+
+
 # ---- the SDK's words (issue 47): message and str() as the Stainless SDKs word them
 
 

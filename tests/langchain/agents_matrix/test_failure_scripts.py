@@ -571,15 +571,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         "urllib3's ProtocolError ('Response ended prematurely')", "botocore's EventStreamError"
     ),
     ("stream_cut", "groq"): _raised("httpx.RemoteProtocolError", "groq.APIConnectionError"),
-    **{
-        ("stream_cut", wire): (
-            "the class and the sync words agree (httpx.RemoteProtocolError, httpcore's 'peer "
-            "closed connection without sending complete message body...'); async, the "
-            "drop-in's async client (chatplex's own) words it as aiohttp ('Response payload "
-            "is not completed...')"
-        )
-        for wire in ("ollama", "mistralai")
-    },
     # A data line that is not JSON.
     **{
         ("stream_malformed", wire): _raised("json.JSONDecodeError", ours)
@@ -624,15 +615,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         "ValueError (\"No 'output' key found in the response...\")", "botocore's ClientError"
     ),
     # A port nothing listens on.
-    **{
-        ("connection_refused", wire): (
-            "the class and the sync words agree (httpx.ConnectError, '[Errno 111] Connection "
-            "refused'); async, the partner's httpx over anyio says 'All connection attempts "
-            "failed', the drop-in's async client (chatplex's own, aiohttp's words) the OS's "
-            "'Connection refused'"
-        )
-        for wire in ("ollama", "mistralai")
-    },
     ("connection_refused", "gemini"): _raised(
         "httpx.ConnectError (sync) / aiohttp ClientConnectorError (async)",
         "chatplex's APIConnectionError",
