@@ -12,6 +12,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +27,8 @@ from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
 from chatplex.sdk_errors import LANGCHAIN_MODEL_ERRORS
 from chatplex.sdk_errors import chatplex_class
+from chatplex.sdk_errors import cut_stream_family
+from chatplex.sdk_errors import except_cut_streams
 from chatplex.sdk_errors import failure_kind
 from chatplex.sdk_errors import langchain_class_for
 from chatplex.sdk_errors import model_error_family
@@ -632,6 +635,34 @@ def test_transport_family_words_async_failures_as_httpxs_own_async_client() -> N
     own = errors.APIConnectionError("connection to http://h:9/ failed", provider="p")
     own.__cause__ = cause
     assert str(sdk_compatible(own, families, words=False)) == "p: connection to http://h:9/ failed"
+
+
+def test_an_sdk_that_lets_cut_streams_through_raises_its_clients_error() -> None:
+    """`except_cut_streams` leaves a stream that broke off to `cut_stream_family`, which
+    picks the class of the same name in the SDK's HTTP client (another module than
+    httpx: by name); an error event, a malformed event, a refused connection stay the
+    SDK's."""
+    client = types.ModuleType("httpx2_like")
+    client.RemoteProtocolError = type("RemoteProtocolError", (Exception,), {})  # type: ignore[attr-defined]
+    sdk = types.ModuleType("sdk_like")
+    sdk.APIConnectionError = type("APIConnectionError", (Exception,), {})  # type: ignore[attr-defined]
+    sdk.APIStatusError = type("APIStatusError", (Exception,), {})  # type: ignore[attr-defined]
+    pick = except_cut_streams(sdk_class_for)
+    cut_family = cut_stream_family("httpx2_like")
+    cut = errors.StreamError("broke off", provider="p")
+    cut.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    assert pick(cut, sdk) is None
+    assert cut_family.pick(cut, client) is client.RemoteProtocolError  # type: ignore[attr-defined]
+    malformed = errors.StreamError("bad event", provider="p")
+    malformed.__cause__ = ValueError("not JSON")
+    event = errors.StreamError("busy", provider="p", error_type="server_error")
+    refused = errors.APIConnectionError("refused", provider="p")
+    refused.__cause__ = httpx.ConnectError("refused")
+    assert pick(malformed, sdk) is sdk.APIConnectionError  # type: ignore[attr-defined]
+    assert pick(event, sdk) is sdk.APIStatusError  # type: ignore[attr-defined]
+    assert pick(refused, sdk) is sdk.APIConnectionError  # type: ignore[attr-defined]
+    for other in (malformed, event, refused):
+        assert cut_family.pick(other, client) is None
 
 
 # ---- the SDK's words (issue 47): message and str() as the Stainless SDKs word them

@@ -8,6 +8,7 @@ langchain-anthropic)."""
 from __future__ import annotations
 
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import cut_stream_family
 from ...sdk_errors import model_error_family
 from ...sdk_errors import partner_family
 from ...sdk_errors import stainless_family
@@ -20,6 +21,9 @@ _OVERFLOW = ("prompt is too long",)
 #: What the Anthropic adapter declares (`error_families`), the partner package's first.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     partner_family("langchain_anthropic.chat_models", "Anthropic", _OVERFLOW),
-    stainless_family("anthropic"),
+    # The anthropic SDK lets its HTTP client's error (httpx2's) through when a stream
+    # breaks off.
+    stainless_family("anthropic", cuts_through=True),
+    cut_stream_family("httpx2"),
     model_error_family(_OVERFLOW),
 )

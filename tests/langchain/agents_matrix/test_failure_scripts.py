@@ -559,10 +559,6 @@ def _raised(partner: str, ours: str) -> str:
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
 FAILURE_GAPS: dict[tuple[str, str], str] = {
     # A stream cut off after two pieces: the pieces agree, the error does not.
-    ("stream_cut", "anthropic"): _raised(
-        "httpx2.RemoteProtocolError (the anthropic SDK lets it through)",
-        "anthropic.APIConnectionError",
-    ),
     ("stream_cut", "gemini"): _raised(
         "httpx.RemoteProtocolError (sync) / aiohttp ClientPayloadError (async)",
         "chatplex's StreamError",
@@ -570,7 +566,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
     ("stream_cut", "bedrock_converse"): _raised(
         "urllib3's ProtocolError ('Response ended prematurely')", "botocore's EventStreamError"
     ),
-    ("stream_cut", "groq"): _raised("httpx.RemoteProtocolError", "groq.APIConnectionError"),
     # A data line that is not JSON.
     **{
         ("stream_malformed", wire): _raised("json.JSONDecodeError", ours)
