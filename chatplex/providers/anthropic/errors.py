@@ -22,8 +22,8 @@ _OVERFLOW = ("prompt is too long",)
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     partner_family("langchain_anthropic.chat_models", "Anthropic", _OVERFLOW),
     # The anthropic SDK lets its HTTP client's error (httpx2's) through when a stream
-    # breaks off.
-    stainless_family("anthropic", cuts_through=True),
+    # breaks off, and words an error event as the event's body.
+    stainless_family("anthropic", cuts_through=True, body_events=True),
     cut_stream_family("httpx2"),
     model_error_family(_OVERFLOW),
 )

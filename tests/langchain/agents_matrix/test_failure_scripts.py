@@ -587,9 +587,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         "botocore's EventStreamError",
     ),
     # The provider's error event after two pieces.
-    ("stream_error_event", "anthropic"): _raised(
-        "anthropic.APIStatusError (its str the event's error dict)", "anthropic.OverloadedError"
-    ),
     ("stream_error_event", "gemini"): _raised(
         "langchain-google-genai's GoogleAPIError ('500 INTERNAL. {...}', a ModelError)",
         "google.genai.errors.APIError",
