@@ -604,10 +604,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         "botocore's EventStreamError",
     ),
     # The provider's error event after two pieces.
-    ("stream_error_event", "gemini"): _raised(
-        "langchain-google-genai's GoogleAPIError ('500 INTERNAL. {...}', a ModelError)",
-        "google.genai.errors.APIError",
-    ),
     # A 200 whose JSON is cut in half.
     **{
         ("truncated_body", wire): _raised("json.JSONDecodeError", ours)

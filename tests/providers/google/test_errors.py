@@ -104,6 +104,24 @@ def test_an_error_event_in_a_stream_is_an_sdk_api_error_and_a_failed_connection_
     assert not isinstance(lost, genai_errors.APIError)
 
 
+def test_an_error_event_with_a_code_is_raised_by_it_as_google_genai_does() -> None:
+    """google-genai raises an error event by its `error.code` as a reply by its status
+    (`APIError.raise_error`): a 500 event is its ServerError, which langchain-google-genai
+    wraps as GoogleAPIError (a ModelError), worded "500 INTERNAL. {the event}"; a 4xx
+    event langchain-google-genai's class of that status."""
+    from chatplex.providers.google.response import payload_error
+
+    data = {"error": {"code": 500, "message": "It failed.", "status": "INTERNAL"}}
+    event = sdk_compatible(payload_error(data, StreamError), ADAPTER.error_families)
+    assert isinstance(event, partner.GoogleAPIError)
+    assert isinstance(event, genai_errors.ServerError)
+    assert str(event) == f"500 INTERNAL. {data}"
+    assert event.code == 500 and event.details == data  # type: ignore[attr-defined]
+    data = {"error": {"code": 429, "message": "Slow down.", "status": "RESOURCE_EXHAUSTED"}}
+    busy = sdk_compatible(payload_error(data, StreamError), ADAPTER.error_families)
+    assert isinstance(busy, partner.GoogleRateLimitError)
+
+
 # ---- Vertex AI: google-api-core's classes, as the aiplatform client raises -------------
 
 
