@@ -81,6 +81,7 @@ from .errors import StreamError
 __all__ = [
     "LANGCHAIN_MODEL_ERRORS",
     "ErrorFamily",
+    "aiohttp_families",
     "chatplex_class",
     "cut_stream_family",
     "event_as_api_error",
@@ -522,6 +523,48 @@ def _fill_httpx_request(err: BaseException) -> None:
     # httpx's `request` property reads `_request`: the masked request, or none.
     err.__dict__.setdefault("_request", err.__dict__.get("request"))
     httpx_words(err)
+
+
+def _from_aiohttp(cause: BaseException | None) -> type[BaseException] | None:
+    # Set by chatplex.http's async client over aiohttp (`_lean.AIOHTTP_CLASS`).
+    found = getattr(cause, "aiohttp_class", None)
+    return found if isinstance(found, type) and issubclass(found, BaseException) else None
+
+
+def _sync_httpx_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
+    # Only httpx's own error (the sync client's): chatplex's async client marks its own
+    # (`_lean.HTTPCORE_WORDS`), and a failure with no httpx error under it is none.
+    cause = err.__cause__
+    transport = getattr(httpx, "TransportError", None)
+    if not isinstance(transport, type) or not isinstance(cause, transport):
+        return None
+    return None if hasattr(cause, "httpcore_words") else httpx_transport_class(err, httpx)
+
+
+def _aiohttp_class(err: BaseException, aiohttp: Any) -> type[BaseException] | None:
+    found = _from_aiohttp(err.__cause__)
+    return found if found is not None and failure_kind(err) else None
+
+
+def _aiohttp_words(err: BaseException) -> None:
+    # aiohttp's words are the ones chatplex's async client gave its httpx error.
+    fields = err.__dict__
+    if "sdk_text" in fields or err.__cause__ is None:
+        return
+    fields.setdefault("provider_message", fields.get("message"))
+    fields["message"] = str(err.__cause__)
+    sdk_words(err, fields["message"])
+
+
+def aiohttp_families() -> tuple[ErrorFamily, ...]:
+    """The families of an SDK whose sync client is httpx and whose async client is
+    aiohttp, each letting its errors through (google-genai): a failure in transit is
+    httpx's error under it, in its words (`transport_family`), where chatplex's async
+    client met it on aiohttp the class of aiohttp's exception, in aiohttp's words."""
+    return (
+        ErrorFamily("httpx", _sync_httpx_class, _fill_httpx_request),
+        ErrorFamily("aiohttp", _aiohttp_class, _aiohttp_words),
+    )
 
 
 def transport_family() -> ErrorFamily:

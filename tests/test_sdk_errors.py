@@ -26,6 +26,7 @@ from chatplex import errors
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
 from chatplex.sdk_errors import LANGCHAIN_MODEL_ERRORS
+from chatplex.sdk_errors import aiohttp_families
 from chatplex.sdk_errors import chatplex_class
 from chatplex.sdk_errors import cut_stream_family
 from chatplex.sdk_errors import except_cut_streams
@@ -667,6 +668,36 @@ def test_an_sdk_that_lets_cut_streams_through_raises_its_clients_error() -> None
     assert pick(refused, sdk) is sdk.APIConnectionError  # type: ignore[attr-defined]
     for other in (malformed, event, refused):
         assert cut_family.pick(other, client) is None
+
+
+def test_aiohttp_families_are_httpxs_error_sync_and_aiohttps_async() -> None:
+    """For an SDK over httpx (sync) and aiohttp (async): httpx's own error is its class
+    and words; one chatplex's async client raised for aiohttp's exception is that
+    exception's class, in aiohttp's words; neither for an async error with no aiohttp
+    exception (a lean connection's) nor for a failure with no httpx error under it."""
+    import aiohttp
+
+    families = aiohttp_families()
+    synced = errors.StreamError("stream from h broke off", provider="p")
+    synced.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    shown = sdk_compatible(synced, families)
+    assert isinstance(shown, httpx.RemoteProtocolError) and str(shown) == "peer closed connection"
+    cut = errors.StreamError("stream from h broke off", provider="p")
+    cause = httpx.RemoteProtocolError("Response payload is not completed")
+    cause.httpcore_words = "peer closed connection"  # type: ignore[attr-defined]
+    cause.aiohttp_class = aiohttp.ClientPayloadError  # type: ignore[attr-defined]
+    cut.__cause__ = cause
+    shown = sdk_compatible(cut, families)
+    assert isinstance(shown, aiohttp.ClientPayloadError)
+    assert not isinstance(shown, httpx.HTTPError)
+    assert str(shown) == "Response payload is not completed"
+    assert shown.provider_message == "stream from h broke off"  # type: ignore[attr-defined]
+    lean = errors.APIConnectionError("connection to h failed", provider="p")
+    lean.__cause__ = httpx.ConnectError("Connection refused")
+    lean.__cause__.httpcore_words = "All connection attempts failed"  # type: ignore[attr-defined]
+    late = errors.APITimeoutError("h sent nothing within 1 s", provider="p")
+    for untouched in (lean, late):
+        assert type(sdk_compatible(untouched, families)) is type(untouched)
 
 
 # ---- the SDK's words (issue 47): message and str() as the Stainless SDKs word them

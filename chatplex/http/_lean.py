@@ -43,6 +43,7 @@ from ._h1 import request_head
 from ._headers import wire_header_lines
 
 __all__ = [
+    "AIOHTTP_CLASS",
     "HTTPCORE_WORDS",
     "LeanBody",
     "Pool",
@@ -54,8 +55,14 @@ __all__ = [
 #: The attribute of an httpx error raised by chatplex's async client that holds what
 #: httpx's own async client (httpcore over anyio) says of the same failure, where its
 #: words differ from the ones given here (aiohttp's): a drop-in whose partner lets httpx
-#: errors through words the error as them (`sdk_errors.httpx_words`).
+#: errors through words the error as them (`sdk_errors.httpx_words`). Every httpx error
+#: the async client raises has it (None where the words agree).
 HTTPCORE_WORDS = "httpcore_words"
+#: The attribute of an httpx error raised by chatplex's async client over aiohttp that
+#: holds the class of aiohttp's exception it stands for (a class: none of its URL or
+#: headers), for the drop-ins whose partner's async client is aiohttp
+#: (`sdk_errors.aiohttp_family`).
+AIOHTTP_CLASS = "aiohttp_class"
 
 #: aiohttp's defaults for connecting to a host with several addresses.
 _HAPPY_EYEBALLS_DELAY = 0.25
@@ -193,6 +200,8 @@ class LeanBody(httpx.AsyncByteStream):
             waiter.set_result(None)
 
     def fail(self, error: httpx.TransportError) -> None:
+        if not hasattr(error, HTTPCORE_WORDS):  # marks it as the async client's
+            setattr(error, HTTPCORE_WORDS, None)
         self._error = error
         self._connection = None
         waiter = self._waiter

@@ -440,10 +440,12 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> httpx.RequestError:
         kind = httpx.ReadError
     else:
         kind = httpx.TransportError
+    from ._lean import AIOHTTP_CLASS
     from ._lean import HTTPCORE_WORDS
 
     error = kind(_safe_text(exc, request), request=request)
     setattr(error, HTTPCORE_WORDS, _httpcore_words(exc))
+    setattr(error, AIOHTTP_CLASS, type(exc))
     return error
 
 

@@ -545,3 +545,4 @@ async def test_failures_carry_what_httpxs_own_async_client_says(closed_port: int
             assert type(mine) is type(httpxs)
             assert str(mine) != str(httpxs)  # aiohttp's words, chatplex's own
             assert mine.httpcore_words == str(httpxs)  # type: ignore[attr-defined]
+            assert mine.aiohttp_class.__module__.startswith("aiohttp")  # type: ignore[attr-defined]

@@ -33,6 +33,7 @@ from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import aiohttp_families
 from ...sdk_errors import sdk_words
 
 __all__ = ["COUNT_ERROR_FAMILIES", "ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES", "quota_failure"]
@@ -183,6 +184,8 @@ def _model_of(request: Any) -> str:
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     ErrorFamily(_PARTNER_MODULE, _partner_error, _fill_partner_error),
     ErrorFamily("google.genai.errors", _sdk_error, _fill_sdk_error),
+    # google-genai lets its HTTP clients' errors through: httpx's, aiohttp's async.
+    *aiohttp_families(),
 )
 
 

@@ -122,6 +122,16 @@ def test_an_error_event_with_a_code_is_raised_by_it_as_google_genai_does() -> No
     assert isinstance(busy, partner.GoogleRateLimitError)
 
 
+def test_a_failure_in_transit_is_the_http_clients_error_google_genai_lets_through() -> None:
+    import httpx
+
+    refused = APIConnectionError("connection to h failed", provider="google_genai")
+    refused.__cause__ = httpx.ConnectError("[Errno 111] Connection refused")
+    shown = sdk_compatible(refused, ADAPTER.error_families)
+    assert isinstance(shown, httpx.ConnectError) and not isinstance(shown, genai_errors.APIError)
+    assert str(shown) == "[Errno 111] Connection refused"
+
+
 # ---- Vertex AI: google-api-core's classes, as the aiplatform client raises -------------
 
 
