@@ -22,11 +22,14 @@ import sys
 import threading
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
+from urllib.parse import unquote
 
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import failure_kind
 from ...sdk_errors import sdk_words
 
 __all__ = ["CLIENT_ERRORS", "ERROR_FAMILIES", "BotoResponse"]
@@ -198,10 +201,37 @@ def _core_overflow(err: BaseException, exceptions: Any) -> type[BaseException] |
     return found if isinstance(found, type) and _overflows(err, _OVERFLOW) else None
 
 
+def _endpoint_error(err: BaseException, exceptions: Any) -> type[BaseException] | None:
+    """botocore's `EndpointConnectionError` for a connection that could not be made, as
+    boto3's client raises it (langchain-aws lets it through); a timeout is none."""
+    if failure_kind(err) != "connection" or isinstance(err, StreamError):
+        return None
+    found = getattr(exceptions, "EndpointConnectionError", None)
+    return found if isinstance(found, type) else None
+
+
+def _fill_endpoint_error(err: BaseException) -> None:
+    # botocore's BotoCoreError: its words from `fmt` and the URL boto3 sent to (the
+    # model id in the path quoted whole: "v1%3A0"), the keywords kept as `kwargs`.
+    fields = err.__dict__
+    url = getattr(fields.get("request"), "url", None)
+    if url is None or "sdk_text" in fields:
+        return
+    head, found, rest = str(url).partition("/model/")
+    if found:
+        model, slash, tail = rest.partition("/")
+        url = f"{head}/model/{quote(unquote(model), safe='')}{slash}{tail}"
+    fields["kwargs"] = {"endpoint_url": str(url)}
+    fields.setdefault("provider_message", fields.get("message"))
+    fields["message"] = f'Could not connect to the endpoint URL: "{url}"'
+    sdk_words(err, fields["message"])
+
+
 #: botocore's classes alone: what the InvokeModel adapter declares (langchain-aws's
 #: ChatBedrock lets botocore's errors through, a context overflow included).
 CLIENT_ERRORS: tuple[ErrorFamily, ...] = (
     ErrorFamily("botocore.exceptions", _client_error, _fill_client_error),
+    ErrorFamily("botocore.exceptions", _endpoint_error, _fill_endpoint_error),
 )
 
 #: What the Converse adapter declares (`BedrockAdapter.error_families`): botocore's

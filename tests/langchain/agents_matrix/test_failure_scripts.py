@@ -622,10 +622,6 @@ FAILURE_GAPS: dict[tuple[str, str], str] = {
         "('ssl:<ssl.SSLContext object at 0x...>', another address each run); the drop-in's "
         "lean connection (no aiohttp exception) chatplex's APIConnectionError"
     ),
-    ("connection_refused", "bedrock_converse"): _raised(
-        "botocore's EndpointConnectionError ('Could not connect to the endpoint URL: ...')",
-        "chatplex's APIConnectionError",
-    ),
     # A server slower than `timeout`.
     ("read_timeout", "gemini"): (
         "sync agrees (httpx.ReadTimeout, 'timed out'); async, the partner's aiohttp total "

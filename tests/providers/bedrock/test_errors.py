@@ -153,3 +153,23 @@ def test_the_invoke_wire_reads_no_context_overflow() -> None:
     err = sdk_compatible(too_long(), CLIENT_ERRORS)
     assert isinstance(err, exceptions.ClientError)
     assert not isinstance(err, ContextOverflowError)
+
+
+def test_a_refused_connection_is_botocores_endpoint_connection_error() -> None:
+    """boto3's client raises EndpointConnectionError for a connection it could not make,
+    naming the URL it sent to with the model id quoted whole (langchain-aws lets it
+    through); a timeout is none of it."""
+    from chatplex.errors import APIConnectionError
+    from chatplex.errors import APITimeoutError
+
+    url = "http://127.0.0.1:9/model/us.anthropic.claude-3-5-haiku-20241022-v1:0/converse"
+    refused = APIConnectionError("connection failed", provider="bedrock_converse")
+    refused.request = httpx.Request("POST", url)  # type: ignore[attr-defined]
+    shown = sdk_compatible(refused, ERROR_FAMILIES)
+    assert isinstance(shown, exceptions.EndpointConnectionError)
+    quoted = url.replace("v1:0", "v1%3A0")
+    assert str(shown) == f'Could not connect to the endpoint URL: "{quoted}"'
+    assert shown.kwargs == {"endpoint_url": quoted}  # type: ignore[attr-defined]
+    assert shown.provider_message == "connection failed"  # type: ignore[attr-defined]
+    late = sdk_compatible(APITimeoutError("slow", provider="bedrock_converse"), ERROR_FAMILIES)
+    assert not isinstance(late, exceptions.EndpointConnectionError)
