@@ -82,6 +82,7 @@ __all__ = [
     "LANGCHAIN_MODEL_ERRORS",
     "ErrorFamily",
     "aiohttp_families",
+    "broke_off",
     "chatplex_class",
     "cut_stream_family",
     "event_as_api_error",
@@ -280,7 +281,7 @@ def stainless_pick(*, plain_events: bool, cuts_through: bool) -> Picker:
     return except_cut_streams(pick) if cuts_through else pick
 
 
-def _cut_off(err: BaseException) -> bool:
+def broke_off(err: BaseException) -> bool:
     """Whether `err` is a stream that broke off in transit: a StreamError (no error
     event) over the httpx error of its connection."""
     cause = err.__cause__
@@ -297,7 +298,7 @@ def except_cut_streams(pick: Picker) -> Picker:
     lets that client's error through, none of its own classes."""
 
     def picked(err: BaseException, sdk: ModuleType) -> type[BaseException] | None:
-        return None if _cut_off(err) else pick(err, sdk)
+        return None if broke_off(err) else pick(err, sdk)
 
     return picked
 
@@ -305,7 +306,7 @@ def except_cut_streams(pick: Picker) -> Picker:
 def _cut_stream_class(err: BaseException, client: ModuleType) -> type[BaseException] | None:
     # By name: the SDK's HTTP client may be another module than chatplex's httpx
     # (the anthropic SDK's httpx2), with the same classes.
-    return _named(client, type(err.__cause__).__name__) if _cut_off(err) else None
+    return _named(client, type(err.__cause__).__name__) if broke_off(err) else None
 
 
 def cut_stream_family(module: str) -> ErrorFamily:

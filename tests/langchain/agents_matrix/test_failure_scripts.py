@@ -576,9 +576,6 @@ def _raised(partner: str, ours: str) -> str:
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
 FAILURE_GAPS: dict[tuple[str, str], str] = {
     # A stream cut off after two pieces: the pieces agree, the error does not.
-    ("stream_cut", "bedrock_converse"): _raised(
-        "urllib3's ProtocolError ('Response ended prematurely')", "botocore's EventStreamError"
-    ),
     # A data line that is not JSON.
     **{
         ("stream_malformed", wire): _raised("json.JSONDecodeError", ours)

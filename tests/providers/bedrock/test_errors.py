@@ -173,3 +173,21 @@ def test_a_refused_connection_is_botocores_endpoint_connection_error() -> None:
     assert shown.provider_message == "connection failed"  # type: ignore[attr-defined]
     late = sdk_compatible(APITimeoutError("slow", provider="bedrock_converse"), ERROR_FAMILIES)
     assert not isinstance(late, exceptions.EndpointConnectionError)
+
+
+def test_a_stream_that_broke_off_is_urllib3s_protocol_error() -> None:
+    """botocore reads the event stream through urllib3 and lets its ProtocolError through
+    ("Response ended prematurely" for a chunked body cut between chunks); an exception
+    event stays botocore's EventStreamError."""
+    urllib3 = pytest.importorskip("urllib3.exceptions")
+    cut = StreamError("stream from h broke off", provider="bedrock_converse")
+    cut.__cause__ = httpx.RemoteProtocolError(
+        "peer closed connection without sending complete message body (incomplete chunked read)"
+    )
+    shown = sdk_compatible(cut, ERROR_FAMILIES)
+    assert isinstance(shown, urllib3.ProtocolError)
+    assert not isinstance(shown, exceptions.ClientError)
+    assert str(shown) == "Response ended prematurely"
+    assert shown.provider_message == "stream from h broke off"  # type: ignore[attr-defined]
+    event = StreamError("busy", provider="bedrock_converse", error_type="throttlingException")
+    assert isinstance(sdk_compatible(event, ERROR_FAMILIES), exceptions.EventStreamError)
