@@ -12,6 +12,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,8 +27,11 @@ from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
 from chatplex.sdk_errors import LANGCHAIN_MODEL_ERRORS
 from chatplex.sdk_errors import ErrorFamily
+from chatplex.sdk_errors import aiohttp_families
 from chatplex.sdk_errors import chatplex_class
+from chatplex.sdk_errors import cut_stream_family
 from chatplex.sdk_errors import decode_family
+from chatplex.sdk_errors import except_cut_streams
 from chatplex.sdk_errors import failure_kind
 from chatplex.sdk_errors import langchain_class_for
 from chatplex.sdk_errors import model_error_family
@@ -201,11 +205,15 @@ def test_anthropic_overloaded_event_inside_a_stream() -> None:
                 200, content=sse.encode(), headers={"content-type": "text/event-stream"}
             )
         )
-        with pytest.raises(anthropic.OverloadedError) as caught:
+        with pytest.raises(anthropic.APIStatusError) as caught:
             list(_model("anthropic").stream("hi"))
     assert isinstance(caught.value, errors.StreamError)
     assert caught.value.error_type == "overloaded_error"
-    assert isinstance(caught.value, anthropic.APIStatusError)
+    # The anthropic SDK's stream raises a status error for the stream's 200, not its
+    # 529 class, worded as the event's body.
+    assert not isinstance(caught.value, anthropic.OverloadedError)
+    assert str(caught.value) == str(events[-1])
+    assert caught.value.provider_message == "Overloaded"  # type: ignore[attr-defined]
 
 
 def test_a_stream_that_broke_off_is_a_connection_error() -> None:
@@ -616,6 +624,82 @@ def test_transport_family_is_the_httpx_error_under_it_in_its_words() -> None:
     event = errors.StreamError("busy", provider="p", error_type="server_error")
     event.__cause__ = httpx.RemoteProtocolError("x")
     assert not isinstance(sdk_compatible(event, families), httpx.HTTPError)  # the provider's
+
+
+def test_transport_family_words_async_failures_as_httpxs_own_async_client() -> None:
+    """chatplex's async client words a refused connection as aiohttp ("Connection
+    refused"); httpx's own async client says "All connection attempts failed": the httpx
+    error it raised carries those words (`httpcore_words`), which the partner's are."""
+    families = (transport_family(),)
+    refused = errors.APIConnectionError("connection to http://h:9/ failed", provider="p")
+    cause = httpx.ConnectError("Connection refused")
+    cause.httpcore_words = "All connection attempts failed"  # type: ignore[attr-defined]
+    refused.__cause__ = cause
+    shown = sdk_compatible(refused, families)
+    assert isinstance(shown, httpx.ConnectError)
+    assert str(shown) == "All connection attempts failed"
+    assert shown.provider_message == "connection to http://h:9/ failed"
+    own = errors.APIConnectionError("connection to http://h:9/ failed", provider="p")
+    own.__cause__ = cause
+    assert str(sdk_compatible(own, families, words=False)) == "p: connection to http://h:9/ failed"
+
+
+def test_an_sdk_that_lets_cut_streams_through_raises_its_clients_error() -> None:
+    """`except_cut_streams` leaves a stream that broke off to `cut_stream_family`, which
+    picks the class of the same name in the SDK's HTTP client (another module than
+    httpx: by name); an error event, a malformed event, a refused connection stay the
+    SDK's."""
+    client = types.ModuleType("httpx2_like")
+    client.RemoteProtocolError = type("RemoteProtocolError", (Exception,), {})  # type: ignore[attr-defined]
+    sdk = types.ModuleType("sdk_like")
+    sdk.APIConnectionError = type("APIConnectionError", (Exception,), {})  # type: ignore[attr-defined]
+    sdk.APIStatusError = type("APIStatusError", (Exception,), {})  # type: ignore[attr-defined]
+    pick = except_cut_streams(sdk_class_for)
+    cut_family = cut_stream_family("httpx2_like")
+    cut = errors.StreamError("broke off", provider="p")
+    cut.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    assert pick(cut, sdk) is None
+    assert cut_family.pick(cut, client) is client.RemoteProtocolError  # type: ignore[attr-defined]
+    malformed = errors.StreamError("bad event", provider="p")
+    malformed.__cause__ = ValueError("not JSON")
+    event = errors.StreamError("busy", provider="p", error_type="server_error")
+    refused = errors.APIConnectionError("refused", provider="p")
+    refused.__cause__ = httpx.ConnectError("refused")
+    assert pick(malformed, sdk) is sdk.APIConnectionError  # type: ignore[attr-defined]
+    assert pick(event, sdk) is sdk.APIStatusError  # type: ignore[attr-defined]
+    assert pick(refused, sdk) is sdk.APIConnectionError  # type: ignore[attr-defined]
+    for other in (malformed, event, refused):
+        assert cut_family.pick(other, client) is None
+
+
+def test_aiohttp_families_are_httpxs_error_sync_and_aiohttps_async() -> None:
+    """For an SDK over httpx (sync) and aiohttp (async): httpx's own error is its class
+    and words; one chatplex's async client raised for aiohttp's exception is that
+    exception's class, in aiohttp's words; neither for an async error with no aiohttp
+    exception (a lean connection's) nor for a failure with no httpx error under it."""
+    import aiohttp
+
+    families = aiohttp_families()
+    synced = errors.StreamError("stream from h broke off", provider="p")
+    synced.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    shown = sdk_compatible(synced, families)
+    assert isinstance(shown, httpx.RemoteProtocolError) and str(shown) == "peer closed connection"
+    cut = errors.StreamError("stream from h broke off", provider="p")
+    cause = httpx.RemoteProtocolError("Response payload is not completed")
+    cause.httpcore_words = "peer closed connection"  # type: ignore[attr-defined]
+    cause.aiohttp_class = aiohttp.ClientPayloadError  # type: ignore[attr-defined]
+    cut.__cause__ = cause
+    shown = sdk_compatible(cut, families)
+    assert isinstance(shown, aiohttp.ClientPayloadError)
+    assert not isinstance(shown, httpx.HTTPError)
+    assert str(shown) == "Response payload is not completed"
+    assert shown.provider_message == "stream from h broke off"  # type: ignore[attr-defined]
+    lean = errors.APIConnectionError("connection to h failed", provider="p")
+    lean.__cause__ = httpx.ConnectError("Connection refused")
+    lean.__cause__.httpcore_words = "All connection attempts failed"  # type: ignore[attr-defined]
+    late = errors.APITimeoutError("h sent nothing within 1 s", provider="p")
+    for untouched in (lean, late):
+        assert type(sdk_compatible(untouched, families)) is type(untouched)
 
 
 # ---- the SDK's words (issue 47): message and str() as the Stainless SDKs word them

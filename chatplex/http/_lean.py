@@ -42,7 +42,27 @@ from ._h1 import ResponseParser
 from ._h1 import request_head
 from ._headers import wire_header_lines
 
-__all__ = ["LeanBody", "Pool", "connect_failure_text", "wire_bytes"]
+__all__ = [
+    "AIOHTTP_CLASS",
+    "HTTPCORE_WORDS",
+    "LeanBody",
+    "Pool",
+    "connect_failure_text",
+    "connect_failure_words",
+    "wire_bytes",
+]
+
+#: The attribute of an httpx error raised by chatplex's async client that holds what
+#: httpx's own async client (httpcore over anyio) says of the same failure, where its
+#: words differ from the ones given here (aiohttp's): a drop-in whose partner lets httpx
+#: errors through words the error as them (`sdk_errors.httpx_words`). Every httpx error
+#: the async client raises has it (None where the words agree).
+HTTPCORE_WORDS = "httpcore_words"
+#: The attribute of an httpx error raised by chatplex's async client over aiohttp that
+#: holds the class of aiohttp's exception it stands for (a class: none of its URL or
+#: headers), for the drop-ins whose partner's async client is aiohttp
+#: (`sdk_errors.aiohttp_family`).
+AIOHTTP_CLASS = "aiohttp_class"
 
 #: aiohttp's defaults for connecting to a host with several addresses.
 _HAPPY_EYEBALLS_DELAY = 0.25
@@ -180,6 +200,8 @@ class LeanBody(httpx.AsyncByteStream):
             waiter.set_result(None)
 
     def fail(self, error: httpx.TransportError) -> None:
+        if not hasattr(error, HTTPCORE_WORDS):  # marks it as the async client's
+            setattr(error, HTTPCORE_WORDS, None)
         self._error = error
         self._connection = None
         waiter = self._waiter
@@ -366,6 +388,7 @@ class Pool:
         except OSError as exc:  # refused, DNS, TLS (ssl.SSLError is an OSError)
             # The text the aiohttp path gives (`_transport._safe_text`).
             error = httpx.ConnectError(connect_failure_text(exc), request=request)
+            setattr(error, HTTPCORE_WORDS, connect_failure_words(exc))
         except asyncio.CancelledError:
             await asyncio.sleep(0)  # as in `LeanBody.aclose`: a half-made socket closed now
             raise
@@ -421,6 +444,15 @@ def connect_failure_text(cause: OSError) -> str:
     if isinstance(cause, ssl.SSLError):
         return str(cause) or "TLS handshake failed"
     return os.strerror(cause.errno) if cause.errno else str(cause) or "cannot connect"
+
+
+def connect_failure_words(cause: OSError) -> str | None:
+    """What httpx's async client says of a connection that could not be made: anyio's
+    "All connection attempts failed" when every address refused it (or was unreachable);
+    None (the OS's or the SSL library's words, as here) for a failed lookup or TLS."""
+    if isinstance(cause, (ssl.SSLError, socket.gaierror)):
+        return None
+    return "All connection attempts failed"
 
 
 def wire_bytes(request: httpx.Request) -> bytes:

@@ -440,7 +440,39 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> httpx.RequestError:
         kind = httpx.ReadError
     else:
         kind = httpx.TransportError
-    return kind(_safe_text(exc, request), request=request)
+    from ._lean import AIOHTTP_CLASS
+    from ._lean import HTTPCORE_WORDS
+
+    error = kind(_safe_text(exc, request), request=request)
+    setattr(error, HTTPCORE_WORDS, _httpcore_words(exc))
+    setattr(error, AIOHTTP_CLASS, type(exc))
+    return error
+
+
+#: h11's words (through httpcore) for a chunked body the server stopped sending.
+_CHUNKED_CUT = (
+    "peer closed connection without sending complete message body (incomplete chunked read)"
+)
+
+
+def _httpcore_words(exc: Exception) -> str | None:
+    """What httpx's own async client says of the failure aiohttp raised `exc` for, where
+    it words it otherwise (`HTTPCORE_WORDS`): a refused connection, a chunked body cut
+    off (h11's words); None for the rest."""
+    import aiohttp
+    from aiohttp import http_exceptions
+
+    from ._lean import connect_failure_words
+
+    if isinstance(exc, aiohttp.ClientConnectorError) and not isinstance(
+        exc, aiohttp.ClientSSLError
+    ):
+        return connect_failure_words(exc.os_error)
+    if isinstance(exc, aiohttp.ClientPayloadError) and isinstance(
+        exc.__cause__, http_exceptions.TransferEncodingError
+    ):
+        return _CHUNKED_CUT
+    return None
 
 
 def _safe_text(exc: Exception, request: httpx.Request) -> str:

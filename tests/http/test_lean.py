@@ -37,7 +37,9 @@ from chatplex.http import astream
 from chatplex.http import connections_in_use
 from chatplex.http import get_async_client
 from chatplex.http import send
+from chatplex.http._lean import HTTPCORE_WORDS
 from chatplex.http._lean import LeanBody
+from chatplex.http._lean import connect_failure_words
 from chatplex.http._transport import AioHTTPTransport
 
 
@@ -532,3 +534,28 @@ async def test_bytes_after_a_reply_close_its_connection() -> None:
         adapter = FakeAdapter(url)
         texts = [(await asend(adapter, adapter.request())).text for _ in range(2)]
         assert texts == ["hi", "hi"] and peer.connections == 2
+
+
+async def test_a_refused_connection_carries_httpx_async_clients_words(closed_port: int) -> None:
+    """Lean and aiohttp alike word a refused connection as the OS does; the httpx error
+    also holds what httpx's own async client says of it (anyio's words), for the drop-ins
+    whose partner lets httpx's error through."""
+    adapter = FakeAdapter(f"http://127.0.0.1:{closed_port}")
+    errors: list[APIConnectionError] = []
+    async with httpx.AsyncClient(transport=AioHTTPTransport()) as mine:
+        for client in (None, mine):
+            with pytest.raises(APIConnectionError) as caught:
+                await asend(adapter, adapter.request(), client=client)
+            errors.append(caught.value)
+    for error in errors:
+        assert isinstance(error.__cause__, httpx.ConnectError)
+        assert str(error.__cause__) == "Connection refused"
+        assert getattr(error.__cause__, HTTPCORE_WORDS) == "All connection attempts failed"
+
+
+def test_only_a_refused_or_unreachable_address_is_worded_as_anyio() -> None:
+    assert connect_failure_words(ConnectionRefusedError(111, "refused")) == (
+        "All connection attempts failed"
+    )
+    assert connect_failure_words(socket.gaierror(-2, "Name or service not known")) is None
+    assert connect_failure_words(ssl.SSLCertVerificationError(1, "verify failed")) is None

@@ -516,3 +516,33 @@ def test_yarl_urls_are_kept_per_url_object_but_never_with_a_query() -> None:
     keyed = httpx.URL("https://x.example/v1/chat?key=SECRET")
     assert str(_url(keyed)) == "https://x.example/v1/chat?key=SECRET"
     assert all("SECRET" not in str(made) for _, made in _yarl_urls.values())
+
+
+async def test_failures_carry_what_httpxs_own_async_client_says(closed_port: int) -> None:
+    """A refused connection and a chunked body cut off: aiohttp's words are kept, and
+    the httpx error holds httpx's own async client's words for the same failure (read
+    by the drop-ins whose partner lets httpx's error through), checked against it."""
+
+    async def cut(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n")
+        await writer.drain()
+        writer.close()
+
+    async def failure(client: httpx.AsyncClient, url: str) -> httpx.TransportError:
+        with pytest.raises(httpx.TransportError) as caught:
+            async with client.stream("POST", url, content=b"{}") as response:
+                await response.aread()
+        return caught.value
+
+    async with (
+        raw_server(cut) as url,
+        httpx.AsyncClient(transport=AioHTTPTransport()) as ours,
+        httpx.AsyncClient() as theirs,
+    ):
+        for target in (url, f"http://127.0.0.1:{closed_port}/"):
+            mine, httpxs = await failure(ours, target), await failure(theirs, target)
+            assert type(mine) is type(httpxs)
+            assert str(mine) != str(httpxs)  # aiohttp's words, chatplex's own
+            assert mine.httpcore_words == str(httpxs)  # type: ignore[attr-defined]
+            assert mine.aiohttp_class.__module__.startswith("aiohttp")  # type: ignore[attr-defined]

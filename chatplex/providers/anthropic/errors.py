@@ -8,6 +8,7 @@ langchain-anthropic)."""
 from __future__ import annotations
 
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import cut_stream_family
 from ...sdk_errors import decode_family
 from ...sdk_errors import model_error_family
 from ...sdk_errors import partner_family
@@ -22,6 +23,9 @@ _OVERFLOW = ("prompt is too long",)
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     decode_family(),  # a body or an event that is not JSON: the SDK lets json's through
     partner_family("langchain_anthropic.chat_models", "Anthropic", _OVERFLOW),
-    stainless_family("anthropic"),
+    # The anthropic SDK lets its HTTP client's error (httpx2's) through when a stream
+    # breaks off, and words an error event as the event's body.
+    stainless_family("anthropic", cuts_through=True, body_events=True),
+    cut_stream_family("httpx2"),
     model_error_family(_OVERFLOW),
 )

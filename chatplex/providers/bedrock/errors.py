@@ -22,13 +22,17 @@ import sys
 import threading
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
+from urllib.parse import unquote
 
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import broke_off
 from ...sdk_errors import decode_failure
 from ...sdk_errors import except_where
+from ...sdk_errors import failure_kind
 from ...sdk_errors import sdk_words
 from .eventstream import UnfinishedMessage
 
@@ -65,6 +69,8 @@ def _client_error(err: BaseException, exceptions: Any) -> type[BaseException] | 
     base = getattr(exceptions, "ClientError", None)
     if not isinstance(base, type):
         return None
+    if broke_off(err):
+        return None  # urllib3's error, which botocore lets through (`_cut_stream`)
     if isinstance(err, StreamError):  # an exception event inside a stream
         found = getattr(exceptions, "EventStreamError", base)
         return found if isinstance(found, type) else base
@@ -201,10 +207,64 @@ def _core_overflow(err: BaseException, exceptions: Any) -> type[BaseException] |
     return found if isinstance(found, type) and _overflows(err, _OVERFLOW) else None
 
 
+def _endpoint_error(err: BaseException, exceptions: Any) -> type[BaseException] | None:
+    """botocore's `EndpointConnectionError` for a connection that could not be made, as
+    boto3's client raises it (langchain-aws lets it through); a timeout is none."""
+    if failure_kind(err) != "connection" or isinstance(err, StreamError):
+        return None
+    found = getattr(exceptions, "EndpointConnectionError", None)
+    return found if isinstance(found, type) else None
+
+
+def _fill_endpoint_error(err: BaseException) -> None:
+    # botocore's BotoCoreError: its words from `fmt` and the URL boto3 sent to (the
+    # model id in the path quoted whole: "v1%3A0"), the keywords kept as `kwargs`.
+    fields = err.__dict__
+    url = getattr(fields.get("request"), "url", None)
+    if url is None or "sdk_text" in fields:
+        return
+    head, found, rest = str(url).partition("/model/")
+    if found:
+        model, slash, tail = rest.partition("/")
+        url = f"{head}/model/{quote(unquote(model), safe='')}{slash}{tail}"
+    fields["kwargs"] = {"endpoint_url": str(url)}
+    fields.setdefault("provider_message", fields.get("message"))
+    fields["message"] = f'Could not connect to the endpoint URL: "{url}"'
+    sdk_words(err, fields["message"])
+
+
+#: h11's words (httpx's) for a chunked body cut off between chunks, and urllib3's.
+_CHUNKED_CUT = (
+    "peer closed connection without sending complete message body (incomplete chunked read)"
+)
+_URLLIB3_CUT = "Response ended prematurely"
+
+
+def _cut_stream(err: BaseException, exceptions: Any) -> type[BaseException] | None:
+    """urllib3's `ProtocolError` for a stream that broke off: botocore reads the event
+    stream through urllib3 and lets its error through (so does langchain-aws)."""
+    found = getattr(exceptions, "ProtocolError", None)
+    return found if isinstance(found, type) and broke_off(err) else None
+
+
+def _fill_cut_stream(err: BaseException) -> None:
+    # urllib3's words for the cut httpx words the same way; any other cut keeps httpx's.
+    fields = err.__dict__
+    cause = err.__cause__
+    if "sdk_text" in fields or cause is None:
+        return
+    words = getattr(cause, "httpcore_words", None) or str(cause)
+    fields.setdefault("provider_message", fields.get("message"))
+    fields["message"] = _URLLIB3_CUT if words == _CHUNKED_CUT else words
+    sdk_words(err, fields["message"])
+
+
 #: botocore's classes alone: what the InvokeModel adapter declares (langchain-aws's
 #: ChatBedrock lets botocore's errors through, a context overflow included).
 CLIENT_ERRORS: tuple[ErrorFamily, ...] = (
     ErrorFamily("botocore.exceptions", _client_error, _fill_client_error),
+    ErrorFamily("botocore.exceptions", _endpoint_error, _fill_endpoint_error),
+    ErrorFamily("urllib3.exceptions", _cut_stream, _fill_cut_stream),
 )
 
 #: langchain-aws's words for a Converse reply without `output` (`_parse_response`): what

@@ -22,15 +22,15 @@ from typing import Any
 
 from ...errors import APIError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import cut_stream_family
 from ...sdk_errors import decode_family
-from ...sdk_errors import event_as_api_error
 from ...sdk_errors import httpx_transport_class
 from ...sdk_errors import httpx_words
 from ...sdk_errors import model_error_family
 from ...sdk_errors import partner_family
-from ...sdk_errors import sdk_class_for
 from ...sdk_errors import sdk_words
 from ...sdk_errors import stainless_failure_text
+from ...sdk_errors import stainless_pick
 from ...sdk_errors import stainless_text
 from ...sdk_errors import with_event_words
 from ..openai.errors import CHAT_ERROR_FAMILIES as OPENAI_FAMILIES
@@ -86,14 +86,16 @@ def _fill_sdk_error(err: BaseException) -> None:
     err.__dict__["code"] = None
 
 
-def _sdk_family(sdk: str, *, plain_events: bool = False) -> ErrorFamily:
+def _sdk_family(sdk: str, *, plain_events: bool = False, cuts_through: bool = False) -> ErrorFamily:
     """A Stainless SDK's family other than openai's: its class by status, its wording,
     and the fields chatplex has (body, status_code). `plain_events`: an error event
     inside a stream is its plain `APIError` in the event's words (the groq SDK's stream
-    raises it so; perplexity's and sambanova's a status error)."""
-    if plain_events:
-        return ErrorFamily(sdk, event_as_api_error, with_event_words(_fill_sdk_error))
-    return ErrorFamily(sdk, sdk_class_for, _fill_sdk_error)
+    raises it so; perplexity's and sambanova's a status error). `cuts_through`: a
+    stream that broke off is none of its classes (`except_cut_streams`)."""
+    pick = stainless_pick(plain_events=plain_events, cuts_through=cuts_through)
+    return ErrorFamily(
+        sdk, pick, with_event_words(_fill_sdk_error) if plain_events else _fill_sdk_error
+    )
 
 
 #: The only words langchain-fireworks reads as a context overflow in a 400's message.
@@ -110,7 +112,12 @@ _FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
         model_error_family(_FIREWORKS_OVERFLOW),
     ),
     "httpx": (decode_family(), ErrorFamily("httpx", _httpx_class, _fill_httpx)),
-    "groq": (decode_family(), _sdk_family("groq", plain_events=True)),
+    # The groq SDK lets httpx's error through when a stream breaks off.
+    "groq": (
+        decode_family(),
+        _sdk_family("groq", plain_events=True, cuts_through=True),
+        cut_stream_family("httpx"),
+    ),
 }
 
 

@@ -9,7 +9,9 @@ the Gemini wire (`sdk_errors.ErrorFamily`):
   `GoogleContextOverflowError`); a 5xx is `GoogleAPIError`, a google-genai `ServerError`;
 - the google-genai SDK's (`google.genai.errors`): `ClientError` for 4xx (only where
   langchain-google-genai is not imported: its own 4xx classes are no ClientError),
-  `ServerError` for 5xx, `APIError` for an error event inside a stream, with its
+  `ServerError` for 5xx (an error event inside a stream by its error's code, as the
+  SDK raises it: `ServerError` for a 500, so `GoogleAPIError`), `APIError` for an
+  event with no code, with its
   `details` (the decoded error body) and `code`; chatplex's `message` is the SDK's
   (Google's own words).
 
@@ -31,6 +33,7 @@ from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import aiohttp_families
 from ...sdk_errors import decode_failure
 from ...sdk_errors import decode_family
 from ...sdk_errors import except_where
@@ -70,13 +73,27 @@ def _status(err: BaseException) -> int | None:
     return err.status_code
 
 
+def _code(err: BaseException) -> int | None:
+    """The HTTP status, or for an error event inside a stream the code its error carries
+    (google-genai raises an event by its `error.code`, as a reply by its status:
+    `APIError.raise_error`)."""
+    if _is_event(err):
+        code = getattr(err, "code", None)
+        return code if isinstance(code, int) else None
+    return _status(err)
+
+
+def _is_event(err: BaseException) -> bool:
+    return isinstance(err, StreamError) and bool(err.error_type) and err.status_code is None
+
+
 def _class(module: Any, name: str) -> type[BaseException] | None:
     found = getattr(module, name, None)
     return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
 def _partner_error(err: BaseException, chat_models: Any) -> type[BaseException] | None:
-    status = _status(err)
+    status = _code(err)
     if status is None or status < 400:
         return None
     if status >= 500:
@@ -89,7 +106,7 @@ def _partner_error(err: BaseException, chat_models: Any) -> type[BaseException] 
 
 
 def _sdk_error(err: BaseException, errors: Any) -> type[BaseException] | None:
-    status = _status(err)
+    status = _code(err)
     if status is not None and status >= 500:
         return _class(errors, "ServerError")
     if status is not None and status >= 400:
@@ -100,8 +117,8 @@ def _sdk_error(err: BaseException, errors: Any) -> type[BaseException] | None:
         if _PARTNER_MODULE in sys.modules:
             return None
         return _class(errors, "ClientError")
-    if isinstance(err, StreamError) and err.error_type:
-        return _class(errors, "APIError")  # an error event inside a 200 stream
+    if _is_event(err):
+        return _class(errors, "APIError")  # an error event inside a 200 stream, no code
     return None
 
 
@@ -121,8 +138,11 @@ def _fill_sdk_error(err: BaseException) -> None:
     body = fields.get("body")
     fields.setdefault("details", body if isinstance(body, (dict, list)) else None)
     word = fields.get("error_type")
-    if isinstance(fields.get("status"), int) and isinstance(word, str) and word:
-        fields["http_status"] = fields["status"]
+    status = fields.get("status")
+    if not isinstance(status, int) and _is_event(err):
+        status = _code(err)  # an error event: its error's code stands for a status
+    if isinstance(status, int) and isinstance(word, str) and word:
+        fields["http_status"] = status
         fields["status"] = word
     if fields.get("http_status") is not None:
         code = fields.get("code") or fields["http_status"]
@@ -195,6 +215,8 @@ ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     ErrorFamily("google.genai.errors", _undecoded_event, _undecoded_event_words),
     ErrorFamily(_PARTNER_MODULE, _partner_error, _fill_partner_error),
     ErrorFamily("google.genai.errors", _sdk_error, _fill_sdk_error),
+    # google-genai lets its HTTP clients' errors through: httpx's, aiohttp's async.
+    *aiohttp_families(),
 )
 
 

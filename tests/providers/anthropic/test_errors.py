@@ -8,11 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 import anthropic
+import httpx
 import pytest
 
+from chatplex import errors
 from chatplex.lean import ChatAnthropic
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.anthropic.errors import ERROR_FAMILIES
+from chatplex.sdk_errors import sdk_compatible
 from tests._status_calls import first_outside_chatplex
 from tests._status_calls import raised_both_ways
 
@@ -20,6 +23,11 @@ partner = pytest.importorskip("langchain_anthropic.chat_models")
 lc_exceptions = pytest.importorskip("langchain_core.exceptions")
 
 URL = "https://api.anthropic.com/v1/messages"
+
+#: h11's words for a chunked body cut off.
+CHUNKED_CUT = (
+    "peer closed connection without sending complete message body (incomplete chunked read)"
+)
 
 PARTNER: dict[int, Any] = {
     400: partner.AnthropicInvalidRequestError,
@@ -54,3 +62,20 @@ def test_only_a_prompt_too_long_is_a_context_overflow() -> None:
 
 def test_the_adapter_declares_them() -> None:
     assert AnthropicAdapter.error_families is ERROR_FAMILIES
+
+
+def test_a_stream_that_broke_off_is_httpx2s_error_as_the_sdk_lets_it_through() -> None:
+    """The anthropic SDK iterates a stream's events outside its request's error handling:
+    a connection cut mid-stream raises its HTTP client's (httpx2's) RemoteProtocolError,
+    no anthropic class; chatplex's words stay as `provider_message`."""
+    httpx2 = pytest.importorskip("httpx2")
+    cut = errors.StreamError("stream from h broke off", provider="anthropic")
+    cut.__cause__ = httpx.RemoteProtocolError(CHUNKED_CUT)
+    shown = sdk_compatible(cut, ERROR_FAMILIES)
+    assert first_outside_chatplex(shown) is httpx2.RemoteProtocolError
+    assert not isinstance(shown, anthropic.APIError)
+    assert str(shown) == CHUNKED_CUT
+    assert shown.provider_message == "stream from h broke off"  # type: ignore[attr-defined]
+    refused = errors.APIConnectionError("connection to h failed", provider="anthropic")
+    refused.__cause__ = httpx.ConnectError("[Errno 111] Connection refused")
+    assert isinstance(sdk_compatible(refused, ERROR_FAMILIES), anthropic.APIConnectionError)

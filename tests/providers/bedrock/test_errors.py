@@ -218,6 +218,43 @@ def test_a_stream_that_ended_before_message_stop_is_langchain_aws_connection_err
         raise shown
     broke = StreamError("stream from h broke off", provider="bedrock_converse")
     broke.__cause__ = httpx.RemoteProtocolError("peer closed connection")
-    still = sdk_compatible(broke, ERROR_FAMILIES)
-    assert isinstance(still, exceptions.EventStreamError)
+    still = sdk_compatible(broke, ERROR_FAMILIES)  # urllib3's, where it is imported (below)
     assert not isinstance(still, ConnectionError)
+
+
+def test_a_refused_connection_is_botocores_endpoint_connection_error() -> None:
+    """boto3's client raises EndpointConnectionError for a connection it could not make,
+    naming the URL it sent to with the model id quoted whole (langchain-aws lets it
+    through); a timeout is none of it."""
+    from chatplex.errors import APIConnectionError
+    from chatplex.errors import APITimeoutError
+
+    url = "http://127.0.0.1:9/model/us.anthropic.claude-3-5-haiku-20241022-v1:0/converse"
+    refused = APIConnectionError("connection failed", provider="bedrock_converse")
+    refused.request = httpx.Request("POST", url)  # type: ignore[attr-defined]
+    shown = sdk_compatible(refused, ERROR_FAMILIES)
+    assert isinstance(shown, exceptions.EndpointConnectionError)
+    quoted = url.replace("v1:0", "v1%3A0")
+    assert str(shown) == f'Could not connect to the endpoint URL: "{quoted}"'
+    assert shown.kwargs == {"endpoint_url": quoted}  # type: ignore[attr-defined]
+    assert shown.provider_message == "connection failed"  # type: ignore[attr-defined]
+    late = sdk_compatible(APITimeoutError("slow", provider="bedrock_converse"), ERROR_FAMILIES)
+    assert not isinstance(late, exceptions.EndpointConnectionError)
+
+
+def test_a_stream_that_broke_off_is_urllib3s_protocol_error() -> None:
+    """botocore reads the event stream through urllib3 and lets its ProtocolError through
+    ("Response ended prematurely" for a chunked body cut between chunks); an exception
+    event stays botocore's EventStreamError."""
+    urllib3 = pytest.importorskip("urllib3.exceptions")
+    cut = StreamError("stream from h broke off", provider="bedrock_converse")
+    cut.__cause__ = httpx.RemoteProtocolError(
+        "peer closed connection without sending complete message body (incomplete chunked read)"
+    )
+    shown = sdk_compatible(cut, ERROR_FAMILIES)
+    assert isinstance(shown, urllib3.ProtocolError)
+    assert not isinstance(shown, exceptions.ClientError)
+    assert str(shown) == "Response ended prematurely"
+    assert shown.provider_message == "stream from h broke off"  # type: ignore[attr-defined]
+    event = StreamError("busy", provider="bedrock_converse", error_type="throttlingException")
+    assert isinstance(sdk_compatible(event, ERROR_FAMILIES), exceptions.EventStreamError)

@@ -105,3 +105,22 @@ def test_an_error_event_in_a_stream_is_what_the_sdks_stream_raises(
     assert isinstance(err, sdk.APIError)
     assert isinstance(err, sdk.APIStatusError) is not plain
     assert (str(err) == "busy") is plain
+
+
+def test_a_groq_stream_that_broke_off_is_httpxs_error_as_the_sdk_lets_it_through() -> None:
+    """The groq SDK iterates a stream's events outside its request's error handling: a
+    connection cut mid-stream raises httpx's RemoteProtocolError, no groq class; a
+    refused connection stays the SDK's APIConnectionError."""
+    from chatplex.errors import APIConnectionError
+    from chatplex.errors import StreamError
+
+    groq = pytest.importorskip("groq")
+    families = error_families(preset_adapter_class("groq").profile.sdk)
+    cut = StreamError("stream from h broke off", provider="groq")
+    cut.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    shown = sdk_compatible(cut, families)
+    assert first_outside_chatplex(shown) is httpx.RemoteProtocolError
+    assert not isinstance(shown, groq.APIError) and str(shown) == "peer closed connection"
+    refused = APIConnectionError("connection to h failed", provider="groq")
+    refused.__cause__ = httpx.ConnectError("[Errno 111] Connection refused")
+    assert isinstance(sdk_compatible(refused, families), groq.APIConnectionError)

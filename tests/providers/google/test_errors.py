@@ -131,6 +131,34 @@ def test_an_event_that_is_not_json_is_google_genais_and_a_body_jsons_own() -> No
     assert str(reply) == "Unterminated string starting at: line 1 column 2 (char 1)"
 
 
+def test_an_error_event_with_a_code_is_raised_by_it_as_google_genai_does() -> None:
+    """google-genai raises an error event by its `error.code` as a reply by its status
+    (`APIError.raise_error`): a 500 event is its ServerError, which langchain-google-genai
+    wraps as GoogleAPIError (a ModelError), worded "500 INTERNAL. {the event}"; a 4xx
+    event langchain-google-genai's class of that status."""
+    from chatplex.providers.google.response import payload_error
+
+    data = {"error": {"code": 500, "message": "It failed.", "status": "INTERNAL"}}
+    event = sdk_compatible(payload_error(data, StreamError), ADAPTER.error_families)
+    assert isinstance(event, partner.GoogleAPIError)
+    assert isinstance(event, genai_errors.ServerError)
+    assert str(event) == f"500 INTERNAL. {data}"
+    assert event.code == 500 and event.details == data  # type: ignore[attr-defined]
+    data = {"error": {"code": 429, "message": "Slow down.", "status": "RESOURCE_EXHAUSTED"}}
+    busy = sdk_compatible(payload_error(data, StreamError), ADAPTER.error_families)
+    assert isinstance(busy, partner.GoogleRateLimitError)
+
+
+def test_a_failure_in_transit_is_the_http_clients_error_google_genai_lets_through() -> None:
+    import httpx
+
+    refused = APIConnectionError("connection to h failed", provider="google_genai")
+    refused.__cause__ = httpx.ConnectError("[Errno 111] Connection refused")
+    shown = sdk_compatible(refused, ADAPTER.error_families)
+    assert isinstance(shown, httpx.ConnectError) and not isinstance(shown, genai_errors.APIError)
+    assert str(shown) == "[Errno 111] Connection refused"
+
+
 # ---- Vertex AI: google-api-core's classes, as the aiplatform client raises -------------
 
 
