@@ -63,21 +63,32 @@ SDK-compatible when the SDK can be imported there, else a plain chatplex error.
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from collections.abc import Callable
 from collections.abc import Collection
 from collections.abc import Sequence
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 from typing import cast
 
-from .errors import APIConnectionError
 from .errors import APIError
-from .errors import APITimeoutError
-from .errors import DeadlineExceededError
 from .errors import StreamError
+from .sdk_error_families import ErrorFamily
+from .sdk_error_families import Picker
+from .sdk_error_families import aiohttp_families
+from .sdk_error_families import broke_off
+from .sdk_error_families import class_named
+from .sdk_error_families import cut_stream_family
+from .sdk_error_families import decode_failure
+from .sdk_error_families import decode_family
+from .sdk_error_families import except_cut_streams
+from .sdk_error_families import except_where
+from .sdk_error_families import failure_kind
+from .sdk_error_families import httpx_transport_class
+from .sdk_error_families import httpx_words
+from .sdk_error_families import sdk_words
+from .sdk_error_families import transport_failure
+from .sdk_error_families import transport_family
 
 __all__ = [
     "LANGCHAIN_MODEL_ERRORS",
@@ -109,24 +120,6 @@ __all__ = [
     "with_event_words",
     "without_response",
 ]
-
-
-#: How a family picks the class of its module an error should also be (`ErrorFamily.pick`).
-Picker = Callable[[BaseException, ModuleType], "type[BaseException] | None"]
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorFamily:
-    """A module whose exception classes users of a wire catch, and how an error maps to
-    one of them. Declared by the wire (its adapter's `error_families`); used only when
-    `module` is already imported."""
-
-    #: The module holding the classes ("openai", "langchain_core.exceptions").
-    module: str
-    #: The class of that module the error should also be, or None (none stands for it).
-    pick: Picker
-    #: Sets the attributes that module's users read and chatplex has no name for.
-    fill: Callable[[BaseException], None] | None = None
 
 
 #: Status → the SDK's class name, as the SDKs pick them (`_make_status_error`). A name
@@ -167,24 +160,24 @@ def chatplex_class(err: BaseException) -> type[BaseException]:
 def sdk_class_for(err: BaseException, sdk: Any) -> type[BaseException] | None:
     """The class of the SDK module `sdk` that `err` should also be, or None (an error
     no SDK class stands for, such as a spent cost budget)."""
-    failure = _transport_failure(err, timeout="APITimeoutError", connection="APIConnectionError")
+    failure = transport_failure(err, timeout="APITimeoutError", connection="APIConnectionError")
     if failure is not None:
-        return _named(sdk, failure)
+        return class_named(sdk, failure)
     if not isinstance(err, APIError) or decode_failure(err) is not None:
         return None
     status = err.status_code  # the HTTP status, whatever an SDK's `status` says
     if status is not None and status >= 400:
         name = _STATUS_CLASS.get(status)
-        found = _named(sdk, name) if name else None
+        found = class_named(sdk, name) if name else None
         if found is None:
-            found = _named(sdk, "InternalServerError" if status >= 500 else "APIStatusError")
+            found = class_named(sdk, "InternalServerError" if status >= 500 else "APIStatusError")
         return found
     if isinstance(err, StreamError):
         # An error event: the SDKs raise a status error for the stream's own status (a
         # 200: APIStatusError, whatever the event's type); a stream that broke off: the
         # connection failed.
-        return _named(sdk, "APIStatusError" if err.error_type else "APIConnectionError")
-    return _named(sdk, "APIError")
+        return class_named(sdk, "APIStatusError" if err.error_type else "APIConnectionError")
+    return class_named(sdk, "APIError")
 
 
 def sdk_compatible(
@@ -303,42 +296,6 @@ def stainless_pick(*, plain_events: bool, cuts_through: bool) -> Picker:
     return except_cut_streams(pick) if cuts_through else pick
 
 
-def broke_off(err: BaseException) -> bool:
-    """Whether `err` is a stream that broke off in transit: a StreamError (no error
-    event) over the httpx error of its connection."""
-    cause = err.__cause__
-    return (
-        failure_kind(err) == "stream"
-        and cause is not None
-        and type(cause).__module__.partition(".")[0] == "httpx"
-    )
-
-
-def except_cut_streams(pick: Picker) -> Picker:
-    """`pick`, save a stream that broke off: an SDK whose stream iterates its HTTP
-    client's events outside its request's error handling (the anthropic and groq SDKs)
-    lets that client's error through, none of its own classes."""
-
-    def picked(err: BaseException, sdk: ModuleType) -> type[BaseException] | None:
-        return None if broke_off(err) else pick(err, sdk)
-
-    return picked
-
-
-def _cut_stream_class(err: BaseException, client: ModuleType) -> type[BaseException] | None:
-    # By name: the SDK's HTTP client may be another module than chatplex's httpx
-    # (the anthropic SDK's httpx2), with the same classes.
-    return _named(client, type(err.__cause__).__name__) if broke_off(err) else None
-
-
-def cut_stream_family(module: str) -> ErrorFamily:
-    """The HTTP client's error (`module`: "httpx", "httpx2") an SDK lets through for a
-    stream that broke off (`except_cut_streams`): the class of the httpx error under
-    chatplex's, in its words ("peer closed connection without sending complete message
-    body (incomplete chunked read)"); any other error is none of its."""
-    return ErrorFamily(module, _cut_stream_class, _fill_httpx_request)
-
-
 def _is_error_event(err: BaseException) -> bool:
     """Whether `err` is an error event inside a stream (no HTTP status of its own)."""
     return isinstance(err, StreamError) and bool(err.error_type) and err.status_code is None
@@ -348,7 +305,7 @@ def event_as_api_error(err: BaseException, sdk: Any) -> type[BaseException] | No
     """`sdk_class_for`, an error event inside a stream aside: the SDK's plain `APIError`
     (not a status error), as the openai and groq SDKs' streams raise it."""
     if _is_error_event(err):
-        return _named(sdk, "APIError")
+        return class_named(sdk, "APIError")
     return sdk_class_for(err, sdk)
 
 
@@ -460,15 +417,6 @@ def stainless_failure_text(err: BaseException) -> None:
     sdk_words(err, text)
 
 
-def sdk_words(err: BaseException, text: str, *args: Any) -> None:
-    """Gives `err` the words of the SDK class it was made: `str(err)` is `text`, and
-    `err.args` is `args` (default `(text,)`), as the SDK's own error built them. chatplex's
-    own fields (`message`, `status`, `request_id`...) are left as they are."""
-    err.args = args or (text,)
-    err.__dict__["sdk_text"] = text
-    err.__dict__["sdk_args"] = err.args  # kept when pickled (`args` is no field)
-
-
 def _sdk_module_of(err: BaseException) -> str | None:
     """The Stainless SDK whose class `err` was made (the first base from one that has a
     `_base_client` module), or None."""
@@ -506,98 +454,6 @@ def _shows_message_only(module: str | None) -> bool:
     return found
 
 
-def httpx_transport_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
-    """The httpx class a client built on httpx lets through for `err`: the class of the
-    httpx error under it (its `__cause__`: `ConnectError`, `ReadTimeout`,
-    `RemoteProtocolError` for a stream that broke off), else `TimeoutException` for a
-    timeout or a passed deadline and `ConnectError` for a failed connection; None for
-    any other error."""
-    cause = err.__cause__
-    transport = getattr(httpx, "TransportError", None)
-    if isinstance(transport, type) and isinstance(cause, transport) and failure_kind(err):
-        return cast("type[BaseException]", type(cause))
-    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
-        return getattr(httpx, "TimeoutException", None)
-    if isinstance(err, APIConnectionError) and err.status is None:
-        return getattr(httpx, "ConnectError", None)
-    return None
-
-
-def httpx_words(err: BaseException) -> None:
-    """`err` in the words of the httpx error under it (`str()` of its `__cause__`:
-    "[Errno 111] Connection refused"), as httpx's own error reads where the client lets
-    it through; chatplex's words, naming the URL, stay as `provider_message`. Where
-    chatplex's async client raised it, httpx's own async client's words for the failure
-    (its `httpcore_words`: "All connection attempts failed") where they differ."""
-    fields = err.__dict__
-    cause = err.__cause__
-    if "sdk_text" in fields or cause is None or failure_kind(err) is None:
-        return
-    if type(cause).__module__.partition(".")[0] != "httpx":
-        return
-    # Set by chatplex.http's async client (`_lean.HTTPCORE_WORDS`; a layer above this one).
-    words = getattr(cause, "httpcore_words", None) or str(cause)
-    fields.setdefault("provider_message", fields.get("message"))
-    fields["message"] = words
-    sdk_words(err, words)
-
-
-def _fill_httpx_request(err: BaseException) -> None:
-    # httpx's `request` property reads `_request`: the masked request, or none.
-    err.__dict__.setdefault("_request", err.__dict__.get("request"))
-    httpx_words(err)
-
-
-def _from_aiohttp(cause: BaseException | None) -> type[BaseException] | None:
-    # Set by chatplex.http's async client over aiohttp (`_lean.AIOHTTP_CLASS`).
-    found = getattr(cause, "aiohttp_class", None)
-    return found if isinstance(found, type) and issubclass(found, BaseException) else None
-
-
-def _sync_httpx_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
-    # Only httpx's own error (the sync client's): chatplex's async client marks its own
-    # (`_lean.HTTPCORE_WORDS`), and a failure with no httpx error under it is none.
-    cause = err.__cause__
-    transport = getattr(httpx, "TransportError", None)
-    if not isinstance(transport, type) or not isinstance(cause, transport):
-        return None
-    return None if hasattr(cause, "httpcore_words") else httpx_transport_class(err, httpx)
-
-
-def _aiohttp_class(err: BaseException, aiohttp: Any) -> type[BaseException] | None:
-    found = _from_aiohttp(err.__cause__)
-    return found if found is not None and failure_kind(err) else None
-
-
-def _aiohttp_words(err: BaseException) -> None:
-    # aiohttp's words are the ones chatplex's async client gave its httpx error.
-    fields = err.__dict__
-    if "sdk_text" in fields or err.__cause__ is None:
-        return
-    fields.setdefault("provider_message", fields.get("message"))
-    fields["message"] = str(err.__cause__)
-    sdk_words(err, fields["message"])
-
-
-def aiohttp_families() -> tuple[ErrorFamily, ...]:
-    """The families of an SDK whose sync client is httpx and whose async client is
-    aiohttp, each letting its errors through (google-genai): a failure in transit is
-    httpx's error under it, in its words (`transport_family`), where chatplex's async
-    client met it on aiohttp the class of aiohttp's exception, in aiohttp's words."""
-    return (
-        ErrorFamily("httpx", _sync_httpx_class, _fill_httpx_request),
-        ErrorFamily("aiohttp", _aiohttp_class, _aiohttp_words),
-    )
-
-
-def transport_family() -> ErrorFamily:
-    """httpx's family as an SDK that lets its client's errors through shows them (SDKs
-    built directly on httpx): the httpx error's own class and words (`httpx_transport_
-    class`, `httpx_words`) for a timeout, a failed connection or a stream that broke
-    off; any other error is none of httpx's."""
-    return ErrorFamily("httpx", httpx_transport_class, _fill_httpx_request)
-
-
 def langchain_class_for(err: BaseException, exceptions: Any) -> type[BaseException] | None:
     """The class of langchain_core's ModelError family `err` should also be, as
     langchain-openai picks it (400 → `ModelInvalidRequestError`, or `ContextOverflowError`
@@ -605,8 +461,8 @@ def langchain_class_for(err: BaseException, exceptions: Any) -> type[BaseExcepti
     failed connection, a stream that broke off); None for the rest (LangChain re-raises
     those unchanged)."""
     if _broke_off(err):
-        return _named(exceptions, "ModelConnectionError")
-    return _named(exceptions, _model_error_name(err, _CONTEXT_OVERFLOW))
+        return class_named(exceptions, "ModelConnectionError")
+    return class_named(exceptions, _model_error_name(err, _CONTEXT_OVERFLOW))
 
 
 def _broke_off(err: BaseException) -> bool:
@@ -622,59 +478,10 @@ def _broke_off(err: BaseException) -> bool:
     )
 
 
-def decode_failure(err: BaseException) -> json.JSONDecodeError | None:
-    """The decoder's error under `err` (its `__cause__`) where `err` is a reply or a
-    stream event that is not JSON (a body cut in half, a malformed data line), else None."""
-    cause = err.__cause__
-    if isinstance(err, APIError) and isinstance(cause, json.JSONDecodeError):
-        return cause
-    return None
-
-
-def _decode_class(err: BaseException, module: ModuleType) -> type[BaseException] | None:
-    return module.JSONDecodeError if decode_failure(err) is not None else None
-
-
-def _decode_words(err: BaseException) -> None:
-    """`err` in the decoder's words and with its fields (`msg`, `doc`, `pos`, `lineno`,
-    `colno`), as `json.JSONDecodeError` reads; chatplex's words, which name the provider
-    and quote the body, stay as `provider_message`."""
-    decoding = decode_failure(err)
-    fields = err.__dict__
-    if decoding is None or "sdk_text" in fields:
-        return
-    for name in ("msg", "doc", "pos", "lineno", "colno"):
-        fields.setdefault(name, getattr(decoding, name))
-    fields.setdefault("provider_message", fields.get("message"))
-    fields["message"] = str(decoding)
-    sdk_words(err, str(decoding))
-
-
-def except_where(family: ErrorFamily, other: Callable[[BaseException], bool]) -> ErrorFamily:
-    """`family`, picking none of its classes for an error `other` says another family
-    stands for (the partner raises a class of another module there)."""
-
-    def pick(err: BaseException, module: ModuleType) -> type[BaseException] | None:
-        return None if other(err) else family.pick(err, module)
-
-    return ErrorFamily(family.module, pick, family.fill)
-
-
-def decode_family() -> ErrorFamily:
-    """`json.JSONDecodeError`, for a wire whose partner lets the decoder's error through
-    when a reply or a stream event is not JSON (the Stainless SDKs, the ollama SDK,
-    httpx's `Response.json()`): that class, in its words (`_decode_words`). Declared
-    first, so it leads the error's hierarchy; the SDKs' own families pick none of their
-    classes for it (`decode_failure`), as the SDKs raise none."""
-    return ErrorFamily("json", _decode_class, _decode_words)
-
-
 def _model_error_name(err: BaseException, overflow: Sequence[str]) -> str | None:
     """The name of langchain_core's ModelError class for `err` (see `langchain_class_for`),
     a 400 whose text holds one of `overflow` being a context overflow."""
-    failure = _transport_failure(
-        err, timeout="ModelTimeoutError", connection="ModelConnectionError"
-    )
+    failure = transport_failure(err, timeout="ModelTimeoutError", connection="ModelConnectionError")
     if failure is not None:
         return failure
     if not isinstance(err, APIError):
@@ -717,10 +524,10 @@ def partner_family(
         if name is None:
             return None
         if name == "ModelAPIError" and getattr(err, "status_code", None) == 529:
-            found = _named(package, f"{prefix}OverloadedError")
+            found = class_named(package, f"{prefix}OverloadedError")
             if found is not None:
                 return found
-        return _named(package, prefix + _PARTNER_WORD[name])
+        return class_named(package, prefix + _PARTNER_WORD[name])
 
     return ErrorFamily(module, pick)
 
@@ -760,7 +567,7 @@ def model_error_family(overflow: Sequence[str]) -> ErrorFamily:
     words = tuple(overflow)
 
     def pick(err: BaseException, exceptions: ModuleType) -> type[BaseException] | None:
-        return _named(exceptions, _model_error_name(err, words))
+        return class_named(exceptions, _model_error_name(err, words))
 
     return ErrorFamily("langchain_core.exceptions", pick)
 
@@ -768,17 +575,6 @@ def model_error_family(overflow: Sequence[str]) -> ErrorFamily:
 #: langchain_core's ModelError family, for the wires whose partner package raises it,
 #: with langchain-openai's words for a context overflow.
 LANGCHAIN_MODEL_ERRORS = ErrorFamily("langchain_core.exceptions", langchain_class_for)
-
-
-def failure_kind(err: BaseException) -> str | None:
-    """What failed in transit for `err`: "timeout" (a timeout, a passed deadline),
-    "connection" (a connection that failed), "stream" (a stream that broke off or
-    carried a malformed event: a StreamError that is no error event); None for an error
-    the provider sent (an error status, an error event)."""
-    kind = _transport_failure(err, timeout="timeout", connection="connection")
-    if kind is None and isinstance(err, StreamError) and not err.error_type:
-        kind = "stream"
-    return kind
 
 
 def without_response(err: BaseException, kept: Collection[str]) -> None:
@@ -789,21 +585,6 @@ def without_response(err: BaseException, kept: Collection[str]) -> None:
     kind = failure_kind(err)
     if kind is not None and kind not in kept:
         err.__dict__.pop("response", None)
-
-
-def _transport_failure(err: BaseException, *, timeout: str, connection: str) -> str | None:
-    """The class name a family gives a transport failure: `timeout` for a timeout
-    or a passed deadline, `connection` for a failed connection; None for other errors."""
-    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
-        return timeout
-    if isinstance(err, APIConnectionError):
-        return connection
-    return None
-
-
-def _named(sdk: Any, name: str | None) -> type[BaseException] | None:
-    found = getattr(sdk, name, None) if name else None
-    return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
 #: The roots every error class shares: no family's class comes after them.
@@ -919,7 +700,7 @@ def _restore(
             module = importlib.import_module(module_name)
         except ImportError:
             continue
-        cls = _named(module, class_name)
+        cls = class_named(module, class_name)
         if cls is not None and not isinstance(err, cls):
             extras.append(cls)
             kept.append((module_name, class_name))

@@ -27,19 +27,13 @@ from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
 from chatplex.sdk_errors import LANGCHAIN_MODEL_ERRORS
 from chatplex.sdk_errors import ErrorFamily
-from chatplex.sdk_errors import aiohttp_families
 from chatplex.sdk_errors import chatplex_class
-from chatplex.sdk_errors import cut_stream_family
-from chatplex.sdk_errors import decode_family
-from chatplex.sdk_errors import except_cut_streams
-from chatplex.sdk_errors import failure_kind
 from chatplex.sdk_errors import langchain_class_for
 from chatplex.sdk_errors import model_error_family
 from chatplex.sdk_errors import partner_family
 from chatplex.sdk_errors import sdk_class_for
 from chatplex.sdk_errors import sdk_compatible
 from chatplex.sdk_errors import stainless_family
-from chatplex.sdk_errors import transport_family
 from chatplex.sdk_errors import without_response
 
 #: The families the OpenAI and Anthropic wires declare (their adapters' error_families).
@@ -516,7 +510,6 @@ def test_context_overflow_and_timeouts() -> None:
 def _partner_module() -> Any:
     """A partner package shaped like langchain-anthropic: its own classes, each its SDK's
     class and langchain_core's ModelError class at once."""
-    import types
 
     module = types.ModuleType("partner_under_test")
     pairs = {
@@ -583,123 +576,6 @@ def test_pickle_keeps_every_family() -> None:
     assert isinstance(copy, lc_exceptions.ModelRateLimitError)
     assert isinstance(copy, errors.RateLimitError)
     assert type(copy) is type(err)
-
-
-def test_transport_family_makes_timeouts_and_refused_connections_httpxs_own() -> None:
-    request = httpx.Request("POST", "http://127.0.0.1:9/v2/chat")
-    families = (transport_family(),)
-    slow = sdk_compatible(errors.APITimeoutError("slow"), families)
-    late = sdk_compatible(errors.DeadlineExceededError("late"), families)
-    refused = sdk_compatible(errors.APIConnectionError("refused"), families, lambda: request)
-    status = sdk_compatible(errors.RateLimitError("busy", status=429), families)
-    assert isinstance(slow, httpx.TimeoutException) and isinstance(late, httpx.TimeoutException)
-    assert isinstance(refused, httpx.ConnectError)
-    assert refused.request is request  # httpx's property reads what chatplex holds
-    assert not isinstance(status, httpx.HTTPError)  # an error status is the SDK's, not httpx's
-
-
-def test_transport_family_is_the_httpx_error_under_it_in_its_words() -> None:
-    """A failure whose cause is httpx's error is that error's class and words, as a
-    client built on httpx lets it through; chatplex's words stay as `provider_message`
-    (and on chatplex's own models, as they were)."""
-    families = (transport_family(),)
-    refused = errors.APIConnectionError("connection to http://h:9/ failed", provider="p")
-    refused.__cause__ = httpx.ConnectError("[Errno 111] Connection refused")
-    shown = sdk_compatible(refused, families)
-    assert isinstance(shown, httpx.ConnectError)
-    assert str(shown) == "[Errno 111] Connection refused"
-    assert shown.provider_message == "connection to http://h:9/ failed"
-    cut = errors.StreamError("stream from h broke off", provider="p")
-    cut.__cause__ = httpx.RemoteProtocolError("peer closed connection")
-    broken = sdk_compatible(cut, families)
-    assert isinstance(broken, httpx.RemoteProtocolError) and str(broken) == "peer closed connection"
-    slow = errors.APITimeoutError("read timeout: h sent nothing within 1 s", provider="p")
-    slow.__cause__ = httpx.ReadTimeout("timed out")
-    assert isinstance(sdk_compatible(slow, families), httpx.ReadTimeout)
-    own = errors.APIConnectionError("connection to http://h:9/ failed", provider="p")
-    own.__cause__ = httpx.ConnectError("[Errno 111] Connection refused")
-    kept = sdk_compatible(own, families, words=False)
-    assert isinstance(kept, httpx.ConnectError)
-    assert str(kept) == "p: connection to http://h:9/ failed"
-    event = errors.StreamError("busy", provider="p", error_type="server_error")
-    event.__cause__ = httpx.RemoteProtocolError("x")
-    assert not isinstance(sdk_compatible(event, families), httpx.HTTPError)  # the provider's
-
-
-def test_transport_family_words_async_failures_as_httpxs_own_async_client() -> None:
-    """chatplex's async client words a refused connection as aiohttp ("Connection
-    refused"); httpx's own async client says "All connection attempts failed": the httpx
-    error it raised carries those words (`httpcore_words`), which the partner's are."""
-    families = (transport_family(),)
-    refused = errors.APIConnectionError("connection to http://h:9/ failed", provider="p")
-    cause = httpx.ConnectError("Connection refused")
-    cause.httpcore_words = "All connection attempts failed"  # type: ignore[attr-defined]
-    refused.__cause__ = cause
-    shown = sdk_compatible(refused, families)
-    assert isinstance(shown, httpx.ConnectError)
-    assert str(shown) == "All connection attempts failed"
-    assert shown.provider_message == "connection to http://h:9/ failed"
-    own = errors.APIConnectionError("connection to http://h:9/ failed", provider="p")
-    own.__cause__ = cause
-    assert str(sdk_compatible(own, families, words=False)) == "p: connection to http://h:9/ failed"
-
-
-def test_an_sdk_that_lets_cut_streams_through_raises_its_clients_error() -> None:
-    """`except_cut_streams` leaves a stream that broke off to `cut_stream_family`, which
-    picks the class of the same name in the SDK's HTTP client (another module than
-    httpx: by name); an error event, a malformed event, a refused connection stay the
-    SDK's."""
-    client = types.ModuleType("httpx2_like")
-    client.RemoteProtocolError = type("RemoteProtocolError", (Exception,), {})  # type: ignore[attr-defined]
-    sdk = types.ModuleType("sdk_like")
-    sdk.APIConnectionError = type("APIConnectionError", (Exception,), {})  # type: ignore[attr-defined]
-    sdk.APIStatusError = type("APIStatusError", (Exception,), {})  # type: ignore[attr-defined]
-    pick = except_cut_streams(sdk_class_for)
-    cut_family = cut_stream_family("httpx2_like")
-    cut = errors.StreamError("broke off", provider="p")
-    cut.__cause__ = httpx.RemoteProtocolError("peer closed connection")
-    assert pick(cut, sdk) is None
-    assert cut_family.pick(cut, client) is client.RemoteProtocolError  # type: ignore[attr-defined]
-    malformed = errors.StreamError("bad event", provider="p")
-    malformed.__cause__ = ValueError("not JSON")
-    event = errors.StreamError("busy", provider="p", error_type="server_error")
-    refused = errors.APIConnectionError("refused", provider="p")
-    refused.__cause__ = httpx.ConnectError("refused")
-    assert pick(malformed, sdk) is sdk.APIConnectionError  # type: ignore[attr-defined]
-    assert pick(event, sdk) is sdk.APIStatusError  # type: ignore[attr-defined]
-    assert pick(refused, sdk) is sdk.APIConnectionError  # type: ignore[attr-defined]
-    for other in (malformed, event, refused):
-        assert cut_family.pick(other, client) is None
-
-
-def test_aiohttp_families_are_httpxs_error_sync_and_aiohttps_async() -> None:
-    """For an SDK over httpx (sync) and aiohttp (async): httpx's own error is its class
-    and words; one chatplex's async client raised for aiohttp's exception is that
-    exception's class, in aiohttp's words; neither for an async error with no aiohttp
-    exception (a lean connection's) nor for a failure with no httpx error under it."""
-    import aiohttp
-
-    families = aiohttp_families()
-    synced = errors.StreamError("stream from h broke off", provider="p")
-    synced.__cause__ = httpx.RemoteProtocolError("peer closed connection")
-    shown = sdk_compatible(synced, families)
-    assert isinstance(shown, httpx.RemoteProtocolError) and str(shown) == "peer closed connection"
-    cut = errors.StreamError("stream from h broke off", provider="p")
-    cause = httpx.RemoteProtocolError("Response payload is not completed")
-    cause.httpcore_words = "peer closed connection"  # type: ignore[attr-defined]
-    cause.aiohttp_class = aiohttp.ClientPayloadError  # type: ignore[attr-defined]
-    cut.__cause__ = cause
-    shown = sdk_compatible(cut, families)
-    assert isinstance(shown, aiohttp.ClientPayloadError)
-    assert not isinstance(shown, httpx.HTTPError)
-    assert str(shown) == "Response payload is not completed"
-    assert shown.provider_message == "stream from h broke off"  # type: ignore[attr-defined]
-    lean = errors.APIConnectionError("connection to h failed", provider="p")
-    lean.__cause__ = httpx.ConnectError("Connection refused")
-    lean.__cause__.httpcore_words = "All connection attempts failed"  # type: ignore[attr-defined]
-    late = errors.APITimeoutError("h sent nothing within 1 s", provider="p")
-    for untouched in (lean, late):
-        assert type(sdk_compatible(untouched, families)) is type(untouched)
 
 
 # ---- the SDK's words (issue 47): message and str() as the Stainless SDKs word them
@@ -784,20 +660,6 @@ def test_chatplex_own_timeout_keeps_its_words_and_cause() -> None:
     assert str(own) == "openai: read timed out" and own.__cause__ is cause
 
 
-def test_sdk_words_give_str_and_args_and_survive_pickling() -> None:
-    """`sdk_words`: `str()` and `args` as the SDK's error builds them (args may differ
-    from the text, as api-core's and ollama's do); chatplex's message stays a field."""
-    from chatplex.sdk_errors import sdk_words
-
-    err = errors.status_error(provider="p", status=400, message="bad")
-    sdk_words(err, "bad (status code: 400)", "bad")
-    assert (str(err), err.args, err.message) == ("bad (status code: 400)", ("bad",), "bad")
-    copy = pickle.loads(pickle.dumps(err))
-    assert (str(copy), copy.args) == ("bad (status code: 400)", ("bad",))
-    sdk_words(err, "only the text")
-    assert err.args == ("only the text",)
-
-
 def test_inner_body_is_the_error_object_as_the_openai_sdks() -> None:
     """`stainless_family(..., inner_body=True)`: `body` and `str()` as the openai SDK's
     own error has them; the whole body kept as `whole_body`."""
@@ -808,15 +670,6 @@ def test_inner_body_is_the_error_object_as_the_openai_sdks() -> None:
     theirs = client._make_status_error_from_response(response)  # type: ignore[arg-type]
     assert (ours.body, str(ours), ours.args) == (theirs.body, str(theirs), theirs.args)  # type: ignore[attr-defined]
     assert ours.whole_body == body  # type: ignore[attr-defined]
-
-
-def test_failure_kind_names_what_failed_in_transit() -> None:
-    assert failure_kind(errors.APITimeoutError("slow")) == "timeout"
-    assert failure_kind(errors.DeadlineExceededError("late")) == "timeout"
-    assert failure_kind(errors.APIConnectionError("refused")) == "connection"
-    assert failure_kind(errors.StreamError("cut")) == "stream"
-    assert failure_kind(errors.StreamError("busy", error_type="server_error")) is None
-    assert failure_kind(errors.status_error(provider="openai", status=500, message="m")) is None
 
 
 def test_without_response_drops_it_unless_the_partners_error_holds_one() -> None:
@@ -882,53 +735,6 @@ async def test_a_dropins_broken_stream_holds_no_response_as_the_partners(sync: b
     dropin, kept = raised
     assert isinstance(dropin, openai.APIConnectionError) and not hasattr(dropin, "response")
     assert kept.response is not None and kept.response.status_code == 200
-
-
-def _undecoded(cls: type[errors.APIError], text: str) -> errors.APIError:
-    """chatplex's error for a reply or an event that is not JSON, chained to the
-    decoder's error as the adapters raise it."""
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        err = cls(f"response body is not a JSON object: {text}", provider="openai")
-        err.__cause__ = exc
-        return err
-    raise AssertionError("the text is JSON")
-
-
-@pytest.mark.parametrize("cls", [errors.APIError, errors.StreamError])
-def test_decode_family_makes_a_reply_that_is_not_json_the_decoders_error(
-    cls: type[errors.APIError],
-) -> None:
-    """A body cut in half or a malformed event is json's JSONDecodeError in its words and
-    fields, first in the hierarchy and none of the SDK's or LangChain's classes (the SDKs
-    let the decoder's error through); chatplex's words stay as `provider_message`; on
-    chatplex's own models, its words are kept."""
-    families = (
-        decode_family(),
-        partner_family("langchain_openai.chat_models.base", "OpenAI", broken_stream=True),
-        stainless_family("openai"),
-        LANGCHAIN_MODEL_ERRORS,
-    )
-    shown = sdk_compatible(_undecoded(cls, '{"id": "r", "cho'), families)
-    assert isinstance(shown, json.JSONDecodeError) and isinstance(shown, cls)
-    first = next(c for c in type(shown).__mro__ if not c.__module__.startswith("chatplex"))
-    assert first is json.JSONDecodeError
-    assert not isinstance(shown, (openai.OpenAIError, lc_exceptions.ModelError))
-    assert str(shown) == "Unterminated string starting at: line 1 column 13 (char 12)"
-    assert (shown.msg, shown.pos, shown.lineno, shown.colno) == (
-        "Unterminated string starting at",
-        12,
-        1,
-        13,
-    )
-    assert shown.doc == '{"id": "r", "cho'
-    assert shown.provider_message == 'response body is not a JSON object: {"id": "r", "cho'
-    own = sdk_compatible(_undecoded(cls, "{"), families, words=False)
-    assert isinstance(own, json.JSONDecodeError)
-    assert str(own) == "openai: response body is not a JSON object: {"
-    plain = sdk_compatible(cls("not an object: [1]", provider="openai"), families)
-    assert not isinstance(plain, json.JSONDecodeError)
 
 
 def test_a_family_of_a_builtin_laid_out_otherwise_gets_a_copy() -> None:

@@ -1,0 +1,270 @@
+"""An SDK's error family declared (`ErrorFamily`: the module whose classes a wire's
+users catch, how an error maps to one of them), the words every family gives an error
+(`sdk_words`), what failed in transit (`failure_kind`, `broke_off`, `decode_failure`),
+and the families of the failures an SDK lets through from below it: its HTTP client's
+errors (httpx, aiohttp: `transport_family`, `aiohttp_families`, `cut_stream_family`)
+and the JSON decoder's (`decode_family`). Split from `chatplex.sdk_errors`, which
+builds the classes (`sdk_compatible`) and the SDKs' own families, and re-exports these."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+from typing import cast
+
+from .errors import APIConnectionError
+from .errors import APIError
+from .errors import APITimeoutError
+from .errors import DeadlineExceededError
+from .errors import StreamError
+
+__all__ = [
+    "ErrorFamily",
+    "Picker",
+    "aiohttp_families",
+    "broke_off",
+    "class_named",
+    "cut_stream_family",
+    "decode_failure",
+    "decode_family",
+    "except_cut_streams",
+    "except_where",
+    "failure_kind",
+    "httpx_transport_class",
+    "httpx_words",
+    "sdk_words",
+    "transport_failure",
+    "transport_family",
+]
+
+
+#: How a family picks the class of its module an error should also be (`ErrorFamily.pick`).
+Picker = Callable[[BaseException, ModuleType], "type[BaseException] | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorFamily:
+    """A module whose exception classes users of a wire catch, and how an error maps to
+    one of them. Declared by the wire (its adapter's `error_families`); used only when
+    `module` is already imported."""
+
+    #: The module holding the classes ("openai", "langchain_core.exceptions").
+    module: str
+    #: The class of that module the error should also be, or None (none stands for it).
+    pick: Picker
+    #: Sets the attributes that module's users read and chatplex has no name for.
+    fill: Callable[[BaseException], None] | None = None
+
+
+def broke_off(err: BaseException) -> bool:
+    """Whether `err` is a stream that broke off in transit: a StreamError (no error
+    event) over the httpx error of its connection."""
+    cause = err.__cause__
+    return (
+        failure_kind(err) == "stream"
+        and cause is not None
+        and type(cause).__module__.partition(".")[0] == "httpx"
+    )
+
+
+def except_cut_streams(pick: Picker) -> Picker:
+    """`pick`, save a stream that broke off: an SDK whose stream iterates its HTTP
+    client's events outside its request's error handling (the anthropic and groq SDKs)
+    lets that client's error through, none of its own classes."""
+
+    def picked(err: BaseException, sdk: ModuleType) -> type[BaseException] | None:
+        return None if broke_off(err) else pick(err, sdk)
+
+    return picked
+
+
+def _cut_stream_class(err: BaseException, client: ModuleType) -> type[BaseException] | None:
+    # By name: the SDK's HTTP client may be another module than chatplex's httpx
+    # (the anthropic SDK's httpx2), with the same classes.
+    return class_named(client, type(err.__cause__).__name__) if broke_off(err) else None
+
+
+def cut_stream_family(module: str) -> ErrorFamily:
+    """The HTTP client's error (`module`: "httpx", "httpx2") an SDK lets through for a
+    stream that broke off (`except_cut_streams`): the class of the httpx error under
+    chatplex's, in its words ("peer closed connection without sending complete message
+    body (incomplete chunked read)"); any other error is none of its."""
+    return ErrorFamily(module, _cut_stream_class, _fill_httpx_request)
+
+
+def sdk_words(err: BaseException, text: str, *args: Any) -> None:
+    """Gives `err` the words of the SDK class it was made: `str(err)` is `text`, and
+    `err.args` is `args` (default `(text,)`), as the SDK's own error built them. chatplex's
+    own fields (`message`, `status`, `request_id`...) are left as they are."""
+    err.args = args or (text,)
+    err.__dict__["sdk_text"] = text
+    err.__dict__["sdk_args"] = err.args  # kept when pickled (`args` is no field)
+
+
+def httpx_transport_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
+    """The httpx class a client built on httpx lets through for `err`: the class of the
+    httpx error under it (its `__cause__`: `ConnectError`, `ReadTimeout`,
+    `RemoteProtocolError` for a stream that broke off), else `TimeoutException` for a
+    timeout or a passed deadline and `ConnectError` for a failed connection; None for
+    any other error."""
+    cause = err.__cause__
+    transport = getattr(httpx, "TransportError", None)
+    if isinstance(transport, type) and isinstance(cause, transport) and failure_kind(err):
+        return cast("type[BaseException]", type(cause))
+    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
+        return getattr(httpx, "TimeoutException", None)
+    if isinstance(err, APIConnectionError) and err.status is None:
+        return getattr(httpx, "ConnectError", None)
+    return None
+
+
+def httpx_words(err: BaseException) -> None:
+    """`err` in the words of the httpx error under it (`str()` of its `__cause__`:
+    "[Errno 111] Connection refused"), as httpx's own error reads where the client lets
+    it through; chatplex's words, naming the URL, stay as `provider_message`. Where
+    chatplex's async client raised it, httpx's own async client's words for the failure
+    (its `httpcore_words`: "All connection attempts failed") where they differ."""
+    fields = err.__dict__
+    cause = err.__cause__
+    if "sdk_text" in fields or cause is None or failure_kind(err) is None:
+        return
+    if type(cause).__module__.partition(".")[0] != "httpx":
+        return
+    # Set by chatplex.http's async client (`_lean.HTTPCORE_WORDS`; a layer above this one).
+    words = getattr(cause, "httpcore_words", None) or str(cause)
+    fields.setdefault("provider_message", fields.get("message"))
+    fields["message"] = words
+    sdk_words(err, words)
+
+
+def _fill_httpx_request(err: BaseException) -> None:
+    # httpx's `request` property reads `_request`: the masked request, or none.
+    err.__dict__.setdefault("_request", err.__dict__.get("request"))
+    httpx_words(err)
+
+
+def _from_aiohttp(cause: BaseException | None) -> type[BaseException] | None:
+    # Set by chatplex.http's async client over aiohttp (`_lean.AIOHTTP_CLASS`).
+    found = getattr(cause, "aiohttp_class", None)
+    return found if isinstance(found, type) and issubclass(found, BaseException) else None
+
+
+def _sync_httpx_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
+    # Only httpx's own error (the sync client's): chatplex's async client marks its own
+    # (`_lean.HTTPCORE_WORDS`), and a failure with no httpx error under it is none.
+    cause = err.__cause__
+    transport = getattr(httpx, "TransportError", None)
+    if not isinstance(transport, type) or not isinstance(cause, transport):
+        return None
+    return None if hasattr(cause, "httpcore_words") else httpx_transport_class(err, httpx)
+
+
+def _aiohttp_class(err: BaseException, aiohttp: Any) -> type[BaseException] | None:
+    found = _from_aiohttp(err.__cause__)
+    return found if found is not None and failure_kind(err) else None
+
+
+def _aiohttp_words(err: BaseException) -> None:
+    # aiohttp's words are the ones chatplex's async client gave its httpx error.
+    fields = err.__dict__
+    if "sdk_text" in fields or err.__cause__ is None:
+        return
+    fields.setdefault("provider_message", fields.get("message"))
+    fields["message"] = str(err.__cause__)
+    sdk_words(err, fields["message"])
+
+
+def aiohttp_families() -> tuple[ErrorFamily, ...]:
+    """The families of an SDK whose sync client is httpx and whose async client is
+    aiohttp, each letting its errors through (google-genai): a failure in transit is
+    httpx's error under it, in its words (`transport_family`), where chatplex's async
+    client met it on aiohttp the class of aiohttp's exception, in aiohttp's words."""
+    return (
+        ErrorFamily("httpx", _sync_httpx_class, _fill_httpx_request),
+        ErrorFamily("aiohttp", _aiohttp_class, _aiohttp_words),
+    )
+
+
+def transport_family() -> ErrorFamily:
+    """httpx's family as an SDK that lets its client's errors through shows them (SDKs
+    built directly on httpx): the httpx error's own class and words (`httpx_transport_
+    class`, `httpx_words`) for a timeout, a failed connection or a stream that broke
+    off; any other error is none of httpx's."""
+    return ErrorFamily("httpx", httpx_transport_class, _fill_httpx_request)
+
+
+def decode_failure(err: BaseException) -> json.JSONDecodeError | None:
+    """The decoder's error under `err` (its `__cause__`) where `err` is a reply or a
+    stream event that is not JSON (a body cut in half, a malformed data line), else None."""
+    cause = err.__cause__
+    if isinstance(err, APIError) and isinstance(cause, json.JSONDecodeError):
+        return cause
+    return None
+
+
+def _decode_class(err: BaseException, module: ModuleType) -> type[BaseException] | None:
+    return module.JSONDecodeError if decode_failure(err) is not None else None
+
+
+def _decode_words(err: BaseException) -> None:
+    """`err` in the decoder's words and with its fields (`msg`, `doc`, `pos`, `lineno`,
+    `colno`), as `json.JSONDecodeError` reads; chatplex's words, which name the provider
+    and quote the body, stay as `provider_message`."""
+    decoding = decode_failure(err)
+    fields = err.__dict__
+    if decoding is None or "sdk_text" in fields:
+        return
+    for name in ("msg", "doc", "pos", "lineno", "colno"):
+        fields.setdefault(name, getattr(decoding, name))
+    fields.setdefault("provider_message", fields.get("message"))
+    fields["message"] = str(decoding)
+    sdk_words(err, str(decoding))
+
+
+def except_where(family: ErrorFamily, other: Callable[[BaseException], bool]) -> ErrorFamily:
+    """`family`, picking none of its classes for an error `other` says another family
+    stands for (the partner raises a class of another module there)."""
+
+    def pick(err: BaseException, module: ModuleType) -> type[BaseException] | None:
+        return None if other(err) else family.pick(err, module)
+
+    return ErrorFamily(family.module, pick, family.fill)
+
+
+def decode_family() -> ErrorFamily:
+    """`json.JSONDecodeError`, for a wire whose partner lets the decoder's error through
+    when a reply or a stream event is not JSON (the Stainless SDKs, the ollama SDK,
+    httpx's `Response.json()`): that class, in its words (`_decode_words`). Declared
+    first, so it leads the error's hierarchy; the SDKs' own families pick none of their
+    classes for it (`decode_failure`), as the SDKs raise none."""
+    return ErrorFamily("json", _decode_class, _decode_words)
+
+
+def failure_kind(err: BaseException) -> str | None:
+    """What failed in transit for `err`: "timeout" (a timeout, a passed deadline),
+    "connection" (a connection that failed), "stream" (a stream that broke off or
+    carried a malformed event: a StreamError that is no error event); None for an error
+    the provider sent (an error status, an error event)."""
+    kind = transport_failure(err, timeout="timeout", connection="connection")
+    if kind is None and isinstance(err, StreamError) and not err.error_type:
+        kind = "stream"
+    return kind
+
+
+def transport_failure(err: BaseException, *, timeout: str, connection: str) -> str | None:
+    """The class name a family gives a transport failure: `timeout` for a timeout
+    or a passed deadline, `connection` for a failed connection; None for other errors."""
+    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
+        return timeout
+    if isinstance(err, APIConnectionError):
+        return connection
+    return None
+
+
+def class_named(sdk: Any, name: str | None) -> type[BaseException] | None:
+    """The exception class `name` of module `sdk`, or None (no name, no such class)."""
+    found = getattr(sdk, name, None) if name else None
+    return found if isinstance(found, type) and issubclass(found, BaseException) else None
