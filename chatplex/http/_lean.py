@@ -61,7 +61,7 @@ HTTPCORE_WORDS = "httpcore_words"
 #: The attribute of an httpx error raised by chatplex's async client over aiohttp that
 #: holds the class of aiohttp's exception it stands for (a class: none of its URL or
 #: headers), for the drop-ins whose partner's async client is aiohttp
-#: (`sdk_errors.aiohttp_family`).
+#: (`sdk_error_families.aiohttp_families`).
 AIOHTTP_CLASS = "aiohttp_class"
 
 #: aiohttp's defaults for connecting to a host with several addresses.
