@@ -142,7 +142,8 @@ def _target(
     kwargs.pop("stream", None)  # LangChain's switch, not a setting
     choice = kwargs.get("tool_choice")
     if choice is not None and not isinstance(choice, str):
-        # bind(tool_choice={...}) without bind_tools: the one spelling chatplex sends
+        # A choice bound as an object (bind(tool_choice={...}), or a bind_tools that binds
+        # the wire's own form, Anthropic's): read into the one spelling chatplex sends
         # (the wire's built-in tool dicts among the tools read as they are sent).
         reader = builtin_tool_reader(adapter_of(primary(target)))
         specs = to_tool_specs(kwargs.get("tools") or [], builtin=reader)

@@ -45,6 +45,18 @@ _CLIENTS = {"client": _SDK, "async_client": _SDK}
 
 #: The keywords a Stainless SDK's `create()` takes besides the body's fields.
 _STAINLESS_REQUEST = ("extra_headers", "extra_query", "extra_body", "timeout")
+
+#: The groq SDK's CompletionUsage fields beyond Chat Completions' three counts, in its
+#: order: null where Groq leaves them out, and after the counts in the usage's order.
+_GROQ_USAGE_EXTRAS = (
+    "completion_time",
+    "completion_tokens_details",
+    "prompt_time",
+    "prompt_tokens_details",
+    "queue_time",
+    "total_time",
+)
+
 #: The groq SDK's `Completions.create()` parameters (groq 0.37): langchain-groq hands
 #: it every call keyword, so any other is its TypeError (`Profile.sdk_keywords`).
 _GROQ_CREATE = frozenset(
@@ -165,30 +177,13 @@ PRESETS: tuple[Preset, ...] = (
                     "model_provider",
                 ),
                 stream_keys=("model_provider", "finish_reason", "model_name", "system_fingerprint"),
-                usage_nulls=(
-                    (
-                        "",
-                        (
-                            "completion_time",
-                            "completion_tokens_details",
-                            "prompt_time",
-                            "prompt_tokens_details",
-                            "queue_time",
-                            "total_time",
-                        ),
-                    ),
-                ),
+                usage_nulls=(("", _GROQ_USAGE_EXTRAS),),
                 # The groq SDK's CompletionUsage fields, as it declares them.
                 usage_order=(
                     "completion_tokens",
                     "prompt_tokens",
                     "total_tokens",
-                    "completion_time",
-                    "completion_tokens_details",
-                    "prompt_time",
-                    "prompt_tokens_details",
-                    "queue_time",
-                    "total_time",
+                    *_GROQ_USAGE_EXTRAS,
                 ),
                 detail_keys=("cache_read", "reasoning"),
                 zero_details=False,
