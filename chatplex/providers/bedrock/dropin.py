@@ -383,6 +383,7 @@ class ChatBedrockConverse(ChatModel):
         from .count_tokens import TOOLS_IGNORED
         from .count_tokens import converse_input
         from .count_tokens import read_input_tokens
+        from .request import converse_fields
 
         if keywords:
             return None
@@ -390,10 +391,10 @@ class ChatBedrockConverse(ChatModel):
             warnings.warn(TOOLS_IGNORED, stacklevel=4)
         adapter = cast("BedrockAdapter", self.adapter)
         try:
-            chat = self.build_request(messages)
-            request = adapter.count_tokens_request(
-                self._counted_model_id(), converse_input(chat.json)
-            )
+            # The chat body's fields, tool blocks kept: a chat call without tools
+            # writes them as text (and warns), langchain-aws's count sends them as they are.
+            chat = converse_fields(messages, self._settings({}))
+            request = adapter.count_tokens_request(self._counted_model_id(), converse_input(chat))
             return side_call(self, request, read_input_tokens)
         except Exception as exc:  # noqa: BLE001 - langchain-aws falls back on any failure
             logger.warning(f"count_tokens API failed: {exc}. Using fallback.")

@@ -74,6 +74,7 @@ __all__ = [
     "NATIVE_BLOCK_KEYS",
     "SERVER_TOOL_BLOCK_TYPES",
     "converse_body",
+    "converse_fields",
     "converse_model",
     "is_native",
     "wire_messages",
@@ -134,6 +135,16 @@ def converse_model(settings: CallSettings) -> str:
 
 def converse_body(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[str, Any]:
     """The whole Converse body for one call (the model id goes in the URL, not here)."""
+    body = converse_fields(messages, settings)
+    if "toolConfig" not in body and has_tool_blocks(body["messages"]):
+        body["messages"] = tool_blocks_as_text(body["messages"])
+    return body
+
+
+def converse_fields(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[str, Any]:
+    """The Converse body with the conversation's tool blocks as they are, tools offered
+    or not: what CountTokens counts (langchain-aws counts them so; only a chat call
+    without `toolConfig` needs them as text, `converse_body`)."""
     system, turns = wire_messages(messages)
     # `system` and `inferenceConfig` go even when empty, as langchain-aws sends them.
     body: dict[str, Any] = {"messages": turns, "system": system}
@@ -146,8 +157,6 @@ def converse_body(messages: Sequence[BaseMessage], settings: CallSettings) -> di
     elif settings.tool_choice not in (None, "auto", "none"):
         raise ValueError(f"tool_choice={settings.tool_choice!r} needs tools (bind_tools)")
     _add_extras(body, settings.extra_body)
-    if "toolConfig" not in body and has_tool_blocks(turns):
-        body["messages"] = tool_blocks_as_text(turns)
     return body
 
 

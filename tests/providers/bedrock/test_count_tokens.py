@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 from langchain_core.messages import AIMessage
 from langchain_core.messages import HumanMessage
 from langchain_core.messages import SystemMessage
+from langchain_core.messages import ToolMessage
 
 import chatplex
 from chatplex.providers.bedrock.count_tokens import TOOLS_IGNORED
@@ -85,6 +87,23 @@ def test_converse_count_is_langchain_aws(settings: dict[str, Any]) -> None:
     partner, counted = counted_beside("ChatBedrockConverse", **settings)
     assert counted.path.endswith("/count-tokens")
     assert counted.json == partner.json
+
+
+def test_converse_counts_tool_blocks_as_they_are() -> None:
+    """A conversation that called a tool, counted: its toolUse and toolResult blocks go to
+    CountTokens as they are, as langchain-aws sends them, with no warning (a chat call
+    without tools writes them as text; a count is not one)."""
+    call = {"name": "get_weather", "args": {"city": "Paris"}, "id": "t1"}
+    said = [HumanMessage("Weather?"), AIMessage("", tool_calls=[call])]
+    said.append(ToolMessage("sunny", tool_call_id="t1"))
+    seen, record = recording()
+    with MockServer(fault_plan=record) as server, warnings.catch_warnings():
+        warnings.simplefilter("error")
+        theirs, ours = both("ChatBedrockConverse", server)
+        assert ours.get_num_tokens_from_messages(said) == theirs.get_num_tokens_from_messages(said)
+    partner, counted = seen
+    assert counted.json == partner.json
+    assert "toolUse" in str(counted.json) and "toolResult" in str(counted.json)
 
 
 @pytest.mark.parametrize("settings", [{}, {"max_tokens": 100}, {"beta_use_converse_api": True}])
