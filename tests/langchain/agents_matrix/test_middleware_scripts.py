@@ -112,9 +112,14 @@ def _ask(text: str) -> dict[str, Any]:
     return {"messages": [("user", text)]}
 
 
+def _marked(body: dict[str, Any], keys: frozenset[str]) -> list[str]:
+    """The paths in a request body where one of `keys` is set, with its value, sorted
+    (the order of a JSON object's members says nothing): where a body marks a cache
+    point or a strict tool."""
+    return sorted(_found(body, keys))
+
+
 def _found(value: Any, keys: frozenset[str], path: str = "") -> list[str]:
-    """The paths in a request body (plain JSON) where one of `keys` is set, with its
-    value: where a body marks a cache point or a strict tool."""
     out: list[str] = []
     if isinstance(value, dict):
         for key, inner in value.items():
@@ -483,7 +488,7 @@ def anthropic_caching(run: Run) -> Any:
         said = agent.invoke(_ask(TURNS[1]), THREAD)["messages"]
     return {
         "messages": said,
-        "marked": [_found(b, _CACHE_MARKS) for b in seen],
+        "marked": [_marked(b, _CACHE_MARKS) for b in seen],
         "warned": _warned(caught),
     }
 
@@ -503,7 +508,7 @@ def bedrock_caching(run: Run) -> Any:
         said = agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
     return {
         "messages": said,
-        "marked": [_found(b, _CACHE_MARKS) for b in seen],
+        "marked": [_marked(b, _CACHE_MARKS) for b in seen],
         "warned": _warned(caught),
     }
 
@@ -562,7 +567,7 @@ def provider_strategy_tools(run: Run) -> Any:
     with _requests(run) as seen:
         state = _caught(lambda: agent.invoke(_ask(TURNS[0]), STEPS))
     answer = state.get("structured_response") if isinstance(state, dict) else state
-    return {"strict": [_found(b, frozenset({"strict"})) for b in seen], "answer": answer}
+    return {"strict": [_marked(b, frozenset({"strict"})) for b in seen], "answer": answer}
 
 
 #: Scenario -> the wires it runs on (SCRIPT_WIRES unless named here).
@@ -617,11 +622,23 @@ MIDDLEWARE_DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 #: Why a provider package's middleware does nothing for a drop-in: it checks
 #: `isinstance(request.model, <its partner class>)`, which chatplex's class of the same
-#: name is not (a `BaseChatModel` of its own; see the report of issue 47's f5 helper).
+#: name is not (a `BaseChatModel` of its own, not a subclass of the partner's).
 _NOT_THE_PARTNER_CLASS = (
     "{middleware} checks isinstance(request.model, {partner}); the drop-in is not that "
     "class, so the middleware warns ('only supports ...') on every call and sends no {what}"
 )
+
+#: What langchain-aws's classes mark for the Bedrock middleware, by wire. Past the class
+#: check, the call's `cache_control` (what the middleware passes) is not placed as
+#: langchain-aws places it either: a second cause.
+_BEDROCK_MARKS = {
+    "bedrock_converse": "cachePoint blocks (after the system, the last tool, the last "
+    "turns); and invoke(..., cache_control=...) itself goes as additionalModelRequestFields."
+    "cache_control where langchain-aws inserts those cachePoint blocks",
+    "bedrock": "cache_control on the last turn's block; and invoke(..., cache_control=...) "
+    "itself goes as a top-level cache_control of the InvokeModel body where langchain-aws "
+    "marks the last message's last content block",
+}
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
 MIDDLEWARE_GAPS: dict[tuple[str, str], str] = {
@@ -636,11 +653,10 @@ MIDDLEWARE_GAPS: dict[tuple[str, str], str] = {
             partner="(ChatBedrock, ChatBedrockConverse)",
             what=what,
         )
-        for wire, what in (
-            ("bedrock_converse", "cachePoint blocks (system, last tool, last turns)"),
-            ("bedrock", "cache_control on the last turns"),
-        )
+        for wire, what in _BEDROCK_MARKS.items()
     },
+    # Past the class check, the affinity is a default langchain-fireworks' own class reads
+    # from its private context variable at request time: a second cause.
     ("fireworks_affinity", "fireworks"): _NOT_THE_PARTNER_CLASS.format(
         middleware="FireworksPromptCachingMiddleware",
         partner="langchain_fireworks.ChatFireworks",
@@ -650,7 +666,10 @@ MIDDLEWARE_GAPS: dict[tuple[str, str], str] = {
         "create_agent adds strict=True to the tools beside a ProviderStrategy for a model "
         "that is isinstance of langchain-openai's BaseChatOpenAI "
         "(`_is_openai_compatible_model`); the drop-in is not, so its tools go without "
-        "`strict` (the partner sends tools[0].function.strict=true)"
+        "`strict`. And, class aside, langchain-openai's bind_tools reads the agent's "
+        "response_format into its own json_schema form (`_convert_to_openai_response_"
+        "format`: the description beside the name, no title, strict=false), which the "
+        "drop-in sends as given"
     ),
 }
 
