@@ -704,6 +704,13 @@ class Adapter(ABC):
     #: binds the tools as without it (langchain-groq), and so do the LangChain drop-ins.
     bind_strict: bool = True
 
+    #: Whether `bind_tools(..., response_format=...)` binds the format as
+    #: langchain-openai's `BaseChatOpenAI.bind_tools` rewrites it: LangChain's agents'
+    #: `{"type": "json_schema", "json_schema": {"schema": ...}}` read as its schema, then
+    #: made OpenAI's json_schema form (the schema's title its name, its description beside
+    #: it, `strict` false unless given); False: bound as given, as the other partners do.
+    binds_response_format: bool = False
+
     #: How its partner package words an invalid tool call's `error` when the arguments
     #: are not JSON: "parser" (langchain_core's `parse_tool_call`, which the Chat
     #: Completions packages read a reply with), "decoder" (the JSON decoder's message

@@ -6,6 +6,7 @@ wire's partner binds them."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
@@ -14,13 +15,16 @@ from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.runnables import Runnable as LCRunnable
 from langchain_core.utils.function_calling import convert_to_openai_tool
+from langchain_core.utils.pydantic import is_basemodel_subclass
 
+from ..adapters.output_formats import openai_json_schema
 from ..adapters.tools import given_cache_control
 from ..adapters.tools import given_tool_fields
 from ..adapters.tools import normalise_tool_choice
 from ..adapters.tools import to_tool_specs
 from ..chat.dropin import tool_call_body
 from ..chat.model import builtin_tool_reader
+from ..chat.structured import output_schema
 from .wrapped import adapter_of
 from .wrapped import partner_refuses
 from .wrapped import primary
@@ -89,12 +93,30 @@ def _bind_functions(
             kwargs["tool_choice"] = choice
         elif adapter is not None and adapter.binds_unset_tool_choice:
             kwargs.setdefault("tool_choice", None)  # as its partner binds it
+    rewrites = adapter is not None and adapter.binds_response_format
+    if kwargs.get("response_format") and rewrites and model._under_partner_name:
+        # (under a partner's name only: ChatChatplex binds it as given)
+        kwargs["response_format"] = _bound_format(kwargs["response_format"], strict)
     parallel = kwargs.get("parallel_tool_calls")
     engine = primary(model.chatplex_model)
     if parallel is not None and not partner_refuses(engine, parallel_tool_calls=parallel):
         # (a keyword its partner refuses stays bound as given: refused when called)
         kwargs.update(_parallel_calls(model.chatplex_model, kwargs))
     return _bound(model, formatted, kwargs)
+
+
+def _bound_format(given: Any, strict: bool | None) -> Any:
+    """A `response_format` bound beside tools as langchain-openai's `bind_tools` binds it
+    (`Adapter.binds_response_format`): LangChain's agents' form is read as its schema and
+    that schema's own `strict`, then made OpenAI's json_schema form as
+    `with_structured_output` makes it; a pydantic class stays a class."""
+    if isinstance(given, Mapping) and given.get("type") == "json_schema":
+        inner = given.get("json_schema")
+        if isinstance(inner, Mapping) and "schema" in inner:
+            strict, given = inner.get("strict"), inner["schema"]
+    if isinstance(given, type) and is_basemodel_subclass(given):
+        return given
+    return openai_json_schema(output_schema(given), given, strict)
 
 
 def _bound(

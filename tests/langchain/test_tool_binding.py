@@ -262,3 +262,49 @@ async def test_a_choice_bound_beside_a_builtin_tool_is_read_back(sync: bool) -> 
         _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
     assert bodies[0]["tools"][0] == search
     assert bodies[0]["tool_choice"] == {"type": "tool", "name": "get_weather"}
+
+
+#: LangChain's agents' `ProviderStrategy` format (`to_model_kwargs()`), bound beside tools.
+_AGENT_FORMAT = {
+    "type": "json_schema",
+    "json_schema": {
+        "name": "Forecast",
+        "schema": {
+            "title": "Forecast",
+            "description": "A forecast for a city.",
+            "type": "object",
+            "properties": {"city": {"type": "string"}},
+            "required": ["city"],
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("name", ["ChatOpenAI", "ChatXAI", "ChatGroq"])
+async def test_a_response_format_bound_beside_tools_is_the_partners(name: str, sync: bool) -> None:
+    # langchain-openai's bind_tools (ChatXAI's too: a BaseChatOpenAI) rewrites an agent's
+    # response_format into its own json_schema form (the description beside the name, no
+    # title, strict false); langchain-groq's binds it as given. The bound kwargs are the
+    # partner's, and so is what the request carries.
+    import importlib
+
+    import chatplex
+
+    package = {"ChatOpenAI": "langchain_openai", "ChatXAI": "langchain_xai"}
+    partner_class = getattr(importlib.import_module(package.get(name, "langchain_groq")), name)
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        settings = {"model": "m", "api_key": "k", "base_url": server.openai_base_url}
+        partner = partner_class(**settings)
+        theirs = partner.bind_tools([get_weather], response_format=_AGENT_FORMAT).kwargs
+        bound = getattr(chatplex, name)(**settings).bind_tools(
+            [get_weather], response_format=_AGENT_FORMAT
+        )
+        assert bound.kwargs["response_format"] == theirs["response_format"]
+        _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert bodies[0]["response_format"] == theirs["response_format"]
+    if name == "ChatGroq":
+        assert theirs["response_format"] == _AGENT_FORMAT  # as given
+    else:
+        assert theirs["response_format"]["json_schema"]["strict"] is False

@@ -231,6 +231,12 @@ class CompatibleAdapter(OpenAIAdapter):
         """Whether `bind_tools(strict=...)` reaches the tools (the profile says)."""
         return self.profile.bind_strict
 
+    @property
+    def binds_response_format(self) -> bool:  # type: ignore[override]
+        """Whether `bind_tools` rewrites a bound response_format as langchain-openai's
+        does: where the partner class is its `BaseChatOpenAI` (`Profile.sdk_helper`)."""
+        return self.profile.sdk_helper
+
     def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
         """Its partner SDK's `create()` TypeError for a keyword that function does not
         take (`Profile.sdk_keywords`), named as that client names it."""

@@ -167,6 +167,8 @@ class OpenAIAdapter(Adapter):
     forced_tool_settings = True
     #: langchain-openai reads a reply's calls with langchain_core's parse_tool_call.
     invalid_arguments_words = "parser"
+    #: langchain-openai's bind_tools rewrites a bound response_format into its own form.
+    binds_response_format = True
     #: OpenAI's built-in tools (web_search, file_search...) are the Responses API's.
     builtin_tools = "elsewhere"
 

@@ -138,6 +138,8 @@ class OpenAIResponsesAdapter(Adapter):
     forced_tool_settings = True
     #: langchain-openai's Responses path gives the JSON decoder's message alone.
     invalid_arguments_words = "decoder"
+    #: langchain-openai's bind_tools rewrites a bound response_format into its own form.
+    binds_response_format = True
     #: OpenAI's built-in tools go in the request's `tools`, beside its functions.
     builtin_tools = "sent"
 

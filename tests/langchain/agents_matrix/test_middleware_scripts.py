@@ -666,10 +666,7 @@ MIDDLEWARE_GAPS: dict[tuple[str, str], str] = {
         "create_agent adds strict=True to the tools beside a ProviderStrategy for a model "
         "that is isinstance of langchain-openai's BaseChatOpenAI "
         "(`_is_openai_compatible_model`); the drop-in is not, so its tools go without "
-        "`strict`. And, class aside, langchain-openai's bind_tools reads the agent's "
-        "response_format into its own json_schema form (`_convert_to_openai_response_"
-        "format`: the description beside the name, no title, strict=false), which the "
-        "drop-in sends as given"
+        "`strict` (the partner sends tools[0].function.strict=true)"
     ),
 }
 
