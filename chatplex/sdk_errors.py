@@ -704,6 +704,6 @@ def _restore(
         if cls is not None and not isinstance(err, cls):
             extras.append(cls)
             kept.append((module_name, class_name))
-    if extras:
-        err.__class__ = _combined(type(err), tuple(extras), tuple(kept))
+    if extras:  # a copy where an extra is laid out otherwise (an OSError: `_moved`)
+        err = _moved(err, _combined(type(err), tuple(extras), tuple(kept)))
     return err

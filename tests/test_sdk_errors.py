@@ -754,3 +754,13 @@ def test_a_family_of_a_builtin_laid_out_otherwise_gets_a_copy() -> None:
     assert shown.__cause__ is err.__cause__ and shown.__traceback__ is err.__traceback__
     moved = errors.StreamError("cut", provider="p")
     assert sdk_compatible(moved, (ErrorFamily("builtins", lambda e, m: ValueError),)) is moved
+
+
+def test_a_copy_in_a_class_laid_out_otherwise_survives_pickling() -> None:
+    """An error joined to an `OSError` class (a copy: `_moved`) is unpickled in the same
+    joined class, its words kept (`__class__` cannot change there either)."""
+    family = ErrorFamily("builtins", lambda err, module: ConnectionError)
+    shown = sdk_compatible(errors.StreamError("cut", provider="p"), (family,))
+    copy = pickle.loads(pickle.dumps(shown))
+    assert isinstance(copy, ConnectionError) and isinstance(copy, errors.StreamError)
+    assert str(copy) == str(shown) == "p: cut"
