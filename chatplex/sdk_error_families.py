@@ -147,9 +147,10 @@ def _fill_httpx_request(err: BaseException) -> None:
     httpx_words(err)
 
 
-def _from_aiohttp(cause: BaseException | None) -> type[BaseException] | None:
-    # Set by chatplex.http's async client (`_lean.AIOHTTP_CLASS`).
-    found = getattr(cause, "aiohttp_class", None)
+def _from_aiohttp(failed: BaseException | None) -> type[BaseException] | None:
+    # Set by chatplex.http's async client (`_lean.AIOHTTP_CLASS`) on the httpx error it
+    # raised, or on its bound's own timeout (no httpx error under it).
+    found = getattr(failed, "aiohttp_class", None)
     return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
@@ -164,22 +165,28 @@ def _sync_httpx_class(err: BaseException, httpx: Any) -> type[BaseException] | N
 
 
 def _aiohttp_class(err: BaseException, aiohttp: Any) -> type[BaseException] | None:
-    found = _from_aiohttp(err.__cause__)
+    found = _from_aiohttp(err.__cause__) or _from_aiohttp(err)
     return found if found is not None and failure_kind(err) else None
 
 
 def _aiohttp_words(ssl_per_request: bool) -> Callable[[BaseException], None]:
     """`err` in aiohttp's words for what chatplex's async client met: a connection that
-    could not be made as aiohttp's connector words it (`_connector_words`), else the
-    words chatplex's client gave its httpx error. chatplex's words stay as
-    `provider_message`."""
+    could not be made as aiohttp's connector words it (`_connector_words`), its bound's
+    timeout as aiohttp's total timeout raises it (asyncio's TimeoutError, no words, no
+    arguments), else the words chatplex's client gave its httpx error. chatplex's words
+    stay as `provider_message`."""
 
     def fill(err: BaseException) -> None:
         fields = err.__dict__
         if "sdk_text" in fields:
             return
         cause = err.__cause__
-        if cause is not None and not _connector_words(err, cause, ssl_per_request):
+        if cause is None and _from_aiohttp(err) is TimeoutError:
+            fields.setdefault("provider_message", fields.get("message"))
+            fields["message"] = ""
+            sdk_words(err, "")
+            err.args = fields["sdk_args"] = ()
+        elif cause is not None and not _connector_words(err, cause, ssl_per_request):
             fields.setdefault("provider_message", fields.get("message"))
             fields["message"] = str(cause)
             sdk_words(err, fields["message"])

@@ -263,3 +263,27 @@ def test_aiohttp_families_word_a_refused_connection_as_aiohttps_connector() -> N
     assert isinstance(own, aiohttp.ClientConnectorError)
     assert str(own) == "p: connection to h failed"
     assert str(pickle.loads(pickle.dumps(own))) == "p: connection to h failed"
+
+
+def test_aiohttp_families_word_the_async_bounds_timeout_as_aiohttps_total_timeout() -> None:
+    """chatplex's async bound's timeout (marked by `_watch`) is asyncio's TimeoutError
+    with no words and no arguments, as aiohttp's total timeout raises it, chatplex's
+    words kept as `provider_message`; chatplex's own models keep its words; a timeout
+    of the sync client (no mark) is not aiohttp's."""
+    families = aiohttp_families()
+
+    def bound() -> errors.APITimeoutError:
+        late = errors.APITimeoutError("h sent no complete reply within 1 s", provider="p")
+        late.aiohttp_class = TimeoutError  # type: ignore[attr-defined]
+        return late
+
+    shown = sdk_compatible(bound(), families)
+    assert isinstance(shown, TimeoutError)
+    assert (str(shown), shown.args) == ("", ())
+    assert shown.provider_message == "h sent no complete reply within 1 s"  # type: ignore[attr-defined]
+    copy = pickle.loads(pickle.dumps(shown))
+    assert (str(copy), copy.args) == ("", ())
+    own = sdk_compatible(bound(), families, words=False)
+    assert str(own) == "p: h sent no complete reply within 1 s"
+    synced = errors.APITimeoutError("h sent no complete reply within 1 s", provider="p")
+    assert str(sdk_compatible(synced, families)) == "p: h sent no complete reply within 1 s"

@@ -570,14 +570,7 @@ FAILURE_DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-FAILURE_GAPS: dict[tuple[str, str], str] = {
-    # A server slower than `timeout`.
-    ("read_timeout", "gemini"): (
-        "sync agrees (httpx.ReadTimeout, 'timed out'); async, the partner's aiohttp total "
-        "timeout raises asyncio's TimeoutError with no words (''), the drop-in chatplex's "
-        "TimeoutError (the same class) in chatplex's words"
-    ),
-}
+FAILURE_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(
