@@ -9,6 +9,7 @@ builds the classes (`sdk_compatible`) and the SDKs' own families, and re-exports
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -146,9 +147,10 @@ def _fill_httpx_request(err: BaseException) -> None:
     httpx_words(err)
 
 
-def _from_aiohttp(cause: BaseException | None) -> type[BaseException] | None:
-    # Set by chatplex.http's async client over aiohttp (`_lean.AIOHTTP_CLASS`).
-    found = getattr(cause, "aiohttp_class", None)
+def _from_aiohttp(failed: BaseException | None) -> type[BaseException] | None:
+    # Set by chatplex.http's async client (`_lean.AIOHTTP_CLASS`) on the httpx error it
+    # raised, or on its bound's own timeout (no httpx error under it).
+    found = getattr(failed, "aiohttp_class", None)
     return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
@@ -163,28 +165,90 @@ def _sync_httpx_class(err: BaseException, httpx: Any) -> type[BaseException] | N
 
 
 def _aiohttp_class(err: BaseException, aiohttp: Any) -> type[BaseException] | None:
-    found = _from_aiohttp(err.__cause__)
+    found = _from_aiohttp(err.__cause__) or _from_aiohttp(err)
     return found if found is not None and failure_kind(err) else None
 
 
-def _aiohttp_words(err: BaseException) -> None:
-    # aiohttp's words are the ones chatplex's async client gave its httpx error.
+def _aiohttp_words(ssl_per_request: bool) -> Callable[[BaseException], None]:
+    """`err` in aiohttp's words for what chatplex's async client met: a connection that
+    could not be made as aiohttp's connector words it (`_connector_words`), its bound's
+    timeout as aiohttp's total timeout raises it (asyncio's TimeoutError, no words, no
+    arguments), else the words chatplex's client gave its httpx error. chatplex's words
+    stay as `provider_message`."""
+
+    def fill(err: BaseException) -> None:
+        fields = err.__dict__
+        if "sdk_text" in fields:
+            return
+        cause = err.__cause__
+        if cause is None and _from_aiohttp(err) is TimeoutError:
+            fields.setdefault("provider_message", fields.get("message"))
+            fields["message"] = ""
+            sdk_words(err, "")
+            err.args = fields["sdk_args"] = ()
+        elif cause is not None and not _connector_words(err, cause, ssl_per_request):
+            fields.setdefault("provider_message", fields.get("message"))
+            fields["message"] = str(cause)
+            sdk_words(err, fields["message"])
+
+    return fill
+
+
+def _connector_words(err: BaseException, cause: BaseException, ssl_per_request: bool) -> bool:
+    """`err` as the `ClientConnectorError` aiohttp's connector raises where chatplex's
+    async client could not connect (from the OS error and SSL context it marked:
+    `_lean.OS_ERROR`, `_lean.SSL_CONTEXT`): its words ("Cannot connect to host h:p
+    ssl:... [Connect call failed ...]"), `args` (the connection, the OS error), `host`,
+    `port`, `ssl`, `os_error`, `errno` and `strerror`. The words name the SSL context
+    where the SDK passes one with each request (google-genai), else aiohttp's "default".
+    False where `err` holds none of it (another failure)."""
+    made = _from_aiohttp(cause)
+    os_error = getattr(cause, "os_error", None)
+    connector = getattr(sys.modules.get("aiohttp"), "ClientConnectorError", None)
+    if made is None or not isinstance(os_error, OSError) or not isinstance(err, OSError):
+        return False
+    if not isinstance(connector, type) or not issubclass(made, connector):
+        return False
+    try:
+        url = cause.request.url  # type: ignore[attr-defined]  # an httpx error's request
+    except (AttributeError, RuntimeError):
+        return False
+    context = getattr(cause, "ssl_context", None) if ssl_per_request else None
+    port = url.port or (443 if url.scheme == "https" else 80)
+    where = _Connection(url.host, port, True if context is None else context)
+    words = str(made(where, os_error))
     fields = err.__dict__
-    if "sdk_text" in fields or err.__cause__ is None:
-        return
     fields.setdefault("provider_message", fields.get("message"))
-    fields["message"] = str(err.__cause__)
-    sdk_words(err, fields["message"])
+    fields.update(message=words, _conn_key=where, _os_error=os_error)
+    err.errno, err.strerror = os_error.errno, os_error.strerror
+    sdk_words(err, words, where, os_error)
+    return True
 
 
-def aiohttp_families() -> tuple[ErrorFamily, ...]:
+@dataclass(frozen=True, slots=True)
+class _Connection:
+    """What aiohttp's connector error reads of its connection's key (`host`, `port`,
+    `ssl`: an SSL context, or True for "default")."""
+
+    host: str
+    port: int
+    ssl: Any = True
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # An SSL context cannot be pickled (nor means anything in another process).
+        return (_Connection, (self.host, self.port))
+
+
+def aiohttp_families(*, ssl_per_request: bool = False) -> tuple[ErrorFamily, ...]:
     """The families of an SDK whose sync client is httpx and whose async client is
     aiohttp, each letting its errors through (google-genai): a failure in transit is
     httpx's error under it, in its words (`transport_family`), where chatplex's async
-    client met it on aiohttp the class of aiohttp's exception, in aiohttp's words."""
+    client met it the class of the exception aiohttp raises for it, in aiohttp's words
+    (`_aiohttp_words`). `ssl_per_request`: the SDK passes its SSL context with each
+    request (aiohttp's words for a connection that could not be made name it)."""
     return (
         ErrorFamily("httpx", _sync_httpx_class, _fill_httpx_request),
-        ErrorFamily("aiohttp", _aiohttp_class, _aiohttp_words),
+        ErrorFamily("aiohttp", _aiohttp_class, _aiohttp_words(ssl_per_request)),
     )
 
 

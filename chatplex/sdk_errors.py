@@ -205,6 +205,8 @@ def sdk_compatible(
             if cls is not None:
                 picked.append((family.module, cls, family))
         if all(isinstance(err, cls) for _, cls, _ in picked):
+            if picked and words and type(err) is chatplex_class(err):
+                _fill_families(err, picked, request)  # its class is already theirs (a builtin)
             return err  # none to join, or joined already (an error raised again)
         base = chatplex_class(err)
         # A class that another picked one subclasses (the SDK's BadRequestError under
@@ -218,15 +220,24 @@ def sdk_compatible(
         extra = tuple((name, cls.__name__) for name, cls in bases)
         held = None if words else (dict(err.__dict__), err.args, err.__cause__)
         err = _moved(err, _combined(base, tuple(cls for _, cls in bases), extra))
-        _fill_common_fields(err, request)
-        for *_, family in picked:
-            if family.fill is not None:
-                family.fill(err)
+        _fill_families(err, picked, request)
         if held is not None:
             _keep_own_words(err, *held)
     except Exception:  # an SDK shaped unlike the ones known: the plain error still holds
         return err
     return err
+
+
+def _fill_families(
+    err: BaseException,
+    picked: Sequence[tuple[str, type[BaseException], ErrorFamily]],
+    request: Callable[[], Any] | None,
+) -> None:
+    """The fields every SDK's errors have, then each picked family's own."""
+    _fill_common_fields(err, request)
+    for *_, family in picked:
+        if family.fill is not None:
+            family.fill(err)
 
 
 def _moved(err: BaseException, cls: type[BaseException]) -> BaseException:
@@ -704,6 +715,6 @@ def _restore(
         if cls is not None and not isinstance(err, cls):
             extras.append(cls)
             kept.append((module_name, class_name))
-    if extras:
-        err.__class__ = _combined(type(err), tuple(extras), tuple(kept))
+    if extras:  # a copy where an extra is laid out otherwise (an OSError: `_moved`)
+        err = _moved(err, _combined(type(err), tuple(extras), tuple(kept)))
     return err

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import ssl
 import types
 
 import httpx
@@ -214,3 +215,75 @@ def test_decode_family_makes_a_reply_that_is_not_json_the_decoders_error(
     assert str(own) == "openai: response body is not a JSON object: {"
     plain = sdk_compatible(cls("not an object: [1]", provider="openai"), families)
     assert not isinstance(plain, json.JSONDecodeError)
+
+
+def _refused(port: int) -> errors.APIConnectionError:
+    """What chatplex's async client raises for a refused connection: the httpx error
+    under it marked with what aiohttp's connector error is made of (`_lean`)."""
+    import aiohttp
+
+    request = httpx.Request("POST", f"http://127.0.0.1:{port}/v1beta/models/m:generateContent")
+    cause = httpx.ConnectError("Connection refused", request=request)
+    cause.httpcore_words = "All connection attempts failed"  # type: ignore[attr-defined]
+    cause.aiohttp_class = aiohttp.ClientConnectorError  # type: ignore[attr-defined]
+    cause.os_error = ConnectionRefusedError(  # type: ignore[attr-defined]
+        111, f"Connect call failed ('127.0.0.1', {port})"
+    )
+    cause.ssl_context = ssl.create_default_context()  # type: ignore[attr-defined]
+    refused = errors.APIConnectionError("connection to h failed", provider="p")
+    refused.__cause__ = cause
+    return refused
+
+
+def test_aiohttp_families_word_a_refused_connection_as_aiohttps_connector() -> None:
+    """A refused connection met by chatplex's async client is aiohttp's
+    ClientConnectorError in its words, built by aiohttp's own class: naming the SSL
+    context where the SDK passes one with each request, else "default"; with its
+    `host`, `port`, `ssl`, `os_error`, `errno`; chatplex's words kept as
+    `provider_message`; picklable (the SSL context left behind)."""
+    import aiohttp
+
+    refused = _refused(4242)
+    context = refused.__cause__.ssl_context  # type: ignore[union-attr]
+    named = sdk_compatible(refused, aiohttp_families(ssl_per_request=True))
+    assert isinstance(named, aiohttp.ClientConnectorError)
+    assert str(named) == (
+        f"Cannot connect to host 127.0.0.1:4242 ssl:{context} "
+        "[Connect call failed ('127.0.0.1', 4242)]"
+    )
+    assert (named.host, named.port, named.ssl) == ("127.0.0.1", 4242, context)
+    assert isinstance(named.os_error, ConnectionRefusedError) and named.errno == 111
+    assert named.provider_message == "connection to h failed"  # type: ignore[attr-defined]
+    assert named.args[1] is named.os_error
+    copy = pickle.loads(pickle.dumps(named))
+    assert isinstance(copy, aiohttp.ClientConnectorError) and str(copy) == str(named)
+    plain = sdk_compatible(_refused(4242), aiohttp_families())
+    assert str(plain).startswith("Cannot connect to host 127.0.0.1:4242 ssl:default [")
+    own = sdk_compatible(_refused(4242), aiohttp_families(ssl_per_request=True), words=False)
+    assert isinstance(own, aiohttp.ClientConnectorError)
+    assert str(own) == "p: connection to h failed"
+    assert str(pickle.loads(pickle.dumps(own))) == "p: connection to h failed"
+
+
+def test_aiohttp_families_word_the_async_bounds_timeout_as_aiohttps_total_timeout() -> None:
+    """chatplex's async bound's timeout (marked by `_watch`) is asyncio's TimeoutError
+    with no words and no arguments, as aiohttp's total timeout raises it, chatplex's
+    words kept as `provider_message`; chatplex's own models keep its words; a timeout
+    of the sync client (no mark) is not aiohttp's."""
+    families = aiohttp_families()
+
+    def bound() -> errors.APITimeoutError:
+        late = errors.APITimeoutError("h sent no complete reply within 1 s", provider="p")
+        late.aiohttp_class = TimeoutError  # type: ignore[attr-defined]
+        return late
+
+    shown = sdk_compatible(bound(), families)
+    assert isinstance(shown, TimeoutError)
+    assert (str(shown), shown.args) == ("", ())
+    assert shown.provider_message == "h sent no complete reply within 1 s"  # type: ignore[attr-defined]
+    copy = pickle.loads(pickle.dumps(shown))
+    assert (str(copy), copy.args) == ("", ())
+    own = sdk_compatible(bound(), families, words=False)
+    assert str(own) == "p: h sent no complete reply within 1 s"
+    synced = errors.APITimeoutError("h sent no complete reply within 1 s", provider="p")
+    assert str(sdk_compatible(synced, families)) == "p: h sent no complete reply within 1 s"

@@ -754,3 +754,34 @@ def test_a_family_of_a_builtin_laid_out_otherwise_gets_a_copy() -> None:
     assert shown.__cause__ is err.__cause__ and shown.__traceback__ is err.__traceback__
     moved = errors.StreamError("cut", provider="p")
     assert sdk_compatible(moved, (ErrorFamily("builtins", lambda e, m: ValueError),)) is moved
+
+
+def test_a_copy_in_a_class_laid_out_otherwise_survives_pickling() -> None:
+    """An error joined to an `OSError` class (a copy: `_moved`) is unpickled in the same
+    joined class, its words kept (`__class__` cannot change there either)."""
+    family = ErrorFamily("builtins", lambda err, module: ConnectionError)
+    shown = sdk_compatible(errors.StreamError("cut", provider="p"), (family,))
+    copy = pickle.loads(pickle.dumps(shown))
+    assert isinstance(copy, ConnectionError) and isinstance(copy, errors.StreamError)
+    assert str(copy) == str(shown) == "p: cut"
+
+
+def test_a_family_whose_class_the_error_already_is_still_words_it() -> None:
+    """A family picking a class chatplex's own already subclasses (`TimeoutError`): a
+    drop-in's error is filled all the same (again when raised again: the fill keeps its
+    first words); chatplex's own models' error is not filled."""
+    filled: list[BaseException] = []
+
+    def fill(err: BaseException) -> None:
+        filled.append(err)
+        if "sdk_text" not in err.__dict__:
+            err.__dict__.update(sdk_text="", sdk_args=())
+
+    family = ErrorFamily("builtins", lambda err, module: TimeoutError, fill)
+    late = errors.APITimeoutError("h sent nothing within 1 s", provider="p")
+    shown = sdk_compatible(late, (family,))
+    assert shown is late and type(shown) is errors.APITimeoutError and str(shown) == ""
+    assert sdk_compatible(shown, (family,)) is shown and str(shown) == ""
+    own = errors.APITimeoutError("h sent nothing within 1 s", provider="p")
+    assert str(sdk_compatible(own, (family,), words=False)) == "p: h sent nothing within 1 s"
+    assert filled == [late, late]

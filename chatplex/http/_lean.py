@@ -45,8 +45,11 @@ from ._headers import wire_header_lines
 __all__ = [
     "AIOHTTP_CLASS",
     "HTTPCORE_WORDS",
+    "OS_ERROR",
+    "SSL_CONTEXT",
     "LeanBody",
     "Pool",
+    "as_aiohttp_connector_error",
     "connect_failure_text",
     "connect_failure_words",
     "wire_bytes",
@@ -63,6 +66,13 @@ HTTPCORE_WORDS = "httpcore_words"
 #: headers), for the drop-ins whose partner's async client is aiohttp
 #: (`sdk_error_families.aiohttp_families`).
 AIOHTTP_CLASS = "aiohttp_class"
+#: The attributes of an httpx error raised by chatplex's async client for a connection
+#: that could not be made, what aiohttp's `ClientConnectorError` is made of besides the
+#: URL: the OS error met (its class, errno and words; no traceback, whose frames hold
+#: the request) and the SSL context the client connects with. aiohttp's words for the
+#: failure are built from them (`sdk_error_families.aiohttp_families`).
+OS_ERROR = "os_error"
+SSL_CONTEXT = "ssl_context"
 
 #: aiohttp's defaults for connecting to a host with several addresses.
 _HAPPY_EYEBALLS_DELAY = 0.25
@@ -389,6 +399,8 @@ class Pool:
             # The text the aiohttp path gives (`_transport._safe_text`).
             error = httpx.ConnectError(connect_failure_text(exc), request=request)
             setattr(error, HTTPCORE_WORDS, connect_failure_words(exc))
+            if not isinstance(exc, ssl.SSLError):  # aiohttp's TLS errors read otherwise
+                as_aiohttp_connector_error(error, exc, self._ssl_context)
         except asyncio.CancelledError:
             await asyncio.sleep(0)  # as in `LeanBody.aclose`: a half-made socket closed now
             raise
@@ -453,6 +465,28 @@ def connect_failure_words(cause: OSError) -> str | None:
     if isinstance(cause, (ssl.SSLError, socket.gaierror)):
         return None
     return "All connection attempts failed"
+
+
+def as_aiohttp_connector_error(
+    error: httpx.TransportError, cause: OSError, ssl_context: ssl.SSLContext | None
+) -> None:
+    """Marks `error`, a connection that could not be made for `cause`, as aiohttp's
+    connector raises it (`AIOHTTP_CLASS`, `OS_ERROR`, `SSL_CONTEXT`): a failed lookup is
+    its `ClientConnectorDNSError`, any other OS error its `ClientConnectorError` (the
+    same happy-eyeballs connect and lookup flags as aiohttp's give the same OS error).
+    Not for a TLS failure: aiohttp words its certificate errors otherwise."""
+    import aiohttp
+
+    if not hasattr(error, AIOHTTP_CLASS):
+        dns = isinstance(cause, socket.gaierror)
+        kind = aiohttp.ClientConnectorDNSError if dns else aiohttp.ClientConnectorError
+        setattr(error, AIOHTTP_CLASS, kind)
+    try:
+        bare = type(cause)(cause.errno, cause.strerror)
+    except Exception:  # noqa: BLE001 - a subclass built otherwise: its errno and words
+        bare = OSError(cause.errno, cause.strerror)
+    setattr(error, OS_ERROR, bare)
+    setattr(error, SSL_CONTEXT, ssl_context)
 
 
 def wire_bytes(request: httpx.Request) -> bytes:

@@ -185,7 +185,7 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
                     skip_auto_headers=missing or None,
                 )
             except aiohttp.ClientError as exc:
-                error = _httpx_error(exc, request)
+                error = _httpx_error(exc, request, self._ssl_context)
             if error is not None:
                 raise error  # outside the except block: see _httpx_error
         except BaseException as exc:
@@ -412,8 +412,12 @@ def _url(url: httpx.URL) -> Any:
     return made
 
 
-def _httpx_error(exc: Exception, request: httpx.Request) -> httpx.RequestError:
-    """aiohttp's exception as the httpx one httpcore raises for the same failure.
+def _httpx_error(
+    exc: Exception, request: httpx.Request, ssl_context: ssl.SSLContext | None = None
+) -> httpx.RequestError:
+    """aiohttp's exception as the httpx one httpcore raises for the same failure (a
+    connection that could not be made also holds what aiohttp's exception is made of,
+    `ssl_context` the one the transport connects with: `_lean.as_aiohttp_connector_error`).
 
     Raise it outside the `except` block that caught `exc`: raised inside, it would keep
     `exc` as its `__context__` (`from None` only hides it from tracebacks), and aiohttp's
@@ -446,6 +450,12 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> httpx.RequestError:
     error = kind(_safe_text(exc, request), request=request)
     setattr(error, HTTPCORE_WORDS, _httpcore_words(exc))
     setattr(error, AIOHTTP_CLASS, type(exc))
+    if isinstance(exc, aiohttp.ClientConnectorError) and not isinstance(
+        exc, aiohttp.ClientSSLError
+    ):
+        from ._lean import as_aiohttp_connector_error
+
+        as_aiohttp_connector_error(error, exc.os_error, ssl_context)
     return error
 
 

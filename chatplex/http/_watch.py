@@ -15,6 +15,7 @@ import asyncio
 import math
 from typing import TYPE_CHECKING
 
+from ..errors import APITimeoutError
 from ._redaction import scrub
 
 if TYPE_CHECKING:
@@ -68,7 +69,14 @@ class Watch:
         # What the cancellation became inside the transport stays the error's context:
         # scrubbed of its frames (their locals hold the request's headers) and request.
         scrub(exc)
-        return self._call.timed_out()
+        bound = self._call.timed_out()
+        if isinstance(bound, APITimeoutError):
+            from ._lean import AIOHTTP_CLASS  # the lean module loads with the first request
+
+            # aiohttp's total timeout, an async client's bound, raises asyncio's own
+            # TimeoutError (for the drop-ins whose partner's async client is aiohttp).
+            setattr(bound, AIOHTTP_CLASS, TimeoutError)
+        return bound
 
     def _check(self) -> None:
         self._handle = None

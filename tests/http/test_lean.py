@@ -37,8 +37,12 @@ from chatplex.http import astream
 from chatplex.http import connections_in_use
 from chatplex.http import get_async_client
 from chatplex.http import send
+from chatplex.http._lean import AIOHTTP_CLASS
 from chatplex.http._lean import HTTPCORE_WORDS
+from chatplex.http._lean import OS_ERROR
+from chatplex.http._lean import SSL_CONTEXT
 from chatplex.http._lean import LeanBody
+from chatplex.http._lean import as_aiohttp_connector_error
 from chatplex.http._lean import connect_failure_words
 from chatplex.http._transport import AioHTTPTransport
 
@@ -559,3 +563,47 @@ def test_only_a_refused_or_unreachable_address_is_worded_as_anyio() -> None:
     )
     assert connect_failure_words(socket.gaierror(-2, "Name or service not known")) is None
     assert connect_failure_words(ssl.SSLCertVerificationError(1, "verify failed")) is None
+
+
+async def test_a_refused_connection_holds_what_aiohttps_connector_error_is_made_of(
+    closed_port: int,
+) -> None:
+    """Lean and aiohttp alike: the httpx error of a refused connection holds the class
+    aiohttp's connector raises, the OS error it meets (checked against aiohttp's own
+    session's) and the SSL context the transport connects with, for the drop-ins whose
+    partner's async client is aiohttp."""
+    import aiohttp
+
+    url = f"http://127.0.0.1:{closed_port}"
+    adapter = FakeAdapter(url)
+    transport = AioHTTPTransport()
+    causes = []
+    async with httpx.AsyncClient(transport=transport) as mine:
+        for client in (None, mine):
+            with pytest.raises(APIConnectionError) as caught:
+                await asend(adapter, adapter.request(), client=client)
+            causes.append(caught.value.__cause__)
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(aiohttp.ClientConnectorError) as raw:
+            await session.post(url, data=b"{}")
+    contexts = (shared_transport()._ssl_context, transport._ssl_context)
+    for cause, context in zip(causes, contexts, strict=True):
+        assert getattr(cause, AIOHTTP_CLASS) is aiohttp.ClientConnectorError
+        made = getattr(cause, OS_ERROR)
+        assert type(made) is type(raw.value.os_error)
+        assert (made.errno, made.strerror) == (raw.value.errno, raw.value.strerror)
+        assert made.__traceback__ is None
+        assert getattr(cause, SSL_CONTEXT) is context
+
+
+def test_a_failed_lookup_is_aiohttps_dns_error() -> None:
+    import aiohttp
+
+    request = httpx.Request("POST", "https://nowhere.invalid/v1")
+    error = httpx.ConnectError("Name or service not known", request=request)
+    context = ssl.create_default_context()
+    as_aiohttp_connector_error(error, socket.gaierror(-2, "Name or service not known"), context)
+    assert getattr(error, AIOHTTP_CLASS) is aiohttp.ClientConnectorDNSError
+    made = getattr(error, OS_ERROR)
+    assert isinstance(made, socket.gaierror) and made.strerror == "Name or service not known"
+    assert getattr(error, SSL_CONTEXT) is context

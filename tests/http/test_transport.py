@@ -546,3 +546,30 @@ async def test_failures_carry_what_httpxs_own_async_client_says(closed_port: int
             assert str(mine) != str(httpxs)  # aiohttp's words, chatplex's own
             assert mine.httpcore_words == str(httpxs)  # type: ignore[attr-defined]
             assert mine.aiohttp_class.__module__.startswith("aiohttp")  # type: ignore[attr-defined]
+
+
+def test_a_tls_failure_holds_no_os_error_to_word_as_aiohttps_connector_error() -> None:
+    """A connection refused holds what aiohttp's connector error is made of (its OS
+    error, the transport's SSL context); a TLS failure only its class: aiohttp words
+    its certificate errors otherwise."""
+    import aiohttp
+    from aiohttp.client_reqrep import ConnectionKey
+
+    from chatplex.http._lean import OS_ERROR
+    from chatplex.http._lean import SSL_CONTEXT
+    from chatplex.http._transport import _httpx_error
+
+    request = httpx.Request("POST", "https://h.example/v1")
+    key = ConnectionKey("h.example", 443, True, True, None, None, None)
+    context = ssl.create_default_context()
+    refused = aiohttp.ClientConnectorError(key, ConnectionRefusedError(111, "Connect call failed"))
+    untrusted = aiohttp.ClientConnectorCertificateError(
+        key, ssl.SSLCertVerificationError(1, "certificate verify failed")
+    )
+    marked = _httpx_error(refused, request, context)
+    assert isinstance(marked, httpx.ConnectError)
+    assert getattr(marked, OS_ERROR).strerror == "Connect call failed"
+    assert getattr(marked, SSL_CONTEXT) is context
+    tls = _httpx_error(untrusted, request, context)
+    assert tls.aiohttp_class is type(untrusted)  # type: ignore[attr-defined]
+    assert not hasattr(tls, OS_ERROR) and not hasattr(tls, SSL_CONTEXT)

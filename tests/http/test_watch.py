@@ -80,3 +80,27 @@ async def test_stop_leaves_no_timer() -> None:
     watch.enter()
     watch.stop()
     await asyncio.sleep(0.05)  # would have been cancelled had the timer survived
+
+
+async def test_the_bounds_timeout_says_aiohttps_total_timeout_raises_asyncios_own() -> None:
+    """A cut wait's timeout holds the class an aiohttp client's total timeout raises
+    for it (read by the drop-ins whose partner's async client is aiohttp); a passed
+    deadline, which no client's timeout stands for, holds none."""
+    from chatplex.errors import DeadlineExceededError
+    from chatplex.http._lean import AIOHTTP_CLASS
+
+    class Deadline(Bound):
+        def timed_out(self) -> Exception:
+            return DeadlineExceededError("the call's deadline passed")
+
+    seen = []
+    for call in (Bound(0.05), Deadline(0.05)):
+        watch = Watch(call)  # type: ignore[arg-type]
+        watch.enter()
+        with pytest.raises(asyncio.CancelledError) as info:
+            await asyncio.sleep(60)
+        seen.append(watch.translate(info.value))
+        watch.stop()
+    timeout, deadline = seen
+    assert getattr(timeout, AIOHTTP_CLASS) is TimeoutError
+    assert isinstance(deadline, DeadlineExceededError) and not hasattr(deadline, AIOHTTP_CLASS)

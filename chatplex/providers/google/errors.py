@@ -215,8 +215,9 @@ ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     ErrorFamily("google.genai.errors", _undecoded_event, _undecoded_event_words),
     ErrorFamily(_PARTNER_MODULE, _partner_error, _fill_partner_error),
     ErrorFamily("google.genai.errors", _sdk_error, _fill_sdk_error),
-    # google-genai lets its HTTP clients' errors through: httpx's, aiohttp's async.
-    *aiohttp_families(),
+    # google-genai lets its HTTP clients' errors through: httpx's, aiohttp's async (to
+    # which it passes its SSL context with each request, named in aiohttp's words).
+    *aiohttp_families(ssl_per_request=True),
 )
 
 

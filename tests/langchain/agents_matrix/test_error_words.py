@@ -37,10 +37,15 @@ READ = ("status_code", "body", "code", "request_id", "error", "operation_name", 
 #: How `response_of` shows an aiohttp reply (google-genai's async client's).
 AIOHTTP = ("ClientResponse", MISSING)
 
-#: The mock server's random parts: request ids, and the ports of its URLs.
+#: A run's random parts: the mock server's request ids, the ports of its URLs and of
+#: its addresses (a port nothing listens on is drawn per run), and the address of an
+#: object named in an error's words (aiohttp's, of google-genai's SSL context: one made
+#: per client).
 _RANDOM = (
     (re.compile(r"req_mock\w+"), "<request id>"),
     (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:<port>"),
+    (re.compile(r"\('127\.0\.0\.1', \d+\)"), "('127.0.0.1', <port>)"),
+    (re.compile(r" object at 0x[0-9a-f]+>"), " object at 0x...>"),
 )
 
 

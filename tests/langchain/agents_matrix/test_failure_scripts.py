@@ -569,26 +569,8 @@ FAILURE_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 
-def _raised(partner: str, ours: str) -> str:
-    return f"the partner raises {partner}; the drop-in {ours}"
-
-
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-FAILURE_GAPS: dict[tuple[str, str], str] = {
-    # A port nothing listens on.
-    ("connection_refused", "gemini"): (
-        "sync agrees (httpx.ConnectError); async, the partner raises aiohttp's "
-        "ClientConnectorError, its words naming google-genai's SSL context object "
-        "('ssl:<ssl.SSLContext object at 0x...>', another address each run); the drop-in's "
-        "lean connection (no aiohttp exception) chatplex's APIConnectionError"
-    ),
-    # A server slower than `timeout`.
-    ("read_timeout", "gemini"): (
-        "sync agrees (httpx.ReadTimeout, 'timed out'); async, the partner's aiohttp total "
-        "timeout raises asyncio's TimeoutError with no words (''), the drop-in chatplex's "
-        "TimeoutError (the same class) in chatplex's words"
-    ),
-}
+FAILURE_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(

@@ -159,6 +159,34 @@ def test_a_failure_in_transit_is_the_http_clients_error_google_genai_lets_throug
     assert str(shown) == "[Errno 111] Connection refused"
 
 
+def test_a_refused_async_connection_names_the_ssl_context_as_google_genai_passes_one() -> None:
+    """google-genai passes its SSL context with each aiohttp request, so aiohttp's words
+    for a refused connection name it: chatplex's async client's, here."""
+    import ssl
+
+    import aiohttp
+    import httpx
+
+    request = httpx.Request("POST", "http://127.0.0.1:9/v1beta/models/m:generateContent")
+    cause = httpx.ConnectError("Connection refused", request=request)
+    context = ssl.create_default_context()
+    marks = {  # what chatplex's async client marks its error with (`http._lean`)
+        "aiohttp_class": aiohttp.ClientConnectorError,
+        "os_error": ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 9)"),
+        "httpcore_words": None,
+        "ssl_context": context,
+    }
+    for name, value in marks.items():
+        setattr(cause, name, value)
+    refused = APIConnectionError("connection to h failed", provider="google_genai")
+    refused.__cause__ = cause
+    shown = sdk_compatible(refused, ADAPTER.error_families)
+    assert isinstance(shown, aiohttp.ClientConnectorError)
+    assert str(shown) == (
+        f"Cannot connect to host 127.0.0.1:9 ssl:{context} [Connect call failed ('127.0.0.1', 9)]"
+    )
+
+
 # ---- Vertex AI: google-api-core's classes, as the aiplatform client raises -------------
 
 
