@@ -41,6 +41,7 @@ from typing import Any
 
 import pytest
 from langchain_core import caches
+from langchain_core import callbacks
 from langchain_core import load
 from langchain_core import messages
 from langchain_core import outputs
@@ -156,13 +157,13 @@ def _snapshot(snapshot: Any) -> dict[str, Any]:
 
 def checkpoint_thread(run: Run) -> Any:
     """Two turns on an `InMemorySaver` thread (the second streamed as messages): the
-    state (`get_state`) and its history (`get_state_history`), and whether the stored
-    replies equal those the runs returned."""
+    state (`get_state`) and its history (`get_state_history`), whether the stored
+    replies equal those the runs returned, and the streamed pieces' ids."""
     saver = memory.InMemorySaver()
     graph = _chat_graph(run.make(), saver)
     first = graph.invoke({"messages": [("user", TURNS[0])]}, THREAD)["messages"][-1]
     pieces = [
-        chunk.content
+        chunk
         for chunk, _ in graph.stream(
             {"messages": [("user", TURNS[1])]}, THREAD, stream_mode="messages"
         )
@@ -173,7 +174,16 @@ def checkpoint_thread(run: Run) -> Any:
         "state": _snapshot(state),
         "history": [_snapshot(s) for s in graph.get_state_history(THREAD)],
         "first_equal": stored[1] == first,
-        "pieces": pieces,
+        **_pieces(pieces, stored[-1]),
+    }
+
+
+def _pieces(pieces: list[Any], stored: Any) -> dict[str, Any]:
+    """The streamed pieces' texts, and whether each carries the id of the reply the
+    thread stored (what a UI keys the pieces on)."""
+    return {
+        "pieces": [piece.content for piece in pieces],
+        "same_id": [piece.id == stored.id for piece in pieces],
     }
 
 
@@ -183,45 +193,32 @@ def checkpoint_thread_async(run: Run) -> Any:
         graph = await _achat_graph(run.make(), saver)
         first = (await graph.ainvoke({"messages": [("user", TURNS[0])]}, THREAD))["messages"]
         pieces = [
-            chunk.content
+            chunk
             async for chunk, _ in graph.astream(
                 {"messages": [("user", TURNS[1])]}, THREAD, stream_mode="messages"
             )
         ]
         state = await graph.aget_state(THREAD)
+        stored = state.values["messages"]
         return {
             "state": _snapshot(state),
             "history": [_snapshot(s) async for s in graph.aget_state_history(THREAD)],
-            "first_equal": state.values["messages"][1] == first[-1],
-            "pieces": pieces,
+            "first_equal": stored[1] == first[-1],
+            **_pieces(pieces, stored[-1]),
         }
 
     return arun(body)
 
 
-def message_dicts(run: Run) -> Any:
-    """`messages_to_dict` over a history holding the replies and a tool result, then
-    `messages_from_dict` back: the dicts (ids masked) and whether the round trip is
-    whole."""
-    replies = _replies(run)
-    called = replies["called"]
-    result = messages.ToolMessage("sunny", tool_call_id=called.tool_calls[0]["id"])
-    history = [messages.HumanMessage(HELLO), *replies.values(), result]
-    dicts = messages.messages_to_dict(history)
-    back = messages.messages_from_dict(dicts)
-    return {
-        "dicts": masked(dicts),
-        "back": back,
-        "whole": back == history,
-    }
-
-
 def reply_dumps(run: Run) -> Any:
     """`dumpd` and `dumps(pretty=True)` of the replies, then `loads` back: the dumped
     form (ids masked), whether the pretty text is indented, the loaded message and
-    whether it equals the reply."""
-    out = {}
-    for name, reply in _replies(run).items():
+    whether it equals the reply; then `messages_to_dict` over a history holding the
+    replies and a tool result, and `messages_from_dict` back: the dicts (ids masked)
+    and whether the round trip is whole."""
+    replies = _replies(run)
+    out: dict[str, Any] = {}
+    for name, reply in replies.items():
         text = load.dumps(reply, pretty=True)
         back = load.loads(text, allowed_objects="all")
         dumped = load.dumpd(reply)
@@ -232,6 +229,12 @@ def reply_dumps(run: Run) -> Any:
             "back": back,
             "equal": back == reply,
         }
+    called = replies["called"]
+    result = messages.ToolMessage("sunny", tool_call_id=called.tool_calls[0]["id"])
+    history = [messages.HumanMessage(HELLO), *replies.values(), result]
+    dicts = messages.messages_to_dict(history)
+    back = messages.messages_from_dict(dicts)
+    out["dicts"] = {"dicts": masked(dicts), "back": back, "whole": back == history}
     return out
 
 
@@ -300,7 +303,8 @@ def node_cache(run: Run) -> Any:
 
 def model_dumps_loaded(run: Run) -> Any:
     """`dumps(model, pretty=True)` (no key in it), `loads` with `secrets_map` and the
-    partner's namespace, and the loaded model asked: its class, reply and stream."""
+    partner's namespace, and the loaded model asked: its class, reply and stream; and
+    `load(dumpd(model))`, the dict form, beside it."""
     model = run.make(temperature=0.3)
     text = load.dumps(model, pretty=True)
     namespace = run.wire.module.split(".")[0]
@@ -309,10 +313,12 @@ def model_dumps_loaded(run: Run) -> Any:
         back = load.loads(
             text, secrets_map=SECRETS, valid_namespaces=[namespace], allowed_objects="all"
         )
+        again = load.load(load.dumpd(model), secrets_map=SECRETS, allowed_objects="all")
         return {
             "class": type(back).__name__,
             "reply": back.invoke(HELLO),
             "streamed": _merged(list(back.stream(HELLO))),
+            "load": [type(again).__name__, again == back],
         }
 
     return {
@@ -503,13 +509,17 @@ def _hit(reply: Any) -> dict[str, Any]:
 
 def file_cache(run: Run) -> Any:
     """A file cache set globally: a call, the same call (a hit), then a new cache on the
-    same file under a new model (a hit from the file); what the server got, the hits'
-    fields, the rows' keys (the prompt and the model's llm string: a file the partner
-    class wrote is hit by the drop-in only where they are equal) and whether the file
-    holds the key."""
+    same file under a new model (a hit from the file); what the server got, the usage
+    the usage callback summed, the hits' fields, the rows' keys (the prompt and the
+    model's llm string: a file the partner class wrote is hit by the drop-in only where
+    they are equal) and whether the file holds the key."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "cache.db"
-        with _global(FileCache(path)) as cache, _requests(run) as seen:
+        with (
+            _global(FileCache(path)) as cache,
+            _requests(run) as seen,
+            callbacks.get_usage_metadata_callback() as usage,
+        ):
             first = run.make().invoke(HELLO)
             second = run.make().invoke(HELLO)
             with _global(FileCache(path)):
@@ -518,6 +528,7 @@ def file_cache(run: Run) -> Any:
             cache.connection.close()
         return {
             "requests": len(seen),
+            "usage": usage.usage_metadata,
             "keys": keys,
             "first": _hit(first),
             "second": _hit(second),
@@ -527,11 +538,14 @@ def file_cache(run: Run) -> Any:
 
 
 def file_cache_async(run: Run) -> Any:
+    """A file cache given to the model (`cache=`): two async calls (the second a hit)
+    and an async stream of the same prompt: the hits and what the server got."""
+
     async def body() -> Any:
         with tempfile.TemporaryDirectory() as folder:
             cache = FileCache(Path(folder) / "cache.db")
-            with _global(cache), _requests(run) as seen:
-                model = run.make()
+            with _requests(run) as seen:
+                model = run.make(cache=cache)
                 first = await model.ainvoke(HELLO)
                 second = await model.ainvoke(HELLO)
                 streamed = [c async for c in model.astream(HELLO)]
@@ -603,7 +617,6 @@ SCENARIOS = {
     "serde_replies": serde_replies,
     "checkpoint_thread": checkpoint_thread,
     "checkpoint_thread_async": checkpoint_thread_async,
-    "message_dicts": message_dicts,
     "reply_dumps": reply_dumps,
     "store_replies": store_replies,
     "node_cache": node_cache,
