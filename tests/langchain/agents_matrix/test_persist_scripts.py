@@ -68,6 +68,10 @@ from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import run_cell
+from .test_config_scripts import ENV
+from .test_config_scripts import KEY_WORDS
+from .test_config_scripts import _construct
+from .test_config_scripts import _key_env
 from .test_model_api import _caught
 from .test_reply_scripts import _merged
 from .test_reply_scripts import _requests
@@ -301,6 +305,22 @@ def node_cache(run: Run) -> Any:
 # ---- the model kept --------------------------------------------------------------------------
 
 
+def _dumped_model(text: str) -> dict[str, Any]:
+    """A model's `dumps` text as plain data: its class id and the variables its secrets
+    refer to (both hidden by the masking of ids), and the rest with ids masked."""
+    dumped = json.loads(text)
+    kwargs = dumped.get("kwargs") or {}
+    return {
+        "class": dumped.get("id"),
+        "secrets": {
+            name: value.get("id")
+            for name, value in kwargs.items()
+            if isinstance(value, dict) and value.get("type") == "secret"
+        },
+        "dumped": masked(dumped),
+    }
+
+
 def model_dumps_loaded(run: Run) -> Any:
     """`dumps(model, pretty=True)` (no key in it), `loads` with `secrets_map` and the
     partner's namespace, and the loaded model asked: its class, reply and stream; and
@@ -323,7 +343,7 @@ def model_dumps_loaded(run: Run) -> Any:
 
     return {
         "leaks": _leaks(run, text),
-        "dumped": masked(json.loads(text)),
+        **_dumped_model(text),
         "loaded": _caught(loaded),
     }
 
@@ -355,6 +375,55 @@ def _model_sent(path: str, body: dict[str, Any]) -> str:
     Bedrock's name it there: `/models/<name>:...`, `/model/<id>/...`)."""
     named = re.search(r"/models?/([^/:]+)", path)
     return str(body.get("model") or (named.group(1) if named else path))
+
+
+def model_dumps_env_key(run: Run) -> Any:
+    """A model whose key comes from the environment: `dumps` of it (a reference to the
+    variable, never the key), then `loads(..., secrets_from_env=True)` in the same
+    environment and the loaded model asked: the reply, and which key each request
+    carried."""
+    env = ENV[run.wire.name]
+    namespace = run.wire.module.split(".")[0]
+    with pytest.MonkeyPatch.context() as patch:
+        _key_env(patch, env, KEY_WORDS[0])
+        settings = run.wire.settings(run.server.url)
+        kept = {k: v for k, v in settings.items() if k == "base_url" or k not in env.in_code}
+        model = _construct(run, kept)
+        text = load.dumps(model)
+
+        def loaded() -> Any:
+            back = load.loads(
+                text,
+                secrets_from_env=True,
+                valid_namespaces=[namespace],
+                allowed_objects="all",
+            )
+            with _headers(run) as seen:
+                reply = back.invoke(HELLO)
+            return {"reply": reply, "keys": seen}
+
+        return {
+            "leaks": KEY_WORDS[0] in text,
+            **_dumped_model(text),
+            "loaded": _caught(loaded),
+        }
+
+
+@contextmanager
+def _headers(run: Run) -> Iterator[list[list[str]]]:
+    """Per request the server gets meanwhile, the names of the headers carrying the key
+    the environment holds."""
+    seen: list[list[str]] = []
+
+    def plan(request: MockRequest) -> None:
+        values = request.headers.items()
+        seen.append(sorted(name for name, value in values if KEY_WORDS[0] in value.lower()))
+
+    run.server.settings.fault_plan = plan
+    try:
+        yield seen
+    finally:
+        run.server.settings.fault_plan = None
 
 
 def copies_used(run: Run) -> Any:
@@ -621,6 +690,7 @@ SCENARIOS = {
     "store_replies": store_replies,
     "node_cache": node_cache,
     "model_dumps_loaded": model_dumps_loaded,
+    "model_dumps_env_key": model_dumps_env_key,
     "copies_used": copies_used,
     "pickled_used": pickled_used,
     "model_dump_fields": model_dump_fields,
