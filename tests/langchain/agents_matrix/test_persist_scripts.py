@@ -13,7 +13,8 @@ script most often imports: the partner package's class and chatplex's, compared
   valid_namespaces=[...])` and the loaded model used; `copy.copy` and
   `model_copy(update=...)` (a temperature, the model's name) used after a call, and
   what each request carried; `pickle` and `copy.deepcopy` after a call, used;
-  `model_dump()` / `model_dump_json()` (their keys, the key masked);
+  `model_dump()` / `model_dump_json()` (their keys, the key masked; with
+  `exclude_unset=True` and `by_alias=True`);
   `with_config(...).to_json()` and a bound model's `to_json()`. No key is ever in what
   is dumped (checked on both sides).
 - LangChain's caches: a file-backed cache (LangChain's `BaseCache` over sqlite3,
@@ -483,29 +484,31 @@ def pickled_used(run: Run) -> Any:
 
 def model_dump_fields(run: Run) -> Any:
     """`model_dump()`'s keys and its secret fields' values as a script prints them,
-    `model_dump_json()` (or its error) and whether either holds the key."""
+    `model_dump_json()` (or its error), `with_config(tags=..., run_name=...).to_json()`
+    and `bind_tools(...).to_json()`, and whether any of them holds the key."""
     model = run.make()
     dumped = _caught(model.model_dump)
     as_json = _caught(model.model_dump_json)
     shown = dumped if isinstance(dumped, dict) else {}
+    configured = model.with_config(tags=["kept"], run_name="saved").to_json()
+    bound = model.bind_tools([get_weather]).to_json()
+    written = json.dumps([configured, bound], default=str)
     return {
         "keys": sorted(shown),
         "secrets": {k: str(v) for k, v in shown.items() if "key" in k or "secret" in k},
         "json": masked(json.loads(as_json)) if isinstance(as_json, str) else as_json,
-        "leaks": _leaks(run, f"{shown} {as_json}"),
+        "configured": masked(configured),
+        "bound": masked(bound),
+        "leaks": _leaks(run, f"{shown} {as_json} {written}"),
     }
 
 
-def config_json(run: Run) -> Any:
-    """`with_config(tags=..., run_name=...).to_json()` and `bind_tools(...).to_json()`
-    (the key kept out)."""
+def model_dump_options(run: Run) -> Any:
+    """`model_dump(exclude_unset=True)` and `model_dump(by_alias=True)`: their keys."""
     model = run.make()
-    configured = model.with_config(tags=["kept"], run_name="saved").to_json()
-    bound = model.bind_tools([get_weather]).to_json()
     return {
-        "configured": masked(configured),
-        "bound": masked(bound),
-        "leaks": _leaks(run, json.dumps([configured, bound], default=str)),
+        "set": _caught(lambda: sorted(model.model_dump(exclude_unset=True))),
+        "by_alias": _caught(lambda: sorted(model.model_dump(by_alias=True))),
     }
 
 
@@ -694,7 +697,7 @@ SCENARIOS = {
     "copies_used": copies_used,
     "pickled_used": pickled_used,
     "model_dump_fields": model_dump_fields,
-    "config_json": config_json,
+    "model_dump_options": model_dump_options,
     "file_cache": file_cache,
     "file_cache_async": file_cache_async,
     "cache_stream_first": cache_stream_first,
@@ -706,7 +709,22 @@ SCENARIOS = {
 _TYPE = "builtins.TypeError"
 
 #: Cells that differ today with no closed reason (issue 47), each with the difference.
-PERSIST_GAPS: dict[tuple[str, str], str] = {}
+PERSIST_GAPS: dict[tuple[str, str], str] = {
+    ("model_dump_options", wire): (
+        "model_dump(exclude_unset=True) leaves out the fields the partner's validators "
+        f"assign (set though not given: {set_by_validators}), as the drop-in reads only "
+        "the keywords given (docs/porting.md); model_dump(by_alias=True) writes the "
+        "partner's field names, not its aliases (api_key, model, base_url...)"
+    )
+    for wire, set_by_validators in (
+        ("openai", "model_kwargs, openai_organization"),
+        ("anthropic", "model_kwargs, max_tokens"),
+        ("gemini", "model_kwargs, default_metadata"),
+        ("bedrock_converse", "provider, disable_streaming, supports_tool_choice_values"),
+        ("groq", "model_kwargs"),
+        ("mistralai", "model_kwargs"),
+    )
+}
 
 
 def _copies_raised(pickled: str) -> Any:
