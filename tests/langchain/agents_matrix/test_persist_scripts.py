@@ -34,11 +34,13 @@ import pickle
 import re
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from typing import TypeVar
 
 import pytest
 from langchain_core import caches
@@ -83,6 +85,8 @@ from .test_scripts import SECRETS
 from .test_scripts import Forecast
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_persist")
+
+T = TypeVar("T")
 
 #: The thread the checkpointed scenarios run on.
 THREAD = {"configurable": {"thread_id": "persist"}}
@@ -350,18 +354,28 @@ def model_dumps_loaded(run: Run) -> Any:
 
 
 @contextmanager
-def _calls(run: Run) -> Iterator[list[tuple[str, dict[str, Any]]]]:
-    """The path and JSON body of each request the server gets meanwhile."""
-    seen: list[tuple[str, dict[str, Any]]] = []
+def _seen(run: Run, what: Callable[[MockRequest], T]) -> Iterator[list[T]]:
+    """`what` of each request the server gets meanwhile, in arrival order."""
+    seen: list[T] = []
 
     def plan(request: MockRequest) -> None:
-        seen.append((request.path, request.json or {}))
+        seen.append(what(request))
 
     run.server.settings.fault_plan = plan
     try:
         yield seen
     finally:
         run.server.settings.fault_plan = None
+
+
+def _path_and_body(request: MockRequest) -> tuple[str, dict[str, Any]]:
+    return request.path, request.json or {}
+
+
+def _env_key_headers(request: MockRequest) -> list[str]:
+    """The names of the request's headers carrying the key the environment holds."""
+    values = request.headers.items()
+    return sorted(name for name, value in values if KEY_WORDS[0] in value.lower())
 
 
 def _model_field(run: Run) -> str:
@@ -399,7 +413,7 @@ def model_dumps_env_key(run: Run) -> Any:
                 valid_namespaces=[namespace],
                 allowed_objects="all",
             )
-            with _headers(run) as seen:
+            with _seen(run, _env_key_headers) as seen:
                 reply = back.invoke(HELLO)
             return {"reply": reply, "keys": seen}
 
@@ -408,23 +422,6 @@ def model_dumps_env_key(run: Run) -> Any:
             **_dumped_model(text),
             "loaded": _caught(loaded),
         }
-
-
-@contextmanager
-def _headers(run: Run) -> Iterator[list[list[str]]]:
-    """Per request the server gets meanwhile, the names of the headers carrying the key
-    the environment holds."""
-    seen: list[list[str]] = []
-
-    def plan(request: MockRequest) -> None:
-        values = request.headers.items()
-        seen.append(sorted(name for name, value in values if KEY_WORDS[0] in value.lower()))
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield seen
-    finally:
-        run.server.settings.fault_plan = None
 
 
 def copies_used(run: Run) -> Any:
@@ -437,7 +434,7 @@ def copies_used(run: Run) -> Any:
     shallow = copy.copy(model)
     updated = model.model_copy(update={"temperature": 0.9})
     renamed = model.model_copy(update={_model_field(run): "other-model"})
-    with _calls(run) as seen:
+    with _seen(run, _path_and_body) as seen:
         replies = [
             shallow.invoke(HELLO),
             _merged(list(shallow.stream(HELLO))),
