@@ -47,7 +47,9 @@ from langchain_core import caches
 from langchain_core import callbacks
 from langchain_core import load
 from langchain_core import messages
+from langchain_core import output_parsers
 from langchain_core import outputs
+from langchain_core import prompts
 from langchain_core.globals import set_llm_cache
 from langgraph import config as graph_config
 from langgraph import graph as graph_module
@@ -328,22 +330,31 @@ def _dumped_model(text: str) -> dict[str, Any]:
 
 def model_dumps_loaded(run: Run) -> Any:
     """`dumps(model, pretty=True)` (no key in it), `loads` with `secrets_map` and the
-    partner's namespace, and the loaded model asked: its class, reply and stream; and
-    `load(dumpd(model))`, the dict form, beside it."""
+    partner's namespace, and the loaded model asked: its class, reply and stream;
+    `load(dumpd(model))`, the dict form, beside it; and `prompt | model.bind(...) |
+    parser` dumped, loaded and run."""
     model = run.make(temperature=0.3)
     text = load.dumps(model, pretty=True)
     namespace = run.wire.module.split(".")[0]
+    prompt = prompts.ChatPromptTemplate.from_messages([("user", "{said}")])
 
     def loaded() -> Any:
         back = load.loads(
             text, secrets_map=SECRETS, valid_namespaces=[namespace], allowed_objects="all"
         )
         again = load.load(load.dumpd(model), secrets_map=SECRETS, allowed_objects="all")
+        chain = load.loads(
+            load.dumps(prompt | model.bind(stop=["END"]) | output_parsers.StrOutputParser()),
+            secrets_map=SECRETS,
+            valid_namespaces=[namespace],
+            allowed_objects="all",
+        )
         return {
             "class": type(back).__name__,
             "reply": back.invoke(HELLO),
             "streamed": _merged(list(back.stream(HELLO))),
             "load": [type(again).__name__, again == back],
+            "chain": chain.invoke({"said": HELLO}),
         }
 
     return {
@@ -482,7 +493,8 @@ def pickled_used(run: Run) -> Any:
 def model_dump_fields(run: Run) -> Any:
     """`model_dump()`'s keys and its secret fields' values as a script prints them,
     `model_dump_json()` (or its error), `with_config(tags=..., run_name=...).to_json()`
-    and `bind_tools(...).to_json()`, and whether any of them holds the key."""
+    and `bind_tools(...).to_json()`, and whether any of them (or the model's and the
+    bound model's repr) holds the key."""
     model = run.make()
     dumped = _caught(model.model_dump)
     as_json = _caught(model.model_dump_json)
@@ -496,7 +508,7 @@ def model_dump_fields(run: Run) -> Any:
         "json": masked(json.loads(as_json)) if isinstance(as_json, str) else as_json,
         "configured": masked(configured),
         "bound": masked(bound),
-        "leaks": _leaks(run, f"{shown} {as_json} {written}"),
+        "leaks": _leaks(run, f"{shown} {as_json} {written} {model!r} {bound!r}"),
     }
 
 
@@ -647,14 +659,21 @@ def cache_stream_first(run: Run) -> Any:
 
 def cache_tools_structured(run: Run) -> Any:
     """`cache=InMemoryCache()` on the model: a tool-call reply asked twice through
-    `bind_tools`, structured output asked twice (`include_raw=True`): the hits and what
-    the server got."""
+    `bind_tools`, structured output asked twice (`include_raw=True`), then each once
+    more async (hits of the sync calls' entries): the hits and what the server got."""
     model = run.make(cache=caches.InMemoryCache())
     bound = model.bind_tools([get_weather])
     structured = model.with_structured_output(Forecast, include_raw=True)
+
+    async def body() -> Any:
+        return [await bound.ainvoke(TURNS[0]), await structured.ainvoke(FORECAST)]
+
     with _requests(run) as seen:
         calls = [bound.invoke(TURNS[0]), bound.invoke(TURNS[0])]
         forecasts = [structured.invoke(FORECAST), structured.invoke(FORECAST)]
+        call, forecast = arun(body)
+    calls.append(call)
+    forecasts.append(forecast)
     return {
         "requests": len(seen),
         "calls": [_hit(c) for c in calls],
