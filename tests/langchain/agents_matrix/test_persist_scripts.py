@@ -77,6 +77,7 @@ from .test_config_scripts import ENV
 from .test_config_scripts import KEY_WORDS
 from .test_config_scripts import _construct
 from .test_config_scripts import _key_env
+from .test_graph_scripts import _id_shape
 from .test_model_api import _caught
 from .test_reply_scripts import _merged
 from .test_reply_scripts import _requests
@@ -580,11 +581,11 @@ def _global(cache: Any) -> Iterator[Any]:
 
 
 def _hit(reply: Any) -> dict[str, Any]:
-    """A reply (its `response_metadata` and `usage_metadata` with it) and the kind of
+    """A reply (its `response_metadata` and `usage_metadata` with it) and the shape of
     its id (a hit's is LangChain's run id)."""
     return {
         "message": reply,
-        "id_kind": None if reply.id is None else reply.id.split("-")[0],
+        "id": _id_shape(reply.id),
     }
 
 
