@@ -194,7 +194,7 @@ def _pieces(pieces: list[Any], stored: Any) -> dict[str, Any]:
     """The streamed pieces' texts, and whether each carries the id of the reply the
     thread stored (what a UI keys the pieces on)."""
     return {
-        "pieces": [piece.content for piece in pieces],
+        "pieces": [masked(piece.content) for piece in pieces],
         "same_id": [piece.id == stored.id for piece in pieces],
     }
 
