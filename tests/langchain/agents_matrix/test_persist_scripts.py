@@ -135,26 +135,29 @@ def serde_replies(run: Run) -> Any:
     return out
 
 
-def _chat_graph(model: Any, saver: Any, store: Any = None) -> Any:
-    """A graph of one node calling `model` over the thread's messages."""
+def _one_node(node: Any, **options: Any) -> Any:
+    """A `MessagesState` graph of the one node `node` (added with `options`), not yet
+    compiled."""
+    graph = graph_module.StateGraph(graph_module.MessagesState)
+    graph.add_node("model", node, **options)
+    graph.add_edge(graph_module.START, "model")
+    return graph
+
+
+def _chat_graph(model: Any, saver: Any) -> Any:
+    """A checkpointed graph of one node calling `model` over the thread's messages."""
 
     def node(state: Any) -> dict[str, Any]:
         return {"messages": [model.invoke(state["messages"])]}
 
-    graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("model", node)
-    graph.add_edge(graph_module.START, "model")
-    return graph.compile(checkpointer=saver, store=store)
+    return _one_node(node).compile(checkpointer=saver)
 
 
 async def _achat_graph(model: Any, saver: Any) -> Any:
     async def node(state: Any) -> dict[str, Any]:
         return {"messages": [await model.ainvoke(state["messages"])]}
 
-    graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("model", node)
-    graph.add_edge(graph_module.START, "model")
-    return graph.compile(checkpointer=saver)
+    return _one_node(node).compile(checkpointer=saver)
 
 
 def _snapshot(snapshot: Any) -> dict[str, Any]:
@@ -263,10 +266,7 @@ def store_replies(run: Run) -> Any:
         graph_config.get_store().put(("replies", "persist"), "last", {"reply": saved})
         return {"messages": [reply]}
 
-    graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("model", node)
-    graph.add_edge(graph_module.START, "model")
-    compiled = graph.compile(store=store)
+    compiled = _one_node(node).compile(store=store)
     ran = compiled.invoke({"messages": [("user", HELLO)]})
     item = store.get(("replies", "persist"), "last")
     found = store.search(("replies",))
@@ -289,9 +289,7 @@ def node_cache(run: Run) -> Any:
     def node(state: Any) -> dict[str, Any]:
         return {"messages": [model.invoke(state["messages"])]}
 
-    graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("model", node, cache_policy=lc_types.CachePolicy())
-    graph.add_edge(graph_module.START, "model")
+    graph = _one_node(node, cache_policy=lc_types.CachePolicy())
     compiled = graph.compile(cache=graph_cache.InMemoryCache())
     said = {"messages": [messages.HumanMessage(HELLO, id="1")]}
 
