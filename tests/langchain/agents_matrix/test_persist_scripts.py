@@ -640,22 +640,6 @@ def file_cache_async(run: Run) -> Any:
     return arun(body)
 
 
-def cache_stream_first(run: Run) -> Any:
-    """A global `InMemoryCache`, a stream first (is it stored?), then an invoke and a
-    second stream of the same prompt: the pieces, the reply, what the server got."""
-    with _global(caches.InMemoryCache()), _requests(run) as seen:
-        model = run.make()
-        streamed = list(model.stream(HELLO))
-        invoked = model.invoke(HELLO)
-        again = list(model.stream(HELLO))
-    return {
-        "requests": len(seen),
-        "streamed": [_hit(c) for c in streamed],
-        "invoked": _hit(invoked),
-        "again": [_hit(c) for c in again],
-    }
-
-
 def cache_tools_structured(run: Run) -> Any:
     """`cache=InMemoryCache()` on the model: a tool-call reply asked twice through
     `bind_tools`, structured output asked twice (`include_raw=True`), then each once
@@ -683,11 +667,19 @@ def cache_tools_structured(run: Run) -> Any:
     }
 
 
-def cache_off_and_bounded(run: Run) -> Any:
-    """`cache=False` under a global cache (never a hit), then `InMemoryCache(maxsize=1)`
-    on the model: A, B, A (A was evicted), B (a hit); what the server got each time."""
+def cache_switches(run: Run) -> Any:
+    """A global `InMemoryCache`: a stream first (is it stored?), then an invoke and a
+    second stream of the same prompt (the pieces, the reply); `cache=False` under it
+    (never a hit); then `InMemoryCache(maxsize=1)` on the model: A, B, A (A was
+    evicted), A (a hit). What the server got each time."""
     counts = []
     with _global(caches.InMemoryCache()):
+        model = run.make()
+        with _requests(run) as seen:
+            streamed = list(model.stream(HELLO))
+            invoked = model.invoke(HELLO)
+            again = list(model.stream(HELLO))
+        counts.append(len(seen))
         off = run.make(cache=False)
         with _requests(run) as seen:
             off_replies = [off.invoke(HELLO), off.invoke(HELLO)]
@@ -697,7 +689,13 @@ def cache_off_and_bounded(run: Run) -> Any:
         for said in (HELLO, TURNS[0], HELLO, HELLO):
             bounded.invoke(said)
         counts.append(len(seen))
-    return {"counts": counts, "off": off_replies}
+    return {
+        "counts": counts,
+        "streamed": [_hit(c) for c in streamed],
+        "invoked": _hit(invoked),
+        "again": [_hit(c) for c in again],
+        "off": off_replies,
+    }
 
 
 SCENARIOS = {
@@ -715,9 +713,8 @@ SCENARIOS = {
     "model_dump_options": model_dump_options,
     "file_cache": file_cache,
     "file_cache_async": file_cache_async,
-    "cache_stream_first": cache_stream_first,
     "cache_tools_structured": cache_tools_structured,
-    "cache_off_and_bounded": cache_off_and_bounded,
+    "cache_switches": cache_switches,
 }
 
 #: What pickling a model holding a lock raises.
