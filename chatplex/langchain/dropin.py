@@ -26,11 +26,13 @@ import functools
 import inspect
 import json
 import os
+from collections.abc import Mapping
 from collections.abc import Sequence
 from importlib import import_module
 from importlib import resources
 from typing import Any
 from typing import ClassVar
+from typing import Self
 from typing import cast
 
 from langchain_core.language_models import BaseChatModel
@@ -104,6 +106,10 @@ _PARTNER_SHOWN = ("model", *_SHOWN, "base_url", "api_key")
 
 #: ChatChatplex's fields that are not LangChain's own (`model`, `max_retries`, ...).
 _CHATPLEX_FIELDS = frozenset(ChatChatplex.model_fields) - frozenset(BaseChatModel.model_fields)
+
+#: The settings a partner reads from its fields at each request (its SDK client, built
+#: once, keeps the timeout, retries, key and URL): a copy with them changed sends them.
+_COPY_REBINDS = ("model", "temperature", "max_tokens", "top_p", "stop")
 
 #: chatplex's own settings (no partner class has them): not in the serialized form.
 _CHATPLEX_OWN = frozenset(TAIL) - {"timeout", "max_retries"} - _LANGCHAIN_SIDE
@@ -210,6 +216,28 @@ class DropInChatModel(ChatChatplex):
         if engine is not theirs and _engine_settings(engine) != _engine_settings(theirs):
             return False
         return super().__eq__(other.model_copy(update={"chatplex_model": engine}))
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """pydantic's copy; the model and sampling settings `update` changes under the
+        partner's field names (`model_copy(update={"temperature": 0.9})`,
+        `{"model_name": ...}` on ChatOpenAI) are bound on a copy of the engine too, as
+        LangChain's configurable fields rebuild it (`_rebound`): the partner reads those
+        fields at each request, so its copy sends the new values (the engine kept them:
+        the copy sent the old ones while showing the new)."""
+        copied = super().model_copy(update=update, deep=deep)
+        if not update or "chatplex_model" in update:
+            return copied
+        form = reading_form(self._engine)
+        changed = {
+            name: update[field]
+            for name in _COPY_REBINDS
+            if (field := form.name(name) if form is not None else name) in update
+        }
+        if changed:
+            held = ("chatplex_model", "partner_given", "partner_kwargs")
+            values = {name: copied.__dict__[name] for name in held}
+            copied.__dict__.update(_rebound(type(self), {**values, **changed}))
+        return copied
 
     def __getattr__(self, name: str) -> Any:
         # The partner class's other fields (`openai_api_key`, `request_timeout`,

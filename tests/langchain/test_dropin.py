@@ -284,6 +284,36 @@ def test_langchains_configurable_fields_change_the_engines_settings() -> None:
     assert model.temperature == 0  # the original is unchanged
 
 
+def test_a_copy_with_the_model_or_sampling_settings_changed_sends_them() -> None:
+    from langchain_core import load
+
+    from chatplex.testing import ChatMock
+
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0.3)
+    updated = model.model_copy(update={"temperature": 0.9, "max_tokens": 7})
+    # Under the partner's field name (langchain-anthropic's `stop_sequences`), not its alias.
+    anthropic = ChatAnthropic(model="claude-haiku-4-5", api_key="k")
+    stopping = anthropic.model_copy(update={"stop_sequences": ["END"]})
+    with ChatMock() as mock:
+        mock.openai.reply_text("a").reply_text("b")
+        updated.invoke("x")
+        assert mock.openai.last_settings == {
+            "model": "gpt-4o-mini",
+            "temperature": 0.9,
+            "max_completion_tokens": 7,  # as langchain-openai sends max_tokens
+        }
+        model.invoke("x")
+        assert mock.openai.last_settings == {"model": "gpt-4o-mini", "temperature": 0.3}
+        mock.openai.reply_text("c")
+        model.model_copy(update={"model_name": "gpt-4o"}).invoke("x")
+        assert mock.openai.last_settings == {"model": "gpt-4o", "temperature": 0.3}
+        mock.anthropic.reply_text("d")
+        stopping.invoke("x")
+        assert mock.anthropic.last_settings["stop_sequences"] == ["END"]
+    assert load.dumpd(updated)["kwargs"]["temperature"] == 0.9
+    assert load.dumpd(model)["kwargs"]["temperature"] == 0.3
+
+
 def test_the_base_url_of_a_built_model_does_not_change() -> None:
     from langchain_core.runnables import ConfigurableField
 
