@@ -270,7 +270,9 @@ def _tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any
             {
                 "toolSpec": {
                     "name": tool.name,
-                    **({"description": tool.description} if tool.description else {}),
+                    # A tool with no description goes described by its name, as
+                    # langchain-aws declares it (a pydantic class without a docstring).
+                    "description": tool.description or tool.name,
                     **({"strict": tool.strict} if tool.strict is not None else {}),
                     "inputSchema": {"json": without_null_branches(tool.parameters)},
                 }

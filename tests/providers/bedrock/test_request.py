@@ -165,6 +165,14 @@ def test_a_tool_goes_with_its_strict_flag_and_its_nullable_fields_as_their_type(
     botocore_accepts(body)
 
 
+def test_a_tool_without_a_description_goes_described_by_its_name() -> None:
+    bare = ToolSpec("Classification", "", {"type": "object", "properties": {}})
+    body = converse_body([HumanMessage("hi")], CallSettings(model="m", tools=(bare,)))
+    sent = body["toolConfig"]["tools"][0]["toolSpec"]
+    assert (sent["name"], sent["description"]) == ("Classification", "Classification")
+    botocore_accepts(body)
+
+
 def test_only_the_null_branch_of_a_union_goes() -> None:
     union = {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}
     assert without_null_branches(union) == {"anyOf": [{"type": "string"}, {"type": "integer"}]}
