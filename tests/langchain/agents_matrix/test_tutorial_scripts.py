@@ -44,6 +44,7 @@ from typing import TypedDict
 import pytest
 from langchain_core.documents import Document
 from langchain_core.embeddings import DeterministicFakeEmbedding
+from langchain_core.messages import AIMessage
 from langchain_core.messages import AnyMessage
 from langchain_core.messages import HumanMessage
 from langchain_core.messages import SystemMessage
@@ -587,13 +588,33 @@ CHATBOT_PROMPT = ChatPromptTemplate.from_messages(
 )
 
 
+#: The history the chatbot tutorial trims (as its page writes it).
+HISTORY = [
+    SystemMessage(content="you're a good assistant"),
+    HumanMessage(content="hi! I'm bob"),
+    AIMessage(content="hi!"),
+    HumanMessage(content="I like vanilla ice cream"),
+    AIMessage(content="nice"),
+    HumanMessage(content="whats 2 + 2"),
+    AIMessage(content="4"),
+    HumanMessage(content="thanks"),
+    AIMessage(content="no problem!"),
+    HumanMessage(content="having fun?"),
+    AIMessage(content="yes!"),
+]
+
+#: The model a wire's chatbot runs, where its own cannot be counted offline (tiktoken
+#: reads cl100k_base only, tests/_tiktoken.py: gpt-4o-mini's o200k_base is a download).
+COUNTED_OFFLINE = {"openai": {"model": "gpt-4"}}
+
+
 def chatbot_trimmed(run: Run) -> Any:
     """The chatbot tutorial: a `MessagesState` graph with a checkpointer, the history
     trimmed with `trim_messages(token_counter=model)` before a prompt template, three
     turns on one thread (the last streamed with `stream_mode="messages"`, the tokens
     printed with `|`); what each request carried (its counting requests included, where
     the model counts on the server) or the error where the model cannot count offline."""
-    model = run.make()
+    model = run.make(**COUNTED_OFFLINE.get(run.wire.name, {}))
     trimmer = trim_messages(
         max_tokens=65,
         strategy="last",
@@ -615,9 +636,8 @@ def chatbot_trimmed(run: Run) -> Any:
     config = {"configurable": {"thread_id": "abc123"}}
 
     def turns() -> Any:
-        first = app.invoke(
-            {"messages": [HumanMessage("Hi! I'm Bob.")], "language": "English"}, config
-        )
+        said = [*HISTORY, HumanMessage("Hi! I'm Bob.")]
+        first = app.invoke({"messages": said, "language": "English"}, config)
         second = app.invoke({"messages": [HumanMessage("What's my name?")]}, config)
         with _printed() as out:
             for chunk, _ in app.stream(
