@@ -5,9 +5,11 @@ langchain-core's `DeterministicFakeEmbedding` and `InMemoryVectorStore`), on the
 script most often imports: the partner package's class and chatplex's, compared
 (`_kit.py`): what the script prints or returns, and what reached the server.
 
-- The agent quickstart: a system prompt, a `ToolRuntime` tool reading `context_schema`,
-  a `ToolStrategy` dataclass answer, a checkpointer and two turns; its streaming page
-  (`stream_mode="messages"`, each token's `content_blocks` by node).
+- The agent quickstart: `init_chat_model` (LangChain's or chatplex's), a system prompt,
+  a `ToolRuntime` tool reading `context_schema`, a `ToolStrategy` dataclass answer, a
+  checkpointer and two turns; its streaming page (`stream_mode="messages"`, each
+  token's `content_blocks` by node); the models page's tool calling (the loop by hand,
+  parallel calls streamed and gathered).
 - Retrieval: the RAG agent (a `content_and_artifact` retriever tool, streamed as values
   and pretty-printed) and the two-step RAG chain (a `@dynamic_prompt` injecting the
   retrieved context), sync and async.
@@ -230,7 +232,7 @@ def _tutorial_script(server: MockServer) -> Iterator[None]:
 
 #: What pretty_print shows that is drawn per reply: a tool call's id (in its own line,
 #: or in a content block printed as a dict).
-_CALL_IDS = re.compile(r"(?<=Call ID: )[\w.:-]+|(?<='id': ')[\w.:-]+|(?<=\()[\w.:-]+(?=\)$)", re.M)
+_CALL_IDS = re.compile(r"(?<=Call ID: )[\w.:-]+|(?<=id': ')[\w.:-]+|(?<=\()[\w.:-]+(?=\)$)", re.M)
 
 
 def _pretty(messages: list[Any]) -> list[str]:
