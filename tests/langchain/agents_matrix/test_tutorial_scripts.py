@@ -358,11 +358,16 @@ def quickstart_agent(run: Run) -> Any:
 
 def quickstart_streamed(run: Run) -> Any:
     """The streaming page over the quickstart's agent: `stream_mode="messages"`, each
-    token's node and `content_blocks` as the page prints them; then the async stream of
-    `stream_mode="updates"`, each step's node and its last message."""
+    token's node and `content_blocks` as the page prints them, and the token itself (as
+    `print(token)` shows it); then the async stream of `stream_mode="updates"`, each
+    step's node and its last message."""
     agent = _quickstart_agent(run)
     tokens = [
-        {"node": metadata["langgraph_node"], "blocks": masked(token.content_blocks)}
+        {
+            "node": metadata["langgraph_node"],
+            "blocks": masked(token.content_blocks),
+            "token": observe(token),
+        }
         for token, metadata in agent.stream(
             {"messages": [{"role": "user", "content": "what is the weather outside?"}]},
             {"configurable": {"thread_id": "1"}, **STEPS},
@@ -1358,7 +1363,15 @@ TUTORIAL_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-TUTORIAL_GAPS: dict[tuple[str, str], str] = {}
+TUTORIAL_GAPS: dict[tuple[str, str], str] = {
+    ("quickstart_streamed", "groq"): (
+        "each streamed piece of a tool call carries its raw delta in "
+        "additional_kwargs['tool_calls'] (the partner's, langchain-groq copies the delta); "
+        "the drop-in's pieces carry none and the chunk that ends the choice carries the "
+        "calls whole (compatible/style.py's StyledStreamParser, for chatplex's merge by "
+        "position): the merged message is the same, the pieces printed are not"
+    ),
+}
 
 
 @pytest.mark.parametrize(
