@@ -14,6 +14,7 @@ events, logs, schemas and callbacks. Everything is resolved here, once.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -39,6 +40,8 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.side_call import side_call
 from ...messages import BaseMessage
+from ...messages import HumanMessage
+from ...messages import SystemMessage
 from ...messages import message_list
 from ...secret import hold_url
 from ...specs import field_names
@@ -268,7 +271,14 @@ class ChatAnthropic(ChatModel):
         }
         given["extra_headers"] = {**headers, **(given.get("extra_headers") or {})}
         model = self.bind_tools(tools) if tools else self
-        chat = model.build_request(messages)  # bad messages or tools raise here, unsent
+        # A system prompt alone (or nothing) is counted with no turn, as langchain-anthropic
+        # sends it: trim_messages(token_counter=model) counts the system message by itself.
+        # A chat request needs a turn, so one is built with a placeholder, then dropped.
+        alone = all(isinstance(m, SystemMessage) for m in messages)
+        asked = [*messages, HumanMessage(".")] if alone else messages
+        chat = model.build_request(asked)  # bad messages or tools raise here, unsent
+        if alone:
+            chat = dataclasses.replace(chat, json={**chat.json, "messages": []})
         adapter = cast("AnthropicAdapter", self.adapter)
         request = adapter.count_tokens_request(chat, given, self._betas)
         return side_call(self, request, read_input_tokens, timeout=timeout)

@@ -275,7 +275,13 @@ class BedrockInvokeAdapter(BedrockAdapter):
                 text = turn["content"]
                 turn["content"] = [{"type": "text", "text": text}] if text else []
         body: dict[str, Any] = dict(settings.extra_body)
-        body.update(tool_fields(settings))
+        fields = tool_fields(settings)
+        for tool in fields.get("tools", ()):
+            if "input_schema" in tool and not tool.get("description"):
+                # A tool with no description (with_structured_output of a class without a
+                # docstring) described by its name, as langchain-aws converts it.
+                tool["description"] = tool["name"]
+        body.update(fields)
         body["anthropic_version"] = ANTHROPIC_VERSION
         body["messages"] = turns
         if system is not None:

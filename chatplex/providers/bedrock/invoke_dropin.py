@@ -52,6 +52,8 @@ from ...chat.dropin import dropin
 from ...chat.dropin import pick
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...messages import HumanMessage
+from ...messages import SystemMessage
 from ...specs import field_names
 from .dropin import AWS_SECRETS
 from .dropin import INVOKED_MODEL
@@ -317,8 +319,15 @@ class ChatBedrock(ChatBedrockConverse):
 
         if keywords:
             return None
-        self.build_request(messages)  # checked as a call's, unsent
-        body = BedrockInvokeAdapter.anthropic_body(messages, self._settings({}))
+        # A system prompt alone (or nothing) is counted with no turn, as langchain-aws
+        # sends it: trim_messages(token_counter=model) counts the system message by itself.
+        # A call needs a turn, so one is built with a placeholder, then dropped.
+        alone = all(isinstance(m, SystemMessage) for m in messages)
+        asked = [*messages, HumanMessage(".")] if alone else messages
+        self.build_request(asked)  # checked as a call's, unsent
+        body = BedrockInvokeAdapter.anthropic_body(asked, self._settings({}))
+        if alone:
+            body["messages"] = []
         adapter = cast("BedrockAdapter", self.adapter)
         request = adapter.count_tokens_request(
             self._counted_model_id(), invoke_input(body, self.max_tokens)

@@ -279,7 +279,9 @@ def _tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any
             {
                 "toolSpec": {
                     "name": tool.name,
-                    **({"description": tool.description} if tool.description else {}),
+                    # A tool with no description goes described by its name, as
+                    # langchain-aws declares it (a pydantic class without a docstring).
+                    "description": tool.description or tool.name,
                     **({"strict": tool.strict} if tool.strict is not None else {}),
                     "inputSchema": {"json": without_null_branches(tool.parameters)},
                 }
@@ -310,8 +312,6 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
     turns. Runs of messages of one type are merged first (LangChain's
     `merge_message_runs`: two user texts in a row become one, joined by a newline), as
     langchain-aws merges them."""
-    if all(isinstance(m, SystemMessage) for m in messages):
-        raise ValueError("Bedrock Converse needs a user message; got only system messages")
     system: list[_Block] = []
     turns: list[_Block] = []
     names: dict[str, int] = {}  # the documents' derived names so far (`document_block`)
@@ -326,7 +326,11 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
             turns[-1]["content"].extend(content)
         else:
             turns.append({"role": role, "content": content})
-    if not turns or turns[0]["role"] != "user":
+    if not turns:
+        # A system prompt alone goes with a "." user turn, as langchain-aws sends it (and
+        # counts it: trim_messages(token_counter=model) counts the system message alone).
+        turns.append({"role": "user", "content": [{"text": EMPTY_TEXT}]})
+    if turns[0]["role"] != "user":
         raise ValueError("Bedrock Converse needs the conversation to start with a user message")
     return system, turns
 

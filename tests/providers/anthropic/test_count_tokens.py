@@ -154,6 +154,22 @@ def test_overloaded_count_is_retried_as_chat_calls() -> None:
     assert tries["n"] == 2
 
 
+@pytest.mark.parametrize(
+    "said", [[LCSystemMessage("Be brief.")], [LCSystemMessage("Be"), LCSystemMessage("brief.")], []]
+)
+def test_a_system_prompt_alone_is_counted_with_no_turn(said: list[Any]) -> None:
+    """What trim_messages(token_counter=model, include_system=True) counts first: the
+    system prompt by itself (or nothing), sent with `messages: []` as langchain-anthropic
+    sends it, not refused for want of a turn."""
+    seen, record = recording()
+    with MockServer(fault_plan=record) as server:
+        theirs, ours = both(server)
+        assert ours.get_num_tokens_from_messages(said) == theirs.get_num_tokens_from_messages(said)
+    partner, chatplex_request = seen
+    assert partner.json is not None and partner.json["messages"] == []
+    assert chatplex_request.json == partner.json
+
+
 def test_bad_input_is_refused_before_any_request() -> None:
     """A TypeError naming the item, where langchain-anthropic raises an AttributeError
     from inside its formatting (LangChain raises: the kept difference is the words)."""

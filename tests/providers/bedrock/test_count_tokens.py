@@ -113,6 +113,25 @@ def test_chatbedrock_count_is_langchain_aws(settings: dict[str, Any]) -> None:
     assert invoke_body(counted) == invoke_body(partner)  # byte for byte, spacing included
 
 
+@pytest.mark.parametrize("name", ["ChatBedrockConverse", "ChatBedrock"])
+def test_a_system_prompt_alone_is_counted_as_langchain_aws(name: str) -> None:
+    """What trim_messages(token_counter=model, include_system=True) counts first: the
+    system message by itself (Converse: with a "." user turn; InvokeModel: no turn)."""
+    seen, record = recording()
+    alone = [SystemMessage("Be brief.")]
+    with MockServer(fault_plan=record) as server:
+        theirs, ours = both(name, server)
+        assert ours.get_num_tokens_from_messages(alone) == theirs.get_num_tokens_from_messages(
+            alone
+        )
+    partner, counted = seen
+    assert counted.path == partner.path
+    if name == "ChatBedrock":
+        assert invoke_body(counted) == invoke_body(partner)
+    else:
+        assert counted.json == partner.json
+
+
 @pytest.mark.parametrize(
     ("name", "model"),
     [("ChatBedrockConverse", "amazon.nova-lite-v1:0"), ("ChatBedrock", "meta.llama3-8b-v1:0")],

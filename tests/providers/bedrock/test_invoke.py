@@ -112,6 +112,15 @@ def test_tools_and_tool_choice() -> None:
     assert anyone.json["tool_choice"] == {"type": "any"}
 
 
+def test_a_tool_without_a_description_goes_described_by_its_name() -> None:
+    """with_structured_output of a class without a docstring binds such a tool:
+    langchain-aws's convert_to_anthropic_tool describes it by its name."""
+    bare = ToolSpec("Classification", "", {"type": "object", "properties": {}})
+    _, request = call(keyed(), [HumanMessage("Hi")], tools=(bare,), tool_choice="Classification")
+    sent = request.json["tools"][0]
+    assert (sent["name"], sent["description"]) == ("Classification", "Classification")
+
+
 def test_a_tool_round_trip_is_sent_as_anthropic_blocks() -> None:
     first = AIMessage("", tool_calls=[{"name": "add", "args": {"a": 1}, "id": "toolu_1"}])
     messages = [HumanMessage("1?"), first, ToolMessage("1", tool_call_id="toolu_1")]

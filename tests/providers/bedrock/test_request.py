@@ -165,6 +165,23 @@ def test_a_tool_goes_with_its_strict_flag_and_its_nullable_fields_as_their_type(
     botocore_accepts(body)
 
 
+def test_a_system_prompt_alone_goes_with_a_placeholder_user_turn() -> None:
+    """As langchain-aws sends it (`_messages_to_bedrock`): a call, and the token count
+    trim_messages(token_counter=model) asks of the system message by itself."""
+    system, turns = wire_messages([SystemMessage("Be brief.")])
+    assert system == [{"text": "Be brief."}]
+    assert turns == [{"role": "user", "content": [{"text": "."}]}]
+    botocore_accepts(converse_body([SystemMessage("Be brief.")], CallSettings(model="m")))
+
+
+def test_a_tool_without_a_description_goes_described_by_its_name() -> None:
+    bare = ToolSpec("Classification", "", {"type": "object", "properties": {}})
+    body = converse_body([HumanMessage("hi")], CallSettings(model="m", tools=(bare,)))
+    sent = body["toolConfig"]["tools"][0]["toolSpec"]
+    assert (sent["name"], sent["description"]) == ("Classification", "Classification")
+    botocore_accepts(body)
+
+
 def test_only_the_null_branch_of_a_union_goes() -> None:
     union = {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}
     assert without_null_branches(union) == {"anyOf": [{"type": "string"}, {"type": "integer"}]}
@@ -297,7 +314,6 @@ def test_json_mode_has_no_converse_form() -> None:
 @pytest.mark.parametrize(
     ("messages", "match"),
     [
-        ([SystemMessage("only")], "only system"),
         ([AIMessage("first")], "start with a user message"),
         (
             [HumanMessage([{"type": "image_url", "image_url": {"url": "https://x/cat.png"}}])],
