@@ -13,11 +13,11 @@ up to.
   parents see them, metadata with its `ls_*` values, each `data["chunk"]`, the end's
   output) for a bare model and a bound one, a `prompt | model | parser` chain and
   `with_structured_output`; `stream_events(version="v3")`'s projections (`.text`,
-  `.tool_calls`, `.usage`, `.output`), sync and async.
+  `.tool_calls`, `.output`) and events, sync and async.
 - LangGraph: `stream_mode="messages"` metadata per token (node, step, path, `ls_*`,
   tags), sync and async; `"debug"` / `"tasks"` / `"checkpoints"` payloads holding the
   model's reply; a subgraph's model heard through `astream_events` and through
-  `stream(subgraphs=True)`.
+  `stream(subgraphs=True)`, and through LangGraph's `stream_events(version="v3")`.
 - Parsers over `astream`: `JsonOutputParser`, `PydanticToolsParser` and
   `JsonOutputKeyToolsParser(first_tool_only=True)` (the partial objects in order); an
   `astream` read by `anext` and closed (`aclose()`), and the callbacks it leaves.
@@ -46,6 +46,7 @@ from ._cells import cells
 from ._cells import judge
 from ._cells import raises
 from ._kit import STEPS
+from ._kit import THREAD
 from ._kit import TURNS
 from ._kit import WIRES
 from ._kit import Run
@@ -65,6 +66,7 @@ from .test_scripts import SCRIPT_WIRES
 from .test_scripts import Forecast
 
 graph_module = pytest.importorskip("langgraph.graph")
+memory = pytest.importorskip("langgraph.checkpoint.memory")
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_streams")
 
@@ -227,14 +229,15 @@ def _projections(stream: Any) -> dict[str, Any]:
     return {
         "text": list(stream.text),
         "tool_calls": masked(observe(stream.tool_calls.get())),
-        "usage": stream.usage.get(),
+        "events": masked(observe(list(stream))),
         "output": _chunk(stream.output),
     }
 
 
 def events_v3_projections(run: Run) -> Any:
     """`stream_events(version="v3")` (LangChain's content-block stream, beta): the text
-    deltas, the tool calls, the usage and the output, for a text reply and a tool call;
+    deltas, the tool calls, the protocol's events and the output, for a text reply and a
+    tool call;
     the text reply's deltas astreamed."""
     model = run.make()
 
@@ -258,8 +261,9 @@ def events_v3_projections(run: Run) -> Any:
 # ---- LangGraph -----------------------------------------------------------------------------------
 
 
-def _one_node(model: Any, tags: list[str] | None = None) -> Any:
-    """A compiled graph whose node "talk" invokes `model` (tagged `tags`) on the messages."""
+def _one_node(model: Any, tags: list[str] | None = None, **compiled: Any) -> Any:
+    """A compiled graph whose node "talk" invokes `model` (tagged `tags`) on the messages
+    (`compiled`: arguments of `compile`, a checkpointer)."""
     tagged = model.with_config(tags=tags) if tags else model
 
     def talk(state: Any) -> dict[str, Any]:
@@ -268,7 +272,7 @@ def _one_node(model: Any, tags: list[str] | None = None) -> Any:
     graph = graph_module.StateGraph(graph_module.MessagesState)
     graph.add_node("talk", talk)
     graph.add_edge(graph_module.START, "talk")
-    return graph.compile()
+    return graph.compile(**compiled)
 
 
 def _ask(text: str) -> dict[str, Any]:
@@ -315,14 +319,24 @@ def _without(piece: Any, *drawn: str) -> dict[str, Any]:
 
 
 def graph_debug_modes(run: Run) -> Any:
-    """`stream_mode=["debug", "tasks", "checkpoints"]` over a node calling the model: each
-    piece's payload (the model's reply in the task results and the checkpoints)."""
-    app = _one_node(run.make())
+    """`stream_mode=["debug", "tasks", "checkpoints"]` over a checkpointed node calling the
+    model: each piece's payload (the model's reply in the task results and the
+    checkpoints)."""
+    app = _one_node(run.make(), checkpointer=memory.InMemorySaver())
     modes = ["debug", "tasks", "checkpoints"]
     return [
         (mode, _payload(mode, piece))
-        for mode, piece in app.stream(_ask(HELLO), STEPS, stream_mode=modes)
+        for mode, piece in app.stream(_ask(HELLO), THREAD, stream_mode=modes)
     ]
+
+
+def _parent_of(model: Any) -> Any:
+    """A compiled graph whose node "child" is a compiled subgraph calling `model` (tagged
+    "inner") on the messages."""
+    parent = graph_module.StateGraph(graph_module.MessagesState)
+    parent.add_node("child", _one_node(model, ["inner"]))
+    parent.add_edge(graph_module.START, "child")
+    return parent.compile()
 
 
 def subgraph_stream_events(run: Run) -> Any:
@@ -330,10 +344,7 @@ def subgraph_stream_events(run: Run) -> Any:
     chat-model events heard through the parent's `astream_events(version="v2")`, and
     its tokens through `stream(subgraphs=True, stream_mode="messages")` with their
     metadata."""
-    parent = graph_module.StateGraph(graph_module.MessagesState)
-    parent.add_node("child", _one_node(run.make(), ["inner"]))
-    parent.add_edge(graph_module.START, "child")
-    app = parent.compile()
+    app = _parent_of(run.make())
 
     async def body() -> Any:
         events = app.astream_events(_ask(HELLO), STEPS, version="v2", include_types=["chat_model"])
@@ -350,6 +361,33 @@ def subgraph_stream_events(run: Run) -> Any:
         )
     ]
     return {"events": arun(body), "tokens": tokens}
+
+
+def _heard_v3(stream: Any) -> list[Any]:
+    """A `stream_events(version="v3")` run's values and subgraphs in the order they came,
+    each subgraph's model streams by their node, text deltas, tool calls and output."""
+    out: list[Any] = []
+    for name, item in stream.interleave("values", "subgraphs", "messages"):
+        if name == "values":
+            out.append(("values", observe(item)))
+        elif name == "subgraphs":
+            out.append(("subgraph", item.graph_name, _heard_v3(item)))
+        else:
+            text = list(item.text)
+            calls = masked(observe(item.tool_calls.get()))
+            out.append(("messages", item.node, text, calls, _chunk(item.output)))
+    return out
+
+
+def graph_events_v3(run: Run) -> Any:
+    """LangGraph's `stream_events(version="v3")` (experimental; subgraphs always on) over
+    the parent graph whose subgraph calls the model with the tool bound: the values and
+    the subgraph's model streams as they came, and the run's output."""
+    app = _parent_of(run.make().bind_tools([get_weather]))
+    with warnings.catch_warnings():  # LangGraph's and LangChain's beta warnings, either side
+        warnings.simplefilter("ignore")
+        stream = app.stream_events(_ask(TURNS[0]), STEPS, version="v3")
+        return {"heard": _heard_v3(stream), "output": observe(stream.output)}
 
 
 # ---- parsers and a stream left early -----------------------------------------------------------
@@ -436,6 +474,7 @@ SCENARIOS = {
     "graph_token_metadata": graph_token_metadata,
     "graph_debug_modes": graph_debug_modes,
     "subgraph_stream_events": subgraph_stream_events,
+    "graph_events_v3": graph_events_v3,
     "parsers_astreamed": parsers_astreamed,
     "anext_then_aclose": anext_then_aclose,
 }
@@ -460,8 +499,39 @@ _MISTRAL_SPLIT = (
     "invalid ones with the rest"
 )
 
+
+def _v3_call_lost(calls: Any) -> bool:
+    """The one tool call a v3 stream ended with lost its name and arguments."""
+    return (
+        isinstance(calls, list)
+        and len(calls) == 1
+        and calls[0].get("name") == ""
+        and calls[0].get("args") == {}
+    )
+
+
+#: Under `stream_events(version="v3")` langchain-core's bridge reads each chunk's parsed
+#: `tool_calls` where the provider has no block translator (Mistral's), keeping the last.
+_MISTRAL_V3 = (
+    f"{_MISTRAL_SPLIT}; under stream_events(version='v3') langchain-core builds the call "
+    "from each chunk's parsed tool_calls (no block translator for Mistral) and keeps the "
+    "last piece's: a nameless call without arguments, its id the random one "
+    "langchain-mistralai drew for that piece, not the call's. The drop-in's pieces draw "
+    "no id: the same lost call, its id None"
+)
+
 #: Kept differences of this family (`_cells.judge` reads them beside `DIFFERENCES`).
 STREAM_DIFFERENCES: dict[tuple[str, str], Difference] = {
+    ("events_v3_projections", "mistralai"): Difference(
+        "loses data",
+        _MISTRAL_V3,
+        lambda theirs: _v3_call_lost((theirs.get("called") or {}).get("tool_calls")),
+    ),
+    ("graph_events_v3", "mistralai"): Difference(
+        "loses data",
+        _MISTRAL_V3 + " (in the subgraph's model stream and the graph's output)",
+        lambda theirs: _v3_call_lost(theirs["output"]["messages"][-1].get("tool_calls")),
+    ),
     **{
         (scenario, "mistralai"): Difference(
             "loses data",
