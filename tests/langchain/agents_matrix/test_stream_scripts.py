@@ -564,15 +564,7 @@ STREAM_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-STREAM_GAPS: dict[tuple[str, str], str] = {
-    ("events_v2_structured", "bedrock_converse"): (
-        "langchain-aws parses with_structured_output's tool call with its own "
-        "_RepairingPydanticToolsParser (a PydanticToolsParser that also unwraps arguments "
-        "the model sent as JSON strings; ToolsOutputParser under disable_streaming), so "
-        "its parser events are named so; the drop-in's are LangChain's "
-        "PydanticToolsParser's"
-    ),
-}
+STREAM_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(
