@@ -47,13 +47,17 @@ def tools_parser(schema: Any, *, repairing: bool) -> Runnable[Any, Any]:
     )
 
 
+#: The JSON-schema types whose arguments a model may send as a JSON string.
+_CONTAINERS: dict[Any, type] = {"array": list, "object": dict}
+
+
 def _repaired_args(args: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
     """`args` with each object or array argument sent as a JSON string read back (or the
     one member of the same name it was wrapped in); anything else as it is."""
     repaired: dict[str, Any] = {}
     for key, value in args.items():
         declared = (properties.get(key) or {}).get("type")
-        expected = {"array": list, "object": dict}.get(declared) if isinstance(value, str) else None
+        expected = _CONTAINERS.get(declared) if isinstance(value, str) else None
         if expected is None:
             repaired[key] = value
             continue
