@@ -210,6 +210,11 @@ class ProviderSpec:
     #: (langchain-ollama's `_generate`): the run's handlers hear `on_llm_new_token` for
     #: each piece. The LangChain drop-in's `_generate` reads it and does the same.
     invoke_streams: bool = False
+    #: Whether its LangChain class's `with_structured_output(method="function_calling")`
+    #: parses the call with langchain-aws's repairing tools parsers (an object or array
+    #: argument sent as a JSON string read back; their runs named as theirs); the
+    #: drop-in's does the same (`langchain/tool_parsers.py`). False: LangChain's parsers.
+    repairing_tool_parsers: bool = False
     #: Whether that streaming `invoke` gives each `on_llm_new_token` the model's
     #: `verbose` among its kwargs (langchain-ollama's `_chat_stream_with_aggregation`).
     invoke_token_verbose: bool = False

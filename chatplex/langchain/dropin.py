@@ -40,12 +40,8 @@ from langchain_core.language_models import LanguageModelInput
 from langchain_core.language_models import ModelProfile
 from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.messages import BaseMessage as LCBaseMessage
-from langchain_core.output_parsers.openai_tools import JsonOutputKeyToolsParser
-from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from langchain_core.runnables import Runnable as LCRunnable
 from langchain_core.utils.function_calling import convert_to_openai_tool
-from langchain_core.utils.pydantic import is_basemodel_subclass
-from langchain_core.utils.pydantic import is_pydantic_v1_subclass
 from pydantic import Field
 from pydantic import PrivateAttr
 from pydantic import SecretStr
@@ -83,8 +79,10 @@ from .settings_fields import masked as _masked
 from .structured import default_method
 from .structured import parsed
 from .tool_binding import is_builtin_tool as _is_builtin_tool
+from .tool_parsers import tools_parser
 from .trace_versions import named_versions
 from .wrapped import adapter_of as _adapter_of
+from .wrapped import declared_spec
 from .wrapped import primary as _primary
 from .wrapped import with_model_name as _with_model_name
 
@@ -432,14 +430,9 @@ class DropInChatModel(ChatChatplex):
         given = convert_to_openai_tool(schema)["function"]
         forcing = forced_tool_model(target, given, strict)
         bound = self.model_copy(update={"chatplex_model": forcing})
-        tool = convert_to_openai_tool(schema)["function"]["name"]
-        parser: LCRunnable[Any, Any]
-        if isinstance(schema, type) and (
-            is_basemodel_subclass(schema) or is_pydantic_v1_subclass(schema)
-        ):
-            parser = PydanticToolsParser(tools=[schema], first_tool_only=True)
-        else:
-            parser = JsonOutputKeyToolsParser(key_name=tool, first_tool_only=True)
+        declared = declared_spec(target)
+        repairing = declared is not None and declared.repairing_tool_parsers
+        parser = tools_parser(schema, repairing=repairing)
         traced = bound.bind(
             ls_structured_output_format={
                 "kwargs": {"method": method, "strict": strict},

@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Mapping
+from functools import partial
 from operator import itemgetter
 from typing import Any
 from typing import TypeGuard
@@ -51,6 +52,7 @@ from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from langchain_core.outputs import ChatResult
 from langchain_core.runnables import Runnable as LCRunnable
 from langchain_core.runnables import RunnableGenerator
+from langchain_core.runnables import RunnableLambda
 from langchain_core.runnables import RunnableMap
 from langchain_core.runnables import RunnablePassthrough
 from langchain_core.utils.function_calling import convert_to_json_schema
@@ -172,10 +174,33 @@ def structured_output(
             "schema": _traced_schema(schema, spec),
         },
     )
-    parser: LCRunnable[Any, Any] = (
-        PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
-    )
+    parser: LCRunnable[Any, Any]
+    if isinstance(settings.get("response_format"), ClassFormat):
+        parser = parsed_key_parser(schema)
+    else:
+        parser = PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
     return parsed(bound, parser, include_raw)
+
+
+def parsed_key_parser(schema: type[BaseModel]) -> LCRunnable[Any, Any]:
+    """langchain-openai's parser of a reply to a pydantic class bound as its
+    `response_format`: a `RunnableLambda` reading the whole reply's
+    `additional_kwargs["parsed"]` (so a stream yields the object once, after the reply,
+    and its events are a lambda's, not a parser's); None for a reply that calls a tool.
+    A reply without the object (a refusal, text not of the schema) is left to
+    LangChain's pydantic parser, which raises."""
+    fallback = PydanticOutputParser(pydantic_object=schema)
+
+    def read(message: Any) -> Any:
+        found = message.additional_kwargs.get("parsed")
+        if found is not None:
+            return schema(**found) if isinstance(found, dict) else found
+        if message.tool_calls:
+            return None
+        return fallback.invoke(message)
+
+    # A partial's name: the lambda's runs are "RunnableLambda", as langchain-openai's are.
+    return RunnableLambda(partial(read)).with_types(output_type=schema)
 
 
 def _traced_schema(schema: Any, spec: OutputSchema) -> Any:

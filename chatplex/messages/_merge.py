@@ -71,7 +71,8 @@ _SAME_NOT_JOINED = frozenset({"id", "output_version", "model_provider"})
 class _KwargsJoiner:
     """`additional_kwargs` merged as LangChain's `merge_dicts` merges them: strings
     concatenated (streamed `reasoning_content`, a function call's `arguments`), nested
-    dicts merged alike, lists concatenated, None never overwriting; keys in the order
+    dicts merged alike, lists joined as `merge_lists` joins them (elements with one
+    `index` merged), None never overwriting; keys in the order
     they first came. Top-level strings are gathered as parts and joined once, so a long
     stream stays linear."""
 
@@ -116,7 +117,10 @@ def _joined(old: Any, new: Any) -> Any:
                 out[key] = _joined(out.get(key), value)
         return out
     if isinstance(old, list) and isinstance(new, list):
-        return old + new
+        # Indexed pieces (a partner's raw tool-call deltas) join as `merge_lists` joins them.
+        merged = [_element(e) for e in old]
+        _merge_blocks_into(merged, new)
+        return [("".join(e) if isinstance(e, _Parts) else e) for e in merged]
     return new
 
 

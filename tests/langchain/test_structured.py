@@ -412,3 +412,35 @@ async def test_a_class_format_off_the_openai_family_is_sent_as_the_partners_send
     config = bodies["gemini"].get("generationConfig", {})
     assert "responseJsonSchema" not in config and "responseMimeType" not in config
     assert "format" not in bodies["ollama"] and "response_format" not in bodies["ollama"]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_class_format_is_parsed_by_langchain_openais_lambda(
+    server: MockServer, sync: bool
+) -> None:
+    """langchain-openai parses a pydantic class's `response_format` reply with a
+    `RunnableLambda` reading `additional_kwargs["parsed"]`: streamed, the object comes
+    once, after the whole reply, and the parsing run is a lambda's (its events too)."""
+    llm = chatplex.ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k")
+    structured = llm.with_structured_output(Joke)
+    assert structured.last.get_name() == "RunnableLambda"
+    if sync:
+        pieces = list(structured.stream("a joke"))
+    else:
+        pieces = [p async for p in structured.astream("a joke")]
+    assert len(pieces) == 1 and isinstance(pieces[0], Joke)
+
+
+def test_the_lambda_reads_parsed_then_falls_back_to_the_text() -> None:
+    from langchain_core.messages import AIMessage as LCAIMessage
+
+    from chatplex.langchain.structured import parsed_key_parser
+
+    read = parsed_key_parser(Joke)
+    joke = {"setup": "a", "punchline": "b"}
+    assert read.invoke(LCAIMessage("", additional_kwargs={"parsed": joke})) == Joke(**joke)
+    called = LCAIMessage("", tool_calls=[{"name": "f", "args": {}, "id": "c1"}])
+    assert read.invoke(called) is None  # a reply calling a tool: None, as langchain-openai's
+    assert read.invoke(LCAIMessage(json.dumps(joke))) == Joke(**joke)
+    with pytest.raises(OutputParserException):
+        read.invoke(LCAIMessage("not json"))

@@ -517,6 +517,43 @@ def test_a_nested_field_split_across_chunks_joins_as_langchain_merges_it() -> No
     assert first.content[0]["reasoning_content"] == {"text": "Count"}  # left unchanged
 
 
+def test_raw_tool_call_deltas_in_additional_kwargs_join_by_index() -> None:
+    # langchain-groq / -mistralai keep each event's raw tool-call deltas on its chunk;
+    # LangChain's merge_lists joins them by `index` (the first piece's `type` kept).
+    deltas = [
+        [{"index": 0, "id": "c1", "function": {"arguments": "", "name": "f"}, "type": "function"}],
+        [{"index": 0, "id": None, "function": {"arguments": '{"a"', "name": None}, "type": None}],
+        [
+            {
+                "index": 1,
+                "id": "c2",
+                "function": {"arguments": "{}", "name": "g"},
+                "type": "function",
+            }
+        ],
+        [{"index": 0, "function": {"arguments": ": 1}"}}],
+    ]
+    chunks = [AIMessageChunk(content="", additional_kwargs={"tool_calls": d}) for d in deltas]
+    merged = merge_chunks(chunks).additional_kwargs["tool_calls"]
+    assert merged == [
+        {
+            "index": 0,
+            "id": "c1",
+            "function": {"arguments": '{"a": 1}', "name": "f"},
+            "type": "function",
+        },
+        deltas[2][0],
+    ]
+    assert functools.reduce(operator.add, chunks).additional_kwargs["tool_calls"] == merged
+    assert deltas[0][0]["function"]["arguments"] == ""  # the chunks' own dicts unchanged
+    lc = pytest.importorskip("langchain_core.messages")
+    theirs = functools.reduce(
+        operator.add,
+        [lc.AIMessageChunk(content="", additional_kwargs={"tool_calls": d}) for d in deltas],
+    )
+    assert theirs.additional_kwargs["tool_calls"] == merged
+
+
 # --- the same merge as langchain-core's, piece by piece --------------------------------
 
 

@@ -102,9 +102,8 @@ class AnthropicStreamParser:
             if type(text) is not str:  # one check on the per-token path
                 reply_text(text, "text_delta's text")  # absent: nothing; else refused
                 return None
-            if not text:
-                return None
-            if self._cited and data.get("index") in self._cited:
+            # An empty one is a chunk too (""), as langchain-anthropic yields it.
+            if self._cited and text and data.get("index") in self._cited:
                 return _block_chunk({"type": "text", "text": text, "index": data.get("index")})
             return text_chunk(text)
         index = data.get("index")

@@ -23,6 +23,7 @@ def _bedrock(
     blocks: str | None = None,
     metadata_order: KeyOrder = _AS_THEY_COME,
     stream_metadata_order: KeyOrder = _AS_THEY_COME,
+    repairing_tool_parsers: bool = False,
 ) -> ProviderSpec:
     """One of Bedrock's two APIs ("module:name" paths inside this folder): both report as
     AWS Bedrock (OpenTelemetry's `aws.bedrock`, LangSmith's `amazon_bedrock`) and take
@@ -42,6 +43,7 @@ def _bedrock(
         finish_reason_written=False,  # langchain-aws keeps the model's own stop reason
         metadata_order=metadata_order,
         stream_metadata_order=stream_metadata_order,
+        repairing_tool_parsers=repairing_tool_parsers,
     )
 
 
@@ -66,6 +68,9 @@ SPECS = (
             first=("stopReason", "metrics", "model_name", "ResponseMetadata"),
             last=("model_provider",),
         ),
+        # ChatBedrockConverse parses a forced call with langchain-aws's repairing parsers
+        # (ChatBedrock only when streaming=True: not declared).
+        repairing_tool_parsers=True,
     ),
     _bedrock(
         "bedrock",

@@ -113,11 +113,10 @@ class StyledStreamParser(OpenAIStreamParser):
     """An OpenAI stream parser whose chunks are shaped as the partner package's (a
     wrapper: the inner parser does the reading)."""
 
-    __slots__ = ("_calls", "_inner", "_parts", "_style", "_tier")
+    __slots__ = ("_inner", "_parts", "_style", "_tier")
 
     def __init__(self, inner: OpenAIStreamParser, style: ReplyStyle) -> None:
         self._inner, self._style = inner, style
-        self._calls: dict[int, dict[str, Any]] = {}
         self._tier: str | None = None
         self._parts = PartIndexes() if style.content_parts else None
 
@@ -134,8 +133,7 @@ class StyledStreamParser(OpenAIStreamParser):
             except ValueError:
                 obj = None
         usage = _x_groq_usage(obj) if style.usage_in_x_groq else None
-        if style.raw_tool_calls and isinstance(obj, dict):
-            self._gather_calls(obj)
+        deltas = _raw_deltas(obj, style) if style.raw_tool_calls else None
         if '"service_tier"' in data and self._tier is None:
             found = _loads(data).get("service_tier")
             self._tier = found if isinstance(found, str) else None
@@ -143,12 +141,12 @@ class StyledStreamParser(OpenAIStreamParser):
             if usage is None:
                 return None
             chunk = AIMessageChunk(content="")
-        return self._shape(chunk, usage)
+        return self._shape(chunk, usage, deltas)
 
     def finish(self) -> None:
         self._inner.finish()
 
-    def _shape(self, chunk: AIMessageChunk, usage: Any) -> AIMessageChunk:
+    def _shape(self, chunk: AIMessageChunk, usage: Any, deltas: Any) -> AIMessageChunk:
         style = self._style
         if self._parts is not None and isinstance(chunk.content, list):
             chunk.content = self._parts.indexed(_with_references(chunk.content))
@@ -158,12 +156,9 @@ class StyledStreamParser(OpenAIStreamParser):
         extra: dict[str, Any] = {}
         if reasoning is not None:
             extra["reasoning_content"] = reasoning
+        if deltas:
+            extra["tool_calls"] = deltas
         meta = chunk.response_metadata
-        if meta.get("finish_reason") is not None and self._calls:
-            # The raw calls whole, on the chunk that ends the choice: chatplex's merge
-            # joins additional_kwargs lists by position, not by `index` as LangChain's.
-            extra["tool_calls"] = [self._calls[i] for i in sorted(self._calls)]
-            self._calls = {}
         if extra:
             chunk.additional_kwargs = {**chunk.additional_kwargs, **extra}
         shaped = {k: v for k, v in meta.items() if k not in _STYLED or k in style.stream_keys}
@@ -186,25 +181,35 @@ class StyledStreamParser(OpenAIStreamParser):
             )
         return chunk
 
-    def _gather_calls(self, obj: dict[str, Any]) -> None:
-        for choice in obj.get("choices") or ():
-            if not isinstance(choice, dict) or (choice.get("index") or 0) != 0:
-                continue
-            for call in (choice.get("delta") or {}).get("tool_calls") or ():
-                if not isinstance(call, dict):
-                    continue
-                index = call.get("index") or 0
-                seen = self._calls.setdefault(index, {"index": index})
-                for key, value in call.items():
-                    if key == "function" and isinstance(value, dict):
-                        function = seen.setdefault("function", {})
-                        for name, piece in value.items():
-                            if isinstance(piece, str) and isinstance(function.get(name), str):
-                                function[name] += piece
-                            elif piece is not None:
-                                function[name] = piece
-                    elif key != "index" and value is not None:
-                        seen.setdefault(key, value)
+
+def _raw_deltas(obj: Any, style: ReplyStyle) -> list[Any] | None:
+    """The raw tool-call pieces of one event's first choice, as the partner package keeps
+    them on that event's chunk: as sent (langchain-mistralai reads the JSON), or as the
+    SDK's delta model dumps them (its four fields, null where the piece has none).
+    LangChain's merging joins them by `index`, as chatplex's does."""
+    if not isinstance(obj, dict):
+        return None
+    for choice in obj.get("choices") or ():
+        if isinstance(choice, dict) and not choice.get("index"):
+            calls = (choice.get("delta") or {}).get("tool_calls")
+            if not isinstance(calls, list):
+                return None
+            return [
+                dict(c) if style.raw_calls_as_sent else _dumped_delta(c)
+                for c in calls
+                if isinstance(c, dict)
+            ]
+    return None
+
+
+def _dumped_delta(call: dict[str, Any]) -> dict[str, Any]:
+    function = call.get("function") or {}
+    return {
+        "index": call.get("index"),
+        "id": call.get("id"),
+        "function": {"arguments": function.get("arguments"), "name": function.get("name")},
+        "type": call.get("type"),
+    }
 
 
 class PartIndexes:

@@ -175,8 +175,8 @@ class OpenAIStreamParser:
             meta = {**self._head, **meta}
             if not self._raw_keys:
                 del meta["id"]  # (kept in the head: other candidates carry it)
-        elif not (content or tool_chunks or usage or meta):
-            return None  # role-only repeats, keep-alives, fields chatplex does not model
+        elif not (content or tool_chunks or usage or meta or _has_delta(choices)):
+            return None  # no delta of choice 0: a keep-alive, another candidate's piece
         return AIMessageChunk(
             content=content,
             id=self._id,
@@ -189,6 +189,15 @@ class OpenAIStreamParser:
     def _take_others(self) -> dict[str, Any]:
         """The other candidates, whole, as the non-stream reply has them."""
         return {OTHER_CANDIDATES: self._others.take(self._head, self._id)}
+
+
+def _has_delta(choices: Any) -> bool:
+    """Whether choice 0 of an event has a delta, empty or not: langchain-openai (and the
+    packages reading the wire as it does) yields a chunk for it, "" included."""
+    for choice in choices or ():
+        if isinstance(choice, dict) and not choice.get("index"):
+            return choice.get("delta") is not None
+    return False
 
 
 def _plain_text(obj: dict[str, Any]) -> str | None:

@@ -34,6 +34,14 @@ def test_stream_parser_tolerance() -> None:
         parser.feed(SSEEvent("content_block_delta", '{"type": "content_block_delta", "ind'))
 
 
+def test_an_empty_text_delta_is_an_empty_chunk() -> None:
+    # As langchain-anthropic yields it: a reply whose text is empty still streams its piece.
+    parser = AnthropicStreamParser()
+    empty = {"type": "text_delta", "text": ""}
+    chunk = parser.feed(ev({"type": "content_block_delta", "index": 0, "delta": empty}))
+    assert chunk is not None and chunk.content == "" and not chunk.tool_call_chunks
+
+
 def test_stream_finish() -> None:
     with pytest.raises(StreamError, match="before message_stop"):
         AnthropicStreamParser().finish()

@@ -81,7 +81,7 @@ def _events(*objects: dict[str, Any]) -> list[SSEEvent]:
     return [SSEEvent(data=json.dumps(o)) for o in objects] + [SSEEvent(data="[DONE]")]
 
 
-def test_groq_stream_usage_comes_from_x_groq_and_raw_calls_are_kept_whole() -> None:
+def test_groq_stream_usage_comes_from_x_groq_and_raw_calls_are_kept_per_chunk() -> None:
     head = {"id": "r1", "model": "m", "system_fingerprint": "fp"}
     call = {
         "index": 0,
@@ -109,6 +109,27 @@ def test_groq_stream_usage_comes_from_x_groq_and_raw_calls_are_kept_whole() -> N
     parser = StyledStreamParser(ADAPTER.stream_parser({}), PROFILES["groq"].style)  # type: ignore[arg-type]
     chunks = [c for e in events if (c := parser.feed(e)) is not None]
     parser.finish()
+    # Each event's pieces on its chunk, as the groq SDK's delta model dumps them (as
+    # langchain-groq streams them); the finishing chunk has none.
+    assert [c.additional_kwargs.get("tool_calls") for c in chunks] == [
+        [
+            {
+                "index": 0,
+                "id": "c1",
+                "function": {"arguments": "", "name": "add"},
+                "type": "function",
+            }
+        ],
+        [
+            {
+                "index": 0,
+                "id": None,
+                "function": {"arguments": '{"a": 1}', "name": None},
+                "type": None,
+            }
+        ],
+        None,
+    ]
     merged = merge_chunks(chunks)
     assert merged.usage_metadata == {"input_tokens": 3, "output_tokens": 5, "total_tokens": 8}
     assert merged.additional_kwargs["tool_calls"] == [
@@ -292,3 +313,19 @@ def test_mistral_raw_calls_are_the_jsons_own_in_its_key_order() -> None:
     # An SDK-read package's: the SDK model's order (id, function, type).
     groq = _shaped(data, _style("groq")).additional_kwargs["tool_calls"]
     assert list(groq[0]) == ["id", "function", "type"]
+
+
+def test_mistral_streams_each_events_raw_calls_as_sent() -> None:
+    head = {"id": "r1", "model": "m"}
+    first = {"index": 0, "id": "c1", "type": "function", "function": {"name": "f", "arguments": ""}}
+    rest = {"index": 0, "function": {"arguments": "{}"}}
+    events = _events(
+        {**head, "choices": [{"index": 0, "delta": {"tool_calls": [first]}}]},
+        {**head, "choices": [{"index": 0, "delta": {"tool_calls": [rest]}}]},
+        {**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]},
+    )
+    parser = StyledStreamParser(ADAPTER.stream_parser({}), _style("mistralai"))
+    chunks = [c for e in events if (c := parser.feed(e)) is not None]
+    assert [c.additional_kwargs.get("tool_calls") for c in chunks] == [[first], [rest], None]
+    merged = merge_chunks(chunks).additional_kwargs["tool_calls"]
+    assert merged == [{**first, "function": {"name": "f", "arguments": "{}"}}]

@@ -917,9 +917,13 @@ def test_stream_ignores_other_choices() -> None:
 def test_stream_done_and_nothing_chunks() -> None:
     parser = adapter().stream_parser({})
     assert parser.feed(event({"role": "assistant"})) is not None
-    # A repeated role-only delta and an unknown field add nothing.
-    assert parser.feed(event({"role": "assistant", "content": ""})) is None
-    assert parser.feed(event({"channel": "analysis"})) is None
+    # A repeated role-only delta, an empty text and an unknown field are each an empty
+    # chunk, as langchain-openai yields one for every delta of choice 0.
+    for delta in ({"role": "assistant", "content": ""}, {"content": ""}, {"channel": "x"}):
+        chunk = parser.feed(event(delta))
+        assert chunk is not None and chunk.content == "" and chunk.id == "chatcmpl-1"
+    # An event without a delta of choice 0 (a keep-alive) is none.
+    assert parser.feed(SSEEvent(data=json.dumps({"id": "chatcmpl-1", "choices": []}))) is None
     assert parser.feed(SSEEvent(data="")) is None
     assert parser.feed(SSEEvent(data="[DONE]")) is None
     assert parser.feed(SSEEvent(data="{not json after done")) is None
