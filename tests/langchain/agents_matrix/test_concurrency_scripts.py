@@ -521,31 +521,7 @@ SCENARIOS = {
 }
 
 
-#: The wires whose stream opens on a chunk with no text (a role chunk, Anthropic's
-#: `message_start`, Converse's `messageStart`): Gemini's and Ollama's first carries text.
-_OPENING_EMPTY = ("openai", "anthropic", "bedrock_converse", "groq", "mistralai")
-
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-CONCURRENCY_GAPS: dict[tuple[str, str], str] = {
-    ("cancel_mid_stream", wire): (
-        "the partner yields the stream's opening empty chunk as its event arrives, so a "
-        "task cancelled after it got [''] and on_llm_error's response holds ''; "
-        "chatplex's http engine holds metadata-only chunks back until the first content "
-        "(to retry a stream that fails before any, unseen: chatplex/http/_engine.py "
-        "`_emit`), so the opening chunk comes a server's pause late, with 'Echo:', and "
-        "the task cancelled after its first chunk got ['', 'Echo:']"
-    )
-    for wire in _OPENING_EMPTY
-}
-
-
-@pytest.mark.parametrize(
-    ("scenario", "wire"), cells(SCENARIOS, SCRIPT_WIRES, gaps=CONCURRENCY_GAPS)
-)
+@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS, SCRIPT_WIRES))
 def test_concurrency_script(server: MockServer, scenario: str, wire: str) -> None:
     theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
     judge(scenario, wire, theirs, ours)
-
-
-def test_every_row_names_a_cell_of_this_family() -> None:
-    assert set(CONCURRENCY_GAPS) <= {(s, w) for s in SCENARIOS for w in SCRIPT_WIRES}
