@@ -28,6 +28,8 @@ import asyncio
 import gc
 import json
 import threading
+from collections.abc import AsyncIterator
+from collections.abc import Callable
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -344,40 +346,67 @@ def threads_invoke(run: Run) -> Any:
 # ---- calls left mid-way ---------------------------------------------------------------------
 
 
+async def _cancelled(
+    pieces: AsyncIterator[Any], view: Callable[[Any], Any], opens: Callable[[Any], bool]
+) -> dict[str, Any]:
+    """`pieces` consumed by a task, cancelled (`task.cancel()`) once a piece that `opens`
+    came: what awaiting the task raised, and each piece it got (as `view` shows it)."""
+    got: list[Any] = []
+    first = asyncio.Event()
+
+    async def consume() -> None:
+        try:
+            async for piece in pieces:
+                got.append(view(piece))
+                if opens(piece):
+                    first.set()
+        finally:
+            first.set()  # (a stream that ends before one would leave the wait hanging)
+
+    task = asyncio.create_task(consume())
+    await first.wait()
+    task.cancel()
+    try:
+        await task
+        raised: Any = None
+    except asyncio.CancelledError as exc:
+        raised = exc
+    return {"raised": observe(raised), "got": got}
+
+
+def _event(event: Any) -> list[Any]:
+    chunk = event["data"].get("chunk")
+    return [event["event"], event["name"], text_of(chunk.content) if chunk else None]
+
+
 def cancel_mid_stream(run: Run) -> Any:
-    """A task streaming a reply is cancelled (`task.cancel()`) once its first chunk came
-    (the server pausing between events): what awaiting the task raised, the chunks it
-    got, the callbacks the run left (`on_llm_error` with what), then the same model's
+    """A task streaming a reply (`astream`) is cancelled once its first chunk came (the
+    server pausing between events), and one reading `astream_events(version="v2")` once
+    its first `on_chat_model_stream` came: what awaiting each task raised, what it got,
+    the callbacks each run left (`on_llm_error` with what), then the same model's
     `ainvoke` and `astream` right after."""
     model = run.make()
 
     async def body() -> Any:
-        handler = _Heard()
-        got: list[str] = []
-        first = asyncio.Event()
-
-        async def consume() -> None:
-            async for chunk in model.astream(LONG, {"callbacks": [handler]}):
-                got.append(text_of(chunk.content))
-                first.set()
-
-        task = asyncio.create_task(consume())
-        await first.wait()
-        task.cancel()
-        try:
-            await task
-            raised: Any = None
-        except asyncio.CancelledError as exc:
-            raised = exc
+        handler, events_handler = _Heard(), _Heard()
+        streamed = await _cancelled(
+            model.astream(LONG, {"callbacks": [handler]}),
+            lambda chunk: text_of(chunk.content),
+            lambda chunk: True,
+        )
+        events = await _cancelled(
+            model.astream_events(LONG, {"callbacks": [events_handler]}, version="v2"),
+            _event,
+            lambda event: event["event"] == "on_chat_model_stream",
+        )
         run.server.settings.chunk_delay = 0.0
         after = await model.ainvoke(NEIGHBOUR)
-        streamed = _merged([c async for c in model.astream(NEIGHBOUR)])
+        whole = _merged([c async for c in model.astream(NEIGHBOUR)])
         return {
-            "raised": observe(raised),
-            "got": got,
-            "heard": handler.heard(),
+            "astream": {**streamed, "heard": handler.heard()},
+            "events": {**events, "heard": events_handler.heard()},
             "after": after,
-            "streamed": text_of(streamed.content),
+            "whole": text_of(whole.content),
         }
 
     run.server.settings.chunk_delay = CHUNK_DELAY
@@ -388,23 +417,32 @@ def cancel_mid_stream(run: Run) -> Any:
 
 
 def cancel_awaiting(run: Run) -> Any:
-    """`asyncio.wait_for(model.ainvoke(...), timeout)` on a server that stalls on that
-    input far longer: what is raised, what the handler heard of the run (its error),
-    then the same model's `ainvoke` right after."""
+    """`asyncio.wait_for(..., timeout)` around an `ainvoke`, then around an `astream`
+    read whole, on a server that stalls on that input far longer: what is raised, what
+    a handler heard of each run, then the same model's `ainvoke` right after."""
     model = run.make(max_retries=0)
 
     async def body() -> Any:
-        handler = _Heard()
-        try:
-            await asyncio.wait_for(model.ainvoke(STALLED, {"callbacks": [handler]}), 0.05)
-            raised: Any = None
-        except TimeoutError as exc:
-            raised = exc
+        invoked, streamed = _Heard(), _Heard()
+
+        async def read_whole() -> list[Any]:
+            return [c async for c in model.astream(STALLED, {"callbacks": [streamed]})]
+
+        raised: list[Any] = []
+        for call in (model.ainvoke(STALLED, {"callbacks": [invoked]}), read_whole()):
+            try:
+                raised.append(await asyncio.wait_for(call, 0.05))
+            except TimeoutError as exc:
+                raised.append(exc)
         after = await model.ainvoke(HELLO)
-        # Read after the next call: what LangChain leaves a cancelled run (no end, no
-        # error: its gather is cancelled before it reports one) has had every chance to
-        # reach the handler.
-        return {"raised": observe(raised), "heard": handler.heard(), "after": after}
+        # Read after the next call: what LangChain leaves a cancelled run (an invoke's:
+        # no end, no error, its gather cancelled before it reports one) has had every
+        # chance to reach the handler.
+        return {
+            "raised": observe(raised),
+            "heard": [invoked.heard(), streamed.heard()],
+            "after": after,
+        }
 
     with _arrivals(run, {STALLED: STALL}):
         return arun(body)
