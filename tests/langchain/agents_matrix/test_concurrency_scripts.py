@@ -9,12 +9,18 @@ compared (`_kit.py`).
   configs (one per input: run names, tags and metadata as a handler hears them),
   `with_retry` over a batch where one input fails once and one always, and an
   `InMemoryRateLimiter` (a fast rate) over batches and a stream.
-- One model shared: `asyncio.gather` of `ainvoke` / `astream` / `astream_events`, and
-  threads (`ThreadPoolExecutor`) calling `invoke` and `stream`.
-- Calls left mid-way: a task cancelled after the stream's first chunk (what it raised,
-  the callbacks the run left, `on_llm_error` with what), an `ainvoke` under
-  `asyncio.wait_for` on a stalled server, a stream abandoned by `break`; each model
-  used right after.
+- One model shared: `asyncio.gather` of `ainvoke` / `astream` / `astream_events`,
+  threads (`ThreadPoolExecutor`) calling `invoke` and `stream`, and one prompt batched
+  three times. (Not here: `asyncio.run` twice in a row, or in two threads at once. A
+  partner's async client outlives the loop it was used on (langchain-openai's and
+  langchain-anthropic's process-wide, langchain-ollama's per model) and keeps that
+  loop's connections: langchain-openai and langchain-ollama raise "Event loop is
+  closed" there where chatplex answers, and the partner's later async calls in the same
+  worker fail too, whatever cell runs them.)
+- Calls left mid-way: a task cancelled after the stream's first chunk, through `astream`
+  and `astream_events` (what it raised, the callbacks the run left, `on_llm_error` with
+  what), an `ainvoke` and an `astream` under `asyncio.wait_for` on a stalled server, a
+  stream abandoned by `break`; each model used right after.
 - Graphs: `max_concurrency` in the config of a `Send` fan-out (map-reduce), and a
   checkpointed graph's `abatch` over several threads, two turns.
 
@@ -36,7 +42,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from langchain_core import caches
 from langchain_core import callbacks
+from langchain_core import globals as globals_module
 from langchain_core import rate_limiters
 from langchain_core.runnables import RunnableConfig
 
@@ -343,6 +351,30 @@ def threads_invoke(run: Run) -> Any:
     return {"replies": replies, "streams": streams, "arrived": sorted(seen)}
 
 
+def duplicate_inputs(run: Run) -> Any:
+    """`abatch` and `batch` of the same prompt three times at once (no cache), then
+    `batch` of one prompt twice, one at a time, under LangChain's `InMemoryCache`: the
+    replies, and how many requests reached the server for each. (Three at once under a
+    cache race to it on either side: each may miss it.)"""
+    model = run.make()
+
+    async def body() -> Any:
+        with _arrivals(run) as seen:
+            replies = await model.abatch([HELLO] * 3)
+        return {"replies": _texts(replies), "arrived": len(seen)}
+
+    with _arrivals(run) as seen:
+        replies = model.batch([NEIGHBOUR] * 3)
+    plain = {"replies": _texts(replies), "arrived": len(seen), "async": arun(body)}
+    globals_module.set_llm_cache(caches.InMemoryCache())
+    try:
+        with _arrivals(run) as seen:
+            cached = _texts(model.batch([NEIGHBOUR] * 2, {"max_concurrency": 1}))
+        return {**plain, "cached": cached, "cached_arrived": len(seen)}
+    finally:
+        globals_module.set_llm_cache(None)
+
+
 # ---- calls left mid-way ---------------------------------------------------------------------
 
 
@@ -551,6 +583,7 @@ SCENARIOS = {
     "gather_calls": gather_calls,
     "events_gathered": events_gathered,
     "threads_invoke": threads_invoke,
+    "duplicate_inputs": duplicate_inputs,
     "cancel_mid_stream": cancel_mid_stream,
     "cancel_awaiting": cancel_awaiting,
     "break_then_reuse": break_then_reuse,
