@@ -10,8 +10,8 @@ compared (`_kit.py`).
   `with_retry` over a batch where one input fails once and one always, and an
   `InMemoryRateLimiter` (a fast rate) over batches and a stream.
 - One model shared: `asyncio.gather` of `ainvoke` / `astream` / `astream_events`,
-  threads (`ThreadPoolExecutor`) calling `invoke` and `stream`, and one prompt batched
-  three times. (Not here: `asyncio.run` twice in a row, or in two threads at once. A
+  threads (`ThreadPoolExecutor`) calling `invoke` and `stream`, two sync streams read in
+  step, sync calls inside a coroutine, and one prompt batched three times. (Not here: `asyncio.run` twice in a row, or in two threads at once. A
   partner's async client outlives the loop it was used on (langchain-openai's and
   langchain-anthropic's process-wide, langchain-ollama's per model) and keeps that
   loop's connections: langchain-openai and langchain-ollama raise "Event loop is
@@ -375,6 +375,25 @@ def duplicate_inputs(run: Run) -> Any:
         globals_module.set_llm_cache(None)
 
 
+def interleaved(run: Run) -> Any:
+    """Two sync streams of one model read in step (`zip`), and, inside a coroutine
+    running on the event loop, the sync `invoke` and `stream` (blocking the loop, as a
+    script mixing the two does) beside an `ainvoke` gathered after: every text."""
+    model = run.make()
+    pairs = [
+        [text_of(a.content), text_of(b.content)]
+        for a, b in zip(model.stream(HELLO), model.stream(NEIGHBOUR), strict=False)
+    ]
+
+    async def body() -> Any:
+        blocking = text_of(model.invoke(ASKS[2]).content)
+        streamed = text_of(_merged(list(model.stream(ASKS[3]))).content)
+        gathered = await asyncio.gather(model.ainvoke(HELLO), model.ainvoke(NEIGHBOUR))
+        return {"blocking": blocking, "streamed": streamed, "gathered": _texts(gathered)}
+
+    return {"pairs": pairs, "async": arun(body)}
+
+
 # ---- calls left mid-way ---------------------------------------------------------------------
 
 
@@ -584,6 +603,7 @@ SCENARIOS = {
     "events_gathered": events_gathered,
     "threads_invoke": threads_invoke,
     "duplicate_inputs": duplicate_inputs,
+    "interleaved": interleaved,
     "cancel_mid_stream": cancel_mid_stream,
     "cancel_awaiting": cancel_awaiting,
     "break_then_reuse": break_then_reuse,
