@@ -91,6 +91,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_cells.py",  # one meaning per (scenario, wire) cell
     "langchain/agents_matrix/test_chain_scripts.py",  # a further set: LCEL and runnables
     "langchain/agents_matrix/test_handler_scripts.py",  # a further set: callback handlers
+    "langchain/agents_matrix/test_concurrency_scripts.py",  # a further set: calls at once
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
     "test_docs_site.py",  # the documentation site: a page per provider, its navigation
