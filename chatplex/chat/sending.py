@@ -231,7 +231,9 @@ def watched(config: RunnableConfig, retry: Any, budget: Any) -> tuple[Any, Any]:
 def _bounds(call: Outgoing, retry: RetryPolicy) -> CallOptions:
     """What bounds every send of a call: the model's timeout and size cap, the call's
     deadline, its retries and its rate budget (as its run watches them); and whose words
-    its errors speak (a drop-in's: its partner's)."""
+    its errors speak and whether a stream's opening chunks wait for its content (a
+    drop-in's: its partner's words, each chunk as it comes, as the partner SDK yields
+    it)."""
     model, config = call.model, call.config
     budget = budget_for(model, call.adapter, call.settings)
     watched_retry, watched_budget = watched(config, retry, budget)
@@ -242,6 +244,7 @@ def _bounds(call: Outgoing, retry: RetryPolicy) -> CallOptions:
         "budget": watched_budget,
         "max_response_bytes": model.max_response_bytes,
         "partner_words": model.partner_words,
+        "hold_opening": not model.partner_words,
     }
 
 

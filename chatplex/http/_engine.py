@@ -174,7 +174,10 @@ class Call:
     clock of the bounds (injectable for tests). `max_response_bytes`: the body bound
     (None: `DEFAULT_MAX_RESPONSE_BYTES`). `partner_words`: a failure takes the words of
     the wire's SDK (a LangChain drop-in's call); else it keeps chatplex's words, whatever
-    SDK was imported (`sdk_errors`).
+    SDK was imported (`sdk_errors`). `hold_opening`: a stream's metadata-only chunks wait
+    for its first content (so a failure before any is retried unseen); False: each goes
+    out as it is parsed, as a partner SDK yields it (a drop-in's call: a task cancelled
+    after a stream's opening chunk has had it).
     """
 
     __slots__ = (
@@ -191,6 +194,7 @@ class Call:
         "deadline",
         "http",
         "fresh",
+        "hold_opening",
         "idle_timeout",
         "limit",
         "max_bytes",
@@ -245,6 +249,7 @@ class Call:
         budget: Budget | None = None,
         max_response_bytes: int | None = None,
         partner_words: bool = False,
+        hold_opening: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.adapter = adapter
@@ -257,6 +262,7 @@ class Call:
         self.budget = budget
         self.clock = clock
         self.partner_words = partner_words
+        self.hold_opening = hold_opening
         self.max_bytes = (
             DEFAULT_MAX_RESPONSE_BYTES if max_response_bytes is None else max_response_bytes
         )
@@ -536,7 +542,8 @@ class Call:
 
     def _emit(self, n: int) -> Sequence[AIMessageChunk]:
         """The chunks from `received[n]` on that may reach the caller now: all of them
-        once content has started; until then none, unless one of them is content."""
+        once content has started; until then none, unless one of them is content (or,
+        not `hold_opening`, any chunk: it went out, so no retry hides a failure now)."""
         received = self.received
         if self.started:
             return received[n:]
@@ -544,6 +551,9 @@ class Call:
             if has_content(received[i]):
                 self.started = self.fresh = True
                 return self._opening()
+        if not self.hold_opening and len(received) > n:
+            self.started = True  # (not `fresh`: metadata is no progress of the reply)
+            return self._opening()
         return _NOTHING
 
     def _opening(self) -> list[AIMessageChunk]:

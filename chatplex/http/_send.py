@@ -52,6 +52,10 @@ class CallOptions(TypedDict, total=False):
     #: A failure takes the words of the wire's SDK (a drop-in's call; default False:
     #: chatplex's words, whatever SDK was imported).
     partner_words: bool
+    #: A stream's metadata-only chunks wait for its first content, so that a failure
+    #: before any is retried unseen (default True); False: each goes out as it comes, as
+    #: a partner SDK yields it (a drop-in's call).
+    hold_opening: bool
 
 
 def send(

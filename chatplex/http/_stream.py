@@ -7,8 +7,10 @@ is released on every way out: the end of the body, an error, `close()`/`aclose()
 Retries (`retry=`, as in `send`) happen only while nothing has reached the caller: chunks
 that carry only metadata (OpenAI's role chunk, Anthropic's `message_start`) are held back
 until the first content -- at no cost to time-to-first-token -- so a failure before any
-content (Anthropic's `overloaded_error`, a dropped connection, a stall) is retried unseen.
-After a chunk was yielded, a failure is a `StreamError` whose `partial` has what came.
+content (Anthropic's `overloaded_error`, a dropped connection, a stall) is retried unseen
+(`hold_opening=False`, a LangChain drop-in's call: each chunk goes out as it comes, as the
+partner's SDK yields it). After a chunk was yielded, a failure is a `StreamError` whose
+`partial` has what came.
 
 Those decisions are the attempt engine's (`_engine.Call`, shared with `send`); the I/O is
 its drivers' (`_drivers.drive` / `adrive`): this module only wires them up.

@@ -249,6 +249,17 @@ async def test_open_stream_and_a_cached_stream(sync: bool) -> None:
     assert len(wire.requests) == 2  # the third stream was replayed from the cache
 
 
+def test_only_a_dropins_stream_passes_its_opening_chunks_on_as_they_come() -> None:
+    """Under chatplex's own name a stream's metadata-only chunks wait for its content (a
+    failure before any is retried unseen); a drop-in's go out as they come, as its
+    partner's SDK yields them."""
+    model = model_over(Wire())
+    retry = sending.retry_policy_for(model)
+    assert sending._bounds(call(model, stream=True, sync=True), retry)["hold_opening"]
+    model.partner_words = True  # what a drop-in sets on its engine
+    assert not sending._bounds(call(model, stream=True, sync=True), retry)["hold_opening"]
+
+
 @pytest.mark.parametrize(
     ("dropin", "kinds"),
     [("ollama", frozenset()), ("mistralai", frozenset({"connection", "timeout"}))],

@@ -305,6 +305,19 @@ def test_metadata_chunks_are_held_until_the_first_content(http: httpx.Client) ->
     assert texts(call.bytes_received(sse("y", done=False))) == ["y"]
 
 
+def test_not_holding_the_opening_each_chunk_goes_out_as_it_comes(http: httpx.Client) -> None:
+    # A drop-in's stream: its partner's SDK yields the opening chunk as its event arrives
+    # (a task cancelled after it has had it), and retries no stream once one went out.
+    call, _ = start(http, retry=policy(), hold_opening=False)
+    call.response_received(response(call))
+    (opening,) = call.bytes_received(sse("", done=False))
+    assert opening.response_metadata == {"request_id": "req-e", "attempts": 1}
+    assert call.started and not call.fresh  # metadata is no progress of the reply
+    assert texts(call.bytes_received(sse("x", done=False))) == ["x"]
+    err = fail(call, httpx.ReadError("reset"))
+    assert isinstance(err, StreamError) and err.partial is not None and err.attempts == 1
+
+
 def test_a_stream_with_no_content_emits_its_metadata_at_the_end(http: httpx.Client) -> None:
     call, _ = start(http)
     call.response_received(response(call))
