@@ -1363,15 +1363,7 @@ TUTORIAL_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-TUTORIAL_GAPS: dict[tuple[str, str], str] = {
-    ("quickstart_streamed", "groq"): (
-        "each streamed piece of a tool call carries its raw delta in "
-        "additional_kwargs['tool_calls'] (the partner's, langchain-groq copies the delta); "
-        "the drop-in's pieces carry none and the chunk that ends the choice carries the "
-        "calls whole (compatible/style.py's StyledStreamParser, for chatplex's merge by "
-        "position): the merged message is the same, the pieces printed are not"
-    ),
-}
+TUTORIAL_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(
