@@ -441,6 +441,8 @@ PRESETS: tuple[Preset, ...] = (
                     "top_p": 1,
                 },
                 "secrets": {"mistral_api_key": "MISTRAL_API_KEY"},
+                # LangChain's `stream_usage`, which it moves there (`stream_usage_moved`).
+                "kept_in": {"stream_usage": "model_kwargs"},
                 "fallbacks": {"endpoint": ("https://api.mistral.ai/v1", ("MISTRAL_BASE_URL",))},
                 "inert": frozenset({"max_concurrent_requests"}),
                 # Its request defaults, those not None.

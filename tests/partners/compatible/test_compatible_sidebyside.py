@@ -574,8 +574,10 @@ def usage_in_stream(cls: Any, p: Package, url: str) -> Any:
 
 
 def stream_usage_off(cls: Any, p: Package, url: str) -> Any:
-    """`stream_usage=False` given: what the construction says, and a stream's usage."""
+    """`stream_usage=False` given: what the construction says, where the model holds it
+    (a class without that field: in `model_kwargs`), and a stream's usage."""
     built, said = constructed(lambda: _model(cls, p, url, stream_usage=False))
+    said["model_kwargs"] = built.model_kwargs
     try:
         usage = merged(list(built.stream("Hi"))).usage_metadata
     except TypeError as exc:  # an SDK refusing the keyword it was handed

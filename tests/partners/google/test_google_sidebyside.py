@@ -431,9 +431,10 @@ def init_chat_model_thoughts(cls: Any, url: str) -> Any:
 
 def stream_usage_given(cls: Any, url: str) -> Any:
     """`stream_usage=False` given to a class without that field: what its construction
-    says, and a stream's usage."""
+    says, where it holds it, and a stream's usage."""
     built, said = constructed(lambda: model(cls, url, stream_usage=False))
-    return {**said, "usage": merged(list(built.stream("Say hello"))).usage_metadata}
+    usage = merged(list(built.stream("Say hello"))).usage_metadata
+    return {**said, "model_kwargs": built.model_kwargs, "usage": usage}
 
 
 def logprobs_given(cls: Any, url: str) -> Any:
@@ -441,6 +442,7 @@ def logprobs_given(cls: Any, url: str) -> Any:
     and a call's own `logprobs=True`: what the construction says, and the replies' (and
     requests') logprobs, sync and async."""
     built, said = constructed(lambda: model(cls, url, logprobs=True, top_logprobs=2))
+    said["model_kwargs"] = built.model_kwargs  # where it holds them
     replies = [
         built.invoke("Say hello"),
         asyncio.run(built.ainvoke("Say hello")),
