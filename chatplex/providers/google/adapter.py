@@ -308,6 +308,23 @@ class GeminiAdapter(_GoogleWire):
 
     provider = "google_genai"
     _drops_empty_user_turns = True  # as langchain-google-genai does
+
+    def partner_unknown_keyword(self, name: str, value: Any) -> Exception | None:
+        """langchain-google-genai hands a call's keywords to google-genai's
+        `GenerateContentConfig`, a pydantic model forbidding others: its ValidationError.
+
+        >>> print(GeminiAdapter(api_key="k").partner_unknown_keyword("foo", 1))
+        1 validation error for GenerateContentConfig
+        foo
+          Extra inputs are not permitted [type=extra_forbidden, input_value=1, input_type=int]
+            For further information visit https://errors.pydantic.dev/.../v/extra_forbidden
+        """
+        from pydantic_core import InitErrorDetails  # an error path: loaded when raised
+        from pydantic_core import ValidationError
+
+        error = InitErrorDetails(type="extra_forbidden", loc=(name,), input=value)
+        return ValidationError.from_exception_data("GenerateContentConfig", [error])
+
     #: A call's response_format given as a pydantic class is not sent: langchain-google-genai
     #: reads only a dict there.
     response_format_class = "dropped"
