@@ -62,6 +62,7 @@ __all__ = [
     "is_typed_tool",
     "is_typeddict",
     "normalise_tool_choice",
+    "parallel_from_choice",
     "to_tool_spec",
     "to_tool_specs",
     "typeddict_model",
@@ -354,6 +355,22 @@ def normalise_tool_choice(
             f"tool {name!r} can't be forced by name: {name!r} is a tool_choice keyword"
         )
     return name
+
+
+def parallel_from_choice(choice: Any) -> tuple[Any, bool | None]:
+    """A tool_choice object without the parallel-calls flag it carries (Anthropic's
+    `disable_parallel_tool_use`, as its partner binds `parallel_tool_calls=`), and
+    whether it allows parallel calls (None: it says nothing).
+
+    >>> parallel_from_choice({"type": "any", "disable_parallel_tool_use": True})
+    ({'type': 'any'}, False)
+    >>> parallel_from_choice("auto")
+    ('auto', None)
+    """
+    if not isinstance(choice, Mapping) or "disable_parallel_tool_use" not in choice:
+        return choice, None
+    rest = {k: v for k, v in choice.items() if k != "disable_parallel_tool_use"}
+    return rest, not choice["disable_parallel_tool_use"]
 
 
 def _choice_from_dict(choice: Mapping[str, Any]) -> tuple[str | None, object]:
