@@ -334,6 +334,11 @@ def normalise_tool_choice(
     elif isinstance(tool_choice, str):
         keyword, name = _KEYWORDS.get(tool_choice), tool_choice
     elif isinstance(tool_choice, Mapping):
+        kind = tool_choice.get("type")
+        if set(tool_choice) == {"type"} and kind in {
+            s.builtin.get("type") for s in specs if s.builtin
+        }:
+            return str(kind)  # a bound built-in tool, by its type (the Responses API's form)
         keyword, name = _choice_from_dict(tool_choice)
     else:
         raise TypeError(
@@ -383,6 +388,8 @@ def _choice_from_dict(choice: Mapping[str, Any]) -> tuple[str | None, object]:
         )
     if kind == "function" and isinstance(choice.get("function"), Mapping):
         return None, choice["function"].get("name")
+    if kind == "function" and set(choice) == {"type", "name"}:  # the Responses API's form
+        return None, choice["name"]
     if kind == "tool" and "name" in choice:
         return None, choice["name"]
     if kind in ("auto", "none", "any") and set(choice) <= {"type", "disable_parallel_tool_use"}:

@@ -88,7 +88,12 @@ def _bind_functions(
     specs = to_tool_specs(formatted, builtin=builtin)
     kinds = {s.builtin.get("type") for s in specs if s.builtin} if _on_responses(model) else ()
     if isinstance(tool_choice, str) and tool_choice in kinds:
-        kwargs["tool_choice"] = tool_choice  # a built-in tool, by its type
+        kwargs["tool_choice"] = {
+            "type": tool_choice
+        }  # a built-in tool, as langchain-openai binds it
+    elif isinstance(tool_choice, dict) and _on_responses(model):
+        normalise_tool_choice(tool_choice, specs)  # (a choice naming no bound tool fails here)
+        kwargs["tool_choice"] = tool_choice  # bound as given, as langchain-openai binds it
     else:
         choice = normalise_tool_choice(tool_choice, specs)
         if choice is not None:
