@@ -725,6 +725,13 @@ class Adapter(ABC):
         drop-ins raise the same (`chatplex.langchain.model`). None: it takes them."""
         return None
 
+    def partner_unknown_keyword(self, name: str, value: Any) -> Exception | None:
+        """The error its partner package raises, before any request, for a call keyword
+        `name` (given `value`) that neither it nor chatplex knows; the LangChain drop-ins
+        raise it where chatplex raises its TypeError (`ChatModel.bind`). None: that
+        TypeError."""
+        return None
+
     #: The body field a drop-in's call-time `max_tokens` keyword is sent as, where its
     #: partner sends it apart from the model's setting (langchain-openai's
     #: AzureChatOpenAI: "max_tokens", as given, the constructor's as

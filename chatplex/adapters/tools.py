@@ -62,6 +62,7 @@ __all__ = [
     "is_typed_tool",
     "is_typeddict",
     "normalise_tool_choice",
+    "parallel_from_choice",
     "to_tool_spec",
     "to_tool_specs",
     "typeddict_model",
@@ -333,6 +334,11 @@ def normalise_tool_choice(
     elif isinstance(tool_choice, str):
         keyword, name = _KEYWORDS.get(tool_choice), tool_choice
     elif isinstance(tool_choice, Mapping):
+        kind = tool_choice.get("type")
+        if set(tool_choice) == {"type"} and kind in {
+            s.builtin.get("type") for s in specs if s.builtin
+        }:
+            return str(kind)  # a bound built-in tool, by its type (the Responses API's form)
         keyword, name = _choice_from_dict(tool_choice)
     else:
         raise TypeError(
@@ -356,6 +362,22 @@ def normalise_tool_choice(
     return name
 
 
+def parallel_from_choice(choice: Any) -> tuple[Any, bool | None]:
+    """A tool_choice object without the parallel-calls flag it carries (Anthropic's
+    `disable_parallel_tool_use`, as its partner binds `parallel_tool_calls=`), and
+    whether it allows parallel calls (None: it says nothing).
+
+    >>> parallel_from_choice({"type": "any", "disable_parallel_tool_use": True})
+    ({'type': 'any'}, False)
+    >>> parallel_from_choice("auto")
+    ('auto', None)
+    """
+    if not isinstance(choice, Mapping) or "disable_parallel_tool_use" not in choice:
+        return choice, None
+    rest = {k: v for k, v in choice.items() if k != "disable_parallel_tool_use"}
+    return rest, not choice["disable_parallel_tool_use"]
+
+
 def _choice_from_dict(choice: Mapping[str, Any]) -> tuple[str | None, object]:
     """(keyword, None) or (None, tool name) for an OpenAI or Anthropic tool_choice dict."""
     kind = choice.get("type")
@@ -366,6 +388,8 @@ def _choice_from_dict(choice: Mapping[str, Any]) -> tuple[str | None, object]:
         )
     if kind == "function" and isinstance(choice.get("function"), Mapping):
         return None, choice["function"].get("name")
+    if kind == "function" and set(choice) == {"type", "name"}:  # the Responses API's form
+        return None, choice["name"]
     if kind == "tool" and "name" in choice:
         return None, choice["name"]
     if kind in ("auto", "none", "any") and set(choice) <= {"type", "disable_parallel_tool_use"}:

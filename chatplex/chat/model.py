@@ -598,12 +598,25 @@ class ChatModel(Runnable[Any, AIMessage]):
                 self.stream_usage = value
             else:
                 if self.adapter is not None:
-                    from .params import check_api_parameters
-
-                    check_api_parameters(
-                        self.provider, {key: value}, settings=SETTING_NAMES, owner=self.get_name()
-                    )
+                    self._check_call_keyword(key, value)
                 self.extra_body[key] = value
+
+    def _check_call_keyword(self, key: str, value: Any) -> None:
+        """A call keyword neither a setting nor a parameter of the wire's API: TypeError,
+        or under a partner's name the error its partner raises for it
+        (`Adapter.partner_unknown_keyword`)."""
+        from .params import check_api_parameters
+
+        try:
+            check_api_parameters(
+                self.provider, {key: value}, settings=SETTING_NAMES, owner=self.get_name()
+            )
+        except TypeError:
+            adapter = self.adapter if self.partner_words else None
+            partner = None if adapter is None else adapter.partner_unknown_keyword(key, value)
+            if partner is None:
+                raise
+            raise partner from None
 
     def _merge_body(self, kind: str, values: Mapping[str, Any] | None) -> None:
         """`model_kwargs` / `extra_body`: request-body fields sent as given (unchecked,

@@ -107,6 +107,16 @@ class SdkClient(NamedTuple):
         module, colon, _ = self.factory.partition(":")
         return module if colon else None
 
+    @property
+    def asynchronous(self) -> bool:
+        """Whether it is an async client: the SDKs name their async classes `Async...`
+        (`openai:AsyncOpenAI`, `httpx:AsyncClient`).
+
+        >>> SdkClient("groq:AsyncGroq").asynchronous, SdkClient("groq:Groq").asynchronous
+        (True, False)
+        """
+        return self.factory.partition(":")[2].startswith("Async")
+
 
 @dataclass(frozen=True)
 class IdentifyingParams:
@@ -322,6 +332,17 @@ class PartnerFields:
     #: Of `client_arguments`, those it leaves out when its field is None (the SDK's own
     #: default then; a None given is not the same: no timeout).
     client_optional: frozenset[str] = frozenset()
+    #: The keywords it gives its SDK clients a value of its own (langchain-fireworks'
+    #: `max_retries=0`: it retries itself).
+    client_fixed: Mapping[str, Any] = field(default_factory=dict)
+    #: Headers it sets under the script's (`default_headers`), each a template of its
+    #: fields (`"Bearer {mistral_api_key}"`, a key revealed), in the keyword
+    #: `client_headers_keyword` (an httpx client's: `headers`).
+    client_headers: Mapping[str, str] = field(default_factory=dict)
+    client_headers_keyword: str = "default_headers"
+    #: The field naming the proxy its SDK clients send through (`openai_proxy`): set,
+    #: each is given an httpx client with that proxy (`http_client=`).
+    client_proxy: str = ""
 
     def settable(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """`given` without the `inert` fields at their defaults."""

@@ -245,11 +245,13 @@ class DropInChatModel(ChatChatplex):
             return super().__getattr__(name)  # type: ignore[misc]
         except AttributeError:
             engine = self.__dict__.get("chatplex_model")
-            if name.startswith("_") or engine is None:
+            if name.startswith("__") or engine is None:
                 raise
             form = reading_form(self._engine)
             if form is not None and name in form.clients:
-                return self._sdk_client(name)
+                return self._partner_client(name)  # (langchain-anthropic's are `_client`...)
+            if name.startswith("_"):
+                raise
             value = self._partner_value(name)
             return getattr(engine, name) if value is ABSENT else value
 
@@ -303,7 +305,7 @@ class DropInChatModel(ChatChatplex):
         given = self.__dict__.get("partner_given") or {}
         return _partner_field(type(self), given, self.__dict__.get("chatplex_model"), name)
 
-    def _sdk_client(self, name: str) -> Any:
+    def _partner_client(self, name: str) -> Any:
         """The partner's SDK client attribute `name`, built on first read from the
         partner's fields as this model holds them (`sdk_clients.py`)."""
         form = reading_form(self._engine)
@@ -313,7 +315,9 @@ class DropInChatModel(ChatChatplex):
             value = self._partner_value(key)
             return None if value is ABSENT else value
 
-        return sdk_client(form, self._sdk_clients, name, field)
+        # (the partner package's version, where its User-Agent names it; else chatplex's)
+        version = named_versions(self._engine.langchain_package, None)[0][1]
+        return sdk_client(form, self._sdk_clients, name, field, version)
 
     def _repr_value(self, name: str) -> Any:
         """The partner's field `name` as its repr shows it: an SDK client (not shown
@@ -323,7 +327,7 @@ class DropInChatModel(ChatChatplex):
         form = reading_form(self._engine)
         if form is not None and name in form.clients:
             try:
-                return self._sdk_client(name)
+                return self._partner_client(name)
             except ImportError:
                 return ABSENT
         if name in _LANGCHAIN_SIDE:

@@ -18,8 +18,10 @@ from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 
 from ..adapters.tools import normalise_tool_choice
+from ..adapters.tools import parallel_from_choice
 from ..adapters.tools import to_tool_specs
 from ..chat.call_hooks import cache_under_langchain
+from ..chat.dropin import tool_call_body
 from ..chat.model import builtin_tool_reader
 from ..core import Runnable
 from .convert import StreamTranslator
@@ -145,9 +147,15 @@ def _target(
         # A choice bound as an object (bind(tool_choice={...}), or a bind_tools that binds
         # the wire's own form, Anthropic's): read into the one spelling chatplex sends
         # (the wire's built-in tool dicts among the tools read as they are sent).
-        reader = builtin_tool_reader(adapter_of(primary(target)))
-        specs = to_tool_specs(kwargs.get("tools") or [], builtin=reader)
+        # Its parallel-calls flag (Anthropic's `disable_parallel_tool_use`, bound so by
+        # bind_tools(parallel_tool_calls=...)) is sent as the wire sends that setting.
+        adapter = adapter_of(primary(target))
+        choice, parallel = parallel_from_choice(choice)
+        specs = to_tool_specs(kwargs.get("tools") or [], builtin=builtin_tool_reader(adapter))
         kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
+        if parallel is not None:
+            body = tool_call_body(adapter, parallel, kwargs["tool_choice"])
+            kwargs["extra_body"] = {**(kwargs.get("extra_body") or {}), **body}
     if stop is not None:
         kwargs["stop"] = stop
     if uncached:

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from operator import attrgetter
 from typing import Any
 
+import httpx
 from pydantic import SecretStr
 
 from ..chat.partner_form import PartnerFields
@@ -73,33 +74,47 @@ class ClientCache:
 
 
 def sdk_client(
-    form: PartnerFields, cache: ClientCache, name: str, field: Callable[[str], Any]
+    form: PartnerFields,
+    cache: ClientCache,
+    name: str,
+    field: Callable[[str], Any],
+    version: str = "",
 ) -> Any:
     """The partner's SDK client attribute `name` (one of `form.clients`), built on its
-    first read from the partner's fields (`field(name)`: a field's value), then kept in
-    `cache`. ImportError, naming the package, where the SDK is not installed."""
+    first read from the partner's fields (`field(name)`: a field's value; `version`, the
+    partner package's, as its User-Agent names it), then kept in `cache`. ImportError,
+    naming the package, where the SDK is not installed."""
     spec = form.clients[name]
 
     def build() -> Any:
         if spec.module is None:  # read on another of its clients
-            base = sdk_client(form, cache, spec.factory, field)
+            base = sdk_client(form, cache, spec.factory, field, version)
         else:
-            base = _factory(spec)(**client_arguments(form, field))
+            arguments = client_arguments(form, field, spec.asynchronous, version)
+            base = _factory(spec)(**arguments)
         return attrgetter(spec.path)(base) if spec.path else base
 
     return cache.get(name, build)
 
 
-def client_arguments(form: PartnerFields, field: Callable[[str], Any]) -> dict[str, Any]:
+def client_arguments(
+    form: PartnerFields, field: Callable[[str], Any], asynchronous: bool = False, version: str = ""
+) -> dict[str, Any]:
     """The keywords the partner builds its SDK clients with: each field's value, a key
-    revealed, headers as a plain dict; those `client_optional` left out when None.
+    revealed, headers as a plain dict; those `client_optional` left out when None; its
+    `client_fixed` values; its `client_headers` under the script's (`{partner_version}`
+    in one: `version`); an httpx client
+    (async for an `asynchronous` SDK client) through its `client_proxy` where one is set
+    and no `http_client` is given.
 
     >>> form = PartnerFields(
     ...     client_arguments={"api_key": "x_api_key", "timeout": "request_timeout"},
     ...     client_optional=frozenset({"timeout"}),
+    ...     client_fixed={"max_retries": 0},
+    ...     client_headers={"Authorization": "Bearer {x_api_key}"},
     ... )
     >>> client_arguments(form, {"x_api_key": SecretStr("k"), "request_timeout": None}.get)
-    {'api_key': 'k'}
+    {'api_key': 'k', 'max_retries': 0, 'default_headers': {'Authorization': 'Bearer k'}}
     """
     out = {}
     for keyword, name in form.client_arguments.items():
@@ -107,7 +122,27 @@ def client_arguments(form: PartnerFields, field: Callable[[str], Any]) -> dict[s
         if value is None and keyword in form.client_optional:
             continue
         out[keyword] = _revealed(value)
+    out.update(form.client_fixed)
+    if form.client_headers:
+        fields = _RevealedFields(field, partner_version=version)
+        own = {header: value.format_map(fields) for header, value in form.client_headers.items()}
+        keyword = form.client_headers_keyword
+        out[keyword] = {**own, **(out.get(keyword) or {})}
+    proxy = field(form.client_proxy) if form.client_proxy else None
+    if proxy and out.get("http_client") is None:
+        out["http_client"] = (httpx.AsyncClient if asynchronous else httpx.Client)(proxy=proxy)
     return out
+
+
+class _RevealedFields(dict[str, Any]):
+    """The fields a header template reads (`str.format_map`), each read when named."""
+
+    def __init__(self, field: Callable[[str], Any], **known: Any) -> None:
+        super().__init__(known)
+        self._field = field
+
+    def __missing__(self, name: str) -> Any:
+        return _revealed(self._field(name))
 
 
 def _revealed(value: Any) -> Any:

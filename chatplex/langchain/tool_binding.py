@@ -21,6 +21,7 @@ from ..adapters.output_formats import openai_json_schema
 from ..adapters.tools import given_cache_control
 from ..adapters.tools import given_tool_fields
 from ..adapters.tools import normalise_tool_choice
+from ..adapters.tools import parallel_from_choice
 from ..adapters.tools import to_tool_specs
 from ..chat.dropin import tool_call_body
 from ..chat.model import builtin_tool_reader
@@ -46,6 +47,11 @@ def bind_tools(
     model: ChatChatplex, tools: Sequence[Any], tool_choice: Any, kwargs: dict[str, Any]
 ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
     """`model.bind_tools(tools, tool_choice=tool_choice, **kwargs)`."""
+    # A tool_choice object carrying the parallel-calls flag (Anthropic's form, as
+    # langchain-anthropic takes it) binds it as `parallel_tool_calls=` would.
+    tool_choice, parallel = parallel_from_choice(tool_choice)
+    if parallel is not None:
+        kwargs.setdefault("parallel_tool_calls", parallel)
     builtin = [t for t in tools if isinstance(t, dict) and is_builtin_tool(t)]
     if builtin and _builtin_tools(model) is not None:
         # Built-in tools (web_search, file_search...) its wire knows: on the API that
@@ -86,7 +92,12 @@ def _bind_functions(
     specs = to_tool_specs(formatted, builtin=builtin)
     kinds = {s.builtin.get("type") for s in specs if s.builtin} if _on_responses(model) else ()
     if isinstance(tool_choice, str) and tool_choice in kinds:
-        kwargs["tool_choice"] = tool_choice  # a built-in tool, by its type
+        kwargs["tool_choice"] = {
+            "type": tool_choice
+        }  # a built-in tool, as langchain-openai binds it
+    elif isinstance(tool_choice, dict) and _on_responses(model):
+        normalise_tool_choice(tool_choice, specs)  # (a choice naming no bound tool fails here)
+        kwargs["tool_choice"] = tool_choice  # bound as given, as langchain-openai binds it
     else:
         choice = normalise_tool_choice(tool_choice, specs)
         if choice is not None:
@@ -177,13 +188,14 @@ def _untitled(node: Any) -> Any:
 
 def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     """What `bind_tools(parallel_tool_calls=...)` binds: the body fields the wire's
-    partner sends for it (`Adapter.parallel_tool_calls_body`), in `extra_body` where they
-    are not the Chat Completions parameter (Anthropic's `disable_parallel_tool_use` in
-    its `tool_choice`), which is bound as given."""
+    partner sends for it (`Adapter.parallel_tool_calls_body`): the Chat Completions
+    parameter as given, a `tool_choice` object carrying it as that object (Anthropic's
+    `disable_parallel_tool_use`, bound so by langchain-anthropic: the call reads it back,
+    `generation._target`), any other in `extra_body`."""
     parallel = kwargs.pop("parallel_tool_calls")
     choice = kwargs.get("tool_choice")
     body = tool_call_body(adapter_of(engine), parallel, choice if isinstance(choice, str) else None)
-    if body == {"parallel_tool_calls": parallel}:
+    if body == {"parallel_tool_calls": parallel} or set(body) == {"tool_choice"}:
         return body
     return {
         "extra_body": {**getattr(engine, "extra_body", {}), **kwargs.get("extra_body", {}), **body}

@@ -994,3 +994,23 @@ def test_a_tools_own_fields_are_read_from_a_dict_or_a_langchain_tools_extras() -
     spec = to_tool_spec(openai_form)
     assert spec.fields == {"defer_loading": True}
     assert to_tool_spec(spec) is spec
+
+
+def test_a_choice_object_naming_a_bound_builtin_tool_is_its_type() -> None:
+    # The Responses API forces a built-in tool by its type ({"type": "web_search"}), as
+    # langchain-openai binds it; a type no bound tool has is still refused.
+    def builtin(tool: Any) -> dict[str, Any] | None:
+        return dict(tool) if tool.get("type") == "web_search" else None
+
+    specs = to_tool_specs([{"type": "web_search"}, *SPECS], builtin=builtin)
+    assert normalise_tool_choice({"type": "web_search"}, specs) == "web_search"
+    with pytest.raises(ValueError, match="unsupported tool_choice dict"):
+        normalise_tool_choice({"type": "file_search"}, specs)
+    with pytest.raises(ValueError, match="unsupported tool_choice dict"):
+        normalise_tool_choice({"type": "web_search", "extra": 1}, specs)
+
+
+def test_a_function_choice_in_the_responses_apis_form_names_the_tool() -> None:
+    assert normalise_tool_choice({"type": "function", "name": "search"}, SPECS) == "search"
+    with pytest.raises(ValueError, match="'nope' is not a bound tool"):
+        normalise_tool_choice({"type": "function", "name": "nope"}, SPECS)

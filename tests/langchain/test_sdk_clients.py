@@ -16,8 +16,10 @@ import sys
 import warnings
 from typing import Any
 
+import httpx
 import pytest
 from _lckit import UNIT_BASE_URL
+from pydantic import SecretStr
 from test_partner_repr import _DECLARED
 from test_partner_repr import _KEY
 
@@ -31,9 +33,50 @@ from chatplex.langchain.sdk_clients import client_arguments
 from chatplex.langchain.sdk_clients import sdk_client
 from chatplex.testing import MockServer
 
-#: The drop-ins that build their partner's SDK clients (those whose repr is the
-#: partner's): the partner's module, and the keywords both are built with.
-_BUILT = _DECLARED
+#: The drop-ins that build their partner's SDK clients: those whose repr is the
+#: partner's, and those whose repr is not declared; the partner's module, and the
+#: keywords both are built with (pointed at nothing: nothing is sent).
+_BUILT: dict[str, tuple[str, dict[str, Any]]] = {
+    **_DECLARED,
+    "AzureChatOpenAI": (
+        "langchain_openai",
+        {
+            "azure_endpoint": UNIT_BASE_URL,
+            "azure_deployment": "dep",
+            "api_version": "2024-06-01",
+            "api_key": _KEY,
+        },
+    ),
+    "ChatXAI": ("langchain_xai", {"model": "grok-4", "api_key": _KEY, "base_url": UNIT_BASE_URL}),
+    "ChatGroq": (
+        "langchain_groq",
+        {"model": "llama-3.1-8b-instant", "api_key": _KEY, "base_url": UNIT_BASE_URL},
+    ),
+    "ChatFireworks": (
+        "langchain_fireworks",
+        {"model": "accounts/fireworks/models/m", "api_key": _KEY, "base_url": UNIT_BASE_URL},
+    ),
+    "ChatMistralAI": (
+        "langchain_mistralai",
+        {"model": "mistral-small-latest", "api_key": _KEY, "base_url": UNIT_BASE_URL},
+    ),
+    "ChatAnthropic": (
+        "langchain_anthropic",
+        {"model": "claude-haiku-4-5", "api_key": _KEY, "base_url": UNIT_BASE_URL},
+    ),
+}
+
+#: The attributes a partner holds its SDK clients in (langchain-anthropic's private).
+_ATTRIBUTES = (
+    "client",
+    "async_client",
+    "root_client",
+    "root_async_client",
+    "_client",
+    "_async_client",
+    "_sdk_client",
+    "_async_sdk_client",
+)
 
 #: More keywords (the cases), each built on top of the wire's.
 _CASES: dict[str, dict[str, Any]] = {
@@ -41,8 +84,16 @@ _CASES: dict[str, dict[str, Any]] = {
     "tuned": {"timeout": 12, "max_retries": 4},
 }
 
-#: The OpenAI-built ones, which take headers and query parameters for their clients too.
-_OPENAI = ("ChatDeepSeek", "ChatTogether", "ChatNebius", "ChatOpenAI")
+#: Those that take headers and query parameters for their clients too.
+_OPENAI = (
+    "ChatDeepSeek",
+    "ChatTogether",
+    "ChatNebius",
+    "ChatOpenAI",
+    "AzureChatOpenAI",
+    "ChatXAI",
+    "ChatGroq",
+)
 _HEADERS = {"default_headers": {"x-team": "a"}, "default_query": {"q": "1"}}
 
 
@@ -66,6 +117,8 @@ def _made(client: Any) -> Any:
     wrapper = getattr(client, "_client_wrapper", None)  # cohere's
     if wrapper is not None:
         return type(client), wrapper.get_base_url(), wrapper.get_headers(), wrapper.get_timeout()
+    if isinstance(client, httpx.Client | httpx.AsyncClient):  # langchain-mistralai's
+        return type(client), str(client.base_url), dict(client.headers), client.timeout
     # A resource (`chat.completions`): the client it calls through.
     root = client if hasattr(client, "base_url") else client._client
     return (
@@ -76,7 +129,19 @@ def _made(client: Any) -> Any:
         root.max_retries,
         dict(root._custom_headers),
         dict(root._custom_query),
-        getattr(root, "organization", None),
+        organization
+        if isinstance(organization := getattr(root, "organization", None), str)
+        else None,
+        _proxies(root._client),
+    )
+
+
+def _proxies(client: httpx.Client | httpx.AsyncClient) -> list[tuple[str, str]]:
+    """The proxies an httpx client sends through, by the URLs they are for."""
+    return sorted(
+        (pattern.pattern, str(transport._pool._proxy_url))
+        for pattern, transport in client._mounts.items()
+        if transport is not None
     )
 
 
@@ -92,8 +157,7 @@ def test_built_as_the_partner_builds_them(name: str, case: str) -> None:
     if case == "tuned" and name == "ChatOpenAI":
         more["organization"] = "org-5"
     ours, theirs = _pair(name, more)
-    names = ("client", "async_client", "root_client", "root_async_client")
-    for attribute in names:
+    for attribute in _ATTRIBUTES:
         if hasattr(theirs, attribute):
             assert _made(getattr(ours, attribute)) == _made(getattr(theirs, attribute)), attribute
     assert _KEY not in repr(ours)
@@ -108,6 +172,29 @@ def test_built_on_first_read_and_kept(name: str) -> None:
     first = getattr(ours, attribute)
     assert getattr(ours, attribute) is first
     assert attribute in repr(ours._sdk_clients)
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name", ["ChatOpenAI", "AzureChatOpenAI"])
+def test_the_clients_send_through_the_proxy_as_the_partners(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ChatOpenAI's validator gives its clients an httpx client through OPENAI_PROXY;
+    # AzureChatOpenAI's reads it and leaves its clients unproxied.
+    monkeypatch.setenv("OPENAI_PROXY", "http://proxy.test:3128")
+    ours, theirs = _pair(name, {})
+    for attribute in ("root_client", "root_async_client"):
+        proxies = _proxies(getattr(ours, attribute)._client)
+        assert proxies == _proxies(getattr(theirs, attribute)._client)
+        assert bool(proxies) is (name == "ChatOpenAI")
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_private_name_not_declared_is_still_missing() -> None:
+    ours, _ = _pair("ChatAnthropic", {})
+    assert ours._client is ours._client
+    with pytest.raises(AttributeError):
+        ours._sdk_client  # noqa: B018 - langchain-fireworks' name, not langchain-anthropic's
 
 
 def test_construction_imports_no_sdk() -> None:
@@ -233,3 +320,32 @@ def test_client_arguments_leave_out_the_optional_nones() -> None:
     )
     fields = {"key": None, "timeout": None, "headers": {"a": "b"}}
     assert client_arguments(form, fields.get) == {"api_key": None, "headers": {"a": "b"}}
+
+
+def test_client_arguments_add_the_partners_own_values_under_the_scripts() -> None:
+    form = PartnerFields(
+        client_arguments={"base_url": "endpoint", "default_headers": "headers"},
+        client_fixed={"max_retries": 0},
+        client_headers={"User-Agent": "lc/{partner_version}", "Authorization": "Bearer {key}"},
+    )
+    fields = {"endpoint": "http://h", "headers": {"User-Agent": "mine"}, "key": SecretStr("k")}
+    assert client_arguments(form, fields.get, version="1.2") == {
+        "base_url": "http://h",
+        "max_retries": 0,
+        "default_headers": {"User-Agent": "mine", "Authorization": "Bearer k"},
+    }
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_client_arguments_give_a_proxied_http_client(asynchronous: bool) -> None:
+    form = PartnerFields(client_arguments={"api_key": "key"}, client_proxy="proxy")
+    client = client_arguments(form, {"proxy": "http://p.test:1"}.get, asynchronous)["http_client"]
+    assert type(client) is (httpx.AsyncClient if asynchronous else httpx.Client)
+    [(pattern, url)] = _proxies(client)
+    assert pattern == "all://" and "host=b'p.test', port=1" in url
+
+
+def test_client_arguments_keep_a_given_http_client() -> None:
+    form = PartnerFields(client_arguments={"http_client": "http_client"}, client_proxy="proxy")
+    given = {"proxy": "http://p.test:1", "http_client": "theirs"}
+    assert client_arguments(form, given.get) == {"http_client": "theirs"}

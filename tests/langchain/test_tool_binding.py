@@ -308,3 +308,42 @@ async def test_a_response_format_bound_beside_tools_is_the_partners(name: str, s
         assert theirs["response_format"] == _AGENT_FORMAT  # as given
     else:
         assert theirs["response_format"]["json_schema"]["strict"] is False
+
+
+_PARALLEL_BINDINGS: list[dict[str, Any]] = [
+    {"parallel_tool_calls": False},
+    {"parallel_tool_calls": True},
+    {"parallel_tool_calls": False, "tool_choice": "any"},
+    {"parallel_tool_calls": False, "tool_choice": "get_weather"},
+    {"tool_choice": {"type": "any", "disable_parallel_tool_use": True}},
+]
+
+
+@pytest.mark.parametrize("given", _PARALLEL_BINDINGS)
+async def test_anthropic_binds_parallel_calls_as_langchain_anthropic(given: dict[str, Any]) -> None:
+    # langchain-anthropic binds `disable_parallel_tool_use` inside its tool_choice object
+    # (no extra_body): the same bound kwargs, and that object sent, sync and async.
+    from langchain_anthropic import ChatAnthropic as Partner
+
+    import chatplex
+
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return "sunny"
+
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        models = [
+            cls(model="claude-haiku-4-5", api_key="k", base_url=server.anthropic_base_url)
+            for cls in (Partner, chatplex.ChatAnthropic)
+        ]
+        theirs, ours = (m.bind_tools([get_weather], **given) for m in models)
+        assert {k: v for k, v in ours.kwargs.items() if k != "tools"} == {
+            k: v for k, v in theirs.kwargs.items() if k != "tools"
+        }
+        theirs.invoke("use the tool")
+        ours.invoke("use the tool")
+        await ours.ainvoke("use the tool")
+    sent, *ours_sent = (body["tool_choice"] for body in bodies)
+    assert ours_sent == [sent, sent] == [ours.kwargs["tool_choice"]] * 2
+    assert not any("parallel_tool_calls" in body for body in bodies)

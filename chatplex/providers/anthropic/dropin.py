@@ -38,6 +38,7 @@ from ...chat.params import HEADER_PARAMETERS
 from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...chat.partner_form import SdkClient
 from ...chat.side_call import side_call
 from ...messages import BaseMessage
 from ...messages import HumanMessage
@@ -158,6 +159,20 @@ class ChatAnthropic(ChatModel):
             "context_management container reuse_last_container inference_geo "
             "user_profile_id"
         ),
+        # Its SDK clients, private there (`llm._client.models.list()`), under its
+        # User-Agent.
+        clients={
+            "_client": SdkClient("anthropic:Anthropic"),
+            "_async_client": SdkClient("anthropic:AsyncAnthropic"),
+        },
+        client_arguments={
+            "api_key": "anthropic_api_key",
+            "base_url": "anthropic_api_url",
+            "max_retries": "max_retries",
+            "default_headers": "default_headers",
+            "timeout": "default_request_timeout",
+        },
+        client_headers={"User-Agent": "langchain-anthropic/{partner_version}"},
     )
     langchain_profiles = "anthropic"
 

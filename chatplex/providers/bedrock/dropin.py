@@ -197,6 +197,8 @@ class ChatBedrockConverse(ChatModel):
     langchain_namespace: ClassVar[tuple[str, ...] | None] = ("langchain_aws", "chat_models")
     langchain_package = "langchain-aws"
     langchain_fields: ClassVar[PartnerFields | None] = PartnerFields(
+        # LangChain's `stream_usage`, which it moves to its model request fields.
+        kept_in={"stream_usage": "additional_model_request_fields"},
         annotations={"model_id": str},
         aliases={
             "model": "model_id",

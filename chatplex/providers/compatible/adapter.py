@@ -178,15 +178,21 @@ class CompatibleAdapter(OpenAIAdapter):
         return super().dropped_input_blocks if own is None else own
 
     def for_call(self, settings: Mapping[str, Any]) -> Adapter:
-        """A copy reporting the call's own `reasoning_effort` where its style reports the
-        effort asked (langchain-groq reports the call's over the model's)."""
+        """OpenAI's where a stream asks for usage (a call's own `stream_usage`, as
+        langchain-openai's subclasses read it), and a copy reporting the call's own
+        `reasoning_effort` where its style reports the effort asked (langchain-groq
+        reports the call's over the model's)."""
+        base = super().for_call(settings) if self.profile.stream_options else self
         style = self.profile.style
         effort = settings.get("reasoning_effort")
         if style is None or "reasoning_effort" not in style.reply_keys:
-            return self
+            return base
         if not isinstance(effort, str) or effort == style.reasoning_effort:
-            return self
-        clone = copy.copy(self)
+            return base
+        # (OpenAI's copy where it made one: a fresh one, this wire's type)
+        clone = (
+            base if base is not self and isinstance(base, CompatibleAdapter) else copy.copy(self)
+        )
         style = dataclasses.replace(style, reasoning_effort=effort)
         clone.profile = dataclasses.replace(self.profile, style=style)
         return clone

@@ -26,6 +26,7 @@ from ..openai.spec import LANGCHAIN_OPENAI_DROPPED
 from ..openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
 from ..openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
 from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
+from ..openai.spec import openai_client_arguments
 from .preset import DropIn as DropIn  # re-exported: DROPINS' type, read beside it (dropin.py)
 from .preset import Preset
 from .preset import hosted
@@ -101,6 +102,19 @@ _BASE_CHAT_OPENAI = (
 )
 
 
+#: The SDK clients of a langchain-openai subclass whose validator builds each on an
+#: `openai` client of its own (`PartnerFields.clients`, as data): the chat completions
+#: resources, and the root clients where it keeps them.
+_OWN_CHAT_CLIENTS = {
+    "client": ("openai:OpenAI", "chat.completions"),
+    "async_client": ("openai:AsyncOpenAI", "chat.completions"),
+}
+_OWN_ROOT_CLIENTS = {
+    "root_client": ("openai:OpenAI",),
+    "root_async_client": ("openai:AsyncOpenAI",),
+}
+
+
 def _renamed_chat_openai(name: str, *, default_model: str, roots: bool) -> DropIn:
     """What a partner class takes that is langchain-openai's BaseChatOpenAI under another
     name and nothing more (langchain-together's, langchain-nebius'), named as `hosted`
@@ -110,12 +124,7 @@ def _renamed_chat_openai(name: str, *, default_model: str, roots: bool) -> DropI
     it off), SDK clients refused, and built as its validator builds them, with its root
     clients where it keeps them (`roots`; else they read None)."""
     key, base = f"{name}_api_key", f"{name}_api_base"
-    # Each client on an `openai` client of its own.
-    chat = {
-        "client": ("openai:OpenAI", "chat.completions"),
-        "async_client": ("openai:AsyncOpenAI", "chat.completions"),
-    }
-    root = {"root_client": ("openai:OpenAI",), "root_async_client": ("openai:AsyncOpenAI",)}
+    chat, root = _OWN_CHAT_CLIENTS, _OWN_ROOT_CLIENTS
     clients, clients_unset = ({**chat, **root}, ()) if roots else (chat, tuple(root))
     return DropIn(
         llm_type=f"{name}-chat",
@@ -232,6 +241,20 @@ PRESETS: tuple[Preset, ...] = (
                     "max_tokens service_tier default_headers default_query http_client "
                     "http_async_client"
                 ),
+                # Its SDK clients, the groq package's, under its User-Agent.
+                clients={
+                    "client": ("groq:Groq", "chat.completions"),
+                    "async_client": ("groq:AsyncGroq", "chat.completions"),
+                },
+                client_arguments={
+                    "api_key": "groq_api_key",
+                    "base_url": "groq_api_base",
+                    "timeout": "request_timeout",
+                    "max_retries": "max_retries",
+                    "default_headers": "default_headers",
+                    "default_query": "default_query",
+                },
+                client_headers={"User-Agent": "langchain/{partner_version}"},
             ),
             temperature=0.7,
             body_defaults=_GROQ_BODY,
@@ -316,6 +339,9 @@ PRESETS: tuple[Preset, ...] = (
                     "xai_api_base",
                     "search_parameters",
                 ),
+                clients={**_OWN_CHAT_CLIENTS, **_OWN_ROOT_CLIENTS},
+                client_arguments=openai_client_arguments("xai_api_key", "xai_api_base"),
+                client_optional=frozenset({"max_retries"}),
             ),
             api_fields=_BASE_CHAT_OPENAI,
             counts_with_tiktoken=True,  # a BaseChatOpenAI
@@ -415,6 +441,8 @@ PRESETS: tuple[Preset, ...] = (
                     "top_p": 1,
                 },
                 "secrets": {"mistral_api_key": "MISTRAL_API_KEY"},
+                # LangChain's `stream_usage`, which it moves there (`stream_usage_moved`).
+                "kept_in": {"stream_usage": "model_kwargs"},
                 "fallbacks": {"endpoint": ("https://api.mistral.ai/v1", ("MISTRAL_BASE_URL",))},
                 "inert": frozenset({"max_concurrent_requests"}),
                 # Its request defaults, those not None.
@@ -434,6 +462,15 @@ PRESETS: tuple[Preset, ...] = (
                     "max_retries timeout max_concurrent_requests model temperature "
                     "max_tokens stop top_p random_seed safe_mode streaming model_kwargs"
                 ),
+                # Its SDK clients are httpx's own, its key in their headers.
+                "clients": {"client": ("httpx:Client",), "async_client": ("httpx:AsyncClient",)},
+                "client_arguments": {"base_url": "endpoint", "timeout": "timeout"},
+                "client_headers": {
+                    "Content-Type": "application/json",
+                    "Accept": "application/json",
+                    "Authorization": "Bearer {mistral_api_key}",
+                },
+                "client_headers_keyword": "headers",
             },
             default_model="mistral-small",
             temperature=0.7,
@@ -535,6 +572,20 @@ PRESETS: tuple[Preset, ...] = (
                     "streaming stream_usage n max_tokens max_retries service_tier "
                     "reasoning_effort"
                 ),
+                # Its SDK clients, the fireworks package's, its roots private there (what
+                # its `close()` closes); no SDK retries (it retries itself).
+                clients={
+                    "client": ("_sdk_client", "chat.completions"),
+                    "async_client": ("_async_sdk_client", "chat.completions"),
+                    "_sdk_client": ("fireworks:Fireworks", "", "fireworks-ai"),
+                    "_async_sdk_client": ("fireworks:AsyncFireworks", "", "fireworks-ai"),
+                },
+                client_arguments={
+                    "api_key": "fireworks_api_key",
+                    "base_url": "fireworks_api_base",
+                    "timeout": "request_timeout",
+                },
+                client_fixed={"max_retries": 0},
             ),
             api_fields=("reasoning_effort", "service_tier"),
             refused=_CLIENTS,

@@ -308,6 +308,19 @@ class GeminiAdapter(_GoogleWire):
 
     provider = "google_genai"
     _drops_empty_user_turns = True  # as langchain-google-genai does
+
+    def partner_unknown_keyword(self, name: str, value: Any) -> Exception | None:
+        """langchain-google-genai hands a call's keywords to google-genai's
+        `GenerateContentConfig`, a pydantic model forbidding others: its ValidationError.
+
+        >>> print(GeminiAdapter(api_key="k").partner_unknown_keyword("foo", 1))
+        1 validation error for GenerateContentConfig
+        foo
+          Extra inputs are not permitted [type=extra_forbidden, input_value=1, input_type=int]
+            For further information visit https://errors.pydantic.dev/.../v/extra_forbidden
+        """
+        return _config_refusal(name, value)
+
     #: A call's response_format given as a pydantic class is not sent: langchain-google-genai
     #: reads only a dict there.
     response_format_class = "dropped"
@@ -319,15 +332,7 @@ class GeminiAdapter(_GoogleWire):
         """Gemini has no such setting: langchain-google-genai passes it on into
         google-genai's `GenerateContentConfig`, which forbids extra fields, so either
         value is pydantic's ValidationError in that model's words, before any request."""
-        from pydantic_core import InitErrorDetails
-        from pydantic_core import ValidationError
-
-        refused: InitErrorDetails = {
-            "type": "extra_forbidden",
-            "loc": ("parallel_tool_calls",),
-            "input": parallel,
-        }
-        raise ValidationError.from_exception_data("GenerateContentConfig", [refused])
+        raise _config_refusal("parallel_tool_calls", parallel)
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Gemini's built-in tools (`{"google_search": {}}`, code_execution,
@@ -535,3 +540,13 @@ class VertexAIAdapter(_GoogleWire):
             "not built in chatplex: submit_batch cannot use provider 'google_vertexai'; "
             "use google_genai's batch mode with a Gemini API key"
         )
+
+
+def _config_refusal(name: str, value: Any) -> Exception:
+    """google-genai's `GenerateContentConfig` (a pydantic model forbidding extra fields)
+    refusing the keyword `name`: its ValidationError, in its words."""
+    from pydantic_core import InitErrorDetails  # an error path: loaded when raised
+    from pydantic_core import ValidationError
+
+    error = InitErrorDetails(type="extra_forbidden", loc=(name,), input=value)
+    return ValidationError.from_exception_data("GenerateContentConfig", [error])

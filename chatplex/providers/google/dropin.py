@@ -130,6 +130,8 @@ class ChatGoogleGenerativeAI(GoogleDropin):
     langchain_namespace = ("langchain_google_genai", "chat_models")
     langchain_package = "langchain-google-genai"
     langchain_fields = PartnerFields(
+        # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
+        kept_in=dict.fromkeys(GENAI_NO_FIELD, "model_kwargs"),
         annotations={"model": str},
         aliases={
             "api_key": "google_api_key",

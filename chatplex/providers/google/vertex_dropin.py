@@ -79,6 +79,8 @@ class ChatVertexAI(GoogleDropin):
     langchain_namespace = ("langchain", "chat_models", "vertexai")
     langchain_package = "langchain-google-vertexai"
     langchain_fields = PartnerFields(
+        # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
+        kept_in=dict.fromkeys(VERTEX_NO_FIELD, "model_kwargs"),
         annotations={"model_name": str},
         aliases={
             "model": "model_name",

@@ -37,6 +37,7 @@ from typing import Any
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
 from ...chat.dropin import with_query
+from ...chat.partner_form import SdkClient
 from ...secret import shown_url
 from ...specs import field_names
 from .dropin import CHAT_OPENAI_IDENTIFYING
@@ -108,10 +109,24 @@ class AzureChatOpenAI(ChatOpenAI):
                 "openai_api_type validate_base_url"
             ),
         ),
-        # Its SDK clients are the `openai` package's Azure ones, not declared yet.
-        clients={},
-        client_arguments={},
-        client_optional=frozenset(),
+        # Its SDK clients: the `openai` package's Azure ones, built as ChatOpenAI's but
+        # with no proxy, under its own User-Agent.
+        clients={
+            "client": SdkClient("root_client", "chat.completions"),
+            "async_client": SdkClient("root_async_client", "chat.completions"),
+            "root_client": SdkClient("openai:AzureOpenAI"),
+            "root_async_client": SdkClient("openai:AsyncAzureOpenAI"),
+        },
+        client_arguments={
+            **ChatOpenAI.langchain_fields.client_arguments,
+            "api_version": "openai_api_version",
+            "azure_endpoint": "azure_endpoint",
+            "azure_deployment": "deployment_name",
+            "azure_ad_token": "azure_ad_token",
+            "azure_ad_token_provider": "azure_ad_token_provider",
+        },
+        client_headers={"User-Agent": "langchain-partner-python-azure-openai"},
+        client_proxy="",
         shown=(),
     )
 

@@ -234,6 +234,7 @@ class ChatOpenAI(TiktokenCounted):
         clients={name: SdkClient(*made) for name, made in BASE_CHAT_OPENAI_CLIENTS.items()},
         client_arguments=CHAT_OPENAI_CLIENT_ARGUMENTS,
         client_optional=frozenset({"max_retries"}),
+        client_proxy="openai_proxy",  # (read from OPENAI_PROXY: the keyword is refused)
         shown=BASE_CHAT_OPENAI_SHOWN,
         shown_unless_none=BASE_CHAT_OPENAI_FACTORIES,
     )

@@ -189,9 +189,10 @@ def stream_chunks(cls: Any, url: str) -> Any:
 
 def stream_usage_given(cls: Any, url: str) -> Any:
     """`stream_usage=False`, which the class has no field for: what its construction
-    says, and a stream's usage."""
+    says, where it holds it, and a stream's usage."""
     built, said = constructed(lambda: make(cls, url, stream_usage=False))
-    return {**said, "usage": merged(list(built.stream("Say hello"))).usage_metadata}
+    usage = merged(list(built.stream("Say hello"))).usage_metadata
+    return {**said, "held": built.additional_model_request_fields, "usage": usage}
 
 
 def ainvoke_text(cls: Any, url: str) -> Any:

@@ -574,13 +574,35 @@ def usage_in_stream(cls: Any, p: Package, url: str) -> Any:
 
 
 def stream_usage_off(cls: Any, p: Package, url: str) -> Any:
-    """`stream_usage=False` given: what the construction says, and a stream's usage."""
+    """`stream_usage=False` given: what the construction says, where the model holds it
+    (a class without that field: in `model_kwargs`), and a stream's usage."""
     built, said = constructed(lambda: _model(cls, p, url, stream_usage=False))
+    said["model_kwargs"] = built.model_kwargs
     try:
         usage = merged(list(built.stream("Hi"))).usage_metadata
     except TypeError as exc:  # an SDK refusing the keyword it was handed
         usage = {"error": str(exc)}
     return {**said, "usage": usage}
+
+
+def stream_usage_per_call(cls: Any, p: Package, url: str) -> Any:
+    """A call's own `stream_usage` (`stream(..., stream_usage=True)`), over the model's,
+    sync and async: what each stream's usage is, and what is asked for."""
+    model = _model(cls, p, url)
+
+    async def astreamed() -> list[Any]:
+        return [
+            merged([c async for c in model.astream("Hi", stream_usage=asked)]).usage_metadata
+            for asked in (True, False)
+        ]
+
+    try:
+        usages = [
+            merged(list(model.stream("Hi", stream_usage=a))).usage_metadata for a in (True, False)
+        ]
+        return [*usages, *asyncio.run(astreamed())]
+    except TypeError as exc:  # an SDK refusing the keyword it was handed
+        return {"refused": str(exc)}
 
 
 def streaming_invoke(cls: Any, p: Package, url: str) -> Any:
@@ -791,6 +813,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "service_tier_asked": (Script(), service_tier_asked),
     "per_call_stop": (Script(), per_call_stop),
     "stream_usage_off": (Script(), stream_usage_off),
+    "stream_usage_per_call": (Script(), stream_usage_per_call),
     "error_400": (
         _err(400, "Invalid value for 'temperature'", "invalid_value", "invalid_request_error"),
         error_400,
@@ -930,6 +953,52 @@ DIFFERENCES["mistralai", "stream_usage_off"] = (
     ),
     _stream_usage_in_body,
 )
+
+
+def _stream_usage_per_call_in_body(outcome: Outcome) -> Outcome:
+    """Their requests' `stream_usage` body field (each call's) taken out; ours sent none."""
+    theirs, ours, their_requests, our_requests = outcome
+    sent = sorted(r["body"].pop("stream_usage") for r in their_requests)
+    assert sent == [False, False, True, True]
+    assert not any("stream_usage" in r["body"] for r in our_requests)
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["mistralai", "stream_usage_per_call"] = (
+    Difference(
+        Reason.REJECTED,
+        "sends a call's own `stream_usage` in the request's body, a field Mistral's API "
+        "refuses (422)",
+        "`stream_usage` is not sent (Mistral sends usage on its last chunk unasked)",
+    ),
+    _stream_usage_per_call_in_body,
+)
+
+
+def _stream_usage_per_call_refused(outcome: Outcome) -> Outcome:
+    """Their stream raised the SDK's TypeError before any request; ours asked for usage
+    on the calls that asked (`stream_options`), and answered: read as theirs once both
+    are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert "unexpected keyword argument 'stream_usage'" in theirs["refused"]
+    assert not their_requests
+    assert [u is not None for u in ours] == [True, False, True, False]
+    asked = sorted("stream_options" in r["body"] for r in our_requests)
+    assert asked == [False, False, True, True]
+    return theirs, theirs, their_requests, their_requests
+
+
+for _package in ("fireworks", "perplexity"):
+    DIFFERENCES[_package, "stream_usage_per_call"] = (
+        Difference(
+            Reason.RAISES,
+            f"hands a call's own `stream_usage` to the {_package} SDK's create(), whose "
+            "TypeError the call raises",
+            "a call's own `stream_usage` is taken as langchain-openai takes it: the stream "
+            "asks for usage or not",
+        ),
+        _stream_usage_per_call_refused,
+    )
 
 
 def _stream_usage_refused(outcome: Outcome) -> Outcome:

@@ -350,6 +350,23 @@ def image_url(cls: Any, url: str) -> Any:
     return model(cls, url).invoke([message])
 
 
+def unknown_call_keyword(cls: Any, url: str) -> Any:
+    """A call keyword neither the class nor Gemini knows (`invoke(..., foo=1)`), invoked,
+    streamed and awaited: the error each raises (its class, words and errors), before
+    any request."""
+    calls = (
+        lambda m: m.invoke("Hi", foo=1),
+        lambda m: list(m.stream("Hi", foo=1)),
+        lambda m: asyncio.run(m.ainvoke("Hi", foo=1)),
+    )
+    seen = []
+    for call in calls:
+        error = raised(lambda call=call: call(model(cls, url)))["error"]
+        errors = error.errors() if hasattr(error, "errors") else None
+        seen.append((type(error).__module__, type(error).__name__, str(error), errors))
+    return seen
+
+
 def error_400(cls: Any, url: str) -> Any:
     return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
 
@@ -431,9 +448,10 @@ def init_chat_model_thoughts(cls: Any, url: str) -> Any:
 
 def stream_usage_given(cls: Any, url: str) -> Any:
     """`stream_usage=False` given to a class without that field: what its construction
-    says, and a stream's usage."""
+    says, where it holds it, and a stream's usage."""
     built, said = constructed(lambda: model(cls, url, stream_usage=False))
-    return {**said, "usage": merged(list(built.stream("Say hello"))).usage_metadata}
+    usage = merged(list(built.stream("Say hello"))).usage_metadata
+    return {**said, "model_kwargs": built.model_kwargs, "usage": usage}
 
 
 def logprobs_given(cls: Any, url: str) -> Any:
@@ -441,6 +459,7 @@ def logprobs_given(cls: Any, url: str) -> Any:
     and a call's own `logprobs=True`: what the construction says, and the replies' (and
     requests') logprobs, sync and async."""
     built, said = constructed(lambda: model(cls, url, logprobs=True, top_logprobs=2))
+    said["model_kwargs"] = built.model_kwargs  # where it holds them
     replies = [
         built.invoke("Say hello"),
         asyncio.run(built.ainvoke("Say hello")),
@@ -596,6 +615,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "image_base64": (gemini_replies([{"text": "A pixel."}]), image_base64),
     "image_data_url": (gemini_replies([{"text": "A pixel."}]), image_data_url),
     "image_url": (gemini_replies([{"text": "A pixel."}]), image_url),
+    "unknown_call_keyword": (gemini_replies(), unknown_call_keyword),
     "error_400": (
         gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
         error_400,

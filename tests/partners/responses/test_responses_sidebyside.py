@@ -275,6 +275,31 @@ def web_search_stream(cls: Any, url: str) -> Any:
     return merged(list(model.stream("Weather in Paris?")))
 
 
+def builtin_tool_choice(cls: Any, url: str) -> Any:
+    """A built-in tool forced by its type (the Responses API's object, and its name),
+    and a function in the Responses API's own form: what is bound, and the replies to an
+    invoke, a stream and an ainvoke (each request compared too)."""
+    choices: list[Any] = [
+        {"type": "web_search"},
+        "web_search",
+        {"type": "function", "name": "add"},
+    ]
+    seen = []
+    for choice in choices:
+        bound = _model(cls, url).bind_tools([{"type": "web_search"}, add], tool_choice=choice)
+        seen.append(
+            {
+                "bound": bound.kwargs["tool_choice"],
+                "invoked": bound.invoke("Weather in Paris?"),
+                "streamed": merged(list(bound.stream("Weather in Paris?"))),
+            }
+        )
+    bound = _model(cls, url).bind_tools(
+        [{"type": "web_search"}], tool_choice={"type": "web_search"}
+    )
+    return [*seen, run_async(bound.ainvoke("Weather in Paris?"))]
+
+
 def previous_response_id_auto(cls: Any, url: str) -> Any:
     model = _model(cls, url, use_previous_response_id=True)
     first = model.invoke("Say hello")
@@ -435,6 +460,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "reasoning_round_trip_unstored": (REASONING, reasoning_round_trip_unstored),
     "web_search_invoke": (WEB, web_search_invoke),
     "web_search_stream": (WEB, web_search_stream),
+    "builtin_tool_choice": (WEB, builtin_tool_choice),
     "previous_response_id_auto": (Script(), previous_response_id_auto),
     "previous_response_id_given": (Script(), previous_response_id_given),
     "structured_pydantic": (SUM, structured_pydantic),

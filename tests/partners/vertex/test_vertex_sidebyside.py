@@ -344,16 +344,17 @@ def safety_settings_enums(cls: Any, url: str) -> Any:
 
 def stream_usage_given(cls: Any, url: str) -> Any:
     """`stream_usage=False` given to a class without that field: what its construction
-    says, and a stream's usage."""
+    says, where it holds it, and a stream's usage."""
     built, said = constructed(lambda: model(cls, url, stream_usage=False))
-    return {**said, "usage": merged(list(built.stream("Say hello"))).usage_metadata}
+    usage = merged(list(built.stream("Say hello"))).usage_metadata
+    return {**said, "model_kwargs": built.model_kwargs, "usage": usage}
 
 
 def top_logprobs_given(cls: Any, url: str) -> Any:
     """LangChain's `top_logprobs`, which the class has no field for, beside its own
-    `logprobs`: what the construction says, and what is sent."""
+    `logprobs`: what the construction says, where it holds it, and what is sent."""
     built, said = constructed(lambda: model(cls, url, logprobs=2, top_logprobs=3))
-    return {**said, "reply": built.invoke("Say hello")}
+    return {**said, "model_kwargs": built.model_kwargs, "reply": built.invoke("Say hello")}
 
 
 def streaming_flag(cls: Any, url: str) -> Any:

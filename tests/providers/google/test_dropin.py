@@ -197,6 +197,18 @@ def test_unknown_and_refused_keywords_are_type_errors() -> None:
         ChatGoogleGenerativeAI(model="m", api_key=KEY, n=2, streaming=True)
 
 
+def test_an_unknown_call_keyword_is_chatplexs_type_error_outside_langchain() -> None:
+    # (the LangChain drop-in raises langchain-google-genai's ValidationError instead:
+    # tests/partners/google, unknown_call_keyword)
+    server = Gemini()
+    model = genai(server)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'foo'"):
+        model.invoke("Hi", foo=1)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'foo'"):
+        asyncio.run(model.ainvoke("Hi", foo=1))
+    assert server.requests == []
+
+
 def test_client_args_build_the_http_clients_sync_and_async() -> None:
     """langchain-google-genai's `client_args` are the keywords of the SDK's httpx clients:
     chatplex's own clients are built with them (here a transport and a header)."""
