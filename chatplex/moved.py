@@ -118,6 +118,22 @@ MOVED_NAMES = {
     # chat/openai_model.py keeps the Responses-API choice init_chat_model shares.
     ("chatplex.chat.openai_model", "ChatOpenAI"): "chatplex.providers.openai.dropin",
     ("chatplex.chat.openai_model", "DEFAULT_MODEL"): "chatplex.providers.openai.dropin",
+    # adapters/base.py split by concern: its helpers in modules of their own.
+    ("chatplex.adapters.base", "BaseURL"): "chatplex.adapters.base_url",
+    ("chatplex.adapters.base", "endpoint_url"): "chatplex.adapters.base_url",
+    ("chatplex.adapters.base", "take_base_url"): "chatplex.adapters.base_url",
+    ("chatplex.adapters.base", "HOLD_KEY_VARIABLE"): "chatplex.adapters.keys",
+    ("chatplex.adapters.base", "as_secret"): "chatplex.adapters.keys",
+    ("chatplex.adapters.base", "environment_key"): "chatplex.adapters.keys",
+    ("chatplex.adapters.base", "hold_secrets"): "chatplex.adapters.keys",
+    ("chatplex.adapters.base", "holds_environment_key"): "chatplex.adapters.keys",
+    ("chatplex.adapters.base", "key_digest"): "chatplex.adapters.keys",
+    ("chatplex.adapters.base", "reveal"): "chatplex.adapters.keys",
+    ("chatplex.adapters.base", "secret_header_names"): "chatplex.adapters.keys",
+    ("chatplex.adapters.base", "withheld_key_note"): "chatplex.adapters.keys",
+    ("chatplex.adapters.base", "header_value"): "chatplex.adapters.headers",
+    ("chatplex.adapters.base", "detail_message"): "chatplex.adapters.error_detail",
+    ("chatplex.adapters.base", "MaskedHeaders"): "chatplex.secret",
 }
 
 

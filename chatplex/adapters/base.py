@@ -4,18 +4,19 @@ An adapter turns messages + settings into an `HTTPRequest` description, and a re
 body (or a stream of server-sent events) into `AIMessage` / `AIMessageChunk`. Sending,
 retrying, rate limiting and pooling are the http layer's job, so a new provider is one
 module implementing `Adapter` and gets all of that for free.
+
+This module is the interface and the values passed through it; the helpers an adapter's
+constructor uses are their own modules: `base_url.py` (where it sends), `keys.py` (its
+key and secret headers), `headers.py` and `error_detail.py` (reading a reply's headers
+and a FastAPI-style error body).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import os
 from abc import ABC
 from abc import abstractmethod
 from collections.abc import Callable
 from collections.abc import Collection
-from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,24 +26,26 @@ from typing import Any
 from typing import ClassVar
 from typing import Literal
 from typing import Protocol
-from urllib.parse import urlsplit
-from urllib.parse import urlunsplit
 
 from ..errors import APIError
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import BaseMessage
+from ..moved import moved_name
 from ..sdk_errors import ErrorFamily
-from ..secret import MaskedHeaders
 from ..secret import Secret
-from ..secret import URLCredentials
-from ..secret import is_secret_header
 from ..secret import redact_url
-from ..secret import take_url_credentials
 
 if TYPE_CHECKING:  # the Batch API's types: chatplex.batches, above this layer
     from ..batches.wire import BatchAPI
     from ..batches.wire import Limits
+else:
+
+    def __getattr__(name: str) -> Any:
+        # The helpers moved to their own modules: their old path works for one release
+        # (moved.py). At run time only, so that mypy still refuses a name not here.
+        return moved_name(__name__, name)
+
 
 __all__ = [
     "Adapter",
@@ -50,205 +53,16 @@ __all__ = [
     "FrameDecoder",
     "HELPER_PIECE_PROVIDER",
     "HTTPRequest",
-    "MaskedHeaders",
-    "BaseURL",
     "SSEEvent",
     "StreamParser",
     "ToolSpec",
-    "as_secret",
-    "detail_message",
-    "endpoint_url",
-    "environment_key",
-    "hold_secrets",
-    "take_base_url",
-    "withheld_key_note",
-    "holds_environment_key",
-    "HOLD_KEY_VARIABLE",
-    "key_digest",
-    "reveal",
-    "secret_header_names",
 ]
-
-
-def endpoint_url(base_url: str, path: str) -> str:
-    """`path` appended to the path of `base_url`, whose query is kept (Azure-style
-    `?api-version=...`) and fragment dropped.
-
-    Checked at construction, so a bad URL fails there and not at the first call: the
-    scheme must be http or https and a host present. A URL with user info is refused
-    (`BaseURL` takes it out first, as a Basic auth credential). Errors show the URL with
-    credential-looking query values masked.
-
-    >>> endpoint_url("https://x.example/openai/deployments/d?api-version=1", "/chat/completions")
-    'https://x.example/openai/deployments/d/chat/completions?api-version=1'
-
-    A base URL that already ends with the path's first segment does not repeat it (the
-    Anthropic SDK's base URL has no `/v1`; many proxies document one):
-
-    >>> endpoint_url("https://proxy.example/anthropic/v1/", "/v1/messages")
-    'https://proxy.example/anthropic/v1/messages'
-    """
-    if not isinstance(base_url, str):
-        raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
-    try:
-        parts = urlsplit(base_url)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError as exc:
-        raise ValueError(f"base_url is not a valid URL ({exc}): {redact_url(base_url)!r}") from None
-    if "@" in parts.netloc:
-        raise ValueError(
-            "base_url must not contain user:password@; "
-            "pass credentials as api_key= or default_headers="
-        )
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        # Checked now, not at the first call. The URL is shown with any key in it masked.
-        hint = "" if "://" in base_url else f" (did you mean 'https://{base_url}'?)"
-        raise ValueError(
-            "base_url must be an http:// or https:// URL with a host, got "
-            f"{redact_url(base_url)!r}{hint}"
-        )
-    base_path = parts.path.rstrip("/")
-    first = path[: path.find("/", 1)] if path.count("/") > 1 else ""
-    if first and base_path.endswith(first):
-        # "https://proxy/v1" + "/v1/messages": the version given twice would be a 404.
-        base_path = base_path[: -len(first)]
-    return urlunsplit((parts.scheme, parts.netloc, base_path + path, parts.query, ""))
-
-
-@dataclass(frozen=True, slots=True)
-class BaseURL:
-    """An adapter's base URL, taken apart at construction so that no credential in it is
-    kept, shown or sent other than as a `Secret`:
-
-    - `base_url` / `url`: the base URL (no trailing "/") and the endpoint, with no user
-      info and credential-looking query values (`?code=`, `?key=`, `?sig=`...) masked:
-      what reprs, errors, serialization, cache keys and budget keys see.
-    - `secret_url` / `secret_base_url`: the same two with the query's credentials, as
-      `Secret`s, when the query had any (else None): the http layer sends `secret_url`.
-    - `basic_auth`: the value of an `Authorization: Basic ...` header for `user:password@`
-      (what httpx would send for it), as a `Secret`; None without user info.
-
-    >>> where = BaseURL.parse("https://u:pw@gw.example/v1?code=c-1", "/chat/completions")
-    >>> where.url, where.secret_url.get(), where.basic_auth.get()
-    ('https://gw.example/v1/chat/completions?code=***', \
-'https://gw.example/v1/chat/completions?code=c-1', 'Basic dTpwdw==')
-    """
-
-    base_url: str
-    url: str
-    host: str
-    secret_url: Secret | None
-    secret_base_url: Secret | None
-    basic_auth: Secret | None
-
-    @classmethod
-    def parse(cls, base_url: str | Secret | URLCredentials, path: str) -> BaseURL:
-        """Check `base_url` (see `endpoint_url`) and take it apart; raises ValueError or
-        TypeError naming what is wrong, never showing a credential. (Callers take the
-        credentials out first, `take_url_credentials`, so that none of their frame's
-        locals holds one if this raises.)"""
-        if isinstance(base_url, URLCredentials):
-            parts = base_url
-        elif isinstance(base_url, (str, Secret)):
-            parts = take_url_credentials(base_url)
-        else:
-            raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
-        del base_url  # from here on, no local of this frame holds a clear credential
-        url = endpoint_url(parts.shown, path)  # first: refuses bad URLs (masked)
-        secret = parts.secret
-        basic = None
-        if parts.userinfo is not None:
-            basic = Secret("Basic " + base64.b64encode(parts.userinfo.get().encode()).decode())
-        return cls(
-            base_url=parts.shown.rstrip("/"),
-            url=url,
-            host=urlsplit(url).hostname or "",
-            secret_url=Secret(endpoint_url(secret.get(), path)) if secret else None,
-            secret_base_url=Secret(secret.get().rstrip("/")) if secret else None,
-            basic_auth=basic,
-        )
-
-    def credentials(self) -> str:
-        """The credentials of the URL as one string, for `key_digest` ("" if none)."""
-        return "\n".join(s.get() for s in (self.secret_url, self.basic_auth) if s is not None)
-
-
-def take_base_url(base_url: str | Secret | None, variable: str, default: str) -> URLCredentials:
-    """The base URL an adapter uses (`base_url`, else the environment's `variable`, else
-    `default`), its credentials already taken out (see `take_url_credentials`; a URL
-    held as a `Secret` is taken apart there)."""
-    url = base_url or os.environ.get(variable) or default
-    if not isinstance(url, (str, Secret)):
-        raise TypeError(f"base_url must be a str, got {type(url).__name__}")
-    return take_url_credentials(url)
-
-
-def as_secret(key: str | Secret | None) -> Secret | None:
-    """An `api_key=` argument as a `Secret` (None stays None; "" is an empty, falsy one)."""
-    if key is None or isinstance(key, Secret):
-        return key
-    if not isinstance(key, str):
-        raise TypeError(f"api_key must be a str or a Secret, got {type(key).__name__}")
-    return Secret(key)
 
 
 #: A chunk's `response_metadata` key naming the `model_provider` its partner writes on
 #: every piece of an SDK helper's stream, the empty ones too (`sdk_helper_adapter`'s
 #: chunks; read and dropped by `langchain/helper_stream.py`).
 HELPER_PIECE_PROVIDER = "helper_piece_provider"
-
-#: The environment variable that turns on chatplex's key policy (`holds_environment_key`).
-HOLD_KEY_VARIABLE = "CHATPLEX_HOLD_ENVIRONMENT_KEY"
-
-
-def holds_environment_key() -> bool:
-    """Whether chatplex keeps an environment key back from a base URL written in code
-    (`CHATPLEX_HOLD_ENVIRONMENT_KEY=1`; off by default, as every SDK and LangChain
-    partner package sends it)."""
-    return os.environ.get(HOLD_KEY_VARIABLE, "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def environment_key(
-    variable: str | Sequence[str], *, base_url_given: bool, host: str, official_host: str
-) -> Secret | None:
-    """The provider's environment key (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`; of several
-    variables, the first one set), if the policy lets it go where this adapter sends.
-
-    By default it goes wherever the adapter sends, as the SDKs and LangChain's partner
-    packages send it (a LiteLLM or vLLM proxy given in code gets `OPENAI_API_KEY`). With
-    `CHATPLEX_HOLD_ENVIRONMENT_KEY=1` (`holds_environment_key`), chatplex's own policy:
-
-    - an explicit `api_key=` is always sent (the caller does not ask for this then);
-    - the environment key goes to the provider's own API host (`official_host`), and to
-      a base URL that also comes from the environment (`OPENAI_BASE_URL`,
-      `ANTHROPIC_BASE_URL`, or LangChain's `OPENAI_API_BASE` / `ANTHROPIC_API_URL`):
-      the environment set up both, so it means them together;
-    - to a base URL written in code or a configuration profile for any other host
-      (a gateway, a local server, a mock) it is not sent: a real key never reaches a
-      server it was not meant for. Pass `api_key=` there (a profile: `api_key =
-      "env:OPENAI_API_KEY"`) to send one.
-    """
-    if base_url_given and host != official_host and holds_environment_key():
-        return None
-    for name in (variable,) if isinstance(variable, str) else variable:
-        value = os.environ.get(name)
-        if value:
-            return Secret(value)
-    return None
-
-
-def withheld_key_note(variable: str, base_variable: str, official_host: str) -> str:
-    """What a 401 adds when `environment_key` kept the environment's key back ("" when
-    there is no such key, or the policy keeps none back): why no key was sent, and what
-    to do."""
-    if not os.environ.get(variable) or not holds_environment_key():
-        return ""
-    return (
-        f" (no API key was sent: {variable} goes only to {official_host} or to a base URL "
-        f"from {base_variable} under {HOLD_KEY_VARIABLE}; pass api_key= to send a key to "
-        "this base_url)"
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,60 +151,6 @@ class HTTPRequest:
         return (
             f"HTTPRequest(method={self.method!r}, url={redact_url(self.url)!r}, json={self.json!r})"
         )
-
-
-def secret_header_names(names: Iterable[str] | str | None) -> frozenset[str]:
-    """An adapter's `secret_headers=` setting as lower-case names (a lone str is one name)."""
-    if not names:
-        return frozenset()
-    if isinstance(names, str):
-        names = (names,)
-    out = set()
-    for name in names:
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"secret_headers must be header names (str), got {name!r}")
-        out.add(name.lower())
-    return frozenset(out)
-
-
-def key_digest(key: Secret | None, base_url: str | BaseURL) -> str:
-    """A short digest naming whose rate-limit budget a call spends: of the API key, and of
-    a credential in the base URL (query or user info) if any; "" when there is neither.
-
-    >>> key_digest(None, "http://localhost:11434/v1")
-    ''
-    """
-    parts = [key.get()] if key else []
-    if isinstance(base_url, BaseURL):
-        if base_url.credentials():
-            parts.append(base_url.credentials())
-    elif redact_url(base_url) != base_url:
-        parts.append(base_url)
-    if not parts:
-        return ""
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
-
-
-def hold_secrets(headers: Mapping[str, str], secret_names: frozenset[str]) -> dict[str, Any]:
-    """Headers as an adapter keeps them: credential values wrapped in `Secret` (names and
-    order unchanged), so no raw key sits in a plain attribute. `reveal` undoes it."""
-    return {
-        name: Secret(value)
-        if is_secret_header(name, secret_names) and not isinstance(value, Secret)
-        else value
-        for name, value in headers.items()
-    }
-
-
-def reveal(headers: Mapping[str, Any], secret_names: frozenset[str]) -> MaskedHeaders:
-    """The headers to send, from `hold_secrets`' form, in a dict whose repr masks them."""
-    out = MaskedHeaders(
-        (name, value.get() if isinstance(value, Secret) else value)
-        for name, value in headers.items()
-    )
-    if secret_names:
-        out.secret_names = secret_names
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -788,49 +548,3 @@ class Adapter(ABC):
         """Where its Batch API sits when not at `base_url` (an Azure resource's, not a
         deployment's); None: at the base URL."""
         return None
-
-
-def detail_message(data: Any) -> str | None:
-    """The message of a FastAPI-style error body -- `{"detail": "..."}`, or validation
-    errors `{"detail": [{"loc": [...], "msg": "..."}]}` -- as llama.cpp's server, vLLM and
-    many gateways send them instead of the provider's own shape; None for other bodies.
-
-    >>> detail_message({"detail": "Model not loaded"})
-    'Model not loaded'
-    >>> detail_message({"detail": [{"loc": ["body", "messages"], "msg": "field required"}]})
-    'body.messages: field required'
-    """
-    if not isinstance(data, dict):
-        return None
-    detail = data.get("detail")
-    if isinstance(detail, str):
-        return detail or None
-    if isinstance(detail, dict):
-        detail = [detail]
-    if not isinstance(detail, list):
-        return None
-    parts: list[str] = []
-    for item in detail:
-        if isinstance(item, str):
-            parts.append(item)
-            continue
-        if not isinstance(item, dict):
-            continue
-        text = item.get("msg") or item.get("message")
-        if not isinstance(text, str):
-            continue
-        loc = item.get("loc")
-        where = ".".join(str(p) for p in loc) if isinstance(loc, (list, tuple)) else ""
-        parts.append(f"{where}: {text}" if where else text)
-    return "; ".join(parts) or None
-
-
-def header_value(headers: Mapping[str, str] | None, name: str) -> str | None:
-    """`headers[name]` for a lower-case `name`, also from a plain dict spelled otherwise
-    (httpx headers are case-insensitive already; tests and users pass plain dicts)."""
-    if not headers:
-        return None
-    value = headers.get(name)
-    if value is None:
-        value = next((v for k, v in headers.items() if k.lower() == name), None)
-    return value

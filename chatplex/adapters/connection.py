@@ -22,14 +22,14 @@ from ..secret import Secret
 from ..secret import URLCredentials
 from ..secret import redact_url
 from ..secret import take_url_credentials
-from .base import BaseURL
 from .base import HTTPRequest
-from .base import environment_key
-from .base import hold_secrets
-from .base import key_digest
-from .base import reveal
-from .base import take_base_url
-from .base import withheld_key_note
+from .base_url import BaseURL
+from .base_url import take_base_url
+from .keys import environment_key
+from .keys import hold_secrets
+from .keys import key_digest
+from .keys import reveal
+from .keys import withheld_key_note
 from .validate import check_headers
 
 __all__ = [

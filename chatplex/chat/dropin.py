@@ -255,7 +255,7 @@ def _resolving(
     and so is a URL carrying a credential (`base_url="http://user:KEY@host"`:
     `secret.hold_urls`), so no frame holds one in clear, and each alias given is
     resolved (`pick`) into the parameter it stands for. The body reads only its own names."""
-    from ..adapters.base import as_secret
+    from ..adapters.keys import as_secret
 
     params = _with_fields(inspect.signature(init), fields).parameters
     positional = [p.name for p in params.values() if p.kind is p.POSITIONAL_OR_KEYWORD][1:]

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...adapters.base import HTTPRequest
-from ...adapters.base import as_secret
+from ...adapters.keys import as_secret
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
 from ...secret import Secret

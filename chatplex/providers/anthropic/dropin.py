@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 from typing import cast
 
-from ...adapters.base import as_secret
+from ...adapters.keys import as_secret
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
 from ...chat.dropin_fields import BODY

@@ -56,18 +56,18 @@ from typing import Any
 from urllib.parse import quote
 
 from ...adapters.base import Adapter
-from ...adapters.base import BaseURL
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
-from ...adapters.base import MaskedHeaders
-from ...adapters.base import as_secret
-from ...adapters.base import header_value
+from ...adapters.base_url import BaseURL
+from ...adapters.headers import header_value
+from ...adapters.keys import as_secret
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
+from ...secret import MaskedHeaders
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import redact_url

@@ -40,7 +40,7 @@ from urllib.parse import quote
 from ...adapters.base import Adapter
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
-from ...adapters.base import header_value
+from ...adapters.headers import header_value
 from ...adapters.output_formats import anthropic_json_schema
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages

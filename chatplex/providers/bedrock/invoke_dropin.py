@@ -203,7 +203,7 @@ class ChatBedrock(ChatBedrockConverse):
         stream_usage: bool = True,
         **settings: Any,
     ) -> None:
-        from ...adapters.base import as_secret
+        from ...adapters.keys import as_secret
 
         # Keys rebound first: no local of this frame (a traceback with locals) holds one.
         for name in _KEY_SETTINGS:

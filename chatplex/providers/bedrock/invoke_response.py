@@ -37,8 +37,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import SSEEvent
-from ...adapters.base import header_value
 from ...adapters.bodies import loads
+from ...adapters.headers import header_value
 from ...adapters.reading import MalformedReply
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict

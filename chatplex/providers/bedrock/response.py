@@ -52,8 +52,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.base import header_value
 from ...adapters.bodies import loads
+from ...adapters.headers import header_value
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_field

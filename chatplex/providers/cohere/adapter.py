@@ -26,10 +26,7 @@ from typing import Any
 from ...adapters.base import Adapter
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
-from ...adapters.base import as_secret
-from ...adapters.base import endpoint_url
-from ...adapters.base import header_value
-from ...adapters.base import secret_header_names
+from ...adapters.base_url import endpoint_url
 from ...adapters.bodies import loads
 from ...adapters.bodies import reply_status_error
 from ...adapters.bodies import snippet
@@ -37,6 +34,9 @@ from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import held_headers
 from ...adapters.connection import post_json
+from ...adapters.headers import header_value
+from ...adapters.keys import as_secret
+from ...adapters.keys import secret_header_names
 from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call

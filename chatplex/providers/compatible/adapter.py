@@ -49,11 +49,11 @@ from ...adapters.base import Adapter
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
 from ...adapters.base import SSEEvent
-from ...adapters.base import as_secret
-from ...adapters.base import header_value
-from ...adapters.base import holds_environment_key
-from ...adapters.base import withheld_key_note
 from ...adapters.connection import adapter_repr
+from ...adapters.headers import header_value
+from ...adapters.keys import as_secret
+from ...adapters.keys import holds_environment_key
+from ...adapters.keys import withheld_key_note
 from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
 from ...messages import AIMessage

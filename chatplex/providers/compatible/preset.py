@@ -2,10 +2,10 @@
 fields and its `DropIn`), `DropIn` (what its LangChain class takes beyond the shared
 parameters), and the helpers that write the conventions most rows share (`hosted`,
 `key_and_base`, `openai_style_fields`, `openai_subclass_reading`, `own_reading`,
-`same_names`). The rows themselves are in `spec.py`'s `PRESETS`.
+`renamed_chat_openai`, `same_names`). The rows themselves are in `spec.py`'s `PRESETS`.
 
-Pure data: this module imports nothing of chatplex but `chatplex.specs`, OpenAI's spec
-and the shapes of a profile (`profile.py`)."""
+Pure data: this module imports nothing of chatplex but `chatplex.specs`, OpenAI's spec,
+the shapes of a profile (`profile.py`) and the partner tables (`partner_tables.py`)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,10 @@ from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import BASE_CHAT_OPENAI_SHOWN
 from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from ..openai.spec import openai_client_arguments
+from .partner_tables import BASE_CHAT_OPENAI
+from .partner_tables import CLIENTS
+from .partner_tables import OWN_CHAT_CLIENTS
+from .partner_tables import OWN_ROOT_CLIENTS
 from .profile import Profile
 from .profile import ReplyStyle
 
@@ -38,6 +42,7 @@ __all__ = [
     "openai_style_fields",
     "openai_subclass_reading",
     "own_reading",
+    "renamed_chat_openai",
     "same_names",
 ]
 
@@ -277,6 +282,42 @@ def openai_subclass_reading(
         "client_arguments": arguments,
         "client_optional": frozenset(arguments) if client_optional is None else client_optional,
     }
+
+
+def renamed_chat_openai(name: str, *, default_model: str, roots: bool) -> DropIn:
+    """What a partner class takes that is langchain-openai's BaseChatOpenAI under another
+    name and nothing more (langchain-together's, langchain-nebius'), named as `hosted`
+    names a preset: `<name>-chat`, its module `langchain_<name>.chat_models` (not
+    serialized), its key `<name>_api_key` read from `<NAME>_API_KEY`, its base URL
+    `<name>_api_base`; counted with tiktoken, stream usage off (their validators leave
+    it off), SDK clients refused, and built as its validator builds them, with its root
+    clients where it keeps them (`roots`; else they read None)."""
+    key, base = f"{name}_api_key", f"{name}_api_base"
+    chat, root = OWN_CHAT_CLIENTS, OWN_ROOT_CLIENTS
+    clients, clients_unset = ({**chat, **root}, ()) if roots else (chat, tuple(root))
+    return DropIn(
+        llm_type=f"{name}-chat",
+        lc_namespace=(f"langchain_{name}", "chat_models"),  # its module: not serialized
+        package=f"langchain-{name}",
+        versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
+        lc_id_namespace=("langchain", "chat_models", name),
+        partner_fields=openai_subclass_reading(
+            {key: f"{name.upper()}_API_KEY"},
+            api_key=key,
+            base_url=base,
+            own=(key, base),
+            # Its validator passes a None timeout (no timeout) as it is: only
+            # `max_retries` is left out.
+            clients=clients,
+            client_optional=frozenset({"max_retries"}),
+            unwritten={"model_name": default_model, **dict.fromkeys(clients_unset)},
+        ),
+        api_fields=BASE_CHAT_OPENAI,
+        counts_with_tiktoken=True,  # a BaseChatOpenAI
+        default_model=default_model,
+        refused=CLIENTS,
+        stream_usage=False,
+    )
 
 
 def own_reading(provider: str, **style: Any) -> ReplyStyle:

@@ -11,8 +11,9 @@ OpenAI-compatible endpoint there (`CHAT_COMPLETIONS_SERVERS` in that folder's `s
 collected by `chatplex.specs.chat_completions_servers`), and is a row here like the
 others.
 
-Pure data: this module imports nothing of chatplex but `chatplex.specs`, OpenAI's spec
-and the shapes of its rows (`preset.py`, `profile.py`)."""
+Pure data: this module imports nothing of chatplex but `chatplex.specs`, OpenAI's spec,
+the shapes of its rows (`preset.py`, `profile.py`) and the partner facts rows share
+(`partner_tables.py`)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,15 @@ from ..openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
 from ..openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
 from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from ..openai.spec import openai_client_arguments
+from .partner_tables import BASE_CHAT_OPENAI
+from .partner_tables import CLIENTS
+from .partner_tables import GROQ_BODY
+from .partner_tables import GROQ_CREATE
+from .partner_tables import GROQ_USAGE_EXTRAS
+from .partner_tables import OWN_CHAT_CLIENTS
+from .partner_tables import OWN_ROOT_CLIENTS
+from .partner_tables import PROXY
+from .partner_tables import SAMBANOVA_CREATE
 from .preset import DropIn as DropIn  # re-exported: DROPINS' type, read beside it (dropin.py)
 from .preset import Preset
 from .preset import hosted
@@ -34,126 +44,11 @@ from .preset import key_and_base
 from .preset import openai_style_fields
 from .preset import openai_subclass_reading
 from .preset import own_reading
+from .preset import renamed_chat_openai
 from .preset import same_names
 from .profile import Profile
 from .profile import ReplyStyle
 from .profile import TurnStyle
-
-_PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead"
-_SDK = "chatplex sends its own requests (no SDK client); pass http_client= instead"
-
-_CLIENTS = {"client": _SDK, "async_client": _SDK}
-
-#: The keywords a Stainless SDK's `create()` takes besides the body's fields.
-_STAINLESS_REQUEST = ("extra_headers", "extra_query", "extra_body", "timeout")
-
-#: The groq SDK's CompletionUsage fields beyond Chat Completions' three counts, in its
-#: order: null where Groq leaves them out, and after the counts in the usage's order.
-_GROQ_USAGE_EXTRAS = (
-    "completion_time",
-    "completion_tokens_details",
-    "prompt_time",
-    "prompt_tokens_details",
-    "queue_time",
-    "total_time",
-)
-
-#: The groq SDK's `Completions.create()` parameters (groq 0.37): langchain-groq hands
-#: it every call keyword, so any other is its TypeError (`Profile.sdk_keywords`).
-_GROQ_CREATE = frozenset(
-    {
-        *_STAINLESS_REQUEST,
-        *("messages", "model", "n", "stop", "stream", "temperature", "top_p", "seed", "user"),
-        *("frequency_penalty", "presence_penalty", "logit_bias", "logprobs", "top_logprobs"),
-        *("max_tokens", "max_completion_tokens", "metadata", "store", "service_tier"),
-        *("tools", "tool_choice", "parallel_tool_calls", "functions", "function_call"),
-        *("reasoning_effort", "reasoning_format", "include_reasoning", "response_format"),
-        *("citation_options", "compound_custom", "disable_tool_validation", "documents"),
-        *("exclude_domains", "include_domains", "search_settings"),
-    }
-)
-#: The sambanova SDK's `CompletionsResource.create()` parameters (sambanova 1.13), as
-#: langchain-sambanova hands it every call keyword.
-_SAMBANOVA_CREATE = frozenset(
-    {
-        *_STAINLESS_REQUEST,
-        *("messages", "model", "n", "stop", "stream", "stream_options", "temperature"),
-        *("top_p", "top_k", "seed", "do_sample", "repetition_penalty", "chat_template_kwargs"),
-        *("frequency_penalty", "presence_penalty", "logit_bias", "logprobs", "top_logprobs"),
-        *("max_tokens", "max_completion_tokens", "reasoning_effort", "response_format"),
-        *("tools", "tool_choice", "parallel_tool_calls"),
-    }
-)
-
-#: The Chat Completions parameters langchain-openai's BaseChatOpenAI names as fields
-#: (ChatDeepSeek, ChatXAI, ChatTogether, ChatCerebras and ChatNebius extend it).
-_BASE_CHAT_OPENAI = (
-    "frequency_penalty",
-    "presence_penalty",
-    "seed",
-    "logprobs",
-    "top_logprobs",
-    "logit_bias",
-    "reasoning_effort",
-    "verbosity",
-    "service_tier",
-    "store",
-    "prompt_cache_options",
-)
-
-
-#: The SDK clients of a langchain-openai subclass whose validator builds each on an
-#: `openai` client of its own (`PartnerFields.clients`, as data): the chat completions
-#: resources, and the root clients where it keeps them.
-_OWN_CHAT_CLIENTS = {
-    "client": ("openai:OpenAI", "chat.completions"),
-    "async_client": ("openai:AsyncOpenAI", "chat.completions"),
-}
-_OWN_ROOT_CLIENTS = {
-    "root_client": ("openai:OpenAI",),
-    "root_async_client": ("openai:AsyncOpenAI",),
-}
-
-
-def _renamed_chat_openai(name: str, *, default_model: str, roots: bool) -> DropIn:
-    """What a partner class takes that is langchain-openai's BaseChatOpenAI under another
-    name and nothing more (langchain-together's, langchain-nebius'), named as `hosted`
-    names a preset: `<name>-chat`, its module `langchain_<name>.chat_models` (not
-    serialized), its key `<name>_api_key` read from `<NAME>_API_KEY`, its base URL
-    `<name>_api_base`; counted with tiktoken, stream usage off (their validators leave
-    it off), SDK clients refused, and built as its validator builds them, with its root
-    clients where it keeps them (`roots`; else they read None)."""
-    key, base = f"{name}_api_key", f"{name}_api_base"
-    chat, root = _OWN_CHAT_CLIENTS, _OWN_ROOT_CLIENTS
-    clients, clients_unset = ({**chat, **root}, ()) if roots else (chat, tuple(root))
-    return DropIn(
-        llm_type=f"{name}-chat",
-        lc_namespace=(f"langchain_{name}", "chat_models"),  # its module: not serialized
-        package=f"langchain-{name}",
-        versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
-        lc_id_namespace=("langchain", "chat_models", name),
-        partner_fields=openai_subclass_reading(
-            {key: f"{name.upper()}_API_KEY"},
-            api_key=key,
-            base_url=base,
-            own=(key, base),
-            # Its validator passes a None timeout (no timeout) as it is: only
-            # `max_retries` is left out.
-            clients=clients,
-            client_optional=frozenset({"max_retries"}),
-            unwritten={"model_name": default_model, **dict.fromkeys(clients_unset)},
-        ),
-        api_fields=_BASE_CHAT_OPENAI,
-        counts_with_tiktoken=True,  # a BaseChatOpenAI
-        default_model=default_model,
-        refused=_CLIENTS,
-        stream_usage=False,
-    )
-
-
-#: langchain-groq's defaults sent in every body (and written by its serializer).
-_GROQ_BODY = {"n": 1, "service_tier": "on_demand"}
-
 
 #: Every OpenAI-compatible preset, one row each (see `Preset`). Sources: the
 #: langchain-<provider> packages (variables, defaults) and the providers' API references
@@ -186,13 +81,13 @@ PRESETS: tuple[Preset, ...] = (
                     "model_provider",
                 ),
                 stream_keys=("model_provider", "finish_reason", "model_name", "system_fingerprint"),
-                usage_nulls=(("", _GROQ_USAGE_EXTRAS),),
+                usage_nulls=(("", GROQ_USAGE_EXTRAS),),
                 # The groq SDK's CompletionUsage fields, as it declares them.
                 usage_order=(
                     "completion_tokens",
                     "prompt_tokens",
                     "total_tokens",
-                    *_GROQ_USAGE_EXTRAS,
+                    *GROQ_USAGE_EXTRAS,
                 ),
                 detail_keys=("cache_read", "reasoning"),
                 zero_details=False,
@@ -200,7 +95,7 @@ PRESETS: tuple[Preset, ...] = (
                 service_tier="on_demand",
             ),
             sdk="groq",
-            sdk_keywords=_GROQ_CREATE,
+            sdk_keywords=GROQ_CREATE,
             rejects={
                 # console.groq.com/docs/openai: "not yet supported", a 400 if supplied.
                 "logprobs": "Groq does not support logprobs",
@@ -230,7 +125,7 @@ PRESETS: tuple[Preset, ...] = (
             partner_fields=openai_style_fields(
                 "groq",
                 annotations={"temperature": float},  # not Optional there
-                defaults={"temperature": 0.7, "max_retries": 2, **_GROQ_BODY},
+                defaults={"temperature": 0.7, "max_retries": 2, **GROQ_BODY},
                 zero_temperature=1e-8,  # langchain-groq's validator raises 0 to it
                 identifying=False,
                 environment={"groq_api_base": "GROQ_API_BASE", "groq_proxy": "GROQ_PROXY"},
@@ -257,8 +152,8 @@ PRESETS: tuple[Preset, ...] = (
                 client_headers={"User-Agent": "langchain/{partner_version}"},
             ),
             temperature=0.7,
-            body_defaults=_GROQ_BODY,
-            refused={**_CLIENTS, "groq_proxy": _PROXY},
+            body_defaults=GROQ_BODY,
+            refused={**CLIENTS, "groq_proxy": PROXY},
         ),
     ),
     Preset(
@@ -290,9 +185,9 @@ PRESETS: tuple[Preset, ...] = (
                 factories=frozenset({"model_name"}),  # required: no static default
                 base_url="api_base",
             ),
-            api_fields=_BASE_CHAT_OPENAI,
+            api_fields=BASE_CHAT_OPENAI,
             counts_with_tiktoken=True,  # a BaseChatOpenAI
-            refused=_CLIENTS,
+            refused=CLIENTS,
             stream_usage=False,
             structured_methods={"json_schema": "function_calling"},
         ),
@@ -339,15 +234,15 @@ PRESETS: tuple[Preset, ...] = (
                     "xai_api_base",
                     "search_parameters",
                 ),
-                clients={**_OWN_CHAT_CLIENTS, **_OWN_ROOT_CLIENTS},
+                clients={**OWN_CHAT_CLIENTS, **OWN_ROOT_CLIENTS},
                 client_arguments=openai_client_arguments("xai_api_key", "xai_api_base"),
                 client_optional=frozenset({"max_retries"}),
             ),
-            api_fields=_BASE_CHAT_OPENAI,
+            api_fields=BASE_CHAT_OPENAI,
             counts_with_tiktoken=True,  # a BaseChatOpenAI
             default_model="grok-4",
             refused={
-                **_CLIENTS,
+                **CLIENTS,
                 "search_parameters": (
                     "xAI retired Live Search (LangChain ignores it with a warning)"
                 ),
@@ -477,7 +372,7 @@ PRESETS: tuple[Preset, ...] = (
             max_retries=5,
             timeout=120.0,
             refused={
-                **_CLIENTS,
+                **CLIENTS,
                 "max_concurrent_requests": "pass rate_limit={'max_in_flight': ...} instead",
             },
             body_defaults={"top_p": 1},  # langchain-mistralai's default, always sent
@@ -588,7 +483,7 @@ PRESETS: tuple[Preset, ...] = (
                 client_fixed={"max_retries": 0},
             ),
             api_fields=("reasoning_effort", "service_tier"),
-            refused=_CLIENTS,
+            refused=CLIENTS,
             body_defaults={"n": 1},
         ),
     ),
@@ -607,7 +502,7 @@ PRESETS: tuple[Preset, ...] = (
         ),
         langchain_class="ChatTogether",
         aliases=key_and_base("together"),
-        dropin=_renamed_chat_openai(
+        dropin=renamed_chat_openai(
             "together", default_model="Qwen/Qwen2.5-7B-Instruct-Turbo", roots=True
         ),
     ),
@@ -738,7 +633,7 @@ PRESETS: tuple[Preset, ...] = (
             # Perplexity has neither tools nor a JSON mode: its one structured output.
             structured_methods={"json_mode": "json_schema", "function_calling": "json_schema"},
             refused={
-                **_CLIENTS,
+                **CLIENTS,
                 "use_responses_api": "chatplex speaks Perplexity's Chat Completions API only",
             },
         ),
@@ -753,9 +648,9 @@ PRESETS: tuple[Preset, ...] = (
         aliases=key_and_base("cerebras"),
         body=same_names("disable_reasoning"),
         dropin=DropIn(
-            api_fields=_BASE_CHAT_OPENAI,
+            api_fields=BASE_CHAT_OPENAI,
             counts_with_tiktoken=True,  # a BaseChatOpenAI
-            refused={**_CLIENTS, "cerebras_proxy": _PROXY},
+            refused={**CLIENTS, "cerebras_proxy": PROXY},
             package="langchain-cerebras",
             versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
         ),
@@ -780,7 +675,7 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             adapter_settings=("app_url", "app_title", "app_categories"),
             package="langchain-openrouter",
-            refused=_CLIENTS,
+            refused=CLIENTS,
         ),
     ),
     Preset(
@@ -850,7 +745,7 @@ PRESETS: tuple[Preset, ...] = (
             structured_output_method="json_schema",
             json_schema_shape="titled",
             sdk="sambanova",
-            sdk_keywords=_SAMBANOVA_CREATE,
+            sdk_keywords=SAMBANOVA_CREATE,
             sdk_create=("CompletionsResource.create()", "AsyncCompletionsResource.create()"),
             reasoning_field="reasoning",
         ),
@@ -893,7 +788,7 @@ PRESETS: tuple[Preset, ...] = (
             temperature=0.7,
             max_tokens=1024,
             refused={
-                **_CLIENTS,
+                **CLIENTS,
                 "integration_source": "an analytics header of the sambanova SDK",
                 "sambanova_integration_source": "an analytics header of the sambanova SDK",
             },
@@ -914,7 +809,7 @@ PRESETS: tuple[Preset, ...] = (
         ),
         langchain_class="ChatNebius",
         aliases=key_and_base("nebius"),
-        dropin=_renamed_chat_openai(
+        dropin=renamed_chat_openai(
             "nebius", default_model="meta-llama/Llama-3.3-70B-Instruct-fast", roots=False
         ),
     ),
@@ -927,7 +822,7 @@ PRESETS: tuple[Preset, ...] = (
         ),
         langchain_class="ChatHyperbolic",
         langchain_init=False,
-        dropin=DropIn(refused=_CLIENTS),
+        dropin=DropIn(refused=CLIENTS),
     ),
 )
 

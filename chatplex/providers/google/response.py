@@ -35,9 +35,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.base import header_value
 from ...adapters.bodies import error_member
 from ...adapters.bodies import reply_object
+from ...adapters.headers import header_value
 from ...adapters.reading import drawn_call_id
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict

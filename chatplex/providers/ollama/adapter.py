@@ -31,14 +31,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...adapters.base import Adapter
-from ...adapters.base import BaseURL
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
-from ...adapters.base import as_secret
-from ...adapters.base import detail_message
-from ...adapters.base import environment_key
-from ...adapters.base import key_digest
-from ...adapters.base import secret_header_names
+from ...adapters.base_url import BaseURL
 from ...adapters.bodies import loads
 from ...adapters.bodies import reply_status_error
 from ...adapters.bodies import snippet
@@ -46,6 +41,11 @@ from ...adapters.connection import adapter_repr
 from ...adapters.connection import held_headers
 from ...adapters.connection import json_headers
 from ...adapters.connection import post_json
+from ...adapters.error_detail import detail_message
+from ...adapters.keys import as_secret
+from ...adapters.keys import environment_key
+from ...adapters.keys import key_digest
+from ...adapters.keys import secret_header_names
 from ...adapters.output_formats import titled_schema
 from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes

@@ -63,16 +63,16 @@ from urllib.parse import urlencode
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
-from ...adapters.base import BaseURL
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
-from ...adapters.base import as_secret
-from ...adapters.base import header_value
-from ...adapters.base import hold_secrets
-from ...adapters.base import holds_environment_key
-from ...adapters.base import key_digest
+from ...adapters.base_url import BaseURL
 from ...adapters.bodies import loads
 from ...adapters.connection import set_header
+from ...adapters.headers import header_value
+from ...adapters.keys import as_secret
+from ...adapters.keys import hold_secrets
+from ...adapters.keys import holds_environment_key
+from ...adapters.keys import key_digest
 from ...adapters.validate import check_headers
 from ...errors import APIError
 from ...errors import ContentFilterError

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import NoReturn
 
-from ...adapters.base import as_secret
+from ...adapters.keys import as_secret
 from ...secret import hold_url
 from .azure import PARALLEL_CALLS_MODEL
 from .azure import AsyncTokenProvider
@@ -38,9 +38,9 @@ from .azure import TokenProvider
 from .responses_adapter import OpenAIResponsesAdapter
 
 if TYPE_CHECKING:
-    from ...adapters.base import BaseURL
     from ...adapters.base import CallSettings
     from ...adapters.base import HTTPRequest
+    from ...adapters.base_url import BaseURL
     from ...batches.wire import Limits
     from ...messages import BaseMessage
     from ...secret import Secret

@@ -27,9 +27,9 @@ from collections.abc import Mapping
 from typing import Any
 from typing import cast
 
-from ...adapters.base import header_value
 from ...adapters.bodies import error_member
 from ...adapters.bodies import reply_object
+from ...adapters.headers import header_value
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_text

@@ -44,13 +44,13 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...adapters.base import Adapter
-from ...adapters.base import BaseURL
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
-from ...adapters.base import as_secret
-from ...adapters.base import header_value
+from ...adapters.base_url import BaseURL
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import post_json
+from ...adapters.headers import header_value
+from ...adapters.keys import as_secret
 from ...adapters.tools import is_typed_tool
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call

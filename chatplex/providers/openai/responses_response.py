@@ -27,9 +27,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.base import header_value
 from ...adapters.bodies import loads
 from ...adapters.bodies import snippet
+from ...adapters.headers import header_value
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_field

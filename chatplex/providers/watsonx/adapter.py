@@ -33,20 +33,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...adapters.base import Adapter
-from ...adapters.base import BaseURL
 from ...adapters.base import CallSettings
 from ...adapters.base import HTTPRequest
-from ...adapters.base import as_secret
-from ...adapters.base import header_value
-from ...adapters.base import key_digest
-from ...adapters.base import secret_header_names
-from ...adapters.base import take_base_url
+from ...adapters.base_url import BaseURL
+from ...adapters.base_url import take_base_url
 from ...adapters.bodies import loads
 from ...adapters.bodies import reply_status_error
 from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import held_headers
 from ...adapters.connection import post_json
+from ...adapters.headers import header_value
+from ...adapters.keys import as_secret
+from ...adapters.keys import key_digest
+from ...adapters.keys import secret_header_names
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError

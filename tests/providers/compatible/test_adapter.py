@@ -694,29 +694,3 @@ def test_a_keyword_the_partner_sdk_refuses_is_its_typeerror(asynchronous: bool) 
     # langchain-openai's subclasses have the field and send unknown keywords in the body.
     xai = preset_adapter_class("xai")(api_key="k")
     assert xai.partner_refusal(["stream_usage", "foo"], asynchronous=asynchronous) is None
-
-
-@pytest.mark.parametrize(
-    ("preset", "module", "clients"),
-    [
-        ("groq", "groq.resources.chat.completions", ("Completions", "AsyncCompletions")),
-        (
-            "sambanova",
-            "sambanova.resources.chat.completions",
-            ("CompletionsResource", "AsyncCompletionsResource"),
-        ),
-    ],
-)
-def test_the_sdk_keywords_are_the_installed_sdks_create_parameters(
-    preset: str, module: str, clients: tuple[str, str]
-) -> None:
-    # Declared as data (chatplex imports no SDK): an SDK release that adds or drops a
-    # parameter fails here until the profile says it.
-    import inspect
-
-    sdk = pytest.importorskip(module)
-    profile = preset_adapter_class(preset)(api_key="k").profile
-    for client in clients:
-        taken = set(inspect.signature(getattr(sdk, client).create).parameters) - {"self"}
-        assert profile.sdk_keywords == taken
-    assert profile.sdk_create == tuple(f"{client}.create()" for client in clients)

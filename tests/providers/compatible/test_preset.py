@@ -10,6 +10,7 @@ from chatplex.providers.compatible.preset import hosted
 from chatplex.providers.compatible.preset import key_and_base
 from chatplex.providers.compatible.preset import openai_style_fields
 from chatplex.providers.compatible.preset import own_reading
+from chatplex.providers.compatible.preset import renamed_chat_openai
 from chatplex.providers.compatible.preset import same_names
 from chatplex.providers.compatible.profile import Profile
 from chatplex.providers.compatible.spec import PRESETS
@@ -89,3 +90,17 @@ def test_a_langchain_openai_subclass_s_base_url_keyword_sets_openai_api_base_too
     assert by_alias.model_dump()["openai_api_base"] == url
     by_name = chatplex.ChatDeepSeek(model="deepseek-chat", api_key="k", api_base=url)
     assert (by_name.api_base, by_name.openai_api_base) == (url, None)
+
+
+def test_a_renamed_chat_openai_is_named_after_its_provider_and_keeps_roots_if_told() -> None:
+    together = renamed_chat_openai("together", default_model="m", roots=True)
+    assert (together.llm_type, together.package) == ("together-chat", "langchain-together")
+    assert together.lc_namespace == ("langchain_together", "chat_models")
+    fields = together.partner_fields
+    assert fields["secrets"] == {"together_api_key": "TOGETHER_API_KEY"}
+    assert {"root_client", "root_async_client"} <= set(fields["clients"])
+    assert fields["unwritten"]["model_name"] == "m" and together.default_model == "m"
+    nebius = renamed_chat_openai("nebius", default_model="m", roots=False).partner_fields
+    assert set(nebius["clients"]) == {"client", "async_client"}
+    assert nebius["unwritten"]["root_client"] is None
+    assert nebius["unwritten"]["root_async_client"] is None

@@ -1,5 +1,6 @@
-"""FastAPI-shaped error bodies (llama.cpp's server, vLLM, many gateways): the error's
-message is the detail text, not the raw JSON; through `map_error` and end to end."""
+"""`adapters/error_detail.py`: FastAPI-shaped error bodies (llama.cpp's server, vLLM,
+many gateways): the error's message is the detail text, not the raw JSON; through
+`map_error` and end to end."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import httpx
 import pytest
 import respx
 
-from chatplex.adapters.base import detail_message
+from chatplex.adapters.error_detail import detail_message
 from chatplex.errors import BadRequestError
 from chatplex.errors import NotFoundError
 from chatplex.errors import ServerError

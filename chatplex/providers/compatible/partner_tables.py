@@ -1,0 +1,90 @@
+"""The partner packages' facts that several preset rows share (`spec.py`'s `PRESETS`):
+what chatplex answers for the SDK clients and proxies a partner class takes, the
+keywords the groq and sambanova SDKs' `create()` take (`Profile.sdk_keywords`), the
+groq SDK's usage fields, langchain-groq's body defaults and the Chat Completions
+parameters langchain-openai's BaseChatOpenAI names as fields. Kept apart from the rows
+so that `spec.py` holds the rows alone.
+
+Pure data: this module imports nothing."""
+
+from __future__ import annotations
+
+#: chatplex's answer to a partner class's proxy setting (`DropIn.refused`).
+PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead"
+_SDK = "chatplex sends its own requests (no SDK client); pass http_client= instead"
+
+#: chatplex's answers to a partner class's SDK clients (`DropIn.refused`).
+CLIENTS = {"client": _SDK, "async_client": _SDK}
+
+#: The keywords a Stainless SDK's `create()` takes besides the body's fields.
+_STAINLESS_REQUEST = ("extra_headers", "extra_query", "extra_body", "timeout")
+
+#: The groq SDK's CompletionUsage fields beyond Chat Completions' three counts, in its
+#: order: null where Groq leaves them out, and after the counts in the usage's order.
+GROQ_USAGE_EXTRAS = (
+    "completion_time",
+    "completion_tokens_details",
+    "prompt_time",
+    "prompt_tokens_details",
+    "queue_time",
+    "total_time",
+)
+
+#: The groq SDK's `Completions.create()` parameters (groq 0.37): langchain-groq hands
+#: it every call keyword, so any other is its TypeError (`Profile.sdk_keywords`).
+GROQ_CREATE = frozenset(
+    {
+        *_STAINLESS_REQUEST,
+        *("messages", "model", "n", "stop", "stream", "temperature", "top_p", "seed", "user"),
+        *("frequency_penalty", "presence_penalty", "logit_bias", "logprobs", "top_logprobs"),
+        *("max_tokens", "max_completion_tokens", "metadata", "store", "service_tier"),
+        *("tools", "tool_choice", "parallel_tool_calls", "functions", "function_call"),
+        *("reasoning_effort", "reasoning_format", "include_reasoning", "response_format"),
+        *("citation_options", "compound_custom", "disable_tool_validation", "documents"),
+        *("exclude_domains", "include_domains", "search_settings"),
+    }
+)
+#: The sambanova SDK's `CompletionsResource.create()` parameters (sambanova 1.13), as
+#: langchain-sambanova hands it every call keyword.
+SAMBANOVA_CREATE = frozenset(
+    {
+        *_STAINLESS_REQUEST,
+        *("messages", "model", "n", "stop", "stream", "stream_options", "temperature"),
+        *("top_p", "top_k", "seed", "do_sample", "repetition_penalty", "chat_template_kwargs"),
+        *("frequency_penalty", "presence_penalty", "logit_bias", "logprobs", "top_logprobs"),
+        *("max_tokens", "max_completion_tokens", "reasoning_effort", "response_format"),
+        *("tools", "tool_choice", "parallel_tool_calls"),
+    }
+)
+
+#: The Chat Completions parameters langchain-openai's BaseChatOpenAI names as fields
+#: (ChatDeepSeek, ChatXAI, ChatTogether, ChatCerebras and ChatNebius extend it).
+BASE_CHAT_OPENAI = (
+    "frequency_penalty",
+    "presence_penalty",
+    "seed",
+    "logprobs",
+    "top_logprobs",
+    "logit_bias",
+    "reasoning_effort",
+    "verbosity",
+    "service_tier",
+    "store",
+    "prompt_cache_options",
+)
+
+
+#: langchain-groq's defaults sent in every body (and written by its serializer).
+GROQ_BODY = {"n": 1, "service_tier": "on_demand"}
+
+#: The SDK clients of a langchain-openai subclass whose validator builds each on an
+#: `openai` client of its own (`PartnerFields.clients`, as data): the chat completions
+#: resources, and the root clients where it keeps them.
+OWN_CHAT_CLIENTS = {
+    "client": ("openai:OpenAI", "chat.completions"),
+    "async_client": ("openai:AsyncOpenAI", "chat.completions"),
+}
+OWN_ROOT_CLIENTS = {
+    "root_client": ("openai:OpenAI",),
+    "root_async_client": ("openai:AsyncOpenAI",),
+}
