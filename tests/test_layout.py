@@ -93,7 +93,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_handler_scripts.py",  # a further set: callback handlers
     "langchain/agents_matrix/test_middleware_scripts.py",  # a further set: v1 middleware
     "langchain/agents_matrix/test_tutorial_scripts.py",  # a further set: the docs' tutorials
-    "langchain/agents_matrix/test_persist_scripts.py",  # a further set: serializers, checkpoints, caches
+    "langchain/agents_matrix/test_persist_scripts.py",  # a further set: saved, loaded
     "langchain/agents_matrix/test_stream_scripts.py",  # a further set: every stream piece
     "langchain/agents_matrix/test_concurrency_scripts.py",  # a further set: calls at once
     "test_end_to_end.py",  # models over the mock server, every provider

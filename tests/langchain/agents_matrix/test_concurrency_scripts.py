@@ -11,12 +11,13 @@ compared (`_kit.py`).
   `InMemoryRateLimiter` (a fast rate) over batches and a stream.
 - One model shared: `asyncio.gather` of `ainvoke` / `astream` / `astream_events`,
   threads (`ThreadPoolExecutor`) calling `invoke` and `stream`, two sync streams read in
-  step, sync calls inside a coroutine, and one prompt batched three times. (Not here: `asyncio.run` twice in a row, or in two threads at once. A
-  partner's async client outlives the loop it was used on (langchain-openai's and
-  langchain-anthropic's process-wide, langchain-ollama's per model) and keeps that
-  loop's connections: langchain-openai and langchain-ollama raise "Event loop is
-  closed" there where chatplex answers, and the partner's later async calls in the same
-  worker fail too, whatever cell runs them.)
+  step, sync calls inside a coroutine, and one prompt batched three times. (Not here:
+  `asyncio.run` twice in a row, or in two threads at once. A partner's async client
+  outlives the loop it was used on (langchain-openai's and langchain-anthropic's
+  process-wide, langchain-ollama's per model) and keeps that loop's connections:
+  langchain-openai and langchain-ollama raise "Event loop is closed" there where
+  chatplex answers, and the partner's later async calls in the same worker fail too,
+  whatever cell runs them.)
 - Calls left mid-way: a task cancelled after the stream's first chunk, through `astream`
   and `astream_events` (what it raised, the callbacks the run left, `on_llm_error` with
   what), an `ainvoke` and an `astream` under `asyncio.wait_for` on a stalled server, a
