@@ -209,20 +209,23 @@ def openai_style_fields(
     and its key and base URL `<prefix>_api_key` / `<prefix>_api_base`, the key read from
     `<PREFIX>_API_KEY`; `aliases` and `annotations` add to its fields' other spellings
     and types, `fields` are the rest of its form (its defaults, its identifying
-    params...)."""
+    params...). Those five spellings are its pydantic aliases: its
+    `model_dump(by_alias=True)` writes them (`dump_aliases`, to which `fields` add)."""
+    spelled = {
+        "model": "model_name",
+        "stop_sequences": "stop",
+        "timeout": "request_timeout",
+        "api_key": f"{prefix}_api_key",
+        "base_url": f"{prefix}_api_base",
+    }
+    dump_aliases = {field: alias for alias, field in spelled.items()}
     return {
         "annotations": {"model_name": str, **(annotations or {})},
-        "aliases": {
-            "model": "model_name",
-            "stop_sequences": "stop",
-            "timeout": "request_timeout",
-            "api_key": f"{prefix}_api_key",
-            "base_url": f"{prefix}_api_base",
-            **(aliases or {}),
-        },
+        "aliases": {**spelled, **(aliases or {})},
         "secrets": {f"{prefix}_api_key": f"{prefix.upper()}_API_KEY"},
         "floats": frozenset({"temperature", "request_timeout"}),
         **fields,
+        "dump_aliases": {**dump_aliases, **fields.get("dump_aliases", {})},
     }
 
 

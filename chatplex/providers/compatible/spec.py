@@ -225,6 +225,7 @@ PRESETS: tuple[Preset, ...] = (
                 zero_temperature=1e-8,  # langchain-groq's validator raises 0 to it
                 identifying=False,
                 environment={"groq_api_base": "GROQ_API_BASE", "groq_proxy": "GROQ_PROXY"},
+                assigned=frozenset({"model_kwargs"}),  # by its validator, whatever was given
                 dumped=field_names(
                     "name disable_streaming output_version model_name temperature stop "
                     "reasoning_format reasoning_effort model_kwargs groq_api_key "
@@ -304,7 +305,8 @@ PRESETS: tuple[Preset, ...] = (
                 "xai",
                 aliases={"organization": "openai_organization"},
                 defaults={"stream_usage": True},
-                fallbacks={"xai_api_base": ("https://api.x.ai/v1/", ("XAI_API_BASE",))},
+                # (its field's default factory: not counted set)
+                fallbacks={"xai_api_base": ("https://api.x.ai/v1/", ("XAI_API_BASE",), (), True)},
                 identifying=BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
                 unwritten={
                     **OPENAI_SUBCLASS_UNWRITTEN,
@@ -417,6 +419,13 @@ PRESETS: tuple[Preset, ...] = (
                 "secrets": {"mistral_api_key": "MISTRAL_API_KEY"},
                 "fallbacks": {"endpoint": ("https://api.mistral.ai/v1", ("MISTRAL_BASE_URL",))},
                 "inert": frozenset({"max_concurrent_requests"}),
+                # Set by its validators whatever was given (its `exclude_unset` keeps it).
+                "assigned": frozenset({"model_kwargs"}),
+                "dump_aliases": {
+                    "mistral_api_key": "api_key",
+                    "endpoint": "base_url",
+                    "model": "model_name",
+                },
                 # Its request defaults, those not None.
                 "identifying": {
                     "unless_none": {
