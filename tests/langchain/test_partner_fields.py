@@ -381,27 +381,6 @@ def test_model_dump_takes_the_partners_choices_of_keys(case: str) -> None:
         assert repr(ours) == repr(theirs)  # the key a masked SecretStr, or "**********"
 
 
-#: Drop-ins whose form does not declare yet what its partner's validators set and its
-#: pydantic aliases (`PartnerFields.assigned`, `.dump_aliases`): their
-#: `model_dump(exclude_unset=True)` / `model_dump(by_alias=True)` keys still differ
-#: (checked), so a fix fails the test and its name must go.
-DUMP_OPTIONS_OPEN = frozenset(
-    {
-        "AzureChatOpenAI",
-        "ChatVertexAI",
-        "ChatBedrock",
-        "ChatDeepSeek",
-        "ChatFireworks",
-        "ChatNebius",
-        "ChatPerplexity",
-        "ChatSambaNova",
-        "ChatTogether",
-        "ChatXAI",
-        "ChatCohere",
-    }
-)
-
-
 def _dump_option_keys(name: str, model: Any) -> dict[str, list[str]]:
     """The keys of `model`'s dumps with `exclude_unset=True` and with `by_alias=True`,
     but the fields it keeps on purpose (`KEPT`)."""
@@ -422,12 +401,9 @@ class TestTheDumpsChoicesAreThePartners(BedrockIsolated):
         # `api_key`, `base_url`...), in its order.
         dropin, partner = _pair(name, _CASES[case])
         ours, theirs = _dump_option_keys(name, dropin), _dump_option_keys(name, partner)
-        if name in DUMP_OPTIONS_OPEN:
-            assert ours != theirs, f"{name}'s dump options now match: drop it from the OPEN set"
-            return
         assert ours == theirs
 
-    @pytest.mark.parametrize("name", sorted(set(_NAMES) - DUMP_OPTIONS_OPEN))
+    @pytest.mark.parametrize("name", _NAMES)
     def test_the_declared_aliases_are_the_partners_fields(self, name: str) -> None:
         form = reading_form(getattr(importlib.import_module(DROP_IN_MODULES[name]), name))
         assert form is not None

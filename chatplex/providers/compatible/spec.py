@@ -225,7 +225,6 @@ PRESETS: tuple[Preset, ...] = (
                 zero_temperature=1e-8,  # langchain-groq's validator raises 0 to it
                 identifying=False,
                 environment={"groq_api_base": "GROQ_API_BASE", "groq_proxy": "GROQ_PROXY"},
-                assigned=frozenset({"model_kwargs"}),  # by its validator, whatever was given
                 dumped=field_names(
                     "name disable_streaming output_version model_name temperature stop "
                     "reasoning_format reasoning_effort model_kwargs groq_api_key "
@@ -305,6 +304,7 @@ PRESETS: tuple[Preset, ...] = (
                 "xai",
                 aliases={"organization": "openai_organization"},
                 defaults={"stream_usage": True},
+                assigned=frozenset({"stream_usage"}),  # by its validator, whatever was given
                 # (its field's default factory: not counted set)
                 fallbacks={"xai_api_base": ("https://api.x.ai/v1/", ("XAI_API_BASE",), (), True)},
                 identifying=BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
@@ -637,6 +637,8 @@ PRESETS: tuple[Preset, ...] = (
                 "floats": frozenset({"temperature", "request_timeout"}),
                 "secrets": {"pplx_api_key": "PPLX_API_KEY"},
                 "kept_in": {"stop": "model_kwargs"},  # it has no `stop` field
+                "assigned": frozenset({"model_kwargs"}),  # by its validator, whatever was given
+                "dump_aliases": {"pplx_api_key": "api_key", "request_timeout": "timeout"},
                 "unwritten": {
                     "model": "sonar",
                     "temperature": 0.7,
