@@ -74,7 +74,9 @@ class Fallback(NamedTuple):
     """A field its validators fill in when it is not given (or given None): from the
     first of `variables` set, else `value` (None: unset); left unset where a field of
     `unless` is given or a variable of `unless` is set (langchain-openai's
-    `stream_usage`: True only to OpenAI's own base URL).
+    `stream_usage`: True only to OpenAI's own base URL). Filled, pydantic counts it set
+    (`model_fields_set`), but where its field's default factory fills it (`factory`:
+    langchain-xai's `xai_api_base`).
 
     >>> form = PartnerFields(fallbacks={"base": Fallback("https://x.example", ("X_BASE",))})
     >>> form.written({}, {})["base"], form.written({}, {"X_BASE": "http://h"})["base"]
@@ -84,6 +86,7 @@ class Fallback(NamedTuple):
     value: Any
     variables: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    factory: bool = False
 
 
 class SdkClient(NamedTuple):
@@ -311,6 +314,13 @@ class PartnerFields:
     #: environment variable or a default; langchain-xai's `xai_api_base`): written then,
     #: and a given False written too (their default is None, which it leaves out).
     fallbacks: Mapping[str, Fallback] = field(default_factory=dict)
+    #: Fields its validators assign at construction whatever was given (pydantic counts
+    #: them set: its `model_dump(exclude_unset=True)` keeps them; langchain-openai's
+    #: `model_kwargs`, `openai_organization`). A `fallbacks` field it fills counts too.
+    assigned: frozenset[str] = frozenset()
+    #: Its fields' pydantic aliases, field -> the alias its `model_dump(by_alias=True)`
+    #: writes the field under (langchain-openai's `model_name` as `model`).
+    dump_aliases: Mapping[str, str] = field(default_factory=dict)
     #: Its `model_dump()` keys, in its order: its fields but those it excludes (its SDK
     #: clients, LangChain's callbacks...), LangChain's own among them; a drop-in dumps
     #: these, each read as its attribute (empty: not declared, it dumps its own fields).

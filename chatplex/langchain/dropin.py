@@ -69,6 +69,7 @@ from .partner_fields import configured_field
 from .partner_fields import held_keywords
 from .partner_fields import partner_dump
 from .partner_fields import partner_environment
+from .partner_fields import partner_fields_set
 from .partner_fields import partner_value
 from .partner_fields import reading_form
 from .partner_repr import partner_repr_args
@@ -269,7 +270,7 @@ class DropInChatModel(ChatChatplex):
             dumped: dict[str, Any] = handler(self)
             return dumped
         given = self.__dict__.get("partner_given") or {}
-        set_here = {form.name(k) for k in given.get("keywords", {})}
+        set_here = partner_fields_set(form, given.get("keywords", {}), given.get("environ", {}))
         set_here |= self.model_fields_set & _LANGCHAIN_SIDE
         json_mode = info.mode_is_json()
 

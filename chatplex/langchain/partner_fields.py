@@ -56,6 +56,7 @@ __all__ = [
     "held_keywords",
     "partner_dump",
     "partner_environment",
+    "partner_fields_set",
     "partner_value",
     "reading_form",
 ]
@@ -159,8 +160,9 @@ def partner_dump(
 ) -> dict[str, Any]:
     """The partner's `model_dump()` (its `dumped` keys, in its order), each value
     `read(key)`, with the dump's choices of `info`: `include` / `exclude` (top-level
-    keys), `exclude_none`, `exclude_unset` (unset: a key not `given`),
-    `exclude_defaults` (a value equal to `default(key)`). Keys stay `SecretStr`s: the
+    keys), `exclude_none`, `exclude_unset` (unset: a key not `given`, as
+    `partner_fields_set` has them), `exclude_defaults` (a value equal to `default(key)`),
+    `by_alias` (a key under its `dump_aliases` alias). Keys stay `SecretStr`s: the
     serializer writes them masked ('**********') in JSON, as the partner's; an int in
     one of its `floats` is written there as a float, as its field's type writes it."""
     include, exclude = info.include, info.exclude
@@ -177,8 +179,24 @@ def partner_dump(
             continue
         if info.mode_is_json() and key in form.floats:
             value = _as_float(value)  # its field's type writes an int as a float
-        out[key] = value
+        out[form.dump_aliases.get(key, key) if info.by_alias else key] = value
     return out
+
+
+def partner_fields_set(
+    form: PartnerFields, keywords: Collection[str], environ: Mapping[str, Any]
+) -> set[str]:
+    """The partner's `model_fields_set` built with `keywords` (given, None too) in
+    `environ` (as `partner_environment` keeps it): the fields given, under their field
+    names, those its validators assign (`assigned`) and the `fallbacks` they fill.
+
+    >>> form = PartnerFields(aliases={"model": "model_name"}, assigned=frozenset({"extra"}))
+    >>> sorted(partner_fields_set(form, ["model"], {}))
+    ['extra', 'model_name']
+    """
+    named = {form.name(k) for k in keywords}
+    filled = {k for k in form.fallen_back(named, environ) if not form.fallbacks[k].factory}
+    return named | form.assigned | filled
 
 
 def _as_float(value: Any) -> Any:

@@ -381,20 +381,49 @@ def test_model_dump_takes_the_partners_choices_of_keys(case: str) -> None:
         assert repr(ours) == repr(theirs)  # the key a masked SecretStr, or "**********"
 
 
-def test_exclude_unset_keeps_the_fields_given_where_the_partner_keeps_more() -> None:
-    # Open (docs/porting.md, "Fields"): langchain-openai's validators set fields of
-    # their own (`model_kwargs`, `openai_api_base`, `stream_usage`...), which its
-    # exclude_unset keeps; the drop-in keeps the fields given, each in the partner's.
+def _dump_option_keys(name: str, model: Any) -> dict[str, list[str]]:
+    """The keys of `model`'s dumps with `exclude_unset=True` and with `by_alias=True`,
+    but the fields it keeps on purpose (`KEPT`)."""
+    kept = {field for (n, field) in KEPT if n == name}
+    return {
+        "set": [k for k in model.model_dump(exclude_unset=True) if k not in kept],
+        "by_alias": [k for k in model.model_dump(by_alias=True) if k not in kept],
+    }
+
+
+class TestTheDumpsChoicesAreThePartners(BedrockIsolated):
+    @pytest.mark.filterwarnings("ignore")  # the partners' own
+    @pytest.mark.parametrize("case", list(_CASES))
+    @pytest.mark.parametrize("name", _NAMES)
+    def test_exclude_unset_and_by_alias_give_the_partners_keys(self, name: str, case: str) -> None:
+        # Its validators' fields count as set (langchain-openai's `model_kwargs`,
+        # `openai_organization`...); by alias, its fields under their aliases (`model`,
+        # `api_key`, `base_url`...), in its order.
+        dropin, partner = _pair(name, _CASES[case])
+        ours, theirs = _dump_option_keys(name, dropin), _dump_option_keys(name, partner)
+        assert ours == theirs
+
+    @pytest.mark.parametrize("name", _NAMES)
+    def test_the_declared_aliases_are_the_partners_fields(self, name: str) -> None:
+        form = reading_form(getattr(importlib.import_module(DROP_IN_MODULES[name]), name))
+        assert form is not None
+        fields = _partner_class(name).model_fields
+        aliases = {n: f.serialization_alias for n, f in fields.items() if f.serialization_alias}
+        assert dict(form.dump_aliases) == {n: a for n, a in aliases.items() if n in form.dumped}
+        assert form.assigned <= set(fields)
+
+
+def test_exclude_unset_and_by_alias_in_json_as_the_partners() -> None:
     from langchain_openai import ChatOpenAI as PartnerOpenAI
 
     params = {"model": "gpt-4o", "api_key": _KEY, "temperature": 0, "timeout": 3}
-    ours = chatplex.ChatOpenAI(**params).model_dump(exclude_unset=True)
-    theirs = PartnerOpenAI(**params).model_dump(exclude_unset=True)
-    assert list(ours) == ["model_name", "temperature", "openai_api_key", "request_timeout"]
-    assert set(ours) < set(theirs)
-    assert {k: v for k, v in ours.items() if k != "openai_api_key"} == {
-        k: theirs[k] for k in ours if k != "openai_api_key"
-    }
+    dropin, partner = chatplex.ChatOpenAI(**params), PartnerOpenAI(**params)
+    for choices in (
+        {"exclude_unset": True},
+        {"by_alias": True},
+        {"exclude_unset": True, "by_alias": True},
+    ):
+        assert dropin.model_dump_json(**choices) == partner.model_dump_json(**choices), choices
 
 
 def test_a_drop_in_held_in_a_model_dumps_as_the_partner() -> None:

@@ -130,6 +130,17 @@ class ChatAnthropic(ChatModel):
             )
         },
         unwritten=dict.fromkeys(("anthropic_proxy", "reuse_last_container")),
+        # Set by its validators whatever was given (its `exclude_unset` keeps them).
+        assigned=frozenset({"model_kwargs", "max_tokens"}),
+        dump_aliases={
+            "model": "model_name",
+            "max_tokens": "max_tokens_to_sample",
+            "default_request_timeout": "timeout",
+            "stop_sequences": "stop",
+            "anthropic_api_url": "base_url",
+            "anthropic_api_key": "api_key",
+            "reasoning_effort": "effort",
+        },
         # Its fields, unset ones too; its `reasoning_effort` inside `output_config`.
         identifying=IdentifyingParams(
             always={

@@ -220,6 +220,16 @@ class ChatBedrockConverse(ChatModel):
         },
         # None (LangChain's default); its invocation params name the model first.
         identifying=IdentifyingParams(invoked_first=INVOKED_MODEL),
+        # Set by its validators whatever was given (its `exclude_unset` keeps them).
+        assigned=frozenset({"provider", "disable_streaming", "supports_tool_choice_values"}),
+        dump_aliases={
+            "model_id": "model",
+            "base_model_id": "base_model",
+            "stop_sequences": "stop",
+            "bedrock_api_key": "api_key",
+            "endpoint_url": "base_url",
+            "guardrail_config": "guardrails",
+        },
         dumped=field_names(
             "name disable_streaming output_version model_id base_model_id system "
             "max_tokens stop_sequences temperature top_p region_name aws_access_key_id "

@@ -173,6 +173,15 @@ class ChatBedrock(ChatBedrockConverse):
             spread="model_kwargs",
             invoked_first=INVOKED_MODEL,
         ),
+        # Set by its validators whatever was given (its `exclude_unset` keeps them).
+        assigned=frozenset({"beta_use_converse_api", "model_kwargs"}),
+        dump_aliases={
+            "region_name": "region",
+            "bedrock_api_key": "api_key",
+            "model_id": "model",
+            "base_model_id": "base_model",
+            "stop_sequences": "stop",
+        },
         dumped=field_names(
             "name region_name aws_access_key_id aws_secret_access_key aws_session_token "
             "bedrock_api_key config timeout max_retries provider model_id base_model_id "

@@ -84,7 +84,9 @@ class ChatCohere(ChatModel):
         ),
         unwritten={"timeout_seconds": 300},
         floats=frozenset({"temperature", "timeout_seconds"}),
-        # Its SDK clients among them (not excluded): the drop-in's, built on first read.
+        # Its SDK clients among them (not excluded): the drop-in's, built on first read;
+        # set by its validator whatever was given (its `exclude_unset` keeps them).
+        assigned=frozenset({"client", "async_client"}),
         dumped=field_names(
             "name client async_client model temperature cohere_api_key stop streaming "
             "user_agent timeout_seconds base_url disable_streaming output_version "

@@ -21,6 +21,7 @@ from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 from ..openai.spec import BASE_CHAT_OPENAI_ALIASES
 from ..openai.spec import BASE_CHAT_OPENAI_CLIENTS
+from ..openai.spec import BASE_CHAT_OPENAI_DUMP_ALIASES
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
 from ..openai.spec import BASE_CHAT_OPENAI_FACTORIES
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
@@ -213,21 +214,25 @@ def openai_style_fields(
     (`model_name` a `str`, `stop`, `request_timeout`, floats for temperature and timeout)
     and its key and base URL `<prefix>_api_key` / `<prefix>_api_base`, the key read from
     `<PREFIX>_API_KEY`; `aliases` and `annotations` add to its fields' other spellings
-    and types, `fields` are the rest of its form (its defaults, its identifying
-    params...)."""
+    (its pydantic aliases, all: its `model_dump(by_alias=True)` writes them) and types,
+    `fields` are the rest of its form (its defaults, its identifying params...). Its
+    validator (`build_extra`) sets `model_kwargs` whatever was given (`assigned`)."""
+    spelled = {
+        "model": "model_name",
+        "stop_sequences": "stop",
+        "timeout": "request_timeout",
+        "api_key": f"{prefix}_api_key",
+        "base_url": f"{prefix}_api_base",
+        **(aliases or {}),
+    }
     return {
         "annotations": {"model_name": str, **(annotations or {})},
-        "aliases": {
-            "model": "model_name",
-            "stop_sequences": "stop",
-            "timeout": "request_timeout",
-            "api_key": f"{prefix}_api_key",
-            "base_url": f"{prefix}_api_base",
-            **(aliases or {}),
-        },
+        "aliases": spelled,
         "secrets": {f"{prefix}_api_key": f"{prefix.upper()}_API_KEY"},
         "floats": frozenset({"temperature", "request_timeout"}),
         **fields,
+        "assigned": frozenset({"model_kwargs", *fields.get("assigned", ())}),
+        "dump_aliases": {field: alias for alias, field in spelled.items()},
     }
 
 
@@ -258,7 +263,12 @@ def openai_subclass_reading(
     >>> form["aliases"]["model"], form["aliases"]["base_url"], form["serialized"]
     ('model_name', 'api_base', False)
     """
-    arguments = openai_client_arguments(next(iter(secrets)), aliases["base_url"])
+    key, base = next(iter(secrets)), aliases["base_url"]
+    arguments = openai_client_arguments(key, base)
+    # Its `max_tokens` redeclared, without langchain-openai's alias; its own key and base
+    # URL aliased as langchain-openai's.
+    dump_aliases = {k: v for k, v in BASE_CHAT_OPENAI_DUMP_ALIASES.items() if k != "max_tokens"}
+    dump_aliases |= {field: alias for field, alias in ((key, "api_key"), (base, "base_url"))}
     return {
         "serialized": False,
         "aliases": {**BASE_CHAT_OPENAI_ALIASES, **aliases},
@@ -276,6 +286,9 @@ def openai_subclass_reading(
             **(unwritten or {}),
         },
         "dumped": (*BASE_CHAT_OPENAI_DUMPED, *own),
+        # Set by its validators whatever was given (its key: the variable's value or None).
+        "assigned": frozenset({"model_kwargs", "openai_api_key"}),
+        "dump_aliases": {f: a for f, a in dump_aliases.items() if f != a},
         "shown": (*BASE_CHAT_OPENAI_SHOWN, *own),
         "shown_unless_none": BASE_CHAT_OPENAI_FACTORIES | set(own) | factories,
         "clients": clients,

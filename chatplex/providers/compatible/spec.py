@@ -222,7 +222,9 @@ PRESETS: tuple[Preset, ...] = (
                 "xai",
                 aliases={"organization": "openai_organization"},
                 defaults={"stream_usage": True},
-                fallbacks={"xai_api_base": ("https://api.x.ai/v1/", ("XAI_API_BASE",))},
+                assigned=frozenset({"stream_usage"}),  # by its validator, whatever was given
+                # (its field's default factory: not counted set)
+                fallbacks={"xai_api_base": ("https://api.x.ai/v1/", ("XAI_API_BASE",), (), True)},
                 identifying=BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
                 unwritten={
                     **OPENAI_SUBCLASS_UNWRITTEN,
@@ -340,6 +342,13 @@ PRESETS: tuple[Preset, ...] = (
                 "kept_in": {"stream_usage": "model_kwargs"},
                 "fallbacks": {"endpoint": ("https://api.mistral.ai/v1", ("MISTRAL_BASE_URL",))},
                 "inert": frozenset({"max_concurrent_requests"}),
+                # Set by its validators whatever was given (its `exclude_unset` keeps it).
+                "assigned": frozenset({"model_kwargs"}),
+                "dump_aliases": {
+                    "mistral_api_key": "api_key",
+                    "endpoint": "base_url",
+                    "model": "model_name",
+                },
                 # Its request defaults, those not None.
                 "identifying": {
                     "unless_none": {
@@ -574,6 +583,8 @@ PRESETS: tuple[Preset, ...] = (
                 "floats": frozenset({"temperature", "request_timeout"}),
                 "secrets": {"pplx_api_key": "PPLX_API_KEY"},
                 "kept_in": {"stop": "model_kwargs"},  # it has no `stop` field
+                "assigned": frozenset({"model_kwargs"}),  # by its validator, whatever was given
+                "dump_aliases": {"pplx_api_key": "api_key", "request_timeout": "timeout"},
                 "unwritten": {
                     "model": "sonar",
                     "temperature": 0.7,

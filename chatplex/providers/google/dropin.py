@@ -178,6 +178,19 @@ class ChatGoogleGenerativeAI(GoogleDropin):
                 "image_config": "image_config",
             }
         ),
+        # Set by its validators whatever was given (its `exclude_unset` keeps them).
+        assigned=frozenset({"model_kwargs", "default_metadata"}),
+        dump_aliases={
+            "google_api_key": "api_key",
+            "base_url": "client_options",
+            "max_output_tokens": "max_tokens",
+            "n": "candidate_count",
+            "max_retries": "retries",
+            "timeout": "request_timeout",
+            "default_metadata": "default_metadata_input",
+            "stop": "stop_sequences",
+            "reasoning_effort": "thinking_level",
+        },
         dumped=field_names(
             "name disable_streaming output_version google_api_key credentials vertexai "
             "project location base_url additional_headers client_args api_version model "

@@ -129,6 +129,15 @@ class ChatVertexAI(GoogleDropin):
                 "top_p": "top_p",
             },
         ),
+        # Set by its validators whatever was given (its `exclude_unset` keeps them).
+        assigned=frozenset({"api_transport", "default_metadata", "model_kwargs"}),
+        dump_aliases={
+            "stop": "stop_sequences",
+            "model_name": "model",
+            "api_endpoint": "base_url",
+            "api_transport": "transport",
+            "max_output_tokens": "max_tokens",
+        },
         dumped=field_names(
             "name disable_streaming output_version project location request_parallelism "
             "max_retries stop model_name api_endpoint api_transport default_metadata "

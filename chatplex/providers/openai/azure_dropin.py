@@ -83,6 +83,15 @@ class AzureChatOpenAI(ChatOpenAI):
             "validate_base_url": True,
         },
         inert=frozenset({"disabled_params", "validate_base_url"}),
+        # Set by its validators whatever was given (its `exclude_unset` keeps them).
+        assigned=frozenset(
+            {"model_kwargs", "openai_organization", "disabled_params", "stream_usage"}
+        ),
+        dump_aliases={
+            **ChatOpenAI.langchain_fields.dump_aliases,
+            "deployment_name": "azure_deployment",
+            "openai_api_version": "api_version",
+        },
         annotations={},  # its model_name is `str | None`, as the drop-in's model
         secrets={
             "openai_api_key": "AZURE_OPENAI_API_KEY",

@@ -49,6 +49,7 @@ from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
 from ...secret import hold_url
 from .spec import BASE_CHAT_OPENAI_CLIENTS
+from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES
 from .spec import BASE_CHAT_OPENAI_DUMPED
 from .spec import BASE_CHAT_OPENAI_FACTORIES
 from .spec import BASE_CHAT_OPENAI_IDENTIFYING
@@ -231,6 +232,9 @@ class ChatOpenAI(TiktokenCounted):
         },
         unwritten=BASE_CHAT_OPENAI_UNWRITTEN,
         dumped=BASE_CHAT_OPENAI_DUMPED,
+        # Set by its validators whatever was given (its `exclude_unset` keeps them).
+        assigned=frozenset({"model_kwargs", "openai_api_base", "openai_organization"}),
+        dump_aliases=BASE_CHAT_OPENAI_DUMP_ALIASES,
         clients={name: SdkClient(*made) for name, made in BASE_CHAT_OPENAI_CLIENTS.items()},
         client_arguments=CHAT_OPENAI_CLIENT_ARGUMENTS,
         client_optional=frozenset({"max_retries"}),

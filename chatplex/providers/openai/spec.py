@@ -330,6 +330,18 @@ OPENAI_SUBCLASS_UNWRITTEN: dict[str, Any] = {
     "use_previous_response_id": False,
 }
 
+#: The pydantic aliases of `BaseChatOpenAI`'s fields, field -> alias, as its
+#: `model_dump(by_alias=True)` writes them (`PartnerFields.dump_aliases`).
+BASE_CHAT_OPENAI_DUMP_ALIASES: dict[str, str] = {
+    "model_name": "model",
+    "openai_api_key": "api_key",
+    "openai_api_base": "base_url",
+    "openai_organization": "organization",
+    "request_timeout": "timeout",
+    "max_tokens": "max_completion_tokens",
+    "stop": "stop_sequences",
+}
+
 #: The pydantic aliases of `BaseChatOpenAI`'s fields, alias -> field
 #: (`PartnerFields.aliases`), as its subclasses that LangChain does not serialize
 #: (langchain-deepseek, -together, -nebius) are read with.

@@ -721,22 +721,7 @@ SCENARIOS = {
 _TYPE = "builtins.TypeError"
 
 #: Cells that differ today with no closed reason (issue 47), each with the difference.
-PERSIST_GAPS: dict[tuple[str, str], str] = {
-    ("model_dump_options", wire): (
-        "model_dump(exclude_unset=True) leaves out the fields the partner's validators "
-        f"assign (set though not given: {set_by_validators}), as the drop-in reads only "
-        "the keywords given (docs/porting.md); model_dump(by_alias=True) writes the "
-        "partner's field names, not its aliases (api_key, model, base_url...)"
-    )
-    for wire, set_by_validators in (
-        ("openai", "model_kwargs, openai_organization"),
-        ("anthropic", "model_kwargs, max_tokens"),
-        ("gemini", "model_kwargs, default_metadata"),
-        ("bedrock_converse", "provider, disable_streaming, supports_tool_choice_values"),
-        ("groq", "model_kwargs"),
-        ("mistralai", "model_kwargs"),
-    )
-}
+PERSIST_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _copies_raised(pickled: str) -> Any:
