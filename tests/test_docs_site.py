@@ -153,6 +153,11 @@ def _newest_source() -> float:
     return max(path.stat().st_mtime for path in sources if path.is_file())
 
 
+#: The tests reading the built site share one pytest-xdist worker: when site/ is stale,
+#: each worker reaching one of them built the whole site again (~13 s of CPU each).
+ONE_BUILD = pytest.mark.xdist_group("docs_site")
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The built site: `make docs`'s site/ when it is newer than every source (as in
@@ -238,6 +243,7 @@ def _broken(site: Path, page: Path, served_at: str, root_path: str) -> list[str]
     return [f"{page.relative_to(site)}: {problem}" for problem in problems]
 
 
+@ONE_BUILD
 def test_every_internal_link_and_anchor_of_the_site_resolves(site: Path) -> None:
     root_path = urlsplit(_site_url()).path
     problems = []
@@ -251,6 +257,7 @@ def test_every_internal_link_and_anchor_of_the_site_resolves(site: Path) -> None
     assert not problems, "\n".join(problems)
 
 
+@ONE_BUILD
 @pytest.mark.parametrize("missing", ["no-such-page/", "providers/no/such/page/"])
 def test_the_404_page_works_at_any_path_under_the_published_address(
     site: Path, missing: str
@@ -265,6 +272,7 @@ def test_the_404_page_works_at_any_path_under_the_published_address(
     assert local and all(link.startswith(root_path) for link in local), local
 
 
+@ONE_BUILD
 def test_the_sitemap_lists_the_pages_at_the_published_address(site: Path) -> None:
     locations = re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text("utf-8"))
     assert len(locations) == len(_nav_pages())
@@ -273,6 +281,7 @@ def test_the_sitemap_lists_the_pages_at_the_published_address(site: Path) -> Non
         assert _target(site, location[len(_site_url()) :]) is not None, location
 
 
+@ONE_BUILD
 def test_the_reference_shows_examples_as_code(site: Path) -> None:
     """A docstring's `>>>` lines render as a code block, not as nested quotes with the
     lines run together (what a plain docstring paragraph of `>>>` becomes)."""
@@ -285,6 +294,7 @@ def test_the_reference_shows_examples_as_code(site: Path) -> None:
     assert "&gt;&gt;&gt;" in models and "<blockquote>" not in models
 
 
+@ONE_BUILD
 def test_the_site_links_the_repository_and_the_changelog(site: Path) -> None:
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert re.search(r"^repo_url: https://github\.com/", text, re.M)

@@ -1,7 +1,9 @@
 """What the reply-cache tests share (caching/: test_cache.py, test_entries.py,
 test_sqlite.py, test_inflight.py): a mock server per module, a clean process-wide cache
 around each test, and models that each get a budget of their own. Modules opt in with
-`pytestmark = pytest.mark.usefixtures("clean_cache")`."""
+`pytestmark = pytest.mark.usefixtures("clean_cache")`. The folder's SDK clients (LangChain's
+partner models, beside chatplex's) share one default TLS context per worker
+(tests/_tls.py), as the LangChain suites' do."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from chatplex import AIMessage
 from chatplex import set_llm_cache
 from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
+from tests._tls import one_default_tls_context  # noqa: F401  (autouse: this folder's clients)
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 providers = pytest.mark.parametrize("provider", ["openai", "anthropic"])

@@ -40,6 +40,7 @@ from _hostile import Script
 
 from chatplex.errors import ChatplexError
 from chatplex.testing._mock_aws import encode_message
+from tests._tls import one_default_tls_context  # noqa: F401  (autouse: the partners' clients)
 
 #: Arguments nested 100,000 deep: past what Python's JSON parser (and every SDK's) reads.
 DEPTH = 100_000
