@@ -170,7 +170,7 @@ class DropInChatModel(ChatChatplex):
                 raise
             raise err.partner_error from None  # under LangChain's name, its partner's words
         engine.partner_words = True  # under LangChain's name, its partner's error words
-        # The partner's per-model `disable_streaming` (langchain-aws's by model id).
+        # The partner's `disable_streaming` where it sets one per model.
         chosen = engine.langchain_disable_streaming(langchain_side.get("disable_streaming"))
         if chosen is not None:
             langchain_side["disable_streaming"] = chosen

@@ -732,7 +732,7 @@ PERSIST_GAPS: dict[tuple[str, str], str] = {
         ("openai", "model_kwargs, openai_organization"),
         ("anthropic", "model_kwargs, max_tokens"),
         ("gemini", "model_kwargs, default_metadata"),
-        ("bedrock_converse", "provider, disable_streaming, supports_tool_choice_values"),
+        ("bedrock_converse", "provider, supports_tool_choice_values, endpoint_url"),
         ("groq", "model_kwargs"),
         ("mistralai", "model_kwargs"),
     )
