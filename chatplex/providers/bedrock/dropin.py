@@ -62,6 +62,8 @@ if TYPE_CHECKING:
 __all__ = ["ChatBedrockConverse"]
 
 logger = logging.getLogger(__name__)
+#: The logger langchain-aws's class warns on (a handler or filter set on it sees ours too).
+_PARTNER_LOG = logging.getLogger("langchain_aws.chat_models.bedrock_converse")
 
 _FORCED = object()  # with_structured_output forces the schema's tool (the default)
 _CLIENTS = "chatplex sends its own requests (no boto3 client); pass http_client= instead"
@@ -334,7 +336,7 @@ class ChatBedrockConverse(ChatModel):
         model = self._counted_model_id() if application else self.base_model_id or self.model
         chosen = disable_streaming(self.provider_name, model.lower())
         if chosen is True:
-            logger.warning(
+            _PARTNER_LOG.warning(
                 "Streaming disabled for model '%s': provider '%s' is not verified as "
                 "streaming-capable with ChatBedrockConverse, so calls will fall back to the "
                 "non-streaming Converse API. If this model does support streaming, pass "
