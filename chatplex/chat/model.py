@@ -187,6 +187,12 @@ class ChatModel(Runnable[Any, AIMessage]):
         (`profile` is empty where its data has none for the model; None: no profile)."""
         return profile or None
 
+    def langchain_disable_streaming(self, given: bool | str | None) -> bool | str | None:
+        """Its LangChain class's `disable_streaming` (`given`: the value passed, None
+        where none was): that value, or the one the class sets for the model where it
+        has per-model defaults; None leaves LangChain's default."""
+        return given
+
     # Token counts as its LangChain class counts them. The LangChain chat model asks
     # these first; None (the default) leaves the count to langchain-core's own code.
 

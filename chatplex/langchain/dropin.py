@@ -171,6 +171,10 @@ class DropInChatModel(ChatChatplex):
                 raise
             raise err.partner_error from None  # under LangChain's name, its partner's words
         engine.partner_words = True  # under LangChain's name, its partner's error words
+        # The partner's `disable_streaming` where it sets one per model.
+        chosen = engine.langchain_disable_streaming(langchain_side.get("disable_streaming"))
+        if chosen is not None:
+            langchain_side["disable_streaming"] = chosen
         return {
             **langchain_side,
             "chatplex_model": engine,
@@ -437,7 +441,8 @@ class DropInChatModel(ChatChatplex):
         bound = self.model_copy(update={"chatplex_model": forcing})
         declared = declared_spec(target)
         repairing = declared is not None and declared.repairing_tool_parsers
-        parser = tools_parser(schema, repairing=repairing)
+        # Its parser of a whole reply where the partner does not stream the model.
+        parser = tools_parser(schema, repairing=repairing, whole=bool(self.disable_streaming))
         traced = bound.bind(
             ls_structured_output_format={
                 "kwargs": {"method": method, "strict": strict},

@@ -44,6 +44,7 @@ from ..chat.llm_results import combine_llm_outputs
 from ..chat.llm_results import combine_shaped_outputs
 from ..chat.llm_results import partner_style
 from ..chat.llm_results import style_of
+from ..chat.model import ChatModel
 from ..core import Runnable
 from ..messages import AIMessage
 from ..secret import redact_url
@@ -353,6 +354,11 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> bool:
         streams = super()._should_stream(async_api=async_api, run_manager=run_manager, **kwargs)
+        # Tools bound on the engine (with_structured_output's forced tool) are tools too:
+        # `disable_streaming="tool_calling"` makes that call whole, as the partner's.
+        if streams and self.disable_streaming == "tool_calling":
+            engine = primary(self.chatplex_model)
+            streams = not (isinstance(engine, ChatModel) and engine.tools)
         if not streams or not _json_format(kwargs.get("response_format")):
             return streams
         # A wire whose partner makes JSON-format calls whole (Groq refuses to stream them).

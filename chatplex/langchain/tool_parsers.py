@@ -10,9 +10,11 @@ their runs (`astream_events`, tracers) are named as the partner's."""
 from __future__ import annotations
 
 import json
+from typing import Annotated
 from typing import Any
 
 from langchain_core.messages import AIMessage
+from langchain_core.output_parsers import BaseGenerationOutputParser
 from langchain_core.output_parsers.openai_tools import JsonOutputKeyToolsParser
 from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from langchain_core.outputs import ChatGeneration
@@ -22,13 +24,16 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_core.utils.pydantic import is_pydantic_v1_subclass
 from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import SkipValidation
 
-__all__ = ["tools_parser"]
+__all__ = ["ToolsOutputParser", "tools_parser"]
 
 
-def tools_parser(schema: Any, *, repairing: bool) -> Runnable[Any, Any]:
+def tools_parser(schema: Any, *, repairing: bool, whole: bool = False) -> Runnable[Any, Any]:
     """The first call of the tool `schema` names, parsed: an instance of a pydantic
-    class, else its arguments; with `repairing`, by langchain-aws's repairing parsers."""
+    class, else its arguments; with `repairing`, by langchain-aws's repairing parsers,
+    or (`whole`: a model whose `disable_streaming` is set) by its `ToolsOutputParser`."""
     pydantic = isinstance(schema, type) and (
         is_basemodel_subclass(schema) or is_pydantic_v1_subclass(schema)
     )
@@ -38,6 +43,13 @@ def tools_parser(schema: Any, *, repairing: bool) -> Runnable[Any, Any]:
             return PydanticToolsParser(tools=[schema], first_tool_only=True)
         return JsonOutputKeyToolsParser(key_name=function["name"], first_tool_only=True)
     properties = (function.get("parameters") or {}).get("properties") or None
+    if whole:
+        return ToolsOutputParser(
+            first_tool_only=True,
+            args_only=not pydantic,
+            pydantic_schemas=[schema] if pydantic else None,
+            schema_properties=properties,
+        )
     if pydantic:
         return _RepairingPydanticToolsParser(
             tools=[schema], first_tool_only=True, schema_properties=properties
@@ -102,6 +114,33 @@ class _Repairing(BaseModel):
     def parse_result(self, result: list[Generation], *, partial: bool = False) -> Any:
         parse = super().parse_result  # type: ignore[misc]
         return parse(_repaired(result, self.schema_properties), partial=partial)
+
+
+class ToolsOutputParser(BaseGenerationOutputParser[Any]):
+    """langchain-aws's parser of a whole reply's tool calls (its name), arguments
+    repaired: the calls' arguments, or instances of the schemas they name, the first
+    only with `first_tool_only`; None (or []) where the reply has no call."""
+
+    first_tool_only: bool = False
+    args_only: bool = False
+    pydantic_schemas: list[Annotated[Any, SkipValidation()]] | None = None
+    schema_properties: dict[str, Any] | None = None
+
+    model_config = ConfigDict(extra="forbid")
+
+    def parse_result(self, result: list[Generation], *, partial: bool = False) -> Any:
+        result = _repaired(result, self.schema_properties)
+        first = result[0] if result else None
+        message = first.message if isinstance(first, ChatGeneration) else None
+        if not isinstance(message, AIMessage) or not message.tool_calls:
+            return None if self.first_tool_only else []
+        calls: list[Any] = list(message.tool_calls)
+        if self.pydantic_schemas:
+            by_name = {schema.__name__: schema for schema in self.pydantic_schemas}
+            calls = [by_name[call["name"]](**call["args"]) for call in calls]
+        elif self.args_only:
+            calls = [call["args"] for call in calls]
+        return calls[0] if self.first_tool_only else calls
 
 
 class _RepairingPydanticToolsParser(_Repairing, PydanticToolsParser):

@@ -158,6 +158,12 @@ def test_drop_ins_change_what_is_bound_through_the_hooks() -> None:
     assert structured.invoke("q") == {"a": "x"}
 
 
+def test_a_model_without_per_model_defaults_keeps_the_disable_streaming_given() -> None:
+    model = FakeChatModel(responses=["a"])
+    assert model.langchain_disable_streaming(None) is None  # LangChain's default
+    assert model.langchain_disable_streaming("tool_calling") == "tool_calling"
+
+
 def test_call_settings_normalise_stop() -> None:
     model = FakeChatModel(stop="END", temperature=0.1)
     settings = model._settings({})

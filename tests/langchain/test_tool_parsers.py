@@ -88,3 +88,35 @@ def test_the_drop_ins_use_them_where_their_spec_says() -> None:
     openai = chatplex.ChatOpenAI(model="gpt-4o-mini", api_key="sk-1")
     by_tool = openai.with_structured_output(Trip, method="function_calling")
     assert by_tool.last.get_name() == "PydanticToolsParser"
+
+
+@pytest.mark.parametrize("args", CASES[:3])
+@pytest.mark.parametrize("schema", [Trip, Trip.model_json_schema()])
+async def test_a_whole_reply_is_read_as_langchain_aws_tools_output_parser_reads_it(
+    args: dict[str, Any], schema: Any
+) -> None:
+    parser = tools_parser(schema, repairing=True, whole=True)
+    assert parser.get_name() == "ToolsOutputParser"
+    ours = [parser.invoke(_called(args)), await parser.ainvoke(_called(args))]
+    aws = pytest.importorskip("langchain_aws.function_calling")
+    pydantic = schema is Trip
+    theirs = aws.ToolsOutputParser(
+        first_tool_only=True,
+        args_only=not pydantic,
+        pydantic_schemas=[Trip] if pydantic else None,
+        schema_properties=Trip.model_json_schema()["properties"],
+    ).invoke(_called(args))
+    assert ours == [theirs, theirs]
+    assert isinstance(theirs, Trip if pydantic else dict)
+    assert parser.invoke(AIMessage("no call")) is None
+
+
+def test_converse_reads_a_whole_reply_where_it_does_not_stream_the_model() -> None:
+    keys = {"aws_access_key_id": "AKID", "aws_secret_access_key": "s", "region_name": "us-east-1"}
+    llama = chatplex.ChatBedrockConverse(model="us.meta.llama3-1-70b-instruct-v1:0", **keys)
+    assert llama.disable_streaming == "tool_calling"
+    assert llama.with_structured_output(Trip).last.get_name() == "ToolsOutputParser"
+    forced = chatplex.ChatBedrockConverse(
+        model="us.meta.llama3-1-70b-instruct-v1:0", disable_streaming=False, **keys
+    )
+    assert forced.with_structured_output(Trip).last.get_name() == "_RepairingPydanticToolsParser"

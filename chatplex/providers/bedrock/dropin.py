@@ -49,6 +49,11 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...specs import field_names
+from .model_defaults import base_model
+from .model_defaults import disable_streaming
+from .model_defaults import is_application_profile
+from .model_defaults import provider_of
+from .model_defaults import tool_choice_values
 
 if TYPE_CHECKING:
     from ...messages import BaseMessage
@@ -57,18 +62,9 @@ if TYPE_CHECKING:
 __all__ = ["ChatBedrockConverse"]
 
 logger = logging.getLogger(__name__)
+#: The logger langchain-aws's class warns on (a handler or filter set on it sees ours too).
+_PARTNER_LOG = logging.getLogger("langchain_aws.chat_models.bedrock_converse")
 
-#: Regional prefixes of cross-region inference profiles (`us.anthropic.claude-...`).
-_REGION_PREFIXES = ("us.", "eu.", "apac.", "us-gov.", "jp.", "au.", "global.", "sa.", "amer.")
-
-
-def _base_model(model_id: str) -> str:
-    """The model id without its regional (cross-region inference) prefix."""
-    return model_id.partition(".")[2] if model_id.startswith(_REGION_PREFIXES) else model_id
-
-
-#: Claude models that refuse a forced tool while thinking is on.
-_THINKING_CLAUDE = ("claude-3-7-sonnet", "claude-sonnet-4", "claude-opus-4", "claude-haiku-4")
 _FORCED = object()  # with_structured_output forces the schema's tool (the default)
 _CLIENTS = "chatplex sends its own requests (no boto3 client); pass http_client= instead"
 #: langchain-aws's settings chatplex refuses (at any value but their "off" one), and why.
@@ -79,39 +75,6 @@ REFUSED = {
     "guardContent block yourself",
     "raw_blocks": "not built in chatplex: pass messages",
 }
-
-
-def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, ...]:
-    """The tool choices a Bedrock model takes, as langchain-aws infers them from its id
-    (regional prefix dropped) and from `thinking` in the model request fields.
-
-    >>> tool_choice_values("us.anthropic.claude-3-5-haiku-20241022-v1:0", {})
-    ('auto', 'any', 'tool')
-    >>> tool_choice_values("meta.llama3-1-70b-instruct-v1:0", {})
-    ('auto',)
-    """
-    base = _base_model(model_id)
-    if "claude" in base:
-        thinking = fields.get("thinking")
-        enabled = isinstance(thinking, Mapping) and thinking.get("type") == "enabled"
-        if enabled and any(name in base for name in _THINKING_CLAUDE):
-            return ("auto",)
-        return ("auto", "any", "tool")
-    if "llama4" in base:
-        return ("auto",)
-    if "llama3" in base:
-        if any(v in base for v in ("llama3-1", "llama3-3")):
-            return ("auto",)
-        if "llama3-2" in base and any(size in base for size in ("11b", "90b")):
-            return ("auto",)
-        return ()
-    if "mistral-large" in base:
-        return ("auto", "any")
-    if "nova" in base:
-        return ("auto", "any", "tool")
-    if "deepseek" in base and "r1-v1" not in base:
-        return ("any",) if "v3-v1" in base else ("any", "tool")
-    return ()
 
 
 #: langchain-aws' credential fields, by the environment variable each is read from.
@@ -245,7 +208,7 @@ class ChatBedrockConverse(ChatModel):
 
     def langchain_profile_names(self) -> tuple[str, ...]:
         # The model id, then without its regional prefix (langchain-aws's base model).
-        return (self.model, _base_model(self.model))
+        return (self.model, base_model(self.model))
 
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any]:
         # Converse hoists every system message and declares tools up front (langchain-aws).
@@ -298,7 +261,7 @@ class ChatBedrockConverse(ChatModel):
             raise ValueError("pass provider=... with a model ARN (as langchain-aws requires)")
         #: The base model, for an ARN or a cross-region profile (LangChain's field).
         self.base_model_id = base_model_id
-        self.provider_name = provider or _provider_of(model)
+        self.provider_name = provider or provider_of(model)
         fields = {**(given["model_kwargs"] or {}), **(additional_model_request_fields or {})}
         #: Which tool choices the model takes ("auto", "any", "tool"), as langchain-aws
         #: infers them from the model when not given; with_structured_output follows it.
@@ -374,6 +337,27 @@ class ChatBedrockConverse(ChatModel):
             tool_choice = self._structured_choice
         return tools, tool_choice
 
+    def langchain_disable_streaming(self, given: bool | str | None) -> bool | str | None:
+        """langchain-aws's per-model default where none is given: False where it streams
+        the model, "tool_calling" where only without tools (Meta, Mistral...), True (with
+        its warning) where it has not verified the model streams. An application
+        inference profile's is read from its base model (`base_model_id`), given or not."""
+        application = is_application_profile(self.model)
+        if given is not None and not application:
+            return given
+        model = self._counted_model_id() if application else self.base_model_id or self.model
+        chosen = disable_streaming(self.provider_name, model.lower())
+        if chosen is True:
+            _PARTNER_LOG.warning(
+                "Streaming disabled for model '%s': provider '%s' is not verified as "
+                "streaming-capable with ChatBedrockConverse, so calls will fall back to the "
+                "non-streaming Converse API. If this model does support streaming, pass "
+                "disable_streaming=False to override.",
+                model.lower(),
+                self.provider_name,
+            )
+        return chosen
+
     def langchain_counts_messages(self) -> bool:
         """langchain-aws asks Bedrock's CountTokens for the models it names
         (`count_tokens.counted`); LangChain's count for the others."""
@@ -382,7 +366,7 @@ class ChatBedrockConverse(ChatModel):
         return counted(self._counted_model_id())
 
     def _counted_model_id(self) -> str:
-        return self.base_model_id or _base_model(self.model)
+        return self.base_model_id or base_model(self.model)
 
     def langchain_num_tokens_from_messages(
         self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
@@ -430,10 +414,3 @@ class ChatBedrockConverse(ChatModel):
     def model_id(self) -> str:
         """LangChain's name for `model`."""
         return self.model
-
-
-def _provider_of(model_id: str) -> str:
-    """`anthropic` of `anthropic.claude-...` and of `us.anthropic.claude-...` (as
-    langchain-aws reads it: the part before the last dot of the id)."""
-    parts = model_id.split(".")
-    return parts[-2] if len(parts) > 1 else parts[0]

@@ -50,6 +50,7 @@ from typing import cast
 
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
+from ...chat.model import ChatModel
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...messages import HumanMessage
@@ -58,13 +59,12 @@ from ...specs import field_names
 from .dropin import AWS_SECRETS
 from .dropin import INVOKED_MODEL
 from .dropin import ChatBedrockConverse
-from .dropin import tool_choice_values
 from .invoke import BedrockInvokeAdapter
 from .invoke import check_buildable
 from .invoke import model_family
+from .model_defaults import tool_choice_values
 
 if TYPE_CHECKING:
-    from ...chat.model import ChatModel
     from ...messages import BaseMessage
     from .adapter import BedrockAdapter
 
@@ -304,6 +304,10 @@ class ChatBedrock(ChatBedrockConverse):
         if method == "json_schema" and not self.beta_use_converse_api:
             method = "function_calling"
         return super()._structured_target(method, schema)
+
+    #: langchain-aws's ChatBedrock sets no per-model `disable_streaming` (its parent's are
+    #: ChatBedrockConverse's): LangChain's default, or the value given.
+    langchain_disable_streaming = ChatModel.langchain_disable_streaming
 
     def langchain_counts_messages(self) -> bool:
         """langchain-aws asks Bedrock's CountTokens for an Anthropic model it names

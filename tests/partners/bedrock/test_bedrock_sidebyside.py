@@ -428,6 +428,64 @@ def chain_with_prompt(cls: Any, url: str) -> Any:
     return chain.invoke({"style": "brief", "q": "Hi"})
 
 
+#: A model langchain-aws streams only without tools (`disable_streaming="tool_calling"`).
+LLAMA = "us.meta.llama3-1-70b-instruct-v1:0"
+
+
+def _llama(cls: Any, url: str, model: str = LLAMA) -> Any:
+    return cls(model=model, endpoint_url=url, region_name="us-east-1", **KEYS)
+
+
+def _pieces(chunks: list[Any]) -> dict[str, Any]:
+    return {"count": len(chunks), "merged": merged(chunks)}
+
+
+def llama_tool_call_stream(cls: Any, url: str) -> Any:
+    """With tools, one whole call (`/converse`), the stream one chunk."""
+    return _pieces(list(_llama(cls, url).bind_tools([add]).stream("What is 1+2?")))
+
+
+def llama_tool_call_astream(cls: Any, url: str) -> Any:
+    async def run() -> list[Any]:
+        return [c async for c in _llama(cls, url).bind_tools([add]).astream("What is 1+2?")]
+
+    return _pieces(asyncio.run(run()))
+
+
+def llama_text_stream(cls: Any, url: str) -> Any:
+    """Without tools, streamed (`/converse-stream`)."""
+    return _pieces(list(_llama(cls, url).stream("Say hello")))
+
+
+#: The forced tool of the structured-output scripts on Llama.
+ADD_SCHEMA = {
+    "title": "add",
+    "description": "Add.",
+    "type": "object",
+    "properties": {"a": {"type": "integer"}, "b": {"type": "array"}},
+}
+
+
+def llama_structured_stream(cls: Any, url: str) -> Any:
+    """`with_structured_output`: one whole call (its forced tool is a tool), read by
+    langchain-aws's ToolsOutputParser (a stringified array argument repaired)."""
+    return list(_llama(cls, url).with_structured_output(ADD_SCHEMA).stream("1+2?"))
+
+
+def llama_structured_astream(cls: Any, url: str) -> Any:
+    async def run() -> list[Any]:
+        structured = _llama(cls, url).with_structured_output(ADD_SCHEMA)
+        return [c async for c in structured.astream("1+2?")]
+
+    return asyncio.run(run())
+
+
+def unverified_model_stream(cls: Any, url: str) -> Any:
+    """A model langchain-aws has not verified streams: one whole call, with its warning."""
+    built, said = constructed(lambda: _llama(cls, url, "twelvelabs.pegasus-1-2-v1:0"))
+    return {**said, **_pieces(list(built.stream("Say hello")))}
+
+
 def refused(run: Callable[[], Any]) -> dict[str, str]:
     """The class and words of what `run` raised (an error raised before any request)."""
     err = raised(run)["error"]
@@ -499,6 +557,18 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "batch_two": (converse(), batch_two),
     "tool_call_invoke": (converse(ADD_CALL, stop="tool_use"), tool_call_invoke),
     "tool_call_stream": (converse(ADD_CALL, stop="tool_use"), tool_call_stream),
+    "llama_tool_call_stream": (converse(ADD_CALL, stop="tool_use"), llama_tool_call_stream),
+    "llama_tool_call_astream": (converse(ADD_CALL, stop="tool_use"), llama_tool_call_astream),
+    "llama_text_stream": (converse(), llama_text_stream),
+    "llama_structured_stream": (
+        converse(tool_use("add", {"a": 1, "b": "[2]"}), stop="tool_use"),
+        llama_structured_stream,
+    ),
+    "llama_structured_astream": (
+        converse(tool_use("add", {"a": 1, "b": "[2]"}), stop="tool_use"),
+        llama_structured_astream,
+    ),
+    "unverified_model_stream": (converse(), unverified_model_stream),
     "tool_choice_forced": (converse(ADD_CALL, stop="tool_use"), tool_choice_forced),
     "tool_round_trip": (converse(ADD_CALL, stop="tool_use"), tool_round_trip),
     "reasoning_invoke": (converse(*THINKING), reasoning_invoke),
