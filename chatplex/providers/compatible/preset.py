@@ -87,6 +87,9 @@ class DropIn:
     #: The namespace its class's `lc_id()` names, where not `lc_namespace` (a class not
     #: serialized that answers its package's legacy namespace).
     lc_id_namespace: tuple[str, ...] | None = None
+    #: Where its LangChain class is defined, "module:Class"
+    #: (`ChatModel.langchain_partner_class`); None: no partner class.
+    partner_class: str | None = None
     #: How that class serializes itself: `chat.partner_form.PartnerFields`' keywords
     #: (its fields' aliases, the defaults it writes, its credentials' variables...).
     partner_fields: Mapping[str, Any] = field(default_factory=dict)
