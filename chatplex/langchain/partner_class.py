@@ -139,10 +139,12 @@ def class_view(partner: str | None) -> dict[str, Any]:
             return cls
         # (Its dict, not getattr: a module's lazy `__getattr__` could import.)
         theirs = module.__dict__.get(class_name)
+        seen = _SEEN.get((cls, theirs))
+        if seen is not None:
+            return seen
         if not isinstance(theirs, ModelMetaclass):
             return cls  # not defined yet (the module is loading), or not a model
-        seen = _SEEN.get((cls, theirs))
-        return seen if seen is not None else seen_class(cls, theirs)
+        return seen_class(cls, theirs)
 
     return {"__class__": property(seen_as), "__reduce_ex__": reduce_to_real_class}
 
