@@ -52,7 +52,7 @@ class _SeenMeta(ModelMetaclass):
 
 #: (drop-in class, partner class) -> its seen class (the drop-in class itself where one
 #: cannot be made).
-_SEEN: dict[tuple[type, type], type] = {}
+_SEEN: dict[tuple[type, object], type] = {}
 
 
 def seen_class(dropin: type, partner: type) -> type:
