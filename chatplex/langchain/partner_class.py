@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copyreg
 import sys
+import threading
 import warnings
 from abc import ABCMeta
 from collections.abc import Callable
@@ -53,15 +54,17 @@ class _SeenMeta(ModelMetaclass):
 #: (drop-in class, partner class) -> its seen class (the drop-in class itself where one
 #: cannot be made).
 _SEEN: dict[tuple[type, object], type] = {}
+_MAKING = threading.RLock()
 
 
 def seen_class(dropin: type, partner: type) -> type:
     """The class `dropin`'s models report as their `__class__` while `partner` is loaded:
     a subclass of both, `dropin` first (made once)."""
-    seen = _SEEN.get((dropin, partner))
-    if seen is None:
-        seen = _SEEN[(dropin, partner)] = _made(dropin, partner)
-    return seen
+    with _MAKING:  # (one class per pair, whichever thread asks first)
+        seen = _SEEN.get((dropin, partner))
+        if seen is None:
+            seen = _SEEN[(dropin, partner)] = _made(dropin, partner)
+        return seen
 
 
 def _made(dropin: type, partner: type) -> type:
@@ -88,7 +91,7 @@ def _made(dropin: type, partner: type) -> type:
             f"{dropin.__name__} cannot be seen as {partner.__module__}.{partner.__name__}"
             f" ({err}): checks of that class skip it",
             RuntimeWarning,
-            stacklevel=4,  # (the code whose isinstance read `__class__`)
+            stacklevel=5,  # (the code whose isinstance read `__class__`)
         )
         return dropin
 
