@@ -209,3 +209,18 @@ def test_a_module_loading_or_holding_no_model_class_gives_no_view(
     assert model.__class__ is ChatAnthropic
     fake.ChatAnthropic = "not a class"  # type: ignore[attr-defined]
     assert model.__class__ is ChatAnthropic
+
+
+class _Subclassed(ChatAnthropic):  # type: ignore[misc]
+    """A script's own subclass of a drop-in (module-level: pickled by reference)."""
+
+    note: str = "mine"
+
+
+def test_a_scripts_subclass_of_a_drop_in_is_seen_too() -> None:
+    model = _Subclassed(model="claude-haiku-4-5", base_url=base_url("anthropic"), api_key="sk-1")
+    assert isinstance(model, PartnerAnthropic) and isinstance(model, _Subclassed)
+    assert type(model) is _Subclassed and model.__class__.__name__ == "_Subclassed"
+    model.note = "changed"
+    back = pickle.loads(pickle.dumps(model))
+    assert type(back) is _Subclassed and back.note == "changed" and back == model
