@@ -172,6 +172,10 @@ class ChatModel(Runnable[Any, AIMessage]):
     #: (langchain-groq's). The drop-in names them where the package is installed.
     langchain_package: ClassVar[str | None] = None
     langchain_versions: ClassVar[tuple[str, ...] | None] = None
+    #: Where that class is defined, "module:Class" (its `__module__`, not the package
+    #: that re-exports it): once that module is loaded, the drop-in's models pass
+    #: `isinstance` checks of that class (`langchain/partner_class.py`). None: no class.
+    langchain_partner_class: ClassVar[str | None] = None
 
     def langchain_model_name(self) -> str | None:
         """What its LangChain class holds as `model_name` (None where it holds none:

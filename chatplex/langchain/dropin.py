@@ -64,6 +64,7 @@ from ..messages import message_list
 from ..secret import hold_keys
 from .convert import to_chatplex_messages
 from .model import ChatChatplex
+from .partner_class import class_view
 from .partner_fields import ABSENT
 from .partner_fields import configured_field
 from .partner_fields import held_keywords
@@ -797,6 +798,8 @@ def langchain_class(name: str) -> type[DropInChatModel]:
         "`rate_limiter`, `disable_streaming`, `profile`, ...) are LangChain's."
     )
     namespace = {"__module__": __name__, "__qualname__": name, "__doc__": doc, "_engine": engine}
+    # `isinstance(model, <the partner class>)` holds once the partner's module is loaded.
+    namespace.update(class_view(engine.langchain_partner_class))
     # The partner class's class-level helpers (`ChatBedrockConverse.create_cache_point`).
     for attribute, value in vars(engine).items():
         if isinstance(value, (classmethod, staticmethod)) and not attribute.startswith("_"):

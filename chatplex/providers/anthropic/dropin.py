@@ -107,6 +107,7 @@ class ChatAnthropic(ChatModel):
 
     langchain_llm_type = "anthropic-chat"
     langchain_namespace = ("langchain", "chat_models", "anthropic")
+    langchain_partner_class = "langchain_anthropic.chat_models:ChatAnthropic"
     langchain_package = "langchain-anthropic"
     langchain_fields = PartnerFields(
         annotations={"model": str},

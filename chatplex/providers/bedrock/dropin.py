@@ -158,6 +158,7 @@ class ChatBedrockConverse(ChatModel):
     structured_output_method = "function_calling"
     langchain_llm_type = "amazon_bedrock_converse_chat"
     langchain_namespace: ClassVar[tuple[str, ...] | None] = ("langchain_aws", "chat_models")
+    langchain_partner_class = "langchain_aws.chat_models.bedrock_converse:ChatBedrockConverse"
     langchain_package = "langchain-aws"
     langchain_fields: ClassVar[PartnerFields | None] = PartnerFields(
         # LangChain's `stream_usage`, which it moves to its model request fields.

@@ -126,6 +126,7 @@ class ChatBedrock(ChatBedrockConverse):
     takes_stream_usage = True  # (its own parameter, where ChatBedrockConverse has none)
     langchain_llm_type = "amazon_bedrock_chat"
     langchain_namespace = ("langchain", "chat_models", "bedrock")
+    langchain_partner_class = "langchain_aws.chat_models.bedrock:ChatBedrock"
     langchain_fields = PartnerFields(
         annotations={"model_id": str},
         aliases={

@@ -70,6 +70,7 @@ class ChatCohere(ChatModel):
     structured_output_method = "json_schema"  # langchain-cohere's default
     langchain_llm_type = "cohere-chat"
     langchain_namespace = ("langchain_cohere", "chat_models")  # its module: not serialized
+    langchain_partner_class = "langchain_cohere.chat_models:ChatCohere"
     langchain_package = "langchain-cohere"
     langchain_versions = ()  # langchain-cohere names none
     # Not serialized by LangChain: its fields, for reading them on the drop-in only. Its

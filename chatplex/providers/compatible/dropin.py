@@ -94,6 +94,7 @@ class PresetChatModel(TiktokenCounted):
         cls.langchain_package = cls.dropin.package
         cls.langchain_versions = cls.dropin.versions
         cls.langchain_lc_id_namespace = cls.dropin.lc_id_namespace
+        cls.langchain_partner_class = cls.dropin.partner_class
         cls.langchain_fields = partner_fields(cls.dropin.partner_fields)
         cls.langchain_profiles = cls.dropin.profiles
         _declare(cls)

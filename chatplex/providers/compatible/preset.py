@@ -93,6 +93,9 @@ class DropIn:
     #: The namespace its class's `lc_id()` names, where not `lc_namespace` (a class not
     #: serialized that answers its package's legacy namespace).
     lc_id_namespace: tuple[str, ...] | None = None
+    #: Where its LangChain class is defined, "module:Class"
+    #: (`ChatModel.langchain_partner_class`); None: no partner class.
+    partner_class: str | None = None
     #: How that class serializes itself: `chat.partner_form.PartnerFields`' keywords
     #: (its fields' aliases, the defaults it writes, its credentials' variables...).
     partner_fields: Mapping[str, Any] = field(default_factory=dict)
@@ -312,6 +315,7 @@ def renamed_chat_openai(name: str, *, default_model: str, roots: bool) -> DropIn
         llm_type=f"{name}-chat",
         lc_namespace=(f"langchain_{name}", "chat_models"),  # its module: not serialized
         package=f"langchain-{name}",
+        partner_class=f"langchain_{name}.chat_models:Chat{name.capitalize()}",
         versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
         lc_id_namespace=("langchain", "chat_models", name),
         partner_fields=openai_subclass_reading(

@@ -121,6 +121,7 @@ PRESETS: tuple[Preset, ...] = (
             llm_type="groq-chat",
             lc_namespace=("langchain_groq", "chat_models"),
             package="langchain-groq",
+            partner_class="langchain_groq.chat_models:ChatGroq",
             versions=(),  # langchain-groq names none
             partner_fields=openai_style_fields(
                 "groq",
@@ -178,6 +179,7 @@ PRESETS: tuple[Preset, ...] = (
             llm_type="chat-deepseek",
             lc_namespace=("langchain_deepseek", "chat_models"),  # its module: not serialized
             package="langchain-deepseek",
+            partner_class="langchain_deepseek.chat_models:ChatDeepSeek",
             versions=("langchain-openai", "langchain-deepseek"),  # a BaseChatOpenAI
             partner_fields=openai_subclass_reading(
                 {"api_key": "DEEPSEEK_API_KEY"},
@@ -217,6 +219,7 @@ PRESETS: tuple[Preset, ...] = (
             llm_type="xai-chat",
             lc_namespace=("langchain_xai", "chat_models"),
             package="langchain-xai",
+            partner_class="langchain_xai.chat_models:ChatXAI",
             versions=("langchain-openai", "langchain-xai"),  # a BaseChatOpenAI
             partner_fields=openai_style_fields(
                 "xai",
@@ -322,6 +325,7 @@ PRESETS: tuple[Preset, ...] = (
             llm_type="mistralai-chat",
             lc_namespace=("langchain", "chat_models", "mistralai"),
             package="langchain-mistralai",
+            partner_class="langchain_mistralai.chat_models:ChatMistralAI",
             partner_fields={
                 "annotations": {"model": str, "temperature": float},
                 "aliases": {
@@ -445,6 +449,7 @@ PRESETS: tuple[Preset, ...] = (
             llm_type="fireworks-chat",
             lc_namespace=("langchain", "chat_models", "fireworks"),
             package="langchain-fireworks",
+            partner_class="langchain_fireworks.chat_models:ChatFireworks",
             partner_fields=openai_style_fields(
                 "fireworks",
                 defaults={"stream_usage": True, "n": 1, "max_retries": 2},
@@ -574,6 +579,7 @@ PRESETS: tuple[Preset, ...] = (
             llm_type="perplexitychat",
             lc_namespace=("langchain_perplexity", "chat_models"),  # its module: not serialized
             package="langchain-perplexity",
+            partner_class="langchain_perplexity.chat_models:ChatPerplexity",
             # Not serialized by LangChain: its fields, for reading them only.
             partner_fields={
                 "serialized": False,
@@ -663,6 +669,7 @@ PRESETS: tuple[Preset, ...] = (
             counts_with_tiktoken=True,  # a BaseChatOpenAI
             refused={**CLIENTS, "cerebras_proxy": PROXY},
             package="langchain-cerebras",
+            partner_class="langchain_cerebras.chat_models:ChatCerebras",
             versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
         ),
     ),
@@ -686,6 +693,7 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             adapter_settings=("app_url", "app_title", "app_categories"),
             package="langchain-openrouter",
+            partner_class="langchain_openrouter.chat_models:ChatOpenRouter",
             refused=CLIENTS,
         ),
     ),
@@ -771,6 +779,7 @@ PRESETS: tuple[Preset, ...] = (
             llm_type="sambanova-chat",
             lc_namespace=("langchain_sambanova", "chat_models"),
             package="langchain-sambanova",
+            partner_class="langchain_sambanova.chat_models:ChatSambaNova",
             versions=(),  # langchain-sambanova names none
             partner_fields=openai_style_fields(
                 "sambanova",

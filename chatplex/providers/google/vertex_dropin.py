@@ -77,6 +77,7 @@ class ChatVertexAI(GoogleDropin):
 
     langchain_llm_type = "vertexai"
     langchain_namespace = ("langchain", "chat_models", "vertexai")
+    langchain_partner_class = "langchain_google_vertexai.chat_models:ChatVertexAI"
     langchain_package = "langchain-google-vertexai"
     langchain_fields = PartnerFields(
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.

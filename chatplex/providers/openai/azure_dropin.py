@@ -68,6 +68,7 @@ class AzureChatOpenAI(ChatOpenAI):
 
     langchain_llm_type = "azure-openai-chat"
     langchain_namespace = ("langchain", "chat_models", "azure_openai")
+    langchain_partner_class = "langchain_openai.chat_models.azure:AzureChatOpenAI"
     langchain_fields = dataclasses.replace(
         ChatOpenAI.langchain_fields,
         aliases={

@@ -193,6 +193,7 @@ class ChatOpenAI(TiktokenCounted):
     structured_output_method = "json_schema"  # langchain-openai's default
     langchain_llm_type = "openai-chat"
     langchain_namespace = ("langchain", "chat_models", "openai")
+    langchain_partner_class = "langchain_openai.chat_models.base:ChatOpenAI"
     langchain_package = "langchain-openai"
     langchain_fields = PartnerFields(
         annotations={"model_name": str},

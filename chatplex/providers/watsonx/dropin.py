@@ -101,6 +101,7 @@ class ChatWatsonx(ChatModel):
     structured_output_method = "function_calling"  # langchain-ibm's default
     langchain_llm_type = "watsonx-chat"
     langchain_namespace = None
+    langchain_partner_class = "langchain_ibm.chat_models:ChatWatsonx"
     langchain_package = "langchain-ibm"
 
     def __init__(

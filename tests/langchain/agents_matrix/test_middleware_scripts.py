@@ -620,53 +620,27 @@ MIDDLEWARE_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-#: Why a provider package's middleware does nothing for a drop-in: it checks
-#: `isinstance(request.model, <its partner class>)`, which chatplex's class of the same
-#: name is not (a `BaseChatModel` of its own, not a subclass of the partner's).
-_NOT_THE_PARTNER_CLASS = (
-    "{middleware} checks isinstance(request.model, {partner}); the drop-in is not that "
-    "class, so the middleware warns ('only supports ...') on every call and sends no {what}"
-)
-
-#: What langchain-aws's classes mark for the Bedrock middleware, by wire. Past the class
-#: check, the call's `cache_control` (what the middleware passes) is not placed as
-#: langchain-aws places it either: a second cause.
+#: What the drop-in sends where the provider package's middleware (which passes its class
+#: check: `isinstance(request.model, <its partner class>)` holds) hands it the call's
+#: cache settings, and what the partner class does with them instead.
 _BEDROCK_MARKS = {
-    "bedrock_converse": "cachePoint blocks (after the system, the last tool, the last "
-    "turns); and invoke(..., cache_control=...) itself goes as additionalModelRequestFields."
-    "cache_control where langchain-aws inserts those cachePoint blocks",
-    "bedrock": "cache_control on the last turn's block; and invoke(..., cache_control=...) "
-    "itself goes as a top-level cache_control of the InvokeModel body where langchain-aws "
-    "marks the last message's last content block",
+    "bedrock_converse": "BedrockPromptCachingMiddleware passes invoke(..., cache_control=...), "
+    "which the drop-in sends as additionalModelRequestFields.cache_control where "
+    "langchain-aws' ChatBedrockConverse inserts cachePoint blocks (after the system, the "
+    "last tool, the last turns)",
+    "bedrock": "BedrockPromptCachingMiddleware passes invoke(..., cache_control=...), which "
+    "the drop-in sends as a top-level cache_control of the InvokeModel body where "
+    "langchain-aws' ChatBedrock marks the last message's last content block",
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
 MIDDLEWARE_GAPS: dict[tuple[str, str], str] = {
-    ("anthropic_caching", "anthropic"): _NOT_THE_PARTNER_CLASS.format(
-        middleware="AnthropicPromptCachingMiddleware",
-        partner="langchain_anthropic.ChatAnthropic",
-        what="cache_control (the call's, the system block's, the last tool's)",
-    ),
-    **{
-        ("bedrock_caching", wire): _NOT_THE_PARTNER_CLASS.format(
-            middleware="BedrockPromptCachingMiddleware",
-            partner="(ChatBedrock, ChatBedrockConverse)",
-            what=what,
-        )
-        for wire, what in _BEDROCK_MARKS.items()
-    },
-    # Past the class check, the affinity is a default langchain-fireworks' own class reads
-    # from its private context variable at request time: a second cause.
-    ("fireworks_affinity", "fireworks"): _NOT_THE_PARTNER_CLASS.format(
-        middleware="FireworksPromptCachingMiddleware",
-        partner="langchain_fireworks.ChatFireworks",
-        what="session affinity (x-session-affinity header, prompt_cache_key)",
-    ),
-    ("provider_strategy_tools", "openai"): (
-        "create_agent adds strict=True to the tools beside a ProviderStrategy for a model "
-        "that is isinstance of langchain-openai's BaseChatOpenAI "
-        "(`_is_openai_compatible_model`); the drop-in is not, so its tools go without "
-        "`strict` (the partner sends tools[0].function.strict=true)"
+    **{("bedrock_caching", wire): what for wire, what in _BEDROCK_MARKS.items()},
+    ("fireworks_affinity", "fireworks"): (
+        "FireworksPromptCachingMiddleware sets the thread's affinity in langchain-fireworks' "
+        "private context variable (_PROMPT_CACHE_AFFINITY), which only its ChatFireworks "
+        "reads at request time: the drop-in sends no x-session-affinity header and no "
+        "prompt_cache_key"
     ),
 }
 
