@@ -417,6 +417,9 @@ def _llm_output(message: AIMessage) -> dict[str, Any] | None:
         # token_usage first, as langchain-openai writes it (set below).
         out = {"token_usage": None, **{k: meta[k] for k in CHAT_COMPLETIONS_OUTPUT if k in meta}}
         out.setdefault("system_fingerprint", "")
+        declared = spec(provider) if isinstance(provider, str) else None
+        if declared is not None and declared.llm_output_provider and "model_provider" in out:
+            out["model_provider"] = declared.llm_output_provider
     else:
         out = {"model_name": meta.get("model_name")}
     usage = raw_usage if isinstance(raw_usage, dict) else message.usage_metadata

@@ -249,6 +249,8 @@ PRESETS: tuple[Preset, ...] = (
             sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
         ),
         langchain_class="ChatDeepSeek",
+        llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
+        llm_output_provider="openai",  # its own name on each message alone
         # Its stream as langchain-openai's: the model's fields on the finishing chunk.
         stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
         stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
@@ -287,6 +289,8 @@ PRESETS: tuple[Preset, ...] = (
             helper_provider="xai",  # on every helper piece (its chunk conversion's)
         ),
         langchain_class="ChatXAI",
+        llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
+        llm_output_provider="openai",  # its own name on each message alone
         # Its stream as langchain-openai's: the model's fields on the finishing chunk.
         stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
         stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
