@@ -498,6 +498,7 @@ PRESETS: tuple[Preset, ...] = (
             sdk="fireworks",
         ),
         langchain_class="ChatFireworks",
+        llm_output="fingerprint_fields",  # langchain-fireworks': usage, fingerprint, tier
         # Its stream as langchain-openai's: the model's fields on the finishing chunk.
         stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
         stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,

@@ -183,19 +183,12 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
     ("listener_runs", "bedrock"): _LLM_OUTPUT_NONE.format(
         partner="langchain-aws's ChatBedrock", keys="{usage, stop_reason, model_id}"
     ),
-    ("listener_runs", "fireworks"): _LLM_OUTPUT_NONE.format(
-        partner="langchain-fireworks", keys="{token_usage, system_fingerprint, service_tier}"
-    ),
     ("listener_runs", "sambanova"): _LLM_OUTPUT_NONE.format(
         partner="langchain-sambanova", keys="{token_usage, model_name, system_fingerprint...}"
     ),
     ("length_stop", "azure"): (
         "generation_info lacks Azure's content_filter_results (AzureChatOpenAI writes "
         "each choice's filter results there)"
-    ),
-    ("length_stop", "fireworks"): (
-        "generation_info is None; langchain-fireworks gives {finish_reason: 'length', "
-        "logprobs: None}"
     ),
     ("length_stop", "sambanova"): (
         "generation_info is None; langchain-sambanova gives {finish_reason: 'length', "
