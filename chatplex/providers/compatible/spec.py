@@ -761,6 +761,7 @@ PRESETS: tuple[Preset, ...] = (
             dropped_input_blocks=frozenset(),  # langchain-sambanova sends every block
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
+            says_stream_false=False,  # langchain-sambanova's body has no "stream" then
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
             # langchain-sambanova reads the SDK's reply itself: no provider name, the
             # SDK's usage fields (speed figures) as null, no usage details, the raw

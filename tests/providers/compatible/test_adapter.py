@@ -720,3 +720,14 @@ def test_the_sdk_keywords_are_the_installed_sdks_create_parameters(
         taken = set(inspect.signature(getattr(sdk, client).create).parameters) - {"self"}
         assert profile.sdk_keywords == taken
     assert profile.sdk_create == tuple(f"{client}.create()" for client in clients)
+
+
+@pytest.mark.parametrize(("name", "said"), [("sambanova", False), ("together", True)])
+def test_a_call_that_does_not_stream_says_so_where_its_partner_does(name: str, said: bool) -> None:
+    # langchain-sambanova's body has no "stream" unless it streams; langchain-openai's
+    # subclasses send "stream": false.
+    adapter = adapter_class(name)(api_key="k")
+    assert (
+        "stream" in adapter.build_request(HI, CallSettings(model="m"), stream=False).json
+    ) is said
+    assert adapter.build_request(HI, CallSettings(model="m"), stream=True).json["stream"] is True
