@@ -199,6 +199,10 @@ class ProviderSpec:
     #: table `_SHAPES` spells out key by key ("completions_fields", "model_and_usage",
     #: "candidate_fields", "reply_as_info"); None: the model name and usage only.
     llm_output: str | None = None
+    #: The `model_provider` a "chat_completions" `llm_output` names when its LangChain
+    #: class is a subclass writing its own name on the messages alone (a BaseChatOpenAI:
+    #: "openai" there, its own on each message); None: the messages' own.
+    llm_output_provider: str | None = None
     #: Whether its LangChain class streams in indexed content blocks, for chunks whose
     #: `response_metadata["model_provider"]` is this name (`langchain/convert.py`'s
     #: `StreamTranslator`): text as blocks carrying the wire's block index (once tools or

@@ -110,6 +110,8 @@ class _Shape:
 #: The styles other than "chat_completions" and "reply_fields" (their own code, below):
 #: "completions_fields", the Chat Completions fields without `model_provider` or `id`
 #: (langchain-groq's `_create_chat_result`, its stream's finishing chunk);
+#: "fingerprint_fields", the choice's finish reason and logprobs, an llm_output of the
+#: usage, fingerprint and tier (langchain-fireworks' `_create_chat_result`);
 #: "model_and_usage", the finish reason alone and the usage, `model_name` and `model`
 #: (langchain-mistralai's); "candidate_fields", the candidate's finish reason, model
 #: version and safety ratings, an llm_output of the prompt feedback alone
@@ -129,6 +131,14 @@ _SHAPES: dict[str, _Shape] = {
             "logprobs",
         ),
         combined=("system_fingerprint", "service_tier"),
+        usage_each=True,
+    ),
+    "fingerprint_fields": _Shape(
+        info=("finish_reason", "logprobs"),
+        output=("system_fingerprint", "service_tier"),
+        required=(("token_usage", {}), ("system_fingerprint", "")),
+        streamed=("finish_reason", "model_name", "service_tier", "logprobs"),
+        combined=("system_fingerprint",),
         usage_each=True,
     ),
     "model_and_usage": _Shape(
@@ -417,6 +427,9 @@ def _llm_output(message: AIMessage) -> dict[str, Any] | None:
         # token_usage first, as langchain-openai writes it (set below).
         out = {"token_usage": None, **{k: meta[k] for k in CHAT_COMPLETIONS_OUTPUT if k in meta}}
         out.setdefault("system_fingerprint", "")
+        declared = spec(provider) if isinstance(provider, str) else None
+        if declared is not None and declared.llm_output_provider and "model_provider" in out:
+            out["model_provider"] = declared.llm_output_provider
     else:
         out = {"model_name": meta.get("model_name")}
     usage = raw_usage if isinstance(raw_usage, dict) else message.usage_metadata

@@ -239,3 +239,54 @@ def test_the_styles_whose_partner_gives_each_candidate_the_usage() -> None:
     each = ("chat_completions", "completions_fields", "model_and_usage", "candidate_fields")
     assert all(usage_on_each_candidate(style) for style in each)
     assert not any(usage_on_each_candidate(s) for s in ("reply_as_info", "reply_fields", None))
+
+
+@pytest.mark.parametrize("provider", ["xai", "deepseek"])
+def test_a_base_chat_openai_subclass_names_openai_in_its_llm_output(provider: str) -> None:
+    # ChatXAI and ChatDeepSeek build langchain-openai's result (its generation_info, and
+    # "openai" in its llm_output), then write their own name on each message alone.
+    reply = AIMessage(
+        "a",
+        usage_metadata=USAGE,  # type: ignore[arg-type]
+        response_metadata={
+            "model_provider": provider,
+            "model_name": "m",
+            "finish_reason": "length",
+            "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+        },
+    )
+    result = chat_result(reply)
+    assert result.generations[0][0].generation_info == {"finish_reason": "length", "logprobs": None}
+    assert result.llm_output == {
+        "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+        "model_provider": "openai",
+        "model_name": "m",
+        "system_fingerprint": "",
+    }
+    assert result.generations[0][0].message.response_metadata["model_provider"] == provider
+
+
+def test_a_fireworks_reply_gets_langchain_fireworks_result() -> None:
+    # langchain-fireworks: the choice's finish reason and logprobs, an llm_output of the
+    # usage, the fingerprint ("" without one) and the tier, no model name.
+    reply = AIMessage(
+        "a",
+        usage_metadata=USAGE,  # type: ignore[arg-type]
+        response_metadata={
+            "model_provider": "fireworks",
+            "model_name": "m",
+            "finish_reason": "length",
+            "logprobs": None,
+            "service_tier": "default",
+            "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+        },
+    )
+    result = chat_result(reply)
+    assert result.generations[0][0].generation_info == {"finish_reason": "length", "logprobs": None}
+    assert result.llm_output == {
+        "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+        "system_fingerprint": "",
+        "service_tier": "default",
+    }
+    rows = [result.llm_output, result.llm_output]
+    assert combine_shaped_outputs(rows, "fingerprint_fields")["token_usage"]["total_tokens"] == 10

@@ -323,6 +323,8 @@ class CompatibleAdapter(OpenAIAdapter):
             body["tool_choice"] = profile.tool_choices[choice]
         if profile.turns is not None and isinstance(body.get("messages"), list):
             body["messages"] = styled_turns(messages, body["messages"], profile.turns)
+        if not profile.says_stream_false and body.get("stream") is False:
+            del body["stream"]
         if profile.tool_call_id_pattern and isinstance(body.get("messages"), list):
             body["messages"] = _with_call_ids(body["messages"], profile.tool_call_id_pattern)
         if body == request.json:

@@ -141,6 +141,8 @@ class Preset:
     langchain_init: bool = True
     #: How its LangChain class fills a result's `llm_output` (`ProviderSpec.llm_output`).
     llm_output: str | None = None
+    #: The `model_provider` of that `llm_output` (`ProviderSpec.llm_output_provider`).
+    llm_output_provider: str | None = None
     #: Its class's stream: the chunks' key order, the keys on the finishing chunk alone
     #: and whether that chunk names no provider (`ProviderSpec.stream_metadata_order`,
     #: `stream_finish_keys`, `stream_finish_unmarked`).
@@ -168,6 +170,7 @@ class Preset:
             ls_rule=self.ls_rule,
             langchain_init=self.langchain_init,
             llm_output=self.llm_output,
+            llm_output_provider=self.llm_output_provider,
             stream_metadata_order=self.stream_metadata_order,
             stream_finish_keys=self.stream_finish_keys,
             stream_finish_unmarked=self.stream_finish_unmarked,

@@ -196,6 +196,9 @@ class Profile:
     #: Whether a stream asks for usage with `stream_options` (False: the provider sends
     #: usage on its last chunk unasked, or refuses the field).
     stream_options: bool = True
+    #: Whether a call that does not stream says `"stream": false` (False: the field left
+    #: out, as langchain-sambanova's body has it).
+    says_stream_false: bool = True
     #: The `with_structured_output` method when none is named (None: the model's own):
     #: Perplexity takes no tools, so its structured output is `response_format`.
     structured_output_method: str | None = None

@@ -168,6 +168,8 @@ PRESETS: tuple[Preset, ...] = (
             sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
         ),
         langchain_class="ChatDeepSeek",
+        llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
+        llm_output_provider="openai",  # its own name on each message alone
         # Its stream as langchain-openai's: the model's fields on the finishing chunk.
         stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
         stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
@@ -207,6 +209,8 @@ PRESETS: tuple[Preset, ...] = (
             helper_provider="xai",  # on every helper piece (its chunk conversion's)
         ),
         langchain_class="ChatXAI",
+        llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
+        llm_output_provider="openai",  # its own name on each message alone
         # Its stream as langchain-openai's: the model's fields on the finishing chunk.
         stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
         stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
@@ -439,6 +443,7 @@ PRESETS: tuple[Preset, ...] = (
             sdk="fireworks",
         ),
         langchain_class="ChatFireworks",
+        llm_output="fingerprint_fields",  # langchain-fireworks': usage, fingerprint, tier
         # Its stream as langchain-openai's: the model's fields on the finishing chunk.
         stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
         stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
@@ -721,6 +726,7 @@ PRESETS: tuple[Preset, ...] = (
             dropped_input_blocks=frozenset(),  # langchain-sambanova sends every block
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
+            says_stream_false=False,  # langchain-sambanova's body has no "stream" then
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
             # langchain-sambanova reads the SDK's reply itself: no provider name, the
             # SDK's usage fields (speed figures) as null, no usage details, the raw

@@ -694,3 +694,14 @@ def test_a_keyword_the_partner_sdk_refuses_is_its_typeerror(asynchronous: bool) 
     # langchain-openai's subclasses have the field and send unknown keywords in the body.
     xai = preset_adapter_class("xai")(api_key="k")
     assert xai.partner_refusal(["stream_usage", "foo"], asynchronous=asynchronous) is None
+
+
+@pytest.mark.parametrize(("name", "said"), [("sambanova", False), ("together", True)])
+def test_a_call_that_does_not_stream_says_so_where_its_partner_does(name: str, said: bool) -> None:
+    # langchain-sambanova's body has no "stream" unless it streams; langchain-openai's
+    # subclasses send "stream": false.
+    adapter = adapter_class(name)(api_key="k")
+    assert (
+        "stream" in adapter.build_request(HI, CallSettings(model="m"), stream=False).json
+    ) is said
+    assert adapter.build_request(HI, CallSettings(model="m"), stream=True).json["stream"] is True
