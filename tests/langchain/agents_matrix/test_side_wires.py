@@ -211,17 +211,6 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
         "raises openai.APIError; langchain-openai's Responses path raises ValueError "
         "with the SDK's ResponseError as its words"
     ),
-    **{
-        ("stream_usage_flags", wire): (
-            "stream(..., stream_usage=True) per call is not sent (no stream_options, no "
-            f"usage) where the class's default is off; {partner} sends include_usage"
-        )
-        for wire, partner in (
-            ("deepseek", "langchain-deepseek"),
-            ("nebius", "langchain-nebius"),
-            ("together", "langchain-together"),
-        )
-    },
     ("stream_usage_flags", "bedrock"): (
         "langchain-aws's ChatBedrock sends stream_usage in the InvokeModel body (class "
         "and call) and has usage with it off; the drop-in sends none, no usage when off"
