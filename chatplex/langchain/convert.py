@@ -361,11 +361,11 @@ class StreamTranslator:
             # Most chunks: a text delta alone, whose metadata is known already.
             wire = self._wire or self._provider
             return LCAIMessageChunk(
-                content=chunk.content,
+                content=chunk.content,  # type: ignore[arg-type]  # a str (`_is_plain`)
                 id=partner_id(chunk.id, wire) if self._partner else chunk.id,
                 name=chunk.name,
                 additional_kwargs={},
-                response_metadata=dict(self._plain),  # type: ignore[arg-type]
+                response_metadata=dict(self._plain),
                 tool_call_chunks=[],
                 usage_metadata=None,
                 chunk_position=None,

@@ -736,7 +736,9 @@ def test_only_a_chunk_of_text_alone_is_plain() -> None:
         AIMessageChunk(content=[{"type": "text", "text": "hi"}]),
         AIMessageChunk(content="hi", response_metadata={"finish_reason": "stop"}),
         AIMessageChunk(content="hi", additional_kwargs={"refusal": "no"}),
-        AIMessageChunk(content="", tool_call_chunks=[{"name": "f", "args": "", "index": 0}]),  # type: ignore[list-item]
+        AIMessageChunk(
+            content="", tool_call_chunks=[{"name": "f", "args": "", "id": None, "index": 0}]
+        ),
         AIMessageChunk(content="", tool_calls=[CALL]),  # type: ignore[list-item]
         AIMessageChunk(content="hi", chunk_position="last"),
         AIMessageChunk(

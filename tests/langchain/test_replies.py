@@ -459,24 +459,13 @@ async def test_a_streams_middle_pieces_get_the_generation_info_each_would_alone(
         AIMessageChunk(content="", chunk_position="last"),
     ]
 
-    async def pieces() -> list[ChatGenerationChunk]:
-        translate = StreamTranslator(partner=True)
-        if sync:
-            return list(generation_chunks(iter(chunks), translate, hold=False))
-
-        async def stream() -> AsyncIterator[AIMessageChunk]:
-            for chunk in chunks:
-                yield chunk
-
-        return [p async for p in ageneration_chunks(stream(), translate, hold=False)]
-
-    fast = await pieces()
+    fast = await _pieces(chunks, hold=False, sync=sync, partner=True)
     monkeypatch.setattr(
         replies._Ending,
         "_info",
         lambda self, chunk, message: replies._piece_info(chunk, message, self.provider),
     )
-    slow = await pieces()
+    slow = await _pieces(chunks, hold=False, sync=sync, partner=True)
     assert [p.generation_info for p in fast] == [p.generation_info for p in slow]
     assert fast == slow
     # The finishing piece's, where the partner gives one (langchain-anthropic's: none).
