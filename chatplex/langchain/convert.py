@@ -125,6 +125,20 @@ def partner_metadata(
     return (order.stream_metadata_order if stream else order.metadata_order).apply(kept)
 
 
+def _is_plain(chunk: AIMessageChunk) -> bool:
+    """A chunk of text alone: no metadata, extra kwargs, tool call (piece), usage or
+    position -- a stream's middle chunk, which the translator makes the same of each time."""
+    return (
+        type(chunk.content) is str
+        and not chunk.response_metadata
+        and not chunk.additional_kwargs
+        and not chunk.tool_call_chunks
+        and not chunk.tool_calls
+        and chunk.usage_metadata is None
+        and chunk.chunk_position is None
+    )
+
+
 def _usage_only(chunk: AIMessageChunk) -> bool:
     """A stream's chunk of its usage record alone (no text, tool call or finish reason)."""
     return (
@@ -257,6 +271,7 @@ class StreamTranslator:
         "_model_name",
         "_order",
         "_partner",
+        "_plain",
         "_provider",
         "_refusal",
         "_sent",
@@ -295,6 +310,9 @@ class StreamTranslator:
         self._held: dict[str, Any] = {}  # finishing-chunk keys held back
         self._finish_unmarked = False  # the finishing chunk names no model_provider
         self._usage_unmarked = False  # ... nor the usage record's chunk
+        # What the metadata pipeline below made of a plain chunk's (`_is_plain`): once the
+        # stream's provider is known it makes the same of every one (see `_plain_kept`).
+        self._plain: dict[str, str] | None = None
 
     def _held_back(self, metadata: dict[str, Any], chunk: AIMessageChunk) -> dict[str, Any]:
         """A drop-in chunk's `metadata` without the keys its partner streams on the
@@ -339,6 +357,19 @@ class StreamTranslator:
     def chunk(self, chunk: AIMessageChunk) -> LCAIMessageChunk | None:
         """`chunk` as LangChain's chat model for the wire streams it, or None where that
         model streams nothing (the end of an Anthropic tool_use block)."""
+        if self._plain is not None and _is_plain(chunk):
+            # Most chunks: a text delta alone, whose metadata is known already.
+            wire = self._wire or self._provider
+            return LCAIMessageChunk(
+                content=chunk.content,  # type: ignore[arg-type]  # a str (`_is_plain`)
+                id=partner_id(chunk.id, wire) if self._partner else chunk.id,
+                name=chunk.name,
+                additional_kwargs={},
+                response_metadata=dict(self._plain),
+                tool_call_chunks=[],
+                usage_metadata=None,
+                chunk_position=None,
+            )
         additional = chunk.additional_kwargs
         metadata = chunk.response_metadata
         if "refusal" in additional or "refusal" in metadata:
@@ -367,6 +398,8 @@ class StreamTranslator:
             self._model_name = None
         elif self._model_name and chunk.chunk_position == "last":
             metadata = {**metadata, "model_name": self._model_name}
+        if self._plain_kept(metadata) and _is_plain(chunk):
+            self._plain = metadata
         fragments = chunk.tool_call_chunks
         calls: list[ToolCallChunk] = [
             {
@@ -413,6 +446,24 @@ class StreamTranslator:
         if summary is not None:  # set after validation: not parsed into pieces again
             translated.additional_kwargs["tool_calls"] = summary
         return translated
+
+    def _plain_kept(self, metadata: dict[str, Any]) -> bool:
+        """Whether the general path's `metadata` of a plain chunk is what it makes of
+        every later one: once the provider is known (and, for a drop-in, its spec's keys
+        looked up), a plain chunk's metadata is its `model_provider`, which no later
+        chunk changes. Not where the partner holds that key for the finishing chunk or
+        adds keys of its own to every chunk (`_held_back` then has work to do), nor on an
+        indexed stream (whose content has rules of its own); kept as strings alone, so
+        that a copy of it is a fresh value."""
+        return (
+            self._plain is None
+            and self._provider is not None
+            and not self._indexed
+            and (self._finish_keys is not None or not self._partner)
+            and "model_provider" not in (self._finish_keys or ())
+            and not self._empty_lists
+            and all(type(v) is str for v in metadata.values())
+        )
 
     def _indexed_content(
         self, content: Content, fragments: Sequence[Any]

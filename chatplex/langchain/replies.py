@@ -218,7 +218,7 @@ class _Ending:
     """What `generation_chunks` and `ageneration_chunks` decide chunk by chunk: the
     piece each chunk becomes, which empty piece to hold back, and what ends the stream."""
 
-    __slots__ = ("held", "helper", "hold", "provider", "style", "translate")
+    __slots__ = ("held", "helper", "hold", "provider", "quiet", "style", "translate")
 
     def __init__(
         self, translate: StreamTranslator, hold: bool, helper: HelperPieces | None = None
@@ -229,6 +229,9 @@ class _Ending:
         self.held: ChatGenerationChunk | None = None
         self.style: str | None = None  # the partner's style, as the first chunk names it
         self.provider: Any = None  # ... and the provider it names
+        # A piece's metadata that gave no `generation_info` (with none of chatplex's own
+        # on its chunk): `_piece_info` reads nothing else, so an equal one gives none too.
+        self.quiet: dict[str, Any] | None = None
 
     def passed_on(self, chunk: Any) -> tuple[ChatGenerationChunk, ...]:
         """The pieces to yield now that `chunk` came (none if it translates to nothing):
@@ -241,13 +244,23 @@ class _Ending:
         message = self.translate.chunk(ours)
         if message is None:  # a chunk the partner package streams nothing for
             return () if self.helper is None else tuple(self.helper.pieces(ours, None))
-        info = _piece_info(ours, message, self.provider) if self.style else None
+        info = self._info(ours, message) if self.style else None
         piece = ChatGenerationChunk(message=message, generation_info=info)
         if self.helper is not None:
             return tuple(self.helper.pieces(ours, piece))
         before = () if self.held is None else (self.held,)
         self.held = piece if self.hold and _is_empty(piece) else None
         return before if self.held is not None else (*before, piece)
+
+    def _info(self, chunk: AIMessageChunk, message: Any) -> dict[str, Any] | None:
+        """`_piece_info`, known without asking for a stream's middle chunks."""
+        meta = message.response_metadata
+        if not chunk.response_metadata and meta == self.quiet:
+            return None
+        info = _piece_info(chunk, message, self.provider)
+        if info is None and not chunk.response_metadata:
+            self.quiet = dict(meta)
+        return info
 
     def end(self) -> tuple[ChatGenerationChunk, ...]:
         """The piece held at the end, marked last (none if none is held); the SDK

@@ -697,3 +697,52 @@ def test_a_presets_stream_is_ordered_by_its_own_spec_when_no_chunk_names_it() ->
     assert own == [["model_name"], [], ["finish_reason"]]
     shared = _chunk_keys(StreamTranslator(partner=True), stream())
     assert shared == [[], [], ["finish_reason", "model_name"]]
+
+
+def _head(provider: str) -> dict[str, Any]:
+    return {"provider": provider, "model_provider": provider, "model_name": "m", "id": "r1"}
+
+
+@pytest.mark.parametrize("partner", [True, False], ids=["dropin", "own"])
+@pytest.mark.parametrize("provider", ["openai", "groq", "ollama", "google_genai", "anthropic"])
+def test_a_streams_plain_chunks_translate_as_the_general_path_makes_them(
+    provider: str, partner: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Text-alone chunks take a short way once the stream's provider is known: the same
+    # chunks (values, key order, ids) as the general path's, each with its own metadata.
+    pieces = [
+        AIMessageChunk(content="", id="r1", response_metadata=_head(provider)),
+        *(AIMessageChunk(content=t, id="r1") for t in ("a", "b", "c", "d")),
+        AIMessageChunk(content="", id="r1", response_metadata={"finish_reason": "stop"}),
+        AIMessageChunk(content="e", id="r1"),
+        AIMessageChunk(content="", id="r1", chunk_position="last"),
+    ]
+    translate = StreamTranslator(partner=partner, model_name="m")
+    fast = [translate.chunk(p) for p in pieces]
+    monkeypatch.setattr(convert, "_is_plain", lambda chunk: False)
+    general = StreamTranslator(partner=partner, model_name="m")
+    slow = [general.chunk(p) for p in pieces]
+    assert fast == slow
+    assert [list(c.response_metadata) for c in fast if c is not None] == [
+        list(c.response_metadata) for c in slow if c is not None
+    ]
+    middle = [c.response_metadata for c in fast[1:5] if c is not None]
+    assert len({id(m) for m in middle}) == len(middle)  # no chunk shares another's dict
+
+
+def test_only_a_chunk_of_text_alone_is_plain() -> None:
+    assert convert._is_plain(AIMessageChunk(content="hi"))
+    others = [
+        AIMessageChunk(content=[{"type": "text", "text": "hi"}]),
+        AIMessageChunk(content="hi", response_metadata={"finish_reason": "stop"}),
+        AIMessageChunk(content="hi", additional_kwargs={"refusal": "no"}),
+        AIMessageChunk(
+            content="", tool_call_chunks=[{"name": "f", "args": "", "id": None, "index": 0}]
+        ),
+        AIMessageChunk(content="", tool_calls=[CALL]),  # type: ignore[list-item]
+        AIMessageChunk(content="hi", chunk_position="last"),
+        AIMessageChunk(
+            content="", usage_metadata={"input_tokens": 1, "output_tokens": 1, "total_tokens": 2}
+        ),
+    ]
+    assert not any(convert._is_plain(c) for c in others)

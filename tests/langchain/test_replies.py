@@ -11,6 +11,7 @@ from _lckit import base_url
 from langchain_core.outputs import ChatGenerationChunk
 
 from chatplex.langchain import ChatChatplex
+from chatplex.langchain import replies
 from chatplex.langchain.convert import StreamTranslator
 from chatplex.langchain.replies import ageneration_chunks
 from chatplex.langchain.replies import chat_result
@@ -441,3 +442,31 @@ async def test_read_as_the_sdk_helper_a_stream_ends_on_the_final_completions_pie
     assert len(pieces) == 4 and final.message.chunk_position is None
     assert final.message.additional_kwargs == {"parsed": None, "refusal": None}
     assert final.generation_info is not None and final.generation_info["id"] == "c1"
+
+
+@pytest.mark.parametrize("provider", ["openai", "groq", "google_genai", "anthropic"])
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_streams_middle_pieces_get_the_generation_info_each_would_alone(
+    provider: str, sync: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A piece whose metadata equals one that gave no generation_info gives none without
+    # asking again: each piece's info is what `_piece_info` makes of it.
+    head = {"provider": provider, "model_provider": provider, "model_name": "m"}
+    chunks = [
+        AIMessageChunk(content="", response_metadata=head),
+        *(AIMessageChunk(content=t) for t in ("a", "b", "c")),
+        AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
+        AIMessageChunk(content="", chunk_position="last"),
+    ]
+
+    fast = await _pieces(chunks, hold=False, sync=sync, partner=True)
+    monkeypatch.setattr(
+        replies._Ending,
+        "_info",
+        lambda self, chunk, message: replies._piece_info(chunk, message, self.provider),
+    )
+    slow = await _pieces(chunks, hold=False, sync=sync, partner=True)
+    assert [p.generation_info for p in fast] == [p.generation_info for p in slow]
+    assert fast == slow
+    # The finishing piece's, where the partner gives one (langchain-anthropic's: none).
+    assert any(p.generation_info for p in fast) == (provider != "anthropic")
