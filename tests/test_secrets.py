@@ -1452,7 +1452,8 @@ VAULTS: dict[str, frozenset[str] | None] = {
     "chatplex/secret.py": None,
     # `endpoint_url` also joins a held URL with its endpoint's path, once the shown
     # form passed its checks (so it cannot raise then).
-    "chatplex/adapters/base.py": frozenset({"as_secret", "key_digest", "endpoint_url"}),
+    "chatplex/adapters/base_url.py": frozenset({"endpoint_url"}),
+    "chatplex/adapters/keys.py": frozenset({"as_secret", "key_digest"}),
     "chatplex/adapters/connection.py": frozenset({"take_url"}),
     "chatplex/providers/bedrock/adapter.py": frozenset({"_secret"}),  # its as_secret
     "chatplex/chat/configuration/factory.py": frozenset({"_hold_credentials"}),
