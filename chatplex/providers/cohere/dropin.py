@@ -22,6 +22,7 @@ from ...chat.dropin import dropin
 from ...chat.dropin import spellings
 from ...chat.dropin_fields import BASE_URL
 from ...chat.dropin_fields import SAMPLING
+from ...chat.dropin_fields import STREAM_USAGE
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
@@ -45,7 +46,9 @@ _OWN_CLIENT = (
 
 
 #: The parameters it shares with other drop-ins (`max_tokens` and `top_p` are chatplex's).
-_FIELDS = (*SAMPLING, BASE_URL, STREAMING)
+#: LangChain's `stream_usage`, which langchain-cohere takes and ignores (its sync stream
+#: has no usage), is taken as LangChain's setting: False leaves the usage out.
+_FIELDS = (*SAMPLING, BASE_URL, STREAMING, STREAM_USAGE)
 
 
 @dropin(fields=_FIELDS, aliases=spellings(api_key="cohere_api_key"))
@@ -56,7 +59,8 @@ class ChatCohere(ChatModel):
     `stream_idle_timeout`, `max_response_bytes`, `http_client`, `http_async_client`).
     Other keywords must be v2 Chat parameters (`seed`, `k`, `documents`,
     `citation_options`, `safety_mode`, `thinking`...); anything else is a TypeError
-    naming the closest known name.
+    naming the closest known name, but for LangChain's `stream_usage` (False: streams
+    without their usage).
 
     `user_agent` is sent as `X-Client-Name`, as the cohere SDK sends it. Errors are also
     the cohere SDK's classes (`cohere.TooManyRequestsError`...). Deliberate differences

@@ -25,6 +25,7 @@ from . import test_model_api as model_api
 from . import test_reply_scripts as reply_scripts
 from . import test_scripts as scripts
 from ._cells import Difference
+from ._cells import _sent_in_every_request
 from ._cells import cells
 from ._cells import judge
 from ._cells import raises
@@ -171,6 +172,26 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "stream_usage=...) streams into the SDK's refusal; chatplex streams",
         _per_call_raises("builtins.TypeError", "off", "on"),
     ),
+    ("stream_usage_flags", "bedrock"): Difference(
+        "rejected by provider",
+        "langchain-aws's ChatBedrock has no stream_usage field and sends it (given to the "
+        "class or to a call) as a key of the InvokeModel body, which Bedrock's Anthropic "
+        "models check against their schema ('Malformed input request: extraneous key "
+        "[stream_usage] is not permitted'); the drop-in takes it as LangChain's setting "
+        "and sends nothing of it",
+        _sent_in_every_request("stream_usage", "off", "on", "per_call"),
+    ),
+    ("stream_usage_flags", "cohere"): Difference(
+        "raises",
+        "TypeError: langchain-cohere passes a call's stream_usage=True on to the cohere "
+        "SDK's chat_stream(); the class's stream_usage it ignores, its sync stream "
+        "carrying no usage even when asked (tests/partners/cohere keeps that loss); the "
+        "drop-in streams with the usage asked for, none when stream_usage=False",
+        lambda theirs: (
+            _per_call_raises("builtins.TypeError", "per_call")(theirs)
+            and (theirs.get("on") or {}).get("usage") is None
+        ),
+    ),
 }
 
 _LLM_OUTPUT_NONE = (
@@ -210,14 +231,6 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
     ("error_body", "responses"): (
         "raises openai.APIError; langchain-openai's Responses path raises ValueError "
         "with the SDK's ResponseError as its words"
-    ),
-    ("stream_usage_flags", "bedrock"): (
-        "langchain-aws's ChatBedrock sends stream_usage in the InvokeModel body (class "
-        "and call) and has usage with it off; the drop-in sends none, no usage when off"
-    ),
-    ("stream_usage_flags", "cohere"): (
-        "ChatCohere(stream_usage=...) raises TypeError in the drop-in; langchain-cohere "
-        "streams (no usage) and raises TypeError on a call's stream_usage=True instead"
     ),
 }
 

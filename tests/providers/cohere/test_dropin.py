@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import doctest
+import functools
 import json
+import operator
 from typing import Any
 
 import httpx
@@ -84,6 +86,48 @@ def test_refusals_and_unknown_keywords() -> None:
         ChatCohere(model="m", cohere_api_key="a", api_key="b")
     model = ChatCohere(model="m", cohere_api_key="k", seed=4, k=10)
     assert model.extra_body == {"seed": 4, "k": 10}
+
+
+#: A v2 stream: one text delta, then the end with the usage.
+_STREAM = "".join(
+    f"event: {event['type']}\ndata: {json.dumps(event)}\n\n"
+    for event in (
+        {"type": "content-delta", "index": 0, "delta": {"message": {"content": {"text": "ok"}}}},
+        {
+            "type": "message-end",
+            "delta": {"finish_reason": "COMPLETE", "usage": REPLY["usage"]},
+        },
+    )
+)
+
+
+def _merged(chunks: list[Any]) -> Any:
+    return functools.reduce(operator.add, chunks)
+
+
+@respx.mock(assert_all_called=True)
+def test_langchains_stream_usage_is_taken_and_false_leaves_the_usage_out(
+    respx_mock: Any,
+) -> None:
+    # langchain-cohere takes the keyword and ignores it; here it is LangChain's setting.
+    respx_mock.post(URL).mock(
+        side_effect=lambda request: httpx.Response(
+            200, text=_STREAM, headers={"content-type": "text/event-stream"}
+        )
+    )
+    counted = {"input_tokens": 2, "output_tokens": 1, "total_tokens": 3}
+
+    async def merged_async(model: ChatCohere) -> Any:
+        return _merged([chunk async for chunk in model.astream("hi")])
+
+    for stream_usage, usage in ((True, counted), (False, None)):
+        model = ChatCohere(model="m", cohere_api_key="k", stream_usage=stream_usage)
+        assert model.stream_usage is stream_usage
+        merged = _merged(list(model.stream("hi")))
+        assert merged.content == "ok" and merged.usage_metadata == usage
+        assert asyncio.run(merged_async(model)).usage_metadata == usage
+    per_call = ChatCohere(model="m", cohere_api_key="k").stream("hi", stream_usage=False)
+    assert _merged(list(per_call)).usage_metadata is None
 
 
 def test_docstring_examples() -> None:
