@@ -89,7 +89,7 @@ from ...secret import shown_url
 from ...secret import take_url_credentials
 from ...secret import with_userinfo
 from .adapter import OpenAIAdapter
-from .errors import ERROR_FAMILIES
+from .errors import CHAT_ERROR_FAMILIES
 from .response import OTHER_CANDIDATES
 from .stream import OpenAIStreamParser
 
@@ -141,10 +141,11 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     #: The provider name `init_chat_model` knows it by (`provider` is the wire's, "openai":
     #: the OpenAI SDK's errors, structured-output method and metadata apply).
     registry_name = "azure_openai"
-    #: langchain-openai's and the openai SDK's classes, and a filtered reply is also the
-    #: ValueError that langchain-openai raises for it (its `except ValueError:` catches it).
+    #: The Chat Completions wire's (a 200 error body langchain-openai's ValueError), and a
+    #: filtered reply is also the ValueError that langchain-openai raises for it (its
+    #: `except ValueError:` catches it), after the SDK's APIError.
     error_families: tuple[ErrorFamily, ...] = (
-        *ERROR_FAMILIES,
+        *CHAT_ERROR_FAMILIES,
         ErrorFamily("builtins", _value_error),
     )
     #: langchain-openai's AzureChatOpenAI renames only its constructor's max_tokens

@@ -8,6 +8,8 @@ re-raises unchanged (a 409, a 422) is the SDK's class alone."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from typing import Any
 
 from ...errors import APIError
@@ -19,7 +21,7 @@ from ...sdk_errors import partner_family
 from ...sdk_errors import sdk_words
 from ...sdk_errors import stainless_family
 
-__all__ = ["CHAT_ERROR_FAMILIES", "ERROR_FAMILIES"]
+__all__ = ["CHAT_ERROR_FAMILIES", "ERROR_FAMILIES", "RESPONSES_ERROR_FAMILIES"]
 
 #: What the OpenAI adapters declare (`error_families`); the partner package's family
 #: first, so its class leads the error's hierarchy as in langchain-openai's own error.
@@ -33,7 +35,8 @@ ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
 
 def _error_object(err: BaseException) -> dict[str, Any] | None:
     """The `error` object of a 200 whose whole body is one (a Chat Completions reply
-    with no choices): chatplex's plain APIError with no status; None for any other."""
+    with no choices, a failed Response): chatplex's plain APIError with no status (a
+    stream's error event is a StreamError); None for any other."""
     if chatplex_class(err) is not APIError or not isinstance(err, APIError):
         return None
     body = err.__dict__.get("whole_body", err.body)
@@ -53,6 +56,19 @@ def _error_object_words(err: BaseException) -> None:
         sdk_words(err, str(inner), inner)
 
 
+def _response_error_words(err: BaseException) -> None:
+    # langchain-openai's `raise ValueError(response.error)`: the SDK's ResponseError is
+    # the one argument, its str the words; where the openai SDK is not imported (no
+    # script of langchain-openai's), the object's dict as on Chat Completions.
+    inner = _error_object(err)
+    if inner is None or "sdk_text" in err.__dict__:
+        return
+    responses = getattr(getattr(sys.modules.get("openai"), "types", None), "responses", None)
+    construct = getattr(getattr(responses, "ResponseError", None), "construct", None)
+    error = construct(**inner) if callable(construct) else inner
+    sdk_words(err, str(error), error)
+
+
 def _not_an_error_object(family: ErrorFamily) -> ErrorFamily:
     """`family`, picking no class for a 200 error body (langchain-openai raises a plain
     ValueError there, no class of the SDK's)."""
@@ -63,10 +79,21 @@ def _not_an_error_object(family: ErrorFamily) -> ErrorFamily:
     return ErrorFamily(family.module, pick, family.fill)
 
 
-#: What the Chat Completions adapters declare (the presets' over langchain-openai too):
-#: a 200 whose body is an error object is the ValueError langchain-openai raises for it
-#: (`_create_chat_result`), worded as that object, and none of the SDK's classes.
-CHAT_ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
-    ErrorFamily("builtins", _value_error, _error_object_words),
-    *(_not_an_error_object(family) for family in ERROR_FAMILIES),
-)
+def _error_object_families(words: Callable[[BaseException], None]) -> tuple[ErrorFamily, ...]:
+    """`ERROR_FAMILIES`, a 200 whose body is an error object the plain ValueError
+    langchain-openai raises for it, worded by `words`, and none of the SDK's classes."""
+    return (
+        ErrorFamily("builtins", _value_error, words),
+        *(_not_an_error_object(family) for family in ERROR_FAMILIES),
+    )
+
+
+#: What the Chat Completions adapters declare (the presets' over langchain-openai too,
+#: Azure's): a 200 error body is langchain-openai's ValueError (`_create_chat_result`),
+#: worded as that object.
+CHAT_ERROR_FAMILIES = _error_object_families(_error_object_words)
+
+#: What the Responses adapters declare: a 200 error body (or a failed Response) is
+#: langchain-openai's ValueError (`_construct_lc_result_from_responses_api`), worded as
+#: the SDK's ResponseError.
+RESPONSES_ERROR_FAMILIES = _error_object_families(_response_error_words)

@@ -56,6 +56,7 @@ from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIConnectionError
 from ...errors import APIError
+from ...errors import StreamError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...sdk_errors import ErrorFamily
@@ -63,7 +64,7 @@ from ...secret import Secret
 from ...secret import hold_url
 from ...secret import take_url_credentials
 from .adapter import OpenAIAdapter
-from .errors import ERROR_FAMILIES
+from .errors import RESPONSES_ERROR_FAMILIES
 from .responses_request import since_last_response
 from .responses_request import wire_body
 from .responses_response import PROVIDER
@@ -93,11 +94,12 @@ BLOCK_TYPES = BlockTypes(
 
 
 def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | None:
-    """ValueError for a response that failed after the HTTP status said success (a
-    `response.failed` or `error` event, a failed Response object: an error with a code or
-    type and no status), as langchain-openai raises it; None for any other error."""
+    """ValueError for a stream that failed after the HTTP status said success (a
+    `response.failed` or `error` event: an error with a code or type and no status), as
+    langchain-openai raises it; None for any other error (a non-stream failed response
+    is `RESPONSES_ERROR_FAMILIES`')."""
     if (
-        isinstance(err, APIError)
+        isinstance(err, StreamError)
         and not isinstance(err, APIConnectionError)
         and err.status is None
         and (err.code or err.error_type)
@@ -122,11 +124,11 @@ class OpenAIResponsesAdapter(Adapter):
     #: The usage of `response.completed` is kept whatever `stream_usage` says, as
     #: langchain-openai's Responses path keeps it.
     keeps_sent_usage = True
-    #: What its users catch: langchain-openai's classes and the openai SDK's;
-    #: a failed response (in a 200 body or a stream event) is also the ValueError
-    #: langchain-openai raises for it.
+    #: What its users catch: langchain-openai's classes and the openai SDK's; a failed
+    #: response in a 200 body is langchain-openai's plain ValueError, one in a stream
+    #: event also that ValueError (after the SDK's APIError).
     error_families: tuple[ErrorFamily, ...] = (
-        *ERROR_FAMILIES,
+        *RESPONSES_ERROR_FAMILIES,
         ErrorFamily("builtins", _value_error),
     )
     #: A structured call's raw reply carries `additional_kwargs["parsed"]` when a

@@ -224,14 +224,6 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
         "usage_metadata.output_token_details is {'reasoning': 0}; langchain-perplexity's "
         "has no reasoning count (FIELD_DIFFERENCES keeps it for the shared scenarios)"
     ),
-    ("error_body", "azure"): (
-        "raises openai.APIError; AzureChatOpenAI raises ValueError with the error payload "
-        "as its words (langchain-openai's check of a response's `error`)"
-    ),
-    ("error_body", "responses"): (
-        "raises openai.APIError; langchain-openai's Responses path raises ValueError "
-        "with the SDK's ResponseError as its words"
-    ),
 }
 
 

@@ -7,6 +7,7 @@ same families."""
 from __future__ import annotations
 
 import asyncio
+import sys
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ import openai
 import pytest
 import respx
 
+from chatplex import AzureChatOpenAI
 from chatplex import errors
 from chatplex import langchain
 from chatplex.chat import init_chat_model
@@ -22,7 +24,9 @@ from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.errors import CHAT_ERROR_FAMILIES
 from chatplex.providers.openai.errors import ERROR_FAMILIES
+from chatplex.providers.openai.errors import RESPONSES_ERROR_FAMILIES
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+from chatplex.sdk_errors import sdk_compatible
 from tests._status_calls import first_outside_chatplex
 from tests._status_calls import raised_both_ways
 
@@ -71,9 +75,11 @@ def test_a_context_overflow_is_langchain_openais_overflow_class() -> None:
 
 def test_every_openai_wire_declares_the_partner_family_first() -> None:
     assert OpenAIAdapter.error_families is CHAT_ERROR_FAMILIES
-    assert [f.module for f in CHAT_ERROR_FAMILIES[1:]] == [f.module for f in ERROR_FAMILIES]
-    for adapter in (OpenAIResponsesAdapter, AzureOpenAIAdapter):
-        assert adapter.error_families[: len(ERROR_FAMILIES)] == ERROR_FAMILIES
+    assert AzureOpenAIAdapter.error_families[: len(CHAT_ERROR_FAMILIES)] == CHAT_ERROR_FAMILIES
+    responses = OpenAIResponsesAdapter.error_families
+    assert responses[: len(RESPONSES_ERROR_FAMILIES)] == RESPONSES_ERROR_FAMILIES
+    for families in (CHAT_ERROR_FAMILIES, RESPONSES_ERROR_FAMILIES):
+        assert [f.module for f in families[1:]] == [f.module for f in ERROR_FAMILIES]
     # json's first (it picks only a body or an event that is not JSON), then the partner's.
     assert [f.module for f in ERROR_FAMILIES[:2]] == ["json", "langchain_openai.chat_models.base"]
 
@@ -82,9 +88,11 @@ def test_every_openai_wire_declares_the_partner_family_first() -> None:
 ERROR_OBJECT = {"message": "overloaded", "type": "server_error", "param": None, "code": None}
 
 
-def _error_body_raised(model: Any) -> list[BaseException]:
+def _error_body_raised(model: Any, url: str = URL) -> list[BaseException]:
     with respx.mock:
-        respx.post(URL).mock(return_value=httpx.Response(200, json={"error": ERROR_OBJECT}))
+        respx.post(url__startswith=url).mock(
+            return_value=httpx.Response(200, json={"error": ERROR_OBJECT})
+        )
         with pytest.raises(ValueError) as sync:
             model.invoke("hi")
         with pytest.raises(ValueError) as asynchronous:
@@ -105,3 +113,60 @@ def test_a_200_error_body_is_langchain_openais_value_error() -> None:
     own = init_chat_model("openai:gpt-4o-mini", api_key="sk-test", max_retries=0)
     for err in _error_body_raised(own):
         assert str(err) == "openai server_error: overloaded"
+
+
+def test_azures_200_error_body_is_the_same_value_error() -> None:
+    """AzureChatOpenAI reads the reply with ChatOpenAI's `_create_chat_result`."""
+    model = AzureChatOpenAI(
+        azure_endpoint="https://res.openai.azure.com",
+        azure_deployment="d",
+        api_version="2024-10-21",
+        api_key="k",
+        max_retries=0,
+    )
+    for err in _error_body_raised(model, "https://res.openai.azure.com/openai/deployments/d/"):
+        assert first_outside_chatplex(err) is ValueError
+        assert not isinstance(err, openai.APIError)
+        assert err.args == (ERROR_OBJECT,) and str(err) == str(ERROR_OBJECT)
+
+
+def test_a_responses_200_error_body_is_a_value_error_of_the_sdks_response_error() -> None:
+    """langchain-openai's Responses path raises `ValueError(response.error)`: the openai
+    SDK's ResponseError is its one argument and its words; chatplex's own model keeps
+    its words."""
+    model = langchain.ChatOpenAI(
+        model="gpt-4o-mini", api_key="sk-test", max_retries=0, use_responses_api=True
+    )
+    expected = openai.types.responses.ResponseError.construct(**ERROR_OBJECT)
+    for err in _error_body_raised(model, "https://api.openai.com/v1/responses"):
+        assert first_outside_chatplex(err) is ValueError
+        assert not isinstance(err, openai.APIError)
+        assert str(err) == str(expected) and str(err).startswith("ResponseError(")
+        assert err.args == (expected,)
+        assert isinstance(err, errors.APIError) and err.message == "overloaded"
+    own = init_chat_model(
+        "openai:gpt-4o-mini", api_key="sk-test", max_retries=0, use_responses_api=True
+    )
+    for err in _error_body_raised(own, "https://api.openai.com/v1/responses"):
+        assert str(err) == "openai_responses server_error: overloaded"
+
+
+def test_a_failed_responses_stream_event_stays_the_sdks_api_error_and_a_value_error() -> None:
+    """A `response.failed` event is no 200 error body: the SDK's plain APIError first,
+    then the ValueError langchain-openai raises for it."""
+    event = errors.StreamError("failed", provider="openai_responses", error_type="server_error")
+    err = sdk_compatible(event, OpenAIResponsesAdapter.error_families)
+    assert first_outside_chatplex(err) is openai.APIError
+    assert isinstance(err, ValueError)
+
+
+def test_without_the_openai_sdk_a_responses_error_body_is_worded_as_its_object(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No script of langchain-openai's (the SDK not imported): the object's dict is the
+    ValueError's argument and words, as on Chat Completions."""
+    monkeypatch.delitem(sys.modules, "openai")
+    err = errors.APIError("overloaded", provider="openai_responses", body={"error": ERROR_OBJECT})
+    err = sdk_compatible(err, RESPONSES_ERROR_FAMILIES)
+    assert first_outside_chatplex(err) is ValueError
+    assert err.args == (ERROR_OBJECT,) and str(err) == str(ERROR_OBJECT)
