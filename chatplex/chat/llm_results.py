@@ -32,6 +32,7 @@ __all__ = [
     "response_fields_apart",
     "usage_on_each_candidate",
     "result_of",
+    "unnamed_reply_style",
     "partner_style",
     "reply_fields",
     "shaped_llm_output",
@@ -466,6 +467,18 @@ def partner_style(meta: dict[str, Any]) -> str | None:
         return None
     wire = meta.get("provider", named)
     return _style(named) if _style(wire) is not None else None
+
+
+def unnamed_reply_style(meta: dict[str, Any], label: str | None) -> str | None:
+    """The style of a reply that names no provider (no `model_provider`), read from the
+    wire its model was made for (`label`: the model's provider label), where that wire's
+    partner fills its result key by key (`_SHAPES`): such a partner may read the SDK's
+    reply itself and name none (langchain-sambanova's), where langchain-openai's and
+    -anthropic's always name theirs. None for a reply that names one (`partner_style`)."""
+    if "model_provider" in meta:
+        return None
+    style = _style(label)
+    return style if style in _SHAPES else None
 
 
 def _style(provider: Any) -> str | None:

@@ -290,3 +290,16 @@ def test_a_fireworks_reply_gets_langchain_fireworks_result() -> None:
     }
     rows = [result.llm_output, result.llm_output]
     assert combine_shaped_outputs(rows, "fingerprint_fields")["token_usage"]["total_tokens"] == 10
+
+
+def test_a_reply_that_names_no_provider_is_read_by_its_wire_where_it_fills_key_by_key() -> None:
+    from chatplex.chat.llm_results import unnamed_reply_style
+
+    # langchain-sambanova names no provider; its wire's style is langchain-groq's.
+    assert unnamed_reply_style({"provider": "openai"}, "sambanova") == "completions_fields"
+    # A reply that names one is partner_style's; langchain-openai's style always names
+    # it; a wire that declares no style (Perplexity's) or no wire at all gives none.
+    assert unnamed_reply_style({"model_provider": "groq"}, "sambanova") is None
+    assert unnamed_reply_style({"provider": "openai"}, "openai") is None
+    assert unnamed_reply_style({"provider": "openai"}, "perplexity") is None
+    assert unnamed_reply_style({"provider": "openai"}, None) is None

@@ -313,6 +313,37 @@ def test_a_reply_carries_what_its_partner_copies_key_by_key(
     assert info.items() <= generation.message.response_metadata.items()
 
 
+#: A SambaNova reply as chatplex has it: langchain-sambanova names no provider.
+SAMBANOVA = {
+    "token_usage": {"prompt_tokens": 8, "completion_tokens": 5, "total_tokens": 13},
+    "model_name": "Meta-Llama-3.3-70B-Instruct",
+    "system_fingerprint": "fp_1",
+    "finish_reason": "length",
+    "logprobs": None,
+    "provider": "openai",
+    "raw_finish_reason": "length",
+    "request_id": "req_1",
+    "attempts": 1,
+}
+
+
+def test_a_reply_that_names_no_provider_takes_its_drop_ins_wire_style() -> None:
+    # langchain-sambanova's _create_chat_result: the choice's finish reason and logprobs,
+    # an llm_output of the usage, model name and fingerprint.
+    reply = AIMessage(content="hi", response_metadata=SAMBANOVA)
+    result = chat_result(reply, None, "sambanova")
+    [generation] = result.generations
+    assert generation.generation_info == {"finish_reason": "length", "logprobs": None}
+    assert result.llm_output == {
+        "token_usage": SAMBANOVA["token_usage"],
+        "model_name": "Meta-Llama-3.3-70B-Instruct",
+        "system_fingerprint": "fp_1",
+    }
+    # Without the drop-in's wire (chatplex's own model) the reply is its own, as before.
+    plain = chat_result(reply, "x:m")
+    assert plain.llm_output is None and plain.generations[0].generation_info is None
+
+
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_each_streamed_key_rides_on_the_piece_that_carries_it(sync: bool) -> None:
     # chatplex's stream names the model on its first chunk, langchain-openai's on the

@@ -183,16 +183,9 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
     ("listener_runs", "bedrock"): _LLM_OUTPUT_NONE.format(
         partner="langchain-aws's ChatBedrock", keys="{usage, stop_reason, model_id}"
     ),
-    ("listener_runs", "sambanova"): _LLM_OUTPUT_NONE.format(
-        partner="langchain-sambanova", keys="{token_usage, model_name, system_fingerprint...}"
-    ),
     ("length_stop", "azure"): (
         "generation_info lacks Azure's content_filter_results (AzureChatOpenAI writes "
         "each choice's filter results there)"
-    ),
-    ("length_stop", "sambanova"): (
-        "generation_info is None; langchain-sambanova gives {finish_reason: 'length', "
-        "logprobs: None}"
     ),
     ("length_stop", "cohere"): (
         "generation_info is None, where langchain-cohere gives {id, finish_reason, "
