@@ -30,6 +30,7 @@ from typing import Any
 from .dropins import DROP_IN_MODULES
 
 __all__ = [
+    "CHAT_COMPLETIONS_INFO",
     "CHAT_COMPLETIONS_OUTPUT",
     "WIRES",
     "LangSmithRule",
@@ -94,6 +95,10 @@ CHAT_COMPLETIONS_OUTPUT = (
     "service_tier",
     "prompt_filter_results",
 )
+#: ... and its `generation_info` keys after `finish_reason` and `logprobs`, copied from
+#: a whole reply's choice where it has them (Azure's flavour adds each choice's content
+#: filter results; its stream's pieces carry none).
+CHAT_COMPLETIONS_INFO = ("content_filter_results",)
 
 
 @dataclass(frozen=True, slots=True)

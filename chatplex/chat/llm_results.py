@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
+from ..specs import CHAT_COMPLETIONS_INFO
 from ..specs import CHAT_COMPLETIONS_OUTPUT
 from ..specs import spec
 
@@ -385,7 +386,7 @@ def stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
         return None
     if style in _SHAPES:
         return shaped_generation_info(meta, style, streamed=True)
-    info = _generation_info(meta)
+    info = _generation_info(meta, streamed=True)
     if info is not None and style == "chat_completions":
         if not meta.get("logprobs"):
             info.pop("logprobs", None)
@@ -395,9 +396,10 @@ def stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
     return info or None
 
 
-def _generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
+def _generation_info(meta: dict[str, Any], *, streamed: bool = False) -> dict[str, Any] | None:
     """`finish_reason` (the provider's own word, as LangChain reports it), and `logprobs`
-    where the provider sends them (OpenAI); a partner's own keys (`_SHAPES`)."""
+    where the provider sends them (OpenAI), then a whole reply's other choice keys
+    (`CHAT_COMPLETIONS_INFO`: Azure's filter results); a partner's own keys (`_SHAPES`)."""
     style = _style(meta.get("model_provider"))
     if style in _SHAPES:
         return shaped_generation_info(meta, style)
@@ -405,8 +407,10 @@ def _generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
     raw = meta.get("raw_finish_reason", meta.get("finish_reason"))
     if raw is not None:
         info["finish_reason"] = raw
-    if _style(meta.get("model_provider")) == "chat_completions" or "logprobs" in meta:
+    if style == "chat_completions" or "logprobs" in meta:
         info["logprobs"] = meta.get("logprobs")
+    if style == "chat_completions" and not streamed:
+        info.update((k, meta[k]) for k in CHAT_COMPLETIONS_INFO if k in meta)
     return info or None
 
 

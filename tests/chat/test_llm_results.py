@@ -303,3 +303,20 @@ def test_a_reply_that_names_no_provider_is_read_by_its_wire_where_it_fills_key_b
     assert unnamed_reply_style({"provider": "openai"}, "openai") is None
     assert unnamed_reply_style({"provider": "openai"}, "perplexity") is None
     assert unnamed_reply_style({"provider": "openai"}, None) is None
+
+
+def test_an_azure_reply_gives_each_choices_filter_results_in_its_generation_info() -> None:
+    # AzureChatOpenAI's _create_chat_result adds the choice's content_filter_results to
+    # each generation's info; its stream's pieces carry none.
+    filtered = {"hate": {"filtered": False, "severity": "safe"}}
+    meta = {
+        "model_provider": "openai",
+        "provider": "azure",
+        "model_name": "gpt-4o",
+        "finish_reason": "length",
+        "content_filter_results": filtered,
+    }
+    info = chat_result(AIMessage("a", response_metadata=meta)).generations[0][0].generation_info
+    assert info == {"finish_reason": "length", "logprobs": None, "content_filter_results": filtered}
+    streamed = chat_result(AIMessageChunk("a", response_metadata=meta))
+    assert "content_filter_results" not in (streamed.generations[0][0].generation_info or {})

@@ -183,10 +183,6 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
     ("listener_runs", "bedrock"): _LLM_OUTPUT_NONE.format(
         partner="langchain-aws's ChatBedrock", keys="{usage, stop_reason, model_id}"
     ),
-    ("length_stop", "azure"): (
-        "generation_info lacks Azure's content_filter_results (AzureChatOpenAI writes "
-        "each choice's filter results there)"
-    ),
     ("length_stop", "cohere"): (
         "generation_info is None, where langchain-cohere gives {id, finish_reason, "
         "token_count}; chatplex's stream has usage on its last chunk, langchain-cohere's "
