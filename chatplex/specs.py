@@ -202,7 +202,8 @@ class ProviderSpec:
     #: generation info), "chat_completions" (the Chat Completions fields, `logprobs`
     #: always in the generation info, the model's fields in a stream's), or a style its
     #: table `_SHAPES` spells out key by key ("completions_fields", "model_and_usage",
-    #: "candidate_fields", "reply_as_info"); None: the model name and usage only.
+    #: "candidate_fields", "reply_as_info", "usage_and_stop"...); None: the model name
+    #: and usage only.
     llm_output: str | None = None
     #: The `model_provider` a "chat_completions" `llm_output` names when its LangChain
     #: class is a subclass writing its own name on the messages alone (a BaseChatOpenAI:

@@ -118,7 +118,11 @@ class _Shape:
 #: (langchain-mistralai's); "candidate_fields", the candidate's finish reason, model
 #: version and safety ratings, an llm_output of the prompt feedback alone
 #: (langchain-google-genai's `_response_to_result`); "reply_as_info", the whole reply
-#: as the generation's info and no llm_output (langchain-ollama's, which streams).
+#: as the generation's info and no llm_output (langchain-ollama's, which streams);
+#: "usage_and_stop", no generation info, an llm_output of the body's usage, stop reason
+#: and model id (langchain-aws's InvokeModel `ChatBedrock._generate`, which writes the
+#: same dict as the message's additional_kwargs; its `generate()`'s merge of the rows
+#: is not rebuilt: LangChain's empty one).
 _SHAPES: dict[str, _Shape] = {
     "completions_fields": _Shape(
         info=("finish_reason", "logprobs"),
@@ -157,6 +161,7 @@ _SHAPES: dict[str, _Shape] = {
         usage_each=True,
     ),
     "reply_as_info": _Shape(info=None, output=None, streamed=None),
+    "usage_and_stop": _Shape(info=(), output=("usage", "stop_reason", "model_id")),
 }
 #: The styles a spec's `llm_output` may name.
 STYLES = frozenset({"chat_completions", "reply_fields", *_SHAPES})

@@ -320,3 +320,27 @@ def test_an_azure_reply_gives_each_choices_filter_results_in_its_generation_info
     assert info == {"finish_reason": "length", "logprobs": None, "content_filter_results": filtered}
     streamed = chat_result(AIMessageChunk("a", response_metadata=meta))
     assert "content_filter_results" not in (streamed.generations[0][0].generation_info or {})
+
+
+def test_a_bedrock_invoke_reply_gets_chat_bedrocks_llm_output() -> None:
+    # langchain-aws's ChatBedrock: no generation_info, an llm_output of the body's usage,
+    # stop reason and model id (its stream's pieces carry no generation info either).
+    usage = {"prompt_tokens": 8, "completion_tokens": 6, "total_tokens": 14}
+    meta = {
+        "usage": usage,
+        "stop_reason": "end_turn",
+        "model_id": "anthropic.claude",
+        "model_provider": "bedrock",
+        "model_name": "anthropic.claude",
+        "finish_reason": "stop",
+        "raw_finish_reason": "end_turn",
+    }
+    result = chat_result(AIMessage("a", response_metadata=meta))
+    assert result.generations[0][0].generation_info is None
+    assert result.llm_output == {
+        "usage": usage,
+        "stop_reason": "end_turn",
+        "model_id": "anthropic.claude",
+    }
+    streamed = chat_result(AIMessageChunk("a", response_metadata=meta))
+    assert streamed.generations[0][0].generation_info is None

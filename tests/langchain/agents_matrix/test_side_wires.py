@@ -173,16 +173,8 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-_LLM_OUTPUT_NONE = (
-    "the LLMResult's llm_output a listener's run shows (sync and async) is None; "
-    "{partner} gives {keys}, and its generation_info"
-)
-
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
 SIDE_GAPS: dict[tuple[str, str], str] = {
-    ("listener_runs", "bedrock"): _LLM_OUTPUT_NONE.format(
-        partner="langchain-aws's ChatBedrock", keys="{usage, stop_reason, model_id}"
-    ),
     ("length_stop", "cohere"): (
         "generation_info is None, where langchain-cohere gives {id, finish_reason, "
         "token_count}; chatplex's stream has usage on its last chunk, langchain-cohere's "
