@@ -171,7 +171,26 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "stream_usage=...) streams into the SDK's refusal; chatplex streams",
         _per_call_raises("builtins.TypeError", "off", "on"),
     ),
+    ("length_stop", "perplexity"): Difference(
+        "loses data",
+        "langchain-perplexity reads only a top-level `reasoning_tokens` and drops the "
+        "`completion_tokens_details` of Perplexity's usage (FIELD_DIFFERENCES keeps it "
+        "for a message; this scenario reports the usage apart): its invoked replies' "
+        "output_token_details have no keys; chatplex's have 'reasoning'",
+        lambda theirs: _no_reasoning_reported(theirs, "invoked", "async"),
+    ),
 }
+
+
+def _no_reasoning_reported(theirs: Any, *replies: str) -> bool:
+    """Each of `replies` in LangChain's outcome has usage whose output_token_details
+    hold no reasoning count."""
+    return isinstance(theirs, dict) and all(
+        isinstance(usage := (theirs.get(reply) or {}).get("usage"), dict)
+        and "reasoning" not in (usage.get("output_token_details") or {})
+        for reply in replies
+    )
+
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
 SIDE_GAPS: dict[tuple[str, str], str] = {
@@ -179,10 +198,6 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
         "generation_info is None, where langchain-cohere gives {id, finish_reason, "
         "token_count}; chatplex's stream has usage on its last chunk, langchain-cohere's "
         "sync stream none (tests/partners/cohere keeps that part)"
-    ),
-    ("length_stop", "perplexity"): (
-        "usage_metadata.output_token_details is {'reasoning': 0}; langchain-perplexity's "
-        "has no reasoning count (FIELD_DIFFERENCES keeps it for the shared scenarios)"
     ),
     ("error_body", "azure"): (
         "raises openai.APIError; AzureChatOpenAI raises ValueError with the error payload "
