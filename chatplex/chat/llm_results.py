@@ -123,6 +123,9 @@ class _Shape:
 #: and model id (langchain-aws's InvokeModel `ChatBedrock._generate`, which writes the
 #: same dict as the message's additional_kwargs; its `generate()`'s merge of the rows
 #: is not rebuilt: LangChain's empty one).
+#: "reply_info", the reply's id, finish reason, documents, plan, calls, citations and
+#: token count as the generation's info (the message's additional_kwargs too), no
+#: llm_output (langchain-cohere's `_get_generation_info_v2`).
 _SHAPES: dict[str, _Shape] = {
     "completions_fields": _Shape(
         info=("finish_reason", "logprobs"),
@@ -162,6 +165,18 @@ _SHAPES: dict[str, _Shape] = {
     ),
     "reply_as_info": _Shape(info=None, output=None, streamed=None),
     "usage_and_stop": _Shape(info=(), output=("usage", "stop_reason", "model_id")),
+    "reply_info": _Shape(
+        info=(
+            "id",
+            "finish_reason",
+            "documents",
+            "tool_plan",
+            "tool_calls",
+            "citations",
+            "token_count",
+        ),
+        output=None,
+    ),
 }
 #: The styles a spec's `llm_output` may name.
 STYLES = frozenset({"chat_completions", "reply_fields", *_SHAPES})

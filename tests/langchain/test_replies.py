@@ -214,9 +214,26 @@ def test_an_anthropic_reply_carries_its_fields_as_llm_output() -> None:
 
 
 def test_a_reply_of_a_wire_rebuilt_no_way_carries_neither() -> None:
-    meta = {"model_provider": "cohere", "provider": "cohere", "finish_reason": "COMPLETE"}
-    result = chat_result(AIMessage(content="hi", response_metadata=meta), "cohere:m")
+    meta = {"model_provider": "ibm", "provider": "ibm", "finish_reason": "stop"}
+    result = chat_result(AIMessage(content="hi", response_metadata=meta), "ibm:m")
     assert result.llm_output is None and result.generations[0].generation_info is None
+
+
+def test_a_cohere_reply_carries_its_info_and_no_llm_output() -> None:
+    # langchain-cohere's _get_generation_info_v2: the reply's id, finish reason and token
+    # count (its plan, calls, citations where it has them); no llm_output.
+    tokens = {"input_tokens": 8.0, "output_tokens": 6.0}
+    meta = {
+        "id": "r1",
+        "finish_reason": "MAX_TOKENS",
+        "token_count": tokens,
+        "model_provider": "cohere",
+        "provider": "cohere",
+        "raw_finish_reason": "MAX_TOKENS",
+    }
+    result = chat_result(AIMessage(content="hi", response_metadata=meta), "cohere:m")
+    info = {"id": "r1", "finish_reason": "MAX_TOKENS", "token_count": tokens}
+    assert result.llm_output is None and result.generations[0].generation_info == info
 
 
 #: A Groq reply (over the Chat Completions wire, `provider="openai"`), as chatplex has it.
