@@ -30,6 +30,7 @@ from typing import Any
 from .dropins import DROP_IN_MODULES
 
 __all__ = [
+    "CHAT_COMPLETIONS_INFO",
     "CHAT_COMPLETIONS_OUTPUT",
     "WIRES",
     "LangSmithRule",
@@ -94,6 +95,10 @@ CHAT_COMPLETIONS_OUTPUT = (
     "service_tier",
     "prompt_filter_results",
 )
+#: ... and its `generation_info` keys after `finish_reason` and `logprobs`, copied from
+#: a whole reply's choice where it has them (Azure's flavour adds each choice's content
+#: filter results; its stream's pieces carry none).
+CHAT_COMPLETIONS_INFO = ("content_filter_results",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +202,8 @@ class ProviderSpec:
     #: generation info), "chat_completions" (the Chat Completions fields, `logprobs`
     #: always in the generation info, the model's fields in a stream's), or a style its
     #: table `_SHAPES` spells out key by key ("completions_fields", "model_and_usage",
-    #: "candidate_fields", "reply_as_info"); None: the model name and usage only.
+    #: "candidate_fields", "reply_as_info", "usage_and_stop"...); None: the model name
+    #: and usage only.
     llm_output: str | None = None
     #: The `model_provider` a "chat_completions" `llm_output` names when its LangChain
     #: class is a subclass writing its own name on the messages alone (a BaseChatOpenAI:

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
+from ..specs import CHAT_COMPLETIONS_INFO
 from ..specs import CHAT_COMPLETIONS_OUTPUT
 from ..specs import spec
 
@@ -32,6 +33,7 @@ __all__ = [
     "response_fields_apart",
     "usage_on_each_candidate",
     "result_of",
+    "unnamed_reply_style",
     "partner_style",
     "reply_fields",
     "shaped_llm_output",
@@ -116,7 +118,14 @@ class _Shape:
 #: (langchain-mistralai's); "candidate_fields", the candidate's finish reason, model
 #: version and safety ratings, an llm_output of the prompt feedback alone
 #: (langchain-google-genai's `_response_to_result`); "reply_as_info", the whole reply
-#: as the generation's info and no llm_output (langchain-ollama's, which streams).
+#: as the generation's info and no llm_output (langchain-ollama's, which streams);
+#: "usage_and_stop", no generation info, an llm_output of the body's usage, stop reason
+#: and model id (langchain-aws's InvokeModel `ChatBedrock._generate`, which writes the
+#: same dict as the message's additional_kwargs; its `generate()`'s merge of the rows
+#: is not rebuilt: LangChain's empty one).
+#: "reply_info", the reply's id, finish reason, documents, plan, calls, citations and
+#: token count as the generation's info (the message's additional_kwargs too), no
+#: llm_output (langchain-cohere's `_get_generation_info_v2`).
 _SHAPES: dict[str, _Shape] = {
     "completions_fields": _Shape(
         info=("finish_reason", "logprobs"),
@@ -155,6 +164,19 @@ _SHAPES: dict[str, _Shape] = {
         usage_each=True,
     ),
     "reply_as_info": _Shape(info=None, output=None, streamed=None),
+    "usage_and_stop": _Shape(info=(), output=("usage", "stop_reason", "model_id")),
+    "reply_info": _Shape(
+        info=(
+            "id",
+            "finish_reason",
+            "documents",
+            "tool_plan",
+            "tool_calls",
+            "citations",
+            "token_count",
+        ),
+        output=None,
+    ),
 }
 #: The styles a spec's `llm_output` may name.
 STYLES = frozenset({"chat_completions", "reply_fields", *_SHAPES})
@@ -384,7 +406,7 @@ def stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
         return None
     if style in _SHAPES:
         return shaped_generation_info(meta, style, streamed=True)
-    info = _generation_info(meta)
+    info = _generation_info(meta, streamed=True)
     if info is not None and style == "chat_completions":
         if not meta.get("logprobs"):
             info.pop("logprobs", None)
@@ -394,9 +416,10 @@ def stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
     return info or None
 
 
-def _generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
+def _generation_info(meta: dict[str, Any], *, streamed: bool = False) -> dict[str, Any] | None:
     """`finish_reason` (the provider's own word, as LangChain reports it), and `logprobs`
-    where the provider sends them (OpenAI); a partner's own keys (`_SHAPES`)."""
+    where the provider sends them (OpenAI), then a whole reply's other choice keys
+    (`CHAT_COMPLETIONS_INFO`: Azure's filter results); a partner's own keys (`_SHAPES`)."""
     style = _style(meta.get("model_provider"))
     if style in _SHAPES:
         return shaped_generation_info(meta, style)
@@ -404,8 +427,10 @@ def _generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
     raw = meta.get("raw_finish_reason", meta.get("finish_reason"))
     if raw is not None:
         info["finish_reason"] = raw
-    if _style(meta.get("model_provider")) == "chat_completions" or "logprobs" in meta:
+    if style == "chat_completions" or "logprobs" in meta:
         info["logprobs"] = meta.get("logprobs")
+    if style == "chat_completions" and not streamed:
+        info.update((k, meta[k]) for k in CHAT_COMPLETIONS_INFO if k in meta)
     return info or None
 
 
@@ -466,6 +491,18 @@ def partner_style(meta: dict[str, Any]) -> str | None:
         return None
     wire = meta.get("provider", named)
     return _style(named) if _style(wire) is not None else None
+
+
+def unnamed_reply_style(meta: dict[str, Any], label: str | None) -> str | None:
+    """The style of a reply that names no provider (no `model_provider`), read from the
+    wire its model was made for (`label`: the model's provider label), where that wire's
+    partner fills its result key by key (`_SHAPES`): such a partner may read the SDK's
+    reply itself and name none (langchain-sambanova's), where langchain-openai's and
+    -anthropic's always name theirs. None for a reply that names one (`partner_style`)."""
+    if "model_provider" in meta:
+        return None
+    style = _style(label)
+    return style if style in _SHAPES else None
 
 
 def _style(provider: Any) -> str | None:

@@ -79,7 +79,7 @@ def generate(
         merged = merged_result(pieces, run_manager, _token_kwargs(model, target))
         return _as_partner(model, merged, target, kwargs)
     reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-    return _as_partner(model, chat_result(reply, _named(model, called)), target, kwargs)
+    return _as_partner(model, _result(model, reply, called, target), target, kwargs)
 
 
 async def agenerate(
@@ -96,7 +96,7 @@ async def agenerate(
         merged = await amerged_result(apieces, run_manager, _token_kwargs(model, target))
         return _as_partner(model, merged, target, kwargs)
     reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
-    return _as_partner(model, chat_result(reply, _named(model, called)), target, kwargs)
+    return _as_partner(model, _result(model, reply, called, target), target, kwargs)
 
 
 def stream(
@@ -176,6 +176,14 @@ def _token_kwargs(model: ChatChatplex, target: Any) -> dict[str, Any]:
     (`ProviderSpec.invoke_token_verbose`)."""
     declared = declared_spec(target)
     return {"verbose": model.verbose} if declared and declared.invoke_token_verbose else {}
+
+
+def _result(model: ChatChatplex, reply: Any, called: str, target: Any) -> ChatResult:
+    """`reply` as LangChain's `ChatResult`; a drop-in's with the wire it was made for (its
+    partner's result style where the reply names no provider), chatplex's own model's
+    as its own."""
+    label = getattr(primary(target), "provider_label", None)
+    return chat_result(reply, _named(model, called), label if model._under_partner_name else None)
 
 
 def _as_partner(

@@ -25,6 +25,7 @@ from ..chat.llm_results import response_fields_apart
 from ..chat.llm_results import shaped_generation_info
 from ..chat.llm_results import shaped_llm_output
 from ..chat.llm_results import stream_generation_info
+from ..chat.llm_results import unnamed_reply_style
 from ..chat.llm_results import usage_on_each_candidate
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
@@ -43,8 +44,9 @@ __all__ = [
 ]
 
 
-def chat_result(reply: Any, called: str | None = None) -> ChatResult:
-    """The reply of the model `called` (its name) as LangChain's `ChatResult`."""
+def chat_result(reply: Any, called: str | None = None, label: str | None = None) -> ChatResult:
+    """The reply of the model `called` (its name) as LangChain's `ChatResult`; `label`:
+    the wire a partner's drop-in was made for (its style where the reply names none)."""
     if not isinstance(reply, AIMessage):
         raise TypeError(f"a chat model returned {type(reply).__name__}, not AIMessage")
     if isinstance(reply, AIMessageChunk):
@@ -56,7 +58,9 @@ def chat_result(reply: Any, called: str | None = None) -> ChatResult:
     # What the partner class puts beside the messages (`generation_info`, `llm_output`:
     # what `on_llm_end` and `generate()` show, and what LangChain copies into the
     # message's response_metadata), where chatplex rebuilds it key for key.
-    style = partner_style(reply.response_metadata)
+    style = partner_style(reply.response_metadata) or unnamed_reply_style(
+        reply.response_metadata, label
+    )
     usage = first.usage_metadata if usage_on_each_candidate(style) else None
     rest = [_candidate(to_langchain_message(m, called), first, usage) for m in others]
     messages = [first, *rest]

@@ -290,3 +290,57 @@ def test_a_fireworks_reply_gets_langchain_fireworks_result() -> None:
     }
     rows = [result.llm_output, result.llm_output]
     assert combine_shaped_outputs(rows, "fingerprint_fields")["token_usage"]["total_tokens"] == 10
+
+
+def test_a_reply_that_names_no_provider_is_read_by_its_wire_where_it_fills_key_by_key() -> None:
+    from chatplex.chat.llm_results import unnamed_reply_style
+
+    # langchain-sambanova names no provider; its wire's style is langchain-groq's.
+    assert unnamed_reply_style({"provider": "openai"}, "sambanova") == "completions_fields"
+    # A reply that names one is partner_style's; langchain-openai's style always names
+    # it; a wire that declares no style (Perplexity's) or no wire at all gives none.
+    assert unnamed_reply_style({"model_provider": "groq"}, "sambanova") is None
+    assert unnamed_reply_style({"provider": "openai"}, "openai") is None
+    assert unnamed_reply_style({"provider": "openai"}, "perplexity") is None
+    assert unnamed_reply_style({"provider": "openai"}, None) is None
+
+
+def test_an_azure_reply_gives_each_choices_filter_results_in_its_generation_info() -> None:
+    # AzureChatOpenAI's _create_chat_result adds the choice's content_filter_results to
+    # each generation's info; its stream's pieces carry none.
+    filtered = {"hate": {"filtered": False, "severity": "safe"}}
+    meta = {
+        "model_provider": "openai",
+        "provider": "azure",
+        "model_name": "gpt-4o",
+        "finish_reason": "length",
+        "content_filter_results": filtered,
+    }
+    info = chat_result(AIMessage("a", response_metadata=meta)).generations[0][0].generation_info
+    assert info == {"finish_reason": "length", "logprobs": None, "content_filter_results": filtered}
+    streamed = chat_result(AIMessageChunk("a", response_metadata=meta))
+    assert "content_filter_results" not in (streamed.generations[0][0].generation_info or {})
+
+
+def test_a_bedrock_invoke_reply_gets_chat_bedrocks_llm_output() -> None:
+    # langchain-aws's ChatBedrock: no generation_info, an llm_output of the body's usage,
+    # stop reason and model id (its stream's pieces carry no generation info either).
+    usage = {"prompt_tokens": 8, "completion_tokens": 6, "total_tokens": 14}
+    meta = {
+        "usage": usage,
+        "stop_reason": "end_turn",
+        "model_id": "anthropic.claude",
+        "model_provider": "bedrock",
+        "model_name": "anthropic.claude",
+        "finish_reason": "stop",
+        "raw_finish_reason": "end_turn",
+    }
+    result = chat_result(AIMessage("a", response_metadata=meta))
+    assert result.generations[0][0].generation_info is None
+    assert result.llm_output == {
+        "usage": usage,
+        "stop_reason": "end_turn",
+        "model_id": "anthropic.claude",
+    }
+    streamed = chat_result(AIMessageChunk("a", response_metadata=meta))
+    assert streamed.generations[0][0].generation_info is None

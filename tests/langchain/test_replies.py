@@ -214,9 +214,26 @@ def test_an_anthropic_reply_carries_its_fields_as_llm_output() -> None:
 
 
 def test_a_reply_of_a_wire_rebuilt_no_way_carries_neither() -> None:
-    meta = {"model_provider": "cohere", "provider": "cohere", "finish_reason": "COMPLETE"}
-    result = chat_result(AIMessage(content="hi", response_metadata=meta), "cohere:m")
+    meta = {"model_provider": "ibm", "provider": "ibm", "finish_reason": "stop"}
+    result = chat_result(AIMessage(content="hi", response_metadata=meta), "ibm:m")
     assert result.llm_output is None and result.generations[0].generation_info is None
+
+
+def test_a_cohere_reply_carries_its_info_and_no_llm_output() -> None:
+    # langchain-cohere's _get_generation_info_v2: the reply's id, finish reason and token
+    # count (its plan, calls, citations where it has them); no llm_output.
+    tokens = {"input_tokens": 8.0, "output_tokens": 6.0}
+    meta = {
+        "id": "r1",
+        "finish_reason": "MAX_TOKENS",
+        "token_count": tokens,
+        "model_provider": "cohere",
+        "provider": "cohere",
+        "raw_finish_reason": "MAX_TOKENS",
+    }
+    result = chat_result(AIMessage(content="hi", response_metadata=meta), "cohere:m")
+    info = {"id": "r1", "finish_reason": "MAX_TOKENS", "token_count": tokens}
+    assert result.llm_output is None and result.generations[0].generation_info == info
 
 
 #: A Groq reply (over the Chat Completions wire, `provider="openai"`), as chatplex has it.
@@ -311,6 +328,37 @@ def test_a_reply_carries_what_its_partner_copies_key_by_key(
     assert result.llm_output == llm_output
     # LangChain merges both into the message: they hold nothing the reply has not.
     assert info.items() <= generation.message.response_metadata.items()
+
+
+#: A SambaNova reply as chatplex has it: langchain-sambanova names no provider.
+SAMBANOVA = {
+    "token_usage": {"prompt_tokens": 8, "completion_tokens": 5, "total_tokens": 13},
+    "model_name": "Meta-Llama-3.3-70B-Instruct",
+    "system_fingerprint": "fp_1",
+    "finish_reason": "length",
+    "logprobs": None,
+    "provider": "openai",
+    "raw_finish_reason": "length",
+    "request_id": "req_1",
+    "attempts": 1,
+}
+
+
+def test_a_reply_that_names_no_provider_takes_its_drop_ins_wire_style() -> None:
+    # langchain-sambanova's _create_chat_result: the choice's finish reason and logprobs,
+    # an llm_output of the usage, model name and fingerprint.
+    reply = AIMessage(content="hi", response_metadata=SAMBANOVA)
+    result = chat_result(reply, None, "sambanova")
+    [generation] = result.generations
+    assert generation.generation_info == {"finish_reason": "length", "logprobs": None}
+    assert result.llm_output == {
+        "token_usage": SAMBANOVA["token_usage"],
+        "model_name": "Meta-Llama-3.3-70B-Instruct",
+        "system_fingerprint": "fp_1",
+    }
+    # Without the drop-in's wire (chatplex's own model) the reply is its own, as before.
+    plain = chat_result(reply, "x:m")
+    assert plain.llm_output is None and plain.generations[0].generation_info is None
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

@@ -24,6 +24,7 @@ def _bedrock(
     metadata_order: KeyOrder = _AS_THEY_COME,
     stream_metadata_order: KeyOrder = _AS_THEY_COME,
     repairing_tool_parsers: bool = False,
+    llm_output: str | None = None,
 ) -> ProviderSpec:
     """One of Bedrock's two APIs ("module:name" paths inside this folder): both report as
     AWS Bedrock (OpenTelemetry's `aws.bedrock`, LangSmith's `amazon_bedrock`) and take
@@ -44,6 +45,7 @@ def _bedrock(
         metadata_order=metadata_order,
         stream_metadata_order=stream_metadata_order,
         repairing_tool_parsers=repairing_tool_parsers,
+        llm_output=llm_output,
     )
 
 
@@ -82,5 +84,6 @@ SPECS = (
             stop_setting=False, temperature_unset=False, model_attributes=("base_model_id",)
         ),
         model_prefixes=("amazon.", "anthropic.", "meta."),
+        llm_output="usage_and_stop",  # ChatBedrock's: the body's usage, stop reason, model
     ),
 )

@@ -16,5 +16,6 @@ SPECS = (
         setting_aliases=(("cohere_api_key", "api_key"),),
         # langchain-cohere reports a call's max_tokens only, never its own.
         ls_rule=LangSmithRule(max_tokens_setting=False),
+        llm_output="reply_info",  # langchain-cohere's: the reply's info, no llm_output
     ),
 )

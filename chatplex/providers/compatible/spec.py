@@ -775,6 +775,8 @@ PRESETS: tuple[Preset, ...] = (
             reasoning_field="reasoning",
         ),
         langchain_class="ChatSambaNova",
+        # langchain-groq's result: finish reason and logprobs, usage/model/fingerprint.
+        llm_output="completions_fields",
         # Its stream as langchain-openai's: the model's fields on the finishing chunk.
         stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
         stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,

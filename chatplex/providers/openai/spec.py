@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...specs import CHAT_COMPLETIONS_INFO
 from ...specs import CHAT_COMPLETIONS_OUTPUT
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
@@ -118,7 +119,7 @@ LANGCHAIN_OPENAI_ORDER = KeyOrder(
         *CHAT_COMPLETIONS_OUTPUT,
         "finish_reason",
         "logprobs",
-        "content_filter_results",
+        *CHAT_COMPLETIONS_INFO,
     ),
 )
 #: ... and a stream's chunks' (`model_provider` last on each; the first chunk has it

@@ -192,39 +192,42 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
             and (theirs.get("on") or {}).get("usage") is None
         ),
     ),
+    ("length_stop", "perplexity"): Difference(
+        "loses data",
+        "langchain-perplexity reads only a top-level `reasoning_tokens` and drops the "
+        "`completion_tokens_details` of Perplexity's usage (FIELD_DIFFERENCES keeps it "
+        "for a message; this scenario reports the usage apart): its invoked replies' "
+        "output_token_details have no keys; chatplex's have 'reasoning'",
+        lambda theirs: _no_reasoning_reported(theirs, "invoked", "async"),
+    ),
+    ("length_stop", "cohere"): Difference(
+        "loses data",
+        "langchain-cohere's sync stream has no usage_metadata, on its last chunk or "
+        "merged (tests/partners/cohere keeps it: STREAM_USAGE); chatplex's last chunk "
+        "carries the reply's usage",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and all(
+                (theirs.get(piece) or {}).get("usage", 0) is None for piece in ("last", "merged")
+            )
+            and isinstance((theirs.get("invoked") or {}).get("usage"), dict)
+        ),
+    ),
 }
 
-_LLM_OUTPUT_NONE = (
-    "the LLMResult's llm_output a listener's run shows (sync and async) is None; "
-    "{partner} gives {keys}, and its generation_info"
-)
+
+def _no_reasoning_reported(theirs: Any, *replies: str) -> bool:
+    """Each of `replies` in LangChain's outcome has usage whose output_token_details
+    hold no reasoning count."""
+    return isinstance(theirs, dict) and all(
+        isinstance(usage := (theirs.get(reply) or {}).get("usage"), dict)
+        and "reasoning" not in (usage.get("output_token_details") or {})
+        for reply in replies
+    )
+
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-SIDE_GAPS: dict[tuple[str, str], str] = {
-    ("listener_runs", "bedrock"): _LLM_OUTPUT_NONE.format(
-        partner="langchain-aws's ChatBedrock", keys="{usage, stop_reason, model_id}"
-    ),
-    ("listener_runs", "sambanova"): _LLM_OUTPUT_NONE.format(
-        partner="langchain-sambanova", keys="{token_usage, model_name, system_fingerprint...}"
-    ),
-    ("length_stop", "azure"): (
-        "generation_info lacks Azure's content_filter_results (AzureChatOpenAI writes "
-        "each choice's filter results there)"
-    ),
-    ("length_stop", "sambanova"): (
-        "generation_info is None; langchain-sambanova gives {finish_reason: 'length', "
-        "logprobs: None}"
-    ),
-    ("length_stop", "cohere"): (
-        "generation_info is None, where langchain-cohere gives {id, finish_reason, "
-        "token_count}; chatplex's stream has usage on its last chunk, langchain-cohere's "
-        "sync stream none (tests/partners/cohere keeps that part)"
-    ),
-    ("length_stop", "perplexity"): (
-        "usage_metadata.output_token_details is {'reasoning': 0}; langchain-perplexity's "
-        "has no reasoning count (FIELD_DIFFERENCES keeps it for the shared scenarios)"
-    ),
-}
+SIDE_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _side_cells() -> list[Any]:
