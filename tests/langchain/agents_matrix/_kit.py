@@ -31,10 +31,12 @@ import threading
 import warnings
 from collections.abc import Callable
 from collections.abc import Coroutine
+from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from langchain_core.tools import tool
 
 import chatplex
@@ -92,6 +94,26 @@ AWS_KEYS = {
     "aws_secret_access_key": "not-a-real-secret",
     "region_name": "us-east-1",
 }
+
+
+def scripted(script: MockScript) -> Any:
+    """A module's autouse fixture that answers from `script` for the module's cells and
+    puts the shared SCRIPT back after them (`_my_script = scripted(MY_SCRIPT)`)."""
+
+    @pytest.fixture(scope="module", autouse=True)
+    def _scripted(server: MockServer) -> Iterator[None]:
+        server.settings.script = script
+        try:
+            yield
+        finally:
+            server.settings.script = SCRIPT
+
+    return _scripted
+
+
+def ask(text: str) -> dict[str, Any]:
+    """An agent's or graph's input: one user message."""
+    return {"messages": [("user", text)]}
 
 
 def _vertex_credentials() -> Any:

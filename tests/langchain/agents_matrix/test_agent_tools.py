@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 from typing import Any
@@ -45,12 +44,13 @@ from ._kit import TURNS
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
+from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
 from ._kit import run_cell
+from ._kit import scripted
 from .test_agents import token
-from .test_graph_scripts import _ask
 from .test_model_api import _requests
 from .test_model_api import _tool_keys
 from .test_response_format import _outcome
@@ -83,13 +83,7 @@ TOOLS_SCRIPT = MockScript(
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _tools_script(server: MockServer) -> Iterator[None]:
-    server.settings.script = TOOLS_SCRIPT
-    try:
-        yield
-    finally:
-        server.settings.script = SCRIPT
+_tools_script = scripted(TOOLS_SCRIPT)
 
 
 # ---- tools that reach into the run ------------------------------------------------------------
@@ -131,7 +125,7 @@ def runtime_tool_streamed(run: Run) -> Any:
     with `stream_mode=["messages", "updates", "custom"]`."""
     agent = _runtime_agent(run)
     stream = agent.stream(
-        _ask(TURNS[0]),
+        ask(TURNS[0]),
         STEPS,
         context=Units("celsius"),
         stream_mode=["messages", "updates", "custom"],
@@ -147,10 +141,10 @@ def runtime_tool_async(run: Run) -> Any:
         pieces = [
             token(chunk, metadata)
             async for chunk, metadata in agent.astream(
-                _ask(TURNS[0]), STEPS, context=Units("kelvin"), stream_mode="messages"
+                ask(TURNS[0]), STEPS, context=Units("kelvin"), stream_mode="messages"
             )
         ]
-        state = await agent.ainvoke(_ask(TURNS[1]), STEPS, context=Units("kelvin"))
+        state = await agent.ainvoke(ask(TURNS[1]), STEPS, context=Units("kelvin"))
         return {"pieces": pieces, "messages": state["messages"]}
 
     return arun(body)
@@ -178,7 +172,7 @@ def command_tool(run: Run) -> Any:
     """A tool with `InjectedState` and `InjectedToolCallId` returning
     `Command(update=...)` (its ToolMessage and a state key)."""
     agent = agents.create_agent(run.make(), tools=[command_weather], state_schema=CityState)
-    state = agent.invoke(_ask(TURNS[0]), STEPS)
+    state = agent.invoke(ask(TURNS[0]), STEPS)
     return {"city": state.get("city"), "messages": state["messages"]}
 
 
@@ -192,8 +186,8 @@ def return_direct(run: Run) -> Any:
     """A `return_direct=True` tool: the run ends on its result, the model called once;
     invoked and streamed (`stream_mode="messages"`)."""
     agent = agents.create_agent(run.make(), tools=[direct_weather])
-    pieces = [token(*p) for p in agent.stream(_ask(TURNS[1]), STEPS, stream_mode="messages")]
-    return {"messages": agent.invoke(_ask(TURNS[0]), STEPS)["messages"], "pieces": pieces}
+    pieces = [token(*p) for p in agent.stream(ask(TURNS[1]), STEPS, stream_mode="messages")]
+    return {"messages": agent.invoke(ask(TURNS[0]), STEPS)["messages"], "pieces": pieces}
 
 
 def tool_emulator(run: Run) -> Any:
@@ -201,7 +195,7 @@ def tool_emulator(run: Run) -> Any:
     emulate = middleware.LLMToolEmulator(model=run.make())
 
     agent = agents.create_agent(run.make(), tools=[get_weather], middleware=[emulate])
-    return agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+    return agent.invoke(ask(TURNS[0]), STEPS)["messages"]
 
 
 def wrap_tool_call_retried(run: Run) -> Any:
@@ -227,7 +221,7 @@ def wrap_tool_call_retried(run: Run) -> Any:
 
     retry = middleware.ToolRetryMiddleware(max_retries=1, initial_delay=0, jitter=False)
     agent = agents.create_agent(run.make(), tools=[flaky_weather], middleware=[shout, retry])
-    state = agent.invoke(_ask(TURNS[0]), STEPS)
+    state = agent.invoke(ask(TURNS[0]), STEPS)
     return {"seen": seen, "failed": failed, "messages": state["messages"]}
 
 
@@ -242,7 +236,7 @@ def tool_error_returned(run: Run) -> Any:
     ToolMessage, and the model answers it."""
     handle = middleware.ToolErrorMiddleware(lambda exc: f"{type(exc).__name__}: try later")
     agent = agents.create_agent(run.make(), tools=[broken_weather], middleware=[handle])
-    return agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+    return agent.invoke(ask(TURNS[0]), STEPS)["messages"]
 
 
 # ---- requests edited on the way -------------------------------------------------------------
@@ -265,7 +259,7 @@ def override_request(run: Run) -> Any:
 
     agent = agents.create_agent(run.make(), tools=[get_weather], middleware=[prompt, narrow])
     with _requests(run) as seen:
-        messages = agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+        messages = agent.invoke(ask(TURNS[0]), STEPS)["messages"]
     sent = [
         {
             "bot": "You are a weather bot" in json.dumps(body),
@@ -286,7 +280,7 @@ def pii_in_reply(run: Run) -> Any:
         "email", strategy="mask", apply_to_input=False, apply_to_output=True
     )
     agent = agents.create_agent(run.make(), tools=[], middleware=[mask])
-    return agent.invoke(_ask("Say hello to jo@example.com"), STEPS)["messages"]
+    return agent.invoke(ask("Say hello to jo@example.com"), STEPS)["messages"]
 
 
 def call_limit_thread(run: Run) -> Any:
@@ -296,8 +290,8 @@ def call_limit_thread(run: Run) -> Any:
     agent = agents.create_agent(
         run.make(), tools=[get_weather], middleware=[limit], checkpointer=memory.InMemorySaver()
     )
-    agent.invoke(_ask(TURNS[0]), THREAD)
-    return agent.invoke(_ask(TURNS[1]), THREAD)["messages"]
+    agent.invoke(ask(TURNS[0]), THREAD)
+    return agent.invoke(ask(TURNS[1]), THREAD)["messages"]
 
 
 def cleared_tool_inputs(run: Run) -> Any:
@@ -313,8 +307,8 @@ def cleared_tool_inputs(run: Run) -> Any:
         middleware=[middleware.ContextEditingMiddleware(edits=[edit])],
         checkpointer=memory.InMemorySaver(),
     )
-    agent.invoke(_ask(TURNS[0]), THREAD)
-    return agent.invoke(_ask(TURNS[1]), THREAD)["messages"]
+    agent.invoke(ask(TURNS[0]), THREAD)
+    return agent.invoke(ask(TURNS[1]), THREAD)["messages"]
 
 
 #: A tool given as an OpenAI-format dict: offered to the model, not run by the agent.
@@ -336,7 +330,7 @@ def dict_tool(run: Run) -> Any:
     """`create_agent(model, tools=[<a dict>])`: the model calls it and the run ends on
     the call (a dict is a tool the agent does not run)."""
     agent = agents.create_agent(run.make(), tools=[WEATHER_DICT])
-    return agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+    return agent.invoke(ask(TURNS[0]), STEPS)["messages"]
 
 
 @tool("get_weather")
@@ -353,7 +347,7 @@ def async_tool_updates(run: Run) -> Any:
         return [
             (mode, _piece(mode, piece))
             async for mode, piece in agent.astream(
-                _ask(TURNS[0]), STEPS, stream_mode=["updates", "messages"]
+                ask(TURNS[0]), STEPS, stream_mode=["updates", "messages"]
             )
         ]
 
@@ -370,7 +364,7 @@ def approved_with_edit(run: Run) -> Any:
     )
     edit = {"type": "edit", "edited_action": {"name": "get_weather", "args": {"location": "Lyon"}}}
     with _requests(run) as seen:
-        agent.invoke(_ask(TURNS[0]), THREAD)
+        agent.invoke(ask(TURNS[0]), THREAD)
         resumed = agent.invoke(lg_types.Command(resume={"decisions": [edit]}), THREAD)
     sent = [{city: city in json.dumps(b) for city in ("Paris", "Lyon")} for b in seen]
     return {"messages": resumed["messages"], "sent": sent}
@@ -386,7 +380,7 @@ def _said_wrong(error: Exception) -> str:
 def _misfit(run: Run, **how: Any) -> Any:
     strategy = structured.ToolStrategy(Forecast, **how)
     agent = agents.create_agent(run.make(), tools=[], response_format=strategy)
-    return _outcome(agent.invoke(_ask(MISFIT), STEPS))
+    return _outcome(agent.invoke(ask(MISFIT), STEPS))
 
 
 def tool_strategy_retry(run: Run) -> Any:
@@ -404,7 +398,7 @@ def tool_strategy_retry_async(run: Run) -> Any:
     async def body() -> Any:
         strategy = structured.ToolStrategy(Forecast, handle_errors=True)
         agent = agents.create_agent(run.make(), tools=[], response_format=strategy)
-        return _outcome(await agent.ainvoke(_ask(MISFIT), STEPS))
+        return _outcome(await agent.ainvoke(ask(MISFIT), STEPS))
 
     return arun(body)
 
@@ -413,7 +407,7 @@ def provider_strategy_strict(run: Run) -> Any:
     """`ProviderStrategy(Forecast, strict=True)`."""
     strategy = structured.ProviderStrategy(Forecast, strict=True)
     agent = agents.create_agent(run.make(), tools=[], response_format=strategy)
-    return _outcome(agent.invoke(_ask(FORECAST), STEPS))
+    return _outcome(agent.invoke(ask(FORECAST), STEPS))
 
 
 # ---- what a run leaves -----------------------------------------------------------------------
@@ -423,7 +417,7 @@ def stream_debug(run: Run) -> Any:
     """`stream_mode="debug"`: each task and its result (the model's reply among them)."""
     agent = agents.create_agent(run.make(), tools=[get_weather])
     out = []
-    for event in agent.stream(_ask(TURNS[0]), STEPS, stream_mode="debug"):
+    for event in agent.stream(ask(TURNS[0]), STEPS, stream_mode="debug"):
         if event["type"] not in ("task", "task_result"):
             continue
         payload = event["payload"]
@@ -445,8 +439,8 @@ def state_history(run: Run) -> Any:
     agent = agents.create_agent(
         run.make(), tools=[get_weather], checkpointer=memory.InMemorySaver()
     )
-    agent.invoke(_ask(TURNS[0]), THREAD)
-    agent.invoke(_ask(TURNS[1]), THREAD)
+    agent.invoke(ask(TURNS[0]), THREAD)
+    agent.invoke(ask(TURNS[1]), THREAD)
     return [
         {
             "step": snapshot.metadata.get("step"),
@@ -462,10 +456,10 @@ def no_tools_prompt(run: Run) -> Any:
     """`create_agent(model, tools=[], system_prompt=...)`: invoked, then streamed
     (`stream_mode="messages"`)."""
     agent = agents.create_agent(run.make(), tools=[], system_prompt="You are terse.")
-    state = agent.invoke(_ask(HELLO), STEPS)
+    state = agent.invoke(ask(HELLO), STEPS)
     pieces = [
         token(*p)
-        for p in agent.stream(_ask("Say hello to my neighbour"), STEPS, stream_mode="messages")
+        for p in agent.stream(ask("Say hello to my neighbour"), STEPS, stream_mode="messages")
     ]
     return {"messages": state["messages"], "pieces": pieces}
 
@@ -517,7 +511,7 @@ def tool_error_sent(run: Run) -> Any:
     handle = middleware.ToolErrorMiddleware(lambda exc: f"{type(exc).__name__}: try later")
     agent = agents.create_agent(run.make(), tools=[broken_weather], middleware=[handle])
     with _requests(run) as seen:
-        agent.invoke(_ask(TURNS[0]), STEPS)
+        agent.invoke(ask(TURNS[0]), STEPS)
     return [masked({k: b[k] for k in _CONVERSATION_KEYS if k in b}) for b in seen[1:]]
 
 
@@ -546,7 +540,7 @@ def init_model_agent(run: Run) -> Any:
     agent = agents.create_agent(model, tools=[get_weather])
     return {
         "class": type(model).__name__,
-        "messages": agent.invoke(_ask(TURNS[0]), STEPS)["messages"],
+        "messages": agent.invoke(ask(TURNS[0]), STEPS)["messages"],
     }
 
 

@@ -25,7 +25,6 @@ import json
 import operator
 import re
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 from typing import Any
@@ -54,8 +53,10 @@ from ._kit import TURNS
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
+from ._kit import ask
 from ._kit import get_weather
 from ._kit import run_cell
+from ._kit import scripted
 from ._kit import text_of
 from .test_agents import token
 from .test_scripts import SCRIPT_WIRES
@@ -124,17 +125,7 @@ GRAPH_SCRIPT = MockScript(
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _graph_script(server: MockServer) -> Iterator[None]:
-    server.settings.script = GRAPH_SCRIPT
-    try:
-        yield
-    finally:
-        server.settings.script = SCRIPT
-
-
-def _ask(text: str) -> dict[str, Any]:
-    return {"messages": [("user", text)]}
+_graph_script = scripted(GRAPH_SCRIPT)
 
 
 # ---- LangGraph's prebuilt agent ---------------------------------------------------------------
@@ -148,7 +139,7 @@ def react_agent_two_tools(run: Run) -> Any:
         agent = prebuilt.create_react_agent(
             run.make(), [get_weather, get_time], prompt="You are terse."
         )
-    return agent.invoke(_ask("What is the local time in Rome?"), STEPS)["messages"]
+    return agent.invoke(ask("What is the local time in Rome?"), STEPS)["messages"]
 
 
 def react_agent_response_format(run: Run) -> Any:
@@ -157,7 +148,7 @@ def react_agent_response_format(run: Run) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         agent = prebuilt.create_react_agent(run.make(), [get_weather], response_format=Forecast)
-    state = agent.invoke(_ask(TURNS[0]), STEPS)
+    state = agent.invoke(ask(TURNS[0]), STEPS)
     return {"structured_response": state["structured_response"], "messages": state["messages"]}
 
 
@@ -199,7 +190,7 @@ def tool_loop_multi_mode(run: Run) -> Any:
     tuples, interleaved."""
     out = []
     for mode, piece in _tool_loop(run.make()).stream(
-        _ask(TURNS[0]), STEPS, stream_mode=["messages", "updates"]
+        ask(TURNS[0]), STEPS, stream_mode=["messages", "updates"]
     ):
         out.append((mode, token(*piece) if mode == "messages" else piece))
     return out
@@ -221,7 +212,7 @@ def custom_stream_writer(run: Run) -> Any:
     graph = graph_module.StateGraph(graph_module.MessagesState)
     graph.add_node("model", call_model)
     graph.add_edge(graph_module.START, "model")
-    return list(graph.compile().stream(_ask(HELLO), STEPS, stream_mode=["custom", "values"]))
+    return list(graph.compile().stream(ask(HELLO), STEPS, stream_mode=["custom", "values"]))
 
 
 def subgraph_streamed(run: Run) -> Any:
@@ -233,7 +224,7 @@ def subgraph_streamed(run: Run) -> Any:
     parent.add_edge(graph_module.START, "child")
     out = []
     for namespace, mode, piece in parent.compile().stream(
-        _ask(HELLO), STEPS, subgraphs=True, stream_mode=["updates", "messages"]
+        ask(HELLO), STEPS, subgraphs=True, stream_mode=["updates", "messages"]
     ):
         where = [part.split(":")[0] for part in namespace]
         out.append((where, mode, token(*piece) if mode == "messages" else piece))
@@ -294,7 +285,7 @@ def union_strategy_values(run: Run) -> Any:
     agent = agents.create_agent(
         run.make(), tools=[], response_format=structured.ToolStrategy(Forecast | Alert)
     )
-    return list(agent.stream(_ask("Is there an alert for Oslo?"), STEPS, stream_mode="values"))
+    return list(agent.stream(ask("Is there an alert for Oslo?"), STEPS, stream_mode="values"))
 
 
 @dataclass
@@ -316,7 +307,7 @@ def context_prompt(run: Run) -> Any:
         context_schema=UserContext,
         middleware=[_prompt_for_user],
     )
-    state = agent.invoke(_ask(HELLO), STEPS, context=UserContext(user_name="Ada"))
+    state = agent.invoke(ask(HELLO), STEPS, context=UserContext(user_name="Ada"))
     return state["messages"]
 
 
@@ -344,7 +335,7 @@ def hooks_and_override(run: Run) -> Any:
     agent = agents.create_agent(
         run.make(), tools=[get_weather], middleware=[limit, before, after, to_other]
     )
-    state = agent.invoke(_ask(TURNS[0]), STEPS)
+    state = agent.invoke(ask(TURNS[0]), STEPS)
     return {"seen": seen, "messages": state["messages"]}
 
 
@@ -355,7 +346,7 @@ def agent_events(run: Run) -> Any:
     async def body() -> Any:
         agent = agents.create_agent(run.make(), tools=[get_weather])
         out, final = [], None
-        async for event in agent.astream_events(_ask(TURNS[0]), STEPS, version="v2"):
+        async for event in agent.astream_events(ask(TURNS[0]), STEPS, version="v2"):
             if event["event"] == "on_chain_end" and not event["parent_ids"]:
                 final = event["data"]["output"]["messages"]
             if event["event"] != "on_chat_model_stream":
@@ -388,7 +379,7 @@ def tool_asks_structured(run: Run) -> Any:
         return f"Trip planned: {forecast!r}"
 
     agent = agents.create_agent(model, tools=[plan_trip])
-    return agent.invoke(_ask("Please plan a trip to Lisbon."), STEPS)["messages"]
+    return agent.invoke(ask("Please plan a trip to Lisbon."), STEPS)["messages"]
 
 
 def agent_async_two_turns_streamed(run: Run) -> Any:
@@ -402,10 +393,10 @@ def agent_async_two_turns_streamed(run: Run) -> Any:
         pieces = [
             token(chunk, metadata)
             async for chunk, metadata in agent.astream(
-                _ask(TURNS[0]), THREAD, stream_mode="messages"
+                ask(TURNS[0]), THREAD, stream_mode="messages"
             )
         ]
-        second = await agent.ainvoke(_ask(TURNS[1]), THREAD)
+        second = await agent.ainvoke(ask(TURNS[1]), THREAD)
         state = await agent.aget_state(THREAD)
         return {"pieces": pieces, "second": second["messages"], "state": state.values["messages"]}
 
@@ -420,7 +411,7 @@ def stream_usage_loop(run: Run) -> Any:
     `stream_mode=["messages", "values"]`: usage on the streamed pieces; the end state."""
     graph = _tool_loop(run.make(stream_usage=True))
     pieces, state = [], None
-    for mode, piece in graph.stream(_ask(TURNS[0]), STEPS, stream_mode=["messages", "values"]):
+    for mode, piece in graph.stream(ask(TURNS[0]), STEPS, stream_mode=["messages", "values"]):
         if mode == "messages":
             pieces.append(token(*piece))
         else:
@@ -431,7 +422,7 @@ def stream_usage_loop(run: Run) -> Any:
 def parallel_calls_off(run: Run) -> Any:
     """`bind_tools([...], parallel_tool_calls=False)` in a hand-built tool loop."""
     graph = _tool_loop(run.make(), parallel_tool_calls=False)
-    return graph.invoke(_ask(TURNS[0]), STEPS)["messages"]
+    return graph.invoke(ask(TURNS[0]), STEPS)["messages"]
 
 
 def functional_api(run: Run) -> Any:
@@ -466,12 +457,12 @@ def subagent_tool(run: Run) -> Any:
     @tool
     def ask_expert(question: str) -> str:
         """Ask the weather expert a question."""
-        return str(inner.invoke(_ask(question), STEPS)["messages"][-1].content)
+        return str(inner.invoke(ask(question), STEPS)["messages"][-1].content)
 
     outer = agents.create_agent(run.make(), tools=[ask_expert])
     pieces, state = [], None
     for namespace, mode, piece in outer.stream(
-        _ask("Please ask the expert about Oslo."),
+        ask("Please ask the expert about Oslo."),
         STEPS,
         stream_mode=["messages", "values"],
         subgraphs=True,
@@ -504,8 +495,8 @@ def react_agent_trimmed(run: Run) -> Any:
         agent = prebuilt.create_react_agent(
             run.make(), [get_weather], pre_model_hook=_trimmed, checkpointer=memory.InMemorySaver()
         )
-    agent.invoke(_ask(TURNS[0]), THREAD)
-    return agent.invoke(_ask(TURNS[1]), THREAD)["messages"]
+    agent.invoke(ask(TURNS[0]), THREAD)
+    return agent.invoke(ask(TURNS[1]), THREAD)["messages"]
 
 
 def agent_batch(run: Run) -> Any:
@@ -514,7 +505,7 @@ def agent_batch(run: Run) -> Any:
         run.make(), tools=[get_weather], checkpointer=memory.InMemorySaver()
     )
     configs = [{**STEPS, "configurable": {"thread_id": t}} for t in ("a", "b")]
-    states = agent.batch([_ask(TURNS[0]), _ask(TURNS[1])], configs)
+    states = agent.batch([ask(TURNS[0]), ask(TURNS[1])], configs)
     return [state["messages"] for state in states]
 
 
@@ -528,7 +519,7 @@ def cached_system_prompt(run: Run) -> Any:
         ]
     )
     agent = agents.create_agent(run.make(), tools=[get_weather], system_prompt=prompt)
-    return agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+    return agent.invoke(ask(TURNS[0]), STEPS)["messages"]
 
 
 def structured_stream_in_node(run: Run) -> Any:
@@ -549,7 +540,7 @@ def structured_stream_in_node(run: Run) -> Any:
     graph.add_edge(graph_module.START, "forecast")
     out = []
     for mode, piece in graph.compile().stream(
-        _ask("Give me a forecast for Paris."), STEPS, stream_mode=["messages", "values"]
+        ask("Give me a forecast for Paris."), STEPS, stream_mode=["messages", "values"]
     ):
         out.append((mode, token(*piece) if mode == "messages" else piece))
     return out
@@ -565,7 +556,7 @@ def tool_error_recovery(run: Run) -> Any:
     """A tool raising ToolException inside `create_agent`: the error goes back to the
     model as a ToolMessage with status "error", and the model answers it."""
     agent = agents.create_agent(run.make(), tools=[failing_weather])
-    return agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+    return agent.invoke(ask(TURNS[0]), STEPS)["messages"]
 
 
 @tool("get_weather", response_format="content_and_artifact")
@@ -579,7 +570,7 @@ def tool_content_blocks(run: Run) -> Any:
     """A `content_and_artifact` tool whose content is a list of text blocks, in
     `create_agent`: the blocks go back to the model, the artifact stays in the state."""
     agent = agents.create_agent(run.make(), tools=[weather_blocks])
-    return agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+    return agent.invoke(ask(TURNS[0]), STEPS)["messages"]
 
 
 def usage_callback_streamed_agent(run: Run) -> Any:
@@ -589,7 +580,7 @@ def usage_callback_streamed_agent(run: Run) -> Any:
     agent = agents.create_agent(run.make(), tools=[get_weather])
     state = None
     with get_usage_metadata_callback() as seen:
-        for mode, piece in agent.stream(_ask(TURNS[0]), STEPS, stream_mode=["messages", "values"]):
+        for mode, piece in agent.stream(ask(TURNS[0]), STEPS, stream_mode=["messages", "values"]):
             state = piece if mode == "values" else state
     return {"usage": seen.usage_metadata, "state": state}
 
@@ -613,7 +604,7 @@ def node_retry_policy(run: Run) -> Any:
     retry = lg_types.RetryPolicy(max_attempts=2, initial_interval=0.0, jitter=False)
     graph = _model_graph(run.make(max_retries=0), retry_policy=retry)
     run.fail_first(1, "status=500")
-    return graph.compile().invoke(_ask(HELLO), STEPS)["messages"]
+    return graph.compile().invoke(ask(HELLO), STEPS)["messages"]
 
 
 def model_with_retry(run: Run) -> Any:
@@ -621,7 +612,7 @@ def model_with_retry(run: Run) -> Any:
     model = run.make(max_retries=0).with_retry(stop_after_attempt=2, wait_exponential_jitter=False)
     graph = _model_graph(model)
     run.fail_first(1, "status=500")
-    return graph.compile().invoke(_ask(HELLO), STEPS)["messages"]
+    return graph.compile().invoke(ask(HELLO), STEPS)["messages"]
 
 
 def _id_shape(message_id: Any) -> Any:
@@ -635,10 +626,10 @@ def message_id_shapes(run: Run) -> Any:
     """The form of the AI messages' ids (what `RemoveMessage(id=...)` and LangGraph's
     `add_messages` key on), invoked and streamed in an agent."""
     agent = agents.create_agent(run.make(), tools=[get_weather])
-    invoked = agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+    invoked = agent.invoke(ask(TURNS[0]), STEPS)["messages"]
     pieces = [
         _id_shape(chunk.id)
-        for chunk, _ in agent.stream(_ask(TURNS[0]), STEPS, stream_mode="messages")
+        for chunk, _ in agent.stream(ask(TURNS[0]), STEPS, stream_mode="messages")
         if type(chunk).__name__ == "AIMessageChunk"
     ]
     return {

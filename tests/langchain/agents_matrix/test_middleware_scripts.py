@@ -57,10 +57,12 @@ from ._kit import TURNS
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
+from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
 from ._kit import run_cell
+from ._kit import scripted
 from ._kit import text_of
 from .test_chain_scripts import OTHER_MODEL
 from .test_model_api import _caught
@@ -99,17 +101,7 @@ MIDDLEWARE_SCRIPT = MockScript(
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _middleware_script(server: MockServer) -> Iterator[None]:
-    server.settings.script = MIDDLEWARE_SCRIPT
-    try:
-        yield
-    finally:
-        server.settings.script = SCRIPT
-
-
-def _ask(text: str) -> dict[str, Any]:
-    return {"messages": [("user", text)]}
+_middleware_script = scripted(MIDDLEWARE_SCRIPT)
 
 
 def _marked(body: dict[str, Any], keys: frozenset[str]) -> list[str]:
@@ -189,7 +181,7 @@ def dynamic_prompt_blocks_async(run: Run) -> Any:
             run.make(), tools=[get_weather], context_schema=Caller, middleware=[prompt]
         )
         with _requests(run) as seen:
-            state = await agent.ainvoke(_ask(TURNS[0]), STEPS, context=Caller("Ada"))
+            state = await agent.ainvoke(ask(TURNS[0]), STEPS, context=Caller("Ada"))
         return {"messages": state["messages"], "system": [_system_sent(b) for b in seen]}
 
     return arun(body)
@@ -217,7 +209,7 @@ def model_by_context(run: Run) -> Any:
     for tier in ("other", "bound", "default"):
         context = Caller("Ada", tier)
         with _requests(run) as seen:
-            state = _caught(lambda: agent.invoke(_ask(TURNS[0]), STEPS, context=context))  # noqa: B023
+            state = _caught(lambda: agent.invoke(ask(TURNS[0]), STEPS, context=context))  # noqa: B023
         out[tier] = {
             "messages": state["messages"] if isinstance(state, dict) else state,
             "sent": [_picked(b) for b in seen],
@@ -266,9 +258,12 @@ def jump_hooks(run: Run) -> Any:
 
     agent = agents.create_agent(run.make(), tools=[get_weather], middleware=[guard, once_more])
     out = {}
-    for name, ask in (("ended", "Tell me the forbidden secret."), ("nudged", TURNS[0])):
+    for name, prompt in (("ended", "Tell me the forbidden secret."), ("nudged", TURNS[0])):
         with _requests(run) as seen:
-            out[name] = {"messages": agent.invoke(_ask(ask), STEPS)["messages"], "calls": len(seen)}
+            out[name] = {
+                "messages": agent.invoke(ask(prompt), STEPS)["messages"],
+                "calls": len(seen),
+            }
     return {**out, "nudged_at": nudged}
 
 
@@ -295,7 +290,7 @@ def agent_hooks_streamed(run: Run) -> Any:
         )
         updates = []
         for said in TURNS:
-            async for update in agent.astream(_ask(said), THREAD, stream_mode="updates"):
+            async for update in agent.astream(ask(said), THREAD, stream_mode="updates"):
                 for node, written in update.items():
                     updates.append({"node": node, "wrote": observe(written)})
         return {"updates": updates, "ends": ends}
@@ -320,8 +315,8 @@ def summarized_by_tokens(run: Run) -> Any:
             middleware=[summarize],
             checkpointer=memory.InMemorySaver(),
         )
-        agent.invoke(_ask(TURNS[0]), THREAD)
-        return agent.invoke(_ask(TURNS[1]), THREAD)["messages"]
+        agent.invoke(ask(TURNS[0]), THREAD)
+        return agent.invoke(ask(TURNS[1]), THREAD)["messages"]
 
     return {
         "tokens": _caught(lambda: two_turns(("tokens", 60), ("messages", 2))),
@@ -343,9 +338,9 @@ def context_edited_by_model_count(run: Run) -> Any:
     )
 
     def two_turns() -> Any:
-        agent.invoke(_ask(TURNS[0]), THREAD)
+        agent.invoke(ask(TURNS[0]), THREAD)
         with _requests(run) as seen:
-            said = agent.invoke(_ask(TURNS[1]), THREAD)["messages"]
+            said = agent.invoke(ask(TURNS[1]), THREAD)["messages"]
         return {"messages": said, "cleared": ["[cleared]" in json.dumps(b) for b in seen]}
 
     with (
@@ -371,7 +366,7 @@ def run_limit_streamed_async(run: Run) -> Any:
         for said in TURNS:
             pieces = [
                 (meta["langgraph_node"], text_of(piece.content), type(piece).__name__)
-                async for piece, meta in agent.astream(_ask(said), THREAD, stream_mode="messages")
+                async for piece, meta in agent.astream(ask(said), THREAD, stream_mode="messages")
             ]
             streamed.append(pieces)
         state = await agent.aget_state(THREAD)
@@ -390,7 +385,7 @@ def todos_written(run: Run) -> Any:
         run.make(), tools=[get_weather], middleware=[middleware.TodoListMiddleware()]
     )
     with _requests(run) as seen:
-        state = agent.invoke(_ask("Please plan my day."), STEPS)
+        state = agent.invoke(ask("Please plan my day."), STEPS)
     offered = [sorted(p.rsplit("=", 1)[1] for p in _found(b, frozenset({"name"}))) for b in seen]
     return {"todos": state.get("todos"), "messages": state["messages"], "offered": offered}
 
@@ -416,8 +411,8 @@ def pii_guarded(run: Run) -> Any:
         ],
     )
     with _requests(run) as seen:
-        found = agent.invoke(_ask("What is the contact for Jo?"), STEPS)["messages"]
-    blocked = _caught(lambda: agent.invoke(_ask("My card is 4111 1111 1111 1111."), STEPS))
+        found = agent.invoke(ask("What is the contact for Jo?"), STEPS)["messages"]
+    blocked = _caught(lambda: agent.invoke(ask("My card is 4111 1111 1111 1111."), STEPS))
     return {
         "messages": found,
         "hash_sent": ["<email_hash:" in json.dumps(b) for b in seen],
@@ -444,14 +439,14 @@ def tool_retry_exhausted(run: Run) -> Any:
 
     agent = agents.create_agent(run.make(), tools=[offline_weather], middleware=[retry("continue")])
     with _requests(run) as seen:
-        said = agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+        said = agent.invoke(ask(TURNS[0]), STEPS)["messages"]
     last_sent = [_last_turn(b) for b in seen]
 
     async def body() -> Any:
         raising = agents.create_agent(
             run.make(), tools=[offline_weather], middleware=[retry("error")]
         )
-        return await raising.ainvoke(_ask(TURNS[0]), STEPS)
+        return await raising.ainvoke(ask(TURNS[0]), STEPS)
 
     return {"messages": said, "last_sent": last_sent, "raised": _caught(lambda: arun(body))}
 
@@ -484,8 +479,8 @@ def anthropic_caching(run: Run) -> Any:
         checkpointer=memory.InMemorySaver(),
     )
     with _warnings_seen() as caught, _requests(run) as seen:
-        agent.invoke(_ask(TURNS[0]), THREAD)
-        said = agent.invoke(_ask(TURNS[1]), THREAD)["messages"]
+        agent.invoke(ask(TURNS[0]), THREAD)
+        said = agent.invoke(ask(TURNS[1]), THREAD)["messages"]
     return {
         "messages": said,
         "marked": [_marked(b, _CACHE_MARKS) for b in seen],
@@ -505,7 +500,7 @@ def bedrock_caching(run: Run) -> Any:
         middleware=[caching.BedrockPromptCachingMiddleware()],
     )
     with _warnings_seen() as caught, _requests(run) as seen:
-        said = agent.invoke(_ask(TURNS[0]), STEPS)["messages"]
+        said = agent.invoke(ask(TURNS[0]), STEPS)["messages"]
     return {
         "messages": said,
         "marked": [_marked(b, _CACHE_MARKS) for b in seen],
@@ -534,7 +529,7 @@ def fireworks_affinity(run: Run) -> Any:
     with _warnings_seen() as caught:
         run.server.settings.fault_plan = plan
         try:
-            said = agent.invoke(_ask(TURNS[0]), THREAD)["messages"]
+            said = agent.invoke(ask(TURNS[0]), THREAD)["messages"]
         finally:
             run.server.settings.fault_plan = None
     return {"messages": said, "affinity": affinity, "warned": _warned(caught)}
@@ -549,7 +544,7 @@ def anthropic_text_editor(run: Run) -> Any:
         run.make(), tools=[get_weather], middleware=[tools_mw.StateTextEditorToolMiddleware()]
     )
     with _requests(run) as seen:
-        state = agent.invoke(_ask("Please note the trip."), STEPS)
+        state = agent.invoke(ask("Please note the trip."), STEPS)
     return {
         "tools": [b.get("tools") for b in seen],
         "files": state.get("text_editor_files"),
@@ -565,7 +560,7 @@ def provider_strategy_tools(run: Run) -> Any:
         run.make(), tools=[get_weather], response_format=structured.ProviderStrategy(Forecast)
     )
     with _requests(run) as seen:
-        state = _caught(lambda: agent.invoke(_ask(TURNS[0]), STEPS))
+        state = _caught(lambda: agent.invoke(ask(TURNS[0]), STEPS))
     answer = state.get("structured_response") if isinstance(state, dict) else state
     return {"strict": [_marked(b, frozenset({"strict"})) for b in seen], "answer": answer}
 

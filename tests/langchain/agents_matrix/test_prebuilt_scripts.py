@@ -28,7 +28,6 @@ import json
 import operator
 import warnings
 from collections.abc import Callable
-from collections.abc import Iterator
 from typing import Annotated
 from typing import Any
 
@@ -51,10 +50,12 @@ from ._kit import TURNS
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
+from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
 from ._kit import run_cell
+from ._kit import scripted
 from ._kit import text_of
 from .test_agents import token
 from .test_scripts import FORECAST
@@ -107,17 +108,7 @@ PREBUILT_SCRIPT = MockScript(
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _prebuilt_script(server: MockServer) -> Iterator[None]:
-    server.settings.script = PREBUILT_SCRIPT
-    try:
-        yield
-    finally:
-        server.settings.script = SCRIPT
-
-
-def _ask(text: str) -> dict[str, Any]:
-    return {"messages": [("user", text)]}
+_prebuilt_script = scripted(PREBUILT_SCRIPT)
 
 
 def _react(*args: Any, **kwargs: Any) -> Any:
@@ -182,7 +173,7 @@ def tool_node_errors(run: Run) -> Any:
     out = {}
     for name, handling in variants.items():
         graph = _loop_graph(model, [failing_weather], handle_tool_errors=handling).compile()
-        out[name] = _caught(lambda g=graph: g.invoke(_ask(TURNS[0]), STEPS)["messages"])
+        out[name] = _caught(lambda g=graph: g.invoke(ask(TURNS[0]), STEPS)["messages"])
     return out
 
 
@@ -201,7 +192,7 @@ def tool_loop_async(run: Run) -> Any:
 
     async def body() -> Any:
         left = []
-        stream = app.astream(_ask(TURNS[0]), STEPS, stream_mode="messages")
+        stream = app.astream(ask(TURNS[0]), STEPS, stream_mode="messages")
         async for chunk, metadata in stream:
             left.append(token(chunk, metadata))
             if len(left) == 3:
@@ -210,10 +201,10 @@ def tool_loop_async(run: Run) -> Any:
         pieces = [
             (mode, token(*piece) if mode == "messages" else observe(piece))
             async for mode, piece in app.astream(
-                _ask(TURNS[0]), STEPS, stream_mode=["messages", "updates"]
+                ask(TURNS[0]), STEPS, stream_mode=["messages", "updates"]
             )
         ]
-        state = await app.ainvoke(_ask(TURNS[1]), STEPS)
+        state = await app.ainvoke(ask(TURNS[1]), STEPS)
         return {"left": left, "pieces": pieces, "messages": state["messages"]}
 
     return arun(body)
@@ -238,7 +229,7 @@ def command_goto(run: Run) -> Any:
     graph.add_node("close", close)
     graph.add_edge(graph_module.START, "model")
     graph.add_edge("tools", "model")
-    return list(graph.compile().stream(_ask(TURNS[0]), STEPS, stream_mode="updates"))
+    return list(graph.compile().stream(ask(TURNS[0]), STEPS, stream_mode="updates"))
 
 
 def _update_state_continue(run: Run) -> Any:
@@ -247,7 +238,7 @@ def _update_state_continue(run: Run) -> Any:
     app = _loop_graph(run.make(), [get_weather]).compile(
         checkpointer=memory.InMemorySaver(), interrupt_before=["tools"]
     )
-    app.invoke(_ask(TURNS[0]), THREAD)
+    app.invoke(ask(TURNS[0]), THREAD)
     stopped = app.get_state(THREAD)
     last = stopped.values["messages"][-1]
     calls = [{**call, "args": {"location": "Rome"}} for call in last.tool_calls]
@@ -268,7 +259,7 @@ def step_limits(run: Run) -> Any:
     model = run.make()
     app = _loop_graph(model, [get_weather]).compile(checkpointer=memory.InMemorySaver())
     config = {**THREAD, "recursion_limit": 6}
-    raised = _caught(lambda: app.invoke(_ask(LOOPING), config))
+    raised = _caught(lambda: app.invoke(ask(LOOPING), config))
     left = app.get_state(config).values["messages"]
 
     def node(bound: Any) -> Any:
@@ -284,7 +275,7 @@ def step_limits(run: Run) -> Any:
         "raised": raised,
         "types": [type(m).__name__ for m in left],
         "last_ai": next(m for m in reversed(left) if isinstance(m, AIMessage)),
-        "counted": graph.compile().invoke(_ask(LOOPING), {"recursion_limit": 8})["messages"],
+        "counted": graph.compile().invoke(ask(LOOPING), {"recursion_limit": 8})["messages"],
     }
 
 
@@ -300,7 +291,7 @@ def _interrupt_in_tool(run: Run) -> Any:
     thread): what it asks, then the run resumed with `Command(resume="yes")` through
     `ainvoke`."""
     agent = _react(run.make(), [book_table], checkpointer=memory.InMemorySaver())
-    first = agent.invoke(_ask("Book a table in Lyon."), THREAD)
+    first = agent.invoke(ask("Book a table in Lyon."), THREAD)
     asked = [i.value for i in first.get("__interrupt__", ())]
 
     async def resume() -> Any:
@@ -329,8 +320,8 @@ def _react_prompts(run: Run) -> Any:
     as_message = _react(model, [get_weather], prompt=SystemMessage("You are a pirate."))
     as_callable = _react(model, [get_weather], prompt=_as_pirate)
     return {
-        "message": as_message.invoke(_ask(HELLO), STEPS)["messages"],
-        "callable": as_callable.invoke(_ask(TURNS[0]), STEPS)["messages"],
+        "message": as_message.invoke(ask(HELLO), STEPS)["messages"],
+        "callable": as_callable.invoke(ask(TURNS[0]), STEPS)["messages"],
     }
 
 
@@ -351,7 +342,7 @@ def react_hooks_versions(run: Run) -> Any:
     out: dict[str, Any] = {}
     for version, hooks in (("v1", {}), ("v2", {"post_model_hook": post})):
         agent = _react(model, [get_weather], pre_model_hook=pre, version=version, **hooks)
-        out[version] = list(agent.stream(_ask(TURNS[0]), STEPS, stream_mode="updates"))
+        out[version] = list(agent.stream(ask(TURNS[0]), STEPS, stream_mode="updates"))
     return {"out": out, "seen": seen}
 
 
@@ -363,7 +354,7 @@ def react_hook_cut(run: Run) -> Any:
     """A `pre_model_hook` sending the last message alone: after the tool ran, a tool
     result cut from the call it answers (a history trimmed carelessly)."""
     agent = _react(run.make(), [get_weather], pre_model_hook=_last_only)
-    return _caught(lambda: list(agent.stream(_ask(TURNS[0]), STEPS, stream_mode="updates")))
+    return _caught(lambda: list(agent.stream(ask(TURNS[0]), STEPS, stream_mode="updates")))
 
 
 def react_prebound(run: Run) -> Any:
@@ -375,12 +366,12 @@ def react_prebound(run: Run) -> Any:
     both = model.bind_tools([get_weather, book_table])
     out: dict[str, Any] = {}
     out["bound"] = _caught(
-        lambda: _react(both, [get_weather, book_table]).invoke(_ask(TURNS[0]), STEPS)["messages"]
+        lambda: _react(both, [get_weather, book_table]).invoke(ask(TURNS[0]), STEPS)["messages"]
     )
     out["fewer"] = _caught(lambda: _react(model.bind_tools([get_weather]), [get_weather, recall]))
     tagged = both.with_config(tags=["agent"])
     out["configured"] = _caught(
-        lambda: _react(tagged, [get_weather, book_table]).invoke(_ask(TURNS[1]), STEPS)["messages"]
+        lambda: _react(tagged, [get_weather, book_table]).invoke(ask(TURNS[1]), STEPS)["messages"]
     )
     return out
 
@@ -410,9 +401,9 @@ def _streaming_field(run: Run) -> Any:
     agent = _react(model, [get_weather])
 
     async def body() -> Any:
-        return (await agent.ainvoke(_ask(TURNS[1]), STEPS))["messages"]
+        return (await agent.ainvoke(ask(TURNS[1]), STEPS))["messages"]
 
-    return {"sync": agent.invoke(_ask(TURNS[0]), STEPS)["messages"], "async": arun(body)}
+    return {"sync": agent.invoke(ask(TURNS[0]), STEPS)["messages"], "async": arun(body)}
 
 
 def react_models(run: Run) -> Any:
@@ -434,7 +425,7 @@ def _react_store(run: Run) -> Any:
     store = lg_store.InMemoryStore()
     store.put(("notes",), "city", {"text": "Lisbon"})
     agent = _react(run.make(), [recall], store=store)
-    return agent.invoke(_ask("What is my favourite city?"), STEPS)["messages"]
+    return agent.invoke(ask("What is my favourite city?"), STEPS)["messages"]
 
 
 def react_prompts_store(run: Run) -> Any:
@@ -450,7 +441,7 @@ def react_response_format_async(run: Run) -> Any:
         agent = _react(
             run.make(), [get_weather], response_format=("Answer as a forecast.", Forecast)
         )
-        state = await agent.ainvoke(_ask(TURNS[0]), STEPS)
+        state = await agent.ainvoke(ask(TURNS[0]), STEPS)
         return {"structured": state["structured_response"], "messages": state["messages"]}
 
     return arun(body)
@@ -478,7 +469,7 @@ def _streamed(app: Any, text: str, view: Callable[[Any, Any], Any]) -> dict[str,
     """`app` streamed on `text` with `stream_mode=["messages", "values"]`: each piece as
     `view(chunk, metadata)` shows it, and the end state."""
     pieces, state = [], None
-    for mode, piece in app.stream(_ask(text), STEPS, stream_mode=["messages", "values"]):
+    for mode, piece in app.stream(ask(text), STEPS, stream_mode=["messages", "values"]):
         if mode == "messages":
             pieces.append(view(*piece))
         else:
@@ -593,7 +584,7 @@ def subgraph_custom_async(run: Run) -> Any:
     async def body() -> Any:
         out = []
         async for namespace, mode, piece in app.astream(
-            _ask(HELLO), STEPS, subgraphs=True, stream_mode=["messages", "updates", "custom"]
+            ask(HELLO), STEPS, subgraphs=True, stream_mode=["messages", "updates", "custom"]
         ):
             where = [part.split(":")[0] for part in namespace]
             out.append((where, mode, token(*piece) if mode == "messages" else observe(piece)))
@@ -611,7 +602,7 @@ def events_chat_models(run: Run) -> Any:
     async def body() -> Any:
         out = []
         async for event in app.astream_events(
-            _ask(TURNS[0]), STEPS, version="v2", include_types=["chat_model"]
+            ask(TURNS[0]), STEPS, version="v2", include_types=["chat_model"]
         ):
             metadata = event.get("metadata", {})
             data = event["data"]

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import copy
 import enum
-from collections.abc import Iterator
 from typing import Annotated
 from typing import Any
 from typing import Literal
@@ -55,6 +54,7 @@ from ._kit import arun
 from ._kit import masked
 from ._kit import observe
 from ._kit import run_cell
+from ._kit import scripted
 from ._kit import text_of
 from .test_agents import token
 from .test_model_api import _caught
@@ -216,13 +216,7 @@ SCHEMA_SCRIPT = MockScript(
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _schema_script(server: MockServer) -> Iterator[None]:
-    server.settings.script = SCHEMA_SCRIPT
-    try:
-        yield
-    finally:
-        server.settings.script = SCRIPT
+_schema_script = scripted(SCHEMA_SCRIPT)
 
 
 # ---- what a request sent ---------------------------------------------------------------------

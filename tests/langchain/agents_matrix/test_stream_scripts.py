@@ -51,6 +51,7 @@ from ._kit import TURNS
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
+from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
@@ -275,10 +276,6 @@ def _one_node(model: Any, tags: list[str] | None = None, **compiled: Any) -> Any
     return graph.compile(**compiled)
 
 
-def _ask(text: str) -> dict[str, Any]:
-    return {"messages": [("user", text)]}
-
-
 def graph_token_metadata(run: Run) -> Any:
     """`stream_mode="messages"` over a node calling a tagged model: each token whole with
     its metadata (node, step, path, triggers, `ls_*`, tags), sync and async."""
@@ -289,10 +286,10 @@ def graph_token_metadata(run: Run) -> Any:
         return {"chunk": _chunk(chunk), "metadata": _metadata(metadata)}
 
     async def body() -> Any:
-        return [heard(p) async for p in app.astream(_ask(HELLO), STEPS, stream_mode="messages")]
+        return [heard(p) async for p in app.astream(ask(HELLO), STEPS, stream_mode="messages")]
 
     return {
-        "sync": [heard(p) for p in app.stream(_ask(HELLO), STEPS, stream_mode="messages")],
+        "sync": [heard(p) for p in app.stream(ask(HELLO), STEPS, stream_mode="messages")],
         "async": arun(body),
     }
 
@@ -326,7 +323,7 @@ def graph_debug_modes(run: Run) -> Any:
     modes = ["debug", "tasks", "checkpoints"]
     return [
         (mode, _payload(mode, piece))
-        for mode, piece in app.stream(_ask(HELLO), THREAD, stream_mode=modes)
+        for mode, piece in app.stream(ask(HELLO), THREAD, stream_mode=modes)
     ]
 
 
@@ -347,7 +344,7 @@ def subgraph_stream_events(run: Run) -> Any:
     app = _parent_of(run.make())
 
     async def body() -> Any:
-        events = app.astream_events(_ask(HELLO), STEPS, version="v2", include_types=["chat_model"])
+        events = app.astream_events(ask(HELLO), STEPS, version="v2", include_types=["chat_model"])
         return _events([e async for e in events])
 
     tokens = [
@@ -357,7 +354,7 @@ def subgraph_stream_events(run: Run) -> Any:
             "metadata": _metadata(metadata),
         }
         for namespace, (chunk, metadata) in app.stream(
-            _ask(HELLO), STEPS, subgraphs=True, stream_mode="messages"
+            ask(HELLO), STEPS, subgraphs=True, stream_mode="messages"
         )
     ]
     return {"events": arun(body), "tokens": tokens}
@@ -386,7 +383,7 @@ def graph_events_v3(run: Run) -> Any:
     app = _parent_of(run.make().bind_tools([get_weather]))
     with warnings.catch_warnings():  # LangGraph's and LangChain's beta warnings, either side
         warnings.simplefilter("ignore")
-        stream = app.stream_events(_ask(TURNS[0]), STEPS, version="v3")
+        stream = app.stream_events(ask(TURNS[0]), STEPS, version="v3")
         return {"heard": _heard_v3(stream), "output": observe(stream.output)}
 
 

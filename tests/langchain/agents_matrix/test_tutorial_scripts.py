@@ -34,7 +34,6 @@ import re
 import tempfile
 import warnings
 from collections.abc import Callable
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -80,12 +79,13 @@ from ._kit import THREAD
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
+from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
 from ._kit import run_cell
+from ._kit import scripted
 from .test_agent_tools import PROVIDERS
-from .test_graph_scripts import _ask
 from .test_handler_scripts import _printed
 from .test_model_api import _requests
 from .test_scripts import SCRIPT_WIRES
@@ -221,13 +221,7 @@ TUTORIAL_SCRIPT = MockScript(
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _tutorial_script(server: MockServer) -> Iterator[None]:
-    server.settings.script = TUTORIAL_SCRIPT
-    try:
-        yield
-    finally:
-        server.settings.script = SCRIPT
+_tutorial_script = scripted(TUTORIAL_SCRIPT)
 
 
 #: What pretty_print shows that is drawn per reply: a tool call's id (in its own line,
@@ -485,7 +479,7 @@ def rag_agent(run: Run) -> Any:
     )
     last = []
     with _requests(run) as seen:
-        for event in agent.stream(_ask("What is task decomposition?"), STEPS, stream_mode="values"):
+        for event in agent.stream(ask("What is task decomposition?"), STEPS, stream_mode="values"):
             last.append(event["messages"][-1])
     artifacts = [m.artifact for m in last if isinstance(m, ToolMessage)]
     return {
@@ -520,11 +514,11 @@ def rag_two_step(run: Run) -> Any:
     query = "What is task decomposition?"
 
     async def body() -> Any:
-        return (await agent.ainvoke(_ask(query), STEPS))["messages"][-1]
+        return (await agent.ainvoke(ask(query), STEPS))["messages"][-1]
 
     with _requests(run) as seen:
         printed = _pretty(
-            [s["messages"][-1] for s in agent.stream(_ask(query), STEPS, stream_mode="values")]
+            [s["messages"][-1] for s in agent.stream(ask(query), STEPS, stream_mode="values")]
         )
         async_last = arun(body)
     return {"printed": printed, "async": async_last, "sent": _bodies(seen)}
@@ -1238,7 +1232,7 @@ def support_refund(run: Run) -> Any:
         checkpointer=memory.InMemorySaver(),
     )
     with _requests(run) as seen:
-        first = agent.invoke(_ask("My phone is broken and still in warranty."), THREAD)
+        first = agent.invoke(ask("My phone is broken and still in warranty."), THREAD)
         resumed = agent.invoke(
             lg_types.Command(resume={"decisions": [{"type": "approve"}]}), THREAD
         )
