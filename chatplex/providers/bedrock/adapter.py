@@ -294,7 +294,7 @@ class BedrockAdapter(Adapter):
             empty_text=True,
             empty_list=True,
         )
-        body = converse_body(messages, settings)
+        body = converse_body(messages, settings, self.base_model_id or settings.model)
         headers = {**self._headers, "content-type": _JSON}
         if stream:
             headers.setdefault("accept", "application/vnd.amazon.eventstream")

@@ -54,6 +54,7 @@ from ..anthropic.bound import bound_invoke_tools
 from ..anthropic.request import to_wire_messages
 from ..anthropic.request import tool_fields
 from .adapter import BedrockAdapter
+from .cache_marks import mark_last_block
 from .errors import CLIENT_ERRORS
 from .eventstream import EventStreamDecoder
 from .invoke_families import PROMPT_FAMILIES
@@ -275,6 +276,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
                 text = turn["content"]
                 turn["content"] = [{"type": "text", "text": text}] if text else []
         body: dict[str, Any] = dict(settings.extra_body)
+        # A call's cache setting marks the last content block, as langchain-aws puts it.
+        mark_last_block(turns, body.pop("cache_control", None))
         fields = tool_fields(settings)
         for tool in fields.get("tools", ()):
             if "input_schema" in tool and not tool.get("description"):

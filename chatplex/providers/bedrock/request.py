@@ -65,6 +65,7 @@ from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
 from ...messages.utils import merge_message_runs
+from .cache_marks import add_cache_points
 from .documents import document_block
 from .tool_text import has_tool_blocks
 from .tool_text import tool_blocks_as_text
@@ -105,6 +106,10 @@ _INFERENCE_ORDER = ("maxTokens", "temperature", "topP", "stopSequences")
 #: The model a call's keywords name, which langchain-aws's `_converse_params` takes as
 #: `modelId` (`model_id=` per call, respelt): the URL's model, not a body field.
 _MODEL_KEYWORDS = frozenset({"model_id", "modelId"})
+#: A call's cache setting, which langchain-aws turns into `cachePoint` blocks
+#: (`cache_marks.add_cache_points`), never a body field.
+_CACHE_KEYWORD = "cache_control"
+_TAKEN_OUT = _MODEL_KEYWORDS | {_CACHE_KEYWORD}
 #: Keywords langchain-aws takes out of a call's and drops when None.
 _DROPPED_WHEN_NONE = frozenset({"reasoning_effort"})
 #: Converse's own content blocks, which a message may carry as they are (no "type"), as
@@ -133,9 +138,16 @@ def converse_model(settings: CallSettings) -> str:
     return settings.model
 
 
-def converse_body(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[str, Any]:
-    """The whole Converse body for one call (the model id goes in the URL, not here)."""
+def converse_body(
+    messages: Sequence[BaseMessage], settings: CallSettings, base_model: str | None = None
+) -> dict[str, Any]:
+    """The whole Converse body for one call (the model id goes in the URL, not here);
+    `base_model` (the model's own, else `settings.model`; not a call's `model_id=`) says
+    where a call's `cache_control` puts cache points, as langchain-aws's
+    `_get_base_model()` does."""
     body = converse_fields(messages, settings)
+    cache_control = settings.extra_body.get(_CACHE_KEYWORD)
+    add_cache_points(body, cache_control, base_model or settings.model)
     if "toolConfig" not in body and has_tool_blocks(body["messages"]):
         body["messages"] = tool_blocks_as_text(body["messages"])
     return body
@@ -164,8 +176,8 @@ def _add_extras(body: dict[str, Any], extras: Mapping[str, Any]) -> None:
     model_fields: dict[str, Any] = {}
     for name, value in extras.items():
         camel = _SNAKE.get(name, name)
-        if name in _MODEL_KEYWORDS or (value is None and name in _DROPPED_WHEN_NONE):
-            continue  # the URL's model (`converse_model`), or nothing sent
+        if name in _TAKEN_OUT or (value is None and name in _DROPPED_WHEN_NONE):
+            continue  # the URL's model (`converse_model`), cache points, or nothing sent
         if camel in _INFERENCE_FIELDS:
             if value is not None:
                 merged = {**body.get("inferenceConfig", {}), camel: value}

@@ -615,22 +615,8 @@ MIDDLEWARE_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-#: What the drop-in sends where the provider package's middleware (which passes its class
-#: check: `isinstance(request.model, <its partner class>)` holds) hands it the call's
-#: cache settings, and what the partner class does with them instead.
-_BEDROCK_MARKS = {
-    "bedrock_converse": "BedrockPromptCachingMiddleware passes invoke(..., cache_control=...), "
-    "which the drop-in sends as additionalModelRequestFields.cache_control where "
-    "langchain-aws' ChatBedrockConverse inserts cachePoint blocks (after the system, the "
-    "last tool, the last turns)",
-    "bedrock": "BedrockPromptCachingMiddleware passes invoke(..., cache_control=...), which "
-    "the drop-in sends as a top-level cache_control of the InvokeModel body where "
-    "langchain-aws' ChatBedrock marks the last message's last content block",
-}
-
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
 MIDDLEWARE_GAPS: dict[tuple[str, str], str] = {
-    **{("bedrock_caching", wire): what for wire, what in _BEDROCK_MARKS.items()},
     ("fireworks_affinity", "fireworks"): (
         "FireworksPromptCachingMiddleware sets the thread's affinity in langchain-fireworks' "
         "private context variable (_PROMPT_CACHE_AFFINITY), which only its ChatFireworks "

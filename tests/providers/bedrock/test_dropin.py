@@ -644,3 +644,27 @@ def test_max_retries_left_to_boto3s_settings(monkeypatch: pytest.MonkeyPatch) ->
         model=MODEL, region_name="us-east-1", aws_access_key_id="A", aws_secret_access_key="S"
     )
     assert llm.max_retries == 3
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_a_calls_cache_control_goes_as_cache_points_as_langchain_aws_inserts_them(
+    sync: bool,
+) -> None:
+    """What BedrockPromptCachingMiddleware passes (`cache_control=`): cachePoint blocks,
+    no `additionalModelRequestFields.cache_control` (which Converse refuses)."""
+    import asyncio
+
+    wire = Wire([(200, reply([{"text": "ok"}]), {})])
+    llm = model(wire)
+    said = [("system", "Be brief."), ("human", "Hi")]
+    cache = {"type": "ephemeral", "ttl": "1h"}
+    _ = (
+        llm.invoke(said, cache_control=cache)
+        if sync
+        else asyncio.run(llm.ainvoke(said, cache_control=cache))
+    )
+    body = json.loads(wire.requests[0].content)
+    point = {"cachePoint": {"type": "default", "ttl": "1h"}}
+    assert body["system"] == [{"text": "Be brief."}, point]
+    assert body["messages"] == [{"role": "user", "content": [{"text": "Hi"}, point]}]
+    assert "additionalModelRequestFields" not in body

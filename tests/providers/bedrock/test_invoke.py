@@ -314,3 +314,16 @@ def test_an_anthropic_reply_s_text_is_cut_at_the_stop_words() -> None:
     assert view.parse_response(raw, {}).text == "one"
     view, _ = call(keyed(), [HumanMessage("Hi")])
     assert view.parse_response(raw, {}).text == "one. two END three"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_calls_cache_control_marks_the_last_block_as_langchain_aws(stream: bool) -> None:
+    """What BedrockPromptCachingMiddleware passes (`cache_control=`) goes on the last
+    turn's last block, not as a top-level field of the body."""
+    cache = {"type": "ephemeral", "ttl": "5m"}
+    messages = [SystemMessage("Be brief."), HumanMessage("Hi")]
+    _, request = call(keyed(), messages, stream=stream, extra_body={"cache_control": cache})
+    assert request.json["messages"] == [
+        {"role": "user", "content": [{"type": "text", "text": "Hi", "cache_control": cache}]}
+    ]
+    assert "cache_control" not in request.json

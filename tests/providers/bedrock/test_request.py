@@ -581,3 +581,20 @@ def test_a_none_reasoning_effort_is_not_sent() -> None:
         [HumanMessage("hi")], CallSettings(model="m", extra_body={"reasoning_effort": None})
     )
     assert "additionalModelRequestFields" not in body
+
+
+def test_cache_control_places_cache_points_by_the_models_own_base_model() -> None:
+    """A call's `cache_control` is no body field: its cache points follow the base model
+    (an inference profile's `base_model_id`), Nova's without a ttl or a tools point."""
+    settings = CallSettings(
+        model="arn:aws:bedrock:us-east-1:1:application-inference-profile/p",
+        tools=(WEATHER,),
+        extra_body={"cache_control": {"type": "ephemeral", "ttl": "1h"}},
+    )
+    messages = [SystemMessage("Be brief."), HumanMessage("Hi")]
+    nova = converse_body(messages, settings, "amazon.nova-pro-v1:0")
+    claude = converse_body(messages, settings, "anthropic.claude-sonnet-4-v1:0")
+    assert nova["system"][-1] == {"cachePoint": {"type": "default"}}
+    assert nova["toolConfig"]["tools"][-1] != {"cachePoint": {"type": "default"}}
+    assert claude["toolConfig"]["tools"][-1] == {"cachePoint": {"type": "default", "ttl": "1h"}}
+    assert "additionalModelRequestFields" not in nova and "cache_control" not in claude
