@@ -38,7 +38,8 @@
   `request_metadata`, `additional_model_response_field_paths`, `prompt_variables`,
   `service_tier`, `output_config`); inferenceConfig's `topP` / `maxTokens` go there, a
   call's `model_id` is the URL's model (`converse_model`) and a None `reasoning_effort`
-  is not sent, as langchain-aws's `_converse_params` takes them; OpenAI's
+  is not sent, as langchain-aws's `_converse_params` takes them; a call's
+  `cache_control` becomes `cachePoint` blocks (`cache_marks.py`); OpenAI's
   `response_format` (json_schema) becomes `outputConfig` (native structured output);
   anything else (`thinking`, `top_k`, ...) goes into `additionalModelRequestFields`, as
   langchain-aws does with unknown keywords.
