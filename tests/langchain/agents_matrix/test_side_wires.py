@@ -23,6 +23,7 @@ from . import test_chain_scripts as chain_scripts
 from . import test_failure_scripts as failure_scripts
 from . import test_model_api as model_api
 from . import test_reply_scripts as reply_scripts
+from . import test_schema_scripts as schema_scripts
 from . import test_scripts as scripts
 from ._cells import Difference
 from ._cells import _sent_in_every_request
@@ -84,6 +85,7 @@ SCENARIOS = {
     "length_stop": reply_scripts.length_stop,
     "error_body": failure_scripts.error_body,
     "stream_usage_flags": reply_scripts.stream_usage_flags,
+    "structured_strict": schema_scripts.structured_strict,
 }
 
 #: The later sets' scenarios that stream, on a wire the mock server cannot stream to
