@@ -4,7 +4,8 @@ structured output by each method, tool choices, call-time settings, the usage ca
 a JSON parser over a stream, the order of the reply's metadata, token counting,
 serialization, a batch with a refused input), and of the later script sets those that
 found the most on these wires (a listener's run and its `llm_output`, a reply cut at the
-token limit, an error payload in a 200, `stream_usage` on the class and per call), over
+token limit, an error payload in a 200, `stream_usage` on the class and per call,
+structured output with `strict=True`), over
 the wires those files leave out:
 every drop-in with an installed partner package (`_kit.WIRES` less `SCRIPT_WIRES`) is a
 LangChain name a script may import. The scenarios are those files' own, imported."""
