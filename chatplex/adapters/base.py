@@ -464,6 +464,12 @@ class Adapter(ABC):
     #: binds the tools as without it (langchain-groq), and so do the LangChain drop-ins.
     bind_strict: bool = True
 
+    #: The `with_structured_output` methods whose `strict=` its partner package drops,
+    #: sending the schema as without it (langchain-xai's function calling,
+    #: langchain-sambanova's and -perplexity's json_schema, langchain-aws's ChatBedrock's
+    #: function calling); the LangChain drop-ins drop it there too.
+    strict_dropped: frozenset[str] = frozenset()
+
     #: Whether `bind_tools(..., response_format=...)` binds the format as
     #: langchain-openai's `BaseChatOpenAI.bind_tools` rewrites it: LangChain's agents'
     #: `{"type": "json_schema", "json_schema": {"schema": ...}}` read as its schema, then

@@ -438,6 +438,8 @@ class DropInChatModel(ChatChatplex):
         # The tool as LangChain declares it (a class's nested models inlined, no $defs),
         # as the partner's bind_tools and ours (`tool_binding`) send it.
         given = convert_to_openai_tool(schema)["function"]
+        if target.adapter is not None and method in target.adapter.strict_dropped:
+            strict = None  # dropped, as its partner package drops it
         forcing = forced_tool_model(target, given, strict)
         bound = self.model_copy(update={"chatplex_model": forcing})
         declared = declared_spec(target)

@@ -152,6 +152,8 @@ def structured_output(
     if adapter is not None and (adapter.strict_refused or adapter.schema_enforced):
         # Their schema outputs are enforced by design: strict= is moot (as in LangChain).
         strict = None
+    if adapter is not None and method in adapter.strict_dropped:
+        strict = None  # dropped, as its partner package drops it
     if schema is None and method == "json_schema":
         raise ValueError("method='json_schema' needs a schema (only json_mode works without)")
     given = schema

@@ -967,3 +967,42 @@ def test_streaming_reads_and_serializes_as_the_partners(settings: dict[str, Any]
         assert dropin._should_stream(async_api=async_api) == partner._should_stream(
             async_api=async_api
         )
+
+
+class _Remark(BaseModel):
+    """A remark, its mood optional (what `strict=` would make required)."""
+
+    text: str
+    mood: str | None = None
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_function_calling_drops_strict_where_the_partner_drops_it(sync: bool) -> None:
+    # langchain-xai's with_structured_output sets strict=None for function calling, and
+    # langchain-aws's ChatBedrock binds it to a bind_tools that ignores it: the tool goes
+    # as without it (`Adapter.strict_dropped`); langchain-openai's tool is made strict.
+    from chatplex.langchain import ChatBedrock
+    from chatplex.langchain import ChatXAI
+    from chatplex.testing import MockServer
+
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        models = (
+            ChatXAI(model="grok-4", base_url=server.url, api_key="k"),
+            ChatBedrock(
+                model=SUITE_MODELS["bedrock"], endpoint_url=server.url, **BEDROCK_CREDENTIALS
+            ),
+            ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k"),
+        )
+        for model in models:
+            structured = model.with_structured_output(
+                _Remark, method="function_calling", strict=True, include_raw=True
+            )
+            _ = structured.invoke("hi") if sync else await structured.ainvoke("hi")
+    xai, bedrock, openai = bodies
+    dropped = xai["tools"][0]["function"]
+    assert "strict" not in dropped and dropped["parameters"]["required"] == ["text"]
+    ignored = bedrock["tools"][0]
+    assert "strict" not in ignored and ignored["input_schema"]["required"] == ["text"]
+    made = openai["tools"][0]["function"]
+    assert made["strict"] is True and made["parameters"]["required"] == ["text", "mood"]

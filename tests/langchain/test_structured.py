@@ -444,3 +444,32 @@ def test_the_lambda_reads_parsed_then_falls_back_to_the_text() -> None:
     assert read.invoke(LCAIMessage(json.dumps(joke))) == Joke(**joke)
     with pytest.raises(OutputParserException):
         read.invoke(LCAIMessage("not json"))
+
+
+class Remark(BaseModel):
+    """A remark, its mood optional (what `strict=` would make required)."""
+
+    text: str
+    mood: str | None = None
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_strict_is_dropped_where_the_partner_drops_it(server: MockServer, sync: bool) -> None:
+    # langchain-sambanova pops `strict=` and langchain-perplexity ignores it: their
+    # json_schema goes as without it (`Adapter.strict_dropped`); langchain-openai's is
+    # made strict, every key required and no other allowed.
+    from chatplex.langchain import ChatSambaNova
+
+    samba = ChatSambaNova(model="Meta-Llama-3.3-70B-Instruct", base_url=server.url, api_key="k")
+    openai = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k")
+    for llm in (samba, perplexity(server), openai):
+        structured = llm.with_structured_output(
+            Remark, method="json_schema", strict=True, include_raw=True
+        )
+        _ = structured.invoke("hi") if sync else await structured.ainvoke("hi")
+    dropped, ignored, made = (body["response_format"]["json_schema"] for _, body in SENT)
+    for loose in (dropped, ignored):
+        assert "strict" not in loose and loose["schema"]["required"] == ["text"]
+        assert "additionalProperties" not in loose["schema"]
+    assert made["strict"] is True and made["schema"]["required"] == ["text", "mood"]
+    assert made["schema"]["additionalProperties"] is False

@@ -195,6 +195,27 @@ _AWS = {
 
 
 @pytest.mark.parametrize("sync", [True, False])
+async def test_chatbedrock_binds_tools_as_without_strict(sync: bool) -> None:
+    # langchain-aws's ChatBedrock ignores `bind_tools(strict=...)` off the Converse API
+    # (`Adapter.bind_strict`): the tool's schema goes as without it, not made strict.
+    import chatplex
+
+    def lookup(query: str, limit: int = 5) -> str:
+        """Look something up."""
+        return query
+
+    bodies: list[dict[str, Any]] = []
+    model_id = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = chatplex.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
+        bound = model.bind_tools([lookup], strict=True)
+        _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    (tool,) = bodies[0]["tools"]
+    assert "strict" not in tool and tool["input_schema"]["required"] == ["query"]
+    assert "additionalProperties" not in tool["input_schema"]
+
+
+@pytest.mark.parametrize("sync", [True, False])
 async def test_tool_choice_unasked_is_bound_as_none_where_the_partner_binds_it(
     sync: bool,
 ) -> None:

@@ -160,6 +160,11 @@ class BedrockInvokeAdapter(BedrockAdapter):
     #: Anthropic enforces an `output_config.format` schema by design: `strict=` is moot
     #: (refused by chatplex's own models, dropped through LangChain, as on Anthropic's wire).
     schema_enforced = True
+    #: langchain-aws's ChatBedrock binds its structured tool with `strict=`, which its
+    #: `bind_tools` ignores (with a UserWarning) off the Converse API.
+    strict_dropped = frozenset({"function_calling"})
+    #: ...as it ignores `bind_tools(strict=...)` itself.
+    bind_strict = False
     #: The model family the body is built for; None reads it from the model id.
     family: str | None = None
     #: The model id asked, per call (`for_model`): replies name it, as langchain-aws's.

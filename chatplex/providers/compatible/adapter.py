@@ -238,6 +238,11 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.bind_strict
 
     @property
+    def strict_dropped(self) -> frozenset[str]:  # type: ignore[override]
+        """The structured-output methods whose `strict=` is dropped (the profile says)."""
+        return self.profile.strict_dropped
+
+    @property
     def binds_response_format(self) -> bool:  # type: ignore[override]
         """Whether `bind_tools` rewrites a bound response_format as langchain-openai's
         does: where the partner class is its `BaseChatOpenAI` (`Profile.sdk_helper`)."""

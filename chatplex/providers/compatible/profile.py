@@ -231,6 +231,10 @@ class Profile:
     #: Whether `bind_tools(strict=...)` reaches the tools (`Adapter.bind_strict`); False:
     #: dropped, as its partner package drops it (langchain-groq).
     bind_strict: bool = True
+    #: The structured-output methods whose `strict=` its partner package drops
+    #: (`Adapter.strict_dropped`): langchain-xai's function calling, langchain-sambanova's
+    #: and -perplexity's json_schema.
+    strict_dropped: frozenset[str] = frozenset()
     #: Whether a call with a JSON `response_format` is streamed when streaming is asked;
     #: False: made whole, as its partner package does (langchain-groq: Groq refuses to
     #: stream structured outputs and JSON mode).

@@ -207,6 +207,8 @@ PRESETS: tuple[Preset, ...] = (
             assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
             sdk_helper=True,
             helper_provider="xai",  # on every helper piece (its chunk conversion's)
+            # ChatXAI's with_structured_output sets strict=None for function calling.
+            strict_dropped=frozenset({"function_calling"}),
         ),
         langchain_class="ChatXAI",
         llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
@@ -538,6 +540,7 @@ PRESETS: tuple[Preset, ...] = (
                 "langchain-perplexity answers method='function_calling' with a JSON schema"
             ),
             json_schema_shape="bare",  # langchain-perplexity's: the schema alone
+            strict_dropped=frozenset({"json_schema"}),  # "currently ignored", it says
             # langchain-perplexity builds its message itself from the SDK's reply: only
             # the model name as metadata, reasoning and citation tokens as the details,
             # a stream's deltas' raw tool calls kept whole.
@@ -728,6 +731,8 @@ PRESETS: tuple[Preset, ...] = (
             stream_options=False,
             says_stream_false=False,  # langchain-sambanova's body has no "stream" then
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
+            # ...and pops `strict` from its kwargs, whatever the method.
+            strict_dropped=frozenset({"function_calling", "json_schema"}),
             # langchain-sambanova reads the SDK's reply itself: no provider name, the
             # SDK's usage fields (speed figures) as null, no usage details, the raw
             # tool calls kept, reasoning in additional_kwargs.

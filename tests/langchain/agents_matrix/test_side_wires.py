@@ -4,7 +4,8 @@ structured output by each method, tool choices, call-time settings, the usage ca
 a JSON parser over a stream, the order of the reply's metadata, token counting,
 serialization, a batch with a refused input), and of the later script sets those that
 found the most on these wires (a listener's run and its `llm_output`, a reply cut at the
-token limit, an error payload in a 200, `stream_usage` on the class and per call), over
+token limit, an error payload in a 200, `stream_usage` on the class and per call,
+structured output with `strict=True`), over
 the wires those files leave out:
 every drop-in with an installed partner package (`_kit.WIRES` less `SCRIPT_WIRES`) is a
 LangChain name a script may import. The scenarios are those files' own, imported."""
@@ -23,9 +24,12 @@ from . import test_chain_scripts as chain_scripts
 from . import test_failure_scripts as failure_scripts
 from . import test_model_api as model_api
 from . import test_reply_scripts as reply_scripts
+from . import test_schema_scripts as schema_scripts
 from . import test_scripts as scripts
 from ._cells import Difference
+from ._cells import _declarations
 from ._cells import _sent_in_every_request
+from ._cells import _structured_raised
 from ._cells import cells
 from ._cells import judge
 from ._cells import raises
@@ -84,6 +88,7 @@ SCENARIOS = {
     "length_stop": reply_scripts.length_stop,
     "error_body": failure_scripts.error_body,
     "stream_usage_flags": reply_scripts.stream_usage_flags,
+    "structured_strict": schema_scripts.structured_strict,
 }
 
 #: The later sets' scenarios that stream, on a wire the mock server cannot stream to
@@ -200,6 +205,28 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "output_token_details have no keys; chatplex's have 'reasoning'",
         lambda theirs: _no_reasoning_reported(theirs, "invoked", "async"),
     ),
+    ("structured_strict", "cohere"): Difference(
+        "raises",
+        "langchain-cohere's with_structured_output takes no include_raw or strict: by "
+        "json_schema (its default) the parser is left unwrapped and the reply does not "
+        "follow the schema Cohere's v2 API does not read (OutputParserException), by "
+        "function calling both go on to the cohere SDK's V2Client.chat() (TypeError), as "
+        "in structured_methods; chatplex returns raw, parsed and parsing_error",
+        _structured_raised(
+            {
+                "default": "langchain_core.exceptions.OutputParserException",
+                "function_calling": "builtins.TypeError",
+            }
+        ),
+    ),
+    ("structured_strict", "vertex"): Difference(
+        "loses data",
+        "langchain-google-vertexai declares the structured tool in the OpenAPI subset "
+        "(`parameters`), a nullable field's null dropped (the model is told `note` and "
+        "`country` are plain strings); chatplex sends `parametersJsonSchema`, the JSON "
+        "Schema as given",
+        lambda theirs: _nullable_dropped(_declarations(theirs)),
+    ),
     ("length_stop", "cohere"): Difference(
         "loses data",
         "langchain-cohere's sync stream has no usage_metadata, on its last chunk or "
@@ -214,6 +241,18 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
         ),
     ),
 }
+
+
+def _nullable_dropped(declared: list[dict[str, Any]]) -> bool:
+    """Function declarations were sent, each as OpenAPI `parameters` with no trace of
+    a null (`anyOf` with a null type, `nullable`)."""
+    return bool(declared) and all(
+        "parameters" in d
+        and "parametersJsonSchema" not in d
+        and "anyOf" not in str(d)
+        and "nullable" not in str(d)
+        for d in declared
+    )
 
 
 def _no_reasoning_reported(theirs: Any, *replies: str) -> bool:
