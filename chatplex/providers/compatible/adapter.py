@@ -68,6 +68,7 @@ from ...secret import url_joined
 from ..openai.adapter import OpenAIAdapter
 from ..openai.adapter import OpenAIStreamParser
 from ..openai.adapter import parse_reply
+from .affinity import with_affinity
 from .blocks import register_parts_blocks
 from .errors import error_families
 from .missing_key import keyless_key
@@ -332,9 +333,11 @@ class CompatibleAdapter(OpenAIAdapter):
             del body["stream"]
         if profile.tool_call_id_pattern and isinstance(body.get("messages"), list):
             body["messages"] = _with_call_ids(body["messages"], profile.tool_call_id_pattern)
-        if body == request.json:
-            return request
-        return dataclasses.replace(request, json=body)
+        if body != request.json:
+            request = dataclasses.replace(request, json=body)
+        if profile.session_affinity is not None:  # read now: the caller's context
+            request = with_affinity(request, profile.session_affinity)
+        return request
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The OpenAI adapter's reply, with the profile's kept fields in its

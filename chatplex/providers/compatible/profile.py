@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 
-__all__ = ["OPENAI_USAGE_NULLS", "Profile", "ReplyStyle", "TurnStyle"]
+__all__ = ["OPENAI_USAGE_NULLS", "Profile", "ReplyStyle", "SessionAffinity", "TurnStyle"]
 
 #: The token_usage fields the openai SDK's `CompletionUsage` fills with null
 #: (langchain-openai's subclasses dump it: ChatXAI, ChatDeepSeek).
@@ -31,6 +31,19 @@ OPENAI_USAGE_NULLS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class SessionAffinity:
+    """A partner package's context variable that a middleware of its sets around the
+    model call (the thread's session), which its chat model sends at request time: as
+    the body's `prompt_cache_key` and the `header`, unless the call names a `user` or
+    `prompt_cache_key` (langchain-fireworks' `_PROMPT_CACHE_AFFINITY`, set by its
+    `FireworksPromptCachingMiddleware`). Read only where `module` is loaded already."""
+
+    module: str
+    variable: str
+    header: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,3 +293,6 @@ class Profile:
     #: Rate-limit headers it sends, as `http._learn` reads them (for docs): "openai"
     #: (`x-ratelimit-*`) or None (none that chatplex reads).
     rate_limit_headers: str | None = None
+    #: The session affinity its partner package's middleware sets, sent as that
+    #: package's chat model sends it (`affinity.with_affinity`); None: none.
+    session_affinity: SessionAffinity | None = None

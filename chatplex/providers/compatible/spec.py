@@ -48,6 +48,7 @@ from .preset import renamed_chat_openai
 from .preset import same_names
 from .profile import Profile
 from .profile import ReplyStyle
+from .profile import SessionAffinity
 from .profile import TurnStyle
 
 #: Every OpenAI-compatible preset, one row each (see `Preset`). Sources: the
@@ -443,6 +444,11 @@ PRESETS: tuple[Preset, ...] = (
                 detail_keys=("cache_read", "reasoning"),
             ),
             sdk="fireworks",
+            # Its FireworksPromptCachingMiddleware's thread affinity, which its
+            # ChatFireworks sends at request time.
+            session_affinity=SessionAffinity(
+                "langchain_fireworks.chat_models", "_PROMPT_CACHE_AFFINITY", "x-session-affinity"
+            ),
         ),
         langchain_class="ChatFireworks",
         llm_output="fingerprint_fields",  # langchain-fireworks': usage, fingerprint, tier

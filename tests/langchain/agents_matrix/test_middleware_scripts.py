@@ -616,14 +616,7 @@ MIDDLEWARE_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-MIDDLEWARE_GAPS: dict[tuple[str, str], str] = {
-    ("fireworks_affinity", "fireworks"): (
-        "FireworksPromptCachingMiddleware sets the thread's affinity in langchain-fireworks' "
-        "private context variable (_PROMPT_CACHE_AFFINITY), which only its ChatFireworks "
-        "reads at request time: the drop-in sends no x-session-affinity header and no "
-        "prompt_cache_key"
-    ),
-}
+MIDDLEWARE_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _cells() -> list[Any]:
