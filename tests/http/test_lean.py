@@ -19,6 +19,7 @@ from collections.abc import Callable
 from contextlib import asynccontextmanager
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -197,14 +198,8 @@ async def test_a_post_whose_connection_drops_is_not_sent_again_and_fails_as_on_a
             await writer.drain()
 
     seen: list[bytes] = []
-    errors: list[APIConnectionError] = []
     async with raw_server(drop) as url:
-        adapter = FakeAdapter(url)
-        async with httpx.AsyncClient(transport=AioHTTPTransport()) as mine:
-            for client in (None, mine):
-                with pytest.raises(APIConnectionError) as caught:
-                    await asend(adapter, adapter.request(), client=client)
-                errors.append(caught.value)
+        errors = await failed_lean_and_aiohttp(FakeAdapter(url))
     # A reply whose head came counts as sent on a lean connection; one without, not.
     assert shared_transport().lean_sends == (how == "mid-body")
     assert len(seen) == 2  # once on each path: never sent again
@@ -420,13 +415,7 @@ async def test_tls_uses_the_transports_context_and_verify_setting(tmp_path: Path
             await body.aclose()
         # Verified against the system's roots, the self-signed certificate fails alike
         # on a lean connection and through aiohttp.
-        errors: list[APIConnectionError] = []
-        async with httpx.AsyncClient(transport=AioHTTPTransport()) as mine:
-            for client in (None, mine):
-                with pytest.raises(APIConnectionError) as caught:
-                    await asend(adapter, adapter.request(), client=client)
-                errors.append(caught.value)
-        lean, aiohttp = errors
+        lean, aiohttp = await failed_lean_and_aiohttp(adapter)
         assert type(lean.__cause__) is type(aiohttp.__cause__) is httpx.ConnectError
         assert str(lean) == str(aiohttp)
         # The SSL library's reason, not the strerror of its error code ("Operation not
@@ -441,6 +430,20 @@ def failed_sync(adapter: FakeAdapter) -> APIConnectionError:
     with pytest.raises(APIConnectionError) as caught:
         send(adapter, adapter.request())
     return caught.value
+
+
+async def failed_lean_and_aiohttp(
+    adapter: FakeAdapter, transport: AioHTTPTransport | None = None, **options: Any
+) -> list[APIConnectionError]:
+    """The error of one request sent on a lean connection, then through aiohttp (an httpx
+    client over `transport`), each awaited to its failure."""
+    errors: list[APIConnectionError] = []
+    async with httpx.AsyncClient(transport=transport or AioHTTPTransport()) as mine:
+        for client in (None, mine):
+            with pytest.raises(APIConnectionError) as caught:
+                await asend(adapter, adapter.request(), client=client, **options)
+            errors.append(caught.value)
+    return errors
 
 
 async def test_a_refused_stream_says_the_certificate_failed(tmp_path: Path) -> None:
@@ -510,14 +513,8 @@ async def test_a_server_hanging_up_on_a_new_connection_fails_it_at_once() -> Non
     async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writer.close()  # before any request: never waited for until a timeout
 
-    errors: list[APIConnectionError] = []
     async with raw_server(hang_up) as url:
-        adapter = FakeAdapter(url)
-        async with httpx.AsyncClient(transport=AioHTTPTransport()) as mine:
-            for client in (None, mine):
-                with pytest.raises(APIConnectionError) as caught:
-                    await asend(adapter, adapter.request(), client=client, timeout=NEVER)
-                errors.append(caught.value)
+        errors = await failed_lean_and_aiohttp(FakeAdapter(url), timeout=NEVER)
     # The same errors: "Server disconnected", or the reset of a request written before
     # the server's FIN was read (which one is a race, on either path).
     for err in errors:
@@ -544,13 +541,7 @@ async def test_a_refused_connection_carries_httpx_async_clients_words(closed_por
     """Lean and aiohttp alike word a refused connection as the OS does; the httpx error
     also holds what httpx's own async client says of it (anyio's words), for the drop-ins
     whose partner lets httpx's error through."""
-    adapter = FakeAdapter(f"http://127.0.0.1:{closed_port}")
-    errors: list[APIConnectionError] = []
-    async with httpx.AsyncClient(transport=AioHTTPTransport()) as mine:
-        for client in (None, mine):
-            with pytest.raises(APIConnectionError) as caught:
-                await asend(adapter, adapter.request(), client=client)
-            errors.append(caught.value)
+    errors = await failed_lean_and_aiohttp(FakeAdapter(f"http://127.0.0.1:{closed_port}"))
     for error in errors:
         assert isinstance(error.__cause__, httpx.ConnectError)
         assert str(error.__cause__) == "Connection refused"
@@ -575,14 +566,8 @@ async def test_a_refused_connection_holds_what_aiohttps_connector_error_is_made_
     import aiohttp
 
     url = f"http://127.0.0.1:{closed_port}"
-    adapter = FakeAdapter(url)
     transport = AioHTTPTransport()
-    causes = []
-    async with httpx.AsyncClient(transport=transport) as mine:
-        for client in (None, mine):
-            with pytest.raises(APIConnectionError) as caught:
-                await asend(adapter, adapter.request(), client=client)
-            causes.append(caught.value.__cause__)
+    causes = [e.__cause__ for e in await failed_lean_and_aiohttp(FakeAdapter(url), transport)]
     async with aiohttp.ClientSession() as session:
         with pytest.raises(aiohttp.ClientConnectorError) as raw:
             await session.post(url, data=b"{}")
