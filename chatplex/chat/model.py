@@ -444,7 +444,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             >>> [call["name"] for call in reply.tool_calls]
             ['get_weather']
         """
-        from ..adapters.tools import normalise_tool_choice
+        from ..adapters.tool_choice import normalise_tool_choice
         from ..adapters.tools import to_tool_specs
 
         functions, choice = self._tools_to_bind(tools, tool_choice)
