@@ -158,20 +158,6 @@ def test_drop_ins_change_what_is_bound_through_the_hooks() -> None:
     assert structured.invoke("q") == {"a": "x"}
 
 
-def test_a_model_without_per_model_defaults_keeps_the_disable_streaming_given() -> None:
-    model = FakeChatModel(responses=["a"])
-    assert model.langchain_disable_streaming(None) is None  # LangChain's default
-    assert model.langchain_disable_streaming("tool_calling") == "tool_calling"
-
-
-def test_call_settings_normalise_stop() -> None:
-    model = FakeChatModel(stop="END", temperature=0.1)
-    settings = model._settings({})
-    assert (settings.model, settings.stop, settings.temperature) == ("fake-chat", ("END",), 0.1)
-    assert model._settings({"stop": ["a", "b"]}).stop == ("a", "b")
-    assert model._settings({"stop": []}).stop is None
-
-
 def test_rate_limit_setting() -> None:
     limited = FakeChatModel(rate_limit={"requests_per_minute": 60})
     assert limited.rate_limit == RateLimit(requests_per_minute=60)
@@ -189,18 +175,6 @@ def test_input_and_output_types_for_the_schemas() -> None:
     assert "AIMessage" in model.get_output_jsonschema()["$defs"]
 
 
-def test_invocation_params_name_the_provider_users_chose_not_its_wire() -> None:
-    from chatplex.adapters.base import CallSettings
-    from chatplex.lean import init_chat_model
-
-    groq = init_chat_model("groq:llama-3.3-70b-versatile", api_key="gsk-example")
-    assert groq.provider == "openai" and groq.provider_label == "groq"
-    params = groq._invocation_params(CallSettings(model="llama-3.3-70b-versatile"))
-    assert params["provider"] == "groq"
-    plain = init_chat_model("openai:gpt-4o-mini", api_key="sk-example")
-    assert plain.provider_label == "openai"
-
-
 def test_an_adapter_must_implement_the_declared_interface() -> None:
     # Shared code calls the interface's members (issue 48): an object that only looks
     # like an adapter fails here, before any request, naming what it must be.
@@ -209,16 +183,6 @@ def test_an_adapter_must_implement_the_declared_interface() -> None:
 
     with pytest.raises(TypeError, match=r"subclass of chatplex\.adapters\.base\.Adapter"):
         ChatModel(LooksLikeOne(), "m")  # type: ignore[arg-type]
-
-
-def test_a_model_leaves_token_counts_to_langchain_core_unless_its_wire_counts() -> None:
-    """Every counting hook's default is langchain-core's count (None), and the engine
-    does not count messages (so the LangChain chat model does not convert them)."""
-    model = FakeChatModel(responses=["x"])
-    assert model.langchain_token_ids("a b") is None
-    assert model.langchain_num_tokens("a b") is None
-    assert model.langchain_counts_messages() is False
-    assert model.langchain_num_tokens_from_messages([], None, {}) is None
 
 
 _ANTHROPIC_REPLY = {
