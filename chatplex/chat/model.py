@@ -7,15 +7,15 @@ for a call, its retries, budget, reply cache and price). Subclasses that answer 
 HTTP (`FakeChatModel`) override those hooks only. The Runnable hooks (`_invoke`,
 `_stream`...) are `chat/run_hooks.py`'s functions, bound as methods here; so are a call's
 settings (`_settings`: `chat/call_settings.py`) and what its callback run is told
-(`_serialized`, `_invocation_params`: `chat/run_description.py`). The `langchain_*`
-facts the drop-in layer reads are `LangChainHooks`' (`chat/langchain_hooks.py`).
+(`_serialized`, `_invocation_params`: `chat/run_description.py`). `bind_tools` binds
+through `chat/tool_binding.py`; the `langchain_*` facts the drop-in layer reads are
+`LangChainHooks`' (`chat/langchain_hooks.py`).
 """
 
 from __future__ import annotations
 
 import copy
 import sys
-from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -32,6 +32,7 @@ from . import call_settings
 from . import run_description
 from . import run_hooks
 from . import send_hooks
+from . import tool_binding
 from .call_hooks import check_cache
 from .callbacks import LLMResult
 from .langchain_hooks import LangChainHooks
@@ -51,17 +52,9 @@ if TYPE_CHECKING:
     from ..http import RateLimit
     from .caching.base import BaseCache
     from .limiter import ForeignLimiterBudget
+    from .tool_binding import BuiltinReader
 
-__all__ = ["ChatModel", "builtin_tool_reader"]
-
-#: How a wire reads a built-in tool dict (`Adapter.builtin_tool`).
-BuiltinReader = Callable[[Mapping[str, Any]], "dict[str, Any] | None"]
-
-
-def builtin_tool_reader(adapter: Adapter | None) -> BuiltinReader | None:
-    """The wire's reading of built-in tool dicts (`Adapter.builtin_tool`); None without
-    an adapter (a model before there is one, a runnable that is not a chatplex model)."""
-    return adapter.builtin_tool if adapter is not None else None
+__all__ = ["ChatModel"]
 
 
 def _is_adapter(value: object) -> bool:
@@ -367,20 +360,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             >>> [call["name"] for call in reply.tool_calls]
             ['get_weather']
         """
-        from ..adapters.tool_choice import normalise_tool_choice
-        from ..adapters.tools import to_tool_specs
-
-        functions, choice = self._tools_to_bind(tools, tool_choice)
-        specs = to_tool_specs(functions, strict=strict, builtin=self._builtin_tool_reader())
-        clone = copy.copy(self)
-        clone.tools = specs
-        clone.tool_choice = normalise_tool_choice(choice, specs)
-        if parallel_tool_calls is not None:
-            from .dropin import tool_call_body
-
-            body = tool_call_body(self.adapter, parallel_tool_calls, clone.tool_choice)
-            clone.extra_body = {**self.extra_body, **body}
-        return self._finish_binding(clone, tools, tool_choice)
+        return tool_binding.tools_bound(self, tools, tool_choice, strict, parallel_tool_calls)
 
     # Where a drop-in's LangChain class binds tools or structured output its own way, it
     # overrides these hooks, not the methods (whose signatures are LangChain's, once).
@@ -506,7 +486,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
 
     def _builtin_tool_reader(self) -> BuiltinReader | None:
         """The wire's reading of built-in tool dicts (None before there is an adapter)."""
-        return builtin_tool_reader(self.adapter)
+        return tool_binding.builtin_tool_reader(self.adapter)
 
     def _apply(self, settings: Mapping[str, Any]) -> None:
         check_settings(settings)

@@ -24,8 +24,8 @@ from ..adapters.tools import given_cache_control
 from ..adapters.tools import given_tool_fields
 from ..adapters.tools import to_tool_specs
 from ..chat.dropin import tool_call_body
-from ..chat.model import builtin_tool_reader
 from ..chat.structured import output_schema
+from ..chat.tool_binding import builtin_tool_reader
 from .wrapped import adapter_of
 from .wrapped import partner_refuses
 from .wrapped import primary
