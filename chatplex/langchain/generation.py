@@ -17,12 +17,12 @@ from langchain_core.messages import BaseMessage as LCBaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 
-from ..adapters.tools import normalise_tool_choice
-from ..adapters.tools import parallel_from_choice
+from ..adapters.tool_choice import normalise_tool_choice
+from ..adapters.tool_choice import parallel_from_choice
 from ..adapters.tools import to_tool_specs
 from ..chat.call_hooks import cache_under_langchain
 from ..chat.dropin import tool_call_body
-from ..chat.model import builtin_tool_reader
+from ..chat.tool_binding import builtin_tool_reader
 from ..core import Runnable
 from .convert import StreamTranslator
 from .convert import mark_last_attempt

@@ -37,7 +37,7 @@ from ...adapters.connection import post_json
 from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.keys import secret_header_names
-from ...adapters.tools import given_json_schema
+from ...adapters.output_formats import given_json_schema
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
