@@ -15,18 +15,23 @@ server). What test_tutorial_scripts.py and test_model_api.py run already is left
   TypedDict, a JSON schema by `method="json_schema"`, with `include_raw=True`, nested.
 - Messages: a system prompt, a named user message with an id, a tool call written by
   hand (`AIMessage(content=[], tool_calls=[...])`) answered by a `ToolMessage`, a user
-  message built from `content_blocks`; the reply's `text`, `content_blocks` and usage.
+  message built from `content_blocks`; the reply's `text`, `content_blocks` and usage;
+  a file and an image by a provider-managed id, a base64 video (and the warnings shown).
 - Tools: `@tool("web_search")`, `@tool(..., description=...)`, an `args_schema` model with
   a `Literal` and defaults, a JSON-schema `args_schema`, in an agent.
 - Short-term memory: `@before_model` trimming the thread with
   `RemoveMessage(REMOVE_ALL_MESSAGES)`, `@after_model` deleting the oldest messages
-  (streamed as values, printed as the page prints them).
+  (streamed as values, printed as the page prints them), `@after_model` removing a
+  reply with a stop word (async).
 - Streaming: agent progress (`"updates"`, each step's `content_blocks`), custom updates
   from `get_stream_writer()` beside them, sync and async; the page's tool-call
-  rendering over `["messages", "updates"]`; the agents page's values loop.
+  rendering over `["messages", "updates"]`; the agents page's values loop; a
+  `HumanInTheLoopMiddleware` interrupt streamed, then resumed with the call edited.
 - Structured output: `ToolStrategy(tool_message_content=...)`, a union answered twice
   then once (`handle_errors` by default), a rating out of range (retried, then
-  `handle_errors="..."`, then `handle_errors=False` raising), `ProviderStrategy`.
+  `handle_errors="..."`, then `handle_errors=False` raising), `ProviderStrategy`; the
+  page's `ProductReview` as a model, as a JSON schema, in a union and by
+  `ProviderStrategy`, with what each first request offered.
 - Agents: a `@wrap_model_call` choosing the model by the thread's length, a
   `@dynamic_prompt` reading the run's context.
 """
