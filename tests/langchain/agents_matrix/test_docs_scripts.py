@@ -1194,7 +1194,8 @@ DOCS_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "loses data",
         "langchain-groq sends a user message without the `name` the script gave it "
         '(HumanMessage(..., name="alice")): it reads a name from additional_kwargs only, '
-        "and Groq's Chat Completions take a participant's `name`; chatplex sends it",
+        "and Groq's Chat Completions take a participant's `name` "
+        "(console.groq.com/docs/api-reference#chat-create); chatplex sends it",
         _user_name_dropped,
     ),
     ("docs_tool_chunks", "mistralai"): Difference(
