@@ -104,7 +104,7 @@ __all__ = [
     "configured_retries",
 ]
 
-#: Content blocks this adapter sends: text, images and files (base64), and the reasoning,
+#: Content blocks this adapter sends: text, images, files and videos (base64), and the reasoning,
 #: tool-use and server-tool blocks of previous replies (sent back as they came). Others
 #: are refused before any request.
 BLOCK_TYPES = BlockTypes(
@@ -114,6 +114,7 @@ BLOCK_TYPES = BlockTypes(
             "image_url",
             "image",
             "file",
+            "video",
             "reasoning",
             "reasoning_content",
             "thinking",

@@ -68,6 +68,7 @@ from ...messages import ToolMessage
 from ...messages.utils import merge_message_runs
 from .cache_marks import add_cache_points
 from .documents import document_block
+from .documents import video_block
 from .tool_text import has_tool_blocks
 from .tool_text import tool_blocks_as_text
 
@@ -424,6 +425,8 @@ def _user_blocks(content: Any, i: int, names: dict[str, int]) -> list[_Block]:
             out.append({"image": _image(block, i, j)})
         elif kind == "file":
             out.append(document_block(block, f"message {i}: content block {j}", names))
+        elif kind == "video":
+            out.append(video_block(block, f"message {i}: content block {j}"))
         elif kind in ("reasoning", "reasoning_content"):
             continue  # not user content
         else:

@@ -141,8 +141,8 @@ class TurnStyle:
     """How a partner package writes the history's turns, where it differs from
     ChatOpenAI's (applied by `turns.py` to the OpenAI adapter's messages)."""
 
-    #: An assistant turn with tool calls is sent with `content: ""` (its text dropped)
-    #: where ChatOpenAI sends null.
+    #: An assistant turn with tool calls is sent with `content: ""` (its text dropped;
+    #: an empty list content as `[]`) where ChatOpenAI sends null.
     empty_call_content: bool = False
     #: Whether each tool call carries `type: "function"`.
     call_type: bool = True

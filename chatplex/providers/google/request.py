@@ -405,7 +405,12 @@ def _block_part(block: Any, i: int) -> dict[str, Any] | None:
     if url:
         return _media_part(url, mime, i)
     if block.get("file_id"):
-        return {"fileData": {"fileUri": block["file_id"], "mimeType": mime}}
+        # As langchain-google-genai builds it: a file block's type defaults to
+        # octet-stream, another block by id without one sends none.
+        file_data = {"fileUri": block["file_id"]}
+        if mime or kind == "file":
+            file_data["mimeType"] = mime or "application/octet-stream"
+        return {"fileData": file_data}
     raise ValueError(f"message {i}: {kind} block has no base64 data, url or file_id")
 
 

@@ -59,6 +59,25 @@ def test_images_go_inline_from_data_urls_and_by_uri_otherwise() -> None:
     ]
 
 
+def test_blocks_by_file_id_name_a_type_as_langchain_google_genai_does() -> None:
+    """A file block by a provider-managed id goes with `application/octet-stream` unless
+    it names its type; an image (or other media) block by id with no type sends none, as
+    langchain-google-genai builds them (a `mimeType` of null is no type)."""
+    message = HumanMessage(
+        [
+            {"type": "file", "file_id": "files/abc"},
+            {"type": "file", "file_id": "files/pdf", "mime_type": "application/pdf"},
+            {"type": "image", "file_id": "files/img"},
+        ]
+    )
+    _, contents = wire_contents([message])
+    assert contents[0]["parts"] == [
+        {"fileData": {"fileUri": "files/abc", "mimeType": "application/octet-stream"}},
+        {"fileData": {"fileUri": "files/pdf", "mimeType": "application/pdf"}},
+        {"fileData": {"fileUri": "files/img"}},
+    ]
+
+
 def test_a_data_url_that_is_not_base64_is_refused_naming_the_message() -> None:
     bad = HumanMessage([{"type": "image_url", "image_url": {"url": "data:image/png,raw"}}])
     with pytest.raises(ValueError, match="message 0: only base64 data URLs"):
