@@ -8,8 +8,8 @@ streamed in order, the states and checkpoints a script prints, what reached the 
 - Time travel: a two-model-node joke graph's `get_state_history`, replayed from the
   checkpoint before the second node (the model called again), and forked with
   `update_state` then run on, async.
-- Failures and reuse: a node's `RetryPolicy(retry_on=...)` naming the partner SDK's
-  error class, and LangChain's `ModelError` (sync and async); a node with a
+- Failures and reuse: a node's `RetryPolicy(retry_on=...)` naming the partner's error
+  class for a 500 and a 429, and LangChain's `ModelError` family (sync and async); a node with a
   `CachePolicy(key_func=...)` streamed twice (the second from the cache); a durable
   `@entrypoint` whose model `@task` is not run again when the failed run resumes.
 - Streams: a tool that streams a model and forwards its tokens with
@@ -108,16 +108,18 @@ _howto_script = scripted(HOWTO_SCRIPT)
 
 
 @contextmanager
-def _requests(run: Run, failing: int = 0) -> Iterator[list[dict[str, Any]]]:
+def _requests(
+    run: Run, failing: int = 0, fault: str = "status=500"
+) -> Iterator[list[dict[str, Any]]]:
     """The JSON bodies of the requests the server gets meanwhile (in arrival order), the
-    first `failing` of them answered with a 500."""
+    first `failing` of them answered with `fault`."""
     seen: list[dict[str, Any]] = []
     lock = threading.Lock()
 
     def plan(request: MockRequest) -> str | None:
         with lock:
             seen.append(request.json or {})
-            return "status=500" if len(seen) <= failing else None
+            return fault if len(seen) <= failing else None
 
     run.server.settings.fault_plan = plan
     try:
@@ -245,21 +247,25 @@ def _last_user(body: dict[str, Any]) -> Any:
 
 # ---- failures and reuse -----------------------------------------------------------------------
 
-#: The class each partner package raises for a 500 (what a script's `retry_on` names).
-SERVER_ERRORS = {
-    "openai": "openai:InternalServerError",
-    "anthropic": "anthropic:InternalServerError",
-    "gemini": "google.genai.errors:ServerError",
-    "bedrock_converse": "botocore.exceptions:ClientError",
-    "ollama": "ollama:ResponseError",
-    "groq": "groq:InternalServerError",
-    "mistralai": "httpx:HTTPStatusError",
+#: The classes each partner package raises for a 500 and a 429 (what a script's
+#: `retry_on` names).
+PARTNER_ERRORS = {
+    "openai": ("openai:InternalServerError", "openai:RateLimitError"),
+    "anthropic": ("anthropic:InternalServerError", "anthropic:RateLimitError"),
+    "gemini": (
+        "google.genai.errors:ServerError",
+        "langchain_google_genai.chat_models:GoogleRateLimitError",
+    ),
+    "bedrock_converse": ("botocore.exceptions:ClientError",) * 2,
+    "ollama": ("ollama:ResponseError",) * 2,
+    "groq": ("groq:InternalServerError", "groq:RateLimitError"),
+    "mistralai": ("httpx:HTTPStatusError",) * 2,
 }
 
 
-def _error_class(wire: str) -> type[Exception]:
-    module, name = SERVER_ERRORS[wire].split(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+def _error_class(name: str) -> type[Exception]:
+    module, attribute = name.split(":")
+    return getattr(importlib.import_module(module), attribute)  # type: ignore[no-any-return]
 
 
 def _model_node_graph(model: Any, **node: Any) -> Any:
@@ -281,23 +287,27 @@ def _retry(retry_on: Any) -> Any:
 
 
 def retry_on_partner_error(run: Run) -> Any:
-    """A model node with `RetryPolicy(retry_on=<the partner SDK's 500 class>)`, the first
+    """A model node with `RetryPolicy(retry_on=<the partner's 500 class>)`, the first
     reply a 500 (the model itself not retrying): the node runs again, sync and async;
-    `retry_on=ModelError` (LangChain's own family) and `retry_on=KeyError` (no retry):
-    what each ends with, and how many requests each made."""
+    `retry_on=ModelError` (LangChain's own family) and `retry_on=KeyError` (no retry);
+    then a 429 under the partner's rate-limit class and `ModelRateLimitError`: what
+    each ends with, and how many requests each made."""
     model = run.make(max_retries=0)
+    server_error, rate_limit = (_error_class(n) for n in PARTNER_ERRORS[run.wire.name])
     kinds = {
-        "partner": _error_class(run.wire.name),
-        "model_error": lc_exceptions.ModelError,
-        "other": KeyError,
+        "partner": (server_error, "status=500"),
+        "model_error": (lc_exceptions.ModelError, "status=500"),
+        "other": (KeyError, "status=500"),
+        "rate_limit": (rate_limit, "status=429"),
+        "model_rate_limit": (lc_exceptions.ModelRateLimitError, "status=429"),
     }
     out: dict[str, Any] = {}
-    for name, kind in kinds.items():
+    for name, (kind, fault) in kinds.items():
         app = _model_node_graph(model, retry_policy=_retry(kind)).compile()
-        with _requests(run, failing=1) as seen:
+        with _requests(run, failing=1, fault=fault) as seen:
             ended = _caught(lambda app=app: app.invoke(ask(HELLO), STEPS)["messages"])
         out[name] = {"ended": ended, "requests": len(seen)}
-    app = _model_node_graph(model, retry_policy=_retry(kinds["partner"])).compile()
+    app = _model_node_graph(model, retry_policy=_retry(server_error)).compile()
 
     async def body() -> Any:
         return (await app.ainvoke(ask(HELLO), STEPS))["messages"]
