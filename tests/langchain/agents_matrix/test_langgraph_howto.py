@@ -7,7 +7,8 @@ streamed in order, the states and checkpoints a script prints, what reached the 
 
 - Time travel: a two-model-node joke graph's `get_state_history`, replayed from the
   checkpoint before the second node (the model called again), and forked with
-  `update_state` then run on, async.
+  `update_state` then run on, async; a tool loop replayed from before its last model
+  call (the call and its result sent again as loaded from the checkpoint).
 - Failures and reuse: a node's `RetryPolicy(retry_on=...)` naming the partner's error
   class for a 500 and a 429, and LangChain's `ModelError` family (sync and async); a node with a
   `CachePolicy(key_func=...)` streamed twice (the second from the cache); a durable
@@ -204,6 +205,37 @@ def time_travel_replay(run: Run) -> Any:
         "replayed": replayed,
         "after": after,
         "asked": [text_of(_last_user(body)) for body in seen],
+    }
+
+
+def time_travel_tool_loop(run: Run) -> Any:
+    """A checkpointed tool loop (model, `ToolNode`) run, then replayed from the checkpoint
+    before its last model call: the model gets the call and its result as loaded from the
+    checkpoint. The replayed state, and whether the replayed request is the one the
+    first run sent (what each wire sends is compared by test_content_scripts.py)."""
+    bound = run.make().bind_tools([get_weather])
+
+    def call_model(state: Any) -> dict[str, Any]:
+        return {"messages": [bound.invoke(state["messages"])]}
+
+    graph = graph_module.StateGraph(graph_module.MessagesState)
+    graph.add_node("model", call_model)
+    graph.add_node("tools", prebuilt.ToolNode([get_weather]))
+    graph.add_edge(START, "model")
+    graph.add_conditional_edges("model", prebuilt.tools_condition)
+    graph.add_edge("tools", "model")
+    app = graph.compile(checkpointer=memory.InMemorySaver())
+    with _requests(run) as seen:
+        app.invoke(ask(TURNS[0]), THREAD)
+        history = list(app.get_state_history(THREAD))
+        selected = next(
+            s for s in history if s.next == ("model",) and len(s.values["messages"]) > 1
+        )
+        replayed = app.invoke(None, selected.config)
+    return {
+        "replayed": replayed,
+        "same_request": seen[-1] == seen[-2],
+        "requests": len(seen),
     }
 
 
@@ -796,6 +828,7 @@ def subgraph_state_viewed(run: Run) -> Any:
 SCENARIOS = {
     "time_travel_replay": time_travel_replay,
     "time_travel_fork_async": time_travel_fork_async,
+    "time_travel_tool_loop": time_travel_tool_loop,
     "retry_on_partner_error": retry_on_partner_error,
     "cached_node_streamed": cached_node_streamed,
     "durable_task_resumed": durable_task_resumed,
