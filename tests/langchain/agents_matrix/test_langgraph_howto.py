@@ -74,6 +74,7 @@ from ._kit import scripted
 from ._kit import text_of
 from .test_agents import token
 from .test_model_api import _caught
+from .test_prebuilt_scripts import _loop_graph
 from .test_reply_scripts import _sent
 from .test_scripts import HELLO
 from .test_scripts import SCRIPT_WIRES
@@ -213,18 +214,7 @@ def time_travel_tool_loop(run: Run) -> Any:
     before its last model call: the model gets the call and its result as loaded from the
     checkpoint. The replayed state, and whether the replayed request is the one the
     first run sent (what each wire sends is compared by test_content_scripts.py)."""
-    bound = run.make().bind_tools([get_weather])
-
-    def call_model(state: Any) -> dict[str, Any]:
-        return {"messages": [bound.invoke(state["messages"])]}
-
-    graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("model", call_model)
-    graph.add_node("tools", prebuilt.ToolNode([get_weather]))
-    graph.add_edge(START, "model")
-    graph.add_conditional_edges("model", prebuilt.tools_condition)
-    graph.add_edge("tools", "model")
-    app = graph.compile(checkpointer=memory.InMemorySaver())
+    app = _loop_graph(run.make(), [get_weather]).compile(checkpointer=memory.InMemorySaver())
     with _requests(run) as seen:
         app.invoke(ask(TURNS[0]), THREAD)
         history = list(app.get_state_history(THREAD))
@@ -440,18 +430,13 @@ def tool_forwards_tokens(run: Run) -> Any:
             reply = chunk if reply is None else reply + chunk
         return text_of(reply.content) if reply is not None else ""
 
-    bound = run.make().bind_tools([write_poem])
+    def model_node(bound: Any) -> Any:
+        async def call_model(state: Any) -> dict[str, Any]:
+            return {"messages": [await bound.ainvoke(state["messages"])]}
 
-    async def call_model(state: Any) -> dict[str, Any]:
-        return {"messages": [await bound.ainvoke(state["messages"])]}
+        return call_model
 
-    graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("model", call_model)
-    graph.add_node("tools", prebuilt.ToolNode([write_poem]))
-    graph.add_edge(START, "model")
-    graph.add_conditional_edges("model", prebuilt.tools_condition)
-    graph.add_edge("tools", "model")
-    app = graph.compile()
+    app = _loop_graph(run.make(), [write_poem], node=model_node).compile()
 
     async def body() -> Any:
         out = []
