@@ -97,6 +97,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_stream_scripts.py",  # a further set: every stream piece
     "langchain/agents_matrix/test_concurrency_scripts.py",  # a further set: calls at once
     "langchain/agents_matrix/test_docs_scripts.py",  # a further set: the docs' core pages
+    "langchain/agents_matrix/test_langgraph_howto.py",  # a further set: LangGraph how-tos
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
     "test_docs_site.py",  # the documentation site: a page per provider, its navigation

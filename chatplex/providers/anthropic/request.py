@@ -1,6 +1,7 @@
 """Anthropic request side: chatplex messages and settings → Messages API body parts.
 
-Leading system messages become `system`; consecutive same-role turns are merged;
+Leading system messages become `system`; consecutive same-role turns are merged; an
+empty AI message before the last message is left out;
 `ToolMessage`s become user `tool_result` blocks (first in their turn, as the API requires);
 OpenAI-style `image_url` blocks become Anthropic `image` blocks, LangChain's standard
 `file` blocks `document` blocks. Assistant content goes
@@ -63,14 +64,28 @@ def to_wire_messages(
     if start == len(messages):
         raise ValueError("Anthropic needs a user or assistant message; got only system messages")
     turns: list[_Block] = []
+    joined = True
     for i in range(start, len(messages)):
+        if i < len(messages) - 1 and _empty_reply(messages[i]):
+            # The API refuses empty content but in a final assistant turn: an empty reply
+            # before it is left out, and the turns around it stay apart (the API takes
+            # two user turns in a row), as langchain-anthropic sends them.
+            joined = False
+            continue
         role, content = _turn(messages[i], i, error_flags)
-        if turns and turns[-1]["role"] == role:
+        if joined and turns and turns[-1]["role"] == role:
             # Anthropic wants alternating roles: consecutive same-role messages become one.
             turns[-1]["content"] = _join(turns[-1]["content"], content, role)
         else:
             turns.append({"role": role, "content": content})
+        joined = True
     return _system(messages[:start]), turns
+
+
+def _empty_reply(msg: BaseMessage) -> bool:
+    """An AI message with no content and no tool calls (a stream's last chunk kept alone,
+    a reply of nothing)."""
+    return isinstance(msg, AIMessage) and not msg.content and not msg.tool_calls
 
 
 def _turn(msg: BaseMessage, i: int, error_flags: bool) -> tuple[str, str | list[_Block]]:

@@ -6,7 +6,8 @@
 - Runs of messages of one type are merged first (LangChain's `merge_message_runs`, as
   langchain-aws merges them); consecutive same-role turns are then merged (Converse
   wants alternating roles), and `ToolMessage`s become user `toolResult` blocks
-  (`status: "error"` for failed tools). Blank user or tool-result text goes as ".".
+  (`status: "error"` for failed tools). Blank user, assistant or tool-result text goes
+  as ".".
 - Converse's own blocks pass as they are (`{"cachePoint": {"type": "default"}}`,
   `{"guardContent": ...}`, `{"document": ...}`: a dict with one such key and no
   "type"), as langchain-aws passes them; `{"type": "guard_content", "text": ...}` is
@@ -335,7 +336,9 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
             continue
         role, content = _turn(message, i, names)
         if not content:
-            continue  # an empty assistant turn (no text, no calls): Bedrock rejects blanks
+            # An empty assistant turn (no text, no calls): Bedrock rejects blanks, so it
+            # goes as ".", as langchain-aws sends it (left out, its neighbours would merge).
+            content = [{"text": EMPTY_TEXT}]
         if turns and turns[-1]["role"] == role:
             turns[-1]["content"].extend(content)
         else:

@@ -53,6 +53,16 @@ def test_consecutive_turns_of_one_role_are_merged() -> None:
     ]
 
 
+def test_an_empty_reply_before_the_last_message_is_left_out_its_neighbours_apart() -> None:
+    # As langchain-anthropic: the API refuses empty content but in a final assistant
+    # turn; the user turns around the left-out reply go as two (the API takes them).
+    said = [HumanMessage("a"), AIMessage(""), AIMessageChunk(content=[]), HumanMessage("b")]
+    _, turns = to_wire_messages(said)
+    assert turns == [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}]
+    with pytest.raises(ValueError, match="message 1: empty assistant message"):
+        to_wire_messages([HumanMessage("a"), AIMessage("")])
+
+
 def test_tool_results_come_first_in_their_user_turn() -> None:
     call = {"name": "weather", "args": {"city": "Oslo"}, "id": "c1"}
     _, turns = to_wire_messages(

@@ -336,9 +336,14 @@ def test_bad_input_is_refused_naming_the_message(messages: list[Any], match: str
         wire_messages(messages)
 
 
-def test_empty_assistant_turns_are_left_out() -> None:
-    _, turns = wire_messages([HumanMessage("a"), AIMessage(""), HumanMessage("b")])
-    assert turns == [{"role": "user", "content": [{"text": "a"}, {"text": "b"}]}]
+def test_an_empty_assistant_turn_goes_as_a_dot() -> None:
+    # As langchain-aws: Bedrock rejects an empty turn; left out, the user turns would merge.
+    _, turns = wire_messages([HumanMessage("a"), AIMessage(" "), HumanMessage("b")])
+    assert turns == [
+        {"role": "user", "content": [{"text": "a"}]},
+        {"role": "assistant", "content": [{"text": "."}]},
+        {"role": "user", "content": [{"text": "b"}]},
+    ]
 
 
 def test_a_redacted_reasoning_block_is_sent_back() -> None:
