@@ -67,7 +67,7 @@ from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
-from .betas import with_tool_betas
+from .betas import with_request_betas
 from .bound import bound_anthropic_tools
 from .count_tokens import count_request
 from .errors import ERROR_FAMILIES
@@ -322,12 +322,12 @@ class AnthropicAdapter(Adapter):
         if self._key:  # as the anthropic SDK (2.x) sends it: `Authorization: Bearer <key>`
             headers["authorization"] = Secret(f"Bearer {self._key.get()}")
         headers.update(self._extra_headers)
-        if body.get("tools"):
-            # A tool type in beta is refused without its beta: named as langchain-anthropic does.
-            name = next((k for k in headers if k.lower() == "anthropic-beta"), "anthropic-beta")
-            betas = with_tool_betas(headers.get(name), body["tools"])
-            if betas is not None:
-                headers[name] = betas
+        # A tool type or body field in beta is refused without its beta: named as
+        # langchain-anthropic does.
+        name = next((k for k in headers if k.lower() == "anthropic-beta"), "anthropic-beta")
+        betas = with_request_betas(headers.get(name), body)
+        if betas is not None:
+            headers[name] = betas
         return post_json(self._url, body, headers, self._secret_names, self._secret_url)
 
     def count_tokens_request(

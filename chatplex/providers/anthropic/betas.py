@@ -3,8 +3,10 @@
 Anthropic refuses a tool type still in beta (web_fetch, code_execution_20250522,
 computer use, mcp_toolset...) unless the request names its beta; langchain-anthropic
 adds it to the betas the model was given (`_TOOL_TYPE_TO_BETA`), and
-`advanced-tool-use-2025-11-20` when a tool has `input_examples`. chatplex adds the
-same, after the model's own, for its Anthropic models and the `ChatAnthropic` drop-in.
+`advanced-tool-use-2025-11-20` when a tool has `input_examples`; then the betas of the
+body's beta fields (`mcp_servers`, `output_config.task_budget`, thinking shown as
+"updates"). chatplex adds the same, after the model's own, for its Anthropic models and
+the `ChatAnthropic` drop-in (`with_request_betas`).
 
 >>> with_tool_betas(None, [{"type": "web_fetch_20250910", "name": "web_fetch"}])
 'web-fetch-2025-09-10'
@@ -12,6 +14,8 @@ same, after the model's own, for its Anthropic models and the `ChatAnthropic` dr
 'files-api-2025-04-14,advanced-tool-use-2025-11-20'
 >>> with_tool_betas(None, [{"name": "f", "input_schema": {}}]) is None
 True
+>>> with_request_betas("b1", {"mcp_servers": [{"type": "url"}]})
+'b1,mcp-client-2025-11-20'
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["TOOL_TYPE_BETAS", "with_tool_betas"]
+__all__ = ["TOOL_TYPE_BETAS", "with_request_betas", "with_tool_betas"]
 
 #: The beta each tool type needs (langchain-anthropic's `_TOOL_TYPE_TO_BETA`).
 TOOL_TYPE_BETAS: Mapping[str, str] = {
@@ -36,6 +40,11 @@ TOOL_TYPE_BETAS: Mapping[str, str] = {
 }
 #: The beta a tool's `input_examples` needs.
 INPUT_EXAMPLES_BETA = "advanced-tool-use-2025-11-20"
+#: The betas of body fields Anthropic refuses without them, in langchain-anthropic's
+#: order (its `_get_request_payload`).
+MCP_SERVERS_BETA = "mcp-client-2025-11-20"
+TASK_BUDGET_BETA = "task-budgets-2026-03-13"
+THINKING_UPDATES_BETA = "thinking-display-updates-2026-08-18"
 
 
 def with_tool_betas(given: str | None, tools: Iterable[Mapping[str, Any]]) -> str | None:
@@ -51,3 +60,25 @@ def with_tool_betas(given: str | None, tools: Iterable[Mapping[str, Any]]) -> st
     if not added:
         return given
     return ",".join([*betas, *added])
+
+
+def with_request_betas(given: str | None, body: Mapping[str, Any]) -> str | None:
+    """The `anthropic-beta` header value for a request `body`: `given`, then what its
+    tools need (`with_tool_betas`), then what its beta fields need, each once."""
+    tools = body.get("tools")
+    header = with_tool_betas(given, tools) if isinstance(tools, list) and tools else given
+    output_config, thinking = body.get("output_config"), body.get("thinking")
+    needed = (
+        (MCP_SERVERS_BETA, bool(body.get("mcp_servers"))),
+        (
+            TASK_BUDGET_BETA,
+            isinstance(output_config, Mapping) and bool(output_config.get("task_budget")),
+        ),
+        (
+            THINKING_UPDATES_BETA,
+            isinstance(thinking, Mapping) and thinking.get("display") == "updates",
+        ),
+    )
+    betas = [beta.strip() for beta in header.split(",") if beta.strip()] if header else []
+    added = [beta for beta, wanted in needed if wanted and beta not in betas]
+    return ",".join([*betas, *added]) if added else header

@@ -16,6 +16,7 @@ from chatplex.messages import HumanMessage
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.anthropic.betas import INPUT_EXAMPLES_BETA
 from chatplex.providers.anthropic.betas import TOOL_TYPE_BETAS
+from chatplex.providers.anthropic.betas import with_request_betas
 from chatplex.providers.anthropic.betas import with_tool_betas
 from chatplex.testing import MockServer
 from chatplex.testing._mock_types import MockRequest
@@ -115,3 +116,55 @@ def test_chatplex_own_anthropic_model_names_the_beta_its_tool_needs() -> None:
     with_beta, without = seen
     assert with_beta.headers.get("anthropic-beta") == "code-execution-2025-05-22"
     assert without.headers.get("anthropic-beta") is None
+
+
+#: Body fields in beta set on the model (beside a tool's beta, and the model's own), and
+#: the header langchain-anthropic sends for them.
+FIELD_CASES: dict[str, tuple[dict[str, Any], str]] = {
+    "mcp_servers": (
+        {"mcp_servers": [{"type": "url", "url": "https://mcp.example.com/mcp"}]},
+        "web-fetch-2025-09-10,mcp-client-2025-11-20",
+    ),
+    "task_budget": (
+        {"output_config": {"task_budget": {"type": "tokens", "total": 128_000}}},
+        "web-fetch-2025-09-10,task-budgets-2026-03-13",
+    ),
+    "thinking updates": (
+        {"thinking": {"type": "adaptive", "display": "updates"}},
+        "web-fetch-2025-09-10,thinking-display-updates-2026-08-18",
+    ),
+    "all, after the model's": (
+        {
+            "betas": ["token-efficient-tools-2025-02-19", "mcp-client-2025-11-20"],
+            "mcp_servers": [{"type": "url", "url": "https://mcp.example.com/mcp"}],
+            "output_config": {"task_budget": {"type": "tokens", "total": 1000}},
+            "thinking": {"type": "adaptive", "display": "updates"},
+        },
+        "token-efficient-tools-2025-02-19,mcp-client-2025-11-20,web-fetch-2025-09-10,"
+        "task-budgets-2026-03-13,thinking-display-updates-2026-08-18",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(FIELD_CASES))
+@pytest.mark.parametrize("awaited", [False, True])
+def test_body_fields_in_beta_bring_langchain_anthropics_betas(case: str, awaited: bool) -> None:
+    settings, header = FIELD_CASES[case]
+    seen, record = recording()
+    web_fetch = {"type": "web_fetch_20250910", "name": "web_fetch"}
+    with MockServer(fault_plan=record) as server:
+        common: dict[str, Any] = {"model": MODEL, "api_key": "sk-ant-test", **settings}
+        common["base_url"] = server.anthropic_base_url
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+            bound = cls(**common).bind_tools([web_fetch, get_weather])
+            if awaited:
+                asyncio.run(bound.ainvoke("Hi"))
+            else:
+                bound.invoke("Hi")
+    theirs, ours = seen
+    assert theirs.headers.get("anthropic-beta") == header
+    assert ours.headers.get("anthropic-beta") == header
+    ours_body = {k: v for k, v in (ours.json or {}).items() if k != "tools"}
+    assert with_request_betas(",".join(settings.get("betas", [])) or None, ours_body) == (
+        header.replace("web-fetch-2025-09-10,", "")
+    )
