@@ -315,6 +315,7 @@ class AnthropicAdapter(Adapter):
             body["stream"] = True
         if settings.extra_body:
             body.update(settings.extra_body)
+            _effort_in_output_config(body)
         headers: dict[str, Any] = {
             "anthropic-version": self.anthropic_version,
             "content-type": "application/json",
@@ -425,6 +426,16 @@ class AnthropicAdapter(Adapter):
         from .batch import AnthropicBatches  # loaded with the first batch, not with the adapter
 
         return AnthropicBatches(self, limits) if limits else AnthropicBatches(self)
+
+
+def _effort_in_output_config(body: dict[str, Any]) -> None:
+    """A call's `effort` / `reasoning_effort` (langchain-anthropic's call keywords, not
+    Messages fields) moved into `output_config.effort`, over the model's, as
+    langchain-anthropic moves them (`effort` winning, as its alias does)."""
+    effort, reasoning_effort = body.pop("effort", None), body.pop("reasoning_effort", None)
+    chosen = effort if effort is not None else reasoning_effort
+    if chosen:
+        body["output_config"] = {**(body.get("output_config") or {}), "effort": chosen}
 
 
 def _sdk_metadata(meta: dict[str, Any]) -> dict[str, Any]:

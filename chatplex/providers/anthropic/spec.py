@@ -14,10 +14,12 @@ _MESSAGES = frozenset(
         "container",
         "context_management",
         "diagnostics",
+        "effort",
         "inference_geo",
         "mcp_servers",
         "metadata",
         "output_config",
+        "reasoning_effort",
         "service_tier",
         "speed",
         "stop_sequences",
@@ -43,6 +45,12 @@ _BEYOND_SDK = (
     ("top_k", "as temperature"),
     ("context_management", "a beta parameter (the SDK's beta.messages.create names it)"),
     ("mcp_servers", "a beta parameter (the SDK's beta.messages.create names it)"),
+    (
+        "reasoning_effort",
+        "langchain-anthropic's call keyword, sent as output_config.effort (the adapter "
+        "moves it there)",
+    ),
+    ("effort", "as reasoning_effort (its alias there, winning over it)"),
 )
 
 #: LangChain settings of ChatAnthropic chatplex does not have, and why.

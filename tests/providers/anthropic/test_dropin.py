@@ -84,3 +84,24 @@ def test_anthropic_version_header_is_langchain_anthropics() -> None:
             asyncio.run(cls(**common, base_url=server.anthropic_base_url).ainvoke("Hi"))
     versions = [request.headers.get("anthropic-version") for request in seen]
     assert versions == [versions[0]] * 4 and versions[0]
+
+
+@pytest.mark.parametrize("keyword", ["reasoning_effort", "effort"])
+def test_a_calls_effort_is_sent_as_langchain_anthropic_sends_it(keyword: str) -> None:
+    # Per call, as the partner's docs show it (`model.invoke(..., reasoning_effort="high")`),
+    # over the model's `effort`: it raised TypeError (no Messages field of that name).
+    import asyncio
+
+    import langchain_anthropic
+
+    from chatplex.testing import MockServer
+
+    seen: list[Any] = []
+    with MockServer(fault_plan=lambda request: seen.append(request.json)) as server:
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+            model = cls(model="claude-haiku-4-5", api_key="k", base_url=server.url, effort="low")
+            model.invoke("hi", **{keyword: "high"})
+            asyncio.run(model.ainvoke("hi", **{keyword: "medium"}))
+    theirs, ours = seen[:2], seen[2:]
+    assert [b["output_config"] for b in theirs] == [{"effort": "high"}, {"effort": "medium"}]
+    assert ours == theirs
