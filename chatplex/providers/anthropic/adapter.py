@@ -41,6 +41,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -67,6 +68,8 @@ from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
+from .betas import beta_call
+from .betas import with_beta_fields
 from .betas import with_request_betas
 from .bound import bound_anthropic_tools
 from .count_tokens import count_request
@@ -204,6 +207,8 @@ class AnthropicAdapter(Adapter):
     #: A call's response_format given as a pydantic class: its schema in
     #: output_config.format, as langchain-anthropic converts it.
     response_format_class = "schema"
+    #: Whether its replies show the beta models' fields (`for_call`).
+    _beta_replies = False
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Anthropic's built-in tools (web search, code execution, text editor...), sent
@@ -341,8 +346,28 @@ class AnthropicAdapter(Adapter):
             chat, kwargs, betas=betas, url=self._count_url, secret_url=self._secret_count_url
         )
 
+    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
+        """Itself, or one whose replies show the beta models' fields, where
+        langchain-anthropic would make the call through the SDK's beta client
+        (`betas.beta_call`)."""
+        if self._beta_replies:
+            return self
+        name = next((k for k in self._extra_headers if k.lower() == "anthropic-beta"), "")
+        if not beta_call(self._extra_headers.get(name), settings):
+            return self
+        beta = copy.copy(self)
+        beta._beta_replies = True
+        return beta
+
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
-        """The reply of a non-streaming call as an `AIMessage`."""
+        """The reply of a non-streaming call as an `AIMessage` (with the beta models'
+        fields, where langchain-anthropic's would show them: `for_call`)."""
+        reply = self._parse_message(body, headers)
+        if self._beta_replies:
+            with_beta_fields(reply.response_metadata)
+        return reply
+
+    def _parse_message(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         try:
             data = json.loads(body)
         except ValueError as exc:

@@ -24,7 +24,13 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["TOOL_TYPE_BETAS", "with_request_betas", "with_tool_betas"]
+__all__ = [
+    "TOOL_TYPE_BETAS",
+    "beta_call",
+    "with_beta_fields",
+    "with_request_betas",
+    "with_tool_betas",
+]
 
 #: The beta each tool type needs (langchain-anthropic's `_TOOL_TYPE_TO_BETA`).
 TOOL_TYPE_BETAS: Mapping[str, str] = {
@@ -82,3 +88,29 @@ def with_request_betas(given: str | None, body: Mapping[str, Any]) -> str | None
     betas = [beta.strip() for beta in header.split(",") if beta.strip()] if header else []
     added = [beta for beta, wanted in needed if wanted and beta not in betas]
     return ",".join([*betas, *added]) if added else header
+
+
+#: Fields of the anthropic SDK's `BetaMessage` and `BetaUsage` beyond `Message`'s and
+#: `Usage`'s: langchain-anthropic's reply to a call it makes through the SDK's beta
+#: client shows them as None when the reply leaves them out.
+BETA_MESSAGE_FIELDS = ("context_management", "input_transformations")
+BETA_USAGE_FIELDS = ("fallback_credit", "iterations")
+
+
+def beta_call(header: str | None, settings: Mapping[str, Any]) -> bool:
+    """Whether langchain-anthropic makes a call through the SDK's beta client: one with
+    betas (`header`: the model's, None: none), or whose call `settings` (its bound
+    tools, its body fields) bring one. A model's own `mcp_servers` or `task_budget`,
+    held in its body rather than in the call's settings, is not seen here."""
+    body = {**(settings.get("extra_body") or {}), **settings}
+    return bool(header) or with_request_betas(None, body) is not None
+
+
+def with_beta_fields(metadata: Any) -> None:
+    """A reply's response_metadata with the beta models' fields it lacks, as None (its
+    usage's too, where it has one)."""
+    for key in BETA_MESSAGE_FIELDS:
+        metadata.setdefault(key, None)
+    usage = metadata.get("usage")
+    if isinstance(usage, Mapping):
+        metadata["usage"] = {**dict.fromkeys(BETA_USAGE_FIELDS), **usage}

@@ -93,12 +93,14 @@ SPECS = (
             first=(
                 "id",
                 "container",
+                "context_management",  # a beta call's (`betas.BETA_MESSAGE_FIELDS`)
                 "diagnostics",
                 "model",
                 "stop_details",
                 "stop_reason",
                 "stop_sequence",
                 "usage",
+                "input_transformations",
             ),
             last=("model_name", "model_provider"),
             inner=(
@@ -109,8 +111,10 @@ SPECS = (
                             "cache_creation",
                             "cache_creation_input_tokens",
                             "cache_read_input_tokens",
+                            "fallback_credit",  # a beta call's
                             "inference_geo",
                             "input_tokens",
+                            "iterations",
                             "output_tokens",
                             "output_tokens_details",
                             "server_tool_use",
