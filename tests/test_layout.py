@@ -96,6 +96,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_persist_scripts.py",  # a further set: saved, loaded
     "langchain/agents_matrix/test_stream_scripts.py",  # a further set: every stream piece
     "langchain/agents_matrix/test_concurrency_scripts.py",  # a further set: calls at once
+    "langchain/agents_matrix/test_provider_pages.py",  # a further set: providers' pages
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
     "test_docs_site.py",  # the documentation site: a page per provider, its navigation
