@@ -8,20 +8,22 @@ every request body it sends (with the headers a feature rides on).
   `reasoning_effort`) and the reply passed back on the next turn; prompt caching (a
   `cache_control` system block, a call's `cache_control`, a cached tool); built-in tools
   (code execution, text editor, web fetch, memory) beside a function forced by
-  `tool_choice` with parallel calls off; documents with citations and a search result;
-  `betas`, `context_management` and `mcp_servers` on a stream; `stream_usage=False`.
+  `tool_choice` with parallel calls off, and `betas`, `context_management` and
+  `mcp_servers`; documents with citations and a search result; `stream_usage=False`.
 - ChatGoogleGenerativeAI and ChatVertexAI: thinking (`thinking_budget`,
-  `include_thoughts`) with safety settings and sampling; `response_modalities`,
+  `include_thoughts`; per call; a Gemini 3 thinking level) with safety settings and
+  sampling; `response_modalities`,
   `cached_content`, `labels` and `response_mime_type`; code execution and URL context
   bound as tools; a video by `file_uri` and a PDF by URI.
 - ChatBedrockConverse: `guardrail_config`, `additional_model_request_fields`,
-  `performance_config` and `request_metadata` invoked, streamed and async; cache points
+  `performance_config` and `request_metadata` invoked, streamed and async, and
+  `reasoning_effort`; cache points
   in the system prompt and the user turn, with a reasoning block passed back.
   ChatBedrock: `guardrails` and `model_kwargs`, invoked and streamed.
 - ChatOllama: `format="json"` and a JSON schema, `keep_alive`, `num_ctx` and the other
   options, sync, streamed and async.
 - ChatMistralAI and ChatCohere: their pages' settings (`random_seed`, `safe_mode`,
-  `preamble`), a stream and a tool call forced.
+  `preamble`), a stream and a tool call forced; Cohere's `documents` per call.
 """
 
 from __future__ import annotations
@@ -134,7 +136,8 @@ def _asked_and_streamed(model: Any, said: Any) -> dict[str, Any]:
 def claude_thinking_turns(run: Run) -> Any:
     """The page's extended thinking: `thinking={"type": "enabled", "budget_tokens":
     2000}` with `max_tokens=5000`, invoked and streamed, the reply passed back on a
-    second turn; `effort="medium"` on the class and `reasoning_effort="high"` per call."""
+    second turn; `effort="medium"` on the class and `reasoning_effort="high"` per call;
+    `effort="high"` on a model with adaptive thinking (Opus 4.7)."""
 
     def call() -> Any:
         model = run.make(thinking={"type": "enabled", "budget_tokens": 2000}, max_tokens=5000)
@@ -147,7 +150,15 @@ def claude_thinking_turns(run: Run) -> Any:
         again = model.invoke(history)
         effort = run.make(effort="medium").invoke(HELLO)
         per_call = _caught(lambda: run.make().invoke(HELLO, reasoning_effort="high"))
-        return {**first, "again": again, "effort": effort, "per_call": per_call}
+        # A model with adaptive thinking (its profile's effort levels hold "xhigh").
+        adaptive = run.make(model="claude-opus-4-7", effort="high").invoke(HELLO)
+        return {
+            **first,
+            "again": again,
+            "effort": effort,
+            "per_call": per_call,
+            "adaptive": adaptive,
+        }
 
     return _sent(run, call)
 
@@ -194,10 +205,20 @@ CLAUDE_TOOLS = [
 ]
 
 
+#: The page's betas on the class: token-efficient tools, context management clearing old
+#: tool uses, and an MCP server.
+CLAUDE_BETAS = {
+    "betas": ["token-efficient-tools-2025-02-19"],
+    "context_management": {"edits": [{"type": "clear_tool_uses_20250919"}]},
+    "mcp_servers": [{"type": "url", "url": "https://mcp.example.com/mcp", "name": "ex"}],
+}
+
+
 def claude_builtin_tools(run: Run) -> Any:
     """Built-in tools (code execution, text editor, web fetch, memory) beside a function
-    forced by `tool_choice` with `parallel_tool_calls=False`, invoked and streamed; and
-    `tool_choice="any"` with `strict=True`."""
+    forced by `tool_choice` with `parallel_tool_calls=False`, invoked and streamed;
+    `tool_choice="any"` with `strict=True`; then `betas`, `context_management` and
+    `mcp_servers` on the class, a tool call streamed and invoked async."""
 
     def call() -> Any:
         model = run.make()
@@ -206,7 +227,17 @@ def claude_builtin_tools(run: Run) -> Any:
         )
         out = _asked_and_streamed(forced, TURNS[0])
         anyone = model.bind_tools([get_weather], tool_choice="any", strict=True).invoke(TURNS[0])
-        return {**out, "any": anyone}
+        betas = run.make(**CLAUDE_BETAS).bind_tools([get_weather])
+
+        async def body() -> Any:
+            return await betas.ainvoke(TURNS[0])
+
+        return {
+            **out,
+            "any": anyone,
+            "betas_streamed": _merged(list(betas.stream(TURNS[0]))),
+            "betas_async": arun(body),
+        }
 
     return _sent(run, call)
 
@@ -236,27 +267,6 @@ def claude_citations(run: Run) -> Any:
             "document": model.invoke([messages.HumanMessage([document, asked])]),
             "search": model.invoke([messages.HumanMessage([search, asked])]),
         }
-
-    return _sent(run, call)
-
-
-def claude_betas_stream(run: Run) -> Any:
-    """`betas=["token-efficient-tools-2025-02-19"]`, `context_management` clearing old
-    tool uses and `mcp_servers`: a tool call streamed, then invoked async."""
-    settings = {
-        "betas": ["token-efficient-tools-2025-02-19"],
-        "context_management": {"edits": [{"type": "clear_tool_uses_20250919"}]},
-        "mcp_servers": [{"type": "url", "url": "https://mcp.example.com/mcp", "name": "ex"}],
-    }
-
-    def call() -> Any:
-        bound = run.make(**settings).bind_tools([get_weather])
-        merged = _merged(list(bound.stream(TURNS[0])))
-
-        async def body() -> Any:
-            return await bound.ainvoke(TURNS[0])
-
-        return {"merged": merged, "async": arun(body)}
 
     return _sent(run, call)
 
@@ -297,7 +307,8 @@ def google_thinking_safety(run: Run) -> Any:
     """The page's thinking (`thinking_budget=1024`, `include_thoughts=True`) with safety
     settings (the package's `HarmCategory` / `HarmBlockThreshold`) and sampling
     (`top_k`, `max_output_tokens`, `temperature=0`): invoked, and streamed on Gemini's
-    API (Vertex's REST stream is not the mock's)."""
+    API (Vertex's REST stream is not the mock's); `thinking_budget=0` per call; on
+    Gemini's API, a Gemini 3 model with `reasoning_effort="low"` (its thinking level)."""
     google = _google(run)
     safety = {
         google.HarmCategory.HARM_CATEGORY_DANGEROUS_CONTENT: (
@@ -315,9 +326,13 @@ def google_thinking_safety(run: Run) -> Any:
             max_output_tokens=512,
             temperature=0,
         )
+        per_call = _caught(lambda: run.make().invoke(HELLO, thinking_budget=0))
         if run.wire.name == "vertex":
-            return {"invoked": model.invoke(HELLO)}
-        return _asked_and_streamed(model, HELLO)
+            return {"invoked": model.invoke(HELLO), "per_call": per_call}
+        level = _caught(
+            lambda: run.make(model="gemini-3-pro-preview", reasoning_effort="low").invoke(HELLO)
+        )
+        return {**_asked_and_streamed(model, HELLO), "per_call": per_call, "level": level}
 
     return _sent(run, call)
 
@@ -391,7 +406,8 @@ GUARDRAIL = {"guardrailIdentifier": "gr-123", "guardrailVersion": "1", "trace": 
 def converse_request_fields(run: Run) -> Any:
     """`guardrail_config`, `additional_model_request_fields={"top_k": 5}`,
     `performance_config={"latency": "optimized"}` and `request_metadata` on the class
-    with a temperature and a token limit: invoked, streamed and async."""
+    with a temperature and a token limit: invoked, streamed and async; and the class's
+    `reasoning_effort` on a Claude model."""
 
     def call() -> Any:
         model = run.make(
@@ -406,7 +422,12 @@ def converse_request_fields(run: Run) -> Any:
         async def body() -> Any:
             return await model.ainvoke(HELLO)
 
-        return {**_asked_and_streamed(model, HELLO), "async": arun(body)}
+        effort = _caught(
+            lambda: run.make(
+                model="us.anthropic.claude-sonnet-4-5-20250929-v1:0", reasoning_effort="low"
+            ).invoke(HELLO)
+        )
+        return {**_asked_and_streamed(model, HELLO), "async": arun(body), "effort": effort}
 
     return _sent(run, call)
 
@@ -526,13 +547,31 @@ def cohere_page_settings(run: Run) -> Any:
     return _sent(run, call)
 
 
+def cohere_documents(run: Run) -> Any:
+    """The page's RAG call: `documents=[...]` given to `invoke` (each an id and its
+    data), then streamed async."""
+    documents = [
+        {"id": "doc-1", "data": {"text": "The grass is green."}},
+        {"id": "doc-2", "data": {"text": "The sky is blue."}},
+    ]
+
+    def call() -> Any:
+        model = run.make()
+
+        async def body() -> Any:
+            return _merged([c async for c in model.astream(HELLO, documents=documents)])
+
+        return {"invoked": model.invoke(HELLO, documents=documents), "async": arun(body)}
+
+    return _sent(run, call)
+
+
 #: Scenario -> (its function, the wires its page is about).
 PAGES: dict[str, tuple[Callable[[Run], Any], tuple[str, ...]]] = {
     "claude_thinking_turns": (claude_thinking_turns, ("anthropic",)),
     "claude_prompt_caching": (claude_prompt_caching, ("anthropic",)),
     "claude_builtin_tools": (claude_builtin_tools, ("anthropic",)),
     "claude_citations": (claude_citations, ("anthropic",)),
-    "claude_betas_stream": (claude_betas_stream, ("anthropic",)),
     "claude_stream_no_usage": (claude_stream_no_usage, ("anthropic",)),
     "google_thinking_safety": (google_thinking_safety, ("gemini", "vertex")),
     "google_output_settings": (google_output_settings, ("gemini", "vertex")),
@@ -544,6 +583,7 @@ PAGES: dict[str, tuple[Callable[[Run], Any], tuple[str, ...]]] = {
     "ollama_format_options": (ollama_format_options, ("ollama",)),
     "mistral_page_settings": (mistral_page_settings, ("mistralai",)),
     "cohere_page_settings": (cohere_page_settings, ("cohere",)),
+    "cohere_documents": (cohere_documents, ("cohere",)),
 }
 SCENARIOS = {name: scenario for name, (scenario, _) in PAGES.items()}
 
@@ -610,7 +650,32 @@ PAGE_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-PAGE_GAPS: dict[tuple[str, str], str] = {}
+PAGE_GAPS: dict[tuple[str, str], str] = {
+    ("claude_thinking_turns", "anthropic"): (
+        "ChatAnthropic(model='claude-opus-4-7', effort='high') sends no `thinking`; "
+        "langchain-anthropic adds {'type': 'adaptive', 'display': 'summarized'} where an "
+        "effort is set (on the class or the call) without `thinking` and the model's "
+        "profile has 'xhigh' among its reasoning_effort_levels"
+    ),
+    ("google_thinking_safety", "gemini"): (
+        "invoke(..., thinking_budget=0) raises pydantic's ValidationError "
+        "(GenerateContentConfig: extra inputs not permitted) where langchain-google-genai "
+        "sends generationConfig.thinkingConfig.thinkingBudget 0; and "
+        "ChatGoogleGenerativeAI(model='gemini-3-pro-preview', reasoning_effort='low') "
+        "raises TypeError where the partner (its field, alias thinking_level) sends "
+        "thinkingLevel 'LOW' and gives a Gemini 3 reply's content as a list of blocks"
+    ),
+    ("google_thinking_safety", "vertex"): (
+        "invoke(..., thinking_budget=0) raises TypeError where "
+        "langchain-google-vertexai sends generationConfig.thinkingConfig.thinkingBudget 0"
+    ),
+    ("converse_request_fields", "bedrock_converse"): (
+        "ChatBedrockConverse(model='us.anthropic.claude-sonnet-4-5-...', "
+        "reasoning_effort='low') raises TypeError at construction ('send model request "
+        "fields with additional_model_request_fields'); langchain-aws takes its "
+        "`reasoning_effort` field (for this Claude model it sends nothing of it)"
+    ),
+}
 
 
 def _cells() -> list[Any]:
