@@ -658,16 +658,9 @@ PAGE_GAPS: dict[tuple[str, str], str] = {
         "profile has 'xhigh' among its reasoning_effort_levels"
     ),
     ("google_thinking_safety", "gemini"): (
-        "invoke(..., thinking_budget=0) raises pydantic's ValidationError "
-        "(GenerateContentConfig: extra inputs not permitted) where langchain-google-genai "
-        "sends generationConfig.thinkingConfig.thinkingBudget 0; and "
-        "ChatGoogleGenerativeAI(model='gemini-3-pro-preview', reasoning_effort='low') "
-        "raises TypeError where the partner (its field, alias thinking_level) sends "
-        "thinkingLevel 'LOW' and gives a Gemini 3 reply's content as a list of blocks"
-    ),
-    ("google_thinking_safety", "vertex"): (
-        "invoke(..., thinking_budget=0) raises TypeError where "
-        "langchain-google-vertexai sends generationConfig.thinkingConfig.thinkingBudget 0"
+        "ChatGoogleGenerativeAI(model='gemini-3-pro-preview', ...)'s reply content is the "
+        "text as a string; langchain-google-genai gives a Gemini 3 (or later) model's "
+        "reply as a list of blocks ([{'type': 'text', 'text': ...}]) always"
     ),
     ("converse_request_fields", "bedrock_converse"): (
         "ChatBedrockConverse(model='us.anthropic.claude-sonnet-4-5-...', "
