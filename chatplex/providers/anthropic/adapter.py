@@ -99,6 +99,7 @@ __all__ = [
     "BLOCK_TYPES",
     "DEFAULT_BASE_URL",
     "FALLBACK_MAX_TOKENS",
+    "ADAPTIVE_THINKING_MODELS",
     "MAX_OUTPUT_TOKENS",
     "AnthropicAdapter",
     "AnthropicStreamParser",
@@ -154,6 +155,24 @@ MAX_OUTPUT_TOKENS: dict[str, int] = {
 }
 #: langchain-anthropic's fallback for models its table does not name.
 FALLBACK_MAX_TOKENS = 4096
+
+
+#: The models whose profile (langchain-anthropic's) has "xhigh" among its reasoning
+#: effort levels: an effort set without `thinking` brings `ADAPTIVE_THINKING` there.
+ADAPTIVE_THINKING_MODELS = frozenset(
+    {
+        "claude-fable-5",
+        "claude-fable-5-1",
+        "claude-opus-4-7",
+        "claude-opus-4-8",
+        "claude-opus-5",
+        "claude-opus-5-5",
+        "claude-sonnet-5",
+        "claude-sonnet-5-5",
+    }
+)
+#: The `thinking` langchain-anthropic sends with an effort on those models.
+ADAPTIVE_THINKING = {"type": "adaptive", "display": "summarized"}
 
 
 def default_max_tokens_for(model: str) -> int:
@@ -249,6 +268,7 @@ class AnthropicAdapter(Adapter):
         default_max_tokens: int | None = None,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
+        effort_set: bool = False,
     ) -> None:
         # The arguments are rebound first, so that no local of this frame (what a
         # traceback rendered with locals shows) holds a key or a credential in clear.
@@ -271,6 +291,9 @@ class AnthropicAdapter(Adapter):
             raise ValueError(f"default_max_tokens must be >= 1, got {default_max_tokens}")
         self.anthropic_version = anthropic_version
         self.default_max_tokens = default_max_tokens
+        #: Whether the model sets a reasoning effort (langchain-anthropic's
+        #: `reasoning_effort`): its calls then think adaptively where the model does.
+        self.effort_set = effort_set
         self._secret_names = secret_header_names(secret_headers)
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
         # Header names are case-insensitive: lower-case them so defaults can override ours.
@@ -318,9 +341,12 @@ class AnthropicAdapter(Adapter):
         body.update(tool_fields(settings))
         if stream:
             body["stream"] = True
+        effort = self.effort_set
         if settings.extra_body:
             body.update(settings.extra_body)
-            _effort_in_output_config(body)
+            effort = _effort_in_output_config(body) or effort
+        if effort and "thinking" not in body and settings.model in ADAPTIVE_THINKING_MODELS:
+            body["thinking"] = dict(ADAPTIVE_THINKING)  # as langchain-anthropic defaults it
         headers: dict[str, Any] = {
             "anthropic-version": self.anthropic_version,
             "content-type": "application/json",
@@ -453,14 +479,16 @@ class AnthropicAdapter(Adapter):
         return AnthropicBatches(self, limits) if limits else AnthropicBatches(self)
 
 
-def _effort_in_output_config(body: dict[str, Any]) -> None:
+def _effort_in_output_config(body: dict[str, Any]) -> bool:
     """A call's `effort` / `reasoning_effort` (langchain-anthropic's call keywords, not
     Messages fields) moved into `output_config.effort`, over the model's, as
-    langchain-anthropic moves them (`effort` winning, as its alias does)."""
+    langchain-anthropic moves them (`effort` winning, as its alias does); whether the
+    call set one."""
     effort, reasoning_effort = body.pop("effort", None), body.pop("reasoning_effort", None)
     chosen = effort if effort is not None else reasoning_effort
     if chosen:
         body["output_config"] = {**(body.get("output_config") or {}), "effort": chosen}
+    return bool(chosen)
 
 
 def _sdk_metadata(meta: dict[str, Any]) -> dict[str, Any]:

@@ -651,12 +651,6 @@ PAGE_DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
 PAGE_GAPS: dict[tuple[str, str], str] = {
-    ("claude_thinking_turns", "anthropic"): (
-        "ChatAnthropic(model='claude-opus-4-7', effort='high') sends no `thinking`; "
-        "langchain-anthropic adds {'type': 'adaptive', 'display': 'summarized'} where an "
-        "effort is set (on the class or the call) without `thinking` and the model's "
-        "profile has 'xhigh' among its reasoning_effort_levels"
-    ),
     ("google_thinking_safety", "gemini"): (
         "ChatGoogleGenerativeAI(model='gemini-3-pro-preview', ...)'s reply content is the "
         "text as a string; langchain-google-genai gives a Gemini 3 (or later) model's "
