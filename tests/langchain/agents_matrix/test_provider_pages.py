@@ -660,7 +660,11 @@ PAGE_GAPS: dict[tuple[str, str], str] = {
         "ChatBedrockConverse(model='us.anthropic.claude-sonnet-4-5-...', "
         "reasoning_effort='low') raises TypeError at construction ('send model request "
         "fields with additional_model_request_fields'); langchain-aws takes its "
-        "`reasoning_effort` field (for this Claude model it sends nothing of it)"
+        "`reasoning_effort` field and translates it by the model's profile "
+        "(reasoning_effort_levels) and vendor (Claude: thinking adaptive + "
+        "output_config.effort; Nova 2: reasoningConfig; gpt-oss...): for this model, "
+        "whose profile has no levels, it warns 'not supported...; ignoring' and sends "
+        "nothing of it"
     ),
 }
 
