@@ -43,6 +43,7 @@ from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 
 from ._cells import Difference
+from ._cells import _call_split
 from ._cells import cells
 from ._cells import judge
 from ._kit import TURNS
@@ -56,6 +57,7 @@ from ._kit import run_cell
 from .test_content_scripts import _one_spelling
 from .test_content_scripts import _unschemed
 from .test_model_api import _caught
+from .test_reply_scripts import _merged
 from .test_scripts import HELLO
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_provider_pages")
@@ -109,13 +111,6 @@ def _traffic(run: Run) -> Iterator[list[dict[str, Any]]]:
         yield seen
     finally:
         run.server.settings.fault_plan = None
-
-
-def _merged(chunks: list[Any]) -> Any:
-    merged = None
-    for chunk in chunks:
-        merged = chunk if merged is None else merged + chunk
-    return merged
 
 
 def _sent(run: Run, call: Callable[[], Any]) -> dict[str, Any]:
@@ -600,10 +595,7 @@ def _stop_lost(outcome: Any) -> bool:
 def _forced_call_split(outcome: Any) -> bool:
     """The streamed forced call came apart (more than one call, or an invalid one)."""
     out = outcome.get("out") if isinstance(outcome, dict) else None
-    forced = out.get("forced") if isinstance(out, dict) else None
-    return isinstance(forced, dict) and (
-        len(forced.get("tool_calls") or ()) > 1 or bool(forced.get("invalid_tool_calls"))
-    )
+    return isinstance(out, dict) and _call_split(out.get("forced"))
 
 
 def _cohere_stream_and_tools_lost(outcome: Any) -> bool:
