@@ -98,6 +98,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_concurrency_scripts.py",  # a further set: calls at once
     "langchain/agents_matrix/test_docs_scripts.py",  # a further set: the docs' core pages
     "langchain/agents_matrix/test_langgraph_howto.py",  # a further set: LangGraph how-tos
+    "langchain/agents_matrix/test_provider_pages.py",  # a further set: providers' pages
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
     "test_docs_site.py",  # the documentation site: a page per provider, its navigation

@@ -249,6 +249,7 @@ class ChatAnthropic(ChatModel):
                 if default_max_tokens is not None
                 else default_max_tokens_for(model)
             ),
+            effort_set=bool(reasoning_effort),
         )
         taken.settle(self, adapter, model, **body)
         self._betas = None if betas is None else tuple(betas)  # the count's beta endpoint

@@ -18,6 +18,7 @@ langchain-cohere shapes it, and the error body's fields.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from ...adapters.bodies import loads
@@ -48,7 +49,7 @@ __all__ = [
 PROVIDER = "cohere"
 
 
-def parse_reply(body: bytes) -> AIMessage:
+def parse_reply(body: bytes, documents: Sequence[Any] | None = None) -> AIMessage:
     """The reply of a non-stream call; raises `APIError` for a body that is not a JSON
     object with a `message` (retryable only when it is not JSON at all), `MalformedReply`
     for a field of the wrong type (`adapters/reading.py`: never read as empty), and
@@ -65,6 +66,8 @@ def parse_reply(body: bytes) -> AIMessage:
     failed = failed_generation(info["finish_reason"], data.get("error"))
     if failed is not None:
         raise APIError(failed, provider=PROVIDER, error_type="generation_error", body=data)
+    if documents:  # the call's, as langchain-cohere's generation info repeats them
+        info["documents"] = list(documents)
     calls = [c for c in _calls(message.get("tool_calls")) if c.get("function")]
     tool_plan = reply_text(message.get("tool_plan"), "message's tool_plan")
     if tool_plan:

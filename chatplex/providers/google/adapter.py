@@ -72,6 +72,7 @@ from .response import parse_candidates
 from .response import parse_reply
 from .stream import GeminiStreamParser
 from .vertex_auth import VertexAuth
+from .vertex_cache import cached_request
 from .vertex_reply import VertexStreamParser
 from .vertex_reply import plain_texts
 from .vertex_reply import vertex_metadata
@@ -492,6 +493,11 @@ class VertexAIAdapter(_GoogleWire):
             secret_headers=secret_headers,
             extra_block_types=extra_block_types,
         )
+
+    def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
+        """The Gemini wire's body, read as Vertex AI reads a cached request
+        (`vertex_cache.py`)."""
+        return cached_request(super()._body(messages, settings), self.project, self.location)
 
     def full_model_name(self, model: str) -> str:
         """The model's resource name as a Vertex AI body names it (`vertex_model_name`;

@@ -289,5 +289,7 @@ dropin(
         max_tokens="max_output_tokens",
         candidate_count="n",
         retries="max_retries",
+        # langchain-google-genai's field (`thinking_level` its alias there)
+        reasoning_effort="thinking_level",
     ),
 )
