@@ -1,7 +1,8 @@
 """Anthropic request side: chatplex messages and settings → Messages API body parts.
 
 Leading system messages become `system`; consecutive same-role turns are merged; an
-empty AI message before the last message is left out;
+empty AI message before the last message is left out, a final one is sent empty and
+without trailing whitespace (the API's rules for a prefill);
 `ToolMessage`s become user `tool_result` blocks (first in their turn, as the API requires);
 OpenAI-style `image_url` blocks become Anthropic `image` blocks, LangChain's standard
 `file` blocks `document` blocks. Assistant content goes
@@ -65,14 +66,20 @@ def to_wire_messages(
         raise ValueError("Anthropic needs a user or assistant message; got only system messages")
     turns: list[_Block] = []
     joined = True
+    last = len(messages) - 1
     for i in range(start, len(messages)):
-        if i < len(messages) - 1 and _empty_reply(messages[i]):
-            # The API refuses empty content but in a final assistant turn: an empty reply
-            # before it is left out, and the turns around it stay apart (the API takes
-            # two user turns in a row), as langchain-anthropic sends them.
-            joined = False
-            continue
-        role, content = _turn(messages[i], i, error_flags)
+        if _empty_reply(messages[i]):
+            if i < last:
+                # The API refuses empty content but in a final assistant turn: an empty
+                # reply before it is left out, and the turns around it stay apart (the
+                # API takes two user turns in a row), as langchain-anthropic sends them.
+                joined = False
+                continue
+            role, content = "assistant", ""  # the final one goes empty, as theirs
+        else:
+            role, content = _turn(messages[i], i, error_flags)
+        if i == last and role == "assistant":
+            content = _without_trailing_space(content)
         if joined and turns and turns[-1]["role"] == role:
             # Anthropic wants alternating roles: consecutive same-role messages become one.
             turns[-1]["content"] = _join(turns[-1]["content"], content, role)
@@ -80,6 +87,17 @@ def to_wire_messages(
             turns.append({"role": role, "content": content})
         joined = True
     return _system(messages[:start]), turns
+
+
+def _without_trailing_space(content: str | list[_Block]) -> str | list[_Block]:
+    """A final assistant turn (a prefill) without trailing whitespace, which the API
+    refuses there: the text, or its last text block, right-stripped as
+    langchain-anthropic sends it."""
+    if isinstance(content, str):
+        return content.rstrip()
+    if content and content[-1].get("type") == "text" and isinstance(content[-1].get("text"), str):
+        return [*content[:-1], {**content[-1], "text": content[-1]["text"].rstrip()}]
+    return content
 
 
 def _empty_reply(msg: BaseMessage) -> bool:

@@ -59,8 +59,22 @@ def test_an_empty_reply_before_the_last_message_is_left_out_its_neighbours_apart
     said = [HumanMessage("a"), AIMessage(""), AIMessageChunk(content=[]), HumanMessage("b")]
     _, turns = to_wire_messages(said)
     assert turns == [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}]
-    with pytest.raises(ValueError, match="message 1: empty assistant message"):
-        to_wire_messages([HumanMessage("a"), AIMessage("")])
+
+
+def test_a_final_assistant_turn_goes_empty_or_without_trailing_space_as_theirs() -> None:
+    # The API takes an empty final assistant turn and refuses trailing whitespace there
+    # (a prefill); langchain-anthropic sends "" and right-strips the text.
+    assert to_wire_messages([HumanMessage("a"), AIMessage("")])[1][-1] == {
+        "role": "assistant",
+        "content": "",
+    }
+    assert to_wire_messages([HumanMessage("a"), AIMessage("Sure: ")])[1][-1]["content"] == "Sure:"
+    prefill = AIMessage([{"type": "text", "text": "x"}, {"type": "text", "text": "y \n"}])
+    blocks = to_wire_messages([HumanMessage("a"), prefill])[1][-1]["content"]
+    assert [b["text"] for b in blocks] == ["x", "y"]
+    # only the final turn: an earlier reply keeps its text as written
+    turns = to_wire_messages([HumanMessage("a"), AIMessage("b "), HumanMessage("c")])[1]
+    assert turns[1]["content"] == "b "
 
 
 def test_tool_results_come_first_in_their_user_turn() -> None:
@@ -184,7 +198,6 @@ def test_images_that_cannot_be_sent(url: Any, message: str) -> None:
         ([], ValueError, "at least one message"),
         ([SystemMessage("only")], ValueError, "only system messages"),
         ([HumanMessage("")], ValueError, "message 0: empty user message"),
-        ([HumanMessage("q"), AIMessage("")], ValueError, "message 1: empty assistant message"),
         (
             [HumanMessage("q"), SystemMessage("late")],
             ValueError,
