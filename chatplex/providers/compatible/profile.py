@@ -10,7 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 
-__all__ = ["OPENAI_USAGE_NULLS", "Profile", "ReplyStyle", "SessionAffinity", "TurnStyle"]
+__all__ = [
+    "OPENAI_USAGE_NULLS",
+    "Profile",
+    "ReplyStyle",
+    "SessionAffinity",
+    "StopRule",
+    "TurnStyle",
+]
 
 #: The token_usage fields the openai SDK's `CompletionUsage` fills with null
 #: (langchain-openai's subclasses dump it: ChatXAI, ChatDeepSeek).
@@ -44,6 +51,26 @@ class SessionAffinity:
     module: str
     variable: str
     header: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopRule:
+    """The models a partner class sends no `stop` for, as the provider rejects it there
+    (langchain-xai's ChatXAI, for xAI's reasoning models): a model its model profiles
+    list is dropped where its profile says `reasoning_output` (`profiled`: those names;
+    `listed`: every name the profiles hold), any other by its name (`prefixes`, or one
+    of `words` in it: the package's fallback for models its profiles miss)."""
+
+    profiled: frozenset[str]
+    listed: frozenset[str]
+    prefixes: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+
+    def drops(self, model: str) -> bool:
+        """Whether the partner class drops a call's `stop` for `model`."""
+        if model in self.listed:
+            return model in self.profiled
+        return model.startswith(self.prefixes) or any(w in model for w in self.words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,3 +323,5 @@ class Profile:
     #: The session affinity its partner package's middleware sets, sent as that
     #: package's chat model sends it (`affinity.with_affinity`); None: none.
     session_affinity: SessionAffinity | None = None
+    #: The models its partner class drops a call's `stop` for (`StopRule`); None: none.
+    stop_dropped: StopRule | None = None

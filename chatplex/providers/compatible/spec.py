@@ -49,6 +49,7 @@ from .preset import same_names
 from .profile import Profile
 from .profile import ReplyStyle
 from .profile import SessionAffinity
+from .profile import StopRule
 from .profile import TurnStyle
 
 #: Every OpenAI-compatible preset, one row each (see `Preset`). Sources: the
@@ -210,6 +211,34 @@ PRESETS: tuple[Preset, ...] = (
             helper_provider="xai",  # on every helper piece (its chunk conversion's)
             # ChatXAI's with_structured_output sets strict=None for function calling.
             strict_dropped=frozenset({"function_calling"}),
+            # ChatXAI drops `stop`, which xAI rejects for reasoning models: by its
+            # profiles (profiles/xai.json: their `reasoning_output`), else by the name.
+            stop_dropped=StopRule(
+                profiled=frozenset(
+                    {
+                        "grok-4.20-0309-reasoning",
+                        "grok-4.20-multi-agent-0309",
+                        "grok-4.3",
+                        "grok-4.5",
+                        "grok-build-0.1",
+                    }
+                ),
+                listed=frozenset(
+                    {
+                        "grok-4.20-0309-non-reasoning",
+                        "grok-4.20-0309-reasoning",
+                        "grok-4.20-multi-agent-0309",
+                        "grok-4.3",
+                        "grok-4.5",
+                        "grok-build-0.1",
+                        "grok-imagine-image",
+                        "grok-imagine-image-quality",
+                        "grok-imagine-video",
+                    }
+                ),
+                prefixes=("grok-3", "grok-4"),
+                words=("grok-code-fast",),
+            ),
         ),
         langchain_class="ChatXAI",
         llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
