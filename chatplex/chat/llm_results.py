@@ -28,6 +28,7 @@ __all__ = [
     "LLMResult",
     "chat_result",
     "combine_llm_outputs",
+    "choice_keys",
     "combine_shaped_outputs",
     "reply_result",
     "response_fields_apart",
@@ -107,6 +108,10 @@ class _Shape:
     combined: tuple[str, ...] | None = None
     #: Each candidate's message carries the response's usage (`n > 1`).
     usage_each: bool = False
+    #: The response's fields its partner writes on every choice's message besides the
+    #: choice's own (`n > 1`: the others are the `llm_output`'s alone), in its order;
+    #: None: every field on the message.
+    choice_keys: tuple[str, ...] | None = None
 
 
 #: The styles other than "chat_completions" and "reply_fields" (their own code, below):
@@ -149,6 +154,7 @@ _SHAPES: dict[str, _Shape] = {
         streamed=("finish_reason", "model_name", "service_tier", "logprobs"),
         combined=("system_fingerprint",),
         usage_each=True,
+        choice_keys=("model_provider", "model_name", "service_tier"),
     ),
     "model_and_usage": _Shape(
         info=("finish_reason",),
@@ -193,8 +199,18 @@ def response_fields_apart(style: str | None) -> bool:
     generation, so each of several candidates (`n > 1`) shows its choice's keys."""
     shape = _SHAPES.get(style or "")
     return style == "chat_completions" or (
-        shape is not None and shape.output is not None and "model_name" in shape.output
+        shape is not None
+        and shape.output is not None
+        and ("model_name" in shape.output or shape.choice_keys is not None)
     )
+
+
+def choice_keys(style: str | None) -> tuple[str, ...]:
+    """The response's fields a partner of this style writes on each of several
+    candidates' messages besides the choice's own (`_Shape.choice_keys`), in its order;
+    () for one that writes none there."""
+    shape = _SHAPES.get(style or "")
+    return (shape.choice_keys or ()) if shape is not None else ()
 
 
 def usage_on_each_candidate(style: str | None) -> bool:
@@ -290,12 +306,13 @@ def combine_llm_outputs(outputs: Sequence[dict[str, Any] | None]) -> dict[str, A
 
 
 def combine_shaped_outputs(
-    outputs: Sequence[dict[str, Any] | None], style: str | None
+    outputs: Sequence[dict[str, Any] | None], style: str | None, model_name: str | None = None
 ) -> dict[str, Any]:
     """`generate()`'s `llm_output` for a partner of a `_SHAPES` style, as its
     `_combine_llm_outputs` (`_Shape.combined`): the rows' raw usage summed (a later None
-    count taking the sum's place, as langchain-groq's), the first `model_name` and the
-    style's other keys; LangChain's empty one for a style that combines nothing.
+    count taking the sum's place, as langchain-groq's), `model_name` (the model's own, as
+    those partners write their field; else the first row's) and the style's other keys;
+    LangChain's empty one for a style that combines nothing.
     (langchain-mistralai's raises TypeError on nested counts, adding dicts: they are
     summed here, as its flat counts are.)
 
@@ -311,7 +328,10 @@ def combine_shaped_outputs(
     rows = [o for o in outputs if o is not None]  # a streamed row has none
     for output in rows:
         _add_replacing(usage, output.get("token_usage") or {})
-    combined: dict[str, Any] = {"token_usage": usage, "model_name": _first(rows, "model_name")}
+    combined: dict[str, Any] = {
+        "token_usage": usage,
+        "model_name": model_name or _first(rows, "model_name"),
+    }
     for key in shape.combined:
         if value := _first(rows, key):
             combined[key] = value

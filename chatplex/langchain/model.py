@@ -333,8 +333,11 @@ class ChatChatplex(BaseChatModel):
         if any(o and partner_style(o) == "chat_completions" for o in llm_outputs):
             return combine_llm_outputs(llm_outputs)
         engine = primary(self.chatplex_model)
+        model = getattr(engine, "model", None)  # the name those partners write: their field's
         return combine_shaped_outputs(
-            llm_outputs, style_of(getattr(engine, "provider_label", None) or self._wire)
+            llm_outputs,
+            style_of(getattr(engine, "provider_label", None) or self._wire),
+            model if isinstance(model, str) else None,
         )
 
     async def _agenerate(
