@@ -12,6 +12,7 @@ from dataclasses import field
 
 __all__ = [
     "OPENAI_USAGE_NULLS",
+    "OPENAI_USAGE_ORDER",
     "Profile",
     "ReplyStyle",
     "SessionAffinity",
@@ -37,6 +38,17 @@ OPENAI_USAGE_NULLS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "text_tokens",
         ),
     ),
+)
+
+
+#: The fields of the openai SDK's `CompletionUsage` in its declared order (its dump's:
+#: what `print` and `set_debug` show of langchain-openai's subclasses' token_usage).
+OPENAI_USAGE_ORDER = (
+    "completion_tokens",
+    "prompt_tokens",
+    "total_tokens",
+    "completion_tokens_details",
+    "prompt_tokens_details",
 )
 
 
@@ -135,9 +147,9 @@ class ReplyStyle:
     parsed_key: bool = True
     #: Whether the raw `tool_calls` are kept in `additional_kwargs` (Groq, Fireworks).
     raw_tool_calls: bool = False
-    #: Whether a reply's raw tool call carries `index` (null: the sambanova SDK's
-    #: model has the field).
-    raw_call_index: bool = False
+    #: The keys of a reply's raw tool call as the package's SDK model dumps them, in its
+    #: declared order (`index`, null, where that model has the field: the sambanova SDK's).
+    raw_call_keys: tuple[str, ...] = ("id", "function", "type")
     #: Whether a reply's raw tool calls are the JSON's own objects, in the order their
     #: keys came (a package reading the JSON without an SDK model: langchain-mistralai);
     #: False: as an SDK model dumps them (id, function's arguments and name, type).
