@@ -306,13 +306,12 @@ def combine_llm_outputs(outputs: Sequence[dict[str, Any] | None]) -> dict[str, A
 
 
 def combine_shaped_outputs(
-    outputs: Sequence[dict[str, Any] | None], style: str | None, model_name: str | None = None
+    outputs: Sequence[dict[str, Any] | None], style: str | None
 ) -> dict[str, Any]:
     """`generate()`'s `llm_output` for a partner of a `_SHAPES` style, as its
     `_combine_llm_outputs` (`_Shape.combined`): the rows' raw usage summed (a later None
-    count taking the sum's place, as langchain-groq's), `model_name` (the model's own, as
-    those partners write their field; else the first row's) and the style's other keys;
-    LangChain's empty one for a style that combines nothing.
+    count taking the sum's place, as langchain-groq's), the first `model_name` and the
+    style's other keys; LangChain's empty one for a style that combines nothing.
     (langchain-mistralai's raises TypeError on nested counts, adding dicts: they are
     summed here, as its flat counts are.)
 
@@ -328,10 +327,7 @@ def combine_shaped_outputs(
     rows = [o for o in outputs if o is not None]  # a streamed row has none
     for output in rows:
         _add_replacing(usage, output.get("token_usage") or {})
-    combined: dict[str, Any] = {
-        "token_usage": usage,
-        "model_name": model_name or _first(rows, "model_name"),
-    }
+    combined: dict[str, Any] = {"token_usage": usage, "model_name": _first(rows, "model_name")}
     for key in shape.combined:
         if value := _first(rows, key):
             combined[key] = value

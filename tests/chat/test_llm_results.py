@@ -189,23 +189,6 @@ def test_combined_shaped_outputs_are_the_partners() -> None:
     assert combine_shaped_outputs(GROQ_ROWS, None) == {}
 
 
-def test_a_combined_output_names_the_model_as_the_partners_field() -> None:
-    """langchain-fireworks' rows carry no `model_name`: its `_combine_llm_outputs`
-    writes its own field, the model's name, as langchain-groq's and -mistralai's do."""
-    fireworks = pytest.importorskip("langchain_fireworks")
-    name = "accounts/fireworks/models/llama-v3p1-8b-instruct"
-    model = fireworks.ChatFireworks(model=name, api_key="fw-test")
-    rows: list[dict[str, Any] | None] = [
-        {"token_usage": {"prompt_tokens": 2, "total_tokens": 3}, "system_fingerprint": "fp"},
-        None,  # a streamed row
-        {"token_usage": {"prompt_tokens": 1, "total_tokens": 1}, "system_fingerprint": ""},
-    ]
-    ours = combine_shaped_outputs(rows, "fingerprint_fields", name)
-    assert ours == model._combine_llm_outputs(copy.deepcopy(rows))
-    assert ours["model_name"] == name
-    assert combine_shaped_outputs(rows, "fingerprint_fields")["model_name"] is None
-
-
 def test_chatplexs_own_results_take_the_partners_shapes() -> None:
     # on_llm_end of chatplex's own models (and its traces): the same shapes.
     ollama = {
