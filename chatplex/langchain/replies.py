@@ -96,13 +96,16 @@ def chat_result(reply: Any, called: str | None = None, label: str | None = None)
 def _candidate(message: Any, first: Any, usage: Any) -> Any:
     """A candidate after the first (`n > 1`) as the partners make it: the reply's
     `usage` on it where its partner gives each choice's message the response's usage
-    (`usage_on_each_candidate`), and no `refusal` (langchain-openai writes the SDK's
-    refusal on the first generation alone)."""
+    (`usage_on_each_candidate`), the first's `model_provider` (or none, as the first),
+    and no `refusal` (langchain-openai writes the SDK's refusal on the first generation
+    alone)."""
     kwargs = {k: v for k, v in message.additional_kwargs.items() if k != "refusal"}
     usage = message.usage_metadata or usage
     meta = dict(message.response_metadata)
     if "model_provider" in first.response_metadata:  # (a preset names its own wire)
         meta["model_provider"] = first.response_metadata["model_provider"]
+    else:  # a partner that names none (langchain-sambanova) names none on any choice
+        meta.pop("model_provider", None)
     return message.model_copy(
         update={"additional_kwargs": kwargs, "usage_metadata": usage, "response_metadata": meta}
     )

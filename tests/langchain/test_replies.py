@@ -124,6 +124,18 @@ def test_several_fireworks_candidates_keep_the_fields_it_writes_on_each_choice()
     assert (result.llm_output or {})["system_fingerprint"] == "fp"
 
 
+def test_a_candidate_names_no_provider_where_its_partner_names_none() -> None:
+    # langchain-sambanova writes no model_provider on any choice; the OpenAI adapter
+    # named one on the other candidates.
+    other = AIMessage(content="second", response_metadata={"model_provider": "openai"})
+    reply = AIMessage(
+        content="first",
+        response_metadata={"model_name": "m", "other_candidates": [other]},
+    )
+    second = chat_result(reply).generations[1].message
+    assert "model_provider" not in second.response_metadata
+
+
 async def _pieces(
     chunks: list[Any], *, hold: bool, sync: bool, partner: bool = False
 ) -> list[ChatGenerationChunk]:
