@@ -110,7 +110,7 @@ ONLY: dict[str, tuple[str, ...]] = {
     "connection_refused": ("fireworks",),
     "candidates": ("fireworks", "sambanova", "azure"),
     "agenerate_handler": ("fireworks", "azure", "responses", "sambanova"),
-    "debug_chain": ("xai", "fireworks", "sambanova"),
+    "debug_chain": ("xai", "fireworks", "sambanova", "cohere"),
 }
 
 #: The later sets' scenarios that stream, on a wire the mock server cannot stream to
