@@ -42,11 +42,27 @@ __all__ = [
     "error_message",
     "failed_generation",
     "parse_reply",
+    "sdk_counts",
     "tool_call",
     "usage_metadata",
 ]
 
 PROVIDER = "cohere"
+
+
+#: The counts the cohere SDK's usage models type as floats (`UsageTokens`,
+#: `UsageBilledUnits`): what langchain-cohere's `token_count` holds and prints (8.0).
+_FLOAT_COUNTS = frozenset({"input_tokens", "output_tokens"})
+
+
+def sdk_counts(tokens: Mapping[str, Any]) -> dict[str, Any]:
+    """A usage record's counts as the cohere SDK's model holds them: its declared
+    counts as floats, any other field as sent.
+
+    >>> sdk_counts({"input_tokens": 8, "output_tokens": 6, "extra": 1})
+    {'input_tokens': 8.0, 'output_tokens': 6.0, 'extra': 1}
+    """
+    return {k: float(v) if k in _FLOAT_COUNTS and type(v) is int else v for k, v in tokens.items()}
 
 
 def parse_reply(body: bytes, documents: Sequence[Any] | None = None) -> AIMessage:
@@ -79,7 +95,7 @@ def parse_reply(body: bytes, documents: Sequence[Any] | None = None) -> AIMessag
     usage = reply_dict(data.get("usage"), "usage")
     tokens = reply_field(usage.get("tokens"), dict, "usage's tokens")
     if tokens is not None:
-        info["token_count"] = dict(tokens)
+        info["token_count"] = sdk_counts(tokens)
     content: Any = (tool_plan or "") if calls else _content(message.get("content"), info["id"])
     parsed, invalid = _read_calls(calls)
     return AIMessage(

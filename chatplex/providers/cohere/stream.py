@@ -139,10 +139,11 @@ class CohereStreamParser:
         output = reply_count(billed.get("output_tokens"), "billed output_tokens") or 0
         info: dict[str, Any] = {
             "finish_reason": delta.get("finish_reason"),
+            # The SDK's billed counts are floats (`UsageBilledUnits`), and so their sum.
             "token_count": {
-                "total_tokens": prompt + output,
-                "input_tokens": prompt,
-                "output_tokens": output,
+                "total_tokens": float(prompt + output),
+                "input_tokens": float(prompt),
+                "output_tokens": float(output),
             },
         }
         if self._documents:

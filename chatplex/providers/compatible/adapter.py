@@ -331,6 +331,9 @@ class CompatibleAdapter(OpenAIAdapter):
             body["messages"] = styled_turns(messages, body["messages"], profile.turns)
         if not profile.says_stream_false and body.get("stream") is False:
             del body["stream"]
+        dropped = profile.stop_dropped
+        if dropped is not None and body.get("stop") is not None and dropped.drops(settings.model):
+            del body["stop"]
         if profile.tool_call_id_pattern and isinstance(body.get("messages"), list):
             body["messages"] = _with_call_ids(body["messages"], profile.tool_call_id_pattern)
         if body != request.json:

@@ -10,7 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 
-__all__ = ["OPENAI_USAGE_NULLS", "Profile", "ReplyStyle", "SessionAffinity", "TurnStyle"]
+__all__ = [
+    "OPENAI_USAGE_NULLS",
+    "OPENAI_USAGE_ORDER",
+    "Profile",
+    "ReplyStyle",
+    "SessionAffinity",
+    "StopRule",
+    "TurnStyle",
+]
 
 #: The token_usage fields the openai SDK's `CompletionUsage` fills with null
 #: (langchain-openai's subclasses dump it: ChatXAI, ChatDeepSeek).
@@ -33,6 +41,17 @@ OPENAI_USAGE_NULLS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+#: The fields of the openai SDK's `CompletionUsage` in its declared order (its dump's:
+#: what `print` and `set_debug` show of langchain-openai's subclasses' token_usage).
+OPENAI_USAGE_ORDER = (
+    "completion_tokens",
+    "prompt_tokens",
+    "total_tokens",
+    "completion_tokens_details",
+    "prompt_tokens_details",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class SessionAffinity:
     """A partner package's context variable that a middleware of its sets around the
@@ -44,6 +63,26 @@ class SessionAffinity:
     module: str
     variable: str
     header: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopRule:
+    """The models a partner class sends no `stop` for, as the provider rejects it there
+    (langchain-xai's ChatXAI, for xAI's reasoning models): a model its model profiles
+    list is dropped where its profile says `reasoning_output` (`profiled`: those names;
+    `listed`: every name the profiles hold), any other by its name (`prefixes`, or one
+    of `words` in it: the package's fallback for models its profiles miss)."""
+
+    profiled: frozenset[str]
+    listed: frozenset[str]
+    prefixes: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+
+    def drops(self, model: str) -> bool:
+        """Whether the partner class drops a call's `stop` for `model`."""
+        if model in self.listed:
+            return model in self.profiled
+        return model.startswith(self.prefixes) or any(w in model for w in self.words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +147,9 @@ class ReplyStyle:
     parsed_key: bool = True
     #: Whether the raw `tool_calls` are kept in `additional_kwargs` (Groq, Fireworks).
     raw_tool_calls: bool = False
-    #: Whether a reply's raw tool call carries `index` (null: the sambanova SDK's
-    #: model has the field).
-    raw_call_index: bool = False
+    #: The keys of a reply's raw tool call as the package's SDK model dumps them, in its
+    #: declared order (`index`, null, where that model has the field: the sambanova SDK's).
+    raw_call_keys: tuple[str, ...] = ("id", "function", "type")
     #: Whether a reply's raw tool calls are the JSON's own objects, in the order their
     #: keys came (a package reading the JSON without an SDK model: langchain-mistralai);
     #: False: as an SDK model dumps them (id, function's arguments and name, type).
@@ -296,3 +335,5 @@ class Profile:
     #: The session affinity its partner package's middleware sets, sent as that
     #: package's chat model sends it (`affinity.with_affinity`); None: none.
     session_affinity: SessionAffinity | None = None
+    #: The models its partner class drops a call's `stop` for (`StopRule`); None: none.
+    stop_dropped: StopRule | None = None

@@ -46,10 +46,36 @@ from .preset import openai_subclass_reading
 from .preset import own_reading
 from .preset import renamed_chat_openai
 from .preset import same_names
+from .profile import OPENAI_USAGE_ORDER
 from .profile import Profile
 from .profile import ReplyStyle
 from .profile import SessionAffinity
+from .profile import StopRule
 from .profile import TurnStyle
+
+#: The fields of the fireworks SDK's `UsageInfo`, in its declared order.
+FIREWORKS_USAGE = ("prompt_tokens", "total_tokens", "completion_tokens", "prompt_tokens_details")
+#: The fields of the sambanova SDK's `Usage`, in its declared order (its dump's).
+SAMBANOVA_USAGE = (
+    "acceptance_rate",
+    "completion_tokens",
+    "completion_tokens_after_first_per_sec",
+    "completion_tokens_after_first_per_sec_first_ten",
+    "completion_tokens_after_first_per_sec_graph",
+    "completion_tokens_details",
+    "completion_tokens_per_sec",
+    "end_time",
+    "is_last_response",
+    "prompt_tokens",
+    "prompt_tokens_details",
+    "start_time",
+    "stop_reason",
+    "time_to_first_token",
+    "time_to_first_token_graph",
+    "total_latency",
+    "total_tokens",
+    "total_tokens_per_sec",
+)
 
 #: Every OpenAI-compatible preset, one row each (see `Preset`). Sources: the
 #: langchain-<provider> packages (variables, defaults) and the providers' API references
@@ -164,7 +190,7 @@ PRESETS: tuple[Preset, ...] = (
             "DeepSeek",
             "https://api.deepseek.com/v1",
             reasoning_field="reasoning_content",
-            style=ReplyStyle("deepseek"),
+            style=ReplyStyle("deepseek", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,
             sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
         ),
@@ -203,13 +229,41 @@ PRESETS: tuple[Preset, ...] = (
             "xAI",
             "https://api.x.ai/v1",
             reasoning_field="reasoning_content",
-            style=ReplyStyle("xai", reasoning_in_output=True),
+            style=ReplyStyle("xai", reasoning_in_output=True, usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,
             assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
             sdk_helper=True,
             helper_provider="xai",  # on every helper piece (its chunk conversion's)
             # ChatXAI's with_structured_output sets strict=None for function calling.
             strict_dropped=frozenset({"function_calling"}),
+            # ChatXAI drops `stop`, which xAI rejects for reasoning models: by its
+            # profiles (profiles/xai.json: their `reasoning_output`), else by the name.
+            stop_dropped=StopRule(
+                profiled=frozenset(
+                    {
+                        "grok-4.20-0309-reasoning",
+                        "grok-4.20-multi-agent-0309",
+                        "grok-4.3",
+                        "grok-4.5",
+                        "grok-build-0.1",
+                    }
+                ),
+                listed=frozenset(
+                    {
+                        "grok-4.20-0309-non-reasoning",
+                        "grok-4.20-0309-reasoning",
+                        "grok-4.20-multi-agent-0309",
+                        "grok-4.3",
+                        "grok-4.5",
+                        "grok-build-0.1",
+                        "grok-imagine-image",
+                        "grok-imagine-image-quality",
+                        "grok-imagine-video",
+                    }
+                ),
+                prefixes=("grok-3", "grok-4"),
+                words=("grok-code-fast",),
+            ),
         ),
         langchain_class="ChatXAI",
         llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
@@ -430,17 +484,9 @@ PRESETS: tuple[Preset, ...] = (
                     "model_name",
                 ),
                 stream_keys=("model_provider", "finish_reason", "model_name"),
-                usage_nulls=(
-                    (
-                        "",
-                        (
-                            "prompt_tokens",
-                            "total_tokens",
-                            "completion_tokens",
-                            "prompt_tokens_details",
-                        ),
-                    ),
-                ),
+                usage_nulls=(("", FIREWORKS_USAGE),),
+                usage_order=FIREWORKS_USAGE,  # its SDK's UsageInfo, as declared
+                raw_call_keys=("function", "id", "type"),  # its SDK's tool call, as declared
                 detail_keys=("cache_read", "reasoning"),
             ),
             sdk="fireworks",
@@ -522,7 +568,8 @@ PRESETS: tuple[Preset, ...] = (
             # langchain-together is langchain-openai's ChatOpenAI with Together's name:
             # the same reply shapes; reasoning text (which it drops) as ChatDeepSeek's.
             reasoning_field="reasoning_content",
-            style=ReplyStyle("openai"),  # langchain-together names no provider of its own
+            # langchain-together names no provider of its own
+            style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,
             assistant_text_blocks=True,
             sdk_helper=True,  # ChatTogether is a BaseChatOpenAI
@@ -774,8 +821,9 @@ PRESETS: tuple[Preset, ...] = (
                         ),
                     ),
                 ),
+                usage_order=SAMBANOVA_USAGE,  # its SDK's Usage, as declared
                 detail_keys=(),
-                raw_call_index=True,
+                raw_call_keys=("function", "id", "index", "type"),  # its SDK's, as declared
             ),
             # ChatSambaNova's default method, with langchain-groq's response format.
             structured_output_method="json_schema",
@@ -841,7 +889,7 @@ PRESETS: tuple[Preset, ...] = (
             # langchain-nebius' default (Nebius also answers on api.studio.nebius.com).
             "https://api.studio.nebius.ai/v1",
             # ChatNebius is a BaseChatOpenAI: its replies are shaped as langchain-openai's.
-            style=ReplyStyle("openai"),
+            style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,  # ChatNebius raises the openai SDK's errors
             assistant_text_blocks=True,
             sdk_helper=True,  # ChatNebius is a BaseChatOpenAI

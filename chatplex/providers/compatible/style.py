@@ -69,7 +69,7 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         extra["reasoning_content"] = reasoning
     if style.raw_tool_calls and raw.get("tool_calls"):
         extra["tool_calls"] = [
-            dict(c) if style.raw_calls_as_sent else _raw_call(c, style.raw_call_index)
+            dict(c) if style.raw_calls_as_sent else _raw_call(c, style.raw_call_keys)
             for c in raw["tool_calls"]
         ]
     if style.content_parts and isinstance(message.content, list):
@@ -300,18 +300,17 @@ def _split_reasoning(content: Any) -> tuple[Any, str | None]:
     return "".join(text), ("".join(reasoning) if reasoning else None)
 
 
-def _raw_call(call: Any, with_index: bool = False) -> Any:
+def _raw_call(call: Any, keys: tuple[str, ...]) -> Any:
     if not isinstance(call, dict):
         return call
     function = call.get("function") or {}
-    raw = {
+    fields = {
         "id": call.get("id"),
         "function": {"arguments": function.get("arguments"), "name": function.get("name")},
         "type": call.get("type", "function"),
+        "index": call.get("index"),
     }
-    if with_index:
-        raw["index"] = call.get("index")
-    return raw
+    return {key: fields[key] for key in keys}
 
 
 def _with_nulls(usage: Any, nulls: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:

@@ -65,6 +65,7 @@ from ...secret import hold_url
 from ...secret import take_url_credentials
 from .adapter import OpenAIAdapter
 from .errors import RESPONSES_ERROR_FAMILIES
+from .errors import event_words
 from .responses_request import since_last_response
 from .responses_request import wire_body
 from .responses_response import PROVIDER
@@ -126,10 +127,11 @@ class OpenAIResponsesAdapter(Adapter):
     keeps_sent_usage = True
     #: What its users catch: langchain-openai's classes and the openai SDK's; a failed
     #: response in a 200 body is langchain-openai's plain ValueError, one in a stream
-    #: event also that ValueError (after the SDK's APIError).
+    #: event also that ValueError: alone, in its words, where the SDK passed the event
+    #: (`errors.event_passed`), else after the SDK's APIError.
     error_families: tuple[ErrorFamily, ...] = (
         *RESPONSES_ERROR_FAMILIES,
-        ErrorFamily("builtins", _value_error),
+        ErrorFamily("builtins", _value_error, event_words),
     )
     #: A structured call's raw reply carries `additional_kwargs["parsed"]` when a
     #: pydantic object was parsed, only then: langchain-openai's Responses path.

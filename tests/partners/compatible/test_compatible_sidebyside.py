@@ -873,13 +873,6 @@ def _seed_renamed(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-def _stop_sent(outcome: Outcome) -> Outcome:
-    """Our request's `stop` taken out (langchain-xai drops it for grok-4)."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert our_requests[0]["body"].pop("stop") == ["END"]
-    return theirs, ours, their_requests, our_requests
-
-
 #: (package, script) → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {}
 
@@ -1123,14 +1116,6 @@ DIFFERENCES["fireworks", "tool_choice_required"] = (
     ),
     _required_choice,
 )
-_STOP_DROPPED = Difference(
-    Reason.LOSES_DATA,
-    "drops `stop` without a word for models its profile marks as reasoning (grok-4): "
-    "an argument silently ignored",
-    "`stop` is sent as asked; xAI's answer (an error for a model that takes no stop) says so",
-)
-DIFFERENCES["xai", "per_call_stop"] = (_STOP_DROPPED, _stop_sent)
-DIFFERENCES["xai", "options_sent"] = (_STOP_DROPPED, _stop_sent)
 
 
 def _refused_before_sending(outcome: Outcome) -> Outcome:

@@ -358,6 +358,31 @@ def _body(name: str, stream: bool = False, **settings: Any) -> dict[str, Any]:
     return dict(request.json)
 
 
+@pytest.mark.parametrize(
+    ("model", "sent"),
+    [
+        ("grok-4", False),  # not in langchain-xai's profiles: by its name
+        ("grok-3-mini", False),
+        ("grok-code-fast-1", False),
+        ("grok-2", True),
+        ("grok-4.20-0309-non-reasoning", True),  # profiled, no reasoning_output
+        ("grok-build-0.1", False),  # profiled with reasoning_output
+    ],
+)
+def test_xai_sends_no_stop_where_chatxai_drops_it(model: str, sent: bool) -> None:
+    """langchain-xai's ChatXAI drops `stop` for the models xAI rejects it for (by their
+    profile's `reasoning_output`, else by name); the drop-in's request does the same,
+    a `stop` given through `extra_body` too. Other presets keep it."""
+    adapter = adapter_class("xai")(api_key="k")
+    for settings in (
+        CallSettings(model=model, stop=("x",)),
+        CallSettings(model=model, extra_body={"stop": ["x"]}),
+    ):
+        body = adapter.build_request(HI, settings, stream=False).json
+        assert ("stop" in body) is sent
+    assert _body("deepseek", stop=("x",))["stop"] == ["x"]
+
+
 @pytest.mark.parametrize("param", ["logprobs", "top_logprobs", "logit_bias"])
 def test_groq_refuses_what_its_api_rejects_before_any_request(param: str) -> None:
     with pytest.raises(ValueError, match=rf"Groq \(groq\) does not accept '{param}'"):

@@ -7,6 +7,8 @@ import doctest
 import json
 from typing import Any
 
+import pytest
+
 from chatplex.adapters.base import HELPER_PIECE_PROVIDER
 from chatplex.adapters.base import SSEEvent
 from chatplex.messages import merge_chunks
@@ -174,6 +176,8 @@ def test_sambanova_raw_calls_carry_their_index_and_its_sdk_usage_nulls() -> None
     data = _reply({"role": "assistant", "content": None, "tool_calls": [call]})
     reply = _shaped(data, PROFILES["sambanova"].style)  # type: ignore[arg-type]
     assert reply.additional_kwargs == {"tool_calls": [{**call, "index": None}]}
+    # In the sambanova SDK's declared order (its dump's, what set_debug prints).
+    assert list(reply.additional_kwargs["tool_calls"][0]) == ["function", "id", "index", "type"]
     usage = reply.response_metadata["token_usage"]
     assert usage["prompt_tokens"] == 3 and usage["time_to_first_token"] is None
     assert "model_provider" not in reply.response_metadata
@@ -301,6 +305,38 @@ def test_groq_token_usage_is_in_its_sdk_dumps_order() -> None:
     # A style with no SDK order keeps the reply's.
     mistral = _shaped(data, _style("mistralai")).response_metadata["token_usage"]
     assert list(mistral) == list(usage)
+
+
+@pytest.mark.parametrize(
+    ("preset", "module", "model"),
+    [
+        ("xai", "openai.types.completion_usage", "CompletionUsage"),
+        ("deepseek", "openai.types.completion_usage", "CompletionUsage"),
+        ("together", "openai.types.completion_usage", "CompletionUsage"),
+        ("nebius", "openai.types.completion_usage", "CompletionUsage"),
+        ("fireworks", "fireworks.types.chat.completion_create_response", "UsageInfo"),
+        ("sambanova", "sambanova.types.chat.chat_completion_response", "Usage"),
+    ],
+)
+def test_token_usage_is_in_the_order_of_the_partners_sdk_model(
+    preset: str, module: str, model: str
+) -> None:
+    """The partner reads the usage into its SDK's model and dumps it: its declared
+    fields first, in that order (what `print` and `set_debug` show), then the rest."""
+    declared = list(getattr(pytest.importorskip(module), model).model_fields)
+    usage = {"prompt_tokens": 3, "completion_tokens": 5, "total_tokens": 8, "x_extra": 1}
+    usage |= {"prompt_tokens_details": {"cached_tokens": 0}}
+    data = _reply({"role": "assistant", "content": "hi"}, usage)
+    shown = list(_shaped(data, _style(preset)).response_metadata["token_usage"])
+    assert shown[:-1] == [k for k in declared if k in shown] and shown[-1] == "x_extra"
+
+
+def test_fireworks_raw_calls_are_in_its_sdks_declared_order() -> None:
+    call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    data = _reply({"role": "assistant", "content": None, "tool_calls": [call]})
+    reply = _shaped(data, _style("fireworks"))
+    assert reply.additional_kwargs["tool_calls"] == [call]
+    assert list(reply.additional_kwargs["tool_calls"][0]) == ["function", "id", "type"]
 
 
 def test_mistral_raw_calls_are_the_jsons_own_in_its_key_order() -> None:
