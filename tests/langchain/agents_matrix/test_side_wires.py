@@ -23,6 +23,7 @@ import pytest
 from chatplex.testing import MockServer
 
 from . import test_chain_scripts as chain_scripts
+from . import test_docs_scripts as docs_scripts
 from . import test_failure_scripts as failure_scripts
 from . import test_handler_scripts as handler_scripts
 from . import test_model_api as model_api
@@ -98,6 +99,7 @@ SCENARIOS = {
     "candidates": reply_scripts.candidates,
     "agenerate_handler": reply_scripts.agenerate_handler,
     "debug_chain": handler_scripts.debug_chain,
+    "docs_multimodal_ids": docs_scripts.docs_multimodal_ids,
 }
 
 #: Scenario -> the side wires it runs on (every one unless named here): the later sets'
@@ -111,6 +113,7 @@ ONLY: dict[str, tuple[str, ...]] = {
     "candidates": ("fireworks", "sambanova", "azure"),
     "agenerate_handler": ("fireworks", "azure", "responses", "sambanova"),
     "debug_chain": ("xai", "fireworks", "sambanova", "cohere"),
+    "docs_multimodal_ids": ("vertex",),
 }
 
 #: The later sets' scenarios that stream, on a wire the mock server cannot stream to
@@ -137,6 +140,16 @@ _NO_STREAM_USAGE_FIELD = "has no stream_usage field"
 #: Kept differences of these scenarios on the side wires (`judge` reads them beside
 #: `_cells.DIFFERENCES`).
 SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
+    ("docs_multimodal_ids", "vertex"): Difference(
+        "raises",
+        "ValueError: langchain-google-vertexai refuses a file or image block given by "
+        "`file_id` before sending; chatplex sends it as Gemini's fileData, as "
+        "langchain-google-genai does",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and all(raises("builtins.ValueError")(r) for r in theirs["replies"][:2])
+        ),
+    ),
     ("listener_runs", "vertex"): Difference(
         "raises",
         "TypeError: langchain-google-vertexai's async calls over api_transport='rest' "
