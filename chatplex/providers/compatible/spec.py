@@ -253,10 +253,12 @@ PRESETS: tuple[Preset, ...] = (
             api_fields=BASE_CHAT_OPENAI,
             counts_with_tiktoken=True,  # a BaseChatOpenAI
             default_model="grok-4",
-            refused={
-                **CLIENTS,
+            refused=CLIENTS,
+            ignored={
                 "search_parameters": (
-                    "xAI retired Live Search (LangChain ignores it with a warning)"
+                    "search_parameters (Live Search) is deprecated by xAI and is ignored. "
+                    'Use `ChatXAI(model="...").bind_tools([{"type": "web_search"}])` '
+                    "instead."
                 ),
             },
         ),

@@ -199,6 +199,18 @@ def test_refused_settings_say_why(cls: type[PresetChatModel]) -> None:
         cls(model="m", api_key="k", custom_get_token_ids=len)
 
 
+def test_a_setting_its_class_ignores_warns_and_is_never_sent() -> None:
+    # langchain-xai takes the retired Live Search's `search_parameters`, warns and sends
+    # nothing; so does the drop-in (it raised before).
+    xai = preset_dropin_class("xai")
+    with pytest.warns(DeprecationWarning, match=r"search_parameters \(Live Search\) is dep"):
+        model = xai(model="grok-4", api_key="k", search_parameters={"mode": "auto"})
+    assert "search_parameters" not in _body(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        xai(model="grok-4", api_key="k", search_parameters=None)
+
+
 def test_chat_completions_parameters_are_taken_and_checked() -> None:
     model = ChatGroq(model="m", api_key="k", seed=3, reasoning_effort="low")
     assert {"seed": 3, "reasoning_effort": "low"}.items() <= _body(model).items()
