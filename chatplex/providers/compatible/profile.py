@@ -218,6 +218,10 @@ class Profile:
     #: Top-level reply fields kept in `additional_kwargs` (Perplexity's citations, where
     #: langchain-perplexity keeps them).
     kept_fields: tuple[str, ...] = ()
+    #: Where a stream's kept fields are read: the first event with choices (False,
+    #: langchain-perplexity), or every event carrying them but the usage event, which
+    #: repeats them (True, langchain-xai's citations).
+    kept_on_each_chunk: bool = False
     #: Why structured output refuses `method="function_calling"` (None: it takes it).
     structured_tools_refused: str | None = None
     #: Kept fields a stream's first chunk with choices carries even when the event has

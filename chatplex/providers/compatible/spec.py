@@ -204,6 +204,9 @@ PRESETS: tuple[Preset, ...] = (
             "https://api.x.ai/v1",
             reasoning_field="reasoning_content",
             style=ReplyStyle("xai", reasoning_in_output=True),
+            # Live Search's sources (langchain-xai keeps them, repeated by the usage event).
+            kept_fields=("citations",),
+            kept_on_each_chunk=True,
             error_body_inner=True,
             assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
             sdk_helper=True,
