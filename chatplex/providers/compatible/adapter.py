@@ -339,6 +339,16 @@ class CompatibleAdapter(OpenAIAdapter):
             request = with_affinity(request, profile.session_affinity)
         return request
 
+    @property
+    def call_body_fields(self) -> frozenset[str]:
+        """The body fields of its drop-in's own settings (`DropIn.body`), which its
+        partner class also takes per call, as it takes any keyword its SDK's `create()`
+        names."""
+        from .spec import DROPINS  # the rows import this module
+
+        dropin = DROPINS.get(self.profile.name)
+        return frozenset() if dropin is None else frozenset(dropin.body.values())
+
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The OpenAI adapter's reply, with the profile's kept fields in its
         `additional_kwargs` (and thinking parts read as reasoning, for a profile that
