@@ -169,6 +169,14 @@ def _input_content(content: Any) -> Any:
 
 
 def _input_part(block: Any) -> dict[str, Any]:
+    part = _converted_part(block)
+    if isinstance(block, dict) and "prompt_cache_breakpoint" in block:
+        # An explicit cache breakpoint stays on the part, as langchain-openai keeps it.
+        part["prompt_cache_breakpoint"] = block["prompt_cache_breakpoint"]
+    return part
+
+
+def _converted_part(block: Any) -> dict[str, Any]:
     if isinstance(block, str):
         return {"type": "input_text", "text": block}
     kind = block.get("type")

@@ -112,6 +112,20 @@ def test_user_parts_in_every_accepted_form() -> None:
     ]
 
 
+def test_an_explicit_cache_breakpoint_stays_on_its_part() -> None:
+    # As langchain-openai keeps `prompt_cache_breakpoint` on a converted text/image part.
+    mark = {"mode": "explicit"}
+    content = [
+        {"type": "text", "text": "Stable instructions", "prompt_cache_breakpoint": mark},
+        {"type": "image_url", "image_url": {"url": "u"}, "prompt_cache_breakpoint": mark},
+    ]
+    (item,) = wire_input([SystemMessage(content)])
+    assert item["content"] == [
+        {"type": "input_text", "text": "Stable instructions", "prompt_cache_breakpoint": mark},
+        {"type": "input_image", "image_url": "u", "prompt_cache_breakpoint": mark},
+    ]
+
+
 def test_unknown_user_block_is_refused() -> None:
     with pytest.raises(ValueError, match="'audio_url'"):
         wire_input([HumanMessage([{"type": "audio_url", "audio_url": "x"}])])
