@@ -73,6 +73,17 @@ _ITEM_BLOCKS = frozenset(
 )
 #: Fields of a reply's blocks that are not part of the input item (chatplex's stream index).
 _BLOCK_ONLY = ("index",)
+#: Blocks of a user or system message sent as input items of their own.
+_OWN_ITEMS = frozenset(
+    {
+        "mcp_approval_response",
+        "tool_search_output",
+        "apply_patch_call_output",
+        "configuration_update",
+    }
+)
+#: Those a system message alone carries (OpenAI takes them with the developer role).
+_SYSTEM_ITEMS = frozenset({"additional_tools"})
 
 
 def wire_body(
@@ -148,11 +159,26 @@ def wire_input(messages: Sequence[BaseMessage], stored: bool = True) -> list[dic
                 }
             )
         elif isinstance(message, SystemMessage):
-            items.append(_input_message(system_role(message), message.content))
+            items.extend(_input_items(system_role(message), message.content, system=True))
         elif isinstance(message, HumanMessage):
-            items.append(_input_message("user", message.content))
+            items.extend(_input_items("user", message.content, system=False))
         else:
             raise not_sendable(message, "the OpenAI Responses adapter")
+    return items
+
+
+def _input_items(role: str, content: Any, *, system: bool) -> list[dict[str, Any]]:
+    """A user or system message's items: its blocks that are input items of their own
+    (`_OWN_ITEMS`; a system message's `additional_tools` too, which adds tools
+    mid-conversation), as given, then the message of its other blocks (none when only
+    such blocks were given), as langchain-openai places them."""
+    if isinstance(content, str):
+        return [_input_message(role, content)]
+    own = _OWN_ITEMS | _SYSTEM_ITEMS if system else _OWN_ITEMS
+    items = [dict(b) for b in content if isinstance(b, dict) and b.get("type") in own]
+    parts = [b for b in content if not (isinstance(b, dict) and b.get("type") in own)]
+    if parts or not items:
+        items.append(_input_message(role, parts))
     return items
 
 

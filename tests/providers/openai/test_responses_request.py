@@ -126,6 +126,24 @@ def test_an_explicit_cache_breakpoint_stays_on_its_part() -> None:
     ]
 
 
+def test_a_system_message_adds_tools_mid_conversation_as_an_item_of_its_own() -> None:
+    # langchain-openai's "Mid-conversation tool additions": the block goes as a top-level
+    # input item, before what is left of the message (nothing here: no message item).
+    tools = {"type": "additional_tools", "role": "developer", "tools": [{"type": "function"}]}
+    approval = {"type": "mcp_approval_response", "approve": True, "approval_request_id": "a"}
+    items = wire_input(
+        [HumanMessage("What time is it?"), SystemMessage([tools]), HumanMessage([approval, "ok"])]
+    )
+    assert items == [
+        {"content": "What time is it?", "role": "user", "type": "message"},
+        tools,
+        approval,
+        {"content": [{"type": "input_text", "text": "ok"}], "role": "user", "type": "message"},
+    ]
+    with pytest.raises(ValueError, match="additional_tools"):
+        wire_input([HumanMessage([tools])])  # a user's: no input item of the API's
+
+
 def test_unknown_user_block_is_refused() -> None:
     with pytest.raises(ValueError, match="'audio_url'"):
         wire_input([HumanMessage([{"type": "audio_url", "audio_url": "x"}])])
