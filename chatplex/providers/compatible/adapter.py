@@ -494,7 +494,9 @@ class _KeepingStreamParser(OpenAIStreamParser):
             chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
         return chunk
 
-    def _kept_from_each(self, event: SSEEvent, chunk: AIMessageChunk | None) -> Any:
+    def _kept_from_each(
+        self, event: SSEEvent, chunk: AIMessageChunk | None
+    ) -> AIMessageChunk | None:
         if chunk is None or not any(f'"{name}"' in event.data for name in self._names):
             return chunk
         try:
