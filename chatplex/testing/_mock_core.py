@@ -529,13 +529,6 @@ class MockCore:
             message = fault.get("message") or CONTENT_FILTERED
             return await self._send_error(ex, 400, "invalid_request_error", message, name, extra)
         assert name in STREAM_FAULTS or name == "content_filter"
-        raw = self._raw_reply(ex, body)
-        if isinstance(raw, bytes):
-            await self._send(ex, 200, raw, _JSON)
-            return ex.keep_alive
-        if raw is not None:
-            await self._stream(ex, raw, terminate=True)
-            return ex.keep_alive
         view = self._view(ex, body)
         reply = self._plan(ex, view)
         if name == "content_filter":

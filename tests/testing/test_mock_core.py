@@ -332,3 +332,7 @@ async def test_a_raw_reply_is_sent_as_written_after_faults(core: tuple[MockCore,
     fault = "x-mock-fault: status=503"
     status, _, _ = await exchange(port, post("/v1/chat/completions", {**body, "own": 1}, fault))
     assert status == 503 and len(seen) == 3
+    fault = "x-mock-fault: content_filter"  # a stream's fault: the planned reply, cut
+    status, _, raw = await exchange(port, post("/v1/chat/completions", body, fault))
+    assert status == 200 and b'"n": 1' not in raw and b"content_filter" in raw
+    assert len(seen) == 3
