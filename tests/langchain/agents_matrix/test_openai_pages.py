@@ -40,6 +40,9 @@ from pydantic import Field
 
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
+from tests.adapters._responses_fixtures import events_of
+from tests.adapters._responses_fixtures import response
+from tests.adapters._responses_fixtures import with_done_events
 
 from ._cells import Difference
 from ._cells import cells
@@ -92,11 +95,6 @@ def _server(
 
 def _data(value: Any) -> bytes:
     return b"data: " + json.dumps(value).encode() + b"\n\n"
-
-
-def _event(kind: str, number: int, **fields: Any) -> bytes:
-    payload = {"type": kind, "sequence_number": number, **fields}
-    return f"event: {kind}\n".encode() + _data(payload)
 
 
 #: A Chat Completions usage (OpenAI's details included).
@@ -159,6 +157,22 @@ def _merged(chunks: list[Any]) -> Any:
     for chunk in chunks:
         merged = chunk if merged is None else merged + chunk
     return merged
+
+
+def _three_ways(
+    run: Run,
+    model: Any,
+    said: Any,
+    write: Callable[[MockRequest], bytes | list[bytes] | None],
+    **per_call: Any,
+) -> dict[str, Any]:
+    """`said` invoked, streamed (the merged stream) and invoked with `per_call`'s
+    keywords (or what that raised), answered by `write`, and what each request carried."""
+    with _server(run, write) as seen:
+        reply = model.invoke(said)
+        merged = _merged(list(model.stream(said)))
+        again = _caught(lambda: model.invoke(said, **per_call))
+    return {"reply": reply, "merged": merged, "per_call": again, "sent": [s["body"] for s in seen]}
 
 
 def _warned(call: Callable[[], Any]) -> tuple[Any, list[str]]:
@@ -304,42 +318,6 @@ def prompt_caching(run: Run) -> Any:
 # ---- ChatOpenAI, the Responses API ---------------------------------------------------------------
 
 
-def _response(request: MockRequest, output: list[dict[str, Any]], **more: Any) -> dict[str, Any]:
-    """A finished `response` object with `output`'s items."""
-    body = request.json or {}
-    return {
-        "id": "resp_raw1",
-        "object": "response",
-        "created_at": 1700000000,
-        "status": "completed",
-        "error": None,
-        "incomplete_details": None,
-        "instructions": None,
-        "model": body.get("model"),
-        "output": output,
-        "parallel_tool_calls": True,
-        "previous_response_id": body.get("previous_response_id"),
-        "reasoning": body.get("reasoning") or {"effort": None, "summary": None},
-        "service_tier": "default",
-        "store": body.get("store", True),
-        "temperature": 1.0,
-        "text": {"format": {"type": "text"}},
-        "tool_choice": "auto",
-        "tools": body.get("tools") or [],
-        "top_p": 1.0,
-        "truncation": body.get("truncation", "disabled"),
-        "usage": {
-            "input_tokens": 13,
-            "input_tokens_details": {"cached_tokens": 0},
-            "output_tokens": 40,
-            "output_tokens_details": {"reasoning_tokens": 24},
-            "total_tokens": 53,
-        },
-        "metadata": {},
-        **more,
-    }
-
-
 def _text_item(text: str, annotations: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     part = {"type": "output_text", "text": text, "annotations": annotations or []}
     return {
@@ -351,73 +329,16 @@ def _text_item(text: str, annotations: list[dict[str, Any]] | None = None) -> di
     }
 
 
-def _item_events(item: dict[str, Any], index: int, count: list[int]) -> list[bytes]:
-    """The events that stream one output item: added, its parts' deltas, done."""
-
-    def event(kind: str, **fields: Any) -> bytes:
-        count[0] += 1
-        return _event(kind, count[0], **fields)
-
-    empty: dict[str, Any] = {**item, "status": "in_progress"}
-    at: dict[str, Any] = {"item_id": item["id"], "output_index": index}
-    if item["type"] == "message":
-        empty["content"] = []
-    if item["type"] == "reasoning":
-        empty["summary"] = []
-    out = [event("response.output_item.added", output_index=index, item=empty)]
-    if item["type"] == "reasoning":
-        for k, part in enumerate(item["summary"]):
-            where = {**at, "summary_index": k}
-            out.append(
-                event(
-                    "response.reasoning_summary_part.added",
-                    **where,
-                    part={"type": "summary_text", "text": ""},
-                )
-            )
-            out.append(event("response.reasoning_summary_text.delta", **where, delta=part["text"]))
-            out.append(event("response.reasoning_summary_text.done", **where, text=part["text"]))
-            out.append(event("response.reasoning_summary_part.done", **where, part=part))
-    elif item["type"] == "message":
-        for k, part in enumerate(item["content"]):
-            where = {**at, "content_index": k}
-            blank = {**part, "text": "", "annotations": []}
-            out.append(event("response.content_part.added", **where, part=blank))
-            out.append(event("response.output_text.delta", **where, delta=part["text"]))
-            for n, note in enumerate(part["annotations"]):
-                out.append(
-                    event(
-                        "response.output_text.annotation.added",
-                        **where,
-                        annotation_index=n,
-                        annotation=note,
-                    )
-                )
-            out.append(event("response.output_text.done", **where, text=part["text"]))
-            out.append(event("response.content_part.done", **where, part=part))
-    elif item["type"] == "web_search_call":
-        for step in ("in_progress", "searching", "completed"):
-            out.append(event(f"response.web_search_call.{step}", **at))
-    out.append(event("response.output_item.done", output_index=index, item=item))
-    return out
-
-
 def responses_reply(request: MockRequest, output: list[dict[str, Any]]) -> bytes | list[bytes]:
-    """A Responses API reply with `output`'s items: the object, or its typed events."""
-    done = _response(request, output)
+    """A Responses API reply to `request` with `output`'s items: the `response` object,
+    or the typed events a server streams for it (tests/adapters/_responses_fixtures.py)."""
+    done = response(output, model=(request.json or {}).get("model"), service_tier="default")
     if not request.stream:
         return json.dumps(done).encode()
-    count = [0]
-    started = {**done, "status": "in_progress", "output": [], "usage": None}
-    frames = [
-        _event("response.created", 0, response=started),
-        _event("response.in_progress", 1, response=started),
+    return [
+        f"event: {e['type']}\n".encode() + _data({**e, "sequence_number": n})
+        for n, e in enumerate(with_done_events(events_of(done)))
     ]
-    count[0] = 1
-    for index, item in enumerate(output):
-        frames += _item_events(item, index, count)
-    frames.append(_event("response.completed", count[0] + 1, response=done))
-    return frames
 
 
 #: A reasoning item with its summary, as a reasoning model with `summary: "auto"` sends it.
@@ -651,16 +572,7 @@ def groq_reasoning(run: Run) -> Any:
             deltas=[{"reasoning": thought}, {"content": FRENCH}],
         )
 
-    with _server(run, write) as seen:
-        reply = model.invoke(TRANSLATE)
-        merged = _merged(list(model.stream(TRANSLATE)))
-        hidden = _caught(lambda: model.invoke(TRANSLATE, reasoning_format="hidden"))
-    return {
-        "reply": reply,
-        "merged": merged,
-        "hidden": hidden,
-        "sent": [s["body"] for s in seen],
-    }
+    return _three_ways(run, model, TRANSLATE, write, reasoning_format="hidden")
 
 
 def deepseek_reasoner(run: Run) -> Any:
@@ -761,18 +673,9 @@ def perplexity_sources(run: Run) -> Any:
             request, {"content": text}, deltas=[{"content": text}], usage=SONAR_USAGE, **SOURCES
         )
 
-    with _server(run, write) as seen:
-        reply = model.invoke(asked)
-        merged = _merged(list(model.stream(asked)))
-        per_call = _caught(
-            lambda: model.invoke(asked, extra_body={"search_after_date_filter": "1/1/2025"})
-        )
-    return {
-        "reply": reply,
-        "merged": merged,
-        "per_call": per_call,
-        "sent": [s["body"] for s in seen],
-    }
+    return _three_ways(
+        run, model, asked, write, extra_body={"search_after_date_filter": "1/1/2025"}
+    )
 
 
 def fireworks_together_pages(run: Run) -> Any:
