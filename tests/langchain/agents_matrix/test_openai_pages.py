@@ -193,14 +193,17 @@ AUDIO = {"id": "audio_abc123", "data": "UklGRiQ=", "expires_at": 1729018505, "tr
 def kwargs_and_extra_body(run: Run) -> Any:
     """The page's `model_kwargs` vs `extra_body`: standard parameters flattened into the
     body (audio out: `modalities` and `audio`, the reply's audio kept, then sent back by
-    its id), custom ones nested under `extra_body` (a vLLM server's), invoked and
-    streamed."""
+    its id; `stream_options` asking for a stream's usage), custom ones nested under
+    `extra_body` (a vLLM server's), invoked and streamed."""
     spoken = run.make(
         model_kwargs={
             "max_completion_tokens": 300,
             "modalities": ["text", "audio"],
             "audio": {"voice": "alloy", "format": "wav"},
         }
+    )
+    counted = run.make(
+        model_kwargs={"stream_options": {"include_usage": True}, "max_completion_tokens": 300}
     )
     custom = run.make(extra_body={"use_beam_search": True, "best_of": 4, "ttl": 300})
 
@@ -214,11 +217,13 @@ def kwargs_and_extra_body(run: Run) -> Any:
         spoken.invoke([*TRANSLATE, reply, ("human", "Say it again.")])  # the page's next turn
         beams = custom.invoke(TRANSLATE)
         merged = _merged(list(custom.stream(TRANSLATE)))
+        counted_merged = _caught(lambda: _merged(list(counted.stream(TRANSLATE))))
     return {
         "audio": reply.additional_kwargs.get("audio"),
         "reply": reply,
         "beams": beams.text,
         "merged": merged,
+        "counted": counted_merged,
         "sent": seen,
     }
 
@@ -231,6 +236,8 @@ def flex_tier(run: Run) -> Any:
     usage = {**USAGE, "prompt_tokens_details": {"cached_tokens": 20, "audio_tokens": 0}}
 
     def write(request: MockRequest) -> bytes | list[bytes]:
+        if request.path.endswith("/responses"):  # its usage: 8 of 20 input tokens cached
+            return responses_reply(request, [_text_item(FRENCH)], service_tier="flex")
         return completion(request, {"content": FRENCH}, usage=usage, service_tier="flex")
 
     async def body() -> Any:
@@ -329,10 +336,12 @@ def _text_item(text: str, annotations: list[dict[str, Any]] | None = None) -> di
     }
 
 
-def responses_reply(request: MockRequest, output: list[dict[str, Any]]) -> bytes | list[bytes]:
+def responses_reply(
+    request: MockRequest, output: list[dict[str, Any]], service_tier: str = "default"
+) -> bytes | list[bytes]:
     """A Responses API reply to `request` with `output`'s items: the `response` object,
     or the typed events a server streams for it (tests/adapters/_responses_fixtures.py)."""
-    done = response(output, model=(request.json or {}).get("model"), service_tier="default")
+    done = response(output, model=(request.json or {}).get("model"), service_tier=service_tier)
     if not request.stream:
         return json.dumps(done).encode()
     return [
@@ -472,7 +481,8 @@ def conversation_state(run: Run) -> Any:
 def include_and_store(run: Run) -> Any:
     """Responses settings a page sets on the class: `include=["reasoning.encrypted_content"]`
     with `store=False`, `truncation="auto"`, `verbosity="low"`, `max_tokens`; and per call
-    `include` and `store`: what each request carried, the reply's metadata."""
+    `include` and `store`: what each request carried (the sealed reasoning sent back in
+    the next turn), the reply."""
     model = run.make(
         model="o4-mini",
         include=["reasoning.encrypted_content"],
@@ -482,14 +492,22 @@ def include_and_store(run: Run) -> Any:
         max_tokens=100,
     )
     plain = run.make()
-    with _server(run) as seen:
+    sealed = {**THOUGHT, "encrypted_content": "gAAA-sealed"}
+
+    def write(request: MockRequest) -> bytes | list[bytes] | None:
+        if (request.json or {}).get("store") is not False:
+            return None
+        return responses_reply(request, [sealed, _text_item("3³ = 27")])
+
+    with _server(run, write) as seen:
         reply = model.invoke("What is 3^3?")
+        model.invoke(["What is 3^3?", reply, "And 4^3?"])  # the reasoning sent back sealed
         again = _caught(
             lambda: plain.invoke("Hi", include=["message.output_text.logprobs"], store=False).text
         )
-    fields = ("include", "store", "truncation", "text", "max_output_tokens", "reasoning")
+    fields = ("include", "store", "truncation", "text", "max_output_tokens", "reasoning", "input")
     return {
-        "metadata": masked(reply.response_metadata),
+        "reply": reply,
         "again": again,
         "sent": [{k: (s["body"] or {}).get(k, "<absent>") for k in fields} for s in seen],
     }
@@ -764,7 +782,7 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
 #: The wires each page's snippet is written for.
 PAGE_WIRES: dict[str, tuple[str, ...]] = {
     "page_kwargs_and_extra_body": ("openai",),
-    "page_flex_tier": ("openai",),
+    "page_flex_tier": ("openai", "responses"),
     "page_predicted_output": ("openai",),
     "page_prompt_caching": ("openai", "responses"),
     "page_reasoning_summaries": ("responses",),
