@@ -242,10 +242,9 @@ def usage_metadata(raw: Any, service_tier: Any = None) -> UsageMetadata | None:
     if tier:
         found[tier] = input_tokens - (found.get(prefix + "cache_read") or 0)
         spent[tier] = output_tokens - (spent.get(prefix + "reasoning") or 0)
-    if found:
-        usage["input_token_details"] = found  # type: ignore[typeddict-item]
-    if spent:
-        usage["output_token_details"] = spent  # type: ignore[typeddict-item]
+    # Both always there, `{}` when the reply names none, as langchain-openai gives them.
+    usage["input_token_details"] = found  # type: ignore[typeddict-item]
+    usage["output_token_details"] = spent  # type: ignore[typeddict-item]
     return usage
 
 

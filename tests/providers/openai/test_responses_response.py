@@ -58,6 +58,8 @@ def test_usage_with_cached_and_reasoning_tokens() -> None:
         "input_tokens": 3,
         "output_tokens": 4,
         "total_tokens": 7,
+        "input_token_details": {},  # as langchain-openai: there, empty
+        "output_token_details": {},
     }
     assert usage_metadata(None) is None
 
