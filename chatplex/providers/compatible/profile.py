@@ -63,17 +63,22 @@ class ReplyStyle:
         "finish_reason",
         "logprobs",
     )
-    #: `response_metadata` keys a merged stream carries.
+    #: `response_metadata` keys a merged stream carries (`logprobs`: a chunk's, where its
+    #: event has them, as langchain-openai's stream keeps them).
     stream_keys: tuple[str, ...] = (
         "model_provider",
         "finish_reason",
         "model_name",
         "system_fingerprint",
+        "logprobs",
     )
     #: token_usage fields the package's SDK model fills with null: (where, names), where
     #: "" is the usage object itself, else the name of a details object (filled only
     #: when present).
     usage_nulls: tuple[tuple[str, tuple[str, ...]], ...] = OPENAI_USAGE_NULLS
+    #: Fields of a choice's `logprobs` the package's SDK model fills with null (first, in
+    #: its order), on a reply's and a stream chunk's alike (the fireworks SDK's).
+    logprobs_nulls: tuple[str, ...] = ()
     #: Whether `usage_metadata` always has `input_token_details` / `output_token_details`
     #: (empty when nothing is known), as langchain-openai fills them.
     empty_token_details: bool = True

@@ -81,7 +81,13 @@ PRESETS: tuple[Preset, ...] = (
                     "logprobs",
                     "model_provider",
                 ),
-                stream_keys=("model_provider", "finish_reason", "model_name", "system_fingerprint"),
+                stream_keys=(
+                    "model_provider",
+                    "finish_reason",
+                    "model_name",
+                    "system_fingerprint",
+                    "logprobs",
+                ),
                 usage_nulls=(("", GROQ_USAGE_EXTRAS),),
                 # The groq SDK's CompletionUsage fields, as it declares them.
                 usage_order=(
@@ -434,7 +440,15 @@ PRESETS: tuple[Preset, ...] = (
                     "model_provider",
                     "model_name",
                 ),
-                stream_keys=("model_provider", "finish_reason", "model_name"),
+                stream_keys=("model_provider", "finish_reason", "model_name", "logprobs"),
+                # The fireworks SDK's choice logprobs model: its completions-style fields.
+                logprobs_nulls=(
+                    "text_offset",
+                    "token_ids",
+                    "token_logprobs",
+                    "tokens",
+                    "top_logprobs",
+                ),
                 usage_nulls=(
                     (
                         "",
@@ -756,7 +770,7 @@ PRESETS: tuple[Preset, ...] = (
                     "finish_reason",
                     "logprobs",
                 ),
-                stream_keys=("finish_reason", "model_name", "system_fingerprint"),
+                stream_keys=("finish_reason", "model_name", "system_fingerprint", "logprobs"),
                 usage_nulls=(
                     (
                         "",

@@ -114,13 +114,16 @@ def completion(
     deltas: list[dict[str, Any]] | None = None,
     usage: dict[str, Any] | None = None,
     last: dict[str, Any] | None = None,
+    logprobs: list[dict[str, Any]] | None = None,
     **top: Any,
 ) -> bytes | list[bytes]:
     """A Chat Completions reply to `request`: `message` whole, or streamed as `deltas`
     (the usage in its own last chunk where the request asks, as OpenAI sends it), with
     `top`'s fields at the top of the body (of every chunk) and `last`'s at the top of
-    the body (of the stream's finishing and usage chunks only)."""
-    model = (request.json or {}).get("model")
+    the body (of the stream's finishing and usage chunks only); `logprobs`, the choice's
+    tokens (in the stream: the i-th on the i-th delta)."""
+    # Azure's body names no model (the deployment does); its replies name the model.
+    model = (request.json or {}).get("model") or "gpt-4o-mini-2024-07-18"
     head = {
         "id": "chatcmpl-raw1",
         "created": 1700000000,
@@ -134,15 +137,28 @@ def completion(
         choice = {
             "index": 0,
             "message": {"role": "assistant", **message},
-            "logprobs": None,
+            "logprobs": None if logprobs is None else {"content": logprobs, "refusal": None},
             "finish_reason": "stop",
         }
         body = {**head, **last, "object": "chat.completion", "choices": [choice], "usage": usage}
         return json.dumps(body).encode()
     chunk = {**head, "object": "chat.completion.chunk"}
+    tokens = [None, *([{"content": [t], "refusal": None} for t in logprobs or ()])]
     frames = [
-        _data({**chunk, "choices": [{"index": 0, "delta": d, "finish_reason": None}]})
-        for d in [{"role": "assistant", "content": ""}, *(deltas or [])]
+        _data(
+            {
+                **chunk,
+                "choices": [
+                    {
+                        "index": 0,
+                        "delta": d,
+                        "logprobs": tokens[i] if i < len(tokens) else None,
+                        "finish_reason": None,
+                    }
+                ],
+            }
+        )
+        for i, d in enumerate([{"role": "assistant", "content": ""}, *(deltas or [])])
     ]
     finish = {"index": 0, "delta": {}, "finish_reason": "stop"}
     frames.append(_data({**chunk, **last, "choices": [finish]}))
@@ -726,6 +742,47 @@ def fireworks_together_pages(run: Run) -> Any:
     }
 
 
+#: The tokens of `FRENCH` in two pieces, with their log probabilities.
+PIECES = ("J'adore", " la programmation.")
+TOKENS = [
+    {
+        "token": piece,
+        "logprob": -0.25 * (n + 1),
+        "bytes": list(piece.encode()),
+        "top_logprobs": [{"token": piece, "logprob": -0.25 * (n + 1), "bytes": None}],
+    }
+    for n, piece in enumerate(PIECES)
+]
+
+
+def logprobs_bound(run: Run) -> Any:
+    """The pages' "Logprobs": `model.bind(logprobs=True)` (and `top_logprobs=1`) invoked:
+    `ai_msg.response_metadata["logprobs"]`; streamed, each chunk's and the merged
+    stream's; and what the requests asked (the Responses API: `include` and
+    `top_logprobs`, the tokens on its text)."""
+    model = run.make().bind(logprobs=True, top_logprobs=1)
+
+    def write(request: MockRequest) -> bytes | list[bytes]:
+        if request.path.endswith("/responses"):
+            part = {"type": "output_text", "text": FRENCH, "annotations": [], "logprobs": TOKENS}
+            item = {**_text_item(FRENCH), "content": [part]}
+            return responses_reply(request, [item])
+        deltas = [{"content": piece} for piece in PIECES]
+        return completion(request, {"content": FRENCH}, deltas=deltas, logprobs=TOKENS)
+
+    with _server(run, write) as seen:
+        reply = _caught(lambda: model.invoke(TRANSLATE))
+        chunks = _caught(lambda: list(model.stream(TRANSLATE)))
+    pieces = chunks if isinstance(chunks, list) else []
+    return {
+        "logprobs": getattr(reply, "response_metadata", {}).get("logprobs", "<absent>"),
+        "reply": reply,
+        "chunk_logprobs": [c.response_metadata.get("logprobs", "<absent>") for c in pieces],
+        "merged": _merged(pieces) if pieces else chunks,
+        "sent": [s["body"] for s in seen],
+    }
+
+
 class Joke(BaseModel):
     """Joke to tell user."""
 
@@ -777,6 +834,7 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "page_perplexity_sources": perplexity_sources,
     "page_fireworks_together": fireworks_together_pages,
     "page_joke_structured": joke_structured,
+    "page_logprobs_bound": logprobs_bound,
 }
 
 #: The wires each page's snippet is written for.
@@ -796,6 +854,7 @@ PAGE_WIRES: dict[str, tuple[str, ...]] = {
     "page_xai_reasoning_search": ("xai",),
     "page_perplexity_sources": ("perplexity",),
     "page_fireworks_together": ("fireworks", "together"),
+    "page_logprobs_bound": ("responses", "azure", "deepseek", "xai", "together", "fireworks"),
     "page_joke_structured": (
         "openai",
         "responses",
