@@ -5,20 +5,23 @@ its own wire: the partner package's class and chatplex's, compared (`_kit.py`): 
 snippet prints or returns, what reached the server, and the merged stream.
 
 - ChatOpenAI over Chat Completions: `model_kwargs` beside `extra_body` (audio out:
-  `modalities` and `audio`, the reply's `audio` kept), the "flex" tier (the tier's
-  cache keys in the usage), a predicted output, prompt caching (`prompt_cache_key`,
-  `prompt_cache_options`, a `prompt_cache_breakpoint` block, `prompt_cache_retention`).
+  `modalities` and `audio`, the reply's `audio` kept and sent back; `stream_options`),
+  the "flex" tier (the tier's cache keys in the usage; on the Responses API too), a
+  predicted output, prompt caching (`prompt_cache_key`, `prompt_cache_options`, a
+  `prompt_cache_breakpoint` block, `prompt_cache_retention`; both APIs).
 - ChatOpenAI over the Responses API: reasoning summaries (`reasoning=`, as
   `output_version="responses/v1"` and as the default), a built-in `web_search` tool with
   its cited answer, conversation state (`previous_response_id` per call, then
-  `use_previous_response_id=True`), `include` / `store=False` / `truncation`, tools added
-  mid-conversation by a system message.
-- AzureChatOpenAI: a deployment, an `api_version`, `model_version` in the metadata,
+  `use_previous_response_id=True`), `include` / `store=False` (the sealed reasoning sent
+  back) / `truncation` / `verbosity`, tools added mid-conversation by a system message.
+- AzureChatOpenAI: `model_version` in the metadata (a reply's, a stream's),
   `azure_ad_token` and a token provider (the header each sends).
-- ChatGroq's `reasoning_format` and service tier, ChatDeepSeek's `reasoning_content`
-  (a reasoner's reply sent back), ChatXAI's reasoning and its deprecated
-  `search_parameters` (citations kept), ChatPerplexity's citations, search results and
-  search options, ChatFireworks' and ChatTogether's own pages.
+- ChatGroq's `reasoning_format` (on the class and per call) and service tier,
+  ChatDeepSeek's `reasoning_content` (a reasoner's reply sent back), ChatXAI's reasoning
+  and its deprecated `search_parameters` (the warning, the citations kept),
+  ChatPerplexity's citations, search results and search options, ChatFireworks' and
+  ChatTogether's own pages (the translator, `abatch`, JSON mode).
+- The pages' "Logprobs" (`bind(logprobs=True)`), invoked and streamed, over six wires.
 
 Replies a planned mock reply cannot say (a provider's own fields) are written out whole
 (`MockSettings.raw_reply`), in the provider's documented shape.
@@ -35,8 +38,6 @@ from typing import Any
 
 import pytest
 from langchain_core import messages
-from pydantic import BaseModel
-from pydantic import Field
 
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
@@ -783,40 +784,6 @@ def logprobs_bound(run: Run) -> Any:
     }
 
 
-class Joke(BaseModel):
-    """Joke to tell user."""
-
-    setup: str = Field(description="The setup of the joke")
-    punchline: str = Field(description="The punchline to the joke")
-    rating: int | None = Field(description="How funny the joke is, from 1 to 10")
-
-
-def joke_structured(run: Run) -> Any:
-    """Every page's "Structured output": `with_structured_output(Joke)` (a nullable
-    field with no default) invoked, then with `include_raw=True` and `strict=True`, and
-    async: the parsed answers (or what was raised) and what each request asked for."""
-    model = run.make()
-
-    async def body() -> Any:
-        return await model.with_structured_output(Joke).ainvoke("Tell me a joke about cats")
-
-    with _server(run) as seen:
-        plain = _caught(lambda: model.with_structured_output(Joke).invoke("Tell me a joke"))
-        raw = _caught(
-            lambda: model.with_structured_output(Joke, include_raw=True, strict=True).invoke(
-                "Tell me a joke about cats"
-            )
-        )
-        later = _caught(lambda: arun(body))
-    asked = ("response_format", "tools", "tool_choice", "text", "parallel_tool_calls")
-    return {
-        "plain": plain,
-        "raw": raw,
-        "async": later,
-        "sent": [{k: s["body"].get(k, "<absent>") for k in asked} for s in seen],
-    }
-
-
 SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "page_kwargs_and_extra_body": kwargs_and_extra_body,
     "page_flex_tier": flex_tier,
@@ -833,7 +800,6 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "page_xai_reasoning_search": xai_reasoning_search,
     "page_perplexity_sources": perplexity_sources,
     "page_fireworks_together": fireworks_together_pages,
-    "page_joke_structured": joke_structured,
     "page_logprobs_bound": logprobs_bound,
 }
 
@@ -855,16 +821,6 @@ PAGE_WIRES: dict[str, tuple[str, ...]] = {
     "page_perplexity_sources": ("perplexity",),
     "page_fireworks_together": ("fireworks", "together"),
     "page_logprobs_bound": ("responses", "azure", "deepseek", "xai", "together", "fireworks"),
-    "page_joke_structured": (
-        "openai",
-        "responses",
-        "azure",
-        "groq",
-        "deepseek",
-        "xai",
-        "fireworks",
-        "together",
-    ),
 }
 
 #: Kept differences of this family (`_cells.judge` reads them beside `DIFFERENCES`).
