@@ -76,6 +76,11 @@ class ReplyStyle:
     #: "" is the usage object itself, else the name of a details object (filled only
     #: when present).
     usage_nulls: tuple[tuple[str, tuple[str, ...]], ...] = OPENAI_USAGE_NULLS
+    #: `response_metadata["system_fingerprint"]` of a reply that has none: None where
+    #: the partner dumps an SDK model declaring the field (the openai and groq SDKs'),
+    #: "" where it reads one with `.get(..., "")` from a dump without it (langchain-
+    #: fireworks, whose SDK's reply model has no such field; -sambanova).
+    absent_fingerprint: str | None = None
     #: Fields of a choice's `logprobs` the package's SDK model fills with null (first, in
     #: its order), on a reply's and a stream chunk's alike (the fireworks SDK's).
     logprobs_nulls: tuple[str, ...] = ()

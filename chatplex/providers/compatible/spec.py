@@ -431,6 +431,7 @@ PRESETS: tuple[Preset, ...] = (
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
             style=own_reading(
                 "fireworks",
+                absent_fingerprint="",  # its SDK's reply model has no such field
                 reply_keys=(
                     "token_usage",
                     "system_fingerprint",
@@ -763,6 +764,7 @@ PRESETS: tuple[Preset, ...] = (
             # tool calls kept, reasoning in additional_kwargs.
             style=own_reading(
                 "sambanova",
+                absent_fingerprint="",  # as langchain-sambanova reads it: .get(..., "")
                 reply_keys=(
                     "token_usage",
                     "model_name",

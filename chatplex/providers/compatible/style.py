@@ -87,7 +87,7 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         "model_provider": style.model_provider,
         "model_name": meta.get("model_name"),
         "model": meta.get("model_name"),  # langchain-mistralai's second name for it
-        "system_fingerprint": data.get("system_fingerprint", ""),
+        "system_fingerprint": data.get("system_fingerprint", style.absent_fingerprint),
         "id": data.get("id"),
         "finish_reason": meta.get("finish_reason"),
         "logprobs": _with_logprob_nulls(choice.get("logprobs"), style.logprobs_nulls),

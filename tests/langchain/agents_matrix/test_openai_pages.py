@@ -128,8 +128,7 @@ def completion(
     head = {
         "id": "chatcmpl-raw1",
         "created": 1700000000,
-        "model": model,
-        "system_fingerprint": "fp_raw",
+        "model": model,  # no system_fingerprint: not every provider sends one
         **top,
     }
     usage = usage or USAGE

@@ -352,3 +352,14 @@ def test_a_streams_logprobs_stay_on_their_chunks_with_the_sdks_nulls() -> None:
     reply["choices"][0]["logprobs"] = {"content": [token]}
     shaped = _shaped(reply, style)
     assert shaped.response_metadata["logprobs"] == {**dict.fromkeys(nulls), "content": [token]}
+
+
+def test_a_reply_without_a_fingerprint_says_so_as_its_partner_does() -> None:
+    # langchain-openai's subclasses and -groq dump an SDK model declaring the field
+    # (None); langchain-fireworks' SDK model has none, so it reads "".
+    reply = _reply({"role": "assistant", "content": "hi"})
+    del reply["system_fingerprint"]
+    assert _shaped(reply, ReplyStyle("deepseek")).response_metadata["system_fingerprint"] is None
+    fireworks = PROFILES["fireworks"].style
+    assert fireworks is not None
+    assert _shaped(reply, fireworks).response_metadata["system_fingerprint"] == ""
