@@ -396,18 +396,26 @@ def _summaries(reply: Any) -> Any:
 def reasoning_summaries(run: Run) -> Any:
     """The page's "Reasoning output": `reasoning={"effort": "medium", "summary": "auto"}`
     with `output_version="responses/v1"` (the summaries in the content, printed by the
-    page's loop) and with the default output version (in `additional_kwargs`), invoked
-    and streamed; then the reply sent back in the next turn."""
+    page's loop), with the default output version and with `output_version="v1"`
+    (LangChain's standard blocks, and `content_blocks`), invoked and streamed; then the
+    replies sent back in the next turn."""
     reasoning = {"effort": "medium", "summary": "auto"}
     v1 = run.make(model="o4-mini", reasoning=reasoning, output_version="responses/v1")
     plain = run.make(model="o4-mini", reasoning=reasoning)
+    standard = run.make(model="o4-mini", reasoning=reasoning, output_version="v1")
     with _server(run, _reasoned) as seen:
         reply = v1.invoke("What is 3^3?")
         merged = _merged(list(v1.stream("What is 3^3?")))
         default = plain.invoke("What is 3^3?")
         streamed = _merged(list(plain.stream("What is 3^3?")))
         v1.invoke(["What is 3^3?", reply, "And 4^3?"])
+        blocks = standard.invoke("What is 3^3?")
+        blocks_merged = _merged(list(standard.stream("What is 3^3?")))
+        standard.invoke(["What is 3^3?", blocks, "And 4^3?"])
     return {
+        "standard": blocks,
+        "standard_blocks": masked(blocks.content_blocks),
+        "standard_merged": blocks_merged,
         "text": reply.text,
         "summaries": _summaries(reply),
         "reply": reply,

@@ -144,6 +144,34 @@ def test_a_system_message_adds_tools_mid_conversation_as_an_item_of_its_own() ->
         wire_input([HumanMessage([tools])])  # a user's: no input item of the API's
 
 
+def test_standard_reasoning_blocks_go_back_as_the_items_they_came_from() -> None:
+    # An `output_version="v1"` reply: one reasoning block per summary part, the item's id
+    # on each (and its extras); langchain-openai joins them back into one item.
+    sealed = {"encrypted_content": "gAAA"}
+    reply = AIMessage(
+        [
+            {"type": "reasoning", "reasoning": "One.", "id": "rs_1", "extras": sealed},
+            {"type": "reasoning", "reasoning": "Two.", "id": "rs_1", "extras": sealed},
+            {"type": "reasoning", "id": "rs_2"},
+            {"type": "text", "text": "27", "id": "msg_1"},
+        ]
+    )
+    items = wire_input([reply])
+    assert items[:2] == [
+        {
+            "id": "rs_1",
+            "encrypted_content": "gAAA",
+            "summary": [
+                {"type": "summary_text", "text": "One."},
+                {"type": "summary_text", "text": "Two."},
+            ],
+            "type": "reasoning",
+        },
+        {"id": "rs_2", "summary": [], "type": "reasoning"},
+    ]
+    assert items[2]["type"] == "message"
+
+
 def test_unknown_user_block_is_refused() -> None:
     with pytest.raises(ValueError, match="'audio_url'"):
         wire_input([HumanMessage([{"type": "audio_url", "audio_url": "x"}])])
