@@ -13,7 +13,8 @@ snippet prints or returns, what reached the server, and the merged stream.
   `output_version="responses/v1"` and as the default), a built-in `web_search` tool with
   its cited answer, conversation state (`previous_response_id` per call, then
   `use_previous_response_id=True`), `include` / `store=False` (the sealed reasoning sent
-  back) / `truncation` / `verbosity`, tools added mid-conversation by a system message.
+  back) / `truncation` / `verbosity`, tools added mid-conversation by a system message,
+  `output_version="v1"` replies sent back (a reasoning reply's; a web search's).
 - AzureChatOpenAI: `model_version` in the metadata (a reply's, a stream's),
   `azure_ad_token` and a token provider (the header each sends).
 - ChatGroq's `reasoning_format` (on the class and per call) and service tier,
@@ -444,25 +445,28 @@ SEARCH = {
 }
 
 
+QUESTION = "What was a positive news story from today?"
+
+
+def _searched(request: MockRequest) -> bytes | list[bytes]:
+    return responses_reply(request, [SEARCH, _text_item(CITED, [CITATION])])
+
+
 def web_search_tool(run: Run) -> Any:
     """The page's "Built-in (server-side) tools": `bind_tools([{"type": "web_search"}])`
     on `output_version="responses/v1"`, a reply citing a page after a search: its
     content (the page prints it), invoked, streamed and async; the default output
     version too."""
-    question = "What was a positive news story from today?"
     model = run.make(output_version="responses/v1").bind_tools([{"type": "web_search"}])
     plain = run.make().bind_tools([{"type": "web_search"}])
 
-    def write(request: MockRequest) -> bytes | list[bytes]:
-        return responses_reply(request, [SEARCH, _text_item(CITED, [CITATION])])
-
     async def body() -> Any:
-        return (await model.ainvoke(question)).content
+        return (await model.ainvoke(QUESTION)).content
 
-    with _server(run, write) as seen:
-        reply = model.invoke(question)
-        merged = _merged(list(model.stream(question)))
-        default = plain.invoke(question)
+    with _server(run, _searched) as seen:
+        reply = model.invoke(QUESTION)
+        merged = _merged(list(model.stream(QUESTION)))
+        default = plain.invoke(QUESTION)
         later = arun(body)
     return {
         "content": reply.content,
@@ -474,6 +478,26 @@ def web_search_tool(run: Run) -> Any:
     }
 
 
+#: The page's "Mid-conversation tool additions": a tool given by a system message.
+GET_TIME = {
+    "type": "function",
+    "name": "get_time",
+    "description": "Get the current time.",
+    "parameters": {"type": "object", "properties": {}},
+}
+
+
+def standard_blocks_back(run: Run) -> Any:
+    """The search snippet on `output_version="v1"` (LangChain's standard blocks: a
+    `server_tool_call` and its result, a v1 citation), the reply then sent back in the
+    next turn: the reply, and what the second request carried (or what was raised)."""
+    model = run.make(output_version="v1").bind_tools([{"type": "web_search"}])
+    with _server(run, _searched) as seen:
+        reply = model.invoke(QUESTION)
+        again = _caught(lambda: model.invoke([QUESTION, reply, "Tell me more."]).text)
+    return {"reply": reply, "again": again, "sent": [s["body"].get("input") for s in seen]}
+
+
 def _previous_ids(seen: list[dict[str, Any]], first: str) -> list[Any]:
     """Each request's `previous_response_id`, the first reply's id shown as "<first>"."""
     ids = [(s["body"] or {}).get("previous_response_id", "<absent>") for s in seen]
@@ -483,9 +507,17 @@ def _previous_ids(seen: list[dict[str, Any]], first: str) -> list[Any]:
 def conversation_state(run: Run) -> Any:
     """The page's "Managing conversation state": a second turn given the first reply's
     id (`previous_response_id=`), then a model made with `use_previous_response_id=True`
-    sent the whole history: what each request carried (the input kept, the id sent)."""
+    sent the whole history: what each request carried (the input kept, the id sent); and
+    its "Mid-conversation tool additions": a system message of type `additional_tools`
+    (role "developer") after the user's turn, what the request carried and the reply."""
     model = run.make(output_version="responses/v1")
     chained = run.make(use_previous_response_id=True)
+    tooled = [
+        messages.HumanMessage("What time is it?"),
+        messages.SystemMessage(
+            [{"type": "additional_tools", "role": "developer", "tools": [GET_TIME]}]
+        ),
+    ]
     with _server(run) as seen:
         first = model.invoke("Hi, I'm Bob.")
         second = model.invoke(
@@ -494,11 +526,13 @@ def conversation_state(run: Run) -> Any:
         later = chained.invoke(
             [messages.HumanMessage("Hi, I'm Bob."), first, messages.HumanMessage("My name?")]
         )
+        added = _caught(lambda: run.make().invoke(tooled))
     return {
         "texts": [first.text, second.text, later.text],
         "previous": _previous_ids(seen, first.response_metadata["id"]),
         "inputs": [(s["body"] or {}).get("input") for s in seen],
         "same_id": first.id == first.response_metadata["id"],
+        "tools_added": added,
     }
 
 
@@ -535,30 +569,6 @@ def include_and_store(run: Run) -> Any:
         "again": again,
         "sent": [{k: (s["body"] or {}).get(k, "<absent>") for k in fields} for s in seen],
     }
-
-
-#: The page's "Mid-conversation tool additions": a tool given by a system message.
-GET_TIME = {
-    "type": "function",
-    "name": "get_time",
-    "description": "Get the current time.",
-    "parameters": {"type": "object", "properties": {}},
-}
-
-
-def tools_mid_conversation(run: Run) -> Any:
-    """A system message of type `additional_tools` (role "developer") after the user's
-    turn adds a tool mid-conversation: what the request carried, and the reply."""
-    model = run.make()
-    said = [
-        messages.HumanMessage("What time is it?"),
-        messages.SystemMessage(
-            [{"type": "additional_tools", "role": "developer", "tools": [GET_TIME]}]
-        ),
-    ]
-    with _server(run) as seen:
-        reply = _caught(lambda: model.invoke(said))
-    return {"reply": reply, "sent": [s["body"] for s in seen]}
 
 
 # ---- AzureChatOpenAI -----------------------------------------------------------------------------
@@ -800,7 +810,7 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "page_web_search_tool": web_search_tool,
     "page_conversation_state": conversation_state,
     "page_include_and_store": include_and_store,
-    "page_tools_mid_conversation": tools_mid_conversation,
+    "page_standard_blocks_back": standard_blocks_back,
     "page_azure": azure_page,
     "page_groq_reasoning": groq_reasoning,
     "page_deepseek_reasoner": deepseek_reasoner,
@@ -820,7 +830,7 @@ PAGE_WIRES: dict[str, tuple[str, ...]] = {
     "page_web_search_tool": ("responses",),
     "page_conversation_state": ("responses",),
     "page_include_and_store": ("responses",),
-    "page_tools_mid_conversation": ("responses",),
+    "page_standard_blocks_back": ("responses",),
     "page_azure": ("azure",),
     "page_groq_reasoning": ("groq",),
     "page_deepseek_reasoner": ("deepseek",),
@@ -835,6 +845,13 @@ PAGE_DIFFERENCES: dict[tuple[str, str], Difference] = {}
 
 #: Gaps of this family: cells where chatplex's drop-in still differs, with how.
 PAGE_GAPS: dict[tuple[str, str], str] = {
+    ("page_standard_blocks_back", "responses"): (
+        'an `output_version="v1"` reply sent back: langchain-openai turns its standard '
+        "blocks back into Responses items (`server_tool_call` + `server_tool_result` -> "
+        "`web_search_call` with its action and status, a v1 `citation` -> `url_citation`, "
+        "its `_convert_from_v1_to_responses`); the drop-in raises a ValueError "
+        "(`server_tool_call` is no block it sends) before any request"
+    ),
     ("page_perplexity_sources", "perplexity"): (
         "langchain-perplexity's reply keeps `search_results` as its SDK's objects "
         "(perplexity's `ApiPublicSearchResultOutput`, every field, null where the reply "
