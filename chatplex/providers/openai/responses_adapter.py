@@ -90,6 +90,8 @@ BLOCK_TYPES = BlockTypes(
         | {"apply_patch_call", "apply_patch_call_output", "compaction"}
         # Input items a user or system message carries (`responses_request._OWN_ITEMS`).
         | {"additional_tools", "mcp_approval_response", "configuration_update"}
+        # A v1 reply's built-in tool calls, given back as their items (`responses_v1`).
+        | {"server_tool_call", "server_tool_result"}
     ),
     suffixes=("_tool_result",),  # another provider's server-tool results: not sent back
 )

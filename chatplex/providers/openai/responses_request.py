@@ -31,6 +31,7 @@ from ...messages import ToolMessage
 from .request import STANDARD_TOOL_CHOICES
 from .request import standard_tool_choice
 from .request import system_role
+from .responses_v1 import responses_blocks
 
 __all__ = ["REFUSED_PARAMETERS", "since_last_response", "wire_body", "wire_input"]
 
@@ -275,7 +276,7 @@ def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
         return items + list(call_items.values())
     items = []
     current: dict[str, Any] | None = None  # the message item text blocks go into
-    for block in _reasoning_items(content):
+    for block in responses_blocks(content):
         kind = block.get("type")
         if kind in ("text", "output_text", "refusal"):
             msg_id = block.get("id")
@@ -306,37 +307,6 @@ def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
             items.append(_item_of(block))
         # other blocks (another provider's thinking, tool_use...) are not sent back
     return items + list(call_items.values())
-
-
-def _reasoning_items(content: list[Any]) -> list[Any]:
-    """`content` with LangChain's standard reasoning blocks (`output_version="v1"`: one
-    `{"type": "reasoning", "reasoning": ...}` per summary part, its item's id on each) as
-    the Responses reasoning items they came from: the parts of one item joined into its
-    `summary`, `extras` spread, as langchain-openai gives them back."""
-    out: list[Any] = []
-    joining: dict[str, Any] | None = None  # the item the blocks just before went into
-    for block in content:
-        standard = isinstance(block, dict) and block.get("type") == "reasoning"
-        if not standard or "summary" in block:
-            out.append(block)
-            joining = None
-            continue
-        part = (
-            {"type": "summary_text", "text": block["reasoning"]} if "reasoning" in block else None
-        )
-        if joining is not None and part is not None and _same_item(joining, block):
-            joining["summary"].append(part)
-            continue
-        item = {k: v for k, v in block.items() if k not in ("reasoning", "type")}
-        item.update(item.pop("extras", None) or {})
-        item.update(summary=[part] if part else [], type="reasoning")
-        out.append(item)
-        joining = item if part else None
-    return out
-
-
-def _same_item(item: Mapping[str, Any], block: Mapping[str, Any]) -> bool:
-    return ("id" in item) == ("id" in block) and item.get("id") == block.get("id")
 
 
 def _item_of(block: Mapping[str, Any]) -> dict[str, Any]:

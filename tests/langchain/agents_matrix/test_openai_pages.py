@@ -845,13 +845,6 @@ PAGE_DIFFERENCES: dict[tuple[str, str], Difference] = {}
 
 #: Gaps of this family: cells where chatplex's drop-in still differs, with how.
 PAGE_GAPS: dict[tuple[str, str], str] = {
-    ("page_standard_blocks_back", "responses"): (
-        'an `output_version="v1"` reply sent back: langchain-openai turns its standard '
-        "blocks back into Responses items (`server_tool_call` + `server_tool_result` -> "
-        "`web_search_call` with its action and status, a v1 `citation` -> `url_citation`, "
-        "its `_convert_from_v1_to_responses`); the drop-in raises a ValueError "
-        "(`server_tool_call` is no block it sends) before any request"
-    ),
     ("page_perplexity_sources", "perplexity"): (
         "langchain-perplexity's reply keeps `search_results` as its SDK's objects "
         "(perplexity's `ApiPublicSearchResultOutput`, every field, null where the reply "
