@@ -63,7 +63,7 @@ def _calls_joined(content: list[Any]) -> list[Any]:
     while i < len(content):
         call = content[i]
         result = content[i + 1] if i + 1 < len(content) else None
-        item = _call_item(call, result) if _is_pair(call, result) else None
+        item = _call_item(call, result) if _is_pair(call, result) and result else None
         if item is None:
             out.append(call)
             i += 1
