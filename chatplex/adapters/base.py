@@ -498,6 +498,13 @@ class Adapter(ABC):
         TypeError."""
         return None
 
+    @property
+    def call_body_fields(self) -> frozenset[str]:
+        """Call keywords beyond the wire's API parameters that its partner class sends in
+        the body as given (its own settings, per call too: langchain-groq's
+        `reasoning_format`); a call naming one is not refused (`ChatModel.bind`)."""
+        return frozenset()
+
     #: The body field a drop-in's call-time `max_tokens` keyword is sent as, where its
     #: partner sends it apart from the model's setting (langchain-openai's
     #: AzureChatOpenAI: "max_tokens", as given, the constructor's as

@@ -520,6 +520,8 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         (`Adapter.partner_unknown_keyword`)."""
         from .params import check_api_parameters
 
+        if self.adapter is not None and key in self.adapter.call_body_fields:
+            return
         try:
             check_api_parameters(
                 self.provider, {key: value}, settings=SETTING_NAMES, owner=self.get_name()

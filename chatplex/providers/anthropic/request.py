@@ -214,6 +214,11 @@ def _server_call(block: _Block) -> _Block:
     return out
 
 
+#: The fields of a text block Anthropic takes (others, such as LangChain's `id` or
+#: OpenAI's `prompt_cache_breakpoint`, it rejects as extra inputs).
+_ANTHROPIC_TEXT_KEYS = frozenset({"type", "text", "cache_control", "citations"})
+
+
 def _blocks(content: list[Any], i: int) -> list[_Block]:
     """Content blocks for the wire; empty text blocks (which Anthropic rejects) dropped."""
     out: list[_Block] = []
@@ -227,7 +232,9 @@ def _blocks(content: list[Any], i: int) -> list[_Block]:
         kind = block.get("type")
         if kind == "text" and not block.get("text"):
             continue
-        if kind == "image_url":
+        if kind == "text":  # what Anthropic takes of it, as langchain-anthropic narrows it
+            block = {k: v for k, v in block.items() if k in _ANTHROPIC_TEXT_KEYS}
+        elif kind == "image_url":
             block = _image(block, i)
         elif kind == "image" and "source" not in block:
             block = _with_document_keys(_standard_image(block, i), block)

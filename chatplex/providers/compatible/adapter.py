@@ -342,6 +342,16 @@ class CompatibleAdapter(OpenAIAdapter):
             request = with_affinity(request, profile.session_affinity)
         return request
 
+    @property
+    def call_body_fields(self) -> frozenset[str]:
+        """The body fields of its drop-in's own settings (`DropIn.body`), which its
+        partner class also takes per call, as it takes any keyword its SDK's `create()`
+        names."""
+        from .spec import DROPINS  # the rows import this module
+
+        dropin = DROPINS.get(self.profile.name)
+        return frozenset() if dropin is None else frozenset(dropin.body.values())
+
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The OpenAI adapter's reply, with the profile's kept fields in its
         `additional_kwargs` (and thinking parts read as reasoning, for a profile that
@@ -400,7 +410,10 @@ class CompatibleAdapter(OpenAIAdapter):
         if not self.profile.kept_fields:
             return parser
         return _KeepingStreamParser(
-            parser, self.profile.kept_fields, self.profile.stream_null_fields
+            parser,
+            self.profile.kept_fields,
+            self.profile.stream_null_fields,
+            each=self.profile.kept_on_each_chunk,
         )
 
 
@@ -450,17 +463,26 @@ class _KeepingStreamParser(OpenAIStreamParser):
     """An OpenAI stream parser that also keeps top-level fields, from the first event
     with choices only, as langchain-perplexity reads them (Perplexity repeats its
     citations on every chunk; metadata would concatenate the copies): `nulls` even when
-    the event has none."""
+    the event has none. With `each`, from every event that has them but the one with the
+    usage (which repeats them), as langchain-xai reads xAI's citations."""
 
-    __slots__ = ("_inner", "_names", "_nulls", "_taken")
+    __slots__ = ("_each", "_inner", "_names", "_nulls", "_taken")
 
     def __init__(
-        self, inner: OpenAIStreamParser, names: tuple[str, ...], nulls: tuple[str, ...] = ()
+        self,
+        inner: OpenAIStreamParser,
+        names: tuple[str, ...],
+        nulls: tuple[str, ...] = (),
+        *,
+        each: bool = False,
     ) -> None:
         self._inner, self._names, self._nulls, self._taken = inner, names, nulls, False
+        self._each = each
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         chunk = self._inner.feed(event)
+        if self._each:
+            return self._kept_from_each(event, chunk)
         if self._taken or chunk is None or '"choices"' not in event.data:
             return chunk
         try:
@@ -471,6 +493,22 @@ class _KeepingStreamParser(OpenAIStreamParser):
             return chunk
         self._taken = True
         kept = {name: data.get(name) for name in self._nulls} | _kept(data, self._names)
+        if kept:
+            chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
+        return chunk
+
+    def _kept_from_each(
+        self, event: SSEEvent, chunk: AIMessageChunk | None
+    ) -> AIMessageChunk | None:
+        if chunk is None or not any(f'"{name}"' in event.data for name in self._names):
+            return chunk
+        try:
+            data = json.loads(event.data)
+        except ValueError:
+            return chunk
+        if not isinstance(data, dict) or data.get("usage"):
+            return chunk
+        kept = {k: v for k, v in _kept(data, self._names).items() if v}
         if kept:
             chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
         return chunk

@@ -22,6 +22,7 @@ parameter, else a TypeError naming the closest known name.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
@@ -125,6 +126,9 @@ class PresetChatModel(TiktokenCounted):
                     body[spec.body[key]] = value
             elif key in spec.adapter_settings:
                 adapter_settings[key] = value
+            elif key in spec.ignored:
+                if value:  # its class warns of a given one only, as it validates
+                    warnings.warn(spec.ignored[key], DeprecationWarning, stacklevel=3)
             elif key in spec.refused:
                 if value is not None:
                     raise TypeError(f"{owner}({key}=...) is not supported: {spec.refused[key]}")

@@ -102,17 +102,27 @@ class ReplyStyle:
         "finish_reason",
         "logprobs",
     )
-    #: `response_metadata` keys a merged stream carries.
+    #: `response_metadata` keys a merged stream carries (`logprobs`: a chunk's, where its
+    #: event has them, as langchain-openai's stream keeps them).
     stream_keys: tuple[str, ...] = (
         "model_provider",
         "finish_reason",
         "model_name",
         "system_fingerprint",
+        "logprobs",
     )
     #: token_usage fields the package's SDK model fills with null: (where, names), where
     #: "" is the usage object itself, else the name of a details object (filled only
     #: when present).
     usage_nulls: tuple[tuple[str, tuple[str, ...]], ...] = OPENAI_USAGE_NULLS
+    #: `response_metadata["system_fingerprint"]` of a reply that has none: None where
+    #: the partner dumps an SDK model declaring the field (the openai and groq SDKs'),
+    #: "" where it reads one with `.get(..., "")` from a dump without it (langchain-
+    #: fireworks, whose SDK's reply model has no such field; -sambanova).
+    absent_fingerprint: str | None = None
+    #: Fields of a choice's `logprobs` the package's SDK model fills with null (first, in
+    #: its order), on a reply's and a stream chunk's alike (the fireworks SDK's).
+    logprobs_nulls: tuple[str, ...] = ()
     #: Whether `usage_metadata` always has `input_token_details` / `output_token_details`
     #: (empty when nothing is known), as langchain-openai fills them.
     empty_token_details: bool = True
@@ -257,6 +267,10 @@ class Profile:
     #: Top-level reply fields kept in `additional_kwargs` (Perplexity's citations, where
     #: langchain-perplexity keeps them).
     kept_fields: tuple[str, ...] = ()
+    #: Where a stream's kept fields are read: the first event with choices (False,
+    #: langchain-perplexity), or every event carrying them but the usage event, which
+    #: repeats them (True, langchain-xai's citations).
+    kept_on_each_chunk: bool = False
     #: Why structured output refuses `method="function_calling"` (None: it takes it).
     structured_tools_refused: str | None = None
     #: Kept fields a stream's first chunk with choices carries even when the event has

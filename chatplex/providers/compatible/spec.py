@@ -107,7 +107,13 @@ PRESETS: tuple[Preset, ...] = (
                     "logprobs",
                     "model_provider",
                 ),
-                stream_keys=("model_provider", "finish_reason", "model_name", "system_fingerprint"),
+                stream_keys=(
+                    "model_provider",
+                    "finish_reason",
+                    "model_name",
+                    "system_fingerprint",
+                    "logprobs",
+                ),
                 usage_nulls=(("", GROQ_USAGE_EXTRAS),),
                 # The groq SDK's CompletionUsage fields, as it declares them.
                 usage_order=(
@@ -230,6 +236,9 @@ PRESETS: tuple[Preset, ...] = (
             "https://api.x.ai/v1",
             reasoning_field="reasoning_content",
             style=ReplyStyle("xai", reasoning_in_output=True, usage_order=OPENAI_USAGE_ORDER),
+            # Live Search's sources (langchain-xai keeps them, repeated by the usage event).
+            kept_fields=("citations",),
+            kept_on_each_chunk=True,
             error_body_inner=True,
             assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
             sdk_helper=True,
@@ -307,10 +316,12 @@ PRESETS: tuple[Preset, ...] = (
             api_fields=BASE_CHAT_OPENAI,
             counts_with_tiktoken=True,  # a BaseChatOpenAI
             default_model="grok-4",
-            refused={
-                **CLIENTS,
+            refused=CLIENTS,
+            ignored={
                 "search_parameters": (
-                    "xAI retired Live Search (LangChain ignores it with a warning)"
+                    "search_parameters (Live Search) is deprecated by xAI and is ignored. "
+                    'Use `ChatXAI(model="...").bind_tools([{"type": "web_search"}])` '
+                    "instead."
                 ),
             },
         ),
@@ -474,6 +485,7 @@ PRESETS: tuple[Preset, ...] = (
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
             style=own_reading(
                 "fireworks",
+                absent_fingerprint="",  # its SDK's reply model has no such field
                 reply_keys=(
                     "token_usage",
                     "system_fingerprint",
@@ -483,7 +495,15 @@ PRESETS: tuple[Preset, ...] = (
                     "model_provider",
                     "model_name",
                 ),
-                stream_keys=("model_provider", "finish_reason", "model_name"),
+                stream_keys=("model_provider", "finish_reason", "model_name", "logprobs"),
+                # The fireworks SDK's choice logprobs model: its completions-style fields.
+                logprobs_nulls=(
+                    "text_offset",
+                    "token_ids",
+                    "token_logprobs",
+                    "tokens",
+                    "top_logprobs",
+                ),
                 usage_nulls=(("", FIREWORKS_USAGE),),
                 usage_order=FIREWORKS_USAGE,  # its SDK's UsageInfo, as declared
                 raw_call_keys=("function", "id", "type"),  # its SDK's tool call, as declared
@@ -791,6 +811,7 @@ PRESETS: tuple[Preset, ...] = (
             # tool calls kept, reasoning in additional_kwargs.
             style=own_reading(
                 "sambanova",
+                absent_fingerprint="",  # as langchain-sambanova reads it: .get(..., "")
                 reply_keys=(
                     "token_usage",
                     "model_name",
@@ -798,7 +819,7 @@ PRESETS: tuple[Preset, ...] = (
                     "finish_reason",
                     "logprobs",
                 ),
-                stream_keys=("finish_reason", "model_name", "system_fingerprint"),
+                stream_keys=("finish_reason", "model_name", "system_fingerprint", "logprobs"),
                 usage_nulls=(
                     (
                         "",

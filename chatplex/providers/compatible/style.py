@@ -87,10 +87,10 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         "model_provider": style.model_provider,
         "model_name": meta.get("model_name"),
         "model": meta.get("model_name"),  # langchain-mistralai's second name for it
-        "system_fingerprint": data.get("system_fingerprint", ""),
+        "system_fingerprint": data.get("system_fingerprint", style.absent_fingerprint),
         "id": data.get("id"),
         "finish_reason": meta.get("finish_reason"),
-        "logprobs": choice.get("logprobs"),
+        "logprobs": _with_logprob_nulls(choice.get("logprobs"), style.logprobs_nulls),
         # The tier asked for where the package reports that (langchain-groq), else the
         # reply's, left out when it names none (BaseChatOpenAI, langchain-fireworks).
         "service_tier": style.service_tier or data.get("service_tier"),
@@ -162,6 +162,8 @@ class StyledStreamParser(OpenAIStreamParser):
         if extra:
             chunk.additional_kwargs = {**chunk.additional_kwargs, **extra}
         shaped = {k: v for k, v in meta.items() if k not in _STYLED or k in style.stream_keys}
+        if "logprobs" in shaped:
+            shaped["logprobs"] = _with_logprob_nulls(shaped["logprobs"], style.logprobs_nulls)
         if "model_provider" in shaped:
             shaped["model_provider"] = style.model_provider
         if style.helper_piece_provider is not None:
@@ -311,6 +313,12 @@ def _raw_call(call: Any, keys: tuple[str, ...]) -> Any:
         "index": call.get("index"),
     }
     return {key: fields[key] for key in keys}
+
+
+def _with_logprob_nulls(logprobs: Any, nulls: tuple[str, ...]) -> Any:
+    if not nulls or not isinstance(logprobs, dict):
+        return logprobs
+    return {**dict.fromkeys(nulls), **logprobs}
 
 
 def _with_nulls(usage: Any, nulls: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:

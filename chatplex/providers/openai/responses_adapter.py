@@ -89,6 +89,10 @@ BLOCK_TYPES = BlockTypes(
         | {"image_generation_call", "mcp_call", "mcp_list_tools", "mcp_approval_request"}
         | {"custom_tool_call", "local_shell_call", "tool_search_call", "tool_search_output"}
         | {"apply_patch_call", "apply_patch_call_output", "compaction"}
+        # Input items a user or system message carries (`responses_request._OWN_ITEMS`).
+        | {"additional_tools", "mcp_approval_response", "configuration_update"}
+        # A v1 reply's built-in tool calls, given back as their items (`responses_v1`).
+        | {"server_tool_call", "server_tool_result"}
     ),
     suffixes=("_tool_result",),  # another provider's server-tool results: not sent back
 )

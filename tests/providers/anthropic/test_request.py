@@ -470,3 +470,23 @@ def test_a_tools_other_fields_are_sent_beside_its_definition() -> None:
         "input_schema": {"type": "object"},
         **fields,
     }
+
+
+def test_a_text_block_goes_with_the_fields_anthropic_takes() -> None:
+    # As langchain-anthropic narrows it: LangChain's `id`, OpenAI's cache breakpoint and
+    # annotations left out (Anthropic rejects extra inputs).
+    block = {
+        "type": "text",
+        "text": "hi",
+        "id": "lc_1",
+        "annotations": [],
+        "prompt_cache_breakpoint": {"mode": "explicit"},
+        "cache_control": {"type": "ephemeral"},
+    }
+    _, turns = to_wire_messages([HumanMessage([block])])
+    assert turns == [
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral"}}],
+        }
+    ]

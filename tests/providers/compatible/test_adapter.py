@@ -458,6 +458,41 @@ def test_perplexity_stream_without_citations_carries_them_as_none() -> None:
     ]
 
 
+def test_xai_keeps_its_citations_from_each_chunk_but_the_usage_one() -> None:
+    """langchain-xai keeps a reply's `citations`, and a stream chunk's wherever one
+    carries them, but the usage chunk's (which repeats them)."""
+    adapter = adapter_class("xai")(api_key="k")
+    cited = ["https://a.example"]
+    reply = {
+        "id": "x1",
+        "model": "grok-4",
+        "citations": cited,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}}],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+    }
+    assert adapter.parse_response(json.dumps(reply).encode(), {}).additional_kwargs == {
+        "refusal": None,
+        "citations": cited,
+    }
+    parser = adapter.stream_parser({})
+    head = {"id": "x1", "model": "grok-4", "object": "chat.completion.chunk"}
+    events = [
+        {**head, "choices": [{"index": 0, "delta": {"role": "assistant", "content": "x"}}]},
+        {
+            **head,
+            "citations": cited,
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        },
+        {**head, "citations": cited, "choices": [], "usage": reply["usage"]},
+    ]
+    chunks = [parser.feed(SSEEvent(data=json.dumps(e))) for e in events]
+    assert [c.additional_kwargs.get("citations") if c else None for c in chunks] == [
+        None,
+        cited,
+        None,
+    ]
+
+
 def test_deepseek_reasoning_content_is_in_additional_kwargs_as_langchain_deepseek() -> None:
     adapter = adapter_class("deepseek")(api_key="k")
     message = {"role": "assistant", "content": "4", "reasoning_content": "2+2 is 4"}

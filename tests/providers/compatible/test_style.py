@@ -365,3 +365,37 @@ def test_mistral_streams_each_events_raw_calls_as_sent() -> None:
     assert [c.additional_kwargs.get("tool_calls") for c in chunks] == [[first], [rest], None]
     merged = merge_chunks(chunks).additional_kwargs["tool_calls"]
     assert merged == [{**first, "function": {"name": "f", "arguments": "{}"}}]
+
+
+def test_a_streams_logprobs_stay_on_their_chunks_with_the_sdks_nulls() -> None:
+    # As langchain-openai's (and -groq's, -fireworks') stream keeps a chunk's logprobs;
+    # the fireworks SDK's choice model fills its completions-style fields with null.
+    token = {"token": "hi", "logprob": -0.5, "bytes": [104, 105], "top_logprobs": []}
+    choice = {"index": 0, "delta": {"content": "hi"}, "logprobs": {"content": [token]}}
+    event = SSEEvent(None, json.dumps({"id": "r1", "model": "m", "choices": [choice]}))
+    plain = StyledStreamParser(ADAPTER.stream_parser({}), ReplyStyle("deepseek")).feed(event)
+    assert plain is not None and plain.response_metadata["logprobs"] == {"content": [token]}
+    nulls = ("text_offset", "tokens")
+    style = dataclasses.replace(ReplyStyle("fireworks"), logprobs_nulls=nulls)
+    chunk = StyledStreamParser(ADAPTER.stream_parser({}), style).feed(event)
+    assert chunk is not None
+    assert list(chunk.response_metadata["logprobs"].items()) == [
+        ("text_offset", None),
+        ("tokens", None),
+        ("content", [token]),
+    ]
+    reply = _reply({"role": "assistant", "content": "hi"})
+    reply["choices"][0]["logprobs"] = {"content": [token]}
+    shaped = _shaped(reply, style)
+    assert shaped.response_metadata["logprobs"] == {**dict.fromkeys(nulls), "content": [token]}
+
+
+def test_a_reply_without_a_fingerprint_says_so_as_its_partner_does() -> None:
+    # langchain-openai's subclasses and -groq dump an SDK model declaring the field
+    # (None); langchain-fireworks' SDK model has none, so it reads "".
+    reply = _reply({"role": "assistant", "content": "hi"})
+    del reply["system_fingerprint"]
+    assert _shaped(reply, ReplyStyle("deepseek")).response_metadata["system_fingerprint"] is None
+    fireworks = PROFILES["fireworks"].style
+    assert fireworks is not None
+    assert _shaped(reply, fireworks).response_metadata["system_fingerprint"] == ""
