@@ -277,11 +277,18 @@ _COMMON_ALIASES = {"max_completion_tokens": "max_tokens"}
 def _declare(cls: type[PresetChatModel]) -> None:
     """The class's signature also names what its row declares: its spellings of shared
     parameters, the body fields, adapter settings and API parameters its LangChain
-    class names."""
+    class names, and those it takes and ignores with that class's warning."""
     row = cls.dropin
     aliases = {**_COMMON_ALIASES, **row.aliases}
     counting = ("tiktoken_model_name",) if row.counts_with_tiktoken else ()
-    declared = [*aliases, *row.body, *row.adapter_settings, *row.api_fields, *counting]
+    declared = [
+        *aliases,
+        *row.body,
+        *row.adapter_settings,
+        *row.api_fields,
+        *row.ignored,
+        *counting,
+    ]
     dropin(cls, declared=declared, aliases=aliases)
 
 
