@@ -135,6 +135,8 @@ class ChatBedrockConverse(ChatModel):
     `additional_model_request_fields={...}` (or `model_kwargs={...}`); any other keyword
     is a TypeError naming the closest parameter (langchain-aws moves unknown keywords
     into the request fields, where a typo reaches the service as a field).
+    `reasoning_effort` becomes the model's own fields as langchain-aws translates it, by
+    the model's profile levels and vendor (`reasoning_effort.py`).
 
     Replies are langchain-aws's: content (a `str`, or its `text` / `reasoning_content` /
     `tool_use` blocks; a stream's as indexed blocks), `response_metadata` (`stopReason`,
