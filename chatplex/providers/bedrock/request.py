@@ -194,6 +194,11 @@ def _add_extras(
     # (snake_case), both over the model's (camelCase, which come first).
     effort = extras.get(_EFFORT_KEYWORD)
     effort_fields = effort_rule.fields(effort) if effort_rule and effort is not None else {}
+    # The fields langchain-aws reads for Nova 2's "high" reasoning: the call's, else the
+    # model's (not their merge).
+    call_fields = extras.get(CONVERSE_FIELDS[_FIELDS_KEY])
+    call_fields = {**effort_fields, **(call_fields if isinstance(call_fields, Mapping) else {})}
+    deciding = call_fields or extras.get(_FIELDS_KEY) or {}
     for name, value in extras.items():
         camel = _SNAKE.get(name, name)
         if name in _TAKEN_OUT or (value is None and name in _DROPPED_WHEN_NONE):
@@ -230,6 +235,19 @@ def _add_extras(
     model_fields.update(effort_fields)
     if model_fields:
         body[_FIELDS_KEY] = model_fields
+    if "inferenceConfig" not in extras and _reasons_high(deciding):
+        body["inferenceConfig"].pop("maxTokens", None)
+
+
+def _reasons_high(fields: Mapping[str, Any]) -> bool:
+    """Reasoning enabled at "high" (Nova 2's `reasoningConfig`): langchain-aws then sends
+    no `maxTokens`, whatever was set."""
+    config = fields.get("reasoningConfig") if isinstance(fields, Mapping) else None
+    return (
+        isinstance(config, Mapping)
+        and config.get("type") == "enabled"
+        and config.get("maxReasoningEffort") == "high"
+    )
 
 
 def output_config(response_format: Any) -> dict[str, Any]:

@@ -580,10 +580,12 @@ def reasoning_effort_by_model(cls: Any, url: str) -> Any:
             "additional_model_request_fields": {"thinking": {"type": "disabled"}, "top_k": 5},
         },
         "nova": {"reasoning_effort": "medium"},
+        "nova_high": {"reasoning_effort": "high", "max_tokens": 100},
         "gpt_oss": {"reasoning_effort": "low"},
         "sonnet_4_5": {"reasoning_effort": "low"},
     }
-    models = {"opus": OPUS, "opus_thinking_given": OPUS, "nova": NOVA, "gpt_oss": GPT_OSS}
+    models = {"opus": OPUS, "opus_thinking_given": OPUS, "gpt_oss": GPT_OSS}
+    models |= {"nova": NOVA, "nova_high": NOVA}
     said = {
         name: _said(
             lambda name=name, settings=settings: _effort_model(

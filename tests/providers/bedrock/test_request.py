@@ -620,6 +620,27 @@ def test_a_calls_reasoning_effort_goes_by_the_models_rule() -> None:
         assert sent({"reasoning_effort": "low"}, EffortRule((), "m")) is None
 
 
+def test_high_reasoning_sends_no_max_tokens_as_langchain_aws() -> None:
+    """Nova 2's reasoning enabled at "high" in the call's request fields (its effort's
+    too), else in the model's: no `maxTokens`, as langchain-aws sends it; a call's own
+    `inferenceConfig`, or fields of the call without it, keep it."""
+    high = {"reasoningConfig": {"type": "enabled", "maxReasoningEffort": "high"}}
+    rule = EffortRule(("low", "high"), "amazon.nova-2-lite-v1:0")
+
+    def inference(extra: dict[str, Any]) -> Any:
+        settings = CallSettings(model="m", max_tokens=100, temperature=0.5, extra_body=extra)
+        return converse_body([HumanMessage("hi")], settings, None, rule)["inferenceConfig"]
+
+    assert inference({"additionalModelRequestFields": high}) == {"temperature": 0.5}
+    assert inference({"reasoning_effort": "high", "maxTokens": 9}) == {"temperature": 0.5}
+    kept = {"maxTokens": 100, "temperature": 0.5}
+    assert inference({"reasoning_effort": "low"}) == kept
+    call = {"additionalModelRequestFields": high, "additional_model_request_fields": {"k": 1}}
+    assert inference(call) == kept
+    given = {"reasoning_effort": "high", "inferenceConfig": {"maxTokens": 7}}
+    assert inference(given)["maxTokens"] == 7
+
+
 def test_cache_control_places_cache_points_by_the_models_own_base_model() -> None:
     """A call's `cache_control` is no body field: its cache points follow the base model
     (an inference profile's `base_model_id`), Nova's without a ttl or a tools point."""
