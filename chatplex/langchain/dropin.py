@@ -275,7 +275,8 @@ class DropInChatModel(ChatChatplex):
             dumped: dict[str, Any] = handler(self)
             return dumped
         given = self.__dict__.get("partner_given") or {}
-        set_here = partner_fields_set(form, given.get("keywords", {}), given.get("environ", {}))
+        keywords, environ = given.get("keywords", {}), given.get("environ", {})
+        set_here = partner_fields_set(form, keywords, environ, self.chatplex_model)
         set_here |= self.model_fields_set & _LANGCHAIN_SIDE
         json_mode = info.mode_is_json()
 

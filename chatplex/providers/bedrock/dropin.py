@@ -167,6 +167,8 @@ class ChatBedrockConverse(ChatModel):
     langchain_fields: ClassVar[PartnerFields | None] = PartnerFields(
         # LangChain's `stream_usage`, which it moves to its model request fields.
         kept_in={"stream_usage": "additional_model_request_fields"},
+        # Its validator puts the fields `reasoning_effort` becomes under those given.
+        completed={"additional_model_request_fields": "partner_request_fields"},
         annotations={"model_id": str},
         aliases={
             "model": "model_id",
@@ -275,8 +277,12 @@ class ChatBedrockConverse(ChatModel):
         base = base_model_id or base_model(model)
         profile = found_profile(self.langchain_profiles, (model, base))
         effort_rule = EffortRule(tuple(profile.get("reasoning_effort_levels") or ()), base)
-        if reasoning_effort is not None:
-            fields = {**effort_rule.fields(reasoning_effort), **fields}
+        effort = reasoning_effort
+        effort_fields = effort_rule.fields(effort) if effort is not None else {}
+        fields = {**effort_fields, **fields}
+        #: langchain-aws's `additional_model_request_fields` where its `reasoning_effort`
+        #: added to them (None: as given).
+        self.partner_request_fields = fields if effort_fields else None
         #: Which tool choices the model takes ("auto", "any", "tool"), as langchain-aws
         #: infers them from the model when not given; with_structured_output follows it.
         self.supports_tool_choice_values = (

@@ -38,6 +38,7 @@ from tests.partners._sidebyside import with_content_or_last
 langchain_aws = pytest.importorskip("langchain_aws")
 botocore_exceptions = pytest.importorskip("botocore.exceptions")
 lc = pytest.importorskip("langchain_core.messages")
+load = pytest.importorskip("langchain_core.load")
 
 from chatplex import ChatBedrockConverse as OurChatBedrockConverse  # noqa: E402
 from chatplex.testing._mock_aws import encode_message  # noqa: E402
@@ -595,6 +596,14 @@ def reasoning_effort_by_model(cls: Any, url: str) -> Any:
         for name, settings in built.items()
     }
     said["nova_max"] = _said(lambda: _effort_model(cls, url, NOVA, reasoning_effort="max"))
+    # The fields it holds then (read, dumped, serialized): those given over the effort's.
+    held = _effort_model(cls, url, OPUS, **built["opus_thinking_given"])
+    said["held"] = [
+        held.additional_model_request_fields,
+        held.model_dump(exclude_unset=True)["additional_model_request_fields"],
+        load.dumpd(held)["kwargs"]["additional_model_request_fields"],
+        held.supports_tool_choice_values,
+    ]
     return said
 
 
