@@ -56,6 +56,7 @@ from .model_defaults import is_application_profile
 from .model_defaults import provider_of
 from .model_defaults import tool_choice_values
 from .reasoning_effort import EffortRule
+from .reasoning_effort import check_effort
 
 if TYPE_CHECKING:
     from ...messages import BaseMessage
@@ -277,7 +278,7 @@ class ChatBedrockConverse(ChatModel):
         base = base_model_id or base_model(model)
         profile = found_profile(self.langchain_profiles, (model, base))
         effort_rule = EffortRule(tuple(profile.get("reasoning_effort_levels") or ()), base)
-        effort = reasoning_effort
+        check_effort(effort := reasoning_effort)
         effort_fields = effort_rule.fields(effort) if effort is not None else {}
         fields = {**effort_fields, **fields}
         #: langchain-aws's `additional_model_request_fields` where its `reasoning_effort`

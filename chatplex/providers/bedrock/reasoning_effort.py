@@ -20,7 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["EffortRule"]
+__all__ = ["EFFORTS", "EffortRule", "check_effort"]
+
+#: The values langchain-aws's `reasoning_effort` field takes (its type, a Literal).
+EFFORTS = ("none", "low", "medium", "high", "xhigh", "max")
 
 _Fields = Callable[[str], dict[str, Any]]
 
@@ -59,6 +62,15 @@ def _translated(base_model: str, effort: str) -> dict[str, Any]:
         if model.startswith(parts) if by_start else any(p in model for p in parts):
             return fields(effort)
     return {}
+
+
+def check_effort(effort: str | None) -> None:
+    """The class's `reasoning_effort` as its field's type takes it: a value outside
+    `EFFORTS` is refused at construction, whatever the model (langchain-aws's pydantic
+    error; a call's is checked against the model's levels only)."""
+    if effort is not None and effort not in EFFORTS:
+        allowed = ", ".join(repr(e) for e in EFFORTS[:-1])
+        raise ValueError(f"reasoning_effort: Input should be {allowed} or {EFFORTS[-1]!r}")
 
 
 @dataclass(frozen=True)

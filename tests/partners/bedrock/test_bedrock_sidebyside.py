@@ -596,6 +596,11 @@ def reasoning_effort_by_model(cls: Any, url: str) -> Any:
         for name, settings in built.items()
     }
     said["nova_max"] = _said(lambda: _effort_model(cls, url, NOVA, reasoning_effort="max"))
+    # A value its field's type does not take, on a model without levels: refused.
+    # (The words are pydantic's own there; ours name the same values.)
+    said["not_a_level"] = _said(
+        lambda: _effort_model(cls, url, SONNET, reasoning_effort="minimal")
+    )["out"]["raised"]
     # The fields it holds then (read, dumped, serialized): those given over the effort's.
     held = _effort_model(cls, url, OPUS, **built["opus_thinking_given"])
     said["held"] = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import types
+import typing
 import warnings
 from typing import Any
 
@@ -13,7 +14,9 @@ import pytest
 
 from chatplex.chat.partner_profiles import profile_table
 from chatplex.providers.bedrock.model_defaults import base_model
+from chatplex.providers.bedrock.reasoning_effort import EFFORTS
 from chatplex.providers.bedrock.reasoning_effort import EffortRule
+from chatplex.providers.bedrock.reasoning_effort import check_effort
 
 converse = pytest.importorskip("langchain_aws.chat_models.bedrock_converse")
 
@@ -75,3 +78,21 @@ def test_the_fields_are_new_each_time() -> None:
     rule = EffortRule(("low",), "anthropic.claude-opus-4-7")
     rule.fields("low")["thinking"]["type"] = "changed"
     assert rule.fields("low")["thinking"] == {"type": "adaptive"}
+
+
+def test_the_class_takes_the_values_its_field_type_takes() -> None:
+    literal = converse.ChatBedrockConverse.model_fields["reasoning_effort"].annotation
+    assert set(EFFORTS) | {None} == set(typing.get_args(typing.get_args(literal)[0])) | {None}
+    for effort in (*EFFORTS, None):
+        check_effort(effort)
+    with pytest.raises(ValueError, match="Input should be 'none', 'low', .* or 'max'"):
+        check_effort("minimal")
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from chatplex.providers.bedrock import reasoning_effort
+
+    failures, tried = doctest.testmod(reasoning_effort)
+    assert failures == 0 and tried > 0
