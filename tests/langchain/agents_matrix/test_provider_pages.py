@@ -648,16 +648,6 @@ PAGE_GAPS: dict[tuple[str, str], str] = {
         "text as a string; langchain-google-genai gives a Gemini 3 (or later) model's "
         "reply as a list of blocks ([{'type': 'text', 'text': ...}]) always"
     ),
-    ("converse_request_fields", "bedrock_converse"): (
-        "ChatBedrockConverse(model='us.anthropic.claude-sonnet-4-5-...', "
-        "reasoning_effort='low') raises TypeError at construction ('send model request "
-        "fields with additional_model_request_fields'); langchain-aws takes its "
-        "`reasoning_effort` field and translates it by the model's profile "
-        "(reasoning_effort_levels) and vendor (Claude: thinking adaptive + "
-        "output_config.effort; Nova 2: reasoningConfig; gpt-oss...): for this model, "
-        "whose profile has no levels, it warns 'not supported...; ignoring' and sends "
-        "nothing of it"
-    ),
 }
 
 

@@ -293,3 +293,13 @@ def test_json_schema_is_answered_by_function_calling_over_invoke_model() -> None
     body = seen[0]
     assert isinstance(body, dict) and [t["name"] for t in body["tools"]] == ["Sum"]
     assert body["tool_choice"] == {"type": "tool", "name": "Sum"}
+
+
+@pytest.mark.parametrize("model", [MODEL, "us.amazon.nova-2-lite-v1:0"])
+def test_reasoning_effort_is_chatbedrockconverses_not_its_own(model: str) -> None:
+    """langchain-aws's ChatBedrock has no `reasoning_effort`: it keeps it in model_kwargs,
+    sent raw in the InvokeModel body or dropped over Converse. Unknown here, in both
+    modes, as any other keyword it has no field for; None is no effort."""
+    with pytest.raises(TypeError, match="'reasoning_effort'; ChatBedrockConverse"):
+        make(model, reasoning_effort="low")
+    assert make(model, reasoning_effort=None).model == model
