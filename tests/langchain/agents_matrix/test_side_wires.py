@@ -417,12 +417,6 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
         "_combine_llm_outputs still gives {'token_usage': {}, 'model_name': <its field>}; "
         "the drop-in gives LangChain's empty one"
     ),
-    ("docs_multimodal_ids", "bedrock"): (
-        "langchain-aws's ChatBedrock raises ValueError for a file or image block given "
-        "by `file_id` ('Blocks of type file not supported.', 'Image data only supported "
-        "through in-line base64 format.') before sending; the drop-in sends Anthropic's "
-        "`source: {type: file}`, which Bedrock (no Files API) has no file to read"
-    ),
     ("docs_multimodal_ids", "sambanova"): (
         "langchain-sambanova sends LangChain's image-by-id and base64 video blocks as "
         "given; the drop-in raises ValueError for both"
