@@ -216,8 +216,15 @@ class OpenAIResponsesAdapter(Adapter):
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        # An empty user turn is answered (langchain-openai sends it): sent.
-        check_call(messages, provider=PROVIDER, block_types=self.block_types, empty_text=True)
+        # An empty user turn is answered (langchain-openai sends it): sent. An assistant
+        # turn of no blocks is no output item (langchain-openai sends none for it).
+        check_call(
+            messages,
+            provider=PROVIDER,
+            block_types=self.block_types,
+            empty_text=True,
+            empty_reply=True,
+        )
         previous = None
         if self.use_previous_response_id and "previous_response_id" not in settings.extra_body:
             messages, previous = since_last_response(messages)

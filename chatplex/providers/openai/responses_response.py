@@ -191,6 +191,10 @@ def reply_metadata(
     meta: dict[str, Any] = {
         k: without_none(response[k]) for k in _META_FIELDS if response.get(k) is not None
     }
+    if type(created := meta.get("created_at")) is int:
+        # The openai SDK's Response types it a float: langchain-openai's metadata holds
+        # (and `print` shows) 1732600000.0.
+        meta["created_at"] = float(created)
     meta["provider"] = PROVIDER
     meta["model_provider"] = "openai"
     meta["model_name"] = response.get("model")

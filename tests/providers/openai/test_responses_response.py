@@ -46,6 +46,13 @@ def test_text_reply() -> None:
     assert "incomplete_details" not in meta  # null fields are left out, as langchain-openai
 
 
+def test_created_at_is_a_float_as_the_openai_sdk_types_it() -> None:
+    # langchain-openai's metadata holds the SDK's float: `print(reply)` shows 1741476542.0.
+    sent = dict(RESPONSES["text"], created_at=1741476542)
+    created = parse(sent).response_metadata["created_at"]
+    assert type(created) is float and repr(created) == "1741476542.0"
+
+
 def test_usage_with_cached_and_reasoning_tokens() -> None:
     assert parse(RESPONSES["text"]).usage_metadata == {
         "input_tokens": 20,
