@@ -643,11 +643,6 @@ PAGE_DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
 PAGE_GAPS: dict[tuple[str, str], str] = {
-    ("google_thinking_safety", "gemini"): (
-        "ChatGoogleGenerativeAI(model='gemini-3-pro-preview', ...)'s reply content is the "
-        "text as a string; langchain-google-genai gives a Gemini 3 (or later) model's "
-        "reply as a list of blocks ([{'type': 'text', 'text': ...}]) always"
-    ),
     ("converse_request_fields", "bedrock_converse"): (
         "ChatBedrockConverse(model='us.anthropic.claude-sonnet-4-5-...', "
         "reasoning_effort='low') raises TypeError at construction ('send model request "
