@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from _corpus import load_cases
 from pydantic import BaseModel
 
 from chatplex.errors import RateLimitError
@@ -310,29 +311,39 @@ def _shape_transport(version: str, parts: list[dict[str, Any]]) -> httpx.MockTra
         usage = {"promptTokenCount": 3, "candidatesTokenCount": 2, "totalTokenCount": 5}
         return {"candidates": [candidate], "modelVersion": version, "usageMetadata": usage}
 
+    events = [reply([part], i == len(parts) - 1) for i, part in enumerate(parts)]
+    lines = b"".join(b"data: " + json.dumps(e).encode() + b"\r\n\r\n" for e in events)
+    return _answering(json.dumps(reply(parts, True)).encode(), lines)
+
+
+def _answering(whole: bytes, events: bytes) -> httpx.MockTransport:
+    """A server answering `whole` (JSON) and a stream with `events` (server-sent)."""
+
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.params.get("alt") != "sse":
-            return httpx.Response(200, json=reply(parts, True))
-        events = [reply([part], i == len(parts) - 1) for i, part in enumerate(parts)]
-        lines = b"".join(b"data: " + json.dumps(e).encode() + b"\r\n\r\n" for e in events)
-        return httpx.Response(200, content=lines, headers={"content-type": "text/event-stream"})
+            return httpx.Response(200, content=whole, headers={"content-type": "application/json"})
+        return httpx.Response(200, content=events, headers={"content-type": "text/event-stream"})
 
     return httpx.MockTransport(handler)
 
 
-def _shapes_read(cls: Any, version: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
+def _shapes_read(cls: Any, model_name: str, transport: httpx.MockTransport) -> dict[str, Any]:
     """What `cls` gives for the reply: invoked and streamed, sync and async (content,
-    tool calls and chunks, additional_kwargs; each chunk and the merged stream)."""
-    model = cls(
-        model=version.rsplit("/", 1)[-1],
-        api_key="k",
-        client_args={"transport": _shape_transport(version, parts)},
-        max_retries=0,
-    )
+    tool calls and chunks, additional_kwargs; each chunk and the merged stream). Tool
+    calls Gemini sent without an id are compared by name, arguments and index (the
+    partner draws random ids)."""
+    model = cls(model=model_name, api_key="k", client_args={"transport": transport}, max_retries=0)
 
     def seen(message: Any) -> dict[str, Any]:
         fields = ("content", "additional_kwargs", "tool_calls", "tool_call_chunks")
-        return {name: getattr(message, name, None) for name in fields}
+        out = {name: getattr(message, name, None) for name in fields}
+        if any(not call["id"].startswith("c1") for call in out["tool_calls"] or ()):
+            out["tool_calls"] = [(c["name"], c["args"]) for c in out["tool_calls"]]
+            out["additional_kwargs"] = sorted(out["additional_kwargs"])
+        if any(not call["id"].startswith("c1") for call in out["tool_call_chunks"] or ()):
+            chunks = out["tool_call_chunks"]
+            out["tool_call_chunks"] = [(c["name"], c["args"], c["index"]) for c in chunks]
+        return out
 
     def merged(chunks: list[Any]) -> dict[str, Any]:
         whole = chunks[0]
@@ -363,10 +374,38 @@ def test_reply_content_is_langchain_google_genais_gemini_3_a_list_always(shape: 
     from chatplex.langchain import ChatGoogleGenerativeAI as Ours
 
     version, parts = REPLY_SHAPES[shape]
-    theirs = _shapes_read(partner.ChatGoogleGenerativeAI, version, parts)
-    assert _shapes_read(Ours, version, parts) == theirs
+    name = version.rsplit("/", 1)[-1]
+    theirs = _shapes_read(partner.ChatGoogleGenerativeAI, name, _shape_transport(version, parts))
+    assert _shapes_read(Ours, name, _shape_transport(version, parts)) == theirs
     listed = isinstance(theirs["invoked"]["content"], list)
     assert listed == ("gemini-3" in version or "thought" in str(parts))
+
+
+#: Gemini 3 replies recorded from the real API (tests/wire-corpus): each answered whole
+#: and as its recorded stream.
+RECORDED_GEMINI_3 = {
+    kind: [
+        c
+        for c in load_cases({"google_genai"})
+        if c.status == 200 and c.kind == kind and b'"gemini-3' in c.body
+    ]
+    for kind in ("json", "sse")
+}
+
+
+@pytest.mark.parametrize("case", RECORDED_GEMINI_3["json"], ids=lambda c: c.name)
+def test_recorded_gemini_3_replies_read_as_langchain_google_genai_reads_them(case: Any) -> None:
+    partner = pytest.importorskip("langchain_google_genai")
+    from chatplex.langchain import ChatGoogleGenerativeAI as Ours
+
+    streams = RECORDED_GEMINI_3["sse"]
+    assert streams, "the corpus holds Gemini 3 streams"
+    for stream in streams:
+        transport = _answering(case.body, stream.body)
+        theirs = _shapes_read(partner.ChatGoogleGenerativeAI, "gemini-3-flash-preview", transport)
+        ours = _shapes_read(Ours, "gemini-3-flash-preview", transport)
+        assert ours == theirs
+        assert isinstance(ours["invoked"]["content"], list)
 
 
 def test_init_chat_model_builds_the_partners_class_so_a_gemini_3_reply_is_listed() -> None:
