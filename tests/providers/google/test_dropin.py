@@ -327,12 +327,20 @@ def _answering(whole: bytes, events: bytes) -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
-def _shapes_read(cls: Any, model_name: str, transport: httpx.MockTransport) -> dict[str, Any]:
+def _shapes_read(
+    cls: Any, model_name: str, transport: httpx.MockTransport, **settings: Any
+) -> dict[str, Any]:
     """What `cls` gives for the reply: invoked and streamed, sync and async (content,
     tool calls and chunks, additional_kwargs; each chunk and the merged stream). Tool
     calls Gemini sent without an id are compared by name, arguments and index (the
     partner draws random ids)."""
-    model = cls(model=model_name, api_key="k", client_args={"transport": transport}, max_retries=0)
+    model = cls(
+        model=model_name,
+        api_key="k",
+        client_args={"transport": transport},
+        max_retries=0,
+        **settings,
+    )
 
     def seen(message: Any) -> dict[str, Any]:
         fields = ("content", "additional_kwargs", "tool_calls", "tool_call_chunks")
@@ -363,22 +371,27 @@ def _shapes_read(cls: Any, model_name: str, transport: httpx.MockTransport) -> d
     }
 
 
+@pytest.mark.parametrize("output_version", [None, "v1"])
 @pytest.mark.parametrize("shape", sorted(REPLY_SHAPES))
-def test_reply_content_is_langchain_google_genais_gemini_3_a_list_always(shape: str) -> None:
+def test_reply_content_is_langchain_google_genais_gemini_3_a_list_always(
+    shape: str, output_version: str | None
+) -> None:
     # langchain-google-genai reads a reply whose modelVersion is Gemini 3 or later with
     # its content a list of blocks always ([] when empty, a tool-call reply's too), its
     # stream's blocks and tool calls indexed by one counter, a whole reply's text
     # without its trailing newlines; Gemini 2.x keeps its str. Both classes read the same
-    # replies through the same transport.
+    # replies through the same transport (and langchain-core's v1 content alike).
     partner = pytest.importorskip("langchain_google_genai")
     from chatplex.langchain import ChatGoogleGenerativeAI as Ours
 
     version, parts = REPLY_SHAPES[shape]
     name = version.rsplit("/", 1)[-1]
-    theirs = _shapes_read(partner.ChatGoogleGenerativeAI, name, _shape_transport(version, parts))
-    assert _shapes_read(Ours, name, _shape_transport(version, parts)) == theirs
+    given = {"output_version": output_version} if output_version else {}
+    transport = _shape_transport(version, parts)
+    theirs = _shapes_read(partner.ChatGoogleGenerativeAI, name, transport, **given)
+    assert _shapes_read(Ours, name, transport, **given) == theirs
     listed = isinstance(theirs["invoked"]["content"], list)
-    assert listed == ("gemini-3" in version or "thought" in str(parts))
+    assert listed == ("gemini-3" in version or "thought" in str(parts) or bool(given))
 
 
 #: Gemini 3 replies recorded from the real API (tests/wire-corpus): each answered whole
