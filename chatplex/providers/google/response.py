@@ -13,7 +13,8 @@ a reply whose `modelVersion` is Gemini 3 or later (`gemini_3_or_later`) has its 
 as a list of blocks always, as there: each text part a `{"type": "text", "text": ...}`
 (an empty one left out), `[]` for none (a tool-call reply, a stream's closing chunk);
 a stream's blocks and tool calls then take their `index` from one counter, as its
-`_StreamBlockIndexer` gives them.
+`_StreamBlockIndexer` gives them; a whole reply's parts stay side by side (two texts
+are a list of two str, two thoughts two blocks), its texts without trailing newlines.
 Function calls become tool calls with the id Gemini gave, or a stable generated one
 (the response id and the call's position: the stream and the non-stream reply agree);
 their thought signatures go to `additional_kwargs["__gemini_function_call_thought_
@@ -139,21 +140,26 @@ class PartReader:
         name, a Gemini 3 (or later) one lists its content."""
         self.listed = self.partner and gemini_3_or_later(model_version)
 
-    def read(
-        self, parts: Any
-    ) -> tuple[str | list[dict[str, Any]], list[ToolCallChunk], dict[str, Any]]:
+    def read(self, parts: Any) -> tuple[str | list[Any], list[ToolCallChunk], dict[str, Any]]:
         """(content, tool-call chunks, additional_kwargs) of a list of parts. The parts'
         contents are joined as a stream's chunks are (`merge_content`), so a reply read
-        whole and the same parts read one chunk at a time merge to the same content."""
-        content: str | list[dict[str, Any]] | None = None  # the first piece as it is
+        whole and the same parts read one chunk at a time merge to the same content;
+        under the partner's name a whole reply's parts stay side by side, as there."""
+        content: str | list[Any] | None = None  # the first piece as it is
         calls: list[ToolCallChunk] = []
         additional: dict[str, Any] = {}
         for part in reply_list(parts, "parts"):
             reply_field(part, dict, "part")
             reply_field(part.get("text"), str, "part's text")
             piece = self._content(part)
-            if piece:
-                content = piece if content is None else merge_content(content, piece)
+            if not piece:
+                pass
+            elif content is None:
+                content = piece
+            elif self.partner and not self.streaming:
+                content = _side_by_side(content, piece)
+            else:
+                content = merge_content(content, piece)
             call = reply_field(part.get("functionCall"), dict, "functionCall")
             if call is not None:
                 calls.append(self._call(call, part, additional))
@@ -165,7 +171,7 @@ class PartReader:
             content = [] if self.listed else ""
         return content, calls, additional
 
-    def _content(self, part: dict[str, Any]) -> str | list[dict[str, Any]]:
+    def _content(self, part: dict[str, Any]) -> str | list[Any]:
         signature = part.get("thoughtSignature")
         if part.get("thought"):
             self.thoughts = True
@@ -216,6 +222,13 @@ class PartReader:
         if part.get("thoughtSignature"):
             additional.setdefault(FUNCTION_SIGNATURES_KEY, {})[call_id] = part["thoughtSignature"]
         return chunk
+
+
+def _side_by_side(content: str | list[Any], piece: str | list[Any]) -> list[Any]:
+    """A whole reply's next part after the others, never joined to them, as
+    langchain-google-genai's `_append_to_content` puts it (two texts: a list of two str)."""
+    head = [content] if isinstance(content, str) else content
+    return [*head, piece] if isinstance(piece, str) else [*head, *piece]
 
 
 #: The fields of the google-genai SDK's `SafetyRating`, as langchain-google-genai dumps

@@ -291,6 +291,16 @@ REPLY_SHAPES: dict[str, tuple[str, list[dict[str, Any]]]] = {
     ),
     "gemini3_empty": ("gemini-3-pro-preview", [{"text": ""}]),
     "gemini25_text": ("gemini-2.5-flash", [{"text": "Hello\n"}]),
+    "gemini25_two_texts": ("gemini-2.5-flash", [{"text": "Hel"}, {"text": ""}, {"text": "lo"}]),
+    "gemini25_thoughts_and_texts": (
+        "gemini-2.5-flash",
+        [
+            {"text": "First, ", "thought": True},
+            {"text": "then.", "thought": True},
+            {"text": "A"},
+            {"text": "B", "thoughtSignature": SIGNATURE},
+        ],
+    ),
     "gemini25_thinking_then_call": (
         "gemini-2.5-flash",
         [
@@ -379,8 +389,9 @@ def test_reply_content_is_langchain_google_genais_gemini_3_a_list_always(
     # langchain-google-genai reads a reply whose modelVersion is Gemini 3 or later with
     # its content a list of blocks always ([] when empty, a tool-call reply's too), its
     # stream's blocks and tool calls indexed by one counter, a whole reply's text
-    # without its trailing newlines; Gemini 2.x keeps its str. Both classes read the same
-    # replies through the same transport (and langchain-core's v1 content alike).
+    # without its trailing newlines; Gemini 2.x keeps its str, a whole reply's parts side
+    # by side (two texts: two str). Both classes read the same replies through the same
+    # transport (and langchain-core's v1 content alike).
     partner = pytest.importorskip("langchain_google_genai")
     from chatplex.langchain import ChatGoogleGenerativeAI as Ours
 
@@ -391,7 +402,8 @@ def test_reply_content_is_langchain_google_genais_gemini_3_a_list_always(
     theirs = _shapes_read(partner.ChatGoogleGenerativeAI, name, transport, **given)
     assert _shapes_read(Ours, name, transport, **given) == theirs
     listed = isinstance(theirs["invoked"]["content"], list)
-    assert listed == ("gemini-3" in version or "thought" in str(parts) or bool(given))
+    # a list: Gemini 3, several parts side by side (texts too), v1 content; one text a str
+    assert listed == ("gemini-3" in version or len(parts) > 1 or bool(given))
 
 
 #: Gemini 3 replies recorded from the real API (tests/wire-corpus): each answered whole
