@@ -361,8 +361,8 @@ class GeminiAdapter(_GoogleWire):
         """`partner_replies`: replies read as langchain-google-genai gives them, set by
         its drop-in (a Gemini 3 or later reply's content a list of blocks always, `[]`
         when empty; a stream's blocks and tool calls indexed by one counter; a whole
-        reply's text without its trailing newlines); off, chatplex's own models keep a
-        reply's text a str."""
+        reply's parts side by side, their text without trailing newlines); off, a
+        `ChatModel` over this adapter keeps a reply's text one str."""
         api_key = as_secret(api_key)
         url = _HOME.take_url(base_url)
         del base_url  # from here on, no local of this frame holds a credential in clear
