@@ -642,13 +642,7 @@ PAGE_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-PAGE_GAPS: dict[tuple[str, str], str] = {
-    ("google_thinking_safety", "gemini"): (
-        "ChatGoogleGenerativeAI(model='gemini-3-pro-preview', ...)'s reply content is the "
-        "text as a string; langchain-google-genai gives a Gemini 3 (or later) model's "
-        "reply as a list of blocks ([{'type': 'text', 'text': ...}]) always"
-    ),
-}
+PAGE_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _cells() -> list[Any]:
