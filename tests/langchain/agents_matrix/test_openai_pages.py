@@ -844,14 +844,7 @@ PAGE_WIRES: dict[str, tuple[str, ...]] = {
 PAGE_DIFFERENCES: dict[tuple[str, str], Difference] = {}
 
 #: Gaps of this family: cells where chatplex's drop-in still differs, with how.
-PAGE_GAPS: dict[tuple[str, str], str] = {
-    ("page_perplexity_sources", "perplexity"): (
-        "langchain-perplexity's reply keeps `search_results` as its SDK's objects "
-        "(perplexity's `ApiPublicSearchResultOutput`, every field, null where the reply "
-        "has none) and its stream as their dumps (`last_updated`, `snippet`, `source` "
-        "null); the drop-in keeps the reply's dicts as they came, on both"
-    ),
-}
+PAGE_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _cells() -> list[Any]:
