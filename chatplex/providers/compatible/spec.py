@@ -633,7 +633,14 @@ PRESETS: tuple[Preset, ...] = (
             ),
             sdk="perplexity",
             # (in langchain-perplexity's order: what print shows of additional_kwargs)
-            kept_fields=("citations", "images", "related_questions", "search_results", "videos"),
+            kept_fields=(
+                "citations",
+                "images",
+                "related_questions",
+                "search_results",
+                "videos",
+                "reasoning_steps",
+            ),
             stream_null_fields=("citations", "search_results"),  # the SDK's StreamChunk's
             # The SDK parses a reply's search results into its model (langchain-perplexity
             # keeps the objects; a stream's chunks are dumped: their dumps).

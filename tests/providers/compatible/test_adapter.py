@@ -806,3 +806,18 @@ def test_perplexity_streams_search_results_as_its_sdk_dumps_them() -> None:
     assert message.additional_kwargs["search_results"] == found
     assert set(adapter.reply_sdk_models) == {"search_results"}
     assert adapter_class("groq")(api_key="k").reply_sdk_models == {}
+
+
+def test_perplexity_keeps_its_reasoning_steps_as_langchain_perplexity_does() -> None:
+    """langchain-perplexity keeps a reply's `reasoning_steps` (and its first chunk's) in
+    `additional_kwargs`, after the sources."""
+    adapter = adapter_class("perplexity")(api_key="k")
+    steps = [{"thought": "Search it.", "type": "web_search"}]
+    head = {"id": "p1", "model": "sonar-reasoning-pro", "reasoning_steps": steps, "videos": []}
+    reply = {**head, "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}}]}
+    message = adapter.parse_response(json.dumps(reply).encode(), {})
+    assert message.additional_kwargs == {"reasoning_steps": steps}  # the empty videos left out
+    event = {**head, "choices": [{"index": 0, "delta": {"content": "x"}}]}
+    chunk = adapter.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
+    assert chunk is not None and chunk.additional_kwargs["reasoning_steps"] == steps
+    assert list(chunk.additional_kwargs)[-1] == "reasoning_steps"
