@@ -35,6 +35,7 @@ from ..moved import moved_name
 from ..sdk_errors import ErrorFamily
 from ..secret import Secret
 from ..secret import redact_url
+from ..specs import SdkModel
 
 if TYPE_CHECKING:  # the Batch API's types: chatplex.batches, above this layer
     from ..batches.wire import BatchAPI
@@ -483,6 +484,15 @@ class Adapter(ABC):
     #: alone); None: chatplex's own ("arguments are not valid JSON: <the decoder's>").
     #: The LangChain drop-ins word it so (`chatplex.langchain.tool_errors`).
     invalid_arguments_words: str | None = None
+
+    @property
+    def reply_sdk_models(self) -> Mapping[str, SdkModel]:
+        """The `additional_kwargs` fields whose items its partner package keeps as its
+        SDK's pydantic objects on a whole reply (langchain-perplexity's
+        `search_results`), each with its SDK model: the LangChain drop-ins make those
+        objects where the SDK is installed, else its dumps (`langchain/sdk_replies.py`).
+        Default: none."""
+        return {}
 
     def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
         """The words of the TypeError its partner package raises, before any request, for

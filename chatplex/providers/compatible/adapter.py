@@ -65,6 +65,7 @@ from ...secret import hold_url
 from ...secret import shown_url
 from ...secret import take_url_credentials
 from ...secret import url_joined
+from ...specs import SdkModel
 from ..openai.adapter import OpenAIAdapter
 from ..openai.adapter import OpenAIStreamParser
 from ..openai.adapter import parse_reply
@@ -161,6 +162,12 @@ class CompatibleAdapter(OpenAIAdapter):
         and openai's for ChatXAI and ChatDeepSeek, `groq.RateLimitError` for ChatGroq;
         `errors.error_families`)."""
         return error_families(self.profile.sdk)
+
+    @property
+    def reply_sdk_models(self) -> Mapping[str, SdkModel]:
+        """Its kept fields whose items its partner keeps as its SDK's objects (its
+        profile's `kept_models`)."""
+        return self.profile.kept_models
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """The OpenAI adapter's error, its `body` the SDK's (the `error` object for the
@@ -414,6 +421,7 @@ class CompatibleAdapter(OpenAIAdapter):
             self.profile.kept_fields,
             self.profile.stream_null_fields,
             each=self.profile.kept_on_each_chunk,
+            models=self.profile.kept_models,
         )
 
 
@@ -464,9 +472,11 @@ class _KeepingStreamParser(OpenAIStreamParser):
     with choices only, as langchain-perplexity reads them (Perplexity repeats its
     citations on every chunk; metadata would concatenate the copies): `nulls` even when
     the event has none. With `each`, from every event that has them but the one with the
-    usage (which repeats them), as langchain-xai reads xAI's citations."""
+    usage (which repeats them), as langchain-xai reads xAI's citations. A field with a
+    model in `models` keeps its items as that SDK model's dumps (the partner dumps the
+    SDK's chunk), in the order the partner writes the fields."""
 
-    __slots__ = ("_each", "_inner", "_names", "_nulls", "_taken")
+    __slots__ = ("_each", "_inner", "_models", "_names", "_nulls", "_taken")
 
     def __init__(
         self,
@@ -475,9 +485,10 @@ class _KeepingStreamParser(OpenAIStreamParser):
         nulls: tuple[str, ...] = (),
         *,
         each: bool = False,
+        models: Mapping[str, SdkModel] | None = None,
     ) -> None:
         self._inner, self._names, self._nulls, self._taken = inner, names, nulls, False
-        self._each = each
+        self._each, self._models = each, models or {}
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         chunk = self._inner.feed(event)
@@ -492,10 +503,17 @@ class _KeepingStreamParser(OpenAIStreamParser):
         if not isinstance(data, dict) or not data.get("choices"):
             return chunk
         self._taken = True
-        kept = {name: data.get(name) for name in self._nulls} | _kept(data, self._names)
+        found = {name: data.get(name) for name in self._nulls} | _kept(data, self._names)
+        # In the kept fields' order (the partner's), each modelled one as the SDK's dumps.
+        order = [*self._names, *(n for n in self._nulls if n not in self._names)]
+        kept = {name: self._dumped(name, found[name]) for name in order if name in found}
         if kept:
             chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
         return chunk
+
+    def _dumped(self, name: str, value: Any) -> Any:
+        model = self._models.get(name)
+        return value if model is None else model.dumps(value)
 
     def _kept_from_each(
         self, event: SSEEvent, chunk: AIMessageChunk | None

@@ -2,13 +2,15 @@
 differs from OpenAI on the Chat Completions wire) and `ReplyStyle` (how its partner
 package shapes replies). The rows themselves are in `spec.py`'s `PRESETS`.
 
-Pure data: this module imports nothing of chatplex."""
+Pure data: this module imports only `chatplex.specs` (pure data too)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+
+from ...specs import SdkModel
 
 __all__ = [
     "OPENAI_USAGE_NULLS",
@@ -276,6 +278,11 @@ class Profile:
     #: Kept fields a stream's first chunk with choices carries even when the event has
     #: none (None then): the partner SDK's chunk model declares them.
     stream_null_fields: tuple[str, ...] = ()
+    #: Kept fields whose items its partner package keeps as its SDK's pydantic model
+    #: parsed them: objects on a whole reply (made by the LangChain drop-in where that
+    #: SDK is installed, `Adapter.reply_sdk_models`), their dumps on a stream (every
+    #: declared field, null where the item has none).
+    kept_models: Mapping[str, SdkModel] = field(default_factory=dict)
     #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
     #: reads `reasoning` and `reasoning_content` from every server). None: not checked.
     reasoning_field: str | None = None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
+from ...specs import SdkModel
 from ...specs import chat_completions_servers
 from ...specs import field_names
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
@@ -631,8 +632,24 @@ PRESETS: tuple[Preset, ...] = (
                 usage_metadata_fields=("num_search_queries", "search_context_size"),
             ),
             sdk="perplexity",
-            kept_fields=("citations", "search_results", "images", "related_questions", "videos"),
+            # (in langchain-perplexity's order: what print shows of additional_kwargs)
+            kept_fields=(
+                "citations",
+                "images",
+                "related_questions",
+                "search_results",
+                "videos",
+                "reasoning_steps",
+            ),
             stream_null_fields=("citations", "search_results"),  # the SDK's StreamChunk's
+            # The SDK parses a reply's search results into its model (langchain-perplexity
+            # keeps the objects; a stream's chunks are dumped: their dumps).
+            kept_models={
+                "search_results": SdkModel(
+                    "perplexity.generated.api:ApiPublicSearchResultOutput",
+                    field_names("date last_updated snippet source title url"),
+                )
+            },
         ),
         langchain_class="ChatPerplexity",
         otel_name="perplexity",

@@ -694,6 +694,8 @@ SOURCES = {
     ],
     "images": [{"image_url": "https://example.com/t.png", "origin_url": "https://example.com"}],
     "related_questions": ["How tall is the Eiffel Tower?"],
+    "videos": [{"url": "https://example.com/v.mp4", "thumbnail_url": None}],
+    "reasoning_steps": [{"thought": "Search the landmarks.", "type": "web_search"}],
 }
 SONAR_USAGE = {
     "prompt_tokens": 8,
@@ -709,7 +711,8 @@ def perplexity_sources(run: Run) -> Any:
     """The ChatPerplexity page: search options on the class (`search_domain_filter`,
     `search_recency_filter`, `return_images`, `return_related_questions`,
     `web_search_options`) and per call (`extra_body`), a reply with citations, search
-    results, images and related questions: where each is kept, invoked and streamed."""
+    results, images, related questions, videos and reasoning steps: where each is kept,
+    invoked and streamed."""
     model = run.make(
         search_domain_filter=["example.com"],
         search_recency_filter="week",
@@ -844,14 +847,7 @@ PAGE_WIRES: dict[str, tuple[str, ...]] = {
 PAGE_DIFFERENCES: dict[tuple[str, str], Difference] = {}
 
 #: Gaps of this family: cells where chatplex's drop-in still differs, with how.
-PAGE_GAPS: dict[tuple[str, str], str] = {
-    ("page_perplexity_sources", "perplexity"): (
-        "langchain-perplexity's reply keeps `search_results` as its SDK's objects "
-        "(perplexity's `ApiPublicSearchResultOutput`, every field, null where the reply "
-        "has none) and its stream as their dumps (`last_updated`, `snippet`, `source` "
-        "null); the drop-in keeps the reply's dicts as they came, on both"
-    ),
-}
+PAGE_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _cells() -> list[Any]:

@@ -765,3 +765,59 @@ def test_a_call_that_does_not_stream_says_so_where_its_partner_does(name: str, s
         "stream" in adapter.build_request(HI, CallSettings(model="m"), stream=False).json
     ) is said
     assert adapter.build_request(HI, CallSettings(model="m"), stream=True).json["stream"] is True
+
+
+def test_perplexity_streams_search_results_as_its_sdk_dumps_them() -> None:
+    """langchain-perplexity dumps its SDK's chunk: each search result has every field of
+    the SDK's model in its declared order (null where the event has none), then its
+    other keys; the kept fields come in its order. A whole reply's stay as sent (the
+    LangChain drop-in makes them the SDK's objects, `langchain/sdk_replies.py`)."""
+    adapter = adapter_class("perplexity")(api_key="k")
+    found = [{"url": "https://a.example", "title": "A", "extra": 1}, "odd"]
+    event = {
+        "id": "p1",
+        "model": "sonar",
+        "search_results": found,
+        "related_questions": ["Why?"],
+        "citations": ["https://a.example"],
+        "choices": [{"index": 0, "delta": {"content": "x"}}],
+    }
+    chunk = adapter.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
+    assert chunk is not None
+    kept = chunk.additional_kwargs
+    assert list(kept) == ["citations", "related_questions", "search_results"]
+    assert kept["search_results"] == [
+        {
+            "date": None,
+            "last_updated": None,
+            "snippet": None,
+            "source": None,
+            "title": "A",
+            "url": "https://a.example",
+            "extra": 1,
+        },
+        "odd",
+    ]
+    assert list(kept["search_results"][0]) == [
+        *("date", "last_updated", "snippet", "source", "title", "url", "extra")
+    ]
+    reply = {**event, "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}}]}
+    message = adapter.parse_response(json.dumps(reply).encode(), {})
+    assert message.additional_kwargs["search_results"] == found
+    assert set(adapter.reply_sdk_models) == {"search_results"}
+    assert adapter_class("groq")(api_key="k").reply_sdk_models == {}
+
+
+def test_perplexity_keeps_its_reasoning_steps_as_langchain_perplexity_does() -> None:
+    """langchain-perplexity keeps a reply's `reasoning_steps` (and its first chunk's) in
+    `additional_kwargs`, after the sources."""
+    adapter = adapter_class("perplexity")(api_key="k")
+    steps = [{"thought": "Search it.", "type": "web_search"}]
+    head = {"id": "p1", "model": "sonar-reasoning-pro", "reasoning_steps": steps, "videos": []}
+    reply = {**head, "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}}]}
+    message = adapter.parse_response(json.dumps(reply).encode(), {})
+    assert message.additional_kwargs == {"reasoning_steps": steps}  # the empty videos left out
+    event = {**head, "choices": [{"index": 0, "delta": {"content": "x"}}]}
+    chunk = adapter.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
+    assert chunk is not None and chunk.additional_kwargs["reasoning_steps"] == steps
+    assert list(chunk.additional_kwargs)[-1] == "reasoning_steps"
