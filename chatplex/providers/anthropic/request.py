@@ -75,7 +75,8 @@ def to_wire_messages(
                 # API takes two user turns in a row), as langchain-anthropic sends them.
                 joined = False
                 continue
-            role, content = "assistant", ""  # the final one goes empty, as theirs
+            content: str | list[_Block] = ""  # the final one goes empty, as theirs
+            role = "assistant"
         else:
             role, content = _turn(messages[i], i, error_flags)
         if i == last and role == "assistant":
