@@ -99,6 +99,10 @@ class CallSettings:
     top_p: float | None = None
     stop: tuple[str, ...] | None = None
     tools: tuple[ToolSpec, ...] = ()
+    #: Whether a tool list was bound under a LangChain name (`bind_tools`, `tools=` per
+    #: call), an empty one too: a bound `[]` is not "no tools" where the wire's partner
+    #: sends it as bound (`Adapter.empty_tool_list_sent`).
+    tool_list_bound: bool = False
     #: None (provider default), "auto", "none", "required"/"any", or a tool name.
     tool_choice: str | None = None
     #: Provider-specific body fields passed through unchanged (e.g. `response_format`,
@@ -470,6 +474,13 @@ class Adapter(ABC):
     #: langchain-sambanova's and -perplexity's json_schema, langchain-aws's ChatBedrock's
     #: function calling); the LangChain drop-ins drop it there too.
     strict_dropped: frozenset[str] = frozenset()
+
+    #: Whether a call that bound an empty tool list (`CallSettings.tool_list_bound`, no
+    #: tools) sends it, `tools: []`, as its partner package does and its provider takes
+    #: (langchain-anthropic's, -groq's, -mistralai's `bind_tools([])`, which LangChain's
+    #: `create_agent(tools=[], response_format=ProviderStrategy(...))` calls); False: no
+    #: `tools` member without a tool (OpenAI refuses an empty array).
+    empty_tool_list_sent: bool = False
 
     #: Whether `bind_tools(..., response_format=...)` binds the format as
     #: langchain-openai's `BaseChatOpenAI.bind_tools` rewrites it: LangChain's agents'

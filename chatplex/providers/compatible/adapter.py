@@ -211,6 +211,11 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.assistant_text_blocks
 
     @property
+    def empty_tool_list_sent(self) -> bool:  # type: ignore[override]
+        """As its partner package sends a bound empty tool list: the profile's."""
+        return self.profile.empty_tool_list_sent
+
+    @property
     def lone_text_as_string(self) -> bool:  # type: ignore[override]
         """As its partner package sends content of one text block: the profile's."""
         return self.profile.lone_text_as_string

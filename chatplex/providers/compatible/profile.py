@@ -330,6 +330,10 @@ class Profile:
     #: joined into one string, as langchain-deepseek and -sambanova send it, and what a
     #: server without a partner package is sure to take.
     assistant_text_blocks: bool = False
+    #: Whether a bound empty tool list goes as `tools: []`, as its partner package sends
+    #: it and the provider takes (`Adapter.empty_tool_list_sent`: langchain-groq's and
+    #: -mistralai's `bind_tools([])`); off: no `tools` member without a tool.
+    empty_tool_list_sent: bool = False
     #: Whether a message's content of exactly one text block goes as its text (every
     #: role: langchain-fireworks' `_sanitize_chat_completions_content`); off: the list.
     lone_text_as_string: bool = False

@@ -89,6 +89,7 @@ PRESETS: tuple[Preset, ...] = (
             "https://api.groq.com/openai/v1",
             dropped_input_blocks=frozenset(),  # langchain-groq sends every block
             assistant_text_blocks=True,  # its assistant turn: `text_blocks or ""`
+            empty_tool_list_sent=True,  # langchain-groq's bind_tools([]): `tools: []`
             sdk_path="/openai/v1",
             json_schema_shape="titled",  # langchain-groq's response_format
             # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
@@ -333,6 +334,7 @@ PRESETS: tuple[Preset, ...] = (
             "Mistral AI",
             "https://api.mistral.ai/v1",
             dropped_input_blocks=frozenset(),  # langchain-mistralai sends every block
+            empty_tool_list_sent=True,  # langchain-mistralai's bind_tools([]): `tools: []`
             key_variables=("MISTRAL_API_KEY",),
             base_variables=("MISTRAL_BASE_URL",),
             # Mistral's API names the seed `random_seed` (its tool_choice takes

@@ -300,7 +300,7 @@ class OpenAIAdapter(Adapter):
             body["top_p"] = settings.top_p
         if settings.stop is not None:
             body["stop"] = list(settings.stop)
-        if settings.tools:
+        if settings.tools or (settings.tool_list_bound and self.empty_tool_list_sent):
             body["tools"] = [wire_tool(t) for t in settings.tools]
         choice = wire_tool_choice(settings.tool_choice, settings.tools)
         if choice is not None:

@@ -98,6 +98,21 @@ WEATHER = {
 # --- registry ----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_a_bound_empty_tool_list_is_sent_where_the_profile_says(name: str) -> None:
+    adapter = adapter_class(name)(api_key="k")
+    # langchain-groq's and -mistralai's `bind_tools([])` send `tools: []`; the others'
+    # send none or are not known to be taken (OpenAI refuses an empty array).
+    assert adapter.empty_tool_list_sent is (name in ("groq", "mistralai"))
+    bound = adapter.build_request(
+        [HumanMessage("hi")], CallSettings("m", tool_list_bound=True), stream=False
+    )
+    unbound = adapter.build_request([HumanMessage("hi")], CallSettings("m"), stream=False)
+    assert unbound.json.get("tools", "unsent") == "unsent"
+    expected = [] if adapter.empty_tool_list_sent else "unsent"
+    assert bound.json.get("tools", "unsent") == expected
+
+
 def test_every_profile_is_a_registered_provider_with_its_own_adapter() -> None:
     for name in NAMES:
         cls = adapter_class(name)
