@@ -221,6 +221,11 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.lone_text_as_string
 
     @property
+    def content_part_keys(self) -> frozenset[str] | None:  # type: ignore[override]
+        """The keys its partner package keeps on a content part: the profile's."""
+        return self.profile.content_part_keys
+
+    @property
     def structured_output_method(self) -> str | None:
         """The profile's `with_structured_output` method, if it needs one."""
         return self.profile.structured_output_method

@@ -204,6 +204,10 @@ class TurnStyle:
     #: Whether an assistant's list content goes back as its blocks (the provider's own
     #: `thinking` parts included), `index` keys dropped, text blocks as type and text.
     assistant_parts: bool = False
+    #: Whether an assistant turn with tool calls whose content is an empty list (a call
+    #: written by hand) goes as `[]` where ChatOpenAI sends null (langchain-fireworks
+    #: nulls an empty string only).
+    empty_list_kept: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,6 +341,11 @@ class Profile:
     #: Whether a message's content of exactly one text block goes as its text (every
     #: role: langchain-fireworks' `_sanitize_chat_completions_content`); off: the list.
     lone_text_as_string: bool = False
+    #: The keys each content part keeps, the others dropped, before a lone text block
+    #: is read (every role: langchain-fireworks filters parts to its SDK's content part,
+    #: as Fireworks refuses other keys: a file by `file_id` goes as `{"type": "file"}`);
+    #: None: parts as the OpenAI adapter writes them.
+    content_part_keys: frozenset[str] | None = None
     #: Whether its partner class is langchain-openai's `BaseChatOpenAI`, whose `_stream`
     #: takes a call with a `response_format` through the openai SDK's parsing helper, and
     #: whose pieces of it name langchain-openai's provider (langchain-deepseek writes its

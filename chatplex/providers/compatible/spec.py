@@ -480,6 +480,11 @@ PRESETS: tuple[Preset, ...] = (
             # one text block as its text (any role).
             assistant_text_blocks=True,
             lone_text_as_string=True,
+            # ...after each part is cut to its SDK's content part (Fireworks refuses
+            # other keys), and no name on a turn (its API's message has none).
+            content_part_keys=frozenset({"type", "text", "image_url", "video_url"}),
+            # A hand-written call's `content: []` goes as it is.
+            turns=TurnStyle(turn_names=False, empty_list_kept=True),
             sdk_path="/v1",
             json_schema_shape="json_object",  # langchain-fireworks' response_format
             # Fireworks' API takes "any" as well as "required"; langchain-fireworks
@@ -822,6 +827,8 @@ PRESETS: tuple[Preset, ...] = (
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
             says_stream_false=False,  # langchain-sambanova's body has no "stream" then
+            # No name on a turn (SambaNova's message is a role and its content).
+            turns=TurnStyle(turn_names=False),
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
             # ...and pops `strict` from its kwargs, whatever the method.
             strict_dropped=frozenset({"function_calling", "json_schema"}),

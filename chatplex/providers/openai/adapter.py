@@ -187,6 +187,8 @@ class OpenAIAdapter(Adapter):
     #: Whether a message's content of one text block goes as its text (langchain-openai
     #: sends the list).
     lone_text_as_string = False
+    #: The keys a content part keeps (None: all; langchain-openai filters none).
+    content_part_keys: frozenset[str] | None = None
 
     def __init__(
         self,
@@ -285,6 +287,7 @@ class OpenAIAdapter(Adapter):
                     self.dropped_input_blocks,
                     text_blocks=self.assistant_text_blocks,
                     lone_text=self.lone_text_as_string,
+                    part_keys=self.content_part_keys,
                 )
                 for m in messages
             ],

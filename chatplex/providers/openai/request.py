@@ -59,15 +59,22 @@ def wire_message(
     *,
     text_blocks: bool = False,
     lone_text: bool = False,
+    part_keys: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """One message on the wire; `dropped`, block types left out of a user, system or
     tool message's content (as its partner package leaves them out); `text_blocks`,
     whether an assistant turn's text left after blocks not sent back goes as its text
     blocks (as langchain-openai sends it) rather than joined into one string;
     `lone_text`, whether content of one text block goes as its text (as
-    langchain-fireworks sends it)."""
+    langchain-fireworks sends it); `part_keys`, the keys each content part keeps (as
+    langchain-fireworks filters them), None: all."""
     out = _wire_message(message, dropped, text_blocks)
     content = out.get("content")
+    if part_keys is not None and isinstance(content, list):
+        content = out["content"] = [
+            {k: v for k, v in b.items() if k in part_keys} if isinstance(b, dict) else b
+            for b in content
+        ]
     if lone_text and isinstance(content, list) and len(content) == 1:
         [block] = content
         if isinstance(block, dict) and block.keys() == {"type", "text"} and block["type"] == "text":

@@ -157,6 +157,26 @@ def _per_call_raises(kind: str, *calls: str) -> Any:
 
 _NO_STREAM_USAGE_FIELD = "has no stream_usage field"
 
+#: What a SambaNova chat message's content may hold.
+_SAMBANOVA_PARTS = (
+    "a string, or `text` and `image_url` parts: "
+    "docs.sambanova.ai/cloud/api-reference/endpoints/chat"
+)
+
+
+def _raw_blocks_sent(theirs: Any, requests: list[int], kinds: tuple[str, ...]) -> bool:
+    """The user message of each of `requests` (LangChain's, in order) went with a
+    text part then LangChain's own block of each of `kinds` in turn, as the script
+    wrote it (no `image_url` or `file` member: not a Chat Completions part)."""
+    sent = theirs.get("sent") if isinstance(theirs, dict) else None
+    if not isinstance(sent, list) or len(sent) <= max(requests):
+        return False
+    blocks = [sent[i]["messages"][0]["content"][1] for i in requests]
+    return [b.get("type") for b in blocks] == list(kinds) and not any(
+        "image_url" in b or "file" in b for b in blocks
+    )
+
+
 #: Kept differences of these scenarios on the side wires (`judge` reads them beside
 #: `_cells.DIFFERENCES`).
 SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
@@ -369,6 +389,23 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
             and [b.get("type") for b in theirs["sent"][3]["messages"][0]["content"]] == ["text"]
         ),
     ),
+    ("docs_message_lifecycle", "sambanova"): Difference(
+        "rejected by provider",
+        "langchain-sambanova sends the messages page's content_blocks image as "
+        "LangChain's own `{type: image, base64, mime_type}`, a part SambaNova's chat "
+        f"completions do not take ({_SAMBANOVA_PARTS}); chatplex sends it as an "
+        "`image_url` data URL",
+        lambda theirs: _raw_blocks_sent(theirs, [3], ("image",)),
+    ),
+    ("docs_multimodal_ids", "sambanova"): Difference(
+        "rejected by provider",
+        "langchain-sambanova sends the file and the image by `file_id` and the base64 "
+        "video as LangChain's own blocks, parts SambaNova's chat completions do not take "
+        f"({_SAMBANOVA_PARTS}); chatplex raises ValueError for the image by id and the "
+        "video, which no Chat Completions part carries, and sends the file by id as "
+        "OpenAI's `file` part",
+        lambda theirs: _raw_blocks_sent(theirs, [0, 1, 2], ("file", "image", "video")),
+    ),
     ("docs_movie_structured", "nebius"): Difference(
         "raises",
         "AttributeError: langchain-nebius keeps no root_client, and its langchain-openai "
@@ -416,24 +453,6 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
         "langchain-openai's Responses rows carry no llm_output, and its "
         "_combine_llm_outputs still gives {'token_usage': {}, 'model_name': <its field>}; "
         "the drop-in gives LangChain's empty one"
-    ),
-    ("docs_multimodal_ids", "sambanova"): (
-        "langchain-sambanova sends LangChain's image-by-id and base64 video blocks as "
-        "given; the drop-in raises ValueError for both"
-    ),
-    ("docs_multimodal_ids", "fireworks"): (
-        "langchain-fireworks sends a file block by id as LangChain's `{type: file, "
-        "file_id}`; the drop-in sends OpenAI's `{type: file, file: {file_id}}`"
-    ),
-    ("docs_message_lifecycle", "fireworks"): (
-        "langchain-fireworks sends the named user message without its `name` and the "
-        "hand-written tool call's `content: []` as it is; the drop-in sends the name and "
-        "`content: null`"
-    ),
-    ("docs_message_lifecycle", "sambanova"): (
-        "langchain-sambanova sends the named user message without its `name` and the "
-        "content_blocks image as LangChain's `{type: image, base64, mime_type}`; the "
-        "drop-in sends the name and an `image_url` data URL"
     ),
     ("docs_message_lifecycle", "vertex"): (
         "langchain-google-vertexai sends a text tool result as `functionResponse.response: "

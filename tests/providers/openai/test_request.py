@@ -166,6 +166,23 @@ def test_lone_text_sends_content_of_one_text_block_as_its_text() -> None:
     assert wire_message(HumanMessage(image), lone_text=True)["content"] == image
 
 
+def test_part_keys_cut_each_part_before_a_lone_text_is_read() -> None:
+    # langchain-fireworks' sanitizer: every role's parts cut to its SDK's keys; None
+    # (langchain-openai's) keeps them all.
+    keys = frozenset({"type", "text", "image_url"})
+    indexed = [{"type": "text", "text": "hi", "index": 0}]
+    assert wire_message(HumanMessage(indexed), lone_text=True, part_keys=keys)["content"] == "hi"
+    assert wire_message(HumanMessage(indexed), lone_text=True)["content"] == indexed
+    by_id = [{"type": "text", "text": "a"}, {"type": "file", "file_id": "file-1"}]
+    sent = wire_message(HumanMessage(by_id), part_keys=keys)["content"]
+    assert sent == [{"type": "text", "text": "a"}, {"type": "file"}]
+    assert wire_message(HumanMessage(by_id))["content"][1] == {
+        "type": "file",
+        "file": {"file_id": "file-1"},
+    }
+    assert wire_message(AIMessage(indexed), lone_text=True, part_keys=keys)["content"] == "hi"
+
+
 def test_wire_tool() -> None:
     assert wire_tool(WEATHER) == {
         "type": "function",
