@@ -435,12 +435,6 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
         "content_blocks image as LangChain's `{type: image, base64, mime_type}`; the "
         "drop-in sends the name and an `image_url` data URL"
     ),
-    ("docs_message_lifecycle", "vertex"): (
-        "langchain-google-vertexai sends a text tool result as `functionResponse.response: "
-        "{content: <text>}` and `systemInstruction` with `role: system` (which the server "
-        "ignores: tests/partners/vertex reads it alike); the drop-in sends "
-        "`{output: <text>}`, as langchain-google-genai does, and no role"
-    ),
     ("docs_stream_blocks", "cohere"): (
         "langchain-cohere's streamed tool-call chunks (content_blocks) have the call's "
         "index 0 and its id on every piece, the last arguments piece repeated; the "
