@@ -146,12 +146,17 @@ class _GoogleWire(Adapter):
     #: (`PartReader.partner`: a Gemini 3 reply's content a list always); Vertex AI's
     #: partner has no such rule.
     _partner_replies = False
+    #: Whether tool results, turns and the system instruction go as Vertex AI's partner
+    #: writes them (`vertex_history.py`), or as the Gemini API's does.
+    _vertex_history = False
 
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
         if self._drops_empty_user_turns and messages:
             messages = without_empty_user_turns(messages)
         check_call(messages, provider=self.provider, block_types=self.block_types)
-        body = build_body(messages, settings, one_tool=self._one_tool)
+        body = build_body(
+            messages, settings, one_tool=self._one_tool, vertex_history=self._vertex_history
+        )
         if not body["contents"]:
             raise ValueError("Gemini needs at least one message besides system messages")
         return body
@@ -444,6 +449,7 @@ class VertexAIAdapter(_GoogleWire):
     provider = "google_vertexai"
     error_families = VERTEX_ERROR_FAMILIES  # google-api-core's, as the aiplatform client
     _one_tool = True
+    _vertex_history = True
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Vertex AI's built-in tools (`{"google_search": {}}`, code_execution, retrieval,

@@ -12,7 +12,9 @@ The same body goes to the Gemini API and to Vertex AI. Shapes follow the REST re
   provider's reply goes without its thinking, as langchain-google-genai sends it);
 - `ToolMessage`s → `functionResponse` parts of one `user` content (the name taken from
   the message or from the call it answers; a str that is JSON is sent parsed, anything
-  but an object wrapped as `{"output": ...}`, as LangChain does);
+  but an object wrapped as `{"output": ...}`, as LangChain does; Vertex AI's as
+  langchain-google-vertexai writes them, with its turns and system role:
+  `vertex_history.py`);
 - images: base64 data URLs / standard `image` blocks → `inlineData`, URLs → `fileData`.
 
 Settings (`extra_body`) written in snake_case or camelCase land where the API wants
@@ -40,6 +42,9 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
+from .vertex_history import SYSTEM_ROLE as VERTEX_SYSTEM_ROLE
+from .vertex_history import merged_turns
+from .vertex_history import tool_response as vertex_tool_response
 
 __all__ = [
     "API_PARAMETERS",
@@ -198,13 +203,20 @@ def _as_int(name: str, value: Any) -> Any:
 
 
 def build_body(
-    messages: Sequence[BaseMessage], settings: CallSettings, *, one_tool: bool = False
+    messages: Sequence[BaseMessage],
+    settings: CallSettings,
+    *,
+    one_tool: bool = False,
+    vertex_history: bool = False,
 ) -> dict[str, Any]:
     """The whole `generateContent` body of one call (the model goes in the URL);
-    `one_tool`: the tools as Vertex AI's one tool (`wire_tools`)."""
-    system, contents = wire_contents(messages)
+    `one_tool`: the tools as Vertex AI's one tool (`wire_tools`); `vertex_history`: the
+    conversation as langchain-google-vertexai writes it (`vertex_history.py`)."""
+    system, contents = wire_contents(messages, vertex_history=vertex_history)
     body: dict[str, Any] = {"contents": contents}
-    if system:
+    if system and vertex_history:
+        body["systemInstruction"] = {"role": VERTEX_SYSTEM_ROLE, "parts": system}
+    elif system:
         body["systemInstruction"] = {"parts": system}
     config = settings.sampling(
         temperature="temperature", top_p="topP", max_tokens="maxOutputTokens", stop="stopSequences"
@@ -382,15 +394,21 @@ def wire_tool_config(choice: str | None, tools: Sequence[ToolSpec]) -> dict[str,
 
 
 def wire_contents(
-    messages: Sequence[BaseMessage],
+    messages: Sequence[BaseMessage], *, vertex_history: bool = False
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(systemInstruction parts, contents) of a conversation."""
+    """(systemInstruction parts, contents) of a conversation; `vertex_history`: its tool
+    results and turns as langchain-google-vertexai writes them (`vertex_history.py`)."""
     system: list[dict[str, Any]] = []
     contents: list[dict[str, Any]] = []
     call_names: dict[str, str] = {}
     for i, message in enumerate(messages):
         if isinstance(message, SystemMessage):
             system.extend(_parts(message.content, i))
+        elif isinstance(message, ToolMessage) and vertex_history:
+            response = vertex_tool_response(message.content)
+            name = _call_name(message, call_names, i)
+            part = {"functionResponse": {"name": name, "response": response}}
+            contents.append({"role": "user", "parts": [part]})  # merged below
         elif isinstance(message, ToolMessage):
             answer = _function_response(message, call_names, i)
             last = contents[-1] if contents else None
@@ -410,6 +428,8 @@ def wire_contents(
             contents.append({"role": "user", "parts": _parts(message.content, i)})
         else:
             raise ValueError(f"message {i}: Gemini cannot take a {message.type!r} message")
+    if vertex_history:
+        return system, merged_turns(contents)
     return system, contents
 
 
@@ -532,12 +552,7 @@ def _function_response(
     """The parts answering one tool call: as langchain-google-genai sends them, a list
     of blocks goes as it is in the functionResponse's `output`, its media blocks
     (images, files...) before it as parts of their own."""
-    name = message.name or names.get(message.tool_call_id)
-    if not name:
-        raise ValueError(
-            f"message {i}: a ToolMessage for Gemini needs the function's name: give it "
-            "name=..., or keep the AIMessage whose tool call it answers before it"
-        )
+    name = _call_name(message, names, i)
     content: Any = message.content
     media: list[dict[str, Any]] = []
     if isinstance(content, str):
@@ -553,3 +568,14 @@ def _function_response(
         ]
     response = content if isinstance(content, dict) else {"output": content}
     return [*media, {"functionResponse": {"name": name, "response": response}}]
+
+
+def _call_name(message: ToolMessage, names: Mapping[str, str], i: int) -> str:
+    """The name of the function a tool result answers: the message's, else its call's."""
+    name = message.name or names.get(message.tool_call_id)
+    if not name:
+        raise ValueError(
+            f"message {i}: a ToolMessage for Gemini needs the function's name: give it "
+            "name=..., or keep the AIMessage whose tool call it answers before it"
+        )
+    return name

@@ -11,7 +11,8 @@ result; the docs set's and the LangGraph how-tos' scripts a sweep of those sets 
 differing: these on the wires they found differing, `ONLY`), over
 the wires those files leave out:
 every drop-in with an installed partner package (`_kit.WIRES` less `SCRIPT_WIRES`) is a
-LangChain name a script may import. The scenarios are those files' own, imported."""
+LangChain name a script may import. The scenarios are those files' own, imported
+(two with what they leave unread: `serialize`, `stream_blocks`)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ from ._cells import raises
 from ._kit import RANDOM
 from ._kit import WIRES
 from ._kit import Run
+from ._kit import get_weather
+from ._kit import masked
 from ._kit import run_cell
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_side_wires")
@@ -75,6 +78,17 @@ def serialize(run: Run) -> Any:
         return _addresses_masked(scripts.serialize(run))
 
 
+def stream_blocks(run: Run) -> Any:
+    """`test_docs_scripts.docs_stream_blocks`, and its tool-bound stream added up chunk
+    by chunk as the page adds up the plain one (`full + chunk`): the calls it holds."""
+    full = None
+    for chunk in run.make().bind_tools([get_weather]).stream("What is the weather in Paris?"):
+        full = chunk if full is None else full + chunk
+    assert full is not None
+    merged = {"tool_calls": full.tool_calls, "invalid_tool_calls": full.invalid_tool_calls}
+    return {**docs_scripts.docs_stream_blocks(run), "merged": masked(merged)}
+
+
 SCENARIOS = {
     "identity": model_api.identity,
     "fields": model_api.fields,
@@ -106,7 +120,7 @@ SCENARIOS = {
     "chunks_merged_then_summarized": howto_scripts.chunks_merged_then_summarized,
     "docs_message_lifecycle": docs_scripts.docs_message_lifecycle,
     "docs_movie_structured": docs_scripts.docs_movie_structured,
-    "docs_stream_blocks": docs_scripts.docs_stream_blocks,
+    "docs_stream_blocks": stream_blocks,
 }
 
 #: Scenario -> the side wires it runs on (every one unless named here): the later sets'
@@ -406,6 +420,18 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "OpenAI's `file` part",
         lambda theirs: _raw_blocks_sent(theirs, [0, 1, 2], ("file", "image", "video")),
     ),
+    ("docs_stream_blocks", "cohere"): Difference(
+        "loses data",
+        "langchain-cohere gives every streamed tool-call piece a new random id and yields "
+        "the last arguments piece twice (at Cohere's tool-call-end): the tool-bound stream "
+        "added up holds the one call split apart, a call with no arguments, a nameless "
+        "one, the call again (from the last chunk's tool_calls) and an invalid one of the "
+        "last piece twice; the drop-in's pieces carry the call's id and add up to the one "
+        "call, indexed after the tool plan's text (index 1: LangChain's "
+        "output_version='v1' numbers that text 0 too, and merges it with a call of index "
+        "0 into one broken block)",
+        lambda theirs: _call_split(theirs.get("merged") if isinstance(theirs, dict) else None),
+    ),
     ("docs_movie_structured", "nebius"): Difference(
         "raises",
         "AttributeError: langchain-nebius keeps no root_client, and its langchain-openai "
@@ -417,6 +443,18 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
         ),
     ),
 }
+
+
+def _call_split(merged: Any) -> bool:
+    """The added-up stream holds more than one call, one of them nameless, and an invalid
+    call."""
+    calls = merged.get("tool_calls") if isinstance(merged, dict) else None
+    return (
+        isinstance(calls, list)
+        and len(calls) > 1
+        and any(c.get("name") == "" for c in calls)
+        and bool(merged.get("invalid_tool_calls"))
+    )
 
 
 def _nullable_dropped(declared: list[dict[str, Any]]) -> bool:
@@ -453,17 +491,6 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
         "langchain-openai's Responses rows carry no llm_output, and its "
         "_combine_llm_outputs still gives {'token_usage': {}, 'model_name': <its field>}; "
         "the drop-in gives LangChain's empty one"
-    ),
-    ("docs_message_lifecycle", "vertex"): (
-        "langchain-google-vertexai sends a text tool result as `functionResponse.response: "
-        "{content: <text>}` and `systemInstruction` with `role: system` (which the server "
-        "ignores: tests/partners/vertex reads it alike); the drop-in sends "
-        "`{output: <text>}`, as langchain-google-genai does, and no role"
-    ),
-    ("docs_stream_blocks", "cohere"): (
-        "langchain-cohere's streamed tool-call chunks (content_blocks) have the call's "
-        "index 0 and its id on every piece, the last arguments piece repeated; the "
-        "drop-in's have index 1 (after the text block), the id on the first only"
     ),
 }
 
