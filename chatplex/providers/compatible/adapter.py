@@ -100,7 +100,8 @@ class CompatibleAdapter(OpenAIAdapter):
 
     Settings: `api_key` (else the profile's key variables, as `environment_key`
     allows), `base_url` (else its base variables, else its default), `default_headers`,
-    `include_usage`, `secret_headers`, `extra_block_types`, as `OpenAIAdapter`'s.
+    `include_usage`, `secret_headers`, `extra_block_types`, as `OpenAIAdapter`'s;
+    `sent_nulls`, body fields sent as null when the request sets none.
     """
 
     profile: Profile
@@ -114,6 +115,7 @@ class CompatibleAdapter(OpenAIAdapter):
         include_usage: bool = True,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
+        sent_nulls: Sequence[str] = (),
     ) -> None:
         base_url = hold_url(base_url)  # rebound first: no local holds a credential in clear
         api_key = as_secret(api_key)
@@ -145,6 +147,9 @@ class CompatibleAdapter(OpenAIAdapter):
             secret_headers=secret_headers,
             extra_block_types=(*extra_block_types, *_returned_block_types(profile)),
         )
+        #: Body fields sent as null when the request sets none (a drop-in's partner
+        #: sends its unset fields so: `DropIn.body_nulls`).
+        self.sent_nulls = tuple(sent_nulls)
         self._withheld = ""
         if not api_key and official and profile.key_variables:
             base_note = " or ".join(profile.base_variables) or "the environment"
@@ -329,6 +334,8 @@ class CompatibleAdapter(OpenAIAdapter):
             body["tool_choice"] = profile.tool_choices[choice]
         if profile.turns is not None and isinstance(body.get("messages"), list):
             body["messages"] = styled_turns(messages, body["messages"], profile.turns)
+        for name in self.sent_nulls:
+            body.setdefault(name, None)
         if not profile.says_stream_false and body.get("stream") is False:
             del body["stream"]
         if profile.tool_call_id_pattern and isinstance(body.get("messages"), list):
@@ -419,6 +426,7 @@ class OpenRouterAdapter(CompatibleAdapter):
         include_usage: bool = True,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
+        sent_nulls: Sequence[str] = (),
         app_url: str | Secret | None = None,
         app_title: str | None = None,
         app_categories: Sequence[str] | None = None,
@@ -440,6 +448,7 @@ class OpenRouterAdapter(CompatibleAdapter):
             include_usage=include_usage,
             secret_headers=secret_headers,
             extra_block_types=extra_block_types,
+            sent_nulls=sent_nulls,
         )
 
 

@@ -153,6 +153,7 @@ class PresetChatModel(TiktokenCounted):
             base_url=with_query(given["base_url"], given["default_query"]),
             default_headers=given["default_headers"],
             include_usage=include_usage,
+            sent_nulls=spec.body_nulls,
             **adapter_settings,
         )
         model_kwargs = given["model_kwargs"] or {}

@@ -32,6 +32,7 @@ from .partner_tables import BASE_CHAT_OPENAI
 from .partner_tables import CLIENTS
 from .partner_tables import GROQ_BODY
 from .partner_tables import GROQ_CREATE
+from .partner_tables import GROQ_NULLS
 from .partner_tables import GROQ_USAGE_EXTRAS
 from .partner_tables import OWN_CHAT_CLIENTS
 from .partner_tables import OWN_ROOT_CLIENTS
@@ -155,6 +156,7 @@ PRESETS: tuple[Preset, ...] = (
             ),
             temperature=0.7,
             body_defaults=GROQ_BODY,
+            body_nulls=GROQ_NULLS,
             refused={**CLIENTS, "groq_proxy": PROXY},
         ),
     ),

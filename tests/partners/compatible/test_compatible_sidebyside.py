@@ -1161,7 +1161,8 @@ COMPARED_HEADERS = ("authorization", "content-type")
 def _comparable_request(seen: Seen) -> Any:
     """A request as the comparison reads it: method, path, the compared headers, and the
     body without the fields the partner packages send as null or `stream: false`
-    (the API's default: a field sent as null is one not sent; chatplex sends neither)."""
+    (the API's default: a field sent as null is one not sent; chatplex sends neither,
+    but where the partner's every body names them: langchain-groq's, `DropIn.body_nulls`)."""
     headers = {k: v for k, v in seen.headers.items() if k in COMPARED_HEADERS}
     body = seen.body
     if isinstance(body, dict):

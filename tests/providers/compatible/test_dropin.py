@@ -402,3 +402,42 @@ def test_a_preset_only_chatplex_names_reaches_its_host_with_its_key(
     assert spec("hyperbolic").langchain_init is False  # type: ignore[union-attr]
     with pytest.raises(TypeError, match="model="):
         chatplex.lean.ChatHyperbolic()
+
+
+_WEATHER = {
+    "name": "weather",
+    "description": "The weather at a place.",
+    "parameters": {"type": "object", "properties": {"place": {"type": "string"}}},
+}
+
+
+def test_groq_sends_langchain_groqs_unset_fields_as_null(
+    served: tuple[MockServer, Recorder],
+) -> None:
+    """langchain-groq's `_default_params` puts `stop`, `reasoning_format` and
+    `reasoning_effort` in every body, null when unset: the same body, sync and async,
+    plain, with tools and streamed; a value given (at construction or per call) wins."""
+    partner = pytest.importorskip("langchain_groq").ChatGroq
+    srv, recorder = served
+
+    def bodies(cls: Any, **given: Any) -> list[Any]:
+        model = cls(model="m", api_key="k", base_url=srv.openai_base_url, **given)
+        start = len(recorder.requests)
+        model.invoke("hi")
+        model.bind_tools([_WEATHER]).invoke("hi")
+        list(model.stream("hi", stop=["X"]))
+        asyncio.run(model.ainvoke("hi"))
+        return [r.json for r in recorder.requests[start:]]
+
+    ours = bodies(ChatGroq)
+    assert ours == bodies(partner)
+    assert [(b["stop"], b["reasoning_format"], b["reasoning_effort"]) for b in ours] == [
+        (None, None, None),
+        (None, None, None),
+        (["X"], None, None),
+        (None, None, None),
+    ]
+    given = {"stop": ["END"], "reasoning_format": "parsed", "reasoning_effort": "low"}
+    assert bodies(ChatGroq, **given) == bodies(partner, **given)
+    # Another preset's partner sends no such nulls.
+    assert "stop" not in _body(ChatMistralAI(api_key="k"))
