@@ -38,6 +38,7 @@ organization, project, headers) are the Chat Completions adapter's: this one hol
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -60,11 +61,13 @@ from ...errors import StreamError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import sdk_words
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import take_url_credentials
 from .adapter import OpenAIAdapter
 from .errors import RESPONSES_ERROR_FAMILIES
+from .errors import picking_none_for
 from .responses_request import since_last_response
 from .responses_request import wire_body
 from .responses_response import PROVIDER
@@ -93,19 +96,37 @@ BLOCK_TYPES = BlockTypes(
 )
 
 
-def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | None:
-    """ValueError for a stream that failed after the HTTP status said success (a
-    `response.failed` or `error` event: an error with a code or type and no status), as
-    langchain-openai raises it; None for any other error (a non-stream failed response
-    is `RESPONSES_ERROR_FAMILIES`')."""
-    if (
+def _failed_in_stream(err: BaseException) -> bool:
+    """Whether `err` is a stream that failed after the HTTP status said success (a
+    `response.failed` or `error` event: an error with a code or type and no status);
+    a non-stream failed response is `RESPONSES_ERROR_FAMILIES`'."""
+    return (
         isinstance(err, StreamError)
         and not isinstance(err, APIConnectionError)
         and err.status is None
-        and (err.code or err.error_type)
-    ):
-        return ValueError
-    return None
+        and bool(err.code or err.error_type)
+    )
+
+
+def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | None:
+    """ValueError for a stream that failed in an event, as langchain-openai raises it
+    (the openai SDK raises nothing for those events: they hold no top-level `error`)."""
+    return ValueError if _failed_in_stream(err) else None
+
+
+def _stream_failure_words(err: BaseException) -> None:
+    """langchain-openai's words: `f"{code}: {message}"` for an `error` event, the SDK's
+    `ResponseError` written out for a `response.failed` event."""
+    if not _failed_in_stream(err) or not isinstance(err, APIError):
+        return
+    if err.__dict__.get("event") == "response.failed":
+        inner = err.body.get("error") if isinstance(err.body, dict) else None
+        responses = getattr(getattr(sys.modules.get("openai"), "types", None), "responses", None)
+        construct = getattr(getattr(responses, "ResponseError", None), "construct", None)
+        if isinstance(inner, dict) and callable(construct):
+            sdk_words(err, str(construct(**inner)))
+        return
+    sdk_words(err, f"{err.code}: {err.message}" if err.code else err.message)
 
 
 class OpenAIResponsesAdapter(Adapter):
@@ -125,11 +146,11 @@ class OpenAIResponsesAdapter(Adapter):
     #: langchain-openai's Responses path keeps it.
     keeps_sent_usage = True
     #: What its users catch: langchain-openai's classes and the openai SDK's; a failed
-    #: response in a 200 body is langchain-openai's plain ValueError, one in a stream
-    #: event also that ValueError (after the SDK's APIError).
+    #: response in a 200 body or in a stream event is langchain-openai's plain
+    #: ValueError, none of the SDK's classes.
     error_families: tuple[ErrorFamily, ...] = (
-        *RESPONSES_ERROR_FAMILIES,
-        ErrorFamily("builtins", _value_error),
+        ErrorFamily("builtins", _value_error, _stream_failure_words),
+        *(picking_none_for(_failed_in_stream, family) for family in RESPONSES_ERROR_FAMILIES),
     )
     #: A structured call's raw reply carries `additional_kwargs["parsed"]` when a
     #: pydantic object was parsed, only then: langchain-openai's Responses path.

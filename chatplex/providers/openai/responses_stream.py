@@ -33,6 +33,7 @@ from typing import Any
 
 from ...adapters.base import SSEEvent
 from ...adapters.jsontext import event_object
+from ...errors import APIError
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk
@@ -91,12 +92,12 @@ class ResponsesStreamParser:
         obj = event_object(event.data, PROVIDER, self._req_id)
         kind = obj.get("type") or event.event
         if kind == "error" or event.event == "error":
-            raise failure(obj, StreamError, self._req_id)
+            raise self._failure(obj, "error")
         if kind == "response.failed":
             response = _dict(obj.get("response"))
             # The error is the response's; a few servers put it beside it instead.
             source = obj if obj.get("error") and not response.get("error") else response
-            raise failure(source, StreamError, self._req_id)
+            raise self._failure(source, kind)
         if kind == "response.created":
             response_id = _dict(obj.get("response")).get("id")
             meta = {"id": response_id, "provider": PROVIDER, "model_provider": "openai"}
@@ -104,6 +105,11 @@ class ResponsesStreamParser:
         if kind in _FINAL:
             return self._final(_dict(obj.get("response")))
         return self._event(kind, obj)
+
+    def _failure(self, source: dict[str, Any], event: str) -> APIError:
+        err = failure(source, StreamError, self._req_id)
+        err.__dict__["event"] = event  # the event it came in (LangChain words each its way)
+        return err
 
     def finish(self) -> None:
         """Raise `StreamError` if the body ended before the response was complete."""
