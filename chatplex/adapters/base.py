@@ -336,6 +336,10 @@ class Adapter(ABC):
     #: None, which callbacks and tracers then see among the invocation params:
     #: langchain-aws's ChatBedrockConverse); False: it binds no `tool_choice` then.
     binds_unset_tool_choice: bool = False
+    #: Whether a `tool_choice` object of a kind chatplex does not read (the wire's own:
+    #: `mcp`, `allowed_tools`, `custom`...) is sent as given, as its partner sends any
+    #: object; False: a ValueError naming the forms read.
+    sends_unread_tool_choice: bool = False
 
     @abstractmethod
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:

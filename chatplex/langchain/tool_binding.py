@@ -31,9 +31,10 @@ from .wrapped import partner_refuses
 from .wrapped import primary
 
 if TYPE_CHECKING:
+    from ..adapters.base import Adapter
     from .model import ChatChatplex
 
-__all__ = ["bind_tools", "is_builtin_tool"]
+__all__ = ["bind_tools", "is_builtin_tool", "sent_as_given"]
 
 
 def is_builtin_tool(tool: Any) -> bool:
@@ -96,7 +97,8 @@ def _bind_functions(
             "type": tool_choice
         }  # a built-in tool, as langchain-openai binds it
     elif isinstance(tool_choice, dict) and _on_responses(model):
-        normalise_tool_choice(tool_choice, specs)  # (a choice naming no bound tool fails here)
+        if not sent_as_given(adapter, tool_choice):
+            normalise_tool_choice(tool_choice, specs)  # (one naming no bound tool fails here)
         kwargs["tool_choice"] = tool_choice  # bound as given, as langchain-openai binds it
     else:
         choice = normalise_tool_choice(tool_choice, specs)
@@ -151,6 +153,18 @@ def _builtin_tools(model: ChatChatplex) -> str | None:
     (fallbacks, a fake)."""
     adapter = adapter_of(model.chatplex_model)
     return adapter.builtin_tools if adapter is not None else None
+
+
+#: The `tool_choice` object kinds chatplex reads into its own spelling (a tool's name,
+#: "auto", "none", "required"); another kind is the wire's own.
+_READ_CHOICES = frozenset({"function", "tool", "auto", "none", "any"})
+
+
+def sent_as_given(adapter: Adapter | None, choice: Any) -> bool:
+    """Whether `choice` is a `tool_choice` object the wire's partner sends as given and
+    chatplex does not read (`Adapter.sends_unread_tool_choice`): sent so, in the body."""
+    unread = isinstance(choice, dict) and choice.get("type") not in _READ_CHOICES
+    return unread and adapter is not None and adapter.sends_unread_tool_choice
 
 
 def _on_responses(model: ChatChatplex) -> bool:

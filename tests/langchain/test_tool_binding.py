@@ -368,3 +368,19 @@ async def test_anthropic_binds_parallel_calls_as_langchain_anthropic(given: dict
     sent, *ours_sent = (body["tool_choice"] for body in bodies)
     assert ours_sent == [sent, sent] == [ours.kwargs["tool_choice"]] * 2
     assert not any("parallel_tool_calls" in body for body in bodies)
+
+
+def test_a_wire_kind_of_tool_choice_is_sent_as_given_where_the_partner_sends_it() -> None:
+    """`sent_as_given`: a tool_choice object chatplex does not read (the Responses API's
+    `mcp`, `allowed_tools`...) goes as given only on a wire whose partner sends any
+    object (`Adapter.sends_unread_tool_choice`); the kinds chatplex reads never."""
+    from chatplex.langchain.tool_binding import sent_as_given
+    from chatplex.providers.openai.adapter import OpenAIAdapter
+    from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+
+    responses, chat = OpenAIResponsesAdapter(api_key="k"), OpenAIAdapter(api_key="k")
+    mcp = {"type": "mcp", "server_label": "wiki"}
+    assert sent_as_given(responses, mcp) and sent_as_given(responses, {"type": "file_search"})
+    assert not sent_as_given(chat, mcp) and not sent_as_given(None, mcp)
+    for read in ({"type": "function", "name": "f"}, {"type": "any"}, "required", None):
+        assert not sent_as_given(responses, read)

@@ -128,6 +128,9 @@ def answer(script: Script) -> Callable[[Seen], Reply]:
         if script.fail_in_stream is not None:
             failed = {**resp, "status": "failed", "error": script.fail_in_stream, "output": []}
             events = [*events[:2], {"type": "response.failed", "response": failed}]
+            if "error" in json.dumps(body.get("input")):  # an `error` event first
+                error = {"type": "error", **script.fail_in_stream, "param": None}
+                events.insert(2, error)
         for number, event in enumerate(events):
             event["sequence_number"] = number
         return Reply(200, [sse_of([e]) for e in events], "text/event-stream")
@@ -300,6 +303,33 @@ def builtin_tool_choice(cls: Any, url: str) -> Any:
     return [*seen, run_async(bound.ainvoke("Weather in Paris?"))]
 
 
+MCP = {"type": "mcp", "server_label": "wiki", "server_url": "https://mcp.example/mcp"}
+
+
+def wire_tool_choice_kinds(cls: Any, url: str) -> Any:
+    """The Responses API's own `tool_choice` objects (an MCP server's, the allowed
+    tools, a custom tool's, a hosted tool not bound), sent as given, bound by
+    `bind_tools` or `bind`: invoked, streamed, ainvoked (each request compared too)."""
+    choices: list[Any] = [
+        {"type": "mcp", "server_label": "wiki"},
+        {"type": "allowed_tools", "mode": "auto", "tools": [{"type": "function", "name": "add"}]},
+        {"type": "custom", "name": "grammar"},
+        {"type": "file_search"},
+    ]
+    seen = []
+    for choice in choices:
+        bound = _model(cls, url).bind_tools([MCP, add], tool_choice=choice)
+        seen.append(
+            {
+                "bound": bound.kwargs["tool_choice"],
+                "invoked": bound.invoke("Weather in Paris?"),
+                "streamed": merged(list(bound.stream("Weather in Paris?"))),
+            }
+        )
+    bound = _model(cls, url).bind(tools=[MCP], tool_choice=choices[0])
+    return [*seen, run_async(bound.ainvoke("Weather in Paris?"))]
+
+
 def previous_response_id_auto(cls: Any, url: str) -> Any:
     model = _model(cls, url, use_previous_response_id=True)
     first = model.invoke("Say hello")
@@ -414,8 +444,18 @@ def error_async(cls: Any, url: str) -> Any:
 
 
 def failed_event_in_stream(cls: Any, url: str) -> Any:
-    got = raised(lambda: list(_model(cls, url, max_retries=0).stream("Hi")))
-    return {"ValueError": isinstance(got["error"], ValueError)}
+    """langchain-openai's plain ValueError, in its words (none of the SDK's classes: an
+    `except openai.APIError:` does not catch it)."""
+    import openai
+
+    got = raised(lambda: list(_model(cls, url, max_retries=0).stream("Hi")))["error"]
+    error_event = raised(lambda: list(_model(cls, url, max_retries=0).stream("Hi error")))
+    return {
+        "ValueError": isinstance(got, ValueError),
+        "openai.APIError": isinstance(got, openai.APIError),
+        "words": str(got),
+        "error_event": str(error_event["error"]),
+    }
 
 
 TOOL = Script([call_item(None, {"a": 1, "b": 2})])  # type: ignore[arg-type]
@@ -461,6 +501,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "web_search_invoke": (WEB, web_search_invoke),
     "web_search_stream": (WEB, web_search_stream),
     "builtin_tool_choice": (WEB, builtin_tool_choice),
+    "wire_tool_choice_kinds": (Script(), wire_tool_choice_kinds),
     "previous_response_id_auto": (Script(), previous_response_id_auto),
     "previous_response_id_given": (Script(), previous_response_id_given),
     "structured_pydantic": (SUM, structured_pydantic),
