@@ -474,6 +474,11 @@ class Adapter(ABC):
     #: function calling); the LangChain drop-ins drop it there too.
     strict_dropped: frozenset[str] = frozenset()
 
+    #: The UserWarning its partner package gives where it drops a `strict=` given to
+    #: `bind_tools` (so to its structured output's tool too; langchain-aws's ChatBedrock:
+    #: only its Converse API takes it); None: dropped silently.
+    strict_dropped_warning: str | None = None
+
     #: Whether `bind_tools(..., response_format=...)` binds the format as
     #: langchain-openai's `BaseChatOpenAI.bind_tools` rewrites it: LangChain's agents'
     #: `{"type": "json_schema", "json_schema": {"schema": ...}}` read as its schema, then

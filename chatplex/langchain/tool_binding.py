@@ -6,6 +6,7 @@ wire's partner binds them."""
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from ..adapters.base import Adapter
     from .model import ChatChatplex
 
-__all__ = ["bind_tools", "is_builtin_tool", "sent_as_given"]
+__all__ = ["bind_tools", "is_builtin_tool", "sent_as_given", "warn_strict_dropped"]
 
 
 def is_builtin_tool(tool: Any) -> bool:
@@ -70,6 +71,7 @@ def _bind_functions(
     strict = kwargs.pop("strict", None)
     adapter = adapter_of(model.chatplex_model)
     if adapter is not None and not adapter.bind_strict:
+        warn_strict_dropped(adapter, strict, stacklevel=5)  # (the line binding the tools)
         strict = None  # dropped, as its partner package drops it
     builtin = builtin_tool_reader(adapter)
     for tool in tools:
@@ -158,6 +160,14 @@ def _builtin_tools(model: ChatChatplex) -> str | None:
 #: The `tool_choice` object kinds chatplex reads into its own spelling (a tool's name,
 #: "auto", "none", "required"); another kind is the wire's own.
 _READ_CHOICES = frozenset({"function", "tool", "auto", "none", "any"})
+
+
+def warn_strict_dropped(adapter: Adapter | None, strict: Any, stacklevel: int) -> None:
+    """The UserWarning its partner gives for a `strict=` it drops
+    (`Adapter.strict_dropped_warning`), `stacklevel` frames above this one's caller."""
+    message = None if adapter is None or strict is None else adapter.strict_dropped_warning
+    if message:
+        warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
 
 
 def sent_as_given(adapter: Adapter | None, choice: Any) -> bool:

@@ -165,6 +165,11 @@ class BedrockInvokeAdapter(BedrockAdapter):
     strict_dropped = frozenset({"function_calling"})
     #: ...as it ignores `bind_tools(strict=...)` itself.
     bind_strict = False
+    #: ...with this warning (strict=False too).
+    strict_dropped_warning = (
+        "The 'strict' parameter is only supported when using the Converse API "
+        "(beta_use_converse_api=True). It will be ignored."
+    )
     #: The model family the body is built for; None reads it from the model id.
     family: str | None = None
     #: The model id asked, per call (`for_model`): replies name it, as langchain-aws's.
