@@ -13,6 +13,8 @@ and a FastAPI-style error body).
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from abc import ABC
 from abc import abstractmethod
 from collections.abc import Callable
@@ -303,6 +305,17 @@ class Adapter(ABC):
     async def aauthorize(self, request: HTTPRequest) -> HTTPRequest:
         """`request` authorised for an async call; default: `authorize(request)`."""
         return self.authorize(request)
+
+    def with_call_headers(self, request: HTTPRequest, headers: Mapping[str, str]) -> HTTPRequest:
+        """`request` carrying the model's and the call's `extra_headers` (over its own),
+        and what the wire sends by what they name (a preset's session affinity, which a
+        header of the call's replaces); default: the headers alone."""
+        if not headers:
+            return request
+        base = request.headers  # copied, not rebuilt: keeps a key-masking dict subclass
+        merged = copy.copy(base) if isinstance(base, dict) else dict(base)
+        merged.update(headers)
+        return dataclasses.replace(request, headers=merged)
 
     # ---- the reply --------------------------------------------------------------------
 

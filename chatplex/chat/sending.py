@@ -9,7 +9,6 @@ later still, when a call first needs them.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import functools
 from collections.abc import AsyncIterator
@@ -84,17 +83,15 @@ def http_request(
     request = adapter.build_request(messages, settings, stream=stream)
     if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID)
         request = adapter.authorize(request)
-    return adapter, with_extra_headers(model, request)
+    return adapter, adapter.with_call_headers(request, model.extra_headers)
 
 
 def with_extra_headers(model: ChatModel, request: HTTPRequest) -> HTTPRequest:
-    """`request` carrying the model's `extra_headers` too (as it is without any)."""
-    if not model.extra_headers:
-        return request
-    base = request.headers  # copied, not rebuilt: keeps a key-masking dict subclass
-    headers = copy.copy(base) if isinstance(base, dict) else dict(base)
-    headers.update(model.extra_headers)
-    return dataclasses.replace(request, headers=headers)
+    """`request` carrying the model's `extra_headers` too (`Adapter.with_call_headers`)."""
+    adapter = model.adapter
+    if adapter is None:
+        raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
+    return adapter.with_call_headers(request, model.extra_headers)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

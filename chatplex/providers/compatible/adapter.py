@@ -342,9 +342,16 @@ class CompatibleAdapter(OpenAIAdapter):
             body["messages"] = _with_call_ids(body["messages"], profile.tool_call_id_pattern)
         if body != request.json:
             request = dataclasses.replace(request, json=body)
-        if profile.session_affinity is not None:  # read now: the caller's context
-            request = with_affinity(request, profile.session_affinity)
         return request
+
+    def with_call_headers(self, request: HTTPRequest, headers: Mapping[str, str]) -> HTTPRequest:
+        """The headers, and the profile's session affinity (read now: the caller's
+        context) unless they name its header, as its partner sends neither then."""
+        request = super().with_call_headers(request, headers)
+        affinity = self.profile.session_affinity
+        if affinity is None or any(k.lower() == affinity.header.lower() for k in headers):
+            return request
+        return with_affinity(request, affinity)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The OpenAI adapter's reply, with the profile's kept fields in its
