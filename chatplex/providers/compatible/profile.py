@@ -182,6 +182,10 @@ class Profile:
     #: The SDK whose exception classes its partner package raises, when not openai's
     #: (a Stainless SDK: "groq", "fireworks").
     sdk: str = "openai"
+    #: Whether that SDK's `create()` takes request options (`extra_headers`) beside the
+    #: body's fields, as a Stainless SDK does: a `model_kwargs` `extra_headers` is then
+    #: headers; False (langchain-mistralai posts with httpx): a body field as the rest.
+    sdk_request_options: bool = True
     #: The failures in transit its partner package retries where it retries no error
     #: status (`Adapter.partner_retries`; langchain-mistralai: httpx's request errors);
     #: None: what chatplex retries.

@@ -314,6 +314,7 @@ PRESETS: tuple[Preset, ...] = (
                 raw_calls_as_sent=True,
             ),
             sdk="httpx",
+            sdk_request_options=False,
             # langchain-mistralai's tenacity retries httpx's RequestError and StreamError
             # only: never a 429 or a 5xx.
             partner_retries=frozenset({"connection", "timeout"}),

@@ -441,3 +441,22 @@ def test_groq_sends_langchain_groqs_unset_fields_as_null(
     assert bodies(ChatGroq, **given) == bodies(partner, **given)
     # Another preset's partner sends no such nulls.
     assert "stop" not in _body(ChatMistralAI(api_key="k"))
+
+
+def test_model_kwargs_extra_headers_go_as_the_partners_sdk_sends_them(
+    served: tuple[MockServer, Recorder],
+) -> None:
+    """`model_kwargs={"extra_headers": ...}`: headers where the partner hands them to a
+    Stainless SDK's `create()` (langchain-groq), under a call's own; a body field where
+    it posts the model_kwargs as JSON itself (langchain-mistralai), as the partners do."""
+    srv, recorder = served
+    held = {"model_kwargs": {"extra_headers": {"X-Held": "1", "X-Both": "model"}}}
+    groq = ChatGroq(model="m", api_key="k", base_url=srv.openai_base_url, **held)
+    groq.invoke("hi", extra_headers={"x-both": "call"})
+    sent = recorder.requests[-1]
+    assert (sent.headers["x-held"], sent.headers["x-both"]) == ("1", "call")
+    assert "extra_headers" not in sent.json  # type: ignore[operator]
+    mistral = ChatMistralAI(api_key="k", base_url=srv.openai_base_url, **held)
+    asyncio.run(mistral.ainvoke("hi"))
+    sent = recorder.requests[-1]
+    assert "x-held" not in sent.headers and sent.json["extra_headers"]["X-Held"] == "1"  # type: ignore[index]
