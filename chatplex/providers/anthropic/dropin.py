@@ -124,7 +124,10 @@ class ChatAnthropic(ChatModel):
         filled={"max_tokens": "adapter.default_max_tokens"},
         secrets={"anthropic_api_key": "ANTHROPIC_API_KEY", "mcp_servers": "ANTHROPIC_MCP_SERVERS"},
         floats=frozenset({"temperature", "default_request_timeout"}),
-        environment={"anthropic_api_url": "ANTHROPIC_API_URL"},
+        environment={
+            "anthropic_api_url": "ANTHROPIC_API_URL",
+            "anthropic_proxy": "ANTHROPIC_PROXY",
+        },
         fallbacks={
             "anthropic_api_url": Fallback(
                 "https://api.anthropic.com", ("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL")
@@ -185,6 +188,8 @@ class ChatAnthropic(ChatModel):
             "timeout": "default_request_timeout",
         },
         client_headers={"User-Agent": "langchain-anthropic/{partner_version}"},
+        client_proxy="anthropic_proxy",  # (read from ANTHROPIC_PROXY: the keyword is refused)
+        client_proxy_classes=("anthropic:DefaultHttpxClient", "anthropic:DefaultAsyncHttpxClient"),
     )
     langchain_profiles = "anthropic"
 
@@ -250,7 +255,7 @@ class ChatAnthropic(ChatModel):
                 else default_max_tokens_for(model)
             ),
         )
-        taken.settle(self, adapter, model, **body)
+        taken.settle(self, adapter, model, **body, **_proxied(taken.tail.settings))
         self._betas = None if betas is None else tuple(betas)  # the count's beta endpoint
 
     def get_num_tokens_from_messages(
@@ -319,3 +324,15 @@ class ChatAnthropic(ChatModel):
         thinking = self.extra_body.get("thinking")
         kept = drop_root_composition_tools(tools, tool_choice, thinking)
         return kept, tool_choice
+
+
+def _proxied(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """httpx clients through `ANTHROPIC_PROXY` where it is set, for the clients not given,
+    as langchain-anthropic sends its calls (its default httpx clients' `proxy=`)."""
+    proxy = os.environ.get("ANTHROPIC_PROXY")
+    if not proxy:
+        return {}
+    import httpx
+
+    made = {"http_client": httpx.Client, "http_async_client": httpx.AsyncClient}
+    return {name: make(proxy=proxy) for name, make in made.items() if settings.get(name) is None}

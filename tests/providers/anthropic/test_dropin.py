@@ -84,3 +84,54 @@ def test_anthropic_version_header_is_langchain_anthropics() -> None:
             asyncio.run(cls(**common, base_url=server.anthropic_base_url).ainvoke("Hi"))
     versions = [request.headers.get("anthropic-version") for request in seen]
     assert versions == [versions[0]] * 4 and versions[0]
+
+
+def test_anthropic_proxy_from_the_environment_carries_the_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`ANTHROPIC_PROXY` set: the calls (sync, async) and the SDK clients go through it,
+    as langchain-anthropic's default httpx clients do (the mock server as the forward
+    proxy: it gets the absolute URL and answers 404 for it), its field reads it; a
+    client given is kept; unset, no client of the model's own."""
+    import asyncio
+    import warnings
+
+    import httpx
+
+    from chatplex.testing import MockServer
+
+    partner = pytest.importorskip("langchain_anthropic").ChatAnthropic
+    settings = {"model": "claude-sonnet-4-5", "api_key": "k", "max_retries": 0}
+    target = "http://anthropic.invalid"
+
+    def outcome(cls: Any) -> list[Any]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (a model's deprecation notice: not compared)
+            return _outcome(cls)
+
+    def _outcome(cls: Any) -> list[Any]:
+        model = cls(base_url=target, **settings)
+        seen = [model.anthropic_proxy]
+        for call in (lambda: model.invoke("hi"), lambda: asyncio.run(model.ainvoke("hi"))):
+            with pytest.raises(Exception) as caught:  # noqa: PT011 - the 404 is compared
+                call()
+            seen.append((getattr(caught.value, "status_code", None), str(caught.value)))
+        with pytest.raises(Exception) as caught:  # noqa: PT011
+            model._client.messages.create(
+                model="m", max_tokens=1, messages=[{"role": "user", "content": "hi"}]
+            )
+        seen.append(type(caught.value).__name__)
+        return seen
+
+    with MockServer() as proxy:
+        monkeypatch.setenv("ANTHROPIC_PROXY", proxy.url)
+        ours = outcome(chatplex.ChatAnthropic)  # (LangChain's name)
+        assert ours == outcome(partner)
+        assert ours[0] == proxy.url and ours[1][0] == 404 and f"{target}/v1/messages" in ours[1][1]
+        own = httpx.Client()
+        kept = ChatAnthropic(http_client=own, **settings)
+        assert kept.http_client is own and isinstance(kept.http_async_client, httpx.AsyncClient)
+        own.close()
+    monkeypatch.delenv("ANTHROPIC_PROXY")
+    plain = ChatAnthropic(**settings)
+    assert plain.http_client is None and plain.http_async_client is None
