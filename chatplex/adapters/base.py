@@ -379,6 +379,12 @@ class Adapter(ABC):
     #: drop-in's retries are then its partner's (`chat.sending.retry_policy_for`);
     #: `retry_policy=chatplex.retry_policy(...)` gives chatplex's.
     partner_retries: frozenset[str] | None = None
+    #: Whether, where it retries those, its partner's `max_retries` counts the attempts
+    #: in all (at least one: tenacity's `stop_after_attempt`), waiting as LangChain's
+    #: `create_base_retry_decorator` waits (2**(n-1) s, held between 4 and 10 s, no
+    #: jitter; langchain-mistralai's); False: the retries after the first attempt, with
+    #: chatplex's backoff.
+    partner_counts_attempts: bool = False
 
     def for_call(self, settings: Mapping[str, Any]) -> Adapter:
         """This adapter as one call with the per-call `settings` uses it: another one

@@ -165,7 +165,17 @@ def retry_policy_for(model: ChatModel) -> RetryPolicy:
     kinds = adapter.partner_retries if adapter is not None and model.partner_words else None
     if kinds is None:
         return make(model.max_retries, model.max_retry_after)
-    return make(model.max_retries, model.max_retry_after, only=_failures_of(kinds))
+    only = _failures_of(kinds)
+    if adapter is not None and adapter.partner_counts_attempts:
+        # tenacity's stop_after_attempt(max_retries): that many attempts, one at least.
+        retries = max(model.max_retries - 1, 0)
+        return make(retries, model.max_retry_after, only=only, **LANGCHAIN_BASE_WAITS)
+    return make(model.max_retries, model.max_retry_after, only=only)
+
+
+#: LangChain's `create_base_retry_decorator` waits: `wait_exponential(multiplier=1,
+#: min=4, max=10)`, no jitter.
+LANGCHAIN_BASE_WAITS = {"initial_delay": 1.0, "min_delay": 4.0, "max_delay": 10.0, "jitter": 0.0}
 
 
 @functools.lru_cache(maxsize=8)

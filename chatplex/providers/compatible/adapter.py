@@ -161,6 +161,11 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.partner_retries
 
     @property
+    def partner_counts_attempts(self) -> bool:  # type: ignore[override]
+        """Whether its partner's `max_retries` counts attempts (its profile's)."""
+        return self.profile.partner_counts_attempts
+
+    @property
     def error_families(self) -> tuple[ErrorFamily, ...]:  # type: ignore[override]
         """What its users catch: the classes its partner package raises (langchain-openai's
         and openai's for ChatXAI and ChatDeepSeek, `groq.RateLimitError` for ChatGroq;

@@ -318,6 +318,8 @@ PRESETS: tuple[Preset, ...] = (
             # langchain-mistralai's tenacity retries httpx's RequestError and StreamError
             # only: never a 429 or a 5xx.
             partner_retries=frozenset({"connection", "timeout"}),
+            # ... `stop_after_attempt(max_retries)`: attempts, 4-10 s apart.
+            partner_counts_attempts=True,
         ),
         langchain_class="ChatMistralAI",
         # Its stream: the model's name on the finishing chunk, before the finish reason.
