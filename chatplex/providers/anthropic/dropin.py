@@ -39,6 +39,7 @@ from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
+from ...chat.proxied import proxied_clients
 from ...chat.side_call import side_call
 from ...messages import BaseMessage
 from ...messages import HumanMessage
@@ -255,7 +256,9 @@ class ChatAnthropic(ChatModel):
                 else default_max_tokens_for(model)
             ),
         )
-        taken.settle(self, adapter, model, **body, **_proxied(taken.tail.settings))
+        # Through ANTHROPIC_PROXY, where it is set, as langchain-anthropic's httpx clients.
+        proxied = proxied_clients("ANTHROPIC_PROXY", taken.tail.settings)
+        taken.settle(self, adapter, model, **body, **proxied)
         self._betas = None if betas is None else tuple(betas)  # the count's beta endpoint
 
     def get_num_tokens_from_messages(
@@ -324,15 +327,3 @@ class ChatAnthropic(ChatModel):
         thinking = self.extra_body.get("thinking")
         kept = drop_root_composition_tools(tools, tool_choice, thinking)
         return kept, tool_choice
-
-
-def _proxied(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """httpx clients through `ANTHROPIC_PROXY` where it is set, for the clients not given,
-    as langchain-anthropic sends its calls (its default httpx clients' `proxy=`)."""
-    proxy = os.environ.get("ANTHROPIC_PROXY")
-    if not proxy:
-        return {}
-    import httpx
-
-    made = {"http_client": httpx.Client, "http_async_client": httpx.AsyncClient}
-    return {name: make(proxy=proxy) for name, make in made.items() if settings.get(name) is None}

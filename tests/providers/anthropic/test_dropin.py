@@ -112,7 +112,20 @@ def test_anthropic_proxy_from_the_environment_carries_the_calls(
     def _outcome(cls: Any) -> list[Any]:
         model = cls(base_url=target, **settings)
         seen = [model.anthropic_proxy]
-        for call in (lambda: model.invoke("hi"), lambda: asyncio.run(model.ainvoke("hi"))):
+
+        async def ainvoked() -> None:
+            try:
+                await model.ainvoke("hi")
+            finally:  # (its async clients closed on the loop that used them)
+                for client in (
+                    getattr(model, "http_async_client", None),
+                    vars(model).get("_async_client"),
+                ):
+                    closing = getattr(client, "aclose", None) or getattr(client, "close", None)
+                    if closing is not None:
+                        await closing()
+
+        for call in (lambda: model.invoke("hi"), lambda: asyncio.run(ainvoked())):
             with pytest.raises(Exception) as caught:  # noqa: PT011 - the 404 is compared
                 call()
             seen.append((getattr(caught.value, "status_code", None), str(caught.value)))
@@ -121,6 +134,10 @@ def test_anthropic_proxy_from_the_environment_carries_the_calls(
                 model="m", max_tokens=1, messages=[{"role": "user", "content": "hi"}]
             )
         seen.append(type(caught.value).__name__)
+        # (the sync clients closed: their connections to the proxy would outlive the test)
+        model._client.close()
+        if getattr(model, "http_client", None) is not None:
+            model.http_client.close()
         return seen
 
     with MockServer() as proxy:
