@@ -460,3 +460,38 @@ def test_model_kwargs_extra_headers_go_as_the_partners_sdk_sends_them(
     asyncio.run(mistral.ainvoke("hi"))
     sent = recorder.requests[-1]
     assert "x-held" not in sent.headers and sent.json["extra_headers"]["X-Held"] == "1"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("name", "given"),
+    [("fireworks", {"stop": ["END"]}), ("perplexity", {"max_tokens": 50})],
+)
+def test_fireworks_and_perplexity_send_their_partners_unset_fields_as_null(
+    served: tuple[MockServer, Recorder], name: str, given: dict[str, Any]
+) -> None:
+    """langchain-fireworks' every body has `stop`, langchain-perplexity's `max_tokens`,
+    null when unset (`DropIn.body_nulls`): the same bodies, unset and set, sync and
+    streamed, side by side."""
+    srv, recorder = served
+    partner = {
+        "fireworks": ("langchain_fireworks", "ChatFireworks", {"base_url": srv.openai_base_url}),
+        "perplexity": ("langchain_perplexity", "ChatPerplexity", {}),
+    }
+    module, cls_name, where = partner[name]
+    theirs_cls = getattr(pytest.importorskip(module), cls_name)
+    ours_cls = preset_dropin_class(name)
+    field = next(iter(DROPINS[name].body_nulls))
+
+    def bodies(cls: Any, **settings: Any) -> list[Any]:
+        start = len(recorder.requests)
+        model = cls(model="m", api_key="k", **where, **settings)
+        model.invoke("hi")
+        list(model.stream("hi"))
+        return [r.json for r in recorder.requests[start:]]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PERPLEXITY_BASE_URL", srv.openai_base_url)  # (its class takes none)
+        for settings in ({}, given):
+            ours = bodies(ours_cls, **settings)
+            assert ours == bodies(theirs_cls, **settings)
+            assert all(b[field] == settings.get(field) for b in ours)  # type: ignore[index]
