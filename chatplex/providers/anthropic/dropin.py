@@ -189,7 +189,7 @@ class ChatAnthropic(ChatModel):
             "timeout": "default_request_timeout",
         },
         client_headers={"User-Agent": "langchain-anthropic/{partner_version}"},
-        client_proxy="anthropic_proxy",  # (read from ANTHROPIC_PROXY: the keyword is refused)
+        client_proxy="anthropic_proxy",  # (given, else read from ANTHROPIC_PROXY)
         client_proxy_classes=("anthropic:DefaultHttpxClient", "anthropic:DefaultAsyncHttpxClient"),
     )
     langchain_profiles = "anthropic"
@@ -206,6 +206,7 @@ class ChatAnthropic(ChatModel):
         container: str | None = None,
         inference_geo: str | None = None,
         user_profile_id: str | None = None,
+        anthropic_proxy: str | None = None,
         anthropic_version: str = ANTHROPIC_VERSION,
         default_max_tokens: int | None = None,
         **params: Any,
@@ -256,8 +257,8 @@ class ChatAnthropic(ChatModel):
                 else default_max_tokens_for(model)
             ),
         )
-        # Through ANTHROPIC_PROXY, where it is set, as langchain-anthropic's httpx clients.
-        proxied = proxied_clients("ANTHROPIC_PROXY", taken.tail.settings)
+        # Through its proxy, where one is set, as langchain-anthropic's httpx clients.
+        proxied = proxied_clients(anthropic_proxy, "ANTHROPIC_PROXY", taken.tail.settings)
         taken.settle(self, adapter, model, **body, **proxied)
         self._betas = None if betas is None else tuple(betas)  # the count's beta endpoint
 

@@ -86,13 +86,13 @@ def test_anthropic_version_header_is_langchain_anthropics() -> None:
     assert versions == [versions[0]] * 4 and versions[0]
 
 
-def test_anthropic_proxy_from_the_environment_carries_the_calls(
+def test_anthropic_proxy_given_or_from_the_environment_carries_the_calls(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """`ANTHROPIC_PROXY` set: the calls (sync, async) and the SDK clients go through it,
-    as langchain-anthropic's default httpx clients do (the mock server as the forward
-    proxy: it gets the absolute URL and answers 404 for it), its field reads it; a
-    client given is kept; unset, no client of the model's own."""
+    """`anthropic_proxy=` given or `ANTHROPIC_PROXY` set: the calls (sync, async) and the
+    SDK clients go through it, as langchain-anthropic's default httpx clients do (the
+    mock server as the forward proxy: it gets the absolute URL and answers 404 for it),
+    its field reads it; a client given is kept; unset, no client of the model's own."""
     import asyncio
     import warnings
 
@@ -104,26 +104,21 @@ def test_anthropic_proxy_from_the_environment_carries_the_calls(
     settings = {"model": "claude-sonnet-4-5", "api_key": "k", "max_retries": 0}
     target = "http://anthropic.invalid"
 
-    def outcome(cls: Any) -> list[Any]:
+    def outcome(cls: Any, **more: Any) -> list[Any]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # (a model's deprecation notice: not compared)
-            return _outcome(cls)
+            return _outcome(cls, **more)
 
-    def _outcome(cls: Any) -> list[Any]:
-        model = cls(base_url=target, **settings)
+    def _outcome(cls: Any, **more: Any) -> list[Any]:
+        model = cls(base_url=target, **settings, **more)
         seen = [model.anthropic_proxy]
 
         async def ainvoked() -> None:
             try:
                 await model.ainvoke("hi")
-            finally:  # (its async clients closed on the loop that used them)
-                for client in (
-                    getattr(model, "http_async_client", None),
-                    vars(model).get("_async_client"),
-                ):
-                    closing = getattr(client, "aclose", None) or getattr(client, "close", None)
-                    if closing is not None:
-                        await closing()
+            finally:  # (ours closed on the loop that used it; the partner's are cached)
+                if getattr(model, "http_async_client", None) is not None:
+                    await model.http_async_client.aclose()
 
         for call in (lambda: model.invoke("hi"), lambda: asyncio.run(ainvoked())):
             with pytest.raises(Exception) as caught:  # noqa: PT011 - the 404 is compared
@@ -134,9 +129,8 @@ def test_anthropic_proxy_from_the_environment_carries_the_calls(
                 model="m", max_tokens=1, messages=[{"role": "user", "content": "hi"}]
             )
         seen.append(type(caught.value).__name__)
-        # (the sync clients closed: their connections to the proxy would outlive the test)
-        model._client.close()
-        if getattr(model, "http_client", None) is not None:
+        if cls is not partner:  # (the partner's clients are cached for the process)
+            model._client.close()
             model.http_client.close()
         return seen
 
@@ -145,6 +139,11 @@ def test_anthropic_proxy_from_the_environment_carries_the_calls(
         ours = outcome(chatplex.ChatAnthropic)  # (LangChain's name)
         assert ours == outcome(partner)
         assert ours[0] == proxy.url and ours[1][0] == 404 and f"{target}/v1/messages" in ours[1][1]
+        monkeypatch.delenv("ANTHROPIC_PROXY")
+        given = f"{proxy.url}/"  # (not the partner's cached clients of the first run)
+        named = outcome(chatplex.ChatAnthropic, anthropic_proxy=given)  # the keyword
+        assert named == outcome(partner, anthropic_proxy=given) == [given, *ours[1:]]
+        monkeypatch.setenv("ANTHROPIC_PROXY", proxy.url)
         own = httpx.Client()
         kept = ChatAnthropic(http_client=own, **settings)
         assert kept.http_client is own and isinstance(kept.http_async_client, httpx.AsyncClient)
