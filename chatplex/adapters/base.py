@@ -526,12 +526,6 @@ class Adapter(ABC):
         TypeError."""
         return None
 
-    #: Call keywords its partner sends as body fields though chatplex's API parameters
-    #: do not name them (langchain-groq hands every one to its SDK's `create()`, which
-    #: takes `reasoning_format`...): a drop-in sends them in the body as given, where
-    #: chatplex raises TypeError for a keyword it does not know.
-    call_body_keywords: frozenset[str] = frozenset()
-
     #: The body field a drop-in's call-time `max_tokens` keyword is sent as, where its
     #: partner sends it apart from the model's setting (langchain-openai's
     #: AzureChatOpenAI: "max_tokens", as given, the constructor's as

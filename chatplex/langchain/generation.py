@@ -47,7 +47,6 @@ from .wrapped import allowed_attempts
 from .wrapped import declared_spec
 from .wrapped import for_call
 from .wrapped import invoke_streams
-from .wrapped import partner_body_keywords
 from .wrapped import partner_max_tokens
 from .wrapped import primary
 from .wrapped import refuse_partner_keywords
@@ -138,7 +137,6 @@ def _target(
     call names one; `asynchronous`: an async call's."""
     # The keywords as given (before chatplex adds its own), as the partner reads them.
     refuse_partner_keywords(primary(model.chatplex_model), kwargs, asynchronous)
-    partner_body_keywords(primary(model.chatplex_model), kwargs)
     target = cast("Runnable[Any, Any]", model.chatplex_model)
     name = kwargs.pop("model", None)
     if name is not None and name != model._sent_model_name:

@@ -116,26 +116,6 @@ def partner_refuses(engine: Any, asynchronous: bool = False, **kwargs: Any) -> s
     return adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)
 
 
-def partner_body_keywords(engine: Any, kwargs: dict[str, Any]) -> None:
-    """A drop-in's call keywords its partner sends as body fields and chatplex does not
-    know (`Adapter.call_body_keywords`: langchain-groq's `reasoning_format`), moved into
-    `kwargs["extra_body"]`, in place: sent as given, where chatplex raises TypeError."""
-    adapter = _dropin_adapter(engine)
-    if adapter is None or not adapter.call_body_keywords:
-        return
-    from ..chat.params import api_parameters
-    from ..chat.settings import SETTING_NAMES
-
-    known = api_parameters(engine.provider) or frozenset()
-    moved = {
-        k: kwargs.pop(k)
-        for k in [k for k in kwargs if k in adapter.call_body_keywords]
-        if k not in known and k not in SETTING_NAMES
-    }
-    if moved:
-        kwargs["extra_body"] = {**(kwargs.get("extra_body") or {}), **moved}
-
-
 def _dropin_adapter(engine: Any) -> Adapter | None:
     """The wire adapter of `engine` where it answers under a partner's name (a drop-in's
     chatplex model: `ChatModel.partner_words`); None for chatplex's own models."""

@@ -215,34 +215,3 @@ async def test_ollamas_flat_option_per_call_is_the_clients_typeerror(sync: bool)
         outcomes.append(str(info.value))
     assert outcomes[1] == outcomes[0]
     assert outcomes[0].endswith("chat() got an unexpected keyword argument 'temperature'")
-
-
-def test_a_call_keyword_the_partners_sdk_sends_in_the_body_is_sent_as_given() -> None:
-    """langchain-groq hands every call keyword to its SDK's `create()`, which sends
-    `reasoning_format` and the other fields it names in the body: per call or bound,
-    sync, async and streamed, the same bodies (`Adapter.call_body_keywords`), where the
-    drop-in raised TypeError; a keyword that SDK does not take stays its TypeError."""
-    import asyncio
-
-    import chatplex
-    from chatplex.testing import MockRequest
-    from chatplex.testing import MockServer
-
-    partner = pytest.importorskip("langchain_groq").ChatGroq
-    seen: list[MockRequest] = []
-
-    def bodies(cls: Any, url: str) -> list[Any]:
-        start = len(seen)
-        model = cls(model="m", api_key="k", base_url=url)
-        model.invoke("hi", reasoning_format="parsed")
-        bound = model.bind(reasoning_format="hidden", include_reasoning=False)
-        list(bound.stream("hi"))
-        asyncio.run(model.ainvoke("hi", compound_custom={"x": 1}))
-        with pytest.raises(TypeError, match="unexpected keyword argument 'no_such_field'"):
-            model.invoke("hi", no_such_field=1)
-        return [r.json for r in seen[start:]]
-
-    with MockServer(fault_plan=lambda request: seen.append(request) and None) as server:
-        ours = bodies(chatplex.ChatGroq, server.url + "/groq")
-        assert ours == bodies(partner, server.url + "/groq")
-    assert [b["reasoning_format"] for b in ours] == ["parsed", "hidden", None]

@@ -73,7 +73,6 @@ from .blocks import register_parts_blocks
 from .errors import error_families
 from .missing_key import keyless_key
 from .missing_key import missing_key_error
-from .partner_tables import SDK_REQUEST_OPTIONS
 from .profile import Profile
 from .spec import PROFILES
 from .style import StyledStreamParser
@@ -259,13 +258,6 @@ class CompatibleAdapter(OpenAIAdapter):
         """Whether `bind_tools` rewrites a bound response_format as langchain-openai's
         does: where the partner class is its `BaseChatOpenAI` (`Profile.sdk_helper`)."""
         return self.profile.sdk_helper
-
-    @property
-    def call_body_keywords(self) -> frozenset[str]:  # type: ignore[override]
-        """The keywords its partner's SDK `create()` takes as body fields (its profile's
-        `sdk_keywords` but the SDK's request options)."""
-        keywords = self.profile.sdk_keywords
-        return frozenset() if keywords is None else keywords - SDK_REQUEST_OPTIONS
 
     def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
         """Its partner SDK's `create()` TypeError for a keyword that function does not
