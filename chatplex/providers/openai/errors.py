@@ -21,12 +21,7 @@ from ...sdk_errors import partner_family
 from ...sdk_errors import sdk_words
 from ...sdk_errors import stainless_family
 
-__all__ = [
-    "CHAT_ERROR_FAMILIES",
-    "ERROR_FAMILIES",
-    "RESPONSES_ERROR_FAMILIES",
-    "picking_none_for",
-]
+__all__ = ["CHAT_ERROR_FAMILIES", "ERROR_FAMILIES", "RESPONSES_ERROR_FAMILIES"]
 
 #: What the OpenAI adapters declare (`error_families`); the partner package's family
 #: first, so its class leads the error's hierarchy as in langchain-openai's own error.
@@ -77,15 +72,9 @@ def _response_error_words(err: BaseException) -> None:
 def _not_an_error_object(family: ErrorFamily) -> ErrorFamily:
     """`family`, picking no class for a 200 error body (langchain-openai raises a plain
     ValueError there, no class of the SDK's)."""
-    return picking_none_for(lambda err: _error_object(err) is not None, family)
-
-
-def picking_none_for(plain: Callable[[BaseException], bool], family: ErrorFamily) -> ErrorFamily:
-    """`family`, picking no class for an error `plain` says langchain-openai raises as a
-    plain ValueError (none of the SDK's classes, nor its own)."""
 
     def pick(err: BaseException, module: Any) -> type[BaseException] | None:
-        return None if plain(err) else family.pick(err, module)
+        return None if _error_object(err) is not None else family.pick(err, module)
 
     return ErrorFamily(family.module, pick, family.fill)
 

@@ -38,7 +38,6 @@ organization, project, headers) are the Chat Completions adapter's: this one hol
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -61,13 +60,11 @@ from ...errors import StreamError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...sdk_errors import ErrorFamily
-from ...sdk_errors import sdk_words
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import take_url_credentials
 from .adapter import OpenAIAdapter
 from .errors import RESPONSES_ERROR_FAMILIES
-from .errors import picking_none_for
 from .responses_request import since_last_response
 from .responses_request import wire_body
 from .responses_response import PROVIDER
@@ -96,37 +93,19 @@ BLOCK_TYPES = BlockTypes(
 )
 
 
-def _failed_in_stream(err: BaseException) -> bool:
-    """Whether `err` is a stream that failed after the HTTP status said success (a
-    `response.failed` or `error` event: an error with a code or type and no status);
-    a non-stream failed response is `RESPONSES_ERROR_FAMILIES`'."""
-    return (
+def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | None:
+    """ValueError for a stream that failed after the HTTP status said success (a
+    `response.failed` or `error` event: an error with a code or type and no status), as
+    langchain-openai raises it; None for any other error (a non-stream failed response
+    is `RESPONSES_ERROR_FAMILIES`')."""
+    if (
         isinstance(err, StreamError)
         and not isinstance(err, APIConnectionError)
         and err.status is None
-        and bool(err.code or err.error_type)
-    )
-
-
-def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | None:
-    """ValueError for a stream that failed in an event, as langchain-openai raises it
-    (the openai SDK raises nothing for those events: they hold no top-level `error`)."""
-    return ValueError if _failed_in_stream(err) else None
-
-
-def _stream_failure_words(err: BaseException) -> None:
-    """langchain-openai's words: `f"{code}: {message}"` for an `error` event, the SDK's
-    `ResponseError` written out for a `response.failed` event."""
-    if not _failed_in_stream(err) or not isinstance(err, APIError):
-        return
-    if err.__dict__.get("event") == "response.failed":
-        inner = err.body.get("error") if isinstance(err.body, dict) else None
-        responses = getattr(getattr(sys.modules.get("openai"), "types", None), "responses", None)
-        construct = getattr(getattr(responses, "ResponseError", None), "construct", None)
-        if isinstance(inner, dict) and callable(construct):
-            sdk_words(err, str(construct(**inner)))
-        return
-    sdk_words(err, f"{err.code}: {err.message}" if err.code else err.message)
+        and (err.code or err.error_type)
+    ):
+        return ValueError
+    return None
 
 
 class OpenAIResponsesAdapter(Adapter):
@@ -148,11 +127,11 @@ class OpenAIResponsesAdapter(Adapter):
     #: langchain-openai sends any `tool_choice` object to the Responses API as given.
     sends_unread_tool_choice = True
     #: What its users catch: langchain-openai's classes and the openai SDK's; a failed
-    #: response in a 200 body or in a stream event is langchain-openai's plain
-    #: ValueError, none of the SDK's classes.
+    #: response in a 200 body is langchain-openai's plain ValueError, one in a stream
+    #: event also that ValueError (after the SDK's APIError).
     error_families: tuple[ErrorFamily, ...] = (
-        ErrorFamily("builtins", _value_error, _stream_failure_words),
-        *(picking_none_for(_failed_in_stream, family) for family in RESPONSES_ERROR_FAMILIES),
+        *RESPONSES_ERROR_FAMILIES,
+        ErrorFamily("builtins", _value_error),
     )
     #: A structured call's raw reply carries `additional_kwargs["parsed"]` when a
     #: pydantic object was parsed, only then: langchain-openai's Responses path.

@@ -33,7 +33,6 @@ from typing import Any
 
 from ...adapters.base import SSEEvent
 from ...adapters.jsontext import event_object
-from ...errors import APIError
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk
@@ -92,12 +91,12 @@ class ResponsesStreamParser:
         obj = event_object(event.data, PROVIDER, self._req_id)
         kind = obj.get("type") or event.event
         if kind == "error" or event.event == "error":
-            raise self._failure(obj, "error")
+            raise failure(obj, StreamError, self._req_id)
         if kind == "response.failed":
             response = _dict(obj.get("response"))
             # The error is the response's; a few servers put it beside it instead.
             source = obj if obj.get("error") and not response.get("error") else response
-            raise self._failure(source, kind)
+            raise failure(source, StreamError, self._req_id)
         if kind == "response.created":
             response_id = _dict(obj.get("response")).get("id")
             meta = {"id": response_id, "provider": PROVIDER, "model_provider": "openai"}
@@ -105,11 +104,6 @@ class ResponsesStreamParser:
         if kind in _FINAL:
             return self._final(_dict(obj.get("response")))
         return self._event(kind, obj)
-
-    def _failure(self, source: dict[str, Any], event: str) -> APIError:
-        err = failure(source, StreamError, self._req_id)
-        err.__dict__["event"] = event  # the event it came in (LangChain words each its way)
-        return err
 
     def finish(self) -> None:
         """Raise `StreamError` if the body ended before the response was complete."""

@@ -7,7 +7,6 @@ same families."""
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from typing import Any
 
@@ -19,7 +18,6 @@ import respx
 from chatplex import AzureChatOpenAI
 from chatplex import errors
 from chatplex import langchain
-from chatplex.adapters.base import SSEEvent
 from chatplex.chat import init_chat_model
 from chatplex.lean import ChatOpenAI
 from chatplex.providers.openai.adapter import OpenAIAdapter
@@ -78,10 +76,8 @@ def test_a_context_overflow_is_langchain_openais_overflow_class() -> None:
 def test_every_openai_wire_declares_the_partner_family_first() -> None:
     assert OpenAIAdapter.error_families is CHAT_ERROR_FAMILIES
     assert AzureOpenAIAdapter.error_families[: len(CHAT_ERROR_FAMILIES)] == CHAT_ERROR_FAMILIES
-    # (the Responses wire's, each picking none for a stream failed in an event, after
-    # the ValueError langchain-openai raises for it)
-    responses = OpenAIResponsesAdapter.error_families[1:]
-    assert [f.module for f in responses] == [f.module for f in RESPONSES_ERROR_FAMILIES]
+    responses = OpenAIResponsesAdapter.error_families
+    assert responses[: len(RESPONSES_ERROR_FAMILIES)] == RESPONSES_ERROR_FAMILIES
     for families in (CHAT_ERROR_FAMILIES, RESPONSES_ERROR_FAMILIES):
         assert [f.module for f in families[1:]] == [f.module for f in ERROR_FAMILIES]
     # json's first (it picks only a body or an event that is not JSON), then the partner's.
@@ -155,32 +151,13 @@ def test_a_responses_200_error_body_is_a_value_error_of_the_sdks_response_error(
         assert str(err) == "openai_responses server_error: overloaded"
 
 
-def _failed_stream(*events: dict[str, Any]) -> BaseException:
-    """The error a Responses stream raises for `events`, as a drop-in raises it."""
-    parser = OpenAIResponsesAdapter(api_key="k").stream_parser({})
-    for event in events:
-        try:
-            parser.feed(SSEEvent(event["type"], json.dumps(event)))
-        except errors.StreamError as err:
-            return sdk_compatible(err, OpenAIResponsesAdapter.error_families)
-    raise AssertionError("the stream did not fail")
-
-
-def test_a_failed_responses_stream_event_is_langchain_openais_plain_value_error() -> None:
-    """A `response.failed` or `error` event: the openai SDK raises nothing for it (no
-    top-level `error` in the event), langchain-openai a plain ValueError, in its words:
-    the SDK's ResponseError written out, `"{code}: {message}"`."""
-    failed = {"code": "server_error", "message": "The model failed."}
-    response = {"id": "resp_1", "status": "failed", "error": failed}
-    err = _failed_stream({"type": "response.failed", "response": response})
-    assert first_outside_chatplex(err) is ValueError and not isinstance(err, openai.APIError)
-    assert str(err) == str(openai.types.responses.ResponseError.construct(**failed))
-    assert isinstance(err, errors.StreamError) and err.message == "The model failed."
-    err = _failed_stream({"type": "error", **failed, "param": None})
-    assert first_outside_chatplex(err) is ValueError and not isinstance(err, openai.APIError)
-    assert str(err) == "server_error: The model failed."
-    err = _failed_stream({"type": "error", "code": None, "message": "Gone.", "param": None})
-    assert str(err) == "Gone."
+def test_a_failed_responses_stream_event_stays_the_sdks_api_error_and_a_value_error() -> None:
+    """A `response.failed` event is no 200 error body: the SDK's plain APIError first,
+    then the ValueError langchain-openai raises for it."""
+    event = errors.StreamError("failed", provider="openai_responses", error_type="server_error")
+    err = sdk_compatible(event, OpenAIResponsesAdapter.error_families)
+    assert first_outside_chatplex(err) is openai.APIError
+    assert isinstance(err, ValueError)
 
 
 def test_without_the_openai_sdk_a_responses_error_body_is_worded_as_its_object(
