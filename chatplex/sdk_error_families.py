@@ -2,7 +2,8 @@
 users catch, how an error maps to one of them), the words every family gives an error
 (`sdk_words`), what failed in transit (`failure_kind`, `broke_off`, `decode_failure`),
 and the families of the failures an SDK lets through from below it: its HTTP client's
-errors (httpx, aiohttp: `transport_family`, `aiohttp_families`, `cut_stream_family`)
+errors (httpx, aiohttp: `transport_family`, `aiohttp_families`, `cut_stream_family`,
+`aiohttp_bridge_cut_family`)
 and the JSON decoder's (`decode_family`). Split from `chatplex.sdk_errors`, which
 builds the classes (`sdk_compatible`) and the SDKs' own families, and re-exports these."""
 
@@ -25,6 +26,7 @@ from .errors import StreamError
 __all__ = [
     "ErrorFamily",
     "Picker",
+    "aiohttp_bridge_cut_family",
     "aiohttp_families",
     "broke_off",
     "class_named",
@@ -94,6 +96,47 @@ def cut_stream_family(module: str) -> ErrorFamily:
     chatplex's, in its words ("peer closed connection without sending complete message
     body (incomplete chunked read)"); any other error is none of its."""
     return ErrorFamily(module, _cut_stream_class, _fill_httpx_request)
+
+
+def _bridged(made: type[BaseException]) -> type[BaseException] | None:
+    """The httpx class httpx-aiohttp's transport raises for aiohttp's exception `made`:
+    the target of its map (`AIOHTTP_EXC_MAP`) it picks, the most specific one matched
+    first in the map's order (read where that module is loaded, else None)."""
+    table = getattr(sys.modules.get("httpx_aiohttp.transport"), "AIOHTTP_EXC_MAP", None)
+    found: type[BaseException] | None = None
+    for source, target in (table or {}).items():
+        if issubclass(made, source) and (found is None or issubclass(target, found)):
+            found = target
+    return found
+
+
+def _bridged_cut_class(err: BaseException, httpx: ModuleType) -> type[BaseException] | None:
+    made = _from_aiohttp(err.__cause__) if broke_off(err) else None
+    return _cut_stream_class(err, httpx) if made is None else _bridged(made)
+
+
+def _fill_bridged(err: BaseException) -> None:
+    if _from_aiohttp(err.__cause__) is None:
+        _fill_httpx_request(err)
+        return
+    # The transport raises its class with `str()` of aiohttp's exception: the words
+    # chatplex's async client gave the httpx error it raised for it.
+    fields = err.__dict__
+    fields.setdefault("_request", fields.get("request"))
+    if "sdk_text" not in fields:
+        fields.setdefault("provider_message", fields.get("message"))
+        fields["message"] = str(err.__cause__)
+        sdk_words(err, fields["message"])
+
+
+def aiohttp_bridge_cut_family() -> ErrorFamily:
+    """httpx's error an SDK lets through for a stream that broke off (`except_cut_
+    streams`) where its async client is httpx over aiohttp (httpx-aiohttp's transport:
+    the fireworks SDK's default): sync, httpx's own error (`cut_stream_family`'s class
+    and words); async, the httpx class that transport maps aiohttp's exception to
+    (`httpx.ReadError` for a `ClientPayloadError`), in aiohttp's words ("Response
+    payload is not completed: ..."); any other error is none of httpx's."""
+    return ErrorFamily("httpx", _bridged_cut_class, _fill_bridged)
 
 
 def sdk_words(err: BaseException, text: str, *args: Any) -> None:

@@ -75,6 +75,7 @@ from .errors import APIError
 from .errors import StreamError
 from .sdk_error_families import ErrorFamily
 from .sdk_error_families import Picker
+from .sdk_error_families import aiohttp_bridge_cut_family
 from .sdk_error_families import aiohttp_families
 from .sdk_error_families import broke_off
 from .sdk_error_families import class_named
@@ -93,6 +94,7 @@ from .sdk_error_families import transport_family
 __all__ = [
     "LANGCHAIN_MODEL_ERRORS",
     "ErrorFamily",
+    "aiohttp_bridge_cut_family",
     "aiohttp_families",
     "broke_off",
     "chatplex_class",

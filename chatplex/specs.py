@@ -36,6 +36,7 @@ __all__ = [
     "LangSmithRule",
     "KeyOrder",
     "ProviderSpec",
+    "SdkModel",
     "chat_completions_servers",
     "declared_object",
     "field_names",
@@ -128,6 +129,35 @@ class KeyOrder:
             if isinstance(held, dict):
                 out[key] = order.apply(held)
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class SdkModel:
+    """A partner SDK's pydantic model of the items of a reply field that its partner
+    package keeps as the SDK parsed them (langchain-perplexity's `search_results`): the
+    model's class as "module:Class" (`path`) and its declared fields in their order.
+    A dump has every declared field, null where the item has none, then the item's other
+    keys as they came (the SDK's model keeps unknown keys too).
+
+    >>> SdkModel("sdk.types:Item", ("date", "title")).dump({"title": "T", "x": 1})
+    {'date': None, 'title': 'T', 'x': 1}
+    """
+
+    path: str
+    fields: tuple[str, ...]
+
+    def dump(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        """`item` as the SDK's model dumps it (`model_dump()`)."""
+        dumped = {name: item.get(name) for name in self.fields}
+        dumped.update((k, v) for k, v in item.items() if k not in dumped)
+        return dumped
+
+    def dumps(self, value: Any) -> Any:
+        """Each item of the list `value` dumped (what is no dict kept as it is, as the SDK
+        keeps it); anything but a list as it is."""
+        if not isinstance(value, list):
+            return value
+        return [self.dump(item) if isinstance(item, dict) else item for item in value]
 
 
 @dataclass(frozen=True, slots=True)

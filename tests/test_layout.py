@@ -92,10 +92,14 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_chain_scripts.py",  # a further set: LCEL and runnables
     "langchain/agents_matrix/test_handler_scripts.py",  # a further set: callback handlers
     "langchain/agents_matrix/test_middleware_scripts.py",  # a further set: v1 middleware
+    "langchain/agents_matrix/test_openai_pages.py",  # a further set: OpenAI-family pages
     "langchain/agents_matrix/test_tutorial_scripts.py",  # a further set: the docs' tutorials
     "langchain/agents_matrix/test_persist_scripts.py",  # a further set: saved, loaded
     "langchain/agents_matrix/test_stream_scripts.py",  # a further set: every stream piece
     "langchain/agents_matrix/test_concurrency_scripts.py",  # a further set: calls at once
+    "langchain/agents_matrix/test_docs_scripts.py",  # a further set: the docs' core pages
+    "langchain/agents_matrix/test_langgraph_howto.py",  # a further set: LangGraph how-tos
+    "langchain/agents_matrix/test_provider_pages.py",  # a further set: providers' pages
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
     "test_docs_site.py",  # the documentation site: a page per provider, its navigation

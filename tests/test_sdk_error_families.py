@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import pickle
 import ssl
+import sys
 import types
 
 import httpx
@@ -15,6 +16,7 @@ import openai
 import pytest
 
 from chatplex import errors
+from chatplex.sdk_error_families import aiohttp_bridge_cut_family
 from chatplex.sdk_error_families import aiohttp_families
 from chatplex.sdk_error_families import cut_stream_family
 from chatplex.sdk_error_families import decode_family
@@ -287,3 +289,35 @@ def test_aiohttp_families_word_the_async_bounds_timeout_as_aiohttps_total_timeou
     assert str(own) == "p: h sent no complete reply within 1 s"
     synced = errors.APITimeoutError("h sent no complete reply within 1 s", provider="p")
     assert str(sdk_compatible(synced, families)) == "p: h sent no complete reply within 1 s"
+
+
+def test_the_aiohttp_bridge_family_maps_aiohttps_class_as_the_transport_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`aiohttp_bridge_cut_family`: a cut stream chatplex's async client saw as aiohttp's
+    exception is the httpx class httpx-aiohttp's map gives it (the most specific target
+    matched), in the words of the error under it; a sync cut is httpx's own, in httpx's
+    words; another error, or no transport module loaded, none."""
+    transport = types.ModuleType("httpx_aiohttp.transport")
+    base = type("ClientConnectionError", (Exception,), {})
+    payload = type("ClientPayloadError", (base,), {})
+    transport.AIOHTTP_EXC_MAP = {  # type: ignore[attr-defined]
+        base: httpx.TransportError,
+        payload: httpx.ReadError,
+    }
+    family = aiohttp_bridge_cut_family()
+    cut = errors.StreamError("stream from h broke off", provider="p")
+    cause = httpx.RemoteProtocolError("Response payload is not completed")
+    cause.aiohttp_class = payload  # type: ignore[attr-defined]
+    cut.__cause__ = cause
+    monkeypatch.delitem(sys.modules, "httpx_aiohttp.transport", raising=False)
+    assert family.pick(cut, httpx) is None
+    monkeypatch.setitem(sys.modules, "httpx_aiohttp.transport", transport)
+    shown = sdk_compatible(cut, (family,))
+    assert isinstance(shown, httpx.ReadError)
+    assert str(shown) == "Response payload is not completed"
+    synced = errors.StreamError("stream from h broke off", provider="p")
+    synced.__cause__ = httpx.RemoteProtocolError("peer closed connection")
+    assert family.pick(synced, httpx) is httpx.RemoteProtocolError
+    event = errors.StreamError("busy", provider="p", error_type="server_error")
+    assert family.pick(event, httpx) is None

@@ -13,6 +13,7 @@ from chatplex import specs
 from chatplex.adapters import adapter_class
 from chatplex.chat import llm_results
 from chatplex.specs import KeyOrder
+from chatplex.specs import SdkModel
 
 
 def test_every_wire_folder_declares_its_providers() -> None:
@@ -201,3 +202,11 @@ def test_a_key_order_puts_first_then_the_rest_as_they_came_then_last() -> None:
     assert list(data) == ["model_provider", "extra", "id", "other", "token_usage"]  # untouched
     empty = KeyOrder()
     assert empty.apply(data) is data  # nothing declared: no copy on the hot path
+
+
+def test_an_sdk_models_dump_has_its_fields_in_order_then_the_items_own() -> None:
+    model = SdkModel("sdk.types:Item", ("date", "title", "url"))
+    dumped = model.dump({"url": "u", "rank": 1, "title": None})
+    assert list(dumped.items()) == [("date", None), ("title", None), ("url", "u"), ("rank", 1)]
+    assert model.dumps([{"url": "u"}, "odd"]) == [{"date": None, "title": None, "url": "u"}, "odd"]
+    assert model.dumps(None) is None and model.dumps({"url": "u"}) == {"url": "u"}

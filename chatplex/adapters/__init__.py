@@ -5,10 +5,11 @@ of its constructor); each provider's spec (`chatplex.specs`) names its adapter, 
 on first use, so `import chatplex` reads neither. This package is also the kit the
 provider folders (`chatplex.providers`) build on: the adapter protocol and request
 types (`base.py`), where it sends and with which key (`base_url.py`, `keys.py`, held
-by `connection.py`), input checks (`validate.py`), tools (`tools.py`), strict schemas
-(`strict_schema.py`), one copy of values many replies carry (`sharing.py`), stream
-events read fast (`jsontext.py`) and a stream's other candidates and cumulative usage
-(`candidates.py`). The wires themselves live in their provider folders.
+by `connection.py`), input checks (`validate.py`), tools (`tools.py`) and their choice
+(`tool_choice.py`), strict schemas (`strict_schema.py`), one copy of values many
+replies carry (`sharing.py`), stream events read fast (`jsontext.py`) and a stream's
+other candidates and cumulative usage (`candidates.py`). The wires themselves live in
+their provider folders.
 
 >>> adapter_class("openai").__name__
 'OpenAIAdapter'

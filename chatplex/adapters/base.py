@@ -37,6 +37,7 @@ from ..moved import moved_name
 from ..sdk_errors import ErrorFamily
 from ..secret import Secret
 from ..secret import redact_url
+from ..specs import SdkModel
 
 if TYPE_CHECKING:  # the Batch API's types: chatplex.batches, above this layer
     from ..batches.wire import BatchAPI
@@ -512,6 +513,15 @@ class Adapter(ABC):
     #: The LangChain drop-ins word it so (`chatplex.langchain.tool_errors`).
     invalid_arguments_words: str | None = None
 
+    @property
+    def reply_sdk_models(self) -> Mapping[str, SdkModel]:
+        """The `additional_kwargs` fields whose items its partner package keeps as its
+        SDK's pydantic objects on a whole reply (langchain-perplexity's
+        `search_results`), each with its SDK model: the LangChain drop-ins make those
+        objects where the SDK is installed, else its dumps (`langchain/sdk_replies.py`).
+        Default: none."""
+        return {}
+
     def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
         """The words of the TypeError its partner package raises, before any request, for
         a call given `keywords` (bound ones first, then the call's, as LangChain passes
@@ -525,6 +535,13 @@ class Adapter(ABC):
         raise it where chatplex raises its TypeError (`ChatModel.bind`). None: that
         TypeError."""
         return None
+
+    @property
+    def call_body_fields(self) -> frozenset[str]:
+        """Call keywords beyond the wire's API parameters that its partner class sends in
+        the body as given (its own settings, per call too: langchain-groq's
+        `reasoning_format`); a call naming one is not refused (`ChatModel.bind`)."""
+        return frozenset()
 
     #: The body field a drop-in's call-time `max_tokens` keyword is sent as, where its
     #: partner sends it apart from the model's setting (langchain-openai's

@@ -2,8 +2,9 @@
 packages send them (pure data, no I/O): an OpenAI `response_format` (the interface's
 default, `chat.structured.format_settings`, and the OpenAI-compatible presets' "openai"
 shape) and Anthropic's `output_config.format` schema (Anthropic's wire, and Bedrock's
-InvokeModel for Anthropic models). Below chat/ so that a provider folder's translation
-builds on it without reaching up.
+InvokeModel for Anthropic models); and the schema as given, where a wire's partner
+package passes schemas through (`given_json_schema`). Below chat/ so that a provider
+folder's translation builds on it without reaching up.
 
 >>> response_format_schema({"type": "json_schema", "json_schema": {"name": "N", "schema": {}}})
 {'name': 'N', 'schema': {}}
@@ -18,6 +19,7 @@ from typing import Protocol
 __all__ = [
     "SchemaSpec",
     "anthropic_json_schema",
+    "given_json_schema",
     "openai_json_schema",
     "response_format_schema",
     "titled_schema",
@@ -114,3 +116,17 @@ def openai_json_schema(spec: SchemaSpec, given: Any, strict: bool | None) -> dic
     if strict:
         inner["schema"] = strict_tool_schema(spec.parameters)
     return {"type": "json_schema", "json_schema": inner}
+
+
+def given_json_schema(spec: Any, given: object) -> dict[str, Any] | None:
+    """The schema a wire sends for `with_structured_output` as the partner packages that
+    pass schemas through send it: a pydantic model's own JSON schema (titles kept,
+    nothing made strict), a JSON-schema dict (one with `properties` or `type`) as given;
+    None for anything else (a TypedDict, a tool dict: the wire builds it from
+    `spec.parameters`). `spec` is `with_structured_output`'s reading of the schema
+    (`kind`, `target`)."""
+    if spec.kind == "pydantic":
+        return spec.target.model_json_schema()  # type: ignore[no-any-return]
+    if isinstance(given, Mapping) and ("properties" in given or "type" in given):
+        return dict(given)
+    return None

@@ -9,9 +9,9 @@ tool fails at bind time instead of coming back as a provider's 400. A dict's ``s
 OpenAI tool dict's ``function``; a LangChain tool's ``extras``) are kept on the `ToolSpec`,
 and each adapter sends the ones its API has, as LangChain does.
 
-A TypedDict field reads as in LangChain (`convert_to_openai_tool`):
-``Annotated[type, default, "description"]`` (``...`` as the default: required), or a
-plain type (required); an ``Args:`` section of the class docstring describes fields too.
+A class's schema is pydantic's (`pydantic_schema.py`), a TypedDict read as LangChain
+reads it (`typeddicts.py`), a function's descriptions taken from its docstring
+(`docstrings.py`); a ``tool_choice`` is read in `tool_choice.py`.
 
 pydantic is imported inside the functions that need it: ``import chatplex`` stays cheap.
 
@@ -28,8 +28,6 @@ Example:
     ('get_weather', 'Current weather for a city.', ['city'])
     >>> spec.parameters["properties"]["city"]
     {'type': 'string', 'description': 'City name, e.g. "Paris".'}
-    >>> normalise_tool_choice("any", [spec])
-    'required'
 """
 
 from __future__ import annotations
@@ -38,34 +36,32 @@ import inspect
 import json
 import re
 from collections.abc import Callable
-from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import cache
-from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
 from .base import ToolSpec
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
-    from pydantic.json_schema import GenerateJsonSchema
+from .docstrings import doc_summary
+from .docstrings import param_docs
+from .pydantic_schema import class_doc
+from .pydantic_schema import model_schema
+from .pydantic_schema import pydantic_base_model
+from .pydantic_schema import quiet_generator
+from .pydantic_schema import strip_titles
+from .typeddicts import is_typeddict
+from .typeddicts import typeddict_generator
+from .typeddicts import typeddict_model
 
 __all__ = [
     "TOOL_FIELDS",
     "builtin_spec",
     "given_cache_control",
-    "given_json_schema",
     "given_tool_fields",
     "is_typed_tool",
-    "is_typeddict",
-    "normalise_tool_choice",
-    "parallel_from_choice",
     "to_tool_spec",
     "to_tool_specs",
-    "typeddict_model",
     "with_strict",
 ]
 
@@ -76,23 +72,6 @@ _ACCEPTED = (
     'an Anthropic tool {"name", "input_schema"} or a JSON schema with a "title"; '
     "a typed function; an object with name, description and args_schema; or a ToolSpec"
 )
-# Values under these keys are data, so a "title" key inside them is not a schema title.
-_DATA_KEYS = frozenset({"default", "const", "enum", "examples"})
-# Values under these keys map names (which may well be "title") to sub-schemas.
-_SCHEMA_MAPS = frozenset({"properties", "$defs", "definitions", "patternProperties"})
-_KEYWORDS = {"auto": "auto", "none": "none", "required": "required", "any": "required"}
-
-# Docstring sections: Napoleon-style headers ("Args:", "Returns:", ...) and reST field lines.
-_ARGS = r"Args|Arguments|Parameters|Params|Keyword Args|Keyword Arguments"
-_ARGS_HEADER = re.compile(rf"\s*(?:{_ARGS})\s*:\s*", re.IGNORECASE)
-_SECTION = re.compile(
-    rf"\s*(?:(?:{_ARGS}|Other Parameters|Returns?|Yields?|Raises|Examples?|Notes?|Attributes|"
-    r"See Also|Warnings?|Todo)\s*:\s*|:(?:param|arg|key|type|return|rtype|raise)\w*.*)",
-    re.IGNORECASE,
-)
-_ARGS_ENTRY = re.compile(r"\*{0,2}(\w+)\s*(?:\([^)]*\))?\s*:(.*)")
-_REST_PARAM = re.compile(r"\s*:(?:param|arg|key)\w*\s+(?:[^:]*\s)?(\w+)\s*:(.*)")
-_NUMPY_RULE = re.compile(r"\s*-{3,}\s*")
 
 
 def to_tool_spec(tool: object) -> ToolSpec:
@@ -111,12 +90,12 @@ def to_tool_spec(tool: object) -> ToolSpec:
     if isinstance(tool, Mapping):
         return _from_mapping(tool)
     if isinstance(tool, type):
-        if issubclass(tool, _pydantic_base_model()):
-            return _make(tool.__name__, _class_doc(tool), _model_schema(tool))
+        if issubclass(tool, pydantic_base_model()):
+            return _make(tool.__name__, class_doc(tool), model_schema(tool))
         if is_typeddict(tool):
             model = typeddict_model(tool)
-            schema = _model_schema(model, _typeddict_generator())
-            return _make(tool.__name__, _class_doc(model), schema)
+            schema = model_schema(model, typeddict_generator())
+            return _make(tool.__name__, class_doc(model), schema)
     elif all(hasattr(tool, attr) for attr in ("name", "description", "args_schema")):
         return _from_tool_object(tool)
     elif inspect.isfunction(tool) or inspect.ismethod(tool):
@@ -221,186 +200,6 @@ def with_strict(spec: ToolSpec, strict: bool) -> ToolSpec:
     return replace(spec, parameters=parameters, strict=strict)
 
 
-def given_json_schema(spec: Any, given: object) -> dict[str, Any] | None:
-    """The schema a wire sends for `with_structured_output` as the partner packages that
-    pass schemas through send it: a pydantic model's own JSON schema (titles kept,
-    nothing made strict), a JSON-schema dict (one with `properties` or `type`) as given;
-    None for anything else (a TypedDict, a tool dict: the wire builds it from
-    `spec.parameters`). `spec` is `with_structured_output`'s reading of the schema
-    (`kind`, `target`)."""
-    if spec.kind == "pydantic":
-        return spec.target.model_json_schema()  # type: ignore[no-any-return]
-    if isinstance(given, Mapping) and ("properties" in given or "type" in given):
-        return dict(given)
-    return None
-
-
-def is_typeddict(cls: object) -> bool:
-    """Whether `cls` is a TypedDict class (typing's or typing_extensions')."""
-    return (
-        isinstance(cls, type)
-        and issubclass(cls, dict)
-        and isinstance(cls.__dict__.get("__annotations__"), dict)
-        and hasattr(cls, "__total__")
-    )
-
-
-def typeddict_model(cls: type) -> type[BaseModel]:
-    """A pydantic model with `cls`'s fields as LangChain reads them (module doc):
-    descriptions from ``Annotated[type, default, "description"]`` and the docstring's
-    ``Args:``, defaults from ``Annotated``, nested TypedDicts converted too."""
-    return _typeddict_model(cls, {}, 0)
-
-
-def _typeddict_model(cls: type, seen: dict[type, Any], depth: int) -> type[BaseModel]:
-    from typing import Annotated
-    from typing import get_args
-    from typing import get_origin
-    from typing import get_type_hints
-
-    from pydantic import Field
-    from pydantic import create_model
-
-    if cls in seen:
-        return cast("type[BaseModel]", seen[cls])
-    doc = inspect.cleandoc(cls.__doc__ or "")
-    arg_docs = _param_docs(doc)
-    try:
-        hints = get_type_hints(cls, include_extras=True)
-    except Exception:  # an unresolvable forward reference: the raw annotations
-        hints = dict(cls.__annotations__)
-    fields: dict[str, Any] = {}
-    for name, hint in hints.items():
-        extra: dict[str, Any] = {"default": ...}
-        if get_origin(hint) is Annotated:
-            hint, *meta = get_args(hint)
-            extra = dict(zip(("default", "description"), meta, strict=False))
-            if "description" in extra and not isinstance(extra["description"], str):
-                raise TypeError(
-                    f"TypedDict {cls.__name__}: field {name!r}: the third argument of "
-                    f"Annotated must be a description (str), got {extra['description']!r:.80}"
-                )
-        if name in arg_docs:
-            extra["description"] = arg_docs[name]
-        fields[name] = (_typeddicts_inside(hint, seen, depth + 1), Field(**extra))
-    model: type[BaseModel] = create_model(cls.__name__, __doc__=_summary(doc) or None, **fields)
-    seen[cls] = model
-    return model
-
-
-def _typeddicts_inside(hint: Any, seen: dict[type, Any], depth: int) -> Any:
-    """`hint` with every TypedDict in it (`list[Inner]`, `Inner | None`) made a model."""
-    from typing import get_args
-    from typing import get_origin
-
-    if depth > 25:  # LangChain's bound on nesting
-        return hint
-    if is_typeddict(hint):
-        return _typeddict_model(hint, seen, depth)
-    origin, args = get_origin(hint), get_args(hint)
-    if origin is None or not args:
-        return hint
-    converted = tuple(_typeddicts_inside(a, seen, depth + 1) for a in args)
-    if converted == args:
-        return hint
-    import types
-    import typing
-
-    if origin is types.UnionType or origin is typing.Union:
-        return typing.Union[converted]  # noqa: UP007 - a runtime union of converted args
-    try:
-        return hint.copy_with(converted)
-    except AttributeError:
-        return origin[converted]
-
-
-def normalise_tool_choice(
-    tool_choice: str | Mapping[str, Any] | bool | None, specs: Iterable[ToolSpec]
-) -> str | None:
-    """Reduce any common ``tool_choice`` spelling to None, "auto", "none", "required"
-    or the name of a bound tool. ``False`` means "not set", like None.
-
-    Example:
-        >>> spec = ToolSpec("search", "", {"type": "object", "properties": {}})
-        >>> normalise_tool_choice({"type": "tool", "name": "search"}, [spec])
-        'search'
-    """
-    if tool_choice is None or tool_choice is False:
-        return None
-    keyword: str | None
-    name: object
-    if tool_choice is True:
-        keyword, name = "required", None
-    elif isinstance(tool_choice, str):
-        keyword, name = _KEYWORDS.get(tool_choice), tool_choice
-    elif isinstance(tool_choice, Mapping):
-        kind = tool_choice.get("type")
-        if set(tool_choice) == {"type"} and kind in {
-            s.builtin.get("type") for s in specs if s.builtin
-        }:
-            return str(kind)  # a bound built-in tool, by its type (the Responses API's form)
-        keyword, name = _choice_from_dict(tool_choice)
-    else:
-        raise TypeError(
-            f"tool_choice must be a str, dict, bool or None, got {type(tool_choice).__name__}"
-        )
-    if keyword in ("auto", "none"):
-        return keyword  # valid even without tools: the adapters then leave it out
-    names = [spec.name for spec in specs]
-    if not names:
-        raise ValueError(f"tool_choice={tool_choice!r} needs bound tools, and none are bound")
-    if keyword is not None:
-        return keyword
-    if not isinstance(name, str) or name not in names:
-        raise ValueError(
-            f"tool_choice {name!r} is not a bound tool; bound tools: {', '.join(names)}"
-        )
-    if name in _KEYWORDS:  # CallSettings.tool_choice would read it as the keyword
-        raise ValueError(
-            f"tool {name!r} can't be forced by name: {name!r} is a tool_choice keyword"
-        )
-    return name
-
-
-def parallel_from_choice(choice: Any) -> tuple[Any, bool | None]:
-    """A tool_choice object without the parallel-calls flag it carries (Anthropic's
-    `disable_parallel_tool_use`, as its partner binds `parallel_tool_calls=`), and
-    whether it allows parallel calls (None: it says nothing).
-
-    >>> parallel_from_choice({"type": "any", "disable_parallel_tool_use": True})
-    ({'type': 'any'}, False)
-    >>> parallel_from_choice("auto")
-    ('auto', None)
-    """
-    if not isinstance(choice, Mapping) or "disable_parallel_tool_use" not in choice:
-        return choice, None
-    rest = {k: v for k, v in choice.items() if k != "disable_parallel_tool_use"}
-    return rest, not choice["disable_parallel_tool_use"]
-
-
-def _choice_from_dict(choice: Mapping[str, Any]) -> tuple[str | None, object]:
-    """(keyword, None) or (None, tool name) for an OpenAI or Anthropic tool_choice dict."""
-    kind = choice.get("type")
-    if choice.get("disable_parallel_tool_use"):
-        raise ValueError(
-            "disable_parallel_tool_use has no provider-neutral form; pass the whole "
-            'Anthropic tool_choice through extra_body={"tool_choice": {...}}'
-        )
-    if kind == "function" and isinstance(choice.get("function"), Mapping):
-        return None, choice["function"].get("name")
-    if kind == "function" and set(choice) == {"type", "name"}:  # the Responses API's form
-        return None, choice["name"]
-    if kind == "tool" and "name" in choice:
-        return None, choice["name"]
-    if kind in ("auto", "none", "any") and set(choice) <= {"type", "disable_parallel_tool_use"}:
-        return _KEYWORDS[kind], None
-    raise ValueError(
-        f"unsupported tool_choice dict {choice!r}; expected "
-        '{"type": "function", "function": {"name": ...}}, {"type": "tool", "name": ...}, '
-        '{"type": "any"}, {"type": "auto"} or {"type": "none"}'
-    )
-
-
 def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
     kind = tool.get("type")
     if kind == "function":
@@ -454,8 +253,8 @@ def _from_tool_object(tool: Any) -> ToolSpec:
     schema = getattr(tool, "tool_call_schema", None) or tool.args_schema
     if isinstance(schema, Mapping):
         params: object = {k: v for k, v in schema.items() if k not in ("title", "description")}
-    elif isinstance(schema, type) and issubclass(schema, _pydantic_base_model()):
-        params = _model_schema(schema)
+    elif isinstance(schema, type) and issubclass(schema, pydantic_base_model()):
+        params = model_schema(schema)
     else:
         raise TypeError(
             f"tool {tool.name!r}: args_schema must be a pydantic model class or a JSON-schema "
@@ -506,91 +305,20 @@ def _from_function(fn: Callable[..., Any]) -> ToolSpec:
 
     try:
         adapter: TypeAdapter[Any] = TypeAdapter(cast(Any, fn))
-        schema = adapter.json_schema(schema_generator=_quiet_generator())
+        schema = adapter.json_schema(schema_generator=quiet_generator())
     except (PydanticUserError, NameError) as exc:
         raise TypeError(f"tool function {name!r}: can't build a JSON schema: {exc}") from exc
-    schema = _strip_titles(schema)
+    schema = strip_titles(schema)
     # pydantic closes a function's arguments (`additionalProperties: false`); LangChain's
     # `convert_to_openai_tool` does not, and strict tools close it again (`with_strict`).
     if schema.get("additionalProperties") is False:
         del schema["additionalProperties"]
     doc = inspect.cleandoc(fn.__doc__ or "")
     properties = schema.get("properties", {})
-    for pname, text in _param_docs(doc).items():
+    for pname, text in param_docs(doc).items():
         if isinstance(properties.get(pname), dict):
             properties[pname].setdefault("description", text)  # Field(description=) wins
-    return _make(name, _summary(doc), schema)
-
-
-def _pydantic_base_model() -> type[BaseModel]:
-    from pydantic import BaseModel
-
-    return BaseModel
-
-
-def _model_schema(
-    model: type[BaseModel], generator: type[GenerateJsonSchema] | None = None
-) -> dict[str, Any]:
-    schema = model.model_json_schema(schema_generator=generator or _quiet_generator())
-    ref, defs = schema.get("$ref"), schema.get("$defs", {})
-    if isinstance(ref, str) and ref.removeprefix("#/$defs/") in defs and len(schema) == 2:
-        # A self-referencing model is all "$ref" at the top; lift it so the top is an object.
-        schema = {**defs[ref.removeprefix("#/$defs/")], "$defs": defs}
-    stripped: dict[str, Any] = _strip_titles(schema)
-    stripped.pop("description", None)  # the docstring, which becomes ToolSpec.description
-    return stripped
-
-
-def _class_doc(cls: type) -> str:
-    # Not inspect.getdoc: that would hand a docstring-less model BaseModel's own docstring.
-    doc = cls.__dict__.get("__doc__")
-    return inspect.cleandoc(doc) if isinstance(doc, str) else ""
-
-
-@cache
-def _quiet_generator() -> type[GenerateJsonSchema]:
-    from pydantic.json_schema import GenerateJsonSchema
-
-    class QuietSchema(GenerateJsonSchema):
-        # A default with no JSON form is just left out; the parameter stays optional.
-        ignored_warning_kinds = {"skipped-choice", "non-serializable-default"}
-
-    return QuietSchema
-
-
-@cache
-def _typeddict_generator() -> type[GenerateJsonSchema]:
-    """Schemas as LangChain's TypedDict conversion writes them (it goes through pydantic
-    v1): `Optional[X]` as X, and a `None` default left out."""
-    from pydantic_core import core_schema
-
-    class TypedDictSchema(_quiet_generator()):  # type: ignore[misc]
-        def nullable_schema(self, schema: core_schema.NullableSchema) -> Any:
-            return self.generate_inner(schema["schema"])
-
-        def default_schema(self, schema: core_schema.WithDefaultSchema) -> Any:
-            if schema.get("default", ...) is None:
-                return self.generate_inner(schema["schema"])
-            return super().default_schema(schema)
-
-    return TypedDictSchema
-
-
-def _strip_titles(node: Any) -> Any:
-    """Drop pydantic's generated ``title`` keywords; names come from the tool itself."""
-    if isinstance(node, list):
-        return [_strip_titles(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        if key in _SCHEMA_MAPS and isinstance(value, dict):
-            out[key] = {name: _strip_titles(sub) for name, sub in value.items()}
-        elif key in _DATA_KEYS:
-            out[key] = value
-        elif not (key == "title" and isinstance(value, str)):
-            out[key] = _strip_titles(value)
-    return out
+    return _make(name, doc_summary(doc), schema)
 
 
 def _make(name: object, description: object, parameters: object) -> ToolSpec:
@@ -630,39 +358,3 @@ def _object_schema(name: str, parameters: object) -> dict[str, Any]:
     if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
         raise TypeError(f"tool {name!r}: schema 'required' must be a list of property names")
     return schema
-
-
-def _summary(doc: str) -> str:
-    """The docstring up to its first section (Napoleon `Args:`, reST field list or numpydoc)."""
-    lines = doc.splitlines()
-    for i, line in enumerate(lines):
-        numpy = i + 1 < len(lines) and _NUMPY_RULE.fullmatch(lines[i + 1]) and line.strip()
-        if _SECTION.fullmatch(line) or numpy:
-            lines = lines[:i]
-            break
-    return "\n".join(lines).strip()
-
-
-def _param_docs(doc: str) -> dict[str, str]:
-    """Per-parameter descriptions from a Napoleon-style ``Args:`` section or ``:param x:`` lines."""
-    docs: dict[str, str] = {}
-    name, entry_indent, section = None, 0, None  # section: indent of the open Args: header
-    for line in doc.splitlines():
-        indent = len(line) - len(line.lstrip())
-        if not line.strip():
-            continue
-        if section is not None and indent <= section:
-            section = None
-        entry = _REST_PARAM.match(line)
-        if entry is None and section is not None and (name is None or indent <= entry_indent):
-            entry = _ARGS_ENTRY.fullmatch(line.strip())
-        if _ARGS_HEADER.fullmatch(line):
-            section, name = indent, None
-        elif entry:
-            name, entry_indent = entry.group(1), indent
-            docs[name] = entry.group(2)
-        elif name is not None and indent > entry_indent:
-            docs[name] += " " + line
-        else:
-            name = None
-    return {name: " ".join(text.split()) for name, text in docs.items() if text.strip()}

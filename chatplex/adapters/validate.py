@@ -21,7 +21,9 @@ instead of a provider's 400 about the JSON body, or something silently sent.
     first leaves a turn of no content out, as langchain-google-genai does);
   - an empty block list (`[]`): refused unless `empty_list=True` (Ollama, where
     langchain-ollama sends it as `""`; Bedrock Converse, as "."; OpenAI refuses an
-    empty content array);
+    empty content array), or, for an assistant turn, `empty_reply=True` (the Responses
+    API, where an assistant turn is its output items and one of no blocks is none, as
+    langchain-openai sends it: a stream's empty first chunk kept as a message);
   - a `ToolMessage` answering no tool call of an earlier assistant turn: refused unless
     `results_need_calls=False` (Ollama, whose server only fills its prompt template
     with it); every other provider refuses it with a 400 (the tool-call pairing check of
@@ -102,6 +104,7 @@ class CheckRules(TypedDict):
     results_need_calls: NotRequired[bool]
     empty_text: NotRequired[bool]
     empty_list: NotRequired[bool]
+    empty_reply: NotRequired[bool]
 
 
 def unexpected_keyword(function: str, keywords: Iterable[str], taken: Container[str]) -> str | None:
@@ -130,13 +133,15 @@ def check_messages(
     results_need_calls: bool = True,
     empty_text: bool = False,
     empty_list: bool = False,
+    empty_reply: bool = False,
 ) -> None:
     """Raise ValueError/TypeError for the first message an adapter must not send.
 
     What providers differ on, each wire says (see the module docstring): with
     `results_need_calls=False` a `ToolMessage` may answer no earlier tool call (a server
     that only fills a prompt template with it); with `empty_text=True` a user turn may
-    be empty text, and with `empty_list=True` any turn an empty list of blocks."""
+    be empty text, with `empty_list=True` any turn an empty list of blocks, and with
+    `empty_reply=True` an assistant turn."""
     calls: set[str] = set()  # the tool-call ids of the assistant turns so far
     for i, message in enumerate(messages):
         if not isinstance(message, BaseMessage):
@@ -157,7 +162,7 @@ def check_messages(
             if (
                 not content
                 and not empty_list
-                and not (isinstance(message, AIMessage) and message.tool_calls)
+                and not (isinstance(message, AIMessage) and (message.tool_calls or empty_reply))
             ):
                 raise ValueError(
                     f"message {i}: content is an empty list of blocks, which the {provider} "

@@ -28,6 +28,7 @@ __all__ = [
     "LLMResult",
     "chat_result",
     "combine_llm_outputs",
+    "choice_keys",
     "combine_shaped_outputs",
     "reply_result",
     "response_fields_apart",
@@ -107,6 +108,10 @@ class _Shape:
     combined: tuple[str, ...] | None = None
     #: Each candidate's message carries the response's usage (`n > 1`).
     usage_each: bool = False
+    #: The response's fields its partner writes on every choice's message besides the
+    #: choice's own (`n > 1`: the others are the `llm_output`'s alone), in its order;
+    #: None: every field on the message.
+    choice_keys: tuple[str, ...] | None = None
 
 
 #: The styles other than "chat_completions" and "reply_fields" (their own code, below):
@@ -149,6 +154,7 @@ _SHAPES: dict[str, _Shape] = {
         streamed=("finish_reason", "model_name", "service_tier", "logprobs"),
         combined=("system_fingerprint",),
         usage_each=True,
+        choice_keys=("model_provider", "model_name", "service_tier"),
     ),
     "model_and_usage": _Shape(
         info=("finish_reason",),
@@ -193,8 +199,18 @@ def response_fields_apart(style: str | None) -> bool:
     generation, so each of several candidates (`n > 1`) shows its choice's keys."""
     shape = _SHAPES.get(style or "")
     return style == "chat_completions" or (
-        shape is not None and shape.output is not None and "model_name" in shape.output
+        shape is not None
+        and shape.output is not None
+        and ("model_name" in shape.output or shape.choice_keys is not None)
     )
+
+
+def choice_keys(style: str | None) -> tuple[str, ...]:
+    """The response's fields a partner of this style writes on each of several
+    candidates' messages besides the choice's own (`_Shape.choice_keys`), in its order;
+    () for one that writes none there."""
+    shape = _SHAPES.get(style or "")
+    return (shape.choice_keys or ()) if shape is not None else ()
 
 
 def usage_on_each_candidate(style: str | None) -> bool:

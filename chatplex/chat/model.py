@@ -5,14 +5,17 @@ batching); the adapter owns the wire format; the http layer owns I/O, which the 
 four `_send*` hooks (`chat/send_hooks.py`) reach through `chat/sending.py` (the request
 for a call, its retries, budget, reply cache and price). Subclasses that answer without
 HTTP (`FakeChatModel`) override those hooks only. The Runnable hooks (`_invoke`,
-`_stream`...) are `chat/run_hooks.py`'s functions, bound as methods here.
+`_stream`...) are `chat/run_hooks.py`'s functions, bound as methods here; so are a call's
+settings (`_settings`: `chat/call_settings.py`) and what its callback run is told
+(`_serialized`, `_invocation_params`: `chat/run_description.py`). `bind_tools` binds
+through `chat/tool_binding.py`; the `langchain_*` facts the drop-in layer reads are
+`LangChainHooks`' (`chat/langchain_hooks.py`).
 """
 
 from __future__ import annotations
 
 import copy
 import sys
-from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -22,14 +25,17 @@ from typing import ClassVar
 from ..core import Runnable
 from ..core.run_config import RunnableConfig
 from ..messages import AIMessage
-from ..messages import BaseMessage
 from ..messages import coerce_messages
 from ..secret import MaskedHeaders
 from ..specs import spec
+from . import call_settings
+from . import run_description
 from . import run_hooks
 from . import send_hooks
+from . import tool_binding
 from .call_hooks import check_cache
 from .callbacks import LLMResult
+from .langchain_hooks import LangChainHooks
 from .settings import CALL_SETTINGS
 from .settings import SETTING_NAMES
 from .settings import TRANSPORT_SETTINGS
@@ -41,24 +47,14 @@ if TYPE_CHECKING:
     import httpx
 
     from ..adapters.base import Adapter
-    from ..adapters.base import CallSettings
     from ..adapters.base import HTTPRequest
     from ..core.retry import RetryPolicy
     from ..http import RateLimit
     from .caching.base import BaseCache
     from .limiter import ForeignLimiterBudget
-    from .partner_form import PartnerFields
+    from .tool_binding import BuiltinReader
 
-__all__ = ["ChatModel", "builtin_tool_reader"]
-
-#: How a wire reads a built-in tool dict (`Adapter.builtin_tool`).
-BuiltinReader = Callable[[Mapping[str, Any]], "dict[str, Any] | None"]
-
-
-def builtin_tool_reader(adapter: Adapter | None) -> BuiltinReader | None:
-    """The wire's reading of built-in tool dicts (`Adapter.builtin_tool`); None without
-    an adapter (a model before there is one, a runnable that is not a chatplex model)."""
-    return adapter.builtin_tool if adapter is not None else None
+__all__ = ["ChatModel"]
 
 
 def _is_adapter(value: object) -> bool:
@@ -68,7 +64,7 @@ def _is_adapter(value: object) -> bool:
     return base is not None and isinstance(value, base.Adapter)
 
 
-class ChatModel(Runnable[Any, AIMessage]):
+class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
     """A chat model over one provider adapter.
 
     Usually built with `init_chat_model("openai:gpt-4o-mini")` or a drop-in class
@@ -149,86 +145,6 @@ class ChatModel(Runnable[Any, AIMessage]):
     #: Whether its constructor takes `stream_usage` (False: a drop-in whose partner class
     #: has no such field, given which it gives that class's warning).
     takes_stream_usage: ClassVar[bool] = True
-    #: The `_llm_type` of the LangChain class a drop-in stands in for (its LangChain chat
-    #: model, `chatplex.langchain`, reports it; LangChain's cache keys include it), and
-    #: that class's serializer namespace (None: LangChain does not serialize it).
-    langchain_llm_type: ClassVar[str | None] = None
-    langchain_namespace: ClassVar[tuple[str, ...] | None] = None
-    #: The namespace that class's `lc_id()` names where it is not that module path (a
-    #: class LangChain does not serialize that still answers its package's legacy
-    #: `["langchain", "chat_models", ...]`); None: `langchain_namespace`.
-    langchain_lc_id_namespace: ClassVar[tuple[str, ...] | None] = None
-    #: How that class names and writes its fields when serialized (`dumpd`): None, the
-    #: constructor's keywords as given.
-    langchain_fields: ClassVar[PartnerFields | None] = None
-    #: The model profiles its LangChain class reports (`chatplex/langchain/profiles/
-    #: <name>.json`, the partner package's data); None: LangChain's class has none.
-    langchain_profiles: ClassVar[str | None] = None
-    #: The partner package of that class (its distribution: "langchain-openai") and the
-    #: packages the class names in a trace's `metadata["lc_versions"]` beside LangChain's
-    #: own: None, its own package (as langchain-core asks every partner to); a class
-    #: built on another package's names that one's too (langchain-xai's: langchain-openai
-    #: and langchain-xai) or only that one (langchain-together's), or none
-    #: (langchain-groq's). The drop-in names them where the package is installed.
-    langchain_package: ClassVar[str | None] = None
-    langchain_versions: ClassVar[tuple[str, ...] | None] = None
-    #: Where that class is defined, "module:Class" (its `__module__`, not the package
-    #: that re-exports it): once that module is loaded, the drop-in's models pass
-    #: `isinstance` checks of that class (`langchain/partner_class.py`). None: no class.
-    langchain_partner_class: ClassVar[str | None] = None
-
-    def langchain_model_name(self) -> str | None:
-        """What its LangChain class holds as `model_name` (None where it holds none:
-        an Azure deployment without `model`); default: the model."""
-        return self.model
-
-    def langchain_profile_names(self) -> tuple[str, ...]:
-        """The names its LangChain class looks the model's profile up by, in order."""
-        return (self.model,)
-
-    def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
-        """The profile as its LangChain class adjusts it to this model's settings
-        (`profile` is empty where its data has none for the model; None: no profile)."""
-        return profile or None
-
-    def langchain_disable_streaming(self, given: bool | str | None) -> bool | str | None:
-        """Its LangChain class's `disable_streaming` (`given`: the value passed, None
-        where none was): that value, or the one the class sets for the model where it
-        has per-model defaults; None leaves LangChain's default."""
-        return given
-
-    # Token counts as its LangChain class counts them. The LangChain chat model asks
-    # these first; None (the default) leaves the count to langchain-core's own code.
-
-    def langchain_token_ids(self, text: str) -> list[int] | None:
-        """`text`'s token ids as its LangChain class gives them (`get_token_ids`, a
-        tokenizer of its own: langchain-openai's tiktoken); None: langchain-core's."""
-        return None
-
-    def langchain_num_tokens(self, text: str) -> int | None:
-        """The tokens in `text` as its LangChain class counts them where that class asks
-        its provider (`get_num_tokens`); None: langchain-core's (the token ids'
-        length)."""
-        return None
-
-    def langchain_counts_messages(self) -> bool:
-        """Whether its LangChain class counts a list of messages its own way
-        (`get_num_tokens_from_messages`): only then are the messages converted and
-        `langchain_num_tokens_from_messages` asked. False: langchain-core's count, one
-        `get_num_tokens` per message, of LangChain's messages as given (it counts kinds
-        no API takes)."""
-        return False
-
-    def langchain_num_tokens_from_messages(
-        self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
-    ) -> int | None:
-        """The tokens in `messages` (and `tools`) as its LangChain class counts them, asked
-        where `langchain_counts_messages()`; `keywords`: those the caller gave (its
-        partner's SDK options, `allow_fetching_images`...). None: langchain-core's count
-        after all (a model or keyword its partner leaves to it; langchain-core refuses
-        any keyword)."""
-        return None
-
     _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
     _async_native = True  # sync batch: N requests on the portal loop, not N threads
 
@@ -444,20 +360,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             >>> [call["name"] for call in reply.tool_calls]
             ['get_weather']
         """
-        from ..adapters.tools import normalise_tool_choice
-        from ..adapters.tools import to_tool_specs
-
-        functions, choice = self._tools_to_bind(tools, tool_choice)
-        specs = to_tool_specs(functions, strict=strict, builtin=self._builtin_tool_reader())
-        clone = copy.copy(self)
-        clone.tools = specs
-        clone.tool_choice = normalise_tool_choice(choice, specs)
-        if parallel_tool_calls is not None:
-            from .dropin import tool_call_body
-
-            body = tool_call_body(self.adapter, parallel_tool_calls, clone.tool_choice)
-            clone.extra_body = {**self.extra_body, **body}
-        return self._finish_binding(clone, tools, tool_choice)
+        return tool_binding.tools_bound(self, tools, tool_choice, strict, parallel_tool_calls)
 
     # Where a drop-in's LangChain class binds tools or structured output its own way, it
     # overrides these hooks, not the methods (whose signatures are LangChain's, once).
@@ -583,7 +486,7 @@ class ChatModel(Runnable[Any, AIMessage]):
 
     def _builtin_tool_reader(self) -> BuiltinReader | None:
         """The wire's reading of built-in tool dicts (None before there is an adapter)."""
-        return builtin_tool_reader(self.adapter)
+        return tool_binding.builtin_tool_reader(self.adapter)
 
     def _apply(self, settings: Mapping[str, Any]) -> None:
         check_settings(settings)
@@ -617,6 +520,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         (`Adapter.partner_unknown_keyword`)."""
         from .params import check_api_parameters
 
+        if self.adapter is not None and key in self.adapter.call_body_fields:
+            return
         try:
             check_api_parameters(
                 self.provider, {key: value}, settings=SETTING_NAMES, owner=self.get_name()
@@ -635,19 +540,7 @@ class ChatModel(Runnable[Any, AIMessage]):
             check_body_fields(kind, values, self.get_name())
             self.extra_body.update(values)
 
-    def _settings(self, overrides: Mapping[str, Any]) -> CallSettings:
-        model = self.bind(**overrides) if overrides else self
-        stop = model.stop
-        return (_CallSettings or _load_call_settings())(
-            model=model.model,
-            temperature=model.temperature,
-            max_tokens=model.max_tokens,
-            top_p=model.top_p,
-            stop=(stop,) if isinstance(stop, str) else tuple(stop) if stop else None,
-            tools=tuple(model.tools),
-            tool_choice=model.tool_choice,
-            extra_body=model.extra_body,
-        )
+    _settings = call_settings.call_settings
 
     @property
     def provider_label(self) -> str:
@@ -658,25 +551,8 @@ class ChatModel(Runnable[Any, AIMessage]):
             return self.provider
         return adapter.registry_name or adapter.preset or self.provider
 
-    def _invocation_params(self, settings: CallSettings) -> dict[str, Any]:
-        return {
-            "provider": self.provider_label,  # traces' `ls_provider`, `gen_ai.provider.name`
-            "model": settings.model,
-            "temperature": settings.temperature,
-            "max_tokens": settings.max_tokens,
-            "top_p": settings.top_p,
-            "stop": settings.stop,
-            "tools": [t.name for t in settings.tools],
-        }
-
-    def _serialized(self) -> dict[str, Any]:
-        kwargs = {"model": self.model, "provider": self.provider}
-        # Where calls go (OpenTelemetry's server.address): some adapters name it endpoint_url.
-        adapter = self.adapter
-        base_url = adapter and (adapter.base_url or adapter.endpoint_url)
-        if isinstance(base_url, str):
-            kwargs["base_url"] = base_url
-        return {"name": self.get_name(), "kwargs": kwargs}
+    _invocation_params = run_description.invocation_params
+    _serialized = run_description.serialized
 
     # ---- I/O hooks: HTTP through the adapter (chat/send_hooks.py); FakeChatModel overrides
 
@@ -700,16 +576,3 @@ class ChatModel(Runnable[Any, AIMessage]):
         what `chatplex.batches` writes into Batch API request files. Bad input raises as
         `invoke` would; a model without an adapter raises NotImplementedError."""
         return send_hooks.build_request(self, input, stream=stream)
-
-
-#: `adapters.base.CallSettings` once a call has needed it (a per-call import costs more
-#: than building the settings; the module loads with the first call, not with this one).
-_CallSettings: type[CallSettings] | None = None
-
-
-def _load_call_settings() -> type[CallSettings]:
-    global _CallSettings
-    from ..adapters.base import CallSettings
-
-    _CallSettings = CallSettings
-    return CallSettings

@@ -266,6 +266,11 @@ class PartnerFields:
     #: attribute (a dotted path) holding the same value (langchain-anthropic's
     #: per-model `max_tokens`: `adapter.default_max_tokens`).
     filled: Mapping[str, str] = field(default_factory=dict)
+    #: Fields its validators complete from other settings whatever was given, by the
+    #: engine's attribute (dotted) holding what it then holds where it completed them
+    #: (not None): langchain-aws's `additional_model_request_fields`, which takes the
+    #: fields its `reasoning_effort` becomes. Read and written from there.
+    completed: Mapping[str, str] = field(default_factory=dict)
     #: Of its `defaults`, those the drop-in has no setting for, as it does the same
     #: without one (langchain-mistralai's `max_concurrent_requests=64`): given at that
     #: value (`loads` of its form gives them), they are dropped (`settable`).
@@ -429,6 +434,9 @@ class PartnerFields:
             if unset and name not in self.defaults:
                 continue  # at its default, as LangChain leaves it out
             out[name] = self.typed(name, value)
+        for name, attr in self.completed.items() if engine is not None else ():
+            if (value := attrgetter(attr)(engine)) is not None:
+                out[name] = value
         named = {self.name(k) for k, v in given.items() if v is not None}
         if defaults:
             out.update(self.fallen_back(named, environ))

@@ -158,8 +158,8 @@ def output_schema(schema: Any, *, untitled: bool = False) -> OutputSchema:
     """Whatever `with_structured_output` was given, as an `OutputSchema`. `untitled`: a
     JSON-schema dict without a title is taken as given, nameless (a wire that sends it
     as given, `Adapter.untitled_schema_sent`), where it is otherwise a ValueError."""
-    from ..adapters.tools import is_typeddict
     from ..adapters.tools import to_tool_spec
+    from ..adapters.typeddicts import is_typeddict
 
     if schema is None:
         return OutputSchema("json", "", {}, "none")

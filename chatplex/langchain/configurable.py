@@ -90,8 +90,11 @@ class _ConfigurableModel(Runnable[LanguageModelInput, Any]):
         return _ConfigurableModel(fields)
 
     def _model(self, config: RunnableConfig | None = None) -> Runnable[Any, Any]:
-        # The same keys in LangChain's config as in chatplex's (`configurable`).
-        return cast("Runnable[Any, Any]", self._fields.resolve(cast("Any", config)))
+        # The same keys in LangChain's config as in chatplex's (`configurable`). Without
+        # one, the config of the run it is called in (a LangGraph node's, a lambda's):
+        # LangChain's `ensure_config` reads it, as its configurable model does.
+        merged = ensure_config(config)
+        return cast("Runnable[Any, Any]", self._fields.resolve(cast("Any", merged)))
 
     # ---- calls: handed to the model the config picks -------------------------------------
 

@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import os
 from collections.abc import Mapping
 from collections.abc import Sequence
 from importlib import import_module
-from importlib import resources
 from typing import Any
 from typing import ClassVar
 from typing import Self
@@ -55,6 +53,8 @@ from ..chat import ChatModel
 from ..chat.dropin import TAIL
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_form import serialized_form
+from ..chat.partner_profiles import found_profile
+from ..chat.partner_profiles import profile_table
 from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..dropins import DROP_IN_MODULES
@@ -276,7 +276,8 @@ class DropInChatModel(ChatChatplex):
             dumped: dict[str, Any] = handler(self)
             return dumped
         given = self.__dict__.get("partner_given") or {}
-        set_here = partner_fields_set(form, given.get("keywords", {}), given.get("environ", {}))
+        keywords, environ = given.get("keywords", {}), given.get("environ", {})
+        set_here = partner_fields_set(form, keywords, environ, self.chatplex_model)
         set_here |= self.model_fields_set & _LANGCHAIN_SIDE
         json_mode = info.mode_is_json()
 
@@ -559,12 +560,11 @@ class DropInChatModel(ChatChatplex):
         """The partner class's profile of this model (its data, shipped by chatplex in
         `profiles/`), adjusted by the engine as the partner adjusts it."""
         engine = self.chatplex_model
-        table = profile_table(self._engine.langchain_profiles)
-        if not table or not isinstance(engine, ChatModel):
+        table = self._engine.langchain_profiles
+        if not profile_table(table) or not isinstance(engine, ChatModel):
             return None
-        names = engine.langchain_profile_names()
-        found = next((table[n] for n in names if table.get(n)), {})
-        return cast("ModelProfile | None", engine.langchain_profile(dict(found)))
+        found = found_profile(table, engine.langchain_profile_names())
+        return cast("ModelProfile | None", engine.langchain_profile(found))
 
     @classmethod
     def is_lc_serializable(cls) -> bool:
@@ -828,23 +828,6 @@ def _signature(engine: type[ChatModel]) -> inspect.Signature:
     if "streaming" not in taken:
         own.append(inspect.Parameter("streaming", inspect.Parameter.KEYWORD_ONLY, default=False))
     return inspect.Signature([*named, *own, *tail])
-
-
-@functools.cache
-def profile_table(name: str | None) -> dict[str, dict[str, Any]]:
-    """A partner package's model profiles as chatplex ships them (`profiles/<name>.json`:
-    data derived from the models.dev project, MIT License, as the partner's own);
-    read once, on the first model that asks."""
-    if name is None:
-        return {}
-    text = (
-        resources.files(__package__)
-        .joinpath("profiles")
-        .joinpath(f"{name}.json")
-        .read_text("utf-8")
-    )
-    table: dict[str, dict[str, Any]] = json.loads(text)
-    return table
 
 
 def __getattr__(name: str) -> type[DropInChatModel]:

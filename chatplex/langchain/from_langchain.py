@@ -38,8 +38,11 @@ __all__ = ["to_chatplex_message", "to_chatplex_messages"]
 
 #: LangChain's (langchain-openai's) key for the `developer` role of a SystemMessage.
 _LC_OPENAI_ROLE = "__openai_role__"
-#: What a text block keeps: the text, and Anthropic's cache marks and citations.
-_TEXT_KEYS = frozenset({"type", "text", "cache_control", "citations", "id", "annotations"})
+#: What a text block keeps: the text, Anthropic's cache marks and citations, and OpenAI's
+#: (`prompt_cache_breakpoint`, which langchain-openai sends as given).
+_TEXT_KEYS = frozenset(
+    {"type", "text", "cache_control", "citations", "id", "annotations", "prompt_cache_breakpoint"}
+)
 #: Tool calls repeated inside content (LangChain v1 blocks); `tool_calls` has them.
 _CALL_BLOCKS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call"})
 

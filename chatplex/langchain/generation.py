@@ -17,12 +17,12 @@ from langchain_core.messages import BaseMessage as LCBaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 
-from ..adapters.tools import normalise_tool_choice
-from ..adapters.tools import parallel_from_choice
+from ..adapters.tool_choice import normalise_tool_choice
+from ..adapters.tool_choice import parallel_from_choice
 from ..adapters.tools import to_tool_specs
 from ..chat.call_hooks import cache_under_langchain
 from ..chat.dropin import tool_call_body
-from ..chat.model import builtin_tool_reader
+from ..chat.tool_binding import builtin_tool_reader
 from ..core import Runnable
 from .convert import StreamTranslator
 from .convert import mark_last_attempt
@@ -37,6 +37,7 @@ from .replies import chat_result
 from .replies import generation_chunks
 from .replies import merged_result
 from .replies import usage_closes
+from .sdk_replies import with_sdk_objects
 from .stream_call import from_stream
 from .structured import call_format
 from .structured import mark_parsed
@@ -185,10 +186,12 @@ def _token_kwargs(model: ChatChatplex, target: Any) -> dict[str, Any]:
 
 def _result(model: ChatChatplex, reply: Any, called: str, target: Any) -> ChatResult:
     """`reply` as LangChain's `ChatResult`; a drop-in's with the wire it was made for (its
-    partner's result style where the reply names no provider), chatplex's own model's
-    as its own."""
+    partner's result style where the reply names no provider, and the fields its partner
+    keeps as its SDK's objects made so), chatplex's own model's as its own."""
+    if not model._under_partner_name:
+        return chat_result(reply, called)
     label = getattr(primary(target), "provider_label", None)
-    return chat_result(reply, _named(model, called), label if model._under_partner_name else None)
+    return with_sdk_objects(chat_result(reply, None, label), adapter_of(primary(target)))
 
 
 def _as_partner(

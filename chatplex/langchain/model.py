@@ -331,11 +331,17 @@ class ChatChatplex(BaseChatModel):
         # provider); rows that do not name theirs, as the wire's partner class combines
         # them (langchain-groq's, langchain-mistralai's), else LangChain's empty one.
         if any(o and partner_style(o) == "chat_completions" for o in llm_outputs):
-            return combine_llm_outputs(llm_outputs)
-        engine = primary(self.chatplex_model)
-        return combine_shaped_outputs(
-            llm_outputs, style_of(getattr(engine, "provider_label", None) or self._wire)
-        )
+            combined = combine_llm_outputs(llm_outputs)
+        else:
+            engine = primary(self.chatplex_model)
+            combined = combine_shaped_outputs(
+                llm_outputs, style_of(getattr(engine, "provider_label", None) or self._wire)
+            )
+        if self._under_partner_name and "model_name" in combined:
+            # Those partners write their own field, not a row's (langchain-fireworks'
+            # rows have none; an AzureChatOpenAI named by its deployment has None).
+            combined["model_name"] = getattr(self, "model_name", combined["model_name"])
+        return combined
 
     async def _agenerate(
         self,

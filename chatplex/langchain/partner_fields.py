@@ -92,6 +92,10 @@ def partner_value(
         keyword = form.set_only_by[name]
         return _as_held(form, name, keyword, given[keyword]) if given.get(keyword) else None
     kept = {k: v for k, f in form.kept_in.items() if f == name and (v := given.get(k)) is not None}
+    completed = form.completed.get(name)
+    held = attrgetter(completed)(engine) if completed and engine is not None else None
+    if held is not None:
+        return {**held, **{k: _revealed(v) for k, v in kept.items()}}
     if kept:  # after what was given for the field itself, as the partner adds them
         return {**(given.get(name) or {}), **{k: _revealed(v) for k, v in kept.items()}}
     spellings = [name, *(k for k, field in form.aliases.items() if field == name)]
@@ -184,11 +188,15 @@ def partner_dump(
 
 
 def partner_fields_set(
-    form: PartnerFields, keywords: Collection[str], environ: Mapping[str, Any]
+    form: PartnerFields,
+    keywords: Collection[str],
+    environ: Mapping[str, Any],
+    engine: object = None,
 ) -> set[str]:
     """The partner's `model_fields_set` built with `keywords` (given, None too) in
     `environ` (as `partner_environment` keeps it): the fields given, under their field
-    names, those its validators assign (`assigned`) and the `fallbacks` they fill.
+    names, those its validators assign (`assigned`), the `fallbacks` they fill and
+    those they completed on `engine`, the model built (`completed`).
 
     >>> form = PartnerFields(aliases={"model": "model_name"}, assigned=frozenset({"extra"}))
     >>> sorted(partner_fields_set(form, ["model"], {}))
@@ -196,7 +204,12 @@ def partner_fields_set(
     """
     named = {form.name(k) for k in keywords}
     filled = {k for k in form.fallen_back(named, environ) if not form.fallbacks[k].factory}
-    return named | form.assigned | filled
+    completed = {
+        name
+        for name, attr in form.completed.items()
+        if engine is not None and attrgetter(attr)(engine) is not None
+    }
+    return named | form.assigned | filled | completed
 
 
 def _as_float(value: Any) -> Any:

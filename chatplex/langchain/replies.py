@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
@@ -18,6 +19,7 @@ from langchain_core.outputs import ChatGeneration
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 
+from ..chat.llm_results import choice_keys
 from ..chat.llm_results import partner_style
 from ..chat.llm_results import reply_fields
 from ..chat.llm_results import reply_result
@@ -80,7 +82,8 @@ def chat_result(reply: Any, called: str | None = None, label: str | None = None)
     # The other partners copy their reply's keys (none for a style no spec declares).
     infos = [shaped_generation_info(m.response_metadata, style) for m in messages]
     if rest and response_fields_apart(style):
-        messages = [_choice_only(m, info) for m, info in zip(messages, infos, strict=True)]
+        keys = choice_keys(style)
+        messages = [_choice_only(m, info, keys) for m, info in zip(messages, infos, strict=True)]
     generations = [
         ChatGeneration(message=m, generation_info=info)
         for m, info in zip(messages, infos, strict=True)
@@ -93,13 +96,16 @@ def chat_result(reply: Any, called: str | None = None, label: str | None = None)
 def _candidate(message: Any, first: Any, usage: Any) -> Any:
     """A candidate after the first (`n > 1`) as the partners make it: the reply's
     `usage` on it where its partner gives each choice's message the response's usage
-    (`usage_on_each_candidate`), and no `refusal` (langchain-openai writes the SDK's
-    refusal on the first generation alone)."""
+    (`usage_on_each_candidate`), the first's `model_provider` (or none, as the first),
+    and no `refusal` (langchain-openai writes the SDK's refusal on the first generation
+    alone)."""
     kwargs = {k: v for k, v in message.additional_kwargs.items() if k != "refusal"}
     usage = message.usage_metadata or usage
     meta = dict(message.response_metadata)
     if "model_provider" in first.response_metadata:  # (a preset names its own wire)
         meta["model_provider"] = first.response_metadata["model_provider"]
+    else:  # a partner that names none (langchain-sambanova) names none on any choice
+        meta.pop("model_provider", None)
     return message.model_copy(
         update={"additional_kwargs": kwargs, "usage_metadata": usage, "response_metadata": meta}
     )
@@ -109,13 +115,16 @@ def _candidate(message: Any, first: Any, usage: Any) -> Any:
 _OWN_KEYS = frozenset({"provider", "raw_finish_reason", "request_id", "attempts"})
 
 
-def _choice_only(message: Any, info: Mapping[str, Any] | None) -> Any:
+def _choice_only(message: Any, info: Mapping[str, Any] | None, keys: Sequence[str] = ()) -> Any:
     """A candidate of several with only its choice's metadata (its
-    `generation_info` keys, `model_provider`): the response's own fields (model, id,
-    usage...) are in the `llm_output`, which LangChain copies into a message only when
-    it is the sole generation."""
-    kept = set(info or ()) | {"model_provider"} | _OWN_KEYS
-    meta = {k: v for k, v in message.response_metadata.items() if k in kept}
+    `generation_info` keys, `model_provider`, then the response's fields its partner
+    writes on each choice's message, `keys`, in that order): the response's other
+    fields (model, id, usage...) are in the `llm_output`, which LangChain copies into a
+    message only when it is the sole generation."""
+    kept = (set(info or ()) | {"model_provider"} | _OWN_KEYS).difference(keys)
+    source = message.response_metadata
+    meta = {k: v for k, v in source.items() if k in kept}
+    meta.update((k, source[k]) for k in keys if k in source)
     return message.model_copy(update={"response_metadata": meta})
 
 

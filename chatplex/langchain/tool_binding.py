@@ -19,14 +19,14 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 
 from ..adapters.output_formats import openai_json_schema
+from ..adapters.tool_choice import normalise_tool_choice
+from ..adapters.tool_choice import parallel_from_choice
 from ..adapters.tools import given_cache_control
 from ..adapters.tools import given_tool_fields
-from ..adapters.tools import normalise_tool_choice
-from ..adapters.tools import parallel_from_choice
 from ..adapters.tools import to_tool_specs
 from ..chat.dropin import tool_call_body
-from ..chat.model import builtin_tool_reader
 from ..chat.structured import output_schema
+from ..chat.tool_binding import builtin_tool_reader
 from .wrapped import adapter_of
 from .wrapped import partner_refuses
 from .wrapped import primary

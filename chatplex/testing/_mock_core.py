@@ -411,6 +411,13 @@ class MockCore:
         if answered is not None:  # a request that is no chat (a token count)
             await self._send(ex, 200, answered, _JSON)
             return ex.keep_alive
+        raw = self._raw_reply(ex, body)
+        if isinstance(raw, bytes):
+            await self._send(ex, 200, raw, _JSON)
+            return ex.keep_alive
+        if raw is not None:
+            await self._stream(ex, raw, terminate=True)
+            return ex.keep_alive
         view = self._view(ex, body)
         reply = self._plan(ex, view)
         if view.get("stream") is True:
@@ -420,6 +427,14 @@ class MockCore:
             rendered = ex.wire.render_json(reply, ex.rid)
             await self._send(ex, 200, rendered, _JSON, ex.wire.reply_headers(reply))
         return ex.keep_alive
+
+    def _raw_reply(self, ex: _Exchange, body: dict[str, Any] | None) -> bytes | list[bytes] | None:
+        """The settings' reply written out whole, if they give one for this request."""
+        write = self.settings.raw_reply
+        if write is None:
+            return None
+        request = ex.request
+        return write(MockRequest(request.method, request.path, request.headers, body, 1))
 
     # ------------------------------------------------------------------ writing
 

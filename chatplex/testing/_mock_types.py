@@ -83,6 +83,11 @@ class MockSettings:
     #: Every reply says it stopped at the output-token limit (OpenAI's "length",
     #: Anthropic's and Converse's "max_tokens", Gemini's "MAX_TOKENS", Ollama's "length").
     stop_at_limit: bool = False
+    #: A reply written out whole, for what planning cannot say (a provider's own fields:
+    #: reasoning text, citations, built-in tools' items): given the request, a JSON body
+    #: (bytes, answered 200) or a stream's frames (a list of bytes, each sent as it is),
+    #: or None for the usual reply. Faults and rate limits still come first.
+    raw_reply: Callable[[MockRequest], bytes | list[bytes] | None] | None = None
 
     def __post_init__(self) -> None:
         if self.chunks is not None and not 1 <= self.chunks <= MAX_CHUNKS:

@@ -141,7 +141,7 @@ class MockServer:
 
     Settings (``reply_text``, ``reply``, ``chunks``, ``latency``, ``chunk_delay``,
     ``fault_plan``, ``rate_limit_rps``, ``rate_limit_burst``, ``script``,
-    ``usage_details``, ``stop_at_limit``) live in ``self.settings``
+    ``usage_details``, ``stop_at_limit``, ``raw_reply``) live in ``self.settings``
     and are read per request, so a test may change them while the server runs.
     ``fault_plan`` and ``reply`` run on the server thread: keep them quick.
 

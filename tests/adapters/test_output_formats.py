@@ -67,3 +67,26 @@ def test_a_titled_schema_is_langchain_cores_json_schema_of_a_typeddict() -> None
 
     titled = output_formats.titled_schema(output_schema(Reminder))
     assert list(titled.items()) == list(convert_to_json_schema(Reminder).items())
+
+
+def test_given_json_schema_is_the_models_own_or_the_dict_as_given_else_none() -> None:
+    from typing_extensions import TypedDict
+
+    given_json_schema = output_formats.given_json_schema
+
+    class Answer(BaseModel):
+        """An answer."""
+
+        text: str
+
+    class Point(TypedDict):
+        x: int
+
+    as_model = given_json_schema(output_schema(Answer), Answer)
+    assert as_model == Answer.model_json_schema() and as_model["title"] == "Answer"
+    schema = {"title": "Pick", "type": "object", "properties": {"n": {"type": "integer"}}}
+    as_dict = given_json_schema(output_schema(schema), schema)
+    assert as_dict == schema and as_dict is not schema  # a copy: the caller's dict untouched
+    assert given_json_schema(output_schema(Point), Point) is None
+    tool = {"name": "pick", "description": "", "parameters": {"type": "object"}}
+    assert given_json_schema(output_schema(tool), tool) is None

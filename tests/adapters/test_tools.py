@@ -20,7 +20,6 @@ from pydantic import create_model
 from chatplex.adapters import tools as _tools
 from chatplex.adapters.base import ToolSpec
 from chatplex.adapters.tools import given_tool_fields
-from chatplex.adapters.tools import normalise_tool_choice
 from chatplex.adapters.tools import to_tool_spec
 from chatplex.adapters.tools import to_tool_specs
 
@@ -207,18 +206,6 @@ def test_recursive_model_is_lifted_to_an_object_schema() -> None:
     assert "description" not in params and "$ref" not in params
 
 
-def test_title_stripping_leaves_data_alone() -> None:
-    class Odd(BaseModel):
-        """Defaults and enums are data."""
-
-        meta: dict[str, str] = {"title": "kept"}
-        kind: Literal["title", "name"] = "title"
-
-    params = to_tool_spec(Odd).parameters
-    assert params["properties"]["meta"]["default"] == {"title": "kept"}
-    assert params["properties"]["kind"]["enum"] == ["title", "name"]
-
-
 # --- dict shapes --------------------------------------------------------------------------
 
 SCHEMA = {
@@ -381,27 +368,6 @@ def test_non_json_default_is_dropped_without_a_warning() -> None:
     spec = to_tool_spec(odd_default)
     assert spec.parameters["properties"] == {"flag": {"type": "boolean"}}
     assert spec.parameters.get("required", []) == []
-
-
-@pytest.mark.parametrize(
-    ("doc", "summary", "params"),
-    [
-        ("One line.", "One line.", {}),
-        ("Summary.\n\nParameters\n----------\nx : int\n    Numpy style.", "Summary.", {}),
-        ("Summary.\n\n:param x: Described.\n:type x: int", "Summary.", {"x": "Described."}),
-        (
-            "Summary.\n\nArgs:\n    x: First.\n\n        Second paragraph.\n",
-            "Summary.",
-            {"x": "First. Second paragraph."},
-        ),
-        ("Summary.\n\nArgs:\n    x: Ex.\nNote:\n    x: not a param", "Summary.", {"x": "Ex."}),
-        ("Summary.\n\nArgs:\n    **kw (int): Keywords.", "Summary.", {"kw": "Keywords."}),
-        ("Summary.\n\nExamples:\n    >>> f()", "Summary.", {}),
-    ],
-)
-def test_docstring_parsing(doc: str, summary: str, params: dict[str, str]) -> None:
-    assert _tools._summary(doc) == summary
-    assert _tools._param_docs(doc) == params
 
 
 # --- BaseTool-like objects and ToolSpec ---------------------------------------------------
@@ -671,85 +637,6 @@ def test_basetool_like_with_unusable_args_schema() -> None:
         to_tool_spec(FakeTool("x", "d", None))
 
 
-# --- tool_choice --------------------------------------------------------------------------
-
-SPECS = (
-    ToolSpec("search", "", {"type": "object", "properties": {}}),
-    ToolSpec("get_weather", "", {"type": "object", "properties": {}}),
-)
-
-
-@pytest.mark.parametrize(
-    ("choice", "expected"),
-    [
-        (None, None),
-        (False, None),
-        ("auto", "auto"),
-        ("none", "none"),
-        ("required", "required"),
-        ("any", "required"),
-        (True, "required"),
-        ("search", "search"),
-        ({"type": "function", "function": {"name": "get_weather"}}, "get_weather"),
-        ({"type": "tool", "name": "search"}, "search"),
-        ({"type": "any"}, "required"),
-        ({"type": "auto"}, "auto"),
-        ({"type": "none"}, "none"),
-        ({"type": "auto", "disable_parallel_tool_use": False}, "auto"),
-    ],
-)
-def test_tool_choice_matrix(choice: Any, expected: str | None) -> None:
-    assert normalise_tool_choice(choice, SPECS) == expected
-
-
-@pytest.mark.parametrize(
-    ("choice", "error", "message"),
-    [
-        (
-            "lookup",
-            ValueError,
-            "tool_choice 'lookup' is not a bound tool; bound tools: search, get_weather",
-        ),
-        (
-            {"type": "tool", "name": "nope"},
-            ValueError,
-            "'nope' is not a bound tool; bound tools: search",
-        ),
-        ({"type": "function", "function": {"name": "x"}}, ValueError, "'x' is not a bound tool"),
-        (
-            {"type": "allowed_tools", "allowed_tools": {}},
-            ValueError,
-            "unsupported tool_choice dict",
-        ),
-        ({"type": "any", "extra": 1}, ValueError, "unsupported tool_choice dict"),
-        ({"type": "any", "disable_parallel_tool_use": True}, ValueError, "extra_body"),
-        (3, TypeError, "tool_choice must be a str, dict, bool or None, got int"),
-    ],
-)
-def test_tool_choice_errors(choice: Any, error: type[Exception], message: str) -> None:
-    with pytest.raises(error, match=message):
-        normalise_tool_choice(choice, SPECS)
-
-
-@pytest.mark.parametrize("choice", ["required", "any", True, "search", {"type": "any"}])
-def test_tool_choice_that_needs_tools_without_tools(choice: Any) -> None:
-    with pytest.raises(ValueError, match="needs bound tools, and none are bound"):
-        normalise_tool_choice(choice, [])
-
-
-@pytest.mark.parametrize(("choice", "expected"), [("auto", "auto"), ({"type": "none"}, "none")])
-def test_auto_and_none_without_tools_pass_through(choice: Any, expected: str) -> None:
-    # Both adapters leave them out of the request when no tools are bound.
-    assert normalise_tool_choice(choice, []) == expected
-
-
-def test_tool_named_like_a_keyword_cannot_be_forced_by_name() -> None:
-    specs = [ToolSpec("auto", "", {"type": "object", "properties": {}})]
-    assert normalise_tool_choice("auto", specs) == "auto"  # the keyword wins
-    with pytest.raises(ValueError, match="'auto' is a tool_choice keyword"):
-        normalise_tool_choice({"type": "tool", "name": "auto"}, specs)
-
-
 # --- the official SDKs' parameter types ---------------------------------------------------
 
 ALL_FORMS: list[object] = [
@@ -824,6 +711,7 @@ def test_specs_round_trip_through_json() -> None:
 
 
 def test_module_does_not_import_pydantic() -> None:
+    # (it imports the modules it builds on: pydantic_schema, typeddicts, docstrings)
     code = "import sys, chatplex.adapters.tools; print('pydantic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", "importing _tools must not import pydantic"
@@ -835,9 +723,7 @@ def test_docstring_examples() -> None:
     assert result.failed == 0
 
 
-from typing_extensions import TypedDict  # noqa: E402 - used by the TypedDict tests below
-
-# --- bind_tools(strict=) and TypedDicts, against LangChain's own conversion ------------------
+# --- bind_tools(strict=), against LangChain's own conversion ---------------------------------
 
 
 def _langchain_function(tool: Any, strict: bool | None = None) -> dict[str, Any]:
@@ -885,57 +771,6 @@ def test_a_tool_in_openai_wire_form_is_sent_as_given_whatever_strict() -> None:
     assert (spec.strict, spec.parameters) == (False, to_tool_spec(tool).parameters)
 
 
-def test_typeddict_tool_keeps_annotated_descriptions_as_langchain() -> None:
-
-    from typing_extensions import TypedDict
-
-    class Joke(TypedDict):
-        """A joke.
-
-        Args:
-            rating: how funny, 1-10
-        """
-
-        setup: Annotated[str, ..., "the setup"]
-        punchline: Annotated[str, "a default", "the punchline"]
-        rating: int
-
-    spec = to_tool_spec(Joke)
-    lc = _langchain_function(Joke)
-    assert (spec.name, spec.description) == (lc["name"], lc["description"]) == ("Joke", "A joke.")
-    assert spec.parameters["properties"]["setup"]["description"] == "the setup"
-    assert spec.parameters["properties"]["rating"]["description"] == "how funny, 1-10"
-    assert spec.parameters["properties"]["punchline"] == lc["parameters"]["properties"]["punchline"]
-    assert spec.parameters["required"] == lc["parameters"]["required"] == ["setup", "rating"]
-    assert spec.parameters == lc["parameters"]
-
-
-class Inner(TypedDict):
-    x: int
-
-
-class Outer(TypedDict):  # module level: the annotations are strings to resolve
-    items: list[Inner]
-    one: Inner | None
-
-
-def test_nested_typeddicts_are_converted() -> None:
-    params = to_tool_spec(Outer).parameters
-    assert params["$defs"]["Inner"]["properties"] == {"x": {"type": "integer"}}
-    assert params["properties"]["items"]["items"] == {"$ref": "#/$defs/Inner"}
-
-
-def test_typeddict_description_must_be_a_string() -> None:
-
-    from typing_extensions import TypedDict
-
-    class Bad(TypedDict):
-        a: Annotated[str, ..., 42]
-
-    with pytest.raises(TypeError, match="must be a description"):
-        to_tool_spec(Bad)
-
-
 def test_a_plain_function_tool_is_langchains_shape() -> None:
     """LangChain's convert_to_openai_tool leaves a function's arguments open (no
     `additionalProperties`); a strict tool closes them, as there."""
@@ -949,31 +784,6 @@ def test_a_plain_function_tool_is_langchains_shape() -> None:
     assert loose.parameters == _langchain_function(add)["parameters"]
     (strict,) = to_tool_specs([add], strict=True)
     assert strict.parameters["additionalProperties"] is False
-
-
-def test_given_json_schema_is_the_models_own_or_the_dict_as_given_else_none() -> None:
-    from pydantic import BaseModel
-    from typing_extensions import TypedDict
-
-    from chatplex.adapters.tools import given_json_schema
-    from chatplex.chat.structured import output_schema
-
-    class Answer(BaseModel):
-        """An answer."""
-
-        text: str
-
-    class Point(TypedDict):
-        x: int
-
-    as_model = given_json_schema(output_schema(Answer), Answer)
-    assert as_model == Answer.model_json_schema() and as_model["title"] == "Answer"
-    schema = {"title": "Pick", "type": "object", "properties": {"n": {"type": "integer"}}}
-    as_dict = given_json_schema(output_schema(schema), schema)
-    assert as_dict == schema and as_dict is not schema  # a copy: the caller's dict untouched
-    assert given_json_schema(output_schema(Point), Point) is None
-    tool = {"name": "pick", "description": "", "parameters": {"type": "object"}}
-    assert given_json_schema(output_schema(tool), tool) is None
 
 
 def test_a_tools_own_fields_are_read_from_a_dict_or_a_langchain_tools_extras() -> None:
@@ -994,23 +804,3 @@ def test_a_tools_own_fields_are_read_from_a_dict_or_a_langchain_tools_extras() -
     spec = to_tool_spec(openai_form)
     assert spec.fields == {"defer_loading": True}
     assert to_tool_spec(spec) is spec
-
-
-def test_a_choice_object_naming_a_bound_builtin_tool_is_its_type() -> None:
-    # The Responses API forces a built-in tool by its type ({"type": "web_search"}), as
-    # langchain-openai binds it; a type no bound tool has is still refused.
-    def builtin(tool: Any) -> dict[str, Any] | None:
-        return dict(tool) if tool.get("type") == "web_search" else None
-
-    specs = to_tool_specs([{"type": "web_search"}, *SPECS], builtin=builtin)
-    assert normalise_tool_choice({"type": "web_search"}, specs) == "web_search"
-    with pytest.raises(ValueError, match="unsupported tool_choice dict"):
-        normalise_tool_choice({"type": "file_search"}, specs)
-    with pytest.raises(ValueError, match="unsupported tool_choice dict"):
-        normalise_tool_choice({"type": "web_search", "extra": 1}, specs)
-
-
-def test_a_function_choice_in_the_responses_apis_form_names_the_tool() -> None:
-    assert normalise_tool_choice({"type": "function", "name": "search"}, SPECS) == "search"
-    with pytest.raises(ValueError, match="'nope' is not a bound tool"):
-        normalise_tool_choice({"type": "function", "name": "nope"}, SPECS)

@@ -361,6 +361,20 @@ def test_a_tool_result_answering_an_earlier_call_passes() -> None:
     )
 
 
+def test_an_empty_reply_is_taken_only_where_the_wire_says() -> None:
+    history = [HumanMessage("hi"), AIMessage([]), HumanMessage("again")]
+    with pytest.raises(ValueError, match="message 1: content is an empty list of blocks"):
+        check_messages(history, provider="openai", block_types=OPENAI_TYPES)
+    check_messages(history, provider="openai_responses", block_types=OPENAI_TYPES, empty_reply=True)
+    with pytest.raises(ValueError, match="message 0: content is an empty list of blocks"):
+        check_messages(  # a user turn of no blocks is still refused
+            [HumanMessage([])],
+            provider="openai_responses",
+            block_types=OPENAI_TYPES,
+            empty_reply=True,
+        )
+
+
 def test_base64_may_leave_off_its_padding() -> None:
     unpadded = "aGk"  # "hi" without its "="
     block = {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{unpadded}"}}

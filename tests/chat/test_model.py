@@ -5,7 +5,6 @@ hooks. (Its Runnable and I/O hooks have their modules' files.)"""
 from __future__ import annotations
 
 import copy
-import json
 import pickle
 from typing import Any
 
@@ -117,20 +116,6 @@ def test_the_provider_comes_from_the_adapter_and_the_key_never_shows() -> None:
     assert KEY not in repr(model) and KEY not in repr(model.bind(temperature=1))
 
 
-def test_bind_tools_gives_a_copy_offering_the_tools() -> None:
-    def get_weather(city: str) -> str:
-        """Weather of a city."""
-        return city
-
-    model = model_over(Wire())
-    with_tools = model.bind_tools([get_weather], tool_choice="get_weather")
-    assert [t.name for t in with_tools.tools] == ["get_weather"]
-    assert with_tools.tool_choice == "get_weather"
-    assert model.tools == () and model.tool_choice is None
-    with pytest.raises(ValueError, match="nope"):
-        model.bind_tools([get_weather], tool_choice="nope")
-
-
 class _Hooked(FakeChatModel):
     """A model whose LangChain class binds its own way: through the hooks only."""
 
@@ -158,20 +143,6 @@ def test_drop_ins_change_what_is_bound_through_the_hooks() -> None:
     assert structured.invoke("q") == {"a": "x"}
 
 
-def test_a_model_without_per_model_defaults_keeps_the_disable_streaming_given() -> None:
-    model = FakeChatModel(responses=["a"])
-    assert model.langchain_disable_streaming(None) is None  # LangChain's default
-    assert model.langchain_disable_streaming("tool_calling") == "tool_calling"
-
-
-def test_call_settings_normalise_stop() -> None:
-    model = FakeChatModel(stop="END", temperature=0.1)
-    settings = model._settings({})
-    assert (settings.model, settings.stop, settings.temperature) == ("fake-chat", ("END",), 0.1)
-    assert model._settings({"stop": ["a", "b"]}).stop == ("a", "b")
-    assert model._settings({"stop": []}).stop is None
-
-
 def test_rate_limit_setting() -> None:
     limited = FakeChatModel(rate_limit={"requests_per_minute": 60})
     assert limited.rate_limit == RateLimit(requests_per_minute=60)
@@ -189,18 +160,6 @@ def test_input_and_output_types_for_the_schemas() -> None:
     assert "AIMessage" in model.get_output_jsonschema()["$defs"]
 
 
-def test_invocation_params_name_the_provider_users_chose_not_its_wire() -> None:
-    from chatplex.adapters.base import CallSettings
-    from chatplex.lean import init_chat_model
-
-    groq = init_chat_model("groq:llama-3.3-70b-versatile", api_key="gsk-example")
-    assert groq.provider == "openai" and groq.provider_label == "groq"
-    params = groq._invocation_params(CallSettings(model="llama-3.3-70b-versatile"))
-    assert params["provider"] == "groq"
-    plain = init_chat_model("openai:gpt-4o-mini", api_key="sk-example")
-    assert plain.provider_label == "openai"
-
-
 def test_an_adapter_must_implement_the_declared_interface() -> None:
     # Shared code calls the interface's members (issue 48): an object that only looks
     # like an adapter fails here, before any request, naming what it must be.
@@ -209,70 +168,3 @@ def test_an_adapter_must_implement_the_declared_interface() -> None:
 
     with pytest.raises(TypeError, match=r"subclass of chatplex\.adapters\.base\.Adapter"):
         ChatModel(LooksLikeOne(), "m")  # type: ignore[arg-type]
-
-
-def test_a_model_leaves_token_counts_to_langchain_core_unless_its_wire_counts() -> None:
-    """Every counting hook's default is langchain-core's count (None), and the engine
-    does not count messages (so the LangChain chat model does not convert them)."""
-    model = FakeChatModel(responses=["x"])
-    assert model.langchain_token_ids("a b") is None
-    assert model.langchain_num_tokens("a b") is None
-    assert model.langchain_counts_messages() is False
-    assert model.langchain_num_tokens_from_messages([], None, {}) is None
-
-
-_ANTHROPIC_REPLY = {
-    "id": "msg_1",
-    "type": "message",
-    "role": "assistant",
-    "model": "claude-sonnet-4-5",
-    "content": [{"type": "text", "text": "ok"}],
-    "stop_reason": "end_turn",
-    "usage": {"input_tokens": 1, "output_tokens": 1},
-}
-_GEMINI_REPLY = {
-    "candidates": [
-        {"content": {"role": "model", "parts": [{"text": "ok"}]}, "finishReason": "STOP"}
-    ],
-    "usageMetadata": {"promptTokenCount": 1, "candidatesTokenCount": 1, "totalTokenCount": 2},
-}
-
-
-@pytest.mark.parametrize("sync", [True, False])
-@pytest.mark.parametrize(
-    ("model", "reply", "builtin", "sent"),
-    [
-        (
-            "anthropic:claude-sonnet-4-5",
-            _ANTHROPIC_REPLY,
-            {"type": "web_search_20250305", "name": "web_search", "max_uses": 2},
-            {"type": "web_search_20250305", "name": "web_search", "max_uses": 2},
-        ),
-        (
-            "google_genai:gemini-2.5-flash",
-            _GEMINI_REPLY,
-            {"google_search": {}},
-            {"googleSearch": {}},
-        ),
-    ],
-)
-async def test_bind_tools_sends_a_wires_builtin_tool_in_its_place(
-    model: str, reply: dict[str, Any], builtin: dict[str, Any], sent: dict[str, Any], sync: bool
-) -> None:
-    import respx
-
-    from chatplex.lean import init_chat_model
-
-    def get_weather(city: str) -> str:
-        """The weather in a city."""
-        return "sunny"
-
-    chat = init_chat_model(model, api_key="k", base_url="https://gw.example")
-    bound = chat.bind_tools([builtin, get_weather])
-    with respx.mock:
-        route = respx.post(url__startswith="https://gw.example/").respond(200, json=reply)
-        answer = bound.invoke("hi") if sync else await bound.ainvoke("hi")
-    assert answer.text == "ok"
-    tools = json.loads(route.calls.last.request.content)["tools"]
-    assert tools[0] == sent
-    assert "get_weather" in json.dumps(tools[1])  # the function, after it

@@ -87,6 +87,16 @@ def test_filled_fields_are_read_from_the_engine_as_json_values() -> None:
     assert form.written({}, {}) == {}  # no engine: nothing filled
 
 
+def test_completed_fields_are_written_from_the_engine_where_it_completed_them() -> None:
+    form = PartnerFields(completed={"fields": "partner_fields"})
+    given = {"fields": {"top_k": 5}}
+    done = SimpleNamespace(partner_fields={"thinking": "on", "top_k": 5})
+    assert form.written(given, {}, engine=done) == {"fields": {"thinking": "on", "top_k": 5}}
+    untouched = SimpleNamespace(partner_fields=None)
+    assert form.written(given, {}, engine=untouched) == given
+    assert form.written(given, {}) == given  # no engine: as given
+
+
 def test_fallbacks_are_written_as_the_partners_validators_fill_them() -> None:
     usage = Fallback(True, unless=("base", "BASE_URL"))
     form = PartnerFields(

@@ -4,6 +4,7 @@ the drop-in its config names, as a LangChain Runnable (callbacks, events, chains
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import RunnableLambda
 from langchain_core.tools import tool
 
 from chatplex.langchain import init_chat_model
@@ -79,6 +81,19 @@ def test_in_a_chain_under_a_handler_and_with_config(server: MockServer) -> None:
     configured = model.with_config(configurable=NAMED["configurable"], tags=["t"])
     assert configured.invoke("hi").text == "Echo: hi"
     assert configured.get_name() == "_ConfigurableModel"
+
+
+def test_a_call_without_config_reads_the_config_of_the_run_it_is_in(server: MockServer) -> None:
+    # As LangChain's: a LangGraph node or a lambda calling the model without a config
+    # hands it the graph's or chain's `configurable` (langchain-core's context variable).
+    model = unnamed(server)
+    inner = RunnableLambda(lambda text: model.invoke(text).response_metadata["model_name"])
+    assert inner.invoke("hi", NAMED) == "gpt-4o-mini"
+
+    async def call(text: str) -> str:
+        return str((await model.ainvoke(text)).response_metadata["model_name"])
+
+    assert asyncio.run(RunnableLambda(call).ainvoke("hi", NAMED)) == "gpt-4o-mini"
 
 
 def test_tools_and_structured_output_wait_for_the_model(server: MockServer) -> None:

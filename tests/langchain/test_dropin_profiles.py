@@ -7,8 +7,8 @@ import importlib
 
 import pytest
 
+from chatplex.chat.partner_profiles import profile_table
 from chatplex.langchain import langchain_class
-from chatplex.langchain.dropin import profile_table
 from tests.langchain._profiles import OUT
 from tests.langchain._profiles import SOURCES
 from tests.langchain._profiles import partner_profiles

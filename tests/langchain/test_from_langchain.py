@@ -110,3 +110,12 @@ def test_convert_still_gives_the_way_in() -> None:
     # The LangChain layer's modules import both directions from convert.py.
     assert convert.to_chatplex_messages is from_langchain.to_chatplex_messages
     assert convert.to_chatplex_message is from_langchain.to_chatplex_message
+
+
+def test_a_text_blocks_openai_cache_breakpoint_is_kept() -> None:
+    # langchain-openai sends `prompt_cache_breakpoint` as given; a wire that takes none
+    # (Anthropic) leaves it out itself.
+    mark = {"mode": "explicit"}
+    block = {"type": "text", "text": "x", "prompt_cache_breakpoint": mark, "index": 0}
+    (message,) = to_chatplex_messages([LCSystem([block])])
+    assert message.content == [{"type": "text", "text": "x", "prompt_cache_breakpoint": mark}]

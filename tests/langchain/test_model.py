@@ -214,6 +214,35 @@ def test_generate_combines_the_rows_llm_output_as_langchain_openai() -> None:
 
 
 @pytest.mark.parametrize("sync", [True, False])
+async def test_a_drop_ins_combined_output_names_its_model_field_as_its_partner(
+    sync: bool,
+) -> None:
+    # The partners' _combine_llm_outputs write their own `model_name` field, not a
+    # row's: langchain-fireworks' rows carry none (the drop-in gave None), and an
+    # AzureChatOpenAI named by its deployment has None (the drop-in gave the reply's).
+    from langchain_core.messages import HumanMessage
+
+    from chatplex import AzureChatOpenAI
+    from chatplex import ChatFireworks
+
+    prompts = [[HumanMessage("a")], [HumanMessage("b c")]]
+    with MockServer() as server:
+        fireworks = ChatFireworks(
+            model="accounts/fireworks/models/m", api_key="k", base_url=server.url + "/v1"
+        )
+        azure = AzureChatOpenAI(
+            azure_endpoint=server.url,
+            azure_deployment="gpt-4o-mini",
+            api_version="2024-10-21",
+            api_key="k",
+        )
+        for model, name in ((fireworks, "accounts/fireworks/models/m"), (azure, None)):
+            result = model.generate(prompts) if sync else await model.agenerate(prompts)
+            output = result.llm_output or {}
+            assert output["model_name"] == name and output["token_usage"]["total_tokens"] > 0
+
+
+@pytest.mark.parametrize("sync", [True, False])
 async def test_a_groq_reply_reports_the_effort_asked_the_calls_over_the_models(
     sync: bool,
 ) -> None:

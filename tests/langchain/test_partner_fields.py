@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import pydantic
@@ -31,6 +32,7 @@ from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain.partner_fields import ABSENT
 from chatplex.langchain.partner_fields import partner_environment
+from chatplex.langchain.partner_fields import partner_fields_set
 from chatplex.langchain.partner_fields import partner_value
 from chatplex.langchain.partner_fields import reading_form
 from chatplex.lean import ChatAnthropic as EngineAnthropic
@@ -366,6 +368,22 @@ def test_partner_value_reads_each_source_in_turn() -> None:
     engine = EngineAnthropic(model="claude-haiku-4-5", api_key="k")
     filled = partner_value(EngineAnthropic, "max_tokens", {}, {}, engine)
     assert filled == engine.adapter.default_max_tokens
+
+
+def test_a_completed_field_is_read_and_counted_set_from_the_engine() -> None:
+    """langchain-aws's `additional_model_request_fields` where its `reasoning_effort`
+    added to them: the engine's (with what the partner keeps there too), and set."""
+    form = PartnerFields(kept_in={"stream_usage": "fields"}, completed={"fields": "partner_fields"})
+    engine = SimpleNamespace(partner_fields={"thinking": "on", "top_k": 5})
+    given = {"fields": {"top_k": 5}, "stream_usage": False}
+    with_form = type("Engine", (), {"langchain_fields": form})
+    read = partner_value(with_form, "fields", given, {}, engine)  # type: ignore[arg-type]
+    assert read == {"thinking": "on", "top_k": 5, "stream_usage": False}
+    as_given = SimpleNamespace(partner_fields=None)
+    read = partner_value(with_form, "fields", given, {}, as_given)  # type: ignore[arg-type]
+    assert read == {"top_k": 5, "stream_usage": False}
+    assert partner_fields_set(form, [], {}, engine) == {"fields"}
+    assert partner_fields_set(form, [], {}, as_given) == set()
 
 
 @pytest.mark.parametrize("case", list(_CASES))

@@ -94,6 +94,48 @@ def test_several_candidates_keep_their_choices_keys_and_the_replys_usage(
     assert (result.llm_output or {})["model_name"] == "m"
 
 
+def test_several_fireworks_candidates_keep_the_fields_it_writes_on_each_choice() -> None:
+    # langchain-fireworks' _create_chat_result writes model_provider, model_name and the
+    # tier on every choice's message; the usage and fingerprint go in the llm_output
+    # alone, which LangChain copies into a message only when it is the sole generation.
+    meta = {
+        "finish_reason": "stop",
+        "logprobs": None,
+        "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+        "system_fingerprint": "fp",
+        "service_tier": "default",
+        "model_provider": "fireworks",
+        "model_name": "m",
+        "id": "chatcmpl-1",
+    }
+    other = AIMessage(content="second", response_metadata=dict(meta))
+    reply = AIMessage(content="first", response_metadata={**meta, "other_candidates": [other]})
+    result = chat_result(reply)
+    kept = {
+        "finish_reason": "stop",
+        "logprobs": None,
+        "model_provider": "fireworks",
+        "model_name": "m",
+        "service_tier": "default",
+    }
+    for generation in result.generations:
+        assert generation.message.response_metadata == kept
+        assert list(generation.message.response_metadata) == list(kept)
+    assert (result.llm_output or {})["system_fingerprint"] == "fp"
+
+
+def test_a_candidate_names_no_provider_where_its_partner_names_none() -> None:
+    # langchain-sambanova writes no model_provider on any choice; the OpenAI adapter
+    # named one on the other candidates.
+    other = AIMessage(content="second", response_metadata={"model_provider": "openai"})
+    reply = AIMessage(
+        content="first",
+        response_metadata={"model_name": "m", "other_candidates": [other]},
+    )
+    second = chat_result(reply).generations[1].message
+    assert "model_provider" not in second.response_metadata
+
+
 async def _pieces(
     chunks: list[Any], *, hold: bool, sync: bool, partner: bool = False
 ) -> list[ChatGenerationChunk]:

@@ -165,7 +165,11 @@ class ScriptedServer:
 
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # stop()'s shutdown() waits for the serving loop to look, every `poll_interval`
+        # (0.5 s by default): half a second of each module's teardown.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:

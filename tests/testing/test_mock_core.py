@@ -303,3 +303,36 @@ async def test_scripted_usage_details_and_stop_reach_every_reply() -> None:
     assert json.loads(raw)["choices"][0]["finish_reason"] == "length"  # stop_at_limit
     assert status == 200 and usage["prompt_tokens_details"]["cached_tokens"] == 3
     assert usage["completion_tokens_details"]["reasoning_tokens"] == usage["completion_tokens"]
+
+
+async def test_a_raw_reply_is_sent_as_written_after_faults(core: tuple[MockCore, int]) -> None:
+    # MockSettings.raw_reply: bytes are a JSON body, a list a stream's frames; None leaves
+    # the request to the usual reply, and a fault still wins over it.
+    server, port = core
+    seen: list[MockRequest] = []
+
+    def write(request: MockRequest) -> bytes | list[bytes] | None:
+        seen.append(request)
+        if request.stream:
+            return [b'data: {"n": 1}\n\n', b"data: [DONE]\n\n"]
+        return b'{"own": true}' if request.json and request.json.get("own") else None
+
+    server.settings.raw_reply = write
+    said = [{"role": "user", "content": "x"}]
+    status, _, raw = await exchange(
+        port, post("/v1/chat/completions", {"messages": said, "own": 1})
+    )
+    assert status == 200 and json.loads(raw) == {"own": True}
+    status, _, raw = await exchange(port, post("/v1/chat/completions", {"messages": said}))
+    assert status == 200 and json.loads(raw)["object"] == "chat.completion"
+    body = {"messages": said, "stream": True}
+    status, headers, raw = await exchange(port, post("/v1/chat/completions", body))
+    assert status == 200 and headers["content-type"].startswith("text/event-stream")
+    assert b'data: {"n": 1}\n\n' in raw and b"data: [DONE]" in raw
+    fault = "x-mock-fault: status=503"
+    status, _, _ = await exchange(port, post("/v1/chat/completions", {**body, "own": 1}, fault))
+    assert status == 503 and len(seen) == 3
+    fault = "x-mock-fault: content_filter"  # a stream's fault: the planned reply, cut
+    status, _, raw = await exchange(port, post("/v1/chat/completions", body, fault))
+    assert status == 200 and b'"n": 1' not in raw and b"content_filter" in raw
+    assert len(seen) == 3

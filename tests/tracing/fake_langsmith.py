@@ -93,7 +93,11 @@ class FakeLangSmith:
                 self._reply(200, {})
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # `shutdown()` waits for the serving loop to see it, which looks every
+        # `poll_interval` (0.5 s by default): half a second of each test's teardown.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def runs(self) -> dict[str, dict[str, Any]]:

@@ -41,6 +41,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -67,7 +68,9 @@ from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
-from .betas import with_tool_betas
+from .betas import beta_call
+from .betas import with_beta_fields
+from .betas import with_request_betas
 from .bound import bound_anthropic_tools
 from .count_tokens import count_request
 from .errors import ERROR_FAMILIES
@@ -96,6 +99,7 @@ __all__ = [
     "BLOCK_TYPES",
     "DEFAULT_BASE_URL",
     "FALLBACK_MAX_TOKENS",
+    "ADAPTIVE_THINKING_MODELS",
     "MAX_OUTPUT_TOKENS",
     "AnthropicAdapter",
     "AnthropicStreamParser",
@@ -153,6 +157,24 @@ MAX_OUTPUT_TOKENS: dict[str, int] = {
 FALLBACK_MAX_TOKENS = 4096
 
 
+#: The models whose profile (langchain-anthropic's) has "xhigh" among its reasoning
+#: effort levels: an effort set without `thinking` brings `ADAPTIVE_THINKING` there.
+ADAPTIVE_THINKING_MODELS = frozenset(
+    {
+        "claude-fable-5",
+        "claude-fable-5-1",
+        "claude-opus-4-7",
+        "claude-opus-4-8",
+        "claude-opus-5",
+        "claude-opus-5-5",
+        "claude-sonnet-5",
+        "claude-sonnet-5-5",
+    }
+)
+#: The `thinking` langchain-anthropic sends with an effort on those models.
+ADAPTIVE_THINKING = {"type": "adaptive", "display": "summarized"}
+
+
 def default_max_tokens_for(model: str) -> int:
     """The `max_tokens` langchain-anthropic sends for `model` when none is set.
 
@@ -204,6 +226,8 @@ class AnthropicAdapter(Adapter):
     #: A call's response_format given as a pydantic class: its schema in
     #: output_config.format, as langchain-anthropic converts it.
     response_format_class = "schema"
+    #: Whether its replies show the beta models' fields (`for_call`).
+    _beta_replies = False
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Anthropic's built-in tools (web search, code execution, text editor...), sent
@@ -244,6 +268,7 @@ class AnthropicAdapter(Adapter):
         default_max_tokens: int | None = None,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
+        effort_set: bool = False,
     ) -> None:
         # The arguments are rebound first, so that no local of this frame (what a
         # traceback rendered with locals shows) holds a key or a credential in clear.
@@ -266,6 +291,9 @@ class AnthropicAdapter(Adapter):
             raise ValueError(f"default_max_tokens must be >= 1, got {default_max_tokens}")
         self.anthropic_version = anthropic_version
         self.default_max_tokens = default_max_tokens
+        #: Whether the model sets a reasoning effort (langchain-anthropic's
+        #: `reasoning_effort`): its calls then think adaptively where the model does.
+        self.effort_set = effort_set
         self._secret_names = secret_header_names(secret_headers)
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
         # Header names are case-insensitive: lower-case them so defaults can override ours.
@@ -313,8 +341,12 @@ class AnthropicAdapter(Adapter):
         body.update(tool_fields(settings))
         if stream:
             body["stream"] = True
+        effort = self.effort_set
         if settings.extra_body:
             body.update(settings.extra_body)
+            effort = _effort_in_output_config(body) or effort
+        if effort and "thinking" not in body and settings.model in ADAPTIVE_THINKING_MODELS:
+            body["thinking"] = dict(ADAPTIVE_THINKING)  # as langchain-anthropic defaults it
         headers: dict[str, Any] = {
             "anthropic-version": self.anthropic_version,
             "content-type": "application/json",
@@ -322,12 +354,12 @@ class AnthropicAdapter(Adapter):
         if self._key:  # as the anthropic SDK (2.x) sends it: `Authorization: Bearer <key>`
             headers["authorization"] = Secret(f"Bearer {self._key.get()}")
         headers.update(self._extra_headers)
-        if body.get("tools"):
-            # A tool type in beta is refused without its beta: named as langchain-anthropic does.
-            name = next((k for k in headers if k.lower() == "anthropic-beta"), "anthropic-beta")
-            betas = with_tool_betas(headers.get(name), body["tools"])
-            if betas is not None:
-                headers[name] = betas
+        # A tool type or body field in beta is refused without its beta: named as
+        # langchain-anthropic does.
+        name = next((k for k in headers if k.lower() == "anthropic-beta"), "anthropic-beta")
+        betas = with_request_betas(headers.get(name), body)
+        if betas is not None:
+            headers[name] = betas
         return post_json(self._url, body, headers, self._secret_names, self._secret_url)
 
     def count_tokens_request(
@@ -340,8 +372,28 @@ class AnthropicAdapter(Adapter):
             chat, kwargs, betas=betas, url=self._count_url, secret_url=self._secret_count_url
         )
 
+    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
+        """Itself, or one whose replies show the beta models' fields, where
+        langchain-anthropic would make the call through the SDK's beta client
+        (`betas.beta_call`)."""
+        if self._beta_replies:
+            return self
+        name = next((k for k in self._extra_headers if k.lower() == "anthropic-beta"), "")
+        if not beta_call(self._extra_headers.get(name), settings):
+            return self
+        beta = copy.copy(self)
+        beta._beta_replies = True
+        return beta
+
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
-        """The reply of a non-streaming call as an `AIMessage`."""
+        """The reply of a non-streaming call as an `AIMessage` (with the beta models'
+        fields, where langchain-anthropic's would show them: `for_call`)."""
+        reply = self._parse_message(body, headers)
+        if self._beta_replies:
+            with_beta_fields(reply.response_metadata)
+        return reply
+
+    def _parse_message(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         try:
             data = json.loads(body)
         except ValueError as exc:
@@ -425,6 +477,18 @@ class AnthropicAdapter(Adapter):
         from .batch import AnthropicBatches  # loaded with the first batch, not with the adapter
 
         return AnthropicBatches(self, limits) if limits else AnthropicBatches(self)
+
+
+def _effort_in_output_config(body: dict[str, Any]) -> bool:
+    """A call's `effort` / `reasoning_effort` (langchain-anthropic's call keywords, not
+    Messages fields) moved into `output_config.effort`, over the model's, as
+    langchain-anthropic moves them (`effort` winning, as its alias does); whether the
+    call set one."""
+    effort, reasoning_effort = body.pop("effort", None), body.pop("reasoning_effort", None)
+    chosen = effort if effort is not None else reasoning_effort
+    if chosen:
+        body["output_config"] = {**(body.get("output_config") or {}), "effort": chosen}
+    return bool(chosen)
 
 
 def _sdk_metadata(meta: dict[str, Any]) -> dict[str, Any]:

@@ -3,8 +3,10 @@
 Anthropic refuses a tool type still in beta (web_fetch, code_execution_20250522,
 computer use, mcp_toolset...) unless the request names its beta; langchain-anthropic
 adds it to the betas the model was given (`_TOOL_TYPE_TO_BETA`), and
-`advanced-tool-use-2025-11-20` when a tool has `input_examples`. chatplex adds the
-same, after the model's own, for its Anthropic models and the `ChatAnthropic` drop-in.
+`advanced-tool-use-2025-11-20` when a tool has `input_examples`; then the betas of the
+body's beta fields (`mcp_servers`, `output_config.task_budget`, thinking shown as
+"updates"). chatplex adds the same, after the model's own, for its Anthropic models and
+the `ChatAnthropic` drop-in (`with_request_betas`).
 
 >>> with_tool_betas(None, [{"type": "web_fetch_20250910", "name": "web_fetch"}])
 'web-fetch-2025-09-10'
@@ -12,6 +14,8 @@ same, after the model's own, for its Anthropic models and the `ChatAnthropic` dr
 'files-api-2025-04-14,advanced-tool-use-2025-11-20'
 >>> with_tool_betas(None, [{"name": "f", "input_schema": {}}]) is None
 True
+>>> with_request_betas("b1", {"mcp_servers": [{"type": "url"}]})
+'b1,mcp-client-2025-11-20'
 """
 
 from __future__ import annotations
@@ -20,7 +24,13 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["TOOL_TYPE_BETAS", "with_tool_betas"]
+__all__ = [
+    "TOOL_TYPE_BETAS",
+    "beta_call",
+    "with_beta_fields",
+    "with_request_betas",
+    "with_tool_betas",
+]
 
 #: The beta each tool type needs (langchain-anthropic's `_TOOL_TYPE_TO_BETA`).
 TOOL_TYPE_BETAS: Mapping[str, str] = {
@@ -36,6 +46,11 @@ TOOL_TYPE_BETAS: Mapping[str, str] = {
 }
 #: The beta a tool's `input_examples` needs.
 INPUT_EXAMPLES_BETA = "advanced-tool-use-2025-11-20"
+#: The betas of body fields Anthropic refuses without them, in langchain-anthropic's
+#: order (its `_get_request_payload`).
+MCP_SERVERS_BETA = "mcp-client-2025-11-20"
+TASK_BUDGET_BETA = "task-budgets-2026-03-13"
+THINKING_UPDATES_BETA = "thinking-display-updates-2026-08-18"
 
 
 def with_tool_betas(given: str | None, tools: Iterable[Mapping[str, Any]]) -> str | None:
@@ -51,3 +66,51 @@ def with_tool_betas(given: str | None, tools: Iterable[Mapping[str, Any]]) -> st
     if not added:
         return given
     return ",".join([*betas, *added])
+
+
+def with_request_betas(given: str | None, body: Mapping[str, Any]) -> str | None:
+    """The `anthropic-beta` header value for a request `body`: `given`, then what its
+    tools need (`with_tool_betas`), then what its beta fields need, each once."""
+    tools = body.get("tools")
+    header = with_tool_betas(given, tools) if isinstance(tools, list) and tools else given
+    output_config, thinking = body.get("output_config"), body.get("thinking")
+    needed = (
+        (MCP_SERVERS_BETA, bool(body.get("mcp_servers"))),
+        (
+            TASK_BUDGET_BETA,
+            isinstance(output_config, Mapping) and bool(output_config.get("task_budget")),
+        ),
+        (
+            THINKING_UPDATES_BETA,
+            isinstance(thinking, Mapping) and thinking.get("display") == "updates",
+        ),
+    )
+    betas = [beta.strip() for beta in header.split(",") if beta.strip()] if header else []
+    added = [beta for beta, wanted in needed if wanted and beta not in betas]
+    return ",".join([*betas, *added]) if added else header
+
+
+#: Fields of the anthropic SDK's `BetaMessage` and `BetaUsage` beyond `Message`'s and
+#: `Usage`'s: langchain-anthropic's reply to a call it makes through the SDK's beta
+#: client shows them as None when the reply leaves them out.
+BETA_MESSAGE_FIELDS = ("context_management", "input_transformations")
+BETA_USAGE_FIELDS = ("fallback_credit", "iterations")
+
+
+def beta_call(header: str | None, settings: Mapping[str, Any]) -> bool:
+    """Whether langchain-anthropic makes a call through the SDK's beta client: one with
+    betas (`header`: the model's, None: none), or whose call `settings` (its bound
+    tools, its body fields) bring one. A model's own `mcp_servers` or `task_budget`,
+    held in its body rather than in the call's settings, is not seen here."""
+    body = {**(settings.get("extra_body") or {}), **settings}
+    return bool(header) or with_request_betas(None, body) is not None
+
+
+def with_beta_fields(metadata: Any) -> None:
+    """A reply's response_metadata with the beta models' fields it lacks, as None (its
+    usage's too, where it has one)."""
+    for key in BETA_MESSAGE_FIELDS:
+        metadata.setdefault(key, None)
+    usage = metadata.get("usage")
+    if isinstance(usage, Mapping):
+        metadata["usage"] = {**dict.fromkeys(BETA_USAGE_FIELDS), **usage}

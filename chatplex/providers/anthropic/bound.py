@@ -2,7 +2,7 @@
 in the form langchain-anthropic binds them (what callbacks, tracers and `bound.kwargs`
 see): each function tool as `{"name", "input_schema", "description"}`, the choice as a
 `tool_choice` object. The request sent is the same either way: the engine reads both
-forms (`adapters.tools.to_tool_specs`, `normalise_tool_choice`)."""
+forms (`adapters.tools.to_tool_specs`, `adapters.tool_choice.normalise_tool_choice`)."""
 
 from __future__ import annotations
 

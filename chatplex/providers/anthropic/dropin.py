@@ -256,6 +256,7 @@ class ChatAnthropic(ChatModel):
                 if default_max_tokens is not None
                 else default_max_tokens_for(model)
             ),
+            effort_set=bool(reasoning_effort),
         )
         # Through its proxy, where one is set, as langchain-anthropic's httpx clients.
         proxied = proxied_clients(anthropic_proxy, "ANTHROPIC_PROXY", taken.tail.settings)

@@ -1,6 +1,8 @@
 """Anthropic request side: chatplex messages and settings → Messages API body parts.
 
-Leading system messages become `system`; consecutive same-role turns are merged;
+Leading system messages become `system`; consecutive same-role turns are merged; an
+empty AI message before the last message is left out, a final one is sent empty and
+without trailing whitespace (the API's rules for a prefill);
 `ToolMessage`s become user `tool_result` blocks (first in their turn, as the API requires);
 OpenAI-style `image_url` blocks become Anthropic `image` blocks, LangChain's standard
 `file` blocks `document` blocks. Assistant content goes
@@ -63,14 +65,46 @@ def to_wire_messages(
     if start == len(messages):
         raise ValueError("Anthropic needs a user or assistant message; got only system messages")
     turns: list[_Block] = []
+    joined = True
+    last = len(messages) - 1
     for i in range(start, len(messages)):
-        role, content = _turn(messages[i], i, error_flags)
-        if turns and turns[-1]["role"] == role:
+        if _empty_reply(messages[i]):
+            if i < last:
+                # The API refuses empty content but in a final assistant turn: an empty
+                # reply before it is left out, and the turns around it stay apart (the
+                # API takes two user turns in a row), as langchain-anthropic sends them.
+                joined = False
+                continue
+            content: str | list[_Block] = ""  # the final one goes empty, as theirs
+            role = "assistant"
+        else:
+            role, content = _turn(messages[i], i, error_flags)
+        if i == last and role == "assistant":
+            content = _without_trailing_space(content)
+        if joined and turns and turns[-1]["role"] == role:
             # Anthropic wants alternating roles: consecutive same-role messages become one.
             turns[-1]["content"] = _join(turns[-1]["content"], content, role)
         else:
             turns.append({"role": role, "content": content})
+        joined = True
     return _system(messages[:start]), turns
+
+
+def _without_trailing_space(content: str | list[_Block]) -> str | list[_Block]:
+    """A final assistant turn (a prefill) without trailing whitespace, which the API
+    refuses there: the text, or its last text block, right-stripped as
+    langchain-anthropic sends it."""
+    if isinstance(content, str):
+        return content.rstrip()
+    if content and content[-1].get("type") == "text" and isinstance(content[-1].get("text"), str):
+        return [*content[:-1], {**content[-1], "text": content[-1]["text"].rstrip()}]
+    return content
+
+
+def _empty_reply(msg: BaseMessage) -> bool:
+    """An AI message with no content and no tool calls (a stream's last chunk kept alone,
+    a reply of nothing)."""
+    return isinstance(msg, AIMessage) and not msg.content and not msg.tool_calls
 
 
 def _turn(msg: BaseMessage, i: int, error_flags: bool) -> tuple[str, str | list[_Block]]:
@@ -181,6 +215,11 @@ def _server_call(block: _Block) -> _Block:
     return out
 
 
+#: The fields of a text block Anthropic takes (others, such as LangChain's `id` or
+#: OpenAI's `prompt_cache_breakpoint`, it rejects as extra inputs).
+_ANTHROPIC_TEXT_KEYS = frozenset({"type", "text", "cache_control", "citations"})
+
+
 def _blocks(content: list[Any], i: int) -> list[_Block]:
     """Content blocks for the wire; empty text blocks (which Anthropic rejects) dropped."""
     out: list[_Block] = []
@@ -194,7 +233,9 @@ def _blocks(content: list[Any], i: int) -> list[_Block]:
         kind = block.get("type")
         if kind == "text" and not block.get("text"):
             continue
-        if kind == "image_url":
+        if kind == "text":  # what Anthropic takes of it, as langchain-anthropic narrows it
+            block = {k: v for k, v in block.items() if k in _ANTHROPIC_TEXT_KEYS}
+        elif kind == "image_url":
             block = _image(block, i)
         elif kind == "image" and "source" not in block:
             block = _with_document_keys(_standard_image(block, i), block)

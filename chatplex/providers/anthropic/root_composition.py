@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
+from ...core.frames import user_stacklevel
+
 __all__ = ["drop_root_composition_tools", "without_root_composition"]
 
 _KEYS = ("oneOf", "anyOf")
@@ -31,8 +33,8 @@ def drop_root_composition_tools(
     """`tools` without those whose root schema has `oneOf`/`anyOf`, each dropped with a
     UserWarning; a ValueError where langchain-anthropic raises one (`thinking`: the
     model's, which discards a forced choice before sending)."""
-    # the caller of bind_tools (bind_tools -> _tools_to_bind -> here)
-    kept, dropped = without_root_composition(tools, stacklevel=4)
+    # the caller of bind_tools, however many of chatplex's frames lie between
+    kept, dropped = without_root_composition(tools)
     if tools and not kept:
         raise ValueError(
             f"All {len(tools)} bound tool(s) use a top-level {_SHOWN} in their "
@@ -49,11 +51,11 @@ def drop_root_composition_tools(
 
 
 def without_root_composition(
-    tools: Sequence[Any], *, stacklevel: int
+    tools: Sequence[Any], *, stacklevel: int | None = None
 ) -> tuple[list[Any], set[str]]:
     """`tools` without those whose root schema has `oneOf`/`anyOf`, and the dropped ones'
     names; each dropped with langchain-anthropic's UserWarning, shown `stacklevel` frames
-    up from the function calling this one (the user's line)."""
+    up from the function calling this one, or (None) at the first caller outside chatplex."""
     kept: list[Any] = []
     dropped: set[str] = set()
     for tool in tools:
@@ -69,7 +71,7 @@ def without_root_composition(
             f"Dropping tool {described}: its input_schema has a top-level "
             f"{'/'.join(offending)}, which the Anthropic API does not support. The tool "
             "will not be available to the model.",
-            stacklevel=stacklevel + 1,
+            stacklevel=user_stacklevel() if stacklevel is None else stacklevel + 1,
         )
     return kept, dropped
 

@@ -14,10 +14,12 @@ _MESSAGES = frozenset(
         "container",
         "context_management",
         "diagnostics",
+        "effort",
         "inference_geo",
         "mcp_servers",
         "metadata",
         "output_config",
+        "reasoning_effort",
         "service_tier",
         "speed",
         "stop_sequences",
@@ -43,6 +45,12 @@ _BEYOND_SDK = (
     ("top_k", "as temperature"),
     ("context_management", "a beta parameter (the SDK's beta.messages.create names it)"),
     ("mcp_servers", "a beta parameter (the SDK's beta.messages.create names it)"),
+    (
+        "reasoning_effort",
+        "langchain-anthropic's call keyword, sent as output_config.effort (the adapter "
+        "moves it there)",
+    ),
+    ("effort", "as reasoning_effort (its alias there, winning over it)"),
 )
 
 #: LangChain settings of ChatAnthropic chatplex does not have, and why.
@@ -81,12 +89,14 @@ SPECS = (
             first=(
                 "id",
                 "container",
+                "context_management",  # a beta call's (`betas.BETA_MESSAGE_FIELDS`)
                 "diagnostics",
                 "model",
                 "stop_details",
                 "stop_reason",
                 "stop_sequence",
                 "usage",
+                "input_transformations",
             ),
             last=("model_name", "model_provider"),
             inner=(
@@ -97,8 +107,10 @@ SPECS = (
                             "cache_creation",
                             "cache_creation_input_tokens",
                             "cache_read_input_tokens",
+                            "fallback_credit",  # a beta call's
                             "inference_geo",
                             "input_tokens",
+                            "iterations",
                             "output_tokens",
                             "output_tokens_details",
                             "server_tool_use",

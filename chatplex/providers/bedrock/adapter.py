@@ -81,6 +81,7 @@ from .auth import resolve_region
 from .call_keywords import converse_refusal
 from .errors import ERROR_FAMILIES
 from .eventstream import EventStreamDecoder
+from .reasoning_effort import EffortRule
 from .request import SERVER_TOOL_BLOCK_TYPES
 from .request import converse_body
 from .request import converse_model
@@ -104,7 +105,7 @@ __all__ = [
     "configured_retries",
 ]
 
-#: Content blocks this adapter sends: text, images and files (base64), and the reasoning,
+#: Content blocks this adapter sends: text, images, files and videos (base64), and the reasoning,
 #: tool-use and server-tool blocks of previous replies (sent back as they came). Others
 #: are refused before any request.
 BLOCK_TYPES = BlockTypes(
@@ -114,6 +115,7 @@ BLOCK_TYPES = BlockTypes(
             "image_url",
             "image",
             "file",
+            "video",
             "reasoning",
             "reasoning_content",
             "thinking",
@@ -180,6 +182,9 @@ class BedrockAdapter(Adapter):
     stream_framing: Callable[[], EventStreamDecoder] = EventStreamDecoder
     #: langchain-aws's ChatBedrockConverse binds `tool_choice=None` when none is asked.
     binds_unset_tool_choice = True
+    #: What a call's `reasoning_effort` becomes (the model's profile levels and base
+    #: model, `reasoning_effort.py`); set by `ChatBedrockConverse`. None: sent as it is.
+    effort_rule: EffortRule | None = None
 
     def __init__(
         self,
@@ -297,7 +302,9 @@ class BedrockAdapter(Adapter):
             empty_text=True,
             empty_list=True,
         )
-        body = converse_body(messages, settings, self.base_model_id or settings.model, self.vendor)
+        body = converse_body(
+            messages, settings, self.base_model_id or settings.model, self.effort_rule, self.vendor
+        )
         headers = {**self._headers, "content-type": _JSON}
         if stream:
             headers.setdefault("accept", "application/vnd.amazon.eventstream")

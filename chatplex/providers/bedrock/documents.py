@@ -1,5 +1,6 @@
-"""LangChain's standard `file` block as Converse's `document` block, as langchain-aws
-converts it: base64 data only (Converse fetches nothing), the format from the MIME type,
+"""LangChain's standard `file` block as Converse's `document` block, and its `video`
+block as Converse's `video` block, as langchain-aws converts them: base64 data only
+(Converse fetches nothing), the format from the MIME type; for a document,
 the block's citations setting, and a name (Converse wants one): the block's own, else
 one derived from the bytes, so that the same request always reads the same (prompt
 caching matches on it), `-2`, `-3`... for the same bytes again in one request (Converse
@@ -14,7 +15,7 @@ import hashlib
 import warnings
 from typing import Any
 
-__all__ = ["document_block"]
+__all__ = ["document_block", "video_block"]
 
 #: Converse's formats by MIME type (langchain-aws's table, which it reads for a file
 #: block's format: its image and video rows too).
@@ -67,6 +68,20 @@ def document_block(block: dict[str, Any], where: str, names: dict[str, int]) -> 
         document["citations"] = block["citations"]
     document["name"] = _given_name(block) or _derived_name(data, where, names)
     return {"document": document}
+
+
+def video_block(block: dict[str, Any], where: str) -> dict[str, Any]:
+    """`{"video": {"format", "source": {"bytes": base64}}}` for a standard video block,
+    in langchain-aws's words where it refuses one."""
+    data = block.get("base64") or (
+        block.get("data") if block.get("source_type") == "base64" else None
+    )
+    if not isinstance(data, str) or not data:
+        raise ValueError(f"{where}: Video data only supported through in-line base64 format.")
+    mime = block.get("mime_type")
+    if not isinstance(mime, str):
+        raise ValueError(f"{where}: mime_type key is required for base64 data.")
+    return {"video": {"format": _format(mime, where), "source": {"bytes": data}}}
 
 
 def _format(mime: str, where: str) -> str:

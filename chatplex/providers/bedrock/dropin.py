@@ -47,6 +47,7 @@ from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...chat.partner_profiles import found_profile
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...specs import field_names
 from .model_defaults import base_model
@@ -54,6 +55,8 @@ from .model_defaults import disable_streaming
 from .model_defaults import is_application_profile
 from .model_defaults import provider_of
 from .model_defaults import tool_choice_values
+from .reasoning_effort import EffortRule
+from .reasoning_effort import check_effort
 
 if TYPE_CHECKING:
     from ...messages import BaseMessage
@@ -133,6 +136,8 @@ class ChatBedrockConverse(ChatModel):
     `additional_model_request_fields={...}` (or `model_kwargs={...}`); any other keyword
     is a TypeError naming the closest parameter (langchain-aws moves unknown keywords
     into the request fields, where a typo reaches the service as a field).
+    `reasoning_effort` becomes the model's own fields as langchain-aws translates it, by
+    the model's profile levels and vendor (`reasoning_effort.py`).
 
     Replies are langchain-aws's: content (a `str`, or its `text` / `reasoning_content` /
     `tool_use` blocks; a stream's as indexed blocks), `response_metadata` (`stopReason`,
@@ -163,6 +168,8 @@ class ChatBedrockConverse(ChatModel):
     langchain_fields: ClassVar[PartnerFields | None] = PartnerFields(
         # LangChain's `stream_usage`, which it moves to its model request fields.
         kept_in={"stream_usage": "additional_model_request_fields"},
+        # Its validator puts the fields `reasoning_effort` becomes under those given.
+        completed={"additional_model_request_fields": "partner_request_fields"},
         annotations={"model_id": str},
         aliases={
             "model": "model_id",
@@ -208,8 +215,9 @@ class ChatBedrockConverse(ChatModel):
     langchain_profiles = "aws"
 
     def langchain_profile_names(self) -> tuple[str, ...]:
-        # The model id, then without its regional prefix (langchain-aws's base model).
-        return (self.model, base_model(self.model))
+        # The model id, then its base model (`base_model_id`, else without its regional
+        # prefix), as langchain-aws's `_get_base_model()`.
+        return (self.model, self.base_model_id or base_model(self.model))
 
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any]:
         # Converse hoists every system message and declares tools up front (langchain-aws).
@@ -235,6 +243,7 @@ class ChatBedrockConverse(ChatModel):
         output_config: Mapping[str, Any] | None = None,
         request_metadata: Mapping[str, str] | None = None,
         supports_tool_choice_values: Sequence[str] | None = None,
+        reasoning_effort: str | None = None,
         **params: Any,
     ) -> None:
         from .adapter import BedrockAdapter
@@ -264,6 +273,17 @@ class ChatBedrockConverse(ChatModel):
         self.base_model_id = base_model_id
         self.provider_name = provider or provider_of(model)
         fields = {**(given["model_kwargs"] or {}), **(additional_model_request_fields or {})}
+        # langchain-aws's profile of the model (by its id, then its base model) decides
+        # what `reasoning_effort` becomes, here and per call; the fields given win.
+        base = base_model_id or base_model(model)
+        profile = found_profile(self.langchain_profiles, (model, base))
+        effort_rule = EffortRule(tuple(profile.get("reasoning_effort_levels") or ()), base)
+        check_effort(effort := reasoning_effort)
+        effort_fields = effort_rule.fields(effort) if effort is not None else {}
+        fields = {**effort_fields, **fields}
+        #: langchain-aws's `additional_model_request_fields` where its `reasoning_effort`
+        #: added to them (None: as given).
+        self.partner_request_fields = fields if effort_fields else None
         #: Which tool choices the model takes ("auto", "any", "tool"), as langchain-aws
         #: infers them from the model when not given; with_structured_output follows it.
         self.supports_tool_choice_values = (
@@ -289,6 +309,7 @@ class ChatBedrockConverse(ChatModel):
         )
         adapter.base_model_id = self.base_model_id  # replies name it, as langchain-aws's
         adapter.vendor = self.provider_name
+        adapter.effort_rule = effort_rule  # a call's `reasoning_effort` (`request.py`)
         body: dict[str, Any] = {
             "system": list(system) if system else None,
             "guardrailConfig": guardrail_config,

@@ -287,6 +287,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         # langchain-aws's ChatBedrock (InvokeModel) sends no `is_error` on a tool_result
         # block (the error is in its content), where the Anthropic API's wire writes it.
         system, turns = to_wire_messages(messages, error_flags=False)
+        _refuse_file_sources(turns)
         for turn in turns:  # langchain-aws sends an assistant's text as a text block
             if turn["role"] == "assistant" and isinstance(turn["content"], str):
                 text = turn["content"]
@@ -370,3 +371,24 @@ class BedrockInvokeAdapter(BedrockAdapter):
         err = super().map_error(status, body, headers)
         err.provider = INVOKE_PROVIDER
         return err
+
+
+#: langchain-aws's words for a block by a provider-managed file id, which it refuses
+#: before sending (Bedrock has no Files API: nothing there to read the id from).
+_FILE_SOURCE_REFUSED = {
+    "image": "Image data only supported through in-line base64 format.",
+    "document": "Blocks of type file not supported.",
+}
+
+
+def _refuse_file_sources(turns: list[dict[str, Any]]) -> None:
+    """ValueError, in langchain-aws's words, for an image or document by `file_id` (an
+    Anthropic `file` source): Bedrock's InvokeModel has no file to read."""
+    for turn in turns:
+        content = turn.get("content")
+        for block in content if isinstance(content, list) else ():
+            source = block.get("source") if isinstance(block, dict) else None
+            if isinstance(source, dict) and source.get("type") == "file":
+                raise ValueError(
+                    _FILE_SOURCE_REFUSED.get(block.get("type"), _FILE_SOURCE_REFUSED["document"])
+                )

@@ -51,6 +51,7 @@ from typing import cast
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
 from ...chat.model import ChatModel
+from ...chat.params import unknown_keyword
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...messages import HumanMessage
@@ -93,6 +94,7 @@ _CONVERSE_ONLY = (
     "guardrail_config",
 )
 _NOVA = "amazon.nova"
+_EFFORT_HINT = "; ChatBedrockConverse(reasoning_effort=...) translates it for the model"
 #: The constructor's keyword arguments that hold a credential.
 _KEY_SETTINGS = (
     "aws_access_key_id",
@@ -223,6 +225,10 @@ class ChatBedrock(ChatBedrockConverse):
         model_name = pick(owner, model=model, model_id=model_id)
         base = pick(owner, base_model_id=base_model_id, base_model=base_model)
         region_name = pick(owner, region_name=region_name, region=region)
+        if settings.get("reasoning_effort") is not None:
+            # ChatBedrockConverse's field, not ChatBedrock's: langchain-aws keeps it in
+            # model_kwargs (sent raw to InvokeModel, dropped over Converse). Unknown here.
+            raise unknown_keyword(owner, "reasoning_effort", (), _EFFORT_HINT)
         if beta_use_converse_api is None:  # langchain-aws's default: Nova speaks Converse
             beta_use_converse_api = bool(model_name) and _NOVA in f"{model_name} {base or ''}"
         #: Whether calls go to Converse (LangChain's field).

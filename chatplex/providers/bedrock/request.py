@@ -6,7 +6,8 @@
 - Runs of messages of one type are merged first (LangChain's `merge_message_runs`, as
   langchain-aws merges them); consecutive same-role turns are then merged (Converse
   wants alternating roles), and `ToolMessage`s become user `toolResult` blocks
-  (`status: "error"` for failed tools). Blank user or tool-result text goes as ".".
+  (`status: "error"` for failed tools). Blank user, assistant or tool-result text goes
+  as ".".
 - Converse's own blocks pass as they are (`{"cachePoint": {"type": "default"}}`,
   `{"guardContent": ...}`, `{"document": ...}`: a dict with one such key and no
   "type"), as langchain-aws passes them; `{"type": "guard_content", "text": ...}` is
@@ -68,6 +69,8 @@ from ...messages import ToolMessage
 from ...messages.utils import merge_message_runs
 from .cache_marks import add_cache_points
 from .documents import document_block
+from .documents import video_block
+from .reasoning_effort import EffortRule
 from .tool_text import has_tool_blocks
 from .tool_text import tool_blocks_as_text
 
@@ -113,6 +116,10 @@ _CACHE_KEYWORD = "cache_control"
 _TAKEN_OUT = _MODEL_KEYWORDS | {_CACHE_KEYWORD}
 #: Keywords langchain-aws takes out of a call's and drops when None.
 _DROPPED_WHEN_NONE = frozenset({"reasoning_effort"})
+#: A call's reasoning effort, which a ChatBedrockConverse translates by its model's
+#: profile (`reasoning_effort.EffortRule`); chatplex's own models send it as it is.
+_EFFORT_KEYWORD = "reasoning_effort"
+_FIELDS_KEY = "additionalModelRequestFields"
 #: Converse's own content blocks, which a message may carry as they are (no "type"), as
 #: langchain-aws passes them: `{"cachePoint": {"type": "default"}}` (its
 #: `create_cache_point()`), `{"guardContent": ...}`, `{"document": ...}`...
@@ -143,13 +150,15 @@ def converse_body(
     messages: Sequence[BaseMessage],
     settings: CallSettings,
     base_model: str | None = None,
+    effort_rule: EffortRule | None = None,
     vendor: str | None = None,
 ) -> dict[str, Any]:
     """The whole Converse body for one call (the model id goes in the URL, not here);
     `base_model` (the model's own, else `settings.model`; not a call's `model_id=`) and
     `vendor` (the model's `provider`) say where a call's `cache_control` puts cache
-    points, as langchain-aws's `_get_base_model()` and `provider` do."""
-    body = converse_fields(messages, settings)
+    points, as langchain-aws's `_get_base_model()` and `provider` do; `effort_rule` (a
+    ChatBedrockConverse's) what a call's `reasoning_effort` becomes."""
+    body = converse_fields(messages, settings, effort_rule)
     cache_control = settings.extra_body.get(_CACHE_KEYWORD)
     add_cache_points(body, cache_control, base_model or settings.model, vendor)
     if "toolConfig" not in body and has_tool_blocks(body["messages"]):
@@ -157,7 +166,9 @@ def converse_body(
     return body
 
 
-def converse_fields(messages: Sequence[BaseMessage], settings: CallSettings) -> dict[str, Any]:
+def converse_fields(
+    messages: Sequence[BaseMessage], settings: CallSettings, effort_rule: EffortRule | None = None
+) -> dict[str, Any]:
     """The Converse body with the conversation's tool blocks as they are, tools offered
     or not: what CountTokens counts (langchain-aws counts them so; only a chat call
     without `toolConfig` needs them as text, `converse_body`)."""
@@ -172,12 +183,23 @@ def converse_fields(messages: Sequence[BaseMessage], settings: CallSettings) -> 
         body["toolConfig"] = _tool_config(settings.tools, settings.tool_choice)
     elif settings.tool_choice not in (None, "auto", "none"):
         raise ValueError(f"tool_choice={settings.tool_choice!r} needs tools (bind_tools)")
-    _add_extras(body, settings.extra_body)
+    _add_extras(body, settings.extra_body, effort_rule)
     return body
 
 
-def _add_extras(body: dict[str, Any], extras: Mapping[str, Any]) -> None:
+def _add_extras(
+    body: dict[str, Any], extras: Mapping[str, Any], effort_rule: EffortRule | None
+) -> None:
     model_fields: dict[str, Any] = {}
+    # langchain-aws: a call's effort becomes fields under the call's own request fields
+    # (snake_case), both over the model's (camelCase, which come first).
+    effort = extras.get(_EFFORT_KEYWORD)
+    effort_fields = effort_rule.fields(effort) if effort_rule and effort is not None else {}
+    # The fields langchain-aws reads for Nova 2's "high" reasoning: the call's, else the
+    # model's (not their merge).
+    call_fields = extras.get(CONVERSE_FIELDS[_FIELDS_KEY])
+    call_fields = {**effort_fields, **(call_fields if isinstance(call_fields, Mapping) else {})}
+    deciding = call_fields or extras.get(_FIELDS_KEY) or {}
     for name, value in extras.items():
         camel = _SNAKE.get(name, name)
         if name in _TAKEN_OUT or (value is None and name in _DROPPED_WHEN_NONE):
@@ -190,10 +212,15 @@ def _add_extras(body: dict[str, Any], extras: Mapping[str, Any]) -> None:
         if camel == "response_format":
             body["outputConfig"] = output_config(value)
             continue
-        if camel == "additionalModelRequestFields":
+        if camel == _FIELDS_KEY:
             if not isinstance(value, Mapping):
                 raise TypeError(f"{name} must be a dict, got {type(value).__name__}")
+            if name != camel:  # the call's: the effort's fields go under them
+                model_fields.update(effort_fields)
+                effort_fields = {}
             model_fields.update(value)
+        elif name == _EFFORT_KEYWORD and effort_rule is not None:
+            continue  # translated above
         elif camel == "system":
             # LangChain's `system=[...]`: prompts put before the messages' own.
             extra = [{"text": v} if isinstance(v, str) else v for v in _as_list(value)]
@@ -206,8 +233,22 @@ def _add_extras(body: dict[str, Any], extras: Mapping[str, Any]) -> None:
             body[camel] = value  # the caller's own Converse field wins
         else:
             model_fields[name] = value  # a model's own parameter (thinking, top_k...)
+    model_fields.update(effort_fields)
     if model_fields:
-        body["additionalModelRequestFields"] = model_fields
+        body[_FIELDS_KEY] = model_fields
+    if "inferenceConfig" not in extras and _reasons_high(deciding):
+        body["inferenceConfig"].pop("maxTokens", None)
+
+
+def _reasons_high(fields: Mapping[str, Any]) -> bool:
+    """Reasoning enabled at "high" (Nova 2's `reasoningConfig`): langchain-aws then sends
+    no `maxTokens`, whatever was set."""
+    config = fields.get("reasoningConfig") if isinstance(fields, Mapping) else None
+    return (
+        isinstance(config, Mapping)
+        and config.get("type") == "enabled"
+        and config.get("maxReasoningEffort") == "high"
+    )
 
 
 def output_config(response_format: Any) -> dict[str, Any]:
@@ -337,7 +378,9 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
             continue
         role, content = _turn(message, i, names)
         if not content:
-            continue  # an empty assistant turn (no text, no calls): Bedrock rejects blanks
+            # An empty assistant turn (no text, no calls): Bedrock rejects blanks, so it
+            # goes as ".", as langchain-aws sends it (left out, its neighbours would merge).
+            content = [{"text": EMPTY_TEXT}]
         if turns and turns[-1]["role"] == role:
             turns[-1]["content"].extend(content)
         else:
@@ -427,6 +470,8 @@ def _user_blocks(content: Any, i: int, names: dict[str, int]) -> list[_Block]:
             out.append({"image": _image(block, i, j)})
         elif kind == "file":
             out.append(document_block(block, f"message {i}: content block {j}", names))
+        elif kind == "video":
+            out.append(video_block(block, f"message {i}: content block {j}"))
         elif kind in ("reasoning", "reasoning_content"):
             continue  # not user content
         else:

@@ -18,6 +18,7 @@ and the request id.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -37,7 +38,7 @@ from ...adapters.connection import post_json
 from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.keys import secret_header_names
-from ...adapters.tools import given_json_schema
+from ...adapters.output_formats import given_json_schema
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
@@ -93,6 +94,8 @@ class CohereAdapter(Adapter):
     #: Cohere constrains its output to a `response_format` schema (docs.cohere.com,
     #: "Structured Outputs"): `strict=` is moot there, as langchain-cohere ignores it.
     schema_enforced = True
+    #: The call's `documents` its replies repeat (`for_call`); none on the model's own.
+    _documents: Sequence[Any] = ()
 
     def __init__(
         self,
@@ -157,13 +160,23 @@ class CohereAdapter(Adapter):
             secret_url = Secret(endpoint_url(where.secret_base_url.get(), path))
         return endpoint_url(where.base_url, path), secret_url
 
+    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
+        """Itself, or one whose replies repeat the call's `documents` in their
+        metadata, as langchain-cohere's generation info does."""
+        documents = settings.get("documents") or (settings.get("extra_body") or {}).get("documents")
+        if not documents:
+            return self
+        own = copy.copy(self)
+        own._documents = list(documents)
+        return own
+
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call."""
-        return parse_reply(body)
+        return parse_reply(body, self._documents)
 
     def stream_parser(self, headers: Mapping[str, str]) -> CohereStreamParser:
         """A fresh parser for one stream's events."""
-        return CohereStreamParser()
+        return CohereStreamParser(self._documents)
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response (`{"id", "message"}`); never raises."""

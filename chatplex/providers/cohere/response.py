@@ -18,6 +18,7 @@ langchain-cohere shapes it, and the error body's fields.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from ...adapters.bodies import loads
@@ -41,6 +42,7 @@ __all__ = [
     "error_message",
     "failed_generation",
     "parse_reply",
+    "sdk_counts",
     "tool_call",
     "usage_metadata",
 ]
@@ -48,7 +50,22 @@ __all__ = [
 PROVIDER = "cohere"
 
 
-def parse_reply(body: bytes) -> AIMessage:
+#: The counts the cohere SDK's usage models type as floats (`UsageTokens`,
+#: `UsageBilledUnits`): what langchain-cohere's `token_count` holds and prints (8.0).
+_FLOAT_COUNTS = frozenset({"input_tokens", "output_tokens"})
+
+
+def sdk_counts(tokens: Mapping[str, Any]) -> dict[str, Any]:
+    """A usage record's counts as the cohere SDK's model holds them: its declared
+    counts as floats, any other field as sent.
+
+    >>> sdk_counts({"input_tokens": 8, "output_tokens": 6, "extra": 1})
+    {'input_tokens': 8.0, 'output_tokens': 6.0, 'extra': 1}
+    """
+    return {k: float(v) if k in _FLOAT_COUNTS and type(v) is int else v for k, v in tokens.items()}
+
+
+def parse_reply(body: bytes, documents: Sequence[Any] | None = None) -> AIMessage:
     """The reply of a non-stream call; raises `APIError` for a body that is not a JSON
     object with a `message` (retryable only when it is not JSON at all), `MalformedReply`
     for a field of the wrong type (`adapters/reading.py`: never read as empty), and
@@ -65,6 +82,8 @@ def parse_reply(body: bytes) -> AIMessage:
     failed = failed_generation(info["finish_reason"], data.get("error"))
     if failed is not None:
         raise APIError(failed, provider=PROVIDER, error_type="generation_error", body=data)
+    if documents:  # the call's, as langchain-cohere's generation info repeats them
+        info["documents"] = list(documents)
     calls = [c for c in _calls(message.get("tool_calls")) if c.get("function")]
     tool_plan = reply_text(message.get("tool_plan"), "message's tool_plan")
     if tool_plan:
@@ -76,7 +95,7 @@ def parse_reply(body: bytes) -> AIMessage:
     usage = reply_dict(data.get("usage"), "usage")
     tokens = reply_field(usage.get("tokens"), dict, "usage's tokens")
     if tokens is not None:
-        info["token_count"] = dict(tokens)
+        info["token_count"] = sdk_counts(tokens)
     content: Any = (tool_plan or "") if calls else _content(message.get("content"), info["id"])
     parsed, invalid = _read_calls(calls)
     return AIMessage(

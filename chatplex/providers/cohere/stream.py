@@ -25,6 +25,7 @@ text block and a call with one index are merged into one broken block.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ...adapters.base import SSEEvent
@@ -50,9 +51,10 @@ _SILENT = frozenset(
 class CohereStreamParser:
     """One stream's parser (stateful: the calls so far, whether thinking came first)."""
 
-    __slots__ = ("_calls", "_done", "_offset", "_texts", "_thinking")
+    __slots__ = ("_calls", "_documents", "_done", "_offset", "_texts", "_thinking")
 
-    def __init__(self) -> None:
+    def __init__(self, documents: Sequence[Any] | None = None) -> None:
+        self._documents = list(documents or ())  # the call's, repeated at the end
         self._calls: list[dict[str, Any]] = []  # the calls seen, OpenAI-shaped
         self._thinking = False
         self._texts = False  # text or a tool plan streamed
@@ -137,12 +139,15 @@ class CohereStreamParser:
         output = reply_count(billed.get("output_tokens"), "billed output_tokens") or 0
         info: dict[str, Any] = {
             "finish_reason": delta.get("finish_reason"),
+            # The SDK's billed counts are floats (`UsageBilledUnits`), and so their sum.
             "token_count": {
-                "total_tokens": prompt + output,
-                "input_tokens": prompt,
-                "output_tokens": output,
+                "total_tokens": float(prompt + output),
+                "input_tokens": float(prompt),
+                "output_tokens": float(output),
             },
         }
+        if self._documents:
+            info["documents"] = self._documents
         if self._calls:
             info["tool_calls"] = self._calls
         return AIMessageChunk(

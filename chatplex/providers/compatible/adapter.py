@@ -65,6 +65,7 @@ from ...secret import hold_url
 from ...secret import shown_url
 from ...secret import take_url_credentials
 from ...secret import url_joined
+from ...specs import SdkModel
 from ..openai.adapter import OpenAIAdapter
 from ..openai.adapter import OpenAIStreamParser
 from ..openai.adapter import parse_reply
@@ -171,6 +172,12 @@ class CompatibleAdapter(OpenAIAdapter):
         and openai's for ChatXAI and ChatDeepSeek, `groq.RateLimitError` for ChatGroq;
         `errors.error_families`)."""
         return error_families(self.profile.sdk)
+
+    @property
+    def reply_sdk_models(self) -> Mapping[str, SdkModel]:
+        """Its kept fields whose items its partner keeps as its SDK's objects (its
+        profile's `kept_models`)."""
+        return self.profile.kept_models
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """The OpenAI adapter's error, its `body` the SDK's (the `error` object for the
@@ -343,6 +350,9 @@ class CompatibleAdapter(OpenAIAdapter):
             body.setdefault(name, None)
         if not profile.says_stream_false and body.get("stream") is False:
             del body["stream"]
+        dropped = profile.stop_dropped
+        if dropped is not None and body.get("stop") is not None and dropped.drops(settings.model):
+            del body["stop"]
         if profile.tool_call_id_pattern and isinstance(body.get("messages"), list):
             body["messages"] = _with_call_ids(body["messages"], profile.tool_call_id_pattern)
         if body != request.json:
@@ -357,6 +367,16 @@ class CompatibleAdapter(OpenAIAdapter):
         if affinity is None or any(k.lower() == affinity.header.lower() for k in headers):
             return request
         return with_affinity(request, affinity)
+
+    @property
+    def call_body_fields(self) -> frozenset[str]:
+        """The body fields of its drop-in's own settings (`DropIn.body`), which its
+        partner class also takes per call, as it takes any keyword its SDK's `create()`
+        names."""
+        from .spec import DROPINS  # the rows import this module
+
+        dropin = DROPINS.get(self.profile.name)
+        return frozenset() if dropin is None else frozenset(dropin.body.values())
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The OpenAI adapter's reply, with the profile's kept fields in its
@@ -416,7 +436,11 @@ class CompatibleAdapter(OpenAIAdapter):
         if not self.profile.kept_fields:
             return parser
         return _KeepingStreamParser(
-            parser, self.profile.kept_fields, self.profile.stream_null_fields
+            parser,
+            self.profile.kept_fields,
+            self.profile.stream_null_fields,
+            each=self.profile.kept_on_each_chunk,
+            models=self.profile.kept_models,
         )
 
 
@@ -468,17 +492,29 @@ class _KeepingStreamParser(OpenAIStreamParser):
     """An OpenAI stream parser that also keeps top-level fields, from the first event
     with choices only, as langchain-perplexity reads them (Perplexity repeats its
     citations on every chunk; metadata would concatenate the copies): `nulls` even when
-    the event has none."""
+    the event has none. With `each`, from every event that has them but the one with the
+    usage (which repeats them), as langchain-xai reads xAI's citations. A field with a
+    model in `models` keeps its items as that SDK model's dumps (the partner dumps the
+    SDK's chunk), in the order the partner writes the fields."""
 
-    __slots__ = ("_inner", "_names", "_nulls", "_taken")
+    __slots__ = ("_each", "_inner", "_models", "_names", "_nulls", "_taken")
 
     def __init__(
-        self, inner: OpenAIStreamParser, names: tuple[str, ...], nulls: tuple[str, ...] = ()
+        self,
+        inner: OpenAIStreamParser,
+        names: tuple[str, ...],
+        nulls: tuple[str, ...] = (),
+        *,
+        each: bool = False,
+        models: Mapping[str, SdkModel] | None = None,
     ) -> None:
         self._inner, self._names, self._nulls, self._taken = inner, names, nulls, False
+        self._each, self._models = each, models or {}
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         chunk = self._inner.feed(event)
+        if self._each:
+            return self._kept_from_each(event, chunk)
         if self._taken or chunk is None or '"choices"' not in event.data:
             return chunk
         try:
@@ -488,7 +524,30 @@ class _KeepingStreamParser(OpenAIStreamParser):
         if not isinstance(data, dict) or not data.get("choices"):
             return chunk
         self._taken = True
-        kept = {name: data.get(name) for name in self._nulls} | _kept(data, self._names)
+        found = {name: data.get(name) for name in self._nulls} | _kept(data, self._names)
+        # In the kept fields' order (the partner's), each modelled one as the SDK's dumps.
+        order = [*self._names, *(n for n in self._nulls if n not in self._names)]
+        kept = {name: self._dumped(name, found[name]) for name in order if name in found}
+        if kept:
+            chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
+        return chunk
+
+    def _dumped(self, name: str, value: Any) -> Any:
+        model = self._models.get(name)
+        return value if model is None else model.dumps(value)
+
+    def _kept_from_each(
+        self, event: SSEEvent, chunk: AIMessageChunk | None
+    ) -> AIMessageChunk | None:
+        if chunk is None or not any(f'"{name}"' in event.data for name in self._names):
+            return chunk
+        try:
+            data = json.loads(event.data)
+        except ValueError:
+            return chunk
+        if not isinstance(data, dict) or data.get("usage"):
+            return chunk
+        kept = {k: v for k, v in _kept(data, self._names).items() if v}
         if kept:
             chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
         return chunk

@@ -22,6 +22,7 @@ parameter, else a TypeError naming the closest known name.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
@@ -125,6 +126,9 @@ class PresetChatModel(TiktokenCounted):
                     body[spec.body[key]] = value
             elif key in spec.adapter_settings:
                 adapter_settings[key] = value
+            elif key in spec.ignored:
+                if value:  # its class warns of a given one only, as it validates
+                    warnings.warn(spec.ignored[key], DeprecationWarning, stacklevel=3)
             elif key in spec.refused:
                 if value is not None:
                     raise TypeError(f"{owner}({key}=...) is not supported: {spec.refused[key]}")
@@ -281,11 +285,18 @@ _COMMON_ALIASES = {"max_completion_tokens": "max_tokens"}
 def _declare(cls: type[PresetChatModel]) -> None:
     """The class's signature also names what its row declares: its spellings of shared
     parameters, the body fields, adapter settings and API parameters its LangChain
-    class names."""
+    class names, and those it takes and ignores with that class's warning."""
     row = cls.dropin
     aliases = {**_COMMON_ALIASES, **row.aliases}
     counting = ("tiktoken_model_name",) if row.counts_with_tiktoken else ()
-    declared = [*aliases, *row.body, *row.adapter_settings, *row.api_fields, *counting]
+    declared = [
+        *aliases,
+        *row.body,
+        *row.adapter_settings,
+        *row.api_fields,
+        *row.ignored,
+        *counting,
+    ]
     dropin(cls, declared=declared, aliases=aliases)
 
 

@@ -8,8 +8,11 @@ catch, by the SDK that package raises through (`Profile.sdk`; `sdk_errors.ErrorF
   the ModelError family;
 - "groq", "perplexity", "sambanova": the SDK's class alone (their partner packages
   re-raise it: no ModelError, so LangChain's retry middleware retries it; an error
-  event inside a groq stream is its plain `APIError`, as its SDK raises it);
-  none of these SDKs' errors has a `code`: it reads None, as there;
+  event inside a groq stream is its plain `APIError`, as its SDK raises it, inside a
+  perplexity or sambanova stream a status error worded as the event's body);
+  none of these SDKs' errors has a `code`: it reads None, as there; a stream that
+  broke off is none of their classes but httpx's error, which they let through
+  (fireworks' too: its async client is httpx over aiohttp);
 - "httpx" (langchain-mistralai calls the API with httpx itself): httpx's class alone
   (`HTTPStatusError`, a timeout's or a failed connection's class), no `code` either;
   an error status says what langchain-mistralai's says ("Error response 400 while
@@ -22,6 +25,7 @@ from typing import Any
 
 from ...errors import APIError
 from ...sdk_errors import ErrorFamily
+from ...sdk_errors import aiohttp_bridge_cut_family
 from ...sdk_errors import cut_stream_family
 from ...sdk_errors import decode_family
 from ...sdk_errors import httpx_transport_class
@@ -32,6 +36,7 @@ from ...sdk_errors import sdk_words
 from ...sdk_errors import stainless_failure_text
 from ...sdk_errors import stainless_pick
 from ...sdk_errors import stainless_text
+from ...sdk_errors import with_event_body
 from ...sdk_errors import with_event_words
 from ..openai.errors import CHAT_ERROR_FAMILIES as OPENAI_FAMILIES
 
@@ -86,15 +91,29 @@ def _fill_sdk_error(err: BaseException) -> None:
     err.__dict__["code"] = None
 
 
-def _sdk_family(sdk: str, *, plain_events: bool = False, cuts_through: bool = False) -> ErrorFamily:
+def _sdk_family(
+    sdk: str, *, plain_events: bool = False, cuts_through: bool = False, body_events: bool = False
+) -> ErrorFamily:
     """A Stainless SDK's family other than openai's: its class by status, its wording,
     and the fields chatplex has (body, status_code). `plain_events`: an error event
     inside a stream is its plain `APIError` in the event's words (the groq SDK's stream
-    raises it so; perplexity's and sambanova's a status error). `cuts_through`: a
-    stream that broke off is none of its classes (`except_cut_streams`)."""
+    raises it so). `body_events`: an error event is a status error worded as the
+    event's decoded body (perplexity's and sambanova's streams: `f"{body}"`).
+    `cuts_through`: a stream that broke off is none of its classes
+    (`except_cut_streams`)."""
     pick = stainless_pick(plain_events=plain_events, cuts_through=cuts_through)
-    return ErrorFamily(
-        sdk, pick, with_event_words(_fill_sdk_error) if plain_events else _fill_sdk_error
+    fill = with_event_words(_fill_sdk_error) if plain_events else _fill_sdk_error
+    return ErrorFamily(sdk, pick, with_event_body(fill) if body_events else fill)
+
+
+def _letting_cuts_through(sdk: str) -> tuple[ErrorFamily, ...]:
+    """The families of the perplexity and sambanova SDKs: an error event worded as its
+    body, and httpx's error for a stream that broke off (their streams iterate httpx's
+    outside their request's error handling)."""
+    return (
+        decode_family(),
+        _sdk_family(sdk, cuts_through=True, body_events=True),
+        cut_stream_family("httpx"),
     )
 
 
@@ -108,8 +127,9 @@ _FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
     "fireworks": (
         decode_family(),
         partner_family("langchain_fireworks.chat_models", "Fireworks", _FIREWORKS_OVERFLOW),
-        _sdk_family("fireworks"),
+        _sdk_family("fireworks", cuts_through=True),
         model_error_family(_FIREWORKS_OVERFLOW),
+        aiohttp_bridge_cut_family(),
     ),
     "httpx": (decode_family(), ErrorFamily("httpx", _httpx_class, _fill_httpx)),
     # The groq SDK lets httpx's error through when a stream breaks off.
@@ -118,6 +138,8 @@ _FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
         _sdk_family("groq", plain_events=True, cuts_through=True),
         cut_stream_family("httpx"),
     ),
+    "perplexity": _letting_cuts_through("perplexity"),
+    "sambanova": _letting_cuts_through("sambanova"),
 }
 
 

@@ -66,6 +66,9 @@ class DropIn:
     timeout: float | None = None
     #: LangChain settings chatplex does not have, and why.
     refused: Mapping[str, str] = field(default_factory=dict)
+    #: Settings its LangChain class takes and never sends, warning (a DeprecationWarning
+    #: in these words) when one is given (langchain-xai's retired `search_parameters`).
+    ignored: Mapping[str, str] = field(default_factory=dict)
     #: Body fields the class always sends (its defaults: langchain-groq's `n` and
     #: `service_tier`), unless given otherwise.
     body_defaults: Mapping[str, Any] = field(default_factory=dict)

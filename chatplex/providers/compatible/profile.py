@@ -2,7 +2,7 @@
 differs from OpenAI on the Chat Completions wire) and `ReplyStyle` (how its partner
 package shapes replies). The rows themselves are in `spec.py`'s `PRESETS`.
 
-Pure data: this module imports nothing of chatplex."""
+Pure data: this module imports only `chatplex.specs` (pure data too)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 
-__all__ = ["OPENAI_USAGE_NULLS", "Profile", "ReplyStyle", "SessionAffinity", "TurnStyle"]
+from ...specs import SdkModel
+
+__all__ = [
+    "OPENAI_USAGE_NULLS",
+    "OPENAI_USAGE_ORDER",
+    "Profile",
+    "ReplyStyle",
+    "SessionAffinity",
+    "StopRule",
+    "TurnStyle",
+]
 
 #: The token_usage fields the openai SDK's `CompletionUsage` fills with null
 #: (langchain-openai's subclasses dump it: ChatXAI, ChatDeepSeek).
@@ -33,6 +43,17 @@ OPENAI_USAGE_NULLS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+#: The fields of the openai SDK's `CompletionUsage` in its declared order (its dump's:
+#: what `print` and `set_debug` show of langchain-openai's subclasses' token_usage).
+OPENAI_USAGE_ORDER = (
+    "completion_tokens",
+    "prompt_tokens",
+    "total_tokens",
+    "completion_tokens_details",
+    "prompt_tokens_details",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class SessionAffinity:
     """A partner package's context variable that a middleware of its sets around the
@@ -44,6 +65,26 @@ class SessionAffinity:
     module: str
     variable: str
     header: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopRule:
+    """The models a partner class sends no `stop` for, as the provider rejects it there
+    (langchain-xai's ChatXAI, for xAI's reasoning models): a model its model profiles
+    list is dropped where its profile says `reasoning_output` (`profiled`: those names;
+    `listed`: every name the profiles hold), any other by its name (`prefixes`, or one
+    of `words` in it: the package's fallback for models its profiles miss)."""
+
+    profiled: frozenset[str]
+    listed: frozenset[str]
+    prefixes: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+
+    def drops(self, model: str) -> bool:
+        """Whether the partner class drops a call's `stop` for `model`."""
+        if model in self.listed:
+            return model in self.profiled
+        return model.startswith(self.prefixes) or any(w in model for w in self.words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +104,27 @@ class ReplyStyle:
         "finish_reason",
         "logprobs",
     )
-    #: `response_metadata` keys a merged stream carries.
+    #: `response_metadata` keys a merged stream carries (`logprobs`: a chunk's, where its
+    #: event has them, as langchain-openai's stream keeps them).
     stream_keys: tuple[str, ...] = (
         "model_provider",
         "finish_reason",
         "model_name",
         "system_fingerprint",
+        "logprobs",
     )
     #: token_usage fields the package's SDK model fills with null: (where, names), where
     #: "" is the usage object itself, else the name of a details object (filled only
     #: when present).
     usage_nulls: tuple[tuple[str, tuple[str, ...]], ...] = OPENAI_USAGE_NULLS
+    #: `response_metadata["system_fingerprint"]` of a reply that has none: None where
+    #: the partner dumps an SDK model declaring the field (the openai and groq SDKs'),
+    #: "" where it reads one with `.get(..., "")` from a dump without it (langchain-
+    #: fireworks, whose SDK's reply model has no such field; -sambanova).
+    absent_fingerprint: str | None = None
+    #: Fields of a choice's `logprobs` the package's SDK model fills with null (first, in
+    #: its order), on a reply's and a stream chunk's alike (the fireworks SDK's).
+    logprobs_nulls: tuple[str, ...] = ()
     #: Whether `usage_metadata` always has `input_token_details` / `output_token_details`
     #: (empty when nothing is known), as langchain-openai fills them.
     empty_token_details: bool = True
@@ -108,9 +159,9 @@ class ReplyStyle:
     parsed_key: bool = True
     #: Whether the raw `tool_calls` are kept in `additional_kwargs` (Groq, Fireworks).
     raw_tool_calls: bool = False
-    #: Whether a reply's raw tool call carries `index` (null: the sambanova SDK's
-    #: model has the field).
-    raw_call_index: bool = False
+    #: The keys of a reply's raw tool call as the package's SDK model dumps them, in its
+    #: declared order (`index`, null, where that model has the field: the sambanova SDK's).
+    raw_call_keys: tuple[str, ...] = ("id", "function", "type")
     #: Whether a reply's raw tool calls are the JSON's own objects, in the order their
     #: keys came (a package reading the JSON without an SDK model: langchain-mistralai);
     #: False: as an SDK model dumps them (id, function's arguments and name, type).
@@ -141,8 +192,8 @@ class TurnStyle:
     """How a partner package writes the history's turns, where it differs from
     ChatOpenAI's (applied by `turns.py` to the OpenAI adapter's messages)."""
 
-    #: An assistant turn with tool calls is sent with `content: ""` (its text dropped)
-    #: where ChatOpenAI sends null.
+    #: An assistant turn with tool calls is sent with `content: ""` (its text dropped;
+    #: an empty list content as `[]`) where ChatOpenAI sends null.
     empty_call_content: bool = False
     #: Whether each tool call carries `type: "function"`.
     call_type: bool = True
@@ -225,11 +276,20 @@ class Profile:
     #: Top-level reply fields kept in `additional_kwargs` (Perplexity's citations, where
     #: langchain-perplexity keeps them).
     kept_fields: tuple[str, ...] = ()
+    #: Where a stream's kept fields are read: the first event with choices (False,
+    #: langchain-perplexity), or every event carrying them but the usage event, which
+    #: repeats them (True, langchain-xai's citations).
+    kept_on_each_chunk: bool = False
     #: Why structured output refuses `method="function_calling"` (None: it takes it).
     structured_tools_refused: str | None = None
     #: Kept fields a stream's first chunk with choices carries even when the event has
     #: none (None then): the partner SDK's chunk model declares them.
     stream_null_fields: tuple[str, ...] = ()
+    #: Kept fields whose items its partner package keeps as its SDK's pydantic model
+    #: parsed them: objects on a whole reply (made by the LangChain drop-in where that
+    #: SDK is installed, `Adapter.reply_sdk_models`), their dumps on a stream (every
+    #: declared field, null where the item has none).
+    kept_models: Mapping[str, SdkModel] = field(default_factory=dict)
     #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
     #: reads `reasoning` and `reasoning_content` from every server). None: not checked.
     reasoning_field: str | None = None
@@ -303,3 +363,5 @@ class Profile:
     #: The session affinity its partner package's middleware sets, sent as that
     #: package's chat model sends it (`affinity.with_affinity`); None: none.
     session_affinity: SessionAffinity | None = None
+    #: The models its partner class drops a call's `stop` for (`StopRule`); None: none.
+    stop_dropped: StopRule | None = None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
+from ...specs import SdkModel
 from ...specs import chat_completions_servers
 from ...specs import field_names
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
@@ -47,10 +48,36 @@ from .preset import openai_subclass_reading
 from .preset import own_reading
 from .preset import renamed_chat_openai
 from .preset import same_names
+from .profile import OPENAI_USAGE_ORDER
 from .profile import Profile
 from .profile import ReplyStyle
 from .profile import SessionAffinity
+from .profile import StopRule
 from .profile import TurnStyle
+
+#: The fields of the fireworks SDK's `UsageInfo`, in its declared order.
+FIREWORKS_USAGE = ("prompt_tokens", "total_tokens", "completion_tokens", "prompt_tokens_details")
+#: The fields of the sambanova SDK's `Usage`, in its declared order (its dump's).
+SAMBANOVA_USAGE = (
+    "acceptance_rate",
+    "completion_tokens",
+    "completion_tokens_after_first_per_sec",
+    "completion_tokens_after_first_per_sec_first_ten",
+    "completion_tokens_after_first_per_sec_graph",
+    "completion_tokens_details",
+    "completion_tokens_per_sec",
+    "end_time",
+    "is_last_response",
+    "prompt_tokens",
+    "prompt_tokens_details",
+    "start_time",
+    "stop_reason",
+    "time_to_first_token",
+    "time_to_first_token_graph",
+    "total_latency",
+    "total_tokens",
+    "total_tokens_per_sec",
+)
 
 #: Every OpenAI-compatible preset, one row each (see `Preset`). Sources: the
 #: langchain-<provider> packages (variables, defaults) and the providers' API references
@@ -82,7 +109,13 @@ PRESETS: tuple[Preset, ...] = (
                     "logprobs",
                     "model_provider",
                 ),
-                stream_keys=("model_provider", "finish_reason", "model_name", "system_fingerprint"),
+                stream_keys=(
+                    "model_provider",
+                    "finish_reason",
+                    "model_name",
+                    "system_fingerprint",
+                    "logprobs",
+                ),
                 usage_nulls=(("", GROQ_USAGE_EXTRAS),),
                 # The groq SDK's CompletionUsage fields, as it declares them.
                 usage_order=(
@@ -166,7 +199,7 @@ PRESETS: tuple[Preset, ...] = (
             "DeepSeek",
             "https://api.deepseek.com/v1",
             reasoning_field="reasoning_content",
-            style=ReplyStyle("deepseek"),
+            style=ReplyStyle("deepseek", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,
             sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
         ),
@@ -205,13 +238,44 @@ PRESETS: tuple[Preset, ...] = (
             "xAI",
             "https://api.x.ai/v1",
             reasoning_field="reasoning_content",
-            style=ReplyStyle("xai", reasoning_in_output=True),
+            style=ReplyStyle("xai", reasoning_in_output=True, usage_order=OPENAI_USAGE_ORDER),
+            # Live Search's sources (langchain-xai keeps them, repeated by the usage event).
+            kept_fields=("citations",),
+            kept_on_each_chunk=True,
             error_body_inner=True,
             assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
             sdk_helper=True,
             helper_provider="xai",  # on every helper piece (its chunk conversion's)
             # ChatXAI's with_structured_output sets strict=None for function calling.
             strict_dropped=frozenset({"function_calling"}),
+            # ChatXAI drops `stop`, which xAI rejects for reasoning models: by its
+            # profiles (profiles/xai.json: their `reasoning_output`), else by the name.
+            stop_dropped=StopRule(
+                profiled=frozenset(
+                    {
+                        "grok-4.20-0309-reasoning",
+                        "grok-4.20-multi-agent-0309",
+                        "grok-4.3",
+                        "grok-4.5",
+                        "grok-build-0.1",
+                    }
+                ),
+                listed=frozenset(
+                    {
+                        "grok-4.20-0309-non-reasoning",
+                        "grok-4.20-0309-reasoning",
+                        "grok-4.20-multi-agent-0309",
+                        "grok-4.3",
+                        "grok-4.5",
+                        "grok-build-0.1",
+                        "grok-imagine-image",
+                        "grok-imagine-image-quality",
+                        "grok-imagine-video",
+                    }
+                ),
+                prefixes=("grok-3", "grok-4"),
+                words=("grok-code-fast",),
+            ),
         ),
         langchain_class="ChatXAI",
         llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
@@ -255,10 +319,12 @@ PRESETS: tuple[Preset, ...] = (
             api_fields=BASE_CHAT_OPENAI,
             counts_with_tiktoken=True,  # a BaseChatOpenAI
             default_model="grok-4",
-            refused={
-                **CLIENTS,
+            refused=CLIENTS,
+            ignored={
                 "search_parameters": (
-                    "xAI retired Live Search (LangChain ignores it with a warning)"
+                    "search_parameters (Live Search) is deprecated by xAI and is ignored. "
+                    'Use `ChatXAI(model="...").bind_tools([{"type": "web_search"}])` '
+                    "instead."
                 ),
             },
         ),
@@ -425,6 +491,7 @@ PRESETS: tuple[Preset, ...] = (
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
             style=own_reading(
                 "fireworks",
+                absent_fingerprint="",  # its SDK's reply model has no such field
                 reply_keys=(
                     "token_usage",
                     "system_fingerprint",
@@ -434,18 +501,18 @@ PRESETS: tuple[Preset, ...] = (
                     "model_provider",
                     "model_name",
                 ),
-                stream_keys=("model_provider", "finish_reason", "model_name"),
-                usage_nulls=(
-                    (
-                        "",
-                        (
-                            "prompt_tokens",
-                            "total_tokens",
-                            "completion_tokens",
-                            "prompt_tokens_details",
-                        ),
-                    ),
+                stream_keys=("model_provider", "finish_reason", "model_name", "logprobs"),
+                # The fireworks SDK's choice logprobs model: its completions-style fields.
+                logprobs_nulls=(
+                    "text_offset",
+                    "token_ids",
+                    "token_logprobs",
+                    "tokens",
+                    "top_logprobs",
                 ),
+                usage_nulls=(("", FIREWORKS_USAGE),),
+                usage_order=FIREWORKS_USAGE,  # its SDK's UsageInfo, as declared
+                raw_call_keys=("function", "id", "type"),  # its SDK's tool call, as declared
                 detail_keys=("cache_read", "reasoning"),
             ),
             sdk="fireworks",
@@ -528,7 +595,8 @@ PRESETS: tuple[Preset, ...] = (
             # langchain-together is langchain-openai's ChatOpenAI with Together's name:
             # the same reply shapes; reasoning text (which it drops) as ChatDeepSeek's.
             reasoning_field="reasoning_content",
-            style=ReplyStyle("openai"),  # langchain-together names no provider of its own
+            # langchain-together names no provider of its own
+            style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,
             assistant_text_blocks=True,
             sdk_helper=True,  # ChatTogether is a BaseChatOpenAI
@@ -570,8 +638,24 @@ PRESETS: tuple[Preset, ...] = (
                 usage_metadata_fields=("num_search_queries", "search_context_size"),
             ),
             sdk="perplexity",
-            kept_fields=("citations", "search_results", "images", "related_questions", "videos"),
+            # (in langchain-perplexity's order: what print shows of additional_kwargs)
+            kept_fields=(
+                "citations",
+                "images",
+                "related_questions",
+                "search_results",
+                "videos",
+                "reasoning_steps",
+            ),
             stream_null_fields=("citations", "search_results"),  # the SDK's StreamChunk's
+            # The SDK parses a reply's search results into its model (langchain-perplexity
+            # keeps the objects; a stream's chunks are dumped: their dumps).
+            kept_models={
+                "search_results": SdkModel(
+                    "perplexity.generated.api:ApiPublicSearchResultOutput",
+                    field_names("date last_updated snippet source title url"),
+                )
+            },
         ),
         langchain_class="ChatPerplexity",
         otel_name="perplexity",
@@ -751,6 +835,7 @@ PRESETS: tuple[Preset, ...] = (
             # tool calls kept, reasoning in additional_kwargs.
             style=own_reading(
                 "sambanova",
+                absent_fingerprint="",  # as langchain-sambanova reads it: .get(..., "")
                 reply_keys=(
                     "token_usage",
                     "model_name",
@@ -758,7 +843,7 @@ PRESETS: tuple[Preset, ...] = (
                     "finish_reason",
                     "logprobs",
                 ),
-                stream_keys=("finish_reason", "model_name", "system_fingerprint"),
+                stream_keys=("finish_reason", "model_name", "system_fingerprint", "logprobs"),
                 usage_nulls=(
                     (
                         "",
@@ -781,8 +866,9 @@ PRESETS: tuple[Preset, ...] = (
                         ),
                     ),
                 ),
+                usage_order=SAMBANOVA_USAGE,  # its SDK's Usage, as declared
                 detail_keys=(),
-                raw_call_index=True,
+                raw_call_keys=("function", "id", "index", "type"),  # its SDK's, as declared
             ),
             # ChatSambaNova's default method, with langchain-groq's response format.
             structured_output_method="json_schema",
@@ -848,7 +934,7 @@ PRESETS: tuple[Preset, ...] = (
             # langchain-nebius' default (Nebius also answers on api.studio.nebius.com).
             "https://api.studio.nebius.ai/v1",
             # ChatNebius is a BaseChatOpenAI: its replies are shaped as langchain-openai's.
-            style=ReplyStyle("openai"),
+            style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,  # ChatNebius raises the openai SDK's errors
             assistant_text_blocks=True,
             sdk_helper=True,  # ChatNebius is a BaseChatOpenAI

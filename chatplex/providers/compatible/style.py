@@ -69,7 +69,7 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         extra["reasoning_content"] = reasoning
     if style.raw_tool_calls and raw.get("tool_calls"):
         extra["tool_calls"] = [
-            dict(c) if style.raw_calls_as_sent else _raw_call(c, style.raw_call_index)
+            dict(c) if style.raw_calls_as_sent else _raw_call(c, style.raw_call_keys)
             for c in raw["tool_calls"]
         ]
     if style.content_parts and isinstance(message.content, list):
@@ -87,10 +87,10 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         "model_provider": style.model_provider,
         "model_name": meta.get("model_name"),
         "model": meta.get("model_name"),  # langchain-mistralai's second name for it
-        "system_fingerprint": data.get("system_fingerprint", ""),
+        "system_fingerprint": data.get("system_fingerprint", style.absent_fingerprint),
         "id": data.get("id"),
         "finish_reason": meta.get("finish_reason"),
-        "logprobs": choice.get("logprobs"),
+        "logprobs": _with_logprob_nulls(choice.get("logprobs"), style.logprobs_nulls),
         # The tier asked for where the package reports that (langchain-groq), else the
         # reply's, left out when it names none (BaseChatOpenAI, langchain-fireworks).
         "service_tier": style.service_tier or data.get("service_tier"),
@@ -162,6 +162,8 @@ class StyledStreamParser(OpenAIStreamParser):
         if extra:
             chunk.additional_kwargs = {**chunk.additional_kwargs, **extra}
         shaped = {k: v for k, v in meta.items() if k not in _STYLED or k in style.stream_keys}
+        if "logprobs" in shaped:
+            shaped["logprobs"] = _with_logprob_nulls(shaped["logprobs"], style.logprobs_nulls)
         if "model_provider" in shaped:
             shaped["model_provider"] = style.model_provider
         if style.helper_piece_provider is not None:
@@ -300,18 +302,23 @@ def _split_reasoning(content: Any) -> tuple[Any, str | None]:
     return "".join(text), ("".join(reasoning) if reasoning else None)
 
 
-def _raw_call(call: Any, with_index: bool = False) -> Any:
+def _raw_call(call: Any, keys: tuple[str, ...]) -> Any:
     if not isinstance(call, dict):
         return call
     function = call.get("function") or {}
-    raw = {
+    fields = {
         "id": call.get("id"),
         "function": {"arguments": function.get("arguments"), "name": function.get("name")},
         "type": call.get("type", "function"),
+        "index": call.get("index"),
     }
-    if with_index:
-        raw["index"] = call.get("index")
-    return raw
+    return {key: fields[key] for key in keys}
+
+
+def _with_logprob_nulls(logprobs: Any, nulls: tuple[str, ...]) -> Any:
+    if not nulls or not isinstance(logprobs, dict):
+        return logprobs
+    return {**dict.fromkeys(nulls), **logprobs}
 
 
 def _with_nulls(usage: Any, nulls: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:

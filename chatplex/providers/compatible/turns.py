@@ -3,9 +3,9 @@
 in order).
 
 langchain-mistralai, for one, writes an assistant turn with tool calls with
-`content: ""` and calls without `type`; a tool result
-with its `name` (null when unset); no `name` on other turns; an assistant's list content
-(Magistral's `thinking` parts) sent back as its blocks.
+`content: ""` (`[]` where the message's content is an empty list) and calls without
+`type`; a tool result with its `name` (null when unset); no `name` on other turns; an
+assistant's list content (Magistral's `thinking` parts) sent back as its blocks.
 
 >>> from chatplex.messages import AIMessage
 >>> call = {"name": "add", "args": {"a": "é"}, "id": "Ab3dE6gH9"}
@@ -57,7 +57,8 @@ def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> di
         message = message.to_message()
     calls = message.tool_calls or message.invalid_tool_calls
     if calls and style.empty_call_content:
-        turn["content"] = ""
+        # Its text dropped; an empty list (a call written by hand) goes as it is.
+        turn["content"] = message.content if message.content == [] else ""
     elif not calls and style.assistant_parts and isinstance(message.content, list):
         turn["content"] = _parts(message.content)
     if calls and not style.call_type:

@@ -48,7 +48,7 @@ from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.keys import key_digest
 from ...adapters.keys import secret_header_names
-from ...adapters.tools import given_json_schema
+from ...adapters.output_formats import given_json_schema
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
@@ -72,6 +72,7 @@ from .response import parse_candidates
 from .response import parse_reply
 from .stream import GeminiStreamParser
 from .vertex_auth import VertexAuth
+from .vertex_cache import cached_request
 from .vertex_reply import VertexStreamParser
 from .vertex_reply import plain_texts
 from .vertex_reply import vertex_metadata
@@ -141,6 +142,10 @@ class _GoogleWire(Adapter):
     #: Whether the tools go as one tool, built-in ones merged with the functions (Vertex AI's
     #: partner merges them), or each built-in tool as a tool of its own (the Gemini API's).
     _one_tool = False
+    #: Whether replies are read as the Gemini API's partner gives them, under its name
+    #: (`PartReader.partner`: a Gemini 3 reply's content a list always); Vertex AI's
+    #: partner has no such rule.
+    _partner_replies = False
 
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
         if self._drops_empty_user_turns and messages:
@@ -211,7 +216,7 @@ class _GoogleWire(Adapter):
         """The reply of a non-stream call: candidate 0, the others (`candidateCount > 1`)
         in `response_metadata["other_candidates"]`."""
         try:
-            reply = parse_reply(body, headers)
+            reply = parse_reply(body, headers, partner=self._partner_replies)
         except APIError as exc:
             exc.provider = self.provider  # the same parsing serves Vertex AI
             raise
@@ -238,7 +243,9 @@ class _GoogleWire(Adapter):
 
     def stream_parser(self, headers: Mapping[str, str]) -> GeminiStreamParser:
         """A fresh parser for one stream's events."""
-        return GeminiStreamParser(header_value(headers, "x-request-id"), self.provider)
+        return GeminiStreamParser(
+            header_value(headers, "x-request-id"), self.provider, partner=self._partner_replies
+        )
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from `{"error": {"code", "message", "status"}}`; never raises.
@@ -349,7 +356,13 @@ class GeminiAdapter(_GoogleWire):
         default_headers: Mapping[str, str] | None = None,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
+        partner_replies: bool = False,
     ) -> None:
+        """`partner_replies`: replies read as langchain-google-genai gives them, set by
+        its drop-in (a Gemini 3 or later reply's content a list of blocks always, `[]`
+        when empty; a stream's blocks and tool calls indexed by one counter; a whole
+        reply's parts side by side, their text without trailing newlines); off, a
+        `ChatModel` over this adapter keeps a reply's text one str."""
         api_key = as_secret(api_key)
         url = _HOME.take_url(base_url)
         del base_url  # from here on, no local of this frame holds a credential in clear
@@ -362,6 +375,7 @@ class GeminiAdapter(_GoogleWire):
             raise ValueError(
                 "Gemini API key missing: pass api_key=... or set GOOGLE_API_KEY (or GEMINI_API_KEY)"
             )
+        self._partner_replies = partner_replies
         self._withheld = link.withheld
         self._api_key: Secret | None = link.key
         self._key_digest = link.key_digest
@@ -492,6 +506,11 @@ class VertexAIAdapter(_GoogleWire):
             secret_headers=secret_headers,
             extra_block_types=extra_block_types,
         )
+
+    def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
+        """The Gemini wire's body, read as Vertex AI reads a cached request
+        (`vertex_cache.py`)."""
+        return cached_request(super()._body(messages, settings), self.project, self.location)
 
     def full_model_name(self, model: str) -> str:
         """The model's resource name as a Vertex AI body names it (`vertex_model_name`;

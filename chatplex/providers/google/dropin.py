@@ -51,7 +51,6 @@ DEFAULT_GENAI_MODEL = "gemini-2.5-flash"
 #: langchain-google-genai's temperature when none is given (none for Gemini 3 and later,
 #: which it leaves to the model's own default).
 DEFAULT_GENAI_TEMPERATURE = 0.7
-_GEMINI_MAJOR = re.compile(r"gemini-(\d+)")
 #: Settings of langchain-google-genai chatplex cannot honour, and why (a TypeError,
 #: never ignored).
 REFUSED = {
@@ -74,10 +73,9 @@ GENAI_NO_FIELD = {
 
 
 def _default_temperature(model: str) -> float | None:
-    name = model.lower().rsplit("/", 1)[-1]
-    if any(int(major) >= 3 for major in _GEMINI_MAJOR.findall(name)):
-        return None
-    return DEFAULT_GENAI_TEMPERATURE
+    from .response import gemini_3_or_later  # with the adapter, built beside it
+
+    return None if gemini_3_or_later(model) else DEFAULT_GENAI_TEMPERATURE
 
 
 def _clients_of_client_args(owner: str, args: Any, params: dict[str, Any]) -> None:
@@ -257,6 +255,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
                 base_url=url,
                 default_headers=additional_headers,
                 api_version=api_version or "v1beta",
+                partner_replies=True,
             )
 
         google_settings(
@@ -289,5 +288,7 @@ dropin(
         max_tokens="max_output_tokens",
         candidate_count="n",
         retries="max_retries",
+        # langchain-google-genai's field (`thinking_level` its alias there)
+        reasoning_effort="thinking_level",
     ),
 )

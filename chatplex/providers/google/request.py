@@ -140,8 +140,26 @@ def camel(name: str) -> str:
     return _SNAKE.sub(lambda m: m.group(1).upper(), name)
 
 
+#: LangChain's thinking settings a call may give (`invoke(..., thinking_budget=0)`), as
+#: langchain-google-genai and langchain-google-vertexai take them: merged over the
+#: model's into `generationConfig.thinkingConfig` (`_call_thinking`).
+THINKING_KEYWORDS = frozenset(
+    {"thinking_budget", "include_thoughts", "thinking_level", "reasoning_effort"}
+)
+
 #: Every spelling the API takes (what `check_api_parameters` accepts for this wire).
-API_PARAMETERS = API_PARAMETERS_SNAKE | frozenset(camel(name) for name in API_PARAMETERS_SNAKE)
+API_PARAMETERS = (
+    API_PARAMETERS_SNAKE
+    | frozenset(camel(name) for name in API_PARAMETERS_SNAKE)
+    | THINKING_KEYWORDS
+)
+
+#: langchain-google-genai's words when a thinking level and budget meet.
+BOTH_THINKING_WARNING = (
+    "Both 'thinking_level' and 'thinking_budget' were set after merging thinking "
+    "configuration values. 'thinking_level' takes precedence for Gemini 3+ models; "
+    "'thinking_budget' will be ignored."
+)
 
 
 def _recase(value: Any) -> Any:
@@ -196,7 +214,11 @@ def build_body(
     tool_config = wire_tool_config(settings.tool_choice, settings.tools)
     if tool_config is not None:
         body["toolConfig"] = tool_config
+    thinking: dict[str, Any] = {}
     for key, value in settings.extra_body.items():
+        if key in THINKING_KEYWORDS:
+            thinking[key] = value
+            continue
         name = camel(key)
         if name in _RECASED:
             value = _recase(value)
@@ -210,9 +232,34 @@ def build_body(
             body["tools"] = [*body.get("tools", []), *value]  # built-in tools (googleSearch)
         else:
             body[name] = value
+    if thinking:
+        _call_thinking(config, thinking)
+    level = (config.get("thinkingConfig") or {}).get("thinkingLevel")
+    if isinstance(level, str):  # the enum's name, as the SDKs write it ("LOW")
+        config["thinkingConfig"] = {**config["thinkingConfig"], "thinkingLevel": level.upper()}
     if config:
         body["generationConfig"] = config
     return body
+
+
+def _call_thinking(config: dict[str, Any], given: Mapping[str, Any]) -> None:
+    """A call's thinking keywords merged over the model's `thinkingConfig`, as the
+    partners merge them: `thinking_level` over `reasoning_effort` (its other name), and
+    a level with a budget keeping the level, with langchain-google-genai's warning."""
+    thinking = dict(config.get("thinkingConfig") or {})
+    level = given.get("thinking_level", given.get("reasoning_effort"))
+    for name, value in (
+        ("thinkingLevel", level),
+        ("thinkingBudget", given.get("thinking_budget")),
+        ("includeThoughts", given.get("include_thoughts")),
+    ):
+        if value is not None:
+            thinking[name] = value
+    if "thinkingLevel" in thinking and "thinkingBudget" in thinking:
+        warnings.warn(BOTH_THINKING_WARNING, UserWarning, stacklevel=3)
+        del thinking["thinkingBudget"]
+    if thinking:
+        config["thinkingConfig"] = thinking
 
 
 # -- tools ------------------------------------------------------------------------------
@@ -405,7 +452,12 @@ def _block_part(block: Any, i: int) -> dict[str, Any] | None:
     if url:
         return _media_part(url, mime, i)
     if block.get("file_id"):
-        return {"fileData": {"fileUri": block["file_id"], "mimeType": mime}}
+        # As langchain-google-genai builds it: a file block's type defaults to
+        # octet-stream, another block by id without one sends none.
+        file_data = {"fileUri": block["file_id"]}
+        if mime or kind == "file":
+            file_data["mimeType"] = mime or "application/octet-stream"
+        return {"fileData": file_data}
     raise ValueError(f"message {i}: {kind} block has no base64 data, url or file_id")
 
 

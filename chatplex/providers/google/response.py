@@ -8,6 +8,13 @@ answer only); a stream's text pieces stay str (its merged content: the thinking 
 then the text as a str), as LangChain streams them. Streamed thinking pieces carry an
 `"index"` so they merge into one block (a finished message keeps no index, as
 LangChain's).
+Under langchain-google-genai's name (`PartReader.partner`, its drop-in's adapter sets it)
+a reply whose `modelVersion` is Gemini 3 or later (`gemini_3_or_later`) has its content
+as a list of blocks always, as there: each text part a `{"type": "text", "text": ...}`
+(an empty one left out), `[]` for none (a tool-call reply, a stream's closing chunk);
+a stream's blocks and tool calls then take their `index` from one counter, as its
+`_StreamBlockIndexer` gives them; a whole reply's parts stay side by side (two texts
+are a list of two str, two thoughts two blocks), its texts without trailing newlines.
 Function calls become tool calls with the id Gemini gave, or a stable generated one
 (the response id and the call's position: the stream and the non-stream reply agree);
 their thought signatures go to `additional_kwargs["__gemini_function_call_thought_
@@ -32,6 +39,7 @@ for safety are replies, not errors, as in langchain-google-genai: an empty messa
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,6 +65,7 @@ __all__ = [
     "OTHER_CANDIDATES",
     "PartReader",
     "candidate_metadata",
+    "gemini_3_or_later",
     "prompt_feedback",
     "error_fields",
     "head_metadata",
@@ -68,6 +77,21 @@ __all__ = [
 ]
 
 OTHER_CANDIDATES = "other_candidates"
+_GEMINI_MAJOR = re.compile(r"gemini-(\d+)")
+
+
+def gemini_3_or_later(model: Any) -> bool:
+    """Whether a model name (a reply's `modelVersion`, a resource path) is Gemini 3 or
+    later, by langchain-google-genai's rule (its `_is_gemini_3_or_later`: any
+    `gemini-<major>` in the name's last segment with a major of 3 or more).
+
+    >>> [gemini_3_or_later(m) for m in ("gemini-3-pro-preview", "models/gemini-2.5-flash", None)]
+    [True, False, False]
+    """
+    if not isinstance(model, str):
+        return False
+    name = model.lower().rsplit("/", 1)[-1]
+    return any(int(major) >= 3 for major in _GEMINI_MAJOR.findall(name))
 
 
 def tool_call_id(response_id: Any, candidate: int, position: int) -> str:
@@ -81,64 +105,104 @@ class PartReader:
     """Turns one candidate's parts into content, tool calls and signatures, keeping what a
     stream needs across chunks (the block index, thoughts seen, calls counted)."""
 
-    __slots__ = ("calls", "candidate", "index", "kind", "response_id", "streaming", "thoughts")
+    __slots__ = (
+        "calls",
+        "candidate",
+        "index",
+        "kind",
+        "listed",
+        "partner",
+        "response_id",
+        "streaming",
+        "thoughts",
+    )
 
-    def __init__(self, candidate: int = 0, *, streaming: bool = False) -> None:
+    def __init__(
+        self, candidate: int = 0, *, streaming: bool = False, partner: bool = False
+    ) -> None:
         self.candidate = candidate
         # A stream's text pieces stay str after thoughts, as langchain-google-genai
         # streams them (its merged stream: [thinking block, "text"]).
         self.streaming = streaming
+        # Under langchain-google-genai's name: a stream indexed by its one counter (text
+        # pieces that stay str take no index; tool calls take the next), and, for a
+        # Gemini 3 (or later) reply (`listed`, set per reply), text as blocks always.
+        self.partner = partner
+        self.listed = False
         self.response_id: Any = None
         self.calls = 0
         self.index = -1  # the index of the current block
         self.kind: str | None = None  # "thinking" or "text": the current block's kind
         self.thoughts = False  # once a thought came, text goes as blocks
 
-    def read(
-        self, parts: Any
-    ) -> tuple[str | list[dict[str, Any]], list[ToolCallChunk], dict[str, Any]]:
+    def reads_model(self, model_version: Any) -> None:
+        """Take the reply's `modelVersion` (each stream event's): under the partner's
+        name, a Gemini 3 (or later) one lists its content."""
+        self.listed = self.partner and gemini_3_or_later(model_version)
+
+    def read(self, parts: Any) -> tuple[str | list[Any], list[ToolCallChunk], dict[str, Any]]:
         """(content, tool-call chunks, additional_kwargs) of a list of parts. The parts'
         contents are joined as a stream's chunks are (`merge_content`), so a reply read
-        whole and the same parts read one chunk at a time merge to the same content."""
-        content: str | list[dict[str, Any]] | None = None  # the first piece as it is
+        whole and the same parts read one chunk at a time merge to the same content;
+        under the partner's name a whole reply's parts stay side by side, as there."""
+        content: str | list[Any] | None = None  # the first piece as it is
         calls: list[ToolCallChunk] = []
         additional: dict[str, Any] = {}
         for part in reply_list(parts, "parts"):
             reply_field(part, dict, "part")
             reply_field(part.get("text"), str, "part's text")
             piece = self._content(part)
-            if piece:
-                content = piece if content is None else merge_content(content, piece)
+            if not piece:
+                pass
+            elif content is None:
+                content = piece
+            elif self.partner and not self.streaming:
+                content = _side_by_side(content, piece)
+            else:
+                content = merge_content(content, piece)
             call = reply_field(part.get("functionCall"), dict, "functionCall")
             if call is not None:
                 calls.append(self._call(call, part, additional))
-        return ("" if content is None else content), calls, additional
+        if self.partner and self.streaming:
+            for chunk in calls:  # numbered after the piece's blocks, by the same counter
+                self.index, self.kind = self.index + 1, None
+                chunk["index"] = self.index
+        if content is None:
+            content = [] if self.listed else ""
+        return content, calls, additional
 
-    def _content(self, part: dict[str, Any]) -> str | list[dict[str, Any]]:
+    def _content(self, part: dict[str, Any]) -> str | list[Any]:
         signature = part.get("thoughtSignature")
         if part.get("thought"):
             self.thoughts = True
-            if self.kind != "thinking":
-                self.index, self.kind = self.index + 1, "thinking"
-            block: dict[str, Any] = {
-                "type": "thinking",
-                "thinking": part.get("text") or "",
-                "index": self.index,
-            }
+            block: dict[str, Any] = {"type": "thinking", "thinking": part.get("text") or ""}
             if signature:
                 block["signature"] = signature
-            return [block]
+            return [self._indexed(block)]
         text = part.get("text")
         if not isinstance(text, str):
             return ""
-        if self.kind != "text":
-            self.index, self.kind = self.index + 1, "text"
+        if self.partner and not self.streaming:
+            text = text.rstrip("\n")  # as langchain-google-genai reads a whole reply
         if signature:  # indexed, so that a later chunk's text does not swallow it
             extras = {"signature": signature}
-            return [{"type": "text", "text": text, "extras": extras, "index": self.index}]
-        if self.thoughts and not self.streaming:
+            return [self._indexed({"type": "text", "text": text, "extras": extras})]
+        if self.listed and self.streaming:
+            return [self._indexed({"type": "text", "text": text})] if text else []
+        if not (self.partner and self.streaming) and self.kind != "text":
+            # a str piece ends a thought block here (the partner's stream counter skips it)
+            self.index, self.kind = self.index + 1, "text"
+        if self.listed or (self.thoughts and not self.streaming):
             return [{"type": "text", "text": text}] if text else ""
         return text
+
+    def _indexed(self, block: dict[str, Any]) -> dict[str, Any]:
+        """`block` with its index: the current one for a piece of the same kind, else
+        the next."""
+        if self.kind != block["type"]:
+            self.index, self.kind = self.index + 1, block["type"]
+        block["index"] = self.index
+        return block
 
     def _call(
         self, call: dict[str, Any], part: dict[str, Any], additional: dict[str, Any]
@@ -158,6 +222,13 @@ class PartReader:
         if part.get("thoughtSignature"):
             additional.setdefault(FUNCTION_SIGNATURES_KEY, {})[call_id] = part["thoughtSignature"]
         return chunk
+
+
+def _side_by_side(content: str | list[Any], piece: str | list[Any]) -> list[Any]:
+    """A whole reply's next part after the others, never joined to them, as
+    langchain-google-genai's `_append_to_content` puts it (two texts: a list of two str)."""
+    head = [content] if isinstance(content, str) else content
+    return [*head, piece] if isinstance(piece, str) else [*head, *piece]
 
 
 #: The fields of the google-genai SDK's `SafetyRating`, as langchain-google-genai dumps
@@ -255,15 +326,20 @@ def usage_metadata(raw: Any) -> UsageMetadata | None:
     return usage
 
 
-def parse_reply(body: bytes, headers: Mapping[str, str] | None) -> AIMessage:
-    """The reply of a non-stream call: candidate 0, the others in its metadata."""
-    first, *others = parse_candidates(body, headers)
+def parse_reply(
+    body: bytes, headers: Mapping[str, str] | None, *, partner: bool = False
+) -> AIMessage:
+    """The reply of a non-stream call: candidate 0, the others in its metadata
+    (`partner`: read as under langchain-google-genai's name, `PartReader.partner`)."""
+    first, *others = parse_candidates(body, headers, partner=partner)
     if others:
         first.response_metadata[OTHER_CANDIDATES] = others
     return first
 
 
-def parse_candidates(body: bytes, headers: Mapping[str, str] | None = None) -> list[AIMessage]:
+def parse_candidates(
+    body: bytes, headers: Mapping[str, str] | None = None, *, partner: bool = False
+) -> list[AIMessage]:
     """Every candidate of a `generateContent` body, in index order, as `AIMessage`s (usage
     on the first only); a blocked prompt is one empty message. Raises `APIError` for an
     error payload or a body that is not a JSON object."""
@@ -278,8 +354,9 @@ def parse_candidates(body: bytes, headers: Mapping[str, str] | None = None) -> l
     head = head_metadata(data, request_id)
     messages = []
     for position, candidate in enumerate(candidates or [{}]):
-        reader = PartReader(candidate.get("index") or position)
+        reader = PartReader(candidate.get("index") or position, partner=partner)
         reader.response_id = data.get("responseId")
+        reader.reads_model(data.get("modelVersion"))
         content, calls, additional = reader.read((candidate.get("content") or {}).get("parts"))
         meta = {**head, **candidate_metadata(candidate)}
         messages.append(

@@ -44,15 +44,23 @@ class GeminiStreamParser:
         "_head",
         "_id",
         "_others",
+        "_partner",
         "_provider",
         "_readers",
         "_req_id",
         "_usage",
     )
 
-    def __init__(self, request_id: str | None = None, provider: str = "google_genai") -> None:
+    def __init__(
+        self,
+        request_id: str | None = None,
+        provider: str = "google_genai",
+        *,
+        partner: bool = False,
+    ) -> None:
         self._req_id = request_id
         self._provider = provider
+        self._partner = partner  # read as under langchain-google-genai's name
         self._first = True
         self._finished = False
         self._id: str | None = None
@@ -120,8 +128,10 @@ class GeminiStreamParser:
             index = candidate.get("index") or 0
             reader = self._readers.get(index)
             if reader is None:
-                reader = self._readers[index] = PartReader(index, streaming=True)
+                reader = PartReader(index, streaming=True, partner=self._partner)
+                self._readers[index] = reader
                 reader.response_id = self._id
+            reader.reads_model(obj.get("modelVersion"))
             parts = (candidate.get("content") or {}).get("parts")
             piece, piece_calls, piece_additional = reader.read(parts)
             if index != 0:

@@ -46,8 +46,8 @@ from ...adapters.keys import as_secret
 from ...adapters.keys import environment_key
 from ...adapters.keys import key_digest
 from ...adapters.keys import secret_header_names
+from ...adapters.output_formats import given_json_schema
 from ...adapters.output_formats import titled_schema
-from ...adapters.tools import given_json_schema
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...adapters.validate import unexpected_keyword

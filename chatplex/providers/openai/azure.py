@@ -389,9 +389,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     def stream_parser(self, headers: Mapping[str, str]) -> AzureStreamParser:
         """A fresh parser for one stream's events, keeping the filter results."""
         return AzureStreamParser(
-            header_value(headers, "x-request-id"),
-            self.model_version,
-            sdk_events=self.reads_sdk_events,
+            header_value(headers, "x-request-id"), sdk_events=self.reads_sdk_events
         )
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
@@ -430,16 +428,15 @@ class AzureStreamParser(OpenAIStreamParser):
     as langchain-openai's stream keeps none: the first event (no choices, empty id and
     model, `prompt_filter_results`) is an empty chunk, as langchain-openai yields one for
     it; an event with only choice 0's `content_filter_results` is an empty chunk too.
-    A finish_reason `content_filter` raises `ContentFilterError` with the results seen."""
+    A finish_reason `content_filter` raises `ContentFilterError` with the results seen.
+    The chunks' `model_name` is the event's, without `model_version` (which a reply's
+    carries), as langchain-openai's stream gives it."""
 
-    __slots__ = ("_filter_meta", "_version")
+    __slots__ = ("_filter_meta",)
 
-    def __init__(
-        self, request_id: str | None = None, model_version: str = "", *, sdk_events: bool = False
-    ) -> None:
+    def __init__(self, request_id: str | None = None, *, sdk_events: bool = False) -> None:
         super().__init__(request_id, raw_keys=False, sdk_events=sdk_events)
         self._filter_meta: dict[str, Any] = {}
-        self._version = model_version
 
     def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
         choices = obj.get("choices") or []
@@ -451,9 +448,6 @@ class AzureStreamParser(OpenAIStreamParser):
             self._filter_meta = {**self._filter_meta, **(first["content_filter_results"] or {})}
             if chunk is None:
                 chunk = AIMessageChunk(content="", id=self._id)
-        if chunk is not None and self._version and chunk.response_metadata.get("model_name"):
-            name = chunk.response_metadata["model_name"]
-            chunk.response_metadata["model_name"] = f"{name}-{self._version.lstrip('-')}"
         if first is not None and first.get("finish_reason") == _FILTERED:
             raise ContentFilterError(
                 "Azure has not provided the response due to a content filter being triggered",

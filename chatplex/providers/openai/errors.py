@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...errors import APIError
+from ...errors import StreamError
 from ...sdk_errors import LANGCHAIN_MODEL_ERRORS
 from ...sdk_errors import ErrorFamily
 from ...sdk_errors import chatplex_class
@@ -21,7 +22,13 @@ from ...sdk_errors import partner_family
 from ...sdk_errors import sdk_words
 from ...sdk_errors import stainless_family
 
-__all__ = ["CHAT_ERROR_FAMILIES", "ERROR_FAMILIES", "RESPONSES_ERROR_FAMILIES"]
+__all__ = [
+    "CHAT_ERROR_FAMILIES",
+    "ERROR_FAMILIES",
+    "RESPONSES_ERROR_FAMILIES",
+    "event_passed",
+    "event_words",
+]
 
 #: What the OpenAI adapters declare (`error_families`); the partner package's family
 #: first, so its class leads the error's hierarchy as in langchain-openai's own error.
@@ -44,6 +51,46 @@ def _error_object(err: BaseException) -> dict[str, Any] | None:
     return inner if isinstance(inner, dict) else None
 
 
+def event_passed(err: BaseException) -> dict[str, Any] | None:
+    """The data of a Responses stream's failure event (`error`, `response.failed`) that
+    the openai SDK yields as an event, as it raises its APIError only for data holding
+    a top-level `error` object: langchain-openai raises a plain ValueError for it, none
+    of the SDK's classes. None for any other error (`event_data`: kept by the stream)."""
+    data = err.__dict__.get("event_data") if isinstance(err, StreamError) else None
+    return data if isinstance(data, dict) and not isinstance(data.get("error"), dict) else None
+
+
+def _response_error(inner: dict[str, Any]) -> Any:
+    """The openai SDK's ResponseError of an error object, where the SDK is imported (no
+    script of langchain-openai's otherwise), else the object."""
+    responses = getattr(getattr(sys.modules.get("openai"), "types", None), "responses", None)
+    construct = getattr(getattr(responses, "ResponseError", None), "construct", None)
+    return construct(**inner) if callable(construct) else inner
+
+
+def event_words(err: BaseException) -> None:
+    """`err` in the words of langchain-openai's ValueError for a failure event the SDK
+    passed (`event_passed`): an `error` event's "code: message" (its message alone
+    without a code), a `response.failed` event's `str(response.error)` (or "Response
+    <id> failed."). chatplex's words stay as `provider_message`."""
+    data = event_passed(err)
+    fields = err.__dict__
+    if data is None or "sdk_text" in fields:
+        return
+    if data.get("type") == "response.failed":
+        response = data.get("response")
+        response = response if isinstance(response, dict) else {}
+        error = response.get("error")
+        failed = f"Response {response.get('id')} failed."
+        text = str(_response_error(error)) if isinstance(error, dict) and error else failed
+    else:
+        code, message = data.get("code"), data.get("message")
+        text = f"{code}: {message}" if code else str(message)
+    fields.setdefault("provider_message", fields.get("message"))
+    fields["message"] = text
+    sdk_words(err, text)
+
+
 def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | None:
     return ValueError if _error_object(err) is not None else None
 
@@ -63,18 +110,18 @@ def _response_error_words(err: BaseException) -> None:
     inner = _error_object(err)
     if inner is None or "sdk_text" in err.__dict__:
         return
-    responses = getattr(getattr(sys.modules.get("openai"), "types", None), "responses", None)
-    construct = getattr(getattr(responses, "ResponseError", None), "construct", None)
-    error = construct(**inner) if callable(construct) else inner
+    error = _response_error(inner)
     sdk_words(err, str(error), error)
 
 
 def _not_an_error_object(family: ErrorFamily) -> ErrorFamily:
-    """`family`, picking no class for a 200 error body (langchain-openai raises a plain
-    ValueError there, no class of the SDK's)."""
+    """`family`, picking no class for a 200 error body or a failure event the SDK
+    passed (langchain-openai raises a plain ValueError there, no class of the SDK's)."""
 
     def pick(err: BaseException, module: Any) -> type[BaseException] | None:
-        return None if _error_object(err) is not None else family.pick(err, module)
+        if _error_object(err) is not None or event_passed(err) is not None:
+            return None
+        return family.pick(err, module)
 
     return ErrorFamily(family.module, pick, family.fill)
 

@@ -132,6 +132,11 @@ def _wire_ai(message: AIMessage, dropped: frozenset[str], text_blocks: bool) -> 
         out["tool_calls"] = calls
     if message.name:
         out["name"] = message.name
+    audio = message.additional_kwargs.get("audio")
+    if isinstance(audio, dict) and audio:
+        # A spoken reply goes back by its id alone, as langchain-openai sends it (OpenAI
+        # takes no audio data back).
+        out["audio"] = {"id": audio["id"]} if "id" in audio else audio
     return out
 
 

@@ -163,6 +163,9 @@ def _message(
     if thinking_parts and type(content) is list:
         content = content_from_parts(content)
     additional: dict[str, Any] = {}
+    audio = message.get("audio")
+    if audio:  # a spoken reply's (`modalities=["audio"]`), kept as langchain-openai keeps it
+        additional["audio"] = audio
     refusal = message.get("refusal")
     if refusal:
         additional["refusal"] = own["refusal"] = refusal

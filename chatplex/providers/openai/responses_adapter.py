@@ -65,6 +65,7 @@ from ...secret import hold_url
 from ...secret import take_url_credentials
 from .adapter import OpenAIAdapter
 from .errors import RESPONSES_ERROR_FAMILIES
+from .errors import event_words
 from .responses_request import since_last_response
 from .responses_request import wire_body
 from .responses_response import PROVIDER
@@ -88,6 +89,10 @@ BLOCK_TYPES = BlockTypes(
         | {"image_generation_call", "mcp_call", "mcp_list_tools", "mcp_approval_request"}
         | {"custom_tool_call", "local_shell_call", "tool_search_call", "tool_search_output"}
         | {"apply_patch_call", "apply_patch_call_output", "compaction"}
+        # Input items a user or system message carries (`responses_request._OWN_ITEMS`).
+        | {"additional_tools", "mcp_approval_response", "configuration_update"}
+        # A v1 reply's built-in tool calls, given back as their items (`responses_v1`).
+        | {"server_tool_call", "server_tool_result"}
     ),
     suffixes=("_tool_result",),  # another provider's server-tool results: not sent back
 )
@@ -128,10 +133,11 @@ class OpenAIResponsesAdapter(Adapter):
     sends_unread_tool_choice = True
     #: What its users catch: langchain-openai's classes and the openai SDK's; a failed
     #: response in a 200 body is langchain-openai's plain ValueError, one in a stream
-    #: event also that ValueError (after the SDK's APIError).
+    #: event also that ValueError: alone, in its words, where the SDK passed the event
+    #: (`errors.event_passed`), else after the SDK's APIError.
     error_families: tuple[ErrorFamily, ...] = (
         *RESPONSES_ERROR_FAMILIES,
-        ErrorFamily("builtins", _value_error),
+        ErrorFamily("builtins", _value_error, event_words),
     )
     #: A structured call's raw reply carries `additional_kwargs["parsed"]` when a
     #: pydantic object was parsed, only then: langchain-openai's Responses path.
@@ -212,8 +218,15 @@ class OpenAIResponsesAdapter(Adapter):
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
-        # An empty user turn is answered (langchain-openai sends it): sent.
-        check_call(messages, provider=PROVIDER, block_types=self.block_types, empty_text=True)
+        # An empty user turn is answered (langchain-openai sends it): sent. An assistant
+        # turn of no blocks is no output item (langchain-openai sends none for it).
+        check_call(
+            messages,
+            provider=PROVIDER,
+            block_types=self.block_types,
+            empty_text=True,
+            empty_reply=True,
+        )
         previous = None
         if self.use_previous_response_id and "previous_response_id" not in settings.extra_body:
             messages, previous = since_last_response(messages)

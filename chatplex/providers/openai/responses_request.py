@@ -31,6 +31,7 @@ from ...messages import ToolMessage
 from .request import STANDARD_TOOL_CHOICES
 from .request import standard_tool_choice
 from .request import system_role
+from .responses_v1 import responses_blocks
 
 __all__ = ["REFUSED_PARAMETERS", "since_last_response", "wire_body", "wire_input"]
 
@@ -73,6 +74,17 @@ _ITEM_BLOCKS = frozenset(
 )
 #: Fields of a reply's blocks that are not part of the input item (chatplex's stream index).
 _BLOCK_ONLY = ("index",)
+#: Blocks of a user or system message sent as input items of their own.
+_OWN_ITEMS = frozenset(
+    {
+        "mcp_approval_response",
+        "tool_search_output",
+        "apply_patch_call_output",
+        "configuration_update",
+    }
+)
+#: Those a system message alone carries (OpenAI takes them with the developer role).
+_SYSTEM_ITEMS = frozenset({"additional_tools"})
 
 
 def wire_body(
@@ -148,11 +160,26 @@ def wire_input(messages: Sequence[BaseMessage], stored: bool = True) -> list[dic
                 }
             )
         elif isinstance(message, SystemMessage):
-            items.append(_input_message(system_role(message), message.content))
+            items.extend(_input_items(system_role(message), message.content, system=True))
         elif isinstance(message, HumanMessage):
-            items.append(_input_message("user", message.content))
+            items.extend(_input_items("user", message.content, system=False))
         else:
             raise not_sendable(message, "the OpenAI Responses adapter")
+    return items
+
+
+def _input_items(role: str, content: Any, *, system: bool) -> list[dict[str, Any]]:
+    """A user or system message's items: its blocks that are input items of their own
+    (`_OWN_ITEMS`; a system message's `additional_tools` too, which adds tools
+    mid-conversation), as given, then the message of its other blocks (none when only
+    such blocks were given), as langchain-openai places them."""
+    if isinstance(content, str):
+        return [_input_message(role, content)]
+    own = _OWN_ITEMS | _SYSTEM_ITEMS if system else _OWN_ITEMS
+    items = [dict(b) for b in content if isinstance(b, dict) and b.get("type") in own]
+    parts = [b for b in content if not (isinstance(b, dict) and b.get("type") in own)]
+    if parts or not items:
+        items.append(_input_message(role, parts))
     return items
 
 
@@ -169,6 +196,14 @@ def _input_content(content: Any) -> Any:
 
 
 def _input_part(block: Any) -> dict[str, Any]:
+    part = _converted_part(block)
+    if isinstance(block, dict) and "prompt_cache_breakpoint" in block:
+        # An explicit cache breakpoint stays on the part, as langchain-openai keeps it.
+        part["prompt_cache_breakpoint"] = block["prompt_cache_breakpoint"]
+    return part
+
+
+def _converted_part(block: Any) -> dict[str, Any]:
     if isinstance(block, str):
         return {"type": "input_text", "text": block}
     kind = block.get("type")
@@ -241,7 +276,7 @@ def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
         return items + list(call_items.values())
     items = []
     current: dict[str, Any] | None = None  # the message item text blocks go into
-    for block in content:
+    for block in responses_blocks(content):
         kind = block.get("type")
         if kind in ("text", "output_text", "refusal"):
             msg_id = block.get("id")

@@ -101,7 +101,7 @@ def message_of(response: Mapping[str, Any], request_id: str | None) -> AIMessage
         id=response.get("id"),
         response_metadata=reply_metadata(response, request_id, bool(calls)),
         tool_call_chunks=calls,
-        usage_metadata=usage_metadata(response.get("usage")),
+        usage_metadata=usage_metadata(response.get("usage"), response.get("service_tier")),
     ).to_message()
 
 
@@ -191,6 +191,10 @@ def reply_metadata(
     meta: dict[str, Any] = {
         k: without_none(response[k]) for k in _META_FIELDS if response.get(k) is not None
     }
+    if type(created := meta.get("created_at")) is int:
+        # The openai SDK's Response types it a float: langchain-openai's metadata holds
+        # (and `print` shows) 1732600000.0.
+        meta["created_at"] = float(created)
     meta["provider"] = PROVIDER
     meta["model_provider"] = "openai"
     meta["model_name"] = response.get("model")
@@ -208,9 +212,12 @@ def reply_metadata(
     return meta
 
 
-def usage_metadata(raw: Any) -> UsageMetadata | None:
+def usage_metadata(raw: Any, service_tier: Any = None) -> UsageMetadata | None:
     """Usage as langchain-openai reports it for the Responses API: cached input tokens
-    as `input_token_details.cache_read`, reasoning as `output_token_details.reasoning`."""
+    as `input_token_details.cache_read`, reasoning as `output_token_details.reasoning`;
+    on the `priority` / `flex` tiers (the reply's `service_tier`) those keys prefixed
+    with the tier's name and the tier's own tokens counted apart, as for Chat
+    Completions."""
     if reply_field(raw, dict, "usage") is None:
         return None
     input_tokens = reply_count(raw.get("input_tokens"), "input_tokens") or 0
@@ -221,20 +228,27 @@ def usage_metadata(raw: Any) -> UsageMetadata | None:
         "output_tokens": output_tokens,
         "total_tokens": total if total is not None else input_tokens + output_tokens,
     }
+    tier = service_tier if service_tier in ("priority", "flex") else None
+    prefix = f"{tier}_" if tier else ""
     details = raw.get("input_tokens_details") or {}
     found = {
-        ours: details[theirs]
+        prefix + ours: details[theirs]
         for ours, theirs in (
             ("cache_read", "cached_tokens"),
             ("cache_creation", "cache_write_tokens"),
         )
         if isinstance(details, dict) and details.get(theirs) is not None
     }
-    if found:
-        usage["input_token_details"] = found  # type: ignore[typeddict-item]
     details = raw.get("output_tokens_details") or {}
+    spent = {}
     if isinstance(details, dict) and details.get("reasoning_tokens") is not None:
-        usage["output_token_details"] = {"reasoning": details["reasoning_tokens"]}
+        spent[prefix + "reasoning"] = details["reasoning_tokens"]
+    if tier:
+        found[tier] = input_tokens - (found.get(prefix + "cache_read") or 0)
+        spent[tier] = output_tokens - (spent.get(prefix + "reasoning") or 0)
+    # Both always there, `{}` when the reply names none, as langchain-openai gives them.
+    usage["input_token_details"] = found  # type: ignore[typeddict-item]
+    usage["output_token_details"] = spent  # type: ignore[typeddict-item]
     return usage
 
 

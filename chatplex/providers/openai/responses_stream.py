@@ -33,6 +33,7 @@ from typing import Any
 
 from ...adapters.base import SSEEvent
 from ...adapters.jsontext import event_object
+from ...errors import APIError
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk
@@ -68,6 +69,14 @@ _WHOLE_WHEN_DONE = frozenset(
 _EMPTY = frozenset({"response.image_generation_call.partial_image"})
 
 
+def _event_failure(source: dict[str, Any], event: dict[str, Any], req_id: str | None) -> APIError:
+    """`failure` of a failure event, the event's data kept as `event_data`: what the
+    openai SDK and langchain-openai read to raise (`errors.event_passed`)."""
+    err = failure(source, StreamError, req_id)
+    err.__dict__["event_data"] = dict(event)
+    return err
+
+
 class ResponsesStreamParser:
     """Turns the events of one Responses API stream into `AIMessageChunk`s."""
 
@@ -91,12 +100,12 @@ class ResponsesStreamParser:
         obj = event_object(event.data, PROVIDER, self._req_id)
         kind = obj.get("type") or event.event
         if kind == "error" or event.event == "error":
-            raise failure(obj, StreamError, self._req_id)
+            raise _event_failure(obj, obj, self._req_id)
         if kind == "response.failed":
             response = _dict(obj.get("response"))
             # The error is the response's; a few servers put it beside it instead.
             source = obj if obj.get("error") and not response.get("error") else response
-            raise failure(source, StreamError, self._req_id)
+            raise _event_failure(source, obj, self._req_id)
         if kind == "response.created":
             response_id = _dict(obj.get("response")).get("id")
             meta = {"id": response_id, "provider": PROVIDER, "model_provider": "openai"}

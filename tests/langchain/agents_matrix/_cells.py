@@ -928,14 +928,6 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
             ),
         )
     },
-    ("stop_words", "xai"): Difference(
-        "loses data",
-        "langchain-xai drops invoke(..., stop=[...]) and .bind(stop=[...]) without a word "
-        "for the models it takes for reasoning ones (grok-4): the stop words are ignored; "
-        "chatplex sends them, and xAI's answer says whether the model takes them (as "
-        "tests/partners/compatible keeps it: _STOP_DROPPED)",
-        lambda theirs: isinstance(theirs, dict) and theirs.get("sent") == [{}, {}],
-    ),
     ("metadata_order", "perplexity"): Difference(
         "loses data",
         "langchain-perplexity reads only a top-level `reasoning_tokens` and drops the "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
@@ -37,6 +38,7 @@ from tests.partners._sidebyside import with_content_or_last
 langchain_aws = pytest.importorskip("langchain_aws")
 botocore_exceptions = pytest.importorskip("botocore.exceptions")
 lc = pytest.importorskip("langchain_core.messages")
+load = pytest.importorskip("langchain_core.load")
 
 from chatplex import ChatBedrockConverse as OurChatBedrockConverse  # noqa: E402
 from chatplex.testing._mock_aws import encode_message  # noqa: E402
@@ -542,6 +544,105 @@ def reasoning_effort_none_per_call(cls: Any, url: str) -> Any:
     return make(cls, url).invoke("Hi", reasoning_effort=None)
 
 
+#: Models whose profile lists effort levels (Claude, Nova 2, gpt-oss), and one without.
+OPUS = "global.anthropic.claude-opus-4-7"
+NOVA = "us.amazon.nova-2-lite-v1:0"
+GPT_OSS = "openai.gpt-oss-120b-1:0"
+SONNET = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+
+
+def _said(run: Callable[[], Any]) -> dict[str, Any]:
+    """What `run` returned or raised (its class and words), and each warning's class
+    and words (where it points differs by nature: their module, or ours)."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            out: Any = run()
+        except Exception as exc:  # noqa: BLE001 - the error is what is observed
+            # (pydantic's input and link: chatplex's LangChain models hide the input,
+            # which holds the keys)
+            words = [line.split(" [type=")[0] for line in str(exc).splitlines()[:2]]
+            out = {"raised": type(exc).__name__, "words": words}
+    return {"out": out, "warned": [(w.category.__name__, str(w.message)) for w in seen]}
+
+
+def _effort_model(cls: Any, url: str, model: str, **settings: Any) -> Any:
+    return cls(model=model, endpoint_url=url, region_name="us-east-1", **KEYS, **settings)
+
+
+def reasoning_effort_by_model(cls: Any, url: str) -> Any:
+    # The class's `reasoning_effort`: translated by the model's profile and vendor, the
+    # explicit request fields winning; warned and not sent where the profile has no
+    # levels; a level the profile does not list refused at construction.
+    built = {
+        "opus": {"reasoning_effort": "max"},
+        "opus_thinking_given": {
+            "reasoning_effort": "low",
+            "additional_model_request_fields": {"thinking": {"type": "disabled"}, "top_k": 5},
+        },
+        "nova": {"reasoning_effort": "medium"},
+        "nova_high": {"reasoning_effort": "high", "max_tokens": 100},
+        "gpt_oss": {"reasoning_effort": "low"},
+        "sonnet_4_5": {"reasoning_effort": "low"},
+    }
+    models = {"opus": OPUS, "opus_thinking_given": OPUS, "gpt_oss": GPT_OSS}
+    models |= {"nova": NOVA, "nova_high": NOVA}
+    said = {
+        name: _said(
+            lambda name=name, settings=settings: _effort_model(
+                cls, url, models.get(name, SONNET), **settings
+            ).invoke("Hi")
+        )
+        for name, settings in built.items()
+    }
+    said["nova_max"] = _said(lambda: _effort_model(cls, url, NOVA, reasoning_effort="max"))
+    # A value its field's type does not take, on a model without levels: refused.
+    # (The words are pydantic's own there; ours name the same values.)
+    said["not_a_level"] = _said(
+        lambda: _effort_model(cls, url, SONNET, reasoning_effort="minimal")
+    )["out"]["raised"]
+    # The fields it holds then (read, dumped, serialized): those given over the effort's.
+    held = _effort_model(cls, url, OPUS, **built["opus_thinking_given"])
+    said["held"] = [
+        held.additional_model_request_fields,
+        held.model_dump(exclude_unset=True)["additional_model_request_fields"],
+        load.dumpd(held)["kwargs"]["additional_model_request_fields"],
+        held.supports_tool_choice_values,
+    ]
+    return said
+
+
+def reasoning_effort_per_call(cls: Any, url: str) -> Any:
+    # Per call and bound: the call's effort over the class's fields, under the call's own
+    # request fields; streamed and async alike; warned per call where the model has none.
+    model = _effort_model(
+        cls, url, OPUS, additional_model_request_fields={"thinking": {"type": "enabled"}}
+    )
+
+    async def both() -> Any:
+        return [
+            await model.ainvoke("Hi", reasoning_effort="xhigh"),
+            merged([c async for c in model.astream("Hi", reasoning_effort="low")]),
+        ]
+
+    given = {"output_config": {"effort": "medium"}, "top_k": 3}
+    return {
+        "invoked": _said(lambda: model.invoke("Hi", reasoning_effort="high")),
+        "under_fields": _said(
+            lambda: model.invoke(
+                "Hi", reasoning_effort="high", additional_model_request_fields=given
+            )
+        ),
+        "bound": _said(lambda: model.bind(reasoning_effort="medium").invoke("Hi")),
+        "streamed": _said(lambda: merged(list(model.stream("Hi", reasoning_effort="max")))),
+        "async": _said(lambda: asyncio.run(both())),
+        "not_listed": _said(lambda: model.invoke("Hi", reasoning_effort="none")),
+        "no_levels": _said(
+            lambda: _effort_model(cls, url, SONNET).invoke("Hi", reasoning_effort="high")
+        ),
+    }
+
+
 THINKING = (reasoning("Count: s-t-r-a-w..."), text("Three."))
 #: As Bedrock counts them: `totalTokens` is input + output without the cached tokens.
 CACHED = {**USAGE, "cacheReadInputTokens": 100, "cacheWriteInputTokens": 20}
@@ -628,6 +729,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "model_id_per_call": (converse(), model_id_per_call),
     "camel_case_inference_per_call": (converse(), camel_case_inference_per_call),
     "reasoning_effort_none_per_call": (converse(), reasoning_effort_none_per_call),
+    "reasoning_effort_by_model": (converse(), reasoning_effort_by_model),
+    "reasoning_effort_per_call": (converse(), reasoning_effort_per_call),
     "text_and_tool_call": (
         converse(text("Let me add."), ADD_CALL, stop="tool_use"),
         text_and_tool_call,

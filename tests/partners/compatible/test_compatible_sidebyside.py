@@ -873,13 +873,6 @@ def _seed_renamed(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-def _stop_sent(outcome: Outcome) -> Outcome:
-    """Our request's `stop` taken out (langchain-xai drops it for grok-4)."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert our_requests[0]["body"].pop("stop") == ["END"]
-    return theirs, ours, their_requests, our_requests
-
-
 #: (package, script) → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {}
 
@@ -1030,52 +1023,6 @@ for _package in ("groq", "perplexity"):
     )
 
 
-def _sdk_objects(outcome: Outcome) -> Outcome:
-    """Their invoked replies' search results (the SDK's pydantic objects, observed as
-    their fields plus the class name) read as ours (the same fields, plain dicts)."""
-    theirs, ours, their_requests, our_requests = outcome
-
-    def plain(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items() if k != "model"}
-        if isinstance(value, list):
-            return [plain(v) for v in value]
-        return value
-
-    seen = json.dumps(theirs, sort_keys=True, default=str)
-    assert '"model": "ApiPublicSearchResultOutput"' in seen
-    return plain(theirs), plain(ours), their_requests, our_requests
-
-
-_SEARCH_OBJECTS = Difference(
-    Reason.RAISES,
-    "puts its SDK's pydantic objects in an invoked reply's `search_results` (dicts in "
-    "streams): json.dumps of the message's fields raises a TypeError",
-    "a reply's `search_results` are the JSON Perplexity sent (dicts), in invoked "
-    "replies as in streams",
-)
-for _script in (
-    "invoke_text",
-    "invoke_messages",
-    "invoke_tuples",
-    "ainvoke_text",
-    "batch_two",
-    "abatch_two",
-    "base_url_from_environment",
-    "image_url_block",
-    "length_finish",
-    "options_sent",
-    "per_call_stop",
-):
-    DIFFERENCES.setdefault(
-        ("perplexity", _script),
-        (
-            _SEARCH_OBJECTS,
-            _sdk_objects,
-        ),
-    )
-
-
 def _reasoning_tokens_kept(outcome: Outcome) -> Outcome:
     """Our usage's reasoning detail taken out, once seen to be the reply's."""
     theirs, ours, their_requests, our_requests = outcome
@@ -1098,10 +1045,6 @@ for _script in ("usage_details", "usage_zero_and_audio_details"):
         ),
         _reasoning_tokens_kept,
     )
-DIFFERENCES["perplexity", "structured_raw"] = (
-    _SEARCH_OBJECTS,
-    _sdk_objects,
-)
 
 
 def _required_choice(outcome: Outcome) -> Outcome:
@@ -1123,14 +1066,6 @@ DIFFERENCES["fireworks", "tool_choice_required"] = (
     ),
     _required_choice,
 )
-_STOP_DROPPED = Difference(
-    Reason.LOSES_DATA,
-    "drops `stop` without a word for models its profile marks as reasoning (grok-4): "
-    "an argument silently ignored",
-    "`stop` is sent as asked; xAI's answer (an error for a model that takes no stop) says so",
-)
-DIFFERENCES["xai", "per_call_stop"] = (_STOP_DROPPED, _stop_sent)
-DIFFERENCES["xai", "options_sent"] = (_STOP_DROPPED, _stop_sent)
 
 
 def _refused_before_sending(outcome: Outcome) -> Outcome:

@@ -84,8 +84,8 @@ def vertex_replies(
 
 
 def model(cls: Any, url: str, **settings: Any) -> Any:
+    settings.setdefault("model", MODEL)
     return cls(
-        model=MODEL,
         project=PROJECT,
         location=LOCATION,
         credentials=oauth2.Credentials(token=TOKEN),
@@ -490,7 +490,33 @@ def with_logprobs(answer: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
     return reply
 
 
+GEMINI_3 = "gemini-3-pro-preview"
+
+
+def gemini_3_replies(parts: list[dict[str, Any]]) -> Callable[[Seen], Reply]:
+    """`vertex_replies(parts)` naming a Gemini 3 model as the reply's `modelVersion`."""
+    answer = vertex_replies(parts)
+    named = f'"modelVersion": "{MODEL}"'.encode()
+
+    def renamed(seen: Seen) -> Reply:
+        reply = answer(seen)
+        new = f'"modelVersion": "{GEMINI_3}"'.encode()
+        reply.pieces = [piece.replace(named, new) for piece in reply.pieces]
+        return reply
+
+    return renamed
+
+
+def gemini_3_text(cls: Any, url: str) -> Any:
+    """A Gemini 3 reply, invoked and streamed: langchain-google-vertexai has no Gemini 3
+    rule (langchain-google-genai's list content): its text stays a str."""
+    chat = model(cls, url, model=GEMINI_3)
+    chunks = list(chat.stream("Say hello"))
+    return {"invoked": chat.invoke("Say hello"), "texts": [c.content for c in chunks]}
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    "gemini_3_text": (gemini_3_replies([{"text": "Hello there."}]), gemini_3_text),
     "invoke_text": (vertex_replies(), invoke_text),
     "invoke_system": (vertex_replies(), invoke_system),
     "multi_turn": (vertex_replies([{"text": "You are Ann."}]), multi_turn),

@@ -259,7 +259,6 @@ def test_mid_conversation_system_message_rejected(adapter: AnthropicAdapter) -> 
         ([SystemMessage("only")], "only system messages"),
         ([HumanMessage("")], "message 0: a user message of empty text"),
         ([HumanMessage([{"type": "text", "text": ""}])], "a user message of empty text"),
-        ([HumanMessage("x"), AIMessage(content="")], "message 1: empty assistant message"),
         (
             [
                 HumanMessage("x"),
@@ -828,3 +827,20 @@ def test_the_version_sent_is_the_anthropic_sdks() -> None:
     from chatplex.providers.anthropic.adapter import ANTHROPIC_VERSION
 
     assert constants.ANTHROPIC_API_VERSION == ANTHROPIC_VERSION
+
+
+def test_a_calls_effort_goes_into_output_config(adapter: AnthropicAdapter) -> None:
+    # langchain-anthropic's call keywords `reasoning_effort` and its alias `effort` (which
+    # wins) are no Messages fields: they set output_config.effort, over the model's.
+    extra = {"output_config": {"effort": "low", "task_budget": {"type": "tokens", "total": 9}}}
+    body = build(adapter, [HumanMessage("Hi")], extra_body={**extra, "reasoning_effort": "high"})
+    assert body["output_config"] == {
+        "effort": "high",
+        "task_budget": extra["output_config"]["task_budget"],
+    }
+    assert "reasoning_effort" not in body
+    both = build(
+        adapter, [HumanMessage("Hi")], extra_body={"reasoning_effort": "high", "effort": "max"}
+    )
+    assert (both["output_config"], "effort" in both) == ({"effort": "max"}, False)
+    assert "output_config" not in build(adapter, [HumanMessage("Hi")], extra_body={"effort": None})

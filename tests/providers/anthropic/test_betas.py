@@ -16,6 +16,8 @@ from chatplex.messages import HumanMessage
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.anthropic.betas import INPUT_EXAMPLES_BETA
 from chatplex.providers.anthropic.betas import TOOL_TYPE_BETAS
+from chatplex.providers.anthropic.betas import beta_call
+from chatplex.providers.anthropic.betas import with_request_betas
 from chatplex.providers.anthropic.betas import with_tool_betas
 from chatplex.testing import MockServer
 from chatplex.testing._mock_types import MockRequest
@@ -115,3 +117,96 @@ def test_chatplex_own_anthropic_model_names_the_beta_its_tool_needs() -> None:
     with_beta, without = seen
     assert with_beta.headers.get("anthropic-beta") == "code-execution-2025-05-22"
     assert without.headers.get("anthropic-beta") is None
+
+
+#: Body fields in beta set on the model (beside a tool's beta, and the model's own), and
+#: the header langchain-anthropic sends for them.
+FIELD_CASES: dict[str, tuple[dict[str, Any], str]] = {
+    "mcp_servers": (
+        {"mcp_servers": [{"type": "url", "url": "https://mcp.example.com/mcp"}]},
+        "web-fetch-2025-09-10,mcp-client-2025-11-20",
+    ),
+    "task_budget": (
+        {"output_config": {"task_budget": {"type": "tokens", "total": 128_000}}},
+        "web-fetch-2025-09-10,task-budgets-2026-03-13",
+    ),
+    "thinking updates": (
+        {"thinking": {"type": "adaptive", "display": "updates"}},
+        "web-fetch-2025-09-10,thinking-display-updates-2026-08-18",
+    ),
+    "all, after the model's": (
+        {
+            "betas": ["token-efficient-tools-2025-02-19", "mcp-client-2025-11-20"],
+            "mcp_servers": [{"type": "url", "url": "https://mcp.example.com/mcp"}],
+            "output_config": {"task_budget": {"type": "tokens", "total": 1000}},
+            "thinking": {"type": "adaptive", "display": "updates"},
+        },
+        "token-efficient-tools-2025-02-19,mcp-client-2025-11-20,web-fetch-2025-09-10,"
+        "task-budgets-2026-03-13,thinking-display-updates-2026-08-18",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(FIELD_CASES))
+@pytest.mark.parametrize("awaited", [False, True])
+def test_body_fields_in_beta_bring_langchain_anthropics_betas(case: str, awaited: bool) -> None:
+    settings, header = FIELD_CASES[case]
+    seen, record = recording()
+    web_fetch = {"type": "web_fetch_20250910", "name": "web_fetch"}
+    with MockServer(fault_plan=record) as server:
+        common: dict[str, Any] = {"model": MODEL, "api_key": "sk-ant-test", **settings}
+        common["base_url"] = server.anthropic_base_url
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+            bound = cls(**common).bind_tools([web_fetch, get_weather])
+            if awaited:
+                asyncio.run(bound.ainvoke("Hi"))
+            else:
+                bound.invoke("Hi")
+    theirs, ours = seen
+    assert theirs.headers.get("anthropic-beta") == header
+    assert ours.headers.get("anthropic-beta") == header
+    ours_body = {k: v for k, v in (ours.json or {}).items() if k != "tools"}
+    assert with_request_betas(",".join(settings.get("betas", [])) or None, ours_body) == (
+        header.replace("web-fetch-2025-09-10,", "")
+    )
+
+
+#: Calls langchain-anthropic makes through the SDK's beta client (the model's betas, a
+#: bound tool's, a call's mcp_servers), and one it does not.
+BETA_CALLS: dict[str, tuple[dict[str, Any], list[Any], dict[str, Any], bool]] = {
+    "the model's betas": ({"betas": ["files-api-2025-04-14"]}, [get_weather], {}, True),
+    "a beta tool": ({}, [{"type": "web_fetch_20250910", "name": "web_fetch"}], {}, True),
+    "a call's mcp_servers": ({}, [], {"mcp_servers": [{"type": "url", "url": "u"}]}, True),
+    "no beta": ({}, [get_weather], {}, False),
+}
+
+
+@pytest.mark.parametrize("case", list(BETA_CALLS))
+@pytest.mark.parametrize("awaited", [False, True])
+def test_a_beta_calls_reply_shows_the_beta_models_fields(case: str, awaited: bool) -> None:
+    settings, tools, keywords, beta = BETA_CALLS[case]
+    replies = []
+    with MockServer() as server:
+        common: dict[str, Any] = {"model": MODEL, "api_key": "sk-ant-test", **settings}
+        common["base_url"] = server.anthropic_base_url
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+            model = cls(**common)
+            bound = model.bind_tools(tools) if tools else model
+            if awaited:
+                replies.append(asyncio.run(bound.ainvoke("Hi", **keywords)))
+            else:
+                replies.append(bound.invoke("Hi", **keywords))
+    theirs, ours = (reply.response_metadata for reply in replies)
+    assert ("context_management" in theirs, "iterations" in theirs["usage"]) == (beta, beta)
+    assert list(ours) == list(theirs)
+    assert list(ours["usage"]) == list(theirs["usage"])
+    assert {k: v for k, v in ours.items() if k != "id"} == {
+        k: v for k, v in theirs.items() if k != "id"
+    }
+
+
+def test_beta_call_reads_the_header_and_the_calls_settings() -> None:
+    assert beta_call("b1", {})
+    assert beta_call(None, {"tools": [{"type": "memory_20250818", "name": "memory"}]})
+    assert beta_call(None, {"extra_body": {"mcp_servers": [{"type": "url"}]}})
+    assert not beta_call(None, {"tools": [{"name": "f", "input_schema": {}}]})

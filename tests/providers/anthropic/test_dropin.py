@@ -151,3 +151,73 @@ def test_anthropic_proxy_given_or_from_the_environment_carries_the_calls(
     monkeypatch.delenv("ANTHROPIC_PROXY")
     plain = ChatAnthropic(**settings)
     assert plain.http_client is None and plain.http_async_client is None
+
+
+@pytest.mark.parametrize("keyword", ["reasoning_effort", "effort"])
+def test_a_calls_effort_is_sent_as_langchain_anthropic_sends_it(keyword: str) -> None:
+    # Per call, as the partner's docs show it (`model.invoke(..., reasoning_effort="high")`),
+    # over the model's `effort`: it raised TypeError (no Messages field of that name).
+    import asyncio
+
+    import langchain_anthropic
+
+    from chatplex.testing import MockServer
+
+    seen: list[Any] = []
+    with MockServer(fault_plan=lambda request: seen.append(request.json)) as server:
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+            model = cls(model="claude-haiku-4-5", api_key="k", base_url=server.url, effort="low")
+            model.invoke("hi", **{keyword: "high"})
+            asyncio.run(model.ainvoke("hi", **{keyword: "medium"}))
+    theirs, ours = seen[:2], seen[2:]
+    assert [b["output_config"] for b in theirs] == [{"effort": "high"}, {"effort": "medium"}]
+    assert ours == theirs
+
+
+def test_the_adaptive_thinking_models_are_langchain_anthropics() -> None:
+    from langchain_anthropic.chat_models import _MODEL_PROFILES
+
+    from chatplex.providers.anthropic.adapter import ADAPTIVE_THINKING_MODELS
+
+    theirs = {
+        name
+        for name, profile in _MODEL_PROFILES.items()
+        if "xhigh" in (profile.get("reasoning_effort_levels") or ())
+    }
+    assert theirs == ADAPTIVE_THINKING_MODELS
+
+
+#: An effort on the class or the call, with or without `thinking`, on a model that thinks
+#: adaptively and on one that does not.
+EFFORTS: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
+    "class effort": ("claude-opus-4-7", {"effort": "high"}, {}),
+    "call effort": ("claude-sonnet-5", {}, {"reasoning_effort": "low"}),
+    "thinking given": ("claude-opus-4-7", {"effort": "high", "thinking": {"type": "disabled"}}, {}),
+    "call thinking": ("claude-opus-5", {"effort": "high"}, {"thinking": {"type": "disabled"}}),
+    "older model": ("claude-opus-4-6", {"effort": "high"}, {}),
+    "output_config only": ("claude-opus-4-7", {"output_config": {"effort": "low"}}, {}),
+}
+
+
+@pytest.mark.parametrize("case", list(EFFORTS))
+def test_an_effort_brings_adaptive_thinking_as_langchain_anthropic_does(case: str) -> None:
+    # langchain-anthropic sends {"type": "adaptive", "display": "summarized"} with an
+    # effort (its field or a call's) and no `thinking`, on a model whose profile has
+    # "xhigh": the drop-in sent no thinking.
+    import asyncio
+
+    import langchain_anthropic
+
+    from chatplex.testing import MockServer
+
+    model, settings, call = EFFORTS[case]
+    seen: list[Any] = []
+    with MockServer(fault_plan=lambda request: seen.append(request.json)) as server:
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+            made = cls(model=model, api_key="k", base_url=server.url, **settings)
+            made.invoke("hi", **call)
+            asyncio.run(made.ainvoke("hi", **call))
+    theirs, ours = seen[:2], seen[2:]
+    assert ours == theirs
+    adaptive = {"type": "adaptive", "display": "summarized"}
+    assert (theirs[0].get("thinking") == adaptive) == (case in ("class effort", "call effort"))

@@ -53,6 +53,30 @@ def test_consecutive_turns_of_one_role_are_merged() -> None:
     ]
 
 
+def test_an_empty_reply_before_the_last_message_is_left_out_its_neighbours_apart() -> None:
+    # As langchain-anthropic: the API refuses empty content but in a final assistant
+    # turn; the user turns around the left-out reply go as two (the API takes them).
+    said = [HumanMessage("a"), AIMessage(""), AIMessageChunk(content=[]), HumanMessage("b")]
+    _, turns = to_wire_messages(said)
+    assert turns == [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}]
+
+
+def test_a_final_assistant_turn_goes_empty_or_without_trailing_space_as_theirs() -> None:
+    # The API takes an empty final assistant turn and refuses trailing whitespace there
+    # (a prefill); langchain-anthropic sends "" and right-strips the text.
+    assert to_wire_messages([HumanMessage("a"), AIMessage("")])[1][-1] == {
+        "role": "assistant",
+        "content": "",
+    }
+    assert to_wire_messages([HumanMessage("a"), AIMessage("Sure: ")])[1][-1]["content"] == "Sure:"
+    prefill = AIMessage([{"type": "text", "text": "x"}, {"type": "text", "text": "y \n"}])
+    blocks = to_wire_messages([HumanMessage("a"), prefill])[1][-1]["content"]
+    assert [b["text"] for b in blocks] == ["x", "y"]
+    # only the final turn: an earlier reply keeps its text as written
+    turns = to_wire_messages([HumanMessage("a"), AIMessage("b "), HumanMessage("c")])[1]
+    assert turns[1]["content"] == "b "
+
+
 def test_tool_results_come_first_in_their_user_turn() -> None:
     call = {"name": "weather", "args": {"city": "Oslo"}, "id": "c1"}
     _, turns = to_wire_messages(
@@ -174,7 +198,6 @@ def test_images_that_cannot_be_sent(url: Any, message: str) -> None:
         ([], ValueError, "at least one message"),
         ([SystemMessage("only")], ValueError, "only system messages"),
         ([HumanMessage("")], ValueError, "message 0: empty user message"),
-        ([HumanMessage("q"), AIMessage("")], ValueError, "message 1: empty assistant message"),
         (
             [HumanMessage("q"), SystemMessage("late")],
             ValueError,
@@ -447,3 +470,23 @@ def test_a_tools_other_fields_are_sent_beside_its_definition() -> None:
         "input_schema": {"type": "object"},
         **fields,
     }
+
+
+def test_a_text_block_goes_with_the_fields_anthropic_takes() -> None:
+    # As langchain-anthropic narrows it: LangChain's `id`, OpenAI's cache breakpoint and
+    # annotations left out (Anthropic rejects extra inputs).
+    block = {
+        "type": "text",
+        "text": "hi",
+        "id": "lc_1",
+        "annotations": [],
+        "prompt_cache_breakpoint": {"mode": "explicit"},
+        "cache_control": {"type": "ephemeral"},
+    }
+    _, turns = to_wire_messages([HumanMessage([block])])
+    assert turns == [
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral"}}],
+        }
+    ]

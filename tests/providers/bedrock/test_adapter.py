@@ -423,3 +423,13 @@ def test_structured_output_is_bound_as_langchain_aws_binds_it() -> None:
     forced = forced_tool_model(model, Place, strict=True)
     assert [(t.name, t.strict) for t in forced.tools] == [("Place", True)]
     assert "parallel_tool_calls" not in forced.extra_body
+
+
+def test_a_standard_video_block_is_sent_not_refused() -> None:
+    """A base64 video block (LangChain's standard form) is one the adapter sends, as
+    Converse's `video` block, where the adapter's block check refused it."""
+    video = {"type": "video", "base64": "AAAAIGZ0eXBpc29t", "mime_type": "video/mp4"}
+    message = HumanMessage([{"type": "text", "text": "What is it?"}, video])
+    request = keyed().build_request([message], CallSettings(model="m"), stream=False)
+    sent = json.loads(request.content)["messages"][0]["content"][1]
+    assert sent == {"video": {"format": "mp4", "source": {"bytes": "AAAAIGZ0eXBpc29t"}}}

@@ -1,5 +1,6 @@
-"""LangChain's standard file block as Converse's `document` (`providers/bedrock/documents.py`),
-compared with langchain-aws's own conversion of the same block."""
+"""LangChain's standard file and video blocks as Converse's `document` and `video`
+(`providers/bedrock/documents.py`), compared with langchain-aws's own conversion of the
+same block."""
 
 from __future__ import annotations
 
@@ -117,3 +118,38 @@ def test_what_converse_cannot_take_is_refused_naming_the_block(
         warnings.simplefilter("ignore")
         with pytest.raises(ValueError, match=f"message 0: content block 0: .*{match}"):
             wire_messages([HumanMessage([block])])
+
+
+VIDEO = base64.b64encode(b"\x00\x00\x00\x20ftypisom").decode()
+
+
+@pytest.mark.parametrize(
+    ("mime", "fmt"), [("video/mp4", "mp4"), ("video/quicktime", "mov"), ("video/webm", "webm")]
+)
+def test_a_video_block_becomes_converses_video_as_langchain_aws_converts_it(
+    mime: str, fmt: str
+) -> None:
+    block = {"type": "video", "base64": VIDEO, "mime_type": mime}
+    _, turns = wire_messages([HumanMessage([{"type": "text", "text": "What is it?"}, block])])
+    assert turns[0]["content"][1] == {"video": {"format": fmt, "source": {"bytes": VIDEO}}}
+    partner = pytest.importorskip("langchain_aws.chat_models.bedrock_converse")
+    from langchain_core.messages import HumanMessage as LCHuman
+
+    theirs, _ = partner._messages_to_bedrock([LCHuman([block])])
+    converted = theirs[0]["content"][0]["video"]
+    assert converted["format"] == fmt
+    assert base64.b64encode(converted["source"]["bytes"]).decode() == VIDEO
+
+
+@pytest.mark.parametrize(
+    ("block", "match"),
+    [
+        ({"type": "video", "url": "https://x/a.mp4"}, "only supported through in-line base64"),
+        ({"type": "video", "base64": VIDEO}, "mime_type key is required"),
+    ],
+)
+def test_a_video_converse_cannot_take_is_refused_naming_the_block(
+    block: dict[str, Any], match: str
+) -> None:
+    with pytest.raises(ValueError, match=f"message 0: content block 0: .*{match}"):
+        wire_messages([HumanMessage([block])])

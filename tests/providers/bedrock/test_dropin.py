@@ -699,3 +699,44 @@ def test_a_claude_model_named_by_provider_gets_claudes_cache_points_sync_and_asy
         assert ours == bodies(partner, server.url)
     point = {"cachePoint": {"type": "default"}}
     assert all(point in body["messages"][-2]["content"] for body in ours)
+
+
+def test_reasoning_effort_by_the_models_profile_at_construction_and_per_call() -> None:
+    """langchain-aws's `reasoning_effort`: the model's fields (its profile's levels, its
+    vendor's form) under those given, sync and async; a call's over the class's; a level
+    the profile does not list refused; an ARN's read from its `base_model_id`."""
+    wire = Wire([(200, reply([{"text": "ok"}]), {})])
+    given = {"top_k": 5, "output_config": {"effort": "high"}}
+    llm = model(
+        wire,
+        model="us.anthropic.claude-sonnet-4-6",
+        reasoning_effort="low",
+        additional_model_request_fields=given,
+    )
+    llm.invoke("hi")
+    asyncio.run(llm.ainvoke("hi", reasoning_effort="medium"))
+    sent = [json.loads(r.content)["additionalModelRequestFields"] for r in wire.requests]
+    assert sent == [
+        {"thinking": {"type": "adaptive"}, "output_config": {"effort": "high"}, "top_k": 5},
+        {"thinking": {"type": "adaptive"}, "output_config": {"effort": "medium"}, "top_k": 5},
+    ]
+    # Thinking on (adaptive) leaves Claude 4 models no forced tool, as langchain-aws infers.
+    assert llm.supports_tool_choice_values == ("auto",)
+    with pytest.raises(ValueError, match=r"Valid values: \['low', 'medium', 'high'\]"):
+        model(wire, model="amazon.nova-2-lite-v1:0", reasoning_effort="max")
+    arn = "arn:aws:bedrock:us-east-1:1:application-inference-profile/p"
+    nova = model(
+        wire,
+        model=arn,
+        provider="amazon",
+        base_model_id="amazon.nova-2-lite-v1:0",
+        reasoning_effort="low",
+    )
+    nova.invoke("hi")
+    assert json.loads(wire.requests[-1].content)["additionalModelRequestFields"] == {
+        "reasoningConfig": {"type": "enabled", "maxReasoningEffort": "low"}
+    }
+    with pytest.warns(UserWarning, match="not supported for model anthropic.claude-3-5-haiku"):
+        unsupported = model(wire, reasoning_effort="low")
+    unsupported.invoke("hi")
+    assert "additionalModelRequestFields" not in json.loads(wire.requests[-1].content)

@@ -203,6 +203,23 @@ def test_bad_input_is_refused_before_any_request() -> None:
         call(keyed(), [SystemMessage("Be brief.")])
 
 
+@pytest.mark.parametrize(
+    ("block", "words"),
+    [
+        ({"type": "image", "file_id": "file-abc123"}, "Image data only supported through"),
+        ({"type": "file", "file_id": "file-abc123"}, "Blocks of type file not supported."),
+    ],
+)
+def test_a_block_by_file_id_is_refused_in_langchain_aws_words(block: dict, words: str) -> None:
+    # Bedrock has no Files API; langchain-aws's ChatBedrock raises so before sending.
+    message = HumanMessage([{"type": "text", "text": "Describe it."}, block])
+    with pytest.raises(ValueError, match=words):
+        call(keyed(), [message])
+    pdf = {"type": "file", "base64": "JVBERi0=", "mime_type": "application/pdf"}
+    _, request = call(keyed(), [HumanMessage([{"type": "text", "text": "Describe it."}, pdf])])
+    assert request.json["messages"][0]["content"][1]["source"]["type"] == "base64"
+
+
 def test_a_bedrock_api_key_goes_only_over_https() -> None:
     adapter = keyed(api_key="bedrock-key", endpoint_url="http://127.0.0.1:9")
     with pytest.raises(ValueError, match="only over https"):

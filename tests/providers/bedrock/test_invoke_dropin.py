@@ -334,3 +334,13 @@ def test_the_models_cache_control_goes_at_the_top_only_a_calls_on_the_last_block
     assert ours[0]["messages"] == [{"role": "user", "content": "hi"}]  # type: ignore[index]
     marked = [{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral"}}]
     assert ours[1]["messages"][0]["content"] == marked  # type: ignore[index]
+
+
+@pytest.mark.parametrize("model", [MODEL, "us.amazon.nova-2-lite-v1:0"])
+def test_reasoning_effort_is_chatbedrockconverses_not_its_own(model: str) -> None:
+    """langchain-aws's ChatBedrock has no `reasoning_effort`: it keeps it in model_kwargs,
+    sent raw in the InvokeModel body or dropped over Converse. Unknown here, in both
+    modes, as any other keyword it has no field for; None is no effort."""
+    with pytest.raises(TypeError, match="'reasoning_effort'; ChatBedrockConverse"):
+        make(model, reasoning_effort="low")
+    assert make(model, reasoning_effort=None).model == model

@@ -19,6 +19,7 @@ from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
+from chatplex.providers.bedrock.reasoning_effort import EffortRule
 from chatplex.providers.bedrock.request import converse_body
 from chatplex.providers.bedrock.request import converse_model
 from chatplex.providers.bedrock.request import wire_messages
@@ -336,9 +337,14 @@ def test_bad_input_is_refused_naming_the_message(messages: list[Any], match: str
         wire_messages(messages)
 
 
-def test_empty_assistant_turns_are_left_out() -> None:
-    _, turns = wire_messages([HumanMessage("a"), AIMessage(""), HumanMessage("b")])
-    assert turns == [{"role": "user", "content": [{"text": "a"}, {"text": "b"}]}]
+def test_an_empty_assistant_turn_goes_as_a_dot() -> None:
+    # As langchain-aws: Bedrock rejects an empty turn; left out, the user turns would merge.
+    _, turns = wire_messages([HumanMessage("a"), AIMessage(" "), HumanMessage("b")])
+    assert turns == [
+        {"role": "user", "content": [{"text": "a"}]},
+        {"role": "assistant", "content": [{"text": "."}]},
+        {"role": "user", "content": [{"text": "b"}]},
+    ]
 
 
 def test_a_redacted_reasoning_block_is_sent_back() -> None:
@@ -581,6 +587,58 @@ def test_a_none_reasoning_effort_is_not_sent() -> None:
         [HumanMessage("hi")], CallSettings(model="m", extra_body={"reasoning_effort": None})
     )
     assert "additionalModelRequestFields" not in body
+
+
+def test_a_calls_reasoning_effort_goes_by_the_models_rule() -> None:
+    """With a ChatBedrockConverse's rule, a call's effort becomes its fields: over the
+    model's request fields (camelCase), under the call's own (snake_case), as
+    langchain-aws merges them; without one (chatplex's own models) it goes as it is."""
+    rule = EffortRule(("low", "high"), "anthropic.claude-opus-4-7")
+    model_fields = {"thinking": {"type": "enabled"}, "top_k": 5}
+    extras = {"additionalModelRequestFields": model_fields, "reasoning_effort": "high"}
+
+    def sent(extra: dict[str, Any], effort_rule: EffortRule | None = rule) -> Any:
+        settings = CallSettings(model="m", extra_body=extra)
+        body = converse_body([HumanMessage("hi")], settings, None, effort_rule)
+        return body.get("additionalModelRequestFields")
+
+    assert sent(extras) == {
+        "thinking": {"type": "adaptive"},
+        "top_k": 5,
+        "output_config": {"effort": "high"},
+    }
+    call_fields = {"output_config": {"effort": "low"}, "top_k": 1}
+    assert sent({**extras, "additional_model_request_fields": call_fields}) == {
+        "thinking": {"type": "adaptive"},
+        "top_k": 1,
+        "output_config": {"effort": "low"},
+    }
+    assert sent(extras, None) == {**model_fields, "reasoning_effort": "high"}
+    with pytest.raises(ValueError, match="Valid values: \\['low', 'high'\\]"):
+        sent({"reasoning_effort": "max"})
+    with pytest.warns(UserWarning, match="not supported for model m; ignoring"):
+        assert sent({"reasoning_effort": "low"}, EffortRule((), "m")) is None
+
+
+def test_high_reasoning_sends_no_max_tokens_as_langchain_aws() -> None:
+    """Nova 2's reasoning enabled at "high" in the call's request fields (its effort's
+    too), else in the model's: no `maxTokens`, as langchain-aws sends it; a call's own
+    `inferenceConfig`, or fields of the call without it, keep it."""
+    high = {"reasoningConfig": {"type": "enabled", "maxReasoningEffort": "high"}}
+    rule = EffortRule(("low", "high"), "amazon.nova-2-lite-v1:0")
+
+    def inference(extra: dict[str, Any]) -> Any:
+        settings = CallSettings(model="m", max_tokens=100, temperature=0.5, extra_body=extra)
+        return converse_body([HumanMessage("hi")], settings, None, rule)["inferenceConfig"]
+
+    assert inference({"additionalModelRequestFields": high}) == {"temperature": 0.5}
+    assert inference({"reasoning_effort": "high", "maxTokens": 9}) == {"temperature": 0.5}
+    kept = {"maxTokens": 100, "temperature": 0.5}
+    assert inference({"reasoning_effort": "low"}) == kept
+    call = {"additionalModelRequestFields": high, "additional_model_request_fields": {"k": 1}}
+    assert inference(call) == kept
+    given = {"reasoning_effort": "high", "inferenceConfig": {"maxTokens": 7}}
+    assert inference(given)["maxTokens"] == 7
 
 
 def test_cache_control_places_cache_points_by_the_models_own_base_model() -> None:

@@ -171,3 +171,36 @@ def test_default_headers_replace_ours_and_bad_ones_fail_at_construction() -> Non
     assert request.headers["Authorization"] == "Bearer co-1"
     with pytest.raises(ValueError, match="default_headers: the value of 'x-note'"):
         CohereAdapter(api_key="co-1", default_headers={"x-note": "line\r\nX-Evil: 1"})
+
+
+def test_a_calls_documents_are_repeated_in_the_reply_as_langchain_cohere_does() -> None:
+    # langchain-cohere's generation info repeats the call's `documents` (after the finish
+    # reason invoked; after the token count on the stream's last chunk): the drop-in's
+    # replies lacked them.
+    langchain_cohere = pytest.importorskip("langchain_cohere")
+    import chatplex
+    from chatplex.testing import MockServer
+
+    documents = [{"id": "doc-1", "data": {"text": "The grass is green."}}]
+    seen: list[Any] = []
+    with MockServer() as server:
+        for cls in (langchain_cohere.ChatCohere, chatplex.ChatCohere):
+            model = cls(model="command-a-03-2025", cohere_api_key="co-k", base_url=server.url)
+            invoked = model.invoke("hi", documents=documents)
+            *_, last = model.stream("hi", documents=documents)
+
+            async def streamed(model: Any = model) -> Any:
+                return [c async for c in model.astream("hi", documents=documents)][-1]
+
+            plain = model.invoke("hi")
+            seen.append((invoked, last, asyncio.run(streamed()), plain))
+        chatplex.close()
+    theirs, ours = seen
+    assert [list(m.response_metadata) for m in ours[:2]] == [
+        list(m.response_metadata) for m in theirs[:2]
+    ]
+    for their, our in zip(theirs, ours, strict=True):
+        assert our.additional_kwargs.get("documents") == their.additional_kwargs.get("documents")
+        assert our.response_metadata.get("documents") == their.response_metadata.get("documents")
+    assert theirs[0].response_metadata["documents"] == documents
+    assert "documents" not in ours[3].response_metadata  # a call without them

@@ -57,6 +57,9 @@ def test_text_reply_as_langchain_cohere_reads_it() -> None:
     assert message.additional_kwargs == expected and message.response_metadata == expected
     assert message.usage_metadata == {"input_tokens": 10, "output_tokens": 2, "total_tokens": 12}
     assert message.tool_calls == []
+    # Floats, as the cohere SDK's UsageTokens holds them (what print and set_debug show).
+    assert all(type(v) is float for v in message.additional_kwargs["token_count"].values())
+    assert all(type(v) is int for v in message.usage_metadata.values())
 
 
 def test_tool_call_reply_has_its_plan_as_content() -> None:

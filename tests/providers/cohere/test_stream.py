@@ -61,6 +61,8 @@ def test_text_deltas_then_the_last_chunk() -> None:
         "token_count": {"total_tokens": 5, "input_tokens": 3, "output_tokens": 2},
     }
     assert last.additional_kwargs == info and last.response_metadata == info
+    # Floats, as the cohere SDK's UsageBilledUnits holds them.
+    assert all(type(v) is float for v in last.additional_kwargs["token_count"].values())
     assert last.chunk_position == "last"
     merged = merge_chunks(chunks)
     assert merged.content == "Hello"

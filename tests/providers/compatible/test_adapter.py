@@ -358,6 +358,31 @@ def _body(name: str, stream: bool = False, **settings: Any) -> dict[str, Any]:
     return dict(request.json)
 
 
+@pytest.mark.parametrize(
+    ("model", "sent"),
+    [
+        ("grok-4", False),  # not in langchain-xai's profiles: by its name
+        ("grok-3-mini", False),
+        ("grok-code-fast-1", False),
+        ("grok-2", True),
+        ("grok-4.20-0309-non-reasoning", True),  # profiled, no reasoning_output
+        ("grok-build-0.1", False),  # profiled with reasoning_output
+    ],
+)
+def test_xai_sends_no_stop_where_chatxai_drops_it(model: str, sent: bool) -> None:
+    """langchain-xai's ChatXAI drops `stop` for the models xAI rejects it for (by their
+    profile's `reasoning_output`, else by name); the drop-in's request does the same,
+    a `stop` given through `extra_body` too. Other presets keep it."""
+    adapter = adapter_class("xai")(api_key="k")
+    for settings in (
+        CallSettings(model=model, stop=("x",)),
+        CallSettings(model=model, extra_body={"stop": ["x"]}),
+    ):
+        body = adapter.build_request(HI, settings, stream=False).json
+        assert ("stop" in body) is sent
+    assert _body("deepseek", stop=("x",))["stop"] == ["x"]
+
+
 @pytest.mark.parametrize("param", ["logprobs", "top_logprobs", "logit_bias"])
 def test_groq_refuses_what_its_api_rejects_before_any_request(param: str) -> None:
     with pytest.raises(ValueError, match=rf"Groq \(groq\) does not accept '{param}'"):
@@ -430,6 +455,41 @@ def test_perplexity_stream_without_citations_carries_them_as_none() -> None:
     assert [c.additional_kwargs if c else None for c in chunks] == [
         {"citations": None, "search_results": None},
         {},
+    ]
+
+
+def test_xai_keeps_its_citations_from_each_chunk_but_the_usage_one() -> None:
+    """langchain-xai keeps a reply's `citations`, and a stream chunk's wherever one
+    carries them, but the usage chunk's (which repeats them)."""
+    adapter = adapter_class("xai")(api_key="k")
+    cited = ["https://a.example"]
+    reply = {
+        "id": "x1",
+        "model": "grok-4",
+        "citations": cited,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}}],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+    }
+    assert adapter.parse_response(json.dumps(reply).encode(), {}).additional_kwargs == {
+        "refusal": None,
+        "citations": cited,
+    }
+    parser = adapter.stream_parser({})
+    head = {"id": "x1", "model": "grok-4", "object": "chat.completion.chunk"}
+    events = [
+        {**head, "choices": [{"index": 0, "delta": {"role": "assistant", "content": "x"}}]},
+        {
+            **head,
+            "citations": cited,
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        },
+        {**head, "citations": cited, "choices": [], "usage": reply["usage"]},
+    ]
+    chunks = [parser.feed(SSEEvent(data=json.dumps(e))) for e in events]
+    assert [c.additional_kwargs.get("citations") if c else None for c in chunks] == [
+        None,
+        cited,
+        None,
     ]
 
 
@@ -705,3 +765,59 @@ def test_a_call_that_does_not_stream_says_so_where_its_partner_does(name: str, s
         "stream" in adapter.build_request(HI, CallSettings(model="m"), stream=False).json
     ) is said
     assert adapter.build_request(HI, CallSettings(model="m"), stream=True).json["stream"] is True
+
+
+def test_perplexity_streams_search_results_as_its_sdk_dumps_them() -> None:
+    """langchain-perplexity dumps its SDK's chunk: each search result has every field of
+    the SDK's model in its declared order (null where the event has none), then its
+    other keys; the kept fields come in its order. A whole reply's stay as sent (the
+    LangChain drop-in makes them the SDK's objects, `langchain/sdk_replies.py`)."""
+    adapter = adapter_class("perplexity")(api_key="k")
+    found = [{"url": "https://a.example", "title": "A", "extra": 1}, "odd"]
+    event = {
+        "id": "p1",
+        "model": "sonar",
+        "search_results": found,
+        "related_questions": ["Why?"],
+        "citations": ["https://a.example"],
+        "choices": [{"index": 0, "delta": {"content": "x"}}],
+    }
+    chunk = adapter.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
+    assert chunk is not None
+    kept = chunk.additional_kwargs
+    assert list(kept) == ["citations", "related_questions", "search_results"]
+    assert kept["search_results"] == [
+        {
+            "date": None,
+            "last_updated": None,
+            "snippet": None,
+            "source": None,
+            "title": "A",
+            "url": "https://a.example",
+            "extra": 1,
+        },
+        "odd",
+    ]
+    assert list(kept["search_results"][0]) == [
+        *("date", "last_updated", "snippet", "source", "title", "url", "extra")
+    ]
+    reply = {**event, "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}}]}
+    message = adapter.parse_response(json.dumps(reply).encode(), {})
+    assert message.additional_kwargs["search_results"] == found
+    assert set(adapter.reply_sdk_models) == {"search_results"}
+    assert adapter_class("groq")(api_key="k").reply_sdk_models == {}
+
+
+def test_perplexity_keeps_its_reasoning_steps_as_langchain_perplexity_does() -> None:
+    """langchain-perplexity keeps a reply's `reasoning_steps` (and its first chunk's) in
+    `additional_kwargs`, after the sources."""
+    adapter = adapter_class("perplexity")(api_key="k")
+    steps = [{"thought": "Search it.", "type": "web_search"}]
+    head = {"id": "p1", "model": "sonar-reasoning-pro", "reasoning_steps": steps, "videos": []}
+    reply = {**head, "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}}]}
+    message = adapter.parse_response(json.dumps(reply).encode(), {})
+    assert message.additional_kwargs == {"reasoning_steps": steps}  # the empty videos left out
+    event = {**head, "choices": [{"index": 0, "delta": {"content": "x"}}]}
+    chunk = adapter.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
+    assert chunk is not None and chunk.additional_kwargs["reasoning_steps"] == steps
+    assert list(chunk.additional_kwargs)[-1] == "reasoning_steps"

@@ -199,6 +199,32 @@ def test_refused_settings_say_why(cls: type[PresetChatModel]) -> None:
         cls(model="m", api_key="k", custom_get_token_ids=len)
 
 
+def test_a_setting_its_class_ignores_warns_and_is_never_sent() -> None:
+    # langchain-xai takes the retired Live Search's `search_parameters`, warns and sends
+    # nothing; so does the drop-in (it raised before).
+    xai = preset_dropin_class("xai")
+    with pytest.warns(DeprecationWarning, match=r"search_parameters \(Live Search\) is dep"):
+        model = xai(model="grok-4", api_key="k", search_parameters={"mode": "auto"})
+    assert "search_parameters" not in _body(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        xai(model="grok-4", api_key="k", search_parameters=None)
+
+
+def test_a_call_names_the_presets_own_body_settings_as_its_partner_takes_them() -> None:
+    # langchain-groq sends a call's `reasoning_format` (its groq SDK names it); the drop-in
+    # refused it as no parameter of the Chat Completions API.
+    model = ChatGroq(model="m", api_key="k", reasoning_format="parsed")
+    adapter = model.adapter
+    assert isinstance(adapter, CompatibleAdapter)
+    assert {"reasoning_format", "reasoning_effort", "service_tier"} <= adapter.call_body_fields
+    settings = model._settings({"reasoning_format": "hidden"})
+    sent = adapter.build_request([HumanMessage("hi")], settings, stream=False).json
+    assert sent["reasoning_format"] == "hidden"
+    with pytest.raises(TypeError, match="'reasoning_formt'"):
+        model._settings({"reasoning_formt": "hidden"})
+
+
 def test_chat_completions_parameters_are_taken_and_checked() -> None:
     model = ChatGroq(model="m", api_key="k", seed=3, reasoning_effort="low")
     assert {"seed": 3, "reasoning_effort": "low"}.items() <= _body(model).items()

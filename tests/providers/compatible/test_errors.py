@@ -107,20 +107,57 @@ def test_an_error_event_in_a_stream_is_what_the_sdks_stream_raises(
     assert (str(err) == "busy") is plain
 
 
-def test_a_groq_stream_that_broke_off_is_httpxs_error_as_the_sdk_lets_it_through() -> None:
-    """The groq SDK iterates a stream's events outside its request's error handling: a
-    connection cut mid-stream raises httpx's RemoteProtocolError, no groq class; a
-    refused connection stays the SDK's APIConnectionError."""
+@pytest.mark.parametrize("preset", ["sambanova", "perplexity"])
+def test_an_error_event_in_a_status_error_sdks_stream_is_worded_as_its_body(preset: str) -> None:
+    """perplexity's and sambanova's streams raise an `event: error` as a status error
+    whose words are the decoded event written out (`f"{body}"`), not its message."""
+    from chatplex.errors import StreamError
+
+    sdk = pytest.importorskip(preset)
+    body = {"error": {"message": "busy", "type": "server_error", "code": None}}
+    event = StreamError("busy", provider="openai", error_type="server_error", body=body)
+    err = sdk_compatible(event, error_families(preset_adapter_class(preset).profile.sdk))
+    assert isinstance(err, sdk.APIStatusError)
+    assert str(err) == f"{body}" and err.provider_message == "busy"
+
+
+@pytest.mark.parametrize("preset", ["groq", "sambanova", "perplexity", "fireworks"])
+def test_a_stream_that_broke_off_is_httpxs_error_as_the_sdk_lets_it_through(preset: str) -> None:
+    """These SDKs iterate a stream's events outside their request's error handling: a
+    connection cut mid-stream (sync: httpx's own error) raises httpx's
+    RemoteProtocolError, no class of the SDK's or its partner's; a refused connection
+    stays the SDK's APIConnectionError."""
     from chatplex.errors import APIConnectionError
     from chatplex.errors import StreamError
 
-    groq = pytest.importorskip("groq")
-    families = error_families(preset_adapter_class("groq").profile.sdk)
-    cut = StreamError("stream from h broke off", provider="groq")
+    sdk = pytest.importorskip(preset)
+    families = error_families(preset_adapter_class(preset).profile.sdk)
+    cut = StreamError("stream from h broke off", provider=preset)
     cut.__cause__ = httpx.RemoteProtocolError("peer closed connection")
     shown = sdk_compatible(cut, families)
     assert first_outside_chatplex(shown) is httpx.RemoteProtocolError
-    assert not isinstance(shown, groq.APIError) and str(shown) == "peer closed connection"
-    refused = APIConnectionError("connection to h failed", provider="groq")
+    assert not isinstance(shown, (sdk.APIError, lc_exceptions.ModelError))
+    assert str(shown) == "peer closed connection"
+    refused = APIConnectionError("connection to h failed", provider=preset)
     refused.__cause__ = httpx.ConnectError("[Errno 111] Connection refused")
-    assert isinstance(sdk_compatible(refused, families), groq.APIConnectionError)
+    assert isinstance(sdk_compatible(refused, families), sdk.APIConnectionError)
+
+
+def test_a_fireworks_async_stream_that_broke_off_is_the_aiohttp_transports_error() -> None:
+    """The fireworks SDK's async client is httpx over aiohttp (httpx-aiohttp): a stream
+    chatplex's async client saw break off (aiohttp's ClientPayloadError) is the
+    httpx.ReadError that transport raises for it, in aiohttp's words."""
+    import aiohttp
+
+    from chatplex.errors import StreamError
+
+    pytest.importorskip("fireworks")
+    families = error_families("fireworks")
+    cut = StreamError("stream from h broke off", provider="fireworks")
+    cause = httpx.RemoteProtocolError("Response payload is not completed")
+    cause.httpcore_words = "peer closed connection"  # type: ignore[attr-defined]
+    cause.aiohttp_class = aiohttp.ClientPayloadError  # type: ignore[attr-defined]
+    cut.__cause__ = cause
+    shown = sdk_compatible(cut, families)
+    assert first_outside_chatplex(shown) is httpx.ReadError
+    assert str(shown) == "Response payload is not completed"

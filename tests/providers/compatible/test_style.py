@@ -7,6 +7,8 @@ import doctest
 import json
 from typing import Any
 
+import pytest
+
 from chatplex.adapters.base import HELPER_PIECE_PROVIDER
 from chatplex.adapters.base import SSEEvent
 from chatplex.messages import merge_chunks
@@ -174,6 +176,8 @@ def test_sambanova_raw_calls_carry_their_index_and_its_sdk_usage_nulls() -> None
     data = _reply({"role": "assistant", "content": None, "tool_calls": [call]})
     reply = _shaped(data, PROFILES["sambanova"].style)  # type: ignore[arg-type]
     assert reply.additional_kwargs == {"tool_calls": [{**call, "index": None}]}
+    # In the sambanova SDK's declared order (its dump's, what set_debug prints).
+    assert list(reply.additional_kwargs["tool_calls"][0]) == ["function", "id", "index", "type"]
     usage = reply.response_metadata["token_usage"]
     assert usage["prompt_tokens"] == 3 and usage["time_to_first_token"] is None
     assert "model_provider" not in reply.response_metadata
@@ -303,6 +307,38 @@ def test_groq_token_usage_is_in_its_sdk_dumps_order() -> None:
     assert list(mistral) == list(usage)
 
 
+@pytest.mark.parametrize(
+    ("preset", "module", "model"),
+    [
+        ("xai", "openai.types.completion_usage", "CompletionUsage"),
+        ("deepseek", "openai.types.completion_usage", "CompletionUsage"),
+        ("together", "openai.types.completion_usage", "CompletionUsage"),
+        ("nebius", "openai.types.completion_usage", "CompletionUsage"),
+        ("fireworks", "fireworks.types.chat.completion_create_response", "UsageInfo"),
+        ("sambanova", "sambanova.types.chat.chat_completion_response", "Usage"),
+    ],
+)
+def test_token_usage_is_in_the_order_of_the_partners_sdk_model(
+    preset: str, module: str, model: str
+) -> None:
+    """The partner reads the usage into its SDK's model and dumps it: its declared
+    fields first, in that order (what `print` and `set_debug` show), then the rest."""
+    declared = list(getattr(pytest.importorskip(module), model).model_fields)
+    usage = {"prompt_tokens": 3, "completion_tokens": 5, "total_tokens": 8, "x_extra": 1}
+    usage |= {"prompt_tokens_details": {"cached_tokens": 0}}
+    data = _reply({"role": "assistant", "content": "hi"}, usage)
+    shown = list(_shaped(data, _style(preset)).response_metadata["token_usage"])
+    assert shown[:-1] == [k for k in declared if k in shown] and shown[-1] == "x_extra"
+
+
+def test_fireworks_raw_calls_are_in_its_sdks_declared_order() -> None:
+    call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    data = _reply({"role": "assistant", "content": None, "tool_calls": [call]})
+    reply = _shaped(data, _style("fireworks"))
+    assert reply.additional_kwargs["tool_calls"] == [call]
+    assert list(reply.additional_kwargs["tool_calls"][0]) == ["function", "id", "type"]
+
+
 def test_mistral_raw_calls_are_the_jsons_own_in_its_key_order() -> None:
     call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
     data = _reply({"role": "assistant", "content": "", "tool_calls": [call]})
@@ -329,3 +365,37 @@ def test_mistral_streams_each_events_raw_calls_as_sent() -> None:
     assert [c.additional_kwargs.get("tool_calls") for c in chunks] == [[first], [rest], None]
     merged = merge_chunks(chunks).additional_kwargs["tool_calls"]
     assert merged == [{**first, "function": {"name": "f", "arguments": "{}"}}]
+
+
+def test_a_streams_logprobs_stay_on_their_chunks_with_the_sdks_nulls() -> None:
+    # As langchain-openai's (and -groq's, -fireworks') stream keeps a chunk's logprobs;
+    # the fireworks SDK's choice model fills its completions-style fields with null.
+    token = {"token": "hi", "logprob": -0.5, "bytes": [104, 105], "top_logprobs": []}
+    choice = {"index": 0, "delta": {"content": "hi"}, "logprobs": {"content": [token]}}
+    event = SSEEvent(None, json.dumps({"id": "r1", "model": "m", "choices": [choice]}))
+    plain = StyledStreamParser(ADAPTER.stream_parser({}), ReplyStyle("deepseek")).feed(event)
+    assert plain is not None and plain.response_metadata["logprobs"] == {"content": [token]}
+    nulls = ("text_offset", "tokens")
+    style = dataclasses.replace(ReplyStyle("fireworks"), logprobs_nulls=nulls)
+    chunk = StyledStreamParser(ADAPTER.stream_parser({}), style).feed(event)
+    assert chunk is not None
+    assert list(chunk.response_metadata["logprobs"].items()) == [
+        ("text_offset", None),
+        ("tokens", None),
+        ("content", [token]),
+    ]
+    reply = _reply({"role": "assistant", "content": "hi"})
+    reply["choices"][0]["logprobs"] = {"content": [token]}
+    shaped = _shaped(reply, style)
+    assert shaped.response_metadata["logprobs"] == {**dict.fromkeys(nulls), "content": [token]}
+
+
+def test_a_reply_without_a_fingerprint_says_so_as_its_partner_does() -> None:
+    # langchain-openai's subclasses and -groq dump an SDK model declaring the field
+    # (None); langchain-fireworks' SDK model has none, so it reads "".
+    reply = _reply({"role": "assistant", "content": "hi"})
+    del reply["system_fingerprint"]
+    assert _shaped(reply, ReplyStyle("deepseek")).response_metadata["system_fingerprint"] is None
+    fireworks = PROFILES["fireworks"].style
+    assert fireworks is not None
+    assert _shaped(reply, fireworks).response_metadata["system_fingerprint"] == ""

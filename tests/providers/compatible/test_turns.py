@@ -40,6 +40,12 @@ HISTORY: list[tuple[Any, Any]] = [
         cp.ToolMessage("3", tool_call_id="Zz9yY8xX7", name="add"),
         lc.ToolMessage("3", tool_call_id="Zz9yY8xX7", name="add"),
     ),
+    # A call written by hand with empty list content (the LangChain docs' messages page).
+    (
+        cp.AIMessage([], tool_calls=[{**CALL, "id": "Qq1wW2eE3"}]),
+        lc.AIMessage([], tool_calls=[{**CALL, "id": "Qq1wW2eE3"}]),
+    ),
+    (cp.ToolMessage("3", tool_call_id="Qq1wW2eE3"), lc.ToolMessage("3", tool_call_id="Qq1wW2eE3")),
     (cp.AIMessage([THINKING, ANSWER], name="bot"), lc.AIMessage([THINKING, ANSWER], name="bot")),
     (cp.HumanMessage("Sure?"), lc.HumanMessage("Sure?")),
 ]

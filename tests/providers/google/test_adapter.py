@@ -367,3 +367,31 @@ async def test_an_untitled_json_schema_goes_as_given_as_langchain_google_genai_s
         assert body["generationConfig"]["responseJsonSchema"] == given
         assert body["generationConfig"]["responseMimeType"] == "application/json"
     assert len(bodies) == 2 and untitled == given
+
+
+def test_a_gemini_3_reply_is_listed_only_when_read_as_the_partners() -> None:
+    # `partner_replies` (set by ChatGoogleGenerativeAI) reads a Gemini 3 (or later) reply
+    # as langchain-google-genai gives it: a list of blocks always, [] when empty; a
+    # model's own GeminiAdapter keeps the str, and Vertex AI's partner has no such rule.
+    def reply(version: str, *parts: dict[str, Any]) -> bytes:
+        candidate = {"content": {"parts": list(parts)}, "finishReason": "STOP", "index": 0}
+        return json.dumps({"candidates": [candidate], "modelVersion": version}).encode()
+
+    def read(adapter: Any, body: bytes) -> tuple[Any, Any]:
+        parser = adapter.stream_parser({})
+        return adapter.parse_response(body, {}).content, parser.feed(SSEEvent(data=body.decode()))
+
+    partner = GeminiAdapter(api_key=KEY, partner_replies=True)
+    text = reply("gemini-3-pro-preview", {"text": "Hi\n"})
+    call = reply("gemini-3.1-pro-preview", {"functionCall": {"name": "f", "args": {}}})
+    content, chunk = read(partner, text)
+    assert content == [{"type": "text", "text": "Hi"}]
+    assert chunk.content == [{"type": "text", "text": "Hi\n", "index": 0}]
+    content, chunk = read(partner, call)
+    assert content == [] and chunk.content == []
+    assert chunk.tool_call_chunks[0]["index"] == 0
+    assert read(partner, reply("gemini-2.5-flash", {"text": "Hi\n"}))[0] == "Hi"
+    for own in (GeminiAdapter(api_key=KEY), VertexAIAdapter(api_key=KEY)):
+        content, chunk = read(own, text)
+        assert content == "Hi\n" and chunk.content == "Hi\n"
+        assert read(own, call)[0] == ""

@@ -4,10 +4,12 @@ httpx MockTransport answering as Gemini does (sync and async)."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx
 import pytest
+from _corpus import load_cases
 from pydantic import BaseModel
 
 from chatplex.errors import RateLimitError
@@ -257,6 +259,200 @@ def test_gemini_counts_a_text_with_count_tokens_as_langchain_google_genai() -> N
     assert server.body() == {"contents": [{"parts": [{"text": "Say hi"}]}]}
     # Its messages are counted by langchain-core, one text at a time.
     assert not model.langchain_counts_messages()  # langchain-core's, one count per message
+
+
+#: A signature as Gemini sends it (base64), on a text part or a function call.
+SIGNATURE = "c2lnbmF0dXJl"
+#: (the reply's modelVersion, its parts): each answered whole, and streamed a part an event.
+REPLY_SHAPES: dict[str, tuple[str, list[dict[str, Any]]]] = {
+    "gemini3_text": ("gemini-3-pro-preview", [{"text": "Hel"}, {"text": "lo\n"}]),
+    "gemini3_thinking_signed_text": (
+        "gemini-3-pro-preview",
+        [
+            {"text": "Plan.", "thought": True},
+            {"text": "Answer", "thoughtSignature": SIGNATURE},
+            {"text": " done"},
+        ],
+    ),
+    "gemini3_text_then_call": (
+        "gemini-3-flash-preview",
+        [
+            {"text": "Checking."},
+            {
+                "functionCall": {"id": "c1", "name": "get_weather", "args": {"city": "Paris"}},
+                "thoughtSignature": SIGNATURE,
+            },
+            {"text": "More."},
+        ],
+    ),
+    "gemini3_call_only": (
+        "models/gemini-3-pro-preview",
+        [{"functionCall": {"id": "c1", "name": "get_weather", "args": {"city": "Oslo"}}}],
+    ),
+    "gemini3_empty": ("gemini-3-pro-preview", [{"text": ""}]),
+    "gemini25_text": ("gemini-2.5-flash", [{"text": "Hello\n"}]),
+    "gemini25_two_texts": ("gemini-2.5-flash", [{"text": "Hel"}, {"text": ""}, {"text": "lo"}]),
+    "gemini25_thoughts_and_texts": (
+        "gemini-2.5-flash",
+        [
+            {"text": "First, ", "thought": True},
+            {"text": "then.", "thought": True},
+            {"text": "A"},
+            {"text": "B", "thoughtSignature": SIGNATURE},
+        ],
+    ),
+    "gemini25_thinking_then_call": (
+        "gemini-2.5-flash",
+        [
+            {"text": "Plan.", "thought": True},
+            {"functionCall": {"id": "c1", "name": "get_weather", "args": {"city": "Rome"}}},
+        ],
+    ),
+}
+
+
+def _shape_transport(version: str, parts: list[dict[str, Any]]) -> httpx.MockTransport:
+    """Gemini answering `parts`: whole, or one event a part (the finish on the last)."""
+
+    def reply(some: list[dict[str, Any]], finish: bool) -> dict[str, Any]:
+        candidate: dict[str, Any] = {"content": {"role": "model", "parts": some}, "index": 0}
+        if finish:
+            candidate["finishReason"] = "STOP"
+        usage = {"promptTokenCount": 3, "candidatesTokenCount": 2, "totalTokenCount": 5}
+        return {"candidates": [candidate], "modelVersion": version, "usageMetadata": usage}
+
+    events = [reply([part], i == len(parts) - 1) for i, part in enumerate(parts)]
+    lines = b"".join(b"data: " + json.dumps(e).encode() + b"\r\n\r\n" for e in events)
+    return _answering(json.dumps(reply(parts, True)).encode(), lines)
+
+
+def _answering(whole: bytes, events: bytes) -> httpx.MockTransport:
+    """A server answering `whole` (JSON) and a stream with `events` (server-sent)."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("alt") != "sse":
+            return httpx.Response(200, content=whole, headers={"content-type": "application/json"})
+        return httpx.Response(200, content=events, headers={"content-type": "text/event-stream"})
+
+    return httpx.MockTransport(handler)
+
+
+def _shapes_read(
+    cls: Any, model_name: str, transport: httpx.MockTransport, **settings: Any
+) -> dict[str, Any]:
+    """What `cls` gives for the reply: invoked and streamed, sync and async (content,
+    tool calls and chunks, additional_kwargs; each chunk and the merged stream). Tool
+    calls Gemini sent without an id are compared by name, arguments and index (the
+    partner draws random ids)."""
+    model = cls(
+        model=model_name,
+        api_key="k",
+        client_args={"transport": transport},
+        max_retries=0,
+        **settings,
+    )
+
+    def seen(message: Any) -> dict[str, Any]:
+        fields = ("content", "additional_kwargs", "tool_calls", "tool_call_chunks")
+        out = {name: getattr(message, name, None) for name in fields}
+        if any(not call["id"].startswith("c1") for call in out["tool_calls"] or ()):
+            out["tool_calls"] = [(c["name"], c["args"]) for c in out["tool_calls"]]
+            out["additional_kwargs"] = sorted(out["additional_kwargs"])
+        if any(not call["id"].startswith("c1") for call in out["tool_call_chunks"] or ()):
+            chunks = out["tool_call_chunks"]
+            out["tool_call_chunks"] = [(c["name"], c["args"], c["index"]) for c in chunks]
+        return out
+
+    def merged(chunks: list[Any]) -> dict[str, Any]:
+        whole = chunks[0]
+        for chunk in chunks[1:]:
+            whole = whole + chunk
+        return {"chunks": [seen(c) for c in chunks], "merged": seen(whole)}
+
+    async def both() -> tuple[Any, list[Any]]:
+        return await model.ainvoke("Hi"), [c async for c in model.astream("Hi")]
+
+    ainvoked, astreamed = asyncio.run(both())
+    return {
+        "invoked": seen(model.invoke("Hi")),
+        "streamed": merged(list(model.stream("Hi"))),
+        "ainvoked": seen(ainvoked),
+        "astreamed": merged(astreamed),
+    }
+
+
+@pytest.mark.parametrize("output_version", [None, "v1"])
+@pytest.mark.parametrize("shape", sorted(REPLY_SHAPES))
+def test_reply_content_is_langchain_google_genais_gemini_3_a_list_always(
+    shape: str, output_version: str | None
+) -> None:
+    # langchain-google-genai reads a reply whose modelVersion is Gemini 3 or later with
+    # its content a list of blocks always ([] when empty, a tool-call reply's too), its
+    # stream's blocks and tool calls indexed by one counter, a whole reply's text
+    # without its trailing newlines; Gemini 2.x keeps its str, a whole reply's parts side
+    # by side (two texts: two str). Both classes read the same replies through the same
+    # transport (and langchain-core's v1 content alike).
+    partner = pytest.importorskip("langchain_google_genai")
+    from chatplex.langchain import ChatGoogleGenerativeAI as Ours
+
+    version, parts = REPLY_SHAPES[shape]
+    name = version.rsplit("/", 1)[-1]
+    given = {"output_version": output_version} if output_version else {}
+    transport = _shape_transport(version, parts)
+    theirs = _shapes_read(partner.ChatGoogleGenerativeAI, name, transport, **given)
+    assert _shapes_read(Ours, name, transport, **given) == theirs
+    listed = isinstance(theirs["invoked"]["content"], list)
+    # a list: Gemini 3, several parts side by side (texts too), v1 content; one text a str
+    assert listed == ("gemini-3" in version or len(parts) > 1 or bool(given))
+
+
+#: Gemini 3 replies recorded from the real API (tests/wire-corpus): each answered whole
+#: and as its recorded stream.
+RECORDED_GEMINI_3 = {
+    kind: [
+        c
+        for c in load_cases({"google_genai"})
+        if c.status == 200 and c.kind == kind and b'"gemini-3' in c.body
+    ]
+    for kind in ("json", "sse")
+}
+
+
+@pytest.mark.parametrize("case", RECORDED_GEMINI_3["json"], ids=lambda c: c.name)
+def test_recorded_gemini_3_replies_read_as_langchain_google_genai_reads_them(case: Any) -> None:
+    partner = pytest.importorskip("langchain_google_genai")
+    from chatplex.langchain import ChatGoogleGenerativeAI as Ours
+
+    streams = RECORDED_GEMINI_3["sse"]
+    assert streams, "the corpus holds Gemini 3 streams"
+    for stream in streams:
+        transport = _answering(case.body, stream.body)
+        theirs = _shapes_read(partner.ChatGoogleGenerativeAI, "gemini-3-flash-preview", transport)
+        ours = _shapes_read(Ours, "gemini-3-flash-preview", transport)
+        assert ours == theirs
+        assert isinstance(ours["invoked"]["content"], list)
+
+
+def test_init_chat_model_builds_the_partners_class_so_a_gemini_3_reply_is_listed() -> None:
+    # init_chat_model("google_genai:...") is ChatGoogleGenerativeAI, as LangChain's is:
+    # its rule holds there too (chatplex's own models over the adapter keep the str:
+    # test_adapter.py).
+    version, parts = REPLY_SHAPES["gemini3_text"]
+    model = init_chat_model(
+        "google_genai:gemini-3-pro-preview",
+        api_key="k",
+        http_client=httpx.Client(transport=_shape_transport(version, parts)),
+        max_retries=0,
+    )
+    assert model.invoke("Hi").content == [
+        {"type": "text", "text": "Hel"},
+        {"type": "text", "text": "lo"},
+    ]
+    assert [c.content for c in model.stream("Hi")] == [
+        [{"type": "text", "text": "Hel", "index": 0}],
+        [{"type": "text", "text": "lo\n", "index": 0}],
+        [],  # the closing chunk, of the stream's kind of content
+    ]
 
 
 def test_docstring_examples() -> None:

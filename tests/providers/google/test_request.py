@@ -59,6 +59,25 @@ def test_images_go_inline_from_data_urls_and_by_uri_otherwise() -> None:
     ]
 
 
+def test_blocks_by_file_id_name_a_type_as_langchain_google_genai_does() -> None:
+    """A file block by a provider-managed id goes with `application/octet-stream` unless
+    it names its type; an image (or other media) block by id with no type sends none, as
+    langchain-google-genai builds them (a `mimeType` of null is no type)."""
+    message = HumanMessage(
+        [
+            {"type": "file", "file_id": "files/abc"},
+            {"type": "file", "file_id": "files/pdf", "mime_type": "application/pdf"},
+            {"type": "image", "file_id": "files/img"},
+        ]
+    )
+    _, contents = wire_contents([message])
+    assert contents[0]["parts"] == [
+        {"fileData": {"fileUri": "files/abc", "mimeType": "application/octet-stream"}},
+        {"fileData": {"fileUri": "files/pdf", "mimeType": "application/pdf"}},
+        {"fileData": {"fileUri": "files/img"}},
+    ]
+
+
 def test_a_data_url_that_is_not_base64_is_refused_naming_the_message() -> None:
     bad = HumanMessage([{"type": "image_url", "image_url": {"url": "data:image/png,raw"}}])
     with pytest.raises(ValueError, match="message 0: only base64 data URLs"):
@@ -353,3 +372,56 @@ def test_vertex_builtin_tools_merge_with_the_functions_and_nothing_follows_retri
         wire_tools([retrieval, WEATHER], one_tool=True)
     body = build_body([HumanMessage("Hi")], CallSettings(model="m", tools=(search,)), one_tool=True)
     assert body["tools"] == [{"googleSearch": {}}]
+
+
+def test_a_calls_thinking_keywords_merge_over_the_models_thinking_config() -> None:
+    def thinking(**extra: object) -> object:
+        settings = CallSettings(model="gemini-2.5-flash", extra_body=dict(extra))
+        return build_body([HumanMessage("Hi")], settings)["generationConfig"]["thinkingConfig"]
+
+    model = {"thinking_config": {"thinking_budget": 128, "include_thoughts": True}}
+    assert thinking(**model, thinking_budget=0) == {"thinkingBudget": 0, "includeThoughts": True}
+    assert thinking(include_thoughts=False) == {"includeThoughts": False}
+    # thinking_level over reasoning_effort (its other name), as the enum's name.
+    assert thinking(reasoning_effort="low", thinking_level="high") == {"thinkingLevel": "HIGH"}
+    with pytest.warns(UserWarning, match="'thinking_level' takes precedence"):
+        assert thinking(**model, reasoning_effort="low") == {
+            "thinkingLevel": "LOW",
+            "includeThoughts": True,
+        }
+
+
+@pytest.mark.parametrize("wire", ["gemini", "vertex"])
+def test_a_calls_thinking_budget_is_sent_as_the_partner_sends_it(wire: str) -> None:
+    # `invoke(..., thinking_budget=0)`, as the partners take it: the drop-ins raised
+    # (pydantic's ValidationError on Gemini's API, a TypeError on Vertex AI's).
+    import warnings
+
+    import chatplex
+    from chatplex.testing import MockServer
+    from tests.langchain.agents_matrix._kit import WIRES
+    from tests.langchain.agents_matrix._kit import Run
+    from tests.partners.google.test_google_sidebyside import _one_spelling as either_spelling
+
+    seen: list[object] = []
+    with MockServer(fault_plan=lambda request: seen.append(request.json)) as server:
+        for side in ("langchain", "chatplex"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = Run(WIRES[wire], side, server).make(include_thoughts=True)
+                model.invoke("Hi", thinking_budget=0)
+        chatplex.close()
+    # google-genai writes some fields snake_case; the API reads either spelling.
+    theirs, ours = (either_spelling(b)["generationConfig"]["thinkingConfig"] for b in seen)
+    assert theirs == {"thinkingBudget": 0, "includeThoughts": True}
+    assert ours == theirs
+
+
+def test_reasoning_effort_is_langchain_google_genais_thinking_level() -> None:
+    import chatplex
+
+    model = chatplex.ChatGoogleGenerativeAI(
+        model="gemini-3-pro-preview", api_key="k", reasoning_effort="low"
+    )
+    body = model.build_request("Hi").json
+    assert body["generationConfig"]["thinkingConfig"] == {"thinkingLevel": "LOW"}

@@ -10,6 +10,7 @@ import pytest
 from chatplex.errors import APIError
 from chatplex.providers.google.response import OTHER_CANDIDATES
 from chatplex.providers.google.response import error_fields
+from chatplex.providers.google.response import gemini_3_or_later
 from chatplex.providers.google.response import parse_candidates
 from chatplex.providers.google.response import parse_reply
 from chatplex.providers.google.response import tool_call_id
@@ -199,3 +200,33 @@ def test_a_field_of_the_wrong_type_is_refused_never_dropped(raw: Any, words: str
 
     with pytest.raises(MalformedReply, match=words):
         parse_reply(json.dumps(raw).encode(), {})
+
+
+@pytest.mark.parametrize(
+    ("model", "later"),
+    [
+        ("gemini-3-pro-preview", True),
+        ("gemini-3.1-flash-lite", True),
+        ("models/gemini-3-flash-preview", True),
+        ("projects/p/locations/global/publishers/google/models/us.gemini-10-pro", True),
+        ("gemini-2.5-flash", False),
+        ("gemini-3-pro/gemini-2.5-flash", False),  # the last segment only
+        ("gemma-3-27b-it", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_gemini_3_or_later_as_langchain_google_genai_tells_it(model: Any, later: bool) -> None:
+    assert gemini_3_or_later(model) is later
+
+
+def test_a_gemini_3_reply_read_as_the_partners_lists_its_text_and_nothing_as_empty() -> None:
+    listed = body({"text": "A\n"}, {"text": ""}, {"text": "B"}, modelVersion="gemini-3-pro-preview")
+    assert parse_reply(listed, None, partner=True).content == [
+        {"type": "text", "text": "A"},
+        {"type": "text", "text": "B"},
+    ]
+    assert parse_reply(listed, None).content == "A\nB"
+    empty = body(modelVersion="gemini-3-pro-preview")
+    assert parse_reply(empty, None, partner=True).content == []
+    assert parse_reply(empty, None).content == ""

@@ -162,3 +162,41 @@ def test_other_candidates_arrive_whole_on_the_closing_chunk() -> None:
     merged = run([first])
     others = merged.response_metadata["other_candidates"]
     assert merged.text == "A" and [m.text for m in others] == ["B"]
+
+
+def test_read_as_the_partners_a_gemini_3_stream_is_blocks_indexed_by_one_counter() -> None:
+    # langchain-google-genai's stream of a Gemini 3 reply: text pieces as blocks (one
+    # index while text goes on), each call the counter's next, after the piece's blocks;
+    # a piece of nothing is []. Its counter skips a Gemini 2.x text piece kept a str.
+    def indexes(version: str, pieces: list[list[dict[str, Any]]]) -> list[Any]:
+        parser = GeminiStreamParser("req-1", partner=True)
+        out = []
+        for event in events(pieces):
+            chunk = parser.feed(SSEEvent(data=json.dumps({**event, "modelVersion": version})))
+            assert chunk is not None
+            out.append((chunk.content, [c["index"] for c in chunk.tool_call_chunks]))
+        return out
+
+    call = {"functionCall": {"name": "f", "args": {}}}
+    pieces = [[{"text": "Hel"}], [{"text": "lo"}], [call, {"text": "Then"}], [{"text": ""}]]
+    assert indexes("gemini-3-pro-preview", pieces) == [
+        ([{"type": "text", "text": "Hel", "index": 0}], []),
+        ([{"type": "text", "text": "lo", "index": 0}], []),
+        ([{"type": "text", "text": "Then", "index": 0}], [1]),  # the blocks counted first
+        ([], []),
+    ]
+    thought = {"text": "T", "thought": True}
+    assert indexes("gemini-2.5-flash", [[thought], [{"text": "A"}], [thought], [call]]) == [
+        ([{"type": "thinking", "thinking": "T", "index": 0}], []),
+        ("A", []),
+        ([{"type": "thinking", "thinking": "T", "index": 0}], []),
+        ("", [1]),
+    ]
+    # chatplex's own reading: the call counted apart, a str piece ending the thought.
+    parser = GeminiStreamParser("req-1")
+    chunks = [
+        parser.feed(SSEEvent(data=json.dumps(e)))
+        for e in events([[thought], [{"text": "A"}], [thought], [call]])
+    ]
+    assert [c.content for c in chunks if c is not None][2][0]["index"] == 2
+    assert [c.tool_call_chunks[0]["index"] for c in chunks[3:] if c is not None] == [0]

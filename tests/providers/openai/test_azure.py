@@ -15,6 +15,7 @@ import respx
 
 from chatplex import ChatModel
 from chatplex.adapters.base import CallSettings
+from chatplex.adapters.base import SSEEvent
 from chatplex.errors import AuthenticationError
 from chatplex.errors import BadRequestError
 from chatplex.errors import ContentFilterError
@@ -566,6 +567,17 @@ def test_model_version_is_appended_to_the_model_name(azure: respx.Router) -> Non
     azure.post(url__startswith=DEPLOYMENT_URL).respond(200, json=completion(model="gpt-4o"))
     reply = model(model_version="2024-11-20").invoke("hi")
     assert reply.response_metadata["model_name"] == "gpt-4o-2024-11-20"
+
+
+def test_a_streams_model_name_is_the_events_without_model_version() -> None:
+    # As langchain-openai's AzureChatOpenAI streams it (only a reply gets the version).
+    parser = AzureOpenAIAdapter(
+        azure_endpoint="https://r.openai.azure.com", api_key="k", model_version="2024-11-20"
+    ).stream_parser({})
+    delta = {"index": 0, "delta": {"content": "hi"}, "finish_reason": "stop"}
+    event = {"id": "c1", "model": "gpt-4o", "choices": [delta]}
+    chunk = parser.feed(SSEEvent(data=json.dumps(event)))
+    assert chunk is not None and chunk.response_metadata["model_name"] == "gpt-4o"
 
 
 def test_a_filtered_reply_is_the_sdks_api_error(azure: respx.Router) -> None:

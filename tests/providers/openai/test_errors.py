@@ -7,6 +7,7 @@ same families."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from typing import Any
 
@@ -158,6 +159,35 @@ def test_a_failed_responses_stream_event_stays_the_sdks_api_error_and_a_value_er
     err = sdk_compatible(event, OpenAIResponsesAdapter.error_families)
     assert first_outside_chatplex(err) is openai.APIError
     assert isinstance(err, ValueError)
+
+
+def _event_raised(event: dict[str, Any]) -> Any:
+    from chatplex.adapters.base import SSEEvent
+    from chatplex.providers.openai.responses_stream import ResponsesStreamParser
+
+    with pytest.raises(errors.StreamError) as info:
+        ResponsesStreamParser().feed(SSEEvent(event["type"], json.dumps(event)))
+    return sdk_compatible(info.value, OpenAIResponsesAdapter.error_families)
+
+
+def test_a_responses_failure_event_the_sdk_passes_is_langchain_openais_value_error() -> None:
+    """The openai SDK raises its APIError only for an event whose data holds an `error`
+    object; langchain-openai raises a plain ValueError for the others: an `error`
+    event's "code: message", a `response.failed` event's `str(response.error)`."""
+    raised = _event_raised(
+        {"type": "error", "code": "server_error", "message": "busy", "param": None}
+    )
+    assert first_outside_chatplex(raised) is ValueError
+    assert not isinstance(raised, (openai.APIError, lc_exceptions.ModelError))
+    assert str(raised) == "server_error: busy" and raised.provider_message == "busy"
+    assert str(_event_raised({"type": "error", "code": None, "message": "busy"})) == "busy"
+    error = {"code": "server_error", "message": "The model had an error"}
+    failed = {"type": "response.failed", "response": {"id": "r", "error": error}}
+    raised = _event_raised(failed)
+    assert first_outside_chatplex(raised) is ValueError
+    assert str(raised) == str(openai.types.responses.ResponseError.construct(**error))
+    nested = {"type": "error", "error": {"type": "x", "code": "bad", "message": "Flagged"}}
+    assert first_outside_chatplex(_event_raised(nested)) is openai.APIError
 
 
 def test_without_the_openai_sdk_a_responses_error_body_is_worded_as_its_object(

@@ -42,6 +42,14 @@ def test_plain_messages() -> None:
     assert wire_message(HumanMessage(blocks))["content"] == blocks
 
 
+def test_a_spoken_reply_goes_back_by_its_audio_id() -> None:
+    # As langchain-openai sends it: the id alone (OpenAI takes no audio data back).
+    audio = {"id": "audio_1", "data": "UklGRiQ=", "expires_at": 1, "transcript": "hi"}
+    sent = wire_message(AIMessage("", additional_kwargs={"audio": audio}))
+    assert sent == {"role": "assistant", "content": "", "audio": {"id": "audio_1"}}
+    assert "audio" not in wire_message(AIMessage("hi"))
+
+
 def test_a_system_message_may_go_as_developer() -> None:
     developer = SystemMessage("rules", additional_kwargs={OPENAI_ROLE_KEY: "developer"})
     assert wire_message(developer) == {"role": "developer", "content": "rules"}

@@ -247,3 +247,13 @@ def test_content_neither_text_nor_parts_is_refused_not_kept(content: Any) -> Non
     choice = {"index": 0, "message": {"role": "assistant", "content": content}}
     with pytest.raises(MalformedReply, match="message content is a"):
         parse_candidates(json.dumps({"id": "c", "model": "m", "choices": [choice]}).encode())
+
+
+def test_a_spoken_replys_audio_is_kept_as_langchain_openai_keeps_it() -> None:
+    audio = {"id": "audio_1", "data": "UklGRiQ=", "expires_at": 1, "transcript": "hi"}
+    message = {"role": "assistant", "content": None, "audio": audio, "refusal": None}
+    raw = json.loads(body(1))
+    raw["choices"][0]["message"] = message
+    reply = parse_reply(json.dumps(raw).encode(), None)
+    assert reply.additional_kwargs == {"audio": audio, "refusal": None}
+    assert reply.content == ""

@@ -94,6 +94,17 @@ def test_bad_input_before_any_request() -> None:
         OpenAIResponsesAdapter(api_key="k", use_previous_response_id="yes")  # type: ignore[arg-type]
 
 
+def test_an_assistant_turn_of_no_blocks_goes_as_no_item() -> None:
+    # A LangGraph node returning a stream's chunks keeps its empty first chunk as a message:
+    # langchain-openai sends no output item for it; the API is never asked about it.
+    history = [HumanMessage("q1"), AIMessage([]), HumanMessage("q2")]
+    body = request(OpenAIResponsesAdapter(api_key="k"), history).json
+    assert body["input"] == [
+        {"content": "q1", "role": "user", "type": "message"},
+        {"content": "q2", "role": "user", "type": "message"},
+    ]
+
+
 def test_use_previous_response_id_sends_only_the_new_turns() -> None:
     adapter = OpenAIResponsesAdapter(api_key="k", use_previous_response_id=True)
     history = [

@@ -112,6 +112,66 @@ def test_user_parts_in_every_accepted_form() -> None:
     ]
 
 
+def test_an_explicit_cache_breakpoint_stays_on_its_part() -> None:
+    # As langchain-openai keeps `prompt_cache_breakpoint` on a converted text/image part.
+    mark = {"mode": "explicit"}
+    content = [
+        {"type": "text", "text": "Stable instructions", "prompt_cache_breakpoint": mark},
+        {"type": "image_url", "image_url": {"url": "u"}, "prompt_cache_breakpoint": mark},
+    ]
+    (item,) = wire_input([SystemMessage(content)])
+    assert item["content"] == [
+        {"type": "input_text", "text": "Stable instructions", "prompt_cache_breakpoint": mark},
+        {"type": "input_image", "image_url": "u", "prompt_cache_breakpoint": mark},
+    ]
+
+
+def test_a_system_message_adds_tools_mid_conversation_as_an_item_of_its_own() -> None:
+    # langchain-openai's "Mid-conversation tool additions": the block goes as a top-level
+    # input item, before what is left of the message (nothing here: no message item).
+    tools = {"type": "additional_tools", "role": "developer", "tools": [{"type": "function"}]}
+    approval = {"type": "mcp_approval_response", "approve": True, "approval_request_id": "a"}
+    items = wire_input(
+        [HumanMessage("What time is it?"), SystemMessage([tools]), HumanMessage([approval, "ok"])]
+    )
+    assert items == [
+        {"content": "What time is it?", "role": "user", "type": "message"},
+        tools,
+        approval,
+        {"content": [{"type": "input_text", "text": "ok"}], "role": "user", "type": "message"},
+    ]
+    with pytest.raises(ValueError, match="additional_tools"):
+        wire_input([HumanMessage([tools])])  # a user's: no input item of the API's
+
+
+def test_standard_reasoning_blocks_go_back_as_the_items_they_came_from() -> None:
+    # An `output_version="v1"` reply: one reasoning block per summary part, the item's id
+    # on each (and its extras); langchain-openai joins them back into one item.
+    sealed = {"encrypted_content": "gAAA"}
+    reply = AIMessage(
+        [
+            {"type": "reasoning", "reasoning": "One.", "id": "rs_1", "extras": sealed},
+            {"type": "reasoning", "reasoning": "Two.", "id": "rs_1", "extras": sealed},
+            {"type": "reasoning", "id": "rs_2"},
+            {"type": "text", "text": "27", "id": "msg_1"},
+        ]
+    )
+    items = wire_input([reply])
+    assert items[:2] == [
+        {
+            "id": "rs_1",
+            "encrypted_content": "gAAA",
+            "summary": [
+                {"type": "summary_text", "text": "One."},
+                {"type": "summary_text", "text": "Two."},
+            ],
+            "type": "reasoning",
+        },
+        {"id": "rs_2", "summary": [], "type": "reasoning"},
+    ]
+    assert items[2]["type"] == "message"
+
+
 def test_unknown_user_block_is_refused() -> None:
     with pytest.raises(ValueError, match="'audio_url'"):
         wire_input([HumanMessage([{"type": "audio_url", "audio_url": "x"}])])

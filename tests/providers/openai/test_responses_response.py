@@ -46,6 +46,13 @@ def test_text_reply() -> None:
     assert "incomplete_details" not in meta  # null fields are left out, as langchain-openai
 
 
+def test_created_at_is_a_float_as_the_openai_sdk_types_it() -> None:
+    # langchain-openai's metadata holds the SDK's float: `print(reply)` shows 1741476542.0.
+    sent = dict(RESPONSES["text"], created_at=1741476542)
+    created = parse(sent).response_metadata["created_at"]
+    assert type(created) is float and repr(created) == "1741476542.0"
+
+
 def test_usage_with_cached_and_reasoning_tokens() -> None:
     assert parse(RESPONSES["text"]).usage_metadata == {
         "input_tokens": 20,
@@ -58,8 +65,31 @@ def test_usage_with_cached_and_reasoning_tokens() -> None:
         "input_tokens": 3,
         "output_tokens": 4,
         "total_tokens": 7,
+        "input_token_details": {},  # as langchain-openai: there, empty
+        "output_token_details": {},
     }
     assert usage_metadata(None) is None
+
+
+def test_a_flex_or_priority_replys_usage_counts_its_tier_apart() -> None:
+    # As langchain-openai's `_create_usage_metadata_responses` reads the reply's tier.
+    flex = parse(response(RESPONSES["text"]["output"], service_tier="flex"))
+    assert flex.usage_metadata == {
+        "input_tokens": 20,
+        "output_tokens": 30,
+        "total_tokens": 50,
+        "input_token_details": {"flex_cache_read": 8, "flex": 12},
+        "output_token_details": {"flex_reasoning": 12, "flex": 18},
+    }
+    raw = {"input_tokens": 3, "output_tokens": 4}
+    assert usage_metadata(raw, "priority") == {
+        "input_tokens": 3,
+        "output_tokens": 4,
+        "total_tokens": 7,
+        "input_token_details": {"priority": 3},
+        "output_token_details": {"priority": 4},
+    }
+    assert usage_metadata(raw, "default") == usage_metadata(raw)
 
 
 def test_function_calls_are_blocks_and_tool_calls() -> None:

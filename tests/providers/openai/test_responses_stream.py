@@ -125,6 +125,8 @@ def test_error_event_raises_stream_error_with_its_code() -> None:
     with pytest.raises(StreamError, match="Slow down") as info:
         ResponsesStreamParser().feed(SSEEvent("error", json.dumps(error)))
     assert info.value.code == "rate_limit_exceeded"
+    # The event's data, as the openai SDK and langchain-openai read it to raise.
+    assert info.value.__dict__["event_data"] == error
 
 
 def test_stream_cut_before_completed_raises() -> None:

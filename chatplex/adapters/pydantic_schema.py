@@ -1,0 +1,80 @@
+"""A pydantic model's JSON schema as a tool's parameters: pydantic's generated titles
+stripped (names come from the tool itself), a self-referencing model lifted to an object
+at the top, a default with no JSON form left out rather than warned about.
+
+pydantic is imported inside the functions: ``import chatplex`` stays cheap.
+
+>>> strip_titles({"title": "Point", "properties": {"title": {"type": "string"}}})
+{'properties': {'title': {'type': 'string'}}}
+"""
+
+from __future__ import annotations
+
+import inspect
+from functools import cache
+from typing import TYPE_CHECKING
+from typing import Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from pydantic.json_schema import GenerateJsonSchema
+
+__all__ = ["class_doc", "model_schema", "pydantic_base_model", "quiet_generator", "strip_titles"]
+
+# Values under these keys are data, so a "title" key inside them is not a schema title.
+_DATA_KEYS = frozenset({"default", "const", "enum", "examples"})
+# Values under these keys map names (which may well be "title") to sub-schemas.
+_SCHEMA_MAPS = frozenset({"properties", "$defs", "definitions", "patternProperties"})
+
+
+def pydantic_base_model() -> type[BaseModel]:
+    from pydantic import BaseModel
+
+    return BaseModel
+
+
+def model_schema(
+    model: type[BaseModel], generator: type[GenerateJsonSchema] | None = None
+) -> dict[str, Any]:
+    schema = model.model_json_schema(schema_generator=generator or quiet_generator())
+    ref, defs = schema.get("$ref"), schema.get("$defs", {})
+    if isinstance(ref, str) and ref.removeprefix("#/$defs/") in defs and len(schema) == 2:
+        # A self-referencing model is all "$ref" at the top; lift it so the top is an object.
+        schema = {**defs[ref.removeprefix("#/$defs/")], "$defs": defs}
+    stripped: dict[str, Any] = strip_titles(schema)
+    stripped.pop("description", None)  # the docstring, which becomes ToolSpec.description
+    return stripped
+
+
+def class_doc(cls: type) -> str:
+    # Not inspect.getdoc: that would hand a docstring-less model BaseModel's own docstring.
+    doc = cls.__dict__.get("__doc__")
+    return inspect.cleandoc(doc) if isinstance(doc, str) else ""
+
+
+@cache
+def quiet_generator() -> type[GenerateJsonSchema]:
+    from pydantic.json_schema import GenerateJsonSchema
+
+    class QuietSchema(GenerateJsonSchema):
+        # A default with no JSON form is just left out; the parameter stays optional.
+        ignored_warning_kinds = {"skipped-choice", "non-serializable-default"}
+
+    return QuietSchema
+
+
+def strip_titles(node: Any) -> Any:
+    """Drop pydantic's generated ``title`` keywords; names come from the tool itself."""
+    if isinstance(node, list):
+        return [strip_titles(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: strip_titles(sub) for name, sub in value.items()}
+        elif key in _DATA_KEYS:
+            out[key] = value
+        elif not (key == "title" and isinstance(value, str)):
+            out[key] = strip_titles(value)
+    return out

@@ -1,0 +1,106 @@
+"""What a chat model tells the drop-in layer (`chatplex.langchain`) about the LangChain
+class it stands in for: that class's `_llm_type`, serializer namespace, fields, model
+profiles, package and `isinstance` target, and how that class names the model, looks its
+profile up, sets `disable_streaming` and counts tokens. `ChatModel` inherits them; a
+drop-in declares its partner's values beside its engine (its provider folder's
+`dropin.py`). The defaults are a model with no LangChain class of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
+
+if TYPE_CHECKING:
+    from ..messages import BaseMessage
+    from .partner_form import PartnerFields
+
+__all__ = ["LangChainHooks"]
+
+
+class LangChainHooks:
+    """The `langchain_*` members of `ChatModel` (see the module doc)."""
+
+    model: str
+
+    #: The `_llm_type` of the LangChain class a drop-in stands in for (its LangChain chat
+    #: model, `chatplex.langchain`, reports it; LangChain's cache keys include it), and
+    #: that class's serializer namespace (None: LangChain does not serialize it).
+    langchain_llm_type: ClassVar[str | None] = None
+    langchain_namespace: ClassVar[tuple[str, ...] | None] = None
+    #: The namespace that class's `lc_id()` names where it is not that module path (a
+    #: class LangChain does not serialize that still answers its package's legacy
+    #: `["langchain", "chat_models", ...]`); None: `langchain_namespace`.
+    langchain_lc_id_namespace: ClassVar[tuple[str, ...] | None] = None
+    #: How that class names and writes its fields when serialized (`dumpd`): None, the
+    #: constructor's keywords as given.
+    langchain_fields: ClassVar[PartnerFields | None] = None
+    #: The model profiles its LangChain class reports (`chatplex/langchain/profiles/
+    #: <name>.json`, the partner package's data); None: LangChain's class has none.
+    langchain_profiles: ClassVar[str | None] = None
+    #: The partner package of that class (its distribution: "langchain-openai") and the
+    #: packages the class names in a trace's `metadata["lc_versions"]` beside LangChain's
+    #: own: None, its own package (as langchain-core asks every partner to); a class
+    #: built on another package's names that one's too (langchain-xai's: langchain-openai
+    #: and langchain-xai) or only that one (langchain-together's), or none
+    #: (langchain-groq's). The drop-in names them where the package is installed.
+    langchain_package: ClassVar[str | None] = None
+    langchain_versions: ClassVar[tuple[str, ...] | None] = None
+    #: Where that class is defined, "module:Class" (its `__module__`, not the package
+    #: that re-exports it): once that module is loaded, the drop-in's models pass
+    #: `isinstance` checks of that class (`langchain/partner_class.py`). None: no class.
+    langchain_partner_class: ClassVar[str | None] = None
+
+    def langchain_model_name(self) -> str | None:
+        """What its LangChain class holds as `model_name` (None where it holds none:
+        an Azure deployment without `model`); default: the model."""
+        return self.model
+
+    def langchain_profile_names(self) -> tuple[str, ...]:
+        """The names its LangChain class looks the model's profile up by, in order."""
+        return (self.model,)
+
+    def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
+        """The profile as its LangChain class adjusts it to this model's settings
+        (`profile` is empty where its data has none for the model; None: no profile)."""
+        return profile or None
+
+    def langchain_disable_streaming(self, given: bool | str | None) -> bool | str | None:
+        """Its LangChain class's `disable_streaming` (`given`: the value passed, None
+        where none was): that value, or the one the class sets for the model where it
+        has per-model defaults; None leaves LangChain's default."""
+        return given
+
+    # Token counts as its LangChain class counts them. The LangChain chat model asks
+    # these first; None (the default) leaves the count to langchain-core's own code.
+
+    def langchain_token_ids(self, text: str) -> list[int] | None:
+        """`text`'s token ids as its LangChain class gives them (`get_token_ids`, a
+        tokenizer of its own: langchain-openai's tiktoken); None: langchain-core's."""
+        return None
+
+    def langchain_num_tokens(self, text: str) -> int | None:
+        """The tokens in `text` as its LangChain class counts them where that class asks
+        its provider (`get_num_tokens`); None: langchain-core's (the token ids'
+        length)."""
+        return None
+
+    def langchain_counts_messages(self) -> bool:
+        """Whether its LangChain class counts a list of messages its own way
+        (`get_num_tokens_from_messages`): only then are the messages converted and
+        `langchain_num_tokens_from_messages` asked. False: langchain-core's count, one
+        `get_num_tokens` per message, of LangChain's messages as given (it counts kinds
+        no API takes)."""
+        return False
+
+    def langchain_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
+    ) -> int | None:
+        """The tokens in `messages` (and `tools`) as its LangChain class counts them, asked
+        where `langchain_counts_messages()`; `keywords`: those the caller gave (its
+        partner's SDK options, `allow_fetching_images`...). None: langchain-core's count
+        after all (a model or keyword its partner leaves to it; langchain-core refuses
+        any keyword)."""
+        return None

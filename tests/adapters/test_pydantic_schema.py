@@ -1,0 +1,29 @@
+"""A pydantic model's JSON schema as a tool's parameters (`adapters/pydantic_schema.py`):
+pydantic's titles stripped, data left alone."""
+
+from __future__ import annotations
+
+import doctest
+from typing import Literal
+
+from pydantic import BaseModel
+
+from chatplex.adapters import pydantic_schema
+
+
+def test_title_stripping_leaves_data_alone() -> None:
+    class Odd(BaseModel):
+        """Defaults and enums are data."""
+
+        meta: dict[str, str] = {"title": "kept"}
+        kind: Literal["title", "name"] = "title"
+
+    params = pydantic_schema.model_schema(Odd)
+    assert params["properties"]["meta"]["default"] == {"title": "kept"}
+    assert params["properties"]["kind"]["enum"] == ["title", "name"]
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(pydantic_schema, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -1,0 +1,34 @@
+"""How a model describes itself to its callback run (`chat/run_description.py`)."""
+
+from __future__ import annotations
+
+
+def test_invocation_params_name_the_provider_users_chose_not_its_wire() -> None:
+    from chatplex.adapters.base import CallSettings
+    from chatplex.lean import init_chat_model
+
+    groq = init_chat_model("groq:llama-3.3-70b-versatile", api_key="gsk-example")
+    assert groq.provider == "openai" and groq.provider_label == "groq"
+    params = groq._invocation_params(CallSettings(model="llama-3.3-70b-versatile"))
+    assert params["provider"] == "groq"
+    plain = init_chat_model("openai:gpt-4o-mini", api_key="sk-example")
+    assert plain.provider_label == "openai"
+
+
+def test_the_serialized_model_names_where_its_calls_go_when_it_has_a_base_url() -> None:
+    from chatplex import FakeChatModel
+    from chatplex.lean import init_chat_model
+
+    served = init_chat_model(
+        "openai:gpt-4o-mini", api_key="sk-example", base_url="http://127.0.0.1:9/v1"
+    )
+    assert served._serialized() == {
+        "name": "ChatOpenAI",
+        "kwargs": {
+            "model": "gpt-4o-mini",
+            "provider": "openai",
+            "base_url": "http://127.0.0.1:9/v1",
+        },
+    }
+    fake = FakeChatModel()._serialized()
+    assert fake == {"name": "FakeChatModel", "kwargs": {"model": "fake-chat", "provider": "fake"}}
