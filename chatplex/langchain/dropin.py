@@ -81,6 +81,7 @@ from .settings_fields import masked as _masked
 from .structured import default_method
 from .structured import parsed
 from .tool_binding import is_builtin_tool as _is_builtin_tool
+from .tool_binding import warn_strict_dropped
 from .tool_parsers import tools_parser
 from .trace_versions import named_versions
 from .wrapped import adapter_of as _adapter_of
@@ -440,6 +441,7 @@ class DropInChatModel(ChatChatplex):
         # as the partner's bind_tools and ours (`tool_binding`) send it.
         given = convert_to_openai_tool(schema)["function"]
         if target.adapter is not None and method in target.adapter.strict_dropped:
+            warn_strict_dropped(target.adapter, strict, stacklevel=1)  # (here, as the partner)
             strict = None  # dropped, as its partner package drops it
         forcing = forced_tool_model(target, given, strict)
         bound = self.model_copy(update={"chatplex_model": forcing})

@@ -41,6 +41,7 @@ from .sdk_replies import with_sdk_objects
 from .stream_call import from_stream
 from .structured import call_format
 from .structured import mark_parsed
+from .tool_binding import sent_as_given
 from .tool_errors import partner_words
 from .wrapped import adapter_of
 from .wrapped import allowed_attempts
@@ -151,6 +152,10 @@ def _target(
         # Its parallel-calls flag (Anthropic's `disable_parallel_tool_use`, bound so by
         # bind_tools(parallel_tool_calls=...)) is sent as the wire sends that setting.
         adapter = adapter_of(primary(target))
+        if sent_as_given(adapter, choice):  # the wire's own kind (the Responses API's mcp)
+            del kwargs["tool_choice"]
+            kwargs["extra_body"] = {**(kwargs.get("extra_body") or {}), "tool_choice": choice}
+            choice = None
         choice, parallel = parallel_from_choice(choice)
         specs = to_tool_specs(kwargs.get("tools") or [], builtin=builtin_tool_reader(adapter))
         kwargs["tool_choice"] = normalise_tool_choice(choice, specs)

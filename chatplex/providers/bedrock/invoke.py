@@ -165,8 +165,17 @@ class BedrockInvokeAdapter(BedrockAdapter):
     strict_dropped = frozenset({"function_calling"})
     #: ...as it ignores `bind_tools(strict=...)` itself.
     bind_strict = False
+    #: ...with this warning (strict=False too).
+    strict_dropped_warning = (
+        "The 'strict' parameter is only supported when using the Converse API "
+        "(beta_use_converse_api=True). It will be ignored."
+    )
     #: The model family the body is built for; None reads it from the model id.
     family: str | None = None
+    #: The model's own `cache_control` (`ChatBedrock(model_kwargs={"cache_control": ...})`),
+    #: sent as a top-level body field, as langchain-aws sends its model_kwargs: only a
+    #: call's marks the last content block.
+    model_cache_control: Mapping[str, Any] | None = None
     #: The model id asked, per call (`for_model`): replies name it, as langchain-aws's.
     model_id: str | None = None
     #: Per call, set by `build_request` on the call's view: whether the stream's text
@@ -259,6 +268,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
             self._stream_blocks = "claude-" in base and (
                 "tools" in body or _thinking_on(body) or self._citations
             )
+        if self.model_cache_control is not None:  # (a call's sent at the top wins)
+            body = {"cache_control": dict(self.model_cache_control), **body}
         headers = {**self._headers, "content-type": _JSON}
         if stream:  # InvokeModelWithResponseStream: the chunks' type in botocore's header
             headers.update(

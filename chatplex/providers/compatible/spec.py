@@ -33,6 +33,7 @@ from .partner_tables import BASE_CHAT_OPENAI
 from .partner_tables import CLIENTS
 from .partner_tables import GROQ_BODY
 from .partner_tables import GROQ_CREATE
+from .partner_tables import GROQ_NULLS
 from .partner_tables import GROQ_USAGE_EXTRAS
 from .partner_tables import OWN_CHAT_CLIENTS
 from .partner_tables import OWN_ROOT_CLIENTS
@@ -189,6 +190,7 @@ PRESETS: tuple[Preset, ...] = (
             ),
             temperature=0.7,
             body_defaults=GROQ_BODY,
+            body_nulls=GROQ_NULLS,
             refused={**CLIENTS, "groq_proxy": PROXY},
         ),
     ),
@@ -380,9 +382,12 @@ PRESETS: tuple[Preset, ...] = (
                 raw_calls_as_sent=True,
             ),
             sdk="httpx",
+            sdk_request_options=False,
             # langchain-mistralai's tenacity retries httpx's RequestError and StreamError
             # only: never a 429 or a 5xx.
             partner_retries=frozenset({"connection", "timeout"}),
+            # ... `stop_after_attempt(max_retries)`: attempts, 4-10 s apart.
+            partner_counts_attempts=True,
         ),
         langchain_class="ChatMistralAI",
         # Its stream: the model's name on the finishing chunk, before the finish reason.
@@ -534,6 +539,7 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             profiles="fireworks",
             llm_type="fireworks-chat",
+            body_nulls=("stop",),  # langchain-fireworks' `_default_params`, every body
             lc_namespace=("langchain", "chat_models", "fireworks"),
             package="langchain-fireworks",
             partner_class="langchain_fireworks.chat_models:ChatFireworks",
@@ -682,6 +688,7 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             profiles="perplexity",
             llm_type="perplexitychat",
+            body_nulls=("max_tokens",),  # langchain-perplexity's `_default_params`
             lc_namespace=("langchain_perplexity", "chat_models"),  # its module: not serialized
             package="langchain-perplexity",
             partner_class="langchain_perplexity.chat_models:ChatPerplexity",
