@@ -209,6 +209,11 @@ class ProviderSpec:
     #: class is a subclass writing its own name on the messages alone (a BaseChatOpenAI:
     #: "openai" there, its own on each message); None: the messages' own.
     llm_output_provider: str | None = None
+    #: How its LangChain class's `generate()` combines the rows' `llm_output` where no
+    #: row names a style (the Responses API's rows, a stream's): "chat_completions",
+    #: langchain-openai's `_combine_llm_outputs` (the rows' usage summed, `{}` for none,
+    #: and the class's `model_name`); None: as its `llm_output` style combines them.
+    combined_llm_output: str | None = None
     #: Whether its LangChain class streams in indexed content blocks, for chunks whose
     #: `response_metadata["model_provider"]` is this name (`langchain/convert.py`'s
     #: `StreamTranslator`): text as blocks carrying the wire's block index (once tools or

@@ -336,11 +336,6 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
         "raises FireworksTimeoutError ('Request timed out.') for a refused async "
         "connection; the drop-in raises FireworksConnectionError ('Connection error.')"
     ),
-    ("agenerate_handler", "responses"): (
-        "langchain-openai's Responses rows carry no llm_output, and its "
-        "_combine_llm_outputs still gives {'token_usage': {}, 'model_name': <its field>}; "
-        "the drop-in gives LangChain's empty one"
-    ),
 }
 
 
