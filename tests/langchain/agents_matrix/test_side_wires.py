@@ -329,14 +329,7 @@ def _no_reasoning_reported(theirs: Any, *replies: str) -> bool:
 
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-SIDE_GAPS: dict[tuple[str, str], str] = {
-    ("connection_refused", "fireworks"): (
-        "the fireworks SDK's async client is httpx over aiohttp (httpx-aiohttp), whose map "
-        "reads aiohttp's ClientConnectorError as httpx.ConnectTimeout: langchain-fireworks "
-        "raises FireworksTimeoutError ('Request timed out.') for a refused async "
-        "connection; the drop-in raises FireworksConnectionError ('Connection error.')"
-    ),
-}
+SIDE_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _side_cells() -> list[Any]:
