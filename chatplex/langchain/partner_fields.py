@@ -188,15 +188,17 @@ def partner_fields_set(
 ) -> set[str]:
     """The partner's `model_fields_set` built with `keywords` (given, None too) in
     `environ` (as `partner_environment` keeps it): the fields given, under their field
-    names, those its validators assign (`assigned`) and the `fallbacks` they fill.
+    names, those another field's alias sets too (`set_only_by`: pydantic sets both),
+    those its validators assign (`assigned`) and the `fallbacks` they fill.
 
     >>> form = PartnerFields(aliases={"model": "model_name"}, assigned=frozenset({"extra"}))
     >>> sorted(partner_fields_set(form, ["model"], {}))
     ['extra', 'model_name']
     """
     named = {form.name(k) for k in keywords}
+    shared = {field for field, keyword in form.set_only_by.items() if keyword in keywords}
     filled = {k for k in form.fallen_back(named, environ) if not form.fallbacks[k].factory}
-    return named | form.assigned | filled
+    return named | shared | form.assigned | filled
 
 
 def _as_float(value: Any) -> Any:

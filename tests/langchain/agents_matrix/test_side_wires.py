@@ -26,10 +26,13 @@ from . import test_chain_scripts as chain_scripts
 from . import test_docs_scripts as docs_scripts
 from . import test_failure_scripts as failure_scripts
 from . import test_handler_scripts as handler_scripts
+from . import test_middleware_scripts as middleware_scripts
 from . import test_model_api as model_api
+from . import test_persist_scripts as persist_scripts
 from . import test_reply_scripts as reply_scripts
 from . import test_schema_scripts as schema_scripts
 from . import test_scripts as scripts
+from . import test_stream_scripts as stream_scripts
 from ._cells import Difference
 from ._cells import _declarations
 from ._cells import _sent_in_every_request
@@ -100,6 +103,12 @@ SCENARIOS = {
     "agenerate_handler": reply_scripts.agenerate_handler,
     "debug_chain": handler_scripts.debug_chain,
     "docs_multimodal_ids": docs_scripts.docs_multimodal_ids,
+    "model_dump_options": persist_scripts.model_dump_options,
+    "debug_stream": handler_scripts.debug_stream,
+    "debug_async": handler_scripts.debug_async,
+    "provider_strategy_tools": middleware_scripts.provider_strategy_tools,
+    "events_v2_structured": stream_scripts.events_v2_structured,
+    "copies_used": persist_scripts.copies_used,
 }
 
 #: Scenario -> the side wires it runs on (every one unless named here): the later sets'
@@ -114,6 +123,12 @@ ONLY: dict[str, tuple[str, ...]] = {
     "agenerate_handler": ("fireworks", "azure", "responses", "sambanova"),
     "debug_chain": ("xai", "fireworks", "sambanova", "cohere"),
     "docs_multimodal_ids": ("vertex",),
+    "model_dump_options": ("deepseek", "together", "nebius"),
+    "debug_stream": ("sambanova",),
+    "debug_async": ("sambanova",),
+    "provider_strategy_tools": ("nebius",),
+    "events_v2_structured": ("perplexity", "responses", "bedrock"),
+    "copies_used": ("azure", "bedrock"),
 }
 
 #: The later sets' scenarios that stream, on a wire the mock server cannot stream to
