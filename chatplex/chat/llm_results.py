@@ -417,11 +417,12 @@ def _candidates(message: AIMessage) -> list[AIMessage]:
     return [message, *(m for m in others if isinstance(m, AIMessage))]
 
 
-def stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
+def stream_generation_info(meta: dict[str, Any], style: str | None = None) -> dict[str, Any] | None:
     """A merged stream's `generation_info`: langchain-openai's chunks carry the finish
     reason, model, fingerprint and tier (logprobs when sent); langchain-anthropic's
-    carry none (the provider's spec says which, `ProviderSpec.llm_output`)."""
-    style = _style(meta.get("model_provider"))
+    carry none (the provider's spec says which, `ProviderSpec.llm_output`; `style`: the
+    stream's where its chunks name no provider)."""
+    style = style or _style(meta.get("model_provider"))
     if style == "reply_fields":
         return None
     if style in _SHAPES:

@@ -182,8 +182,14 @@ def _result(model: ChatChatplex, reply: Any, called: str, target: Any) -> ChatRe
     """`reply` as LangChain's `ChatResult`; a drop-in's with the wire it was made for (its
     partner's result style where the reply names no provider), chatplex's own model's
     as its own."""
+    return chat_result(reply, _named(model, called), _label(model, target))
+
+
+def _label(model: ChatChatplex, target: Any) -> str | None:
+    """A drop-in's wire, the one its model was made for (its partner's result style
+    where the reply names no provider); None for chatplex's own model."""
     label = getattr(primary(target), "provider_label", None)
-    return chat_result(reply, _named(model, called), label if model._under_partner_name else None)
+    return label if model._under_partner_name else None
 
 
 def _as_partner(
@@ -225,6 +231,7 @@ def _pieces(
         translate,
         hold=usage_closes(target),
         helper=None if helper is None else HelperPieces(kwargs),
+        label=_label(model, target),
     )
 
 
@@ -240,6 +247,7 @@ def _apieces(
         translate,
         hold=usage_closes(target),
         helper=None if helper is None else HelperPieces(kwargs),
+        label=_label(model, target),
     )
 
 
