@@ -233,6 +233,12 @@ class ProviderSpec:
     #: Whether that streaming `invoke` gives each `on_llm_new_token` the model's
     #: `verbose` among its kwargs (langchain-ollama's `_chat_stream_with_aggregation`).
     invoke_token_verbose: bool = False
+    #: Whether its LangChain class parses that forced call with langchain-aws's
+    #: `ToolsOutputParser` of the whole reply unless the model has `streaming=True` (its
+    #: repairing tools parsers then, which stream): langchain-aws' ChatBedrock. The
+    #: drop-in's does the same (`langchain/tool_parsers.py`). False: as
+    #: `repairing_tool_parsers` says (the whole reply's parser where streaming is off).
+    whole_reply_tool_parser: bool = False
     #: Whether its LangChain class writes `finish_reason` in a reply's response_metadata,
     #: for replies that came over this wire (`response_metadata["provider"]` is this
     #: name). False: it keeps the stop reason under the wire's own key (`stop_reason`,
