@@ -69,6 +69,7 @@ from ..chat.structured import METHODS
 from ..chat.structured import OutputSchema
 from ..chat.structured import format_settings
 from ..chat.structured import output_schema
+from .reasoning_parsers import reasoning_parser
 
 __all__ = [
     "ClassFormat",
@@ -179,6 +180,8 @@ def structured_output(
     parser: LCRunnable[Any, Any]
     if isinstance(settings.get("response_format"), ClassFormat):
         parser = parsed_key_parser(schema)
+    elif adapter is not None and adapter.think_stripped:
+        parser = reasoning_parser(schema if pydantic else None)
     else:
         parser = PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
     return parsed(bound, parser, include_raw)

@@ -383,12 +383,6 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
         "format) and reads it with its RunnableLambda alone; the drop-in's last chunk has "
         "none, so the lambda falls back to a PydanticOutputParser run (two more events)"
     ),
-    ("events_v2_structured", "perplexity"): (
-        "langchain-perplexity parses a structured reply with its "
-        "ReasoningStructuredOutputParser (<think> blocks and code fences stripped first); "
-        "the drop-in uses LangChain's PydanticOutputParser: the parser's runs are named "
-        "otherwise, and a reasoning model's reply with <think> text fails to parse"
-    ),
 }
 
 
