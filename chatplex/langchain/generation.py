@@ -38,8 +38,10 @@ from .replies import generation_chunks
 from .replies import merged_result
 from .replies import usage_closes
 from .stream_call import from_stream
+from .structured import aparsed_at_end
 from .structured import call_format
 from .structured import mark_parsed
+from .structured import parsed_at_end
 from .tool_errors import partner_words
 from .wrapped import adapter_of
 from .wrapped import allowed_attempts
@@ -226,13 +228,17 @@ def _pieces(
     target, history, translate = _translating(model, messages, call, kwargs)
     helper = helper_target(target, kwargs) if model._under_partner_name else None
     chunks = (helper or target).stream(history, _INSIDE_LANGCHAIN, **kwargs)
-    return generation_chunks(
+    pieces = generation_chunks(
         chunks,
         translate,
         hold=usage_closes(target),
         helper=None if helper is None else HelperPieces(kwargs),
         label=_label(model, target),
     )
+    # A drop-in's stream as its partner's: a structured reply's object on its last piece.
+    if helper is None and model._under_partner_name:
+        return parsed_at_end(pieces, target, kwargs)
+    return pieces
 
 
 def _apieces(
@@ -242,13 +248,17 @@ def _apieces(
     target, history, translate = _translating(model, messages, call, kwargs)
     helper = helper_target(target, kwargs) if model._under_partner_name else None
     chunks = (helper or target).astream(history, _INSIDE_LANGCHAIN, **kwargs)
-    return ageneration_chunks(
+    pieces = ageneration_chunks(
         chunks,
         translate,
         hold=usage_closes(target),
         helper=None if helper is None else HelperPieces(kwargs),
         label=_label(model, target),
     )
+    # A drop-in's stream as its partner's: a structured reply's object on its last piece.
+    if helper is None and model._under_partner_name:
+        return aparsed_at_end(pieces, target, kwargs)
+    return pieces
 
 
 def _translating(

@@ -377,12 +377,6 @@ SIDE_GAPS: dict[tuple[str, str], str] = {
         "its body (to the same deployment path) and its reply names that model; the "
         "drop-in's copy sends no model and its reply names the deployment's"
     ),
-    ("events_v2_structured", "responses"): (
-        "langchain-openai's Responses stream puts the parsed object on its last chunk "
-        "(additional_kwargs['parsed'], read from the finished response's json_schema "
-        "format) and reads it with its RunnableLambda alone; the drop-in's last chunk has "
-        "none, so the lambda falls back to a PydanticOutputParser run (two more events)"
-    ),
 }
 
 
