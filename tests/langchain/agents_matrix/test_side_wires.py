@@ -370,14 +370,7 @@ def _no_reasoning_reported(theirs: Any, *replies: str) -> bool:
 
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-SIDE_GAPS: dict[tuple[str, str], str] = {
-    ("copies_used", "azure"): (
-        "AzureChatOpenAI named by its deployment alone: a copy made by "
-        "model_copy(update={'model_name': 'other-model'}) sends 'model': 'other-model' in "
-        "its body (to the same deployment path) and its reply names that model; the "
-        "drop-in's copy sends no model and its reply names the deployment's"
-    ),
-}
+SIDE_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _side_cells() -> list[Any]:
