@@ -510,6 +510,12 @@ class Adapter(ABC):
     #: only its Converse API takes it); None: dropped silently.
     strict_dropped_warning: str | None = None
 
+    #: Whether its partner package's `with_structured_output` parses the reply's text
+    #: with `<think>` blocks and code fences stripped first (langchain-perplexity's
+    #: `ReasoningStructuredOutputParser` / `ReasoningJsonOutputParser`, for its reasoning
+    #: models); the LangChain drop-ins parse with parsers of the same names and reading.
+    think_stripped: bool = False
+
     #: Whether `bind_tools(..., response_format=...)` binds the format as
     #: langchain-openai's `BaseChatOpenAI.bind_tools` rewrites it: LangChain's agents'
     #: `{"type": "json_schema", "json_schema": {"schema": ...}}` read as its schema, then

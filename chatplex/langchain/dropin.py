@@ -446,9 +446,11 @@ class DropInChatModel(ChatChatplex):
         forcing = forced_tool_model(target, given, strict)
         bound = self.model_copy(update={"chatplex_model": forcing})
         declared = declared_spec(target)
+        whole_unless_streaming = declared is not None and declared.whole_reply_tool_parser
         repairing = declared is not None and declared.repairing_tool_parsers
         # Its parser of a whole reply where the partner does not stream the model.
-        parser = tools_parser(schema, repairing=repairing, whole=bool(self.disable_streaming))
+        whole = bool(self.disable_streaming) or (whole_unless_streaming and not self.streaming)
+        parser = tools_parser(schema, repairing=repairing or whole_unless_streaming, whole=whole)
         traced = bound.bind(
             ls_structured_output_format={
                 "kwargs": {"method": method, "strict": strict},

@@ -271,6 +271,12 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.strict_dropped
 
     @property
+    def think_stripped(self) -> bool:  # type: ignore[override]
+        """Whether a structured reply is parsed with `<think>` blocks stripped (the
+        profile says)."""
+        return self.profile.think_stripped
+
+    @property
     def binds_response_format(self) -> bool:  # type: ignore[override]
         """Whether `bind_tools` rewrites a bound response_format as langchain-openai's
         does: where the partner class is its `BaseChatOpenAI` (`Profile.sdk_helper`)."""

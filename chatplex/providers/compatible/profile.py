@@ -319,6 +319,9 @@ class Profile:
     #: (`Adapter.strict_dropped`): langchain-xai's function calling, langchain-sambanova's
     #: and -perplexity's json_schema.
     strict_dropped: frozenset[str] = frozenset()
+    #: Whether its partner package parses a structured reply with `<think>` blocks and
+    #: code fences stripped first (`Adapter.think_stripped`): langchain-perplexity.
+    think_stripped: bool = False
     #: Whether a call with a JSON `response_format` is streamed when streaming is asked;
     #: False: made whole, as its partner package does (langchain-groq: Groq refuses to
     #: stream structured outputs and JSON mode).

@@ -7,8 +7,10 @@ found the most on these wires (a listener's run and its `llm_output`, a reply cu
 token limit, an error payload in a 200, `stream_usage` on the class and per call,
 structured output with `strict=True`; a stream cut off or ending in an error event, a
 refused connection, `n=2`, `agenerate`'s combined `llm_output`, `set_debug`'s printed
-result; the docs set's and the LangGraph how-tos' scripts a sweep of those sets found
-differing: these on the wires they found differing, `ONLY`), over
+result, `model_dump`'s options, a streamed run's debug print, `ProviderStrategy` with
+tools, `astream_events` of structured output, a copied model; the docs set's and the
+LangGraph how-tos' scripts a sweep of those sets found differing: these on the wires
+they found differing, `ONLY`), over
 the wires those files leave out:
 every drop-in with an installed partner package (`_kit.WIRES` less `SCRIPT_WIRES`) is a
 LangChain name a script may import. The scenarios are those files' own, imported
@@ -29,10 +31,13 @@ from . import test_docs_scripts as docs_scripts
 from . import test_failure_scripts as failure_scripts
 from . import test_handler_scripts as handler_scripts
 from . import test_langgraph_howto as howto_scripts
+from . import test_middleware_scripts as middleware_scripts
 from . import test_model_api as model_api
+from . import test_persist_scripts as persist_scripts
 from . import test_reply_scripts as reply_scripts
 from . import test_schema_scripts as schema_scripts
 from . import test_scripts as scripts
+from . import test_stream_scripts as stream_scripts
 from ._cells import Difference
 from ._cells import _declarations
 from ._cells import _sent_in_every_request
@@ -121,6 +126,12 @@ SCENARIOS = {
     "docs_message_lifecycle": docs_scripts.docs_message_lifecycle,
     "docs_movie_structured": docs_scripts.docs_movie_structured,
     "docs_stream_blocks": stream_blocks,
+    "model_dump_options": persist_scripts.model_dump_options,
+    "debug_stream": handler_scripts.debug_stream,
+    "debug_async": handler_scripts.debug_async,
+    "provider_strategy_tools": middleware_scripts.provider_strategy_tools,
+    "events_v2_structured": stream_scripts.events_v2_structured,
+    "copies_used": persist_scripts.copies_used,
 }
 
 #: Scenario -> the side wires it runs on (every one unless named here): the later sets'
@@ -148,6 +159,12 @@ ONLY: dict[str, tuple[str, ...]] = {
     "docs_message_lifecycle": ("fireworks", "sambanova", "cohere", "vertex"),
     "docs_movie_structured": ("nebius",),
     "docs_stream_blocks": ("cohere",),
+    "model_dump_options": ("deepseek", "together", "nebius"),
+    "debug_stream": ("sambanova",),
+    "debug_async": ("sambanova",),
+    "provider_strategy_tools": ("nebius",),
+    "events_v2_structured": ("perplexity", "responses", "bedrock"),
+    "copies_used": ("azure", "bedrock"),
 }
 
 #: The later sets' scenarios that stream, on a wire the mock server cannot stream to
@@ -344,6 +361,30 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "fields (None += None) once agenerate() has every reply; chatplex returns them",
         raises("builtins.TypeError"),
     ),
+    ("provider_strategy_tools", "nebius"): Difference(
+        "raises",
+        "AttributeError: langchain-nebius' ChatNebius keeps no root client (None), and "
+        "langchain-openai's response_format call goes through "
+        "root_client.chat.completions...parse() ('NoneType' object has no attribute "
+        "'chat'): nothing is sent; chatplex sends the request and answers",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and theirs.get("strict") == []
+            and raises("builtins.AttributeError")(theirs.get("answer"))
+        ),
+    ),
+    ("copies_used", "bedrock"): Difference(
+        "raises",
+        "NotImplementedError: langchain-aws' ChatBedrock reads the provider from the model "
+        "id, and a copy renamed by model_copy(update={'model_id': 'other-model'}) names "
+        "none it knows ('Provider other-model model does not support chat.'), before "
+        "sending; chatplex sends the request to that model",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and raises("builtins.NotImplementedError")(theirs["replies"][4])
+            and len(theirs["models"]) == 4
+        ),
+    ),
     ("length_stop", "cohere"): Difference(
         "loses data",
         "langchain-cohere's sync stream has no usage_metadata, on its last chunk or "
@@ -480,19 +521,7 @@ def _no_reasoning_reported(theirs: Any, *replies: str) -> bool:
 
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-SIDE_GAPS: dict[tuple[str, str], str] = {
-    ("connection_refused", "fireworks"): (
-        "the fireworks SDK's async client is httpx over aiohttp (httpx-aiohttp), whose map "
-        "reads aiohttp's ClientConnectorError as httpx.ConnectTimeout: langchain-fireworks "
-        "raises FireworksTimeoutError ('Request timed out.') for a refused async "
-        "connection; the drop-in raises FireworksConnectionError ('Connection error.')"
-    ),
-    ("agenerate_handler", "responses"): (
-        "langchain-openai's Responses rows carry no llm_output, and its "
-        "_combine_llm_outputs still gives {'token_usage': {}, 'model_name': <its field>}; "
-        "the drop-in gives LangChain's empty one"
-    ),
-}
+SIDE_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _side_cells() -> list[Any]:
