@@ -170,6 +170,9 @@ class BedrockInvokeAdapter(BedrockAdapter):
         "The 'strict' parameter is only supported when using the Converse API "
         "(beta_use_converse_api=True). It will be ignored."
     )
+    #: A bound empty tool list goes as `tools: []` in an Anthropic model's body, as
+    #: langchain-aws's ChatBedrock sends its kwargs' `tools` (not the prompt families').
+    empty_tool_list_sent = True
     #: The model family the body is built for; None reads it from the model id.
     family: str | None = None
     #: The model's own `cache_control` (`ChatBedrock(model_kwargs={"cache_control": ...})`),
@@ -279,8 +282,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
             headers["accept"] = _JSON
         return self._signed_post(self.url(settings.model, stream=stream), body, headers)
 
-    @staticmethod
-    def anthropic_body(messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
+    @classmethod
+    def anthropic_body(cls, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
         """The InvokeModel body of an Anthropic model, keys as langchain-aws orders them:
         the model's kwargs, tools, `anthropic_version`, messages, system, `max_tokens`,
         `temperature` (then `top_p` and `stop_sequences` when set)."""
@@ -295,7 +298,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         body: dict[str, Any] = dict(settings.extra_body)
         # A call's cache setting marks the last content block, as langchain-aws puts it.
         mark_last_block(turns, body.pop("cache_control", None))
-        fields = tool_fields(settings)
+        fields = tool_fields(settings, cls.empty_tool_list_sent)
         for tool in fields.get("tools", ()):
             if "input_schema" in tool and not tool.get("description"):
                 # A tool with no description (with_structured_output of a class without a

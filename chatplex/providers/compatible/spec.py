@@ -203,6 +203,8 @@ PRESETS: tuple[Preset, ...] = (
             style=ReplyStyle("deepseek", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,
             sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
+            # no `tools: []` for a bound empty list, which langchain-deepseek sends: the
+            # API refuses it ("Invalid 'tools': empty array", runebookai/tome#87)
         ),
         langchain_class="ChatDeepSeek",
         llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
@@ -243,6 +245,7 @@ PRESETS: tuple[Preset, ...] = (
             # Live Search's sources (langchain-xai keeps them, repeated by the usage event).
             kept_fields=("citations",),
             kept_on_each_chunk=True,
+            empty_tool_list_sent=True,  # langchain-xai's bind_tools([]): `tools: []`
             error_body_inner=True,
             assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
             sdk_helper=True,
@@ -479,6 +482,7 @@ PRESETS: tuple[Preset, ...] = (
             "https://api.fireworks.ai/inference/v1",
             # langchain-fireworks': langchain-openai's and `reasoning`.
             dropped_input_blocks=LANGCHAIN_OPENAI_DROPPED | {"reasoning"},
+            empty_tool_list_sent=True,  # langchain-fireworks' bind_tools([]): `tools: []`
             # langchain-fireworks' variable, then its SDK's.
             base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
             # Its turns: the text blocks left after reasoning as a list, and content of
@@ -602,6 +606,7 @@ PRESETS: tuple[Preset, ...] = (
             # langchain-together is langchain-openai's ChatOpenAI with Together's name:
             # the same reply shapes; reasoning text (which it drops) as ChatDeepSeek's.
             reasoning_field="reasoning_content",
+            empty_tool_list_sent=True,  # langchain-together's bind_tools([]): `tools: []`
             # langchain-together names no provider of its own
             style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,
@@ -832,6 +837,7 @@ PRESETS: tuple[Preset, ...] = (
             "SambaNova",
             "https://api.sambanova.ai/v1",
             dropped_input_blocks=frozenset(),  # langchain-sambanova sends every block
+            empty_tool_list_sent=True,  # langchain-sambanova's bind_tools([]): `tools: []`
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
             says_stream_false=False,  # langchain-sambanova's body has no "stream" then
@@ -947,6 +953,7 @@ PRESETS: tuple[Preset, ...] = (
             style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,  # ChatNebius raises the openai SDK's errors
             assistant_text_blocks=True,
+            empty_tool_list_sent=True,  # langchain-nebius' bind_tools([]): `tools: []`
             sdk_helper=True,  # ChatNebius is a BaseChatOpenAI
         ),
         langchain_class="ChatNebius",

@@ -132,6 +132,7 @@ SCENARIOS = {
     "provider_strategy_tools": middleware_scripts.provider_strategy_tools,
     "events_v2_structured": stream_scripts.events_v2_structured,
     "copies_used": persist_scripts.copies_used,
+    "docs_review_schemas": docs_scripts.docs_review_schemas,
 }
 
 #: Scenario -> the side wires it runs on (every one unless named here): the later sets'
@@ -165,6 +166,17 @@ ONLY: dict[str, tuple[str, ...]] = {
     "provider_strategy_tools": ("nebius",),
     "events_v2_structured": ("perplexity", "responses", "bedrock"),
     "copies_used": ("azure", "bedrock"),
+    "docs_review_schemas": (
+        "azure",
+        "xai",
+        "deepseek",
+        "fireworks",
+        "together",
+        "nebius",
+        "sambanova",
+        "cohere",
+        "bedrock",
+    ),
 }
 
 #: The later sets' scenarios that stream, on a wire the mock server cannot stream to
@@ -481,6 +493,46 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
         lambda theirs: (
             isinstance(theirs, dict)
             and raises("builtins.AttributeError")(theirs.get("json_schema"))
+        ),
+    ),
+    ("docs_review_schemas", "azure"): Difference(
+        "rejected by provider",
+        "langchain-openai's AzureChatOpenAI sends `tools: []` for an agent with no tools "
+        "answering by ProviderStrategy, which Azure OpenAI refuses as OpenAI does (400 "
+        "\"Invalid 'tools': empty array\"; see test_docs_scripts' openai row); chatplex "
+        "sends no tools",
+        docs_scripts._empty_tools_sent,
+    ),
+    ("docs_review_schemas", "deepseek"): Difference(
+        "rejected by provider",
+        "langchain-deepseek sends `tools: []` for an agent with no tools answering by "
+        "ProviderStrategy, which DeepSeek's API refuses (400 \"Invalid 'tools': empty "
+        'array. Expected an array with minimum length 1", runebookai/tome#87); chatplex '
+        "sends no tools",
+        docs_scripts._empty_tools_sent,
+    ),
+    ("docs_review_schemas", "nebius"): Difference(
+        "raises",
+        "AttributeError: langchain-nebius keeps no root_client, which its langchain-openai "
+        "base's json_schema path (ProviderStrategy's response_format) calls, as in "
+        "docs_movie_structured; chatplex answers (with the `tools: []` the partner binds)",
+        lambda theirs: (
+            isinstance(theirs, dict) and raises("builtins.AttributeError")(theirs.get("provider"))
+        ),
+    ),
+    ("docs_review_schemas", "cohere"): Difference(
+        "raises",
+        "ValueError: langchain-cohere's agent with a ToolStrategy response format fails: "
+        "it sends tool_choice 'any' as written (Cohere's v2 API takes REQUIRED or NONE; "
+        "see _cells' tool_choices row), the reply calls no tool, the agent asks again "
+        "with the model's text last, and langchain-cohere refuses that ('The last message "
+        "is not an ToolMessage or HumanMessage'); chatplex answers",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and all(
+                raises("builtins.ValueError")(theirs.get(run))
+                for run in ("pydantic", "json_schema", "union")
+            )
         ),
     ),
 }

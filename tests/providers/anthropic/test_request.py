@@ -339,7 +339,7 @@ def test_tool_fields_sends_a_bound_empty_tool_list_where_the_wire_sends_one() ->
     # ProviderStrategy with no tools); the adapter says so.
     assert AnthropicAdapter.empty_tool_list_sent
     assert tool_fields(bound, empty_list=True) == {"tools": []}
-    assert tool_fields(bound) == {}  # a wire that does not (Bedrock's InvokeModel)
+    assert tool_fields(bound) == {}  # the default: a wire that does not
     assert tool_fields(CallSettings("m"), empty_list=True) == {}  # nothing bound
 
 

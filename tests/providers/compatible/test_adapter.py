@@ -98,12 +98,17 @@ WEATHER = {
 # --- registry ----------------------------------------------------------------------------
 
 
+#: The presets whose partner package sends a bound empty tool list, which the provider
+#: takes (langchain-deepseek's is refused: not here).
+EMPTY_TOOL_LIST_SENT = ("groq", "mistralai", "xai", "fireworks", "together", "nebius", "sambanova")
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_a_bound_empty_tool_list_is_sent_where_the_profile_says(name: str) -> None:
     adapter = adapter_class(name)(api_key="k")
-    # langchain-groq's and -mistralai's `bind_tools([])` send `tools: []`; the others'
-    # send none or are not known to be taken (OpenAI refuses an empty array).
-    assert adapter.empty_tool_list_sent is (name in ("groq", "mistralai"))
+    # These partners' `bind_tools([])` send `tools: []`; the others' send none, or send
+    # one the provider refuses (DeepSeek: "Invalid 'tools': empty array").
+    assert adapter.empty_tool_list_sent is (name in EMPTY_TOOL_LIST_SENT)
     bound = adapter.build_request(
         [HumanMessage("hi")], CallSettings("m", tool_list_bound=True), stream=False
     )
