@@ -119,3 +119,15 @@ def test_a_text_blocks_openai_cache_breakpoint_is_kept() -> None:
     block = {"type": "text", "text": "x", "prompt_cache_breakpoint": mark, "index": 0}
     (message,) = to_chatplex_messages([LCSystem([block])])
     assert message.content == [{"type": "text", "text": "x", "prompt_cache_breakpoint": mark}]
+
+
+def test_a_text_blocks_extras_are_kept_for_the_wire_to_send() -> None:
+    # A Gemini 3 reply's text part signature is in its block's `extras`: each wire sends
+    # it as its partner does (langchain-google-genai as the part's thoughtSignature).
+    block = {"type": "text", "text": "x", "extras": {"signature": "c2ln"}, "index": 0}
+    reply, question = to_chatplex_messages([LCAI([block]), LCHuman([block])])
+    assert (
+        reply.content
+        == question.content
+        == [{"type": "text", "text": "x", "extras": {"signature": "c2ln"}}]
+    )

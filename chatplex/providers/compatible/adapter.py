@@ -216,6 +216,13 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.lone_text_as_string
 
     @property
+    def text_extras_roles(self) -> frozenset[str]:
+        """As its partner package sends a text block's `extras`: the profile's, else
+        langchain-openai's."""
+        given = self.profile.text_extras_roles
+        return super().text_extras_roles if given is None else given
+
+    @property
     def structured_output_method(self) -> str | None:
         """The profile's `with_structured_output` method, if it needs one."""
         return self.profile.structured_output_method

@@ -88,6 +88,9 @@ PRESETS: tuple[Preset, ...] = (
             "Groq",
             "https://api.groq.com/openai/v1",
             dropped_input_blocks=frozenset(),  # langchain-groq sends every block
+            text_extras_roles=frozenset(
+                {"user", "system", "assistant", "tool"}
+            ),  # each block as given
             assistant_text_blocks=True,  # its assistant turn: `text_blocks or ""`
             sdk_path="/openai/v1",
             json_schema_shape="titled",  # langchain-groq's response_format
@@ -472,6 +475,7 @@ PRESETS: tuple[Preset, ...] = (
             "https://api.fireworks.ai/inference/v1",
             # langchain-fireworks': langchain-openai's and `reasoning`.
             dropped_input_blocks=LANGCHAIN_OPENAI_DROPPED | {"reasoning"},
+            text_extras_roles=frozenset(),  # its sanitizer keeps a text's text only
             # langchain-fireworks' variable, then its SDK's.
             base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
             # Its turns: the text blocks left after reasoning as a list, and content of
@@ -607,6 +611,9 @@ PRESETS: tuple[Preset, ...] = (
             "Perplexity",
             "https://api.perplexity.ai",
             dropped_input_blocks=frozenset(),  # langchain-perplexity sends every block
+            text_extras_roles=frozenset(
+                {"user", "system", "assistant", "tool"}
+            ),  # each block as given
             key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
             base_variables=("PERPLEXITY_BASE_URL",),
             structured_output_method="json_schema",
@@ -817,6 +824,7 @@ PRESETS: tuple[Preset, ...] = (
             "SambaNova",
             "https://api.sambanova.ai/v1",
             dropped_input_blocks=frozenset(),  # langchain-sambanova sends every block
+            text_extras_roles=frozenset({"user", "system", "tool"}),
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
             says_stream_false=False,  # langchain-sambanova's body has no "stream" then

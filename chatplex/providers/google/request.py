@@ -198,11 +198,16 @@ def _as_int(name: str, value: Any) -> Any:
 
 
 def build_body(
-    messages: Sequence[BaseMessage], settings: CallSettings, *, one_tool: bool = False
+    messages: Sequence[BaseMessage],
+    settings: CallSettings,
+    *,
+    one_tool: bool = False,
+    text_signatures: bool = True,
 ) -> dict[str, Any]:
     """The whole `generateContent` body of one call (the model goes in the URL);
-    `one_tool`: the tools as Vertex AI's one tool (`wire_tools`)."""
-    system, contents = wire_contents(messages)
+    `one_tool`: the tools as Vertex AI's one tool (`wire_tools`); `text_signatures`: see
+    `wire_contents`."""
+    system, contents = wire_contents(messages, text_signatures=text_signatures)
     body: dict[str, Any] = {"contents": contents}
     if system:
         body["systemInstruction"] = {"parts": system}
@@ -382,15 +387,17 @@ def wire_tool_config(choice: str | None, tools: Sequence[ToolSpec]) -> dict[str,
 
 
 def wire_contents(
-    messages: Sequence[BaseMessage],
+    messages: Sequence[BaseMessage], *, text_signatures: bool = True
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(systemInstruction parts, contents) of a conversation."""
+    """(systemInstruction parts, contents) of a conversation; `text_signatures`: whether
+    a text block's thought signature (its `extras`) goes as its part's `thoughtSignature`,
+    as langchain-google-genai sends it (langchain-google-vertexai reads none there)."""
     system: list[dict[str, Any]] = []
     contents: list[dict[str, Any]] = []
     call_names: dict[str, str] = {}
     for i, message in enumerate(messages):
         if isinstance(message, SystemMessage):
-            system.extend(_parts(message.content, i))
+            system.extend(_parts(message.content, i, text_signatures))
         elif isinstance(message, ToolMessage):
             answer = _function_response(message, call_names, i)
             last = contents[-1] if contents else None
@@ -403,35 +410,35 @@ def wire_contents(
                 call_id = call.get("id")
                 if call_id:
                     call_names[call_id] = call["name"]
-            parts = _model_parts(message, i)
+            parts = _model_parts(message, i, text_signatures)
             if parts:
                 contents.append({"role": "model", "parts": parts})
         elif isinstance(message, HumanMessage) or message.type in ("human", "chat"):
-            contents.append({"role": "user", "parts": _parts(message.content, i)})
+            contents.append({"role": "user", "parts": _parts(message.content, i, text_signatures)})
         else:
             raise ValueError(f"message {i}: Gemini cannot take a {message.type!r} message")
     return system, contents
 
 
-def _parts(content: Any, i: int) -> list[dict[str, Any]]:
+def _parts(content: Any, i: int, signed: bool = False) -> list[dict[str, Any]]:
     if isinstance(content, str):
         return [{"text": content}]
     parts = []
     for block in content or ():
-        part = _block_part(block, i)
+        part = _block_part(block, i, signed)
         if part is not None:
             parts.append(part)
     return parts
 
 
-def _block_part(block: Any, i: int) -> dict[str, Any] | None:
+def _block_part(block: Any, i: int, signed: bool = False) -> dict[str, Any] | None:
     if isinstance(block, str):
         return {"text": block}
     kind = block.get("type")
     if kind == "text":
         part: dict[str, Any] = {"text": block.get("text", "")}
         signature = (block.get("extras") or {}).get("signature")
-        if signature:
+        if signature and signed:
             part["thoughtSignature"] = signature
         return part
     if kind in ("thinking", "reasoning"):
@@ -484,11 +491,11 @@ def _media_part(url: Any, mime: str | None, i: int) -> dict[str, Any]:
 _GEMINI_REPLIES = frozenset({"google_genai", "google_vertexai"})
 
 
-def _model_parts(message: AIMessage, i: int) -> list[dict[str, Any]]:
+def _model_parts(message: AIMessage, i: int, text_signatures: bool) -> list[dict[str, Any]]:
     """An assistant turn: thoughts (with signatures), text, then function calls. The
     thinking of another provider's reply (its `model_provider` named and not Gemini's)
     is left out, as langchain-google-genai leaves it: it is not a Gemini thought, and
-    its signature is not one Gemini made."""
+    its signature is not one Gemini made (nor is its text's, which goes unsigned)."""
     parts: list[dict[str, Any]] = []
     content = message.content
     provider = message.response_metadata.get("model_provider")
@@ -508,7 +515,7 @@ def _model_parts(message: AIMessage, i: int) -> list[dict[str, Any]]:
                     part["thoughtSignature"] = signature
                 parts.append(part)
             else:
-                found = _block_part(block, i)
+                found = _block_part(block, i, text_signatures and not foreign)
                 if found is not None and found != {"text": ""}:
                     parts.append(found)
     signatures = message.additional_kwargs.get(FUNCTION_SIGNATURES_KEY) or {}
