@@ -334,8 +334,8 @@ class Profile:
     #: role: langchain-fireworks' `_sanitize_chat_completions_content`); off: the list.
     lone_text_as_string: bool = False
     #: The roles ("user", "system", "assistant", "tool") whose text blocks go with their
-    #: `extras` (a Gemini 3 text part's signature), as its partner package sends them
-    #: (None: langchain-openai's, a user's and a system's).
+    #: `extras` and `thought_signature` (a Gemini text part's signature), as its partner
+    #: package sends them (None: langchain-openai's, a user's and a system's).
     text_extras_roles: frozenset[str] | None = None
     #: Whether its partner class is langchain-openai's `BaseChatOpenAI`, whose `_stream`
     #: takes a call with a `response_format` through the openai SDK's parsing helper, and

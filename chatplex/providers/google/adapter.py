@@ -76,6 +76,7 @@ from .vertex_cache import cached_request
 from .vertex_reply import VertexStreamParser
 from .vertex_reply import plain_texts
 from .vertex_reply import vertex_metadata
+from .vertex_reply import vertex_signed_texts
 
 if TYPE_CHECKING:
     from ...batches.wire import Limits
@@ -531,7 +532,7 @@ class VertexAIAdapter(_GoogleWire):
         reply = super().parse_response(body, headers)
         data = loads(body)
         version = self.api_version
-        reply.content = plain_texts(reply.content)
+        reply.content = vertex_signed_texts(plain_texts(reply.content))
         vertex_metadata(reply.response_metadata, data, 0, streaming=False, version=version)
         for position, other in enumerate(reply.response_metadata.get(OTHER_CANDIDATES) or ()):
             meta = other.response_metadata

@@ -389,15 +389,18 @@ def wire_tool_config(choice: str | None, tools: Sequence[ToolSpec]) -> dict[str,
 def wire_contents(
     messages: Sequence[BaseMessage], *, text_signatures: bool = True
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(systemInstruction parts, contents) of a conversation; `text_signatures`: whether
-    a text block's thought signature (its `extras`) goes as its part's `thoughtSignature`,
-    as langchain-google-genai sends it (langchain-google-vertexai reads none there)."""
+    """(systemInstruction parts, contents) of a conversation. A text block's thought
+    signature goes as its part's `thoughtSignature`: from `thought_signature` (where
+    langchain-google-vertexai writes it; both partners read it) and, with
+    `text_signatures`, from its `extras` (langchain-google-genai's; -vertexai reads none
+    there)."""
     system: list[dict[str, Any]] = []
     contents: list[dict[str, Any]] = []
     call_names: dict[str, str] = {}
+    signed = _GENAI_SIGNATURES if text_signatures else _VERTEX_SIGNATURES
     for i, message in enumerate(messages):
         if isinstance(message, SystemMessage):
-            system.extend(_parts(message.content, i, text_signatures))
+            system.extend(_parts(message.content, i, signed))
         elif isinstance(message, ToolMessage):
             answer = _function_response(message, call_names, i)
             last = contents[-1] if contents else None
@@ -410,17 +413,24 @@ def wire_contents(
                 call_id = call.get("id")
                 if call_id:
                     call_names[call_id] = call["name"]
-            parts = _model_parts(message, i, text_signatures)
+            parts = _model_parts(message, i, signed)
             if parts:
                 contents.append({"role": "model", "parts": parts})
         elif isinstance(message, HumanMessage) or message.type in ("human", "chat"):
-            contents.append({"role": "user", "parts": _parts(message.content, i, text_signatures)})
+            contents.append({"role": "user", "parts": _parts(message.content, i, signed)})
         else:
             raise ValueError(f"message {i}: Gemini cannot take a {message.type!r} message")
     return system, contents
 
 
-def _parts(content: Any, i: int, signed: bool = False) -> list[dict[str, Any]]:
+#: Where each partner reads a text block's thought signature: langchain-google-genai
+#: from `thought_signature` or `extras` (a foreign reply's from neither), -vertexai from
+#: `thought_signature` only.
+_GENAI_SIGNATURES = frozenset({"thought_signature", "extras"})
+_VERTEX_SIGNATURES = frozenset({"thought_signature"})
+
+
+def _parts(content: Any, i: int, signed: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     if isinstance(content, str):
         return [{"text": content}]
     parts = []
@@ -431,14 +441,16 @@ def _parts(content: Any, i: int, signed: bool = False) -> list[dict[str, Any]]:
     return parts
 
 
-def _block_part(block: Any, i: int, signed: bool = False) -> dict[str, Any] | None:
+def _block_part(block: Any, i: int, signed: frozenset[str] = frozenset()) -> dict[str, Any] | None:
     if isinstance(block, str):
         return {"text": block}
     kind = block.get("type")
     if kind == "text":
         part: dict[str, Any] = {"text": block.get("text", "")}
-        signature = (block.get("extras") or {}).get("signature")
-        if signature and signed:
+        signature = block.get("thought_signature") if "thought_signature" in signed else None
+        if "extras" in signed:
+            signature = signature or (block.get("extras") or {}).get("signature")
+        if signature:
             part["thoughtSignature"] = signature
         return part
     if kind in ("thinking", "reasoning"):
@@ -491,7 +503,7 @@ def _media_part(url: Any, mime: str | None, i: int) -> dict[str, Any]:
 _GEMINI_REPLIES = frozenset({"google_genai", "google_vertexai"})
 
 
-def _model_parts(message: AIMessage, i: int, text_signatures: bool) -> list[dict[str, Any]]:
+def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dict[str, Any]]:
     """An assistant turn: thoughts (with signatures), text, then function calls. The
     thinking of another provider's reply (its `model_provider` named and not Gemini's)
     is left out, as langchain-google-genai leaves it: it is not a Gemini thought, and
@@ -515,7 +527,10 @@ def _model_parts(message: AIMessage, i: int, text_signatures: bool) -> list[dict
                     part["thoughtSignature"] = signature
                 parts.append(part)
             else:
-                found = _block_part(block, i, text_signatures and not foreign)
+                # langchain-google-genai strips a foreign reply's text signatures;
+                # -vertexai reads `thought_signature` whoever made it.
+                unsigned = foreign and signed == _GENAI_SIGNATURES
+                found = _block_part(block, i, frozenset() if unsigned else signed)
                 if found is not None and found != {"text": ""}:
                     parts.append(found)
     signatures = message.additional_kwargs.get(FUNCTION_SIGNATURES_KEY) or {}

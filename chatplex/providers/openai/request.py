@@ -41,9 +41,10 @@ LANGCHAIN_ROLE_KEY = "__openai_role__"
 _NOT_SENT_BACK = frozenset(
     {"reasoning", "thinking", "redacted_thinking", "tool_use", "server_tool_use"}
 )
-#: The roles whose text blocks go with their `extras` (a Gemini 3 text part's signature)
-#: as langchain-openai sends them: a user's or system's blocks as given; an assistant
-#: turn's text rebuilt as `{"type", "text"}`, a tool result's sanitized to it.
+#: The roles whose text blocks go with their `extras` and `thought_signature` (a Gemini
+#: text part's signature, as langchain-google-genai and -vertexai write it) as
+#: langchain-openai sends them: a user's or system's blocks as given; an assistant turn's
+#: text rebuilt as `{"type", "text"}`, a tool result's sanitized to it.
 LANGCHAIN_OPENAI_TEXT_EXTRAS = frozenset({"user", "system"})
 
 
@@ -72,8 +73,8 @@ def wire_message(
     blocks (as langchain-openai sends it) rather than joined into one string;
     `lone_text`, whether content of one text block goes as its text (as
     langchain-fireworks sends it); `text_extras`, the roles ("user", "system",
-    "assistant", "tool") whose text blocks keep their `extras`, as the partner sends
-    them (the others' go without)."""
+    "assistant", "tool") whose text blocks keep their `extras` and `thought_signature`,
+    as the partner sends them (the others' go without)."""
     out = _wire_message(message, dropped, text_blocks)
     role = "system" if out["role"] == "developer" else out["role"]
     if role not in text_extras and isinstance(out.get("content"), list):
@@ -151,9 +152,13 @@ def _wire_ai(message: AIMessage, dropped: frozenset[str], text_blocks: bool) -> 
     return out
 
 
+#: A text block's keys a Gemini reply puts there (its signature), sent per role.
+_GEMINI_TEXT_KEYS = frozenset({"extras", "thought_signature"})
+
+
 def _without_extras(block: Any) -> Any:
-    if isinstance(block, dict) and block.get("type") == "text" and "extras" in block:
-        return {k: v for k, v in block.items() if k != "extras"}
+    if isinstance(block, dict) and block.get("type") == "text" and _GEMINI_TEXT_KEYS & set(block):
+        return {k: v for k, v in block.items() if k not in _GEMINI_TEXT_KEYS}
     return block
 
 

@@ -1,7 +1,8 @@
 """A LangChain user's script replaying a Gemini 3 conversation: its text blocks signed
 in their `extras` (`{"type": "text", "text": ..., "extras": {"signature": ...}}`, as
 langchain-google-genai writes a Gemini 3 reply's text parts), after a tool ran, on the
-same model (gemini with a 3.x model, Gemini's own replies) and handed to another wire
+same model (gemini with a 3.x model, Gemini's own replies; a reply of Vertex AI's
+partner signed in `thought_signature`) and handed to another wire
 (the replies named a foreign provider too), invoked or awaited: the replies and what
 each request carried of the conversation, the partner package's class beside
 chatplex's, compared (`_kit.py`). The wires are those sending the history's messages
@@ -75,6 +76,9 @@ def _history(provider: str) -> list[messages.BaseMessage]:
         messages.AIMessage(_signed("Checking."), tool_calls=[call], response_metadata=meta),
         messages.ToolMessage("It is sunny in Paris.", tool_call_id="c1"),
         messages.AIMessage(_signed("It is sunny."), response_metadata=meta),
+        messages.HumanMessage("Sure?"),
+        # langchain-google-vertexai's spelling of a text part's signature
+        messages.AIMessage([{"type": "text", "text": "Yes.", "thought_signature": SIGNATURE}]),
         messages.HumanMessage("Thanks, and in Rome?"),
     ]
 

@@ -475,6 +475,11 @@ def _replayed(provider: str | None) -> list[Any]:
         LCAI(text("Checking."), tool_calls=[call], response_metadata=meta),
         LCTool(text("sunny"), tool_call_id="c1"),
         LCAI(text("It is sunny."), response_metadata=meta),
+        # langchain-google-vertexai's spelling, read by langchain-google-genai too
+        LCAI(
+            [{"type": "text", "text": "Yes.", "thought_signature": SIGNATURE}],
+            response_metadata=meta,
+        ),
         LCHuman("Thanks"),
     ]
 
@@ -507,7 +512,7 @@ def test_a_replayed_text_blocks_signature_is_sent_as_langchain_google_genai_send
         assert sent(Ours, asynchronous) == theirs
         signed = [p["text"] for c in theirs[0] for p in c["parts"] if "thoughtSignature" in p]
         native = provider != "openai"
-        assert signed == ["Weather in Paris?", *(["Checking.", "It is sunny."] * native)]
+        assert signed == ["Weather in Paris?", *(["Checking.", "It is sunny.", "Yes."] * native)]
 
 
 def test_docstring_examples() -> None:

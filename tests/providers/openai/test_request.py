@@ -185,6 +185,10 @@ def test_text_extras_go_from_the_roles_whose_partner_sends_them() -> None:
     assert [m["content"] for m in none] == ["hi"] * 4
     developer = SystemMessage(signed, additional_kwargs={OPENAI_ROLE_KEY: "developer"})
     assert wire_message(developer)["content"] == signed
+    # langchain-google-vertexai's spelling of the signature goes alike.
+    vertex = [{"type": "text", "text": "hi", "thought_signature": "c2ln"}]
+    assert wire_message(AIMessage(vertex))["content"] == bare
+    assert wire_message(HumanMessage(vertex))["content"] == vertex
     assert signed[0]["extras"] == {"signature": "c2ln"}  # the message's block unchanged
 
     assert wire_tool(WEATHER) == {
