@@ -3,7 +3,7 @@ users catch, how an error maps to one of them), the words every family gives an 
 (`sdk_words`), what failed in transit (`failure_kind`, `broke_off`, `decode_failure`),
 and the families of the failures an SDK lets through from below it: its HTTP client's
 errors (httpx, aiohttp: `transport_family`, `aiohttp_families`, `cut_stream_family`,
-`aiohttp_bridge_cut_family`)
+`aiohttp_bridge_cut_family`, `bridged_failures`)
 and the JSON decoder's (`decode_family`). Split from `chatplex.sdk_errors`, which
 builds the classes (`sdk_compatible`) and the SDKs' own families, and re-exports these."""
 
@@ -28,6 +28,7 @@ __all__ = [
     "Picker",
     "aiohttp_bridge_cut_family",
     "aiohttp_families",
+    "bridged_failures",
     "broke_off",
     "class_named",
     "cut_stream_family",
@@ -137,6 +138,42 @@ def aiohttp_bridge_cut_family() -> ErrorFamily:
     (`httpx.ReadError` for a `ClientPayloadError`), in aiohttp's words ("Response
     payload is not completed: ..."); any other error is none of httpx's."""
     return ErrorFamily("httpx", _bridged_cut_class, _fill_bridged)
+
+
+def _bridged_timeout(err: BaseException) -> bool:
+    """Whether `err` is a connection chatplex's async client could not make that an SDK
+    over httpx-aiohttp's transport sees as a timeout: the httpx class the transport
+    maps aiohttp's exception to is a timeout's (a refused connection's
+    `ClientConnectorError` is `httpx.ConnectTimeout` there: its map's first match,
+    `ClientConnectionError`'s, is not overridden by `ConnectError`, no subclass of it)."""
+    made = _from_aiohttp(err.__cause__) if failure_kind(err) == "connection" else None
+    target = _bridged(made) if made is not None else None
+    timeout = getattr(sys.modules.get("httpx"), "TimeoutException", None)
+    return target is not None and isinstance(timeout, type) and issubclass(target, timeout)
+
+
+def _as_timeout(err: BaseException) -> BaseException:
+    """A stand-in for `err` that a family's picker reads as a timeout: chatplex's
+    timeout class holding `err`'s fields and cause (`err` itself is left as it is)."""
+    stand_in = APITimeoutError.__new__(APITimeoutError)
+    stand_in.__dict__.update(err.__dict__)
+    stand_in.__cause__ = err.__cause__
+    return stand_in
+
+
+def bridged_failures(family: ErrorFamily) -> ErrorFamily:
+    """`family` as an SDK whose async client is httpx over aiohttp's transport (the
+    one `aiohttp_bridge_cut_family` reads) picks for a failure in transit: a connection
+    that could not be made, which that transport raises as a timeout
+    (`_bridged_timeout`), is the family's timeout class (the SDK's `APITimeoutError`, a
+    partner's timeout class, LangChain's `ModelTimeoutError`); any other error as
+    `family` picks it. Its fill is `family`'s (a Stainless SDK's words follow the class
+    picked: "Request timed out.")."""
+
+    def pick(err: BaseException, module: ModuleType) -> type[BaseException] | None:
+        return family.pick(_as_timeout(err) if _bridged_timeout(err) else err, module)
+
+    return ErrorFamily(family.module, pick, family.fill)
 
 
 def sdk_words(err: BaseException, text: str, *args: Any) -> None:

@@ -77,6 +77,7 @@ from .sdk_error_families import ErrorFamily
 from .sdk_error_families import Picker
 from .sdk_error_families import aiohttp_bridge_cut_family
 from .sdk_error_families import aiohttp_families
+from .sdk_error_families import bridged_failures
 from .sdk_error_families import broke_off
 from .sdk_error_families import class_named
 from .sdk_error_families import cut_stream_family
@@ -96,6 +97,7 @@ __all__ = [
     "ErrorFamily",
     "aiohttp_bridge_cut_family",
     "aiohttp_families",
+    "bridged_failures",
     "broke_off",
     "chatplex_class",
     "cut_stream_family",
@@ -411,8 +413,9 @@ def stainless_failure_text(err: BaseException) -> None:
     fields = err.__dict__
     if "sdk_text" in fields or not isinstance(err, APIError) or failure_kind(err) is None:
         return
-    module = _sdk_module_of(err)
-    cls = sdk_class_for(err, sys.modules[module]) if module is not None else None
+    # The SDK's class the error was made (its family may pick it otherwise than
+    # `sdk_class_for`: `bridged_failures`), whose words these are.
+    cls = _sdk_class_of(err)
     if cls is None:
         return
     try:
@@ -433,10 +436,16 @@ def stainless_failure_text(err: BaseException) -> None:
 def _sdk_module_of(err: BaseException) -> str | None:
     """The Stainless SDK whose class `err` was made (the first base from one that has a
     `_base_client` module), or None."""
+    cls = _sdk_class_of(err)
+    return None if cls is None else cls.__module__.partition(".")[0]
+
+
+def _sdk_class_of(err: BaseException) -> type | None:
+    """The Stainless SDK's class `err` was made (its hierarchy's first class from a
+    module that has a `_base_client` module), or None."""
     for cls in type(err).__mro__:
-        top = cls.__module__.partition(".")[0]
-        if f"{top}._base_client" in sys.modules:
-            return top
+        if f"{cls.__module__.partition('.')[0]}._base_client" in sys.modules:
+            return cls
     return None
 
 

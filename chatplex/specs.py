@@ -239,6 +239,11 @@ class ProviderSpec:
     #: class is a subclass writing its own name on the messages alone (a BaseChatOpenAI:
     #: "openai" there, its own on each message); None: the messages' own.
     llm_output_provider: str | None = None
+    #: How its LangChain class's `generate()` combines the rows' `llm_output` where no
+    #: row names a style (the Responses API's rows, a stream's): "chat_completions",
+    #: langchain-openai's `_combine_llm_outputs` (the rows' usage summed, `{}` for none,
+    #: and the class's `model_name`); None: as its `llm_output` style combines them.
+    combined_llm_output: str | None = None
     #: Whether its LangChain class streams in indexed content blocks, for chunks whose
     #: `response_metadata["model_provider"]` is this name (`langchain/convert.py`'s
     #: `StreamTranslator`): text as blocks carrying the wire's block index (once tools or
@@ -258,6 +263,12 @@ class ProviderSpec:
     #: Whether that streaming `invoke` gives each `on_llm_new_token` the model's
     #: `verbose` among its kwargs (langchain-ollama's `_chat_stream_with_aggregation`).
     invoke_token_verbose: bool = False
+    #: Whether its LangChain class parses that forced call with langchain-aws's
+    #: `ToolsOutputParser` of the whole reply unless the model has `streaming=True` (its
+    #: repairing tools parsers then, which stream): langchain-aws' ChatBedrock. The
+    #: drop-in's does the same (`langchain/tool_parsers.py`). False: as
+    #: `repairing_tool_parsers` says (the whole reply's parser where streaming is off).
+    whole_reply_tool_parser: bool = False
     #: Whether its LangChain class writes `finish_reason` in a reply's response_metadata,
     #: for replies that came over this wire (`response_metadata["provider"]` is this
     #: name). False: it keeps the stop reason under the wire's own key (`stop_reason`,

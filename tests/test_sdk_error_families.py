@@ -18,6 +18,7 @@ import pytest
 from chatplex import errors
 from chatplex.sdk_error_families import aiohttp_bridge_cut_family
 from chatplex.sdk_error_families import aiohttp_families
+from chatplex.sdk_error_families import bridged_failures
 from chatplex.sdk_error_families import cut_stream_family
 from chatplex.sdk_error_families import decode_family
 from chatplex.sdk_error_families import except_cut_streams
@@ -321,3 +322,32 @@ def test_the_aiohttp_bridge_family_maps_aiohttps_class_as_the_transport_does(
     assert family.pick(synced, httpx) is httpx.RemoteProtocolError
     event = errors.StreamError("busy", provider="p", error_type="server_error")
     assert family.pick(event, httpx) is None
+
+
+def test_bridged_failures_pick_a_refused_async_connection_as_the_transports_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`bridged_failures`: a connection chatplex's async client could not make (marked
+    as aiohttp's ClientConnectorError) is what httpx-aiohttp's transport raises for it,
+    httpx's ConnectTimeout: the family's timeout class, in the SDK's words for it; the
+    sync client's refused connection (no mark), or no transport module loaded, stays a
+    failed connection."""
+    pytest.importorskip("httpx_aiohttp.transport")
+    families = (
+        bridged_failures(stainless_family("openai")),
+        bridged_failures(LANGCHAIN_MODEL_ERRORS),
+    )
+    shown = sdk_compatible(_refused(4242), families)
+    assert isinstance(shown, openai.APITimeoutError)
+    assert isinstance(shown, lc_exceptions.ModelTimeoutError)
+    assert isinstance(shown, errors.APIConnectionError)  # chatplex's class stays its own
+    assert str(shown) == "Request timed out."
+    synced = errors.APIConnectionError("connection to h failed", provider="p")
+    synced.__cause__ = httpx.ConnectError("Connection refused")
+    plain = sdk_compatible(synced, families)
+    assert not isinstance(plain, openai.APITimeoutError)
+    assert isinstance(plain, openai.APIConnectionError) and str(plain) == "Connection error."
+    monkeypatch.delitem(sys.modules, "httpx_aiohttp.transport")
+    unbridged = sdk_compatible(_refused(4242), families)
+    assert not isinstance(unbridged, openai.APITimeoutError)
+    assert isinstance(unbridged, lc_exceptions.ModelConnectionError)

@@ -13,6 +13,8 @@ and a FastAPI-style error body).
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from abc import ABC
 from abc import abstractmethod
 from collections.abc import Callable
@@ -99,6 +101,10 @@ class CallSettings:
     top_p: float | None = None
     stop: tuple[str, ...] | None = None
     tools: tuple[ToolSpec, ...] = ()
+    #: Whether a tool list was bound under a LangChain name (`bind_tools`, `tools=` per
+    #: call), an empty one too: a bound `[]` is not "no tools" where the wire's partner
+    #: sends it as bound (`Adapter.empty_tool_list_sent`).
+    tool_list_bound: bool = False
     #: None (provider default), "auto", "none", "required"/"any", or a tool name.
     tool_choice: str | None = None
     #: Provider-specific body fields passed through unchanged (e.g. `response_format`,
@@ -305,6 +311,17 @@ class Adapter(ABC):
         """`request` authorised for an async call; default: `authorize(request)`."""
         return self.authorize(request)
 
+    def with_call_headers(self, request: HTTPRequest, headers: Mapping[str, str]) -> HTTPRequest:
+        """`request` carrying the model's and the call's `extra_headers` (over its own),
+        and what the wire sends by what they name (a preset's session affinity, which a
+        header of the call's replaces); default: the headers alone."""
+        if not headers:
+            return request
+        base = request.headers  # copied, not rebuilt: keeps a key-masking dict subclass
+        merged = copy.copy(base) if isinstance(base, dict) else dict(base)
+        merged.update(headers)
+        return dataclasses.replace(request, headers=merged)
+
     # ---- the reply --------------------------------------------------------------------
 
     @abstractmethod
@@ -337,6 +354,10 @@ class Adapter(ABC):
     #: None, which callbacks and tracers then see among the invocation params:
     #: langchain-aws's ChatBedrockConverse); False: it binds no `tool_choice` then.
     binds_unset_tool_choice: bool = False
+    #: Whether a `tool_choice` object of a kind chatplex does not read (the wire's own:
+    #: `mcp`, `allowed_tools`, `custom`...) is sent as given, as its partner sends any
+    #: object; False: a ValueError naming the forms read.
+    sends_unread_tool_choice: bool = False
 
     @abstractmethod
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
@@ -363,6 +384,12 @@ class Adapter(ABC):
     #: drop-in's retries are then its partner's (`chat.sending.retry_policy_for`);
     #: `retry_policy=chatplex.retry_policy(...)` gives chatplex's.
     partner_retries: frozenset[str] | None = None
+    #: Whether, where it retries those, its partner's `max_retries` counts the attempts
+    #: in all (at least one: tenacity's `stop_after_attempt`), waiting as LangChain's
+    #: `create_base_retry_decorator` waits (2**(n-1) s, held between 4 and 10 s, no
+    #: jitter; langchain-mistralai's); False: the retries after the first attempt, with
+    #: chatplex's backoff.
+    partner_counts_attempts: bool = False
 
     def for_call(self, settings: Mapping[str, Any]) -> Adapter:
         """This adapter as one call with the per-call `settings` uses it: another one
@@ -470,6 +497,24 @@ class Adapter(ABC):
     #: langchain-sambanova's and -perplexity's json_schema, langchain-aws's ChatBedrock's
     #: function calling); the LangChain drop-ins drop it there too.
     strict_dropped: frozenset[str] = frozenset()
+
+    #: Whether a call that bound an empty tool list (`CallSettings.tool_list_bound`, no
+    #: tools) sends it, `tools: []`, as its partner package does and its provider takes
+    #: (langchain-anthropic's, -groq's, -mistralai's `bind_tools([])`, which LangChain's
+    #: `create_agent(tools=[], response_format=ProviderStrategy(...))` calls); False: no
+    #: `tools` member without a tool (OpenAI refuses an empty array).
+    empty_tool_list_sent: bool = False
+
+    #: The UserWarning its partner package gives where it drops a `strict=` given to
+    #: `bind_tools` (so to its structured output's tool too; langchain-aws's ChatBedrock:
+    #: only its Converse API takes it); None: dropped silently.
+    strict_dropped_warning: str | None = None
+
+    #: Whether its partner package's `with_structured_output` parses the reply's text
+    #: with `<think>` blocks and code fences stripped first (langchain-perplexity's
+    #: `ReasoningStructuredOutputParser` / `ReasoningJsonOutputParser`, for its reasoning
+    #: models); the LangChain drop-ins parse with parsers of the same names and reading.
+    think_stripped: bool = False
 
     #: Whether `bind_tools(..., response_format=...)` binds the format as
     #: langchain-openai's `BaseChatOpenAI.bind_tools` rewrites it: LangChain's agents'

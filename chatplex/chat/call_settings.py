@@ -27,6 +27,7 @@ def call_settings(self: ChatModel, overrides: Mapping[str, Any]) -> CallSettings
         top_p=model.top_p,
         stop=(stop,) if isinstance(stop, str) else tuple(stop) if stop else None,
         tools=tuple(model.tools),
+        tool_list_bound=model.langchain_tools_bound,
         tool_choice=model.tool_choice,
         extra_body=model.extra_body,
     )

@@ -52,6 +52,11 @@ class LangChainHooks:
     #: that re-exports it): once that module is loaded, the drop-in's models pass
     #: `isinstance` checks of that class (`langchain/partner_class.py`). None: no class.
     langchain_partner_class: ClassVar[str | None] = None
+    #: Whether a tool list, an empty one too, was bound on it under its LangChain name
+    #: (`bind_tools`, `tools=` per call; set on the bound copy by `chat/tool_binding.py`):
+    #: the wires whose partner sends a bound `[]` send it (`Adapter.empty_tool_list_sent`).
+    #: Never set on a model with no LangChain class, whose requests stay as they were.
+    langchain_tools_bound: bool = False
 
     def langchain_model_name(self) -> str | None:
         """What its LangChain class holds as `model_name` (None where it holds none:

@@ -28,6 +28,7 @@ __all__ = [
     "LLMResult",
     "chat_result",
     "combine_llm_outputs",
+    "combining_style",
     "choice_keys",
     "combine_shaped_outputs",
     "reply_result",
@@ -40,7 +41,6 @@ __all__ = [
     "shaped_llm_output",
     "shaped_generation_info",
     "stream_generation_info",
-    "style_of",
 ]
 
 
@@ -221,9 +221,13 @@ def usage_on_each_candidate(style: str | None) -> bool:
     return style == "chat_completions" or (shape is not None and shape.usage_each)
 
 
-def style_of(provider: Any) -> str | None:
-    """The `llm_output` style its spec declares for a provider name (None: none)."""
-    return _style(provider)
+def combining_style(provider: Any) -> str | None:
+    """How the LangChain class of a provider name combines `generate()`'s rows: its
+    spec's `combined_llm_output`, else its `llm_output` style (None: neither)."""
+    declared = spec(provider) if isinstance(provider, str) else None
+    if declared is None:
+        return None
+    return declared.combined_llm_output or declared.llm_output
 
 
 def shaped_generation_info(
@@ -413,11 +417,12 @@ def _candidates(message: AIMessage) -> list[AIMessage]:
     return [message, *(m for m in others if isinstance(m, AIMessage))]
 
 
-def stream_generation_info(meta: dict[str, Any]) -> dict[str, Any] | None:
+def stream_generation_info(meta: dict[str, Any], style: str | None = None) -> dict[str, Any] | None:
     """A merged stream's `generation_info`: langchain-openai's chunks carry the finish
     reason, model, fingerprint and tier (logprobs when sent); langchain-anthropic's
-    carry none (the provider's spec says which, `ProviderSpec.llm_output`)."""
-    style = _style(meta.get("model_provider"))
+    carry none (the provider's spec says which, `ProviderSpec.llm_output`; `style`: the
+    stream's where its chunks name no provider)."""
+    style = style or _style(meta.get("model_provider"))
     if style == "reply_fields":
         return None
     if style in _SHAPES:

@@ -495,6 +495,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
                 from ..adapters.tools import to_tool_specs
 
                 self.tools = to_tool_specs(value, builtin=self._builtin_tool_reader())
+                self.langchain_tools_bound = tool_binding.under_langchain_name(self)
             elif key == "extra_headers":  # per call: on top of the model's own
                 self.extra_headers = MaskedHeaders({**self.extra_headers, **(value or {})})
             elif key == "rate_limit":

@@ -358,6 +358,10 @@ class PartnerFields:
     #: The field naming the proxy its SDK clients send through (`openai_proxy`): set,
     #: each is given an httpx client with that proxy (`http_client=`).
     client_proxy: str = ""
+    #: The httpx client classes ("module:Class", sync then async) it builds with that
+    #: proxy: httpx's (langchain-openai's), or its SDK's own (langchain-anthropic's
+    #: `anthropic.DefaultHttpxClient`: that SDK refuses another package's clients).
+    client_proxy_classes: tuple[str, str] = ("httpx:Client", "httpx:AsyncClient")
 
     def settable(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """`given` without the `inert` fields at their defaults."""

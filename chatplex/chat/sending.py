@@ -9,7 +9,6 @@ later still, when a call first needs them.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import functools
 from collections.abc import AsyncIterator
@@ -84,17 +83,15 @@ def http_request(
     request = adapter.build_request(messages, settings, stream=stream)
     if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID)
         request = adapter.authorize(request)
-    return adapter, with_extra_headers(model, request)
+    return adapter, adapter.with_call_headers(request, model.extra_headers)
 
 
 def with_extra_headers(model: ChatModel, request: HTTPRequest) -> HTTPRequest:
-    """`request` carrying the model's `extra_headers` too (as it is without any)."""
-    if not model.extra_headers:
-        return request
-    base = request.headers  # copied, not rebuilt: keeps a key-masking dict subclass
-    headers = copy.copy(base) if isinstance(base, dict) else dict(base)
-    headers.update(model.extra_headers)
-    return dataclasses.replace(request, headers=headers)
+    """`request` carrying the model's `extra_headers` too (`Adapter.with_call_headers`)."""
+    adapter = model.adapter
+    if adapter is None:
+        raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
+    return adapter.with_call_headers(request, model.extra_headers)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -168,7 +165,17 @@ def retry_policy_for(model: ChatModel) -> RetryPolicy:
     kinds = adapter.partner_retries if adapter is not None and model.partner_words else None
     if kinds is None:
         return make(model.max_retries, model.max_retry_after)
-    return make(model.max_retries, model.max_retry_after, only=_failures_of(kinds))
+    only = _failures_of(kinds)
+    if adapter is not None and adapter.partner_counts_attempts:
+        # tenacity's stop_after_attempt(max_retries): that many attempts, one at least.
+        retries = max(model.max_retries - 1, 0)
+        return make(retries, model.max_retry_after, only=only, **LANGCHAIN_BASE_WAITS)
+    return make(model.max_retries, model.max_retry_after, only=only)
+
+
+#: LangChain's `create_base_retry_decorator` waits: `wait_exponential(multiplier=1,
+#: min=4, max=10)`, no jitter.
+LANGCHAIN_BASE_WAITS = {"initial_delay": 1.0, "min_delay": 4.0, "max_delay": 10.0, "jitter": 0.0}
 
 
 @functools.lru_cache(maxsize=8)

@@ -183,6 +183,7 @@ def retry_policy(
     *,
     initial_delay: float = INITIAL_DELAY,
     max_delay: float = MAX_DELAY,
+    min_delay: float = 0.0,
     jitter: float = JITTER,
     random: Callable[[], float] = _random.random,
     sleep: Callable[[float], None] = time.sleep,
@@ -193,7 +194,8 @@ def retry_policy(
     """The HTTP retry policy (see the module docstring), every knob exposed. Built once per
     set of arguments and shared (a policy holds no per-call state), so a call pays a
     cache lookup for it. `only`: a retryable error is retried only where it also says
-    so (a drop-in whose partner retries fewer failures).
+    so (a drop-in whose partner retries fewer failures). `min_delay`: the shortest
+    backoff (LangChain's base retry decorator holds its waits at 4 s at least).
 
     Examples:
         >>> from chatplex.errors import ServerError
@@ -206,7 +208,7 @@ def retry_policy(
         raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
     if not max_retry_after >= 0:
         raise ValueError(f"max_retry_after must be >= 0, got {max_retry_after!r}")
-    backoff = wait_exponential(multiplier=initial_delay, max=max_delay)
+    backoff = wait_exponential(multiplier=initial_delay, min=min_delay, max=max_delay)
     return RetryPolicy(
         retry=retry_if_exception(
             is_retryable if only is None else (lambda exc: is_retryable(exc) and only(exc))

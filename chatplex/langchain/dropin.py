@@ -81,6 +81,7 @@ from .settings_fields import masked as _masked
 from .structured import default_method
 from .structured import parsed
 from .tool_binding import is_builtin_tool as _is_builtin_tool
+from .tool_binding import warn_strict_dropped
 from .tool_parsers import tools_parser
 from .trace_versions import named_versions
 from .wrapped import adapter_of as _adapter_of
@@ -440,13 +441,16 @@ class DropInChatModel(ChatChatplex):
         # as the partner's bind_tools and ours (`tool_binding`) send it.
         given = convert_to_openai_tool(schema)["function"]
         if target.adapter is not None and method in target.adapter.strict_dropped:
+            warn_strict_dropped(target.adapter, strict, stacklevel=1)  # (here, as the partner)
             strict = None  # dropped, as its partner package drops it
         forcing = forced_tool_model(target, given, strict)
         bound = self.model_copy(update={"chatplex_model": forcing})
         declared = declared_spec(target)
+        whole_unless_streaming = declared is not None and declared.whole_reply_tool_parser
         repairing = declared is not None and declared.repairing_tool_parsers
         # Its parser of a whole reply where the partner does not stream the model.
-        parser = tools_parser(schema, repairing=repairing, whole=bool(self.disable_streaming))
+        whole = bool(self.disable_streaming) or (whole_unless_streaming and not self.streaming)
+        parser = tools_parser(schema, repairing=repairing or whole_unless_streaming, whole=whole)
         traced = bound.bind(
             ls_structured_output_format={
                 "kwargs": {"method": method, "strict": strict},

@@ -39,8 +39,11 @@ from .replies import merged_result
 from .replies import usage_closes
 from .sdk_replies import with_sdk_objects
 from .stream_call import from_stream
+from .structured import aparsed_at_end
 from .structured import call_format
 from .structured import mark_parsed
+from .structured import parsed_at_end
+from .tool_binding import sent_as_given
 from .tool_errors import partner_words
 from .wrapped import adapter_of
 from .wrapped import allowed_attempts
@@ -151,6 +154,10 @@ def _target(
         # Its parallel-calls flag (Anthropic's `disable_parallel_tool_use`, bound so by
         # bind_tools(parallel_tool_calls=...)) is sent as the wire sends that setting.
         adapter = adapter_of(primary(target))
+        if sent_as_given(adapter, choice):  # the wire's own kind (the Responses API's mcp)
+            del kwargs["tool_choice"]
+            kwargs["extra_body"] = {**(kwargs.get("extra_body") or {}), "tool_choice": choice}
+            choice = None
         choice, parallel = parallel_from_choice(choice)
         specs = to_tool_specs(kwargs.get("tools") or [], builtin=builtin_tool_reader(adapter))
         kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
@@ -183,10 +190,17 @@ def _result(model: ChatChatplex, reply: Any, called: str, target: Any) -> ChatRe
     """`reply` as LangChain's `ChatResult`; a drop-in's with the wire it was made for (its
     partner's result style where the reply names no provider, and the fields its partner
     keeps as its SDK's objects made so), chatplex's own model's as its own."""
+    result = chat_result(reply, _named(model, called), _label(model, target))
     if not model._under_partner_name:
-        return chat_result(reply, called)
+        return result
+    return with_sdk_objects(result, adapter_of(primary(target)))
+
+
+def _label(model: ChatChatplex, target: Any) -> str | None:
+    """A drop-in's wire, the one its model was made for (its partner's result style
+    where the reply names no provider); None for chatplex's own model."""
     label = getattr(primary(target), "provider_label", None)
-    return with_sdk_objects(chat_result(reply, None, label), adapter_of(primary(target)))
+    return label if model._under_partner_name else None
 
 
 def _as_partner(
@@ -223,12 +237,17 @@ def _pieces(
     target, history, translate = _translating(model, messages, call, kwargs)
     helper = helper_target(target, kwargs) if model._under_partner_name else None
     chunks = (helper or target).stream(history, _INSIDE_LANGCHAIN, **kwargs)
-    return generation_chunks(
+    pieces = generation_chunks(
         chunks,
         translate,
         hold=usage_closes(target),
         helper=None if helper is None else HelperPieces(kwargs),
+        label=_label(model, target),
     )
+    # A drop-in's stream as its partner's: a structured reply's object on its last piece.
+    if helper is None and model._under_partner_name:
+        return parsed_at_end(pieces, target, kwargs)
+    return pieces
 
 
 def _apieces(
@@ -238,12 +257,17 @@ def _apieces(
     target, history, translate = _translating(model, messages, call, kwargs)
     helper = helper_target(target, kwargs) if model._under_partner_name else None
     chunks = (helper or target).astream(history, _INSIDE_LANGCHAIN, **kwargs)
-    return ageneration_chunks(
+    pieces = ageneration_chunks(
         chunks,
         translate,
         hold=usage_closes(target),
         helper=None if helper is None else HelperPieces(kwargs),
+        label=_label(model, target),
     )
+    # A drop-in's stream as its partner's: a structured reply's object on its last piece.
+    if helper is None and model._under_partner_name:
+        return aparsed_at_end(pieces, target, kwargs)
+    return pieces
 
 
 def _translating(

@@ -42,8 +42,8 @@ from pydantic import model_validator
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.llm_results import combine_llm_outputs
 from ..chat.llm_results import combine_shaped_outputs
+from ..chat.llm_results import combining_style
 from ..chat.llm_results import partner_style
-from ..chat.llm_results import style_of
 from ..chat.model import ChatModel
 from ..core import Runnable
 from ..messages import AIMessage
@@ -329,14 +329,16 @@ class ChatChatplex(BaseChatModel):
     def _combine_llm_outputs(self, llm_outputs: list[dict[str, Any] | None], /) -> dict[str, Any]:
         # `generate()`'s llm_output: langchain-openai combines its rows' (each names its
         # provider); rows that do not name theirs, as the wire's partner class combines
-        # them (langchain-groq's, langchain-mistralai's), else LangChain's empty one.
-        if any(o and partner_style(o) == "chat_completions" for o in llm_outputs):
+        # them (langchain-openai's for its Responses API's rows too, which carry none;
+        # langchain-groq's, langchain-mistralai's), else LangChain's empty one.
+        engine = primary(self.chatplex_model)
+        style = combining_style(getattr(engine, "provider_label", None) or self._wire)
+        if any(o and partner_style(o) == "chat_completions" for o in llm_outputs) or (
+            self._under_partner_name and style == "chat_completions"
+        ):
             combined = combine_llm_outputs(llm_outputs)
         else:
-            engine = primary(self.chatplex_model)
-            combined = combine_shaped_outputs(
-                llm_outputs, style_of(getattr(engine, "provider_label", None) or self._wire)
-            )
+            combined = combine_shaped_outputs(llm_outputs, style)
         if self._under_partner_name and "model_name" in combined:
             # Those partners write their own field, not a row's (langchain-fireworks'
             # rows have none; an AzureChatOpenAI named by its deployment has None).

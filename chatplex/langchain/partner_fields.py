@@ -195,21 +195,23 @@ def partner_fields_set(
 ) -> set[str]:
     """The partner's `model_fields_set` built with `keywords` (given, None too) in
     `environ` (as `partner_environment` keeps it): the fields given, under their field
-    names, those its validators assign (`assigned`), the `fallbacks` they fill and
-    those they completed on `engine`, the model built (`completed`).
+    names, those another field's alias sets too (`set_only_by`: pydantic sets both),
+    those its validators assign (`assigned`), the `fallbacks` they fill and those they
+    completed on `engine`, the model built (`completed`).
 
     >>> form = PartnerFields(aliases={"model": "model_name"}, assigned=frozenset({"extra"}))
     >>> sorted(partner_fields_set(form, ["model"], {}))
     ['extra', 'model_name']
     """
     named = {form.name(k) for k in keywords}
+    shared = {field for field, keyword in form.set_only_by.items() if keyword in keywords}
     filled = {k for k in form.fallen_back(named, environ) if not form.fallbacks[k].factory}
     completed = {
         name
         for name, attr in form.completed.items()
         if engine is not None and attrgetter(attr)(engine) is not None
     }
-    return named | form.assigned | filled | completed
+    return named | shared | form.assigned | filled | completed
 
 
 def _as_float(value: Any) -> Any:

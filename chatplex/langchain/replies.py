@@ -187,6 +187,7 @@ def generation_chunks(
     *,
     hold: bool,
     helper: HelperPieces | bool | None = None,
+    label: str | None = None,
 ) -> Iterator[ChatGenerationChunk]:
     """A chatplex model's stream as LangChain's pieces, as they come. With `hold` (the
     engine asked for a usage chunk its partner package would not ask for), an empty one
@@ -198,8 +199,9 @@ def generation_chunks(
     stop, ends it). With `helper`, the pieces are those of the openai SDK's parsing
     helper's events, and the final completion's ends them (`helper_stream.py`): the
     chatplex model reads its stream as that helper (`helper_target`): a `HelperPieces`
-    given the call's settings, or True for one without."""
-    ending = _Ending(translate, hold, _helper_pieces(helper))
+    given the call's settings, or True for one without. `label`: the wire a partner's
+    drop-in was made for (its style where the chunks name no provider)."""
+    ending = _Ending(translate, hold, _helper_pieces(helper), label)
     for chunk in chunks:
         yield from ending.passed_on(chunk)
     yield from ending.end()
@@ -211,9 +213,10 @@ async def ageneration_chunks(
     *,
     hold: bool,
     helper: HelperPieces | bool | None = None,
+    label: str | None = None,
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`generation_chunks` of an async stream."""
-    ending = _Ending(translate, hold, _helper_pieces(helper))
+    ending = _Ending(translate, hold, _helper_pieces(helper), label)
     async for chunk in chunks:
         for piece in ending.passed_on(chunk):
             yield piece
@@ -231,12 +234,17 @@ class _Ending:
     """What `generation_chunks` and `ageneration_chunks` decide chunk by chunk: the
     piece each chunk becomes, which empty piece to hold back, and what ends the stream."""
 
-    __slots__ = ("held", "helper", "hold", "provider", "quiet", "style", "translate")
+    __slots__ = ("held", "helper", "hold", "label", "provider", "quiet", "style", "translate")
 
     def __init__(
-        self, translate: StreamTranslator, hold: bool, helper: HelperPieces | None = None
+        self,
+        translate: StreamTranslator,
+        hold: bool,
+        helper: HelperPieces | None = None,
+        label: str | None = None,
     ) -> None:
         self.translate = translate
+        self.label = label  # a drop-in's wire: its style where no chunk names a provider
         self.hold = hold
         self.helper = helper  # the SDK helper's pieces (none held: it streams its own end)
         self.held: ChatGenerationChunk | None = None
@@ -254,6 +262,10 @@ class _Ending:
         if self.style is None and "model_provider" in ours.response_metadata:
             self.style = partner_style(ours.response_metadata) or ""
             self.provider = ours.response_metadata["model_provider"]
+        elif self.style is None:
+            # A partner that names no provider (langchain-sambanova) still gives its
+            # pieces' info, as its wire's style says.
+            self.style = unnamed_reply_style(ours.response_metadata, self.label)
         message = self.translate.chunk(ours)
         if message is None:  # a chunk the partner package streams nothing for
             return () if self.helper is None else tuple(self.helper.pieces(ours, None))
@@ -270,7 +282,7 @@ class _Ending:
         meta = message.response_metadata
         if not chunk.response_metadata and meta == self.quiet:
             return None
-        info = _piece_info(chunk, message, self.provider)
+        info = _piece_info(chunk, message, self.provider, self.style)
         if info is None and not chunk.response_metadata:
             self.quiet = dict(meta)
         return info
@@ -286,20 +298,23 @@ class _Ending:
         return (self.held,)
 
 
-def _piece_info(chunk: AIMessageChunk, piece: Any, provider: Any) -> dict[str, Any] | None:
+def _piece_info(
+    chunk: AIMessageChunk, piece: Any, provider: Any, style: str | None = None
+) -> dict[str, Any] | None:
     """A piece's `generation_info` where the partner class gives it: the keys its style
     streams (the finish reason, the model's fields...) that the piece's own metadata
     carries (LangChain merges them into it, so a key another piece carries would be
     joined twice). Each key comes on one piece, so the merged stream's `on_llm_end`
     shows them once, as the partner's finishing chunk does. (`piece`: the chunk as
     LangChain's; `chunk`: chatplex's, with the provider's own finish word; `provider`:
-    the stream's, which a partner's finishing piece may not name: langchain-groq's.)"""
+    the stream's, which a partner's finishing piece may not name: langchain-groq's;
+    `style`: the stream's, where no piece names a provider.)"""
     meta = dict(piece.response_metadata)
     if "finish_reason" in meta and "model_provider" not in meta:
         meta["model_provider"] = provider  # (read for the style; not in the info)
     if "raw_finish_reason" in chunk.response_metadata:
         meta["raw_finish_reason"] = chunk.response_metadata["raw_finish_reason"]
-    return stream_generation_info(meta)
+    return stream_generation_info(meta, style)
 
 
 def _is_empty(piece: ChatGenerationChunk) -> bool:

@@ -29,7 +29,6 @@ from collections.abc import Mapping
 from operator import attrgetter
 from typing import Any
 
-import httpx
 from pydantic import SecretStr
 
 from ..chat.partner_form import PartnerFields
@@ -130,7 +129,8 @@ def client_arguments(
         out[keyword] = {**own, **(out.get(keyword) or {})}
     proxy = field(form.client_proxy) if form.client_proxy else None
     if proxy and out.get("http_client") is None:
-        out["http_client"] = (httpx.AsyncClient if asynchronous else httpx.Client)(proxy=proxy)
+        made = form.client_proxy_classes[1 if asynchronous else 0]
+        out["http_client"] = _factory(SdkClient(made))(proxy=proxy)
     return out
 
 

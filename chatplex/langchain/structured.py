@@ -49,6 +49,7 @@ from langchain_core.output_parsers import JsonOutputParser
 from langchain_core.output_parsers import PydanticOutputParser
 from langchain_core.output_parsers.openai_tools import JsonOutputKeyToolsParser
 from langchain_core.output_parsers.openai_tools import PydanticToolsParser
+from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 from langchain_core.runnables import Runnable as LCRunnable
 from langchain_core.runnables import RunnableGenerator
@@ -69,6 +70,7 @@ from ..chat.structured import METHODS
 from ..chat.structured import OutputSchema
 from ..chat.structured import format_settings
 from ..chat.structured import output_schema
+from .reasoning_parsers import reasoning_parser
 
 __all__ = [
     "ClassFormat",
@@ -179,6 +181,8 @@ def structured_output(
     parser: LCRunnable[Any, Any]
     if isinstance(settings.get("response_format"), ClassFormat):
         parser = parsed_key_parser(schema)
+    elif adapter is not None and adapter.think_stripped:
+        parser = reasoning_parser(schema if pydantic else None)
     else:
         parser = PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
     return parsed(bound, parser, include_raw)
@@ -332,6 +336,71 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
             return result  # (the Responses API's: the key only for a parsed object)
         message.additional_kwargs = {"parsed": value, **kwargs}
     return result
+
+
+class _StreamParsed:
+    """What `parsed_at_end` reads of a stream: the text of its pieces so far, and
+    whether its last piece (`chunk_position="last"`, the finished response's) gets the
+    object parsed from it."""
+
+    __slots__ = ("format", "texts")
+
+    def __init__(self, inner: Any, settings: Mapping[str, Any]) -> None:
+        adapter = _adapter(inner)
+        given = settings.get("response_format")
+        # langchain-openai's Responses stream (the key only with a parsed object) reads
+        # the object from the finished response; its Chat Completions stream is the
+        # SDK helper's (`helper_stream.py`).
+        wanted = (
+            adapter is not None
+            and adapter.structured_parsed_key
+            and not adapter.structured_parsed_none
+        )
+        self.format = given if wanted and isinstance(given, ClassFormat) else None
+        self.texts: list[Any] = []
+
+    def passed(self, piece: ChatGenerationChunk) -> ChatGenerationChunk:
+        message = piece.message
+        content = message.content
+        self.texts.extend(
+            content if isinstance(content, list) else [{"type": "text", "text": content}]
+        )
+        if (
+            getattr(message, "chunk_position", None) == "last"
+            and "parsed" not in message.additional_kwargs
+        ):
+            # Text not of the schema's JSON is left unparsed, as langchain-openai leaves it.
+            try:
+                value = parsed_value(self.format, self.texts, None)
+            except ValueError:
+                value = None
+            if value is not None:
+                message.additional_kwargs = {**message.additional_kwargs, "parsed": value}
+        return piece
+
+
+def parsed_at_end(
+    pieces: Iterator[ChatGenerationChunk], inner: Any, settings: Mapping[str, Any]
+) -> Iterator[ChatGenerationChunk]:
+    """A drop-in's stream, its last piece carrying `additional_kwargs["parsed"]` where
+    the call asked for a pydantic class's `response_format` and the wire's partner reads
+    the object into its stream's last chunk (langchain-openai's Responses stream, which
+    its structured-output lambda reads there)."""
+    reading = _StreamParsed(inner, settings)
+    if reading.format is None:
+        yield from pieces
+        return
+    for piece in pieces:
+        yield reading.passed(piece)
+
+
+async def aparsed_at_end(
+    pieces: AsyncIterator[ChatGenerationChunk], inner: Any, settings: Mapping[str, Any]
+) -> AsyncIterator[ChatGenerationChunk]:
+    """`parsed_at_end` of an async stream."""
+    reading = _StreamParsed(inner, settings)
+    async for piece in pieces:
+        yield piece if reading.format is None else reading.passed(piece)
 
 
 def _is_pydantic_class(value: Any) -> TypeGuard[type[BaseModel]]:

@@ -6,6 +6,7 @@ wire's partner binds them."""
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -31,9 +32,10 @@ from .wrapped import partner_refuses
 from .wrapped import primary
 
 if TYPE_CHECKING:
+    from ..adapters.base import Adapter
     from .model import ChatChatplex
 
-__all__ = ["bind_tools", "is_builtin_tool"]
+__all__ = ["bind_tools", "is_builtin_tool", "sent_as_given", "warn_strict_dropped"]
 
 
 def is_builtin_tool(tool: Any) -> bool:
@@ -69,6 +71,7 @@ def _bind_functions(
     strict = kwargs.pop("strict", None)
     adapter = adapter_of(model.chatplex_model)
     if adapter is not None and not adapter.bind_strict:
+        warn_strict_dropped(adapter, strict, stacklevel=5)  # (the line binding the tools)
         strict = None  # dropped, as its partner package drops it
     builtin = builtin_tool_reader(adapter)
     for tool in tools:
@@ -96,7 +99,8 @@ def _bind_functions(
             "type": tool_choice
         }  # a built-in tool, as langchain-openai binds it
     elif isinstance(tool_choice, dict) and _on_responses(model):
-        normalise_tool_choice(tool_choice, specs)  # (a choice naming no bound tool fails here)
+        if not sent_as_given(adapter, tool_choice):
+            normalise_tool_choice(tool_choice, specs)  # (one naming no bound tool fails here)
         kwargs["tool_choice"] = tool_choice  # bound as given, as langchain-openai binds it
     else:
         choice = normalise_tool_choice(tool_choice, specs)
@@ -151,6 +155,26 @@ def _builtin_tools(model: ChatChatplex) -> str | None:
     (fallbacks, a fake)."""
     adapter = adapter_of(model.chatplex_model)
     return adapter.builtin_tools if adapter is not None else None
+
+
+#: The `tool_choice` object kinds chatplex reads into its own spelling (a tool's name,
+#: "auto", "none", "required"); another kind is the wire's own.
+_READ_CHOICES = frozenset({"function", "tool", "auto", "none", "any"})
+
+
+def warn_strict_dropped(adapter: Adapter | None, strict: Any, stacklevel: int) -> None:
+    """The UserWarning its partner gives for a `strict=` it drops
+    (`Adapter.strict_dropped_warning`), `stacklevel` frames above this one's caller."""
+    message = None if adapter is None or strict is None else adapter.strict_dropped_warning
+    if message:
+        warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
+
+
+def sent_as_given(adapter: Adapter | None, choice: Any) -> bool:
+    """Whether `choice` is a `tool_choice` object the wire's partner sends as given and
+    chatplex does not read (`Adapter.sends_unread_tool_choice`): sent so, in the body."""
+    unread = isinstance(choice, dict) and choice.get("type") not in _READ_CHOICES
+    return unread and adapter is not None and adapter.sends_unread_tool_choice
 
 
 def _on_responses(model: ChatChatplex) -> bool:

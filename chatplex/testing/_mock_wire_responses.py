@@ -182,6 +182,18 @@ def response_object(reply: Reply, rid: str, created: int, *, done: bool) -> dict
     }
 
 
+def _format_echoed(view: dict[str, Any]) -> dict[str, Any]:
+    """The request's `text.format` as the API echoes it in a finished response (a JSON
+    schema by its name and schema, JSON mode, else plain text)."""
+    asked = view.get("response_format")
+    if not isinstance(asked, dict):
+        return {"type": "text"}
+    if asked.get("type") == "json_schema":
+        inner = asked.get("json_schema") or {}
+        return {"type": "json_schema", "name": inner.get("name"), "schema": inner.get("schema")}
+    return {"type": asked.get("type")}
+
+
 def _render_json(reply: Reply, rid: str) -> bytes:
     return dumps(response_object(reply, rid, int(time.time()), done=True))
 
@@ -213,6 +225,7 @@ def response_events(reply: Reply, rid: str, view: dict[str, Any]) -> list[Event]
         add("response.content_part.done", **text_at, part=_part(reply.text))
     add("response.output_item.done", output_index=0, item=_item(reply, rid, True))
     final = response_object(reply, rid, created, done=True)
+    final["text"] = {**final["text"], "format": _format_echoed(view)}
     add("response.incomplete" if reply.filtered else "response.completed", response=final)
     return [
         (sse(kind, dumps({"type": kind, "sequence_number": n, **fields})), is_delta)

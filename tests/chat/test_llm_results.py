@@ -18,6 +18,7 @@ from chatplex.chat.llm_results import LLMResult  # noqa: E402
 from chatplex.chat.llm_results import chat_result  # noqa: E402
 from chatplex.chat.llm_results import combine_llm_outputs  # noqa: E402
 from chatplex.chat.llm_results import combine_shaped_outputs  # noqa: E402
+from chatplex.chat.llm_results import combining_style  # noqa: E402
 from chatplex.messages import AIMessage  # noqa: E402
 from chatplex.messages import AIMessageChunk  # noqa: E402
 
@@ -92,6 +93,14 @@ def test_callbacks_still_offers_the_same_objects() -> None:
     """Moved out of `callbacks.py`; imports from there keep working."""
     assert callbacks.LLMResult is LLMResult and callbacks.chat_result is chat_result
     assert callbacks.combine_llm_outputs is combine_llm_outputs
+
+
+def test_combining_style_is_the_specs_combined_one_else_its_llm_output() -> None:
+    """A wire whose class combines rows without llm_output its own way says so."""
+    assert combining_style("openai_responses") == "chat_completions"
+    assert combining_style("openai") == "chat_completions"
+    assert combining_style("anthropic") == "reply_fields"
+    assert combining_style("no such provider") is None
 
 
 def test_combine_llm_outputs_is_langchain_openais() -> None:

@@ -298,3 +298,54 @@ def test_a_dropins_retries_are_its_partners_chatplexs_as_an_option(
     chatplexs = retry_policy(2)
     engine.retry_policy = chatplexs
     assert sending.retry_policy_for(engine) is chatplexs
+
+
+def test_chatmistralai_max_retries_counts_attempts_with_langchains_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under ChatMistralAI, `max_retries` is langchain-mistralai's tenacity
+    `stop_after_attempt(max_retries)`: that many attempts in all (one at least), waiting
+    4, 4, 4, 8, 10 s (LangChain's base retry decorator). Side by side on a server that
+    resets each connection, the waits taken by injected sleeps (none real): the same
+    attempts and waits as the partner's sync call; async too on our side."""
+    import asyncio
+    import time
+    import warnings
+
+    import chatplex
+    from chatplex.chat import sending
+    from chatplex.core.retry import retry_policy
+    from chatplex.testing import MockRequest
+    from chatplex.testing import MockServer
+
+    partner = pytest.importorskip("langchain_mistralai").ChatMistralAI
+    waits: list[float] = []
+
+    async def asleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    def injected(*args: Any, **kwargs: Any) -> Any:  # chatplex's policy, sleeps recorded
+        return retry_policy(*args, sleep=waits.append, asleep=asleep, **kwargs)
+
+    monkeypatch.setattr(sending, "_retry_policy", injected)
+    monkeypatch.setattr(time, "sleep", waits.append)  # tenacity's sleep, the partner's
+    seen: list[MockRequest] = []
+
+    def attempts(cls: Any, retries: int, *, asynchronous: bool) -> tuple[int, list[float]]:
+        del seen[:], waits[:]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = cls(api_key="k", base_url=server.openai_base_url, max_retries=retries)
+        with pytest.raises(Exception):  # noqa: B017, PT011 - the count is compared
+            _ = asyncio.run(model.ainvoke("hi")) if asynchronous else model.invoke("hi")
+        return len(seen), list(waits)
+
+    plan = lambda request: seen.append(request) or "reset"  # noqa: E731
+    with MockServer(fault_plan=plan) as server:
+        for retries in (0, 1, 3, 6):
+            ours = attempts(chatplex.ChatMistralAI, retries, asynchronous=False)
+            assert ours[0] == max(retries, 1)
+            # (the partner's async retries sleep in asyncio, which is not injected)
+            assert ours == attempts(partner, retries, asynchronous=False)
+            assert ours == attempts(chatplex.ChatMistralAI, retries, asynchronous=True)
+    assert ours[1] == [4.0, 4.0, 4.0, 8.0, 10.0]

@@ -81,3 +81,56 @@ async def test_bind_tools_sends_a_wires_builtin_tool_in_its_place(
     tools = json.loads(route.calls.last.request.content)["tools"]
     assert tools[0] == sent
     assert "get_weather" in json.dumps(tools[1])  # the function, after it
+
+
+_OPENAI_REPLY = {
+    "id": "c1",
+    "object": "chat.completion",
+    "created": 1,
+    "model": "m",
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}
+    ],
+    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+}
+
+
+def _empty_list_models() -> list[tuple[Any, dict[str, Any], list[Any] | None]]:
+    """(model, its wire's reply, the `tools` a bound empty list sends: None, no member)."""
+    import chatplex
+    from chatplex.lean import init_chat_model
+
+    at = {"api_key": "k", "base_url": "https://gw.example"}
+    return [
+        # As langchain-anthropic, -groq and -mistralai send `bind_tools([])`.
+        (chatplex.ChatAnthropic(model="claude-haiku-4-5", **at), _ANTHROPIC_REPLY, []),
+        (chatplex.ChatGroq(model="llama-3.3-70b-versatile", **at), _OPENAI_REPLY, []),
+        (chatplex.ChatMistralAI(model="mistral-small-latest", **at), _OPENAI_REPLY, []),
+        # langchain-openai sends `tools: []` too, which OpenAI refuses (400).
+        (chatplex.ChatOpenAI(model="gpt-4o-mini", **at), _OPENAI_REPLY, None),
+        # chatplex's own models, under no LangChain name, send no empty list.
+        (init_chat_model("anthropic:claude-haiku-4-5", **at), _ANTHROPIC_REPLY, None),
+        (init_chat_model("groq:llama-3.3-70b-versatile", **at), _OPENAI_REPLY, None),
+    ]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("case", range(6))
+async def test_an_empty_tool_list_is_sent_as_bound_where_the_partner_sends_it(
+    case: int, sync: bool
+) -> None:
+    import respx
+
+    model, reply, sent = _empty_list_models()[case]
+    bodies = []
+    with respx.mock:
+        route = respx.post(url__startswith="https://gw.example/").respond(200, json=reply)
+        for call in (lambda: model.bind_tools([]), lambda: model.bind(tools=[])):
+            bound = call()
+            answer = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+            assert answer.text == "ok"
+            bodies.append(json.loads(route.calls.last.request.content))
+        # Unbound, no model sends a `tools` member.
+        await model.ainvoke("hi") if not sync else model.invoke("hi")
+        assert "tools" not in json.loads(route.calls.last.request.content)
+    assert [body.get("tools") for body in bodies] == [sent, sent]

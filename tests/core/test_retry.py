@@ -196,3 +196,13 @@ def test_only_narrows_what_is_retried() -> None:
     assert policy.delay(APIConnectionError("refused"), 1) is not None
     assert policy.delay(ServerError("down", status=500), 1) is None
     assert retry_policy(2).delay(ServerError("down", status=500), 1) is not None
+
+
+def test_min_delay_holds_the_backoff_up() -> None:
+    """`min_delay`: LangChain's base retry decorator's waits (1 s doubling, held
+    between 4 and 10 s, no jitter)."""
+    from chatplex.errors import ServerError
+
+    policy = retry_policy(5, initial_delay=1.0, min_delay=4.0, max_delay=10.0, jitter=0.0)
+    assert [policy.delay(ServerError("down"), n) for n in range(1, 6)] == [4, 4, 4, 8, 10]
+    assert retry_policy(5, jitter=0.0).delay(ServerError("down"), 1) == 0.5  # none by default

@@ -243,6 +243,26 @@ async def test_a_drop_ins_combined_output_names_its_model_field_as_its_partner(
 
 
 @pytest.mark.parametrize("sync", [True, False])
+async def test_a_drop_ins_rows_without_llm_output_combine_as_langchain_openai(
+    sync: bool,
+) -> None:
+    # langchain-openai's _combine_llm_outputs gives {token_usage, model_name} even when
+    # no row has an llm_output (the Responses API's rows, a stream's); the drop-in gave
+    # LangChain's empty one.
+    from langchain_core.messages import HumanMessage
+
+    prompts = [[HumanMessage("a")], [HumanMessage("b c")]]
+    with MockServer() as server:
+        kwargs: dict[str, Any] = {"model": "gpt-4.1-mini", "api_key": "k", "base_url": server.url}
+        for model in (
+            ChatOpenAI(use_responses_api=True, **kwargs),
+            ChatOpenAI(streaming=True, **kwargs),
+        ):
+            result = model.generate(prompts) if sync else await model.agenerate(prompts)
+            assert result.llm_output == {"token_usage": {}, "model_name": "gpt-4.1-mini"}
+
+
+@pytest.mark.parametrize("sync", [True, False])
 async def test_a_groq_reply_reports_the_effort_asked_the_calls_over_the_models(
     sync: bool,
 ) -> None:

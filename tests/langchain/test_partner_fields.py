@@ -523,6 +523,17 @@ def test_the_facts_read_are_the_engines_declared_form_not_its_name() -> None:
     assert partner_value(engine_type, "openai_api_key", {"openai_api_key": "k"}, {}) is None
 
 
+def test_a_field_anothers_alias_sets_counts_as_set_when_that_keyword_is_given() -> None:
+    # langchain-deepseek's `base_url=` is its `api_base`'s alias and langchain-openai's
+    # `openai_api_base`'s: pydantic sets both, so `model_dump(exclude_unset=True)` has
+    # both; its own field's name sets its own alone.
+    form = PartnerFields(
+        aliases={"base_url": "x_api_base"}, set_only_by={"openai_api_base": "base_url"}
+    )
+    assert partner_fields_set(form, ["base_url"], {}) == {"x_api_base", "openai_api_base"}
+    assert partner_fields_set(form, ["x_api_base"], {}) == {"x_api_base"}
+
+
 def test_a_keyword_the_partner_keeps_in_a_dict_field_is_read_there() -> None:
     form = PartnerFields(kept_in={"stop": "model_kwargs"})
     engine_type = type("ChatElsewhere", (EngineOpenAI,), {"langchain_fields": form})

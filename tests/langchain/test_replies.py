@@ -137,17 +137,17 @@ def test_a_candidate_names_no_provider_where_its_partner_names_none() -> None:
 
 
 async def _pieces(
-    chunks: list[Any], *, hold: bool, sync: bool, partner: bool = False
+    chunks: list[Any], *, hold: bool, sync: bool, partner: bool = False, label: str | None = None
 ) -> list[ChatGenerationChunk]:
     translate = StreamTranslator(partner=partner)
     if sync:
-        return list(generation_chunks(iter(chunks), translate, hold=hold))
+        return list(generation_chunks(iter(chunks), translate, hold=hold, label=label))
 
     async def stream() -> AsyncIterator[Any]:
         for chunk in chunks:
             yield chunk
 
-    return [p async for p in ageneration_chunks(stream(), translate, hold=hold)]
+    return [p async for p in ageneration_chunks(stream(), translate, hold=hold, label=label)]
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
@@ -401,6 +401,36 @@ def test_a_reply_that_names_no_provider_takes_its_drop_ins_wire_style() -> None:
     # Without the drop-in's wire (chatplex's own model) the reply is its own, as before.
     plain = chat_result(reply, "x:m")
     assert plain.llm_output is None and plain.generations[0].generation_info is None
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_stream_that_names_no_provider_takes_its_drop_ins_wire_style(sync: bool) -> None:
+    # langchain-sambanova's stream gives its finishing piece the finish reason, model
+    # name and fingerprint as generation_info (what set_debug prints of the merged run);
+    # its chunks name no provider, so the drop-in's wire says the style.
+    chunks = [
+        AIMessageChunk(content="hi"),
+        AIMessageChunk(
+            content="",
+            response_metadata={
+                "finish_reason": "stop",
+                "model_name": "Meta-Llama-3.3-70B-Instruct",
+                "system_fingerprint": "fp_1",
+            },
+        ),
+    ]
+    pieces = await _pieces(chunks, hold=False, sync=sync, label="sambanova")
+    assert [p.generation_info for p in pieces] == [
+        None,
+        {
+            "finish_reason": "stop",
+            "model_name": "Meta-Llama-3.3-70B-Instruct",
+            "system_fingerprint": "fp_1",
+        },
+    ]
+    # Without the drop-in's wire (chatplex's own model) the pieces carry none.
+    plain = await _pieces(chunks, hold=False, sync=sync)
+    assert [p.generation_info for p in plain] == [None, None]
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

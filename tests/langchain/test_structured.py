@@ -473,3 +473,26 @@ async def test_strict_is_dropped_where_the_partner_drops_it(server: MockServer, 
         assert "additionalProperties" not in loose["schema"]
     assert made["strict"] is True and made["schema"]["required"] == ["text", "mood"]
     assert made["schema"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_responses_stream_carries_the_parsed_object_on_its_last_piece(
+    server: MockServer, sync: bool
+) -> None:
+    # langchain-openai's Responses stream reads the object from the finished response
+    # into its last chunk, which its structured-output lambda reads (no parser run);
+    # the drop-in's last piece had none. A Chat Completions drop-in's stream is the SDK
+    # helper's (its own test); one without a response_format carries none.
+    model = chatplex.ChatOpenAI(
+        model="gpt-4.1-mini", base_url=server.openai_base_url, api_key="k", use_responses_api=True
+    )
+    bound = model.with_structured_output(Joke).first  # type: ignore[attr-defined]
+
+    async def last(runnable: Any) -> Any:
+        if sync:
+            return list(runnable.stream("a joke"))[-1]
+        return [c async for c in runnable.astream("a joke")][-1]
+
+    found = (await last(bound)).additional_kwargs["parsed"]
+    assert isinstance(found, Joke) and found.setup
+    assert "parsed" not in (await last(model)).additional_kwargs

@@ -208,7 +208,8 @@ async def test_chatbedrock_binds_tools_as_without_strict(sync: bool) -> None:
     model_id = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
         model = chatplex.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
-        bound = model.bind_tools([lookup], strict=True)
+        with pytest.warns(UserWarning, match="only supported when using the Converse API"):
+            bound = model.bind_tools([lookup], strict=True)
         _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
     (tool,) = bodies[0]["tools"]
     assert "strict" not in tool and tool["input_schema"]["required"] == ["query"]
@@ -368,3 +369,54 @@ async def test_anthropic_binds_parallel_calls_as_langchain_anthropic(given: dict
     sent, *ours_sent = (body["tool_choice"] for body in bodies)
     assert ours_sent == [sent, sent] == [ours.kwargs["tool_choice"]] * 2
     assert not any("parallel_tool_calls" in body for body in bodies)
+
+
+def test_a_wire_kind_of_tool_choice_is_sent_as_given_where_the_partner_sends_it() -> None:
+    """`sent_as_given`: a tool_choice object chatplex does not read (the Responses API's
+    `mcp`, `allowed_tools`...) goes as given only on a wire whose partner sends any
+    object (`Adapter.sends_unread_tool_choice`); the kinds chatplex reads never."""
+    from chatplex.langchain.tool_binding import sent_as_given
+    from chatplex.providers.openai.adapter import OpenAIAdapter
+    from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+
+    responses, chat = OpenAIResponsesAdapter(api_key="k"), OpenAIAdapter(api_key="k")
+    mcp = {"type": "mcp", "server_label": "wiki"}
+    assert sent_as_given(responses, mcp) and sent_as_given(responses, {"type": "file_search"})
+    assert not sent_as_given(chat, mcp) and not sent_as_given(None, mcp)
+    for read in ({"type": "function", "name": "f"}, {"type": "any"}, "required", None):
+        assert not sent_as_given(responses, read)
+
+
+def test_chatbedrock_warns_as_langchain_aws_where_it_drops_strict() -> None:
+    """ChatBedrock (InvokeModel) drops `strict=` in `bind_tools` and in its structured
+    output's tool with langchain-aws's UserWarning (False too; None: none), at the line
+    binding the tools."""
+    import warnings
+
+    from pydantic import BaseModel
+
+    import chatplex
+
+    partner = pytest.importorskip("langchain_aws").ChatBedrock
+    weather = {"name": "weather", "description": "Weather.", "parameters": {"type": "object"}}
+    keys = {"region_name": "us-east-1", "aws_access_key_id": "a", "aws_secret_access_key": "b"}
+
+    class Forecast(BaseModel):
+        city: str
+
+    def warned(cls: Any) -> list[Any]:
+        model = cls(model_id="anthropic.claude-3-5-sonnet-20240620-v1:0", **keys)
+        seen = []
+        for strict in (True, False, None):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                model.bind_tools([weather], strict=strict)
+                model.with_structured_output(Forecast, strict=strict)
+            seen.append([(w.category, str(w.message)) for w in caught])
+            if caught:
+                assert caught[0].filename == __file__  # the line binding the tools
+        return seen
+
+    ours = warned(chatplex.ChatBedrock)
+    assert ours == warned(partner)
+    assert [len(w) for w in ours] == [2, 2, 0] and "Converse" in ours[0][0][1]

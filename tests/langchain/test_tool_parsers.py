@@ -120,3 +120,16 @@ def test_converse_reads_a_whole_reply_where_it_does_not_stream_the_model() -> No
         model="us.meta.llama3-1-70b-instruct-v1:0", disable_streaming=False, **keys
     )
     assert forced.with_structured_output(Trip).last.get_name() == "_RepairingPydanticToolsParser"
+
+
+def test_chatbedrock_reads_a_whole_reply_unless_streaming_is_on() -> None:
+    # langchain-aws' ChatBedrock parses a forced call with its ToolsOutputParser (no
+    # streamed pieces: `astream_events` shows that run), its repairing parsers only with
+    # `streaming=True`; the drop-in streamed LangChain's PydanticToolsParser.
+    keys = {"aws_access_key_id": "AKID", "aws_secret_access_key": "s", "region_name": "us-east-1"}
+    model = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+    plain = chatplex.ChatBedrock(model=model, **keys)
+    assert plain.with_structured_output(Trip).last.get_name() == "ToolsOutputParser"
+    streaming = chatplex.ChatBedrock(model=model, streaming=True, **keys)
+    parser = streaming.with_structured_output(Trip).last
+    assert parser.get_name() == "_RepairingPydanticToolsParser"

@@ -120,6 +120,23 @@ def test_stream_events_are_numbered_and_flag_the_deltas() -> None:
     assert usage["output_tokens_details"] == {"reasoning_tokens": 0}
 
 
+def test_a_finished_stream_echoes_the_requests_text_format() -> None:
+    # As the API does: langchain-openai reads a streamed structured reply's object from
+    # the finished response's `text.format` (a JSON schema), else leaves it unparsed.
+    schema = {"type": "object", "properties": {"a": {"type": "integer"}}}
+    fmt = {"type": "json_schema", "name": "A", "schema": schema, "strict": True}
+    body = {"model": "m", "input": "x", "text": {"format": fmt}}
+    for asked, echoed in (
+        (body, {"type": "json_schema", "name": "A", "schema": schema}),
+        ({"model": "m", "input": "x"}, {"type": "text"}),
+    ):
+        view = request_view("/v1/responses", asked)
+        reply = plan_reply("openai", view, text=None, chunks=None, tool_name=None)
+        events = WIRE.render_events(reply, "r", view)
+        final = json.loads(events[-1][0].split(b"data: ", 1)[1])["response"]
+        assert final["text"]["format"] == echoed
+
+
 def test_the_shapes_follow_the_recordings() -> None:
     text_file = case_file("openai_responses_nonstream_text.json")
     stream_file = case_file("openai_responses_stream_function_call.sse")

@@ -226,6 +226,8 @@ class AnthropicAdapter(Adapter):
     #: A call's response_format given as a pydantic class: its schema in
     #: output_config.format, as langchain-anthropic converts it.
     response_format_class = "schema"
+    #: A bound empty tool list goes as `tools: []`, as langchain-anthropic sends it.
+    empty_tool_list_sent = True
     #: Whether its replies show the beta models' fields (`for_call`).
     _beta_replies = False
 
@@ -338,7 +340,7 @@ class AnthropicAdapter(Adapter):
             body["top_p"] = settings.top_p
         if settings.stop:
             body["stop_sequences"] = list(settings.stop)
-        body.update(tool_fields(settings))
+        body.update(tool_fields(settings, self.empty_tool_list_sent))
         if stream:
             body["stream"] = True
         effort = self.effort_set

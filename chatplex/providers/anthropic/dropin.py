@@ -39,6 +39,7 @@ from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
+from ...chat.proxied import proxied_clients
 from ...chat.side_call import side_call
 from ...messages import BaseMessage
 from ...messages import HumanMessage
@@ -124,7 +125,10 @@ class ChatAnthropic(ChatModel):
         filled={"max_tokens": "adapter.default_max_tokens"},
         secrets={"anthropic_api_key": "ANTHROPIC_API_KEY", "mcp_servers": "ANTHROPIC_MCP_SERVERS"},
         floats=frozenset({"temperature", "default_request_timeout"}),
-        environment={"anthropic_api_url": "ANTHROPIC_API_URL"},
+        environment={
+            "anthropic_api_url": "ANTHROPIC_API_URL",
+            "anthropic_proxy": "ANTHROPIC_PROXY",
+        },
         fallbacks={
             "anthropic_api_url": Fallback(
                 "https://api.anthropic.com", ("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL")
@@ -185,6 +189,8 @@ class ChatAnthropic(ChatModel):
             "timeout": "default_request_timeout",
         },
         client_headers={"User-Agent": "langchain-anthropic/{partner_version}"},
+        client_proxy="anthropic_proxy",  # (given, else read from ANTHROPIC_PROXY)
+        client_proxy_classes=("anthropic:DefaultHttpxClient", "anthropic:DefaultAsyncHttpxClient"),
     )
     langchain_profiles = "anthropic"
 
@@ -200,6 +206,7 @@ class ChatAnthropic(ChatModel):
         container: str | None = None,
         inference_geo: str | None = None,
         user_profile_id: str | None = None,
+        anthropic_proxy: str | None = None,
         anthropic_version: str = ANTHROPIC_VERSION,
         default_max_tokens: int | None = None,
         **params: Any,
@@ -251,7 +258,9 @@ class ChatAnthropic(ChatModel):
             ),
             effort_set=bool(reasoning_effort),
         )
-        taken.settle(self, adapter, model, **body)
+        # Through its proxy, where one is set, as langchain-anthropic's httpx clients.
+        proxied = proxied_clients(anthropic_proxy, "ANTHROPIC_PROXY", taken.tail.settings)
+        taken.settle(self, adapter, model, **body, **proxied)
         self._betas = None if betas is None else tuple(betas)  # the count's beta endpoint
 
     def get_num_tokens_from_messages(

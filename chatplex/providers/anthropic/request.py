@@ -348,12 +348,13 @@ def _system(messages: Sequence[BaseMessage]) -> str | list[_Block] | None:
     return blocks or None
 
 
-def tool_fields(settings: CallSettings) -> dict[str, Any]:
+def tool_fields(settings: CallSettings, empty_list: bool = False) -> dict[str, Any]:
     """The body's `tools` and `tool_choice`, each only when there is one to send (a
-    no-op choice without tools sends nothing): what the Messages API and Bedrock's
+    no-op choice without tools sends nothing; a bound empty tool list `tools: []` where
+    `empty_list`, `Adapter.empty_tool_list_sent`): what the Messages API and Bedrock's
     InvokeModel body for Anthropic models both carry."""
     fields: dict[str, Any] = {}
-    if settings.tools:
+    if settings.tools or (settings.tool_list_bound and empty_list):
         fields["tools"] = wire_tools(settings)
     if settings.tool_choice is not None:
         choice = wire_tool_choice(settings)

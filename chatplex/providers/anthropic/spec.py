@@ -56,10 +56,6 @@ _BEYOND_SDK = (
 #: LangChain settings of ChatAnthropic chatplex does not have, and why.
 _REFUSED = (
     (
-        "anthropic_proxy",
-        "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead",
-    ),
-    (
         "reuse_last_container",
         "chatplex does not track containers between calls; pass container=... per call",
     ),

@@ -170,6 +170,9 @@ class BedrockAdapter(Adapter):
     #: The base model replies are named by instead (a profile's or an ARN's), as
     #: langchain-aws's `base_model_id` names them; set by `ChatBedrockConverse`.
     base_model_id: str | None = None
+    #: The model's vendor as langchain-aws's `provider` names it (given, or read from the
+    #: model id), set by `ChatBedrockConverse`: a Claude model's cache points follow it.
+    vendor: str | None = None
     #: Its errors are also botocore's `ClientError` subclasses, as langchain-aws raises.
     error_families = ERROR_FAMILIES
     #: botocore's timeouts (ReadTimeoutError, ConnectTimeoutError) hold a `response`,
@@ -300,7 +303,7 @@ class BedrockAdapter(Adapter):
             empty_list=True,
         )
         body = converse_body(
-            messages, settings, self.base_model_id or settings.model, self.effort_rule
+            messages, settings, self.base_model_id or settings.model, self.effort_rule, self.vendor
         )
         headers = {**self._headers, "content-type": _JSON}
         if stream:

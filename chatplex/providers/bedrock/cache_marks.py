@@ -22,9 +22,14 @@ _MAX_CACHE_POINTS = 4
 
 
 def add_cache_points(
-    body: dict[str, Any], cache_control: Mapping[str, Any] | None, base_model: str
+    body: dict[str, Any],
+    cache_control: Mapping[str, Any] | None,
+    base_model: str,
+    vendor: str | None = None,
 ) -> None:
-    """Add the Converse `cachePoint` blocks `cache_control` asks for to `body`, in place."""
+    """Add the Converse `cachePoint` blocks `cache_control` asks for to `body`, in place;
+    a Claude model's (by its base model id, or its `vendor` "anthropic", as
+    langchain-aws reads its `provider`) its end-of-history point too."""
     if not cache_control:
         return
     base = base_model.lower()
@@ -49,7 +54,8 @@ def add_cache_points(
         tools.append({"cachePoint": dict(point)})
         budget -= 1
     # Claude's end-of-history point (Bedrock's simplified cache management).
-    if budget > 0 and "anthropic" in base and not nova and own == 0 and len(turns) >= 2:
+    claude = "anthropic" in base or vendor == "anthropic"
+    if budget > 0 and claude and not nova and own == 0 and len(turns) >= 2:
         before = turns[-2].get("content")
         if (
             isinstance(before, list)

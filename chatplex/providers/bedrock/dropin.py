@@ -308,6 +308,7 @@ class ChatBedrockConverse(ChatModel):
             config=ClientConfig(region_name=from_config.region_name),
         )
         adapter.base_model_id = self.base_model_id  # replies name it, as langchain-aws's
+        adapter.vendor = self.provider_name
         adapter.effort_rule = effort_rule  # a call's `reasoning_effort` (`request.py`)
         body: dict[str, Any] = {
             "system": list(system) if system else None,

@@ -165,8 +165,20 @@ class BedrockInvokeAdapter(BedrockAdapter):
     strict_dropped = frozenset({"function_calling"})
     #: ...as it ignores `bind_tools(strict=...)` itself.
     bind_strict = False
+    #: ...with this warning (strict=False too).
+    strict_dropped_warning = (
+        "The 'strict' parameter is only supported when using the Converse API "
+        "(beta_use_converse_api=True). It will be ignored."
+    )
+    #: A bound empty tool list goes as `tools: []` in an Anthropic model's body, as
+    #: langchain-aws's ChatBedrock sends its kwargs' `tools` (not the prompt families').
+    empty_tool_list_sent = True
     #: The model family the body is built for; None reads it from the model id.
     family: str | None = None
+    #: The model's own `cache_control` (`ChatBedrock(model_kwargs={"cache_control": ...})`),
+    #: sent as a top-level body field, as langchain-aws sends its model_kwargs: only a
+    #: call's marks the last content block.
+    model_cache_control: Mapping[str, Any] | None = None
     #: The model id asked, per call (`for_model`): replies name it, as langchain-aws's.
     model_id: str | None = None
     #: Per call, set by `build_request` on the call's view: whether the stream's text
@@ -259,6 +271,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
             self._stream_blocks = "claude-" in base and (
                 "tools" in body or _thinking_on(body) or self._citations
             )
+        if self.model_cache_control is not None:  # (a call's sent at the top wins)
+            body = {"cache_control": dict(self.model_cache_control), **body}
         headers = {**self._headers, "content-type": _JSON}
         if stream:  # InvokeModelWithResponseStream: the chunks' type in botocore's header
             headers.update(
@@ -268,8 +282,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
             headers["accept"] = _JSON
         return self._signed_post(self.url(settings.model, stream=stream), body, headers)
 
-    @staticmethod
-    def anthropic_body(messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
+    @classmethod
+    def anthropic_body(cls, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
         """The InvokeModel body of an Anthropic model, keys as langchain-aws orders them:
         the model's kwargs, tools, `anthropic_version`, messages, system, `max_tokens`,
         `temperature` (then `top_p` and `stop_sequences` when set)."""
@@ -284,7 +298,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         body: dict[str, Any] = dict(settings.extra_body)
         # A call's cache setting marks the last content block, as langchain-aws puts it.
         mark_last_block(turns, body.pop("cache_control", None))
-        fields = tool_fields(settings)
+        fields = tool_fields(settings, cls.empty_tool_list_sent)
         for tool in fields.get("tools", ()):
             if "input_schema" in tool and not tool.get("description"):
                 # A tool with no description (with_structured_output of a class without a

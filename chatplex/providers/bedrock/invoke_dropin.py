@@ -278,13 +278,15 @@ class ChatBedrock(ChatBedrockConverse):
             base_model_id=base,
             provider=provider,
             region_name=region_name,
-            extra_body={**(model_kwargs or {}), **(extra_body or {})},
+            # (its cache_control the model's own: `BedrockInvokeAdapter.model_cache_control`)
+            extra_body={**_without_cache(model_kwargs), **(extra_body or {})},
             supports_tool_choice_values=supports_tool_choice_values,
             **settings,
         )
         self.stream_usage = stream_usage  # (ChatBedrockConverse takes none)
         invoke = BedrockInvokeAdapter.from_converse(self.adapter)  # type: ignore[arg-type]
         invoke.family = self.provider_name
+        invoke.model_cache_control = (model_kwargs or {}).get("cache_control")
         if guardrail is not None:
             invoke.add_headers(
                 {
@@ -361,3 +363,8 @@ class ChatBedrock(ChatBedrockConverse):
         if not stop:
             return None
         return [stop] if isinstance(stop, str) else list(stop)
+
+
+def _without_cache(model_kwargs: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`model_kwargs` but its `cache_control`, which the adapter sends apart from a call's."""
+    return {k: v for k, v in (model_kwargs or {}).items() if k != "cache_control"}

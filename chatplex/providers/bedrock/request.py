@@ -151,15 +151,16 @@ def converse_body(
     settings: CallSettings,
     base_model: str | None = None,
     effort_rule: EffortRule | None = None,
+    vendor: str | None = None,
 ) -> dict[str, Any]:
     """The whole Converse body for one call (the model id goes in the URL, not here);
-    `base_model` (the model's own, else `settings.model`; not a call's `model_id=`) says
-    where a call's `cache_control` puts cache points, as langchain-aws's
-    `_get_base_model()` does; `effort_rule` (a ChatBedrockConverse's) what a call's
-    `reasoning_effort` becomes."""
+    `base_model` (the model's own, else `settings.model`; not a call's `model_id=`) and
+    `vendor` (the model's `provider`) say where a call's `cache_control` puts cache
+    points, as langchain-aws's `_get_base_model()` and `provider` do; `effort_rule` (a
+    ChatBedrockConverse's) what a call's `reasoning_effort` becomes."""
     body = converse_fields(messages, settings, effort_rule)
     cache_control = settings.extra_body.get(_CACHE_KEYWORD)
-    add_cache_points(body, cache_control, base_model or settings.model)
+    add_cache_points(body, cache_control, base_model or settings.model, vendor)
     if "toolConfig" not in body and has_tool_blocks(body["messages"]):
         body["messages"] = tool_blocks_as_text(body["messages"])
     return body

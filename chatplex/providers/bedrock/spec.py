@@ -24,6 +24,7 @@ def _bedrock(
     metadata_order: KeyOrder = _AS_THEY_COME,
     stream_metadata_order: KeyOrder = _AS_THEY_COME,
     repairing_tool_parsers: bool = False,
+    whole_reply_tool_parser: bool = False,
     llm_output: str | None = None,
 ) -> ProviderSpec:
     """One of Bedrock's two APIs ("module:name" paths inside this folder): both report as
@@ -45,6 +46,7 @@ def _bedrock(
         metadata_order=metadata_order,
         stream_metadata_order=stream_metadata_order,
         repairing_tool_parsers=repairing_tool_parsers,
+        whole_reply_tool_parser=whole_reply_tool_parser,
         llm_output=llm_output,
     )
 
@@ -71,7 +73,7 @@ SPECS = (
             last=("model_provider",),
         ),
         # ChatBedrockConverse parses a forced call with langchain-aws's repairing parsers
-        # (ChatBedrock only when streaming=True: not declared).
+        # (ChatBedrock only when streaming=True: `whole_reply_tool_parser`).
         repairing_tool_parsers=True,
     ),
     _bedrock(
@@ -85,5 +87,7 @@ SPECS = (
         ),
         model_prefixes=("amazon.", "anthropic.", "meta."),
         llm_output="usage_and_stop",  # ChatBedrock's: the body's usage, stop reason, model
+        # Its forced call parsed whole by ToolsOutputParser unless streaming=True.
+        whole_reply_tool_parser=True,
     ),
 )

@@ -94,6 +94,9 @@ class CohereAdapter(Adapter):
     #: Cohere constrains its output to a `response_format` schema (docs.cohere.com,
     #: "Structured Outputs"): `strict=` is moot there, as langchain-cohere ignores it.
     schema_enforced = True
+    #: A bound empty tool list goes as `tools: []`, as langchain-cohere sends it (its
+    #: kwargs' `tools` reach the cohere SDK, which omits only a None).
+    empty_tool_list_sent = True
     #: The call's `documents` its replies repeat (`for_call`); none on the model's own.
     _documents: Sequence[Any] = ()
 
@@ -135,7 +138,9 @@ class CohereAdapter(Adapter):
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
         check_call(messages, provider=PROVIDER, block_types=self.block_types)
-        body = wire_body(messages, settings, stream=stream)
+        body = wire_body(
+            messages, settings, stream=stream, empty_tool_list=self.empty_tool_list_sent
+        )
         return post_json(self._url, body, self._headers, self._secret_names, self._secret_url)
 
     def tokenize_request(self, body: dict[str, Any]) -> HTTPRequest:

@@ -79,9 +79,14 @@ _CHOICES = {"required": "REQUIRED", "any": "REQUIRED", "none": "NONE"}
 
 
 def wire_body(
-    messages: Sequence[BaseMessage], settings: CallSettings, *, stream: bool
+    messages: Sequence[BaseMessage],
+    settings: CallSettings,
+    *,
+    stream: bool,
+    empty_tool_list: bool = False,
 ) -> dict[str, Any]:
-    """The `/v2/chat` body, in the order the cohere SDK writes its fields."""
+    """The `/v2/chat` body, in the order the cohere SDK writes its fields; a bound empty
+    tool list as `tools: []` where `empty_tool_list` (`Adapter.empty_tool_list_sent`)."""
     extra = dict(settings.extra_body)
     preamble = extra.pop("preamble", None)
     if preamble:
@@ -92,7 +97,7 @@ def wire_body(
         raise ValueError("the last message must be a HumanMessage or a ToolMessage (Cohere)")
     body: dict[str, Any] = {"model": settings.model, "messages": [_message(m) for m in messages]}
     tools, choice = _tools(settings.tools, settings.tool_choice)
-    if tools:
+    if tools or (settings.tool_list_bound and empty_tool_list):
         body["tools"] = tools
     if settings.max_tokens is not None:
         body["max_tokens"] = settings.max_tokens

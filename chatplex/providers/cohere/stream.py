@@ -16,11 +16,13 @@ The last chunk carries langchain-cohere's `finish_reason` and `token_count` (the
 `billed_units`, with their total) and the calls made (`tool_calls`, OpenAI-shaped) in
 both `additional_kwargs` and `response_metadata`; and, unlike langchain-cohere (which
 streams no usage), `usage_metadata` from `usage.tokens`, as the non-stream reply has it.
-Tool-call chunks keep Cohere's call id (langchain-cohere gives each chunk a random one),
-and their `index` counts on after the blocks streamed before the calls (the reasoning,
-the tool plan or text), where langchain-cohere gives Cohere's own `index` (0 for the
-first call): LangChain's `output_version="v1"` numbers those blocks from 0 too, and a
-text block and a call with one index are merged into one broken block.
+Each tool-call chunk carries its call's id, Cohere's (langchain-cohere puts an id on
+every chunk too, but a new random one each, and yields the last arguments piece twice:
+merged, its call splits apart), and their `index` counts on after the blocks streamed
+before the calls (the reasoning, the tool plan or text), where langchain-cohere gives
+Cohere's own `index` (0 for the first call): LangChain's `output_version="v1"` numbers
+those blocks from 0 too, and a text block and a call with one index are merged into one
+broken block.
 """
 
 from __future__ import annotations
@@ -117,12 +119,14 @@ class CohereStreamParser:
             )
         elif self._calls and arguments:
             self._calls[-1]["function"]["arguments"] += arguments
+        # A delta names no call: it continues the last one started.
+        call_id = self._calls[-1]["id"] if self._calls else None
         if self._offset is None:
             self._offset = int(self._thinking) + int(self._texts)
         chunk = {
             "name": name,
             "args": arguments,
-            "id": call.get("id") if kind == "tool-call-start" else None,
+            "id": call_id or None,
             "index": index + self._offset if isinstance(index, int) else index,
             "type": "tool_call_chunk",
         }

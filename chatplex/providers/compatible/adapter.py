@@ -101,7 +101,8 @@ class CompatibleAdapter(OpenAIAdapter):
 
     Settings: `api_key` (else the profile's key variables, as `environment_key`
     allows), `base_url` (else its base variables, else its default), `default_headers`,
-    `include_usage`, `secret_headers`, `extra_block_types`, as `OpenAIAdapter`'s.
+    `include_usage`, `secret_headers`, `extra_block_types`, as `OpenAIAdapter`'s;
+    `sent_nulls`, body fields sent as null when the request sets none.
     """
 
     profile: Profile
@@ -115,6 +116,7 @@ class CompatibleAdapter(OpenAIAdapter):
         include_usage: bool = True,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
+        sent_nulls: Sequence[str] = (),
     ) -> None:
         base_url = hold_url(base_url)  # rebound first: no local holds a credential in clear
         api_key = as_secret(api_key)
@@ -146,6 +148,9 @@ class CompatibleAdapter(OpenAIAdapter):
             secret_headers=secret_headers,
             extra_block_types=(*extra_block_types, *_returned_block_types(profile)),
         )
+        #: Body fields sent as null when the request sets none (a drop-in's partner
+        #: sends its unset fields so: `DropIn.body_nulls`).
+        self.sent_nulls = tuple(sent_nulls)
         self._withheld = ""
         if not api_key and official and profile.key_variables:
             base_note = " or ".join(profile.base_variables) or "the environment"
@@ -155,6 +160,11 @@ class CompatibleAdapter(OpenAIAdapter):
     def partner_retries(self) -> frozenset[str] | None:  # type: ignore[override]
         """The failures its partner package retries (its profile's `partner_retries`)."""
         return self.profile.partner_retries
+
+    @property
+    def partner_counts_attempts(self) -> bool:  # type: ignore[override]
+        """Whether its partner's `max_retries` counts attempts (its profile's)."""
+        return self.profile.partner_counts_attempts
 
     @property
     def error_families(self) -> tuple[ErrorFamily, ...]:  # type: ignore[override]
@@ -211,6 +221,11 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.assistant_text_blocks
 
     @property
+    def empty_tool_list_sent(self) -> bool:  # type: ignore[override]
+        """As its partner package sends a bound empty tool list: the profile's."""
+        return self.profile.empty_tool_list_sent
+
+    @property
     def lone_text_as_string(self) -> bool:  # type: ignore[override]
         """As its partner package sends content of one text block: the profile's."""
         return self.profile.lone_text_as_string
@@ -221,6 +236,11 @@ class CompatibleAdapter(OpenAIAdapter):
         langchain-openai's."""
         given = self.profile.text_extras_roles
         return super().text_extras_roles if given is None else given
+
+    @property
+    def content_part_keys(self) -> frozenset[str] | None:  # type: ignore[override]
+        """The keys its partner package keeps on a content part: the profile's."""
+        return self.profile.content_part_keys
 
     @property
     def structured_output_method(self) -> str | None:
@@ -256,6 +276,12 @@ class CompatibleAdapter(OpenAIAdapter):
     def strict_dropped(self) -> frozenset[str]:  # type: ignore[override]
         """The structured-output methods whose `strict=` is dropped (the profile says)."""
         return self.profile.strict_dropped
+
+    @property
+    def think_stripped(self) -> bool:  # type: ignore[override]
+        """Whether a structured reply is parsed with `<think>` blocks stripped (the
+        profile says)."""
+        return self.profile.think_stripped
 
     @property
     def binds_response_format(self) -> bool:  # type: ignore[override]
@@ -343,6 +369,8 @@ class CompatibleAdapter(OpenAIAdapter):
             body["tool_choice"] = profile.tool_choices[choice]
         if profile.turns is not None and isinstance(body.get("messages"), list):
             body["messages"] = styled_turns(messages, body["messages"], profile.turns)
+        for name in self.sent_nulls:
+            body.setdefault(name, None)
         if not profile.says_stream_false and body.get("stream") is False:
             del body["stream"]
         dropped = profile.stop_dropped
@@ -352,9 +380,16 @@ class CompatibleAdapter(OpenAIAdapter):
             body["messages"] = _with_call_ids(body["messages"], profile.tool_call_id_pattern)
         if body != request.json:
             request = dataclasses.replace(request, json=body)
-        if profile.session_affinity is not None:  # read now: the caller's context
-            request = with_affinity(request, profile.session_affinity)
         return request
+
+    def with_call_headers(self, request: HTTPRequest, headers: Mapping[str, str]) -> HTTPRequest:
+        """The headers, and the profile's session affinity (read now: the caller's
+        context) unless they name its header, as its partner sends neither then."""
+        request = super().with_call_headers(request, headers)
+        affinity = self.profile.session_affinity
+        if affinity is None or any(k.lower() == affinity.header.lower() for k in headers):
+            return request
+        return with_affinity(request, affinity)
 
     @property
     def call_body_fields(self) -> frozenset[str]:
@@ -450,6 +485,7 @@ class OpenRouterAdapter(CompatibleAdapter):
         include_usage: bool = True,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
+        sent_nulls: Sequence[str] = (),
         app_url: str | Secret | None = None,
         app_title: str | None = None,
         app_categories: Sequence[str] | None = None,
@@ -471,6 +507,7 @@ class OpenRouterAdapter(CompatibleAdapter):
             include_usage=include_usage,
             secret_headers=secret_headers,
             extra_block_types=extra_block_types,
+            sent_nulls=sent_nulls,
         )
 
 

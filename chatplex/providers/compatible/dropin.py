@@ -157,9 +157,16 @@ class PresetChatModel(TiktokenCounted):
             base_url=with_query(given["base_url"], given["default_query"]),
             default_headers=given["default_headers"],
             include_usage=include_usage,
+            sent_nulls=spec.body_nulls,
             **adapter_settings,
         )
-        model_kwargs = given["model_kwargs"] or {}
+        model_kwargs = dict(given["model_kwargs"] or {})
+        # Its SDK's request option, not a body field: headers, under the call's.
+        held_headers = (
+            model_kwargs.pop("extra_headers", None) if profile.sdk_request_options else None
+        )
+        held_headers = held_headers or {}
+        headers = {**held_headers, **(taken.tail.settings.get("extra_headers") or {})}
         _report_asked(adapter, {**body, **api_params, **model_kwargs})
         n = given["n"]
         if n is not None and (n != 1 or "n" in spec.body_defaults):
@@ -187,6 +194,7 @@ class PresetChatModel(TiktokenCounted):
             model_kwargs=None,
             extra_body={**body, **model_kwargs, **(given["extra_body"] or {})},
             stream_usage=include_usage,
+            **({"extra_headers": headers} if headers else {}),
         )
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:

@@ -12,7 +12,9 @@ catch, by the SDK that package raises through (`Profile.sdk`; `sdk_errors.ErrorF
   perplexity or sambanova stream a status error worded as the event's body);
   none of these SDKs' errors has a `code`: it reads None, as there; a stream that
   broke off is none of their classes but httpx's error, which they let through
-  (fireworks' too: its async client is httpx over aiohttp);
+  (fireworks' too: its async client is httpx over aiohttp, whose transport raises a
+  connection that could not be made as a timeout: langchain-fireworks'
+  `FireworksTimeoutError`, "Request timed out.", `bridged_failures`);
 - "httpx" (langchain-mistralai calls the API with httpx itself): httpx's class alone
   (`HTTPStatusError`, a timeout's or a failed connection's class), no `code` either;
   an error status says what langchain-mistralai's says ("Error response 400 while
@@ -26,6 +28,7 @@ from typing import Any
 from ...errors import APIError
 from ...sdk_errors import ErrorFamily
 from ...sdk_errors import aiohttp_bridge_cut_family
+from ...sdk_errors import bridged_failures
 from ...sdk_errors import cut_stream_family
 from ...sdk_errors import decode_family
 from ...sdk_errors import httpx_transport_class
@@ -124,11 +127,14 @@ _FIREWORKS_OVERFLOW = ("prompt is too long",)
 #: error through for a body or an event that is not JSON (`decode_family`, first).
 _FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
     "openai": OPENAI_FAMILIES,
+    # Its async client is httpx over aiohttp: a refused connection is a timeout there.
     "fireworks": (
         decode_family(),
-        partner_family("langchain_fireworks.chat_models", "Fireworks", _FIREWORKS_OVERFLOW),
-        _sdk_family("fireworks", cuts_through=True),
-        model_error_family(_FIREWORKS_OVERFLOW),
+        bridged_failures(
+            partner_family("langchain_fireworks.chat_models", "Fireworks", _FIREWORKS_OVERFLOW)
+        ),
+        bridged_failures(_sdk_family("fireworks", cuts_through=True)),
+        bridged_failures(model_error_family(_FIREWORKS_OVERFLOW)),
         aiohttp_bridge_cut_family(),
     ),
     "httpx": (decode_family(), ErrorFamily("httpx", _httpx_class, _fill_httpx)),

@@ -76,6 +76,8 @@ BASE_CHAT_OPENAI = (
 
 #: langchain-groq's defaults sent in every body (and written by its serializer).
 GROQ_BODY = {"n": 1, "service_tier": "on_demand"}
+#: ... and its unset fields it sends as null in every body (its `_default_params`).
+GROQ_NULLS = ("stop", "reasoning_format", "reasoning_effort")
 
 #: The SDK clients of a langchain-openai subclass whose validator builds each on an
 #: `openai` client of its own (`PartnerFields.clients`, as data): the chat completions

@@ -72,6 +72,9 @@ class DropIn:
     #: Body fields the class always sends (its defaults: langchain-groq's `n` and
     #: `service_tier`), unless given otherwise.
     body_defaults: Mapping[str, Any] = field(default_factory=dict)
+    #: Body fields the class sends as null when nothing sets them (langchain-groq's
+    #: `stop`, `reasoning_format`, `reasoning_effort`): a call's own value still wins.
+    body_nulls: tuple[str, ...] = ()
     #: `with_structured_output` methods the class answers with another (langchain-
     #: deepseek: DeepSeek has no `json_schema` response format, so function calling).
     structured_methods: Mapping[str, str] = field(default_factory=dict)

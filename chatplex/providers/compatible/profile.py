@@ -204,6 +204,10 @@ class TurnStyle:
     #: Whether an assistant's list content goes back as its blocks (the provider's own
     #: `thinking` parts included), `index` keys dropped, text blocks as type and text.
     assistant_parts: bool = False
+    #: Whether an assistant turn with tool calls whose content is an empty list (a call
+    #: written by hand) goes as `[]` where ChatOpenAI sends null (langchain-fireworks
+    #: nulls an empty string only).
+    empty_list_kept: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,10 +237,17 @@ class Profile:
     #: The SDK whose exception classes its partner package raises, when not openai's
     #: (a Stainless SDK: "groq", "fireworks").
     sdk: str = "openai"
+    #: Whether that SDK's `create()` takes request options (`extra_headers`) beside the
+    #: body's fields, as a Stainless SDK does: a `model_kwargs` `extra_headers` is then
+    #: headers; False (langchain-mistralai posts with httpx): a body field as the rest.
+    sdk_request_options: bool = True
     #: The failures in transit its partner package retries where it retries no error
     #: status (`Adapter.partner_retries`; langchain-mistralai: httpx's request errors);
     #: None: what chatplex retries.
     partner_retries: frozenset[str] | None = None
+    #: Whether its partner's `max_retries` counts attempts, with LangChain's base retry
+    #: waits (`Adapter.partner_counts_attempts`; langchain-mistralai's tenacity).
+    partner_counts_attempts: bool = False
     #: Whether an error's `body` is the body's `error` object (the openai SDK's
     #: `APIStatusError.body`), not the whole body (the groq and fireworks SDKs').
     error_body_inner: bool = False
@@ -308,6 +319,9 @@ class Profile:
     #: (`Adapter.strict_dropped`): langchain-xai's function calling, langchain-sambanova's
     #: and -perplexity's json_schema.
     strict_dropped: frozenset[str] = frozenset()
+    #: Whether its partner package parses a structured reply with `<think>` blocks and
+    #: code fences stripped first (`Adapter.think_stripped`): langchain-perplexity.
+    think_stripped: bool = False
     #: Whether a call with a JSON `response_format` is streamed when streaming is asked;
     #: False: made whole, as its partner package does (langchain-groq: Groq refuses to
     #: stream structured outputs and JSON mode).
@@ -330,6 +344,10 @@ class Profile:
     #: joined into one string, as langchain-deepseek and -sambanova send it, and what a
     #: server without a partner package is sure to take.
     assistant_text_blocks: bool = False
+    #: Whether a bound empty tool list goes as `tools: []`, as its partner package sends
+    #: it and the provider takes (`Adapter.empty_tool_list_sent`: langchain-groq's and
+    #: -mistralai's `bind_tools([])`); off: no `tools` member without a tool.
+    empty_tool_list_sent: bool = False
     #: Whether a message's content of exactly one text block goes as its text (every
     #: role: langchain-fireworks' `_sanitize_chat_completions_content`); off: the list.
     lone_text_as_string: bool = False
@@ -337,6 +355,11 @@ class Profile:
     #: `extras` and `thought_signature` (a Gemini text part's signature), as its partner
     #: package sends them (None: langchain-openai's, a user's and a system's).
     text_extras_roles: frozenset[str] | None = None
+    #: The keys each content part keeps, the others dropped, before a lone text block
+    #: is read (every role: langchain-fireworks filters parts to its SDK's content part,
+    #: as Fireworks refuses other keys: a file by `file_id` goes as `{"type": "file"}`);
+    #: None: parts as the OpenAI adapter writes them.
+    content_part_keys: frozenset[str] | None = None
     #: Whether its partner class is langchain-openai's `BaseChatOpenAI`, whose `_stream`
     #: takes a call with a `response_format` through the openai SDK's parsing helper, and
     #: whose pieces of it name langchain-openai's provider (langchain-deepseek writes its

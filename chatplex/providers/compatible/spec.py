@@ -33,6 +33,7 @@ from .partner_tables import BASE_CHAT_OPENAI
 from .partner_tables import CLIENTS
 from .partner_tables import GROQ_BODY
 from .partner_tables import GROQ_CREATE
+from .partner_tables import GROQ_NULLS
 from .partner_tables import GROQ_USAGE_EXTRAS
 from .partner_tables import OWN_CHAT_CLIENTS
 from .partner_tables import OWN_ROOT_CLIENTS
@@ -92,6 +93,7 @@ PRESETS: tuple[Preset, ...] = (
                 {"user", "system", "assistant", "tool"}
             ),  # each block as given
             assistant_text_blocks=True,  # its assistant turn: `text_blocks or ""`
+            empty_tool_list_sent=True,  # langchain-groq's bind_tools([]): `tools: []`
             sdk_path="/openai/v1",
             json_schema_shape="titled",  # langchain-groq's response_format
             # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
@@ -191,6 +193,7 @@ PRESETS: tuple[Preset, ...] = (
             ),
             temperature=0.7,
             body_defaults=GROQ_BODY,
+            body_nulls=GROQ_NULLS,
             refused={**CLIENTS, "groq_proxy": PROXY},
         ),
     ),
@@ -203,6 +206,8 @@ PRESETS: tuple[Preset, ...] = (
             style=ReplyStyle("deepseek", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,
             sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
+            # no `tools: []` for a bound empty list, which langchain-deepseek sends: the
+            # API refuses it ("Invalid 'tools': empty array", runebookai/tome#87)
         ),
         langchain_class="ChatDeepSeek",
         llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
@@ -243,6 +248,7 @@ PRESETS: tuple[Preset, ...] = (
             # Live Search's sources (langchain-xai keeps them, repeated by the usage event).
             kept_fields=("citations",),
             kept_on_each_chunk=True,
+            empty_tool_list_sent=True,  # langchain-xai's bind_tools([]): `tools: []`
             error_body_inner=True,
             assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
             sdk_helper=True,
@@ -336,6 +342,7 @@ PRESETS: tuple[Preset, ...] = (
             "Mistral AI",
             "https://api.mistral.ai/v1",
             dropped_input_blocks=frozenset(),  # langchain-mistralai sends every block
+            empty_tool_list_sent=True,  # langchain-mistralai's bind_tools([]): `tools: []`
             key_variables=("MISTRAL_API_KEY",),
             base_variables=("MISTRAL_BASE_URL",),
             # Mistral's API names the seed `random_seed` (its tool_choice takes
@@ -381,9 +388,12 @@ PRESETS: tuple[Preset, ...] = (
                 raw_calls_as_sent=True,
             ),
             sdk="httpx",
+            sdk_request_options=False,
             # langchain-mistralai's tenacity retries httpx's RequestError and StreamError
             # only: never a 429 or a 5xx.
             partner_retries=frozenset({"connection", "timeout"}),
+            # ... `stop_after_attempt(max_retries)`: attempts, 4-10 s apart.
+            partner_counts_attempts=True,
         ),
         langchain_class="ChatMistralAI",
         # Its stream: the model's name on the finishing chunk, before the finish reason.
@@ -475,13 +485,18 @@ PRESETS: tuple[Preset, ...] = (
             "https://api.fireworks.ai/inference/v1",
             # langchain-fireworks': langchain-openai's and `reasoning`.
             dropped_input_blocks=LANGCHAIN_OPENAI_DROPPED | {"reasoning"},
-            text_extras_roles=frozenset(),  # its sanitizer keeps a text's text only
+            empty_tool_list_sent=True,  # langchain-fireworks' bind_tools([]): `tools: []`
             # langchain-fireworks' variable, then its SDK's.
             base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
             # Its turns: the text blocks left after reasoning as a list, and content of
             # one text block as its text (any role).
             assistant_text_blocks=True,
             lone_text_as_string=True,
+            # ...after each part is cut to its SDK's content part (Fireworks refuses
+            # other keys), and no name on a turn (its API's message has none).
+            content_part_keys=frozenset({"type", "text", "image_url", "video_url"}),
+            # A hand-written call's `content: []` goes as it is.
+            turns=TurnStyle(turn_names=False, empty_list_kept=True),
             sdk_path="/v1",
             json_schema_shape="json_object",  # langchain-fireworks' response_format
             # Fireworks' API takes "any" as well as "required"; langchain-fireworks
@@ -531,6 +546,7 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             profiles="fireworks",
             llm_type="fireworks-chat",
+            body_nulls=("stop",),  # langchain-fireworks' `_default_params`, every body
             lc_namespace=("langchain", "chat_models", "fireworks"),
             package="langchain-fireworks",
             partner_class="langchain_fireworks.chat_models:ChatFireworks",
@@ -593,6 +609,7 @@ PRESETS: tuple[Preset, ...] = (
             # langchain-together is langchain-openai's ChatOpenAI with Together's name:
             # the same reply shapes; reasoning text (which it drops) as ChatDeepSeek's.
             reasoning_field="reasoning_content",
+            empty_tool_list_sent=True,  # langchain-together's bind_tools([]): `tools: []`
             # langchain-together names no provider of its own
             style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,
@@ -622,6 +639,7 @@ PRESETS: tuple[Preset, ...] = (
             ),
             json_schema_shape="bare",  # langchain-perplexity's: the schema alone
             strict_dropped=frozenset({"json_schema"}),  # "currently ignored", it says
+            think_stripped=True,  # its Reasoning... parsers: a reasoning model's <think>
             # langchain-perplexity builds its message itself from the SDK's reply: only
             # the model name as metadata, reasoning and citation tokens as the details,
             # a stream's deltas' raw tool calls kept whole.
@@ -682,6 +700,7 @@ PRESETS: tuple[Preset, ...] = (
         dropin=DropIn(
             profiles="perplexity",
             llm_type="perplexitychat",
+            body_nulls=("max_tokens",),  # langchain-perplexity's `_default_params`
             lc_namespace=("langchain_perplexity", "chat_models"),  # its module: not serialized
             package="langchain-perplexity",
             partner_class="langchain_perplexity.chat_models:ChatPerplexity",
@@ -825,9 +844,12 @@ PRESETS: tuple[Preset, ...] = (
             "https://api.sambanova.ai/v1",
             dropped_input_blocks=frozenset(),  # langchain-sambanova sends every block
             text_extras_roles=frozenset({"user", "system", "tool"}),
+            empty_tool_list_sent=True,  # langchain-sambanova's bind_tools([]): `tools: []`
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
             says_stream_false=False,  # langchain-sambanova's body has no "stream" then
+            # No name on a turn (SambaNova's message is a role and its content).
+            turns=TurnStyle(turn_names=False),
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
             # ...and pops `strict` from its kwargs, whatever the method.
             strict_dropped=frozenset({"function_calling", "json_schema"}),
@@ -938,6 +960,7 @@ PRESETS: tuple[Preset, ...] = (
             style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,  # ChatNebius raises the openai SDK's errors
             assistant_text_blocks=True,
+            empty_tool_list_sent=True,  # langchain-nebius' bind_tools([]): `tools: []`
             sdk_helper=True,  # ChatNebius is a BaseChatOpenAI
         ),
         langchain_class="ChatNebius",

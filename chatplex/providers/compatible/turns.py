@@ -59,6 +59,8 @@ def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> di
     if calls and style.empty_call_content:
         # Its text dropped; an empty list (a call written by hand) goes as it is.
         turn["content"] = message.content if message.content == [] else ""
+    elif calls and style.empty_list_kept and message.content == []:
+        turn["content"] = []
     elif not calls and style.assistant_parts and isinstance(message.content, list):
         turn["content"] = _parts(message.content)
     if calls and not style.call_type:

@@ -143,21 +143,21 @@ class _GoogleWire(Adapter):
     #: Whether the tools go as one tool, built-in ones merged with the functions (Vertex AI's
     #: partner merges them), or each built-in tool as a tool of its own (the Gemini API's).
     _one_tool = False
-    #: Whether a text block's thought signature (in its `extras`) is sent back as its
-    #: part's `thoughtSignature`: langchain-google-genai sends it, langchain-google-
-    #: vertexai reads a text block's signature from elsewhere (`thought_signature`).
-    _text_signatures = True
     #: Whether replies are read as the Gemini API's partner gives them, under its name
     #: (`PartReader.partner`: a Gemini 3 reply's content a list always); Vertex AI's
     #: partner has no such rule.
     _partner_replies = False
+    #: Whether tool results, turns, the system instruction and text signatures (from
+    #: `thought_signature` only, not `extras`) go as Vertex AI's partner writes them
+    #: (`vertex_history.py`), or as the Gemini API's does.
+    _vertex_history = False
 
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
         if self._drops_empty_user_turns and messages:
             messages = without_empty_user_turns(messages)
         check_call(messages, provider=self.provider, block_types=self.block_types)
         body = build_body(
-            messages, settings, one_tool=self._one_tool, text_signatures=self._text_signatures
+            messages, settings, one_tool=self._one_tool, vertex_history=self._vertex_history
         )
         if not body["contents"]:
             raise ValueError("Gemini needs at least one message besides system messages")
@@ -451,7 +451,7 @@ class VertexAIAdapter(_GoogleWire):
     provider = "google_vertexai"
     error_families = VERTEX_ERROR_FAMILIES  # google-api-core's, as the aiplatform client
     _one_tool = True
-    _text_signatures = False
+    _vertex_history = True
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Vertex AI's built-in tools (`{"google_search": {}}`, code_execution, retrieval,

@@ -36,7 +36,7 @@ def contents_body(full_model: str, messages: Sequence[BaseMessage]) -> dict[str,
     (`projects/{p}/locations/{l}/publishers/google/models/{m}`): the chat request's
     contents, a text block's `extras` signature unsent as langchain-google-vertexai
     leaves it."""
-    _, contents = wire_contents(messages, text_signatures=False)
+    _, contents = wire_contents(messages, vertex_history=True)
     return {"model": full_model, "contents": contents}
 
 

@@ -12,7 +12,9 @@ The same body goes to the Gemini API and to Vertex AI. Shapes follow the REST re
   provider's reply goes without its thinking, as langchain-google-genai sends it);
 - `ToolMessage`s → `functionResponse` parts of one `user` content (the name taken from
   the message or from the call it answers; a str that is JSON is sent parsed, anything
-  but an object wrapped as `{"output": ...}`, as LangChain does);
+  but an object wrapped as `{"output": ...}`, as LangChain does; Vertex AI's as
+  langchain-google-vertexai writes them, with its turns and system role:
+  `vertex_history.py`);
 - images: base64 data URLs / standard `image` blocks → `inlineData`, URLs → `fileData`.
 
 Settings (`extra_body`) written in snake_case or camelCase land where the API wants
@@ -40,6 +42,9 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
+from .vertex_history import SYSTEM_ROLE as VERTEX_SYSTEM_ROLE
+from .vertex_history import merged_turns
+from .vertex_history import tool_response as vertex_tool_response
 
 __all__ = [
     "API_PARAMETERS",
@@ -202,14 +207,16 @@ def build_body(
     settings: CallSettings,
     *,
     one_tool: bool = False,
-    text_signatures: bool = True,
+    vertex_history: bool = False,
 ) -> dict[str, Any]:
     """The whole `generateContent` body of one call (the model goes in the URL);
-    `one_tool`: the tools as Vertex AI's one tool (`wire_tools`); `text_signatures`: see
-    `wire_contents`."""
-    system, contents = wire_contents(messages, text_signatures=text_signatures)
+    `one_tool`: the tools as Vertex AI's one tool (`wire_tools`); `vertex_history`: the
+    conversation as langchain-google-vertexai writes it (`vertex_history.py`)."""
+    system, contents = wire_contents(messages, vertex_history=vertex_history)
     body: dict[str, Any] = {"contents": contents}
-    if system:
+    if system and vertex_history:
+        body["systemInstruction"] = {"role": VERTEX_SYSTEM_ROLE, "parts": system}
+    elif system:
         body["systemInstruction"] = {"parts": system}
     config = settings.sampling(
         temperature="temperature", top_p="topP", max_tokens="maxOutputTokens", stop="stopSequences"
@@ -387,20 +394,26 @@ def wire_tool_config(choice: str | None, tools: Sequence[ToolSpec]) -> dict[str,
 
 
 def wire_contents(
-    messages: Sequence[BaseMessage], *, text_signatures: bool = True
+    messages: Sequence[BaseMessage], *, vertex_history: bool = False
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(systemInstruction parts, contents) of a conversation. A text block's thought
-    signature goes as its part's `thoughtSignature`: from `thought_signature` (where
-    langchain-google-vertexai writes it; both partners read it) and, with
-    `text_signatures`, from its `extras` (langchain-google-genai's; -vertexai reads none
-    there)."""
+    """(systemInstruction parts, contents) of a conversation; `vertex_history`: its tool
+    results and turns as langchain-google-vertexai writes them (`vertex_history.py`). A
+    text block's thought signature goes as its part's `thoughtSignature`: from
+    `thought_signature` (where langchain-google-vertexai writes it; both partners read
+    it) and, but for `vertex_history`, from its `extras` (langchain-google-genai's;
+    -vertexai reads none there)."""
     system: list[dict[str, Any]] = []
     contents: list[dict[str, Any]] = []
     call_names: dict[str, str] = {}
-    signed = _GENAI_SIGNATURES if text_signatures else _VERTEX_SIGNATURES
+    signed = _VERTEX_SIGNATURES if vertex_history else _GENAI_SIGNATURES
     for i, message in enumerate(messages):
         if isinstance(message, SystemMessage):
             system.extend(_parts(message.content, i, signed))
+        elif isinstance(message, ToolMessage) and vertex_history:
+            response = vertex_tool_response(message.content)
+            name = _call_name(message, call_names, i)
+            part = {"functionResponse": {"name": name, "response": response}}
+            contents.append({"role": "user", "parts": [part]})  # merged below
         elif isinstance(message, ToolMessage):
             answer = _function_response(message, call_names, i)
             last = contents[-1] if contents else None
@@ -420,6 +433,8 @@ def wire_contents(
             contents.append({"role": "user", "parts": _parts(message.content, i, signed)})
         else:
             raise ValueError(f"message {i}: Gemini cannot take a {message.type!r} message")
+    if vertex_history:
+        return system, merged_turns(contents)
     return system, contents
 
 
@@ -554,12 +569,7 @@ def _function_response(
     """The parts answering one tool call: as langchain-google-genai sends them, a list
     of blocks goes as it is in the functionResponse's `output`, its media blocks
     (images, files...) before it as parts of their own."""
-    name = message.name or names.get(message.tool_call_id)
-    if not name:
-        raise ValueError(
-            f"message {i}: a ToolMessage for Gemini needs the function's name: give it "
-            "name=..., or keep the AIMessage whose tool call it answers before it"
-        )
+    name = _call_name(message, names, i)
     content: Any = message.content
     media: list[dict[str, Any]] = []
     if isinstance(content, str):
@@ -575,3 +585,14 @@ def _function_response(
         ]
     response = content if isinstance(content, dict) else {"output": content}
     return [*media, {"functionResponse": {"name": name, "response": response}}]
+
+
+def _call_name(message: ToolMessage, names: Mapping[str, str], i: int) -> str:
+    """The name of the function a tool result answers: the message's, else its call's."""
+    name = message.name or names.get(message.tool_call_id)
+    if not name:
+        raise ValueError(
+            f"message {i}: a ToolMessage for Gemini needs the function's name: give it "
+            "name=..., or keep the AIMessage whose tool call it answers before it"
+        )
+    return name

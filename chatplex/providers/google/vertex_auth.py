@@ -55,6 +55,16 @@ class VertexAuth:
         self.project: str = project
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickles and copies (a model's, as langchain-google-vertexai's pickles) without
+        # the lock: the copy holds its own.
+        return {"_credentials": self._credentials, "project": self.project}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._credentials = state["_credentials"]
+        self.project = state["project"]
+        self._lock = threading.Lock()
+
     def __repr__(self) -> str:
         return f"VertexAuth(project={self.project!r})"
 

@@ -188,6 +188,8 @@ class OpenAIAdapter(Adapter):
     #: Whether a message's content of one text block goes as its text (langchain-openai
     #: sends the list).
     lone_text_as_string = False
+    #: The keys a content part keeps (None: all; langchain-openai filters none).
+    content_part_keys: frozenset[str] | None = None
 
     @property
     def text_extras_roles(self) -> frozenset[str]:
@@ -292,6 +294,7 @@ class OpenAIAdapter(Adapter):
                     text_blocks=self.assistant_text_blocks,
                     lone_text=self.lone_text_as_string,
                     text_extras=self.text_extras_roles,
+                    part_keys=self.content_part_keys,
                 )
                 for m in messages
             ],
@@ -307,7 +310,7 @@ class OpenAIAdapter(Adapter):
             body["top_p"] = settings.top_p
         if settings.stop is not None:
             body["stop"] = list(settings.stop)
-        if settings.tools:
+        if settings.tools or (settings.tool_list_bound and self.empty_tool_list_sent):
             body["tools"] = [wire_tool(t) for t in settings.tools]
         choice = wire_tool_choice(settings.tool_choice, settings.tools)
         if choice is not None:

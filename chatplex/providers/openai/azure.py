@@ -293,7 +293,11 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     ) -> HTTPRequest:
         """The OpenAI adapter's request, sent to the deployment's URL."""
         request = super().build_request(messages, settings, stream=stream)
-        if not self._body_model:
+        # The deployment taken as the model is not named in the body; another model than
+        # `azure_deployment=` (a call's, a copy's `model_copy(update={"model_name": ...})`)
+        # is, as langchain-openai's payload names it.
+        deployment = self.azure_deployment
+        if not self._body_model and (deployment is None or settings.model in (None, deployment)):
             body = {k: v for k, v in request.json.items() if k != "model"}
             request = dataclasses.replace(request, json=body)
         if not self._per_model:

@@ -66,6 +66,7 @@ def wire_message(
     text_blocks: bool = False,
     lone_text: bool = False,
     text_extras: frozenset[str] = LANGCHAIN_OPENAI_TEXT_EXTRAS,
+    part_keys: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """One message on the wire; `dropped`, block types left out of a user, system or
     tool message's content (as its partner package leaves them out); `text_blocks`,
@@ -74,12 +75,18 @@ def wire_message(
     `lone_text`, whether content of one text block goes as its text (as
     langchain-fireworks sends it); `text_extras`, the roles ("user", "system",
     "assistant", "tool") whose text blocks keep their `extras` and `thought_signature`,
-    as the partner sends them (the others' go without)."""
+    as the partner sends them (the others' go without); `part_keys`, the keys each
+    content part keeps (as langchain-fireworks filters them), None: all."""
     out = _wire_message(message, dropped, text_blocks)
     role = "system" if out["role"] == "developer" else out["role"]
     if role not in text_extras and isinstance(out.get("content"), list):
         out["content"] = [_without_extras(b) for b in out["content"]]
     content = out.get("content")
+    if part_keys is not None and isinstance(content, list):
+        content = out["content"] = [
+            {k: v for k, v in b.items() if k in part_keys} if isinstance(b, dict) else b
+            for b in content
+        ]
     if lone_text and isinstance(content, list) and len(content) == 1:
         [block] = content
         if isinstance(block, dict) and block.keys() == {"type", "text"} and block["type"] == "text":

@@ -129,6 +129,8 @@ class OpenAIResponsesAdapter(Adapter):
     #: The usage of `response.completed` is kept whatever `stream_usage` says, as
     #: langchain-openai's Responses path keeps it.
     keeps_sent_usage = True
+    #: langchain-openai sends any `tool_choice` object to the Responses API as given.
+    sends_unread_tool_choice = True
     #: What its users catch: langchain-openai's classes and the openai SDK's; a failed
     #: response in a 200 body is langchain-openai's plain ValueError, one in a stream
     #: event also that ValueError: alone, in its words, where the SDK passed the event

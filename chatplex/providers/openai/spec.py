@@ -165,6 +165,7 @@ SPECS = (
         price_id="openai",
         batch_discount=0.5,
         langchain_init=False,  # chatplex's name: LangChain's is ChatOpenAI(use_responses_api=True)
+        combined_llm_output="chat_completions",  # ChatOpenAI's, of rows that carry none
         api_parameters=_RESPONSES,
         finish_reason_written=False,  # the reply's `status` says it
         reply_id_as_message_id=True,  # langchain-openai's Responses messages: id=resp_...
@@ -184,6 +185,7 @@ SPECS = (
         otel_name="azure.ai.openai",
         ls_provider="azure",
         ls_rule=LangSmithRule(model_version="model_version"),  # "gpt-4o-0613"
+        combined_llm_output="chat_completions",  # a BaseChatOpenAI's, of rows that carry none
         responses_adapter="chatplex.providers.openai.azure_responses:AzureResponsesAdapter",
         wire_choice="chatplex.chat.openai_model:responses_provider",
         metadata_order=LANGCHAIN_OPENAI_ORDER,

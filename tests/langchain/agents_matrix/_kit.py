@@ -496,6 +496,12 @@ class _Freezer:
 _FREEZER = _Freezer(len(sys.modules))
 
 
+#: The warnings a drop-in gives in its partner's words where its partner gives them (the
+#: partner's own are ignored on its side, so these are on ours): ChatBedrock's dropped
+#: `strict=`, as langchain-aws's.
+PARTNER_WARNINGS = ("The 'strict' parameter is only supported when using the Converse API",)
+
+
 def run_side(scenario: Scenario, wire: Wire, side: str, server: MockServer) -> Any:
     """One side of one cell, as plain data (the server's fault plan reset around it)."""
     run = Run(wire, side, server)
@@ -505,7 +511,10 @@ def run_side(scenario: Scenario, wire: Wire, side: str, server: MockServer) -> A
     _FREEZER.after_imports()
     try:
         if side == "chatplex":
-            return observe(_in_thread(lambda: scenario(run)))
+            with warnings.catch_warnings():
+                for words in PARTNER_WARNINGS:  # given as the partner gives them (ignored)
+                    warnings.filterwarnings("ignore", words, UserWarning)
+                return observe(_in_thread(lambda: scenario(run)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the partner package's own, not chatplex's
             return observe(_in_thread(lambda: scenario(run)))

@@ -1215,19 +1215,7 @@ DOCS_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-DOCS_GAPS: dict[tuple[str, str], str] = {
-    ("docs_review_schemas", wire): (
-        f"{package} sends `tools: []` for an agent with no tools answering by "
-        "ProviderStrategy (`bind_tools([], response_format=...)`); the drop-in sends no "
-        "`tools` member: a binding of no tools is not told from no binding on its way to "
-        "the request"
-    )
-    for wire, package in (
-        ("anthropic", "langchain-anthropic"),
-        ("groq", "langchain-groq"),
-        ("mistralai", "langchain-mistralai"),
-    )
-}
+DOCS_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(

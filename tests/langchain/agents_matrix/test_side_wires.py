@@ -7,11 +7,14 @@ found the most on these wires (a listener's run and its `llm_output`, a reply cu
 token limit, an error payload in a 200, `stream_usage` on the class and per call,
 structured output with `strict=True`; a stream cut off or ending in an error event, a
 refused connection, `n=2`, `agenerate`'s combined `llm_output`, `set_debug`'s printed
-result; the docs set's and the LangGraph how-tos' scripts a sweep of those sets found
-differing: these on the wires they found differing, `ONLY`), over
+result, `model_dump`'s options, a streamed run's debug print, `ProviderStrategy` with
+tools, `astream_events` of structured output, a copied model; the docs set's and the
+LangGraph how-tos' scripts a sweep of those sets found differing: these on the wires
+they found differing, `ONLY`), over
 the wires those files leave out:
 every drop-in with an installed partner package (`_kit.WIRES` less `SCRIPT_WIRES`) is a
-LangChain name a script may import. The scenarios are those files' own, imported."""
+LangChain name a script may import. The scenarios are those files' own, imported
+(two with what they leave unread: `serialize`, `stream_blocks`)."""
 
 from __future__ import annotations
 
@@ -28,10 +31,13 @@ from . import test_docs_scripts as docs_scripts
 from . import test_failure_scripts as failure_scripts
 from . import test_handler_scripts as handler_scripts
 from . import test_langgraph_howto as howto_scripts
+from . import test_middleware_scripts as middleware_scripts
 from . import test_model_api as model_api
+from . import test_persist_scripts as persist_scripts
 from . import test_reply_scripts as reply_scripts
 from . import test_schema_scripts as schema_scripts
 from . import test_scripts as scripts
+from . import test_stream_scripts as stream_scripts
 from ._cells import Difference
 from ._cells import _declarations
 from ._cells import _sent_in_every_request
@@ -42,6 +48,8 @@ from ._cells import raises
 from ._kit import RANDOM
 from ._kit import WIRES
 from ._kit import Run
+from ._kit import get_weather
+from ._kit import masked
 from ._kit import run_cell
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_side_wires")
@@ -75,6 +83,17 @@ def serialize(run: Run) -> Any:
         return _addresses_masked(scripts.serialize(run))
 
 
+def stream_blocks(run: Run) -> Any:
+    """`test_docs_scripts.docs_stream_blocks`, and its tool-bound stream added up chunk
+    by chunk as the page adds up the plain one (`full + chunk`): the calls it holds."""
+    full = None
+    for chunk in run.make().bind_tools([get_weather]).stream("What is the weather in Paris?"):
+        full = chunk if full is None else full + chunk
+    assert full is not None
+    merged = {"tool_calls": full.tool_calls, "invalid_tool_calls": full.invalid_tool_calls}
+    return {**docs_scripts.docs_stream_blocks(run), "merged": masked(merged)}
+
+
 SCENARIOS = {
     "identity": model_api.identity,
     "fields": model_api.fields,
@@ -106,7 +125,14 @@ SCENARIOS = {
     "chunks_merged_then_summarized": howto_scripts.chunks_merged_then_summarized,
     "docs_message_lifecycle": docs_scripts.docs_message_lifecycle,
     "docs_movie_structured": docs_scripts.docs_movie_structured,
-    "docs_stream_blocks": docs_scripts.docs_stream_blocks,
+    "docs_stream_blocks": stream_blocks,
+    "model_dump_options": persist_scripts.model_dump_options,
+    "debug_stream": handler_scripts.debug_stream,
+    "debug_async": handler_scripts.debug_async,
+    "provider_strategy_tools": middleware_scripts.provider_strategy_tools,
+    "events_v2_structured": stream_scripts.events_v2_structured,
+    "copies_used": persist_scripts.copies_used,
+    "docs_review_schemas": docs_scripts.docs_review_schemas,
 }
 
 #: Scenario -> the side wires it runs on (every one unless named here): the later sets'
@@ -134,6 +160,23 @@ ONLY: dict[str, tuple[str, ...]] = {
     "docs_message_lifecycle": ("fireworks", "sambanova", "cohere", "vertex"),
     "docs_movie_structured": ("nebius",),
     "docs_stream_blocks": ("cohere",),
+    "model_dump_options": ("deepseek", "together", "nebius"),
+    "debug_stream": ("sambanova",),
+    "debug_async": ("sambanova",),
+    "provider_strategy_tools": ("nebius",),
+    "events_v2_structured": ("perplexity", "responses", "bedrock"),
+    "copies_used": ("azure", "bedrock"),
+    "docs_review_schemas": (
+        "azure",
+        "xai",
+        "deepseek",
+        "fireworks",
+        "together",
+        "nebius",
+        "sambanova",
+        "cohere",
+        "bedrock",
+    ),
 }
 
 #: The later sets' scenarios that stream, on a wire the mock server cannot stream to
@@ -156,6 +199,26 @@ def _per_call_raises(kind: str, *calls: str) -> Any:
 
 
 _NO_STREAM_USAGE_FIELD = "has no stream_usage field"
+
+#: What a SambaNova chat message's content may hold.
+_SAMBANOVA_PARTS = (
+    "a string, or `text` and `image_url` parts: "
+    "docs.sambanova.ai/cloud/api-reference/endpoints/chat"
+)
+
+
+def _raw_blocks_sent(theirs: Any, requests: list[int], kinds: tuple[str, ...]) -> bool:
+    """The user message of each of `requests` (LangChain's, in order) went with a
+    text part then LangChain's own block of each of `kinds` in turn, as the script
+    wrote it (no `image_url` or `file` member: not a Chat Completions part)."""
+    sent = theirs.get("sent") if isinstance(theirs, dict) else None
+    if not isinstance(sent, list) or len(sent) <= max(requests):
+        return False
+    blocks = [sent[i]["messages"][0]["content"][1] for i in requests]
+    return [b.get("type") for b in blocks] == list(kinds) and not any(
+        "image_url" in b or "file" in b for b in blocks
+    )
+
 
 #: Kept differences of these scenarios on the side wires (`judge` reads them beside
 #: `_cells.DIFFERENCES`).
@@ -310,6 +373,30 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "fields (None += None) once agenerate() has every reply; chatplex returns them",
         raises("builtins.TypeError"),
     ),
+    ("provider_strategy_tools", "nebius"): Difference(
+        "raises",
+        "AttributeError: langchain-nebius' ChatNebius keeps no root client (None), and "
+        "langchain-openai's response_format call goes through "
+        "root_client.chat.completions...parse() ('NoneType' object has no attribute "
+        "'chat'): nothing is sent; chatplex sends the request and answers",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and theirs.get("strict") == []
+            and raises("builtins.AttributeError")(theirs.get("answer"))
+        ),
+    ),
+    ("copies_used", "bedrock"): Difference(
+        "raises",
+        "NotImplementedError: langchain-aws' ChatBedrock reads the provider from the model "
+        "id, and a copy renamed by model_copy(update={'model_id': 'other-model'}) names "
+        "none it knows ('Provider other-model model does not support chat.'), before "
+        "sending; chatplex sends the request to that model",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and raises("builtins.NotImplementedError")(theirs["replies"][4])
+            and len(theirs["models"]) == 4
+        ),
+    ),
     ("length_stop", "cohere"): Difference(
         "loses data",
         "langchain-cohere's sync stream has no usage_metadata, on its last chunk or "
@@ -369,6 +456,35 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
             and [b.get("type") for b in theirs["sent"][3]["messages"][0]["content"]] == ["text"]
         ),
     ),
+    ("docs_message_lifecycle", "sambanova"): Difference(
+        "rejected by provider",
+        "langchain-sambanova sends the messages page's content_blocks image as "
+        "LangChain's own `{type: image, base64, mime_type}`, a part SambaNova's chat "
+        f"completions do not take ({_SAMBANOVA_PARTS}); chatplex sends it as an "
+        "`image_url` data URL",
+        lambda theirs: _raw_blocks_sent(theirs, [3], ("image",)),
+    ),
+    ("docs_multimodal_ids", "sambanova"): Difference(
+        "rejected by provider",
+        "langchain-sambanova sends the file and the image by `file_id` and the base64 "
+        "video as LangChain's own blocks, parts SambaNova's chat completions do not take "
+        f"({_SAMBANOVA_PARTS}); chatplex raises ValueError for the image by id and the "
+        "video, which no Chat Completions part carries, and sends the file by id as "
+        "OpenAI's `file` part",
+        lambda theirs: _raw_blocks_sent(theirs, [0, 1, 2], ("file", "image", "video")),
+    ),
+    ("docs_stream_blocks", "cohere"): Difference(
+        "loses data",
+        "langchain-cohere gives every streamed tool-call piece a new random id and yields "
+        "the last arguments piece twice (at Cohere's tool-call-end): the tool-bound stream "
+        "added up holds the one call split apart, a call with no arguments, a nameless "
+        "one, the call again (from the last chunk's tool_calls) and an invalid one of the "
+        "last piece twice; the drop-in's pieces carry the call's id and add up to the one "
+        "call, indexed after the tool plan's text (index 1: LangChain's "
+        "output_version='v1' numbers that text 0 too, and merges it with a call of index "
+        "0 into one broken block)",
+        lambda theirs: _call_split(theirs.get("merged") if isinstance(theirs, dict) else None),
+    ),
     ("docs_movie_structured", "nebius"): Difference(
         "raises",
         "AttributeError: langchain-nebius keeps no root_client, and its langchain-openai "
@@ -379,7 +495,59 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
             and raises("builtins.AttributeError")(theirs.get("json_schema"))
         ),
     ),
+    ("docs_review_schemas", "azure"): Difference(
+        "rejected by provider",
+        "langchain-openai's AzureChatOpenAI sends `tools: []` for an agent with no tools "
+        "answering by ProviderStrategy, which Azure OpenAI refuses as OpenAI does (400 "
+        "\"Invalid 'tools': empty array\"; see test_docs_scripts' openai row); chatplex "
+        "sends no tools",
+        docs_scripts._empty_tools_sent,
+    ),
+    ("docs_review_schemas", "deepseek"): Difference(
+        "rejected by provider",
+        "langchain-deepseek sends `tools: []` for an agent with no tools answering by "
+        "ProviderStrategy, which DeepSeek's API refuses (400 \"Invalid 'tools': empty "
+        'array. Expected an array with minimum length 1", runebookai/tome#87); chatplex '
+        "sends no tools",
+        docs_scripts._empty_tools_sent,
+    ),
+    ("docs_review_schemas", "nebius"): Difference(
+        "raises",
+        "AttributeError: langchain-nebius keeps no root_client, which its langchain-openai "
+        "base's json_schema path (ProviderStrategy's response_format) calls, as in "
+        "docs_movie_structured; chatplex answers (with the `tools: []` the partner binds)",
+        lambda theirs: (
+            isinstance(theirs, dict) and raises("builtins.AttributeError")(theirs.get("provider"))
+        ),
+    ),
+    ("docs_review_schemas", "cohere"): Difference(
+        "raises",
+        "ValueError: langchain-cohere's agent with a ToolStrategy response format fails: "
+        "it sends tool_choice 'any' as written (Cohere's v2 API takes REQUIRED or NONE; "
+        "see _cells' tool_choices row), the reply calls no tool, the agent asks again "
+        "with the model's text last, and langchain-cohere refuses that ('The last message "
+        "is not an ToolMessage or HumanMessage'); chatplex answers",
+        lambda theirs: (
+            isinstance(theirs, dict)
+            and all(
+                raises("builtins.ValueError")(theirs.get(run))
+                for run in ("pydantic", "json_schema", "union")
+            )
+        ),
+    ),
 }
+
+
+def _call_split(merged: Any) -> bool:
+    """The added-up stream holds more than one call, one of them nameless, and an invalid
+    call."""
+    calls = merged.get("tool_calls") if isinstance(merged, dict) else None
+    return (
+        isinstance(calls, list)
+        and len(calls) > 1
+        and any(c.get("name") == "" for c in calls)
+        and bool(merged.get("invalid_tool_calls"))
+    )
 
 
 def _nullable_dropped(declared: list[dict[str, Any]]) -> bool:
@@ -405,48 +573,7 @@ def _no_reasoning_reported(theirs: Any, *replies: str) -> bool:
 
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-SIDE_GAPS: dict[tuple[str, str], str] = {
-    ("connection_refused", "fireworks"): (
-        "the fireworks SDK's async client is httpx over aiohttp (httpx-aiohttp), whose map "
-        "reads aiohttp's ClientConnectorError as httpx.ConnectTimeout: langchain-fireworks "
-        "raises FireworksTimeoutError ('Request timed out.') for a refused async "
-        "connection; the drop-in raises FireworksConnectionError ('Connection error.')"
-    ),
-    ("agenerate_handler", "responses"): (
-        "langchain-openai's Responses rows carry no llm_output, and its "
-        "_combine_llm_outputs still gives {'token_usage': {}, 'model_name': <its field>}; "
-        "the drop-in gives LangChain's empty one"
-    ),
-    ("docs_multimodal_ids", "sambanova"): (
-        "langchain-sambanova sends LangChain's image-by-id and base64 video blocks as "
-        "given; the drop-in raises ValueError for both"
-    ),
-    ("docs_multimodal_ids", "fireworks"): (
-        "langchain-fireworks sends a file block by id as LangChain's `{type: file, "
-        "file_id}`; the drop-in sends OpenAI's `{type: file, file: {file_id}}`"
-    ),
-    ("docs_message_lifecycle", "fireworks"): (
-        "langchain-fireworks sends the named user message without its `name` and the "
-        "hand-written tool call's `content: []` as it is; the drop-in sends the name and "
-        "`content: null`"
-    ),
-    ("docs_message_lifecycle", "sambanova"): (
-        "langchain-sambanova sends the named user message without its `name` and the "
-        "content_blocks image as LangChain's `{type: image, base64, mime_type}`; the "
-        "drop-in sends the name and an `image_url` data URL"
-    ),
-    ("docs_message_lifecycle", "vertex"): (
-        "langchain-google-vertexai sends a text tool result as `functionResponse.response: "
-        "{content: <text>}` and `systemInstruction` with `role: system` (which the server "
-        "ignores: tests/partners/vertex reads it alike); the drop-in sends "
-        "`{output: <text>}`, as langchain-google-genai does, and no role"
-    ),
-    ("docs_stream_blocks", "cohere"): (
-        "langchain-cohere's streamed tool-call chunks (content_blocks) have the call's "
-        "index 0 and its id on every piece, the last arguments piece repeated; the "
-        "drop-in's have index 1 (after the text block), the id on the first only"
-    ),
-}
+SIDE_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _side_cells() -> list[Any]:

@@ -124,14 +124,7 @@ SCENARIOS = {
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-SIGNATURE_GAPS: dict[tuple[str, str], str] = {
-    ("signed_text_replayed", "vertex"): (
-        "langchain-google-vertexai sends a text tool result as `functionResponse.response: "
-        "{content: <text>}` and `systemInstruction` with `role: system`; the drop-in sends "
-        "`{output: <text>}`, as langchain-google-genai does, and no role (the text "
-        "signatures alike: neither sends one)"
-    ),
-}
+SIGNATURE_GAPS: dict[tuple[str, str], str] = {}
 
 #: Cells that differ on purpose (a closed reason, a check on LangChain's outcome).
 SIGNATURE_DIFFERENCES: dict[tuple[str, str], Difference] = {

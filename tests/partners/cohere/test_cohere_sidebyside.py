@@ -558,7 +558,7 @@ STREAMED_CALLS = Difference(
     "gives every streamed tool-call chunk a new random id: its merged stream has three "
     "calls (one nameless, one with no arguments) and an invalid call with the arguments "
     "twice, and the call's id matches nothing the server issued",
-    "streamed tool-call chunks keep Cohere's call id (on the start chunk only)",
+    "streamed tool-call chunks keep Cohere's call id (on every chunk of the call)",
 )
 CITATIONS = Difference(
     Reason.RAISES,

@@ -1095,12 +1095,13 @@ COMPARED_HEADERS = ("authorization", "content-type")
 
 def _comparable_request(seen: Seen) -> Any:
     """A request as the comparison reads it: method, path, the compared headers, and the
-    body without the fields the partner packages send as null or `stream: false`
-    (the API's default: a field sent as null is one not sent; chatplex sends neither)."""
+    body without `stream: false` (the API's default; chatplex sends it where the partner
+    does, `Profile.says_stream_false`); fields sent as null compared too (the partners'
+    `_default_params`: `DropIn.body_nulls`)."""
     headers = {k: v for k, v in seen.headers.items() if k in COMPARED_HEADERS}
     body = seen.body
     if isinstance(body, dict):
-        body = {k: v for k, v in body.items() if v is not None and (k, v) != ("stream", False)}
+        body = {k: v for k, v in body.items() if (k, v) != ("stream", False)}
     return {"method": seen.method, "path": seen.path, "headers": headers, "body": body}
 
 

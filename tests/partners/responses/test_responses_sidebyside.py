@@ -300,6 +300,33 @@ def builtin_tool_choice(cls: Any, url: str) -> Any:
     return [*seen, run_async(bound.ainvoke("Weather in Paris?"))]
 
 
+MCP = {"type": "mcp", "server_label": "wiki", "server_url": "https://mcp.example/mcp"}
+
+
+def wire_tool_choice_kinds(cls: Any, url: str) -> Any:
+    """The Responses API's own `tool_choice` objects (an MCP server's, the allowed
+    tools, a custom tool's, a hosted tool not bound), sent as given, bound by
+    `bind_tools` or `bind`: invoked, streamed, ainvoked (each request compared too)."""
+    choices: list[Any] = [
+        {"type": "mcp", "server_label": "wiki"},
+        {"type": "allowed_tools", "mode": "auto", "tools": [{"type": "function", "name": "add"}]},
+        {"type": "custom", "name": "grammar"},
+        {"type": "file_search"},
+    ]
+    seen = []
+    for choice in choices:
+        bound = _model(cls, url).bind_tools([MCP, add], tool_choice=choice)
+        seen.append(
+            {
+                "bound": bound.kwargs["tool_choice"],
+                "invoked": bound.invoke("Weather in Paris?"),
+                "streamed": merged(list(bound.stream("Weather in Paris?"))),
+            }
+        )
+    bound = _model(cls, url).bind(tools=[MCP], tool_choice=choices[0])
+    return [*seen, run_async(bound.ainvoke("Weather in Paris?"))]
+
+
 def previous_response_id_auto(cls: Any, url: str) -> Any:
     model = _model(cls, url, use_previous_response_id=True)
     first = model.invoke("Say hello")
@@ -461,6 +488,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "web_search_invoke": (WEB, web_search_invoke),
     "web_search_stream": (WEB, web_search_stream),
     "builtin_tool_choice": (WEB, builtin_tool_choice),
+    "wire_tool_choice_kinds": (Script(), wire_tool_choice_kinds),
     "previous_response_id_auto": (Script(), previous_response_id_auto),
     "previous_response_id_given": (Script(), previous_response_id_given),
     "structured_pydantic": (SUM, structured_pydantic),

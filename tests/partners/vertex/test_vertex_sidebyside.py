@@ -745,12 +745,13 @@ for _name in (
 
 
 def _tool_output_as_sent(outcome: Outcome) -> Outcome:
-    """Their tool result ("3" sent as the float text "3.0") read as ours (3)."""
+    """Their tool result (the text "3.0": the tool summed the float arguments they read)
+    read as ours ("3"), both sent as langchain-google-vertexai sends a text result."""
     theirs, ours, their_requests, our_requests = outcome
     _full_json_schema(outcome)
     their_part = their_requests[0]["body"]["contents"][2]["parts"][0]["functionResponse"]
     our_part = our_requests[0]["body"]["contents"][2]["parts"][0]["functionResponse"]
-    assert their_part["response"] == {"content": "3.0"} and our_part["response"] == {"output": 3}
+    assert their_part["response"] == {"content": "3.0"} and our_part["response"] == {"content": "3"}
     their_part["response"] = our_part["response"]
     return theirs, ours, their_requests, our_requests
 
@@ -760,11 +761,11 @@ DIFFERENCES["tool_round_trip"] = (
         _SCHEMAS,
         Difference(
             Reason.LOSES_DATA,
-            'sends a tool\'s result "3" as the text "3.0" (parsed as JSON, through a '
-            "protobuf float, back to a string): the model reads a value the tool never "
-            "returned",
-            "a tool's result goes as Gemini's `{\"output\": <the result>}`, as chatplex's "
-            "ChatGoogleGenerativeAI sends it",
+            "reads the call's integer arguments through a protobuf Struct as floats (1.0 "
+            'and 2.0), so the tool returns and sends the text "3.0": the model reads a '
+            "value its own arguments never gave",
+            "the call keeps the model's integers and the tool's result (\"3\") goes as "
+            'langchain-google-vertexai sends a text result, `{"content": "3"}`',
         ),
     ),
     _tool_output_as_sent,

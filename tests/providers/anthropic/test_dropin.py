@@ -86,6 +86,73 @@ def test_anthropic_version_header_is_langchain_anthropics() -> None:
     assert versions == [versions[0]] * 4 and versions[0]
 
 
+def test_anthropic_proxy_given_or_from_the_environment_carries_the_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`anthropic_proxy=` given or `ANTHROPIC_PROXY` set: the calls (sync, async) and the
+    SDK clients go through it, as langchain-anthropic's default httpx clients do (the
+    mock server as the forward proxy: it gets the absolute URL and answers 404 for it),
+    its field reads it; a client given is kept; unset, no client of the model's own."""
+    import asyncio
+    import warnings
+
+    import httpx
+
+    from chatplex.testing import MockServer
+
+    partner = pytest.importorskip("langchain_anthropic").ChatAnthropic
+    settings = {"model": "claude-sonnet-4-5", "api_key": "k", "max_retries": 0}
+    target = "http://anthropic.invalid"
+
+    def outcome(cls: Any, **more: Any) -> list[Any]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (a model's deprecation notice: not compared)
+            return _outcome(cls, **more)
+
+    def _outcome(cls: Any, **more: Any) -> list[Any]:
+        model = cls(base_url=target, **settings, **more)
+        seen = [model.anthropic_proxy]
+
+        async def ainvoked() -> None:
+            try:
+                await model.ainvoke("hi")
+            finally:  # (ours closed on the loop that used it; the partner's are cached)
+                if getattr(model, "http_async_client", None) is not None:
+                    await model.http_async_client.aclose()
+
+        for call in (lambda: model.invoke("hi"), lambda: asyncio.run(ainvoked())):
+            with pytest.raises(Exception) as caught:  # noqa: PT011 - the 404 is compared
+                call()
+            seen.append((getattr(caught.value, "status_code", None), str(caught.value)))
+        with pytest.raises(Exception) as caught:  # noqa: PT011
+            model._client.messages.create(
+                model="m", max_tokens=1, messages=[{"role": "user", "content": "hi"}]
+            )
+        seen.append(type(caught.value).__name__)
+        if cls is not partner:  # (the partner's clients are cached for the process)
+            model._client.close()
+            model.http_client.close()
+        return seen
+
+    with MockServer() as proxy:
+        monkeypatch.setenv("ANTHROPIC_PROXY", proxy.url)
+        ours = outcome(chatplex.ChatAnthropic)  # (LangChain's name)
+        assert ours == outcome(partner)
+        assert ours[0] == proxy.url and ours[1][0] == 404 and f"{target}/v1/messages" in ours[1][1]
+        monkeypatch.delenv("ANTHROPIC_PROXY")
+        given = f"{proxy.url}/"  # (not the partner's cached clients of the first run)
+        named = outcome(chatplex.ChatAnthropic, anthropic_proxy=given)  # the keyword
+        assert named == outcome(partner, anthropic_proxy=given) == [given, *ours[1:]]
+        monkeypatch.setenv("ANTHROPIC_PROXY", proxy.url)
+        own = httpx.Client()
+        kept = ChatAnthropic(http_client=own, **settings)
+        assert kept.http_client is own and isinstance(kept.http_async_client, httpx.AsyncClient)
+        own.close()
+    monkeypatch.delenv("ANTHROPIC_PROXY")
+    plain = ChatAnthropic(**settings)
+    assert plain.http_client is None and plain.http_async_client is None
+
+
 @pytest.mark.parametrize("keyword", ["reasoning_effort", "effort"])
 def test_a_calls_effort_is_sent_as_langchain_anthropic_sends_it(keyword: str) -> None:
     # Per call, as the partner's docs show it (`model.invoke(..., reasoning_effort="high")`),

@@ -334,6 +334,19 @@ def test_tool_fields_sends_tools_and_a_choice_only_when_there_are_some() -> None
         tool_fields(CallSettings("m", tool_choice="any"))
 
 
+def test_tool_fields_sends_a_bound_empty_tool_list_where_the_wire_sends_one() -> None:
+    from chatplex.providers.anthropic.adapter import AnthropicAdapter
+    from chatplex.providers.anthropic.request import tool_fields
+
+    bound = CallSettings("m", tool_list_bound=True)
+    # langchain-anthropic's `bind_tools([])` sends `tools: []` (create_agent's
+    # ProviderStrategy with no tools); the adapter says so.
+    assert AnthropicAdapter.empty_tool_list_sent
+    assert tool_fields(bound, empty_list=True) == {"tools": []}
+    assert tool_fields(bound) == {}  # the default: a wire that does not
+    assert tool_fields(CallSettings("m"), empty_list=True) == {}  # nothing bound
+
+
 PNG = "iVBORw0KGgo="
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from typing import Any
 
 import pytest
@@ -36,13 +37,16 @@ def _body(*, tools: bool = True, own: int = 0, last_tool: bool = False) -> dict[
     return body
 
 
-def _langchain_aws(body: dict[str, Any], cache: dict[str, Any], model: str) -> dict[str, Any]:
+def _langchain_aws(
+    body: dict[str, Any], cache: dict[str, Any], model: str, **more: Any
+) -> dict[str, Any]:
     # Explicit keys: the client is built, never called (no credential lookup).
     chat = converse.ChatBedrockConverse(
         model=model,
         region_name="us-west-2",
         aws_access_key_id="AKIDEXAMPLE",
         aws_secret_access_key="secret",
+        **more,
     )
     params = {"toolConfig": body["toolConfig"]} if "toolConfig" in body else {}
     chat._apply_cache_points(cache, body["system"], body["messages"], params)
@@ -64,6 +68,24 @@ def test_cache_points_go_where_langchain_aws_puts_them(
     add_cache_points(ours, cache, model)
     assert ours == theirs
     assert ours != _body(**shape) or shape.get("own") == 4  # the full budget adds none
+
+
+#: A provisioned model's ARN: its id names no vendor, its `provider=` does.
+PROVISIONED = "arn:aws:bedrock:us-west-2:123456789012:provisioned-model/abc123"
+
+
+@pytest.mark.parametrize("vendor", ["anthropic", "meta"])
+def test_a_claude_model_by_its_provider_gets_the_end_of_history_point(vendor: str) -> None:
+    """langchain-aws counts a model as Claude by its `provider` too, not only by its
+    base model id: the end-of-history point for `provider="anthropic"` alone."""
+    cache = {"type": "ephemeral"}
+    ours = _body(tools=False)
+    with warnings.catch_warnings():  # (its streaming notice for an unverified model)
+        warnings.simplefilter("ignore")
+        theirs = _langchain_aws(copy.deepcopy(ours), cache, PROVISIONED, provider=vendor)
+    add_cache_points(ours, cache, PROVISIONED, vendor)
+    assert ours == theirs
+    assert (POINT in ours["messages"][-2]["content"]) is (vendor == "anthropic")
 
 
 def test_no_cache_control_adds_nothing() -> None:

@@ -670,6 +670,37 @@ def test_a_calls_cache_control_goes_as_cache_points_as_langchain_aws_inserts_the
     assert "additionalModelRequestFields" not in body
 
 
+def test_a_claude_model_named_by_provider_gets_claudes_cache_points_sync_and_async() -> None:
+    """`ChatBedrockConverse(model=<ARN>, provider="anthropic")`: a call's
+    `cache_control` adds Claude's end-of-history point, as langchain-aws counts the
+    model as Claude by its `provider`; the same bodies as its, sync and async."""
+    import warnings
+
+    from chatplex.testing import MockRequest
+    from chatplex.testing import MockServer
+
+    partner = pytest.importorskip("langchain_aws").ChatBedrockConverse
+    arn = "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc123"
+    history = [("user", "hi"), ("ai", "hello"), ("user", "more")]
+    keys = {"region_name": "us-east-1", "aws_access_key_id": "a", "aws_secret_access_key": "b"}
+    seen: list[MockRequest] = []
+
+    def bodies(cls: Any, url: str) -> list[Any]:
+        start = len(seen)
+        with warnings.catch_warnings():  # (langchain-aws's notice for an unverified model)
+            warnings.simplefilter("ignore")
+            model = cls(model=arn, provider="anthropic", endpoint_url=url, **keys)
+        model.invoke(history, cache_control={"type": "ephemeral"})
+        asyncio.run(model.ainvoke(history, cache_control={"type": "ephemeral"}))
+        return [r.json for r in seen[start:]]
+
+    with MockServer(fault_plan=lambda request: seen.append(request) and None) as server:
+        ours = bodies(ChatBedrockConverse, server.url)
+        assert ours == bodies(partner, server.url)
+    point = {"cachePoint": {"type": "default"}}
+    assert all(point in body["messages"][-2]["content"] for body in ours)
+
+
 def test_reasoning_effort_by_the_models_profile_at_construction_and_per_call() -> None:
     """langchain-aws's `reasoning_effort`: the model's fields (its profile's levels, its
     vendor's form) under those given, sync and async; a call's over the class's; a level

@@ -112,6 +112,19 @@ def test_tools_and_tool_choice() -> None:
     assert anyone.json["tool_choice"] == {"type": "any"}
 
 
+def test_a_bound_empty_tool_list_goes_as_langchain_aws_sends_it() -> None:
+    """ChatBedrock's bind_tools([]) leaves `tools: []` in its kwargs, which go in an
+    Anthropic model's body, and a stream then reads its text as blocks (`"tools" in
+    params`); nothing bound sends no member, and a prompt family gets none."""
+    assert BedrockInvokeAdapter.empty_tool_list_sent
+    view, request = call(keyed(), [HumanMessage("Hi")], stream=True, tool_list_bound=True)
+    assert request.json["tools"] == [] and view._stream_blocks
+    assert "tools" not in call(keyed(), [HumanMessage("Hi")])[1].json
+    llama = "us.meta.llama3-1-70b-instruct-v1:0"
+    _, prompt = call(keyed(), [HumanMessage("Hi")], model=llama, tool_list_bound=True)
+    assert "tools" not in prompt.json
+
+
 def test_a_tool_without_a_description_goes_described_by_its_name() -> None:
     """with_structured_output of a class without a docstring binds such a tool:
     langchain-aws's convert_to_anthropic_tool describes it by its name."""

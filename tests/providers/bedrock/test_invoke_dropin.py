@@ -295,6 +295,47 @@ def test_json_schema_is_answered_by_function_calling_over_invoke_model() -> None
     assert body["tool_choice"] == {"type": "tool", "name": "Sum"}
 
 
+def test_the_models_cache_control_goes_at_the_top_only_a_calls_on_the_last_block() -> None:
+    """langchain-aws's ChatBedrock sends its `model_kwargs` as the body's top-level
+    fields (a `cache_control` there too) and puts only a call's `cache_control` on the
+    last content block: the same bodies, sync, async and streamed, side by side."""
+    import asyncio
+    import warnings
+
+    from chatplex.testing import MockRequest
+    from chatplex.testing import MockServer
+
+    partner = pytest.importorskip("langchain_aws").ChatBedrock
+    seen: list[MockRequest] = []
+    ttl = {"type": "ephemeral", "ttl": "1h"}
+
+    def bodies(cls: type, url: str) -> list[object]:
+        start = len(seen)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (construction's, not what is compared)
+            model = cls(model_id=MODEL, region_name="us-east-1", endpoint_url=url, **KEYS)
+            kept = cls(
+                model_id=MODEL,
+                region_name="us-east-1",
+                endpoint_url=url,
+                model_kwargs={"cache_control": ttl},
+                **KEYS,
+            )
+        kept.invoke("hi")
+        list(kept.stream("hi", cache_control={"type": "ephemeral"}))
+        asyncio.run(kept.ainvoke("hi", cache_control={"type": "ephemeral"}))
+        model.invoke("hi", cache_control={"type": "ephemeral"})
+        return [r.json for r in seen[start:]]
+
+    with MockServer(fault_plan=lambda request: seen.append(request) and None) as server:
+        ours = bodies(ChatBedrock, server.url)
+        assert ours == bodies(partner, server.url)
+    assert [b.get("cache_control") for b in ours] == [ttl, ttl, ttl, None]  # type: ignore[union-attr]
+    assert ours[0]["messages"] == [{"role": "user", "content": "hi"}]  # type: ignore[index]
+    marked = [{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral"}}]
+    assert ours[1]["messages"][0]["content"] == marked  # type: ignore[index]
+
+
 @pytest.mark.parametrize("model", [MODEL, "us.amazon.nova-2-lite-v1:0"])
 def test_reasoning_effort_is_chatbedrockconverses_not_its_own(model: str) -> None:
     """langchain-aws's ChatBedrock has no `reasoning_effort`: it keeps it in model_kwargs,

@@ -53,6 +53,16 @@ def _request(adapter: CohereAdapter) -> Any:
     return adapter.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=False)
 
 
+def test_a_bound_empty_tool_list_goes_as_langchain_cohere_sends_it() -> None:
+    adapter = CohereAdapter(api_key="k")
+    assert adapter.empty_tool_list_sent  # langchain-cohere's bind_tools([]): `tools: []`
+    bound = CallSettings(model="m", tool_list_bound=True)
+    request = adapter.build_request([HumanMessage("hi")], bound, stream=False)
+    assert list(request.json)[:3] == ["model", "messages", "tools"]  # the SDK's order
+    assert request.json["tools"] == []
+    assert "tools" not in _request(adapter).json  # nothing bound: no member
+
+
 def test_the_key_and_where_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     with pytest.raises(ValueError, match="Cohere API key missing"):

@@ -107,6 +107,19 @@ def test_a_tool_choice_naming_no_tool_is_refused() -> None:
         _body([HumanMessage("hi")], tools=(WEATHER,), tool_choice="nope")
 
 
+def test_a_bound_empty_tool_list_is_sent_where_asked() -> None:
+    # langchain-cohere's bind_tools([]) leaves `tools: []` in its kwargs, which the
+    # cohere SDK sends (it omits only a None); the adapter asks for it.
+    def sent(settings: CallSettings, empty: bool) -> Any:
+        body = wire_body([HumanMessage("hi")], settings, stream=False, empty_tool_list=empty)
+        return body.get("tools", "unsent")
+
+    bound = CallSettings(model="command-a-03-2025", tool_list_bound=True)
+    assert sent(bound, empty=True) == []
+    assert sent(bound, empty=False) == "unsent"
+    assert sent(CallSettings(model="command-a-03-2025"), empty=True) == "unsent"
+
+
 def test_preamble_is_a_first_system_message_and_extras_pass_through() -> None:
     body = _body(
         [HumanMessage("hi")],

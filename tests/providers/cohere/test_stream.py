@@ -69,7 +69,7 @@ def test_text_deltas_then_the_last_chunk() -> None:
     assert merged.usage_metadata == {"input_tokens": 10, "output_tokens": 2, "total_tokens": 12}
 
 
-def test_a_tool_call_streamed_in_pieces_keeps_coheres_id() -> None:
+def test_a_tool_call_streamed_in_pieces_keeps_coheres_id_on_every_piece() -> None:
     call = {"id": "get_weather_x", "type": "function", "function": {"name": "get_weather"}}
     chunks = _run(
         _events(
@@ -100,6 +100,9 @@ def test_a_tool_call_streamed_in_pieces_keeps_coheres_id() -> None:
     )
     # Indexed after the plan's block: LangChain's v1 blocks number the plan 0 as well.
     assert {c["index"] for chunk in chunks for c in chunk.tool_call_chunks} == {1}
+    # Every piece names its call (Cohere's id), so merged pieces stay one call.
+    pieces = [c["id"] for chunk in chunks for c in chunk.tool_call_chunks]
+    assert pieces == ["get_weather_x"] * 3
     merged = merge_chunks(chunks).to_message()
     assert merged.content == "I will look"
     assert merged.tool_calls == [

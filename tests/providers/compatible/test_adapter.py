@@ -98,6 +98,26 @@ WEATHER = {
 # --- registry ----------------------------------------------------------------------------
 
 
+#: The presets whose partner package sends a bound empty tool list, which the provider
+#: takes (langchain-deepseek's is refused: not here).
+EMPTY_TOOL_LIST_SENT = ("groq", "mistralai", "xai", "fireworks", "together", "nebius", "sambanova")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_bound_empty_tool_list_is_sent_where_the_profile_says(name: str) -> None:
+    adapter = adapter_class(name)(api_key="k")
+    # These partners' `bind_tools([])` send `tools: []`; the others' send none, or send
+    # one the provider refuses (DeepSeek: "Invalid 'tools': empty array").
+    assert adapter.empty_tool_list_sent is (name in EMPTY_TOOL_LIST_SENT)
+    bound = adapter.build_request(
+        [HumanMessage("hi")], CallSettings("m", tool_list_bound=True), stream=False
+    )
+    unbound = adapter.build_request([HumanMessage("hi")], CallSettings("m"), stream=False)
+    assert unbound.json.get("tools", "unsent") == "unsent"
+    expected = [] if adapter.empty_tool_list_sent else "unsent"
+    assert bound.json.get("tools", "unsent") == expected
+
+
 def test_every_profile_is_a_registered_provider_with_its_own_adapter() -> None:
     for name in NAMES:
         cls = adapter_class(name)
@@ -667,6 +687,54 @@ def test_other_apis_blocks_in_a_user_turn_go_as_the_partner_sends_them(
     adapter = preset_adapter_class(name)(api_key="k", base_url="http://127.0.0.1:9")
     sent = adapter.build_request([HumanMessage(blocks)], CallSettings(model="m"), stream=False)
     assert sent.json["messages"] == [convert(LCHumanMessage(blocks))]
+
+
+@pytest.mark.parametrize("name", ["fireworks", "sambanova"])
+def test_named_turns_and_a_call_written_by_hand_go_as_the_partner_sends_them(name: str) -> None:
+    # The docs' messages page: neither API's message has a `name` (both partners drop
+    # it); langchain-fireworks sends a hand-written call's `content: []` as it is.
+    import importlib
+
+    from langchain_core import messages as lc
+
+    from chatplex.langchain.convert import to_chatplex_messages
+
+    module, _, attribute = _PARTNER_CONVERSIONS[name].partition(":")
+    convert = getattr(importlib.import_module(module), attribute)
+    call = {"name": "get_weather", "args": {"location": "SF"}, "id": "call_123"}
+    turns = [
+        lc.SystemMessage("Be brief.", name="rules"),
+        lc.HumanMessage("Hello!", name="alice", id="msg_123"),
+        lc.AIMessage(content=[], tool_calls=[call], name="bot"),
+        lc.ToolMessage("Sunny", tool_call_id="call_123"),
+        lc.AIMessage("It is sunny.", name="bot"),
+    ]
+    adapter = preset_adapter_class(name)(api_key="k", base_url="http://127.0.0.1:9")
+    sent = adapter.build_request(to_chatplex_messages(turns), CallSettings(model="m"), stream=False)
+    assert sent.json["messages"] == [convert(t) for t in turns]
+    assert not any("name" in m for m in sent.json["messages"])
+
+
+def test_fireworks_parts_are_cut_to_its_sdks_content_part() -> None:
+    # langchain-fireworks keeps a part's type, text, image_url and video_url alone
+    # (Fireworks refuses other keys): a file by id goes as `{"type": "file"}`, a text
+    # block with an `index` as its text.
+    from langchain_core import messages as lc
+    from langchain_fireworks.chat_models import _convert_message_to_dict
+
+    from chatplex.langchain.convert import to_chatplex_messages
+
+    image = {"type": "image_url", "image_url": {"url": "https://x/y.png"}, "detail": "low"}
+    turns = [
+        lc.HumanMessage([{"type": "text", "text": "Read."}, {"type": "file", "file_id": "f-1"}]),
+        lc.HumanMessage([{"type": "text", "text": "Look.", "index": 0}]),
+        lc.HumanMessage([{"type": "text", "text": "See."}, image]),
+        lc.AIMessage([{"type": "text", "text": "ok", "id": "b1"}]),
+    ]
+    adapter = preset_adapter_class("fireworks")(api_key="k", base_url="http://127.0.0.1:9")
+    sent = adapter.build_request(to_chatplex_messages(turns), CallSettings(model="m"), stream=False)
+    assert sent.json["messages"] == [_convert_message_to_dict(t) for t in turns]
+    assert sent.json["messages"][0]["content"][1] == {"type": "file"}
 
 
 @pytest.mark.parametrize("name", ["groq", "xai", "together", "nebius", "fireworks"])

@@ -156,3 +156,23 @@ def test_langchain_fireworks_variable_itself(route: respx.Route) -> None:
     partner = pytest.importorskip(_MODULE)
     _invoked_in_both(_model(), partner._PROMPT_CACHE_AFFINITY, "real")
     assert _sent(route) == [("real", "real"), ("real", "real")]
+
+
+@pytest.mark.parametrize("spelling", ["x-session-affinity", "X-Session-Affinity"])
+def test_a_call_naming_the_affinity_header_gets_neither(
+    fake_var: contextvars.ContextVar[str | None], route: respx.Route, spelling: str
+) -> None:
+    """langchain-fireworks sends neither affinity value where the call's (or the
+    model's) `extra_headers` name its header: the call's header alone, no cache key."""
+    _invoked_in_both(_model(extra_headers={spelling: "mine"}), fake_var, "abc")
+    assert _sent(route) == [("mine", None), ("mine", None)]
+    # In model_kwargs (the SDK's request option there): headers too, not a body field.
+    _invoked_in_both(_model(model_kwargs={"extra_headers": {spelling: "kw"}}), fake_var, "abc")
+    assert _sent(route)[2:] == [("kw", None), ("kw", None)]
+    assert all("extra_headers" not in json.loads(c.request.content) for c in route.calls)
+    token = fake_var.set("abc")
+    try:
+        assert _model().invoke("hi", extra_headers={spelling: "call"}).text == "ok"
+    finally:
+        fake_var.reset(token)
+    assert _sent(route)[4:] == [("call", None)]

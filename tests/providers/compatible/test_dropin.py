@@ -428,3 +428,96 @@ def test_a_preset_only_chatplex_names_reaches_its_host_with_its_key(
     assert spec("hyperbolic").langchain_init is False  # type: ignore[union-attr]
     with pytest.raises(TypeError, match="model="):
         chatplex.lean.ChatHyperbolic()
+
+
+_WEATHER = {
+    "name": "weather",
+    "description": "The weather at a place.",
+    "parameters": {"type": "object", "properties": {"place": {"type": "string"}}},
+}
+
+
+def test_groq_sends_langchain_groqs_unset_fields_as_null(
+    served: tuple[MockServer, Recorder],
+) -> None:
+    """langchain-groq's `_default_params` puts `stop`, `reasoning_format` and
+    `reasoning_effort` in every body, null when unset: the same body, sync and async,
+    plain, with tools and streamed; a value given (at construction or per call) wins."""
+    partner = pytest.importorskip("langchain_groq").ChatGroq
+    srv, recorder = served
+
+    def bodies(cls: Any, **given: Any) -> list[Any]:
+        model = cls(model="m", api_key="k", base_url=srv.openai_base_url, **given)
+        start = len(recorder.requests)
+        model.invoke("hi")
+        model.bind_tools([_WEATHER]).invoke("hi")
+        list(model.stream("hi", stop=["X"]))
+        asyncio.run(model.ainvoke("hi"))
+        return [r.json for r in recorder.requests[start:]]
+
+    ours = bodies(ChatGroq)
+    assert ours == bodies(partner)
+    assert [(b["stop"], b["reasoning_format"], b["reasoning_effort"]) for b in ours] == [
+        (None, None, None),
+        (None, None, None),
+        (["X"], None, None),
+        (None, None, None),
+    ]
+    given = {"stop": ["END"], "reasoning_format": "parsed", "reasoning_effort": "low"}
+    assert bodies(ChatGroq, **given) == bodies(partner, **given)
+    # Another preset's partner sends no such nulls.
+    assert "stop" not in _body(ChatMistralAI(api_key="k"))
+
+
+def test_model_kwargs_extra_headers_go_as_the_partners_sdk_sends_them(
+    served: tuple[MockServer, Recorder],
+) -> None:
+    """`model_kwargs={"extra_headers": ...}`: headers where the partner hands them to a
+    Stainless SDK's `create()` (langchain-groq), under a call's own; a body field where
+    it posts the model_kwargs as JSON itself (langchain-mistralai), as the partners do."""
+    srv, recorder = served
+    held = {"model_kwargs": {"extra_headers": {"X-Held": "1", "X-Both": "model"}}}
+    groq = ChatGroq(model="m", api_key="k", base_url=srv.openai_base_url, **held)
+    groq.invoke("hi", extra_headers={"x-both": "call"})
+    sent = recorder.requests[-1]
+    assert (sent.headers["x-held"], sent.headers["x-both"]) == ("1", "call")
+    assert "extra_headers" not in sent.json  # type: ignore[operator]
+    mistral = ChatMistralAI(api_key="k", base_url=srv.openai_base_url, **held)
+    asyncio.run(mistral.ainvoke("hi"))
+    sent = recorder.requests[-1]
+    assert "x-held" not in sent.headers and sent.json["extra_headers"]["X-Held"] == "1"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("name", "given"),
+    [("fireworks", {"stop": ["END"]}), ("perplexity", {"max_tokens": 50})],
+)
+def test_fireworks_and_perplexity_send_their_partners_unset_fields_as_null(
+    served: tuple[MockServer, Recorder], name: str, given: dict[str, Any]
+) -> None:
+    """langchain-fireworks' every body has `stop`, langchain-perplexity's `max_tokens`,
+    null when unset (`DropIn.body_nulls`): the same bodies, unset and set, sync and
+    streamed, side by side."""
+    srv, recorder = served
+    partner = {
+        "fireworks": ("langchain_fireworks", "ChatFireworks", {"base_url": srv.openai_base_url}),
+        "perplexity": ("langchain_perplexity", "ChatPerplexity", {}),
+    }
+    module, cls_name, where = partner[name]
+    theirs_cls = getattr(pytest.importorskip(module), cls_name)
+    ours_cls = preset_dropin_class(name)
+    field = next(iter(DROPINS[name].body_nulls))
+
+    def bodies(cls: Any, **settings: Any) -> list[Any]:
+        start = len(recorder.requests)
+        model = cls(model="m", api_key="k", **where, **settings)
+        model.invoke("hi")
+        list(model.stream("hi"))
+        return [r.json for r in recorder.requests[start:]]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PERPLEXITY_BASE_URL", srv.openai_base_url)  # (its class takes none)
+        for settings in ({}, given):
+            ours = bodies(ours_cls, **settings)
+            assert ours == bodies(theirs_cls, **settings)
+            assert all(b[field] == settings.get(field) for b in ours)  # type: ignore[index]

@@ -107,6 +107,17 @@ def test_each_field_changes_only_its_part(field: str, check: Any) -> None:
     assert check(styled_turns([call], wire, TurnStyle(**{field: True}))[0])
 
 
+def test_empty_list_kept_sends_a_hand_written_calls_empty_list() -> None:
+    # langchain-fireworks nulls an empty string beside calls, not an empty list.
+    wire = [{"role": "assistant", "content": None}]
+    style = TurnStyle(empty_list_kept=True)
+    by_hand = cp.AIMessage([], tool_calls=[CALL])
+    assert styled_turns([by_hand], wire, style)[0]["content"] == []
+    assert styled_turns([by_hand], wire, TurnStyle())[0]["content"] is None
+    answered = cp.AIMessage("", tool_calls=[CALL])
+    assert styled_turns([answered], wire, style)[0]["content"] is None
+
+
 def test_call_fields_and_names() -> None:
     call = cp.AIMessage("", tool_calls=[CALL], name="bot")
     tool = cp.ToolMessage("3", tool_call_id="Ab3dE6gH9")

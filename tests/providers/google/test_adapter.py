@@ -21,6 +21,7 @@ from chatplex.errors import ServerError
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
 from chatplex.providers.google.adapter import GeminiAdapter
 from chatplex.providers.google.adapter import VertexAIAdapter
 from chatplex.providers.google.adapter import vertex_model_name
@@ -118,6 +119,30 @@ def test_an_empty_user_turn_is_left_out_with_langchain_google_genais_warning() -
     vertex = VertexAIAdapter(project="p", location="us-central1", api_key=KEY)
     with pytest.raises(ValueError, match="a user message of empty text"):
         vertex.build_request(history, settings, stream=False)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_vertex_writes_tool_results_and_the_system_as_langchain_google_vertexai(
+    stream: bool,
+) -> None:
+    """Vertex AI's wire sends a text tool result as `{"content": ...}` and the system
+    instruction with its role, as its partner does; the Gemini API's keeps its own."""
+    call = {"name": "get_weather", "args": {"city": "Paris"}, "id": "c1"}
+    history = [
+        SystemMessage("Be brief."),
+        HumanMessage("Weather?"),
+        AIMessage("", tool_calls=[call]),
+        ToolMessage("Sunny", tool_call_id="c1"),
+    ]
+    settings = CallSettings(model="m")
+    vertex = VertexAIAdapter(project="p", location="us-central1", api_key=KEY)
+    sent = vertex.build_request(history, settings, stream=stream).json
+    assert sent["systemInstruction"]["role"] == "system"
+    answer = sent["contents"][2]["parts"][0]["functionResponse"]
+    assert answer == {"name": "get_weather", "response": {"content": "Sunny"}}
+    gemini = GeminiAdapter(api_key=KEY).build_request(history, settings, stream=stream).json
+    assert "role" not in gemini["systemInstruction"]
+    assert gemini["contents"][2]["parts"][0]["functionResponse"]["response"] == {"output": "Sunny"}
 
 
 def google_error(code: int, status: str, message: str, **extra: Any) -> bytes:

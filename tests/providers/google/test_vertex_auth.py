@@ -116,3 +116,46 @@ def test_without_google_auth_the_error_names_the_extra(monkeypatch: pytest.Monke
 def test_anonymous_credentials_send_no_authorization() -> None:
     credentials = pytest.importorskip("google.auth.credentials")
     assert VertexAuth(credentials.AnonymousCredentials(), "p").authorization() is None
+
+
+def test_a_pickled_or_copied_auth_holds_its_own_lock_and_the_same_credentials() -> None:
+    """Pickles and copies (a model's) without the lock, which cannot be pickled: the
+    copy holds a lock of its own, the credentials and project, and answers."""
+    import copy
+    import pickle
+
+    auth = VertexAuth(Creds(), "p")
+    for twin in (pickle.loads(pickle.dumps(auth)), copy.deepcopy(auth), copy.copy(auth)):
+        assert twin.project == "p" and twin._lock is not auth._lock
+        header = twin.authorization()
+        assert header is not None and header.get() == "Bearer ya29.abc"
+
+
+def test_a_pickled_chat_vertexai_answers_as_langchain_google_vertexais_pickles() -> None:
+    """`pickle.dumps` of the drop-in, as of langchain-google-vertexai's ChatVertexAI
+    (whose pickle works), sync and async, the loaded copy answering."""
+    import asyncio
+    import pickle
+    import warnings
+
+    import chatplex
+    from chatplex.testing import MockServer
+
+    partner = pytest.importorskip("langchain_google_vertexai").ChatVertexAI
+    credentials = pytest.importorskip("google.oauth2.credentials").Credentials
+
+    with MockServer(reply_text="pickled") as server:
+        settings = {
+            "model": "gemini-2.5-flash",
+            "project": "proj",
+            "location": "us-east5",
+            "credentials": credentials(token="ya29.mock"),  # type: ignore[no-untyped-call]
+            "api_transport": "rest",
+            "base_url": server.url,
+        }
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (langchain-google-vertexai's deprecation)
+            theirs = pickle.loads(pickle.dumps(partner(**settings)))
+            ours = pickle.loads(pickle.dumps(chatplex.ChatVertexAI(**settings)))
+        assert type(ours).__name__ == type(theirs).__name__ == "ChatVertexAI"
+        assert ours.invoke("hi").text == asyncio.run(ours.ainvoke("hi")).text == "pickled"

@@ -180,6 +180,27 @@ def test_the_deployment_follows_a_per_call_model_override() -> None:
     }
 
 
+def test_a_deployment_without_a_model_names_only_another_model_in_the_body() -> None:
+    # AzureChatOpenAI named by its deployment sends no `model`; a copy renamed by
+    # model_copy(update={"model_name": ...}) (or a call's model) sends it, to the same
+    # deployment, as langchain-openai's payload then names it.
+    adapter = AzureOpenAIAdapter(
+        azure_endpoint=ENDPOINT,
+        azure_deployment="gpt-4o-mini",
+        api_version=VERSION,
+        api_key=KEY,
+        body_model=False,
+    )
+
+    def sent(model: str) -> Any:
+        return adapter.build_request([HumanMessage("hi")], CallSettings(model), stream=False)
+
+    assert "model" not in sent("gpt-4o-mini").json
+    renamed = sent("other-model")
+    assert renamed.json["model"] == "other-model"
+    assert renamed.url == sent("gpt-4o-mini").url
+
+
 def test_version_and_endpoint_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", ENDPOINT)
     monkeypatch.setenv("OPENAI_API_VERSION", "2025-01-01-preview")

@@ -191,6 +191,25 @@ def test_text_extras_go_from_the_roles_whose_partner_sends_them() -> None:
     assert wire_message(HumanMessage(vertex))["content"] == vertex
     assert signed[0]["extras"] == {"signature": "c2ln"}  # the message's block unchanged
 
+
+def test_part_keys_cut_each_part_before_a_lone_text_is_read() -> None:
+    # langchain-fireworks' sanitizer: every role's parts cut to its SDK's keys; None
+    # (langchain-openai's) keeps them all.
+    keys = frozenset({"type", "text", "image_url"})
+    indexed = [{"type": "text", "text": "hi", "index": 0}]
+    assert wire_message(HumanMessage(indexed), lone_text=True, part_keys=keys)["content"] == "hi"
+    assert wire_message(HumanMessage(indexed), lone_text=True)["content"] == indexed
+    by_id = [{"type": "text", "text": "a"}, {"type": "file", "file_id": "file-1"}]
+    sent = wire_message(HumanMessage(by_id), part_keys=keys)["content"]
+    assert sent == [{"type": "text", "text": "a"}, {"type": "file"}]
+    assert wire_message(HumanMessage(by_id))["content"][1] == {
+        "type": "file",
+        "file": {"file_id": "file-1"},
+    }
+    assert wire_message(AIMessage(indexed), lone_text=True, part_keys=keys)["content"] == "hi"
+
+
+def test_wire_tool() -> None:
     assert wire_tool(WEATHER) == {
         "type": "function",
         "function": {

@@ -1,0 +1,82 @@
+"""Where langchain-google-vertexai writes a conversation otherwise than
+langchain-google-genai (its `_parse_chat_history_gemini`), for `ChatVertexAI` to send
+what it sends (pure):
+
+- a tool result's `functionResponse.response`: a str that is a JSON object goes parsed,
+  any other str as `{"content": <the str>}` (not `{"output": ...}`); a list's items each
+  so (a dict item as it is), one item alone, several merged key by key, their values
+  joined;
+- consecutive turns of one role (a tool result after a user turn, a user turn after
+  tool results, two assistant turns) go as one content;
+- `systemInstruction` carries `role: system`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["SYSTEM_ROLE", "merged_turns", "tool_response"]
+
+_logger = logging.getLogger(__name__)
+
+#: The role langchain-google-vertexai gives `systemInstruction`.
+SYSTEM_ROLE = "system"
+
+
+def tool_response(content: Any) -> dict[str, Any]:
+    """A ToolMessage's content as langchain-google-vertexai's `functionResponse.response`.
+
+    >>> tool_response("Sunny"), tool_response('{"t": 21}'), tool_response("2")
+    ({'content': 'Sunny'}, {'t': 21}, {'content': '2'})
+    >>> tool_response([{"type": "text", "text": "a"}, {"type": "text", "text": "b"}])
+    {'type': 'texttext', 'text': 'ab'}
+    """
+    if not isinstance(content, list):
+        return _piece(content)
+    pieces = [_piece(item) for item in content]
+    if not pieces:
+        return {"content": ""}
+    if len(pieces) == 1:
+        return pieces[0]
+    merged: dict[str, list[Any]] = {}
+    for piece in pieces:
+        for key, value in piece.items():
+            merged.setdefault(key, []).append(value)
+    # langchain-google-vertexai's words (logged, not warned); a value not a str is
+    # its TypeError too, from the join.
+    _logger.warning(
+        "Expected content to be a str, got a list with > 1 element.Merging values together"
+    )
+    return {key: "".join(values) for key, values in merged.items()}
+
+
+def _piece(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, dict):
+        return raw
+    if isinstance(raw, str):
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            pass
+        else:
+            if isinstance(parsed, dict):
+                return parsed
+    return {"content": raw}
+
+
+def merged_turns(contents: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`contents` with each run of one role's turns as one turn, its parts in order.
+
+    >>> merged_turns([{"role": "user", "parts": [1]}, {"role": "user", "parts": [2]}])
+    [{'role': 'user', 'parts': [1, 2]}]
+    """
+    out: list[dict[str, Any]] = []
+    for content in contents:
+        if out and out[-1]["role"] == content["role"]:
+            out[-1] = {**out[-1], "parts": [*out[-1]["parts"], *content["parts"]]}
+        else:
+            out.append(content)
+    return out

@@ -1,0 +1,92 @@
+"""langchain-google-vertexai's shapes of a conversation: tool results, turns, system."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from chatplex.adapters.base import CallSettings
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.providers.google.request import build_body
+from chatplex.providers.google.vertex_history import merged_turns
+from chatplex.providers.google.vertex_history import tool_response
+
+
+@pytest.mark.parametrize(
+    ("content", "sent"),
+    [
+        ("Sunny, 72°F", {"content": "Sunny, 72°F"}),
+        ('{"temp": 21}', {"temp": 21}),
+        ("3", {"content": "3"}),  # JSON, but no object: the text as it was
+        ("[1, 2]", {"content": "[1, 2]"}),
+        ([], {"content": ""}),
+        (["Sunny"], {"content": "Sunny"}),
+        ([{"type": "text", "text": "Sunny"}], {"type": "text", "text": "Sunny"}),
+    ],
+)
+def test_a_tool_result_goes_as_langchain_google_vertexai_sends_it(
+    content: object, sent: dict[str, object]
+) -> None:
+    assert tool_response(content) == sent
+
+
+def test_several_pieces_of_a_result_merge_key_by_key_with_its_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        merged = tool_response(["Sunny", '{"content": ", 21"}', {"unit": "C"}])
+    assert merged == {"content": "Sunny, 21", "unit": "C"}
+    assert "Merging values together" in caplog.text
+    with pytest.raises(TypeError):  # a value not text cannot be joined, as in LangChain
+        tool_response([{"n": 1}, {"n": 2}])
+
+
+def test_turns_of_one_role_merge_in_order() -> None:
+    contents = [
+        {"role": "user", "parts": [{"text": "a"}]},
+        {"role": "user", "parts": [{"text": "b"}]},
+        {"role": "model", "parts": [{"text": "c"}]},
+        {"role": "model", "parts": [{"text": "d"}]},
+        {"role": "user", "parts": [{"text": "e"}]},
+    ]
+    assert merged_turns(contents) == [
+        {"role": "user", "parts": [{"text": "a"}, {"text": "b"}]},
+        {"role": "model", "parts": [{"text": "c"}, {"text": "d"}]},
+        {"role": "user", "parts": [{"text": "e"}]},
+    ]
+    assert contents[0]["parts"] == [{"text": "a"}]  # the given turns left as they were
+
+
+def test_a_vertex_body_writes_the_history_as_its_partner_and_gemini_keeps_its_own() -> None:
+    calls = [
+        {"name": "get_weather", "args": {"city": "Paris"}, "id": "c1"},
+        {"name": "get_time", "args": {}, "id": "c2"},
+    ]
+    history = [
+        SystemMessage("Be brief."),
+        HumanMessage("Weather and time in Paris?"),
+        AIMessage("", tool_calls=calls),
+        ToolMessage("Sunny", tool_call_id="c1"),
+        ToolMessage('{"time": "noon"}', tool_call_id="c2"),
+        HumanMessage("Thanks"),
+    ]
+    settings = CallSettings(model="gemini-2.5-flash")
+    vertex = build_body(history, settings, vertex_history=True)
+    assert vertex["systemInstruction"] == {"role": "system", "parts": [{"text": "Be brief."}]}
+    assert vertex["contents"][2] == {
+        "role": "user",
+        "parts": [
+            {"functionResponse": {"name": "get_weather", "response": {"content": "Sunny"}}},
+            {"functionResponse": {"name": "get_time", "response": {"time": "noon"}}},
+            {"text": "Thanks"},
+        ],
+    }
+    assert len(vertex["contents"]) == 3
+    gemini = build_body(history, settings)
+    assert gemini["systemInstruction"] == {"parts": [{"text": "Be brief."}]}
+    answer = gemini["contents"][2]["parts"][0]["functionResponse"]
+    assert answer["response"] == {"output": "Sunny"} and len(gemini["contents"]) == 4
