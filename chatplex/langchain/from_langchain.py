@@ -38,10 +38,22 @@ __all__ = ["to_chatplex_message", "to_chatplex_messages"]
 
 #: LangChain's (langchain-openai's) key for the `developer` role of a SystemMessage.
 _LC_OPENAI_ROLE = "__openai_role__"
-#: What a text block keeps: the text, Anthropic's cache marks and citations, and OpenAI's
-#: (`prompt_cache_breakpoint`, which langchain-openai sends as given).
+#: What a text block keeps: the text, Anthropic's cache marks and citations, OpenAI's
+#: (`prompt_cache_breakpoint`, which langchain-openai sends as given), and a Gemini text
+#: part's thought signature (in `extras`, langchain-google-genai's; `thought_signature`,
+#: langchain-google-vertexai's), which each wire sends as its partner does.
 _TEXT_KEYS = frozenset(
-    {"type", "text", "cache_control", "citations", "id", "annotations", "prompt_cache_breakpoint"}
+    {
+        "type",
+        "text",
+        "cache_control",
+        "citations",
+        "id",
+        "annotations",
+        "prompt_cache_breakpoint",
+        "extras",
+        "thought_signature",
+    }
 )
 #: Tool calls repeated inside content (LangChain v1 blocks); `tool_calls` has them.
 _CALL_BLOCKS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call"})

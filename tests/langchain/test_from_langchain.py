@@ -119,3 +119,16 @@ def test_a_text_blocks_openai_cache_breakpoint_is_kept() -> None:
     block = {"type": "text", "text": "x", "prompt_cache_breakpoint": mark, "index": 0}
     (message,) = to_chatplex_messages([LCSystem([block])])
     assert message.content == [{"type": "text", "text": "x", "prompt_cache_breakpoint": mark}]
+
+
+def test_a_text_blocks_extras_are_kept_for_the_wire_to_send() -> None:
+    # A Gemini 3 reply's text part signature is in its block's `extras`: each wire sends
+    # it as its partner does (langchain-google-genai as the part's thoughtSignature).
+    block = {"type": "text", "text": "x", "extras": {"signature": "c2ln"}, "index": 0}
+    vertex = {"type": "text", "text": "y", "thought_signature": "c2ln", "index": 1}
+    reply, question = to_chatplex_messages([LCAI([block, vertex]), LCHuman([block])])
+    assert reply.content == [
+        {"type": "text", "text": "x", "extras": {"signature": "c2ln"}},
+        {"type": "text", "text": "y", "thought_signature": "c2ln"},  # -vertexai's spelling
+    ]
+    assert question.content == reply.content[:1]

@@ -332,7 +332,7 @@ def _join(a: str | list[_Block], b: str | list[_Block], role: str) -> list[_Bloc
 def _system(messages: Sequence[BaseMessage]) -> str | list[_Block] | None:
     """One text system message is sent as its string; more are a list of text blocks, one
     per message, as langchain-anthropic merges them (empty texts left out: Anthropic
-    rejects an empty text block)."""
+    rejects an empty text block; each narrowed to the fields Anthropic takes)."""
     contents = [m.content for m in messages]
     if len(contents) == 1 and isinstance(contents[0], str):
         return contents[0] or None
@@ -343,8 +343,8 @@ def _system(messages: Sequence[BaseMessage]) -> str | list[_Block] | None:
                 block = {"type": "text", "text": block}
             if block.get("type") != "text":
                 raise ValueError(f"message {i}: Anthropic system prompts take text blocks only")
-            if block.get("text"):
-                blocks.append(block)
+            if block.get("text"):  # narrowed as its turns' text blocks are
+                blocks.append({k: v for k, v in block.items() if k in _ANTHROPIC_TEXT_KEYS})
     return blocks or None
 
 

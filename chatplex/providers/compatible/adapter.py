@@ -231,6 +231,13 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.lone_text_as_string
 
     @property
+    def text_extras_roles(self) -> frozenset[str]:
+        """As its partner package sends a text block's `extras`: the profile's, else
+        langchain-openai's."""
+        given = self.profile.text_extras_roles
+        return super().text_extras_roles if given is None else given
+
+    @property
     def content_part_keys(self) -> frozenset[str] | None:  # type: ignore[override]
         """The keys its partner package keeps on a content part: the profile's."""
         return self.profile.content_part_keys

@@ -351,6 +351,10 @@ class Profile:
     #: Whether a message's content of exactly one text block goes as its text (every
     #: role: langchain-fireworks' `_sanitize_chat_completions_content`); off: the list.
     lone_text_as_string: bool = False
+    #: The roles ("user", "system", "assistant", "tool") whose text blocks go with their
+    #: `extras` and `thought_signature` (a Gemini text part's signature), as its partner
+    #: package sends them (None: langchain-openai's, a user's and a system's).
+    text_extras_roles: frozenset[str] | None = None
     #: The keys each content part keeps, the others dropped, before a lone text block
     #: is read (every role: langchain-fireworks filters parts to its SDK's content part,
     #: as Fireworks refuses other keys: a file by `file_id` goes as `{"type": "file"}`);

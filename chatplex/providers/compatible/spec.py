@@ -89,6 +89,9 @@ PRESETS: tuple[Preset, ...] = (
             "Groq",
             "https://api.groq.com/openai/v1",
             dropped_input_blocks=frozenset(),  # langchain-groq sends every block
+            text_extras_roles=frozenset(
+                {"user", "system", "assistant", "tool"}
+            ),  # each block as given
             assistant_text_blocks=True,  # its assistant turn: `text_blocks or ""`
             empty_tool_list_sent=True,  # langchain-groq's bind_tools([]): `tools: []`
             sdk_path="/openai/v1",
@@ -625,6 +628,9 @@ PRESETS: tuple[Preset, ...] = (
             "Perplexity",
             "https://api.perplexity.ai",
             dropped_input_blocks=frozenset(),  # langchain-perplexity sends every block
+            text_extras_roles=frozenset(
+                {"user", "system", "assistant", "tool"}
+            ),  # each block as given
             key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
             base_variables=("PERPLEXITY_BASE_URL",),
             structured_output_method="json_schema",
@@ -837,6 +843,7 @@ PRESETS: tuple[Preset, ...] = (
             "SambaNova",
             "https://api.sambanova.ai/v1",
             dropped_input_blocks=frozenset(),  # langchain-sambanova sends every block
+            text_extras_roles=frozenset({"user", "system", "tool"}),
             empty_tool_list_sent=True,  # langchain-sambanova's bind_tools([]): `tools: []`
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,

@@ -76,6 +76,7 @@ from .vertex_cache import cached_request
 from .vertex_reply import VertexStreamParser
 from .vertex_reply import plain_texts
 from .vertex_reply import vertex_metadata
+from .vertex_reply import vertex_signed_texts
 
 if TYPE_CHECKING:
     from ...batches.wire import Limits
@@ -146,8 +147,9 @@ class _GoogleWire(Adapter):
     #: (`PartReader.partner`: a Gemini 3 reply's content a list always); Vertex AI's
     #: partner has no such rule.
     _partner_replies = False
-    #: Whether tool results, turns and the system instruction go as Vertex AI's partner
-    #: writes them (`vertex_history.py`), or as the Gemini API's does.
+    #: Whether tool results, turns, the system instruction and text signatures (from
+    #: `thought_signature` only, not `extras`) go as Vertex AI's partner writes them
+    #: (`vertex_history.py`), or as the Gemini API's does.
     _vertex_history = False
 
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
@@ -530,7 +532,7 @@ class VertexAIAdapter(_GoogleWire):
         reply = super().parse_response(body, headers)
         data = loads(body)
         version = self.api_version
-        reply.content = plain_texts(reply.content)
+        reply.content = vertex_signed_texts(plain_texts(reply.content))
         vertex_metadata(reply.response_metadata, data, 0, streaming=False, version=version)
         for position, other in enumerate(reply.response_metadata.get(OTHER_CANDIDATES) or ()):
             meta = other.response_metadata

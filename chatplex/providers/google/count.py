@@ -33,8 +33,10 @@ def text_body(text: str) -> dict[str, Any]:
 
 def contents_body(full_model: str, messages: Sequence[BaseMessage]) -> dict[str, Any]:
     """The body aiplatform sends to count `messages` for `full_model`
-    (`projects/{p}/locations/{l}/publishers/google/models/{m}`)."""
-    _, contents = wire_contents(messages)
+    (`projects/{p}/locations/{l}/publishers/google/models/{m}`): the chat request's
+    contents, a text block's `extras` signature unsent as langchain-google-vertexai
+    leaves it."""
+    _, contents = wire_contents(messages, vertex_history=True)
     return {"model": full_model, "contents": contents}
 
 

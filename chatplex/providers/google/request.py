@@ -397,13 +397,18 @@ def wire_contents(
     messages: Sequence[BaseMessage], *, vertex_history: bool = False
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(systemInstruction parts, contents) of a conversation; `vertex_history`: its tool
-    results and turns as langchain-google-vertexai writes them (`vertex_history.py`)."""
+    results and turns as langchain-google-vertexai writes them (`vertex_history.py`). A
+    text block's thought signature goes as its part's `thoughtSignature`: from
+    `thought_signature` (where langchain-google-vertexai writes it; both partners read
+    it) and, but for `vertex_history`, from its `extras` (langchain-google-genai's;
+    -vertexai reads none there)."""
     system: list[dict[str, Any]] = []
     contents: list[dict[str, Any]] = []
     call_names: dict[str, str] = {}
+    signed = _VERTEX_SIGNATURES if vertex_history else _GENAI_SIGNATURES
     for i, message in enumerate(messages):
         if isinstance(message, SystemMessage):
-            system.extend(_parts(message.content, i))
+            system.extend(_parts(message.content, i, signed))
         elif isinstance(message, ToolMessage) and vertex_history:
             response = vertex_tool_response(message.content)
             name = _call_name(message, call_names, i)
@@ -421,11 +426,11 @@ def wire_contents(
                 call_id = call.get("id")
                 if call_id:
                     call_names[call_id] = call["name"]
-            parts = _model_parts(message, i)
+            parts = _model_parts(message, i, signed)
             if parts:
                 contents.append({"role": "model", "parts": parts})
         elif isinstance(message, HumanMessage) or message.type in ("human", "chat"):
-            contents.append({"role": "user", "parts": _parts(message.content, i)})
+            contents.append({"role": "user", "parts": _parts(message.content, i, signed)})
         else:
             raise ValueError(f"message {i}: Gemini cannot take a {message.type!r} message")
     if vertex_history:
@@ -433,24 +438,33 @@ def wire_contents(
     return system, contents
 
 
-def _parts(content: Any, i: int) -> list[dict[str, Any]]:
+#: Where each partner reads a text block's thought signature: langchain-google-genai
+#: from `thought_signature` or `extras` (a foreign reply's from neither), -vertexai from
+#: `thought_signature` only.
+_GENAI_SIGNATURES = frozenset({"thought_signature", "extras"})
+_VERTEX_SIGNATURES = frozenset({"thought_signature"})
+
+
+def _parts(content: Any, i: int, signed: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     if isinstance(content, str):
         return [{"text": content}]
     parts = []
     for block in content or ():
-        part = _block_part(block, i)
+        part = _block_part(block, i, signed)
         if part is not None:
             parts.append(part)
     return parts
 
 
-def _block_part(block: Any, i: int) -> dict[str, Any] | None:
+def _block_part(block: Any, i: int, signed: frozenset[str] = frozenset()) -> dict[str, Any] | None:
     if isinstance(block, str):
         return {"text": block}
     kind = block.get("type")
     if kind == "text":
         part: dict[str, Any] = {"text": block.get("text", "")}
-        signature = (block.get("extras") or {}).get("signature")
+        signature = block.get("thought_signature") if "thought_signature" in signed else None
+        if "extras" in signed:
+            signature = signature or (block.get("extras") or {}).get("signature")
         if signature:
             part["thoughtSignature"] = signature
         return part
@@ -504,11 +518,11 @@ def _media_part(url: Any, mime: str | None, i: int) -> dict[str, Any]:
 _GEMINI_REPLIES = frozenset({"google_genai", "google_vertexai"})
 
 
-def _model_parts(message: AIMessage, i: int) -> list[dict[str, Any]]:
+def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dict[str, Any]]:
     """An assistant turn: thoughts (with signatures), text, then function calls. The
     thinking of another provider's reply (its `model_provider` named and not Gemini's)
     is left out, as langchain-google-genai leaves it: it is not a Gemini thought, and
-    its signature is not one Gemini made."""
+    its signature is not one Gemini made (nor is its text's, which goes unsigned)."""
     parts: list[dict[str, Any]] = []
     content = message.content
     provider = message.response_metadata.get("model_provider")
@@ -528,7 +542,10 @@ def _model_parts(message: AIMessage, i: int) -> list[dict[str, Any]]:
                     part["thoughtSignature"] = signature
                 parts.append(part)
             else:
-                found = _block_part(block, i)
+                # langchain-google-genai strips a foreign reply's text signatures;
+                # -vertexai reads `thought_signature` whoever made it.
+                unsigned = foreign and signed == _GENAI_SIGNATURES
+                found = _block_part(block, i, frozenset() if unsigned else signed)
                 if found is not None and found != {"text": ""}:
                     parts.append(found)
     signatures = message.additional_kwargs.get(FUNCTION_SIGNATURES_KEY) or {}

@@ -10,7 +10,9 @@ from the Gemini Developer API's (langchain-google-genai's):
 - `usage_metadata`: the reply's `usageMetadata` in snake_case, with the proto's defaults
   for the counts it lacks (0, [] for the per-modality details);
 - content: a text part after a thought is a str (`plain_texts`), not a text block; a
-  stream's thought pieces carry no `index`, so they merge as one block each, as there;
+  signed text part's block carries its signature as `thought_signature` (not in
+  `extras`, `vertex_signed_texts`); a stream's thought pieces and signed text pieces
+  carry no `index`, so they merge as one block each, as there;
 - `logprobs_result`: one `{"token", "logprob", "top_logprobs"}` per chosen token (the
   top candidates as `{"token", "logprob"}`), a token with no valid log probability left
   out, as there.
@@ -25,7 +27,7 @@ from typing import Any
 from ...messages import AIMessageChunk
 from .stream import GeminiStreamParser
 
-__all__ = ["VertexStreamParser", "plain_texts", "vertex_metadata"]
+__all__ = ["VertexStreamParser", "plain_texts", "vertex_metadata", "vertex_signed_texts"]
 
 #: The fields of aiplatform's `UsageMetadata` and their proto defaults.
 _USAGE_DEFAULTS: dict[str, Any] = {
@@ -152,8 +154,25 @@ class VertexStreamParser(GeminiStreamParser):
         chunk = super()._chunk(obj)
         if chunk is not None:
             vertex_metadata(chunk.response_metadata, obj, 0, streaming=True)
-            chunk.content = unindexed_thoughts(chunk.content)
+            chunk.content = vertex_signed_texts(unindexed_thoughts(chunk.content))
         return chunk
+
+
+def vertex_signed_texts(content: Any) -> Any:
+    """A content's text blocks signed in `extras` (the Gemini reader's) as
+    langchain-google-vertexai writes them: `{"type": "text", "text": ...,
+    "thought_signature": ...}`, no `index` (a stream's signed pieces stay one block each,
+    their signatures whole, as there)."""
+    if not isinstance(content, list):
+        return content
+    return [_vertex_signed(block) for block in content]
+
+
+def _vertex_signed(block: Any) -> Any:
+    extras = block.get("extras") if isinstance(block, dict) else None
+    if not isinstance(extras, dict) or "signature" not in extras or block.get("type") != "text":
+        return block
+    return {"type": "text", "text": block.get("text", ""), "thought_signature": extras["signature"]}
 
 
 def unindexed_thoughts(content: Any) -> Any:

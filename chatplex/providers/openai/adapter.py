@@ -68,6 +68,7 @@ from ...messages import BaseMessage
 from ...messages import SystemMessage
 from ...secret import Secret
 from .errors import CHAT_ERROR_FAMILIES
+from .request import LANGCHAIN_OPENAI_TEXT_EXTRAS
 from .request import OPENAI_ROLE_KEY
 from .request import wire_message
 from .request import wire_tool
@@ -190,6 +191,11 @@ class OpenAIAdapter(Adapter):
     #: The keys a content part keeps (None: all; langchain-openai filters none).
     content_part_keys: frozenset[str] | None = None
 
+    @property
+    def text_extras_roles(self) -> frozenset[str]:
+        """The roles whose text blocks go with their `extras`: langchain-openai's."""
+        return LANGCHAIN_OPENAI_TEXT_EXTRAS
+
     def __init__(
         self,
         *,
@@ -287,6 +293,7 @@ class OpenAIAdapter(Adapter):
                     self.dropped_input_blocks,
                     text_blocks=self.assistant_text_blocks,
                     lone_text=self.lone_text_as_string,
+                    text_extras=self.text_extras_roles,
                     part_keys=self.content_part_keys,
                 )
                 for m in messages

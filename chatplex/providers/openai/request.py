@@ -21,6 +21,7 @@ from ...messages import ToolMessage
 from .blocks import to_parts
 
 __all__ = [
+    "LANGCHAIN_OPENAI_TEXT_EXTRAS",
     "LANGCHAIN_ROLE_KEY",
     "OPENAI_ROLE_KEY",
     "STANDARD_TOOL_CHOICES",
@@ -40,6 +41,11 @@ LANGCHAIN_ROLE_KEY = "__openai_role__"
 _NOT_SENT_BACK = frozenset(
     {"reasoning", "thinking", "redacted_thinking", "tool_use", "server_tool_use"}
 )
+#: The roles whose text blocks go with their `extras` and `thought_signature` (a Gemini
+#: text part's signature, as langchain-google-genai and -vertexai write it) as
+#: langchain-openai sends them: a user's or system's blocks as given; an assistant turn's
+#: text rebuilt as `{"type", "text"}`, a tool result's sanitized to it.
+LANGCHAIN_OPENAI_TEXT_EXTRAS = frozenset({"user", "system"})
 
 
 def system_role(message: SystemMessage) -> str:
@@ -59,6 +65,7 @@ def wire_message(
     *,
     text_blocks: bool = False,
     lone_text: bool = False,
+    text_extras: frozenset[str] = LANGCHAIN_OPENAI_TEXT_EXTRAS,
     part_keys: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """One message on the wire; `dropped`, block types left out of a user, system or
@@ -66,9 +73,14 @@ def wire_message(
     whether an assistant turn's text left after blocks not sent back goes as its text
     blocks (as langchain-openai sends it) rather than joined into one string;
     `lone_text`, whether content of one text block goes as its text (as
-    langchain-fireworks sends it); `part_keys`, the keys each content part keeps (as
-    langchain-fireworks filters them), None: all."""
+    langchain-fireworks sends it); `text_extras`, the roles ("user", "system",
+    "assistant", "tool") whose text blocks keep their `extras` and `thought_signature`,
+    as the partner sends them (the others' go without); `part_keys`, the keys each
+    content part keeps (as langchain-fireworks filters them), None: all."""
     out = _wire_message(message, dropped, text_blocks)
+    role = "system" if out["role"] == "developer" else out["role"]
+    if role not in text_extras and isinstance(out.get("content"), list):
+        out["content"] = [_without_extras(b) for b in out["content"]]
     content = out.get("content")
     if part_keys is not None and isinstance(content, list):
         content = out["content"] = [
@@ -145,6 +157,16 @@ def _wire_ai(message: AIMessage, dropped: frozenset[str], text_blocks: bool) -> 
         # takes no audio data back).
         out["audio"] = {"id": audio["id"]} if "id" in audio else audio
     return out
+
+
+#: A text block's keys a Gemini reply puts there (its signature), sent per role.
+_GEMINI_TEXT_KEYS = frozenset({"extras", "thought_signature"})
+
+
+def _without_extras(block: Any) -> Any:
+    if isinstance(block, dict) and block.get("type") == "text" and _GEMINI_TEXT_KEYS & set(block):
+        return {k: v for k, v in block.items() if k not in _GEMINI_TEXT_KEYS}
+    return block
 
 
 def _not_sent_back(block: dict[str, Any], dropped: frozenset[str]) -> bool:

@@ -316,6 +316,34 @@ def thinking_stream(cls: Any, url: str) -> Any:
     return merged(list(model(cls, url, include_thoughts=True).stream("How many r?")))
 
 
+#: A reply whose text part Gemini signed (after a thought).
+SIGNED_TEXT = [
+    {"text": "Plan", "thought": True},
+    {"text": "There are three.", "thoughtSignature": "c2lnbmF0dXJl"},
+]
+
+
+def signed_text_round_trip(cls: Any, url: str) -> Any:
+    """A signed text part read (invoked, and streamed: each piece's signature whole) and
+    replayed, from the reply and from the merged stream."""
+    chat = model(cls, url)
+    first = chat.invoke("How many r?")
+    chunks = list(chat.stream("How many r?"))
+    whole = chunks[0]
+    for chunk in chunks[1:]:
+        whole = whole + chunk
+    again = [
+        chat.invoke([lc.HumanMessage("How many r?"), said, lc.HumanMessage("Sure?")])
+        for said in (first, whole)
+    ]
+    return {
+        "first": first,
+        "chunks": [c.content for c in chunks],
+        "whole": whole.content,
+        "again": again,
+    }
+
+
 def two_candidates(cls: Any, url: str) -> Any:
     result = model(cls, url, n=2).generate([[lc.HumanMessage("Hi")]])
     return [[g.message for g in row] for row in result.generations]
@@ -533,6 +561,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "structured_json_mode": (vertex_replies([{"text": '{"total": 3}'}]), structured_json_mode),
     "thinking_invoke": (vertex_replies(THOUGHT, usage=THINKING_USAGE), thinking_invoke),
     "thinking_hidden": (vertex_replies([{"text": "There are three."}]), thinking_hidden),
+    "signed_text_round_trip": (vertex_replies(SIGNED_TEXT), signed_text_round_trip),
     "safety_stopped": (vertex_replies([], finish="SAFETY"), safety_stopped),
     "blocked_prompt": (
         vertex_replies(no_candidates=True, prompt_feedback={"blockReason": "SAFETY"}),

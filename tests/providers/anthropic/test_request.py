@@ -38,6 +38,10 @@ def test_system_blocks_stay_blocks_and_must_be_text() -> None:
     blocks = [{"type": "text", "text": "cached", "cache_control": {"type": "ephemeral"}}]
     system, _ = to_wire_messages([SystemMessage("plain"), SystemMessage(blocks), HumanMessage("q")])
     assert system == [{"type": "text", "text": "plain"}, *blocks]
+    # Narrowed as langchain-anthropic narrows them: a Gemini text signature left out.
+    signed = [{**blocks[0], "extras": {"signature": "c2ln"}, "id": "lc_1"}]
+    system, _ = to_wire_messages([SystemMessage(signed), SystemMessage("x"), HumanMessage("q")])
+    assert system == [*blocks, {"type": "text", "text": "x"}]
     with pytest.raises(ValueError, match="text blocks only"):
         to_wire_messages([SystemMessage([{"type": "image", "source": {}}]), HumanMessage("q")])
 

@@ -30,6 +30,12 @@ def test_messages_are_the_chat_requests_contents_without_the_system_message() ->
     }
 
 
+def test_a_text_blocks_signature_is_not_counted_as_langchain_google_vertexai_sends_none() -> None:
+    signed = [{"type": "text", "text": "Hi", "extras": {"signature": "c2ln"}}]
+    body = contents_body(FULL, [HumanMessage(signed), AIMessage(signed)])
+    assert [c["parts"] for c in body["contents"]] == [[{"text": "Hi"}], [{"text": "Hi"}]]
+
+
 def test_the_total_is_read_and_a_missing_one_is_zero() -> None:
     assert total_tokens(b'{"totalTokens": 12, "cachedContentTokenCount": 3}') == 12
     assert total_tokens(b'{"promptTokensDetails": []}') == 0

@@ -455,6 +455,66 @@ def test_init_chat_model_builds_the_partners_class_so_a_gemini_3_reply_is_listed
     ]
 
 
+def _replayed(provider: str | None) -> list[Any]:
+    """A Gemini 3 exchange replayed after its tool ran: every text block signed in its
+    `extras`, as langchain-google-genai writes a Gemini 3 reply's text parts."""
+    from langchain_core.messages import AIMessage as LCAI
+    from langchain_core.messages import HumanMessage as LCHuman
+    from langchain_core.messages import SystemMessage as LCSystem
+    from langchain_core.messages import ToolMessage as LCTool
+
+    meta = {"model_provider": provider} if provider else {}
+
+    def text(words: str) -> list[str | dict[str, Any]]:
+        return [{"type": "text", "text": words, "extras": {"signature": SIGNATURE}}]
+
+    call = {"name": "get_weather", "args": {"city": "Paris"}, "id": "c1", "type": "tool_call"}
+    return [
+        LCSystem(text("Be brief.")),
+        LCHuman(text("Weather in Paris?")),
+        LCAI(text("Checking."), tool_calls=[call], response_metadata=meta),
+        LCTool(text("sunny"), tool_call_id="c1"),
+        LCAI(text("It is sunny."), response_metadata=meta),
+        # langchain-google-vertexai's spelling, read by langchain-google-genai too
+        LCAI(
+            [{"type": "text", "text": "Yes.", "thought_signature": SIGNATURE}],
+            response_metadata=meta,
+        ),
+        LCHuman("Thanks"),
+    ]
+
+
+@pytest.mark.parametrize("provider", ["google_genai", None, "openai"])
+def test_a_replayed_text_blocks_signature_is_sent_as_langchain_google_genai_sends_it(
+    provider: str | None,
+) -> None:
+    # langchain-google-genai sends a text block's `extras` signature as its part's
+    # thoughtSignature (a foreign reply's text unsigned), sync and async alike.
+    partner = pytest.importorskip("langchain_google_genai")
+    from chatplex.langchain import ChatGoogleGenerativeAI as Ours
+
+    def sent(cls: Any, asynchronous: bool) -> Any:
+        server = Gemini()
+        transport = httpx.MockTransport(server.handler)
+        model = cls(
+            model="gemini-3-pro-preview",
+            api_key="k",
+            client_args={"transport": transport},
+            max_retries=0,
+        )
+        history = _replayed(provider)
+        asyncio.run(model.ainvoke(history)) if asynchronous else model.invoke(history)
+        body = server.body()
+        return body["contents"], body.get("systemInstruction")
+
+    for asynchronous in (False, True):
+        theirs = sent(partner.ChatGoogleGenerativeAI, asynchronous)
+        assert sent(Ours, asynchronous) == theirs
+        signed = [p["text"] for c in theirs[0] for p in c["parts"] if "thoughtSignature" in p]
+        native = provider != "openai"
+        assert signed == ["Weather in Paris?", *(["Checking.", "It is sunny.", "Yes."] * native)]
+
+
 def test_docstring_examples() -> None:
     import doctest
 

@@ -260,6 +260,23 @@ def test_full_model_name_is_langchains_resource_name() -> None:
     assert express.full_model_name.startswith("projects/None/locations/us-central1/")
 
 
+def test_chat_vertexai_sends_no_text_signature_from_extras_as_langchain_google_vertexai() -> None:
+    # langchain-google-vertexai reads a text block's signature from `thought_signature`
+    # only: a Gemini 3 reply's text signed in its `extras` goes unsigned (sync and async).
+    server = Gemini()
+    model = vertex(server)
+    signed = [{"type": "text", "text": "Hi", "extras": {"signature": "c2ln"}}]
+    history = [HumanMessage(signed), AIMessage(signed), HumanMessage("Again")]
+    model.invoke(history)
+    asyncio.run(model.ainvoke(history))
+    for n in (0, 1):
+        assert [c["parts"] for c in server.body(n)["contents"]] == [
+            [{"text": "Hi"}],
+            [{"text": "Hi"}],
+            [{"text": "Again"}],
+        ]
+
+
 def test_docstring_examples() -> None:
     import doctest
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from chatplex.providers.google.vertex_reply import plain_texts
 from chatplex.providers.google.vertex_reply import vertex_metadata
+from chatplex.providers.google.vertex_reply import vertex_signed_texts
 
 REPLY: dict[str, Any] = {
     "candidates": [
@@ -81,3 +82,14 @@ def test_plain_text_blocks_become_str_beside_thinking() -> None:
     content = [thought, {"type": "text", "text": "A"}, signed]
     assert plain_texts(content) == [thought, "A", signed]
     assert plain_texts("Hi") == "Hi"
+
+
+def test_a_signed_text_block_carries_thought_signature_unindexed() -> None:
+    signed = {"type": "text", "text": "A", "extras": {"signature": "c2ln"}, "index": 1}
+    thinking = {"type": "thinking", "thinking": "Hm"}
+    assert vertex_signed_texts([thinking, signed, "B"]) == [
+        thinking,
+        {"type": "text", "text": "A", "thought_signature": "c2ln"},
+        "B",
+    ]
+    assert vertex_signed_texts("A") == "A"

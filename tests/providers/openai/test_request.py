@@ -166,6 +166,32 @@ def test_lone_text_sends_content_of_one_text_block_as_its_text() -> None:
     assert wire_message(HumanMessage(image), lone_text=True)["content"] == image
 
 
+def test_text_extras_go_from_the_roles_whose_partner_sends_them() -> None:
+    # A Gemini 3 text signature (`extras`): langchain-openai sends a user's and a
+    # system's blocks as given, an assistant's and a tool result's text bare; other
+    # partners send it from every role (langchain-groq) or none (langchain-fireworks).
+    signed = [{"type": "text", "text": "hi", "extras": {"signature": "c2ln"}}]
+    bare = [{"type": "text", "text": "hi"}]
+    messages = [
+        SystemMessage(signed),
+        HumanMessage(signed),
+        AIMessage(signed),
+        ToolMessage(signed, tool_call_id="c1"),
+    ]
+    assert [wire_message(m)["content"] for m in messages] == [signed, signed, bare, bare]
+    every = frozenset({"user", "system", "assistant", "tool"})
+    assert [wire_message(m, text_extras=every)["content"] for m in messages] == [signed] * 4
+    none = [wire_message(m, text_extras=frozenset(), lone_text=True) for m in messages]
+    assert [m["content"] for m in none] == ["hi"] * 4
+    developer = SystemMessage(signed, additional_kwargs={OPENAI_ROLE_KEY: "developer"})
+    assert wire_message(developer)["content"] == signed
+    # langchain-google-vertexai's spelling of the signature goes alike.
+    vertex = [{"type": "text", "text": "hi", "thought_signature": "c2ln"}]
+    assert wire_message(AIMessage(vertex))["content"] == bare
+    assert wire_message(HumanMessage(vertex))["content"] == vertex
+    assert signed[0]["extras"] == {"signature": "c2ln"}  # the message's block unchanged
+
+
 def test_part_keys_cut_each_part_before_a_lone_text_is_read() -> None:
     # langchain-fireworks' sanitizer: every role's parts cut to its SDK's keys; None
     # (langchain-openai's) keeps them all.
