@@ -55,10 +55,8 @@ def document_block(block: dict[str, Any], where: str, names: dict[str, int]) -> 
     """`{"document": {"format", "source": {"bytes": base64}, "citations"?, "name"}}` for
     a standard file block; `where` names it in errors; `names` counts the derived names
     given so far in the request."""
-    data = block.get("base64") or (
-        block.get("data") if block.get("source_type") == "base64" else None
-    )
-    if not isinstance(data, str) or not data:
+    data = _base64_data(block)
+    if data is None:
         raise ValueError(f"{where}: a file block goes to Bedrock as base64 data only")
     mime = block.get("mime_type")
     if not isinstance(mime, str):
@@ -73,15 +71,22 @@ def document_block(block: dict[str, Any], where: str, names: dict[str, int]) -> 
 def video_block(block: dict[str, Any], where: str) -> dict[str, Any]:
     """`{"video": {"format", "source": {"bytes": base64}}}` for a standard video block,
     in langchain-aws's words where it refuses one."""
-    data = block.get("base64") or (
-        block.get("data") if block.get("source_type") == "base64" else None
-    )
-    if not isinstance(data, str) or not data:
+    data = _base64_data(block)
+    if data is None:
         raise ValueError(f"{where}: Video data only supported through in-line base64 format.")
     mime = block.get("mime_type")
     if not isinstance(mime, str):
         raise ValueError(f"{where}: mime_type key is required for base64 data.")
     return {"video": {"format": _format(mime, where), "source": {"bytes": data}}}
+
+
+def _base64_data(block: dict[str, Any]) -> str | None:
+    """A standard block's in-line base64 data (v1's `base64`, v0's `data` with
+    `source_type: base64`); None where it has none."""
+    data = block.get("base64") or (
+        block.get("data") if block.get("source_type") == "base64" else None
+    )
+    return data if isinstance(data, str) and data else None
 
 
 def _format(mime: str, where: str) -> str:
