@@ -156,6 +156,12 @@ class _GoogleWire(Adapter):
         if self._drops_empty_user_turns and messages:
             messages = without_empty_user_turns(messages)
         check_call(messages, provider=self.provider, block_types=self.block_types)
+        if self._partner_replies and settings.tool_choice is not None and not settings.tools:
+            # langchain-google-genai refuses a choice with no tools before sending
+            raise ValueError(
+                f"Received tool_choice={settings.tool_choice!r} but no formatted_tools=None. "
+                "'tool_choice' can only be specified if 'tools' is specified."
+            )
         body = build_body(
             messages, settings, one_tool=self._one_tool, vertex_history=self._vertex_history
         )
@@ -368,8 +374,9 @@ class GeminiAdapter(_GoogleWire):
         """`partner_replies`: replies read as langchain-google-genai gives them, set by
         its drop-in (a Gemini 3 or later reply's content a list of blocks always, `[]`
         when empty; a stream's blocks and tool calls indexed by one counter; a whole
-        reply's parts side by side, their text without trailing newlines); off, a
-        `ChatModel` over this adapter keeps a reply's text one str."""
+        reply's parts side by side, their text without trailing newlines), and a tool
+        choice with no tools refused as it refuses one; off, a `ChatModel` over this
+        adapter keeps a reply's text one str and sends such a choice."""
         api_key = as_secret(api_key)
         url = _HOME.take_url(base_url)
         del base_url  # from here on, no local of this frame holds a credential in clear

@@ -420,3 +420,13 @@ def test_a_gemini_3_reply_is_listed_only_when_read_as_the_partners() -> None:
         content, chunk = read(own, text)
         assert content == "Hi\n" and chunk.content == "Hi\n"
         assert read(own, call)[0] == ""
+
+
+@pytest.mark.parametrize("choice", ["auto", "none"])
+def test_a_tool_choice_with_no_tools_is_refused_only_under_the_partners_name(choice: str) -> None:
+    settings = CallSettings(model="gemini-2.5-flash", tool_choice=choice)
+    own = GeminiAdapter(api_key=KEY).build_request(HI, settings, stream=False)
+    assert own.json["toolConfig"] == {"functionCallingConfig": {"mode": choice.upper()}}
+    partner = GeminiAdapter(api_key=KEY, partner_replies=True)
+    with pytest.raises(ValueError, match="'tool_choice' can only be specified if 'tools'"):
+        partner.build_request(HI, settings, stream=False)

@@ -522,3 +522,29 @@ def test_docstring_examples() -> None:
 
     result = doctest.testmod(dropin)
     assert result.attempted >= 2 and result.failed == 0
+
+
+@pytest.mark.parametrize("choice", ["auto", "none"])
+def test_a_tool_choice_with_no_tools_is_refused_as_langchain_google_genai_refuses_it(
+    choice: str,
+) -> None:
+    # The partner binds it and refuses it at the call, before sending; the drop-in too,
+    # in its words, sync and async (test_adapter: chatplex's own Gemini model sends it).
+    partner = pytest.importorskip("langchain_google_genai")
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"candidates": []})
+
+    transport = httpx.MockTransport(handler)
+    words = []
+    for cls in (partner.ChatGoogleGenerativeAI, ChatGoogleGenerativeAI):
+        model = cls(model="gemini-2.5-flash", api_key="k", client_args={"transport": transport})
+        bound = model.bind_tools([], tool_choice=choice)
+        with pytest.raises(ValueError) as raised:
+            bound.invoke("Hi")
+        words.append(str(raised.value))
+    with pytest.raises(ValueError, match="can only be specified if 'tools'"):
+        asyncio.run(bound.ainvoke("Hi"))
+    assert words[0] == words[1] and sent == []
