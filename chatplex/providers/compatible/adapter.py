@@ -74,6 +74,7 @@ from .blocks import register_parts_blocks
 from .errors import error_families
 from .missing_key import keyless_key
 from .missing_key import missing_key_error
+from .partner_tables import SDK_REQUEST_OPTIONS
 from .profile import Profile
 from .spec import PROFILES
 from .style import StyledStreamParser
@@ -394,12 +395,16 @@ class CompatibleAdapter(OpenAIAdapter):
     @property
     def call_body_fields(self) -> frozenset[str]:
         """The body fields of its drop-in's own settings (`DropIn.body`), which its
-        partner class also takes per call, as it takes any keyword its SDK's `create()`
-        names."""
+        partner class also takes per call, and every body field its partner's SDK
+        `create()` names (`Profile.sdk_keywords` but its request options: the groq SDK's
+        `include_reasoning`, `search_settings`...), as its partner hands that function
+        every call keyword."""
         from .spec import DROPINS  # the rows import this module
 
         dropin = DROPINS.get(self.profile.name)
-        return frozenset() if dropin is None else frozenset(dropin.body.values())
+        own = frozenset() if dropin is None else frozenset(dropin.body.values())
+        sdk = self.profile.sdk_keywords or frozenset()
+        return own | (sdk - SDK_REQUEST_OPTIONS)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The OpenAI adapter's reply, with the profile's kept fields in its
