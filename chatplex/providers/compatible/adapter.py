@@ -74,6 +74,7 @@ from .blocks import register_parts_blocks
 from .errors import error_families
 from .missing_key import keyless_key
 from .missing_key import missing_key_error
+from .partner_tables import SDK_REQUEST_OPTIONS
 from .profile import Profile
 from .spec import PROFILES
 from .style import StyledStreamParser
@@ -394,12 +395,16 @@ class CompatibleAdapter(OpenAIAdapter):
     @property
     def call_body_fields(self) -> frozenset[str]:
         """The body fields of its drop-in's own settings (`DropIn.body`), which its
-        partner class also takes per call, as it takes any keyword its SDK's `create()`
-        names."""
+        partner class also takes per call, and every body field its partner's SDK
+        `create()` names (`Profile.sdk_keywords` but its request options: the groq SDK's
+        `include_reasoning`, `search_settings`...), as its partner hands that function
+        every call keyword."""
         from .spec import DROPINS  # the rows import this module
 
         dropin = DROPINS.get(self.profile.name)
-        return frozenset() if dropin is None else frozenset(dropin.body.values())
+        own = frozenset() if dropin is None else frozenset(dropin.body.values())
+        sdk = self.profile.sdk_keywords or frozenset()
+        return own | (sdk - SDK_REQUEST_OPTIONS)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The OpenAI adapter's reply, with the profile's kept fields in its
@@ -462,6 +467,8 @@ class CompatibleAdapter(OpenAIAdapter):
             parser,
             self.profile.kept_fields,
             self.profile.stream_null_fields,
+            named=self.profile.stream_named_fields,
+            set_only=self.profile.stream_set_fields,
             each=self.profile.kept_on_each_chunk,
             models=self.profile.kept_models,
         )
@@ -515,12 +522,13 @@ class _KeepingStreamParser(OpenAIStreamParser):
     """An OpenAI stream parser that also keeps top-level fields, from the first event
     with choices only, as langchain-perplexity reads them (Perplexity repeats its
     citations on every chunk; metadata would concatenate the copies): `nulls` even when
-    the event has none. With `each`, from every event that has them but the one with the
+    the event has none, `named` where the event names them (null too), `set_only` only
+    when not empty. With `each`, from every event that has them but the one with the
     usage (which repeats them), as langchain-xai reads xAI's citations. A field with a
     model in `models` keeps its items as that SDK model's dumps (the partner dumps the
     SDK's chunk), in the order the partner writes the fields."""
 
-    __slots__ = ("_each", "_inner", "_models", "_names", "_nulls", "_taken")
+    __slots__ = ("_each", "_inner", "_models", "_named", "_names", "_nulls", "_set", "_taken")
 
     def __init__(
         self,
@@ -528,10 +536,13 @@ class _KeepingStreamParser(OpenAIStreamParser):
         names: tuple[str, ...],
         nulls: tuple[str, ...] = (),
         *,
+        named: tuple[str, ...] = (),
+        set_only: tuple[str, ...] = (),
         each: bool = False,
         models: Mapping[str, SdkModel] | None = None,
     ) -> None:
         self._inner, self._names, self._nulls, self._taken = inner, names, nulls, False
+        self._named, self._set = named, set_only
         self._each, self._models = each, models or {}
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
@@ -547,7 +558,10 @@ class _KeepingStreamParser(OpenAIStreamParser):
         if not isinstance(data, dict) or not data.get("choices"):
             return chunk
         self._taken = True
-        found = {name: data.get(name) for name in self._nulls} | _kept(data, self._names)
+        found = {name: data.get(name) for name in self._nulls}
+        found |= {name: data[name] for name in self._named if name in data}
+        found |= _kept(data, self._names)
+        found = {k: v for k, v in found.items() if v or k not in self._set}
         # In the kept fields' order (the partner's), each modelled one as the SDK's dumps.
         order = [*self._names, *(n for n in self._nulls if n not in self._names)]
         kept = {name: self._dumped(name, found[name]) for name in order if name in found}

@@ -18,6 +18,7 @@ CLIENTS = {"client": _SDK, "async_client": _SDK}
 
 #: The keywords a Stainless SDK's `create()` takes besides the body's fields.
 _STAINLESS_REQUEST = ("extra_headers", "extra_query", "extra_body", "timeout")
+SDK_REQUEST_OPTIONS = frozenset(_STAINLESS_REQUEST)
 
 #: The groq SDK's CompletionUsage fields beyond Chat Completions' three counts, in its
 #: order: null where Groq leaves them out, and after the counts in the usage's order.

@@ -289,6 +289,13 @@ class Profile:
     #: Kept fields a stream's first chunk with choices carries even when the event has
     #: none (None then): the partner SDK's chunk model declares them.
     stream_null_fields: tuple[str, ...] = ()
+    #: Kept fields a stream's first chunk with choices carries, null too, wherever the
+    #: event names them (an SDK chunk's undeclared extras: langchain-perplexity's
+    #: `images`, `related_questions`); other kept fields are left out when null.
+    stream_named_fields: tuple[str, ...] = ()
+    #: Kept fields a stream's first chunk leaves out when empty (`[]`), as its partner
+    #: keeps them only when set (langchain-perplexity's `videos`, `reasoning_steps`).
+    stream_set_fields: tuple[str, ...] = ()
     #: Kept fields whose items its partner package keeps as its SDK's pydantic model
     #: parsed them: objects on a whole reply (made by the LangChain drop-in where that
     #: SDK is installed, `Adapter.reply_sdk_models`), their dumps on a stream (every

@@ -667,6 +667,9 @@ PRESETS: tuple[Preset, ...] = (
                 "reasoning_steps",
             ),
             stream_null_fields=("citations", "search_results"),  # the SDK's StreamChunk's
+            # (langchain-perplexity keeps these when the event names them, null too...)
+            stream_named_fields=("images", "related_questions"),
+            stream_set_fields=("videos", "reasoning_steps"),  # (... and these when set)
             # The SDK parses a reply's search results into its model (langchain-perplexity
             # keeps the objects; a stream's chunks are dumped: their dumps).
             kept_models={

@@ -144,6 +144,8 @@ class AzureChatOpenAI(ChatOpenAI):
         profile.pop("mid_conversation_tools", None)  # as langchain-openai's Azure class
         return profile or None
 
+    calls_through_openai_proxy = False  # langchain-openai's Azure clients ignore it
+
     def __init__(
         self,
         model: str | None = None,

@@ -47,6 +47,7 @@ from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
+from ...chat.proxied import proxied_clients
 from ...secret import hold_url
 from .spec import BASE_CHAT_OPENAI_CLIENTS
 from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES
@@ -175,7 +176,7 @@ class ChatOpenAI(TiktokenCounted):
     ask any server. Usage a server sends unasked is kept, as LangChain keeps it.
     Deliberate differences from langchain-openai: unknown keywords raise instead of being moved to
     `model_kwargs` with a warning; LangChain settings chatplex has no equivalent for
-    (`openai_proxy`, `include_response_headers`, ...) raise with the reason. `cache=`
+    (`http_socket_options`, `include_response_headers`, ...) raise with the reason. `cache=`
     takes a chatplex or a LangChain cache, as in LangChain.
 
     Examples:
@@ -239,11 +240,15 @@ class ChatOpenAI(TiktokenCounted):
         clients={name: SdkClient(*made) for name, made in BASE_CHAT_OPENAI_CLIENTS.items()},
         client_arguments=CHAT_OPENAI_CLIENT_ARGUMENTS,
         client_optional=frozenset({"max_retries"}),
-        client_proxy="openai_proxy",  # (read from OPENAI_PROXY: the keyword is refused)
+        client_proxy="openai_proxy",  # (given, else read from OPENAI_PROXY)
         shown=BASE_CHAT_OPENAI_SHOWN,
         shown_unless_none=BASE_CHAT_OPENAI_FACTORIES,
     )
     langchain_profiles = "openai"
+    #: Whether `openai_proxy=` (else `OPENAI_PROXY`) carries its calls, as
+    #: langchain-openai's ChatOpenAI builds its httpx clients through it (its
+    #: AzureChatOpenAI does not: False there, the keyword refused as before).
+    calls_through_openai_proxy = True
 
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
         # As langchain-openai: only the Responses API carries a tool added mid-conversation.
@@ -270,9 +275,12 @@ class ChatOpenAI(TiktokenCounted):
         context_management: Any = None,
         use_previous_response_id: bool = False,
         tiktoken_model_name: str | None = None,
+        openai_proxy: str | None = None,
         **params: Any,
     ) -> None:
         self.tiktoken_model_name = tiktoken_model_name  # counting only (TiktokenCounted)
+        if openai_proxy is not None and not self.calls_through_openai_proxy:
+            params["openai_proxy"] = openai_proxy  # (refused: `check_refused`)
         taken = take_params(self, params, _FIELDS)
         owner, given = taken.owner, taken.given
         api_params = taken.api_params = check_refused(owner, "openai", taken.api_params)
@@ -349,7 +357,28 @@ class ChatOpenAI(TiktokenCounted):
             ),
             stream_usage=asks_usage,
             **body,
+            **self._proxied(openai_proxy, taken.tail.settings),
         )
+
+    def _proxied(self, proxy: str | None, settings: Mapping[str, Any]) -> dict[str, Any]:
+        """The httpx clients through `proxy` (else `OPENAI_PROXY`) its calls go through,
+        as langchain-openai's ChatOpenAI builds them; its ValueError where the script
+        gives an httpx client of its own as well."""
+        if not self.calls_through_openai_proxy:
+            return {}
+        proxy = os.environ.get("OPENAI_PROXY") if proxy is None else proxy
+        http_client, http_async_client = (
+            settings.get("http_client"),
+            settings.get("http_async_client"),
+        )
+        if proxy and (http_client or http_async_client):
+            openai_proxy = proxy
+            raise ValueError(
+                "Cannot specify 'openai_proxy' if one of "
+                "'http_client'/'http_async_client' is already specified. Received:\n"
+                f"{openai_proxy=}\n{http_client=}\n{http_async_client=}"
+            )
+        return proxied_clients(proxy, "OPENAI_PROXY", settings)
 
     def _make_adapter(
         self, wanted: AdapterSettings

@@ -889,3 +889,39 @@ def test_perplexity_keeps_its_reasoning_steps_as_langchain_perplexity_does() -> 
     chunk = adapter.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
     assert chunk is not None and chunk.additional_kwargs["reasoning_steps"] == steps
     assert list(chunk.additional_kwargs)[-1] == "reasoning_steps"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"images": None, "related_questions": None, "videos": [], "reasoning_steps": []},
+        {"related_questions": [], "videos": [{"url": "https://v.example"}]},
+    ],
+)
+def test_perplexity_streams_its_first_chunks_fields_as_langchain_perplexity_keeps_them(
+    extra: dict[str, Any],
+) -> None:
+    """langchain-perplexity's first chunk keeps `images` / `related_questions` wherever
+    the event names them (null too) and `videos` / `reasoning_steps` only when set; the
+    drop-in kept the empty lists and left the nulls out. Compared with the partner
+    reading the same event as its SDK's chunk."""
+    from types import SimpleNamespace
+
+    partner = pytest.importorskip("langchain_perplexity").ChatPerplexity(api_key="k")
+    chunk_model = pytest.importorskip("perplexity.types.stream_chunk").StreamChunk
+    event = {"id": "p1", "model": "sonar", "created": 1, **extra}
+    event["choices"] = [{"index": 0, "delta": {"content": "x"}}]
+    create = lambda **_: iter([chunk_model.construct(**event)])  # noqa: E731
+    partner.client = SimpleNamespace(
+        chat=SimpleNamespace(completions=SimpleNamespace(create=create))
+    )
+    theirs = next(iter(partner.stream("hi"))).additional_kwargs
+    chunk = (
+        adapter_class("perplexity")(api_key="k")
+        .stream_parser({})
+        .feed(SSEEvent(data=json.dumps(event)))
+    )
+    assert chunk is not None
+    assert list(chunk.additional_kwargs.items()) == list(theirs.items())
+    assert ("images" in theirs) is ("images" in extra)
+    assert ("videos" in theirs) is bool(extra["videos"])

@@ -225,6 +225,41 @@ def test_a_call_names_the_presets_own_body_settings_as_its_partner_takes_them() 
         model._settings({"reasoning_formt": "hidden"})
 
 
+@pytest.mark.parametrize(
+    ("name", "keywords"),
+    [
+        ("groq", {"include_reasoning": False, "search_settings": {"include_images": True}}),
+        ("sambanova", {"chat_template_kwargs": {"enable_thinking": False}, "do_sample": True}),
+    ],
+)
+def test_a_call_keyword_its_partners_sdk_sends_in_the_body_is_sent_as_given(
+    name: str, keywords: dict[str, Any]
+) -> None:
+    """langchain-groq and langchain-sambanova hand every call keyword to their SDK's
+    `create()`, which sends the body fields it names: per call or bound, sync, async and
+    streamed, the same bodies as the partner's, where the drop-in raised TypeError; a
+    keyword that SDK does not take stays its TypeError."""
+    ours_cls = preset_dropin_class(name)
+    partner = getattr(pytest.importorskip(f"langchain_{name}"), ours_cls.__name__)
+    seen: list[MockRequest] = []
+
+    def bodies(cls: Any, url: str) -> list[Any]:
+        start = len(seen)
+        model = cls(model="m", api_key="k", base_url=url, max_retries=0)
+        model.invoke("hi", **keywords)
+        list(model.bind(**keywords).stream("hi"))
+        asyncio.run(model.ainvoke("hi", **keywords))
+        with pytest.raises(TypeError, match="unexpected keyword argument 'no_such_field'"):
+            model.invoke("hi", no_such_field=1)
+        return [r.json for r in seen[start:]]
+
+    with MockServer(fault_plan=lambda request: seen.append(request) and None) as server:
+        ours = bodies(ours_cls, f"{server.url}/{name}")
+        assert ours == bodies(partner, f"{server.url}/{name}")
+    assert len(ours) == 3
+    assert all(keywords.items() <= body.items() for body in ours)
+
+
 def test_chat_completions_parameters_are_taken_and_checked() -> None:
     model = ChatGroq(model="m", api_key="k", seed=3, reasoning_effort="low")
     assert {"seed": 3, "reasoning_effort": "low"}.items() <= _body(model).items()
