@@ -355,6 +355,12 @@ class Profile:
     #: `extras` and `thought_signature` (a Gemini text part's signature), as its partner
     #: package sends them (None: langchain-openai's, a user's and a system's).
     text_extras_roles: frozenset[str] | None = None
+    #: The roles ("assistant", "tool") whose text blocks go with langchain-openai's keys
+    #: only (an assistant's `{"type", "text"}`, a tool result's with its
+    #: `prompt_cache_breakpoint`: a reply's `id`, `annotations` not sent back), as a
+    #: partner built on langchain-openai's conversion sends them (None: those two;
+    #: empty: each block as given, as langchain-groq sends it).
+    rebuilt_text_roles: frozenset[str] | None = None
     #: The keys each content part keeps, the others dropped, before a lone text block
     #: is read (every role: langchain-fireworks filters parts to its SDK's content part,
     #: as Fireworks refuses other keys: a file by `file_id` goes as `{"type": "file"}`);

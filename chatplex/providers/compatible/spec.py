@@ -92,6 +92,7 @@ PRESETS: tuple[Preset, ...] = (
             text_extras_roles=frozenset(
                 {"user", "system", "assistant", "tool"}
             ),  # each block as given
+            rebuilt_text_roles=frozenset(),  # a reply's `id`, `annotations` too
             assistant_text_blocks=True,  # its assistant turn: `text_blocks or ""`
             empty_tool_list_sent=True,  # langchain-groq's bind_tools([]): `tools: []`
             sdk_path="/openai/v1",
@@ -631,6 +632,7 @@ PRESETS: tuple[Preset, ...] = (
             text_extras_roles=frozenset(
                 {"user", "system", "assistant", "tool"}
             ),  # each block as given
+            rebuilt_text_roles=frozenset(),  # a reply's `id`, `annotations` too
             key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
             base_variables=("PERPLEXITY_BASE_URL",),
             structured_output_method="json_schema",
@@ -844,6 +846,7 @@ PRESETS: tuple[Preset, ...] = (
             "https://api.sambanova.ai/v1",
             dropped_input_blocks=frozenset(),  # langchain-sambanova sends every block
             text_extras_roles=frozenset({"user", "system", "tool"}),
+            rebuilt_text_roles=frozenset(),  # its tool result's blocks as given
             empty_tool_list_sent=True,  # langchain-sambanova's bind_tools([]): `tools: []`
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
