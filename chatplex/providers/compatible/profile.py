@@ -208,6 +208,12 @@ class TurnStyle:
     #: written by hand) goes as `[]` where ChatOpenAI sends null (langchain-fireworks
     #: nulls an empty string only).
     empty_list_kept: bool = False
+    #: Whether an assistant's list content goes as its text blocks' text joined into one
+    #: string ("" where none), as langchain-deepseek sends it (DeepSeek takes a string).
+    joined_text: bool = False
+    #: Whether a tool result's list content goes as its JSON text (`json.dumps`), as
+    #: langchain-deepseek sends it.
+    tool_list_json: bool = False
 
 
 @dataclass(frozen=True, slots=True)

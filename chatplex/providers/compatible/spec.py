@@ -207,6 +207,9 @@ PRESETS: tuple[Preset, ...] = (
             style=ReplyStyle("deepseek", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,
             sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
+            # langchain-deepseek's payload: an assistant's text one string, a tool
+            # result's list its JSON text
+            turns=TurnStyle(joined_text=True, tool_list_json=True),
             # no `tools: []` for a bound empty list, which langchain-deepseek sends: the
             # API refuses it ("Invalid 'tools': empty array", runebookai/tome#87)
         ),
@@ -851,8 +854,10 @@ PRESETS: tuple[Preset, ...] = (
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
             says_stream_false=False,  # langchain-sambanova's body has no "stream" then
-            # No name on a turn (SambaNova's message is a role and its content).
-            turns=TurnStyle(turn_names=False),
+            # No name on a turn (SambaNova's message is a role and its content); an
+            # assistant's list content as its text joined, where langchain-sambanova
+            # sends "" or null (the text lost: a kept difference).
+            turns=TurnStyle(turn_names=False, joined_text=True),
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
             # ...and pops `strict` from its kwargs, whatever the method.
             strict_dropped=frozenset({"function_calling", "json_schema"}),
