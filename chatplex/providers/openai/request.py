@@ -28,6 +28,7 @@ __all__ = [
     "STANDARD_TOOL_CHOICES",
     "standard_tool_choice",
     "system_role",
+    "tool_result_text",
     "wire_message",
     "wire_tool",
     "wire_tool_choice",
@@ -185,6 +186,12 @@ def _without_extras(block: Any) -> Any:
     if isinstance(block, dict) and block.get("type") == "text" and _GEMINI_TEXT_KEYS & set(block):
         return {k: v for k, v in block.items() if k not in _GEMINI_TEXT_KEYS}
     return block
+
+
+def tool_result_text(block: Any) -> Any:
+    """A tool result's block as langchain-openai sanitizes it: a text block cut to its
+    text and cache breakpoint, another as it is."""
+    return _rebuilt_text(block, _REBUILT_TEXT_KEYS["tool"])
 
 
 def _rebuilt_text(block: Any, keys: frozenset[str]) -> Any:

@@ -31,6 +31,7 @@ from ...messages import ToolMessage
 from .request import STANDARD_TOOL_CHOICES
 from .request import standard_tool_choice
 from .request import system_role
+from .request import tool_result_text
 from .responses_v1 import responses_blocks
 
 __all__ = ["REFUSED_PARAMETERS", "since_last_response", "wire_body", "wire_input"]
@@ -346,16 +347,7 @@ def _tool_output(content: Any) -> Any:
     kept = [b for b in content if not (isinstance(b, dict) and b.get("type") in _NOT_IN_OUTPUT)]
     if all(isinstance(b, dict) and b.get("type") in _OUTPUT_PARTS for b in kept):
         return [_input_part(b) for b in kept]
-    return json.dumps([_sanitized(b) for b in kept], ensure_ascii=False)
-
-
-def _sanitized(block: Any) -> Any:
-    if isinstance(block, dict) and block.get("type") == "text" and "text" in block:
-        kept = {"type": "text", "text": block["text"]}
-        if "prompt_cache_breakpoint" in block:
-            kept["prompt_cache_breakpoint"] = block["prompt_cache_breakpoint"]
-        return kept
-    return block
+    return json.dumps([tool_result_text(b) for b in kept], ensure_ascii=False)
 
 
 # -- tools and settings --------------------------------------------------------------------

@@ -18,6 +18,7 @@ from chatplex.messages import ToolMessage
 from chatplex.providers.openai.request import OPENAI_ROLE_KEY
 from chatplex.providers.openai.request import standard_tool_choice
 from chatplex.providers.openai.request import system_role
+from chatplex.providers.openai.request import tool_result_text
 from chatplex.providers.openai.request import wire_message
 from chatplex.providers.openai.request import wire_tool
 from chatplex.providers.openai.request import wire_tool_choice
@@ -364,5 +365,6 @@ def test_a_tool_results_text_goes_as_langchain_openai_sanitizes_it() -> None:
         "text": "!",
         "prompt_cache_breakpoint": {"ttl": "5m"},
     }
+    assert [tool_result_text(b) for b in MARKED_TEXT] == theirs["content"]
     # A user's blocks go as given.
     assert wire_message(HumanMessage(MARKED_TEXT[:2]))["content"] == MARKED_TEXT[:2]
