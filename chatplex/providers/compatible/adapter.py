@@ -239,6 +239,13 @@ class CompatibleAdapter(OpenAIAdapter):
         return super().text_extras_roles if given is None else given
 
     @property
+    def rebuilt_text_roles(self) -> frozenset[str]:
+        """As its partner package rebuilds text blocks: the profile's, else
+        langchain-openai's."""
+        given = self.profile.rebuilt_text_roles
+        return super().rebuilt_text_roles if given is None else given
+
+    @property
     def content_part_keys(self) -> frozenset[str] | None:  # type: ignore[override]
         """The keys its partner package keeps on a content part: the profile's."""
         return self.profile.content_part_keys

@@ -208,6 +208,12 @@ class TurnStyle:
     #: written by hand) goes as `[]` where ChatOpenAI sends null (langchain-fireworks
     #: nulls an empty string only).
     empty_list_kept: bool = False
+    #: Whether an assistant's list content goes as its text blocks' text joined into one
+    #: string ("" where none), as langchain-deepseek sends it (DeepSeek takes a string).
+    joined_text: bool = False
+    #: Whether a tool result's list content goes as its JSON text (`json.dumps`), as
+    #: langchain-deepseek sends it.
+    tool_list_json: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +368,12 @@ class Profile:
     #: `extras` and `thought_signature` (a Gemini text part's signature), as its partner
     #: package sends them (None: langchain-openai's, a user's and a system's).
     text_extras_roles: frozenset[str] | None = None
+    #: The roles ("assistant", "tool") whose text blocks go with langchain-openai's keys
+    #: only (an assistant's `{"type", "text"}`, a tool result's with its
+    #: `prompt_cache_breakpoint`: a reply's `id`, `annotations` not sent back), as a
+    #: partner built on langchain-openai's conversion sends them (None: those two;
+    #: empty: each block as given, as langchain-groq sends it).
+    rebuilt_text_roles: frozenset[str] | None = None
     #: The keys each content part keeps, the others dropped, before a lone text block
     #: is read (every role: langchain-fireworks filters parts to its SDK's content part,
     #: as Fireworks refuses other keys: a file by `file_id` goes as `{"type": "file"}`);

@@ -92,6 +92,7 @@ PRESETS: tuple[Preset, ...] = (
             text_extras_roles=frozenset(
                 {"user", "system", "assistant", "tool"}
             ),  # each block as given
+            rebuilt_text_roles=frozenset(),  # a reply's `id`, `annotations` too
             assistant_text_blocks=True,  # its assistant turn: `text_blocks or ""`
             empty_tool_list_sent=True,  # langchain-groq's bind_tools([]): `tools: []`
             sdk_path="/openai/v1",
@@ -206,6 +207,9 @@ PRESETS: tuple[Preset, ...] = (
             style=ReplyStyle("deepseek", usage_order=OPENAI_USAGE_ORDER),
             error_body_inner=True,
             sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
+            # langchain-deepseek's payload: an assistant's text one string, a tool
+            # result's list its JSON text
+            turns=TurnStyle(joined_text=True, tool_list_json=True),
             # no `tools: []` for a bound empty list, which langchain-deepseek sends: the
             # API refuses it ("Invalid 'tools': empty array", runebookai/tome#87)
         ),
@@ -631,6 +635,7 @@ PRESETS: tuple[Preset, ...] = (
             text_extras_roles=frozenset(
                 {"user", "system", "assistant", "tool"}
             ),  # each block as given
+            rebuilt_text_roles=frozenset(),  # a reply's `id`, `annotations` too
             key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
             base_variables=("PERPLEXITY_BASE_URL",),
             structured_output_method="json_schema",
@@ -847,12 +852,15 @@ PRESETS: tuple[Preset, ...] = (
             "https://api.sambanova.ai/v1",
             dropped_input_blocks=frozenset(),  # langchain-sambanova sends every block
             text_extras_roles=frozenset({"user", "system", "tool"}),
+            rebuilt_text_roles=frozenset(),  # its tool result's blocks as given
             empty_tool_list_sent=True,  # langchain-sambanova's bind_tools([]): `tools: []`
             # langchain-sambanova sends stream_options only when its field is set.
             stream_options=False,
             says_stream_false=False,  # langchain-sambanova's body has no "stream" then
-            # No name on a turn (SambaNova's message is a role and its content).
-            turns=TurnStyle(turn_names=False),
+            # No name on a turn (SambaNova's message is a role and its content); an
+            # assistant's list content as its text joined, where langchain-sambanova
+            # sends "" or null (the text lost: a kept difference).
+            turns=TurnStyle(turn_names=False, joined_text=True),
             forced_tool_settings=False,  # its with_structured_output binds the tool alone
             # ...and pops `strict` from its kwargs, whatever the method.
             strict_dropped=frozenset({"function_calling", "json_schema"}),

@@ -48,6 +48,11 @@ def styled_turns(
             turn = _assistant(message, turn, style)
         elif isinstance(message, ToolMessage) and style.tool_name:
             turn["name"] = message.name
+        content = turn.get("content")
+        if isinstance(content, list) and turn["role"] == "assistant" and style.joined_text:
+            turn["content"] = "".join(_text_pieces(content))
+        elif isinstance(content, list) and turn["role"] == "tool" and style.tool_list_json:
+            turn["content"] = json.dumps(content)  # as the partner writes it: ASCII, spaced
         out.append(turn)
     return out
 
@@ -82,6 +87,12 @@ def _calls(message: AIMessage, style: TurnStyle) -> list[dict[str, Any]]:
         call["function"] = {"name": name, "arguments": arguments}
         out.append(call)
     return out
+
+
+def _text_pieces(content: list[Any]) -> list[str]:
+    return [
+        str(b.get("text", "")) for b in content if isinstance(b, dict) and b.get("type") == "text"
+    ]
 
 
 def _parts(content: list[Any]) -> Any:

@@ -68,6 +68,7 @@ from ...messages import BaseMessage
 from ...messages import SystemMessage
 from ...secret import Secret
 from .errors import CHAT_ERROR_FAMILIES
+from .request import LANGCHAIN_OPENAI_REBUILT_TEXT
 from .request import LANGCHAIN_OPENAI_TEXT_EXTRAS
 from .request import OPENAI_ROLE_KEY
 from .request import wire_message
@@ -196,6 +197,11 @@ class OpenAIAdapter(Adapter):
         """The roles whose text blocks go with their `extras`: langchain-openai's."""
         return LANGCHAIN_OPENAI_TEXT_EXTRAS
 
+    @property
+    def rebuilt_text_roles(self) -> frozenset[str]:
+        """The roles whose text blocks go with langchain-openai's keys only: its."""
+        return LANGCHAIN_OPENAI_REBUILT_TEXT
+
     def __init__(
         self,
         *,
@@ -295,6 +301,7 @@ class OpenAIAdapter(Adapter):
                     lone_text=self.lone_text_as_string,
                     text_extras=self.text_extras_roles,
                     part_keys=self.content_part_keys,
+                    rebuilt_text=self.rebuilt_text_roles,
                 )
                 for m in messages
             ],

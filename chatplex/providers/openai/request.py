@@ -21,12 +21,14 @@ from ...messages import ToolMessage
 from .blocks import to_parts
 
 __all__ = [
+    "LANGCHAIN_OPENAI_REBUILT_TEXT",
     "LANGCHAIN_OPENAI_TEXT_EXTRAS",
     "LANGCHAIN_ROLE_KEY",
     "OPENAI_ROLE_KEY",
     "STANDARD_TOOL_CHOICES",
     "standard_tool_choice",
     "system_role",
+    "tool_result_text",
     "wire_message",
     "wire_tool",
     "wire_tool_choice",
@@ -46,6 +48,16 @@ _NOT_SENT_BACK = frozenset(
 #: langchain-openai sends them: a user's or system's blocks as given; an assistant turn's
 #: text rebuilt as `{"type", "text"}`, a tool result's sanitized to it.
 LANGCHAIN_OPENAI_TEXT_EXTRAS = frozenset({"user", "system"})
+#: The roles whose text blocks langchain-openai rebuilds, and the keys each keeps: an
+#: assistant turn's as `{"type", "text"}` (`_convert_from_v1_to_chat_completions`: a
+#: reply's `id`, `annotations`, `cache_control` do not go back), a tool result's with its
+#: `prompt_cache_breakpoint` (`_sanitize_chat_completions_content`).
+_REBUILT_TEXT_KEYS = {
+    "assistant": frozenset({"type", "text"}),
+    "tool": frozenset({"type", "text", "prompt_cache_breakpoint"}),
+}
+#: The roles langchain-openai rebuilds text blocks of (`wire_message`'s `rebuilt_text`).
+LANGCHAIN_OPENAI_REBUILT_TEXT = frozenset(_REBUILT_TEXT_KEYS)
 
 
 def system_role(message: SystemMessage) -> str:
@@ -67,6 +79,7 @@ def wire_message(
     lone_text: bool = False,
     text_extras: frozenset[str] = LANGCHAIN_OPENAI_TEXT_EXTRAS,
     part_keys: frozenset[str] | None = None,
+    rebuilt_text: frozenset[str] = LANGCHAIN_OPENAI_REBUILT_TEXT,
 ) -> dict[str, Any]:
     """One message on the wire; `dropped`, block types left out of a user, system or
     tool message's content (as its partner package leaves them out); `text_blocks`,
@@ -76,11 +89,17 @@ def wire_message(
     langchain-fireworks sends it); `text_extras`, the roles ("user", "system",
     "assistant", "tool") whose text blocks keep their `extras` and `thought_signature`,
     as the partner sends them (the others' go without); `part_keys`, the keys each
-    content part keeps (as langchain-fireworks filters them), None: all."""
+    content part keeps (as langchain-fireworks filters them), None: all;
+    `rebuilt_text`, the roles ("assistant", "tool") whose text blocks go with
+    langchain-openai's keys only (`_REBUILT_TEXT_KEYS`), as a partner built on its
+    conversion sends them (the others' go as given)."""
     out = _wire_message(message, dropped, text_blocks)
     role = "system" if out["role"] == "developer" else out["role"]
     if role not in text_extras and isinstance(out.get("content"), list):
         out["content"] = [_without_extras(b) for b in out["content"]]
+    if role in rebuilt_text and isinstance(out.get("content"), list):
+        keys = _REBUILT_TEXT_KEYS[role]
+        out["content"] = [_rebuilt_text(b, keys) for b in out["content"]]
     content = out.get("content")
     if part_keys is not None and isinstance(content, list):
         content = out["content"] = [
@@ -166,6 +185,20 @@ _GEMINI_TEXT_KEYS = frozenset({"extras", "thought_signature"})
 def _without_extras(block: Any) -> Any:
     if isinstance(block, dict) and block.get("type") == "text" and _GEMINI_TEXT_KEYS & set(block):
         return {k: v for k, v in block.items() if k not in _GEMINI_TEXT_KEYS}
+    return block
+
+
+def tool_result_text(block: Any) -> Any:
+    """A tool result's block as langchain-openai sanitizes it: a text block cut to its
+    text and cache breakpoint, another as it is."""
+    return _rebuilt_text(block, _REBUILT_TEXT_KEYS["tool"])
+
+
+def _rebuilt_text(block: Any, keys: frozenset[str]) -> Any:
+    if isinstance(block, dict) and block.get("type") == "text" and "text" in block:
+        # In langchain-openai's key order: type, text, then the breakpoint.
+        rebuilt = {"type": "text", "text": block["text"]}
+        return rebuilt | {k: v for k, v in block.items() if k in keys - rebuilt.keys()}
     return block
 
 

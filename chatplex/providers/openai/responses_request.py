@@ -31,6 +31,7 @@ from ...messages import ToolMessage
 from .request import STANDARD_TOOL_CHOICES
 from .request import standard_tool_choice
 from .request import system_role
+from .request import tool_result_text
 from .responses_v1 import responses_blocks
 
 __all__ = ["REFUSED_PARAMETERS", "since_last_response", "wire_body", "wire_input"]
@@ -328,13 +329,25 @@ def _call_item(call_id: str | None, name: str, arguments: str) -> dict[str, Any]
     return {"type": "function_call", "call_id": call_id, "name": name, "arguments": arguments}
 
 
-def _tool_output(content: Any) -> str:
+#: The blocks a tool result's list goes as input parts of (langchain-openai's
+#: `_ensure_valid_tool_message_content`; an `image` block it has made `input_image`).
+_OUTPUT_PARTS = frozenset(
+    {"input_text", "input_image", "input_file", "text", "image_url", "image", "file"}
+)
+#: Blocks langchain-openai leaves out of a tool result (`_format_message_content`).
+_NOT_IN_OUTPUT = frozenset({"tool_use", "thinking", "reasoning_content"})
+
+
+def _tool_output(content: Any) -> Any:
+    """A tool result's `output`: a string as it is; a list of text, image and file
+    blocks as input parts; another list as its JSON text (non-ASCII as is, text blocks
+    cut to their text and cache breakpoint), as langchain-openai sends them."""
     if isinstance(content, str):
         return content
-    texts = [b.get("text", "") if isinstance(b, dict) else str(b) for b in content]
-    if all(isinstance(b, str) or b.get("type") == "text" for b in content):
-        return "".join(texts)
-    return json.dumps(content)
+    kept = [b for b in content if not (isinstance(b, dict) and b.get("type") in _NOT_IN_OUTPUT)]
+    if all(isinstance(b, dict) and b.get("type") in _OUTPUT_PARTS for b in kept):
+        return [_input_part(b) for b in kept]
+    return json.dumps([tool_result_text(b) for b in kept], ensure_ascii=False)
 
 
 # -- tools and settings --------------------------------------------------------------------

@@ -803,6 +803,51 @@ def test_an_assistant_turns_text_after_its_reasoning_is_one_string_elsewhere(nam
     assert sent.json["messages"][0]["content"] == "Hi"
 
 
+#: A reply's text blocks (a Responses reply's `id`, `annotations`; a cache marker), each
+#: preset's partner class and what it builds its request with.
+MARKED_TEXT = [
+    {"type": "text", "text": "Hi", "id": "msg_1", "annotations": [{"type": "url_citation"}]},
+    {"type": "text", "text": " there", "cache_control": {"type": "ephemeral"}},
+]
+TEXT_PARTNERS = {
+    "groq": ("langchain_groq", "ChatGroq"),  # each block as given
+    "perplexity": ("langchain_perplexity", "ChatPerplexity"),  # as given
+    "xai": ("langchain_xai", "ChatXAI"),  # BaseChatOpenAI: langchain-openai's rebuild
+    "together": ("langchain_together", "ChatTogether"),
+    "nebius": ("langchain_nebius", "ChatNebius"),
+}
+
+
+def _partner_messages(name: str, history: list[Any]) -> list[dict[str, Any]]:
+    module, class_name = TEXT_PARTNERS[name]
+    partner = getattr(pytest.importorskip(module), class_name)(api_key="k", model="m")
+    if name == "groq":
+        return list(partner._create_message_dicts(history, None)[0])
+    if name == "perplexity":
+        return [partner._convert_message_to_dict(m) for m in history]
+    return list(partner._get_request_payload(history)["messages"])
+
+
+@pytest.mark.parametrize("name", sorted(TEXT_PARTNERS))
+def test_a_replys_text_blocks_go_back_as_each_partner_sends_them(name: str) -> None:
+    from langchain_core import messages as lc
+
+    from chatplex.langchain.convert import to_chatplex_messages
+
+    call = {"name": "add", "args": {"a": 1}, "id": "call_1"}
+    history = [
+        lc.HumanMessage("q"),
+        lc.AIMessage(MARKED_TEXT, tool_calls=[call]),
+        lc.ToolMessage(MARKED_TEXT, tool_call_id="call_1"),
+        lc.AIMessage(MARKED_TEXT),
+    ]
+    adapter = preset_adapter_class(name)(api_key="k", base_url="http://127.0.0.1:9")
+    sent = adapter.build_request(
+        to_chatplex_messages(history), CallSettings(model="m"), stream=False
+    )
+    assert sent.json["messages"] == _partner_messages(name, history)
+
+
 @pytest.mark.parametrize("asynchronous", [False, True])
 def test_a_keyword_the_partner_sdk_refuses_is_its_typeerror(asynchronous: bool) -> None:
     # langchain-groq and langchain-sambanova hand every call keyword to their SDK's

@@ -4,6 +4,7 @@ fields one by one."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -130,3 +131,65 @@ def test_call_fields_and_names() -> None:
     assert "type" not in bare[0]["tool_calls"][0] and "name" not in bare[0]
     assert bare[1] == {"role": "tool", "name": None}
     assert bare[0]["tool_calls"][0]["function"]["arguments"] == '{"a": 1, "word": "café"}'
+
+
+#: A reply's text blocks (a Responses reply's `id`, a cache marker) and a call.
+MARKED = [
+    {"type": "text", "text": "Hi", "id": "msg_1", "annotations": [{"type": "url_citation"}]},
+    {"type": "text", "text": " thé", "cache_control": {"type": "ephemeral"}},
+]
+CALLED = {"name": "add", "args": {"a": 1}, "id": "call_1"}
+
+
+def _history(m: Any) -> list[Any]:
+    return [
+        m.HumanMessage("q"),
+        m.AIMessage(MARKED, tool_calls=[CALLED]),
+        m.ToolMessage(MARKED, tool_call_id="call_1"),
+        m.AIMessage(MARKED),
+        m.AIMessage([], tool_calls=[{**CALLED, "id": "call_2"}]),
+        m.ToolMessage("3", tool_call_id="call_2"),
+    ]
+
+
+def _sent(name: str) -> list[dict[str, Any]]:
+    adapter = preset_adapter_class(name)(api_key="k", base_url="http://127.0.0.1:9")
+    request = adapter.build_request(_history(cp), CallSettings(model="m"), stream=False)
+    return list(request.json["messages"])
+
+
+def test_deepseek_history_is_langchain_deepseeks() -> None:
+    """An assistant's text blocks joined into one string, a tool result's list as its
+    JSON text: langchain-deepseek's `_get_request_payload`, side by side."""
+    deepseek = pytest.importorskip("langchain_deepseek")
+    partner_model = deepseek.ChatDeepSeek(api_key="k", model="m")
+    theirs = partner_model._get_request_payload(_history(lc))["messages"]
+    ours = _sent("deepseek")
+    assert ours == theirs
+    assert ours[1]["content"] == "Hi thé" and ours[2]["content"].startswith('[{"type": "text"')
+
+
+def test_sambanova_sends_an_assistants_text_joined_where_its_partner_loses_it() -> None:
+    """langchain-sambanova sends an assistant's list content as "" (null beside calls):
+    the reply's text lost, a kept difference; sent as one string, SambaNova's type."""
+    sambanova = pytest.importorskip("langchain_sambanova.chat_models")
+    theirs = [sambanova._convert_message_to_dict(m) for m in _history(lc)]
+    assert [theirs[1]["content"], theirs[3]["content"]] == [None, ""]  # LangChain's loss
+    ours = _sent("sambanova")
+    assert [ours[1]["content"], ours[3]["content"]] == ["Hi thé", "Hi thé"]
+    assert ours[4]["content"] == theirs[4]["content"] is None
+    others = [i for i in range(len(ours)) if i not in (1, 3)]
+    assert [ours[i] for i in others] == [theirs[i] for i in others]
+
+
+def test_joined_text_and_tool_list_json_change_only_their_turns() -> None:
+    ai, tool = cp.AIMessage(MARKED), cp.ToolMessage(MARKED, tool_call_id="c")
+    wire = [{"role": "assistant", "content": MARKED}, {"role": "tool", "content": MARKED}]
+    joined = styled_turns([ai, tool], wire, TurnStyle(joined_text=True))
+    assert joined == [{"role": "assistant", "content": "Hi thé"}, wire[1]]
+    dumped = styled_turns([ai, tool], wire, TurnStyle(tool_list_json=True))
+    assert dumped[0] == wire[0] and json.loads(dumped[1]["content"]) == MARKED
+    assert "\\u00e9" in dumped[1]["content"]  # json.dumps' ASCII, as the partner's
+    plain = [{"role": "assistant", "content": "x"}, {"role": "tool", "content": "3"}]
+    both = TurnStyle(joined_text=True, tool_list_json=True)
+    assert styled_turns([ai, tool], plain, both) == plain

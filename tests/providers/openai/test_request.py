@@ -18,6 +18,7 @@ from chatplex.messages import ToolMessage
 from chatplex.providers.openai.request import OPENAI_ROLE_KEY
 from chatplex.providers.openai.request import standard_tool_choice
 from chatplex.providers.openai.request import system_role
+from chatplex.providers.openai.request import tool_result_text
 from chatplex.providers.openai.request import wire_message
 from chatplex.providers.openai.request import wire_tool
 from chatplex.providers.openai.request import wire_tool_choice
@@ -180,7 +181,8 @@ def test_text_extras_go_from_the_roles_whose_partner_sends_them() -> None:
     ]
     assert [wire_message(m)["content"] for m in messages] == [signed, signed, bare, bare]
     every = frozenset({"user", "system", "assistant", "tool"})
-    assert [wire_message(m, text_extras=every)["content"] for m in messages] == [signed] * 4
+    as_given = [wire_message(m, text_extras=every, rebuilt_text=frozenset()) for m in messages]
+    assert [m["content"] for m in as_given] == [signed] * 4
     none = [wire_message(m, text_extras=frozenset(), lone_text=True) for m in messages]
     assert [m["content"] for m in none] == ["hi"] * 4
     developer = SystemMessage(signed, additional_kwargs={OPENAI_ROLE_KEY: "developer"})
@@ -321,3 +323,48 @@ def test_other_apis_blocks_are_left_out_as_langchain_openai_leaves_them(
     }[kind]
     assert wire_message(ours, LANGCHAIN_OPENAI_DROPPED) == _convert_message_to_dict(theirs)
     assert wire_message(ours)["content"] == blocks  # none dropped unless asked
+
+
+#: Text blocks as a reply (a Responses one, an Anthropic one) and a cache marker leave
+#: them: keys langchain-openai does not send back.
+MARKED_TEXT: list[dict[str, Any]] = [
+    {"type": "text", "text": "Hi", "id": "msg_1", "annotations": [{"type": "url_citation"}]},
+    {"type": "text", "text": " there", "cache_control": {"type": "ephemeral"}},
+    {"type": "text", "text": "!", "prompt_cache_breakpoint": {"ttl": "5m"}, "extras": {"a": 1}},
+]
+
+
+@pytest.mark.parametrize("calls", [[], [{"name": "add", "args": {"a": 1}, "id": "c1"}]])
+def test_an_assistant_turns_text_goes_as_langchain_openai_rebuilds_it(
+    calls: list[Any],
+) -> None:
+    from langchain_core import messages as lc
+    from langchain_openai.chat_models._compat import _convert_from_v1_to_chat_completions
+    from langchain_openai.chat_models.base import _convert_message_to_dict
+
+    theirs = _convert_message_to_dict(
+        _convert_from_v1_to_chat_completions(lc.AIMessage(MARKED_TEXT, tool_calls=calls))
+    )
+    assert wire_message(AIMessage(MARKED_TEXT, tool_calls=calls)) == theirs
+    assert theirs["content"][0] == {"type": "text", "text": "Hi"}
+    # A wire whose partner sends them as given (langchain-groq's).
+    kept = wire_message(
+        AIMessage(MARKED_TEXT), text_extras=frozenset({"assistant"}), rebuilt_text=frozenset()
+    )
+    assert kept["content"] == MARKED_TEXT
+
+
+def test_a_tool_results_text_goes_as_langchain_openai_sanitizes_it() -> None:
+    from langchain_core import messages as lc
+    from langchain_openai.chat_models.base import _convert_message_to_dict
+
+    theirs = _convert_message_to_dict(lc.ToolMessage(MARKED_TEXT, tool_call_id="c1"))
+    assert wire_message(ToolMessage(MARKED_TEXT, tool_call_id="c1")) == theirs
+    assert theirs["content"][2] == {
+        "type": "text",
+        "text": "!",
+        "prompt_cache_breakpoint": {"ttl": "5m"},
+    }
+    assert [tool_result_text(b) for b in MARKED_TEXT] == theirs["content"]
+    # A user's blocks go as given.
+    assert wire_message(HumanMessage(MARKED_TEXT[:2]))["content"] == MARKED_TEXT[:2]

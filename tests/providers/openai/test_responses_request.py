@@ -4,6 +4,7 @@ format, reasoning, translated and refused Chat Completions parameters."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -403,3 +404,34 @@ def test_builtin_tools_go_as_given_in_their_bound_place() -> None:
     assert sent["tool_choice"] == {"type": "web_search"}
     named = body([HumanMessage("x")], tools=specs, tool_choice="get_weather")
     assert named["tool_choice"] == {"type": "function", "name": "get_weather"}
+
+
+TOOL_OUTPUTS: list[Any] = [
+    [{"type": "text", "text": "3"}, {"type": "text", "text": "4", "id": "x"}],
+    [{"type": "text", "text": "4", "prompt_cache_breakpoint": {"ttl": "5m"}}],
+    [
+        {"type": "text", "text": "see"},
+        {"type": "image_url", "image_url": {"url": "u", "detail": "low"}},
+    ],
+    [{"type": "image", "base64": "aGk=", "mime_type": "image/png"}],
+    [{"type": "file", "file": {"file_id": "file-1"}}, {"type": "input_text", "text": "hi"}],
+    [{"type": "text", "text": "é", "id": "x"}, {"type": "json", "json": {"a": 1}}],
+    ["a", "b"],
+    [{"type": "thinking", "thinking": "t"}, {"type": "text", "text": "3"}],
+]
+
+
+@pytest.mark.parametrize("content", TOOL_OUTPUTS)
+def test_a_tool_results_list_goes_as_langchain_openai_sends_it(content: Any) -> None:
+    """Text, image and file blocks as input parts, another list as its JSON text:
+    langchain-openai's `_construct_responses_api_input`, side by side."""
+    from langchain_core import messages as lc
+    from langchain_openai.chat_models.base import _construct_responses_api_input
+
+    call = {"name": "add", "args": {"a": 1}, "id": "c1"}
+    theirs = _construct_responses_api_input(
+        [lc.AIMessage("", tool_calls=[call]), lc.ToolMessage(content, tool_call_id="c1")]
+    )[-1]
+    ours = wire_input([AIMessage("", tool_calls=[call]), ToolMessage(content, tool_call_id="c1")])
+    assert ours[-1] == theirs
+    assert isinstance(theirs["output"], str) == (content in TOOL_OUTPUTS[5:7])
