@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from ...core.frames import user_stacklevel
 from ...secret import Secret
 from ...secret import hold_url
 from ..settings import check_settings
@@ -338,19 +338,10 @@ def _resolve_value(value: Any, key: str, where: str, environ: Mapping[str, str] 
             f"{where} holds a literal secret; write it as 'env:VAR' and keep the value "
             "in the environment",
             LiteralSecretWarning,
-            stacklevel=_caller_outside_package(),
+            stacklevel=user_stacklevel(),
         )
         return value if isinstance(value, Secret) else Secret(value)
     return _resolve_ref(value, where, environ, secret=True)
-
-
-def _caller_outside_package() -> int:
-    """The `stacklevel` of the first frame outside chatplex (the user's call)."""
-    package = os.path.dirname(__file__)
-    frame, level = sys._getframe(1), 1
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def _rate_limit(value: Any, where: str) -> dict[str, Any]:
