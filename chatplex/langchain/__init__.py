@@ -30,8 +30,8 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 from ..dropins import DROP_IN_MODULES
 from .convert import StreamTranslator
 from .convert import to_langchain_message
-from .dropin import DropInChatModel
 from .dropin import langchain_class
+from .dropin_model import DropInChatModel
 from .factory import init_chat_model
 from .from_langchain import to_chatplex_messages
 from .model import ChatChatplex

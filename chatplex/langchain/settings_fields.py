@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 #: The settings LangChain's chat classes carry as fields (`llm.temperature`); so do
-#: ChatChatplex and the drop-ins (`langchain/dropin.py`).
+#: ChatChatplex and the drop-ins (`langchain/dropin_settings.py`).
 FIELD_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "timeout", "max_retries")
 #: Fields that configure the chatplex model (the rest configure LangChain's side).
 _SETTINGS = (*FIELD_SETTINGS, "api_key", "base_url")

@@ -6,7 +6,7 @@ regenerated from the partner packages installed in the dev environment:
 Each partner package carries its profiles as data derived from the models.dev project
 (MIT License); chatplex keeps the same data, one JSON file per partner package, so a
 drop-in's `.profile` is its partner class's without the partner installed.
-`tests/langchain/test_dropin_profiles.py` holds the files to the installed packages.
+`tests/langchain/test_dropin_model_profiles.py` holds the files to the installed packages.
 """
 
 from __future__ import annotations

@@ -22,9 +22,9 @@ from _lckit import BedrockIsolated
 from langchain_core.load import dumpd
 from langchain_core.runnables import ConfigurableField
 from pydantic import SecretStr
-from test_dropin import _KEY
-from test_dropin import _SERIALIZED
-from test_dropin import _params
+from test_dropin_model import _KEY
+from test_dropin_model import _SERIALIZED
+from test_dropin_model import _params
 
 import chatplex
 from chatplex.chat.partner_form import PartnerFields
@@ -39,7 +39,7 @@ from chatplex.lean import ChatAnthropic as EngineAnthropic
 from chatplex.lean import ChatOpenAI as EngineOpenAI
 from chatplex.secret import Secret
 
-#: The drop-ins whose partner LangChain does not serialize (`test_dropin.py`'s
+#: The drop-ins whose partner LangChain does not serialize (`test_dropin_model.py`'s
 #: `_SERIALIZED` has the others): the partner's module, its wire, its connection and key.
 _OTHERS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "ChatOllama": ("langchain_ollama", "ollama", {"base_url": UNIT_BASE_URL}),
@@ -129,7 +129,7 @@ def _partner_class(name: str) -> Any:
 
 
 def _build_params(name: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """The keywords both classes are built with: `test_dropin.py`'s, or `_OTHERS`'."""
+    """The keywords both classes are built with: `test_dropin_model.py`'s, or `_OTHERS`'."""
     if name in _SERIALIZED:
         return _params(name, settings)
     _, wire, connection = _OTHERS[name]

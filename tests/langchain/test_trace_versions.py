@@ -13,7 +13,7 @@ import respx
 from _lckit import UNIT_BASE_URL
 
 import chatplex
-from chatplex.langchain.dropin import DropInChatModel
+from chatplex.langchain.dropin_model import DropInChatModel
 from chatplex.langchain.model import ChatChatplex
 from chatplex.langchain.trace_versions import OWN
 from chatplex.langchain.trace_versions import named_versions

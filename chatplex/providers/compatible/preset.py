@@ -2,7 +2,8 @@
 fields and its `DropIn`), `DropIn` (what its LangChain class takes beyond the shared
 parameters), and the helpers that write the conventions most rows share (`hosted`,
 `key_and_base`, `openai_style_fields`, `openai_subclass_reading`, `own_reading`,
-`renamed_chat_openai`, `same_names`). The rows themselves are in `spec.py`'s `PRESETS`.
+`renamed_chat_openai`, `same_names`). The rows themselves are in `spec.py`'s `PRESETS`,
+each written in the `presets_*.py` module of its partner's kind.
 
 Pure data: this module imports nothing of chatplex but `chatplex.specs`, OpenAI's spec,
 the shapes of a profile (`profile.py`) and the partner tables (`partner_tables.py`)."""

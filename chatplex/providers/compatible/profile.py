@@ -1,6 +1,7 @@
 """What an OpenAI-compatible preset's profile is made of: `Profile` (how one provider
 differs from OpenAI on the Chat Completions wire) and `ReplyStyle` (how its partner
-package shapes replies). The rows themselves are in `spec.py`'s `PRESETS`.
+package shapes replies). The rows themselves are in `spec.py`'s `PRESETS`, each
+written in the `presets_*.py` module of its partner's kind.
 
 Pure data: this module imports only `chatplex.specs` (pure data too)."""
 

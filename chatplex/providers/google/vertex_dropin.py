@@ -166,7 +166,7 @@ class ChatVertexAI(GoogleDropin):
         return super()._structured_target(method, schema)
 
     #: `streaming=True` changes the request (no candidateCount): the LangChain drop-in
-    #: tells the engine (chatplex/langchain/dropin.py).
+    #: tells the engine (chatplex/langchain/dropin_model.py).
     streaming_shapes_request = True
 
     @property

@@ -46,7 +46,7 @@ def test_a_stop_rule_reads_profiled_models_by_profile_and_others_by_name() -> No
 def test_xais_stop_rule_lists_its_shipped_profiles() -> None:
     """The xAI row's profiled models are the shipped profiles' (profiles/xai.json), by
     `reasoning_output`; and agree with langchain-xai's own rule where it is installed."""
-    from chatplex.langchain.dropin import profile_table
+    from chatplex.chat.partner_profiles import profile_table
     from chatplex.providers.compatible.adapter import preset_adapter_class
 
     rule = preset_adapter_class("xai").profile.stop_dropped

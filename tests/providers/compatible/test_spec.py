@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from chatplex.providers.compatible import presets_chat_openai
+from chatplex.providers.compatible import presets_default_reading
+from chatplex.providers.compatible import presets_own_reading
 from chatplex.providers.compatible.adapter import PROFILES
+from chatplex.providers.compatible.preset import Preset
+from chatplex.providers.compatible.spec import PRESETS
+from chatplex.specs import chat_completions_servers
 from tests.providers._speccheck import check_wire
 
 
@@ -19,3 +29,30 @@ def test_every_dropin_row_names_a_profile_and_has_its_class() -> None:
 
     assert set(DROPINS) <= set(PROFILES)
     assert all(preset_dropin_class(name).dropin is DROPINS[name] for name in DROPINS)
+
+
+def test_every_written_row_is_a_preset_once_and_the_declared_servers_the_rest() -> None:
+    modules = (presets_own_reading, presets_chat_openai, presets_default_reading)
+    written = [row for m in modules for row in vars(m).values() if isinstance(row, Preset)]
+    assert written and all(PRESETS.count(row) == 1 for row in written)
+    rest = [row for row in PRESETS if row not in written]
+    declared = [(name, url, price) for name, _, url, price in chat_completions_servers()]
+    assert declared, "no folder declares an OpenAI-compatible endpoint"
+    assert [(r.profile.name, r.profile.base_url, r.price_id) for r in rest] == declared
+
+
+#: The rows naming their LangChain partner class.
+PARTNERED = [row for row in PRESETS if row.named_dropin and row.named_dropin.partner_class]
+
+
+@pytest.mark.parametrize("row", PARTNERED, ids=lambda row: row.profile.name)
+def test_a_row_is_written_beside_those_of_its_partner_s_kind(row: Preset) -> None:
+    """A `BaseChatOpenAI` partner's row is in presets_chat_openai.py, and only there (where
+    the partner package is installed)."""
+    base = pytest.importorskip("langchain_openai.chat_models.base").BaseChatOpenAI
+    dropin = row.named_dropin
+    assert dropin is not None and dropin.partner_class is not None
+    path, _, name = dropin.partner_class.partition(":")
+    partner: Any = getattr(pytest.importorskip(path), name)
+    written_as_subclass = row in vars(presets_chat_openai).values()
+    assert issubclass(partner, base) == written_as_subclass

@@ -1,4 +1,4 @@
-"""langchain/dropin.py's token counts: a drop-in counts as its engine says its partner
+"""langchain/dropin_model.py's token counts: a drop-in counts as its engine says its partner
 class counts (the provider's count, the messages at once where the partner counts them
 so), else as langchain-core counts."""
 

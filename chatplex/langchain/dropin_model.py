@@ -1,0 +1,620 @@
+"""`DropInChatModel`, the base of each drop-in's LangChain class (`dropin.py` makes one
+per name): a `ChatChatplex` whose constructor is its engine's (chatplex's drop-in of the
+same name, `providers/<wire>/dropin.py`), read, written, copied, shown, counted and
+serialized as its partner class is. What it holds of the engine's settings as the
+partner's fields is `dropin_settings.py`'s."""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+from typing import ClassVar
+from typing import Self
+from typing import cast
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import LanguageModelInput
+from langchain_core.language_models import ModelProfile
+from langchain_core.messages import AIMessage as LCAIMessage
+from langchain_core.messages import BaseMessage as LCBaseMessage
+from langchain_core.runnables import Runnable as LCRunnable
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from pydantic import Field
+from pydantic import PrivateAttr
+from pydantic import SecretStr
+from pydantic import SerializationInfo
+from pydantic import SerializerFunctionWrapHandler
+from pydantic import model_serializer
+from pydantic import model_validator
+
+from ..chat import BaseCache
+from ..chat import ChatModel
+from ..chat.partner_form import serialized_form
+from ..chat.partner_profiles import found_profile
+from ..chat.partner_profiles import profile_table
+from ..chat.settings import is_secret_name
+from ..chat.structured import forced_tool_model
+from ..errors import MissingKeyError
+from ..messages import BaseMessage
+from ..messages import message_list
+from ..secret import hold_keys
+from .convert import to_chatplex_messages
+from .dropin_settings import CHATPLEX_OWN as _CHATPLEX_OWN
+from .dropin_settings import LANGCHAIN_SIDE as _LANGCHAIN_SIDE
+from .dropin_settings import engine_settings as _engine_settings
+from .dropin_settings import engine_shown as _shown
+from .dropin_settings import partner_field as _partner_field
+from .dropin_settings import partner_shown as _partner_shown
+from .dropin_settings import rebound as _rebound
+from .dropin_settings import serializable as _serializable
+from .dropin_settings import shown_extras as _shown_extras
+from .dropin_settings import written_kwargs as _written
+from .model import ChatChatplex
+from .partner_fields import ABSENT
+from .partner_fields import configured_field
+from .partner_fields import held_keywords
+from .partner_fields import partner_dump
+from .partner_fields import partner_environment
+from .partner_fields import partner_fields_set
+from .partner_fields import partner_value
+from .partner_fields import reading_form
+from .partner_repr import partner_repr_args
+from .sdk_clients import ClientCache
+from .sdk_clients import sdk_client
+from .settings_fields import masked as _masked
+from .structured import default_method
+from .structured import parsed
+from .tool_binding import is_builtin_tool as _is_builtin_tool
+from .tool_binding import warn_strict_dropped
+from .tool_parsers import tools_parser
+from .trace_versions import named_versions
+from .wrapped import declared_spec
+from .wrapped import primary as _primary
+
+#: LangChain's settings that the engines take too, where they declare them.
+_SHARED = frozenset({"output_version"})
+
+#: ChatChatplex's fields that are not LangChain's own (`model`, `max_retries`, ...).
+_CHATPLEX_FIELDS = frozenset(ChatChatplex.model_fields) - frozenset(BaseChatModel.model_fields)
+
+#: The settings a partner reads from its fields at each request (its SDK client, built
+#: once, keeps the timeout, retries, key and URL): a copy with them changed sends them.
+_COPY_REBINDS = ("model", "temperature", "max_tokens", "top_p", "stop")
+
+
+class DropInChatModel(ChatChatplex):
+    """A `ChatChatplex` whose constructor is a chatplex drop-in's (`_engine`): the base
+    of every class `langchain_class` makes."""
+
+    _engine: ClassVar[type[ChatModel]]
+    # Replies as the partner's (its metadata keys, no model name added), None for a
+    # function_calling reply without the call (every partner's first_tool_only parser,
+    # Ollama's too), streams never answered from a cache (`ChatChatplex._under_partner_name`).
+    _under_partner_name = True
+
+    partner_kwargs: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
+    """The engine's settings as the partner class serializes them (`dumpd`): its field
+    names and defaults, credentials as references (`ChatModel.langchain_fields`)."""
+
+    partner_given: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
+    """The engine's settings as given (keys as `Secret`s) and the environment variables
+    the partner reads its fields from: the partner's field values are read from them
+    (`partner_fields.py`)."""
+
+    _sdk_clients: ClientCache = PrivateAttr(default_factory=ClientCache)
+    """The partner's SDK client attributes built so far (`sdk_clients.py`)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _collect_settings(cls, values: Any) -> Any:
+        """Replaces ChatChatplex's: every keyword but LangChain's own builds the engine."""
+        if not isinstance(values, dict):
+            return values
+        # Keys and credential URLs as Secrets first: no frame from here on holds one.
+        hold_keys(values, is_secret_name)
+        if values.get("chatplex_model") is not None:
+            return _rebound(cls, values)
+        # A chatplex cache (`cache=SQLiteCache(...)`) is the engine's: LangChain's `cache`
+        # field takes only LangChain's caches, which stay LangChain's.
+        ours = {"cache"} if isinstance(values.get("cache"), BaseCache) else set()
+        langchain_side = {k: v for k, v in values.items() if k in _LANGCHAIN_SIDE - ours}
+        settings = {k: v for k, v in values.items() if k not in _LANGCHAIN_SIDE - ours}
+        # LangChain's settings that also choose the request: the engine takes them too
+        # (`output_version="responses/v1"` is langchain-openai's switch to the Responses API).
+        # `output_version="v1"` (LangChain's standard blocks) stays LangChain's alone: its
+        # BaseChatModel writes those blocks from the engine's replies, as for every class.
+        for name in _SHARED & values.keys() & _parameters(cls._engine):
+            if values[name] != "v1":
+                settings[name] = values[name]
+        # `streaming` is LangChain's, but where it also shapes the partner's request (an
+        # engine that says so: langchain-google-vertexai sends no candidateCount when
+        # streaming=True) the engine is told too.
+        if values.get("streaming") and getattr(cls._engine, "streaming_shapes_request", False):
+            settings["streaming"] = values["streaming"]
+        form = serialized_form(cls._engine.langchain_fields)
+        try:
+            engine = cls._engine(**(settings if form is None else form.settable(settings)))
+        except MissingKeyError as err:
+            if err.partner_error is None:
+                raise
+            raise err.partner_error from None  # under LangChain's name, its partner's words
+        engine.partner_words = True  # under LangChain's name, its partner's error words
+        # The partner's `disable_streaming` where it sets one per model.
+        chosen = engine.langchain_disable_streaming(langchain_side.get("disable_streaming"))
+        if chosen is not None:
+            langchain_side["disable_streaming"] = chosen
+        return {
+            **langchain_side,
+            "chatplex_model": engine,
+            "partner_kwargs": _written(cls, settings, engine),
+            "partner_given": {
+                "keywords": held_keywords(settings),
+                "environ": partner_environment(cls._engine, os.environ),
+            },
+        }
+
+    @model_validator(mode="after")
+    def _show_settings(self) -> DropInChatModel:
+        shown = {**_shown(self.chatplex_model), **self._partner_shown()}
+        for name, value in shown.items():
+            setattr(self, name, value)
+        extras = _shown_extras(type(self), self.partner_given, self.chatplex_model)
+        if extras:
+            self.__dict__["model_kwargs"] = extras
+        # LangChain's `streaming` switch, not given, reads as the partner's default
+        # (langchain-google-genai's None), still not set: LangChain's streaming choice
+        # reads only a `streaming` that was given.
+        default = self._partner_value("streaming")
+        if "streaming" not in self.model_fields_set:
+            if default is not ABSENT:
+                self.__dict__["streaming"] = default
+        elif default is ABSENT:
+            # A partner with no `streaming` field drops the keyword (langchain-ollama's
+            # model config ignores unknown ones): given, it chooses nothing. LangChain's
+            # streaming choice never sees it, and configurable fields, rebuilding a model
+            # with every field set, must not turn its stream into one invoke.
+            self.__dict__["streaming"] = type(self).model_fields["streaming"].default
+            self.model_fields_set.discard("streaming")
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        # As the partner's (pydantic's: the same class, the same fields), its engine
+        # compared by the settings it sends with, so that a copy (`copy.deepcopy`) or a
+        # pickle loaded back equals its model, as the partner's do.
+        if type(other) is not type(self) or not isinstance(other, DropInChatModel):
+            return NotImplemented
+        engine, theirs = self.chatplex_model, other.chatplex_model
+        if engine is not theirs and _engine_settings(engine) != _engine_settings(theirs):
+            return False
+        return super().__eq__(other.model_copy(update={"chatplex_model": engine}))
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """pydantic's copy; the model and sampling settings `update` changes under the
+        partner's field names (`model_copy(update={"temperature": 0.9})`,
+        `{"model_name": ...}` on ChatOpenAI) are bound on a copy of the engine too, as
+        LangChain's configurable fields rebuild it (`_rebound`): the partner reads those
+        fields at each request, so its copy sends the new values (the engine kept them:
+        the copy sent the old ones while showing the new)."""
+        copied = super().model_copy(update=update, deep=deep)
+        if not update or "chatplex_model" in update:
+            return copied
+        form = reading_form(self._engine)
+        changed = {
+            name: update[field]
+            for name in _COPY_REBINDS
+            if (field := form.name(name) if form is not None else name) in update
+        }
+        if changed:
+            held = ("chatplex_model", "partner_given", "partner_kwargs")
+            values = {name: copied.__dict__[name] for name in held}
+            copied.__dict__.update(_rebound(type(self), {**values, **changed}))
+        return copied
+
+    def __getattr__(self, name: str) -> Any:
+        # The partner class's other fields (`openai_api_key`, `request_timeout`,
+        # `default_headers`...) as the partner holds them; its other attributes
+        # (`model_id`, `beta_use_converse_api`...) are the engine's, read from it.
+        try:
+            return super().__getattr__(name)  # type: ignore[misc]
+        except AttributeError:
+            engine = self.__dict__.get("chatplex_model")
+            if name.startswith("__") or engine is None:
+                raise
+            form = reading_form(self._engine)
+            if form is not None and name in form.clients:
+                return self._partner_client(name)  # (langchain-anthropic's are `_client`...)
+            if name.startswith("_"):
+                raise
+            value = self._partner_value(name)
+            return getattr(engine, name) if value is ABSENT else value
+
+    @model_serializer(mode="wrap")
+    def _dump_as_partner(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> dict[str, Any]:
+        """`model_dump()` / `model_dump_json()` as the partner class's: its keys, in its
+        order, each the value read as its attribute (`llm.openai_api_key`...), which is
+        the partner's for the same construction (credentials masked:
+        `_dumped_value`); ChatChatplex's own dump where the partner's keys are not
+        declared (`PartnerFields.dumped`)."""
+        form = reading_form(self._engine)
+        if form is None or not form.dumped:
+            dumped: dict[str, Any] = handler(self)
+            return dumped
+        given = self.__dict__.get("partner_given") or {}
+        keywords, environ = given.get("keywords", {}), given.get("environ", {})
+        set_here = partner_fields_set(form, keywords, environ, self.chatplex_model)
+        set_here |= self.model_fields_set & _LANGCHAIN_SIDE
+        json_mode = info.mode_is_json()
+
+        def read(name: str) -> Any:
+            # An SDK client the partner dumps (langchain-cohere's) is dumped, but written
+            # None in JSON, where the partner's dump raises (a kept difference).
+            return None if json_mode and name in form.clients else self._dumped_value(name)
+
+        return partner_dump(
+            form,
+            read,
+            info,
+            given=set_here,
+            default=self._partner_default,
+        )
+
+    def _dumped_value(self, name: str) -> Any:
+        """The partner's field `name` as the dump writes it: its attribute, credentials
+        masked as in every chatplex form (credential headers, secret-named settings, a
+        URL's user info), a key the `SecretStr` the partner dumps too."""
+        value = getattr(self, name)
+        return value if value is None or isinstance(value, SecretStr) else _masked(value, name)
+
+    def _partner_default(self, name: str) -> Any:
+        """The default of the partner's field `name` (LangChain's own: LangChain's)."""
+        default = partner_value(self._engine, name, {}, {})
+        if default is ABSENT and name in BaseChatModel.model_fields:
+            return BaseChatModel.model_fields[name].get_default(call_default_factory=True)
+        return default
+
+    def _partner_value(self, name: str) -> Any:
+        """The partner class's field `name` (`ABSENT`: not one of its fields)."""
+        given = self.__dict__.get("partner_given") or {}
+        return _partner_field(type(self), given, self.__dict__.get("chatplex_model"), name)
+
+    def _partner_client(self, name: str) -> Any:
+        """The partner's SDK client attribute `name`, built on first read from the
+        partner's fields as this model holds them (`sdk_clients.py`)."""
+        form = reading_form(self._engine)
+        assert form is not None  # (a client attribute is declared on its form)
+
+        def field(key: str) -> Any:
+            value = self._partner_value(key)
+            return None if value is ABSENT else value
+
+        # (the partner package's version, where its User-Agent names it; else chatplex's)
+        version = named_versions(self._engine.langchain_package, None)[0][1]
+        return sdk_client(form, self._sdk_clients, name, field, version)
+
+    def _repr_value(self, name: str) -> Any:
+        """The partner's field `name` as its repr shows it: an SDK client (not shown
+        where its SDK is not installed: the partner cannot exist there), `streaming` as
+        LangChain holds it, any other as read on the partner (else the drop-in's field
+        of that name), credentials masked."""
+        form = reading_form(self._engine)
+        if form is not None and name in form.clients:
+            try:
+                return self._partner_client(name)
+            except ImportError:
+                return ABSENT
+        if name in _LANGCHAIN_SIDE:
+            return getattr(self, name)
+        held = self._partner_value(name)
+        if held is ABSENT and name in _CHATPLEX_FIELDS:
+            held = getattr(self, name)  # as the drop-in shows it (`model_kwargs`: {})
+        if held is ABSENT or held is None or isinstance(held, SecretStr):
+            return held
+        return _masked(held, name)
+
+    def __repr_args__(self) -> Any:
+        # LangChain's repr shows the fields set to other than their defaults. Where the
+        # partner's repr fields are declared, they are shown, in its order, SDK clients
+        # included (`partner_repr.py`: `dumpd` of a class LangChain does not serialize is
+        # its repr). Else ChatChatplex's own fields (`model`, `max_retries`,
+        # `model_kwargs`...) are shown as the partner's: under its field's name, its
+        # value beside its default, and not at all where it has no such field
+        # (langchain-ollama's repr has no `model_kwargs`, and the engine's
+        # `max_retries=2` is its default).
+        form = reading_form(self._engine)
+        # (A model not built yet, shown in a traceback's locals, has its fields so far.)
+        built = getattr(self, "__pydantic_private__", None) is not None
+        if form is not None and form.shown and built:
+            own = dict(super().__repr_args__())
+            fields = BaseChatModel.model_fields
+            yield from partner_repr_args(form, own, fields, self._repr_value, self._partner_default)
+            return
+        for name, value in super().__repr_args__():
+            if form is None or name not in _CHATPLEX_FIELDS:
+                yield name, value
+                continue
+            field = form.name(name)
+            # (`streaming` is LangChain's, as given: not among the partner's keywords.)
+            held = value if name in _LANGCHAIN_SIDE else self._partner_value(field)
+            if held is not ABSENT and held != partner_value(self._engine, field, {}, {}):
+                yield field, held if isinstance(held, SecretStr) else _masked(held, field)
+
+    def _named_versions(self) -> tuple[tuple[str, str], ...]:
+        """What the partner class names in a trace's `lc_versions` where its package is
+        installed (each at its installed version), else chatplex (`trace_versions.py`)."""
+        return named_versions(self._engine.langchain_package, self._engine.langchain_versions)
+
+    def _partner_shown(self) -> dict[str, Any]:
+        return _partner_shown(type(self), self.partner_given, self.chatplex_model)
+
+    def bind_tools(
+        self,
+        tools: Sequence[Any],
+        *,
+        tool_choice: str | dict[str, Any] | bool | None = None,
+        **kwargs: Any,
+    ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
+        """`ChatChatplex.bind_tools`, with the tool choice spelled as the partner class
+        takes it (Cohere's `"REQUIRED"`...): the engine's own reading of it."""
+        engine = self.chatplex_model
+        model = self
+        if isinstance(engine, ChatModel) and not any(_is_builtin_tool(t) for t in tools):
+            # (what it binds as functions: all of them, or those the partner keeps)
+            tools, tool_choice = engine._tools_to_bind(tools, tool_choice)
+            # A choice word the partner sends as given (Mistral's and Fireworks' "any"):
+            # the engine's binding puts it in the body, where the shared reading would
+            # send Chat Completions' "required".
+            pinned = engine._finish_binding(engine.bind(), tools, tool_choice)
+            if pinned.extra_body != engine.extra_body:
+                model = self.model_copy(update={"chatplex_model": pinned})
+        return ChatChatplex.bind_tools(model, tools, tool_choice=tool_choice, **kwargs)
+
+    def configurable_fields(self, **kwargs: Any) -> Any:
+        """LangChain's, as on the partner class: its field names (langchain-aws'
+        `model_id`) name the drop-in's fields, and a field's spec has the partner's type
+        (`get_config_jsonschema()`: its model a string, not `str | None`)."""
+        form, own = reading_form(self._engine), type(self).model_fields
+        fields = dict(configured_field(form, k, f, own) for k, f in kwargs.items())
+        return super().configurable_fields(**fields)
+
+    def with_structured_output(
+        self,
+        schema: Any = None,
+        *,
+        method: str | None = None,
+        include_raw: bool = False,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> LCRunnable[LanguageModelInput, Any]:
+        """The partner class's request (the engine's: which method answers, how the tool
+        is forced), LangChain's parsing and errors (`OutputParserException`, pydantic's
+        `ValidationError`, `include_raw`'s `parsing_error`)."""
+        engine = self.chatplex_model
+        if not isinstance(engine, ChatModel):
+            return super().with_structured_output(
+                schema, method=method, include_raw=include_raw, strict=strict, **kwargs
+            )
+        target, method = engine._structured_target(method, schema)
+        method = method or default_method(target)
+        forced = target.adapter is None or target.adapter.can_force_tool_call
+        if method != "function_calling" or not forced or kwargs or schema is None:
+            llm = self if target is engine else self.model_copy(update={"chatplex_model": target})
+            return ChatChatplex.with_structured_output(
+                llm, schema, method=method, include_raw=include_raw, strict=strict, **kwargs
+            )
+        # The tool as LangChain declares it (a class's nested models inlined, no $defs),
+        # as the partner's bind_tools and ours (`tool_binding`) send it.
+        given = convert_to_openai_tool(schema)["function"]
+        if target.adapter is not None and method in target.adapter.strict_dropped:
+            warn_strict_dropped(target.adapter, strict, stacklevel=1)  # (here, as the partner)
+            strict = None  # dropped, as its partner package drops it
+        forcing = forced_tool_model(target, given, strict)
+        bound = self.model_copy(update={"chatplex_model": forcing})
+        declared = declared_spec(target)
+        whole_unless_streaming = declared is not None and declared.whole_reply_tool_parser
+        repairing = declared is not None and declared.repairing_tool_parsers
+        # Its parser of a whole reply where the partner does not stream the model.
+        whole = bool(self.disable_streaming) or (whole_unless_streaming and not self.streaming)
+        parser = tools_parser(schema, repairing=repairing or whole_unless_streaming, whole=whole)
+        traced = bound.bind(
+            ls_structured_output_format={
+                "kwargs": {"method": method, "strict": strict},
+                "schema": convert_to_openai_tool(schema),
+            }
+        )
+        return parsed(traced, parser, include_raw)
+
+    def get_token_ids(self, text: str) -> list[int]:
+        """As the partner class gives them (`custom_get_token_ids` first): the engine's
+        where the partner has a tokenizer of its own (`ChatModel.langchain_token_ids`),
+        else langchain-core's."""
+        if self.custom_get_token_ids is not None:
+            return self.custom_get_token_ids(text)
+        engine = _primary(self.chatplex_model)
+        ids = engine.langchain_token_ids(text) if isinstance(engine, ChatModel) else None
+        return super().get_token_ids(text) if ids is None else ids
+
+    def get_num_tokens(self, text: str) -> int:
+        """As the partner class counts: its provider's count where it asks its provider
+        (`ChatModel.langchain_num_tokens`), else langchain-core's (`get_token_ids`')."""
+        engine = _primary(self.chatplex_model)
+        counted = engine.langchain_num_tokens(text) if isinstance(engine, ChatModel) else None
+        return super().get_num_tokens(text) if counted is None else counted
+
+    def get_num_tokens_from_messages(
+        self,
+        messages: list[LCBaseMessage],
+        tools: Sequence[Any] | None = None,
+        **kwargs: Any,
+    ) -> int:
+        """As the partner class counts: the engine's count of the messages at once where
+        the partner counts them its own way (`ChatModel.langchain_counts_messages`: a
+        tokenizer, a count endpoint), else langchain-core's, with the messages and
+        keywords as given (one `get_num_tokens` per message; a keyword a TypeError)."""
+        engine = _primary(self.chatplex_model)
+        if isinstance(engine, ChatModel) and engine.langchain_counts_messages():
+            counted = engine.langchain_num_tokens_from_messages(_as_given(messages), tools, kwargs)
+            if counted is not None:
+                return counted
+        return super().get_num_tokens_from_messages(messages, tools, **kwargs)
+
+    @property
+    def provider(self) -> Any:
+        """The partner's field of that name where it has one (langchain-aws': the model's
+        vendor, "anthropic"), else the wire (chatplex's own, as on `ChatChatplex`)."""
+        value = self._partner_value("provider")
+        return self._wire if value is ABSENT else value
+
+    @property
+    def _wire(self) -> str:
+        return str(getattr(self.chatplex_model, "provider", None) or self._engine.provider)
+
+    @property
+    def model_name(self) -> str | None:
+        """The partner class's `model_name` where it has that field (langchain-openai's
+        AzureChatOpenAI: None without `model=`, the deployment alone), else the model
+        name sent."""
+        engine = self.chatplex_model
+        if isinstance(engine, ChatModel):
+            return engine.langchain_model_name()
+        return self._sent_model_name
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        """The partner class's, read from its fields as this model's serialized form
+        writes them (credentials masked there) and LangChain's own (`streaming`)."""
+        form = reading_form(self._engine)
+        reported = True if form is None else form.identifying
+        if isinstance(reported, bool):
+            return super()._identifying_params if reported else {}
+        return reported.of(self._partner_values(), self.chatplex_model)
+
+    def _get_invocation_params(
+        self, stop: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """The partner class's (what callbacks get as `invocation_params`): LangChain's,
+        with the keys the partner adds around them."""
+        form = reading_form(self._engine)
+        if form is None or isinstance(form.identifying, bool):
+            return super()._get_invocation_params(stop=stop, **kwargs)
+        values, engine = self._partner_values(), self.chatplex_model
+        reported = form.identifying.of(values, engine)
+        # (LangChain's params start from `_identifying_params`, which are these where a
+        # subclass does not report its own: read once, for both.)
+        own = type(self)._identifying_params is DropInChatModel._identifying_params
+        identifying = reported if own else self._identifying_params
+        params = self._langchain_invocation_params(identifying, stop, kwargs)
+        return {**form.identifying.invoked(values, engine, params, reported), **kwargs}
+
+    def _partner_values(self) -> dict[str, Any]:
+        """The partner's field values: as this model's serialized form writes them
+        (credentials masked there), and LangChain's own (`streaming`)."""
+        langchain_side = {name: getattr(self, name, None) for name in _LANGCHAIN_SIDE}
+        form = reading_form(self._engine)
+        if form is None or form.serialized:
+            return {**langchain_side, **self.partner_kwargs}
+        # A form LangChain does not serialize: written here, as the partner would hold it.
+        given = self.partner_given
+        keywords = {k: v for k, v in given.get("keywords", {}).items() if k not in _CHATPLEX_OWN}
+        environ = given.get("environ", {})
+        return {**langchain_side, **form.written(keywords, environ, engine=self.chatplex_model)}
+
+    @property
+    def _llm_type(self) -> str:
+        return self._engine.langchain_llm_type or "chatplex"
+
+    def _resolve_model_profile(self) -> ModelProfile | None:
+        """The partner class's profile of this model (its data, shipped by chatplex in
+        `profiles/`), adjusted by the engine as the partner adjusts it."""
+        engine = self.chatplex_model
+        table = self._engine.langchain_profiles
+        if not profile_table(table) or not isinstance(engine, ChatModel):
+            return None
+        found = found_profile(table, engine.langchain_profile_names())
+        return cast("ModelProfile | None", engine.langchain_profile(found))
+
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        """As the partner class: serializable where LangChain's is, with its id, so
+        `dumpd` writes what the partner package writes (and `load` of it builds the
+        partner package's class, as it would from the partner's dump)."""
+        return _serializable(cls._engine)
+
+    @classmethod
+    def get_lc_namespace(cls) -> list[str]:
+        """The partner's namespace, serializable or not: LangChain's answers its module
+        path even for a class it does not serialize (`type(model).lc_id()` is read by
+        scripts and tracers), so the drop-in answers it too rather than raising."""
+        namespace = cls._engine.langchain_lc_id_namespace or cls._engine.langchain_namespace
+        if namespace is None:
+            return super().get_lc_namespace()
+        return list(namespace)
+
+    def to_json(self) -> Any:
+        """LangChain's serialized form, as the partner class writes it: LangChain's own
+        settings as every chat model writes them, the engine's as the partner's fields
+        (`partner_kwargs`); without a serialized form declared, the keywords as given.
+        Where LangChain does not serialize the partner, its `not_implemented` form,
+        named by the partner's module path (`langchain_namespace`)."""
+        serialized = super().to_json()
+        namespace = self._engine.langchain_namespace
+        if serialized.get("type") == "not_implemented" and namespace is not None:
+            serialized["id"] = [*namespace, type(self).__name__]
+        form = serialized_form(self._engine.langchain_fields)
+        if form is None or serialized.get("type") != "constructor":
+            return serialized
+        kwargs = cast("dict[str, Any]", serialized["kwargs"])  # type: ignore[typeddict-item]
+        langchain_side = {k: v for k, v in kwargs.items() if k in _LANGCHAIN_SIDE}
+        # LangChain writes a field that differs from its default: `streaming` by the
+        # partner's (langchain-google-genai's None: a given False is written there).
+        for name in _LANGCHAIN_SIDE & _CHATPLEX_FIELDS:
+            default = partner_value(self._engine, name, {}, {})
+            if default is not ABSENT:
+                langchain_side.pop(name, None)
+                if getattr(self, name) != default:
+                    langchain_side[name] = getattr(self, name)
+        serialized["kwargs"] = {**langchain_side, **self.partner_kwargs}  # type: ignore[typeddict-unknown-key]
+        return serialized
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        """Every credential the constructor takes, by the environment variable `load`
+        reads it from (`openai_api_key` -> OPENAI_API_KEY; `api_key` -> the
+        provider's; the partner class's own, where declared): `dumpd` writes a
+        reference, never the key."""
+        own = f"{self._wire.upper()}_API_KEY"
+        form = serialized_form(self._engine.langchain_fields)
+        return {
+            **{
+                name: own if name == "api_key" else name.upper()
+                for name in inspect.signature(type(self)).parameters
+                if is_secret_name(name)
+            },
+            **(form.secrets if form is not None else {}),
+        }
+
+
+def _as_given(messages: object) -> list[BaseMessage]:
+    """LangChain messages as chatplex's, each with the `additional_kwargs` it was given:
+    the conversion for a request keeps those the request sends, and a partner may count
+    more of them (a `name` there). Anything but a list of LangChain messages is a
+    TypeError naming the first item that is not one, before anything is counted."""
+    checked = message_list(messages, LCBaseMessage, "get_num_tokens_from_messages")
+    converted = to_chatplex_messages(checked)
+    return [
+        ours.model_copy(
+            update={"additional_kwargs": {**given.additional_kwargs, **ours.additional_kwargs}}
+        )
+        if given.additional_kwargs
+        else ours
+        for given, ours in zip(checked, converted, strict=True)
+    ]
+
+
+def _parameters(engine: type[ChatModel]) -> frozenset[str]:
+    """The engine's named constructor parameters."""
+    return frozenset(inspect.signature(engine).parameters)

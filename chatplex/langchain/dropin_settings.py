@@ -1,0 +1,163 @@
+"""What a drop-in's LangChain object holds of its engine's settings, as its partner
+class holds them: the settings shown as its fields (`engine_shown`, `partner_shown`,
+`shown_extras`: the model, sampling settings, base URL, `model_kwargs` masked), written
+in its serialized form (`written_kwargs`, credentials masked), compared (`engine_settings`)
+and bound on a copy of the engine when LangChain rebuilds the model with some changed
+(`rebound`: its configurable fields, `model_copy`). The model class that reads them is
+`dropin_model.py`'s `DropInChatModel`."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+
+from ..chat import ChatModel
+from ..chat.dropin import TAIL
+from ..chat.partner_form import PartnerFields
+from ..chat.partner_form import serialized_form
+from .partner_fields import ABSENT
+from .partner_fields import partner_value
+from .partner_fields import reading_form
+from .settings_fields import FIELD_SETTINGS as _FIELD_SETTINGS
+from .settings_fields import masked as _masked
+from .wrapped import adapter_of as _adapter_of
+from .wrapped import with_model_name as _with_model_name
+
+if TYPE_CHECKING:
+    from .dropin_model import DropInChatModel
+
+#: Keywords LangChain's side keeps: `BaseChatModel`'s fields, and `streaming` (LangChain
+#: streams on `invoke` with it, and callbacks see each token).
+LANGCHAIN_SIDE = frozenset(BaseChatModel.model_fields) | {"streaming"}
+
+#: Settings shown on the LangChain object too (`llm.temperature`), read from the engine.
+_SHOWN = _FIELD_SETTINGS
+
+#: ChatChatplex's fields shown as the partner's field of the same name where it has one
+#: (langchain-deepseek's `api_key`, langchain-anthropic's per-model `max_tokens`).
+_PARTNER_SHOWN = ("model", *_SHOWN, "base_url", "api_key")
+
+#: chatplex's own settings (no partner class has them): not in the serialized form.
+CHATPLEX_OWN = frozenset(TAIL) - {"timeout", "max_retries"} - LANGCHAIN_SIDE
+
+
+def serializable(engine: type[ChatModel]) -> bool:
+    """Whether LangChain serializes the engine's partner class: it names one
+    (`langchain_namespace`) and its form is not declared read-only (there the namespace
+    is the partner's module path, which its `not_implemented` form writes)."""
+    form = engine.langchain_fields
+    return engine.langchain_namespace is not None and (form is None or form.serialized)
+
+
+def engine_shown(engine: Any) -> dict[str, Any]:
+    """What the LangChain object shows of its engine: the model name (without a
+    provider prefix, as langchain-openai's `model_name`), the settings, the base URL."""
+    shown = {"model": getattr(engine, "model", None)}
+    for name in _SHOWN:
+        value = getattr(engine, name, None)
+        shown[name] = [value] if name == "stop" and isinstance(value, str) else value
+    adapter = _adapter_of(engine)
+    shown["base_url"] = adapter.base_url if adapter is not None else None
+    return {k: v for k, v in shown.items() if v is not None}
+
+
+def engine_settings(engine: Any) -> tuple[Any, ...]:
+    """What an engine sends with: its class, shown settings, bound tools and choice, body
+    extras and headers. (Its key is compared by `partner_given`, a field: the `Secret`
+    given.)"""
+    return (
+        type(engine),
+        engine_shown(engine),
+        *(getattr(engine, name, None) for name in ("tools", "tool_choice", "extra_body")),
+        dict(getattr(engine, "extra_headers", None) or {}),
+    )
+
+
+def partner_field(cls: type[DropInChatModel], given: dict[str, Any], engine: Any, name: str) -> Any:
+    """The partner's field `name` of a model built from `given` (`partner_given`)."""
+    keywords, environ = given.get("keywords", {}), given.get("environ", {})
+    return partner_value(cls._engine, name, keywords, environ, engine)
+
+
+def partner_shown(cls: type[DropInChatModel], given: dict[str, Any], engine: Any) -> dict[str, Any]:
+    """The partner's values of the settings `ChatChatplex` shows as its own fields
+    (`max_tokens`: langchain-anthropic's per-model default), where the partner has a
+    field of that name (not an alias: langchain-openai's `timeout`)."""
+    form = reading_form(cls._engine)
+    if form is None:
+        return {}
+    names = [n for n in _PARTNER_SHOWN if form.name(n) == n]
+    values = {n: partner_field(cls, given, engine, n) for n in names}
+    # A base URL not given stays the one the engine calls (resolved from the
+    # environment: LangChain's standard test_init_from_env reads it back there), where
+    # the partner's field is None (langchain-cohere's: its SDK client reads CO_API_URL).
+    return {
+        n: v for n, v in values.items() if v is not ABSENT and (v is not None or n != "base_url")
+    }
+
+
+def shown_extras(cls: type[DropInChatModel], given: dict[str, Any], engine: Any) -> Any:
+    """The partner's `model_kwargs` as the drop-in shows them, credentials masked (None:
+    none, and ChatChatplex's field reads `{}`): the partner's field as given (with a
+    keyword it keeps there: langchain-perplexity's `stop`), else the engine's
+    (langchain-aws' model_kwargs, which it takes apart)."""
+    held = partner_field(cls, given, engine, "model_kwargs")
+    extras = held if isinstance(held, dict) and held else getattr(engine, "model_kwargs", None)
+    return _masked(extras) if isinstance(extras, dict) and extras else None
+
+
+def written_kwargs(
+    cls: type[DropInChatModel], settings: dict[str, Any], engine: Any
+) -> dict[str, Any]:
+    """The partner's serialized kwargs of the engine's `settings` (none: no serialized
+    form declared)."""
+    form = serialized_form(cls._engine.langchain_fields)
+    if form is None:
+        return {}
+    given = {k: v for k, v in settings.items() if k not in CHATPLEX_OWN}
+    return _without_credentials(form, form.written(given, os.environ, engine=engine))
+
+
+def _without_credentials(form: PartnerFields, written: dict[str, Any]) -> dict[str, Any]:
+    """`written` with the credentials its values hold masked (credential headers,
+    secret-named keys of `extra_body`, a URL's user info), as every chatplex form shows
+    them: the partner class would write them in clear."""
+    return {k: v if k in form.secrets else _masked(v, k) for k, v in written.items()}
+
+
+def rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, Any]:
+    """A copy LangChain builds from a model's fields, some changed (its
+    `configurable_fields` does): the changed settings are bound on a copy of the engine."""
+    engine = values["chatplex_model"]
+    given = values.get("partner_given") or {}
+    current = {**engine_shown(engine), **partner_shown(cls, given, engine)}
+    changed = {}
+    for name in _PARTNER_SHOWN:
+        value = values.pop(name, None)
+        if value is not None and value != current.get(name):
+            changed[name] = value
+    reading = reading_form(cls._engine)
+    if reading is not None and changed:
+        # The changed settings replace what was given under any spelling of theirs.
+        fields = {reading.name(k) for k in changed}
+        kept = {k: v for k, v in given.get("keywords", {}).items() if reading.name(k) not in fields}
+        values["partner_given"] = {**given, "keywords": {**kept, **changed}}
+    for name in ("base_url", "api_key"):
+        if name in changed:
+            raise ValueError(f"{name} cannot change on a built model: build another one")
+    form = serialized_form(cls._engine.langchain_fields)
+    extras = values.pop("model_kwargs", None)  # the partner's, shown (_show_settings)
+    if extras and extras != shown_extras(cls, given, engine):
+        raise ValueError("model_kwargs cannot change on a built model: build another one")
+    if form is not None and changed:
+        written = _without_credentials(form, form.written(changed, {}, defaults=False))
+        values["partner_kwargs"] = {**values.get("partner_kwargs", {}), **written}
+    name = changed.pop("model", None)
+    if changed:
+        engine = engine.bind(**changed)
+    if name is not None:
+        engine = _with_model_name(engine, name)
+    return {**values, "chatplex_model": engine}

@@ -1,0 +1,240 @@
+"""The OpenAI-compatible presets whose LangChain partner is a langchain-openai
+`BaseChatOpenAI` (its replies, fields and token counts langchain-openai's, under the
+partner's names): DeepSeek, xAI, Together AI, Cerebras, Nebius AI Studio.
+
+Pure data, read by `spec.py` (its import-linter contract holds for what this imports)."""
+
+from __future__ import annotations
+
+from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
+from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
+from ..openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
+from ..openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
+from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
+from ..openai.spec import openai_client_arguments
+from .partner_tables import BASE_CHAT_OPENAI
+from .partner_tables import CLIENTS
+from .partner_tables import OWN_CHAT_CLIENTS
+from .partner_tables import OWN_ROOT_CLIENTS
+from .partner_tables import PROXY
+from .preset import DropIn
+from .preset import Preset
+from .preset import hosted
+from .preset import key_and_base
+from .preset import openai_style_fields
+from .preset import openai_subclass_reading
+from .preset import renamed_chat_openai
+from .preset import same_names
+from .profile import OPENAI_USAGE_ORDER
+from .profile import ReplyStyle
+from .profile import StopRule
+from .profile import TurnStyle
+
+DEEPSEEK = Preset(
+    hosted(
+        "deepseek",
+        "DeepSeek",
+        "https://api.deepseek.com/v1",
+        reasoning_field="reasoning_content",
+        style=ReplyStyle("deepseek", usage_order=OPENAI_USAGE_ORDER),
+        error_body_inner=True,
+        sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
+        # langchain-deepseek's payload: an assistant's text one string, a tool
+        # result's list its JSON text
+        turns=TurnStyle(joined_text=True, tool_list_json=True),
+        # no `tools: []` for a bound empty list, which langchain-deepseek sends: the
+        # API refuses it ("Invalid 'tools': empty array", runebookai/tome#87)
+    ),
+    langchain_class="ChatDeepSeek",
+    llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
+    llm_output_provider="openai",  # its own name on each message alone
+    # Its stream as langchain-openai's: the model's fields on the finishing chunk.
+    stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+    stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
+    otel_name="deepseek",
+    model_prefixes=("deepseek",),
+    aliases=(("api_base", "base_url"),),
+    dropin=DropIn(
+        profiles="deepseek",
+        llm_type="chat-deepseek",
+        lc_namespace=("langchain_deepseek", "chat_models"),  # its module: not serialized
+        package="langchain-deepseek",
+        partner_class="langchain_deepseek.chat_models:ChatDeepSeek",
+        versions=("langchain-openai", "langchain-deepseek"),  # a BaseChatOpenAI
+        partner_fields=openai_subclass_reading(
+            {"api_key": "DEEPSEEK_API_KEY"},
+            own=("api_key", "api_base"),
+            factories=frozenset({"model_name"}),  # required: no static default
+            base_url="api_base",
+        ),
+        api_fields=BASE_CHAT_OPENAI,
+        counts_with_tiktoken=True,  # a BaseChatOpenAI
+        refused=CLIENTS,
+        stream_usage=False,
+        structured_methods={"json_schema": "function_calling"},
+    ),
+)
+
+
+XAI = Preset(
+    hosted(
+        "xai",
+        "xAI",
+        "https://api.x.ai/v1",
+        reasoning_field="reasoning_content",
+        style=ReplyStyle("xai", reasoning_in_output=True, usage_order=OPENAI_USAGE_ORDER),
+        # Live Search's sources (langchain-xai keeps them, repeated by the usage event).
+        kept_fields=("citations",),
+        kept_on_each_chunk=True,
+        empty_tool_list_sent=True,  # langchain-xai's bind_tools([]): `tools: []`
+        error_body_inner=True,
+        assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
+        sdk_helper=True,
+        helper_provider="xai",  # on every helper piece (its chunk conversion's)
+        # ChatXAI's with_structured_output sets strict=None for function calling.
+        strict_dropped=frozenset({"function_calling"}),
+        # ChatXAI drops `stop`, which xAI rejects for reasoning models: by its
+        # profiles (profiles/xai.json: their `reasoning_output`), else by the name.
+        stop_dropped=StopRule(
+            profiled=frozenset(
+                {
+                    "grok-4.20-0309-reasoning",
+                    "grok-4.20-multi-agent-0309",
+                    "grok-4.3",
+                    "grok-4.5",
+                    "grok-build-0.1",
+                }
+            ),
+            listed=frozenset(
+                {
+                    "grok-4.20-0309-non-reasoning",
+                    "grok-4.20-0309-reasoning",
+                    "grok-4.20-multi-agent-0309",
+                    "grok-4.3",
+                    "grok-4.5",
+                    "grok-build-0.1",
+                    "grok-imagine-image",
+                    "grok-imagine-image-quality",
+                    "grok-imagine-video",
+                }
+            ),
+            prefixes=("grok-3", "grok-4"),
+            words=("grok-code-fast",),
+        ),
+    ),
+    langchain_class="ChatXAI",
+    llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
+    llm_output_provider="openai",  # its own name on each message alone
+    # Its stream as langchain-openai's: the model's fields on the finishing chunk.
+    stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+    stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
+    otel_name="x_ai",
+    model_prefixes=("grok",),
+    price_id="x-ai",
+    aliases=key_and_base("xai"),
+    dropin=DropIn(
+        profiles="xai",
+        llm_type="xai-chat",
+        lc_namespace=("langchain_xai", "chat_models"),
+        package="langchain-xai",
+        partner_class="langchain_xai.chat_models:ChatXAI",
+        versions=("langchain-openai", "langchain-xai"),  # a BaseChatOpenAI
+        partner_fields=openai_style_fields(
+            "xai",
+            aliases={"organization": "openai_organization"},
+            defaults={"stream_usage": True},
+            assigned=frozenset({"stream_usage"}),  # by its validator, whatever was given
+            # (its field's default factory: not counted set)
+            fallbacks={"xai_api_base": ("https://api.x.ai/v1/", ("XAI_API_BASE",), (), True)},
+            identifying=BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
+            unwritten={
+                **OPENAI_SUBCLASS_UNWRITTEN,
+                **dict.fromkeys(("openai_api_key", "search_parameters")),
+            },
+            dumped=(
+                *BASE_CHAT_OPENAI_DUMPED,
+                "xai_api_key",
+                "xai_api_base",
+                "search_parameters",
+            ),
+            clients={**OWN_CHAT_CLIENTS, **OWN_ROOT_CLIENTS},
+            client_arguments=openai_client_arguments("xai_api_key", "xai_api_base"),
+            client_optional=frozenset({"max_retries"}),
+        ),
+        api_fields=BASE_CHAT_OPENAI,
+        counts_with_tiktoken=True,  # a BaseChatOpenAI
+        default_model="grok-4",
+        refused=CLIENTS,
+        ignored={
+            "search_parameters": (
+                "search_parameters (Live Search) is deprecated by xAI and is ignored. "
+                'Use `ChatXAI(model="...").bind_tools([{"type": "web_search"}])` '
+                "instead."
+            ),
+        },
+    ),
+)
+
+
+TOGETHER = Preset(
+    hosted(
+        "together",
+        "Together AI",
+        "https://api.together.xyz/v1",
+        # langchain-together is langchain-openai's ChatOpenAI with Together's name:
+        # the same reply shapes; reasoning text (which it drops) as ChatDeepSeek's.
+        reasoning_field="reasoning_content",
+        empty_tool_list_sent=True,  # langchain-together's bind_tools([]): `tools: []`
+        # langchain-together names no provider of its own
+        style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER),
+        error_body_inner=True,
+        assistant_text_blocks=True,
+        sdk_helper=True,  # ChatTogether is a BaseChatOpenAI
+    ),
+    langchain_class="ChatTogether",
+    aliases=key_and_base("together"),
+    dropin=renamed_chat_openai(
+        "together", default_model="Qwen/Qwen2.5-7B-Instruct-Turbo", roots=True
+    ),
+)
+
+
+CEREBRAS = Preset(
+    hosted(
+        "cerebras",
+        "Cerebras",
+        "https://api.cerebras.ai/v1",
+        reasoning_field="reasoning",
+    ),
+    aliases=key_and_base("cerebras"),
+    body=same_names("disable_reasoning"),
+    dropin=DropIn(
+        api_fields=BASE_CHAT_OPENAI,
+        counts_with_tiktoken=True,  # a BaseChatOpenAI
+        refused={**CLIENTS, "cerebras_proxy": PROXY},
+        package="langchain-cerebras",
+        partner_class="langchain_cerebras.chat_models:ChatCerebras",
+        versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
+    ),
+)
+
+
+NEBIUS = Preset(
+    hosted(
+        "nebius",
+        "Nebius AI Studio",
+        # langchain-nebius' default (Nebius also answers on api.studio.nebius.com).
+        "https://api.studio.nebius.ai/v1",
+        # ChatNebius is a BaseChatOpenAI: its replies are shaped as langchain-openai's.
+        style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER),
+        error_body_inner=True,  # ChatNebius raises the openai SDK's errors
+        assistant_text_blocks=True,
+        empty_tool_list_sent=True,  # langchain-nebius' bind_tools([]): `tools: []`
+        sdk_helper=True,  # ChatNebius is a BaseChatOpenAI
+    ),
+    langchain_class="ChatNebius",
+    aliases=key_and_base("nebius"),
+    dropin=renamed_chat_openai(
+        "nebius", default_model="meta-llama/Llama-3.3-70B-Instruct-fast", roots=False
+    ),
+)

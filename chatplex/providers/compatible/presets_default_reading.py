@@ -1,0 +1,71 @@
+"""The OpenAI-compatible presets with no partner reading to match (no reply style of
+their own: chatplex reads them as Chat Completions): OpenRouter, Hugging Face, the
+local servers vLLM and LM Studio (those the other folders declare are `spec.py`'s own
+rows), and Hyperbolic.
+
+Pure data, read by `spec.py` (its import-linter contract holds for what this imports)."""
+
+from __future__ import annotations
+
+from .partner_tables import CLIENTS
+from .preset import DropIn
+from .preset import Preset
+from .preset import hosted
+from .preset import key_and_base
+from .profile import Profile
+
+OPENROUTER = Preset(
+    hosted(
+        "openrouter",
+        "OpenRouter",
+        "https://openrouter.ai/api/v1",
+        reasoning_field="reasoning",
+    ),
+    adapter="OpenRouterAdapter",
+    aliases=key_and_base("openrouter"),
+    body=(
+        ("reasoning", "reasoning"),
+        ("openrouter_provider", "provider"),
+        ("route", "route"),
+        ("plugins", "plugins"),
+        ("session_id", "session_id"),
+        ("trace", "trace"),
+    ),
+    dropin=DropIn(
+        adapter_settings=("app_url", "app_title", "app_categories"),
+        package="langchain-openrouter",
+        partner_class="langchain_openrouter.chat_models:ChatOpenRouter",
+        refused=CLIENTS,
+    ),
+)
+
+
+HUGGINGFACE = Preset(
+    hosted(
+        "huggingface",
+        "Hugging Face",
+        "https://router.huggingface.co/v1",
+        key_variables=("HF_TOKEN", "HUGGINGFACEHUB_API_TOKEN"),
+        base_variables=(),
+    ),
+    langchain_class="ChatHuggingFace",
+)
+
+
+VLLM = Preset(Profile("vllm", "vLLM", "http://localhost:8000/v1"))
+
+
+LMSTUDIO = Preset(Profile("lmstudio", "LM Studio", "http://localhost:1234/v1"))
+
+
+# Hyperbolic: no LangChain partner package, so its class is chatplex's own name.
+HYPERBOLIC = Preset(
+    hosted(
+        "hyperbolic",
+        "Hyperbolic",
+        "https://api.hyperbolic.xyz/v1",
+    ),
+    langchain_class="ChatHyperbolic",
+    langchain_init=False,
+    dropin=DropIn(refused=CLIENTS),
+)

@@ -1,0 +1,154 @@
+"""The engine's settings as the partner's fields: compared on copies and pickles, bound
+on a copy when LangChain's configurable fields or `model_copy` change them (and written
+in its serialized form), refused where they cannot change on a built model."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import pytest
+from _dropinkit import CLASSES
+from _dropinkit import MODELS
+from _dropinkit import PROVIDERS
+from _dropinkit import llm
+from _lckit import UNIT_BASE_URL
+from _lckit import base_url
+from test_dropin_model import _KEY
+
+from chatplex.langchain import ChatAnthropic
+from chatplex.langchain import ChatOpenAI
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_copies_and_pickles_equal_their_model_and_answer(provider: str, sync: bool) -> None:
+    """As langchain-anthropic's model does (a pydantic model, its key a SecretStr): equal
+    when built the same way, apart when a setting or the key differs."""
+    model = llm(provider, temperature=0.3)
+    for other in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert type(other) is type(model) and other == model
+        assert other.chatplex_model is not model.chatplex_model
+        reply = other.invoke("hello there") if sync else await other.ainvoke("hello there")
+        assert reply.content == "Echo: hello there"
+    assert llm(provider, temperature=0.3) == model
+    assert llm(provider, temperature=0.5) != model
+    assert model.model_copy(update={"chatplex_model": llm(provider).chatplex_model}) != model
+    other_key = CLASSES[provider](
+        model=MODELS[provider], base_url=base_url(provider), api_key="sk-other", temperature=0.3
+    )
+    assert other_key != model
+
+
+def test_langchains_configurable_fields_change_the_engines_settings() -> None:
+    from langchain_core.runnables import ConfigurableField
+
+    from chatplex.testing import ChatMock
+
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0)
+    switch = model.configurable_fields(
+        temperature=ConfigurableField(id="t"), model=ConfigurableField(id="m")
+    )
+    with ChatMock() as mock:
+        mock.openai.reply_text("a").reply_text("b")
+        switch.invoke("x")
+        assert mock.openai.last_settings == {"model": "gpt-4o-mini", "temperature": 0}
+        switch.invoke("x", {"configurable": {"t": 0.9, "m": "gpt-4o"}})
+        assert mock.openai.last_settings == {"model": "gpt-4o", "temperature": 0.9}
+    assert model.temperature == 0  # the original is unchanged
+
+
+def test_a_copy_with_the_model_or_sampling_settings_changed_sends_them() -> None:
+    from langchain_core import load
+
+    from chatplex.testing import ChatMock
+
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0.3)
+    updated = model.model_copy(update={"temperature": 0.9, "max_tokens": 7})
+    # Under the partner's field name (langchain-anthropic's `stop_sequences`), not its alias.
+    anthropic = ChatAnthropic(model="claude-haiku-4-5", api_key="k")
+    stopping = anthropic.model_copy(update={"stop_sequences": ["END"]})
+    with ChatMock() as mock:
+        mock.openai.reply_text("a").reply_text("b")
+        updated.invoke("x")
+        assert mock.openai.last_settings == {
+            "model": "gpt-4o-mini",
+            "temperature": 0.9,
+            "max_completion_tokens": 7,  # as langchain-openai sends max_tokens
+        }
+        model.invoke("x")
+        assert mock.openai.last_settings == {"model": "gpt-4o-mini", "temperature": 0.3}
+        mock.openai.reply_text("c")
+        model.model_copy(update={"model_name": "gpt-4o"}).invoke("x")
+        assert mock.openai.last_settings == {"model": "gpt-4o", "temperature": 0.3}
+        mock.anthropic.reply_text("d")
+        stopping.invoke("x")
+        assert mock.anthropic.last_settings["stop_sequences"] == ["END"]
+    assert load.dumpd(updated)["kwargs"]["temperature"] == 0.9
+    assert load.dumpd(model)["kwargs"]["temperature"] == 0.3
+
+
+def test_the_base_url_of_a_built_model_does_not_change() -> None:
+    from langchain_core.runnables import ConfigurableField
+
+    switch = ChatOpenAI(model="m", api_key="k").configurable_fields(
+        base_url=ConfigurableField(id="url")
+    )
+    with pytest.raises(ValueError, match="base_url cannot change"):
+        switch.invoke("x", {"configurable": {"url": "http://127.0.0.1:9/v1"}})
+
+
+def test_the_engines_model_kwargs_are_shown_masked_and_kept_on_copies() -> None:
+    from langchain_core.runnables import ConfigurableField
+
+    from chatplex.langchain import ChatBedrock
+    from chatplex.secret import MASK
+
+    extras = {"top_k": 2, "x_api_key": "sk-hidden"}
+    model = ChatBedrock(
+        model_id="anthropic.claude-3-5-haiku-20241022-v1:0",
+        region_name="us-east-1",
+        aws_access_key_id="a",
+        aws_secret_access_key="b",
+        model_kwargs=extras,
+    )
+    assert model.chatplex_model.model_kwargs == extras  # the engine sends them
+    assert model.model_kwargs == {"top_k": 2, "x_api_key": MASK}
+    assert "sk-hidden" not in repr(model)
+    assert model.model_copy().model_kwargs == model.model_kwargs
+    switch = model.configurable_fields(
+        temperature=ConfigurableField(id="t"), model_kwargs=ConfigurableField(id="kw")
+    )
+    assert switch.with_config(configurable={"t": 0.5}).get_graph() is not None
+    with pytest.raises(ValueError, match="model_kwargs cannot change"):
+        switch.invoke("x", {"configurable": {"kw": {"top_k": 3}}})
+
+
+def test_settings_changed_by_configurable_fields_are_serialized() -> None:
+    from langchain_core.load import dumpd
+    from langchain_core.runnables import ConfigurableField
+
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0)
+    switch = model.configurable_fields(
+        temperature=ConfigurableField(id="t"), model=ConfigurableField(id="m")
+    )
+    built, _ = switch._prepare({"configurable": {"t": 0.9, "m": "gpt-4o"}})
+    kwargs = dumpd(built)["kwargs"]
+    assert (kwargs["model_name"], kwargs["temperature"]) == ("gpt-4o", 0.9)
+    assert dumpd(model)["kwargs"]["model_name"] == "gpt-4o-mini"  # the original's
+
+
+def test_a_key_changed_on_a_built_drop_in_is_refused() -> None:
+    # langchain-deepseek's `api_key` is shown as the partner holds it; the engine holds
+    # the key it was built with, so a copy with another key is refused, not half-made.
+    from langchain_core.runnables import ConfigurableField
+
+    import chatplex
+
+    llm = chatplex.ChatDeepSeek(model="deepseek-chat", api_key=_KEY, api_base=UNIT_BASE_URL)
+    assert llm.api_key.get_secret_value() == _KEY
+    same, _ = llm.configurable_fields(api_key=ConfigurableField(id="k"))._prepare({})
+    assert same.api_key.get_secret_value() == _KEY
+    switch = llm.configurable_fields(api_key=ConfigurableField(id="k"))
+    with pytest.raises(ValueError, match="api_key cannot change"):
+        switch._prepare({"configurable": {"k": "another-key"}})
