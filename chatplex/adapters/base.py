@@ -34,7 +34,7 @@ from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import BaseMessage
 from ..moved import moved_name
-from ..sdk_errors import ErrorFamily
+from ..sdk_error_families import ErrorFamily
 from ..secret import Secret
 from ..secret import redact_url
 from ..specs import SdkModel
@@ -370,7 +370,7 @@ class Adapter(ABC):
         return ()
 
     #: The failures in transit ("connection": one that failed, "timeout", "stream": a
-    #: stream that broke off or carried a malformed event; `sdk_errors.failure_kind`)
+    #: stream that broke off or carried a malformed event; `sdk_error_families.failure_kind`)
     #: whose error its partner package raises with a `response` attribute (botocore's
     #: ReadTimeoutError, whose `response` is None). A drop-in's error for any other has
     #: none, as its partner's has none (the Stainless SDKs' APIConnectionError, httpx's,
@@ -378,7 +378,7 @@ class Adapter(ABC):
     #: `on_llm_error` from an error's `response`. chatplex's own models keep theirs.
     failure_responses: frozenset[str] = frozenset()
 
-    #: The failures in transit ("connection", "timeout": `sdk_errors.failure_kind`) its
+    #: The failures in transit ("connection", "timeout": `sdk_error_families.failure_kind`) its
     #: partner package retries, where it retries no error status (a 429, a 5xx), by
     #: default or with its `max_retries`; None: it retries what chatplex retries. A
     #: drop-in's retries are then its partner's (`chat.sending.retry_policy_for`);

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..adapters.base import StreamParser
     from ..errors import APIError
     from ..messages import BaseMessage
-    from ..sdk_errors import ErrorFamily
+    from ..sdk_error_families import ErrorFamily
     from .model import ChatModel
 
 __all__ = ["side_call"]

@@ -48,7 +48,7 @@ from ..errors import ChatplexError
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
-from ..sdk_errors import ErrorFamily
+from ..sdk_error_families import ErrorFamily
 from ..sdk_errors import sdk_compatible
 from .partial_json import parse_json_text
 from .partial_json import partial_value

@@ -59,7 +59,7 @@ from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import BaseMessage
-from ...sdk_errors import ErrorFamily
+from ...sdk_error_families import ErrorFamily
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import shown_url
