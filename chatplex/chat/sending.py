@@ -28,8 +28,8 @@ from .call_hooks import record_hit
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
-    from ..adapters.base import CallSettings
-    from ..adapters.base import HTTPRequest
+    from ..adapters.request_types import CallSettings
+    from ..adapters.request_types import HTTPRequest
     from ..core.retry import RetryPolicy
     from ..core.run_config import RunnableConfig
     from ..http import Budget

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex.adapters.base import HTTPRequest
+from chatplex.adapters.request_types import HTTPRequest
 from chatplex.chat.side_call import side_call
 from chatplex.core.run_config import current_config
 from chatplex.errors import APIError

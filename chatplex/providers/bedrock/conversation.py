@@ -60,30 +60,19 @@ __all__ = [
 
 _Block = dict[str, Any]
 
-
 #: Converse's own content blocks, which a message may carry as they are (no "type"), as
 #: langchain-aws passes them: `{"cachePoint": {"type": "default"}}` (its
 #: `create_cache_point()`), `{"guardContent": ...}`, `{"document": ...}`...
 NATIVE_BLOCK_KEYS = frozenset(
     {"cachePoint", "guardContent", "document", "image", "video", "audio", "json", "searchResult"}
 )
-
-
 #: The standard blocks a reply's server-side tool use is kept as (sent back as they came).
 SERVER_TOOL_BLOCK_TYPES = frozenset({"server_tool_call", "server_tool_result"})
-
-
 #: What a Converse `toolResult.content` item may hold (botocore's `ToolResultContentBlock`).
 _RESULT_CONTENT_KEYS = frozenset({"json", "text", "image", "document", "video", "searchResult"})
-
-
 #: What langchain-aws sends for blank user or tool-result text (Converse refuses blanks).
 EMPTY_TEXT = "."
-
-
 _IMAGE_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
-
-
 _IMAGE_FORMATS |= {"image/webp": "webp", "image/jpg": "jpeg"}
 
 

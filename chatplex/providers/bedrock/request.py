@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.base import CallSettings
+from ...adapters.request_types import CallSettings
 from ...messages import BaseMessage
 from .cache_marks import add_cache_points
 from .conversation import wire_messages

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.base import ToolSpec
+from ...adapters.request_types import ToolSpec
 
 __all__ = ["tool_config", "without_null_branches"]
 

@@ -44,13 +44,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...adapters.base import Adapter
-from ...adapters.base import CallSettings
-from ...adapters.base import HTTPRequest
 from ...adapters.connection import adapter_repr
 from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.keys import holds_environment_key
 from ...adapters.keys import withheld_key_note
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
 from ...messages import AIMessage
@@ -81,7 +81,7 @@ from .style import style_reply
 from .turns import styled_turns
 
 if TYPE_CHECKING:
-    from ...batches.wire import Limits
+    from ...adapters.batch_api import Limits
     from ..openai.batch import OpenAIBatches
 
 __all__ = [

@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.base import SSEEvent
+from ...adapters.sse_event import SSEEvent
 from ...messages import AIMessageChunk
 from ...specs import SdkModel
 from ..openai.adapter import OpenAIStreamParser

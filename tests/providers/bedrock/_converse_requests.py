@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import ToolSpec
 
 botocore_session = pytest.importorskip("botocore.session")
 from botocore.validate import validate_parameters  # noqa: E402
@@ -19,8 +19,6 @@ __all__ = ["PNG", "WEATHER", "botocore_accepts", "botocore_session", "validate_p
 
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode()
-
-
 WEATHER = ToolSpec(
     "get_weather",
     "Weather of a city",

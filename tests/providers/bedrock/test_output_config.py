@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.messages import HumanMessage
 from chatplex.providers.bedrock.request import converse_body
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import ToolSpec
 from chatplex.messages import HumanMessage
 from chatplex.providers.bedrock.request import converse_body
 from chatplex.providers.bedrock.tool_config import without_null_branches

@@ -19,9 +19,9 @@ from chatplex.adapters import BUILTIN_ADAPTERS
 from chatplex.adapters import adapter_class
 from chatplex.adapters import adapter_parameters
 from chatplex.adapters.base import HELPER_PIECE_PROVIDER
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import SSEEvent
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import ToolSpec
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import AuthenticationError
 from chatplex.errors import MissingKeyError
 from chatplex.lean import init_chat_model

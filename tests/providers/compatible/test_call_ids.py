@@ -5,7 +5,7 @@ the tool results alike; another preset's ids sent as they are."""
 from __future__ import annotations
 
 from chatplex.adapters import adapter_class
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import ToolMessage

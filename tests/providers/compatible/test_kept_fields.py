@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from chatplex.adapters import adapter_class
-from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.messages import merge_chunks
 
 
