@@ -33,7 +33,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
-from chatplex.adapters.base import SSEEvent  # noqa: E402
+from chatplex.adapters.sse_event import SSEEvent  # noqa: E402
 from chatplex.http import SSEDecoder  # noqa: E402
 
 KIB = 1024

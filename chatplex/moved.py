@@ -134,6 +134,17 @@ MOVED_NAMES = {
     ("chatplex.adapters.base", "header_value"): "chatplex.adapters.headers",
     ("chatplex.adapters.base", "detail_message"): "chatplex.adapters.error_detail",
     ("chatplex.adapters.base", "MaskedHeaders"): "chatplex.secret",
+    # adapters/base.py: the values passed through the interface in modules of their own.
+    ("chatplex.adapters.base", "ToolSpec"): "chatplex.adapters.request_types",
+    ("chatplex.adapters.base", "SSEEvent"): "chatplex.adapters.sse_event",
+    ("chatplex.adapters.base", "message_event"): "chatplex.adapters.sse_event",
+    # batches/wire.py: the Batch API's contract below the adapter interface, which names it.
+    ("chatplex.batches.wire", "BatchAPI"): "chatplex.adapters.batch_api",
+    ("chatplex.batches.wire", "Call"): "chatplex.adapters.batch_api",
+    ("chatplex.batches.wire", "Limits"): "chatplex.adapters.batch_api",
+    ("chatplex.batches.wire", "Outcome"): "chatplex.adapters.batch_api",
+    ("chatplex.batches.wire", "RemoteState"): "chatplex.adapters.batch_api",
+    ("chatplex.batches.wire", "Steps"): "chatplex.adapters.batch_api",
 }
 
 

@@ -4,8 +4,9 @@ users catch, how an error maps to one of them), the words every family gives an 
 and the families of the failures an SDK lets through from below it: its HTTP client's
 errors (httpx, aiohttp: `transport_family`, `aiohttp_families`, `cut_stream_family`,
 `aiohttp_bridge_cut_family`, `bridged_failures`)
-and the JSON decoder's (`decode_family`). Split from `chatplex.sdk_errors`, which
-builds the classes (`sdk_compatible`) and the SDKs' own families, and re-exports these."""
+and the JSON decoder's (`decode_family`). `chatplex.sdk_errors` builds the classes
+(`sdk_compatible`); the SDKs' own families are `sdk_error_stainless` (the Stainless-made
+SDKs) and `sdk_error_langchain` (langchain_core's ModelError, the partner packages')."""
 
 from __future__ import annotations
 

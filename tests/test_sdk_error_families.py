@@ -24,11 +24,11 @@ from chatplex.sdk_error_families import decode_family
 from chatplex.sdk_error_families import except_cut_streams
 from chatplex.sdk_error_families import failure_kind
 from chatplex.sdk_error_families import transport_family
-from chatplex.sdk_errors import LANGCHAIN_MODEL_ERRORS
-from chatplex.sdk_errors import partner_family
-from chatplex.sdk_errors import sdk_class_for
+from chatplex.sdk_error_langchain import LANGCHAIN_MODEL_ERRORS
+from chatplex.sdk_error_langchain import partner_family
+from chatplex.sdk_error_stainless import sdk_class_for
+from chatplex.sdk_error_stainless import stainless_family
 from chatplex.sdk_errors import sdk_compatible
-from chatplex.sdk_errors import stainless_family
 
 lc_exceptions = pytest.importorskip("langchain_core.exceptions")
 

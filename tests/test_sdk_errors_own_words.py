@@ -18,8 +18,8 @@ import pytest
 
 from chatplex import errors
 from chatplex.chat import init_chat_model
+from chatplex.sdk_error_stainless import stainless_family
 from chatplex.sdk_errors import sdk_compatible
-from chatplex.sdk_errors import stainless_family
 from chatplex.testing import MockServer
 
 from .tracing.wires import FakeGoogleCredentials

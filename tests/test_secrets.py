@@ -846,7 +846,7 @@ PROVIDERS = {
 def sent_key(provider: str, **settings: object) -> str | None:
     """The key a fresh adapter of `provider` would send (None: no key header)."""
     from chatplex.adapters import adapter_class
-    from chatplex.adapters.base import CallSettings
+    from chatplex.adapters.request_types import CallSettings
     from chatplex.messages import HumanMessage
 
     adapter = adapter_class(provider)(**settings)

@@ -3,10 +3,11 @@
 Each adapter module owns its wire format and its settings (the keyword-only parameters
 of its constructor); each provider's spec (`chatplex.specs`) names its adapter, loaded
 on first use, so `import chatplex` reads neither. This package is also the kit the
-provider folders (`chatplex.providers`) build on: the adapter protocol and request
-types (`base.py`), where it sends and with which key (`base_url.py`, `keys.py`, held
-by `connection.py`), input checks (`validate.py`), tools (`tools.py`) and their choice
-(`tool_choice.py`), strict schemas (`strict_schema.py`), one copy of values many
+provider folders (`chatplex.providers`) build on: the adapter protocol (`base.py`), its
+request types (`request_types.py`), a stream's events (`sse_event.py`), the Batch API
+contract (`batch_api.py`), where it sends and with which key (`base_url.py`, `keys.py`,
+held by `connection.py`), input checks (`validate.py`), tools (`tools.py`) and their
+choice (`tool_choice.py`), strict schemas (`strict_schema.py`), one copy of values many
 replies carry (`sharing.py`), stream events read fast (`jsontext.py`) and a stream's
 other candidates and cumulative usage (`candidates.py`). The wires themselves live in
 their provider folders.

@@ -5,8 +5,10 @@ body (or a stream of server-sent events) into `AIMessage` / `AIMessageChunk`. Se
 retrying, rate limiting and pooling are the http layer's job, so a new provider is one
 module implementing `Adapter` and gets all of that for free.
 
-This module is the interface and the values passed through it; the helpers an adapter's
-constructor uses are their own modules: `base_url.py` (where it sends), `keys.py` (its
+This module is the interface; the values passed through it are their own modules:
+`request_types.py` (`CallSettings`, `ToolSpec`, `HTTPRequest`), `sse_event.py` (a
+stream's `SSEEvent`) and `batch_api.py` (what `batch_api_for` returns). So are the
+helpers an adapter's constructor uses: `base_url.py` (where it sends), `keys.py` (its
 key and secret headers), `headers.py` and `error_detail.py` (reading a reply's headers
 and a FastAPI-style error body).
 """
@@ -21,8 +23,6 @@ from collections.abc import Callable
 from collections.abc import Collection
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
@@ -34,14 +34,15 @@ from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import BaseMessage
 from ..moved import moved_name
-from ..sdk_errors import ErrorFamily
+from ..sdk_error_families import ErrorFamily
 from ..secret import Secret
-from ..secret import redact_url
 from ..specs import SdkModel
+from .request_types import CallSettings
+from .request_types import HTTPRequest
 
-if TYPE_CHECKING:  # the Batch API's types: chatplex.batches, above this layer
-    from ..batches.wire import BatchAPI
-    from ..batches.wire import Limits
+if TYPE_CHECKING:  # the Batch API's types, for `batch_api_for`'s signature only
+    from .batch_api import BatchAPI
+    from .batch_api import Limits
 else:
 
     def __getattr__(name: str) -> Any:
@@ -52,13 +53,9 @@ else:
 
 __all__ = [
     "Adapter",
-    "CallSettings",
     "FrameDecoder",
     "HELPER_PIECE_PROVIDER",
-    "HTTPRequest",
-    "SSEEvent",
     "StreamParser",
-    "ToolSpec",
 ]
 
 
@@ -66,127 +63,6 @@ __all__ = [
 #: every piece of an SDK helper's stream, the empty ones too (`sdk_helper_adapter`'s
 #: chunks; read and dropped by `langchain/helper_stream.py`).
 HELPER_PIECE_PROVIDER = "helper_piece_provider"
-
-
-@dataclass(frozen=True, slots=True)
-class ToolSpec:
-    """A provider-neutral tool definition: name, description and JSON-schema parameters.
-
-    Per-tool flags travel where a provider has them, as LangChain sends them:
-    `strict` (OpenAI's function `strict`; None: not sent), `cache_control`
-    (Anthropic's prompt-cache breakpoint on the tool; None: not sent) and `fields`
-    (Anthropic's other tool fields, `defer_loading`, `input_examples`...: sent as
-    given by the wires that have them).
-
-    `builtin`: a built-in (server) tool of the wire's provider (a web search...), as its
-    adapter's `Adapter.builtin_tool` wrote it and the wire sends it, in its bound place
-    among the functions; its name then only names it (in `tool_choice`)."""
-
-    name: str
-    description: str
-    parameters: dict[str, Any]
-    strict: bool | None = field(default=None, repr=False)
-    cache_control: Mapping[str, Any] | None = field(default=None, repr=False)
-    builtin: Mapping[str, Any] | None = field(default=None, repr=False)
-    fields: Mapping[str, Any] = field(default_factory=dict, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class CallSettings:
-    """The resolved settings of one model call (model defaults + bound + per-call)."""
-
-    model: str
-    temperature: float | None = None
-    max_tokens: int | None = None
-    top_p: float | None = None
-    stop: tuple[str, ...] | None = None
-    tools: tuple[ToolSpec, ...] = ()
-    #: Whether a tool list was bound under a LangChain name (`bind_tools`, `tools=` per
-    #: call), an empty one too: a bound `[]` is not "no tools" where the wire's partner
-    #: sends it as bound (`Adapter.empty_tool_list_sent`).
-    tool_list_bound: bool = False
-    #: None (provider default), "auto", "none", "required"/"any", or a tool name.
-    tool_choice: str | None = None
-    #: Provider-specific body fields passed through unchanged (e.g. `response_format`,
-    #: `seed`, `thinking`, `metadata`); they override same-named fields chatplex sets.
-    extra_body: Mapping[str, Any] = field(default_factory=dict)
-
-    def sampling(self, **names: str) -> dict[str, Any]:
-        """The sampling settings that are set (`temperature`, `top_p`, `max_tokens`,
-        `stop`: a list), each under the wire's name given for it, in the order given.
-
-        >>> CallSettings("m", temperature=0.2, stop=("END",)).sampling(
-        ...     max_tokens="maxTokens", temperature="temperature", stop="stopSequences"
-        ... )
-        {'temperature': 0.2, 'stopSequences': ['END']}
-        """
-        out: dict[str, Any] = {}
-        for setting, wire_name in names.items():
-            value = getattr(self, setting)
-            if value is not None:
-                out[wire_name] = list(value) if setting == "stop" else value
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class HTTPRequest:
-    """What to send; the http layer serialises `json` (or sends `content`, the bytes an
-    adapter serialised and signed itself) and adds nothing but transport.
-
-    `secret_headers`: lower-case names of headers that carry credentials beyond the ones
-    chatplex knows (`chatplex.secret.SECRET_HEADERS`, and names like `x-...-token`): the
-    http layer masks them wherever it shows the request (error objects, logs).
-
-    `url` never holds a credential: when the base URL's query had one (`?code=`, `?key=`,
-    `?sig=`...), `url` shows it masked and `secret_url` is the URL to send, which the http
-    layer puts only into the httpx request (`http._redaction.secret_url`).
-    """
-
-    method: str
-    url: str
-    # Headers carry the API key: never part of the repr (so never in logs or errors).
-    headers: Mapping[str, str] = field(repr=False)
-    json: Mapping[str, Any] = field(default_factory=dict)
-    secret_headers: frozenset[str] = frozenset()
-    secret_url: Secret | None = None
-    #: The body bytes to send, when the adapter serialised `json` itself (a signature
-    #: covers them: AWS's SigV4); None: the http layer serialises `json`.
-    content: bytes | None = field(default=None, repr=False)
-
-    def __repr__(self) -> str:
-        # The URL's query may hold a key (Azure-style gateways): masked.
-        return (
-            f"HTTPRequest(method={self.method!r}, url={redact_url(self.url)!r}, json={self.json!r})"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class SSEEvent:
-    """One server-sent event: `event` defaults to "message"; `data` lines joined by \\n."""
-
-    event: str = "message"
-    data: str = ""
-    id: str | None = None
-    retry: int | None = None
-
-
-# Slot setters of `SSEEvent`, for `message_event`: they write past the frozen
-# `__setattr__` as the dataclass `__init__` does, without its four calls through it.
-_SET_EVENT = vars(SSEEvent)["event"].__set__
-_SET_DATA = vars(SSEEvent)["data"].__set__
-_SET_EVENT_ID = vars(SSEEvent)["id"].__set__
-_SET_RETRY = vars(SSEEvent)["retry"].__set__
-
-
-def message_event(data: str, id: str | None, retry: int | None) -> SSEEvent:
-    """`SSEEvent("message", data, id, retry)` in about half the time: the SSE decoder
-    makes one per streamed token. Equal (and hashing equal) to the one `__init__` makes."""
-    event: SSEEvent = object.__new__(SSEEvent)
-    _SET_EVENT(event, "message")
-    _SET_DATA(event, data)
-    _SET_EVENT_ID(event, id)
-    _SET_RETRY(event, retry)
-    return event
 
 
 class StreamParser(Protocol):
@@ -370,7 +246,7 @@ class Adapter(ABC):
         return ()
 
     #: The failures in transit ("connection": one that failed, "timeout", "stream": a
-    #: stream that broke off or carried a malformed event; `sdk_errors.failure_kind`)
+    #: stream that broke off or carried a malformed event; `sdk_error_families.failure_kind`)
     #: whose error its partner package raises with a `response` attribute (botocore's
     #: ReadTimeoutError, whose `response` is None). A drop-in's error for any other has
     #: none, as its partner's has none (the Stainless SDKs' APIConnectionError, httpx's,
@@ -378,7 +254,7 @@ class Adapter(ABC):
     #: `on_llm_error` from an error's `response`. chatplex's own models keep theirs.
     failure_responses: frozenset[str] = frozenset()
 
-    #: The failures in transit ("connection", "timeout": `sdk_errors.failure_kind`) its
+    #: The failures in transit ("connection", "timeout": `sdk_error_families.failure_kind`) its
     #: partner package retries, where it retries no error status (a 429, a 5xx), by
     #: default or with its `max_retries`; None: it retries what chatplex retries. A
     #: drop-in's retries are then its partner's (`chat.sending.retry_policy_for`);

@@ -22,7 +22,6 @@ from ..secret import Secret
 from ..secret import URLCredentials
 from ..secret import redact_url
 from ..secret import take_url_credentials
-from .base import HTTPRequest
 from .base_url import BaseURL
 from .base_url import take_base_url
 from .keys import environment_key
@@ -30,6 +29,7 @@ from .keys import hold_secrets
 from .keys import key_digest
 from .keys import reveal
 from .keys import withheld_key_note
+from .request_types import HTTPRequest
 from .validate import check_headers
 
 __all__ = [

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import Any
 
-from .base import ToolSpec
+from .request_types import ToolSpec
 
 __all__ = ["normalise_tool_choice", "parallel_from_choice"]
 

@@ -42,7 +42,6 @@ from dataclasses import replace
 from typing import Any
 from typing import cast
 
-from .base import ToolSpec
 from .docstrings import doc_summary
 from .docstrings import param_docs
 from .pydantic_schema import class_doc
@@ -50,6 +49,7 @@ from .pydantic_schema import model_schema
 from .pydantic_schema import pydantic_base_model
 from .pydantic_schema import quiet_generator
 from .pydantic_schema import strip_titles
+from .request_types import ToolSpec
 from .typeddicts import is_typeddict
 from .typeddicts import typeddict_generator
 from .typeddicts import typeddict_model

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ..postimport import lazy_package
 
 if TYPE_CHECKING:
+    from ..adapters.batch_api import Limits
     from .errors import BatchCanceledError
     from .errors import BatchExpiredError
     from .errors import BatchFormatError
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from .submit import asubmit_batch
     from .submit import load
     from .submit import submit_batch
-    from .wire import Limits
 
 __all__ = [
     "BatchCanceledError",
@@ -51,7 +51,7 @@ _HOME = {
     "BatchNotFinishedError": ".errors",
     "BatchJob": ".job",
     "BatchStatus": ".job",
-    "Limits": ".wire",
+    "Limits": "..adapters.batch_api",
     "asubmit_batch": ".submit",
     "load": ".submit",
     "run_file": ".runfile",

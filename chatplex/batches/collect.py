@@ -15,6 +15,8 @@ from collections.abc import Callable
 from typing import IO
 from typing import Any
 
+from ..adapters.batch_api import BatchAPI
+from ..adapters.batch_api import Outcome
 from ..errors import APIError
 from ..messages import AIMessage
 from .errors import BatchCanceledError
@@ -22,8 +24,6 @@ from .errors import BatchExpiredError
 from .errors import BatchFormatError
 from .spool import iter_lines_at
 from .store import Handle
-from .wire import BatchAPI
-from .wire import Outcome
 from .wire import index_of
 
 __all__ = ["KINDS", "Located", "RowReader", "kind_of", "locate"]

@@ -1,9 +1,9 @@
 """`BatchJob`: one batch submission -- however many provider jobs its size needed --
 seen as one set of rows in input order.
 
-Every operation is written once as provider steps (`wire.Steps`) and run by the
-transport, sync or async (`status` / `astatus`, `cancel` / `acancel`, ...); the handle
-is saved after each change. Results are downloaded to files beside the handle (streamed,
+Every operation is written once as provider steps (`adapters.batch_api.Steps`) and run by
+the transport, sync or async (`status` / `astatus`, `cancel` / `acancel`, ...); the
+handle is saved after each change. Results are downloaded to files beside the handle (streamed,
 kept: collecting again costs no request) and parsed row by row.
 
     job = model.submit_batch(inputs)          # returns once every job is created
@@ -27,6 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..adapters.batch_api import BatchAPI
+from ..adapters.batch_api import Outcome
+from ..adapters.batch_api import RemoteState
+from ..adapters.batch_api import Steps
 from ..core import Runnable
 from ..core import RunnableConfig
 from ..errors import APIError
@@ -43,10 +47,6 @@ from .spool import iter_lines
 from .store import Handle
 from .store import write
 from .transport import Transport
-from .wire import BatchAPI
-from .wire import Outcome
-from .wire import RemoteState
-from .wire import Steps
 from .wire import index_of
 
 __all__ = ["DEFAULT_POLL_INTERVAL", "DEFAULT_TIMEOUT", "BatchJob", "BatchStatus"]

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..adapters.batch_api import Limits
 from ..chat.accounting.cost import cost_of
 from ..errors import APIError
 from ..messages import AIMessage
@@ -39,7 +40,6 @@ from .store import find
 from .submit import load
 from .submit import split_chain
 from .submit import submit_batch
-from .wire import Limits
 
 __all__ = ["RunFileResult", "run_file"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO
 from typing import Any
 
-from .wire import Limits
+from ..adapters.batch_api import Limits
 
 __all__ = ["Spooler", "iter_lines", "iter_lines_at", "to_ranges"]
 

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..adapters.batch_api import BatchAPI
+from ..adapters.batch_api import Limits
 from ..chat import ChatModel
 from ..chat import init_chat_model
 from ..core import Runnable
@@ -35,8 +37,6 @@ from .store import find
 from .store import read
 from .store import write
 from .transport import Transport
-from .wire import BatchAPI
-from .wire import Limits
 from .wire import custom_id
 
 __all__ = ["asubmit_batch", "load", "split_chain", "submit_batch"]

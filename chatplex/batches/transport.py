@@ -1,5 +1,5 @@
-"""The I/O of the Batch APIs: runs a provider's steps (`wire.Steps`) over HTTP, sync or
-async, on chatplex's shared pooled clients.
+"""The I/O of the Batch APIs: runs a provider's steps (`adapters.batch_api.Steps`) over
+HTTP, sync or async, on chatplex's shared pooled clients.
 
 Each `Call` becomes one request with the credentials of the model's adapter; an error
 status becomes the adapter's typed error (`map_error`: status, provider message, request
@@ -22,15 +22,15 @@ from typing import Any
 from typing import TypeVar
 
 from ..adapters.base import Adapter
+from ..adapters.batch_api import Call
+from ..adapters.batch_api import Reply
+from ..adapters.batch_api import Steps
 from ..errors import APIConnectionError
 from ..errors import APIError
 from ..errors import APITimeoutError
 from ..errors import RateLimitError
 from ..secret import MaskedHeaders
 from ..secret import redact_url
-from .wire import Call
-from .wire import Reply
-from .wire import Steps
 
 if TYPE_CHECKING:
     import httpx

@@ -1,117 +1,49 @@
-"""What every Batch API shares, with no I/O: limits, the calls a job makes described as
-data, custom ids, and the per-row outcome.
+"""What every Batch API's steps share, with no I/O: custom ids, a JSON-array request body
+streamed from the request file, compact JSON lines, and a reply's job object or result
+row read or refused.
 
 A provider's batch module (`providers/<wire>/batch.py`) writes its steps as generators that
-yield `Call`s and receive `Reply`s; `transport.py` runs them, sync or async, over the
-shared pooled client. So the wire logic is tested without a socket and the I/O is
-written once for both kinds of caller (the shape of h11 under httpx).
+yield `Call`s and receive `Reply`s (`adapters/batch_api.py`, the contract its adapter's
+`batch_api_for` returns); `transport.py` runs them, sync or async, over the shared pooled
+client. So the wire logic is tested without a socket and the I/O is written once for
+both kinds of caller (the shape of h11 under httpx).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from collections.abc import Generator
 from collections.abc import Iterator
-from collections.abc import Mapping
-from dataclasses import dataclass
-from dataclasses import field
+from typing import TYPE_CHECKING
 from typing import Any
-from typing import Protocol
-from typing import TypeVar
 
-from ..adapters.base import HTTPRequest
-from ..errors import APIError
-from ..messages import AIMessage
+from ..adapters.batch_api import Reply
+from ..moved import moved_name
 from .errors import BatchFormatError
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        # The Batch API's contract moved below the adapter interface
+        # (`adapters/batch_api.py`): its old path works for one release (moved.py).
+        return moved_name(__name__, name)
+
 
 __all__ = [
     "CUSTOM_ID_PATTERN",
-    "BatchAPI",
-    "Call",
-    "Limits",
-    "Outcome",
-    "RemoteState",
-    "Reply",
-    "Steps",
-    "custom_id",
     "compact_json",
+    "custom_id",
     "index_of",
     "json_array_body",
     "named_object",
     "result_row",
 ]
 
-T = TypeVar("T")
-
 #: Anthropic's rule for custom ids (OpenAI accepts any string): chatplex's ids fit both.
 CUSTOM_ID_PATTERN = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 
 #: About how many bytes of request items `json_array_body` yields at a time.
 _CHUNK = 1 << 16
-
-#: A row's outcome: the reply, or the typed error it ended with.
-Outcome = AIMessage | APIError
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """How much one provider job may hold: requests, and bytes of the request file/body."""
-
-    max_requests: int
-    max_bytes: int
-
-    def __post_init__(self) -> None:
-        if self.max_requests < 1 or self.max_bytes < 1:
-            raise ValueError(f"batch limits must be >= 1, got {self}")
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One HTTP exchange a step needs. `path` is appended to the provider's base URL.
-
-    `body`: a factory of the body's chunks (called once per attempt, so a retry resends
-    from the start without the body held in memory); `upload`: a multipart file upload
-    (form field values, and the local file sent as `file`); `download_to`: stream the
-    reply body into this local file instead of `Reply.body`. `idempotent`: whether any
-    retryable failure may be retried -- creating a job is not (a retry after a lost reply
-    could start and bill a second job), so it is retried only on 429 (never processed).
-    """
-
-    method: str
-    path: str
-    json: Mapping[str, Any] | None = None
-    body: Callable[[], Iterator[bytes]] | None = None
-    upload: tuple[Mapping[str, str], str] | None = None
-    download_to: str | None = None
-    idempotent: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """A successful reply (errors are raised by the transport as typed errors)."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes = b""
-
-
-#: A provider step: yields calls, receives their replies, returns its value.
-Steps = Generator[Call, Reply, T]
-
-
-@dataclass(slots=True)
-class RemoteState:
-    """A provider job as its status endpoint reports it, in chatplex's terms."""
-
-    status: str  # the provider's own word ("in_progress", "ended", "completed"...)
-    ended: bool
-    #: pending / succeeded / errored / expired / canceled (OpenAI reports expired rows
-    #: among the failed until its error file is read; `results()` counts them exactly).
-    counts: dict[str, int]
-    #: Provider-specific references to keep in the handle (output and error file ids).
-    refs: dict[str, Any] = field(default_factory=dict)
 
 
 def custom_id(prefix: str, index: int) -> str:
@@ -133,37 +65,6 @@ def index_of(prefix: str, cid: Any, count: int) -> int | None:
         return None
     index = int(tail)
     return index if index < count else None
-
-
-class BatchAPI(Protocol):
-    """One provider's Batch API, pure: request lines, job steps, result parsing."""
-
-    name: str
-    limits: Limits
-
-    def request_line(self, cid: str, request: HTTPRequest) -> bytes:
-        """One request as a line of the job's request file (no trailing newline)."""
-        ...
-
-    def framing(self) -> tuple[int, int]:
-        """Bytes the job body adds around its lines: (once, per line)."""
-        ...
-
-    def create(self, requests_path: str, count: int, label: str) -> Steps[dict[str, Any]]:
-        """Upload and start one job; returns what to keep of it (its `id` first)."""
-        ...
-
-    def poll(self, job: Mapping[str, Any]) -> Steps[RemoteState]: ...
-
-    def cancel(self, job: Mapping[str, Any]) -> Steps[RemoteState]: ...
-
-    def download(self, job: Mapping[str, Any], dest: str) -> Steps[list[str]]:
-        """Fetch an ended job's result files into local files named from `dest`."""
-        ...
-
-    def parse_row(self, line: bytes) -> tuple[str, Outcome]:
-        """(custom_id, outcome) of one result line; raises `BatchFormatError`."""
-        ...
 
 
 def json_array_body(requests_path: str, head: bytes, tail: bytes) -> Iterator[bytes]:

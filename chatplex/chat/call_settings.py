@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 if TYPE_CHECKING:
-    from ..adapters.base import CallSettings
+    from ..adapters.request_types import CallSettings
     from .model import ChatModel
 
 __all__ = ["call_settings"]
@@ -33,14 +33,14 @@ def call_settings(self: ChatModel, overrides: Mapping[str, Any]) -> CallSettings
     )
 
 
-#: `adapters.base.CallSettings` once a call has needed it (a per-call import costs more
+#: `adapters.request_types.CallSettings` once a call has needed it (a per-call import costs more
 #: than building the settings; the module loads with the first call, not with this one).
 _CallSettings: type[CallSettings] | None = None
 
 
 def _load_call_settings() -> type[CallSettings]:
     global _CallSettings
-    from ..adapters.base import CallSettings
+    from ..adapters.request_types import CallSettings
 
     _CallSettings = CallSettings
     return CallSettings

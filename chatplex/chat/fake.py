@@ -28,7 +28,7 @@ from ..messages import merge_chunks
 from .model import ChatModel
 
 if TYPE_CHECKING:
-    from ..adapters.base import CallSettings
+    from ..adapters.request_types import CallSettings
 
 __all__ = ["FakeChatModel"]
 

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     import httpx
 
     from ..adapters.base import Adapter
-    from ..adapters.base import HTTPRequest
+    from ..adapters.request_types import HTTPRequest
     from ..core.retry import RetryPolicy
     from ..http import RateLimit
     from .caching.base import BaseCache

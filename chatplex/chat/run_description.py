@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 if TYPE_CHECKING:
-    from ..adapters.base import CallSettings
+    from ..adapters.request_types import CallSettings
     from .model import ChatModel
 
 __all__ = ["invocation_params", "serialized"]

@@ -26,7 +26,7 @@ from .callbacks import ChatModelRun
 from .recorded_run import start_run
 
 if TYPE_CHECKING:
-    from ..adapters.base import CallSettings
+    from ..adapters.request_types import CallSettings
     from .model import ChatModel
 
 __all__ = ["ainvoke", "astream", "invoke", "prepare", "stream"]

@@ -20,8 +20,8 @@ from ..messages import coerce_messages
 from .call_hooks import reply_cache
 
 if TYPE_CHECKING:
-    from ..adapters.base import CallSettings
-    from ..adapters.base import HTTPRequest
+    from ..adapters.request_types import CallSettings
+    from ..adapters.request_types import HTTPRequest
     from .model import ChatModel
 
 __all__ = ["asend", "asend_stream", "build_request", "send", "send_stream"]

@@ -28,8 +28,8 @@ from .call_hooks import record_hit
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
-    from ..adapters.base import CallSettings
-    from ..adapters.base import HTTPRequest
+    from ..adapters.request_types import CallSettings
+    from ..adapters.request_types import HTTPRequest
     from ..core.retry import RetryPolicy
     from ..core.run_config import RunnableConfig
     from ..http import Budget
@@ -182,7 +182,7 @@ LANGCHAIN_BASE_WAITS = {"initial_delay": 1.0, "min_delay": 4.0, "max_delay": 10.
 def _failures_of(kinds: frozenset[str]) -> Callable[[BaseException], bool]:
     """Whether an error is a failure in transit of one of `kinds` (one function per set:
     the retry policies built with it are cached by it)."""
-    from ..sdk_errors import failure_kind
+    from ..sdk_error_families import failure_kind
 
     return lambda exc: failure_kind(exc) in kinds
 

@@ -25,12 +25,12 @@ from .sending import retry_policy_for
 from .sending import with_extra_headers
 
 if TYPE_CHECKING:
-    from ..adapters.base import CallSettings
-    from ..adapters.base import HTTPRequest
     from ..adapters.base import StreamParser
+    from ..adapters.request_types import CallSettings
+    from ..adapters.request_types import HTTPRequest
     from ..errors import APIError
     from ..messages import BaseMessage
-    from ..sdk_errors import ErrorFamily
+    from ..sdk_error_families import ErrorFamily
     from .model import ChatModel
 
 __all__ = ["side_call"]

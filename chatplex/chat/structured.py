@@ -48,7 +48,7 @@ from ..errors import ChatplexError
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
-from ..sdk_errors import ErrorFamily
+from ..sdk_error_families import ErrorFamily
 from ..sdk_errors import sdk_compatible
 from .partial_json import parse_json_text
 from .partial_json import partial_value
@@ -431,7 +431,7 @@ def _forced_tool(model: ChatModel, spec: OutputSchema, strict: bool | None) -> C
     binds it: `parallel_tool_calls` false, and `strict` on the tool when given. The
     `tool_choice` names the tool, unless the adapter declares the keyword its partner
     package sends instead (`structured_tool_choice`, e.g. "any")."""
-    from ..adapters.base import ToolSpec
+    from ..adapters.request_types import ToolSpec
 
     tool = ToolSpec(spec.name, spec.description, spec.parameters)
     adapter = model.adapter

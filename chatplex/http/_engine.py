@@ -102,7 +102,7 @@ from ._sse import SSEDecoder
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
-    from ..adapters.base import HTTPRequest
+    from ..adapters.request_types import HTTPRequest
     from ..core.retry import RetryPolicy
     from ..messages import AIMessage
     from ._ratelimit import Budget

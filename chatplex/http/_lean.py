@@ -58,7 +58,7 @@ __all__ = [
 #: The attribute of an httpx error raised by chatplex's async client that holds what
 #: httpx's own async client (httpcore over anyio) says of the same failure, where its
 #: words differ from the ones given here (aiohttp's): a drop-in whose partner lets httpx
-#: errors through words the error as them (`sdk_errors.httpx_words`). Every httpx error
+#: errors through words the error as them (`sdk_error_families.httpx_words`). Every httpx error
 #: the async client raises has it (None where the words agree).
 HTTPCORE_WORDS = "httpcore_words"
 #: The attribute of an httpx error raised by chatplex's async client over aiohttp that

@@ -120,7 +120,7 @@ from ._schedule import delay
 from ._schedule import settle
 
 if TYPE_CHECKING:
-    from ..adapters.base import HTTPRequest
+    from ..adapters.request_types import HTTPRequest
 
 __all__ = [
     "BURST_REQUESTS",
@@ -520,7 +520,7 @@ def estimate_tokens(request: HTTPRequest) -> int:
     media are image/audio/file parts; `output` is max_tokens (or max_completion_tokens /
     max_output_tokens), else DEFAULT_OUTPUT_TOKENS. The reported usage corrects it.
 
-    >>> from chatplex.adapters.base import HTTPRequest
+    >>> from chatplex.adapters.request_types import HTTPRequest
     >>> body = {"max_tokens": 100, "messages": [{"role": "user", "content": "x" * 396}]}
     >>> estimate_tokens(HTTPRequest("POST", "https://x", {}, body))  # 400 chars, 1 message
     203

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import httpx
     from httpx._client import UseClientDefault
 
-    from ..adapters.base import HTTPRequest
+    from ..adapters.request_types import HTTPRequest
 
 __all__ = [
     "build_request",

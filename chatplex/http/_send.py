@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from ..adapters.base import Adapter
-    from ..adapters.base import HTTPRequest
+    from ..adapters.request_types import HTTPRequest
     from ..core.retry import RetryPolicy
     from ..messages import AIMessage
     from ._ratelimit import Budget

@@ -20,9 +20,9 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import ClassVar
 
-from ..adapters.base import SSEEvent
-from ..adapters.base import message_event
 from ..adapters.framing import LineFraming
+from ..adapters.sse_event import SSEEvent
+from ..adapters.sse_event import message_event
 from ..errors import ResponseTooLargeError
 
 __all__ = ["DEFAULT_MAX_EVENT_BYTES", "SSEDecoder", "aiter_sse_events", "iter_sse_events"]

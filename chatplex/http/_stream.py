@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from ..adapters.base import Adapter
-    from ..adapters.base import HTTPRequest
+    from ..adapters.request_types import HTTPRequest
     from ._send import CallOptions
 
 __all__ = ["AsyncChunkStream", "ChunkStream", "astream", "stream"]

@@ -1,64 +1,42 @@
-"""The adapter contract (`adapters/base.py`): the values passed between a chat model, its
-adapter and the http layer."""
+"""The adapter interface's module (`adapters/base.py`): it sits below the engine that
+drives adapters, so it imports nothing of the layers above it, not even for mypy -- the
+Batch API's types it names come from `adapters/batch_api.py`, below `chatplex.batches`.
+`Adapter` itself, every member with its default, is tested in test_base_interface.py."""
 
 from __future__ import annotations
 
-import dataclasses
-import doctest
-
-import pytest
+import ast
+from pathlib import Path
 
 from chatplex.adapters import base
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import HTTPRequest
-from chatplex.adapters.base import SSEEvent
-from chatplex.adapters.base import message_event
+
+#: The layers above the adapter interface (pyproject's import-linter layers).
+ABOVE = ("chatplex.batches", "chatplex.chat", "chatplex.http", "chatplex.providers")
 
 
-def test_a_request_never_shows_its_headers() -> None:
-    request = HTTPRequest(
-        "POST", "https://x.test/v1", {"authorization": "Bearer sk-SENTINEL"}, {"a": 1}
+def _imported(tree: ast.Module) -> set[str]:
+    """Every module `tree` imports, `TYPE_CHECKING` blocks included, made absolute."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            # chatplex/adapters/base.py: one dot is chatplex.adapters, two is chatplex.
+            package = ["chatplex", "adapters"][: 3 - node.level] if node.level else []
+            found.add(".".join([*package, *([node.module] if node.module else [])]))
+    return found
+
+
+def test_the_interface_imports_nothing_above_it_not_even_for_mypy() -> None:
+    imported = _imported(ast.parse(Path(base.__file__).read_text()))
+    assert "chatplex.adapters.batch_api" in imported  # where the Batch API's types are
+    assert not [m for m in imported if m.startswith(ABOVE)]
+
+
+def test_the_scan_sees_an_upward_import_under_type_checking() -> None:
+    planted = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from ..batches.wire import Limits\n"
     )
-    assert "sk-SENTINEL" not in repr(request)
-    assert request.json == {"a": 1}
-    assert HTTPRequest("POST", "https://x.test", {}).json == {}
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        request.url = "https://elsewhere.test"  # type: ignore[misc]
-
-
-def test_call_settings_and_sse_event_defaults() -> None:
-    settings = CallSettings(model="m")
-    assert (settings.temperature, settings.stop, settings.tools, settings.tool_choice) == (
-        None,
-        None,
-        (),
-        None,
-    )
-    assert settings.extra_body == {}
-    assert SSEEvent() == SSEEvent(event="message", data="", id=None, retry=None)
-
-
-def test_docstring_examples() -> None:
-    failures, tried = doctest.testmod(base)
-    assert failures == 0 and tried > 0
-
-
-@pytest.mark.parametrize(("data", "id", "retry"), [("d", None, None), ("{}", "7", 3000)])
-def test_message_event_is_the_event_init_builds(
-    data: str, id: str | None, retry: int | None
-) -> None:
-    fast, built = message_event(data, id, retry), SSEEvent("message", data, id, retry)
-    assert fast == built and hash(fast) == hash(built) and repr(fast) == repr(built)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        fast.data = "other"  # type: ignore[misc]
-
-
-def test_sampling_settings_go_under_the_wires_names_in_its_order() -> None:
-    settings = base.CallSettings(
-        "m", temperature=0.0, max_tokens=0, top_p=0.5, stop=("a", "b"), tools=()
-    )
-    fields = settings.sampling(max_tokens="maxTokens", temperature="t", top_p="p", stop="s")
-    assert list(fields.items()) == [("maxTokens", 0), ("t", 0.0), ("p", 0.5), ("s", ["a", "b"])]
-    assert base.CallSettings("m", stop=()).sampling(top_p="p", stop="s") == {"s": []}
-    with pytest.raises(AttributeError):
-        settings.sampling(seed="seed")  # a name CallSettings does not have
+    assert "chatplex.batches.wire" in _imported(ast.parse(planted))

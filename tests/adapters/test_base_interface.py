@@ -16,9 +16,9 @@ import pytest
 from chatplex.adapters import adapter_class
 from chatplex.adapters import builtin_adapters
 from chatplex.adapters.base import Adapter
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import HTTPRequest
 from chatplex.adapters.base import StreamParser
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import HTTPRequest
 from chatplex.errors import APIError
 from chatplex.errors import status_error
 from chatplex.messages import AIMessage

@@ -7,7 +7,6 @@ import doctest
 import pytest
 
 from chatplex.adapters import connection
-from chatplex.adapters.base import HTTPRequest
 from chatplex.adapters.base_url import BaseURL
 from chatplex.adapters.connection import adapter_repr
 from chatplex.adapters.connection import json_headers
@@ -15,6 +14,7 @@ from chatplex.adapters.connection import post_json
 from chatplex.adapters.connection import set_header
 from chatplex.adapters.connection import with_default_headers
 from chatplex.adapters.keys import hold_secrets
+from chatplex.adapters.request_types import HTTPRequest
 from chatplex.secret import Secret
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chatplex.adapters import tool_choice
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import ToolSpec
 from chatplex.adapters.tool_choice import normalise_tool_choice
 from chatplex.adapters.tools import to_tool_specs
 

@@ -18,7 +18,7 @@ from pydantic import Field
 from pydantic import create_model
 
 from chatplex.adapters import tools as _tools
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import ToolSpec
 from chatplex.adapters.tools import given_tool_fields
 from chatplex.adapters.tools import to_tool_spec
 from chatplex.adapters.tools import to_tool_specs

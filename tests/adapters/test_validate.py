@@ -14,7 +14,7 @@ import respx
 from chatplex import AIMessage
 from chatplex import HumanMessage
 from chatplex import ToolMessage
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.validate import base64_data_url
 from chatplex.adapters.validate import check_call
 from chatplex.adapters.validate import check_headers

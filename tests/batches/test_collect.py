@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chatplex.adapters.batch_api import Outcome
 from chatplex.batches.collect import KINDS
 from chatplex.batches.collect import RowReader
 from chatplex.batches.collect import kind_of
@@ -16,7 +17,6 @@ from chatplex.batches.errors import BatchCanceledError
 from chatplex.batches.errors import BatchExpiredError
 from chatplex.batches.errors import BatchFormatError
 from chatplex.batches.store import Handle
-from chatplex.batches.wire import Outcome
 from chatplex.errors import APIError
 from chatplex.messages import AIMessage
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from chatplex.adapters.batch_api import Limits
 from chatplex.batches.spool import Spooler
 from chatplex.batches.spool import iter_lines
 from chatplex.batches.spool import to_ranges
-from chatplex.batches.wire import Limits
 
 
 def _spool(folder: Path, limits: Limits, lines: list[bytes], framing: Any = (0, 1)) -> list[Any]:

@@ -21,10 +21,10 @@ from chatplex import ChatPromptTemplate
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
+from chatplex.adapters.batch_api import Call
 from chatplex.batches import load
 from chatplex.batches import submit_batch
 from chatplex.batches.submit import split_chain
-from chatplex.batches.wire import Call
 from chatplex.errors import APIError
 from chatplex.providers.openai.batch import OpenAIBatches
 from chatplex.testing import MockServer

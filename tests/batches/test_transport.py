@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
+from chatplex.adapters.batch_api import Call
+from chatplex.adapters.batch_api import Reply
+from chatplex.adapters.batch_api import Steps
 from chatplex.batches.transport import Transport
-from chatplex.batches.wire import Call
-from chatplex.batches.wire import Reply
-from chatplex.batches.wire import Steps
 from chatplex.core.retry import retry_policy
 from chatplex.errors import APIConnectionError
 from chatplex.errors import AuthenticationError

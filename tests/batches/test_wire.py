@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from chatplex.batches.wire import CUSTOM_ID_PATTERN
-from chatplex.batches.wire import Limits
 from chatplex.batches.wire import custom_id
 from chatplex.batches.wire import index_of
 from chatplex.batches.wire import json_array_body
@@ -29,11 +28,6 @@ def test_ids_this_batch_never_sent_map_to_none(cid: object) -> None:
     assert index_of("cpb0123abcd", cid, 5) is None
 
 
-def test_limits_must_be_positive() -> None:
-    with pytest.raises(ValueError):
-        Limits(0, 10)
-
-
 def test_json_array_body_joins_the_lines_in_bounded_pieces(tmp_path: Path) -> None:
     items = [json.dumps({"n": n, "pad": "x" * 1000}) for n in range(200)]
     path = tmp_path / "requests.jsonl"
@@ -47,8 +41,8 @@ def test_json_array_body_joins_the_lines_in_bounded_pieces(tmp_path: Path) -> No
 
 
 def test_a_batch_reply_must_be_an_object_naming_its_job() -> None:
+    from chatplex.adapters.batch_api import Reply
     from chatplex.batches.errors import BatchFormatError
-    from chatplex.batches.wire import Reply
     from chatplex.batches.wire import named_object
 
     assert named_object(Reply(200, {}, b'{"id": "b-1", "n": 2}'), "id", "x") == {

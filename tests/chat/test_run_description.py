@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def test_invocation_params_name_the_provider_users_chose_not_its_wire() -> None:
-    from chatplex.adapters.base import CallSettings
+    from chatplex.adapters.request_types import CallSettings
     from chatplex.lean import init_chat_model
 
     groq = init_chat_model("groq:llama-3.3-70b-versatile", api_key="gsk-example")

@@ -17,7 +17,7 @@ from chatplex import AIMessageChunk
 from chatplex import ChatModel
 from chatplex import FakeChatModel
 from chatplex import HumanMessage
-from chatplex.adapters.base import HTTPRequest
+from chatplex.adapters.request_types import HTTPRequest
 from chatplex.chat import sending
 from chatplex.chat.caching.memory import InMemoryCache
 from chatplex.chat.observed import ObservedBudget

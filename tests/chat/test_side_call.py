@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex.adapters.base import HTTPRequest
+from chatplex.adapters.request_types import HTTPRequest
 from chatplex.chat.side_call import side_call
 from chatplex.core.run_config import current_config
 from chatplex.errors import APIError
@@ -18,7 +18,7 @@ from chatplex.errors import BadRequestError
 from chatplex.errors import DeadlineExceededError
 from chatplex.errors import ServerError
 from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
-from chatplex.sdk_errors import ErrorFamily
+from chatplex.sdk_error_families import ErrorFamily
 
 URL = "http://127.0.0.1:9/v1beta/models/m:countTokens"
 

@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from chatplex.adapters.base import Adapter
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import HTTPRequest
-from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import HTTPRequest
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import APIError
 from chatplex.errors import StreamError
 from chatplex.errors import status_error

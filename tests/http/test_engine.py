@@ -18,8 +18,8 @@ from _httpkit import FakeAdapter
 from _httpkit import FakeParser
 from _httpkit import sse
 
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import APIConnectionError
 from chatplex.errors import APIError
 from chatplex.errors import BadRequestError

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import HTTPRequest
+from chatplex.adapters.request_types import HTTPRequest
 from chatplex.errors import DeadlineExceededError
 from chatplex.http._pace import FLOOR
 from chatplex.http._ratelimit import BURST_REQUESTS

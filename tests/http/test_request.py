@@ -101,7 +101,7 @@ def test_docstring_examples() -> None:
 
 def test_content_bytes_an_adapter_serialised_are_sent_as_they_are() -> None:
     """Bedrock signs the body: the http layer must send exactly the adapter's bytes."""
-    from chatplex.adapters.base import HTTPRequest
+    from chatplex.adapters.request_types import HTTPRequest
 
     raw = b'{"b": 2,   "a": 1}'  # not what encode_json would make of `json`
     request = HTTPRequest("POST", "http://x.example/p", {}, json={"a": 1, "b": 2}, content=raw)
@@ -137,7 +137,7 @@ def test_a_request_built_from_the_template_is_the_one_httpx_builds(
     """The second request of a client, URL and headers is built from the first one's
     headers: the same method, URL, headers (case and order), body and extensions as
     `client.build_request` gives, whatever the timeouts and the extensions."""
-    from chatplex.adapters.base import HTTPRequest
+    from chatplex.adapters.request_types import HTTPRequest
 
     client: httpx.Client | httpx.AsyncClient = httpx.Client() if sync else httpx.AsyncClient()
     client.headers["x-client-default"] = "d"
@@ -180,7 +180,7 @@ def built_headers(headers: dict[str, str]) -> dict[str, str]:
 
 
 def test_the_template_is_not_used_when_httpx_would_merge_something_per_request() -> None:
-    from chatplex.adapters.base import HTTPRequest
+    from chatplex.adapters.request_types import HTTPRequest
 
     client = httpx.Client(params={"api-version": "1"})
     request = HTTPRequest("POST", "http://x.example/v1/chat", {"a": "b"}, json={})
@@ -200,7 +200,7 @@ def test_a_template_request_decodes_its_headers_as_httpx_would(client_value: byt
     """Template requests carry the header encoding httpx would find (ascii, utf-8, or
     latin-1 for a client header set as bytes), so what is sent decodes the same; and a
     change to the client's headers is seen by the next request."""
-    from chatplex.adapters.base import HTTPRequest
+    from chatplex.adapters.request_types import HTTPRequest
 
     client = httpx.Client()
     # As httpx keeps a header set as bytes (its setter takes str only).
@@ -224,7 +224,7 @@ def test_a_template_request_decodes_its_headers_as_httpx_would(client_value: byt
 def test_a_change_of_the_clients_user_agent_reaches_the_next_template_request() -> None:
     """Templates are keyed by the adapter's own headers and the client's: chatplex's
     User-Agent is added only while the client sends httpx's default one."""
-    from chatplex.adapters.base import HTTPRequest
+    from chatplex.adapters.request_types import HTTPRequest
     from chatplex.version import USER_AGENT
 
     client = httpx.Client()

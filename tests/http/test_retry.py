@@ -302,7 +302,7 @@ async def test_an_error_event_the_provider_declared_keeps_its_retryability(
     """OpenRouter-style `{"error": {"code": N}}` (no `type`) before any content: the
     adapter's judgement of the code stands; only a stream cut short or garbled, which no
     provider declared, is made retryable by the stream loop."""
-    from chatplex.adapters.base import CallSettings
+    from chatplex.adapters.request_types import CallSettings
     from chatplex.messages import HumanMessage
     from chatplex.providers.openai.adapter import OpenAIAdapter
 
@@ -503,7 +503,7 @@ async def test_bedrock_throttling_mid_stream_teaches_the_pace_as_a_429_does(
     sync: bool, event: str, slows: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     pytest.importorskip("botocore")
-    from chatplex.adapters.base import CallSettings
+    from chatplex.adapters.request_types import CallSettings
     from chatplex.messages import HumanMessage
     from chatplex.providers.bedrock.adapter import BedrockAdapter
     from chatplex.testing._mock_aws import EVENT_STREAM

@@ -17,7 +17,7 @@ from _httpkit import collect
 from _httpkit import mock_clients
 from _httpkit import sse
 
-from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import APIError
 from chatplex.errors import ResponseTooLargeError
 from chatplex.http import SSEDecoder

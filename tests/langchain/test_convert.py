@@ -271,7 +271,7 @@ def _partner_pieces(events: tuple[dict[str, Any], ...]) -> list[LCChunk]:
 
 
 def _our_pieces(events: tuple[dict[str, Any], ...]) -> list[LCChunk]:
-    from chatplex.adapters.base import SSEEvent
+    from chatplex.adapters.sse_event import SSEEvent
     from chatplex.providers.anthropic.stream import AnthropicStreamParser
 
     parser, translate = AnthropicStreamParser(), StreamTranslator(blocks=True)

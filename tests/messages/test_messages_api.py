@@ -356,7 +356,7 @@ def test_openai_list_content_keeps_its_tool_calls() -> None:
 
 def test_a_converted_developer_message_goes_as_developer() -> None:
     """LangChain marks it `__openai_role__`; the OpenAI adapter reads that spelling too."""
-    from chatplex.adapters.base import CallSettings
+    from chatplex.adapters.request_types import CallSettings
 
     messages = convert_to_messages([("developer", "Answer in French."), "hi"])
     request = OpenAIAdapter(api_key="k").build_request(

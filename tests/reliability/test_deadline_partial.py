@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.chat.fake import FakeChatModel
 from chatplex.core.parsers import StrOutputParser
 from chatplex.errors import ChatplexError

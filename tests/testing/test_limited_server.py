@@ -14,7 +14,7 @@ def body(text: str, max_tokens: int = 10) -> dict[str, object]:
 
 
 def test_tokens_are_counted_as_chatplex_estimates_them() -> None:
-    from chatplex.adapters.base import HTTPRequest
+    from chatplex.adapters.request_types import HTTPRequest
     from chatplex.http._ratelimit import estimate_tokens
 
     sample = body("x" * 396, max_tokens=100)

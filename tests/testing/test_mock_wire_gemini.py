@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import SSEEvent
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import ToolSpec
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage

@@ -189,7 +189,7 @@ class TestOverTheMockServer:
             assert "".join([c.text async for c in model.astream("hi")]) == "Echo: hi"
 
     def test_tool_call_and_structured_output(self) -> None:
-        from chatplex.adapters.base import ToolSpec
+        from chatplex.adapters.request_types import ToolSpec
         from chatplex.testing import MockServer
 
         tool = ToolSpec(

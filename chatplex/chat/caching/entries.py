@@ -14,7 +14,7 @@ from typing import Any
 from ...messages import AIMessage
 
 if TYPE_CHECKING:
-    from ...adapters.base import HTTPRequest
+    from ...adapters.request_types import HTTPRequest
 
 __all__ = ["FORMAT_VERSION", "KEY_HEADERS", "cache_key", "dump_reply", "load_reply"]
 
@@ -38,7 +38,7 @@ _decode = json.JSONDecoder().decode
 def cache_key(provider: str, request: HTTPRequest) -> str:
     """The cache key of a request (see the module docstring): 64 hex digits.
 
-    >>> from chatplex.adapters.base import HTTPRequest
+    >>> from chatplex.adapters.request_types import HTTPRequest
     >>> r = HTTPRequest("POST", "https://x/v1/chat/completions", {"authorization": "k"},
     ...                 {"model": "m", "messages": [], "stream": True})
     >>> cache_key("openai", r) == cache_key("openai", HTTPRequest(

@@ -49,8 +49,6 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...adapters.base import Adapter
-from ...adapters.base import CallSettings
-from ...adapters.base import HTTPRequest
 from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import post_json
@@ -60,6 +58,8 @@ from ...adapters.keys import as_secret
 from ...adapters.keys import hold_secrets
 from ...adapters.keys import secret_header_names
 from ...adapters.output_formats import anthropic_json_schema
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
@@ -91,7 +91,7 @@ from .response import sdk_usage
 from .stream import AnthropicStreamParser
 
 if TYPE_CHECKING:
-    from ...batches.wire import Limits
+    from ...adapters.batch_api import Limits
     from .batch import AnthropicBatches
 
 __all__ = [

@@ -17,16 +17,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import Adapter
-from ...adapters.base import HTTPRequest
+from ...adapters.batch_api import Call
+from ...adapters.batch_api import Limits
+from ...adapters.batch_api import Outcome
+from ...adapters.batch_api import RemoteState
+from ...adapters.batch_api import Reply
+from ...adapters.batch_api import Steps
+from ...adapters.request_types import HTTPRequest
 from ...batches.errors import BatchCanceledError
 from ...batches.errors import BatchExpiredError
 from ...batches.errors import BatchFormatError
-from ...batches.wire import Call
-from ...batches.wire import Limits
-from ...batches.wire import Outcome
-from ...batches.wire import RemoteState
-from ...batches.wire import Reply
-from ...batches.wire import Steps
 from ...batches.wire import compact_json
 from ...batches.wire import json_array_body
 from ...batches.wire import named_object

@@ -22,10 +22,10 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.base import HTTPRequest
 from ...adapters.keys import as_secret
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
+from ...adapters.request_types import HTTPRequest
 from ...secret import Secret
 from ...secret import url_with_query
 from .root_composition import without_root_composition

@@ -1,5 +1,5 @@
 """The exceptions scripts written for langchain-anthropic catch, as error families of the
-Anthropic wire (`sdk_errors.ErrorFamily`): langchain-anthropic's own classes
+Anthropic wire (`sdk_error_families.ErrorFamily`): langchain-anthropic's own classes
 (`AnthropicInvalidRequestError` for a 400, `AnthropicOverloadedError` for a 529...: each
 the anthropic SDK's class and langchain_core's ModelError class at once), the anthropic
 SDK's, and langchain_core's ModelError family (for a script that has not imported
@@ -7,12 +7,12 @@ langchain-anthropic)."""
 
 from __future__ import annotations
 
-from ...sdk_errors import ErrorFamily
-from ...sdk_errors import cut_stream_family
-from ...sdk_errors import decode_family
-from ...sdk_errors import model_error_family
-from ...sdk_errors import partner_family
-from ...sdk_errors import stainless_family
+from ...sdk_error_families import ErrorFamily
+from ...sdk_error_families import cut_stream_family
+from ...sdk_error_families import decode_family
+from ...sdk_error_langchain import model_error_family
+from ...sdk_error_langchain import partner_family
+from ...sdk_error_stainless import stainless_family
 
 __all__ = ["ERROR_FAMILIES"]
 

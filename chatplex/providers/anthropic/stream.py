@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...adapters.base import SSEEvent
 from ...adapters.jsontext import loads_text
 from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_text
+from ...adapters.sse_event import SSEEvent
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import UsageMetadata

@@ -56,11 +56,11 @@ from typing import Any
 from urllib.parse import quote
 
 from ...adapters.base import Adapter
-from ...adapters.base import CallSettings
-from ...adapters.base import HTTPRequest
 from ...adapters.base_url import BaseURL
 from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
@@ -79,13 +79,13 @@ from .auth import configured_endpoint
 from .auth import configured_retries
 from .auth import resolve_region
 from .call_keywords import converse_refusal
+from .conversation import SERVER_TOOL_BLOCK_TYPES
+from .conversation import is_native
 from .errors import ERROR_FAMILIES
 from .eventstream import EventStreamDecoder
 from .reasoning_effort import EffortRule
-from .request import SERVER_TOOL_BLOCK_TYPES
 from .request import converse_body
 from .request import converse_model
-from .request import is_native
 from .response import PROVIDER
 from .response import REQUEST_ID_HEADER
 from .response import error_from
@@ -293,7 +293,7 @@ class BedrockAdapter(Adapter):
         if not settings.model or not isinstance(settings.model, str):
             raise ValueError("a Bedrock call needs a model id")
         self._refuse_key_in_clear()
-        # Blank text and empty lists go as "." (`request.EMPTY_TEXT`), as langchain-aws
+        # Blank text and empty lists go as "." (`conversation.EMPTY_TEXT`), as langchain-aws
         # sends them.
         check_messages(
             _checkable(messages),

@@ -1,5 +1,5 @@
 """The exceptions scripts written for langchain-aws catch, as the Bedrock wire's error
-family (`sdk_errors.ErrorFamily`).
+family (`sdk_error_families.ErrorFamily`).
 
 langchain-aws lets botocore's errors through: a Converse error reply is a
 `botocore.exceptions.ClientError` (boto3's client raises its subclass named after the
@@ -28,12 +28,12 @@ from urllib.parse import unquote
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
-from ...sdk_errors import ErrorFamily
-from ...sdk_errors import broke_off
-from ...sdk_errors import decode_failure
-from ...sdk_errors import except_where
-from ...sdk_errors import failure_kind
-from ...sdk_errors import sdk_words
+from ...sdk_error_families import ErrorFamily
+from ...sdk_error_families import broke_off
+from ...sdk_error_families import decode_failure
+from ...sdk_error_families import except_where
+from ...sdk_error_families import failure_kind
+from ...sdk_error_families import sdk_words
 from .eventstream import UnfinishedMessage
 
 __all__ = ["CLIENT_ERRORS", "ERROR_FAMILIES", "BotoResponse"]

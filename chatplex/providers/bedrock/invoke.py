@@ -38,10 +38,10 @@ from typing import Any
 from urllib.parse import quote
 
 from ...adapters.base import Adapter
-from ...adapters.base import CallSettings
-from ...adapters.base import HTTPRequest
 from ...adapters.headers import header_value
 from ...adapters.output_formats import anthropic_json_schema
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
 from ...errors import APIError

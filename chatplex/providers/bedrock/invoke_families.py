@@ -52,10 +52,10 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
-from ...adapters.base import CallSettings
 from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_list
 from ...adapters.reading import reply_text
+from ...adapters.request_types import CallSettings
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from .invoke_prompts import Prompt

@@ -36,7 +36,6 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.base import SSEEvent
 from ...adapters.bodies import loads
 from ...adapters.headers import header_value
 from ...adapters.reading import MalformedReply
@@ -44,6 +43,7 @@ from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_text
+from ...adapters.sse_event import SSEEvent
 from ...errors import StreamError
 from ...messages import AIMessage
 from ...messages import AIMessageChunk

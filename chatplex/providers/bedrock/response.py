@@ -14,7 +14,7 @@
   standard `{"type": "server_tool_call", "id", "name", "args"}` and `{"type":
   "server_tool_result", "tool_call_id", "status", "output", "extras": {"block_type"}}`
   (`output` is Converse's result content as it came, `[{"json": {...}}]`), which is what
-  `content_blocks` shows for Anthropic's server tools too. `request.py` sends
+  `content_blocks` shows for Anthropic's server tools too. `conversation.py` sends
   them back as they came when the message is replayed.
 - `usage_metadata["input_tokens"]` = `inputTokens` + `cacheReadInputTokens` +
   `cacheWriteInputTokens` (as langchain-aws counts them; Bedrock counts cached tokens

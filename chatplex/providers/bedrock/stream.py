@@ -8,10 +8,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.base import SSEEvent
 from ...adapters.bodies import loads
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_text
+from ...adapters.sse_event import SSEEvent
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk

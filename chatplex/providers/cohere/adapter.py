@@ -6,7 +6,7 @@ a reply body becomes an `AIMessage` (`response.py`), a stream's events
 and the request id.
 
 >>> from chatplex.messages import HumanMessage
->>> from chatplex.adapters.base import CallSettings
+>>> from chatplex.adapters.request_types import CallSettings
 >>> adapter = CohereAdapter(api_key="co-example")
 >>> request = adapter.build_request(
 ...     [HumanMessage("Hi")], CallSettings(model="command-a-03-2025"), stream=False
@@ -25,8 +25,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...adapters.base import Adapter
-from ...adapters.base import CallSettings
-from ...adapters.base import HTTPRequest
 from ...adapters.base_url import endpoint_url
 from ...adapters.bodies import loads
 from ...adapters.bodies import reply_status_error
@@ -39,6 +37,8 @@ from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.keys import secret_header_names
 from ...adapters.output_formats import given_json_schema
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError

@@ -17,7 +17,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from ...adapters.base import HTTPRequest
+from ...adapters.request_types import HTTPRequest
 
 __all__ = [
     "FALLBACK_HEADERS",

@@ -1,5 +1,5 @@
 """The exceptions scripts written for langchain-cohere catch, as error families of the
-Cohere wire (`sdk_errors.ErrorFamily`): an error status is the cohere SDK's class for
+Cohere wire (`sdk_error_families.ErrorFamily`): an error status is the cohere SDK's class for
 it (`cohere.TooManyRequestsError` for 429, `cohere.UnauthorizedError` for 401...,
 `cohere.core.ApiError` for a status it names none for), with the SDK's `status_code`,
 `body` and `headers`; a failed connection is httpx's `ConnectError` and a timeout
@@ -13,9 +13,9 @@ from typing import Any
 
 from ...errors import APIConnectionError
 from ...errors import APIError
-from ...sdk_errors import ErrorFamily
-from ...sdk_errors import sdk_words
-from ...sdk_errors import transport_family
+from ...sdk_error_families import ErrorFamily
+from ...sdk_error_families import sdk_words
+from ...sdk_error_families import transport_family
 
 __all__ = ["ERROR_FAMILIES", "SDK_CLASSES"]
 

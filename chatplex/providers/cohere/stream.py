@@ -30,11 +30,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.base import SSEEvent
 from ...adapters.jsontext import event_object
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_text
+from ...adapters.sse_event import SSEEvent
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import text_chunk

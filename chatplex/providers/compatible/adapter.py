@@ -35,10 +35,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import hashlib
 import json
 import os
-import re
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -46,20 +44,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...adapters.base import Adapter
-from ...adapters.base import CallSettings
-from ...adapters.base import HTTPRequest
-from ...adapters.base import SSEEvent
 from ...adapters.connection import adapter_repr
 from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.keys import holds_environment_key
 from ...adapters.keys import withheld_key_note
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
 from ...messages import AIMessage
-from ...messages import AIMessageChunk
 from ...messages import BaseMessage
-from ...sdk_errors import ErrorFamily
+from ...sdk_error_families import ErrorFamily
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import shown_url
@@ -71,7 +67,10 @@ from ..openai.adapter import OpenAIStreamParser
 from ..openai.adapter import parse_reply
 from .affinity import with_affinity
 from .blocks import register_parts_blocks
+from .call_ids import with_call_ids
 from .errors import error_families
+from .kept_fields import KeepingStreamParser
+from .kept_fields import kept_fields
 from .missing_key import keyless_key
 from .missing_key import missing_key_error
 from .partner_tables import SDK_REQUEST_OPTIONS
@@ -82,7 +81,7 @@ from .style import style_reply
 from .turns import styled_turns
 
 if TYPE_CHECKING:
-    from ...batches.wire import Limits
+    from ...adapters.batch_api import Limits
     from ..openai.batch import OpenAIBatches
 
 __all__ = [
@@ -385,7 +384,7 @@ class CompatibleAdapter(OpenAIAdapter):
         if dropped is not None and body.get("stop") is not None and dropped.drops(settings.model):
             del body["stop"]
         if profile.tool_call_id_pattern and isinstance(body.get("messages"), list):
-            body["messages"] = _with_call_ids(body["messages"], profile.tool_call_id_pattern)
+            body["messages"] = with_call_ids(body["messages"], profile.tool_call_id_pattern)
         if body != request.json:
             request = dataclasses.replace(request, json=body)
         return request
@@ -428,7 +427,7 @@ class CompatibleAdapter(OpenAIAdapter):
                 data = json.loads(body)
             except ValueError:  # the parent already accepted it; be safe anyway
                 return message
-            kept = _kept(data, self.profile.kept_fields)
+            kept = kept_fields(data, self.profile.kept_fields)
             # Empty ones left out, as langchain-perplexity leaves them out of a reply.
             message.additional_kwargs.update((k, v) for k, v in kept.items() if v)
         return message
@@ -470,7 +469,7 @@ class CompatibleAdapter(OpenAIAdapter):
             parser = StyledStreamParser(parser, self.profile.style)
         if not self.profile.kept_fields:
             return parser
-        return _KeepingStreamParser(
+        return KeepingStreamParser(
             parser,
             self.profile.kept_fields,
             self.profile.stream_null_fields,
@@ -525,131 +524,10 @@ class OpenRouterAdapter(CompatibleAdapter):
         )
 
 
-class _KeepingStreamParser(OpenAIStreamParser):
-    """An OpenAI stream parser that also keeps top-level fields, from the first event
-    with choices only, as langchain-perplexity reads them (Perplexity repeats its
-    citations on every chunk; metadata would concatenate the copies): `nulls` even when
-    the event has none, `named` where the event names them (null too), `set_only` only
-    when not empty. With `each`, from every event that has them but the one with the
-    usage (which repeats them), as langchain-xai reads xAI's citations. A field with a
-    model in `models` keeps its items as that SDK model's dumps (the partner dumps the
-    SDK's chunk), in the order the partner writes the fields."""
-
-    __slots__ = ("_each", "_inner", "_models", "_named", "_names", "_nulls", "_set", "_taken")
-
-    def __init__(
-        self,
-        inner: OpenAIStreamParser,
-        names: tuple[str, ...],
-        nulls: tuple[str, ...] = (),
-        *,
-        named: tuple[str, ...] = (),
-        set_only: tuple[str, ...] = (),
-        each: bool = False,
-        models: Mapping[str, SdkModel] | None = None,
-    ) -> None:
-        self._inner, self._names, self._nulls, self._taken = inner, names, nulls, False
-        self._named, self._set = named, set_only
-        self._each, self._models = each, models or {}
-
-    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
-        chunk = self._inner.feed(event)
-        if self._each:
-            return self._kept_from_each(event, chunk)
-        if self._taken or chunk is None or '"choices"' not in event.data:
-            return chunk
-        try:
-            data = json.loads(event.data)
-        except ValueError:
-            return chunk
-        if not isinstance(data, dict) or not data.get("choices"):
-            return chunk
-        self._taken = True
-        found = {name: data.get(name) for name in self._nulls}
-        found |= {name: data[name] for name in self._named if name in data}
-        found |= _kept(data, self._names)
-        found = {k: v for k, v in found.items() if v or k not in self._set}
-        # In the kept fields' order (the partner's), each modelled one as the SDK's dumps.
-        order = [*self._names, *(n for n in self._nulls if n not in self._names)]
-        kept = {name: self._dumped(name, found[name]) for name in order if name in found}
-        if kept:
-            chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
-        return chunk
-
-    def _dumped(self, name: str, value: Any) -> Any:
-        model = self._models.get(name)
-        return value if model is None else model.dumps(value)
-
-    def _kept_from_each(
-        self, event: SSEEvent, chunk: AIMessageChunk | None
-    ) -> AIMessageChunk | None:
-        if chunk is None or not any(f'"{name}"' in event.data for name in self._names):
-            return chunk
-        try:
-            data = json.loads(event.data)
-        except ValueError:
-            return chunk
-        if not isinstance(data, dict) or data.get("usage"):
-            return chunk
-        kept = {k: v for k, v in _kept(data, self._names).items() if v}
-        if kept:
-            chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
-        return chunk
-
-    def finish(self) -> None:
-        self._inner.finish()
-
-
 def _returned_block_types(profile: Profile) -> tuple[str, ...]:
     """Block types a history may hand back because the provider sent them (Mistral's
     `thinking` parts, sent back as they came: `TurnStyle.assistant_parts`)."""
     return ("thinking",) if profile.turns is not None and profile.turns.assistant_parts else ()
-
-
-def _with_call_ids(messages: list[Any], pattern: str) -> list[Any]:
-    """`messages` with every tool call id the provider would refuse replaced by
-    `nine_char_id` of it (in the assistant's calls and in the tool results alike)."""
-    accepted = re.compile(pattern)
-
-    def fixed(call_id: Any) -> Any:
-        if not isinstance(call_id, str) or accepted.fullmatch(call_id):
-            return call_id
-        return nine_char_id(call_id)
-
-    out = []
-    for message in messages:
-        if isinstance(message, dict) and message.get("tool_calls"):
-            calls = [
-                {**c, "id": fixed(c.get("id"))} if isinstance(c, dict) else c
-                for c in message["tool_calls"]
-            ]
-            message = {**message, "tool_calls": calls}
-        if isinstance(message, dict) and "tool_call_id" in message:
-            message = {**message, "tool_call_id": fixed(message["tool_call_id"])}
-        out.append(message)
-    return out
-
-
-_BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def nine_char_id(call_id: str) -> str:
-    """A nine-character base-62 id derived from `call_id` (SHA-256, the first nine
-    digits, zero-padded): the same id langchain-mistralai derives, so a history sent by
-    either names its calls alike."""
-    number = int.from_bytes(hashlib.sha256(call_id.encode()).digest(), "big")
-    digits = []
-    while number:
-        number, rest = divmod(number, 62)
-        digits.append(_BASE62[rest])
-    text = "".join(reversed(digits)) or "0"
-    return text[:9].rjust(9, "0")
-
-
-def _kept(data: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        return {}
-    return {name: data[name] for name in names if data.get(name) is not None}
 
 
 def _json_object(body: bytes) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import sys
 from contextvars import ContextVar
 from typing import Any
 
-from ...adapters.base import HTTPRequest
+from ...adapters.request_types import HTTPRequest
 from .profile import SessionAffinity
 
 __all__ = ["with_affinity"]

@@ -1,5 +1,5 @@
 """The exceptions scripts written for an OpenAI-compatible preset's partner package
-catch, by the SDK that package raises through (`Profile.sdk`; `sdk_errors.ErrorFamily`):
+catch, by the SDK that package raises through (`Profile.sdk`; `sdk_error_families.ErrorFamily`):
 
 - "openai" (ChatXAI, ChatDeepSeek, ChatTogether, ChatNebius: langchain-openai's
   `BaseChatOpenAI`): the OpenAI wire's own families, langchain-openai's classes first;
@@ -26,21 +26,21 @@ import json
 from typing import Any
 
 from ...errors import APIError
-from ...sdk_errors import ErrorFamily
-from ...sdk_errors import aiohttp_bridge_cut_family
-from ...sdk_errors import bridged_failures
-from ...sdk_errors import cut_stream_family
-from ...sdk_errors import decode_family
-from ...sdk_errors import httpx_transport_class
-from ...sdk_errors import httpx_words
-from ...sdk_errors import model_error_family
-from ...sdk_errors import partner_family
-from ...sdk_errors import sdk_words
-from ...sdk_errors import stainless_failure_text
-from ...sdk_errors import stainless_pick
-from ...sdk_errors import stainless_text
-from ...sdk_errors import with_event_body
-from ...sdk_errors import with_event_words
+from ...sdk_error_families import ErrorFamily
+from ...sdk_error_families import aiohttp_bridge_cut_family
+from ...sdk_error_families import bridged_failures
+from ...sdk_error_families import cut_stream_family
+from ...sdk_error_families import decode_family
+from ...sdk_error_families import httpx_transport_class
+from ...sdk_error_families import httpx_words
+from ...sdk_error_families import sdk_words
+from ...sdk_error_langchain import model_error_family
+from ...sdk_error_langchain import partner_family
+from ...sdk_error_stainless import stainless_failure_text
+from ...sdk_error_stainless import stainless_pick
+from ...sdk_error_stainless import stainless_text
+from ...sdk_error_stainless import with_event_body
+from ...sdk_error_stainless import with_event_words
 from ..openai.errors import CHAT_ERROR_FAMILIES as OPENAI_FAMILIES
 
 __all__ = ["error_families"]

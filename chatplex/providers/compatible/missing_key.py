@@ -22,7 +22,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from ...errors import MissingKeyError
-from ...sdk_errors import ErrorFamily
+from ...sdk_error_families import ErrorFamily
 from ...sdk_errors import sdk_compatible
 from ...secret import Secret
 

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import HELPER_PIECE_PROVIDER
-from ...adapters.base import SSEEvent
+from ...adapters.sse_event import SSEEvent
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ..openai.adapter import OpenAIStreamParser

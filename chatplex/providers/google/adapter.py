@@ -8,7 +8,7 @@ equal messages. Request, response and stream sides live in `request.py`,
 `response.py` and `stream.py`.
 
 >>> from chatplex.messages import HumanMessage
->>> from chatplex.adapters.base import CallSettings
+>>> from chatplex.adapters.request_types import CallSettings
 >>> adapter = GeminiAdapter(api_key="AIza-example")
 >>> request = adapter.build_request(
 ...     [HumanMessage("Hi")], CallSettings(model="gemini-2.5-flash"), stream=True
@@ -32,8 +32,6 @@ from typing import Any
 from urllib.parse import quote
 
 from ...adapters.base import Adapter
-from ...adapters.base import CallSettings
-from ...adapters.base import HTTPRequest
 from ...adapters.base_url import BaseURL
 from ...adapters.base_url import endpoint_url
 from ...adapters.base_url import take_base_url
@@ -49,6 +47,8 @@ from ...adapters.keys import as_secret
 from ...adapters.keys import key_digest
 from ...adapters.keys import secret_header_names
 from ...adapters.output_formats import given_json_schema
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
@@ -79,7 +79,7 @@ from .vertex_reply import vertex_metadata
 from .vertex_reply import vertex_signed_texts
 
 if TYPE_CHECKING:
-    from ...batches.wire import Limits
+    from ...adapters.batch_api import Limits
     from .batch import GeminiBatches
 
 __all__ = [

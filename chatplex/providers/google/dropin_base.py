@@ -10,7 +10,7 @@ from typing import Any
 from ...chat.model import ChatModel
 
 if TYPE_CHECKING:
-    from ...sdk_errors import ErrorFamily
+    from ...sdk_error_families import ErrorFamily
 
 __all__ = ["GoogleDropin"]
 

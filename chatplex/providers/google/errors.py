@@ -1,5 +1,5 @@
 """The exceptions scripts written for langchain-google-genai catch, as error families of
-the Gemini wire (`sdk_errors.ErrorFamily`):
+the Gemini wire (`sdk_error_families.ErrorFamily`):
 
 - langchain-google-genai's own classes (`langchain_google_genai.chat_models`): an error
   status 4xx is `ChatGoogleGenerativeAIError`, by status one of its subclasses
@@ -32,12 +32,12 @@ from typing import Any
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
-from ...sdk_errors import ErrorFamily
-from ...sdk_errors import aiohttp_families
-from ...sdk_errors import decode_failure
-from ...sdk_errors import decode_family
-from ...sdk_errors import except_where
-from ...sdk_errors import sdk_words
+from ...sdk_error_families import ErrorFamily
+from ...sdk_error_families import aiohttp_families
+from ...sdk_error_families import decode_failure
+from ...sdk_error_families import decode_family
+from ...sdk_error_families import except_where
+from ...sdk_error_families import sdk_words
 
 __all__ = ["COUNT_ERROR_FAMILIES", "ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES", "quota_failure"]
 

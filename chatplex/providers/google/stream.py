@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...adapters.base import SSEEvent
 from ...adapters.candidates import CumulativeUsage
 from ...adapters.candidates import OtherCandidates
 from ...adapters.jsontext import loads_text
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_list
+from ...adapters.sse_event import SSEEvent
 from ...errors import APIError
 from ...errors import StreamError
 from ...messages import AIMessageChunk

@@ -13,7 +13,7 @@ back, `format` (a JSON schema, or "json"), and the server's timings in the metad
 See `request.py` and `response.py` for the mapping.
 
 >>> from chatplex.messages import HumanMessage
->>> from chatplex.adapters.base import CallSettings
+>>> from chatplex.adapters.request_types import CallSettings
 >>> adapter = OllamaAdapter(base_url="localhost:11434")
 >>> request = adapter.build_request(
 ...     [HumanMessage("Hi")], CallSettings(model="llama3.2", max_tokens=50), stream=False
@@ -31,8 +31,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...adapters.base import Adapter
-from ...adapters.base import CallSettings
-from ...adapters.base import HTTPRequest
 from ...adapters.base_url import BaseURL
 from ...adapters.bodies import loads
 from ...adapters.bodies import reply_status_error
@@ -48,6 +46,8 @@ from ...adapters.keys import key_digest
 from ...adapters.keys import secret_header_names
 from ...adapters.output_formats import given_json_schema
 from ...adapters.output_formats import titled_schema
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...adapters.validate import unexpected_keyword

@@ -33,7 +33,7 @@ from ...chat.partner_form import PartnerFields
 from ...specs import field_names
 
 if TYPE_CHECKING:
-    from ...adapters.base import CallSettings
+    from ...adapters.request_types import CallSettings
     from ...chat.callbacks import ChatModelRun
     from ...core.run_config import RunnableConfig
     from ...messages import BaseMessage

@@ -1,5 +1,5 @@
 """The exceptions scripts written for langchain-ollama catch, as error families of the
-Ollama wire (`sdk_errors.ErrorFamily`): an error status or an error line is the ollama
+Ollama wire (`sdk_error_families.ErrorFamily`): an error status or an error line is the ollama
 SDK's `ResponseError` (its `error` the server's words, its `status_code` the status);
 a failed connection is httpx's `ConnectError` and a timeout httpx's
 `TimeoutException`, which langchain-ollama lets through from the client underneath.
@@ -12,10 +12,10 @@ from typing import Any
 
 from ...errors import APIConnectionError
 from ...errors import APIError
-from ...sdk_errors import ErrorFamily
-from ...sdk_errors import decode_family
-from ...sdk_errors import sdk_words
-from ...sdk_errors import transport_family
+from ...sdk_error_families import ErrorFamily
+from ...sdk_error_families import decode_family
+from ...sdk_error_families import sdk_words
+from ...sdk_error_families import transport_family
 
 __all__ = ["ERROR_FAMILIES"]
 

@@ -7,7 +7,7 @@ becomes a typed error. A non-stream reply and the merged stream of the same repl
 equal messages (text, tool calls, usage, metadata).
 
 >>> from chatplex.messages import HumanMessage
->>> from chatplex.adapters.base import CallSettings
+>>> from chatplex.adapters.request_types import CallSettings
 >>> adapter = OpenAIAdapter(api_key="sk-example")
 >>> request = adapter.build_request(
 ...     [HumanMessage("Hi")], CallSettings(model="gpt-4o-mini"), stream=False
@@ -47,8 +47,6 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...adapters.base import Adapter
-from ...adapters.base import CallSettings
-from ...adapters.base import HTTPRequest
 from ...adapters.bodies import loads
 from ...adapters.bodies import snippet
 from ...adapters.connection import ProviderHome
@@ -59,6 +57,8 @@ from ...adapters.error_detail import detail_message
 from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.keys import secret_header_names
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
@@ -84,7 +84,7 @@ from .spec import LANGCHAIN_OPENAI_DROPPED
 from .stream import OpenAIStreamParser
 
 if TYPE_CHECKING:
-    from ...batches.wire import Limits
+    from ...adapters.batch_api import Limits
     from .batch import OpenAIBatches
 
 __all__ = [

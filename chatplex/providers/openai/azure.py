@@ -38,7 +38,7 @@ reply:
   also an `openai.APIError`).
 
 >>> from chatplex.messages import HumanMessage
->>> from chatplex.adapters.base import CallSettings
+>>> from chatplex.adapters.request_types import CallSettings
 >>> adapter = AzureOpenAIAdapter(
 ...     azure_endpoint="https://res.openai.azure.com", api_version="2024-10-21", api_key="k"
 ... )
@@ -63,8 +63,6 @@ from urllib.parse import urlencode
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
-from ...adapters.base import CallSettings
-from ...adapters.base import HTTPRequest
 from ...adapters.base_url import BaseURL
 from ...adapters.bodies import loads
 from ...adapters.connection import set_header
@@ -73,13 +71,15 @@ from ...adapters.keys import as_secret
 from ...adapters.keys import hold_secrets
 from ...adapters.keys import holds_environment_key
 from ...adapters.keys import key_digest
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import check_headers
 from ...errors import APIError
 from ...errors import ContentFilterError
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import BaseMessage
-from ...sdk_errors import ErrorFamily
+from ...sdk_error_families import ErrorFamily
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import joined_held
@@ -94,7 +94,7 @@ from .response import OTHER_CANDIDATES
 from .stream import OpenAIStreamParser
 
 if TYPE_CHECKING:
-    from ...batches.wire import Limits
+    from ...adapters.batch_api import Limits
     from .azure_batch import AzureBatches
 
 __all__ = [

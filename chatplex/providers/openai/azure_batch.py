@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeVar
 
-from ...adapters.base import HTTPRequest
-from ...batches.wire import Limits
-from ...batches.wire import RemoteState
-from ...batches.wire import Steps
+from ...adapters.batch_api import Limits
+from ...adapters.batch_api import RemoteState
+from ...adapters.batch_api import Steps
+from ...adapters.request_types import HTTPRequest
 from .batch import LIMITS
 from .batch import OpenAIBatches
 

@@ -11,7 +11,7 @@ deployment is the body's `model`), `{azure_endpoint}/openai/v1/responses` on Azu
 API, or `{base_url}/responses`.
 
 >>> from chatplex.messages import HumanMessage
->>> from chatplex.adapters.base import CallSettings
+>>> from chatplex.adapters.request_types import CallSettings
 >>> adapter = AzureResponsesAdapter(
 ...     azure_endpoint="https://res.openai.azure.com", azure_deployment="gpt4o",
 ...     api_version="2025-03-01-preview", api_key="k",
@@ -38,10 +38,10 @@ from .azure import TokenProvider
 from .responses_adapter import OpenAIResponsesAdapter
 
 if TYPE_CHECKING:
-    from ...adapters.base import CallSettings
-    from ...adapters.base import HTTPRequest
     from ...adapters.base_url import BaseURL
-    from ...batches.wire import Limits
+    from ...adapters.batch_api import Limits
+    from ...adapters.request_types import CallSettings
+    from ...adapters.request_types import HTTPRequest
     from ...messages import BaseMessage
     from ...secret import Secret
 

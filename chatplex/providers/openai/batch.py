@@ -8,7 +8,7 @@ body goes through the adapter's `parse_response`, so a batch row equals the real
 reply of the same body.
 
 >>> from chatplex.providers.openai.adapter import OpenAIAdapter
->>> from chatplex.adapters.base import CallSettings
+>>> from chatplex.adapters.request_types import CallSettings
 >>> from chatplex.messages import HumanMessage
 >>> adapter = OpenAIAdapter(api_key="sk-example")
 >>> request = adapter.build_request([HumanMessage("Hi")], CallSettings("gpt-4o-mini"), stream=False)
@@ -22,16 +22,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.base import Adapter
-from ...adapters.base import HTTPRequest
+from ...adapters.batch_api import Call
+from ...adapters.batch_api import Limits
+from ...adapters.batch_api import Outcome
+from ...adapters.batch_api import RemoteState
+from ...adapters.batch_api import Reply
+from ...adapters.batch_api import Steps
+from ...adapters.request_types import HTTPRequest
 from ...batches.errors import BatchCanceledError
 from ...batches.errors import BatchExpiredError
 from ...batches.errors import BatchFormatError
-from ...batches.wire import Call
-from ...batches.wire import Limits
-from ...batches.wire import Outcome
-from ...batches.wire import RemoteState
-from ...batches.wire import Reply
-from ...batches.wire import Steps
 from ...batches.wire import compact_json
 from ...batches.wire import named_object
 from ...batches.wire import result_row

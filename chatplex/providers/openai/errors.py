@@ -1,5 +1,5 @@
 """The exceptions scripts written for langchain-openai catch, as error families of the
-OpenAI wires (Chat Completions, the Responses API, Azure; `sdk_errors.ErrorFamily`):
+OpenAI wires (Chat Completions, the Responses API, Azure; `sdk_error_families.ErrorFamily`):
 langchain-openai's own classes (`OpenAIInvalidRequestError` for a 400,
 `OpenAIRateLimitError` for a 429...: each the openai SDK's class and langchain_core's
 ModelError class at once), the openai SDK's, and langchain_core's ModelError family
@@ -14,13 +14,13 @@ from typing import Any
 
 from ...errors import APIError
 from ...errors import StreamError
-from ...sdk_errors import LANGCHAIN_MODEL_ERRORS
-from ...sdk_errors import ErrorFamily
+from ...sdk_error_families import ErrorFamily
+from ...sdk_error_families import decode_family
+from ...sdk_error_families import sdk_words
+from ...sdk_error_langchain import LANGCHAIN_MODEL_ERRORS
+from ...sdk_error_langchain import partner_family
+from ...sdk_error_stainless import stainless_family
 from ...sdk_errors import chatplex_class
-from ...sdk_errors import decode_family
-from ...sdk_errors import partner_family
-from ...sdk_errors import sdk_words
-from ...sdk_errors import stainless_family
 
 __all__ = [
     "CHAT_ERROR_FAMILIES",

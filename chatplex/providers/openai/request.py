@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...adapters.base import ToolSpec
+from ...adapters.request_types import ToolSpec
 from ...adapters.validate import not_sendable
 from ...messages import AIMessage
 from ...messages import AIMessageChunk

@@ -8,7 +8,7 @@ tools bound), `init_chat_model("openai:gpt-4.1", use_responses_api=True)`, or by
 provider name `openai_responses` (`ChatModel.from_provider`, `ChatChatplex(provider=...)`).
 
 >>> from chatplex.messages import HumanMessage, SystemMessage
->>> from chatplex.adapters.base import CallSettings
+>>> from chatplex.adapters.request_types import CallSettings
 >>> adapter = OpenAIResponsesAdapter(api_key="sk-example")
 >>> request = adapter.build_request(
 ...     [SystemMessage("Be brief."), HumanMessage("Hi")],
@@ -44,13 +44,13 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...adapters.base import Adapter
-from ...adapters.base import CallSettings
-from ...adapters.base import HTTPRequest
 from ...adapters.base_url import BaseURL
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import post_json
 from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import HTTPRequest
 from ...adapters.tools import is_typed_tool
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
@@ -59,7 +59,7 @@ from ...errors import APIError
 from ...errors import StreamError
 from ...messages import AIMessage
 from ...messages import BaseMessage
-from ...sdk_errors import ErrorFamily
+from ...sdk_error_families import ErrorFamily
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import take_url_credentials
@@ -73,7 +73,7 @@ from .responses_response import parse_reply
 from .responses_stream import ResponsesStreamParser
 
 if TYPE_CHECKING:
-    from ...batches.wire import Limits
+    from ...adapters.batch_api import Limits
     from .batch import OpenAIBatches
 
 __all__ = ["BLOCK_TYPES", "OpenAIResponsesAdapter", "ResponsesStreamParser"]

@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.base import CallSettings
-from ...adapters.base import ToolSpec
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import ToolSpec
 from ...adapters.validate import not_sendable
 from ...messages import AIMessage
 from ...messages import AIMessageChunk

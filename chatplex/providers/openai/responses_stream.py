@@ -31,8 +31,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...adapters.base import SSEEvent
 from ...adapters.jsontext import event_object
+from ...adapters.sse_event import SSEEvent
 from ...errors import APIError
 from ...errors import StreamError
 from ...messages import AIMessageChunk

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...adapters.base import SSEEvent
 from ...adapters.bodies import loads
 from ...adapters.candidates import CumulativeUsage
 from ...adapters.candidates import OtherCandidates
 from ...adapters.jsontext import event_object
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_text
+from ...adapters.sse_event import SSEEvent
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk

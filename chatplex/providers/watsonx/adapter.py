@@ -7,7 +7,7 @@ exchange of the API key for a bearer token (`auth.py`), made when a request is s
 ever goes to IAM; requests carry the token.
 
 >>> from chatplex.messages import HumanMessage
->>> from chatplex.adapters.base import CallSettings
+>>> from chatplex.adapters.request_types import CallSettings
 >>> adapter = WatsonxAdapter(
 ...     api_key="ibm-example", base_url="https://us-south.ml.cloud.ibm.com", project_id="p-1"
 ... )
@@ -33,8 +33,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...adapters.base import Adapter
-from ...adapters.base import CallSettings
-from ...adapters.base import HTTPRequest
 from ...adapters.base_url import BaseURL
 from ...adapters.base_url import take_base_url
 from ...adapters.bodies import loads
@@ -47,6 +45,8 @@ from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.keys import key_digest
 from ...adapters.keys import secret_header_names
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError

@@ -1,5 +1,5 @@
 """The exceptions scripts written for langchain-ibm catch, as error families of the
-watsonx wire (`sdk_errors.ErrorFamily`): an error status is ibm-watsonx-ai's
+watsonx wire (`sdk_error_families.ErrorFamily`): an error status is ibm-watsonx-ai's
 `ApiRequestFailure` (what its `ModelInference.chat` raises for a reply that is not 200),
 a failed stream its `WMLClientError` (what `chat_stream` raises for an `error` event or
 an error status), with the SDK's `error_msg` and `reason`; a failed connection is
@@ -13,8 +13,8 @@ from types import ModuleType
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
-from ...sdk_errors import ErrorFamily
-from ...sdk_errors import transport_family
+from ...sdk_error_families import ErrorFamily
+from ...sdk_error_families import transport_family
 
 __all__ = ["ERROR_FAMILIES"]
 

@@ -36,8 +36,8 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.base import CallSettings
-from ...adapters.base import ToolSpec
+from ...adapters.request_types import CallSettings
+from ...adapters.request_types import ToolSpec
 from ...adapters.validate import image_block_url
 from ...messages import AIMessage
 from ...messages import BaseMessage

@@ -20,12 +20,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...adapters.base import SSEEvent
 from ...adapters.jsontext import event_object
 from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_list
 from ...adapters.reading import reply_text
+from ...adapters.sse_event import SSEEvent
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import UsageMetadata

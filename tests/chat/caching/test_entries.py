@@ -10,7 +10,7 @@ import pytest
 
 from chatplex import AIMessage
 from chatplex import InMemoryCache
-from chatplex.adapters.base import HTTPRequest
+from chatplex.adapters.request_types import HTTPRequest
 from chatplex.chat.caching.entries import cache_key
 from chatplex.chat.caching.entries import dump_reply
 from chatplex.chat.caching.entries import load_reply

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import SSEEvent
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import ToolSpec
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import APIError
 from chatplex.errors import BadRequestError
 from chatplex.errors import OverloadedError

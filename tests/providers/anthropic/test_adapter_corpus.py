@@ -11,7 +11,7 @@ from _corpus import Case
 from _corpus import corpus_dir
 from _corpus import load_cases
 
-from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import APIStatusError
 from chatplex.errors import BadRequestError
 from chatplex.errors import NotFoundError

@@ -30,8 +30,8 @@ import pytest
 from _corpus import Case
 from _corpus import load_cases
 
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import ToolSpec
 from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage

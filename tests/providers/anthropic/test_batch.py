@@ -10,12 +10,12 @@ import pytest
 from anthropic.types.messages.batch_create_params import Request
 from pydantic import ValidationError
 
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.batch_api import Reply
+from chatplex.adapters.request_types import CallSettings
 from chatplex.batches.errors import BatchCanceledError
 from chatplex.batches.errors import BatchExpiredError
 from chatplex.batches.errors import BatchFormatError
 from chatplex.batches.wire import CUSTOM_ID_PATTERN
-from chatplex.batches.wire import Reply
 from chatplex.errors import BadRequestError
 from chatplex.errors import OverloadedError
 from chatplex.messages import AIMessage

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from chatplex.adapters import adapter_class
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
 from chatplex.providers.bedrock.adapter import BedrockAdapter

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from chatplex.messages import HumanMessage
+from chatplex.providers.bedrock.conversation import wire_messages
 from chatplex.providers.bedrock.documents import UNNAMED_WARNING
 from chatplex.providers.bedrock.documents import document_block
-from chatplex.providers.bedrock.request import wire_messages
 
 PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
 PDF = base64.b64encode(PDF_BYTES).decode()

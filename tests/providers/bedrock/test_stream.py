@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import StreamError
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.bedrock.eventstream import EventStreamMessage

@@ -13,7 +13,7 @@ import httpx
 import pytest
 import respx
 
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.chat.model import ChatModel
 from chatplex.errors import AuthenticationError
 from chatplex.errors import BadRequestError

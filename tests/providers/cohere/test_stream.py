@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import StreamError
 from chatplex.messages import merge_chunks
 from chatplex.providers.cohere.stream import CohereStreamParser

@@ -16,7 +16,7 @@ import respx
 
 import chatplex
 import chatplex.lean
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.lean import init_chat_model
 from chatplex.messages import HumanMessage
 from chatplex.providers.compatible.adapter import PROFILES

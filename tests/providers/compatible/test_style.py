@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from chatplex.adapters.base import HELPER_PIECE_PROVIDER
-from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible import style as module
 from chatplex.providers.compatible.adapter import PROFILES

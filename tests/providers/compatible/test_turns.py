@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from chatplex import messages as cp
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.providers.compatible.adapter import preset_adapter_class
 from chatplex.providers.compatible.spec import PROFILES
 from chatplex.providers.compatible.turns import TurnStyle

@@ -10,8 +10,8 @@ from typing import TypedDict
 import pytest
 from langchain_core.utils.function_calling import convert_to_json_schema
 
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.chat.structured import output_schema
 from chatplex.errors import BadRequestError
 from chatplex.errors import PermissionDeniedError

@@ -14,8 +14,8 @@ import pytest
 from _corpus import Case
 from _corpus import load_cases
 
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import ToolSpec
 from chatplex.lean import ChatGoogleGenerativeAI
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage

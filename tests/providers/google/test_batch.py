@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.batch_api import Reply
+from chatplex.adapters.request_types import CallSettings
 from chatplex.batches import submit_batch
 from chatplex.batches.errors import BatchExpiredError
 from chatplex.batches.errors import BatchFormatError
-from chatplex.batches.wire import Reply
 from chatplex.errors import BadRequestError
 from chatplex.lean import ChatGoogleGenerativeAI
 from chatplex.messages import AIMessage

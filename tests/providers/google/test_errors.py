@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import APIConnectionError
 from chatplex.errors import APIError
 from chatplex.errors import RateLimitError

@@ -12,7 +12,7 @@ import pytest
 from typing_extensions import TypedDict
 
 from chatplex.adapters import adapter_class
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.chat import ChatModel
 from chatplex.chat import init_chat_model
 from chatplex.errors import BadRequestError

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import ToolSpec
 from chatplex.chat.params import api_parameters
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk

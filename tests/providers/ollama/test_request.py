@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import ToolSpec
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage

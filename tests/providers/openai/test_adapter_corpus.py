@@ -15,7 +15,7 @@ from _corpus import corpus_dir
 from _corpus import load_cases
 
 from chatplex.adapters import adapter_class
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.errors import BadRequestError
 from chatplex.errors import NotFoundError
 from chatplex.errors import RateLimitError

@@ -23,8 +23,8 @@ from _corpus import corpus_dir
 from _corpus import load_cases
 
 from chatplex.adapters import adapter_class
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import ToolSpec
 from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage

@@ -14,8 +14,8 @@ import pytest
 import respx
 
 from chatplex import ChatModel
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import AuthenticationError
 from chatplex.errors import BadRequestError
 from chatplex.errors import ContentFilterError

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from chatplex.adapters.batch_api import Call
+from chatplex.adapters.batch_api import Reply
 from chatplex.batches.submit import _base_url
 from chatplex.batches.submit import batch_api
-from chatplex.batches.wire import Call
-from chatplex.batches.wire import Reply
 from chatplex.errors import ContentFilterError
 from chatplex.lean import init_chat_model
 from chatplex.providers.openai.azure import AzureOpenAIAdapter

@@ -13,7 +13,7 @@ import httpx
 import pytest
 import respx
 
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.errors import ContentFilterError
 from chatplex.errors import RateLimitError
 from chatplex.lean import AzureChatOpenAI

@@ -11,13 +11,13 @@ from openai.types import BatchCreateParams
 from openai.types.chat.completion_create_params import CompletionCreateParamsNonStreaming
 from pydantic import ValidationError
 
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.batch_api import Call
+from chatplex.adapters.batch_api import Reply
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import ToolSpec
 from chatplex.batches.errors import BatchCanceledError
 from chatplex.batches.errors import BatchExpiredError
 from chatplex.batches.errors import BatchFormatError
-from chatplex.batches.wire import Call
-from chatplex.batches.wire import Reply
 from chatplex.errors import BadRequestError
 from chatplex.errors import RateLimitError
 from chatplex.messages import AIMessage

@@ -10,10 +10,10 @@ from typing import Any
 from openai.types import BatchCreateParams
 from openai.types.responses.response_create_params import ResponseCreateParamsNonStreaming
 
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.batch_api import Reply
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import ToolSpec
 from chatplex.batches.submit import batch_api
-from chatplex.batches.wire import Reply
 from chatplex.errors import BadRequestError
 from chatplex.lean import ChatOpenAI
 from chatplex.messages import AIMessage

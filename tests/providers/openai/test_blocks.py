@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import ToolMessage

@@ -162,7 +162,7 @@ def test_a_failed_responses_stream_event_stays_the_sdks_api_error_and_a_value_er
 
 
 def _event_raised(event: dict[str, Any]) -> Any:
-    from chatplex.adapters.base import SSEEvent
+    from chatplex.adapters.sse_event import SSEEvent
     from chatplex.providers.openai.responses_stream import ResponsesStreamParser
 
     with pytest.raises(errors.StreamError) as info:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import ToolSpec
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import BaseMessage

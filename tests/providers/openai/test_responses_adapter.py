@@ -17,7 +17,7 @@ from _responses_fixtures import events_of
 from _responses_fixtures import sse_of
 from _responses_fixtures import with_done_events
 
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.chat import ChatModel
 from chatplex.errors import BadRequestError
 from chatplex.errors import RateLimitError

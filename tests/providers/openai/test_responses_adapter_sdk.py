@@ -21,8 +21,8 @@ from _responses_fixtures import RESPONSES
 from _responses_fixtures import events_of
 from _responses_fixtures import sse_of
 
-from chatplex.adapters.base import CallSettings
-from chatplex.adapters.base import ToolSpec
+from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import ToolSpec
 from chatplex.chat.params import API_PARAMETERS
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage

@@ -16,7 +16,7 @@ from _responses_fixtures import events_of
 from _responses_fixtures import sse_of
 from _responses_fixtures import with_done_events
 
-from chatplex.adapters.base import SSEEvent
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import StreamError
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage

@@ -16,7 +16,7 @@ import pytest
 import respx
 from pydantic import BaseModel
 
-from chatplex.adapters.base import CallSettings
+from chatplex.adapters.request_types import CallSettings
 from chatplex.chat.model import ChatModel
 from chatplex.chat.structured import output_schema
 from chatplex.errors import BadRequestError

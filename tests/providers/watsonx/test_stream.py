@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.base import SSEEvent
 from chatplex.adapters.reading import MalformedReply
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import StreamError
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import merge_chunks

@@ -1,0 +1,52 @@
+"""OpenAI's `response_format` (json_schema, what `with_structured_output(method=
+"json_schema")` binds) as Bedrock Converse's native structured output, `outputConfig`
+(`output_config`), as langchain-aws converts it."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["output_config"]
+
+
+def output_config(response_format: Any) -> dict[str, Any]:
+    """OpenAI's `response_format` (what `with_structured_output(method="json_schema")`
+    binds) as Converse's native structured output, `outputConfig.textFormat`, as
+    langchain-aws converts it: the schema as a JSON string, `additionalProperties: false`
+    on every object (Bedrock requires it). Only `json_schema` has a Converse form."""
+    fmt = response_format if isinstance(response_format, Mapping) else {}
+    if fmt.get("type") != "json_schema":
+        raise ValueError(
+            f"response_format type {fmt.get('type')!r} has no Bedrock Converse form; "
+            "use {'type': 'json_schema', ...} (with_structured_output(method='json_schema')) "
+            "or a forced tool (method='function_calling')"
+        )
+    inner = fmt.get("json_schema") or fmt.get("jsonSchema") or {}
+    schema = inner.get("schema", {})
+    schema = json.loads(schema) if isinstance(schema, str) else copy.deepcopy(schema)
+    # The schema's own description (a pydantic model's docstring), as langchain-aws sends.
+    described = schema.get("description") if isinstance(schema, dict) else None
+    _closed_objects(schema)
+    name = inner.get("name") or "output_schema"
+    definition = {
+        "schema": json.dumps(schema, ensure_ascii=False),
+        "name": name,
+        "description": inner.get("description") or described or name,
+    }
+    structure = {"jsonSchema": definition}
+    return {"textFormat": {"type": "json_schema", "structure": structure}}
+
+
+def _closed_objects(schema: Any) -> None:
+    """`additionalProperties: false` on every object schema inside `schema` (in place)."""
+    if isinstance(schema, dict):
+        if schema.get("type") == "object":
+            schema["additionalProperties"] = False
+        for value in schema.values():
+            _closed_objects(value)
+    elif isinstance(schema, list):
+        for item in schema:
+            _closed_objects(item)

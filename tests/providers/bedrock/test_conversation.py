@@ -1,0 +1,328 @@
+"""Converse's conversation (`providers/bedrock/conversation.py`): system messages
+wherever they stand, runs merged as langchain-aws merges them, blank turns as ".",
+reasoning sent back, Converse's own blocks as they are, server-side tool use sent back
+(against a recorded next turn), and bad input refused naming the message; every body
+accepted by botocore's validation."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from chatplex.adapters.request_types import CallSettings
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.providers.bedrock.conversation import wire_messages
+from chatplex.providers.bedrock.request import converse_body
+from chatplex.providers.bedrock.response import parse_reply
+from tests.adapters._corpus import Case
+from tests.adapters._corpus import load_cases
+
+from ._converse_requests import PNG
+from ._converse_requests import botocore_accepts
+from ._converse_requests import botocore_session
+from ._converse_requests import validate_parameters
+
+
+def test_a_system_prompt_alone_goes_with_a_placeholder_user_turn() -> None:
+    """As langchain-aws sends it (`_messages_to_bedrock`): a call, and the token count
+    trim_messages(token_counter=model) asks of the system message by itself."""
+    system, turns = wire_messages([SystemMessage("Be brief.")])
+    assert system == [{"text": "Be brief."}]
+    assert turns == [{"role": "user", "content": [{"text": "."}]}]
+    botocore_accepts(converse_body([SystemMessage("Be brief.")], CallSettings(model="m")))
+
+
+def test_system_messages_go_to_system_wherever_they_stand_runs_merged_as_langchain() -> None:
+    # langchain-aws merges runs (LangChain's merge_message_runs: texts joined by a
+    # newline) and moves every system message into `system`, a later one included.
+    messages = [
+        SystemMessage("You are a bot."),
+        SystemMessage("Be brief."),
+        HumanMessage("Say hello"),
+        AIMessage("Hello"),
+        SystemMessage([{"type": "text", "text": "In French."}]),
+        SystemMessage("Short."),
+        HumanMessage("Again"),
+    ]
+    system, turns = wire_messages(messages)
+    assert system == [
+        {"text": "You are a bot.\nBe brief."},
+        {"text": "In French."},
+        {"text": "Short."},
+    ]
+    assert [t["role"] for t in turns] == ["user", "assistant", "user"]
+    assert turns[2]["content"] == [{"text": "Again"}]
+
+
+def test_a_run_of_user_messages_is_one_as_langchain_aws_merges_it() -> None:
+    said = [HumanMessage("Say hello"), HumanMessage("to my friend")]
+    assert wire_messages(said)[1] == [
+        {"role": "user", "content": [{"text": "Say hello\nto my friend"}]}
+    ]
+    blocks = [HumanMessage("Say hello"), HumanMessage([{"type": "text", "text": "to all"}])]
+    assert wire_messages(blocks)[1] == [
+        {"role": "user", "content": [{"text": "Say hello"}, {"text": "to all"}]}
+    ]
+    # A tool result between two user messages keeps them apart (as LangChain's runs do),
+    # the turns still merged into one user turn.
+    called = AIMessage("", tool_calls=[{"name": "f", "args": {}, "id": "t1"}])
+    apart = [HumanMessage("a"), called, ToolMessage("r", tool_call_id="t1"), HumanMessage("b")]
+    assert wire_messages(apart)[1][2]["content"] == [
+        {"toolResult": {"toolUseId": "t1", "content": [{"text": "r"}], "status": "success"}},
+        {"text": "b"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("messages", "match"),
+    [
+        ([AIMessage("first")], "start with a user message"),
+        (
+            [HumanMessage([{"type": "image_url", "image_url": {"url": "https://x/cat.png"}}])],
+            "does not fetch image URLs",
+        ),
+        (
+            [HumanMessage([{"type": "image", "base64": PNG, "mime_type": "image/tiff"}])],
+            "image/tiff",
+        ),
+        (
+            [HumanMessage([{"type": "image", "base64": "not base64!", "mime_type": "image/png"}])],
+            "not base64",
+        ),
+        ([HumanMessage([{"type": "image", "mime_type": "image/png"}])], "no base64 data"),
+        ([HumanMessage([{"type": "audio", "data": "x"}])], "'audio' is not sent"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_message(messages: list[Any], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        wire_messages(messages)
+
+
+def test_an_empty_assistant_turn_goes_as_a_dot() -> None:
+    # As langchain-aws: Bedrock rejects an empty turn; left out, the user turns would merge.
+    _, turns = wire_messages([HumanMessage("a"), AIMessage(" "), HumanMessage("b")])
+    assert turns == [
+        {"role": "user", "content": [{"text": "a"}]},
+        {"role": "assistant", "content": [{"text": "."}]},
+        {"role": "user", "content": [{"text": "b"}]},
+    ]
+
+
+def test_a_redacted_reasoning_block_is_sent_back() -> None:
+    ai = AIMessage([{"type": "reasoning", "reasoning": "", "redacted_content": "b64"}, "ok"])
+    _, turns = wire_messages([HumanMessage("a"), ai])
+    assert turns[1]["content"] == [{"reasoningContent": {"redactedContent": "b64"}}, {"text": "ok"}]
+
+
+@pytest.mark.parametrize(
+    ("provider", "kept"), [(None, True), ("bedrock_converse", True), ("anthropic", False)]
+)
+def test_a_thinking_block_goes_back_signed_unless_another_providers(
+    provider: str | None, kept: bool
+) -> None:
+    """Anthropic's `thinking` block (its text and signature) goes back as Converse's
+    signed `reasoningContent`; in another provider's reply (a ChatAnthropic one, named
+    by its `model_provider`) it is left out: as langchain-aws does both."""
+    thought = {"type": "thinking", "thinking": "hm", "signature": "c2ln"}
+    metadata = {} if provider is None else {"model_provider": provider}
+    ai = AIMessage([thought, {"type": "text", "text": "ok"}], response_metadata=metadata)
+    _, turns = wire_messages([HumanMessage("a"), ai, HumanMessage("b")])
+    signed = {"reasoningContent": {"reasoningText": {"text": "hm", "signature": "c2ln"}}}
+    assert turns[1]["content"] == [*([signed] if kept else []), {"text": "ok"}]
+    partner = pytest.importorskip("langchain_aws.chat_models.bedrock_converse")
+    from langchain_core.messages import AIMessage as LCAI
+    from langchain_core.messages import HumanMessage as LCHuman
+
+    theirs, _ = partner._messages_to_bedrock(
+        [LCHuman("a"), LCAI(ai.content, response_metadata=metadata), LCHuman("b")],
+        model_id="us.anthropic.claude-3-5-haiku-20241022-v1:0",
+    )
+    assert theirs[1]["content"] == turns[1]["content"]
+
+
+def test_history_as_langchain_aws_sends_it() -> None:
+    """System messages go to `system` wherever they are; runs of one type merge (two
+    user texts in a row as one, joined by a newline; system messages alike); blank
+    user and tool-result text goes as "." (Converse refuses blanks): as langchain-aws
+    does, compared with its own conversion of the same history."""
+    call = {"name": "f", "args": {}, "id": "t1"}
+    history: list[Any] = [
+        SystemMessage("Be terse."),
+        SystemMessage("Be kind."),
+        HumanMessage("Hello"),
+        HumanMessage("And again"),
+        AIMessage("Hi", tool_calls=[call]),
+        ToolMessage("", tool_call_id="t1"),
+        AIMessage("Done"),
+        SystemMessage("Now in French."),
+        HumanMessage([{"type": "text", "text": "  "}]),
+        AIMessage("Oui"),
+        HumanMessage(""),
+    ]
+    system, turns = wire_messages(history)
+    assert system == [{"text": "Be terse.\nBe kind."}, {"text": "Now in French."}]
+    assert turns == [
+        {"role": "user", "content": [{"text": "Hello\nAnd again"}]},
+        {
+            "role": "assistant",
+            "content": [{"text": "Hi"}, {"toolUse": {"toolUseId": "t1", "name": "f", "input": {}}}],
+        },
+        {
+            "role": "user",
+            "content": [
+                {"toolResult": {"toolUseId": "t1", "content": [{"text": "."}], "status": "success"}}
+            ],
+        },
+        {"role": "assistant", "content": [{"text": "Done"}]},
+        {"role": "user", "content": [{"text": "."}]},
+        {"role": "assistant", "content": [{"text": "Oui"}]},
+        {"role": "user", "content": [{"text": "."}]},
+    ]
+    partner = pytest.importorskip("langchain_aws.chat_models.bedrock_converse")
+    from langchain_core.messages import convert_to_messages
+
+    theirs, their_system = partner._messages_to_bedrock(
+        convert_to_messages([m.model_dump() | {"type": m.type} for m in history])
+    )
+    assert their_system == system
+    assert theirs == turns
+
+
+def test_converses_own_blocks_pass_as_they_are() -> None:
+    cache = {"cachePoint": {"type": "default"}}
+    document = {"document": {"format": "txt", "name": "notes", "source": {"bytes": PNG}}}
+    messages = [
+        SystemMessage(["Long system prompt", cache]),
+        HumanMessage(
+            [
+                {"type": "text", "text": "Read this"},
+                document,
+                cache,
+                {"type": "guard_content", "text": "guard me"},
+            ]
+        ),
+        AIMessage(["Done.", cache]),
+        HumanMessage("Thanks"),
+    ]
+    body = converse_body(messages, CallSettings(model="m"))
+    assert body["system"] == [{"text": "Long system prompt"}, cache]
+    assert body["messages"][0]["content"] == [
+        {"text": "Read this"},
+        document,
+        cache,
+        {"guardContent": {"text": {"text": "guard me"}}},
+    ]
+    assert body["messages"][1]["content"] == [{"text": "Done."}, cache]
+    params = copy.deepcopy(body)
+    params["messages"][0]["content"][1]["document"]["source"]["bytes"] = b"notes"
+    model = botocore_session.get_session().get_service_model("bedrock-runtime")
+    params["modelId"] = "m"
+    validate_parameters(params, model.operation_model("Converse").input_shape)
+
+
+def recorded(name: str) -> Case:
+    found = {c.name: c for c in load_cases({"bedrock_converse"})}
+    if name not in found:
+        pytest.skip(f"wire corpus case {name} not present")
+    return found[name]
+
+
+def test_a_server_tool_turn_goes_back_as_bedrock_took_it_in_the_recorded_next_turn() -> None:
+    """pydantic-ai's recording: the reply with Nova's code interpreter, then the next
+    request replaying that turn, which Bedrock answered 200. chatplex's reading of the
+    reply, replayed, must give that request's messages."""
+    reply = parse_reply(recorded("bedrock_converse_code_interpreter").body, {}, None)
+    sent = recorded("bedrock_converse_code_interpreter_replayed").meta["request"]["body"]
+    messages = [
+        HumanMessage("What is 1234 * 5678?"),
+        reply,
+        ToolMessage("Final result processed.", tool_call_id=str(reply.tool_calls[0]["id"])),
+        HumanMessage("Now multiply that by 2"),
+    ]
+    # The recorded tools: a client toolSpec and the `systemTool` nova_code_interpreter.
+    settings = CallSettings(model="m", extra_body={"toolConfig": sent["toolConfig"]})
+    body = converse_body(messages, settings)
+    assert body["messages"] == sent["messages"]
+    assert "additionalModelRequestFields" not in body
+    assert body["messages"][1]["content"][0]["toolUse"]["type"] == "server_tool_use"
+    botocore_accepts(body)
+    botocore_accepts(body, "ConverseStream")
+
+
+def server_call(**changes: Any) -> dict[str, Any]:
+    block = {"type": "server_tool_call", "id": "tu-s", "name": "nova_code_interpreter"}
+    return {**block, "args": {"snippet": "1+1"}, **changes}
+
+
+def server_result(**changes: Any) -> dict[str, Any]:
+    block = {"type": "server_tool_result", "tool_call_id": "tu-s", "status": "error"}
+    return {**block, "output": [{"text": "boom"}], **changes}
+
+
+def test_server_tool_blocks_are_sent_in_place_with_their_types() -> None:
+    ai = AIMessage(
+        [
+            "Computing.",
+            server_call(),
+            server_result(extras={"block_type": "nova_code_interpreter_result"}),
+            {"type": "text", "text": "Failed."},
+        ]
+    )
+    _, turns = wire_messages([HumanMessage("a"), ai])
+    assert turns[1]["content"] == [
+        {"text": "Computing."},
+        {
+            "toolUse": {
+                "toolUseId": "tu-s",
+                "name": "nova_code_interpreter",
+                "input": {"snippet": "1+1"},
+                "type": "server_tool_use",
+            }
+        },
+        {
+            "toolResult": {
+                "toolUseId": "tu-s",
+                "content": [{"text": "boom"}],
+                "type": "nova_code_interpreter_result",
+                "status": "error",
+            }
+        },
+        {"text": "Failed."},
+    ]
+    _, turns = wire_messages([HumanMessage("a"), AIMessage([server_result(status="success")])])
+    assert turns[1]["content"][0]["toolResult"] == {
+        "toolUseId": "tu-s",
+        "content": [{"text": "boom"}],
+        "status": "success",
+    }
+
+
+@pytest.mark.parametrize(
+    ("block", "match"),
+    [
+        (server_call(args={}, id=""), "needs its 'id' and 'name'"),
+        (server_call(args={}, extras={"unparsed_args": "{bad"}), "not a JSON object"),
+        (server_result(tool_call_id=None), "needs its 'tool_call_id'"),
+        # Anthropic's web-search results, as chatplex's standard view gives them.
+        (
+            server_result(output=[{"type": "web_search_result", "url": "https://x"}]),
+            "another provider cannot be sent to Bedrock",
+        ),
+        (server_result(output={"stdout": "2"}), "is not Converse tool-result content"),
+    ],
+)
+def test_server_tool_blocks_bedrock_cannot_take_are_refused(
+    block: dict[str, Any], match: str
+) -> None:
+    with pytest.raises(ValueError, match=rf"message 1: content block 0 .*{match}"):
+        wire_messages([HumanMessage("a"), AIMessage([block])])
+
+
+def test_server_tool_blocks_are_not_user_content() -> None:
+    with pytest.raises(ValueError, match="'server_tool_call' is not sent"):
+        wire_messages([HumanMessage([server_call()])])
