@@ -324,16 +324,17 @@ def named_subagent_streamed(run: Run) -> Any:
         run.make(), tools=[ask_forecaster], name="supervisor", system_prompt="You delegate."
     )
     printed, pieces = [], []
-    for namespace, (chunk, metadata) in supervisor.stream(
-        ask("Please ask the forecaster about Oslo."),
-        STEPS,
-        stream_mode="messages",
-        subgraphs=True,
-    ):
-        pieces.append(_piece(namespace, chunk, metadata))
-        if chunk.text:
-            printed.append(f"[{metadata.get('lc_agent_name')}] {chunk.text}")
-    return {"printed": printed, "pieces": pieces}
+    with _requests(run) as seen:
+        for namespace, (chunk, metadata) in supervisor.stream(
+            ask("Please ask the forecaster about Oslo."),
+            STEPS,
+            stream_mode="messages",
+            subgraphs=True,
+        ):
+            pieces.append(_piece(namespace, chunk, metadata))
+            if chunk.text:
+                printed.append(f"[{metadata.get('lc_agent_name')}] {chunk.text}")
+    return {"printed": printed, "pieces": pieces, "sent": _bodies(seen)}
 
 
 class ForecastState(agents.AgentState):  # type: ignore[misc]
@@ -399,17 +400,19 @@ def workflow_agents_async(run: Run) -> Any:
 
     async def body() -> Any:
         out = []
-        async for namespace, mode, piece in workflow.astream(
-            ask("What is the weather in Quito?"),
-            STEPS,
-            stream_mode=["updates", "messages"],
-            subgraphs=True,
-        ):
-            if mode == "messages":
-                out.append(_piece(namespace, *piece))
-            else:
-                out.append({"namespace": _unrandom(list(namespace)), "update": observe(piece)})
-        return out
+        with _requests(run) as seen:
+            async for namespace, mode, piece in workflow.astream(
+                ask("What is the weather in Quito?"),
+                STEPS,
+                stream_mode=["updates", "messages"],
+                subgraphs=True,
+            ):
+                if mode == "messages":
+                    out.append(_piece(namespace, *piece))
+                else:
+                    update = observe(piece)
+                    out.append({"namespace": _unrandom(list(namespace)), "update": update})
+        return {"streamed": out, "sent": _bodies(seen)}
 
     return arun(body)
 
@@ -635,18 +638,20 @@ def subagent_interrupted(run: Run) -> Any:
         return str(result["messages"][-1].text)
 
     supervisor = agents.create_agent(
-        run.make(), tools=[ask_forecaster], checkpointer=memory.InMemorySaver()
+        run.make(), tools=[ask_forecaster], checkpointer=memory.InMemorySaver(), name="boss"
     )
     config = _thread("sub")
     first = supervisor.invoke(ask("Ask the forecaster about Oslo."), config)
     snapshot = supervisor.get_state(config)
-    resumed = supervisor.invoke(
-        lg_types.Command(resume={"decisions": [{"type": "approve"}]}), config
-    )
+    with _requests(run) as seen:
+        resumed = supervisor.invoke(
+            lg_types.Command(resume={"decisions": [{"type": "approve"}]}), config
+        )
     return {
         "interrupts": masked([i.value for i in first.get("__interrupt__", ())]),
         "next": snapshot.next,
         "state": resumed,
+        "sent": _bodies(seen),
     }
 
 
@@ -944,7 +949,10 @@ MULTIAGENT_DIFFERENCES: dict[tuple[str, str], Difference] = {
         )
         for scenario in (
             "handoff_agents_streamed",
+            "named_subagent_streamed",
+            "workflow_agents_async",
             "rejected_with_message_async",
+            "subagent_interrupted",
             "retriever_tool_async",
         )
     },
@@ -956,7 +964,13 @@ MULTIAGENT_DIFFERENCES: dict[tuple[str, str], Difference] = {
             "sends `parametersJsonSchema`, the JSON Schema as given",
             _openapi_without_defaults,
         )
-        for scenario in ("rejected_with_message_async", "retriever_tool_async")
+        for scenario in (
+            "named_subagent_streamed",
+            "workflow_agents_async",
+            "rejected_with_message_async",
+            "subagent_interrupted",
+            "retriever_tool_async",
+        )
     },
 }
 
