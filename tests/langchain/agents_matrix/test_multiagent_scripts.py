@@ -13,7 +13,8 @@ test_graph_scripts.py and test_middleware_scripts.py run already is left out.
   with `subgraphs=True` and `stream_mode="messages"` (each piece's namespace, node and
   `lc_agent_name`); a named sub-agent called as a tool, its pieces told apart by
   `lc_agent_name`, and, async, a sub-agent tool returning `Command(update=...)` with its
-  own `ToolMessage`; a sequential workflow of two named agents, streamed as updates and
+  own `ToolMessage`, and one answering by a `response_format` (its structured answer
+  streamed); a sequential workflow of two named agents, streamed as updates and
   messages at once (async); the router page's classifier (`with_structured_output` of a
   list) sending the question to an agent per source in parallel (`Send`), then
   synthesizing, alone and wrapped as a conversational agent's tool.
@@ -175,6 +176,8 @@ MULTI_SCRIPT = MockScript(
             call="search_docs",
             args={"query": r"Trip to \g<place>"},
         ),
+        # A sub-agent's structured answer, once its tool ran.
+        *_answers("WeatherReport", {"city": "Oslo", "sky": "sunny"}, after_tool_result=True),
         # Context engineering: a detailed answer when the request asks for it.
         *_answers("DetailedAnswer", {"summary": "Sunny", "details": "Clear skies all day."}),
     ]
@@ -380,6 +383,47 @@ def subagent_command_async(run: Run) -> Any:
                 out.append({"namespace": _unrandom(list(namespace)), "update": observe(piece)})
         state = await supervisor.ainvoke(ask("Ask the forecaster about Lima."), STEPS)
         return {"streamed": out, "state": state}
+
+    return arun(body)
+
+
+class WeatherReport(BaseModel):
+    """A weather report."""
+
+    city: str
+    sky: str
+
+
+def structured_subagent_async(run: Run) -> Any:
+    """The subagents page's sub-agent with a `response_format` (the automatic strategy:
+    the provider's structured output where the model's profile has it, else a tool),
+    its `structured_response` handed back by an async tool; the supervisor `astream`ed
+    with `subgraphs=True` and `stream_mode="messages"` (the structured answer's pieces
+    among them), then what each request asked for."""
+    reporter = agents.create_agent(
+        run.make(), tools=[get_weather], response_format=WeatherReport, name="reporter"
+    )
+
+    @tool
+    async def ask_forecaster(query: str) -> str:
+        """Ask the forecaster about the weather."""
+        result = await reporter.ainvoke({"messages": [{"role": "user", "content": query}]})
+        return str(result["structured_response"].model_dump_json())
+
+    supervisor = agents.create_agent(run.make(), tools=[ask_forecaster], name="supervisor")
+
+    async def body() -> Any:
+        with _requests(run) as seen:
+            pieces = [
+                _piece(namespace, *piece)
+                async for namespace, piece in supervisor.astream(
+                    ask("Ask the forecaster about Oslo."),
+                    STEPS,
+                    stream_mode="messages",
+                    subgraphs=True,
+                )
+            ]
+        return {"pieces": pieces, "sent": _bodies(seen)}
 
     return arun(body)
 
@@ -911,6 +955,7 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "handoff_agents_streamed": handoff_agents_streamed,
     "named_subagent_streamed": named_subagent_streamed,
     "subagent_command_async": subagent_command_async,
+    "structured_subagent_async": structured_subagent_async,
     "workflow_agents_async": workflow_agents_async,
     "router_fan_out": router_fan_out,
     "rejected_with_message_async": rejected_with_message_async,
@@ -946,6 +991,7 @@ MULTIAGENT_DIFFERENCES: dict[tuple[str, str], Difference] = {
             "handoff_agents_streamed",
             "named_subagent_streamed",
             "subagent_command_async",
+            "structured_subagent_async",
             "workflow_agents_async",
         )
     },
@@ -971,6 +1017,7 @@ MULTIAGENT_DIFFERENCES: dict[tuple[str, str], Difference] = {
         for scenario in (
             "handoff_agents_streamed",
             "named_subagent_streamed",
+            "structured_subagent_async",
             "workflow_agents_async",
             "rejected_with_message_async",
             "subagent_interrupted",
@@ -987,6 +1034,7 @@ MULTIAGENT_DIFFERENCES: dict[tuple[str, str], Difference] = {
         )
         for scenario in (
             "named_subagent_streamed",
+            "structured_subagent_async",
             "workflow_agents_async",
             "rejected_with_message_async",
             "subagent_interrupted",
