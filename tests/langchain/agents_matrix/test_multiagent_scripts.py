@@ -109,8 +109,8 @@ MULTI_SCRIPT = MockScript(
         # Handoffs: sales hands a broken laptop to support, which answers.
         ScriptRule(user_text=r"\bbroken\b", call="transfer_to_support", args={}),
         ScriptRule(user_text=r"\bbroken\b", after_tool_result=True, reply=FIXED),
-        # Sub-agents called as tools: the supervisor asks the forecaster (or the memo
-        # writer) for the city asked about; the sub-agent then calls get_weather.
+        # Sub-agents called as tools: the supervisor asks the forecaster about the city
+        # asked about; the sub-agent then calls get_weather.
         ScriptRule(
             user_text=r"[Aa]sk the forecaster about (?P<place>\w+)",
             call="ask_forecaster",
