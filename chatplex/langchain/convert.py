@@ -41,9 +41,11 @@ from ..specs import KeyOrder
 from ..specs import ProviderSpec
 from ..specs import spec
 
-# Re-exported: the LangChain layer's modules import both directions from here.
+# Both `to_chatplex_message*` re-exported: the LangChain layer's modules import both
+# directions from here.
 from .from_langchain import to_chatplex_message as to_chatplex_message
 from .from_langchain import to_chatplex_messages as to_chatplex_messages
+from .text_pieces import text_message_chunk
 
 __all__ = [
     "StreamTranslator",
@@ -360,15 +362,11 @@ class StreamTranslator:
         if self._plain is not None and _is_plain(chunk):
             # Most chunks: a text delta alone, whose metadata is known already.
             wire = self._wire or self._provider
-            return LCAIMessageChunk(
-                content=chunk.content,  # type: ignore[arg-type]  # a str (`_is_plain`)
-                id=partner_id(chunk.id, wire) if self._partner else chunk.id,
-                name=chunk.name,
-                additional_kwargs={},
-                response_metadata=dict(self._plain),
-                tool_call_chunks=[],
-                usage_metadata=None,
-                chunk_position=None,
+            return text_message_chunk(
+                chunk.content,  # type: ignore[arg-type]  # a str (`_is_plain`)
+                partner_id(chunk.id, wire) if self._partner else chunk.id,
+                chunk.name,
+                dict(self._plain),
             )
         additional = chunk.additional_kwargs
         metadata = chunk.response_metadata

@@ -35,6 +35,7 @@ from ..messages import chunk_with_calls
 from .convert import StreamTranslator
 from .convert import to_langchain_message
 from .helper_stream import HelperPieces
+from .text_pieces import text_piece
 
 __all__ = [
     "ageneration_chunks",
@@ -270,7 +271,11 @@ class _Ending:
         if message is None:  # a chunk the partner package streams nothing for
             return () if self.helper is None else tuple(self.helper.pieces(ours, None))
         info = self._info(ours, message) if self.style else None
-        piece = ChatGenerationChunk(message=message, generation_info=info)
+        piece = (
+            text_piece(message)
+            if info is None
+            else ChatGenerationChunk(message=message, generation_info=info)
+        )
         if self.helper is not None:
             return tuple(self.helper.pieces(ours, piece))
         before = () if self.held is None else (self.held,)
