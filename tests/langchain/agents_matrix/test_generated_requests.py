@@ -489,10 +489,6 @@ GENERATED_GAPS: dict[tuple[str, str], str] = {
         "langchain-aws sends bind_tools([], tool_choice='any') with no toolConfig (the "
         "choice dropped); chatplex refuses it at bind_tools (ValueError)"
     ),
-    ("assistant_turns_in_a_row", "anthropic"): (
-        "langchain-anthropic sends two AIMessages in a row as two assistant turns (the "
-        "Messages API combines them); chatplex merges them into one turn of two text blocks"
-    ),
     **{
         ("image_by_url", wire): (
             f"{package} refuses an image by URL with ValueError 'Image data only supported "
@@ -538,13 +534,6 @@ def _empty_tools(case: Case, wire: str) -> bool:
     return wire == "openai" and case.tools == []
 
 
-def _ai_turns_in_a_row(case: Case, wire: str) -> bool:
-    kinds = [type(m).__name__ for m in case.history]
-    return wire == "anthropic" and any(
-        a == b == "AIMessage" for a, b in zip(kinds, kinds[1:], strict=False)
-    )
-
-
 def _named_user(case: Case, wire: str) -> bool:
     return wire == "groq" and any(
         isinstance(m, messages.HumanMessage) and m.name for m in case.history
@@ -588,7 +577,6 @@ KEPT_SHAPES: dict[str, Kept] = {
     "images_by_url": Kept("image_by_url", _images_by_url),
     "choice_beside_no_tools": Kept("empty_tools_choice", _choice_beside_no_tools),
     "empty_tools": Kept("empty_tools_choice", _empty_tools),
-    "ai_turns_in_a_row": Kept("assistant_turns_in_a_row", _ai_turns_in_a_row),
     "named_user": Kept("named_speaker", _named_user),
     "empty_ai_turn": Kept("empty_assistant_turn", _empty_ai_turn),
     "gemini_tools": Kept("pydantic_tool", _gemini_tools),
