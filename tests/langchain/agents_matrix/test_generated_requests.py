@@ -471,13 +471,19 @@ GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
 GENERATED_GAPS: dict[tuple[str, str], str] = {
     **{
         ("empty_tools_choice", wire): (
-            f"{package} sends a tool choice beside a bound empty tool list ({form}); "
-            "chatplex sends the choice only with tools"
+            f"{package} sends bind_tools([], tool_choice=...) as `tools: []` beside the "
+            f"choice ({form}); chatplex sends `tools: []` alone, and refuses 'any' at "
+            "bind_tools (ValueError 'needs bound tools'), the choice's translation being "
+            "the engine's (adapters/tool_choice.py), shared by every wire"
         )
         for wire, package, form in (
-            ("anthropic", "langchain-anthropic", "tools: [] with tool_choice {'type': 'auto'}"),
-            ("groq", "langchain-groq", "tools: [] with tool_choice 'auto' / 'none'"),
-            ("mistralai", "langchain-mistralai", "tools: [] with tool_choice 'auto' / 'none'"),
+            (
+                "anthropic",
+                "langchain-anthropic",
+                "{'type': 'auto'}, 'none' as a tool named 'none', {'type': 'any'}",
+            ),
+            ("groq", "langchain-groq", "'auto', 'none', 'required'"),
+            ("mistralai", "langchain-mistralai", "'auto', 'none', 'any'"),
         )
     },
     ("empty_tools_choice", "gemini"): (
@@ -489,17 +495,20 @@ GENERATED_GAPS: dict[tuple[str, str], str] = {
         "langchain-aws sends bind_tools([], tool_choice='any') with no toolConfig (the "
         "choice dropped); chatplex refuses it at bind_tools (ValueError)"
     ),
-    **{
-        ("image_by_url", wire): (
-            f"{package} refuses an image by URL with ValueError 'Image data only supported "
-            "through in-line base64 format.' (an `image` block by URL: "
-            f"{other}); chatplex's ValueError words differ"
-        )
-        for wire, package, other in (
-            ("bedrock_converse", "langchain-aws", "the same"),
-            ("ollama", "langchain-ollama", "PydanticSerializationError, the file not found"),
-        )
-    },
+    ("image_by_url", "bedrock_converse"): (
+        "langchain-aws refuses an image by URL with its own words, a ValueError before "
+        "sending (an `image_url` block: 'The image URL provided is not supported. Expected "
+        "image URL format is base64-encoded images. ...'; an `image` block: 'Image data "
+        "only supported through in-line base64 format.'); chatplex's ValueError names the "
+        "message and block in words of its own"
+    ),
+    ("image_by_url", "ollama"): (
+        "langchain-ollama refuses an image by URL before sending: an `image_url` block "
+        "with the ollama SDK's PydanticSerializationError (it reads the URL as a file "
+        "path: 'File https://... does not exist'), an `image` block with ValueError "
+        "'Image data only supported through in-line base64 format.'; chatplex's "
+        "ValueError names the message and block in words of its own"
+    ),
 }
 
 
