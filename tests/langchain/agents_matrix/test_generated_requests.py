@@ -8,12 +8,14 @@ Every history-shape difference found before was found by a hand-written scenario
 a time; this file draws them. A case is a conversation in an order a real loop produces
 (a system prompt of a string or text blocks; user turns of a string, text blocks, an
 image by URL or base64 in OpenAI's and LangChain's block shapes, a `name`; assistant
-turns of text, "", blocks, tool calls alone or beside text, several calls, a replayed
-reply's `additional_kwargs`; each call answered by its result: a string, text blocks, an
-error status, an artifact; follow-up turns), the settings of the call (`stop`,
-`temperature`, `max_tokens`) and a bound tool set (pydantic / TypedDict / function /
-dict tools with optional, Literal, list and nested fields; each tool choice, `tools=[]`
-beside one, `parallel_tool_calls`), sent by invoke, ainvoke or stream.
+turns of text, "", blocks, tool calls alone or beside text or a ChatAnthropic reply's
+`tool_use` blocks, several calls, a replayed reply's `additional_kwargs`, id and usage;
+each call answered by its result: a string, text blocks (one with a cache marker), an
+error status, an artifact, named as LangGraph's ToolNode names it; follow-up turns), the
+settings of the call (`stop`, `temperature`, `max_tokens`) and a bound tool set
+(pydantic / TypedDict / function / dict tools with optional, Literal, Enum, list and
+nested fields; each tool choice, `tools=[]` beside one, `parallel_tool_calls`), sent by
+invoke, ainvoke or stream.
 
 What the generator found, each minimised to a named scenario (the smallest history
 showing it), is a cell of `SCENARIOS` below: the same, or a row of this file's tables;
@@ -23,6 +25,7 @@ gap stays visible as its named cell.
 
 from __future__ import annotations
 
+import enum
 import random
 import warnings
 from collections.abc import Callable
@@ -63,7 +66,7 @@ pytestmark = pytest.mark.xdist_group("agents_matrix_generated_requests")
 
 #: The seed every case is drawn from (with its wire and number), and how many per wire.
 SEED = 59
-CASES_PER_WIRE = 24
+CASES_PER_WIRE = 40
 
 
 # ---- the tools a case may bind --------------------------------------------------------------
@@ -76,6 +79,13 @@ class Address(BaseModel):
     zip_code: str | None = None
 
 
+class Meal(enum.Enum):
+    """A meal on board."""
+
+    VEGAN = "vegan"
+    STANDARD = "standard"
+
+
 class BookTrip(BaseModel):
     """Book a trip for some travellers."""
 
@@ -83,6 +93,7 @@ class BookTrip(BaseModel):
     travellers: list[str] = Field(description="Who travels")
     cabin: Literal["economy", "business"] = "economy"
     nights: int | None = None
+    meal: Meal | None = None
 
 
 class Convert(TypedDict):
@@ -211,6 +222,23 @@ def _openai_calls(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _tool_uses(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The content of a replayed ChatAnthropic reply calling `calls`: its text, then a
+    `tool_use` block per call."""
+    uses = [
+        {"type": "tool_use", "id": c["id"], "name": c["name"], "input": c["args"]} for c in calls
+    ]
+    return [{"type": "text", "text": "Checking."}, *uses]
+
+
+def _replayed(rng: random.Random) -> dict[str, Any]:
+    """What else a replayed reply may carry: its id and usage (none of it sent back)."""
+    if rng.random() < 0.6:
+        return {}
+    usage = {"input_tokens": 9, "output_tokens": 3, "total_tokens": 12}
+    return {"id": "run-7f3a", "usage_metadata": usage}
+
+
 def _calling(rng: random.Random, turn: int) -> list[messages.BaseMessage]:
     """An assistant turn calling tools, then each call's result."""
     names = rng.sample(sorted(CALLS), rng.choice([1, 1, 2]))
@@ -218,12 +246,14 @@ def _calling(rng: random.Random, turn: int) -> list[messages.BaseMessage]:
         {"name": n, "args": CALLS[n], "id": f"call_{turn}{i}", "type": "tool_call"}
         for i, n in enumerate(names)
     ]
-    content: Any = rng.choice(["", "", "Let me check.", [{"type": "text", "text": "Checking."}]])
+    content: Any = rng.choice(
+        ["", "", "Let me check.", [{"type": "text", "text": "Checking."}], _tool_uses(calls)]
+    )
     extra: dict[str, Any] = rng.choice(
         [{}, {"refusal": None}, {"tool_calls": _openai_calls(calls)}]
     )
     out: list[messages.BaseMessage] = [
-        messages.AIMessage(content, tool_calls=calls, additional_kwargs=extra)
+        messages.AIMessage(content, tool_calls=calls, additional_kwargs=extra, **_replayed(rng))
     ]
     for call in calls:
         kind = rng.choice(["str", "blocks", "error", "artifact"])
@@ -237,6 +267,8 @@ def _calling(rng: random.Random, turn: int) -> list[messages.BaseMessage]:
             result, more = f"Error: {call['name']} failed", {"status": "error"}
         elif kind == "artifact":
             more = {"artifact": {"raw": [1, 2]}}
+        if rng.random() < 0.5:  # named, as LangGraph's ToolNode names it
+            more["name"] = call["name"]
         out.append(messages.ToolMessage(result, tool_call_id=call["id"], **more))
     return out
 
@@ -244,7 +276,7 @@ def _calling(rng: random.Random, turn: int) -> list[messages.BaseMessage]:
 def _answer(rng: random.Random) -> messages.AIMessage:
     content: Any = rng.choice(["It is sunny.", "", [{"type": "text", "text": "It is sunny."}]])
     extra: dict[str, Any] = rng.choice([{}, {"refusal": None}])
-    return messages.AIMessage(content, additional_kwargs=extra)
+    return messages.AIMessage(content, additional_kwargs=extra, **_replayed(rng))
 
 
 def _history(rng: random.Random) -> list[messages.BaseMessage]:
