@@ -1,6 +1,7 @@
 """Anthropic request side: chatplex messages and settings → Messages API body parts.
 
-Leading system messages become `system`; consecutive same-role turns are merged; an
+Leading system messages become `system`; consecutive user turns are merged (assistant
+turns in a row go apart, as both partners send them); an
 empty AI message before the last message is left out, a final one is sent empty and
 without trailing whitespace (the API's rules for a prefill);
 `ToolMessage`s become user `tool_result` blocks (first in their turn, as the API requires);
@@ -81,8 +82,10 @@ def to_wire_messages(
             role, content = _turn(messages[i], i, error_flags)
         if i == last and role == "assistant":
             content = _without_trailing_space(content)
-        if joined and turns and turns[-1]["role"] == role:
-            # Anthropic wants alternating roles: consecutive same-role messages become one.
+        if joined and turns and turns[-1]["role"] == role == "user":
+            # Consecutive user turns (tool results among them) become one, as
+            # langchain-anthropic's and langchain-aws' _merge_messages merge them; assistant
+            # turns in a row go apart, as theirs (the API combines them).
             turns[-1]["content"] = _join(turns[-1]["content"], content, role)
         else:
             turns.append({"role": role, "content": content})

@@ -245,6 +245,12 @@ class CompatibleAdapter(OpenAIAdapter):
         return super().rebuilt_text_roles if given is None else given
 
     @property
+    def tool_text_keys(self) -> frozenset[str]:
+        """The keys its partner keeps on a tool result's text: the profile's, else
+        langchain-openai's."""
+        return self.profile.tool_text_keys or super().tool_text_keys
+
+    @property
     def content_part_keys(self) -> frozenset[str] | None:  # type: ignore[override]
         """The keys its partner package keeps on a content part: the profile's."""
         return self.profile.content_part_keys

@@ -178,6 +178,7 @@ MISTRALAI = Preset(
         "https://api.mistral.ai/v1",
         dropped_input_blocks=frozenset(),  # langchain-mistralai sends every block
         empty_tool_list_sent=True,  # langchain-mistralai's bind_tools([]): `tools: []`
+        tool_text_keys=frozenset({"type", "text"}),  # Mistral refuses other keys
         key_variables=("MISTRAL_API_KEY",),
         base_variables=("MISTRAL_BASE_URL",),
         # Mistral's API names the seed `random_seed` (its tool_choice takes

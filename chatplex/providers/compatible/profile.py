@@ -375,6 +375,10 @@ class Profile:
     #: partner built on langchain-openai's conversion sends them (None: those two;
     #: empty: each block as given, as langchain-groq sends it).
     rebuilt_text_roles: frozenset[str] | None = None
+    #: The keys a tool result's text block keeps when rebuilt (None: langchain-openai's,
+    #: with its `prompt_cache_breakpoint`; langchain-mistralai keeps type and text, as
+    #: Mistral refuses other keys there).
+    tool_text_keys: frozenset[str] | None = None
     #: The keys each content part keeps, the others dropped, before a lone text block
     #: is read (every role: langchain-fireworks filters parts to its SDK's content part,
     #: as Fireworks refuses other keys: a file by `file_id` goes as `{"type": "file"}`);

@@ -70,6 +70,7 @@ from ...secret import Secret
 from .errors import CHAT_ERROR_FAMILIES
 from .request import LANGCHAIN_OPENAI_REBUILT_TEXT
 from .request import LANGCHAIN_OPENAI_TEXT_EXTRAS
+from .request import LANGCHAIN_OPENAI_TOOL_TEXT_KEYS
 from .request import OPENAI_ROLE_KEY
 from .request import wire_message
 from .request import wire_tool
@@ -202,6 +203,11 @@ class OpenAIAdapter(Adapter):
         """The roles whose text blocks go with langchain-openai's keys only: its."""
         return LANGCHAIN_OPENAI_REBUILT_TEXT
 
+    @property
+    def tool_text_keys(self) -> frozenset[str]:
+        """The keys a rebuilt tool result's text block keeps: langchain-openai's."""
+        return LANGCHAIN_OPENAI_TOOL_TEXT_KEYS
+
     def __init__(
         self,
         *,
@@ -302,6 +308,7 @@ class OpenAIAdapter(Adapter):
                     text_extras=self.text_extras_roles,
                     part_keys=self.content_part_keys,
                     rebuilt_text=self.rebuilt_text_roles,
+                    tool_text_keys=self.tool_text_keys,
                 )
                 for m in messages
             ],

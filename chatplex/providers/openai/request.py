@@ -58,6 +58,9 @@ _REBUILT_TEXT_KEYS = {
 }
 #: The roles langchain-openai rebuilds text blocks of (`wire_message`'s `rebuilt_text`).
 LANGCHAIN_OPENAI_REBUILT_TEXT = frozenset(_REBUILT_TEXT_KEYS)
+#: The keys langchain-openai keeps on a tool result's text block (`wire_message`'s
+#: `tool_text_keys`).
+LANGCHAIN_OPENAI_TOOL_TEXT_KEYS = _REBUILT_TEXT_KEYS["tool"]
 
 
 def system_role(message: SystemMessage) -> str:
@@ -80,6 +83,7 @@ def wire_message(
     text_extras: frozenset[str] = LANGCHAIN_OPENAI_TEXT_EXTRAS,
     part_keys: frozenset[str] | None = None,
     rebuilt_text: frozenset[str] = LANGCHAIN_OPENAI_REBUILT_TEXT,
+    tool_text_keys: frozenset[str] = LANGCHAIN_OPENAI_TOOL_TEXT_KEYS,
 ) -> dict[str, Any]:
     """One message on the wire; `dropped`, block types left out of a user, system or
     tool message's content (as its partner package leaves them out); `text_blocks`,
@@ -92,13 +96,15 @@ def wire_message(
     content part keeps (as langchain-fireworks filters them), None: all;
     `rebuilt_text`, the roles ("assistant", "tool") whose text blocks go with
     langchain-openai's keys only (`_REBUILT_TEXT_KEYS`), as a partner built on its
-    conversion sends them (the others' go as given)."""
+    conversion sends them (the others' go as given); `tool_text_keys`, the keys a
+    rebuilt tool result's text block keeps (langchain-openai's keep its
+    `prompt_cache_breakpoint`; langchain-mistralai's type and text only)."""
     out = _wire_message(message, dropped, text_blocks)
     role = "system" if out["role"] == "developer" else out["role"]
     if role not in text_extras and isinstance(out.get("content"), list):
         out["content"] = [_without_extras(b) for b in out["content"]]
     if role in rebuilt_text and isinstance(out.get("content"), list):
-        keys = _REBUILT_TEXT_KEYS[role]
+        keys = tool_text_keys if role == "tool" else _REBUILT_TEXT_KEYS[role]
         out["content"] = [_rebuilt_text(b, keys) for b in out["content"]]
     content = out.get("content")
     if part_keys is not None and isinstance(content, list):

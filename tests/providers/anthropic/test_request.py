@@ -46,7 +46,7 @@ def test_system_blocks_stay_blocks_and_must_be_text() -> None:
         to_wire_messages([SystemMessage([{"type": "image", "source": {}}]), HumanMessage("q")])
 
 
-def test_consecutive_turns_of_one_role_are_merged() -> None:
+def test_consecutive_user_turns_are_merged() -> None:
     _, turns = to_wire_messages([HumanMessage("one"), HumanMessage("two"), AIMessage("three")])
     assert turns == [
         {
@@ -55,6 +55,22 @@ def test_consecutive_turns_of_one_role_are_merged() -> None:
         },
         {"role": "assistant", "content": "three"},
     ]
+
+
+def test_assistant_turns_in_a_row_go_apart_as_langchain_anthropic_sends_them() -> None:
+    # Both partners (langchain-anthropic, langchain-aws' ChatBedrock) merge runs of user
+    # and tool messages only; the API combines assistant turns itself.
+    history = [HumanMessage("hi"), AIMessage("one"), AIMessage("two"), HumanMessage("again")]
+    _, turns = to_wire_messages(history)
+    assert [t["content"] for t in turns] == ["hi", "one", "two", "again"]
+    partner = pytest.importorskip("langchain_anthropic.chat_models")
+    from langchain_core import messages as lc
+
+    theirs = partner._format_messages(
+        [lc.HumanMessage("hi"), lc.AIMessage("one"), lc.AIMessage("two"), lc.HumanMessage("again")],
+        model="claude-sonnet-4-5",
+    )[1]
+    assert turns == theirs
 
 
 def test_an_empty_reply_before_the_last_message_is_left_out_its_neighbours_apart() -> None:

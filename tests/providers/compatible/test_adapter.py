@@ -703,11 +703,12 @@ def test_an_assistant_turns_text_after_its_reasoning_is_one_string_elsewhere(nam
     assert sent.json["messages"][0]["content"] == "Hi"
 
 
-#: A reply's text blocks (a Responses reply's `id`, `annotations`; a cache marker), each
+#: A reply's text blocks (a Responses reply's `id`, `annotations`; cache markers), each
 #: preset's partner class and what it builds its request with.
 MARKED_TEXT = [
     {"type": "text", "text": "Hi", "id": "msg_1", "annotations": [{"type": "url_citation"}]},
     {"type": "text", "text": " there", "cache_control": {"type": "ephemeral"}},
+    {"type": "text", "text": "!", "prompt_cache_breakpoint": {"ttl": "5m"}},
 ]
 TEXT_PARTNERS = {
     "groq": ("langchain_groq", "ChatGroq"),  # each block as given
@@ -715,6 +716,7 @@ TEXT_PARTNERS = {
     "xai": ("langchain_xai", "ChatXAI"),  # BaseChatOpenAI: langchain-openai's rebuild
     "together": ("langchain_together", "ChatTogether"),
     "nebius": ("langchain_nebius", "ChatNebius"),
+    "mistralai": ("langchain_mistralai", "ChatMistralAI"),  # a tool result's: type, text
 }
 
 
@@ -725,6 +727,8 @@ def _partner_messages(name: str, history: list[Any]) -> list[dict[str, Any]]:
         return list(partner._create_message_dicts(history, None)[0])
     if name == "perplexity":
         return [partner._convert_message_to_dict(m) for m in history]
+    if name == "mistralai":
+        return list(partner._create_message_dicts(history, None)[0])
     return list(partner._get_request_payload(history)["messages"])
 
 

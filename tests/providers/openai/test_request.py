@@ -368,3 +368,11 @@ def test_a_tool_results_text_goes_as_langchain_openai_sanitizes_it() -> None:
     assert [tool_result_text(b) for b in MARKED_TEXT] == theirs["content"]
     # A user's blocks go as given.
     assert wire_message(HumanMessage(MARKED_TEXT[:2]))["content"] == MARKED_TEXT[:2]
+
+
+def test_a_tool_results_text_keeps_the_keys_its_wire_keeps() -> None:
+    # langchain-mistralai's _sanitize_chat_completions_content: type and text only.
+    sent = wire_message(
+        ToolMessage(MARKED_TEXT, tool_call_id="c1"), tool_text_keys=frozenset({"type", "text"})
+    )
+    assert sent["content"] == [{"type": "text", "text": b["text"]} for b in MARKED_TEXT]
