@@ -1,6 +1,7 @@
 """Anthropic request side: chatplex messages and settings → Messages API body parts.
 
-Leading system messages become `system`; consecutive same-role turns are merged; an
+Leading system messages become `system`; consecutive user turns are merged (replies in a
+row go apart: the API joins them, and langchain-anthropic sends them so); an
 empty AI message before the last message is left out, a final one is sent empty and
 without trailing whitespace (the API's rules for a prefill);
 `ToolMessage`s become user `tool_result` blocks (first in their turn, as the API requires);
@@ -81,8 +82,9 @@ def to_wire_messages(
             role, content = _turn(messages[i], i, error_flags)
         if i == last and role == "assistant":
             content = _without_trailing_space(content)
-        if joined and turns and turns[-1]["role"] == role:
-            # Anthropic wants alternating roles: consecutive same-role messages become one.
+        if joined and turns and turns[-1]["role"] == role == "user":
+            # User turns in a row (tool results among them) become one, as
+            # langchain-anthropic merges them; replies in a row go apart, as theirs.
             turns[-1]["content"] = _join(turns[-1]["content"], content, role)
         else:
             turns.append({"role": role, "content": content})
