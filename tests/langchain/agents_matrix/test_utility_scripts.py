@@ -25,7 +25,8 @@ reached the server when the helper's output is sent.
   `JsonOutputToolsParser` / `JsonOutputKeyToolsParser(return_id=True)` /
   `PydanticToolsParser` over two calls in one reply, invoked and batched; a chain of
   `bind(stop=...)`, `with_types` and `with_listeners` batched with a bad input among good
-  ones (`return_exceptions=True`).
+  ones (`return_exceptions=True`); `astream_log(include_names=[...])` of a chain: the
+  model's log entry (its pieces and final output).
 What test_chain_scripts.py, test_scripts.py, test_persist_scripts.py and
 test_model_api.py run already is left out.
 """
@@ -78,6 +79,7 @@ from ._kit import observe
 from ._kit import run_cell
 from ._kit import scripted
 from .test_config_scripts import FALLBACK_WIRE
+from .test_config_scripts import _deprecated_alike
 from .test_config_scripts import _requests
 from .test_model_api import _caught
 from .test_model_api import _ids_masked
@@ -528,6 +530,35 @@ def typed_batch_listeners(run: Run) -> Any:
     }
 
 
+def chain_log_model(run: Run) -> Any:
+    """`(prompt | model.with_config(run_name="talker") | StrOutputParser()).astream_log(
+    include_names=["talker"])`: the model's log entry as the final state holds it (its
+    type, tags, streamed pieces and final output, `llm_output` included) and the
+    chain's streamed and final output."""
+    model = run.make().with_config(run_name="talker", tags=["model"])
+    prompt = prompts.ChatPromptTemplate.from_messages([("user", "{q}")])
+    chain = prompt | model | output_parsers.StrOutputParser()
+
+    async def body() -> Any:
+        final: Any = None
+        with _deprecated_alike():
+            async for patch in chain.astream_log({"q": HELLO}, include_names=["talker"]):
+                final = patch if final is None else final + patch
+        log = final.state["logs"]["talker"]
+        return {
+            "log": {
+                "type": log["type"],
+                "tags": sorted(log["tags"]),
+                "streamed": [observe(c) for c in log["streamed_output"]],
+                "final": masked(observe(log["final_output"])),
+            },
+            "streamed_output": final.state["streamed_output"],
+            "final_output": final.state["final_output"],
+        }
+
+    return arun(body)
+
+
 def _stop_sent(body: dict[str, Any]) -> Any:
     """The stop words a request body carries (at its top level or one level down)."""
     for key, value in body.items():
@@ -558,6 +589,7 @@ SCENARIOS = {
     "foreign_replies": foreign_replies,
     "tool_parsers_two_calls": tool_parsers_two_calls,
     "typed_batch_listeners": typed_batch_listeners,
+    "chain_log_model": chain_log_model,
 }
 
 
