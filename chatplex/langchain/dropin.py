@@ -151,8 +151,9 @@ class DropInChatModel(ChatChatplex):
         # A chatplex cache (`cache=SQLiteCache(...)`) is the engine's: LangChain's `cache`
         # field takes only LangChain's caches, which stay LangChain's.
         ours = {"cache"} if isinstance(values.get("cache"), BaseCache) else set()
-        langchain_side = {k: v for k, v in values.items() if k in _LANGCHAIN_SIDE - ours}
-        settings = {k: v for k, v in values.items() if k not in _LANGCHAIN_SIDE - ours}
+        kept = (_LANGCHAIN_SIDE | _subclass_fields(cls)) - ours
+        langchain_side = {k: v for k, v in values.items() if k in kept}
+        settings = {k: v for k, v in values.items() if k not in kept}
         # LangChain's settings that also choose the request: the engine takes them too
         # (`output_version="responses/v1"` is langchain-openai's switch to the Responses API).
         # `output_version="v1"` (LangChain's standard blocks) stays LangChain's alone: its
@@ -730,6 +731,16 @@ def _without_credentials(form: PartnerFields, written: dict[str, Any]) -> dict[s
     secret-named keys of `extra_body`, a URL's user info), as every chatplex form shows
     them: the partner class would write them in clear."""
     return {k: v if k in form.secrets else _masked(v, k) for k, v in written.items()}
+
+
+@functools.cache
+def _subclass_fields(cls: type[DropInChatModel]) -> frozenset[str]:
+    """The fields a script's subclass of a drop-in declares (`class Mine(ChatOpenAI):
+    suffix: str = "!"`): pydantic's, as on a subclass of the partner, not the engine's."""
+    made = next(
+        (k for k in cls.__mro__ if "_engine" in vars(k) and issubclass(k, DropInChatModel)), cls
+    )
+    return frozenset(cls.model_fields) - frozenset(made.model_fields)
 
 
 def _rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, Any]:
