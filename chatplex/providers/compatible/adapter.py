@@ -246,6 +246,11 @@ class CompatibleAdapter(OpenAIAdapter):
         return super().rebuilt_text_roles if given is None else given
 
     @property
+    def developer_role_sent(self) -> bool:  # type: ignore[override]
+        """As its partner package sends a developer-role message: the profile's."""
+        return self.profile.developer_role_sent
+
+    @property
     def content_part_keys(self) -> frozenset[str] | None:  # type: ignore[override]
         """The keys its partner package keeps on a content part: the profile's."""
         return self.profile.content_part_keys

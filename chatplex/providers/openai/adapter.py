@@ -191,6 +191,9 @@ class OpenAIAdapter(Adapter):
     lone_text_as_string = False
     #: The keys a content part keeps (None: all; langchain-openai filters none).
     content_part_keys: frozenset[str] | None = None
+    #: Whether a system message marked for the developer role goes with it
+    #: (langchain-openai sends `developer`).
+    developer_role_sent = True
 
     @property
     def text_extras_roles(self) -> frozenset[str]:
@@ -302,6 +305,7 @@ class OpenAIAdapter(Adapter):
                     text_extras=self.text_extras_roles,
                     part_keys=self.content_part_keys,
                     rebuilt_text=self.rebuilt_text_roles,
+                    developer_role=self.developer_role_sent,
                 )
                 for m in messages
             ],

@@ -80,6 +80,7 @@ def wire_message(
     text_extras: frozenset[str] = LANGCHAIN_OPENAI_TEXT_EXTRAS,
     part_keys: frozenset[str] | None = None,
     rebuilt_text: frozenset[str] = LANGCHAIN_OPENAI_REBUILT_TEXT,
+    developer_role: bool = True,
 ) -> dict[str, Any]:
     """One message on the wire; `dropped`, block types left out of a user, system or
     tool message's content (as its partner package leaves them out); `text_blocks`,
@@ -92,8 +93,12 @@ def wire_message(
     content part keeps (as langchain-fireworks filters them), None: all;
     `rebuilt_text`, the roles ("assistant", "tool") whose text blocks go with
     langchain-openai's keys only (`_REBUILT_TEXT_KEYS`), as a partner built on its
-    conversion sends them (the others' go as given)."""
+    conversion sends them (the others' go as given); `developer_role`, whether a system
+    message marked for the developer role goes with it (else as "system", as a partner
+    that writes every system message so sends it)."""
     out = _wire_message(message, dropped, text_blocks)
+    if out["role"] == "developer" and not developer_role:
+        out["role"] = "system"
     role = "system" if out["role"] == "developer" else out["role"]
     if role not in text_extras and isinstance(out.get("content"), list):
         out["content"] = [_without_extras(b) for b in out["content"]]
