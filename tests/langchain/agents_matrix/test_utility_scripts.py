@@ -13,10 +13,10 @@ reached the server when the helper's output is sent.
   async: the kept messages and what was sent.
 - Replies converted: `convert_to_openai_messages` (`text_format="block"`,
   `include_id=True`) of a reply, a tool call and a merged streamed call, then
-  `convert_to_messages` back and sent; `message_to_dict` / `messages_from_dict` of
-  streamed chunks, `dumpd` / `load` of a merged call and of `message_chunk_to_message`;
-  `get_buffer_string` with its prefixes and as XML; `pretty_repr()` / `pretty_print()`
-  of a streamed call.
+  `convert_to_messages` back and sent; a developer-role turn as dicts and converted;
+  `message_to_dict` / `messages_from_dict` of streamed chunks, `dumpd` / `load` of a
+  merged call and of `message_chunk_to_message`; `get_buffer_string` with its prefixes
+  and as XML; `pretty_repr()` / `pretty_print()` of a streamed call.
 - Runnables around the model: `RunnableWithMessageHistory` over two interleaved sessions
   (and a third async); a `ChatPromptTemplate` with partial variables (a value and a
   function) and optional `MessagesPlaceholder`s; `configurable_alternatives` and
@@ -315,6 +315,22 @@ def openai_format_replies(run: Run) -> Any:
         "blocks": masked(blocks),
         "back": messages.convert_to_messages(plain),
         "reply": reply,
+        "sent": [_conversation(b) for b in seen.bodies],
+    }
+
+
+def developer_turns(run: Run) -> Any:
+    """A developer message (OpenAI's role for system rules) as a script writes it: role
+    dicts handed to `invoke`, and `convert_to_messages([("developer", ...), ...])` (a
+    SystemMessage marked `__openai_role__`): the replies and what each request carried."""
+    model = run.make()
+    converted = messages.convert_to_messages([("developer", "Be brief."), ("user", HELLO)])
+    dicts = [{"role": "developer", "content": "Be brief."}, {"role": "user", "content": HELLO}]
+    with _requests(run) as seen:
+        replies = [model.invoke(dicts), model.invoke(converted)]
+    return {
+        "converted": converted,
+        "replies": replies,
         "sent": [_conversation(b) for b in seen.bodies],
     }
 
@@ -619,6 +635,7 @@ SCENARIOS = {
     "filtered_history": filtered_history,
     "merged_runs_sent": merged_runs_sent,
     "openai_format_replies": openai_format_replies,
+    "developer_turns": developer_turns,
     "chunk_dicts": chunk_dicts,
     "buffer_formats": buffer_formats,
     "pretty_streams": pretty_streams,
