@@ -51,6 +51,7 @@ from langchain_core import chat_history
 from langchain_core import load
 from langchain_core import messages
 from langchain_core import output_parsers
+from langchain_core import outputs
 from langchain_core import prompt_values
 from langchain_core import prompts
 from langchain_core import runnables
@@ -580,9 +581,10 @@ def chain_log_model(run: Run) -> Any:
 
 def subclassed_model(run: Run) -> Any:
     """A script's subclass of the class (`class Suffixed(ChatOpenAI)`) with a field of
-    its own, `_generate` adding it to the reply and `_llm_type` overridden: the field,
-    the reply invoked and ainvoked (the partner's `_agenerate` runs `_generate` where it
-    has no async of its own), the streamed text (not through `_generate`) and the type."""
+    its own, `_generate` and `_stream` adding it to the reply and `_llm_type` overridden:
+    the field, the reply invoked and ainvoked, the text streamed and astreamed (LangChain
+    runs `_generate` / `_stream` for the async calls where the partner has no async path
+    of its own) and the type."""
     base = run.wire.partner() if run.side == "langchain" else chatplex_class(run.wire.cls)
 
     class Suffixed(base):  # type: ignore[misc,valid-type]
@@ -594,6 +596,10 @@ def subclassed_model(run: Run) -> Any:
             message.content = text_of(message.content) + self.suffix
             return result
 
+        def _stream(self, *args: Any, **kwargs: Any) -> Any:
+            yield from super()._stream(*args, **kwargs)
+            yield outputs.ChatGenerationChunk(message=messages.AIMessageChunk(self.suffix))
+
         @property
         def _llm_type(self) -> str:
             return "suffixed"
@@ -603,13 +609,14 @@ def subclassed_model(run: Run) -> Any:
         model = Suffixed(suffix="!!", **run.wire.settings(run.server.url))
 
     async def body() -> Any:
-        return await model.ainvoke(HELLO)
+        streamed = "".join([text_of(c.content) async for c in model.astream(HELLO)])
+        return {"ainvoke": await model.ainvoke(HELLO), "astream": streamed}
 
     return {
         "suffix": model.suffix,
         "invoke": model.invoke(HELLO),
-        "ainvoke": arun(body),
         "stream": "".join(text_of(c.content) for c in model.stream(HELLO)),
+        "async": arun(body),
         "type": model._llm_type,
     }
 
@@ -732,14 +739,7 @@ UTILITY_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-UTILITY_GAPS: dict[tuple[str, str], str] = {
-    ("subclassed_model", "bedrock_converse"): (
-        "langchain-aws' ChatBedrockConverse has no async path of its own: LangChain's "
-        "`_agenerate` runs the sync `_generate` in a thread, so a subclass overriding "
-        "`_generate` changes `ainvoke`'s reply too ('Echo: ...!!'); the drop-in's own "
-        "async path leaves the override out ('Echo: ...')"
-    ),
-}
+UTILITY_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(
