@@ -87,6 +87,7 @@ from .test_config_scripts import _deprecated_alike
 from .test_config_scripts import _requests
 from .test_model_api import _caught
 from .test_model_api import _ids_masked
+from .test_reply_scripts import _merged
 from .test_scripts import HELLO
 from .test_scripts import SCRIPT_WIRES
 
@@ -108,13 +109,6 @@ _utility_script = scripted(
         ]
     )
 )
-
-
-def _merged(chunks: list[Any]) -> Any:
-    merged = None
-    for chunk in chunks:
-        merged = chunk if merged is None else merged + chunk
-    return merged
 
 
 def _history(run: Run, model: Any | None = None) -> list[Any]:
