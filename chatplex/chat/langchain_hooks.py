@@ -52,6 +52,10 @@ class LangChainHooks:
     #: that re-exports it): once that module is loaded, the drop-in's models pass
     #: `isinstance` checks of that class (`langchain/partner_class.py`). None: no class.
     langchain_partner_class: ClassVar[str | None] = None
+    #: Whether that class has no async path of its own (LangChain runs its `_generate` /
+    #: `_stream` in a thread for `ainvoke` / `astream`): a script's subclass overriding
+    #: one changes the async calls too, as the drop-in's then do.
+    langchain_async_through_sync: ClassVar[bool] = False
     #: Whether a tool list, an empty one too, was bound on it under its LangChain name
     #: (`bind_tools`, `tools=` per call; set on the bound copy by `chat/tool_binding.py`):
     #: the wires whose partner sends a bound `[]` send it (`Adapter.empty_tool_list_sent`).

@@ -6,6 +6,7 @@ partner's fields is `dropin_settings.py`'s."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 from collections.abc import Mapping
@@ -120,8 +121,9 @@ class DropInChatModel(ChatChatplex):
         # A chatplex cache (`cache=SQLiteCache(...)`) is the engine's: LangChain's `cache`
         # field takes only LangChain's caches, which stay LangChain's.
         ours = {"cache"} if isinstance(values.get("cache"), BaseCache) else set()
-        langchain_side = {k: v for k, v in values.items() if k in _LANGCHAIN_SIDE - ours}
-        settings = {k: v for k, v in values.items() if k not in _LANGCHAIN_SIDE - ours}
+        kept = (_LANGCHAIN_SIDE | _subclass_fields(cls)) - ours
+        langchain_side = {k: v for k, v in values.items() if k in kept}
+        settings = {k: v for k, v in values.items() if k not in kept}
         # LangChain's settings that also choose the request: the engine takes them too
         # (`output_version="responses/v1"` is langchain-openai's switch to the Responses API).
         # `output_version="v1"` (LangChain's standard blocks) stays LangChain's alone: its
@@ -618,3 +620,13 @@ def _as_given(messages: object) -> list[BaseMessage]:
 def _parameters(engine: type[ChatModel]) -> frozenset[str]:
     """The engine's named constructor parameters."""
     return frozenset(inspect.signature(engine).parameters)
+
+
+@functools.cache
+def _subclass_fields(cls: type[DropInChatModel]) -> frozenset[str]:
+    """The fields a script's subclass of a drop-in declares (`class Mine(ChatOpenAI):
+    suffix: str = "!"`): pydantic's, as on a subclass of the partner, not the engine's."""
+    made = next(
+        (k for k in cls.__mro__ if "_engine" in vars(k) and issubclass(k, DropInChatModel)), cls
+    )
+    return frozenset(cls.model_fields) - frozenset(made.model_fields)

@@ -352,7 +352,23 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
+        if self._async_through_sync("_generate"):
+            return await super()._agenerate(messages, stop, run_manager, **kwargs)
         return await generation.agenerate(self, messages, stop, run_manager, kwargs)
+
+    def _async_through_sync(self, method: str) -> bool:
+        """Whether an async call runs the sync `method` in a thread, as LangChain runs
+        the partner's where that class has no async path of its own: only where a
+        script's subclass overrides `method` (else the engine's async path makes the
+        same call)."""
+        if getattr(type(self), method) is getattr(ChatChatplex, method):
+            return False
+        engine = primary(self.chatplex_model)
+        return (
+            self._under_partner_name
+            and isinstance(engine, ChatModel)
+            and engine.langchain_async_through_sync
+        )
 
     def _should_stream(
         self,
@@ -412,7 +428,12 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        async for piece in generation.astream(self, messages, stop, kwargs):
+        pieces = (
+            super()._astream(messages, stop, run_manager, **kwargs)
+            if self._async_through_sync("_stream")
+            else generation.astream(self, messages, stop, kwargs)
+        )
+        async for piece in pieces:
             yield piece
 
 

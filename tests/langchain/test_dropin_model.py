@@ -37,6 +37,27 @@ def test_the_engines_checks_and_refusals_apply() -> None:
         ChatAnthropic(model="a", model_name="b", api_key="k")
 
 
+def test_a_scripts_subclass_keeps_its_own_fields() -> None:
+    # As on a subclass of langchain-openai's ChatOpenAI: the subclass's own fields are
+    # pydantic's, not the engine's settings (the engine refused `suffix` as unknown).
+    class Suffixed(ChatOpenAI):
+        suffix: str = "!"
+
+        def _generate(self, *args: Any, **kwargs: Any) -> Any:
+            result = super()._generate(*args, **kwargs)
+            result.generations[0].message.content += self.suffix
+            return result
+
+    model = Suffixed(
+        model="gpt-4o-mini", base_url=base_url("openai"), api_key="sk-secret-123", suffix="!!"
+    )
+    assert model.suffix == "!!" and "suffix" not in model.partner_kwargs
+    assert model.invoke("hi").content == "Echo: hi!!"
+    assert Suffixed(model="m", api_key="k").suffix == "!"
+    with pytest.raises(TypeError, match=r"did you mean 'temperature'"):
+        Suffixed(model="m", api_key="k", temprature=1)
+
+
 def test_langchains_own_settings_stay_langchains() -> None:
     handler_calls: list[str] = []
 

@@ -13,9 +13,13 @@ from typing import Any
 import pytest
 from _chatchatplex import PROVIDERS
 from _chatchatplex import llm
+from _lckit import BEDROCK_CREDENTIALS
+from _lckit import MODELS
 from _lckit import base_url
 from langchain_core.messages import AIMessage as LCAI
+from langchain_core.messages import AIMessageChunk as LCAIChunk
 from langchain_core.output_parsers import StrOutputParser
+from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.prompts import PromptTemplate
 from pydantic import BaseModel
 
@@ -120,6 +124,43 @@ async def test_async_is_chatplex_async_on_the_loop_thread() -> None:
     assert (await model.ainvoke("hi")).content == "async"
     assert "".join([str(c.content) async for c in model.astream("hi")]) == "ab"
     assert inner.threads == [threading.get_ident()] * 2  # no executor thread
+
+
+def _suffixed(base: Any) -> Any:
+    """A script's subclass of `base` whose `_generate` and `_stream` add "!"."""
+
+    class Suffixed(base):  # type: ignore[misc,valid-type]
+        def _generate(self, *args: Any, **kwargs: Any) -> Any:
+            result = super()._generate(*args, **kwargs)
+            result.generations[0].message.content += "!"
+            return result
+
+        def _stream(self, *args: Any, **kwargs: Any) -> Any:
+            yield from super()._stream(*args, **kwargs)
+            yield ChatGenerationChunk(message=LCAIChunk("!"))
+
+    return Suffixed
+
+
+async def test_a_subclass_overriding_the_sync_path_overrides_async_where_the_partner_does() -> None:
+    # langchain-aws' classes have no async path of their own: LangChain runs `_generate`
+    # / `_stream` in a thread for `ainvoke` / `astream`, so a subclass's overrides change
+    # those too; langchain-openai's async path is its own, as the drop-in's stays.
+    from chatplex.langchain import ChatBedrockConverse
+    from chatplex.langchain import ChatOpenAI as DropInOpenAI
+    from chatplex.testing import MockServer
+
+    with MockServer() as server:
+        bedrock = _suffixed(ChatBedrockConverse)(
+            model=MODELS["bedrock_converse"], endpoint_url=server.url, **BEDROCK_CREDENTIALS
+        )
+        openai = _suffixed(DropInOpenAI)(
+            model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k"
+        )
+        for model, said in ((bedrock, "Echo: hi!"), (openai, "Echo: hi")):
+            assert (await model.ainvoke("hi")).text == said
+            assert "".join([c.text async for c in model.astream("hi")]) == said
+            assert model.invoke("hi").text == "Echo: hi!"  # the sync path: always
 
 
 @pytest.mark.parametrize("sync", [True, False])

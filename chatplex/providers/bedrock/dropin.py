@@ -157,6 +157,7 @@ class ChatBedrockConverse(ChatModel):
     """
 
     takes_stream_usage = False  # langchain-aws's class has no such field
+    langchain_async_through_sync = True  # langchain-aws's: LangChain's thread for async
 
     #: langchain-aws's default: the schema as a forced tool. `method="json_schema"` is
     #: Converse's native structured output (`outputConfig`, Claude 4.5+ and some others).

@@ -251,6 +251,11 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.tool_text_keys or super().tool_text_keys
 
     @property
+    def developer_role_sent(self) -> bool:  # type: ignore[override]
+        """As its partner package sends a developer-role message: the profile's."""
+        return self.profile.developer_role_sent
+
+    @property
     def content_part_keys(self) -> frozenset[str] | None:  # type: ignore[override]
         """The keys its partner package keeps on a content part: the profile's."""
         return self.profile.content_part_keys

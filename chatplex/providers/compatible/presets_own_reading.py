@@ -66,6 +66,7 @@ GROQ = Preset(
         rebuilt_text_roles=frozenset(),  # a reply's `id`, `annotations` too
         assistant_text_blocks=True,  # its assistant turn: `text_blocks or ""`
         empty_tool_list_sent=True,  # langchain-groq's bind_tools([]): `tools: []`
+        developer_role_sent=False,  # langchain-groq: every system message as "system"
         sdk_path="/openai/v1",
         json_schema_shape="titled",  # langchain-groq's response_format
         # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
@@ -178,6 +179,7 @@ MISTRALAI = Preset(
         "https://api.mistral.ai/v1",
         dropped_input_blocks=frozenset(),  # langchain-mistralai sends every block
         empty_tool_list_sent=True,  # langchain-mistralai's bind_tools([]): `tools: []`
+        developer_role_sent=False,  # langchain-mistralai: every system message as "system"
         tool_text_keys=frozenset({"type", "text"}),  # Mistral refuses other keys
         key_variables=("MISTRAL_API_KEY",),
         base_variables=("MISTRAL_BASE_URL",),
@@ -324,6 +326,7 @@ FIREWORKS = Preset(
         # langchain-fireworks': langchain-openai's and `reasoning`.
         dropped_input_blocks=LANGCHAIN_OPENAI_DROPPED | {"reasoning"},
         empty_tool_list_sent=True,  # langchain-fireworks' bind_tools([]): `tools: []`
+        developer_role_sent=False,  # langchain-fireworks: every system message as "system"
         # langchain-fireworks' variable, then its SDK's.
         base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
         # Its turns: the text blocks left after reasoning as a list, and content of
@@ -611,6 +614,7 @@ SAMBANOVA = Preset(
         text_extras_roles=frozenset({"user", "system", "tool"}),
         rebuilt_text_roles=frozenset(),  # its tool result's blocks as given
         empty_tool_list_sent=True,  # langchain-sambanova's bind_tools([]): `tools: []`
+        developer_role_sent=False,  # langchain-sambanova: every system message as "system"
         # langchain-sambanova sends stream_options only when its field is set.
         stream_options=False,
         says_stream_false=False,  # langchain-sambanova's body has no "stream" then

@@ -369,6 +369,11 @@ class Profile:
     #: `extras` and `thought_signature` (a Gemini text part's signature), as its partner
     #: package sends them (None: langchain-openai's, a user's and a system's).
     text_extras_roles: frozenset[str] | None = None
+    #: Whether a system message marked for OpenAI's developer role (LangChain's
+    #: `("developer", ...)`) goes with it, as langchain-openai sends it; off: as
+    #: "system", as langchain-groq, -mistralai, -fireworks and -sambanova write every
+    #: system message.
+    developer_role_sent: bool = True
     #: The roles ("assistant", "tool") whose text blocks go with langchain-openai's keys
     #: only (an assistant's `{"type", "text"}`, a tool result's with its
     #: `prompt_cache_breakpoint`: a reply's `id`, `annotations` not sent back), as a

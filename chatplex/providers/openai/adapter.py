@@ -192,6 +192,9 @@ class OpenAIAdapter(Adapter):
     lone_text_as_string = False
     #: The keys a content part keeps (None: all; langchain-openai filters none).
     content_part_keys: frozenset[str] | None = None
+    #: Whether a system message marked for the developer role goes with it
+    #: (langchain-openai sends `developer`).
+    developer_role_sent = True
 
     @property
     def text_extras_roles(self) -> frozenset[str]:
@@ -309,6 +312,7 @@ class OpenAIAdapter(Adapter):
                     part_keys=self.content_part_keys,
                     rebuilt_text=self.rebuilt_text_roles,
                     tool_text_keys=self.tool_text_keys,
+                    developer_role=self.developer_role_sent,
                 )
                 for m in messages
             ],

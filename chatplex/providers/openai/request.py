@@ -84,6 +84,7 @@ def wire_message(
     part_keys: frozenset[str] | None = None,
     rebuilt_text: frozenset[str] = LANGCHAIN_OPENAI_REBUILT_TEXT,
     tool_text_keys: frozenset[str] = LANGCHAIN_OPENAI_TOOL_TEXT_KEYS,
+    developer_role: bool = True,
 ) -> dict[str, Any]:
     """One message on the wire; `dropped`, block types left out of a user, system or
     tool message's content (as its partner package leaves them out); `text_blocks`,
@@ -98,8 +99,13 @@ def wire_message(
     langchain-openai's keys only (`_REBUILT_TEXT_KEYS`), as a partner built on its
     conversion sends them (the others' go as given); `tool_text_keys`, the keys a
     rebuilt tool result's text block keeps (langchain-openai's keep its
-    `prompt_cache_breakpoint`; langchain-mistralai's type and text only)."""
+    `prompt_cache_breakpoint`; langchain-mistralai's type and text only);
+    `developer_role`, whether a system message marked for the developer role goes
+    with it (else as "system", as a partner that writes every system message so
+    sends it)."""
     out = _wire_message(message, dropped, text_blocks)
+    if out["role"] == "developer" and not developer_role:
+        out["role"] = "system"
     role = "system" if out["role"] == "developer" else out["role"]
     if role not in text_extras and isinstance(out.get("content"), list):
         out["content"] = [_without_extras(b) for b in out["content"]]

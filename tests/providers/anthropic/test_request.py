@@ -46,14 +46,19 @@ def test_system_blocks_stay_blocks_and_must_be_text() -> None:
         to_wire_messages([SystemMessage([{"type": "image", "source": {}}]), HumanMessage("q")])
 
 
-def test_consecutive_user_turns_are_merged() -> None:
-    _, turns = to_wire_messages([HumanMessage("one"), HumanMessage("two"), AIMessage("three")])
+def test_consecutive_user_turns_are_merged_replies_in_a_row_go_apart() -> None:
+    said = [HumanMessage("one"), HumanMessage("two"), AIMessage("three"), AIMessage("four")]
+    _, turns = to_wire_messages([*said, HumanMessage("five")])
+    # As langchain-anthropic: user turns in a row become one; replies in a row go as
+    # they are (the API joins consecutive turns of one role itself).
     assert turns == [
         {
             "role": "user",
             "content": [{"type": "text", "text": "one"}, {"type": "text", "text": "two"}],
         },
         {"role": "assistant", "content": "three"},
+        {"role": "assistant", "content": "four"},
+        {"role": "user", "content": "five"},
     ]
 
 

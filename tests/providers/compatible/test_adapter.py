@@ -27,6 +27,7 @@ from chatplex.errors import MissingKeyError
 from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.adapter import CompatibleAdapter
@@ -116,6 +117,23 @@ def test_a_bound_empty_tool_list_is_sent_where_the_profile_says(name: str) -> No
     assert unbound.json.get("tools", "unsent") == "unsent"
     expected = [] if adapter.empty_tool_list_sent else "unsent"
     assert bound.json.get("tools", "unsent") == expected
+
+
+#: The presets whose partner package writes every system message as "system", a
+#: developer-role one too (langchain-openai and those built on it send "developer").
+DEVELOPER_AS_SYSTEM = ("groq", "mistralai", "fireworks", "sambanova")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_developer_message_keeps_its_role_where_the_profile_says(name: str) -> None:
+    adapter = adapter_class(name)(api_key="k")
+    developer = SystemMessage("Be brief.", additional_kwargs={"__openai_role__": "developer"})
+    sent = adapter.build_request(
+        [developer, HumanMessage("hi")], CallSettings("m"), stream=False
+    ).json["messages"][0]
+    expected = "system" if name in DEVELOPER_AS_SYSTEM else "developer"
+    assert adapter.developer_role_sent is (name not in DEVELOPER_AS_SYSTEM)
+    assert sent == {"role": expected, "content": "Be brief."}
 
 
 def test_every_profile_is_a_registered_provider_with_its_own_adapter() -> None:

@@ -54,6 +54,8 @@ def test_a_spoken_reply_goes_back_by_its_audio_id() -> None:
 def test_a_system_message_may_go_as_developer() -> None:
     developer = SystemMessage("rules", additional_kwargs={OPENAI_ROLE_KEY: "developer"})
     assert wire_message(developer) == {"role": "developer", "content": "rules"}
+    # ...but as "system" where the wire's partner writes every system message so.
+    assert wire_message(developer, developer_role=False) == {"role": "system", "content": "rules"}
     with pytest.raises(ValueError, match="'system' or 'developer'"):
         wire_message(SystemMessage("x", additional_kwargs={OPENAI_ROLE_KEY: "admin"}))
 
