@@ -83,6 +83,20 @@ def test_a_text_reply() -> None:
     assert "message" not in meta
 
 
+def test_metadata_holds_the_sdk_models_fields_none_where_missing_and_no_others() -> None:
+    """As langchain-ollama's (the ollama SDK's `ChatResponse` read as a dict): a count
+    or duration the server leaves out is there as None, a field it adds is not kept;
+    the stream's done line the same."""
+    body = reply({"content": "Hi"}, x_unknown={"note": 1})
+    for key in ("total_duration", "prompt_eval_count"):
+        del body[key]
+    whole = parse_reply(json.dumps(body).encode()).response_metadata
+    assert whole["total_duration"] is None and whole["prompt_eval_count"] is None
+    assert "x_unknown" not in whole
+    streamed = merge_chunks(parse_stream(stream_of(body, [{"content": "Hi"}])))
+    assert streamed.response_metadata == whole
+
+
 def test_length_is_the_finish_reason_of_a_cut_reply() -> None:
     msg = parse_reply(json.dumps(reply({"content": "Once"}, done_reason="length")).encode())
     assert msg.response_metadata["finish_reason"] == "length"
