@@ -69,9 +69,12 @@ _INDEXED_UNSTREAMED = ("id", "model", "usage")
 _BOTOCORE_METADATA = "ResponseMetadata"
 #: What chatplex's engine adds to a reply's response_metadata on every wire and no
 #: partner package writes: the wire's name, the wire's own stop word beside the common
-#: one, the request id and the HTTP attempts made. The drop-ins leave them out
-#: (`partner_metadata`); chatplex's own models keep them.
-_CHATPLEX_METADATA = frozenset({"provider", "raw_finish_reason", "request_id", "attempts"})
+#: one, the request id and the HTTP attempts made, and a refusal (a partner keeps it
+#: in `additional_kwargs` alone). The drop-ins leave them out (`partner_metadata`);
+#: chatplex's own models keep them.
+_CHATPLEX_METADATA = frozenset(
+    {"provider", "raw_finish_reason", "request_id", "attempts", "refusal"}
+)
 
 
 # ---- chatplex -> LangChain ------------------------------------------------------------

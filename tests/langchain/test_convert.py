@@ -746,3 +746,10 @@ def test_only_a_chunk_of_text_alone_is_plain() -> None:
         ),
     ]
     assert not any(convert._is_plain(c) for c in others)
+
+
+def test_a_refusal_is_in_additional_kwargs_alone_under_a_partners_name() -> None:
+    # chatplex's OpenAI reading keeps the refusal in response_metadata too;
+    # langchain-openai has it in additional_kwargs only.
+    meta = {"provider": "openai", "model_provider": "openai", "refusal": "No."}
+    assert "refusal" not in convert.partner_metadata(meta)

@@ -83,7 +83,11 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
     meta = message.response_metadata
     usage = data.get("usage") if isinstance(data, dict) else None
     source = {
-        "token_usage": _in_order(_with_nulls(usage, style.usage_nulls), style.usage_order),
+        "token_usage": (
+            _in_order(_with_nulls(usage, style.usage_nulls), style.usage_order)
+            if usage is not None
+            else _absent_usage(style)
+        ),
         "model_provider": style.model_provider,
         "model_name": meta.get("model_name"),
         "model": meta.get("model_name"),  # langchain-mistralai's second name for it
@@ -332,6 +336,11 @@ def _with_nulls(usage: Any, nulls: tuple[tuple[str, tuple[str, ...]], ...]) -> A
         elif isinstance(out.get(where), dict):
             out[where] = {**dict.fromkeys(names), **out[where]}
     return out
+
+
+def _absent_usage(style: ReplyStyle) -> dict[str, Any] | None:
+    """A reply's token_usage where it has no `usage` (a copy: the message's own)."""
+    return None if style.absent_usage is None else dict(style.absent_usage)
 
 
 def _in_order(usage: Any, order: tuple[str, ...]) -> Any:

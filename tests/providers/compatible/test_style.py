@@ -399,3 +399,14 @@ def test_a_reply_without_a_fingerprint_says_so_as_its_partner_does() -> None:
     fireworks = PROFILES["fireworks"].style
     assert fireworks is not None
     assert _shaped(reply, fireworks).response_metadata["system_fingerprint"] == ""
+
+
+def test_a_reply_without_usage_has_the_token_usage_its_partner_reads() -> None:
+    """None where the partner dumps an SDK model declaring `usage` (langchain-groq,
+    -sambanova), {} where it reads the JSON with `.get("usage", {})` (-mistralai); a
+    copy each time, never the style's own."""
+    data = {**_reply({"role": "assistant", "content": "hi"}), "usage": None}
+    assert _shaped(data, _style("groq")).response_metadata["token_usage"] is None
+    assert _shaped(data, _style("sambanova")).response_metadata["token_usage"] is None
+    mistral = _shaped(data, _style("mistralai")).response_metadata["token_usage"]
+    assert mistral == {} and mistral is not _style("mistralai").absent_usage
