@@ -158,8 +158,11 @@ def _parse_content(raw: Any) -> tuple[Content, list[ToolCall]]:
     wrong type is `MalformedReply`, never skipped or read as empty."""
     blocks: list[_Block] = []
     tool_calls: list[ToolCall] = []
+    listed = reply_list(raw, "content")
+    if not listed:
+        return [], tool_calls  # no block at all: langchain-anthropic's content is `[]`
     only_text = True
-    for block in reply_list(raw, "content"):
+    for block in listed:
         kind = reply_dict(block, "content block").get("type")
         if kind == "text":
             text = reply_text(block.get("text"), "text block's text")
@@ -232,20 +235,37 @@ def _usage(raw: Mapping[str, Any]) -> UsageMetadata:
         raw.get("cache_creation_input_tokens"), "cache_creation_input_tokens"
     )
     prompt = reply_count(raw.get("input_tokens"), "input_tokens") or 0
-    input_tokens = prompt + (cache_read or 0) + (cache_creation or 0)
+    details = {"cache_read": cache_read, "cache_creation": cache_creation}
+    by_ttl = _cache_creation_by_ttl(raw.get("cache_creation"))
+    details.update(by_ttl)
+    written = sum(v or 0 for v in by_ttl.values())
+    if written:  # the TTLs' counts stand for the creation count, as langchain-anthropic's
+        details["cache_creation"] = 0
+    input_tokens = prompt + (cache_read or 0) + (written or cache_creation or 0)
     output_tokens = reply_count(raw.get("output_tokens"), "output_tokens") or 0
     usage: UsageMetadata = {
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
         "total_tokens": input_tokens + output_tokens,
     }
-    details = {"cache_read": cache_read, "cache_creation": cache_creation}
     # Always there, as langchain-anthropic has it ({} when no cache counts were sent).
     usage["input_token_details"] = {k: v for k, v in details.items() if v is not None}  # type: ignore[typeddict-item]
     out_details = raw.get("output_tokens_details")
     if isinstance(out_details, dict) and out_details.get("thinking_tokens") is not None:
         usage["output_token_details"] = {"reasoning": out_details["thinking_tokens"]}
     return usage
+
+
+#: The cache writes a usage's `cache_creation` object counts by time to live.
+_CACHE_TTLS = ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
+
+
+def _cache_creation_by_ttl(raw: Any) -> dict[str, int | None]:
+    """The usage's `cache_creation` counts by TTL, each an input detail of its own as
+    langchain-anthropic reports them ({} when the usage has no such object)."""
+    if not isinstance(raw, dict) or not raw:
+        return {}
+    return {key: reply_count(raw.get(key), key) for key in _CACHE_TTLS}
 
 
 def _usage_diff(total: UsageMetadata, before: UsageMetadata | None) -> UsageMetadata:
