@@ -322,8 +322,8 @@ class StreamTranslator:
         finishing chunk alone (`ProviderSpec.stream_finish_keys`), held until that chunk
         (the one with a finish reason, else the last), which gets them in the partner's
         order; with the keys its partner gives on every chunk, `[]` where the wire sent
-        none (`ProviderSpec.stream_empty_lists`); without `model_provider` on the chunk
-        with a finish reason where the partner's has none there
+        none (`ProviderSpec.stream_empty_lists`); without `model_provider` on a chunk
+        with a finish reason or log probabilities where the partner's has none there
         (`ProviderSpec.stream_finish_unmarked`)."""
         if self._finish_keys is None:
             if not (self._wire or self._provider):
@@ -335,7 +335,9 @@ class StreamTranslator:
             self._order = declared.stream_metadata_order if declared is not None else None
             self._finish_unmarked = declared is not None and declared.stream_finish_unmarked
             self._usage_unmarked = declared is not None and declared.stream_usage_unmarked
-        if self._finish_unmarked and metadata.get("finish_reason") is not None:
+        if self._finish_unmarked and (
+            metadata.get("finish_reason") is not None or metadata.get("logprobs")
+        ):
             metadata = {k: v for k, v in metadata.items() if k != "model_provider"}
         if self._usage_unmarked and _usage_only(chunk):
             metadata = {k: v for k, v in metadata.items() if k != "model_provider"}
