@@ -111,8 +111,8 @@ class OllamaStreamParser:
             usage = usage_metadata(obj)
         elif obj.get("logprobs") is not None:
             meta["logprobs"] = obj["logprobs"]  # lists: merging concatenates them
-        if not (content or thinking or tool_chunks or meta or usage):
-            return None
+        # A line of nothing (an empty piece) is a chunk still, as langchain-ollama
+        # yields one per line.
         return AIMessageChunk(
             content=content,
             additional_kwargs=_reasoning(thinking),

@@ -252,11 +252,13 @@ def test_a_malformed_line_is_a_stream_error() -> None:
         OllamaStreamParser().feed("[1, 2]")
 
 
-def test_lines_after_done_are_ignored_and_empty_lines_give_nothing() -> None:
+def test_lines_after_done_are_ignored_and_an_empty_line_is_an_empty_chunk() -> None:
     parser = OllamaStreamParser()
     first = parser.feed(json.dumps({"model": "m", "message": {"content": ""}, "done": False}))
     assert first is not None and first.content == ""  # the head metadata
-    assert parser.feed(json.dumps({"model": "m", "message": {"content": ""}})) is None
+    # a line of nothing is a chunk of nothing, as langchain-ollama yields one per line
+    empty = parser.feed(json.dumps({"model": "m", "message": {"content": ""}}))
+    assert empty is not None and empty.content == "" and not empty.response_metadata
     parser.feed(json.dumps({"model": "m", "done": True, "done_reason": "stop"}))
     assert parser.feed(json.dumps({"model": "m", "message": {"content": "late"}})) is None
     parser.finish()
