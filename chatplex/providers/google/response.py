@@ -313,6 +313,9 @@ def candidate_metadata(candidate: Mapping[str, Any], *, partner: bool = False) -
     if raw is not None:
         meta["finish_reason"] = meta["raw_finish_reason"] = raw
         meta["safety_ratings"] = _ratings(candidate.get("safetyRatings"))
+    elif partner and candidate.get("safetyRatings"):
+        # langchain-google-genai gives each streamed candidate's ratings, finished or not
+        meta["safety_ratings"] = _ratings(candidate["safetyRatings"])
     for wire, ours in _PARTNER_CANDIDATE_FIELDS if partner else _CANDIDATE_FIELDS:
         if candidate.get(wire) is not None:
             meta[ours] = candidate[wire]

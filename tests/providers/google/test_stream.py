@@ -212,3 +212,17 @@ def test_under_the_partners_name_a_stream_keeps_what_its_reply_keeps() -> None:
     chunks = [parser.feed(SSEEvent(data=json.dumps(event))) for event in stream]
     meta = merge_chunks([c for c in chunks if c is not None]).response_metadata
     assert "avg_logprobs" not in meta and meta["model_name"] == ""
+
+
+def test_under_the_partners_name_each_chunks_safety_ratings_are_its_own() -> None:
+    """langchain-google-genai gives a chunk the ratings its candidate carries, before
+    the finishing one too (merging concatenates them)."""
+    stream = events(CASES["text"])
+    for event in stream:
+        event["candidates"][0]["safetyRatings"] = RATINGS
+    parser = GeminiStreamParser("req-1", partner=True)
+    chunks = [parser.feed(SSEEvent(data=json.dumps(event))) for event in stream]
+    assert all(len(c.response_metadata["safety_ratings"]) == 1 for c in chunks if c)
+    own = GeminiStreamParser("req-1")
+    first = own.feed(SSEEvent(data=json.dumps(stream[0])))
+    assert first is not None and "safety_ratings" not in first.response_metadata
