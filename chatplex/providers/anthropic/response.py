@@ -121,9 +121,17 @@ SDK_USAGE_FIELDS = (
 )
 
 
+#: Fields of the SDK's `ServerToolUsage` (a usage's `server_tool_use`), None when left out.
+SDK_SERVER_TOOL_USAGE_FIELDS = ("web_fetch_requests", "web_search_requests")
+
+
 def sdk_usage(raw: Mapping[str, Any]) -> dict[str, Any]:
     """A reply's usage as langchain-anthropic's metadata has it (`Usage.model_dump()`)."""
-    return {**dict.fromkeys(SDK_USAGE_FIELDS), **raw}
+    usage = {**dict.fromkeys(SDK_USAGE_FIELDS), **raw}
+    server = usage.get("server_tool_use")
+    if isinstance(server, dict):
+        usage["server_tool_use"] = {**dict.fromkeys(SDK_SERVER_TOOL_USAGE_FIELDS), **server}
+    return usage
 
 
 _OWN_ID = ("id",)

@@ -86,7 +86,8 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         "token_usage": (
             _in_order(_with_nulls(usage, style.usage_nulls), style.usage_order)
             if usage is not None
-            else _absent_usage(style)
+            # `"usage": null` is None to every partner; only a missing one is the style's
+            else (None if isinstance(data, dict) and "usage" in data else _absent_usage(style))
         ),
         "model_provider": style.model_provider,
         "model_name": meta.get("model_name"),
@@ -313,7 +314,7 @@ def _raw_call(call: Any, keys: tuple[str, ...]) -> Any:
     fields = {
         "id": call.get("id"),
         "function": {"arguments": function.get("arguments"), "name": function.get("name")},
-        "type": call.get("type", "function"),
+        "type": call.get("type"),  # the SDK model's: None where the server sent none
         "index": call.get("index"),
     }
     return {key: fields[key] for key in keys}

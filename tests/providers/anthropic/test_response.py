@@ -257,3 +257,11 @@ def test_a_reply_with_no_content_block_has_an_empty_list_as_langchain_anthropics
     assert parse(reply_data(1, content=[])).content == []
     # one empty text block is still its text, as there
     assert parse(reply_data(1, content=[{"type": "text", "text": ""}])).content == ""
+
+
+def test_a_server_tool_usage_has_every_field_of_the_sdks_model() -> None:
+    """langchain-anthropic's metadata dumps the SDK's `ServerToolUsage`: a count the
+    reply leaves out is there as None."""
+    usage = {"input_tokens": 1, "output_tokens": 2, "server_tool_use": {"web_search_requests": 0}}
+    meta = parse(reply_data(1, usage=usage)).response_metadata
+    assert meta["usage"]["server_tool_use"] == {"web_fetch_requests": None, "web_search_requests": 0}
