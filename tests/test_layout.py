@@ -101,6 +101,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_langgraph_howto.py",  # a further set: LangGraph how-tos
     "langchain/agents_matrix/test_provider_pages.py",  # a further set: providers' pages
     "langchain/agents_matrix/test_signature_scripts.py",  # Gemini 3 text signatures replayed
+    "langchain/agents_matrix/test_generated_replies.py",  # generated replies, each wire's
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
     "test_docs_site.py",  # the documentation site: a page per provider, its navigation

@@ -359,8 +359,6 @@ def test_a_reply_without_usage_has_no_token_usage_as_langchain_openai_writes_it(
     # langchain-openai's llm_output carries the body's `usage` as it is: None if none
     # (langchain-groq's the same, through its SDK model's dump).
     for provider in ("openai", "groq"):
-        reply = AIMessage(
-            "a", response_metadata={"model_provider": provider, "model_name": "m"}
-        )
+        reply = AIMessage("a", response_metadata={"model_provider": provider, "model_name": "m"})
         llm_output = chat_result(reply).llm_output
         assert llm_output is not None and llm_output["token_usage"] is None, provider

@@ -264,4 +264,7 @@ def test_a_server_tool_usage_has_every_field_of_the_sdks_model() -> None:
     reply leaves out is there as None."""
     usage = {"input_tokens": 1, "output_tokens": 2, "server_tool_use": {"web_search_requests": 0}}
     meta = parse(reply_data(1, usage=usage)).response_metadata
-    assert meta["usage"]["server_tool_use"] == {"web_fetch_requests": None, "web_search_requests": 0}
+    assert meta["usage"]["server_tool_use"] == {
+        "web_fetch_requests": None,
+        "web_search_requests": 0,
+    }
