@@ -124,6 +124,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
         "thought_part",
         "call_id",
         "finish_message",
+        "content_missing",
     ),
     "bedrock_converse": (
         "usage_cache",
@@ -142,6 +143,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
         "extra_field",
         "thinking_text",
         "thinking_unasked",
+        "logprobs",
     ),
 }
 #: Groq and Mistral document no `refusal`; Groq adds its own fields.
@@ -470,6 +472,8 @@ def _gemini_usage(d: Draw, output: int) -> dict[str, Any]:
 
 def _gemini_body(d: Draw, parts: list[Any], last: bool, output: int) -> dict[str, Any]:
     candidate: dict[str, Any] = {"content": {"parts": parts, "role": "model"}}
+    if not parts and d.has("content_missing"):  # a withheld candidate has no content
+        del candidate["content"]
     if last:
         candidate["finishReason"] = _GEMINI_STOP.get(d.stop, "STOP")
         if d.has("avg_logprobs"):
@@ -511,6 +515,8 @@ def gemini_json(d: Draw, wire: str) -> bytes:
 
 
 def gemini_events(d: Draw, wire: str, request: dict[str, Any]) -> list[bytes]:
+    if d.has("content_missing") and not (d.text or d.calls or d.has("thought_part")):
+        return [_sse_data(_gemini_body(d, [], True, 0))]
     pieces: list[list[Any]] = [[dict(_THOUGHT)]] if d.has("thought_part") else []
     pieces += [[{"text": p}] for p in d.text]
     if d.calls:
@@ -635,6 +641,10 @@ def _ollama_message(d: Draw, content: str, calls: bool) -> dict[str, Any]:
 _OLLAMA_THINKING = "Thinking in ünïcode."
 
 
+def _ollama_logprob(piece: str) -> dict[str, Any]:
+    return {"token": piece, "logprob": -0.5, "top_logprobs": []}
+
+
 def _ollama_thinks(d: Draw) -> bool:
     """The reply thinks aloud (asked to with `reasoning=True`, or not asked)."""
     return (d.has("thinking_text") or d.has("thinking_unasked")) and not d.has("thinking_empty")
@@ -648,6 +658,8 @@ def ollama_json(d: Draw, wire: str) -> bytes:
     if _ollama_thinks(d):
         message["thinking"] = _OLLAMA_THINKING  # (a stream sends it on a line of its own)
     body = {**_OLLAMA_HEAD, "message": message, **_ollama_done(d)}
+    if d.has("logprobs"):
+        body["logprobs"] = [_ollama_logprob(piece) for piece in d.text]
     return json.dumps(body, ensure_ascii=False).encode()
 
 
@@ -655,6 +667,9 @@ def ollama_events(d: Draw, wire: str, request: dict[str, Any]) -> list[bytes]:
     lines = [
         {**_OLLAMA_HEAD, "message": _ollama_message(d, p, False), "done": False} for p in d.text
     ]
+    if d.has("logprobs"):  # each piece's tokens, as a server asked for them sends them
+        for line, piece in zip(lines, d.text, strict=True):
+            line["logprobs"] = [_ollama_logprob(piece)]
     if _ollama_thinks(d):
         thought = {"role": "assistant", "content": "", "thinking": _OLLAMA_THINKING}
         lines.insert(0, {**_OLLAMA_HEAD, "message": thought, "done": False})
@@ -814,6 +829,11 @@ def empty_text_piece(wire: str, d: Draw) -> bool:
     return wire == "anthropic" and "" in d.text and bool(d.calls or d.has("thinking"))
 
 
+def token_logprobs(wire: str, d: Draw) -> bool:
+    """Ollama's log probabilities of the reply's tokens (`logprobs` beside each piece)."""
+    return wire == "ollama" and d.has("logprobs") and bool(d.text)
+
+
 def delta_output_only(wire: str, d: Draw) -> bool:
     """A Messages stream whose message_delta usage is the output count alone (the input
     counts on message_start's message only)."""
@@ -836,6 +856,9 @@ _KNOWN: dict[str, Known] = {
         "anthropic",
         empty_text_piece,
         Draw(text=("",), calls=(("get_weather", '{"location": "Paris"}'),)),
+    ),
+    "reply_token_logprobs": Known(
+        "ollama", token_logprobs, Draw(text=("Hi", "!"), options=frozenset({"logprobs"}))
     ),
     "reply_delta_output_only": Known(
         "anthropic",
@@ -897,6 +920,12 @@ def _thinking_lost(outcome: Any) -> bool:
 
 
 GENERATED_GAPS: dict[tuple[str, str], str] = {
+    ("reply_token_logprobs", "ollama"): (
+        "langchain-ollama's `response_metadata['logprobs']` holds the ollama SDK's "
+        "`Logprob` models (as its `ChatResponse` parsed them), invoked and streamed; the "
+        "drop-in's holds dicts of the same fields (chatplex does not build the ollama "
+        "SDK's models)"
+    ),
     ("reply_empty_text_piece", "anthropic"): (
         "where the content is blocks (tools bound, thinking on) langchain-anthropic "
         "keeps a reply's empty text block beside its tool_use blocks and streams an "
