@@ -161,15 +161,17 @@ def _thinking(block: Mapping[str, Any]) -> _Block:
 
 
 def _parse_content(raw: Any) -> tuple[Content, list[ToolCall]]:
-    """Content blocks → (str when only uncited text, else blocks in order; tool calls).
-    Read by the kit's rule (`adapters/reading.py`): a block, text, name or input of the
-    wrong type is `MalformedReply`, never skipped or read as empty."""
+    """Content blocks → (str when the one block is uncited text, else every block in
+    order, as langchain-anthropic's content: several text blocks stay apart, an empty
+    one is kept; tool calls). Read by the kit's rule (`adapters/reading.py`): a block,
+    text, name or input of the wrong type is `MalformedReply`, never skipped or read as
+    empty."""
     blocks: list[_Block] = []
     tool_calls: list[ToolCall] = []
     listed = reply_list(raw, "content")
     if not listed:
         return [], tool_calls  # no block at all: langchain-anthropic's content is `[]`
-    only_text = True
+    only_text = len(listed) == 1
     for block in listed:
         kind = reply_dict(block, "content block").get("type")
         if kind == "text":
@@ -179,12 +181,7 @@ def _parse_content(raw: Any) -> tuple[Content, list[ToolCall]]:
                 only_text = False
                 blocks.append({"type": "text", "text": text or "", "citations": citations})
                 continue
-            if not text:
-                continue  # a stream cannot show an empty block either
-            if blocks and blocks[-1].get("type") == "text" and "citations" not in blocks[-1]:
-                blocks[-1]["text"] += text
-            else:
-                blocks.append({"type": "text", "text": text})
+            blocks.append({"type": "text", "text": text or ""})
         elif kind == "tool_use":
             # Kept in content too, where LangChain keeps it (with the text around it).
             only_text = False

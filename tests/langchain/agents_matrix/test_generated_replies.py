@@ -110,6 +110,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
         "delta_output_only",
         "thinking",
         "server_tool_usage",
+        "text_blocks",
     ),
     "gemini": (
         "usage_thoughts",
@@ -408,7 +409,10 @@ _THINKING = {"type": "thinking", "thinking": "Let me think: ünïcode.", "signat
 
 def anthropic_json(d: Draw, wire: str) -> bytes:
     content: list[Any] = [dict(_THINKING)] if d.has("thinking") else []
-    content += [_anthropic_text_block(d, "".join(d.text))] if d.text else []
+    if d.has("text_blocks"):  # each piece a block of its own (as after a server tool)
+        content += [_anthropic_text_block(d, piece) for piece in d.text]
+    elif d.text:
+        content.append(_anthropic_text_block(d, "".join(d.text)))
     content += [_anthropic_tool(k, n, _args_object(a)) for k, (n, a) in enumerate(d.calls)]
     return json.dumps(_anthropic_message(d, content, True), ensure_ascii=False).encode()
 
@@ -423,7 +427,10 @@ def anthropic_events(d: Draw, wire: str, request: dict[str, Any]) -> list[bytes]
             {"type": "signature_delta", "signature": _THINKING["signature"]},
         ]
         blocks.append(({"type": "thinking", "thinking": "", "signature": ""}, deltas))
-    if d.text:
+    if d.has("text_blocks"):
+        for piece in d.text:
+            blocks.append((_anthropic_text_block(d, ""), [{"type": "text_delta", "text": piece}]))
+    elif d.text:
         deltas = [{"type": "text_delta", "text": p} for p in d.text]
         blocks.append((_anthropic_text_block(d, ""), deltas))
     for k, (name, arguments) in enumerate(d.calls):
@@ -829,6 +836,12 @@ def empty_text_piece(wire: str, d: Draw) -> bool:
     return wire == "anthropic" and "" in d.text and bool(d.calls or d.has("thinking"))
 
 
+def text_blocks_streamed(wire: str, d: Draw) -> bool:
+    """Several Messages text blocks, streamed where the content is blocks."""
+    blocks = bool(d.calls or d.has("thinking"))
+    return wire == "anthropic" and d.has("text_blocks") and len(d.text) > 1 and blocks
+
+
 def token_logprobs(wire: str, d: Draw) -> bool:
     """Ollama's log probabilities of the reply's tokens (`logprobs` beside each piece)."""
     return wire == "ollama" and d.has("logprobs") and bool(d.text)
@@ -856,6 +869,15 @@ _KNOWN: dict[str, Known] = {
         "anthropic",
         empty_text_piece,
         Draw(text=("",), calls=(("get_weather", '{"location": "Paris"}'),)),
+    ),
+    "reply_text_blocks_streamed": Known(
+        "anthropic",
+        text_blocks_streamed,
+        Draw(
+            text=("Hel", "lo"),
+            calls=(("get_weather", '{"location": "Paris"}'),),
+            options=frozenset({"text_blocks"}),
+        ),
     ),
     "reply_token_logprobs": Known(
         "ollama", token_logprobs, Draw(text=("Hi", "!"), options=frozenset({"logprobs"}))
@@ -920,6 +942,12 @@ def _thinking_lost(outcome: Any) -> bool:
 
 
 GENERATED_GAPS: dict[tuple[str, str], str] = {
+    ("reply_text_blocks_streamed", "anthropic"): (
+        "where the content is blocks (tools bound, thinking on) langchain-anthropic "
+        "streams each text block under the wire's own index (0, 1, ...); the drop-in "
+        "gives every text piece the index after the last indexed block it saw (its "
+        "stream parser's text pieces carry none), so two text blocks merge into one"
+    ),
     ("reply_token_logprobs", "ollama"): (
         "langchain-ollama's `response_metadata['logprobs']` holds the ollama SDK's "
         "`Logprob` models (as its `ChatResponse` parsed them), invoked and streamed; the "

@@ -707,9 +707,15 @@ def test_citations_are_kept_on_their_text_blocks(adapter: AnthropicAdapter) -> N
     msg = adapter.parse_response(json.dumps(REPLIES["citations"]).encode(), {})
     assert msg.content == REPLIES["citations"]["content"]
     assert msg.text == "According to the document, the grass is green and the sky is blue."
-    # Without citations (absent or null) text blocks still join into plain text.
+    # Without citations (absent or null) several text blocks stay apart, as
+    # langchain-anthropic's content keeps them; one is its text.
     plain = reply([{"type": "text", "text": "a", "citations": None}, {"type": "text", "text": "b"}])
-    assert adapter.parse_response(json.dumps(plain).encode(), {}).content == "ab"
+    assert adapter.parse_response(json.dumps(plain).encode(), {}).content == [
+        {"text": "a", "type": "text"},
+        {"text": "b", "type": "text"},
+    ]
+    one = reply([{"type": "text", "text": "a", "citations": None}])
+    assert adapter.parse_response(json.dumps(one).encode(), {}).content == "a"
 
 
 @pytest.mark.parametrize("declared", [True, False], ids=["declared-at-start", "undeclared"])
