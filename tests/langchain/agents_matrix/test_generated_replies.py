@@ -956,10 +956,9 @@ GENERATED_GAPS: dict[tuple[str, str], str] = {
     ),
     ("reply_empty_text_piece", "anthropic"): (
         "where the content is blocks (tools bound, thinking on) langchain-anthropic "
-        "keeps a reply's empty text block beside its tool_use blocks and streams an "
-        "empty text_delta as [{'text': '', 'type': 'text', 'index': i}]; the drop-in "
-        'drops the empty block and streams [] (its stream parser gives "", which the '
-        "translator's indexed content leaves out as it leaves out every empty piece)"
+        "streams an empty text_delta as [{'text': '', 'type': 'text', 'index': i}]; the "
+        'drop-in streams [] (its stream parser gives "", which the translator\'s '
+        "indexed content leaves out as it leaves out every empty piece)"
     ),
 }
 GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
