@@ -296,10 +296,10 @@ class ProviderSpec:
     #: empty list where the wire sent none (langchain-google-genai's `safety_ratings`),
     #: which a drop-in's stream gives likewise.
     stream_empty_lists: tuple[str, ...] = ()
-    #: Whether its LangChain class's finishing chunk (the one with a finish reason)
-    #: carries no `model_provider`, which its other chunks carry (langchain-groq's
-    #: `_stream` writes that chunk's response_metadata as its generation info alone); a
-    #: drop-in's stream leaves it out there likewise.
+    #: Whether its LangChain class's finishing chunk (the one with a finish reason), and
+    #: a chunk with log probabilities, carries no `model_provider`, which its other
+    #: chunks carry (langchain-groq's `_stream` writes such a chunk's response_metadata
+    #: as its generation info alone); a drop-in's stream leaves it out there likewise.
     stream_finish_unmarked: bool = False
     #: Whether its LangChain class's chunk of a stream's usage record (one without
     #: choices: no text, tool call or finish reason) carries no `model_provider`

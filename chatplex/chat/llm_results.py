@@ -135,7 +135,8 @@ _SHAPES: dict[str, _Shape] = {
     "completions_fields": _Shape(
         info=("finish_reason", "logprobs"),
         output=("model_name", "system_fingerprint", "service_tier", "reasoning_effort"),
-        required=(("token_usage", {}), ("system_fingerprint", "")),
+        # The SDK model's dump has `usage`: None where the body has none.
+        required=(("token_usage", None), ("system_fingerprint", "")),
         streamed=(
             "finish_reason",
             "model_name",
@@ -479,7 +480,10 @@ def _llm_output(message: AIMessage) -> dict[str, Any] | None:
     else:
         out = {"model_name": meta.get("model_name")}
     usage = raw_usage if isinstance(raw_usage, dict) else message.usage_metadata
-    out["token_usage"] = dict(usage) if usage else {}
+    if style == "chat_completions" and not isinstance(raw_usage, dict):
+        out["token_usage"] = None  # langchain-openai writes the body's `usage`: None if none
+    else:
+        out["token_usage"] = dict(usage) if usage else {}
     out.setdefault("model_name", meta.get("model_name"))
     return out
 

@@ -71,9 +71,12 @@ _INDEXED_UNSTREAMED = ("id", "model", "usage")
 _BOTOCORE_METADATA = "ResponseMetadata"
 #: What chatplex's engine adds to a reply's response_metadata on every wire and no
 #: partner package writes: the wire's name, the wire's own stop word beside the common
-#: one, the request id and the HTTP attempts made. The drop-ins leave them out
-#: (`partner_metadata`); chatplex's own models keep them.
-_CHATPLEX_METADATA = frozenset({"provider", "raw_finish_reason", "request_id", "attempts"})
+#: one, the request id and the HTTP attempts made, and a refusal (a partner keeps it
+#: in `additional_kwargs` alone). The drop-ins leave them out (`partner_metadata`);
+#: chatplex's own models keep them.
+_CHATPLEX_METADATA = frozenset(
+    {"provider", "raw_finish_reason", "request_id", "attempts", "refusal"}
+)
 
 
 # ---- chatplex -> LangChain ------------------------------------------------------------
@@ -321,8 +324,8 @@ class StreamTranslator:
         finishing chunk alone (`ProviderSpec.stream_finish_keys`), held until that chunk
         (the one with a finish reason, else the last), which gets them in the partner's
         order; with the keys its partner gives on every chunk, `[]` where the wire sent
-        none (`ProviderSpec.stream_empty_lists`); without `model_provider` on the chunk
-        with a finish reason where the partner's has none there
+        none (`ProviderSpec.stream_empty_lists`); without `model_provider` on a chunk
+        with a finish reason or log probabilities where the partner's has none there
         (`ProviderSpec.stream_finish_unmarked`)."""
         if self._finish_keys is None:
             if not (self._wire or self._provider):
@@ -334,7 +337,9 @@ class StreamTranslator:
             self._order = declared.stream_metadata_order if declared is not None else None
             self._finish_unmarked = declared is not None and declared.stream_finish_unmarked
             self._usage_unmarked = declared is not None and declared.stream_usage_unmarked
-        if self._finish_unmarked and metadata.get("finish_reason") is not None:
+        if self._finish_unmarked and (
+            metadata.get("finish_reason") is not None or metadata.get("logprobs")
+        ):
             metadata = {k: v for k, v in metadata.items() if k != "model_provider"}
         if self._usage_unmarked and _usage_only(chunk):
             metadata = {k: v for k, v in metadata.items() if k != "model_provider"}

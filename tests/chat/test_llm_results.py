@@ -353,3 +353,12 @@ def test_a_bedrock_invoke_reply_gets_chat_bedrocks_llm_output() -> None:
     }
     streamed = chat_result(AIMessageChunk("a", response_metadata=meta))
     assert streamed.generations[0][0].generation_info is None
+
+
+def test_a_reply_without_usage_has_no_token_usage_as_langchain_openai_writes_it() -> None:
+    # langchain-openai's llm_output carries the body's `usage` as it is: None if none
+    # (langchain-groq's the same, through its SDK model's dump).
+    for provider in ("openai", "groq"):
+        reply = AIMessage("a", response_metadata={"model_provider": provider, "model_name": "m"})
+        llm_output = chat_result(reply).llm_output
+        assert llm_output is not None and llm_output["token_usage"] is None, provider

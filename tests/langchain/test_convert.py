@@ -746,3 +746,23 @@ def test_only_a_chunk_of_text_alone_is_plain() -> None:
         ),
     ]
     assert not any(convert._is_plain(c) for c in others)
+
+
+def test_a_refusal_is_in_additional_kwargs_alone_under_a_partners_name() -> None:
+    # chatplex's OpenAI reading keeps the refusal in response_metadata too;
+    # langchain-openai has it in additional_kwargs only.
+    meta = {"provider": "openai", "model_provider": "openai", "refusal": "No."}
+    assert "refusal" not in convert.partner_metadata(meta)
+
+
+def test_a_groq_dropin_streams_a_chunk_with_log_probabilities_naming_no_provider() -> None:
+    # langchain-groq writes a chunk's metadata as its generation info alone wherever
+    # that has something: log probabilities too (ProviderSpec.stream_finish_unmarked).
+    translate = StreamTranslator(partner=True)
+    head = {"provider": "groq", "model_provider": "groq", "model_name": "llama"}
+    logprobs = {"content": [{"token": "Hi", "logprob": -0.1}]}
+    translate.chunk(AIMessageChunk(content="", response_metadata=head))
+    scored = translate.chunk(AIMessageChunk(content="Hi", response_metadata={"logprobs": logprobs}))
+    assert scored.response_metadata == {"logprobs": logprobs}
+    plain = translate.chunk(AIMessageChunk(content="!"))
+    assert plain.response_metadata == {"model_provider": "groq"}

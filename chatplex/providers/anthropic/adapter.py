@@ -21,8 +21,10 @@
   `message_delta` with a `stop_reason` came: the reply is complete then, and only the
   closing event, which carries no data, is missing.
 - Citations are kept: a text block that has a `citations` list stays a block
-  `{"type": "text", "text": ..., "citations": [...]}` in list content (other text blocks
-  still join into plain text around it; `.text` is all the text). In streams, a text block
+  `{"type": "text", "text": ..., "citations": [...]}` in list content (a reply's other
+  text blocks stay blocks beside it, as langchain-anthropic keeps a reply's content: only
+  a reply of one uncited text block is its plain text; `.text` is all the text; a stream's
+  uncited text still merges into plain text). In streams, a text block
   whose start declares `citations` (as the API does) arrives as blocks carrying its
   `index`, and each `citations_delta` adds one citation, so the merged stream equals the
   non-stream reply. A block not declared at its start switches to block pieces at its

@@ -121,9 +121,17 @@ SDK_USAGE_FIELDS = (
 )
 
 
+#: Fields of the SDK's `ServerToolUsage` (a usage's `server_tool_use`), None when left out.
+SDK_SERVER_TOOL_USAGE_FIELDS = ("web_fetch_requests", "web_search_requests")
+
+
 def sdk_usage(raw: Mapping[str, Any]) -> dict[str, Any]:
     """A reply's usage as langchain-anthropic's metadata has it (`Usage.model_dump()`)."""
-    return {**dict.fromkeys(SDK_USAGE_FIELDS), **raw}
+    usage = {**dict.fromkeys(SDK_USAGE_FIELDS), **raw}
+    server = usage.get("server_tool_use")
+    if isinstance(server, dict):
+        usage["server_tool_use"] = {**dict.fromkeys(SDK_SERVER_TOOL_USAGE_FIELDS), **server}
+    return usage
 
 
 _OWN_ID = ("id",)
@@ -153,13 +161,18 @@ def _thinking(block: Mapping[str, Any]) -> _Block:
 
 
 def _parse_content(raw: Any) -> tuple[Content, list[ToolCall]]:
-    """Content blocks → (str when only uncited text, else blocks in order; tool calls).
-    Read by the kit's rule (`adapters/reading.py`): a block, text, name or input of the
-    wrong type is `MalformedReply`, never skipped or read as empty."""
+    """Content blocks → (str when the one block is uncited text, else every block in
+    order, as langchain-anthropic's content: several text blocks stay apart, an empty
+    one is kept; tool calls). Read by the kit's rule (`adapters/reading.py`): a block,
+    text, name or input of the wrong type is `MalformedReply`, never skipped or read as
+    empty."""
     blocks: list[_Block] = []
     tool_calls: list[ToolCall] = []
-    only_text = True
-    for block in reply_list(raw, "content"):
+    listed = reply_list(raw, "content")
+    if not listed:
+        return [], tool_calls  # no block at all: langchain-anthropic's content is `[]`
+    only_text = len(listed) == 1
+    for block in listed:
         kind = reply_dict(block, "content block").get("type")
         if kind == "text":
             text = reply_text(block.get("text"), "text block's text")
@@ -168,12 +181,7 @@ def _parse_content(raw: Any) -> tuple[Content, list[ToolCall]]:
                 only_text = False
                 blocks.append({"type": "text", "text": text or "", "citations": citations})
                 continue
-            if not text:
-                continue  # a stream cannot show an empty block either
-            if blocks and blocks[-1].get("type") == "text" and "citations" not in blocks[-1]:
-                blocks[-1]["text"] += text
-            else:
-                blocks.append({"type": "text", "text": text})
+            blocks.append({"type": "text", "text": text or ""})
         elif kind == "tool_use":
             # Kept in content too, where LangChain keeps it (with the text around it).
             only_text = False
@@ -232,20 +240,37 @@ def _usage(raw: Mapping[str, Any]) -> UsageMetadata:
         raw.get("cache_creation_input_tokens"), "cache_creation_input_tokens"
     )
     prompt = reply_count(raw.get("input_tokens"), "input_tokens") or 0
-    input_tokens = prompt + (cache_read or 0) + (cache_creation or 0)
+    details = {"cache_read": cache_read, "cache_creation": cache_creation}
+    by_ttl = _cache_creation_by_ttl(raw.get("cache_creation"))
+    details.update(by_ttl)
+    written = sum(v or 0 for v in by_ttl.values())
+    if written:  # the TTLs' counts stand for the creation count, as langchain-anthropic's
+        details["cache_creation"] = 0
+    input_tokens = prompt + (cache_read or 0) + (written or cache_creation or 0)
     output_tokens = reply_count(raw.get("output_tokens"), "output_tokens") or 0
     usage: UsageMetadata = {
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
         "total_tokens": input_tokens + output_tokens,
     }
-    details = {"cache_read": cache_read, "cache_creation": cache_creation}
     # Always there, as langchain-anthropic has it ({} when no cache counts were sent).
     usage["input_token_details"] = {k: v for k, v in details.items() if v is not None}  # type: ignore[typeddict-item]
     out_details = raw.get("output_tokens_details")
     if isinstance(out_details, dict) and out_details.get("thinking_tokens") is not None:
         usage["output_token_details"] = {"reasoning": out_details["thinking_tokens"]}
     return usage
+
+
+#: The cache writes a usage's `cache_creation` object counts by time to live.
+_CACHE_TTLS = ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
+
+
+def _cache_creation_by_ttl(raw: Any) -> dict[str, int | None]:
+    """The usage's `cache_creation` counts by TTL, each an input detail of its own as
+    langchain-anthropic reports them ({} when the usage has no such object)."""
+    if not isinstance(raw, dict) or not raw:
+        return {}
+    return {key: reply_count(raw.get(key), key) for key in _CACHE_TTLS}
 
 
 def _usage_diff(total: UsageMetadata, before: UsageMetadata | None) -> UsageMetadata:

@@ -117,10 +117,21 @@ class AnthropicStreamParser:
                 # langchain-anthropic's stream: a tool call's pieces come as the wire's.
                 return _tool_chunk(None, part, None, index)
             return None
-        if kind == "thinking_delta" or kind == "signature_delta":
-            key = "thinking" if kind == "thinking_delta" else "signature"
-            value = delta.get(key)
-            return _block_chunk({"type": "thinking", key: value, "index": index}) if value else None
+        if kind == "thinking_delta":
+            value = delta.get("thinking")
+            return (
+                _block_chunk({"thinking": value, "type": "thinking", "index": index})
+                if value
+                else None
+            )
+        if kind == "signature_delta":
+            value = delta.get("signature")
+            if not value:
+                return None
+            # langchain-anthropic's piece: the delta's keys, then an empty `thinking`
+            return _block_chunk(
+                {"signature": value, "type": "thinking", "index": index, "thinking": ""}
+            )
         if kind == "citations_delta":
             citation = delta.get("citation")
             if citation is None or index not in self._texts:
@@ -164,7 +175,10 @@ class AnthropicStreamParser:
                 ],
             )
         if kind == "thinking":
-            return _block_chunk({**_thinking(block), "index": index})
+            thinking = _thinking(block)
+            if not (thinking["thinking"] or thinking["signature"]):
+                return None  # an empty start (the API's): no piece, as langchain-anthropic
+            return _block_chunk({**thinking, "index": index})
         # redacted_thinking, server_tool_use, *_tool_result, future types: kept whole.
         if "input" in block:
             self._inputs[index] = (str(kind), [])

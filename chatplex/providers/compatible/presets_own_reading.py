@@ -224,6 +224,7 @@ MISTRALAI = Preset(
             # Magistral's thinking parts stay in the content list, as it sent them.
             content_parts=True,
             raw_calls_as_sent=True,
+            absent_usage={},  # `.get("usage", {})` of the JSON
         ),
         sdk="httpx",
         sdk_request_options=False,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 
 from ...specs import SdkModel
 
@@ -123,6 +124,11 @@ class ReplyStyle:
     #: "" where it reads one with `.get(..., "")` from a dump without it (langchain-
     #: fireworks, whose SDK's reply model has no such field; -sambanova).
     absent_fingerprint: str | None = None
+    #: `response_metadata["token_usage"]` of a reply without `usage`: None where the
+    #: partner dumps an SDK model declaring the field (the openai, groq, sambanova and
+    #: fireworks SDKs'), {} where it reads the JSON with `.get("usage", {})`
+    #: (langchain-mistralai).
+    absent_usage: dict[str, Any] | None = None
     #: Fields of a choice's `logprobs` the package's SDK model fills with null (first, in
     #: its order), on a reply's and a stream chunk's alike (the fireworks SDK's).
     logprobs_nulls: tuple[str, ...] = ()

@@ -83,7 +83,12 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
     meta = message.response_metadata
     usage = data.get("usage") if isinstance(data, dict) else None
     source = {
-        "token_usage": _in_order(_with_nulls(usage, style.usage_nulls), style.usage_order),
+        "token_usage": (
+            _in_order(_with_nulls(usage, style.usage_nulls), style.usage_order)
+            if usage is not None
+            # `"usage": null` is None to every partner; only a missing one is the style's
+            else (None if isinstance(data, dict) and "usage" in data else _absent_usage(style))
+        ),
         "model_provider": style.model_provider,
         "model_name": meta.get("model_name"),
         "model": meta.get("model_name"),  # langchain-mistralai's second name for it
@@ -309,7 +314,7 @@ def _raw_call(call: Any, keys: tuple[str, ...]) -> Any:
     fields = {
         "id": call.get("id"),
         "function": {"arguments": function.get("arguments"), "name": function.get("name")},
-        "type": call.get("type", "function"),
+        "type": call.get("type"),  # the SDK model's: None where the server sent none
         "index": call.get("index"),
     }
     return {key: fields[key] for key in keys}
@@ -332,6 +337,11 @@ def _with_nulls(usage: Any, nulls: tuple[tuple[str, tuple[str, ...]], ...]) -> A
         elif isinstance(out.get(where), dict):
             out[where] = {**dict.fromkeys(names), **out[where]}
     return out
+
+
+def _absent_usage(style: ReplyStyle) -> dict[str, Any] | None:
+    """A reply's token_usage where it has no `usage` (a copy: the message's own)."""
+    return None if style.absent_usage is None else dict(style.absent_usage)
 
 
 def _in_order(usage: Any, order: tuple[str, ...]) -> Any:

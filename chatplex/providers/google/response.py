@@ -24,7 +24,9 @@ Metadata as langchain-google-genai sets it: `finish_reason` is Gemini's own word
 MAX_TOKENS, SAFETY..., STOP also for a reply calling tools), `model_name`
 (`modelVersion`), `safety_ratings` (each rating with every field of the SDK's
 `SafetyRating`, snake_case, None when not sent); chatplex adds `raw_finish_reason` (the
-same word), `citation_metadata` and `grounding_metadata` when sent. A function call is
+same word), `citation_metadata`, `grounding_metadata`, `avg_logprobs` and
+`logprobs_result` when sent (under the partner's name `grounding_metadata` alone, and a
+reply naming no model has `model_name` "", as there). A function call is
 also `additional_kwargs["function_call"]` (the last one, OpenAI's legacy shape), as there.
 Usage as LangChain counts it: output = candidates + thoughts tokens, `cache_read` from
 `cachedContentTokenCount`, `reasoning` from `thoughtsTokenCount`.
@@ -273,11 +275,16 @@ def prompt_feedback(data: Mapping[str, Any]) -> dict[str, Any] | None:
     return out
 
 
-def head_metadata(data: Mapping[str, Any], request_id: str | None) -> dict[str, Any]:
+def head_metadata(
+    data: Mapping[str, Any], request_id: str | None, *, partner: bool = False
+) -> dict[str, Any]:
+    """The reply's own metadata; under langchain-google-genai's name (`partner`) a reply
+    naming no model has `model_name` "" (its `response.model_version or ""`)."""
+    model = data.get("modelVersion")
     meta: dict[str, Any] = {
         "provider": "google_genai",
         "model_provider": "google_genai",
-        "model_name": data.get("modelVersion"),
+        "model_name": "" if partner and model is None else model,
     }
     if not data.get("candidates") and (feedback := prompt_feedback(data)) is not None:
         meta["prompt_feedback"] = feedback
@@ -286,19 +293,30 @@ def head_metadata(data: Mapping[str, Any], request_id: str | None) -> dict[str, 
     return meta
 
 
-def candidate_metadata(candidate: Mapping[str, Any]) -> dict[str, Any]:
-    """finish_reason (Gemini's word), safety ratings and citations."""
+#: A candidate's fields kept in `response_metadata`: (the wire's name, ours).
+_CANDIDATE_FIELDS = (
+    ("citationMetadata", "citation_metadata"),
+    ("groundingMetadata", "grounding_metadata"),
+    ("avgLogprobs", "avg_logprobs"),
+    ("logprobsResult", "logprobs_result"),
+)
+#: ... of which langchain-google-genai keeps the grounding alone.
+_PARTNER_CANDIDATE_FIELDS = (("groundingMetadata", "grounding_metadata"),)
+
+
+def candidate_metadata(candidate: Mapping[str, Any], *, partner: bool = False) -> dict[str, Any]:
+    """finish_reason (Gemini's word), safety ratings, citations, grounding and log
+    probabilities (`partner`: as langchain-google-genai, grounding alone of the last
+    four)."""
     meta: dict[str, Any] = {}
     raw = candidate.get("finishReason")
     if raw is not None:
         meta["finish_reason"] = meta["raw_finish_reason"] = raw
         meta["safety_ratings"] = _ratings(candidate.get("safetyRatings"))
-    for wire, ours in (
-        ("citationMetadata", "citation_metadata"),
-        ("groundingMetadata", "grounding_metadata"),
-        ("avgLogprobs", "avg_logprobs"),
-        ("logprobsResult", "logprobs_result"),
-    ):
+    elif partner and candidate.get("safetyRatings"):
+        # langchain-google-genai gives each streamed candidate's ratings, finished or not
+        meta["safety_ratings"] = _ratings(candidate["safetyRatings"])
+    for wire, ours in _PARTNER_CANDIDATE_FIELDS if partner else _CANDIDATE_FIELDS:
         if candidate.get(wire) is not None:
             meta[ours] = candidate[wire]
     return meta
@@ -351,14 +369,14 @@ def parse_candidates(
         (reply_dict(c, "candidate") for c in reply_list(data.get("candidates"), "candidates")),
         key=lambda c: c.get("index") or 0,
     )
-    head = head_metadata(data, request_id)
+    head = head_metadata(data, request_id, partner=partner)
     messages = []
     for position, candidate in enumerate(candidates or [{}]):
         reader = PartReader(candidate.get("index") or position, partner=partner)
         reader.response_id = data.get("responseId")
         reader.reads_model(data.get("modelVersion"))
         content, calls, additional = reader.read((candidate.get("content") or {}).get("parts"))
-        meta = {**head, **candidate_metadata(candidate)}
+        meta = {**head, **candidate_metadata(candidate, partner=partner)}
         messages.append(
             AIMessageChunk(
                 content=content,

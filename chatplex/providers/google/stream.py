@@ -116,7 +116,7 @@ class GeminiStreamParser:
         if self._first:
             self._first = False
             self._id = obj.get("responseId")
-            self._head = head_metadata(obj, self._req_id)
+            self._head = head_metadata(obj, self._req_id, partner=self._partner)
             self._head["provider"] = self._head["model_provider"] = self._provider
             meta.update(self._head)
         content: Any = ""
@@ -140,7 +140,7 @@ class GeminiStreamParser:
                     AIMessageChunk(
                         content=piece,
                         additional_kwargs=piece_additional,
-                        response_metadata=candidate_metadata(candidate),
+                        response_metadata=candidate_metadata(candidate, partner=self._partner),
                         tool_call_chunks=piece_calls,
                     ),
                 )
@@ -148,9 +148,9 @@ class GeminiStreamParser:
             content, calls, additional = piece, piece_calls, piece_additional
             if candidate.get("finishReason") is not None:
                 closing = True
-                meta.update(candidate_metadata(candidate))
+                meta.update(candidate_metadata(candidate, partner=self._partner))
             else:  # citations and grounding may come early; finish data comes last
-                meta.update(candidate_metadata(candidate))
+                meta.update(candidate_metadata(candidate, partner=self._partner))
         usage = None
         if reply_field(obj.get("usageMetadata"), dict, "usageMetadata") is not None:
             usage = self._usage.increase(usage_metadata(obj["usageMetadata"]))

@@ -10,10 +10,11 @@
   stream and the non-stream reply of the same answer agree (langchain-ollama draws a
   random uuid per call; Ollama matches results by `tool_name`, not by id). An id the
   server sends is kept.
-- `response_metadata` is langchain-ollama's: the reply's top-level fields but `message`
-  (`model`, `created_at`, `done`, `done_reason`, `total_duration`, `load_duration`,
-  `prompt_eval_count`, `prompt_eval_duration`, `eval_count`, `eval_duration`) plus
-  `model_name`, `model_provider` and `logprobs`; chatplex adds `provider`, `finish_reason`
+- `response_metadata` is langchain-ollama's: the ollama SDK's reply fields (`model`,
+  `created_at`, `done`, `done_reason`, `total_duration`, `load_duration`,
+  `prompt_eval_count`, `prompt_eval_duration`, `eval_count`, `eval_duration`,
+  `logprobs`; None where the reply has none, a field the SDK does not know left out)
+  plus `model_name` and `model_provider`; chatplex adds `provider`, `finish_reason`
   (`tool_calls` when the reply calls tools, else `stop` / `length`) and
   `raw_finish_reason` (the `done_reason`).
 - usage: `prompt_eval_count` in, `eval_count` out (on the last line of a stream).
@@ -110,8 +111,8 @@ class OllamaStreamParser:
             usage = usage_metadata(obj)
         elif obj.get("logprobs") is not None:
             meta["logprobs"] = obj["logprobs"]  # lists: merging concatenates them
-        if not (content or thinking or tool_chunks or meta or usage):
-            return None
+        # A line of nothing (an empty piece) is a chunk still, as langchain-ollama
+        # yields one per line.
         return AIMessageChunk(
             content=content,
             additional_kwargs=_reasoning(thinking),
@@ -130,10 +131,27 @@ def _head(obj: Mapping[str, Any]) -> dict[str, Any]:
     return {"provider": PROVIDER, "model_provider": PROVIDER, "model_name": obj.get("model")}
 
 
+#: The fields of the ollama SDK's `ChatResponse` (but `message`), in its order: what
+#: langchain-ollama's metadata shows of a reply -- each of them, None where the reply
+#: has none, and no other field a server adds.
+REPLY_FIELDS = (
+    "model",
+    "created_at",
+    "done",
+    "done_reason",
+    "total_duration",
+    "load_duration",
+    "prompt_eval_count",
+    "prompt_eval_duration",
+    "eval_count",
+    "eval_duration",
+    "logprobs",
+)
+
+
 def final_metadata(obj: Mapping[str, Any], *, called_tools: bool) -> dict[str, Any]:
-    """The metadata of a reply's last (or only) object: its fields but `message`."""
-    meta = {k: v for k, v in obj.items() if k != "message"}
-    meta.setdefault("logprobs", None)  # as the ollama SDK's reply model has it
+    """The metadata of a reply's last (or only) object: the SDK model's fields."""
+    meta = {k: obj.get(k) for k in REPLY_FIELDS}
     raw = obj.get("done_reason")
     finish = FINISH_REASONS.get(raw, raw) if isinstance(raw, str) else raw
     meta["finish_reason"] = "tool_calls" if called_tools else finish

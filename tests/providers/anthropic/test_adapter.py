@@ -645,8 +645,9 @@ def test_merged_stream_equals_nonstream(
     chunks = [c for e in stream_of(body, old_usage=old_usage) if (c := parser.feed(e)) is not None]
     parser.finish()
     got = without_call_type(merge_chunks(chunks).to_message())
-    # Text pieces stay str elements beside blocks, as langchain-core merges them.
-    assert text_as_blocks(got.content) == text_as_blocks(expected.content)
+    # Text pieces stay str elements beside blocks, as langchain-core merges them. A reply
+    # with no block is `[]`, its stream's pieces "" (langchain-anthropic's, both).
+    assert text_as_blocks(got.content) == text_as_blocks(expected.content or "")
     theirs = langchain_merge(chunks)
     assert theirs is None or merge_chunks(chunks).content == theirs
     assert got.tool_calls == expected.tool_calls
@@ -706,9 +707,15 @@ def test_citations_are_kept_on_their_text_blocks(adapter: AnthropicAdapter) -> N
     msg = adapter.parse_response(json.dumps(REPLIES["citations"]).encode(), {})
     assert msg.content == REPLIES["citations"]["content"]
     assert msg.text == "According to the document, the grass is green and the sky is blue."
-    # Without citations (absent or null) text blocks still join into plain text.
+    # Without citations (absent or null) several text blocks stay apart, as
+    # langchain-anthropic's content keeps them; one is its text.
     plain = reply([{"type": "text", "text": "a", "citations": None}, {"type": "text", "text": "b"}])
-    assert adapter.parse_response(json.dumps(plain).encode(), {}).content == "ab"
+    assert adapter.parse_response(json.dumps(plain).encode(), {}).content == [
+        {"text": "a", "type": "text"},
+        {"text": "b", "type": "text"},
+    ]
+    one = reply([{"type": "text", "text": "a", "citations": None}])
+    assert adapter.parse_response(json.dumps(one).encode(), {}).content == "a"
 
 
 @pytest.mark.parametrize("declared", [True, False], ids=["declared-at-start", "undeclared"])

@@ -65,13 +65,18 @@ def expected_usage(raw: dict[str, Any]) -> dict[str, Any]:
     """chatplex's usage for a raw Anthropic usage object, written out independently."""
     cache_read = raw.get("cache_read_input_tokens")
     cache_creation = raw.get("cache_creation_input_tokens")
-    total_in = raw["input_tokens"] + (cache_read or 0) + (cache_creation or 0)
+    # The writes by TTL (langchain-anthropic's details): when they count, they stand for
+    # the generic `cache_creation`, then 0.
+    by_ttl = raw.get("cache_creation") or {}
+    written = sum(v or 0 for v in by_ttl.values())
+    total_in = raw["input_tokens"] + (cache_read or 0) + (written or cache_creation or 0)
     usage: dict[str, Any] = {
         "input_tokens": total_in,
         "output_tokens": raw["output_tokens"],
         "total_tokens": total_in + raw["output_tokens"],
     }
-    details = {"cache_read": cache_read, "cache_creation": cache_creation}
+    details = {"cache_read": cache_read, "cache_creation": 0 if written else cache_creation}
+    details |= by_ttl
     details = {k: v for k, v in details.items() if v is not None}
     if details:
         usage["input_token_details"] = details

@@ -123,7 +123,8 @@ def test_usage_is_built_on_read_and_never_sees_edits_to_the_raw_usage() -> None:
         "input_tokens": 7,
         "output_tokens": 7,
         "total_tokens": 14,
-        "input_token_details": {"cache_read": 2},
+        # the cache writes by TTL an input detail each, as langchain-anthropic has them
+        "input_token_details": {"cache_read": 2, "ephemeral_5m_input_tokens": 0},
     }
     assert peek_usage(reply) == expected
     assert type(usage_slot(reply)) is LazyValue  # peeking keeps nothing
@@ -212,3 +213,58 @@ def test_content_blocks_list_their_keys_in_the_sdk_models_order() -> None:
         ["text", "type"],
         ["id", "input", "name", "type", "toolset_name"],
     ]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"input_tokens": 12, "output_tokens": 9},
+        {"input_tokens": 12, "output_tokens": 9, "cache_read_input_tokens": 5},
+        {
+            "input_tokens": 12,
+            "output_tokens": 9,
+            "cache_creation_input_tokens": 3,
+            "cache_read_input_tokens": 5,
+            "cache_creation": {"ephemeral_5m_input_tokens": 3, "ephemeral_1h_input_tokens": 0},
+        },
+        {
+            "input_tokens": 12,
+            "output_tokens": 9,
+            "cache_creation_input_tokens": 0,
+            "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+        },
+        # the TTL counts without the total (a server leaving it out): they count
+        {
+            "input_tokens": 12,
+            "output_tokens": 9,
+            "cache_creation": {"ephemeral_5m_input_tokens": 2, "ephemeral_1h_input_tokens": 4},
+        },
+    ],
+    ids=["plain", "cache-read", "ttl-writes", "ttl-zero", "ttl-alone"],
+)
+def test_usage_is_langchain_anthropics(raw: dict[str, Any]) -> None:
+    """The usage as langchain-anthropic's `_create_usage_metadata` makes it of the SDK's
+    `Usage` (a write's TTL counts as input details of their own, the generic
+    `cache_creation` then 0, the TTLs' sum in the input count)."""
+    anthropic_types = pytest.importorskip("anthropic.types")
+    partner = pytest.importorskip("langchain_anthropic.chat_models")
+    theirs = partner._create_usage_metadata(anthropic_types.Usage.model_validate(raw))
+    ours = parse(reply_data(1, usage=raw)).usage_metadata
+    assert ours == theirs
+
+
+def test_a_reply_with_no_content_block_has_an_empty_list_as_langchain_anthropics() -> None:
+    assert parse(reply_data(1, content=[])).content == []
+    # one empty text block is still its text, as there
+    assert parse(reply_data(1, content=[{"type": "text", "text": ""}])).content == ""
+
+
+def test_a_server_tool_usage_has_every_field_of_the_sdks_model() -> None:
+    """langchain-anthropic's metadata dumps the SDK's `ServerToolUsage`: a count the
+    reply leaves out is there as None."""
+    usage = {"input_tokens": 1, "output_tokens": 2, "server_tool_use": {"web_search_requests": 0}}
+    meta = parse(reply_data(1, usage=usage)).response_metadata
+    assert meta["usage"]["server_tool_use"] == {
+        "web_fetch_requests": None,
+        "web_search_requests": 0,
+    }

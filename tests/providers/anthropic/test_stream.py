@@ -123,3 +123,24 @@ def test_a_tool_use_block_streams_every_fragment_and_its_toolset_name() -> None:
     assert end is not None and end.content == [
         {"type": "tool_use", "input": {"q": "x"}, "index": 0}
     ]
+
+
+def test_a_thinking_block_streams_as_langchain_anthropics_pieces() -> None:
+    """The API's empty start gives no piece; the thinking and the signature come as
+    their deltas' pieces (the signature's with an empty `thinking`), keys in
+    langchain-anthropic's order."""
+    parser = AnthropicStreamParser()
+    block = {"type": "thinking", "thinking": "", "signature": ""}
+    start = {"type": "content_block_start", "index": 0, "content_block": block}
+    assert parser.feed(ev(start)) is None
+    thought = {"type": "thinking_delta", "thinking": "Hmm."}
+    piece = parser.feed(ev({"type": "content_block_delta", "index": 0, "delta": thought}))
+    assert piece is not None and piece.content == [
+        {"thinking": "Hmm.", "type": "thinking", "index": 0}
+    ]
+    signed = {"type": "signature_delta", "signature": "c2ln"}
+    piece = parser.feed(ev({"type": "content_block_delta", "index": 0, "delta": signed}))
+    assert piece is not None and piece.content == [
+        {"signature": "c2ln", "type": "thinking", "index": 0, "thinking": ""}
+    ]
+    assert list(piece.content[0]) == ["signature", "type", "index", "thinking"]  # type: ignore[arg-type]

@@ -399,3 +399,25 @@ def test_a_reply_without_a_fingerprint_says_so_as_its_partner_does() -> None:
     fireworks = PROFILES["fireworks"].style
     assert fireworks is not None
     assert _shaped(reply, fireworks).response_metadata["system_fingerprint"] == ""
+
+
+def test_a_reply_without_usage_has_the_token_usage_its_partner_reads() -> None:
+    """None where the partner dumps an SDK model declaring `usage` (langchain-groq,
+    -sambanova), {} where it reads the JSON with `.get("usage", {})` (-mistralai); a
+    copy each time, never the style's own."""
+    data = _reply({"role": "assistant", "content": "hi"})
+    del data["usage"]
+    assert _shaped(data, _style("groq")).response_metadata["token_usage"] is None
+    assert _shaped(data, _style("sambanova")).response_metadata["token_usage"] is None
+    mistral = _shaped(data, _style("mistralai")).response_metadata["token_usage"]
+    assert mistral == {} and mistral is not _style("mistralai").absent_usage
+    # `"usage": null` is None to each (langchain-mistralai's `.get` finds the key)
+    nulled = {**data, "usage": None}
+    assert _shaped(nulled, _style("mistralai")).response_metadata["token_usage"] is None
+
+
+def test_a_raw_tool_call_without_a_type_has_none_as_the_sdk_model_dumps_it() -> None:
+    call = {"id": "c1", "function": {"name": "f", "arguments": "{}"}}
+    data = _reply({"role": "assistant", "content": None, "tool_calls": [call]})
+    raw = _shaped(data, _style("groq")).additional_kwargs["tool_calls"]
+    assert raw == [{"id": "c1", "function": {"arguments": "{}", "name": "f"}, "type": None}]

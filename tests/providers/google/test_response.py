@@ -230,3 +230,19 @@ def test_a_gemini_3_reply_read_as_the_partners_lists_its_text_and_nothing_as_emp
     empty = body(modelVersion="gemini-3-pro-preview")
     assert parse_reply(empty, None, partner=True).content == []
     assert parse_reply(empty, None).content == ""
+
+
+def test_under_the_partners_name_log_probabilities_and_citations_are_not_kept() -> None:
+    """langchain-google-genai keeps a candidate's grounding alone of its extra fields,
+    and names a reply without `modelVersion` "" (chatplex's own reading keeps them all,
+    and None)."""
+    candidate = json.loads(body({"text": "Hi"}))["candidates"][0]
+    extra = {"avgLogprobs": -0.5, "citationMetadata": {"citations": []}}
+    grounding = {"webSearchQueries": ["q"]}
+    data = {"candidates": [{**candidate, **extra, "groundingMetadata": grounding}]}
+    raw = json.dumps(data).encode()
+    ours = parse_reply(raw, None).response_metadata
+    assert ours["avg_logprobs"] == -0.5 and ours["model_name"] is None
+    theirs = parse_reply(raw, None, partner=True).response_metadata
+    assert "avg_logprobs" not in theirs and "citation_metadata" not in theirs
+    assert theirs["grounding_metadata"] == grounding and theirs["model_name"] == ""

@@ -200,3 +200,29 @@ def test_read_as_the_partners_a_gemini_3_stream_is_blocks_indexed_by_one_counter
     ]
     assert [c.content for c in chunks if c is not None][2][0]["index"] == 2
     assert [c.tool_call_chunks[0]["index"] for c in chunks[3:] if c is not None] == [0]
+
+
+def test_under_the_partners_name_a_stream_keeps_what_its_reply_keeps() -> None:
+    """The partner's stream, as its reply: no log probabilities, "" for no model."""
+    stream = events(CASES["text"])
+    for event in stream:
+        del event["modelVersion"]
+    stream[-1]["candidates"][0]["avgLogprobs"] = -0.5
+    parser = GeminiStreamParser("req-1", partner=True)
+    chunks = [parser.feed(SSEEvent(data=json.dumps(event))) for event in stream]
+    meta = merge_chunks([c for c in chunks if c is not None]).response_metadata
+    assert "avg_logprobs" not in meta and meta["model_name"] == ""
+
+
+def test_under_the_partners_name_each_chunks_safety_ratings_are_its_own() -> None:
+    """langchain-google-genai gives a chunk the ratings its candidate carries, before
+    the finishing one too (merging concatenates them)."""
+    stream = events(CASES["text"])
+    for event in stream:
+        event["candidates"][0]["safetyRatings"] = RATINGS
+    parser = GeminiStreamParser("req-1", partner=True)
+    chunks = [parser.feed(SSEEvent(data=json.dumps(event))) for event in stream]
+    assert all(len(c.response_metadata["safety_ratings"]) == 1 for c in chunks if c)
+    own = GeminiStreamParser("req-1")
+    first = own.feed(SSEEvent(data=json.dumps(stream[0])))
+    assert first is not None and "safety_ratings" not in first.response_metadata

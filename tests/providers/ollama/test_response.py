@@ -83,6 +83,20 @@ def test_a_text_reply() -> None:
     assert "message" not in meta
 
 
+def test_metadata_holds_the_sdk_models_fields_none_where_missing_and_no_others() -> None:
+    """As langchain-ollama's (the ollama SDK's `ChatResponse` read as a dict): a count
+    or duration the server leaves out is there as None, a field it adds is not kept;
+    the stream's done line the same."""
+    body = reply({"content": "Hi"}, x_unknown={"note": 1})
+    for key in ("total_duration", "prompt_eval_count"):
+        del body[key]
+    whole = parse_reply(json.dumps(body).encode()).response_metadata
+    assert whole["total_duration"] is None and whole["prompt_eval_count"] is None
+    assert "x_unknown" not in whole
+    streamed = merge_chunks(parse_stream(stream_of(body, [{"content": "Hi"}])))
+    assert streamed.response_metadata == whole
+
+
 def test_length_is_the_finish_reason_of_a_cut_reply() -> None:
     msg = parse_reply(json.dumps(reply({"content": "Once"}, done_reason="length")).encode())
     assert msg.response_metadata["finish_reason"] == "length"
@@ -238,11 +252,13 @@ def test_a_malformed_line_is_a_stream_error() -> None:
         OllamaStreamParser().feed("[1, 2]")
 
 
-def test_lines_after_done_are_ignored_and_empty_lines_give_nothing() -> None:
+def test_lines_after_done_are_ignored_and_an_empty_line_is_an_empty_chunk() -> None:
     parser = OllamaStreamParser()
     first = parser.feed(json.dumps({"model": "m", "message": {"content": ""}, "done": False}))
     assert first is not None and first.content == ""  # the head metadata
-    assert parser.feed(json.dumps({"model": "m", "message": {"content": ""}})) is None
+    # a line of nothing is a chunk of nothing, as langchain-ollama yields one per line
+    empty = parser.feed(json.dumps({"model": "m", "message": {"content": ""}}))
+    assert empty is not None and empty.content == "" and not empty.response_metadata
     parser.feed(json.dumps({"model": "m", "done": True, "done_reason": "stop"}))
     assert parser.feed(json.dumps({"model": "m", "message": {"content": "late"}})) is None
     parser.finish()
