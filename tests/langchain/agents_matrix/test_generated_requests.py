@@ -471,6 +471,17 @@ GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
         'array with minimum length 1"; see docs_review_schemas); chatplex sends neither',
         lambda theirs: any(b.get("tools") == [] for b in _sent_bodies(theirs)),
     ),
+    ("empty_tools_choice", "anthropic"): Difference(
+        "rejected by provider",
+        "langchain-anthropic sends bind_tools([], tool_choice='none') beside `tools: []` as "
+        "a choice of a tool named 'none' ({'type': 'tool', 'name': 'none'}), which is not "
+        "among the tools offered: the API refuses the request (see choice_none); chatplex "
+        "sends Anthropic's {'type': 'none'} (its 'auto' and 'any' as langchain-anthropic's)",
+        lambda theirs: any(
+            b.get("tool_choice") == {"type": "tool", "name": "none"}
+            for b in _sent_bodies(theirs.get("none"))
+        ),
+    ),
     ("assistant_text_blocks_joined", "sambanova"): Difference(
         "loses data",
         'langchain-sambanova sends an assistant turn of text blocks as content "" (its '
@@ -501,32 +512,6 @@ GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 GENERATED_GAPS: dict[tuple[str, str], str] = {
-    **{
-        ("empty_tools_choice", wire): (
-            f"{package} sends bind_tools([], tool_choice=...) as `tools: []` beside the "
-            f"choice ({form}); chatplex sends `tools: []` alone, and refuses 'any' at "
-            "bind_tools (ValueError 'needs bound tools'), the choice's translation being "
-            "the engine's (adapters/tool_choice.py), shared by every wire"
-        )
-        for wire, package, form in (
-            (
-                "anthropic",
-                "langchain-anthropic",
-                "{'type': 'auto'}, 'none' as a tool named 'none', {'type': 'any'}",
-            ),
-            ("groq", "langchain-groq", "'auto', 'none', 'required'"),
-            ("mistralai", "langchain-mistralai", "'auto', 'none', 'any'"),
-        )
-    },
-    ("empty_tools_choice", "gemini"): (
-        "langchain-google-genai refuses bind_tools([], tool_choice='any') at the call "
-        "(ValueError \"Received tool_choice='any' but no formatted_tools=None. ...\"); "
-        "chatplex refuses it at bind_tools, in its own words"
-    ),
-    ("empty_tools_choice", "bedrock_converse"): (
-        "langchain-aws sends bind_tools([], tool_choice='any') with no toolConfig (the "
-        "choice dropped); chatplex refuses it at bind_tools (ValueError)"
-    ),
     ("image_by_url", "bedrock_converse"): (
         "langchain-aws refuses an image by URL with its own words, a ValueError before "
         "sending (an `image_url` block: 'The image URL provided is not supported. Expected "
@@ -544,10 +529,6 @@ GENERATED_GAPS: dict[tuple[str, str], str] = {
 }
 
 
-def _kept_row(scenario: str, wire: str) -> bool:
-    return (scenario, wire) in {**GENERATED_DIFFERENCES, **GENERATED_GAPS}
-
-
 @dataclass(frozen=True)
 class Kept:
     """A shape the generator keeps out (`where(case, wire)`), and the row holding it:
@@ -560,14 +541,6 @@ class Kept:
 def _images_by_url(case: Case, wire: str) -> bool:
     return wire in ("gemini", "bedrock_converse", "ollama") and any(
         isinstance(m.content, list) and IMAGE_URL in str(m.content) for m in case.history
-    )
-
-
-def _choice_beside_no_tools(case: Case, wire: str) -> bool:
-    return (
-        case.tools == []
-        and case.bind.get("tool_choice") is not None
-        and (_kept_row("empty_tools_choice", wire) or wire == "openai")
     )
 
 
@@ -616,7 +589,6 @@ def _none_as_a_name(case: Case, wire: str) -> bool:
 #: named cells, and the kept differences other files hold (their scenario named).
 KEPT_SHAPES: dict[str, Kept] = {
     "images_by_url": Kept("image_by_url", _images_by_url),
-    "choice_beside_no_tools": Kept("empty_tools_choice", _choice_beside_no_tools),
     "empty_tools": Kept("empty_tools_choice", _empty_tools),
     "named_user": Kept("named_speaker", _named_user),
     "empty_ai_turn": Kept("empty_assistant_turn", _empty_ai_turn),
