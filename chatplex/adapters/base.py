@@ -381,6 +381,14 @@ class Adapter(ABC):
     #: `tools` member without a tool (OpenAI refuses an empty array).
     empty_tool_list_sent: bool = False
 
+    #: Whether a drop-in's choice of any tool with no tool bound
+    #: (`bind_tools([], tool_choice="any")`) is bound, as its partner package binds it,
+    #: and left to the request (`normalise_tool_choice(kept_without_tools=...)`): beside
+    #: `tools: []` its choice goes too where `empty_tool_list_sent` (langchain-anthropic,
+    #: -groq, -mistralai send it so); else the adapter drops or refuses it as the partner
+    #: does at the call. False: refused at `bind_tools` (ValueError, chatplex's own).
+    keeps_choice_without_tools: bool = False
+
     #: The UserWarning its partner package gives where it drops a `strict=` given to
     #: `bind_tools` (so to its structured output's tool too; langchain-aws's ChatBedrock:
     #: only its Converse API takes it); None: dropped silently.

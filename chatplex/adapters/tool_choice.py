@@ -21,10 +21,19 @@ _KEYWORDS = {"auto": "auto", "none": "none", "required": "required", "any": "req
 
 
 def normalise_tool_choice(
-    tool_choice: str | Mapping[str, Any] | bool | None, specs: Iterable[ToolSpec]
+    tool_choice: str | Mapping[str, Any] | bool | None,
+    specs: Iterable[ToolSpec],
+    *,
+    kept_without_tools: bool = False,
 ) -> str | None:
     """Reduce any common ``tool_choice`` spelling to None, "auto", "none", "required"
     or the name of a bound tool. ``False`` means "not set", like None.
+
+    A choice of any tool ("any", "required") with no tool bound is refused, unless
+    `kept_without_tools` (`Adapter.keeps_choice_without_tools`: the wire's partner binds
+    it and leaves it to the request): then it is kept as given ("any" stays "any", the
+    spelling the partner words its refusals with), for the adapter to send, drop or
+    refuse as the partner does.
 
     Example:
         >>> spec = ToolSpec("search", "", {"type": "object", "properties": {}})
@@ -54,6 +63,8 @@ def normalise_tool_choice(
         return keyword  # valid even without tools: the adapters then leave it out
     names = [spec.name for spec in specs]
     if not names:
+        if kept_without_tools and keyword is not None:
+            return tool_choice if isinstance(tool_choice, str) else keyword
         raise ValueError(f"tool_choice={tool_choice!r} needs bound tools, and none are bound")
     if keyword is not None:
         return keyword

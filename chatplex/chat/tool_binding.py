@@ -54,7 +54,11 @@ def tools_bound(
     clone = copy.copy(model)
     clone.tools = specs
     clone.langchain_tools_bound = under_langchain_name(model)
-    clone.tool_choice = normalise_tool_choice(choice, specs)
+    adapter = model.adapter
+    kept = (
+        clone.langchain_tools_bound and adapter is not None and adapter.keeps_choice_without_tools
+    )
+    clone.tool_choice = normalise_tool_choice(choice, specs, kept_without_tools=kept)
     if parallel_tool_calls is not None:
         from .dropin import tool_call_body
 

@@ -168,13 +168,12 @@ def _block(block: dict[str, Any]) -> dict[str, Any]:
     kind = block.get("type")
     if kind == "non_standard" and isinstance(block.get("value"), dict):
         return _block(block["value"])  # a provider block LangChain's v1 format wrapped
-    if kind == "image" and "source" not in block:  # LangChain's standard image block
-        url = block.get("url")
-        if block.get("base64"):
-            mime = block.get("mime_type") or "image/png"
-            url = f"data:{mime};base64,{block['base64']}"
-        if isinstance(url, str):
-            return {"type": "image_url", "image_url": {"url": url}}
+    if kind == "image" and "source" not in block and block.get("base64"):
+        # LangChain's standard image block of base64 data, as a data URL; one by URL goes
+        # as it came, each wire's adapter reading it (where the provider fetches no URL,
+        # Bedrock's and Ollama's, refused in the partner's words for that block)
+        mime = block.get("mime_type") or "image/png"
+        return {"type": "image_url", "image_url": {"url": f"data:{mime};base64,{block['base64']}"}}
     if kind == "text":
         # v1 text blocks carry index/id/annotations; keep what a provider takes back.
         return {k: v for k, v in block.items() if k in _TEXT_KEYS}

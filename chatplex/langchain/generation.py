@@ -43,6 +43,7 @@ from .structured import aparsed_at_end
 from .structured import call_format
 from .structured import mark_parsed
 from .structured import parsed_at_end
+from .tool_binding import choice_kept_without_tools
 from .tool_binding import sent_as_given
 from .tool_errors import partner_words
 from .wrapped import adapter_of
@@ -160,7 +161,8 @@ def _target(
             choice = None
         choice, parallel = parallel_from_choice(choice)
         specs = to_tool_specs(kwargs.get("tools") or [], builtin=builtin_tool_reader(adapter))
-        kwargs["tool_choice"] = normalise_tool_choice(choice, specs)
+        kept = choice_kept_without_tools(model, adapter)
+        kwargs["tool_choice"] = normalise_tool_choice(choice, specs, kept_without_tools=kept)
         if parallel is not None:
             body = tool_call_body(adapter, parallel, kwargs["tool_choice"])
             kwargs["extra_body"] = {**(kwargs.get("extra_body") or {}), **body}

@@ -35,7 +35,13 @@ if TYPE_CHECKING:
     from ..adapters.base import Adapter
     from .model import ChatChatplex
 
-__all__ = ["bind_tools", "is_builtin_tool", "sent_as_given", "warn_strict_dropped"]
+__all__ = [
+    "bind_tools",
+    "choice_kept_without_tools",
+    "is_builtin_tool",
+    "sent_as_given",
+    "warn_strict_dropped",
+]
 
 
 def is_builtin_tool(tool: Any) -> bool:
@@ -103,7 +109,8 @@ def _bind_functions(
             normalise_tool_choice(tool_choice, specs)  # (one naming no bound tool fails here)
         kwargs["tool_choice"] = tool_choice  # bound as given, as langchain-openai binds it
     else:
-        choice = normalise_tool_choice(tool_choice, specs)
+        kept = choice_kept_without_tools(model, adapter)
+        choice = normalise_tool_choice(tool_choice, specs, kept_without_tools=kept)
         if choice is not None:
             kwargs["tool_choice"] = choice
         elif adapter is not None and adapter.binds_unset_tool_choice:
@@ -168,6 +175,13 @@ def warn_strict_dropped(adapter: Adapter | None, strict: Any, stacklevel: int) -
     message = None if adapter is None or strict is None else adapter.strict_dropped_warning
     if message:
         warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
+
+
+def choice_kept_without_tools(model: ChatChatplex, adapter: Adapter | None) -> bool:
+    """Whether a choice of any tool with no tool bound is kept for the request: on a
+    drop-in whose partner binds it (`Adapter.keeps_choice_without_tools`); chatplex's
+    own `ChatChatplex` refuses it at `bind_tools`."""
+    return model._under_partner_name and adapter is not None and adapter.keeps_choice_without_tools
 
 
 def sent_as_given(adapter: Adapter | None, choice: Any) -> bool:

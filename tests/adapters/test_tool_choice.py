@@ -116,3 +116,17 @@ def test_docstring_examples() -> None:
     result = doctest.testmod(tool_choice, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [("any", "any"), ("required", "required"), (True, "required"), ({"type": "any"}, "required")],
+)
+def test_a_choice_of_any_tool_is_kept_without_tools_where_the_wire_keeps_it(
+    choice: Any, expected: str
+) -> None:
+    # (a drop-in whose partner binds it, `Adapter.keeps_choice_without_tools`: the string
+    # as given, which langchain-google-genai's refusal words)
+    assert normalise_tool_choice(choice, [], kept_without_tools=True) == expected
+    with pytest.raises(ValueError, match="needs bound tools"):
+        normalise_tool_choice("search", [], kept_without_tools=True)  # a name: still refused

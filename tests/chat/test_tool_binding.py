@@ -134,3 +134,40 @@ async def test_an_empty_tool_list_is_sent_as_bound_where_the_partner_sends_it(
         await model.ainvoke("hi") if not sync else model.invoke("hi")
         assert "tools" not in json.loads(route.calls.last.request.content)
     assert [body.get("tools") for body in bodies] == [sent, sent]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_choice_beside_an_empty_tool_list_is_sent_as_the_partner_sends_it(
+    sync: bool,
+) -> None:
+    # langchain-anthropic, -groq and -mistralai send bind_tools([], tool_choice=...) as
+    # the choice beside `tools: []` ('none' to Anthropic as its own 'none': see
+    # test_generated_requests' kept row); chatplex's own models refuse 'any' at bind_tools.
+    import respx
+
+    import chatplex
+    from chatplex.lean import init_chat_model
+
+    at = {"api_key": "k", "base_url": "https://gw.example"}
+    models = [
+        (chatplex.ChatAnthropic(model="claude-haiku-4-5", **at), _ANTHROPIC_REPLY),
+        (chatplex.ChatGroq(model="llama-3.3-70b-versatile", **at), _OPENAI_REPLY),
+        (chatplex.ChatMistralAI(model="mistral-small-latest", **at), _OPENAI_REPLY),
+    ]
+    sent = []
+    with respx.mock:
+        for model, reply in models:
+            route = respx.post(url__startswith="https://gw.example/").respond(200, json=reply)
+            for choice in ("auto", "none", "any"):
+                bound = model.bind_tools([], tool_choice=choice)
+                answer = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+                assert answer.text == "ok"
+                body = json.loads(route.calls.last.request.content)
+                sent.append((body["tools"], body["tool_choice"]))
+    anthropic = [([], {"type": kind}) for kind in ("auto", "none", "any")]
+    assert sent == [*anthropic, *[([], c) for c in ("auto", "none", "required")]] + [
+        ([], c) for c in ("auto", "none", "any")
+    ]
+    own = init_chat_model("anthropic:claude-haiku-4-5", **at)
+    with pytest.raises(ValueError, match="needs bound tools"):
+        own.bind_tools([], tool_choice="any")

@@ -96,7 +96,7 @@ def test_image_and_wrapped_blocks() -> None:
     assert out.content == [
         {"type": "text", "text": "what is this?"},
         {"type": "image_url", "image_url": {"url": "data:image/jpeg;base64,AAAA"}},
-        {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
+        {"type": "image", "url": "https://example.com/cat.png"},  # as given: each wire's
         {"type": "image_url", "image_url": {"url": "data:image/png;base64,BBBB"}},
         {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "C"}},
         {"type": "text", "text": "and this"},

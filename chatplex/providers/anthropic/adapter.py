@@ -230,6 +230,8 @@ class AnthropicAdapter(Adapter):
     response_format_class = "schema"
     #: A bound empty tool list goes as `tools: []`, as langchain-anthropic sends it.
     empty_tool_list_sent = True
+    #: And a tool choice beside it, as langchain-anthropic sends it (`tool_fields`).
+    keeps_choice_without_tools = True
     #: Whether its replies show the beta models' fields (`for_call`).
     _beta_replies = False
 
@@ -342,7 +344,9 @@ class AnthropicAdapter(Adapter):
             body["top_p"] = settings.top_p
         if settings.stop:
             body["stop_sequences"] = list(settings.stop)
-        body.update(tool_fields(settings, self.empty_tool_list_sent))
+        body.update(
+            tool_fields(settings, self.empty_tool_list_sent, self.keeps_choice_without_tools)
+        )
         if stream:
             body["stream"] = True
         effort = self.effort_set

@@ -11,7 +11,8 @@ from typing import Any
 __all__ = ["bound_anthropic_tools", "bound_invoke_tools"]
 
 #: The choice keywords (`normalise_tool_choice`'s) and the `tool_choice` type each binds.
-_CHOICE_TYPES = {"auto": "auto", "required": "any", "none": "none"}
+#: ("any" stays so only with no tool bound, `Adapter.keeps_choice_without_tools`.)
+_CHOICE_TYPES = {"auto": "auto", "required": "any", "any": "any", "none": "none"}
 
 
 def bound_anthropic_tools(

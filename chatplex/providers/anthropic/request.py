@@ -351,14 +351,21 @@ def _system(messages: Sequence[BaseMessage]) -> str | list[_Block] | None:
     return blocks or None
 
 
-def tool_fields(settings: CallSettings, empty_list: bool = False) -> dict[str, Any]:
+def tool_fields(
+    settings: CallSettings, empty_list: bool = False, choice_beside: bool = False
+) -> dict[str, Any]:
     """The body's `tools` and `tool_choice`, each only when there is one to send (a
     no-op choice without tools sends nothing; a bound empty tool list `tools: []` where
-    `empty_list`, `Adapter.empty_tool_list_sent`): what the Messages API and Bedrock's
-    InvokeModel body for Anthropic models both carry."""
+    `empty_list`, `Adapter.empty_tool_list_sent`, and its choice beside it where
+    `choice_beside`, `Adapter.keeps_choice_without_tools`, as langchain-anthropic sends
+    them): what the Messages API and Bedrock's InvokeModel body for Anthropic models
+    both carry."""
     fields: dict[str, Any] = {}
     if settings.tools or (settings.tool_list_bound and empty_list):
         fields["tools"] = wire_tools(settings)
+        if not settings.tools and choice_beside and settings.tool_choice in _TOOL_CHOICES:
+            fields["tool_choice"] = {"type": _TOOL_CHOICES[settings.tool_choice]}
+            return fields
     if settings.tool_choice is not None:
         choice = wire_tool_choice(settings)
         if choice is not None:

@@ -163,6 +163,9 @@ class BedrockAdapter(Adapter):
     endpoint_url: str
 
     provider = PROVIDER
+    #: A drop-in's `bind_tools([], tool_choice="any")` is bound and sent without the
+    #: choice (no `toolConfig`), as langchain-aws sends it (`request.converse_fields`).
+    keeps_choice_without_tools = True
     #: The model this adapter's replies are named by (`for_model`); None on the shared
     #: adapter. Converse replies do not name their model, so the reply's
     #: `response_metadata["model_name"]` is the model asked for, as langchain-aws sets it.

@@ -191,6 +191,15 @@ def _user_blocks(content: Any, i: int, names: dict[str, int]) -> list[_Block]:
     return out
 
 
+#: langchain-aws's words for an image sent otherwise than as base64 data: an `image_url`
+#: that is no base64 data URL, an `image` block without base64 data (by URL, by id).
+_NOT_BASE64_URL = (
+    "The image URL provided is not supported. Expected image URL format is "
+    "base64-encoded images. Example: data:image/png;base64,'/9j/4AAQSk'..."
+)
+_NOT_INLINE_IMAGE = "Image data only supported through in-line base64 format."
+
+
 def _image(block: _Block, i: int, j: int) -> _Block:
     """One image block as Converse's `{"format", "source": {"bytes": base64}}`."""
     mime: Any = None
@@ -201,15 +210,14 @@ def _image(block: _Block, i: int, j: int) -> _Block:
         if isinstance(url, str) and url.startswith("data:") and ";base64," in url:
             head, _, data = url.partition(";base64,")
             mime = head[len("data:") :]
-        else:
-            raise ValueError(
-                f"message {i}: content block {j}: Bedrock does not fetch image URLs; send "
-                "the image as a base64 data URL (data:image/png;base64,...)"
-            )
+        else:  # Bedrock fetches no URL: refused in langchain-aws's words
+            raise ValueError(_NOT_BASE64_URL)
     else:
         source = block.get("source")
         if isinstance(source, dict) and source.get("type") == "base64":
             mime, data = source.get("media_type"), source.get("data")
+        elif not {"base64", "data", "source"} & set(block):  # (by URL, or by file id)
+            raise ValueError(_NOT_INLINE_IMAGE)
         else:
             mime, data = block.get("mime_type"), block.get("base64") or block.get("data")
     fmt = _IMAGE_FORMATS.get(str(mime).lower())

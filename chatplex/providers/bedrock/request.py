@@ -126,7 +126,9 @@ def converse_fields(
     body["inferenceConfig"] = inference
     if settings.tools:
         body["toolConfig"] = tool_config(settings.tools, settings.tool_choice)
-    elif settings.tool_choice not in (None, "auto", "none"):
+    elif settings.tool_choice not in (None, "auto", "none") and not settings.tool_list_bound:
+        # (a drop-in's bind_tools([], tool_choice="any") goes without it, as langchain-aws
+        # sends it: `Adapter.keeps_choice_without_tools`)
         raise ValueError(f"tool_choice={settings.tool_choice!r} needs tools (bind_tools)")
     _add_extras(body, settings.extra_body, effort_rule)
     return body

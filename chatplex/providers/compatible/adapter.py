@@ -226,6 +226,11 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.empty_tool_list_sent
 
     @property
+    def keeps_choice_without_tools(self) -> bool:  # type: ignore[override]
+        """As its partner package binds a choice with no tool: the profile's."""
+        return self.profile.keeps_choice_without_tools
+
+    @property
     def lone_text_as_string(self) -> bool:  # type: ignore[override]
         """As its partner package sends content of one text block: the profile's."""
         return self.profile.lone_text_as_string

@@ -66,6 +66,7 @@ GROQ = Preset(
         rebuilt_text_roles=frozenset(),  # a reply's `id`, `annotations` too
         assistant_text_blocks=True,  # its assistant turn: `text_blocks or ""`
         empty_tool_list_sent=True,  # langchain-groq's bind_tools([]): `tools: []`
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-groq: every system message as "system"
         sdk_path="/openai/v1",
         json_schema_shape="titled",  # langchain-groq's response_format
@@ -179,6 +180,7 @@ MISTRALAI = Preset(
         "https://api.mistral.ai/v1",
         dropped_input_blocks=frozenset(),  # langchain-mistralai sends every block
         empty_tool_list_sent=True,  # langchain-mistralai's bind_tools([]): `tools: []`
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-mistralai: every system message as "system"
         tool_text_keys=frozenset({"type", "text"}),  # Mistral refuses other keys
         key_variables=("MISTRAL_API_KEY",),

@@ -368,6 +368,10 @@ class Profile:
     #: it and the provider takes (`Adapter.empty_tool_list_sent`: langchain-groq's and
     #: -mistralai's `bind_tools([])`); off: no `tools` member without a tool.
     empty_tool_list_sent: bool = False
+    #: Whether a choice of any tool with no tool bound is bound and sent beside
+    #: `tools: []` (`Adapter.keeps_choice_without_tools`: langchain-groq's and
+    #: -mistralai's `bind_tools([], tool_choice="any")`); off: refused at `bind_tools`.
+    keeps_choice_without_tools: bool = False
     #: Whether a message's content of exactly one text block goes as its text (every
     #: role: langchain-fireworks' `_sanitize_chat_completions_content`); off: the list.
     lone_text_as_string: bool = False

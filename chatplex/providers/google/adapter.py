@@ -326,6 +326,10 @@ class GeminiAdapter(_GoogleWire):
     ('google_genai', 'http://127.0.0.1:8000', '', 'gemini-2.5-flash')
     """
 
+    #: A drop-in's `bind_tools([], tool_choice="any")` is bound and refused at the call
+    #: (`_body`), as langchain-google-genai refuses it, in its words (its spelling kept).
+    keeps_choice_without_tools = True
+
     provider = "google_genai"
     _drops_empty_user_turns = True  # as langchain-google-genai does
 

@@ -335,5 +335,6 @@ def _image_block(block: Mapping[str, Any], i: int, j: int) -> str:
         block.get("data") if block.get("source_type") == "base64" else None
     )
     if not isinstance(data, str) or not data:
-        raise ValueError(f"message {i}, block {j}: Ollama takes image blocks with base64 data only")
+        # (by URL or by file id: refused in langchain-ollama's words)
+        raise ValueError("Image data only supported through in-line base64 format.")
     return data

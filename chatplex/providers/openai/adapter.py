@@ -328,9 +328,12 @@ class OpenAIAdapter(Adapter):
             body["top_p"] = settings.top_p
         if settings.stop is not None:
             body["stop"] = list(settings.stop)
-        if settings.tools or (settings.tool_list_bound and self.empty_tool_list_sent):
+        listed = settings.tool_list_bound and self.empty_tool_list_sent
+        if settings.tools or listed:
             body["tools"] = [wire_tool(t) for t in settings.tools]
-        choice = wire_tool_choice(settings.tool_choice, settings.tools)
+        # (a choice goes beside `tools: []` where its partner sends it so)
+        beside = listed and self.keeps_choice_without_tools
+        choice = wire_tool_choice(settings.tool_choice, settings.tools, listed=beside)
         if choice is not None:
             body["tool_choice"] = choice
         if stream:

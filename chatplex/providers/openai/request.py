@@ -259,8 +259,12 @@ def standard_tool_choice(choice: str | None, has_tools: bool) -> str | None:
     return "required" if choice in ("required", "any") else choice
 
 
-def wire_tool_choice(choice: str | None, tools: tuple[ToolSpec, ...]) -> Any:
-    choice = standard_tool_choice(choice, bool(tools))
+def wire_tool_choice(
+    choice: str | None, tools: tuple[ToolSpec, ...], *, listed: bool = False
+) -> Any:
+    """`choice` as the body's `tool_choice` (None: not sent); `listed`: the tools go as a
+    list even when empty (`tools: []`), the choice beside it."""
+    choice = standard_tool_choice(choice, bool(tools) or listed)
     if choice is None or choice in STANDARD_TOOL_CHOICES:
         return choice
     if choice not in {t.name for t in tools}:

@@ -428,6 +428,13 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "empty_assistant_turn": _asked(
         messages.HumanMessage("Hi"), messages.AIMessage(""), messages.HumanMessage("Again")
     ),
+    "image_beside_refused_keyword": _asked(
+        messages.HumanMessage(
+            [{"type": "text", "text": "See"}, {"type": "image", "url": IMAGE_URL}]
+        ),
+        tools=["lookup"],
+        bind={"parallel_tool_calls": True},
+    ),
     "image_by_url": lambda run: [
         _asked(messages.HumanMessage([{"type": "text", "text": "See"}, image]))(run)
         for image in (
@@ -443,6 +450,7 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
 ONLY: dict[str, tuple[str, ...]] = {
     "assistant_text_blocks_joined": (*SCRIPT_WIRES, "sambanova"),
     "image_by_url": tuple(w for w in SCRIPT_WIRES if w != "gemini"),
+    "image_beside_refused_keyword": ("bedrock_converse",),
     # Ollama's tool results differ by their `tool_name` (kept: tool_results).
     "tool_result_cache_breakpoint": tuple(w for w in SCRIPT_WIRES if w != "ollama"),
 }
@@ -470,6 +478,29 @@ GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "choice, which OpenAI refuses (400 \"Invalid 'tools': empty array. Expected an "
         'array with minimum length 1"; see docs_review_schemas); chatplex sends neither',
         lambda theirs: any(b.get("tools") == [] for b in _sent_bodies(theirs)),
+    ),
+    ("empty_tools_choice", "anthropic"): Difference(
+        "rejected by provider",
+        "langchain-anthropic sends bind_tools([], tool_choice='none') beside `tools: []` as "
+        "a choice of a tool named 'none' ({'type': 'tool', 'name': 'none'}), which is not "
+        "among the tools offered: the API refuses the request (see choice_none); chatplex "
+        "sends Anthropic's {'type': 'none'} (its 'auto' and 'any' as langchain-anthropic's)",
+        lambda theirs: any(
+            b.get("tool_choice") == {"type": "tool", "name": "none"}
+            for b in _sent_bodies(theirs.get("none"))
+        ),
+    ),
+    ("image_by_url", "ollama"): Difference(
+        "raises",
+        "langchain-ollama hands an `image_url` block's URL to the ollama SDK, which reads "
+        "it as a local file path and raises PydanticSerializationError ('File https://... "
+        "does not exist'; a URL that is a readable path would be read and sent); chatplex "
+        "refuses it with a ValueError (PydanticSerializationError's base) saying Ollama "
+        "takes base64 data, not URLs. Its `image` block by URL: langchain-ollama's words",
+        lambda theirs: (
+            "PydanticSerializationError" in str(theirs[0].get("raised"))
+            and "does not exist" in str(theirs[0].get("words"))
+        ),
     ),
     ("assistant_text_blocks_joined", "sambanova"): Difference(
         "loses data",
@@ -501,51 +532,14 @@ GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 GENERATED_GAPS: dict[tuple[str, str], str] = {
-    **{
-        ("empty_tools_choice", wire): (
-            f"{package} sends bind_tools([], tool_choice=...) as `tools: []` beside the "
-            f"choice ({form}); chatplex sends `tools: []` alone, and refuses 'any' at "
-            "bind_tools (ValueError 'needs bound tools'), the choice's translation being "
-            "the engine's (adapters/tool_choice.py), shared by every wire"
-        )
-        for wire, package, form in (
-            (
-                "anthropic",
-                "langchain-anthropic",
-                "{'type': 'auto'}, 'none' as a tool named 'none', {'type': 'any'}",
-            ),
-            ("groq", "langchain-groq", "'auto', 'none', 'required'"),
-            ("mistralai", "langchain-mistralai", "'auto', 'none', 'any'"),
-        )
-    },
-    ("empty_tools_choice", "gemini"): (
-        "langchain-google-genai refuses bind_tools([], tool_choice='any') at the call "
-        "(ValueError \"Received tool_choice='any' but no formatted_tools=None. ...\"); "
-        "chatplex refuses it at bind_tools, in its own words"
-    ),
-    ("empty_tools_choice", "bedrock_converse"): (
-        "langchain-aws sends bind_tools([], tool_choice='any') with no toolConfig (the "
-        "choice dropped); chatplex refuses it at bind_tools (ValueError)"
-    ),
-    ("image_by_url", "bedrock_converse"): (
-        "langchain-aws refuses an image by URL with its own words, a ValueError before "
-        "sending (an `image_url` block: 'The image URL provided is not supported. Expected "
-        "image URL format is base64-encoded images. ...'; an `image` block: 'Image data "
-        "only supported through in-line base64 format.'); chatplex's ValueError names the "
-        "message and block in words of its own"
-    ),
-    ("image_by_url", "ollama"): (
-        "langchain-ollama refuses an image by URL before sending: an `image_url` block "
-        "with the ollama SDK's PydanticSerializationError (it reads the URL as a file "
-        "path: 'File https://... does not exist'), an `image` block with ValueError "
-        "'Image data only supported through in-line base64 format.'; chatplex's "
-        "ValueError names the message and block in words of its own"
+    ("image_beside_refused_keyword", "bedrock_converse"): (
+        "langchain-aws formats the messages before it passes the bound keywords on: an "
+        "image by URL beside bind_tools(parallel_tool_calls=True) raises its ValueError "
+        "('Image data only supported through in-line base64 format.'); chatplex refuses "
+        "the keyword first (`refuse_partner_keywords`, the TypeError langchain-aws raises "
+        "for it without such an image)"
     ),
 }
-
-
-def _kept_row(scenario: str, wire: str) -> bool:
-    return (scenario, wire) in {**GENERATED_DIFFERENCES, **GENERATED_GAPS}
 
 
 @dataclass(frozen=True)
@@ -558,21 +552,21 @@ class Kept:
 
 
 def _images_by_url(case: Case, wire: str) -> bool:
-    return wire in ("gemini", "bedrock_converse", "ollama") and any(
+    return wire in ("gemini", "ollama") and any(
         isinstance(m.content, list) and IMAGE_URL in str(m.content) for m in case.history
-    )
-
-
-def _choice_beside_no_tools(case: Case, wire: str) -> bool:
-    return (
-        case.tools == []
-        and case.bind.get("tool_choice") is not None
-        and (_kept_row("empty_tools_choice", wire) or wire == "openai")
     )
 
 
 def _empty_tools(case: Case, wire: str) -> bool:
     return wire == "openai" and case.tools == []
+
+
+def _image_beside_refused_keyword(case: Case, wire: str) -> bool:
+    return (
+        wire == "bedrock_converse"
+        and "parallel_tool_calls" in case.bind
+        and any(isinstance(m.content, list) and IMAGE_URL in str(m.content) for m in case.history)
+    )
 
 
 def _named_user(case: Case, wire: str) -> bool:
@@ -616,7 +610,9 @@ def _none_as_a_name(case: Case, wire: str) -> bool:
 #: named cells, and the kept differences other files hold (their scenario named).
 KEPT_SHAPES: dict[str, Kept] = {
     "images_by_url": Kept("image_by_url", _images_by_url),
-    "choice_beside_no_tools": Kept("empty_tools_choice", _choice_beside_no_tools),
+    "image_beside_refused_keyword": Kept(
+        "image_beside_refused_keyword", _image_beside_refused_keyword
+    ),
     "empty_tools": Kept("empty_tools_choice", _empty_tools),
     "named_user": Kept("named_speaker", _named_user),
     "empty_ai_turn": Kept("empty_assistant_turn", _empty_ai_turn),

@@ -82,3 +82,8 @@ def test_the_invoke_adapter_binds_it_for_anthropic_models_only() -> None:
     )
     llama = adapter.for_model("meta.llama3-1-70b-instruct-v1:0")
     assert llama.bound_tool_form([_function()], "weather") == ([_function()], "weather")
+
+
+def test_any_kept_without_tools_binds_as_langchain_anthropic_binds_it() -> None:
+    # (`normalise_tool_choice(kept_without_tools=True)` keeps "any" as given)
+    assert bound_anthropic_tools([], "any") == ([], {"type": "any"})

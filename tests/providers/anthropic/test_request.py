@@ -528,3 +528,21 @@ def test_a_text_block_goes_with_the_fields_anthropic_takes() -> None:
             "content": [{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral"}}],
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("choice", "sent"), [("auto", "auto"), ("none", "none"), ("any", "any"), ("required", "any")]
+)
+def test_tool_fields_sends_a_choice_beside_a_bound_empty_list_where_the_wire_does(
+    choice: str, sent: str
+) -> None:
+    from chatplex.providers.anthropic.adapter import AnthropicAdapter
+    from chatplex.providers.anthropic.request import tool_fields
+
+    # langchain-anthropic sends bind_tools([], tool_choice=...) so; the adapter says so.
+    assert AnthropicAdapter.keeps_choice_without_tools
+    bound = CallSettings("m", tool_list_bound=True, tool_choice=choice)
+    both = {"tools": [], "tool_choice": {"type": sent}}
+    assert tool_fields(bound, empty_list=True, choice_beside=True) == both
+    if choice in ("auto", "none"):  # a wire that does not: the list alone (InvokeModel)
+        assert tool_fields(bound, empty_list=True) == {"tools": []}

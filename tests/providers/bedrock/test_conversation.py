@@ -84,7 +84,7 @@ def test_a_run_of_user_messages_is_one_as_langchain_aws_merges_it() -> None:
         ([AIMessage("first")], "start with a user message"),
         (
             [HumanMessage([{"type": "image_url", "image_url": {"url": "https://x/cat.png"}}])],
-            "does not fetch image URLs",
+            "^The image URL provided is not supported. Expected image URL format is ",
         ),
         (
             [HumanMessage([{"type": "image", "base64": PNG, "mime_type": "image/tiff"}])],
@@ -94,7 +94,12 @@ def test_a_run_of_user_messages_is_one_as_langchain_aws_merges_it() -> None:
             [HumanMessage([{"type": "image", "base64": "not base64!", "mime_type": "image/png"}])],
             "not base64",
         ),
-        ([HumanMessage([{"type": "image", "mime_type": "image/png"}])], "no base64 data"),
+        ([HumanMessage([{"type": "image", "mime_type": "image/png"}])], "^Image data only"),
+        ([HumanMessage([{"type": "image", "url": "https://x/cat.png"}])], "^Image data only"),
+        (
+            [HumanMessage([{"type": "image", "base64": "", "mime_type": "image/png"}])],
+            "no base64 data",
+        ),
         ([HumanMessage([{"type": "audio", "data": "x"}])], "'audio' is not sent"),
     ],
 )

@@ -232,3 +232,18 @@ def test_cache_control_places_cache_points_by_the_models_own_base_model() -> Non
     assert nova["toolConfig"]["tools"][-1] != {"cachePoint": {"type": "default"}}
     assert claude["toolConfig"]["tools"][-1] == {"cachePoint": {"type": "default", "ttl": "1h"}}
     assert "additionalModelRequestFields" not in nova and "cache_control" not in claude
+
+
+def test_a_choice_beside_a_bound_empty_tool_list_is_dropped_as_langchain_aws_drops_it() -> None:
+    # A drop-in's bind_tools([], tool_choice="any") (`Adapter.keeps_choice_without_tools`):
+    # no toolConfig, as langchain-aws sends it; a choice bound without a tool list still
+    # fails before sending.
+    from chatplex.providers.bedrock.adapter import BedrockAdapter
+
+    assert BedrockAdapter.keeps_choice_without_tools
+    hi = [HumanMessage("hi")]
+    for choice in ("any", "required"):
+        body = converse_body(hi, CallSettings("m", tool_choice=choice, tool_list_bound=True))
+        assert "toolConfig" not in body and body["messages"]
+        with pytest.raises(ValueError, match="needs tools"):
+            converse_body(hi, CallSettings("m", tool_choice=choice))

@@ -800,3 +800,16 @@ def test_a_call_that_does_not_stream_says_so_where_its_partner_does(name: str, s
         "stream" in adapter.build_request(HI, CallSettings(model="m"), stream=False).json
     ) is said
     assert adapter.build_request(HI, CallSettings(model="m"), stream=True).json["stream"] is True
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_choice_goes_beside_a_bound_empty_tool_list_where_the_profile_says(name: str) -> None:
+    adapter = adapter_class(name)(api_key="k")
+    # langchain-groq and -mistralai send bind_tools([], tool_choice=...) with the choice
+    # beside `tools: []`; the others are not known to, and leave the choice out.
+    assert adapter.keeps_choice_without_tools is (name in ("groq", "mistralai"))
+    for choice in ("auto", "required") if adapter.keeps_choice_without_tools else ("auto",):
+        settings = CallSettings("m", tool_list_bound=True, tool_choice=choice)
+        body = adapter.build_request([HumanMessage("hi")], settings, stream=False).json
+        sent = choice if adapter.keeps_choice_without_tools else "unsent"
+        assert body.get("tool_choice", "unsent") == sent

@@ -430,3 +430,13 @@ def test_a_tool_choice_with_no_tools_is_refused_only_under_the_partners_name(cho
     partner = GeminiAdapter(api_key=KEY, partner_replies=True)
     with pytest.raises(ValueError, match="'tool_choice' can only be specified if 'tools'"):
         partner.build_request(HI, settings, stream=False)
+
+
+def test_any_with_no_tools_is_refused_at_the_call_in_the_spelling_bound() -> None:
+    # A drop-in binds it (`keeps_choice_without_tools`, "any" kept as given), as
+    # langchain-google-genai does, which refuses it at the call naming it so.
+    assert GeminiAdapter.keeps_choice_without_tools
+    settings = CallSettings(model="gemini-2.5-flash", tool_choice="any", tool_list_bound=True)
+    partner = GeminiAdapter(api_key=KEY, partner_replies=True)
+    with pytest.raises(ValueError, match=r"^Received tool_choice='any' but no formatted_tools"):
+        partner.build_request(HI, settings, stream=False)

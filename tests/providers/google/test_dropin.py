@@ -524,7 +524,7 @@ def test_docstring_examples() -> None:
     assert result.attempted >= 2 and result.failed == 0
 
 
-@pytest.mark.parametrize("choice", ["auto", "none"])
+@pytest.mark.parametrize("choice", ["auto", "none", "any"])
 def test_a_tool_choice_with_no_tools_is_refused_as_langchain_google_genai_refuses_it(
     choice: str,
 ) -> None:

@@ -378,3 +378,10 @@ def test_a_tool_results_text_keeps_the_keys_its_wire_keeps() -> None:
         ToolMessage(MARKED_TEXT, tool_call_id="c1"), tool_text_keys=frozenset({"type", "text"})
     )
     assert sent["content"] == [{"type": "text", "text": b["text"]} for b in MARKED_TEXT]
+
+
+@pytest.mark.parametrize(("choice", "sent"), [("auto", "auto"), ("any", "required")])
+def test_wire_tool_choice_goes_beside_an_empty_listed_tool_list(choice: str, sent: str) -> None:
+    # (`tools: []` sent, `Adapter.keeps_choice_without_tools`: as langchain-groq sends it)
+    assert wire_tool_choice(choice, (), listed=True) == sent
+    assert wire_tool_choice("auto", ()) is None  # no list: nothing to choose among
