@@ -830,11 +830,6 @@ def thinking_unasked(wire: str, d: Draw) -> bool:
     return wire == "ollama" and d.has("thinking_unasked") and not d.has("thinking_empty")
 
 
-def token_logprobs(wire: str, d: Draw) -> bool:
-    """Ollama's log probabilities of the reply's tokens (`logprobs` beside each piece)."""
-    return wire == "ollama" and d.has("logprobs") and bool(d.text)
-
-
 def delta_output_only(wire: str, d: Draw) -> bool:
     """A Messages stream whose message_delta usage is the output count alone (the input
     counts on message_start's message only)."""
@@ -852,9 +847,6 @@ _KNOWN: dict[str, Known] = {
     ),
     "reply_thinking_unasked": Known(
         "ollama", thinking_unasked, Draw(options=frozenset({"thinking_unasked"}))
-    ),
-    "reply_token_logprobs": Known(
-        "ollama", token_logprobs, Draw(text=("Hi", "!"), options=frozenset({"logprobs"}))
     ),
     "reply_delta_output_only": Known(
         "anthropic",
@@ -883,6 +875,8 @@ _FIXED: dict[str, tuple[str, Draw]] = {
             options=frozenset({"text_blocks"}),
         ),
     ),
+    # Ollama's log probabilities of the reply's tokens (`logprobs` beside each piece).
+    "reply_token_logprobs": ("ollama", Draw(text=("Hi", "!"), options=frozenset({"logprobs"}))),
 }
 
 SCENARIOS: dict[str, Callable[[Run], Any]] = {
@@ -934,14 +928,7 @@ def _thinking_lost(outcome: Any) -> bool:
     )
 
 
-GENERATED_GAPS: dict[tuple[str, str], str] = {
-    ("reply_token_logprobs", "ollama"): (
-        "langchain-ollama's `response_metadata['logprobs']` holds the ollama SDK's "
-        "`Logprob` models (as its `ChatResponse` parsed them), invoked and streamed; the "
-        "drop-in's holds dicts of the same fields (chatplex does not build the ollama "
-        "SDK's models)"
-    ),
-}
+GENERATED_GAPS: dict[tuple[str, str], str] = {}
 GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ("reply_refusal_streamed", "openai"): Difference(
         "loses data",
