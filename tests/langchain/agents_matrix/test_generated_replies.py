@@ -17,7 +17,9 @@ streamed chunk in order, and the chunks merged. A failing case prints its body.
 
 A difference the cases found is a named scenario in `SCENARIOS` (its `Draw` fixed),
 judged as every matrix cell (`GENERATED_GAPS` / `GENERATED_DIFFERENCES`); the generator
-leaves that shape out by the predicate named beside its row (`_KNOWN`).
+leaves that shape out by the predicate named beside its row (`_KNOWN`). Once chatplex
+makes it as the partner does, its scenario stays, a cell that must pass (`_FIXED`), and
+the generator draws the shape again.
 """
 
 from __future__ import annotations
