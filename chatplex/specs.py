@@ -134,7 +134,8 @@ class KeyOrder:
 @dataclass(frozen=True, slots=True)
 class SdkModel:
     """A partner SDK's pydantic model of the items of a reply field that its partner
-    package keeps as the SDK parsed them (langchain-perplexity's `search_results`): the
+    package keeps as the SDK parsed them (langchain-perplexity's `search_results`,
+    langchain-ollama's `logprobs`): the
     model's class as "module:Class" (`path`) and its declared fields in their order.
     A dump has every declared field, null where the item has none, then the item's other
     keys as they came (the SDK's model keeps unknown keys too).
@@ -145,6 +146,10 @@ class SdkModel:
 
     path: str
     fields: tuple[str, ...]
+    #: Whether the SDK builds its replies by pydantic's validation (the ollama SDK's
+    #: `ChatResponse(**part)`: nested items become its models too), not without it
+    #: (the Stainless SDKs' `construct`).
+    validated: bool = False
 
     def dump(self, item: Mapping[str, Any]) -> dict[str, Any]:
         """`item` as the SDK's model dumps it (`model_dump()`)."""

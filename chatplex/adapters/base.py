@@ -423,6 +423,15 @@ class Adapter(ABC):
         Default: none."""
         return {}
 
+    @property
+    def metadata_sdk_models(self) -> Mapping[str, SdkModel]:
+        """The `response_metadata` fields whose items its partner package keeps as its
+        SDK's pydantic objects, on a whole reply and on each streamed piece
+        (langchain-ollama's `logprobs`, the ollama SDK's `Logprob`s), each with its SDK
+        model: the LangChain drop-ins make those objects where the SDK is installed,
+        else its dumps (`langchain/sdk_replies.py`). Default: none."""
+        return {}
+
     def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
         """The words of the TypeError its partner package raises, before any request, for
         a call given `keywords` (bound ones first, then the call's, as LangChain passes

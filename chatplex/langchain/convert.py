@@ -255,9 +255,12 @@ class StreamTranslator:
       LangChain merges the fragments. Text is a string unless the request offers tools
       or turns thinking on (`blocks=True`, ChatAnthropic's rule) or a block has already
       come: then it goes in text blocks carrying their Anthropic block index (blocks are
-      streamed one after another, so text belongs to the block after the last indexed
-      one), and empty pieces are `[]`. An un-indexed text block would get LangChain's
-      own index under v1 and be merged into the block that has that index on the wire.
+      streamed one after another, so a `str` piece belongs to the block after the last
+      indexed one; the parser indexes the pieces of a text block right after a `str`
+      one), an empty text piece as an empty text block, other chunks without content
+      as `[]`; outside blocks an indexed text piece is its text. An un-indexed text block
+      would get LangChain's own index under v1 and be merged into the block that has
+      that index on the wire.
     """
 
     __slots__ = (
@@ -429,7 +432,7 @@ class StreamTranslator:
                 for c in chunk.tool_calls
             ]
         if self._indexed:
-            content = self._indexed_content(chunk.content, fragments)
+            content = self._indexed_content(chunk, fragments)
             if content is None:
                 return None
         else:
@@ -469,20 +472,27 @@ class StreamTranslator:
         )
 
     def _indexed_content(
-        self, content: Content, fragments: Sequence[Any]
+        self, chunk: AIMessageChunk, fragments: Sequence[Any]
     ) -> str | list[str | dict[str, Any]] | None:
         """The chunk's content as ChatAnthropic streams it; None for a chunk that only
         ends tool_use blocks (langchain-anthropic yields nothing at content_block_stop)."""
+        content = chunk.content
         out: list[str | dict[str, Any]] = []
         ended = False
         started: set[Any] = set()
         if isinstance(content, str):
             if not self._blocks:
                 return content
-            if content:
+            # A text piece, an empty one included (a chunk of "" alone: other chunks
+            # without text, message_start's and message_delta's, carry metadata).
+            if content or _is_plain(chunk):
                 at = 0 if self._last_index is None else self._last_index + 1
                 # langchain-anthropic's key order (a printed or dumped block shows it)
                 out.append({"text": content, "type": "text", "index": at})
+        elif not self._blocks and _is_text_piece(content):
+            # A text block's piece that the parser indexed (a block right after another
+            # text block): its text, as ChatAnthropic streams text outside blocks.
+            return cast("str", content[0]["text"])
         else:
             for block in content:
                 index = block.get("index")
@@ -531,6 +541,20 @@ class StreamTranslator:
             {**additional, "refusal": new} if "refusal" in additional else additional,
             {**metadata, "refusal": new} if "refusal" in metadata else metadata,
         )
+
+
+#: The keys of a piece of an uncited text block (chatplex's and ChatAnthropic's).
+_TEXT_PIECE_KEYS = frozenset({"text", "type", "index"})
+
+
+def _is_text_piece(content: Content) -> bool:
+    """Whether `content` is one piece of an uncited text block, with its block index."""
+    if len(content) != 1:
+        return False
+    block = content[0]
+    return (
+        isinstance(block, dict) and block.get("type") == "text" and block.keys() == _TEXT_PIECE_KEYS
+    )
 
 
 def _lc_content(content: Content) -> str | list[str | dict[str, Any]]:

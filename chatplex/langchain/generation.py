@@ -37,6 +37,8 @@ from .replies import chat_result
 from .replies import generation_chunks
 from .replies import merged_result
 from .replies import usage_closes
+from .sdk_replies import asdk_pieces
+from .sdk_replies import sdk_pieces
 from .sdk_replies import with_sdk_objects
 from .stream_call import from_stream
 from .structured import aparsed_at_end
@@ -246,8 +248,10 @@ def _pieces(
         helper=None if helper is None else HelperPieces(kwargs),
         label=_label(model, target),
     )
-    # A drop-in's stream as its partner's: a structured reply's object on its last piece.
+    # A drop-in's stream as its partner's: the fields it keeps as its SDK's objects made
+    # so, a structured reply's object on its last piece.
     if helper is None and model._under_partner_name:
+        pieces = sdk_pieces(pieces, adapter_of(primary(target)))
         return parsed_at_end(pieces, target, kwargs)
     return pieces
 
@@ -266,8 +270,10 @@ def _apieces(
         helper=None if helper is None else HelperPieces(kwargs),
         label=_label(model, target),
     )
-    # A drop-in's stream as its partner's: a structured reply's object on its last piece.
+    # A drop-in's stream as its partner's: the fields it keeps as its SDK's objects made
+    # so, a structured reply's object on its last piece.
     if helper is None and model._under_partner_name:
+        pieces = asdk_pieces(pieces, adapter_of(primary(target)))
         return aparsed_at_end(pieces, target, kwargs)
     return pieces
 

@@ -92,6 +92,7 @@ def test_every_hook_and_capability_has_its_default() -> None:
     assert wire.partner_unknown_keyword("foo", 1) is None
     assert wire.call_body_fields == frozenset()
     assert wire.reply_sdk_models == {}  # replies' fields as the JSON gave them
+    assert wire.metadata_sdk_models == {}
     assert wire.batch_base_url() is None
     with pytest.raises(ValueError, match="provider 'minimal' has no Batch API"):
         wire.batch_api_for("m")

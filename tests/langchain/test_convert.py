@@ -297,6 +297,68 @@ def test_an_anthropic_text_block_streams_with_langchain_anthropics_key_order() -
     assert ours == theirs
 
 
+def _text_block(index: int, *pieces: str, start: str = "") -> list[dict[str, Any]]:
+    """The events of one text block: its start (with `start` as its text), its deltas."""
+    opened = {"type": "text", "text": start}
+    deltas = [{"type": "text_delta", "text": p} for p in pieces]
+    return [
+        {"type": "content_block_start", "index": index, "content_block": opened},
+        *({"type": "content_block_delta", "index": index, "delta": d} for d in deltas),
+        {"type": "content_block_stop", "index": index},
+    ]
+
+
+#: Text blocks in a row (the first of them an empty piece alone), then a tool call.
+_ANTHROPIC_TEXT_BLOCKS_STREAM: tuple[dict[str, Any], ...] = (
+    _ANTHROPIC_TOOL_STREAM[0],
+    *_text_block(0, ""),
+    *_text_block(1, "Hel", "lo"),
+    *_text_block(2, "!", start="Oh"),
+    *_text_block(3, "", "x"),
+    *(
+        {**event, "index": 4}
+        for event in _ANTHROPIC_TOOL_STREAM[1:]
+        if event["type"].startswith("content_block")
+    ),
+    *_ANTHROPIC_TOOL_STREAM[-2:],
+)
+
+
+def test_anthropic_text_blocks_in_a_row_stream_under_their_own_index() -> None:
+    # Each text block under the wire's index, an empty piece as an empty text block:
+    # LangChain's merging then keeps the blocks apart, as langchain-anthropic's does.
+    theirs = [_shown(p) for p in _partner_pieces(_ANTHROPIC_TEXT_BLOCKS_STREAM)]
+    ours = [_shown(p) for p in _our_pieces(_ANTHROPIC_TEXT_BLOCKS_STREAM)]
+    assert ours == theirs
+    assert ours[1]["content"] == [{"text": "", "type": "text", "index": 0}]
+    assert ours[0]["content"] == [] and ours[-1]["content"] == []  # start, stop: no text
+    merged = _merged(_our_pieces(_ANTHROPIC_TEXT_BLOCKS_STREAM)).content
+    assert [(b["index"], b.get("text")) for b in merged if isinstance(b, dict)] == [
+        (0, ""),
+        (1, "Hello"),
+        (2, "Oh!"),
+        (3, "x"),
+        (4, None),
+    ]
+
+
+def test_anthropic_text_blocks_in_a_row_stream_as_text_outside_blocks() -> None:
+    # Without tools or thinking ChatAnthropic streams text as str: an indexed text piece
+    # (a block right after a text block) too, and an empty piece as "".
+    from chatplex.adapters.sse_event import SSEEvent
+    from chatplex.providers.anthropic.stream import AnthropicStreamParser
+
+    parser, translate = AnthropicStreamParser(), StreamTranslator()
+    events = (_ANTHROPIC_TEXT_STREAM[0], *_text_block(0, "", "A"), *_text_block(1, "B", "C"))
+    pieces = []
+    for raw in events:
+        chunk = parser.feed(SSEEvent(event=str(raw["type"]), data=json.dumps(raw)))
+        piece = None if chunk is None else translate.chunk(chunk)
+        if piece is not None:
+            pieces.append(piece.content)
+    assert pieces == ["", "", "A", "B", "C"]
+
+
 @pytest.mark.parametrize(
     ("retries", "allowed", "marked"), [(0, 1, True), (2, 3, True), (1, 3, False), (0, None, False)]
 )

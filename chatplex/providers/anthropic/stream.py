@@ -37,10 +37,15 @@ class AnthropicStreamParser:
     Text arrives as `str` content; thinking, redacted thinking, server-tool and cited text
     blocks as one-block lists carrying the block `index`, so `merge_chunks` joins their
     pieces (and concatenates their `citations`); `tool_use` blocks as `tool_call_chunks`
-    indexed by block.
+    indexed by block. A text block right after one streamed as `str` comes as indexed
+    pieces too (`{"text", "type", "index"}`, langchain-anthropic's): as `str` it would
+    join the text before it, where the reply has two blocks, and a reader of the
+    stream (the LangChain drop-in's, which gives each piece its block's index) could
+    not tell which block a piece is of.
     """
 
     __slots__ = (
+        "_apart",
         "_cited",
         "_done",
         "_inputs",
@@ -56,6 +61,7 @@ class AnthropicStreamParser:
         self._tool_blocks: set[Any] = set()  # indexes of tool_use blocks
         self._texts: set[Any] = set()  # indexes of text blocks
         self._cited: set[Any] = set()  # indexes of text blocks with citations: block pieces
+        self._apart: set[Any] = set()  # ... of text blocks right after a text block: alike
         #: partial_json of other blocks taking input (server_tool_use): index →
         #: (block type, fragments), parsed into the block's `input` at content_block_stop.
         self._inputs: dict[Any, tuple[str, list[str]]] = {}
@@ -105,6 +111,8 @@ class AnthropicStreamParser:
             # An empty one is a chunk too (""), as langchain-anthropic yields it.
             if self._cited and text and data.get("index") in self._cited:
                 return _block_chunk({"type": "text", "text": text, "index": data.get("index")})
+            if self._apart and data.get("index") in self._apart:
+                return _block_chunk({"text": text, "type": "text", "index": data.get("index")})
             return text_chunk(text)
         index = data.get("index")
         if kind == "input_json_delta":
@@ -147,13 +155,25 @@ class AnthropicStreamParser:
         block = data.get("content_block") or {}
         kind = block.get("type")
         if kind == "text":
-            self._texts.add(index)
             text = block.get("text")
             citations = block.get("citations")
+            # Right after a text block streamed as `str`, whose text this one's would join.
+            before = index - 1 if isinstance(index, int) else None
+            follows_text = (
+                before is not None
+                and before in self._texts
+                and not (before in self._cited or before in self._apart)
+            )
+            self._texts.add(index)
             if isinstance(citations, list):
                 self._cited.add(index)
                 block = {"type": "text", "text": text or "", "citations": citations}
                 return _block_chunk({**block, "index": index})
+            if follows_text:
+                self._apart.add(index)
+                return (
+                    _block_chunk({"text": text, "type": "text", "index": index}) if text else None
+                )
             return AIMessageChunk(content=text) if text else None
         if kind == "tool_use":
             self._tool_blocks.add(index)

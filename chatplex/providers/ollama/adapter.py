@@ -57,6 +57,7 @@ from ...messages import BaseMessage
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import take_url_credentials
+from ...specs import SdkModel
 from .errors import ERROR_FAMILIES
 from .ndjson import NDJSONDecoder
 from .request import OPTION_NAMES
@@ -130,6 +131,14 @@ def ollama_host(value: str) -> str:
     return value
 
 
+#: The ollama SDK's model of each token's log probability (its top alternatives nested).
+_METADATA_SDK_MODELS: Mapping[str, SdkModel] = {
+    "logprobs": SdkModel(
+        "ollama._types:Logprob", ("token", "logprob", "top_logprobs"), validated=True
+    )
+}
+
+
 class OllamaAdapter(Adapter):
     """Ollama's `/api/chat` wire (`POST {base_url}/api/chat`).
 
@@ -167,6 +176,12 @@ class OllamaAdapter(Adapter):
     #: passes `strict` on to its `_chat_params`, which drops it (Ollama has no strict
     #: function schemas).
     bind_strict = False
+
+    @property
+    def metadata_sdk_models(self) -> Mapping[str, SdkModel]:
+        """langchain-ollama's `logprobs`: the ollama SDK's `Logprob`s, as its
+        `ChatResponse` parsed them (invoked and streamed)."""
+        return _METADATA_SDK_MODELS
 
     def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
         """langchain-ollama hands a call's unread keywords to the ollama client's

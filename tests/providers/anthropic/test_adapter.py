@@ -749,16 +749,12 @@ def test_stream_citations_in_any_order(
     assert merged.text == "A Grass."
     theirs = langchain_merge(chunks)
     assert theirs is None or merge_chunks(chunks).content == theirs
-    if declared or not text_first:  # the API's orders: the non-stream content
-        assert text_as_blocks(merged.content) == [
-            {"type": "text", "text": "A "},
-            {"type": "text", "text": "Grass.", "citations": [CITE_A]},
-        ]
-    else:  # text sent before the block was known to be cited stays plain text
-        assert text_as_blocks(merged.content) == [
-            {"type": "text", "text": "A Grass."},
-            {"type": "text", "text": "", "citations": [CITE_A]},
-        ]
+    # The non-stream content: a text block right after a text block streams as indexed
+    # pieces, so text sent before its block was known to be cited stays in its block.
+    assert text_as_blocks(merged.content) == [
+        {"type": "text", "text": "A "},
+        {"type": "text", "text": "Grass.", "citations": [CITE_A]},
+    ]
 
 
 def test_usage_input_grows_between_start_and_delta(adapter: AnthropicAdapter) -> None:

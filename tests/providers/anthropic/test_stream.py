@@ -11,6 +11,7 @@ import pytest
 
 from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import StreamError
+from chatplex.messages import merge_chunks
 from chatplex.providers.anthropic.stream import AnthropicStreamParser
 
 # -- edge cases -------------------------------------------------------------
@@ -144,3 +145,47 @@ def test_a_thinking_block_streams_as_langchain_anthropics_pieces() -> None:
         {"signature": "c2ln", "type": "thinking", "index": 0, "thinking": ""}
     ]
     assert list(piece.content[0]) == ["signature", "type", "index", "thinking"]  # type: ignore[arg-type]
+
+
+def _text_events(index: int, *pieces: str, start: str = "") -> list[dict[str, Any]]:
+    opened = {"type": "text", "text": start}
+    return [
+        {"type": "content_block_start", "index": index, "content_block": opened},
+        *(
+            {
+                "type": "content_block_delta",
+                "index": index,
+                "delta": {"type": "text_delta", "text": p},
+            }
+            for p in pieces
+        ),
+        {"type": "content_block_stop", "index": index},
+    ]
+
+
+def test_a_text_block_right_after_a_text_block_streams_indexed_pieces() -> None:
+    # As str its text would join the block before it; as langchain-anthropic's indexed
+    # pieces it stays a block of its own, merged too. The block after it, and one after
+    # a tool call, are str again: their index follows the indexed block before them.
+    tool = {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {}}
+    events = [
+        *_text_events(0, "A"),
+        *_text_events(1, "B", "", start="b"),
+        *_text_events(2, "C"),
+        {"type": "content_block_start", "index": 3, "content_block": tool},
+        {"type": "content_block_stop", "index": 3},
+        *_text_events(4, "D"),
+    ]
+    parser = AnthropicStreamParser()
+    chunks = [c for e in events if (c := parser.feed(ev(e))) is not None]
+    assert [c.content for c in chunks if not c.tool_call_chunks] == [
+        "A",
+        [{"text": "b", "type": "text", "index": 1}],
+        [{"text": "B", "type": "text", "index": 1}],
+        [{"text": "", "type": "text", "index": 1}],
+        "C",
+        "D",
+    ]
+    merged = merge_chunks(chunks).content
+    assert merged[:3] == ["A", {"text": "bB", "type": "text", "index": 1}, "C"]
+    assert merged[-1] == "D"

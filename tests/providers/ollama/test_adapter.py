@@ -58,6 +58,17 @@ def test_registered_as_ollama() -> None:
     assert OllamaAdapter.stream_framing.__name__ == "NDJSONDecoder"
 
 
+def test_logprobs_are_declared_as_the_ollama_sdks_models() -> None:
+    # langchain-ollama keeps response_metadata["logprobs"] as its ChatResponse parsed
+    # them: the LangChain drop-in builds those (by validation) where the SDK is installed.
+    models = OllamaAdapter().metadata_sdk_models
+    assert list(models) == ["logprobs"]
+    logprob = models["logprobs"]
+    assert logprob.path == "ollama._types:Logprob" and logprob.validated
+    assert logprob.fields == ("token", "logprob", "top_logprobs")
+    assert OllamaAdapter().reply_sdk_models == {}
+
+
 @pytest.mark.parametrize(
     ("given", "url"),
     [
