@@ -477,10 +477,6 @@ SIDE_GENERATED_GAPS: dict[tuple[str, str], str] = {
         "two assistant messages of one output_text each; chatplex sends one message of "
         "two output_text parts"
     ),
-    ("side_named_speaker", "perplexity"): (
-        "langchain-perplexity sends HumanMessage(name='ada') without its `name` (the "
-        "perplexity SDK's message has none); chatplex sends it"
-    ),
     ("side_openai_dict_tool", "vertex"): (
         "langchain-google-vertexai declares a tool in the OpenAPI subset (`parameters`, "
         "types as enum numbers); chatplex sends `parametersJsonSchema` (the same facts "
@@ -566,12 +562,6 @@ def _sambanova_ai_blocks(case: Case, wire: str) -> bool:
     return wire == "sambanova" and any(isinstance(t.content, list) for t in _ai_turns(case))
 
 
-def _named_user(case: Case, wire: str) -> bool:
-    return wire == "perplexity" and any(
-        isinstance(m, messages.HumanMessage) and m.name for m in case.history
-    )
-
-
 def _cohere_dict_tool(case: Case, wire: str) -> bool:
     return wire == "cohere" and "lookup" in (case.tools or ())
 
@@ -619,7 +609,6 @@ KEPT_SHAPES: dict[str, Kept] = {
     "empty_ai_turn": Kept("side_empty_assistant_turn", _empty_ai_turn),
     "ai_tool_use_blocks": Kept("side_replayed_tool_use_blocks", _ai_tool_use_blocks),
     "sambanova_ai_blocks": Kept("assistant_text_blocks_joined", _sambanova_ai_blocks),
-    "named_user": Kept("side_named_speaker", _named_user),
     "cohere_dict_tool": Kept("side_openai_dict_tool", _cohere_dict_tool),
     "cohere_tools": Kept("side_nested_tool_schema", _cohere_tools),
     "vertex_nullable_tools": Kept("side_nested_tool_schema", _vertex_nullable_tools),
