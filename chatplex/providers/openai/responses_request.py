@@ -310,9 +310,9 @@ def _message_item(items: list[dict[str, Any]], msg_id: Any, stored: bool) -> dic
     already sent with the block's message id, else a new one (so each block without an
     id, or with LangChain's own `lc_...`, is a message of its own), carrying the id only
     when it is the server's (`msg_...`) and the turn is stored."""
-    for item in items:
-        if item.get("type") == "message" and item.get("id") and item["id"] == msg_id:
-            return item
+    for sent in items:
+        if sent.get("type") == "message" and sent.get("id") and sent["id"] == msg_id:
+            return sent
     item: dict[str, Any] = {"type": "message", "role": "assistant", "content": []}
     if msg_id and stored and not str(msg_id).startswith("lc_"):
         item["id"] = msg_id

@@ -35,7 +35,7 @@ from ._cells import judge
 from ._cells import where_they_differ
 from ._kit import WIRES
 from ._kit import Run
-from ._kit import run_side
+from ._kit import run_cell
 from .test_generated_requests import _CALL
 from .test_generated_requests import GENERATED_DIFFERENCES
 from .test_generated_requests import IMAGE_URL
@@ -635,12 +635,9 @@ def _named_cells() -> list[Any]:
     ]
 
 
-_SIDES = ("langchain", "chatplex")
-
-
 @pytest.mark.parametrize(("scenario", "wire"), _named_cells())
 def test_named_side_request(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = (run_side(SCENARIOS[scenario], WIRES[wire], s, server) for s in _SIDES)
+    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
     judge(scenario, wire, theirs, ours, SIDE_GENERATED_DIFFERENCES)
 
 
@@ -650,7 +647,7 @@ def test_named_side_request(server: MockServer, scenario: str, wire: str) -> Non
 )
 def test_generated_side_request(server: MockServer, wire: str, number: int) -> None:
     case = side_cases(wire)[number]
-    theirs, ours = (run_side(side_sent(case), WIRES[wire], s, server) for s in _SIDES)
+    theirs, ours = run_cell(side_sent(case), WIRES[wire], server)
     assert ours == theirs, f"case {number} on {wire} differs:\n{case}\n" + "\n".join(
         where_they_differ(theirs, ours)
     )
