@@ -173,7 +173,7 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
 #: Scenario -> the side wires it runs on: where a sweep over every side wire found it
 #: differing (the others sent the same; those the fixes of this file's commits made the
 #: same stay, held: Cohere's and the Responses API's text blocks, the Responses API's
-#: empty turn), to keep the file cheap.
+#: and ChatBedrock's empty turn), to keep the file cheap.
 ONLY: dict[str, tuple[str, ...]] = {
     "side_empty_tools_choice": SIDE_WIRES,
     "side_image_inline": ("vertex", "cohere", "perplexity", "sambanova"),
@@ -465,10 +465,6 @@ SIDE_GENERATED_GAPS: dict[tuple[str, str], str] = {
             ),
         )
     },
-    ("side_empty_assistant_turn", "bedrock"): (
-        "langchain-aws' ChatBedrock sends AIMessage('') as an assistant turn of one text "
-        "block '.'; chatplex leaves the empty turn out (two user turns in a row)"
-    ),
     ("side_openai_dict_tool", "vertex"): (
         "langchain-google-vertexai declares a tool in the OpenAPI subset (`parameters`, "
         "types as enum numbers); chatplex sends `parametersJsonSchema` (the same facts "
@@ -537,9 +533,7 @@ def _images_by_url(case: Case, wire: str) -> bool:
 
 
 def _empty_ai_turn(case: Case, wire: str) -> bool:
-    return wire in ("vertex", "bedrock") and any(
-        t.content == "" and not t.tool_calls for t in _ai_turns(case)
-    )
+    return wire == "vertex" and any(t.content == "" and not t.tool_calls for t in _ai_turns(case))
 
 
 def _ai_tool_use_blocks(case: Case, wire: str) -> bool:
