@@ -53,11 +53,13 @@ _BUILTIN_TOOL_PREFIXES = (
 
 
 def to_wire_messages(
-    messages: Sequence[BaseMessage], *, error_flags: bool = True
+    messages: Sequence[BaseMessage], *, error_flags: bool = True, empty_reply: str | None = None
 ) -> tuple[str | list[_Block] | None, list[_Block]]:
     """Leading system messages → `system`; the rest → alternating user/assistant turns.
     `error_flags`: each tool_result block says `is_error` (false too, as
-    langchain-anthropic writes it); off, none does (a ToolMessage's status is not sent)."""
+    langchain-anthropic writes it); off, none does (a ToolMessage's status is not sent).
+    `empty_reply`: the text an empty AI message before the last goes as (langchain-aws'
+    ChatBedrock: "."); None: it is left out."""
     if not messages:
         raise ValueError("Anthropic needs at least one message; got an empty list")
     start = 0
@@ -69,14 +71,15 @@ def to_wire_messages(
     joined = True
     last = len(messages) - 1
     for i in range(start, len(messages)):
+        content: str | list[_Block]
         if _empty_reply(messages[i]):
-            if i < last:
+            if i < last and empty_reply is None:
                 # The API refuses empty content but in a final assistant turn: an empty
                 # reply before it is left out, and the turns around it stay apart (the
                 # API takes two user turns in a row), as langchain-anthropic sends them.
                 joined = False
                 continue
-            content: str | list[_Block] = ""  # the final one goes empty, as theirs
+            content = empty_reply if i < last and empty_reply else ""  # the final: empty
             role = "assistant"
         else:
             role, content = _turn(messages[i], i, error_flags)

@@ -55,6 +55,7 @@ from ..anthropic.request import to_wire_messages
 from ..anthropic.request import tool_fields
 from .adapter import BedrockAdapter
 from .cache_marks import mark_last_block
+from .conversation import EMPTY_TEXT
 from .errors import CLIENT_ERRORS
 from .eventstream import EventStreamDecoder
 from .invoke_families import PROMPT_FAMILIES
@@ -289,7 +290,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
         `temperature` (then `top_p` and `stop_sequences` when set)."""
         # langchain-aws's ChatBedrock (InvokeModel) sends no `is_error` on a tool_result
         # block (the error is in its content), where the Anthropic API's wire writes it.
-        system, turns = to_wire_messages(messages, error_flags=False)
+        # An empty AI message mid-history goes as ".", as langchain-aws sends it.
+        system, turns = to_wire_messages(messages, error_flags=False, empty_reply=EMPTY_TEXT)
         _refuse_file_sources(turns)
         for turn in turns:  # langchain-aws sends an assistant's text as a text block
             if turn["role"] == "assistant" and isinstance(turn["content"], str):

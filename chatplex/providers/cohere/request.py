@@ -1,14 +1,16 @@
 """Cohere v2 request side: messages + settings → the `/v2/chat` body, as langchain-cohere
 shapes it (its `get_cohere_chat_request_v2`).
 
-- A `SystemMessage` is `{"role": "system", "content": text}`; `preamble` (a setting of
-  ChatCohere, or given per call) is a system message put first.
+- A `SystemMessage` is `{"role": "system", "content": text}`, its text blocks (when
+  given as blocks) as Cohere's `text` parts, as langchain-cohere passes them; `preamble`
+  (a setting of ChatCohere, or given per call) is a system message put first.
 - A `HumanMessage` is `{"role": "user", "content": ...}`: a str as it is, a list of
   blocks as Cohere's `text` / `image_url` parts (LangChain's standard `image` block,
   by URL or base64 data, as an `image_url` part too, as the other wires send it).
 - An `AIMessage` with tool calls is `{"role": "assistant", "tool_plan": <its text, or
   LangChain's stock sentence>, "tool_calls": [{"id", "type": "function", "function":
-  {"name", "arguments": <JSON text>}}]}`; without, `{"role": "assistant", "content"}`.
+  {"name", "arguments": <JSON text>}}]}`; without, `{"role": "assistant", "content"}`,
+  text blocks as `text` parts (as for a system message).
 - A `ToolMessage` is `{"role": "tool", "tool_call_id", "content": [documents]}`: its
   content as Cohere documents (a str → `{"output": str}`; a dict as it is; a list, each
   item so), as langchain-cohere's `convert_to_documents` makes them.
@@ -150,7 +152,7 @@ def _message(message: BaseMessage) -> dict[str, Any]:
             "content": [{"type": "document", "document": {"data": d}} for d in _documents(message)],
         }
     if isinstance(message, SystemMessage):
-        return {"role": "system", "content": _text(message.content)}
+        return {"role": "system", "content": _text_parts(message.content)}
     return {"role": "user", "content": _user_content(message.content)}
 
 
@@ -168,7 +170,7 @@ def _assistant(message: AIMessage) -> dict[str, Any]:
                 for call in message.tool_calls
             ],
         }
-    return {"role": "assistant", "content": _text(message.content)}
+    return {"role": "assistant", "content": _text_parts(message.content)}
 
 
 def _documents(message: ToolMessage) -> list[dict[str, Any]]:
@@ -187,13 +189,28 @@ def _text(content: Any) -> str:
     """A message's text (reasoning and other non-text blocks are not Cohere's)."""
     if isinstance(content, str):
         return content
-    parts = []
+    return "".join(_texts(content))
+
+
+def _texts(content: Any) -> list[str]:
+    """The text of each text block (or str) of a list content, in order."""
+    out = []
     for block in content or ():
         if isinstance(block, str):
-            parts.append(block)
+            out.append(block)
         elif isinstance(block, Mapping) and block.get("type") == "text":
-            parts.append(str(block.get("text", "")))
-    return "".join(parts)
+            out.append(str(block.get("text", "")))
+    return out
+
+
+def _text_parts(content: Any) -> Any:
+    """A system or assistant message's content: a str as it is, blocks as Cohere's
+    `text` parts (joining them would run one block's text into the next's), "" when
+    none is text."""
+    if isinstance(content, str):
+        return content
+    parts = [{"type": "text", "text": text} for text in _texts(content)]
+    return parts or ""
 
 
 def _user_content(content: Any) -> Any:

@@ -464,6 +464,9 @@ PERPLEXITY = Preset(
         json_schema_shape="bare",  # langchain-perplexity's: the schema alone
         strict_dropped=frozenset({"json_schema"}),  # "currently ignored", it says
         think_stripped=True,  # its Reasoning... parsers: a reasoning model's <think>
+        # No name on a turn: the perplexity SDK's ChatMessageInput has none, and
+        # langchain-perplexity sends a HumanMessage(name=...) without it.
+        turns=TurnStyle(turn_names=False),
         # langchain-perplexity builds its message itself from the SDK's reply: only
         # the model name as metadata, reasoning and citation tokens as the details,
         # a stream's deltas' raw tool calls kept whole.

@@ -464,6 +464,11 @@ class VertexAIAdapter(_GoogleWire):
     _one_tool = True
     _vertex_history = True
 
+    def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
+        """Vertex AI has no such setting, and langchain-google-vertexai sends nothing of
+        it (bound, it is dropped without a word): nor does this adapter."""
+        return {}
+
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Vertex AI's built-in tools (`{"google_search": {}}`, code_execution, retrieval,
         google_search_retrieval; `request.vertex_builtin_tool`), sent merged into one tool

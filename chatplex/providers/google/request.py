@@ -45,6 +45,7 @@ from ...messages import ToolMessage
 from .vertex_history import SYSTEM_ROLE as VERTEX_SYSTEM_ROLE
 from .vertex_history import merged_turns
 from .vertex_history import tool_response as vertex_tool_response
+from .vertex_history import typed_files
 
 __all__ = [
     "API_PARAMETERS",
@@ -434,7 +435,8 @@ def wire_contents(
         else:
             raise ValueError(f"message {i}: Gemini cannot take a {message.type!r} message")
     if vertex_history:
-        return system, merged_turns(contents)
+        typed = [{**c, "parts": typed_files(c["parts"])} for c in contents]
+        return system, merged_turns(typed)
     return system, contents
 
 

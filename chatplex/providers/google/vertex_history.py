@@ -8,17 +8,20 @@ what it sends (pure):
   joined;
 - consecutive turns of one role (a tool result after a user turn, a user turn after
   tool results, two assistant turns) go as one content;
-- `systemInstruction` carries `role: system`.
+- `systemInstruction` carries `role: system`;
+- a file by http(s) URL (an image by URL) goes with the MIME type its name says, as its
+  `mimetypes.guess_type` reads it (Vertex AI's `fileData` takes a `mimeType`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import mimetypes
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["SYSTEM_ROLE", "merged_turns", "tool_response"]
+__all__ = ["SYSTEM_ROLE", "merged_turns", "tool_response", "typed_files"]
 
 _logger = logging.getLogger(__name__)
 
@@ -79,4 +82,23 @@ def merged_turns(contents: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             out[-1] = {**out[-1], "parts": [*out[-1]["parts"], *content["parts"]]}
         else:
             out.append(content)
+    return out
+
+
+def typed_files(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`parts` with each `fileData` by http(s) URL and no `mimeType` given the one the
+    URL's name says (none where it says none), as langchain-google-vertexai's
+    `mimetypes.guess_type`.
+
+    >>> typed_files([{"fileData": {"fileUri": "https://example.com/cat.png"}}])
+    [{'fileData': {'fileUri': 'https://example.com/cat.png', 'mimeType': 'image/png'}}]
+    """
+    out = []
+    for part in parts:
+        data = part.get("fileData")
+        uri = data.get("fileUri") if isinstance(data, dict) else None
+        if isinstance(uri, str) and uri.startswith(("https://", "http://")) and data:
+            mime = data.get("mimeType") or mimetypes.guess_type(uri)[0]
+            part = {**part, "fileData": {**data, "mimeType": mime} if mime else data}
+        out.append(part)
     return out

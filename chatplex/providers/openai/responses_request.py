@@ -269,24 +269,20 @@ def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
     for bad in message.invalid_tool_calls:
         call_items[bad["id"]] = _call_item(bad["id"], bad["name"] or "", bad["args"] or "")
     if isinstance(content, str):
-        # An output message item, as langchain-openai writes an assistant's text.
+        # An output message item, as langchain-openai writes an assistant's text: an
+        # empty one too, but beside calls (whose turn's text it reads as null).
         text = {"type": "output_text", "text": content, "annotations": []}
         items: list[dict[str, Any]] = (
-            [{"type": "message", "role": "assistant", "content": [text]}] if content else []
+            [{"type": "message", "role": "assistant", "content": [text]}]
+            if content or not call_items
+            else []
         )
         return items + list(call_items.values())
     items = []
-    current: dict[str, Any] | None = None  # the message item text blocks go into
     for block in responses_blocks(content):
         kind = block.get("type")
         if kind in ("text", "output_text", "refusal"):
-            msg_id = block.get("id")
-            if current is None or current.get("id") != msg_id:
-                current = {"type": "message", "role": "assistant", "content": []}
-                # Only the server's ids (`msg_...`), not LangChain's own (`lc_...`).
-                if msg_id and stored and not str(msg_id).startswith("lc_"):
-                    current["id"] = msg_id
-                items.append(current)
+            current = _message_item(items, block.get("id"), stored)
             if kind == "refusal":
                 current["content"].append({"type": "refusal", "refusal": block.get("refusal", "")})
             else:
@@ -298,7 +294,6 @@ def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
                     }
                 )
             continue
-        current = None
         if kind == "function_call":
             call_items.pop(block.get("call_id"), None)
             items.append(_item_of(block))
@@ -308,6 +303,21 @@ def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
             items.append(_item_of(block))
         # other blocks (another provider's thinking, tool_use...) are not sent back
     return items + list(call_items.values())
+
+
+def _message_item(items: list[dict[str, Any]], msg_id: Any, stored: bool) -> dict[str, Any]:
+    """The message item a text block goes into, as langchain-openai finds it: the item
+    already sent with the block's message id, else a new one (so each block without an
+    id, or with LangChain's own `lc_...`, is a message of its own), carrying the id only
+    when it is the server's (`msg_...`) and the turn is stored."""
+    for sent in items:
+        if sent.get("type") == "message" and sent.get("id") and sent["id"] == msg_id:
+            return sent
+    item: dict[str, Any] = {"type": "message", "role": "assistant", "content": []}
+    if msg_id and stored and not str(msg_id).startswith("lc_"):
+        item["id"] = msg_id
+    items.append(item)
+    return item
 
 
 def _item_of(block: Mapping[str, Any]) -> dict[str, Any]:

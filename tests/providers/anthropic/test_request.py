@@ -86,6 +86,16 @@ def test_an_empty_reply_before_the_last_message_is_left_out_its_neighbours_apart
     assert turns == [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}]
 
 
+def test_an_empty_reply_before_the_last_message_goes_as_the_text_given() -> None:
+    # As langchain-aws' ChatBedrock writes it ("."): each empty reply a turn of its own.
+    said = [HumanMessage("a"), AIMessage(""), AIMessageChunk(content=[]), HumanMessage("b")]
+    _, turns = to_wire_messages(said, empty_reply=".")
+    assert [t["content"] for t in turns] == ["a", ".", ".", "b"]
+    assert [t["role"] for t in turns] == ["user", "assistant", "assistant", "user"]
+    _, final = to_wire_messages([HumanMessage("a"), AIMessage("")], empty_reply=".")
+    assert final[-1] == {"role": "assistant", "content": ""}  # the final one: empty still
+
+
 def test_a_final_assistant_turn_goes_empty_or_without_trailing_space_as_theirs() -> None:
     # The API takes an empty final assistant turn and refuses trailing whitespace there
     # (a prefill); langchain-anthropic sends "" and right-strips the text.

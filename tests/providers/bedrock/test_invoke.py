@@ -95,6 +95,19 @@ def test_the_body_is_anthropics_as_langchain_aws_sends_it() -> None:
     assert json.loads(request.content) == request.json  # the bytes signed are the bytes sent
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_an_empty_reply_mid_history_goes_as_a_dot_as_langchain_aws(stream: bool) -> None:
+    # langchain-aws' ChatBedrock sends an empty AI message as a text block "." (Bedrock
+    # refuses empty content), where the Anthropic API's wire leaves it out.
+    history = [HumanMessage("Hi"), AIMessage(""), HumanMessage("Again")]
+    _, request = call(keyed(), history, stream=stream)
+    assert request.json["messages"] == [
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": [{"type": "text", "text": "."}]},
+        {"role": "user", "content": "Again"},
+    ]
+
+
 def test_model_kwargs_go_in_the_body_and_set_max_tokens() -> None:
     _, request = call(keyed(), [HumanMessage("Hi")], extra_body={"top_k": 5, "max_tokens": 200})
     assert (request.json["top_k"], request.json["max_tokens"]) == (5, 200)

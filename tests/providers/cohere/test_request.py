@@ -143,7 +143,10 @@ def test_content_blocks_and_tool_documents() -> None:
             ToolMessage(json.dumps({"a": 1}), tool_call_id="t"),
         ]
     )
-    assert body["messages"][0] == {"role": "assistant", "content": "earlier"}
+    assert body["messages"][0] == {
+        "role": "assistant",
+        "content": [{"type": "text", "text": "earlier"}],
+    }
     assert body["messages"][1]["content"] == [
         {"type": "text", "text": "look"},
         {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}},
@@ -151,6 +154,35 @@ def test_content_blocks_and_tool_documents() -> None:
     assert body["messages"][2]["content"][0]["document"]["data"] == {"output": '{"a": 1}'}
     listed = _body([ToolMessage([{"type": "text", "text": "r"}], tool_call_id="t")])
     assert listed["messages"][0]["content"][0]["document"]["data"] == {"type": "text", "text": "r"}
+
+
+def test_system_and_assistant_text_blocks_are_text_parts() -> None:
+    """As langchain-cohere passes them: blocks stay apart (joined, 'Be terse.' ran into
+    'Answer in English.'), a non-text block is left out, a str stays a str."""
+    blocks = [{"type": "text", "text": "Be terse."}, "Answer in English."]
+    body = _body(
+        [
+            SystemMessage(blocks),
+            HumanMessage("Hi"),
+            AIMessage([{"type": "reasoning", "reasoning": "r"}, {"type": "text", "text": "One."}]),
+            AIMessage([{"type": "reasoning", "reasoning": "r"}]),
+            AIMessage("Two."),
+            HumanMessage("Again"),
+        ]
+    )
+    parts = [{"type": "text", "text": "Be terse."}, {"type": "text", "text": "Answer in English."}]
+    assert [m.get("content") for m in body["messages"]] == [
+        parts,
+        "Hi",
+        [{"type": "text", "text": "One."}],
+        "",
+        "Two.",
+        "Again",
+    ]
+    cohere = pytest.importorskip("cohere")
+    pydantic = pytest.importorskip("pydantic")
+    parsed = pydantic.TypeAdapter(list[cohere.ChatMessageV2]).validate_python(body["messages"])
+    assert parsed[0].content[1].text == "Answer in English."  # type: ignore[index,union-attr]
 
 
 def test_the_sdk_accepts_the_messages() -> None:

@@ -440,3 +440,37 @@ def test_any_with_no_tools_is_refused_at_the_call_in_the_spelling_bound() -> Non
     partner = GeminiAdapter(api_key=KEY, partner_replies=True)
     with pytest.raises(ValueError, match=r"^Received tool_choice='any' but no formatted_tools"):
         partner.build_request(HI, settings, stream=False)
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_vertex_sends_nothing_of_parallel_tool_calls_as_langchain_google_vertexai(
+    parallel: bool,
+) -> None:
+    # langchain-google-vertexai binds parallel_tool_calls and drops it without a word
+    # (Vertex AI has no such setting): the drop-in's request goes without it, sync and async.
+    import asyncio
+
+    from chatplex.langchain import ChatVertexAI
+    from tests.providers.google._gemini_fake import FakeCredentials
+    from tests.providers.google._gemini_fake import Gemini
+
+    def book(day: str) -> str:
+        """Book a table."""
+        return day
+
+    server = Gemini()
+    model = ChatVertexAI(
+        model="gemini-2.5-flash",
+        project="p",
+        credentials=FakeCredentials(),
+        http_client=server.client(),
+        http_async_client=server.async_client(),
+    )
+    bound = model.bind_tools([book], parallel_tool_calls=parallel)
+    bound.invoke("Book Monday")
+    asyncio.run(bound.ainvoke("Book Monday"))
+    assert len(server.requests) == 2
+    for number in (0, 1):
+        body = server.body(number)
+        assert [d["name"] for d in body["tools"][0]["functionDeclarations"]] == ["book"]
+        assert "parallel" not in json.dumps(body).lower()

@@ -90,3 +90,23 @@ def test_a_vertex_body_writes_the_history_as_its_partner_and_gemini_keeps_its_ow
     assert gemini["systemInstruction"] == {"parts": [{"text": "Be brief."}]}
     answer = gemini["contents"][2]["parts"][0]["functionResponse"]
     assert answer["response"] == {"output": "Sunny"} and len(gemini["contents"]) == 4
+
+
+def test_a_file_by_url_goes_with_the_type_its_name_says_on_vertex_alone() -> None:
+    """As langchain-google-vertexai's `mimetypes.guess_type`: Vertex AI's fileData takes
+    a mimeType; a type given, a name saying none and a gs:// URI are left as they are."""
+    see = [{"type": "text", "text": "See"}]
+    history = [
+        HumanMessage([*see, {"type": "image_url", "image_url": {"url": "https://x.io/a.png"}}]),
+        HumanMessage([*see, {"type": "image", "url": "https://x.io/b.jpg"}]),
+        HumanMessage([*see, {"type": "file", "url": "https://x.io/c.pdf", "mime_type": "x/y"}]),
+        HumanMessage([*see, {"type": "image", "url": "https://x.io/d"}]),
+        HumanMessage([*see, {"type": "image", "url": "gs://bucket/e.png"}]),
+    ]
+    settings = CallSettings(model="gemini-2.5-flash")
+    vertex = build_body(history, settings, vertex_history=True)
+    files = [p["fileData"] for p in vertex["contents"][0]["parts"] if "fileData" in p]
+    assert [f.get("mimeType") for f in files] == ["image/png", "image/jpeg", "x/y", None, None]
+    gemini = build_body(history, settings)
+    files = [p["fileData"] for c in gemini["contents"] for p in c["parts"] if "fileData" in p]
+    assert [f.get("mimeType") for f in files] == [None, None, "x/y", None, None]

@@ -435,3 +435,30 @@ def test_a_tool_results_list_goes_as_langchain_openai_sends_it(content: Any) -> 
     ours = wire_input([AIMessage("", tool_calls=[call]), ToolMessage(content, tool_call_id="c1")])
     assert ours[-1] == theirs
     assert isinstance(theirs["output"], str) == (content in TOOL_OUTPUTS[5:7])
+
+
+def test_an_assistant_turns_text_goes_as_langchain_openai_writes_it() -> None:
+    # An empty text is a message of one empty output_text, but beside calls; each text
+    # block without the server's message id (none, LangChain's `lc_...`) a message of
+    # its own; blocks of one `msg_...` id in the one message of that id.
+    call = {"name": "f", "args": {}, "id": "call_1"}
+    turns = [
+        AIMessage(""),
+        AIMessage("", tool_calls=[call]),
+        AIMessage(
+            [{"type": "text", "text": "One."}, {"type": "text", "text": "Two.", "id": "lc_1"}]
+        ),
+        AIMessage(
+            [
+                {"type": "text", "text": "A.", "id": "msg_1"},
+                {"type": "reasoning", "id": "rs_1", "summary": []},
+                {"type": "text", "text": "B.", "id": "msg_1"},
+            ]
+        ),
+    ]
+    items = wire_input(turns)
+    texts = [
+        [part["text"] for part in item["content"]] for item in items if item["type"] == "message"
+    ]
+    assert texts == [[""], ["One."], ["Two."], ["A.", "B."]]
+    assert [item.get("id") for item in items if item["type"] != "message"] == [None, "rs_1"]
