@@ -23,6 +23,8 @@ snippet prints or returns, what reached the server, and the merged stream.
   ChatPerplexity's citations, search results and search options, ChatFireworks' and
   ChatTogether's own pages (the translator, `abatch`, JSON mode).
 - The pages' "Logprobs" (`bind(logprobs=True)`), invoked and streamed, over six wires.
+- The class docstring's structured output with a JSON schema as a dict on the Responses
+  API (the raw reply's `parsed`), invoked, streamed, awaited, as `responses/v1`.
 
 Replies a planned mock reply cannot say (a provider's own fields) are written out whole
 (`MockSettings.raw_reply`), in the provider's documented shape.
@@ -54,7 +56,9 @@ from ._kit import Run
 from ._kit import arun
 from ._kit import masked
 from ._kit import run_cell
+from .test_model_api import FORECAST_DICT
 from .test_model_api import _caught
+from .test_scripts import FORECAST
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_openai_pages")
 
@@ -804,6 +808,26 @@ def logprobs_bound(run: Run) -> Any:
     }
 
 
+def responses_structured_dict(run: Run) -> Any:
+    """The class docstring's "Structured output" with a JSON schema given as a dict, on
+    the Responses API: the raw reply (its `additional_kwargs["parsed"]`, the JSON read
+    from the finished response) and the result, invoked, streamed, awaited, and with
+    `output_version="responses/v1"`."""
+    question = FORECAST + " Answer in JSON."
+    structured = run.make().with_structured_output(FORECAST_DICT, include_raw=True)
+    legacy = run.make(output_version="responses/v1")
+    return {
+        "invoked": _caught(lambda: structured.invoke(question)),
+        "streamed": _caught(lambda: list(structured.stream(question))),
+        "awaited": _caught(
+            lambda: arun(lambda: run.make().with_structured_output(FORECAST_DICT).ainvoke(question))
+        ),
+        "responses_v1": _caught(
+            lambda: legacy.with_structured_output(FORECAST_DICT, include_raw=True).invoke(question)
+        ),
+    }
+
+
 SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "page_kwargs_and_extra_body": kwargs_and_extra_body,
     "page_flex_tier": flex_tier,
@@ -821,6 +845,7 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "page_perplexity_sources": perplexity_sources,
     "page_fireworks_together": fireworks_together_pages,
     "page_logprobs_bound": logprobs_bound,
+    "responses_structured_dict": responses_structured_dict,
 }
 
 #: The wires each page's snippet is written for.
@@ -841,6 +866,7 @@ PAGE_WIRES: dict[str, tuple[str, ...]] = {
     "page_perplexity_sources": ("perplexity",),
     "page_fireworks_together": ("fireworks", "together"),
     "page_logprobs_bound": ("responses", "azure", "deepseek", "xai", "together", "fireworks"),
+    "responses_structured_dict": ("responses",),
 }
 
 #: Kept differences of this family (`_cells.judge` reads them beside `DIFFERENCES`).
