@@ -16,7 +16,8 @@ snippet prints or returns, what reached the server, and the merged stream.
   back) / `truncation` / `verbosity`, tools added mid-conversation by a system message,
   `output_version="v1"` replies sent back (a reasoning reply's; a web search's).
 - AzureChatOpenAI: `model_version` in the metadata (a reply's, a stream's),
-  `azure_ad_token` and a token provider (the header each sends).
+  `azure_ad_token` and a token provider (the header each sends); a call's `model=`
+  (the deployment's own name too; bound) named in the body.
 - ChatGroq's `reasoning_format` (on the class and per call) and service tier,
   ChatDeepSeek's `reasoning_content` (a reasoner's reply sent back), ChatXAI's reasoning
   and its deprecated `search_parameters` (the warning, the citations kept),
@@ -603,6 +604,29 @@ def azure_page(run: Run) -> Any:
     }
 
 
+def azure_call_model(run: Run) -> Any:
+    """AzureChatOpenAI named by its deployment, called with `model=` the deployment's own
+    name (and another one; and bound): invoked, streamed, async; the bodies each sent (the
+    model named in them or not) and the reply's model name."""
+    model = run.make()
+
+    async def awaited() -> Any:
+        return (await model.ainvoke(TRANSLATE, model="gpt-4o-mini")).response_metadata
+
+    with _server(run) as seen:
+        names = [
+            model.invoke(TRANSLATE).response_metadata.get("model_name"),
+            model.invoke(TRANSLATE, model="gpt-4o-mini").response_metadata.get("model_name"),
+            _merged(list(model.stream(TRANSLATE, model="gpt-4o-mini"))).response_metadata,
+            model.bind(model="gpt-4o").invoke(TRANSLATE).response_metadata.get("model_name"),
+            arun(awaited).get("model_name"),
+        ]
+    return {
+        "names": masked(names),
+        "sent": [{"path": s["path"], "model": s["body"].get("model")} for s in seen],
+    }
+
+
 # ---- the compatible presets -------------------------------------------------------------------
 
 
@@ -839,6 +863,7 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "page_include_and_store": include_and_store,
     "page_standard_blocks_back": standard_blocks_back,
     "page_azure": azure_page,
+    "azure_call_model": azure_call_model,
     "page_groq_reasoning": groq_reasoning,
     "page_deepseek_reasoner": deepseek_reasoner,
     "page_xai_reasoning_search": xai_reasoning_search,
@@ -860,6 +885,7 @@ PAGE_WIRES: dict[str, tuple[str, ...]] = {
     "page_include_and_store": ("responses",),
     "page_standard_blocks_back": ("responses",),
     "page_azure": ("azure",),
+    "azure_call_model": ("azure",),
     "page_groq_reasoning": ("groq",),
     "page_deepseek_reasoner": ("deepseek",),
     "page_xai_reasoning_search": ("xai",),
