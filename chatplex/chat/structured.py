@@ -328,12 +328,21 @@ class _WithRaw(Runnable[Any, dict[str, Any]]):
     _run_type = "chain"
 
     def __init__(
-        self, parser: StructuredParser, *, parsed_key: bool = False, parsed_none: bool = True
+        self,
+        parser: StructuredParser,
+        *,
+        parsed_key: bool = False,
+        parsed_none: bool = True,
+        schema_json: bool = False,
     ) -> None:
         self.parser = parser
         self.parsed_key = parsed_key
         #: Whether the key is there (None) when no pydantic object was parsed.
         self.parsed_none = parsed_none
+        #: Where not `parsed_none`: whether a schema's JSON (a dict's, a TypedDict's) is
+        #: kept too (a JSON schema's reply, which langchain-openai's Responses path reads
+        #: into the key; a JSON mode reply it leaves without).
+        self.schema_json = schema_json
         self.name = "RunnableAssign"
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
@@ -349,7 +358,9 @@ class _WithRaw(Runnable[Any, dict[str, Any]]):
             return raw
         kept = parsed if self.parser.schema.kind == "pydantic" else None
         if kept is None and not self.parsed_none:
-            return raw
+            if not self.schema_json or parsed is None:
+                return raw
+            kept = parsed
         raw.additional_kwargs = {**raw.additional_kwargs, "parsed": kept}
         return raw
 
@@ -399,7 +410,12 @@ def structured_output(
         parser = StructuredParser(spec, "text", partials=partials)
     if include_raw:
         parsed_none = adapter is None or adapter.structured_parsed_none
-        keyed = _WithRaw(parser, parsed_key=parsed_key, parsed_none=parsed_none)
+        keyed = _WithRaw(
+            parser,
+            parsed_key=parsed_key,
+            parsed_none=parsed_none,
+            schema_json=method == "json_schema",
+        )
         return RunnableParallel(raw=bound) | keyed
     return bound | parser
 

@@ -75,8 +75,12 @@ from .trace_versions import named_versions
 from .wrapped import declared_spec
 from .wrapped import primary as _primary
 
-#: LangChain's settings that the engines take too, where they declare them.
-_SHARED = frozenset({"output_version"})
+#: LangChain's settings that the engines take too, where they declare them (`profile`:
+#: langchain-aws's reasoning-effort levels are the profile's).
+_SHARED = frozenset({"output_version", "profile"})
+
+#: Of those, the ones the partner serializes as LangChain's alone (not its own kwargs).
+_LANGCHAIN_WRITTEN = frozenset({"profile"})
 
 #: ChatChatplex's fields that are not LangChain's own (`model`, `max_retries`, ...).
 _CHATPLEX_FIELDS = frozenset(ChatChatplex.model_fields) - frozenset(BaseChatModel.model_fields)
@@ -144,6 +148,8 @@ class DropInChatModel(ChatChatplex):
                 raise
             raise err.partner_error from None  # under LangChain's name, its partner's words
         engine.partner_words = True  # under LangChain's name, its partner's error words
+        for name in _LANGCHAIN_WRITTEN:
+            settings.pop(name, None)
         # The partner's `disable_streaming` where it sets one per model.
         chosen = engine.langchain_disable_streaming(langchain_side.get("disable_streaming"))
         if chosen is not None:

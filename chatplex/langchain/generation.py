@@ -147,7 +147,9 @@ def _target(
     name = kwargs.pop("model", None)
     if name is not None and name != model._sent_model_name:
         target = with_model_name(target, name)
-    target = for_call(target, kwargs)
+    # The adapter sees the call's `model=` too (a wire whose body names a model only when
+    # one is given: Azure's deployment URL).
+    target = for_call(target, kwargs if name is None else {**kwargs, "model": name})
     kwargs.pop("stream", None)  # LangChain's switch, not a setting
     choice = kwargs.get("tool_choice")
     if choice is not None and not isinstance(choice, str):

@@ -35,6 +35,7 @@ SDK's parse()), so does ours (`mark_parsed`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -79,6 +80,7 @@ __all__ = [
     "mark_parsed",
     "parsed",
     "parsed_value",
+    "schema_json",
     "structured_output",
 ]
 
@@ -99,17 +101,43 @@ def parsed_value(response_format: Any, content: Any, refusal: Any) -> Any:
     text (a Responses reply's: its text blocks) read into the class of a `ClassFormat`
     (a validation error raised, as the SDK raises it), None for a refusal, an empty text
     or a format given as a dict."""
-    if not isinstance(response_format, ClassFormat) or refusal or not content:
+    if not isinstance(response_format, ClassFormat) or refusal:
         return None
-    if not isinstance(content, str):
-        # The Responses API's reply: its text blocks (the SDK parses the output text).
-        texts = [b.get("text") for b in content if isinstance(b, dict) and b.get("type") == "text"]
-        content = "".join(t for t in texts if isinstance(t, str))
-        if not content:
-            return None
+    text = _reply_text(content)
+    if not text:
+        return None
     schema = response_format.schema
     read = getattr(schema, "model_validate_json", None) or schema.parse_raw  # (pydantic v1's)
-    return read(content)
+    return read(text)
+
+
+def schema_json(response_format: Any, content: Any) -> Any:
+    """langchain-openai's Responses path's `additional_kwargs["parsed"]` for a JSON
+    schema given as a dict (which it sends without the SDK's parse()): the reply's text
+    read as JSON, since the finished response echoes the schema format; None for another
+    format, an empty text or text that is not JSON (left unparsed, as it leaves it)."""
+    if not _dict_schema(response_format):
+        return None
+    text = _reply_text(content)
+    try:
+        return json.loads(text) if text else None
+    except json.JSONDecodeError:
+        return None
+
+
+def _dict_schema(response_format: Any) -> bool:
+    """Whether a call's `response_format` is a JSON schema given as a dict."""
+    if isinstance(response_format, ClassFormat) or not isinstance(response_format, Mapping):
+        return False
+    return response_format.get("type") == "json_schema"
+
+
+def _reply_text(content: Any) -> str:
+    """A reply's text: its string, or (the Responses API's reply) its text blocks."""
+    if isinstance(content, str):
+        return content
+    texts = [b.get("text") for b in content if isinstance(b, dict) and b.get("type") == "text"]
+    return "".join(t for t in texts if isinstance(t, str))
 
 
 def default_method(inner: Any) -> str:
@@ -331,9 +359,13 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
     message = result.generations[0].message
     if "parsed" not in message.additional_kwargs:
         kwargs = message.additional_kwargs
-        value = parsed_value(settings["response_format"], message.content, kwargs.get("refusal"))
+        given = settings["response_format"]
+        value = parsed_value(given, message.content, kwargs.get("refusal"))
         if value is None and not adapter.structured_parsed_none:
-            return result  # (the Responses API's: the key only for a parsed object)
+            # The Responses API's: the key only for a parsed object (a dict schema's JSON).
+            value = schema_json(given, message.content)
+            if value is None:
+                return result
         message.additional_kwargs = {"parsed": value, **kwargs}
     return result
 
@@ -356,7 +388,8 @@ class _StreamParsed:
             and adapter.structured_parsed_key
             and not adapter.structured_parsed_none
         )
-        self.format = given if wanted and isinstance(given, ClassFormat) else None
+        keyed = isinstance(given, ClassFormat) or _dict_schema(given)
+        self.format = given if wanted and keyed else None
         self.texts: list[Any] = []
 
     def passed(self, piece: ChatGenerationChunk) -> ChatGenerationChunk:
@@ -374,7 +407,9 @@ class _StreamParsed:
                 value = parsed_value(self.format, self.texts, None)
             except ValueError:
                 value = None
-            if value is not None:
+            if value is None:
+                value = schema_json(self.format, self.texts)
+            if value:  # (a falsy object is left out, as langchain-openai's stream leaves it)
                 message.additional_kwargs = {**message.additional_kwargs, "parsed": value}
         return piece
 
@@ -383,9 +418,10 @@ def parsed_at_end(
     pieces: Iterator[ChatGenerationChunk], inner: Any, settings: Mapping[str, Any]
 ) -> Iterator[ChatGenerationChunk]:
     """A drop-in's stream, its last piece carrying `additional_kwargs["parsed"]` where
-    the call asked for a pydantic class's `response_format` and the wire's partner reads
-    the object into its stream's last chunk (langchain-openai's Responses stream, which
-    its structured-output lambda reads there)."""
+    the call asked for a pydantic class's `response_format` (or a JSON schema as a dict:
+    the JSON read) and the wire's partner reads the object into its stream's last chunk
+    (langchain-openai's Responses stream, which its structured-output lambda reads
+    there)."""
     reading = _StreamParsed(inner, settings)
     if reading.format is None:
         yield from pieces

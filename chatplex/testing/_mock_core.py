@@ -424,7 +424,10 @@ class MockCore:
             events = ex.wire.render_events(reply, ex.rid, view)
             await self._stream(ex, [event for event, _ in events], terminate=True)
         else:
-            rendered = ex.wire.render_json(reply, ex.rid)
+            asked = ex.wire.render_json_asked
+            rendered = (
+                ex.wire.render_json(reply, ex.rid) if asked is None else asked(reply, ex.rid, view)
+            )
             await self._send(ex, 200, rendered, _JSON, ex.wire.reply_headers(reply))
         return ex.keep_alive
 

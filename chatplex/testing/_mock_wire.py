@@ -113,6 +113,9 @@ class MockWire:
       the body or the path, as the wire decides), `n`. Raises `MockUsageError` (a 400)
       for a body the wire cannot read.
     - `render_json(reply, rid)`: the non-stream response body.
+    - `render_json_asked(reply, rid, view)`: the non-stream body of a wire whose
+      response echoes the request (the Responses API's `text.format`); default None
+      (`render_json`).
     - `render_events(reply, rid, view)`: the stream, as frames (SSE events, NDJSON lines,
       AWS event-stream messages), each with whether it carries a content delta (faults
       count deltas: `after=K`).
@@ -165,3 +168,4 @@ class MockWire:
     general: bool = False
     reply_headers: Callable[[Reply], list[tuple[str, str]]] = no_reply_headers
     side_reply: Callable[[str, dict[str, Any]], bytes | None] | None = None
+    render_json_asked: Callable[[Reply, str, dict[str, Any]], bytes] | None = None

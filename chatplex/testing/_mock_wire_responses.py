@@ -194,8 +194,15 @@ def _format_echoed(view: dict[str, Any]) -> dict[str, Any]:
     return {"type": asked.get("type")}
 
 
-def _render_json(reply: Reply, rid: str) -> bytes:
-    return dumps(response_object(reply, rid, int(time.time()), done=True))
+def _finished(reply: Reply, rid: str, created: int, view: dict[str, Any]) -> dict[str, Any]:
+    """The finished response, echoing the request's `text.format` as the API does."""
+    done = response_object(reply, rid, created, done=True)
+    done["text"] = {**done["text"], "format": _format_echoed(view)}
+    return done
+
+
+def _render_json(reply: Reply, rid: str, view: dict[str, Any]) -> bytes:
+    return dumps(_finished(reply, rid, int(time.time()), view))
 
 
 def response_events(reply: Reply, rid: str, view: dict[str, Any]) -> list[Event]:
@@ -224,8 +231,7 @@ def response_events(reply: Reply, rid: str, view: dict[str, Any]) -> list[Event]
         add("response.output_text.done", **text_at, text=reply.text, logprobs=[])
         add("response.content_part.done", **text_at, part=_part(reply.text))
     add("response.output_item.done", output_index=0, item=_item(reply, rid, True))
-    final = response_object(reply, rid, created, done=True)
-    final["text"] = {**final["text"], "format": _format_echoed(view)}
+    final = _finished(reply, rid, created, view)
     add("response.incomplete" if reply.filtered else "response.completed", response=final)
     return [
         (sse(kind, dumps({"type": kind, "sequence_number": n, **fields})), is_delta)
@@ -255,7 +261,8 @@ WIRE = MockWire(
     name="responses",
     match=lambda path: path.endswith("/responses"),
     request_view=request_view,
-    render_json=_render_json,
+    render_json=lambda reply, rid: _render_json(reply, rid, {}),
+    render_json_asked=_render_json,
     render_events=response_events,
     error_body=lambda status, type_, message, code, request_id: responses_error(
         status, type_, message, code

@@ -85,6 +85,23 @@ def test_streaming_reaches_an_engine_whose_request_it_shapes() -> None:
     assert vertex().chatplex_model.extra_body["candidate_count"] == 1
 
 
+def test_a_profile_given_reaches_an_engine_that_reads_it() -> None:
+    # langchain-aws reads `reasoning_effort`'s levels from the `profile` field: the engine
+    # is given it too, while it stays LangChain's (not among the partner's kwargs).
+    from langchain_core.load import dumpd
+
+    from chatplex.langchain import ChatBedrockConverse
+
+    levels = {"reasoning_effort_levels": ["low"]}
+    settings = {"model": "us.anthropic.claude-sonnet-4-6", **BEDROCK_CREDENTIALS}
+    model = ChatBedrockConverse(**settings, profile=levels, reasoning_effort="low")
+    assert model.profile == levels
+    assert "profile" not in dumpd(model)["kwargs"]
+    with pytest.raises(ValueError, match=r"Valid values: \['low'\]"):
+        ChatBedrockConverse(**settings, profile=levels, reasoning_effort="high")
+    assert llm("openai", profile=levels).profile == levels  # an engine without: LangChain's
+
+
 async def test_streaming_chooses_nothing_where_the_partner_has_no_such_field() -> None:
     # langchain-ollama's ChatOllama drops a `streaming` keyword, and LangChain's
     # configurable fields rebuild a model with every field given (streaming=False too):

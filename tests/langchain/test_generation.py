@@ -82,6 +82,36 @@ async def test_model_override_per_call(provider: str, sync: bool) -> None:
     assert bound.invoke("hi").response_metadata["model_name"] == "third"
 
 
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_calls_model_reaches_the_adapter_even_when_it_is_the_models(sync: bool) -> None:
+    # AzureChatOpenAI named by its deployment sends no `model`, but a call naming one (the
+    # deployment's name too) does, as langchain-openai's payload names it: the adapter
+    # hears the call's `model=` (`Adapter.for_call`).
+    from chatplex import AzureChatOpenAI
+
+    sent: list[Any] = []
+
+    def seen(request: Any) -> None:
+        sent.append(request.json)
+
+    with MockServer(fault_plan=seen) as server:
+        model = AzureChatOpenAI(
+            azure_endpoint=server.url,
+            azure_deployment="gpt-4o-mini",
+            api_version="2024-10-21",
+            api_key="k",
+        )
+        for called in ({}, {"model": "gpt-4o-mini"}, {"model": "other"}):
+            if sync:
+                model.invoke("hi", **called)
+                list(model.stream("hi", **called))
+            else:
+                await model.ainvoke("hi", **called)
+                [c async for c in model.astream("hi", **called)]
+    named = [body.get("model", "<none>") for body in sent]
+    assert named == ["<none>", "<none>", *["gpt-4o-mini"] * 2, *["other"] * 2]
+
+
 class _Tokens(BaseCallbackHandler):
     def __init__(self) -> None:
         self.tokens: list[str] = []

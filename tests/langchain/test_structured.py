@@ -27,6 +27,7 @@ from chatplex.langchain.structured import ClassFormat
 from chatplex.langchain.structured import call_format
 from chatplex.langchain.structured import default_method
 from chatplex.langchain.structured import parsed_value
+from chatplex.langchain.structured import schema_json
 from chatplex.lean import ChatOpenAI as ChatplexOpenAI
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
@@ -323,8 +324,9 @@ async def test_the_responses_api_s_raw_reply_carries_parsed_only_with_the_object
     server: MockServer, sync: bool, cls: Any
 ) -> None:
     """langchain-openai's Responses path sets `additional_kwargs["parsed"]` only where it
-    parsed a pydantic object (json_schema with a class); JSON mode and a dict schema
-    leave the key out (its Chat Completions path writes None there)."""
+    parsed something: the pydantic object (json_schema with a class), or a dict schema's
+    JSON (read from the text of a response echoing a json_schema format); JSON mode
+    leaves the key out (its Chat Completions path writes None there)."""
     llm = cls(
         model="gpt-4.1-mini", base_url=server.openai_base_url, api_key="k", use_responses_api=True
     )
@@ -337,7 +339,22 @@ async def test_the_responses_api_s_raw_reply_carries_parsed_only_with_the_object
     keyed = await raw(Joke, "json_schema")
     assert isinstance(keyed["parsed"], Joke)
     assert "parsed" not in await raw(Joke, "json_mode")
-    assert "parsed" not in await raw(Joke.model_json_schema(), "json_schema")
+    as_dict = await raw(Joke.model_json_schema(), "json_schema")
+    assert as_dict["parsed"].keys() == {"setup", "punchline"}  # the JSON, as a dict
+    assert "parsed" not in await raw(Joke.model_json_schema(), "json_mode")
+
+
+def test_schema_json_reads_a_dict_schemas_reply_only() -> None:
+    # langchain-openai's Responses path: a dict JSON schema's reply text read as JSON;
+    # none for JSON mode, a class's format (the SDK's parse() has it), or text not JSON.
+    schema = {"type": "json_schema", "json_schema": {"name": "Joke", "schema": {}}}
+    blocks = [{"type": "text", "text": '{"setup": "a"}', "id": "m"}]
+    assert schema_json(schema, blocks) == {"setup": "a"}
+    assert schema_json(schema, '{"setup": "a"}') == {"setup": "a"}
+    assert schema_json(schema, "not JSON") is None
+    assert schema_json(schema, []) is None
+    assert schema_json({"type": "json_object"}, blocks) is None
+    assert schema_json(ClassFormat(schema, Joke), blocks) is None
 
 
 # ---- a response_format given as a pydantic class (langchain-openai's binding) -------------
@@ -496,3 +513,8 @@ async def test_a_responses_stream_carries_the_parsed_object_on_its_last_piece(
     found = (await last(bound)).additional_kwargs["parsed"]
     assert isinstance(found, Joke) and found.setup
     assert "parsed" not in (await last(model)).additional_kwargs
+    # A dict schema's JSON too (langchain-openai reads the finished response's text).
+    as_dict = model.with_structured_output(Joke.model_json_schema()).first  # type: ignore[attr-defined]
+    assert (await last(as_dict)).additional_kwargs["parsed"].keys() == {"setup", "punchline"}
+    json_mode = model.with_structured_output(None, method="json_mode").first  # type: ignore[attr-defined]
+    assert "parsed" not in (await last(json_mode)).additional_kwargs

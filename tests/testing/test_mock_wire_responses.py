@@ -137,6 +137,18 @@ def test_a_finished_stream_echoes_the_requests_text_format() -> None:
         assert final["text"]["format"] == echoed
 
 
+def test_a_finished_response_echoes_the_requests_text_format(client: openai.OpenAI) -> None:
+    # Not streamed too (langchain-openai's invoke reads a dict schema's JSON by it).
+    schema = {"type": "object", "properties": {"a": {"type": "integer"}}}
+    fmt = {"type": "json_schema", "name": "A", "schema": schema, "strict": True}
+    reply = client.responses.create(model="m", input="x", text={"format": fmt})
+    assert reply.text is not None and reply.text.format is not None
+    assert reply.text.format.type == "json_schema"
+    assert reply.text.format.name == "A"
+    plain = client.responses.create(model="m", input="x")
+    assert plain.text is not None and plain.text.format.type == "text"
+
+
 def test_the_shapes_follow_the_recordings() -> None:
     text_file = case_file("openai_responses_nonstream_text.json")
     stream_file = case_file("openai_responses_stream_function_call.sse")

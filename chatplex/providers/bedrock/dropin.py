@@ -137,7 +137,8 @@ class ChatBedrockConverse(ChatModel):
     is a TypeError naming the closest parameter (langchain-aws moves unknown keywords
     into the request fields, where a typo reaches the service as a field).
     `reasoning_effort` becomes the model's own fields as langchain-aws translates it, by
-    the model's profile levels and vendor (`reasoning_effort.py`).
+    the model's profile levels and vendor (`reasoning_effort.py`); a `profile=` given
+    (not empty) is that profile, as langchain-aws's field replaces its own data.
 
     Replies are langchain-aws's: content (a `str`, or its `text` / `reasoning_content` /
     `tool_use` blocks; a stream's as indexed blocks), `response_metadata` (`stopReason`,
@@ -245,6 +246,7 @@ class ChatBedrockConverse(ChatModel):
         request_metadata: Mapping[str, str] | None = None,
         supports_tool_choice_values: Sequence[str] | None = None,
         reasoning_effort: str | None = None,
+        profile: Mapping[str, Any] | None = None,
         **params: Any,
     ) -> None:
         from .adapter import BedrockAdapter
@@ -274,10 +276,12 @@ class ChatBedrockConverse(ChatModel):
         self.base_model_id = base_model_id
         self.provider_name = provider or provider_of(model)
         fields = {**(given["model_kwargs"] or {}), **(additional_model_request_fields or {})}
-        # langchain-aws's profile of the model (by its id, then its base model) decides
-        # what `reasoning_effort` becomes, here and per call; the fields given win.
+        # langchain-aws's profile of the model (the one given, else by its id, then its
+        # base model) decides what `reasoning_effort` becomes, here and per call; the
+        # fields given win.
         base = base_model_id or base_model(model)
-        profile = found_profile(self.langchain_profiles, (model, base))
+        if not profile:  # (an empty one is looked up too, as langchain-aws looks it up)
+            profile = found_profile(self.langchain_profiles, (model, base))
         effort_rule = EffortRule(tuple(profile.get("reasoning_effort_levels") or ()), base)
         check_effort(effort := reasoning_effort)
         effort_fields = effort_rule.fields(effort) if effort is not None else {}

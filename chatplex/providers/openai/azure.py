@@ -94,6 +94,7 @@ from .response import OTHER_CANDIDATES
 from .stream import OpenAIStreamParser
 
 if TYPE_CHECKING:
+    from ...adapters.base import Adapter
     from ...adapters.batch_api import Limits
     from .azure_batch import AzureBatches
 
@@ -151,6 +152,18 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     #: langchain-openai's AzureChatOpenAI renames only its constructor's max_tokens
     #: (`_default_params`); a call's goes as given (with both, both are sent).
     call_max_tokens_field = "max_tokens"
+
+    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
+        """OpenAI's (a stream's usage as the call asks), and one whose body names the
+        model where the call names one (`model=`, the deployment's name too), as
+        langchain-openai's payload then does."""
+        base = super().for_call(settings)
+        if self._body_model or not isinstance(settings.get("model"), str):
+            return base
+        clone = base if base is not self else copy.copy(self)
+        assert isinstance(clone, AzureOpenAIAdapter)
+        clone._body_model = True
+        return clone
 
     def structured_single_call(self, model: str) -> bool:
         """`parallel_tool_calls=False` only for a model named "gpt-4o" (a deployment's

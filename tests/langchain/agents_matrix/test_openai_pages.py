@@ -16,13 +16,16 @@ snippet prints or returns, what reached the server, and the merged stream.
   back) / `truncation` / `verbosity`, tools added mid-conversation by a system message,
   `output_version="v1"` replies sent back (a reasoning reply's; a web search's).
 - AzureChatOpenAI: `model_version` in the metadata (a reply's, a stream's),
-  `azure_ad_token` and a token provider (the header each sends).
+  `azure_ad_token` and a token provider (the header each sends); a call's `model=`
+  (the deployment's own name too; bound) named in the body.
 - ChatGroq's `reasoning_format` (on the class and per call) and service tier,
   ChatDeepSeek's `reasoning_content` (a reasoner's reply sent back), ChatXAI's reasoning
   and its deprecated `search_parameters` (the warning, the citations kept),
   ChatPerplexity's citations, search results and search options, ChatFireworks' and
   ChatTogether's own pages (the translator, `abatch`, JSON mode).
 - The pages' "Logprobs" (`bind(logprobs=True)`), invoked and streamed, over six wires.
+- The class docstring's structured output with a JSON schema as a dict on the Responses
+  API (the raw reply's `parsed`), invoked, streamed, awaited, as `responses/v1`.
 
 Replies a planned mock reply cannot say (a provider's own fields) are written out whole
 (`MockSettings.raw_reply`), in the provider's documented shape.
@@ -54,7 +57,9 @@ from ._kit import Run
 from ._kit import arun
 from ._kit import masked
 from ._kit import run_cell
+from .test_model_api import FORECAST_DICT
 from .test_model_api import _caught
+from .test_scripts import FORECAST
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_openai_pages")
 
@@ -599,6 +604,29 @@ def azure_page(run: Run) -> Any:
     }
 
 
+def azure_call_model(run: Run) -> Any:
+    """AzureChatOpenAI named by its deployment, called with `model=` the deployment's own
+    name (and another one; and bound): invoked, streamed, async; the bodies each sent (the
+    model named in them or not) and the reply's model name."""
+    model = run.make()
+
+    async def awaited() -> Any:
+        return (await model.ainvoke(TRANSLATE, model="gpt-4o-mini")).response_metadata
+
+    with _server(run) as seen:
+        names = [
+            model.invoke(TRANSLATE).response_metadata.get("model_name"),
+            model.invoke(TRANSLATE, model="gpt-4o-mini").response_metadata.get("model_name"),
+            _merged(list(model.stream(TRANSLATE, model="gpt-4o-mini"))).response_metadata,
+            model.bind(model="gpt-4o").invoke(TRANSLATE).response_metadata.get("model_name"),
+            arun(awaited).get("model_name"),
+        ]
+    return {
+        "names": masked(names),
+        "sent": [{"path": s["path"], "model": s["body"].get("model")} for s in seen],
+    }
+
+
 # ---- the compatible presets -------------------------------------------------------------------
 
 
@@ -804,6 +832,26 @@ def logprobs_bound(run: Run) -> Any:
     }
 
 
+def responses_structured_dict(run: Run) -> Any:
+    """The class docstring's "Structured output" with a JSON schema given as a dict, on
+    the Responses API: the raw reply (its `additional_kwargs["parsed"]`, the JSON read
+    from the finished response) and the result, invoked, streamed, awaited, and with
+    `output_version="responses/v1"`."""
+    question = FORECAST + " Answer in JSON."
+    structured = run.make().with_structured_output(FORECAST_DICT, include_raw=True)
+    legacy = run.make(output_version="responses/v1")
+    return {
+        "invoked": _caught(lambda: structured.invoke(question)),
+        "streamed": _caught(lambda: list(structured.stream(question))),
+        "awaited": _caught(
+            lambda: arun(lambda: run.make().with_structured_output(FORECAST_DICT).ainvoke(question))
+        ),
+        "responses_v1": _caught(
+            lambda: legacy.with_structured_output(FORECAST_DICT, include_raw=True).invoke(question)
+        ),
+    }
+
+
 SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "page_kwargs_and_extra_body": kwargs_and_extra_body,
     "page_flex_tier": flex_tier,
@@ -815,12 +863,14 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "page_include_and_store": include_and_store,
     "page_standard_blocks_back": standard_blocks_back,
     "page_azure": azure_page,
+    "azure_call_model": azure_call_model,
     "page_groq_reasoning": groq_reasoning,
     "page_deepseek_reasoner": deepseek_reasoner,
     "page_xai_reasoning_search": xai_reasoning_search,
     "page_perplexity_sources": perplexity_sources,
     "page_fireworks_together": fireworks_together_pages,
     "page_logprobs_bound": logprobs_bound,
+    "responses_structured_dict": responses_structured_dict,
 }
 
 #: The wires each page's snippet is written for.
@@ -835,12 +885,14 @@ PAGE_WIRES: dict[str, tuple[str, ...]] = {
     "page_include_and_store": ("responses",),
     "page_standard_blocks_back": ("responses",),
     "page_azure": ("azure",),
+    "azure_call_model": ("azure",),
     "page_groq_reasoning": ("groq",),
     "page_deepseek_reasoner": ("deepseek",),
     "page_xai_reasoning_search": ("xai",),
     "page_perplexity_sources": ("perplexity",),
     "page_fireworks_together": ("fireworks", "together"),
     "page_logprobs_bound": ("responses", "azure", "deepseek", "xai", "together", "fireworks"),
+    "responses_structured_dict": ("responses",),
 }
 
 #: Kept differences of this family (`_cells.judge` reads them beside `DIFFERENCES`).

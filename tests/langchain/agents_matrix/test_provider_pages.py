@@ -18,7 +18,9 @@ every request body it sends (with the headers a feature rides on).
 - ChatBedrockConverse: `guardrail_config`, `additional_model_request_fields`,
   `performance_config` and `request_metadata` invoked, streamed and async, and
   `reasoning_effort`; cache points
-  in the system prompt and the user turn, with a reasoning block passed back.
+  in the system prompt and the user turn, with a reasoning block passed back;
+  `reasoning_effort` by the model's profile and by a `profile=` given (the levels
+  refused, sent, warned; where each warning points).
   ChatBedrock: `guardrails` and `model_kwargs`, invoked and streamed.
 - ChatOllama: `format="json"` and a JSON schema, `keep_alive`, `num_ctx` and the other
   options, sync, streamed and async.
@@ -28,7 +30,10 @@ every request body it sends (with the headers a feature rides on).
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
+import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +55,7 @@ from ._kit import TURNS
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
+from ._kit import chatplex_class
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
@@ -561,6 +567,69 @@ def cohere_documents(run: Run) -> Any:
     return _sent(run, call)
 
 
+#: A Claude model whose langchain-aws profile lists reasoning-effort levels, and one whose
+#: profile lists none.
+SONNET = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+HAIKU = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+
+
+def _warned(run: Run, call: Callable[[], Any]) -> dict[str, Any]:
+    """`call()`'s outcome (what it raised) and the warnings it gave: their class, words,
+    and where they point, as the rule for a LangChain name's warning reads it: into the
+    package of the class's own (langchain-aws's module, chatplex's, at the same frame:
+    the one that asked for the effort's fields), or the file elsewhere."""
+    cls = run.wire.partner() if run.side == "langchain" else chatplex_class(run.wire.cls)
+    home = os.path.dirname(sys.modules[cls.__module__.split(".")[0]].__file__ or "")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        out = _caught(call)
+    return {
+        "out": observe(out),
+        "warned": [
+            (w.category.__name__, str(w.message), w.filename.startswith(home + os.sep))
+            for w in seen
+            if "reasoning_effort" in str(w.message)
+        ],
+    }
+
+
+def converse_effort_profile(run: Run) -> Any:
+    """`reasoning_effort` by the model's profile, a `profile=` given replacing it: a level
+    the given profile does not list refused (on the class, per call), one it lists sent;
+    a given profile without levels, and a model whose own has none, warned (on the
+    class, per call) and nothing sent; where each warning points."""
+    cls = run.wire.partner() if run.side == "langchain" else chatplex_class(run.wire.cls)
+    settings = {**run.wire.settings(run.server.url), "model": SONNET}
+    low = {"reasoning_effort_levels": ["low"]}
+
+    def make(**more: Any) -> Any:
+        return cls(**{**settings, **more})
+
+    def listed() -> Any:
+        model = make(profile=low, reasoning_effort="low")
+        return {
+            "low": model.invoke(HELLO),
+            "high": _caught(lambda: model.invoke(HELLO, reasoning_effort="high")),
+        }
+
+    def unlisted() -> Any:
+        model = make(model=HAIKU, reasoning_effort="low")
+        return model.invoke(HELLO, reasoning_effort="low")
+
+    return {
+        "refused": _warned(run, lambda: make(profile=low, reasoning_effort="high")),
+        "listed": _sent(run, listed),
+        "no_levels": _sent(
+            run,
+            lambda: _warned(
+                run,
+                lambda: make(profile={"max_input_tokens": 9}, reasoning_effort="low").invoke(HELLO),
+            ),
+        ),
+        "unlisted": _sent(run, lambda: _warned(run, unlisted)),
+    }
+
+
 #: Scenario -> (its function, the wires its page is about).
 PAGES: dict[str, tuple[Callable[[Run], Any], tuple[str, ...]]] = {
     "claude_thinking_turns": (claude_thinking_turns, ("anthropic",)),
@@ -574,6 +643,7 @@ PAGES: dict[str, tuple[Callable[[Run], Any], tuple[str, ...]]] = {
     "google_media_uri": (google_media_uri, ("gemini", "vertex")),
     "converse_request_fields": (converse_request_fields, ("bedrock_converse",)),
     "converse_cache_points": (converse_cache_points, ("bedrock_converse",)),
+    "converse_effort_profile": (converse_effort_profile, ("bedrock_converse",)),
     "bedrock_guardrails_kwargs": (bedrock_guardrails_kwargs, ("bedrock",)),
     "ollama_format_options": (ollama_format_options, ("ollama",)),
     "mistral_page_settings": (mistral_page_settings, ("mistralai",)),

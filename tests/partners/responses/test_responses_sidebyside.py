@@ -120,7 +120,10 @@ def answer(script: Script) -> Callable[[Seen], Reply]:
                 item = {**item, "name": _tool_name(body)}
             output.append(item)
         previous = body.get("previous_response_id")
-        resp = response(output, model="gpt-4.1-2025-04-14", **script.extra)
+        # The finished response echoes the request's `text` config (its format), as the
+        # API does: langchain-openai reads a JSON schema's reply by it.
+        echoed = {"text": body["text"]} if isinstance(body.get("text"), dict) else {}
+        resp = response(output, model="gpt-4.1-2025-04-14", **{**echoed, **script.extra})
         resp["id"] = "resp_2" if previous else "resp_1"
         if not body.get("stream"):
             return Reply(200, [json.dumps(resp).encode()])

@@ -740,3 +740,37 @@ def test_reasoning_effort_by_the_models_profile_at_construction_and_per_call() -
         unsupported = model(wire, reasoning_effort="low")
     unsupported.invoke("hi")
     assert "additionalModelRequestFields" not in json.loads(wire.requests[-1].content)
+
+
+def test_reasoning_effort_by_a_profile_given() -> None:
+    """A `profile=` given (not empty) is the one langchain-aws reads the levels from, at
+    construction and per call; one without levels warns and sends nothing; an empty one
+    is looked up, as langchain-aws looks up a falsy profile. The warnings point at the
+    module that asked for the fields (the class's; the request's per call), as
+    langchain-aws's point at its class's module."""
+    from chatplex.providers.bedrock import dropin
+    from chatplex.providers.bedrock import request
+
+    wire = Wire([(200, reply([{"text": "ok"}]), {})])
+    haiku_low = model(wire, profile={"reasoning_effort_levels": ["low"]}, reasoning_effort="low")
+    with pytest.raises(ValueError, match=r"reasoning_effort='high' is not supported .* \['low'\]"):
+        model(wire, profile={"reasoning_effort_levels": ["low"]}, reasoning_effort="high")
+    with pytest.raises(ValueError, match=r"Valid values: \['low'\]"):
+        haiku_low.invoke("hi", reasoning_effort="medium")
+    haiku_low.invoke("hi")
+    sent = json.loads(wire.requests[-1].content)["additionalModelRequestFields"]
+    assert sent == {"thinking": {"type": "adaptive"}, "output_config": {"effort": "low"}}
+    sonnet = "us.anthropic.claude-sonnet-4-6"
+    with pytest.warns(UserWarning, match="not supported for model anthropic.claude-sonnet") as seen:
+        unlisted = model(
+            wire, model=sonnet, profile={"max_input_tokens": 9}, reasoning_effort="low"
+        )
+    assert seen[0].filename == dropin.__file__
+    unlisted.invoke("hi")
+    assert "additionalModelRequestFields" not in json.loads(wire.requests[-1].content)
+    with pytest.warns(UserWarning, match="not supported") as seen:
+        unlisted.invoke("hi", reasoning_effort="low")
+    assert seen[0].filename == request.__file__
+    model(wire, model=sonnet, profile={}, reasoning_effort="max").invoke("hi")  # its own levels
+    sent = json.loads(wire.requests[-1].content)["additionalModelRequestFields"]
+    assert sent["output_config"] == {"effort": "max"}

@@ -201,6 +201,27 @@ def test_a_deployment_without_a_model_names_only_another_model_in_the_body() -> 
     assert renamed.url == sent("gpt-4o-mini").url
 
 
+def test_a_call_naming_a_model_names_it_in_the_body() -> None:
+    # A call's `model=` (the deployment's name too) is named in the body, as
+    # langchain-openai's payload names it; the adapter is not changed, a stream's usage
+    # asked by the call kept.
+    adapter = AzureOpenAIAdapter(
+        azure_endpoint=ENDPOINT,
+        azure_deployment="gpt-4o-mini",
+        api_version=VERSION,
+        api_key=KEY,
+        body_model=False,
+    )
+    called = adapter.for_call({"model": "gpt-4o-mini", "stream_usage": True})
+    assert isinstance(called, AzureOpenAIAdapter) and called is not adapter
+    request = called.build_request([HumanMessage("hi")], CallSettings("gpt-4o-mini"), stream=True)
+    assert request.json["model"] == "gpt-4o-mini"
+    assert request.json["stream_options"] == {"include_usage": True}
+    plain = adapter.build_request([HumanMessage("hi")], CallSettings("gpt-4o-mini"), stream=False)
+    assert "model" not in plain.json
+    assert adapter.for_call({"stream_usage": adapter.include_usage}) is adapter
+
+
 def test_version_and_endpoint_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", ENDPOINT)
     monkeypatch.setenv("OPENAI_API_VERSION", "2025-01-01-preview")
