@@ -8,12 +8,15 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from langchain_core.messages import BaseMessage as LCBaseMessage
+
 from ..adapters.base import Adapter
 from ..chat import ChatModel
 from ..chat.sending import retry_policy_for
 from ..core import Runnable
 from ..specs import ProviderSpec
 from ..specs import spec
+from .from_langchain import to_chatplex_messages
 
 __all__ = [
     "adapter_of",
@@ -99,11 +102,18 @@ def allowed_attempts(engine: Any) -> int | None:
     return allowed if isinstance(allowed, int) else None
 
 
-def refuse_partner_keywords(engine: Any, kwargs: Mapping[str, Any], asynchronous: bool) -> None:
+def refuse_partner_keywords(
+    engine: Any, kwargs: Mapping[str, Any], asynchronous: bool, messages: list[LCBaseMessage]
+) -> None:
     """A drop-in's call with keywords its partner package refuses before any request
-    raises the partner's TypeError (its wire's `Adapter.partner_refusal`)."""
+    raises the partner's TypeError (its wire's `Adapter.partner_refusal`). Every partner
+    that refuses keywords formats the messages first (langchain-aws's
+    `_messages_to_bedrock`, langchain-ollama's `_chat_params`, the OpenAI-style
+    packages' message dicts), so `messages` are checked as the request would carry
+    them first (built, never sent): what they cannot be sent as raises before it."""
     words = partner_refuses(engine, asynchronous, **kwargs)
     if words is not None:
+        engine.build_request(to_chatplex_messages(messages))
         raise TypeError(words)
 
 
