@@ -108,12 +108,14 @@ def refuse_partner_keywords(
     """A drop-in's call with keywords its partner package refuses before any request
     raises the partner's TypeError (its wire's `Adapter.partner_refusal`). Every partner
     that refuses keywords formats the messages first (langchain-aws's
-    `_messages_to_bedrock`, langchain-ollama's `_chat_params`, the OpenAI-style
-    packages' message dicts), so `messages` are checked as the request would carry
-    them first (built, never sent): what they cannot be sent as raises before it."""
-    words = partner_refuses(engine, asynchronous, **kwargs)
+    `_messages_to_bedrock`, langchain-ollama's `_chat_params`), so what it cannot
+    format raises before it (`Adapter.check_partner_messages`)."""
+    adapter = _dropin_adapter(engine)
+    if adapter is None:
+        return
+    words = adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)
     if words is not None:
-        engine.build_request(to_chatplex_messages(messages))
+        adapter.check_partner_messages(to_chatplex_messages(messages))
         raise TypeError(words)
 
 

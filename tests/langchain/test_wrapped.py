@@ -172,6 +172,28 @@ async def test_messages_the_partner_cannot_format_raise_before_a_refused_keyword
     )
 
 
+async def test_a_refused_keyword_without_credentials_is_still_the_partners_typeerror(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # langchain-aws reads credentials only at its request: the messages checked before
+    # the refusal read none (nor sign anything) either.
+    import chatplex
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    model = chatplex.ChatBedrockConverse(
+        model="anthropic.claude-3-5-sonnet-20240620-v1:0",
+        region_name="us-east-1",
+        endpoint_url="http://127.0.0.1:9",
+    )
+    for sync in (True, False):
+        with pytest.raises(TypeError, match="unexpected keyword argument 'topK'"):
+            await _called(model.bind(top_k=5), "invoke", sync, {})
+
+
 @pytest.mark.parametrize(
     ("name", "module"),
     [
