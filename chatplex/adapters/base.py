@@ -439,6 +439,13 @@ class Adapter(ABC):
         drop-ins raise the same (`chatplex.langchain.model`). None: it takes them."""
         return None
 
+    def check_partner_messages(self, messages: list[BaseMessage]) -> None:
+        """Raise what its partner package raises formatting `messages`, which it does
+        before it reads a call's keywords: before `partner_refusal`'s TypeError (a
+        drop-in's call checks them so only where that refuses, building nothing else:
+        not signing, not reading credentials). Default: nothing."""
+        return
+
     def partner_unknown_keyword(self, name: str, value: Any) -> Exception | None:
         """The error its partner package raises, before any request, for a call keyword
         `name` (given `value`) that neither it nor chatplex knows; the LangChain drop-ins

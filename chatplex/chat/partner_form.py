@@ -56,17 +56,27 @@ def serialized_form(form: PartnerFields | None) -> PartnerFields | None:
 
 def partner_fields(keywords: Mapping[str, Any]) -> PartnerFields | None:
     """The form a provider's spec declares as data (`PartnerFields`' keywords, its
-    `identifying` as `IdentifyingParams`' keywords); none declared: None."""
+    `identifying` and `default_params` as `IdentifyingParams`' keywords); none
+    declared: None."""
     if not keywords:
         return None
     identifying = keywords.get("identifying", True)
     if isinstance(identifying, Mapping):
         identifying = IdentifyingParams(**identifying)
+    default_params = keywords.get("default_params")
+    if isinstance(default_params, Mapping):
+        default_params = IdentifyingParams(**default_params)
     # (a fallback as data: its `Fallback` fields in order)
     fallbacks = {k: Fallback(*v) for k, v in keywords.get("fallbacks", {}).items()}
     clients = {k: SdkClient(*v) for k, v in keywords.get("clients", {}).items()}
     return PartnerFields(
-        **{**keywords, "identifying": identifying, "fallbacks": fallbacks, "clients": clients}
+        **{
+            **keywords,
+            "identifying": identifying,
+            "default_params": default_params,
+            "fallbacks": fallbacks,
+            "clients": clients,
+        }
     )
 
 
@@ -292,6 +302,12 @@ class PartnerFields:
     #: langchain-aws' Converse class, langchain-sambanova's); True: not declared, the
     #: drop-in reports chatplex's own.
     identifying: IdentifyingParams | bool = True
+    #: Its `_default_params` (the default request parameters its identifying params and
+    #: some callback and tracing code read), where it has them: the keys of its
+    #: identifying params to leave out (langchain-openai's are `{"model_name": ...,
+    #: **self._default_params}`), or their own `IdentifyingParams` (langchain-groq's,
+    #: which reports no identifying params); None: it has none (an AttributeError).
+    default_params: IdentifyingParams | frozenset[str] | None = None
     #: Whether LangChain serializes it (`dumpd`); False (langchain-ollama, -cohere,
     #: -deepseek, -perplexity, -together, -nebius): this form only reads its fields on
     #: the drop-in, whose `dumpd` is LangChain's `not_implemented` form, named by the

@@ -33,6 +33,7 @@ from pydantic import model_validator
 
 from ..chat import BaseCache
 from ..chat import ChatModel
+from ..chat.partner_form import IdentifyingParams
 from ..chat.partner_form import serialized_form
 from ..chat.partner_profiles import found_profile
 from ..chat.partner_profiles import profile_table
@@ -500,6 +501,25 @@ class DropInChatModel(ChatChatplex):
         if isinstance(reported, bool):
             return super()._identifying_params if reported else {}
         return reported.of(self._partner_values(), self.chatplex_model)
+
+    @property
+    def _default_params(self) -> dict[str, Any]:
+        """The partner class's default request parameters, where it has them
+        (`PartnerFields.default_params`); else the AttributeError the partner raises."""
+        form = reading_form(self._engine)
+        if form is None or form.default_params is None:
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute '_default_params'"
+            )
+        # (with the fields it keeps other keywords in as it holds them: `kept_in`)
+        kept = {name: self._partner_value(name) for name in set(form.kept_in.values())}
+        values, engine = {**self._partner_values(), **kept}, self.chatplex_model
+        if isinstance(form.default_params, IdentifyingParams):
+            return form.default_params.of(values, engine)
+        # Its identifying params but the keys they put before these (declared so only
+        # where those are declared: `tests/chat/test_partner_form.py` checks it).
+        reported = cast("IdentifyingParams", form.identifying).of(values, engine)
+        return {k: v for k, v in reported.items() if k not in form.default_params}
 
     def _get_invocation_params(
         self, stop: list[str] | None = None, **kwargs: Any

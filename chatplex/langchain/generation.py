@@ -80,7 +80,7 @@ def generate(
     kwargs: dict[str, Any],
 ) -> ChatResult:
     """`model._generate(messages, stop, run_manager, **kwargs)`."""
-    called, target = _target(model, stop, kwargs)
+    called, target = _target(model, messages, stop, kwargs)
     if invoke_streams(target):
         pieces = _pieces(model, messages, (called, target), kwargs)
         merged = merged_result(pieces, run_manager, _token_kwargs(model, target))
@@ -97,7 +97,7 @@ async def agenerate(
     kwargs: dict[str, Any],
 ) -> ChatResult:
     """`model._agenerate(messages, stop, run_manager, **kwargs)`."""
-    called, target = _target(model, stop, kwargs, asynchronous=True)
+    called, target = _target(model, messages, stop, kwargs, asynchronous=True)
     if invoke_streams(target):
         apieces = _apieces(model, messages, (called, target), kwargs)
         merged = await amerged_result(apieces, run_manager, _token_kwargs(model, target))
@@ -115,7 +115,7 @@ def stream(
     """`model._stream(messages, stop, **kwargs)`. LangChain reports each token to the
     callbacks itself (and adds the closing chunk_position="last" chunk: the engine adds
     none inside it), so this only translates."""
-    call = _target(model, stop, kwargs, uncached=from_stream(model))
+    call = _target(model, messages, stop, kwargs, uncached=from_stream(model))
     return _pieces(model, messages, call, kwargs)
 
 
@@ -126,23 +126,24 @@ def astream(
     kwargs: dict[str, Any],
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`model._astream(messages, stop, **kwargs)`."""
-    call = _target(model, stop, kwargs, uncached=from_stream(model), asynchronous=True)
+    call = _target(model, messages, stop, kwargs, uncached=from_stream(model), asynchronous=True)
     return _apieces(model, messages, call, kwargs)
 
 
 def _target(
     model: ChatChatplex,
+    messages: list[LCBaseMessage],
     stop: list[str] | None,
     kwargs: dict[str, Any],
     *,
     uncached: bool = False,
     asynchronous: bool = False,
 ) -> _Call:
-    """The model name called and the chatplex model for this call, and (in `kwargs`)
-    its per-call settings; `uncached`: chatplex's reply cache is skipped unless the
+    """The model name called and the chatplex model for this call (of `messages`), and
+    (in `kwargs`) its per-call settings; `uncached`: chatplex's reply cache is skipped unless the
     call names one; `asynchronous`: an async call's."""
     # The keywords as given (before chatplex adds its own), as the partner reads them.
-    refuse_partner_keywords(primary(model.chatplex_model), kwargs, asynchronous)
+    refuse_partner_keywords(primary(model.chatplex_model), kwargs, asynchronous, messages)
     target = cast("Runnable[Any, Any]", model.chatplex_model)
     name = kwargs.pop("model", None)
     if name is not None and name != model._sent_model_name:

@@ -8,12 +8,15 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from langchain_core.messages import BaseMessage as LCBaseMessage
+
 from ..adapters.base import Adapter
 from ..chat import ChatModel
 from ..chat.sending import retry_policy_for
 from ..core import Runnable
 from ..specs import ProviderSpec
 from ..specs import spec
+from .from_langchain import to_chatplex_messages
 
 __all__ = [
     "adapter_of",
@@ -99,11 +102,20 @@ def allowed_attempts(engine: Any) -> int | None:
     return allowed if isinstance(allowed, int) else None
 
 
-def refuse_partner_keywords(engine: Any, kwargs: Mapping[str, Any], asynchronous: bool) -> None:
+def refuse_partner_keywords(
+    engine: Any, kwargs: Mapping[str, Any], asynchronous: bool, messages: list[LCBaseMessage]
+) -> None:
     """A drop-in's call with keywords its partner package refuses before any request
-    raises the partner's TypeError (its wire's `Adapter.partner_refusal`)."""
-    words = partner_refuses(engine, asynchronous, **kwargs)
+    raises the partner's TypeError (its wire's `Adapter.partner_refusal`). Every partner
+    that refuses keywords formats the messages first (langchain-aws's
+    `_messages_to_bedrock`, langchain-ollama's `_chat_params`), so what it cannot
+    format raises before it (`Adapter.check_partner_messages`)."""
+    adapter = _dropin_adapter(engine)
+    if adapter is None:
+        return
+    words = adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)
     if words is not None:
+        adapter.check_partner_messages(to_chatplex_messages(messages))
         raise TypeError(words)
 
 

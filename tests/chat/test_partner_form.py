@@ -204,6 +204,17 @@ def test_a_spec_declares_its_identifying_params_as_data() -> None:
     assert partner_fields({}) is None
 
 
+def test_a_spec_declares_its_default_params_as_data() -> None:
+    # Their own params (keywords as data), or the identifying params' keys left out.
+    form = partner_fields({"default_params": {"always": {"model": "model_name"}}})
+    assert form is not None and form.default_params == IdentifyingParams(
+        always={"model": "model_name"}
+    )
+    rest = partner_fields({"identifying": {"spread": "k"}, "default_params": frozenset({"m"})})
+    assert rest is not None and rest.default_params == frozenset({"m"})
+    assert PartnerFields().default_params is None  # none declared: it has none
+
+
 def test_a_settings_value_as_the_partners_field_holds_it() -> None:
     # What the partner's `_get_ls_params` reads: its default filled in, its float.
     engine = SimpleNamespace(adapter=SimpleNamespace(default_max_tokens=64000))

@@ -23,6 +23,7 @@ from langchain_core.messages import AIMessage
 from langchain_core.messages import AIMessageChunk
 from pydantic import BaseModel
 
+from chatplex.chat.partner_form import IdentifyingParams
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatGroq
 from chatplex.langchain import ChatOpenAI
@@ -354,6 +355,54 @@ def _pair(name: str, settings: dict[str, Any]) -> tuple[Any, Any]:
     return getattr(chatplex, name)(**params), partner
 
 
+def _default_params(model: Any) -> Any:
+    """`model._default_params`, or the AttributeError's words where it has none."""
+    try:
+        return model._default_params
+    except AttributeError as error:
+        return f"AttributeError: {error}"
+
+
+def test_default_params_left_out_of_identifying_params_are_declared_beside_them() -> None:
+    # A drop-in reads `_default_params` as its identifying params but some keys only
+    # where those are declared (else its property would fail on a declaration slip).
+    import chatplex.langchain as over_langchain
+
+    declared = 0
+    for name in over_langchain.__all__:
+        form = getattr(
+            getattr(getattr(over_langchain, name), "_engine", None), "langchain_fields", None
+        )
+        if isinstance(getattr(form, "default_params", None), frozenset):
+            declared += 1
+            assert isinstance(form.identifying, IdentifyingParams), name
+    assert declared >= 10  # langchain-openai's classes and those built on it, and more
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+def test_default_params_report_perplexitys_search_options_where_set() -> None:
+    # langchain-perplexity's `_default_params`: its three, then its set search options
+    # in its order (its web_search_options as its model dumps them), its model_kwargs.
+    import langchain_perplexity
+
+    import chatplex
+
+    params = {
+        "model": "sonar",
+        "pplx_api_key": _KEY,
+        "return_images": True,
+        "reasoning_effort": "high",
+        "search_mode": "academic",
+        "disable_search": False,
+        "web_search_options": {"search_context_size": "high"},
+        "top_p": 0.5,
+    }
+    theirs = langchain_perplexity.ChatPerplexity(**params)._default_params
+    ours = chatplex.ChatPerplexity(**params)._default_params
+    assert list(ours.items()) == list(theirs.items())
+    assert "disable_search" not in ours and ours["top_p"] == 0.5
+
+
 class TestSerializedAsThePartner(BedrockIsolated):
     @pytest.mark.filterwarnings("ignore")  # the partners' own (deprecations, Bedrock's keys)
     @pytest.mark.parametrize("settings", _SETTINGS, ids=["bare", "standard", "others"])
@@ -450,6 +499,8 @@ class TestSerializedAsThePartner(BedrockIsolated):
         # cache key read: after the import swap a script logging them sees the same dict.
         dropin, partner = _pair(name, settings)
         assert dropin._identifying_params == partner._identifying_params
+        # The default request parameters they read (an AttributeError where it has none).
+        assert _default_params(dropin) == _default_params(partner)
         assert dropin.dict() == partner.dict()
         assert _KEY not in repr(dropin.dict())
         # The invocation params callbacks get (`on_chat_model_start`), sync or async:
@@ -465,6 +516,7 @@ class TestSerializedAsThePartner(BedrockIsolated):
     ) -> None:
         dropin, partner = _pair(name, settings)
         assert dropin._identifying_params == partner._identifying_params
+        assert _default_params(dropin) == _default_params(partner)
         call = {"stop": ["x"]}
         assert dropin._get_invocation_params(**call) == partner._get_invocation_params(**call)
 
@@ -546,6 +598,7 @@ def test_a_partner_langchain_does_not_serialize_is_named_and_identified_as_it(
     assert written["id"] == expected["id"] == [module, "chat_models", name]
     assert type(dropin).lc_id() == type(partner).lc_id()  # no error: a script reads it
     assert dropin._identifying_params == partner._identifying_params
+    assert _default_params(dropin) == _default_params(partner)
     for call in ({}, {"stop": ["x"]}, {"stop": ["x"], "temperature": 0.2}):
         assert dropin._get_invocation_params(**call) == partner._get_invocation_params(**call)
     assert _KEY not in repr(dropin._get_invocation_params())

@@ -43,17 +43,19 @@ def test_a_named_profile_with_fallbacks(tmp_path: Path, monkeypatch: pytest.Monk
     assert model._get_ls_params()["ls_model_name"] == "gpt-4o-mini"
 
 
-async def _called(runnable: Any, mode: str, sync: bool, kwargs: dict[str, Any]) -> None:
-    """`runnable` called with "hi" and `kwargs` by `mode` ("invoke" or "stream"), sync or
-    async, its stream read to the end."""
+async def _called(
+    runnable: Any, mode: str, sync: bool, kwargs: dict[str, Any], given: Any = "hi"
+) -> None:
+    """`runnable` called with `given` and `kwargs` by `mode` ("invoke" or "stream"), sync
+    or async, its stream read to the end."""
     if mode == "invoke" and sync:
-        runnable.invoke("hi", **kwargs)
+        runnable.invoke(given, **kwargs)
     elif mode == "invoke":
-        await runnable.ainvoke("hi", **kwargs)
+        await runnable.ainvoke(given, **kwargs)
     elif sync:
-        list(runnable.stream("hi", **kwargs))
+        list(runnable.stream(given, **kwargs))
     else:
-        [c async for c in runnable.astream("hi", **kwargs)]
+        [c async for c in runnable.astream(given, **kwargs)]
 
 
 @pytest.mark.parametrize("sync", [True, False])
@@ -126,6 +128,70 @@ async def test_a_keyword_converse_does_not_take_is_the_partners_typeerror(
         own = ChatChatplex(model="bedrock_converse:m", endpoint_url=server.url, **aws)
         assert own.bind(top_k=5).invoke("hi").content
         assert bodies[-1]["additionalModelRequestFields"] == {"top_k": 5}
+
+
+@pytest.mark.parametrize(
+    ("name", "module", "settings"),
+    [
+        (
+            "ChatBedrockConverse",
+            "langchain_aws",
+            {"region_name": "us-east-1", "aws_access_key_id": "k", "aws_secret_access_key": "s"},
+        ),
+        ("ChatOllama", "langchain_ollama", {}),
+    ],
+)
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_messages_the_partner_cannot_format_raise_before_a_refused_keyword(
+    name: str, module: str, settings: dict[str, Any], sync: bool, mode: str
+) -> None:
+    # langchain-aws and langchain-ollama format the messages before they pass the call's
+    # keywords on: an image by URL (which neither sends) beside a keyword they refuse is
+    # their image ValueError, not the keyword's TypeError. Without the image: the
+    # TypeError. Nothing listens on the address: a request would fail otherwise.
+    from langchain_core.messages import HumanMessage
+
+    import chatplex
+
+    partner_class = getattr(pytest.importorskip(module), name)
+    url = "https://example.com/cat.png"
+    image = HumanMessage([{"type": "text", "text": "See"}, {"type": "image", "url": url}])
+    at = {"endpoint_url" if name == "ChatBedrockConverse" else "base_url": "http://127.0.0.1:9"}
+    outcomes = []
+    for cls in (partner_class, getattr(chatplex, name)):
+        model = cls(model="m", **at, **settings)
+        with pytest.raises(ValueError) as info:
+            await _called(model, mode, sync, {"top_k": 5, "foo": 1}, [image])
+        outcomes.append((type(info.value), str(info.value)))
+        with pytest.raises(TypeError):
+            await _called(model, mode, sync, {"top_k": 5, "foo": 1}, [HumanMessage("See")])
+    theirs, ours = outcomes
+    assert (
+        ours == theirs == (ValueError, "Image data only supported through in-line base64 format.")
+    )
+
+
+async def test_a_refused_keyword_without_credentials_is_still_the_partners_typeerror(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # langchain-aws reads credentials only at its request: the messages checked before
+    # the refusal read none (nor sign anything) either.
+    import chatplex
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    model = chatplex.ChatBedrockConverse(
+        model="anthropic.claude-3-5-sonnet-20240620-v1:0",
+        region_name="us-east-1",
+        endpoint_url="http://127.0.0.1:9",
+    )
+    for sync in (True, False):
+        with pytest.raises(TypeError, match="unexpected keyword argument 'topK'"):
+            await _called(model.bind(top_k=5), "invoke", sync, {})
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,7 @@ from .auth import resolve_region
 from .call_keywords import converse_refusal
 from .conversation import SERVER_TOOL_BLOCK_TYPES
 from .conversation import is_native
+from .conversation import wire_messages
 from .errors import ERROR_FAMILIES
 from .eventstream import EventStreamDecoder
 from .reasoning_effort import EffortRule
@@ -296,15 +297,7 @@ class BedrockAdapter(Adapter):
         if not settings.model or not isinstance(settings.model, str):
             raise ValueError("a Bedrock call needs a model id")
         self._refuse_key_in_clear()
-        # Blank text and empty lists go as "." (`conversation.EMPTY_TEXT`), as langchain-aws
-        # sends them.
-        check_messages(
-            _checkable(messages),
-            provider=PROVIDER,
-            block_types=self.block_types,
-            empty_text=True,
-            empty_list=True,
-        )
+        self._check_messages(messages)
         body = converse_body(
             messages, settings, self.base_model_id or settings.model, self.effort_rule, self.vendor
         )
@@ -358,6 +351,23 @@ class BedrockAdapter(Adapter):
         other keyword (`top_k`, `thinking`, `parallel_tool_calls`...) is its
         `_converse_params()`'s TypeError, before any request (`call_keywords.py`)."""
         return converse_refusal(keywords)
+
+    def check_partner_messages(self, messages: list[BaseMessage]) -> None:
+        """langchain-aws's `_messages_to_bedrock`, run before its `_converse_params()`:
+        the conversation checked and turned into Converse's turns, as a call's."""
+        self._check_messages(messages)
+        wire_messages(messages)
+
+    def _check_messages(self, messages: list[BaseMessage]) -> None:
+        # Blank text and empty lists go as "." (`conversation.EMPTY_TEXT`), as langchain-aws
+        # sends them.
+        check_messages(
+            _checkable(messages),
+            provider=PROVIDER,
+            block_types=self.block_types,
+            empty_text=True,
+            empty_list=True,
+        )
 
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
         """Converse has no such setting, and in `additionalModelRequestFields` the model

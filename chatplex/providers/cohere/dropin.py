@@ -87,6 +87,7 @@ class ChatCohere(ChatModel):
         identifying=IdentifyingParams(
             unless_none={k: k for k in ("model", "temperature", "preamble")}
         ),
+        default_params=frozenset(),  # its identifying params are these
         unwritten={"timeout_seconds": 300},
         floats=frozenset({"temperature", "timeout_seconds"}),
         # Its SDK clients among them (not excluded): the drop-in's, built on first read;

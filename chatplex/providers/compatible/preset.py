@@ -22,6 +22,7 @@ from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 from ..openai.spec import BASE_CHAT_OPENAI_ALIASES
 from ..openai.spec import BASE_CHAT_OPENAI_CLIENTS
+from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMP_ALIASES
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
 from ..openai.spec import BASE_CHAT_OPENAI_FACTORIES
@@ -292,6 +293,7 @@ def openai_subclass_reading(
         "set_only_by": {"openai_api_key": "api_key", "openai_api_base": "base_url"},
         "floats": frozenset({"temperature", "request_timeout"}),
         "identifying": BASE_CHAT_OPENAI_IDENTIFYING,  # its base class's, unchanged
+        "default_params": BASE_CHAT_OPENAI_DEFAULT_PARAMS,
         "unwritten": {
             **OPENAI_SUBCLASS_UNWRITTEN,
             **dict.fromkeys(("max_retries", "stream_usage", "extra_body")),

@@ -6,6 +6,7 @@ Pure data, read by `spec.py` (its import-linter contract holds for what this imp
 
 from __future__ import annotations
 
+from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
@@ -147,6 +148,7 @@ XAI = Preset(
             # (its field's default factory: not counted set)
             fallbacks={"xai_api_base": ("https://api.x.ai/v1/", ("XAI_API_BASE",), (), True)},
             identifying=BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
+            default_params=BASE_CHAT_OPENAI_DEFAULT_PARAMS,
             unwritten={
                 **OPENAI_SUBCLASS_UNWRITTEN,
                 **dict.fromkeys(("openai_api_key", "search_parameters")),

@@ -55,6 +55,31 @@ SAMBANOVA_USAGE = (
     "total_tokens_per_sec",
 )
 
+#: langchain-perplexity's search fields, sent in its body as named (and reported by its
+#: `_default_params` where set).
+PERPLEXITY_SEARCH_FIELDS = (
+    "search_mode",
+    "language_preference",
+    "search_domain_filter",
+    "return_images",
+    "return_related_questions",
+    "search_recency_filter",
+    "search_after_date_filter",
+    "search_before_date_filter",
+    "last_updated_after_filter",
+    "last_updated_before_filter",
+    "disable_search",
+    "enable_search_classifier",
+)
+#: The options its `_default_params` report where set, in its order (its
+#: `web_search_options` as its model dumps it, Nones left out).
+PERPLEXITY_SEARCH_OPTIONS = (
+    PERPLEXITY_SEARCH_FIELDS[0],
+    "reasoning_effort",
+    *PERPLEXITY_SEARCH_FIELDS[1:],
+    "web_search_options",
+)
+
 
 GROQ = Preset(
     hosted(
@@ -142,6 +167,17 @@ GROQ = Preset(
             defaults={"temperature": 0.7, "max_retries": 2, **GROQ_BODY},
             zero_temperature=1e-8,  # langchain-groq's validator raises 0 to it
             identifying=False,
+            # Its `_default_params`: its request fields, unset ones as None.
+            default_params={
+                "always": {
+                    "model": "model_name",
+                    "stream": "streaming",
+                    **{k: k for k in ("n", "temperature", "stop", "reasoning_format")},
+                    **{k: k for k in ("reasoning_effort", "service_tier")},
+                },
+                "unless_none": {"max_tokens": "max_tokens"},
+                "spread": "model_kwargs",
+            },
             environment={"groq_api_base": "GROQ_API_BASE", "groq_proxy": "GROQ_PROXY"},
             dumped=field_names(
                 "name disable_streaming output_version model_name temperature stop "
@@ -292,6 +328,7 @@ MISTRALAI = Preset(
                 },
                 "spread": "model_kwargs",
             },
+            "default_params": frozenset(),  # its identifying params are these
             "dumped": field_names(
                 "name disable_streaming output_version mistral_api_key endpoint "
                 "max_retries timeout max_concurrent_requests model temperature "
@@ -419,6 +456,7 @@ FIREWORKS = Preset(
                 "invoked_first": {"model": ("model_name",)},
                 "invoked_again": True,
             },
+            default_params=frozenset({"model_name"}),  # (as BaseChatOpenAI's)
             dumped=field_names(
                 "name disable_streaming output_version model_name temperature stop "
                 "model_kwargs fireworks_api_key fireworks_api_base request_timeout "
@@ -512,21 +550,7 @@ PERPLEXITY = Preset(
     aliases=(("pplx_api_key", "api_key"),),
     # LangChain's default rule: a stop of its own (no field of its class) not reported.
     ls_rule=LangSmithRule(stop_setting=False),
-    body=same_names(
-        "search_mode",
-        "language_preference",
-        "search_domain_filter",
-        "return_images",
-        "return_related_questions",
-        "search_recency_filter",
-        "search_after_date_filter",
-        "search_before_date_filter",
-        "last_updated_after_filter",
-        "last_updated_before_filter",
-        "disable_search",
-        "enable_search_classifier",
-        "media_response",
-    ),
+    body=same_names(*PERPLEXITY_SEARCH_FIELDS, "media_response"),
     dropin=DropIn(
         profiles="perplexity",
         llm_type="perplexitychat",
@@ -538,11 +562,24 @@ PERPLEXITY = Preset(
         partner_fields={
             "serialized": False,
             "identifying": False,  # LangChain's default: none
+            # Its `_default_params`: these three, its search options where set.
+            "default_params": {
+                "always": {
+                    "max_tokens": "max_tokens",
+                    "stream": "streaming",
+                    "temperature": "temperature",
+                },
+                "unless_empty": {name: name for name in PERPLEXITY_SEARCH_OPTIONS},
+                "merged": {"extra_body": {"media_response": "media_response"}},
+                "spread": "model_kwargs",
+                "unset": {"temperature": 0.7},  # (its default: left out of its form)
+            },
             "aliases": {"api_key": "pplx_api_key", "timeout": "request_timeout"},
             "annotations": {"model": str, "temperature": float},
             "floats": frozenset({"temperature", "request_timeout"}),
             "secrets": {"pplx_api_key": "PPLX_API_KEY"},
-            "kept_in": {"stop": "model_kwargs"},  # it has no `stop` field
+            # it has no `stop` or `top_p` field (warned, its validator moves them)
+            "kept_in": {"stop": "model_kwargs", "top_p": "model_kwargs"},
             "assigned": frozenset({"model_kwargs"}),  # by its validator, whatever was given
             "dump_aliases": {"pplx_api_key": "api_key", "request_timeout": "timeout"},
             "unwritten": {
@@ -709,6 +746,16 @@ SAMBANOVA = Preset(
             },
             inert=frozenset({"sambanova_integration_source"}),
             identifying=False,
+            # Its `_default_params`: its request fields where set.
+            default_params={
+                "unless_none": {
+                    "model": "model_name",
+                    **{k: k for k in ("max_tokens", "temperature", "top_p", "top_k")},
+                    **{k: k for k in ("stream_options", "reasoning_effort")},
+                },
+                "unless_empty": {"stop": "stop"},
+                "spread": "model_kwargs",
+            },
             dumped=field_names(
                 "name disable_streaming output_version sambanova_api_base "
                 "sambanova_api_key model_name max_tokens temperature top_p top_k stop "

@@ -130,6 +130,7 @@ class ChatVertexAI(GoogleDropin):
                 "top_p": "top_p",
             },
         ),
+        default_params=frozenset({"model_name"}),  # its identifying params but that
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"api_transport", "default_metadata", "model_kwargs"}),
         dump_aliases={

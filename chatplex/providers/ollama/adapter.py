@@ -63,6 +63,7 @@ from .ndjson import NDJSONDecoder
 from .request import OPTION_NAMES
 from .request import TOP_LEVEL
 from .request import wire_body
+from .request import wire_messages
 from .response import PROVIDER
 from .response import OllamaStreamParser
 from .response import error_message
@@ -183,6 +184,12 @@ class OllamaAdapter(Adapter):
         `ChatResponse` parsed them (invoked and streamed)."""
         return _METADATA_SDK_MODELS
 
+    def check_partner_messages(self, messages: list[BaseMessage]) -> None:
+        """langchain-ollama's `_convert_messages_to_ollama_messages`, run before its
+        client's `chat()` refuses a keyword: the messages as a call's."""
+        self._check_messages(messages)
+        wire_messages(messages)
+
     def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
         """langchain-ollama hands a call's unread keywords to the ollama client's
         `chat()`: the TypeError of a keyword it does not take, before any request."""
@@ -234,6 +241,11 @@ class OllamaAdapter(Adapter):
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
+        self._check_messages(messages)
+        body = wire_body(messages, settings, stream=stream)
+        return post_json(self._url, body, self._headers, self._secret_names, self._secret_url)
+
+    def _check_messages(self, messages: list[BaseMessage]) -> None:
         # Ollama takes a tool result with no call before it, an empty user turn and an
         # empty block list (langchain-ollama sends them; the server answers).
         check_call(
@@ -244,8 +256,6 @@ class OllamaAdapter(Adapter):
             empty_text=True,
             empty_list=True,
         )
-        body = wire_body(messages, settings, stream=stream)
-        return post_json(self._url, body, self._headers, self._secret_names, self._secret_url)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call."""

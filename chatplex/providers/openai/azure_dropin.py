@@ -99,6 +99,8 @@ class AzureChatOpenAI(ChatOpenAI):
             "azure_ad_token": "AZURE_OPENAI_AD_TOKEN",
         },
         identifying=_AZURE_IDENTIFYING,
+        # (its identifying params put its deployment before BaseChatOpenAI's)
+        default_params=frozenset({"azure_deployment", "model_name"}),
         environment={
             "azure_endpoint": "AZURE_OPENAI_ENDPOINT",
             "openai_api_version": "OPENAI_API_VERSION",

@@ -50,6 +50,7 @@ from ...chat.partner_form import SdkClient
 from ...chat.proxied import proxied_clients
 from ...secret import hold_url
 from .spec import BASE_CHAT_OPENAI_CLIENTS
+from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES
 from .spec import BASE_CHAT_OPENAI_DUMPED
 from .spec import BASE_CHAT_OPENAI_FACTORIES
@@ -211,6 +212,7 @@ class ChatOpenAI(TiktokenCounted):
         secrets={"openai_api_key": "OPENAI_API_KEY"},
         floats=frozenset({"temperature", "request_timeout"}),
         identifying=CHAT_OPENAI_IDENTIFYING,
+        default_params=BASE_CHAT_OPENAI_DEFAULT_PARAMS,
         # Usage in streams by default to OpenAI's own API only (its validator's test).
         fallbacks={
             "openai_api_base": Fallback(None, ("OPENAI_API_BASE",)),

@@ -238,6 +238,10 @@ BASE_CHAT_OPENAI_IDENTIFYING: dict[str, Any] = {
     "invoked_again": True,
 }
 
+#: `BaseChatOpenAI`'s `_default_params`: its identifying params but `model_name`
+#: (`{"model_name": ..., **self._default_params}`), shared by the classes built on it.
+BASE_CHAT_OPENAI_DEFAULT_PARAMS = frozenset({"model_name"})
+
 #: The defaults langchain-openai's `BaseChatOpenAI` holds but does not write (falsy,
 #: left out by its serializer), where an engine's parameter has another or there is
 #: none: `chat.partner_form.PartnerFields.unwritten`, shared by the classes built on it.

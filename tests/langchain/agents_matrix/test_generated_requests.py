@@ -450,7 +450,8 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
 ONLY: dict[str, tuple[str, ...]] = {
     "assistant_text_blocks_joined": (*SCRIPT_WIRES, "sambanova"),
     "image_by_url": tuple(w for w in SCRIPT_WIRES if w != "gemini"),
-    "image_beside_refused_keyword": ("bedrock_converse",),
+    # Where the partner refuses the keyword (Converse, Ollama) the image's error is first.
+    "image_beside_refused_keyword": tuple(w for w in SCRIPT_WIRES if w != "gemini"),
     # Ollama's tool results differ by their `tool_name` (kept: tool_results).
     "tool_result_cache_breakpoint": tuple(w for w in SCRIPT_WIRES if w != "ollama"),
 }
@@ -531,15 +532,7 @@ GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-GENERATED_GAPS: dict[tuple[str, str], str] = {
-    ("image_beside_refused_keyword", "bedrock_converse"): (
-        "langchain-aws formats the messages before it passes the bound keywords on: an "
-        "image by URL beside bind_tools(parallel_tool_calls=True) raises its ValueError "
-        "('Image data only supported through in-line base64 format.'); chatplex refuses "
-        "the keyword first (`refuse_partner_keywords`, the TypeError langchain-aws raises "
-        "for it without such an image)"
-    ),
-}
+GENERATED_GAPS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -559,14 +552,6 @@ def _images_by_url(case: Case, wire: str) -> bool:
 
 def _empty_tools(case: Case, wire: str) -> bool:
     return wire == "openai" and case.tools == []
-
-
-def _image_beside_refused_keyword(case: Case, wire: str) -> bool:
-    return (
-        wire == "bedrock_converse"
-        and "parallel_tool_calls" in case.bind
-        and any(isinstance(m.content, list) and IMAGE_URL in str(m.content) for m in case.history)
-    )
 
 
 def _named_user(case: Case, wire: str) -> bool:
@@ -610,9 +595,6 @@ def _none_as_a_name(case: Case, wire: str) -> bool:
 #: named cells, and the kept differences other files hold (their scenario named).
 KEPT_SHAPES: dict[str, Kept] = {
     "images_by_url": Kept("image_by_url", _images_by_url),
-    "image_beside_refused_keyword": Kept(
-        "image_beside_refused_keyword", _image_beside_refused_keyword
-    ),
     "empty_tools": Kept("empty_tools_choice", _empty_tools),
     "named_user": Kept("named_speaker", _named_user),
     "empty_ai_turn": Kept("empty_assistant_turn", _empty_ai_turn),

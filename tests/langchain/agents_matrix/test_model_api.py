@@ -203,6 +203,14 @@ def identity(run: Run) -> Any:
     }
 
 
+def default_params(run: Run) -> Any:
+    """`model._default_params`, the default request parameters some partner classes
+    have (read by their identifying params and by callback and tracing code): their
+    values, or the AttributeError of a class that has none."""
+    model = run.make()
+    return _caught(lambda: masked(model._default_params))
+
+
 def fields(run: Run) -> Any:
     """`model.model_dump()` (what a script copying a model's settings reads): its keys in
     their order, and its values as `model_dump_json()` writes them (keys masked)."""
@@ -647,6 +655,7 @@ SCENARIOS = {
     "content_blocks_v0": content_blocks_v0,
     "rate_limited": rate_limited,
     "identity": identity,
+    "default_params": default_params,
     "fields": fields,
     "stream_events": stream_events,
     "stream_events_tools": stream_events_tools,

@@ -96,6 +96,7 @@ def stream_blocks(run: Run) -> Any:
 
 SCENARIOS = {
     "identity": model_api.identity,
+    "default_params": model_api.default_params,
     "fields": model_api.fields,
     "stream_events": model_api.stream_events,
     "stop_words": model_api.stop_words,

@@ -377,3 +377,13 @@ async def test_bind_tools_drops_strict_as_langchain_ollama_does(sync: bool) -> N
         "properties": {"query": {"type": "string"}, "limit": {"type": "integer", "default": 5}},
         "required": ["query"],
     }
+
+
+def test_partner_messages_are_checked_as_langchain_ollama_formats_them() -> None:
+    # langchain-ollama's message conversion (before its client refuses a keyword): an
+    # `image` block by URL is its ValueError.
+    adapter = OllamaAdapter()
+    adapter.check_partner_messages([HumanMessage("hi")])  # nothing to refuse
+    image = {"type": "image", "url": "https://example.com/cat.png"}
+    with pytest.raises(ValueError, match="^Image data only supported through in-line base64"):
+        adapter.check_partner_messages([HumanMessage([{"type": "text", "text": "See"}, image])])
