@@ -97,6 +97,9 @@ class CohereAdapter(Adapter):
     #: A bound empty tool list goes as `tools: []`, as langchain-cohere sends it (its
     #: kwargs' `tools` reach the cohere SDK, which omits only a None).
     empty_tool_list_sent = True
+    #: And a tool choice beside it, as langchain-cohere sends it; in Cohere's words
+    #: (REQUIRED, NONE), where langchain-cohere's, as written, are refused by the API.
+    keeps_choice_without_tools = True
     #: The call's `documents` its replies repeat (`for_call`); none on the model's own.
     _documents: Sequence[Any] = ()
 

@@ -56,6 +56,7 @@ def _request(adapter: CohereAdapter) -> Any:
 def test_a_bound_empty_tool_list_goes_as_langchain_cohere_sends_it() -> None:
     adapter = CohereAdapter(api_key="k")
     assert adapter.empty_tool_list_sent  # langchain-cohere's bind_tools([]): `tools: []`
+    assert adapter.keeps_choice_without_tools  # ... and its tool_choice beside it
     bound = CallSettings(model="m", tool_list_bound=True)
     request = adapter.build_request([HumanMessage("hi")], bound, stream=False)
     assert list(request.json)[:3] == ["model", "messages", "tools"]  # the SDK's order
