@@ -476,11 +476,6 @@ SIDE_GENERATED_GAPS: dict[tuple[str, str], str] = {
         "types as enum numbers); chatplex sends `parametersJsonSchema` (the same facts "
         "for a tool with no nullable field)"
     ),
-    ("side_parallel_calls_off", "cohere"): (
-        "langchain-cohere passes bind_tools(parallel_tool_calls=False) on to the cohere "
-        "SDK's V2Client.chat() (TypeError \"V2Client.chat() got an unexpected keyword "
-        "argument 'parallel_tool_calls'\"); chatplex raises TypeError in words of its own"
-    ),
 }
 
 
