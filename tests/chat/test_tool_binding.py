@@ -140,34 +140,46 @@ async def test_an_empty_tool_list_is_sent_as_bound_where_the_partner_sends_it(
 async def test_a_choice_beside_an_empty_tool_list_is_sent_as_the_partner_sends_it(
     sync: bool,
 ) -> None:
-    # langchain-anthropic, -groq and -mistralai send bind_tools([], tool_choice=...) as
-    # the choice beside `tools: []` ('none' to Anthropic as its own 'none': see
-    # test_generated_requests' kept row); chatplex's own models refuse 'any' at bind_tools.
+    # langchain-anthropic, -groq, -mistralai, -xai, -fireworks and -perplexity send
+    # bind_tools([], tool_choice=...) as the choice beside `tools: []` ('none' to
+    # Anthropic as its own 'none': see test_generated_requests' kept row; Fireworks'
+    # 'any' as written, its `kept_tool_choices`); chatplex's own models refuse 'any' at
+    # bind_tools.
     import respx
 
     import chatplex
     from chatplex.lean import init_chat_model
 
     at = {"api_key": "k", "base_url": "https://gw.example"}
+    fireworks = "accounts/fireworks/models/llama-v3p1-8b-instruct"
+    anthropic = [{"type": kind} for kind in ("auto", "none", "any")]
     models = [
-        (chatplex.ChatAnthropic(model="claude-haiku-4-5", **at), _ANTHROPIC_REPLY),
-        (chatplex.ChatGroq(model="llama-3.3-70b-versatile", **at), _OPENAI_REPLY),
-        (chatplex.ChatMistralAI(model="mistral-small-latest", **at), _OPENAI_REPLY),
+        (chatplex.ChatAnthropic(model="claude-haiku-4-5", **at), _ANTHROPIC_REPLY, anthropic),
+        (
+            chatplex.ChatGroq(model="llama-3.3-70b-versatile", **at),
+            _OPENAI_REPLY,
+            ["auto", "none", "required"],
+        ),
+        (
+            chatplex.ChatMistralAI(model="mistral-small-latest", **at),
+            _OPENAI_REPLY,
+            ["auto", "none", "any"],
+        ),
+        (chatplex.ChatXAI(model="grok-4", **at), _OPENAI_REPLY, ["auto", "none", "required"]),
+        (chatplex.ChatFireworks(model=fireworks, **at), _OPENAI_REPLY, ["auto", "none", "any"]),
+        (chatplex.ChatPerplexity(model="sonar", **at), _OPENAI_REPLY, ["auto", "none", "required"]),
     ]
-    sent = []
     with respx.mock:
-        for model, reply in models:
+        for model, reply, choices in models:
             route = respx.post(url__startswith="https://gw.example/").respond(200, json=reply)
+            sent = []
             for choice in ("auto", "none", "any"):
                 bound = model.bind_tools([], tool_choice=choice)
                 answer = bound.invoke("hi") if sync else await bound.ainvoke("hi")
                 assert answer.text == "ok"
                 body = json.loads(route.calls.last.request.content)
                 sent.append((body["tools"], body["tool_choice"]))
-    anthropic = [([], {"type": kind}) for kind in ("auto", "none", "any")]
-    assert sent == [*anthropic, *[([], c) for c in ("auto", "none", "required")]] + [
-        ([], c) for c in ("auto", "none", "any")
-    ]
+            assert sent == [([], c) for c in choices], type(model).__name__
     own = init_chat_model("anthropic:claude-haiku-4-5", **at)
     with pytest.raises(ValueError, match="needs bound tools"):
         own.bind_tools([], tool_choice="any")

@@ -41,6 +41,7 @@ from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
+from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
@@ -66,6 +67,12 @@ KEY_VARIABLES = ("COHERE_API_KEY", "CO_API_KEY")
 #: The cohere SDK's base-URL variable.
 BASE_VARIABLE = "CO_API_URL"
 _HOME = ProviderHome(_OFFICIAL_HOST, DEFAULT_BASE_URL, KEY_VARIABLES, BASE_VARIABLE)
+#: The call keywords langchain-cohere hands the cohere SDK's `V2Client.chat()` and it
+#: takes: its parameters, `preamble` (langchain-cohere's own), and `connectors` (which
+#: langchain-cohere refuses with a ValueError of its own, not Python's TypeError); and
+#: LangChain's `stream_usage`, which the drop-in takes where langchain-cohere's SDK call
+#: raises (a kept difference: test_side_wires' stream_usage_flags row).
+_TAKEN_PER_CALL = API_PARAMETERS | {"model", "request_options", "connectors", "stream_usage"}
 #: Content blocks this adapter sends: text and images (by URL or data URL).
 BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image"}))
 
@@ -97,6 +104,9 @@ class CohereAdapter(Adapter):
     #: A bound empty tool list goes as `tools: []`, as langchain-cohere sends it (its
     #: kwargs' `tools` reach the cohere SDK, which omits only a None).
     empty_tool_list_sent = True
+    #: And a tool choice beside it, as langchain-cohere sends it; in Cohere's words
+    #: (REQUIRED, NONE), where langchain-cohere's, as written, are refused by the API.
+    keeps_choice_without_tools = True
     #: The call's `documents` its replies repeat (`for_call`); none on the model's own.
     _documents: Sequence[Any] = ()
 
@@ -164,6 +174,13 @@ class CohereAdapter(Adapter):
         if where.secret_base_url is not None:
             secret_url = Secret(endpoint_url(where.secret_base_url.get(), path))
         return endpoint_url(where.base_url, path), secret_url
+
+    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
+        """langchain-cohere hands a call's keywords (bound ones too) to the cohere SDK's
+        `chat()`: the TypeError of a keyword it does not take, before any request (its
+        stream's `chat_stream()` is worded as `chat()`: the refusal does not know it)."""
+        chat = "AsyncV2Client.chat()" if asynchronous else "V2Client.chat()"
+        return unexpected_keyword(chat, keywords, _TAKEN_PER_CALL)
 
     def for_call(self, settings: Mapping[str, Any]) -> Adapter:
         """Itself, or one whose replies repeat the call's `documents` in their

@@ -98,8 +98,9 @@ def wire_body(
         # langchain-cohere's rule, before any request: Cohere answers a user or tool turn.
         raise ValueError("the last message must be a HumanMessage or a ToolMessage (Cohere)")
     body: dict[str, Any] = {"model": settings.model, "messages": [_message(m) for m in messages]}
-    tools, choice = _tools(settings.tools, settings.tool_choice)
-    if tools or (settings.tool_list_bound and empty_tool_list):
+    listed = settings.tool_list_bound and empty_tool_list
+    tools, choice = _tools(settings.tools, settings.tool_choice, listed)
+    if tools or listed:
         body["tools"] = tools
     if settings.max_tokens is not None:
         body["max_tokens"] = settings.max_tokens
@@ -117,9 +118,14 @@ def wire_body(
 
 
 def _tools(
-    tools: tuple[ToolSpec, ...], choice: str | None
+    tools: tuple[ToolSpec, ...], choice: str | None, listed: bool = False
 ) -> tuple[list[dict[str, Any]], str | None]:
-    if choice in (None, "auto") or not tools:
+    """The tools and Cohere's choice word; with no tool, the choice only beside a sent
+    `tools: []` (`listed`: a drop-in's `bind_tools([], tool_choice=...)`, as
+    langchain-cohere sends it, `Adapter.keeps_choice_without_tools`)."""
+    if not tools:
+        return [], _CHOICES.get(choice or "") if listed else None
+    if choice in (None, "auto"):
         return [_tool(t) for t in tools], None
     if choice in _CHOICES:
         return [_tool(t) for t in tools], _CHOICES[choice]

@@ -88,6 +88,7 @@ XAI = Preset(
         kept_fields=("citations",),
         kept_on_each_chunk=True,
         empty_tool_list_sent=True,  # langchain-xai's bind_tools([]): `tools: []`
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         error_body_inner=True,
         assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
         sdk_helper=True,
@@ -187,6 +188,7 @@ TOGETHER = Preset(
         # the same reply shapes; reasoning text (which it drops) as ChatDeepSeek's.
         reasoning_field="reasoning_content",
         empty_tool_list_sent=True,  # langchain-together's bind_tools([]): `tools: []`
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         # langchain-together names no provider of its own
         style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER),
         error_body_inner=True,
@@ -232,6 +234,7 @@ NEBIUS = Preset(
         error_body_inner=True,  # ChatNebius raises the openai SDK's errors
         assistant_text_blocks=True,
         empty_tool_list_sent=True,  # langchain-nebius' bind_tools([]): `tools: []`
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         sdk_helper=True,  # ChatNebius is a BaseChatOpenAI
     ),
     langchain_class="ChatNebius",

@@ -366,6 +366,7 @@ FIREWORKS = Preset(
         # langchain-fireworks': langchain-openai's and `reasoning`.
         dropped_input_blocks=LANGCHAIN_OPENAI_DROPPED | {"reasoning"},
         empty_tool_list_sent=True,  # langchain-fireworks' bind_tools([]): `tools: []`
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-fireworks: every system message as "system"
         # langchain-fireworks' variable, then its SDK's.
         base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
@@ -493,6 +494,8 @@ PERPLEXITY = Preset(
         dropped_input_blocks=frozenset(),  # langchain-perplexity sends every block
         text_extras_roles=frozenset({"user", "system", "assistant", "tool"}),  # each block as given
         rebuilt_text_roles=frozenset(),  # a reply's `id`, `annotations` too
+        empty_tool_list_sent=True,  # langchain-perplexity's bind_tools([]): `tools: []`
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
         base_variables=("PERPLEXITY_BASE_URL",),
         structured_output_method="json_schema",
@@ -657,6 +660,7 @@ SAMBANOVA = Preset(
         text_extras_roles=frozenset({"user", "system", "tool"}),
         rebuilt_text_roles=frozenset(),  # its tool result's blocks as given
         empty_tool_list_sent=True,  # langchain-sambanova's bind_tools([]): `tools: []`
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-sambanova: every system message as "system"
         # langchain-sambanova sends stream_options only when its field is set.
         stream_options=False,

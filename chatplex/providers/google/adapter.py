@@ -460,6 +460,10 @@ class VertexAIAdapter(_GoogleWire):
     """
 
     provider = "google_vertexai"
+    #: A drop-in's `bind_tools([], tool_choice="any")` is bound and sent as mode ANY with
+    #: no function declared, as langchain-google-vertexai sends it (its 'required' as a
+    #: function named 'required', which Vertex AI refuses: chatplex's ANY for it too).
+    keeps_choice_without_tools = True
     error_families = VERTEX_ERROR_FAMILIES  # google-api-core's, as the aiplatform client
     _one_tool = True
     _vertex_history = True

@@ -131,6 +131,9 @@ class OpenAIResponsesAdapter(Adapter):
     keeps_sent_usage = True
     #: langchain-openai sends any `tool_choice` object to the Responses API as given.
     sends_unread_tool_choice = True
+    #: A drop-in's `bind_tools([], tool_choice=...)` sends the choice alone (no tools),
+    #: as langchain-openai's Responses path sends it (`wire_body(choice_alone=...)`).
+    keeps_choice_without_tools = True
     #: What its users catch: langchain-openai's classes and the openai SDK's; a failed
     #: response in a 200 body is langchain-openai's plain ValueError, one in a stream
     #: event also that ValueError: alone, in its words, where the SDK passed the event
@@ -232,7 +235,9 @@ class OpenAIResponsesAdapter(Adapter):
             messages, previous = since_last_response(messages)
             if not messages:
                 raise ValueError("nothing to send after the last reply (previous_response_id)")
-        body = wire_body(messages, settings, stream=stream)
+        body = wire_body(
+            messages, settings, stream=stream, choice_alone=self.keeps_choice_without_tools
+        )
         if previous:
             body["previous_response_id"] = previous
         # The headers (and credentials) exactly as the Chat Completions request has them.

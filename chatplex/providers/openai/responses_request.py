@@ -89,9 +89,15 @@ _SYSTEM_ITEMS = frozenset({"additional_tools"})
 
 
 def wire_body(
-    messages: Sequence[BaseMessage], settings: CallSettings, *, stream: bool
+    messages: Sequence[BaseMessage],
+    settings: CallSettings,
+    *,
+    stream: bool,
+    choice_alone: bool = False,
 ) -> dict[str, Any]:
-    """The request body of one call (raises ValueError/TypeError for what cannot go)."""
+    """The request body of one call (raises ValueError/TypeError for what cannot go);
+    a drop-in's `bind_tools([], tool_choice=...)` sends its choice alone where
+    `choice_alone` (`Adapter.keeps_choice_without_tools`, as langchain-openai sends it)."""
     extra = dict(settings.extra_body)
     for name, reason in REFUSED_PARAMETERS.items():
         if extra.get(name) is not None and not (name == "n" and extra[name] == 1):
@@ -112,7 +118,8 @@ def wire_body(
     tools = [wire_tool(t) for t in settings.tools] + _builtin_tools(extra.pop("tools", None))
     if tools:
         body["tools"] = tools
-    choice = wire_tool_choice(settings.tool_choice, settings.tools, tools)
+    alone = choice_alone and settings.tool_list_bound
+    choice = wire_tool_choice(settings.tool_choice, settings.tools, tools, alone=alone)
     if choice is not None:
         body["tool_choice"] = choice
     text = _text_config(extra)
@@ -394,9 +401,15 @@ def _builtin_tools(extra: Any) -> list[dict[str, Any]]:
 
 
 def wire_tool_choice(
-    choice: str | None, specs: Sequence[ToolSpec], tools: Sequence[Mapping[str, Any]]
+    choice: str | None,
+    specs: Sequence[ToolSpec],
+    tools: Sequence[Mapping[str, Any]],
+    *,
+    alone: bool = False,
 ) -> Any:
-    choice = standard_tool_choice(choice, bool(tools))
+    """`choice` as the body's `tool_choice` (None: not sent); `alone`: a choice word
+    goes even with no tool (a bound empty list, which the Responses body leaves out)."""
+    choice = standard_tool_choice(choice, bool(tools) or alone)
     if choice is None or choice in STANDARD_TOOL_CHOICES:
         return choice
     if choice in {t.name for t in specs if t.builtin is None}:

@@ -223,6 +223,16 @@ def _tools_empty_everywhere(outcome: Any) -> bool:
     )
 
 
+def _choices_sent(outcome: Any) -> dict[str, Any]:
+    """side_empty_tools_choice's outcome: each choice's body's `tool_choice` (None: not
+    sent), or its Vertex AI `functionCallingConfig`, by choice (the calls that sent one)."""
+    return {
+        choice: body.get("tool_choice", (body.get("toolConfig") or {}).get("functionCallingConfig"))
+        for choice in ("auto", "none", "any", "required")
+        for body in _sent(outcome, choice)[:1]
+    }
+
+
 def _parameters_without_null(outcome: Any) -> bool:
     """The function was declared in OpenAPI `parameters` with no trace of a null."""
     return _nullable_dropped(_declarations(outcome))
@@ -261,6 +271,54 @@ SIDE_GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
             ("deepseek", "langchain-deepseek"),
         )
     },
+    ("side_empty_tools_choice", "bedrock"): Difference(
+        "rejected by provider",
+        "langchain-aws' ChatBedrock sends bind_tools([], tool_choice='none') and "
+        "tool_choice='required' beside `tools: []` as choices of a tool named 'none' and "
+        "one named 'required' ({'type': 'tool', 'name': ...}), not among the tools offered: "
+        "the API refuses the request (see side_choice_none and _cells' tool_choices row); "
+        "chatplex sends Anthropic's {'type': 'none'} and {'type': 'any'} (its 'auto' and "
+        "'any' as langchain-aws')",
+        lambda theirs: (
+            _choices_sent(theirs).get("none") == {"type": "tool", "name": "none"}
+            and _choices_sent(theirs).get("required") == {"type": "tool", "name": "required"}
+        ),
+    ),
+    ("side_empty_tools_choice", "cohere"): Difference(
+        "rejected by provider",
+        "langchain-cohere sends bind_tools([], tool_choice=...) beside `tools: []` as "
+        "written ('auto', 'none', 'any', 'required'), where Cohere's v2 API takes only "
+        "REQUIRED or NONE (see side_choice_none and _cells' tool_choices row); chatplex "
+        "sends Cohere's words beside it (NONE, REQUIRED for 'any' and 'required'), and "
+        "no choice for 'auto' (Cohere's default)",
+        lambda theirs: (
+            _choices_sent(theirs)
+            == {"auto": "auto", "none": "none", "any": "any", "required": "required"}
+        ),
+    ),
+    ("side_empty_tools_choice", "fireworks"): Difference(
+        "rejected by provider",
+        "langchain-fireworks sends bind_tools([], tool_choice='required') beside "
+        "`tools: []` as a choice of a function named 'required' ({'type': 'function', "
+        "'function': {'name': 'required'}}), not among the tools offered: the API refuses "
+        "the request (see _cells' tool_choices row); chatplex sends 'required' (its "
+        "'auto', 'none' and 'any' as langchain-fireworks')",
+        lambda theirs: (
+            _choices_sent(theirs).get("required")
+            == {"type": "function", "function": {"name": "required"}}
+        ),
+    ),
+    ("side_empty_tools_choice", "vertex"): Difference(
+        "rejected by provider",
+        "langchain-google-vertexai sends bind_tools([], tool_choice='required') as mode "
+        "ANY with allowedFunctionNames ['required'], a function not declared, which "
+        "Vertex AI refuses (see _cells' tool_choices row); chatplex sends mode ANY, as "
+        "both send 'any' (its 'auto' and 'none' as langchain-google-vertexai's)",
+        lambda theirs: (
+            _choices_sent(theirs).get("required")
+            == {"mode": "ANY", "allowedFunctionNames": ["required"]}
+        ),
+    ),
     ("side_image_inline", "vertex"): Difference(
         "loses data",
         "langchain-google-vertexai sends a PNG data URL's image labelled `image/jpeg` (as "
@@ -413,67 +471,10 @@ SIDE_GENERATED_DIFFERENCES[("side_stream_stop", "perplexity")] = Difference(
 )
 
 SIDE_GENERATED_GAPS: dict[tuple[str, str], str] = {
-    **{
-        ("side_empty_tools_choice", wire): (
-            f"{package} sends bind_tools([], tool_choice=...) as {form}; chatplex sends "
-            "neither tools nor choice for 'auto' and 'none', and refuses 'any' and "
-            "'required' at bind_tools (ValueError 'needs bound tools'), the choice's "
-            "translation being the engine's (adapters/tool_choice.py), shared by every wire"
-        )
-        for wire, package, form in (
-            (
-                "responses",
-                "langchain-openai's Responses",
-                "the choice alone ('auto', 'none', 'required', 'required')",
-            ),
-            (
-                "bedrock",
-                "langchain-aws' ChatBedrock",
-                "the choice ({'type': 'auto'}, a tool named 'none') or `tools: []` beside "
-                "it ({'type': 'any'}, a tool named 'required')",
-            ),
-            (
-                "cohere",
-                "langchain-cohere",
-                "the choice as written, `tools: []` beside 'any' and 'required'",
-            ),
-            (
-                "perplexity",
-                "langchain-perplexity",
-                "`tools: []` alone (bind_tools([]) with no choice), and beside 'auto', "
-                "'none', 'required', 'required'",
-            ),
-            (
-                "vertex",
-                "langchain-google-vertexai",
-                "no tools and mode AUTO, NONE, ANY, and ANY with allowedFunctionNames ['required']",
-            ),
-            *(
-                (
-                    wire,
-                    f"langchain-{wire}",
-                    "the choice alone for 'auto' and 'none', "
-                    "`tools: []` beside 'required' for 'any' and 'required'",
-                )
-                for wire in ("xai", "together", "nebius", "sambanova")
-            ),
-            (
-                "fireworks",
-                "langchain-fireworks",
-                "the choice alone for 'auto' and 'none', "
-                "`tools: []` beside 'any' and beside a tool named 'required'",
-            ),
-        )
-    },
     ("side_openai_dict_tool", "vertex"): (
         "langchain-google-vertexai declares a tool in the OpenAPI subset (`parameters`, "
         "types as enum numbers); chatplex sends `parametersJsonSchema` (the same facts "
         "for a tool with no nullable field)"
-    ),
-    ("side_parallel_calls_off", "cohere"): (
-        "langchain-cohere passes bind_tools(parallel_tool_calls=False) on to the cohere "
-        "SDK's V2Client.chat() (TypeError \"V2Client.chat() got an unexpected keyword "
-        "argument 'parallel_tool_calls'\"); chatplex raises TypeError in words of its own"
     ),
 }
 
@@ -512,7 +513,7 @@ def _choice_beside_no_tools(case: Case, wire: str) -> bool:
 
 
 def _empty_tools(case: Case, wire: str) -> bool:
-    return case.tools == [] and wire in ("azure", "deepseek", "perplexity")
+    return case.tools == [] and wire in ("azure", "deepseek")
 
 
 def _langchain_image_blocks(case: Case, wire: str) -> bool:

@@ -370,3 +370,18 @@ def test_a_calls_cache_control_marks_the_last_block_as_langchain_aws(stream: boo
         {"role": "user", "content": [{"type": "text", "text": "Hi", "cache_control": cache}]}
     ]
     assert "cache_control" not in request.json
+
+
+@pytest.mark.parametrize(
+    ("choice", "sent"),
+    [("auto", "auto"), ("none", "none"), ("any", "any"), ("required", "any")],
+)
+def test_a_choice_beside_a_bound_empty_tool_list_goes_as_langchain_aws_sends_it(
+    choice: str, sent: str
+) -> None:
+    # ChatBedrock's bind_tools([], tool_choice=...) sends the choice beside `tools: []`
+    # (its 'none' and 'required' as tools of those names, which the API refuses: the
+    # side matrix's kept row); chatplex sends Anthropic's own choice types.
+    assert BedrockInvokeAdapter.keeps_choice_without_tools
+    _, request = call(keyed(), [HumanMessage("Hi")], tool_choice=choice, tool_list_bound=True)
+    assert request.json["tools"] == [] and request.json["tool_choice"] == {"type": sent}

@@ -56,6 +56,7 @@ def _request(adapter: CohereAdapter) -> Any:
 def test_a_bound_empty_tool_list_goes_as_langchain_cohere_sends_it() -> None:
     adapter = CohereAdapter(api_key="k")
     assert adapter.empty_tool_list_sent  # langchain-cohere's bind_tools([]): `tools: []`
+    assert adapter.keeps_choice_without_tools  # ... and its tool_choice beside it
     bound = CallSettings(model="m", tool_list_bound=True)
     request = adapter.build_request([HumanMessage("hi")], bound, stream=False)
     assert list(request.json)[:3] == ["model", "messages", "tools"]  # the SDK's order
@@ -214,3 +215,21 @@ def test_a_calls_documents_are_repeated_in_the_reply_as_langchain_cohere_does() 
         assert our.response_metadata.get("documents") == their.response_metadata.get("documents")
     assert theirs[0].response_metadata["documents"] == documents
     assert "documents" not in ours[3].response_metadata  # a call without them
+
+
+def test_a_call_keyword_the_cohere_sdk_does_not_take_is_its_typeerror() -> None:
+    # langchain-cohere hands a call's keywords (bound ones too) to the cohere SDK's
+    # `V2Client.chat()`, which refuses any it does not take before any request:
+    # bind_tools(parallel_tool_calls=False) is one (the side matrix's
+    # side_parallel_calls_off cell compares the drop-in's words with langchain-cohere's).
+    adapter = CohereAdapter(api_key="k")
+    for name in ("parallel_tool_calls", "foo"):
+        words = f"got an unexpected keyword argument '{name}'"
+        assert adapter.partner_refusal(["tools", name]) == f"V2Client.chat() {words}"
+        assert adapter.partner_refusal([name], asynchronous=True) == (
+            f"AsyncV2Client.chat() {words}"
+        )
+    taken = ["tools", "tool_choice", "documents", "preamble", "response_format", "max_tokens"]
+    assert adapter.partner_refusal(taken) is None
+    # (`stream_usage` taken, a kept difference: langchain-cohere's SDK call raises)
+    assert adapter.partner_refusal(["stream_usage"]) is None

@@ -246,3 +246,22 @@ def test_an_image_block_by_file_id_is_refused_before_sending() -> None:
     message = HumanMessage([{"type": "image", "file_id": "file_1"}])
     with pytest.raises(ValueError, match="by url or base64 data, not by file id"):
         CohereAdapter(api_key="k").build_request([message], CallSettings(model="m"), stream=False)
+
+
+@pytest.mark.parametrize(
+    ("choice", "sent"),
+    [("auto", "unsent"), ("none", "NONE"), ("any", "REQUIRED"), ("required", "REQUIRED")],
+)
+def test_a_choice_beside_a_bound_empty_tool_list_goes_in_coheres_words(
+    choice: str, sent: str
+) -> None:
+    # langchain-cohere sends bind_tools([], tool_choice=...) beside `tools: []`, as
+    # written (which Cohere refuses: see the side matrix's kept row); chatplex in
+    # Cohere's words, and only where the list goes.
+    def body(empty: bool) -> Any:
+        settings = CallSettings(model="m", tool_list_bound=True, tool_choice=choice)
+        return wire_body([HumanMessage("hi")], settings, stream=False, empty_tool_list=empty)
+
+    listed = body(empty=True)
+    assert listed["tools"] == [] and listed.get("tool_choice", "unsent") == sent
+    assert "tools" not in body(empty=False) and "tool_choice" not in body(empty=False)

@@ -101,7 +101,16 @@ WEATHER = {
 
 #: The presets whose partner package sends a bound empty tool list, which the provider
 #: takes (langchain-deepseek's is refused: not here).
-EMPTY_TOOL_LIST_SENT = ("groq", "mistralai", "xai", "fireworks", "together", "nebius", "sambanova")
+EMPTY_TOOL_LIST_SENT = (
+    "groq",
+    "mistralai",
+    "xai",
+    "fireworks",
+    "together",
+    "nebius",
+    "sambanova",
+    "perplexity",
+)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -805,9 +814,10 @@ def test_a_call_that_does_not_stream_says_so_where_its_partner_does(name: str, s
 @pytest.mark.parametrize("name", NAMES)
 def test_a_choice_goes_beside_a_bound_empty_tool_list_where_the_profile_says(name: str) -> None:
     adapter = adapter_class(name)(api_key="k")
-    # langchain-groq and -mistralai send bind_tools([], tool_choice=...) with the choice
-    # beside `tools: []`; the others are not known to, and leave the choice out.
-    assert adapter.keeps_choice_without_tools is (name in ("groq", "mistralai"))
+    # langchain-groq, -mistralai, -xai, -fireworks, -together, -nebius, -sambanova and
+    # -perplexity send bind_tools([], tool_choice=...) with the choice beside `tools: []`
+    # (the same packages as send the list); the others leave the choice out.
+    assert adapter.keeps_choice_without_tools is (name in EMPTY_TOOL_LIST_SENT)
     for choice in ("auto", "required") if adapter.keeps_choice_without_tools else ("auto",):
         settings = CallSettings("m", tool_list_bound=True, tool_choice=choice)
         body = adapter.build_request([HumanMessage("hi")], settings, stream=False).json

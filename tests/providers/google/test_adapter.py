@@ -474,3 +474,18 @@ def test_vertex_sends_nothing_of_parallel_tool_calls_as_langchain_google_vertexa
         body = server.body(number)
         assert [d["name"] for d in body["tools"][0]["functionDeclarations"]] == ["book"]
         assert "parallel" not in json.dumps(body).lower()
+
+
+@pytest.mark.parametrize(("choice", "mode"), [("any", "ANY"), ("required", "ANY")])
+def test_vertex_sends_any_with_no_tools_as_langchain_google_vertexai(
+    choice: str, mode: str
+) -> None:
+    # A drop-in binds it (`keeps_choice_without_tools`), as langchain-google-vertexai
+    # does, which sends mode ANY with no function declared ('required' as a function of
+    # that name, which Vertex AI refuses: the side matrix's kept row).
+    assert VertexAIAdapter.keeps_choice_without_tools
+    settings = CallSettings(model="gemini-2.5-flash", tool_choice=choice, tool_list_bound=True)
+    vertex = VertexAIAdapter(project="p", location="us-central1", api_key=KEY)
+    body = vertex.build_request(HI, settings, stream=False).json
+    assert body["toolConfig"] == {"functionCallingConfig": {"mode": mode}}
+    assert "tools" not in body

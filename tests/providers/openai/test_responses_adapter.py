@@ -216,3 +216,11 @@ def test_replies_are_priced_as_openai() -> None:
     if theirs is None:
         pytest.skip("no price table installed")
     assert ours == theirs
+
+
+def test_a_choice_with_a_bound_empty_tool_list_goes_alone_as_langchain_openai_sends_it() -> None:
+    # (`keeps_choice_without_tools`: the adapter asks `wire_body` for it)
+    adapter = OpenAIResponsesAdapter(api_key="k")
+    assert adapter.keeps_choice_without_tools
+    sent = request(adapter, tool_choice="any", tool_list_bound=True).json
+    assert sent["tool_choice"] == "required" and "tools" not in sent

@@ -462,3 +462,26 @@ def test_an_assistant_turns_text_goes_as_langchain_openai_writes_it() -> None:
     ]
     assert texts == [[""], ["One."], ["Two."], ["A.", "B."]]
     assert [item.get("id") for item in items if item["type"] != "message"] == [None, "rs_1"]
+
+
+@pytest.mark.parametrize(
+    ("choice", "sent"),
+    [("auto", "auto"), ("none", "none"), ("any", "required"), ("required", "required")],
+)
+def test_a_choice_with_a_bound_empty_tool_list_goes_alone_where_asked(
+    choice: str, sent: str
+) -> None:
+    # langchain-openai's Responses path sends bind_tools([], tool_choice=...) as the
+    # choice alone (no tools); chatplex where the adapter asks it
+    # (`Adapter.keeps_choice_without_tools`), never for a choice bound without a list.
+    hi = [HumanMessage("hi")]
+    bound = CallSettings(model="m", tool_list_bound=True, tool_choice=choice)
+    body = wire_body(hi, bound, stream=False, choice_alone=True)
+    assert body["tool_choice"] == sent and "tools" not in body
+    if choice in ("auto", "none"):
+        assert "tool_choice" not in wire_body(hi, bound, stream=False)
+        unbound = CallSettings(model="m", tool_choice=choice)
+        assert "tool_choice" not in wire_body(hi, unbound, stream=False, choice_alone=True)
+    else:
+        with pytest.raises(ValueError, match="needs tools"):
+            wire_body(hi, bound, stream=False)
