@@ -187,6 +187,30 @@ async def test_strict_reaches_the_tools_unless_the_partner_drops_it(sync: bool) 
     assert "strict" not in groq and groq["parameters"]["required"] == ["query"]
 
 
+@pytest.mark.parametrize("sync", [True, False])
+async def test_gemini_binds_tools_as_without_strict(sync: bool) -> None:
+    # langchain-google-genai consumes `bind_tools(strict=...)` unsent
+    # (`GeminiAdapter.bind_strict`): an optional parameter stays optional, so a forced
+    # call is not told to fill it (the scripted server fills what is required).
+    from chatplex.langchain import ChatGoogleGenerativeAI
+
+    def lookup(query: str, limit: int = 5) -> str:
+        """Look something up."""
+        return query
+
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatGoogleGenerativeAI(
+            model="gemini-2.5-flash", google_api_key="k", base_url=server.url, max_retries=0
+        )
+        bound = model.bind_tools([lookup], tool_choice="lookup", strict=True)
+        reply = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    (declared,) = bodies[0]["tools"][0]["functionDeclarations"]
+    schema = declared["parametersJsonSchema"]
+    assert schema["required"] == ["query"] and "additionalProperties" not in schema
+    assert reply.tool_calls[0]["args"] == {"query": "x"}
+
+
 _AWS = {
     "aws_access_key_id": "AKIDEXAMPLE",
     "aws_secret_access_key": "not-a-real-secret",

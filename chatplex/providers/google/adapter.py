@@ -329,6 +329,9 @@ class GeminiAdapter(_GoogleWire):
     #: A drop-in's `bind_tools([], tool_choice="any")` is bound and refused at the call
     #: (`_body`), as langchain-google-genai refuses it, in its words (its spelling kept).
     keeps_choice_without_tools = True
+    #: langchain-google-genai consumes `bind_tools(..., strict=...)` unsent (Gemini's
+    #: schemas are enforced as given): the tools go as without it, not made strict.
+    bind_strict = False
 
     provider = "google_genai"
     _drops_empty_user_turns = True  # as langchain-google-genai does
