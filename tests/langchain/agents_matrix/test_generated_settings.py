@@ -106,6 +106,8 @@ CALL: dict[str, list[Any]] = {
     "stop": [["HALT"]],
     "temperature": [0.7],
     "max_tokens": [42],
+    "top_p": [0.9],
+    "seed": [3],
 }
 
 
@@ -123,9 +125,11 @@ class Case:
         return f"settings={self.settings} bind={self.bind} call={self.call} how={self.how}"
 
 
-def _fields(wire: str) -> list[str]:
+def _fields(wire: str) -> dict[str, str]:
+    """The partner's fields drawn from, each by the name a script may spell it with: its
+    own or its alias (`max_completion_tokens`, `stop_sequences`, `timeout`...)."""
     own = WIRES[wire].partner().model_fields
-    return [name for name in CONSTRUCTOR if name in own]
+    return {n: own[n].alias or n for n in CONSTRUCTOR if n in own}
 
 
 def _keywords(rng: random.Random) -> dict[str, Any]:
@@ -139,8 +143,10 @@ def generate(wire: str, number: int) -> Case:
     rng = random.Random(f"{SEED}-{wire}-{number}")
     names = _fields(wire)
     while True:
-        drawn = rng.sample(names, rng.randint(1, 4))
-        case = Case({n: rng.choice(BY_WIRE.get((wire, n), CONSTRUCTOR[n])) for n in drawn})
+        case = Case()
+        for name in rng.sample(sorted(names), rng.randint(1, 4)):
+            spelled = names[name] if name != "max_retries" and rng.random() < 0.4 else name
+            case.settings[spelled] = rng.choice(BY_WIRE.get((wire, name), CONSTRUCTOR[name]))
         if rng.random() < 0.3:
             case.bind = _keywords(rng)
         if rng.random() < 0.5:
@@ -243,6 +249,13 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "call_max_tokens": _asked(call={"max_tokens": 42}),
     "fractional_timeout": _asked(settings={"timeout": 12.5}),
     "gemini_model_kwargs": _asked(settings={"model_kwargs": {"user": "u-1"}}),
+    "responses_refused_setting": _asked(settings={"reasoning": {"effort": "low"}, "seed": 7}),
+    "call_seed": _asked(call={"seed": 3}),
+    "call_top_p": _asked(call={"top_p": 0.9}),
+    "call_seed_over_random_seed": _asked(settings={"random_seed": 7}, call={"seed": 3}),
+    "stop_twice_beside_refused_keyword": _asked(
+        settings={"stop": ["END"]}, call={"stop": ["HALT"], "max_tokens": 42}
+    ),
 }
 
 #: Scenario -> the wires it runs on, where not every script wire (the partner has the
@@ -252,6 +265,9 @@ ONLY: dict[str, tuple[str, ...]] = {
     "unknown_model_kwarg": ("openai", "anthropic", "groq", "mistralai"),
     "fractional_timeout": ("gemini", "bedrock_converse", "mistralai"),
     "gemini_model_kwargs": ("gemini",),
+    "responses_refused_setting": ("openai",),
+    "stop_twice_beside_refused_keyword": ("ollama",),
+    "call_seed_over_random_seed": ("mistralai",),
 }
 
 
@@ -287,6 +303,14 @@ GENERATED_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "chatplex sends them in the body, as the other partners send model_kwargs",
         lambda theirs: "user" not in theirs["requests"][0]["body"],
     ),
+    ("responses_refused_setting", "openai"): Difference(
+        "raises",
+        "ChatOpenAI(reasoning={...}, seed=7): langchain-openai switches to the Responses "
+        "API and the openai SDK's Responses.create() refuses the Chat Completions setting "
+        "at the call (TypeError \"unexpected keyword argument 'seed'\"); chatplex refuses "
+        "it at construction (a TypeError saying the API takes no such parameter)",
+        _raised("TypeError", "Responses.create() got an unexpected keyword argument 'seed'"),
+    ),
     ("unknown_model_kwarg", "anthropic"): Difference(
         "raises",
         "langchain-anthropic hands model_kwargs to the anthropic SDK's create(), which "
@@ -318,7 +342,35 @@ GENERATED_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-GENERATED_SETTINGS_GAPS: dict[tuple[str, str], str] = {}
+GENERATED_SETTINGS_GAPS: dict[tuple[str, str], str] = {
+    ("call_seed", "anthropic"): (
+        "invoke(..., seed=3): both raise TypeError before sending; langchain-anthropic's "
+        "words are the anthropic SDK's (\"Messages.create() got an unexpected keyword "
+        "argument 'seed'\"), chatplex's its own (\"ChatAnthropic got an unexpected keyword "
+        "argument 'seed' (did you mean 'speed'?); it is neither a setting...\")"
+    ),
+    ("call_seed", "mistralai"): (
+        "invoke(..., seed=3): langchain-mistralai sends the keyword as given (`seed: 3`); "
+        "chatplex renames it to Mistral's `random_seed: 3` (the preset's `renames`)"
+    ),
+    ("call_seed_over_random_seed", "mistralai"): (
+        "ChatMistralAI(random_seed=7).invoke(..., seed=3): langchain-mistralai sends "
+        "`random_seed: 7` and `seed: 3`; chatplex sends `random_seed: 7` only (the call's "
+        "seed, renamed, loses to the constructor's body field)"
+    ),
+    ("call_top_p", "mistralai"): (
+        "invoke(..., top_p=0.9): langchain-mistralai sends the call's `top_p: 0.9` over its "
+        "default; chatplex sends the constructor's default `top_p: 1` (the default is held "
+        "in the body the drop-in builds, which a call's setting does not replace)"
+    ),
+    ("stop_twice_beside_refused_keyword", "ollama"): (
+        "ChatOllama(stop=[...]).invoke(..., stop=[...], max_tokens=42): langchain-ollama "
+        "checks the two stops first (ValueError '`stop` found in both the input and "
+        "default params.'); chatplex refuses the keyword first (TypeError "
+        "\"Client.chat() got an unexpected keyword argument 'max_tokens'\"): its stop "
+        "check is the engine's, after the drop-in's keyword refusal"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -343,7 +395,7 @@ def _unknown_model_kwarg(case: Case, wire: str) -> bool:
 
 
 def _call_max_tokens(case: Case, wire: str) -> bool:
-    return wire == "gemini" and "max_tokens" in {*case.call, *(case.bind or {})}
+    return wire == "gemini" and "max_tokens" in _given(case)
 
 
 def _fractional_timeout(case: Case, wire: str) -> bool:
@@ -356,6 +408,39 @@ def _gemini_model_kwargs(case: Case, wire: str) -> bool:
     return wire == "gemini" and "model_kwargs" in case.settings
 
 
+#: ChatOpenAI's settings the Responses API's create() has no parameter for.
+_NOT_RESPONSES = frozenset(
+    {"seed", "n", "logprobs", "presence_penalty", "frequency_penalty", "logit_bias"}
+)
+
+
+def _responses_refused_setting(case: Case, wire: str) -> bool:
+    return (
+        wire == "openai"
+        and "reasoning" in case.settings
+        and bool(_NOT_RESPONSES & {*case.settings})
+    )
+
+
+def _given(case: Case) -> set[str]:
+    """The keywords a call gets, bound or its own."""
+    return {*case.call, *(case.bind or {})}
+
+
+def _stop_twice_beside_refused_keyword(case: Case, wire: str) -> bool:
+    # langchain-ollama's client takes no call keyword but `stop`: any other is refused.
+    given = _given(case)
+    return wire == "ollama" and "stop" in case.settings and "stop" in given and len(given) > 1
+
+
+def _call_seed(case: Case, wire: str) -> bool:
+    return wire in ("anthropic", "mistralai") and "seed" in _given(case)
+
+
+def _call_top_p(case: Case, wire: str) -> bool:
+    return wire == "mistralai" and "top_p" in _given(case)
+
+
 #: Name -> a shape kept out of the generated cases, by the named cell holding it.
 KEPT_SHAPES: dict[str, Kept] = {
     "n_beside_streaming": Kept("n_beside_streaming", _n_beside_streaming),
@@ -363,6 +448,10 @@ KEPT_SHAPES: dict[str, Kept] = {
     "call_max_tokens": Kept("call_max_tokens", _call_max_tokens),
     "fractional_timeout": Kept("fractional_timeout", _fractional_timeout),
     "gemini_model_kwargs": Kept("gemini_model_kwargs", _gemini_model_kwargs),
+    "responses_refused_setting": Kept("responses_refused_setting", _responses_refused_setting),
+    "call_seed": Kept("call_seed", _call_seed),
+    "call_top_p": Kept("call_top_p", _call_top_p),
+    "stop_twice": Kept("stop_twice_beside_refused_keyword", _stop_twice_beside_refused_keyword),
 }
 
 
