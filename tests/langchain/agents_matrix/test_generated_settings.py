@@ -358,11 +358,6 @@ GENERATED_SETTINGS_GAPS: dict[tuple[str, str], str] = {
         "`random_seed: 7` and `seed: 3`; chatplex sends `random_seed: 7` only (the call's "
         "seed, renamed, loses to the constructor's body field)"
     ),
-    ("call_top_p", "mistralai"): (
-        "invoke(..., top_p=0.9): langchain-mistralai sends the call's `top_p: 0.9` over its "
-        "default; chatplex sends the constructor's default `top_p: 1` (the default is held "
-        "in the body the drop-in builds, which a call's setting does not replace)"
-    ),
     ("stop_twice_beside_refused_keyword", "ollama"): (
         "ChatOllama(stop=[...]).invoke(..., stop=[...], max_tokens=42): langchain-ollama "
         "checks the two stops first (ValueError '`stop` found in both the input and "
@@ -437,10 +432,6 @@ def _call_seed(case: Case, wire: str) -> bool:
     return wire in ("anthropic", "mistralai") and "seed" in _given(case)
 
 
-def _call_top_p(case: Case, wire: str) -> bool:
-    return wire == "mistralai" and "top_p" in _given(case)
-
-
 #: Name -> a shape kept out of the generated cases, by the named cell holding it.
 KEPT_SHAPES: dict[str, Kept] = {
     "n_beside_streaming": Kept("n_beside_streaming", _n_beside_streaming),
@@ -450,7 +441,6 @@ KEPT_SHAPES: dict[str, Kept] = {
     "gemini_model_kwargs": Kept("gemini_model_kwargs", _gemini_model_kwargs),
     "responses_refused_setting": Kept("responses_refused_setting", _responses_refused_setting),
     "call_seed": Kept("call_seed", _call_seed),
-    "call_top_p": Kept("call_top_p", _call_top_p),
     "stop_twice": Kept("stop_twice_beside_refused_keyword", _stop_twice_beside_refused_keyword),
 }
 
