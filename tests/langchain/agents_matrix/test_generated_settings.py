@@ -128,7 +128,8 @@ class Case:
 def _fields(wire: str) -> dict[str, str]:
     """The partner's fields drawn from, each by the name a script may spell it with: its
     own or its alias (`max_completion_tokens`, `stop_sequences`, `timeout`...)."""
-    own = WIRES[wire].partner().model_fields
+    partner: Any = WIRES[wire].partner()  # a pydantic model class
+    own = partner.model_fields
     return {n: own[n].alias or n for n in CONSTRUCTOR if n in own}
 
 
