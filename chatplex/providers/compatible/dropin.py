@@ -41,6 +41,7 @@ from ...chat.params import api_parameters
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import partner_fields
 from ...chat.partner_warnings import moved_to_model_kwargs
+from ...chat.settings import CALL_SETTINGS
 from ..openai.dropin import TiktokenCounted
 from .blocks import register_parts_blocks
 from .spec import DROPINS
@@ -174,7 +175,9 @@ class PresetChatModel(TiktokenCounted):
         named = {"top_p": given["top_p"], "n": n}  # defaults a named parameter given replaces
         for key, value in spec.body_defaults.items():
             if key not in api_params and key not in body and named.get(key) is None:
-                body[key] = value
+                # A default the API names is a setting a call's own replaces (Mistral's
+                # top_p 1 under invoke(..., top_p=0.9)); the others go in the body.
+                (api_params if key in CALL_SETTINGS else body)[key] = value
         taken.api_params = api_params
         temperature, max_tokens, retries = (given[k] for k in _PRESET_DEFAULTED)
         held = self.langchain_fields  # (None: a preset LangChain has no class for)

@@ -374,6 +374,25 @@ def test_mistral_sends_its_own_names_on_the_wire(respx_mock: Any) -> None:
     assert route.calls.last.request.headers["authorization"] == "Bearer k-m"
 
 
+def test_a_calls_top_p_replaces_mistrals_default(respx_mock: Any) -> None:
+    # langchain-mistralai sends its top_p 1 unless the call gives one: the call's wins.
+    reply = {
+        "id": "74b5a048",
+        "model": "mistral-small",
+        "choices": [{"index": 0, "message": {"content": "ok"}, "finish_reason": "stop"}],
+    }
+    route = respx_mock.post("https://api.mistral.ai/v1/chat/completions").mock(
+        return_value=httpx.Response(200, json=reply)
+    )
+    model = ChatMistralAI(mistral_api_key="k-m")
+    model.invoke("hi")
+    assert json.loads(route.calls.last.request.content)["top_p"] == 1
+    model.invoke("hi", top_p=0.9)
+    assert json.loads(route.calls.last.request.content)["top_p"] == 0.9
+    asyncio.run(model.bind(top_p=0.4).ainvoke("hi"))
+    assert json.loads(route.calls.last.request.content)["top_p"] == 0.4
+
+
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
 def test_max_completion_tokens_is_max_tokens(cls: type[PresetChatModel]) -> None:
     assert cls(model="m", api_key="k", max_completion_tokens=7).max_tokens == 7
