@@ -178,7 +178,7 @@ def structured_output(
     if method == "json_mode" and adapter is not None:
         method = adapter.json_mode  # Anthropic's has none: "json_schema", as in LangChain
     if strict is not None and method == "json_mode":
-        raise ValueError("strict= is not supported with method='json_mode'")
+        raise ValueError("Argument `strict` is not supported with `method`='json_mode'")
     if adapter is not None and (adapter.strict_refused or adapter.schema_enforced):
         # Their schema outputs are enforced by design: strict= is moot (as in LangChain).
         strict = None
