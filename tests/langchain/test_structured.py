@@ -494,6 +494,22 @@ async def test_strict_is_dropped_where_the_partner_drops_it(server: MockServer, 
 
 
 @pytest.mark.parametrize("sync", [True, False])
+async def test_strict_beside_json_mode_is_dropped_where_the_partner_drops_it(
+    server: MockServer, sync: bool
+) -> None:
+    # langchain-groq ignores strict= in JSON mode and sends the call (langchain-openai
+    # raises before sending: test_bad_combinations_are_clear_errors).
+    from chatplex.langchain import ChatGroq
+
+    groq = ChatGroq(model="llama-3.3-70b-versatile", base_url=server.url, api_key="k")
+    structured = groq.with_structured_output(
+        None, method="json_mode", strict=True, include_raw=True
+    )
+    _ = structured.invoke("hi") if sync else await structured.ainvoke("hi")
+    assert SENT[-1][1]["response_format"] == {"type": "json_object"}
+
+
+@pytest.mark.parametrize("sync", [True, False])
 async def test_a_responses_stream_carries_the_parsed_object_on_its_last_piece(
     server: MockServer, sync: bool
 ) -> None:
