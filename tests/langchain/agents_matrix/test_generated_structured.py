@@ -113,6 +113,30 @@ class Rating(TypedDict):
     review: Annotated[str | None, None, "A short review"]
 
 
+class Track(TypedDict):
+    """A track on an album."""
+
+    name: str
+    seconds: int
+
+
+class Album(TypedDict):
+    """An album and its tracks."""
+
+    title: Annotated[str, ..., "The album's title"]
+    tracks: Annotated[list[Track], ..., "Its tracks, in order"]
+    year: Annotated[int | None, None, "When it came out"]
+
+
+class Tagged(BaseModel):
+    """A tagged note."""
+
+    text: str
+    cabins: list[Cabin] = Field(default_factory=list)
+    stop: Stop | None = None
+    code: int | str = Field(description="A number or a code")
+
+
 RATING_SCHEMA: dict[str, Any] = {
     "title": "rating",
     "description": "Rate a film.",
@@ -144,6 +168,8 @@ SCHEMAS: dict[str, Any] = {
     "Itinerary": Itinerary,
     "Aliased": Aliased,
     "Rating": Rating,
+    "Album": Album,
+    "Tagged": Tagged,
     "rating_schema": RATING_SCHEMA,
     "rating_function": RATING_FUNCTION,
 }
@@ -286,6 +312,8 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "gen_titled_dict_by_json_schema": _asked("rating_schema", "stream", method="json_schema"),
     # A TypedDict by json_schema.
     "gen_typeddict_by_json_schema": _asked("Rating", method="json_schema"),
+    # An Optional nested model (an `anyOf` of a model and null) by json_schema.
+    "gen_optional_model_by_json_schema": _asked("Tagged", method="json_schema"),
     # strict=True by json_schema on a model the partner does not call strict.
     "gen_strict_json_schema": _asked("Weather", method="json_schema", strict=True),
 }
@@ -326,6 +354,15 @@ GENERATED_GAPS: dict[tuple[str, str], str] = {
         "server answers `{}` and the partner gives {}); chatplex sends its `parameters` "
         "titled by its name and gives the object"
     ),
+    **{
+        ("gen_optional_model_by_json_schema", wire): (
+            f"{package}'s json_schema is langchain-core's convert_to_json_schema, whose "
+            "_rm_titles does not look into lists: the model inside `anyOf` keeps its "
+            "`title` and its properties' titles ('Stop', 'Name', 'Nights'); chatplex "
+            "strips every generated title"
+        )
+        for wire, package in (("groq", "langchain-groq"), ("mistralai", "langchain-mistralai"))
+    },
     ("gen_strict_json_schema", "groq"): (
         "langchain-groq drops strict=True by json_schema on a model outside its "
         "_STRICT_STRUCTURED_OUTPUT_MODELS (openai/gpt-oss-20b and -120b): no `strict`, "
@@ -361,11 +398,18 @@ def _function_dict_by_schema(case: Case, wire: str) -> bool:
 
 
 def _typeddict_by_schema(case: Case, wire: str) -> bool:
-    return wire == "bedrock_converse" and case.schema == "Rating" and _method(case) == "json_schema"
+    typeddict = case.schema in ("Rating", "Album")
+    return wire == "bedrock_converse" and typeddict and _method(case) == "json_schema"
 
 
 def _groq_strict_schema(case: Case, wire: str) -> bool:
     return wire == "groq" and bool(case.keywords.get("strict")) and _method(case) == "json_schema"
+
+
+def _titles_in_any_of(case: Case, wire: str) -> bool:
+    return (
+        wire in ("groq", "mistralai") and case.schema == "Tagged" and _method(case) == "json_schema"
+    )
 
 
 def _gemini_tool(case: Case, wire: str) -> bool:
@@ -373,7 +417,8 @@ def _gemini_tool(case: Case, wire: str) -> bool:
 
 
 def _ollama_nested_tool(case: Case, wire: str) -> bool:
-    return wire == "ollama" and case.schema == "Itinerary" and _method(case) == "function_calling"
+    nested = case.schema in ("Itinerary", "Tagged")
+    return wire == "ollama" and nested and _method(case) == "function_calling"
 
 
 def _mistral_streamed_call(case: Case, wire: str) -> bool:
@@ -390,9 +435,10 @@ KEPT_SHAPES: dict[str, Kept] = {
     "function_dict_by_schema": Kept("gen_function_dict_by_json_schema", _function_dict_by_schema),
     "typeddict_by_schema": Kept("gen_typeddict_by_json_schema", _typeddict_by_schema),
     "groq_strict_schema": Kept("gen_strict_json_schema", _groq_strict_schema),
+    "titles_in_any_of": Kept("gen_optional_model_by_json_schema", _titles_in_any_of),
     # Gemini's tools go as OpenAPI `parameters` on the partner's side.
     "gemini_tool": Kept("pydantic_tool", _gemini_tool),
-    # langchain-ollama's tool schema loses nested properties and defaults.
+    # langchain-ollama's tool schema loses nested properties, `anyOf`s and defaults.
     "ollama_nested_tool": Kept("docs_tool_variants", _ollama_nested_tool),
     # langchain-mistralai's streamed call splits apart (a new id per piece).
     "mistral_streamed_call": Kept("structured_stream", _mistral_streamed_call),
