@@ -354,15 +354,6 @@ GENERATED_GAPS: dict[tuple[str, str], str] = {
         "server answers `{}` and the partner gives {}); chatplex sends its `parameters` "
         "titled by its name and gives the object"
     ),
-    **{
-        ("gen_optional_model_by_json_schema", wire): (
-            f"{package}'s json_schema is langchain-core's convert_to_json_schema, whose "
-            "_rm_titles does not look into lists: the model inside `anyOf` keeps its "
-            "`title` and its properties' titles ('Stop', 'Name', 'Nights'); chatplex "
-            "strips every generated title"
-        )
-        for wire, package in (("groq", "langchain-groq"), ("mistralai", "langchain-mistralai"))
-    },
     ("gen_strict_json_schema", "groq"): (
         "langchain-groq drops strict=True by json_schema on a model outside its "
         "_STRICT_STRUCTURED_OUTPUT_MODELS (openai/gpt-oss-20b and -120b): no `strict`, "
@@ -406,12 +397,6 @@ def _groq_strict_schema(case: Case, wire: str) -> bool:
     return wire == "groq" and bool(case.keywords.get("strict")) and _method(case) == "json_schema"
 
 
-def _titles_in_any_of(case: Case, wire: str) -> bool:
-    return (
-        wire in ("groq", "mistralai") and case.schema == "Tagged" and _method(case) == "json_schema"
-    )
-
-
 def _gemini_tool(case: Case, wire: str) -> bool:
     return wire == "gemini" and _method(case) == "function_calling"
 
@@ -435,7 +420,6 @@ KEPT_SHAPES: dict[str, Kept] = {
     "function_dict_by_schema": Kept("gen_function_dict_by_json_schema", _function_dict_by_schema),
     "typeddict_by_schema": Kept("gen_typeddict_by_json_schema", _typeddict_by_schema),
     "groq_strict_schema": Kept("gen_strict_json_schema", _groq_strict_schema),
-    "titles_in_any_of": Kept("gen_optional_model_by_json_schema", _titles_in_any_of),
     # Gemini's tools go as OpenAPI `parameters` on the partner's side.
     "gemini_tool": Kept("pydantic_tool", _gemini_tool),
     # langchain-ollama's tool schema loses nested properties, `anyOf`s and defaults.
