@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
     from pydantic.json_schema import GenerateJsonSchema
 
-__all__ = ["class_doc", "model_schema", "pydantic_base_model", "quiet_generator", "strip_titles"]
+__all__ = [
+    "class_doc",
+    "core_titles_removed",
+    "model_schema",
+    "pydantic_base_model",
+    "quiet_generator",
+    "strip_titles",
+]
 
 # Values under these keys are data, so a "title" key inside them is not a schema title.
 _DATA_KEYS = frozenset({"default", "const", "enum", "examples"})
@@ -44,6 +51,18 @@ def model_schema(
     stripped: dict[str, Any] = strip_titles(schema)
     stripped.pop("description", None)  # the docstring, which becomes ToolSpec.description
     return stripped
+
+
+def core_titles_removed(node: dict[str, Any], parent: str = "") -> dict[str, Any]:
+    """langchain-core's `_rm_titles` (what `convert_to_json_schema` sends): every
+    `title` keyword dropped but a property named "title", looking into dicts only, so
+    that the models inside a list (`anyOf`, `allOf`) keep their titles."""
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "title" and not (isinstance(value, dict) and parent == "properties"):
+            continue
+        out[key] = core_titles_removed(value, key) if isinstance(value, dict) else value
+    return out
 
 
 def class_doc(cls: type) -> str:

@@ -165,9 +165,9 @@ def anthropic_output_schema(schema: dict[str, Any]) -> dict[str, Any]:
         out["allOf"] = [anthropic_output_schema(v) for v in all_of]
     elif not literal:
         if kind is None:
-            raise ValueError(
-                "a schema needs a 'type', 'anyOf', 'oneOf' or 'allOf', or a 'const' or a "
-                f"non-empty 'enum' of plain values; got {schema!r:.120}"
+            raise ValueError(  # the anthropic SDK's words, as its transform_schema raises
+                "Schema must have a 'type', 'anyOf', 'oneOf', or 'allOf' field, "
+                "or a 'const' or non-empty 'enum' of strings, numbers, booleans, or null."
             )
         out["type"] = kind
     for key in ("description", "title"):

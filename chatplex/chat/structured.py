@@ -158,6 +158,7 @@ def output_schema(schema: Any, *, untitled: bool = False) -> OutputSchema:
     """Whatever `with_structured_output` was given, as an `OutputSchema`. `untitled`: a
     JSON-schema dict without a title is taken as given, nameless (a wire that sends it
     as given, `Adapter.untitled_schema_sent`), where it is otherwise a ValueError."""
+    from ..adapters.inline_refs import inline_refs
     from ..adapters.tools import to_tool_spec
     from ..adapters.typeddicts import is_typeddict
 
@@ -184,7 +185,9 @@ def output_schema(schema: Any, *, untitled: bool = False) -> OutputSchema:
         # ValueError langchain-core's convert_to_openai_tool raises for it.
         raise ValueError(str(exc)) from exc
     if isinstance(schema, type) and is_typeddict(schema):
-        return OutputSchema(spec.name, spec.description, spec.parameters, "typeddict", schema)
+        # Nested TypedDicts in place, as langchain-core's convert_to_json_schema has them.
+        inlined = inline_refs(spec.parameters)
+        return OutputSchema(spec.name, spec.description, inlined, "typeddict", schema)
     is_model = isinstance(schema, type) and hasattr(schema, "model_validate")
     kind = "pydantic" if is_model else "json"
     return OutputSchema(spec.name, spec.description, spec.parameters, kind, schema)

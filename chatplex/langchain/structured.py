@@ -177,13 +177,13 @@ def structured_output(
     adapter = _adapter(inner)
     if method == "json_mode" and adapter is not None:
         method = adapter.json_mode  # Anthropic's has none: "json_schema", as in LangChain
+    if adapter is not None and method in adapter.strict_dropped:
+        strict = None  # dropped, as its partner package drops it
     if strict is not None and method == "json_mode":
-        raise ValueError("strict= is not supported with method='json_mode'")
+        raise ValueError("Argument `strict` is not supported with `method`='json_mode'")
     if adapter is not None and (adapter.strict_refused or adapter.schema_enforced):
         # Their schema outputs are enforced by design: strict= is moot (as in LangChain).
         strict = None
-    if adapter is not None and method in adapter.strict_dropped:
-        strict = None  # dropped, as its partner package drops it
     if schema is None and method == "json_schema":
         raise ValueError("method='json_schema' needs a schema (only json_mode works without)")
     given = schema

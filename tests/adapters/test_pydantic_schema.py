@@ -27,3 +27,19 @@ def test_docstring_examples() -> None:
     result = doctest.testmod(pydantic_schema, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_core_titles_removed_is_langchain_cores_rm_titles() -> None:
+    from langchain_core.utils.function_calling import _rm_titles
+
+    from chatplex.adapters.pydantic_schema import core_titles_removed
+
+    schema = {
+        "title": "Top",
+        "properties": {
+            "title": {"title": "Title", "type": "string"},
+            "stop": {"anyOf": [{"title": "Stop", "properties": {}}, {"type": "null"}]},
+        },
+    }
+    assert core_titles_removed(schema) == _rm_titles(schema)
+    assert core_titles_removed(schema)["properties"]["stop"]["anyOf"][0]["title"] == "Stop"

@@ -417,3 +417,27 @@ def test_json_mode_and_strict_follow_the_wire_not_its_name() -> None:
         anthropic.with_structured_output(_Pick, method="json_schema", strict=True)
     openai = ChatOpenAI(model="m", api_key="k").with_structured_output(_Pick, method="json_mode")
     assert openai.steps[0].extra_body["response_format"] == {"type": "json_object"}  # type: ignore[attr-defined]
+
+
+class _Track(TypedDict):
+    """A track."""
+
+    name: str
+
+
+class _Album(TypedDict):
+    """An album."""
+
+    title: str
+    tracks: list[_Track]
+
+
+def test_a_nested_typeddicts_schema_is_inlined_as_langchain_cores() -> None:
+    # langchain-core's convert_to_json_schema (what the partners send as the response
+    # schema) has the nested TypedDict in place; chatplex sent `$defs` and a `$ref`.
+    from langchain_core.utils.function_calling import convert_to_json_schema
+
+    spec = output_schema(_Album)
+    theirs = convert_to_json_schema(_Album)
+    assert "$defs" not in spec.parameters
+    assert spec.parameters["properties"] == theirs["properties"]

@@ -200,7 +200,7 @@ async def test_structured_output_include_raw_and_anthropics_json_schema(sync: bo
     assert out["parsing_error"] is None
     with pytest.raises(ValueError, match="method must be one of"):
         llm("openai").with_structured_output(Person, method="xml")
-    with pytest.raises(ValueError, match="strict= is not supported"):
+    with pytest.raises(ValueError, match="Argument `strict` is not supported"):
         llm("openai").with_structured_output(Person, method="json_mode", strict=True)
     with pytest.raises(TypeError, match="unexpected arguments"):
         llm("openai").with_structured_output(Person, method="json_schema", tools=[])

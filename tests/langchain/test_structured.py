@@ -250,7 +250,8 @@ def test_bad_combinations_are_clear_errors(server: MockServer) -> None:
     llm = ollama(server)
     with pytest.raises(ValueError, match="method must be one of"):
         llm.with_structured_output(Joke, method="xml")
-    with pytest.raises(ValueError, match="strict= is not supported"):
+    # langchain-openai's words
+    with pytest.raises(ValueError, match="^Argument `strict` is not supported with `method`="):
         llm.with_structured_output(Joke, method="json_mode", strict=True)
     with pytest.raises(ValueError, match="needs a schema"):
         llm.with_structured_output(None)
@@ -490,6 +491,22 @@ async def test_strict_is_dropped_where_the_partner_drops_it(server: MockServer, 
         assert "additionalProperties" not in loose["schema"]
     assert made["strict"] is True and made["schema"]["required"] == ["text", "mood"]
     assert made["schema"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_strict_beside_json_mode_is_dropped_where_the_partner_drops_it(
+    server: MockServer, sync: bool
+) -> None:
+    # langchain-groq ignores strict= in JSON mode and sends the call (langchain-openai
+    # raises before sending: test_bad_combinations_are_clear_errors).
+    from chatplex.langchain import ChatGroq
+
+    groq = ChatGroq(model="llama-3.3-70b-versatile", base_url=server.url, api_key="k")
+    structured = groq.with_structured_output(
+        None, method="json_mode", strict=True, include_raw=True
+    )
+    _ = structured.invoke("hi") if sync else await structured.ainvoke("hi")
+    assert SENT[-1][1]["response_format"] == {"type": "json_object"}
 
 
 @pytest.mark.parametrize("sync", [True, False])

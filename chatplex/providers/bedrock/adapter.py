@@ -395,16 +395,32 @@ class BedrockAdapter(Adapter):
     ) -> dict[str, Any] | None:
         """A pydantic class by "json_schema" goes as langchain-aws sends it: the model's
         own JSON schema (titles, `$defs`, defaults and optional fields kept, nothing
-        made required), closed by `output_config`; other schemas as the shared default."""
-        if method != "json_schema" or spec.kind != "pydantic":
+        made required), closed by `output_config`; a JSON-schema dict as given (its title
+        and description kept in it); other schemas as the shared default."""
+        if method != "json_schema":
             return None
-        inner = {"name": spec.name, "schema": spec.target.model_json_schema()}
+        if spec.kind == "pydantic":
+            schema = spec.target.model_json_schema()
+        elif _json_schema_dict(given):
+            schema = copy.deepcopy(dict(given))
+        else:
+            return None
+        inner = {"name": spec.name or "output_schema", "schema": schema}
         return {"response_format": {"type": "json_schema", "json_schema": inner}}
 
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, endpoint, digest of the access key id or profile, model): never a
         secret. The region is in the endpoint: each region has its own quotas."""
         return (PROVIDER, self.endpoint_url, self._digest, model)
+
+
+def _json_schema_dict(given: Any) -> bool:
+    """Whether `given` is a JSON schema itself (not a function or tool dict naming one)."""
+    return (
+        isinstance(given, Mapping)
+        and ("properties" in given or "type" in given)
+        and not {"parameters", "function", "json_schema"} & set(given)
+    )
 
 
 def _checkable(messages: list[BaseMessage]) -> list[BaseMessage]:

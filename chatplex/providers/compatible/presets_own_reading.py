@@ -99,6 +99,7 @@ GROQ = Preset(
         stream_options=False,
         forced_tool_settings=False,  # its with_structured_output binds the tool alone
         bind_strict=False,  # langchain-groq's bind_tools drops strict=
+        strict_dropped=frozenset({"json_mode"}),  # ... and JSON mode's, where OpenAI raises
         streams_json_format=False,  # Groq streams no structured or JSON-mode reply
         style=own_reading(
             "groq",

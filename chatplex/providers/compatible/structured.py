@@ -31,6 +31,8 @@ from ...adapters.inline_refs import inline_refs
 from ...adapters.output_formats import SchemaSpec
 from ...adapters.output_formats import openai_json_schema
 from ...adapters.output_formats import response_format_schema
+from ...adapters.pydantic_schema import core_titles_removed
+from ...adapters.pydantic_schema import quiet_generator
 from ...adapters.strict_schema import strict_tool_schema
 
 __all__ = ["JSON_SCHEMA_SHAPES", "response_format"]
@@ -69,8 +71,20 @@ def _titled(spec: SchemaSpec, strict: bool | None) -> dict[str, Any]:
     titled: dict[str, Any] = {"title": spec.name}
     if spec.description or spec.kind == "pydantic":
         titled["description"] = spec.description
-    parameters = inline_refs(spec.parameters)  # nested models in place, as LangChain's
+    parameters = _core_parameters(spec)
     return {**titled, **(strict_tool_schema(parameters) if strict else parameters)}
+
+
+def _core_parameters(spec: SchemaSpec) -> dict[str, Any]:
+    """The schema's parameters as langchain-core's `convert_to_openai_tool` has them:
+    nested models in place; a pydantic class's titles removed as it removes them (kept
+    on the models inside `anyOf`)."""
+    if spec.kind != "pydantic":
+        return inline_refs(spec.parameters)
+    own = inline_refs(spec.target.model_json_schema(schema_generator=quiet_generator()))
+    parameters = core_titles_removed(own)
+    parameters.pop("description", None)  # the docstring: the schema's description
+    return parameters
 
 
 def _function_format(spec: SchemaSpec, given: Any) -> dict[str, Any]:
@@ -84,5 +98,5 @@ def _function_format(spec: SchemaSpec, given: Any) -> dict[str, Any]:
     if spec.description or spec.kind == "pydantic":
         function["description"] = spec.description
     function["strict"] = True
-    function["schema"] = strict_tool_schema(inline_refs(spec.parameters))
+    function["schema"] = strict_tool_schema(_core_parameters(spec))
     return {"type": "json_schema", "json_schema": function}

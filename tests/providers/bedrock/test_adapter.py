@@ -419,6 +419,10 @@ def test_structured_output_is_bound_as_langchain_aws_binds_it() -> None:
     assert (
         adapter.structured_output_settings(output_schema(Place), Place, "json_mode", None) is None
     )
+    # A JSON-schema dict goes as given, its title and description in it (langchain-aws's).
+    raw = {"title": "place", "description": "A place.", "type": "object", "properties": {}}
+    settings = adapter.structured_output_settings(output_schema(raw), raw, "json_schema", None)
+    assert settings["response_format"]["json_schema"] == {"name": "place", "schema": raw}
     assert adapter.forced_tool_settings and not adapter.structured_single_call("m")
     forced = forced_tool_model(model, Place, strict=True)
     assert [(t.name, t.strict) for t in forced.tools] == [("Place", True)]

@@ -47,7 +47,13 @@ class Ledger(BaseModel):
     sums: list[Sum]
 
 
-SCHEMAS = [Sum, Described, SUM_DICT, Ledger]
+class Maybe(BaseModel):
+    """An optional nested model: langchain-core keeps the titles inside its `anyOf`."""
+
+    head: Described | None = None
+
+
+SCHEMAS = [Sum, Described, SUM_DICT, Ledger, Maybe]
 
 
 def _format(shape: str, schema: Any, method: str = "json_schema", strict: Any = None) -> Any:

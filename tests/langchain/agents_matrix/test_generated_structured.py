@@ -1,0 +1,472 @@
+"""Generated structured output (issue 47): the schemas a script hands to
+`with_structured_output`, seeded and deterministic, on the wires a script most often
+imports: the partner package's class and chatplex's, by the same constructor call,
+compared by the request body each side sends (`_kit.py`'s mask) and what the call gives
+back for the scripted server's reply (example JSON for a schema, a forced tool call with
+example arguments: `chatplex/testing/script.py`), or, where a side raises, the error's
+class and words.
+
+A case draws a schema (a pydantic model with a docstring, nested models, `Optional`
+fields defaulting to None, a `Literal`, an `Enum`, a list of models, a `dict[str, int]`,
+`Field(description=...)`, an alias; a TypedDict with `Annotated[..., default, "desc"]`
+fields; a JSON-schema dict; an OpenAI-function dict), a `method` among those the wire's
+partner takes (`METHODS`), `include_raw`, `strict` where the partner takes it, and how
+the call is made: invoke, ainvoke, stream (every piece) or astream.
+
+What the generator found is a named scenario of `SCENARIOS` (the smallest schema and
+call showing it), judged as every matrix cell (this file's `GENERATED_GAPS` /
+`GENERATED_DIFFERENCES`); the generator keeps that shape out only by the predicate
+named beside its row (`KEPT_SHAPES`).
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Annotated
+from typing import Any
+from typing import Literal
+from typing import TypedDict
+
+import pytest
+from pydantic import BaseModel
+from pydantic import Field
+
+from chatplex.testing import MockRequest
+from chatplex.testing import MockServer
+
+from ._cells import DIFFERENCES
+from ._cells import GAPS
+from ._cells import Difference
+from ._cells import cells
+from ._cells import judge
+from ._cells import where_they_differ
+from ._kit import WIRES
+from ._kit import Raised
+from ._kit import Run
+from ._kit import arun
+from ._kit import masked
+from ._kit import run_side
+from .test_content_scripts import _one_spelling
+from .test_docs_scripts import DOCS_DIFFERENCES
+from .test_scripts import SCRIPT_WIRES
+
+pytestmark = pytest.mark.xdist_group("agents_matrix_generated_structured")
+
+#: The seed every case is drawn from (with its wire and number), and how many per wire.
+SEED = 59
+CASES_PER_WIRE = 10
+
+
+# ---- the schemas a case may ask for ---------------------------------------------------------
+
+
+class Weather(BaseModel):
+    """The weather in a city."""
+
+    city: str
+    degrees: int
+
+
+class Stop(BaseModel):
+    """A stop on the way."""
+
+    name: str = Field(description="The town's name")
+    nights: int | None = None
+
+
+class Cabin(enum.Enum):
+    """A cabin class."""
+
+    ECONOMY = "economy"
+    BUSINESS = "business"
+
+
+class Itinerary(BaseModel):
+    """An itinerary for a trip."""
+
+    destination: Weather
+    stops: list[Stop] = Field(description="Where the trip stops")
+    cabin: Cabin
+    pace: Literal["slow", "fast"] = "slow"
+    budget: dict[str, int] | None = None
+    note: str | None = None
+
+
+class Aliased(BaseModel):
+    """A person, with an aliased field."""
+
+    full_name: str = Field(alias="fullName", description="First and last name")
+    age: int
+
+
+class Rating(TypedDict):
+    """Rate a film."""
+
+    title: Annotated[str, ..., "The film's title"]
+    stars: Annotated[int, ..., "From one to five"]
+    review: Annotated[str | None, None, "A short review"]
+
+
+class Track(TypedDict):
+    """A track on an album."""
+
+    name: str
+    seconds: int
+
+
+class Album(TypedDict):
+    """An album and its tracks."""
+
+    title: Annotated[str, ..., "The album's title"]
+    tracks: Annotated[list[Track], ..., "Its tracks, in order"]
+    year: Annotated[int | None, None, "When it came out"]
+
+
+class Tagged(BaseModel):
+    """A tagged note."""
+
+    text: str
+    cabins: list[Cabin] = Field(default_factory=list)
+    stop: Stop | None = None
+    code: int | str = Field(description="A number or a code")
+
+
+RATING_SCHEMA: dict[str, Any] = {
+    "title": "rating",
+    "description": "Rate a film.",
+    "type": "object",
+    "properties": {
+        "title": {"type": "string", "description": "The film's title"},
+        "stars": {"type": "integer", "enum": [1, 2, 3, 4, 5]},
+        "tags": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["title", "stars"],
+}
+
+RATING_FUNCTION: dict[str, Any] = {
+    "name": "rate_film",
+    "description": "Rate a film.",
+    "parameters": {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string"},
+            "stars": {"type": "integer"},
+        },
+        "required": ["title", "stars"],
+    },
+}
+
+#: The schemas a case asks for, by name.
+SCHEMAS: dict[str, Any] = {
+    "Weather": Weather,
+    "Itinerary": Itinerary,
+    "Aliased": Aliased,
+    "Rating": Rating,
+    "Album": Album,
+    "Tagged": Tagged,
+    "rating_schema": RATING_SCHEMA,
+    "rating_function": RATING_FUNCTION,
+}
+
+#: The methods each wire's partner takes (its `with_structured_output` signature).
+METHODS: dict[str, tuple[str | None, ...]] = {
+    "openai": (None, "function_calling", "json_schema", "json_mode"),
+    "anthropic": (None, "function_calling", "json_schema"),
+    "gemini": (None, "function_calling", "json_schema", "json_mode"),
+    "bedrock_converse": (None, "function_calling", "json_schema"),
+    "ollama": (None, "function_calling", "json_schema", "json_mode"),
+    "groq": (None, "function_calling", "json_schema", "json_mode"),
+    "mistralai": (None, "function_calling", "json_schema", "json_mode"),
+}
+
+#: The wires whose partner takes `strict=`.
+STRICT_WIRES = ("openai", "groq", "bedrock_converse")
+
+ASK = "Rate the film Alien for me, and plan the trip."
+
+
+# ---- a case ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    """One generated structured call: the schema's name, the keywords of
+    `with_structured_output` and how it is called."""
+
+    schema: str
+    keywords: dict[str, Any] = field(default_factory=dict)
+    how: str = "invoke"
+
+    def __str__(self) -> str:
+        return f"schema={self.schema} keywords={self.keywords} how={self.how}"
+
+
+def generate(wire: str, number: int) -> Case:
+    """Case `number` of `wire`: drawn from (SEED, wire, number), drawn again while it has
+    a shape `KEPT_SHAPES` keeps out (its named cell holds it)."""
+    rng = random.Random(f"{SEED}-{wire}-{number}")
+    while True:
+        case = Case(rng.choice(sorted(SCHEMAS)))
+        method = rng.choice(METHODS[wire])
+        if method is not None:
+            case.keywords["method"] = method
+        if rng.random() < 0.5:
+            case.keywords["include_raw"] = rng.choice([True, False])
+        if wire in STRICT_WIRES and rng.random() < 0.3:
+            case.keywords["strict"] = True
+        case.how = rng.choice(["invoke", "ainvoke", "stream", "astream"])
+        if not any(kept.where(case, wire) for kept in KEPT_SHAPES.values()):
+            return case
+
+
+# ---- one side's outcome -----------------------------------------------------------------------
+
+
+@contextmanager
+def _requests(run: Run) -> Iterator[list[dict[str, Any]]]:
+    """The JSON bodies of the requests the server gets meanwhile (answered as scripted)."""
+    seen: list[dict[str, Any]] = []
+
+    def plan(request: MockRequest) -> None:
+        seen.append(request.json or {})
+
+    run.server.settings.fault_plan = plan
+    try:
+        yield seen
+    finally:
+        run.server.settings.fault_plan = None
+
+
+def _call(model: Any, how: str) -> Any:
+    if how == "stream":
+        return list(model.stream(ASK))
+    if how == "astream":
+
+        async def pieces() -> Any:
+            return [piece async for piece in model.astream(ASK)]
+
+        return arun(pieces)
+    if how == "ainvoke":
+
+        async def body() -> Any:
+            return await model.ainvoke(ASK)
+
+        return arun(body)
+    return model.invoke(ASK)
+
+
+def asked(case: Case) -> Callable[[Run], Any]:
+    """A scenario: the bodies `case`'s call sent (random keys masked) and what it gave,
+    or what it raised (class and words)."""
+
+    def scenario(run: Run) -> Any:
+        with _requests(run) as seen:
+            try:
+                model = run.make(max_retries=0)
+                structured = model.with_structured_output(SCHEMAS[case.schema], **case.keywords)
+                result: Any = _call(structured, case.how)
+            except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+                result = {"raised": Raised.of(exc).kind, "words": str(exc)}
+        return {"sent": [masked(_one_spelling(body)) for body in seen], "gave": result}
+
+    return scenario
+
+
+# ---- the named cells: what the generator found ------------------------------------------------
+
+
+def _asked(schema: str, how: str = "invoke", **keywords: Any) -> Callable[[Run], Any]:
+    """A named scenario: what `schema`'s structured call by `keywords` sent and gave."""
+    return asked(Case(schema, keywords, how))
+
+
+def _gave(outcome: Any) -> Any:
+    return outcome.get("gave") if isinstance(outcome, dict) else None
+
+
+def _schemas_sent(outcome: Any) -> list[Any]:
+    """The response schemas each body of `outcome` asked for (as sent: dict or text)."""
+    bodies = outcome.get("sent", []) if isinstance(outcome, dict) else []
+    out = []
+    for body in bodies:
+        config = body.get("generationConfig") or {}
+        text_format = (body.get("outputConfig") or {}).get("textFormat") or {}
+        structure = (text_format.get("structure") or {}).get("jsonSchema") or {}
+        out += [config.get("responseJsonSchema"), structure.get("schema")]
+    return [s for s in out if s is not None]
+
+
+#: The named scenarios: the smallest schema and call showing each difference found.
+SCENARIOS: dict[str, Callable[[Run], Any]] = {
+    # strict= beside JSON mode: the ValueError in langchain-openai's words.
+    "gen_strict_json_mode": _asked("Weather", method="json_mode", strict=True),
+    # An OpenAI-function dict asked for by its JSON schema.
+    "gen_function_dict_by_json_schema": _asked("rating_function", method="json_schema"),
+    # A JSON-schema dict with a title and description, by json_schema, streamed.
+    "gen_titled_dict_by_json_schema": _asked("rating_schema", "stream", method="json_schema"),
+    # A TypedDict by json_schema.
+    "gen_typeddict_by_json_schema": _asked("Rating", method="json_schema"),
+    # An Optional nested model (an `anyOf` of a model and null) by json_schema.
+    "gen_optional_model_by_json_schema": _asked("Tagged", method="json_schema"),
+    # strict=True by json_schema on a model the partner does not call strict.
+    "gen_strict_json_schema": _asked("Weather", method="json_schema", strict=True),
+}
+
+#: Scenario -> the wires it runs on, where not every script wire: strict= where the
+#: partner takes it (with JSON mode: where it has one).
+ONLY: dict[str, tuple[str, ...]] = {
+    "gen_strict_json_mode": ("openai", "groq"),
+    "gen_strict_json_schema": STRICT_WIRES,
+}
+
+GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
+    ("gen_typeddict_by_json_schema", "bedrock_converse"): Difference(
+        "raises",
+        "ValueError: langchain-aws's ChatBedrockConverse takes only a pydantic class or a "
+        "dict by method='json_schema' ('Unsupported schema type: <class "
+        "'typing._TypedDictMeta'>'), before sending; chatplex sends the TypedDict's "
+        "schema and returns the dict",
+        lambda theirs: "Unsupported schema type" in str((_gave(theirs) or {}).get("words")),
+    ),
+}
+
+GENERATED_GAPS: dict[tuple[str, str], str] = {
+    ("gen_function_dict_by_json_schema", "gemini"): (
+        "langchain-google-genai sends an OpenAI-function dict by json_schema as "
+        "`responseJsonSchema` as it is ({name, description, parameters}: not the object's "
+        "schema); chatplex sends its `parameters` as the schema, titled by its name"
+    ),
+    ("gen_function_dict_by_json_schema", "bedrock_converse"): (
+        "langchain-aws sends an OpenAI-function dict by json_schema as Converse's "
+        "`jsonSchema.schema` as it is ({name, description, parameters}: no `type`, so the "
+        "scripted server answers `{}` and the partner gives {}); chatplex sends its "
+        "`parameters` (closed) and gives the object"
+    ),
+    ("gen_function_dict_by_json_schema", "ollama"): (
+        "langchain-ollama sends an OpenAI-function dict by json_schema as Ollama's "
+        "`format` as it is ({name, description, parameters}: no `type`, so the scripted "
+        "server answers `{}` and the partner gives {}); chatplex sends its `parameters` "
+        "titled by its name and gives the object"
+    ),
+    ("gen_strict_json_schema", "groq"): (
+        "langchain-groq drops strict=True by json_schema on a model outside its "
+        "_STRICT_STRUCTURED_OUTPUT_MODELS (openai/gpt-oss-20b and -120b): no `strict`, "
+        "schema not closed; chatplex sends `strict: true` and `additionalProperties: "
+        "false` (a per-model fact the Groq profile does not hold yet)"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A shape the generator keeps out (`where(case, wire)`), and the row holding it:
+    a named cell (`scenario` on the wire), of this file's tables or another's."""
+
+    scenario: str
+    where: Callable[[Case, str], bool]
+
+
+def _method(case: Case) -> str | None:
+    return case.keywords.get("method")
+
+
+#: The methods by which each wire's partner sends a dict as the response schema as given.
+_SCHEMA_AS_GIVEN = {
+    "gemini": (None, "json_schema", "json_mode"),
+    "ollama": (None, "json_schema"),
+    "bedrock_converse": ("json_schema",),
+}
+
+
+def _function_dict_by_schema(case: Case, wire: str) -> bool:
+    return case.schema == "rating_function" and _method(case) in _SCHEMA_AS_GIVEN.get(wire, ())
+
+
+def _typeddict_by_schema(case: Case, wire: str) -> bool:
+    typeddict = case.schema in ("Rating", "Album")
+    return wire == "bedrock_converse" and typeddict and _method(case) == "json_schema"
+
+
+def _groq_strict_schema(case: Case, wire: str) -> bool:
+    return wire == "groq" and bool(case.keywords.get("strict")) and _method(case) == "json_schema"
+
+
+def _gemini_tool(case: Case, wire: str) -> bool:
+    return wire == "gemini" and _method(case) == "function_calling"
+
+
+def _ollama_nested_tool(case: Case, wire: str) -> bool:
+    nested = case.schema in ("Itinerary", "Tagged")
+    return wire == "ollama" and nested and _method(case) == "function_calling"
+
+
+def _mistral_streamed_call(case: Case, wire: str) -> bool:
+    return (
+        wire == "mistralai"
+        and case.how in ("stream", "astream")
+        and _method(case) in (None, "function_calling")
+    )
+
+
+#: Name -> a shape kept out of the generated cases, by the row holding it: this file's
+#: named cells, and the kept differences other files hold (their scenario named).
+KEPT_SHAPES: dict[str, Kept] = {
+    "function_dict_by_schema": Kept("gen_function_dict_by_json_schema", _function_dict_by_schema),
+    "typeddict_by_schema": Kept("gen_typeddict_by_json_schema", _typeddict_by_schema),
+    "groq_strict_schema": Kept("gen_strict_json_schema", _groq_strict_schema),
+    # Gemini's tools go as OpenAPI `parameters` on the partner's side.
+    "gemini_tool": Kept("pydantic_tool", _gemini_tool),
+    # langchain-ollama's tool schema loses nested properties, `anyOf`s and defaults.
+    "ollama_nested_tool": Kept("docs_tool_variants", _ollama_nested_tool),
+    # langchain-mistralai's streamed call splits apart (a new id per piece).
+    "mistral_streamed_call": Kept("structured_stream", _mistral_streamed_call),
+}
+
+
+def _named_cells() -> list[Any]:
+    return [
+        cell
+        for name in SCENARIOS
+        for cell in cells(
+            [name],
+            ONLY.get(name, SCRIPT_WIRES),
+            gaps=GENERATED_GAPS,
+            differences=GENERATED_DIFFERENCES,
+        )
+    ]
+
+
+_SIDES = ("langchain", "chatplex")
+
+
+@pytest.mark.parametrize(("scenario", "wire"), _named_cells())
+def test_named_structured(server: MockServer, scenario: str, wire: str) -> None:
+    theirs, ours = (run_side(SCENARIOS[scenario], WIRES[wire], s, server) for s in _SIDES)
+    judge(scenario, wire, theirs, ours, GENERATED_DIFFERENCES)
+
+
+@pytest.mark.parametrize(
+    ("wire", "number"),
+    [pytest.param(w, n, id=f"case{n}-{w}") for w in SCRIPT_WIRES for n in range(CASES_PER_WIRE)],
+)
+def test_generated_structured(server: MockServer, wire: str, number: int) -> None:
+    case = generate(wire, number)
+    theirs, ours = (run_side(asked(case), WIRES[wire], s, server) for s in _SIDES)
+    assert ours == theirs, f"case {number} on {wire} differs:\n{case}\n" + "\n".join(
+        where_they_differ(theirs, ours)
+    )
+
+
+def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
+    named = {(c.values[0], c.values[1]) for c in _named_cells()}
+    assert set(GENERATED_GAPS) <= named and set(GENERATED_DIFFERENCES) <= named
+    assert not set(GENERATED_GAPS) & set(GENERATED_DIFFERENCES)
+    rows = {*DIFFERENCES, *GAPS, *GENERATED_DIFFERENCES, *GENERATED_GAPS, *DOCS_DIFFERENCES}
+    for name, kept in KEPT_SHAPES.items():
+        assert any(s == kept.scenario for s, _ in rows), f"{name}: no row for {kept.scenario}"
