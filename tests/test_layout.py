@@ -106,6 +106,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_utility_scripts.py",  # a further set: core's helpers
     "langchain/agents_matrix/test_generated_replies.py",  # generated replies, each wire's
     "langchain/agents_matrix/test_generated_side_requests.py",  # the same over the side wires
+    "langchain/agents_matrix/test_generated_side_replies.py",  # generated replies, side wires
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
     "test_docs_site.py",  # the documentation site: a page per provider, its navigation
