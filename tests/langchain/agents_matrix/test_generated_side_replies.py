@@ -42,6 +42,7 @@ from ._kit import get_weather
 from ._kit import observe
 from ._kit import run_cell
 from .test_generated_replies import _ARGS
+from .test_generated_replies import _EXTRA
 from .test_generated_replies import _NAMES
 from .test_generated_replies import _WORDS
 from .test_generated_replies import HELLO
@@ -264,6 +265,119 @@ def cohere_events(d: Draw, wire: str, request: MockRequest) -> list[bytes]:
     return events
 
 
+# ---- OpenAI's Responses -------------------------------------------------------------------
+
+#: How a response ended: its status and `incomplete_details.reason`.
+_RESPONSES_STOP = {
+    "length": ("incomplete", "max_output_tokens"),
+    "filter": ("incomplete", "content_filter"),
+    "unknown": ("incomplete", "model_halted"),
+}
+_CITATION = {
+    "type": "url_citation",
+    "start_index": 0,
+    "end_index": 1,
+    "title": "A",
+    "url": "https://example.com/a",
+}
+
+
+def _responses_usage(d: Draw) -> dict[str, Any]:
+    details = (4, 2) if d.has("usage_details") else (0, 0)
+    return {
+        "input_tokens": 11,
+        "input_tokens_details": {"cached_tokens": details[0]},
+        "output_tokens": 7,
+        "output_tokens_details": {"reasoning_tokens": details[1]},
+        "total_tokens": 18,
+    }
+
+
+def _responses_text(d: Draw, text: str) -> dict[str, Any]:
+    annotations = [_CITATION] if d.has("text_annotations") and text else []
+    return {"type": "output_text", "annotations": annotations, "logprobs": [], "text": text}
+
+
+def _responses_items(d: Draw, done: bool) -> list[dict[str, Any]]:
+    """The response's output items, finished or as `output_item.added` opens them."""
+    status = "completed" if done else "in_progress"
+    items: list[dict[str, Any]] = []
+    if d.has("reasoning_item"):
+        summary = [{"type": "summary_text", "text": "Thinking in ünïcode."}] if done else []
+        items.append({"id": "rs_gen", "type": "reasoning", "summary": summary})
+    if d.text:
+        content = [_responses_text(d, "".join(d.text))] if done else []
+        message = {"id": "msg_gen", "type": "message", "status": status, "content": content}
+        items.append(message | {"role": "assistant"})
+    for k, (name, arguments) in enumerate(d.calls):
+        call = {"id": f"fc_gen{k}", "type": "function_call", "status": status}
+        items.append(call | {"arguments": arguments if done else "", "call_id": f"call_gen{k}"})
+        items[-1]["name"] = name
+    return items
+
+
+def _response(d: Draw, request: dict[str, Any], done: bool) -> dict[str, Any]:
+    status, reason = _RESPONSES_STOP.get(d.stop, ("completed", None))
+    body: dict[str, Any] = {
+        "id": "resp_gen",
+        "object": "response",
+        "created_at": 1764000000,
+        "status": status if done else "in_progress",
+        "error": None,
+        "incomplete_details": {"reason": reason} if done and reason else None,
+        "model": request.get("model") or "gpt-4.1-mini",
+        "output": _responses_items(d, True) if done else [],
+        "parallel_tool_calls": True,
+        "service_tier": "default",
+        "text": {"format": {"type": "text"}},
+        "tool_choice": "auto",
+        "usage": _responses_usage(d) if done else None,
+        "metadata": {},
+    }
+    if d.has("extra_field"):
+        body |= _EXTRA
+    return body
+
+
+def responses_json(d: Draw, wire: str, request: dict[str, Any]) -> bytes:
+    return json.dumps(_response(d, request, True), ensure_ascii=False).encode()
+
+
+def responses_events(d: Draw, wire: str, asked: MockRequest) -> list[bytes]:
+    """`response.created` ... each item added, its deltas, done ... and the finished
+    response (`response.completed`, or `response.incomplete`)."""
+    request = asked.json or {}
+    frames: list[tuple[str, dict[str, Any]]] = []
+    frames.append(("response.created", {"response": _response(d, request, False)}))
+    for index, (opened, item) in enumerate(
+        zip(_responses_items(d, False), _responses_items(d, True), strict=True)
+    ):
+        where = {"item_id": item["id"], "output_index": index}
+        frames.append(("response.output_item.added", {"output_index": index, "item": opened}))
+        if item["type"] == "message":
+            at = {**where, "content_index": 0}
+            frames.append(("response.content_part.added", at | {"part": _responses_text(d, "")}))
+            for piece in d.text:
+                frames.append(("response.output_text.delta", at | {"delta": piece, "logprobs": []}))
+            if d.has("text_annotations"):
+                added = {"annotation_index": 0, "annotation": _CITATION}
+                frames.append(("response.output_text.annotation.added", at | added))
+            frames.append(("response.output_text.done", at | {"text": "".join(d.text)}))
+            frames.append(("response.content_part.done", at | {"part": item["content"][0]}))
+        elif item["type"] == "function_call":
+            for part in _halves(item["arguments"]):
+                frames.append(("response.function_call_arguments.delta", where | {"delta": part}))
+            done = where | {"arguments": item["arguments"]}
+            frames.append(("response.function_call_arguments.done", done))
+        frames.append(("response.output_item.done", {"output_index": index, "item": item}))
+    final = _response(d, request, True)
+    frames.append((f"response.{final['status']}", {"response": final}))
+    return [
+        _sse(kind, {"type": kind, "sequence_number": n, **fields})
+        for n, (kind, fields) in enumerate(frames)
+    ]
+
+
 # ---- the shapes ---------------------------------------------------------------------------
 
 
@@ -309,6 +423,7 @@ SIDE_SHAPES: dict[str, SideShape] = {
         lambda r: r.path.endswith("/invoke-with-response-stream"),
     ),
     "cohere": SideShape(cohere_json, cohere_events, _asks_stream),
+    "responses": SideShape(responses_json, responses_events, _asks_stream),
 }
 #: The side wires this file generates for (those with a shape written).
 GENERATED_WIRES = tuple(w for w in SIDE_WIRES if w in SIDE_SHAPES)
