@@ -3,15 +3,20 @@ seeded differential (a `Draw` -> the reply in the wire's own shape -> the messag
 each streamed piece of the partner's class and chatplex's, compared) over the wires
 `test_side_wires.py` runs (`SIDE_WIRES`), each in its own shape: the OpenAI-compatible
 ones as Chat Completions with the fields each adds (Azure's content-filter results,
-DeepSeek's and xAI's `reasoning_content`, Perplexity's `citations` / `search_results`,
-Fireworks', Together's and SambaNova's usage details), Vertex as Gemini's
-generateContent, Bedrock's InvokeModel as Anthropic's Messages in AWS event-stream
-`chunk`s, Cohere's v2 chat, and OpenAI's Responses.
+DeepSeek's and xAI's `reasoning_content` and usage counts, Perplexity's `citations` /
+`search_results` and search usage, Fireworks' `perf_metrics`, Together's choice `seed`,
+SambaNova's timings), Vertex as Gemini's generateContent (invoked, sync: see
+`SIDE_SHAPES`), Bedrock's InvokeModel as Anthropic's Messages in AWS event-stream
+`chunk`s, Cohere's v2 chat, and OpenAI's Responses (its typed events, reasoning items,
+annotations, incomplete endings).
 
-Fewer cases per wire than the main file (`CASES`), so that the file stays cheap. A
-difference the cases found is a named scenario (`_KNOWN`, its `Draw` fixed), judged as
-every matrix cell (`SIDE_REPLY_GAPS` / `SIDE_REPLY_DIFFERENCES`); the generator leaves
-that shape out by the predicate named beside it.
+Fewer cases per wire than the main file (`CASES`), so that the file stays cheap; the
+fields the matrix already holds as known gaps (`_cells.FIELD_GAPS`) are left out of the
+comparison, as `judge` leaves them. A difference the cases found is a named scenario
+(`_KNOWN`, its `Draw` fixed), judged as every matrix cell (`SIDE_REPLY_GAPS` /
+`SIDE_REPLY_DIFFERENCES`); the generator leaves that shape out by the predicate named
+beside it. One chatplex now makes as the partner does stays, a cell that must pass
+(`_FIXED`), and is drawn again.
 """
 
 from __future__ import annotations
