@@ -599,6 +599,12 @@ _FIXED: dict[str, tuple[str, Draw]] = {
         "deepseek",
         Draw(text=("Hi",), options=frozenset({"cache_hit_usage"}), use_async=True),
     ),
+    # A Responses function_call whose `arguments` are "": langchain-openai's invoke has
+    # it as an invalid tool call (json.loads), its stream as a call.
+    "side_reply_empty_arguments": (
+        "responses",
+        Draw(text=(), calls=(("get_weather", _PARIS), ("lookup", ""))),
+    ),
 }
 
 SCENARIOS: dict[str, Callable[[Run], Any]] = {
