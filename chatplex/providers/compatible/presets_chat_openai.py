@@ -37,7 +37,12 @@ DEEPSEEK = Preset(
         "DeepSeek",
         "https://api.deepseek.com/v1",
         reasoning_field="reasoning_content",
-        style=ReplyStyle("deepseek", usage_order=OPENAI_USAGE_ORDER),
+        style=ReplyStyle(
+            "deepseek",
+            usage_order=OPENAI_USAGE_ORDER,
+            # ChatDeepSeek reads its context-cache hits as cache_read
+            usage_input_fields=(("prompt_cache_hit_tokens", "cache_read"),),
+        ),
         error_body_inner=True,
         sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
         # langchain-deepseek's payload: an assistant's text one string, a tool

@@ -138,6 +138,9 @@ class ReplyStyle:
     #: Top-level usage fields read as output details: (field, detail name) (Perplexity's
     #: `reasoning_tokens`, `citation_tokens`).
     usage_output_fields: tuple[tuple[str, str], ...] = ()
+    #: Top-level usage fields read as input details where the reply's nested ones name
+    #: none: (field, detail name) (DeepSeek's `prompt_cache_hit_tokens` as `cache_read`).
+    usage_input_fields: tuple[tuple[str, str], ...] = ()
     #: Top-level usage fields a reply also carries in `response_metadata` when set
     #: (Perplexity's `num_search_queries`, `search_context_size`).
     usage_metadata_fields: tuple[str, ...] = ()

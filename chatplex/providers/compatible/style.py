@@ -372,6 +372,13 @@ def _usage(usage: dict[str, Any], style: ReplyStyle, raw: Mapping[str, Any] | No
                 usage[name] = kept
             else:
                 del usage[name]
+    inputs = {
+        ours: raw[field]
+        for field, ours in style.usage_input_fields
+        if raw and isinstance(raw.get(field), int)
+    }
+    if inputs:  # (after the filter: the partner adds them to what it kept, zeros too)
+        usage["input_token_details"] = {**inputs, **(usage.get("input_token_details") or {})}
     if style.empty_token_details:
         usage.setdefault("input_token_details", {})
     if style.empty_token_details or style.empty_output_details:

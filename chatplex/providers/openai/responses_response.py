@@ -38,6 +38,7 @@ from ...adapters.reading import reply_text
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
+from ...messages import InvalidToolCall
 from ...messages import ToolCallChunk
 from ...messages import UsageMetadata
 from .response import payload_error
@@ -95,14 +96,39 @@ def message_of(response: Mapping[str, Any], request_id: str | None) -> AIMessage
             if block["type"] == "function_call":
                 calls.append(tool_call_chunk(block, len(blocks)))
             blocks.append(block)
-    # The same tool-call parsing as a merged stream, so the two always agree.
-    return AIMessageChunk(
+    # The same tool-call parsing as a merged stream, so the two always agree...
+    message = AIMessageChunk(
         content=blocks,
         id=response.get("id"),
         response_metadata=reply_metadata(response, request_id, bool(calls)),
         tool_call_chunks=calls,
         usage_metadata=usage_metadata(response.get("usage"), response.get("service_tier")),
     ).to_message()
+    return _empty_arguments_invalid(message, calls)
+
+
+#: What `json.loads("")` says: langchain-openai's error for a call without arguments.
+_NO_JSON = "Expecting value: line 1 column 1 (char 0)"
+
+
+def _empty_arguments_invalid(message: AIMessage, calls: list[ToolCallChunk]) -> AIMessage:
+    """...but for a finished call whose `arguments` are `""`: langchain-openai parses a
+    Response's calls with `json.loads`, so that call is an invalid tool call, where a
+    stream's merged chunks (which read `""` as `{}`) have it as a call."""
+    empty = {c["id"] for c in calls if c["args"] == "" and c["id"] is not None}
+    if not empty:
+        return message
+    kept = [c for c in message.tool_calls if c["id"] not in empty]
+    invalid = [
+        InvalidToolCall(
+            type="invalid_tool_call", id=c["id"], name=c["name"], args="", error=_NO_JSON
+        )
+        for c in message.tool_calls
+        if c["id"] in empty
+    ]
+    message.tool_calls = kept
+    message.invalid_tool_calls = [*message.invalid_tool_calls, *invalid]
+    return message
 
 
 def _items(response: Mapping[str, Any]) -> list[dict[str, Any]]:

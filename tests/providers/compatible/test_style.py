@@ -163,6 +163,20 @@ def test_perplexity_top_level_usage_fields_are_read_as_langchain_perplexity_read
     assert "search_context_size" not in reply.response_metadata  # not sent: not set
 
 
+def test_deepseek_cache_hits_are_cache_read_unless_the_nested_count_names_one() -> None:
+    style = PROFILES["deepseek"].style
+    base = {"prompt_tokens": 11, "completion_tokens": 5, "total_tokens": 16}
+    for hits in (4, 0):  # a miss-only reply still says cache_read 0, as ChatDeepSeek does
+        usage = base | {"prompt_cache_hit_tokens": hits, "prompt_cache_miss_tokens": 11 - hits}
+        reply = _shaped(_reply({"role": "assistant", "content": "hi"}, usage), style)  # type: ignore[arg-type]
+        assert reply.usage_metadata["input_token_details"] == {"cache_read": hits}
+    nested = base | {"prompt_cache_hit_tokens": 4, "prompt_tokens_details": {"cached_tokens": 6}}
+    reply = _shaped(_reply({"role": "assistant", "content": "hi"}, nested), style)  # type: ignore[arg-type]
+    assert reply.usage_metadata["input_token_details"] == {"cache_read": 6}
+    plain = _shaped(_reply({"role": "assistant", "content": "hi"}, base), style)  # type: ignore[arg-type]
+    assert "cache_read" not in (plain.usage_metadata.get("input_token_details") or {})
+
+
 def test_mistral_keeps_reasoning_blocks_in_the_content() -> None:
     data = _reply({"role": "assistant", "content": "4", "reasoning_content": "2+2"})
     reply = _shaped(data, PROFILES["mistralai"].style)  # type: ignore[arg-type]

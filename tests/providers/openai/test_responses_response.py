@@ -117,6 +117,23 @@ def test_arguments_that_are_not_json_are_an_invalid_tool_call() -> None:
     assert message.invalid_tool_calls[0]["id"] == "call_1"
 
 
+def test_a_call_without_arguments_is_invalid_as_langchain_openai_parses_it() -> None:
+    """`arguments: ""` is no JSON to langchain-openai's `json.loads`; `"{}"` is a call."""
+    resp = json.loads(json.dumps(RESPONSES["two_tool_calls"]))
+    resp["output"][0]["arguments"] = ""
+    message = parse(resp)
+    assert [c["id"] for c in message.tool_calls] == ["call_2"]
+    assert message.invalid_tool_calls == [
+        {
+            "type": "invalid_tool_call",
+            "id": "call_1",
+            "name": "get_weather",
+            "args": "",
+            "error": "Expecting value: line 1 column 1 (char 0)",
+        }
+    ]
+
+
 def test_reasoning_item_is_a_block_before_the_text() -> None:
     message = parse(RESPONSES["reasoning_then_text"])
     assert message.content[0] == {
