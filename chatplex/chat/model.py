@@ -513,6 +513,10 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             else:
                 if self.adapter is not None:
                     self._check_call_keyword(key, value)
+                    # a call's `seed` replaces the model's `random_seed` it is sent as
+                    sent_as = self.adapter.body_field(key)
+                    if sent_as != key:
+                        self.extra_body.pop(sent_as, None)
                 self.extra_body[key] = value
 
     def _check_call_keyword(self, key: str, value: Any) -> None:
