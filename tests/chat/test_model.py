@@ -88,6 +88,12 @@ def test_bind_returns_a_configured_copy() -> None:
     assert bound.invoke("hi").text == "ok"
 
 
+def test_check_call_refuses_nothing_by_default() -> None:
+    model = FakeChatModel(responses=["ok"], stop=["END"])
+    assert model.check_call({"stop": ["HALT"], "seed": 3}) is None
+    assert model.invoke("hi", stop=["HALT"]).text == "ok"
+
+
 @pytest.mark.parametrize("sync", [True, False])
 async def test_a_calls_seed_replaces_the_models_field_it_is_sent_as(sync: bool) -> None:
     """Mistral's API names the seed `random_seed`: a call's `seed` replaces the model's

@@ -374,13 +374,6 @@ GENERATED_SETTINGS_GAPS: dict[tuple[str, str], str] = {
         "argument 'seed'\"), chatplex's its own (\"ChatAnthropic got an unexpected keyword "
         "argument 'seed' (did you mean 'speed'?); it is neither a setting...\")"
     ),
-    ("stop_twice_beside_refused_keyword", "ollama"): (
-        "ChatOllama(stop=[...]).invoke(..., stop=[...], max_tokens=42): langchain-ollama "
-        "checks the two stops first (ValueError '`stop` found in both the input and "
-        "default params.'); chatplex refuses the keyword first (TypeError "
-        "\"Client.chat() got an unexpected keyword argument 'max_tokens'\"): its stop "
-        "check is the engine's, after the drop-in's keyword refusal"
-    ),
 }
 
 
@@ -438,12 +431,6 @@ def _given(case: Case) -> set[str]:
     return {*case.call, *(case.bind or {})}
 
 
-def _stop_twice_beside_refused_keyword(case: Case, wire: str) -> bool:
-    # langchain-ollama's client takes no call keyword but `stop`: any other is refused.
-    given = _given(case)
-    return wire == "ollama" and "stop" in case.settings and "stop" in given and len(given) > 1
-
-
 def _call_seed(case: Case, wire: str) -> bool:
     return wire in ("anthropic", "mistralai") and "seed" in _given(case)
 
@@ -457,7 +444,6 @@ KEPT_SHAPES: dict[str, Kept] = {
     "gemini_model_kwargs": Kept("gemini_model_kwargs", _gemini_model_kwargs),
     "responses_refused_setting": Kept("responses_refused_setting", _responses_refused_setting),
     "call_seed": Kept("call_seed", _call_seed),
-    "stop_twice": Kept("stop_twice_beside_refused_keyword", _stop_twice_beside_refused_keyword),
 }
 
 
