@@ -252,6 +252,7 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "gemini_model_kwargs": _asked(settings={"model_kwargs": {"user": "u-1"}}),
     "responses_refused_setting": _asked(settings={"reasoning": {"effort": "low"}, "seed": 7}),
     "call_seed": _asked(call={"seed": 3}),
+    "call_seed_async": _asked(call={"seed": 3}, how="ainvoke"),
     "call_top_p": _asked(call={"top_p": 0.9}),
     "call_seed_over_random_seed": _asked(settings={"random_seed": 7}, call={"seed": 3}),
     "stop_twice_beside_refused_keyword": _asked(
@@ -269,6 +270,7 @@ ONLY: dict[str, tuple[str, ...]] = {
     "responses_refused_setting": ("openai",),
     "stop_twice_beside_refused_keyword": ("ollama",),
     "call_seed_over_random_seed": ("mistralai",),
+    "call_seed_async": ("anthropic",),
 }
 
 
@@ -368,11 +370,11 @@ GENERATED_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 GENERATED_SETTINGS_GAPS: dict[tuple[str, str], str] = {
-    ("call_seed", "anthropic"): (
-        "invoke(..., seed=3): both raise TypeError before sending; langchain-anthropic's "
-        "words are the anthropic SDK's (\"Messages.create() got an unexpected keyword "
-        "argument 'seed'\"), chatplex's its own (\"ChatAnthropic got an unexpected keyword "
-        "argument 'seed' (did you mean 'speed'?); it is neither a setting...\")"
+    ("call_seed_async", "anthropic"): (
+        "ainvoke(..., seed=3): both raise TypeError before sending; langchain-anthropic's "
+        "words name the async client's method (\"AsyncMessages.create() got an unexpected "
+        "keyword argument 'seed'\"), chatplex's the sync one's (\"Messages.create() ...\"): "
+        "its refusal is made as the call binds its keywords, not knowing the call is async"
     ),
 }
 
@@ -432,7 +434,11 @@ def _given(case: Case) -> set[str]:
 
 
 def _call_seed(case: Case, wire: str) -> bool:
-    return wire in ("anthropic", "mistralai") and "seed" in _given(case)
+    return wire == "mistralai" and "seed" in _given(case)
+
+
+def _call_seed_async(case: Case, wire: str) -> bool:
+    return wire == "anthropic" and case.how == "ainvoke" and "seed" in _given(case)
 
 
 #: Name -> a shape kept out of the generated cases, by the named cell holding it.
@@ -444,6 +450,7 @@ KEPT_SHAPES: dict[str, Kept] = {
     "gemini_model_kwargs": Kept("gemini_model_kwargs", _gemini_model_kwargs),
     "responses_refused_setting": Kept("responses_refused_setting", _responses_refused_setting),
     "call_seed": Kept("call_seed", _call_seed),
+    "call_seed_async": Kept("call_seed_async", _call_seed_async),
 }
 
 
