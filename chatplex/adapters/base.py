@@ -460,6 +460,12 @@ class Adapter(ABC):
         `reasoning_format`); a call naming one is not refused (`ChatModel.bind`)."""
         return frozenset()
 
+    def body_field(self, name: str) -> str:
+        """The body field a body keyword `name` is sent as (a provider's own name for a
+        setting: Mistral's `random_seed` for `seed`); a call's keyword replaces the
+        model's field of that name (`ChatModel.bind`). Default: `name`, as given."""
+        return name
+
     #: The body field a drop-in's call-time `max_tokens` keyword is sent as, where its
     #: partner sends it apart from the model's setting (langchain-openai's
     #: AzureChatOpenAI: "max_tokens", as given, the constructor's as

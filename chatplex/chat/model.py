@@ -484,6 +484,13 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             overrides["stop"] = list(stop)
         return llm_result(await self.abatch(list(messages), config, **overrides))
 
+    def check_call(self, overrides: Mapping[str, Any]) -> None:
+        """Raise what a call's settings are refused for before the model reads them (a
+        drop-in's partner checks some before it refuses an unknown keyword, so the
+        keyword refusal runs this first: `langchain.wrapped.refuse_partner_keywords`).
+        Default: nothing."""
+        return
+
     def _builtin_tool_reader(self) -> BuiltinReader | None:
         """The wire's reading of built-in tool dicts (None before there is an adapter)."""
         return tool_binding.builtin_tool_reader(self.adapter)
@@ -513,6 +520,10 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             else:
                 if self.adapter is not None:
                     self._check_call_keyword(key, value)
+                    # a call's `seed` replaces the model's `random_seed` it is sent as
+                    sent_as = self.adapter.body_field(key)
+                    if sent_as != key:
+                        self.extra_body.pop(sent_as, None)
                 self.extra_body[key] = value
 
     def _check_call_keyword(self, key: str, value: Any) -> None:

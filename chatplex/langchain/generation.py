@@ -143,7 +143,7 @@ def _target(
     (in `kwargs`) its per-call settings; `uncached`: chatplex's reply cache is skipped unless the
     call names one; `asynchronous`: an async call's."""
     # The keywords as given (before chatplex adds its own), as the partner reads them.
-    refuse_partner_keywords(primary(model.chatplex_model), kwargs, asynchronous, messages)
+    refuse_partner_keywords(primary(model.chatplex_model), kwargs, asynchronous, messages, stop)
     target = cast("Runnable[Any, Any]", model.chatplex_model)
     name = kwargs.pop("model", None)
     if name is not None and name != model._sent_model_name:

@@ -103,19 +103,25 @@ def allowed_attempts(engine: Any) -> int | None:
 
 
 def refuse_partner_keywords(
-    engine: Any, kwargs: Mapping[str, Any], asynchronous: bool, messages: list[LCBaseMessage]
+    engine: Any,
+    kwargs: Mapping[str, Any],
+    asynchronous: bool,
+    messages: list[LCBaseMessage],
+    stop: list[str] | None = None,
 ) -> None:
     """A drop-in's call with keywords its partner package refuses before any request
     raises the partner's TypeError (its wire's `Adapter.partner_refusal`). Every partner
     that refuses keywords formats the messages first (langchain-aws's
     `_messages_to_bedrock`, langchain-ollama's `_chat_params`), so what it cannot
-    format raises before it (`Adapter.check_partner_messages`)."""
+    format raises before it (`Adapter.check_partner_messages`), and so does what it
+    checks of the call's settings there (`ChatModel.check_call`: the call's `stop`)."""
     adapter = _dropin_adapter(engine)
     if adapter is None:
         return
     words = adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)
     if words is not None:
         adapter.check_partner_messages(to_chatplex_messages(messages))
+        engine.check_call({**kwargs, "stop": stop})
         raise TypeError(words)
 
 

@@ -91,6 +91,7 @@ def test_every_hook_and_capability_has_its_default() -> None:
     assert wire.partner_refusal(["foo"], asynchronous=True) is None
     assert wire.partner_unknown_keyword("foo", 1) is None
     assert wire.call_body_fields == frozenset()
+    assert wire.body_field("seed") == "seed"
     assert wire.reply_sdk_models == {}  # replies' fields as the JSON gave them
     assert wire.metadata_sdk_models == {}
     assert wire.batch_base_url() is None

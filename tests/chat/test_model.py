@@ -88,6 +88,44 @@ def test_bind_returns_a_configured_copy() -> None:
     assert bound.invoke("hi").text == "ok"
 
 
+def test_check_call_refuses_nothing_by_default() -> None:
+    model = FakeChatModel(responses=["ok"], stop=["END"])
+    assert model.check_call({"stop": ["HALT"], "seed": 3}) is None
+    assert model.invoke("hi", stop=["HALT"]).text == "ok"
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_calls_seed_replaces_the_models_field_it_is_sent_as(sync: bool) -> None:
+    """Mistral's API names the seed `random_seed`: a call's `seed` replaces the model's
+    `random_seed` (a call's setting replaces the model's), on the copy only."""
+    from chatplex.lean import init_chat_model
+    from chatplex.testing import MockRequest
+    from chatplex.testing import MockServer
+
+    bodies: list[dict[str, Any] | None] = []
+
+    def record(request: MockRequest) -> None:
+        bodies.append(request.json)
+
+    with MockServer(fault_plan=record) as server:
+        model = init_chat_model(
+            "mistralai:mistral-small-latest",
+            api_key=KEY,
+            base_url=server.openai_base_url,
+            model_kwargs={"random_seed": 7},
+        )
+        bound = model.bind(seed=3)
+        assert bound.extra_body == {"seed": 3}
+        assert model.extra_body == {"random_seed": 7}
+        assert model.bind(temperature=0.5).extra_body == {"random_seed": 7}
+        if sync:
+            bound.invoke("hi")
+        else:
+            await bound.ainvoke("hi")
+    [body] = bodies
+    assert body is not None and body["random_seed"] == 3 and "seed" not in body
+
+
 @pytest.mark.parametrize("sync", [True, False])
 async def test_a_model_copies_and_pickles_with_its_key_and_answers(sync: bool) -> None:
     """What multiprocessing and a process pool hand a model across with; LangChain's

@@ -172,6 +172,29 @@ async def test_messages_the_partner_cannot_format_raise_before_a_refused_keyword
     )
 
 
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_two_stops_raise_before_a_refused_keyword_as_the_partners_do(
+    sync: bool, mode: str
+) -> None:
+    # langchain-ollama's _chat_params checks a stop given both to the class and to the
+    # call before its client refuses an unknown keyword: its ValueError, not the
+    # keyword's TypeError. With one stop: the TypeError. Nothing listens on the address.
+    import chatplex
+
+    partner_class = pytest.importorskip("langchain_ollama").ChatOllama
+    outcomes = []
+    for cls in (partner_class, chatplex.ChatOllama):
+        model = cls(model="m", base_url="http://127.0.0.1:9", stop=["END"])
+        with pytest.raises(ValueError) as info:
+            await _called(model, mode, sync, {"stop": ["HALT"], "max_tokens": 42})
+        outcomes.append((type(info.value), str(info.value)))
+        with pytest.raises(TypeError, match="unexpected keyword argument 'max_tokens'"):
+            await _called(model, mode, sync, {"max_tokens": 42})
+    theirs, ours = outcomes
+    assert ours == theirs == (ValueError, "`stop` found in both the input and default params.")
+
+
 async def test_a_refused_keyword_without_credentials_is_still_the_partners_typeerror(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -65,6 +65,7 @@ from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
+from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
 from ...errors import status_error
 from ...messages import AIMessage
@@ -234,6 +235,17 @@ class AnthropicAdapter(Adapter):
     keeps_choice_without_tools = True
     #: Whether its replies show the beta models' fields (`for_call`).
     _beta_replies = False
+
+    def partner_unknown_keyword(self, name: str, value: Any) -> Exception | None:
+        """langchain-anthropic hands a call's keywords to the anthropic SDK's
+        `Messages.create()` (its beta client's is named so too): its TypeError. (An
+        async call's SDK names `AsyncMessages.create()`; the refusal, made as the call
+        binds its keywords, does not know the call is one.)
+
+        >>> print(AnthropicAdapter(api_key="k").partner_unknown_keyword("seed", 3))
+        Messages.create() got an unexpected keyword argument 'seed'
+        """
+        return TypeError(unexpected_keyword("Messages.create()", (name,), ()))
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Anthropic's built-in tools (web search, code execution, text editor...), sent

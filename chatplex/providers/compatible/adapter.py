@@ -414,6 +414,10 @@ class CompatibleAdapter(OpenAIAdapter):
             return request
         return with_affinity(request, affinity)
 
+    def body_field(self, name: str) -> str:
+        """The profile's name for the field (`Profile.renames`), else `name`."""
+        return self.profile.renames.get(name, name)
+
     @property
     def call_body_fields(self) -> frozenset[str]:
         """The body fields of its drop-in's own settings (`DropIn.body`), which its

@@ -207,12 +207,16 @@ class ChatOllama(ChatModel):
         bound that a call would give its client (whose `chat()` refuses `tool_choice`)."""
         return tools, None
 
+    def check_call(self, overrides: Mapping[str, Any]) -> None:
+        """As langchain-ollama's `_chat_params`: a stop list given both here and to the
+        call is an error, raised before its client refuses an unknown keyword."""
+        if self.stop is not None and overrides.get("stop") is not None:
+            raise ValueError("`stop` found in both the input and default params.")
+
     def _prepare(
         self, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
     ) -> tuple[ChatModel, list[BaseMessage], CallSettings, ChatModelRun | None]:
-        # As langchain-ollama: a stop list given both here and to the call is an error.
-        if self.stop is not None and overrides.get("stop") is not None:
-            raise ValueError("`stop` found in both the input and default params.")
+        self.check_call(overrides)
         return super()._prepare(input, config, overrides)
 
 

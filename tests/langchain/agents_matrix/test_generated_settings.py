@@ -252,6 +252,7 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "gemini_model_kwargs": _asked(settings={"model_kwargs": {"user": "u-1"}}),
     "responses_refused_setting": _asked(settings={"reasoning": {"effort": "low"}, "seed": 7}),
     "call_seed": _asked(call={"seed": 3}),
+    "call_seed_async": _asked(call={"seed": 3}, how="ainvoke"),
     "call_top_p": _asked(call={"top_p": 0.9}),
     "call_seed_over_random_seed": _asked(settings={"random_seed": 7}, call={"seed": 3}),
     "stop_twice_beside_refused_keyword": _asked(
@@ -269,7 +270,17 @@ ONLY: dict[str, tuple[str, ...]] = {
     "responses_refused_setting": ("openai",),
     "stop_twice_beside_refused_keyword": ("ollama",),
     "call_seed_over_random_seed": ("mistralai",),
+    "call_seed_async": ("anthropic",),
 }
+
+
+def _seeds_sent(theirs: Any) -> dict[str, Any] | None:
+    """The seed fields of the one request sent (None: not exactly one request)."""
+    requests = theirs.get("requests") or []
+    if len(requests) != 1:
+        return None
+    body = requests[0]["body"]
+    return {k: body[k] for k in ("seed", "random_seed") if k in body}
 
 
 def _raised(kind: str, words: str) -> Callable[[Any], bool]:
@@ -283,6 +294,21 @@ def _raised(kind: str, words: str) -> Callable[[Any], bool]:
 
 
 GENERATED_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
+    ("call_seed", "mistralai"): Difference(
+        "rejected by provider",
+        "invoke(..., seed=3): langchain-mistralai sends the keyword as given (`seed: 3`), "
+        "a field Mistral's API refuses (422; as _cells.py keeps it for sampling_sent); "
+        "chatplex sends Mistral's `random_seed: 3`",
+        lambda theirs: _seeds_sent(theirs) == {"seed": 3},
+    ),
+    ("call_seed_over_random_seed", "mistralai"): Difference(
+        "rejected by provider",
+        "ChatMistralAI(random_seed=7).invoke(..., seed=3): langchain-mistralai sends "
+        "`random_seed: 7` and `seed: 3`, the second a field Mistral's API refuses (422); "
+        "chatplex sends the call's seed as `random_seed: 3`, as a call's setting replaces "
+        "the model's",
+        lambda theirs: _seeds_sent(theirs) == {"random_seed": 7, "seed": 3},
+    ),
     ("n_beside_streaming", "openai"): Difference(
         "raises",
         "langchain-openai refuses ChatOpenAI(n=2, streaming=True) at construction "
@@ -344,27 +370,11 @@ GENERATED_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 GENERATED_SETTINGS_GAPS: dict[tuple[str, str], str] = {
-    ("call_seed", "anthropic"): (
-        "invoke(..., seed=3): both raise TypeError before sending; langchain-anthropic's "
-        "words are the anthropic SDK's (\"Messages.create() got an unexpected keyword "
-        "argument 'seed'\"), chatplex's its own (\"ChatAnthropic got an unexpected keyword "
-        "argument 'seed' (did you mean 'speed'?); it is neither a setting...\")"
-    ),
-    ("call_seed", "mistralai"): (
-        "invoke(..., seed=3): langchain-mistralai sends the keyword as given (`seed: 3`); "
-        "chatplex renames it to Mistral's `random_seed: 3` (the preset's `renames`)"
-    ),
-    ("call_seed_over_random_seed", "mistralai"): (
-        "ChatMistralAI(random_seed=7).invoke(..., seed=3): langchain-mistralai sends "
-        "`random_seed: 7` and `seed: 3`; chatplex sends `random_seed: 7` only (the call's "
-        "seed, renamed, loses to the constructor's body field)"
-    ),
-    ("stop_twice_beside_refused_keyword", "ollama"): (
-        "ChatOllama(stop=[...]).invoke(..., stop=[...], max_tokens=42): langchain-ollama "
-        "checks the two stops first (ValueError '`stop` found in both the input and "
-        "default params.'); chatplex refuses the keyword first (TypeError "
-        "\"Client.chat() got an unexpected keyword argument 'max_tokens'\"): its stop "
-        "check is the engine's, after the drop-in's keyword refusal"
+    ("call_seed_async", "anthropic"): (
+        "ainvoke(..., seed=3): both raise TypeError before sending; langchain-anthropic's "
+        "words name the async client's method (\"AsyncMessages.create() got an unexpected "
+        "keyword argument 'seed'\"), chatplex's the sync one's (\"Messages.create() ...\"): "
+        "its refusal is made as the call binds its keywords, not knowing the call is async"
     ),
 }
 
@@ -423,14 +433,12 @@ def _given(case: Case) -> set[str]:
     return {*case.call, *(case.bind or {})}
 
 
-def _stop_twice_beside_refused_keyword(case: Case, wire: str) -> bool:
-    # langchain-ollama's client takes no call keyword but `stop`: any other is refused.
-    given = _given(case)
-    return wire == "ollama" and "stop" in case.settings and "stop" in given and len(given) > 1
-
-
 def _call_seed(case: Case, wire: str) -> bool:
-    return wire in ("anthropic", "mistralai") and "seed" in _given(case)
+    return wire == "mistralai" and "seed" in _given(case)
+
+
+def _call_seed_async(case: Case, wire: str) -> bool:
+    return wire == "anthropic" and case.how == "ainvoke" and "seed" in _given(case)
 
 
 #: Name -> a shape kept out of the generated cases, by the named cell holding it.
@@ -442,7 +450,7 @@ KEPT_SHAPES: dict[str, Kept] = {
     "gemini_model_kwargs": Kept("gemini_model_kwargs", _gemini_model_kwargs),
     "responses_refused_setting": Kept("responses_refused_setting", _responses_refused_setting),
     "call_seed": Kept("call_seed", _call_seed),
-    "stop_twice": Kept("stop_twice_beside_refused_keyword", _stop_twice_beside_refused_keyword),
+    "call_seed_async": Kept("call_seed_async", _call_seed_async),
 }
 
 

@@ -221,3 +221,23 @@ def test_an_effort_brings_adaptive_thinking_as_langchain_anthropic_does(case: st
     assert ours == theirs
     adaptive = {"type": "adaptive", "display": "summarized"}
     assert (theirs[0].get("thinking") == adaptive) == (case in ("class effort", "call effort"))
+
+
+@pytest.mark.parametrize("how", ["invoke", "stream"])
+def test_an_unknown_call_keyword_is_refused_in_langchain_anthropics_words(how: str) -> None:
+    # As langchain-anthropic's SDK refuses it, before any request (nothing listens there);
+    # chatplex's own model keeps its own words.
+    partner = pytest.importorskip("langchain_anthropic").ChatAnthropic
+    at = {"model": "claude-3-5-haiku-latest", "api_key": "k", "base_url": "http://127.0.0.1:9"}
+    outcomes = []
+    for model in (partner(**at, max_retries=0), chatplex.ChatAnthropic(**at)):
+        with pytest.raises(TypeError) as info:
+            if how == "invoke":
+                model.invoke("hi", seed=3)
+            else:
+                list(model.stream("hi", seed=3))
+        outcomes.append(str(info.value))
+    theirs, ours = outcomes
+    assert ours == theirs == "Messages.create() got an unexpected keyword argument 'seed'"
+    with pytest.raises(TypeError, match="ChatAnthropic got an unexpected keyword argument 'seed'"):
+        ChatAnthropic(**at).bind(seed=3)

@@ -451,6 +451,13 @@ def test_mistral_renames_seed_and_sends_the_required_tool_choice() -> None:
     assert "stream_options" not in body
 
 
+def test_body_field_is_the_profiles_name_for_a_keyword() -> None:
+    mistral = adapter_class("mistralai")(api_key="k")
+    assert mistral.body_field("seed") == "random_seed"
+    assert mistral.body_field("random_seed") == "random_seed"
+    assert adapter_class("groq")(api_key="k").body_field("seed") == "seed"
+
+
 def test_openrouter_sends_its_attribution_headers(monkeypatch: pytest.MonkeyPatch) -> None:
     cls = adapter_class("openrouter")
     adapter = cls(api_key="k", app_url="https://example.org", app_categories=["cli-agent"])

@@ -324,3 +324,12 @@ def test_the_same_reply_reads_the_same_as_langchain_ollama() -> None:
         assert dict(mine.usage_metadata or {}) == dict(ref.usage_metadata or {})
         for key in ("model_name", "model_provider", "done_reason", "eval_count"):
             assert mine.response_metadata[key] == ref.response_metadata[key], key
+
+
+def test_check_call_refuses_a_stop_given_to_the_model_and_the_call() -> None:
+    # langchain-ollama's check, which a drop-in's keyword refusal runs first too.
+    model = ChatOllama(model="m", base_url="http://127.0.0.1:9", stop=["END"])
+    with pytest.raises(ValueError, match="`stop` found in both the input and default params"):
+        model.check_call({"stop": ["HALT"]})
+    model.check_call({"stop": None, "max_tokens": 42})  # the call's own stop only
+    ChatOllama(model="m", base_url="http://127.0.0.1:9").check_call({"stop": ["HALT"]})
