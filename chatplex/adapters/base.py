@@ -389,6 +389,11 @@ class Adapter(ABC):
     #: does at the call. False: refused at `bind_tools` (ValueError, chatplex's own).
     keeps_choice_without_tools: bool = False
 
+    #: Whether a drop-in's `bind_tools([one tool], tool_choice=True)` forces that tool by
+    #: name, as its partner package binds it (langchain-groq, -fireworks, -sambanova);
+    #: False: True is a choice of any tool ("required"), as langchain-openai reads it.
+    true_choice_names_lone_tool: bool = False
+
     #: The UserWarning its partner package gives where it drops a `strict=` given to
     #: `bind_tools` (so to its structured output's tool too; langchain-aws's ChatBedrock:
     #: only its Converse API takes it); None: dropped silently.

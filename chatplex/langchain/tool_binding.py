@@ -109,6 +109,9 @@ def _bind_functions(
             normalise_tool_choice(tool_choice, specs)  # (one naming no bound tool fails here)
         kwargs["tool_choice"] = tool_choice  # bound as given, as langchain-openai binds it
     else:
+        names_lone = adapter is not None and adapter.true_choice_names_lone_tool
+        if tool_choice is True and len(specs) == 1 and names_lone:
+            tool_choice = specs[0].name  # the one tool, as its partner binds it
         kept = choice_kept_without_tools(model, adapter)
         choice = normalise_tool_choice(tool_choice, specs, kept_without_tools=kept)
         if choice is not None:

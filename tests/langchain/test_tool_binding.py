@@ -444,3 +444,27 @@ def test_chatbedrock_warns_as_langchain_aws_where_it_drops_strict() -> None:
     ours = warned(chatplex.ChatBedrock)
     assert ours == warned(partner)
     assert [len(w) for w in ours] == [2, 2, 0] and "Converse" in ours[0][0][1]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_true_choice_beside_one_tool_forces_it_where_the_partner_names_it(
+    sync: bool,
+) -> None:
+    # langchain-groq binds `tool_choice=True` beside one tool as that tool by name
+    # (`Adapter.true_choice_names_lone_tool`); langchain-openai reads True as "required".
+    from chatplex.langchain import ChatGroq
+    from chatplex.langchain import ChatOpenAI
+
+    def lookup(query: str) -> str:
+        """Look something up."""
+        return query
+
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        for cls in (ChatOpenAI, ChatGroq):
+            model = cls(model="m", base_url=server.openai_base_url, api_key="k", max_retries=0)
+            bound = model.bind_tools([lookup], tool_choice=True)
+            _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    openai, groq = (body["tool_choice"] for body in bodies)
+    assert openai == "required"
+    assert groq == {"type": "function", "function": {"name": "lookup"}}

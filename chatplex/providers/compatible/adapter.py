@@ -231,6 +231,11 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.keeps_choice_without_tools
 
     @property
+    def true_choice_names_lone_tool(self) -> bool:  # type: ignore[override]
+        """As its partner package binds `tool_choice=True` beside one tool: the profile's."""
+        return self.profile.true_choice_names_lone_tool
+
+    @property
     def lone_text_as_string(self) -> bool:  # type: ignore[override]
         """As its partner package sends content of one text block: the profile's."""
         return self.profile.lone_text_as_string

@@ -372,6 +372,9 @@ class Profile:
     #: `tools: []` (`Adapter.keeps_choice_without_tools`: langchain-groq's and
     #: -mistralai's `bind_tools([], tool_choice="any")`); off: refused at `bind_tools`.
     keeps_choice_without_tools: bool = False
+    #: Whether `bind_tools([one tool], tool_choice=True)` forces that tool by name
+    #: (`Adapter.true_choice_names_lone_tool`); off: a choice of any tool.
+    true_choice_names_lone_tool: bool = False
     #: Whether a message's content of exactly one text block goes as its text (every
     #: role: langchain-fireworks' `_sanitize_chat_completions_content`); off: the list.
     lone_text_as_string: bool = False

@@ -496,12 +496,6 @@ GENERATED_TOOL_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 GENERATED_TOOL_GAPS: dict[tuple[str, str], str] = {
-    ("tool_choice_true_one", "groq"): (
-        "langchain-groq sends bind_tools([one tool], tool_choice=True) as a choice of that "
-        "tool by name ({'type': 'function', 'function': {'name': 'multiply'}}); chatplex "
-        "sends 'required' (the fix reads a per-wire fact in the shared tool_choice "
-        "reading: an Adapter member, in a file being split this session)"
-    ),
     ("tool_extras_passed", "openai"): (
         "langchain-openai passes a LangChain tool's `extras` defer_loading (and `async`) "
         "beside the function in each declared tool; chatplex leaves them out"
@@ -532,8 +526,9 @@ def _stream_on_split_ids(case: Case, wire: str) -> bool:
 
 
 def _true_choice(case: Case, wire: str) -> bool:
-    rows = ("anthropic", "bedrock_converse", "groq", "mistralai")
-    return wire in rows and case.bind.get("tool_choice") is True
+    rows = ("anthropic", "bedrock_converse", "mistralai")
+    several_on_groq = wire == "groq" and len(case.tools) > 1
+    return (wire in rows or several_on_groq) and case.bind.get("tool_choice") is True
 
 
 def _openai_form_choice(case: Case, wire: str) -> bool:
