@@ -502,6 +502,12 @@ class Adapter(ABC):
         None: not one, read as a function (`adapters.tools`). Default: None."""
         return None
 
+    def binds_as_given(self, tool: Mapping[str, Any]) -> bool:
+        """Whether a tool dict is in the wire's own declaration form, which its partner
+        package's `bind_tools` binds as given: `strict=` not applied to it (langchain-
+        anthropic's a dict with name, description and input_schema). Default: False."""
+        return False
+
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None
     ) -> dict[str, Any] | None:

@@ -84,7 +84,10 @@ def _bind_functions(
         if builtin is not None and isinstance(tool, dict) and builtin(tool) is not None:
             formatted.append(tool)  # the wire's own tool, sent as given in its place
             continue
-        spec = convert_to_openai_tool(tool, strict=strict)
+        own_form = (
+            isinstance(tool, Mapping) and adapter is not None and adapter.binds_as_given(tool)
+        )
+        spec = convert_to_openai_tool(tool, strict=None if own_form else strict)
         spec = {**spec, **given_tool_fields(tool)}  # Anthropic's tool fields, kept beside
         control = given_cache_control(tool)
         if control is not None:

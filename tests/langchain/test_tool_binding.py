@@ -468,3 +468,36 @@ async def test_true_choice_beside_one_tool_forces_it_where_the_partner_names_it(
     openai, groq = (body["tool_choice"] for body in bodies)
     assert openai == "required"
     assert groq == {"type": "function", "function": {"name": "lookup"}}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_strict_leaves_a_tool_in_the_wires_own_form_as_given(sync: bool) -> None:
+    # langchain-anthropic binds a dict in Anthropic's form (name, description,
+    # input_schema) as given under `strict=True` (`Adapter.binds_as_given`); a function
+    # beside it is made strict.
+    import langchain_anthropic
+
+    from chatplex.langchain import ChatAnthropic
+
+    translate = {
+        "name": "translate",
+        "description": "Translate a text.",
+        "input_schema": {
+            "type": "object",
+            "properties": {"text": {"type": "string"}, "target": {"type": "string"}},
+            "required": ["text"],
+        },
+    }
+    partner = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="k")
+    theirs = partner.bind_tools([translate, get_weather], strict=True).kwargs
+    sent = partner._get_request_payload("hi", **theirs)["tools"]
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatAnthropic(
+            model="claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="k"
+        )
+        bound = model.bind_tools([translate, get_weather], strict=True)
+        _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert bodies[0]["tools"] == sent
+    assert bodies[0]["tools"][0] == translate
+    assert bodies[0]["tools"][1]["strict"] is True

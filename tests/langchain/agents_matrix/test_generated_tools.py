@@ -500,11 +500,6 @@ GENERATED_TOOL_GAPS: dict[tuple[str, str], str] = {
         "langchain-openai passes a LangChain tool's `extras` defer_loading (and `async`) "
         "beside the function in each declared tool; chatplex leaves them out"
     ),
-    ("anthropic_dict_strict", "anthropic"): (
-        "langchain-anthropic binds an Anthropic-form tool dict (name, description, "
-        "input_schema) as given, `strict=` not applied to it; chatplex marks it strict "
-        "(`strict: true`, `additionalProperties: false`), as it does a function's"
-    ),
 }
 
 
@@ -544,10 +539,6 @@ def _strict_on_mistral(case: Case, wire: str) -> bool:
     return wire == "mistralai" and "strict" in case.bind
 
 
-def _strict_anthropic_dict(case: Case, wire: str) -> bool:
-    return wire == "anthropic" and "strict" in case.bind and "translate" in case.tools
-
-
 #: Name -> a shape kept out of the generated cases, by the row holding it: this file's
 #: named cells, and the kept differences other files hold (their scenario named).
 KEPT_SHAPES: dict[str, Kept] = {
@@ -555,7 +546,6 @@ KEPT_SHAPES: dict[str, Kept] = {
     "openai_form_choice": Kept("tool_choice_openai_form", _openai_form_choice),
     "deferred_tool": Kept("tool_extras_passed", _deferred_tool),
     "strict_on_mistral": Kept("tool_strict_false", _strict_on_mistral),
-    "strict_anthropic_dict": Kept("anthropic_dict_strict", _strict_anthropic_dict),
     "required_as_a_name": Kept("tool_choices", _required_as_a_name),
     # langchain-mistralai gives each streamed tool-call piece a new random id
     "stream_on_split_ids": Kept("stream_events_tools", _stream_on_split_ids),
