@@ -389,6 +389,12 @@ class Adapter(ABC):
     #: does at the call. False: refused at `bind_tools` (ValueError, chatplex's own).
     keeps_choice_without_tools: bool = False
 
+    #: The keys of a LangChain tool's `extras` its partner's `bind_tools` copies beside
+    #: each declared function (langchain-openai's: `adapters.tools.BESIDE_FIELDS`),
+    #: read back as `ToolSpec.beside`; (): none, the tool fields its partner reads
+    #: (`given_tool_fields`) kept beside instead.
+    passed_tool_extras: tuple[str, ...] = ()
+
     #: Whether a drop-in's `bind_tools([one tool], tool_choice=True)` forces that tool by
     #: name, as its partner package binds it (langchain-groq, -fireworks, -sambanova);
     #: False: True is a choice of any tool ("required"), as langchain-openai reads it.

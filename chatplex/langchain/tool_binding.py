@@ -80,6 +80,7 @@ def _bind_functions(
         warn_strict_dropped(adapter, strict, stacklevel=5)  # (the line binding the tools)
         strict = None  # dropped, as its partner package drops it
     builtin = builtin_tool_reader(adapter)
+    passed = adapter.passed_tool_extras if adapter is not None else ()
     for tool in tools:
         if builtin is not None and isinstance(tool, dict) and builtin(tool) is not None:
             formatted.append(tool)  # the wire's own tool, sent as given in its place
@@ -88,7 +89,10 @@ def _bind_functions(
             isinstance(tool, Mapping) and adapter is not None and adapter.binds_as_given(tool)
         )
         spec = convert_to_openai_tool(tool, strict=None if own_form else strict)
-        spec = {**spec, **given_tool_fields(tool)}  # Anthropic's tool fields, kept beside
+        if passed:  # a LangChain tool's extras its partner copies beside the function
+            spec = {**spec, **_passed_extras(tool, passed)}
+        else:
+            spec = {**spec, **given_tool_fields(tool)}  # Anthropic's tool fields, kept beside
         control = given_cache_control(tool)
         if control is not None:
             # An Anthropic tool dict's (or a LangChain tool's `extras`) prompt-cache
@@ -131,6 +135,13 @@ def _bind_functions(
         # (a keyword its partner refuses stays bound as given: refused when called)
         kwargs.update(_parallel_calls(model.chatplex_model, kwargs))
     return _bound(model, formatted, kwargs)
+
+
+def _passed_extras(tool: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The `keys` of a LangChain tool's `extras` (a dict's none), as langchain-openai's
+    `bind_tools` copies them."""
+    extras = None if isinstance(tool, Mapping) else getattr(tool, "extras", None)
+    return {k: extras[k] for k in keys if k in extras} if isinstance(extras, dict) else {}
 
 
 def _bound_format(given: Any, strict: bool | None) -> Any:

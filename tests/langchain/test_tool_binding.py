@@ -501,3 +501,35 @@ async def test_strict_leaves_a_tool_in_the_wires_own_form_as_given(sync: bool) -
     assert bodies[0]["tools"] == sent
     assert bodies[0]["tools"][0] == translate
     assert bodies[0]["tools"][1]["strict"] is True
+
+
+@pytest.mark.parametrize("responses", [False, True])
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_tools_extras_go_beside_it_as_langchain_openai_copies_them(
+    sync: bool, responses: bool
+) -> None:
+    # langchain-openai copies a LangChain tool's `extras` defer_loading and async beside
+    # the function (`Adapter.passed_tool_extras`), not its other extras (Anthropic's
+    # input_examples): bound and sent as it binds and sends them.
+    import langchain_openai
+    from langchain_core.tools import tool
+
+    from chatplex.langchain import ChatOpenAI
+
+    @tool(extras={"defer_loading": True, "async": True, "input_examples": [{"q": "x"}]})
+    def lookup(q: str) -> str:
+        """Look something up."""
+        return q
+
+    given = {"model": "gpt-4o", "api_key": "k", "use_responses_api": responses}
+    partner = langchain_openai.ChatOpenAI(**given)
+    theirs = partner.bind_tools([lookup]).kwargs
+    sent = partner._get_request_payload("hi", **theirs)["tools"]
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatOpenAI(**given, base_url=server.openai_base_url, max_retries=0)
+        bound = model.bind_tools([lookup])
+        assert bound.kwargs == theirs
+        _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert bodies[0]["tools"] == sent
+    assert sent[0]["defer_loading"] is True and sent[0]["async"] is True

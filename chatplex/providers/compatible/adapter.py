@@ -231,6 +231,11 @@ class CompatibleAdapter(OpenAIAdapter):
         return self.profile.keeps_choice_without_tools
 
     @property
+    def passed_tool_extras(self) -> tuple[str, ...]:  # type: ignore[override]
+        """As its partner package copies a tool's `extras` beside it: the profile's."""
+        return self.profile.passed_tool_extras
+
+    @property
     def true_choice_names_lone_tool(self) -> bool:  # type: ignore[override]
         """As its partner package binds `tool_choice=True` beside one tool: the profile's."""
         return self.profile.true_choice_names_lone_tool

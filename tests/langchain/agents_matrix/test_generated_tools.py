@@ -495,12 +495,7 @@ GENERATED_TOOL_DIFFERENCES: dict[tuple[str, str], Difference] = {
     },
 }
 
-GENERATED_TOOL_GAPS: dict[tuple[str, str], str] = {
-    ("tool_extras_passed", "openai"): (
-        "langchain-openai passes a LangChain tool's `extras` defer_loading (and `async`) "
-        "beside the function in each declared tool; chatplex leaves them out"
-    ),
-}
+GENERATED_TOOL_GAPS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -531,10 +526,6 @@ def _openai_form_choice(case: Case, wire: str) -> bool:
     return wire in rows and isinstance(case.bind.get("tool_choice"), dict)
 
 
-def _deferred_tool(case: Case, wire: str) -> bool:
-    return wire == "openai" and "read_manual" in case.tools
-
-
 def _strict_on_mistral(case: Case, wire: str) -> bool:
     return wire == "mistralai" and "strict" in case.bind
 
@@ -544,7 +535,6 @@ def _strict_on_mistral(case: Case, wire: str) -> bool:
 KEPT_SHAPES: dict[str, Kept] = {
     "true_choice": Kept("tool_choice_true_one", _true_choice),
     "openai_form_choice": Kept("tool_choice_openai_form", _openai_form_choice),
-    "deferred_tool": Kept("tool_extras_passed", _deferred_tool),
     "strict_on_mistral": Kept("tool_strict_false", _strict_on_mistral),
     "required_as_a_name": Kept("tool_choices", _required_as_a_name),
     # langchain-mistralai gives each streamed tool-call piece a new random id
