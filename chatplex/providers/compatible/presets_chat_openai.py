@@ -6,7 +6,6 @@ Pure data, read by `spec.py` (its import-linter contract holds for what this imp
 
 from __future__ import annotations
 
-from ...adapters.tools import BESIDE_FIELDS
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
@@ -41,7 +40,7 @@ DEEPSEEK = Preset(
         style=ReplyStyle("deepseek", usage_order=OPENAI_USAGE_ORDER),
         error_body_inner=True,
         sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
-        passed_tool_extras=BESIDE_FIELDS,  # as langchain-openai's bind_tools
+        passes_tool_extras=True,  # as langchain-openai's bind_tools
         # langchain-deepseek's payload: an assistant's text one string, a tool
         # result's list its JSON text
         turns=TurnStyle(joined_text=True, tool_list_json=True),
@@ -94,7 +93,7 @@ XAI = Preset(
         error_body_inner=True,
         assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
         sdk_helper=True,
-        passed_tool_extras=BESIDE_FIELDS,  # as langchain-openai's bind_tools
+        passes_tool_extras=True,  # as langchain-openai's bind_tools
         helper_provider="xai",  # on every helper piece (its chunk conversion's)
         # ChatXAI's with_structured_output sets strict=None for function calling.
         strict_dropped=frozenset({"function_calling"}),
@@ -197,7 +196,7 @@ TOGETHER = Preset(
         error_body_inner=True,
         assistant_text_blocks=True,
         sdk_helper=True,  # ChatTogether is a BaseChatOpenAI
-        passed_tool_extras=BESIDE_FIELDS,  # as langchain-openai's bind_tools
+        passes_tool_extras=True,  # as langchain-openai's bind_tools
     ),
     langchain_class="ChatTogether",
     aliases=key_and_base("together"),
@@ -240,7 +239,7 @@ NEBIUS = Preset(
         empty_tool_list_sent=True,  # langchain-nebius' bind_tools([]): `tools: []`
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         sdk_helper=True,  # ChatNebius is a BaseChatOpenAI
-        passed_tool_extras=BESIDE_FIELDS,  # as langchain-openai's bind_tools
+        passes_tool_extras=True,  # as langchain-openai's bind_tools
     ),
     langchain_class="ChatNebius",
     aliases=key_and_base("nebius"),
