@@ -533,3 +533,37 @@ async def test_a_tools_extras_go_beside_it_as_langchain_openai_copies_them(
         _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
     assert bodies[0]["tools"] == sent
     assert sent[0]["defer_loading"] is True and sent[0]["async"] is True
+
+
+@pytest.mark.parametrize("name", ["ChatXAI", "ChatGroq"])
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_tools_extras_go_beside_it_where_the_partner_copies_them(
+    sync: bool, name: str
+) -> None:
+    # langchain-xai's ChatXAI binds tools as langchain-openai (its extras beside each
+    # function); langchain-groq's bind_tools copies none.
+    import importlib
+
+    from langchain_core.tools import tool
+
+    import chatplex.langchain
+
+    @tool(extras={"defer_loading": True, "async": True})
+    def lookup(q: str) -> str:
+        """Look something up."""
+        return q
+
+    package = {"ChatXAI": "langchain_xai", "ChatGroq": "langchain_groq"}[name]
+    partner = getattr(importlib.import_module(package), name)(model="m", api_key="k")
+    theirs = partner.bind_tools([lookup]).kwargs
+    # (langchain-groq sends its bound tools as bound: it has no `_get_request_payload`)
+    payload = getattr(partner, "_get_request_payload", None)
+    sent = payload("hi", **theirs)["tools"] if payload else theirs["tools"]
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        cls = getattr(chatplex.langchain, name)
+        model = cls(model="m", base_url=server.openai_base_url, api_key="k", max_retries=0)
+        bound = model.bind_tools([lookup])
+        _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert bodies[0]["tools"] == sent
+    assert ("defer_loading" in sent[0]) is (name == "ChatXAI")
