@@ -389,6 +389,17 @@ class Adapter(ABC):
     #: does at the call. False: refused at `bind_tools` (ValueError, chatplex's own).
     keeps_choice_without_tools: bool = False
 
+    #: The keys of a LangChain tool's `extras` its partner's `bind_tools` copies beside
+    #: each declared function (langchain-openai's: `adapters.tools.BESIDE_FIELDS`),
+    #: read back as `ToolSpec.beside`; (): none, the tool fields its partner reads
+    #: (`given_tool_fields`) kept beside instead.
+    passed_tool_extras: tuple[str, ...] = ()
+
+    #: Whether a drop-in's `bind_tools([one tool], tool_choice=True)` forces that tool by
+    #: name, as its partner package binds it (langchain-groq, -fireworks, -sambanova);
+    #: False: True is a choice of any tool ("required"), as langchain-openai reads it.
+    true_choice_names_lone_tool: bool = False
+
     #: The UserWarning its partner package gives where it drops a `strict=` given to
     #: `bind_tools` (so to its structured output's tool too; langchain-aws's ChatBedrock:
     #: only its Converse API takes it); None: dropped silently.
@@ -502,6 +513,12 @@ class Adapter(ABC):
         `{"type": "web_search_20250305", ...}`, Gemini's `{"google_search": {}}`);
         None: not one, read as a function (`adapters.tools`). Default: None."""
         return None
+
+    def binds_as_given(self, tool: Mapping[str, Any]) -> bool:
+        """Whether a tool dict is in the wire's own declaration form, which its partner
+        package's `bind_tools` binds as given: `strict=` not applied to it (langchain-
+        anthropic's a dict with name, description and input_schema). Default: False."""
+        return False
 
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None

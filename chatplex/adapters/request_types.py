@@ -36,6 +36,11 @@ class ToolSpec:
     cache_control: Mapping[str, Any] | None = field(default=None, repr=False)
     builtin: Mapping[str, Any] | None = field(default=None, repr=False)
     fields: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    #: Keys given beside an OpenAI-form declaration (`{"type": "function", "function":
+    #: ..., "defer_loading": True}`: `tools.BESIDE_FIELDS`), as langchain-openai copies
+    #: them from a LangChain tool's `extras` (`Adapter.passed_tool_extras`); sent beside
+    #: the function by the wires that take them.
+    beside: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ from .typeddicts import typeddict_generator
 from .typeddicts import typeddict_model
 
 __all__ = [
+    "BESIDE_FIELDS",
     "TOOL_FIELDS",
     "builtin_spec",
     "given_cache_control",
@@ -86,6 +87,7 @@ def to_tool_spec(tool: object) -> ToolSpec:
             return tool
         spec = _make(tool.name, tool.description, tool.parameters)
         spec = _with_flags(spec, tool.strict, tool.cache_control, tool.fields)
+        spec = replace(spec, beside=dict(tool.beside)) if tool.beside else spec
         return tool if spec == tool else spec
     if isinstance(tool, Mapping):
         return _from_mapping(tool)
@@ -207,9 +209,11 @@ def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
         if not isinstance(function, Mapping):
             raise TypeError('an OpenAI tool dict {"type": "function"} needs a "function" dict')
         spec = _make(function.get("name"), function.get("description"), function.get("parameters"))
-        return _with_flags(
+        spec = _with_flags(
             spec, function.get("strict"), tool.get("cache_control"), given_tool_fields(tool)
         )
+        beside = {name: tool[name] for name in BESIDE_FIELDS if name in tool}
+        return replace(spec, beside=beside) if beside else spec
     if "input_schema" in tool:
         if kind not in (None, "custom"):
             raise TypeError(f"Anthropic server tool type {kind!r} is not a client tool definition")
@@ -268,6 +272,11 @@ def _from_tool_object(tool: Any) -> ToolSpec:
 #: `cache_control`: a LangChain tool's `extras` of these names (its
 #: `_ANTHROPIC_EXTRA_FIELDS`), or an Anthropic tool dict's own.
 TOOL_FIELDS = ("allowed_callers", "defer_loading", "eager_input_streaming", "input_examples")
+
+
+#: The keys an OpenAI-form tool dict carries beside its `function` that a `ToolSpec`
+#: keeps (`ToolSpec.beside`): langchain-openai's `_TOOL_EXTRAS_PASSTHROUGH`.
+BESIDE_FIELDS = ("defer_loading", "async")
 
 
 def given_tool_fields(tool: object) -> dict[str, Any]:

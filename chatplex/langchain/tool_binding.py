@@ -80,12 +80,19 @@ def _bind_functions(
         warn_strict_dropped(adapter, strict, stacklevel=5)  # (the line binding the tools)
         strict = None  # dropped, as its partner package drops it
     builtin = builtin_tool_reader(adapter)
+    passed = adapter.passed_tool_extras if adapter is not None else ()
     for tool in tools:
         if builtin is not None and isinstance(tool, dict) and builtin(tool) is not None:
             formatted.append(tool)  # the wire's own tool, sent as given in its place
             continue
-        spec = convert_to_openai_tool(tool, strict=strict)
-        spec = {**spec, **given_tool_fields(tool)}  # Anthropic's tool fields, kept beside
+        own_form = (
+            isinstance(tool, Mapping) and adapter is not None and adapter.binds_as_given(tool)
+        )
+        spec = convert_to_openai_tool(tool, strict=None if own_form else strict)
+        if passed:  # a LangChain tool's extras its partner copies beside the function
+            spec = {**spec, **_passed_extras(tool, passed)}
+        else:
+            spec = {**spec, **given_tool_fields(tool)}  # Anthropic's tool fields, kept beside
         control = given_cache_control(tool)
         if control is not None:
             # An Anthropic tool dict's (or a LangChain tool's `extras`) prompt-cache
@@ -109,6 +116,9 @@ def _bind_functions(
             normalise_tool_choice(tool_choice, specs)  # (one naming no bound tool fails here)
         kwargs["tool_choice"] = tool_choice  # bound as given, as langchain-openai binds it
     else:
+        names_lone = adapter is not None and adapter.true_choice_names_lone_tool
+        if tool_choice is True and len(specs) == 1 and names_lone:
+            tool_choice = specs[0].name  # the one tool, as its partner binds it
         kept = choice_kept_without_tools(model, adapter)
         choice = normalise_tool_choice(tool_choice, specs, kept_without_tools=kept)
         if choice is not None:
@@ -125,6 +135,13 @@ def _bind_functions(
         # (a keyword its partner refuses stays bound as given: refused when called)
         kwargs.update(_parallel_calls(model.chatplex_model, kwargs))
     return _bound(model, formatted, kwargs)
+
+
+def _passed_extras(tool: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The `keys` of a LangChain tool's `extras` (a dict's none), as langchain-openai's
+    `bind_tools` copies them."""
+    extras = None if isinstance(tool, Mapping) else getattr(tool, "extras", None)
+    return {k: extras[k] for k in keys if k in extras} if isinstance(extras, dict) else {}
 
 
 def _bound_format(given: Any, strict: bool | None) -> Any:

@@ -804,3 +804,19 @@ def test_a_tools_own_fields_are_read_from_a_dict_or_a_langchain_tools_extras() -
     spec = to_tool_spec(openai_form)
     assert spec.fields == {"defer_loading": True}
     assert to_tool_spec(spec) is spec
+
+
+def test_an_openai_form_dict_keeps_the_keys_given_beside_its_function() -> None:
+    # langchain-openai's bind_tools copies a tool's `extras` defer_loading and async
+    # beside the function: read back as `ToolSpec.beside`, other keys not kept.
+    given = {
+        "type": "function",
+        "function": {"name": "f", "description": "", "parameters": {"type": "object"}},
+        "defer_loading": True,
+        "async": False,
+        "owner": "ops",
+    }
+    spec = to_tool_spec(given)
+    assert spec.beside == {"defer_loading": True, "async": False}
+    assert to_tool_spec(spec) is spec  # a ToolSpec keeps its own
+    assert to_tool_spec({**given, "defer_loading": None}).beside["defer_loading"] is None

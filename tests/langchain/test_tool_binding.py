@@ -444,3 +444,126 @@ def test_chatbedrock_warns_as_langchain_aws_where_it_drops_strict() -> None:
     ours = warned(chatplex.ChatBedrock)
     assert ours == warned(partner)
     assert [len(w) for w in ours] == [2, 2, 0] and "Converse" in ours[0][0][1]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_true_choice_beside_one_tool_forces_it_where_the_partner_names_it(
+    sync: bool,
+) -> None:
+    # langchain-groq binds `tool_choice=True` beside one tool as that tool by name
+    # (`Adapter.true_choice_names_lone_tool`); langchain-openai reads True as "required".
+    from chatplex.langchain import ChatGroq
+    from chatplex.langchain import ChatOpenAI
+
+    def lookup(query: str) -> str:
+        """Look something up."""
+        return query
+
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        for cls in (ChatOpenAI, ChatGroq):
+            model = cls(model="m", base_url=server.openai_base_url, api_key="k", max_retries=0)
+            bound = model.bind_tools([lookup], tool_choice=True)
+            _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    openai, groq = (body["tool_choice"] for body in bodies)
+    assert openai == "required"
+    assert groq == {"type": "function", "function": {"name": "lookup"}}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_strict_leaves_a_tool_in_the_wires_own_form_as_given(sync: bool) -> None:
+    # langchain-anthropic binds a dict in Anthropic's form (name, description,
+    # input_schema) as given under `strict=True` (`Adapter.binds_as_given`); a function
+    # beside it is made strict.
+    import langchain_anthropic
+
+    from chatplex.langchain import ChatAnthropic
+
+    translate = {
+        "name": "translate",
+        "description": "Translate a text.",
+        "input_schema": {
+            "type": "object",
+            "properties": {"text": {"type": "string"}, "target": {"type": "string"}},
+            "required": ["text"],
+        },
+    }
+    partner = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="k")
+    theirs = partner.bind_tools([translate, get_weather], strict=True).kwargs
+    sent = partner._get_request_payload("hi", **theirs)["tools"]
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatAnthropic(
+            model="claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="k"
+        )
+        bound = model.bind_tools([translate, get_weather], strict=True)
+        _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert bodies[0]["tools"] == sent
+    assert bodies[0]["tools"][0] == translate
+    assert bodies[0]["tools"][1]["strict"] is True
+
+
+@pytest.mark.parametrize("responses", [False, True])
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_tools_extras_go_beside_it_as_langchain_openai_copies_them(
+    sync: bool, responses: bool
+) -> None:
+    # langchain-openai copies a LangChain tool's `extras` defer_loading and async beside
+    # the function (`Adapter.passed_tool_extras`), not its other extras (Anthropic's
+    # input_examples): bound and sent as it binds and sends them.
+    import langchain_openai
+    from langchain_core.tools import tool
+
+    from chatplex.langchain import ChatOpenAI
+
+    @tool(extras={"defer_loading": True, "async": True, "input_examples": [{"q": "x"}]})
+    def lookup(q: str) -> str:
+        """Look something up."""
+        return q
+
+    given = {"model": "gpt-4o", "api_key": "k", "use_responses_api": responses}
+    partner = langchain_openai.ChatOpenAI(**given)
+    theirs = partner.bind_tools([lookup]).kwargs
+    sent = partner._get_request_payload("hi", **theirs)["tools"]
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        model = ChatOpenAI(**given, base_url=server.openai_base_url, max_retries=0)
+        bound = model.bind_tools([lookup])
+        assert bound.kwargs == theirs
+        _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert bodies[0]["tools"] == sent
+    assert sent[0]["defer_loading"] is True and sent[0]["async"] is True
+
+
+@pytest.mark.parametrize("name", ["ChatXAI", "ChatGroq"])
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_tools_extras_go_beside_it_where_the_partner_copies_them(
+    sync: bool, name: str
+) -> None:
+    # langchain-xai's ChatXAI binds tools as langchain-openai (its extras beside each
+    # function); langchain-groq's bind_tools copies none.
+    import importlib
+
+    from langchain_core.tools import tool
+
+    import chatplex.langchain
+
+    @tool(extras={"defer_loading": True, "async": True})
+    def lookup(q: str) -> str:
+        """Look something up."""
+        return q
+
+    package = {"ChatXAI": "langchain_xai", "ChatGroq": "langchain_groq"}[name]
+    partner = getattr(importlib.import_module(package), name)(model="m", api_key="k")
+    theirs = partner.bind_tools([lookup]).kwargs
+    # (langchain-groq sends its bound tools as bound: it has no `_get_request_payload`)
+    payload = getattr(partner, "_get_request_payload", None)
+    sent = payload("hi", **theirs)["tools"] if payload else theirs["tools"]
+    bodies: list[dict[str, Any]] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        cls = getattr(chatplex.langchain, name)
+        model = cls(model="m", base_url=server.openai_base_url, api_key="k", max_retries=0)
+        bound = model.bind_tools([lookup])
+        _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert bodies[0]["tools"] == sent
+    assert ("defer_loading" in sent[0]) is (name == "ChatXAI")

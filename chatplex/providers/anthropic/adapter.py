@@ -252,6 +252,11 @@ class AnthropicAdapter(Adapter):
         as given (`request.builtin_tool`)."""
         return builtin_tool(tool)
 
+    def binds_as_given(self, tool: Mapping[str, Any]) -> bool:
+        """A tool dict in Anthropic's form, as langchain-anthropic's
+        `convert_to_anthropic_tool` reads one: `strict=` not applied to it."""
+        return all(key in tool for key in ("name", "description", "input_schema"))
+
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
         """`disable_parallel_tool_use` inside the `tool_choice` object, as
         langchain-anthropic sends it (`{"type": "auto"}` when no choice was bound)."""

@@ -51,6 +51,7 @@ from ...adapters.keys import holds_environment_key
 from ...adapters.keys import withheld_key_note
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
 from ...messages import AIMessage
@@ -229,6 +230,16 @@ class CompatibleAdapter(OpenAIAdapter):
     def keeps_choice_without_tools(self) -> bool:  # type: ignore[override]
         """As its partner package binds a choice with no tool: the profile's."""
         return self.profile.keeps_choice_without_tools
+
+    @property
+    def passed_tool_extras(self) -> tuple[str, ...]:  # type: ignore[override]
+        """As its partner package copies a tool's `extras` beside it: the profile's."""
+        return BESIDE_FIELDS if self.profile.passes_tool_extras else ()
+
+    @property
+    def true_choice_names_lone_tool(self) -> bool:  # type: ignore[override]
+        """As its partner package binds `tool_choice=True` beside one tool: the profile's."""
+        return self.profile.true_choice_names_lone_tool
 
     @property
     def lone_text_as_string(self) -> bool:  # type: ignore[override]

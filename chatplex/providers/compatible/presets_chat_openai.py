@@ -45,6 +45,7 @@ DEEPSEEK = Preset(
         ),
         error_body_inner=True,
         sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
+        passes_tool_extras=True,  # as langchain-openai's bind_tools
         # langchain-deepseek's payload: an assistant's text one string, a tool
         # result's list its JSON text
         turns=TurnStyle(joined_text=True, tool_list_json=True),
@@ -97,6 +98,7 @@ XAI = Preset(
         error_body_inner=True,
         assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
         sdk_helper=True,
+        passes_tool_extras=True,  # as langchain-openai's bind_tools
         helper_provider="xai",  # on every helper piece (its chunk conversion's)
         # ChatXAI's with_structured_output sets strict=None for function calling.
         strict_dropped=frozenset({"function_calling"}),
@@ -199,6 +201,7 @@ TOGETHER = Preset(
         error_body_inner=True,
         assistant_text_blocks=True,
         sdk_helper=True,  # ChatTogether is a BaseChatOpenAI
+        passes_tool_extras=True,  # as langchain-openai's bind_tools
     ),
     langchain_class="ChatTogether",
     aliases=key_and_base("together"),
@@ -241,6 +244,7 @@ NEBIUS = Preset(
         empty_tool_list_sent=True,  # langchain-nebius' bind_tools([]): `tools: []`
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         sdk_helper=True,  # ChatNebius is a BaseChatOpenAI
+        passes_tool_extras=True,  # as langchain-openai's bind_tools
     ),
     langchain_class="ChatNebius",
     aliases=key_and_base("nebius"),

@@ -91,6 +91,7 @@ GROQ = Preset(
         rebuilt_text_roles=frozenset(),  # a reply's `id`, `annotations` too
         assistant_text_blocks=True,  # its assistant turn: `text_blocks or ""`
         empty_tool_list_sent=True,  # langchain-groq's bind_tools([]): `tools: []`
+        true_choice_names_lone_tool=True,  # langchain-groq's tool_choice=True: that tool
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-groq: every system message as "system"
         sdk_path="/openai/v1",
@@ -367,6 +368,7 @@ FIREWORKS = Preset(
         # langchain-fireworks': langchain-openai's and `reasoning`.
         dropped_input_blocks=LANGCHAIN_OPENAI_DROPPED | {"reasoning"},
         empty_tool_list_sent=True,  # langchain-fireworks' bind_tools([]): `tools: []`
+        true_choice_names_lone_tool=True,  # langchain-fireworks' tool_choice=True: that tool
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-fireworks: every system message as "system"
         # langchain-fireworks' variable, then its SDK's.
@@ -661,6 +663,7 @@ SAMBANOVA = Preset(
         text_extras_roles=frozenset({"user", "system", "tool"}),
         rebuilt_text_roles=frozenset(),  # its tool result's blocks as given
         empty_tool_list_sent=True,  # langchain-sambanova's bind_tools([]): `tools: []`
+        true_choice_names_lone_tool=True,  # langchain-sambanova's tool_choice=True: that tool
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-sambanova: every system message as "system"
         # langchain-sambanova sends stream_options only when its field is set.

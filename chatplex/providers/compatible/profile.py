@@ -375,6 +375,13 @@ class Profile:
     #: `tools: []` (`Adapter.keeps_choice_without_tools`: langchain-groq's and
     #: -mistralai's `bind_tools([], tool_choice="any")`); off: refused at `bind_tools`.
     keeps_choice_without_tools: bool = False
+    #: Whether `bind_tools([one tool], tool_choice=True)` forces that tool by name
+    #: (`Adapter.true_choice_names_lone_tool`); off: a choice of any tool.
+    true_choice_names_lone_tool: bool = False
+    #: Whether a LangChain tool's `extras` defer_loading and async go beside each
+    #: function (`Adapter.passed_tool_extras`: its partner is a BaseChatOpenAI binding
+    #: tools as langchain-openai does); off: none.
+    passes_tool_extras: bool = False
     #: Whether a message's content of exactly one text block goes as its text (every
     #: role: langchain-fireworks' `_sanitize_chat_completions_content`); off: the list.
     lone_text_as_string: bool = False

@@ -59,6 +59,7 @@ from ...adapters.keys import as_secret
 from ...adapters.keys import secret_header_names
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
@@ -174,6 +175,8 @@ class OpenAIAdapter(Adapter):
     binds_response_format = True
     #: OpenAI's built-in tools (web_search, file_search...) are the Responses API's.
     builtin_tools = "elsewhere"
+    #: A LangChain tool's `extras` defer_loading and async, beside each function.
+    passed_tool_extras = BESIDE_FIELDS
 
     @property
     def dropped_input_blocks(self) -> frozenset[str]:
@@ -330,7 +333,7 @@ class OpenAIAdapter(Adapter):
             body["stop"] = list(settings.stop)
         listed = settings.tool_list_bound and self.empty_tool_list_sent
         if settings.tools or listed:
-            body["tools"] = [wire_tool(t) for t in settings.tools]
+            body["tools"] = [wire_tool(t, self.passed_tool_extras) for t in settings.tools]
         # (a choice goes beside `tools: []` where its partner sends it so)
         beside = listed and self.keeps_choice_without_tools
         choice = wire_tool_choice(settings.tool_choice, settings.tools, listed=beside)

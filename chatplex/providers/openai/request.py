@@ -229,7 +229,9 @@ def _wire_call(call_id: str | None, name: str, arguments: str) -> dict[str, Any]
     return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
 
 
-def wire_tool(tool: ToolSpec) -> dict[str, Any]:
+def wire_tool(tool: ToolSpec, beside: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A function tool in the Chat Completions shape, with the `beside` keys of its
+    `ToolSpec.beside` next to the function (`Adapter.passed_tool_extras`)."""
     function: dict[str, Any] = {
         "name": tool.name,
         "description": tool.description,
@@ -237,7 +239,8 @@ def wire_tool(tool: ToolSpec) -> dict[str, Any]:
     }
     if tool.strict is not None:  # as LangChain: sent only when set, True or False
         function["strict"] = tool.strict
-    return {"type": "function", "function": function}
+    given = {key: tool.beside[key] for key in beside if key in tool.beside}
+    return {"type": "function", "function": function, **given}
 
 
 #: The tool choices OpenAI's wires take as words (`standard_tool_choice`'s results).

@@ -51,6 +51,7 @@ from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.tools import is_typed_tool
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
@@ -134,6 +135,8 @@ class OpenAIResponsesAdapter(Adapter):
     #: A drop-in's `bind_tools([], tool_choice=...)` sends the choice alone (no tools),
     #: as langchain-openai's Responses path sends it (`wire_body(choice_alone=...)`).
     keeps_choice_without_tools = True
+    #: A LangChain tool's `extras` defer_loading and async, beside each function.
+    passed_tool_extras = BESIDE_FIELDS
     #: What its users catch: langchain-openai's classes and the openai SDK's; a failed
     #: response in a 200 body is langchain-openai's plain ValueError, one in a stream
     #: event also that ValueError: alone, in its words, where the SDK passed the event

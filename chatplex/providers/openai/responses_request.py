@@ -383,7 +383,7 @@ def wire_tool(tool: ToolSpec) -> dict[str, Any]:
     }
     if tool.strict is not None:
         out["strict"] = tool.strict
-    return out
+    return {**out, **tool.beside}  # flat beside it, as langchain-openai sends them
 
 
 def _builtin_tools(extra: Any) -> list[dict[str, Any]]:

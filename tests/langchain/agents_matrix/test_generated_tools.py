@@ -495,23 +495,7 @@ GENERATED_TOOL_DIFFERENCES: dict[tuple[str, str], Difference] = {
     },
 }
 
-GENERATED_TOOL_GAPS: dict[tuple[str, str], str] = {
-    ("tool_choice_true_one", "groq"): (
-        "langchain-groq sends bind_tools([one tool], tool_choice=True) as a choice of that "
-        "tool by name ({'type': 'function', 'function': {'name': 'multiply'}}); chatplex "
-        "sends 'required' (the fix reads a per-wire fact in the shared tool_choice "
-        "reading: an Adapter member, in a file being split this session)"
-    ),
-    ("tool_extras_passed", "openai"): (
-        "langchain-openai passes a LangChain tool's `extras` defer_loading (and `async`) "
-        "beside the function in each declared tool; chatplex leaves them out"
-    ),
-    ("anthropic_dict_strict", "anthropic"): (
-        "langchain-anthropic binds an Anthropic-form tool dict (name, description, "
-        "input_schema) as given, `strict=` not applied to it; chatplex marks it strict "
-        "(`strict: true`, `additionalProperties: false`), as it does a function's"
-    ),
-}
+GENERATED_TOOL_GAPS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -532,8 +516,9 @@ def _stream_on_split_ids(case: Case, wire: str) -> bool:
 
 
 def _true_choice(case: Case, wire: str) -> bool:
-    rows = ("anthropic", "bedrock_converse", "groq", "mistralai")
-    return wire in rows and case.bind.get("tool_choice") is True
+    rows = ("anthropic", "bedrock_converse", "mistralai")
+    several_on_groq = wire == "groq" and len(case.tools) > 1
+    return (wire in rows or several_on_groq) and case.bind.get("tool_choice") is True
 
 
 def _openai_form_choice(case: Case, wire: str) -> bool:
@@ -541,16 +526,8 @@ def _openai_form_choice(case: Case, wire: str) -> bool:
     return wire in rows and isinstance(case.bind.get("tool_choice"), dict)
 
 
-def _deferred_tool(case: Case, wire: str) -> bool:
-    return wire == "openai" and "read_manual" in case.tools
-
-
 def _strict_on_mistral(case: Case, wire: str) -> bool:
     return wire == "mistralai" and "strict" in case.bind
-
-
-def _strict_anthropic_dict(case: Case, wire: str) -> bool:
-    return wire == "anthropic" and "strict" in case.bind and "translate" in case.tools
 
 
 #: Name -> a shape kept out of the generated cases, by the row holding it: this file's
@@ -558,9 +535,7 @@ def _strict_anthropic_dict(case: Case, wire: str) -> bool:
 KEPT_SHAPES: dict[str, Kept] = {
     "true_choice": Kept("tool_choice_true_one", _true_choice),
     "openai_form_choice": Kept("tool_choice_openai_form", _openai_form_choice),
-    "deferred_tool": Kept("tool_extras_passed", _deferred_tool),
     "strict_on_mistral": Kept("tool_strict_false", _strict_on_mistral),
-    "strict_anthropic_dict": Kept("anthropic_dict_strict", _strict_anthropic_dict),
     "required_as_a_name": Kept("tool_choices", _required_as_a_name),
     # langchain-mistralai gives each streamed tool-call piece a new random id
     "stream_on_split_ids": Kept("stream_events_tools", _stream_on_split_ids),

@@ -385,3 +385,17 @@ def test_wire_tool_choice_goes_beside_an_empty_listed_tool_list(choice: str, sen
     # (`tools: []` sent, `Adapter.keeps_choice_without_tools`: as langchain-groq sends it)
     assert wire_tool_choice(choice, (), listed=True) == sent
     assert wire_tool_choice("auto", ()) is None  # no list: nothing to choose among
+
+
+def test_wire_tool_sends_only_the_beside_keys_its_adapter_names() -> None:
+    # `Adapter.passed_tool_extras`: langchain-openai's keys go beside the function; a
+    # wire whose partner copies none sends none.
+    from chatplex.providers.openai.request import wire_tool
+
+    spec = ToolSpec("f", "", {"type": "object"}, beside={"defer_loading": True, "async": True})
+    assert wire_tool(spec, ("defer_loading",)) == {
+        "type": "function",
+        "function": {"name": "f", "description": "", "parameters": {"type": "object"}},
+        "defer_loading": True,
+    }
+    assert "defer_loading" not in wire_tool(spec)

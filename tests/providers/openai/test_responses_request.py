@@ -485,3 +485,14 @@ def test_a_choice_with_a_bound_empty_tool_list_goes_alone_where_asked(
     else:
         with pytest.raises(ValueError, match="needs tools"):
             wire_body(hi, bound, stream=False)
+
+
+def test_wire_tool_sends_the_keys_given_beside_flat() -> None:
+    # langchain-openai's Responses payload flattens the function and keeps what its
+    # bind_tools copied beside it (a tool's `extras` defer_loading, async).
+    from chatplex.adapters.request_types import ToolSpec
+    from chatplex.providers.openai.responses_request import wire_tool
+
+    spec = ToolSpec("f", "", {"type": "object"}, beside={"defer_loading": True})
+    sent = wire_tool(spec)
+    assert sent["defer_loading"] is True and sent["name"] == "f" and "function" not in sent
