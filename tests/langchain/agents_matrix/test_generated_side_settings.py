@@ -106,6 +106,10 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "side_settings_ainvoke": _asked(settings={"temperature": 0.2}, how="ainvoke"),
     "side_settings_stream": _asked(settings={"temperature": 0.2}, how="stream"),
     "side_settings_stream_stop": _asked(call={"stop": ["HALT"]}, how="stream"),
+    "side_stream_refused_keyword": _asked(call={"top_p": 0.9}, how="stream"),
+    "side_completion_tokens_beside_call": _asked(
+        settings={"max_completion_tokens": 16}, call={"max_tokens": 42}, how="stream"
+    ),
 }
 
 #: Scenario -> the wires it runs on, where not every side wire.
@@ -128,6 +132,8 @@ ONLY: dict[str, tuple[str, ...]] = {
     "side_settings_ainvoke": ("vertex",),
     "side_settings_stream": ("vertex",),
     "side_settings_stream_stop": ("perplexity",),
+    "side_stream_refused_keyword": ("cohere",),
+    "side_completion_tokens_beside_call": ("responses",),
 }
 
 
@@ -282,6 +288,17 @@ GENERATED_SIDE_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {
+    ("side_completion_tokens_beside_call", "responses"): (
+        "ChatOpenAI(use_responses_api=True, max_completion_tokens=16).stream(..., "
+        "max_tokens=42): langchain-openai sends `max_output_tokens: 16` (the "
+        "constructor's); chatplex sends the call's 42"
+    ),
+    ("side_stream_refused_keyword", "cohere"): (
+        "ChatCohere().stream(..., top_p=0.9): both raise TypeError before sending; "
+        "langchain-cohere's words name the cohere SDK's stream method (\"V2Client."
+        "chat_stream() got an unexpected keyword argument 'top_p'\"), chatplex's "
+        "`chat()` (`Adapter.partner_refusal` is not told the call streams)"
+    ),
     ("side_reasoning_dict", "xai"): (
         "ChatXAI(reasoning={...}): langchain-openai switches to the Responses API and "
         "sends POST /responses (`input`, `reasoning`); chatplex refuses the keyword at "
@@ -328,8 +345,13 @@ def _vertex_async(case: Case, wire: str) -> bool:
     return _has(wire, "vertex") and case.how == "ainvoke"
 
 
+def _streams(case: Case) -> bool:
+    """The call streams: stream(), or a constructor's streaming=True under invoke."""
+    return case.how == "stream" or bool(case.settings.get("streaming"))
+
+
 def _vertex_stream(case: Case, wire: str) -> bool:
-    return _has(wire, "vertex") and case.how == "stream"
+    return _has(wire, "vertex") and _streams(case)
 
 
 def _vertex_call_max_tokens(case: Case, wire: str) -> bool:
@@ -346,7 +368,20 @@ def _reasoning_dict(case: Case, wire: str) -> bool:
 
 
 def _perplexity_stream_stop(case: Case, wire: str) -> bool:
-    return _has(wire, "perplexity") and case.how == "stream" and "stop" in _given(case)
+    return _has(wire, "perplexity") and _streams(case) and "stop" in _given(case)
+
+
+def _cohere_stream_refused_keyword(case: Case, wire: str) -> bool:
+    # langchain-cohere streams through the SDK's chat_stream().
+    return _has(wire, "cohere") and _streams(case) and "top_p" in _given(case)
+
+
+def _responses_tokens_beside_call(case: Case, wire: str) -> bool:
+    return (
+        _has(wire, "responses")
+        and "max_completion_tokens" in case.settings
+        and "max_tokens" in _given(case)
+    )
 
 
 def _has(wire: str, *wires: str) -> bool:
@@ -423,6 +458,12 @@ KEPT_SHAPES: dict[str, Kept] = {
     "vertex_async": Kept("side_settings_ainvoke", _vertex_async),
     "vertex_stream": Kept("side_settings_stream", _vertex_stream),
     "perplexity_stream_stop": Kept("side_settings_stream_stop", _perplexity_stream_stop),
+    "responses_tokens_beside_call": Kept(
+        "side_completion_tokens_beside_call", _responses_tokens_beside_call
+    ),
+    "cohere_stream_refused_keyword": Kept(
+        "side_stream_refused_keyword", _cohere_stream_refused_keyword
+    ),
 }
 
 
