@@ -170,7 +170,7 @@ class PresetChatModel(TiktokenCounted):
         headers = {**held_headers, **(taken.tail.settings.get("extra_headers") or {})}
         _report_asked(adapter, {**body, **api_params, **model_kwargs})
         n = given["n"]
-        if n is not None and (n != 1 or "n" in spec.body_defaults):
+        if n is not None and (n != 1 or spec.sends_n_of_one or "n" in spec.body_defaults):
             api_params["n"] = n
         named = {"top_p": given["top_p"], "n": n}  # defaults a named parameter given replaces
         for key, value in spec.body_defaults.items():

@@ -120,6 +120,10 @@ class DropIn:
     #: (a subclass: tiktoken, `tiktoken_model_name`; `providers/openai/tokens.py`);
     #: False: as LangChain's base class counts them.
     counts_with_tiktoken: bool = False
+    #: Whether its LangChain class sends a given `n=1` (langchain-openai's
+    #: `BaseChatOpenAI` leaves out only a None `n`); False: a 1 is the API's default,
+    #: left out.
+    sends_n_of_one: bool = False
 
 
 @dataclass(frozen=True)
@@ -343,6 +347,7 @@ def renamed_chat_openai(name: str, *, default_model: str, roots: bool) -> DropIn
         ),
         api_fields=BASE_CHAT_OPENAI,
         counts_with_tiktoken=True,  # a BaseChatOpenAI
+        sends_n_of_one=True,
         default_model=default_model,
         refused=CLIENTS,
         stream_usage=False,

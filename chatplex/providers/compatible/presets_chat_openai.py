@@ -76,6 +76,7 @@ DEEPSEEK = Preset(
         ),
         api_fields=BASE_CHAT_OPENAI,
         counts_with_tiktoken=True,  # a BaseChatOpenAI
+        sends_n_of_one=True,
         refused=CLIENTS,
         stream_usage=False,
         structured_methods={"json_schema": "function_calling"},
@@ -173,6 +174,7 @@ XAI = Preset(
         ),
         api_fields=BASE_CHAT_OPENAI,
         counts_with_tiktoken=True,  # a BaseChatOpenAI
+        sends_n_of_one=True,
         default_model="grok-4",
         refused=CLIENTS,
         ignored={
@@ -223,6 +225,7 @@ CEREBRAS = Preset(
     dropin=DropIn(
         api_fields=BASE_CHAT_OPENAI,
         counts_with_tiktoken=True,  # a BaseChatOpenAI
+        sends_n_of_one=True,
         refused={**CLIENTS, "cerebras_proxy": PROXY},
         package="langchain-cerebras",
         partner_class="langchain_cerebras.chat_models:ChatCerebras",

@@ -575,3 +575,24 @@ def test_fireworks_and_perplexity_send_their_partners_unset_fields_as_null(
             ours = bodies(ours_cls, **settings)
             assert ours == bodies(theirs_cls, **settings)
             assert all(b[field] == settings.get(field) for b in ours)  # type: ignore[index]
+
+
+def test_a_base_chat_openai_sends_a_given_n_of_one(respx_mock: Any) -> None:
+    # langchain-openai's BaseChatOpenAI (ChatXAI, ChatDeepSeek, ChatTogether, ChatNebius)
+    # leaves out only a None `n`: a given 1 is sent, as the partner sends it.
+    reply = {
+        "id": "c1",
+        "model": "m",
+        "choices": [{"index": 0, "message": {"content": "ok"}, "finish_reason": "stop"}],
+    }
+    route = respx_mock.post("https://api.together.xyz/v1/chat/completions").mock(
+        return_value=httpx.Response(200, json=reply)
+    )
+    together = preset_dropin_class("together")
+    assert together.dropin.sends_n_of_one
+    together(api_key="k", n=1).invoke("hi")
+    assert json.loads(route.calls.last.request.content)["n"] == 1
+    asyncio.run(together(api_key="k", n=1).ainvoke("hi"))
+    assert json.loads(route.calls.last.request.content)["n"] == 1
+    together(api_key="k").invoke("hi")
+    assert "n" not in json.loads(route.calls.last.request.content)

@@ -1,0 +1,514 @@
+"""Generated settings over the side wires (issue 47): f5's settings generator
+(test_generated_settings.py: constructor fields drawn from the partner class's own
+`model_fields`, a call's and a `bind`'s keywords, invoke / ainvoke / stream; both sides
+compared by what they send, raise, and report to a tracer) run over `SIDE_WIRES`, the
+drop-ins whose partner package is installed but that scripts import less often (Azure,
+the Responses API, Vertex, Bedrock's ChatBedrock, Cohere and the OpenAI-compatible
+hosts).
+
+Every difference the generator found is minimised to a named cell of `SCENARIOS`: the
+same, or a row of this file's tables; the generator keeps a shape out only by a named
+predicate (`KEPT_SHAPES`), so that the difference stays visible as its named cell.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from chatplex.testing import MockServer
+
+from ._cells import Difference
+from ._cells import cells
+from ._cells import judge
+from ._cells import where_they_differ
+from ._kit import WIRES
+from ._kit import Run
+from ._kit import run_side
+from .test_generated_settings import BY_WIRE
+from .test_generated_settings import CONSTRUCTOR
+from .test_generated_settings import SEED
+from .test_generated_settings import Case
+from .test_generated_settings import _fields
+from .test_generated_settings import _keywords
+from .test_generated_settings import sent
+from .test_side_wires import SIDE_WIRES
+
+pytestmark = pytest.mark.xdist_group("agents_matrix_generated_side_settings")
+
+#: How many cases per side wire (the file's CPU budget is ~10 s).
+CASES_PER_WIRE = 4
+
+#: The OpenAI-family side wires: their `reasoning` field is ChatOpenAI's dict, not a flag.
+_OPENAI_FAMILY = ("responses", "azure", "xai", "deepseek", "together", "nebius")
+
+#: Their BaseChatOpenAI subclasses speaking to another host (no Responses API switch of
+#: chatplex's own).
+_CHAT_COMPLETIONS_SUBCLASSES = ("xai", "deepseek", "together", "nebius")
+
+#: (wire, field) -> the values drawn there, over f5's `BY_WIRE`.
+SIDE_BY_WIRE: dict[tuple[str, str], list[Any]] = {
+    **BY_WIRE,
+    **{(w, "reasoning"): BY_WIRE[("openai", "reasoning")] for w in _OPENAI_FAMILY},
+}
+
+
+def generate(wire: str, number: int) -> Case:
+    """Case `number` of side wire `wire`: drawn as f5's generator draws, from
+    (SEED, "side", wire, number), drawn again while it has a shape `KEPT_SHAPES` keeps
+    out (its named cell holds it)."""
+    rng = random.Random(f"{SEED}-side-{wire}-{number}")
+    names = _fields(wire)
+    while True:
+        case = Case()
+        for name in rng.sample(sorted(names), rng.randint(1, min(4, len(names)))):
+            spelled = names[name] if name != "max_retries" and rng.random() < 0.4 else name
+            case.settings[spelled] = rng.choice(SIDE_BY_WIRE.get((wire, name), CONSTRUCTOR[name]))
+        if rng.random() < 0.3:
+            case.bind = _keywords(rng)
+        if rng.random() < 0.5:
+            case.call = _keywords(rng)
+        case.how = rng.choice(["invoke", "ainvoke", "stream"])
+        if not any(kept.where(case, wire) for kept in KEPT_SHAPES.values()):
+            return case
+
+
+def _asked(**how: Any) -> Callable[[Run], Any]:
+    return sent(Case(**how))
+
+
+#: The named scenarios: the smallest settings showing each difference the generator found.
+SCENARIOS: dict[str, Callable[[Run], Any]] = {
+    "side_settings_plain_call": _asked(),
+    "side_constructor_temperature_beside_call": _asked(
+        settings={"temperature": 0.2}, call={"temperature": 0.7}
+    ),
+    "side_constructor_max_tokens_beside_call": _asked(
+        settings={"max_tokens": 16}, call={"max_tokens": 42}
+    ),
+    "side_constructor_stop_sequences": _asked(settings={"stop_sequences": ["END"]}),
+    "side_constructor_stop": _asked(settings={"stop": ["END"]}),
+    "side_fractional_timeout": _asked(settings={"timeout": 12.5}),
+    "side_penalties": _asked(settings={"presence_penalty": 0.5, "frequency_penalty": 0.5}),
+    "side_model_kwargs_user": _asked(settings={"model_kwargs": {"user": "u-1"}}),
+    "side_include_thoughts": _asked(settings={"include_thoughts": True}),
+    "side_call_seed": _asked(call={"seed": 3}),
+    "side_n_one": _asked(settings={"n": 1}),
+    "side_n_beside_streaming": _asked(settings={"n": 2, "streaming": True}),
+    "side_responses_refused_setting": _asked(settings={"reasoning": {"effort": "low"}, "seed": 7}),
+    "side_reasoning_dict": _asked(settings={"reasoning": {"effort": "low"}}),
+    "side_thinking_budget": _asked(settings={"thinking_budget": 128}),
+    "side_call_max_tokens": _asked(call={"max_tokens": 42}),
+    "side_settings_ainvoke": _asked(settings={"temperature": 0.2}, how="ainvoke"),
+    "side_settings_stream": _asked(settings={"temperature": 0.2}, how="stream"),
+    "side_settings_stream_stop": _asked(call={"stop": ["HALT"]}, how="stream"),
+    "side_stream_refused_keyword": _asked(call={"top_p": 0.9}, how="stream"),
+    "side_completion_tokens_beside_call": _asked(
+        settings={"max_completion_tokens": 16}, call={"max_tokens": 42}, how="stream"
+    ),
+}
+
+#: Scenario -> the wires it runs on, where not every side wire.
+ONLY: dict[str, tuple[str, ...]] = {
+    "side_constructor_temperature_beside_call": ("bedrock", "cohere"),
+    "side_constructor_max_tokens_beside_call": ("bedrock",),
+    "side_constructor_stop_sequences": ("bedrock",),
+    "side_constructor_stop": ("cohere",),
+    "side_fractional_timeout": ("bedrock",),
+    "side_penalties": ("vertex",),
+    "side_model_kwargs_user": ("vertex", "perplexity", "sambanova"),
+    "side_include_thoughts": ("vertex",),
+    "side_call_seed": ("perplexity", "sambanova"),
+    "side_n_one": ("xai", "deepseek", "together", "nebius"),
+    "side_n_beside_streaming": ("fireworks",),
+    "side_responses_refused_setting": ("responses", "azure"),
+    "side_reasoning_dict": _CHAT_COMPLETIONS_SUBCLASSES,
+    "side_thinking_budget": ("vertex",),
+    "side_call_max_tokens": ("vertex",),
+    "side_settings_ainvoke": ("vertex",),
+    "side_settings_stream": ("vertex",),
+    "side_settings_stream_stop": ("perplexity",),
+    "side_stream_refused_keyword": ("cohere",),
+    "side_completion_tokens_beside_call": ("responses",),
+}
+
+
+def _raised(kind: str, words: str) -> Callable[[Any], bool]:
+    """A check: LangChain's side raised `kind` (its name's end) with `words` in it."""
+
+    def check(theirs: Any) -> bool:
+        raised = theirs.get("raised") or {}
+        return str(raised.get("kind", "")).endswith(kind) and words in raised.get("words", "")
+
+    return check
+
+
+def _body(theirs: Any) -> dict[str, Any]:
+    body: dict[str, Any] = theirs["requests"][0]["body"]
+    return body
+
+
+GENERATED_SIDE_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
+    ("side_constructor_temperature_beside_call", "bedrock"): Difference(
+        "loses data",
+        "ChatBedrock(temperature=0.2).invoke(..., temperature=0.7): langchain-aws merges "
+        "the constructor's model settings over the call's and sends 0.2, losing the "
+        "call's value; chatplex sends the call's 0.7, as every other partner does",
+        lambda theirs: _body(theirs).get("temperature") == 0.2,
+    ),
+    ("side_constructor_max_tokens_beside_call", "bedrock"): Difference(
+        "loses data",
+        "ChatBedrock(max_tokens=16).invoke(..., max_tokens=42): langchain-aws sends the "
+        "constructor's 16, losing the call's value; chatplex sends the call's 42",
+        lambda theirs: _body(theirs).get("max_tokens") == 16,
+    ),
+    ("side_constructor_stop_sequences", "bedrock"): Difference(
+        "loses data",
+        "ChatBedrock(stop_sequences=[...]): langchain-aws keeps the field and never sends "
+        "it (the request goes without stop_sequences); chatplex sends it",
+        lambda theirs: "stop_sequences" not in _body(theirs),
+    ),
+    ("side_constructor_temperature_beside_call", "cohere"): Difference(
+        "raises",
+        "ChatCohere(temperature=0.2).invoke(..., temperature=0.7): langchain-cohere "
+        "passes the setting twice to its request builder (TypeError 'got multiple values "
+        "for keyword argument'); chatplex sends the call's 0.7",
+        _raised("TypeError", "got multiple values for keyword argument 'temperature'"),
+    ),
+    ("side_constructor_stop", "cohere"): Difference(
+        "loses data",
+        "ChatCohere(stop=[...]): langchain-cohere keeps the field and never sends it (the "
+        "request goes without stop_sequences); chatplex sends it as stop_sequences",
+        lambda theirs: "stop_sequences" not in _body(theirs),
+    ),
+    ("side_fractional_timeout", "bedrock"): Difference(
+        "raises",
+        "langchain-aws types ChatBedrock's timeout as an int: timeout=12.5 is refused at "
+        "construction (ValidationError 'int_from_float'); chatplex takes seconds as a "
+        "float, as botocore's read timeout does",
+        _raised("ValidationError", "int_from_float"),
+    ),
+    ("side_penalties", "vertex"): Difference(
+        "loses data",
+        "ChatVertexAI(presence_penalty=0.5, frequency_penalty=0.5): langchain-google-"
+        "vertexai never sends the penalties (generationConfig goes without them); "
+        "chatplex sends presencePenalty and frequencyPenalty",
+        lambda theirs: (
+            not {"presencePenalty", "frequencyPenalty"}
+            & set(_body(theirs).get("generationConfig", {}))
+        ),
+    ),
+    ("side_model_kwargs_user", "vertex"): Difference(
+        "loses data",
+        "ChatVertexAI(model_kwargs={'user': ...}): langchain-google-vertexai never sends "
+        "model_kwargs (the request goes without the key); chatplex sends them in the "
+        "body, as the other partners send model_kwargs",
+        lambda theirs: "user" not in _body(theirs),
+    ),
+    ("side_model_kwargs_user", "perplexity"): Difference(
+        "raises",
+        "langchain-perplexity hands model_kwargs to the perplexity SDK's create(), which "
+        'refuses a key it does not name (TypeError "unexpected keyword argument '
+        "'user'\"); chatplex sends it in the body",
+        _raised("TypeError", "unexpected keyword argument 'user'"),
+    ),
+    ("side_model_kwargs_user", "sambanova"): Difference(
+        "raises",
+        "langchain-sambanova hands model_kwargs to the sambanova SDK's create(), which "
+        'refuses a key it does not name (TypeError "unexpected keyword argument '
+        "'user'\"); chatplex sends it in the body",
+        _raised("TypeError", "unexpected keyword argument 'user'"),
+    ),
+    ("side_call_seed", "perplexity"): Difference(
+        "raises",
+        "ChatPerplexity().invoke(..., seed=3): the perplexity SDK's create() refuses the "
+        "keyword (TypeError \"unexpected keyword argument 'seed'\"); chatplex sends "
+        "`seed: 3`",
+        _raised("TypeError", "unexpected keyword argument 'seed'"),
+    ),
+    ("side_n_beside_streaming", "fireworks"): Difference(
+        "raises",
+        "langchain-fireworks refuses ChatFireworks(n=2, streaming=True) at construction "
+        "(ValidationError 'n must be 1 when streaming'); chatplex sends `n: 2` with "
+        "`stream: true`",
+        _raised("ValidationError", "n must be 1 when streaming"),
+    ),
+    **{
+        ("side_responses_refused_setting", wire): Difference(
+            "raises",
+            "ChatOpenAI(use_responses_api=True, ...) / AzureChatOpenAI(reasoning={...}, "
+            "seed=7): the openai SDK's Responses.create() refuses the Chat Completions "
+            "setting at the call (TypeError \"unexpected keyword argument 'seed'\"); "
+            "chatplex refuses it at construction (a TypeError saying the API takes no "
+            "such parameter)",
+            _raised("TypeError", "Responses.create() got an unexpected keyword argument 'seed'"),
+        )
+        for wire in ("responses", "azure")
+    },
+    ("side_reasoning_dict", "deepseek"): Difference(
+        "raises",
+        "ChatDeepSeek(reasoning={...}): langchain-openai switches to the Responses API and "
+        "langchain-deepseek's payload hook reads the Chat Completions `messages` "
+        "(KeyError 'messages'); chatplex refuses the keyword at construction (TypeError)",
+        _raised("KeyError", "messages"),
+    ),
+    ("side_reasoning_dict", "nebius"): Difference(
+        "raises",
+        "ChatNebius(reasoning={...}): langchain-openai switches to the Responses API, "
+        "which langchain-nebius' client does not have (AttributeError \"'NoneType' "
+        "object has no attribute 'responses'\"); chatplex refuses the keyword at "
+        "construction (TypeError)",
+        _raised("AttributeError", "has no attribute 'responses'"),
+    ),
+    ("side_call_max_tokens", "vertex"): Difference(
+        "loses data",
+        "ChatVertexAI().invoke(..., max_tokens=42): langchain-google-vertexai drops the "
+        "call's max_tokens (generationConfig goes without maxOutputTokens); chatplex "
+        "sends it as maxOutputTokens",
+        lambda theirs: "maxOutputTokens" not in _body(theirs).get("generationConfig", {}),
+    ),
+    ("side_settings_ainvoke", "vertex"): Difference(
+        "raises",
+        "langchain-google-vertexai's async calls over api_transport='rest' await the "
+        "aiplatform REST client's plain GenerateContentResponse (TypeError \"can't be "
+        "used in 'await' expression\"), whatever the server answers; chatplex calls",
+        _raised("TypeError", "can't be used in 'await' expression"),
+    ),
+    ("side_settings_stream_stop", "perplexity"): Difference(
+        "raises",
+        "langchain-perplexity's stream passes stream(..., stop=[...]) on to the "
+        "perplexity SDK's create() as `stop_sequences`, which it does not take "
+        "(TypeError); nothing is sent; chatplex streams with `stop` sent",
+        _raised("TypeError", "unexpected keyword argument 'stop_sequences'"),
+    ),
+}
+
+GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {
+    ("side_completion_tokens_beside_call", "responses"): (
+        "ChatOpenAI(use_responses_api=True, max_completion_tokens=16).stream(..., "
+        "max_tokens=42): langchain-openai sends `max_output_tokens: 16` (the "
+        "constructor's); chatplex sends the call's 42"
+    ),
+    ("side_stream_refused_keyword", "cohere"): (
+        "ChatCohere().stream(..., top_p=0.9): both raise TypeError before sending; "
+        "langchain-cohere's words name the cohere SDK's stream method (\"V2Client."
+        "chat_stream() got an unexpected keyword argument 'top_p'\"), chatplex's "
+        "`chat()` (`Adapter.partner_refusal` is not told the call streams)"
+    ),
+    ("side_reasoning_dict", "xai"): (
+        "ChatXAI(reasoning={...}): langchain-openai switches to the Responses API and "
+        "sends POST /responses (`input`, `reasoning`); chatplex refuses the keyword at "
+        "construction (TypeError \"unexpected keyword argument 'reasoning'\")"
+    ),
+    ("side_reasoning_dict", "together"): (
+        "ChatTogether(reasoning={...}): langchain-openai switches to the Responses API "
+        "and sends POST /responses (`input`, `reasoning`); chatplex refuses the keyword "
+        "at construction (TypeError \"unexpected keyword argument 'reasoning'\")"
+    ),
+    ("side_thinking_budget", "vertex"): (
+        "ChatVertexAI(thinking_budget=128): langchain-google-vertexai's invocation_params "
+        "carry `thinking_budget: 128`; chatplex's leave it out (both send the same body)"
+    ),
+    ("side_settings_stream", "vertex"): (
+        "langchain-google-vertexai streams over api_transport='rest' without alt=sse and "
+        "reads a JSON array, which the mock server does not serve (ValueError 'Can only "
+        "parse array of JSON objects'); Vertex streams are compared in tests/partners/"
+        "vertex/ on that suite's own server"
+    ),
+    ("side_include_thoughts", "vertex"): (
+        "ChatVertexAI(include_thoughts=True): langchain-google-vertexai's "
+        "invocation_params (a tracer's on_chat_model_start) carry `include_thoughts: "
+        "True`; chatplex's leave it out (both send the same body)"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A shape the generator keeps out (`where(case, wire)`), and the named cell holding
+    it (`scenario`, a row of this file's tables)."""
+
+    scenario: str
+    where: Callable[[Case, str], bool]
+
+
+def _given(case: Case) -> set[str]:
+    """The keywords a call gets, bound or its own."""
+    return {*case.call, *(case.bind or {})}
+
+
+def _vertex_async(case: Case, wire: str) -> bool:
+    return _has(wire, "vertex") and case.how == "ainvoke"
+
+
+def _streams(case: Case) -> bool:
+    """The call streams: stream(), or a constructor's streaming=True under invoke."""
+    return case.how == "stream" or bool(case.settings.get("streaming"))
+
+
+def _vertex_stream(case: Case, wire: str) -> bool:
+    return _has(wire, "vertex") and _streams(case)
+
+
+def _vertex_call_max_tokens(case: Case, wire: str) -> bool:
+    return _has(wire, "vertex") and "max_tokens" in _given(case)
+
+
+def _thinking_budget(case: Case, wire: str) -> bool:
+    return _has(wire, "vertex") and "thinking_budget" in case.settings
+
+
+def _reasoning_dict(case: Case, wire: str) -> bool:
+    # langchain-openai's BaseChatOpenAI given `reasoning` goes over the Responses API.
+    return _has(wire, *_CHAT_COMPLETIONS_SUBCLASSES) and "reasoning" in case.settings
+
+
+def _perplexity_stream_stop(case: Case, wire: str) -> bool:
+    return _has(wire, "perplexity") and _streams(case) and "stop" in _given(case)
+
+
+def _cohere_stream_refused_keyword(case: Case, wire: str) -> bool:
+    # langchain-cohere streams through the SDK's chat_stream().
+    return _has(wire, "cohere") and _streams(case) and "top_p" in _given(case)
+
+
+def _responses_tokens_beside_call(case: Case, wire: str) -> bool:
+    return (
+        _has(wire, "responses")
+        and "max_completion_tokens" in case.settings
+        and "max_tokens" in _given(case)
+    )
+
+
+def _has(wire: str, *wires: str) -> bool:
+    return wire in wires
+
+
+def _constructor_beside_call(case: Case, wire: str) -> bool:
+    twice = {"temperature", "max_tokens"} & {*case.settings} & _given(case)
+    return _has(wire, "bedrock", "cohere") and bool(twice)
+
+
+def _constructor_stop(case: Case, wire: str) -> bool:
+    return _has(wire, "bedrock", "cohere") and bool({"stop", "stop_sequences"} & {*case.settings})
+
+
+def _fractional_timeout(case: Case, wire: str) -> bool:
+    return _has(wire, "bedrock") and isinstance(case.settings.get("timeout"), float)
+
+
+def _penalties(case: Case, wire: str) -> bool:
+    drawn = {"presence_penalty", "frequency_penalty"} & {*case.settings}
+    return _has(wire, "vertex") and bool(drawn)
+
+
+def _model_kwargs_user(case: Case, wire: str) -> bool:
+    return _has(wire, "vertex", "perplexity", "sambanova") and "model_kwargs" in case.settings
+
+
+def _include_thoughts(case: Case, wire: str) -> bool:
+    return _has(wire, "vertex") and "include_thoughts" in case.settings
+
+
+def _call_seed(case: Case, wire: str) -> bool:
+    return _has(wire, "perplexity") and "seed" in _given(case)
+
+
+def _n_beside_streaming(case: Case, wire: str) -> bool:
+    return (
+        _has(wire, "fireworks")
+        and case.settings.get("n", 1) > 1
+        and bool(case.settings.get("streaming"))
+    )
+
+
+#: ChatOpenAI's settings the Responses API's create() has no parameter for.
+_NOT_RESPONSES = frozenset(
+    {"seed", "n", "logprobs", "presence_penalty", "frequency_penalty", "logit_bias"}
+)
+
+
+def _responses_refused_setting(case: Case, wire: str) -> bool:
+    refused = _NOT_RESPONSES & ({*case.settings} | _given(case))
+    # The Responses wire always; Azure where `reasoning` switches it to that API.
+    switched = _has(wire, "responses") or (_has(wire, "azure") and "reasoning" in case.settings)
+    return switched and bool(refused)
+
+
+#: Name -> a shape kept out of the generated cases, by the named cell holding it.
+KEPT_SHAPES: dict[str, Kept] = {
+    "constructor_beside_call": Kept(
+        "side_constructor_temperature_beside_call", _constructor_beside_call
+    ),
+    "constructor_stop": Kept("side_constructor_stop", _constructor_stop),
+    "fractional_timeout": Kept("side_fractional_timeout", _fractional_timeout),
+    "penalties": Kept("side_penalties", _penalties),
+    "model_kwargs_user": Kept("side_model_kwargs_user", _model_kwargs_user),
+    "include_thoughts": Kept("side_include_thoughts", _include_thoughts),
+    "call_seed": Kept("side_call_seed", _call_seed),
+    "n_beside_streaming": Kept("side_n_beside_streaming", _n_beside_streaming),
+    "responses_refused_setting": Kept("side_responses_refused_setting", _responses_refused_setting),
+    "reasoning_dict": Kept("side_reasoning_dict", _reasoning_dict),
+    "thinking_budget": Kept("side_thinking_budget", _thinking_budget),
+    "vertex_call_max_tokens": Kept("side_call_max_tokens", _vertex_call_max_tokens),
+    "vertex_async": Kept("side_settings_ainvoke", _vertex_async),
+    "vertex_stream": Kept("side_settings_stream", _vertex_stream),
+    "perplexity_stream_stop": Kept("side_settings_stream_stop", _perplexity_stream_stop),
+    "responses_tokens_beside_call": Kept(
+        "side_completion_tokens_beside_call", _responses_tokens_beside_call
+    ),
+    "cohere_stream_refused_keyword": Kept(
+        "side_stream_refused_keyword", _cohere_stream_refused_keyword
+    ),
+}
+
+
+def _named_cells() -> list[Any]:
+    return [
+        cell
+        for name in SCENARIOS
+        for cell in cells(
+            [name],
+            ONLY.get(name, SIDE_WIRES),
+            gaps=GENERATED_SIDE_SETTINGS_GAPS,
+            differences=GENERATED_SIDE_SETTINGS_DIFFERENCES,
+        )
+    ]
+
+
+_SIDES = ("langchain", "chatplex")
+
+
+@pytest.mark.parametrize(("scenario", "wire"), _named_cells())
+def test_named_side_settings(server: MockServer, scenario: str, wire: str) -> None:
+    theirs, ours = (run_side(SCENARIOS[scenario], WIRES[wire], s, server) for s in _SIDES)
+    judge(scenario, wire, theirs, ours, GENERATED_SIDE_SETTINGS_DIFFERENCES)
+
+
+@pytest.mark.parametrize(
+    ("wire", "number"),
+    [
+        pytest.param(w, n, id=f"side-settings{n}-{w}")
+        for w in SIDE_WIRES
+        for n in range(CASES_PER_WIRE)
+    ],
+)
+def test_generated_side_settings(server: MockServer, wire: str, number: int) -> None:
+    case = generate(wire, number)
+    theirs, ours = (run_side(sent(case), WIRES[wire], s, server) for s in _SIDES)
+    assert ours == theirs, f"case {number} on {wire} differs:\n{case}\n" + "\n".join(
+        where_they_differ(theirs, ours)
+    )
+
+
+def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
+    named = {(c.values[0], c.values[1]) for c in _named_cells()}
+    rows = {*GENERATED_SIDE_SETTINGS_GAPS, *GENERATED_SIDE_SETTINGS_DIFFERENCES}
+    assert rows <= named
+    assert not set(GENERATED_SIDE_SETTINGS_GAPS) & set(GENERATED_SIDE_SETTINGS_DIFFERENCES)
+    for name, kept in KEPT_SHAPES.items():
+        assert any(s == kept.scenario for s, _ in rows), f"{name}: no row for {kept.scenario}"
