@@ -369,14 +369,7 @@ GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-GENERATED_GAPS: dict[tuple[str, str], str] = {
-    ("gen_strict_json_schema", "groq"): (
-        "langchain-groq drops strict=True by json_schema on a model outside its "
-        "_STRICT_STRUCTURED_OUTPUT_MODELS (openai/gpt-oss-20b and -120b): no `strict`, "
-        "schema not closed; chatplex sends `strict: true` and `additionalProperties: "
-        "false` (a per-model fact the Groq profile does not hold yet)"
-    ),
-}
+GENERATED_GAPS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -409,10 +402,6 @@ def _typeddict_by_schema(case: Case, wire: str) -> bool:
     return wire == "bedrock_converse" and typeddict and _method(case) == "json_schema"
 
 
-def _groq_strict_schema(case: Case, wire: str) -> bool:
-    return wire == "groq" and bool(case.keywords.get("strict")) and _method(case) == "json_schema"
-
-
 def _gemini_tool(case: Case, wire: str) -> bool:
     return wire == "gemini" and _method(case) == "function_calling"
 
@@ -435,7 +424,6 @@ def _mistral_streamed_call(case: Case, wire: str) -> bool:
 KEPT_SHAPES: dict[str, Kept] = {
     "function_dict_by_schema": Kept("gen_function_dict_by_json_schema", _function_dict_by_schema),
     "typeddict_by_schema": Kept("gen_typeddict_by_json_schema", _typeddict_by_schema),
-    "groq_strict_schema": Kept("gen_strict_json_schema", _groq_strict_schema),
     # Gemini's tools go as OpenAPI `parameters` on the partner's side.
     "gemini_tool": Kept("pydantic_tool", _gemini_tool),
     # langchain-ollama's tool schema loses nested properties, `anyOf`s and defaults.
