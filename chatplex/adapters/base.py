@@ -374,6 +374,12 @@ class Adapter(ABC):
     #: function calling); the LangChain drop-ins drop it there too.
     strict_dropped: frozenset[str] = frozenset()
 
+    def strict_dropped_for(self, model: str) -> frozenset[str]:
+        """The `with_structured_output` methods whose `strict=` its partner package drops
+        on `model` (langchain-groq keeps json_schema's only for some models); default:
+        `strict_dropped`, whatever the model."""
+        return self.strict_dropped
+
     #: Whether a call that bound an empty tool list (`CallSettings.tool_list_bound`, no
     #: tools) sends it, `tools: []`, as its partner package does and its provider takes
     #: (langchain-anthropic's, -groq's, -mistralai's `bind_tools([])`, which LangChain's

@@ -418,7 +418,7 @@ class DropInChatModel(ChatChatplex):
         # The tool as LangChain declares it (a class's nested models inlined, no $defs),
         # as the partner's bind_tools and ours (`tool_binding`) send it.
         given = convert_to_openai_tool(schema)["function"]
-        if target.adapter is not None and method in target.adapter.strict_dropped:
+        if target.adapter is not None and method in target.adapter.strict_dropped_for(target.model):
             warn_strict_dropped(target.adapter, strict, stacklevel=1)  # (here, as the partner)
             strict = None  # dropped, as its partner package drops it
         forcing = forced_tool_model(target, given, strict)

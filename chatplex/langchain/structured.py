@@ -177,7 +177,7 @@ def structured_output(
     adapter = _adapter(inner)
     if method == "json_mode" and adapter is not None:
         method = adapter.json_mode  # Anthropic's has none: "json_schema", as in LangChain
-    if adapter is not None and method in adapter.strict_dropped:
+    if adapter is not None and method in adapter.strict_dropped_for(inner.model):
         strict = None  # dropped, as its partner package drops it
     if strict is not None and method == "json_mode":
         raise ValueError("Argument `strict` is not supported with `method`='json_mode'")

@@ -510,6 +510,27 @@ async def test_strict_beside_json_mode_is_dropped_where_the_partner_drops_it(
 
 
 @pytest.mark.parametrize("sync", [True, False])
+async def test_strict_by_json_schema_is_kept_only_on_the_models_the_partner_keeps_it(
+    server: MockServer, sync: bool
+) -> None:
+    # langchain-groq keeps json_schema's strict=True only on its
+    # _STRICT_STRUCTURED_OUTPUT_MODELS; on another model it goes as without it.
+    from chatplex.langchain import ChatGroq
+
+    for model in ("llama-3.3-70b-versatile", "openai/gpt-oss-20b"):
+        groq = ChatGroq(model=model, base_url=server.url, api_key="k")
+        structured = groq.with_structured_output(
+            Remark, method="json_schema", strict=True, include_raw=True
+        )
+        _ = structured.invoke("hi") if sync else await structured.ainvoke("hi")
+    dropped, kept = (body["response_format"]["json_schema"] for _, body in SENT[-2:])
+    assert "strict" not in dropped and dropped["schema"]["required"] == ["text"]
+    assert "additionalProperties" not in dropped["schema"]
+    assert kept["strict"] is True and kept["schema"]["required"] == ["text", "mood"]
+    assert kept["schema"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("sync", [True, False])
 async def test_a_responses_stream_carries_the_parsed_object_on_its_last_piece(
     server: MockServer, sync: bool
 ) -> None:

@@ -311,6 +311,14 @@ class CompatibleAdapter(OpenAIAdapter):
         """The structured-output methods whose `strict=` is dropped (the profile says)."""
         return self.profile.strict_dropped
 
+    def strict_dropped_for(self, model: str) -> frozenset[str]:
+        """The methods whose `strict=` is dropped on `model`: json_schema's too where the
+        profile names the models keeping it and `model` is not one."""
+        keeping = self.profile.strict_schema_models
+        if keeping is None or model in keeping:
+            return self.profile.strict_dropped
+        return self.profile.strict_dropped | {"json_schema"}
+
     @property
     def think_stripped(self) -> bool:  # type: ignore[override]
         """Whether a structured reply is parsed with `<think>` blocks stripped (the

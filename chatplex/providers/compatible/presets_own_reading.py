@@ -101,6 +101,8 @@ GROQ = Preset(
         forced_tool_settings=False,  # its with_structured_output binds the tool alone
         bind_strict=False,  # langchain-groq's bind_tools drops strict=
         strict_dropped=frozenset({"json_mode"}),  # ... and JSON mode's, where OpenAI raises
+        # ... and json_schema's but on these (langchain-groq's _STRICT_STRUCTURED_OUTPUT_MODELS)
+        strict_schema_models=frozenset({"openai/gpt-oss-20b", "openai/gpt-oss-120b"}),
         streams_json_format=False,  # Groq streams no structured or JSON-mode reply
         style=own_reading(
             "groq",

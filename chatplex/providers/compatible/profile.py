@@ -342,6 +342,11 @@ class Profile:
     #: (`Adapter.strict_dropped`): langchain-xai's function calling, langchain-sambanova's
     #: and -perplexity's json_schema.
     strict_dropped: frozenset[str] = frozenset()
+    #: The models whose json_schema structured output keeps `strict=`
+    #: (`Adapter.strict_dropped_for`); on any other its partner package drops it, as
+    #: langchain-groq does outside its `_STRICT_STRUCTURED_OUTPUT_MODELS`. None: every
+    #: model keeps it.
+    strict_schema_models: frozenset[str] | None = None
     #: Whether its partner package parses a structured reply with `<think>` blocks and
     #: code fences stripped first (`Adapter.think_stripped`): langchain-perplexity.
     think_stripped: bool = False

@@ -22,6 +22,7 @@ named beside its row (`KEPT_SHAPES`).
 from __future__ import annotations
 
 import enum
+import json
 import random
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -298,8 +299,16 @@ def _schemas_sent(outcome: Any) -> list[Any]:
         config = body.get("generationConfig") or {}
         text_format = (body.get("outputConfig") or {}).get("textFormat") or {}
         structure = (text_format.get("structure") or {}).get("jsonSchema") or {}
-        out += [config.get("responseJsonSchema"), structure.get("schema")]
+        out += [config.get("responseJsonSchema"), structure.get("schema"), body.get("format")]
     return [s for s in out if s is not None]
+
+
+def _function_dict_as_schema(outcome: Any) -> bool:
+    """`outcome` sent the OpenAI-function dict itself as the response schema (Converse's
+    as JSON text) and gave `{}`: its `parameters` constrained nothing."""
+    sent = [json.loads(s) if isinstance(s, str) else s for s in _schemas_sent(outcome)]
+    as_given = any(schema == RATING_FUNCTION for schema in sent)
+    return as_given and _gave(outcome) == {}
 
 
 #: The named scenarios: the smallest schema and call showing each difference found.
@@ -325,7 +334,31 @@ ONLY: dict[str, tuple[str, ...]] = {
     "gen_strict_json_schema": STRICT_WIRES,
 }
 
+
+def _function_dict_as_schema_row(partner: str, where: str) -> Difference:
+    """The kept difference of an OpenAI-function dict by json_schema on a wire whose
+    `partner` sends the dict itself as the response schema (at `where` in its body)."""
+    return Difference(
+        "loses data",
+        f"{partner} sends an OpenAI-function dict by method='json_schema' as {where} as it "
+        "is ({name, description, parameters}: a schema with no `type`, its `parameters` "
+        "never enforced), and gives what comes back unchecked (the scripted server's "
+        "answer to it, `{}`); chatplex sends the `parameters` as the schema and gives "
+        "the object",
+        _function_dict_as_schema,
+    )
+
+
 GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
+    ("gen_function_dict_by_json_schema", "gemini"): _function_dict_as_schema_row(
+        "langchain-google-genai", "`generationConfig.responseJsonSchema`"
+    ),
+    ("gen_function_dict_by_json_schema", "bedrock_converse"): _function_dict_as_schema_row(
+        "langchain-aws's ChatBedrockConverse", "`outputConfig`'s `jsonSchema.schema`"
+    ),
+    ("gen_function_dict_by_json_schema", "ollama"): _function_dict_as_schema_row(
+        "langchain-ollama", "Ollama's `format`"
+    ),
     ("gen_typeddict_by_json_schema", "bedrock_converse"): Difference(
         "raises",
         "ValueError: langchain-aws's ChatBedrockConverse takes only a pydantic class or a "
@@ -336,31 +369,7 @@ GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-GENERATED_GAPS: dict[tuple[str, str], str] = {
-    ("gen_function_dict_by_json_schema", "gemini"): (
-        "langchain-google-genai sends an OpenAI-function dict by json_schema as "
-        "`responseJsonSchema` as it is ({name, description, parameters}: not the object's "
-        "schema); chatplex sends its `parameters` as the schema, titled by its name"
-    ),
-    ("gen_function_dict_by_json_schema", "bedrock_converse"): (
-        "langchain-aws sends an OpenAI-function dict by json_schema as Converse's "
-        "`jsonSchema.schema` as it is ({name, description, parameters}: no `type`, so the "
-        "scripted server answers `{}` and the partner gives {}); chatplex sends its "
-        "`parameters` (closed) and gives the object"
-    ),
-    ("gen_function_dict_by_json_schema", "ollama"): (
-        "langchain-ollama sends an OpenAI-function dict by json_schema as Ollama's "
-        "`format` as it is ({name, description, parameters}: no `type`, so the scripted "
-        "server answers `{}` and the partner gives {}); chatplex sends its `parameters` "
-        "titled by its name and gives the object"
-    ),
-    ("gen_strict_json_schema", "groq"): (
-        "langchain-groq drops strict=True by json_schema on a model outside its "
-        "_STRICT_STRUCTURED_OUTPUT_MODELS (openai/gpt-oss-20b and -120b): no `strict`, "
-        "schema not closed; chatplex sends `strict: true` and `additionalProperties: "
-        "false` (a per-model fact the Groq profile does not hold yet)"
-    ),
-}
+GENERATED_GAPS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -393,10 +402,6 @@ def _typeddict_by_schema(case: Case, wire: str) -> bool:
     return wire == "bedrock_converse" and typeddict and _method(case) == "json_schema"
 
 
-def _groq_strict_schema(case: Case, wire: str) -> bool:
-    return wire == "groq" and bool(case.keywords.get("strict")) and _method(case) == "json_schema"
-
-
 def _gemini_tool(case: Case, wire: str) -> bool:
     return wire == "gemini" and _method(case) == "function_calling"
 
@@ -419,7 +424,6 @@ def _mistral_streamed_call(case: Case, wire: str) -> bool:
 KEPT_SHAPES: dict[str, Kept] = {
     "function_dict_by_schema": Kept("gen_function_dict_by_json_schema", _function_dict_by_schema),
     "typeddict_by_schema": Kept("gen_typeddict_by_json_schema", _typeddict_by_schema),
-    "groq_strict_schema": Kept("gen_strict_json_schema", _groq_strict_schema),
     # Gemini's tools go as OpenAPI `parameters` on the partner's side.
     "gemini_tool": Kept("pydantic_tool", _gemini_tool),
     # langchain-ollama's tool schema loses nested properties, `anyOf`s and defaults.

@@ -145,6 +145,14 @@ def test_a_developer_message_keeps_its_role_where_the_profile_says(name: str) ->
     assert sent == {"role": expected, "content": "Be brief."}
 
 
+def test_strict_by_json_schema_is_dropped_on_the_models_the_profile_does_not_name() -> None:
+    groq = adapter_class("groq")(api_key="k")
+    assert groq.strict_dropped_for("llama-3.3-70b-versatile") == {"json_mode", "json_schema"}
+    assert groq.strict_dropped_for("openai/gpt-oss-120b") == {"json_mode"}
+    other = adapter_class("openrouter")(api_key="k")  # no models named: every one keeps it
+    assert other.strict_dropped_for("any/model") == other.strict_dropped
+
+
 def test_every_profile_is_a_registered_provider_with_its_own_adapter() -> None:
     for name in NAMES:
         cls = adapter_class(name)
