@@ -443,11 +443,14 @@ class Adapter(ABC):
         else its dumps (`langchain/sdk_replies.py`). Default: none."""
         return {}
 
-    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
+    def partner_refusal(
+        self, keywords: Sequence[str], *, asynchronous: bool = False, streaming: bool = False
+    ) -> str | None:
         """The words of the TypeError its partner package raises, before any request, for
         a call given `keywords` (bound ones first, then the call's, as LangChain passes
-        them), sync or `asynchronous` (an SDK's async client names itself); the LangChain
-        drop-ins raise the same (`chatplex.langchain.model`). None: it takes them."""
+        them), sync or `asynchronous` (an SDK's async client names itself), `streaming`
+        or not (an SDK's stream method may be another); the LangChain drop-ins raise the
+        same (`chatplex.langchain.model`). None: it takes them."""
         return None
 
     def check_partner_messages(self, messages: list[BaseMessage]) -> None:

@@ -108,9 +108,11 @@ def refuse_partner_keywords(
     asynchronous: bool,
     messages: list[LCBaseMessage],
     stop: list[str] | None = None,
+    streaming: bool = False,
 ) -> None:
     """A drop-in's call with keywords its partner package refuses before any request
-    raises the partner's TypeError (its wire's `Adapter.partner_refusal`). Every partner
+    raises the partner's TypeError (its wire's `Adapter.partner_refusal`, told whether
+    the call is async and whether it `streaming`: its SDK's method). Every partner
     that refuses keywords formats the messages first (langchain-aws's
     `_messages_to_bedrock`, langchain-ollama's `_chat_params`), so what it cannot
     format raises before it (`Adapter.check_partner_messages`), and so does what it
@@ -118,7 +120,7 @@ def refuse_partner_keywords(
     adapter = _dropin_adapter(engine)
     if adapter is None:
         return
-    words = adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)
+    words = adapter.partner_refusal(list(kwargs), asynchronous=asynchronous, streaming=streaming)
     if words is not None:
         adapter.check_partner_messages(to_chatplex_messages(messages))
         engine.check_call({**kwargs, "stop": stop})

@@ -293,12 +293,6 @@ GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {
         "max_tokens=42): langchain-openai sends `max_output_tokens: 16` (the "
         "constructor's); chatplex sends the call's 42"
     ),
-    ("side_stream_refused_keyword", "cohere"): (
-        "ChatCohere().stream(..., top_p=0.9): both raise TypeError before sending; "
-        "langchain-cohere's words name the cohere SDK's stream method (\"V2Client."
-        "chat_stream() got an unexpected keyword argument 'top_p'\"), chatplex's "
-        "`chat()` (`Adapter.partner_refusal` is not told the call streams)"
-    ),
     ("side_reasoning_dict", "xai"): (
         "ChatXAI(reasoning={...}): langchain-openai switches to the Responses API and "
         "sends POST /responses (`input`, `reasoning`); chatplex refuses the keyword at "
