@@ -460,9 +460,12 @@ class Adapter(ABC):
         not signing, not reading credentials). Default: nothing."""
         return
 
-    def partner_unknown_keyword(self, name: str, value: Any) -> Exception | None:
+    def partner_unknown_keyword(
+        self, name: str, value: Any, *, asynchronous: bool = False
+    ) -> Exception | None:
         """The error its partner package raises, before any request, for a call keyword
-        `name` (given `value`) that neither it nor chatplex knows; the LangChain drop-ins
+        `name` (given `value`) that neither it nor chatplex knows, sync or `asynchronous`
+        (an SDK's async client names itself); the LangChain drop-ins
         raise it where chatplex raises its TypeError (`ChatModel.bind`). None: that
         TypeError."""
         return None

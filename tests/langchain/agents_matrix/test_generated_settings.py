@@ -369,14 +369,7 @@ GENERATED_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-GENERATED_SETTINGS_GAPS: dict[tuple[str, str], str] = {
-    ("call_seed_async", "anthropic"): (
-        "ainvoke(..., seed=3): both raise TypeError before sending; langchain-anthropic's "
-        "words name the async client's method (\"AsyncMessages.create() got an unexpected "
-        "keyword argument 'seed'\"), chatplex's the sync one's (\"Messages.create() ...\"): "
-        "its refusal is made as the call binds its keywords, not knowing the call is async"
-    ),
-}
+GENERATED_SETTINGS_GAPS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
