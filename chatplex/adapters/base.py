@@ -488,6 +488,11 @@ class Adapter(ABC):
     #: AzureChatOpenAI: "max_tokens", as given, the constructor's as
     #: `max_completion_tokens`); None: as the model's setting goes.
     call_max_tokens_field: str | None = None
+    #: Whether a drop-in call's own `max_tokens` gives way to the model's setting where
+    #: that is set (langchain-openai's ChatOpenAI on the Responses API renames its
+    #: payload's `max_tokens`, the call's, to `max_output_tokens` and then its
+    #: `max_completion_tokens`, the constructor's, over it).
+    call_max_tokens_yields: bool = False
 
     def structured_single_call(self, model: str) -> bool:
         """Whether function-calling structured output on `model` asks for a single call

@@ -147,10 +147,16 @@ def _dropin_adapter(engine: Any) -> Adapter | None:
 def partner_max_tokens(engine: Any, kwargs: dict[str, Any]) -> None:
     """A drop-in call's own `max_tokens` in the body field its partner sends it as
     (`Adapter.call_max_tokens_field`), beside the model's setting as the wire sends it
-    (as the partner sends both)."""
+    (as the partner sends both), or none where the model's setting wins over it
+    (`Adapter.call_max_tokens_yields`)."""
     adapter = _dropin_adapter(engine)
-    field = None if adapter is None else adapter.call_max_tokens_field
-    if field is None or kwargs.get("max_tokens") is None:
+    if adapter is None or kwargs.get("max_tokens") is None:
+        return
+    if adapter.call_max_tokens_yields and engine.max_tokens is not None:
+        del kwargs["max_tokens"]
+        return
+    field = adapter.call_max_tokens_field
+    if field is None:
         return
     body = kwargs.get("extra_body")
     kwargs["extra_body"] = {**(body or {}), field: kwargs.pop("max_tokens")}

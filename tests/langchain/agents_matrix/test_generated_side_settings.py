@@ -288,11 +288,6 @@ GENERATED_SIDE_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {
-    ("side_completion_tokens_beside_call", "responses"): (
-        "ChatOpenAI(use_responses_api=True, max_completion_tokens=16).stream(..., "
-        "max_tokens=42): langchain-openai sends `max_output_tokens: 16` (the "
-        "constructor's); chatplex sends the call's 42"
-    ),
     ("side_reasoning_dict", "xai"): (
         "ChatXAI(reasoning={...}): langchain-openai switches to the Responses API and "
         "sends POST /responses (`input`, `reasoning`); chatplex refuses the keyword at "
