@@ -298,20 +298,11 @@ GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {
         "and sends POST /responses (`input`, `reasoning`); chatplex refuses the keyword "
         "at construction (TypeError \"unexpected keyword argument 'reasoning'\")"
     ),
-    ("side_thinking_budget", "vertex"): (
-        "ChatVertexAI(thinking_budget=128): langchain-google-vertexai's invocation_params "
-        "carry `thinking_budget: 128`; chatplex's leave it out (both send the same body)"
-    ),
     ("side_settings_stream", "vertex"): (
         "langchain-google-vertexai streams over api_transport='rest' without alt=sse and "
         "reads a JSON array, which the mock server does not serve (ValueError 'Can only "
         "parse array of JSON objects'); Vertex streams are compared in tests/partners/"
         "vertex/ on that suite's own server"
-    ),
-    ("side_include_thoughts", "vertex"): (
-        "ChatVertexAI(include_thoughts=True): langchain-google-vertexai's "
-        "invocation_params (a tracer's on_chat_model_start) carry `include_thoughts: "
-        "True`; chatplex's leave it out (both send the same body)"
     ),
 }
 
