@@ -449,11 +449,14 @@ class Adapter(ABC):
         else its dumps (`langchain/sdk_replies.py`). Default: none."""
         return {}
 
-    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
+    def partner_refusal(
+        self, keywords: Sequence[str], *, asynchronous: bool = False, streaming: bool = False
+    ) -> str | None:
         """The words of the TypeError its partner package raises, before any request, for
         a call given `keywords` (bound ones first, then the call's, as LangChain passes
-        them), sync or `asynchronous` (an SDK's async client names itself); the LangChain
-        drop-ins raise the same (`chatplex.langchain.model`). None: it takes them."""
+        them), sync or `asynchronous` (an SDK's async client names itself), `streaming`
+        or not (an SDK's stream method may be another); the LangChain drop-ins raise the
+        same (`chatplex.langchain.model`). None: it takes them."""
         return None
 
     def check_partner_messages(self, messages: list[BaseMessage]) -> None:
@@ -463,9 +466,12 @@ class Adapter(ABC):
         not signing, not reading credentials). Default: nothing."""
         return
 
-    def partner_unknown_keyword(self, name: str, value: Any) -> Exception | None:
+    def partner_unknown_keyword(
+        self, name: str, value: Any, *, asynchronous: bool = False
+    ) -> Exception | None:
         """The error its partner package raises, before any request, for a call keyword
-        `name` (given `value`) that neither it nor chatplex knows; the LangChain drop-ins
+        `name` (given `value`) that neither it nor chatplex knows, sync or `asynchronous`
+        (an SDK's async client names itself); the LangChain drop-ins
         raise it where chatplex raises its TypeError (`ChatModel.bind`). None: that
         TypeError."""
         return None
@@ -488,6 +494,11 @@ class Adapter(ABC):
     #: AzureChatOpenAI: "max_tokens", as given, the constructor's as
     #: `max_completion_tokens`); None: as the model's setting goes.
     call_max_tokens_field: str | None = None
+    #: Whether a drop-in call's own `max_tokens` gives way to the model's setting where
+    #: that is set (langchain-openai's ChatOpenAI on the Responses API renames its
+    #: payload's `max_tokens`, the call's, to `max_output_tokens` and then its
+    #: `max_completion_tokens`, the constructor's, over it).
+    call_max_tokens_yields: bool = False
 
     def structured_single_call(self, model: str) -> bool:
         """Whether function-calling structured output on `model` asks for a single call

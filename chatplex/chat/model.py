@@ -318,9 +318,14 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             >>> cold.temperature, model.temperature
             (0, None)
         """
+        return self._bound(settings)
+
+    def _bound(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> ChatModel:
+        """`bind(**settings)`, for a call sync or `asynchronous` (a drop-in's refusal of
+        an unknown keyword names its SDK's sync or async method)."""
         clone = copy.copy(self)
         clone.extra_body = dict(self.extra_body)
-        clone._apply(settings)
+        clone._apply(settings, asynchronous=asynchronous)
         return clone
 
     def bind_tools(
@@ -495,7 +500,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         """The wire's reading of built-in tool dicts (None before there is an adapter)."""
         return tool_binding.builtin_tool_reader(self.adapter)
 
-    def _apply(self, settings: Mapping[str, Any]) -> None:
+    def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
         check_settings(settings)
         for key, value in settings.items():
             if key == "tools":
@@ -519,14 +524,14 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
                 self.stream_usage = value
             else:
                 if self.adapter is not None:
-                    self._check_call_keyword(key, value)
+                    self._check_call_keyword(key, value, asynchronous)
                     # a call's `seed` replaces the model's `random_seed` it is sent as
                     sent_as = self.adapter.body_field(key)
                     if sent_as != key:
                         self.extra_body.pop(sent_as, None)
                 self.extra_body[key] = value
 
-    def _check_call_keyword(self, key: str, value: Any) -> None:
+    def _check_call_keyword(self, key: str, value: Any, asynchronous: bool = False) -> None:
         """A call keyword neither a setting nor a parameter of the wire's API: TypeError,
         or under a partner's name the error its partner raises for it
         (`Adapter.partner_unknown_keyword`)."""
@@ -540,7 +545,11 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             )
         except TypeError:
             adapter = self.adapter if self.partner_words else None
-            partner = None if adapter is None else adapter.partner_unknown_keyword(key, value)
+            partner = (
+                None
+                if adapter is None
+                else adapter.partner_unknown_keyword(key, value, asynchronous=asynchronous)
+            )
             if partner is None:
                 raise
             raise partner from None

@@ -169,6 +169,9 @@ class IdentifyingParams:
     #: Whether its invocation params repeat these params after the call's `stop`
     #: (langchain-openai's, langchain-fireworks': a `stop` field set wins there).
     invoked_again: bool = False
+    #: Keys its invocation params add last, by field, where set and not among the call's
+    #: keywords (langchain-google-vertexai's `thinking_budget`, `include_thoughts`).
+    invoked_last: Mapping[str, str] = field(default_factory=dict)
 
     def of(self, values: Mapping[str, Any], engine: object) -> dict[str, Any]:
         """The params reported by a partner whose fields hold `values` (as its
@@ -233,7 +236,12 @@ class IdentifyingParams:
         again: Mapping[str, Any] = {}
         if self.invoked_again:
             again = self.of(values, engine) if reported is None else reported
-        return {**first, **langchain, **again}
+        last = {
+            key: v
+            for key, name in self.invoked_last.items()
+            if key not in langchain and (v := value(name)) is not None
+        }
+        return {**first, **langchain, **again, **last}
 
     def _reader(self, values: Mapping[str, Any]) -> Callable[[str], Any]:
         """A field's value by its (dotted) name: a key of a mapping field after a dot."""

@@ -33,13 +33,17 @@ __all__ = ["ainvoke", "astream", "invoke", "prepare", "stream"]
 
 
 def prepare(
-    self: ChatModel, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
+    self: ChatModel,
+    input: Any,
+    config: RunnableConfig,
+    overrides: Mapping[str, Any],
+    asynchronous: bool = False,
 ) -> tuple[ChatModel, list[BaseMessage], CallSettings, ChatModelRun | None]:
     """The model to send with (a bound copy when the call overrides settings, so
     per-call `timeout`, `max_retries`, `extra_headers`... apply too), the messages,
-    the call settings and the callback run."""
+    the call settings and the callback run; `asynchronous`: an async call's."""
     messages = coerce_messages(input)
-    model = self.bind(**overrides) if overrides else self
+    model = self._bound(overrides, asynchronous=asynchronous) if overrides else self
     settings = model._settings({})
     given = config
     if self.run_defaults:  # model-level callbacks, tags, metadata
@@ -79,7 +83,7 @@ def invoke(self: ChatModel, input: Any, config: RunnableConfig, **overrides: Any
 async def ainvoke(
     self: ChatModel, input: Any, config: RunnableConfig, **overrides: Any
 ) -> AIMessage:
-    model, messages, settings, run = self._prepare(input, config, overrides)
+    model, messages, settings, run = self._prepare(input, config, overrides, True)
     if run is None:
         if model.streaming:
             from .streams import amerged
@@ -136,7 +140,7 @@ def stream(
 async def astream(
     self: ChatModel, input: Any, config: RunnableConfig, **overrides: Any
 ) -> AsyncIterator[AIMessageChunk]:
-    model, messages, settings, run = self._prepare(input, config, overrides)
+    model, messages, settings, run = self._prepare(input, config, overrides, True)
     chunks = model._asend_stream(messages, settings, config)
     if _closes_stream(config):
         from .streams import aclosed

@@ -115,7 +115,7 @@ def stream(
     """`model._stream(messages, stop, **kwargs)`. LangChain reports each token to the
     callbacks itself (and adds the closing chunk_position="last" chunk: the engine adds
     none inside it), so this only translates."""
-    call = _target(model, messages, stop, kwargs, uncached=from_stream(model))
+    call = _target(model, messages, stop, kwargs, uncached=from_stream(model), streaming=True)
     return _pieces(model, messages, call, kwargs)
 
 
@@ -126,7 +126,15 @@ def astream(
     kwargs: dict[str, Any],
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`model._astream(messages, stop, **kwargs)`."""
-    call = _target(model, messages, stop, kwargs, uncached=from_stream(model), asynchronous=True)
+    call = _target(
+        model,
+        messages,
+        stop,
+        kwargs,
+        uncached=from_stream(model),
+        asynchronous=True,
+        streaming=True,
+    )
     return _apieces(model, messages, call, kwargs)
 
 
@@ -138,12 +146,14 @@ def _target(
     *,
     uncached: bool = False,
     asynchronous: bool = False,
+    streaming: bool = False,
 ) -> _Call:
     """The model name called and the chatplex model for this call (of `messages`), and
     (in `kwargs`) its per-call settings; `uncached`: chatplex's reply cache is skipped unless the
-    call names one; `asynchronous`: an async call's."""
+    call names one; `asynchronous`: an async call's; `streaming`: a stream's."""
     # The keywords as given (before chatplex adds its own), as the partner reads them.
-    refuse_partner_keywords(primary(model.chatplex_model), kwargs, asynchronous, messages, stop)
+    engine = primary(model.chatplex_model)
+    refuse_partner_keywords(engine, kwargs, asynchronous, messages, stop, streaming)
     target = cast("Runnable[Any, Any]", model.chatplex_model)
     name = kwargs.pop("model", None)
     if name is not None and name != model._sent_model_name:

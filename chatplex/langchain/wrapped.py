@@ -108,9 +108,11 @@ def refuse_partner_keywords(
     asynchronous: bool,
     messages: list[LCBaseMessage],
     stop: list[str] | None = None,
+    streaming: bool = False,
 ) -> None:
     """A drop-in's call with keywords its partner package refuses before any request
-    raises the partner's TypeError (its wire's `Adapter.partner_refusal`). Every partner
+    raises the partner's TypeError (its wire's `Adapter.partner_refusal`, told whether
+    the call is async and whether it `streaming`: its SDK's method). Every partner
     that refuses keywords formats the messages first (langchain-aws's
     `_messages_to_bedrock`, langchain-ollama's `_chat_params`), so what it cannot
     format raises before it (`Adapter.check_partner_messages`), and so does what it
@@ -118,7 +120,7 @@ def refuse_partner_keywords(
     adapter = _dropin_adapter(engine)
     if adapter is None:
         return
-    words = adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)
+    words = adapter.partner_refusal(list(kwargs), asynchronous=asynchronous, streaming=streaming)
     if words is not None:
         adapter.check_partner_messages(to_chatplex_messages(messages))
         engine.check_call({**kwargs, "stop": stop})
@@ -145,10 +147,16 @@ def _dropin_adapter(engine: Any) -> Adapter | None:
 def partner_max_tokens(engine: Any, kwargs: dict[str, Any]) -> None:
     """A drop-in call's own `max_tokens` in the body field its partner sends it as
     (`Adapter.call_max_tokens_field`), beside the model's setting as the wire sends it
-    (as the partner sends both)."""
+    (as the partner sends both), or none where the model's setting wins over it
+    (`Adapter.call_max_tokens_yields`)."""
     adapter = _dropin_adapter(engine)
-    field = None if adapter is None else adapter.call_max_tokens_field
-    if field is None or kwargs.get("max_tokens") is None:
+    if adapter is None or kwargs.get("max_tokens") is None:
+        return
+    if adapter.call_max_tokens_yields and engine.max_tokens is not None:
+        del kwargs["max_tokens"]
+        return
+    field = adapter.call_max_tokens_field
+    if field is None:
         return
     body = kwargs.get("extra_body")
     kwargs["extra_body"] = {**(body or {}), field: kwargs.pop("max_tokens")}

@@ -187,6 +187,21 @@ def test_invocation_params_put_the_first_keys_before_langchains_and_may_repeat()
     assert IdentifyingParams().invoked({"stop": ["s"]}, ENGINE, {"stop": ["x"]}) == {"stop": ["x"]}
 
 
+def test_invocation_params_end_with_the_last_keys_set_unless_the_call_gives_them() -> None:
+    # langchain-google-vertexai's `thinking_budget`: the model's after LangChain's
+    # params, where set; a call's keyword (in LangChain's params) stays where it is.
+    last = IdentifyingParams(invoked_last={"thinking_budget": "budget"})
+    langchain = {"_type": "t", "stop": None}
+    assert list(last.invoked({"budget": 128}, ENGINE, langchain).items()) == [
+        ("_type", "t"),
+        ("stop", None),
+        ("thinking_budget", 128),
+    ]
+    assert last.invoked({"budget": None}, ENGINE, langchain) == langchain
+    called = {"thinking_budget": 0, **langchain}
+    assert list(last.invoked({"budget": 128}, ENGINE, called).items()) == list(called.items())
+
+
 def test_set_fields_are_laid_into_a_mapping_key() -> None:
     merged = IdentifyingParams(
         always={"config": "config"}, merged={"config": {"effort": "reasoning_effort"}}

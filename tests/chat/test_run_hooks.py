@@ -74,3 +74,23 @@ def test_listeners_see_the_messages_a_chat_model_sent(sync: bool) -> None:
     [messages] = seen[0]["messages"]
     assert [type(m) for m in messages] == [SystemMessage, HumanMessage]
     assert [m.content for m in messages] == ["be brief", "hi"]
+
+
+async def test_an_unknown_keyword_refused_under_a_partner_name_names_the_calls_sdk_method() -> None:
+    """A drop-in refuses a call keyword its partner's SDK does not take with the SDK's
+    words, which name the sync client's method or the async one's (langchain-anthropic:
+    `Messages.create()` / `AsyncMessages.create()`), before any request."""
+    from chatplex import ChatAnthropic
+
+    model = ChatAnthropic(model="claude-sonnet-4-5", api_key="k", base_url="http://127.0.0.1:9")
+    words = "create() got an unexpected keyword argument 'seed'"
+    with pytest.raises(TypeError) as sync_invoke:
+        model.invoke("Hi", seed=3)
+    with pytest.raises(TypeError) as sync_stream:
+        list(model.stream("Hi", seed=3))
+    with pytest.raises(TypeError) as async_invoke:
+        await model.ainvoke("Hi", seed=3)
+    with pytest.raises(TypeError) as async_stream:
+        [chunk async for chunk in model.astream("Hi", seed=3)]
+    assert [str(e.value) for e in (sync_invoke, sync_stream)] == [f"Messages.{words}"] * 2
+    assert [str(e.value) for e in (async_invoke, async_stream)] == [f"AsyncMessages.{words}"] * 2

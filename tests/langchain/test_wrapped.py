@@ -304,3 +304,24 @@ async def test_ollamas_flat_option_per_call_is_the_clients_typeerror(sync: bool)
         outcomes.append(str(info.value))
     assert outcomes[1] == outcomes[0]
     assert outcomes[0].endswith("chat() got an unexpected keyword argument 'temperature'")
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_on_the_responses_api_the_models_max_tokens_wins_over_the_calls(
+    sync: bool, mode: str
+) -> None:
+    # langchain-openai's Responses payload renames the call's `max_tokens` to
+    # `max_output_tokens`, then the constructor's `max_completion_tokens` over it.
+    from chatplex import ChatOpenAI
+
+    bodies: list[Any] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        given = {"model": "gpt-4.1", "api_key": "k", "base_url": server.openai_base_url}
+        capped = ChatOpenAI(**given, use_responses_api=True, max_completion_tokens=16)
+        await _called(capped, mode, sync, {"max_tokens": 42})
+        await _called(ChatOpenAI(**given, use_responses_api=True), mode, sync, {"max_tokens": 42})
+        # Chat Completions: the call's wins
+        await _called(ChatOpenAI(**given, max_completion_tokens=16), mode, sync, {"max_tokens": 42})
+    assert [b.get("max_output_tokens") for b in bodies[:2]] == [16, 42]
+    assert bodies[2]["max_completion_tokens"] == 42

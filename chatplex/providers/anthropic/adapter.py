@@ -236,16 +236,18 @@ class AnthropicAdapter(Adapter):
     #: Whether its replies show the beta models' fields (`for_call`).
     _beta_replies = False
 
-    def partner_unknown_keyword(self, name: str, value: Any) -> Exception | None:
+    def partner_unknown_keyword(
+        self, name: str, value: Any, *, asynchronous: bool = False
+    ) -> Exception | None:
         """langchain-anthropic hands a call's keywords to the anthropic SDK's
-        `Messages.create()` (its beta client's is named so too): its TypeError. (An
-        async call's SDK names `AsyncMessages.create()`; the refusal, made as the call
-        binds its keywords, does not know the call is one.)
+        `Messages.create()` (its beta client's is named so too), an async call's to
+        `AsyncMessages.create()`: its TypeError.
 
         >>> print(AnthropicAdapter(api_key="k").partner_unknown_keyword("seed", 3))
         Messages.create() got an unexpected keyword argument 'seed'
         """
-        return TypeError(unexpected_keyword("Messages.create()", (name,), ()))
+        create = "AsyncMessages.create()" if asynchronous else "Messages.create()"
+        return TypeError(unexpected_keyword(create, (name,), ()))
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Anthropic's built-in tools (web search, code execution, text editor...), sent

@@ -346,7 +346,9 @@ class BedrockAdapter(Adapter):
         """A typed error from an error response; never raises, whatever the body."""
         return error_from(status, body, headers)
 
-    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
+    def partner_refusal(
+        self, keywords: Sequence[str], *, asynchronous: bool = False, streaming: bool = False
+    ) -> str | None:
         """langchain-aws's ChatBedrockConverse takes Converse's own fields per call: any
         other keyword (`top_k`, `thinking`, `parallel_tool_calls`...) is its
         `_converse_params()`'s TypeError, before any request (`call_keywords.py`)."""

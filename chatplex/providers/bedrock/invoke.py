@@ -206,7 +206,9 @@ class BedrockInvokeAdapter(BedrockAdapter):
         invoke.block_types = MESSAGES_BLOCK_TYPES
         return invoke
 
-    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
+    def partner_refusal(
+        self, keywords: Sequence[str], *, asynchronous: bool = False, streaming: bool = False
+    ) -> str | None:
         """langchain-aws's ChatBedrock on InvokeModel sends a call's keywords in its body
         and refuses none before its request (Converse's refusals are
         ChatBedrockConverse's, which its ChatBedrock on Converse is)."""

@@ -175,12 +175,15 @@ class CohereAdapter(Adapter):
             secret_url = Secret(endpoint_url(where.secret_base_url.get(), path))
         return endpoint_url(where.base_url, path), secret_url
 
-    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
+    def partner_refusal(
+        self, keywords: Sequence[str], *, asynchronous: bool = False, streaming: bool = False
+    ) -> str | None:
         """langchain-cohere hands a call's keywords (bound ones too) to the cohere SDK's
-        `chat()`: the TypeError of a keyword it does not take, before any request (its
-        stream's `chat_stream()` is worded as `chat()`: the refusal does not know it)."""
-        chat = "AsyncV2Client.chat()" if asynchronous else "V2Client.chat()"
-        return unexpected_keyword(chat, keywords, _TAKEN_PER_CALL)
+        `chat()`, or a stream's to `chat_stream()`: the TypeError of a keyword it does not
+        take, before any request, naming the SDK method called."""
+        client = "AsyncV2Client" if asynchronous else "V2Client"
+        method = "chat_stream()" if streaming else "chat()"
+        return unexpected_keyword(f"{client}.{method}", keywords, _TAKEN_PER_CALL)
 
     def for_call(self, settings: Mapping[str, Any]) -> Adapter:
         """Itself, or one whose replies repeat the call's `documents` in their

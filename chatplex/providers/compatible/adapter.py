@@ -331,7 +331,9 @@ class CompatibleAdapter(OpenAIAdapter):
         does: where the partner class is its `BaseChatOpenAI` (`Profile.sdk_helper`)."""
         return self.profile.sdk_helper
 
-    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
+    def partner_refusal(
+        self, keywords: Sequence[str], *, asynchronous: bool = False, streaming: bool = False
+    ) -> str | None:
         """Its partner SDK's `create()` TypeError for a keyword that function does not
         take (`Profile.sdk_keywords`), named as that client names it."""
         profile = self.profile

@@ -336,7 +336,9 @@ class GeminiAdapter(_GoogleWire):
     provider = "google_genai"
     _drops_empty_user_turns = True  # as langchain-google-genai does
 
-    def partner_unknown_keyword(self, name: str, value: Any) -> Exception | None:
+    def partner_unknown_keyword(
+        self, name: str, value: Any, *, asynchronous: bool = False
+    ) -> Exception | None:
         """langchain-google-genai hands a call's keywords to google-genai's
         `GenerateContentConfig`, a pydantic model forbidding others: its ValidationError.
 

@@ -129,6 +129,11 @@ class ChatVertexAI(GoogleDropin):
                 "top_k": "top_k",
                 "top_p": "top_p",
             },
+            # added by its `_get_invocation_params` (a call's keyword replaces it)
+            invoked_last={
+                "thinking_budget": "thinking_budget",
+                "include_thoughts": "include_thoughts",
+            },
         ),
         default_params=frozenset({"model_name"}),  # its identifying params but that
         # Set by its validators whatever was given (its `exclude_unset` keeps them).

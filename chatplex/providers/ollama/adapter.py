@@ -190,7 +190,9 @@ class OllamaAdapter(Adapter):
         self._check_messages(messages)
         wire_messages(messages)
 
-    def partner_refusal(self, keywords: Sequence[str], *, asynchronous: bool = False) -> str | None:
+    def partner_refusal(
+        self, keywords: Sequence[str], *, asynchronous: bool = False, streaming: bool = False
+    ) -> str | None:
         """langchain-ollama hands a call's unread keywords to the ollama client's
         `chat()`: the TypeError of a keyword it does not take, before any request."""
         chat = "AsyncClient.chat()" if asynchronous else "Client.chat()"

@@ -214,10 +214,14 @@ class ChatOllama(ChatModel):
             raise ValueError("`stop` found in both the input and default params.")
 
     def _prepare(
-        self, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
+        self,
+        input: Any,
+        config: RunnableConfig,
+        overrides: Mapping[str, Any],
+        asynchronous: bool = False,
     ) -> tuple[ChatModel, list[BaseMessage], CallSettings, ChatModelRun | None]:
         self.check_call(overrides)
-        return super()._prepare(input, config, overrides)
+        return super()._prepare(input, config, overrides, asynchronous)
 
 
 def _client_settings(

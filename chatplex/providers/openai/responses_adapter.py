@@ -130,6 +130,9 @@ class OpenAIResponsesAdapter(Adapter):
     #: The usage of `response.completed` is kept whatever `stream_usage` says, as
     #: langchain-openai's Responses path keeps it.
     keeps_sent_usage = True
+    #: A call's `max_tokens` is not sent beside the model's, as langchain-openai's
+    #: Responses payload lets the constructor's `max_completion_tokens` win.
+    call_max_tokens_yields = True
     #: langchain-openai sends any `tool_choice` object to the Responses API as given.
     sends_unread_tool_choice = True
     #: A drop-in's `bind_tools([], tool_choice=...)` sends the choice alone (no tools),

@@ -369,14 +369,7 @@ GENERATED_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-GENERATED_SETTINGS_GAPS: dict[tuple[str, str], str] = {
-    ("call_seed_async", "anthropic"): (
-        "ainvoke(..., seed=3): both raise TypeError before sending; langchain-anthropic's "
-        "words name the async client's method (\"AsyncMessages.create() got an unexpected "
-        "keyword argument 'seed'\"), chatplex's the sync one's (\"Messages.create() ...\"): "
-        "its refusal is made as the call binds its keywords, not knowing the call is async"
-    ),
-}
+GENERATED_SETTINGS_GAPS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -437,10 +430,6 @@ def _call_seed(case: Case, wire: str) -> bool:
     return wire == "mistralai" and "seed" in _given(case)
 
 
-def _call_seed_async(case: Case, wire: str) -> bool:
-    return wire == "anthropic" and case.how == "ainvoke" and "seed" in _given(case)
-
-
 #: Name -> a shape kept out of the generated cases, by the named cell holding it.
 KEPT_SHAPES: dict[str, Kept] = {
     "n_beside_streaming": Kept("n_beside_streaming", _n_beside_streaming),
@@ -450,7 +439,6 @@ KEPT_SHAPES: dict[str, Kept] = {
     "gemini_model_kwargs": Kept("gemini_model_kwargs", _gemini_model_kwargs),
     "responses_refused_setting": Kept("responses_refused_setting", _responses_refused_setting),
     "call_seed": Kept("call_seed", _call_seed),
-    "call_seed_async": Kept("call_seed_async", _call_seed_async),
 }
 
 

@@ -288,17 +288,6 @@ GENERATED_SIDE_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {
-    ("side_completion_tokens_beside_call", "responses"): (
-        "ChatOpenAI(use_responses_api=True, max_completion_tokens=16).stream(..., "
-        "max_tokens=42): langchain-openai sends `max_output_tokens: 16` (the "
-        "constructor's); chatplex sends the call's 42"
-    ),
-    ("side_stream_refused_keyword", "cohere"): (
-        "ChatCohere().stream(..., top_p=0.9): both raise TypeError before sending; "
-        "langchain-cohere's words name the cohere SDK's stream method (\"V2Client."
-        "chat_stream() got an unexpected keyword argument 'top_p'\"), chatplex's "
-        "`chat()` (`Adapter.partner_refusal` is not told the call streams)"
-    ),
     ("side_reasoning_dict", "xai"): (
         "ChatXAI(reasoning={...}): langchain-openai switches to the Responses API and "
         "sends POST /responses (`input`, `reasoning`); chatplex refuses the keyword at "
@@ -309,20 +298,11 @@ GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {
         "and sends POST /responses (`input`, `reasoning`); chatplex refuses the keyword "
         "at construction (TypeError \"unexpected keyword argument 'reasoning'\")"
     ),
-    ("side_thinking_budget", "vertex"): (
-        "ChatVertexAI(thinking_budget=128): langchain-google-vertexai's invocation_params "
-        "carry `thinking_budget: 128`; chatplex's leave it out (both send the same body)"
-    ),
     ("side_settings_stream", "vertex"): (
         "langchain-google-vertexai streams over api_transport='rest' without alt=sse and "
         "reads a JSON array, which the mock server does not serve (ValueError 'Can only "
         "parse array of JSON objects'); Vertex streams are compared in tests/partners/"
         "vertex/ on that suite's own server"
-    ),
-    ("side_include_thoughts", "vertex"): (
-        "ChatVertexAI(include_thoughts=True): langchain-google-vertexai's "
-        "invocation_params (a tracer's on_chat_model_start) carry `include_thoughts: "
-        "True`; chatplex's leave it out (both send the same body)"
     ),
 }
 
@@ -358,10 +338,6 @@ def _vertex_call_max_tokens(case: Case, wire: str) -> bool:
     return _has(wire, "vertex") and "max_tokens" in _given(case)
 
 
-def _thinking_budget(case: Case, wire: str) -> bool:
-    return _has(wire, "vertex") and "thinking_budget" in case.settings
-
-
 def _reasoning_dict(case: Case, wire: str) -> bool:
     # langchain-openai's BaseChatOpenAI given `reasoning` goes over the Responses API.
     return _has(wire, *_CHAT_COMPLETIONS_SUBCLASSES) and "reasoning" in case.settings
@@ -369,19 +345,6 @@ def _reasoning_dict(case: Case, wire: str) -> bool:
 
 def _perplexity_stream_stop(case: Case, wire: str) -> bool:
     return _has(wire, "perplexity") and _streams(case) and "stop" in _given(case)
-
-
-def _cohere_stream_refused_keyword(case: Case, wire: str) -> bool:
-    # langchain-cohere streams through the SDK's chat_stream().
-    return _has(wire, "cohere") and _streams(case) and "top_p" in _given(case)
-
-
-def _responses_tokens_beside_call(case: Case, wire: str) -> bool:
-    return (
-        _has(wire, "responses")
-        and "max_completion_tokens" in case.settings
-        and "max_tokens" in _given(case)
-    )
 
 
 def _has(wire: str, *wires: str) -> bool:
@@ -408,10 +371,6 @@ def _penalties(case: Case, wire: str) -> bool:
 
 def _model_kwargs_user(case: Case, wire: str) -> bool:
     return _has(wire, "vertex", "perplexity", "sambanova") and "model_kwargs" in case.settings
-
-
-def _include_thoughts(case: Case, wire: str) -> bool:
-    return _has(wire, "vertex") and "include_thoughts" in case.settings
 
 
 def _call_seed(case: Case, wire: str) -> bool:
@@ -448,22 +407,14 @@ KEPT_SHAPES: dict[str, Kept] = {
     "fractional_timeout": Kept("side_fractional_timeout", _fractional_timeout),
     "penalties": Kept("side_penalties", _penalties),
     "model_kwargs_user": Kept("side_model_kwargs_user", _model_kwargs_user),
-    "include_thoughts": Kept("side_include_thoughts", _include_thoughts),
     "call_seed": Kept("side_call_seed", _call_seed),
     "n_beside_streaming": Kept("side_n_beside_streaming", _n_beside_streaming),
     "responses_refused_setting": Kept("side_responses_refused_setting", _responses_refused_setting),
     "reasoning_dict": Kept("side_reasoning_dict", _reasoning_dict),
-    "thinking_budget": Kept("side_thinking_budget", _thinking_budget),
     "vertex_call_max_tokens": Kept("side_call_max_tokens", _vertex_call_max_tokens),
     "vertex_async": Kept("side_settings_ainvoke", _vertex_async),
     "vertex_stream": Kept("side_settings_stream", _vertex_stream),
     "perplexity_stream_stop": Kept("side_settings_stream_stop", _perplexity_stream_stop),
-    "responses_tokens_beside_call": Kept(
-        "side_completion_tokens_beside_call", _responses_tokens_beside_call
-    ),
-    "cohere_stream_refused_keyword": Kept(
-        "side_stream_refused_keyword", _cohere_stream_refused_keyword
-    ),
 }
 
 

@@ -854,3 +854,6 @@ def test_partner_unknown_keyword_is_the_anthropic_sdks_typeerror() -> None:
     refusal = AnthropicAdapter(api_key="k").partner_unknown_keyword("seed", 3)
     assert isinstance(refusal, TypeError)
     assert str(refusal) == "Messages.create() got an unexpected keyword argument 'seed'"
+    # an async call's goes to the async client's AsyncMessages.create()
+    refusal = AnthropicAdapter(api_key="k").partner_unknown_keyword("seed", 3, asynchronous=True)
+    assert str(refusal) == "AsyncMessages.create() got an unexpected keyword argument 'seed'"

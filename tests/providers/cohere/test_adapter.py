@@ -229,6 +229,13 @@ def test_a_call_keyword_the_cohere_sdk_does_not_take_is_its_typeerror() -> None:
         assert adapter.partner_refusal([name], asynchronous=True) == (
             f"AsyncV2Client.chat() {words}"
         )
+        # a stream's keywords go to `chat_stream()`, which the words name
+        assert adapter.partner_refusal([name], streaming=True) == (
+            f"V2Client.chat_stream() {words}"
+        )
+        assert adapter.partner_refusal([name], asynchronous=True, streaming=True) == (
+            f"AsyncV2Client.chat_stream() {words}"
+        )
     taken = ["tools", "tool_choice", "documents", "preamble", "response_format", "max_tokens"]
     assert adapter.partner_refusal(taken) is None
     # (`stream_usage` taken, a kept difference: langchain-cohere's SDK call raises)
