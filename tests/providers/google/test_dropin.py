@@ -355,10 +355,12 @@ def _shapes_read(
     def seen(message: Any) -> dict[str, Any]:
         fields = ("content", "additional_kwargs", "tool_calls", "tool_call_chunks")
         out = {name: getattr(message, name, None) for name in fields}
-        if any(not call["id"].startswith("c1") for call in out["tool_calls"] or ()):
+        # The scripted replies' own call id is "c1"; any other is drawn per call (the
+        # partner's uuid4 may itself start with "c1": compared whole, not by prefix).
+        if any(call["id"] != "c1" for call in out["tool_calls"] or ()):
             out["tool_calls"] = [(c["name"], c["args"]) for c in out["tool_calls"]]
             out["additional_kwargs"] = sorted(out["additional_kwargs"])
-        if any(not call["id"].startswith("c1") for call in out["tool_call_chunks"] or ()):
+        if any(call["id"] != "c1" for call in out["tool_call_chunks"] or ()):
             chunks = out["tool_call_chunks"]
             out["tool_call_chunks"] = [(c["name"], c["args"], c["index"]) for c in chunks]
         return out
