@@ -306,13 +306,13 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     ) -> HTTPRequest:
         """The OpenAI adapter's request, sent to the deployment's URL."""
         request = super().build_request(messages, settings, stream=stream)
-        # The deployment taken as the model is named in the body as null (langchain-
-        # openai's payload names its unset model so); another model than
+        # The deployment taken as the model is not named in the body; another model than
         # `azure_deployment=` (a call's, a copy's `model_copy(update={"model_name": ...})`)
-        # is named.
+        # is, as langchain-openai's payload names it.
         deployment = self.azure_deployment
         if not self._body_model and (deployment is None or settings.model in (None, deployment)):
-            request = dataclasses.replace(request, json={**request.json, "model": None})
+            body = {k: v for k, v in request.json.items() if k != "model"}
+            request = dataclasses.replace(request, json=body)
         if not self._per_model:
             return request  # the URL does not depend on the model
         where = self._where(settings.model)

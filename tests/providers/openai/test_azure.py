@@ -181,8 +181,7 @@ def test_the_deployment_follows_a_per_call_model_override() -> None:
 
 
 def test_a_deployment_without_a_model_names_only_another_model_in_the_body() -> None:
-    # AzureChatOpenAI named by its deployment sends `model: null` (langchain-openai's
-    # payload names its unset model so); a copy renamed by
+    # AzureChatOpenAI named by its deployment sends no `model`; a copy renamed by
     # model_copy(update={"model_name": ...}) (or a call's model) sends it, to the same
     # deployment, as langchain-openai's payload then names it.
     adapter = AzureOpenAIAdapter(
@@ -196,7 +195,7 @@ def test_a_deployment_without_a_model_names_only_another_model_in_the_body() -> 
     def sent(model: str) -> Any:
         return adapter.build_request([HumanMessage("hi")], CallSettings(model), stream=False)
 
-    assert sent("gpt-4o-mini").json["model"] is None
+    assert "model" not in sent("gpt-4o-mini").json
     renamed = sent("other-model")
     assert renamed.json["model"] == "other-model"
     assert renamed.url == sent("gpt-4o-mini").url
@@ -219,7 +218,7 @@ def test_a_call_naming_a_model_names_it_in_the_body() -> None:
     assert request.json["model"] == "gpt-4o-mini"
     assert request.json["stream_options"] == {"include_usage": True}
     plain = adapter.build_request([HumanMessage("hi")], CallSettings("gpt-4o-mini"), stream=False)
-    assert plain.json["model"] is None
+    assert "model" not in plain.json
     assert adapter.for_call({"stream_usage": adapter.include_usage}) is adapter
 
 
