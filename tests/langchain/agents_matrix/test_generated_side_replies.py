@@ -671,14 +671,6 @@ SIDE_REPLY_GAPS: dict[tuple[str, str], str] = {
         "re-serialized through protobuf (keys reordered, 3 as 3.0); chatplex's is the "
         "reply's JSON as sent"
     ),
-    ("side_reply_finish_message", "vertex"): (
-        "ChatVertexAI keeps the candidate's finishMessage in response_metadata "
-        "('finish_message'); chatplex leaves it out"
-    ),
-    ("side_reply_no_model_version", "vertex"): (
-        "a reply without modelVersion: ChatVertexAI's response_metadata model_name is "
-        "the model asked for; chatplex's is None"
-    ),
 }
 SIDE_REPLY_DIFFERENCES: dict[tuple[str, str], Difference] = {
     # docs/porting.md's Vertex row: thinking tokens are billed as output.
