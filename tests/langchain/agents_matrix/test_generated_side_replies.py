@@ -649,10 +649,6 @@ SIDE_REPLY_GAPS: dict[tuple[str, str], str] = {
         "ValueError and its stream ends without error; chatplex raises ContentFilterError "
         "(the SDK's APIError, no ValueError) on both"
     ),
-    ("side_reply_no_usage", "fireworks"): (
-        "a reply without usage: langchain-fireworks's invoke has no model_provider nor "
-        "model_name in response_metadata; chatplex's has both"
-    ),
     ("side_reply_invoke_empty", "bedrock"): (
         "an InvokeModel reply with no content: langchain-aws's ChatBedrock invoke has "
         "additional_kwargs and response_metadata 'thinking': {}; chatplex's has neither"
