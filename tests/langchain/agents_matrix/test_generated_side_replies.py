@@ -649,10 +649,6 @@ SIDE_REPLY_GAPS: dict[tuple[str, str], str] = {
         "ValueError and its stream ends without error; chatplex raises ContentFilterError "
         "(the SDK's APIError, no ValueError) on both"
     ),
-    ("side_reply_invoke_empty", "bedrock"): (
-        "an InvokeModel reply with no content: langchain-aws's ChatBedrock invoke has "
-        "additional_kwargs and response_metadata 'thinking': {}; chatplex's has neither"
-    ),
     ("side_reply_async_calls", "cohere"): (
         "langchain-cohere's async stream yields a call only on its closing chunk, whole, "
         "its tool_call_chunks index None; chatplex's streams the call's pieces "
