@@ -653,6 +653,15 @@ def _theirs_integer_as_float(theirs: Any) -> bool:
     return isinstance(days, float) and days == 3
 
 
+_COHERE_SYNC_STREAM_UNCOUNTED = Difference(
+    "loses data",
+    "langchain-cohere's sync stream closes on a chunk without usage_metadata (its "
+    "async stream and its invoke have the counts): the merged stream counts "
+    "nothing (and a streamed call's name is doubled, 'lookuplookup'); chatplex's "
+    "has the counts",
+    _theirs_stream_uncounted,
+)
+
 SIDE_REPLY_GAPS: dict[tuple[str, str], str] = {
     ("side_reply_azure_filtered", "azure"): (
         "finish_reason content_filter: langchain-openai's AzureChatOpenAI invoke raises "
@@ -663,10 +672,6 @@ SIDE_REPLY_GAPS: dict[tuple[str, str], str] = {
         "langchain-cohere's async stream yields a call only on its closing chunk, whole, "
         "its tool_call_chunks index None; chatplex's streams the call's pieces "
         "(tool-call-start, tool-call-delta) with index 0"
-    ),
-    ("side_reply_toxic_stop", "cohere"): (
-        "finish_reason ERROR_TOXIC: langchain-cohere returns the reply (invoke and "
-        "stream); chatplex raises chatplex.errors.APIError"
     ),
 }
 SIDE_REPLY_DIFFERENCES: dict[tuple[str, str], Difference] = {
@@ -693,14 +698,10 @@ SIDE_REPLY_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "v2 reply may leave out (its invoke answers); chatplex's stream answers",
         _theirs_stream_raised("builtins.AttributeError"),
     ),
-    ("side_reply_sync_stream_usage", "cohere"): Difference(
-        "loses data",
-        "langchain-cohere's sync stream closes on a chunk without usage_metadata (its "
-        "async stream and its invoke have the counts): the merged stream counts "
-        "nothing (and a streamed call's name is doubled, 'lookuplookup'); chatplex's "
-        "has the counts",
-        _theirs_stream_uncounted,
-    ),
+    ("side_reply_sync_stream_usage", "cohere"): _COHERE_SYNC_STREAM_UNCOUNTED,
+    # A reply its filter stopped: langchain-cohere returns it (invoke and stream), as
+    # chatplex does; its sync stream loses the counts as for any reply.
+    ("side_reply_toxic_stop", "cohere"): _COHERE_SYNC_STREAM_UNCOUNTED,
     ("side_reply_unknown_finish", "vertex"): Difference(
         "loses data",
         "ChatVertexAI reads the finish reason through protobuf's enum: one it does not "
