@@ -222,7 +222,10 @@ def parse_invoke_reply(
             )
     usage = header_usage(headers)
     stop_reason = data.get("stop_reason")
-    llm_output: dict[str, Any] = {"usage": usage, "stop_reason": stop_reason, "model_id": model_id}
+    llm_output: dict[str, Any] = {"usage": usage, "stop_reason": stop_reason}
+    if not blocks:  # langchain-aws pops its `thinking` ({} here) only beside content
+        llm_output["thinking"] = {}
+    llm_output["model_id"] = model_id
     return AIMessage(
         content=blocks if blocks and (thinking or citations) else "".join(texts),
         additional_kwargs=llm_output,

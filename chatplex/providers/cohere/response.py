@@ -108,9 +108,11 @@ def parse_reply(body: bytes, documents: Sequence[Any] | None = None) -> AIMessag
     )
 
 
-#: Cohere's finish reasons of a generation that failed (`ERROR`; `ERROR_TOXIC` and
-#: `ERROR_LIMIT` of its stream-end type): its reply is an error, not a normal answer.
-FAILED_REASONS = frozenset({"ERROR", "ERROR_TOXIC", "ERROR_LIMIT"})
+#: Cohere's finish reasons of a generation that failed (`ERROR`; `ERROR_LIMIT` of its
+#: stream-end type): its reply is an error, not a normal answer. `ERROR_TOXIC` (the
+#: filter stopped the reply) is a reply, as langchain-cohere returns it (invoke and
+#: stream), its finish reason saying why it stopped.
+FAILED_REASONS = frozenset({"ERROR", "ERROR_LIMIT"})
 
 
 def failed_generation(finish_reason: Any, error: Any) -> str | None:

@@ -402,6 +402,8 @@ FIREWORKS = Preset(
                 "model_provider",
                 "model_name",
             ),
+            # ...the last two set beside the counts alone, as its invoke sets them.
+            counted_keys=("model_provider", "model_name"),
             stream_keys=("model_provider", "finish_reason", "model_name", "logprobs"),
             # The fireworks SDK's choice logprobs model: its completions-style fields.
             logprobs_nulls=(

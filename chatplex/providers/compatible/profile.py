@@ -129,6 +129,10 @@ class ReplyStyle:
     #: fireworks SDKs'), {} where it reads the JSON with `.get("usage", {})`
     #: (langchain-mistralai).
     absent_usage: dict[str, Any] | None = None
+    #: `response_metadata` keys of a reply the package sets only beside counted tokens
+    #: (a reply whose `usage` is missing, null or empty has none of them:
+    #: langchain-fireworks' `model_provider` and `model_name`).
+    counted_keys: tuple[str, ...] = ()
     #: Fields of a choice's `logprobs` the package's SDK model fills with null (first, in
     #: its order), on a reply's and a stream chunk's alike (the fireworks SDK's).
     logprobs_nulls: tuple[str, ...] = ()

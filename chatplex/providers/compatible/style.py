@@ -103,7 +103,10 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         "reasoning_effort": style.reasoning_effort,
     }
     shaped = {
-        key: source[key] for key in style.reply_keys if key not in _REPORTED_WHEN_SET or source[key]
+        key: source[key]
+        for key in style.reply_keys
+        if (key not in _REPORTED_WHEN_SET or source[key])
+        and (usage or key not in style.counted_keys)
     }
     raw_usage = usage if isinstance(usage, dict) else {}
     shaped.update((k, raw_usage[k]) for k in style.usage_metadata_fields if raw_usage.get(k))

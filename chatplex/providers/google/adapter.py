@@ -23,6 +23,7 @@ The key goes in the `x-goog-api-key` header, never in the URL.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from collections.abc import Mapping
@@ -79,6 +80,8 @@ from .vertex_reply import vertex_metadata
 from .vertex_reply import vertex_signed_texts
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from ...adapters.batch_api import Limits
     from .batch import GeminiBatches
 
@@ -470,6 +473,9 @@ class VertexAIAdapter(_GoogleWire):
     #: function named 'required', which Vertex AI refuses: chatplex's ANY for it too).
     keeps_choice_without_tools = True
     error_families = VERTEX_ERROR_FAMILIES  # google-api-core's, as the aiplatform client
+    #: The model asked for (`for_model`); None on the shared adapter. A reply without
+    #: `modelVersion` is named by it, as langchain-google-vertexai names it.
+    model: str | None = None
     _one_tool = True
     _vertex_history = True
 
@@ -551,6 +557,13 @@ class VertexAIAdapter(_GoogleWire):
         express = self._api_key is not None
         return vertex_model_name(model, self.project, self.location, express=express)
 
+    def for_model(self, model: str) -> Self:
+        """This adapter for one call to `model`: a reply naming no model is named by it
+        (a shallow copy: credentials and endpoint are shared)."""
+        view = copy.copy(self)
+        view.model = model
+        return view
+
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """As the Gemini wire's, with `response_metadata` in langchain-google-vertexai's
         shape (`vertex_reply.py`)."""
@@ -558,11 +571,15 @@ class VertexAIAdapter(_GoogleWire):
         data = loads(body)
         version = self.api_version
         reply.content = vertex_signed_texts(plain_texts(reply.content))
-        vertex_metadata(reply.response_metadata, data, 0, streaming=False, version=version)
-        for position, other in enumerate(reply.response_metadata.get(OTHER_CANDIDATES) or ()):
-            meta = other.response_metadata
-            meta["provider"] = meta["model_provider"] = self.provider
-            vertex_metadata(meta, data, position + 1, streaming=False, version=version)
+        metas = [reply.response_metadata]
+        for other in reply.response_metadata.get(OTHER_CANDIDATES) or ():
+            other.response_metadata["provider"] = self.provider
+            other.response_metadata["model_provider"] = self.provider
+            metas.append(other.response_metadata)
+        for position, meta in enumerate(metas):
+            vertex_metadata(meta, data, position, streaming=False, version=version)
+            if meta.get("model_name") is None:
+                meta["model_name"] = self.model
         return reply
 
     def stream_parser(self, headers: Mapping[str, str]) -> GeminiStreamParser:

@@ -13,6 +13,8 @@ from the Gemini Developer API's (langchain-google-genai's):
   signed text part's block carries its signature as `thought_signature` (not in
   `extras`, `vertex_signed_texts`); a stream's thought pieces and signed text pieces
   carry no `index`, so they merge as one block each, as there;
+- `finish_message`: the candidate's `finishMessage`, where it has one (not on stream
+  chunks);
 - `logprobs_result`: one `{"token", "logprob", "top_logprobs"}` per chosen token (the
   top candidates as `{"token", "logprob"}`), a token with no valid log probability left
   out, as there.
@@ -144,6 +146,8 @@ def vertex_metadata(
         return
     if candidates:
         meta["is_blocked"] = any(r["blocked"] for r in ratings)
+        if raw.get("finishMessage"):  # the proto's "" default is left out there
+            meta["finish_message"] = raw["finishMessage"]
     meta["usage_metadata"] = _usage(data.get("usageMetadata"), version)
 
 

@@ -83,6 +83,16 @@ def test_a_text_reply() -> None:
     assert (meta["finish_reason"], meta["request_id"]) == ("stop", "req-1")
 
 
+def test_a_reply_without_content_keeps_langchain_aws_empty_thinking() -> None:
+    """langchain-aws pops its `thinking` from `llm_output` only beside content: a reply
+    with none keeps `thinking: {}` (before `model_id`, in its order)."""
+    message = parse_invoke_reply(reply(), HEADERS, MODEL)
+    assert message.content == ""
+    assert list(message.additional_kwargs) == ["usage", "stop_reason", "thinking", "model_id"]
+    assert message.additional_kwargs["thinking"] == {}
+    assert message.response_metadata["thinking"] == {}
+
+
 def test_tool_calls_and_their_stop_reason() -> None:
     use = {"type": "tool_use", "id": "toolu_1", "name": "add", "input": {"a": 1}}
     message = parse_invoke_reply(

@@ -78,7 +78,9 @@ def test_tool_call_reply_has_its_plan_as_content() -> None:
     assert message.additional_kwargs["tool_calls"] == TOOL["message"]["tool_calls"]  # type: ignore[index]
 
 
-@pytest.mark.parametrize("reason", ["COMPLETE", "STOP_SEQUENCE", "MAX_TOKENS", "TIMEOUT"])
+@pytest.mark.parametrize(
+    "reason", ["COMPLETE", "STOP_SEQUENCE", "MAX_TOKENS", "TIMEOUT", "ERROR_TOXIC"]
+)
 def test_finish_reasons_are_cohere_words(reason: str) -> None:
     assert _read({**TEXT, "finish_reason": reason}).response_metadata["finish_reason"] == reason
 
@@ -87,7 +89,7 @@ def test_finish_reasons_are_cohere_words(reason: str) -> None:
     ("fields", "words"),
     [
         ({"finish_reason": "ERROR"}, r"the generation failed \(ERROR\)$"),
-        ({"finish_reason": "ERROR_TOXIC"}, r"failed \(ERROR_TOXIC\)"),
+        ({"finish_reason": "ERROR_LIMIT"}, r"failed \(ERROR_LIMIT\)"),
         ({"finish_reason": "ERROR", "error": "model crashed"}, "failed .ERROR.: model crashed"),
     ],
 )

@@ -167,6 +167,14 @@ def test_calls_with_nothing_before_them_keep_coheres_index() -> None:
     assert [c["index"] for chunk in chunks for c in chunk.tool_call_chunks] == [0]
 
 
+def test_a_reply_its_filter_stopped_ends_normally_with_its_reason() -> None:
+    """ERROR_TOXIC: langchain-cohere's stream ends as any other, the reason on the last
+    chunk."""
+    chunks = _run(_events(START, _delta("Hi"), _end("ERROR_TOXIC")))
+    assert chunks[-1].response_metadata["finish_reason"] == "ERROR_TOXIC"
+    assert merge_chunks(chunks).content == "Hi"
+
+
 def test_a_failed_generation_at_the_end_is_a_stream_error_not_a_normal_end() -> None:
     failed = {"type": "message-end", "delta": {"finish_reason": "ERROR", "error": "boom"}}
     parser = CohereStreamParser()

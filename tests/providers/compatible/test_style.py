@@ -430,6 +430,19 @@ def test_a_reply_without_usage_has_the_token_usage_its_partner_reads() -> None:
     assert _shaped(nulled, _style("mistralai")).response_metadata["token_usage"] is None
 
 
+def test_fireworks_names_provider_and_model_beside_counted_tokens_alone() -> None:
+    """langchain-fireworks sets `model_provider` and `model_name` where it sets the
+    usage; a reply without counts has neither (other partners keep both)."""
+    counted = _reply({"role": "assistant", "content": "hi"}, {"prompt_tokens": 1})
+    meta = _shaped(counted, _style("fireworks")).response_metadata
+    assert meta["model_provider"] == "fireworks" and "model_name" in meta
+    for usage in ({}, {"usage": None}):
+        data = {k: v for k, v in counted.items() if k != "usage"} | usage
+        bare = _shaped(data, _style("fireworks")).response_metadata
+        assert "model_provider" not in bare and "model_name" not in bare
+        assert "model_provider" in _shaped(data, _style("groq")).response_metadata
+
+
 def test_a_raw_tool_call_without_a_type_has_none_as_the_sdk_model_dumps_it() -> None:
     call = {"id": "c1", "function": {"name": "f", "arguments": "{}"}}
     data = _reply({"role": "assistant", "content": None, "tool_calls": [call]})

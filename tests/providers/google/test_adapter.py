@@ -255,6 +255,20 @@ def test_vertex_replies_name_their_provider() -> None:
     assert first is not None and first.response_metadata["provider"] == "google_vertexai"
 
 
+def test_a_vertex_reply_without_model_version_is_named_by_the_model_asked() -> None:
+    shared = VertexAIAdapter(project="p", credentials=FakeCredentials())
+    reply = {"candidates": [{"content": {"parts": [{"text": "ok"}]}}, {"index": 1}]}
+    raw = json.dumps(reply).encode()
+    asked = shared.for_model("gemini-2.5-flash").parse_response(raw, {})
+    others = asked.response_metadata["other_candidates"]
+    assert asked.response_metadata["model_name"] == "gemini-2.5-flash"
+    assert others[0].response_metadata["model_name"] == "gemini-2.5-flash"
+    named = json.dumps({**reply, "modelVersion": "gemini-2.5-flash-001"}).encode()
+    kept = shared.for_model("gemini-2.5-flash").parse_response(named, {})
+    assert kept.response_metadata["model_name"] == "gemini-2.5-flash-001"
+    assert shared.parse_response(raw, {}).response_metadata["model_name"] is None
+
+
 def test_vertex_errors_name_their_provider() -> None:
     from chatplex.errors import APIError
 

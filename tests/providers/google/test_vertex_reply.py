@@ -60,6 +60,19 @@ def test_other_candidate_and_stream_chunk() -> None:
     assert blocked_prompt["usage_metadata"]["total_token_count"] == 0
 
 
+def test_finish_message_kept_where_the_candidate_has_one() -> None:
+    said = {"candidates": [{"finishReason": "STOP", "finishMessage": "Finished."}]}
+    meta: dict[str, Any] = {}
+    vertex_metadata(meta, said, 0, streaming=False)
+    assert meta["finish_message"] == "Finished."
+    unsaid: dict[str, Any] = {}
+    vertex_metadata(unsaid, {"candidates": [{"finishMessage": ""}]}, 0, streaming=False)
+    assert "finish_message" not in unsaid
+    chunk: dict[str, Any] = {}
+    vertex_metadata(chunk, said, 0, streaming=True)
+    assert "finish_message" not in chunk
+
+
 def test_logprobs_as_one_entry_per_chosen_token() -> None:
     meta: dict[str, Any] = {
         "logprobs_result": {
