@@ -246,13 +246,13 @@ def _requests(run: Run) -> Iterator[list[dict[str, Any]]]:
 
 def _call(model: Any, how: str) -> Any:
     if how == "stream":
-        return list(model.stream(ASK))
+        return _branches_in_order(list(model.stream(ASK)))
     if how == "astream":
 
         async def pieces() -> Any:
             return [piece async for piece in model.astream(ASK)]
 
-        return arun(pieces)
+        return _branches_in_order(arun(pieces))
     if how == "ainvoke":
 
         async def body() -> Any:
@@ -260,6 +260,16 @@ def _call(model: Any, how: str) -> Any:
 
         return arun(body)
     return model.invoke(ASK)
+
+
+def _branches_in_order(pieces: list[Any]) -> list[Any]:
+    """A stream's pieces, those of `include_raw=True`'s parallel branches (`parsed`,
+    `parsing_error`: LangChain's `RunnablePassthrough.assign` runs them side by side, on
+    either class, and yields each as it ends) put in the order of their key, so that the
+    scheduler's order is not compared; the `raw` pieces keep theirs."""
+    raw = [p for p in pieces if not isinstance(p, dict) or "raw" in p]
+    branches = [p for p in pieces if isinstance(p, dict) and "raw" not in p]
+    return raw + sorted(branches, key=lambda piece: sorted(piece))
 
 
 def asked(case: Case) -> Callable[[Run], Any]:
