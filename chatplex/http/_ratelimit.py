@@ -9,9 +9,9 @@ computed under it and slept outside it, and a waiter is woken by a `threading.Ev
 future resolved via its own loop's `call_soon_threadsafe`, so no waiting depends on one
 event loop.
 
-The policy below lives in `_pace.py` (`Pace`, with its constants, its state a fixed set
-of floats); this module keeps the admission numbers -- the schedules, the pause, the
-count in flight, the queue.
+The policy below lives in `_pace.py` (`Pace`; its constants and its state, a fixed set
+of floats, in `_pace_state.py`); this module keeps the admission numbers -- the
+schedules, the pause, the count in flight, the queue.
 
 The pace reacts to rate limits, not to noise. A 429 or a 503/529 is first the failure
 of its own request: the request is retried after its own delay (the server's
@@ -108,9 +108,9 @@ from ._budget_shared import Outcome
 from ._budget_shared import Releasable
 from ._budget_shared import budget_scope
 from ._learn import read_limits
-from ._pace import COLD_WAIT
-from ._pace import COLD_WINDOW
 from ._pace import Pace
+from ._pace_state import COLD_WAIT
+from ._pace_state import COLD_WINDOW
 from ._schedule import BURST_REQUESTS
 from ._schedule import BURST_SECONDS
 from ._schedule import MAX_PAUSE

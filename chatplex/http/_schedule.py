@@ -2,7 +2,7 @@
 implementation for every scope.
 
 A budget keeps a `Schedule` -- GCRA theoretical arrival times for requests and tokens,
-the pause, and everything its pace learned (`Schedule` is a `_pace.PaceState`, all
+the pause, and everything its pace learned (`Schedule` is a `_pace_state.PaceState`, all
 floats) -- in-process (`_ratelimit.Budget`), in a file shared by a machine's processes
 (`_budget_machine.py`) or in an actor shared by a cluster (`_budget_ray.py`). `admit`
 and `settle` are the rules for all of them: requests and tokens spaced by GCRA with a
@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING
 from ._budget_shared import Outcome
 from ._learn import Announced
 from ._learn import read_limits
-from ._pace import FLOOR
 from ._pace import Pace
-from ._pace import PaceState
+from ._pace_state import FLOOR
+from ._pace_state import PaceState
 
 if TYPE_CHECKING:
     from ._ratelimit import RateLimit

@@ -5,11 +5,9 @@ answers in, limits out. Budgets driven by simulated clients in virtual time are 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
 import json
 import math
-import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,24 +16,20 @@ import pytest
 
 from chatplex.http._budget_machine import MachineBudget
 from chatplex.http._learn import Announced
-from chatplex.http._pace import CEILING_GROWTH
-from chatplex.http._pace import DECREASE
-from chatplex.http._pace import FEW_DECREASE
-from chatplex.http._pace import FLOOR
-from chatplex.http._pace import LEARN_DECREASE
-from chatplex.http._pace import LEARN_GROWTH
-from chatplex.http._pace import MIN_ANSWERS
-from chatplex.http._pace import NOISE_MARGIN
-from chatplex.http._pace import TRIAL_ANSWERS
-from chatplex.http._pace import TRIGGER_SHARE
-from chatplex.http._pace import WINDOW_CALM
 from chatplex.http._pace import Pace
-from chatplex.http._pace import PaceState
+from chatplex.http._pace_state import CEILING_GROWTH
+from chatplex.http._pace_state import DECREASE
+from chatplex.http._pace_state import FLOOR
+from chatplex.http._pace_state import LEARN_GROWTH
+from chatplex.http._pace_state import MIN_ANSWERS
+from chatplex.http._pace_state import WINDOW_CALM
 from chatplex.http._ratelimit import Budget
 from chatplex.http._ratelimit import RateLimit
 from chatplex.http._retry import release_failed
 from chatplex.providers.google.adapter import GeminiAdapter
 
+from ._pacefeed import EMPTY
+from ._pacefeed import feed
 from ._pacesim import Answer
 from ._pacesim import Fleet
 from ._pacesim import HiddenLimit
@@ -50,8 +44,6 @@ from ._pacesim import overload_burst
 from ._pacesim import simulate
 from ._pacesim import simulate_fleet
 
-EMPTY = Announced(requests_remaining=0.0)  # a 429 telling that nothing is left
-
 
 def test_nothing_configured_is_cold_then_open() -> None:
     pace = Pace(None)
@@ -59,14 +51,6 @@ def test_nothing_configured_is_cold_then_open() -> None:
     pace.answered(200, 0.0, None, now=1.0, in_flight=0)
     assert not pace.cold and pace.open and pace.per_request == 0.0 and pace.cap is None
     assert not pace.counts_tokens and pace.learned() == (None, None, None)
-
-
-def test_the_state_is_plain_floats_for_shared_budgets() -> None:
-    state = PaceState()
-    assert all(isinstance(getattr(state, f.name), float) for f in dataclasses.fields(state))
-    pace = Pace(RateLimit(600), state)  # a shared budget hands in its stored state
-    pace.answered(429, 1.0, EMPTY, now=2.0, in_flight=0)
-    assert state.factor == DECREASE and not pace.cold
 
 
 def test_a_configured_pace_is_aimd_on_evidence() -> None:
@@ -109,105 +93,6 @@ def test_announced_limits_are_in_force_and_beat_a_discovered_pace() -> None:
     assert pace.learned() == (600.0, 60_000.0, None)
     pace.answered(429, 2.0, EMPTY, now=2.0, in_flight=0)  # a bare count left: no new limit
     assert pace.learned() == (600.0, 60_000.0, None)
-
-
-def feed(pace: Pace, now: float, status: int, n: int, gap: float, in_flight: int = 0) -> float:
-    """`n` answers `gap` s apart, each admitted just before; returns the time after."""
-    for _ in range(n):
-        pace.answered(status, now - 1e-6, None, now=now, in_flight=in_flight)
-        now += gap
-    return now
-
-
-def test_sporadic_429s_and_503s_never_slow_anyone() -> None:
-    """10 % 429s and 10 % 503s over 20,000 answers: never evidence, so never a pause,
-    a pace or a window (the old policy halved the window at every 503 and cut the
-    discovered pace at every later 429)."""
-    pace, rng, now = Pace(None), random.Random(7), 0.0
-    for _ in range(20_000):
-        draw = rng.random()
-        status = 429 if draw < 0.1 else 503 if draw < 0.2 else 200
-        now += 0.002
-        assert not pace.answered(status, now - 0.05, None, now=now, in_flight=32)
-    assert pace.open and pace.per_request == 0.0 and pace.cap is None
-    assert pace.learned() == (None, None, None) and pace.state.trial_phase == 0.0
-
-
-def test_a_high_429_share_is_tried_and_a_limit_confirmed() -> None:
-    """A sustained share of 429s with no headers: first counted afresh at the current
-    pace, then a cut to below what was accepted; the share collapses: a real limit."""
-    pace = Pace(None)
-    now = feed(pace, 0.0, 200, 20, 0.05)  # 20 accepted a second
-    while pace.state.trial_phase == 0.0:  # then far more 429s than successes
-        now = feed(pace, now, 429, 3, 0.01)
-        now = feed(pace, now, 200, 1, 0.01)
-    assert pace.per_request == 0.0  # a trial, not a blind cut: first the share afresh
-    while pace.state.trial_phase == 1.0:
-        now = feed(pace, now, 429, 3, 0.01)
-        now = feed(pace, now, 200, 1, 0.01)
-    assert pace.state.trial_phase == 2.0 and pace.state.discovered_rpm > 0.0
-    assert 60.0 / pace.per_request == pytest.approx(pace.state.discovered_rpm)
-    now = feed(pace, now, 200, TRIAL_ANSWERS, 0.05)  # below the limit: nothing refused
-    assert pace.state.confirmed == 1.0 and pace.state.trial_phase == 0.0
-    assert pace.state.noise == 0.0 and pace.per_request > 0.0
-
-
-def test_a_cut_that_did_not_help_is_undone_and_raises_the_bar() -> None:
-    """40 % of answers 429, whatever the pace: noise. The cut is undone and a share of
-    40 % is no evidence any more."""
-    pace, rng, now = Pace(None), random.Random(3), 0.0
-    for _ in range(MIN_ANSWERS + 3 * TRIAL_ANSWERS + 10):
-        now += 0.01
-        pace.answered(429 if rng.random() < 0.4 else 200, now - 1e-6, None, now, 0)
-    state = pace.state
-    assert state.trial_phase == 0.0 and state.confirmed == 0.0
-    assert state.discovered_rpm == 0.0 and pace.per_request == 0.0  # undone
-    assert state.noise > TRIGGER_SHARE  # the bar is now above the noise...
-    assert pace._bar() == pytest.approx(state.noise + NOISE_MARGIN)
-    paced = 0
-    for _ in range(5000):  # ...and as the noise share fades, it is checked again, cheaply
-        now += 0.01
-        pace.answered(429 if rng.random() < 0.4 else 200, now - 1e-6, None, now, 0)
-        paced += pace.per_request > 0.0
-    assert paced < 0.2 * 5000  # a cut pace only while a trial of it runs
-    assert state.confirmed == 0.0
-
-
-def test_at_a_confirmed_limit_each_round_trip_of_429s_cuts_once() -> None:
-    pace = Pace(None)
-    now = feed(pace, 0.0, 200, 20, 0.05)
-    assert pace.answered(429, now, EMPTY, now=now + 0.01, in_flight=0)
-    first = pace.state.discovered_rpm
-    assert pace.state.confirmed == 1.0  # the server said so: no trial
-    assert first == pytest.approx(LEARN_DECREASE * pace._accepted_rpm(now + 0.01))
-    pace.answered(429, now, EMPTY, now=now + 0.02, in_flight=0)  # same round trip
-    assert pace.state.discovered_rpm == first
-    pace.answered(429, now + 0.05, EMPTY, now=now + 0.1, in_flight=0)
-    assert pace.state.discovered_rpm < first
-
-
-def test_a_few_429s_at_a_confirmed_limit_cut_a_little_and_pause_nobody() -> None:
-    """Processes paced under a per-second window drift into phase and bunch a few
-    requests: such 429s (a share above the confirmed bar, under TRIGGER_SHARE) cut the
-    pace to FEW_DECREASE of it, and are no evidence that pauses the budget (each waits its
-    own retry_after; a whole second's pause threw that second away). A window shut, most
-    answers refused, still pauses."""
-    pace = Pace(None)
-    state = pace.state
-    state.confirmed, state.discovered_rpm, state.ceiling = 1.0, 300.0, 300.0
-    pace.refresh()
-    now = feed(pace, 0.0, 200, 30, 0.1)
-    assert not pace.answered(429, now - 1e-6, None, now, 0)  # one in 20: under the bar
-    assert state.discovered_rpm == 300.0
-    now += 0.1
-    assert not pace.answered(429, now - 1e-6, None, now, 0)  # two: a cut, no pause
-    assert state.limited_share < TRIGGER_SHARE
-    assert state.discovered_rpm == pytest.approx(FEW_DECREASE * 300.0)
-    evidence = []
-    while state.limited_share < TRIGGER_SHARE:  # then the window shuts: 429s only
-        now += 0.1
-        evidence.append(pace.answered(429, now - 1e-6, None, now, 0))
-    assert evidence[-1] and not any(evidence[:-1])
 
 
 def test_overload_narrows_only_while_it_persists_and_widens_fast() -> None:
@@ -390,26 +275,6 @@ def test_the_window_is_learned_as_a_limit_not_as_noise() -> None:
         assert state.confirmed == 1.0 and state.noise < 0.1
         # each process paces near its share of 600/min, under where the 429s came
         assert 100.0 <= budget.current_rate_per_minute <= 200.0
-
-
-@pytest.mark.parametrize("seed", range(10))
-def test_noise_taken_for_a_limit_is_found_out_at_the_limit(seed: int) -> None:
-    """A limit confirmed by bad luck (a trial's second count of a 20 % noise came out
-    near nothing; confirming cut the pace, hence `last_decrease`): each later 429 share
-    above the bar cut again, and with noise the share never fell -- the pace fell to 1
-    request a minute (a run 475x as long), and, once the accepted rate was measured too
-    slowly to read, to 5-10 a minute. Cuts that cost successes and left the share where
-    it was now make that share noise, and the pace probes back up."""
-    pace, rng, now = Pace(None), random.Random(seed), 0.0
-    state = pace.state
-    state.confirmed, state.discovered_rpm, state.last_decrease = 1.0, 600.0, 0.0
-    pace.refresh()
-    for _ in range(3000):  # as fast as the pace lets them out, one in five a 429
-        now += pace.per_request
-        pace.held_back(now)
-        pace.answered(429 if rng.random() < 0.2 else 200, now - 1e-6, None, now, 0)
-    assert state.confirmed == 1.0 and state.noise >= 0.1
-    assert state.discovered_rpm >= 0.3 * 600.0  # not 1 request a minute
 
 
 def test_a_pace_never_cut_probes_up_by_a_finite_step() -> None:

@@ -19,7 +19,7 @@ import pytest
 
 from chatplex.adapters.request_types import HTTPRequest
 from chatplex.errors import DeadlineExceededError
-from chatplex.http._pace import FLOOR
+from chatplex.http._pace_state import FLOOR
 from chatplex.http._ratelimit import BURST_REQUESTS
 from chatplex.http._ratelimit import DEFAULT_OUTPUT_TOKENS
 from chatplex.http._ratelimit import MAX_PAUSE

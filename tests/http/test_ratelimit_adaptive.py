@@ -17,11 +17,11 @@ import pytest
 
 from chatplex.errors import RateLimitError
 from chatplex.http import get_budget
-from chatplex.http._pace import COLD_WAIT
-from chatplex.http._pace import COLD_WINDOW
-from chatplex.http._pace import LEARN_DECREASE
-from chatplex.http._pace import MIN_ANSWERS
-from chatplex.http._pace import WINDOW_CALM
+from chatplex.http._pace_state import COLD_WAIT
+from chatplex.http._pace_state import COLD_WINDOW
+from chatplex.http._pace_state import LEARN_DECREASE
+from chatplex.http._pace_state import MIN_ANSWERS
+from chatplex.http._pace_state import WINDOW_CALM
 from chatplex.http._ratelimit import Budget
 from chatplex.http._ratelimit import RateLimit
 from chatplex.lean import init_chat_model

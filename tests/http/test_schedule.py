@@ -9,10 +9,10 @@ import pytest
 
 from chatplex.http import RateLimit
 from chatplex.http._budget_shared import Outcome
-from chatplex.http._pace import DECREASE
-from chatplex.http._pace import FLOOR
-from chatplex.http._pace import MIN_ANSWERS
-from chatplex.http._pace import PaceState
+from chatplex.http._pace_state import DECREASE
+from chatplex.http._pace_state import FLOOR
+from chatplex.http._pace_state import MIN_ANSWERS
+from chatplex.http._pace_state import PaceState
 from chatplex.http._ratelimit import BURST_REQUESTS
 from chatplex.http._schedule import STALE_AHEAD
 from chatplex.http._schedule import Schedule
