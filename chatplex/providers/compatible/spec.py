@@ -4,8 +4,8 @@ Completions wire (base URL, key variables, refused and renamed parameters, the r
 style of its partner package), its spec fields (name, LangChain class, its class's names
 for settings, which `init_chat_model` reads too) and, for a LangChain class, what that
 class takes (`DropIn`). Each row is written beside those of its partner's kind: a
-package reading the replies itself (`presets_own_reading.py`), a langchain-openai
-`BaseChatOpenAI` (`presets_chat_openai.py`), or none to match
+package reading the replies itself (`presets_own_reading/`, a module each), a
+langchain-openai `BaseChatOpenAI` (`presets_chat_openai.py`), or none to match
 (`presets_default_reading.py`); `PRESETS` puts them in their order. `PROFILES`, `SPECS`
 and `DROPINS` are read from the rows; the adapter class and the drop-in class are made
 from them. A new preset is one row in the module of its kind, its place in `PRESETS`,
@@ -35,11 +35,11 @@ from .presets_default_reading import HYPERBOLIC
 from .presets_default_reading import LMSTUDIO
 from .presets_default_reading import OPENROUTER
 from .presets_default_reading import VLLM
-from .presets_own_reading import FIREWORKS
-from .presets_own_reading import GROQ
-from .presets_own_reading import MISTRALAI
-from .presets_own_reading import PERPLEXITY
-from .presets_own_reading import SAMBANOVA
+from .presets_own_reading.fireworks import FIREWORKS
+from .presets_own_reading.groq import GROQ
+from .presets_own_reading.mistralai import MISTRALAI
+from .presets_own_reading.perplexity import PERPLEXITY
+from .presets_own_reading.sambanova import SAMBANOVA
 from .profile import Profile
 
 #: Every OpenAI-compatible preset, one row each (see `Preset`). Sources: the

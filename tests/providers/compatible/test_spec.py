@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any
 
 import pytest
@@ -31,8 +33,15 @@ def test_every_dropin_row_names_a_profile_and_has_its_class() -> None:
     assert all(preset_dropin_class(name).dropin is DROPINS[name] for name in DROPINS)
 
 
+#: The modules of presets_own_reading/, a row each.
+OWN_READING = tuple(
+    importlib.import_module(f"{presets_own_reading.__name__}.{module.name}")
+    for module in pkgutil.iter_modules(presets_own_reading.__path__)
+)
+
+
 def test_every_written_row_is_a_preset_once_and_the_declared_servers_the_rest() -> None:
-    modules = (presets_own_reading, presets_chat_openai, presets_default_reading)
+    modules = (*OWN_READING, presets_chat_openai, presets_default_reading)
     written = [row for m in modules for row in vars(m).values() if isinstance(row, Preset)]
     assert written and all(PRESETS.count(row) == 1 for row in written)
     rest = [row for row in PRESETS if row not in written]
@@ -56,3 +65,15 @@ def test_a_row_is_written_beside_those_of_its_partner_s_kind(row: Preset) -> Non
     partner: Any = getattr(pytest.importorskip(path), name)
     written_as_subclass = row in vars(presets_chat_openai).values()
     assert issubclass(partner, base) == written_as_subclass
+
+
+@pytest.mark.parametrize(
+    "module", OWN_READING, ids=lambda module: module.__name__.rpartition(".")[2]
+)
+def test_an_own_reading_row_reads_replies_as_its_partner_does_not_as_langchain_openai(
+    module: Any,
+) -> None:
+    (row,) = [row for row in vars(module).values() if isinstance(row, Preset)]
+    style = row.profile.style
+    assert style is not None  # own_reading's: the raw calls kept, no refusal or parsed key
+    assert style.raw_tool_calls and not style.refusal_key and not style.parsed_key

@@ -1,0 +1,155 @@
+"""The Fireworks AI preset: langchain-fireworks' `ChatFireworks`, which reads the replies
+with the fireworks SDK. One of the presets whose partner reads the replies itself (this
+package's `__init__.py`).
+
+Pure data, read by `spec.py` (its import-linter contract holds for what this imports)."""
+
+from __future__ import annotations
+
+from ....specs import field_names
+from ...openai.spec import LANGCHAIN_OPENAI_DROPPED
+from ...openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
+from ...openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
+from ..partner_tables import CLIENTS
+from ..preset import DropIn
+from ..preset import Preset
+from ..preset import hosted
+from ..preset import key_and_base
+from ..preset import openai_style_fields
+from ..preset import own_reading
+from ..profile import SessionAffinity
+from ..profile import TurnStyle
+
+#: The fields of the fireworks SDK's `UsageInfo`, in its declared order.
+FIREWORKS_USAGE = ("prompt_tokens", "total_tokens", "completion_tokens", "prompt_tokens_details")
+
+
+FIREWORKS = Preset(
+    hosted(
+        "fireworks",
+        "Fireworks AI",
+        "https://api.fireworks.ai/inference/v1",
+        # langchain-fireworks': langchain-openai's and `reasoning`.
+        dropped_input_blocks=LANGCHAIN_OPENAI_DROPPED | {"reasoning"},
+        empty_tool_list_sent=True,  # langchain-fireworks' bind_tools([]): `tools: []`
+        true_choice_names_lone_tool=True,  # langchain-fireworks' tool_choice=True: that tool
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
+        developer_role_sent=False,  # langchain-fireworks: every system message as "system"
+        # langchain-fireworks' variable, then its SDK's.
+        base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
+        # Its turns: the text blocks left after reasoning as a list, and content of
+        # one text block as its text (any role).
+        assistant_text_blocks=True,
+        lone_text_as_string=True,
+        # ...after each part is cut to its SDK's content part (Fireworks refuses
+        # other keys), and no name on a turn (its API's message has none).
+        content_part_keys=frozenset({"type", "text", "image_url", "video_url"}),
+        # A hand-written call's `content: []` goes as it is.
+        turns=TurnStyle(turn_names=False, empty_list_kept=True),
+        sdk_path="/v1",
+        json_schema_shape="json_object",  # langchain-fireworks' response_format
+        # Fireworks' API takes "any" as well as "required"; langchain-fireworks
+        # sends "any" as given.
+        kept_tool_choices=("any",),
+        forced_tool_settings=False,  # its with_structured_output binds the tool alone
+        style=own_reading(
+            "fireworks",
+            absent_fingerprint="",  # its SDK's reply model has no such field
+            reply_keys=(
+                "token_usage",
+                "system_fingerprint",
+                "service_tier",
+                "finish_reason",
+                "logprobs",
+                "model_provider",
+                "model_name",
+            ),
+            # ...the last two set beside the counts alone, as its invoke sets them.
+            counted_keys=("model_provider", "model_name"),
+            stream_keys=("model_provider", "finish_reason", "model_name", "logprobs"),
+            # The fireworks SDK's choice logprobs model: its completions-style fields.
+            logprobs_nulls=(
+                "text_offset",
+                "token_ids",
+                "token_logprobs",
+                "tokens",
+                "top_logprobs",
+            ),
+            usage_nulls=(("", FIREWORKS_USAGE),),
+            usage_order=FIREWORKS_USAGE,  # its SDK's UsageInfo, as declared
+            raw_call_keys=("function", "id", "type"),  # its SDK's tool call, as declared
+            detail_keys=("cache_read", "reasoning"),
+        ),
+        sdk="fireworks",
+        # Its FireworksPromptCachingMiddleware's thread affinity, which its
+        # ChatFireworks sends at request time.
+        session_affinity=SessionAffinity(
+            "langchain_fireworks.chat_models", "_PROMPT_CACHE_AFFINITY", "x-session-affinity"
+        ),
+    ),
+    langchain_class="ChatFireworks",
+    llm_output="fingerprint_fields",  # langchain-fireworks': usage, fingerprint, tier
+    # Its stream as langchain-openai's: the model's fields on the finishing chunk.
+    stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+    stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
+    model_prefixes=("accounts/fireworks",),
+    aliases=key_and_base("fireworks"),
+    dropin=DropIn(
+        profiles="fireworks",
+        llm_type="fireworks-chat",
+        body_nulls=("stop",),  # langchain-fireworks' `_default_params`, every body
+        lc_namespace=("langchain", "chat_models", "fireworks"),
+        package="langchain-fireworks",
+        partner_class="langchain_fireworks.chat_models:ChatFireworks",
+        partner_fields=openai_style_fields(
+            "fireworks",
+            defaults={"stream_usage": True, "n": 1, "max_retries": 2},
+            # Its request defaults after `model_name`: `stop` even unset.
+            identifying={
+                "always": {
+                    "model_name": "model_name",
+                    "model": "model_name",
+                    "stream": "streaming",
+                    "n": "n",
+                    "stop": "stop",
+                },
+                "unless_none": {
+                    name: name
+                    for name in (
+                        "temperature",
+                        "max_tokens",
+                        "service_tier",
+                        "reasoning_effort",
+                    )
+                },
+                "spread": "model_kwargs",
+                "invoked_first": {"model": ("model_name",)},
+                "invoked_again": True,
+            },
+            default_params=frozenset({"model_name"}),  # (as BaseChatOpenAI's)
+            dumped=field_names(
+                "name disable_streaming output_version model_name temperature stop "
+                "model_kwargs fireworks_api_key fireworks_api_base request_timeout "
+                "streaming stream_usage n max_tokens max_retries service_tier "
+                "reasoning_effort"
+            ),
+            # Its SDK clients, the fireworks package's, its roots private there (what
+            # its `close()` closes); no SDK retries (it retries itself).
+            clients={
+                "client": ("_sdk_client", "chat.completions"),
+                "async_client": ("_async_sdk_client", "chat.completions"),
+                "_sdk_client": ("fireworks:Fireworks", "", "fireworks-ai"),
+                "_async_sdk_client": ("fireworks:AsyncFireworks", "", "fireworks-ai"),
+            },
+            client_arguments={
+                "api_key": "fireworks_api_key",
+                "base_url": "fireworks_api_base",
+                "timeout": "request_timeout",
+            },
+            client_fixed={"max_retries": 0},
+        ),
+        api_fields=("reasoning_effort", "service_tier"),
+        refused=CLIENTS,
+        body_defaults={"n": 1},
+    ),
+)

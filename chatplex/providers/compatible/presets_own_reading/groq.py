@@ -1,0 +1,155 @@
+"""The Groq preset: langchain-groq's `ChatGroq`, which reads the replies with the groq SDK.
+One of the presets whose partner reads the replies itself (this package's
+`__init__.py`).
+
+Pure data, read by `spec.py` (its import-linter contract holds for what this imports)."""
+
+from __future__ import annotations
+
+from ....specs import field_names
+from ...openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
+from ...openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
+from ..partner_tables import CLIENTS
+from ..partner_tables import GROQ_BODY
+from ..partner_tables import GROQ_CREATE
+from ..partner_tables import GROQ_NULLS
+from ..partner_tables import GROQ_USAGE_EXTRAS
+from ..partner_tables import PROXY
+from ..preset import DropIn
+from ..preset import Preset
+from ..preset import hosted
+from ..preset import key_and_base
+from ..preset import openai_style_fields
+from ..preset import own_reading
+from ..preset import same_names
+
+GROQ = Preset(
+    hosted(
+        "groq",
+        "Groq",
+        "https://api.groq.com/openai/v1",
+        dropped_input_blocks=frozenset(),  # langchain-groq sends every block
+        text_extras_roles=frozenset({"user", "system", "assistant", "tool"}),  # each block as given
+        rebuilt_text_roles=frozenset(),  # a reply's `id`, `annotations` too
+        assistant_text_blocks=True,  # its assistant turn: `text_blocks or ""`
+        empty_tool_list_sent=True,  # langchain-groq's bind_tools([]): `tools: []`
+        true_choice_names_lone_tool=True,  # langchain-groq's tool_choice=True: that tool
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
+        developer_role_sent=False,  # langchain-groq: every system message as "system"
+        sdk_path="/openai/v1",
+        json_schema_shape="titled",  # langchain-groq's response_format
+        # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
+        stream_options=False,
+        forced_tool_settings=False,  # its with_structured_output binds the tool alone
+        bind_strict=False,  # langchain-groq's bind_tools drops strict=
+        strict_dropped=frozenset({"json_mode"}),  # ... and JSON mode's, where OpenAI raises
+        # ... and json_schema's but on these (langchain-groq's _STRICT_STRUCTURED_OUTPUT_MODELS)
+        strict_schema_models=frozenset({"openai/gpt-oss-20b", "openai/gpt-oss-120b"}),
+        streams_json_format=False,  # Groq streams no structured or JSON-mode reply
+        style=own_reading(
+            "groq",
+            reply_keys=(
+                "token_usage",
+                "model_name",
+                "system_fingerprint",
+                "service_tier",
+                "reasoning_effort",  # the effort asked (ReplyStyle.reasoning_effort)
+                "finish_reason",
+                "logprobs",
+                "model_provider",
+            ),
+            stream_keys=(
+                "model_provider",
+                "finish_reason",
+                "model_name",
+                "system_fingerprint",
+                "logprobs",
+            ),
+            usage_nulls=(("", GROQ_USAGE_EXTRAS),),
+            # The groq SDK's CompletionUsage fields, as it declares them.
+            usage_order=(
+                "completion_tokens",
+                "prompt_tokens",
+                "total_tokens",
+                *GROQ_USAGE_EXTRAS,
+            ),
+            detail_keys=("cache_read", "reasoning"),
+            zero_details=False,
+            usage_in_x_groq=True,
+            service_tier="on_demand",
+        ),
+        sdk="groq",
+        sdk_keywords=GROQ_CREATE,
+        rejects={
+            # console.groq.com/docs/openai: "not yet supported", a 400 if supplied.
+            "logprobs": "Groq does not support logprobs",
+            "top_logprobs": "Groq does not support logprobs",
+            "logit_bias": "Groq does not support logit_bias",
+        },
+        reasoning_field="reasoning",
+        rate_limit_headers="openai",
+        batch_api=True,
+    ),
+    langchain_class="ChatGroq",
+    # Its stream as langchain-openai's: the model's fields on the finishing chunk.
+    stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+    stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
+    # ... but that chunk's metadata is its generation info alone: no model_provider.
+    stream_finish_unmarked=True,
+    otel_name="groq",
+    llm_output="completions_fields",  # langchain-groq's: no model_provider, no id
+    aliases=key_and_base("groq"),
+    body=same_names("reasoning_format", "reasoning_effort", "service_tier"),
+    dropin=DropIn(
+        profiles="groq",
+        llm_type="groq-chat",
+        lc_namespace=("langchain_groq", "chat_models"),
+        package="langchain-groq",
+        partner_class="langchain_groq.chat_models:ChatGroq",
+        versions=(),  # langchain-groq names none
+        partner_fields=openai_style_fields(
+            "groq",
+            annotations={"temperature": float},  # not Optional there
+            defaults={"temperature": 0.7, "max_retries": 2, **GROQ_BODY},
+            zero_temperature=1e-8,  # langchain-groq's validator raises 0 to it
+            identifying=False,
+            # Its `_default_params`: its request fields, unset ones as None.
+            default_params={
+                "always": {
+                    "model": "model_name",
+                    "stream": "streaming",
+                    **{k: k for k in ("n", "temperature", "stop", "reasoning_format")},
+                    **{k: k for k in ("reasoning_effort", "service_tier")},
+                },
+                "unless_none": {"max_tokens": "max_tokens"},
+                "spread": "model_kwargs",
+            },
+            environment={"groq_api_base": "GROQ_API_BASE", "groq_proxy": "GROQ_PROXY"},
+            dumped=field_names(
+                "name disable_streaming output_version model_name temperature stop "
+                "reasoning_format reasoning_effort model_kwargs groq_api_key "
+                "groq_api_base groq_proxy request_timeout max_retries streaming n "
+                "max_tokens service_tier default_headers default_query http_client "
+                "http_async_client"
+            ),
+            # Its SDK clients, the groq package's, under its User-Agent.
+            clients={
+                "client": ("groq:Groq", "chat.completions"),
+                "async_client": ("groq:AsyncGroq", "chat.completions"),
+            },
+            client_arguments={
+                "api_key": "groq_api_key",
+                "base_url": "groq_api_base",
+                "timeout": "request_timeout",
+                "max_retries": "max_retries",
+                "default_headers": "default_headers",
+                "default_query": "default_query",
+            },
+            client_headers={"User-Agent": "langchain/{partner_version}"},
+        ),
+        temperature=0.7,
+        body_defaults=GROQ_BODY,
+        body_nulls=GROQ_NULLS,
+        refused={**CLIENTS, "groq_proxy": PROXY},
+    ),
+)

@@ -1,0 +1,164 @@
+"""The Mistral AI preset: langchain-mistralai's `ChatMistralAI`, which reads the replies
+with httpx. One of the presets whose partner reads the replies itself (this package's
+`__init__.py`).
+
+Pure data, read by `spec.py` (its import-linter contract holds for what this imports)."""
+
+from __future__ import annotations
+
+from ....specs import KeyOrder
+from ....specs import field_names
+from ..partner_tables import CLIENTS
+from ..preset import DropIn
+from ..preset import Preset
+from ..preset import hosted
+from ..preset import own_reading
+from ..profile import TurnStyle
+
+MISTRALAI = Preset(
+    hosted(
+        "mistralai",
+        "Mistral AI",
+        "https://api.mistral.ai/v1",
+        dropped_input_blocks=frozenset(),  # langchain-mistralai sends every block
+        empty_tool_list_sent=True,  # langchain-mistralai's bind_tools([]): `tools: []`
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
+        developer_role_sent=False,  # langchain-mistralai: every system message as "system"
+        tool_text_keys=frozenset({"type", "text"}),  # Mistral refuses other keys
+        key_variables=("MISTRAL_API_KEY",),
+        base_variables=("MISTRAL_BASE_URL",),
+        # Mistral's API names the seed `random_seed` (its tool_choice takes
+        # "required" as well as its own "any": each sent as given, as
+        # langchain-mistralai sends them).
+        renames={"seed": "random_seed"},
+        # langchain-mistralai: the schema as a strict tool function; function
+        # calling with tool_choice "any" (it names no tool).
+        json_schema_shape="function",
+        structured_tool_choice="any",
+        kept_tool_choices=("any",),
+        # Usage comes on the last chunk unasked (langchain-mistralai never sends it).
+        stream_options=False,
+        # langchain-mistralai's history: calls without `type` beside `content: ""`,
+        # a tool result's `name`, thinking parts sent back as they came.
+        turns=TurnStyle(
+            empty_call_content=True,
+            call_type=False,
+            tool_name=True,
+            turn_names=False,
+            assistant_parts=True,
+        ),
+        # Mistral refuses any other id in a history (400).
+        tool_call_id_pattern=r"[a-zA-Z0-9]{9}",
+        forced_tool_settings=False,  # its with_structured_output binds the tool alone
+        # langchain-mistralai reads the JSON itself (httpx, no SDK): the usage as
+        # sent, no details, the raw tool calls kept, its errors httpx's.
+        style=own_reading(
+            "mistralai",
+            reply_keys=(
+                "token_usage",
+                "model_provider",
+                "model_name",
+                "model",
+                "finish_reason",
+            ),
+            stream_keys=("model_provider", "finish_reason", "model_name"),
+            usage_nulls=(),
+            detail_keys=(),
+            split_reasoning=False,
+            # Magistral's thinking parts stay in the content list, as it sent them.
+            content_parts=True,
+            raw_calls_as_sent=True,
+            absent_usage={},  # `.get("usage", {})` of the JSON
+        ),
+        sdk="httpx",
+        sdk_request_options=False,
+        # langchain-mistralai's tenacity retries httpx's RequestError and StreamError
+        # only: never a 429 or a 5xx.
+        partner_retries=frozenset({"connection", "timeout"}),
+        # ... `stop_after_attempt(max_retries)`: attempts, 4-10 s apart.
+        partner_counts_attempts=True,
+    ),
+    langchain_class="ChatMistralAI",
+    # Its stream: the model's name on the finishing chunk, before the finish reason.
+    stream_metadata_order=KeyOrder(first=("model_provider", "model_name", "finish_reason")),
+    stream_finish_keys=("model_name",),
+    otel_name="mistral_ai",
+    llm_output="model_and_usage",  # langchain-mistralai's: usage, model_name, model
+    model_prefixes=("mistral", "mixtral"),
+    price_id="mistral",
+    aliases=(("mistral_api_key", "api_key"), ("endpoint", "base_url")),
+    ls_provider="mistral",
+    body=(("random_seed", "random_seed"), ("safe_mode", "safe_prompt")),
+    dropin=DropIn(
+        profiles="mistralai",
+        llm_type="mistralai-chat",
+        lc_namespace=("langchain", "chat_models", "mistralai"),
+        package="langchain-mistralai",
+        partner_class="langchain_mistralai.chat_models:ChatMistralAI",
+        partner_fields={
+            "annotations": {"model": str, "temperature": float},
+            "aliases": {
+                "api_key": "mistral_api_key",
+                "base_url": "endpoint",
+                "model_name": "model",
+            },
+            "floats": frozenset({"temperature", "top_p"}),
+            "defaults": {
+                "max_retries": 5,
+                "timeout": 120,
+                "max_concurrent_requests": 64,
+                "temperature": 0.7,
+                "top_p": 1,
+            },
+            "secrets": {"mistral_api_key": "MISTRAL_API_KEY"},
+            # LangChain's `stream_usage`, which it moves there (`stream_usage_moved`).
+            "kept_in": {"stream_usage": "model_kwargs"},
+            "fallbacks": {"endpoint": ("https://api.mistral.ai/v1", ("MISTRAL_BASE_URL",))},
+            "inert": frozenset({"max_concurrent_requests"}),
+            # Set by its validators whatever was given (its `exclude_unset` keeps it).
+            "assigned": frozenset({"model_kwargs"}),
+            "dump_aliases": {
+                "mistral_api_key": "api_key",
+                "endpoint": "base_url",
+                "model": "model_name",
+            },
+            # Its request defaults, those not None.
+            "identifying": {
+                "unless_none": {
+                    "model": "model",
+                    "temperature": "temperature",
+                    "max_tokens": "max_tokens",
+                    "top_p": "top_p",
+                    "random_seed": "random_seed",
+                    "safe_prompt": "safe_mode",
+                },
+                "spread": "model_kwargs",
+            },
+            "default_params": frozenset(),  # its identifying params are these
+            "dumped": field_names(
+                "name disable_streaming output_version mistral_api_key endpoint "
+                "max_retries timeout max_concurrent_requests model temperature "
+                "max_tokens stop top_p random_seed safe_mode streaming model_kwargs"
+            ),
+            # Its SDK clients are httpx's own, its key in their headers.
+            "clients": {"client": ("httpx:Client",), "async_client": ("httpx:AsyncClient",)},
+            "client_arguments": {"base_url": "endpoint", "timeout": "timeout"},
+            "client_headers": {
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                "Authorization": "Bearer {mistral_api_key}",
+            },
+            "client_headers_keyword": "headers",
+        },
+        default_model="mistral-small",
+        temperature=0.7,
+        max_retries=5,
+        timeout=120.0,
+        refused={
+            **CLIENTS,
+            "max_concurrent_requests": "pass rate_limit={'max_in_flight': ...} instead",
+        },
+        body_defaults={"top_p": 1},  # langchain-mistralai's default, always sent
+        stream_usage_moved=2,  # langchain-mistralai has no stream_usage field
+    ),
+)

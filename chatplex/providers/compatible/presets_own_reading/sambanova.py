@@ -1,0 +1,174 @@
+"""The SambaNova preset: langchain-sambanova's `ChatSambaNova`, which reads the replies
+with the sambanova SDK. One of the presets whose partner reads the replies itself (this
+package's `__init__.py`).
+
+Pure data, read by `spec.py` (its import-linter contract holds for what this imports)."""
+
+from __future__ import annotations
+
+from ....specs import field_names
+from ...openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
+from ...openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
+from ..partner_tables import CLIENTS
+from ..partner_tables import SAMBANOVA_CREATE
+from ..preset import DropIn
+from ..preset import Preset
+from ..preset import hosted
+from ..preset import key_and_base
+from ..preset import openai_style_fields
+from ..preset import own_reading
+from ..preset import same_names
+from ..profile import TurnStyle
+
+#: The fields of the sambanova SDK's `Usage`, in its declared order (its dump's).
+SAMBANOVA_USAGE = (
+    "acceptance_rate",
+    "completion_tokens",
+    "completion_tokens_after_first_per_sec",
+    "completion_tokens_after_first_per_sec_first_ten",
+    "completion_tokens_after_first_per_sec_graph",
+    "completion_tokens_details",
+    "completion_tokens_per_sec",
+    "end_time",
+    "is_last_response",
+    "prompt_tokens",
+    "prompt_tokens_details",
+    "start_time",
+    "stop_reason",
+    "time_to_first_token",
+    "time_to_first_token_graph",
+    "total_latency",
+    "total_tokens",
+    "total_tokens_per_sec",
+)
+
+
+SAMBANOVA = Preset(
+    hosted(
+        "sambanova",
+        "SambaNova",
+        "https://api.sambanova.ai/v1",
+        dropped_input_blocks=frozenset(),  # langchain-sambanova sends every block
+        text_extras_roles=frozenset({"user", "system", "tool"}),
+        rebuilt_text_roles=frozenset(),  # its tool result's blocks as given
+        empty_tool_list_sent=True,  # langchain-sambanova's bind_tools([]): `tools: []`
+        true_choice_names_lone_tool=True,  # langchain-sambanova's tool_choice=True: that tool
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
+        developer_role_sent=False,  # langchain-sambanova: every system message as "system"
+        # langchain-sambanova sends stream_options only when its field is set.
+        stream_options=False,
+        says_stream_false=False,  # langchain-sambanova's body has no "stream" then
+        # No name on a turn (SambaNova's message is a role and its content); an
+        # assistant's list content as its text joined, where langchain-sambanova
+        # sends "" or null (the text lost: a kept difference).
+        turns=TurnStyle(turn_names=False, joined_text=True),
+        forced_tool_settings=False,  # its with_structured_output binds the tool alone
+        # ...and pops `strict` from its kwargs, whatever the method.
+        strict_dropped=frozenset({"function_calling", "json_schema"}),
+        # langchain-sambanova reads the SDK's reply itself: no provider name, the
+        # SDK's usage fields (speed figures) as null, no usage details, the raw
+        # tool calls kept, reasoning in additional_kwargs.
+        style=own_reading(
+            "sambanova",
+            absent_fingerprint="",  # as langchain-sambanova reads it: .get(..., "")
+            reply_keys=(
+                "token_usage",
+                "model_name",
+                "system_fingerprint",
+                "finish_reason",
+                "logprobs",
+            ),
+            stream_keys=("finish_reason", "model_name", "system_fingerprint", "logprobs"),
+            usage_nulls=(
+                (
+                    "",
+                    (
+                        "acceptance_rate",
+                        "completion_tokens_details",
+                        "prompt_tokens_details",
+                        "completion_tokens_after_first_per_sec",
+                        "completion_tokens_after_first_per_sec_first_ten",
+                        "completion_tokens_after_first_per_sec_graph",
+                        "completion_tokens_per_sec",
+                        "end_time",
+                        "is_last_response",
+                        "start_time",
+                        "stop_reason",
+                        "time_to_first_token",
+                        "time_to_first_token_graph",
+                        "total_latency",
+                        "total_tokens_per_sec",
+                    ),
+                ),
+            ),
+            usage_order=SAMBANOVA_USAGE,  # its SDK's Usage, as declared
+            detail_keys=(),
+            raw_call_keys=("function", "id", "index", "type"),  # its SDK's, as declared
+        ),
+        # ChatSambaNova's default method, with langchain-groq's response format.
+        structured_output_method="json_schema",
+        json_schema_shape="titled",
+        sdk="sambanova",
+        sdk_keywords=SAMBANOVA_CREATE,
+        sdk_create=("CompletionsResource.create()", "AsyncCompletionsResource.create()"),
+        reasoning_field="reasoning",
+    ),
+    langchain_class="ChatSambaNova",
+    # langchain-groq's result: finish reason and logprobs, usage/model/fingerprint.
+    llm_output="completions_fields",
+    # Its stream as langchain-openai's: the model's fields on the finishing chunk.
+    stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
+    stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
+    aliases=key_and_base("sambanova"),
+    body=same_names("top_k", "reasoning_effort", "stream_options"),
+    # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).
+    dropin=DropIn(
+        llm_type="sambanova-chat",
+        lc_namespace=("langchain_sambanova", "chat_models"),
+        package="langchain-sambanova",
+        partner_class="langchain_sambanova.chat_models:ChatSambaNova",
+        versions=(),  # langchain-sambanova names none
+        partner_fields=openai_style_fields(
+            "sambanova",
+            annotations={"temperature": float},  # not Optional there
+            aliases={
+                "retries": "max_retries",
+                "integration_source": "sambanova_integration_source",
+            },
+            defaults={
+                "max_tokens": 1024,
+                "temperature": 0.7,
+                "max_retries": 2,
+                "sambanova_integration_source": "langchain",
+            },
+            inert=frozenset({"sambanova_integration_source"}),
+            identifying=False,
+            # Its `_default_params`: its request fields where set.
+            default_params={
+                "unless_none": {
+                    "model": "model_name",
+                    **{k: k for k in ("max_tokens", "temperature", "top_p", "top_k")},
+                    **{k: k for k in ("stream_options", "reasoning_effort")},
+                },
+                "unless_empty": {"stop": "stop"},
+                "spread": "model_kwargs",
+            },
+            dumped=field_names(
+                "name disable_streaming output_version sambanova_api_base "
+                "sambanova_api_key model_name max_tokens temperature top_p top_k stop "
+                "streaming stream_options reasoning_effort default_headers "
+                "default_query max_retries request_timeout http_client "
+                "http_async_client model_kwargs sambanova_integration_source"
+            ),
+        ),
+        default_model="Llama-4-Maverick-17B-128E-Instruct",
+        temperature=0.7,
+        max_tokens=1024,
+        refused={
+            **CLIENTS,
+            "integration_source": "an analytics header of the sambanova SDK",
+            "sambanova_integration_source": "an analytics header of the sambanova SDK",
+        },
+        stream_usage=False,
+    ),
+)
