@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -23,12 +22,14 @@ import pytest
 from chatplex.testing import MockServer
 
 from ._cells import Difference
-from ._cells import cells
-from ._cells import judge
-from ._cells import where_they_differ
-from ._kit import WIRES
+from ._generated import Kept
+from ._generated import assert_same_case
+from ._generated import check_kept_shapes
+from ._generated import check_rows
+from ._generated import judge_named
+from ._generated import named_cells
+from ._generated import numbered_cases
 from ._kit import Run
-from ._kit import run_side
 from .test_generated_settings import BY_WIRE
 from .test_generated_settings import CONSTRUCTOR
 from .test_generated_settings import SEED
@@ -307,15 +308,6 @@ GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {
 }
 
 
-@dataclass(frozen=True)
-class Kept:
-    """A shape the generator keeps out (`where(case, wire)`), and the named cell holding
-    it (`scenario`, a row of this file's tables)."""
-
-    scenario: str
-    where: Callable[[Case, str], bool]
-
-
 def _given(case: Case) -> set[str]:
     """The keywords a call gets, bound or its own."""
     return {*case.call, *(case.bind or {})}
@@ -399,7 +391,7 @@ def _responses_refused_setting(case: Case, wire: str) -> bool:
 
 
 #: Name -> a shape kept out of the generated cases, by the named cell holding it.
-KEPT_SHAPES: dict[str, Kept] = {
+KEPT_SHAPES: dict[str, Kept[Case]] = {
     "constructor_beside_call": Kept(
         "side_constructor_temperature_beside_call", _constructor_beside_call
     ),
@@ -419,47 +411,29 @@ KEPT_SHAPES: dict[str, Kept] = {
 
 
 def _named_cells() -> list[Any]:
-    return [
-        cell
-        for name in SCENARIOS
-        for cell in cells(
-            [name],
-            ONLY.get(name, SIDE_WIRES),
-            gaps=GENERATED_SIDE_SETTINGS_GAPS,
-            differences=GENERATED_SIDE_SETTINGS_DIFFERENCES,
-        )
-    ]
-
-
-_SIDES = ("langchain", "chatplex")
+    return named_cells(
+        SCENARIOS,
+        SIDE_WIRES,
+        ONLY,
+        gaps=GENERATED_SIDE_SETTINGS_GAPS,
+        differences=GENERATED_SIDE_SETTINGS_DIFFERENCES,
+    )
 
 
 @pytest.mark.parametrize(("scenario", "wire"), _named_cells())
 def test_named_side_settings(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = (run_side(SCENARIOS[scenario], WIRES[wire], s, server) for s in _SIDES)
-    judge(scenario, wire, theirs, ours, GENERATED_SIDE_SETTINGS_DIFFERENCES)
+    judge_named(SCENARIOS, scenario, wire, server, GENERATED_SIDE_SETTINGS_DIFFERENCES)
 
 
 @pytest.mark.parametrize(
-    ("wire", "number"),
-    [
-        pytest.param(w, n, id=f"side-settings{n}-{w}")
-        for w in SIDE_WIRES
-        for n in range(CASES_PER_WIRE)
-    ],
+    ("wire", "number"), numbered_cases(SIDE_WIRES, CASES_PER_WIRE, "side-settings")
 )
 def test_generated_side_settings(server: MockServer, wire: str, number: int) -> None:
     case = generate(wire, number)
-    theirs, ours = (run_side(sent(case), WIRES[wire], s, server) for s in _SIDES)
-    assert ours == theirs, f"case {number} on {wire} differs:\n{case}\n" + "\n".join(
-        where_they_differ(theirs, ours)
-    )
+    assert_same_case(sent(case), case, number, wire, server)
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    named = {(c.values[0], c.values[1]) for c in _named_cells()}
+    check_rows(_named_cells(), GENERATED_SIDE_SETTINGS_GAPS, GENERATED_SIDE_SETTINGS_DIFFERENCES)
     rows = {*GENERATED_SIDE_SETTINGS_GAPS, *GENERATED_SIDE_SETTINGS_DIFFERENCES}
-    assert rows <= named
-    assert not set(GENERATED_SIDE_SETTINGS_GAPS) & set(GENERATED_SIDE_SETTINGS_DIFFERENCES)
-    for name, kept in KEPT_SHAPES.items():
-        assert any(s == kept.scenario for s, _ in rows), f"{name}: no row for {kept.scenario}"
+    check_kept_shapes(KEPT_SHAPES, rows)
