@@ -131,3 +131,20 @@ def requests_seen(
         yield seen
     finally:
         run.server.settings.fault_plan = None
+
+
+def assert_same_reply(
+    theirs: Any,
+    ours: Any,
+    case: object,
+    body: Callable[[], bytes],
+    events: Callable[[], list[bytes]],
+) -> None:
+    """A generated reply: both sides' outcomes are the same; where not, each place they
+    differ is printed with the draw and the reply it was rendered as (its JSON `body`,
+    its stream's `events`)."""
+    if ours != theirs:
+        json_body = body().decode()
+        stream = b"".join(events()).decode("utf-8", "replace")
+        differs = "\n".join(where_they_differ(theirs, ours))
+        pytest.fail(f"differs:\n{differs}\n{case}\nJSON body: {json_body}\nstream: {stream}")
