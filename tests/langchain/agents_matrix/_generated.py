@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterable
-from collections.abc import Iterator
 from collections.abc import Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from typing import Generic
@@ -23,7 +21,6 @@ from typing import TypeVar
 
 import pytest
 
-from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 
 from ._cells import Table
@@ -31,7 +28,6 @@ from ._cells import cells
 from ._cells import judge
 from ._cells import where_they_differ
 from ._kit import WIRES
-from ._kit import Run
 from ._kit import Scenario
 from ._kit import run_cell
 
@@ -109,28 +105,6 @@ def check_kept_shapes(kept: Mapping[str, Kept[Any]], rows: Iterable[tuple[str, s
     scenarios = {scenario for scenario, _ in rows}
     for name, shape in kept.items():
         assert shape.scenario in scenarios, f"{name}: no row for {shape.scenario}"
-
-
-def _body(request: MockRequest) -> dict[str, Any]:
-    return request.json or {}
-
-
-@contextmanager
-def requests_seen(
-    run: Run, read: Callable[[MockRequest], dict[str, Any]] = _body
-) -> Iterator[list[dict[str, Any]]]:
-    """What `read` takes of each request the server gets meanwhile (answered as
-    scripted): by default its JSON body."""
-    seen: list[dict[str, Any]] = []
-
-    def plan(request: MockRequest) -> None:
-        seen.append(read(request))
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield seen
-    finally:
-        run.server.settings.fault_plan = None
 
 
 def assert_same_reply(

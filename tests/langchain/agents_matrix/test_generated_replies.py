@@ -985,7 +985,8 @@ def scenario_wires(
     known: Mapping[str, Known], fixed: Mapping[str, tuple[str, Draw]]
 ) -> dict[str, tuple[str, ...]]:
     """Each named scenario of a file's `_KNOWN` and `_FIXED`: the one wire it runs on."""
-    return {n: (k.wire,) for n, k in known.items()} | {n: (w,) for n, (w, _) in fixed.items()}
+    named = [*((n, k.wire) for n, k in known.items()), *((n, w) for n, (w, _) in fixed.items())]
+    return {name: (wire,) for name, wire in named}
 
 
 @pytest.mark.parametrize(

@@ -53,11 +53,12 @@ from ._generated import check_rows
 from ._generated import judge_named
 from ._generated import named_cells
 from ._generated import numbered_cases
-from ._generated import requests_seen
 from ._kit import Raised
 from ._kit import Run
 from ._kit import arun
+from ._kit import json_body
 from ._kit import masked
+from ._kit import requests_seen
 from .test_content_scripts import _one_spelling
 from .test_docs_scripts import DOCS_DIFFERENCES
 from .test_scripts import SCRIPT_WIRES
@@ -354,7 +355,7 @@ def sent(case: Case) -> Callable[[Run], Any]:
     before sending, the error's class and words."""
 
     def scenario(run: Run) -> Any:
-        with requests_seen(run) as seen, warnings.catch_warnings():
+        with requests_seen(run, json_body) as seen, warnings.catch_warnings():
             warnings.filterwarnings("ignore", _TEXT_TOOL_RESULTS, RuntimeWarning)
             try:
                 model = run.make(max_retries=0, **case.settings)

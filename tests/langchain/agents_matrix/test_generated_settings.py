@@ -40,12 +40,12 @@ from ._generated import check_rows
 from ._generated import judge_named
 from ._generated import named_cells
 from ._generated import numbered_cases
-from ._generated import requests_seen
 from ._kit import WIRES
 from ._kit import Raised
 from ._kit import Run
 from ._kit import arun
 from ._kit import masked
+from ._kit import requests_seen
 from .test_content_scripts import _one_spelling
 from .test_scripts import SCRIPT_WIRES
 

@@ -48,11 +48,12 @@ from ._generated import check_rows
 from ._generated import judge_named
 from ._generated import named_cells
 from ._generated import numbered_cases
-from ._generated import requests_seen
 from ._kit import Raised
 from ._kit import Run
 from ._kit import arun
+from ._kit import json_body
 from ._kit import masked
+from ._kit import requests_seen
 from .test_content_scripts import _one_spelling
 from .test_docs_scripts import DOCS_DIFFERENCES
 from .test_scripts import SCRIPT_WIRES
@@ -262,7 +263,7 @@ def asked(case: Case) -> Callable[[Run], Any]:
     or what it raised (class and words)."""
 
     def scenario(run: Run) -> Any:
-        with requests_seen(run) as seen:
+        with requests_seen(run, json_body) as seen:
             try:
                 model = run.make(max_retries=0)
                 structured = model.with_structured_output(SCHEMAS[case.schema], **case.keywords)

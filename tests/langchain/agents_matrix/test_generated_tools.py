@@ -56,11 +56,12 @@ from ._generated import check_rows
 from ._generated import judge_named
 from ._generated import named_cells
 from ._generated import numbered_cases
-from ._generated import requests_seen
 from ._kit import Raised
 from ._kit import Run
 from ._kit import arun
+from ._kit import json_body
 from ._kit import masked
+from ._kit import requests_seen
 from .test_content_scripts import _one_spelling
 from .test_scripts import SCRIPT_WIRES
 
@@ -342,7 +343,7 @@ def sent(case: Case) -> Callable[[Run], Any]:
 
     def scenario(run: Run) -> Any:
         view = _view(run.wire.name)
-        with requests_seen(run) as seen, warnings.catch_warnings():
+        with requests_seen(run, json_body) as seen, warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             try:
                 model = run.make(max_retries=0)
