@@ -44,6 +44,11 @@ class Kept(Generic[Case]):
     where: Callable[[Case, str], bool]
 
 
+def kept_out(kept: Mapping[str, Kept[Case]], case: Case, wire: str) -> bool:
+    """Whether a shape `kept` names keeps `case` out of the draws on `wire`."""
+    return any(shape.where(case, wire) for shape in kept.values())
+
+
 def named_cells(
     scenarios: Iterable[str],
     wires: tuple[str, ...],

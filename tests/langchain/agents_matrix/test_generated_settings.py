@@ -22,6 +22,7 @@ from __future__ import annotations
 import random
 import warnings
 from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -38,6 +39,7 @@ from ._generated import assert_same_case
 from ._generated import check_kept_shapes
 from ._generated import check_rows
 from ._generated import judge_named
+from ._generated import kept_out
 from ._generated import named_cells
 from ._generated import numbered_cases
 from ._kit import WIRES
@@ -143,19 +145,30 @@ def _keywords(rng: random.Random) -> dict[str, Any]:
 def generate(wire: str, number: int) -> Case:
     """Case `number` of `wire`: drawn from (SEED, wire, number), drawn again while it has
     a shape `KEPT_SHAPES` keeps out (its named cell holds it)."""
-    rng = random.Random(f"{SEED}-{wire}-{number}")
+    return drawn(random.Random(f"{SEED}-{wire}-{number}"), wire, BY_WIRE, KEPT_SHAPES)
+
+
+def drawn(
+    rng: random.Random,
+    wire: str,
+    by_wire: Mapping[tuple[str, str], list[Any]],
+    kept: Mapping[str, Kept[Case]],
+) -> Case:
+    """A case of `wire` from `rng`: one to four of its constructor fields (the values
+    `by_wire` gives where the wire's differ), bound and call keywords, how it is called;
+    drawn again while a shape `kept` names keeps it out."""
     names = _fields(wire)
     while True:
         case = Case()
-        for name in rng.sample(sorted(names), rng.randint(1, 4)):
+        for name in rng.sample(sorted(names), rng.randint(1, min(4, len(names)))):
             spelled = names[name] if name != "max_retries" and rng.random() < 0.4 else name
-            case.settings[spelled] = rng.choice(BY_WIRE.get((wire, name), CONSTRUCTOR[name]))
+            case.settings[spelled] = rng.choice(by_wire.get((wire, name), CONSTRUCTOR[name]))
         if rng.random() < 0.3:
             case.bind = _keywords(rng)
         if rng.random() < 0.5:
             case.call = _keywords(rng)
         case.how = rng.choice(["invoke", "ainvoke", "stream"])
-        if not any(kept.where(case, wire) for kept in KEPT_SHAPES.values()):
+        if not kept_out(kept, case, wire):
             return case
 
 

@@ -34,6 +34,7 @@ from ._generated import Kept
 from ._generated import assert_same_case
 from ._generated import check_rows
 from ._generated import judge_named
+from ._generated import kept_out
 from ._generated import named_cells
 from ._generated import numbered_cases
 from ._kit import Run
@@ -613,7 +614,7 @@ def side_cases(wire: str) -> tuple[Case, ...]:
     """The first `CASES_PER_WIRE` of `generate`'s draws on `wire` that no `KEPT_SHAPES`
     predicate keeps out (at most `DRAWS_PER_WIRE` drawn)."""
     drawn = (generate(wire, number) for number in range(DRAWS_PER_WIRE))
-    kept = (c for c in drawn if not any(s.where(c, wire) for s in KEPT_SHAPES.values()))
+    kept = (c for c in drawn if not kept_out(KEPT_SHAPES, c, wire))
     return tuple(itertools.islice(kept, CASES_PER_WIRE))
 
 

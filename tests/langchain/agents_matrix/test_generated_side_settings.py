@@ -30,12 +30,14 @@ from ._generated import judge_named
 from ._generated import named_cells
 from ._generated import numbered_cases
 from ._kit import Run
+from .test_generated_settings import _NOT_RESPONSES
 from .test_generated_settings import BY_WIRE
-from .test_generated_settings import CONSTRUCTOR
 from .test_generated_settings import SEED
 from .test_generated_settings import Case
-from .test_generated_settings import _fields
-from .test_generated_settings import _keywords
+from .test_generated_settings import _asked
+from .test_generated_settings import _given
+from .test_generated_settings import _raised
+from .test_generated_settings import drawn
 from .test_generated_settings import sent
 from .test_side_wires import SIDE_WIRES
 
@@ -62,24 +64,7 @@ def generate(wire: str, number: int) -> Case:
     """Case `number` of side wire `wire`: drawn as f5's generator draws, from
     (SEED, "side", wire, number), drawn again while it has a shape `KEPT_SHAPES` keeps
     out (its named cell holds it)."""
-    rng = random.Random(f"{SEED}-side-{wire}-{number}")
-    names = _fields(wire)
-    while True:
-        case = Case()
-        for name in rng.sample(sorted(names), rng.randint(1, min(4, len(names)))):
-            spelled = names[name] if name != "max_retries" and rng.random() < 0.4 else name
-            case.settings[spelled] = rng.choice(SIDE_BY_WIRE.get((wire, name), CONSTRUCTOR[name]))
-        if rng.random() < 0.3:
-            case.bind = _keywords(rng)
-        if rng.random() < 0.5:
-            case.call = _keywords(rng)
-        case.how = rng.choice(["invoke", "ainvoke", "stream"])
-        if not any(kept.where(case, wire) for kept in KEPT_SHAPES.values()):
-            return case
-
-
-def _asked(**how: Any) -> Callable[[Run], Any]:
-    return sent(Case(**how))
+    return drawn(random.Random(f"{SEED}-side-{wire}-{number}"), wire, SIDE_BY_WIRE, KEPT_SHAPES)
 
 
 #: The named scenarios: the smallest settings showing each difference the generator found.
@@ -136,16 +121,6 @@ ONLY: dict[str, tuple[str, ...]] = {
     "side_stream_refused_keyword": ("cohere",),
     "side_completion_tokens_beside_call": ("responses",),
 }
-
-
-def _raised(kind: str, words: str) -> Callable[[Any], bool]:
-    """A check: LangChain's side raised `kind` (its name's end) with `words` in it."""
-
-    def check(theirs: Any) -> bool:
-        raised = theirs.get("raised") or {}
-        return str(raised.get("kind", "")).endswith(kind) and words in raised.get("words", "")
-
-    return check
 
 
 def _body(theirs: Any) -> dict[str, Any]:
@@ -308,11 +283,6 @@ GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {
 }
 
 
-def _given(case: Case) -> set[str]:
-    """The keywords a call gets, bound or its own."""
-    return {*case.call, *(case.bind or {})}
-
-
 def _vertex_async(case: Case, wire: str) -> bool:
     return _has(wire, "vertex") and case.how == "ainvoke"
 
@@ -375,12 +345,6 @@ def _n_beside_streaming(case: Case, wire: str) -> bool:
         and case.settings.get("n", 1) > 1
         and bool(case.settings.get("streaming"))
     )
-
-
-#: ChatOpenAI's settings the Responses API's create() has no parameter for.
-_NOT_RESPONSES = frozenset(
-    {"seed", "n", "logprobs", "presence_penalty", "frequency_penalty", "logit_bias"}
-)
 
 
 def _responses_refused_setting(case: Case, wire: str) -> bool:

@@ -46,6 +46,7 @@ from ._generated import assert_same_case
 from ._generated import check_kept_shapes
 from ._generated import check_rows
 from ._generated import judge_named
+from ._generated import kept_out
 from ._generated import named_cells
 from ._generated import numbered_cases
 from ._kit import Raised
@@ -223,7 +224,7 @@ def generate(wire: str, number: int) -> Case:
         if wire in STRICT_WIRES and rng.random() < 0.3:
             case.keywords["strict"] = True
         case.how = rng.choice(["invoke", "ainvoke", "stream", "astream"])
-        if not any(kept.where(case, wire) for kept in KEPT_SHAPES.values()):
+        if not kept_out(KEPT_SHAPES, case, wire):
             return case
 
 
