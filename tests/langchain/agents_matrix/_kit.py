@@ -33,13 +33,16 @@ from collections.abc import Callable
 from collections.abc import Coroutine
 from collections.abc import Iterator
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from typing import TypeVar
 
 import pytest
 from langchain_core.tools import tool
 
 import chatplex
+from chatplex.testing import MockRequest
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
@@ -322,6 +325,29 @@ class Run:
 
 
 Scenario = Callable[[Run], Any]
+
+T = TypeVar("T")
+
+
+@contextmanager
+def requests_seen(run: Run, what: Callable[[MockRequest], T]) -> Iterator[list[T]]:
+    """`what` of each request the server gets meanwhile (answered as scripted), in
+    arrival order."""
+    seen: list[T] = []
+
+    def plan(request: MockRequest) -> None:
+        seen.append(what(request))
+
+    run.server.settings.fault_plan = plan
+    try:
+        yield seen
+    finally:
+        run.server.settings.fault_plan = None
+
+
+def json_body(request: MockRequest) -> dict[str, Any]:
+    """A request's JSON body ({} where it has none)."""
+    return request.json or {}
 
 
 # ---- what a run gives, as plain data ----------------------------------------------------------

@@ -9,6 +9,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from ._cells import Difference
+from ._generated import Kept
+from ._generated import check_kept_shapes
+from ._generated import check_rows
+from ._generated import named_cells
+
 PACKAGE = "tests.langchain.agents_matrix"
 
 
@@ -48,3 +56,19 @@ def test_a_cell_means_one_scenario_in_every_file() -> None:
         if len(by_function) > 1
     )
     assert not clashes, "one cell, two scenarios (rename one):\n" + "\n".join(clashes)
+
+
+def test_the_generated_files_row_checks_fail_on_a_stray_row() -> None:
+    # _generated's checks, each generated file's last test: a row that names no cell of
+    # the file, a cell both a gap and a kept difference, a kept shape that names no row.
+    kept = Difference("loses data", "it loses", lambda theirs: True)
+    named = named_cells(["one", "two"], ("openai",), {"two": ("groq",)}, gaps={}, differences={})
+    assert [c.id for c in named] == ["one-openai", "two-groq"]
+    check_rows(named, {("one", "openai"): "a gap"}, {("two", "groq"): kept})
+    with pytest.raises(AssertionError):
+        check_rows(named, {("two", "openai"): "a gap"}, {})
+    with pytest.raises(AssertionError):
+        check_rows(named, {("one", "openai"): "a gap"}, {("one", "openai"): kept})
+    check_kept_shapes({"shape": Kept("two", lambda case, wire: True)}, {("two", "groq")})
+    with pytest.raises(AssertionError):
+        check_kept_shapes({"shape": Kept("three", lambda case, wire: True)}, {("two", "groq")})

@@ -27,6 +27,8 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -39,9 +41,9 @@ from chatplex.testing import MockServer
 from chatplex.testing._mock_aws import event_message
 
 from ._cells import Difference
-from ._cells import cells
-from ._cells import judge
-from ._cells import where_they_differ
+from ._generated import assert_same_reply
+from ._generated import judge_named
+from ._generated import named_cells
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
@@ -766,13 +768,25 @@ def _settings(wire: str, d: Draw) -> dict[str, Any]:
     return settings
 
 
-def replied(d: Draw) -> Callable[[Run], Any]:
-    """A scenario: the model invoked and streamed while the server answers with `d`."""
+def _streamed(wire: str) -> bool:
+    return True
+
+
+def replied(
+    d: Draw,
+    *,
+    reply: Callable[[Draw, str, MockRequest], bytes | list[bytes]] = render,
+    settings: Callable[[str, Draw], dict[str, Any]] = _settings,
+    streamed: Callable[[str], bool] = _streamed,
+) -> Callable[[Run], Any]:
+    """A scenario: the model (made with `settings`) invoked and streamed (sync or async,
+    by the draw) while the server answers with `d` as `reply` renders it; where a wire's
+    sync stream is not `streamed` (compared), invoked only."""
 
     def scenario(run: Run) -> Any:
-        run.server.settings.raw_reply = lambda request: render(d, run.wire.name, request)
+        run.server.settings.raw_reply = lambda request: reply(d, run.wire.name, request)
         try:
-            model = run.make(**_settings(run.wire.name, d))
+            model = run.make(**settings(run.wire.name, d))
             if d.calls:  # a provider calls only the tools it was offered
                 model = model.bind_tools([get_weather, lookup])
             if d.use_async:
@@ -788,6 +802,8 @@ def replied(d: Draw) -> Callable[[Run], Any]:
                 invoked, chunks = outcome
             else:
                 invoked = _caught(lambda: model.invoke(HELLO))
+                if not streamed(run.wire.name):
+                    return {"invoked": observe(invoked)}
                 chunks = _caught(lambda: list(model.stream(HELLO)))
             if isinstance(chunks, Exception):
                 return {"invoked": observe(invoked), "streamed": observe(chunks)}
@@ -965,28 +981,37 @@ GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 
+def scenario_wires(
+    known: Mapping[str, Known], fixed: Mapping[str, tuple[str, Draw]]
+) -> dict[str, tuple[str, ...]]:
+    """Each named scenario of a file's `_KNOWN` and `_FIXED`: the one wire it runs on."""
+    named = [*((n, k.wire) for n, k in known.items()), *((n, w) for n, (w, _) in fixed.items())]
+    return {name: (wire,) for name, wire in named}
+
+
 @pytest.mark.parametrize(
     ("scenario", "wire"),
-    [
-        param
-        for name, wire in [
-            *((n, known.wire) for n, known in _KNOWN.items()),
-            *((n, w) for n, (w, _) in _FIXED.items()),
-        ]
-        for param in cells([name], (wire,), gaps=GENERATED_GAPS, differences=GENERATED_DIFFERENCES)
-    ],
+    named_cells(
+        SCENARIOS,
+        (),
+        scenario_wires(_KNOWN, _FIXED),
+        gaps=GENERATED_GAPS,
+        differences=GENERATED_DIFFERENCES,
+    ),
 )
 def test_known_reply(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, GENERATED_DIFFERENCES)
+    judge_named(SCENARIOS, scenario, wire, server, GENERATED_DIFFERENCES)
 
 
-def _generated() -> list[Any]:
-    """The cases: `CASES` per wire, drawn from one seeded generator per wire."""
+def drawn_cases(
+    wires: Iterable[str], seed: int, count: int, draw: Callable[[random.Random, str], Draw]
+) -> list[Any]:
+    """The `(wire, case)` parameters: `count` per wire, drawn by `draw` from one
+    generator per wire seeded by (`seed`, wire), each named by its number and shape."""
     params = []
-    for wire in SCRIPT_WIRES:
-        rng = random.Random(f"{SEED}:{wire}")
-        for number in range(CASES):
+    for wire in wires:
+        rng = random.Random(f"{seed}:{wire}")
+        for number in range(count):
             case = draw(rng, wire)
             tags = [f"{len(case.calls)}calls", case.stop, "async" if case.use_async else "sync"]
             tags += sorted(case.options)
@@ -994,11 +1019,13 @@ def _generated() -> list[Any]:
     return params
 
 
-@pytest.mark.parametrize(("wire", "case"), _generated())
+@pytest.mark.parametrize(("wire", "case"), drawn_cases(SCRIPT_WIRES, SEED, CASES, draw))
 def test_generated_reply(server: MockServer, wire: str, case: Draw) -> None:
     theirs, ours = run_cell(replied(case), WIRES[wire], server)
-    if ours != theirs:
-        body = SHAPES[wire].json(case, wire).decode()
-        stream = b"".join(SHAPES[wire].events(case, wire, {})).decode("utf-8", "replace")
-        differs = "\n".join(where_they_differ(theirs, ours))
-        pytest.fail(f"differs:\n{differs}\n{case}\nJSON body: {body}\nstream: {stream}")
+    assert_same_reply(
+        theirs,
+        ours,
+        case,
+        lambda: SHAPES[wire].json(case, wire),
+        lambda: SHAPES[wire].events(case, wire, {}),
+    )

@@ -22,8 +22,7 @@ from __future__ import annotations
 import random
 import warnings
 from collections.abc import Callable
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -35,15 +34,20 @@ from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 
 from ._cells import Difference
-from ._cells import cells
-from ._cells import judge
-from ._cells import where_they_differ
+from ._generated import Kept
+from ._generated import assert_same_case
+from ._generated import check_kept_shapes
+from ._generated import check_rows
+from ._generated import judge_named
+from ._generated import kept_out
+from ._generated import named_cells
+from ._generated import numbered_cases
 from ._kit import WIRES
 from ._kit import Raised
 from ._kit import Run
 from ._kit import arun
 from ._kit import masked
-from ._kit import run_side
+from ._kit import requests_seen
 from .test_content_scripts import _one_spelling
 from .test_scripts import SCRIPT_WIRES
 
@@ -141,19 +145,30 @@ def _keywords(rng: random.Random) -> dict[str, Any]:
 def generate(wire: str, number: int) -> Case:
     """Case `number` of `wire`: drawn from (SEED, wire, number), drawn again while it has
     a shape `KEPT_SHAPES` keeps out (its named cell holds it)."""
-    rng = random.Random(f"{SEED}-{wire}-{number}")
+    return drawn(random.Random(f"{SEED}-{wire}-{number}"), wire, BY_WIRE, KEPT_SHAPES)
+
+
+def drawn(
+    rng: random.Random,
+    wire: str,
+    by_wire: Mapping[tuple[str, str], list[Any]],
+    kept: Mapping[str, Kept[Case]],
+) -> Case:
+    """A case of `wire` from `rng`: one to four of its constructor fields (the values
+    `by_wire` gives where the wire's differ), bound and call keywords, how it is called;
+    drawn again while a shape `kept` names keeps it out."""
     names = _fields(wire)
     while True:
         case = Case()
-        for name in rng.sample(sorted(names), rng.randint(1, 4)):
+        for name in rng.sample(sorted(names), rng.randint(1, min(4, len(names)))):
             spelled = names[name] if name != "max_retries" and rng.random() < 0.4 else name
-            case.settings[spelled] = rng.choice(BY_WIRE.get((wire, name), CONSTRUCTOR[name]))
+            case.settings[spelled] = rng.choice(by_wire.get((wire, name), CONSTRUCTOR[name]))
         if rng.random() < 0.3:
             case.bind = _keywords(rng)
         if rng.random() < 0.5:
             case.call = _keywords(rng)
         case.how = rng.choice(["invoke", "ainvoke", "stream"])
-        if not any(kept.where(case, wire) for kept in KEPT_SHAPES.values()):
+        if not kept_out(kept, case, wire):
             return case
 
 
@@ -163,23 +178,13 @@ def generate(wire: str, number: int) -> Case:
 _SET_HEADERS = ("x-team",)
 
 
-@contextmanager
-def _requests(run: Run) -> Iterator[list[dict[str, Any]]]:
-    """The body and script-set headers of each request the server gets meanwhile; a
-    body's top-level null keys left out (AzureChatOpenAI's `"model": null`: the API reads
-    it as absent, as tests/partners/azure compares bodies)."""
-    seen: list[dict[str, Any]] = []
-
-    def plan(request: MockRequest) -> None:
-        headers = {k: v for k, v in request.headers.items() if k in _SET_HEADERS}
-        body = {k: v for k, v in (request.json or {}).items() if v is not None}
-        seen.append({"body": _one_spelling(body), "headers": headers})
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield seen
-    finally:
-        run.server.settings.fault_plan = None
+def _body_and_headers(request: MockRequest) -> dict[str, Any]:
+    """A request's body and script-set headers; the body's top-level null keys left out
+    (AzureChatOpenAI's `"model": null`: the API reads it as absent, as tests/partners/azure
+    compares bodies)."""
+    headers = {k: v for k, v in request.headers.items() if k in _SET_HEADERS}
+    body = {k: v for k, v in (request.json or {}).items() if v is not None}
+    return {"body": _one_spelling(body), "headers": headers}
 
 
 class _Started(BaseCallbackHandler):
@@ -222,7 +227,7 @@ def sent(case: Case) -> Callable[[Run], Any]:
     def scenario(run: Run) -> Any:
         out: dict[str, Any] = {}
         started = _Started()
-        with _requests(run) as seen, warnings.catch_warnings():
+        with requests_seen(run, _body_and_headers) as seen, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
                 model = run.make(**{"max_retries": 0, **case.settings})
@@ -375,15 +380,6 @@ GENERATED_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
 GENERATED_SETTINGS_GAPS: dict[tuple[str, str], str] = {}
 
 
-@dataclass(frozen=True)
-class Kept:
-    """A shape the generator keeps out (`where(case, wire)`), and the named cell holding
-    it (`scenario`, a row of this file's tables)."""
-
-    scenario: str
-    where: Callable[[Case, str], bool]
-
-
 def _n_beside_streaming(case: Case, wire: str) -> bool:
     return (
         wire in ("openai", "groq")
@@ -434,7 +430,7 @@ def _call_seed(case: Case, wire: str) -> bool:
 
 
 #: Name -> a shape kept out of the generated cases, by the named cell holding it.
-KEPT_SHAPES: dict[str, Kept] = {
+KEPT_SHAPES: dict[str, Kept[Case]] = {
     "n_beside_streaming": Kept("n_beside_streaming", _n_beside_streaming),
     "unknown_model_kwarg": Kept("unknown_model_kwarg", _unknown_model_kwarg),
     "call_max_tokens": Kept("call_max_tokens", _call_max_tokens),
@@ -446,47 +442,29 @@ KEPT_SHAPES: dict[str, Kept] = {
 
 
 def _named_cells() -> list[Any]:
-    return [
-        cell
-        for name in SCENARIOS
-        for cell in cells(
-            [name],
-            ONLY.get(name, SCRIPT_WIRES),
-            gaps=GENERATED_SETTINGS_GAPS,
-            differences=GENERATED_SETTINGS_DIFFERENCES,
-        )
-    ]
-
-
-_SIDES = ("langchain", "chatplex")
+    return named_cells(
+        SCENARIOS,
+        SCRIPT_WIRES,
+        ONLY,
+        gaps=GENERATED_SETTINGS_GAPS,
+        differences=GENERATED_SETTINGS_DIFFERENCES,
+    )
 
 
 @pytest.mark.parametrize(("scenario", "wire"), _named_cells())
 def test_named_settings(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = (run_side(SCENARIOS[scenario], WIRES[wire], s, server) for s in _SIDES)
-    judge(scenario, wire, theirs, ours, GENERATED_SETTINGS_DIFFERENCES)
+    judge_named(SCENARIOS, scenario, wire, server, GENERATED_SETTINGS_DIFFERENCES)
 
 
 @pytest.mark.parametrize(
-    ("wire", "number"),
-    [
-        pytest.param(w, n, id=f"settings{n}-{w}")
-        for w in SCRIPT_WIRES
-        for n in range(CASES_PER_WIRE)
-    ],
+    ("wire", "number"), numbered_cases(SCRIPT_WIRES, CASES_PER_WIRE, "settings")
 )
 def test_generated_settings(server: MockServer, wire: str, number: int) -> None:
     case = generate(wire, number)
-    theirs, ours = (run_side(sent(case), WIRES[wire], s, server) for s in _SIDES)
-    assert ours == theirs, f"case {number} on {wire} differs:\n{case}\n" + "\n".join(
-        where_they_differ(theirs, ours)
-    )
+    assert_same_case(sent(case), case, number, wire, server)
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    named = {(c.values[0], c.values[1]) for c in _named_cells()}
+    check_rows(_named_cells(), GENERATED_SETTINGS_GAPS, GENERATED_SETTINGS_DIFFERENCES)
     rows = {*GENERATED_SETTINGS_GAPS, *GENERATED_SETTINGS_DIFFERENCES}
-    assert rows <= named
-    assert not set(GENERATED_SETTINGS_GAPS) & set(GENERATED_SETTINGS_DIFFERENCES)
-    for name, kept in KEPT_SHAPES.items():
-        assert any(s == kept.scenario for s, _ in rows), f"{name}: no row for {kept.scenario}"
+    check_kept_shapes(KEPT_SHAPES, rows)

@@ -35,36 +35,33 @@ from chatplex.testing import MockServer
 from chatplex.testing._mock_aws import event_message
 
 from ._cells import Difference
-from ._cells import cells
 from ._cells import field_gaps_out
-from ._cells import judge
 from ._cells import raises
-from ._cells import where_they_differ
+from ._generated import assert_same_reply
+from ._generated import judge_named
+from ._generated import named_cells
 from ._kit import WIRES
 from ._kit import Run
-from ._kit import arun
-from ._kit import get_weather
-from ._kit import observe
 from ._kit import run_cell
 from .test_generated_replies import _ARGS
 from .test_generated_replies import _EXTRA
 from .test_generated_replies import _NAMES
 from .test_generated_replies import _WORDS
-from .test_generated_replies import HELLO
 from .test_generated_replies import OPTIONS
 from .test_generated_replies import Draw
+from .test_generated_replies import Known
 from .test_generated_replies import _args_object
-from .test_generated_replies import _caught
 from .test_generated_replies import _halves
-from .test_generated_replies import _merged
 from .test_generated_replies import _sse
 from .test_generated_replies import anthropic_events
 from .test_generated_replies import anthropic_json
+from .test_generated_replies import drawn_cases
 from .test_generated_replies import gemini_events
 from .test_generated_replies import gemini_json
-from .test_generated_replies import lookup
 from .test_generated_replies import openai_events
 from .test_generated_replies import openai_json
+from .test_generated_replies import replied
+from .test_generated_replies import scenario_wires
 from .test_side_wires import SIDE_WIRES
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_generated_side_replies")
@@ -444,55 +441,25 @@ def render(d: Draw, wire: str, request: MockRequest) -> bytes | list[bytes]:
 # ---- running a case --------------------------------------------------------------------------
 
 
-def replied(d: Draw) -> Callable[[Run], Any]:
+#: The request a failing case's stream is rendered for, to print it.
+_ASKED_STREAM = MockRequest("POST", "/", {}, {"stream": True}, 1)
+
+
+def _no_retries(wire: str, d: Draw) -> dict[str, Any]:
+    return {"max_retries": 0}
+
+
+def _compared_streamed(wire: str) -> bool:
+    return SIDE_SHAPES[wire].compared_streamed
+
+
+def side_replied(d: Draw) -> Callable[[Run], Any]:
     """`test_generated_replies.replied` over a side wire's shape: the model invoked and
     streamed (sync or async, by the draw) while the server answers with `d`."""
-
-    def scenario(run: Run) -> Any:
-        run.server.settings.raw_reply = lambda request: render(d, run.wire.name, request)
-        try:
-            model = run.make(max_retries=0)
-            if d.calls:
-                model = model.bind_tools([get_weather, lookup])
-            if d.use_async:
-
-                async def body() -> Any:
-                    invoked = await model.ainvoke(HELLO)
-                    return invoked, [c async for c in model.astream(HELLO)]
-
-                outcome = _caught(lambda: arun(body))
-                if isinstance(outcome, Exception):
-                    return {"raised": observe(outcome)}
-                invoked, chunks = outcome
-            else:
-                invoked = _caught(lambda: model.invoke(HELLO))
-                if not SIDE_SHAPES[run.wire.name].compared_streamed:
-                    return {"invoked": observe(invoked)}
-                chunks = _caught(lambda: list(model.stream(HELLO)))
-            if isinstance(chunks, Exception):
-                return {"invoked": observe(invoked), "streamed": observe(chunks)}
-            return {
-                "invoked": observe(invoked),
-                "chunks": observe(chunks),
-                "merged": observe(_merged(chunks)),
-            }
-        finally:
-            run.server.settings.raw_reply = None
-
-    return scenario
+    return replied(d, reply=render, settings=_no_retries, streamed=_compared_streamed)
 
 
 # ---- the differences the cases found ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Known:
-    """A shape the cases found differing: its wire, the predicate by which the generator
-    leaves it out, and the draw its named scenario replays."""
-
-    wire: str
-    leaves_out: Callable[[str, Draw], bool]
-    replay: Draw
 
 
 def azure_filter_stop(wire: str, d: Draw) -> bool:
@@ -608,8 +575,8 @@ _FIXED: dict[str, tuple[str, Draw]] = {
 }
 
 SCENARIOS: dict[str, Callable[[Run], Any]] = {
-    name: replied(known.replay) for name, known in _KNOWN.items()
-} | {name: replied(replay) for name, (_, replay) in _FIXED.items()}
+    name: side_replied(known.replay) for name, known in _KNOWN.items()
+} | {name: side_replied(replay) for name, (_, replay) in _FIXED.items()}
 
 
 def _theirs_stream_raised(kind: str) -> Callable[[Any], bool]:
@@ -713,43 +680,27 @@ SIDE_REPLY_DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 @pytest.mark.parametrize(
     ("scenario", "wire"),
-    [
-        param
-        for name, wire in [
-            *((n, known.wire) for n, known in _KNOWN.items()),
-            *((n, w) for n, (w, _) in _FIXED.items()),
-        ]
-        for param in cells(
-            [name], (wire,), gaps=SIDE_REPLY_GAPS, differences=SIDE_REPLY_DIFFERENCES
-        )
-    ],
+    named_cells(
+        SCENARIOS,
+        (),
+        scenario_wires(_KNOWN, _FIXED),
+        gaps=SIDE_REPLY_GAPS,
+        differences=SIDE_REPLY_DIFFERENCES,
+    ),
 )
 def test_known_side_reply(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, SIDE_REPLY_DIFFERENCES)
+    judge_named(SCENARIOS, scenario, wire, server, SIDE_REPLY_DIFFERENCES)
 
 
-def _generated() -> list[Any]:
-    """`CASES` per side wire, from one seeded generator per wire."""
-    params = []
-    for wire in GENERATED_WIRES:
-        rng = random.Random(f"{SEED}:{wire}")
-        for number in range(CASES):
-            case = draw(rng, wire)
-            tags = [f"{len(case.calls)}calls", case.stop, "async" if case.use_async else "sync"]
-            tags += sorted(case.options)
-            params.append(pytest.param(wire, case, id=f"{wire}-{number:02d}-{'-'.join(tags)}"))
-    return params
-
-
-@pytest.mark.parametrize(("wire", "case"), _generated())
+@pytest.mark.parametrize(("wire", "case"), drawn_cases(GENERATED_WIRES, SEED, CASES, draw))
 def test_generated_side_reply(server: MockServer, wire: str, case: Draw) -> None:
-    theirs, ours = run_cell(replied(case), WIRES[wire], server)
+    theirs, ours = run_cell(side_replied(case), WIRES[wire], server)
     # The fields the matrix already holds as known gaps (`_cells.FIELD_GAPS`) left out.
     theirs, ours = field_gaps_out(wire, theirs), field_gaps_out(wire, ours)
-    if ours != theirs:
-        body = SIDE_SHAPES[wire].json(case, wire, {}).decode()
-        asked = MockRequest("POST", "/", {}, {"stream": True}, 1)
-        stream = b"".join(SIDE_SHAPES[wire].events(case, wire, asked)).decode("utf-8", "replace")
-        differs = "\n".join(where_they_differ(theirs, ours))
-        pytest.fail(f"differs:\n{differs}\n{case}\nJSON body: {body}\nstream: {stream}")
+    assert_same_reply(
+        theirs,
+        ours,
+        case,
+        lambda: SIDE_SHAPES[wire].json(case, wire, {}),
+        lambda: SIDE_SHAPES[wire].events(case, wire, _ASKED_STREAM),
+    )

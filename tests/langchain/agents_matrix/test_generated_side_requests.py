@@ -30,18 +30,19 @@ from chatplex.testing import MockServer
 from ._cells import DIFFERENCES
 from ._cells import Difference
 from ._cells import _declarations
-from ._cells import cells
-from ._cells import judge
-from ._cells import where_they_differ
-from ._kit import WIRES
+from ._generated import Kept
+from ._generated import assert_same_case
+from ._generated import check_rows
+from ._generated import judge_named
+from ._generated import kept_out
+from ._generated import named_cells
+from ._generated import numbered_cases
 from ._kit import Run
-from ._kit import run_cell
 from .test_generated_requests import _CALL
 from .test_generated_requests import GENERATED_DIFFERENCES
 from .test_generated_requests import IMAGE_URL
 from .test_generated_requests import PIXEL
 from .test_generated_requests import Case
-from .test_generated_requests import Kept
 from .test_generated_requests import _tool_uses
 from .test_generated_requests import generate
 from .test_generated_requests import sent
@@ -587,7 +588,7 @@ def _perplexity_stream_stop(case: Case, wire: str) -> bool:
 
 #: Name -> a shape kept out of the generated cases, by the row holding it: this file's
 #: named cells, and the kept differences other files hold (their scenario named).
-KEPT_SHAPES: dict[str, Kept] = {
+KEPT_SHAPES: dict[str, Kept[Case]] = {
     "choice_beside_no_tools": Kept("side_empty_tools_choice", _choice_beside_no_tools),
     "empty_tools": Kept("side_empty_tools_choice", _empty_tools),
     "langchain_image_blocks": Kept("side_image_inline", _langchain_image_blocks),
@@ -613,45 +614,33 @@ def side_cases(wire: str) -> tuple[Case, ...]:
     """The first `CASES_PER_WIRE` of `generate`'s draws on `wire` that no `KEPT_SHAPES`
     predicate keeps out (at most `DRAWS_PER_WIRE` drawn)."""
     drawn = (generate(wire, number) for number in range(DRAWS_PER_WIRE))
-    kept = (c for c in drawn if not any(s.where(c, wire) for s in KEPT_SHAPES.values()))
+    kept = (c for c in drawn if not kept_out(KEPT_SHAPES, c, wire))
     return tuple(itertools.islice(kept, CASES_PER_WIRE))
 
 
 def _named_cells() -> list[Any]:
-    return [
-        cell
-        for name in SCENARIOS
-        for cell in cells(
-            [name],
-            ONLY.get(name, SIDE_WIRES),
-            gaps=SIDE_GENERATED_GAPS,
-            differences=SIDE_GENERATED_DIFFERENCES,
-        )
-    ]
+    return named_cells(
+        SCENARIOS,
+        SIDE_WIRES,
+        ONLY,
+        gaps=SIDE_GENERATED_GAPS,
+        differences=SIDE_GENERATED_DIFFERENCES,
+    )
 
 
 @pytest.mark.parametrize(("scenario", "wire"), _named_cells())
 def test_named_side_request(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, SIDE_GENERATED_DIFFERENCES)
+    judge_named(SCENARIOS, scenario, wire, server, SIDE_GENERATED_DIFFERENCES)
 
 
-@pytest.mark.parametrize(
-    ("wire", "number"),
-    [pytest.param(w, n, id=f"case{n}-{w}") for w in SIDE_WIRES for n in range(CASES_PER_WIRE)],
-)
+@pytest.mark.parametrize(("wire", "number"), numbered_cases(SIDE_WIRES, CASES_PER_WIRE))
 def test_generated_side_request(server: MockServer, wire: str, number: int) -> None:
     case = side_cases(wire)[number]
-    theirs, ours = run_cell(side_sent(case), WIRES[wire], server)
-    assert ours == theirs, f"case {number} on {wire} differs:\n{case}\n" + "\n".join(
-        where_they_differ(theirs, ours)
-    )
+    assert_same_case(side_sent(case), case, number, wire, server)
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    named = {(c.values[0], c.values[1]) for c in _named_cells()}
-    assert set(SIDE_GENERATED_GAPS) <= named and set(SIDE_GENERATED_DIFFERENCES) <= named
-    assert not set(SIDE_GENERATED_GAPS) & set(SIDE_GENERATED_DIFFERENCES)
+    check_rows(_named_cells(), SIDE_GENERATED_GAPS, SIDE_GENERATED_DIFFERENCES)
     assert all(set(wires) <= set(SIDE_WIRES) for wires in ONLY.values())
     rows = {
         *DIFFERENCES,

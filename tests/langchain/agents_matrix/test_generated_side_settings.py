@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -23,18 +22,22 @@ import pytest
 from chatplex.testing import MockServer
 
 from ._cells import Difference
-from ._cells import cells
-from ._cells import judge
-from ._cells import where_they_differ
-from ._kit import WIRES
+from ._generated import Kept
+from ._generated import assert_same_case
+from ._generated import check_kept_shapes
+from ._generated import check_rows
+from ._generated import judge_named
+from ._generated import named_cells
+from ._generated import numbered_cases
 from ._kit import Run
-from ._kit import run_side
+from .test_generated_settings import _NOT_RESPONSES
 from .test_generated_settings import BY_WIRE
-from .test_generated_settings import CONSTRUCTOR
 from .test_generated_settings import SEED
 from .test_generated_settings import Case
-from .test_generated_settings import _fields
-from .test_generated_settings import _keywords
+from .test_generated_settings import _asked
+from .test_generated_settings import _given
+from .test_generated_settings import _raised
+from .test_generated_settings import drawn
 from .test_generated_settings import sent
 from .test_side_wires import SIDE_WIRES
 
@@ -61,24 +64,7 @@ def generate(wire: str, number: int) -> Case:
     """Case `number` of side wire `wire`: drawn as f5's generator draws, from
     (SEED, "side", wire, number), drawn again while it has a shape `KEPT_SHAPES` keeps
     out (its named cell holds it)."""
-    rng = random.Random(f"{SEED}-side-{wire}-{number}")
-    names = _fields(wire)
-    while True:
-        case = Case()
-        for name in rng.sample(sorted(names), rng.randint(1, min(4, len(names)))):
-            spelled = names[name] if name != "max_retries" and rng.random() < 0.4 else name
-            case.settings[spelled] = rng.choice(SIDE_BY_WIRE.get((wire, name), CONSTRUCTOR[name]))
-        if rng.random() < 0.3:
-            case.bind = _keywords(rng)
-        if rng.random() < 0.5:
-            case.call = _keywords(rng)
-        case.how = rng.choice(["invoke", "ainvoke", "stream"])
-        if not any(kept.where(case, wire) for kept in KEPT_SHAPES.values()):
-            return case
-
-
-def _asked(**how: Any) -> Callable[[Run], Any]:
-    return sent(Case(**how))
+    return drawn(random.Random(f"{SEED}-side-{wire}-{number}"), wire, SIDE_BY_WIRE, KEPT_SHAPES)
 
 
 #: The named scenarios: the smallest settings showing each difference the generator found.
@@ -135,16 +121,6 @@ ONLY: dict[str, tuple[str, ...]] = {
     "side_stream_refused_keyword": ("cohere",),
     "side_completion_tokens_beside_call": ("responses",),
 }
-
-
-def _raised(kind: str, words: str) -> Callable[[Any], bool]:
-    """A check: LangChain's side raised `kind` (its name's end) with `words` in it."""
-
-    def check(theirs: Any) -> bool:
-        raised = theirs.get("raised") or {}
-        return str(raised.get("kind", "")).endswith(kind) and words in raised.get("words", "")
-
-    return check
 
 
 def _body(theirs: Any) -> dict[str, Any]:
@@ -307,20 +283,6 @@ GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {
 }
 
 
-@dataclass(frozen=True)
-class Kept:
-    """A shape the generator keeps out (`where(case, wire)`), and the named cell holding
-    it (`scenario`, a row of this file's tables)."""
-
-    scenario: str
-    where: Callable[[Case, str], bool]
-
-
-def _given(case: Case) -> set[str]:
-    """The keywords a call gets, bound or its own."""
-    return {*case.call, *(case.bind or {})}
-
-
 def _vertex_async(case: Case, wire: str) -> bool:
     return _has(wire, "vertex") and case.how == "ainvoke"
 
@@ -385,12 +347,6 @@ def _n_beside_streaming(case: Case, wire: str) -> bool:
     )
 
 
-#: ChatOpenAI's settings the Responses API's create() has no parameter for.
-_NOT_RESPONSES = frozenset(
-    {"seed", "n", "logprobs", "presence_penalty", "frequency_penalty", "logit_bias"}
-)
-
-
 def _responses_refused_setting(case: Case, wire: str) -> bool:
     refused = _NOT_RESPONSES & ({*case.settings} | _given(case))
     # The Responses wire always; Azure where `reasoning` switches it to that API.
@@ -399,7 +355,7 @@ def _responses_refused_setting(case: Case, wire: str) -> bool:
 
 
 #: Name -> a shape kept out of the generated cases, by the named cell holding it.
-KEPT_SHAPES: dict[str, Kept] = {
+KEPT_SHAPES: dict[str, Kept[Case]] = {
     "constructor_beside_call": Kept(
         "side_constructor_temperature_beside_call", _constructor_beside_call
     ),
@@ -419,47 +375,29 @@ KEPT_SHAPES: dict[str, Kept] = {
 
 
 def _named_cells() -> list[Any]:
-    return [
-        cell
-        for name in SCENARIOS
-        for cell in cells(
-            [name],
-            ONLY.get(name, SIDE_WIRES),
-            gaps=GENERATED_SIDE_SETTINGS_GAPS,
-            differences=GENERATED_SIDE_SETTINGS_DIFFERENCES,
-        )
-    ]
-
-
-_SIDES = ("langchain", "chatplex")
+    return named_cells(
+        SCENARIOS,
+        SIDE_WIRES,
+        ONLY,
+        gaps=GENERATED_SIDE_SETTINGS_GAPS,
+        differences=GENERATED_SIDE_SETTINGS_DIFFERENCES,
+    )
 
 
 @pytest.mark.parametrize(("scenario", "wire"), _named_cells())
 def test_named_side_settings(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = (run_side(SCENARIOS[scenario], WIRES[wire], s, server) for s in _SIDES)
-    judge(scenario, wire, theirs, ours, GENERATED_SIDE_SETTINGS_DIFFERENCES)
+    judge_named(SCENARIOS, scenario, wire, server, GENERATED_SIDE_SETTINGS_DIFFERENCES)
 
 
 @pytest.mark.parametrize(
-    ("wire", "number"),
-    [
-        pytest.param(w, n, id=f"side-settings{n}-{w}")
-        for w in SIDE_WIRES
-        for n in range(CASES_PER_WIRE)
-    ],
+    ("wire", "number"), numbered_cases(SIDE_WIRES, CASES_PER_WIRE, "side-settings")
 )
 def test_generated_side_settings(server: MockServer, wire: str, number: int) -> None:
     case = generate(wire, number)
-    theirs, ours = (run_side(sent(case), WIRES[wire], s, server) for s in _SIDES)
-    assert ours == theirs, f"case {number} on {wire} differs:\n{case}\n" + "\n".join(
-        where_they_differ(theirs, ours)
-    )
+    assert_same_case(sent(case), case, number, wire, server)
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    named = {(c.values[0], c.values[1]) for c in _named_cells()}
+    check_rows(_named_cells(), GENERATED_SIDE_SETTINGS_GAPS, GENERATED_SIDE_SETTINGS_DIFFERENCES)
     rows = {*GENERATED_SIDE_SETTINGS_GAPS, *GENERATED_SIDE_SETTINGS_DIFFERENCES}
-    assert rows <= named
-    assert not set(GENERATED_SIDE_SETTINGS_GAPS) & set(GENERATED_SIDE_SETTINGS_DIFFERENCES)
-    for name, kept in KEPT_SHAPES.items():
-        assert any(s == kept.scenario for s, _ in rows), f"{name}: no row for {kept.scenario}"
+    check_kept_shapes(KEPT_SHAPES, rows)

@@ -25,8 +25,6 @@ import enum
 import json
 import random
 from collections.abc import Callable
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Annotated
@@ -38,21 +36,25 @@ import pytest
 from pydantic import BaseModel
 from pydantic import Field
 
-from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 
 from ._cells import DIFFERENCES
 from ._cells import GAPS
 from ._cells import Difference
-from ._cells import cells
-from ._cells import judge
-from ._cells import where_they_differ
-from ._kit import WIRES
+from ._generated import Kept
+from ._generated import assert_same_case
+from ._generated import check_kept_shapes
+from ._generated import check_rows
+from ._generated import judge_named
+from ._generated import kept_out
+from ._generated import named_cells
+from ._generated import numbered_cases
 from ._kit import Raised
 from ._kit import Run
 from ._kit import arun
+from ._kit import json_body
 from ._kit import masked
-from ._kit import run_side
+from ._kit import requests_seen
 from .test_content_scripts import _one_spelling
 from .test_docs_scripts import DOCS_DIFFERENCES
 from .test_scripts import SCRIPT_WIRES
@@ -222,26 +224,11 @@ def generate(wire: str, number: int) -> Case:
         if wire in STRICT_WIRES and rng.random() < 0.3:
             case.keywords["strict"] = True
         case.how = rng.choice(["invoke", "ainvoke", "stream", "astream"])
-        if not any(kept.where(case, wire) for kept in KEPT_SHAPES.values()):
+        if not kept_out(KEPT_SHAPES, case, wire):
             return case
 
 
 # ---- one side's outcome -----------------------------------------------------------------------
-
-
-@contextmanager
-def _requests(run: Run) -> Iterator[list[dict[str, Any]]]:
-    """The JSON bodies of the requests the server gets meanwhile (answered as scripted)."""
-    seen: list[dict[str, Any]] = []
-
-    def plan(request: MockRequest) -> None:
-        seen.append(request.json or {})
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield seen
-    finally:
-        run.server.settings.fault_plan = None
 
 
 def _call(model: Any, how: str) -> Any:
@@ -277,7 +264,7 @@ def asked(case: Case) -> Callable[[Run], Any]:
     or what it raised (class and words)."""
 
     def scenario(run: Run) -> Any:
-        with _requests(run) as seen:
+        with requests_seen(run, json_body) as seen:
             try:
                 model = run.make(max_retries=0)
                 structured = model.with_structured_output(SCHEMAS[case.schema], **case.keywords)
@@ -382,15 +369,6 @@ GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
 GENERATED_GAPS: dict[tuple[str, str], str] = {}
 
 
-@dataclass(frozen=True)
-class Kept:
-    """A shape the generator keeps out (`where(case, wire)`), and the row holding it:
-    a named cell (`scenario` on the wire), of this file's tables or another's."""
-
-    scenario: str
-    where: Callable[[Case, str], bool]
-
-
 def _method(case: Case) -> str | None:
     return case.keywords.get("method")
 
@@ -431,7 +409,7 @@ def _mistral_streamed_call(case: Case, wire: str) -> bool:
 
 #: Name -> a shape kept out of the generated cases, by the row holding it: this file's
 #: named cells, and the kept differences other files hold (their scenario named).
-KEPT_SHAPES: dict[str, Kept] = {
+KEPT_SHAPES: dict[str, Kept[Case]] = {
     "function_dict_by_schema": Kept("gen_function_dict_by_json_schema", _function_dict_by_schema),
     "typeddict_by_schema": Kept("gen_typeddict_by_json_schema", _typeddict_by_schema),
     # Gemini's tools go as OpenAPI `parameters` on the partner's side.
@@ -444,43 +422,23 @@ KEPT_SHAPES: dict[str, Kept] = {
 
 
 def _named_cells() -> list[Any]:
-    return [
-        cell
-        for name in SCENARIOS
-        for cell in cells(
-            [name],
-            ONLY.get(name, SCRIPT_WIRES),
-            gaps=GENERATED_GAPS,
-            differences=GENERATED_DIFFERENCES,
-        )
-    ]
-
-
-_SIDES = ("langchain", "chatplex")
+    return named_cells(
+        SCENARIOS, SCRIPT_WIRES, ONLY, gaps=GENERATED_GAPS, differences=GENERATED_DIFFERENCES
+    )
 
 
 @pytest.mark.parametrize(("scenario", "wire"), _named_cells())
 def test_named_structured(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = (run_side(SCENARIOS[scenario], WIRES[wire], s, server) for s in _SIDES)
-    judge(scenario, wire, theirs, ours, GENERATED_DIFFERENCES)
+    judge_named(SCENARIOS, scenario, wire, server, GENERATED_DIFFERENCES)
 
 
-@pytest.mark.parametrize(
-    ("wire", "number"),
-    [pytest.param(w, n, id=f"case{n}-{w}") for w in SCRIPT_WIRES for n in range(CASES_PER_WIRE)],
-)
+@pytest.mark.parametrize(("wire", "number"), numbered_cases(SCRIPT_WIRES, CASES_PER_WIRE))
 def test_generated_structured(server: MockServer, wire: str, number: int) -> None:
     case = generate(wire, number)
-    theirs, ours = (run_side(asked(case), WIRES[wire], s, server) for s in _SIDES)
-    assert ours == theirs, f"case {number} on {wire} differs:\n{case}\n" + "\n".join(
-        where_they_differ(theirs, ours)
-    )
+    assert_same_case(asked(case), case, number, wire, server)
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    named = {(c.values[0], c.values[1]) for c in _named_cells()}
-    assert set(GENERATED_GAPS) <= named and set(GENERATED_DIFFERENCES) <= named
-    assert not set(GENERATED_GAPS) & set(GENERATED_DIFFERENCES)
+    check_rows(_named_cells(), GENERATED_GAPS, GENERATED_DIFFERENCES)
     rows = {*DIFFERENCES, *GAPS, *GENERATED_DIFFERENCES, *GENERATED_GAPS, *DOCS_DIFFERENCES}
-    for name, kept in KEPT_SHAPES.items():
-        assert any(s == kept.scenario for s, _ in rows), f"{name}: no row for {kept.scenario}"
+    check_kept_shapes(KEPT_SHAPES, rows)

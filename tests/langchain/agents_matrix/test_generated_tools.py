@@ -28,8 +28,6 @@ import enum
 import random
 import warnings
 from collections.abc import Callable
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Annotated
@@ -46,21 +44,25 @@ from langgraph.prebuilt import InjectedState
 from pydantic import BaseModel
 from pydantic import Field
 
-from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 
 from ._cells import DIFFERENCES
 from ._cells import GAPS
 from ._cells import Difference
-from ._cells import cells
-from ._cells import judge
-from ._cells import where_they_differ
-from ._kit import WIRES
+from ._generated import Kept
+from ._generated import assert_same_case
+from ._generated import check_kept_shapes
+from ._generated import check_rows
+from ._generated import judge_named
+from ._generated import kept_out
+from ._generated import named_cells
+from ._generated import numbered_cases
 from ._kit import Raised
 from ._kit import Run
 from ._kit import arun
+from ._kit import json_body
 from ._kit import masked
-from ._kit import run_side
+from ._kit import requests_seen
 from .test_content_scripts import _one_spelling
 from .test_scripts import SCRIPT_WIRES
 
@@ -303,26 +305,11 @@ def generate(wire: str, number: int) -> Case:
         if rng.random() < (0.3 if wire in STRICT_WIRES else 0.1):
             case.bind["strict"] = rng.choice([True, False])
         case.how = rng.choice(["invoke", "ainvoke", "stream"])
-        if not any(kept.where(case, wire) for kept in KEPT_SHAPES.values()):
+        if not kept_out(KEPT_SHAPES, case, wire):
             return case
 
 
 # ---- one side's outcome --------------------------------------------------------------------
-
-
-@contextmanager
-def _requests(run: Run) -> Iterator[list[dict[str, Any]]]:
-    """The JSON bodies of the requests the server gets meanwhile (answered as scripted)."""
-    seen: list[dict[str, Any]] = []
-
-    def plan(request: MockRequest) -> None:
-        seen.append(request.json or {})
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield seen
-    finally:
-        run.server.settings.fault_plan = None
 
 
 _ASK = [messages.HumanMessage("Do it, please.")]
@@ -357,7 +344,7 @@ def sent(case: Case) -> Callable[[Run], Any]:
 
     def scenario(run: Run) -> Any:
         view = _view(run.wire.name)
-        with _requests(run) as seen, warnings.catch_warnings():
+        with requests_seen(run, json_body) as seen, warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             try:
                 model = run.make(max_retries=0)
@@ -498,15 +485,6 @@ GENERATED_TOOL_DIFFERENCES: dict[tuple[str, str], Difference] = {
 GENERATED_TOOL_GAPS: dict[tuple[str, str], str] = {}
 
 
-@dataclass(frozen=True)
-class Kept:
-    """A shape the generator keeps out (`where(case, wire)`), and the row holding it:
-    a named cell (`scenario` on the wire), of this file's tables or another's."""
-
-    scenario: str
-    where: Callable[[Case, str], bool]
-
-
 def _required_as_a_name(case: Case, wire: str) -> bool:
     return wire in ("anthropic", "bedrock_converse") and case.bind.get("tool_choice") == "required"
 
@@ -532,7 +510,7 @@ def _strict_on_mistral(case: Case, wire: str) -> bool:
 
 #: Name -> a shape kept out of the generated cases, by the row holding it: this file's
 #: named cells, and the kept differences other files hold (their scenario named).
-KEPT_SHAPES: dict[str, Kept] = {
+KEPT_SHAPES: dict[str, Kept[Case]] = {
     "true_choice": Kept("tool_choice_true_one", _true_choice),
     "openai_form_choice": Kept("tool_choice_openai_form", _openai_form_choice),
     "strict_on_mistral": Kept("tool_strict_false", _strict_on_mistral),
@@ -591,45 +569,29 @@ def _view(wire: str) -> Callable[[dict[str, Any]], Any] | None:
 
 
 def _named_cells() -> list[Any]:
-    return [
-        cell
-        for name in SCENARIOS
-        for cell in cells(
-            [name],
-            ONLY.get(name, SCRIPT_WIRES),
-            gaps=GENERATED_TOOL_GAPS,
-            differences=GENERATED_TOOL_DIFFERENCES,
-        )
-    ]
-
-
-_SIDES = ("langchain", "chatplex")
+    return named_cells(
+        SCENARIOS,
+        SCRIPT_WIRES,
+        ONLY,
+        gaps=GENERATED_TOOL_GAPS,
+        differences=GENERATED_TOOL_DIFFERENCES,
+    )
 
 
 @pytest.mark.parametrize(("scenario", "wire"), _named_cells())
 def test_named_tools(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = (run_side(SCENARIOS[scenario], WIRES[wire], s, server) for s in _SIDES)
-    judge(scenario, wire, theirs, ours, GENERATED_TOOL_DIFFERENCES)
+    judge_named(SCENARIOS, scenario, wire, server, GENERATED_TOOL_DIFFERENCES)
 
 
-@pytest.mark.parametrize(
-    ("wire", "number"),
-    [pytest.param(w, n, id=f"tools{n}-{w}") for w in SCRIPT_WIRES for n in range(CASES_PER_WIRE)],
-)
+@pytest.mark.parametrize(("wire", "number"), numbered_cases(SCRIPT_WIRES, CASES_PER_WIRE, "tools"))
 def test_generated_tools(server: MockServer, wire: str, number: int) -> None:
     case = generate(wire, number)
-    theirs, ours = (run_side(sent(case), WIRES[wire], s, server) for s in _SIDES)
-    assert ours == theirs, f"case {number} on {wire} differs:\n{case}\n" + "\n".join(
-        where_they_differ(theirs, ours)
-    )
+    assert_same_case(sent(case), case, number, wire, server)
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    named = {(c.values[0], c.values[1]) for c in _named_cells()}
-    assert set(GENERATED_TOOL_GAPS) <= named and set(GENERATED_TOOL_DIFFERENCES) <= named
-    assert not set(GENERATED_TOOL_GAPS) & set(GENERATED_TOOL_DIFFERENCES)
+    check_rows(_named_cells(), GENERATED_TOOL_GAPS, GENERATED_TOOL_DIFFERENCES)
     rows = {*DIFFERENCES, *GAPS, *GENERATED_TOOL_DIFFERENCES, *GENERATED_TOOL_GAPS}
-    for name, kept in KEPT_SHAPES.items():
-        assert any(s == kept.scenario for s, _ in rows), f"{name}: no row for {kept.scenario}"
+    check_kept_shapes(KEPT_SHAPES, rows)
     for name, view in KEPT_VIEWS.items():
         assert (view.scenario, view.wire) in rows, f"{name}: no row for {view.scenario}"

@@ -34,13 +34,11 @@ import pickle
 import re
 import sqlite3
 import tempfile
-from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from typing import TypeVar
 
 import pytest
 from langchain_core import caches
@@ -72,6 +70,7 @@ from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
+from ._kit import requests_seen
 from ._kit import run_cell
 from .test_config_scripts import ENV
 from .test_config_scripts import KEY_WORDS
@@ -88,8 +87,6 @@ from .test_scripts import SECRETS
 from .test_scripts import Forecast
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_persist")
-
-T = TypeVar("T")
 
 #: The thread the checkpointed scenarios run on.
 THREAD = {"configurable": {"thread_id": "persist"}}
@@ -363,21 +360,6 @@ def model_dumps_loaded(run: Run) -> Any:
     }
 
 
-@contextmanager
-def _seen(run: Run, what: Callable[[MockRequest], T]) -> Iterator[list[T]]:
-    """`what` of each request the server gets meanwhile, in arrival order."""
-    seen: list[T] = []
-
-    def plan(request: MockRequest) -> None:
-        seen.append(what(request))
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield seen
-    finally:
-        run.server.settings.fault_plan = None
-
-
 def _path_and_body(request: MockRequest) -> tuple[str, dict[str, Any]]:
     return request.path, request.json or {}
 
@@ -423,7 +405,7 @@ def model_dumps_env_key(run: Run) -> Any:
                 valid_namespaces=[namespace],
                 allowed_objects="all",
             )
-            with _seen(run, _env_key_headers) as seen:
+            with requests_seen(run, _env_key_headers) as seen:
                 reply = back.invoke(HELLO)
             return {"reply": reply, "keys": seen}
 
@@ -444,7 +426,7 @@ def copies_used(run: Run) -> Any:
     shallow = copy.copy(model)
     updated = model.model_copy(update={"temperature": 0.9})
     renamed = model.model_copy(update={_model_field(run): "other-model"})
-    with _seen(run, _path_and_body) as seen:
+    with requests_seen(run, _path_and_body) as seen:
         replies = [
             shallow.invoke(HELLO),
             _merged(list(shallow.stream(HELLO))),

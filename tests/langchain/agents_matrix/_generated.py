@@ -1,0 +1,129 @@
+"""The plumbing the generated differentials (`test_generated_*.py`) share.
+
+Each of those files draws seeded cases on its wires and runs each on both sides (the
+partner package's class and chatplex's, `_kit.run_cell`), compared; what the cases found
+is a named scenario (a cell judged against the file's GAPS / DIFFERENCES tables, which
+stay in the file), and the generator keeps that shape out of its draws only by a named
+predicate (`Kept`) pointing at the row that holds it. What is here is the same in every
+file: the cells, the two tests' bodies and the checks that the tables and the
+predicates agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from typing import Generic
+from typing import TypeVar
+
+import pytest
+
+from chatplex.testing import MockServer
+
+from ._cells import Table
+from ._cells import cells
+from ._cells import judge
+from ._cells import where_they_differ
+from ._kit import WIRES
+from ._kit import Scenario
+from ._kit import run_cell
+
+#: A file's generated case (each file has its own class).
+Case = TypeVar("Case")
+
+
+@dataclass(frozen=True)
+class Kept(Generic[Case]):
+    """A shape the generator keeps out (`where(case, wire)`), and the row holding it:
+    a named cell (`scenario` on the wire), of the file's own tables or another's."""
+
+    scenario: str
+    where: Callable[[Case, str], bool]
+
+
+def kept_out(kept: Mapping[str, Kept[Case]], case: Case, wire: str) -> bool:
+    """Whether a shape `kept` names keeps `case` out of the draws on `wire`."""
+    return any(shape.where(case, wire) for shape in kept.values())
+
+
+def named_cells(
+    scenarios: Iterable[str],
+    wires: tuple[str, ...],
+    only: Mapping[str, tuple[str, ...]],
+    *,
+    gaps: Table,
+    differences: Table,
+) -> list[Any]:
+    """The `(scenario, wire)` parameters of a file's named scenarios: each on `wires`, or
+    on the wires `only` gives it; a row of the file's `gaps` a strict xfail."""
+    return [
+        cell
+        for name in scenarios
+        for cell in cells([name], only.get(name, wires), gaps=gaps, differences=differences)
+    ]
+
+
+def numbered_cases(wires: Iterable[str], count: int, prefix: str = "case") -> list[Any]:
+    """The `(wire, number)` parameters of a file's generated cases, `count` per wire, each
+    named `{prefix}{number}-{wire}`."""
+    return [pytest.param(w, n, id=f"{prefix}{n}-{w}") for w in wires for n in range(count)]
+
+
+def judge_named(
+    scenarios: Mapping[str, Scenario],
+    scenario: str,
+    wire: str,
+    server: MockServer,
+    differences: Table,
+) -> None:
+    """A named cell: both sides of `scenario` on `wire`, the same or as the file's
+    `differences` (or `_cells.DIFFERENCES`) keep them."""
+    theirs, ours = run_cell(scenarios[scenario], WIRES[wire], server)
+    judge(scenario, wire, theirs, ours, differences)
+
+
+def assert_same_case(
+    scenario: Scenario, case: object, number: int, wire: str, server: MockServer
+) -> None:
+    """A generated case: both sides of its `scenario` on `wire` are the same; where not,
+    the case is printed with each place they differ."""
+    theirs, ours = run_cell(scenario, WIRES[wire], server)
+    assert ours == theirs, f"case {number} on {wire} differs:\n{case}\n" + "\n".join(
+        where_they_differ(theirs, ours)
+    )
+
+
+def check_rows(named: list[Any], gaps: Table, differences: Table) -> None:
+    """Every row of a file's own tables is one of its named cells, and none is both a gap
+    and a kept difference."""
+    cells_named = {(c.values[0], c.values[1]) for c in named}
+    assert set(gaps) <= cells_named and set(differences) <= cells_named
+    assert not set(gaps) & set(differences)
+
+
+def check_kept_shapes(kept: Mapping[str, Kept[Any]], rows: Iterable[tuple[str, str]]) -> None:
+    """Every shape a file's generator keeps out names a scenario with a row in `rows` (the
+    tables that may hold it)."""
+    scenarios = {scenario for scenario, _ in rows}
+    for name, shape in kept.items():
+        assert shape.scenario in scenarios, f"{name}: no row for {shape.scenario}"
+
+
+def assert_same_reply(
+    theirs: Any,
+    ours: Any,
+    case: object,
+    body: Callable[[], bytes],
+    events: Callable[[], list[bytes]],
+) -> None:
+    """A generated reply: both sides' outcomes are the same; where not, each place they
+    differ is printed with the draw and the reply it was rendered as (its JSON `body`,
+    its stream's `events`)."""
+    if ours != theirs:
+        json_body = body().decode()
+        stream = b"".join(events()).decode("utf-8", "replace")
+        differs = "\n".join(where_they_differ(theirs, ours))
+        pytest.fail(f"differs:\n{differs}\n{case}\nJSON body: {json_body}\nstream: {stream}")
