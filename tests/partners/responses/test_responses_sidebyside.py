@@ -396,6 +396,12 @@ def options_sent(cls: Any, url: str) -> Any:
     return model.invoke("Hi")
 
 
+def call_max_tokens_beside_constructors(cls: Any, url: str) -> Any:
+    # The call's max_completion_tokens wins; its max_tokens gives way to the model's.
+    model = _model(cls, url, max_tokens=16)
+    return [model.invoke("Hi", max_completion_tokens=42), model.invoke("Hi", max_tokens=42)]
+
+
 def responses_params_sent(cls: Any, url: str) -> Any:
     model = _model(
         cls, url, store=False, truncation="auto", include=["reasoning.encrypted_content"]
@@ -506,6 +512,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "refusal": (Script([REFUSAL_ITEM]), refusal),
     "incomplete": (INCOMPLETE, incomplete),
     "options_sent": (Script(), options_sent),
+    "call_max_tokens_beside_constructors": (Script(), call_max_tokens_beside_constructors),
     "responses_params_sent": (Script(), responses_params_sent),
     "streaming_invoke": (Script(), streaming_invoke),
     "std_image_block": (Script([message_item("A pixel.")]), std_image_block),
@@ -630,6 +637,7 @@ HOSTS = {"xai": ("langchain_xai", "ChatXAI"), "together": ("langchain_together",
 #: built-in tools, its structured output), on every path: invoke, ainvoke, stream, errors.
 HOST_SCRIPTS = (
     "invoke_messages",
+    "call_max_tokens_beside_constructors",
     "ainvoke_text",
     "stream_chunks",
     "tool_call_invoke",
