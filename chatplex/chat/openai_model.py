@@ -17,6 +17,7 @@ from ..moved import moved_name
 __all__ = [
     "RESPONSES_ONLY",
     "RESPONSES_ONLY_MODELS",
+    "check_responses_only",
     "init_defaults",
     "init_settings",
     "is_builtin_tool",
@@ -131,6 +132,23 @@ def wants_responses_api(
         or builtin
         or any(body.get(name) is not None for name in RESPONSES_ONLY)
     )
+
+
+def check_responses_only(owner: str, responses: bool, settings: Mapping[str, Any]) -> None:
+    """ValueError where a model held on Chat Completions (`use_responses_api=False`) is
+    given one of `settings` (name -> value given), which only the Responses API has.
+
+    >>> check_responses_only("ChatOpenAI", False, {"reasoning": {"effort": "low"}})
+    Traceback (most recent call last):
+    ...
+    ValueError: ChatOpenAI: reasoning is a Responses API setting; not with use_responses_api=False
+    """
+    if responses or not any(settings.values()):
+        return
+    *others, last = settings
+    names = f"{', '.join(others)} and {last}" if others else last
+    said = "are Responses API settings" if others else "is a Responses API setting"
+    raise ValueError(f"{owner}: {names} {said}; not with use_responses_api=False")
 
 
 def init_defaults(adapter_settings: dict[str, Any]) -> None:

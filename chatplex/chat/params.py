@@ -114,4 +114,6 @@ def check_api_parameters(
                 "API that chatplex knows. Send parameters newer than chatplex with "
                 "model_kwargs={...} (or extra_body={...})"
             )
-            raise unknown_keyword(owner, name, [*settings, *known], hint)
+            # (A setting of the owner's that this API lacks is no suggestion for itself.)
+            offered = [other for other in (*settings, *known) if other != name]
+            raise unknown_keyword(owner, name, offered, hint)

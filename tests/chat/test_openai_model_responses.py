@@ -11,6 +11,7 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
+from chatplex.chat.openai_model import check_responses_only
 from chatplex.chat.openai_model import wants_responses_api
 from chatplex.lean import ChatOpenAI
 from chatplex.lean import init_chat_model
@@ -123,6 +124,16 @@ def test_stays_on_chat_completions_otherwise() -> None:
     with pytest.raises(TypeError, match="use_responses_api must be"):
         ChatOpenAI(api_key="k", use_responses_api="yes")
     assert not wants_responses_api(None, "v0", use_previous_response_id=False, body={})
+
+
+def test_responses_only_settings_are_refused_on_chat_completions_only() -> None:
+    on = {"reasoning": {"effort": "low"}, "include": None}
+    with pytest.raises(ValueError, match=r"^M: reasoning and include are Responses API settings"):
+        check_responses_only("M", False, on)
+    with pytest.raises(ValueError, match=r"^M: reasoning is a Responses API setting;"):
+        check_responses_only("M", False, {"reasoning": {"effort": "low"}})
+    check_responses_only("M", True, on)  # on the Responses API: taken
+    check_responses_only("M", False, {"reasoning": None})  # none given
 
 
 def test_responses_parameters_are_checked() -> None:

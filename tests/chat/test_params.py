@@ -59,3 +59,15 @@ def test_a_provider_outside_the_table_is_checked_by_what_its_adapter_declares() 
     assert api_parameters("not-a-provider") is None
     with pytest.raises(TypeError, match="num_ctxx.*did you mean 'num_ctx'"):
         check_api_parameters("ollama", {"num_ctxx": 1}, settings=(), owner="ChatOllama")
+
+
+def test_a_setting_the_api_lacks_is_not_offered_for_itself() -> None:
+    # ChatXAI(reasoning=..., logprobs=True): a Chat Completions setting of the class that
+    # the Responses API lacks; the error names it without "did you mean 'logprobs'?".
+    from chatplex.chat.params import check_api_parameters
+
+    with pytest.raises(TypeError, match="'logprobs'") as info:
+        check_api_parameters(
+            "openai_responses", {"logprobs": True}, settings=("logprobs",), owner="ChatXAI"
+        )
+    assert "did you mean 'logprobs'" not in str(info.value)

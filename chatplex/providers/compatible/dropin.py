@@ -30,14 +30,19 @@ from typing import ClassVar
 
 from ...chat.dropin import UNSET
 from ...chat.dropin import check_refused
+from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
 from ...chat.dropin import with_query
 from ...chat.dropin_fields import CLIENT_FIELDS
+from ...chat.dropin_fields import DropinParams
 from ...chat.dropin_fields import take_params
 from ...chat.dropin_fields import with_defaults
 from ...chat.model import ChatModel
+from ...chat.openai_model import check_responses_only
+from ...chat.openai_model import wants_responses_api
 from ...chat.params import api_parameters
+from ...chat.params import check_api_parameters
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import partner_fields
 from ...chat.partner_warnings import moved_to_model_kwargs
@@ -115,6 +120,7 @@ class PresetChatModel(TiktokenCounted):
             moved_to_model_kwargs(params, "stream_usage", outer=spec.stream_usage_moved)
         taken = take_params(self, params, _FIELDS)
         owner, given = taken.owner, taken.given
+        responses = _responses_settings(spec, owner, taken, model)
         profile = PROFILES[spec.provider]
         body: dict[str, Any] = {}
         adapter_settings: dict[str, Any] = {}
@@ -161,6 +167,18 @@ class PresetChatModel(TiktokenCounted):
             sent_nulls=spec.body_nulls,
             **adapter_settings,
         )
+        if responses is not None:
+            from ..openai.responses_adapter import OpenAIResponsesAdapter
+
+            # Its class's Responses requests go where its Chat Completions go, alike.
+            adapter = OpenAIResponsesAdapter(connection=adapter)
+            # A BaseChatOpenAI's payload holds the constructor's `max_tokens` under that
+            # name, which a call's replaces (ChatOpenAI's renames it past the call's).
+            adapter.call_max_tokens_yields = False
+            check_api_parameters(
+                adapter.provider, api_params, settings=constructor_names(type(self)), owner=owner
+            )
+            api_params.update(responses)
         model_kwargs = dict(given["model_kwargs"] or {})
         # Its SDK's request option, not a body field: headers, under the call's.
         held_headers = (
@@ -236,6 +254,26 @@ class PresetChatModel(TiktokenCounted):
         return self.dropin.counts_with_tiktoken
 
 
+def _responses_settings(
+    spec: DropIn, owner: str, taken: DropinParams, model: str | None
+) -> dict[str, Any] | None:
+    """Where the preset's class goes over the Responses API as langchain-openai's
+    BaseChatOpenAI decides (`wants_responses_api`) and its provider serves it
+    (`DropIn.responses_api`): that API's settings given, taken out of `taken`'s API
+    parameters; else None (Chat Completions)."""
+    if not spec.responses_api:
+        return None  # `reasoning` and `use_responses_api` are unknown keywords there
+    params = taken.api_params
+    use = params.pop("use_responses_api", None)
+    given = {name: params.pop(name, None) for name in _RESPONSES_SETTINGS}
+    body = {**(taken.given["model_kwargs"] or {}), **params, **given}
+    responses = wants_responses_api(
+        use, None, use_previous_response_id=False, body=body, model=model
+    )
+    check_responses_only(owner, responses, given)
+    return {k: v for k, v in given.items() if v is not None} if responses else None
+
+
 def _report_asked(adapter: Any, asked: Mapping[str, Any]) -> None:
     """langchain-groq reports the `service_tier` asked for (not its default) in
     `response_metadata` when the reply names none, and the `reasoning_effort` asked
@@ -280,6 +318,10 @@ _SHARED_NAMES = (
     "extra_body",
 )
 
+#: The Responses API settings langchain-openai's BaseChatOpenAI names as fields, taken by
+#: a preset that serves that API (`DropIn.responses_api`; beside `use_responses_api`).
+_RESPONSES_SETTINGS = ("reasoning",)
+
 #: Every class's other name for a shared parameter (langchain-openai's BaseChatOpenAI,
 #: which ChatDeepSeek, ChatXAI, ChatTogether and ChatCerebras extend, and ChatOpenRouter).
 _COMMON_ALIASES = {"max_completion_tokens": "max_tokens"}
@@ -292,6 +334,7 @@ def _declare(cls: type[PresetChatModel]) -> None:
     row = cls.dropin
     aliases = {**_COMMON_ALIASES, **row.aliases}
     counting = ("tiktoken_model_name",) if row.counts_with_tiktoken else ()
+    responses = ("use_responses_api", *_RESPONSES_SETTINGS) if row.responses_api else ()
     declared = [
         *aliases,
         *row.body,
@@ -299,6 +342,7 @@ def _declare(cls: type[PresetChatModel]) -> None:
         *row.api_fields,
         *row.ignored,
         *counting,
+        *responses,
     ]
     dropin(cls, declared=declared, aliases=aliases)
 

@@ -124,6 +124,12 @@ class DropIn:
     #: `BaseChatOpenAI` leaves out only a None `n`); False: a 1 is the API's default,
     #: left out.
     sends_n_of_one: bool = False
+    #: Whether its LangChain class (a BaseChatOpenAI) goes over the Responses API where
+    #: langchain-openai's does (`reasoning=`, `use_responses_api=True`) to a provider
+    #: that serves it at the same base URL (xAI's and Together's `POST /v1/responses`):
+    #: then so does the drop-in, over the preset's connection. False: those keywords are
+    #: unknown to it (the provider serves no Responses API, or its class cannot switch).
+    responses_api: bool = False
 
 
 @dataclass(frozen=True)
@@ -316,14 +322,17 @@ def openai_subclass_reading(
     }
 
 
-def renamed_chat_openai(name: str, *, default_model: str, roots: bool) -> DropIn:
+def renamed_chat_openai(
+    name: str, *, default_model: str, roots: bool, responses_api: bool = False
+) -> DropIn:
     """What a partner class takes that is langchain-openai's BaseChatOpenAI under another
     name and nothing more (langchain-together's, langchain-nebius'), named as `hosted`
     names a preset: `<name>-chat`, its module `langchain_<name>.chat_models` (not
     serialized), its key `<name>_api_key` read from `<NAME>_API_KEY`, its base URL
     `<name>_api_base`; counted with tiktoken, stream usage off (their validators leave
     it off), SDK clients refused, and built as its validator builds them, with its root
-    clients where it keeps them (`roots`; else they read None)."""
+    clients where it keeps them (`roots`; else they read None); `responses_api`: its
+    provider serves the Responses API (`DropIn.responses_api`)."""
     key, base = f"{name}_api_key", f"{name}_api_base"
     chat, root = OWN_CHAT_CLIENTS, OWN_ROOT_CLIENTS
     clients, clients_unset = ({**chat, **root}, ()) if roots else (chat, tuple(root))
@@ -351,6 +360,7 @@ def renamed_chat_openai(name: str, *, default_model: str, roots: bool) -> DropIn
         default_model=default_model,
         refused=CLIENTS,
         stream_usage=False,
+        responses_api=responses_api,
     )
 
 

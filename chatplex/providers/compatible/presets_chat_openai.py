@@ -176,6 +176,7 @@ XAI = Preset(
         counts_with_tiktoken=True,  # a BaseChatOpenAI
         sends_n_of_one=True,
         default_model="grok-4",
+        responses_api=True,  # xAI serves POST /v1/responses
         refused=CLIENTS,
         ignored={
             "search_parameters": (
@@ -208,7 +209,10 @@ TOGETHER = Preset(
     langchain_class="ChatTogether",
     aliases=key_and_base("together"),
     dropin=renamed_chat_openai(
-        "together", default_model="Qwen/Qwen2.5-7B-Instruct-Turbo", roots=True
+        "together",
+        default_model="Qwen/Qwen2.5-7B-Instruct-Turbo",
+        roots=True,
+        responses_api=True,  # Together serves POST /v1/responses (in beta)
     ),
 )
 

@@ -34,8 +34,10 @@ reply:
   stream's chunks keep neither, as langchain-openai's do not. A refusal by the filter is
   a `ContentFilterError` carrying the results: HTTP 400 with code `content_filter` (also
   an `openai.BadRequestError`), or a reply whose finish_reason is `content_filter`
-  (langchain-openai raises a ValueError there; chatplex the typed error, `status` None,
-  also an `openai.APIError`).
+  (the typed error, `status` None, also an `openai.APIError`). Under LangChain's name
+  (`AzureChatOpenAI`'s drop-in: `partner_reading`) such a reply reads as
+  langchain-openai's: an invoke raises its ValueError, a stream ends without error, its
+  finish reason in the metadata.
 
 >>> from chatplex.messages import HumanMessage
 >>> from chatplex.adapters.request_types import CallSettings
@@ -80,6 +82,7 @@ from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import BaseMessage
 from ...sdk_error_families import ErrorFamily
+from ...sdk_error_families import sdk_words
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import joined_held
@@ -90,6 +93,7 @@ from ...secret import take_url_credentials
 from ...secret import with_userinfo
 from .adapter import OpenAIAdapter
 from .errors import CHAT_ERROR_FAMILIES
+from .errors import skipping
 from .response import OTHER_CANDIDATES
 from .stream import OpenAIStreamParser
 
@@ -116,16 +120,35 @@ AZURE_HOST_SUFFIXES = (
 #: sent as `?api-version=`, as Azure's v1 preview features ask.
 _V1_VERSIONS = {"v1": None, "preview": "preview", "latest": "latest"}
 _FILTERED = "content_filter"
+#: The words of an error for a reply Azure's filter withheld (langchain-openai's).
+_WITHHELD = "Azure has not provided the response due to a content filter being triggered"
 TokenProvider = Callable[[], str]
 AsyncTokenProvider = Callable[[], "str | Awaitable[str]"]
 
 
+def _withheld(err: BaseException) -> bool:
+    """Whether `err` is a reply the filter withheld (no HTTP status)."""
+    return isinstance(err, ContentFilterError) and err.status is None
+
+
 def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | None:
-    """ValueError for a reply withheld by the filter (no HTTP status), as
-    langchain-openai raises it; None for any other error."""
-    if isinstance(err, ContentFilterError) and err.status is None:
-        return ValueError
-    return None
+    """ValueError for a reply withheld by the filter, as langchain-openai raises it;
+    None for any other error."""
+    return ValueError if _withheld(err) else None
+
+
+def _withheld_words(err: BaseException) -> None:
+    if _withheld(err):
+        sdk_words(err, _WITHHELD)  # langchain-openai's, alone (chatplex's: `message`)
+
+
+#: What `AzureOpenAIAdapter.partner_reading`'s copy declares: a withheld reply is
+#: langchain-openai's plain ValueError alone, in its words, no class of the SDK's nor
+#: LangChain's; every other error as the Chat Completions wire's.
+_PARTNER_READING_FAMILIES: tuple[ErrorFamily, ...] = (
+    ErrorFamily("builtins", _value_error, _withheld_words),
+    *(skipping(family, _withheld) for family in CHAT_ERROR_FAMILIES),
+)
 
 
 #: The one model langchain-openai's AzureChatOpenAI sends `parallel_tool_calls` for by
@@ -138,6 +161,10 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     """Chat Completions on Azure OpenAI (see the module docstring for URLs, auth and
     content filters). Everything else (messages, tools, streams, usage) is the OpenAI
     adapter's."""
+
+    #: Whether a reply Azure's filter withheld (finish_reason `content_filter`) raises
+    #: `ContentFilterError`; False on the copy `partner_reading` gives.
+    withheld_raises = True
 
     #: The provider name `init_chat_model` knows it by (`provider` is the wire's, "openai":
     #: the OpenAI SDK's errors, structured-output method and metadata apply).
@@ -406,8 +433,20 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     def stream_parser(self, headers: Mapping[str, str]) -> AzureStreamParser:
         """A fresh parser for one stream's events, keeping the filter results."""
         return AzureStreamParser(
-            header_value(headers, "x-request-id"), sdk_events=self.reads_sdk_events
+            header_value(headers, "x-request-id"),
+            sdk_events=self.reads_sdk_events,
+            withheld_raises=self.withheld_raises,
         )
+
+    def partner_reading(self) -> AzureOpenAIAdapter:
+        """This adapter reading a reply Azure's filter withheld as langchain-openai's
+        AzureChatOpenAI does (for its drop-in's engine): an invoked one raises its plain
+        ValueError (no class of the SDK's), a streamed one ends without error, its
+        finish reason in the metadata. Every other reply and error is read alike."""
+        reading = copy.copy(self)  # (the same connection and pools)
+        reading.withheld_raises = False
+        reading.error_families = _PARTNER_READING_FAMILIES
+        return reading
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """The OpenAI adapter's typed error; Azure's content-filter 400 as
@@ -445,15 +484,23 @@ class AzureStreamParser(OpenAIStreamParser):
     as langchain-openai's stream keeps none: the first event (no choices, empty id and
     model, `prompt_filter_results`) is an empty chunk, as langchain-openai yields one for
     it; an event with only choice 0's `content_filter_results` is an empty chunk too.
-    A finish_reason `content_filter` raises `ContentFilterError` with the results seen.
+    A finish_reason `content_filter` raises `ContentFilterError` with the results seen
+    (`withheld_raises`; False: the chunk goes out with it, as langchain-openai's).
     The chunks' `model_name` is the event's, without `model_version` (which a reply's
     carries), as langchain-openai's stream gives it."""
 
-    __slots__ = ("_filter_meta",)
+    __slots__ = ("_filter_meta", "_withheld_raises")
 
-    def __init__(self, request_id: str | None = None, *, sdk_events: bool = False) -> None:
+    def __init__(
+        self,
+        request_id: str | None = None,
+        *,
+        sdk_events: bool = False,
+        withheld_raises: bool = True,
+    ) -> None:
         super().__init__(request_id, raw_keys=False, sdk_events=sdk_events)
         self._filter_meta: dict[str, Any] = {}
+        self._withheld_raises = withheld_raises
 
     def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
         choices = obj.get("choices") or []
@@ -465,9 +512,9 @@ class AzureStreamParser(OpenAIStreamParser):
             self._filter_meta = {**self._filter_meta, **(first["content_filter_results"] or {})}
             if chunk is None:
                 chunk = AIMessageChunk(content="", id=self._id)
-        if first is not None and first.get("finish_reason") == _FILTERED:
+        if self._withheld_raises and first is not None and first.get("finish_reason") == _FILTERED:
             raise ContentFilterError(
-                "Azure has not provided the response due to a content filter being triggered",
+                _WITHHELD,
                 filter_results={"content_filter_results": self._filter_meta},
                 provider="openai",
                 code=_FILTERED,
@@ -531,7 +578,7 @@ def _filtered_reply(
         "content_filter_results": choice.get("content_filter_results") or {},
     }
     return ContentFilterError(
-        "Azure has not provided the response due to a content filter being triggered",
+        _WITHHELD,
         filter_results={k: v for k, v in results.items() if v is not None},
         provider="openai",
         code=_FILTERED,

@@ -39,6 +39,7 @@ from ...chat.dropin_fields import SERVICE_TIER
 from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
+from ...chat.openai_model import check_responses_only
 from ...chat.openai_model import is_builtin_tool
 from ...chat.openai_model import stream_usage_default
 from ...chat.openai_model import wants_responses_api
@@ -299,12 +300,11 @@ class ChatOpenAI(TiktokenCounted):
             body={**(given["model_kwargs"] or {}), **api_params, **responses_only},
             model=model,
         )
-        if not responses and (use_previous_response_id or any(responses_only.values())):
-            raise ValueError(
-                f"{owner}: reasoning, include, truncation, context_management and "
-                "use_previous_response_id are Responses API settings; not with "
-                "use_responses_api=False"
-            )
+        check_responses_only(
+            owner,
+            responses,
+            {**responses_only, "use_previous_response_id": use_previous_response_id},
+        )
         if responses and output_version == "v0":
             raise NotImplementedError(
                 f"{owner}: the Responses API replies in the 'responses/v1' content format "

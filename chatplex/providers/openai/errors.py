@@ -28,6 +28,7 @@ __all__ = [
     "RESPONSES_ERROR_FAMILIES",
     "event_passed",
     "event_words",
+    "skipping",
 ]
 
 #: What the OpenAI adapters declare (`error_families`); the partner package's family
@@ -114,16 +115,19 @@ def _response_error_words(err: BaseException) -> None:
     sdk_words(err, str(error), error)
 
 
-def _not_an_error_object(family: ErrorFamily) -> ErrorFamily:
-    """`family`, picking no class for a 200 error body or a failure event the SDK
-    passed (langchain-openai raises a plain ValueError there, no class of the SDK's)."""
+def skipping(family: ErrorFamily, where: Callable[[BaseException], bool]) -> ErrorFamily:
+    """`family`, picking no class for an error `where` holds of (one langchain-openai
+    raises as a plain ValueError, no class of the SDK's)."""
 
     def pick(err: BaseException, module: Any) -> type[BaseException] | None:
-        if _error_object(err) is not None or event_passed(err) is not None:
-            return None
-        return family.pick(err, module)
+        return None if where(err) else family.pick(err, module)
 
     return ErrorFamily(family.module, pick, family.fill)
+
+
+def _plain_value_error(err: BaseException) -> bool:
+    """A 200 error body or a failure event the SDK passed."""
+    return _error_object(err) is not None or event_passed(err) is not None
 
 
 def _error_object_families(words: Callable[[BaseException], None]) -> tuple[ErrorFamily, ...]:
@@ -131,7 +135,7 @@ def _error_object_families(words: Callable[[BaseException], None]) -> tuple[Erro
     langchain-openai raises for it, worded by `words`, and none of the SDK's classes."""
     return (
         ErrorFamily("builtins", _value_error, words),
-        *(_not_an_error_object(family) for family in ERROR_FAMILIES),
+        *(skipping(family, _plain_value_error) for family in ERROR_FAMILIES),
     )
 
 

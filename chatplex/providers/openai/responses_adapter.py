@@ -212,6 +212,12 @@ class OpenAIResponsesAdapter(Adapter):
         self.use_previous_response_id = use_previous_response_id
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
 
+    @property
+    def preset(self) -> str | None:
+        """Its connection's preset (the Responses API of an OpenAI-compatible host that
+        serves it: "xai"); None over OpenAI's or Azure's connection."""
+        return self._connection.preset
+
     def _responses_where(self) -> BaseURL:
         """Where the calls go: `{base_url}/responses` (a subclass's connection may say)."""
         secret = self.secret_base_url

@@ -109,8 +109,13 @@ def wire_body(
     body: dict[str, Any] = {"model": settings.model, "input": wire_input(messages, stored)}
     if settings.temperature is not None:
         body["temperature"] = settings.temperature
-    spelled = [extra.pop(name, None) for name in ("max_completion_tokens", "max_tokens")]
-    max_tokens = next((n for n in (settings.max_tokens, *spelled) if n is not None), None)
+    # A `max_completion_tokens` given in the body (a call's keyword) wins over the model's
+    # max_tokens, as langchain-openai renames it to `max_output_tokens` last.
+    completion, spelled = (
+        extra.pop(name, None) for name in ("max_completion_tokens", "max_tokens")
+    )
+    chosen = (completion, settings.max_tokens, spelled)
+    max_tokens = next((n for n in chosen if n is not None), None)
     if max_tokens is not None:
         body["max_output_tokens"] = max_tokens
     if settings.top_p is not None:

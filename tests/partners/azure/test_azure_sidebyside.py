@@ -387,8 +387,25 @@ def content_filter_in_stream(cls: Any, url: str) -> Any:
 
 
 def content_filter_finish(cls: Any, url: str) -> Any:
-    got = raised(lambda: _model(cls, url).invoke("Something violent"))
-    return {"ValueError": isinstance(got["error"], ValueError)}
+    # langchain-openai's plain ValueError, in its words: no class of the SDK's.
+    err = raised(lambda: _model(cls, url).invoke("Something violent"))["error"]
+    return {
+        "ValueError": isinstance(err, ValueError),
+        "sdk": isinstance(err, openai.APIError),
+        "words": str(err),
+    }
+
+
+def content_filter_finish_stream(cls: Any, url: str) -> Any:
+    # langchain-openai's stream ends without error, the finish reason in its metadata.
+    def run() -> Any:
+        return merged(list(_model(cls, url).stream("Something violent"))).response_metadata
+
+    async def arun() -> Any:
+        chunks = [c async for c in _model(cls, url).astream("Something violent")]
+        return merged(chunks).response_metadata
+
+    return {"sync": run(), "async": asyncio.run(arun())}
 
 
 def _error(cls: Any, url: str) -> Any:
@@ -553,6 +570,10 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "content_filter_finish": (
         Script("", finish="content_filter", filters=HIGH),
         content_filter_finish,
+    ),
+    "content_filter_finish_stream": (
+        Script("Some", finish="content_filter", filters=HIGH),
+        content_filter_finish_stream,
     ),
     "error_400": (
         _err(400, "Invalid value for 'temperature'", "invalid_value", "invalid_request_error"),

@@ -7,6 +7,10 @@ with the requests the server got.
 
 Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
 comparison; a script whose outcome differs otherwise fails.
+
+The hosts that serve the Responses API too (xAI, Together) run the scripts naming nothing
+of OpenAI's own under their classes (`HOSTS`: langchain-xai's ChatXAI, langchain-together's
+ChatTogether, each a BaseChatOpenAI that switches as langchain-openai does).
 """
 
 from __future__ import annotations
@@ -392,6 +396,12 @@ def options_sent(cls: Any, url: str) -> Any:
     return model.invoke("Hi")
 
 
+def call_max_tokens_beside_constructors(cls: Any, url: str) -> Any:
+    # The call's max_completion_tokens wins; its max_tokens gives way to the model's.
+    model = _model(cls, url, max_tokens=16)
+    return [model.invoke("Hi", max_completion_tokens=42), model.invoke("Hi", max_tokens=42)]
+
+
 def responses_params_sent(cls: Any, url: str) -> Any:
     model = _model(
         cls, url, store=False, truncation="auto", include=["reasoning.encrypted_content"]
@@ -502,6 +512,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "refusal": (Script([REFUSAL_ITEM]), refusal),
     "incomplete": (INCOMPLETE, incomplete),
     "options_sent": (Script(), options_sent),
+    "call_max_tokens_beside_constructors": (Script(), call_max_tokens_beside_constructors),
     "responses_params_sent": (Script(), responses_params_sent),
     "streaming_invoke": (Script(), streaming_invoke),
     "std_image_block": (Script([message_item("A pixel.")]), std_image_block),
@@ -615,3 +626,75 @@ def test_at_least_25_scripts() -> None:
     assert len(SCRIPTS) >= 25
     assert set(DIFFERENCES) <= set(SCRIPTS)
     assert all(why for why, _ in DIFFERENCES.values())
+
+
+# ---- the same scripts under an OpenAI-compatible host's class -------------------------------
+
+#: The hosts that serve the Responses API, whose partner class (a BaseChatOpenAI) goes over
+#: it: partner module and class name (chatplex's has the same name).
+HOSTS = {"xai": ("langchain_xai", "ChatXAI"), "together": ("langchain_together", "ChatTogether")}
+#: The scripts run under each host's class: those naming nothing of OpenAI's own (its
+#: built-in tools, its structured output), on every path: invoke, ainvoke, stream, errors.
+HOST_SCRIPTS = (
+    "invoke_messages",
+    "call_max_tokens_beside_constructors",
+    "ainvoke_text",
+    "stream_chunks",
+    "tool_call_invoke",
+    "tool_round_trip",
+    "reasoning_invoke",
+    "reasoning_stream",
+    "reasoning_switches_wire",
+    "usage_details",
+    "error_400",
+    "error_async",
+)
+#: (host, script) -> why it is not compared.
+HOST_NOT_RUN = {
+    (host, script): (
+        "langchain-together's class is langchain-openai's BaseChatOpenAI, whose stream "
+        "hands the Responses payload (`input`) to Chat Completions' create(): TypeError "
+        "'Missing required arguments' before any request (held below); chatplex streams"
+    )
+    for host in ("together",)
+    for script in ("stream_chunks", "reasoning_stream")
+}
+
+
+@pytest.mark.parametrize(
+    ("host", "name"),
+    [(h, s) for h in HOSTS for s in HOST_SCRIPTS if (h, s) not in HOST_NOT_RUN],
+)
+def test_a_hosts_class_same_as_its_partner(host: str, name: str, server: ScriptedServer) -> None:
+    module, cls = HOSTS[host]
+    theirs_cls = getattr(pytest.importorskip(module), cls)
+    script, run = SCRIPTS[name]
+    server.handler = answer(script)
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in ENV:
+            patch.delenv(variable, raising=False)
+        theirs, ours, their_requests, our_requests = run_scripts(
+            server,
+            lambda: run(theirs_cls, server.url),
+            lambda: run(getattr(chatplex, cls), server.url),
+            result=_comparable_result,
+            request=_comparable_request,
+            collect=True,
+        )
+    assert our_requests and all(r["path"] == "/v1/responses" for r in our_requests)
+    assert ours == theirs
+    assert our_requests == their_requests
+
+
+def test_a_together_stream_is_langchains_type_error_and_chatplexs_reply(
+    server: ScriptedServer,
+) -> None:
+    # The kept difference of HOST_NOT_RUN: LangChain raises before sending anything.
+    partner_cls = pytest.importorskip("langchain_together").ChatTogether
+    server.handler = answer(Script())
+    server.seen.clear()
+    with pytest.raises(TypeError, match="Missing required arguments"):
+        list(_model(partner_cls, server.url).stream("Say hello"))
+    assert not server.seen
+    assert merged(list(_model(chatplex.ChatTogether, server.url).stream("Say hello"))) is not None
+    assert [seen.path for seen in server.seen] == ["/v1/responses"]

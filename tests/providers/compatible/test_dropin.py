@@ -21,11 +21,14 @@ from chatplex.lean import init_chat_model
 from chatplex.messages import HumanMessage
 from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.adapter import CompatibleAdapter
+from chatplex.providers.compatible.dropin import ChatDeepSeek
 from chatplex.providers.compatible.dropin import ChatFireworks
 from chatplex.providers.compatible.dropin import ChatGroq
 from chatplex.providers.compatible.dropin import ChatMistralAI
 from chatplex.providers.compatible.dropin import ChatOpenRouter
 from chatplex.providers.compatible.dropin import ChatPerplexity
+from chatplex.providers.compatible.dropin import ChatTogether
+from chatplex.providers.compatible.dropin import ChatXAI
 from chatplex.providers.compatible.dropin import PresetChatModel
 from chatplex.providers.compatible.dropin import preset_dropin_class
 from chatplex.providers.compatible.spec import DROPINS
@@ -311,6 +314,77 @@ def test_perplexity_refuses_its_responses_api_switch() -> None:
     with pytest.raises(TypeError, match="use_responses_api"):
         ChatPerplexity(api_key="k", use_responses_api=True)
     assert ChatPerplexity(api_key="k", use_responses_api=None).model == "sonar"
+
+
+#: The presets whose partner, a BaseChatOpenAI, switches to the Responses API, which
+#: their provider serves at the same base URL (xAI's and Together's /v1/responses).
+RESPONSES_SERVED = [ChatXAI, ChatTogether]
+
+
+@pytest.mark.parametrize("cls", RESPONSES_SERVED, ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "switch",
+    [{"reasoning": {"effort": "low"}}, {"use_responses_api": True}],
+    ids=["reasoning", "use_responses_api"],
+)
+def test_a_responses_switch_sends_responses_requests_over_the_presets_connection(
+    cls: type[PresetChatModel], switch: dict[str, Any], served: tuple[MockServer, Recorder]
+) -> None:
+    # As langchain-openai's BaseChatOpenAI under ChatXAI / ChatTogether: POST /responses
+    # with `input` (and the `reasoning` given), the same key; its reply read as there.
+    srv, recorder = served
+    model = cls(model="m-1", api_key="k-resp", base_url=srv.openai_base_url, **switch)
+    assert model.provider == "openai_responses" and model.provider_label == cls.dropin.provider
+    before = len(recorder.requests)
+    reply = model.invoke("hi")
+    assert reply.text == "drop-in reply" and reply.response_metadata["object"] == "response"
+    assert asyncio.run(model.ainvoke("hi")).text == "drop-in reply"
+    assert "".join(chunk.text for chunk in model.stream("hi")) == "drop-in reply"
+    sent = recorder.requests[before:]
+    assert [r.path for r in sent] == ["/v1/responses"] * 3
+    assert {r.headers["authorization"] for r in sent} == {"Bearer k-resp"}
+    body = sent[0].json or {}
+    assert [(i["role"], i["content"]) for i in body["input"]] == [("user", "hi")]
+    assert "messages" not in body
+    assert body.get("reasoning") == switch.get("reasoning")
+
+
+@pytest.mark.parametrize("cls", RESPONSES_SERVED, ids=lambda c: c.__name__)
+def test_a_calls_max_tokens_replaces_the_constructors_on_the_responses_api(
+    cls: type[PresetChatModel], served: tuple[MockServer, Recorder]
+) -> None:
+    # A BaseChatOpenAI's payload holds the constructor's max_tokens under that name,
+    # which the call's replaces (ChatOpenAI's own renames it past the call's: there the
+    # constructor's wins, tests/chat/test_openai_model_responses.py).
+    srv, recorder = served
+    model = cls(model="m", api_key="k", base_url=srv.openai_base_url, max_tokens=16, reasoning={})
+    model.invoke("hi", max_tokens=42)
+    assert asyncio.run(model.ainvoke("hi")).text == "drop-in reply"
+    assert [r.json["max_output_tokens"] for r in recorder.requests[-2:]] == [42, 16]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("cls", RESPONSES_SERVED, ids=lambda c: c.__name__)
+def test_the_responses_api_goes_to_the_presets_own_host(cls: type[PresetChatModel]) -> None:
+    model = cls(model="m-1", api_key="k", reasoning={"effort": "low"})
+    request = model.adapter.build_request([HumanMessage("hi")], model._settings({}), stream=False)  # type: ignore[union-attr]
+    assert request.url == f"{PROFILES[cls.dropin.provider].base_url}/responses"
+    # Chat Completions settings the Responses API has no parameter for are refused.
+    with pytest.raises(TypeError, match="'seed'"):
+        cls(model="m-1", api_key="k", reasoning={"effort": "low"}, seed=7)
+    # Held on Chat Completions, a Responses setting is refused before any call.
+    with pytest.raises(ValueError, match="reasoning is a Responses API setting"):
+        cls(model="m-1", api_key="k", use_responses_api=False, reasoning={"effort": "low"})
+    assert cls(model="m-1", api_key="k", use_responses_api=False).provider == "openai"
+
+
+@pytest.mark.parametrize("cls", [ChatGroq, ChatDeepSeek, preset_dropin_class("nebius")])
+def test_a_preset_whose_partner_cannot_go_over_the_responses_api_refuses_reasoning(
+    cls: type[PresetChatModel],
+) -> None:
+    # langchain-deepseek and -nebius raise once switched (their DIFFERENCES rows);
+    # langchain-groq has no such field.
+    with pytest.raises(TypeError, match="unexpected keyword argument 'reasoning'"):
+        cls(model="m-1", api_key="k", reasoning={"effort": "low"})
 
 
 def test_init_chat_model_takes_the_same_body_fields() -> None:

@@ -605,6 +605,40 @@ async def test_a_filtered_stream_raises_content_filter_error(azure: respx.Router
         [c async for c in model().astream("hi")]
 
 
+async def test_under_langchains_name_a_filtered_reply_reads_as_langchain_openais(
+    azure: respx.Router,
+) -> None:
+    # The partner reading (a drop-in's engine): invoke raises langchain-openai's plain
+    # ValueError in its words, no class of the SDK's; a stream ends without error, the
+    # finish reason in its metadata. The adapter read from is left as it was.
+    openai = pytest.importorskip("openai")
+    under = model()
+    own = under.adapter
+    assert isinstance(own, AzureOpenAIAdapter)
+    under.adapter, under.partner_words = own.partner_reading(), True
+    assert own.withheld_raises and own.error_families is AzureOpenAIAdapter.error_families
+    azure.post(url__startswith=DEPLOYMENT_URL).respond(
+        200, json=completion(choice={"finish_reason": "content_filter"})
+    )
+    with pytest.raises(ValueError) as info:
+        under.invoke("hi")
+    assert not isinstance(info.value, openai.APIError)
+    assert str(info.value) == (
+        "Azure has not provided the response due to a content filter being triggered"
+    )
+    azure.post(url__startswith=DEPLOYMENT_URL).mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            content=stream_events(finish="content_filter"),
+            headers={"content-type": "text/event-stream"},
+        )
+    )
+    merged = merge_chunks(list(under.stream("hi")))
+    assert merged.text and merged.response_metadata["finish_reason"] == "content_filter"
+    chunks = [c async for c in under.astream("hi")]
+    assert merge_chunks(chunks).response_metadata["finish_reason"] == "content_filter"
+
+
 def test_model_version_is_appended_to_the_model_name(azure: respx.Router) -> None:
     azure.post(url__startswith=DEPLOYMENT_URL).respond(200, json=completion(model="gpt-4o"))
     reply = model(model_version="2024-11-20").invoke("hi")

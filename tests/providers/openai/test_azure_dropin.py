@@ -219,3 +219,22 @@ def test_base_url_with_a_deployment_and_default_query() -> None:
     assert (
         url(model) == f"{ENDPOINT}/openai/deployments/d/chat/completions?x=1&api-version={VERSION}"
     )
+
+
+def test_under_langchains_name_its_adapter_reads_a_withheld_reply_as_langchain_openai() -> None:
+    # chatplex's own class (chatplex.lean) raises ContentFilterError for a reply the
+    # filter withheld; its engine under LangChain's name reads it as langchain-openai's.
+    own = build()
+    assert own.partner_words is False
+    assert isinstance(own.adapter, AzureOpenAIAdapter) and own.adapter.withheld_raises
+    dropin = chatplex.AzureChatOpenAI(
+        azure_endpoint="https://res.openai.azure.com",
+        azure_deployment="gpt4o",
+        api_version="2024-10-21",
+        api_key="k",
+    )
+    engine = dropin.chatplex_model
+    assert engine.partner_words is True
+    assert isinstance(engine.adapter, AzureOpenAIAdapter) and not engine.adapter.withheld_raises
+    own.partner_words = False  # chatplex's own words: its adapter as built
+    assert own.adapter.withheld_raises

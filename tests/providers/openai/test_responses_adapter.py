@@ -67,6 +67,16 @@ def test_a_given_connection_is_used_as_built() -> None:
         OpenAIResponsesAdapter(connection=connection, api_key="other")
 
 
+def test_its_preset_is_its_connections() -> None:
+    # Over an OpenAI-compatible host's connection it is that preset's (ls_provider
+    # "xai" under ChatXAI); over OpenAI's own connection it is no preset's.
+    from chatplex.providers.compatible.adapter import preset_adapter_class
+
+    hosted = OpenAIResponsesAdapter(connection=preset_adapter_class("xai")(api_key="k"))
+    assert hosted.preset == "xai" and request(hosted).url == "https://api.x.ai/v1/responses"
+    assert OpenAIResponsesAdapter(api_key="k").preset is None
+
+
 def test_key_policy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # chatplex's policy, an option
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)

@@ -341,6 +341,14 @@ def test_reasoning_and_responses_parameters() -> None:
     )
     both = body([HumanMessage("x")], extra_body={"max_completion_tokens": 9, "max_tokens": 7})
     assert both["max_output_tokens"] == 9 and "max_tokens" not in both
+    # A call's max_completion_tokens wins over the model's max_tokens, as langchain-openai
+    # renames it last; a body max_tokens gives way to the model's.
+    called = body([HumanMessage("x")], max_tokens=16, extra_body={"max_completion_tokens": 42})
+    assert called["max_output_tokens"] == 42 and "max_completion_tokens" not in called
+    assert (
+        body([HumanMessage("x")], max_tokens=16, extra_body={"max_tokens": 7})["max_output_tokens"]
+        == 16
+    )
 
 
 @pytest.mark.parametrize("name", ["seed", "presence_penalty", "logit_bias", "n", "stream_options"])
