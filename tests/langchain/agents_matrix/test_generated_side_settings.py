@@ -87,6 +87,7 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "side_n_beside_streaming": _asked(settings={"n": 2, "streaming": True}),
     "side_responses_refused_setting": _asked(settings={"reasoning": {"effort": "low"}, "seed": 7}),
     "side_reasoning_dict": _asked(settings={"reasoning": {"effort": "low"}}),
+    "side_reasoning_dict_stream": _asked(settings={"reasoning": {"effort": "low"}}, how="stream"),
     "side_thinking_budget": _asked(settings={"thinking_budget": 128}),
     "side_call_max_tokens": _asked(call={"max_tokens": 42}),
     "side_settings_ainvoke": _asked(settings={"temperature": 0.2}, how="ainvoke"),
@@ -111,8 +112,9 @@ ONLY: dict[str, tuple[str, ...]] = {
     "side_call_seed": ("perplexity", "sambanova"),
     "side_n_one": ("xai", "deepseek", "together", "nebius"),
     "side_n_beside_streaming": ("fireworks",),
-    "side_responses_refused_setting": ("responses", "azure"),
+    "side_responses_refused_setting": ("responses", "azure", "xai", "together"),
     "side_reasoning_dict": _CHAT_COMPLETIONS_SUBCLASSES,
+    "side_reasoning_dict_stream": ("together",),
     "side_thinking_budget": ("vertex",),
     "side_call_max_tokens": ("vertex",),
     "side_settings_ainvoke": ("vertex",),
@@ -223,7 +225,7 @@ GENERATED_SIDE_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
             "such parameter)",
             _raised("TypeError", "Responses.create() got an unexpected keyword argument 'seed'"),
         )
-        for wire in ("responses", "azure")
+        for wire in ("responses", "azure", "xai", "together")
     },
     ("side_reasoning_dict", "deepseek"): Difference(
         "raises",
@@ -239,6 +241,14 @@ GENERATED_SIDE_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "object has no attribute 'responses'\"); chatplex refuses the keyword at "
         "construction (TypeError)",
         _raised("AttributeError", "has no attribute 'responses'"),
+    ),
+    ("side_reasoning_dict_stream", "together"): Difference(
+        "raises",
+        "ChatTogether(reasoning={...}).stream(...): langchain-together's class is "
+        "langchain-openai's BaseChatOpenAI, whose _stream hands the Responses payload "
+        "(input) to Chat Completions' create() (TypeError 'Missing required arguments'); "
+        "nothing is sent; chatplex streams over Together's POST /v1/responses",
+        _raised("TypeError", "Missing required arguments"),
     ),
     ("side_call_max_tokens", "vertex"): Difference(
         "loses data",
@@ -264,16 +274,6 @@ GENERATED_SIDE_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {
-    ("side_reasoning_dict", "xai"): (
-        "ChatXAI(reasoning={...}): langchain-openai switches to the Responses API and "
-        "sends POST /responses (`input`, `reasoning`); chatplex refuses the keyword at "
-        "construction (TypeError \"unexpected keyword argument 'reasoning'\")"
-    ),
-    ("side_reasoning_dict", "together"): (
-        "ChatTogether(reasoning={...}): langchain-openai switches to the Responses API "
-        "and sends POST /responses (`input`, `reasoning`); chatplex refuses the keyword "
-        "at construction (TypeError \"unexpected keyword argument 'reasoning'\")"
-    ),
     ("side_settings_stream", "vertex"): (
         "langchain-google-vertexai streams over api_transport='rest' without alt=sse and "
         "reads a JSON array, which the mock server does not serve (ValueError 'Can only "
@@ -301,8 +301,13 @@ def _vertex_call_max_tokens(case: Case, wire: str) -> bool:
 
 
 def _reasoning_dict(case: Case, wire: str) -> bool:
-    # langchain-openai's BaseChatOpenAI given `reasoning` goes over the Responses API.
-    return _has(wire, *_CHAT_COMPLETIONS_SUBCLASSES) and "reasoning" in case.settings
+    # langchain-openai's BaseChatOpenAI given `reasoning` goes over the Responses API,
+    # which langchain-deepseek's and langchain-nebius' classes cannot take.
+    return _has(wire, "deepseek", "nebius") and "reasoning" in case.settings
+
+
+def _together_reasoning_stream(case: Case, wire: str) -> bool:
+    return _has(wire, "together") and "reasoning" in case.settings and _streams(case)
 
 
 def _perplexity_stream_stop(case: Case, wire: str) -> bool:
@@ -349,8 +354,11 @@ def _n_beside_streaming(case: Case, wire: str) -> bool:
 
 def _responses_refused_setting(case: Case, wire: str) -> bool:
     refused = _NOT_RESPONSES & ({*case.settings} | _given(case))
-    # The Responses wire always; Azure where `reasoning` switches it to that API.
-    switched = _has(wire, "responses") or (_has(wire, "azure") and "reasoning" in case.settings)
+    # The Responses wire always; Azure, xAI and Together where `reasoning` switches
+    # them to that API.
+    switched = _has(wire, "responses") or (
+        _has(wire, "azure", "xai", "together") and "reasoning" in case.settings
+    )
     return switched and bool(refused)
 
 
@@ -367,6 +375,7 @@ KEPT_SHAPES: dict[str, Kept[Case]] = {
     "n_beside_streaming": Kept("side_n_beside_streaming", _n_beside_streaming),
     "responses_refused_setting": Kept("side_responses_refused_setting", _responses_refused_setting),
     "reasoning_dict": Kept("side_reasoning_dict", _reasoning_dict),
+    "together_reasoning_stream": Kept("side_reasoning_dict_stream", _together_reasoning_stream),
     "vertex_call_max_tokens": Kept("side_call_max_tokens", _vertex_call_max_tokens),
     "vertex_async": Kept("side_settings_ainvoke", _vertex_async),
     "vertex_stream": Kept("side_settings_stream", _vertex_stream),
