@@ -219,3 +219,25 @@ def test_base_url_with_a_deployment_and_default_query() -> None:
     assert (
         url(model) == f"{ENDPOINT}/openai/deployments/d/chat/completions?x=1&api-version={VERSION}"
     )
+
+
+@pytest.mark.parametrize(
+    "named",
+    [
+        {"model": "gpt-3.5-turbo-0125", "azure_deployment": "gpt-4o-mini"},
+        {"model": "gpt-4o", "azure_deployment": "gpt-4o-mini"},
+        {"azure_deployment": "gpt-4o-mini"},
+        {"model": "my-own-model", "azure_deployment": "my-deployment"},
+    ],
+    ids=lambda named: "/".join(named.values()),
+)
+def test_a_profile_looked_up_by_the_model_then_the_deployment(named: dict[str, str]) -> None:
+    """The model named where langchain-openai has its profile, else the deployment's
+    (the model's has none), as its Azure class looks them up."""
+    import langchain_openai
+
+    settings = {"azure_endpoint": ENDPOINT, "api_version": VERSION, "api_key": "k", **named}
+    theirs = langchain_openai.AzureChatOpenAI(**settings).profile
+    assert chatplex.AzureChatOpenAI(**settings).profile == theirs
+    expected = tuple(n for n in (named.get("model"), named["azure_deployment"]) if n)
+    assert build(**named).langchain_profile_names() == expected
