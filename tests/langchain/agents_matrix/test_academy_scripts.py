@@ -325,7 +325,7 @@ def _steady(value: Any) -> Any:
 #: A volatile key's value as a repr shows it (`id='...'`, `'created': 1700000000`).
 _SHOWN_VOLATILE = re.compile(
     r"((?:'(?:%s)'\s*:\s*|\b(?:%s)=))('[^']*'|\d+)"
-    % (("|".join(sorted(_VOLATILE, key=len, reverse=True)),) * 2)
+    % (("|".join(sorted({*_VOLATILE, "checkpoint_id"}, key=len, reverse=True)),) * 2)
 )
 
 
@@ -535,9 +535,10 @@ def _summary_graph(model: Any, *, pass_config: bool) -> Any:
 
 
 def academy_summary_bot(run: Run) -> Any:
-    """The summarizing chatbot over five turns of a thread: the last message printed
-    each turn, the summary once the thread passes six messages, the messages left, and
-    what the turn after the summary sent (the summary as a system message)."""
+    """The summarizing chatbot over five turns of a thread (the last awaited): the last
+    message printed each turn, the summary once the thread passes six messages, the
+    state the notebook displays (`graph.get_state(config)`), and what the turn after
+    the summary sent (the summary as a system message)."""
     graph = _summary_graph(run.make(temperature=0), pass_config=False)
     config = _thread("1")
     printed, summaries = [], []
@@ -551,12 +552,18 @@ def academy_summary_bot(run: Run) -> Any:
         output = graph.invoke({"messages": [HumanMessage(content=said)]}, config)
         printed.append(_printed(output["messages"][-1:]))
         summaries.append(graph.get_state(config).values.get("summary", ""))
+    shown = _repr(graph.get_state(config))
+
+    async def last_turn() -> Any:
+        return await graph.ainvoke({"messages": [HumanMessage(content="and his team?")]}, config)
+
     with _requests(run) as seen:
-        graph.invoke({"messages": [HumanMessage(content="and his team?")]}, config)
+        last = arun(last_turn)
     return {
         "printed": printed,
         "summaries": summaries,
-        "left": graph.get_state(config).values["messages"],
+        "shown": shown,
+        "left": last["messages"],
         "sent": _sent(seen),
     }
 
