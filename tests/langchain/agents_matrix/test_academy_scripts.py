@@ -911,12 +911,8 @@ def _analysts_printed(event: Any) -> str:
     return "\n".join(lines)
 
 
-def academy_analysts(run: Run) -> Any:
-    """The research assistant's analysts: `with_structured_output(Perspectives)` (a list of
-    described models) under a system prompt, interrupted before `human_feedback`, the
-    feedback written as that node and the analysts made again, then no feedback and the
-    run to its end (node names printed); the analysts printed, what was sent first."""
-    llm = run.make(temperature=0)
+def _analyst_maker(llm: Any) -> Any:
+    """The research assistant's `create_analysts` node over `llm`."""
 
     def create_analysts(state: GenerateAnalystsState) -> Any:
         structured_llm = llm.with_structured_output(Perspectives)
@@ -933,6 +929,16 @@ def academy_analysts(run: Run) -> Any:
         )
         return {"analysts": analysts.analysts}
 
+    return create_analysts
+
+
+def academy_analysts(run: Run) -> Any:
+    """The research assistant's analysts: `with_structured_output(Perspectives)` (a list of
+    described models) under a system prompt, interrupted before `human_feedback`, the
+    feedback written as that node and the analysts made again, then no feedback and the
+    run to its end (node names printed); the analysts printed, what was sent first."""
+    llm = run.make(temperature=0)
+
     def human_feedback(state: GenerateAnalystsState) -> None:
         """No-op node that should be interrupted on"""
 
@@ -942,7 +948,7 @@ def academy_analysts(run: Run) -> Any:
         return END
 
     builder = graph_module.StateGraph(GenerateAnalystsState)
-    builder.add_node("create_analysts", create_analysts)
+    builder.add_node("create_analysts", _analyst_maker(llm))
     builder.add_node("human_feedback", human_feedback)
     builder.add_edge(START, "create_analysts")
     builder.add_edge("create_analysts", "human_feedback")
@@ -988,14 +994,8 @@ class InterviewState(graph_module.MessagesState):  # type: ignore[misc, name-def
     sections: list[str]
 
 
-def academy_interview(run: Run) -> Any:
-    """The research assistant's interview sub-graph, two turns: the analyst's question
-    (a persona in the system prompt), a `SearchQuery` (its field defaults to None) by
-    two retrievers in parallel (local here), the expert's answer named `expert`, then the
-    analyst's next question over a history of the analyst's and the expert's replies in
-    a row, the interview as `get_buffer_string`, and the section written: the interview,
-    the section, what the second question sent."""
-    llm = run.make(temperature=0)
+def _interview_builder(llm: Any) -> Any:
+    """The research assistant's interview sub-graph over `llm` (its retrievers local)."""
     search_instructions = SystemMessage(
         content="You will be given a conversation between an analyst and an expert. "
         "Convert this final question into a well-structured web search query"
@@ -1070,6 +1070,18 @@ def academy_interview(run: Run) -> Any:
     )
     builder.add_edge("save_interview", "write_section")
     builder.add_edge("write_section", END)
+    return builder
+
+
+def academy_interview(run: Run) -> Any:
+    """The research assistant's interview sub-graph, two turns: the analyst's question
+    (a persona in the system prompt), a `SearchQuery` (its field defaults to None) by
+    two retrievers in parallel (local here), the expert's answer named `expert`, then the
+    analyst's next question over a history of the analyst's and the expert's replies in
+    a row, the interview as `get_buffer_string`, and the section written: the interview,
+    the section, what the second question sent."""
+    llm = run.make(temperature=0)
+    builder = _interview_builder(llm)
     graph = builder.compile(checkpointer=memory.MemorySaver())
     analyst = Analyst(**ANALYSTS["analysts"][0])
     opening = HumanMessage("So you said you were writing an article on LangGraph?")
@@ -1092,6 +1104,141 @@ def academy_interview(run: Run) -> Any:
         "messages": interview["messages"],
         "sent": _sent(seen),
     }
+
+
+class ResearchGraphState(TypedDict, total=False):
+    topic: str
+    max_analysts: int
+    human_analyst_feedback: str | None
+    analysts: list[Analyst]
+    sections: Annotated[list[str], operator.add]
+    introduction: str
+    content: str
+    conclusion: str
+    final_report: str
+
+
+def _report_writers(llm: Any) -> dict[str, Any]:
+    """The research assistant's reduce step: the report, its introduction and its
+    conclusion (each over the sections), and the report put together."""
+
+    def sections_of(state: ResearchGraphState) -> str:
+        return "\n\n".join(f"{section}" for section in state["sections"])
+
+    def write_report(state: ResearchGraphState) -> Any:
+        system_message = (
+            f"You are a technical writer creating a report on this overall topic: "
+            f"{state['topic']}\nTo format your report:\n{sections_of(state)}"
+        )
+        report = llm.invoke(
+            [SystemMessage(content=system_message)]
+            + [HumanMessage(content="Write a report based upon these memos.")]
+        )
+        return {"content": report.content}
+
+    def writer(part: str) -> Any:
+        def write(state: ResearchGraphState) -> Any:
+            instructions = (
+                f"You are a technical writer finishing a report on {state['topic']}\n"
+                f"Here are the sections to reflect on: {sections_of(state)}"
+            )
+            # As written: the instructions a string in the list (a user turn), then a user
+            # message.
+            written = llm.invoke(
+                [instructions] + [HumanMessage(content=f"Write the report {part}")]
+            )
+            return {part: written.content}
+
+        return write
+
+    def finalize_report(state: ResearchGraphState) -> Any:
+        final_report = (
+            f"{state['introduction']}\n\n---\n\n{state['content']}\n\n---\n\n{state['conclusion']}"
+        )
+        return {"final_report": final_report}
+
+    return {
+        "write_report": write_report,
+        "write_introduction": writer("introduction"),
+        "write_conclusion": writer("conclusion"),
+        "finalize_report": finalize_report,
+    }
+
+
+def academy_research_assistant(run: Run) -> Any:
+    """The research assistant whole, async: analysts made, interrupted before
+    `human_feedback`, no feedback written as that node, then an interview per analyst
+    by `Send` into the compiled interview sub-graph (one turn each), the report, its
+    introduction and conclusion written in parallel, and the report put together:
+    each update's node printed, the final report, what the introduction's call sent."""
+    llm = run.make(temperature=0)
+
+    def human_feedback(state: ResearchGraphState) -> None:
+        """No-op node that should be interrupted on"""
+
+    def initiate_all_interviews(state: ResearchGraphState) -> Any:
+        if state.get("human_analyst_feedback"):
+            return "create_analysts"
+        topic = state["topic"]
+        opening = f"So you said you were writing an article on {topic}?"
+        return [
+            lg_types.Send(
+                "conduct_interview",
+                {
+                    "analyst": analyst,
+                    "messages": [HumanMessage(content=opening)],
+                    "max_num_turns": 1,
+                },
+            )
+            for analyst in state["analysts"]
+        ]
+
+    builder = graph_module.StateGraph(ResearchGraphState)
+    builder.add_node("create_analysts", _analyst_maker(llm))
+    builder.add_node("human_feedback", human_feedback)
+    builder.add_node("conduct_interview", _interview_builder(llm).compile())
+    for name, node in _report_writers(llm).items():
+        builder.add_node(name, node)
+    builder.add_edge(START, "create_analysts")
+    builder.add_edge("create_analysts", "human_feedback")
+    builder.add_conditional_edges(
+        "human_feedback", initiate_all_interviews, ["create_analysts", "conduct_interview"]
+    )
+    for name in ("write_report", "write_introduction", "write_conclusion"):
+        builder.add_edge("conduct_interview", name)
+    builder.add_edge(["write_conclusion", "write_report", "write_introduction"], "finalize_report")
+    builder.add_edge("finalize_report", END)
+    graph = builder.compile(interrupt_before=["human_feedback"], checkpointer=memory.MemorySaver())
+    thread = _thread("1")
+    topic = "The benefits of adopting LangGraph as an agent framework"
+
+    async def body() -> Any:
+        first = [
+            _analysts_printed(e)
+            async for e in graph.astream(
+                {"topic": topic, "max_analysts": 2}, thread, stream_mode="values"
+            )
+        ]
+        await graph.aupdate_state(
+            thread, {"human_analyst_feedback": None}, as_node="human_feedback"
+        )
+        with _requests(run) as seen:
+            nodes = sorted(
+                [
+                    next(iter(e.keys()))
+                    async for e in graph.astream(None, thread, stream_mode="updates")
+                ]
+            )
+        final = (await graph.aget_state(thread)).values
+        sent = [b for b in seen if "Write the report introduction" in str(b)]
+        return {
+            "first": first,
+            "nodes": nodes,
+            "report": final.get("final_report"),
+            "sent": _sent(sent),
+        }
+
+    return arun(body)
 
 
 # ---- module 5: the memory store, profile schemas, the memory agent ----------------------------
@@ -1336,6 +1483,7 @@ NOTEBOOK_SCENARIOS = {
     "academy_parallel_answer": academy_parallel_answer,
     "academy_analysts": academy_analysts,
     "academy_interview": academy_interview,
+    "academy_research_assistant": academy_research_assistant,
     "academy_memory_store": academy_memory_store,
     "academy_profile_schemas": academy_profile_schemas,
     "academy_memory_agent": academy_memory_agent,
