@@ -62,6 +62,7 @@ from langchain_core.messages import get_buffer_string
 from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel
 from pydantic import Field
+from pydantic import ValidationError
 
 from chatplex.testing import MockRequest
 from chatplex.testing import MockScript
@@ -266,6 +267,11 @@ ACADEMY_SCRIPT = MockScript(
         *_answers("Subjects", {"subjects": ["lions", "owls"]}, user_text=r"sub-topics"),
         *_answers("BestJoke", {"id": 1}, user_text=r"Select the best one"),
         *_answers("Perspectives", ANALYSTS, user_text=r"set of analysts"),
+        *_answers(
+            "TelegramAndTrustFallPreferences",
+            {"pertinent_user_preferences": {"telegram": {}}},
+            user_text=r"the misfit",
+        ),
         *_answers("SearchQuery", {"search_query": "LangGraph adoption"}, user_text=r"So you said"),
     ]
 )
@@ -1334,7 +1340,27 @@ def academy_profile_schemas(run: Run) -> Any:
                 )
             )
         )
-    return {"profile": profile, "collection": collection, "nested": nested, "sent": _sent(seen)}
+        misfit = _caught(lambda: _captured(lambda: _extract_printing_errors(model)))
+    return {
+        "profile": profile,
+        "collection": collection,
+        "nested": nested,
+        "misfit": misfit,
+        "sent": _sent(seen),
+    }
+
+
+def _extract_printing_errors(model: Any) -> None:
+    """The profile notebook's cell: the preferences extracted, a pydantic
+    `ValidationError` printed (the server's answer leaves a required part out)."""
+    model_with_structure = model.with_structured_output(TelegramAndTrustFallPreferences)
+    try:
+        model_with_structure.invoke(
+            "Extract the preferences from the following conversation (the misfit):\n<convo>\n"
+            "Operator: Done. Shall I use our Daredevil paper?\n</convo>"
+        )
+    except ValidationError as e:
+        print(e)
 
 
 def academy_memory_agent(run: Run) -> Any:
