@@ -1,12 +1,13 @@
 """LangChain Academy's "Introduction to LangGraph" notebooks as scripts (issue 47): the
 course's model-facing cells (github.com/langchain-ai/langchain-academy, module-0 to
 module-5), as thousands of users copied them, the import line changed, on the wires a
-script most often imports: the partner package's class and chatplex's, compared
-(`_kit.py`): what a cell prints (`pretty_print`, `print`) or returns, the states and
-streams it reads, and what reached the server. The web retrievers (Tavily, Wikipedia)
-are local functions here, trustcall's extractors are n8's set, and what
-test_langgraph_howto.py, test_graph_scripts.py and test_prebuilt_scripts.py run
-already is left out.
+script most often imports and ChatOpenAI on the Responses API (the notebooks are
+ChatOpenAI's): the partner package's class and chatplex's, compared (`_kit.py`): what a
+cell prints (`pretty_print`, `print`) or displays (a repr, key order included) or
+returns, the states and streams it reads, and what reached the server. The web
+retrievers (Tavily, Wikipedia) are local functions here, trustcall's extractors are n8's
+set, and what test_langgraph_howto.py, test_graph_scripts.py and test_prebuilt_scripts.py
+run already is left out.
 
 - Module 0's models, on ChatOpenAI's wires (Chat Completions, the Responses API,
   Azure): its `gpt-4o` and `gpt-3.5-turbo-0125` at `temperature=0`, and a gpt-5 and an
@@ -19,7 +20,8 @@ already is left out.
   over three tools with `parallel_tool_calls=False` and a system message, then with
   `MemorySaver` over two turns of a thread.
 - Module 2: the chatbot that summarizes its history into a `summary` key and removes the
-  old messages (`RemoveMessage`), the summary sent back as a system message; messages
+  old messages (`RemoveMessage`), its state as displayed, the summary sent back as a
+  system message (that turn awaited); messages
   filtered by `RemoveMessage` with ids of the script's own, and by slicing.
 - Module 3: the summarizing chatbot streamed with `stream_mode="updates"` and
   `"values"`, and its `astream_events` filtered on `on_chat_model_stream` by node;
@@ -30,10 +32,14 @@ already is left out.
   one), parallel retrievers feeding one answer kept as a message in a plain key, the
   research assistant's analysts (a pydantic list) with human feedback as a node, and
   its interview (a model question, a `SearchQuery` with a default of None, the expert's
-  reply named `expert` and sent back after the analyst's own, `get_buffer_string`).
+  reply named `expert` and sent back after the analyst's own, `get_buffer_string`); the
+  research assistant whole, async (an interview per analyst by `Send` into the compiled
+  sub-graph, the report's parts written in parallel, one with its instructions as a bare
+  string in the message list).
 - Module 5: the memory store chatbot (`InMemoryStore`, a user id in the config, two
   threads), the profile schemas (a TypedDict, a list of models, optional nested
-  lists), and task_mAIstro's `UpdateMemory` router with `parallel_tool_calls=False`
+  lists; an answer that misses a required part, its `ValidationError` printed), and
+  task_mAIstro's `UpdateMemory` router with `parallel_tool_calls=False`
   (async).
 """
 
