@@ -102,6 +102,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_langgraph_howto.py",  # a further set: LangGraph how-tos
     "langchain/agents_matrix/test_provider_pages.py",  # a further set: providers' pages
     "langchain/agents_matrix/test_signature_scripts.py",  # Gemini 3 text signatures replayed
+    "langchain/agents_matrix/test_academy_scripts.py",  # a further set: LangChain Academy
     "langchain/agents_matrix/test_generated_requests.py",  # generated histories: request bodies
     "langchain/agents_matrix/test_utility_scripts.py",  # a further set: core's helpers
     "langchain/agents_matrix/test_generated_replies.py",  # generated replies, each wire's

@@ -21,6 +21,8 @@ __all__ = [
     "init_defaults",
     "init_settings",
     "is_builtin_tool",
+    "langchain_temperature",
+    "lacks_structured_outputs",
     "prefers_responses_api",
     "responses_provider",
     "responses_wire",
@@ -149,6 +151,41 @@ def check_responses_only(owner: str, responses: bool, settings: Mapping[str, Any
     names = f"{', '.join(others)} and {last}" if others else last
     said = "are Responses API settings" if others else "is a Responses API setting"
     raise ValueError(f"{owner}: {names} {said}; not with use_responses_api=False")
+
+
+def langchain_temperature(
+    model: str | None, params: dict[str, Any], reasoning: Mapping[str, Any] | None
+) -> None:
+    """`params`' temperature as langchain-openai's validator leaves it for the model it
+    names (`validate_temperature`): an o1 model given none gets 1; a gpt-5 model (but a
+    "-chat" one, or one whose reasoning effort is "none") takes only 1, another value
+    is dropped, so none is sent (the API refuses it).
+
+    >>> given = {"temperature": 0}
+    >>> langchain_temperature("gpt-5-nano", given, None); given
+    {}
+    >>> given = {}
+    >>> langchain_temperature("o1-mini", given, None); given
+    {'temperature': 1}
+    """
+    name = (model or "").lower()
+    if name.startswith("o1") and "temperature" not in params:
+        params["temperature"] = 1
+    efforts = (params.get("reasoning_effort"), (reasoning or {}).get("effort"))
+    takes_any = not name.startswith("gpt-5") or "chat" in name or "none" in efforts
+    if not takes_any and params.get("temperature") not in (None, 1):
+        del params["temperature"]
+
+
+def lacks_structured_outputs(model: str | None) -> bool:
+    """A model without OpenAI's Structured Outputs (gpt-3*, gpt-4-*, gpt-4), which
+    langchain-openai's `with_structured_output` answers by function calling instead of
+    "json_schema".
+
+    >>> lacks_structured_outputs("gpt-3.5-turbo"), lacks_structured_outputs("gpt-4o")
+    (True, False)
+    """
+    return model is not None and (model.startswith(("gpt-3", "gpt-4-")) or model == "gpt-4")
 
 
 def init_defaults(adapter_settings: dict[str, Any]) -> None:

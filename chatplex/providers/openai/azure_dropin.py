@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable
 from collections.abc import Callable
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -214,6 +215,16 @@ class AzureChatOpenAI(ChatOpenAI):
         adapter = self.adapter
         if under and isinstance(adapter, AzureOpenAIAdapter):
             self.adapter = adapter.partner_reading()
+
+    def langchain_profile_names(self) -> tuple[str, ...]:
+        # The model named, then the deployment (a model langchain-openai has no profile
+        # of falls back to its deployment's, as its Azure class looks them up).
+        return tuple(name for name in (self._named_model, self.deployment_name) if name)
+
+    def _named_model_of(self, model: str | None, params: Mapping[str, Any]) -> str | None:
+        # The model named, not the deployment standing in for it (as langchain-openai's
+        # validators read `model_name`, None for a deployment alone).
+        return self._named_model
 
     def _make_adapter(
         self, wanted: AdapterSettings

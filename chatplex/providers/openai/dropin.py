@@ -16,6 +16,7 @@ logs, schemas and callbacks. Everything is resolved here, once: calls cost what 
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 from ...chat.openai_model import check_responses_only
 from ...chat.openai_model import is_builtin_tool
+from ...chat.openai_model import lacks_structured_outputs
+from ...chat.openai_model import langchain_temperature
 from ...chat.openai_model import stream_usage_default
 from ...chat.openai_model import wants_responses_api
 from ...chat.params import check_api_parameters
@@ -282,6 +285,7 @@ class ChatOpenAI(TiktokenCounted):
         **params: Any,
     ) -> None:
         self.tiktoken_model_name = tiktoken_model_name  # counting only (TiktokenCounted)
+        langchain_temperature(self._named_model_of(model, params), params, reasoning)
         if openai_proxy is not None and not self.calls_through_openai_proxy:
             params["openai_proxy"] = openai_proxy  # (refused: `check_refused`)
         taken = take_params(self, params, _FIELDS)
@@ -361,6 +365,30 @@ class ChatOpenAI(TiktokenCounted):
             **body,
             **self._proxied(openai_proxy, taken.tail.settings),
         )
+
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """ "json_schema" (asked, or the default) by function calling for a model without
+        Structured Outputs, with langchain-openai's warning, as it answers it."""
+        name = self.langchain_model_name()
+        if (method or self.structured_output_method) == "json_schema" and (
+            lacks_structured_outputs(name)
+        ):
+            warnings.warn(
+                f"Cannot use method='json_schema' with model {name} "
+                f"since it doesn't support OpenAI's Structured Output API. You can "
+                f"see supported models here: "
+                f"https://platform.openai.com/docs/guides/structured-outputs#supported-models. "
+                "To fix this warning, set `method='function_calling'. "
+                "Overriding to method='function_calling'.",
+                stacklevel=3,
+            )
+            method = "function_calling"
+        return super()._structured_target(method, schema)
+
+    def _named_model_of(self, model: str | None, params: Mapping[str, Any]) -> str | None:
+        """The model the constructor names (langchain-openai's `model_name`), which its
+        validators read."""
+        return model if model is not None else params.get("model_name")
 
     def _proxied(self, proxy: str | None, settings: Mapping[str, Any]) -> dict[str, Any]:
         """The httpx clients through `proxy` (else `OPENAI_PROXY`) its calls go through,

@@ -136,7 +136,25 @@ def wire_body(
     # `stream: false` too, as langchain-openai sends it (the API's default is the same).
     body["stream"] = stream
     body.update(extra)
+    if _refuses_temperature(body):
+        body.pop("temperature", None)
     return body
+
+
+def _refuses_temperature(body: Mapping[str, Any]) -> bool:
+    """A gpt-5 model (but a "-chat" one, or one whose reasoning effort is "none") takes
+    no `temperature`: langchain-openai leaves it out of a Responses body, whatever set it.
+
+    >>> _refuses_temperature({"model": "gpt-5-nano"})
+    True
+    >>> _refuses_temperature({"model": "gpt-5.1", "reasoning": {"effort": "none"}})
+    False
+    """
+    model = body.get("model")
+    reasoning = body.get("reasoning")
+    effort = reasoning.get("effort") if isinstance(reasoning, Mapping) else None
+    named = isinstance(model, str) and model.startswith("gpt-5") and "chat" not in model
+    return named and effort != "none"
 
 
 def since_last_response(messages: Sequence[BaseMessage]) -> tuple[list[BaseMessage], str | None]:

@@ -238,3 +238,25 @@ def test_under_langchains_name_its_adapter_reads_a_withheld_reply_as_langchain_o
     assert isinstance(engine.adapter, AzureOpenAIAdapter) and not engine.adapter.withheld_raises
     own.partner_words = False  # chatplex's own words: its adapter as built
     assert own.adapter.withheld_raises
+
+
+@pytest.mark.parametrize(
+    "named",
+    [
+        {"model": "gpt-3.5-turbo-0125", "azure_deployment": "gpt-4o-mini"},
+        {"model": "gpt-4o", "azure_deployment": "gpt-4o-mini"},
+        {"azure_deployment": "gpt-4o-mini"},
+        {"model": "my-own-model", "azure_deployment": "my-deployment"},
+    ],
+    ids=lambda named: "/".join(named.values()),
+)
+def test_a_profile_looked_up_by_the_model_then_the_deployment(named: dict[str, str]) -> None:
+    """The model named where langchain-openai has its profile, else the deployment's
+    (the model's has none), as its Azure class looks them up."""
+    import langchain_openai
+
+    settings = {"azure_endpoint": ENDPOINT, "api_version": VERSION, "api_key": "k", **named}
+    theirs = langchain_openai.AzureChatOpenAI(**settings).profile
+    assert chatplex.AzureChatOpenAI(**settings).profile == theirs
+    expected = tuple(n for n in (named.get("model"), named["azure_deployment"]) if n)
+    assert build(**named).langchain_profile_names() == expected

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from chatplex.lean import ChatOpenAI
 from chatplex.lean import init_chat_model
@@ -100,3 +101,90 @@ def test_openai_proxy_given_or_from_the_environment_carries_the_calls(
             azure_endpoint="https://x.openai.azure.com", azure_deployment="d", api_key="k",
             api_version="2024-10-21", openai_proxy=proxy.url,
         )  # fmt: skip
+
+
+@pytest.mark.parametrize("responses", [False, True], ids=["chat", "responses"])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"model": "gpt-5-nano", "temperature": 0},
+        {"model": "GPT-5-mini", "temperature": 0.2},
+        {"model": "gpt-5-nano", "temperature": 1},
+        {"model": "gpt-5-chat-latest", "temperature": 0},
+        {"model": "gpt-5.1", "temperature": 0, "reasoning_effort": "none"},
+        {"model": "o1"},
+        {"model": "o1", "temperature": 0.5},
+        {"model": "gpt-4o", "temperature": 0},
+    ],
+    ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()),
+)
+def test_temperature_as_langchain_openais_validator_leaves_it(
+    settings: dict[str, Any], responses: bool
+) -> None:
+    """A gpt-5 model (but a "-chat" one, or one whose reasoning effort is "none") given
+    another temperature than 1 sends none (the API refuses it); an o1 model given none
+    sends 1: the body langchain-openai sends, on either API."""
+    import langchain_openai
+
+    given = {**settings, "api_key": "sk-test", "use_responses_api": responses}
+    theirs = langchain_openai.ChatOpenAI(**given)
+    ours = ChatOpenAI(**given)
+    expected = _langchain_body(theirs, theirs).get("temperature", "<absent>")
+    assert _chatplex_body(ours).get("temperature", "<absent>") == expected
+
+
+def test_a_gpt5_responses_body_sends_no_temperature_given_per_call() -> None:
+    """On the Responses API, langchain-openai leaves a gpt-5 model's temperature out of
+    the body whatever set it (a call's too), sync and async alike."""
+    import asyncio
+
+    from chatplex.testing import MockServer
+
+    with MockServer() as server:
+        ours = ChatOpenAI(
+            model="gpt-5-nano",
+            api_key="sk-test",
+            base_url=server.openai_base_url,
+            use_responses_api=True,
+        )
+        sent = _recorded(server)
+        ours.invoke("hi", temperature=0.4)
+        asyncio.run(ours.ainvoke("hi", temperature=0.4))
+    assert len(sent) == 2 and all("temperature" not in body for body in sent)
+
+
+def _recorded(server: Any) -> list[dict[str, Any]]:
+    """The JSON bodies the mock server gets from now on, in arrival order."""
+    sent: list[dict[str, Any]] = []
+    server.settings.fault_plan = lambda request: sent.append(request.json or {})
+    return sent
+
+
+class _Subjects(BaseModel):
+    subjects: list[str]
+
+
+@pytest.mark.parametrize("name", ["gpt-3.5-turbo-0125", "gpt-4-turbo", "gpt-4"])
+@pytest.mark.parametrize("method", [None, "json_schema"])
+def test_json_schema_goes_by_function_calling_on_a_model_without_it(
+    name: str, method: str | None
+) -> None:
+    """`with_structured_output` ("json_schema", asked or the default) on a model without
+    Structured Outputs binds the schema's tool, with langchain-openai's warning, as it
+    does; a model with them keeps `response_format`. Invoked and awaited."""
+    import asyncio
+
+    from chatplex.testing import MockServer
+
+    with MockServer() as server:
+        sent = _recorded(server)
+        model = ChatOpenAI(model=name, api_key="sk-test", base_url=server.openai_base_url)
+        with pytest.warns(UserWarning, match=f"Cannot use method='json_schema' with model {name}"):
+            structured = model.with_structured_output(_Subjects, method=method)
+        assert isinstance(structured.invoke("animals"), _Subjects)
+        assert isinstance(asyncio.run(structured.ainvoke("animals")), _Subjects)
+        kept = ChatOpenAI(model="gpt-4o", api_key="sk-test", base_url=server.openai_base_url)
+        kept.with_structured_output(_Subjects, method=method).invoke("animals")
+    assert [b["tool_choice"]["function"]["name"] for b in sent[:2]] == ["_Subjects"] * 2
+    assert all("response_format" not in b for b in sent[:2])
+    assert sent[2]["response_format"]["type"] == "json_schema" and "tools" not in sent[2]

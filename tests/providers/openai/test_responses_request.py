@@ -504,3 +504,21 @@ def test_wire_tool_sends_the_keys_given_beside_flat() -> None:
     spec = ToolSpec("f", "", {"type": "object"}, beside={"defer_loading": True})
     sent = wire_tool(spec)
     assert sent["defer_loading"] is True and sent["name"] == "f" and "function" not in sent
+
+
+@pytest.mark.parametrize(
+    ("model", "extra", "sent"),
+    [
+        ("gpt-5-nano", {}, False),
+        ("gpt-5", {"reasoning_effort": "low"}, False),
+        ("gpt-5.1", {"reasoning": {"effort": "none"}}, True),
+        ("gpt-5-chat-latest", {}, True),
+        ("gpt-4.1", {}, True),
+    ],
+)
+def test_temperature_left_out_for_a_gpt5_model_as_langchain_openai(
+    model: str, extra: dict, sent: bool
+) -> None:
+    settings = CallSettings(model=model, temperature=0.4, extra_body=extra)
+    body = wire_body([HumanMessage("hi")], settings, stream=False)
+    assert ("temperature" in body) is sent
