@@ -663,15 +663,6 @@ LIBRARY_GAPS: dict[tuple[str, str], str] = {
         )
         for scenario in ("trustcall_extract", "memory_manager", "mcp_tools")
     },
-    **{
-        (scenario, "ollama"): (
-            "langchain-ollama sends a pydantic schema's tool without the parameters' "
-            "`title` and `description` and the properties' titles (the ollama SDK's Tool "
-            "model keeps none of them; the function's description says the same); "
-            "chatplex sends them"
-        )
-        for scenario in ("trustcall_extract", "memory_manager")
-    },
 }
 
 #: Kept differences of this family (`_cells.judge` reads them beside `DIFFERENCES`).
