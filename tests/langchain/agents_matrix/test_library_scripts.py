@@ -148,7 +148,7 @@ def _verdict(request: ScriptRequest, found: Any) -> dict[str, Any]:
     boolean, or a number: the highest of the choices offered)."""
     schema = request.tools.get("score") or request.schema or {}
     score = (schema.get("properties") or {}).get("score") or {}
-    value: Any = max(score["enum"]) if "enum" in score else score.get("type") != "boolean"
+    value: Any = max(score["enum"]) if "enum" in score else score.get("type") == "boolean" or 1.0
     return {"reasoning": "The answer matches the reference.", "score": value}
 
 
@@ -251,7 +251,9 @@ LIBRARY_SCRIPT = MockScript(
         ScriptRule(call="score", args=_verdict),
         ScriptRule(when=_says("You are a hurried traveller"), reply="Thanks, bye."),
         ScriptRule(user_text=r"trip", schema=False, reply="Pack an umbrella."),
-        ScriptRule(when=_says("Summarize", "conversation"), reply="They talked about tea."),
+        ScriptRule(
+            when=_says("Create a summary of the conversation"), reply="They talked about tea."
+        ),
     ]
 )
 
