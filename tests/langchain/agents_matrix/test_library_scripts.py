@@ -136,6 +136,20 @@ def _existing_id(request: ScriptRequest, found: Any) -> dict[str, Any]:
     }
 
 
+def _two_calls(
+    asked: str, first: tuple[str, dict[str, Any]], then: tuple[str, dict[str, Any]], answer: str
+) -> list[ScriptRule]:
+    """An agent's three steps when the user says `asked`: a call of `first` (a tool's
+    name and arguments), once it ran a call of `then`, then `answer`."""
+    return [
+        ScriptRule(user_text=asked, call=first[0], args=first[1]),
+        ScriptRule(
+            user_text=asked, after_tool_result=True, call=then[0], args=then[1], when=_results(1)
+        ),
+        ScriptRule(user_text=asked, after_tool_result=True, reply=answer),
+    ]
+
+
 #: What the picnic planner's todos are.
 TODOS = [
     {"content": "Check the weather in Paris", "status": "in_progress"},
@@ -155,38 +169,18 @@ def _verdict(request: ScriptRequest, found: Any) -> dict[str, Any]:
 LIBRARY_SCRIPT = MockScript(
     rules=[
         # deepagents: a plan first, then the weather, then the answer.
-        ScriptRule(
-            user_text=r"Plan a picnic in Paris",
-            call="write_todos",
-            args={"todos": TODOS},
-        ),
-        ScriptRule(
-            user_text=r"Plan a picnic in Paris",
-            after_tool_result=True,
-            call="get_weather",
-            args={"location": "Paris"},
-            when=_results(1),
-        ),
-        ScriptRule(
-            user_text=r"Plan a picnic in Paris",
-            after_tool_result=True,
-            reply="Picnic in the Luxembourg garden: it is sunny.",
+        *_two_calls(
+            r"Plan a picnic in Paris",
+            ("write_todos", {"todos": TODOS}),
+            ("get_weather", {"location": "Paris"}),
+            "Picnic in the Luxembourg garden: it is sunny.",
         ),
         # deepagents' files: one written, then read back.
-        ScriptRule(
-            user_text=r"Save a note about Rome",
-            call="write_file",
-            args={"file_path": "/notes/rome.md", "content": "Rome: sunny, 24 degrees."},
-        ),
-        ScriptRule(
-            user_text=r"Save a note about Rome",
-            after_tool_result=True,
-            call="read_file",
-            args={"file_path": "/notes/rome.md"},
-            when=_results(1),
-        ),
-        ScriptRule(
-            user_text=r"Save a note about Rome", after_tool_result=True, reply="Saved and checked."
+        *_two_calls(
+            r"Save a note about Rome",
+            ("write_file", {"file_path": "/notes/rome.md", "content": "Rome: sunny, 24 degrees."}),
+            ("read_file", {"file_path": "/notes/rome.md"}),
+            "Saved and checked.",
         ),
         # deepagents' structured answer.
         *_answers("Outing", {"place": "Luxembourg garden", "reason": "It is sunny."}),
