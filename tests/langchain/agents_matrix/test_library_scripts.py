@@ -20,6 +20,13 @@ reached the server on the way.
   agent over a store; `summarize_messages` / `asummarize_messages` of a long thread.
 - langchain-mcp-adapters: an MCP server's tools (FastMCP, connected in memory, no
   network) loaded into an agent (async).
+
+(Not here: deepagents without the partner package loaded. deepagents applies
+langchain-anthropic's prompt caching only to a model `isinstance` of
+`langchain_anthropic.ChatAnthropic`, and looks that class up in `sys.modules` rather
+than import it; chatplex's drop-in is seen as that class once the partner's module is
+loaded (`chatplex/langchain/partner_class.py`), which in a cell the partner's side has
+done. A script importing only chatplex gets no cache marks from a deep agent.)
 """
 
 from __future__ import annotations
