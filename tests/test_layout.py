@@ -112,6 +112,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_generated_structured.py",  # generated with_structured_output
     "langchain/agents_matrix/test_generated_side_replies.py",  # generated replies, side wires
     "langchain/agents_matrix/test_generated_side_settings.py",  # the same over the side wires
+    "langchain/agents_matrix/test_library_scripts.py",  # a further set: deepagents, openevals...
     "test_end_to_end.py",  # models over the mock server, every provider
     "test_layout.py",  # this file
     "test_docs_site.py",  # the documentation site: a page per provider, its navigation

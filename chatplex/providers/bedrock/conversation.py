@@ -122,17 +122,25 @@ def _turn(msg: BaseMessage, i: int, names: dict[str, int]) -> tuple[str, list[_B
 
 
 def _text_blocks(content: Any, i: int) -> list[_Block]:
+    """A system message as Converse's system blocks; blank text (and no content at all)
+    as `EMPTY_TEXT`, as langchain-aws sends it (an agent's empty system prompt, which a
+    cache point then follows)."""
     if isinstance(content, str):
-        return [{"text": content}] if content else []
+        return [{"text": content if content.strip() else EMPTY_TEXT}]
+    if not content:
+        return [{"text": EMPTY_TEXT}]
     out = []
     for block in content:
         if is_native(block):
             out.append(dict(block))  # a cachePoint after the system prompt
             continue
-        text = block if isinstance(block, str) else block.get("text")
-        if isinstance(text, str) and text:
-            out.append({"text": text})
-        elif not isinstance(block, str) and block.get("type") != "text":
+        if isinstance(block, str):
+            if block:
+                out.append({"text": block})
+        elif block.get("type") == "text":
+            text = block.get("text")
+            out.append({"text": text if isinstance(text, str) and text.strip() else EMPTY_TEXT})
+        else:
             raise ValueError(f"message {i}: a system message takes text only")
     return out
 

@@ -200,9 +200,43 @@ def wire_tool(tool: ToolSpec) -> dict[str, Any]:
         "function": {
             "name": tool.name,
             "description": tool.description,
-            "parameters": tool.parameters,
+            "parameters": _without_echoes(tool),
         },
     }
+
+
+def _without_echoes(tool: ToolSpec) -> dict[str, Any]:
+    """The tool's parameters without what only repeats its name or description, as
+    langchain-ollama sends a pydantic model's (the ollama SDK's Tool model keeps none of
+    them): the schema's `title` (the tool's name), its `description` (the tool's), and
+    each property's `title` pydantic made of the property's name. What else that model
+    drops (defaults, `anyOf`, a title of the author's) tells the model something: kept.
+
+    >>> spec = ToolSpec("UserInfo", "Who.", {"title": "UserInfo", "description": "Who.",
+    ...     "properties": {"first_name": {"title": "First Name", "type": "string"}}})
+    >>> _without_echoes(spec)
+    {'properties': {'first_name': {'type': 'string'}}}
+    """
+    echoes = {"title": tool.name, "description": tool.description}
+    out = {k: v for k, v in tool.parameters.items() if echoes.get(k, _NONE) != v}
+    properties = out.get("properties")
+    if isinstance(properties, Mapping):
+        out["properties"] = {
+            name: {k: v for k, v in field.items() if (k, v) != ("title", _pydantic_title(name))}
+            if isinstance(field, Mapping)
+            else field
+            for name, field in properties.items()
+        }
+    return out
+
+
+#: A value no schema member holds.
+_NONE = object()
+
+
+def _pydantic_title(name: str) -> str:
+    """The title pydantic gives a field of this name in a JSON schema."""
+    return name.title().replace("_", " ")
 
 
 def wire_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:

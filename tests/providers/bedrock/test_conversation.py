@@ -37,6 +37,35 @@ def test_a_system_prompt_alone_goes_with_a_placeholder_user_turn() -> None:
     botocore_accepts(converse_body([SystemMessage("Be brief.")], CallSettings(model="m")))
 
 
+@pytest.mark.parametrize(
+    ("content", "system"),
+    [
+        ("", [{"text": "."}]),
+        ("  ", [{"text": "."}]),
+        ([], [{"text": "."}]),
+        ([{"type": "text", "text": ""}], [{"text": "."}]),
+        (
+            [{"type": "text", "text": "a"}, {"type": "text", "text": " "}],
+            [{"text": "a"}, {"text": "."}],
+        ),
+        (
+            [{"type": "text", "text": ""}, {"cachePoint": {"type": "default"}}],
+            [{"text": "."}, {"cachePoint": {"type": "default"}}],
+        ),
+    ],
+)
+def test_a_blank_system_prompt_goes_as_a_placeholder_as_langchain_aws_sends_it(
+    content: Any, system: list[dict[str, Any]]
+) -> None:
+    """langchain-aws's `_lc_content_to_bedrock`: blank system text (an agent's empty
+    system prompt: deepagents' `create_deep_agent` without one) goes as ".", so the
+    cache point its prompt-caching middleware adds follows it; it was left out, and
+    the cache point with it."""
+    said = [SystemMessage(content), HumanMessage("x")]
+    assert wire_messages(said)[0] == system
+    botocore_accepts(converse_body(said, CallSettings(model="m")))
+
+
 def test_system_messages_go_to_system_wherever_they_stand_runs_merged_as_langchain() -> None:
     # langchain-aws merges runs (LangChain's merge_message_runs: texts joined by a
     # newline) and moves every system message into `system`, a later one included.

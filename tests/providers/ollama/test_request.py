@@ -151,6 +151,40 @@ def test_tools_are_sent_and_none_sends_none() -> None:
     assert "tools" not in body(tools=(TOOL,), tool_choice="none")
 
 
+def test_a_pydantic_tool_goes_without_the_titles_and_description_it_repeats() -> None:
+    """As langchain-ollama sends a pydantic model's tool (trustcall's and langmem's
+    extraction schemas): the ollama SDK's Tool model drops the schema's title and
+    description and the properties' titles. Only those that repeat the tool's name, its
+    description or a property's name are left out here; defaults and an author's title
+    say something, and go."""
+    tool = ToolSpec(
+        "UserInfo",
+        "What is known of the user.",
+        {
+            "title": "UserInfo",
+            "description": "What is known of the user.",
+            "type": "object",
+            "properties": {
+                "json_doc_id": {"title": "Json Doc Id", "type": "string"},
+                "age": {"title": "Age in years", "type": "integer", "default": 0},
+            },
+            "required": ["json_doc_id"],
+        },
+    )
+    assert body(tools=(tool,))["tools"][0]["function"]["parameters"] == {
+        "type": "object",
+        "properties": {
+            "json_doc_id": {"type": "string"},
+            "age": {"title": "Age in years", "type": "integer", "default": 0},
+        },
+        "required": ["json_doc_id"],
+    }
+    other = ToolSpec(
+        "Note", "A note.", {"title": "Memo", "description": "Its text.", "type": "object"}
+    )
+    assert body(tools=(other,))["tools"][0]["function"]["parameters"] == other.parameters
+
+
 def test_a_tool_round_trip() -> None:
     call = {"name": "get_weather", "args": {"city": "Paris"}, "id": "call_1"}
     messages = [
