@@ -421,6 +421,12 @@ class MockCore:
         view = self._view(ex, body)
         reply = self._plan(ex, view)
         if view.get("stream") is True:
+            array = ex.wire.render_array
+            pieces = None if array is None else array(reply, ex.rid, view, ex.request.query)
+            if pieces is not None:  # one JSON document, streamed
+                frames = [piece for piece, _ in pieces]
+                await self._stream(ex, frames, terminate=True, document=True)
+                return ex.keep_alive
             events = ex.wire.render_events(reply, ex.rid, view)
             await self._stream(ex, [event for event, _ in events], terminate=True)
         else:
@@ -472,12 +478,16 @@ class MockCore:
         await self._send(ex, status, body, _JSON, extra)
         return ex.keep_alive
 
-    async def _stream(self, ex: _Exchange, events: Sequence[bytes], *, terminate: bool) -> None:
+    async def _stream(
+        self, ex: _Exchange, events: Sequence[bytes], *, terminate: bool, document: bool = False
+    ) -> None:
+        """`events` sent chunked, one frame each; `document`: the pieces of one JSON document
+        (`application/json`), else the wire's stream content type."""
         delay = _seconds(ex.request.headers, "x-mock-chunk-delay", self.settings.chunk_delay)
         writer = ex.writer
         self.stats.status(200)
         ex.sent = True
-        content_type = ("content-type", ex.speaks.stream_content_type)
+        content_type = ("content-type", _JSON if document else ex.speaks.stream_content_type)
         writer.write(build_head(200, [content_type, *_SSE_HEADERS, *ex.headers]))
         for index, event in enumerate(events):
             if delay and index:

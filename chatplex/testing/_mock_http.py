@@ -42,13 +42,15 @@ class HttpError(Exception):
 
 
 class HttpRequest(NamedTuple):
-    """One parsed request. Header names are lower-cased; the path has no query string."""
+    """One parsed request. Header names are lower-cased; the path has no query string
+    (`query`: what followed its `?`, still percent-encoded)."""
 
     method: str
     path: str
     version: str
     headers: dict[str, str]
     body: bytes
+    query: str = ""
 
     @property
     def keep_alive(self) -> bool:
@@ -85,7 +87,8 @@ async def read_request(
     if headers.get("expect", "").lower() == "100-continue":
         writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
     body = await _read_body(reader, headers)
-    return HttpRequest(method, target.partition("?")[0], version, headers, body)
+    path, _, query = target.partition("?")
+    return HttpRequest(method, path, version, headers, body, query)
 
 
 def _parse_headers(lines: list[str]) -> dict[str, str]:

@@ -119,6 +119,11 @@ class MockWire:
     - `render_events(reply, rid, view)`: the stream, as frames (SSE events, NDJSON lines,
       AWS event-stream messages), each with whether it carries a content delta (faults
       count deltas: `after=K`).
+    - `render_array(reply, rid, view, query)`: the stream of a request whose query string
+      asks for no event framing, as the pieces of one JSON document sent as they come
+      (Google's REST streams without `alt=sse`: one JSON array of the responses), None
+      when the query asks for events (then `render_events`); default None (always
+      events). Faults keep to `render_events`.
     - `error_body(status, type_, message, code, request_id)`: an error body in the
       wire's shape (`type_` / `code` are Chat Completions' names, as `error_fields` gives).
     - `stream_error(type_, message, code)`: the frame a stream ends with on a mid-stream
@@ -169,3 +174,4 @@ class MockWire:
     reply_headers: Callable[[Reply], list[tuple[str, str]]] = no_reply_headers
     side_reply: Callable[[str, dict[str, Any]], bytes | None] | None = None
     render_json_asked: Callable[[Reply, str, dict[str, Any]], bytes] | None = None
+    render_array: Callable[[Reply, str, dict[str, Any], str], list[Event] | None] | None = None

@@ -8,7 +8,9 @@ Requests are read into the Chat Completions view the planner shares with every w
 (system instruction, contents with their function calls and responses, function
 declarations, `toolConfig`, `responseJsonSchema` / `responseSchema`, `candidateCount`);
 replies are written as Gemini writes them (JSON, and SSE events of whole
-`GenerateContentResponse`s, the last with `finishReason` and usage); errors as
+`GenerateContentResponse`s, the last with `finishReason` and usage; a stream asked
+without `alt=sse`, as the aiplatform REST transport asks, as one JSON array of the
+same responses); errors as
 `{"error": {"code", "message", "status"}}`. A request must carry `x-goog-api-key` or
 an `Authorization: Bearer` token (else 401, as Google answers).
 
@@ -33,6 +35,7 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from ._mock_faults import MockUsageError
 from ._mock_replies import Event
@@ -40,7 +43,15 @@ from ._mock_replies import Reply
 from ._mock_replies import dumps
 from ._mock_wire import MockWire
 
-__all__ = ["WIRE", "count_reply", "gemini_error", "gemini_events", "gemini_json", "request_view"]
+__all__ = [
+    "WIRE",
+    "count_reply",
+    "gemini_array",
+    "gemini_error",
+    "gemini_events",
+    "gemini_json",
+    "request_view",
+]
 
 _PATH = re.compile(
     r"^/(?:v1beta|v1|v1alpha|v1beta1)/(?:projects/[^/]+/locations/[^/]+/publishers/google/"
@@ -287,25 +298,53 @@ def gemini_json(reply: Reply, rid: str) -> bytes:
 def gemini_events(reply: Reply, rid: str, view: Mapping[str, Any]) -> list[Event]:
     """The SSE events of `streamGenerateContent?alt=sse`: one whole response per piece,
     cumulative usage on each, `finishReason` on the last."""
+    return [(b"data: " + body + b"\r\n\r\n", delta) for body, delta in _responses(reply, rid)]
+
+
+def gemini_array(reply: Reply, rid: str, view: Mapping[str, Any], query: str) -> list[Event] | None:
+    """`streamGenerateContent` asked without `alt=sse` (the aiplatform REST transport's
+    `$alt=json;enum-encoding=int`), as Google answers it: the same responses as one JSON
+    array, each sent as it comes; None when the query asks for SSE."""
+    if _asks_sse(query):
+        return None
+    responses = _responses(reply, rid)
+    pieces = [(b"[" if i == 0 else b",\r\n") + body for i, (body, _) in enumerate(responses)]
+    return [(piece, delta) for piece, (_, delta) in zip(pieces, responses, strict=True)] + [
+        (b"]", False)
+    ]
+
+
+def _asks_sse(query: str) -> bool:
+    """The query names `alt=sse` (or the system parameter's spelling, `$alt=sse`).
+
+    >>> _asks_sse("alt=sse"), _asks_sse("%24alt=json%3Benum-encoding%3Dint"), _asks_sse("")
+    (True, False, False)
+    """
+    return any(
+        key.lstrip("$") == "alt" and value.split(";")[0] == "sse" for key, value in parse_qsl(query)
+    )
+
+
+def _responses(reply: Reply, rid: str) -> list[tuple[bytes, bool]]:
+    """A stream's whole `GenerateContentResponse`s, each with whether it carries text."""
     head = {"modelVersion": reply.model, "responseId": rid}
-    blocked = _blocked(reply)
-    if blocked:
-        return [(b"data: " + gemini_json(reply, rid) + b"\r\n\r\n", False)]
-    events: list[Event] = []
+    if _blocked(reply):
+        return [(gemini_json(reply, rid), False)]
     if reply.tool is not None:
         pieces: list[list[dict[str, Any]]] = [_full_parts(reply)]
     else:
         pieces = [[{"text": piece}] for piece in reply.pieces] or [[{"text": ""}]]
+    responses = []
     for number, parts in enumerate(pieces, 1):
         last = number == len(pieces)
         output = reply.output_tokens if last else number
-        event = {
+        response = {
             "candidates": [_candidate(reply, parts, 0, last)],
             "usageMetadata": _usage(reply, output),
             **head,
         }
-        events.append((b"data: " + dumps(event) + b"\r\n\r\n", True))
-    return events
+        responses.append((dumps(response), True))
+    return responses
 
 
 def gemini_error(status: int, type_: str, message: str, code: str | None, request_id: str) -> bytes:
@@ -346,4 +385,5 @@ WIRE = MockWire(
     request_id_header="x-request-id",
     check_auth=check_auth,
     side_reply=count_reply,
+    render_array=gemini_array,
 )

@@ -46,6 +46,7 @@ async def test_a_request_with_a_content_length_body() -> None:
         "HTTP/1.1",
         {"host": "x", "content-length": "2", "x-mock-reply": "hi"},
         b"{}",
+        "beta=true",
     )
 
 

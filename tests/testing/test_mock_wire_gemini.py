@@ -28,6 +28,7 @@ from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_gemini import WIRE
 from chatplex.testing._mock_wire_gemini import check_auth
 from chatplex.testing._mock_wire_gemini import count_reply
+from chatplex.testing._mock_wire_gemini import gemini_array
 from chatplex.testing._mock_wire_gemini import gemini_error
 from chatplex.testing._mock_wire_gemini import gemini_events
 from chatplex.testing._mock_wire_gemini import gemini_json
@@ -185,6 +186,54 @@ def test_the_renderings_are_what_the_google_genai_sdk_reads() -> None:
         types.GenerateContentResponse.model_validate(json.loads(frame[6:]))
     error = json.loads(gemini_error(429, "rate_limit_error", "slow down", None, "r"))
     assert error == {"error": {"code": 429, "message": "slow down", "status": "RESOURCE_EXHAUSTED"}}
+
+
+#: The aiplatform REST transport's query on a stream (`$alt=json;enum-encoding=int`).
+REST_QUERY = "%24alt=json%3Benum-encoding%3Dint"
+VERTEX_STREAM = "/v1beta1/projects/p/locations/l/publishers/google/models/m:streamGenerateContent"
+
+
+def test_a_stream_asked_without_sse_is_one_json_array_of_the_same_responses() -> None:
+    reply = text_reply()
+    pieces = gemini_array(reply, "r1", {}, REST_QUERY)
+    assert pieces is not None and len(pieces) == len(reply.pieces) + 1  # and the "]"
+    events = gemini_events(reply, "r1", {})
+    assert json.loads(b"".join(p for p, _ in pieces)) == [json.loads(e[6:]) for e, _ in events]
+    assert [delta for _, delta in pieces] == [delta for _, delta in events] + [False]
+    assert gemini_array(reply, "r1", {}, "alt=sse") is None
+    assert gemini_array(reply, "r1", {}, "key=k&%24alt=sse") is None
+    assert WIRE.render_array is gemini_array
+
+
+def test_the_server_streams_the_array_sync_and_async() -> None:
+    """Over the server: `application/json` pieces as they come (the aiplatform REST
+    transport parses the array as it arrives); `alt=sse` still gets events."""
+    import httpx
+
+    from chatplex.testing import MockServer
+
+    body = {"contents": [{"role": "user", "parts": [{"text": "hi there"}]}]}
+    auth = {"authorization": "Bearer t"}
+    with MockServer() as server:
+        with httpx.Client(base_url=server.url, headers=auth) as client:
+            with client.stream("POST", f"{VERTEX_STREAM}?{REST_QUERY}", json=body) as got:
+                assert got.headers["content-type"] == "application/json"
+                pieces = list(got.iter_raw())
+            sse = client.post(f"{VERTEX_STREAM}?alt=sse", json=body)
+
+        async def read_async() -> Any:
+            async with httpx.AsyncClient(base_url=server.url, headers=auth) as client:
+                answered = await client.post(f"{VERTEX_STREAM}?{REST_QUERY}", json=body)
+                return answered.json()
+
+        answered = asyncio.run(read_async())
+    responses = json.loads(b"".join(pieces))  # the pieces' frames as the reads found them
+    for streamed in (responses, answered):
+        texts = [r["candidates"][0]["content"]["parts"][0]["text"] for r in streamed]
+        assert "".join(texts) == "Echo: hi there"
+        assert streamed[-1]["candidates"][0]["finishReason"] == "STOP"
+    assert sse.headers["content-type"].startswith("text/event-stream")
+    assert sse.text.startswith("data: ")
 
 
 def test_errors_in_gemini_shape_map_to_typed_errors() -> None:

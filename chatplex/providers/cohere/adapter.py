@@ -109,6 +109,9 @@ class CohereAdapter(Adapter):
     keeps_choice_without_tools = True
     #: The call's `documents` its replies repeat (`for_call`); none on the model's own.
     _documents: Sequence[Any] = ()
+    #: Whether a stream yields the tool plan and the calls on its last chunk only, whole
+    #: (`calls_whole`).
+    _whole_calls = False
 
     def __init__(
         self,
@@ -199,9 +202,17 @@ class CohereAdapter(Adapter):
         """The reply of a non-stream call."""
         return parse_reply(body, self._documents)
 
+    def calls_whole(self) -> CohereAdapter:
+        """One whose streams yield the tool plan and the calls on the last chunk only,
+        each call whole with no index, as langchain-cohere's async stream does
+        (`ChatCohere`'s async stream)."""
+        own = copy.copy(self)
+        own._whole_calls = True
+        return own
+
     def stream_parser(self, headers: Mapping[str, str]) -> CohereStreamParser:
         """A fresh parser for one stream's events."""
-        return CohereStreamParser(self._documents)
+        return CohereStreamParser(self._documents, whole_calls=self._whole_calls)
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response (`{"id", "message"}`); never raises."""

@@ -14,6 +14,8 @@ named `ChatCohere` in events, logs and callbacks.
 from __future__ import annotations
 
 import contextlib
+import copy
+from collections.abc import AsyncIterator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
@@ -32,6 +34,10 @@ from ...chat.partner_form import SdkClient
 from ...specs import field_names
 
 if TYPE_CHECKING:
+    from ...adapters.request_types import CallSettings
+    from ...core.run_config import RunnableConfig
+    from ...messages import AIMessageChunk
+    from ...messages import BaseMessage
     from ...secret import Secret
     from .adapter import CohereAdapter
 
@@ -196,6 +202,21 @@ class ChatCohere(ChatModel):
             tokenizer = side_call(self, fetch, read_tokenizer, to_provider=False, retried=False)
             keep(self.model, tokenizer)
         return count_with(tokenizer, text)
+
+    def _asend_stream(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AsyncIterator[AIMessageChunk]:
+        """An async stream as langchain-cohere's `_astream` yields it (unlike its sync
+        one): the tool plan and the calls on the last chunk only, each call whole
+        (`CohereAdapter.calls_whole`)."""
+        from ...chat import send_hooks
+        from .adapter import CohereAdapter
+
+        adapter = self.adapter
+        assert isinstance(adapter, CohereAdapter)  # built on one
+        streaming = copy.copy(self)
+        streaming.adapter = adapter.calls_whole()
+        return send_hooks.asend_stream(streaming, messages, settings, config)
 
     def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
         """`bind_tools` also takes Cohere's own `tool_choice` words (`"REQUIRED"`,

@@ -23,6 +23,11 @@ before the calls (the reasoning, the tool plan or text), where langchain-cohere 
 Cohere's own `index` (0 for the first call): LangChain's `output_version="v1"` numbers
 those blocks from 0 too, and a text block and a call with one index are merged into one
 broken block.
+
+`whole_calls` (ChatCohere's async stream, `CohereAdapter.calls_whole`): as
+langchain-cohere's `_astream` yields them, the tool plan and the calls' pieces are not
+yielded; the last chunk carries the plan as its text and each call whole (its id, name
+and every argument), `index` None.
 """
 
 from __future__ import annotations
@@ -53,10 +58,23 @@ _SILENT = frozenset(
 class CohereStreamParser:
     """One stream's parser (stateful: the calls so far, whether thinking came first)."""
 
-    __slots__ = ("_calls", "_documents", "_done", "_offset", "_texts", "_thinking")
+    __slots__ = (
+        "_calls",
+        "_documents",
+        "_done",
+        "_offset",
+        "_plan",
+        "_texts",
+        "_thinking",
+        "_whole_calls",
+    )
 
-    def __init__(self, documents: Sequence[Any] | None = None) -> None:
+    def __init__(
+        self, documents: Sequence[Any] | None = None, *, whole_calls: bool = False
+    ) -> None:
         self._documents = list(documents or ())  # the call's, repeated at the end
+        self._whole_calls = whole_calls  # the plan and the calls on the last chunk only
+        self._plan: list[str] = []  # the tool plan's pieces, held for the last chunk
         self._calls: list[dict[str, Any]] = []  # the calls seen, OpenAI-shaped
         self._thinking = False
         self._texts = False  # text or a tool plan streamed
@@ -78,7 +96,11 @@ class CohereStreamParser:
             return self._content(reply_dict(message.get("content"), "delta's content"))
         if kind == "tool-plan-delta":
             self._texts = True
-            return text_chunk(reply_text(message.get("tool_plan"), "delta's tool_plan") or "")
+            plan = reply_text(message.get("tool_plan"), "delta's tool_plan") or ""
+            if self._whole_calls:
+                self._plan.append(plan)
+                return None
+            return text_chunk(plan)
         if kind in ("tool-call-start", "tool-call-delta"):
             call = reply_dict(message.get("tool_calls"), "delta's tool_calls")
             return self._tool_call(kind, obj.get("index"), call)
@@ -105,7 +127,7 @@ class CohereStreamParser:
             return AIMessageChunk(content=[{"type": "text", "index": 1, "text": text}])
         return text_chunk(text)
 
-    def _tool_call(self, kind: str, index: Any, call: dict[str, Any]) -> AIMessageChunk:
+    def _tool_call(self, kind: str, index: Any, call: dict[str, Any]) -> AIMessageChunk | None:
         function = reply_dict(call.get("function"), "tool call's function")
         name = reply_text(function.get("name"), "tool call's name")
         arguments = reply_text(function.get("arguments"), "tool call's arguments")
@@ -119,6 +141,8 @@ class CohereStreamParser:
             )
         elif self._calls and arguments:
             self._calls[-1]["function"]["arguments"] += arguments
+        if self._whole_calls:
+            return None
         # A delta names no call: it continues the last one started.
         call_id = self._calls[-1]["id"] if self._calls else None
         if self._offset is None:
@@ -154,10 +178,25 @@ class CohereStreamParser:
             info["documents"] = self._documents
         if self._calls:
             info["tool_calls"] = self._calls
+        whole = self._whole_calls and bool(self._calls)
         return AIMessageChunk(
-            content="",
+            content="".join(self._plan) if whole else "",
             additional_kwargs=dict(info),
             response_metadata=info,
             usage_metadata=usage_metadata(usage.get("tokens")),
+            tool_call_chunks=[_whole_call(call) for call in self._calls] if whole else [],
             chunk_position="last",
         )
+
+
+def _whole_call(call: dict[str, Any]) -> Any:
+    """An OpenAI-shaped call as one tool-call chunk, without an index (langchain-cohere's
+    async stream's last chunk)."""
+    function = call["function"]
+    return {
+        "name": function["name"],
+        "args": function["arguments"],
+        "id": call["id"] or None,
+        "index": None,
+        "type": "tool_call_chunk",
+    }

@@ -146,6 +146,9 @@ class _GoogleWire(Adapter):
     #: Whether the tools go as one tool, built-in ones merged with the functions (Vertex AI's
     #: partner merges them), or each built-in tool as a tool of its own (the Gemini API's).
     _one_tool = False
+    #: Whether a function's parameters go in the OpenAPI subset where it holds them all
+    #: (Vertex AI's partner declares them so), or as JSON Schema always.
+    _openapi_parameters = False
     #: Whether replies are read as the Gemini API's partner gives them, under its name
     #: (`PartReader.partner`: a Gemini 3 reply's content a list always); Vertex AI's
     #: partner has no such rule.
@@ -166,7 +169,11 @@ class _GoogleWire(Adapter):
                 "'tool_choice' can only be specified if 'tools' is specified."
             )
         body = build_body(
-            messages, settings, one_tool=self._one_tool, vertex_history=self._vertex_history
+            messages,
+            settings,
+            one_tool=self._one_tool,
+            openapi=self._openapi_parameters,
+            vertex_history=self._vertex_history,
         )
         if not body["contents"]:
             raise ValueError("Gemini needs at least one message besides system messages")
@@ -477,6 +484,7 @@ class VertexAIAdapter(_GoogleWire):
     #: `modelVersion` is named by it, as langchain-google-vertexai names it.
     model: str | None = None
     _one_tool = True
+    _openapi_parameters = True
     _vertex_history = True
 
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
+from .openapi_schema import openapi_parameters
 from .vertex_history import SYSTEM_ROLE as VERTEX_SYSTEM_ROLE
 from .vertex_history import merged_turns
 from .vertex_history import tool_response as vertex_tool_response
@@ -208,10 +209,12 @@ def build_body(
     settings: CallSettings,
     *,
     one_tool: bool = False,
+    openapi: bool = False,
     vertex_history: bool = False,
 ) -> dict[str, Any]:
     """The whole `generateContent` body of one call (the model goes in the URL);
-    `one_tool`: the tools as Vertex AI's one tool (`wire_tools`); `vertex_history`: the
+    `one_tool`: the tools as Vertex AI's one tool, `openapi`: their parameters in the
+    OpenAPI subset where that loses nothing (`wire_tools`); `vertex_history`: the
     conversation as langchain-google-vertexai writes it (`vertex_history.py`)."""
     system, contents = wire_contents(messages, vertex_history=vertex_history)
     body: dict[str, Any] = {"contents": contents}
@@ -223,7 +226,7 @@ def build_body(
         temperature="temperature", top_p="topP", max_tokens="maxOutputTokens", stop="stopSequences"
     )
     if settings.tools:
-        body["tools"] = wire_tools(settings.tools, one_tool=one_tool)
+        body["tools"] = wire_tools(settings.tools, one_tool=one_tool, openapi=openapi)
     tool_config = wire_tool_config(settings.tool_choice, settings.tools)
     if tool_config is not None:
         body["toolConfig"] = tool_config
@@ -333,7 +336,9 @@ def vertex_builtin_tool(tool: Mapping[str, Any]) -> dict[str, Any] | None:
     return {camel(key): _recase(tool[key] or {}) for key in keys} if keys else None
 
 
-def wire_tools(tools: Sequence[ToolSpec], *, one_tool: bool = False) -> list[dict[str, Any]]:
+def wire_tools(
+    tools: Sequence[ToolSpec], *, one_tool: bool = False, openapi: bool = False
+) -> list[dict[str, Any]]:
     """The built-in tools (`ToolSpec.builtin`), each a tool, in the order bound, then one
     `functionDeclarations` tool holding every function, as langchain-google-genai
     sends them. Parameters go as `parametersJsonSchema` (full JSON Schema: no lossy
@@ -341,14 +346,20 @@ def wire_tools(tools: Sequence[ToolSpec], *, one_tool: bool = False) -> list[dic
 
     `one_tool` (Vertex AI): the built-in tools' fields and the functions in one tool, as
     langchain-google-vertexai merges them; a tool bound after retrieval or
-    google_search_retrieval is its ValueError."""
+    google_search_retrieval is its ValueError. `openapi` (Vertex AI): a function's
+    parameters as langchain-google-vertexai's `parameters` where the OpenAPI subset
+    holds all they say (`openapi_schema.py`), else as `parametersJsonSchema`."""
     declarations = []
     for tool in _functions(tools):
         declaration: dict[str, Any] = {"name": tool.name}
         if tool.description:
             declaration["description"] = tool.description
         if tool.parameters.get("properties"):
-            declaration["parametersJsonSchema"] = tool.parameters
+            subset = openapi_parameters(tool.parameters) if openapi else None
+            if subset is None:
+                declaration["parametersJsonSchema"] = tool.parameters
+            else:
+                declaration["parameters"] = subset
         declarations.append(declaration)
     if one_tool:
         return [_one_tool(tools, declarations)]

@@ -152,13 +152,17 @@ def vertex_metadata(
 
 
 class VertexStreamParser(GeminiStreamParser):
-    """The Gemini wire's stream parser, its chunks' metadata in the Vertex shape."""
+    """The Gemini wire's stream parser, its chunks' metadata in the Vertex shape, its
+    tool-call chunks without an index (each call comes whole in one part; langchain-
+    google-vertexai reads an index off the call's `function_call`, which has none)."""
 
     def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
         chunk = super()._chunk(obj)
         if chunk is not None:
             vertex_metadata(chunk.response_metadata, obj, 0, streaming=True)
             chunk.content = vertex_signed_texts(unindexed_thoughts(chunk.content))
+            for call in chunk.tool_call_chunks:
+                call["index"] = None
         return chunk
 
 

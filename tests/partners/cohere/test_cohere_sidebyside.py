@@ -223,6 +223,17 @@ def tool_call_stream(cls: Any, url: str) -> Any:
     return merged(chunks)
 
 
+def tool_call_astream(cls: Any, url: str) -> Any:
+    """An async stream of a call with a tool plan: every chunk as yielded (langchain-cohere's
+    `_astream` yields the plan and the call on its last chunk only, unlike its `_stream`)."""
+
+    async def run() -> list[Any]:
+        return [c async for c in _model(cls, url).bind_tools([add]).astream("What is 1 + 2?")]
+
+    chunks = asyncio.run(run())
+    return {"chunks": chunks, "merged": merged(chunks)}
+
+
 def invalid_tool_arguments(cls: Any, url: str) -> Any:
     try:
         return _model(cls, url).bind_tools([add]).invoke("What is 1 + 2?")
@@ -386,6 +397,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "abatch_two": (cohere_replies(), abatch_two),
     "tool_call_invoke": (cohere_replies(tool_call=ADD_CALL), tool_call_invoke),
     "tool_call_stream": (cohere_replies(tool_call=ADD_CALL), tool_call_stream),
+    "tool_call_astream": (cohere_replies(tool_call=ADD_CALL), tool_call_astream),
     "tool_choice_required": (cohere_replies(tool_call=ADD_CALL), tool_choice_required),
     "invalid_tool_arguments": (cohere_replies(tool_call=BAD_CALL), invalid_tool_arguments),
     "tool_round_trip": (cohere_replies("It is 3."), tool_round_trip),
@@ -575,6 +587,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
         (STREAM_USAGE, FLAT_TOOLS, STREAMED_CALLS),
         _all(_stream_usage, _flat_tools, _streamed_calls),
     ),
+    "tool_call_astream": ((ASTREAM_USAGE, FLAT_TOOLS), _all(_astream_usage, _flat_tools)),
     "citations_reply": (CITATIONS, _plain_citations),
     "structured_tool": (
         (

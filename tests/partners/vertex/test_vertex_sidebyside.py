@@ -678,6 +678,14 @@ def _full_json_schema(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
+def _float_arguments(outcome: Outcome) -> Outcome:
+    """A function call's arguments read as their float-valued JSON (the declarations,
+    in the OpenAPI subset on both sides, compared as they are)."""
+    theirs, ours, their_requests, our_requests = outcome
+    _as_floats(theirs, ours)
+    return theirs, ours, their_requests, our_requests
+
+
 def _as_floats(theirs: Any, ours: Any) -> None:
     """Our `additional_kwargs["function_call"]["arguments"]` read as theirs (numbers as
     floats, keys in proto order), once checked to hold the same values."""
@@ -700,13 +708,20 @@ def _message_pairs(theirs: Any, ours: Any) -> list[tuple[Any, Any]]:
 
 _SCHEMAS = Difference(
     Reason.LOSES_DATA,
-    "converts schemas to the OpenAPI subset (`parameters`, `responseSchema`), dropping "
-    "what it lacks (`additionalProperties`, `minimum`, defaults...: the model is never "
-    "told them), and passes a call's arguments through a protobuf Struct, so every "
-    "integer becomes a float (`1` -> `1.0`; above 2**53 wrong digits)",
-    "function parameters and response schemas go as `parametersJsonSchema` / "
-    "`responseJsonSchema` (the JSON Schema as given), and a call's "
-    "`additional_kwargs['function_call']['arguments']` keeps the model's numbers",
+    "converts a response schema to the OpenAPI subset (`responseSchema`), dropping what "
+    "it lacks (`additionalProperties`, a nullable field's null...: the model is never "
+    "told them)",
+    "a response schema goes as `responseJsonSchema` (the JSON Schema as given); "
+    "function parameters go in the OpenAPI subset (`parameters`) as langchain-google-"
+    "vertexai sends them where that subset holds them whole, else as "
+    "`parametersJsonSchema`",
+)
+_FLOAT_ARGUMENTS = Difference(
+    Reason.LOSES_DATA,
+    "passes a call's arguments through a protobuf Struct, so every integer becomes a "
+    "float in `additional_kwargs['function_call']['arguments']` (`1` -> `1.0`; above "
+    "2**53 wrong digits)",
+    "a call's `additional_kwargs['function_call']['arguments']` keeps the model's numbers",
 )
 _FINISH = Difference(
     Reason.LOSES_DATA,
@@ -724,31 +739,45 @@ _THOUGHT_TOKENS = Difference(
 )
 
 
+DIFFERENCES["structured_json_mode"] = (_SCHEMAS, _full_json_schema)
+# The tools' parameters (all the OpenAPI subset holds) are declared alike; the calls'
+# arguments are not.
 for _name in (
     "tool_call_invoke",
     "tool_call_stream",
-    "tool_round_trip",
     "tool_choice_any",
     "tool_choice_named",
     "structured_default",
-    "structured_json_mode",
     "tool_choice_auto_stream",
     "structured_include_raw",
     "openai_format_tool",
-    "tool_choice_none",
-    "builtin_search_with_function",
 ):
-    DIFFERENCES[_name] = (
-        _SCHEMAS,
-        _full_json_schema,
-    )
+    DIFFERENCES[_name] = (_FLOAT_ARGUMENTS, _float_arguments)
+
+
+def _their_pydantic_titles(outcome: Outcome) -> Outcome:
+    """`_float_arguments`, and their declaration read without what its function's
+    pydantic schema adds (its title, description and each argument's title): bound
+    beside a built-in tool, langchain-google-vertexai declares the function from its
+    `args_schema`, not from `convert_to_openai_tool`'s dict (it refuses the built-in
+    one). Not yet the same: chatplex declares it from the dict, as for every function
+    bound alone."""
+    theirs, ours, their_requests, our_requests = _float_arguments(outcome)
+    [tool] = their_requests[0]["body"]["tools"]
+    parameters = tool["functionDeclarations"][0]["parameters"]
+    assert parameters.pop("title") == "add" and parameters.pop("description")
+    assert {p.pop("title") for p in parameters["properties"].values()} == {"A", "B"}
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["builtin_search_with_function"] = (_FLOAT_ARGUMENTS, _their_pydantic_titles)
 
 
 def _tool_output_as_sent(outcome: Outcome) -> Outcome:
     """Their tool result (the text "3.0": the tool summed the float arguments they read)
     read as ours ("3"), both sent as langchain-google-vertexai sends a text result."""
     theirs, ours, their_requests, our_requests = outcome
-    _full_json_schema(outcome)
+    _float_arguments(outcome)
     their_part = their_requests[0]["body"]["contents"][2]["parts"][0]["functionResponse"]
     our_part = our_requests[0]["body"]["contents"][2]["parts"][0]["functionResponse"]
     assert their_part["response"] == {"content": "3.0"} and our_part["response"] == {"content": "3"}
@@ -758,7 +787,7 @@ def _tool_output_as_sent(outcome: Outcome) -> Outcome:
 
 DIFFERENCES["tool_round_trip"] = (
     (
-        _SCHEMAS,
+        _FLOAT_ARGUMENTS,
         Difference(
             Reason.LOSES_DATA,
             "reads the call's integer arguments through a protobuf Struct as floats (1.0 "

@@ -130,6 +130,76 @@ def test_langchains_stream_usage_is_taken_and_false_leaves_the_usage_out(
     assert _merged(list(per_call)).usage_metadata is None
 
 
+#: A streamed call with a tool plan, as Cohere's v2 API sends it.
+_CALL_STREAM = "".join(
+    f"event: {event['type']}\ndata: {json.dumps(event)}\n\n"
+    for event in (
+        {"type": "message-start", "id": "r-2", "delta": {"message": {"role": "assistant"}}},
+        {"type": "tool-plan-delta", "delta": {"message": {"tool_plan": "I will add."}}},
+        {
+            "type": "tool-call-start",
+            "index": 0,
+            "delta": {
+                "message": {
+                    "tool_calls": {
+                        "id": "add_1",
+                        "type": "function",
+                        "function": {"name": "add", "arguments": ""},
+                    }
+                }
+            },
+        },
+        {
+            "type": "tool-call-delta",
+            "index": 0,
+            "delta": {"message": {"tool_calls": {"function": {"arguments": '{"a": 1}'}}}},
+        },
+        {"type": "tool-call-end", "index": 0},
+        {
+            "type": "message-end",
+            "delta": {
+                "finish_reason": "TOOL_CALL",
+                "usage": {"tokens": {"input_tokens": 2, "output_tokens": 1}},
+            },
+        },
+    )
+)
+_ADD = {"type": "function", "function": {"name": "add", "parameters": {"type": "object"}}}
+
+
+@respx.mock(assert_all_called=True)
+def test_an_async_stream_yields_the_calls_whole_at_the_end_as_langchain_coheres(
+    respx_mock: Any,
+) -> None:
+    """langchain-cohere's `_astream` yields a call and the tool plan on the last chunk
+    only (its `_stream` yields the pieces): ChatCohere's streams do each the same;
+    chatplex's own model streams the pieces both ways."""
+    from chatplex.lean import init_chat_model
+
+    respx_mock.post(URL).mock(
+        side_effect=lambda request: httpx.Response(
+            200, text=_CALL_STREAM, headers={"content-type": "text/event-stream"}
+        )
+    )
+
+    async def chunks_async(model: Any) -> list[Any]:
+        return [chunk async for chunk in model.astream("hi")]
+
+    dropin = ChatCohere(model="m", cohere_api_key="k").bind_tools([_ADD])
+    own = init_chat_model("cohere:m", api_key="k").bind_tools([_ADD])
+    [last] = asyncio.run(chunks_async(dropin))
+    assert last.content == "I will add." and last.chunk_position == "last"
+    assert [(c["args"], c["index"]) for c in last.tool_call_chunks] == [('{"a": 1}', None)]
+    assert last.tool_calls == [
+        {"name": "add", "args": {"a": 1}, "id": "add_1", "type": "tool_call"}
+    ]
+    streamed: list[list[Any]] = [list(dropin.stream("hi")), asyncio.run(chunks_async(own))]
+    for pieces in streamed:
+        assert [c.content for c in pieces] == ["I will add.", "", "", ""]
+        assert [c["index"] for p in pieces for c in p.tool_call_chunks] == [1, 1]
+        assert _merged(pieces).tool_calls == last.tool_calls
+
+
 def test_docstring_examples() -> None:
     result = doctest.testmod(module)
     assert result.attempted >= 1 and result.failed == 0

@@ -123,6 +123,66 @@ def test_a_tool_call_streamed_in_pieces_keeps_coheres_id_on_every_piece() -> Non
     ]
 
 
+PLANNED_CALL = _events(
+    START,
+    {"type": "tool-plan-delta", "delta": {"message": {"tool_plan": "I will "}}},
+    {"type": "tool-plan-delta", "delta": {"message": {"tool_plan": "look"}}},
+    {
+        "type": "tool-call-start",
+        "index": 0,
+        "delta": {
+            "message": {
+                "tool_calls": {
+                    "id": "get_weather_x",
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": ""},
+                }
+            }
+        },
+    },
+    {
+        "type": "tool-call-delta",
+        "index": 0,
+        "delta": {"message": {"tool_calls": {"function": {"arguments": '{"city": "Paris"}'}}}},
+    },
+    {"type": "tool-call-end", "index": 0},
+    _end("TOOL_CALL"),
+)
+
+
+def test_whole_calls_come_on_the_last_chunk_with_the_plan_as_its_text() -> None:
+    # langchain-cohere's async stream: nothing before the end, then the call whole.
+    parser = CohereStreamParser(whole_calls=True)
+    chunks = [c for e in PLANNED_CALL if (c := parser.feed(e)) is not None]
+    parser.finish()
+    [last] = chunks
+    assert last.chunk_position == "last" and last.content == "I will look"
+    assert last.tool_call_chunks == [
+        {
+            "name": "get_weather",
+            "args": '{"city": "Paris"}',
+            "id": "get_weather_x",
+            "index": None,
+            "type": "tool_call_chunk",
+        }
+    ]
+    assert last.tool_calls[0]["args"] == {"city": "Paris"}
+    assert last.response_metadata["finish_reason"] == "TOOL_CALL"
+    # The same events streamed as pieces otherwise, merging to the same call and text.
+    pieces = _run(PLANNED_CALL)
+    assert len(pieces) > 1
+    merged = merge_chunks(pieces).to_message()
+    assert merged.content == last.content and merged.tool_calls == last.tool_calls
+
+
+def test_whole_calls_leave_a_reply_without_calls_as_it_streams() -> None:
+    parser = CohereStreamParser(whole_calls=True)
+    events = _events(START, _delta("Hel"), _delta("lo"), _end())
+    chunks = [c for e in events if (c := parser.feed(e)) is not None]
+    assert [c.content for c in chunks] == ["Hel", "lo", ""]
+    assert [c.tool_call_chunks for c in chunks] == [[], [], []]
+
+
 def test_thinking_then_text_as_langchain_blocks() -> None:
     thinking = {
         "type": "content-delta",

@@ -11,6 +11,7 @@ import pytest
 from langchain_core.utils.function_calling import convert_to_json_schema
 
 from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.request_types import ToolSpec
 from chatplex.adapters.sse_event import SSEEvent
 from chatplex.chat.structured import output_schema
 from chatplex.errors import BadRequestError
@@ -338,6 +339,24 @@ def test_builtin_tools_are_one_tool_on_vertex_ai_and_each_its_own_on_gemini() ->
         assert request.json["tools"] == tools
     assert vertex.builtin_tool({"url_context": {}}) is None  # langchain-google-vertexai's
     assert gemini.builtin_tool({"url_context": {}}) == {"urlContext": {}}
+
+
+def test_vertex_ai_declares_functions_in_the_openapi_subset_and_gemini_as_json_schema() -> None:
+    parameters = {"type": "object", "properties": {"city": {"type": "string"}}}
+    tool = ToolSpec("get_weather", "Weather of a city.", parameters)
+    vertex = VertexAIAdapter(project="p", location="us-central1", api_key=KEY)
+    settings = CallSettings(model="gemini-2.5-flash", tools=(tool,))
+    for adapter, declared in (
+        (vertex, {"parameters": {"type": "OBJECT", "properties": {"city": {"type": "STRING"}}}}),
+        (GeminiAdapter(api_key=KEY), {"parametersJsonSchema": parameters}),
+    ):
+        request = adapter.build_request([HumanMessage("Hi")], settings, stream=False)
+        [declaration] = request.json["tools"][0]["functionDeclarations"]
+        assert declaration == {
+            "name": "get_weather",
+            "description": "Weather of a city.",
+            **declared,
+        }
 
 
 class Reminder(TypedDict):

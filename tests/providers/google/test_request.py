@@ -166,6 +166,29 @@ def test_tools_are_function_declarations_with_their_json_schema() -> None:
     ]
 
 
+def test_vertex_declares_in_the_openapi_subset_what_it_holds_whole() -> None:
+    # langchain-google-vertexai's `parameters`; a nullable field's schema goes whole.
+    nullable = ToolSpec(
+        "note",
+        "Take a note.",
+        {
+            "type": "object",
+            "properties": {"text": {"anyOf": [{"type": "string"}, {"type": "null"}]}},
+        },
+    )
+    [tool] = wire_tools([WEATHER, nullable], one_tool=True, openapi=True)
+    weather, note = tool["functionDeclarations"]
+    assert weather["parameters"] == {
+        "type": "OBJECT",
+        "properties": {"city": {"type": "STRING"}},
+        "required": ["city"],
+    }
+    assert "parametersJsonSchema" not in weather and "parameters" not in note
+    assert note["parametersJsonSchema"] == nullable.parameters
+    body = build_body([HumanMessage("Hi")], CallSettings(model="m", tools=(WEATHER,)), openapi=True)
+    assert body["tools"][0]["functionDeclarations"][0]["parameters"]["type"] == "OBJECT"
+
+
 @pytest.mark.parametrize(
     ("choice", "expected"),
     [

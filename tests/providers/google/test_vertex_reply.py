@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from chatplex.adapters.sse_event import SSEEvent
+from chatplex.messages import merge_chunks
+from chatplex.providers.google.stream import GeminiStreamParser
+from chatplex.providers.google.vertex_reply import VertexStreamParser
 from chatplex.providers.google.vertex_reply import plain_texts
 from chatplex.providers.google.vertex_reply import vertex_metadata
 from chatplex.providers.google.vertex_reply import vertex_signed_texts
@@ -106,3 +111,18 @@ def test_a_signed_text_block_carries_thought_signature_unindexed() -> None:
         "B",
     ]
     assert vertex_signed_texts("A") == "A"
+
+
+def test_a_streamed_call_has_no_index_as_langchain_google_vertexai_streams_it() -> None:
+    # Its tool-call chunk reads an index off the call's function_call, which has none.
+    calls = [{"functionCall": {"name": "f", "args": {"n": 1}}}, {"functionCall": {"name": "g"}}]
+    event = {
+        "candidates": [{"content": {"role": "model", "parts": calls}, "finishReason": "STOP"}],
+        "usageMetadata": {"promptTokenCount": 1, "candidatesTokenCount": 1},
+    }
+    vertex, gemini = VertexStreamParser("r", "google_vertexai"), GeminiStreamParser("r")
+    [chunk] = [c for c in [vertex.feed(SSEEvent(data=json.dumps(event)))] if c is not None]
+    assert [c["index"] for c in chunk.tool_call_chunks] == [None, None]
+    assert [c["name"] for c in merge_chunks([chunk]).tool_calls] == ["f", "g"]
+    indexed = gemini.feed(SSEEvent(data=json.dumps(event)))
+    assert indexed is not None and [c["index"] for c in indexed.tool_call_chunks] == [0, 1]
