@@ -408,8 +408,8 @@ SIDE_SHAPES: dict[str, SideShape] = {
         + ("perplexity", "sambanova", "nebius")
     },
     # ChatVertexAI over `api_transport="rest"` streams without `alt=sse` (a JSON array,
-    # which the mock server, answering only by path, cannot tell from chatplex's SSE
-    # request; `test_side_wires.SIDE_NOT_COMPARABLE`) and raises TypeError on every
+    # which a raw reply here, written by path alone, cannot tell from chatplex's SSE
+    # request) and raises TypeError on every
     # async call (`test_side_wires`' `listener_runs` row): its replies are compared
     # invoked, sync.
     "vertex": SideShape(
@@ -477,11 +477,6 @@ def cohere_unbilled_stream(wire: str, d: Draw) -> bool:
     return wire == "cohere" and d.has("usage_billed_missing")
 
 
-def cohere_streamed_calls(wire: str, d: Draw) -> bool:
-    """A Cohere reply calling tools, streamed async (`tool-call-*` events)."""
-    return wire == "cohere" and d.use_async and bool(d.calls)
-
-
 def cohere_sync_stream(wire: str, d: Draw) -> bool:
     """A Cohere reply streamed sync."""
     return wire == "cohere" and not d.use_async
@@ -530,9 +525,6 @@ _KNOWN: dict[str, Known] = {
         cohere_unbilled_stream,
         Draw(text=("Hi",), options=frozenset({"usage_billed_missing"}), use_async=True),
     ),
-    "side_reply_async_calls": Known(
-        "cohere", cohere_streamed_calls, Draw(text=(), calls=(("lookup", ""),), use_async=True)
-    ),
     "side_reply_sync_stream_usage": Known("cohere", cohere_sync_stream, Draw(text=("Hi",))),
     "side_reply_toxic_stop": Known("cohere", cohere_toxic_stop, Draw(text=("Hi",), stop="filter")),
     "side_reply_args_reordered": Known(
@@ -553,6 +545,12 @@ _KNOWN: dict[str, Known] = {
 #: Shapes the cases found differing and chatplex now makes as the partner does: each
 #: replayed as a named scenario (a cell that must pass), and drawn by the generator again.
 _FIXED: dict[str, tuple[str, Draw]] = {
+    # A Cohere reply calling a tool, streamed async: langchain-cohere yields the call
+    # whole on the closing chunk, its index None.
+    "side_reply_async_calls": (
+        "cohere",
+        Draw(text=(), calls=(("lookup", ""),), use_async=True),
+    ),
     # Azure's content filter withheld the reply: langchain-openai's invoke raises its
     # ValueError, its stream ends quietly with finish_reason content_filter.
     "side_reply_azure_filtered": ("azure", Draw(text=("Hi",), stop="filter")),
@@ -624,13 +622,7 @@ _COHERE_SYNC_STREAM_UNCOUNTED = Difference(
     _theirs_stream_uncounted,
 )
 
-SIDE_REPLY_GAPS: dict[tuple[str, str], str] = {
-    ("side_reply_async_calls", "cohere"): (
-        "langchain-cohere's async stream yields a call only on its closing chunk, whole, "
-        "its tool_call_chunks index None; chatplex's streams the call's pieces "
-        "(tool-call-start, tool-call-delta) with index 0"
-    ),
-}
+SIDE_REPLY_GAPS: dict[tuple[str, str], str] = {}
 SIDE_REPLY_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ("side_reply_args_reordered", "vertex"): Difference(
         "loses data",

@@ -61,6 +61,30 @@ DRAWS_PER_WIRE = 200
 
 #: Vertex AI's FunctionCallingConfig.Mode by number, as its REST client writes it.
 _VERTEX_MODES = {0: "MODE_UNSPECIFIED", 1: "AUTO", 2: "ANY", 3: "NONE"}
+#: Vertex AI's OpenAPI Schema.Type by number, as its REST client writes it.
+_VERTEX_TYPES = {
+    0: "TYPE_UNSPECIFIED",
+    1: "STRING",
+    2: "NUMBER",
+    3: "INTEGER",
+    4: "BOOLEAN",
+    5: "ARRAY",
+    6: "OBJECT",
+    7: "NULL",
+}
+
+
+def _types_named(schema: Any) -> Any:
+    """A tool declaration with each numbered schema `type` named (what the API reads the
+    same)."""
+    if isinstance(schema, list):
+        return [_types_named(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    named = {key: _types_named(value) for key, value in schema.items()}
+    if isinstance(named.get("type"), int):
+        named["type"] = _VERTEX_TYPES[named["type"]]
+    return named
 
 
 def _comparable_body(body: Any) -> Any:
@@ -74,12 +98,14 @@ def _comparable_body(body: Any) -> Any:
             **out["toolConfig"],
             "functionCallingConfig": {**calling, "mode": mode},
         }
+    if "tools" in out:
+        out["tools"] = _types_named(out["tools"])
     return out
 
 
 def comparable(outcome: Any) -> Any:
     """`sent`'s outcome with each body's top-level null keys left out and a numbered
-    function calling mode named (what the API reads the same)."""
+    function calling mode and schema type named (what the API reads the same)."""
     if isinstance(outcome, list):
         return [_comparable_body(body) for body in outcome]
     if isinstance(outcome, dict) and "raised" not in outcome:
@@ -191,8 +217,7 @@ ONLY: dict[str, tuple[str, ...]] = {
     "side_choice_none": ("bedrock", "cohere"),
     "side_max_tokens": ("cohere",),
     "side_stream_stop": ("perplexity",),
-    # (Vertex AI's: the same since its adapter sends nothing of it, but for the tool's
-    # declaration, side_openai_dict_tool's gap)
+    # (Vertex AI's: the same, its adapter sending nothing of it)
     "side_parallel_calls_off": ("cohere",),
 }
 
@@ -471,13 +496,7 @@ SIDE_GENERATED_DIFFERENCES[("side_stream_stop", "perplexity")] = Difference(
     lambda theirs: _raised("builtins.TypeError", theirs),
 )
 
-SIDE_GENERATED_GAPS: dict[tuple[str, str], str] = {
-    ("side_openai_dict_tool", "vertex"): (
-        "langchain-google-vertexai declares a tool in the OpenAPI subset (`parameters`, "
-        "types as enum numbers); chatplex sends `parametersJsonSchema` (the same facts "
-        "for a tool with no nullable field)"
-    ),
-}
+SIDE_GENERATED_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _kept_row(scenario: str, wire: str) -> bool:
@@ -562,10 +581,6 @@ def _vertex_nullable_tools(case: Case, wire: str) -> bool:
     return wire == "vertex" and "BookTrip" in (case.tools or ())
 
 
-def _vertex_tools(case: Case, wire: str) -> bool:
-    return wire == "vertex" and bool(case.tools)
-
-
 def _cohere_max_tokens(case: Case, wire: str) -> bool:
     return wire == "cohere" and "max_tokens" in case.settings
 
@@ -579,7 +594,7 @@ def _bedrock_choice_none(case: Case, wire: str) -> bool:
 
 
 def _required_as_a_name(case: Case, wire: str) -> bool:
-    return wire in ("bedrock", "fireworks") and case.bind.get("tool_choice") == "required"
+    return wire in ("bedrock", "fireworks", "vertex") and case.bind.get("tool_choice") == "required"
 
 
 def _perplexity_stream_stop(case: Case, wire: str) -> bool:
@@ -600,7 +615,6 @@ KEPT_SHAPES: dict[str, Kept[Case]] = {
     "cohere_dict_tool": Kept("side_openai_dict_tool", _cohere_dict_tool),
     "cohere_tools": Kept("side_nested_tool_schema", _cohere_tools),
     "vertex_nullable_tools": Kept("side_nested_tool_schema", _vertex_nullable_tools),
-    "vertex_tools": Kept("side_openai_dict_tool", _vertex_tools),
     "cohere_max_tokens": Kept("side_max_tokens", _cohere_max_tokens),
     "perplexity_named_choice": Kept("side_forced_by_name", _perplexity_named_choice),
     "bedrock_choice_none": Kept("side_choice_none", _bedrock_choice_none),

@@ -273,14 +273,7 @@ GENERATED_SIDE_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {
-    ("side_settings_stream", "vertex"): (
-        "langchain-google-vertexai streams over api_transport='rest' without alt=sse and "
-        "reads a JSON array, which the mock server does not serve (ValueError 'Can only "
-        "parse array of JSON objects'); Vertex streams are compared in tests/partners/"
-        "vertex/ on that suite's own server"
-    ),
-}
+GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _vertex_async(case: Case, wire: str) -> bool:
@@ -290,10 +283,6 @@ def _vertex_async(case: Case, wire: str) -> bool:
 def _streams(case: Case) -> bool:
     """The call streams: stream(), or a constructor's streaming=True under invoke."""
     return case.how == "stream" or bool(case.settings.get("streaming"))
-
-
-def _vertex_stream(case: Case, wire: str) -> bool:
-    return _has(wire, "vertex") and _streams(case)
 
 
 def _vertex_call_max_tokens(case: Case, wire: str) -> bool:
@@ -378,7 +367,6 @@ KEPT_SHAPES: dict[str, Kept[Case]] = {
     "together_reasoning_stream": Kept("side_reasoning_dict_stream", _together_reasoning_stream),
     "vertex_call_max_tokens": Kept("side_call_max_tokens", _vertex_call_max_tokens),
     "vertex_async": Kept("side_settings_ainvoke", _vertex_async),
-    "vertex_stream": Kept("side_settings_stream", _vertex_stream),
     "perplexity_stream_stop": Kept("side_settings_stream_stop", _perplexity_stream_stop),
 }
 
