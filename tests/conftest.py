@@ -54,11 +54,14 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory, ray_mock_server: Any) 
     )
     # Machine budgets of the workers go to this session's own directory.
     os.environ["CHATPLEX_BUDGET_DIR"] = str(tmp_path_factory.mktemp("budgets"))
-    # The workers inherit the environment of the node Ray starts here; this process
-    # keeps its own (the other tests read the base URLs from it).
+    # The workers inherit the environment and the working directory of the node Ray
+    # starts here; this process keeps its own (the other tests read the base URLs from
+    # it). A relative path a joining script writes to (the docs' `answers/`) is the
+    # workers', so it lands in this session's directory, not the checkout.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("OPENAI_BASE_URL", ray_mock_server.openai_base_url)
         patch.setenv("ANTHROPIC_BASE_URL", ray_mock_server.anthropic_base_url)
+        patch.chdir(tmp_path_factory.mktemp("ray-workers"))
         ray.init(
             address="local",
             num_cpus=2,
