@@ -29,9 +29,24 @@ RAY_MISSING = "needs Ray: pip install 'chatplex[ray]' (make test installs it)"
 
 
 @pytest.fixture(scope="session")
-def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A local Ray cluster on 127.0.0.1 (4 logical CPUs on this 2-core machine), started
-    once for the session; its workers import the tests' helpers (tests/ray)."""
+def ray_mock_server() -> Iterator[Any]:
+    """The mock server the Ray cluster's workers reach by the environment (both base
+    URLs): a script joining the cluster, as the docs' Ray block does, builds its models
+    on the workers from that environment, as a user's workers reach their provider."""
+    from chatplex.testing import MockServer
+
+    with MockServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def ray_cluster(tmp_path_factory: pytest.TempPathFactory, ray_mock_server: Any) -> Iterator[Any]:
+    """A local Ray cluster on 127.0.0.1 (2 logical CPUs, as `ray.init()` gives a 2-core
+    machine), started once for the session; its workers import the tests' helpers
+    (tests/ray) and name `ray_mock_server` as both base URLs. Each logical CPU is a
+    worker process Ray starts and keeps (prestarted, then one per task running at once:
+    each imports Ray Data and pyarrow for a write), so 4 on 2 cores added processes, not
+    parallelism."""
     ray = pytest.importorskip("ray", reason=RAY_MISSING)
     helpers = str(Path(__file__).parent / "ray")
     os.environ["PYTHONPATH"] = os.pathsep.join(
@@ -39,14 +54,22 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     )
     # Machine budgets of the workers go to this session's own directory.
     os.environ["CHATPLEX_BUDGET_DIR"] = str(tmp_path_factory.mktemp("budgets"))
-    ray.init(
-        address="local",
-        num_cpus=4,
-        include_dashboard=False,
-        _node_ip_address="127.0.0.1",
-        log_to_driver=False,
-        configure_logging=False,
-    )
+    # The workers inherit the environment and the working directory of the node Ray
+    # starts here; this process keeps its own (the other tests read the base URLs from
+    # it). A relative path a joining script writes to (the docs' `answers/`) is the
+    # workers', so it lands in this session's directory, not the checkout.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OPENAI_BASE_URL", ray_mock_server.openai_base_url)
+        patch.setenv("ANTHROPIC_BASE_URL", ray_mock_server.anthropic_base_url)
+        patch.chdir(tmp_path_factory.mktemp("ray-workers"))
+        ray.init(
+            address="local",
+            num_cpus=2,
+            include_dashboard=False,
+            _node_ip_address="127.0.0.1",
+            log_to_driver=False,
+            configure_logging=False,
+        )
     yield ray
     ray.shutdown()
 

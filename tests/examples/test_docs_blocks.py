@@ -7,7 +7,9 @@ Each block runs in a process of its own. One whose first import is chatplex runs
 child forked from an interpreter that has only imported chatplex and its HTTP stack
 (tests/_zygote.py), which spares each block a few tenths of a second of imports; any
 other (a block that imports LangChain, respx, Ray... before chatplex, where the order
-could matter) runs in a fresh interpreter, `python -c`."""
+could matter) runs in a fresh interpreter, `python -c`. A block that imports Ray joins
+the session's Ray cluster (its `ray.init()` reads `RAY_ADDRESS`), whose workers reach
+the cluster's own mock server."""
 
 from __future__ import annotations
 
@@ -87,6 +89,18 @@ def block_env(server: MockServer) -> dict[str, str]:
     return env
 
 
+def ray_block_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """A Ray block joins the session's cluster (tests/conftest.py's `ray_cluster`):
+    its `ray.init()` reads `RAY_ADDRESS`, as under `ray job submit`, and its workers
+    reach the cluster's mock server. A cluster of its own cost more than the rest of
+    the block (~11 of ~20 s of CPU: Ray's daemons, prestarted workers and Ray Data's
+    actors, started and stopped for one block)."""
+    ray = request.getfixturevalue("ray_cluster")
+    env = block_env(request.getfixturevalue("ray_mock_server"))
+    env["RAY_ADDRESS"] = ray.get_runtime_context().gcs_address
+    return env
+
+
 @pytest.fixture(scope="module")
 def zygote(server: MockServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zygote]:
     started = Zygote(tmp_path_factory.mktemp("zygote"), block_env(server))
@@ -147,16 +161,16 @@ def test_a_forked_block_runs_as_python_c_would(zygote: Zygote, tmp_path: Path) -
 def test_a_block_runs_as_written(
     where: str, code: str, server: MockServer, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    if _needs_ray(code):
-        pytest.importorskip("ray", reason="needs Ray: pip install 'chatplex[ray]'")
-    if _chatplex_first(code):
+    ray = _needs_ray(code)
+    env = ray_block_env(request) if ray else block_env(server)
+    if _chatplex_first(code) and not ray:  # the zygote's environment is `server`'s
         zygote: Zygote = request.getfixturevalue("zygote")
         result = zygote.run(code, cwd=tmp_path, timeout=240)
     else:
         result = subprocess.run(
             [sys.executable, "-c", code],
             cwd=tmp_path,
-            env=block_env(server),
+            env=env,
             capture_output=True,
             text=True,
             timeout=240,
