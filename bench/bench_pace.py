@@ -44,6 +44,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 LATENCY = 0.05
@@ -80,11 +81,22 @@ QUICK = Plan((64,), 1, 6.0, 3.0, 1.5, 0.5, 1.5, 1.5)
 # ---- clients ------------------------------------------------------------------------------
 
 
-def make_client(name: str, wire: str, base: str) -> tuple[Call, Callable[[], Awaitable[None]]]:
-    """(call one prompt, close) for `name` on `wire`, with a fresh key."""
+class Client(NamedTuple):
+    """One client on one wire, with a fresh key."""
+
+    call: Call  # one prompt
+    close: Callable[[], Awaitable[None]]
+    #: The requests/min its budget learned from the server (None: nothing learned, or a
+    #: client without a budget).
+    learned: Callable[[], float | None]
+
+
+def make_client(name: str, wire: str, base: str) -> Client:
+    """The client `name` on `wire`, with a fresh key."""
     key = f"sk-pace-{time.monotonic_ns()}-{next(_keys)}"
     model = MODELS[wire]
     if name == "chatplex":
+        from chatplex.http import get_budget
         from chatplex.lean import init_chat_model
 
         chat = init_chat_model(f"{wire}:{model}", base_url=base, api_key=key)
@@ -93,7 +105,11 @@ def make_client(name: str, wire: str, base: str) -> tuple[Call, Callable[[], Awa
             reply = await chat.ainvoke(prompt)
             assert reply.text
 
-        return call, _nothing
+        def learned() -> float | None:
+            limits = get_budget(chat.adapter.budget_key(model)).learned
+            return None if limits is None else limits.requests_per_minute
+
+        return Client(call, _nothing, learned)
     if name == "langchain" and wire == "openai":
         from langchain_openai import ChatOpenAI
 
@@ -108,7 +124,7 @@ def make_client(name: str, wire: str, base: str) -> tuple[Call, Callable[[], Awa
             reply = await lc.ainvoke(prompt)
             assert reply.text
 
-        return call_langchain, _nothing
+        return Client(call_langchain, _nothing, _none)
     if wire == "openai":
         from openai import AsyncOpenAI
 
@@ -120,7 +136,7 @@ def make_client(name: str, wire: str, base: str) -> tuple[Call, Callable[[], Awa
             )
             assert reply.choices[0].message.content
 
-        return call_openai, oa.close
+        return Client(call_openai, oa.close, _none)
     from anthropic import AsyncAnthropic
 
     an = AsyncAnthropic(base_url=base, api_key=key)
@@ -131,10 +147,14 @@ def make_client(name: str, wire: str, base: str) -> tuple[Call, Callable[[], Awa
         )
         assert reply.content
 
-    return call_anthropic, an.close
+    return Client(call_anthropic, an.close, _none)
 
 
 async def _nothing() -> None:
+    return None
+
+
+def _none() -> None:
     return None
 
 
@@ -194,7 +214,7 @@ def sporadic_run(name: str, wire: str, count: int) -> dict[str, Any]:
 
     plan = FaultMix(SPORADIC, seed=SEED, first_attempts_only=True)
     with MockServer(latency=LATENCY, fault_plan=plan) as srv:
-        call, close = make_client(name, wire, _base(srv, wire))
+        call, close, _ = make_client(name, wire, _base(srv, wire))
 
         async def main() -> tuple[float, int]:
             start = time.monotonic()
@@ -216,7 +236,7 @@ def limit_run(
 
     server = MockServer(latency=LATENCY, rate_limit_rps=LIMIT_RPS, rate_limit_announce=announce)
     with server as srv:
-        call, close = make_client(name, wire, _base(srv, wire))
+        call, close, learned = make_client(name, wire, _base(srv, wire))
 
         async def main() -> tuple[float, list[float], int, Any]:
             start = time.monotonic()
@@ -238,6 +258,7 @@ def limit_run(
         "answered_429": end.too_many_requests,
         "requests": end.requests,
         "failed": failed,
+        "learned_per_minute": learned(),
     }
 
 
@@ -247,7 +268,7 @@ def burst_run(name: str, wire: str, plan: Plan) -> dict[str, Any]:
     faults = FaultMix({"status=529": 0.5}, seed=SEED, start=plan.burst_start, duration=plan.burst)
     total = plan.burst_start + plan.burst + plan.after_burst
     with MockServer(latency=LATENCY, fault_plan=faults) as srv:
-        call, close = make_client(name, wire, _base(srv, wire))
+        call, close, _ = make_client(name, wire, _base(srv, wire))
 
         async def main() -> tuple[list[float], int]:
             done, failed = await _drive(call, until=time.monotonic() + total)

@@ -273,17 +273,22 @@ def test_the_pause_is_capped_by_a_models_max_retry_after() -> None:
         assert time.monotonic() - started < 2  # not 30 s paused in the budget
 
 
-# ---- against the mock server (short runs; bench/bench_pace.py has the full ones) ----------
+# ---- against the mock server, in real time -------------------------------------------------
+# Short runs of bench/bench_pace.py's scenarios. The rate the callers reach is the
+# machine's (the 30 s bench shows it: >= 95 % of a hidden limit, >= 99 % of an announced
+# one; tests/http/test_pace.py proves it in virtual time), so only what speed cannot
+# change is asserted: what the budget learned from the server, and the 429s.
 
 
 def test_a_hidden_limit_is_discovered() -> None:
     run = bench_pace.limit_run("chatplex", "openai", announce=False, duration=4.0, settle=1.5)
-    # generous bounds for a loaded machine; the 30 s bench shows >= 95 % and <= 2 %
-    assert run["achieved_after_settle"] >= 0.6
+    # The mock's 429s say nothing is left (OpenAI's do): a limit's evidence, so the first
+    # one teaches the budget a pace (none comes only if the callers never offer 10/s).
+    assert run["answered_429"] == 0 or run["learned_per_minute"] is not None
     assert run["share_429_after_settle"] < 0.25
 
 
 def test_an_announced_limit_is_never_exceeded() -> None:
     run = bench_pace.limit_run("chatplex", "anthropic", announce=True, duration=3.0, settle=1.0)
-    assert run["answered_429"] == 0
-    assert run["achieved_after_settle"] >= 0.6
+    assert run["answered_429"] == 0 and run["failed"] == 0
+    assert run["learned_per_minute"] == bench_pace.LIMIT_RPS * 60  # as every answer said
