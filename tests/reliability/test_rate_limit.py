@@ -2,7 +2,7 @@
 least 90% of the allowed rate with fewer than 5% of requests answered 429 after the first
 two seconds, sync and async callers sharing one budget.
 
-The limiter's promise is shown in virtual time (`_virtualtime.py`), so it does not
+The limiter's promise is shown in virtual time (`_lockstep.py`), so it does not
 depend on how fast a shared machine runs the callers: the real `Budget`, on a clock that
 moves only when every caller waits, against a token bucket on the same clock
 (`_pacesim.HiddenLimit`: 40 requests/s, burst 40, 429s carrying `retry-after`). Three
@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
+from _lockstep import Actor
+from _lockstep import LockstepClock
 from _pacesim import HiddenLimit
-from _virtualtime import Actor
-from _virtualtime import VirtualTime
 
 from chatplex.errors import DeadlineExceededError
 from chatplex.http._ratelimit import Budget
@@ -69,7 +69,7 @@ class Row:
 class Run:
     """The server, the budget and the callers of one virtual run; `rows` from every thread."""
 
-    clock: VirtualTime = field(default_factory=VirtualTime)
+    clock: LockstepClock = field(default_factory=LockstepClock)
     server: HiddenLimit = field(default_factory=lambda: HiddenLimit(RPS, RPS))
     lock: threading.Lock = field(default_factory=threading.Lock)
     rows: list[Row] = field(default_factory=list)

@@ -1,7 +1,7 @@
 """A clock shared by threads and by the tasks of an event loop that moves only when all
 of them wait (test helper): sync and async callers of one real `Budget` in virtual time.
 
-Each caller is an `Actor`, made by `VirtualTime.actor()` before it starts and bound by
+Each caller is an `Actor`, made by `LockstepClock.actor()` before it starts and bound by
 the thread or task that plays it (`bind`). The clock's `sleep` and `asleep` -- a
 Budget's injected sleeps, and the callers' own "the server takes 10 ms" -- park the
 caller until the clock reaches the end of its sleep. `run(budget)`, on the test's
@@ -49,7 +49,7 @@ class Actor:
     wake: Callable[[], None] | None = None
 
 
-class VirtualTime:
+class LockstepClock:
     """The clock (call it for the time), its `sleep` / `asleep`, and `run` to move it."""
 
     def __init__(self, start: float = 1000.0) -> None:
