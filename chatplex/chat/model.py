@@ -325,8 +325,10 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         """`copy.copy(model)` as its default makes it (a new instance holding the same
         attributes, no `__init__`), without the generic reduce protocol: a call given
         settings copies its model (`bind`, a call's overrides, a drop-in's every call
-        through LangChain), and that protocol was most of the copy's cost."""
-        clone = object.__new__(type(self))
+        through LangChain), and that protocol was most of the copy's cost. (A subclass
+        with slots or its own pickling state defines its own `__copy__`.)"""
+        cls = type(self)
+        clone = cls.__new__(cls)
         clone.__dict__.update(self.__dict__)
         return clone
 
