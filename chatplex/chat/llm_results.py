@@ -301,7 +301,10 @@ def combine_llm_outputs(outputs: Sequence[dict[str, Any] | None]) -> dict[str, A
     for output in outputs:
         if not output:
             continue
-        _add_counts(usage, output.get("token_usage") or {})
+        counts = output.get("token_usage") or {}
+        # The first row's counts into nothing are a copy of them (LangChain's `agenerate`
+        # combines one row a call): made at once, not summed key by key.
+        usage = _add_counts(usage, counts) if usage else _counts_copy(counts)
         model_name = model_name or output.get("model_name")
         fingerprint = fingerprint or output.get("system_fingerprint")
     combined: dict[str, Any] = {"token_usage": usage, "model_name": model_name}
@@ -364,7 +367,20 @@ def _sum(old: Any, new: Any) -> Any:
     return old + new if isinstance(old, numbers) and isinstance(new, numbers) else new
 
 
-def _add_counts(into: dict[str, Any], new: dict[str, Any], *, nested: bool = False) -> None:
+def _counts_copy(new: dict[str, Any], *, nested: bool = False) -> dict[str, Any]:
+    """`_add_counts` of `new` into an empty record: its counts copied, nested records
+    too, without a None count at the top (a None nested count is kept)."""
+    return {
+        key: _counts_copy(value, nested=True) if isinstance(value, dict) else value
+        for key, value in new.items()
+        if nested or value is not None
+    }
+
+
+def _add_counts(
+    into: dict[str, Any], new: dict[str, Any], *, nested: bool = False
+) -> dict[str, Any]:
+    """`new`'s counts added into `into` (returned) as langchain-openai adds them."""
     for key, value in new.items():
         if value is None:
             if nested:  # langchain-openai skips a None record, but keeps a None count
@@ -378,12 +394,12 @@ def _add_counts(into: dict[str, Any], new: dict[str, Any], *, nested: bool = Fal
                 del old[gone]
             _add_counts(old, value, nested=True)
         elif isinstance(value, dict):
-            into[key] = {}
-            _add_counts(into[key], value, nested=True)
+            into[key] = _counts_copy(value, nested=True)
         elif isinstance(old, (int, float)) and isinstance(value, (int, float)):
             into[key] = old + value
         elif old is None:
             into[key] = value
+    return into
 
 
 def result_of(message: AIMessage) -> LLMResult:

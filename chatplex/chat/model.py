@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
+from typing import Self
 
 from ..core import Runnable
 from ..core.run_config import RunnableConfig
@@ -319,6 +320,17 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             (0, None)
         """
         return self._bound(settings)
+
+    def __copy__(self) -> Self:
+        """`copy.copy(model)` as its default makes it (a new instance holding the same
+        attributes, no `__init__`), without the generic reduce protocol: a call given
+        settings copies its model (`bind`, a call's overrides, a drop-in's every call
+        through LangChain), and that protocol was most of the copy's cost. (A subclass
+        with slots or its own pickling state defines its own `__copy__`.)"""
+        cls = type(self)
+        clone = cls.__new__(cls)
+        clone.__dict__.update(self.__dict__)
+        return clone
 
     def _bound(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> ChatModel:
         """`bind(**settings)`, for a call sync or `asynchronous` (a drop-in's refusal of

@@ -178,14 +178,22 @@ class IdentifyingParams:
         serialized form writes them), `engine` the drop-in's model."""
         # (Every LangChain call reads these twice: each path is split once, in `_steps`.)
         always, derived, unless_none, unless_empty = self._steps
-        out = {key: _found(values, step) for key, step in always}
+        # Every step's value read in one comprehension (`_found` inlined: a call per
+        # key was a third of the cost of every LangChain call's invocation params).
+        get = values.get
+        found = [
+            (get(name, unset) or {}).get(sub) if sub else get(name, unset)
+            for _, (name, sub, unset) in self._reads
+        ]
+        out = {key: v for (key, _), v in zip(always, found, strict=False)}
         for key, read in derived:
             out[key] = read(engine)
-        for key, step in unless_none:
-            if (v := _found(values, step)) is not None:
+        rest = iter(found[len(always) :])
+        for (key, _), v in zip(unless_none, rest, strict=False):
+            if v is not None:
                 out[key] = v
-        for key, step in unless_empty:
-            if v := _found(values, step):
+        for (key, _), v in zip(unless_empty, rest, strict=False):
+            if v:
                 out[key] = v
         if self.merged:
             value = self._reader(values)
@@ -208,6 +216,13 @@ class IdentifyingParams:
             self._stepped(self.unless_none),
             self._stepped(self.unless_empty),
         )
+
+    @cached_property
+    def _reads(self) -> _Steps:
+        """The `always`, `unless_none` and `unless_empty` steps in that order (`of` reads
+        them all at once)."""
+        always, _, unless_none, unless_empty = self._steps
+        return always + unless_none + unless_empty
 
     def _stepped(self, paths: Mapping[str, str]) -> _Steps:
         return tuple((key, self._step(path)) for key, path in paths.items())

@@ -185,10 +185,11 @@ def _target(
         kwargs["stop"] = stop
     if uncached:
         kwargs.setdefault("cache", False)
+    engine = primary(target)  # (the call's: read once, for what follows)
     if "cache" not in kwargs:  # LangChain's caches are LangChain's to run
-        kwargs["cache"] = cache_under_langchain(getattr(primary(target), "cache", None))
-    partner_max_tokens(primary(target), kwargs)
-    call_format(primary(target), kwargs)  # an agent's response_format, as the wire spells it
+        kwargs["cache"] = cache_under_langchain(getattr(engine, "cache", None))
+    partner_max_tokens(engine, kwargs)
+    call_format(engine, kwargs)  # an agent's response_format, as the wire spells it
     return (name if isinstance(name, str) and name else model._sent_model_name), target
 
 

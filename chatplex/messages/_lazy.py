@@ -47,7 +47,8 @@ class LazyMetadata:
 
 def _own_copy(value: Any) -> Any:
     if type(value) is dict:
-        return {k: _own_copy(v) for k, v in value.items()}
+        # (A call only for a nested dict: one per value was most of a reply's build.)
+        return {k: _own_copy(v) if type(v) is dict else v for k, v in value.items()}
     return value
 
 

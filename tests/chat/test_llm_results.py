@@ -132,6 +132,27 @@ def test_combine_llm_outputs_is_langchain_openais() -> None:
     assert combine_llm_outputs(rows) == theirs
 
 
+def test_one_row_combined_is_langchain_openais_and_a_copy_of_its_counts() -> None:
+    """LangChain's `agenerate` combines one row a call: its counts are copied at once (a
+    None count left out at the top, kept in a nested record), as langchain-openai's
+    combine gives them, and the combined record is not the row's (a later row's sum
+    never changes the row it came from)."""
+    row = {
+        "token_usage": {
+            "prompt_tokens": 4,
+            "reasoning": None,
+            "prompt_tokens_details": {"cached_tokens": 1, "audio_tokens": None},
+        },
+        "model_name": "gpt-4o-mini",
+    }
+    theirs = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")._combine_llm_outputs([row])
+    ours = combine_llm_outputs([row])
+    assert ours == theirs
+    assert list(ours["token_usage"]) == ["prompt_tokens", "prompt_tokens_details"]
+    ours["token_usage"]["prompt_tokens_details"]["cached_tokens"] += 1
+    assert row["token_usage"]["prompt_tokens_details"] == {"cached_tokens": 1, "audio_tokens": None}
+
+
 def test_a_reply_is_rebuilt_as_its_partners_where_it_names_it_and_came_over_its_wire() -> None:
     from chatplex.chat.llm_results import partner_style
 

@@ -88,6 +88,28 @@ def test_bind_returns_a_configured_copy() -> None:
     assert bound.invoke("hi").text == "ok"
 
 
+def test_a_copy_is_copy_copys_default_without_init() -> None:
+    """`copy.copy` (what `bind` and a call's overrides start from) gives what its default
+    gave: the same class, the same attributes (the same objects: pools, adapter), no
+    `__init__` run, and a setting changed on the copy stays on the copy."""
+
+    class Counted(FakeChatModel):
+        built = 0
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            type(self).built += 1
+            super().__init__(*args, **kwargs)
+
+    model = Counted(responses=["ok"], temperature=0.1, stop=["END"])
+    clone = copy.copy(model)
+    assert type(clone) is Counted and clone is not model and Counted.built == 1
+    assert vars(clone) == vars(model)
+    assert all(vars(clone)[k] is v for k, v in vars(model).items())
+    clone.temperature = 0.9
+    assert model.temperature == 0.1
+    assert clone.invoke("hi").text == "ok"
+
+
 def test_check_call_refuses_nothing_by_default() -> None:
     model = FakeChatModel(responses=["ok"], stop=["END"])
     assert model.check_call({"stop": ["HALT"], "seed": 3}) is None

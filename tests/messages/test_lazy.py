@@ -10,6 +10,24 @@ from chatplex.messages import AIMessageChunk
 from chatplex.messages import UsageMetadata
 
 
+def test_lazy_metadata_copies_its_nested_dicts_at_every_depth() -> None:
+    """A built dict's own values: nested records (a usage's details) are copies at every
+    depth, so an edit never reaches the reply's values or another build; other values
+    are the same objects."""
+    from chatplex.messages import LazyMetadata
+
+    details = {"cached_tokens": 1, "audio": {"seconds": 2}}
+    tags = ["a"]
+    usage = {"prompt_tokens": 4, "details": details, "tags": tags}
+    lazy = LazyMetadata({"provider": "p"}, ("token_usage", "n"), (usage, 1))
+    first, second = lazy.build(), lazy.build()
+    first["token_usage"]["details"]["audio"]["seconds"] = 9
+    first["token_usage"]["details"]["cached_tokens"] = 7
+    assert details == {"cached_tokens": 1, "audio": {"seconds": 2}}
+    assert second["token_usage"] == {"prompt_tokens": 4, "details": details, "tags": tags}
+    assert second["token_usage"]["tags"] is tags and second["n"] == 1
+
+
 def test_lazy_metadata_is_built_into_a_fresh_dict_on_first_read() -> None:
     from chatplex.messages import LazyMetadata
     from chatplex.messages import metadata_value
