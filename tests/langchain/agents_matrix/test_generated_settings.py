@@ -278,6 +278,10 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "reasoning_beside_reasoning_effort": _asked(
         settings={"reasoning": {"effort": "low"}, "reasoning_effort": "high"}
     ),
+    # `stop` by its alias at construction, a call's stop over it (found by seed 9917).
+    "stop_sequences_beside_call_stop": _asked(
+        settings={"stop_sequences": ["END"]}, call={"stop": ["HALT"]}
+    ),
     # A thinking level beside a budget at construction: the level alone is sent.
     "thinking_level_beside_budget": _asked(
         settings={"thinking_level": "high", "thinking_budget": 128}
@@ -299,6 +303,7 @@ ONLY: dict[str, tuple[str, ...]] = {
     "responses_call_refused_keyword_async": ("openai",),
     "reasoning_beside_reasoning_effort": ("openai",),
     "thinking_level_beside_budget": ("gemini",),
+    "stop_sequences_beside_call_stop": ("gemini",),
 }
 
 
