@@ -290,5 +290,7 @@ dropin(
         retries="max_retries",
         # langchain-google-genai's field (`thinking_level` its alias there)
         reasoning_effort="thinking_level",
+        # its `stop` field's alias: a call's `stop` replaces it
+        stop_sequences="stop",
     ),
 )

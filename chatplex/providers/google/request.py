@@ -250,6 +250,7 @@ def build_body(
             body[name] = value
     if thinking:
         _call_thinking(config, thinking)
+    _level_over_budget(config)
     level = (config.get("thinkingConfig") or {}).get("thinkingLevel")
     if isinstance(level, str):  # the enum's name, as the SDKs write it ("LOW")
         config["thinkingConfig"] = {**config["thinkingConfig"], "thinkingLevel": level.upper()}
@@ -260,8 +261,7 @@ def build_body(
 
 def _call_thinking(config: dict[str, Any], given: Mapping[str, Any]) -> None:
     """A call's thinking keywords merged over the model's `thinkingConfig`, as the
-    partners merge them: `thinking_level` over `reasoning_effort` (its other name), and
-    a level with a budget keeping the level, with langchain-google-genai's warning."""
+    partners merge them: `thinking_level` over `reasoning_effort` (its other name)."""
     thinking = dict(config.get("thinkingConfig") or {})
     level = given.get("thinking_level", given.get("reasoning_effort"))
     for name, value in (
@@ -271,11 +271,23 @@ def _call_thinking(config: dict[str, Any], given: Mapping[str, Any]) -> None:
     ):
         if value is not None:
             thinking[name] = value
-    if "thinkingLevel" in thinking and "thinkingBudget" in thinking:
-        warnings.warn(BOTH_THINKING_WARNING, UserWarning, stacklevel=3)
-        del thinking["thinkingBudget"]
     if thinking:
         config["thinkingConfig"] = thinking
+
+
+def _level_over_budget(config: dict[str, Any]) -> None:
+    """A `thinkingConfig` with a level and a budget, however they were given (the
+    model's settings, its `thinking_config`, a call's keywords), keeps the level, with
+    langchain-google-genai's warning, as it merges them before each request (Gemini 3
+    takes a level; its guide says a request with both is a 400)."""
+    thinking = config.get("thinkingConfig")
+    if (
+        isinstance(thinking, Mapping)
+        and "thinkingLevel" in thinking
+        and "thinkingBudget" in thinking
+    ):
+        warnings.warn(BOTH_THINKING_WARNING, UserWarning, stacklevel=3)
+        config["thinkingConfig"] = {k: v for k, v in thinking.items() if k != "thinkingBudget"}
 
 
 # -- tools ------------------------------------------------------------------------------

@@ -300,6 +300,11 @@ dropin(
     fields=VERTEX_FIELDS,
     declared=("stop_sequences",),
     aliases=spellings(
-        "model_name", "request_timeout", google_api_key="api_key", max_tokens="max_output_tokens"
+        "model_name",
+        "request_timeout",
+        google_api_key="api_key",
+        max_tokens="max_output_tokens",
+        # its `stop` field's alias: a call's `stop` replaces it
+        stop_sequences="stop",
     ),
 )

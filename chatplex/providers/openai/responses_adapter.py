@@ -55,6 +55,7 @@ from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.tools import is_typed_tool
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
+from ...adapters.validate import unexpected_keyword
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
@@ -161,6 +162,19 @@ class OpenAIResponsesAdapter(Adapter):
     binds_response_format = True
     #: OpenAI's built-in tools go in the request's `tools`, beside its functions.
     builtin_tools = "sent"
+
+    def partner_unknown_keyword(
+        self, name: str, value: Any, *, asynchronous: bool = False
+    ) -> Exception | None:
+        """langchain-openai hands a call's keywords it does not rename (`bind(seed=3)`
+        on a Responses model) to the openai SDK's `Responses.create()`, an async call's
+        to `AsyncResponses.create()`: its TypeError.
+
+        >>> print(OpenAIResponsesAdapter(api_key="k").partner_unknown_keyword("seed", 3))
+        Responses.create() got an unexpected keyword argument 'seed'
+        """
+        create = "AsyncResponses.create()" if asynchronous else "Responses.create()"
+        return TypeError(unexpected_keyword(create, (name,), ()))
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """OpenAI's built-in tools (`{"type": "web_search"}`, file_search, mcp...: as

@@ -266,6 +266,26 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "stop_twice_beside_refused_keyword": _asked(
         settings={"stop": ["END"]}, call={"stop": ["HALT"], "max_tokens": 42}
     ),
+    # A Responses model (reasoning=) given a Chat Completions keyword at the call: the
+    # openai SDK's Responses.create() refuses it, in its words (found by seed 6101).
+    "responses_call_refused_keyword": _asked(
+        settings={"reasoning": {"effort": "low"}}, bind={"seed": 3}
+    ),
+    "responses_call_refused_keyword_async": _asked(
+        settings={"reasoning": {"effort": "low"}}, call={"seed": 3}, how="ainvoke"
+    ),
+    # Both of ChatOpenAI's reasoning settings (found by seed 8231).
+    "reasoning_beside_reasoning_effort": _asked(
+        settings={"reasoning": {"effort": "low"}, "reasoning_effort": "high"}
+    ),
+    # `stop` by its alias at construction, a call's stop over it (found by seed 9917).
+    "stop_sequences_beside_call_stop": _asked(
+        settings={"stop_sequences": ["END"]}, call={"stop": ["HALT"]}
+    ),
+    # A thinking level beside a budget at construction: the level alone is sent.
+    "thinking_level_beside_budget": _asked(
+        settings={"thinking_level": "high", "thinking_budget": 128}
+    ),
 }
 
 #: Scenario -> the wires it runs on, where not every script wire (the partner has the
@@ -279,6 +299,11 @@ ONLY: dict[str, tuple[str, ...]] = {
     "stop_twice_beside_refused_keyword": ("ollama",),
     "call_seed_over_random_seed": ("mistralai",),
     "call_seed_async": ("anthropic",),
+    "responses_call_refused_keyword": ("openai",),
+    "responses_call_refused_keyword_async": ("openai",),
+    "reasoning_beside_reasoning_effort": ("openai",),
+    "thinking_level_beside_budget": ("gemini",),
+    "stop_sequences_beside_call_stop": ("gemini",),
 }
 
 
@@ -345,6 +370,17 @@ GENERATED_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "at the call (TypeError \"unexpected keyword argument 'seed'\"); chatplex refuses "
         "it at construction (a TypeError saying the API takes no such parameter)",
         _raised("TypeError", "Responses.create() got an unexpected keyword argument 'seed'"),
+    ),
+    ("reasoning_beside_reasoning_effort", "openai"): Difference(
+        "raises",
+        "ChatOpenAI(reasoning={'effort': 'low'}, reasoning_effort='high'): langchain-openai "
+        "renames reasoning_effort into `reasoning` only where `reasoning` is not set, so "
+        "it hands both to the openai SDK's Responses.create(), which refuses the second "
+        "at every call (TypeError \"unexpected keyword argument 'reasoning_effort'\"); "
+        "chatplex sends `reasoning`, the field that rename lets win",
+        _raised(
+            "TypeError", "Responses.create() got an unexpected keyword argument 'reasoning_effort'"
+        ),
     ),
     ("unknown_model_kwarg", "anthropic"): Difference(
         "raises",
@@ -420,6 +456,10 @@ def _responses_refused_setting(case: Case, wire: str) -> bool:
     )
 
 
+def _both_reasonings(case: Case, wire: str) -> bool:
+    return wire == "openai" and {"reasoning", "reasoning_effort"} <= {*case.settings}
+
+
 def _given(case: Case) -> set[str]:
     """The keywords a call gets, bound or its own."""
     return {*case.call, *(case.bind or {})}
@@ -438,6 +478,7 @@ KEPT_SHAPES: dict[str, Kept[Case]] = {
     "gemini_model_kwargs": Kept("gemini_model_kwargs", _gemini_model_kwargs),
     "responses_refused_setting": Kept("responses_refused_setting", _responses_refused_setting),
     "call_seed": Kept("call_seed", _call_seed),
+    "both_reasonings": Kept("reasoning_beside_reasoning_effort", _both_reasonings),
 }
 
 

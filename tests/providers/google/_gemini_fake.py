@@ -100,3 +100,14 @@ def genai(server: Gemini, **settings: Any) -> ChatGoogleGenerativeAI:
         http_async_client=server.async_client(),
         **{"max_retries": 0, **settings},
     )
+
+
+def stops_sent(server: Gemini, model: Any) -> list[Any]:
+    """The `stopSequences` `model` sends to `server` called plainly, then with a call's
+    `stop=["HALT"]`, by invoke and by ainvoke."""
+    import asyncio
+
+    model.invoke("Hi")
+    model.invoke("Hi", stop=["HALT"])
+    asyncio.run(model.ainvoke("Hi", stop=["HALT"]))
+    return [server.body(n)["generationConfig"]["stopSequences"] for n in range(-3, 0)]

@@ -21,6 +21,7 @@ from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import genai
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
+from tests.providers.google._gemini_fake import stops_sent
 
 
 def test_langchain_parameters_become_the_gemini_body() -> None:
@@ -47,6 +48,14 @@ def test_langchain_parameters_become_the_gemini_body() -> None:
     assert body["safetySettings"][0]["threshold"] == "BLOCK_NONE"
     assert server.requests[0].headers["x-goog-api-key"] == KEY
     assert KEY not in repr(model)
+
+
+def test_stop_sequences_is_the_stop_a_calls_stop_replaces() -> None:
+    # langchain-google-genai's `stop` field takes `stop_sequences` as its alias; the
+    # drop-in sent it as a body field, over a call's stop (sync and async alike).
+    server = Gemini()
+    model = genai(server, stop_sequences=["END"])
+    assert stops_sent(server, model) == [["END"], ["HALT"], ["HALT"]]
 
 
 def test_stream_and_async_paths_give_the_same_message() -> None:

@@ -414,6 +414,19 @@ def test_a_calls_thinking_keywords_merge_over_the_models_thinking_config() -> No
         }
 
 
+def test_a_models_thinking_level_beside_its_budget_keeps_the_level() -> None:
+    # ChatGoogleGenerativeAI(thinking_level="high", thinking_budget=128): the drop-in sent
+    # both; langchain-google-genai merges them before each request and keeps the level.
+    def thinking(config: dict[str, object]) -> object:
+        settings = CallSettings(model="gemini-3-pro", extra_body={"thinking_config": config})
+        return build_body([HumanMessage("Hi")], settings)["generationConfig"]["thinkingConfig"]
+
+    with pytest.warns(UserWarning, match="'thinking_level' takes precedence"):
+        both = thinking({"thinking_level": "high", "thinking_budget": 128})
+    assert both == {"thinkingLevel": "HIGH"}
+    assert thinking({"thinking_budget": 128}) == {"thinkingBudget": 128}
+
+
 @pytest.mark.parametrize("wire", ["gemini", "vertex"])
 def test_a_calls_thinking_budget_is_sent_as_the_partner_sends_it(wire: str) -> None:
     # `invoke(..., thinking_budget=0)`, as the partners take it: the drop-ins raised

@@ -18,6 +18,7 @@ from chatplex.messages import SystemMessage
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
+from tests.providers.google._gemini_fake import stops_sent
 
 
 def vertex(server: Gemini, **settings: Any) -> ChatVertexAI:
@@ -59,6 +60,14 @@ def test_chat_vertexai_sends_a_bearer_token_to_the_vertex_path() -> None:
     assert model.with_structured_output(schema).invoke("Who?") == {"name": "Ada"}
     assert server.body()["toolConfig"]["functionCallingConfig"]["mode"] == "ANY"
     assert "ya29" not in repr(model)
+
+
+def test_stop_sequences_is_the_stop_a_calls_stop_replaces() -> None:
+    # langchain-google-vertexai's `stop` field takes `stop_sequences` as its alias; the
+    # drop-in sent it as a body field, over a call's stop (sync and async alike).
+    server = Gemini()
+    model = vertex(server, stop_sequences=["END"])
+    assert stops_sent(server, model) == [["END"], ["HALT"], ["HALT"]]
 
 
 def test_refused_settings_fail_before_credentials_are_looked_up() -> None:
