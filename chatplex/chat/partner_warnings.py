@@ -18,32 +18,15 @@ from __future__ import annotations
 import logging
 import sys
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["MoveWarning", "moved_to_model_kwargs", "say_moved", "unexpected_argument"]
+from ..specs import MoveWarning
+
+__all__ = ["moved_to_model_kwargs", "say_moved", "unexpected_argument"]
 
 #: The frames a drop-in's construction passes through before its own code: chatplex's,
 #: and pydantic's and langchain-core's where it is a LangChain chat model.
 _CONSTRUCTION = ("chatplex", "pydantic", "langchain_core")
-
-
-@dataclass(frozen=True)
-class MoveWarning:
-    """How a partner class says it moved a keyword it has no field for into
-    `model_kwargs`: langchain-core's `_build_model_kwargs` by default; some packages
-    copied it with their own indent, words or a logger."""
-
-    #: Frames above the line that built the model its warning points at, where the
-    #: partner's fixed `stacklevel` lands (negative: inside the construction, as
-    #: langchain-groq's `stacklevel=2` lands in pydantic's `__init__`).
-    outer: int = 0
-    #: The indent of its words' second and third lines.
-    indent: int = 16
-    #: "not default parameter" (langchain-core's) or "not a default parameter".
-    article: str = ""
-    #: The logger it logs the words on instead of warning (langchain-perplexity's).
-    logger: str | None = None
 
 
 def moved_to_model_kwargs(params: dict[str, Any], name: str, *, outer: int = 0) -> bool:

@@ -6,8 +6,7 @@ parameters), and the helpers that write the conventions most rows share (`hosted
 each written in the `presets_*.py` module of its partner's kind.
 
 Pure data: this module imports nothing of chatplex but `chatplex.specs`, OpenAI's spec,
-the shapes of a profile (`profile.py`) and of a partner's moved-keyword warning
-(`chat.partner_warnings.MoveWarning`), and the partner tables (`partner_tables.py`)."""
+the shapes of a profile (`profile.py`) and the partner tables (`partner_tables.py`)."""
 
 from __future__ import annotations
 
@@ -19,9 +18,9 @@ from typing import Any
 from typing import Literal
 from urllib.parse import urlsplit
 
-from ...chat.partner_warnings import MoveWarning
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
+from ...specs import MoveWarning
 from ...specs import ProviderSpec
 from ..openai.spec import BASE_CHAT_OPENAI_ALIASES
 from ..openai.spec import BASE_CHAT_OPENAI_CLIENTS

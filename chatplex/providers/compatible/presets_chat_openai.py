@@ -237,6 +237,7 @@ CEREBRAS = Preset(
         package="langchain-cerebras",
         partner_class="langchain_cerebras.chat_models:ChatCerebras",
         versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
+        moved=NO_MAX_COMPLETION_TOKENS,  # (its source declares no such field either)
     ),
 )
 

@@ -513,7 +513,7 @@ ALIASING = [cls for cls in CLASSES if cls not in MOVING]
 def test_the_partners_without_the_field_move_max_completion_tokens() -> None:
     moving = {cls.__name__ for cls in MOVING}
     assert moving >= {"ChatGroq", "ChatXAI", "ChatDeepSeek", "ChatTogether", "ChatMistralAI"}
-    assert moving >= {"ChatFireworks", "ChatNebius", "ChatSambaNova"}
+    assert moving >= {"ChatFireworks", "ChatNebius", "ChatSambaNova", "ChatCerebras"}
     # (langchain-perplexity moves it too, then its SDK refuses it at every call)
     assert ChatPerplexity in ALIASING
 

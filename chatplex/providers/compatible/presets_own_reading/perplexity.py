@@ -6,8 +6,8 @@ Pure data, read by `spec.py` (its import-linter contract holds for what this imp
 
 from __future__ import annotations
 
-from ....chat.partner_warnings import MoveWarning
 from ....specs import LangSmithRule
+from ....specs import MoveWarning
 from ....specs import SdkModel
 from ....specs import field_names
 from ..partner_tables import CLIENTS

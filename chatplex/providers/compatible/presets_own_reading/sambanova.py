@@ -6,7 +6,7 @@ Pure data, read by `spec.py` (its import-linter contract holds for what this imp
 
 from __future__ import annotations
 
-from ....chat.partner_warnings import MoveWarning
+from ....specs import MoveWarning
 from ....specs import field_names
 from ...openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
 from ...openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
