@@ -35,6 +35,7 @@ __all__ = [
     "WIRES",
     "LangSmithRule",
     "KeyOrder",
+    "MoveWarning",
     "ProviderSpec",
     "SdkModel",
     "chat_completions_servers",
@@ -100,6 +101,24 @@ CHAT_COMPLETIONS_OUTPUT = (
 #: a whole reply's choice where it has them (Azure's flavour adds each choice's content
 #: filter results; its stream's pieces carry none).
 CHAT_COMPLETIONS_INFO = ("content_filter_results",)
+
+
+@dataclass(frozen=True, slots=True)
+class MoveWarning:
+    """How a partner class says it moved a keyword it has no field for into
+    `model_kwargs`: langchain-core's `_build_model_kwargs` by default; some packages
+    copied it with their own indent, words or a logger."""
+
+    #: Frames above the line that built the model its warning points at, where the
+    #: partner's fixed `stacklevel` lands (negative: inside the construction, as
+    #: langchain-groq's `stacklevel=2` lands in pydantic's `__init__`).
+    outer: int = 0
+    #: The indent of its words' second and third lines.
+    indent: int = 16
+    #: "not default parameter" (langchain-core's) or "not a default parameter".
+    article: str = ""
+    #: The logger it logs the words on instead of warning (langchain-perplexity's).
+    logger: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,9 @@ import sys
 import warnings
 from typing import Any
 
-__all__ = ["moved_to_model_kwargs", "unexpected_argument"]
+from ..specs import MoveWarning
+
+__all__ = ["moved_to_model_kwargs", "say_moved", "unexpected_argument"]
 
 #: The frames a drop-in's construction passes through before its own code: chatplex's,
 #: and pydantic's and langchain-core's where it is a LangChain chat model.
@@ -37,14 +39,25 @@ def moved_to_model_kwargs(params: dict[str, Any], name: str, *, outer: int = 0) 
     if name not in params:
         return False
     del params[name]
-    warnings.warn(
-        f"""WARNING! {name} is not default parameter.
-                {name} was transferred to model_kwargs.
-                Please confirm that {name} is what you intended.""",
-        UserWarning,
-        stacklevel=_caller() + outer,
-    )
+    say_moved(name, MoveWarning(outer=outer))
     return True
+
+
+def say_moved(name: str, how: MoveWarning) -> None:
+    """The words a partner class gives as it moves `name` into `model_kwargs`, warned
+    (at the line that built the model, `how.outer` frames above it) or logged, as `how`
+    says."""
+    gap = " " * how.indent
+    article = f"{how.article} " if how.article else ""
+    words = (
+        f"WARNING! {name} is not {article}default parameter.\n"
+        f"{gap}{name} was transferred to model_kwargs.\n"
+        f"{gap}Please confirm that {name} is what you intended."
+    )
+    if how.logger is not None:
+        logging.getLogger(how.logger).warning(words)
+        return
+    warnings.warn(words, UserWarning, stacklevel=_caller() + how.outer)
 
 
 def unexpected_argument(logger: str, owner: str, name: str, suggestion: str | None) -> None:

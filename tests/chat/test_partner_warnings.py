@@ -13,7 +13,9 @@ import pytest
 
 from chatplex.chat import partner_warnings
 from chatplex.chat.partner_warnings import moved_to_model_kwargs
+from chatplex.chat.partner_warnings import say_moved
 from chatplex.chat.partner_warnings import unexpected_argument
+from chatplex.specs import MoveWarning
 
 
 def test_doctests() -> None:
@@ -58,6 +60,35 @@ def test_a_keyword_not_given_says_nothing() -> None:
         warnings.simplefilter("error")
         assert _build(params) is False
     assert params == {"seed": 1}
+
+
+def test_a_packages_own_copy_is_said_in_its_words_indent_and_place() -> None:
+    # langchain-groq's copy: its own indent, pointing a frame inside the construction
+    # (here: this test's caller), as its `stacklevel=2` lands in pydantic's `__init__`.
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        say_moved("max_completion_tokens", MoveWarning(outer=-1, indent=20))
+    [warning] = seen
+    assert str(warning.message) == (
+        "WARNING! max_completion_tokens is not default parameter.\n"
+        "                    max_completion_tokens was transferred to model_kwargs.\n"
+        "                    Please confirm that max_completion_tokens is what you intended."
+    )
+    assert warning.filename.endswith("partner_warnings.py")  # a frame below this line
+
+
+def test_a_package_that_logs_it_warns_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    how = MoveWarning(indent=20, article="a", logger="partner.chat_models")
+    with caplog.at_level(logging.WARNING), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        say_moved("stream_usage", how)
+    [record] = caplog.records
+    assert (record.name, record.levelname) == ("partner.chat_models", "WARNING")
+    assert record.getMessage().splitlines() == [
+        "WARNING! stream_usage is not a default parameter.",
+        "                    stream_usage was transferred to model_kwargs.",
+        "                    Please confirm that stream_usage is what you intended.",
+    ]
 
 
 def test_unexpected_argument_is_logged_on_the_partners_logger(

@@ -45,7 +45,7 @@ from ...chat.params import api_parameters
 from ...chat.params import check_api_parameters
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import partner_fields
-from ...chat.partner_warnings import moved_to_model_kwargs
+from ...chat.partner_warnings import say_moved
 from ...chat.settings import CALL_SETTINGS
 from ..openai.dropin import TiktokenCounted
 from .blocks import register_parts_blocks
@@ -102,7 +102,7 @@ class PresetChatModel(TiktokenCounted):
         cls.langchain_versions = cls.dropin.versions
         cls.langchain_lc_id_namespace = cls.dropin.lc_id_namespace
         cls.langchain_partner_class = cls.dropin.partner_class
-        cls.langchain_fields = partner_fields(cls.dropin.partner_fields)
+        cls.langchain_fields = partner_fields(_with_moved(cls.dropin))
         cls.langchain_profiles = cls.dropin.profiles
         _declare(cls)
         DROP_INS[provider] = cls
@@ -114,10 +114,14 @@ class PresetChatModel(TiktokenCounted):
         spec = self.dropin
         if spec.counts_with_tiktoken:  # its class's field (langchain-openai's)
             self.tiktoken_model_name = params.pop("tiktoken_model_name", None)
-        if spec.stream_usage_moved is not None:
-            # LangChain's warning; not sent, where its class sends it in the body
-            # (langchain-mistralai's, which Mistral refuses: 422).
-            moved_to_model_kwargs(params, "stream_usage", outer=spec.stream_usage_moved)
+        _move_to_model_kwargs(spec, params)
+        if spec.stream_usage_moved is not None and "stream_usage" in params:
+            # LangChain's warning, its class having no such field. "unsent": its class
+            # sends it in the body (langchain-mistralai's, which Mistral refuses: 422);
+            # "taken": its class hands it to its SDK, which raises (see `DropIn`).
+            say_moved("stream_usage", spec.moves)
+            if spec.stream_usage_moved == "unsent":
+                del params["stream_usage"]
         taken = take_params(self, params, _FIELDS)
         owner, given = taken.owner, taken.given
         responses = _responses_settings(spec, owner, taken, model)
@@ -126,7 +130,7 @@ class PresetChatModel(TiktokenCounted):
         adapter_settings: dict[str, Any] = {}
         api_params: dict[str, Any] = {}
         known = api_parameters("openai") or frozenset()
-        aliases = {**_COMMON_ALIASES, **spec.aliases}
+        aliases = _aliases(spec)
         for key, value in check_refused(owner, "common", taken.api_params).items():
             if key in spec.body:
                 if value is not None and value is not False:
@@ -322,9 +326,41 @@ _SHARED_NAMES = (
 #: a preset that serves that API (`DropIn.responses_api`; beside `use_responses_api`).
 _RESPONSES_SETTINGS = ("reasoning",)
 
-#: Every class's other name for a shared parameter (langchain-openai's BaseChatOpenAI,
-#: which ChatDeepSeek, ChatXAI, ChatTogether and ChatCerebras extend, and ChatOpenRouter).
+#: Every class's other name for a shared parameter, as langchain-openai's ChatOpenAI names
+#: it, unless its row says its class moves it (`DropIn.moved`).
 _COMMON_ALIASES = {"max_completion_tokens": "max_tokens"}
+
+
+def _move_to_model_kwargs(spec: DropIn, params: dict[str, Any]) -> None:
+    """The keywords its LangChain class has no field for (`DropIn.moved`) put in
+    `model_kwargs`, with that class's warning, as its validator (`build_extra`) does:
+    sent in the body as given, shown in `model_kwargs`."""
+    for name in spec.moved:
+        if name not in params:
+            continue
+        held = dict(params.get("model_kwargs") or {})
+        if name in held:
+            raise ValueError(f"Found {name} supplied twice.")  # its validator's words
+        say_moved(name, spec.moves)
+        held[name] = params.pop(name)
+        params["model_kwargs"] = held
+
+
+def _with_moved(row: DropIn) -> Mapping[str, Any]:
+    """Its class's form (`DropIn.partner_fields`), with the keywords it moves into
+    `model_kwargs` (`moved`, a `stream_usage_moved`) read there."""
+    form = row.partner_fields
+    moved = (*row.moved, *(("stream_usage",) if row.stream_usage_moved else ()))
+    if not form or not moved:
+        return form
+    return {**form, "kept_in": {**form.get("kept_in", {}), **dict.fromkeys(moved, "model_kwargs")}}
+
+
+def _aliases(row: DropIn) -> dict[str, str]:
+    """Its class's other names for shared parameters: its own, and langchain-openai's
+    `max_completion_tokens` unless its class moves that to `model_kwargs`."""
+    common = {k: v for k, v in _COMMON_ALIASES.items() if k not in row.moved}
+    return {**common, **row.aliases}
 
 
 def _declare(cls: type[PresetChatModel]) -> None:
@@ -332,7 +368,7 @@ def _declare(cls: type[PresetChatModel]) -> None:
     parameters, the body fields, adapter settings and API parameters its LangChain
     class names, and those it takes and ignores with that class's warning."""
     row = cls.dropin
-    aliases = {**_COMMON_ALIASES, **row.aliases}
+    aliases = _aliases(row)
     counting = ("tiktoken_model_name",) if row.counts_with_tiktoken else ()
     responses = ("use_responses_api", *_RESPONSES_SETTINGS) if row.responses_api else ()
     declared = [

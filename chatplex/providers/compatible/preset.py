@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
 from typing import Any
+from typing import Literal
 from urllib.parse import urlsplit
 
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
+from ...specs import MoveWarning
 from ...specs import ProviderSpec
 from ..openai.spec import BASE_CHAT_OPENAI_ALIASES
 from ..openai.spec import BASE_CHAT_OPENAI_CLIENTS
@@ -48,6 +50,11 @@ __all__ = [
     "renamed_chat_openai",
     "same_names",
 ]
+
+
+#: `DropIn.moved` of a class with no `max_completion_tokens` field: every partner class
+#: but langchain-openai's ChatOpenAI, whose alias of `max_tokens` it is.
+NO_MAX_COMPLETION_TOKENS = ("max_completion_tokens",)
 
 
 @dataclass(frozen=True)
@@ -83,10 +90,19 @@ class DropIn:
     #: Whether a stream asks for usage unless `stream_usage=` says (langchain-openai's
     #: subclasses: only ChatXAI turns it on).
     stream_usage: bool = True
-    #: Where its LangChain class has no `stream_usage` field: how many frames above the
-    #: line building it LangChain's warning for it points (`moved_to_model_kwargs`);
-    #: given, it changes nothing. None: the class has the field.
-    stream_usage_moved: int | None = None
+    #: Where its LangChain class has no `stream_usage` field, what a given one does
+    #: beside LangChain's warning (`moves`) and its place in `model_kwargs`: "unsent",
+    #: nothing (its partner sends it, a body field its provider refuses); "taken", as
+    #: langchain-openai takes it (its partner hands it to an SDK that raises). None: the
+    #: class has the field.
+    stream_usage_moved: Literal["unsent", "taken"] | None = None
+    #: Keywords its LangChain class has no field for, which it moves into `model_kwargs`
+    #: (with its warning, `moves`) and so sends in the body as given: `max_completion_tokens`,
+    #: which only langchain-openai's ChatOpenAI takes as `max_tokens`' other name.
+    moved: tuple[str, ...] = ()
+    #: How its LangChain class says it moved such a keyword (langchain-core's words, at
+    #: the line two frames above the one building it, unless its package copied them).
+    moves: MoveWarning = MoveWarning(outer=2)
     #: API parameters its LangChain class names as fields: listed in its signature,
     #: sent as any Chat Completions parameter is.
     api_fields: tuple[str, ...] = ()
@@ -289,13 +305,17 @@ def openai_subclass_reading(
     """
     key, base = next(iter(secrets)), aliases["base_url"]
     arguments = openai_client_arguments(key, base)
-    # Its `max_tokens` redeclared, without langchain-openai's alias; its own key and base
-    # URL aliased as langchain-openai's.
+    # Its `max_tokens` redeclared, without langchain-openai's alias (so a given
+    # `max_completion_tokens` is moved to `model_kwargs`: `DropIn.moved`); its own key and
+    # base URL aliased as langchain-openai's.
     dump_aliases = {k: v for k, v in BASE_CHAT_OPENAI_DUMP_ALIASES.items() if k != "max_tokens"}
     dump_aliases |= {field: alias for field, alias in ((key, "api_key"), (base, "base_url"))}
     return {
         "serialized": False,
-        "aliases": {**BASE_CHAT_OPENAI_ALIASES, **aliases},
+        "aliases": {
+            **{k: v for k, v in BASE_CHAT_OPENAI_ALIASES.items() if k != "max_completion_tokens"},
+            **aliases,
+        },
         "annotations": {"model_name": str},  # langchain-openai's
         "secrets": secrets,
         # Its own key and base URL take langchain-openai's aliases too: given by them,
@@ -361,6 +381,7 @@ def renamed_chat_openai(
         refused=CLIENTS,
         stream_usage=False,
         responses_api=responses_api,
+        moved=NO_MAX_COMPLETION_TOKENS,
     )
 
 

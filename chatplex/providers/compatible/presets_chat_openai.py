@@ -18,6 +18,7 @@ from .partner_tables import CLIENTS
 from .partner_tables import OWN_CHAT_CLIENTS
 from .partner_tables import OWN_ROOT_CLIENTS
 from .partner_tables import PROXY
+from .preset import NO_MAX_COMPLETION_TOKENS
 from .preset import DropIn
 from .preset import Preset
 from .preset import hosted
@@ -80,6 +81,7 @@ DEEPSEEK = Preset(
         refused=CLIENTS,
         stream_usage=False,
         structured_methods={"json_schema": "function_calling"},
+        moved=NO_MAX_COMPLETION_TOKENS,
     ),
 )
 
@@ -185,6 +187,7 @@ XAI = Preset(
                 "instead."
             ),
         },
+        moved=NO_MAX_COMPLETION_TOKENS,
     ),
 )
 
@@ -234,6 +237,7 @@ CEREBRAS = Preset(
         package="langchain-cerebras",
         partner_class="langchain_cerebras.chat_models:ChatCerebras",
         versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
+        moved=NO_MAX_COMPLETION_TOKENS,  # (its source declares no such field either)
     ),
 )
 

@@ -605,6 +605,19 @@ def stream_usage_per_call(cls: Any, p: Package, url: str) -> Any:
         return {"refused": str(exc)}
 
 
+def max_completion_tokens_moved(cls: Any, p: Package, url: str) -> Any:
+    """`max_completion_tokens=16` given to a class with no such field (only
+    langchain-openai's ChatOpenAI takes it, as `max_tokens`): what the construction
+    says, where the model holds it, and a reply, sync and async (the body sent with it)."""
+    built, said = constructed(lambda: _model(cls, p, url, max_completion_tokens=16))
+    said["held"] = [built.model_kwargs, built.max_tokens]
+    try:
+        replies = [built.invoke("Hi"), asyncio.run(built.ainvoke("Hi"))]
+    except TypeError as exc:  # an SDK refusing the keyword it was handed
+        replies = {"error": str(exc)}
+    return {**said, "replies": replies}
+
+
 def streaming_invoke(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url, streaming=True).invoke("Hi")
 
@@ -814,6 +827,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "per_call_stop": (Script(), per_call_stop),
     "stream_usage_off": (Script(), stream_usage_off),
     "stream_usage_per_call": (Script(), stream_usage_per_call),
+    "max_completion_tokens_moved": (Script(), max_completion_tokens_moved),
     "error_400": (
         _err(400, "Invalid value for 'temperature'", "invalid_value", "invalid_request_error"),
         error_400,
@@ -996,14 +1010,16 @@ for _package in ("fireworks", "perplexity"):
 
 def _stream_usage_refused(outcome: Outcome) -> Outcome:
     """Their stream raised the SDK's TypeError before any request, after their warning
-    (each package's own words); ours streamed, without a warning: read as theirs once
-    both are checked."""
+    (each package's own words, which ours gives too, holding it where they do: compared);
+    ours streamed without asking for usage: its usage read as theirs once both are
+    checked."""
     theirs, ours, their_requests, our_requests = outcome
     assert "unexpected keyword argument 'stream_usage'" in theirs["usage"]["error"]
     assert theirs["warned"] or theirs["logged"]
     assert not their_requests and len(our_requests) == 1
-    assert "error" not in (ours["usage"] or {}) and not ours["warned"] and not ours["logged"]
-    return theirs, theirs, their_requests, their_requests
+    assert "stream_options" not in our_requests[0]["body"]
+    assert "error" not in (ours["usage"] or {})
+    return theirs, {**ours, "usage": theirs["usage"]}, their_requests, their_requests
 
 
 def _sdk_refuses_stream_usage(sdk: str) -> Difference:
@@ -1012,7 +1028,8 @@ def _sdk_refuses_stream_usage(sdk: str) -> Difference:
         Reason.RAISES,
         f"has no `stream_usage` field: it warns that it moved it to model_kwargs, "
         f"then hands it to the {sdk} SDK's create(), whose TypeError every call raises",
-        "`stream_usage` is taken as langchain-openai takes it, without a warning: the stream runs",
+        "the same warning and `model_kwargs`, and `stream_usage` taken as langchain-openai "
+        "takes it: the stream runs",
     )
 
 
@@ -1021,6 +1038,31 @@ for _package in ("groq", "perplexity"):
         _sdk_refuses_stream_usage(_package),
         _stream_usage_refused,
     )
+
+
+def _max_completion_tokens_refused(outcome: Outcome) -> Outcome:
+    """Their call raised the perplexity SDK's TypeError before any request, after their
+    log, the value in their `model_kwargs`; ours sent it as `max_tokens` and said
+    nothing (its `max_tokens` field reads None: given by the other name): read as theirs
+    once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert "unexpected keyword argument 'max_completion_tokens'" in theirs["replies"]["error"]
+    assert theirs["logged"] and theirs["held"] == [{"max_completion_tokens": 16}, None]
+    assert not their_requests and [r["body"]["max_tokens"] for r in our_requests] == [16, 16]
+    assert not ours["logged"] and not ours["warned"] and ours["held"] == [{}, None]
+    return theirs, theirs, their_requests, their_requests
+
+
+DIFFERENCES["perplexity", "max_completion_tokens_moved"] = (
+    Difference(
+        Reason.RAISES,
+        "has no `max_completion_tokens` field: it logs that it moved it to model_kwargs, "
+        "then hands it to the perplexity SDK's create(), whose TypeError every call raises",
+        "`max_completion_tokens` is `max_tokens`' other name, as langchain-openai's "
+        "ChatOpenAI takes it: sent as `max_tokens`",
+    ),
+    _max_completion_tokens_refused,
+)
 
 
 def _reasoning_tokens_kept(outcome: Outcome) -> Outcome:

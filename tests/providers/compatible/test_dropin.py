@@ -161,6 +161,43 @@ def test_mistrals_stream_usage_is_langchains_warning_and_not_sent(
         ChatFireworks(model="m-1", api_key="k", base_url=srv.openai_base_url, stream_usage=False)
 
 
+@pytest.mark.parametrize(
+    "cls", [ChatGroq, preset_dropin_class("sambanova")], ids=lambda c: c.__name__
+)
+def test_a_stream_usage_its_sdk_refuses_is_warned_of_and_taken(
+    cls: type[PresetChatModel], served: tuple[MockServer, Recorder]
+) -> None:
+    # langchain-groq and -sambanova have no such field: LangChain's warning (in their
+    # own copy's words), then their SDK refuses it (kept, tests/partners/compatible):
+    # here taken as langchain-openai takes it, sync and async.
+    srv, _ = served
+    assert cls.dropin.stream_usage_moved == "taken"
+    for given in (True, False):
+        with pytest.warns(UserWarning, match="stream_usage was transferred to model_kw") as seen:
+            model = cls(model="m-1", api_key="k", base_url=srv.openai_base_url, stream_usage=given)
+        assert "\n" + " " * 20 + "stream_usage was" in str(seen[0].message)  # its indent
+        assert model.stream_usage is given
+        assert "".join(c.text for c in model.stream("hi")) == "drop-in reply"
+
+        async def astream(model: PresetChatModel = model) -> str:
+            return "".join([c.text async for c in model.astream("hi")])
+
+        assert asyncio.run(astream()) == "drop-in reply"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # not given: no warning
+        cls(model="m-1", api_key="k", base_url=srv.openai_base_url)
+
+
+def test_perplexity_logs_a_moved_stream_usage(caplog: pytest.LogCaptureFixture) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # logged, as langchain-perplexity does, not warned
+        model = ChatPerplexity(api_key="k", stream_usage=True)
+    assert model.stream_usage is True
+    [record] = [r for r in caplog.records if r.name == "langchain_perplexity.chat_models"]
+    assert record.levelname == "WARNING"
+    assert record.getMessage().startswith("WARNING! stream_usage is not a default parameter.")
+
+
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
 def test_the_key_and_base_url_aliases(
     cls: type[PresetChatModel], served: tuple[MockServer, Recorder]
@@ -467,7 +504,39 @@ def test_a_calls_top_p_replaces_mistrals_default(respx_mock: Any) -> None:
     assert json.loads(route.calls.last.request.content)["top_p"] == 0.4
 
 
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+#: The classes with no `max_completion_tokens` field (every one but langchain-openai's
+#: ChatOpenAI has it, as `max_tokens`' alias), and those that take it as that alias.
+MOVING = [cls for cls in CLASSES if "max_completion_tokens" in cls.dropin.moved]
+ALIASING = [cls for cls in CLASSES if cls not in MOVING]
+
+
+def test_the_partners_without_the_field_move_max_completion_tokens() -> None:
+    moving = {cls.__name__ for cls in MOVING}
+    assert moving >= {"ChatGroq", "ChatXAI", "ChatDeepSeek", "ChatTogether", "ChatMistralAI"}
+    assert moving >= {"ChatFireworks", "ChatNebius", "ChatSambaNova", "ChatCerebras"}
+    # (langchain-perplexity moves it too, then its SDK refuses it at every call)
+    assert ChatPerplexity in ALIASING
+
+
+@pytest.mark.parametrize("cls", MOVING, ids=lambda c: c.__name__)
+def test_max_completion_tokens_goes_to_model_kwargs_with_langchains_warning(
+    cls: type[PresetChatModel], served: tuple[MockServer, Recorder]
+) -> None:
+    srv, recorder = served
+    base = {"model": "m", "api_key": "k", "base_url": srv.openai_base_url}
+    with pytest.warns(UserWarning, match="max_completion_tokens was transferred to model_kwarg"):
+        model = cls(**base, max_completion_tokens=7, max_tokens=3)
+    assert model.max_tokens == 3  # its own field, beside the moved one
+    before = len(recorder.requests)
+    model.invoke("hi")
+    asyncio.run(model.ainvoke("hi"))
+    sent = [r.json for r in recorder.requests[before:]]
+    assert [(b["max_completion_tokens"], b["max_tokens"]) for b in sent] == [(7, 3)] * 2  # type: ignore[index]
+    with pytest.raises(ValueError, match="Found max_completion_tokens supplied twice"):
+        cls(**base, max_completion_tokens=7, model_kwargs={"max_completion_tokens": 8})
+
+
+@pytest.mark.parametrize("cls", ALIASING, ids=lambda c: c.__name__)
 def test_max_completion_tokens_is_max_tokens(cls: type[PresetChatModel]) -> None:
     assert cls(model="m", api_key="k", max_completion_tokens=7).max_tokens == 7
     assert cls(model="m", api_key="k").max_tokens == cls.dropin.max_tokens  # LangChain's

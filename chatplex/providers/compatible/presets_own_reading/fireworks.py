@@ -11,6 +11,7 @@ from ...openai.spec import LANGCHAIN_OPENAI_DROPPED
 from ...openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
 from ...openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
 from ..partner_tables import CLIENTS
+from ..preset import NO_MAX_COMPLETION_TOKENS
 from ..preset import DropIn
 from ..preset import Preset
 from ..preset import hosted
@@ -151,5 +152,6 @@ FIREWORKS = Preset(
         api_fields=("reasoning_effort", "service_tier"),
         refused=CLIENTS,
         body_defaults={"n": 1},
+        moved=NO_MAX_COMPLETION_TOKENS,
     ),
 )

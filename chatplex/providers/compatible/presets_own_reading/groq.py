@@ -6,6 +6,7 @@ Pure data, read by `spec.py` (its import-linter contract holds for what this imp
 
 from __future__ import annotations
 
+from ....specs import MoveWarning
 from ....specs import field_names
 from ...openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
 from ...openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
@@ -15,6 +16,7 @@ from ..partner_tables import GROQ_CREATE
 from ..partner_tables import GROQ_NULLS
 from ..partner_tables import GROQ_USAGE_EXTRAS
 from ..partner_tables import PROXY
+from ..preset import NO_MAX_COMPLETION_TOKENS
 from ..preset import DropIn
 from ..preset import Preset
 from ..preset import hosted
@@ -151,5 +153,9 @@ GROQ = Preset(
         body_defaults=GROQ_BODY,
         body_nulls=GROQ_NULLS,
         refused={**CLIENTS, "groq_proxy": PROXY},
+        # langchain-groq has no stream_usage field (and its SDK refuses it: see `DropIn`)
+        stream_usage_moved="taken",
+        moved=NO_MAX_COMPLETION_TOKENS,
+        moves=MoveWarning(outer=-2, indent=20),  # its own copy, stacklevel=2: pydantic's
     ),
 )

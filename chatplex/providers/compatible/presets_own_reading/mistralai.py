@@ -9,6 +9,7 @@ from __future__ import annotations
 from ....specs import KeyOrder
 from ....specs import field_names
 from ..partner_tables import CLIENTS
+from ..preset import NO_MAX_COMPLETION_TOKENS
 from ..preset import DropIn
 from ..preset import Preset
 from ..preset import hosted
@@ -111,8 +112,6 @@ MISTRALAI = Preset(
                 "top_p": 1,
             },
             "secrets": {"mistral_api_key": "MISTRAL_API_KEY"},
-            # LangChain's `stream_usage`, which it moves there (`stream_usage_moved`).
-            "kept_in": {"stream_usage": "model_kwargs"},
             "fallbacks": {"endpoint": ("https://api.mistral.ai/v1", ("MISTRAL_BASE_URL",))},
             "inert": frozenset({"max_concurrent_requests"}),
             # Set by its validators whatever was given (its `exclude_unset` keeps it).
@@ -159,6 +158,7 @@ MISTRALAI = Preset(
             "max_concurrent_requests": "pass rate_limit={'max_in_flight': ...} instead",
         },
         body_defaults={"top_p": 1},  # langchain-mistralai's default, always sent
-        stream_usage_moved=2,  # langchain-mistralai has no stream_usage field
+        stream_usage_moved="unsent",  # langchain-mistralai has no stream_usage field
+        moved=NO_MAX_COMPLETION_TOKENS,
     ),
 )

@@ -7,6 +7,7 @@ Pure data, read by `spec.py` (its import-linter contract holds for what this imp
 from __future__ import annotations
 
 from ....specs import LangSmithRule
+from ....specs import MoveWarning
 from ....specs import SdkModel
 from ....specs import field_names
 from ..partner_tables import CLIENTS
@@ -204,5 +205,11 @@ PERPLEXITY = Preset(
             **CLIENTS,
             "use_responses_api": "chatplex speaks Perplexity's Chat Completions API only",
         },
+        # langchain-perplexity has no stream_usage field (its SDK refuses it: see `DropIn`)
+        stream_usage_moved="taken",
+        # (Nor a `max_completion_tokens` one: moved too, its SDK refuses it at every call,
+        # so it stays `max_tokens`' other name here, as tests/partners/compatible keeps.)
+        # It logs its own copy of langchain-core's words, not warns them.
+        moves=MoveWarning(indent=20, article="a", logger="langchain_perplexity.chat_models"),
     ),
 )

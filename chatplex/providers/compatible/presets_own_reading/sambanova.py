@@ -6,11 +6,13 @@ Pure data, read by `spec.py` (its import-linter contract holds for what this imp
 
 from __future__ import annotations
 
+from ....specs import MoveWarning
 from ....specs import field_names
 from ...openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
 from ...openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
 from ..partner_tables import CLIENTS
 from ..partner_tables import SAMBANOVA_CREATE
+from ..preset import NO_MAX_COMPLETION_TOKENS
 from ..preset import DropIn
 from ..preset import Preset
 from ..preset import hosted
@@ -170,5 +172,9 @@ SAMBANOVA = Preset(
             "sambanova_integration_source": "an analytics header of the sambanova SDK",
         },
         stream_usage=False,
+        # langchain-sambanova has no stream_usage field (its SDK refuses it: see `DropIn`)
+        stream_usage_moved="taken",
+        moved=NO_MAX_COMPLETION_TOKENS,
+        moves=MoveWarning(outer=-2, indent=20),  # its own copy, stacklevel=2: pydantic's
     ),
 )
