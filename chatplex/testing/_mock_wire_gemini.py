@@ -206,8 +206,8 @@ _TYPES = {1: "string", 2: "number", 3: "integer", 4: "boolean", 5: "array", 6: "
 
 
 def _named_types(schema: Any) -> Any:
-    """A declaration's `parameters` or a `responseSchema` with each numbered `type`
-    named (JSON Schema's)."""
+    """A declaration's `parameters` or a `responseSchema` with each `type` named as
+    JSON Schema names it (a number, or the OpenAPI subset's capitals)."""
     if isinstance(schema, list):
         return [_named_types(s) for s in schema]
     if not isinstance(schema, dict):
@@ -215,6 +215,8 @@ def _named_types(schema: Any) -> Any:
     out = {k: _named_types(v) for k, v in schema.items()}
     if isinstance(out.get("type"), int):
         out["type"] = _TYPES.get(out["type"], "string")
+    elif isinstance(out.get("type"), str):
+        out["type"] = out["type"].lower()
     return out
 
 

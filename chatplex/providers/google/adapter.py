@@ -62,6 +62,8 @@ from ...secret import hold_url
 from .errors import ERROR_FAMILIES
 from .errors import VERTEX_ERROR_FAMILIES
 from .errors import quota_failure
+from .genai_schema import genai_parameters
+from .openapi_schema import openapi_parameters
 from .request import API_PARAMETERS
 from .request import build_body
 from .request import builtin_tool
@@ -146,9 +148,6 @@ class _GoogleWire(Adapter):
     #: Whether the tools go as one tool, built-in ones merged with the functions (Vertex AI's
     #: partner merges them), or each built-in tool as a tool of its own (the Gemini API's).
     _one_tool = False
-    #: Whether a function's parameters go in the OpenAPI subset where it holds them all
-    #: (Vertex AI's partner declares them so), or as JSON Schema always.
-    _openapi_parameters = False
     #: Whether replies are read as the Gemini API's partner gives them, under its name
     #: (`PartReader.partner`: a Gemini 3 reply's content a list always); Vertex AI's
     #: partner has no such rule.
@@ -157,6 +156,11 @@ class _GoogleWire(Adapter):
     #: `thought_signature` only, not `extras`) go as Vertex AI's partner writes them
     #: (`vertex_history.py`), or as the Gemini API's does.
     _vertex_history = False
+
+    def _parameters_subset(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
+        """A function's parameters in the OpenAPI subset as langchain-google-genai
+        converts them, where that holds them all; None: they go as JSON Schema."""
+        return genai_parameters(schema)
 
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
         if self._drops_empty_user_turns and messages:
@@ -172,7 +176,7 @@ class _GoogleWire(Adapter):
             messages,
             settings,
             one_tool=self._one_tool,
-            openapi=self._openapi_parameters,
+            subset=self._parameters_subset,
             vertex_history=self._vertex_history,
         )
         if not body["contents"]:
@@ -484,8 +488,12 @@ class VertexAIAdapter(_GoogleWire):
     #: `modelVersion` is named by it, as langchain-google-vertexai names it.
     model: str | None = None
     _one_tool = True
-    _openapi_parameters = True
     _vertex_history = True
+
+    def _parameters_subset(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
+        """As langchain-google-vertexai converts them (it keeps and drops other keys
+        than langchain-google-genai)."""
+        return openapi_parameters(schema)
 
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
         """Vertex AI has no such setting, and langchain-google-vertexai sends nothing of

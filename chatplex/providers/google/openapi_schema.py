@@ -20,10 +20,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["openapi_parameters"]
+__all__ = ["TYPE_NAMES", "openapi_parameters"]
 
-#: JSON Schema's types as Vertex AI's `Type` names them.
-_TYPES = {
+#: JSON Schema's types as the OpenAPI subset's `Type` names them (Vertex AI's and the
+#: Gemini API's alike).
+TYPE_NAMES = {
     "string": "STRING",
     "number": "NUMBER",
     "integer": "INTEGER",
@@ -57,7 +58,7 @@ def openapi_parameters(schema: Mapping[str, Any]) -> dict[str, Any] | None:
 def _converted(key: str, value: Any) -> tuple[Any] | None:
     """(`value` as the subset holds `key`'s), or None where it cannot."""
     if key == "type":
-        return (_TYPES[value],) if isinstance(value, str) and value in _TYPES else None
+        return (TYPE_NAMES[value],) if isinstance(value, str) and value in TYPE_NAMES else None
     if key == "items":
         items = openapi_parameters(value) if isinstance(value, Mapping) else None
         return None if items is None else (items,)

@@ -30,6 +30,7 @@ import contextlib
 import json
 import re
 import warnings
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
@@ -42,7 +43,6 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
-from .openapi_schema import openapi_parameters
 from .vertex_history import SYSTEM_ROLE as VERTEX_SYSTEM_ROLE
 from .vertex_history import merged_turns
 from .vertex_history import tool_response as vertex_tool_response
@@ -52,6 +52,7 @@ __all__ = [
     "API_PARAMETERS",
     "FUNCTION_SIGNATURES_KEY",
     "GENERATION_FIELDS",
+    "ParametersSubset",
     "TOP_LEVEL_FIELDS",
     "build_body",
     "builtin_tool",
@@ -204,16 +205,21 @@ def _as_int(name: str, value: Any) -> Any:
     return int(value) if name in _INT_FIELDS and isinstance(value, bool) else value
 
 
+#: A function's JSON Schema parameters as a partner declares them in the OpenAPI subset,
+#: or None where that would lose or change any of them.
+ParametersSubset = Callable[[Mapping[str, Any]], dict[str, Any] | None]
+
+
 def build_body(
     messages: Sequence[BaseMessage],
     settings: CallSettings,
     *,
     one_tool: bool = False,
-    openapi: bool = False,
+    subset: ParametersSubset | None = None,
     vertex_history: bool = False,
 ) -> dict[str, Any]:
     """The whole `generateContent` body of one call (the model goes in the URL);
-    `one_tool`: the tools as Vertex AI's one tool, `openapi`: their parameters in the
+    `one_tool`: the tools as Vertex AI's one tool, `subset`: their parameters in the
     OpenAPI subset where that loses nothing (`wire_tools`); `vertex_history`: the
     conversation as langchain-google-vertexai writes it (`vertex_history.py`)."""
     system, contents = wire_contents(messages, vertex_history=vertex_history)
@@ -226,7 +232,7 @@ def build_body(
         temperature="temperature", top_p="topP", max_tokens="maxOutputTokens", stop="stopSequences"
     )
     if settings.tools:
-        body["tools"] = wire_tools(settings.tools, one_tool=one_tool, openapi=openapi)
+        body["tools"] = wire_tools(settings.tools, one_tool=one_tool, subset=subset)
     tool_config = wire_tool_config(settings.tool_choice, settings.tools)
     if tool_config is not None:
         body["toolConfig"] = tool_config
@@ -349,29 +355,29 @@ def vertex_builtin_tool(tool: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def wire_tools(
-    tools: Sequence[ToolSpec], *, one_tool: bool = False, openapi: bool = False
+    tools: Sequence[ToolSpec], *, one_tool: bool = False, subset: ParametersSubset | None = None
 ) -> list[dict[str, Any]]:
     """The built-in tools (`ToolSpec.builtin`), each a tool, in the order bound, then one
     `functionDeclarations` tool holding every function, as langchain-google-genai
-    sends them. Parameters go as `parametersJsonSchema` (full JSON Schema: no lossy
-    conversion to the OpenAPI subset of `parameters`).
+    sends them.
 
     `one_tool` (Vertex AI): the built-in tools' fields and the functions in one tool, as
     langchain-google-vertexai merges them; a tool bound after retrieval or
-    google_search_retrieval is its ValueError. `openapi` (Vertex AI): a function's
-    parameters as langchain-google-vertexai's `parameters` where the OpenAPI subset
-    holds all they say (`openapi_schema.py`), else as `parametersJsonSchema`."""
+    google_search_retrieval is its ValueError. `subset`: a function's parameters as
+    the partner's `parameters` (the OpenAPI subset) where that holds all they say
+    (`genai_schema.py`, `openapi_schema.py`: None where it does not), else whole as
+    `parametersJsonSchema` (the JSON Schema as given)."""
     declarations = []
     for tool in _functions(tools):
         declaration: dict[str, Any] = {"name": tool.name}
         if tool.description:
             declaration["description"] = tool.description
         if tool.parameters.get("properties"):
-            subset = openapi_parameters(tool.parameters) if openapi else None
-            if subset is None:
+            parameters = subset(tool.parameters) if subset else None
+            if parameters is None:
                 declaration["parametersJsonSchema"] = tool.parameters
             else:
-                declaration["parameters"] = subset
+                declaration["parameters"] = parameters
         declarations.append(declaration)
     if one_tool:
         return [_one_tool(tools, declarations)]

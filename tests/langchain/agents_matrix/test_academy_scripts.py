@@ -90,7 +90,6 @@ from ._kit import masked
 from ._kit import observe
 from ._kit import run_cell
 from ._kit import scripted
-from .test_content_scripts import _unschemed
 from .test_model_api import _caught
 from .test_scripts import SCRIPT_WIRES
 from .test_tutorial_scripts import _answers
@@ -305,17 +304,8 @@ def _requests(run: Run) -> Iterator[list[dict[str, Any]]]:
 
 def _sent(bodies: list[dict[str, Any]]) -> list[Any]:
     """The request bodies, ids masked, a top-level null left out (one the API reads as
-    absent: AzureChatOpenAI's `model`), a Gemini function's schema left out: chatplex
-    sends `parametersJsonSchema` where langchain-google-genai sends the OpenAPI subset
-    as `parameters` (a kept difference, held in tests/partners/google)."""
-    out = []
-    for body in bodies:
-        body = {k: v for k, v in body.items() if v is not None}
-        tools = body.get("tools")
-        if isinstance(tools, list):
-            body = {**body, "tools": [_unschemed(tool) for tool in tools]}
-        out.append(masked(body))
-    return out
+    absent: AzureChatOpenAI's `model`)."""
+    return [masked({k: v for k, v in body.items() if v is not None}) for body in bodies]
 
 
 #: An id drawn per reply, as a content block's repr shows it (a Responses API reply's

@@ -1158,7 +1158,7 @@ DOCS_DIFFERENCES: dict[tuple[str, str], Difference] = {
             "pydantic_tool); chatplex sends `parametersJsonSchema`, the JSON Schema as given",
             _openapi_without_defaults,
         )
-        for scenario in ("docs_tool_variants", "docs_dynamic_agent", "docs_review_schemas")
+        for scenario in ("docs_tool_variants", "docs_review_schemas")
     },
     ("docs_review_schemas", "openai"): Difference(
         "rejected by provider",

@@ -657,16 +657,7 @@ def _assistant_first(outcome: Any) -> bool:
 
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-LIBRARY_GAPS: dict[tuple[str, str], str] = {
-    **{
-        (scenario, "gemini"): (
-            "langchain-google-genai declares the function in the OpenAPI subset "
-            "(`parameters`: upper-case types, the properties' titles left out), nothing of "
-            "this schema lost; chatplex sends the same schema as `parametersJsonSchema`"
-        )
-        for scenario in ("trustcall_extract", "memory_manager", "mcp_tools")
-    },
-}
+LIBRARY_GAPS: dict[tuple[str, str], str] = {}
 
 #: Kept differences of this family (`_cells.judge` reads them beside `DIFFERENCES`).
 LIBRARY_DIFFERENCES: dict[tuple[str, str], Difference] = {

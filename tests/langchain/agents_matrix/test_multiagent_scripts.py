@@ -61,7 +61,6 @@ from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
 
 from ._cells import Difference
-from ._cells import _openapi_without_defaults
 from ._cells import _sent_messages
 from ._cells import _tool_results_unnamed
 from ._cells import cells
@@ -1041,23 +1040,6 @@ MULTIAGENT_DIFFERENCES: dict[tuple[str, str], Difference] = {
         )
         for scenario in (
             "handoff_agents_streamed",
-            "named_subagent_streamed",
-            "structured_subagent_async",
-            "workflow_agents_async",
-            "rejected_with_message_async",
-            "subagent_interrupted",
-            "retriever_tool_async",
-        )
-    },
-    **{
-        (scenario, "gemini"): Difference(
-            "loses data",
-            "langchain-google-genai declares each function in the OpenAPI subset "
-            "(`parameters`, see pydantic_tool), dropping what the subset lacks; chatplex "
-            "sends `parametersJsonSchema`, the JSON Schema as given",
-            _openapi_without_defaults,
-        )
-        for scenario in (
             "named_subagent_streamed",
             "structured_subagent_async",
             "workflow_agents_async",

@@ -1289,22 +1289,13 @@ def _gathered_calls_split(outcome: Any) -> bool:
 
 #: Kept differences of this family (`_cells.judge` reads them beside `DIFFERENCES`).
 TUTORIAL_DIFFERENCES: dict[tuple[str, str], Difference] = {
-    **{
-        (scenario, "gemini"): Difference(
-            "loses data",
-            "langchain-google-genai declares each function in the OpenAPI subset "
-            "(`parameters`), dropping a nullable field's default (see pydantic_tool); "
-            "chatplex sends `parametersJsonSchema`, the JSON Schema as given",
-            _openapi_without_defaults,
-        )
-        for scenario in (
-            "quickstart_agent",
-            "support_refund",
-            "rag_agent",
-            "calculator_graph",
-            "models_page_tools",
-        )
-    },
+    ("quickstart_agent", "gemini"): Difference(
+        "loses data",
+        "langchain-google-genai declares each function in the OpenAPI subset "
+        "(`parameters`), dropping a nullable field's default (see pydantic_tool); "
+        "chatplex sends `parametersJsonSchema`, the JSON Schema as given",
+        _openapi_without_defaults,
+    ),
     ("supervisor_agents", "gemini"): Difference(
         "loses data",
         "langchain-google-genai declares each function in the OpenAPI subset "

@@ -246,6 +246,17 @@ def tool_choice_any(cls: Any, url: str) -> Any:
     return model(cls, url).bind_tools([add], tool_choice="any").invoke("Add 1 and 2")
 
 
+def add_from(a: int, b: int = 0) -> int:
+    """Add an integer to another, 0 if none is given."""
+    return a + b
+
+
+def tool_with_default(cls: Any, url: str) -> Any:
+    """A tool whose parameter has a default, which the OpenAPI subset of `parameters`
+    drops (a kept difference: `_default_kept`)."""
+    return model(cls, url).bind_tools([add_from]).invoke("Add 1 and 2")
+
+
 def tool_choice_named(cls: Any, url: str) -> Any:
     return model(cls, url).bind_tools([add], tool_choice="add").invoke("Add 1 and 2")
 
@@ -584,6 +595,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_blocks_result": (gemini_replies(ADD_CALL), tool_blocks_result),
     "tool_choice_any": (gemini_replies(ADD_CALL), tool_choice_any),
     "tool_choice_named": (gemini_replies(ADD_CALL), tool_choice_named),
+    "tool_with_default": (gemini_replies(ADD_CALL), tool_with_default),
     "structured_json_schema": (gemini_replies([{"text": '{"total": 3}'}]), structured_json_schema),
     "structured_function_calling": (gemini_replies(ADD_CALL), structured_function_calling),
     "structured_include_raw": (gemini_replies([{"text": '{"total": 3}'}]), structured_include_raw),
@@ -668,24 +680,6 @@ READ_HEADERS = ("x-goog-api-key", "content-type", "x-team")
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
 
 
-def _declarations(requests: list[Any], key: str) -> list[Any]:
-    found = []
-    for request in requests:
-        for tool in (request["body"] or {}).get("tools") or []:
-            for declaration in tool.get("functionDeclarations") or []:
-                found.append(declaration.pop(key, None))
-    return found
-
-
-def _full_json_schema(outcome: Outcome) -> Outcome:
-    """Function parameters compared apart: theirs as `parameters`, ours as
-    `parametersJsonSchema`, one per declaration."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert all(_declarations(their_requests, "parameters"))
-    assert all(_declarations(our_requests, "parametersJsonSchema"))
-    return theirs, ours, their_requests, our_requests
-
-
 def _image_by_uri(outcome: Outcome) -> Outcome:
     """Their download of the image and its inline bytes, read as our `fileData` URI."""
     theirs, ours, their_requests, our_requests = outcome
@@ -715,26 +709,29 @@ def _usage_once(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-for _name in (
-    "tool_call_invoke",
-    "tool_call_stream",
-    "tool_round_trip",
-    "tool_blocks_result",
-    "tool_choice_any",
-    "tool_choice_named",
-    "structured_function_calling",
-    "signature_round_trip",
-):
-    DIFFERENCES[_name] = (
-        Difference(
-            Reason.LOSES_DATA,
-            "converts function parameters to the OpenAPI subset of `parameters`, dropping "
-            "what that subset lacks (a dict's value type `additionalProperties`, "
-            "`minimum`/`maximum`, `minItems`, defaults): the model is never told them",
-            "function parameters go as `parametersJsonSchema` (the JSON Schema as given)",
-        ),
-        _full_json_schema,
-    )
+def _default_kept(outcome: Outcome) -> Outcome:
+    """Their `parameters` without `b`'s default, our `parametersJsonSchema` with it,
+    compared apart."""
+    theirs, ours, their_requests, our_requests = outcome
+    [their_declaration] = their_requests[0]["body"]["tools"][0]["functionDeclarations"]
+    [our_declaration] = our_requests[0]["body"]["tools"][0]["functionDeclarations"]
+    assert their_declaration.pop("parameters")["properties"]["b"] == {"type": "INTEGER"}
+    ours_b = our_declaration.pop("parametersJsonSchema")["properties"]["b"]
+    assert ours_b == {"type": "integer", "default": 0}
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["tool_with_default"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "converts function parameters to the OpenAPI subset of `parameters`, dropping "
+        "what that subset lacks (defaults, `minimum`/`maximum`, `minItems`, a dict's "
+        "value type `additionalProperties`, a null): the model is never told them",
+        "function parameters go as `parametersJsonSchema` (the JSON Schema as given) "
+        "where the subset would lose some of them, else as the partner's `parameters`",
+    ),
+    _default_kept,
+)
 DIFFERENCES["image_url"] = (
     Difference(
         Reason.HANGS,

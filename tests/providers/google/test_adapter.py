@@ -341,14 +341,26 @@ def test_builtin_tools_are_one_tool_on_vertex_ai_and_each_its_own_on_gemini() ->
     assert gemini.builtin_tool({"url_context": {}}) == {"urlContext": {}}
 
 
-def test_vertex_ai_declares_functions_in_the_openapi_subset_and_gemini_as_json_schema() -> None:
-    parameters = {"type": "object", "properties": {"city": {"type": "string"}}}
+def test_each_wire_declares_functions_in_the_openapi_subset_as_its_partner_converts() -> None:
+    # langchain-google-vertexai keeps a property's title and writes no empty `required`;
+    # langchain-google-genai drops the title and fills `required` in
+    parameters = {"type": "object", "properties": {"city": {"type": "string", "title": "City"}}}
     tool = ToolSpec("get_weather", "Weather of a city.", parameters)
     vertex = VertexAIAdapter(project="p", location="us-central1", api_key=KEY)
     settings = CallSettings(model="gemini-2.5-flash", tools=(tool,))
+    city = {"type": "STRING", "title": "City"}
     for adapter, declared in (
-        (vertex, {"parameters": {"type": "OBJECT", "properties": {"city": {"type": "STRING"}}}}),
-        (GeminiAdapter(api_key=KEY), {"parametersJsonSchema": parameters}),
+        (vertex, {"parameters": {"type": "OBJECT", "properties": {"city": city}}}),
+        (
+            GeminiAdapter(api_key=KEY),
+            {
+                "parameters": {
+                    "type": "OBJECT",
+                    "properties": {"city": {"type": "STRING"}},
+                    "required": [],
+                }
+            },
+        ),
     ):
         request = adapter.build_request([HumanMessage("Hi")], settings, stream=False)
         [declaration] = request.json["tools"][0]["functionDeclarations"]
@@ -357,6 +369,15 @@ def test_vertex_ai_declares_functions_in_the_openapi_subset_and_gemini_as_json_s
             "description": "Weather of a city.",
             **declared,
         }
+
+
+def test_a_schema_the_gemini_apis_subset_would_lose_goes_whole_as_json_schema() -> None:
+    # langchain-google-genai's `parameters` would drop the default (a kept difference)
+    parameters = {"type": "object", "properties": {"unit": {"type": "string", "default": "c"}}}
+    settings = CallSettings(model="gemini-2.5-flash", tools=(ToolSpec("t", "", parameters),))
+    request = GeminiAdapter(api_key=KEY).build_request([HumanMessage("Hi")], settings, stream=False)
+    [declaration] = request.json["tools"][0]["functionDeclarations"]
+    assert declaration == {"name": "t", "parametersJsonSchema": parameters}
 
 
 class Reminder(TypedDict):

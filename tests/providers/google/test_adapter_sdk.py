@@ -154,7 +154,10 @@ def test_the_sdk_request_types_accept_chatplex_request_pieces() -> None:
     assert contents[2].parts[0].function_response.response == {"temp": 21}
     types.Content.model_validate(body["systemInstruction"])
     tool = types.Tool.model_validate(body["tools"][0])
-    assert tool.function_declarations[0].parameters_json_schema == WEATHER.parameters
+    # WEATHER's schema, whole in the OpenAPI subset, goes as its `parameters`
+    parameters = tool.function_declarations[0].parameters
+    assert parameters.properties["city"].type == types.Type.STRING
+    assert parameters.required == ["city"]
     config = types.ToolConfig.model_validate(body["toolConfig"])
     assert config.function_calling_config.allowed_function_names == ["get_weather"]
     generation = types.GenerationConfig.model_validate(body["generationConfig"])

@@ -10,6 +10,7 @@ from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
+from chatplex.providers.google.openapi_schema import openapi_parameters
 from chatplex.providers.google.request import FUNCTION_SIGNATURES_KEY
 from chatplex.providers.google.request import build_body
 from chatplex.providers.google.request import camel
@@ -176,7 +177,7 @@ def test_vertex_declares_in_the_openapi_subset_what_it_holds_whole() -> None:
             "properties": {"text": {"anyOf": [{"type": "string"}, {"type": "null"}]}},
         },
     )
-    [tool] = wire_tools([WEATHER, nullable], one_tool=True, openapi=True)
+    [tool] = wire_tools([WEATHER, nullable], one_tool=True, subset=openapi_parameters)
     weather, note = tool["functionDeclarations"]
     assert weather["parameters"] == {
         "type": "OBJECT",
@@ -185,7 +186,8 @@ def test_vertex_declares_in_the_openapi_subset_what_it_holds_whole() -> None:
     }
     assert "parametersJsonSchema" not in weather and "parameters" not in note
     assert note["parametersJsonSchema"] == nullable.parameters
-    body = build_body([HumanMessage("Hi")], CallSettings(model="m", tools=(WEATHER,)), openapi=True)
+    settings = CallSettings(model="m", tools=(WEATHER,))
+    body = build_body([HumanMessage("Hi")], settings, subset=openapi_parameters)
     assert body["tools"][0]["functionDeclarations"][0]["parameters"]["type"] == "OBJECT"
 
 
