@@ -62,6 +62,14 @@ class LangChainHooks:
     #: Never set on a model with no LangChain class, whose requests stay as they were.
     langchain_tools_bound: bool = False
 
+    @classmethod
+    def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        """The constructor's keywords as its LangChain class's validators leave them
+        before its fields are set (langchain-openai's temperature rule): what the drop-in
+        builds this model from and reads the partner's fields back from. Default: as
+        given."""
+        return settings
+
     def langchain_model_name(self) -> str | None:
         """What its LangChain class holds as `model_name` (None where it holds none:
         an Azure deployment without `model`); default: the model."""
