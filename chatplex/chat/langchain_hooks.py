@@ -1,7 +1,8 @@
 """What a chat model tells the drop-in layer (`chatplex.langchain`) about the LangChain
 class it stands in for: that class's `_llm_type`, serializer namespace, fields, model
-profiles, package and `isinstance` target, and how that class names the model, looks its
-profile up, sets `disable_streaming` and counts tokens. `ChatModel` inherits them; a
+profiles, package and `isinstance` target, and how that class's validators settle the
+keywords given, names the model, looks its profile up, sets `disable_streaming` and counts
+tokens. `ChatModel` inherits them; a
 drop-in declares its partner's values beside its engine (its provider folder's
 `dropin.py`). The defaults are a model with no LangChain class of its own.
 """
