@@ -1,7 +1,8 @@
 """What a chat model tells the drop-in layer (`chatplex.langchain`) about the LangChain
 class it stands in for: that class's `_llm_type`, serializer namespace, fields, model
-profiles, package and `isinstance` target, and how that class names the model, looks its
-profile up, sets `disable_streaming` and counts tokens. `ChatModel` inherits them; a
+profiles, package and `isinstance` target, and how that class's validators settle the
+keywords given, names the model, looks its profile up, sets `disable_streaming` and counts
+tokens. `ChatModel` inherits them; a
 drop-in declares its partner's values beside its engine (its provider folder's
 `dropin.py`). The defaults are a model with no LangChain class of its own.
 """
@@ -61,6 +62,14 @@ class LangChainHooks:
     #: the wires whose partner sends a bound `[]` send it (`Adapter.empty_tool_list_sent`).
     #: Never set on a model with no LangChain class, whose requests stay as they were.
     langchain_tools_bound: bool = False
+
+    @classmethod
+    def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        """The constructor's keywords as its LangChain class's validators leave them
+        before its fields are set (langchain-openai's temperature rule): what the drop-in
+        builds this model from and reads the partner's fields back from. Default: as
+        given."""
+        return settings
 
     def langchain_model_name(self) -> str | None:
         """What its LangChain class holds as `model_name` (None where it holds none:

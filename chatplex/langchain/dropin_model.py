@@ -141,6 +141,8 @@ class DropInChatModel(ChatChatplex):
         # streaming=True) the engine is told too.
         if values.get("streaming") and getattr(cls._engine, "streaming_shapes_request", False):
             settings["streaming"] = values["streaming"]
+        # As the partner's "before" validators leave them: its fields are read from these.
+        settings = cls._engine.langchain_settings(settings)
         form = serialized_form(cls._engine.langchain_fields)
         try:
             engine = cls._engine(**(settings if form is None else form.settable(settings)))

@@ -20,3 +20,8 @@ def test_a_model_leaves_token_counts_to_langchain_core_unless_its_wire_counts() 
     assert model.langchain_num_tokens("a b") is None
     assert model.langchain_counts_messages() is False
     assert model.langchain_num_tokens_from_messages([], None, {}) is None
+
+
+def test_a_model_without_a_langchain_validator_is_built_from_the_settings_given() -> None:
+    given = {"temperature": 0, "model": "gpt-5-nano"}
+    assert FakeChatModel.langchain_settings(given) == {"temperature": 0, "model": "gpt-5-nano"}

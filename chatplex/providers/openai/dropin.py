@@ -256,6 +256,15 @@ class ChatOpenAI(TiktokenCounted):
     #: AzureChatOpenAI does not: False there, the keyword refused as before).
     calls_through_openai_proxy = True
 
+    @classmethod
+    def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        # langchain-openai's `validate_temperature` runs before its fields are set: the
+        # temperature it leaves is what `temperature` and the params a tracer records show.
+        settled = dict(settings)
+        named = settled.get("model_name") or settled.get("model")
+        langchain_temperature(named, settled, settled.get("reasoning"))
+        return settled
+
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
         # As langchain-openai: only the Responses API carries a tool added mid-conversation.
         if profile.get("mid_conversation_tools") and self.provider != "openai_responses":

@@ -1570,18 +1570,8 @@ ACADEMY_DIFFERENCES: dict[tuple[str, str], Difference] = {
     },
 }
 
-#: Cells that differ today, xfailed strictly (each says how).
-ACADEMY_GAPS: dict[tuple[str, str], str] = {
-    (scenario, wire): (
-        "the drop-in sends what langchain-openai's temperature validator leaves (none for "
-        "gpt-5-nano given 0, 1 for o1 given none), but its fields are read from the "
-        "keywords given: `temperature`, `_identifying_params` and `ls_temperature` show 0 "
-        "where langchain-openai's show None, None where they show 1.0 (the validator "
-        "belongs before DropInChatModel._collect_settings records them, chatplex/langchain)"
-    )
-    for scenario in ("academy_model_fields",)
-    for wire in OPENAI_WIRES
-}
+#: Cells that differ today, xfailed strictly (each says how): none now.
+ACADEMY_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(

@@ -260,3 +260,30 @@ def test_a_profile_looked_up_by_the_model_then_the_deployment(named: dict[str, s
     assert chatplex.AzureChatOpenAI(**settings).profile == theirs
     expected = tuple(n for n in (named.get("model"), named["azure_deployment"]) if n)
     assert build(**named).langchain_profile_names() == expected
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"model": "gpt-5-nano", "azure_deployment": "prod", "temperature": 0},
+        {"model": "o1", "azure_deployment": "prod"},
+        {"azure_deployment": "gpt-5-nano", "temperature": 0},  # a deployment is no model
+    ],
+    ids=["gpt-5-given-0", "o1-given-none", "deployment-alone"],
+)
+def test_temperature_fields_read_as_langchain_openais_validator_leaves_them(
+    settings: dict[str, Any],
+) -> None:
+    """As langchain-openai's AzureChatOpenAI: the model named (not the deployment)
+    decides the temperature its validator leaves, which `temperature`, the identifying
+    params and the LangSmith params show, and which is sent."""
+    import langchain_openai
+
+    from tests.providers.openai.test_dropin import _temperature_fields
+
+    given = {**settings, "azure_endpoint": ENDPOINT, "api_key": "k", "api_version": VERSION}
+    theirs = langchain_openai.AzureChatOpenAI(**given)
+    ours = chatplex.AzureChatOpenAI(**given)
+    assert _temperature_fields(ours) == _temperature_fields(theirs)
+    sent = ours.chatplex_model.build_request("hi").json.get("temperature", "<absent>")
+    assert sent == (theirs.temperature if theirs.temperature is not None else "<absent>")

@@ -103,21 +103,22 @@ def test_openai_proxy_given_or_from_the_environment_carries_the_calls(
         )  # fmt: skip
 
 
+#: Temperatures given to models langchain-openai's `validate_temperature` reads.
+TEMPERATURE_CASES = [
+    {"model": "gpt-5-nano", "temperature": 0},
+    {"model": "GPT-5-mini", "temperature": 0.2},
+    {"model": "gpt-5-nano", "temperature": 1},
+    {"model": "gpt-5-chat-latest", "temperature": 0},
+    {"model": "gpt-5.1", "temperature": 0, "reasoning_effort": "none"},
+    {"model": "o1"},
+    {"model": "o1", "temperature": 0.5},
+    {"model": "gpt-4o", "temperature": 0},
+]
+_TEMPERATURE_IDS = [",".join(f"{k}={v}" for k, v in s.items()) for s in TEMPERATURE_CASES]
+
+
 @pytest.mark.parametrize("responses", [False, True], ids=["chat", "responses"])
-@pytest.mark.parametrize(
-    "settings",
-    [
-        {"model": "gpt-5-nano", "temperature": 0},
-        {"model": "GPT-5-mini", "temperature": 0.2},
-        {"model": "gpt-5-nano", "temperature": 1},
-        {"model": "gpt-5-chat-latest", "temperature": 0},
-        {"model": "gpt-5.1", "temperature": 0, "reasoning_effort": "none"},
-        {"model": "o1"},
-        {"model": "o1", "temperature": 0.5},
-        {"model": "gpt-4o", "temperature": 0},
-    ],
-    ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()),
-)
+@pytest.mark.parametrize("settings", TEMPERATURE_CASES, ids=_TEMPERATURE_IDS)
 def test_temperature_as_langchain_openais_validator_leaves_it(
     settings: dict[str, Any], responses: bool
 ) -> None:
@@ -131,6 +132,34 @@ def test_temperature_as_langchain_openais_validator_leaves_it(
     ours = ChatOpenAI(**given)
     expected = _langchain_body(theirs, theirs).get("temperature", "<absent>")
     assert _chatplex_body(ours).get("temperature", "<absent>") == expected
+
+
+@pytest.mark.parametrize("settings", TEMPERATURE_CASES, ids=_TEMPERATURE_IDS)
+def test_the_dropins_temperature_fields_read_as_langchain_openais(
+    settings: dict[str, Any],
+) -> None:
+    """What a script reads back of the drop-in (`temperature`, its identifying params,
+    the LangSmith params a tracer records, its serialized kwargs) is the temperature langchain-openai's
+    validator leaves: None for a gpt-5 model given 0, 1.0 for an o1 model given none."""
+    import langchain_openai
+
+    import chatplex
+
+    theirs = langchain_openai.ChatOpenAI(**settings, api_key="sk-test")
+    ours = chatplex.ChatOpenAI(**settings, api_key="sk-test")
+    assert _temperature_fields(ours) == _temperature_fields(theirs)
+
+
+def _temperature_fields(model: Any) -> tuple[Any, ...]:
+    """Its temperature as a script reads it back (`repr`s: 1 is not the 1.0 shown)."""
+    from langchain_core.load import dumpd
+
+    return (
+        repr(dumpd(model)["kwargs"].get("temperature", "<absent>")),
+        repr(model.temperature),
+        repr(model._identifying_params.get("temperature", "<absent>")),
+        repr(model._get_ls_params().get("ls_temperature", "<absent>")),
+    )
 
 
 def test_a_gpt5_responses_body_sends_no_temperature_given_per_call() -> None:
