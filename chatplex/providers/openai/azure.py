@@ -443,9 +443,11 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         AzureChatOpenAI does (for its drop-in's engine): an invoked one raises its plain
         ValueError (no class of the SDK's), a streamed one ends without error, its
         finish reason in the metadata. Every other reply and error is read alike."""
-        reading = copy.copy(self)  # (the same connection and pools)
-        reading.withheld_raises = False
-        reading.error_families = _PARTNER_READING_FAMILIES
+        # A copy (the same connection and pools) of a class that declares the two,
+        # not instance attributes: the families hold closures, which a model holding
+        # the adapter could then not pickle.
+        reading = _PartnerReadingAzureAdapter.__new__(_PartnerReadingAzureAdapter)
+        reading.__dict__.update(self.__dict__)
         return reading
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
@@ -477,6 +479,14 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         name = meta.get("model_name")
         if self.model_version and name:
             meta["model_name"] = f"{name}-{self.model_version.lstrip('-')}"
+
+
+class _PartnerReadingAzureAdapter(AzureOpenAIAdapter):
+    """`AzureOpenAIAdapter.partner_reading`'s copy: a withheld reply read as
+    langchain-openai's AzureChatOpenAI reads it."""
+
+    withheld_raises = False
+    error_families = _PARTNER_READING_FAMILIES
 
 
 class AzureStreamParser(OpenAIStreamParser):
