@@ -270,7 +270,8 @@ async def test_stream_usage_when_built_is_kept_where_the_partner_raises_on_every
     # A kept difference ("raises"): these partner classes have no `stream_usage` field,
     # so `stream_usage=` when the model is built goes to their model_kwargs (with a
     # warning) and every call hands it to their SDK's create(), which refuses it before
-    # any request. The drop-in takes it as chatplex's usage switch and answers.
+    # any request. The drop-in warns alike and shows it in model_kwargs, but takes it as
+    # chatplex's usage switch and answers.
     import chatplex
 
     partner_class = getattr(pytest.importorskip(module), name)
@@ -284,7 +285,11 @@ async def test_stream_usage_when_built_is_kept_where_the_partner_raises_on_every
         assert str(info.value).endswith(
             f"{create} got an unexpected keyword argument 'stream_usage'"
         )
-        ours = getattr(chatplex, name)(**settings, stream_usage=False)
+        # The drop-in warns as the partner does (its model_kwargs show the keyword), and
+        # answers.
+        with pytest.warns(UserWarning, match="stream_usage was transferred to model_kwargs"):
+            ours = getattr(chatplex, name)(**settings, stream_usage=False)
+        assert ours.model_kwargs == {"stream_usage": False}
         await _called(ours, mode, sync, {})  # answered, not raised
         assert ours.invoke("hi").content
 
