@@ -82,6 +82,9 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     ),
     "side_constructor_stop_sequences": _asked(settings={"stop_sequences": ["END"]}),
     "side_constructor_stop": _asked(settings={"stop": ["END"]}),
+    "side_stop_sequences_beside_call_stop": _asked(
+        settings={"stop_sequences": ["STOP"]}, call={"stop": ["HALT"]}
+    ),
     "side_fractional_timeout": _asked(settings={"timeout": 12.5}),
     "side_penalties": _asked(settings={"presence_penalty": 0.5, "frequency_penalty": 0.5}),
     "side_model_kwargs_user": _asked(settings={"model_kwargs": {"user": "u-1"}}),
@@ -111,6 +114,7 @@ ONLY: dict[str, tuple[str, ...]] = {
     "side_constructor_max_tokens_beside_call": ("bedrock",),
     "side_constructor_stop_sequences": ("bedrock",),
     "side_constructor_stop": ("cohere",),
+    "side_stop_sequences_beside_call_stop": ("vertex",),
     "side_fractional_timeout": ("bedrock",),
     "side_penalties": ("vertex",),
     "side_model_kwargs_user": ("vertex", "perplexity", "sambanova"),
@@ -296,6 +300,14 @@ GENERATED_SIDE_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {
+    ("side_stop_sequences_beside_call_stop", "vertex"): (
+        "ChatVertexAI(stop_sequences=['STOP']).invoke(..., stop=['HALT']) (or bound): "
+        "langchain-google-vertexai reads stop_sequences as its `stop` field's alias, which "
+        "a call's stop replaces, and sends stopSequences ['HALT']; chatplex takes "
+        "stop_sequences as a declared API field (vertex_dropin's dropin(declared=...)), "
+        "which wins over the call's and sends ['STOP'] (given as stop=['STOP'] it sends "
+        "['HALT'])"
+    ),
     ("side_reasoning_dict", "xai"): (
         "ChatXAI(reasoning={...}): langchain-openai switches to the Responses API and "
         "sends POST /responses (`input`, `reasoning`); chatplex refuses the keyword at "
@@ -354,6 +366,10 @@ def _constructor_stop(case: Case, wire: str) -> bool:
     return _has(wire, "bedrock", "cohere") and bool({"stop", "stop_sequences"} & {*case.settings})
 
 
+def _stop_sequences_beside_call_stop(case: Case, wire: str) -> bool:
+    return _has(wire, "vertex") and "stop_sequences" in case.settings and "stop" in _given(case)
+
+
 def _fractional_timeout(case: Case, wire: str) -> bool:
     return _has(wire, "bedrock") and isinstance(case.settings.get("timeout"), float)
 
@@ -398,6 +414,9 @@ KEPT_SHAPES: dict[str, Kept[Case]] = {
         "side_constructor_temperature_beside_call", _constructor_beside_call
     ),
     "constructor_stop": Kept("side_constructor_stop", _constructor_stop),
+    "stop_sequences_beside_call_stop": Kept(
+        "side_stop_sequences_beside_call_stop", _stop_sequences_beside_call_stop
+    ),
     "fractional_timeout": Kept("side_fractional_timeout", _fractional_timeout),
     "penalties": Kept("side_penalties", _penalties),
     "model_kwargs_user": Kept("side_model_kwargs_user", _model_kwargs_user),
