@@ -53,6 +53,10 @@ _OPENAI_FAMILY = ("responses", "azure", "xai", "deepseek", "together", "nebius")
 #: chatplex's own).
 _CHAT_COMPLETIONS_SUBCLASSES = ("xai", "deepseek", "together", "nebius")
 
+#: The side wires whose partner class refuses n above 1 beside streaming=True at
+#: construction (langchain-openai's check, copied by each of their packages).
+_N_ONE_WHEN_STREAMING = ("azure", "xai", "fireworks", "together", "nebius")
+
 #: (wire, field) -> the values drawn there, over f5's `BY_WIRE`.
 SIDE_BY_WIRE: dict[tuple[str, str], list[Any]] = {
     **BY_WIRE,
@@ -78,6 +82,9 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     ),
     "side_constructor_stop_sequences": _asked(settings={"stop_sequences": ["END"]}),
     "side_constructor_stop": _asked(settings={"stop": ["END"]}),
+    "side_stop_sequences_beside_call_stop": _asked(
+        settings={"stop_sequences": ["STOP"]}, call={"stop": ["HALT"]}
+    ),
     "side_fractional_timeout": _asked(settings={"timeout": 12.5}),
     "side_penalties": _asked(settings={"presence_penalty": 0.5, "frequency_penalty": 0.5}),
     "side_model_kwargs_user": _asked(settings={"model_kwargs": {"user": "u-1"}}),
@@ -86,6 +93,9 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "side_n_one": _asked(settings={"n": 1}),
     "side_n_beside_streaming": _asked(settings={"n": 2, "streaming": True}),
     "side_responses_refused_setting": _asked(settings={"reasoning": {"effort": "low"}, "seed": 7}),
+    "side_reasoning_beside_effort": _asked(
+        settings={"reasoning": {"effort": "low"}, "reasoning_effort": "high"}
+    ),
     "side_reasoning_dict": _asked(settings={"reasoning": {"effort": "low"}}),
     "side_reasoning_dict_stream": _asked(settings={"reasoning": {"effort": "low"}}, how="stream"),
     "side_thinking_budget": _asked(settings={"thinking_budget": 128}),
@@ -105,14 +115,16 @@ ONLY: dict[str, tuple[str, ...]] = {
     "side_constructor_max_tokens_beside_call": ("bedrock",),
     "side_constructor_stop_sequences": ("bedrock",),
     "side_constructor_stop": ("cohere",),
+    "side_stop_sequences_beside_call_stop": ("vertex",),
     "side_fractional_timeout": ("bedrock",),
     "side_penalties": ("vertex",),
     "side_model_kwargs_user": ("vertex", "perplexity", "sambanova"),
     "side_include_thoughts": ("vertex",),
     "side_call_seed": ("perplexity", "sambanova"),
     "side_n_one": ("xai", "deepseek", "together", "nebius"),
-    "side_n_beside_streaming": ("fireworks",),
+    "side_n_beside_streaming": _N_ONE_WHEN_STREAMING,
     "side_responses_refused_setting": ("responses", "azure", "xai", "together"),
+    "side_reasoning_beside_effort": ("responses", "azure"),
     "side_reasoning_dict": _CHAT_COMPLETIONS_SUBCLASSES,
     "side_reasoning_dict_stream": ("together",),
     "side_thinking_budget": ("vertex",),
@@ -208,13 +220,23 @@ GENERATED_SIDE_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "`seed: 3`",
         _raised("TypeError", "unexpected keyword argument 'seed'"),
     ),
-    ("side_n_beside_streaming", "fireworks"): Difference(
-        "raises",
-        "langchain-fireworks refuses ChatFireworks(n=2, streaming=True) at construction "
-        "(ValidationError 'n must be 1 when streaming'); chatplex sends `n: 2` with "
-        "`stream: true`",
-        _raised("ValidationError", "n must be 1 when streaming"),
-    ),
+    **{
+        ("side_n_beside_streaming", wire): Difference(
+            "raises",
+            f"{partner}(n=2, streaming=True) is refused at construction (ValidationError "
+            "'n must be 1 when streaming', langchain-openai's check); chatplex sends "
+            "`n: 2` with `stream: true`, as it does for ChatOpenAI (test_generated_"
+            "settings' n_beside_streaming row)",
+            _raised("ValidationError", "n must be 1 when streaming"),
+        )
+        for wire, partner in (
+            ("azure", "AzureChatOpenAI"),
+            ("xai", "ChatXAI"),
+            ("fireworks", "ChatFireworks"),
+            ("together", "ChatTogether"),
+            ("nebius", "ChatNebius"),
+        )
+    },
     **{
         ("side_responses_refused_setting", wire): Difference(
             "raises",
@@ -226,6 +248,20 @@ GENERATED_SIDE_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
             _raised("TypeError", "Responses.create() got an unexpected keyword argument 'seed'"),
         )
         for wire in ("responses", "azure", "xai", "together")
+    },
+    **{
+        ("side_reasoning_beside_effort", wire): Difference(
+            "raises",
+            "ChatOpenAI(use_responses_api=True, ...) / AzureChatOpenAI(reasoning={'effort': "
+            "'low'}, reasoning_effort='high'): langchain-openai folds reasoning_effort into "
+            "`reasoning` only where no `reasoning` is set, and the openai SDK's "
+            'Responses.create() refuses the keyword left over (TypeError "unexpected '
+            "keyword argument 'reasoning_effort'\"): nothing is sent; chatplex sends "
+            "`reasoning`, its own effort kept and reasoning_effort filling only an effort "
+            "it leaves out",
+            _raised("TypeError", "unexpected keyword argument 'reasoning_effort'"),
+        )
+        for wire in ("responses", "azure")
     },
     ("side_reasoning_dict", "deepseek"): Difference(
         "raises",
@@ -335,7 +371,7 @@ def _call_seed(case: Case, wire: str) -> bool:
 
 def _n_beside_streaming(case: Case, wire: str) -> bool:
     return (
-        _has(wire, "fireworks")
+        _has(wire, *_N_ONE_WHEN_STREAMING)
         and case.settings.get("n", 1) > 1
         and bool(case.settings.get("streaming"))
     )
@@ -349,6 +385,12 @@ def _responses_refused_setting(case: Case, wire: str) -> bool:
         _has(wire, "azure", "xai", "together") and "reasoning" in case.settings
     )
     return switched and bool(refused)
+
+
+def _reasoning_beside_effort(case: Case, wire: str) -> bool:
+    # Both on the Responses API (Azure's where `reasoning` switches it there).
+    both = {"reasoning", "reasoning_effort"} <= {*case.settings}
+    return _has(wire, "responses", "azure") and both
 
 
 #: Name -> a shape kept out of the generated cases, by the named cell holding it.
@@ -365,6 +407,7 @@ KEPT_SHAPES: dict[str, Kept[Case]] = {
     "responses_refused_setting": Kept("side_responses_refused_setting", _responses_refused_setting),
     "reasoning_dict": Kept("side_reasoning_dict", _reasoning_dict),
     "together_reasoning_stream": Kept("side_reasoning_dict_stream", _together_reasoning_stream),
+    "reasoning_beside_effort": Kept("side_reasoning_beside_effort", _reasoning_beside_effort),
     "vertex_call_max_tokens": Kept("side_call_max_tokens", _vertex_call_max_tokens),
     "vertex_async": Kept("side_settings_ainvoke", _vertex_async),
     "perplexity_stream_stop": Kept("side_settings_stream_stop", _perplexity_stream_stop),
