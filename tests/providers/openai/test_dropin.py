@@ -139,8 +139,9 @@ def test_the_dropins_temperature_fields_read_as_langchain_openais(
     settings: dict[str, Any],
 ) -> None:
     """What a script reads back of the drop-in (`temperature`, its identifying params,
-    the LangSmith params a tracer records, its serialized kwargs) is the temperature langchain-openai's
-    validator leaves: None for a gpt-5 model given 0, 1.0 for an o1 model given none."""
+    the LangSmith params a tracer records, its serialized kwargs) is the temperature
+    langchain-openai's validator leaves: None for a gpt-5 model given 0, 1.0 for an o1
+    model given none."""
     import langchain_openai
 
     import chatplex
