@@ -466,6 +466,12 @@ class Adapter(ABC):
         not signing, not reading credentials). Default: nothing."""
         return
 
+    def partner_reading(self) -> Adapter:
+        """The adapter a LangChain drop-in's engine reads replies with, where its partner
+        reads one otherwise than chatplex's own models do (Azure: a reply its content
+        filter withheld). Default: this one."""
+        return self
+
     def partner_unknown_keyword(
         self, name: str, value: Any, *, asynchronous: bool = False
     ) -> Exception | None:

@@ -151,6 +151,8 @@ class DropInChatModel(ChatChatplex):
                 raise
             raise err.partner_error from None  # under LangChain's name, its partner's words
         engine.partner_words = True  # under LangChain's name, its partner's error words
+        if engine.adapter is not None:  # and its reading of replies
+            engine.adapter = engine.adapter.partner_reading()
         for name in _LANGCHAIN_WRITTEN:
             settings.pop(name, None)
         # The partner's `disable_streaming` where it sets one per model.

@@ -89,6 +89,7 @@ def test_every_hook_and_capability_has_its_default() -> None:
     assert wire.parallel_tool_calls_body(False, "auto") == {"parallel_tool_calls": False}
     assert wire.partner_refusal(["foo"]) is None
     assert wire.partner_refusal(["foo"], asynchronous=True) is None
+    assert wire.partner_reading() is wire
     assert wire.partner_unknown_keyword("foo", 1) is None
     assert wire.call_body_fields == frozenset()
     assert wire.body_field("seed") == "seed"

@@ -199,23 +199,6 @@ class AzureChatOpenAI(ChatOpenAI):
     def langchain_model_name(self) -> str | None:
         return self._named_model
 
-    @property
-    def partner_words(self) -> bool:
-        """Under LangChain's name (`ChatModel.partner_words`, set on a drop-in's engine):
-        then a reply Azure's filter withheld also reads as langchain-openai's
-        AzureChatOpenAI reads it (`AzureOpenAIAdapter.partner_reading`); chatplex's own
-        `ContentFilterError` stays on this class used as itself (`chatplex.lean`)."""
-        return bool(self.__dict__.get("_partner_words", False))
-
-    @partner_words.setter
-    def partner_words(self, under: bool) -> None:
-        from .azure import AzureOpenAIAdapter  # loaded already: the model was built on it
-
-        self._partner_words = under
-        adapter = self.adapter
-        if under and isinstance(adapter, AzureOpenAIAdapter):
-            self.adapter = adapter.partner_reading()
-
     def langchain_profile_names(self) -> tuple[str, ...]:
         # The model named, then the deployment (a model langchain-openai has no profile
         # of falls back to its deployment's, as its Azure class looks them up).

@@ -236,7 +236,9 @@ def test_under_langchains_name_its_adapter_reads_a_withheld_reply_as_langchain_o
     engine = dropin.chatplex_model
     assert engine.partner_words is True
     assert isinstance(engine.adapter, AzureOpenAIAdapter) and not engine.adapter.withheld_raises
-    own.partner_words = False  # chatplex's own words: its adapter as built
+    # The drop-in's reader is a copy: chatplex's own model keeps its adapter as built.
+    reader = own.adapter.partner_reading()
+    assert reader is not own.adapter and not reader.withheld_raises
     assert own.adapter.withheld_raises
 
 
