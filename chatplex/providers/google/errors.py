@@ -21,7 +21,10 @@ word ("INVALID_ARGUMENT", also `error_type`; the HTTP status stays `status_code`
 around it for its own 4xx classes (`"Error calling model 'gemini-2.5-flash'
 (INVALID_ARGUMENT): 400 ..."`). A failed connection or a timeout is none of these (the
 SDK lets httpx's errors through, as chatplex's `APIConnectionError` / `APITimeoutError`
-stand for)."""
+stand for). `response` stays the masked `httpx.Response` chatplex read, async calls too,
+where google-genai's async client over aiohttp holds aiohttp's `ClientResponse` (`.status`,
+`await .json()`): chatplex reads that reply without aiohttp, and aiohttp has no public
+way to build one (the agents matrix's GAPS)."""
 
 from __future__ import annotations
 
