@@ -68,6 +68,21 @@ def _wait_for_lines(
     raise AssertionError(f"{path} never reached {count} lines")
 
 
+def _read_until(fd: int, marker: bytes, timeout: float) -> bytes:
+    """What a child wrote to the pipe `fd` up to and including `marker` (and perhaps a
+    little more); fails after `timeout` s without it, or if the pipe closes first."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while marker not in seen:
+        left = deadline - time.monotonic()
+        assert left > 0, f"no {marker!r} within {timeout} s: {seen!r}"
+        ready, _, _ = select.select([fd], [], [], left)
+        chunk = os.read(fd, 65536) if ready else b""
+        assert chunk or not ready, f"the pipe closed before {marker!r}: {seen!r}"
+        seen += chunk
+    return seen
+
+
 def _check_complete(out: Path, count: int) -> None:
     rows = read_output(out)
     ids = [r["id"] for r in rows]
@@ -138,7 +153,9 @@ def test_torn_last_line_is_repaired_by_the_next_run(
 def test_sigint_finishes_in_flight_rows_and_prints_the_summary(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 500)
     out = tmp_path / "out.jsonl"
-    with MockServer(latency=0.3) as server:
+    # Four rows in flight at almost any moment, whenever the signal lands (the 500 take
+    # 12 s), each answered soon after it.
+    with MockServer(latency=0.1) as server:
         with started_cli(
             str(source),
             "-m",
@@ -188,11 +205,14 @@ def test_second_sigint_cancels_rows_in_flight(tmp_path: Path) -> None:
             while server.stats.requests < 4 and time.monotonic() < deadline:
                 time.sleep(0.01)
             process.send_signal(signal.SIGINT)
-            time.sleep(0.3)
+            # The second Ctrl-C once the first was handled (two before the handler runs
+            # would be seen as one), not after a guess at how long that takes.
+            assert process.stderr is not None
+            seen = _read_until(process.stderr.fileno(), b"finishing the rows in flight", 30)
             process.send_signal(signal.SIGINT)
-            _, stderr = process.communicate(timeout=20)  # far less than the 30 s latency
+            _, rest = process.communicate(timeout=20)  # far less than the 30 s latency
         assert process.returncode == 130
-        assert "stopped: cancelled" in stderr.decode()
+        assert "stopped: cancelled" in (seen + rest).decode()
         assert out.read_bytes() == b""  # cancelled rows are not written: the rerun sends them
 
 
@@ -429,6 +449,9 @@ def test_batch_api_submits_then_a_rerun_collects_the_rows_in_input_order(
     out = tmp_path / "out.jsonl"
     args = (str(source), "-m", MODEL, "-o", str(out), "--prompt", "Say {text}")
     args += ("--base-url", server.url, "--batch-api")
+    # The job "takes" no time (1 s by default): the run that submits it ends without
+    # looking at it, and `--wait` finds it done at its first polls, not a second later.
+    server._core.batches.default_seconds = 0.0
     submitted = cli(*args, cwd=tmp_path)
     assert submitted.returncode == 75, submitted.stderr
     assert "batch submitted" in submitted.stderr and "run the same command again" in (
@@ -584,6 +607,7 @@ def test_a_wrong_base_url_stops_early_and_the_rerun_sends_every_row(
 def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path, cli: Cli) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 400)
     out = tmp_path / "out.jsonl"
+    # Slow answers keep the first run writing (holding the lock) while the others try.
     with MockServer(latency=0.05) as server:
         common = (
             str(source),
@@ -603,6 +627,7 @@ def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path, cli: Cli) ->
                 line = _one_line_error(cli(*common, *extra, cwd=tmp_path))
                 assert f"being written by another run (pid {first.pid})" in line
             first.kill()
+        server.settings.latency = 0.0  # the rerun: how fast it goes is not in question
         assert out.read_bytes().endswith(b"\n") or out.read_bytes() == b""
         result = cli(*common, "--concurrency", "32", cwd=tmp_path)  # the lock died with it
         assert result.returncode == 0, result.stderr

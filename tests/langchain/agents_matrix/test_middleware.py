@@ -6,6 +6,7 @@ chatplex's, compared (`_kit.py`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,6 +30,23 @@ memory = pytest.importorskip("langgraph.checkpoint.memory")
 
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_middleware")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def vertex_retries_at_once() -> Iterator[None]:
+    """langchain-google-vertexai's own retry of the scripted 400 (tenacity, waiting 4 s
+    at the least: 12 s of the retry and fallback cells) without its wait. The retry
+    predicate and the attempt count are untouched: the same requests, the same
+    outcome, only at once."""
+    try:
+        import tenacity
+        from langchain_google_vertexai import _retry
+    except ImportError:  # without langchain-google-vertexai: its cells are not run
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_retry, "wait_exponential", lambda **_: tenacity.wait_none())
+        yield
 
 
 def _two_turns(agent: Any) -> Any:
