@@ -81,10 +81,10 @@ def _optional(module: str) -> Any:
         return None
 
 
-@pytest.fixture(scope="module", autouse=True)  # a module's: not beyond the folder using it
-def one_default_tls_context() -> Iterator[None]:
-    """Autouse where a conftest imports it: its folder's clients share the default."""
-    patch = pytest.MonkeyPatch()
+def share_the_default_tls_context(patch: pytest.MonkeyPatch, *, gemini: bool = True) -> None:
+    """Make the default context of httpx and httpx2 shared, and google-genai's unless not
+    `gemini` (it imports google-genai, ~0.3 s), through `patch` (undone with it). Also
+    for a process with no fixtures (tests/compat/compat_order.py)."""
     shared = _sharing_the_default(httpx_config.create_ssl_context)
     patch.setattr(httpx_transports, "create_ssl_context", shared)
     patch.setattr(httpx, "create_ssl_context", shared)
@@ -92,9 +92,16 @@ def one_default_tls_context() -> Iterator[None]:
     if httpx2_transports is not None:
         create = _sharing_the_default(httpx2_transports.create_ssl_context)
         patch.setattr(httpx2_transports, "create_ssl_context", create)
-    genai_client = _optional("google.genai._api_client")
+    genai_client = _optional("google.genai._api_client") if gemini else None
     if genai_client is not None:
         patch.setattr(genai_client, "ssl", _SslSharingTheDefault())
+
+
+@pytest.fixture(scope="module", autouse=True)  # a module's: not beyond the folder using it
+def one_default_tls_context() -> Iterator[None]:
+    """Autouse where a conftest imports it: its folder's clients share the default."""
+    patch = pytest.MonkeyPatch()
+    share_the_default_tls_context(patch)
     try:
         yield
     finally:

@@ -3,10 +3,11 @@ a "zygote" interpreter imports chatplex once, then forks one child per script.
 
 The child is what `python -c CODE` (`Zygote.run`) or `python -m MODULE ARGS...`
 (`Zygote.run_module`) started in the given folder would be, except that chatplex (every
-public name, and the modules of PRELOAD) is already imported: a fresh `__main__`,
-`sys.argv` as Python sets it, the folder first on `sys.path`, stdin from /dev/null,
-stdout and stderr to files, and a normal interpreter exit (atexit handlers, non-daemon
-threads joined; an uncaught exception prints its traceback and exits 1). Nothing but
+public name, and the modules of PRELOAD; or only the modules given, `public_names=False`)
+is already imported: a fresh `__main__`, `sys.argv` as Python sets it, the folder first
+on `sys.path`, stdin from /dev/null, stdout and stderr to files, and a normal interpreter
+exit (atexit handlers, non-daemon threads joined; an uncaught exception prints its
+traceback and exits 1). Nothing but
 imports ran in the zygote before the fork: no chatplex code, no thread (checked), so
 every child starts from the same state and no script sees another's. The imports' objects
 are then frozen out of the cyclic garbage collector (`gc.collect(); gc.freeze()`, as a
@@ -54,10 +55,11 @@ PRELOAD = (
 _PROGRAM = r"""
 import gc, importlib, json, os, signal, sys, threading, types
 
-import chatplex
+if PUBLIC_NAMES:
+    import chatplex
 
-for _name in chatplex.__all__:  # loaded on first use: loaded here, once
-    getattr(chatplex, _name)
+    for _name in chatplex.__all__:  # loaded on first use: loaded here, once
+        getattr(chatplex, _name)
 for _module in PRELOAD:
     importlib.import_module(_module)
 assert threading.active_count() == 1, threading.enumerate()  # forking is safe
@@ -115,16 +117,29 @@ else:  # `python -c`: the folder, as ""
 
 class Zygote:
     """The zygote process: start it with `env` and what to `preload` (its log and the
-    scripts' output go to `folder`), `run` scripts one at a time, `close` it."""
+    scripts' output go to `folder`), `run` scripts one at a time, `close` it.
+
+    `public_names=False`: chatplex's public names are not loaded, only `preload` (for
+    scripts whose point is what chatplex loads, with the standard library or a third
+    party's modules warm; `preload` may still name "chatplex" itself)."""
 
     def __init__(
-        self, folder: Path, env: dict[str, str], preload: tuple[str, ...] = PRELOAD
+        self,
+        folder: Path,
+        env: dict[str, str],
+        preload: tuple[str, ...] = PRELOAD,
+        *,
+        public_names: bool = True,
     ) -> None:
         self._folder = folder
         self._log = folder / "zygote.stderr"
         with self._log.open("w") as log:
             self._process = subprocess.Popen(
-                [sys.executable, "-c", f"PRELOAD = {preload!r}\n{_PROGRAM}"],
+                [
+                    sys.executable,
+                    "-c",
+                    f"PRELOAD = {preload!r}\nPUBLIC_NAMES = {public_names!r}\n{_PROGRAM}",
+                ],
                 cwd=folder,
                 env=env,
                 stdin=subprocess.PIPE,

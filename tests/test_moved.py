@@ -3,16 +3,59 @@
 from __future__ import annotations
 
 import importlib
-import subprocess
+import os
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from chatplex import moved
+from tests._zygote import Zygote
+
+ROOT = Path(__file__).resolve().parents[1]
+#: What the moved modules' new homes import of the standard library (~half of a child's
+#: CPU when each started its own interpreter): warm in the zygote, so a child loads only
+#: chatplex's modules, which is what is checked. `import chatplex` is the scripts' own first
+#: line; nothing of chatplex beyond it is loaded before the fork.
+_WARM = (
+    "asyncio",
+    "base64",
+    "concurrent.futures",
+    "copy",
+    "dataclasses",
+    "hashlib",
+    "inspect",
+    "ipaddress",
+    "logging",
+    "mimetypes",
+    "pathlib",
+    "ssl",
+    "subprocess",
+    "textwrap",
+    "traceback",
+    "urllib.parse",
+    "uuid",
+    "chatplex",
+)
+
+
+@pytest.fixture(scope="module")
+def zygote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zygote]:
+    """Each script in a process of its own, forked (tests/_zygote.py), as `python -c` in
+    this checkout would be: the zygote runs in a folder of its own, so the checkout is
+    put on its path (else an installed chatplex could be the one imported)."""
+    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    started = Zygote(tmp_path_factory.mktemp("moved-zygote"), env, _WARM, public_names=False)
+    try:
+        yield started
+    finally:
+        started.close()
 
 
 @pytest.mark.parametrize(("old", "new"), sorted(moved.MOVED_MODULES.items()))
-def test_an_old_module_path_is_the_new_module(old: str, new: str) -> None:
+def test_an_old_module_path_is_the_new_module(old: str, new: str, zygote: Zygote) -> None:
     code = (
         "import warnings, importlib, chatplex\n"
         "with warnings.catch_warnings(record=True) as seen:\n"
@@ -22,12 +65,12 @@ def test_an_old_module_path_is_the_new_module(old: str, new: str) -> None:
         "assert old is new, (old, new)\n"
         "print([(w.category.__name__, str(w.message)) for w in seen])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    out = zygote.run(code, ROOT, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "DeprecationWarning" in out.stdout and f"moved to {new}" in out.stdout
 
 
-def test_an_old_submodule_imported_from_its_package_is_the_new_module() -> None:
+def test_an_old_submodule_imported_from_its_package_is_the_new_module(zygote: Zygote) -> None:
     # `from chatplex.adapters import anthropic` (not only `import chatplex.adapters.anthropic`)
     code = (
         "import warnings, chatplex\n"
@@ -40,7 +83,7 @@ def test_an_old_submodule_imported_from_its_package_is_the_new_module() -> None:
         "assert anthropic is adapter and openai is batch\n"
         "print(sorted(str(w.message) for w in seen if w.category is DeprecationWarning))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    out = zygote.run(code, ROOT, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "chatplex.adapters.anthropic moved to chatplex.providers.anthropic.adapter" in out.stdout
     assert "chatplex.batches.openai moved to chatplex.providers.openai.batch" in out.stdout

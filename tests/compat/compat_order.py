@@ -160,14 +160,35 @@ def _main(order: str) -> None:
     from compat_cases import CASES  # the case texts only: imports neither library
 
     names = [case.name for case in CASES if case.order]
-    _load_what_a_case_loads(names[0])
-    # What is loaded now is out of the collector's sight in every child, as in the test
+    _share_one_default_tls_context()
+    # What is loaded is out of the collector's sight in every child, as in the test
     # process (conftest's compat_server): each case's two gc.collect() calls walk what
-    # the case made, not both libraries again (half of a child's time).
+    # the case made, not both libraries again (half of a child's time). Frozen before
+    # the probe child too, and again once what it named is loaded.
+    gc.collect()
+    gc.freeze()
+    _load_what_a_case_loads(names[0])
     gc.collect()
     gc.freeze()
     answers = {name: _forked(name) for name in names}
     print(json.dumps(answers))
+
+
+def _share_one_default_tls_context() -> None:
+    """The partner SDKs' clients share one default TLS context, built here, as the
+    in-process cases' do (tests/_tls.py): each case builds three otherwise, reading the CA
+    bundle each time (~0.05 s, half of a child's time). Not chatplex code; the interpreter
+    is left patched (it only forks the cases, then ends)."""
+    import httpx
+    import pytest
+
+    from tests._tls import share_the_default_tls_context
+
+    share_the_default_tls_context(pytest.MonkeyPatch(), gemini=False)  # no case uses Gemini
+    httpx.create_ssl_context()
+    httpx2 = sys.modules.get("httpx2._transports.default")  # the SDKs' own httpx, if any
+    if httpx2 is not None:
+        httpx2.create_ssl_context()
 
 
 def _load_what_a_case_loads(case_name: str) -> None:
