@@ -297,6 +297,7 @@ def main() -> int:
     warmup, hook_checks = WARMUP, 1_000_000
     if options.quick:  # the harness, not the numbers: every process is mostly imports
         options.requests, options.rows, options.repeat = 2, 10, 1
+        options.latency = 0.0  # so one server serves both parts
         warmup, hook_checks = 0, 10_000
 
     # Measured as users run it, with bytecode caches: an installed package has them,
@@ -308,7 +309,7 @@ def main() -> int:
             subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "chatplex")],
                            check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     mock = Process(_serve_mock, 0.0)
-    slow_mock = Process(_serve_mock, options.latency)
+    slow_mock = Process(_serve_mock, options.latency) if options.latency else mock
     langsmith = Process(_serve_langsmith)
     try:
         samples: dict[str, dict[str, list[float]]] = {}
@@ -359,7 +360,8 @@ def main() -> int:
                             raise SystemExit(f"{arrived} runs arrived, not {options.rows} ({mode})")
     finally:
         mock.close()
-        slow_mock.close()
+        if slow_mock is not mock:
+            slow_mock.close()
         langsmith.close()
 
     def median(mode: str, key: str) -> float:
