@@ -162,7 +162,9 @@ def run_clients(
     if python == str(CHATPLEX_PYTHON):
         # This checkout's code (its installed copy may be older); the venv's dependencies.
         env["PYTHONPATH"] = str(ROOT)
-    args = [arg for i, one in enumerate(measurements) for arg in ([] if i == 0 else ["+"]) + [*one]]
+    args: list[str] = []
+    for one in measurements:  # clients.py's separator: `JOB + JOB + ...`
+        args += ["+", *one] if args else [*one]
     done = subprocess.run(
         [python, str(CLIENTS_PY), *args],
         cwd=ROOT,
@@ -252,7 +254,8 @@ def measure_jobs(
     out: list[Job] = []
     for round_no in range(plan.repeat):
         round_jobs = jobs(plan, url, clients, pythons)
-        round_jobs[0].heading = f"round {round_no + 1}/{plan.repeat}"
+        if round_jobs:
+            round_jobs[0].heading = f"round {round_no + 1}/{plan.repeat}"
         out += round_jobs
     seen_modules: set[str] = set()
     for client in clients:
