@@ -12,6 +12,8 @@ fresh worker process (this script with `--worker`): one untimed warm-up stream, 
 `--streams` streams one after another, timed with getrusage (the worker's CPU only, never
 the server's). "Per token" divides by the content deltas the chain yielded. Measurements
 are taken in rounds (every variant once per round) and the median per variant reported.
+With `--quick` one worker runs a library's two modes in turn (its imports once: a smoke
+test checks the harness, not the numbers).
 
 Targets (issue 7): chatplex's `astream_events` ≤ 2× its own `astream` per token, and
 ≤ 1/4 of LangChain's `astream_events` per token. LangChain runs only from the peers
@@ -121,17 +123,19 @@ def mock_server(chunks: int) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def run_worker(python: str, library: str, mode: str, url: str, streams: int) -> dict[str, Any]:
-    command = [python, str(Path(__file__).resolve()), "--worker", library, mode]
+def run_worker(
+    python: str, library: str, modes: Sequence[str], url: str, streams: int
+) -> list[dict[str, Any]]:
+    """One worker process measuring `modes` of `library` one after another."""
+    command = [python, str(Path(__file__).resolve()), "--worker", library, ",".join(modes)]
     command += ["--url", url, "--streams", str(streams)]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}  # LangChain's deprecation chatter
     out = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
     )
     if out.returncode != 0:
-        raise RuntimeError(f"{library} {mode} failed:\n{out.stderr[-2000:]}")
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+        raise RuntimeError(f"{library} {','.join(modes)} failed:\n{out.stderr[-2000:]}")
+    return [json.loads(line) for line in out.stdout.strip().splitlines()[-len(modes) :]]
 
 
 def us_per_token(runs: Sequence[dict[str, Any]]) -> float:
@@ -163,7 +167,7 @@ def report(results: dict[tuple[str, str], list[dict[str, Any]]], chunks: int) ->
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--worker", nargs=2, metavar=("LIBRARY", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=2, metavar=("LIBRARY", "MODES"), help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--python", help="the peers' interpreter (with langchain-openai)")
     parser.add_argument("--no-peers", action="store_true", help="measure chatplex only")
@@ -174,9 +178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
 
-    if args.worker:
-        library, mode = args.worker
-        print(json.dumps(asyncio.run(measure(library, mode, args.url, args.streams))))
+    if args.worker:  # LIBRARY MODE[,MODE]: one JSON line per mode
+        library, modes = args.worker
+        for mode in modes.split(","):
+            print(json.dumps(asyncio.run(measure(library, mode, args.url, args.streams))))
         return 0
 
     if args.quick:
@@ -194,9 +199,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     with mock_server(args.chunks) as url:
         for round_no in range(args.repeat):
             for library, python in pythons.items():
-                for mode in MODES:
-                    run = run_worker(python, library, mode, url, args.streams)
-                    results.setdefault((library, mode), []).append(run)
+                # --quick: a library's modes in one worker (mostly its imports); else each
+                # in a fresh process.
+                for modes in [MODES] if args.quick else [(mode,) for mode in MODES]:
+                    for run in run_worker(python, library, modes, url, args.streams):
+                        results.setdefault((library, run["mode"]), []).append(run)
             print(f"round {round_no + 1}/{args.repeat} done", file=sys.stderr)
     summary = report(results, args.chunks)
     if args.out:

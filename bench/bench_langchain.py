@@ -26,8 +26,9 @@ LangChain chat model can reach on a row.
 Each measurement runs in a fresh worker process (this script with `--worker`): one untimed
 warm-up call, then the timed work, measured with getrusage deltas (user + sys of the
 worker only). Variants run in rounds (each once per round); the table shows medians.
-With `--quick` one worker runs a client's three modes in turn (its imports once, not
-three times: a smoke test checks the harness, not the numbers).
+With `--quick` one worker runs every client's three modes in turn (LangChain's and the
+openai SDK's imports once, not fifteen times: a smoke test checks the harness, not the
+numbers).
 Results are printed as a table and written as JSON (`--out`, default
 bench/results_langchain.json). LangChain comes from the project's dev extra.
 
@@ -175,15 +176,16 @@ async def measure(
 
 
 async def worker(args: Any) -> None:
-    """`--worker CLIENT MODE...`: each mode measured in turn, on one event loop (the
-    clients' connection pools are bound to it), one JSON line each."""
-    client, *modes = args.worker
-    for mode in modes:
-        count = args.requests if mode == "abatch" else args.streams
-        measured = await measure(
-            client, mode, args.url, count, warm_up=not args.no_warm_up, chunks=args.chunks
-        )
-        print(json.dumps(measured), flush=True)
+    """`--worker CLIENT[,CLIENT...] MODE...`: each client's modes measured in turn, on one
+    event loop (the clients' connection pools are bound to it), one JSON line each."""
+    clients, *modes = args.worker
+    for client in clients.split(","):
+        for mode in modes:
+            count = args.requests if mode == "abatch" else args.streams
+            measured = await measure(
+                client, mode, args.url, count, warm_up=not args.no_warm_up, chunks=args.chunks
+            )
+            print(json.dumps(measured), flush=True)
 
 
 # ---- driver ------------------------------------------------------------------------------
@@ -209,11 +211,12 @@ def mock_server(chunks: int) -> Iterator[str]:
 
 
 def run_worker(
-    client: str, modes: Sequence[str], url: str, args: Any, warm_up: bool
+    clients: Sequence[str], modes: Sequence[str], url: str, args: Any, warm_up: bool
 ) -> list[dict[str, Any]]:
-    """One worker process measuring `modes` of `client` one after another: one result
-    each (the abatch on `args.requests` inputs, the streams `args.streams` times)."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", client, *modes]
+    """One worker process measuring `modes` of each of `clients` one after another: one
+    result each (the abatch on `args.requests` inputs, the streams `args.streams` times)."""
+    worker = [sys.executable, str(Path(__file__).resolve()), "--worker", ",".join(clients)]
+    command = [*worker, *modes]
     command += ["--url", url, "--requests", str(args.requests)]
     command += ["--streams", str(args.streams), "--chunks", str(args.chunks)]
     command += [] if warm_up else ["--no-warm-up"]
@@ -222,9 +225,10 @@ def run_worker(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
     )
     if out.returncode != 0:
-        raise RuntimeError(f"{client} {' '.join(modes)} failed:\n{out.stderr[-2000:]}")
+        raise RuntimeError(f"{clients} {' '.join(modes)} failed:\n{out.stderr[-2000:]}")
+    expected = len(clients) * len(modes)
     results: list[dict[str, Any]] = [
-        json.loads(line) for line in out.stdout.strip().splitlines()[-len(modes) :]
+        json.loads(line) for line in out.stdout.strip().splitlines()[-expected:]
     ]
     return results
 
@@ -317,12 +321,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[tuple[str, str], list[dict[str, Any]]] = {}
     with mock_server(args.chunks) as url:
         for round_no in range(args.repeat):
-            for client in CLIENTS:
-                # --quick: a client's modes in one worker (the harness, not the numbers: a
-                # worker's time is mostly its imports); else each in a fresh process.
-                for modes in [MODES] if args.quick else [(mode,) for mode in MODES]:
-                    for run in run_worker(client, modes, url, args, not args.quick):
-                        results.setdefault((client, run["mode"]), []).append(run)
+            # --quick: every client and mode in one worker (the harness, not the numbers:
+            # a worker's time is mostly its imports); else each in a fresh process.
+            groups = (
+                [(CLIENTS, MODES)]
+                if args.quick
+                else [((client,), (mode,)) for client in CLIENTS for mode in MODES]
+            )
+            for clients, modes in groups:
+                for run in run_worker(clients, modes, url, args, not args.quick):
+                    results.setdefault((run["client"], run["mode"]), []).append(run)
             print(f"round {round_no + 1}/{args.repeat} done", file=sys.stderr)
     summary = report(results, args)
     raw = {f"{client}/{mode}": runs for (client, mode), runs in results.items()}

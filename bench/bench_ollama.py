@@ -10,8 +10,8 @@ lines as the mock server, `--chunks` content lines per streamed reply), so the s
 CPU is never counted. Each measurement runs in a fresh worker process (`--worker`): one
 untimed warm-up call, then the timed work, measured with getrusage deltas (user + sys of
 the worker only); the table shows medians over `--rounds`. With `--quick` one worker
-runs a client's two modes in turn (its imports once: the smoke test checks the harness,
-not the numbers).
+runs every client's two modes in turn (the imports once: the smoke test checks the
+harness, not the numbers).
 
 - invoke: `--requests` sync non-stream calls one after another; CPU per request.
 - stream: `--streams` sync streams one after another; CPU per streamed chunk (line).
@@ -107,8 +107,12 @@ def make_calls(client: str, url: str) -> tuple[Any, Any]:
 
 
 def worker(client: str, modes: list[str], url: str, counts: list[int]) -> list[dict[str, Any]]:
-    """`counts[i]` calls in `modes[i]`, each mode warmed up first: CPU per unit of each."""
-    invoke, stream = make_calls(client, url)
+    """`counts[i]` calls in `modes[i]`, each mode warmed up first: CPU per unit of each;
+    nothing if `client` is not installed."""
+    try:
+        invoke, stream = make_calls(client, url)
+    except ModuleNotFoundError:  # a peer not installed: its column is empty
+        return []
     results = []
     for mode, count in zip(modes, counts, strict=True):
         call = invoke if mode == "invoke" else stream
@@ -130,17 +134,15 @@ def worker(client: str, modes: list[str], url: str, counts: list[int]) -> list[d
 
 
 def run_worker(
-    client: str, modes: Sequence[str], url: str, counts: Sequence[int]
-) -> list[dict[str, Any]] | None:
-    """One worker's result per mode; None if `client` is not installed."""
+    clients: Sequence[str], modes: Sequence[str], url: str, counts: Sequence[int]
+) -> list[dict[str, Any]]:
+    """One worker's result per client and mode; none for a client not installed."""
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    args = [sys.executable, __file__, "--worker", client, ",".join(modes), url]
+    args = [sys.executable, __file__, "--worker", ",".join(clients), ",".join(modes), url]
     args.append(",".join(map(str, counts)))
     out = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600, check=False)
     if out.returncode != 0:
-        if "ModuleNotFoundError" in out.stderr:  # a peer not installed: its column is empty
-            return None
-        raise RuntimeError(f"{client}/{','.join(modes)} failed:\n{out.stderr}")
+        raise RuntimeError(f"{','.join(clients)}/{','.join(modes)} failed:\n{out.stderr}")
     results: list[dict[str, Any]] = json.loads(out.stdout.strip().splitlines()[-1])
     return results
 
@@ -159,10 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve is not None:
         serve(args.serve)
         return 0
-    if args.worker:
-        client, modes, url, counts = args.worker
+    if args.worker:  # CLIENT[,CLIENT...] MODES URL COUNTS
+        clients, modes, url, counts = args.worker
         numbers = [int(count) for count in counts.split(",")]
-        print(json.dumps(worker(client, modes.split(","), url, numbers)))
+        results = [worker(c, modes.split(","), url, numbers) for c in clients.split(",")]
+        print(json.dumps([result for client_results in results for result in client_results]))
         return 0
     if args.quick:  # the harness, not the numbers: every worker is mostly imports
         args.requests, args.streams, args.chunks, args.rounds = 1, 1, 5, 1
@@ -178,15 +181,19 @@ def main(argv: list[str] | None = None) -> int:
         url = f"http://127.0.0.1:{server.stdout.readline().strip()}"
         started = time.time()
         samples: dict[tuple[str, str], list[float]] = {}
+        # --quick: every client's modes in one worker (a worker's time is mostly its
+        # imports); else each client and mode in a fresh process.
+        groups = (
+            [(CLIENTS, MODES)]
+            if args.quick
+            else [((client,), (mode,)) for client in CLIENTS for mode in MODES]
+        )
         for _ in range(args.rounds):
-            for client in CLIENTS:
-                # --quick: a client's modes in one worker (a worker's time is mostly its
-                # imports); else each in a fresh process.
-                for modes in [MODES] if args.quick else [(mode,) for mode in MODES]:
-                    counts = [args.requests if m == "invoke" else args.streams for m in modes]
-                    for result in run_worker(client, modes, url, counts) or []:
-                        key = (client, result["mode"])
-                        samples.setdefault(key, []).append(result["cpu_us_per_unit"])
+            for clients, modes in groups:
+                counts = [args.requests if m == "invoke" else args.streams for m in modes]
+                for result in run_worker(clients, modes, url, counts):
+                    key = (result["client"], result["mode"])
+                    samples.setdefault(key, []).append(result["cpu_us_per_unit"])
     finally:
         server.terminate()
         server.wait(timeout=10)

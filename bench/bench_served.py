@@ -12,8 +12,8 @@ SigV4 `Authorization` header, and frames Bedrock streams as AWS event-stream mes
 and Gemini's as SSE. Each measurement runs in a fresh worker process (`--worker`): one
 untimed warm-up call (imports, connection), then the timed calls, measured as getrusage
 user + sys of the worker (its threads included); the table shows medians over
-`--rounds`. With `--quick` one worker runs a client's two modes in turn (its imports
-once: the smoke test checks the harness, not the numbers).
+`--rounds`. With `--quick` one worker (per interpreter) runs every client's two modes
+in turn (the imports once: the smoke test checks the harness, not the numbers).
 
 - invoke: `--requests` sync non-stream calls (`converse` / `generate_content`), one
   after another; CPU per request.
@@ -75,7 +75,7 @@ def serve(chunks: int) -> None:
         sys.stdin.read()
 
 
-# ---- worker: one client, its modes one after another, in this process -------------------
+# ---- worker: its clients' modes one after another, in this process ----------------------
 
 Calls = tuple[Callable[[], Any], Callable[[], Any]]
 
@@ -145,10 +145,14 @@ def gemini_calls(client: str, url: str) -> Calls:
 
 def worker(
     wire: str, client: str, modes: list[str], url: str, counts: list[int]
-) -> list[dict[str, Any]]:
-    """CPU seconds of `counts[i]` calls in `modes[i]`, each mode warmed up first."""
+) -> list[dict[str, Any]] | None:
+    """CPU seconds of `counts[i]` calls in `modes[i]`, each mode warmed up first; None if
+    `client` is not installed."""
     calls = bedrock_calls if wire == "bedrock" else gemini_calls
-    invoke, stream = calls(client, url)
+    try:
+        invoke, stream = calls(client, url)
+    except ModuleNotFoundError:  # a peer not installed: its cells stay empty
+        return None
     results = []
     for mode, count in zip(modes, counts, strict=True):
         call = invoke if mode == "invoke" else stream
@@ -186,16 +190,16 @@ def worker_env(aws_dir: str) -> dict[str, str]:
     }
 
 
-def run_worker(python: str, args: list[str], env: dict[str, str]) -> list[dict[str, Any]] | None:
-    """The worker's result per mode (`args[2]`, comma-separated); None if its client is
-    not installed."""
+def run_worker(
+    python: str, args: list[str], env: dict[str, str]
+) -> list[list[dict[str, Any]] | None]:
+    """Per client of the worker (`args[1]`, comma-separated), its result per mode
+    (`args[2]`); None where the client is not installed."""
     command = [python, __file__, "--worker", *args]
     out = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, check=False)
     if out.returncode != 0:
-        if "ModuleNotFoundError" in out.stderr:  # a peer not installed: its cells stay empty
-            return None
         raise RuntimeError(f"{' '.join(args[:3])} failed:\n{out.stderr}")
-    results: list[dict[str, Any]] = json.loads(out.stdout.strip().splitlines()[-1])
+    results: list[list[dict[str, Any]] | None] = json.loads(out.stdout.strip().splitlines()[-1])
     return results
 
 
@@ -231,10 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve is not None:
         serve(args.serve)
         return 0
-    if args.worker:
-        wire, client, modes, url, counts, _ = args.worker
+    if args.worker:  # WIRE[,WIRE...] CLIENT[,CLIENT...] MODES URL COUNTS -
+        wires, clients, modes, url, counts, _ = args.worker
         numbers = [int(count) for count in counts.split(",")]
-        print(json.dumps(worker(wire, client, modes.split(","), url, numbers)))
+        jobs = zip(wires.split(","), clients.split(","), strict=True)
+        print(json.dumps([worker(w, c, modes.split(","), url, numbers) for w, c in jobs]))
         return 0
     if args.quick:  # the harness, not the numbers: every worker is mostly imports
         args.requests, args.streams, args.chunks, args.rounds = 1, 1, 5, 1
@@ -256,24 +261,31 @@ def main(argv: list[str] | None = None) -> int:
             if not url.startswith("http://127.0.0.1:"):
                 raise RuntimeError(f"the mock server did not start (said {url!r})")
             for _ in range(args.rounds):
+                # --quick: every client's modes in one worker per interpreter (a worker's
+                # time is mostly its imports); else each client and mode in a fresh process.
+                groups: list[tuple[str, list[tuple[str, str]], tuple[str, ...]]] = []
                 for wire in wires:
                     for client in CLIENTS[wire]:
                         python = interpreter(client)
-                        # --quick: a client's modes in one worker (a worker's time is
-                        # mostly its imports); else each in a fresh process.
-                        for modes in [MODES] if args.quick else [(mode,) for mode in MODES]:
-                            counts = [
-                                args.requests if m == "invoke" else args.streams for m in modes
-                            ]
-                            job = [wire, client, ",".join(modes), url]
-                            job += [",".join(map(str, counts)), "-"]
-                            results = run_worker(python, job, env)
-                            if results is None:  # not installed
-                                continue
-                            for mode, count, result in zip(modes, counts, results, strict=True):
-                                units = count if mode == "invoke" else count * args.chunks
-                                per = result["seconds"] / units * 1e6
-                                samples.setdefault((wire, client, mode), []).append(per)
+                        if not args.quick:
+                            groups += [(python, [(wire, client)], (mode,)) for mode in MODES]
+                        elif shared := [g for g in groups if g[0] == python]:
+                            shared[0][1].append((wire, client))
+                        else:
+                            groups.append((python, [(wire, client)], MODES))
+                for python, group, modes in groups:
+                    counts = [args.requests if m == "invoke" else args.streams for m in modes]
+                    job = [",".join(w for w, _ in group), ",".join(c for _, c in group)]
+                    job += [",".join(modes), url, ",".join(map(str, counts)), "-"]
+                    for (wire, client), results in zip(
+                        group, run_worker(python, job, env), strict=True
+                    ):
+                        if results is None:  # not installed
+                            continue
+                        for mode, count, result in zip(modes, counts, results, strict=True):
+                            units = count if mode == "invoke" else count * args.chunks
+                            per = result["seconds"] / units * 1e6
+                            samples.setdefault((wire, client, mode), []).append(per)
         finally:
             if server.stdin is not None:
                 server.stdin.close()  # the server's cue to stop

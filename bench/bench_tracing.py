@@ -64,7 +64,8 @@ STREAM_CHUNKS = 100
 WARMUP = 10
 #: `--quick`'s modes of the workloads other than "invoke" (which runs every mode): each
 #: mode and each workload once, every line of CLIENT run (the tracers' waits in
-#: "langsmith"), in 6 processes, not 11: a process is mostly imports, LangChain's ~1.5 s.
+#: "langsmith"), a mode's workloads in one process: 3 processes, not 11 (a process is
+#: mostly imports, LangChain's ~1.5 s).
 QUICK_MODES: dict[str, tuple[str, ...]] = {
     "chain": ("off",),
     "stream": ("off",),
@@ -122,7 +123,7 @@ class Process:
 
 CLIENT = r"""
 import json, os, resource, sys, time
-mode, workload, n, base_url = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+mode, workloads, n, base_url = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3]), sys.argv[4]
 warmup = int(sys.argv[5])
 if mode == "otel":
     from opentelemetry.sdk.metrics import MeterProvider
@@ -139,43 +140,45 @@ if mode == "otel":
     import chatplex.otel
     chatplex.otel.instrument(provider, meters)
 model = chatplex.lean.ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench")
-if workload == "chain":
-    prompt = chatplex.ChatPromptTemplate.from_messages([("system", "brief"), ("human", "{q}")])
-    runnable = prompt | model | chatplex.StrOutputParser()
-    arg = {"q": "hello"}
-elif workload == "langchain-chain":  # the reference: LangChain's chain and its own tracer
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-    from langchain_openai import ChatOpenAI
-    lc_model = ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench")
-    prompt = ChatPromptTemplate.from_messages([("system", "brief"), ("human", "{q}")])
-    runnable = prompt | lc_model | StrOutputParser()
-    arg = {"q": "hello"}
-else:
-    runnable, arg = model, "hello"
-if workload == "stream":  # a stream of STREAM_CHUNKS content deltas per request
-    runnable = chatplex.lean.ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench",
-                                   default_headers={"x-mock-chunks": "%(chunks)d"})
-    call = lambda: sum(1 for _ in runnable.stream(arg))
-else:
-    call = lambda: runnable.invoke(arg)
-for _ in range(warmup):  # warm up: pools, imports, first-call caches
-    call()
-start = resource.getrusage(resource.RUSAGE_SELF)
-for _ in range(n):
-    call()
-if mode == "langsmith":
-    from chatplex.tracing.langsmith import wait_for_all_tracers
-    wait_for_all_tracers()  # the sending is part of the cost
-    if workload == "langchain-chain":
-        from langchain_core.tracers.langchain import wait_for_all_tracers as lc_wait
-        lc_wait()
-if mode == "otel":
-    provider.force_flush()
-end = resource.getrusage(resource.RUSAGE_SELF)
-cpu = (end.ru_utime - start.ru_utime) + (end.ru_stime - start.ru_stime)
-loaded = sorted({m.split(".")[0] for m in sys.modules} & {"langsmith", "opentelemetry"})
-print(json.dumps({"cpu_us": cpu / n * 1e6, "loaded": loaded}))
+for workload in workloads:  # one JSON line each (several: --quick's processes only)
+    if workload == "chain":
+        prompt = chatplex.ChatPromptTemplate.from_messages([("system", "brief"), ("human", "{q}")])
+        runnable = prompt | model | chatplex.StrOutputParser()
+        arg = {"q": "hello"}
+    elif workload == "langchain-chain":  # the reference: LangChain's chain and its own tracer
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.prompts import ChatPromptTemplate
+        from langchain_openai import ChatOpenAI
+        lc_model = ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench")
+        prompt = ChatPromptTemplate.from_messages([("system", "brief"), ("human", "{q}")])
+        runnable = prompt | lc_model | StrOutputParser()
+        arg = {"q": "hello"}
+    else:
+        runnable, arg = model, "hello"
+    if workload == "stream":  # a stream of STREAM_CHUNKS content deltas per request
+        runnable = chatplex.lean.ChatOpenAI(model="gpt-4o-mini", base_url=base_url,
+                                            api_key="sk-bench",
+                                            default_headers={"x-mock-chunks": "%(chunks)d"})
+        call = lambda: sum(1 for _ in runnable.stream(arg))
+    else:
+        call = lambda: runnable.invoke(arg)
+    for _ in range(warmup):  # warm up: pools, imports, first-call caches
+        call()
+    start = resource.getrusage(resource.RUSAGE_SELF)
+    for _ in range(n):
+        call()
+    if mode == "langsmith":
+        from chatplex.tracing.langsmith import wait_for_all_tracers
+        wait_for_all_tracers()  # the sending is part of the cost
+        if workload == "langchain-chain":
+            from langchain_core.tracers.langchain import wait_for_all_tracers as lc_wait
+            lc_wait()
+    if mode == "otel":
+        provider.force_flush()
+    end = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (end.ru_utime - start.ru_utime) + (end.ru_stime - start.ru_stime)
+    loaded = sorted({m.split(".")[0] for m in sys.modules} & {"langsmith", "opentelemetry"})
+    print(json.dumps({"workload": workload, "cpu_us": cpu / n * 1e6, "loaded": loaded}))
 """
 
 
@@ -203,8 +206,10 @@ def _env(mode: str, langsmith_url: str | None) -> dict[str, str]:
 
 
 def cpu_per_request(
-    mode: str, workload: str, n: int, mock: str, ls_url: str, warmup: int = WARMUP
-) -> dict[str, Any]:
+    mode: str, workloads: list[str], n: int, mock: str, ls_url: str, warmup: int = WARMUP
+) -> list[dict[str, Any]]:
+    """Per workload, in one fresh process, one after another: CPU per request and the
+    tracing libraries loaded by then."""
     client_mode = "langsmith" if mode == "before" else mode
     out = subprocess.run(
         [
@@ -212,7 +217,7 @@ def cpu_per_request(
             "-c",
             CLIENT % {"chunks": STREAM_CHUNKS},
             client_mode,
-            workload,
+            ",".join(workloads),
             str(n),
             mock + "/v1",
             str(warmup),
@@ -223,7 +228,7 @@ def cpu_per_request(
         check=True,
         cwd=tempfile.gettempdir(),  # `-c` puts the cwd first on the path: not ./chatplex
     )
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    return [json.loads(line) for line in out.stdout.strip().splitlines()[-len(workloads) :]]
 
 
 def hook_check_ns(number: int) -> float:
@@ -297,6 +302,7 @@ def main() -> int:
     warmup, hook_checks = WARMUP, 1_000_000
     if options.quick:  # the harness, not the numbers: every process is mostly imports
         options.requests, options.rows, options.repeat = 2, 10, 1
+        options.latency = 0.0  # so one server serves both parts
         warmup, hook_checks = 0, 10_000
 
     # Measured as users run it, with bytecode caches: an installed package has them,
@@ -308,7 +314,7 @@ def main() -> int:
             subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "chatplex")],
                            check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     mock = Process(_serve_mock, 0.0)
-    slow_mock = Process(_serve_mock, options.latency)
+    slow_mock = Process(_serve_mock, options.latency) if options.latency else mock
     langsmith = Process(_serve_langsmith)
     try:
         samples: dict[str, dict[str, list[float]]] = {}
@@ -319,13 +325,17 @@ def main() -> int:
         }
         if options.quick:
             modes_of.update(QUICK_MODES)
-        # modes alternate: drift hits all alike
+        # modes alternate: drift hits all alike; --quick: a mode's workloads in one process
+        runs = [([w], m) for w in WORKLOADS for m in modes_of[w]]
+        if options.quick:
+            grouped = [([w for w in WORKLOADS if m in modes_of[w]], m) for m in modes]
+            runs = [(workloads, m) for workloads, m in grouped if workloads]
         for _ in range(0 if options.bulk_only else options.repeat):
-            for workload in WORKLOADS:
-                for mode in modes_of[workload]:
-                    result = cpu_per_request(
-                        mode, workload, options.requests, mock.url, langsmith.url, warmup
-                    )
+            for workloads, mode in runs:
+                results = cpu_per_request(
+                    mode, workloads, options.requests, mock.url, langsmith.url, warmup
+                )
+                for workload, result in zip(workloads, results, strict=True):
                     samples.setdefault(workload, {}).setdefault(mode, []).append(result["cpu_us"])
                     if workload != "langchain-chain":  # langchain_core imports langsmith
                         loaded[mode] = result["loaded"]
@@ -359,7 +369,8 @@ def main() -> int:
                             raise SystemExit(f"{arrived} runs arrived, not {options.rows} ({mode})")
     finally:
         mock.close()
-        slow_mock.close()
+        if slow_mock is not mock:
+            slow_mock.close()
         langsmith.close()
 
     def median(mode: str, key: str) -> float:

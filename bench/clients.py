@@ -6,6 +6,9 @@ server, which is another process) and `ru_maxrss` is this client's own peak.
 
     python bench/clients.py CLIENT SCENARIO --url http://127.0.0.1:PORT [--n N] [--concurrency C]
 
+Measurements joined by `+` run one after another in this process, one JSON line each
+(run.py --quick: the harness, not the numbers; `ru_maxrss` is then the peak so far).
+
 Only the standard library is imported at the top: each client imports its own library,
 so the chatplex clients run in bench/.chatplex-venv (or the project's .venv) and the
 peers in bench/.peers-venv.
@@ -314,6 +317,7 @@ def measure_async(
         wall, cpu = time.perf_counter() - wall0, cpu_seconds() - cpu0
         for close in _closers:
             await close()
+        _closers.clear()  # a next measurement in this process has a loop of its own
         return {"cpu_s": cpu, "wall_s": wall, "units": units}
 
     return asyncio.run(main())
@@ -340,6 +344,15 @@ def measure_import(client: str) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    while "+" in args:
+        measure_one(args[: args.index("+")])
+        args = args[args.index("+") + 1 :]
+    measure_one(args)
+    return 0
+
+
+def measure_one(argv: Sequence[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("client", choices=sorted(MODULES))
     parser.add_argument("scenario", choices=["abatch", "stream", "batch", "import", "rss"])
@@ -363,7 +376,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result.update(client=args.client, scenario=args.scenario, n=args.n, wire=wire)
     print(json.dumps(result), flush=True)
-    return 0
 
 
 if __name__ == "__main__":

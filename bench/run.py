@@ -99,12 +99,16 @@ class Plan:
     sweep_levels: tuple[int, ...] = (1, 4, 16, 64, 256)
     #: `import chatplex` against `import asyncio`: fresh processes of each, alternating.
     import_ratio_runs: int = 15
+    #: Consecutive measurements on one interpreter share a process (all but `import`, which
+    #: times a fresh one): the harness runs, the CPU and RSS figures are the process's.
+    batched: bool = False
 
 
 FULL = Plan()
 #: The harness, not the numbers: each client process is mostly its imports, so a few
-#: requests per measurement, no server latency, no warm-up and two sweep points still run
-#: every scenario, table and the sweep.
+#: requests per measurement, no server latency, no warm-up, one sweep point, and the
+#: measurements of an interpreter in one process still run every scenario, table and the
+#: sweep.
 QUICK = Plan(
     abatch_n=8,
     stream_n=2,
@@ -116,8 +120,9 @@ QUICK = Plan(
     repeat=1,
     warmup=0,
     sweep_n=8,
-    sweep_levels=(16,),  # the sweep's code once: one process per level, mostly imports
+    sweep_levels=(16,),  # the sweep's code once
     import_ratio_runs=1,
+    batched=True,
 )
 
 
@@ -149,11 +154,17 @@ def mock_server(python: str, plan: Plan) -> Iterator[str]:
             proc.wait()
 
 
-def run_client(python: str, *args: str, timeout: float = 600) -> dict[str, Any]:
+def run_clients(
+    python: str, measurements: Sequence[Sequence[str]], timeout: float = 600
+) -> list[dict[str, Any]]:
+    """Each measurement's result, all run one after another in one client process."""
     env = {**os.environ, "PYTHONHASHSEED": "0", "LANGSMITH_TRACING": "false"}
     if python == str(CHATPLEX_PYTHON):
         # This checkout's code (its installed copy may be older); the venv's dependencies.
         env["PYTHONPATH"] = str(ROOT)
+    args: list[str] = []
+    for one in measurements:  # clients.py's separator: `JOB + JOB + ...`
+        args += ["+", *one] if args else [*one]
     done = subprocess.run(
         [python, str(CLIENTS_PY), *args],
         cwd=ROOT,
@@ -164,9 +175,9 @@ def run_client(python: str, *args: str, timeout: float = 600) -> dict[str, Any]:
     )
     if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-5:])
-        return {"error": f"exit {done.returncode}: {tail}"}
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+        return [{"error": f"exit {done.returncode}: {tail}"}] * len(measurements)
+    lines = done.stdout.strip().splitlines()[-len(measurements) :]
+    return [json.loads(line) for line in lines]
 
 
 def versions(python: str, names: Sequence[str]) -> dict[str, str]:
@@ -209,6 +220,7 @@ class Job:
     key: str  # where the result goes: "<scenario>/<client>[/<wire>]"
     python: str
     args: list[str]
+    heading: str = ""  # printed before the job runs: the part of the run it starts
 
 
 def jobs(plan: Plan, url: str, clients: Sequence[str], pythons: dict[str, str]) -> list[Job]:
@@ -235,33 +247,16 @@ def jobs(plan: Plan, url: str, clients: Sequence[str], pythons: dict[str, str]) 
     return out
 
 
-def measure(
+def measure_jobs(
     plan: Plan, clients: Sequence[str], pythons: dict[str, str], url: str
-) -> dict[str, list[dict[str, Any]]]:
-    runs: dict[str, list[dict[str, Any]]] = {}
-
-    def record(job: Job) -> None:
-        start = time.perf_counter()
-        result = run_client(job.python, *job.args)
-        runs.setdefault(job.key, []).append(result)
-        if "error" in result:
-            shown = result["error"]
-        elif "import_s" in result:
-            shown = f"import {result['import_s'] * 1000:.0f} ms"
-        else:
-            cpu, wall, rss = result["cpu_s"], result["wall_s"], result["maxrss_mb"]
-            shown = f"cpu {cpu:.2f}s wall {wall:.2f}s rss {rss:.0f} MB"
-        print(
-            f"  {job.key:<32} {shown}  ({time.perf_counter() - start:.1f}s)",
-            file=sys.stderr,
-            flush=True,
-        )
-
+) -> list[Job]:
+    """The rounds of `jobs`, then the import times and the peak RSS."""
+    out: list[Job] = []
     for round_no in range(plan.repeat):
-        print(f"round {round_no + 1}/{plan.repeat}", file=sys.stderr, flush=True)
-        for job in jobs(plan, url, clients, pythons):
-            record(job)
-    print("import times", file=sys.stderr, flush=True)
+        round_jobs = jobs(plan, url, clients, pythons)
+        if round_jobs:
+            round_jobs[0].heading = f"round {round_no + 1}/{plan.repeat}"
+        out += round_jobs
     seen_modules: set[str] = set()
     for client in clients:
         module = "chatplex" if client in CHATPLEX else client
@@ -269,50 +264,63 @@ def measure(
             continue
         seen_modules.add(module)
         for _ in range(plan.import_runs):
-            record(Job(f"import/{module}", pythons[client], [client, "import"]))
-    print(f"peak RSS of an abatch of {plan.rss_n}", file=sys.stderr, flush=True)
+            out.append(Job(f"import/{module}", pythons[client], [client, "import"]))
+    imports = next((job for job in out if job.key.startswith("import/")), None)
+    if imports:
+        imports.heading = "import times"
+    rss_heading = f"peak RSS of an abatch of {plan.rss_n}"
     for client in clients:
         if client in RSS_CLIENTS:
-            record(
-                Job(
-                    f"rss/{client}",
-                    pythons[client],
-                    [
-                        client,
-                        "rss",
-                        "--url",
-                        url,
-                        "--n",
-                        str(plan.rss_n),
-                        "--concurrency",
-                        str(plan.abatch_concurrency),
-                    ],
-                )
-            )
-    return runs
+            args = [client, "rss", "--url", url, "--n", str(plan.rss_n)]
+            args += ["--concurrency", str(plan.abatch_concurrency)]
+            out.append(Job(f"rss/{client}", pythons[client], args, rss_heading))
+            rss_heading = ""
+    return out
 
 
-def measure_sweep(
-    plan: Plan, clients: Sequence[str], pythons: dict[str, str], url: str
-) -> dict[str, list[dict[str, Any]]]:
+def sweep_jobs(plan: Plan, clients: Sequence[str], pythons: dict[str, str], url: str) -> list[Job]:
     """abatch of `sweep_n` at each level of concurrency, every client once per level (one
     process per point: the chart shows a trend, the tables above have the medians)."""
-    runs: dict[str, list[dict[str, Any]]] = {}
-    print(f"sweep: abatch of {plan.sweep_n} at {plan.sweep_levels}", file=sys.stderr, flush=True)
+    out: list[Job] = []
+    heading = f"sweep: abatch of {plan.sweep_n} at {plan.sweep_levels}"
     for level in plan.sweep_levels:
         for client in clients:
-            key = f"sweep/{client}/{level}"
             args = [client, "abatch", "--url", url, "--n", str(plan.sweep_n)]
             args += ["--concurrency", str(level), "--warmup", str(min(level, plan.warmup))]
-            start = time.perf_counter()
-            result = run_client(pythons[client], *args)
-            runs[key] = [result]
-            shown = result.get("error") or (
-                f"cpu {result['cpu_s']:.2f}s wall {result['wall_s']:.2f}s "
-                f"rss {result['maxrss_mb']:.0f} MB"
-            )
+            out.append(Job(f"sweep/{client}/{level}", pythons[client], args, heading))
+            heading = ""
+    return out
+
+
+def run_jobs(plan: Plan, found: Sequence[Job]) -> dict[str, list[dict[str, Any]]]:
+    """Every job's result under its key, in order: each in a fresh process, or with
+    `plan.batched` consecutive jobs of one interpreter in one (an import always alone)."""
+    groups: list[list[Job]] = []
+    for job in found:
+        alone = not plan.batched or job.args[1] == "import"
+        last = groups[-1][-1] if groups else None
+        if last and not alone and last.python == job.python and last.args[1] != "import":
+            groups[-1].append(job)
+        else:
+            groups.append([job])
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for group in groups:
+        for job in group:
+            if job.heading:
+                print(job.heading, file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        results = run_clients(group[0].python, [job.args for job in group])
+        for job, result in zip(group, results, strict=True):
+            runs.setdefault(job.key, []).append(result)
+            if "error" in result:
+                shown = result["error"]
+            elif "import_s" in result:
+                shown = f"import {result['import_s'] * 1000:.0f} ms"
+            else:
+                cpu, wall, rss = result["cpu_s"], result["wall_s"], result["maxrss_mb"]
+                shown = f"cpu {cpu:.2f}s wall {wall:.2f}s rss {rss:.0f} MB"
             print(
-                f"  {key:<32} {shown}  ({time.perf_counter() - start:.1f}s)",
+                f"  {job.key:<32} {shown}  ({time.perf_counter() - start:.1f}s)",
                 file=sys.stderr,
                 flush=True,
             )
@@ -750,9 +758,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     with mock_server(sys.executable, plan) as url:
         print(f"mock server at {url}", file=sys.stderr, flush=True)
-        runs = measure(plan, clients, pythons, url)
-        if sweepers:
-            runs.update(measure_sweep(plan, sweepers, pythons, url))
+        planned = measure_jobs(plan, clients, pythons, url)
+        runs = run_jobs(plan, planned + sweep_jobs(plan, sweepers, pythons, url))
     summary = summarise(plan, runs)
     if any(c in CHATPLEX for c in clients):
         print("import chatplex against import asyncio", file=sys.stderr, flush=True)
