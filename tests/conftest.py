@@ -46,7 +46,16 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory, ray_mock_server: Any) 
     (tests/ray) and name `ray_mock_server` as both base URLs. Each logical CPU is a
     worker process Ray starts and keeps (prestarted, then one per task running at once:
     each imports Ray Data and pyarrow for a write), so 4 on 2 cores added processes, not
-    parallelism."""
+    parallelism.
+
+    Where a test's time goes is process starts (measured with perf over the whole process
+    tree, 2 loaded cores): a `map_chat` run of 100 rows costs ~6 s of CPU, the test's own
+    process under 1 s of it. Every actor is a new process, ended with its actor: each
+    `ChatMapper` ~1.5 s (Ray ~0.3, Ray Data with pandas and pyarrow ~0.55, chatplex ~0.2,
+    then its rows), the run's tally ~0.6 s, a cluster budget's actor ~0.5 s; a write on a
+    new worker ~1 s. The first Ray Data run of the cluster starts 3 actors of Ray Data's
+    own (~2.5 s) and the cluster ~3.5 s. Under load these are CPU-bound: waits are not
+    where the time goes."""
     ray = pytest.importorskip("ray", reason=RAY_MISSING)
     helpers = str(Path(__file__).parent / "ray")
     os.environ["PYTHONPATH"] = os.pathsep.join(
