@@ -430,7 +430,9 @@ def reply_result(message: AIMessage) -> tuple[list[dict[str, Any] | None], dict[
 
 def _candidates(message: AIMessage) -> list[AIMessage]:
     """The reply, then its other candidates (`n > 1`), which ride in its metadata."""
-    others = message.response_metadata.get("other_candidates") or ()
+    others = message.response_metadata.get("other_candidates")
+    if not others:  # (one candidate, nearly every reply: no generator made to add none)
+        return [message]
     return [message, *(m for m in others if isinstance(m, AIMessage))]
 
 

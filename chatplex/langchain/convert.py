@@ -97,8 +97,13 @@ def to_langchain_message(message: AIMessage, model_name: str | None = None) -> L
         name=message.name,
         additional_kwargs=dict(message.additional_kwargs),
         response_metadata=metadata,
-        tool_calls=[_lc_call(c) for c in message.tool_calls],
-        invalid_tool_calls=[_lc_invalid(c) for c in message.invalid_tool_calls],
+        # (Most replies call no tool: no comprehension run for an empty list, a call each.)
+        tool_calls=[_lc_call(c) for c in message.tool_calls] if message.tool_calls else [],
+        invalid_tool_calls=(
+            [_lc_invalid(c) for c in message.invalid_tool_calls]
+            if message.invalid_tool_calls
+            else []
+        ),
     )
     # Set after construction, as the partner packages set it: validation would put the
     # details' keys in the TypedDict's order, not the wire's (what print shows).

@@ -333,8 +333,9 @@ class ChatChatplex(BaseChatModel):
         # langchain-groq's, langchain-mistralai's), else LangChain's empty one.
         engine = primary(self.chatplex_model)
         style = combining_style(getattr(engine, "provider_label", None) or self._wire)
-        if any(o and partner_style(o) == "chat_completions" for o in llm_outputs) or (
-            self._under_partner_name and style == "chat_completions"
+        # (The drop-in's own style first: it answers without reading every row.)
+        if (self._under_partner_name and style == "chat_completions") or any(
+            o and partner_style(o) == "chat_completions" for o in llm_outputs
         ):
             combined = combine_llm_outputs(llm_outputs)
         else:

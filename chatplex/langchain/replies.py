@@ -65,7 +65,11 @@ def chat_result(reply: Any, called: str | None = None, label: str | None = None)
         reply.response_metadata, label
     )
     usage = first.usage_metadata if usage_on_each_candidate(style) else None
-    rest = [_candidate(to_langchain_message(m, called), first, usage) for m in others]
+    rest = (
+        [_candidate(to_langchain_message(m, called), first, usage) for m in others]
+        if others
+        else []
+    )
     messages = [first, *rest]
     if style == "chat_completions":
         infos, llm_output = reply_result(reply)

@@ -62,8 +62,11 @@ def ls_params(
 
     called = kwargs.get("model")
     if not called:
-        found = (getattr(engine, attribute, None) for attribute in rule.model_attributes)
-        called = next((v for v in found if v), None) or model._sent_model_name
+        for attribute in rule.model_attributes:  # (a loop: generators cost more, per call)
+            if called := getattr(engine, attribute, None):
+                break
+        else:
+            called = model._sent_model_name
         version = getattr(engine, rule.model_version, None) if rule.model_version else None
         if version and version not in called:
             called = f"{called}-{version.lstrip('-')}"
