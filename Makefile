@@ -35,8 +35,8 @@ examples: $(VENV)/.installed-dev
 	done
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check chatplex tests examples
-	$(BIN)/ruff format --check chatplex tests examples
+	$(BIN)/ruff check chatplex tests examples bench
+	$(BIN)/ruff format --check chatplex tests examples bench
 	$(BIN)/lint-imports  # the one-way layers of ARCHITECTURE.md (pyproject [tool.importlinter])
 
 typecheck: $(VENV)/.installed-dev

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import chatplex
-from chatplex.lean import init_chat_model
 from chatplex.batches import load
 from chatplex.errors import APIError
+from chatplex.lean import init_chat_model
 from chatplex.providers.anthropic.batch import LIMITS as ANTHROPIC_LIMITS
 from chatplex.providers.openai.batch import LIMITS as OPENAI_LIMITS
 

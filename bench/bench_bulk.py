@@ -249,13 +249,17 @@ def main() -> int:
     tp = results["throughput"]
     print(f"\n| {tp['rows']:,} rows | rows/s (median of {args.rounds}) | peak RSS (MiB) |")
     print("|---|---:|---:|")
-    print(f"| plain abatch (results in memory) | {tp['abatch_rows_per_s']:,} | {tp['abatch_peak_rss_mib']} |")
-    print(f"| bulk.arun (file to journal) | {tp['bulk_rows_per_s']:,} | {tp['bulk_peak_rss_mib']} |")
+    for label, kind in (
+        ("plain abatch (results in memory)", "abatch"),
+        ("bulk.arun (file to journal)", "bulk"),
+    ):
+        print(f"| {label} | {tp[f'{kind}_rows_per_s']:,} | {tp[f'{kind}_peak_rss_mib']} |")
     print(f"| bulk / abatch | {tp['bulk_vs_abatch']:.3f} | |")
     kill = results["kill"]
-    print(f"\nSIGKILL at half, then rerun ({kill['expected']:,} rows): kept {kill['kept_at_kill']:,} "
-          f"at the kill; after the rerun {kill['lines']:,} lines, {kill['unique_ids']:,} unique ids, "
-          f"{kill['wrong_texts']} wrong texts; server requests {kill['requests']:,} "
+    print(f"\nSIGKILL at half, then rerun ({kill['expected']:,} rows): "
+          f"kept {kill['kept_at_kill']:,} at the kill; after the rerun {kill['lines']:,} lines, "
+          f"{kill['unique_ids']:,} unique ids, {kill['wrong_texts']} wrong texts; "
+          f"server requests {kill['requests']:,} "
           f"(limit {kill['expected'] + WINDOW:,}): {'OK' if kill['ok'] else 'FAILED'}")  # fmt: skip
     return 0 if kill["ok"] and all(r["status"] == 0 for r in results["rss"]) else 1
 

@@ -25,7 +25,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +44,10 @@ def per_call_us(run: Callable[[int], object], n: int, rounds: int = 5) -> float:
 
 
 def measure(n: int) -> list[dict[str, Any]]:
-    from chatplex import InMemoryCache, SQLiteCache
-    from chatplex.lean import init_chat_model
+    from chatplex import InMemoryCache
+    from chatplex import SQLiteCache
     from chatplex.chat.caching.entries import cache_key
+    from chatplex.lean import init_chat_model
     from chatplex.testing import MockServer
 
     rows: list[dict[str, Any]] = []

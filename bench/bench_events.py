@@ -33,7 +33,9 @@ import resource
 import statistics
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -57,17 +59,14 @@ def cpu_seconds() -> float:
 
 def build_chain(library: str, url: str) -> Any:
     if library == "chatplex":
-        from chatplex import ChatPromptTemplate, StrOutputParser
+        from chatplex import ChatPromptTemplate
+        from chatplex import StrOutputParser
         from chatplex.lean import init_chat_model
 
         model: Any = init_chat_model(f"openai:{MODEL}", base_url=f"{url}/v1", api_key=API_KEY)
     else:
-        from langchain_core.output_parsers import (  # type: ignore[import-not-found,no-redef]
-            StrOutputParser,
-        )
-        from langchain_core.prompts import (  # type: ignore[import-not-found,no-redef]
-            ChatPromptTemplate,
-        )
+        from langchain_core.output_parsers import StrOutputParser  # type: ignore[import-not-found,no-redef]
+        from langchain_core.prompts import ChatPromptTemplate  # type: ignore[import-not-found,no-redef]
         from langchain_openai import ChatOpenAI  # type: ignore[import-not-found]
 
         model = ChatOpenAI(model=MODEL, base_url=f"{url}/v1", api_key=API_KEY, max_retries=0)

@@ -47,7 +47,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from collections.abc import Sequence
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -106,7 +107,9 @@ def floor_model(chunks: int) -> Any:
 
 def build_chain(client: str, url: str, chunks: int = 200) -> Any:
     if client == "chatplex":
-        from chatplex import ChatPromptTemplate, StrOutputParser, init_chat_model
+        from chatplex import ChatPromptTemplate
+        from chatplex import StrOutputParser
+        from chatplex import init_chat_model
 
         model = init_chat_model(f"openai:{MODEL}", base_url=f"{url}/v1", api_key=API_KEY)
         return ChatPromptTemplate.from_template("Tell me about {topic}") | model | StrOutputParser()

@@ -36,7 +36,8 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from chatplex.messages import AIMessageChunk, merge_chunks  # noqa: E402
+from chatplex.messages import AIMessageChunk  # noqa: E402
+from chatplex.messages import merge_chunks  # noqa: E402
 from chatplex.messages import parse_partial_json as cp_parse_partial_json  # noqa: E402
 
 PIECE = 4

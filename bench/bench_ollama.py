@@ -49,7 +49,8 @@ def cpu_seconds() -> float:
 
 
 def serve(chunks: int) -> None:
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
+    from http.server import ThreadingHTTPServer
 
     from chatplex.testing._mock_replies import plan_reply
     from chatplex.testing._mock_wire_ollama import WIRE

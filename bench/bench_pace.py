@@ -40,7 +40,9 @@ import statistics
 import sys
 import time
 import warnings
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -210,7 +212,8 @@ async def _drive(
 
 
 def sporadic_run(name: str, wire: str, count: int) -> dict[str, Any]:
-    from chatplex.testing.mock_server import FaultMix, MockServer
+    from chatplex.testing.mock_server import FaultMix
+    from chatplex.testing.mock_server import MockServer
 
     plan = FaultMix(SPORADIC, seed=SEED, first_attempts_only=True)
     with MockServer(latency=LATENCY, fault_plan=plan) as srv:
@@ -263,7 +266,8 @@ def limit_run(
 
 
 def burst_run(name: str, wire: str, plan: Plan) -> dict[str, Any]:
-    from chatplex.testing.mock_server import FaultMix, MockServer
+    from chatplex.testing.mock_server import FaultMix
+    from chatplex.testing.mock_server import MockServer
 
     faults = FaultMix({"status=529": 0.5}, seed=SEED, start=plan.burst_start, duration=plan.burst)
     total = plan.burst_start + plan.burst + plan.after_burst

@@ -52,10 +52,15 @@ ROOT = HERE.parent
 HELPERS = ROOT / "tests" / "ray"  # the load generator and row helpers the tests use
 sys.path[:0] = [str(ROOT), str(HELPERS)]
 
-from _raykit import FAIL, dies_once, make_model, rows  # noqa: E402
-from _scalekit import REQUEST_TOKENS, drive  # noqa: E402
+from _raykit import FAIL  # noqa: E402
+from _raykit import dies_once  # noqa: E402
+from _raykit import make_model  # noqa: E402
+from _raykit import rows  # noqa: E402
+from _scalekit import REQUEST_TOKENS  # noqa: E402
+from _scalekit import drive  # noqa: E402
 
-from chatplex.http import Budget, RateLimit  # noqa: E402
+from chatplex.http import Budget  # noqa: E402
+from chatplex.http import RateLimit  # noqa: E402
 from chatplex.http._budget_machine import MachineBudget  # noqa: E402
 from chatplex.ray import map_chat  # noqa: E402
 from chatplex.testing.limited_server import LimitedServer  # noqa: E402
@@ -169,7 +174,8 @@ def bench_cost(ray: Any, quick: bool) -> dict[str, Any]:
         per = pool.starmap(machine_contended, [(str(tmp / "c.budget"), n // 2, start_at)] * 4)
     # Four at once: the budget serves 4 permits per (mean) per-process time.
     results["machine, 4 processes at once (per budget)"] = sum(per) / len(per) / 4
-    from chatplex.http._budget_ray import cluster_budget, drop_cluster_budget
+    from chatplex.http._budget_ray import cluster_budget
+    from chatplex.http._budget_ray import drop_cluster_budget
 
     key = ("bench", "cost", "", "m")
     cluster = cluster_budget(key, UNPACED)

@@ -25,7 +25,9 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 
 OPENAI_MODEL = "gpt-4o-mini"
