@@ -16,7 +16,9 @@ walk only what was made since.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
+import operator
 import socket
 import warnings
 from collections.abc import Iterator
@@ -52,6 +54,25 @@ def no_resource_warnings() -> Iterator[None]:
             del earlier
 
 
+#: Made, and tracked by the collector, as this module loads: every `gc.freeze()` since
+#: takes it out of the collector's generations until a `gc.unfreeze()`.
+_FREEZE_MARK: list[object] = []
+
+
+def _freeze_in_force(unfrozen: list[object]) -> bool:
+    """Whether a freeze is in force, `unfrozen` being `gc.get_objects()`.
+
+    `gc.get_freeze_count()` alone answers, but counts the frozen objects one by one:
+    ~70 ms a call once a worker has frozen ~600k (tests/langchain/conftest.py's freeze).
+    The mark missing from `unfrozen` (a walk of the objects the collection just walked)
+    says a freeze since this module loaded is in force; the count is asked only when it
+    is there, when it is zero unless a freeze came before this module loaded.
+    """
+    if not any(map(functools.partial(operator.is_, _FREEZE_MARK), unfrozen)):
+        return True
+    return gc.get_freeze_count() > 0
+
+
 @contextmanager
 def frozen_heap() -> Iterator[None]:
     """Every object alive as the block starts is left out of garbage collections until it
@@ -70,8 +91,10 @@ def frozen_heap() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
-    earlier = [o for o in gc.get_objects() if isinstance(o, (asyncio.BaseTransport, socket.socket))]
-    already = gc.get_freeze_count() > 0
+    unfrozen = gc.get_objects()
+    earlier = [o for o in unfrozen if isinstance(o, (asyncio.BaseTransport, socket.socket))]
+    already = _freeze_in_force(unfrozen)
+    del unfrozen
     gc.freeze()
     try:
         yield

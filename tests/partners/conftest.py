@@ -20,6 +20,7 @@ def server() -> Iterator[ScriptedServer]:
     """The module's server, and the module under `frozen_heap`: scripts whose partner
     package leaves sockets for the collector run `gc.collect()` after the partner's run
     (`run_both(collect=True)`), and a full collection walks every object a worker holds
-    (~0.45 s each, most of those suites' time); frozen, it walks what the module made."""
+    (~0.45 s each, most of those suites' time); frozen, it walks what the module made,
+    and `run_both` freezes again after each, so the next walks what one script made."""
     with frozen_heap(), scripted_server() as running:
         yield running
