@@ -53,6 +53,7 @@ CROSS_CUTTING_DIRS = ("reliability", "examples", "compat", "partners")
 # compat: LangChain side by side; partners: each wire beside its LangChain partner package
 CROSS_CUTTING = {
     "test_netguard.py",  # the suite's own guard against connections beyond loopback
+    "test_leaks.py",  # the suite's own leak checks (tests/_leaks.py) keep others' freezes
     "test_architecture.py",  # the layers and import rules, over the whole package
     "test_bench_events_smoke.py",  # the event-stream benchmark still runs
     "test_bench_smoke.py",  # the benchmark still runs
