@@ -80,7 +80,8 @@ compat-install: compat-wheel
 # -n $(TEST_WORKERS): two pytest workers per core (pytest-xdist). Half of a worker's time is
 # spent waiting (deadlines, servers, subprocesses, Ray), not computing: measured on 2
 # cores, 2 workers used 58 % of the CPU and took 6.1 min, 4 workers the same CPU in 4.7 min.
-# loadgroup keeps the Ray tests on one worker, so one local cluster is started. Bytecode is written for this run even where
+# loadgroup keeps the Ray tests on one worker, so one local cluster is started.
+# Bytecode is written for this run even where
 # PYTHONDONTWRITEBYTECODE is set: otherwise each worker, and each interpreter a test
 # starts (docs blocks, examples, benches, Ray workers), compiles chatplex and re-rewrites
 # the asserts of every module pytest rewrites (__pycache__/ is git-ignored).
