@@ -2,7 +2,8 @@
 a "zygote" interpreter imports chatplex once, then forks one child per script.
 
 The child is what `python -c CODE` (`Zygote.run`) or `python -m MODULE ARGS...`
-(`Zygote.run_module`) started in the given folder would be, except that chatplex (every
+(`Zygote.run_module`) started in the given folder, with this checkout first on
+`PYTHONPATH`, would be, except that chatplex (every
 public name, and the modules of PRELOAD; or only the modules given, `public_names=False`)
 is already imported: a fresh `__main__`, `sys.argv` as Python sets it, the folder first
 on `sys.path`, stdin from /dev/null, stdout and stderr to files, and a normal interpreter
@@ -21,10 +22,15 @@ is killed by SIGALRM (returncode -14). Needs `os.fork` (POSIX).
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
+
+#: This checkout: first on the zygote's path. The zygote runs in a folder of its own, where
+#: an installed chatplex (or another worktree's editable one) would be the one imported.
+ROOT = Path(__file__).resolve().parents[1]
 
 #: What a model call over HTTP and the mock server load on first use (beyond chatplex's
 #: public names): the zygote loads them once, where each script would again.
@@ -141,7 +147,7 @@ class Zygote:
                     f"PRELOAD = {preload!r}\nPUBLIC_NAMES = {public_names!r}\n{_PROGRAM}",
                 ],
                 cwd=folder,
-                env=env,
+                env=_checkout_first(env),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
@@ -195,3 +201,8 @@ class Zygote:
             log = self._log.read_text(encoding="utf-8", errors="replace")
             raise RuntimeError(f"the zygote stopped answering ({answer!r}):\n{log[-3000:]}")
         return answer
+
+
+def _checkout_first(env: dict[str, str]) -> dict[str, str]:
+    paths = [str(ROOT), env.get("PYTHONPATH", "")]
+    return {**env, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}

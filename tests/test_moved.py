@@ -43,11 +43,9 @@ _WARM = (
 @pytest.fixture(scope="module")
 def zygote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zygote]:
     """Each script in a process of its own, forked (tests/_zygote.py), as `python -c` in
-    this checkout would be: the zygote runs in a folder of its own, so the checkout is
-    put on its path (else an installed chatplex could be the one imported)."""
-    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
-    started = Zygote(tmp_path_factory.mktemp("moved-zygote"), env, _WARM, public_names=False)
+    this checkout would be."""
+    folder = tmp_path_factory.mktemp("moved-zygote")
+    started = Zygote(folder, dict(os.environ), _WARM, public_names=False)
     try:
         yield started
     finally:

@@ -105,10 +105,7 @@ def test_the_words_do_not_depend_on_what_was_imported_before(
     with pytest.raises(openai.OpenAIError) as their_error:
         openai.OpenAI()
     theirs = str(their_error.value)
-    # The zygote runs in a folder of its own: this checkout first on its path.
-    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
-    zygote = Zygote(tmp_path, env, _WARM, public_names=False)
+    zygote = Zygote(tmp_path, dict(os.environ), _WARM, public_names=False)
     try:
         unloaded = zygote.run(_NOT_LOADED, ROOT, timeout=60)
         runs = [
