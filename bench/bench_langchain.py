@@ -117,7 +117,7 @@ def build_chain(client: str, url: str, chunks: int = 200) -> Any:
     from langchain_core.prompts import ChatPromptTemplate as LCChatPromptTemplate
 
     lc_model: Any
-    if client == "dropin":  # `from chatplex import ChatOpenAI` where langchain-core is installed
+    if client == "dropin":  # the drop-in family: `from chatplex.langchain import ChatOpenAI`
         from chatplex.langchain import ChatOpenAI as DropIn
 
         lc_model = DropIn(model=MODEL, base_url=f"{url}/v1", api_key=API_KEY, max_retries=0)

@@ -30,7 +30,7 @@ def test_bench_langchain_quick_run(tmp_path: Path) -> None:
     for client in ("dropin", "chatchatplex", "langchain-openai", "chatplex", "langchain-floor"):
         assert f"| {client} |" in out.stdout
     assert "ChatChatplex ÷ langchain-openai's ChatOpenAI:" in out.stdout
-    assert "chatplex.ChatOpenAI (the drop-in, a LangChain chat model)" in out.stdout
+    assert "chatplex.langchain.ChatOpenAI (the drop-in, a LangChain chat model)" in out.stdout
     results = json.loads(out_file.read_text())
     modes = {"abatch", "astream", "astream_model"}  # astream_model: the model alone, no chain
     assert set(results["summary"]["chatchatplex_vs_chatopenai"]) == modes

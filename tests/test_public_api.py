@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import subprocess
 import sys
 from types import ModuleType
@@ -12,7 +11,6 @@ import pytest
 
 import chatplex
 import chatplex.langchain
-import chatplex.lean
 from chatplex import chat
 from chatplex import config
 from chatplex import core
@@ -22,7 +20,6 @@ from chatplex import runnables
 from chatplex.chat import callbacks
 from chatplex.chat.configuration import factory
 from chatplex.chat.configuration import profiles
-from chatplex.dropins import DROP_IN_MODULES
 from chatplex.providers.compatible import dropin as compatible_dropin
 from chatplex.providers.compatible.spec import DROPINS
 from chatplex.providers.openai import azure_dropin
@@ -34,9 +31,10 @@ def _folder_dropins() -> dict[str, ModuleType]:
     declaring a provider's `DROPINS` row, its folder's `dropin.py` with the class its
     spec names, or a spec whose `init_class` is that class in its folder, is the
     decision to export it (with its export line, no edit here)."""
-    found = {
-        compatible_dropin.preset_dropin_class(name).__name__: compatible_dropin for name in DROPINS
-    }
+    found: dict[str, ModuleType] = {"AzureChatOpenAI": azure_dropin}
+    found.update(
+        {compatible_dropin.preset_dropin_class(n).__name__: compatible_dropin for n in DROPINS}
+    )
     for wire in WIRES:
         try:
             module = importlib.import_module(f"chatplex.providers.{wire}.dropin")
@@ -75,10 +73,6 @@ EXPECTED = [
     # Issue 3: shutting down the shared connection pools.
     "close",
     "aclose",
-    # Drop-in chat models: a LangChain script ports by changing its import line.
-    "AzureChatOpenAI",  # providers/openai/azure_dropin.py; ChatOpenAI, ChatAnthropic below
-    # The provider folders' drop-ins, by LangChain's class names.
-    *sorted(FOLDER_DROPINS),  # ChatCerebras, ... ChatOllama, ...: the provider folders'
     # LangChain's accounting: usage summed per model over a block of calls.
     "get_usage_metadata_callback",
     "UsageMetadataCallbackHandler",
@@ -143,8 +137,6 @@ HOMES = {
     "init_chat_model": factory,
     "ChatModel": chat,
     "FakeChatModel": chat,
-    "AzureChatOpenAI": azure_dropin,
-    **FOLDER_DROPINS,
     "SystemMessage": messages,
     "HumanMessage": messages,
     "AIMessage": messages,
@@ -225,41 +217,28 @@ def test_type_checkers_see_every_lazy_name_and_only_those() -> None:
     assert set(typed) == set(lazy)
 
 
-#: LangChain's names that are LangChain chat models where langchain-core is installed (as
-#: in this suite): each drop-in name and init_chat_model (chatplex/dropins.py).
-LANGCHAIN_NATIVE = frozenset(DROP_IN_MODULES) | {"init_chat_model"}
-
-
 @pytest.mark.parametrize("name", EXPECTED)
 def test_each_name_imports_from_the_top_level(name: str) -> None:
     namespace: dict[str, object] = {}
     exec(f"from chatplex import {name}", namespace)
     obj = namespace[name]
     assert obj is getattr(chatplex, name)
-    if name in LANGCHAIN_NATIVE:
-        # The LangChain chat model (chatplex.langchain); the engine is chatplex.lean's,
-        # from its home.
-        assert obj is getattr(chatplex.langchain, name)
-        assert getattr(chatplex.lean, name) is getattr(HOMES.get(name, core), name)
-        return
     home = HOMES.get(name, core)
     assert obj is getattr(home, name)
 
 
-def test_the_langchain_names_are_the_engines_without_langchain() -> None:
-    """Without langchain-core (or with CHATPLEX_LEAN=1), the same names are chatplex's
-    engines, and importing them loads no LangChain."""
-    code = (
-        "import sys, chatplex\n"
-        "from chatplex import ChatOpenAI, ChatGroq, init_chat_model\n"
-        "from chatplex.lean import ChatOpenAI as Engine\n"
-        "assert ChatOpenAI is Engine, ChatOpenAI\n"
-        "assert init_chat_model is chatplex.lean.init_chat_model\n"
-        "assert 'langchain_core' not in sys.modules\n"
-    )
-    env = {**os.environ, "CHATPLEX_LEAN": "1"}
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+@pytest.mark.parametrize("name", sorted(FOLDER_DROPINS))
+def test_the_langchain_class_names_are_the_drop_in_familys_alone(name: str) -> None:
+    """Decision 001: every provider folder's drop-in is `chatplex.langchain.<Name>`, and
+    `from chatplex import <Name>` raises an ImportError naming both ways."""
+    assert name in chatplex.langchain.__all__
+    assert issubclass(getattr(chatplex.langchain, name), chatplex.langchain.DropInChatModel)
+    with pytest.raises(ImportError) as raised:
+        exec(f"from chatplex import {name}", {})
+    words = str(raised.value)
+    assert f"from chatplex.langchain import {name}" in words
+    assert "chatplex.init_chat_model(" in words
+    assert name not in dir(chatplex)
 
 
 def test_star_import_gives_exactly_the_public_names() -> None:
@@ -346,14 +325,14 @@ def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> N
         [
             f"import sys, chatplex; chatplex.ChatModel; lazy = {lazy!r}",
             "print([m for m in lazy if m in sys.modules])",
-            "cls = chatplex.ChatOpenAI",
+            "import chatplex.langchain",
+            "cls = chatplex.langchain.ChatOpenAI",
             "loaded = 'chatplex.chat.dropin' in sys.modules",
             "print(cls.__module__, loaded, 'ChatAnthropic' in dir(chatplex))",
         ]
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    # The drop-in is the LangChain chat model where langchain-core is installed (as here).
-    assert out.stdout.splitlines() == ["[]", "chatplex.langchain.dropin True True"]
+    assert out.stdout.splitlines() == ["[]", "chatplex.langchain.dropin True False"]
 
 
 def _fresh(code: str) -> list[str]:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import respx
 
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"
 ANTHROPIC_URL = "https://api.anthropic.com/v1/messages"

@@ -162,7 +162,7 @@ async def test_a_dropin_speaks_its_partners_words_its_engine_chatplexs(
 ) -> None:
     pytest.importorskip("langchain_google_genai")  # imported by the fixture: its words
     from chatplex.langchain import ChatGoogleGenerativeAI as DropIn
-    from chatplex.lean import ChatGoogleGenerativeAI as Engine
+    from chatplex.providers.google.dropin import ChatGoogleGenerativeAI as Engine
 
     settings: dict[str, Any] = {"model": "gemini-2.5-flash", "base_url": mock.url}
     settings |= {"google_api_key": "k", "default_headers": FAULT, "max_retries": 0}

@@ -35,10 +35,11 @@ import httpx
 import pytest
 
 import chatplex
+import chatplex.langchain
 from chatplex import ChatModel
+from chatplex import init_chat_model
 from chatplex.errors import ChatplexError
 from chatplex.http import retry_policy
-from chatplex.lean import init_chat_model
 from chatplex.secret import Secret
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
@@ -901,8 +902,8 @@ async def test_a_401_says_why_no_key_was_sent(
 def test_langchains_environment_base_url_variables_count_as_the_environment(
     provider: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chatplex.lean import ChatAnthropic
-    from chatplex.lean import ChatOpenAI
+    from chatplex.providers.anthropic.dropin import ChatAnthropic
+    from chatplex.providers.openai.dropin import ChatOpenAI
 
     key_var, url_var, _ = PROVIDERS[provider]
     monkeypatch.setenv(key_var, "sk-from-the-environment")
@@ -1117,11 +1118,11 @@ def test_a_construction_error_through_init_chat_model_shows_no_key_in_any_frame(
 def test_a_dropin_construction_error_shows_no_key_in_its_frame(
     cls: str, model: str, key_name: str
 ) -> None:
-    # The engine (chatplex.lean) raises from its own frames; the LangChain chat model
-    # (chatplex's top-level name here) raises pydantic's ValidationError, whose traceback
+    # The engine raises from its own frames; the LangChain chat model
+    # (chatplex.langchain's name here) raises pydantic's ValidationError, whose traceback
     # holds no chatplex frame: its text and any chatplex frame must hold no key.
     with pytest.raises(ValueError) as info:
-        getattr(chatplex.lean, cls)(model=model, temperature=9, **{key_name: ECHO_KEY})
+        getattr(chatplex.langchain, cls)._engine(model=model, temperature=9, **{key_name: ECHO_KEY})
     frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
     ours = [f for f in frames.stack if "/chatplex/" in f.filename]
     assert ours and all(f.locals is not None for f in ours)
@@ -1140,7 +1141,7 @@ def test_chatanthropic_key_from_the_environment_shows_in_no_frame(
     monkeypatch.setenv("ANTHROPIC_API_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("ANTHROPIC_API_KEY", ECHO_KEY)
     with pytest.raises(ValueError) as info:
-        chatplex.lean.ChatAnthropic(model="claude-haiku-4-5", temperature=9)
+        chatplex.providers.anthropic.dropin.ChatAnthropic(model="claude-haiku-4-5", temperature=9)
     frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
     ours = [f for f in frames.stack if "/chatplex/" in f.filename]
     assert ours and all(f.locals is not None for f in ours)
@@ -1766,7 +1767,7 @@ def test_a_parameter_named_like_a_key_that_is_none_is_sent_as_given(how: str) ->
     if how == "init_chat_model":
         model = init_chat_model("openai:gpt-4o-mini", **settings)
     else:
-        model = chatplex.ChatOpenAI(model="gpt-4o-mini", **settings)
+        model = chatplex.langchain.ChatOpenAI(model="gpt-4o-mini", **settings)
     assert model.invoke("hi").text == "ok" and sent == ["tenant-7"]
 
 

@@ -486,7 +486,7 @@ class UsageMetadataCallbackHandler:
     (LangChain's handler of the same name, for chatplex's results and LangChain's).
 
     Examples:
-        >>> from chatplex.lean import init_chat_model
+        >>> from chatplex import init_chat_model
         >>> from chatplex.testing import MockServer
         >>> handler = UsageMetadataCallbackHandler()
         >>> with MockServer() as server:
@@ -553,7 +553,7 @@ def get_usage_metadata_callback() -> Iterator[UsageMetadataCallbackHandler]:
         name to its summed `usage_metadata`.
 
     Examples:
-        >>> from chatplex.lean import init_chat_model
+        >>> from chatplex import init_chat_model
         >>> from chatplex.testing import MockServer
         >>> with MockServer() as server, get_usage_metadata_callback() as cb:
         ...     for name in ("gpt-4o-mini", "gpt-4o"):

@@ -121,7 +121,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         ValueError: an empty model name or a setting out of range.
 
     Examples:
-        >>> from chatplex.lean import init_chat_model
+        >>> from chatplex import init_chat_model
         >>> from chatplex.testing import MockServer
         >>> with MockServer() as server:
         ...     model = init_chat_model(
@@ -313,7 +313,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             TypeError: a name that is neither a setting nor an API parameter.
 
         Examples:
-            >>> from chatplex.lean import init_chat_model
+            >>> from chatplex import init_chat_model
             >>> model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test")
             >>> cold = model.bind(temperature=0, stop=["\\n"])
             >>> cold.temperature, model.temperature
@@ -362,7 +362,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             A new model; its replies' `tool_calls` name the tools called.
 
         Examples:
-            >>> from chatplex.lean import init_chat_model
+            >>> from chatplex import init_chat_model
             >>> from chatplex.testing import MockServer
             >>> def get_weather(city: str) -> str:
             ...     \"\"\"The weather in a city.\"\"\"
@@ -432,7 +432,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
 
         Examples:
             >>> from pydantic import BaseModel
-            >>> from chatplex.lean import init_chat_model
+            >>> from chatplex import init_chat_model
             >>> from chatplex.testing import MockServer
             >>> class Person(BaseModel):
             ...     name: str

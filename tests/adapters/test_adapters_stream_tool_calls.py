@@ -18,9 +18,9 @@ import pytest
 from _corpus import Case
 from _corpus import load_cases
 
+from chatplex import init_chat_model
 from chatplex.adapters import adapter_class
 from chatplex.http._sse import iter_sse_events
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import merge_chunks

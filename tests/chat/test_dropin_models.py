@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from chatplex import ChatModel
-from chatplex.lean import ChatAnthropic
-from chatplex.lean import ChatOpenAI
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
+from chatplex.providers.anthropic.dropin import ChatAnthropic
+from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
 
 

@@ -13,12 +13,12 @@ import pytest
 from pydantic import BaseModel
 
 from chatplex import ToolMessage
+from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
 from chatplex.errors import StreamError
-from chatplex.lean import ChatOpenAI
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import merge_chunks
+from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 

@@ -20,8 +20,8 @@ from chatplex import FakeChatModel
 from chatplex.chat.partial_json import partial_value as parse_partial_json
 from chatplex.chat.structured import StructuredOutputError
 from chatplex.chat.structured import output_schema
-from chatplex.lean import ChatAnthropic
-from chatplex.lean import ChatOpenAI
+from chatplex.providers.anthropic.dropin import ChatAnthropic
+from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
 
 

@@ -578,7 +578,7 @@ def server() -> Iterator[Any]:
 
 
 def http_model(server: Any, provider: str) -> Any:
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     if provider == "openai":
         return init_chat_model(  # a custom base URL: stream usage asked for explicitly

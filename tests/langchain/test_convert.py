@@ -12,13 +12,14 @@ import pytest
 from langchain_core.messages import AIMessageChunk as LCChunk
 
 import chatplex
+import chatplex.langchain
+from chatplex import init_chat_model
 from chatplex.langchain import AzureChatOpenAI
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain import ChatOpenAI
 from chatplex.langchain import StreamTranslator
 from chatplex.langchain import convert
 from chatplex.langchain import to_langchain_message
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.providers.bedrock import response  # noqa: F401  (registers Converse's content_blocks)
@@ -530,7 +531,7 @@ def test_a_dropins_replies_carry_only_the_partners_keys(
 
 async def test_a_dropins_async_replies_carry_only_the_partners_keys() -> None:
     with MockServer() as server:
-        dropin = chatplex.ChatAnthropic(
+        dropin = chatplex.langchain.ChatAnthropic(
             model="claude-haiku-4-5", api_key="sk-x", base_url=server.anthropic_base_url
         )
         reply = await dropin.ainvoke("hi")

@@ -24,8 +24,8 @@ from langchain_tests.unit_tests import ChatModelUnitTests
 
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
-from chatplex.lean import ChatAnthropic as EngineAnthropic
-from chatplex.lean import ChatOpenAI as EngineOpenAI
+from chatplex.providers.anthropic.dropin import ChatAnthropic as EngineAnthropic
+from chatplex.providers.openai.dropin import ChatOpenAI as EngineOpenAI
 
 OVERRIDES = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5"}
 
@@ -167,7 +167,7 @@ class TestChatAnthropicIntegration(_Integration):
 
 def test_azure_chat_openai_is_a_langchain_model_over_the_azure_engine() -> None:
     from chatplex.langchain import AzureChatOpenAI
-    from chatplex.lean import AzureChatOpenAI as EngineAzure
+    from chatplex.providers.openai.azure_dropin import AzureChatOpenAI as EngineAzure
 
     llm = AzureChatOpenAI(
         azure_endpoint="https://res.openai.azure.com",

@@ -398,7 +398,7 @@ def test_default_params_report_perplexitys_search_options_where_set() -> None:
         "top_p": 0.5,
     }
     theirs = langchain_perplexity.ChatPerplexity(**params)._default_params
-    ours = chatplex.ChatPerplexity(**params)._default_params
+    ours = chatplex.langchain.ChatPerplexity(**params)._default_params
     assert list(ours.items()) == list(theirs.items())
     assert "disable_search" not in ours and ours["top_p"] == 0.5
 
@@ -688,7 +688,10 @@ def test_an_unserialized_partners_repr_is_the_partners(settings: dict[str, Any])
     params = {"model": "llama3.2", "base_url": UNIT_BASE_URL}
     # `max_retries` is chatplex's own there (langchain-ollama has no such field).
     theirs = {k: v for k, v in settings.items() if k in partner_class.model_fields}
-    dropin, partner = chatplex.ChatOllama(**params, **settings), partner_class(**params, **theirs)
+    dropin, partner = (
+        chatplex.langchain.ChatOllama(**params, **settings),
+        partner_class(**params, **theirs),
+    )
     assert repr(dropin) == repr(partner)
     assert dumpd(dropin)["repr"] == dumpd(partner)["repr"]
 
@@ -708,13 +711,13 @@ def test_streaming_is_ignored_where_the_partner_has_no_such_field() -> None:
     # invoke stays its _generate (which streams underneath), not LangChain's _stream.
     import chatplex
 
-    ollama = chatplex.ChatOllama(model="llama3.2", streaming=True)
+    ollama = chatplex.langchain.ChatOllama(model="llama3.2", streaming=True)
     assert "streaming" not in ollama.model_fields_set and ollama.streaming is False
     assert "streaming" not in repr(ollama)
     for async_api in (False, True):
         assert ollama._should_stream(async_api=async_api) is False
     # A partner with the field keeps it as given.
-    groq = chatplex.ChatGroq(model="m", api_key=_KEY, streaming=True)
+    groq = chatplex.langchain.ChatGroq(model="m", api_key=_KEY, streaming=True)
     assert groq.streaming is True and groq._should_stream(async_api=False) is True
 
 
@@ -729,7 +732,7 @@ def test_streaming_reads_and_serializes_as_the_partners(settings: dict[str, Any]
 
     partner_class = pytest.importorskip("langchain_google_genai").ChatGoogleGenerativeAI
     params = {"model": "gemini-2.5-flash", "api_key": _KEY, **settings}
-    dropin, partner = chatplex.ChatGoogleGenerativeAI(**params), partner_class(**params)
+    dropin, partner = chatplex.langchain.ChatGoogleGenerativeAI(**params), partner_class(**params)
     assert dropin.streaming == partner.streaming
     assert dumpd(dropin)["kwargs"] == dumpd(partner)["kwargs"]
     for async_api in (False, True):

@@ -23,12 +23,12 @@ from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.prompts import PromptTemplate
 from pydantic import BaseModel
 
-from chatplex import ChatOpenAI
 from chatplex import FakeChatModel
 from chatplex import Runnable
 from chatplex.core.run_config import RunnableConfig
 from chatplex.errors import AuthenticationError
 from chatplex.langchain import ChatChatplex
+from chatplex.langchain import ChatOpenAI
 from chatplex.langchain import to_langchain
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
@@ -74,7 +74,7 @@ async def test_a_json_format_call_is_streamed_only_where_the_partner_streams_it(
 ) -> None:
     # langchain-groq makes a json_schema / json_object call whole (Groq streams none):
     # so does the drop-in (a request without stream); ChatOpenAI's is streamed.
-    from chatplex import ChatGroq
+    from chatplex.langchain import ChatGroq
 
     streamed: list[bool] = []
 
@@ -263,8 +263,8 @@ async def test_a_drop_ins_combined_output_names_its_model_field_as_its_partner(
     # AzureChatOpenAI named by its deployment has None (the drop-in gave the reply's).
     from langchain_core.messages import HumanMessage
 
-    from chatplex import AzureChatOpenAI
-    from chatplex import ChatFireworks
+    from chatplex.langchain import AzureChatOpenAI
+    from chatplex.langchain import ChatFireworks
 
     prompts = [[HumanMessage("a")], [HumanMessage("b c")]]
     with MockServer() as server:
@@ -310,7 +310,7 @@ async def test_a_groq_reply_reports_the_effort_asked_the_calls_over_the_models(
     # langchain-groq writes `params.get("reasoning_effort") or self.reasoning_effort` into
     # each reply's response_metadata and the stream's finishing chunk; the drop-in wrote
     # none.
-    from chatplex import ChatGroq
+    from chatplex.langchain import ChatGroq
 
     async def efforts(model: Any, **call: Any) -> list[Any]:
         if sync:
@@ -340,7 +340,7 @@ async def test_an_azure_calls_own_max_tokens_goes_as_langchain_openai_sends_it(
 ) -> None:
     # AzureChatOpenAI renames only its constructor's max_tokens (to
     # max_completion_tokens); a call's goes as `max_tokens`. The drop-in renamed both.
-    from chatplex import AzureChatOpenAI
+    from chatplex.langchain import AzureChatOpenAI
 
     sent: list[dict[str, Any]] = []
 

@@ -27,6 +27,7 @@ from test_dropin_model import _SERIALIZED
 from test_dropin_model import _params
 
 import chatplex
+import chatplex.langchain
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain import ChatChatplex
@@ -35,8 +36,8 @@ from chatplex.langchain.partner_fields import partner_environment
 from chatplex.langchain.partner_fields import partner_fields_set
 from chatplex.langchain.partner_fields import partner_value
 from chatplex.langchain.partner_fields import reading_form
-from chatplex.lean import ChatAnthropic as EngineAnthropic
-from chatplex.lean import ChatOpenAI as EngineOpenAI
+from chatplex.providers.anthropic.dropin import ChatAnthropic as EngineAnthropic
+from chatplex.providers.openai.dropin import ChatOpenAI as EngineOpenAI
 from chatplex.secret import Secret
 
 #: The drop-ins whose partner LangChain does not serialize (`test_dropin_model.py`'s
@@ -286,7 +287,7 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
 
 def test_a_key_and_headers_read_as_given_and_never_shown() -> None:
     headers = {"Authorization": f"Bearer {_KEY}", "X-Trace": "t1"}
-    llm = chatplex.ChatOpenAI(
+    llm = chatplex.langchain.ChatOpenAI(
         model="gpt-4o", api_key=_KEY, base_url=UNIT_BASE_URL, default_headers=headers
     )
     assert llm.openai_api_key.get_secret_value() == _KEY
@@ -300,7 +301,7 @@ def test_a_dump_holds_the_key_as_a_secret_and_no_credential_header() -> None:
     # Kept difference (a chatplex form never shows a key): langchain-openai dumps a
     # credential header in clear; the drop-in masks it, as its repr and `dumpd` do.
     headers = {"Authorization": f"Bearer {_KEY}", "X-Trace": "t1"}
-    llm = chatplex.ChatOpenAI(model="gpt-4o", api_key=_KEY, default_headers=headers)
+    llm = chatplex.langchain.ChatOpenAI(model="gpt-4o", api_key=_KEY, default_headers=headers)
     dumped = llm.model_dump()
     assert dumped["openai_api_key"].get_secret_value() == _KEY
     assert dumped["default_headers"]["X-Trace"] == "t1"
@@ -314,7 +315,7 @@ def test_a_dump_holds_the_key_as_a_secret_and_no_credential_header() -> None:
 
 def test_a_credential_in_the_base_url_is_redacted() -> None:
     url = f"http://127.0.0.1:9/v1?api-key={_KEY}"
-    llm = chatplex.ChatOpenAI(model="gpt-4o", api_key="k", base_url=url)
+    llm = chatplex.langchain.ChatOpenAI(model="gpt-4o", api_key="k", base_url=url)
     assert _KEY not in llm.openai_api_base + repr(vars(llm))
     assert llm.openai_api_base.startswith("http://127.0.0.1:9/v1?api-key=")
 
@@ -323,7 +324,7 @@ def test_the_filled_max_tokens_is_langchain_anthropics_per_model_default() -> No
     from langchain_anthropic import ChatAnthropic as PartnerAnthropic
 
     params = {"model": "claude-haiku-4-5", "api_key": "k", "base_url": UNIT_BASE_URL}
-    llm, partner = chatplex.ChatAnthropic(**params), PartnerAnthropic(**params)
+    llm, partner = chatplex.langchain.ChatAnthropic(**params), PartnerAnthropic(**params)
     assert llm.max_tokens == partner.max_tokens
     assert llm.max_tokens is not None
     # Shown only: the request is unchanged, and so is the serialized form.
@@ -332,7 +333,9 @@ def test_the_filled_max_tokens_is_langchain_anthropics_per_model_default() -> No
 
 
 def test_settings_changed_by_configurable_fields_read_changed() -> None:
-    llm = chatplex.ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0, max_tokens=5)
+    llm = chatplex.langchain.ChatOpenAI(
+        model="gpt-4o-mini", api_key="k", temperature=0, max_tokens=5
+    )
     switch = llm.configurable_fields(max_tokens=ConfigurableField(id="n"))
     built, _ = switch._prepare({"configurable": {"n": 9}})
     assert (built.max_tokens, built.chatplex_model.max_tokens) == (9, 9)
@@ -349,7 +352,7 @@ def test_ollamas_max_tokens_is_kept_as_num_predict_where_langchain_ollama_drops_
     params = {"model": "llama3.2", "base_url": UNIT_BASE_URL, "max_tokens": 100}
     partner = PartnerOllama(**params)
     assert partner.num_predict is None and not hasattr(partner, "max_tokens")  # lost
-    assert chatplex.ChatOllama(**params).num_predict == 100
+    assert chatplex.langchain.ChatOllama(**params).num_predict == 100
 
 
 def test_partner_value_reads_each_source_in_turn() -> None:
@@ -435,7 +438,7 @@ def test_exclude_unset_and_by_alias_in_json_as_the_partners() -> None:
     from langchain_openai import ChatOpenAI as PartnerOpenAI
 
     params = {"model": "gpt-4o", "api_key": _KEY, "temperature": 0, "timeout": 3}
-    dropin, partner = chatplex.ChatOpenAI(**params), PartnerOpenAI(**params)
+    dropin, partner = chatplex.langchain.ChatOpenAI(**params), PartnerOpenAI(**params)
     for choices in (
         {"exclude_unset": True},
         {"by_alias": True},
@@ -467,7 +470,7 @@ def test_chatplexs_own_name_and_an_undeclared_partner_dump_chatplexs_settings() 
     # ChatChatplex keeps its own fields; so does a drop-in whose partner's keys are not
     # declared (langchain-cerebras is not installed here to read them from).
     own = ChatChatplex(model="openai:gpt-4o", api_key=_KEY, base_url=UNIT_BASE_URL)
-    undeclared = chatplex.ChatCerebras(model="llama3.1-8b", api_key=_KEY)
+    undeclared = chatplex.langchain.ChatCerebras(model="llama3.1-8b", api_key=_KEY)
     for model in (own, undeclared):
         dumped = model.model_dump()
         assert {"model", "api_key", "base_url"} <= set(dumped)
@@ -548,7 +551,7 @@ def test_a_keyword_the_partner_keeps_in_a_dict_field_is_read_there() -> None:
 def test_perplexitys_model_kwargs_hold_a_given_stop_and_survive_a_copy() -> None:
     partner_class = pytest.importorskip("langchain_perplexity").ChatPerplexity
     params: dict[str, Any] = {"model": "sonar", "api_key": _KEY, "stop": ["x"]}
-    llm = chatplex.ChatPerplexity(**params, model_kwargs={"user": "u1"})
+    llm = chatplex.langchain.ChatPerplexity(**params, model_kwargs={"user": "u1"})
     partner = partner_class(**params, model_kwargs={"user": "u1"})
     assert llm.model_kwargs == partner.model_kwargs == {"user": "u1", "stop": ["x"]}
     copied, _ = llm.configurable_fields(temperature=ConfigurableField(id="t"))._prepare(

@@ -56,6 +56,7 @@ from langchain_tests.unit_tests import ChatModelUnitTests
 from syrupy.assertion import SnapshotAssertion
 
 import chatplex
+import chatplex.langchain
 from chatplex.dropins import DROP_IN_MODULES
 
 
@@ -655,7 +656,9 @@ class TestChatOpenRouterIntegration(_Integration):
 def test_ollama_max_tokens_is_its_num_predict() -> None:
     """langchain-ollama drops `max_tokens` (no such field); the drop-in takes it as the
     limit Ollama calls `num_predict` rather than lose it."""
-    limited = chatplex.ChatOllama(model="llama3.2", base_url=UNIT_BASE_URL, max_tokens=100)
+    limited = chatplex.langchain.ChatOllama(
+        model="llama3.2", base_url=UNIT_BASE_URL, max_tokens=100
+    )
     assert limited.num_predict == 100
 
 

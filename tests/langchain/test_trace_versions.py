@@ -13,11 +13,12 @@ import respx
 from _lckit import UNIT_BASE_URL
 
 import chatplex
+import chatplex.langchain
 from chatplex.langchain.dropin_model import DropInChatModel
 from chatplex.langchain.model import ChatChatplex
 from chatplex.langchain.trace_versions import OWN
 from chatplex.langchain.trace_versions import named_versions
-from chatplex.lean import ChatOpenAI as EngineOpenAI
+from chatplex.providers.openai.dropin import ChatOpenAI as EngineOpenAI
 from chatplex.version import USER_AGENT
 from chatplex.version import __version__
 
@@ -88,7 +89,7 @@ def test_chatplexs_own_class_names_chatplex_on_every_wire() -> None:
 def test_the_versions_are_read_once_per_declaration() -> None:
     named_versions.cache_clear()
     for _ in range(3):
-        chatplex.ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL)
+        chatplex.langchain.ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL)
     info = named_versions.cache_info()
     assert (info.misses, info.hits) == (1, 2)
 
@@ -99,7 +100,7 @@ _REPLY = {"choices": [{"index": 0, "message": {"content": "hi"}, "finish_reason"
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_the_request_still_names_chatplex(sync: bool) -> None:
     # The trace names langchain-openai; what made the call is said to the provider.
-    llm = chatplex.ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL)
+    llm = chatplex.langchain.ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL)
     assert "chatplex" not in _versions(llm)
     with respx.mock(assert_all_called=False) as router:
         route = router.post(f"{UNIT_BASE_URL}/chat/completions")

@@ -76,8 +76,8 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
     bodies: list[Any] = []
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
         given = {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "endpoint_url": server.url}
-        model = chatplex.ChatBedrockConverse(**given, **aws)
-        on_converse = chatplex.ChatBedrock(**given, **aws, beta_use_converse_api=True)
+        model = chatplex.langchain.ChatBedrockConverse(**given, **aws)
+        on_converse = chatplex.langchain.ChatBedrock(**given, **aws, beta_use_converse_api=True)
         for parallel, llm in itertools.product((False, True, None), (model, on_converse)):
             bound = llm.bind_tools([get_weather], parallel_tool_calls=parallel)
             for runnable, kwargs in ((bound, {}), (llm, {"parallel_tool_calls": parallel})):
@@ -97,7 +97,7 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
             own.bind_tools([get_weather], parallel_tool_calls=False)
         assert own.bind_tools([get_weather], parallel_tool_calls=True).invoke("hi").content
         assert "additionalModelRequestFields" not in bodies[-1]
-        on_invoke = chatplex.ChatBedrock(**given, **aws)
+        on_invoke = chatplex.langchain.ChatBedrock(**given, **aws)
         assert on_invoke.bind_tools([get_weather], parallel_tool_calls=False).invoke("hi").content
 
 
@@ -115,7 +115,7 @@ async def test_a_keyword_converse_does_not_take_is_the_partners_typeerror(
     bodies: list[Any] = []
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
         given = {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "endpoint_url": server.url}
-        model = chatplex.ChatBedrockConverse(**given, **aws)
+        model = chatplex.langchain.ChatBedrockConverse(**given, **aws)
         calls = ((model.bind(top_k=5), {}, "topK"), (model, {"foo": 1}, "foo"))
         for runnable, kwargs, named in calls:
             with pytest.raises(TypeError) as info:
@@ -184,7 +184,7 @@ async def test_two_stops_raise_before_a_refused_keyword_as_the_partners_do(
 
     partner_class = pytest.importorskip("langchain_ollama").ChatOllama
     outcomes = []
-    for cls in (partner_class, chatplex.ChatOllama):
+    for cls in (partner_class, chatplex.langchain.ChatOllama):
         model = cls(model="m", base_url="http://127.0.0.1:9", stop=["END"])
         with pytest.raises(ValueError) as info:
             await _called(model, mode, sync, {"stop": ["HALT"], "max_tokens": 42})
@@ -207,7 +207,7 @@ async def test_a_refused_keyword_without_credentials_is_still_the_partners_typee
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    model = chatplex.ChatBedrockConverse(
+    model = chatplex.langchain.ChatBedrockConverse(
         model="anthropic.claude-3-5-sonnet-20240620-v1:0",
         region_name="us-east-1",
         endpoint_url="http://127.0.0.1:9",
@@ -302,7 +302,7 @@ async def test_ollamas_flat_option_per_call_is_the_clients_typeerror(sync: bool)
 
     partner_class = pytest.importorskip("langchain_ollama").ChatOllama
     outcomes = []
-    for cls in (partner_class, chatplex.ChatOllama):
+    for cls in (partner_class, chatplex.langchain.ChatOllama):
         model = cls(model="m", base_url="http://127.0.0.1:9")
         with pytest.raises(TypeError) as info:
             await _called(model, "invoke", sync, {"temperature": 0.5})
@@ -318,7 +318,7 @@ async def test_on_the_responses_api_the_models_max_tokens_wins_over_the_calls(
 ) -> None:
     # langchain-openai's Responses payload renames the call's `max_tokens` to
     # `max_output_tokens`, then the constructor's `max_completion_tokens` over it.
-    from chatplex import ChatOpenAI
+    from chatplex.langchain import ChatOpenAI
 
     bodies: list[Any] = []
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:

@@ -31,7 +31,7 @@ from chatplex import MessagesPlaceholder  # noqa: E402
 from chatplex import RunnableLambda  # noqa: E402
 from chatplex import SystemMessage  # noqa: E402
 from chatplex import ToolMessage  # noqa: E402
-from chatplex.lean import init_chat_model  # noqa: E402
+from chatplex import init_chat_model  # noqa: E402
 from chatplex.messages import BaseMessage  # noqa: E402
 from chatplex.messages import to_langchain  # noqa: E402
 
@@ -364,7 +364,7 @@ from langchain_core.messages import filter_messages, merge_message_runs
 from langchain_core.chat_history import InMemoryChatMessageHistory
 from langchain_core.runnables.history import RunnableWithMessageHistory
 from chatplex import AIMessage, HumanMessage
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 reply = '{"x": 1}'
 chain = init_chat_model("fake:any", responses=[reply, reply]) | JsonOutputParser()
 history = InMemoryChatMessageHistory()

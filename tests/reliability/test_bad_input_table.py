@@ -22,8 +22,8 @@ import respx
 from chatplex import AIMessage
 from chatplex import HumanMessage
 from chatplex import ToolMessage
+from chatplex import init_chat_model
 from chatplex.errors import APIError
-from chatplex.lean import init_chat_model
 
 KEY = "sk-table-0000"
 PNG = (  # a 1x1 PNG

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
 from chatplex.testing import _mock_wire_presets

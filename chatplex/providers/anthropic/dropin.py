@@ -95,7 +95,7 @@ class ChatAnthropic(ChatModel):
     as the headers the SDK sends them in.
 
     Examples:
-        >>> from chatplex import ChatAnthropic
+        >>> from chatplex.providers.anthropic.dropin import ChatAnthropic
         >>> from chatplex.testing import MockServer
         >>> with MockServer() as server:  # for real: no base_url, ANTHROPIC_API_KEY set
         ...     model = ChatAnthropic(

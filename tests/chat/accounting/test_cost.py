@@ -18,12 +18,13 @@ from genai_prices import Usage
 from genai_prices import calc_price
 
 import chatplex
+import chatplex.langchain
+from chatplex import init_chat_model
 from chatplex import track_usage
 from chatplex.chat.accounting.cost import cost_of
 from chatplex.chat.accounting.cost import load_prices
 from chatplex.chat.accounting.cost import price_table_version
 from chatplex.chat.accounting.cost import reply_cost
-from chatplex.lean import init_chat_model
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
 
@@ -240,7 +241,7 @@ async def test_a_langchain_dropins_reply_is_priced_by_its_model_provider(mock: M
     """A drop-in's reply carries its partner's keys only (no `provider`): its
     `model_provider` names the price list, sync and async."""
     pytest.importorskip("langchain_core")
-    model = chatplex.ChatAnthropic(
+    model = chatplex.langchain.ChatAnthropic(
         model="claude-sonnet-4-5", api_key="sk-x", base_url=mock.anthropic_base_url
     )
     for reply in (model.invoke("price me"), await model.ainvoke("price me")):

@@ -12,6 +12,7 @@ from chatplex import AIMessage
 from chatplex import AIMessageChunk
 from chatplex import ChatModel
 from chatplex import FakeChatModel
+from chatplex import init_chat_model
 from chatplex.chat.configuration.configurable import ConfigurableChatModel
 from chatplex.chat.configuration.factory import _build_spec
 from chatplex.chat.configuration.profiles import ENV_SETTINGS
@@ -19,7 +20,6 @@ from chatplex.chat.configuration.profiles import ConfigError
 from chatplex.chat.configuration.profiles import ModelSpec
 from chatplex.chat.configuration.profiles import _reveal
 from chatplex.core.reliability import RunnableWithFallbacks
-from chatplex.lean import init_chat_model
 from chatplex.secret import Secret
 
 

@@ -19,6 +19,7 @@ import pytest
 
 from chatplex import ChatModel
 from chatplex import FakeChatModel
+from chatplex import init_chat_model
 from chatplex import specs
 from chatplex.chat.configuration import registry as models
 from chatplex.chat.configuration.registry import PROVIDERS
@@ -27,7 +28,6 @@ from chatplex.chat.configuration.registry import build
 from chatplex.chat.configuration.registry import provider_factory
 from chatplex.chat.configuration.registry import register_provider
 from chatplex.chat.configuration.registry import split_model_name
-from chatplex.lean import init_chat_model
 
 # --- names and the built-in providers -----------------------------------------------
 

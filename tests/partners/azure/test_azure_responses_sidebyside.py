@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 import chatplex
+import chatplex.langchain
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -166,7 +167,7 @@ def _init_chat_model(cls: Any) -> Any:
     langchain-openai's AzureChatOpenAI for "azure_openai")."""
     if cls is partner.AzureChatOpenAI:
         return pytest.importorskip("langchain.chat_models").init_chat_model
-    return chatplex.init_chat_model
+    return chatplex.langchain.init_chat_model
 
 
 def init_chat_model_switch(cls: Any, url: str) -> Any:
@@ -283,7 +284,7 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
         outcome = run_scripts(
             server,
             lambda: run(partner.AzureChatOpenAI, server.url),
-            lambda: run(chatplex.AzureChatOpenAI, server.url),
+            lambda: run(chatplex.langchain.AzureChatOpenAI, server.url),
             result=responses._comparable_result,
             request=_comparable_request,
             collect=True,

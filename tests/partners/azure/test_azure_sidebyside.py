@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 import chatplex
+import chatplex.langchain
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
@@ -685,7 +686,7 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
         outcome = run_scripts(
             server,
             lambda: run(partner.AzureChatOpenAI, server.url),
-            lambda: run(chatplex.AzureChatOpenAI, server.url),
+            lambda: run(chatplex.langchain.AzureChatOpenAI, server.url),
             result=_comparable_result,
             request=_comparable_request,
             collect=True,

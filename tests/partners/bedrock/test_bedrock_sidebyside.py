@@ -40,7 +40,7 @@ botocore_exceptions = pytest.importorskip("botocore.exceptions")
 lc = pytest.importorskip("langchain_core.messages")
 load = pytest.importorskip("langchain_core.load")
 
-from chatplex import ChatBedrockConverse as OurChatBedrockConverse  # noqa: E402
+from chatplex.langchain import ChatBedrockConverse as OurChatBedrockConverse  # noqa: E402
 from chatplex.testing._mock_aws import encode_message  # noqa: E402
 
 MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
@@ -337,7 +337,7 @@ def endpoint_from_environment(cls: Any, url: str) -> Any:
 
 def init_chat_model_base_url(cls: Any, url: str) -> Any:
     if cls is OurChatBedrockConverse:
-        from chatplex import init_chat_model
+        from chatplex.langchain import init_chat_model
     else:
         from langchain.chat_models import init_chat_model
     model = init_chat_model(

@@ -40,7 +40,7 @@ from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa:
 langchain_aws = pytest.importorskip("langchain_aws")
 lc = pytest.importorskip("langchain_core.messages")
 
-from chatplex import ChatBedrock as OurChatBedrock  # noqa: E402
+from chatplex.langchain import ChatBedrock as OurChatBedrock  # noqa: E402
 from chatplex.testing._mock_aws import encode_message  # noqa: E402
 
 MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
@@ -398,7 +398,7 @@ def config_region(cls: Any, url: str) -> Any:
 
 def init_chat_model_base_url(cls: Any, url: str) -> Any:
     if cls is OurChatBedrock:
-        from chatplex import init_chat_model
+        from chatplex.langchain import init_chat_model
     else:
         from langchain.chat_models import init_chat_model
     model = init_chat_model(f"bedrock:{MODEL}", base_url=url, region_name="us-east-1", **KEYS)
@@ -821,7 +821,7 @@ def meta_text_blocks(cls: Any, url: str) -> Any:
 
 def init_chat_model_llama(cls: Any, url: str) -> Any:
     if cls is OurChatBedrock:
-        from chatplex import init_chat_model
+        from chatplex.langchain import init_chat_model
     else:
         from langchain.chat_models import init_chat_model
     model = init_chat_model(f"bedrock:{LLAMA}", endpoint_url=url, region_name="us-east-1", **KEYS)

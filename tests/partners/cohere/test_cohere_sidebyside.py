@@ -33,7 +33,7 @@ httpx = pytest.importorskip("httpx")
 lc = pytest.importorskip("langchain_core.messages")
 cohere_cache = pytest.importorskip("cohere.manually_maintained.cache")
 
-from chatplex import ChatCohere as OurChatCohere  # noqa: E402
+from chatplex.langchain import ChatCohere as OurChatCohere  # noqa: E402
 from chatplex.providers.cohere import tokenizer as our_tokenizers  # noqa: E402
 
 MODEL = "command-a-03-2025"

@@ -39,7 +39,7 @@ lc = pytest.importorskip("langchain_core.messages")
 lc_exceptions = pytest.importorskip("langchain_core.exceptions")
 
 import chatplex  # noqa: E402
-from chatplex import ChatGoogleGenerativeAI as OurChat  # noqa: E402
+from chatplex.langchain import ChatGoogleGenerativeAI as OurChat  # noqa: E402
 
 MODEL = "gemini-2.5-flash"
 KEY = "test-key-123"
@@ -444,7 +444,7 @@ def chain_with_prompt(cls: Any, url: str) -> Any:
 
 def init_chat_model_thoughts(cls: Any, url: str) -> Any:
     if cls is OurChat:
-        from chatplex import init_chat_model
+        from chatplex.langchain import init_chat_model
     else:
         from langchain.chat_models import init_chat_model
     built = init_chat_model(
@@ -875,4 +875,4 @@ def test_at_least_25_scripts() -> None:
     assert len(SCRIPTS) >= 25
     assert set(DIFFERENCES) <= set(SCRIPTS)
     assert all(why for why, _ in DIFFERENCES.values())
-    assert chatplex.ChatGoogleGenerativeAI is OurChat
+    assert chatplex.langchain.ChatGoogleGenerativeAI is OurChat

@@ -31,6 +31,7 @@ pytest.importorskip("langchain_openai")
 pytest.importorskip("langchain_anthropic")
 
 import chatplex  # noqa: E402
+import chatplex.langchain  # noqa: E402
 
 KEY = "sk-test-init"
 
@@ -358,7 +359,7 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
     outcome = run_scripts(
         server,
         lambda: script(lc_chat_models.init_chat_model, server.url),
-        lambda: script(chatplex.init_chat_model, server.url),
+        lambda: script(chatplex.langchain.init_chat_model, server.url),
         result=_comparable_result,
         request=_comparable_request,
     )

@@ -31,7 +31,7 @@ langchain_ollama = pytest.importorskip("langchain_ollama")
 ollama_sdk = pytest.importorskip("ollama")
 lc = pytest.importorskip("langchain_core.messages")
 
-from chatplex import ChatOllama as OurChatOllama  # noqa: E402
+from chatplex.langchain import ChatOllama as OurChatOllama  # noqa: E402
 
 MODEL = "llama3.2"
 

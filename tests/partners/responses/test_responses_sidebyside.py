@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 import chatplex
+import chatplex.langchain
 from tests.adapters._responses_fixtures import events_of
 from tests.adapters._responses_fixtures import response
 from tests.adapters._responses_fixtures import sse_of
@@ -605,7 +606,7 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
         outcome = run_scripts(
             server,
             lambda: run(partner.ChatOpenAI, server.url),
-            lambda: run(chatplex.ChatOpenAI, server.url),
+            lambda: run(chatplex.langchain.ChatOpenAI, server.url),
             result=_comparable_result,
             request=_comparable_request,
             collect=True,
@@ -696,5 +697,8 @@ def test_a_together_stream_is_langchains_type_error_and_chatplexs_reply(
     with pytest.raises(TypeError, match="Missing required arguments"):
         list(_model(partner_cls, server.url).stream("Say hello"))
     assert not server.seen
-    assert merged(list(_model(chatplex.ChatTogether, server.url).stream("Say hello"))) is not None
+    assert (
+        merged(list(_model(chatplex.langchain.ChatTogether, server.url).stream("Say hello")))
+        is not None
+    )
     assert [seen.path for seen in server.seen] == ["/v1/responses"]

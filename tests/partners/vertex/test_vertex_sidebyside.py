@@ -55,7 +55,7 @@ api_core_errors = pytest.importorskip("google.api_core.exceptions")
 lc = pytest.importorskip("langchain_core.messages")
 
 import chatplex  # noqa: E402
-from chatplex import ChatVertexAI as OurChat  # noqa: E402
+from chatplex.langchain import ChatVertexAI as OurChat  # noqa: E402
 
 MODEL = "gemini-2.5-flash"
 PROJECT = "proj-1"
@@ -278,7 +278,7 @@ def chain_with_prompt(cls: Any, url: str) -> Any:
 
 def init_chat_model_vertex(cls: Any, url: str) -> Any:
     if cls is OurChat:
-        from chatplex import init_chat_model
+        from chatplex.langchain import init_chat_model
     else:
         from langchain.chat_models import init_chat_model
     built = init_chat_model(
@@ -1091,4 +1091,4 @@ def test_at_least_25_scripts() -> None:
     assert len(SCRIPTS) >= 25
     assert set(DIFFERENCES) <= set(SCRIPTS)
     assert all(why for why, _ in DIFFERENCES.values())
-    assert chatplex.ChatVertexAI is OurChat
+    assert chatplex.langchain.ChatVertexAI is OurChat

@@ -22,6 +22,7 @@ from langchain_core.messages import SystemMessage
 from langchain_core.messages import ToolMessage
 
 import chatplex
+import chatplex.langchain
 from chatplex.providers.bedrock.count_tokens import TOOLS_IGNORED
 from chatplex.providers.bedrock.count_tokens import read_input_tokens
 from chatplex.testing import MockServer
@@ -188,7 +189,9 @@ def test_a_throttled_count_is_retried() -> None:
     faults = iter(["status=503"])  # the first request's, then none
 
     with MockServer(fault_plan=lambda request: next(faults, None)) as server:
-        ours = chatplex.ChatBedrock(model=CLAUDE, endpoint_url=server.url, max_retries=2, **KEYS)
+        ours = chatplex.langchain.ChatBedrock(
+            model=CLAUDE, endpoint_url=server.url, max_retries=2, **KEYS
+        )
         assert ours.get_num_tokens_from_messages(SAID) == 9
         assert server.stats.requests == 2
 

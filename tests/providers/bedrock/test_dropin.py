@@ -18,13 +18,13 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
+from chatplex import init_chat_model
 from chatplex.core.retry import retry_policy
 from chatplex.errors import AuthenticationError
 from chatplex.errors import BadRequestError
 from chatplex.errors import RateLimitError
-from chatplex.lean import ChatBedrockConverse
-from chatplex.lean import init_chat_model
 from chatplex.providers.bedrock.auth import SigV4Signer
+from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 from chatplex.secret import Secret
 
 pytest.importorskip("botocore")

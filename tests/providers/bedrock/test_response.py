@@ -24,12 +24,12 @@ from chatplex.errors import QuotaExceededError
 from chatplex.errors import RateLimitError
 from chatplex.errors import ServerError
 from chatplex.errors import StreamError
-from chatplex.lean import ChatBedrockConverse
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage
 from chatplex.messages import ToolMessage
 from chatplex.messages import merge_chunks
+from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.bedrock.eventstream import EventStreamMessage
 from chatplex.providers.bedrock.response import error_from

@@ -195,7 +195,7 @@ def test_a_calls_documents_are_repeated_in_the_reply_as_langchain_cohere_does() 
     documents = [{"id": "doc-1", "data": {"text": "The grass is green."}}]
     seen: list[Any] = []
     with MockServer() as server:
-        for cls in (langchain_cohere.ChatCohere, chatplex.ChatCohere):
+        for cls in (langchain_cohere.ChatCohere, chatplex.langchain.ChatCohere):
             model = cls(model="command-a-03-2025", cohere_api_key="co-k", base_url=server.url)
             invoked = model.invoke("hi", documents=documents)
             *_, last = model.stream("hi", documents=documents)

@@ -15,6 +15,8 @@ import respx
 from pydantic import BaseModel
 
 import chatplex
+import chatplex.langchain
+from chatplex import init_chat_model
 from chatplex.adapters import BUILTIN_ADAPTERS
 from chatplex.adapters import adapter_class
 from chatplex.adapters import adapter_parameters
@@ -24,7 +26,6 @@ from chatplex.adapters.request_types import ToolSpec
 from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import AuthenticationError
 from chatplex.errors import MissingKeyError
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
@@ -588,9 +589,11 @@ def test_an_app_url_with_a_query_token_is_sent_as_the_referer(how: str) -> None:
 
     url = "https://app.example/?token=abc"
     if how == "init_chat_model":
-        model = chatplex.lean.init_chat_model("openrouter:m", api_key="k", app_url=url)
+        model = chatplex.init_chat_model("openrouter:m", api_key="k", app_url=url)
     else:
-        model = chatplex.lean.ChatOpenRouter(model="m", api_key="k", app_url=url)
+        model = chatplex.providers.compatible.dropin.ChatOpenRouter(
+            model="m", api_key="k", app_url=url
+        )
     assert model.build_request("hi").headers["HTTP-Referer"] == url
 
 

@@ -19,9 +19,9 @@ from typing import Any
 import httpx
 import pytest
 
+from chatplex import init_chat_model
 from chatplex.adapters import adapter_class
 from chatplex.http._sse import iter_sse_events
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible.adapter import PROFILES

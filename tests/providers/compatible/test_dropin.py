@@ -15,9 +15,9 @@ import pytest
 import respx
 
 import chatplex
-import chatplex.lean
+import chatplex.langchain
+from chatplex import init_chat_model
 from chatplex.adapters.request_types import CallSettings
-from chatplex.lean import init_chat_model
 from chatplex.messages import HumanMessage
 from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.adapter import CompatibleAdapter
@@ -115,7 +115,7 @@ def test_the_classes_are_langchains_and_exported() -> None:
         "ChatOpenRouter",
     }
     for cls in CLASSES:
-        assert getattr(chatplex.lean, cls.__name__) is cls  # the engine; chatplex's is LangChain's
+        assert getattr(chatplex.langchain, cls.__name__)._engine is cls  # its LangChain class's
         assert cls.dropin.provider in PROFILES
 
 
@@ -317,7 +317,7 @@ def test_langchains_defaults_are_sent() -> None:
     mistral = ChatMistralAI(api_key="k")
     assert mistral.model == "mistral-small" and mistral.max_retries == 5 and mistral.timeout == 120
     assert ChatPerplexity(api_key="k").model == "sonar"
-    assert chatplex.lean.ChatXAI(api_key="k").model == "grok-4"
+    assert chatplex.providers.compatible.dropin.ChatXAI(api_key="k").model == "grok-4"
     with pytest.raises(TypeError, match="ChatGroq needs model"):
         ChatGroq(api_key="k")
 
@@ -617,14 +617,16 @@ def test_a_preset_only_chatplex_names_reaches_its_host_with_its_key(
         return_value=httpx.Response(200, json=reply)
     )
     monkeypatch.setenv("HYPERBOLIC_API_KEY", "hb-env")
-    model = chatplex.lean.ChatHyperbolic(model="meta-llama/Llama-3.3-70B-Instruct")
+    model = chatplex.providers.compatible.dropin.ChatHyperbolic(
+        model="meta-llama/Llama-3.3-70B-Instruct"
+    )
     assert model.get_name() == "ChatHyperbolic" and model.invoke("hi").text == "ok"
     assert asyncio.run(model.ainvoke("hi")).text == "ok"
     assert route.call_count == 2
     assert all(call.request.headers["authorization"] == "Bearer hb-env" for call in route.calls)
     assert spec("hyperbolic").langchain_init is False  # type: ignore[union-attr]
     with pytest.raises(TypeError, match="model="):
-        chatplex.lean.ChatHyperbolic()
+        chatplex.providers.compatible.dropin.ChatHyperbolic()
 
 
 _WEATHER = {

@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from chatplex import init_chat_model
 from chatplex.errors import APIError
 from chatplex.http._sse import iter_sse_events
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.openai.adapter import OTHER_CANDIDATES

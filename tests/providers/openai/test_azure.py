@@ -14,12 +14,12 @@ import pytest
 import respx
 
 from chatplex import ChatModel
+from chatplex import init_chat_model
 from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import AuthenticationError
 from chatplex.errors import BadRequestError
 from chatplex.errors import ContentFilterError
-from chatplex.lean import init_chat_model
 from chatplex.messages import HumanMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.openai.azure import AzureOpenAIAdapter

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from chatplex import init_chat_model
 from chatplex.adapters.batch_api import Call
 from chatplex.adapters.batch_api import Reply
 from chatplex.batches.submit import _base_url
 from chatplex.batches.submit import batch_api
 from chatplex.errors import ContentFilterError
-from chatplex.lean import init_chat_model
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_batch import AzureBatches
 from chatplex.testing import MockServer
@@ -139,7 +139,7 @@ def test_submit_batch_runs_a_whole_job(
 def test_a_deployment_without_a_model_name_is_named_in_the_batch_line() -> None:
     # AzureChatOpenAI(azure_deployment=...) without model=: the body names no model on
     # the deployment URL (as langchain-openai's), but a Batch API line must.
-    from chatplex.lean import AzureChatOpenAI
+    from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 
     model = AzureChatOpenAI(
         azure_endpoint=ENDPOINT, azure_deployment="prod", api_version=VERSION, api_key="k"

@@ -18,10 +18,10 @@ from pydantic import BaseModel
 from chatplex import AIMessage
 from chatplex import ChatModel
 from chatplex import ToolMessage
+from chatplex import init_chat_model
 from chatplex.errors import ContentFilterError
-from chatplex.lean import AzureChatOpenAI
-from chatplex.lean import init_chat_model
 from chatplex.messages import merge_chunks
+from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 

@@ -16,8 +16,8 @@ import respx
 from chatplex.adapters.request_types import CallSettings
 from chatplex.errors import ContentFilterError
 from chatplex.errors import RateLimitError
-from chatplex.lean import AzureChatOpenAI
 from chatplex.messages import HumanMessage
+from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
 
 ENDPOINT = "https://res.openai.azure.com"
@@ -212,7 +212,7 @@ def test_azure_chat_openai_calls_the_responses_path(azure: respx.Router) -> None
 def test_init_chat_model_calls_azures_responses_api_as_langchain(azure: respx.Router) -> None:
     # LangChain's init_chat_model("azure_openai:prod", ...) is AzureChatOpenAI(model="prod"):
     # the body names the model, the call goes beside the deployments.
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     route = azure.post(f"{ENDPOINT}/openai/responses").mock(
         return_value=httpx.Response(200, json=reply("Hi!"))

@@ -19,8 +19,8 @@ import pytest
 
 from chatplex import AIMessage
 from chatplex import ToolMessage
-from chatplex.lean import ChatOpenAI
 from chatplex.messages import merge_chunks
+from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 
