@@ -271,7 +271,7 @@ def report(results: dict[tuple[str, str], list[dict[str, Any]]], args: Any) -> d
     print(
         f"\nChatChatplex ÷ langchain-openai's ChatOpenAI: {ratios['abatch']:.2f}× CPU per "
         f"request, {ratios['astream']:.2f}× CPU per streamed chunk (below 1× is better)"
-        f"\nchatplex.ChatOpenAI (the drop-in, a LangChain chat model) ÷ langchain-openai's: "
+        f"\nchatplex.langchain.ChatOpenAI (the drop-in) ÷ langchain-openai's: "
         f"{dropin['abatch']:.2f}× per request, {dropin['astream']:.2f}× per chunk of the "
         f"chain, {dropin['astream_model']:.2f}× per chunk of the model alone "
         "(issue 47's mark: at most 0.35×)"
