@@ -339,9 +339,10 @@ def _rebuild_with_fields(cls: type[Exception], message: str, fields: dict[str, A
     return cls(message, **fields)
 
 
-class MissingKeyError(ChatplexError):
+class MissingKeyError(ChatplexError, ValueError):
     """A model needs an API key and none was given nor set in the environment: raised when
-    it is built, before any request. Also the class its partner package raises there (the
+    it is built, before any request, for every provider (a `ValueError` too, as LangChain's
+    partner packages raise one there). Also the class its partner package raises there (the
     SDK client's error, `groq.GroqError`...) where that SDK is imported. `partner_error`:
     the error in the partner's words, which a LangChain drop-in raises instead (None: the
     same words)."""

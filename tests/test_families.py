@@ -107,3 +107,45 @@ def test_the_drop_in_family_names_its_extra_where_langchain_core_is_missing(
     words = without_langchain["langchain"]
     assert isinstance(words, str)
     assert "pip install 'chatplex[langchain]'" in words
+
+
+#: The providers whose models need an API key (the others need a URL, a region or
+#: credentials of another kind, or none).
+_KEYED = (
+    "openai",
+    "openai_responses",
+    "anthropic",
+    "google_genai",
+    "groq",
+    "deepseek",
+    "xai",
+    "mistralai",
+    "fireworks",
+    "together",
+    "perplexity",
+    "cerebras",
+    "openrouter",
+    "huggingface",
+    "sambanova",
+    "nebius",
+    "hyperbolic",
+    "cohere",
+)
+
+
+@pytest.mark.parametrize("provider", _KEYED)
+def test_a_missing_key_is_one_class_in_chatplexs_family(
+    provider: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import chatplex
+    from chatplex.errors import MissingKeyError
+
+    for name in list(os.environ):
+        if any(part in name for part in ("KEY", "TOKEN", "BASE", "URL", "ENDPOINT", "HOST")):
+            monkeypatch.delenv(name)
+    with pytest.raises(MissingKeyError) as raised:
+        chatplex.init_chat_model(f"{provider}:some-model")
+    assert isinstance(raised.value, ValueError)  # where scripts caught ValueError before
+    assert "API key" in str(raised.value)

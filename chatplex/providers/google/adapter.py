@@ -53,6 +53,7 @@ from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
+from ...errors import MissingKeyError
 from ...errors import RateLimitError
 from ...errors import status_error
 from ...messages import AIMessage
@@ -409,7 +410,7 @@ class GeminiAdapter(_GoogleWire):
         prefix = f"/{api_version}/models"
         link = _HOME.connect(api_key, url, prefix)
         if not link.key and link.where.host == _GEMINI_HOST:
-            raise ValueError(
+            raise MissingKeyError(
                 "Gemini API key missing: pass api_key=... or set GOOGLE_API_KEY (or GEMINI_API_KEY)"
             )
         self._partner_replies = partner_replies

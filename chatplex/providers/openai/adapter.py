@@ -63,6 +63,7 @@ from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
+from ...errors import MissingKeyError
 from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
@@ -245,7 +246,7 @@ class OpenAIAdapter(Adapter):
         #: api.openai.com requires it, `max_tokens` elsewhere.
         self.completion_tokens = completion_tokens
         if not secret and self._public:
-            raise ValueError(
+            raise MissingKeyError(
                 "OpenAI API key missing: pass api_key=... or set OPENAI_API_KEY "
                 "(only servers other than api.openai.com may be used without a key)"
             )
