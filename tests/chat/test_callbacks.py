@@ -408,7 +408,7 @@ def test_chat_model_start_metadata_is_langchains(package: str, name: str, model:
     from langchain_core.callbacks import BaseCallbackHandler
 
     partner = pytest.importorskip(package)
-    import chatplex
+    import chatplex.langchain
 
     class Starts(BaseCallbackHandler):
         def __init__(self) -> None:
@@ -427,7 +427,7 @@ def test_chat_model_start_metadata_is_langchains(package: str, name: str, model:
         return metadata
 
     theirs = started(getattr(partner, name))
-    assert started(getattr(chatplex, name)) == theirs
+    assert started(getattr(chatplex.langchain, name)) == theirs
     assert theirs["ls_integration"] == "langchain_chat_model"
 
 

@@ -494,7 +494,7 @@ def test_a_partner_stream_derives_retries_before_leaving_attempts_out() -> None:
 
 
 def _dropin_and_own(name: str, model: str, base_url: str) -> list[Any]:
-    dropin = getattr(chatplex, name)(model=model, api_key="sk-x", base_url=base_url)
+    dropin = getattr(chatplex.langchain, name)(model=model, api_key="sk-x", base_url=base_url)
     own = ChatChatplex(
         model=f"{dropin.chatplex_model.provider}:{model}", api_key="sk-x", base_url=base_url
     )

@@ -5,8 +5,6 @@ stream, against a server that accepts and then says nothing, or stops mid-stream
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +16,8 @@ from langchain_core.runnables import RunnableLambda
 from chatplex.errors import DeadlineExceededError
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
+from tests._silent import OPENAI_PIECE
+from tests._silent import SilentServer
 
 #: Far above any deadline here, far below the test's patience: a call that ignored its
 #: deadline would end by this read timeout, and the assertion on the elapsed time fails.
@@ -26,66 +26,17 @@ _READ_TIMEOUT = 60.0
 #: What a deadline of 0.5 s may take on a busy shared machine before it is called ignored.
 _PATIENCE = 20.0
 
-_SSE_HEAD = (
-    b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
-)
-_OPENAI_PIECE = (
-    b'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m",'
-    b'"choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}\n\n'
-)
-
-
-class _SilentServer:
-    """Accepts connections on 127.0.0.1 and reads requests; then either says nothing, or
-    (`first_piece`) sends a stream's head and one piece and says nothing more."""
-
-    def __init__(self, first_piece: bytes | None = None) -> None:
-        self._first_piece = first_piece
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.2)
-        self._stop = threading.Event()
-        self._held: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            self._held.append(conn)
-            conn.settimeout(5)
-            try:
-                conn.recv(65536)
-                if self._first_piece is not None:
-                    piece = self._first_piece
-                    conn.sendall(_SSE_HEAD + f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
-            except OSError:
-                pass
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        for conn in self._held:
-            conn.close()
-        self._listener.close()
-
 
 @pytest.fixture
-def silent() -> Iterator[_SilentServer]:
-    server = _SilentServer()
+def silent() -> Iterator[SilentServer]:
+    server = SilentServer()
     yield server
     server.close()
 
 
 @pytest.fixture
-def stops_mid_stream() -> Iterator[_SilentServer]:
-    server = _SilentServer(first_piece=_OPENAI_PIECE)
+def stops_mid_stream() -> Iterator[SilentServer]:
+    server = SilentServer(first_piece=OPENAI_PIECE)
     yield server
     server.close()
 
@@ -117,7 +68,7 @@ def _bounded(call: Any) -> float:
 
 @pytest.mark.parametrize("make", [_openai, _anthropic], ids=["openai", "anthropic"])
 def test_invoke_and_stream_end_at_the_deadline_against_a_silent_server(
-    silent: _SilentServer, make: Any
+    silent: SilentServer, make: Any
 ) -> None:
     model = make(silent.url)
     config: Any = {"timeout": 0.5}
@@ -133,7 +84,7 @@ def test_invoke_and_stream_end_at_the_deadline_against_a_silent_server(
 
 
 def test_a_stream_that_stops_mid_way_ends_at_the_deadline_with_what_came(
-    stops_mid_stream: _SilentServer,
+    stops_mid_stream: SilentServer,
 ) -> None:
     model = _openai(stops_mid_stream.url)
     got: list[str] = []
@@ -153,7 +104,7 @@ def test_a_stream_that_stops_mid_way_ends_at_the_deadline_with_what_came(
 
 
 def test_the_deadline_reaches_the_model_inside_langchains_chain_and_lambda(
-    silent: _SilentServer,
+    silent: SilentServer,
 ) -> None:
     model = _openai(silent.url)
     chain = ChatPromptTemplate.from_template("{topic}") | model
@@ -164,14 +115,14 @@ def test_the_deadline_reaches_the_model_inside_langchains_chain_and_lambda(
     _bounded(lambda: model.with_config(timeout=0.5).invoke("hi"))  # type: ignore[call-arg]
 
 
-def test_a_bad_timeout_is_refused_before_any_request(silent: _SilentServer) -> None:
+def test_a_bad_timeout_is_refused_before_any_request(silent: SilentServer) -> None:
     model = _openai(silent.url)
     for bad in (0, -1, "5", True):
         with pytest.raises(ValueError, match="timeout must be a positive number"):
             model.invoke("hi", config={"timeout": bad})  # type: ignore[typeddict-unknown-key]
 
 
-def test_without_a_timeout_the_call_is_the_same_as_before(silent: _SilentServer) -> None:
+def test_without_a_timeout_the_call_is_the_same_as_before(silent: SilentServer) -> None:
     # No deadline: the engine's own bounds (here its 60 s read timeout) hold; a reply
     # that comes is read in full. Checked on the mock server's normal reply.
     from chatplex.testing import MockServer

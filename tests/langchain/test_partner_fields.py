@@ -139,7 +139,7 @@ def _build_params(name: str, settings: dict[str, Any]) -> dict[str, Any]:
 
 def _pair(name: str, settings: dict[str, Any]) -> tuple[Any, Any]:
     params = _build_params(name, settings)
-    return getattr(chatplex, name)(**params), _partner_class(name)(**params)
+    return getattr(chatplex.langchain, name)(**params), _partner_class(name)(**params)
 
 
 def _read(model: Any, name: str) -> Any:
@@ -230,7 +230,7 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
         # `model_name=`, `openai_api_key=`, `openai_api_base=`... where `_pair` gives
         # the aliases `model=`, `api_key=`, `base_url=`.
         renamed = _by_field_names(name, _build_params(name, _MANY))
-        dropin = getattr(chatplex, name)(**renamed)
+        dropin = getattr(chatplex.langchain, name)(**renamed)
         partner = _partner_class(name)(**renamed)
         _assert_fields_match(name, dropin, partner)
 
@@ -243,7 +243,7 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
         # a playground shows, each field typed as the partner's (its model a `str`
         # where the drop-in's `model` is `str | None`; langchain-groq's temperature a
         # `float`), under the partner's field name (langchain-aws' `model_id`).
-        form = reading_form(getattr(chatplex, name)._engine)
+        form = reading_form(getattr(chatplex.langchain, name)._engine)
         assert isinstance(form, PartnerFields)
         fields = {
             form.name("model"): ConfigurableField(id="model", name="Model"),
@@ -272,14 +272,14 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
         ],
     )
     def test_the_key_from_the_environment(self, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-        form = reading_form(getattr(chatplex, name)._engine)
+        form = reading_form(getattr(chatplex.langchain, name)._engine)
         assert isinstance(form, PartnerFields)
         field = form.name("api_key")
         variable = form.secrets[field]
         given = _build_params(name, _MANY)
         params = {k: v for k, v in given.items() if form.name(k) != field}
         monkeypatch.setenv(variable, _KEY)
-        dropin = getattr(chatplex, name)(**params)
+        dropin = getattr(chatplex.langchain, name)(**params)
         partner = _partner_class(name)(**params)
         monkeypatch.delenv(variable)  # read at construction, as the partner reads it
         _assert_fields_match(name, dropin, partner)
@@ -493,10 +493,10 @@ _READ_ONLY = (
 def test_a_partner_langchain_does_not_serialize_is_read_by_its_form_only(name: str) -> None:
     # Its form is declared beside its engine for reading its fields; the drop-in
     # serializes as chatplex's own class does, writing no partner field.
-    form = reading_form(getattr(chatplex, name)._engine)
+    form = reading_form(getattr(chatplex.langchain, name)._engine)
     assert form is not None and form.serialized is False
     module, provider, connection = _OTHERS[name]
-    llm = getattr(chatplex, name)(model=MODELS[provider], temperature=0, **connection)
+    llm = getattr(chatplex.langchain, name)(model=MODELS[provider], temperature=0, **connection)
     assert llm.partner_kwargs == {}
     assert dumpd(llm)["type"] == "not_implemented"
 

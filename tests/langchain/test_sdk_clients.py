@@ -108,7 +108,7 @@ def _pair(name: str, more: dict[str, Any]) -> tuple[Any, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the partners' own
         partner = getattr(importlib.import_module(module), name)(**params, **more)
-    return getattr(chatplex, name)(**params, **more), partner
+    return getattr(chatplex.langchain, name)(**params, **more), partner
 
 
 def _made(client: Any) -> Any:

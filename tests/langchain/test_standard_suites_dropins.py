@@ -211,7 +211,7 @@ class _Capabilities:
 
     @property
     def chat_model_class(self) -> type[BaseChatModel]:
-        cls: type[BaseChatModel] = getattr(chatplex, self.name)
+        cls: type[BaseChatModel] = getattr(chatplex.langchain, self.name)
         return cls
 
     @property

@@ -65,7 +65,7 @@ def test_a_drop_in_names_its_partners_installed_version(
 ) -> None:
     partner = getattr(pytest.importorskip(package.replace("-", "_")), name)
     params = {"model": model, "api_key": "k", "base_url": UNIT_BASE_URL}
-    ours = _versions(getattr(chatplex, name)(**params))
+    ours = _versions(getattr(chatplex.langchain, name)(**params))
     assert ours == _versions(partner(**params))
     assert ours[package] == metadata.version(package) and "chatplex" not in ours
 

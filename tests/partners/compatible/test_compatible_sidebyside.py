@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 import chatplex
+import chatplex.langchain
 from tests._merged_text import text_as_blocks
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
@@ -63,7 +64,7 @@ class Package:
         return getattr(pytest.importorskip(self.module), self.cls)
 
     def ours(self) -> Any:
-        return getattr(chatplex, self.cls)
+        return getattr(chatplex.langchain, self.cls)
 
     def base(self, url: str) -> str:
         """The base URL a script passes for the server at `url`."""

@@ -677,7 +677,7 @@ def test_a_hosts_class_same_as_its_partner(host: str, name: str, server: Scripte
         theirs, ours, their_requests, our_requests = run_scripts(
             server,
             lambda: run(theirs_cls, server.url),
-            lambda: run(getattr(chatplex, cls), server.url),
+            lambda: run(getattr(chatplex.langchain, cls), server.url),
             result=_comparable_result,
             request=_comparable_request,
             collect=True,

@@ -57,7 +57,7 @@ def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[Non
 def both(name: str, server: MockServer, **settings: Any) -> tuple[Any, Any]:
     """langchain-aws's class `name` and chatplex's, on `server`."""
     common = {"model": CLAUDE, "endpoint_url": server.url, **KEYS, **settings}
-    return getattr(langchain_aws, name)(**common), getattr(chatplex, name)(**common)
+    return getattr(langchain_aws, name)(**common), getattr(chatplex.langchain, name)(**common)
 
 
 def recording() -> tuple[list[MockRequest], Callable[[MockRequest], None]]:

@@ -24,6 +24,7 @@ langchain_openai = pytest.importorskip("langchain_openai")
 requests = pytest.importorskip("requests")
 
 import chatplex  # noqa: E402 - after the skips
+import chatplex.langchain  # noqa: E402
 from chatplex.providers.openai import tokens  # noqa: E402
 
 KEYS = {"api_key": "sk-test"}
@@ -270,13 +271,14 @@ def test_presets_of_base_chat_openai_count_as_theirs(name: str) -> None:
     package, model, key = SUBCLASSES[name]
     partner = getattr(pytest.importorskip(package), name)
     said = _conversation()
-    theirs, ours = partner(model=model, **key), getattr(chatplex, name)(model=model, **key)
+    theirs = partner(model=model, **key)
+    ours = getattr(chatplex.langchain, name)(model=model, **key)
     expected = _outcome(lambda: theirs.get_num_tokens_from_messages(said))
     assert expected[0] is NotImplementedError
     assert _outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
     assert ours.get_token_ids("hello there") == theirs.get_token_ids("hello there")
     theirs = partner(model=model, tiktoken_model_name="gpt-4", **key)
-    ours = getattr(chatplex, name)(model=model, tiktoken_model_name="gpt-4", **key)
+    ours = getattr(chatplex.langchain, name)(model=model, tiktoken_model_name="gpt-4", **key)
     assert ours.get_num_tokens_from_messages(said) == theirs.get_num_tokens_from_messages(said)
 
 
