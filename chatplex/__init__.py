@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from .dropins import DROP_IN_MODULES as _DROP_IN_MODULES
-from .moved import install as _answer_old_paths
 from .postimport import when_imported
 from .version import __version__ as __version__
 
@@ -305,4 +304,3 @@ def _tracing_from_env() -> None:
 
 
 _tracing_from_env()
-_answer_old_paths()

@@ -16,7 +16,6 @@ import importlib
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ..moved import moved_name
 from .model import ChatModel
 
 if TYPE_CHECKING:
@@ -57,7 +56,7 @@ _LAZY = {
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
-        return moved_name(__name__, name)  # a drop-in now in its provider's folder
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value

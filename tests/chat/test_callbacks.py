@@ -17,12 +17,12 @@ from chatplex.chat.callbacks import ChatGeneration
 from chatplex.chat.callbacks import ChatModelRun
 from chatplex.chat.callbacks import LLMResult
 from chatplex.chat.callbacks import start_chat_model_run
+from chatplex.core import Runnable
 from chatplex.core.runs import RunListener
 from chatplex.core.runs import RunNode
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage
-from chatplex.runnables import Runnable
 
 
 class Recorder:
