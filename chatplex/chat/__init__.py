@@ -26,11 +26,11 @@ if TYPE_CHECKING:
     from .accounting.usage import UsageCallbackHandler
     from .accounting.usage import UsageTracker
     from .accounting.usage import track_usage
-    from .caching.cache import BaseCache
-    from .caching.cache import InMemoryCache
-    from .caching.cache import SQLiteCache
+    from .caching.base import BaseCache
     from .caching.cache import get_llm_cache
     from .caching.cache import set_llm_cache
+    from .caching.memory import InMemoryCache
+    from .caching.sqlite import SQLiteCache
     from .configuration.factory import init_chat_model
     from .configuration.registry import register_provider
     from .fake import FakeChatModel
@@ -42,10 +42,10 @@ _LAZY = {
     "init_chat_model": "configuration.factory",
     "register_provider": "configuration.registry",
     "FakeChatModel": "fake",
-    **dict.fromkeys(
-        ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"),
-        "caching.cache",
-    ),
+    **dict.fromkeys(("get_llm_cache", "set_llm_cache"), "caching.cache"),
+    "BaseCache": "caching.base",
+    "InMemoryCache": "caching.memory",
+    "SQLiteCache": "caching.sqlite",
     **dict.fromkeys(("Cost", "cost_of", "reply_cost"), "accounting.cost"),
     **dict.fromkeys(
         ("ModelUsage", "UsageCallbackHandler", "UsageTracker", "track_usage"), "accounting.usage"
