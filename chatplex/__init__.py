@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from .dropins import DROP_IN_MODULES as _DROP_IN_MODULES
-from .moved import install as _answer_old_paths
 from .postimport import when_imported
 from .version import __version__ as __version__
 
@@ -77,8 +76,8 @@ if TYPE_CHECKING:
 
 #: Every public name loads on first use (module `__getattr__`, PEP 562), so that
 #: `import chatplex` costs almost nothing and a script pays only for what it touches
-#: (`from chatplex import ChatOpenAI` loads the chat model, the Runnable core and
-#: messages, not prompts' parsers or the other drop-ins).
+#: (`from chatplex import init_chat_model` loads the chat model, the Runnable core and
+#: messages on the first model, not prompts' parsers).
 #: name -> the module of this package that exports it.
 _LAZY = {
     **dict.fromkeys(
@@ -286,4 +285,3 @@ def _tracing_from_env() -> None:
 
 
 _tracing_from_env()
-_answer_old_paths()

@@ -80,6 +80,8 @@ def test_the_changelog_is_in_keep_a_changelog_form() -> None:
 
     text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "keepachangelog.com" in text and "semver.org" in text
+    # What a user can do, read in a few minutes: not a log of every change.
+    assert len(text.splitlines()) <= 150
     sections = re.findall(r"^## \[([^\]]+)\]", text, re.M)
     assert sections and sections[0] in ("Unreleased", __version__), sections
     assert set(re.findall(r"^### (\w+)", text, re.M)) <= {

@@ -20,8 +20,6 @@ TESTS = ROOT / "tests"
 #: Modules without a mirrored test file of their own, and why.
 ALLOWED: dict[str, str] = {
     "chatplex/__init__.py": "the public API: its names are pinned in tests/test_public_api.py",
-    "chatplex/runnables.py": "a facade of old import paths: tests/test_public_api.py",
-    "chatplex/config.py": "a facade of old import paths: tests/test_public_api.py",
     "chatplex/messages/__init__.py": "re-exports only (each name is tested with its module)",
     "chatplex/core/__init__.py": "re-exports, and the late slots tested in tests/core/test_late.py",
     "chatplex/chat/__init__.py": "re-exports only (each name is tested with its module)",
@@ -170,9 +168,8 @@ def test_the_allow_list_names_real_modules_only() -> None:
     # A module that is gone, or that now has its test file, leaves the list.
     assert sorted(set(ALLOWED) - set(modules())) == []
     assert [m for m in ALLOWED if (ROOT / mirror(m)).is_file()] == []
-    # Only packages' __init__ files and the facades of old import paths may be listed.
-    facades = {"chatplex/runnables.py", "chatplex/config.py"}
-    assert [m for m in ALLOWED if not m.endswith("/__init__.py") and m not in facades] == []
+    # Only packages' __init__ files may be listed.
+    assert [m for m in ALLOWED if not m.endswith("/__init__.py")] == []
 
 
 def test_every_test_file_belongs_to_a_module_or_is_a_cross_cutting_suite() -> None:

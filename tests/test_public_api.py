@@ -12,14 +12,11 @@ import pytest
 import chatplex
 import chatplex.langchain
 from chatplex import chat
-from chatplex import config
 from chatplex import core
 from chatplex import errors
 from chatplex import messages
-from chatplex import runnables
 from chatplex.chat import callbacks
 from chatplex.chat.configuration import factory
-from chatplex.chat.configuration import profiles
 from chatplex.providers.compatible import dropin as compatible_dropin
 from chatplex.providers.compatible.spec import DROPINS
 from chatplex.providers.openai import azure_dropin
@@ -247,33 +244,6 @@ def test_star_import_gives_exactly_the_public_names() -> None:
     assert sorted(k for k in namespace if k != "__builtins__") == sorted(EXPECTED)
 
 
-# The import paths of the first releases that the README documents keep working, as
-# re-exports of the same objects from their new homes (see ARCHITECTURE.md).
-OLD_PATHS = [
-    (runnables, "Runnable", core),
-    (runnables, "DEFAULT_MAX_CONCURRENCY", core),
-    (runnables, "dispatch_custom_event", core),
-    (runnables, "adispatch_custom_event", core),
-    (runnables, "ChatModel", chat),
-    (runnables, "FakeChatModel", chat),
-    # Where ported scripts find langchain_core.callbacks' names (tests/compat's IMPORT_MAP).
-    (runnables, "get_usage_metadata_callback", callbacks),
-    (runnables, "UsageMetadataCallbackHandler", callbacks),
-    (config, "resolve", profiles),
-    (config, "ConfigError", profiles),
-    (config, "LiteralSecretWarning", profiles),
-]
-
-
-@pytest.mark.parametrize(("old", "name", "new"), OLD_PATHS)
-def test_documented_old_import_paths_still_work(old: object, name: str, new: object) -> None:
-    assert getattr(old, name) is getattr(new, name)
-
-
-def test_the_old_runnables_path_exports_the_whole_core() -> None:
-    assert set(core.__all__) <= set(runnables.__all__)
-
-
 def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> None:
     """`ChatModel` stays light: the drop-in models (and the URL handling they bring),
     the rate-limiter bridge, stream helpers, the parameter lists, difflib (for "did you
@@ -357,11 +327,9 @@ def test_import_chatplex_loads_no_layer_of_the_package() -> None:
             "print([m for m in heavy if m in new])",
         ]
     )
-    # chatplex.moved: the finder that answers the old paths of moved modules;
     # chatplex.dropins: the table of drop-in names (data, and the check made on first use).
     assert _fresh(code) == [
-        "['chatplex', 'chatplex.dropins', 'chatplex.moved', 'chatplex.postimport', "
-        "'chatplex.version']",
+        "['chatplex', 'chatplex.dropins', 'chatplex.postimport', 'chatplex.version']",
         "[]",
     ]
 

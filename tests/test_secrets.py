@@ -1784,7 +1784,7 @@ def _base_variables() -> list[str]:
 
     from chatplex.adapters import BUILTIN_ADAPTERS
     from chatplex.adapters import adapter_class
-    from chatplex.providers.compatible.adapter import PROFILES
+    from chatplex.providers.compatible.spec import PROFILES
 
     found: set[str] = {"OLLAMA_HOST", "AZURE_OPENAI_ENDPOINT", "GOOGLE_VERTEX_BASE_URL"}
     for provider in BUILTIN_ADAPTERS:

@@ -33,7 +33,6 @@ from ..errors import APIError
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import BaseMessage
-from ..moved import moved_name
 from ..sdk_error_families import ErrorFamily
 from ..secret import Secret
 from ..specs import SdkModel
@@ -43,12 +42,6 @@ from .request_types import HTTPRequest
 if TYPE_CHECKING:  # the Batch API's types, for `batch_api_for`'s signature only
     from .batch_api import BatchAPI
     from .batch_api import Limits
-else:
-
-    def __getattr__(name: str) -> Any:
-        # The helpers moved to their own modules: their old path works for one release
-        # (moved.py). At run time only, so that mypy still refuses a name not here.
-        return moved_name(__name__, name)
 
 
 __all__ = [

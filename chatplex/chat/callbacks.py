@@ -51,21 +51,12 @@ from ..messages import UsageMetadata
 from ..messages import add_usage
 from ..messages import merge_chunks
 from ..specs import spec
-from .llm_results import ChatGeneration  # here too: where they were first (the same objects)
-from .llm_results import ChatGenerationChunk  # here too: where they were first (the same objects)
-from .llm_results import LLMResult  # here too: where they were first (the same objects)
-from .llm_results import chat_result  # here too: where they were first (the same objects)
-from .llm_results import combine_llm_outputs  # here too: where they were first (the same objects)
+from .llm_results import LLMResult
 from .llm_results import result_of as _result
 
 __all__ = [
-    "ChatGeneration",
-    "ChatGenerationChunk",
     "ChatModelRun",
-    "LLMResult",
     "UsageMetadataCallbackHandler",
-    "chat_result",
-    "combine_llm_outputs",
     "get_usage_metadata_callback",
     "ls_provider",
     "start_chat_model_run",

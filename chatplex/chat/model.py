@@ -35,8 +35,8 @@ from . import run_hooks
 from . import send_hooks
 from . import tool_binding
 from .call_hooks import check_cache
-from .callbacks import LLMResult
 from .langchain_hooks import LangChainHooks
+from .llm_results import LLMResult
 from .settings import CALL_SETTINGS
 from .settings import SETTING_NAMES
 from .settings import TRANSPORT_SETTINGS

@@ -56,7 +56,7 @@ if TYPE_CHECKING:  # loaded on first use (see `__getattr__` below)
     from .string_prompts import StringPromptValue
 
 #: Names loaded when first used, so that a chat model pays only for the core it runs
-#: on (measured with `python -X importtime -c "from chatplex import ChatOpenAI"`):
+#: on (measured with `python -X importtime -c "import chatplex; chatplex.ChatModel"`):
 #: prompts, parsers and custom events are for chains.
 _LAZY = {
     "ChatPromptTemplate": ".prompts",

@@ -28,8 +28,8 @@ from .convert import StreamTranslator
 from .convert import mark_last_attempt
 from .convert import partner_id
 from .convert import partner_metadata
-from .convert import to_chatplex_messages
 from .deadline import engine_config
+from .from_langchain import to_chatplex_messages
 from .helper_stream import HelperPieces
 from .helper_stream import helper_target
 from .replies import ageneration_chunks

@@ -18,9 +18,9 @@ from ..chat import init_chat_model
 from ..chat.configuration.registry import init_class
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
-from ..chat.settings import is_secret_name
 from ..secret import MASK
 from ..secret import is_secret_header
+from ..secret import is_secret_name
 from ..secret import redact_url
 from .wrapped import model_name
 

@@ -13,16 +13,16 @@ from chatplex import ChatPromptTemplate
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
-from chatplex.chat.callbacks import ChatGeneration
 from chatplex.chat.callbacks import ChatModelRun
-from chatplex.chat.callbacks import LLMResult
 from chatplex.chat.callbacks import start_chat_model_run
+from chatplex.chat.llm_results import ChatGeneration
+from chatplex.chat.llm_results import LLMResult
+from chatplex.core import Runnable
 from chatplex.core.runs import RunListener
 from chatplex.core.runs import RunNode
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage
-from chatplex.runnables import Runnable
 
 
 class Recorder:

@@ -18,11 +18,11 @@ from chatplex import AIMessage
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
+from chatplex.core import Runnable
 from chatplex.core.binding import RunnableBinding
 from chatplex.core.portal import on_portal
 from chatplex.core.run_config import RunnableConfig
 from chatplex.errors import DeadlineExceededError
-from chatplex.runnables import Runnable
 from tests.core._echo import Echo
 
 

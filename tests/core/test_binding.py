@@ -10,9 +10,9 @@ import pytest
 
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
+from chatplex.core import Runnable
 from chatplex.core.binding import RunnableBinding
 from chatplex.core.run_config import RunnableConfig
-from chatplex.runnables import Runnable
 from tests.core._echo import Echo
 
 

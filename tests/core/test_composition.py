@@ -14,9 +14,9 @@ from chatplex import RunnableLambda
 from chatplex import RunnableParallel
 from chatplex import RunnablePassthrough
 from chatplex import StrOutputParser
+from chatplex.core import Runnable
+from chatplex.core import RunnableSequence
 from chatplex.core.run_config import RunnableConfig
-from chatplex.runnables import Runnable
-from chatplex.runnables import RunnableSequence
 
 
 async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:

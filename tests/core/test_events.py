@@ -19,8 +19,8 @@ from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import RunnableParallel
 from chatplex import StrOutputParser
+from chatplex.core import Runnable
 from chatplex.core.prompts import ChatPromptValue
-from chatplex.runnables import Runnable
 
 KEYS = {"event", "data", "name", "tags", "run_id", "metadata", "parent_ids"}
 

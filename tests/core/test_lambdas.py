@@ -14,11 +14,11 @@ import pytest
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
+from chatplex.core import Runnable
+from chatplex.core import RunnableGenerator
 from chatplex.core.lambdas import is_stream_transformer
 from chatplex.core.run_config import RunnableConfig
 from chatplex.core.run_config import current_config
-from chatplex.runnables import Runnable
-from chatplex.runnables import RunnableGenerator
 
 
 async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:

@@ -16,8 +16,8 @@ from chatplex import HumanMessage
 from chatplex import MessagesPlaceholder
 from chatplex import SystemMessage
 from chatplex import ToolMessage
+from chatplex.core import ChatPromptValue
 from chatplex.messages import BaseMessage
-from chatplex.runnables import ChatPromptValue
 
 
 def messages_of(prompt: ChatPromptTemplate, input: Any) -> list[BaseMessage]:

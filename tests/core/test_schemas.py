@@ -19,7 +19,7 @@ from chatplex import RunnableLambda
 from chatplex import RunnableParallel
 from chatplex import RunnablePassthrough
 from chatplex import StrOutputParser
-from chatplex.runnables import Runnable
+from chatplex.core import Runnable
 
 
 def prompt() -> ChatPromptTemplate:

@@ -106,7 +106,6 @@ __all__ = [
     "ADAPTIVE_THINKING_MODELS",
     "MAX_OUTPUT_TOKENS",
     "AnthropicAdapter",
-    "AnthropicStreamParser",
     "default_max_tokens_for",
 ]
 

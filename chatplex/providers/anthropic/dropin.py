@@ -48,11 +48,9 @@ from ...messages import message_list
 from ...secret import hold_url
 from ...specs import field_names
 from .adapter import ANTHROPIC_VERSION
-from .adapter import FALLBACK_MAX_TOKENS
-from .adapter import MAX_OUTPUT_TOKENS
 from .adapter import default_max_tokens_for
 
-__all__ = ["FALLBACK_MAX_TOKENS", "MAX_OUTPUT_TOKENS", "ChatAnthropic", "default_max_tokens_for"]
+__all__ = ["ChatAnthropic"]
 
 
 #: The parameters it shares with other drop-ins (shown before its own).

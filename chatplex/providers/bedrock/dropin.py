@@ -250,9 +250,9 @@ class ChatBedrockConverse(ChatModel):
         **params: Any,
     ) -> None:
         from .adapter import BedrockAdapter
-        from .adapter import ClientConfig
-        from .adapter import client_config
-        from .adapter import configured_retries
+        from .auth import ClientConfig
+        from .auth import client_config
+        from .auth import configured_retries
 
         # LangChain's stream_usage, which langchain-aws's class lacks: its warning (which
         # points two frames above the line that built it), and not sent (there in

@@ -64,8 +64,8 @@ from ...secret import take_url_credentials
 from ...secret import url_joined
 from ...specs import SdkModel
 from ..openai.adapter import OpenAIAdapter
-from ..openai.adapter import OpenAIStreamParser
-from ..openai.adapter import parse_reply
+from ..openai.response import parse_reply
+from ..openai.stream import OpenAIStreamParser
 from .affinity import with_affinity
 from .blocks import register_parts_blocks
 from .call_ids import with_call_ids
@@ -86,10 +86,8 @@ if TYPE_CHECKING:
     from ..openai.batch import OpenAIBatches
 
 __all__ = [
-    "PROFILES",
     "CompatibleAdapter",
     "OpenRouterAdapter",
-    "Profile",
     "preset_adapter_class",
 ]
 

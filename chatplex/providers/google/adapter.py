@@ -72,7 +72,6 @@ from .request import vertex_builtin_tool
 from .request import without_empty_user_turns
 from .response import OTHER_CANDIDATES
 from .response import error_fields
-from .response import parse_candidates
 from .response import parse_reply
 from .stream import GeminiStreamParser
 from .vertex_auth import VertexAuth
@@ -92,9 +91,7 @@ __all__ = [
     "BLOCK_TYPES",
     "DEFAULT_BASE_URL",
     "GeminiAdapter",
-    "GeminiStreamParser",
     "VertexAIAdapter",
-    "parse_candidates",
     "vertex_model_name",
 ]
 

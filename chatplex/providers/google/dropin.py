@@ -38,9 +38,6 @@ from .dropin_settings import google_settings
 from .dropin_settings import moved_keywords
 from .dropin_settings import safety_settings
 
-# The old home of ChatVertexAI too (chatplex.chat.google_model, moved.py): its name stays
-from .vertex_dropin import ChatVertexAI as ChatVertexAI
-
 if TYPE_CHECKING:
     from ...secret import Secret
 

@@ -77,12 +77,9 @@ from .request import OPENAI_ROLE_KEY
 from .request import wire_message
 from .request import wire_tool
 from .request import wire_tool_choice
-from .response import OTHER_CANDIDATES
 from .response import PROVIDER
 from .response import error_fields
-from .response import parse_candidates
 from .response import parse_reply
-from .response import usage_metadata
 from .spec import LANGCHAIN_OPENAI_DROPPED
 from .stream import OpenAIStreamParser
 
@@ -93,14 +90,8 @@ if TYPE_CHECKING:
 __all__ = [
     "BLOCK_TYPES",
     "DEFAULT_BASE_URL",
-    "OPENAI_ROLE_KEY",
-    "OTHER_CANDIDATES",
     "OpenAIAdapter",
-    "OpenAIStreamParser",
     "developer_message",
-    "parse_candidates",
-    "parse_reply",
-    "usage_metadata",
 ]
 
 

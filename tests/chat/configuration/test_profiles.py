@@ -1,4 +1,4 @@
-"""Configuration profiles (`chat/configuration/profiles.py`, also `chatplex.config`): environment
+"""Configuration profiles (`chat/configuration/profiles.py`): environment
 variables, config files, profiles, precedence, secrets.
 
 Every test runs in an empty working directory with no CHATPLEX_*/provider variables, so

@@ -116,7 +116,7 @@ def test_count_url_and_betas_are_the_sdks(betas: list[str] | None) -> None:
 
 
 def test_lean_model_counts_the_same() -> None:
-    """chatplex's engine (CHATPLEX_LEAN, `chatplex.lean`) counts its own messages."""
+    """chatplex's engine (the drop-in's `chatplex_model`) counts its own messages."""
     with MockServer() as server:
         model = LeanChatAnthropic(
             model=MODEL, api_key="sk-ant-test", base_url=server.anthropic_base_url

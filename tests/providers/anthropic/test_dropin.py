@@ -44,8 +44,8 @@ def test_anthropic_max_tokens_table_is_langchain_anthropics() -> None:
     from langchain_anthropic.chat_models import _FALLBACK_MAX_OUTPUT_TOKENS
     from langchain_anthropic.chat_models import _MODEL_PROFILES
 
-    from chatplex.providers.anthropic.dropin import FALLBACK_MAX_TOKENS
-    from chatplex.providers.anthropic.dropin import MAX_OUTPUT_TOKENS
+    from chatplex.providers.anthropic.adapter import FALLBACK_MAX_TOKENS
+    from chatplex.providers.anthropic.adapter import MAX_OUTPUT_TOKENS
 
     theirs = {
         name: profile["max_output_tokens"]

@@ -230,7 +230,7 @@ def test_the_endpoint_boto3_reads_from_the_environment_and_config_file(
 def test_a_botocore_config_is_honoured_or_refused() -> None:
     from botocore.config import Config
 
-    from chatplex.providers.bedrock.adapter import client_config
+    from chatplex.providers.bedrock.auth import client_config
 
     adapter = BedrockAdapter(
         config=Config(region_name="ap-south-1", user_agent_extra="x"),

@@ -30,11 +30,11 @@ from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.messages import merge_chunks
-from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.adapter import CompatibleAdapter
 from chatplex.providers.compatible.adapter import preset_adapter_class
 from chatplex.providers.compatible.missing_key import SDK_CLIENT_ERRORS
 from chatplex.providers.compatible.missing_key import keyless_key
+from chatplex.providers.compatible.spec import PROFILES
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
 
@@ -642,7 +642,7 @@ def test_named_turns_and_a_call_written_by_hand_go_as_the_partner_sends_them(nam
 
     from langchain_core import messages as lc
 
-    from chatplex.langchain.convert import to_chatplex_messages
+    from chatplex.langchain.from_langchain import to_chatplex_messages
 
     module, _, attribute = _PARTNER_CONVERSIONS[name].partition(":")
     convert = getattr(importlib.import_module(module), attribute)
@@ -667,7 +667,7 @@ def test_fireworks_parts_are_cut_to_its_sdks_content_part() -> None:
     from langchain_core import messages as lc
     from langchain_fireworks.chat_models import _convert_message_to_dict
 
-    from chatplex.langchain.convert import to_chatplex_messages
+    from chatplex.langchain.from_langchain import to_chatplex_messages
 
     image = {"type": "image_url", "image_url": {"url": "https://x/y.png"}, "detail": "low"}
     turns = [
@@ -709,7 +709,7 @@ def test_fireworks_turns_go_as_langchain_fireworks_sends_them() -> None:
     from langchain_core import messages as lc
     from langchain_fireworks.chat_models import _convert_message_to_dict
 
-    from chatplex.langchain.convert import to_chatplex_messages
+    from chatplex.langchain.from_langchain import to_chatplex_messages
 
     one = {"type": "text", "text": "One."}
     two = {"type": "text", "text": "Two."}
@@ -781,7 +781,7 @@ def _partner_messages(name: str, history: list[Any]) -> list[dict[str, Any]]:
 def test_a_replys_text_blocks_go_back_as_each_partner_sends_them(name: str) -> None:
     from langchain_core import messages as lc
 
-    from chatplex.langchain.convert import to_chatplex_messages
+    from chatplex.langchain.from_langchain import to_chatplex_messages
 
     call = {"name": "add", "args": {"a": 1}, "id": "call_1"}
     history = [

@@ -24,7 +24,7 @@ from chatplex.adapters import adapter_class
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage
 from chatplex.messages import merge_chunks
-from chatplex.providers.compatible.adapter import PROFILES
+from chatplex.providers.compatible.spec import PROFILES
 from chatplex.providers.openai import response as openai_response
 from chatplex.providers.openai.response import ThinkingParts
 from chatplex.providers.openai.response import content_from_parts

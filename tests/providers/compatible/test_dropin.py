@@ -19,7 +19,6 @@ import chatplex.langchain
 from chatplex import init_chat_model
 from chatplex.adapters.request_types import CallSettings
 from chatplex.messages import HumanMessage
-from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.adapter import CompatibleAdapter
 from chatplex.providers.compatible.dropin import ChatDeepSeek
 from chatplex.providers.compatible.dropin import ChatFireworks
@@ -32,6 +31,7 @@ from chatplex.providers.compatible.dropin import ChatXAI
 from chatplex.providers.compatible.dropin import PresetChatModel
 from chatplex.providers.compatible.dropin import preset_dropin_class
 from chatplex.providers.compatible.spec import DROPINS
+from chatplex.providers.compatible.spec import PROFILES
 from chatplex.specs import spec
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
@@ -546,8 +546,8 @@ def test_max_completion_tokens_is_max_tokens(cls: type[PresetChatModel]) -> None
 
 def test_a_preset_declared_only_as_data_gets_its_dropin(monkeypatch: pytest.MonkeyPatch) -> None:
     import chatplex.providers.compatible.dropin as module
+    from chatplex.providers.compatible.preset import DropIn
     from chatplex.providers.compatible.spec import SPECS
-    from chatplex.providers.compatible.spec import DropIn
     from chatplex.specs import ProviderSpec
 
     row = ProviderSpec("vllm", "x:y", langchain_class="ChatVLLM")

@@ -18,9 +18,9 @@ from chatplex.errors import APIError
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage
 from chatplex.messages import merge_chunks
-from chatplex.providers.openai.adapter import OTHER_CANDIDATES
 from chatplex.providers.openai.adapter import OpenAIAdapter
-from chatplex.providers.openai.adapter import parse_candidates
+from chatplex.providers.openai.response import OTHER_CANDIDATES
+from chatplex.providers.openai.response import parse_candidates
 from chatplex.providers.openai.stream import REPLY_ONLY_KEYS
 from tests._sdk_nones import without_sdk_nones
 

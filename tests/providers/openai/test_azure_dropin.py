@@ -225,7 +225,7 @@ def test_base_url_with_a_deployment_and_default_query() -> None:
 
 
 def test_under_langchains_name_its_adapter_reads_a_withheld_reply_as_langchain_openai() -> None:
-    # chatplex's own class (chatplex.lean) raises ContentFilterError for a reply the
+    # chatplex's own class (the engine) raises ContentFilterError for a reply the
     # filter withheld; its engine under LangChain's name reads it as langchain-openai's.
     own = build()
     assert own.partner_words is False
