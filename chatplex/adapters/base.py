@@ -21,13 +21,17 @@ from abc import ABC
 from abc import abstractmethod
 from collections.abc import Callable
 from collections.abc import Collection
+from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 from typing import Literal
 from typing import Protocol
+from typing import runtime_checkable
 
 from ..errors import APIError
 from ..messages import AIMessage
@@ -55,8 +59,45 @@ __all__ = [
     "Adapter",
     "FrameDecoder",
     "HELPER_PIECE_PROVIDER",
+    "RenewsCredential",
     "StreamParser",
+    "authorizing",
+    "authorizing_deadline",
 ]
+
+#: The deadline (`time.monotonic()`) of the call whose request `authorize` /
+#: `aauthorize` is authorising, set by the chat layer around those hooks (`authorizing`):
+#: a context variable, so the hooks' signature stays as adapters outside chatplex wrote it.
+_AUTHORIZING_DEADLINE: ContextVar[float | None] = ContextVar(
+    "chatplex_authorizing_deadline", default=None
+)
+
+
+def authorizing_deadline() -> float | None:
+    """The deadline of the call being authorised (None: none, or not in a call)."""
+    return _AUTHORIZING_DEADLINE.get()
+
+
+@runtime_checkable
+class RenewsCredential(Protocol):
+    """An adapter whose per-call credential (a token its `authorize` fetched) may be
+    renewed after a 401: the chat layer asks it once per refused call."""
+
+    def credential_refused(self, request: HTTPRequest) -> bool:
+        """A call sent with `request` was refused with 401: drop the credential it
+        carried; True when a fresh one may be fetched (the call is then authorised again
+        and sent once more)."""
+        ...
+
+
+@contextmanager
+def authorizing(deadline: float | None) -> Iterator[None]:
+    """`authorizing_deadline()` is `deadline` inside (an async hook's worker thread too)."""
+    token = _AUTHORIZING_DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _AUTHORIZING_DEADLINE.reset(token)
 
 
 #: A chunk's `response_metadata` key naming the `model_provider` its partner writes on
@@ -180,7 +221,8 @@ class Adapter(ABC):
         return cls.authorize is not Adapter.authorize or cls.aauthorize is not Adapter.aauthorize
 
     def authorize(self, request: HTTPRequest) -> HTTPRequest:
-        """`request` authorised for a sync call (when `authorizes_calls`); default: as is."""
+        """`request` authorised for a sync call (when `authorizes_calls`); default: as is.
+        A hook that does I/O (a token exchange) ends it by `authorizing_deadline()`."""
         return request
 
     async def aauthorize(self, request: HTTPRequest) -> HTTPRequest:

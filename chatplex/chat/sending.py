@@ -19,7 +19,10 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ..adapters.base import RenewsCredential
+from ..adapters.base import authorizing
 from ..core.chunks import aclose_iterator
+from ..errors import AuthenticationError
 from .call_hooks import apriced_stream
 from .call_hooks import charge
 from .call_hooks import check_budget
@@ -48,6 +51,7 @@ __all__ = [
     "acached_stream",
     "aopen_stream",
     "apost",
+    "areauthorized",
     "budget_for",
     "cached_post",
     "cached_stream",
@@ -56,6 +60,7 @@ __all__ = [
     "outgoing",
     "post",
     "priced_as",
+    "reauthorized",
     "retry_policy_for",
     "watched",
     "with_extra_headers",
@@ -72,17 +77,20 @@ def http_request(
     *,
     stream: bool,
     sync: bool = True,
+    deadline: float | None = None,
 ) -> tuple[Adapter, HTTPRequest]:
     """The adapter answering for `settings.model` and the request it builds, authorised
-    (sync calls; async ones authorise when sent, see `aauthorized`) and carrying the
-    model's `extra_headers`. A model without an adapter raises NotImplementedError."""
+    (sync calls, by the call's `deadline`; async ones authorise when sent, see
+    `aauthorized`) and carrying the model's `extra_headers`. A model without an adapter
+    raises NotImplementedError."""
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
     adapter = adapter.for_model(settings.model)  # replies named by the model asked for
     request = adapter.build_request(messages, settings, stream=stream)
     if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID)
-        request = adapter.authorize(request)
+        with authorizing(deadline):
+            request = adapter.authorize(request)
     return adapter, adapter.with_call_headers(request, model.extra_headers)
 
 
@@ -117,22 +125,49 @@ def outgoing(
     sync: bool = True,
 ) -> Outgoing:
     """The call's request (`http_request`), ready to be posted or streamed."""
-    adapter, request = http_request(model, messages, settings, stream=stream, sync=sync)
+    deadline = config.get("deadline")
+    adapter, request = http_request(
+        model, messages, settings, stream=stream, sync=sync, deadline=deadline
+    )
     return Outgoing(model, adapter, request, settings, config)
 
 
-async def aauthorized(adapter: Adapter, request: HTTPRequest) -> HTTPRequest:
+async def aauthorized(
+    adapter: Adapter, request: HTTPRequest, deadline: float | None = None
+) -> HTTPRequest:
     """`request` as the adapter authorises an async call (a token from an async
-    provider, awaited); the adapter's sync `authorize`, or nothing, otherwise."""
+    provider, awaited, by the call's `deadline`); the adapter's sync `authorize`, or
+    nothing, otherwise."""
     if not adapter.authorizes_calls:
         return request
-    return await adapter.aauthorize(request)
+    with authorizing(deadline):
+        return await adapter.aauthorize(request)
+
+
+def reauthorized(call: Outgoing, request: HTTPRequest) -> HTTPRequest | None:
+    """`request` authorised again with a fresh credential after a 401, when the adapter
+    dropped the one it carried (`RenewsCredential`: a token revoked or expired early);
+    None: a fresh one would not help. Sync."""
+    adapter = call.adapter
+    if not isinstance(adapter, RenewsCredential) or not adapter.credential_refused(request):
+        return None
+    with authorizing(call.config.get("deadline")):
+        return adapter.authorize(request)
+
+
+async def areauthorized(call: Outgoing, request: HTTPRequest) -> HTTPRequest | None:
+    """The async `reauthorized`."""
+    adapter = call.adapter
+    if not isinstance(adapter, RenewsCredential) or not adapter.credential_refused(request):
+        return None
+    return await aauthorized(adapter, request, call.config.get("deadline"))
 
 
 def aauthorized_stream(
     adapter: Adapter,
     request: HTTPRequest,
     open_stream: Callable[[HTTPRequest], AsyncIterator[AIMessageChunk]],
+    deadline: float | None = None,
 ) -> AsyncIterator[AIMessageChunk]:
     """`open_stream(request)`, the request authorised first when the adapter has a
     per-call hook (the stream itself is returned unwrapped otherwise)."""
@@ -140,7 +175,7 @@ def aauthorized_stream(
         return open_stream(request)
 
     async def chunks() -> AsyncIterator[AIMessageChunk]:
-        inner = open_stream(await aauthorized(adapter, request))
+        inner = open_stream(await aauthorized(adapter, request, deadline))
         try:
             async for chunk in inner:
                 yield chunk
@@ -271,7 +306,14 @@ def post(call: Outgoing) -> AIMessage:
     check_budget()
     model, adapter, request = call.model, call.adapter, call.request
     bounds = _bounds(call, retry_policy_for(model))
-    message: AIMessage = _http_layer().send(adapter, request, client=model.http_client, **bounds)
+    send = _http_layer().send
+    try:
+        message: AIMessage = send(adapter, request, client=model.http_client, **bounds)
+    except AuthenticationError:
+        fresh = reauthorized(call, request)
+        if fresh is None:
+            raise
+        message = send(adapter, fresh, client=model.http_client, **bounds)  # once
     charge(message, priced_as(adapter), call.settings.model, request.url)
     return message
 
@@ -281,10 +323,17 @@ async def apost(call: Outgoing) -> AIMessage:
     check_budget()
     model, adapter, request = call.model, call.adapter, call.request
     bounds = _bounds(call, retry_policy_for(model))
-    authorized = await aauthorized(adapter, request)
-    message: AIMessage = await _http_layer().asend(
-        adapter, authorized, client=model.http_async_client, **bounds
-    )
+    authorized = await aauthorized(adapter, request, call.config.get("deadline"))
+    asend = _http_layer().asend
+    try:
+        message: AIMessage = await asend(
+            adapter, authorized, client=model.http_async_client, **bounds
+        )
+    except AuthenticationError:
+        fresh = await areauthorized(call, authorized)
+        if fresh is None:
+            raise
+        message = await asend(adapter, fresh, client=model.http_async_client, **bounds)  # once
     charge(message, priced_as(adapter), call.settings.model, request.url)
     return message
 
@@ -358,6 +407,7 @@ def aopen_stream(call: Outgoing) -> AsyncIterator[AIMessageChunk]:
             idle_timeout=model.stream_idle_timeout,
             **bounds,
         ),
+        call.config.get("deadline"),
     )
     return apriced_stream(chunks, priced_as(adapter), call.settings.model, call.request.url)
 

@@ -19,6 +19,7 @@ from typing import Generic
 from typing import TypeVar
 
 from ..adapters.base import Adapter
+from ..adapters.base import authorizing
 from ..core.run_config import current_config
 from ..messages import AIMessage
 from .sending import retry_policy_for
@@ -103,14 +104,15 @@ def side_call(
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
+    ambient = current_config().get() or {}
     if to_provider:
         if adapter.authorizes_calls:  # per-call tokens (Azure Entra ID)
-            request = adapter.authorize(request)
+            with authorizing(ambient.get("deadline")):
+                request = adapter.authorize(request)
         request = with_extra_headers(model, request)
     from ..http import send  # loaded with the first side call, as a chat's first call
 
     reading = _Reading(adapter, read, error_families)
-    ambient = current_config().get() or {}
     send(
         reading,
         request,

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...adapters.base import Adapter
+from ...adapters.base import authorizing_deadline
 from ...adapters.base_url import BaseURL
 from ...adapters.base_url import take_base_url
 from ...adapters.bodies import loads
@@ -189,14 +190,23 @@ class WatsonxAdapter(Adapter):
 
     def authorize(self, request: HTTPRequest) -> HTTPRequest:
         """`request` with the bearer token (from IAM when none is cached or it is near
-        expiry: the sync exchange)."""
-        token = self._token if self._iam is None else self._iam.authorization()
+        expiry: the sync exchange, ended by the call's deadline)."""
+        iam = self._iam
+        token = self._token if iam is None else iam.authorization(authorizing_deadline())
         return _with_authorization(request, token)
 
     async def aauthorize(self, request: HTTPRequest) -> HTTPRequest:
         """`request` with the bearer token; an exchange runs in a worker thread."""
-        token = self._token if self._iam is None else await self._iam.aauthorization()
+        iam = self._iam
+        token = self._token if iam is None else await iam.aauthorization(authorizing_deadline())
         return _with_authorization(request, token)
+
+    def credential_refused(self, request: HTTPRequest) -> bool:
+        """A 401: the IAM token it carried is dropped, and a fresh one may succeed (a
+        token revoked or expired early); a token given as it is cannot be renewed."""
+        if self._iam is None:
+            return False
+        return self._iam.drop(header_value(request.headers, "authorization"))
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call."""

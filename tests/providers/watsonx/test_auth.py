@@ -1,13 +1,15 @@
 """The IBM Cloud IAM token (`providers/watsonx/auth.py`): the exchange IBM documents,
 the cache until 80% of the token's lifetime (an injected clock), one exchange for
 concurrent callers, sync and async, typed errors that never show the key, and the
-standard library's POST against a local server."""
+bounded standard-library POST against a local server (hostile servers:
+test_auth_bounds.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import http.server
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -23,7 +25,7 @@ from chatplex.errors import BadRequestError
 from chatplex.providers.watsonx.auth import GRANT_TYPE
 from chatplex.providers.watsonx.auth import IAM_URL
 from chatplex.providers.watsonx.auth import IAMToken
-from chatplex.providers.watsonx.auth import urllib_post
+from chatplex.providers.watsonx.auth import bounded_post
 from chatplex.secret import Secret
 
 KEY = "ibm-cloud-key-123"
@@ -160,10 +162,18 @@ def test_the_standard_library_post_against_a_local_server(
     assert seen == [{"grant_type": GRANT_TYPE, "apikey": KEY}]
     with pytest.raises(BadRequestError):
         IAMToken(Secret("wrong"), url=url).authorization()
-    status, _ = urllib_post(url, b"apikey=wrong", {})
+    status, _ = bounded_post(
+        url, b"apikey=wrong", {}, until=time.monotonic() + 30, by_deadline=False
+    )
     assert status == 400
 
 
 def test_no_server_is_a_connection_error() -> None:
     with pytest.raises(APIConnectionError, match="could not be reached"):
-        urllib_post("http://127.0.0.1:9/identity/token", b"", {})
+        bounded_post(
+            "http://127.0.0.1:9/identity/token",
+            b"",
+            {},
+            until=time.monotonic() + 30,
+            by_deadline=False,
+        )
