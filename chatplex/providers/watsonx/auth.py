@@ -85,10 +85,12 @@ def bounded_post(
     watchdog = threading.Timer(left, _shut, (connection,))
     watchdog.daemon = True
     watchdog.start()
+    reply: http.client.HTTPResponse | None = None
     try:
         connection.request("POST", _target(url, connection), body, dict(headers))
         reply = connection.getresponse()
         data = reply.read(MAX_REPLY_BYTES + 1)
+        status = reply.status
     except (OSError, http.client.HTTPException, ValueError) as exc:
         if time.monotonic() >= until - 0.005:
             raise _late(by_deadline) from None
@@ -98,14 +100,16 @@ def bounded_post(
         ) from None
     finally:
         watchdog.cancel()
+        if reply is not None:
+            reply.close()
         connection.close()
     if len(data) > MAX_REPLY_BYTES:
         raise ResponseTooLargeError(
             f"IBM Cloud IAM's reply is over {MAX_REPLY_BYTES} bytes: not a token reply",
             provider=_PROVIDER,
-            status=reply.status,
+            status=status,
         )
-    return reply.status, data
+    return status, data
 
 
 def _connection(where: urllib.parse.SplitResult, timeout: float) -> http.client.HTTPConnection:

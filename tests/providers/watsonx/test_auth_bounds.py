@@ -38,6 +38,7 @@ from chatplex.providers.watsonx.auth import IAMToken
 from chatplex.secret import Secret
 
 KEY = "ibm-key-never-shown+/="
+IAM_PATH = "/identity/token"
 BASE = "https://us-south.ml.cloud.ibm.com"
 CHAT = f"{BASE}/ml/v1/text/chat"
 REPLY = {
@@ -73,7 +74,7 @@ def iam() -> Iterator[Callable[[Script], str]]:
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/identity/token"
+        return f"http://127.0.0.1:{server.server_address[1]}{IAM_PATH}"
 
     yield start
     for server in servers:
@@ -226,3 +227,67 @@ def test_a_401_fetches_a_fresh_token_once(respx_mock: Any, sync: bool) -> None:
     with pytest.raises(AuthenticationError):  # refused again: once only, then raised
         model.invoke("hi") if sync else asyncio.run(model.ainvoke("hi"))
     assert tokens.count == 3
+
+
+FAMILIES = pytest.mark.parametrize("family", ["chatplex", "dropin"])
+
+
+def _model(family: str, url: str, iam_url: str) -> Any:
+    """A watsonx model of either family, its key exchanged at `iam_url`."""
+    if family == "dropin":
+        from chatplex import ChatWatsonx
+
+        return ChatWatsonx(
+            model_id="ibm/granite", url=url, apikey=KEY, project_id="p", iam_url=iam_url
+        )
+    from chatplex.lean import init_chat_model
+
+    return init_chat_model(
+        "ibm:ibm/granite", base_url=url, api_key=KEY, project_id="p", iam_url=iam_url
+    )
+
+
+def _ask(model: Any, sync: bool, **config: Any) -> Any:
+    if sync:
+        return model.invoke("hi", config=config or None)
+    return asyncio.run(model.ainvoke("hi", config=config or None))
+
+
+@SYNC
+@FAMILIES
+def test_a_plain_reply_with_the_exchange_is_prompt(iam: Any, sync: bool, family: str) -> None:
+    """Issue 65's "a plain reply took 120 s": the time was the IAM exchange's (a key
+    given, IAM unanswered: 30 s a call, unbounded by the call's deadline), not the
+    reply's. With IAM answering, a plain reply is as prompt as any call."""
+    token = json.dumps({"access_token": "tok-1", "expires_in": 3600}).encode()
+    url = iam(_reply(200, json.dumps(REPLY).encode(), b"content-type: application/json"))
+    started = time.monotonic()
+    reply = _ask(_model(family, url.removesuffix(IAM_PATH), iam(_reply(200, token))), sync)
+    assert reply.content == "ok" and time.monotonic() - started < PROMPTLY
+
+
+def _stall(sock: socket.socket) -> None:
+    time.sleep(60)
+
+
+@SYNC
+def test_an_unanswered_exchange_ends_at_the_calls_deadline(iam: Any, sync: bool) -> None:
+    model = _model("chatplex", "http://127.0.0.1:9", iam(_stall))
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceededError):
+        _ask(model, sync, timeout=0.5)
+    assert time.monotonic() - started < PROMPTLY
+
+
+@SYNC
+def test_a_dropins_unanswered_exchange_ends_at_its_own_bound(
+    iam: Any, sync: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The drop-in's run-config `timeout` does not reach its engine yet (issue 65 carries
+    that promise onto the LangChain class): the exchange ends at its own bound."""
+    monkeypatch.setattr(auth, "TIMEOUT", 0.5)
+    model = _model("dropin", "http://127.0.0.1:9", iam(_stall))
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError, match="IAM did not answer"):
+        _ask(model, sync)
+    assert time.monotonic() - started < PROMPTLY
