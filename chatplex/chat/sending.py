@@ -22,6 +22,7 @@ from typing import Any
 from ..adapters.base import RenewsCredential
 from ..adapters.base import authorizing
 from ..core.chunks import aclose_iterator
+from ..core.chunks import close_iterator
 from ..errors import AuthenticationError
 from .call_hooks import apriced_stream
 from .call_hooks import charge
@@ -52,6 +53,7 @@ __all__ = [
     "aopen_stream",
     "apost",
     "areauthorized",
+    "arenewing_stream",
     "budget_for",
     "cached_post",
     "cached_stream",
@@ -61,6 +63,7 @@ __all__ = [
     "post",
     "priced_as",
     "reauthorized",
+    "renewing_stream",
     "retry_policy_for",
     "watched",
     "with_extra_headers",
@@ -183,6 +186,59 @@ def aauthorized_stream(
             await aclose_iterator(inner)
 
     return chunks()
+
+
+def renewing_stream(
+    call: Outgoing,
+    request: HTTPRequest,
+    opened: Callable[[HTTPRequest], Iterator[AIMessageChunk]],
+) -> Iterator[AIMessageChunk]:
+    """`opened(request)`'s chunks; refused with 401 before its first chunk, those of the
+    request authorised again with a fresh credential (`reauthorized`), once."""
+    chunks = opened(request)
+    try:
+        first = next(chunks, _END)
+    except AuthenticationError:
+        close_iterator(chunks)
+        fresh = reauthorized(call, request)
+        if fresh is None:
+            raise
+        chunks = opened(fresh)
+        first = next(chunks, _END)
+    try:
+        if first is not _END:
+            yield first
+            yield from chunks
+    finally:
+        close_iterator(chunks)
+
+
+async def arenewing_stream(
+    call: Outgoing,
+    request: HTTPRequest,
+    opened: Callable[[HTTPRequest], AsyncIterator[AIMessageChunk]],
+) -> AsyncIterator[AIMessageChunk]:
+    """The async `renewing_stream`."""
+    chunks = opened(request)
+    try:
+        first = await anext(chunks, _END)
+    except AuthenticationError:
+        await aclose_iterator(chunks)
+        fresh = await areauthorized(call, request)
+        if fresh is None:
+            raise
+        chunks = opened(fresh)
+        first = await anext(chunks, _END)
+    try:
+        if first is not _END:
+            yield first
+            async for chunk in chunks:
+                yield chunk
+    finally:
+        await aclose_iterator(chunks)
+
+
+_END: Any = object()  # a stream that ended before its first chunk
 
 
 # ---- what a call runs under: retries, rate budget, its run, its price ------------------
@@ -386,9 +442,15 @@ def open_stream(call: Outgoing) -> Iterator[AIMessageChunk]:
             client = http.interruptible_client(shared, interrupter)
             retry = interrupter.retry_policy(retry)
     bounds = _bounds(call, retry)
-    chunks = http.stream(
-        adapter, request, client=client, idle_timeout=model.stream_idle_timeout, **bounds
-    )
+
+    def opened(sent: HTTPRequest) -> Iterator[AIMessageChunk]:
+        chunks: Iterator[AIMessageChunk] = http.stream(
+            adapter, sent, client=client, idle_timeout=model.stream_idle_timeout, **bounds
+        )
+        return chunks
+
+    renews = isinstance(adapter, RenewsCredential)
+    chunks = renewing_stream(call, request, opened) if renews else opened(request)
     return priced_stream(chunks, priced_as(adapter), call.settings.model, request.url)
 
 
@@ -397,18 +459,26 @@ def aopen_stream(call: Outgoing) -> AsyncIterator[AIMessageChunk]:
     http = _http_layer()
     model, adapter = call.model, call.adapter
     bounds = _bounds(call, retry_policy_for(model))
-    chunks = aauthorized_stream(
-        adapter,
-        call.request,
-        lambda request: http.astream(
+
+    def opened(sent: HTTPRequest) -> AsyncIterator[AIMessageChunk]:
+        chunks: AsyncIterator[AIMessageChunk] = http.astream(
             adapter,
-            request,
+            sent,
             client=model.http_async_client,
             idle_timeout=model.stream_idle_timeout,
             **bounds,
-        ),
-        call.config.get("deadline"),
-    )
+        )
+        return chunks
+
+    if isinstance(adapter, RenewsCredential):
+        chunks = aauthorized_stream(
+            adapter,
+            call.request,
+            lambda sent: arenewing_stream(call, sent, opened),
+            call.config.get("deadline"),
+        )
+    else:
+        chunks = aauthorized_stream(adapter, call.request, opened, call.config.get("deadline"))
     return apriced_stream(chunks, priced_as(adapter), call.settings.model, call.request.url)
 
 

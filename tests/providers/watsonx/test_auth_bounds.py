@@ -291,3 +291,26 @@ def test_a_dropins_unanswered_exchange_ends_at_its_own_bound(
     with pytest.raises(APITimeoutError, match="IAM did not answer"):
         _ask(model, sync)
     assert time.monotonic() - started < PROMPTLY
+
+
+@SYNC
+@respx.mock
+def test_a_stream_refused_with_401_fetches_a_fresh_token_once(respx_mock: Any, sync: bool) -> None:
+    from tests.providers.watsonx.test_adapter import STREAM
+
+    def chat(request: httpx.Request) -> httpx.Response:
+        if request.headers["authorization"] == "Bearer tok-1":  # revoked early
+            return httpx.Response(401, json={"errors": [{"code": "x", "message": "expired"}]})
+        headers = {"content-type": "text/event-stream"}
+        return httpx.Response(200, content=STREAM.encode(), headers=headers)
+
+    route = respx_mock.post(url__startswith=f"{BASE}/ml/v1/text/chat_stream").mock(side_effect=chat)
+    tokens = _IAM()
+    adapter = WatsonxAdapter(api_key=KEY, base_url=BASE, project_id="p-1", iam_post=tokens)
+    model = ChatModel(adapter, "ibm/granite", max_retries=0)
+
+    async def collect() -> str:
+        return "".join([str(c.content) async for c in model.astream("hi")])
+
+    text = "".join(str(c.content) for c in model.stream("hi")) if sync else asyncio.run(collect())
+    assert text == "Hello" and tokens.count == 2 and route.call_count == 2
