@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import threading
 from abc import ABC
 from abc import abstractmethod
 from collections.abc import Callable
 from collections.abc import Collection
-from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
@@ -59,45 +57,45 @@ __all__ = [
     "Adapter",
     "FrameDecoder",
     "HELPER_PIECE_PROVIDER",
-    "RenewsCredential",
+    "CredentialFetch",
+    "FetchesCredential",
     "StreamParser",
-    "authorizing",
-    "authorizing_deadline",
 ]
 
-#: The deadline (`time.monotonic()`) of the call whose request `authorize` /
-#: `aauthorize` is authorising, set by the chat layer around those hooks (`authorizing`):
-#: a context variable, so the hooks' signature stays as adapters outside chatplex wrote it.
-_AUTHORIZING_DEADLINE: ContextVar[float | None] = ContextVar(
-    "chatplex_authorizing_deadline", default=None
-)
+@dataclasses.dataclass(frozen=True, slots=True)
+class CredentialFetch:
+    """One HTTP exchange that fetches the credential an adapter's `authorize` adds (a
+    token for a key: watsonx's IBM Cloud IAM). The chat layer sends `request` as it
+    sends a call (the model's client, timeout and retries, the call's deadline, no
+    longer than `timeout` s, the reply capped at `max_bytes`), hands a 200 reply's body
+    to `read` (which keeps the credential, or raises a typed error) and makes an error
+    status `refused(status, body, headers)`; one exchange at a time per `holder` (`lock`
+    for sync calls)."""
 
-
-def authorizing_deadline() -> float | None:
-    """The deadline of the call being authorised (None: none, or not in a call)."""
-    return _AUTHORIZING_DEADLINE.get()
+    request: HTTPRequest
+    read: Callable[[bytes], None]
+    refused: Callable[[int, bytes, Mapping[str, str]], APIError]
+    max_bytes: int
+    timeout: float
+    lock: threading.Lock
+    holder: object
 
 
 @runtime_checkable
-class RenewsCredential(Protocol):
-    """An adapter whose per-call credential (a token its `authorize` fetched) may be
-    renewed after a 401: the chat layer asks it once per refused call."""
+class FetchesCredential(Protocol):
+    """An adapter whose per-call credential is fetched over HTTP by the chat layer
+    (`credential_fetch`) before `authorize` adds it, so no provider folder does I/O, and
+    which may be renewed after a 401 (`credential_refused`)."""
+
+    def credential_fetch(self) -> CredentialFetch | None:
+        """The exchange to send before authorising, None while the credential is fresh."""
+        ...
 
     def credential_refused(self, request: HTTPRequest) -> bool:
         """A call sent with `request` was refused with 401: drop the credential it
         carried; True when a fresh one may be fetched (the call is then authorised again
         and sent once more)."""
         ...
-
-
-@contextmanager
-def authorizing(deadline: float | None) -> Iterator[None]:
-    """`authorizing_deadline()` is `deadline` inside (an async hook's worker thread too)."""
-    token = _AUTHORIZING_DEADLINE.set(deadline)
-    try:
-        yield
-    finally:
-        _AUTHORIZING_DEADLINE.reset(token)
 
 
 #: A chunk's `response_metadata` key naming the `model_provider` its partner writes on
@@ -221,8 +219,7 @@ class Adapter(ABC):
         return cls.authorize is not Adapter.authorize or cls.aauthorize is not Adapter.aauthorize
 
     def authorize(self, request: HTTPRequest) -> HTTPRequest:
-        """`request` authorised for a sync call (when `authorizes_calls`); default: as is.
-        A hook that does I/O (a token exchange) ends it by `authorizing_deadline()`."""
+        """`request` authorised for a sync call (when `authorizes_calls`); default: as is."""
         return request
 
     async def aauthorize(self, request: HTTPRequest) -> HTTPRequest:

@@ -19,11 +19,11 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ..adapters.base import RenewsCredential
-from ..adapters.base import authorizing
+from ..adapters.base import FetchesCredential
 from ..core.chunks import aclose_iterator
 from ..core.chunks import close_iterator
 from ..errors import AuthenticationError
+from . import credentials
 from .call_hooks import apriced_stream
 from .call_hooks import charge
 from .call_hooks import check_budget
@@ -91,9 +91,8 @@ def http_request(
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
     adapter = adapter.for_model(settings.model)  # replies named by the model asked for
     request = adapter.build_request(messages, settings, stream=stream)
-    if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID)
-        with authorizing(deadline):
-            request = adapter.authorize(request)
+    if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID, IAM)
+        request = credentials.authorized(model, adapter, request, deadline)
     return adapter, adapter.with_call_headers(request, model.extra_headers)
 
 
@@ -136,34 +135,30 @@ def outgoing(
 
 
 async def aauthorized(
-    adapter: Adapter, request: HTTPRequest, deadline: float | None = None
+    adapter: Adapter,
+    request: HTTPRequest,
+    deadline: float | None = None,
+    model: ChatModel | None = None,
 ) -> HTTPRequest:
     """`request` as the adapter authorises an async call (a token from an async
-    provider, awaited, by the call's `deadline`); the adapter's sync `authorize`, or
-    nothing, otherwise."""
-    if not adapter.authorizes_calls:
-        return request
-    with authorizing(deadline):
-        return await adapter.aauthorize(request)
+    provider, awaited; a credential it fetches over HTTP, sent with `model` by the call's
+    `deadline`: `credentials.py`); the adapter's sync `authorize`, or nothing,
+    otherwise."""
+    return await credentials.aauthorized(model, adapter, request, deadline)
 
 
 def reauthorized(call: Outgoing, request: HTTPRequest) -> HTTPRequest | None:
     """`request` authorised again with a fresh credential after a 401, when the adapter
-    dropped the one it carried (`RenewsCredential`: a token revoked or expired early);
+    dropped the one it carried (`FetchesCredential`: a token revoked or expired early);
     None: a fresh one would not help. Sync."""
-    adapter = call.adapter
-    if not isinstance(adapter, RenewsCredential) or not adapter.credential_refused(request):
-        return None
-    with authorizing(call.config.get("deadline")):
-        return adapter.authorize(request)
+    deadline = call.config.get("deadline")
+    return credentials.reauthorized(call.model, call.adapter, request, deadline)
 
 
 async def areauthorized(call: Outgoing, request: HTTPRequest) -> HTTPRequest | None:
     """The async `reauthorized`."""
-    adapter = call.adapter
-    if not isinstance(adapter, RenewsCredential) or not adapter.credential_refused(request):
-        return None
-    return await aauthorized(adapter, request, call.config.get("deadline"))
+    deadline = call.config.get("deadline")
+    return await credentials.areauthorized(call.model, call.adapter, request, deadline)
 
 
 def aauthorized_stream(
@@ -171,6 +166,7 @@ def aauthorized_stream(
     request: HTTPRequest,
     open_stream: Callable[[HTTPRequest], AsyncIterator[AIMessageChunk]],
     deadline: float | None = None,
+    model: ChatModel | None = None,
 ) -> AsyncIterator[AIMessageChunk]:
     """`open_stream(request)`, the request authorised first when the adapter has a
     per-call hook (the stream itself is returned unwrapped otherwise)."""
@@ -178,7 +174,7 @@ def aauthorized_stream(
         return open_stream(request)
 
     async def chunks() -> AsyncIterator[AIMessageChunk]:
-        inner = open_stream(await aauthorized(adapter, request, deadline))
+        inner = open_stream(await aauthorized(adapter, request, deadline, model))
         try:
             async for chunk in inner:
                 yield chunk
@@ -379,7 +375,7 @@ async def apost(call: Outgoing) -> AIMessage:
     check_budget()
     model, adapter, request = call.model, call.adapter, call.request
     bounds = _bounds(call, retry_policy_for(model))
-    authorized = await aauthorized(adapter, request, call.config.get("deadline"))
+    authorized = await aauthorized(adapter, request, call.config.get("deadline"), model)
     asend = _http_layer().asend
     try:
         message: AIMessage = await asend(
@@ -449,7 +445,7 @@ def open_stream(call: Outgoing) -> Iterator[AIMessageChunk]:
         )
         return chunks
 
-    renews = isinstance(adapter, RenewsCredential)
+    renews = isinstance(adapter, FetchesCredential)
     chunks = renewing_stream(call, request, opened) if renews else opened(request)
     return priced_stream(chunks, priced_as(adapter), call.settings.model, request.url)
 
@@ -470,15 +466,17 @@ def aopen_stream(call: Outgoing) -> AsyncIterator[AIMessageChunk]:
         )
         return chunks
 
-    if isinstance(adapter, RenewsCredential):
+    deadline = call.config.get("deadline")
+    if isinstance(adapter, FetchesCredential):
         chunks = aauthorized_stream(
             adapter,
             call.request,
             lambda sent: arenewing_stream(call, sent, opened),
-            call.config.get("deadline"),
+            deadline,
+            model,
         )
     else:
-        chunks = aauthorized_stream(adapter, call.request, opened, call.config.get("deadline"))
+        chunks = aauthorized_stream(adapter, call.request, opened, deadline, model)
     return apriced_stream(chunks, priced_as(adapter), call.settings.model, call.request.url)
 
 

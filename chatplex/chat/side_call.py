@@ -19,9 +19,9 @@ from typing import Generic
 from typing import TypeVar
 
 from ..adapters.base import Adapter
-from ..adapters.base import authorizing
 from ..core.run_config import current_config
 from ..messages import AIMessage
+from .credentials import authorized
 from .sending import retry_policy_for
 from .sending import with_extra_headers
 
@@ -106,9 +106,8 @@ def side_call(
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
     ambient = current_config().get() or {}
     if to_provider:
-        if adapter.authorizes_calls:  # per-call tokens (Azure Entra ID)
-            with authorizing(ambient.get("deadline")):
-                request = adapter.authorize(request)
+        # Per-call tokens (Azure Entra ID, IAM).
+        request = authorized(model, adapter, request, ambient.get("deadline"))
         request = with_extra_headers(model, request)
     from ..http import send  # loaded with the first side call, as a chat's first call
 

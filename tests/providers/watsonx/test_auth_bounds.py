@@ -1,10 +1,12 @@
-"""The IAM token exchange bounded as every chatplex call, against hostile IAM servers on
-127.0.0.1 (sync and async): an endless reply stops at `MAX_REPLY_BYTES`; a server
-trickling a byte at a time is cut at the call's deadline (else at `TIMEOUT`); an error
-that quotes the key shows it masked, with IAM's request id; a token that is no header
-value, or a cut chunked body, is a typed error; and a 401 from the model endpoint
-fetches a fresh token once. No bound here depends on this machine's speed: each is a
-fraction of a second, asserted within generous seconds."""
+"""The IAM token exchange sent as every call is (`chat/credentials.py`: the model's
+HTTP client, timeout and retries, the call's deadline), against hostile IAM servers on
+127.0.0.1, sync and async: an endless reply stops at `MAX_REPLY_BYTES`; a server
+trickling a byte at a time is cut at the call's deadline (else at the exchange's own
+`TIMEOUT`); an error that quotes the key shows it masked, with IAM's request id; a
+token that is no header value, or a cut chunked body, is a typed error; concurrent
+calls share one exchange; and a 401 from the model endpoint fetches a fresh token
+once. No bound here depends on this machine's speed: each is a fraction of a second,
+asserted within generous seconds."""
 
 from __future__ import annotations
 
@@ -25,7 +27,6 @@ import pytest
 import respx
 
 from chatplex.chat.model import ChatModel
-from chatplex.errors import APIConnectionError
 from chatplex.errors import APIError
 from chatplex.errors import APITimeoutError
 from chatplex.errors import AuthenticationError
@@ -34,8 +35,6 @@ from chatplex.errors import DeadlineExceededError
 from chatplex.errors import ResponseTooLargeError
 from chatplex.providers.watsonx import auth
 from chatplex.providers.watsonx.adapter import WatsonxAdapter
-from chatplex.providers.watsonx.auth import IAMToken
-from chatplex.secret import Secret
 
 KEY = "ibm-key-never-shown+/="
 IAM_PATH = "/identity/token"
@@ -102,25 +101,26 @@ def _trickle(sock: socket.socket) -> None:
         time.sleep(0.05)
 
 
-def _fetch(token: IAMToken, sync: bool, deadline: float | None = None) -> Secret:
-    if sync:
-        return token.authorization(deadline)
-    return asyncio.run(token.aauthorization(deadline))
+def _exchange(url: str, sync: bool, **config: Any) -> Any:
+    """A chat through a model whose key is exchanged at `url` (the chat endpoint is
+    never reached when the exchange fails)."""
+    adapter = WatsonxAdapter(
+        api_key=KEY, base_url="http://127.0.0.1:9", project_id="p", iam_url=url
+    )
+    return _ask(ChatModel(adapter, "ibm/granite", max_retries=0), sync, **config)
 
 
 @SYNC
 def test_an_endless_reply_stops_at_the_size_bound(iam: Any, sync: bool) -> None:
-    token = IAMToken(Secret(KEY), url=iam(_endless))
-    with pytest.raises(ResponseTooLargeError, match="over 262144 bytes"):
-        _fetch(token, sync)
+    with pytest.raises(ResponseTooLargeError, match=str(auth.MAX_REPLY_BYTES)):
+        _exchange(iam(_endless), sync)
 
 
 @SYNC
 def test_a_trickling_server_is_cut_at_the_calls_deadline(iam: Any, sync: bool) -> None:
-    token = IAMToken(Secret(KEY), url=iam(_trickle))
     started = time.monotonic()
     with pytest.raises(DeadlineExceededError):
-        _fetch(token, sync, deadline=started + 0.5)
+        _exchange(iam(_trickle), sync, timeout=0.5)
     assert time.monotonic() - started < PROMPTLY
 
 
@@ -129,10 +129,9 @@ def test_without_a_deadline_the_exchange_has_its_own_bound(
     iam: Any, sync: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(auth, "TIMEOUT", 0.5)
-    token = IAMToken(Secret(KEY), url=iam(_trickle))
     started = time.monotonic()
-    with pytest.raises(APITimeoutError):
-        _fetch(token, sync)
+    with pytest.raises(APITimeoutError, match="did not end within 0.5 s"):
+        _exchange(iam(_trickle), sync)
     assert time.monotonic() - started < PROMPTLY
 
 
@@ -144,17 +143,15 @@ def test_an_error_quoting_the_key_shows_it_masked(iam: Any, sync: bool) -> None:
         "errorMessage": f"Provided API key {KEY} could not be found (apikey={quoted})",
         "context": {"requestId": "iam-req-1"},
     }
-    token = IAMToken(Secret(KEY), url=iam(_reply(400, json.dumps(body).encode())))
     with pytest.raises(BadRequestError, match="could not be found") as caught:
-        _fetch(token, sync)
+        _exchange(iam(_reply(400, json.dumps(body).encode())), sync)
     err = caught.value
     assert err.status == 400 and err.code == "BXNIM0415E" and err.request_id == "iam-req-1"
     for text in (str(err), repr(err), repr(vars(err))):
         assert KEY not in text and quoted not in text
-    plain = IAMToken(Secret(KEY), url=iam(_reply(401, f"no such key {quoted}".encode())))
     with pytest.raises(AuthenticationError) as refused:
-        _fetch(plain, sync)
-    assert quoted not in str(refused.value)
+        _exchange(iam(_reply(401, f"no such key {quoted}".encode())), sync)
+    assert quoted not in str(refused.value) and KEY not in str(refused.value)
 
 
 @SYNC
@@ -165,9 +162,8 @@ def test_an_error_quoting_the_key_shows_it_masked(iam: Any, sync: bool) -> None:
 )
 def test_a_token_that_is_no_header_value_is_refused(iam: Any, sync: bool, access: str) -> None:
     body = json.dumps({"access_token": access, "expires_in": 3600}).encode()
-    token = IAMToken(Secret(KEY), url=iam(_reply(200, body)))
     with pytest.raises(APIError, match="not a header value") as caught:
-        _fetch(token, sync)
+        _exchange(iam(_reply(200, body, b"content-type: application/json")), sync)
     assert access not in str(caught.value)
 
 
@@ -176,9 +172,26 @@ def test_a_cut_chunked_reply_is_a_typed_error(iam: Any, sync: bool) -> None:
     def cut(sock: socket.socket) -> None:
         sock.sendall(b'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n40\r\n{"access')
 
-    token = IAMToken(Secret(KEY), url=iam(cut))
-    with pytest.raises(APIConnectionError, match="IncompleteRead"):
-        _fetch(token, sync)
+    with pytest.raises(APIError) as caught:
+        _exchange(iam(cut), sync)
+    assert "IncompleteRead" not in type(caught.value).__name__
+
+
+@respx.mock
+def test_concurrent_calls_share_one_exchange(respx_mock: Any) -> None:
+    exchange = respx_mock.post(auth.IAM_URL).mock(
+        return_value=httpx.Response(200, json={"access_token": "tok-1", "expires_in": 3600})
+    )
+    respx_mock.post(url__startswith=CHAT).mock(return_value=httpx.Response(200, json=REPLY))
+    adapter = WatsonxAdapter(api_key=KEY, base_url=BASE, project_id="p-1")
+    model = ChatModel(adapter, "ibm/granite", max_retries=0)
+
+    async def main() -> list[Any]:
+        return await asyncio.gather(*(model.ainvoke("hi") for _ in range(5)))
+
+    assert [m.content for m in asyncio.run(main())] == ["ok"] * 5
+    assert exchange.call_count == 1
+    assert model.invoke("hi").content == "ok" and exchange.call_count == 1  # still fresh
 
 
 @SYNC
@@ -195,14 +208,14 @@ def test_the_calls_deadline_reaches_the_exchange_through_the_model(iam: Any, syn
 
 
 class _IAM:
-    """IAM's tokens in turn: tok-1, tok-2..."""
+    """IAM's tokens in turn, tok-1, tok-2...: a respx side effect."""
 
     def __init__(self) -> None:
         self.count = 0
 
-    def __call__(self, url: str, body: bytes, headers: Any) -> tuple[int, bytes]:
+    def __call__(self, request: httpx.Request) -> httpx.Response:
         self.count += 1
-        return 200, json.dumps({"access_token": f"tok-{self.count}", "expires_in": 3600}).encode()
+        return httpx.Response(200, json={"access_token": f"tok-{self.count}", "expires_in": 3600})
 
 
 @SYNC
@@ -215,7 +228,8 @@ def test_a_401_fetches_a_fresh_token_once(respx_mock: Any, sync: bool) -> None:
 
     route = respx_mock.post(url__startswith=CHAT).mock(side_effect=chat)
     tokens = _IAM()
-    adapter = WatsonxAdapter(api_key=KEY, base_url=BASE, project_id="p-1", iam_post=tokens)
+    respx_mock.post(auth.IAM_URL).mock(side_effect=tokens)
+    adapter = WatsonxAdapter(api_key=KEY, base_url=BASE, project_id="p-1")
     model = ChatModel(adapter, "ibm/granite", max_retries=0)
     reply = model.invoke("hi") if sync else asyncio.run(model.ainvoke("hi"))
     assert reply.content == "ok" and tokens.count == 2 and route.call_count == 2
@@ -288,7 +302,7 @@ def test_a_dropins_unanswered_exchange_ends_at_its_own_bound(
     monkeypatch.setattr(auth, "TIMEOUT", 0.5)
     model = _model("dropin", "http://127.0.0.1:9", iam(_stall))
     started = time.monotonic()
-    with pytest.raises(APITimeoutError, match="IAM did not answer"):
+    with pytest.raises(APITimeoutError, match="did not end within 0.5 s"):
         _ask(model, sync)
     assert time.monotonic() - started < PROMPTLY
 
@@ -306,7 +320,8 @@ def test_a_stream_refused_with_401_fetches_a_fresh_token_once(respx_mock: Any, s
 
     route = respx_mock.post(url__startswith=f"{BASE}/ml/v1/text/chat_stream").mock(side_effect=chat)
     tokens = _IAM()
-    adapter = WatsonxAdapter(api_key=KEY, base_url=BASE, project_id="p-1", iam_post=tokens)
+    respx_mock.post(auth.IAM_URL).mock(side_effect=tokens)
+    adapter = WatsonxAdapter(api_key=KEY, base_url=BASE, project_id="p-1")
     model = ChatModel(adapter, "ibm/granite", max_retries=0)
 
     async def collect() -> str:
