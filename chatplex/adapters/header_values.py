@@ -15,6 +15,7 @@ chatplex.errors.InvalidHeaderError: the value of header 'authorization' has a li
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -27,6 +28,8 @@ __all__ = ["check_header", "check_headers_sent", "check_raw_headers", "control_c
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _RAW_CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 _RAW_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_RAW_NAMES = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?::[!#$%&'*+\-.^_`|~0-9A-Za-z]+)*")
+_NAME, _VALUE = operator.itemgetter(0), operator.itemgetter(1)
 _NAMES = {0x0D: "a carriage return (CR)", 0x0A: "a line feed (LF)", 0x00: "a NUL"}
 
 
@@ -64,14 +67,21 @@ def check_header(name: str, value: str | bytes | Secret, where: str = "") -> Non
 def check_raw_headers(raw: Iterable[tuple[bytes, bytes]]) -> None:
     """`check_header` for headers as httpx holds them (`httpx.Headers.raw`: byte pairs),
     the names checked as HTTP tokens too."""
-    for name, value in raw:
+    pairs = raw if isinstance(raw, list) else list(raw)
+    # All names and all values at once (one regex pass each, ~1 us for a request's
+    # headers); the header at fault is looked for only when there is one.
+    names, values = b":".join(map(_NAME, pairs)), b"\t".join(map(_VALUE, pairs))
+    if _RAW_NAMES.fullmatch(names) and _RAW_CONTROL.search(values) is None:
+        return
+    del names, values
+    for name, value in pairs:
         if _RAW_TOKEN.fullmatch(name) is None:
-            del raw, value  # the error's traceback shows this frame's locals
+            del raw, pairs, value  # the error's traceback shows this frame's locals
             shown = name.decode("latin-1")
             raise _refused(shown, f"{shown!r} is not a header name (an HTTP token)")
         fault = control_character(value) if _RAW_CONTROL.search(value) else None
         if fault is not None:
-            del raw, value
+            del raw, pairs, value
             shown = name.decode("latin-1")
             raise _refused(shown, f"the value of header {shown!r} has {fault}")
 
