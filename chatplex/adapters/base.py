@@ -62,6 +62,7 @@ __all__ = [
     "StreamParser",
 ]
 
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class CredentialFetch:
     """One HTTP exchange that fetches the credential an adapter's `authorize` adds (a

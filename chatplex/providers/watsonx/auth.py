@@ -81,9 +81,7 @@ class IAMToken:
         """The exchange to send now, None while the held token is fresh."""
         if self.authorization() is not None:
             return None
-        request = HTTPRequest(
-            "POST", self.url, dict(_HEADERS), content=_form(self._key), json={}
-        )
+        request = HTTPRequest("POST", self.url, dict(_HEADERS), content=_form(self._key), json={})
         return CredentialFetch(
             request=request,
             read=functools.partial(self._read, sent=self._clock()),
