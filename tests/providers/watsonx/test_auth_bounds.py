@@ -249,7 +249,7 @@ FAMILIES = pytest.mark.parametrize("family", ["chatplex", "dropin"])
 def _model(family: str, url: str, iam_url: str) -> Any:
     """A watsonx model of either family, its key exchanged at `iam_url`."""
     if family == "dropin":
-        from chatplex import ChatWatsonx
+        from chatplex.langchain import ChatWatsonx
 
         return ChatWatsonx(
             model_id="ibm/granite", url=url, apikey=KEY, project_id="p", iam_url=iam_url
