@@ -27,6 +27,7 @@ __all__ = [
     "ChatplexError",
     "ContentFilterError",
     "DeadlineExceededError",
+    "InvalidHeaderError",
     "LockTimeoutError",
     "MissingKeyError",
     "NotFoundError",
@@ -321,6 +322,20 @@ class DeadlineExceededError(ChatplexError, builtins.TimeoutError):
     def __init__(self, *args: Any, partial: AIMessageChunk | None = None) -> None:
         super().__init__(*args)
         self.partial = partial
+
+
+class InvalidHeaderError(ChatplexError, ValueError):
+    """A header a request would carry holds a character no header may: a CR or LF (which
+    would end it and start another header), NUL or another control character; or its
+    name is not an HTTP token. Refused before anything is sent. `header`: its name; its
+    value is never shown (it may be a key)."""
+
+    def __init__(self, message: str, *, header: str | None = None) -> None:
+        super().__init__(message)
+        self.header = header
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_with_fields, (type(self), str(self), {"header": self.header}))
 
 
 class _PickledByFields:

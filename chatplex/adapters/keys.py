@@ -17,6 +17,7 @@ from ..secret import Secret
 from ..secret import is_secret_header
 from ..secret import redact_url
 from .base_url import BaseURL
+from .header_values import check_header
 
 __all__ = [
     "HOLD_KEY_VARIABLE",
@@ -127,13 +128,18 @@ def key_digest(key: Secret | None, base_url: str | BaseURL) -> str:
 
 def hold_secrets(headers: Mapping[str, str], secret_names: frozenset[str]) -> dict[str, Any]:
     """Headers as an adapter keeps them: credential values wrapped in `Secret` (names and
-    order unchanged), so no raw key sits in a plain attribute. `reveal` undoes it."""
-    return {
+    order unchanged), so no raw key sits in a plain attribute. `reveal` undoes it. A value
+    no header may hold (a key with its file's newline) raises `InvalidHeaderError` here,
+    when the adapter is built."""
+    held = {
         name: Secret(value)
         if is_secret_header(name, secret_names) and not isinstance(value, Secret)
         else value
         for name, value in headers.items()
     }
+    for name, value in held.items():
+        check_header(name, value)
+    return held
 
 
 def reveal(headers: Mapping[str, Any], secret_names: frozenset[str]) -> MaskedHeaders:
