@@ -8,13 +8,14 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
-from typing import Any
 
 from .dropins import DROP_IN_MODULES as _DROP_IN_MODULES
 from .postimport import when_imported
 from .version import __version__ as __version__
 
+# Not `typing`'s: importing typing (and the `re` it loads) is most of what `import
+# chatplex` would cost, and nothing here needs it at run time. Type checkers read the name.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .chat import BaseCache as BaseCache
     from .chat import ChatModel as ChatModel
@@ -72,6 +73,8 @@ if TYPE_CHECKING:
     from .messages import messages_from_dict as messages_from_dict
     from .messages import messages_to_dict as messages_to_dict
     from .messages import trim_messages as trim_messages
+if TYPE_CHECKING:
+    from typing import Any
 
 
 #: Every public name loads on first use (module `__getattr__`, PEP 562), so that

@@ -25,3 +25,4 @@ def test_bench_merge_quick_run(tmp_path: Path) -> None:
     ways = {(r["library"], r["way"]) for r in result["merge"]}
     assert ("chatplex", "merge_chunks") in ways and ("chatplex", "sum loop + read") in ways
     assert {r["library"] for r in result["partial_json"]} >= {"chatplex"}
+    assert {r["library"] for r in result["partial_json_prefixes"]} >= {"chatplex", "pydantic_core"}

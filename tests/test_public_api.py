@@ -334,6 +334,23 @@ def test_import_chatplex_loads_no_layer_of_the_package() -> None:
     ]
 
 
+def test_import_chatplex_loads_no_typing() -> None:
+    """`typing` and the `re` it loads were most of what `import chatplex` cost; nothing of
+    the package's import needs them. (`chatplex.moved`, the old paths' finder, is stubbed:
+    it goes with the old paths.)"""
+    code = "\n".join(
+        [
+            "import sys, types",
+            "moved = types.ModuleType('chatplex.moved')",
+            "moved.install = lambda: None",
+            "sys.modules['chatplex.moved'] = moved",
+            "import chatplex",
+            "print([m for m in ('typing', 're', 'enum') if m in sys.modules])",
+        ]
+    )
+    assert _fresh(code) == ["[]"]
+
+
 def test_every_public_name_resolves_in_a_fresh_process() -> None:
     code = "\n".join(
         [
