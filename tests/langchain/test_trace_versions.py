@@ -13,12 +13,12 @@ import respx
 from _lckit import UNIT_BASE_URL
 
 import chatplex
+from chatplex.chat.sdk_agents import sdk_agent
 from chatplex.langchain.dropin_model import DropInChatModel
 from chatplex.langchain.model import ChatChatplex
 from chatplex.langchain.trace_versions import OWN
 from chatplex.langchain.trace_versions import named_versions
 from chatplex.lean import ChatOpenAI as EngineOpenAI
-from chatplex.version import USER_AGENT
 from chatplex.version import __version__
 
 _MISSING = "chatplex-tests-no-such-package"
@@ -97,8 +97,9 @@ _REPLY = {"choices": [{"index": 0, "message": {"content": "hi"}, "finish_reason"
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-async def test_the_request_still_names_chatplex(sync: bool) -> None:
-    # The trace names langchain-openai; what made the call is said to the provider.
+async def test_the_request_names_the_partner_sdk(sync: bool) -> None:
+    # The trace names langchain-openai; the request the openai SDK's User-Agent, as
+    # langchain-openai's does (tests/langchain/test_sdk_agents.py).
     llm = chatplex.ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL)
     assert "chatplex" not in _versions(llm)
     with respx.mock(assert_all_called=False) as router:
@@ -106,4 +107,4 @@ async def test_the_request_still_names_chatplex(sync: bool) -> None:
         route.mock(return_value=httpx.Response(200, json=_REPLY))
         reply = llm.invoke("hi") if sync else await llm.ainvoke("hi")
     assert reply.content == "hi"
-    assert route.calls.last.request.headers["user-agent"] == USER_AGENT
+    assert route.calls.last.request.headers["user-agent"] == sdk_agent("ChatOpenAI")

@@ -53,7 +53,9 @@ def _adapter_model(provider: str) -> ModelFactory:
         if declared is not None and declared.init_class is not None:
             # The class LangChain's init_chat_model returns, with its constructor.
             dropin: ModelFactory = declared_object(declared.init_class)
-            return dropin(model=model, **settings)
+            built = dropin(model=model, **settings)
+            built.default_user_agent = None  # chatplex's own family says chatplex
+            return built
         wire, cls = provider, None
         if declared is not None and declared.responses_adapter and declared.wire_choice:
             # Its Responses API where its LangChain class would call it.
