@@ -46,6 +46,18 @@ def test_every_provider_name_has_its_page(name: str) -> None:
     assert re.search(r"^```python\n", text, re.M), f"{page.name} has no runnable example"
 
 
+#: A Markdown table's header and rule, then its first line: a row or not (an empty table).
+_TABLE_START = re.compile(r"^\|.*\|\n\|[-| :]+\|\n(.*)$", re.M)
+
+
+@pytest.mark.parametrize("page", sorted((DOCS / "providers").glob("*.md")), ids=lambda p: p.stem)
+def test_a_provider_page_has_no_empty_table_and_names_no_internal_path(page: Path) -> None:
+    text = re.sub(r"<!--.*?-->", "", page.read_text(encoding="utf-8"), flags=re.S)
+    for table in _TABLE_START.finditer(text):
+        assert table.group(1).startswith("|"), f"{page.name}: a table with no rows"
+    assert not re.search(r"\btests/|\bproviders/\w+/\w+\.py\b", text), page.name
+
+
 def test_the_provider_pages_are_the_provider_names() -> None:
     pages = {p.stem for p in (DOCS / "providers").glob("*.md")} - {"index"}
     assert pages == set(specs())  # no page for a provider that is gone
