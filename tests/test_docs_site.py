@@ -9,6 +9,7 @@ docstring examples in tests/examples/test_docs_reference.py."""
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import subprocess
@@ -304,6 +305,16 @@ def test_the_reference_shows_examples_as_code(site: Path) -> None:
         assert not nested, f"{page.relative_to(site)}: `>>>` lines shown as quotes: {nested}"
     models = (site / "reference" / "models" / "index.html").read_text(encoding="utf-8")
     assert "&gt;&gt;&gt;" in models and "<blockquote>" not in models
+
+
+@ONE_BUILD
+@pytest.mark.parametrize("word", ["migrate", "migration", "FAQ"])
+def test_the_site_search_finds_the_faq_and_migration_page(site: Path, word: str) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    found = {
+        doc["location"].split("#")[0] for doc in index["docs"] if word in doc["title"] + doc["text"]
+    }
+    assert "faq/" in found, found
 
 
 @ONE_BUILD
