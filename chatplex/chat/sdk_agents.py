@@ -20,14 +20,15 @@ from __future__ import annotations
 import functools
 import platform
 
-from ..version import __version__
+from ..version import USER_AGENT
 
 __all__ = ["AGENTS", "sdk_agent"]
 
 _OPENAI = "OpenAI/Python {openai}"
 
 #: Drop-in name -> its partner's User-Agent; `{distribution}` is that distribution's
-#: version, `{python}`, `{machine}` and `{system}` the interpreter's and platform's.
+#: version, `{python}`, `{machine}` and `{system}` the interpreter's and platform's,
+#: `{chatplex}` chatplex's own User-Agent.
 AGENTS: dict[str, str] = {
     "ChatOpenAI": _OPENAI,
     "ChatDeepSeek": _OPENAI,
@@ -47,8 +48,7 @@ AGENTS: dict[str, str] = {
     "ChatOllama": "ollama-python/{ollama} ({machine} {system}) Python/{python}",
     "ChatGoogleGenerativeAI": (
         "google-genai-sdk/{google-genai} gl-python/{python} "
-        "langchain-google-genai/{langchain-google-genai}-ChatGoogleGenerativeAI "
-        "chatplex/{chatplex}"
+        "langchain-google-genai/{langchain-google-genai}-ChatGoogleGenerativeAI {chatplex}"
     ),
 }
 
@@ -89,6 +89,6 @@ def sdk_agent(name: str) -> str | None:
         "python": platform.python_version(),
         "machine": platform.machine(),
         "system": platform.system().lower(),
-        "chatplex": __version__,
+        "chatplex": USER_AGENT,
     }
     return form.format_map(_Versions(known))
