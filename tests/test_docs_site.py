@@ -9,6 +9,7 @@ docstring examples in tests/examples/test_docs_reference.py."""
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import subprocess
@@ -44,6 +45,18 @@ def test_every_provider_name_has_its_page(name: str) -> None:
     for part in ("## Parameters", "## What differs from", "## Offline example", "MockServer"):
         assert part in text, f"{page.name} lacks {part!r}"
     assert re.search(r"^```python\n", text, re.M), f"{page.name} has no runnable example"
+
+
+#: A Markdown table's header and rule, then its first line: a row or not (an empty table).
+_TABLE_START = re.compile(r"^\|.*\|\n\|[-| :]+\|\n(.*)$", re.M)
+
+
+@pytest.mark.parametrize("page", sorted((DOCS / "providers").glob("*.md")), ids=lambda p: p.stem)
+def test_a_provider_page_has_no_empty_table_and_names_no_internal_path(page: Path) -> None:
+    text = re.sub(r"<!--.*?-->", "", page.read_text(encoding="utf-8"), flags=re.S)
+    for table in _TABLE_START.finditer(text):
+        assert table.group(1).startswith("|"), f"{page.name}: a table with no rows"
+    assert not re.search(r"\btests/|\bproviders/\w+/\w+\.py\b", text), page.name
 
 
 def test_the_provider_pages_are_the_provider_names() -> None:
@@ -299,6 +312,16 @@ def test_the_reference_shows_examples_as_code(site: Path) -> None:
         assert not nested, f"{page.relative_to(site)}: `>>>` lines shown as quotes: {nested}"
     models = (site / "reference" / "models" / "index.html").read_text(encoding="utf-8")
     assert "&gt;&gt;&gt;" in models and "<blockquote>" not in models
+
+
+@ONE_BUILD
+@pytest.mark.parametrize("word", ["migrate", "migration", "FAQ"])
+def test_the_site_search_finds_the_faq_and_migration_page(site: Path, word: str) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    found = {
+        doc["location"].split("#")[0] for doc in index["docs"] if word in doc["title"] + doc["text"]
+    }
+    assert "faq/" in found, found
 
 
 @ONE_BUILD

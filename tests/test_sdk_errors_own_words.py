@@ -1,6 +1,6 @@
 """chatplex's own models keep chatplex's error words whatever was imported: with every
 installed SDK (and partner package) a script could have imported already, an error of a
-model `chatplex.chat.init_chat_model` builds (and of a `chatplex.lean` engine) reads as
+model `chatplex.chat.init_chat_model` builds (and of a drop-in's engine) reads as
 it does with none of them -- `str()`, `message`, `args`, an int `status`, `body`,
 `code` -- on every wire, sync and async, invoke and stream; it still joins the SDK's
 class. A LangChain drop-in built the same way still speaks its partner's words."""

@@ -143,6 +143,9 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
     #: wire's SDK (`sdk_errors`): set on the engine of a LangChain drop-in
     #: (`chatplex.langchain`; issue 47). Else chatplex's own words, whatever was imported.
     partner_words: bool = False
+    #: The User-Agent its requests carry where neither its headers nor its call name one:
+    #: a drop-in's is its partner SDK's (`sdk_agents.py`); None: `chatplex/<version>`.
+    default_user_agent: str | None = None
     #: Whether its constructor takes `stream_usage` (False: a drop-in whose partner class
     #: has no such field, given which it gives that class's warning).
     takes_stream_usage: ClassVar[bool] = True

@@ -9,11 +9,13 @@ later still, when a call first needs them.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -93,7 +95,7 @@ def http_request(
     request = adapter.build_request(messages, settings, stream=stream)
     if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID, IAM)
         request = credentials.authorized(model, adapter, request, deadline)
-    return adapter, adapter.with_call_headers(request, model.extra_headers)
+    return adapter, adapter.with_call_headers(request, _call_headers(model, request))
 
 
 def with_extra_headers(model: ChatModel, request: HTTPRequest) -> HTTPRequest:
@@ -101,7 +103,19 @@ def with_extra_headers(model: ChatModel, request: HTTPRequest) -> HTTPRequest:
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
-    return adapter.with_call_headers(request, model.extra_headers)
+    return adapter.with_call_headers(request, _call_headers(model, request))
+
+
+def _call_headers(model: ChatModel, request: HTTPRequest) -> Mapping[str, str]:
+    """The model's `extra_headers`, and its `default_user_agent` where neither they nor
+    the request (its `default_headers`) name a User-Agent."""
+    agent = model.default_user_agent
+    extra = model.extra_headers
+    if agent is None or any(k.lower() == "user-agent" for k in (*request.headers, *extra)):
+        return extra
+    headers = copy.copy(extra)  # still a MaskedHeaders: its repr shows no key it holds
+    headers["User-Agent"] = agent
+    return headers
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -81,7 +81,7 @@ def test_an_adapter_refuses_the_key_when_it_is_built(case: str) -> None:
 def test_a_model_built_with_a_keys_trailing_newline_says_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     with pytest.raises(InvalidHeaderError, match="'Authorization' has a line feed") as given:
         init_chat_model("openai:gpt-4o-mini", api_key=KEY + "\n", base_url="http://127.0.0.1:9")

@@ -14,12 +14,12 @@ from _lckit import UNIT_BASE_URL
 
 import chatplex
 import chatplex.langchain
+from chatplex.chat.sdk_agents import sdk_agent
 from chatplex.langchain.dropin_model import DropInChatModel
 from chatplex.langchain.model import ChatChatplex
 from chatplex.langchain.trace_versions import OWN
 from chatplex.langchain.trace_versions import named_versions
 from chatplex.providers.openai.dropin import ChatOpenAI as EngineOpenAI
-from chatplex.version import USER_AGENT
 from chatplex.version import __version__
 
 _MISSING = "chatplex-tests-no-such-package"
@@ -107,4 +107,4 @@ async def test_the_request_still_names_chatplex(sync: bool) -> None:
         route.mock(return_value=httpx.Response(200, json=_REPLY))
         reply = llm.invoke("hi") if sync else await llm.ainvoke("hi")
     assert reply.content == "hi"
-    assert route.calls.last.request.headers["user-agent"] == USER_AGENT
+    assert route.calls.last.request.headers["user-agent"] == sdk_agent("ChatOpenAI")

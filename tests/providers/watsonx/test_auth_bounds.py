@@ -254,7 +254,7 @@ def _model(family: str, url: str, iam_url: str) -> Any:
         return ChatWatsonx(
             model_id="ibm/granite", url=url, apikey=KEY, project_id="p", iam_url=iam_url
         )
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     return init_chat_model(
         "ibm:ibm/granite", base_url=url, api_key=KEY, project_id="p", iam_url=iam_url
