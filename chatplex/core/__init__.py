@@ -16,6 +16,7 @@ from .binding import RunnableBinding
 from .composition import RunnableParallel
 from .composition import RunnableSequence
 from .composition import coerce_to_runnable
+from .each import RunnableEach
 from .foreign import ForeignRunnable
 from .foreign import expose
 from .lambdas import RunnableGenerator
@@ -151,6 +152,12 @@ def _graph(runnable: Runnable[Any, Any], config: RunnableConfig | None) -> Any:
     return runnable_graph(runnable, config)
 
 
+def _as_tool(runnable: Runnable[Any, Any], args_schema: Any, **options: Any) -> Any:
+    from .tools import as_tool
+
+    return as_tool(runnable, args_schema, **options)
+
+
 def _listeners(runnable: Runnable[Any, Any], *listeners: Any) -> Any:
     from .listeners import RunnableListeners
 
@@ -204,6 +211,8 @@ LATE.configurable_fields = _fields
 LATE.config_specs = _config_specs
 LATE.configurable_alternatives = _alternatives
 LATE.graph = _graph
+LATE.each = RunnableEach
+LATE.as_tool = _as_tool
 LATE.sequence = RunnableSequence
 LATE.retry = RunnableRetry
 LATE.fallbacks = RunnableWithFallbacks

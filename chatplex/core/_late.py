@@ -25,8 +25,10 @@ class Late:
     """The slots. Reading one that no module filled is a bug in the package layout."""
 
     __slots__ = (
+        "as_tool",
         "assign",
         "binding",
+        "each",
         "coerce",
         "config_specs",
         "configurable_alternatives",
@@ -56,6 +58,8 @@ class Late:
     configurable_alternatives: Callable[..., Any]  # configurable.RunnableConfigurableAlternatives
     config_specs: Callable[[Any], Any]  # configurable.config_specs_of
     graph: Callable[..., Any]  # graph.runnable_graph (imported on first use)
+    each: Callable[..., Any]  # each.RunnableEach
+    as_tool: Callable[..., Any]  # tools.as_tool (imported on first use: pydantic)
     #: (runnable, inputs, config, is_async) -> BatchJob (or its awaitable): filled by
     #: `chatplex/__init__.py` from `chatplex.batches`, two layers above core.
     submit_batch: Callable[..., Any]

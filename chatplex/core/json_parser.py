@@ -158,7 +158,7 @@ class PydanticOutputParser(JsonOutputParser):
             )
         super().__init__(pydantic_object=pydantic_object)
 
-    def get_name(self) -> str:
+    def _base_name(self) -> str:
         return self.name or "PydanticOutputParser"
 
     @property

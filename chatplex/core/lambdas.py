@@ -33,6 +33,7 @@ from .portal import run_sync
 from .run_config import RunnableConfig
 from .run_config import child_config
 from .run_config import current_config
+from .run_config import nested_config
 from .run_config import user_config
 
 __all__ = ["RunnableGenerator", "RunnableLambda", "chain", "is_stream_transformer"]
@@ -102,7 +103,9 @@ class RunnableLambda(Runnable[Any, Any]):
         finally:
             _CONFIG.reset(token)
         if isinstance(out, Runnable):
-            return out.invoke(input, inner)
+            return out.invoke(
+                input, nested_config(inner, f"RunnableLambda({self.get_name()})", input)
+            )
         return out
 
     async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
@@ -119,7 +122,9 @@ class RunnableLambda(Runnable[Any, Any]):
         finally:
             _CONFIG.reset(token)
         if isinstance(out, Runnable):
-            return await out.ainvoke(input, inner)
+            return await out.ainvoke(
+                input, nested_config(inner, f"RunnableLambda({self.get_name()})", input)
+            )
         return out
 
     def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
