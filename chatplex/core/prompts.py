@@ -23,6 +23,8 @@ from ..messages import message_from_role
 from ..messages import normalise_role
 from ..postimport import when_imported
 from ._pure import PureRunnable
+from .content_templates import format_parts
+from .content_templates import part_variables
 from .run_config import RunnableConfig
 
 __all__ = [
@@ -55,19 +57,17 @@ def _content_variables(content: Any) -> list[str]:
     if isinstance(content, str):
         return _variables(content)
     if isinstance(content, list):
-        return [v for block in content for v in _content_variables(block)]
-    if isinstance(content, dict):
-        return [v for value in content.values() for v in _content_variables(value)]
+        return part_variables(content, _variables)
     return []
 
 
 def _format(content: Any, values: Mapping[str, Any]) -> Any:
+    """A message template's content filled in: a str as a str, a list of parts as
+    LangChain fills them (text, image and other parts: `content_templates.py`)."""
     if isinstance(content, str):
         return content.format_map(values)
     if isinstance(content, list):
-        return [_format(block, values) for block in content]
-    if isinstance(content, dict):
-        return {key: _format(value, values) for key, value in content.items()}
+        return format_parts(content, values, _variables)
     return content
 
 
@@ -350,6 +350,17 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
                 if messages:
                     out.extend(coerce_messages(messages))
         return out
+
+    def pretty_repr(self, html: bool = False) -> str:
+        """The prompt as LangChain prints it: one titled block per part, variables as
+        `{name}` (highlighted with `html=True`). See `prompt_repr.py`."""
+        from .prompt_repr import prompt_repr
+
+        return prompt_repr(self.parts, _variables, html)
+
+    def pretty_print(self) -> None:
+        """Print `pretty_repr`, highlighted in an interactive session (as LangChain)."""
+        print(self.pretty_repr(html=hasattr(sys, "ps2")))  # noqa: T201 - that is what it is for
 
     # LangChain's formatting methods: the same filling-in as `invoke`, keyword values.
     def format_messages(self, **kwargs: Any) -> list[BaseMessage]:
