@@ -8,7 +8,7 @@ names in order, the same keyword-only names, `*args`/`**kwargs` where LangChain 
 them, and equal defaults where a default is a plain value. Annotations are not compared:
 chatplex's types are its own classes.
 
-Run `python -m tests.core.conformance` for the figures.
+Run `python -m tests.core._conformance` for the figures.
 """
 
 from __future__ import annotations

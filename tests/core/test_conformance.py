@@ -1,9 +1,9 @@
 """chatplex's Runnable, chat prompt and parsers against langchain-core's, member by member.
 
-The members come from langchain-core at run time (`conformance.members`): a release
+The members come from langchain-core at run time (`_conformance.members`): a release
 that adds one fails `test_every_member_is_there_or_has_a_reason` until chatplex has it
 or a reason below says why not. Behaviour is compared in `test_conformance_behaviour.py`
-(the same scenario run on both libraries). Figures: `python -m tests.core.conformance`.
+(the same scenario run on both libraries). Figures: `python -m tests.core._conformance`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from langchain_core import runnables as lc_runnables  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
 
 from chatplex import core  # noqa: E402
-from tests.core.conformance import Counterpart  # noqa: E402
-from tests.core.conformance import figures  # noqa: E402
-from tests.core.conformance import survey  # noqa: E402
+from tests.core._conformance import Counterpart  # noqa: E402
+from tests.core._conformance import figures  # noqa: E402
+from tests.core._conformance import survey  # noqa: E402
 
 
 class _Joke(BaseModel):
@@ -130,21 +130,8 @@ REASONS: dict[str, str] = {
     "construction; chatplex's prompt checks names in __init__ (`{0}` raises there)",
     "ChatPromptTemplate.validate_template": "a pydantic field that asks the validator to "
     "compare input_variables with the template; chatplex always derives them from it",
-    "InputType": _NOT_BUILT,
-    "OutputType": _NOT_BUILT,
-    "as_tool": _NOT_BUILT,
-    "map": _NOT_BUILT,
-    "with_types": _NOT_BUILT,
-    "get_prompts": _NOT_BUILT,
-    "with_fallbacks": _NOT_BUILT,
     "config_schema": _NOT_BUILT,
     "get_config_jsonschema": _NOT_BUILT,
-    "get_name": _NOT_BUILT,
-    "pipe": _NOT_BUILT,
-    "transform": _NOT_BUILT,
-    "atransform": _NOT_BUILT,
-    "ChatPromptTemplate.pretty_print": _NOT_BUILT,
-    "ChatPromptTemplate.pretty_repr": _NOT_BUILT,
     "ChatPromptTemplate.append": _NOT_BUILT,
     "ChatPromptTemplate.extend": _NOT_BUILT,
     "ChatPromptTemplate.from_messages": _NOT_BUILT,
