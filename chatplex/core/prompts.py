@@ -71,6 +71,15 @@ def _format(content: Any, values: Mapping[str, Any]) -> Any:
     return content
 
 
+def _check_format(template_format: str) -> None:
+    """chatplex fills f-string templates; LangChain's other formats are not built."""
+    if template_format != "f-string":
+        raise NotImplementedError(
+            f"template_format={template_format!r} is not built yet: chatplex fills "
+            "f-string templates ({name})"
+        )
+
+
 def prompt_values(
     input_variables: Sequence[str], partial_variables: Mapping[str, Any], input: Any
 ) -> dict[str, Any]:
@@ -268,8 +277,12 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
         partial_variables: Mapping[str, Any] | None = None,
     ) -> None:
         """`messages`: what `from_messages` takes (as LangChain's constructor does)."""
-        self.parts = _parts(messages)
         self.partial_variables = dict(partial_variables or {})
+        self._set_parts(_parts(messages))
+
+    def _set_parts(self, parts: tuple[_Part, ...]) -> None:
+        """The parts, and the variables they take."""
+        self.parts = parts
         names: list[str] = []
         for part in self.parts:
             if isinstance(part, _MessageTemplate):
@@ -288,17 +301,41 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
         ]
 
     @classmethod
-    def from_template(cls, template: str) -> ChatPromptTemplate:
-        """One human message: `ChatPromptTemplate.from_template("Tell me about {topic}")`."""
-        return cls.from_messages([("human", template)])
+    def from_template(cls, template: str, **kwargs: Any) -> ChatPromptTemplate:
+        """One human message: `ChatPromptTemplate.from_template("Tell me about {topic}")`.
+
+        Takes LangChain's `template_format` ("f-string") and `partial_variables`."""
+        _check_format(kwargs.pop("template_format", "f-string"))
+        partials = kwargs.pop("partial_variables", None)
+        if kwargs:
+            raise TypeError(f"from_template got unexpected arguments {sorted(kwargs)}")
+        return cls([("human", template)], partial_variables=partials)
 
     @classmethod
-    def from_messages(cls, messages: Sequence[Any]) -> ChatPromptTemplate:
+    def from_messages(
+        cls, messages: Sequence[Any], template_format: str = "f-string"
+    ) -> ChatPromptTemplate:
         """From `(role, template)` tuples, strs (human), messages and placeholders.
 
         `("placeholder", "{history}")` is an optional `MessagesPlaceholder("history")`.
         """
+        _check_format(template_format)
         return cls(messages)
+
+    @property
+    def optional_variables(self) -> list[str]:
+        """The variables of optional placeholders (`("placeholder", "{history}")`)."""
+        return [
+            p.variable_name for p in self.parts if isinstance(p, MessagesPlaceholder) and p.optional
+        ]
+
+    def append(self, message: Any) -> None:
+        """Add one part at the end, in place (as LangChain's `append`)."""
+        self.extend([message])
+
+    def extend(self, messages: Sequence[Any]) -> None:
+        """Add parts at the end, in place (as LangChain's `extend`)."""
+        self._set_parts((*self.parts, *_parts(messages)))
 
     @property
     def messages(self) -> list[_Part]:
