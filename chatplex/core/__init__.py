@@ -146,6 +146,12 @@ def _output_schema(runnable: Runnable[Any, Any]) -> Any:
     return output_schema(runnable)
 
 
+def _config_schema(runnable: Runnable[Any, Any], include: Any) -> Any:
+    from .schemas import config_schema
+
+    return config_schema(runnable, include)
+
+
 def _graph(runnable: Runnable[Any, Any], config: RunnableConfig | None) -> Any:
     from .graph import runnable_graph
 
@@ -211,6 +217,7 @@ LATE.configurable_fields = _fields
 LATE.config_specs = _config_specs
 LATE.configurable_alternatives = _alternatives
 LATE.graph = _graph
+LATE.config_schema = _config_schema
 LATE.each = RunnableEach
 LATE.as_tool = _as_tool
 LATE.sequence = RunnableSequence

@@ -233,6 +233,15 @@ class Introspection:
         a composite's are its parts', one per id, as in LangChain. See `configurable.py`."""
         return LATE.config_specs(self)  # type: ignore[no-any-return]
 
+    def config_schema(self, *, include: Sequence[str] | None = None) -> type[BaseModel]:
+        """A pydantic model of the config this runnable reads: `configurable` (one field
+        per `config_specs` entry) and the config keys named in `include`."""
+        return LATE.config_schema(self, include)  # type: ignore[no-any-return]
+
+    def get_config_jsonschema(self, *, include: Sequence[str] | None = None) -> dict[str, Any]:
+        """`config_schema` as a JSON Schema dict."""
+        return self.config_schema(include=include).model_json_schema()
+
     def get_graph(self, config: RunnableConfig | None = None) -> Any:
         """The steps as a graph (`.nodes`, `.edges`, `.draw_mermaid()`, `.draw_ascii()`),
         as LangChain's."""

@@ -30,6 +30,7 @@ class Late:
         "binding",
         "each",
         "coerce",
+        "config_schema",
         "config_specs",
         "configurable_alternatives",
         "configurable_fields",
@@ -57,6 +58,7 @@ class Late:
     configurable_fields: Callable[..., Any]  # configurable.RunnableConfigurableFields
     configurable_alternatives: Callable[..., Any]  # configurable.RunnableConfigurableAlternatives
     config_specs: Callable[[Any], Any]  # configurable.config_specs_of
+    config_schema: Callable[..., Any]  # schemas.config_schema (imported on first use)
     graph: Callable[..., Any]  # graph.runnable_graph (imported on first use)
     each: Callable[..., Any]  # each.RunnableEach
     as_tool: Callable[..., Any]  # tools.as_tool (imported on first use: pydantic)

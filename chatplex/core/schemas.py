@@ -28,8 +28,10 @@ from __future__ import annotations
 import inspect
 import json
 import typing
+import uuid
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
+from collections.abc import Sequence
 from importlib import resources
 from typing import Annotated
 from typing import Any
@@ -328,6 +330,42 @@ def _assign_output(assign: RunnableAssign) -> type[BaseModel]:
     for key, step in assign.mapper.steps.items():
         fields[key] = (_root_type(step.get_output_schema()), ...)
     return _object(f"{assign.get_name()}Output", fields)
+
+
+#: The config keys a config schema may include, in LangChain's order, with its types.
+_CONFIG_FIELDS: dict[str, Any] = {
+    "tags": list[str],
+    "metadata": dict[str, Any],
+    "callbacks": Any,
+    "run_name": str,
+    "max_concurrency": Union[int, None],  # noqa: UP007
+    "recursion_limit": int,
+    "run_id": Union[uuid.UUID, None],  # noqa: UP007
+}
+
+
+def config_schema(runnable: Runnable[Any, Any], include: Sequence[str] | None) -> type[BaseModel]:
+    """`runnable.config_schema(include=...)`: a model of the config it reads, as
+    LangChain's: `configurable` with one field per `config_specs` entry, and the config
+    keys named in `include`."""
+    fields: dict[str, Any] = {}
+    specs = runnable.config_specs
+    if specs:
+        configurable = create_model(  # type: ignore[call-overload]
+            "Configurable",
+            **{
+                spec.id: (
+                    spec.annotation,
+                    Field(spec.default, title=spec.name, description=spec.description),
+                )
+                for spec in specs
+            },
+        )
+        fields["configurable"] = (configurable, None)
+    for key, type_ in _CONFIG_FIELDS.items():
+        if key in (include or ()):
+            fields[key] = (type_, None)
+    return create_model(runnable.get_name("Config"), **fields)
 
 
 def _declared(runnable: Runnable[Any, Any], attribute: str) -> Any:
