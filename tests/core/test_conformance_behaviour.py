@@ -34,6 +34,7 @@ LANGCHAIN = SimpleNamespace(
     Passthrough=lc_runnables.RunnablePassthrough,
     Prompt=lc_prompts.ChatPromptTemplate,
     Str=lc_parsers.StrOutputParser,
+    Json=lc_parsers.JsonOutputParser,
     Placeholder=lc_prompts.MessagesPlaceholder,
     AI=AIMessage,
     model=lambda replies: FakeListChatModel(responses=replies),
@@ -45,6 +46,7 @@ CHATPLEX = SimpleNamespace(
     Passthrough=core.RunnablePassthrough,
     Prompt=core.ChatPromptTemplate,
     Str=core.StrOutputParser,
+    Json=core.JsonOutputParser,
     Placeholder=core.MessagesPlaceholder,
     AI=ChatplexAIMessage,
     model=lambda replies: FakeChatModel(responses=replies),
@@ -312,3 +314,70 @@ def test_an_image_variable_reaches_the_model_as_an_image_part() -> None:
     assert (prompt | model).invoke({"img": "https://example.com/cat.png"}).text == "a cat"
     sent = model.calls[-1][0].content
     assert sent[1] == {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}
+
+
+def test_prompts_grow_in_place_and_name_their_optional_variables() -> None:
+    def scenario(kit: Any) -> Any:
+        prompt = kit.Prompt.from_template("Hi {name}", partial_variables={"name": "Ann"})
+        prompt.append(("ai", "Hello {who}"))
+        prompt.extend([("placeholder", "{history}"), ("human", "{q}")])
+        messages = prompt.invoke({"who": "Bo", "q": "?"}).to_messages()
+        return [(m.type, m.content) for m in messages]
+
+    assert same(scenario)[1] == ("ai", "Hello Bo")
+    # LangChain's append/extend leave `input_variables` as they were; chatplex's say
+    # what the prompt takes now.
+    prompt = core.ChatPromptTemplate.from_template("Hi {name}", partial_variables={"name": "A"})
+    prompt.extend([("placeholder", "{history}"), ("human", "{q}")])
+    assert (prompt.input_variables, prompt.optional_variables) == (["q"], ["history"])
+
+
+def test_an_unbuilt_template_format_says_so() -> None:
+    with pytest.raises(NotImplementedError, match="mustache"):
+        core.ChatPromptTemplate.from_messages([("human", "{{q}}")], template_format="mustache")
+
+
+# ---- parsers ------------------------------------------------------------------------
+
+
+class _Generation:
+    """What `parse_result` reads of a generation: its text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def test_parsers_parse_text_and_generations() -> None:
+    def scenario(kit: Any) -> Any:
+        parsers = [kit.Str(), kit.Json()]
+        out: list[Any] = []
+        for parser, text in zip(parsers, ["plain", '{"a": [1, 2]}'], strict=True):
+            out += [
+                parser.parse(text),
+                asyncio.run(parser.aparse(text)),
+                parser.parse_result([_Generation(text)]),
+                asyncio.run(parser.aparse_result([_Generation(text)])),
+                parser.parse_with_prompt(text, None),
+            ]
+        out.append(kit.Json().parse_result([_Generation('{"a": [1')], partial=True))
+        out.append(kit.Json().parse_result([_Generation("{")], partial=True))
+        out.append(kit.Json().diff)
+        try:
+            kit.Str().get_format_instructions()
+        except NotImplementedError:
+            out.append("no format instructions")
+        return out
+
+    assert same(scenario)[-4:] == [{"a": [1]}, {}, False, "no format instructions"]
+
+
+def test_config_schema_lists_the_included_keys() -> None:
+    def scenario(kit: Any) -> Any:
+        step = kit.Lambda(_shout)
+        return (
+            step.get_config_jsonschema(),
+            step.get_config_jsonschema(include=["tags", "run_name", "recursion_limit"]),
+            step.config_schema(include=["metadata"]).__name__,
+        )
+
+    assert same(scenario)[2] == "_shout_config"
