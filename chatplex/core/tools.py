@@ -4,7 +4,9 @@ Made as LangChain's `as_tool` makes one (`langchain_core.tools.convert`): a runn
 whose input schema is a string becomes a one-string tool (the model sees one argument,
 `__arg1`); any other becomes a tool whose arguments are `args_schema`, given, made from
 `arg_types`, taken from an object input schema, or from the fields of a typed-dict input.
-The runnable is called with the arguments as one dict. Called with a tool call (what a
+The runnable is called with the arguments as one dict. LangChain's `create_agent`
+(and LangGraph's `ToolNode`) take it as they take any runnable with an object input
+schema, so an agent gets tools from chatplex's chains. Called with a tool call (what a
 model returns, `{"name", "args", "id", "type": "tool_call"}`), the tool answers with a
 `ToolMessage` for that call, as LangChain's tools do, so an agent loop can send it back.
 
@@ -56,9 +58,14 @@ class RunnableTool(Runnable[Any, Any]):
         self.name = name
         self.description = description
         self.args_schema = args_schema
+        # LangChain's `tool()` (which `create_agent` and LangGraph's `ToolNode` apply to
+        # what is not a BaseTool) takes a callable with a `__name__`.
+        self.__name__ = name
 
     def __repr__(self) -> str:
-        return f"RunnableTool(name={self.name!r}, runnable={self.runnable.get_name()})"
+        # LangChain's `create_agent` and `tool()` take a runnable as a tool and describe
+        # it to the model by its repr: the repr is the description the model must see.
+        return self.description
 
     @property
     def args(self) -> dict[str, Any]:
@@ -71,6 +78,14 @@ class RunnableTool(Runnable[Any, Any]):
     def tool_call_schema(self) -> type[BaseModel] | dict[str, Any]:
         """What a model is shown (read by `bind_tools`)."""
         return self.args_schema if self.args_schema is not None else dict(_STRING_ARGS)
+
+    def get_input_schema(self, config: RunnableConfig | None = None) -> type[BaseModel]:
+        """The arguments' model (LangChain builds a tool from a runnable's object input
+        schema); a one-string tool's is its one argument, `__arg1`."""
+        if self.args_schema is not None:
+            return self.args_schema
+        field: Any = (str, Field(..., alias="__arg1", title="__arg1"))
+        return create_model(self.get_name(), arg1=field)
 
     def _arguments(self, args: Any) -> Any:
         """The runnable's input for these arguments: a one-string tool's string; else

@@ -381,3 +381,24 @@ def test_config_schema_lists_the_included_keys() -> None:
         )
 
     assert same(scenario)[2] == "_shout_config"
+
+
+def test_langchains_create_agent_runs_a_chatplex_tool() -> None:
+    agents = pytest.importorskip("langchain.agents")
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    shown: list[Any] = []
+
+    class ScriptedModel(GenericFakeChatModel):
+        def bind_tools(self, tools: Any, **kwargs: Any) -> Any:
+            shown.extend(convert_to_openai_tool(t) for t in tools)
+            return self
+
+    asks = AIMessage("", tool_calls=[{"name": "add", "args": {"a": 1, "b": 2}, "id": "t"}])
+    model = ScriptedModel(messages=iter([asks, AIMessage("It is 3.")]))
+    tool = core.RunnableLambda(_add).as_tool(name="add", description="Add a and b.")
+    out = agents.create_agent(model, tools=[tool]).invoke({"messages": [("human", "1+2?")]})
+    assert [(m.type, m.content) for m in out["messages"]][2:] == [("tool", "3"), ("ai", "It is 3.")]
+    assert shown[0]["function"]["description"] == "Add a and b."
+    assert shown[0]["function"]["parameters"]["required"] == ["a", "b"]

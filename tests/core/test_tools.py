@@ -27,3 +27,12 @@ def test_an_untyped_dict_input_needs_arg_types() -> None:
     tool = RunnableLambda(lambda d: d["n"] + 1).as_tool(arg_types={"n": int}, name="inc")
     assert tool.args == {"n": {"title": "N", "type": "integer"}}
     assert tool.invoke({"n": 1}) == 2
+
+
+def test_a_one_string_tool_takes_its_string_or_its_one_argument() -> None:
+    tool = RunnableLambda(str.upper).with_types(input_type=str).as_tool(description="Up.")
+    assert tool.args_schema is None and tool.args == {"tool_input": {"type": "string"}}
+    assert tool.invoke("a") == "A" and tool.invoke({"__arg1": "b"}) == "B"
+    # Seen as a runnable (LangChain's `create_agent` takes it so), its input is an object.
+    assert tool.get_input_jsonschema()["required"] == ["__arg1"]
+    assert repr(tool) == "Up."  # what LangChain describes a runnable tool by
