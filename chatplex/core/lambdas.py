@@ -87,18 +87,24 @@ class RunnableLambda(Runnable[Any, Any]):
         self._is_agen = inspect.isasyncgenfunction(func)
         self._takes_config = _takes_config(func)
 
-    def _args(self, input: Any, config: RunnableConfig) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        return (input,), ({"config": user_config(config)} if self._takes_config else {})
+    def _args(
+        self, input: Any, config: RunnableConfig, kwargs: dict[str, Any]
+    ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """The function's arguments: the input, the call's keyword arguments (`bind`
+        passes them, as LangChain's lambda does), and `config` if it takes one."""
+        if self._takes_config:
+            return (input,), {**kwargs, "config": user_config(config)}
+        return (input,), kwargs
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         inner = child_config(config)
         if self._is_async or self._is_agen:
-            return run_sync(self._ainvoke(input, config))
+            return run_sync(self._ainvoke(input, config, **kwargs))
         if self._is_gen:
-            return collect_chunks(self._stream(input, config))
+            return collect_chunks(self._stream(input, config, **kwargs))
         token = _CONFIG.set(inner)
         try:
-            args, kw = self._args(input, inner)
+            args, kw = self._args(input, inner, kwargs)
             out = self.func(*args, **kw)
         finally:
             _CONFIG.reset(token)
@@ -111,11 +117,11 @@ class RunnableLambda(Runnable[Any, Any]):
     async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         inner = child_config(config)
         if self._is_gen or self._is_agen:
-            return await acollect_chunks(self._astream(input, config))
+            return await acollect_chunks(self._astream(input, config, **kwargs))
         func = self.afunc or self.func
         token = _CONFIG.set(inner)
         try:
-            args, kw = self._args(input, inner)
+            args, kw = self._args(input, inner, kwargs)
             out = func(*args, **kw)
             if inspect.isawaitable(out):
                 out = await out
@@ -129,14 +135,14 @@ class RunnableLambda(Runnable[Any, Any]):
 
     def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
         if not self._is_gen:
-            yield self._invoke(input, config)
+            yield self._invoke(input, config, **kwargs)
             return
         inner = child_config(config)
         # Each step of the generator runs in a context carrying the ambient config,
         # without leaking it into the consumer's context between steps.
         ctx = contextvars.copy_context()
         ctx.run(_CONFIG.set, inner)
-        args, kw = self._args(input, inner)
+        args, kw = self._args(input, inner, kwargs)
         gen = ctx.run(self.func, *args, **kw)
         try:
             while True:
@@ -151,14 +157,14 @@ class RunnableLambda(Runnable[Any, Any]):
         self, input: Any, config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]:
         if self._is_gen:
-            for piece in self._stream(input, config):
+            for piece in self._stream(input, config, **kwargs):
                 yield piece
             return
         if not self._is_agen:
-            yield await self._ainvoke(input, config)
+            yield await self._ainvoke(input, config, **kwargs)
             return
         inner = child_config(config)
-        args, kw = self._args(input, inner)
+        args, kw = self._args(input, inner, kwargs)
         agen = self.func(*args, **kw)
         try:
             while True:

@@ -402,3 +402,90 @@ def test_langchains_create_agent_runs_a_chatplex_tool() -> None:
     assert [(m.type, m.content) for m in out["messages"]][2:] == [("tool", "3"), ("ai", "It is 3.")]
     assert shown[0]["function"]["description"] == "Add a and b."
     assert shown[0]["function"]["parameters"]["required"] == ["a", "b"]
+
+
+# ---- the Runnable protocol on a scripted reply --------------------------------------
+
+
+async def _collect(iterator: Any) -> list[Any]:
+    return [item async for item in iterator]
+
+
+async def _agen(items: list[Any]) -> Any:
+    for item in items:
+        yield item
+
+
+def test_a_chain_runs_the_same_through_every_entry_point() -> None:
+    def scenario(kit: Any) -> Any:
+        def chain() -> Any:
+            prompt = kit.Prompt.from_template("Say {word}")
+            return prompt | kit.model(["hello there friend"]) | kit.Str()
+
+        return (
+            chain().invoke({"word": "hi"}),
+            asyncio.run(chain().ainvoke({"word": "hi"})),
+            chain().batch([{"word": "a"}, {"word": "b"}]),
+            asyncio.run(chain().abatch([{"word": "a"}])),
+            "".join(chain().stream({"word": "hi"})),
+            "".join(asyncio.run(_collect(chain().astream({"word": "hi"})))),
+            sorted(chain().batch_as_completed([{"word": "a"}, {"word": "b"}])),
+            sorted(asyncio.run(_collect(chain().abatch_as_completed([{"word": "a"}])))),
+            "".join(chain().transform(iter([{"word": "hi"}]))),
+            "".join(asyncio.run(_collect(chain().atransform(_agen([{"word": "hi"}]))))),
+            chain().get_input_jsonschema(),
+            chain().get_output_jsonschema(),
+            chain().get_name(),
+        )
+
+    assert same(scenario)[0] == "hello there friend"
+
+
+def test_builders_wrap_the_same_way() -> None:
+    def scenario(kit: Any) -> Any:
+        seen: list[str] = []
+        attempts: list[int] = []
+
+        def flaky(x: int) -> int:
+            attempts.append(x)
+            if len(attempts) < 2:
+                raise ConnectionError("reset")
+            return x * 2
+
+        def as_dict(x: int) -> dict[str, int]:
+            return {"n": x, "m": x + 1}
+
+        step = kit.Lambda(as_dict)
+        return (
+            step.pick("n").invoke(1),
+            step.pick(["n", "m"]).invoke(1),
+            step.assign(total=lambda d: d["n"] + d["m"]).invoke(1),
+            kit.Lambda(lambda x, **kw: (x, sorted(kw))).bind(a=1).invoke(0),
+            kit.Lambda(lambda x, config: config["tags"]).with_config(tags=["t"]).invoke(0),
+            kit.Lambda(flaky)
+            .with_retry(stop_after_attempt=2, wait_exponential_jitter=False)
+            .invoke(3),
+            kit.Lambda(lambda x: x)
+            .with_listeners(
+                on_start=lambda run: seen.append("start"), on_end=lambda run: seen.append("end")
+            )
+            .invoke(1),
+            seen,
+            step.pipe(kit.Lambda(lambda d: d["m"])).invoke(5),
+        )
+
+    assert same(scenario)[0] == 1
+
+
+def test_events_name_the_same_steps() -> None:
+    def scenario(kit: Any) -> Any:
+        chain = kit.Prompt.from_template("{q}") | kit.model(["one two"]) | kit.Str()
+        events = asyncio.run(_collect(chain.astream_events({"q": "x"}, version="v2")))
+        # The two fake models' class names differ; every other name must match.
+        return [
+            (e["event"], "model" if "chat_model" in e["event"] else e["name"])
+            for e in events
+            if not e["event"].endswith("_stream")
+        ]
+
+    assert same(scenario)[0] == ("on_chain_start", "RunnableSequence")
