@@ -8,6 +8,7 @@ class it builds, which is defined above `base.py` and reached through `_late.py`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
@@ -162,7 +163,8 @@ class Builders(Generic[Input, Output]):
     def with_retry(
         self,
         *,
-        retry_if_exception_type: tuple[type[BaseException], ...] = (Exception,),
+        retry_if_exception_type: tuple[type[BaseException], ...]
+        | Callable[[BaseException], bool] = (Exception,),
         stop_after_attempt: int = 3,
         wait_exponential_jitter: bool = True,
         exponential_jitter_params: dict[str, float] | None = None,
@@ -172,7 +174,8 @@ class Builders(Generic[Input, Output]):
         stream is retried only before its first chunk. See `reliability.RunnableRetry`.
 
         Args:
-            retry_if_exception_type: the exceptions that cause another attempt.
+            retry_if_exception_type: the exceptions that cause another attempt, or a
+                function of the exception that says whether to try again.
             stop_after_attempt: the most attempts, the first included.
             wait_exponential_jitter: wait between attempts, longer each time (else not).
             exponential_jitter_params: `initial`, `max`, `exp_base`, `jitter` of the wait.

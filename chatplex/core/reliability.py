@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from collections.abc import AsyncIterator
+from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -54,6 +55,15 @@ if TYPE_CHECKING:
 __all__ = ["RunnableRetry", "RunnableWithFallbacks"]
 
 
+def _retry_condition(given: Any) -> Any:
+    """Exception types as a tuple (one class as a tuple of one), or a predicate as is."""
+    if isinstance(given, type):
+        return (given,)
+    if isinstance(given, tuple) or not callable(given):
+        return tuple(given)
+    return given
+
+
 class RunnableRetry(Runnable[Input, Output]):
     """`runnable`, run again on a matching exception (see `Runnable.with_retry`).
 
@@ -77,7 +87,8 @@ class RunnableRetry(Runnable[Input, Output]):
         self,
         bound: Runnable[Input, Output],
         *,
-        retry_if_exception_type: tuple[type[BaseException], ...] = (Exception,),
+        retry_if_exception_type: tuple[type[BaseException], ...]
+        | Callable[[BaseException], bool] = (Exception,),
         stop_after_attempt: int = 3,
         wait_exponential_jitter: bool = True,
         exponential_jitter_params: Mapping[str, float] | None = None,
@@ -87,7 +98,8 @@ class RunnableRetry(Runnable[Input, Output]):
         if stop_after_attempt < 1:
             raise ValueError(f"stop_after_attempt must be >= 1, got {stop_after_attempt}")
         self.bound = bound
-        self.retry_if_exception_type = tuple(retry_if_exception_type)
+        #: The exception types to retry, or (as LangChain takes too) a predicate.
+        self.retry_if_exception_type = _retry_condition(retry_if_exception_type)
         self.stop_after_attempt = stop_after_attempt
         self.wait_exponential_jitter = wait_exponential_jitter
         self.exponential_jitter_params = dict(exponential_jitter_params or {})
@@ -95,6 +107,7 @@ class RunnableRetry(Runnable[Input, Output]):
         self.policy: RetryPolicy = self._build_policy()
 
     def _build_policy(self) -> RetryPolicy:
+        from tenacity import retry_if_exception
         from tenacity import retry_if_exception_type
         from tenacity import stop_after_attempt
         from tenacity.wait import wait_base
@@ -108,8 +121,9 @@ class RunnableRetry(Runnable[Input, Output]):
             if self.wait_exponential_jitter
             else wait_none()
         )
+        given = self.retry_if_exception_type
         return RetryPolicy(
-            retry=retry_if_exception_type(self.retry_if_exception_type),
+            retry=retry_if_exception(given) if callable(given) else retry_if_exception_type(given),
             stop=stop_after_attempt(self.stop_after_attempt),
             wait=wait,
         )

@@ -489,3 +489,25 @@ def test_events_name_the_same_steps() -> None:
         ]
 
     assert same(scenario)[0] == ("on_chain_start", "RunnableSequence")
+
+
+def test_with_retry_takes_a_predicate() -> None:
+    def scenario(kit: Any) -> Any:
+        attempts: list[str] = []
+
+        def flaky(x: str) -> str:
+            attempts.append(x)
+            raise (ConnectionError if len(attempts) < 3 else ValueError)(x)
+
+        retried = kit.Lambda(flaky).with_retry(
+            retry_if_exception_type=lambda exc: isinstance(exc, ConnectionError),
+            stop_after_attempt=5,
+            wait_exponential_jitter=False,
+        )
+        try:
+            retried.invoke("x")
+        except ValueError:
+            pass
+        return len(attempts)
+
+    assert same(scenario) == 3
