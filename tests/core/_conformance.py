@@ -5,8 +5,8 @@ pydantic fields), so a langchain-core release that adds one shows up here as a n
 member without a counterpart. A member matches when chatplex's class has it, of the same
 kind (a value, a method, a classmethod), with the same parameters: the same positional
 names in order, the same keyword-only names, `*args`/`**kwargs` where LangChain takes
-them, and equal defaults where a default is a plain value. Annotations are not compared:
-chatplex's types are its own classes.
+them, equal defaults where a default is a plain value, and the values a `Literal`
+parameter allows. Other annotations are not compared: chatplex's types are its own classes.
 
 Run `python -m tests.core._conformance` for the figures.
 """
@@ -14,6 +14,7 @@ Run `python -m tests.core._conformance` for the figures.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -70,6 +71,15 @@ def _same_default(theirs: Any, ours: Any) -> bool:
     return True
 
 
+_LITERAL = re.compile(r"Literal\[([^\]]*)\]")
+
+
+def _literal_values(annotation: Any) -> set[str]:
+    """The values a `Literal[...]` annotation allows (read from its text), else empty."""
+    found = _LITERAL.search(str(annotation))
+    return {v.strip() for v in found.group(1).split(",")} if found else set()
+
+
 def signature_difference(theirs: inspect.Signature, ours: inspect.Signature) -> str | None:
     """What differs between two signatures, or None."""
 
@@ -103,6 +113,9 @@ def signature_difference(theirs: inspect.Signature, ours: inspect.Signature) -> 
         mine = ours.parameters.get(name)
         if mine is not None and not _same_default(param.default, mine.default):
             return f"default of {name}: {param.default!r} (chatplex: {mine.default!r})"
+        allowed = _literal_values(param.annotation)
+        if mine is not None and allowed and not allowed <= _literal_values(mine.annotation):
+            return f"{name} takes {sorted(allowed)} (chatplex: {mine.annotation})"
     return None
 
 
