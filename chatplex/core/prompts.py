@@ -295,10 +295,10 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
             p.variable_name for p in self.parts if isinstance(p, MessagesPlaceholder) and p.optional
         }
         # As in LangChain: optional placeholders are not input variables, so a prompt with
-        # one required variable still takes the bare value.
-        self.input_variables = [
-            n for n in dict.fromkeys(names) if n not in self.partial_variables and n not in optional
-        ]
+        # one required variable still takes the bare value; the names are sorted.
+        self.input_variables = sorted(
+            n for n in set(names) if n not in self.partial_variables and n not in optional
+        )
 
     @classmethod
     def from_template(cls, template: str, **kwargs: Any) -> ChatPromptTemplate:

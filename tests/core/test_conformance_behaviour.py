@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 from typing_extensions import TypedDict
 
 pytest.importorskip("langchain_core")
@@ -35,6 +36,7 @@ LANGCHAIN = SimpleNamespace(
     Prompt=lc_prompts.ChatPromptTemplate,
     Str=lc_parsers.StrOutputParser,
     Json=lc_parsers.JsonOutputParser,
+    Pydantic=lc_parsers.PydanticOutputParser,
     Placeholder=lc_prompts.MessagesPlaceholder,
     AI=AIMessage,
     model=lambda replies: FakeListChatModel(responses=replies),
@@ -47,6 +49,7 @@ CHATPLEX = SimpleNamespace(
     Prompt=core.ChatPromptTemplate,
     Str=core.StrOutputParser,
     Json=core.JsonOutputParser,
+    Pydantic=core.PydanticOutputParser,
     Placeholder=core.MessagesPlaceholder,
     AI=ChatplexAIMessage,
     model=lambda replies: FakeChatModel(responses=replies),
@@ -509,3 +512,60 @@ def test_with_retry_takes_a_predicate() -> None:
         return len(attempts)
 
     assert same(scenario) == 3
+
+
+def _shapes(messages: list[Any]) -> list[tuple[str, Any]]:
+    return [(m.type, m.content) for m in messages]
+
+
+def test_a_chat_prompts_own_methods_fill_in_the_same() -> None:
+    def scenario(kit: Any) -> Any:
+        prompt = kit.Prompt.from_messages(
+            [("system", "Answer in {lang}."), kit.Placeholder("history"), ("human", "{q}")]
+        )
+        values = {"lang": "French", "history": [("human", "hi"), ("ai", "salut")], "q": "why?"}
+        partial = prompt.partial(lang="Dutch")
+        joined = prompt + ("ai", "Sure, {q}")
+        return (
+            prompt.input_variables,
+            _shapes(prompt.format_messages(**values)),
+            prompt.format(**values),
+            _shapes(prompt.format_prompt(**values).to_messages()),
+            prompt.format_prompt(**values).to_string(),
+            _shapes(asyncio.run(prompt.aformat_messages(**values))),
+            asyncio.run(prompt.aformat(**values)),
+            _shapes(asyncio.run(prompt.aformat_prompt(**values)).to_messages()),
+            partial.input_variables,
+            _shapes(partial.invoke({"history": [], "q": "x"}).to_messages()),
+            joined.input_variables,
+            _shapes(joined.invoke(values).to_messages()),
+            _shapes(kit.Prompt.from_template("{q}").invoke("bare").to_messages()),
+            prompt.get_input_jsonschema()["required"],
+        )
+
+    assert same(scenario)[1][-1] == ("human", "why?")
+
+
+def test_json_parsers_stream_and_parse_the_same() -> None:
+    class Joke(BaseModel):
+        setup: str
+        punchline: str = ""
+
+    def scenario(kit: Any) -> Any:
+        reply = '```json\n{"setup": "why", "punchline": "because"}\n```'
+        pieces = ['{"setup": "wh', 'y", "punch', 'line": "because"}']
+        json_parser = kit.Json()
+        pydantic_parser = kit.Pydantic(pydantic_object=Joke)
+        chain = kit.Prompt.from_template("{q}") | kit.model([reply]) | kit.Json()
+        return (
+            json_parser.invoke(reply),
+            list(json_parser.transform(iter(pieces))),
+            pydantic_parser.invoke(reply),
+            list(pydantic_parser.transform(iter(pieces))),
+            pydantic_parser.get_format_instructions(),
+            kit.Json(pydantic_object=Joke).get_format_instructions(),
+            chain.invoke({"q": "joke"}),
+            pydantic_parser.get_output_jsonschema(),
+        )
+
+    assert same(scenario)[2].setup == "why"
