@@ -569,3 +569,36 @@ def test_json_parsers_stream_and_parse_the_same() -> None:
         )
 
     assert same(scenario)[2].setup == "why"
+
+
+def test_configurable_prompts_switch_per_call() -> None:
+    def scenario(kit: Any) -> Any:
+        field = lc_runnables.ConfigurableField if kit is LANGCHAIN else core.ConfigurableField
+        prompt = kit.Prompt.from_template("Hi {q}")
+        switch = prompt.configurable_alternatives(
+            field(id="style"), default_key="plain", loud=kit.Prompt.from_template("HEY {q}")
+        )
+        chain = switch | kit.model(["ok"]) | kit.Str()
+        loud = {"configurable": {"style": "loud"}}
+        return (
+            _shapes(switch.invoke({"q": "a"}).to_messages()),
+            _shapes(switch.invoke({"q": "a"}, loud).to_messages()),
+            _shapes(switch.with_config(loud).invoke({"q": "b"}).to_messages()),
+            chain.invoke({"q": "c"}, loud),
+            [(s.id, s.default) for s in switch.config_specs],
+        )
+
+    assert same(scenario)[1] == [("human", "HEY a")]
+
+
+def test_async_listeners_hear_the_run() -> None:
+    def scenario(kit: Any) -> Any:
+        heard: list[Any] = []
+
+        async def on_end(run: Any) -> None:
+            heard.append((run.name, run.outputs))
+
+        step = kit.Lambda(_shout).with_alisteners(on_end=on_end)
+        return asyncio.run(step.ainvoke("a")), heard
+
+    assert same(scenario)[0] == "A"
