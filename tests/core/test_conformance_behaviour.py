@@ -602,3 +602,12 @@ def test_async_listeners_hear_the_run() -> None:
         return asyncio.run(step.ainvoke("a")), heard
 
     assert same(scenario)[0] == "A"
+
+
+def test_a_tools_events_are_langchains() -> None:
+    def scenario(kit: Any) -> Any:
+        tool = kit.Lambda(_add).as_tool(name="add", description="Add.")
+        events = asyncio.run(_collect(tool.astream_events({"a": 1, "b": 2})))
+        return [(e["event"], e["name"], e["data"]) for e in events]
+
+    assert same(scenario)[0][0] == "on_tool_start"
