@@ -50,6 +50,8 @@ NOT_YET_MIRRORED: dict[str, str] = {
 CROSS_CUTTING_DIRS = ("reliability", "examples", "compat", "partners")
 # compat: LangChain side by side; partners: each wire beside its LangChain partner package
 CROSS_CUTTING = {
+    "core/test_conformance.py",  # chatplex's Runnable, prompt and parsers vs langchain-core's
+    "core/test_conformance_behaviour.py",  # the same scenarios on both libraries
     "test_netguard.py",  # the suite's own guard against connections beyond loopback
     "test_leaks.py",  # the suite's own leak checks (tests/_leaks.py) keep others' freezes
     "test_architecture.py",  # the layers and import rules, over the whole package

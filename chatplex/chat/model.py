@@ -281,7 +281,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         args = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         return f"{type(self).__name__}(provider={getattr(self, 'provider', None)!r}, {args})"
 
-    def get_name(self) -> str:
+    def _base_name(self) -> str:
         if self.name:
             return self.name
         # Built by init_chat_model: the class LangChain's init_chat_model returns, as the

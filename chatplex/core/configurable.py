@@ -225,7 +225,7 @@ class _Dynamic(DelegatingRunnable[Any, Any]):
 
     default: Runnable[Any, Any]
 
-    def get_name(self) -> str:
+    def _base_name(self) -> str:
         return self.name or self.default.get_name()
 
     def _transform(
