@@ -18,6 +18,7 @@ import pytest
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
+from tests._aws import isolate_aws
 
 __all__ = [
     "AZURE_VERSION",
@@ -155,19 +156,7 @@ class BedrockIsolated:
 
     @pytest.fixture(autouse=True)
     def _isolated_aws(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-        for name in (
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_PROFILE",
-            "AWS_REGION",
-            "AWS_DEFAULT_REGION",
-            "AWS_BEARER_TOKEN_BEDROCK",
-        ):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-        monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        isolate_aws(monkeypatch, tmp_path)
 
 
 class FakeGoogleCredentials:
