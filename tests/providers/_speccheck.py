@@ -1,12 +1,20 @@
 """What every wire's `spec.py` test checks: its providers resolve to adapter classes
-that speak for them, and the names are LangChain's."""
+that speak for them, and the names are LangChain's; and what the wires' calls over the
+mock server share: the server (the fixture "server", a test module imports it) and a
+structured answer."""
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from types import ModuleType
 
+import pytest
+from pydantic import BaseModel
+
+import chatplex
 from chatplex import specs
+from chatplex.testing import MockServer
 
 
 def check_wire(wire: str) -> ModuleType:
@@ -23,3 +31,15 @@ def check_wire(wire: str) -> ModuleType:
             assert declared.langchain_class.startswith(("Chat", "AzureChat"))
         assert all(p == p.lower() for p in declared.model_prefixes)
     return module
+
+
+class Answer(BaseModel):
+    city: str
+    degrees: int
+
+
+@pytest.fixture(scope="module", name="server")
+def mock_server() -> Iterator[MockServer]:
+    with MockServer() as srv:
+        yield srv
+    chatplex.close()
