@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 from chatplex import AIMessage
 from chatplex import ChatModel
@@ -24,6 +23,8 @@ from chatplex.lean import init_chat_model
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
+from tests._weather import City
+from tests._weather import get_weather
 
 KEY = "azure-mock-KEY-0123456789"
 VERSION = "2024-10-21"
@@ -33,20 +34,6 @@ VERSION = "2024-10-21"
 def server() -> Iterator[MockServer]:
     with MockServer() as srv:
         yield srv
-
-
-def get_weather(city: str) -> str:
-    """Current weather for a city.
-
-    Args:
-        city: The city name.
-    """
-    return f"sunny in {city}"
-
-
-class City(BaseModel):
-    name: str
-    population: int
 
 
 async def invoke(model: Any, sync: bool, value: Any) -> Any:

@@ -23,6 +23,7 @@ from chatplex.lean import ChatOpenAI
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
+from tests._weather import get_weather
 
 openai = pytest.importorskip("openai")
 
@@ -39,15 +40,6 @@ def _record(request: MockRequest) -> None:
 def server() -> Iterator[MockServer]:
     with MockServer(fault_plan=_record) as srv:
         yield srv
-
-
-def get_weather(city: str) -> str:
-    """Current weather for a city.
-
-    Args:
-        city: The city name.
-    """
-    return f"sunny in {city}"
 
 
 def model(server: MockServer) -> ChatOpenAI:
