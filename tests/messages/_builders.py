@@ -1,5 +1,5 @@
 """Builders of the message records the tests compare: tool-call chunks, parsed calls,
-usage, and a stream's chunks added up pairwise."""
+usage, a stream's chunks added up pairwise, and a conversation's opening turns."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
+from chatplex.messages import BaseMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
 from chatplex.messages import ToolCall
 from chatplex.messages import ToolCallChunk
 from chatplex.messages import UsageMetadata
@@ -43,3 +47,19 @@ def usage(
 def add_all(chunks: Sequence[AIMessageChunk]) -> AIMessageChunk:
     """The pairwise, left-to-right sum a LangChain-style loop computes."""
     return functools.reduce(operator.add, chunks)
+
+
+def opening(**reply: Any) -> list[BaseMessage]:
+    """A conversation's first turns, with ids: a system message, a named user's, and the
+    AI's reply calling a tool, with its usage (`reply`: more of that reply's fields)."""
+    return [
+        SystemMessage("Be brief.", id="s"),
+        HumanMessage("hi", id="h1", name="ann"),
+        AIMessage(
+            content="calling",
+            id="a1",
+            tool_calls=[{"name": "add", "args": {"a": 1}, "id": "c1"}],
+            usage_metadata={"input_tokens": 3, "output_tokens": 2, "total_tokens": 5},
+            **reply,
+        ),
+    ]
