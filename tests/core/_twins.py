@@ -1,5 +1,5 @@
-"""A runnable's sync and async calls behind one `sync` switch, for the tests that run each
-case both ways."""
+"""A runnable's (and a chat model's) sync and async calls behind one `sync` switch, for
+the tests that run each case both ways."""
 
 from __future__ import annotations
 
@@ -16,3 +16,12 @@ async def stream(r: Runnable[Any, Any], sync: bool, value: Any) -> list[Any]:
     if sync:
         return list(r.stream(value))
     return [x async for x in r.astream(value)]
+
+
+async def reply_and_chunks(
+    model: Any, sync: bool, value: Any, **call: Any
+) -> tuple[Any, list[Any]]:
+    """A chat model's reply to `value` and its stream's chunks, both sync or both async."""
+    if sync:
+        return model.invoke(value, **call), list(model.stream(value, **call))
+    return await model.ainvoke(value, **call), [c async for c in model.astream(value, **call)]

@@ -1,5 +1,6 @@
 """Builders of the message records the tests compare: tool-call chunks, parsed calls,
-usage, a stream's chunks added up pairwise, and a conversation's opening turns."""
+usage, a stream's chunks added up pairwise, a conversation's opening turns; and the
+thinking text of a content list."""
 
 from __future__ import annotations
 
@@ -63,3 +64,15 @@ def opening(**reply: Any) -> list[BaseMessage]:
             **reply,
         ),
     ]
+
+
+def thinking_text(content: Any) -> str:
+    """The thinking parts' text of a content list, pieces joined."""
+    if isinstance(content, str):
+        return ""
+    return "".join(
+        piece["text"]
+        for block in content
+        if isinstance(block, dict) and block.get("type") == "thinking"
+        for piece in block["thinking"]
+    )
