@@ -25,6 +25,7 @@ from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 from tests._weather import City
 from tests._weather import get_weather
+from tests._weather import weather_history
 
 KEY = "azure-mock-KEY-0123456789"
 VERSION = "2024-10-21"
@@ -142,21 +143,11 @@ def recorded() -> Iterator[MockServer]:
         yield srv
 
 
-def _history() -> list[Any]:
-    call = {"name": "get_weather", "args": {"city": "Oslo"}, "id": "call_1", "type": "tool_call"}
-    return [
-        ("system", "Be brief."),
-        ("human", "use the tool: weather in Oslo?"),
-        AIMessage("", tool_calls=[call]),
-        ToolMessage("sunny in Oslo", tool_call_id="call_1"),
-    ]
-
-
 #: name -> (chatplex model built from the plain one, the input)
 AZURE_CASES: dict[str, tuple[Any, Any]] = {
     "text": (lambda m: m, "hello from both clients"),
     "tool_call": (lambda m: m.bind_tools([get_weather]), "use the tool for Paris"),
-    "tool_result_turn": (lambda m: m.bind_tools([get_weather]), _history()),
+    "tool_result_turn": (lambda m: m.bind_tools([get_weather]), weather_history()),
     "structured": (lambda m: m.with_structured_output(City, include_raw=True), "a city"),
 }
 

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 
 from chatplex import AIMessage
-from chatplex import ToolMessage
 from chatplex.lean import ChatOpenAI
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 from tests._weather import get_weather
+from tests._weather import weather_history
 
 openai = pytest.importorskip("openai")
 
@@ -48,16 +48,6 @@ def model(server: MockServer) -> ChatOpenAI:
     )
 
 
-def _history() -> list[Any]:
-    call = {"name": "get_weather", "args": {"city": "Oslo"}, "id": "call_1", "type": "tool_call"}
-    return [
-        ("system", "Be brief."),
-        ("human", "use the tool: weather in Oslo?"),
-        AIMessage("", tool_calls=[call]),
-        ToolMessage("sunny in Oslo", tool_call_id="call_1"),
-    ]
-
-
 #: name -> (chatplex model built from the plain one, the input)
 CASES: dict[str, tuple[Any, Any]] = {
     "text": (lambda m: m, "hello from both clients"),
@@ -67,7 +57,7 @@ CASES: dict[str, tuple[Any, Any]] = {
         lambda m: m.bind_tools([get_weather], tool_choice="get_weather"),
         "weather please",
     ),
-    "tool_result_turn": (lambda m: m.bind_tools([get_weather]), _history()),
+    "tool_result_turn": (lambda m: m.bind_tools([get_weather]), weather_history()),
     "json_schema": (
         lambda m: m.bind(
             text={
