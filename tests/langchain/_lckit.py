@@ -31,6 +31,7 @@ __all__ = [
     "BedrockIsolated",
     "FakeGoogleCredentials",
     "base_url",
+    "openai_or_azure",
     "set_server",
 ]
 
@@ -140,6 +141,19 @@ OVERRIDES = {
 #: Azure's settings besides the model: the deployment is the model's name (so a
 #: model override calls another deployment), `?api-version=` on every request.
 AZURE_VERSION = "2024-10-21"
+
+
+def openai_or_azure(wire: str, url: str) -> dict[str, Any]:
+    """A ChatOpenAI's settings against the mock server at `url`, or ("azure") an
+    AzureChatOpenAI's."""
+    if wire == "azure":
+        return {
+            "azure_endpoint": url,
+            "azure_deployment": "gpt-4o-mini",
+            "api_version": AZURE_VERSION,
+            "api_key": "azure-mock",
+        }
+    return {"model": "gpt-4o-mini", "api_key": "sk-mock", "base_url": url + "/v1"}
 
 
 #: Bedrock Converse: the fake AWS credentials requests are signed with (SigV4; the mock
