@@ -29,6 +29,7 @@ __all__ = [
     "UNIT_BASE_URL",
     "VERTEX_SETTINGS",
     "BedrockIsolated",
+    "Capabilities",
     "FakeGoogleCredentials",
     "base_url",
     "openai_or_azure",
@@ -163,6 +164,44 @@ BEDROCK_CREDENTIALS = {
     "aws_access_key_id": "AKIDEXAMPLE",
     "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
 }
+
+
+class Capabilities:
+    """What chatplex's LangChain chat models declare to LangChain's standard suites, the
+    same for the unit and the integration suite (a suite's class adds its
+    `chat_model_class`, and `provider`, the wire: a key of `MODELS` and `OVERRIDES`)."""
+
+    provider = "openai"
+
+    @property
+    def has_tool_calling(self) -> bool:
+        return True
+
+    @property
+    def has_tool_choice(self) -> bool:
+        return True
+
+    @property
+    def supports_image_inputs(self) -> bool:
+        # Image blocks (LangChain's and OpenAI's) are sent by both wires (test_convert.py),
+        # but with this flag on the suite downloads an image, in test_anthropic_inputs too.
+        # Off keeps that test offline; the image tests themselves are skipped with their
+        # true reason (they need the internet) in conftest.py.
+        return False
+
+    @property
+    def supports_model_override(self) -> bool:
+        return True
+
+    @property
+    def model_override_value(self) -> str:
+        return OVERRIDES[self.provider]
+
+    @property
+    def supports_anthropic_inputs(self) -> bool:
+        # Anthropic-native history (tool_use/tool_result/thinking blocks) is sent as it
+        # is on the Anthropic wire; the OpenAI adapter does not translate thinking blocks.
+        return self.provider == "anthropic"
 
 
 class BedrockIsolated:
