@@ -26,6 +26,7 @@ from chatplex.testing import MockServer
 from tests._weather import City
 from tests._weather import get_weather
 from tests._weather import weather_history
+from tests.providers.openai._renumbered import renumbered
 
 KEY = "azure-mock-KEY-0123456789"
 VERSION = "2024-10-21"
@@ -152,16 +153,6 @@ AZURE_CASES: dict[str, tuple[Any, Any]] = {
 }
 
 
-def _renumbered(value: Any, number: str) -> Any:
-    if isinstance(value, str):
-        return value.replace(number, "<n>")
-    if isinstance(value, dict):
-        return {k: _renumbered(v, number) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_renumbered(v, number) for v in value]
-    return value
-
-
 def _ours(message: AIMessage, stream: bool) -> dict[str, Any]:
     assert isinstance(message.id, str)
     meta = message.response_metadata
@@ -178,7 +169,7 @@ def _ours(message: AIMessage, stream: bool) -> dict[str, Any]:
         if stream
         else [meta["prompt_filter_results"], meta["content_filter_results"]],
     }
-    return _renumbered(read, message.id.removeprefix("chatcmpl-"))
+    return renumbered(read, message.id.removeprefix("chatcmpl-"))
 
 
 def _theirs(completion: Any) -> dict[str, Any]:
@@ -199,7 +190,7 @@ def _theirs(completion: Any) -> dict[str, Any]:
         # Azure's fields beyond OpenAI's: the SDK keeps them as extra attributes.
         "filters": [completion.prompt_filter_results, choice.content_filter_results],
     }
-    return _renumbered(read, completion.id.removeprefix("chatcmpl-"))
+    return renumbered(read, completion.id.removeprefix("chatcmpl-"))
 
 
 def _theirs_streamed(chunks: list[Any]) -> dict[str, Any]:
@@ -226,7 +217,7 @@ def _theirs_streamed(chunks: list[Any]) -> dict[str, Any]:
     }
     # Azure's first chunk (the prompt's filter results) has no id.
     number = next(c.id for c in chunks if c.id).removeprefix("chatcmpl-")
-    return _renumbered(read, number)
+    return renumbered(read, number)
 
 
 def _sdk_client(server: MockServer, version: str, async_: bool) -> Any:

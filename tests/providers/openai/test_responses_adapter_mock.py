@@ -24,6 +24,7 @@ from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 from tests._weather import get_weather
 from tests._weather import weather_history
+from tests.providers.openai._renumbered import renumbered
 
 openai = pytest.importorskip("openai")
 
@@ -79,16 +80,6 @@ CASES: dict[str, tuple[Any, Any]] = {
 }
 
 
-def _renumbered(value: Any, number: str) -> Any:
-    if isinstance(value, str):
-        return value.replace(number, "<n>")
-    if isinstance(value, dict):
-        return {k: _renumbered(v, number) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_renumbered(v, number) for v in value]
-    return value
-
-
 def ours(message: AIMessage) -> dict[str, Any]:
     """What chatplex read: text, tool calls, usage (as the wire's fields)."""
     assert isinstance(message.id, str)
@@ -105,7 +96,7 @@ def ours(message: AIMessage) -> dict[str, Any]:
             "reasoning_tokens": usage.get("output_token_details", {}).get("reasoning"),
         },
     }
-    return _renumbered(read, message.id.removeprefix("resp_"))
+    return renumbered(read, message.id.removeprefix("resp_"))
 
 
 def theirs(response: Any, text: str | None = None) -> dict[str, Any]:
@@ -127,7 +118,7 @@ def theirs(response: Any, text: str | None = None) -> dict[str, Any]:
             "reasoning_tokens": usage.output_tokens_details.reasoning_tokens,
         },
     }
-    return _renumbered(read, response.id.removeprefix("resp_"))
+    return renumbered(read, response.id.removeprefix("resp_"))
 
 
 def _sdk_body(body: dict[str, Any], stream: bool) -> dict[str, Any]:
