@@ -11,19 +11,14 @@ import pytest
 import respx
 
 from chatplex.lean import init_chat_model
+from tests._replies import chat_completion
 
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"
 ANTHROPIC_URL = "https://api.anthropic.com/v1/messages"
 
-OPENAI_BODY = {
-    "id": "chatcmpl-1",
-    "object": "chat.completion",
-    "model": "gpt-4o-mini",
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "mocked"}, "finish_reason": "stop"}
-    ],
-    "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4},
-}
+OPENAI_BODY = chat_completion(
+    "mocked", usage={"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
+)
 OPENAI_SSE = (
     "".join(
         f"data: {json.dumps(c)}\n\n"
