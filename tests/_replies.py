@@ -1,4 +1,5 @@
-"""Replies of a provider's API as the tests script them."""
+"""Replies of a provider's API as the tests script them: OpenAI's Chat Completions and
+Anthropic's Messages."""
 
 from __future__ import annotations
 
@@ -17,4 +18,19 @@ def chat_completion(
         "model": model,
         "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
         **more,
+    }
+
+
+def anthropic_message(
+    text: str, *, usage: dict[str, int], model: str = "claude-sonnet-4-5"
+) -> dict[str, Any]:
+    """An Anthropic Messages reply of one text block that ended its turn."""
+    return {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": [{"type": "text", "text": text}],
+        "stop_reason": "end_turn",
+        "usage": usage,
     }

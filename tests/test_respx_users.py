@@ -11,6 +11,7 @@ import pytest
 import respx
 
 from chatplex.lean import init_chat_model
+from tests._replies import anthropic_message
 from tests._replies import chat_completion
 
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"
@@ -38,15 +39,7 @@ OPENAI_SSE = (
     + "data: [DONE]\n\n"
 )
 
-ANTHROPIC_BODY = {
-    "id": "msg_1",
-    "type": "message",
-    "role": "assistant",
-    "model": "claude-sonnet-4-5",
-    "content": [{"type": "text", "text": "mocked"}],
-    "stop_reason": "end_turn",
-    "usage": {"input_tokens": 3, "output_tokens": 1},
-}
+ANTHROPIC_BODY = anthropic_message("mocked", usage={"input_tokens": 3, "output_tokens": 1})
 ANTHROPIC_SSE = "".join(
     f"event: {e['type']}\ndata: {json.dumps(e)}\n\n"
     for e in [
