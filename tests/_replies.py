@@ -1,5 +1,6 @@
-"""Replies of a provider's API as the tests script them: OpenAI's Chat Completions and
-Anthropic's Messages."""
+"""Replies of a provider's API as the tests script them (OpenAI's Chat Completions,
+Anthropic's Messages), and as the tests comparing chatplex with an SDK read them: with the
+number the mock server drew for a reply (its ids) masked (`renumbered`)."""
 
 from __future__ import annotations
 
@@ -34,3 +35,14 @@ def anthropic_message(
         "stop_reason": "end_turn",
         "usage": usage,
     }
+
+
+def renumbered(value: Any, number: str) -> Any:
+    """`value` with every `number` in its strings read as "<n>"."""
+    if isinstance(value, str):
+        return value.replace(number, "<n>")
+    if isinstance(value, dict):
+        return {k: renumbered(v, number) for k, v in value.items()}
+    if isinstance(value, list):
+        return [renumbered(v, number) for v in value]
+    return value

@@ -21,6 +21,7 @@ from chatplex.testing import MockServer
 from tests._recorded import SENT
 from tests._recorded import clear_sent  # noqa: F401 (autouse: SENT emptied)
 from tests._recorded import recording_server  # noqa: F401 (the fixture "server")
+from tests._replies import renumbered
 from tests._weather import City
 from tests._weather import get_weather
 
@@ -53,17 +54,7 @@ def comparable(message: AIMessage) -> dict[str, Any]:
     data["response_metadata"] = {
         k: v for k, v in data["response_metadata"].items() if k != "created_at"
     }
-    return _renumbered(data, number)
-
-
-def _renumbered(node: Any, number: str) -> Any:
-    if isinstance(node, str):
-        return node.replace(number, "<n>")
-    if isinstance(node, dict):
-        return {k: _renumbered(v, number) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_renumbered(v, number) for v in node]
-    return node
+    return renumbered(data, number)
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

@@ -23,10 +23,10 @@ from chatplex.lean import init_chat_model
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
+from tests._replies import renumbered
 from tests._weather import City
 from tests._weather import get_weather
 from tests._weather import weather_history
-from tests.providers.openai._renumbered import renumbered
 
 KEY = "azure-mock-KEY-0123456789"
 VERSION = "2024-10-21"

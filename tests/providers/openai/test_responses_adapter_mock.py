@@ -22,9 +22,9 @@ from chatplex.lean import ChatOpenAI
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
+from tests._replies import renumbered
 from tests._weather import get_weather
 from tests._weather import weather_history
-from tests.providers.openai._renumbered import renumbered
 
 openai = pytest.importorskip("openai")
 
