@@ -147,7 +147,7 @@ AZURE_VERSION = "2024-10-21"
 def openai_or_azure(wire: str, url: str) -> dict[str, Any]:
     """A ChatOpenAI's settings against the mock server at `url`, or ("azure") an
     AzureChatOpenAI's."""
-    if wire == "azure":
+    if wire == "azure":  # Azure streams its usage by default
         return {
             "azure_endpoint": url,
             "azure_deployment": "gpt-4o-mini",
