@@ -17,12 +17,12 @@ from chatplex.chat.callbacks import ChatModelRun
 from chatplex.chat.callbacks import start_chat_model_run
 from chatplex.chat.llm_results import ChatGeneration
 from chatplex.chat.llm_results import LLMResult
-from chatplex.core import Runnable
 from chatplex.core.runs import RunListener
 from chatplex.core.runs import RunNode
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage
+from tests.core._twins import call
 
 
 class Recorder:
@@ -60,10 +60,6 @@ class ProgressCounter:
 
     def on_llm_end(self, response: Any, *, run_id: uuid.UUID) -> None:
         self.done += 1
-
-
-async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:
-    return r.invoke(value, config) if sync else await r.ainvoke(value, config)
 
 
 @pytest.mark.parametrize("sync", [True, False])

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests._replies import anthropic_message
 from tests.chat._model_wire import Wire
 from tests.chat._model_wire import model_over
 
@@ -26,15 +27,7 @@ def test_bind_tools_gives_a_copy_offering_the_tools() -> None:
         model.bind_tools([get_weather], tool_choice="nope")
 
 
-_ANTHROPIC_REPLY = {
-    "id": "msg_1",
-    "type": "message",
-    "role": "assistant",
-    "model": "claude-sonnet-4-5",
-    "content": [{"type": "text", "text": "ok"}],
-    "stop_reason": "end_turn",
-    "usage": {"input_tokens": 1, "output_tokens": 1},
-}
+_ANTHROPIC_REPLY = anthropic_message("ok", usage={"input_tokens": 1, "output_tokens": 1})
 _GEMINI_REPLY = {
     "candidates": [
         {"content": {"role": "model", "parts": [{"text": "ok"}]}, "finishReason": "STOP"}

@@ -26,6 +26,7 @@ from chatplex.providers.bedrock import response  # noqa: F401  (registers Conver
 from chatplex.specs import spec
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
+from tests.langchain._lckit import openai_or_azure
 
 CALL = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_1", "type": "tool_call"}
 
@@ -684,17 +685,6 @@ def test_a_dropin_stream_gives_its_partners_every_chunk_keys_and_the_model_at_th
     assert merged.response_metadata["safety_ratings"] == ratings
 
 
-def _usage_settings(wire: str, url: str) -> dict[str, Any]:
-    if wire == "azure":  # Azure streams its usage by default
-        return {
-            "azure_endpoint": url,
-            "azure_deployment": "gpt-4o-mini",
-            "api_version": "2024-10-21",
-            "api_key": "azure-mock",
-        }
-    return {"model": "gpt-4o-mini", "api_key": "sk-mock", "base_url": url + "/v1"}
-
-
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 @pytest.mark.parametrize("wire", ["openai", "azure"])
 async def test_a_streamed_usage_chunk_names_no_provider_as_langchain_openais(
@@ -706,7 +696,7 @@ async def test_a_streamed_usage_chunk_names_no_provider_as_langchain_openais(
     seen = {}
     with MockServer(script=MockScript()) as server:
         for side, cls in (("langchain", getattr(langchain_openai, name)), ("chatplex", ours)):
-            model = cls(**_usage_settings(wire, server.url), stream_usage=True)
+            model = cls(**openai_or_azure(wire, server.url), stream_usage=True)
             if sync:
                 pieces = list(model.stream("Hello"))
             else:

@@ -15,6 +15,7 @@ from _dropinkit import Person
 from _dropinkit import get_weather
 from _dropinkit import llm
 from _lckit import UNIT_BASE_URL
+from _lckit import Capabilities
 from _lckit import base_url
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
@@ -26,8 +27,6 @@ from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
 from chatplex.providers.anthropic.dropin import ChatAnthropic as EngineAnthropic
 from chatplex.providers.openai.dropin import ChatOpenAI as EngineOpenAI
-
-OVERRIDES = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5"}
 
 
 def test_they_are_langchain_chat_models_over_chatplex_drop_ins() -> None:
@@ -86,36 +85,10 @@ def test_a_langgraph_react_agent_runs_on_it(provider: str) -> None:
 # ---- LangChain's standard suites -------------------------------------------------------
 
 
-class _Capabilities:
-    provider = "openai"
-
+class _Capabilities(Capabilities):
     @property
     def chat_model_class(self) -> type[BaseChatModel]:
         return CLASSES[self.provider]  # type: ignore[return-value]
-
-    @property
-    def has_tool_calling(self) -> bool:
-        return True
-
-    @property
-    def has_tool_choice(self) -> bool:
-        return True
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        return False  # as for ChatChatplex: on, the suite downloads an image
-
-    @property
-    def supports_model_override(self) -> bool:
-        return True
-
-    @property
-    def model_override_value(self) -> str:
-        return OVERRIDES[self.provider]
-
-    @property
-    def supports_anthropic_inputs(self) -> bool:
-        return self.provider == "anthropic"
 
 
 class _Unit(_Capabilities, ChatModelUnitTests):

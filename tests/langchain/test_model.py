@@ -34,6 +34,7 @@ from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.testing import MockServer
 from chatplex.testing import NetworkBlockedError
+from tests.core._twins import reply_and_chunks
 
 
 def test_import_chatplex_does_not_import_langchain() -> None:
@@ -313,12 +314,7 @@ async def test_a_groq_reply_reports_the_effort_asked_the_calls_over_the_models(
     from chatplex.langchain import ChatGroq
 
     async def efforts(model: Any, **call: Any) -> list[Any]:
-        if sync:
-            reply = model.invoke("hi", **call)
-            chunks = list(model.stream("hi", **call))
-        else:
-            reply = await model.ainvoke("hi", **call)
-            chunks = [c async for c in model.astream("hi", **call)]
+        reply, chunks = await reply_and_chunks(model, sync, "hi", **call)
         merged = chunks[0]
         for chunk in chunks[1:]:
             merged = merged + chunk

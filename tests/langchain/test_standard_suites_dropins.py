@@ -1,6 +1,6 @@
 """LangChain's standard suites (`langchain-tests`' ChatModelUnitTests and
-ChatModelIntegrationTests) on every drop-in class itself, as users import it from the
-top-level `chatplex` package (`from chatplex import ChatGroq`), built with the partner
+ChatModelIntegrationTests) on every drop-in class itself, as users import it from
+`chatplex.langchain` (`from chatplex.langchain import ChatGroq`), built with the partner
 package's parameters (`model=`, the partner's spelling of the base URL pointing at the
 embedded scripted mock server, a key or the wire's credentials).
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,25 +29,10 @@ from chatplex.langchain.structured import default_method
 from chatplex.langchain.structured import parsed_value
 from chatplex.langchain.structured import schema_json
 from chatplex.providers.openai.dropin import ChatOpenAI as ChatplexOpenAI
-from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
-
-SENT: list[tuple[str, dict[str, Any]]] = []
-
-
-def _record(request: MockRequest) -> None:
-    SENT.append((request.path, dict(request.json or {})))
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer(fault_plan=_record) as srv:
-        yield srv
-
-
-@pytest.fixture(autouse=True)
-def _fresh() -> None:
-    SENT.clear()
+from tests._recorded import SENT
+from tests._recorded import clear_sent  # noqa: F401 (autouse: SENT emptied)
+from tests._recorded import recording_server  # noqa: F401 (the fixture "server")
 
 
 class Joke(BaseModel):

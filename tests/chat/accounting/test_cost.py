@@ -27,6 +27,7 @@ from chatplex.chat.accounting.cost import price_table_version
 from chatplex.chat.accounting.cost import reply_cost
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
+from tests._replies import chat_completion
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 
@@ -207,20 +208,13 @@ async def test_an_unknown_model_costs_none(mock: MockServer, sync: bool) -> None
 
 
 async def test_cached_input_tokens_reported_by_the_provider_are_priced() -> None:
-    body = {
-        "id": "chatcmpl-1",
-        "object": "chat.completion",
-        "model": "gpt-4o-mini-2024-07-18",
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}
-        ],
-        "usage": {
-            "prompt_tokens": 5000,
-            "completion_tokens": 20,
-            "total_tokens": 5020,
-            "prompt_tokens_details": {"cached_tokens": 4096},
-        },
+    usage = {
+        "prompt_tokens": 5000,
+        "completion_tokens": 20,
+        "total_tokens": 5020,
+        "prompt_tokens_details": {"cached_tokens": 4096},
     }
+    body = chat_completion("hi", model="gpt-4o-mini-2024-07-18", usage=usage)
     async with respx.mock(assert_all_called=True) as router:
         router.post("https://api.openai.com/v1/chat/completions").mock(
             return_value=httpx.Response(200, json=body)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
 import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -27,6 +26,8 @@ from chatplex.providers.bedrock.count_tokens import TOOLS_IGNORED
 from chatplex.providers.bedrock.count_tokens import read_input_tokens
 from chatplex.testing import MockServer
 from chatplex.testing._mock_types import MockRequest
+from tests._aws import every_aws_variable
+from tests._aws import isolate_aws
 
 langchain_aws = pytest.importorskip("langchain_aws")
 botocore_exceptions = pytest.importorskip("botocore.exceptions")
@@ -46,11 +47,7 @@ WORDS: dict[str, Any] = {"custom_get_token_ids": lambda text: text.split()}
 @pytest.fixture(autouse=True)
 def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[None]:
     """No AWS setting of the machine leaks in."""
-    for name in [n for n in os.environ if n.startswith("AWS_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    isolate_aws(monkeypatch, tmp_path, every_aws_variable())
     yield
 
 

@@ -26,6 +26,7 @@ from chatplex.errors import RateLimitError
 from chatplex.providers.bedrock.auth import SigV4Signer
 from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 from chatplex.secret import Secret
+from tests._aws import isolate_aws
 
 pytest.importorskip("botocore")
 
@@ -36,19 +37,7 @@ MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 
 @pytest.fixture(autouse=True)
 def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in (
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_BEARER_TOKEN_BEDROCK",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    isolate_aws(monkeypatch, tmp_path)
     yield
 
 

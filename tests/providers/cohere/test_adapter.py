@@ -21,6 +21,7 @@ from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
 from chatplex.providers.cohere import adapter as module
 from chatplex.providers.cohere.adapter import CohereAdapter
+from tests.providers._speccheck import assert_every_path_says
 
 URL = "https://api.cohere.com/v2/chat"
 REPLY = {
@@ -148,13 +149,7 @@ def test_invoke_and_stream_sync_and_async(respx_mock: Any) -> None:
         "temperature": 0.3,
         "stream": False,
     }
-    assert "".join(str(c.content) for c in model.stream("hi")) == "Hello"
-    assert asyncio.run(model.ainvoke("hi")).content == "Hello"
-
-    async def collect() -> str:
-        return "".join([str(c.content) async for c in model.astream("hi")])
-
-    assert asyncio.run(collect()) == "Hello"
+    assert_every_path_says(model, "Hello")
 
 
 @respx.mock

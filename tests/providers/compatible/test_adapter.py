@@ -15,7 +15,6 @@ import respx
 from pydantic import BaseModel
 
 import chatplex
-import chatplex.langchain
 from chatplex import init_chat_model
 from chatplex.adapters import BUILTIN_ADAPTERS
 from chatplex.adapters import adapter_class
@@ -36,7 +35,9 @@ from chatplex.providers.compatible.missing_key import SDK_CLIENT_ERRORS
 from chatplex.providers.compatible.missing_key import keyless_key
 from chatplex.providers.compatible.spec import PROFILES
 from chatplex.testing import MockServer
-from chatplex.testing.mock_server import MockRequest
+from tests.providers.compatible._served import Recorder
+from tests.providers.compatible._served import recorded_server
+from tests.providers.compatible._served import without_preset_variables
 
 NAMES = sorted(PROFILES)
 KEYED = [name for name in NAMES if PROFILES[name].official_host]
@@ -45,33 +46,20 @@ SENTINEL = "env-SENTINEL-key-9d1f"
 HI = [HumanMessage("hi")]
 
 
-class Recorder:
-    """A fault plan that records the headers and bodies the server received."""
-
-    def __init__(self) -> None:
-        self.requests: list[MockRequest] = []
-
-    def __call__(self, request: MockRequest) -> str | None:
-        self.requests.append(request)
-        return None
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[MockServer, Recorder]]:
-    recorder = Recorder()
-    with MockServer(reply_text="hello from the mock", fault_plan=recorder) as srv:
-        yield srv, recorder
-    chatplex.close()
+    yield from recorded_server("hello from the mock")
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for profile in PROFILES.values():
-        for variable in (*profile.key_variables, *profile.base_variables):
-            monkeypatch.delenv(variable, raising=False)
-    for variable in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENROUTER_APP_URL"):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.delenv("OPENROUTER_APP_TITLE", raising=False)
+    without_preset_variables(
+        monkeypatch,
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "OPENROUTER_APP_URL",
+        "OPENROUTER_APP_TITLE",
+    )
 
 
 def _model(name: str, srv: MockServer, **settings: Any) -> Any:
@@ -585,7 +573,6 @@ def test_only_groq_takes_openais_batch_api() -> None:
 def test_an_app_url_with_a_query_token_is_sent_as_the_referer(how: str) -> None:
     # A URL with a credential-looking query is held as a Secret by the first frame; the
     # referer is not where calls go, and goes out as given (it raised a TypeError).
-    import chatplex
 
     url = "https://app.example/?token=abc"
     if how == "init_chat_model":

@@ -35,6 +35,9 @@ from chatplex.providers.compatible.spec import PROFILES
 from chatplex.specs import spec
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
+from tests.providers.compatible._served import Recorder
+from tests.providers.compatible._served import recorded_server
+from tests.providers.compatible._served import without_preset_variables
 
 #: Every declared drop-in, those made from a `DROPINS` row alone too (a new preset's
 #: class is tested here without a line of its own).
@@ -67,30 +70,14 @@ def _alias(cls: type[PresetChatModel], target: str) -> str | None:
     return next((ours for ours, shared in cls.dropin.aliases.items() if shared == target), None)
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.requests: list[MockRequest] = []
-
-    def __call__(self, request: MockRequest) -> str | None:
-        self.requests.append(request)
-        return None
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[MockServer, Recorder]]:
-    recorder = Recorder()
-    with MockServer(reply_text="drop-in reply", fault_plan=recorder) as srv:
-        yield srv, recorder
-    chatplex.close()
+    yield from recorded_server("drop-in reply")
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for profile in PROFILES.values():
-        for variable in (*profile.key_variables, *profile.base_variables):
-            monkeypatch.delenv(variable, raising=False)
-    for variable in ("OPENROUTER_APP_URL", "OPENROUTER_APP_TITLE"):
-        monkeypatch.delenv(variable, raising=False)
+    without_preset_variables(monkeypatch, "OPENROUTER_APP_URL", "OPENROUTER_APP_TITLE")
 
 
 def _body(model: PresetChatModel) -> dict[str, Any]:

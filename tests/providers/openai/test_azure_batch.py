@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from chatplex import init_chat_model
-from chatplex.adapters.batch_api import Call
 from chatplex.adapters.batch_api import Reply
 from chatplex.batches.submit import _base_url
 from chatplex.batches.submit import batch_api
@@ -20,6 +19,7 @@ from chatplex.errors import ContentFilterError
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_batch import AzureBatches
 from chatplex.testing import MockServer
+from tests.batches._steps import drive
 
 ENDPOINT = "https://res.openai.azure.com"
 VERSION = "2024-10-21"
@@ -31,16 +31,6 @@ def adapter(**settings: Any) -> AzureOpenAIAdapter:
     settings.setdefault("azure_endpoint", ENDPOINT)
     settings.setdefault("api_version", VERSION)
     return AzureOpenAIAdapter(api_key="k", **settings)
-
-
-def drive(steps: Any, replies: list[Reply]) -> tuple[list[Call], Any]:
-    calls = [next(steps)]
-    try:
-        for reply in replies:
-            calls.append(steps.send(reply))
-    except StopIteration as done:
-        return calls, done.value
-    raise AssertionError("the steps wanted more replies")
 
 
 def json_reply(body: dict[str, Any]) -> Reply:

@@ -19,24 +19,12 @@ from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
 from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
+from tests.providers.openai._azure import ENDPOINT
+from tests.providers.openai._azure import KEY
+from tests.providers.openai._azure import TOKEN
+from tests.providers.openai._azure import clean_env  # noqa: F401 (autouse)
 
-ENDPOINT = "https://res.openai.azure.com"
 VERSION = "2025-03-01-preview"
-KEY = "azure-KEY-0123456789-sentinel"
-TOKEN = "eyJ-AD-TOKEN-sentinel-0123456789"
-ENV = (
-    "AZURE_OPENAI_ENDPOINT",
-    "AZURE_OPENAI_API_KEY",
-    "AZURE_OPENAI_AD_TOKEN",
-    "OPENAI_API_VERSION",
-    "OPENAI_API_KEY",
-)
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
 
 
 def request_of(adapter: AzureResponsesAdapter, model: str = "prod") -> Any:

@@ -25,6 +25,7 @@ from chatplex.messages import HumanMessage
 from chatplex.providers.watsonx import adapter as module
 from chatplex.providers.watsonx.adapter import WatsonxAdapter
 from chatplex.providers.watsonx.auth import IAM_URL
+from tests.providers._speccheck import assert_every_path_says
 
 BASE = "https://us-south.ml.cloud.ibm.com"
 CHAT = f"{BASE}/ml/v1/text/chat"
@@ -248,13 +249,7 @@ def test_invoke_and_stream_sync_and_async(respx_mock: Any) -> None:
         "temperature": 0.3,
         "project_id": "p-1",
     }
-    assert "".join(str(c.content) for c in model.stream("hi")) == "Hello"
-    assert asyncio.run(model.ainvoke("hi")).content == "Hello"
-
-    async def collect() -> str:
-        return "".join([str(c.content) async for c in model.astream("hi")])
-
-    assert asyncio.run(collect()) == "Hello"
+    assert_every_path_says(model, "Hello")
 
 
 @respx.mock

@@ -5,30 +5,18 @@ server's `/ml/v1/text/chat` routes (which refuse a request without a bearer toke
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 import chatplex
 import chatplex.langchain
 from chatplex import init_chat_model
 from chatplex.testing import MockServer
 from tests._weather import WEATHER
+from tests.providers._speccheck import Answer
 from tests.providers._speccheck import check_wire
-
-
-class Answer(BaseModel):
-    city: str
-    degrees: int
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
-    chatplex.close()
+from tests.providers._speccheck import mock_server  # noqa: F401 (the fixture "server")
 
 
 def _model(srv: MockServer, **settings: Any) -> Any:
