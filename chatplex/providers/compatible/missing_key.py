@@ -21,6 +21,7 @@ from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
+from ...errors import ChatplexError
 from ...errors import MissingKeyError
 from ...sdk_error_families import ErrorFamily
 from ...sdk_errors import sdk_compatible
@@ -60,7 +61,9 @@ def missing_key_error(preset: str, title: str, variables: str) -> BaseException:
     module, name, variable = found
     family = ErrorFamily(module, lambda err, sdk: _named(sdk, name))
     own = MissingKeyError(words)
-    partner = sdk_compatible(MissingKeyError(_sdk_words(module, variable)), (family,))
+    # The partner's: its SDK client's class alone, which is no ValueError (`except
+    # ValueError` misses it under LangChain too).
+    partner = sdk_compatible(ChatplexError(_sdk_words(module, variable)), (family,))
     own.partner_error = partner
     return sdk_compatible(own, (family,), words=False)
 

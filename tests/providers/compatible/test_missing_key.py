@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from chatplex.errors import ChatplexError
 from chatplex.errors import MissingKeyError
 from chatplex.providers.compatible.missing_key import SDK_CLIENT_ERRORS
 from chatplex.providers.compatible.missing_key import keyless_key
@@ -37,17 +38,18 @@ def test_the_error_is_the_sdk_clients_class_and_words(
     own = missing_key_error(preset, "X", "X_API_KEY")
     assert isinstance(own, MissingKeyError)
     ours = own.partner_error
-    assert isinstance(ours, MissingKeyError) and isinstance(ours, getattr(sdk, class_name))
-    assert not isinstance(ours, ValueError)
+    assert isinstance(ours, ChatplexError) and isinstance(ours, getattr(sdk, class_name))
+    assert not isinstance(ours, ValueError)  # as the SDK client's error is not one
+    assert isinstance(own, ValueError)  # chatplex's own family: one class for every provider
     assert str(ours) == str(theirs.value)
     # chatplex's own models: chatplex's words, the SDK's class still.
     assert isinstance(own, getattr(sdk, class_name)) and own.partner_error is ours
     assert str(own) == "X API key missing: pass api_key=... or set X_API_KEY"
 
 
-def test_presets_without_an_sdk_client_error_raise_a_value_error() -> None:
+def test_presets_without_an_sdk_client_error_raise_the_missing_key_error() -> None:
     err = missing_key_error("cerebras", "Cerebras", "CEREBRAS_API_KEY")
-    assert type(err) is ValueError
+    assert type(err) is MissingKeyError and isinstance(err, ValueError)
     assert str(err) == "Cerebras API key missing: pass api_key=... or set CEREBRAS_API_KEY"
 
 
