@@ -32,6 +32,7 @@ from .dropins import DROP_IN_MODULES
 __all__ = [
     "CHAT_COMPLETIONS_INFO",
     "CHAT_COMPLETIONS_OUTPUT",
+    "LITELLM_PREFIXES",
     "WIRES",
     "LangSmithRule",
     "KeyOrder",
@@ -418,6 +419,38 @@ def spec(name: str) -> ProviderSpec | None:
 
 #: Prefixes LangChain infers for providers chatplex has no wire for: a bare name with one
 #: of these is named in the error rather than mistaken for another provider.
+#: LiteLLM's `provider/` prefixes (the table of docs/litellm.md) and the provider each is
+#: here. A name written so is refused with its chatplex spelling, before inference could
+#: read `gemini/...` or `mistral/...` as a bare model name the provider would refuse.
+LITELLM_PREFIXES = {
+    "openai": "openai",
+    "azure": "azure_openai",
+    "anthropic": "anthropic",
+    "gemini": "google_genai",
+    "vertex_ai": "google_vertexai",
+    "bedrock": "bedrock_converse",
+    "bedrock/converse": "bedrock_converse",
+    "bedrock/invoke": "bedrock",
+    "ollama": "ollama",
+    "ollama_chat": "ollama",
+    "groq": "groq",
+    "mistral": "mistralai",
+    "deepseek": "deepseek",
+    "xai": "xai",
+    "fireworks_ai": "fireworks",
+    "together_ai": "together",
+    "perplexity": "perplexity",
+    "cerebras": "cerebras",
+    "sambanova": "sambanova",
+    "nebius": "nebius",
+    "cohere_chat": "cohere",
+    "cohere": "cohere",
+    "openrouter": "openrouter",
+    "huggingface": "huggingface",
+    "hosted_vllm": "vllm",
+    "lm_studio": "lmstudio",
+}
+
 _ELSEWHERE = (("solar", "upstage"),)
 
 

@@ -20,52 +20,11 @@ from __future__ import annotations
 import functools
 import platform
 
+from ..dropins import USER_AGENT_VERSIONS
+from ..dropins import USER_AGENTS as AGENTS
 from ..version import USER_AGENT
 
 __all__ = ["AGENTS", "sdk_agent"]
-
-_OPENAI = "OpenAI/Python {openai}"
-
-#: Drop-in name -> its partner's User-Agent; `{distribution}` is that distribution's
-#: version, `{python}`, `{machine}` and `{system}` the interpreter's and platform's,
-#: `{chatplex}` chatplex's own User-Agent.
-AGENTS: dict[str, str] = {
-    "ChatOpenAI": _OPENAI,
-    "ChatDeepSeek": _OPENAI,
-    "ChatXAI": _OPENAI,
-    "ChatTogether": _OPENAI,
-    "ChatNebius": _OPENAI,
-    # langchain-openai, langchain-anthropic and langchain-groq set their own.
-    "AzureChatOpenAI": "langchain-partner-python-azure-openai",
-    "ChatAnthropic": "langchain-anthropic/{langchain-anthropic}",
-    "ChatGroq": "langchain/{langchain-groq}",
-    "ChatFireworks": "Fireworks/Python {fireworks-ai}",
-    "ChatSambaNova": "SambaNova/Python {sambanova}",
-    "ChatPerplexity": "Perplexity/Python {perplexityai}",
-    # langchain-mistralai calls through a plain httpx client.
-    "ChatMistralAI": "python-httpx/{httpx}",
-    "ChatCohere": "cohere/{cohere}",
-    "ChatOllama": "ollama-python/{ollama} ({machine} {system}) Python/{python}",
-    "ChatGoogleGenerativeAI": (
-        "google-genai-sdk/{google-genai} gl-python/{python} "
-        "langchain-google-genai/{langchain-google-genai}-ChatGoogleGenerativeAI {chatplex}"
-    ),
-}
-
-#: The versions the forms above were read from, sent where the distribution is missing.
-_READ_FROM = {
-    "openai": "3.57.0",
-    "langchain-anthropic": "1.7.7",
-    "langchain-groq": "1.1.3",
-    "fireworks-ai": "1.2.30",
-    "sambanova": "1.13.0",
-    "perplexityai": "0.46.1",
-    "httpx": "0.28.1",
-    "cohere": "5.21.1",
-    "ollama": "0.6.3",
-    "google-genai": "2.34.0",
-    "langchain-google-genai": "4.4.2",
-}
 
 
 class _Versions(dict[str, str]):
@@ -75,7 +34,7 @@ class _Versions(dict[str, str]):
         try:
             return importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
-            return _READ_FROM[name]
+            return USER_AGENT_VERSIONS[name]
 
 
 @functools.cache

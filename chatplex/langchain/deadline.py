@@ -80,40 +80,52 @@ def run_deadline(config: Mapping[str, Any] | None) -> Iterator[None]:
 
 def deadline_pieces(config: Mapping[str, Any] | None, pieces: Iterator[T]) -> Iterator[T]:
     """`pieces` (a stream) under the config's deadline, fixed when the stream is asked
-    for: each piece is read with it in force (the engine's stream starts at the first)."""
+    for: each piece is read with it in force (the engine's stream starts at the first).
+    Without a deadline, `pieces` itself: closing the stream closes LangChain's own."""
     deadline = _deadline(config)
-    if deadline is None:
-        yield from pieces
-        return
-    while True:
-        token = _DEADLINE.set(deadline)
-        try:
-            piece = next(pieces)
-        except StopIteration:
-            return
-        finally:
-            _DEADLINE.reset(token)
-        yield piece
+    return pieces if deadline is None else _within(pieces, deadline)
 
 
-async def adeadline_pieces(
+def _within(pieces: Iterator[T], deadline: float) -> Iterator[T]:
+    try:
+        while True:
+            token = _DEADLINE.set(deadline)
+            try:
+                piece = next(pieces)
+            except StopIteration:
+                return
+            finally:
+                _DEADLINE.reset(token)
+            yield piece
+    finally:
+        close = getattr(pieces, "close", None)
+        if close is not None:  # a stream left early ends LangChain's run there and then
+            close()
+
+
+def adeadline_pieces(
     config: Mapping[str, Any] | None, pieces: AsyncIterator[T]
 ) -> AsyncIterator[T]:
     """`deadline_pieces` of an async stream."""
     deadline = _deadline(config)
-    if deadline is None:
-        async for piece in pieces:
+    return pieces if deadline is None else _awithin(pieces, deadline)
+
+
+async def _awithin(pieces: AsyncIterator[T], deadline: float) -> AsyncIterator[T]:
+    try:
+        while True:
+            token = _DEADLINE.set(deadline)
+            try:
+                piece = await anext(pieces)
+            except StopAsyncIteration:
+                return
+            finally:
+                _DEADLINE.reset(token)
             yield piece
-        return
-    while True:
-        token = _DEADLINE.set(deadline)
-        try:
-            piece = await anext(pieces)
-        except StopAsyncIteration:
-            return
-        finally:
-            _DEADLINE.reset(token)
-        yield piece
+    finally:
+        aclose = getattr(pieces, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
 
 def engine_config() -> RunnableConfig:

@@ -200,7 +200,7 @@ def test_a_private_name_not_declared_is_still_missing() -> None:
 
 def test_construction_imports_no_sdk() -> None:
     code = (
-        "import sys, chatplex\n"
+        "import sys, chatplex.langchain\n"
         "llm = chatplex.langchain.ChatDeepSeek(model='deepseek-chat', api_key='k', "
         f"api_base={UNIT_BASE_URL!r})\n"
         "print('openai' in sys.modules)\n"

@@ -17,6 +17,7 @@ from typing import Any
 from ...adapters import BUILTIN_ADAPTERS
 from ...adapters import adapter_class
 from ...adapters import adapter_parameters
+from ...specs import LITELLM_PREFIXES
 from ...specs import declared_object
 from ...specs import infer_provider
 from ...specs import spec
@@ -25,7 +26,6 @@ from ..model import ChatModel
 
 __all__ = [
     "ENTRY_POINT_GROUP",
-    "LITELLM_PREFIXES",
     "PROVIDERS",
     "adapter_settings",
     "build",
@@ -164,39 +164,6 @@ def init_class(model: str | None) -> type[ChatModel] | None:
         return None
     cls = declared_object(declared.init_class)
     return cls if isinstance(cls, type) and issubclass(cls, ChatModel) else None
-
-
-#: LiteLLM's `provider/` prefixes (the table of docs/litellm.md) and the provider each is
-#: here. A name written so is refused with its chatplex spelling, before inference could
-#: read `gemini/...` or `mistral/...` as a bare model name the provider would refuse.
-LITELLM_PREFIXES = {
-    "openai": "openai",
-    "azure": "azure_openai",
-    "anthropic": "anthropic",
-    "gemini": "google_genai",
-    "vertex_ai": "google_vertexai",
-    "bedrock": "bedrock_converse",
-    "bedrock/converse": "bedrock_converse",
-    "bedrock/invoke": "bedrock",
-    "ollama": "ollama",
-    "ollama_chat": "ollama",
-    "groq": "groq",
-    "mistral": "mistralai",
-    "deepseek": "deepseek",
-    "xai": "xai",
-    "fireworks_ai": "fireworks",
-    "together_ai": "together",
-    "perplexity": "perplexity",
-    "cerebras": "cerebras",
-    "sambanova": "sambanova",
-    "nebius": "nebius",
-    "cohere_chat": "cohere",
-    "cohere": "cohere",
-    "openrouter": "openrouter",
-    "huggingface": "huggingface",
-    "hosted_vllm": "vllm",
-    "lm_studio": "lmstudio",
-}
 
 
 def split_model_name(name: str) -> tuple[str, str]:

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from chatplex.chat import init_chat_model
-from chatplex.chat.configuration.registry import LITELLM_PREFIXES
 from chatplex.langchain import init_chat_model as langchain_init_chat_model
+from chatplex.specs import LITELLM_PREFIXES
 
 PAGE = Path(__file__).resolve().parents[3] / "docs" / "litellm.md"
 

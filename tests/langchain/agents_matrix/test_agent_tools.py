@@ -529,9 +529,9 @@ PROVIDERS = {
 
 def init_model_agent(run: Run) -> Any:
     """`create_agent(init_chat_model("provider:model", ...))`: LangChain's
-    `init_chat_model` for the partner, chatplex's for the drop-in (the import line
+    `init_chat_model` for the partner, chatplex.langchain's for the drop-in (the import line
     changed): the class a script gets and the agent's run."""
-    module = "langchain.chat_models" if run.side == "langchain" else "chatplex"
+    module = "langchain.chat_models" if run.side == "langchain" else "chatplex.langchain"
     init_chat_model = importlib.import_module(module).init_chat_model
     settings = run.wire.settings(run.server.url)
     name = settings.pop("model")

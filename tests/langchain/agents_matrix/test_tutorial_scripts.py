@@ -300,7 +300,7 @@ class ResponseFormat:
 def _init_chat_model(run: Run, **more: Any) -> Any:
     """The quickstart's `init_chat_model("provider:model", ...)`: LangChain's for the
     partner, chatplex's for the drop-in (the import line changed)."""
-    module = "langchain.chat_models" if run.side == "langchain" else "chatplex"
+    module = "langchain.chat_models" if run.side == "langchain" else "chatplex.langchain"
     settings = {**run.wire.settings(run.server.url), **more}
     name = settings.pop("model")
     with warnings.catch_warnings():

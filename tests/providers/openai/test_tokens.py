@@ -306,7 +306,10 @@ def test_without_tiktoken_the_error_says_what_to_install(monkeypatch: pytest.Mon
 def test_import_chatplex_does_not_import_tiktoken() -> None:
     import subprocess
 
-    code = "import sys, chatplex; chatplex.langchain.ChatOpenAI; print('tiktoken' in sys.modules)"
+    code = (
+        "import sys, chatplex.langchain; chatplex.langchain.ChatOpenAI; "
+        "print('tiktoken' in sys.modules)"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
