@@ -47,6 +47,7 @@ from ..chat.llm_results import partner_style
 from ..chat.model import ChatModel
 from ..core import Runnable
 from ..messages import AIMessage
+from ..secret import Secret
 from ..secret import redact_url
 from . import generation
 from .settings_fields import build
@@ -157,7 +158,7 @@ class ChatChatplex(BaseChatModel):
         if self.base_url is not None:
             self.base_url = redact_url(self.base_url)
         if self.model_kwargs:
-            self.model_kwargs = masked(self.model_kwargs)
+            self.model_kwargs = masked(self.model_kwargs, keys=self._keys())
 
     @property
     def lc_secrets(self) -> dict[str, str]:
@@ -177,7 +178,11 @@ class ChatChatplex(BaseChatModel):
     def __repr_args__(self) -> Any:
         # Extras may hold credentials (default_headers={"x-api-key": ...}): mask them.
         for name, value in super().__repr_args__():
-            yield name, (masked(value) if name == "model_kwargs" else value)
+            yield name, (masked(value, keys=self._keys()) if name == "model_kwargs" else value)
+
+    def _keys(self) -> frozenset[Secret]:
+        """The model's key, held: a setting carrying it is masked."""
+        return frozenset([Secret(self.api_key.get_secret_value())] if self.api_key else [])
 
     # ---- identity, for LangChain's tracing ---------------------------------------------
 

@@ -1,0 +1,229 @@
+"""One masking rule at every surface of both families: the LangChain drop-in classes
+(`chatplex.langchain`) and their engines (`chatplex.providers.<wire>.dropin`).
+
+A key given four ways -- `api_key=`, a header under a name chatplex does not list (or
+under any name, when it is the model's own key), a base URL's query and its user info --
+is looked for on every surface a user, a tracer or an error tracker reads: repr, str,
+vars, `model_dump(_json)`, `to_json`, `dumpd`/`dumps`, callbacks and LangChain's tracer
+runs, stream events, the errors of failed calls (with their frames' locals), the logs,
+and the locals of every chatplex and langchain-core frame the construction and the calls
+pass through (`FrameWatch`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import io
+from typing import Any
+
+import pytest
+
+pytest.importorskip("langchain_core")
+
+from langchain_core.callbacks import BaseCallbackHandler  # noqa: E402
+from langchain_core.load import dumpd  # noqa: E402
+from langchain_core.load import dumps  # noqa: E402
+from langchain_core.tracers.base import BaseTracer  # noqa: E402
+from langchain_core.tracers.schemas import Run  # noqa: E402
+
+import chatplex.langchain  # noqa: E402
+from chatplex.errors import ChatplexError  # noqa: E402
+from chatplex.langchain import DropInChatModel  # noqa: E402
+from tests.test_secrets import FRAME_KEY  # noqa: E402
+from tests.test_secrets import FRAME_MODELS  # noqa: E402
+from tests.test_secrets import FRAME_USER  # noqa: E402
+from tests.test_secrets import REFUSED  # noqa: E402
+from tests.test_secrets import FrameWatch  # noqa: E402
+from tests.test_secrets import _clients  # noqa: E402
+from tests.test_secrets import all_logs  # noqa: E402,F401  (the fixture "logs" uses)
+from tests.test_secrets import assert_frame_free  # noqa: E402
+from tests.test_secrets import no_env_keys  # noqa: E402,F401  (a fixture every test uses)
+from tests.test_secrets import shown  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("no_env_keys")
+
+
+@pytest.fixture
+def logs(request: pytest.FixtureRequest) -> io.StringIO:
+    """Every log record at DEBUG (test_secrets.py's `all_logs`)."""
+    captured: io.StringIO = request.getfixturevalue("all_logs")
+    return captured
+
+
+#: A key of no interest, where the form puts the watched one elsewhere.
+PLAIN = "plain-key-not-watched"
+#: Header names chatplex lists nowhere, each named like a credential as gateways name
+#: them; and one named like nothing, which carries the model's own key.
+HEADER_NAMES = (
+    "x-api-key-2",
+    "X-Gateway-Token-Extra",
+    "Helicone-Auth",
+    "x-client-secret-v2",
+    "x-request-signature",
+    "x-upstream-password",
+    "x-credential-id",
+)
+#: Every class takes the key each way; the header names are each tried on ChatOpenAI
+#: (the rule that reads them is one, whatever the class).
+FORMS = ("api_key", f"header:{HEADER_NAMES[0]}", "header=key", "query", "userinfo")
+NAMED_FORMS = tuple(f"header:{name}" for name in HEADER_NAMES[1:])
+
+
+def _dropins() -> list[str]:
+    return [
+        name
+        for name in sorted(chatplex.langchain.__all__)
+        if name.startswith("Chat") and name != "ChatChatplex" or name == "AzureChatOpenAI"
+    ]
+
+
+def _engine(name: str) -> type[Any]:
+    cls = getattr(chatplex.langchain, name)
+    assert issubclass(cls, DropInChatModel)
+    engine: type[Any] = cls._engine
+    return engine
+
+
+def _refused(name: str, form: str) -> bool:
+    """Whether the class refuses the form: AWS requests are signed, a URL credential
+    is refused (test_secrets.py checks the refusal)."""
+    return "Bedrock" in name and form in ("query", "userinfo")
+
+
+def _settings(name: str, form: str) -> dict[str, Any]:
+    """The constructor keywords that put the key in `form`."""
+    parameters = inspect.signature(_engine(name)).parameters
+    key = FRAME_KEY if form in ("api_key", "header=key") else PLAIN
+    if "Bedrock" in name:
+        keys: dict[str, Any] = {"region_name": "us-east-1", "aws_access_key_id": "AKIAFRAME"}
+        keys["aws_secret_access_key"] = key
+    elif name == "ChatWatsonx":
+        keys = {"project_id": "p-frame", "token": key}
+    elif name == "AzureChatOpenAI":
+        keys = {"api_key": key, "api_version": "2024-10-21"}
+    else:
+        keys = {"api_key": key}
+    url = "base_url" if "base_url" in parameters else "url"
+    host = "http://gateway.invalid/openai/v1"
+    if form == "query":
+        keys[url] = f"{host}?api-key={FRAME_KEY}"
+    elif form == "userinfo":
+        keys.pop("api_key", None)
+        keys.pop("token", None)
+        if name == "ChatVertexAI":  # (Vertex AI needs a credential: express mode's key)
+            keys["api_key"] = "vertex-express"
+        keys[url] = f"http://{FRAME_USER}:{FRAME_KEY}@gateway.invalid/openai/v1"
+    else:
+        keys[url] = host
+    if form.startswith("header"):
+        header = form.partition(":")[2] or "x-tenant"
+        names = [p for p in ("default_headers", "additional_headers") if p in parameters]
+        keys[names[0] if names else "extra_headers"] = {header: FRAME_KEY}
+    return {"model": FRAME_MODELS.get("bedrock" if "Bedrock" in name else "", "m-1"), **keys}
+
+
+class Collect(BaseTracer):
+    """A tracer keeping its runs, as LangSmith's uploads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: list[Run] = []
+
+    def _persist_run(self, run: Run) -> None:
+        self.runs.append(run)
+
+
+class Heard(BaseCallbackHandler):
+    """Every callback's arguments."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def on_chat_model_start(self, serialized: object, *args: object, **kw: object) -> None:
+        self.calls.append(repr((serialized, args, kw)))
+
+    def on_llm_error(self, *args: object, **kw: object) -> None:
+        self.calls.append(repr((args, kw)))
+
+
+def _shown_model(model: Any) -> dict[str, str]:
+    """Each surface's text; a surface that raises (the partner's dump of an SDK client
+    it cannot build, as the partner's own raises) is checked by what its error says."""
+    surfaces: dict[str, Any] = {
+        "repr": lambda: repr(model),
+        "str": lambda: str(model),
+        "vars": lambda: repr(vars(model)),
+    }
+    if isinstance(model, DropInChatModel):
+        surfaces |= {
+            "model_dump": lambda: repr(model.model_dump()),
+            "model_dump_json": model.model_dump_json,
+            "to_json": lambda: repr(model.to_json()),
+            "dumpd": lambda: repr(dumpd(model)),
+            "dumps": lambda: dumps(model),
+        }
+    else:
+        surfaces["adapter"] = lambda: repr(model.adapter) + repr(vars(model.adapter))
+    shown: dict[str, str] = {}
+    for where, show in surfaces.items():
+        try:
+            shown[where] = show()
+        except Exception as exc:  # noqa: BLE001 - what it says is a surface too
+            shown[where] = f"<raised {exc!r}: {exc}>"
+    return shown
+
+
+async def _fails_both_ways(model: Any, config: Any) -> list[BaseException]:
+    """The errors of a sync and an async call (a frame of their tracebacks: no key in
+    its locals)."""
+    errors: list[BaseException] = []
+    for sync in (True, False):
+        try:
+            if sync:
+                model.invoke("hi", config=config)
+            else:
+                await model.ainvoke("hi", config=config)
+        except ChatplexError as err:
+            errors.append(err)
+    assert len(errors) == 2
+    return errors
+
+
+def _cases() -> list[tuple[str, str]]:
+    return [
+        *((name, form) for name in _dropins() for form in FORMS),
+        *(("ChatOpenAI", form) for form in NAMED_FORMS),
+    ]
+
+
+@pytest.mark.parametrize("family", ["langchain", "engine"])
+@pytest.mark.parametrize(("name", "form"), _cases())
+async def test_no_surface_of_either_family_shows_the_key(
+    name: str, family: str, form: str, logs: io.StringIO
+) -> None:
+    if _refused(name, form):
+        pytest.skip("the class refuses a URL credential")
+    cls = getattr(chatplex.langchain, name) if family == "langchain" else _engine(name)
+    tracer, heard = Collect(), Heard()
+    config: Any = {"callbacks": [tracer, heard]}
+    with FrameWatch() as watch:
+        model = cls(**_settings(name, form), **_clients())  # (no local of this frame holds it)
+        answered = len(REFUSED)
+        errors = await _fails_both_ways(model, config)
+        assert len(REFUSED) == answered + 2
+    events: list[object] = []
+    with contextlib.suppress(ChatplexError):
+        async for event in model.astream_events("hi", version="v2"):
+            events.append(event)
+    for where, text in _shown_model(model).items():
+        assert_frame_free(f"{name} {where}", text)
+    assert_frame_free("the callbacks", "\n".join(heard.calls) + repr(events))
+    for run in tracer.runs:
+        assert_frame_free("a traced run", run.model_dump_json() + repr(run))
+    for err in errors:
+        assert_frame_free("the error and its frames", shown(err))
+    assert_frame_free("the logs", logs.getvalue())
+    watch.assert_clean(f"{family} {name}")
+    if family == "langchain":  # its construction and calls went through langchain-core
+        assert any(p.startswith("langchain_core/") for p in watch.seen), watch.seen
