@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import overload
 
 if TYPE_CHECKING:
     import re
@@ -44,6 +45,7 @@ __all__ = [
     "masked_headers",
     "masked_settings",
     "merged_headers",
+    "path_joined",
     "query_with",
     "with_userinfo",
     "is_secret_query",
@@ -523,6 +525,25 @@ def url_joined(url: str | Secret, path: str) -> str | Secret:
     if isinstance(url, Secret):
         return Secret(url.get().rstrip("/") + path)
     return url.rstrip("/") + path
+
+
+@overload
+def path_joined(url: str, path: str) -> str: ...
+@overload
+def path_joined(url: Secret, path: str) -> Secret: ...
+def path_joined(url: str | Secret, path: str) -> str | Secret:
+    """`path` (with its own query, if any) appended to the path of `url`, whose query
+    comes after it; a URL held as a `Secret` stays held (a Batch API call's URL).
+
+    >>> path_joined("http://gw.example/v1/?api-key=k-1", "/batches?limit=2")
+    'http://gw.example/v1/batches?limit=2&api-key=k-1'
+    """
+    clear = url.get() if isinstance(url, Secret) else url
+    base, _, query = clear.partition("?")
+    more, _, more_query = path.partition("?")
+    joined_query = "&".join(q for q in (more_query, query) if q)
+    joined = base.rstrip("/") + more + (f"?{joined_query}" if joined_query else "")
+    return Secret(joined) if isinstance(url, Secret) else joined
 
 
 def url_with_query(url: str | Secret, query: Mapping[str, Any]) -> str | Secret:

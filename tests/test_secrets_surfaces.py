@@ -227,3 +227,55 @@ async def test_no_surface_of_either_family_shows_the_key(
     watch.assert_clean(f"{family} {name}")
     if family == "langchain":  # its construction and calls went through langchain-core
         assert any(p.startswith("langchain_core/") for p in watch.seen), watch.seen
+
+
+# --- the Batch API paths ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def batch_server() -> Any:
+    from chatplex.testing import MockServer
+
+    with MockServer() as srv:
+        yield srv
+
+
+@pytest.mark.parametrize("family", ["langchain", "engine"])
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_no_frame_of_a_batch_holds_a_key_from_the_base_urls_query(
+    family: str,
+    sync: bool,
+    batch_server: Any,
+    tmp_path: Any,
+    logs: io.StringIO,
+) -> None:
+    """A Batch API job (upload, create, poll, download) on a base URL carrying the key
+    in its query (`?api-key=`): sent on every call, in clear in no frame, the job, its
+    transport or its saved files."""
+    from chatplex.batches import asubmit_batch
+    from chatplex.batches import submit_batch
+
+    cls = chatplex.langchain.ChatOpenAI if family == "langchain" else _engine("ChatOpenAI")
+    with FrameWatch() as watch:
+        model = cls(model="gpt-4o-mini", **_batch_settings(batch_server))
+        if sync:
+            job = submit_batch(model, ["a", "b"], handle_dir=tmp_path)
+            job.wait(poll_interval=0.02, timeout=30, progress=False)
+            results = job.results()
+        else:
+            job = await asubmit_batch(model, ["a", "b"], handle_dir=tmp_path)
+            await job.await_completion(poll_interval=0.02, timeout=30, progress=False)
+            results = await job.aresults()
+    assert [r.text for r in results] == ["Echo: a", "Echo: b"]
+    watch.assert_clean(f"a {family} batch")
+    assert "chatplex/batches/transport.py" in watch.seen
+    assert_frame_free("the job", repr(job) + repr(job.transport) + repr(vars(job.transport)))
+    saved = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    assert_frame_free("the saved files", saved.decode("utf-8", "replace"))
+    assert_frame_free("the logs", logs.getvalue())
+
+
+def _batch_settings(server: Any) -> dict[str, Any]:
+    """The mock server's base URL with the key in its query (a frame of its own: the
+    test's holds no key)."""
+    return {"base_url": f"{server.openai_base_url}?api-key={FRAME_KEY}", "api_key": PLAIN}
