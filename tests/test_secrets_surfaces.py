@@ -7,7 +7,7 @@ is looked for on every surface a user, a tracer or an error tracker reads: repr,
 vars, `model_dump(_json)`, `to_json`, `dumpd`/`dumps`, callbacks and LangChain's tracer
 runs, stream events, the errors of failed calls (with their frames' locals), the logs,
 and the locals of every chatplex and langchain-core frame the construction and the calls
-pass through (`FrameWatch`).
+pass through (`FrameWatch`). A pickled model holds its key; `dumpd` never does.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import io
+import pickle
 from typing import Any
 
 import pytest
@@ -32,6 +33,7 @@ from chatplex.errors import ChatplexError  # noqa: E402
 from chatplex.langchain import DropInChatModel  # noqa: E402
 from tests.test_secrets import FRAME_KEY  # noqa: E402
 from tests.test_secrets import FRAME_MODELS  # noqa: E402
+from tests.test_secrets import FRAME_NEEDLES  # noqa: E402
 from tests.test_secrets import FRAME_USER  # noqa: E402
 from tests.test_secrets import REFUSED  # noqa: E402
 from tests.test_secrets import FrameWatch  # noqa: E402
@@ -279,3 +281,35 @@ def _batch_settings(server: Any) -> dict[str, Any]:
     """The mock server's base URL with the key in its query (a frame of its own: the
     test's holds no key)."""
     return {"base_url": f"{server.openai_base_url}?api-key={FRAME_KEY}", "api_key": PLAIN}
+
+
+# --- pickling: the key goes with the model; dumpd never carries it ----------------------
+
+
+@pytest.mark.parametrize("form", ["api_key", "header:x-api-key-2", "query", "userinfo"])
+@pytest.mark.parametrize("family", ["langchain", "engine"])
+def test_a_pickled_model_carries_its_key_and_dumpd_never_does(family: str, form: str) -> None:
+    """As LangChain's partner models (a `SecretStr` pickles with its value): what
+    multiprocessing and Ray hand a model across with. The model loaded back sends the
+    key; `dumpd` / `dumps` (what LangChain users save) hold none of it."""
+    cls = chatplex.langchain.ChatOpenAI if family == "langchain" else _engine("ChatOpenAI")
+    model = cls(**_settings("ChatOpenAI", form))
+    data = pickle.dumps(model)
+    assert any(needle.encode() in data for needle in FRAME_NEEDLES)  # (user info: Basic's)
+    loaded = pickle.loads(data)
+    engine = loaded.chatplex_model if family == "langchain" else loaded
+    assert _sent(engine.build_request("hi")), "the loaded model does not send the key"
+    if family == "langchain":
+        assert_frame_free("dumps", dumps(model) + repr(dumpd(model)))
+        assert_frame_free("dumps of the loaded model", dumps(loaded) + repr(dumpd(loaded)))
+
+
+def _sent(request: Any) -> bool:
+    """Whether an adapter's request carries the key (in a header, Basic auth's form of
+    the user info, or the URL it sends)."""
+    import base64
+
+    headers = " ".join(str(v) for v in request.headers.values())
+    url = request.secret_url.get() if request.secret_url is not None else request.url
+    basic = base64.b64encode(f"{FRAME_USER}:{FRAME_KEY}".encode()).decode()
+    return FRAME_KEY in headers + url or basic in headers
