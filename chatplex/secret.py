@@ -100,12 +100,13 @@ _CREDENTIAL_NAME = (
 )
 #: Pieces of names that hold one of those words and carry no credential, taken out
 #: before the rule reads a name: a count of tokens (`max_tokens`,
-#: `x-ratelimit-remaining-tokens`), a function or names (`custom_get_token_ids`,
-#: `secret_headers`, langchain-aws' `provider_stop_reason_key_map`), a profile's
-#: name, OpenAI's `prompt_cache_key` (a routing hint).
+#: `x-ratelimit-remaining-tokens`), a tokenizer's model (`tiktoken_model_name`), a
+#: function or names (`custom_get_token_ids`, `secret_headers`, `keywords`,
+#: langchain-aws' `provider_stop_reason_key_map`), a profile's name, OpenAI's
+#: `prompt_cache_key` (a routing hint).
 _NOT_CREDENTIAL = (
-    r"tokens|token_ids|tokenizer|key_name|key_map|secret_headers|credentials_profile_name"
-    r"|prompt_cache_key"
+    r"tokens|token_ids|token_count|tokenizer|tiktoken|keyword|key_name|key_map"
+    r"|secret_headers|credentials_profile_name|prompt_cache_key"
 )
 #: A key shorter than this counts only as a whole value, not inside one: a 1-letter
 #: test key would mask every value holding that letter and protect nothing.
