@@ -108,6 +108,9 @@ _NOT_CREDENTIAL = (
     r"tokens|token_ids|token_count|tokenizer|tiktoken|keyword|key_name|key_map"
     r"|secret_headers|credentials_profile_name|prompt_cache_key"
 )
+#: A setting naming a URL (`authorization_url`, `tokenizer_url`): what it may hold is
+#: masked by the URL rule (`redact_url`), not as a whole.
+_URL_NAME = r"[-_](url|uri)$"
 #: A key shorter than this counts only as a whole value, not inside one: a 1-letter
 #: test key would mask every value holding that letter and protect nothing.
 _MIN_KEY = 6
@@ -228,6 +231,8 @@ def is_credential_name(name: str) -> bool:
     >>> is_credential_name("max_tokens"), is_credential_name("x-ratelimit-remaining-tokens")
     (False, False)
     """
+    if _pattern(_URL_NAME).search(name):  # a URL: its credentials are the URL rule's
+        return False
     left = _pattern(_NOT_CREDENTIAL).sub("/", name)
     return _pattern(_CREDENTIAL_NAME).search(left) is not None
 
