@@ -30,6 +30,7 @@ from langchain_core.tracers.schemas import Run  # noqa: E402
 
 import chatplex.langchain  # noqa: E402
 from chatplex.errors import ChatplexError  # noqa: E402
+from chatplex.langchain import ChatChatplex  # noqa: E402
 from chatplex.langchain import DropInChatModel  # noqa: E402
 from tests.test_secrets import FRAME_KEY  # noqa: E402
 from tests.test_secrets import FRAME_MODELS  # noqa: E402
@@ -313,3 +314,33 @@ def _sent(request: Any) -> bool:
     url = request.secret_url.get() if request.secret_url is not None else request.url
     basic = base64.b64encode(f"{FRAME_USER}:{FRAME_KEY}".encode()).decode()
     return FRAME_KEY in headers + url or basic in headers
+
+
+# --- ChatChatplex: the key held before langchain-core's constructor sees it -------------
+
+
+@pytest.mark.parametrize("form", ["api_key", f"header:{HEADER_NAMES[0]}", "header=key"])
+async def test_chatchatplex_holds_the_key_before_langchain_core_does(
+    form: str, logs: io.StringIO
+) -> None:
+    tracer, heard = Collect(), Heard()
+    config: Any = {"callbacks": [tracer, heard]}
+    with FrameWatch() as watch:
+        llm = ChatChatplex(**{**_settings("ChatOpenAI", form), "model": "openai:m-1"}, **_clients())
+        errors = await _fails_both_ways(llm, config)
+    watch.assert_clean(f"ChatChatplex with the key as {form}")
+    assert any(p.startswith("langchain_core/") for p in watch.seen), watch.seen
+    surfaces = {
+        "repr": repr(llm),
+        "vars": repr(vars(llm)),
+        "model_dump": repr(llm.model_dump()),  # (JSON: the test's httpx client would raise)
+        "dumps": dumps(llm),
+    }
+    for where, text in surfaces.items():
+        assert_frame_free(f"ChatChatplex {where}", text)
+    assert_frame_free("the callbacks", "\n".join(heard.calls))
+    for run in tracer.runs:
+        assert_frame_free("a traced run", run.model_dump_json())
+    for err in errors:
+        assert_frame_free("the error and its frames", shown(err))
+    assert_frame_free("the logs", logs.getvalue())

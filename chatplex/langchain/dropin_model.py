@@ -119,7 +119,8 @@ class DropInChatModel(ChatChatplex):
         # Keys, credential URLs and headers held before langchain-core's constructor
         # (`Serializable.__init__`, whose keyword locals a traceback shows) is handed them.
         hold_keys(kwargs, is_secret_name)
-        super().__init__(**kwargs)
+        # (past ChatChatplex's own: the engine takes the keys as they are held here)
+        super(ChatChatplex, self).__init__(**kwargs)
 
     @model_validator(mode="before")
     @classmethod

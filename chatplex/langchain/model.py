@@ -45,9 +45,11 @@ from ..chat.llm_results import combine_shaped_outputs
 from ..chat.llm_results import combining_style
 from ..chat.llm_results import partner_style
 from ..chat.model import ChatModel
+from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage
 from ..secret import Secret
+from ..secret import hold_keys
 from ..secret import redact_url
 from . import generation
 from .settings_fields import build
@@ -119,6 +121,20 @@ class ChatChatplex(BaseChatModel):
     """Other chatplex settings and provider extras, passed to `init_chat_model`."""
     chatplex_model: Any = Field(default=None, exclude=True, repr=False)
     """The chatplex model the calls go through (built from the fields, or `from_model`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Before langchain-core's constructor (`Serializable.__init__`, whose keyword
+        # locals a traceback shows) is handed them: keys held (the field's `SecretStr`),
+        # headers masked. A base URL goes back to the `str` its field takes: masked once
+        # the model is built (`_mask_credentials`), not before.
+        hold_keys(kwargs, is_secret_name)
+        for name, value in kwargs.items():  # under any spelling (`openai_api_key`...)
+            setting = LANGCHAIN_ALIASES.get(name, name)
+            if isinstance(value, Secret) and setting == "api_key":
+                kwargs[name] = SecretStr(value.get())
+            elif isinstance(value, Secret) and setting == "base_url":
+                kwargs[name] = value.get()
+        super().__init__(**kwargs)
 
     @model_validator(mode="before")
     @classmethod

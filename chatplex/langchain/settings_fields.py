@@ -78,7 +78,7 @@ def build(model: ChatChatplex) -> None:
         return
     settings = {k: getattr(model, k) for k in _SETTINGS if getattr(model, k) is not None}
     if model.api_key is not None:
-        settings["api_key"] = model.api_key.get_secret_value()
+        settings["api_key"] = Secret(model.api_key.get_secret_value())  # (held)
     settings.update(model.model_kwargs)
     # chatplex's own class: stream usage asked of every server (init_chat_model asks
     # only OpenAI's own host for it, as LangChain's does), but of a drop-in without the
