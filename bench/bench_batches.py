@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import chatplex
+from chatplex import init_chat_model
 from chatplex.batches import load
 from chatplex.errors import APIError
-from chatplex.lean import init_chat_model
 from chatplex.providers.anthropic.batch import LIMITS as ANTHROPIC_LIMITS
 from chatplex.providers.openai.batch import LIMITS as OPENAI_LIMITS
 
@@ -49,7 +49,7 @@ with MockServer() as server:
 
 SUBMITTER = """
 import sys, time
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 provider, base, model_name, rows, folder, errored, expired, seconds = sys.argv[1:9]
 model = init_chat_model(f"{provider}:{model_name}", base_url=base, api_key="sk-bench",
                         extra_headers={"x-mock-batch-seconds": seconds,

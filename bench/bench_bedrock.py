@@ -43,7 +43,7 @@ import botocore.parsers  # noqa: E402
 import httpx  # noqa: E402
 from botocore.awsrequest import AWSResponse  # noqa: E402
 
-from chatplex.lean import ChatBedrockConverse  # noqa: E402
+from chatplex.providers.bedrock.dropin import ChatBedrockConverse  # noqa: E402
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder  # noqa: E402
 from chatplex.providers.bedrock.stream import BedrockStreamParser  # noqa: E402
 from chatplex.testing._mock_aws import encode_message  # noqa: E402

@@ -28,8 +28,8 @@ sys.path.insert(0, str(HERE.parent / "tests" / "reliability"))
 from _hostile import HostileServer  # noqa: E402
 
 from chatplex import RunnableConfig  # noqa: E402
+from chatplex import init_chat_model  # noqa: E402
 from chatplex.http import retry_policy  # noqa: E402
-from chatplex.lean import init_chat_model  # noqa: E402
 
 BOUND = 1.0
 FAULTS = {

@@ -121,7 +121,7 @@ def check_output(out: Path, rows: int) -> dict[str, Any]:
 def _one_client(kind: str, source: str, out: str, url: str) -> None:
     """A throughput client (run in its own process): prints its wall time as JSON."""
     from chatplex import bulk
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     model = init_chat_model(MODEL, base_url=url, api_key="sk-mock-bench")
 

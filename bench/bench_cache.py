@@ -46,8 +46,8 @@ def per_call_us(run: Callable[[int], object], n: int, rounds: int = 5) -> float:
 def measure(n: int) -> list[dict[str, Any]]:
     from chatplex import InMemoryCache
     from chatplex import SQLiteCache
+    from chatplex import init_chat_model
     from chatplex.chat.caching.entries import cache_key
-    from chatplex.lean import init_chat_model
     from chatplex.testing import MockServer
 
     rows: list[dict[str, Any]] = []

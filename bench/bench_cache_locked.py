@@ -50,7 +50,7 @@ class Collect(logging.Handler):
 
 def row(journal: str, mode: str, calls: int) -> dict[str, Any]:
     from chatplex import SQLiteCache
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
     from chatplex.testing import MockServer
 
     collect = Collect()

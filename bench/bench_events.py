@@ -61,7 +61,7 @@ def build_chain(library: str, url: str) -> Any:
     if library == "chatplex":
         from chatplex import ChatPromptTemplate
         from chatplex import StrOutputParser
-        from chatplex.lean import init_chat_model
+        from chatplex import init_chat_model
 
         model: Any = init_chat_model(f"openai:{MODEL}", base_url=f"{url}/v1", api_key=API_KEY)
     else:

@@ -28,7 +28,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
-from chatplex.lean import ChatGoogleGenerativeAI  # noqa: E402
+from chatplex.providers.google.dropin import ChatGoogleGenerativeAI  # noqa: E402
 
 
 def reply(text: str, last: bool) -> dict[str, Any]:

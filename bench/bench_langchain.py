@@ -117,7 +117,7 @@ def build_chain(client: str, url: str, chunks: int = 200) -> Any:
     from langchain_core.prompts import ChatPromptTemplate as LCChatPromptTemplate
 
     lc_model: Any
-    if client == "dropin":  # `from chatplex import ChatOpenAI` where langchain-core is installed
+    if client == "dropin":  # the drop-in family: `from chatplex.langchain import ChatOpenAI`
         from chatplex.langchain import ChatOpenAI as DropIn
 
         lc_model = DropIn(model=MODEL, base_url=f"{url}/v1", api_key=API_KEY, max_retries=0)
@@ -271,7 +271,7 @@ def report(results: dict[tuple[str, str], list[dict[str, Any]]], args: Any) -> d
     print(
         f"\nChatChatplex ÷ langchain-openai's ChatOpenAI: {ratios['abatch']:.2f}× CPU per "
         f"request, {ratios['astream']:.2f}× CPU per streamed chunk (below 1× is better)"
-        f"\nchatplex.ChatOpenAI (the drop-in, a LangChain chat model) ÷ langchain-openai's: "
+        f"\nchatplex.langchain.ChatOpenAI (the drop-in) ÷ langchain-openai's: "
         f"{dropin['abatch']:.2f}× per request, {dropin['astream']:.2f}× per chunk of the "
         f"chain, {dropin['astream_model']:.2f}× per chunk of the model alone "
         "(issue 47's mark: at most 0.35×)"

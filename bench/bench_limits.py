@@ -138,8 +138,8 @@ def _client(case: Case, base_url: str, key: str, *, limited: bool) -> Any:
 
         lc: Any = ChatOpenAI(model=MODEL, base_url=base_url, api_key=key)  # type: ignore[arg-type]
         return lc.ainvoke
+    from chatplex import init_chat_model
     from chatplex.http import RateLimit
-    from chatplex.lean import init_chat_model
 
     limit = None
     if case.rate_limit is not None and limited:

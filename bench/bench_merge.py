@@ -25,6 +25,10 @@ Ways of merging:
 - LangChain `first + rest`: `chunks[0] + chunks[1:]` (its one-call merge of many chunks);
 - LangChain `sum loop`.
 
+Partial JSON: one parse of a long unfinished string cut in half an escape, and every
+prefix of a dozen tool-call argument texts parsed once (µs per prefix; pydantic_core's
+partial parse alone is the floor, chatplex calls it where it agrees with LangChain).
+
 LangChain is measured when `langchain_core` is importable (it is in the dev extra).
 """
 
@@ -196,7 +200,64 @@ def partial_json_rows(repeat: int) -> list[dict[str, Any]]:
     return rows
 
 
-def print_table(rows: list[dict[str, Any]], parse_rows: list[dict[str, Any]]) -> None:
+def prefix_texts() -> list[str]:
+    """Tool-call arguments as models write them (the shapes of the wire corpus's calls):
+    short objects, dates and numbers, nested lists, a code argument with escapes."""
+    docs: list[Any] = [
+        {"location": "Paris, FR", "format": "celsius"},
+        {"city": "London", "date": "2022-01-01", "days": 3},
+        {"a": 1231, "b": 2331, "ratio": -0.25, "scale": 1.5e-3},
+        {"query": "exchange rate", "from_currency": "USD", "to_currency": "EUR", "amount": 123},
+        {"people": [{"name": "Alice", "age": 31}, {"name": "Bob", "tags": ["x", "y"]}]},
+        {"code": 'def f(x):\n    return "é" + x  # \\ done\n', "language": "python"},
+    ]
+    texts = [json.dumps(doc) for doc in docs]
+    texts += [json.dumps(doc, indent=2, ensure_ascii=True) for doc in docs]
+    return texts
+
+
+def prefix_rows(repeat: int) -> list[dict[str, Any]]:
+    """Every prefix of each argument text parsed once, as a stream's merged chunks are
+    read: µs per prefix for chatplex, LangChain and pydantic_core's partial parse alone
+    (the floor: it is what chatplex calls where it agrees with LangChain)."""
+    from pydantic_core import from_json
+
+    prefixes = [text[:end] for text in prefix_texts() for end in range(1, len(text) + 1)]
+
+    def pydantic_core_alone(text: str) -> Any:
+        return from_json(text, allow_partial="trailing-strings")
+
+    parsers: list[tuple[str, Callable[[str], Any]]] = [
+        ("chatplex", cp_parse_partial_json),
+        ("pydantic_core", pydantic_core_alone),
+    ]
+    try:
+        from langchain_core.utils.json import parse_partial_json as lc_parse
+
+        parsers.append(("langchain", lc_parse))
+    except ImportError:
+        pass
+
+    def every_prefix(parse: Callable[[str], Any]) -> None:
+        for text in prefixes:
+            parse(text)
+
+    rows = []
+    for library, parse in parsers:
+        seconds, _ = median_seconds(partial(every_prefix, parse), repeat)
+        rows.append(
+            {
+                "library": library,
+                "prefixes": len(prefixes),
+                "us_per_prefix": seconds * 1e6 / len(prefixes),
+            }
+        )
+    return rows
+
+
+def print_table(
+    rows: list[dict[str, Any]], parse_rows: list[dict[str, Any]], prefix: list[dict[str, Any]]
+) -> None:
     print("\nMerging a stream of n chunks (median ms; µs per chunk in brackets)\n")
     print("| stream | n | chatplex merge_chunks | chatplex sum loop | chatplex sum loop + read |"
           " LangChain first + rest | LangChain sum loop |")  # fmt: skip
@@ -216,6 +277,11 @@ def print_table(rows: list[dict[str, Any]], parse_rows: list[dict[str, Any]]) ->
     print("|---|---:|")
     for row in parse_rows:
         print(f"| {row['library']} | {row['ms']:.2f} |")
+    print(f"\nThe {prefix[0]['prefixes']} prefixes of 12 tool-call arguments, each parsed once\n")
+    print("| library | µs per prefix |")
+    print("|---|---:|")
+    for row in prefix:
+        print(f"| {row['library']} | {row['us_per_prefix']:.2f} |")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -230,13 +296,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         sizes, sum_sizes, args.repeat = (30, 120), (30, 120), 1
     rows = run(sizes, sum_sizes, args.repeat)
     parse_rows = partial_json_rows(args.repeat)
-    print_table(rows, parse_rows)
+    prefix = prefix_rows(args.repeat)
+    print_table(rows, parse_rows, prefix)
     result = {
         "command": "python bench/bench_merge.py" + (" --quick" if args.quick else ""),
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
         "repeat": args.repeat,
         "merge": rows,
         "partial_json": parse_rows,
+        "partial_json_prefixes": prefix,
     }
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten: {args.out}")

@@ -88,7 +88,7 @@ def make_calls(client: str, url: str) -> tuple[Any, Any]:
     """(invoke(), stream() -> chunk count) for `client`."""
     prompt = "hello there, how are you"
     if client == "chatplex":
-        from chatplex.lean import init_chat_model
+        from chatplex import init_chat_model
 
         model = init_chat_model(f"ollama:{MODEL}", base_url=url, max_retries=0)
         return (lambda: model.invoke(prompt)), (lambda: sum(1 for _ in model.stream(prompt)))

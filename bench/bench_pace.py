@@ -98,8 +98,8 @@ def make_client(name: str, wire: str, base: str) -> Client:
     key = f"sk-pace-{time.monotonic_ns()}-{next(_keys)}"
     model = MODELS[wire]
     if name == "chatplex":
+        from chatplex import init_chat_model
         from chatplex.http import get_budget
-        from chatplex.lean import init_chat_model
 
         chat = init_chat_model(f"{wire}:{model}", base_url=base, api_key=key)
 

@@ -83,7 +83,7 @@ Calls = tuple[Callable[[], Any], Callable[[], Any]]
 def bedrock_calls(client: str, url: str) -> Calls:
     """(invoke(), stream()) on the Converse wire for `client`."""
     if client == "chatplex":
-        from chatplex.lean import ChatBedrockConverse
+        from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 
         ours = ChatBedrockConverse(
             model=BEDROCK_MODEL,
@@ -126,7 +126,7 @@ def bedrock_calls(client: str, url: str) -> Calls:
 def gemini_calls(client: str, url: str) -> Calls:
     """(invoke(), stream()) on the Gemini API wire for `client`."""
     if client == "chatplex":
-        from chatplex.lean import ChatGoogleGenerativeAI
+        from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
 
         ours = ChatGoogleGenerativeAI(
             model=GEMINI_MODEL, api_key="bench-key", base_url=url, max_retries=0

@@ -43,11 +43,11 @@ from typing import Any
 
 import httpx
 
+from chatplex import init_chat_model
 from chatplex.errors import DeadlineExceededError
 from chatplex.http._ratelimit import Budget
 from chatplex.http._ratelimit import RateLimit
 from chatplex.http._ratelimit import get_budget
-from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 HERE = Path(__file__).resolve().parent

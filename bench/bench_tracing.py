@@ -139,7 +139,7 @@ import chatplex
 if mode == "otel":
     import chatplex.otel
     chatplex.otel.instrument(provider, meters)
-model = chatplex.lean.ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench")
+model = chatplex.init_chat_model("openai:gpt-4o-mini", base_url=base_url, api_key="sk-bench")
 for workload in workloads:  # one JSON line each (several: --quick's processes only)
     if workload == "chain":
         prompt = chatplex.ChatPromptTemplate.from_messages([("system", "brief"), ("human", "{q}")])
@@ -156,7 +156,7 @@ for workload in workloads:  # one JSON line each (several: --quick's processes o
     else:
         runnable, arg = model, "hello"
     if workload == "stream":  # a stream of STREAM_CHUNKS content deltas per request
-        runnable = chatplex.lean.ChatOpenAI(model="gpt-4o-mini", base_url=base_url,
+        runnable = chatplex.init_chat_model("openai:gpt-4o-mini", base_url=base_url,
                                             api_key="sk-bench",
                                             default_headers={"x-mock-chunks": "%(chunks)d"})
         call = lambda: sum(1 for _ in runnable.stream(arg))

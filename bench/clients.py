@@ -119,11 +119,11 @@ _closers: list[Callable[[], Awaitable[Any]]] = []
 
 def chat_model(client: str, url: str) -> Any:
     if client == "chatplex-openai":
-        from chatplex.lean import init_chat_model
+        from chatplex import init_chat_model
 
         return init_chat_model(f"openai:{OPENAI_MODEL}", api_key=API_KEY, base_url=f"{url}/v1")
     if client == "chatplex-anthropic":
-        from chatplex.lean import init_chat_model
+        from chatplex import init_chat_model
 
         return init_chat_model(
             f"anthropic:{ANTHROPIC_MODEL}", api_key=API_KEY, base_url=url, max_tokens=MAX_TOKENS

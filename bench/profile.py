@@ -83,7 +83,7 @@ def by_function(frame: Any, totals: dict[str, float], under: str) -> None:
 
 
 async def workload(scenario: str, provider: str, url: str, n: int) -> None:
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     if provider == "openai":
         model = init_chat_model("openai:gpt-4o-mini", api_key="sk-x", base_url=url + "/v1")

@@ -8,14 +8,14 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
-from typing import Any
 
 from .dropins import DROP_IN_MODULES as _DROP_IN_MODULES
-from .moved import install as _answer_old_paths
 from .postimport import when_imported
 from .version import __version__ as __version__
 
+# Not `typing`'s: importing typing (and the `re` it loads) is most of what `import
+# chatplex` would cost, and nothing here needs it at run time. Type checkers read the name.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .chat import BaseCache as BaseCache
     from .chat import ChatModel as ChatModel
@@ -73,34 +73,14 @@ if TYPE_CHECKING:
     from .messages import messages_from_dict as messages_from_dict
     from .messages import messages_to_dict as messages_to_dict
     from .messages import trim_messages as trim_messages
-    from .providers.anthropic.dropin import ChatAnthropic as ChatAnthropic
-    from .providers.bedrock.dropin import ChatBedrockConverse as ChatBedrockConverse
-    from .providers.bedrock.invoke_dropin import ChatBedrock as ChatBedrock
-    from .providers.cohere.dropin import ChatCohere as ChatCohere
-    from .providers.compatible.dropin import ChatCerebras as ChatCerebras
-    from .providers.compatible.dropin import ChatDeepSeek as ChatDeepSeek
-    from .providers.compatible.dropin import ChatFireworks as ChatFireworks
-    from .providers.compatible.dropin import ChatGroq as ChatGroq
-    from .providers.compatible.dropin import ChatHyperbolic as ChatHyperbolic
-    from .providers.compatible.dropin import ChatMistralAI as ChatMistralAI
-    from .providers.compatible.dropin import ChatNebius as ChatNebius
-    from .providers.compatible.dropin import ChatOpenRouter as ChatOpenRouter
-    from .providers.compatible.dropin import ChatPerplexity as ChatPerplexity
-    from .providers.compatible.dropin import ChatSambaNova as ChatSambaNova
-    from .providers.compatible.dropin import ChatTogether as ChatTogether
-    from .providers.compatible.dropin import ChatXAI as ChatXAI
-    from .providers.google.dropin import ChatGoogleGenerativeAI as ChatGoogleGenerativeAI
-    from .providers.google.vertex_dropin import ChatVertexAI as ChatVertexAI
-    from .providers.ollama.dropin import ChatOllama as ChatOllama
-    from .providers.openai.azure_dropin import AzureChatOpenAI as AzureChatOpenAI
-    from .providers.openai.dropin import ChatOpenAI as ChatOpenAI
-    from .providers.watsonx.dropin import ChatWatsonx as ChatWatsonx
+if TYPE_CHECKING:
+    from typing import Any
 
 
 #: Every public name loads on first use (module `__getattr__`, PEP 562), so that
 #: `import chatplex` costs almost nothing and a script pays only for what it touches
-#: (`from chatplex import ChatOpenAI` loads the chat model, the Runnable core and
-#: messages, not prompts' parsers or the other drop-ins).
+#: (`from chatplex import init_chat_model` loads the chat model, the Runnable core and
+#: messages on the first model, not prompts' parsers).
 #: name -> the module of this package that exports it.
 _LAZY = {
     **dict.fromkeys(
@@ -123,8 +103,6 @@ _LAZY = {
     **dict.fromkeys(
         ("UsageMetadataCallbackHandler", "get_usage_metadata_callback"), ".chat.callbacks"
     ),
-    # The drop-ins' engines, each in its provider's folder (`dropins.py`).
-    **{name: module.removeprefix("chatplex") for name, module in _DROP_IN_MODULES.items()},
     **dict.fromkeys(
         (
             "ChatPromptTemplate",
@@ -183,16 +161,24 @@ _LAZY = {
 #: The subpackages `import chatplex` used to load, still reachable as attributes
 #: (`chatplex.chat.model` after a bare `import chatplex`): imported on first access.
 _SUBPACKAGES = frozenset(
-    ("adapters", "chat", "core", "errors", "lean", "messages", "postimport", "secret", "version")
+    ("adapters", "chat", "core", "errors", "messages", "postimport", "secret", "version")
 )
 
 
-#: Where LangChain's names resolve to LangChain chat models when langchain-core is
-#: installed (`dropins.py`): each drop-in name, and `init_chat_model`.
-_LANGCHAIN_NATIVE = {
-    **dict.fromkeys(_DROP_IN_MODULES, ".langchain.dropin"),
-    "init_chat_model": ".langchain.factory",
-}
+def _langchain_name(name: str) -> ImportError:
+    # LangChain's class names are the drop-in family's alone (decision 001): the import
+    # path, never the environment, says which family a script gets.
+    from .specs import specs
+
+    provider = next(
+        (key for key, declared in specs().items() if declared.langchain_class == name),
+        "openai",
+    )
+    return ImportError(
+        f"chatplex.{name} is LangChain's class name: import it from the drop-in family, "
+        f"`from chatplex.langchain import {name}` (needs chatplex[langchain]), or build "
+        f"chatplex's own model with `chatplex.init_chat_model({provider + ':<model>'!r})`"
+    )
 
 
 def __getattr__(name: str) -> Any:
@@ -201,12 +187,9 @@ def __getattr__(name: str) -> Any:
     if name in _SUBPACKAGES:
         return import_module(f".{name}", __name__)
     module = _LAZY.get(name)
-    if name in _LANGCHAIN_NATIVE:
-        from .dropins import langchain_wanted
-
-        if langchain_wanted():
-            module = _LANGCHAIN_NATIVE[name]
     if module is None:
+        if name in _DROP_IN_MODULES:
+            raise _langchain_name(name)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(import_module(module, __name__), name)
     globals()[name] = value
@@ -305,4 +288,3 @@ def _tracing_from_env() -> None:
 
 
 _tracing_from_env()
-_answer_old_paths()

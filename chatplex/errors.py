@@ -27,6 +27,7 @@ __all__ = [
     "ChatplexError",
     "ContentFilterError",
     "DeadlineExceededError",
+    "InvalidHeaderError",
     "LockTimeoutError",
     "MissingKeyError",
     "NotFoundError",
@@ -323,6 +324,20 @@ class DeadlineExceededError(ChatplexError, builtins.TimeoutError):
         self.partial = partial
 
 
+class InvalidHeaderError(ChatplexError, ValueError):
+    """A header a request would carry holds a character no header may: a CR or LF (which
+    would end it and start another header), NUL or another control character; or its
+    name is not an HTTP token. Refused before anything is sent. `header`: its name; its
+    value is never shown (it may be a key)."""
+
+    def __init__(self, message: str, *, header: str | None = None) -> None:
+        super().__init__(message)
+        self.header = header
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_with_fields, (type(self), str(self), {"header": self.header}))
+
+
 class _PickledByFields:
     """An error built as `cls(message, **fields)` that keeps each field as an attribute
     of that name (`_fields`): it pickles as the message and those fields, so it crosses
@@ -339,9 +354,10 @@ def _rebuild_with_fields(cls: type[Exception], message: str, fields: dict[str, A
     return cls(message, **fields)
 
 
-class MissingKeyError(ChatplexError):
+class MissingKeyError(ChatplexError, ValueError):
     """A model needs an API key and none was given nor set in the environment: raised when
-    it is built, before any request. Also the class its partner package raises there (the
+    it is built, before any request, for every provider (a `ValueError` too, as LangChain's
+    partner packages raise one there). Also the class its partner package raises there (the
     SDK client's error, `groq.GroqError`...) where that SDK is imported. `partner_error`:
     the error in the partner's words, which a LangChain drop-in raises instead (None: the
     same words)."""

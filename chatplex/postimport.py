@@ -26,7 +26,11 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from contextlib import suppress
 from types import ModuleType
-from typing import Any
+
+# Not `typing`'s: `import chatplex` loads this module, and typing is most of that cost.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["lazy_dir", "lazy_names", "lazy_package", "when_imported"]
 

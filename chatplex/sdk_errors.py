@@ -30,7 +30,7 @@ A builtin class chatplex's class is (`TimeoutError`) comes after the families' c
 in the hierarchy: the first one a script names is the SDK's or the partner's.
 
 Under chatplex's own names (`words=False`: `chatplex.chat.init_chat_model`'s models,
-`chatplex.lean`'s engines, `ChatChatplex`, bulk runs) the error keeps chatplex's words
+the drop-ins' engines, `ChatChatplex`, bulk runs) the error keeps chatplex's words
 and fields -- `str()`, `message`, `args`, an int `status`, `body`, `code` -- whatever was
 imported before: the families' fills run, then every field the error held is put back
 and the words they added (`sdk_text`, `sdk_args`, `http_status`) are dropped. It still

@@ -40,6 +40,7 @@ __all__ = [
     "SdkModel",
     "chat_completions_servers",
     "declared_object",
+    "dumped_under_aliases",
     "field_names",
     "infer_provider",
     "spec",
@@ -364,6 +365,16 @@ def field_names(text: str) -> tuple[str, ...]:
     ('name', 'model_name', 'temperature')
     """
     return tuple(text.split())
+
+
+def dumped_under_aliases(aliases: Mapping[str, str]) -> dict[str, str]:
+    """A partner form's `dump_aliases` where its `aliases` (alias -> field) are all its
+    class's pydantic aliases: each field dumped under its alias.
+
+    >>> dumped_under_aliases({"model": "model_name"})
+    {'model_name': 'model'}
+    """
+    return {field: alias for alias, field in aliases.items()}
 
 
 def declared_object(path: str) -> Any:

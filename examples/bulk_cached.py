@@ -17,9 +17,9 @@ from pathlib import Path
 
 from _demo import demo_config
 
+from chatplex import SQLiteCache
 from chatplex import bulk
 from chatplex import init_chat_model
-from chatplex.chat.caching.cache import SQLiteCache
 
 
 def write_rows(path: Path, count: int) -> None:

@@ -22,12 +22,12 @@ from collections.abc import Callable
 from typing import Any
 
 from chatplex import ChatPromptTemplate
+from chatplex import Runnable
 from chatplex import RunnableLambda
 from chatplex import RunnablePassthrough
 from chatplex import StrOutputParser
+from chatplex import adispatch_custom_event
 from chatplex import init_chat_model
-from chatplex.runnables import Runnable
-from chatplex.runnables import adispatch_custom_event
 from chatplex.testing import MockServer
 
 # The mock answers after LATENCY seconds and streams a word every CHUNK_DELAY seconds,

@@ -69,6 +69,8 @@ ADVICE: dict[str, str] = {
     "a website): check it and any proxy.",
     "ResponseTooLargeError": "The message names the bound and the setting that raises it.",
     "SafetyBlockedError": "Read `reason` and `category`; rephrase the prompt.",
+    "InvalidHeaderError": "Strip the key or header value (a key read from a file keeps its "
+    "newline); the message names the header.",
     "DeadlineExceededError": "The whole call's `timeout` passed; `partial` holds a cut "
     "stream. Give more time or fewer retries.",
     "LockTimeoutError": "Another process holds a shared rate-limit budget's lock "

@@ -1,9 +1,17 @@
 """The OpenAI-format weather tool the wire tests bind (`get_weather(city)`): one copy for
-the spec and mock-wire tests of the native wires that translate it."""
+the spec and mock-wire tests of the native wires that translate it; the Python function
+of another (`get_weather`, its docstring read for the tool's description), a history
+that has called it (`weather_history`), and a schema for structured output (`City`),
+for the OpenAI mock tests."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from pydantic import BaseModel
+
+from chatplex.messages import AIMessage
+from chatplex.messages import ToolMessage
 
 WEATHER: dict[str, Any] = {
     "type": "function",
@@ -17,3 +25,28 @@ WEATHER: dict[str, Any] = {
         },
     },
 }
+
+
+def get_weather(city: str) -> str:
+    """Current weather for a city.
+
+    Args:
+        city: The city name.
+    """
+    return f"sunny in {city}"
+
+
+def weather_history() -> list[Any]:
+    """A conversation in which the model called `get_weather` and the tool answered."""
+    call = {"name": "get_weather", "args": {"city": "Oslo"}, "id": "call_1", "type": "tool_call"}
+    return [
+        ("system", "Be brief."),
+        ("human", "use the tool: weather in Oslo?"),
+        AIMessage("", tool_calls=[call]),
+        ToolMessage("sunny in Oslo", tool_call_id="call_1"),
+    ]
+
+
+class City(BaseModel):
+    name: str
+    population: int

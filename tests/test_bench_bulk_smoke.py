@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "bench_bulk.py"
+from tests._bench import quick_run
 
 
 def test_bench_bulk_quick_run(tmp_path: Path) -> None:
-    out_file = tmp_path / "bulk.json"
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--out", str(out_file)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "| rows | peak RSS (MiB) |" in done.stdout and ": OK" in done.stdout
-    result = json.loads(out_file.read_text())
+    stdout, result = quick_run("bench_bulk.py", tmp_path, timeout=180)
+    assert "| rows | peak RSS (MiB) |" in stdout and ": OK" in stdout
     kill = result["kill"]
     assert kill["ok"] and kill["lines"] == kill["unique_ids"] == kill["expected"]
     assert kill["requests"] <= kill["expected"] + result["settings"]["window"]

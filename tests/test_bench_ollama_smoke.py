@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "bench_ollama.py"
+from tests._bench import quick_run
 
 
 def test_bench_ollama_quick_run(tmp_path: Path) -> None:
-    out_file = tmp_path / "ollama.json"
-    out = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--out", str(out_file)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr
-    assert "| client | invoke CPU µs/request | stream CPU µs/chunk |" in out.stdout
-    result = json.loads(out_file.read_text())
+    stdout, result = quick_run("bench_ollama.py", tmp_path, timeout=300)
+    assert "| client | invoke CPU µs/request | stream CPU µs/chunk |" in stdout
     measured = {(row["client"], row["mode"]) for row in result["rows"]}
     assert {("chatplex", "invoke"), ("chatplex", "stream")} <= measured
     assert all(row["cpu_us"] > 0 for row in result["rows"])

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "bench_tracing.py"
+from tests._bench import quick_run
 
 
 def test_bench_tracing_quick_run(tmp_path: Path) -> None:
-    out_file = tmp_path / "tracing.json"
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--out", str(out_file)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "| workload | off | LangSmith on | OTel on |" in done.stdout
-    result = json.loads(out_file.read_text())
+    stdout, result = quick_run("bench_tracing.py", tmp_path, timeout=300)
+    assert "| workload | off | LangSmith on | OTel on |" in stdout
     # Off loads neither library; LangSmith's runs go through chatplex's own sender (no
     # `langsmith` import); OTel loads its SDK.
     assert result["loaded"]["off"] == []

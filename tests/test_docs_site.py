@@ -9,6 +9,7 @@ docstring examples in tests/examples/test_docs_reference.py."""
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import subprocess
@@ -46,6 +47,18 @@ def test_every_provider_name_has_its_page(name: str) -> None:
     assert re.search(r"^```python\n", text, re.M), f"{page.name} has no runnable example"
 
 
+#: A Markdown table's header and rule, then its first line: a row or not (an empty table).
+_TABLE_START = re.compile(r"^\|.*\|\n\|[-| :]+\|\n(.*)$", re.M)
+
+
+@pytest.mark.parametrize("page", sorted((DOCS / "providers").glob("*.md")), ids=lambda p: p.stem)
+def test_a_provider_page_has_no_empty_table_and_names_no_internal_path(page: Path) -> None:
+    text = re.sub(r"<!--.*?-->", "", page.read_text(encoding="utf-8"), flags=re.S)
+    for table in _TABLE_START.finditer(text):
+        assert table.group(1).startswith("|"), f"{page.name}: a table with no rows"
+    assert not re.search(r"\btests/|\bproviders/\w+/\w+\.py\b", text), page.name
+
+
 def test_the_provider_pages_are_the_provider_names() -> None:
     pages = {p.stem for p in (DOCS / "providers").glob("*.md")} - {"index"}
     assert pages == set(specs())  # no page for a provider that is gone
@@ -64,7 +77,12 @@ def test_the_performance_chart_is_the_benchmark_s() -> None:
 
 
 def test_the_pages_say_nothing_about_how_the_project_is_run() -> None:
-    for page in [ROOT / "README.md", *DOCS.rglob("*.md")]:
+    # A decision record (docs/decisions/) says which issue decided it: that is its context.
+    decisions = DOCS / "decisions"
+    for page in [
+        ROOT / "README.md",
+        *(p for p in DOCS.rglob("*.md") if decisions not in p.parents),
+    ]:
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"\bissue \d+", text, re.I), f"{page.name} names an issue"
         assert "this branch" not in text, page.name
@@ -75,6 +93,8 @@ def test_the_changelog_is_in_keep_a_changelog_form() -> None:
 
     text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "keepachangelog.com" in text and "semver.org" in text
+    # What a user can do, read in a few minutes: not a log of every change.
+    assert len(text.splitlines()) <= 150
     sections = re.findall(r"^## \[([^\]]+)\]", text, re.M)
     assert sections and sections[0] in ("Unreleased", __version__), sections
     assert set(re.findall(r"^### (\w+)", text, re.M)) <= {
@@ -292,6 +312,16 @@ def test_the_reference_shows_examples_as_code(site: Path) -> None:
         assert not nested, f"{page.relative_to(site)}: `>>>` lines shown as quotes: {nested}"
     models = (site / "reference" / "models" / "index.html").read_text(encoding="utf-8")
     assert "&gt;&gt;&gt;" in models and "<blockquote>" not in models
+
+
+@ONE_BUILD
+@pytest.mark.parametrize("word", ["migrate", "migration", "FAQ"])
+def test_the_site_search_finds_the_faq_and_migration_page(site: Path, word: str) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    found = {
+        doc["location"].split("#")[0] for doc in index["docs"] if word in doc["title"] + doc["text"]
+    }
+    assert "faq/" in found, found
 
 
 @ONE_BUILD

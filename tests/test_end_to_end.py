@@ -15,13 +15,13 @@ import pytest
 import chatplex
 from chatplex import ChatModel
 from chatplex import ToolMessage
+from chatplex import init_chat_model
 from chatplex.errors import APIError
 from chatplex.errors import AuthenticationError
 from chatplex.errors import NotFoundError
 from chatplex.errors import OverloadedError
 from chatplex.errors import RateLimitError
 from chatplex.errors import StreamError
-from chatplex.lean import init_chat_model
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
 

@@ -7,13 +7,13 @@ import pickle
 import httpx
 import pytest
 
+from chatplex import init_chat_model
 from chatplex.errors import APIConnectionError
 from chatplex.errors import APIError
 from chatplex.errors import NotFoundError
 from chatplex.errors import RateLimitError
 from chatplex.errors import StreamError
 from chatplex.errors import status_error
-from chatplex.lean import init_chat_model
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 422, 429, 500, 503, 529])

@@ -249,7 +249,7 @@ def test_a_bare_install_imports_no_optional_dependency(fresh: Env) -> None:
 def test_a_bare_install_calls_a_model(fresh: Env) -> None:
     out = fresh.run(
         """
-        from chatplex import ChatAnthropic, ChatOpenAI
+        from chatplex.langchain import ChatAnthropic, ChatOpenAI
         from chatplex.testing import MockServer
 
         with MockServer() as server:
@@ -306,7 +306,7 @@ EXTRAS = [
         "bedrock",
         _MOCK
         + """
-        from chatplex import ChatBedrockConverse
+        from chatplex.langchain import ChatBedrockConverse
         try:  # refused when the model is built
             ChatBedrockConverse(
                 model="anthropic.claude-3-5-haiku-20241022-v1:0", region_name="us-east-1",
@@ -317,7 +317,7 @@ EXTRAS = [
         """,
         _MOCK
         + """
-        from chatplex import ChatBedrockConverse
+        from chatplex.langchain import ChatBedrockConverse
         with MockServer() as server:
             model = ChatBedrockConverse(
                 model="anthropic.claude-3-5-haiku-20241022-v1:0", region_name="us-east-1",
@@ -332,7 +332,7 @@ EXTRAS = [
         "vertexai",
         _MOCK
         + """
-        from chatplex import ChatVertexAI
+        from chatplex.langchain import ChatVertexAI
         with MockServer() as server:
             try:
                 ChatVertexAI(model="gemini-2.5-flash", project="p", location="us-central1",
@@ -343,7 +343,7 @@ EXTRAS = [
         _MOCK
         + """
         from google.oauth2.credentials import Credentials
-        from chatplex import ChatVertexAI
+        from chatplex.langchain import ChatVertexAI
         with MockServer() as server:
             model = ChatVertexAI(model="gemini-2.5-flash", project="p", location="us-central1",
                                  base_url=server.url, credentials=Credentials(token="t"))
@@ -385,7 +385,7 @@ EXTRAS = [
         + """
         import sys
         import chatplex.otel
-        from chatplex import ChatOpenAI
+        from chatplex.langchain import ChatOpenAI
         chatplex.otel.instrument()
         assert "opentelemetry.trace" in sys.modules
         with MockServer() as server:
@@ -413,7 +413,7 @@ EXTRAS = [
         print(said[0])
         """,
         """
-        from chatplex import ChatOpenAI
+        from chatplex.langchain import ChatOpenAI
         from chatplex.testing import ChatMock
         with ChatMock() as mock:
             mock.openai.reply_text("Paris")
@@ -446,7 +446,8 @@ EXTRAS = [
         + """
         import json
         import pyarrow as pa, pyarrow.parquet as pq
-        from chatplex import ChatOpenAI, bulk
+        from chatplex import bulk
+        from chatplex.langchain import ChatOpenAI
         pq.write_table(pa.table({"id": ["a", "b"], "prompt": ["tea", "coffee"]}), "rows.parquet")
         with MockServer() as server:
             model = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url,

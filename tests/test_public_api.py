@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import subprocess
 import sys
 from types import ModuleType
@@ -12,17 +11,12 @@ import pytest
 
 import chatplex
 import chatplex.langchain
-import chatplex.lean
 from chatplex import chat
-from chatplex import config
 from chatplex import core
 from chatplex import errors
 from chatplex import messages
-from chatplex import runnables
 from chatplex.chat import callbacks
 from chatplex.chat.configuration import factory
-from chatplex.chat.configuration import profiles
-from chatplex.dropins import DROP_IN_MODULES
 from chatplex.providers.compatible import dropin as compatible_dropin
 from chatplex.providers.compatible.spec import DROPINS
 from chatplex.providers.openai import azure_dropin
@@ -34,9 +28,10 @@ def _folder_dropins() -> dict[str, ModuleType]:
     declaring a provider's `DROPINS` row, its folder's `dropin.py` with the class its
     spec names, or a spec whose `init_class` is that class in its folder, is the
     decision to export it (with its export line, no edit here)."""
-    found = {
-        compatible_dropin.preset_dropin_class(name).__name__: compatible_dropin for name in DROPINS
-    }
+    found: dict[str, ModuleType] = {"AzureChatOpenAI": azure_dropin}
+    found.update(
+        {compatible_dropin.preset_dropin_class(n).__name__: compatible_dropin for n in DROPINS}
+    )
     for wire in WIRES:
         try:
             module = importlib.import_module(f"chatplex.providers.{wire}.dropin")
@@ -75,10 +70,6 @@ EXPECTED = [
     # Issue 3: shutting down the shared connection pools.
     "close",
     "aclose",
-    # Drop-in chat models: a LangChain script ports by changing its import line.
-    "AzureChatOpenAI",  # providers/openai/azure_dropin.py; ChatOpenAI, ChatAnthropic below
-    # The provider folders' drop-ins, by LangChain's class names.
-    *sorted(FOLDER_DROPINS),  # ChatCerebras, ... ChatOllama, ...: the provider folders'
     # LangChain's accounting: usage summed per model over a block of calls.
     "get_usage_metadata_callback",
     "UsageMetadataCallbackHandler",
@@ -143,8 +134,6 @@ HOMES = {
     "init_chat_model": factory,
     "ChatModel": chat,
     "FakeChatModel": chat,
-    "AzureChatOpenAI": azure_dropin,
-    **FOLDER_DROPINS,
     "SystemMessage": messages,
     "HumanMessage": messages,
     "AIMessage": messages,
@@ -225,74 +214,34 @@ def test_type_checkers_see_every_lazy_name_and_only_those() -> None:
     assert set(typed) == set(lazy)
 
 
-#: LangChain's names that are LangChain chat models where langchain-core is installed (as
-#: in this suite): each drop-in name and init_chat_model (chatplex/dropins.py).
-LANGCHAIN_NATIVE = frozenset(DROP_IN_MODULES) | {"init_chat_model"}
-
-
 @pytest.mark.parametrize("name", EXPECTED)
 def test_each_name_imports_from_the_top_level(name: str) -> None:
     namespace: dict[str, object] = {}
     exec(f"from chatplex import {name}", namespace)
     obj = namespace[name]
     assert obj is getattr(chatplex, name)
-    if name in LANGCHAIN_NATIVE:
-        # The LangChain chat model (chatplex.langchain); the engine is chatplex.lean's,
-        # from its home.
-        assert obj is getattr(chatplex.langchain, name)
-        assert getattr(chatplex.lean, name) is getattr(HOMES.get(name, core), name)
-        return
     home = HOMES.get(name, core)
     assert obj is getattr(home, name)
 
 
-def test_the_langchain_names_are_the_engines_without_langchain() -> None:
-    """Without langchain-core (or with CHATPLEX_LEAN=1), the same names are chatplex's
-    engines, and importing them loads no LangChain."""
-    code = (
-        "import sys, chatplex\n"
-        "from chatplex import ChatOpenAI, ChatGroq, init_chat_model\n"
-        "from chatplex.lean import ChatOpenAI as Engine\n"
-        "assert ChatOpenAI is Engine, ChatOpenAI\n"
-        "assert init_chat_model is chatplex.lean.init_chat_model\n"
-        "assert 'langchain_core' not in sys.modules\n"
-    )
-    env = {**os.environ, "CHATPLEX_LEAN": "1"}
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+@pytest.mark.parametrize("name", sorted(FOLDER_DROPINS))
+def test_the_langchain_class_names_are_the_drop_in_familys_alone(name: str) -> None:
+    """Decision 001: every provider folder's drop-in is `chatplex.langchain.<Name>`, and
+    `from chatplex import <Name>` raises an ImportError naming both ways."""
+    assert name in chatplex.langchain.__all__
+    assert issubclass(getattr(chatplex.langchain, name), chatplex.langchain.DropInChatModel)
+    with pytest.raises(ImportError) as raised:
+        exec(f"from chatplex import {name}", {})
+    words = str(raised.value)
+    assert f"from chatplex.langchain import {name}" in words
+    assert "chatplex.init_chat_model(" in words
+    assert name not in dir(chatplex)
 
 
 def test_star_import_gives_exactly_the_public_names() -> None:
     namespace: dict[str, object] = {}
     exec("from chatplex import *", namespace)
     assert sorted(k for k in namespace if k != "__builtins__") == sorted(EXPECTED)
-
-
-# The import paths of the first releases that the README documents keep working, as
-# re-exports of the same objects from their new homes (see ARCHITECTURE.md).
-OLD_PATHS = [
-    (runnables, "Runnable", core),
-    (runnables, "DEFAULT_MAX_CONCURRENCY", core),
-    (runnables, "dispatch_custom_event", core),
-    (runnables, "adispatch_custom_event", core),
-    (runnables, "ChatModel", chat),
-    (runnables, "FakeChatModel", chat),
-    # Where ported scripts find langchain_core.callbacks' names (tests/compat's IMPORT_MAP).
-    (runnables, "get_usage_metadata_callback", callbacks),
-    (runnables, "UsageMetadataCallbackHandler", callbacks),
-    (config, "resolve", profiles),
-    (config, "ConfigError", profiles),
-    (config, "LiteralSecretWarning", profiles),
-]
-
-
-@pytest.mark.parametrize(("old", "name", "new"), OLD_PATHS)
-def test_documented_old_import_paths_still_work(old: object, name: str, new: object) -> None:
-    assert getattr(old, name) is getattr(new, name)
-
-
-def test_the_old_runnables_path_exports_the_whole_core() -> None:
-    assert set(core.__all__) <= set(runnables.__all__)
 
 
 def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> None:
@@ -346,14 +295,14 @@ def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> N
         [
             f"import sys, chatplex; chatplex.ChatModel; lazy = {lazy!r}",
             "print([m for m in lazy if m in sys.modules])",
-            "cls = chatplex.ChatOpenAI",
+            "import chatplex.langchain",
+            "cls = chatplex.langchain.ChatOpenAI",
             "loaded = 'chatplex.chat.dropin' in sys.modules",
             "print(cls.__module__, loaded, 'ChatAnthropic' in dir(chatplex))",
         ]
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    # The drop-in is the LangChain chat model where langchain-core is installed (as here).
-    assert out.stdout.splitlines() == ["[]", "chatplex.langchain.dropin True True"]
+    assert out.stdout.splitlines() == ["[]", "chatplex.langchain.dropin True False"]
 
 
 def _fresh(code: str) -> list[str]:
@@ -378,13 +327,28 @@ def test_import_chatplex_loads_no_layer_of_the_package() -> None:
             "print([m for m in heavy if m in new])",
         ]
     )
-    # chatplex.moved: the finder that answers the old paths of moved modules;
     # chatplex.dropins: the table of drop-in names (data, and the check made on first use).
     assert _fresh(code) == [
-        "['chatplex', 'chatplex.dropins', 'chatplex.moved', 'chatplex.postimport', "
-        "'chatplex.version']",
+        "['chatplex', 'chatplex.dropins', 'chatplex.postimport', 'chatplex.version']",
         "[]",
     ]
+
+
+def test_import_chatplex_loads_no_typing() -> None:
+    """`typing` and the `re` it loads were most of what `import chatplex` cost; nothing of
+    the package's import needs them. (`chatplex.moved`, the old paths' finder, is stubbed:
+    it goes with the old paths.)"""
+    code = "\n".join(
+        [
+            "import sys, types",
+            "moved = types.ModuleType('chatplex.moved')",
+            "moved.install = lambda: None",
+            "sys.modules['chatplex.moved'] = moved",
+            "import chatplex",
+            "print([m for m in ('typing', 're', 'enum') if m in sys.modules])",
+        ]
+    )
+    assert _fresh(code) == ["[]"]
 
 
 def test_every_public_name_resolves_in_a_fresh_process() -> None:

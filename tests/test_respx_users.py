@@ -10,20 +10,16 @@ import httpx
 import pytest
 import respx
 
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
+from tests._replies import anthropic_message
+from tests._replies import chat_completion
 
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"
 ANTHROPIC_URL = "https://api.anthropic.com/v1/messages"
 
-OPENAI_BODY = {
-    "id": "chatcmpl-1",
-    "object": "chat.completion",
-    "model": "gpt-4o-mini",
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "mocked"}, "finish_reason": "stop"}
-    ],
-    "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4},
-}
+OPENAI_BODY = chat_completion(
+    "mocked", usage={"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
+)
 OPENAI_SSE = (
     "".join(
         f"data: {json.dumps(c)}\n\n"
@@ -43,15 +39,7 @@ OPENAI_SSE = (
     + "data: [DONE]\n\n"
 )
 
-ANTHROPIC_BODY = {
-    "id": "msg_1",
-    "type": "message",
-    "role": "assistant",
-    "model": "claude-sonnet-4-5",
-    "content": [{"type": "text", "text": "mocked"}],
-    "stop_reason": "end_turn",
-    "usage": {"input_tokens": 3, "output_tokens": 1},
-}
+ANTHROPIC_BODY = anthropic_message("mocked", usage={"input_tokens": 3, "output_tokens": 1})
 ANTHROPIC_SSE = "".join(
     f"event: {e['type']}\ndata: {json.dumps(e)}\n\n"
     for e in [

@@ -278,7 +278,7 @@ def test_unpickled_where_the_sdk_is_missing_is_a_plain_chatplex_error() -> None:
 def test_import_chatplex_loads_no_sdk() -> None:
     code = (
         "import sys, chatplex\n"
-        "from chatplex import ChatOpenAI, ChatAnthropic\n"
+        "from chatplex.langchain import ChatOpenAI, ChatAnthropic\n"
         "import chatplex.sdk_errors, chatplex.http\n"
         "print(sorted(m for m in ('openai', 'anthropic') if m in sys.modules))\n"
     )

@@ -1,6 +1,6 @@
 """chatplex's own models keep chatplex's error words whatever was imported: with every
 installed SDK (and partner package) a script could have imported already, an error of a
-model `chatplex.chat.init_chat_model` builds (and of a `chatplex.lean` engine) reads as
+model `chatplex.chat.init_chat_model` builds (and of a drop-in's engine) reads as
 it does with none of them -- `str()`, `message`, `args`, an int `status`, `body`,
 `code` -- on every wire, sync and async, invoke and stream; it still joins the SDK's
 class. A LangChain drop-in built the same way still speaks its partner's words."""
@@ -162,7 +162,7 @@ async def test_a_dropin_speaks_its_partners_words_its_engine_chatplexs(
 ) -> None:
     pytest.importorskip("langchain_google_genai")  # imported by the fixture: its words
     from chatplex.langchain import ChatGoogleGenerativeAI as DropIn
-    from chatplex.lean import ChatGoogleGenerativeAI as Engine
+    from chatplex.providers.google.dropin import ChatGoogleGenerativeAI as Engine
 
     settings: dict[str, Any] = {"model": "gemini-2.5-flash", "base_url": mock.url}
     settings |= {"google_api_key": "k", "default_headers": FAULT, "max_retries": 0}

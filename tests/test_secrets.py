@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import io
 import logging
 import pickle
@@ -35,10 +36,12 @@ import httpx
 import pytest
 
 import chatplex
+import chatplex.langchain
 from chatplex import ChatModel
+from chatplex import init_chat_model
+from chatplex.dropins import DROP_IN_MODULES
 from chatplex.errors import ChatplexError
 from chatplex.http import retry_policy
-from chatplex.lean import init_chat_model
 from chatplex.secret import Secret
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
@@ -902,8 +905,8 @@ async def test_a_401_says_why_no_key_was_sent(
 def test_langchains_environment_base_url_variables_count_as_the_environment(
     provider: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chatplex.lean import ChatAnthropic
-    from chatplex.lean import ChatOpenAI
+    from chatplex.providers.anthropic.dropin import ChatAnthropic
+    from chatplex.providers.openai.dropin import ChatOpenAI
 
     key_var, url_var, _ = PROVIDERS[provider]
     monkeypatch.setenv(key_var, "sk-from-the-environment")
@@ -1118,17 +1121,17 @@ def test_a_construction_error_through_init_chat_model_shows_no_key_in_any_frame(
 def test_a_dropin_construction_error_shows_no_key_in_its_frame(
     cls: str, model: str, key_name: str
 ) -> None:
-    # The engine (chatplex.lean) raises from its own frames; the LangChain chat model
-    # (chatplex's top-level name here) raises pydantic's ValidationError, whose traceback
+    # The engine raises from its own frames; the LangChain chat model
+    # (chatplex.langchain's name here) raises pydantic's ValidationError, whose traceback
     # holds no chatplex frame: its text and any chatplex frame must hold no key.
     with pytest.raises(ValueError) as info:
-        getattr(chatplex.lean, cls)(model=model, temperature=9, **{key_name: ECHO_KEY})
+        getattr(chatplex.langchain, cls)._engine(model=model, temperature=9, **{key_name: ECHO_KEY})
     frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
     ours = [f for f in frames.stack if "/chatplex/" in f.filename]
     assert ours and all(f.locals is not None for f in ours)
     assert_no_echo_key(cls, "".join(f"{f.name} {f.locals}" for f in ours))
     with pytest.raises(ValueError) as native:
-        getattr(chatplex, cls)(model=model, temperature=9, **{key_name: ECHO_KEY})
+        getattr(chatplex.langchain, cls)(model=model, temperature=9, **{key_name: ECHO_KEY})
     frames = traceback.TracebackException.from_exception(native.value, capture_locals=True)
     shown = "".join(f"{f.name} {f.locals}" for f in frames.stack if "/chatplex/" in f.filename)
     assert_no_echo_key(cls, str(native.value) + repr(native.value) + shown)
@@ -1141,7 +1144,7 @@ def test_chatanthropic_key_from_the_environment_shows_in_no_frame(
     monkeypatch.setenv("ANTHROPIC_API_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("ANTHROPIC_API_KEY", ECHO_KEY)
     with pytest.raises(ValueError) as info:
-        chatplex.lean.ChatAnthropic(model="claude-haiku-4-5", temperature=9)
+        chatplex.providers.anthropic.dropin.ChatAnthropic(model="claude-haiku-4-5", temperature=9)
     frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
     ours = [f for f in frames.stack if "/chatplex/" in f.filename]
     assert ours and all(f.locals is not None for f in ours)
@@ -1615,21 +1618,24 @@ def _every_provider() -> list[str]:
     return sorted(specs())
 
 
+def _engine(name: str) -> Any:
+    """The engine of the drop-in `name`: chatplex's model with its partner's constructor."""
+    return getattr(importlib.import_module(DROP_IN_MODULES[name]), name)
+
+
 def _every_dropin() -> list[tuple[str, str]]:
-    """(class, base-URL parameter) for every drop-in `chatplex` exports."""
+    """(class, base-URL parameter) for every drop-in's engine (`chatplex.dropins`)."""
     import inspect
 
     found = []
-    for name in sorted(chatplex.__all__):
-        cls = getattr(chatplex, name)
-        if not (isinstance(cls, type) and issubclass(cls, ChatModel)):
-            continue
-        if cls in (ChatModel, chatplex.FakeChatModel):
-            continue
+    for name in sorted(DROP_IN_MODULES):
+        cls = _engine(name)
         for param, spec in inspect.signature(cls).parameters.items():
             typed = "str" in str(spec.annotation)  # not `validate_base_url: bool`
             url_name = param.endswith(("base_url", "_api_base", "_api_url", "endpoint", "_url"))
-            if typed and url_name and param != "app_url":  # a referer, not where it sends
+            # app_url: a referer, not where it sends; iam_url: where ChatWatsonx trades its
+            # key for a token, never the model's requests (its exchange has tests of its own).
+            if typed and url_name and param not in ("app_url", "iam_url"):
                 found.append((name, param))
     return found
 
@@ -1722,7 +1728,7 @@ async def test_no_frame_of_init_chat_model_holds_a_key_in_clear(
 async def test_no_frame_of_a_dropin_holds_a_key_in_clear(
     cls: str, param: str, form: str, all_logs: io.StringIO, no_env_keys: None
 ) -> None:
-    dropin = getattr(chatplex, cls)
+    dropin = _engine(cls)
     provider = "bedrock" if "Bedrock" in cls else cls
     model_name = FRAME_MODELS.get(provider, "m-1")
 
@@ -1783,7 +1789,7 @@ def test_a_parameter_named_like_a_key_that_is_none_is_sent_as_given(how: str) ->
     if how == "init_chat_model":
         model = init_chat_model("openai:gpt-4o-mini", **settings)
     else:
-        model = chatplex.ChatOpenAI(model="gpt-4o-mini", **settings)
+        model = chatplex.langchain.ChatOpenAI(model="gpt-4o-mini", **settings)
     assert model.invoke("hi").text == "ok" and sent == ["tenant-7"]
 
 
@@ -1795,7 +1801,7 @@ def _base_variables() -> list[str]:
 
     from chatplex.adapters import BUILTIN_ADAPTERS
     from chatplex.adapters import adapter_class
-    from chatplex.providers.compatible.adapter import PROFILES
+    from chatplex.providers.compatible.spec import PROFILES
 
     found: set[str] = {"OLLAMA_HOST", "AZURE_OPENAI_ENDPOINT", "GOOGLE_VERTEX_BASE_URL"}
     for provider in BUILTIN_ADAPTERS:

@@ -16,6 +16,7 @@ and a FastAPI-style error body).
 from __future__ import annotations
 
 import dataclasses
+import threading
 from abc import ABC
 from abc import abstractmethod
 from collections.abc import Callable
@@ -27,12 +28,12 @@ from typing import Any
 from typing import ClassVar
 from typing import Literal
 from typing import Protocol
+from typing import runtime_checkable
 
 from ..errors import APIError
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import BaseMessage
-from ..moved import moved_name
 from ..sdk_error_families import ErrorFamily
 from ..secret import Secret
 from ..secret import merged_headers
@@ -43,20 +44,52 @@ from .request_types import HTTPRequest
 if TYPE_CHECKING:  # the Batch API's types, for `batch_api_for`'s signature only
     from .batch_api import BatchAPI
     from .batch_api import Limits
-else:
-
-    def __getattr__(name: str) -> Any:
-        # The helpers moved to their own modules: their old path works for one release
-        # (moved.py). At run time only, so that mypy still refuses a name not here.
-        return moved_name(__name__, name)
 
 
 __all__ = [
     "Adapter",
     "FrameDecoder",
     "HELPER_PIECE_PROVIDER",
+    "CredentialFetch",
+    "FetchesCredential",
     "StreamParser",
 ]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CredentialFetch:
+    """One HTTP exchange that fetches the credential an adapter's `authorize` adds (a
+    token for a key: watsonx's IBM Cloud IAM). The chat layer sends `request` as it
+    sends a call (the model's client, timeout and retries, the call's deadline, no
+    longer than `timeout` s, the reply capped at `max_bytes`), hands a 200 reply's body
+    to `read` (which keeps the credential, or raises a typed error) and makes an error
+    status `refused(status, body, headers)`; one exchange at a time per `holder` (`lock`
+    for sync calls)."""
+
+    request: HTTPRequest
+    read: Callable[[bytes], None]
+    refused: Callable[[int, bytes, Mapping[str, str]], APIError]
+    max_bytes: int
+    timeout: float
+    lock: threading.Lock
+    holder: object
+
+
+@runtime_checkable
+class FetchesCredential(Protocol):
+    """An adapter whose per-call credential is fetched over HTTP by the chat layer
+    (`credential_fetch`) before `authorize` adds it, so no provider folder does I/O, and
+    which may be renewed after a 401 (`credential_refused`)."""
+
+    def credential_fetch(self) -> CredentialFetch | None:
+        """The exchange to send before authorising, None while the credential is fresh."""
+        ...
+
+    def credential_refused(self, request: HTTPRequest) -> bool:
+        """A call sent with `request` was refused with 401: drop the credential it
+        carried; True when a fresh one may be fetched (the call is then authorised again
+        and sent once more)."""
+        ...
 
 
 #: A chunk's `response_metadata` key naming the `model_provider` its partner writes on

@@ -18,6 +18,7 @@ from ..secret import Secret
 from ..secret import hold_headers
 from ..secret import redact_url
 from .base_url import BaseURL
+from .header_values import check_header
 
 __all__ = [
     "HOLD_KEY_VARIABLE",
@@ -131,8 +132,12 @@ def hold_secrets(
 ) -> dict[str, Any]:
     """Headers as an adapter keeps them: credential values wrapped in `Secret` (names and
     order unchanged; `secret.hold_headers`' rule), so no raw key sits in a plain
-    attribute. `reveal` undoes it."""
-    return hold_headers(headers, secret_names, keys)
+    attribute. `reveal` undoes it. A value no header may hold (a key with its file's
+    newline) raises `InvalidHeaderError` here, when the adapter is built."""
+    held = hold_headers(headers, secret_names, keys)
+    for name, value in held.items():
+        check_header(name, value)
+    return held
 
 
 def reveal(headers: Mapping[str, Any], secret_names: frozenset[str]) -> MaskedHeaders:

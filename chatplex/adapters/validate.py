@@ -67,7 +67,6 @@ __all__ = [
     "image_block_url",
     "inline_image",
     "not_sendable",
-    "reply_field",
     "unexpected_keyword",
 ]
 
@@ -394,15 +393,6 @@ def _check_strings(value: Any, i: int, where: str) -> None:
     elif isinstance(value, (list, tuple)):
         for item in value:
             _check_strings(item, i, where)
-
-
-def reply_field(value: Any, kind: type | tuple[type, ...], what: str) -> Any:
-    """`value`, a field of a provider's reply, if it is absent (None) or of `kind`; else
-    `reading.MalformedReply` (a `TypeError`) naming the field. The reply side's reading
-    rule lives in `reading.py`; this name stays for the parsers that import it here."""
-    from .reading import reply_field as read
-
-    return read(value, kind, what)
 
 
 _TOKEN_CHARS = frozenset(

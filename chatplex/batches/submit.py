@@ -50,8 +50,8 @@ def split_chain(
     runnable: Any,
 ) -> tuple[ChatModel, Runnable[Any, Any] | None, Runnable[Any, Any] | None]:
     """(model, steps before it, steps after it) of a chat model or a sequence holding
-    exactly one chat model. A LangChain chat model over a chatplex engine (`chatplex.ChatOpenAI`
-    where langchain-core is installed) counts as its engine, `chatplex_model`."""
+    exactly one chat model. A LangChain chat model over a chatplex engine
+    (`chatplex.langchain.ChatOpenAI`) counts as its engine, `chatplex_model`."""
     engine = _engine_of(runnable)
     if engine is not None:
         return engine, None, None

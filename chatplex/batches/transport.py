@@ -25,6 +25,7 @@ from ..adapters.base import Adapter
 from ..adapters.batch_api import Call
 from ..adapters.batch_api import Reply
 from ..adapters.batch_api import Steps
+from ..adapters.header_values import check_headers_sent
 from ..errors import APIConnectionError
 from ..errors import APIError
 from ..errors import APITimeoutError
@@ -76,6 +77,7 @@ class Transport:
             (k, v) for k, v in headers.items() if k.lower() not in _NOT_SENT
         )
         self._headers.secret_names = getattr(headers, "secret_names", frozenset())
+        check_headers_sent(self._headers)  # sent as they are by every call of the batch
         self.retry = retry
         self.client = client
         self.async_client = async_client

@@ -14,20 +14,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 from typing import Any
 
 from ..adapters.batch_api import Reply
-from ..moved import moved_name
 from .errors import BatchFormatError
-
-if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> Any:
-        # The Batch API's contract moved below the adapter interface
-        # (`adapters/batch_api.py`): its old path works for one release (moved.py).
-        return moved_name(__name__, name)
-
 
 __all__ = [
     "CUSTOM_ID_PATTERN",

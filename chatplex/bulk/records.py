@@ -85,8 +85,8 @@ def record_cost(metadata: dict[str, Any]) -> float | None:
 
 
 def _is_foreign_ai_message(output: Any) -> bool:
-    """A LangChain AI message (what chatplex.ChatOpenAI, a LangChain chat model where
-    langchain-core is installed, replies), read by its fields as chatplex's: its `text` a
+    """A LangChain AI message (what `chatplex.langchain.ChatOpenAI`, a LangChain chat
+    model, replies), read by its fields as chatplex's: its `text` a
     property (langchain-core 1) or a method (0.3)."""
     return getattr(output, "type", None) == "ai" and all(
         hasattr(output, name)

@@ -26,12 +26,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import signal
 import sys
 import threading
 import time
 from collections.abc import AsyncIterable
 from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Coroutine
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -41,6 +44,8 @@ from dataclasses import field
 from pathlib import Path
 from typing import IO
 from typing import Any
+from typing import ParamSpec
+from typing import TypeVar
 
 from ..core import Runnable
 from ..core import RunnableConfig
@@ -74,6 +79,9 @@ RowSource = str | Path | Iterable[Any] | AsyncIterable[Any]
 
 #: A run whose first this-many rows all fail to reach the provider stops (see above).
 SETUP_STOP_AFTER = 8
+
+_Params = ParamSpec("_Params")
+_Result = TypeVar("_Result")
 
 
 @dataclass(slots=True)
@@ -372,45 +380,26 @@ async def arun(
     return summary
 
 
-def run(
-    runnable: Runnable[Any, Any],
-    rows: RowSource,
-    *,
-    output: str | Path,
-    prompt: str | None = None,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    config: RunnableConfig | None = None,
-    retry_failed: bool = False,
-    max_cost: float | None = None,
-    progress: bool = True,
-    progress_file: IO[str] | None = None,
-    progress_interval_s: float = 10.0,
-    handle_sigint: bool = True,
-    report: str | Path | None = None,
-    report_settings: Mapping[str, object] | None = None,
-) -> RunSummary:
-    """`arun` on a new event loop (from sync code; inside a running loop, await `arun`)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:
-        raise RuntimeError("chatplex.bulk.run() inside a running event loop: await bulk.arun()")
-    return asyncio.run(
-        arun(
-            runnable,
-            rows,
-            output=output,
-            prompt=prompt,
-            concurrency=concurrency,
-            config=config,
-            retry_failed=retry_failed,
-            max_cost=max_cost,
-            progress=progress,
-            progress_file=progress_file,
-            progress_interval_s=progress_interval_s,
-            handle_sigint=handle_sigint,
-            report=report,
-            report_settings=report_settings,
-        )
+def _sync_twin(
+    arun: Callable[_Params, Coroutine[Any, Any, _Result]],
+) -> Callable[_Params, _Result]:
+    """`arun` for sync code: the same parameters (shown as its), on a new event loop."""
+
+    @functools.wraps(arun)
+    def run(*args: _Params.args, **kwargs: _Params.kwargs) -> _Result:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            raise RuntimeError("chatplex.bulk.run() inside a running event loop: await bulk.arun()")
+        return asyncio.run(arun(*args, **kwargs))
+
+    run.__name__ = run.__qualname__ = "run"
+    run.__doc__ = (
+        "`arun` on a new event loop (from sync code; inside a running loop, await `arun`)."
     )
+    return run
+
+
+run = _sync_twin(arun)

@@ -16,7 +16,6 @@ import importlib
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ..moved import moved_name
 from .model import ChatModel
 
 if TYPE_CHECKING:
@@ -27,11 +26,11 @@ if TYPE_CHECKING:
     from .accounting.usage import UsageCallbackHandler
     from .accounting.usage import UsageTracker
     from .accounting.usage import track_usage
-    from .caching.cache import BaseCache
-    from .caching.cache import InMemoryCache
-    from .caching.cache import SQLiteCache
+    from .caching.base import BaseCache
     from .caching.cache import get_llm_cache
     from .caching.cache import set_llm_cache
+    from .caching.memory import InMemoryCache
+    from .caching.sqlite import SQLiteCache
     from .configuration.factory import init_chat_model
     from .configuration.registry import register_provider
     from .fake import FakeChatModel
@@ -43,10 +42,10 @@ _LAZY = {
     "init_chat_model": "configuration.factory",
     "register_provider": "configuration.registry",
     "FakeChatModel": "fake",
-    **dict.fromkeys(
-        ("BaseCache", "InMemoryCache", "SQLiteCache", "get_llm_cache", "set_llm_cache"),
-        "caching.cache",
-    ),
+    **dict.fromkeys(("get_llm_cache", "set_llm_cache"), "caching.cache"),
+    "BaseCache": "caching.base",
+    "InMemoryCache": "caching.memory",
+    "SQLiteCache": "caching.sqlite",
     **dict.fromkeys(("Cost", "cost_of", "reply_cost"), "accounting.cost"),
     **dict.fromkeys(
         ("ModelUsage", "UsageCallbackHandler", "UsageTracker", "track_usage"), "accounting.usage"
@@ -57,7 +56,7 @@ _LAZY = {
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
-        return moved_name(__name__, name)  # a drop-in now in its provider's folder
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value

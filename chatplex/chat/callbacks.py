@@ -51,21 +51,12 @@ from ..messages import UsageMetadata
 from ..messages import add_usage
 from ..messages import merge_chunks
 from ..specs import spec
-from .llm_results import ChatGeneration  # here too: where they were first (the same objects)
-from .llm_results import ChatGenerationChunk  # here too: where they were first (the same objects)
-from .llm_results import LLMResult  # here too: where they were first (the same objects)
-from .llm_results import chat_result  # here too: where they were first (the same objects)
-from .llm_results import combine_llm_outputs  # here too: where they were first (the same objects)
+from .llm_results import LLMResult
 from .llm_results import result_of as _result
 
 __all__ = [
-    "ChatGeneration",
-    "ChatGenerationChunk",
     "ChatModelRun",
-    "LLMResult",
     "UsageMetadataCallbackHandler",
-    "chat_result",
-    "combine_llm_outputs",
     "get_usage_metadata_callback",
     "ls_provider",
     "start_chat_model_run",
@@ -486,7 +477,7 @@ class UsageMetadataCallbackHandler:
     (LangChain's handler of the same name, for chatplex's results and LangChain's).
 
     Examples:
-        >>> from chatplex.lean import init_chat_model
+        >>> from chatplex import init_chat_model
         >>> from chatplex.testing import MockServer
         >>> handler = UsageMetadataCallbackHandler()
         >>> with MockServer() as server:
@@ -553,7 +544,7 @@ def get_usage_metadata_callback() -> Iterator[UsageMetadataCallbackHandler]:
         name to its summed `usage_metadata`.
 
     Examples:
-        >>> from chatplex.lean import init_chat_model
+        >>> from chatplex import init_chat_model
         >>> from chatplex.testing import MockServer
         >>> with MockServer() as server, get_usage_metadata_callback() as cb:
         ...     for name in ("gpt-4o-mini", "gpt-4o"):

@@ -1,13 +1,11 @@
 """What `init_chat_model("<preset>:...", ...)` takes as the provider's LangChain class does,
-read from the provider's spec (`setting_aliases`, `body_settings`): the drop-ins
-themselves moved to `chatplex.providers.compatible.dropin`, and their
-old names here still answer, with a DeprecationWarning."""
+read from the provider's spec (`setting_aliases`, `body_settings`); the drop-ins
+themselves are in `chatplex.providers.compatible.dropin`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..moved import moved_name
 from ..specs import spec
 from .dropin import pick
 
@@ -39,7 +37,3 @@ def take_body_parameters(provider: str, settings: dict[str, Any]) -> dict[str, A
         del settings[alias]
         settings[target] = value
     return {body[k]: settings.pop(k) for k in list(settings) if k in body}
-
-
-def __getattr__(name: str) -> Any:
-    return moved_name(__name__, name)  # the drop-ins, now in providers/compatible/dropin.py

@@ -66,9 +66,9 @@ from typing import overload
 from ..core.run_config import RunnableConfig
 from ..secret import Secret
 from ..secret import hold_keys
+from ..secret import is_secret_name
 from ..secret import url_with_query
 from ..specs import spec
-from .settings import is_secret_name
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
@@ -223,6 +223,16 @@ class Tail:
         model.run_defaults = run_config(run.get("callbacks"), run.get("tags"), run.get("metadata"))
         # As in LangChain's chat models: accepted, prints nothing.
         model.verbose = bool(run.get("verbose"))  # type: ignore[attr-defined]
+        model.default_user_agent = _partner_agent(type(model))
+
+
+def _partner_agent(cls: type) -> str | None:
+    """The User-Agent of the drop-in `cls` is (or subclasses), as its partner SDK sends it."""
+    from .sdk_agents import AGENTS
+    from .sdk_agents import sdk_agent
+
+    named = next((c.__name__ for c in cls.__mro__ if c.__name__ in AGENTS), None)
+    return None if named is None else sdk_agent(named)
 
 
 def take_tail(params: dict[str, Any]) -> Tail:

@@ -36,8 +36,8 @@ from . import run_hooks
 from . import send_hooks
 from . import tool_binding
 from .call_hooks import check_cache
-from .callbacks import LLMResult
 from .langchain_hooks import LangChainHooks
+from .llm_results import LLMResult
 from .settings import CALL_SETTINGS
 from .settings import SETTING_NAMES
 from .settings import TRANSPORT_SETTINGS
@@ -122,7 +122,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         ValueError: an empty model name or a setting out of range.
 
     Examples:
-        >>> from chatplex.lean import init_chat_model
+        >>> from chatplex import init_chat_model
         >>> from chatplex.testing import MockServer
         >>> with MockServer() as server:
         ...     model = init_chat_model(
@@ -144,6 +144,9 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
     #: wire's SDK (`sdk_errors`): set on the engine of a LangChain drop-in
     #: (`chatplex.langchain`; issue 47). Else chatplex's own words, whatever was imported.
     partner_words: bool = False
+    #: The User-Agent its requests carry where neither its headers nor its call name one:
+    #: a drop-in's is its partner SDK's (`sdk_agents.py`); None: `chatplex/<version>`.
+    default_user_agent: str | None = None
     #: Whether its constructor takes `stream_usage` (False: a drop-in whose partner class
     #: has no such field, given which it gives that class's warning).
     takes_stream_usage: ClassVar[bool] = True
@@ -279,7 +282,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         args = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         return f"{type(self).__name__}(provider={getattr(self, 'provider', None)!r}, {args})"
 
-    def get_name(self) -> str:
+    def _base_name(self) -> str:
         if self.name:
             return self.name
         # Built by init_chat_model: the class LangChain's init_chat_model returns, as the
@@ -314,7 +317,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             TypeError: a name that is neither a setting nor an API parameter.
 
         Examples:
-            >>> from chatplex.lean import init_chat_model
+            >>> from chatplex import init_chat_model
             >>> model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test")
             >>> cold = model.bind(temperature=0, stop=["\\n"])
             >>> cold.temperature, model.temperature
@@ -363,7 +366,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             A new model; its replies' `tool_calls` name the tools called.
 
         Examples:
-            >>> from chatplex.lean import init_chat_model
+            >>> from chatplex import init_chat_model
             >>> from chatplex.testing import MockServer
             >>> def get_weather(city: str) -> str:
             ...     \"\"\"The weather in a city.\"\"\"
@@ -433,7 +436,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
 
         Examples:
             >>> from pydantic import BaseModel
-            >>> from chatplex.lean import init_chat_model
+            >>> from chatplex import init_chat_model
             >>> from chatplex.testing import MockServer
             >>> class Person(BaseModel):
             ...     name: str

@@ -1,8 +1,7 @@
 """What `init_chat_model("openai:...")` and the provider registry decide as
 langchain-openai does (the Responses API or Chat Completions, the `stream_usage`
 default, `max_completion_tokens`), and what tells a built-in tool: shared with the
-`ChatOpenAI` drop-in, which moved to `chatplex.providers.openai.dropin` (its old name
-here still answers, with a DeprecationWarning).
+`ChatOpenAI` drop-in (`chatplex.providers.openai.dropin`).
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..adapters.tools import is_typed_tool
-from ..moved import moved_name
 
 __all__ = [
     "RESPONSES_ONLY",
@@ -208,7 +206,3 @@ def init_settings(settings: dict[str, Any]) -> None:
     them (the openai spec's `init_settings`): `stream_usage` (`stream_usage_default`)."""
     if "stream_usage" not in settings:
         settings["stream_usage"] = stream_usage_default(settings)
-
-
-def __getattr__(name: str) -> Any:
-    return moved_name(__name__, name)  # ChatOpenAI, now in providers/openai/dropin.py

@@ -9,17 +9,23 @@ later still, when a call first needs them.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ..adapters.base import FetchesCredential
 from ..core.chunks import aclose_iterator
+from ..core.chunks import close_iterator
+from ..errors import AuthenticationError
+from . import credentials
 from .call_hooks import apriced_stream
 from .call_hooks import charge
 from .call_hooks import check_budget
@@ -48,6 +54,8 @@ __all__ = [
     "acached_stream",
     "aopen_stream",
     "apost",
+    "areauthorized",
+    "arenewing_stream",
     "budget_for",
     "cached_post",
     "cached_stream",
@@ -56,6 +64,8 @@ __all__ = [
     "outgoing",
     "post",
     "priced_as",
+    "reauthorized",
+    "renewing_stream",
     "retry_policy_for",
     "watched",
     "with_extra_headers",
@@ -72,18 +82,20 @@ def http_request(
     *,
     stream: bool,
     sync: bool = True,
+    deadline: float | None = None,
 ) -> tuple[Adapter, HTTPRequest]:
     """The adapter answering for `settings.model` and the request it builds, authorised
-    (sync calls; async ones authorise when sent, see `aauthorized`) and carrying the
-    model's `extra_headers`. A model without an adapter raises NotImplementedError."""
+    (sync calls, by the call's `deadline`; async ones authorise when sent, see
+    `aauthorized`) and carrying the model's `extra_headers`. A model without an adapter
+    raises NotImplementedError."""
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
     adapter = adapter.for_model(settings.model)  # replies named by the model asked for
     request = adapter.build_request(messages, settings, stream=stream)
-    if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID)
-        request = adapter.authorize(request)
-    return adapter, adapter.with_call_headers(request, model.extra_headers)
+    if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID, IAM)
+        request = credentials.authorized(model, adapter, request, deadline)
+    return adapter, adapter.with_call_headers(request, _call_headers(model, request))
 
 
 def with_extra_headers(model: ChatModel, request: HTTPRequest) -> HTTPRequest:
@@ -91,7 +103,19 @@ def with_extra_headers(model: ChatModel, request: HTTPRequest) -> HTTPRequest:
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
-    return adapter.with_call_headers(request, model.extra_headers)
+    return adapter.with_call_headers(request, _call_headers(model, request))
+
+
+def _call_headers(model: ChatModel, request: HTTPRequest) -> Mapping[str, str]:
+    """The model's `extra_headers`, and its `default_user_agent` where neither they nor
+    the request (its `default_headers`) name a User-Agent."""
+    agent = model.default_user_agent
+    extra = model.extra_headers
+    if agent is None or any(k.lower() == "user-agent" for k in (*request.headers, *extra)):
+        return extra
+    headers = copy.copy(extra)  # still a MaskedHeaders: its repr shows no key it holds
+    headers["User-Agent"] = agent
+    return headers
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -117,22 +141,46 @@ def outgoing(
     sync: bool = True,
 ) -> Outgoing:
     """The call's request (`http_request`), ready to be posted or streamed."""
-    adapter, request = http_request(model, messages, settings, stream=stream, sync=sync)
+    deadline = config.get("deadline")
+    adapter, request = http_request(
+        model, messages, settings, stream=stream, sync=sync, deadline=deadline
+    )
     return Outgoing(model, adapter, request, settings, config)
 
 
-async def aauthorized(adapter: Adapter, request: HTTPRequest) -> HTTPRequest:
+async def aauthorized(
+    adapter: Adapter,
+    request: HTTPRequest,
+    deadline: float | None = None,
+    model: ChatModel | None = None,
+) -> HTTPRequest:
     """`request` as the adapter authorises an async call (a token from an async
-    provider, awaited); the adapter's sync `authorize`, or nothing, otherwise."""
-    if not adapter.authorizes_calls:
-        return request
-    return await adapter.aauthorize(request)
+    provider, awaited; a credential it fetches over HTTP, sent with `model` by the call's
+    `deadline`: `credentials.py`); the adapter's sync `authorize`, or nothing,
+    otherwise."""
+    return await credentials.aauthorized(model, adapter, request, deadline)
+
+
+def reauthorized(call: Outgoing, request: HTTPRequest) -> HTTPRequest | None:
+    """`request` authorised again with a fresh credential after a 401, when the adapter
+    dropped the one it carried (`FetchesCredential`: a token revoked or expired early);
+    None: a fresh one would not help. Sync."""
+    deadline = call.config.get("deadline")
+    return credentials.reauthorized(call.model, call.adapter, request, deadline)
+
+
+async def areauthorized(call: Outgoing, request: HTTPRequest) -> HTTPRequest | None:
+    """The async `reauthorized`."""
+    deadline = call.config.get("deadline")
+    return await credentials.areauthorized(call.model, call.adapter, request, deadline)
 
 
 def aauthorized_stream(
     adapter: Adapter,
     request: HTTPRequest,
     open_stream: Callable[[HTTPRequest], AsyncIterator[AIMessageChunk]],
+    deadline: float | None = None,
+    model: ChatModel | None = None,
 ) -> AsyncIterator[AIMessageChunk]:
     """`open_stream(request)`, the request authorised first when the adapter has a
     per-call hook (the stream itself is returned unwrapped otherwise)."""
@@ -140,7 +188,7 @@ def aauthorized_stream(
         return open_stream(request)
 
     async def chunks() -> AsyncIterator[AIMessageChunk]:
-        inner = open_stream(await aauthorized(adapter, request))
+        inner = open_stream(await aauthorized(adapter, request, deadline, model))
         try:
             async for chunk in inner:
                 yield chunk
@@ -148,6 +196,59 @@ def aauthorized_stream(
             await aclose_iterator(inner)
 
     return chunks()
+
+
+def renewing_stream(
+    call: Outgoing,
+    request: HTTPRequest,
+    opened: Callable[[HTTPRequest], Iterator[AIMessageChunk]],
+) -> Iterator[AIMessageChunk]:
+    """`opened(request)`'s chunks; refused with 401 before its first chunk, those of the
+    request authorised again with a fresh credential (`reauthorized`), once."""
+    chunks = opened(request)
+    try:
+        first = next(chunks, _END)
+    except AuthenticationError:
+        close_iterator(chunks)
+        fresh = reauthorized(call, request)
+        if fresh is None:
+            raise
+        chunks = opened(fresh)
+        first = next(chunks, _END)
+    try:
+        if first is not _END:
+            yield first
+            yield from chunks
+    finally:
+        close_iterator(chunks)
+
+
+async def arenewing_stream(
+    call: Outgoing,
+    request: HTTPRequest,
+    opened: Callable[[HTTPRequest], AsyncIterator[AIMessageChunk]],
+) -> AsyncIterator[AIMessageChunk]:
+    """The async `renewing_stream`."""
+    chunks = opened(request)
+    try:
+        first = await anext(chunks, _END)
+    except AuthenticationError:
+        await aclose_iterator(chunks)
+        fresh = await areauthorized(call, request)
+        if fresh is None:
+            raise
+        chunks = opened(fresh)
+        first = await anext(chunks, _END)
+    try:
+        if first is not _END:
+            yield first
+            async for chunk in chunks:
+                yield chunk
+    finally:
+        await aclose_iterator(chunks)
+
+
+_END: Any = object()  # a stream that ended before its first chunk
 
 
 # ---- what a call runs under: retries, rate budget, its run, its price ------------------
@@ -271,7 +372,14 @@ def post(call: Outgoing) -> AIMessage:
     check_budget()
     model, adapter, request = call.model, call.adapter, call.request
     bounds = _bounds(call, retry_policy_for(model))
-    message: AIMessage = _http_layer().send(adapter, request, client=model.http_client, **bounds)
+    send = _http_layer().send
+    try:
+        message: AIMessage = send(adapter, request, client=model.http_client, **bounds)
+    except AuthenticationError:
+        fresh = reauthorized(call, request)
+        if fresh is None:
+            raise
+        message = send(adapter, fresh, client=model.http_client, **bounds)  # once
     charge(message, priced_as(adapter), call.settings.model, request.url)
     return message
 
@@ -281,10 +389,17 @@ async def apost(call: Outgoing) -> AIMessage:
     check_budget()
     model, adapter, request = call.model, call.adapter, call.request
     bounds = _bounds(call, retry_policy_for(model))
-    authorized = await aauthorized(adapter, request)
-    message: AIMessage = await _http_layer().asend(
-        adapter, authorized, client=model.http_async_client, **bounds
-    )
+    authorized = await aauthorized(adapter, request, call.config.get("deadline"), model)
+    asend = _http_layer().asend
+    try:
+        message: AIMessage = await asend(
+            adapter, authorized, client=model.http_async_client, **bounds
+        )
+    except AuthenticationError:
+        fresh = await areauthorized(call, authorized)
+        if fresh is None:
+            raise
+        message = await asend(adapter, fresh, client=model.http_async_client, **bounds)  # once
     charge(message, priced_as(adapter), call.settings.model, request.url)
     return message
 
@@ -337,9 +452,15 @@ def open_stream(call: Outgoing) -> Iterator[AIMessageChunk]:
             client = http.interruptible_client(shared, interrupter)
             retry = interrupter.retry_policy(retry)
     bounds = _bounds(call, retry)
-    chunks = http.stream(
-        adapter, request, client=client, idle_timeout=model.stream_idle_timeout, **bounds
-    )
+
+    def opened(sent: HTTPRequest) -> Iterator[AIMessageChunk]:
+        chunks: Iterator[AIMessageChunk] = http.stream(
+            adapter, sent, client=client, idle_timeout=model.stream_idle_timeout, **bounds
+        )
+        return chunks
+
+    renews = isinstance(adapter, FetchesCredential)
+    chunks = renewing_stream(call, request, opened) if renews else opened(request)
     return priced_stream(chunks, priced_as(adapter), call.settings.model, request.url)
 
 
@@ -348,17 +469,28 @@ def aopen_stream(call: Outgoing) -> AsyncIterator[AIMessageChunk]:
     http = _http_layer()
     model, adapter = call.model, call.adapter
     bounds = _bounds(call, retry_policy_for(model))
-    chunks = aauthorized_stream(
-        adapter,
-        call.request,
-        lambda request: http.astream(
+
+    def opened(sent: HTTPRequest) -> AsyncIterator[AIMessageChunk]:
+        chunks: AsyncIterator[AIMessageChunk] = http.astream(
             adapter,
-            request,
+            sent,
             client=model.http_async_client,
             idle_timeout=model.stream_idle_timeout,
             **bounds,
-        ),
-    )
+        )
+        return chunks
+
+    deadline = call.config.get("deadline")
+    if isinstance(adapter, FetchesCredential):
+        chunks = aauthorized_stream(
+            adapter,
+            call.request,
+            lambda sent: arenewing_stream(call, sent, opened),
+            deadline,
+            model,
+        )
+    else:
+        chunks = aauthorized_stream(adapter, call.request, opened, deadline, model)
     return apriced_stream(chunks, priced_as(adapter), call.settings.model, call.request.url)
 
 

@@ -13,7 +13,6 @@ from typing import Any
 from typing import Literal
 
 from ..adapters.validate import check_headers
-from ..secret import is_secret_name as is_secret_name
 
 if TYPE_CHECKING:
     from ..http import RateLimit
@@ -25,7 +24,6 @@ __all__ = [
     "check_body_fields",
     "check_settings",
     "coerce_rate_limit",
-    "is_secret_name",
 ]
 
 #: Settings a call may override through `bind(...)` or `invoke(..., **overrides)`.

@@ -21,6 +21,7 @@ from typing import TypeVar
 from ..adapters.base import Adapter
 from ..core.run_config import current_config
 from ..messages import AIMessage
+from .credentials import authorized
 from .sending import retry_policy_for
 from .sending import with_extra_headers
 
@@ -103,14 +104,14 @@ def side_call(
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
+    ambient = current_config().get() or {}
     if to_provider:
-        if adapter.authorizes_calls:  # per-call tokens (Azure Entra ID)
-            request = adapter.authorize(request)
+        # Per-call tokens (Azure Entra ID, IAM).
+        request = authorized(model, adapter, request, ambient.get("deadline"))
         request = with_extra_headers(model, request)
     from ..http import send  # loaded with the first side call, as a chat's first call
 
     reading = _Reading(adapter, read, error_families)
-    ambient = current_config().get() or {}
     send(
         reading,
         request,

@@ -38,9 +38,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ..adapters.output_formats import anthropic_json_schema  # here too: where it was first
-from ..adapters.output_formats import openai_json_schema  # here too: where it was first
-from ..adapters.output_formats import response_format_schema  # here too: where it was first
+from ..adapters.output_formats import openai_json_schema
+from ..adapters.output_formats import response_format_schema
 from ..core import Runnable
 from ..core import RunnableParallel
 from ..core.run_config import RunnableConfig
@@ -61,10 +60,7 @@ __all__ = [
     "METHODS",
     "StructuredOutputError",
     "StructuredParser",
-    "anthropic_json_schema",
     "format_settings",
-    "openai_json_schema",
-    "response_format_schema",
     "structured_output",
 ]
 

@@ -16,6 +16,7 @@ from .binding import RunnableBinding
 from .composition import RunnableParallel
 from .composition import RunnableSequence
 from .composition import coerce_to_runnable
+from .each import RunnableEach
 from .foreign import ForeignRunnable
 from .foreign import expose
 from .lambdas import RunnableGenerator
@@ -56,7 +57,7 @@ if TYPE_CHECKING:  # loaded on first use (see `__getattr__` below)
     from .string_prompts import StringPromptValue
 
 #: Names loaded when first used, so that a chat model pays only for the core it runs
-#: on (measured with `python -X importtime -c "from chatplex import ChatOpenAI"`):
+#: on (measured with `python -X importtime -c "import chatplex; chatplex.ChatModel"`):
 #: prompts, parsers and custom events are for chains.
 _LAZY = {
     "ChatPromptTemplate": ".prompts",
@@ -145,10 +146,22 @@ def _output_schema(runnable: Runnable[Any, Any]) -> Any:
     return output_schema(runnable)
 
 
+def _config_schema(runnable: Runnable[Any, Any], include: Any) -> Any:
+    from .schemas import config_schema
+
+    return config_schema(runnable, include)
+
+
 def _graph(runnable: Runnable[Any, Any], config: RunnableConfig | None) -> Any:
     from .graph import runnable_graph
 
     return runnable_graph(runnable, config)
+
+
+def _as_tool(runnable: Runnable[Any, Any], args_schema: Any, **options: Any) -> Any:
+    from .tools import as_tool
+
+    return as_tool(runnable, args_schema, **options)
 
 
 def _listeners(runnable: Runnable[Any, Any], *listeners: Any) -> Any:
@@ -204,6 +217,9 @@ LATE.configurable_fields = _fields
 LATE.config_specs = _config_specs
 LATE.configurable_alternatives = _alternatives
 LATE.graph = _graph
+LATE.config_schema = _config_schema
+LATE.each = RunnableEach
+LATE.as_tool = _as_tool
 LATE.sequence = RunnableSequence
 LATE.retry = RunnableRetry
 LATE.fallbacks = RunnableWithFallbacks

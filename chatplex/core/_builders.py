@@ -8,6 +8,7 @@ class it builds, which is defined above `base.py` and reached through `_late.py`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
@@ -37,8 +38,63 @@ class Builders(Generic[Input, Output]):
     def __ror__(self, other: Any) -> RunnableSequence[Any, Output]:
         return LATE.sequence(LATE.coerce(other), self)  # type: ignore[no-any-return]
 
-    def pipe(self, *others: Any) -> RunnableSequence[Input, Any]:
-        return LATE.sequence(self, *(LATE.coerce(o) for o in others))  # type: ignore[no-any-return]
+    def pipe(self, *others: Any, name: str | None = None) -> RunnableSequence[Input, Any]:
+        """`self | others[0] | ...`, as one sequence named `name`."""
+        steps = (LATE.coerce(o) for o in others)
+        return LATE.sequence(self, *steps, name=name)  # type: ignore[no-any-return]
+
+    def map(self) -> Runnable[Sequence[Input], list[Output]]:
+        """A runnable that runs this one on each item of a list (as a batch).
+
+        Examples:
+            >>> from chatplex import RunnableLambda
+            >>> RunnableLambda(lambda x: x * 2).map().invoke([1, 2, 3])
+            [2, 4, 6]
+        """
+        return LATE.each(self)  # type: ignore[no-any-return]
+
+    def with_types(
+        self, *, input_type: type[Input] | None = None, output_type: type[Output] | None = None
+    ) -> Runnable[Input, Output]:
+        """A copy whose input and output schemas say these types (what `as_tool`, a
+        server or a graph reads); the calls are unchanged."""
+        return LATE.binding(  # type: ignore[no-any-return]
+            self, input_type=input_type, output_type=output_type
+        )
+
+    def as_tool(
+        self,
+        args_schema: Any = None,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        arg_types: dict[str, type] | None = None,
+    ) -> Any:
+        """This runnable as a tool a model can call (`model.bind_tools([tool])`): a
+        `chatplex.core.tools.RunnableTool`, made as LangChain's `as_tool` makes one.
+
+        Args:
+            args_schema: a pydantic model of the tool's arguments (the runnable gets
+                them as a dict).
+            name: the tool's name (default: the runnable's).
+            description: what the tool does (default: "Takes <its input schema>.").
+            arg_types: argument name -> type, for a runnable that takes an untyped dict.
+
+        Examples:
+            >>> from typing_extensions import TypedDict
+            >>> from chatplex import RunnableLambda
+            >>> class Args(TypedDict):
+            ...     a: int
+            ...     b: int
+            >>> def add(args: Args) -> int:
+            ...     return args["a"] + args["b"]
+            >>> tool = RunnableLambda(add).as_tool(name="add", description="Add two ints.")
+            >>> tool.invoke({"a": 2, "b": 3}), sorted(tool.args)
+            (5, ['a', 'b'])
+        """
+        return LATE.as_tool(
+            self, args_schema, name=name, description=description, arg_types=arg_types
+        )
 
     def pick(self, keys: str | Sequence[str]) -> RunnableSequence[Input, Any]:
         """Then keep only these keys of the output dict (one key: its value).
@@ -107,7 +163,8 @@ class Builders(Generic[Input, Output]):
     def with_retry(
         self,
         *,
-        retry_if_exception_type: tuple[type[BaseException], ...] = (Exception,),
+        retry_if_exception_type: tuple[type[BaseException], ...]
+        | Callable[[BaseException], bool] = (Exception,),
         stop_after_attempt: int = 3,
         wait_exponential_jitter: bool = True,
         exponential_jitter_params: dict[str, float] | None = None,
@@ -117,7 +174,8 @@ class Builders(Generic[Input, Output]):
         stream is retried only before its first chunk. See `reliability.RunnableRetry`.
 
         Args:
-            retry_if_exception_type: the exceptions that cause another attempt.
+            retry_if_exception_type: the exceptions that cause another attempt, or a
+                function of the exception that says whether to try again.
             stop_after_attempt: the most attempts, the first included.
             wait_exponential_jitter: wait between attempts, longer each time (else not).
             exponential_jitter_params: `initial`, `max`, `exp_base`, `jitter` of the wait.
@@ -154,6 +212,7 @@ class Builders(Generic[Input, Output]):
         fallbacks: Sequence[Runnable[Input, Output]],
         *,
         exceptions_to_handle: tuple[type[BaseException], ...] = (Exception,),
+        exception_key: str | None = None,
     ) -> Runnable[Input, Output]:
         """A copy that tries `fallbacks` in order when this fails with one of
         `exceptions_to_handle` (a stream: only before its first chunk; a batch: only the
@@ -162,6 +221,8 @@ class Builders(Generic[Input, Output]):
         Args:
             fallbacks: the runnables to try next, in order.
             exceptions_to_handle: the exceptions that move on to the next one.
+            exception_key: give each fallback the input dict with the last error
+                under this key (the input must then be a dict).
 
         Returns:
             A runnable that answers with the first one that succeeds.
@@ -182,5 +243,5 @@ class Builders(Generic[Input, Output]):
             'from the fallback'
         """
         return LATE.fallbacks(  # type: ignore[no-any-return]
-            self, fallbacks, exceptions_to_handle=exceptions_to_handle
+            self, fallbacks, exceptions_to_handle=exceptions_to_handle, exception_key=exception_key
         )

@@ -28,6 +28,14 @@ if TYPE_CHECKING:
 __all__ = ["Introspection"]
 
 
+def _schema_type(model: Any) -> Any:
+    """The type a schema stands for: a root model's value type, else the model class
+    (read from pydantic's attributes: this module does not import pydantic)."""
+    if getattr(model, "__pydantic_root_model__", False):
+        return model.model_fields["root"].annotation
+    return model
+
+
 class Introspection:
     """`astream_events`, `stream_events`, `astream_log`, the schema accessors,
     `config_specs` and `get_graph`."""
@@ -37,7 +45,7 @@ class Introspection:
         input: Any,
         config: RunnableConfig | None = None,
         *,
-        version: Literal["v1", "v2"] = "v2",
+        version: Literal["v1", "v2", "v3"] = "v2",
         include_names: Sequence[str] | None = None,
         include_types: Sequence[str] | None = None,
         include_tags: Sequence[str] | None = None,
@@ -71,7 +79,7 @@ class Introspection:
         input: Any,
         config: RunnableConfig | None = None,
         *,
-        version: Literal["v1", "v2"] = "v2",
+        version: Literal["v1", "v2", "v3"] = "v2",
         include_names: Sequence[str] | None = None,
         include_types: Sequence[str] | None = None,
         include_tags: Sequence[str] | None = None,
@@ -191,6 +199,16 @@ class Introspection:
         """A pydantic model of what `invoke` returns."""
         return self.get_output_schema()
 
+    @property
+    def InputType(self) -> Any:  # noqa: N802 - LangChain's name
+        """The type `invoke` accepts (a pydantic model class for an object input)."""
+        return _schema_type(self.get_input_schema())
+
+    @property
+    def OutputType(self) -> Any:  # noqa: N802 - LangChain's name
+        """The type `invoke` returns."""
+        return _schema_type(self.get_output_schema())
+
     def get_input_schema(self, config: RunnableConfig | None = None) -> type[BaseModel]:
         """`input_schema`; override to describe a custom runnable's input."""
         return LATE.input_schema(self)  # type: ignore[no-any-return]
@@ -215,6 +233,25 @@ class Introspection:
         a composite's are its parts', one per id, as in LangChain. See `configurable.py`."""
         return LATE.config_specs(self)  # type: ignore[no-any-return]
 
+    def config_schema(self, *, include: Sequence[str] | None = None) -> type[BaseModel]:
+        """A pydantic model of the config this runnable reads: `configurable` (one field
+        per `config_specs` entry) and the config keys named in `include`."""
+        return LATE.config_schema(self, include)  # type: ignore[no-any-return]
+
+    def get_config_jsonschema(self, *, include: Sequence[str] | None = None) -> dict[str, Any]:
+        """`config_schema` as a JSON Schema dict."""
+        return self.config_schema(include=include).model_json_schema()
+
     def get_graph(self, config: RunnableConfig | None = None) -> Any:
-        """The steps as a graph (`.nodes`, `.edges`, `.draw_ascii()`), as LangChain's."""
+        """The steps as a graph (`.nodes`, `.edges`, `.draw_mermaid()`, `.draw_ascii()`),
+        as LangChain's."""
         return LATE.graph(self, config)
+
+    def get_prompts(self, config: RunnableConfig | None = None) -> list[Any]:
+        """The prompt templates among this runnable's steps, in graph order."""
+        return [
+            node.data
+            for node in self.get_graph(config).nodes.values()
+            if getattr(node.data, "_run_type", None) == "prompt"
+            and callable(getattr(node.data, "format_prompt", None))
+        ]

@@ -25,9 +25,12 @@ class Late:
     """The slots. Reading one that no module filled is a bug in the package layout."""
 
     __slots__ = (
+        "as_tool",
         "assign",
         "binding",
+        "each",
         "coerce",
+        "config_schema",
         "config_specs",
         "configurable_alternatives",
         "configurable_fields",
@@ -55,7 +58,10 @@ class Late:
     configurable_fields: Callable[..., Any]  # configurable.RunnableConfigurableFields
     configurable_alternatives: Callable[..., Any]  # configurable.RunnableConfigurableAlternatives
     config_specs: Callable[[Any], Any]  # configurable.config_specs_of
+    config_schema: Callable[..., Any]  # schemas.config_schema (imported on first use)
     graph: Callable[..., Any]  # graph.runnable_graph (imported on first use)
+    each: Callable[..., Any]  # each.RunnableEach
+    as_tool: Callable[..., Any]  # tools.as_tool (imported on first use: pydantic)
     #: (runnable, inputs, config, is_async) -> BatchJob (or its awaitable): filled by
     #: `chatplex/__init__.py` from `chatplex.batches`, two layers above core.
     submit_batch: Callable[..., Any]

@@ -195,7 +195,17 @@ class Runnable(Introspection, Builders[Input, Output]):
 
     # ---- public API --------------------------------------------------------------------
 
-    def get_name(self) -> str:
+    def get_name(self, suffix: str | None = None, *, name: str | None = None) -> str:
+        """The runnable's name (`name` given here first), with `suffix` added as
+        LangChain adds it: `PromptInput`, `my_step_input`."""
+        own = name or self._base_name()
+        if not suffix:
+            return own
+        return own + suffix.title() if own[:1].isupper() else f"{own}_{suffix.lower()}"
+
+    def _base_name(self) -> str:
+        """The name before any suffix; a runnable whose name is made of its parts'
+        (`RunnableParallel<a,b>`) overrides this."""
         return self.name or type(self).__name__
 
     def _listener_inputs(self, input: Any) -> dict[str, Any]:
@@ -341,21 +351,22 @@ class Runnable(Introspection, Builders[Input, Output]):
             await aclose_iterator(iterator)
 
     def transform(
-        self, chunks: Iterable[Input], config: RunnableConfig | None = None, **kwargs: Any
+        self, input: Iterable[Input], config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[Output]:
         """Stream over a stream of input pieces (how chains stream end to end)."""
         cfg = ensure_config(config)
         if cfg.get("callbacks"):
-            return _traced.transform(self, iter(chunks), cfg, kwargs)
-        return self._transform(iter(chunks), cfg, **kwargs)
+            return _traced.transform(self, iter(input), cfg, kwargs)
+        return self._transform(iter(input), cfg, **kwargs)
 
     def atransform(
-        self, chunks: AsyncIterator[Input], config: RunnableConfig | None = None, **kwargs: Any
+        self, input: AsyncIterator[Input], config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[Output]:
+        """Stream over an async stream of input pieces."""
         cfg = ensure_config(config)
         if cfg.get("callbacks"):
-            return _traced.atransform(self, chunks, cfg, kwargs)
-        return self._atransform(chunks, cfg, **kwargs)
+            return _traced.atransform(self, input, cfg, kwargs)
+        return self._atransform(input, cfg, **kwargs)
 
     def batch(
         self,

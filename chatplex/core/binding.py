@@ -30,13 +30,18 @@ class RunnableBinding(BatchForwarding[Input, Output]):
         *,
         config: RunnableConfig | None = None,
         kwargs: dict[str, Any] | None = None,
+        input_type: Any = None,
+        output_type: Any = None,
     ) -> None:
         self.bound = bound
         self.config: RunnableConfig = config or {}
         self.kwargs = kwargs or {}
         self.name = bound.name
+        # `with_types`: what the schemas say, in place of the bound runnable's.
+        self.input_type = input_type
+        self.output_type = output_type
 
-    def get_name(self) -> str:
+    def _base_name(self) -> str:
         return self.config.get("run_name") or self.bound.get_name()
 
     def _listener_inputs(self, input: Any) -> dict[str, Any]:

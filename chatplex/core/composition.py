@@ -160,7 +160,7 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
             key: coerce_to_runnable(value) for key, value in merged.items()
         }
 
-    def get_name(self) -> str:
+    def _base_name(self) -> str:
         # LangChain's name for a map, which event and log filters may rely on.
         return self.name or f"RunnableParallel<{','.join(self.steps)}>"
 

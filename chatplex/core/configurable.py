@@ -2,7 +2,7 @@
 `config["configurable"]`, as LangChain's `configurable_fields` /
 `configurable_alternatives`.
 
->>> from chatplex.runnables import PromptTemplate
+>>> from chatplex import PromptTemplate
 >>> prompt = PromptTemplate.from_template("Tell a joke about {topic}").configurable_alternatives(
 ...     ConfigurableField(id="prompt"),
 ...     default_key="joke",
@@ -225,7 +225,7 @@ class _Dynamic(DelegatingRunnable[Any, Any]):
 
     default: Runnable[Any, Any]
 
-    def get_name(self) -> str:
+    def _base_name(self) -> str:
         return self.name or self.default.get_name()
 
     def _transform(

@@ -1,7 +1,7 @@
 """`FewShotChatMessagePromptTemplate`: worked examples as chat turns, placed in a chat
 prompt as LangChain's is.
 
->>> from chatplex.runnables import ChatPromptTemplate
+>>> from chatplex import ChatPromptTemplate
 >>> examples = [{"input": "2+2", "output": "4"}, {"input": "2+3", "output": "5"}]
 >>> few_shot = FewShotChatMessagePromptTemplate(
 ...     examples=examples,

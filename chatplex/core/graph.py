@@ -7,7 +7,8 @@ and wrappers (bindings, listeners, retries, configurable switches) show what the
 Node names follow LangChain's: a runnable's name, or its schema's, without a leading
 `Runnable` (`Lambda`, `Parallel<a,b>Input`).
 
-`draw_ascii()` draws the graph in layers, top to bottom. It is not LangChain's
+`draw_mermaid()` writes Mermaid text as LangChain does (`_mermaid.py`). `draw_ascii()`
+draws the graph in layers, top to bottom. It is not LangChain's
 drawing (which needs the `grandalf` package), but shows the same nodes and edges.
 Imported on first use: `import chatplex` pays nothing for it (schemas need pydantic).
 """
@@ -153,6 +154,47 @@ class Graph:
 
     def print_ascii(self) -> None:
         print(self.draw_ascii())  # noqa: T201 - that is what it is for
+
+    def draw_mermaid(
+        self,
+        *,
+        with_styles: bool = True,
+        curve_style: Any = "linear",
+        node_colors: Any = None,
+        wrap_label_n_words: int = 9,
+        frontmatter_config: dict[str, Any] | None = None,
+    ) -> str:
+        """The graph as Mermaid flowchart text, as LangChain writes it (see `_mermaid.py`).
+
+        Args:
+            with_styles: declare the nodes and their styles (else edges only).
+            curve_style: Mermaid's edge curve (`"linear"`, `"basis"`..., or LangChain's
+                `CurveStyle`).
+            node_colors: styles of the `default`, `first` and `last` nodes (a dict, or
+                LangChain's `NodeStyles`).
+            wrap_label_n_words: words per line of an edge label.
+            frontmatter_config: Mermaid configuration, written as YAML frontmatter.
+        """
+        from ._mermaid import NODE_STYLES
+        from ._mermaid import draw_mermaid
+
+        graph = self.reid()
+        first, last = graph.first_node(), graph.last_node()
+        styles = dict(NODE_STYLES)
+        if node_colors is not None:
+            given = node_colors if isinstance(node_colors, dict) else vars(node_colors)
+            styles.update(given)
+        return draw_mermaid(
+            graph.nodes,
+            graph.edges,
+            first_node=first.id if first else None,
+            last_node=last.id if last else None,
+            with_styles=with_styles,
+            curve_style=str(getattr(curve_style, "value", curve_style)),
+            node_styles=styles,
+            wrap_label_n_words=wrap_label_n_words,
+            frontmatter_config=frontmatter_config,
+        )
 
 
 def _schema_node(graph: Graph, runnable: Runnable[Any, Any], output: bool) -> Node:

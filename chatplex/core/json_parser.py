@@ -20,6 +20,7 @@ from typing import Any
 from ._partial_json import parse_json_markdown
 from ._pure import PureRunnable
 from .parsers import OutputParserException
+from .parsers import ParserMethods
 from .parsers import parser_text
 from .run_config import RunnableConfig
 
@@ -59,7 +60,7 @@ def _schema_text(model: Any) -> str:
     return json.dumps(schema, ensure_ascii=False)
 
 
-class JsonOutputParser(PureRunnable[Any, Any]):
+class JsonOutputParser(ParserMethods, PureRunnable[Any, Any]):
     """A message or str holding JSON (bare, or in a ```json fence) → its value.
 
     Invalid JSON raises `OutputParserException` (a `ValueError`) with the text as
@@ -76,6 +77,7 @@ class JsonOutputParser(PureRunnable[Any, Any]):
                 "value so far (compare successive values for the changes)"
             )
         self.pydantic_object = pydantic_object
+        self.diff = False
 
     def get_format_instructions(self) -> str:
         """What to tell the model (LangChain's wording)."""
@@ -99,6 +101,12 @@ class JsonOutputParser(PureRunnable[Any, Any]):
     def parse(self, text: str) -> Any:
         """The value of a complete reply's text."""
         return self._final(self._value(text, partial=False), partial=False)
+
+    def parse_result(self, result: list[Any], *, partial: bool = False) -> Any:
+        """The first generation's JSON; with `partial`, the value so far (None if there
+        is none yet), as a stream sees it."""
+        text = result[0].text
+        return self._step(text, None) if partial else self.parse(text)
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         return self.parse(parser_text(input, type(self).__name__))
@@ -158,7 +166,7 @@ class PydanticOutputParser(JsonOutputParser):
             )
         super().__init__(pydantic_object=pydantic_object)
 
-    def get_name(self) -> str:
+    def _base_name(self) -> str:
         return self.name or "PydanticOutputParser"
 
     @property

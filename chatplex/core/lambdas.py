@@ -33,6 +33,7 @@ from .portal import run_sync
 from .run_config import RunnableConfig
 from .run_config import child_config
 from .run_config import current_config
+from .run_config import nested_config
 from .run_config import user_config
 
 __all__ = ["RunnableGenerator", "RunnableLambda", "chain", "is_stream_transformer"]
@@ -86,52 +87,62 @@ class RunnableLambda(Runnable[Any, Any]):
         self._is_agen = inspect.isasyncgenfunction(func)
         self._takes_config = _takes_config(func)
 
-    def _args(self, input: Any, config: RunnableConfig) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        return (input,), ({"config": user_config(config)} if self._takes_config else {})
+    def _args(
+        self, input: Any, config: RunnableConfig, kwargs: dict[str, Any]
+    ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """The function's arguments: the input, the call's keyword arguments (`bind`
+        passes them, as LangChain's lambda does), and `config` if it takes one."""
+        if self._takes_config:
+            return (input,), {**kwargs, "config": user_config(config)}
+        return (input,), kwargs
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         inner = child_config(config)
         if self._is_async or self._is_agen:
-            return run_sync(self._ainvoke(input, config))
+            return run_sync(self._ainvoke(input, config, **kwargs))
         if self._is_gen:
-            return collect_chunks(self._stream(input, config))
+            return collect_chunks(self._stream(input, config, **kwargs))
         token = _CONFIG.set(inner)
         try:
-            args, kw = self._args(input, inner)
+            args, kw = self._args(input, inner, kwargs)
             out = self.func(*args, **kw)
         finally:
             _CONFIG.reset(token)
         if isinstance(out, Runnable):
-            return out.invoke(input, inner)
+            return out.invoke(
+                input, nested_config(inner, f"RunnableLambda({self.get_name()})", input)
+            )
         return out
 
     async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         inner = child_config(config)
         if self._is_gen or self._is_agen:
-            return await acollect_chunks(self._astream(input, config))
+            return await acollect_chunks(self._astream(input, config, **kwargs))
         func = self.afunc or self.func
         token = _CONFIG.set(inner)
         try:
-            args, kw = self._args(input, inner)
+            args, kw = self._args(input, inner, kwargs)
             out = func(*args, **kw)
             if inspect.isawaitable(out):
                 out = await out
         finally:
             _CONFIG.reset(token)
         if isinstance(out, Runnable):
-            return await out.ainvoke(input, inner)
+            return await out.ainvoke(
+                input, nested_config(inner, f"RunnableLambda({self.get_name()})", input)
+            )
         return out
 
     def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
         if not self._is_gen:
-            yield self._invoke(input, config)
+            yield self._invoke(input, config, **kwargs)
             return
         inner = child_config(config)
         # Each step of the generator runs in a context carrying the ambient config,
         # without leaking it into the consumer's context between steps.
         ctx = contextvars.copy_context()
         ctx.run(_CONFIG.set, inner)
-        args, kw = self._args(input, inner)
+        args, kw = self._args(input, inner, kwargs)
         gen = ctx.run(self.func, *args, **kw)
         try:
             while True:
@@ -146,14 +157,14 @@ class RunnableLambda(Runnable[Any, Any]):
         self, input: Any, config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]:
         if self._is_gen:
-            for piece in self._stream(input, config):
+            for piece in self._stream(input, config, **kwargs):
                 yield piece
             return
         if not self._is_agen:
-            yield await self._ainvoke(input, config)
+            yield await self._ainvoke(input, config, **kwargs)
             return
         inner = child_config(config)
-        args, kw = self._args(input, inner)
+        args, kw = self._args(input, inner, kwargs)
         agen = self.func(*args, **kw)
         try:
             while True:

@@ -11,7 +11,7 @@ from ..messages import BaseMessage
 from ._pure import PureRunnable
 from .run_config import RunnableConfig
 
-__all__ = ["OutputParserException", "StrOutputParser", "parser_text"]
+__all__ = ["OutputParserException", "ParserMethods", "StrOutputParser", "parser_text"]
 
 
 class OutputParserException(ChatplexError, ValueError):  # noqa: N818 - LangChain's name
@@ -45,7 +45,33 @@ def parser_text(value: Any, parser: str) -> str:
     raise TypeError(f"{parser} expects a message or a str, got {type(value).__name__}")
 
 
-class StrOutputParser(PureRunnable[Any, str]):
+class ParserMethods:
+    """LangChain's `BaseOutputParser` methods, all made from `parse(text)`: the async
+    form, parsing generations (anything with `.text`: LangChain's or chatplex's
+    `ChatGeneration`), and parsing beside the prompt (which a plain parser ignores)."""
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
+
+    async def aparse(self, text: str) -> Any:
+        return self.parse(text)
+
+    def parse_result(self, result: list[Any], *, partial: bool = False) -> Any:
+        """The first generation's text, parsed."""
+        return self.parse(result[0].text)
+
+    async def aparse_result(self, result: list[Any], *, partial: bool = False) -> Any:
+        return self.parse_result(result, partial=partial)
+
+    def parse_with_prompt(self, completion: str, prompt: Any) -> Any:
+        return self.parse(completion)
+
+    def get_format_instructions(self) -> str:
+        """What to tell the model; a parser with nothing to ask raises, as LangChain's."""
+        raise NotImplementedError
+
+
+class StrOutputParser(ParserMethods, PureRunnable[Any, str]):
     """A message (or chunk) → its text. Streams: each chunk's text as it arrives, one
     piece per chunk, as LangChain's: a chunk without text (role, usage or finish-reason
     only) yields `""`, so a script that counts pieces or writes one line per piece (an
@@ -62,6 +88,9 @@ class StrOutputParser(PureRunnable[Any, str]):
     @staticmethod
     def _text(value: Any) -> str:
         return parser_text(value, "StrOutputParser")
+
+    def parse(self, text: str) -> str:
+        return text
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> str:
         return self._text(input)

@@ -77,7 +77,7 @@ class RunnableAssign(BatchForwarding[dict[str, Any], dict[str, Any]]):
     def __init__(self, mapper: RunnableParallel[Any]) -> None:
         self.mapper = mapper
 
-    def get_name(self) -> str:
+    def _base_name(self) -> str:
         return self.name or f"RunnableAssign<{','.join(self.mapper.steps)}>"
 
     @staticmethod
@@ -166,7 +166,7 @@ class RunnablePick(PureRunnable[Any, Any]):
                 raise TypeError(f"pick() needs a key or a list of keys (str), got {keys!r}")
         self.keys = keys
 
-    def get_name(self) -> str:
+    def _base_name(self) -> str:
         keys = [self.keys] if isinstance(self.keys, str) else self.keys
         return self.name or f"RunnablePick<{','.join(keys)}>"
 

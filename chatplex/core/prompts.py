@@ -23,6 +23,8 @@ from ..messages import message_from_role
 from ..messages import normalise_role
 from ..postimport import when_imported
 from ._pure import PureRunnable
+from .content_templates import format_parts
+from .content_templates import part_variables
 from .run_config import RunnableConfig
 
 __all__ = [
@@ -55,20 +57,27 @@ def _content_variables(content: Any) -> list[str]:
     if isinstance(content, str):
         return _variables(content)
     if isinstance(content, list):
-        return [v for block in content for v in _content_variables(block)]
-    if isinstance(content, dict):
-        return [v for value in content.values() for v in _content_variables(value)]
+        return part_variables(content, _variables)
     return []
 
 
 def _format(content: Any, values: Mapping[str, Any]) -> Any:
+    """A message template's content filled in: a str as a str, a list of parts as
+    LangChain fills them (text, image and other parts: `content_templates.py`)."""
     if isinstance(content, str):
         return content.format_map(values)
     if isinstance(content, list):
-        return [_format(block, values) for block in content]
-    if isinstance(content, dict):
-        return {key: _format(value, values) for key, value in content.items()}
+        return format_parts(content, values, _variables)
     return content
+
+
+def _check_format(template_format: str) -> None:
+    """chatplex fills f-string templates; LangChain's other formats are not built."""
+    if template_format != "f-string":
+        raise NotImplementedError(
+            f"template_format={template_format!r} is not built yet: chatplex fills "
+            "f-string templates ({name})"
+        )
 
 
 def prompt_values(
@@ -268,8 +277,12 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
         partial_variables: Mapping[str, Any] | None = None,
     ) -> None:
         """`messages`: what `from_messages` takes (as LangChain's constructor does)."""
-        self.parts = _parts(messages)
         self.partial_variables = dict(partial_variables or {})
+        self._set_parts(_parts(messages))
+
+    def _set_parts(self, parts: tuple[_Part, ...]) -> None:
+        """The parts, and the variables they take."""
+        self.parts = parts
         names: list[str] = []
         for part in self.parts:
             if isinstance(part, _MessageTemplate):
@@ -282,23 +295,47 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
             p.variable_name for p in self.parts if isinstance(p, MessagesPlaceholder) and p.optional
         }
         # As in LangChain: optional placeholders are not input variables, so a prompt with
-        # one required variable still takes the bare value.
-        self.input_variables = [
-            n for n in dict.fromkeys(names) if n not in self.partial_variables and n not in optional
-        ]
+        # one required variable still takes the bare value; the names are sorted.
+        self.input_variables = sorted(
+            n for n in set(names) if n not in self.partial_variables and n not in optional
+        )
 
     @classmethod
-    def from_template(cls, template: str) -> ChatPromptTemplate:
-        """One human message: `ChatPromptTemplate.from_template("Tell me about {topic}")`."""
-        return cls.from_messages([("human", template)])
+    def from_template(cls, template: str, **kwargs: Any) -> ChatPromptTemplate:
+        """One human message: `ChatPromptTemplate.from_template("Tell me about {topic}")`.
+
+        Takes LangChain's `template_format` ("f-string") and `partial_variables`."""
+        _check_format(kwargs.pop("template_format", "f-string"))
+        partials = kwargs.pop("partial_variables", None)
+        if kwargs:
+            raise TypeError(f"from_template got unexpected arguments {sorted(kwargs)}")
+        return cls([("human", template)], partial_variables=partials)
 
     @classmethod
-    def from_messages(cls, messages: Sequence[Any]) -> ChatPromptTemplate:
+    def from_messages(
+        cls, messages: Sequence[Any], template_format: str = "f-string"
+    ) -> ChatPromptTemplate:
         """From `(role, template)` tuples, strs (human), messages and placeholders.
 
         `("placeholder", "{history}")` is an optional `MessagesPlaceholder("history")`.
         """
+        _check_format(template_format)
         return cls(messages)
+
+    @property
+    def optional_variables(self) -> list[str]:
+        """The variables of optional placeholders (`("placeholder", "{history}")`)."""
+        return [
+            p.variable_name for p in self.parts if isinstance(p, MessagesPlaceholder) and p.optional
+        ]
+
+    def append(self, message: Any) -> None:
+        """Add one part at the end, in place (as LangChain's `append`)."""
+        self.extend([message])
+
+    def extend(self, messages: Sequence[Any]) -> None:
+        """Add parts at the end, in place (as LangChain's `extend`)."""
+        self._set_parts((*self.parts, *_parts(messages)))
 
     @property
     def messages(self) -> list[_Part]:
@@ -350,6 +387,17 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
                 if messages:
                     out.extend(coerce_messages(messages))
         return out
+
+    def pretty_repr(self, html: bool = False) -> str:
+        """The prompt as LangChain prints it: one titled block per part, variables as
+        `{name}` (highlighted with `html=True`). See `prompt_repr.py`."""
+        from .prompt_repr import prompt_repr
+
+        return prompt_repr(self.parts, _variables, html)
+
+    def pretty_print(self) -> None:
+        """Print `pretty_repr`, highlighted in an interactive session (as LangChain)."""
+        print(self.pretty_repr(html=hasattr(sys, "ps2")))  # noqa: T201 - that is what it is for
 
     # LangChain's formatting methods: the same filling-in as `invoke`, keyword values.
     def format_messages(self, **kwargs: Any) -> list[BaseMessage]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from collections.abc import AsyncIterator
+from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -54,6 +55,15 @@ if TYPE_CHECKING:
 __all__ = ["RunnableRetry", "RunnableWithFallbacks"]
 
 
+def _retry_condition(given: Any) -> Any:
+    """Exception types as a tuple (one class as a tuple of one), or a predicate as is."""
+    if isinstance(given, type):
+        return (given,)
+    if isinstance(given, tuple) or not callable(given):
+        return tuple(given)
+    return given
+
+
 class RunnableRetry(Runnable[Input, Output]):
     """`runnable`, run again on a matching exception (see `Runnable.with_retry`).
 
@@ -77,7 +87,8 @@ class RunnableRetry(Runnable[Input, Output]):
         self,
         bound: Runnable[Input, Output],
         *,
-        retry_if_exception_type: tuple[type[BaseException], ...] = (Exception,),
+        retry_if_exception_type: tuple[type[BaseException], ...]
+        | Callable[[BaseException], bool] = (Exception,),
         stop_after_attempt: int = 3,
         wait_exponential_jitter: bool = True,
         exponential_jitter_params: Mapping[str, float] | None = None,
@@ -87,7 +98,8 @@ class RunnableRetry(Runnable[Input, Output]):
         if stop_after_attempt < 1:
             raise ValueError(f"stop_after_attempt must be >= 1, got {stop_after_attempt}")
         self.bound = bound
-        self.retry_if_exception_type = tuple(retry_if_exception_type)
+        #: The exception types to retry, or (as LangChain takes too) a predicate.
+        self.retry_if_exception_type = _retry_condition(retry_if_exception_type)
         self.stop_after_attempt = stop_after_attempt
         self.wait_exponential_jitter = wait_exponential_jitter
         self.exponential_jitter_params = dict(exponential_jitter_params or {})
@@ -95,6 +107,7 @@ class RunnableRetry(Runnable[Input, Output]):
         self.policy: RetryPolicy = self._build_policy()
 
     def _build_policy(self) -> RetryPolicy:
+        from tenacity import retry_if_exception
         from tenacity import retry_if_exception_type
         from tenacity import stop_after_attempt
         from tenacity.wait import wait_base
@@ -108,13 +121,14 @@ class RunnableRetry(Runnable[Input, Output]):
             if self.wait_exponential_jitter
             else wait_none()
         )
+        given = self.retry_if_exception_type
         return RetryPolicy(
-            retry=retry_if_exception_type(self.retry_if_exception_type),
+            retry=retry_if_exception(given) if callable(given) else retry_if_exception_type(given),
             stop=stop_after_attempt(self.stop_after_attempt),
             wait=wait,
         )
 
-    def get_name(self) -> str:
+    def _base_name(self) -> str:
         return self.bound.get_name()
 
     def _attempt_config(self, config: RunnableConfig, attempt: int) -> RunnableConfig:
@@ -200,6 +214,7 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
         fallbacks: Sequence[Runnable[Input, Output]],
         *,
         exceptions_to_handle: tuple[type[BaseException], ...] = (Exception,),
+        exception_key: str | None = None,
     ) -> None:
         if isinstance(fallbacks, Runnable) or not isinstance(fallbacks, Sequence):
             raise TypeError("fallbacks must be a list of runnables, e.g. [other_model]")
@@ -208,17 +223,32 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
         self.runnable = runnable
         self.fallbacks = tuple(coerce_to_runnable(f) for f in fallbacks)
         self.exceptions_to_handle = tuple(exceptions_to_handle)
+        #: With a key, each fallback gets the input dict with the last error under it.
+        self.exception_key = exception_key
 
     @property
     def runnables(self) -> tuple[Runnable[Input, Output], ...]:
         """The runnable, then its fallbacks: the order they are tried in."""
         return (self.runnable, *self.fallbacks)
 
+    def _input(self, input: Any, errors: list[BaseException]) -> Any:
+        """What the next runnable gets: the input, and with `exception_key` the last
+        error under that key (LangChain's rule: the input must then be a dict)."""
+        if self.exception_key is None:
+            return input
+        if not isinstance(input, dict):
+            raise ValueError(
+                "If 'exception_key' is specified then input must be a dictionary."
+                f"However found a type of {type(input)} for input"
+            )
+        return {**input, self.exception_key: errors[-1]} if errors else input
+
     def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
         errors: list[BaseException] = []
         for runnable in self.runnables:
+            attempt = self._input(input, errors)
             try:
-                return runnable.invoke(input, child_config(config), **kwargs)
+                return runnable.invoke(attempt, child_config(config), **kwargs)
             except self.exceptions_to_handle as exc:
                 errors.append(exc)
         raise _first(errors)
@@ -226,8 +256,9 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
     async def _ainvoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
         errors: list[BaseException] = []
         for runnable in self.runnables:
+            attempt = self._input(input, errors)
             try:
-                return await runnable.ainvoke(input, child_config(config), **kwargs)
+                return await runnable.ainvoke(attempt, child_config(config), **kwargs)
             except self.exceptions_to_handle as exc:
                 errors.append(exc)
         raise _first(errors)
@@ -235,7 +266,7 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
     def _stream(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Iterator[Output]:
         errors: list[BaseException] = []
         for runnable in self.runnables:
-            iterator = runnable.stream(input, child_config(config), **kwargs)
+            iterator = runnable.stream(self._input(input, errors), child_config(config), **kwargs)
             started = _started(iterator, self.exceptions_to_handle)
             if not isinstance(started, BaseException):
                 yield from started
@@ -248,7 +279,7 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
     ) -> AsyncIterator[Output]:
         errors: list[BaseException] = []
         for runnable in self.runnables:
-            iterator = runnable.astream(input, child_config(config), **kwargs)
+            iterator = runnable.astream(self._input(input, errors), child_config(config), **kwargs)
             started = await _astarted(iterator, self.exceptions_to_handle)
             if not isinstance(started, BaseException):
                 async with aclosing(started):  # closed with this stream, not when collected
@@ -264,7 +295,7 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
             pending = rounds.pending
             outs = yield BatchTarget(
                 rounds.runnable(runnable),
-                [call.inputs[i] for i in pending],
+                [self._input(call.inputs[i], rounds.errors(i)) for i in pending],
                 [call.configs[i] for i in pending],
                 call.kwargs,
             )
@@ -289,7 +320,12 @@ class _Rounds:
         self.return_exceptions = return_exceptions
         self.slots: list[Any] = [None] * count
         self.first_errors: dict[int, BaseException] = {}
+        self.last_errors: dict[int, BaseException] = {}
         self.pending = list(range(count))
+
+    def errors(self, index: int) -> list[BaseException]:
+        """The last error of input `index` so far, as a list (empty before the first)."""
+        return [self.last_errors[index]] if index in self.last_errors else []
 
     def runnable(self, runnable: Runnable[Any, Any]) -> Runnable[Any, Any]:
         """What to batch this round."""
@@ -305,6 +341,7 @@ class _Rounds:
                 out = out.error
             if isinstance(out, self.handled) and isinstance(out, BaseException):
                 self.first_errors.setdefault(index, out)
+                self.last_errors[index] = out
                 again.append(index)
             else:
                 if isinstance(out, BaseException) and not self.return_exceptions:
@@ -344,7 +381,7 @@ class _CatchHandled(Runnable[Any, Any]):
         self.name = runnable.name
         self._async_native = runnable._async_native  # batch as the runnable would
 
-    def get_name(self) -> str:
+    def _base_name(self) -> str:
         return self.runnable.get_name()
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:

@@ -183,6 +183,19 @@ def child_config(config: RunnableConfig, *, tag: str | None = None) -> RunnableC
     return child  # type: ignore[return-value]
 
 
+#: How deep lambdas that return runnables may nest (LangChain's default).
+DEFAULT_RECURSION_LIMIT = 25
+
+
+def nested_config(config: RunnableConfig, owner: str, input: Any) -> RunnableConfig:
+    """The config for the runnable a lambda returned: one level less of
+    `recursion_limit`; RecursionError (LangChain's words) when none is left."""
+    limit = config.get("recursion_limit", DEFAULT_RECURSION_LIMIT)
+    if limit <= 0:
+        raise RecursionError(f"Recursion limit reached when invoking {owner} with input {input}.")
+    return {**config, "recursion_limit": limit - 1}
+
+
 def user_config(config: RunnableConfig) -> RunnableConfig:
     """The config as user code sees it (a lambda's `config=`, a listener's, a foreign
     runnable's): `tags`, `metadata`, `configurable` and `callbacks` are always there, as
@@ -195,6 +208,7 @@ def user_config(config: RunnableConfig) -> RunnableConfig:
     out["tags"] = [t for t in config.get("tags") or () if not t.startswith(POSITIONAL_PREFIXES)]
     out["metadata"] = dict(config.get("metadata") or {})
     out["configurable"] = dict(config.get("configurable") or {})
+    out.setdefault("recursion_limit", DEFAULT_RECURSION_LIMIT)
     callbacks = config.get("callbacks")
     out["callbacks"] = _as_list(callbacks) if not hasattr(callbacks, "handlers") else callbacks
     return out  # type: ignore[return-value]

@@ -28,8 +28,10 @@ from __future__ import annotations
 import inspect
 import json
 import typing
+import uuid
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
+from collections.abc import Sequence
 from importlib import resources
 from typing import Annotated
 from typing import Any
@@ -330,9 +332,68 @@ def _assign_output(assign: RunnableAssign) -> type[BaseModel]:
     return _object(f"{assign.get_name()}Output", fields)
 
 
+#: The config keys a config schema may include, in LangChain's order, with its types.
+_CONFIG_FIELDS: dict[str, Any] = {
+    "tags": list[str],
+    "metadata": dict[str, Any],
+    "callbacks": Any,
+    "run_name": str,
+    "max_concurrency": Union[int, None],  # noqa: UP007
+    "recursion_limit": int,
+    "run_id": Union[uuid.UUID, None],  # noqa: UP007
+}
+
+
+def config_schema(runnable: Runnable[Any, Any], include: Sequence[str] | None) -> type[BaseModel]:
+    """`runnable.config_schema(include=...)`: a model of the config it reads, as
+    LangChain's: `configurable` with one field per `config_specs` entry, and the config
+    keys named in `include`."""
+    fields: dict[str, Any] = {}
+    specs = runnable.config_specs
+    if specs:
+        configurable = create_model(  # type: ignore[call-overload]
+            "Configurable",
+            **{
+                spec.id: (
+                    spec.annotation,
+                    Field(spec.default, title=spec.name, description=spec.description),
+                )
+                for spec in specs
+            },
+        )
+        fields["configurable"] = (configurable, None)
+    for key, type_ in _CONFIG_FIELDS.items():
+        if key in (include or ()):
+            fields[key] = (type_, None)
+    return create_model(runnable.get_name("Config"), **fields)
+
+
+def _declared(runnable: Runnable[Any, Any], attribute: str) -> Any:
+    """The type a runnable's class names as its `InputType` / `OutputType` (a chat
+    model, a pydantic parser), or a binding's `with_types`; None for `Runnable`'s own
+    property, which reads these schemas."""
+    if isinstance(runnable, RunnableBinding):
+        return runnable.input_type if attribute == "InputType" else runnable.output_type
+    if inspect.getattr_static(type(runnable), attribute) is inspect.getattr_static(
+        Runnable, attribute
+    ):
+        return None
+    return getattr(runnable, attribute)
+
+
+def _typed(name: str, type_: Any) -> type[BaseModel]:
+    """A pydantic model class stands for itself; any other type is a root model."""
+    if isinstance(type_, type) and issubclass(type_, BaseModel):
+        return type_
+    return _root(name, type_)
+
+
 def input_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
     """The pydantic model of `runnable`'s input."""
-    name = f"{runnable.get_name()}Input"
+    name = runnable.get_name("Input")
+    declared = _declared(runnable, "InputType")  # a runnable may name its input type
+    if declared is not None:
+        return _typed(name, declared)
     if isinstance(runnable, RunnableSequence):
         return runnable.first.get_input_schema()
     if isinstance(runnable, RunnableParallel):
@@ -351,9 +412,6 @@ def input_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
         return _root(name, _function_types(runnable.func, streamed_input=True)[0])
     if isinstance(runnable, RunnablePassthrough):
         return _root(name, Any)
-    declared = getattr(runnable, "InputType", None)  # a runnable may name its input type
-    if declared is not None:
-        return _root(name, declared)
     inner = runnable.bound if isinstance(runnable, RunnableBinding) else _inner(runnable)
     if inner is not None:
         return inner.get_input_schema()
@@ -362,7 +420,12 @@ def input_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
 
 def output_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
     """The pydantic model of `runnable`'s output."""
-    name = f"{runnable.get_name()}Output"
+    name = runnable.get_name("Output")
+    declared = _declared(runnable, "OutputType")
+    if declared is ChatModelOutput:
+        return _chat_model_output(name)
+    if declared is not None:
+        return _typed(name, declared)
     if isinstance(runnable, RunnableSequence):
         return runnable.last.get_output_schema()
     if isinstance(runnable, RunnableParallel):
@@ -381,11 +444,6 @@ def output_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
         return _root(name, _function_types(runnable.func, streamed_input=True)[1])
     if isinstance(runnable, RunnablePassthrough):
         return _root(name, Any)
-    declared = getattr(runnable, "OutputType", None)
-    if declared is ChatModelOutput:
-        return _chat_model_output(name)
-    if declared is not None:
-        return _root(name, declared)
     inner = runnable.bound if isinstance(runnable, RunnableBinding) else _inner(runnable)
     if inner is not None:
         return inner.get_output_schema()

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from ..core.retry import retry_policy
     from ._budget_shared import Releasable
     from ._budgets import get_budget
+    from ._chunkstream import AsyncChunkStream
+    from ._chunkstream import ChunkStream
     from ._errors import retry_after_from
     from ._interrupt import interruptible_client
     from ._mocking import http_is_mocked
@@ -40,8 +42,6 @@ if TYPE_CHECKING:
     from ._sse import SSEDecoder
     from ._sse import aiter_sse_events
     from ._sse import iter_sse_events
-    from ._stream import AsyncChunkStream
-    from ._stream import ChunkStream
     from ._stream import astream
     from ._stream import stream
 
@@ -81,9 +81,9 @@ __all__ = [
 
 # Where each name lives, relative to this package (loaded on first access).
 _HOME = {
-    "AsyncChunkStream": "._stream",
+    "AsyncChunkStream": "._chunkstream",
     "Budget": "._ratelimit",
-    "ChunkStream": "._stream",
+    "ChunkStream": "._chunkstream",
     "PoolSettings": "._pool",
     "RateLimit": "._ratelimit",
     "Releasable": "._budget_shared",

@@ -60,14 +60,14 @@ from ._budget_files import open_budget_file
 from ._budget_files import process_start
 from ._budget_shared import Outcome
 from ._budget_shared import SharedPermit
-from ._ratelimit import MAX_PAUSE
 from ._ratelimit import RateLimit
+from ._schedule import MAX_PAUSE
 from ._schedule import Schedule
 from ._schedule import admit
 from ._schedule import schedule_fields
 from ._schedule import settle
 
-__all__ = ["POLL", "MachineBudget", "budget_dir", "machine_budget"]
+__all__ = ["POLL", "MachineBudget", "machine_budget"]
 
 POLL = 0.005  #: seconds between polls of a waiter that only a release can admit
 LOCK_WAIT = 5.0  #: the longest (s) a process waits for the file lock before giving up

@@ -37,8 +37,8 @@ from ._budget_shared import Outcome
 from ._budget_shared import SharedPermit
 from ._learn import Announced
 from ._learn import read_limits
-from ._ratelimit import MAX_PAUSE
 from ._ratelimit import RateLimit
+from ._schedule import MAX_PAUSE
 from ._schedule import Schedule
 from ._schedule import admit
 from ._schedule import settle

@@ -116,8 +116,7 @@ __all__ = [
     "Call",
     "Phase",
     "Step",
-    "estimate",
-    "reply_chunk",  # from _reply.py, for _send.py
+    "estimate",  # from _reply.py, for _send.py
 ]
 
 

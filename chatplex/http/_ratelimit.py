@@ -111,8 +111,6 @@ from ._learn import read_limits
 from ._pace import Pace
 from ._pace_state import COLD_WAIT
 from ._pace_state import COLD_WINDOW
-from ._schedule import BURST_REQUESTS
-from ._schedule import BURST_SECONDS
 from ._schedule import MAX_PAUSE
 from ._schedule import Schedule
 from ._schedule import charge
@@ -123,9 +121,6 @@ if TYPE_CHECKING:
     from ..adapters.request_types import HTTPRequest
 
 __all__ = [
-    "BURST_REQUESTS",
-    "BURST_SECONDS",
-    "MAX_PAUSE",
     "Budget",
     "Permit",
     "RateLimit",

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeVar
 
+from ..adapters.header_values import check_raw_headers
 from ..errors import DeadlineExceededError
 from ..version import USER_AGENT
 from ._redaction import SECRET_HEADERS_KEY
@@ -112,7 +113,8 @@ def build_request(
     deadline: float | None = None,
 ) -> httpx.Request:
     """The httpx request for an adapter's `HTTPRequest` (raises DeadlineExceededError if
-    the deadline already passed: nothing is sent then)."""
+    the deadline already passed, InvalidHeaderError for a header no request may carry:
+    nothing is sent then)."""
     secret_names = request.secret_headers
     url = _url(request.url)
     content = request.content if request.content is not None else encode_json(request.json)
@@ -133,6 +135,8 @@ def build_request(
             timeout=per_request,
             extensions=extensions,
         )
+        # Every path builds here, and a template is kept only of headers checked here.
+        check_raw_headers(built.headers.raw)
         _remember_headers(client, key, built, headers)
     if request.secret_url is not None:  # a credential in the query: a URL that masks it
         built.url = secret_url(request.secret_url)

@@ -23,9 +23,6 @@ from typing import TypedDict
 from ._drivers import adrive
 from ._drivers import drive
 from ._engine import Call
-from ._engine import estimate
-from ._engine import reply_chunk
-from ._request import reclamp
 
 if TYPE_CHECKING:
     import httpx
@@ -37,7 +34,7 @@ if TYPE_CHECKING:
     from ..messages import AIMessage
     from ._ratelimit import Budget
 
-__all__ = ["CallOptions", "asend", "estimate", "reclamp", "reply_chunk", "send"]
+__all__ = ["CallOptions", "asend", "send"]
 
 
 class CallOptions(TypedDict, total=False):

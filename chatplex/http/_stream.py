@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from ..adapters.request_types import HTTPRequest
     from ._send import CallOptions
 
-__all__ = ["AsyncChunkStream", "ChunkStream", "astream", "stream"]
+__all__ = ["astream", "stream"]
 
 
 def stream(

@@ -8,10 +8,12 @@ HTTP, retries, shared rate limiter, deadlines and typed errors underneath.
 >>> llm = ChatChatplex(model="openai:gpt-4o-mini", temperature=0)      # doctest: +SKIP
 >>> (prompt | llm | StrOutputParser()).invoke({"topic": "cats"})       # doctest: +SKIP
 
-Every drop-in name (`ChatOpenAI`, `ChatAnthropic`, `ChatGroq`, ...; `dropin.py`) is the
-same with its partner package's constructor, and `init_chat_model` (`factory.py`) builds
-them as LangChain's does: these are what `chatplex.ChatOpenAI` and
-`chatplex.init_chat_model` give wherever langchain-core is installed.
+Every LangChain class name chatplex answers to (`ChatOpenAI`, `ChatAnthropic`,
+`ChatGroq`, ...; `dropin.py`) is the same with its partner package's constructor, and
+`init_chat_model` (`factory.py`) builds them as LangChain's does. They live here alone:
+a LangChain script ports by one line (`from langchain_groq import ChatGroq` becomes
+`from chatplex.langchain import ChatGroq`), and `chatplex` itself stays chatplex's own
+family, with no LangChain loaded (docs/decisions/001-two-families.md).
 
 Or wrap a chatplex model you already have: `ChatChatplex.from_model(model)` (the same as
 `to_langchain(model)`). This package sits above `chatplex.chat` (it builds and wraps chat
@@ -19,6 +21,8 @@ models), so `import chatplex` never loads it, nor LangChain.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 try:
     import langchain_core  # noqa: F401  (fail here with a useful message)
@@ -36,6 +40,32 @@ from .factory import init_chat_model
 from .from_langchain import to_chatplex_messages
 from .model import ChatChatplex
 from .model import to_langchain
+
+if TYPE_CHECKING:
+    # The engines' constructors (the partner's parameters) for type checkers and the API
+    # reference; at run time each name is its engine's LangChain class (`dropin.py`).
+    from ..providers.anthropic.dropin import ChatAnthropic as ChatAnthropic
+    from ..providers.bedrock.dropin import ChatBedrockConverse as ChatBedrockConverse
+    from ..providers.bedrock.invoke_dropin import ChatBedrock as ChatBedrock
+    from ..providers.cohere.dropin import ChatCohere as ChatCohere
+    from ..providers.compatible.dropin import ChatCerebras as ChatCerebras
+    from ..providers.compatible.dropin import ChatDeepSeek as ChatDeepSeek
+    from ..providers.compatible.dropin import ChatFireworks as ChatFireworks
+    from ..providers.compatible.dropin import ChatGroq as ChatGroq
+    from ..providers.compatible.dropin import ChatHyperbolic as ChatHyperbolic
+    from ..providers.compatible.dropin import ChatMistralAI as ChatMistralAI
+    from ..providers.compatible.dropin import ChatNebius as ChatNebius
+    from ..providers.compatible.dropin import ChatOpenRouter as ChatOpenRouter
+    from ..providers.compatible.dropin import ChatPerplexity as ChatPerplexity
+    from ..providers.compatible.dropin import ChatSambaNova as ChatSambaNova
+    from ..providers.compatible.dropin import ChatTogether as ChatTogether
+    from ..providers.compatible.dropin import ChatXAI as ChatXAI
+    from ..providers.google.dropin import ChatGoogleGenerativeAI as ChatGoogleGenerativeAI
+    from ..providers.google.vertex_dropin import ChatVertexAI as ChatVertexAI
+    from ..providers.ollama.dropin import ChatOllama as ChatOllama
+    from ..providers.openai.azure_dropin import AzureChatOpenAI as AzureChatOpenAI
+    from ..providers.openai.dropin import ChatOpenAI as ChatOpenAI
+    from ..providers.watsonx.dropin import ChatWatsonx as ChatWatsonx
 
 __all__ = [
     "ChatChatplex",

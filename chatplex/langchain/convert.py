@@ -40,11 +40,6 @@ from ..messages import Content
 from ..specs import KeyOrder
 from ..specs import ProviderSpec
 from ..specs import spec
-
-# Both `to_chatplex_message*` re-exported: the LangChain layer's modules import both
-# directions from here.
-from .from_langchain import to_chatplex_message as to_chatplex_message
-from .from_langchain import to_chatplex_messages as to_chatplex_messages
 from .text_pieces import text_message_chunk
 
 __all__ = [
@@ -52,8 +47,6 @@ __all__ = [
     "mark_last_attempt",
     "partner_id",
     "partner_metadata",
-    "to_chatplex_message",
-    "to_chatplex_messages",
     "to_langchain_message",
 ]
 

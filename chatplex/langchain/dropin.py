@@ -2,13 +2,12 @@
 each a real `langchain_core` `BaseChatModel` with its partner package's constructor,
 running on chatplex's engine.
 
-These are what `chatplex.ChatOpenAI` (and the other drop-in names, and
-`chatplex.init_chat_model`) give wherever langchain-core is installed
-(`chatplex/dropins.py`): LangChain's agents, LangGraph, middleware, callbacks, streaming
+They are reached as `chatplex.langchain.<Name>` alone (`chatplex/dropins.py`,
+docs/decisions/001-two-families.md): LangChain's agents, LangGraph, middleware, callbacks, streaming
 handlers, caches, serializers and `with_retry` meet LangChain's own class, and only the
 call underneath is chatplex's.
 
->>> from chatplex import ChatOpenAI                                   # doctest: +SKIP
+>>> from chatplex.langchain import ChatOpenAI                         # doctest: +SKIP
 >>> llm = ChatOpenAI(model="gpt-4o-mini", temperature=0)              # doctest: +SKIP
 >>> create_agent(llm, tools).invoke({"messages": [("user", "hi")]})   # doctest: +SKIP
 

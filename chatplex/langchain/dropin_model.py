@@ -37,15 +37,14 @@ from ..chat.partner_form import IdentifyingParams
 from ..chat.partner_form import serialized_form
 from ..chat.partner_profiles import found_profile
 from ..chat.partner_profiles import profile_table
-from ..chat.settings import is_secret_name
 from ..chat.structured import forced_tool_model
 from ..errors import MissingKeyError
 from ..messages import BaseMessage
 from ..messages import message_list
 from ..secret import Secret
 from ..secret import hold_keys
+from ..secret import is_secret_name
 from ..secret import secret_values
-from .convert import to_chatplex_messages
 from .dropin_settings import CHATPLEX_OWN as _CHATPLEX_OWN
 from .dropin_settings import LANGCHAIN_SIDE as _LANGCHAIN_SIDE
 from .dropin_settings import engine_settings as _engine_settings
@@ -56,6 +55,7 @@ from .dropin_settings import rebound as _rebound
 from .dropin_settings import serializable as _serializable
 from .dropin_settings import shown_extras as _shown_extras
 from .dropin_settings import written_kwargs as _written
+from .from_langchain import to_chatplex_messages
 from .model import ChatChatplex
 from .partner_fields import ABSENT
 from .partner_fields import configured_field

@@ -4,13 +4,13 @@ here the drop-in's LangChain chat model (`dropin.py`) with the same constructor 
 `Class(model=name, **settings)`, so its defaults are that class's (`OPENAI_API_BASE`,
 `with_structured_output`'s method, stream usage).
 
-`chatplex.init_chat_model` is this function wherever langchain-core is installed
-(`chatplex/dropins.py`). A provider only chatplex names (`openai_responses`, `vllm`,
-`lmstudio`...) and chatplex's own forms (`configurable=True`, the model from the
-environment or a configuration profile, `fake:`) give chatplex's models, as
-`chatplex.chat.init_chat_model` builds them. LangChain's configurable form
-(`configurable_fields=`, or no model) gives LangChain's kind of configurable model
-(`configurable.py`), building the drop-ins per call.
+It is `chatplex.langchain.init_chat_model`; `chatplex.init_chat_model` is chatplex's own
+family's (docs/decisions/001-two-families.md). A provider only chatplex names
+(`openai_responses`, `vllm`, `lmstudio`...) and chatplex's own forms
+(`configurable=True`, the model from the environment or a configuration profile,
+`fake:`) give chatplex's models, as `chatplex.chat.init_chat_model` builds them.
+LangChain's configurable form (`configurable_fields=`, or no model) gives LangChain's
+kind of configurable model (`configurable.py`), building the drop-ins per call.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from ..messages import HumanMessage
 from ..messages import SystemMessage
 from ..messages import ToolMessage
 from ..messages import message_from_role
-from ..providers.openai.adapter import OPENAI_ROLE_KEY
+from ..providers.openai.request import OPENAI_ROLE_KEY
 
 __all__ = ["to_chatplex_message", "to_chatplex_messages"]
 

@@ -28,7 +28,8 @@ from .convert import StreamTranslator
 from .convert import mark_last_attempt
 from .convert import partner_id
 from .convert import partner_metadata
-from .convert import to_chatplex_messages
+from .deadline import engine_config
+from .from_langchain import to_chatplex_messages
 from .helper_stream import HelperPieces
 from .helper_stream import helper_target
 from .replies import ageneration_chunks
@@ -66,11 +67,6 @@ __all__ = ["agenerate", "astream", "generate", "stream"]
 #: A call's model name and the chatplex model that answers it (`_target`).
 _Call = tuple[str, Runnable[Any, Any]]
 
-#: The config of the wrapped model's call: LangChain reports this call to its handlers
-#: and tracer itself, so process-wide tracers LangChain covers (LangSmith) skip it
-#: (`chatplex.core.tracers`); copied by every call, never changed.
-_INSIDE_LANGCHAIN: Any = {"_traced_by": "langchain"}
-
 
 def generate(
     model: ChatChatplex,
@@ -85,7 +81,7 @@ def generate(
         pieces = _pieces(model, messages, (called, target), kwargs)
         merged = merged_result(pieces, run_manager, _token_kwargs(model, target))
         return _as_partner(model, merged, target, kwargs)
-    reply = target.invoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
+    reply = target.invoke(to_chatplex_messages(messages), engine_config(), **kwargs)
     return _as_partner(model, _result(model, reply, called, target), target, kwargs)
 
 
@@ -102,7 +98,7 @@ async def agenerate(
         apieces = _apieces(model, messages, (called, target), kwargs)
         merged = await amerged_result(apieces, run_manager, _token_kwargs(model, target))
         return _as_partner(model, merged, target, kwargs)
-    reply = await target.ainvoke(to_chatplex_messages(messages), _INSIDE_LANGCHAIN, **kwargs)
+    reply = await target.ainvoke(to_chatplex_messages(messages), engine_config(), **kwargs)
     return _as_partner(model, _result(model, reply, called, target), target, kwargs)
 
 
@@ -254,7 +250,7 @@ def _pieces(
     """The stream of the model `call` names (`_target`'s) as LangChain's pieces."""
     target, history, translate = _translating(model, messages, call, kwargs)
     helper = helper_target(target, kwargs) if model._under_partner_name else None
-    chunks = (helper or target).stream(history, _INSIDE_LANGCHAIN, **kwargs)
+    chunks = (helper or target).stream(history, engine_config(), **kwargs)
     pieces = generation_chunks(
         chunks,
         translate,
@@ -276,7 +272,7 @@ def _apieces(
     """`_pieces` of an async stream."""
     target, history, translate = _translating(model, messages, call, kwargs)
     helper = helper_target(target, kwargs) if model._under_partner_name else None
-    chunks = (helper or target).astream(history, _INSIDE_LANGCHAIN, **kwargs)
+    chunks = (helper or target).astream(history, engine_config(), **kwargs)
     pieces = ageneration_chunks(
         chunks,
         translate,

@@ -45,13 +45,16 @@ from ..chat.llm_results import combine_shaped_outputs
 from ..chat.llm_results import combining_style
 from ..chat.llm_results import partner_style
 from ..chat.model import ChatModel
-from ..chat.settings import is_secret_name
 from ..core import Runnable
 from ..messages import AIMessage
 from ..secret import Secret
 from ..secret import hold_keys
+from ..secret import is_secret_name
 from ..secret import redact_url
 from . import generation
+from .deadline import adeadline_pieces
+from .deadline import deadline_pieces
+from .deadline import run_deadline
 from .settings_fields import build
 from .settings_fields import collect_settings
 from .settings_fields import langchain_field
@@ -411,6 +414,28 @@ class ChatChatplex(BaseChatModel):
         adapter = primary(self.chatplex_model).adapter
         return adapter is None or adapter.streams_json_format
 
+    def invoke(
+        self,
+        input: LanguageModelInput,
+        config: LCRunnableConfig | None = None,
+        *,
+        stop: list[str] | None = None,
+        **kwargs: Any,
+    ) -> LCAIMessage:
+        with run_deadline(config):  # the run config's `timeout`, as chatplex's (deadline.py)
+            return super().invoke(input, config, stop=stop, **kwargs)
+
+    async def ainvoke(
+        self,
+        input: LanguageModelInput,
+        config: LCRunnableConfig | None = None,
+        *,
+        stop: list[str] | None = None,
+        **kwargs: Any,
+    ) -> LCAIMessage:
+        with run_deadline(config):
+            return await super().ainvoke(input, config, stop=stop, **kwargs)
+
     def stream(
         self,
         input: LanguageModelInput,
@@ -419,7 +444,7 @@ class ChatChatplex(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> Iterator[LCAIMessageChunk]:
-        chunks = super().stream(input, config, stop=stop, **kwargs)
+        chunks = deadline_pieces(config, super().stream(input, config, stop=stop, **kwargs))
         return stream_marked(self, chunks) if self._under_partner_name else chunks
 
     def astream(
@@ -430,7 +455,7 @@ class ChatChatplex(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[LCAIMessageChunk]:
-        chunks = super().astream(input, config, stop=stop, **kwargs)
+        chunks = adeadline_pieces(config, super().astream(input, config, stop=stop, **kwargs))
         return astream_marked(self, chunks) if self._under_partner_name else chunks
 
     def _stream(

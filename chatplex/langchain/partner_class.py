@@ -1,5 +1,5 @@
 """A drop-in seen as its partner class: `isinstance(llm, langchain_anthropic.ChatAnthropic)`
-holds for `chatplex.ChatAnthropic(...)`, as for the partner's own model.
+holds for `chatplex.langchain.ChatAnthropic(...)`, as for the partner's own model.
 
 LangChain's code picks a partner's behaviour by class: langchain-anthropic's prompt-caching
 middleware marks the request only for a `ChatAnthropic`, `create_agent` binds tools

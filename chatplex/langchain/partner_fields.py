@@ -21,7 +21,7 @@ not (`PartnerFields.serialized`): this module names no partner; `PartnerFields.s
 names the fields that share an alias with another (langchain-openai's subclasses:
 `api_key=` sets `openai_api_key`).
 
->>> from chatplex.lean import ChatOpenAI
+>>> from chatplex.providers.openai.dropin import ChatOpenAI
 >>> partner_value(ChatOpenAI, "openai_api_key", {"api_key": Secret("sk-1")}, {})
 SecretStr('**********')
 >>> partner_value(ChatOpenAI, "frequency_penalty", {}, {}), partner_value(ChatOpenAI, "x", {}, {})

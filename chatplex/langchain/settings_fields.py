@@ -19,8 +19,8 @@ from ..chat import init_chat_model
 from ..chat.configuration.registry import init_class
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
-from ..chat.settings import is_secret_name
 from ..secret import Secret
+from ..secret import is_secret_name
 from ..secret import masked_settings
 from .wrapped import model_name
 

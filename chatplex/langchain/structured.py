@@ -7,7 +7,7 @@ forced tool call. Some wires cannot force one (their API has no
 parsed to `None`, silently. Here `method=` is taken as LangChain's chat models take it,
 and when none is named it is the one the wrapped chatplex model would use
 (`chatplex.ChatModel.with_structured_output`): its adapter's `structured_output_method`
-("json_schema" on such wires), else the model's own (`chatplex.ChatOpenAI`:
+("json_schema" on such wires), else the model's own (`chatplex.langchain.ChatOpenAI`:
 "json_schema", as langchain-openai), else LangChain's "function_calling".
 
 - "function_calling": LangChain's own (the schema as a forced tool, LangChain's tool

@@ -15,12 +15,12 @@ from ._coerce import message_list
 from ._coerce import normalise_role
 from ._lazy import LazyMetadata
 from ._lazy import LazyValue
+from ._merge import Content
 from ._merge import merge_content
 from ._messages import AIMessage
 from ._messages import AIMessageChunk
 from ._messages import AnyMessage
 from ._messages import BaseMessage
-from ._messages import Content
 from ._messages import HumanMessage
 from ._messages import SystemMessage
 from ._messages import ToolMessage
@@ -53,8 +53,8 @@ if TYPE_CHECKING:
     from ._dicts import messages_from_dict
     from ._dicts import messages_to_dict
     from ._langchain import to_langchain
+    from ._openai_dicts import convert_to_openai_messages
     from ._partial_json import parse_partial_json
-    from .utils import convert_to_openai_messages
     from .utils import count_tokens_approximately
     from .utils import filter_messages
     from .utils import get_buffer_string
@@ -77,7 +77,7 @@ _LAZY = {
     "parse_partial_json": "._partial_json",
     "register_blocks": "._blocks",
     "to_langchain": "._langchain",
-    "convert_to_openai_messages": ".utils",
+    "convert_to_openai_messages": "._openai_dicts",
     "count_tokens_approximately": ".utils",
     "filter_messages": ".utils",
     "get_buffer_string": ".utils",

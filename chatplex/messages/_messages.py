@@ -37,7 +37,6 @@ __all__ = [
     "AIMessageChunk",
     "AnyMessage",
     "BaseMessage",
-    "Content",
     "HumanMessage",
     "SystemMessage",
     "ToolMessage",

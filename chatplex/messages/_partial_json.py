@@ -6,14 +6,22 @@ when `s` is complete; otherwise `s` with an open string closed and open brackets
 cut back one character at a time until it parses; `None` when a closing bracket does not
 match; the original `JSONDecodeError` when nothing parses.
 
-What differs is the cost. LangChain walks the string in Python, character by character,
-and its cut-back loop can call `json.loads` once per character of a long unfinished
-string (a streamed code argument ending in half an escape such as `\\u00`): quadratic.
-Here one regex scan finds strings and brackets, and the cut-back only tries the ends
-that can parse: never inside a string (an unterminated string never parses) and only
-at the bracket depth of the end (fewer or more open brackets than the closers appended
-never balance). Every skipped candidate is one that would have failed, so the result is
-the same.
+Most inputs are a JSON document cut off by the stream, and for those pydantic_core's
+`from_json(s, allow_partial="trailing-strings")` gives LangChain's value in about a
+twentieth of the time. It is used only where it agrees: when its strict parse fails for
+nothing but the end of the input (so no stray bracket or trailing text, which LangChain
+and pydantic_core read differently), and the input does not end in a number cut after
+its sign, point or exponent (LangChain keeps the digits before, pydantic_core drops the
+number) or in a `\\u` escape cut short (LangChain drops the string, pydantic_core keeps
+it). Everything else goes through `_cut_back`: LangChain's algorithm at a lower cost.
+
+LangChain walks the string in Python, character by character, and its cut-back loop can
+call `json.loads` once per character of a long unfinished string (a streamed code
+argument ending in half an escape such as `\\u00`): quadratic. Here one regex scan finds
+strings and brackets, and the cut-back only tries the ends that can parse: never inside
+a string (an unterminated string never parses) and only at the bracket depth of the end
+(fewer or more open brackets than the closers appended never balance). Every skipped
+candidate is one that would have failed, so the result is the same.
 """
 
 from __future__ import annotations
@@ -31,6 +39,15 @@ _OPEN_BODY = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.S)
 _CLOSER = {"{": "}", "[": "]"}
 # What a JSON value can start with, after whitespace (NaN, Infinity: Python's json takes them).
 _VALUE_START = re.compile(r'[ \t\n\r]*[{\["\-0-9tfnNI]')
+# An end where LangChain and pydantic_core's partial parse differ: a number cut after its
+# sign, point or exponent (a run of number characters after a delimiter: within a string
+# it may be text, which only costs the slow path), or a string cut inside a \\u escape
+# (fewer than 4 characters after it, whatever they are) or after a surrogate escape.
+_DISPUTED_END = re.compile(
+    r"(?:(?<![^\s\[:,])[-+.\deE]*[-+.eE]"
+    r"|\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}(?:\\(?:u.{0,3})?)?|.{0,3}))$",
+    re.S,
+)
 
 
 def parse_partial_json(s: str) -> Any:
@@ -41,6 +58,25 @@ def parse_partial_json(s: str) -> Any:
     >>> parse_partial_json('{"city": "Paris", "unit')
     {'city': 'Paris'}
     """
+    # Loaded on the first parse: `import chatplex.messages` does not need it.
+    from pydantic_core import from_json
+
+    try:
+        return from_json(s)
+    except ValueError as exc:
+        if not str(exc).startswith("EOF while parsing"):
+            return _cut_back(s)  # not (only) cut off, or not JSON pydantic_core reads
+    # A window is enough: its start counts as a delimiter, so a longer number is caught.
+    if _DISPUTED_END.search(s[-16:]):
+        return _cut_back(s)
+    try:
+        return from_json(s, allow_partial="trailing-strings")
+    except ValueError:
+        return _cut_back(s)
+
+
+def _cut_back(s: str) -> Any:
+    """LangChain's algorithm: close what is open, cut back until something parses."""
     try:
         return json.loads(s, strict=False)
     except json.JSONDecodeError as exc:

@@ -37,12 +37,10 @@ from ._messages import AIMessageChunk
 from ._messages import BaseMessage
 from ._messages import SystemMessage
 from ._messages import ToolMessage
-from ._openai_dicts import convert_to_openai_messages
 from ._openai_dicts import openai_role
 from ._types import add_usage
 
 __all__ = [
-    "convert_to_openai_messages",
     "count_tokens_approximately",
     "filter_messages",
     "get_buffer_string",

@@ -117,9 +117,7 @@ class ProviderMock:
 
     def reply_usage(self, input_tokens: int, output_tokens: int, *, text: str = "ok") -> Self:
         """Answer with `text`, reporting exactly this token usage."""
-        return self.queue(
-            Scripted(text=text, input_tokens=input_tokens, output_tokens=output_tokens)
-        )
+        return self.reply_text(text, input_tokens=input_tokens, output_tokens=output_tokens)
 
     def reply_error(
         self,

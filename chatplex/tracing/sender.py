@@ -39,6 +39,7 @@ from typing import Any
 
 import httpx
 
+from ..adapters.header_values import check_headers_sent
 from ..http import retry_after_from
 from .serialize import is_message
 from .serialize import nested_message
@@ -299,6 +300,7 @@ class LangSmithSender:
                 headers["x-api-key"] = self.settings.api_key
             if self.settings.workspace_id:
                 headers["X-Tenant-Id"] = self.settings.workspace_id
+            check_headers_sent(headers)  # a key with its file's newline: refused, unsent
             self._http = httpx.Client(
                 headers=headers,
                 timeout=self.timeout,

@@ -1,8 +1,9 @@
 """A griffe extension for the API reference: the drop-in classes of the OpenAI-compatible
 presets declared only as data (`ChatSambaNova`, `ChatNebius`) are made when first
 imported, so reading the source (griffe's static analysis) does not find them. Each
-public name of `chatplex` whose class exists only at run time is added to its module
-from the class itself: its docstring and its signature (`inspect.signature`)."""
+drop-in name of `chatplex.langchain` whose engine class exists only at run time is added
+to its module from the class itself: its docstring and its signature
+(`inspect.signature`)."""
 
 from __future__ import annotations
 
@@ -49,9 +50,10 @@ class RunTimeDropIns(griffe.Extension):
     def on_package(self, *, pkg: griffe.Module, loader: griffe.GriffeLoader, **kwargs: Any) -> None:
         if pkg.name != "chatplex":
             return
-        runtime = importlib.import_module("chatplex")
-        for name in runtime.__all__:
-            member = pkg.members.get(name)
+        runtime = importlib.import_module("chatplex.dropins")
+        family = pkg.members["langchain"]
+        for name in runtime.DROP_IN_MODULES:
+            member = family.members.get(name)
             if not isinstance(member, griffe.Alias):
                 continue
             try:

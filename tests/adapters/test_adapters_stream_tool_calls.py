@@ -18,9 +18,9 @@ import pytest
 from _corpus import Case
 from _corpus import load_cases
 
+from chatplex import init_chat_model
 from chatplex.adapters import adapter_class
 from chatplex.http._sse import iter_sse_events
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import merge_chunks
@@ -28,6 +28,8 @@ from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from tests._merged_text import langchain_merge
 from tests._merged_text import text_as_blocks
 from tests._sdk_nones import without_sdk_nones
+from tests.core._twins import reply_and_chunks
+from tests.messages._builders import thinking_text
 
 STREAMS = [
     c
@@ -152,18 +154,6 @@ def calls_of(message: AIMessage) -> list[tuple[Any, Any, Any]]:
     return [(c["id"], c["name"], c["args"]) for c in message.tool_calls]
 
 
-def _thinking(content: Any) -> str:
-    """The text pieces of a content list's thinking parts, joined."""
-    if isinstance(content, str):
-        return ""
-    return "".join(
-        piece["text"]
-        for block in content
-        if isinstance(block, dict) and block.get("type") == "thinking"
-        for piece in block["thinking"]
-    )
-
-
 @pytest.mark.parametrize("case", STREAMS, ids=[c.name for c in STREAMS])
 def test_corpus_streams_merge_to_the_nonstream_tool_calls(case: Case) -> None:
     expected = nonstream_reply(case)
@@ -183,7 +173,7 @@ def test_corpus_streams_merge_to_the_nonstream_tool_calls(case: Case) -> None:
         # Content parts kept as sent (Magistral's thinking): a stream's pieces stay
         # pieces when added up; the text and the thinking text are the reply's.
         assert got.text == expected.text
-        assert _thinking(got.content) == _thinking(expected.content)
+        assert thinking_text(got.content) == thinking_text(expected.content)
     else:
         # Text pieces stay str elements beside blocks, as langchain-core merges them.
         assert text_as_blocks(got.content) == text_as_blocks(expected.content)
@@ -383,12 +373,7 @@ def model_for(provider: str, handler: Callable[[httpx.Request], httpx.Response])
 
 
 async def reply_and_stream(model: Any, sync: bool) -> tuple[AIMessage, AIMessageChunk]:
-    if sync:
-        reply = model.invoke("weather and time?")
-        chunks = list(model.stream("weather and time?"))
-    else:
-        reply = await model.ainvoke("weather and time?")
-        chunks = [c async for c in model.astream("weather and time?")]
+    reply, chunks = await reply_and_chunks(model, sync, "weather and time?")
     full = chunks[0]
     for chunk in chunks[1:]:
         full = full + chunk

@@ -12,11 +12,11 @@ import httpx
 import pytest
 import respx
 
+from chatplex import init_chat_model
 from chatplex.adapters.error_detail import detail_message
 from chatplex.errors import BadRequestError
 from chatplex.errors import NotFoundError
 from chatplex.errors import ServerError
-from chatplex.lean import init_chat_model
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.openai.adapter import OpenAIAdapter
 

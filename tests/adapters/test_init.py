@@ -14,7 +14,7 @@ from chatplex.adapters import BUILTIN_ADAPTERS
 from chatplex.adapters import adapter_class
 from chatplex.adapters import adapter_parameters
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
-from chatplex.providers.compatible.adapter import PROFILES
+from chatplex.providers.compatible.spec import PROFILES
 from chatplex.providers.openai.adapter import OpenAIAdapter
 
 

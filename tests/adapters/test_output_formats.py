@@ -7,7 +7,6 @@ import pytest
 from pydantic import BaseModel
 
 from chatplex.adapters import output_formats
-from chatplex.chat import structured
 from chatplex.chat.structured import output_schema
 
 
@@ -15,12 +14,6 @@ class Sum(BaseModel):
     """A sum."""
 
     total: int
-
-
-def test_chat_structured_names_are_the_same_objects() -> None:
-    # Moved below chat/ so provider folders build on them; the old names still work.
-    for name in ("anthropic_json_schema", "openai_json_schema", "response_format_schema"):
-        assert getattr(structured, name) is getattr(output_formats, name)
 
 
 def test_a_pydantic_class_goes_strict_as_the_openai_sdk_sends_it() -> None:

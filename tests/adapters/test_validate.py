@@ -14,6 +14,7 @@ import respx
 from chatplex import AIMessage
 from chatplex import HumanMessage
 from chatplex import ToolMessage
+from chatplex import init_chat_model
 from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.validate import base64_data_url
 from chatplex.adapters.validate import check_call
@@ -24,7 +25,6 @@ from chatplex.adapters.validate import inline_image
 from chatplex.adapters.validate import not_sendable
 from chatplex.adapters.validate import unexpected_keyword
 from chatplex.errors import APIError
-from chatplex.lean import init_chat_model
 from chatplex.providers.anthropic.adapter import BLOCK_TYPES as ANTHROPIC_TYPES
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.openai.adapter import BLOCK_TYPES as OPENAI_TYPES

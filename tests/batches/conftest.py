@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from chatplex import init_chat_model
 from chatplex.chat import ChatModel
-from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-3-5-haiku-latest"}

@@ -62,7 +62,7 @@ def test_async_chain(make_model: Callable[..., Any], handle_dir: Path) -> None:
 
 
 def test_a_langchain_model_over_an_engine_is_batched_as_its_engine() -> None:
-    # chatplex.ChatOpenAI where langchain-core is installed: a LangChain chat model whose
+    # chatplex.langchain.ChatOpenAI where langchain-core is installed: a LangChain chat model whose
     # engine (`chatplex_model`) is what the batch sends, alone or as a chain's step.
     pytest.importorskip("langchain_core")
     from chatplex.langchain import ChatOpenAI
@@ -139,7 +139,7 @@ def test_ctrl_c_after_the_upload_leaves_a_handle_that_finishes_the_job(
 _SUBMITTER = textwrap.dedent(
     """
     import sys, time
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
     from chatplex.batches import Limits, submit_batch
 
     provider, base, folder = sys.argv[1:4]

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from chatplex import init_chat_model
 from chatplex.bulk import run
 from chatplex.bulk.pricing import is_budget_stop
 from chatplex.bulk.pricing import pricing
 from chatplex.errors import BudgetExceededError
-from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 from .conftest import read_output

@@ -72,7 +72,7 @@ async def test_callback_counts_an_abatch() -> None:
 
 
 def test_callback_over_http_counts_requests(tmp_path: Path) -> None:
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
     from chatplex.testing import MockServer
 
     with MockServer() as server:

@@ -106,7 +106,7 @@ def test_an_error_row_says_whose_fault_it_was(error: BaseException, kind: str) -
 
 
 def test_a_langchain_ai_message_is_recorded_as_chatplexs() -> None:
-    # chatplex.ChatOpenAI is a LangChain chat model where langchain-core is installed.
+    # chatplex.langchain.ChatOpenAI is a LangChain chat model where langchain-core is installed.
     messages = pytest.importorskip("langchain_core.messages")
     usage = {"input_tokens": 4, "output_tokens": 2, "total_tokens": 6}
     call = {"name": "add", "args": {"a": 1}, "id": "c1", "type": "tool_call"}

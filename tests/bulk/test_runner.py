@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from chatplex import RunnableLambda
+from chatplex import init_chat_model
 from chatplex.bulk import InputError
 from chatplex.bulk import Row
 from chatplex.bulk import arun
@@ -17,7 +18,6 @@ from chatplex.bulk.runner import SETUP_STOP_AFTER
 from chatplex.chat.fake import FakeChatModel
 from chatplex.errors import APIConnectionError
 from chatplex.errors import BadRequestError
-from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 from .conftest import read_output

@@ -1,5 +1,6 @@
 """For the tests of `chat/model.py` and its hooks' modules: a `ChatModel` over an httpx
-MockTransport answering like OpenAI, and the settings it refuses."""
+MockTransport answering like OpenAI, and the settings it refuses; and a model's sync and
+async calls behind one `sync` switch (`invoke`, `stream`, `batch`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import httpx
 
 from chatplex import AIMessage
+from chatplex import AIMessageChunk
 from chatplex import ChatModel
 from chatplex.providers.openai.adapter import OpenAIAdapter
 
@@ -18,6 +20,29 @@ async def invoke(model: ChatModel, input: Any, sync: bool, **kwargs: Any) -> AIM
     if sync:
         return model.invoke(input, **kwargs)
     return await model.ainvoke(input, **kwargs)
+
+
+async def stream(model: ChatModel, input: Any, sync: bool, **kwargs: Any) -> list[AIMessageChunk]:
+    # ChatModel.stream is typed as yielding AIMessage; it yields AIMessageChunk.
+    chunks: list[Any]
+    if sync:
+        chunks = list(model.stream(input, **kwargs))
+    else:
+        chunks = [chunk async for chunk in model.astream(input, **kwargs)]
+    assert all(isinstance(c, AIMessageChunk) for c in chunks)
+    return chunks
+
+
+async def batch(model: ChatModel, inputs: list[Any], sync: bool, **kwargs: Any) -> list[Any]:
+    if sync:
+        return model.batch(inputs, **kwargs)
+    return await model.abatch(inputs, **kwargs)
+
+
+def without_provider_env(patch: Any) -> None:
+    """No OpenAI or Anthropic key or base URL of this machine's environment."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
+        patch.delenv(name, raising=False)
 
 
 KEY = "sk-SENTINEL-model-0123"

@@ -16,8 +16,8 @@ import pytest
 
 import chatplex
 from chatplex import AIMessage
+from chatplex import init_chat_model
 from chatplex import set_llm_cache
-from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 from tests._tls import one_default_tls_context  # noqa: F401  (autouse: this folder's clients)
 

@@ -44,11 +44,10 @@ def run(code: str) -> dict[str, object]:
 def model_code(url: str, provider: str) -> str:
     if provider == "openai":
         return (
-            "m = chatplex.lean.init_chat_model('openai:gpt-4o-mini', "
-            f"base_url={url!r}, api_key='sk-x')"
+            f"m = chatplex.init_chat_model('openai:gpt-4o-mini', base_url={url!r}, api_key='sk-x')"
         )
     return (
-        f"m = chatplex.lean.init_chat_model('anthropic:claude-sonnet-4-5', base_url={url!r}, "
+        f"m = chatplex.init_chat_model('anthropic:claude-sonnet-4-5', base_url={url!r}, "
         "api_key='sk-x')"
     )
 

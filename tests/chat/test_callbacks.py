@@ -13,16 +13,16 @@ from chatplex import ChatPromptTemplate
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
-from chatplex.chat.callbacks import ChatGeneration
 from chatplex.chat.callbacks import ChatModelRun
-from chatplex.chat.callbacks import LLMResult
 from chatplex.chat.callbacks import start_chat_model_run
+from chatplex.chat.llm_results import ChatGeneration
+from chatplex.chat.llm_results import LLMResult
 from chatplex.core.runs import RunListener
 from chatplex.core.runs import RunNode
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage
-from chatplex.runnables import Runnable
+from tests.core._twins import call
 
 
 class Recorder:
@@ -60,10 +60,6 @@ class ProgressCounter:
 
     def on_llm_end(self, response: Any, *, run_id: uuid.UUID) -> None:
         self.done += 1
-
-
-async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:
-    return r.invoke(value, config) if sync else await r.ainvoke(value, config)
 
 
 @pytest.mark.parametrize("sync", [True, False])
@@ -408,7 +404,7 @@ def test_chat_model_start_metadata_is_langchains(package: str, name: str, model:
     from langchain_core.callbacks import BaseCallbackHandler
 
     partner = pytest.importorskip(package)
-    import chatplex
+    import chatplex.langchain
 
     class Starts(BaseCallbackHandler):
         def __init__(self) -> None:
@@ -427,7 +423,7 @@ def test_chat_model_start_metadata_is_langchains(package: str, name: str, model:
         return metadata
 
     theirs = started(getattr(partner, name))
-    assert started(getattr(chatplex, name)) == theirs
+    assert started(getattr(chatplex.langchain, name)) == theirs
     assert theirs["ls_integration"] == "langchain_chat_model"
 
 

@@ -31,12 +31,12 @@ from langchain_core.outputs import ChatGenerationChunk as LCChatGenerationChunk
 from langchain_core.outputs import LLMResult as LCLLMResult
 from langchain_openai import ChatOpenAI
 
-from chatplex.chat.callbacks import ChatGenerationChunk
+from chatplex import init_chat_model
 from chatplex.chat.callbacks import ChatModelRun
-from chatplex.chat.callbacks import LLMResult
 from chatplex.chat.callbacks import get_usage_metadata_callback
+from chatplex.chat.llm_results import ChatGenerationChunk
+from chatplex.chat.llm_results import LLMResult
 from chatplex.core.runs import RunListener
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage
 from chatplex.messages import merge_chunks

@@ -8,7 +8,6 @@ import pytest
 
 import chatplex.chat.compatible_models as module
 from chatplex.chat.compatible_models import take_body_parameters
-from chatplex.providers.compatible.dropin import ChatGroq
 
 
 def test_body_fields_are_taken_and_aliases_renamed() -> None:
@@ -22,11 +21,6 @@ def test_body_fields_are_taken_and_aliases_renamed() -> None:
 def test_an_alias_and_its_name_together_is_an_error() -> None:
     with pytest.raises(TypeError):
         take_body_parameters("groq", {"groq_api_key": "a", "api_key": "b"})
-
-
-def test_the_old_names_still_answer_with_a_warning() -> None:
-    with pytest.warns(DeprecationWarning, match="moved to chatplex.providers.compatible"):
-        assert module.ChatGroq is ChatGroq
 
 
 def test_docstring_examples() -> None:

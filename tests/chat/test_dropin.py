@@ -214,7 +214,7 @@ PARTNERS = {
 
 
 def test_help_shows_the_partners_parameters_and_the_tail() -> None:
-    from chatplex.lean import ChatGroq
+    from chatplex.providers.compatible.dropin import ChatGroq
 
     shown = pydoc.render_doc(ChatGroq, renderer=pydoc.plaintext)
     assert "groq_api_key" in shown and "rate_limiter" in shown and "**api_params" in shown

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from chatplex import ChatModel
-from chatplex.lean import ChatAnthropic
-from chatplex.lean import ChatOpenAI
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
+from chatplex.providers.anthropic.dropin import ChatAnthropic
+from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
+from tests._replies import chat_completion
 
 
 @pytest.fixture(scope="module")
@@ -420,14 +421,7 @@ async def test_bound_tool_flags_reach_the_wire(sync: bool) -> None:
     import httpx
     import respx
 
-    reply = {
-        "id": "c",
-        "object": "chat.completion",
-        "model": "gpt-4o-mini",
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}
-        ],
-    }
+    reply = chat_completion("ok", id="c")
     model = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test", base_url="https://gw.example/v1")
     bound = model.bind_tools([Lookup], strict=True, parallel_tool_calls=False)
     with respx.mock:

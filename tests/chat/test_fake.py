@@ -11,46 +11,20 @@ import pytest
 
 from chatplex import AIMessage
 from chatplex import AIMessageChunk
-from chatplex import ChatModel
 from chatplex import FakeChatModel
 from chatplex import HumanMessage
 from chatplex import SystemMessage
 from chatplex.messages import BaseMessage
 from chatplex.messages import merge_chunks
+from tests.chat._model_wire import batch
+from tests.chat._model_wire import invoke
+from tests.chat._model_wire import stream
+from tests.chat._model_wire import without_provider_env
 
 
 @pytest.fixture(autouse=True)
 def _no_provider_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-        "ANTHROPIC_API_KEY",
-        "ANTHROPIC_BASE_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
-async def invoke(model: ChatModel, input: Any, sync: bool, **kwargs: Any) -> AIMessage:
-    if sync:
-        return model.invoke(input, **kwargs)
-    return await model.ainvoke(input, **kwargs)
-
-
-async def stream(model: ChatModel, input: Any, sync: bool, **kwargs: Any) -> list[AIMessageChunk]:
-    # ChatModel.stream is typed as yielding AIMessage; it yields AIMessageChunk.
-    chunks: list[Any]
-    if sync:
-        chunks = list(model.stream(input, **kwargs))
-    else:
-        chunks = [chunk async for chunk in model.astream(input, **kwargs)]
-    assert all(isinstance(c, AIMessageChunk) for c in chunks)
-    return chunks
-
-
-async def batch(model: ChatModel, inputs: list[Any], sync: bool, **kwargs: Any) -> list[Any]:
-    if sync:
-        return model.batch(inputs, **kwargs)
-    return await model.abatch(inputs, **kwargs)
+    without_provider_env(monkeypatch)
 
 
 # --- replies ----------------------------------------------------------------------------

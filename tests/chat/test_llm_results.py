@@ -11,7 +11,6 @@ pytest.importorskip("langchain_openai")
 
 from langchain_openai import ChatOpenAI  # noqa: E402
 
-from chatplex.chat import callbacks  # noqa: E402
 from chatplex.chat.llm_results import ChatGeneration  # noqa: E402
 from chatplex.chat.llm_results import ChatGenerationChunk  # noqa: E402
 from chatplex.chat.llm_results import LLMResult  # noqa: E402
@@ -87,12 +86,6 @@ def test_an_openai_streams_generation_info_is_langchain_openais() -> None:
         "model_name": "gpt-4o-mini",
         "system_fingerprint": "fp",
     }
-
-
-def test_callbacks_still_offers_the_same_objects() -> None:
-    """Moved out of `callbacks.py`; imports from there keep working."""
-    assert callbacks.LLMResult is LLMResult and callbacks.chat_result is chat_result
-    assert callbacks.combine_llm_outputs is combine_llm_outputs
 
 
 def test_combining_style_is_the_specs_combined_one_else_its_llm_output() -> None:

@@ -120,7 +120,7 @@ def test_check_call_refuses_nothing_by_default() -> None:
 async def test_a_calls_seed_replaces_the_models_field_it_is_sent_as(sync: bool) -> None:
     """Mistral's API names the seed `random_seed`: a call's `seed` replaces the model's
     `random_seed` (a call's setting replaces the model's), on the copy only."""
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
     from chatplex.testing import MockRequest
     from chatplex.testing import MockServer
 
@@ -152,7 +152,7 @@ async def test_a_calls_seed_replaces_the_models_field_it_is_sent_as(sync: bool) 
 async def test_a_model_copies_and_pickles_with_its_key_and_answers(sync: bool) -> None:
     """What multiprocessing and a process pool hand a model across with; LangChain's
     models pickle too (their key a SecretStr). Every wire's own adapter, own settings."""
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
     from chatplex.testing import MockServer
 
     with MockServer() as server:

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
+from chatplex import init_chat_model
 from chatplex.chat.openai_model import check_responses_only
 from chatplex.chat.openai_model import wants_responses_api
-from chatplex.lean import ChatOpenAI
-from chatplex.lean import init_chat_model
+from chatplex.providers.openai.dropin import ChatOpenAI
 
 
 def reply(output: list[dict[str, Any]]) -> dict[str, Any]:

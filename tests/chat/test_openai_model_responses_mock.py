@@ -6,53 +6,26 @@ and typed errors, sync and async (`chatplex.testing.MockServer` on 127.0.0.1).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 from chatplex import ToolMessage
+from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
 from chatplex.errors import StreamError
-from chatplex.lean import ChatOpenAI
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import merge_chunks
-from chatplex.testing import MockRequest
+from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
+from tests._recorded import SENT
+from tests._recorded import clear_sent  # noqa: F401 (autouse: SENT emptied)
+from tests._recorded import recording_server  # noqa: F401 (the fixture "server")
+from tests._replies import renumbered
+from tests._weather import City
+from tests._weather import get_weather
 
 KEY = "sk-responses-mock-0123456789"
-SENT: list[tuple[str, dict[str, Any]]] = []
-
-
-def _record(request: MockRequest) -> None:
-    SENT.append((request.path, dict(request.json or {})))
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer(fault_plan=_record) as srv:
-        yield srv
-
-
-@pytest.fixture(autouse=True)
-def _fresh() -> None:
-    SENT.clear()
-
-
-def get_weather(city: str) -> str:
-    """Current weather for a city.
-
-    Args:
-        city: The city name.
-    """
-    return f"sunny in {city}"
-
-
-class City(BaseModel):
-    name: str
-    population: int
 
 
 def chat(server: MockServer, how: str = "class", **settings: Any) -> Any:
@@ -81,17 +54,7 @@ def comparable(message: AIMessage) -> dict[str, Any]:
     data["response_metadata"] = {
         k: v for k, v in data["response_metadata"].items() if k != "created_at"
     }
-    return _renumbered(data, number)
-
-
-def _renumbered(node: Any, number: str) -> Any:
-    if isinstance(node, str):
-        return node.replace(number, "<n>")
-    if isinstance(node, dict):
-        return {k: _renumbered(v, number) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_renumbered(v, number) for v in node]
-    return node
+    return renumbered(data, number)
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 
 def test_invocation_params_name_the_provider_users_chose_not_its_wire() -> None:
+    from chatplex import init_chat_model
     from chatplex.adapters.request_types import CallSettings
-    from chatplex.lean import init_chat_model
 
     groq = init_chat_model("groq:llama-3.3-70b-versatile", api_key="gsk-example")
     assert groq.provider == "openai" and groq.provider_label == "groq"
@@ -17,7 +17,7 @@ def test_invocation_params_name_the_provider_users_chose_not_its_wire() -> None:
 
 def test_the_serialized_model_names_where_its_calls_go_when_it_has_a_base_url() -> None:
     from chatplex import FakeChatModel
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     served = init_chat_model(
         "openai:gpt-4o-mini", api_key="sk-example", base_url="http://127.0.0.1:9/v1"

@@ -80,7 +80,7 @@ async def test_an_unknown_keyword_refused_under_a_partner_name_names_the_calls_s
     """A drop-in refuses a call keyword its partner's SDK does not take with the SDK's
     words, which name the sync client's method or the async one's (langchain-anthropic:
     `Messages.create()` / `AsyncMessages.create()`), before any request."""
-    from chatplex import ChatAnthropic
+    from chatplex.langchain import ChatAnthropic
 
     model = ChatAnthropic(model="claude-sonnet-4-5", api_key="k", base_url="http://127.0.0.1:9")
     words = "create() got an unexpected keyword argument 'seed'"

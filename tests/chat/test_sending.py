@@ -343,9 +343,9 @@ def test_chatmistralai_max_retries_counts_attempts_with_langchains_waits(
     plan = lambda request: seen.append(request) or "reset"  # noqa: E731
     with MockServer(fault_plan=plan) as server:
         for retries in (0, 1, 3, 6):
-            ours = attempts(chatplex.ChatMistralAI, retries, asynchronous=False)
+            ours = attempts(chatplex.langchain.ChatMistralAI, retries, asynchronous=False)
             assert ours[0] == max(retries, 1)
             # (the partner's async retries sleep in asyncio, which is not injected)
             assert ours == attempts(partner, retries, asynchronous=False)
-            assert ours == attempts(chatplex.ChatMistralAI, retries, asynchronous=True)
+            assert ours == attempts(chatplex.langchain.ChatMistralAI, retries, asynchronous=True)
     assert ours[1] == [4.0, 4.0, 4.0, 8.0, 10.0]

@@ -14,8 +14,8 @@ from chatplex.chat.settings import TRANSPORT_SETTINGS
 from chatplex.chat.settings import check_body_fields
 from chatplex.chat.settings import check_settings
 from chatplex.chat.settings import coerce_rate_limit
-from chatplex.chat.settings import is_secret_name
 from chatplex.http import RateLimit
+from chatplex.secret import is_secret_name
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,8 @@ from chatplex import FakeChatModel
 from chatplex.chat.partial_json import partial_value as parse_partial_json
 from chatplex.chat.structured import StructuredOutputError
 from chatplex.chat.structured import output_schema
-from chatplex.lean import ChatAnthropic
-from chatplex.lean import ChatOpenAI
+from chatplex.providers.anthropic.dropin import ChatAnthropic
+from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
 
 
@@ -254,20 +254,21 @@ class Flat(BaseModel):
     tags: list[str] = []
 
 
+#: Each kind of schema with each method that sends it: (schema, method), with its id.
+SCHEMA_METHODS = [
+    # nested: the openai SDK's strict schema, refs inlined
+    pytest.param(Review, "json_schema", id="nested-json"),
+    pytest.param(Flat, "json_schema", id="pydantic-json"),
+    pytest.param(Flat, "function_calling", id="pydantic-fc"),
+    pytest.param(Joke, "json_schema", id="td-json"),
+    pytest.param(Joke, "function_calling", id="td-fc"),
+    pytest.param(JOKE_DICT, "json_schema", id="dict-json"),
+    pytest.param(JOKE_DICT, "function_calling", id="dict-fc"),
+]
+
+
 @pytest.mark.parametrize("strict", [None, True, False])
-@pytest.mark.parametrize(
-    ("schema", "method"),
-    [
-        (Review, "json_schema"),  # nested: the openai SDK's strict schema, refs inlined
-        (Flat, "json_schema"),
-        (Flat, "function_calling"),
-        (Joke, "json_schema"),
-        (Joke, "function_calling"),
-        (JOKE_DICT, "json_schema"),
-        (JOKE_DICT, "function_calling"),
-    ],
-    ids=["nested-json", "pydantic-json", "pydantic-fc", "td-json", "td-fc", "dict-json", "dict-fc"],
-)
+@pytest.mark.parametrize(("schema", "method"), SCHEMA_METHODS)
 def test_openai_body_is_langchain_openais(schema: Any, method: str, strict: bool | None) -> None:
     # Not compared: a nested pydantic model as a tool (function_calling). LangChain inlines
     # its $refs; chatplex keeps them under $defs, which the APIs take as they are.
@@ -284,19 +285,7 @@ def test_openai_body_is_langchain_openais(schema: Any, method: str, strict: bool
 
 # Not compared: a nested model as a tool (function_calling): LangChain inlines its $refs,
 # chatplex keeps them under $defs.
-@pytest.mark.parametrize(
-    ("schema", "method"),
-    [
-        (Review, "json_schema"),
-        (Flat, "json_schema"),
-        (Flat, "function_calling"),
-        (Joke, "json_schema"),
-        (Joke, "function_calling"),
-        (JOKE_DICT, "json_schema"),
-        (JOKE_DICT, "function_calling"),
-    ],
-    ids=["nested-json", "pydantic-json", "pydantic-fc", "td-json", "td-fc", "dict-json", "dict-fc"],
-)
+@pytest.mark.parametrize(("schema", "method"), SCHEMA_METHODS)
 def test_anthropic_body_is_langchain_anthropics(schema: Any, method: str) -> None:
     import langchain_anthropic
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests._replies import anthropic_message
 from tests.chat._model_wire import Wire
 from tests.chat._model_wire import model_over
 
@@ -26,15 +27,7 @@ def test_bind_tools_gives_a_copy_offering_the_tools() -> None:
         model.bind_tools([get_weather], tool_choice="nope")
 
 
-_ANTHROPIC_REPLY = {
-    "id": "msg_1",
-    "type": "message",
-    "role": "assistant",
-    "model": "claude-sonnet-4-5",
-    "content": [{"type": "text", "text": "ok"}],
-    "stop_reason": "end_turn",
-    "usage": {"input_tokens": 1, "output_tokens": 1},
-}
+_ANTHROPIC_REPLY = anthropic_message("ok", usage={"input_tokens": 1, "output_tokens": 1})
 _GEMINI_REPLY = {
     "candidates": [
         {"content": {"role": "model", "parts": [{"text": "ok"}]}, "finishReason": "STOP"}
@@ -66,7 +59,7 @@ async def test_bind_tools_sends_a_wires_builtin_tool_in_its_place(
 ) -> None:
     import respx
 
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     def get_weather(city: str) -> str:
         """The weather in a city."""
@@ -98,16 +91,16 @@ _OPENAI_REPLY = {
 def _empty_list_models() -> list[tuple[Any, dict[str, Any], list[Any] | None]]:
     """(model, its wire's reply, the `tools` a bound empty list sends: None, no member)."""
     import chatplex
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     at = {"api_key": "k", "base_url": "https://gw.example"}
     return [
         # As langchain-anthropic, -groq and -mistralai send `bind_tools([])`.
-        (chatplex.ChatAnthropic(model="claude-haiku-4-5", **at), _ANTHROPIC_REPLY, []),
-        (chatplex.ChatGroq(model="llama-3.3-70b-versatile", **at), _OPENAI_REPLY, []),
-        (chatplex.ChatMistralAI(model="mistral-small-latest", **at), _OPENAI_REPLY, []),
+        (chatplex.langchain.ChatAnthropic(model="claude-haiku-4-5", **at), _ANTHROPIC_REPLY, []),
+        (chatplex.langchain.ChatGroq(model="llama-3.3-70b-versatile", **at), _OPENAI_REPLY, []),
+        (chatplex.langchain.ChatMistralAI(model="mistral-small-latest", **at), _OPENAI_REPLY, []),
         # langchain-openai sends `tools: []` too, which OpenAI refuses (400).
-        (chatplex.ChatOpenAI(model="gpt-4o-mini", **at), _OPENAI_REPLY, None),
+        (chatplex.langchain.ChatOpenAI(model="gpt-4o-mini", **at), _OPENAI_REPLY, None),
         # chatplex's own models, under no LangChain name, send no empty list.
         (init_chat_model("anthropic:claude-haiku-4-5", **at), _ANTHROPIC_REPLY, None),
         (init_chat_model("groq:llama-3.3-70b-versatile", **at), _OPENAI_REPLY, None),
@@ -148,26 +141,42 @@ async def test_a_choice_beside_an_empty_tool_list_is_sent_as_the_partner_sends_i
     import respx
 
     import chatplex
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     at = {"api_key": "k", "base_url": "https://gw.example"}
     fireworks = "accounts/fireworks/models/llama-v3p1-8b-instruct"
     anthropic = [{"type": kind} for kind in ("auto", "none", "any")]
     models = [
-        (chatplex.ChatAnthropic(model="claude-haiku-4-5", **at), _ANTHROPIC_REPLY, anthropic),
         (
-            chatplex.ChatGroq(model="llama-3.3-70b-versatile", **at),
+            chatplex.langchain.ChatAnthropic(model="claude-haiku-4-5", **at),
+            _ANTHROPIC_REPLY,
+            anthropic,
+        ),
+        (
+            chatplex.langchain.ChatGroq(model="llama-3.3-70b-versatile", **at),
             _OPENAI_REPLY,
             ["auto", "none", "required"],
         ),
         (
-            chatplex.ChatMistralAI(model="mistral-small-latest", **at),
+            chatplex.langchain.ChatMistralAI(model="mistral-small-latest", **at),
             _OPENAI_REPLY,
             ["auto", "none", "any"],
         ),
-        (chatplex.ChatXAI(model="grok-4", **at), _OPENAI_REPLY, ["auto", "none", "required"]),
-        (chatplex.ChatFireworks(model=fireworks, **at), _OPENAI_REPLY, ["auto", "none", "any"]),
-        (chatplex.ChatPerplexity(model="sonar", **at), _OPENAI_REPLY, ["auto", "none", "required"]),
+        (
+            chatplex.langchain.ChatXAI(model="grok-4", **at),
+            _OPENAI_REPLY,
+            ["auto", "none", "required"],
+        ),
+        (
+            chatplex.langchain.ChatFireworks(model=fireworks, **at),
+            _OPENAI_REPLY,
+            ["auto", "none", "any"],
+        ),
+        (
+            chatplex.langchain.ChatPerplexity(model="sonar", **at),
+            _OPENAI_REPLY,
+            ["auto", "none", "required"],
+        ),
     ]
     with respx.mock:
         for model, reply, choices in models:

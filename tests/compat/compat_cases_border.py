@@ -15,6 +15,20 @@ from langchain_openai import ChatOpenAI
 model = ChatOpenAI(model="gpt-4o-mini")
 """
 
+#: The model in a RunnableWithMessageHistory (`chat`, its histories in `store`), and an
+#: async `main` begun: a script adds its calls.
+_IN_A_HISTORY = """
+from langchain_core.chat_history import InMemoryChatMessageHistory
+from langchain_core.runnables.history import RunnableWithMessageHistory
+
+store = {}
+
+async def main():
+    get_history = lambda sid: store.setdefault(sid, InMemoryChatMessageHistory())
+    chat = RunnableWithMessageHistory(model, get_history)
+    config = {"configurable": {"session_id": "s"}}
+"""
+
 _JSON_MODEL = """
 from langchain_openai import ChatOpenAI
 
@@ -364,17 +378,8 @@ def main():
         "border_history_bare_model_tuples",
         "pattern: RunnableWithMessageHistory around a bare chat model, (role, text) input",
         _MODEL
-        + """
-from langchain_core.chat_history import InMemoryChatMessageHistory
-from langchain_core.runnables.history import RunnableWithMessageHistory
-
-store = {}
-
-async def main():
-    get_history = lambda sid: store.setdefault(sid, InMemoryChatMessageHistory())
-    chat = RunnableWithMessageHistory(model, get_history)
-    config = {"configurable": {"session_id": "s"}}
-    first = chat.invoke([("human", "hi")], config)
+        + _IN_A_HISTORY
+        + """    first = chat.invoke([("human", "hi")], config)
     second = await chat.ainvoke([("human", "again")], config)
     text = "".join([c.content for c in chat.stream([("human", "more")], config)])
     return [first, second, text, store["s"].messages[:4], store["s"].messages[4]]
@@ -384,17 +389,8 @@ async def main():
         "border_history_bare_model_stream",
         "pattern: streaming through RunnableWithMessageHistory",
         _MODEL
-        + """
-from langchain_core.chat_history import InMemoryChatMessageHistory
-from langchain_core.runnables.history import RunnableWithMessageHistory
-
-store = {}
-
-async def main():
-    get_history = lambda sid: store.setdefault(sid, InMemoryChatMessageHistory())
-    chat = RunnableWithMessageHistory(model, get_history)
-    config = {"configurable": {"session_id": "s"}}
-    text = "".join([c.content async for c in chat.astream("one two", config)])
+        + _IN_A_HISTORY
+        + """    text = "".join([c.content async for c in chat.astream("one two", config)])
     return [text, store["s"].messages]
 """,
     ),

@@ -7,33 +7,21 @@ from __future__ import annotations
 
 from compat_harness import Case
 
+#: An SDK's partner package, class and model, for the scripts catching the SDK's errors.
+_SDK_MODELS = {
+    "openai": ("langchain_openai", "ChatOpenAI", "gpt-4o-mini"),
+    "anthropic": ("langchain_anthropic", "ChatAnthropic", "claude-sonnet-4-5"),
+}
 
-def _openai_error(name: str, fault: str, caught: str, call: str, **extra: object) -> Case:
+
+def _sdk_error(sdk: str, name: str, fault: str, caught: str, call: str, **extra: object) -> Case:
+    package, cls, model = _SDK_MODELS[sdk]
     source = f"""
-import openai
-from langchain_openai import ChatOpenAI
+import {sdk}
+from {package} import {cls}
 
-model = ChatOpenAI(
-    model="gpt-4o-mini", max_retries=0, default_headers={{"x-mock-fault": "{fault}"}}
-)
-
-{"async " if "await" in call else ""}def main():
-    try:
-        {call}
-    except {caught} as err:
-        return ["caught", getattr(err, "status_code", None)]
-    return "not raised"
-"""
-    return Case(name, f"pattern: except {caught} around a failing call", source, **extra)  # type: ignore[arg-type]
-
-
-def _anthropic_error(name: str, fault: str, caught: str, call: str, **extra: object) -> Case:
-    source = f"""
-import anthropic
-from langchain_anthropic import ChatAnthropic
-
-model = ChatAnthropic(
-    model="claude-sonnet-4-5", max_retries=0, default_headers={{"x-mock-fault": "{fault}"}}
+model = {cls}(
+    model="{model}", max_retries=0, default_headers={{"x-mock-fault": "{fault}"}}
 )
 
 {"async " if "await" in call else ""}def main():
@@ -132,44 +120,51 @@ _ANTHROPIC_WIRE = (
 
 SCRIPT_CASES = [
     # ---- the SDK's exceptions ---------------------------------------------------------
-    _openai_error(
+    _sdk_error(
+        "openai",
         "script_openai_rate_limit_error",
         "status=429",
         "openai.RateLimitError",
         'model.invoke("hi")',
         order=True,
     ),
-    _openai_error(
+    _sdk_error(
+        "openai",
         "script_openai_rate_limit_error_async",
         "status=429",
         "openai.RateLimitError",
         'await model.ainvoke("hi")',
     ),
-    _openai_error(
+    _sdk_error(
+        "openai",
         "script_openai_rate_limit_error_stream",
         "status=429",
         "openai.RateLimitError",
         'list(model.stream("hi"))',
     ),
-    _openai_error(
+    _sdk_error(
+        "openai",
         "script_openai_bad_request_error",
         "status=400",
         "openai.BadRequestError",
         'model.invoke("hi")',
     ),
-    _openai_error(
+    _sdk_error(
+        "openai",
         "script_openai_authentication_error",
         "status=401",
         "openai.AuthenticationError",
         'model.invoke("hi")',
     ),
-    _openai_error(
+    _sdk_error(
+        "openai",
         "script_openai_api_status_error",
         "status=503",
         "openai.APIStatusError",
         'model.invoke("hi")',
     ),
-    _openai_error(
+    _sdk_error(
+        "openai",
         "script_openai_api_error_base",
         "status=500",
         "openai.APIError",
@@ -259,25 +254,29 @@ def main():
         return ["other", type(err).__name__]
 """,
     ),
-    _anthropic_error(
+    _sdk_error(
+        "anthropic",
         "script_anthropic_rate_limit_error",
         "status=429",
         "anthropic.RateLimitError",
         'model.invoke("hi")',
     ),
-    _anthropic_error(
+    _sdk_error(
+        "anthropic",
         "script_anthropic_bad_request_error",
         "status=400",
         "anthropic.BadRequestError",
         'await model.ainvoke("hi")',
     ),
-    _anthropic_error(
+    _sdk_error(
+        "anthropic",
         "script_anthropic_overloaded_error",
         "status=529",
         "anthropic.APIStatusError",
         'list(model.stream("hi"))',
     ),
-    _anthropic_error(
+    _sdk_error(
+        "anthropic",
         "script_anthropic_not_found_error",
         "status=404",
         "anthropic.NotFoundError",

@@ -6,9 +6,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from chatplex.core import Runnable
 from chatplex.core.portal import on_portal
 from chatplex.core.run_config import RunnableConfig
-from chatplex.runnables import Runnable
 
 
 class Echo(Runnable[Any, Any]):

@@ -18,17 +18,13 @@ from chatplex import AIMessage
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
+from chatplex.core import Runnable
 from chatplex.core.binding import RunnableBinding
 from chatplex.core.portal import on_portal
 from chatplex.core.run_config import RunnableConfig
 from chatplex.errors import DeadlineExceededError
-from chatplex.runnables import Runnable
 from tests.core._echo import Echo
-
-
-async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:
-    return r.invoke(value, config) if sync else await r.ainvoke(value, config)
-
+from tests.core._twins import call
 
 # ---- batch: threads, or the portal for async-native runnables ----------------------------
 

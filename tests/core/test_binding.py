@@ -4,20 +4,14 @@ runnable's, and `bind_tools` on it binds again."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex.core.binding import RunnableBinding
 from chatplex.core.run_config import RunnableConfig
-from chatplex.runnables import Runnable
 from tests.core._echo import Echo
-
-
-async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:
-    return r.invoke(value, config) if sync else await r.ainvoke(value, config)
+from tests.core._twins import call
 
 
 @pytest.mark.parametrize("sync", [True, False])

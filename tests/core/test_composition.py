@@ -14,19 +14,11 @@ from chatplex import RunnableLambda
 from chatplex import RunnableParallel
 from chatplex import RunnablePassthrough
 from chatplex import StrOutputParser
+from chatplex.core import Runnable
+from chatplex.core import RunnableSequence
 from chatplex.core.run_config import RunnableConfig
-from chatplex.runnables import Runnable
-from chatplex.runnables import RunnableSequence
-
-
-async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:
-    return r.invoke(value, config) if sync else await r.ainvoke(value, config)
-
-
-async def stream(r: Runnable[Any, Any], sync: bool, value: Any) -> list[Any]:
-    if sync:
-        return list(r.stream(value))
-    return [x async for x in r.astream(value)]
+from tests.core._twins import call
+from tests.core._twins import stream
 
 
 @pytest.mark.parametrize("sync", [True, False])

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from chatplex import RunnableLambda
+from chatplex.core import DEFAULT_MAX_CONCURRENCY
+from chatplex.core import Runnable
 from chatplex.core.concurrency import agather_bounded
 from chatplex.core.concurrency import aiter_bounded
 from chatplex.core.concurrency import gather_threads
 from chatplex.core.concurrency import iter_threads
 from chatplex.core.concurrency import max_concurrency
-from chatplex.runnables import DEFAULT_MAX_CONCURRENCY
-from chatplex.runnables import Runnable
 
 
 class Gauge:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from chatplex import RunnableLambda
-from chatplex.runnables import Runnable
-from chatplex.runnables import adispatch_custom_event
-from chatplex.runnables import dispatch_custom_event
+from chatplex.core import Runnable
+from chatplex.core import adispatch_custom_event
+from chatplex.core import dispatch_custom_event
 
 
 async def collect(runnable: Runnable[Any, Any], sync: bool, value: Any) -> list[Any]:

@@ -16,9 +16,9 @@ import pytest
 from chatplex import ChatPromptTemplate
 from chatplex import FakeChatModel
 from chatplex import StrOutputParser
+from chatplex import init_chat_model
+from chatplex.core import Runnable
 from chatplex.http import connections_in_use
-from chatplex.lean import init_chat_model
-from chatplex.runnables import Runnable
 
 
 class ErrorRecorder:

@@ -60,7 +60,7 @@ def test_draw_ascii_lines_up_a_sequence() -> None:
         .draw_ascii()
     )
     lines = art.splitlines()
-    assert lines[1].strip() == "| firstInput |"
+    assert lines[1].strip() == "| first_input |"  # LangChain names a lowercase schema so
     assert "v" in [line.strip() for line in lines] and art.index("first |") < art.index("second |")
 
 

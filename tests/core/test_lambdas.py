@@ -14,21 +14,12 @@ import pytest
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
+from chatplex.core import RunnableGenerator
 from chatplex.core.lambdas import is_stream_transformer
 from chatplex.core.run_config import RunnableConfig
 from chatplex.core.run_config import current_config
-from chatplex.runnables import Runnable
-from chatplex.runnables import RunnableGenerator
-
-
-async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:
-    return r.invoke(value, config) if sync else await r.ainvoke(value, config)
-
-
-async def stream(r: Runnable[Any, Any], sync: bool, value: Any) -> list[Any]:
-    if sync:
-        return list(r.stream(value))
-    return [x async for x in r.astream(value)]
+from tests.core._twins import call
+from tests.core._twins import stream
 
 
 @pytest.mark.parametrize("sync", [True, False])

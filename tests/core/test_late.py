@@ -60,7 +60,7 @@ def test_the_slots_hold_what_the_modules_above_base_define() -> None:
 def test_runnable_methods_build_through_the_slots(monkeypatch: pytest.MonkeyPatch) -> None:
     built: list[tuple[Any, ...]] = []
 
-    def sequence(*steps: Any) -> str:
+    def sequence(*steps: Any, name: str | None = None) -> str:
         built.append(steps)
         return "a sequence"
 

@@ -14,10 +14,10 @@ from chatplex import ChatPromptTemplate
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
+from chatplex.core import Runnable
 from chatplex.core.log import RunLog
 from chatplex.core.log import RunLogPatch
 from chatplex.core.prompts import ChatPromptValue
-from chatplex.runnables import Runnable
 
 # ---- an independent RFC 6902 applier (add / replace / remove / test) -----------------------
 

@@ -16,10 +16,10 @@ from chatplex import AIMessage
 from chatplex import AIMessageChunk
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
+from chatplex.core import Runnable
 from chatplex.core.run_config import RunnableConfig
 from chatplex.errors import DeadlineExceededError
 from chatplex.messages import merge_chunks
-from chatplex.runnables import Runnable
 
 # ---- a stream cut by its deadline keeps what it yielded ---------------------------------
 

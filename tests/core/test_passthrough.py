@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chatplex import RunnablePassthrough
-from chatplex.runnables import Runnable
+from chatplex.core import Runnable
 
 
 async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:

@@ -15,8 +15,8 @@ import pytest
 
 import chatplex
 from chatplex import ChatModel
+from chatplex import init_chat_model
 from chatplex.core import portal
-from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 pytestmark = [

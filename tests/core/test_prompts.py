@@ -16,8 +16,8 @@ from chatplex import HumanMessage
 from chatplex import MessagesPlaceholder
 from chatplex import SystemMessage
 from chatplex import ToolMessage
+from chatplex.core import ChatPromptValue
 from chatplex.messages import BaseMessage
-from chatplex.runnables import ChatPromptValue
 
 
 def messages_of(prompt: ChatPromptTemplate, input: Any) -> list[BaseMessage]:
@@ -31,7 +31,7 @@ def messages_of(prompt: ChatPromptTemplate, input: Any) -> list[BaseMessage]:
 
 def test_from_template_is_one_human_message() -> None:
     prompt = ChatPromptTemplate.from_template("Tell me about {topic} in {n} words")
-    assert prompt.input_variables == ["topic", "n"]
+    assert prompt.input_variables == ["n", "topic"]  # sorted, as LangChain sorts them
     assert messages_of(prompt, {"topic": "tea", "n": 5}) == [
         HumanMessage("Tell me about tea in 5 words")
     ]
@@ -114,7 +114,7 @@ def test_content_block_templates() -> None:
             )
         ]
     )
-    assert prompt.input_variables == ["thing", "n", "url"]
+    assert prompt.input_variables == ["n", "thing", "url"]
     first = messages_of(prompt, {"thing": "the cat", "n": 3, "url": "https://x.test/cat.png"})
     assert first == [
         HumanMessage(

@@ -14,11 +14,11 @@ import pytest
 
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
+from chatplex.core import Runnable
+from chatplex.core import RunnableConfig
 from chatplex.core.reliability import RunnableRetry
 from chatplex.core.reliability import RunnableWithFallbacks
 from chatplex.errors import DeadlineExceededError
-from chatplex.runnables import Runnable
-from chatplex.runnables import RunnableConfig
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 NO_WAIT: dict[str, Any] = {"wait_exponential_jitter": False}

@@ -12,6 +12,7 @@ import pytest
 
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
+from chatplex.core import Runnable
 from chatplex.core import run_config
 from chatplex.core.run_config import RunnableConfig
 from chatplex.core.run_config import check_deadline
@@ -24,7 +25,6 @@ from chatplex.core.run_config import remaining_time
 from chatplex.core.run_config import within_deadline
 from chatplex.errors import APITimeoutError
 from chatplex.errors import DeadlineExceededError
-from chatplex.runnables import Runnable
 
 
 async def run_batch(r: Runnable[Any, Any], sync: bool, inputs: list[Any], **kw: Any) -> list[Any]:

@@ -19,7 +19,7 @@ from chatplex import RunnableLambda
 from chatplex import RunnableParallel
 from chatplex import RunnablePassthrough
 from chatplex import StrOutputParser
-from chatplex.runnables import Runnable
+from chatplex.core import Runnable
 
 
 def prompt() -> ChatPromptTemplate:
@@ -171,7 +171,10 @@ def test_lambda_schemas_come_from_annotations() -> None:
     async def chunks(text: str) -> AsyncIterator[bytes]:
         yield text.encode()
 
-    assert RunnableLambda(shout).get_input_jsonschema() == {"title": "shoutInput", "type": "string"}
+    assert RunnableLambda(shout).get_input_jsonschema() == {
+        "title": "shout_input",
+        "type": "string",
+    }
     assert RunnableLambda(count).get_input_jsonschema()["items"] == {"type": "integer"}
     assert RunnableLambda(count).get_output_jsonschema()["type"] == "integer"
     assert RunnableLambda(words).get_output_jsonschema()["type"] == "string"

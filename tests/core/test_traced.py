@@ -14,7 +14,7 @@ from chatplex import ChatPromptTemplate
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
-from chatplex.chat.callbacks import LLMResult
+from chatplex.chat.llm_results import LLMResult
 from chatplex.core import Runnable
 from chatplex.core import _traced
 from chatplex.core.run_config import RunnableConfig

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from chatplex import RunnableLambda
+from chatplex import init_chat_model
 from chatplex.core import tracers as hook
 from chatplex.core.run_config import ensure_config
 from chatplex.core.run_config import get_config_list
@@ -19,7 +20,6 @@ from chatplex.core.tracers import add_tracer
 from chatplex.core.tracers import attach_tracers
 from chatplex.core.tracers import remove_tracer
 from chatplex.core.tracers import tracers
-from chatplex.lean import init_chat_model
 
 
 class Recorder(Tracer):

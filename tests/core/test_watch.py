@@ -14,6 +14,7 @@ from chatplex import ChatPromptTemplate
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
+from chatplex.core import Runnable
 from chatplex.core._watch import DONE
 from chatplex.core._watch import FILTER_NAMES
 from chatplex.core._watch import AsyncChannel
@@ -28,7 +29,6 @@ from chatplex.core.run_config import current_config
 from chatplex.core.runs import ChainRun
 from chatplex.core.runs import RunListener
 from chatplex.core.runs import RunNode
-from chatplex.runnables import Runnable
 
 
 async def collect(

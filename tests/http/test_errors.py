@@ -94,8 +94,8 @@ def test_a_refused_connection_names_the_url_and_why(sync: bool) -> None:
     import asyncio
     import socket
 
+    from chatplex import init_chat_model
     from chatplex.errors import APIConnectionError
-    from chatplex.lean import init_chat_model
 
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
 from chatplex.http import get_budget
 from chatplex.http._pace_state import COLD_WAIT
@@ -24,7 +25,6 @@ from chatplex.http._pace_state import MIN_ANSWERS
 from chatplex.http._pace_state import WINDOW_CALM
 from chatplex.http._ratelimit import Budget
 from chatplex.http._ratelimit import RateLimit
-from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))

@@ -166,7 +166,7 @@ WRONG_TYPES: dict[str, tuple[str, dict[str, Any], Any]] = {
 async def test_a_reply_with_fields_of_the_wrong_type_is_a_typed_malformed_error(
     case: str, sync: bool
 ) -> None:
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     name, settings, body = WRONG_TYPES[case]
     chat = init_chat_model(name, max_retries=0, **settings)
@@ -209,7 +209,7 @@ def test_a_parsed_reply_whose_text_would_raise_is_refused(content: Any, words: s
 
 
 def test_a_stream_event_with_fields_of_the_wrong_type_is_a_stream_error() -> None:
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     event = {"id": "c", "model": "m", "choices": [{"index": 0, "delta": {"content": "a"}}]}
     bad = {"id": "c", "model": "m", "choices": 5}
@@ -240,8 +240,8 @@ def counted(body: bytes, content_type: str = "application/json") -> tuple[Any, l
 async def ask_with_retries(handler: Any, sync: bool, *, stream: bool = False) -> BaseException:
     """One OpenAI call allowed two retries (no wait between them) over an httpx mock
     transport answering with `handler`; the error it ended in."""
+    from chatplex import init_chat_model
     from chatplex.http import retry_policy
-    from chatplex.lean import init_chat_model
 
     transport = httpx.MockTransport(handler)
     policy = retry_policy(2, initial_delay=0.0, max_delay=0.0, jitter=0.0)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import respx
 
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 from chatplex.version import USER_AGENT
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

@@ -13,7 +13,7 @@ from chatplex.http._pace_state import DECREASE
 from chatplex.http._pace_state import FLOOR
 from chatplex.http._pace_state import MIN_ANSWERS
 from chatplex.http._pace_state import PaceState
-from chatplex.http._ratelimit import BURST_REQUESTS
+from chatplex.http._schedule import BURST_REQUESTS
 from chatplex.http._schedule import STALE_AHEAD
 from chatplex.http._schedule import Schedule
 from chatplex.http._schedule import admit

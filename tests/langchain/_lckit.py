@@ -18,6 +18,7 @@ import pytest
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
+from tests._aws import isolate_aws
 
 __all__ = [
     "AZURE_VERSION",
@@ -28,8 +29,10 @@ __all__ = [
     "UNIT_BASE_URL",
     "VERTEX_SETTINGS",
     "BedrockIsolated",
+    "Capabilities",
     "FakeGoogleCredentials",
     "base_url",
+    "openai_or_azure",
     "set_server",
 ]
 
@@ -141,6 +144,19 @@ OVERRIDES = {
 AZURE_VERSION = "2024-10-21"
 
 
+def openai_or_azure(wire: str, url: str) -> dict[str, Any]:
+    """A ChatOpenAI's settings against the mock server at `url`, or ("azure") an
+    AzureChatOpenAI's."""
+    if wire == "azure":  # Azure streams its usage by default
+        return {
+            "azure_endpoint": url,
+            "azure_deployment": "gpt-4o-mini",
+            "api_version": AZURE_VERSION,
+            "api_key": "azure-mock",
+        }
+    return {"model": "gpt-4o-mini", "api_key": "sk-mock", "base_url": url + "/v1"}
+
+
 #: Bedrock Converse: the fake AWS credentials requests are signed with (SigV4; the mock
 #: checks the header is there, not the signature), and a region; never real ones.
 BEDROCK_CREDENTIALS = {
@@ -150,24 +166,50 @@ BEDROCK_CREDENTIALS = {
 }
 
 
+class Capabilities:
+    """What chatplex's LangChain chat models declare to LangChain's standard suites, the
+    same for the unit and the integration suite (a suite's class adds its
+    `chat_model_class`, and `provider`, the wire: a key of `MODELS` and `OVERRIDES`)."""
+
+    provider = "openai"
+
+    @property
+    def has_tool_calling(self) -> bool:
+        return True
+
+    @property
+    def has_tool_choice(self) -> bool:
+        return True
+
+    @property
+    def supports_image_inputs(self) -> bool:
+        # Image blocks (LangChain's and OpenAI's) are sent by both wires (test_convert.py),
+        # but with this flag on the suite downloads an image, in test_anthropic_inputs too.
+        # Off keeps that test offline; the image tests themselves are skipped with their
+        # true reason (they need the internet) in conftest.py.
+        return False
+
+    @property
+    def supports_model_override(self) -> bool:
+        return True
+
+    @property
+    def model_override_value(self) -> str:
+        return OVERRIDES[self.provider]
+
+    @property
+    def supports_anthropic_inputs(self) -> bool:
+        # Anthropic-native history (tool_use/tool_result/thinking blocks) is sent as it
+        # is on the Anthropic wire; the OpenAI adapter does not translate thinking blocks.
+        return self.provider == "anthropic"
+
+
 class BedrockIsolated:
     """botocore never reads this machine's AWS files, environment or instance metadata."""
 
     @pytest.fixture(autouse=True)
     def _isolated_aws(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-        for name in (
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_PROFILE",
-            "AWS_REGION",
-            "AWS_DEFAULT_REGION",
-            "AWS_BEARER_TOKEN_BEDROCK",
-        ):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-        monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        isolate_aws(monkeypatch, tmp_path)
 
 
 class FakeGoogleCredentials:

@@ -12,19 +12,21 @@ import pytest
 from langchain_core.messages import AIMessageChunk as LCChunk
 
 import chatplex
+import chatplex.langchain
+from chatplex import init_chat_model
 from chatplex.langchain import AzureChatOpenAI
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain import ChatOpenAI
 from chatplex.langchain import StreamTranslator
 from chatplex.langchain import convert
 from chatplex.langchain import to_langchain_message
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.providers.bedrock import response  # noqa: F401  (registers Converse's content_blocks)
 from chatplex.specs import spec
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
+from tests.langchain._lckit import openai_or_azure
 
 CALL = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_1", "type": "tool_call"}
 
@@ -493,7 +495,7 @@ def test_a_partner_stream_derives_retries_before_leaving_attempts_out() -> None:
 
 
 def _dropin_and_own(name: str, model: str, base_url: str) -> list[Any]:
-    dropin = getattr(chatplex, name)(model=model, api_key="sk-x", base_url=base_url)
+    dropin = getattr(chatplex.langchain, name)(model=model, api_key="sk-x", base_url=base_url)
     own = ChatChatplex(
         model=f"{dropin.chatplex_model.provider}:{model}", api_key="sk-x", base_url=base_url
     )
@@ -530,7 +532,7 @@ def test_a_dropins_replies_carry_only_the_partners_keys(
 
 async def test_a_dropins_async_replies_carry_only_the_partners_keys() -> None:
     with MockServer() as server:
-        dropin = chatplex.ChatAnthropic(
+        dropin = chatplex.langchain.ChatAnthropic(
             model="claude-haiku-4-5", api_key="sk-x", base_url=server.anthropic_base_url
         )
         reply = await dropin.ainvoke("hi")
@@ -683,17 +685,6 @@ def test_a_dropin_stream_gives_its_partners_every_chunk_keys_and_the_model_at_th
     assert merged.response_metadata["safety_ratings"] == ratings
 
 
-def _usage_settings(wire: str, url: str) -> dict[str, Any]:
-    if wire == "azure":  # Azure streams its usage by default
-        return {
-            "azure_endpoint": url,
-            "azure_deployment": "gpt-4o-mini",
-            "api_version": "2024-10-21",
-            "api_key": "azure-mock",
-        }
-    return {"model": "gpt-4o-mini", "api_key": "sk-mock", "base_url": url + "/v1"}
-
-
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 @pytest.mark.parametrize("wire", ["openai", "azure"])
 async def test_a_streamed_usage_chunk_names_no_provider_as_langchain_openais(
@@ -705,7 +696,7 @@ async def test_a_streamed_usage_chunk_names_no_provider_as_langchain_openais(
     seen = {}
     with MockServer(script=MockScript()) as server:
         for side, cls in (("langchain", getattr(langchain_openai, name)), ("chatplex", ours)):
-            model = cls(**_usage_settings(wire, server.url), stream_usage=True)
+            model = cls(**openai_or_azure(wire, server.url), stream_usage=True)
             if sync:
                 pieces = list(model.stream("Hello"))
             else:

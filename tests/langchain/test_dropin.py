@@ -15,6 +15,7 @@ from _dropinkit import Person
 from _dropinkit import get_weather
 from _dropinkit import llm
 from _lckit import UNIT_BASE_URL
+from _lckit import Capabilities
 from _lckit import base_url
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
@@ -24,10 +25,8 @@ from langchain_tests.unit_tests import ChatModelUnitTests
 
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
-from chatplex.lean import ChatAnthropic as EngineAnthropic
-from chatplex.lean import ChatOpenAI as EngineOpenAI
-
-OVERRIDES = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5"}
+from chatplex.providers.anthropic.dropin import ChatAnthropic as EngineAnthropic
+from chatplex.providers.openai.dropin import ChatOpenAI as EngineOpenAI
 
 
 def test_they_are_langchain_chat_models_over_chatplex_drop_ins() -> None:
@@ -86,36 +85,10 @@ def test_a_langgraph_react_agent_runs_on_it(provider: str) -> None:
 # ---- LangChain's standard suites -------------------------------------------------------
 
 
-class _Capabilities:
-    provider = "openai"
-
+class _Capabilities(Capabilities):
     @property
     def chat_model_class(self) -> type[BaseChatModel]:
         return CLASSES[self.provider]  # type: ignore[return-value]
-
-    @property
-    def has_tool_calling(self) -> bool:
-        return True
-
-    @property
-    def has_tool_choice(self) -> bool:
-        return True
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        return False  # as for ChatChatplex: on, the suite downloads an image
-
-    @property
-    def supports_model_override(self) -> bool:
-        return True
-
-    @property
-    def model_override_value(self) -> str:
-        return OVERRIDES[self.provider]
-
-    @property
-    def supports_anthropic_inputs(self) -> bool:
-        return self.provider == "anthropic"
 
 
 class _Unit(_Capabilities, ChatModelUnitTests):
@@ -167,7 +140,7 @@ class TestChatAnthropicIntegration(_Integration):
 
 def test_azure_chat_openai_is_a_langchain_model_over_the_azure_engine() -> None:
     from chatplex.langchain import AzureChatOpenAI
-    from chatplex.lean import AzureChatOpenAI as EngineAzure
+    from chatplex.providers.openai.azure_dropin import AzureChatOpenAI as EngineAzure
 
     llm = AzureChatOpenAI(
         azure_endpoint="https://res.openai.azure.com",

@@ -348,11 +348,11 @@ def _pair(name: str, settings: dict[str, Any]) -> tuple[Any, Any]:
     """The drop-in `name` and its partner class, built with the same parameters."""
     import importlib
 
-    import chatplex
+    import chatplex.langchain
 
     params = _params(name, settings)
     partner = getattr(importlib.import_module(_SERIALIZED[name][0]), name)(**params)
-    return getattr(chatplex, name)(**params), partner
+    return getattr(chatplex.langchain, name)(**params), partner
 
 
 def _default_params(model: Any) -> Any:
@@ -385,7 +385,7 @@ def test_default_params_report_perplexitys_search_options_where_set() -> None:
     # in its order (its web_search_options as its model dumps them), its model_kwargs.
     import langchain_perplexity
 
-    import chatplex
+    import chatplex.langchain
 
     params = {
         "model": "sonar",
@@ -398,7 +398,7 @@ def test_default_params_report_perplexitys_search_options_where_set() -> None:
         "top_p": 0.5,
     }
     theirs = langchain_perplexity.ChatPerplexity(**params)._default_params
-    ours = chatplex.ChatPerplexity(**params)._default_params
+    ours = chatplex.langchain.ChatPerplexity(**params)._default_params
     assert list(ours.items()) == list(theirs.items())
     assert "disable_search" not in ours and ours["top_p"] == 0.5
 
@@ -460,7 +460,7 @@ class TestSerializedAsThePartner(BedrockIsolated):
         params = _params(name, settings)
         del params[next(iter(_SERIALIZED[name][2]))]
         partner = getattr(importlib.import_module(_SERIALIZED[name][0]), name)(**params)
-        dropin = getattr(chatplex, name)(**params)
+        dropin = getattr(chatplex.langchain, name)(**params)
         assert dumpd(dropin) == dumpd(partner)
 
     def test_credentials_in_headers_and_body_are_masked_where_the_partner_writes_them(
@@ -586,11 +586,11 @@ def test_a_partner_langchain_does_not_serialize_is_named_and_identified_as_it(
 
     from langchain_core.load import dumpd
 
-    import chatplex
+    import chatplex.langchain
 
     module, connection = _READ_ONLY[name]
     params = {"model": "m", **connection, **copy.deepcopy(settings)}
-    dropin = getattr(chatplex, name)(**params)
+    dropin = getattr(chatplex.langchain, name)(**params)
     partner = getattr(importlib.import_module(module), name)(**params)
     assert not type(dropin).is_lc_serializable() and not type(partner).is_lc_serializable()
     written, expected = dumpd(dropin), dumpd(partner)
@@ -682,13 +682,16 @@ def test_an_unserialized_partners_repr_is_the_partners(settings: dict[str, Any])
     # (no `model_kwargs` langchain-ollama lacks, no engine default `max_retries=2`).
     from langchain_core.load import dumpd
 
-    import chatplex
+    import chatplex.langchain
 
     partner_class = pytest.importorskip("langchain_ollama").ChatOllama
     params = {"model": "llama3.2", "base_url": UNIT_BASE_URL}
     # `max_retries` is chatplex's own there (langchain-ollama has no such field).
     theirs = {k: v for k, v in settings.items() if k in partner_class.model_fields}
-    dropin, partner = chatplex.ChatOllama(**params, **settings), partner_class(**params, **theirs)
+    dropin, partner = (
+        chatplex.langchain.ChatOllama(**params, **settings),
+        partner_class(**params, **theirs),
+    )
     assert repr(dropin) == repr(partner)
     assert dumpd(dropin)["repr"] == dumpd(partner)["repr"]
 
@@ -706,15 +709,15 @@ def test_a_drop_ins_repr_measures_its_settings_by_the_partners_defaults() -> Non
 def test_streaming_is_ignored_where_the_partner_has_no_such_field() -> None:
     # langchain-ollama's ChatOllama has no `streaming` field and drops the keyword: an
     # invoke stays its _generate (which streams underneath), not LangChain's _stream.
-    import chatplex
+    import chatplex.langchain
 
-    ollama = chatplex.ChatOllama(model="llama3.2", streaming=True)
+    ollama = chatplex.langchain.ChatOllama(model="llama3.2", streaming=True)
     assert "streaming" not in ollama.model_fields_set and ollama.streaming is False
     assert "streaming" not in repr(ollama)
     for async_api in (False, True):
         assert ollama._should_stream(async_api=async_api) is False
     # A partner with the field keeps it as given.
-    groq = chatplex.ChatGroq(model="m", api_key=_KEY, streaming=True)
+    groq = chatplex.langchain.ChatGroq(model="m", api_key=_KEY, streaming=True)
     assert groq.streaming is True and groq._should_stream(async_api=False) is True
 
 
@@ -725,11 +728,11 @@ def test_streaming_reads_and_serializes_as_the_partners(settings: dict[str, Any]
     # given, it reads None and is not written; a given False is written, as there.
     from langchain_core.load import dumpd
 
-    import chatplex
+    import chatplex.langchain
 
     partner_class = pytest.importorskip("langchain_google_genai").ChatGoogleGenerativeAI
     params = {"model": "gemini-2.5-flash", "api_key": _KEY, **settings}
-    dropin, partner = chatplex.ChatGoogleGenerativeAI(**params), partner_class(**params)
+    dropin, partner = chatplex.langchain.ChatGoogleGenerativeAI(**params), partner_class(**params)
     assert dropin.streaming == partner.streaming
     assert dumpd(dropin)["kwargs"] == dumpd(partner)["kwargs"]
     for async_api in (False, True):

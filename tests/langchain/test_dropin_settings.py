@@ -145,7 +145,9 @@ def test_a_key_changed_on_a_built_drop_in_is_refused() -> None:
 
     import chatplex
 
-    llm = chatplex.ChatDeepSeek(model="deepseek-chat", api_key=_KEY, api_base=UNIT_BASE_URL)
+    llm = chatplex.langchain.ChatDeepSeek(
+        model="deepseek-chat", api_key=_KEY, api_base=UNIT_BASE_URL
+    )
     assert llm.api_key.get_secret_value() == _KEY
     same, _ = llm.configurable_fields(api_key=ConfigurableField(id="k"))._prepare({})
     assert same.api_key.get_secret_value() == _KEY

@@ -10,14 +10,12 @@ from langchain_core.messages import HumanMessage as LCHuman
 from langchain_core.messages import SystemMessage as LCSystem
 from langchain_core.messages import ToolMessage as LCTool
 
-from chatplex.langchain import convert
-from chatplex.langchain import from_langchain
 from chatplex.langchain import to_chatplex_messages
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
-from chatplex.providers.openai.adapter import OPENAI_ROLE_KEY
+from chatplex.providers.openai.request import OPENAI_ROLE_KEY
 
 CALL = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_1", "type": "tool_call"}
 
@@ -104,12 +102,6 @@ def test_image_and_wrapped_blocks() -> None:
     thinking = {"type": "thinking", "thinking": "hm", "signature": "sig"}
     (ai,) = to_chatplex_messages([LCAI(content=[{"type": "non_standard", "value": thinking}])])
     assert ai.content == [thinking]
-
-
-def test_convert_still_gives_the_way_in() -> None:
-    # The LangChain layer's modules import both directions from convert.py.
-    assert convert.to_chatplex_messages is from_langchain.to_chatplex_messages
-    assert convert.to_chatplex_message is from_langchain.to_chatplex_message
 
 
 def test_a_text_blocks_openai_cache_breakpoint_is_kept() -> None:

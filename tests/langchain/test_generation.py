@@ -11,9 +11,9 @@ from _chatchatplex import llm
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.prompts import ChatPromptTemplate
 
-from chatplex import ChatOpenAI
 from chatplex import InMemoryCache
 from chatplex.langchain import ChatChatplex
+from chatplex.langchain import ChatOpenAI
 from chatplex.testing import MockServer
 
 
@@ -28,7 +28,7 @@ def test_a_provider_tool_choice_dict_bound_directly() -> None:
 async def test_a_built_in_tool_bound_directly_with_a_choice_dict(sync: bool) -> None:
     # bind(tools=[<the wire's built-in tool dict>], tool_choice={...}) without bind_tools:
     # the tools are read as the wire reads them (Anthropic's server tools), not refused.
-    from chatplex import ChatAnthropic
+    from chatplex.langchain import ChatAnthropic
 
     sent: list[Any] = []
 
@@ -87,7 +87,7 @@ async def test_a_calls_model_reaches_the_adapter_even_when_it_is_the_models(sync
     # AzureChatOpenAI named by its deployment sends no `model`, but a call naming one (the
     # deployment's name too) does, as langchain-openai's payload names it: the adapter
     # hears the call's `model=` (`Adapter.for_call`).
-    from chatplex import AzureChatOpenAI
+    from chatplex.langchain import AzureChatOpenAI
 
     sent: list[Any] = []
 

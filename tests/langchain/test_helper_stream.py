@@ -29,6 +29,7 @@ from chatplex.messages import AIMessageChunk
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
+from tests.langchain._lckit import openai_or_azure
 
 HEAD = {
     "provider": "openai",
@@ -294,24 +295,13 @@ FORMAT = {
 }
 
 
-def _settings(wire: str, url: str) -> dict[str, Any]:
-    if wire == "azure":
-        return {
-            "azure_endpoint": url,
-            "azure_deployment": "gpt-4o-mini",
-            "api_version": "2024-10-21",
-            "api_key": "azure-mock",
-        }
-    return {"model": "gpt-4o-mini", "api_key": "sk-mock", "base_url": url + "/v1"}
-
-
 async def _heard(server: MockServer, wire: str, method: str, sync: bool) -> dict[str, Any]:
     """What the run's handlers hear and what the stream gives, on each side."""
     heard = {}
     name = "AzureChatOpenAI" if wire == "azure" else "ChatOpenAI"
     ours = AzureChatOpenAI if wire == "azure" else ChatOpenAI
     for side, cls in (("langchain", getattr(langchain_openai, name)), ("chatplex", ours)):
-        model = cls(**_settings(wire, server.url))
+        model = cls(**openai_or_azure(wire, server.url))
         ask = "A forecast for Paris, as JSON."
         if method == "tools":  # an agent's ProviderStrategy: tools beside the format
             structured = model.bind_tools([get_weather], response_format=FORMAT)

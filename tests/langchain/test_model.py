@@ -23,17 +23,18 @@ from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.prompts import PromptTemplate
 from pydantic import BaseModel
 
-from chatplex import ChatOpenAI
 from chatplex import FakeChatModel
 from chatplex import Runnable
 from chatplex.core.run_config import RunnableConfig
 from chatplex.errors import AuthenticationError
 from chatplex.langchain import ChatChatplex
+from chatplex.langchain import ChatOpenAI
 from chatplex.langchain import to_langchain
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.testing import MockServer
 from chatplex.testing import NetworkBlockedError
+from tests.core._twins import reply_and_chunks
 
 
 def test_import_chatplex_does_not_import_langchain() -> None:
@@ -74,7 +75,7 @@ async def test_a_json_format_call_is_streamed_only_where_the_partner_streams_it(
 ) -> None:
     # langchain-groq makes a json_schema / json_object call whole (Groq streams none):
     # so does the drop-in (a request without stream); ChatOpenAI's is streamed.
-    from chatplex import ChatGroq
+    from chatplex.langchain import ChatGroq
 
     streamed: list[bool] = []
 
@@ -263,8 +264,8 @@ async def test_a_drop_ins_combined_output_names_its_model_field_as_its_partner(
     # AzureChatOpenAI named by its deployment has None (the drop-in gave the reply's).
     from langchain_core.messages import HumanMessage
 
-    from chatplex import AzureChatOpenAI
-    from chatplex import ChatFireworks
+    from chatplex.langchain import AzureChatOpenAI
+    from chatplex.langchain import ChatFireworks
 
     prompts = [[HumanMessage("a")], [HumanMessage("b c")]]
     with MockServer() as server:
@@ -310,15 +311,10 @@ async def test_a_groq_reply_reports_the_effort_asked_the_calls_over_the_models(
     # langchain-groq writes `params.get("reasoning_effort") or self.reasoning_effort` into
     # each reply's response_metadata and the stream's finishing chunk; the drop-in wrote
     # none.
-    from chatplex import ChatGroq
+    from chatplex.langchain import ChatGroq
 
     async def efforts(model: Any, **call: Any) -> list[Any]:
-        if sync:
-            reply = model.invoke("hi", **call)
-            chunks = list(model.stream("hi", **call))
-        else:
-            reply = await model.ainvoke("hi", **call)
-            chunks = [c async for c in model.astream("hi", **call)]
+        reply, chunks = await reply_and_chunks(model, sync, "hi", **call)
         merged = chunks[0]
         for chunk in chunks[1:]:
             merged = merged + chunk
@@ -340,7 +336,7 @@ async def test_an_azure_calls_own_max_tokens_goes_as_langchain_openai_sends_it(
 ) -> None:
     # AzureChatOpenAI renames only its constructor's max_tokens (to
     # max_completion_tokens); a call's goes as `max_tokens`. The drop-in renamed both.
-    from chatplex import AzureChatOpenAI
+    from chatplex.langchain import AzureChatOpenAI
 
     sent: list[dict[str, Any]] = []
 

@@ -27,6 +27,7 @@ from test_dropin_model import _SERIALIZED
 from test_dropin_model import _params
 
 import chatplex
+import chatplex.langchain
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain import ChatChatplex
@@ -35,8 +36,8 @@ from chatplex.langchain.partner_fields import partner_environment
 from chatplex.langchain.partner_fields import partner_fields_set
 from chatplex.langchain.partner_fields import partner_value
 from chatplex.langchain.partner_fields import reading_form
-from chatplex.lean import ChatAnthropic as EngineAnthropic
-from chatplex.lean import ChatOpenAI as EngineOpenAI
+from chatplex.providers.anthropic.dropin import ChatAnthropic as EngineAnthropic
+from chatplex.providers.openai.dropin import ChatOpenAI as EngineOpenAI
 from chatplex.secret import Secret
 
 #: The drop-ins whose partner LangChain does not serialize (`test_dropin_model.py`'s
@@ -138,7 +139,7 @@ def _build_params(name: str, settings: dict[str, Any]) -> dict[str, Any]:
 
 def _pair(name: str, settings: dict[str, Any]) -> tuple[Any, Any]:
     params = _build_params(name, settings)
-    return getattr(chatplex, name)(**params), _partner_class(name)(**params)
+    return getattr(chatplex.langchain, name)(**params), _partner_class(name)(**params)
 
 
 def _read(model: Any, name: str) -> Any:
@@ -229,7 +230,7 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
         # `model_name=`, `openai_api_key=`, `openai_api_base=`... where `_pair` gives
         # the aliases `model=`, `api_key=`, `base_url=`.
         renamed = _by_field_names(name, _build_params(name, _MANY))
-        dropin = getattr(chatplex, name)(**renamed)
+        dropin = getattr(chatplex.langchain, name)(**renamed)
         partner = _partner_class(name)(**renamed)
         _assert_fields_match(name, dropin, partner)
 
@@ -242,7 +243,7 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
         # a playground shows, each field typed as the partner's (its model a `str`
         # where the drop-in's `model` is `str | None`; langchain-groq's temperature a
         # `float`), under the partner's field name (langchain-aws' `model_id`).
-        form = reading_form(getattr(chatplex, name)._engine)
+        form = reading_form(getattr(chatplex.langchain, name)._engine)
         assert isinstance(form, PartnerFields)
         fields = {
             form.name("model"): ConfigurableField(id="model", name="Model"),
@@ -271,14 +272,14 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
         ],
     )
     def test_the_key_from_the_environment(self, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-        form = reading_form(getattr(chatplex, name)._engine)
+        form = reading_form(getattr(chatplex.langchain, name)._engine)
         assert isinstance(form, PartnerFields)
         field = form.name("api_key")
         variable = form.secrets[field]
         given = _build_params(name, _MANY)
         params = {k: v for k, v in given.items() if form.name(k) != field}
         monkeypatch.setenv(variable, _KEY)
-        dropin = getattr(chatplex, name)(**params)
+        dropin = getattr(chatplex.langchain, name)(**params)
         partner = _partner_class(name)(**params)
         monkeypatch.delenv(variable)  # read at construction, as the partner reads it
         _assert_fields_match(name, dropin, partner)
@@ -286,7 +287,7 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
 
 def test_a_key_and_headers_read_as_given_and_never_shown() -> None:
     headers = {"Authorization": f"Bearer {_KEY}", "X-Trace": "t1"}
-    llm = chatplex.ChatOpenAI(
+    llm = chatplex.langchain.ChatOpenAI(
         model="gpt-4o", api_key=_KEY, base_url=UNIT_BASE_URL, default_headers=headers
     )
     assert llm.openai_api_key.get_secret_value() == _KEY
@@ -300,7 +301,7 @@ def test_a_dump_holds_the_key_as_a_secret_and_no_credential_header() -> None:
     # Kept difference (a chatplex form never shows a key): langchain-openai dumps a
     # credential header in clear; the drop-in masks it, as its repr and `dumpd` do.
     headers = {"Authorization": f"Bearer {_KEY}", "X-Trace": "t1"}
-    llm = chatplex.ChatOpenAI(model="gpt-4o", api_key=_KEY, default_headers=headers)
+    llm = chatplex.langchain.ChatOpenAI(model="gpt-4o", api_key=_KEY, default_headers=headers)
     dumped = llm.model_dump()
     assert dumped["openai_api_key"].get_secret_value() == _KEY
     assert dumped["default_headers"]["X-Trace"] == "t1"
@@ -314,7 +315,7 @@ def test_a_dump_holds_the_key_as_a_secret_and_no_credential_header() -> None:
 
 def test_a_credential_in_the_base_url_is_redacted() -> None:
     url = f"http://127.0.0.1:9/v1?api-key={_KEY}"
-    llm = chatplex.ChatOpenAI(model="gpt-4o", api_key="k", base_url=url)
+    llm = chatplex.langchain.ChatOpenAI(model="gpt-4o", api_key="k", base_url=url)
     assert _KEY not in llm.openai_api_base + repr(vars(llm))
     assert llm.openai_api_base.startswith("http://127.0.0.1:9/v1?api-key=")
 
@@ -323,7 +324,7 @@ def test_the_filled_max_tokens_is_langchain_anthropics_per_model_default() -> No
     from langchain_anthropic import ChatAnthropic as PartnerAnthropic
 
     params = {"model": "claude-haiku-4-5", "api_key": "k", "base_url": UNIT_BASE_URL}
-    llm, partner = chatplex.ChatAnthropic(**params), PartnerAnthropic(**params)
+    llm, partner = chatplex.langchain.ChatAnthropic(**params), PartnerAnthropic(**params)
     assert llm.max_tokens == partner.max_tokens
     assert llm.max_tokens is not None
     # Shown only: the request is unchanged, and so is the serialized form.
@@ -332,7 +333,9 @@ def test_the_filled_max_tokens_is_langchain_anthropics_per_model_default() -> No
 
 
 def test_settings_changed_by_configurable_fields_read_changed() -> None:
-    llm = chatplex.ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0, max_tokens=5)
+    llm = chatplex.langchain.ChatOpenAI(
+        model="gpt-4o-mini", api_key="k", temperature=0, max_tokens=5
+    )
     switch = llm.configurable_fields(max_tokens=ConfigurableField(id="n"))
     built, _ = switch._prepare({"configurable": {"n": 9}})
     assert (built.max_tokens, built.chatplex_model.max_tokens) == (9, 9)
@@ -349,7 +352,7 @@ def test_ollamas_max_tokens_is_kept_as_num_predict_where_langchain_ollama_drops_
     params = {"model": "llama3.2", "base_url": UNIT_BASE_URL, "max_tokens": 100}
     partner = PartnerOllama(**params)
     assert partner.num_predict is None and not hasattr(partner, "max_tokens")  # lost
-    assert chatplex.ChatOllama(**params).num_predict == 100
+    assert chatplex.langchain.ChatOllama(**params).num_predict == 100
 
 
 def test_partner_value_reads_each_source_in_turn() -> None:
@@ -435,7 +438,7 @@ def test_exclude_unset_and_by_alias_in_json_as_the_partners() -> None:
     from langchain_openai import ChatOpenAI as PartnerOpenAI
 
     params = {"model": "gpt-4o", "api_key": _KEY, "temperature": 0, "timeout": 3}
-    dropin, partner = chatplex.ChatOpenAI(**params), PartnerOpenAI(**params)
+    dropin, partner = chatplex.langchain.ChatOpenAI(**params), PartnerOpenAI(**params)
     for choices in (
         {"exclude_unset": True},
         {"by_alias": True},
@@ -467,7 +470,7 @@ def test_chatplexs_own_name_and_an_undeclared_partner_dump_chatplexs_settings() 
     # ChatChatplex keeps its own fields; so does a drop-in whose partner's keys are not
     # declared (langchain-cerebras is not installed here to read them from).
     own = ChatChatplex(model="openai:gpt-4o", api_key=_KEY, base_url=UNIT_BASE_URL)
-    undeclared = chatplex.ChatCerebras(model="llama3.1-8b", api_key=_KEY)
+    undeclared = chatplex.langchain.ChatCerebras(model="llama3.1-8b", api_key=_KEY)
     for model in (own, undeclared):
         dumped = model.model_dump()
         assert {"model", "api_key", "base_url"} <= set(dumped)
@@ -490,10 +493,10 @@ _READ_ONLY = (
 def test_a_partner_langchain_does_not_serialize_is_read_by_its_form_only(name: str) -> None:
     # Its form is declared beside its engine for reading its fields; the drop-in
     # serializes as chatplex's own class does, writing no partner field.
-    form = reading_form(getattr(chatplex, name)._engine)
+    form = reading_form(getattr(chatplex.langchain, name)._engine)
     assert form is not None and form.serialized is False
     module, provider, connection = _OTHERS[name]
-    llm = getattr(chatplex, name)(model=MODELS[provider], temperature=0, **connection)
+    llm = getattr(chatplex.langchain, name)(model=MODELS[provider], temperature=0, **connection)
     assert llm.partner_kwargs == {}
     assert dumpd(llm)["type"] == "not_implemented"
 
@@ -548,7 +551,7 @@ def test_a_keyword_the_partner_keeps_in_a_dict_field_is_read_there() -> None:
 def test_perplexitys_model_kwargs_hold_a_given_stop_and_survive_a_copy() -> None:
     partner_class = pytest.importorskip("langchain_perplexity").ChatPerplexity
     params: dict[str, Any] = {"model": "sonar", "api_key": _KEY, "stop": ["x"]}
-    llm = chatplex.ChatPerplexity(**params, model_kwargs={"user": "u1"})
+    llm = chatplex.langchain.ChatPerplexity(**params, model_kwargs={"user": "u1"})
     partner = partner_class(**params, model_kwargs={"user": "u1"})
     assert llm.model_kwargs == partner.model_kwargs == {"user": "u1", "stop": ["x"]}
     copied, _ = llm.configurable_fields(temperature=ConfigurableField(id="t"))._prepare(

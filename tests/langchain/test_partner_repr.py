@@ -15,6 +15,7 @@ from _lckit import UNIT_BASE_URL
 from langchain_core.load import dumpd
 
 import chatplex
+import chatplex.langchain
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain.partner_fields import ABSENT
@@ -77,7 +78,7 @@ def _pair(name: str, more: dict[str, Any]) -> tuple[Any, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the partners' own
         partner = getattr(importlib.import_module(module), name)(**given)
-    return getattr(chatplex, name)(**given), partner
+    return getattr(chatplex.langchain, name)(**given), partner
 
 
 def _unplaced(value: Any) -> Any:
@@ -112,7 +113,7 @@ def test_the_key_from_the_environment(name: str, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv(_KEY_VARIABLES[name], _KEY)
     module, params = _DECLARED[name]
     given = {k: v for k, v in params.items() if "key" not in k}
-    ours = getattr(chatplex, name)(**given)
+    ours = getattr(chatplex.langchain, name)(**given)
     theirs = getattr(importlib.import_module(module), name)(**given)
     assert _unplaced(repr(ours)) == _unplaced(repr(theirs))
     assert _KEY not in repr(ours)

@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage
 from pydantic import BaseModel
 
 import chatplex
+import chatplex.langchain
 from chatplex.langchain import reasoning_parsers
 from chatplex.langchain.reasoning_parsers import reasoning_parser
 
@@ -47,13 +48,13 @@ async def test_they_read_a_reply_as_langchain_perplexitys_parsers(
 
 
 def test_the_perplexity_drop_in_parses_with_them_and_others_do_not() -> None:
-    perplexity = chatplex.ChatPerplexity(model="sonar", api_key="pplx-1")
+    perplexity = chatplex.langchain.ChatPerplexity(model="sonar", api_key="pplx-1")
     parser = perplexity.with_structured_output(Forecast).last
     assert parser.get_name() == "ReasoningStructuredOutputParser"
     assert perplexity.with_structured_output(Forecast.model_json_schema()).last.get_name() == (
         "ReasoningJsonOutputParser"
     )
-    groq = chatplex.ChatGroq(model="llama-3.3-70b-versatile", api_key="gsk-1")
+    groq = chatplex.langchain.ChatGroq(model="llama-3.3-70b-versatile", api_key="gsk-1")
     by_schema = groq.with_structured_output(Forecast, method="json_schema").last
     assert by_schema.get_name() == "PydanticOutputParser"
 

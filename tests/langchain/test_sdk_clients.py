@@ -24,6 +24,7 @@ from test_partner_repr import _DECLARED
 from test_partner_repr import _KEY
 
 import chatplex
+import chatplex.langchain
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.chat.partner_form import SdkClient
 from chatplex.dropins import DROP_IN_MODULES
@@ -107,7 +108,7 @@ def _pair(name: str, more: dict[str, Any]) -> tuple[Any, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the partners' own
         partner = getattr(importlib.import_module(module), name)(**params, **more)
-    return getattr(chatplex, name)(**params, **more), partner
+    return getattr(chatplex.langchain, name)(**params, **more), partner
 
 
 def _made(client: Any) -> Any:
@@ -200,7 +201,7 @@ def test_a_private_name_not_declared_is_still_missing() -> None:
 def test_construction_imports_no_sdk() -> None:
     code = (
         "import sys, chatplex\n"
-        "llm = chatplex.ChatDeepSeek(model='deepseek-chat', api_key='k', "
+        "llm = chatplex.langchain.ChatDeepSeek(model='deepseek-chat', api_key='k', "
         f"api_base={UNIT_BASE_URL!r})\n"
         "print('openai' in sys.modules)\n"
         "llm.client\n"
@@ -225,7 +226,7 @@ def test_a_root_the_partner_does_not_keep_reads_none() -> None:
 
 
 def _against(server: MockServer) -> Any:
-    return chatplex.ChatDeepSeek(
+    return chatplex.langchain.ChatDeepSeek(
         model="deepseek-chat", api_key=_KEY, api_base=server.openai_base_url
     )
 

@@ -22,6 +22,7 @@ from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 
 import chatplex
+import chatplex.langchain
 from chatplex.adapters import adapter_class
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain.sdk_replies import asdk_pieces
@@ -142,7 +143,7 @@ def _results(message: Any) -> list[Any]:
 
 def test_chatperplexity_invoked_gives_objects_streamed_gives_dumps(server: MockServer) -> None:
     sdk = _sdk_parsed(_FOUND[:2])
-    model = chatplex.ChatPerplexity(model="sonar", api_key="pplx-k", max_retries=0)
+    model = chatplex.langchain.ChatPerplexity(model="sonar", api_key="pplx-k", max_retries=0)
 
     async def both() -> tuple[Any, Any]:
         reply = await model.ainvoke("hi")
@@ -156,7 +157,7 @@ def test_chatperplexity_invoked_gives_objects_streamed_gives_dumps(server: MockS
     for chunks in (list(model.stream("hi")), achunks):
         assert json.dumps(_results(chunks[0])) == json.dumps(dumps)
     # A streaming invoke is its stream merged, as langchain-perplexity's: the dumps.
-    streaming = chatplex.ChatPerplexity(model="sonar", api_key="pplx-k", streaming=True)
+    streaming = chatplex.langchain.ChatPerplexity(model="sonar", api_key="pplx-k", streaming=True)
     assert _results(streaming.invoke("hi")) == dumps
 
 
@@ -267,7 +268,7 @@ def test_chatollama_gives_the_sdks_logprobs_invoked_and_streamed() -> None:
     sdk = _sdk_logprobs(_LOGPROBS[:2])
     with MockServer() as running:
         running.settings.raw_reply = _ollama_reply
-        model = chatplex.ChatOllama(model="llama3.2", base_url=running.url, logprobs=True)
+        model = chatplex.langchain.ChatOllama(model="llama3.2", base_url=running.url, logprobs=True)
 
         async def both() -> tuple[Any, list[Any]]:
             return await model.ainvoke("hi"), [c async for c in model.astream("hi")]

@@ -17,10 +17,10 @@ from typing import Any
 from _lckit import AZURE_VERSION
 from _lckit import BEDROCK_CREDENTIALS
 from _lckit import MODELS
-from _lckit import OVERRIDES
 from _lckit import UNIT_BASE_URL
 from _lckit import VERTEX_SETTINGS
 from _lckit import BedrockIsolated
+from _lckit import Capabilities
 from _lckit import FakeGoogleCredentials
 from _lckit import base_url
 from langchain_tests.integration_tests import ChatModelIntegrationTests
@@ -29,7 +29,7 @@ from langchain_tests.unit_tests import ChatModelUnitTests
 from chatplex.langchain import ChatChatplex
 
 
-class _Capabilities:
+class _Capabilities(Capabilities):
     """What ChatChatplex does, the same for the unit and the integration suite."""
 
     provider = "openai"
@@ -37,36 +37,6 @@ class _Capabilities:
     @property
     def chat_model_class(self) -> type[ChatChatplex]:
         return ChatChatplex
-
-    @property
-    def has_tool_calling(self) -> bool:
-        return True
-
-    @property
-    def has_tool_choice(self) -> bool:
-        return True
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        # Image blocks (LangChain's and OpenAI's) are sent by both wires (test_convert.py),
-        # but with this flag on the suite downloads an image, in test_anthropic_inputs too.
-        # Off keeps that test offline; the image tests themselves are skipped with their
-        # true reason (they need the internet) in conftest.py.
-        return False
-
-    @property
-    def supports_model_override(self) -> bool:
-        return True
-
-    @property
-    def model_override_value(self) -> str:
-        return OVERRIDES[self.provider]
-
-    @property
-    def supports_anthropic_inputs(self) -> bool:
-        # Anthropic-native history (tool_use/tool_result/thinking blocks) is sent as it
-        # is on the Anthropic wire; the OpenAI adapter does not translate thinking blocks.
-        return self.provider == "anthropic"
 
 
 class _Unit(_Capabilities, ChatModelUnitTests):

@@ -1,6 +1,6 @@
 """LangChain's standard suites (`langchain-tests`' ChatModelUnitTests and
-ChatModelIntegrationTests) on every drop-in class itself, as users import it from the
-top-level `chatplex` package (`from chatplex import ChatGroq`), built with the partner
+ChatModelIntegrationTests) on every drop-in class itself, as users import it from
+`chatplex.langchain` (`from chatplex.langchain import ChatGroq`), built with the partner
 package's parameters (`model=`, the partner's spelling of the base URL pointing at the
 embedded scripted mock server, a key or the wire's credentials).
 
@@ -56,6 +56,7 @@ from langchain_tests.unit_tests import ChatModelUnitTests
 from syrupy.assertion import SnapshotAssertion
 
 import chatplex
+import chatplex.langchain
 from chatplex.dropins import DROP_IN_MODULES
 
 
@@ -210,7 +211,7 @@ class _Capabilities:
 
     @property
     def chat_model_class(self) -> type[BaseChatModel]:
-        cls: type[BaseChatModel] = getattr(chatplex, self.name)
+        cls: type[BaseChatModel] = getattr(chatplex.langchain, self.name)
         return cls
 
     @property
@@ -655,7 +656,9 @@ class TestChatOpenRouterIntegration(_Integration):
 def test_ollama_max_tokens_is_its_num_predict() -> None:
     """langchain-ollama drops `max_tokens` (no such field); the drop-in takes it as the
     limit Ollama calls `num_predict` rather than lose it."""
-    limited = chatplex.ChatOllama(model="llama3.2", base_url=UNIT_BASE_URL, max_tokens=100)
+    limited = chatplex.langchain.ChatOllama(
+        model="llama3.2", base_url=UNIT_BASE_URL, max_tokens=100
+    )
     assert limited.num_predict == 100
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from pydantic import ValidationError
 from typing_extensions import TypedDict
 
 import chatplex
+import chatplex.langchain
 from chatplex.chat import init_chat_model
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatChatplex
@@ -28,26 +28,11 @@ from chatplex.langchain.structured import call_format
 from chatplex.langchain.structured import default_method
 from chatplex.langchain.structured import parsed_value
 from chatplex.langchain.structured import schema_json
-from chatplex.lean import ChatOpenAI as ChatplexOpenAI
-from chatplex.testing import MockRequest
+from chatplex.providers.openai.dropin import ChatOpenAI as ChatplexOpenAI
 from chatplex.testing import MockServer
-
-SENT: list[tuple[str, dict[str, Any]]] = []
-
-
-def _record(request: MockRequest) -> None:
-    SENT.append((request.path, dict(request.json or {})))
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer(fault_plan=_record) as srv:
-        yield srv
-
-
-@pytest.fixture(autouse=True)
-def _fresh() -> None:
-    SENT.clear()
+from tests._recorded import SENT
+from tests._recorded import clear_sent  # noqa: F401 (autouse: SENT emptied)
+from tests._recorded import recording_server  # noqa: F401 (the fixture "server")
 
 
 class Joke(BaseModel):
@@ -196,7 +181,7 @@ async def test_ollama_dropin_without_the_call_gives_none_as_langchain_ollama(
     # partner's function_calling parser is first_tool_only; the raw reply is kept).
     import chatplex
 
-    dropin = chatplex.ChatOllama(model="llama3.2", base_url=server.url)
+    dropin = chatplex.langchain.ChatOllama(model="llama3.2", base_url=server.url)
     structured = dropin.with_structured_output(Joke, method="function_calling", include_raw=True)
     if mode == "invoke":
         out = structured.invoke("a joke") if sync else await structured.ainvoke("a joke")
@@ -319,7 +304,9 @@ def test_parsed_value_reads_a_responses_replys_text_blocks() -> None:
     assert parsed_value({"type": "json_schema"}, blocks, None) is None  # a dict: no object
 
 
-@pytest.mark.parametrize("cls", [chatplex.ChatOpenAI, ChatplexOpenAI], ids=["dropin", "lean"])
+@pytest.mark.parametrize(
+    "cls", [chatplex.langchain.ChatOpenAI, ChatplexOpenAI], ids=["dropin", "lean"]
+)
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_the_responses_api_s_raw_reply_carries_parsed_only_with_the_object(
     server: MockServer, sync: bool, cls: Any
@@ -395,7 +382,7 @@ def test_a_class_bound_as_response_format_is_sent_as_its_json_schema() -> None:
     call_format(anthropic, other)
     assert "response_format" not in other and other["output_config"]["effort"] == "low"
     assert other["output_config"]["format"]["schema"]["required"] == ["city", "degrees"]
-    ollama = chatplex.ChatOllama(model="llama3.2").chatplex_model
+    ollama = chatplex.langchain.ChatOllama(model="llama3.2").chatplex_model
     left: dict[str, Any] = {"response_format": _City}
     call_format(ollama, left)
     assert left == {"response_format": _City}
@@ -409,10 +396,10 @@ async def test_a_class_format_off_the_openai_family_is_sent_as_the_partners_send
 
     made = {
         "anthropic": ChatAnthropic(model="claude-haiku-4-5", api_key="k", base_url=server.url),
-        "gemini": chatplex.ChatGoogleGenerativeAI(
+        "gemini": chatplex.langchain.ChatGoogleGenerativeAI(
             model="gemini-2.5-flash", api_key="k", base_url=server.url
         ),
-        "ollama": chatplex.ChatOllama(model="llama3.2", base_url=server.url),
+        "ollama": chatplex.langchain.ChatOllama(model="llama3.2", base_url=server.url),
     }
     bodies = {}
     for wire, model in made.items():
@@ -439,7 +426,9 @@ async def test_a_class_format_is_parsed_by_langchain_openais_lambda(
     """langchain-openai parses a pydantic class's `response_format` reply with a
     `RunnableLambda` reading `additional_kwargs["parsed"]`: streamed, the object comes
     once, after the whole reply, and the parsing run is a lambda's (its events too)."""
-    llm = chatplex.ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k")
+    llm = chatplex.langchain.ChatOpenAI(
+        model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k"
+    )
     structured = llm.with_structured_output(Joke)
     assert structured.last.get_name() == "RunnableLambda"
     if sync:
@@ -538,7 +527,7 @@ async def test_a_responses_stream_carries_the_parsed_object_on_its_last_piece(
     # into its last chunk, which its structured-output lambda reads (no parser run);
     # the drop-in's last piece had none. A Chat Completions drop-in's stream is the SDK
     # helper's (its own test); one without a response_format carries none.
-    model = chatplex.ChatOpenAI(
+    model = chatplex.langchain.ChatOpenAI(
         model="gpt-4.1-mini", base_url=server.openai_base_url, api_key="k", use_responses_api=True
     )
     bound = model.with_structured_output(Joke).first  # type: ignore[attr-defined]

@@ -222,7 +222,7 @@ _AWS = {
 async def test_chatbedrock_binds_tools_as_without_strict(sync: bool) -> None:
     # langchain-aws's ChatBedrock ignores `bind_tools(strict=...)` off the Converse API
     # (`Adapter.bind_strict`): the tool's schema goes as without it, not made strict.
-    import chatplex
+    import chatplex.langchain
 
     def lookup(query: str, limit: int = 5) -> str:
         """Look something up."""
@@ -231,7 +231,7 @@ async def test_chatbedrock_binds_tools_as_without_strict(sync: bool) -> None:
     bodies: list[dict[str, Any]] = []
     model_id = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
-        model = chatplex.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
+        model = chatplex.langchain.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
         with pytest.warns(UserWarning, match="only supported when using the Converse API"):
             bound = model.bind_tools([lookup], strict=True)
         _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
@@ -247,7 +247,7 @@ async def test_tool_choice_unasked_is_bound_as_none_where_the_partner_binds_it(
     # langchain-aws's ChatBedrockConverse binds `tool_choice=None` when none is asked
     # (callbacks see it among the invocation params); its ChatBedrock binds none. The
     # request is the same: no choice sent.
-    import chatplex
+    import chatplex.langchain
 
     def get_weather(city: str) -> str:
         """The weather in a city."""
@@ -256,12 +256,14 @@ async def test_tool_choice_unasked_is_bound_as_none_where_the_partner_binds_it(
     bodies: list[dict[str, Any]] = []
     model_id = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
-        converse = chatplex.ChatBedrockConverse(model=model_id, endpoint_url=server.url, **_AWS)
+        converse = chatplex.langchain.ChatBedrockConverse(
+            model=model_id, endpoint_url=server.url, **_AWS
+        )
         bound = converse.bind_tools([get_weather])
         assert "tool_choice" in bound.kwargs and bound.kwargs["tool_choice"] is None
         reply = bound.invoke("hi") if sync else await bound.ainvoke("hi")
         assert reply.content
-        invoked = chatplex.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
+        invoked = chatplex.langchain.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
         assert "tool_choice" not in invoked.bind_tools([get_weather]).kwargs
     assert "toolChoice" not in bodies[0]["toolConfig"]
 
@@ -275,13 +277,13 @@ async def test_chatbedrock_binds_an_anthropic_models_tools_as_langchain_aws_bind
     # the body sent carries them as the Messages API takes them.
     import langchain_aws
 
-    import chatplex
+    import chatplex.langchain
 
     model_id = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
     partner = langchain_aws.ChatBedrock(model=model_id, **_AWS)
     bodies: list[dict[str, Any]] = []
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
-        model = chatplex.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
+        model = chatplex.langchain.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
         bound = model.bind_tools([get_weather], tool_choice="get_weather")
         theirs = partner.bind_tools([get_weather], tool_choice="get_weather").kwargs
         assert bound.kwargs == theirs
@@ -335,7 +337,7 @@ async def test_a_response_format_bound_beside_tools_is_the_partners(name: str, s
     # partner's, and so is what the request carries.
     import importlib
 
-    import chatplex
+    import chatplex.langchain
 
     package = {"ChatOpenAI": "langchain_openai", "ChatXAI": "langchain_xai"}
     partner_class = getattr(importlib.import_module(package.get(name, "langchain_groq")), name)
@@ -344,7 +346,7 @@ async def test_a_response_format_bound_beside_tools_is_the_partners(name: str, s
         settings = {"model": "m", "api_key": "k", "base_url": server.openai_base_url}
         partner = partner_class(**settings)
         theirs = partner.bind_tools([get_weather], response_format=_AGENT_FORMAT).kwargs
-        bound = getattr(chatplex, name)(**settings).bind_tools(
+        bound = getattr(chatplex.langchain, name)(**settings).bind_tools(
             [get_weather], response_format=_AGENT_FORMAT
         )
         assert bound.kwargs["response_format"] == theirs["response_format"]
@@ -371,7 +373,7 @@ async def test_anthropic_binds_parallel_calls_as_langchain_anthropic(given: dict
     # (no extra_body): the same bound kwargs, and that object sent, sync and async.
     from langchain_anthropic import ChatAnthropic as Partner
 
-    import chatplex
+    import chatplex.langchain
 
     def get_weather(city: str) -> str:
         """The weather in a city."""
@@ -381,7 +383,7 @@ async def test_anthropic_binds_parallel_calls_as_langchain_anthropic(given: dict
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
         models = [
             cls(model="claude-haiku-4-5", api_key="k", base_url=server.anthropic_base_url)
-            for cls in (Partner, chatplex.ChatAnthropic)
+            for cls in (Partner, chatplex.langchain.ChatAnthropic)
         ]
         theirs, ours = (m.bind_tools([get_weather], **given) for m in models)
         assert {k: v for k, v in ours.kwargs.items() if k != "tools"} == {
@@ -419,7 +421,7 @@ def test_chatbedrock_warns_as_langchain_aws_where_it_drops_strict() -> None:
 
     from pydantic import BaseModel
 
-    import chatplex
+    import chatplex.langchain
 
     partner = pytest.importorskip("langchain_aws").ChatBedrock
     weather = {"name": "weather", "description": "Weather.", "parameters": {"type": "object"}}
@@ -441,7 +443,7 @@ def test_chatbedrock_warns_as_langchain_aws_where_it_drops_strict() -> None:
                 assert caught[0].filename == __file__  # the line binding the tools
         return seen
 
-    ours = warned(chatplex.ChatBedrock)
+    ours = warned(chatplex.langchain.ChatBedrock)
     assert ours == warned(partner)
     assert [len(w) for w in ours] == [2, 2, 0] and "Converse" in ours[0][0][1]
 

@@ -16,6 +16,7 @@ from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from pydantic import BaseModel
 
 import chatplex
+import chatplex.langchain
 from chatplex.langchain.tool_parsers import tools_parser
 
 
@@ -83,9 +84,9 @@ def test_without_repairing_they_are_langchains() -> None:
 
 def test_the_drop_ins_use_them_where_their_spec_says() -> None:
     keys = {"aws_access_key_id": "AKID", "aws_secret_access_key": "s", "region_name": "us-east-1"}
-    converse = chatplex.ChatBedrockConverse(model="anthropic.claude-3-5-haiku", **keys)
+    converse = chatplex.langchain.ChatBedrockConverse(model="anthropic.claude-3-5-haiku", **keys)
     assert converse.with_structured_output(Trip).last.get_name() == "_RepairingPydanticToolsParser"
-    openai = chatplex.ChatOpenAI(model="gpt-4o-mini", api_key="sk-1")
+    openai = chatplex.langchain.ChatOpenAI(model="gpt-4o-mini", api_key="sk-1")
     by_tool = openai.with_structured_output(Trip, method="function_calling")
     assert by_tool.last.get_name() == "PydanticToolsParser"
 
@@ -113,10 +114,12 @@ async def test_a_whole_reply_is_read_as_langchain_aws_tools_output_parser_reads_
 
 def test_converse_reads_a_whole_reply_where_it_does_not_stream_the_model() -> None:
     keys = {"aws_access_key_id": "AKID", "aws_secret_access_key": "s", "region_name": "us-east-1"}
-    llama = chatplex.ChatBedrockConverse(model="us.meta.llama3-1-70b-instruct-v1:0", **keys)
+    llama = chatplex.langchain.ChatBedrockConverse(
+        model="us.meta.llama3-1-70b-instruct-v1:0", **keys
+    )
     assert llama.disable_streaming == "tool_calling"
     assert llama.with_structured_output(Trip).last.get_name() == "ToolsOutputParser"
-    forced = chatplex.ChatBedrockConverse(
+    forced = chatplex.langchain.ChatBedrockConverse(
         model="us.meta.llama3-1-70b-instruct-v1:0", disable_streaming=False, **keys
     )
     assert forced.with_structured_output(Trip).last.get_name() == "_RepairingPydanticToolsParser"
@@ -128,8 +131,8 @@ def test_chatbedrock_reads_a_whole_reply_unless_streaming_is_on() -> None:
     # `streaming=True`; the drop-in streamed LangChain's PydanticToolsParser.
     keys = {"aws_access_key_id": "AKID", "aws_secret_access_key": "s", "region_name": "us-east-1"}
     model = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
-    plain = chatplex.ChatBedrock(model=model, **keys)
+    plain = chatplex.langchain.ChatBedrock(model=model, **keys)
     assert plain.with_structured_output(Trip).last.get_name() == "ToolsOutputParser"
-    streaming = chatplex.ChatBedrock(model=model, streaming=True, **keys)
+    streaming = chatplex.langchain.ChatBedrock(model=model, streaming=True, **keys)
     parser = streaming.with_structured_output(Trip).last
     assert parser.get_name() == "_RepairingPydanticToolsParser"

@@ -13,12 +13,13 @@ import respx
 from _lckit import UNIT_BASE_URL
 
 import chatplex
+import chatplex.langchain
+from chatplex.chat.sdk_agents import sdk_agent
 from chatplex.langchain.dropin_model import DropInChatModel
 from chatplex.langchain.model import ChatChatplex
 from chatplex.langchain.trace_versions import OWN
 from chatplex.langchain.trace_versions import named_versions
-from chatplex.lean import ChatOpenAI as EngineOpenAI
-from chatplex.version import USER_AGENT
+from chatplex.providers.openai.dropin import ChatOpenAI as EngineOpenAI
 from chatplex.version import __version__
 
 _MISSING = "chatplex-tests-no-such-package"
@@ -64,7 +65,7 @@ def test_a_drop_in_names_its_partners_installed_version(
 ) -> None:
     partner = getattr(pytest.importorskip(package.replace("-", "_")), name)
     params = {"model": model, "api_key": "k", "base_url": UNIT_BASE_URL}
-    ours = _versions(getattr(chatplex, name)(**params))
+    ours = _versions(getattr(chatplex.langchain, name)(**params))
     assert ours == _versions(partner(**params))
     assert ours[package] == metadata.version(package) and "chatplex" not in ours
 
@@ -88,7 +89,7 @@ def test_chatplexs_own_class_names_chatplex_on_every_wire() -> None:
 def test_the_versions_are_read_once_per_declaration() -> None:
     named_versions.cache_clear()
     for _ in range(3):
-        chatplex.ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL)
+        chatplex.langchain.ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL)
     info = named_versions.cache_info()
     assert (info.misses, info.hits) == (1, 2)
 
@@ -99,11 +100,11 @@ _REPLY = {"choices": [{"index": 0, "message": {"content": "hi"}, "finish_reason"
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_the_request_still_names_chatplex(sync: bool) -> None:
     # The trace names langchain-openai; what made the call is said to the provider.
-    llm = chatplex.ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL)
+    llm = chatplex.langchain.ChatOpenAI(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL)
     assert "chatplex" not in _versions(llm)
     with respx.mock(assert_all_called=False) as router:
         route = router.post(f"{UNIT_BASE_URL}/chat/completions")
         route.mock(return_value=httpx.Response(200, json=_REPLY))
         reply = llm.invoke("hi") if sync else await llm.ainvoke("hi")
     assert reply.content == "hi"
-    assert route.calls.last.request.headers["user-agent"] == USER_AGENT
+    assert route.calls.last.request.headers["user-agent"] == sdk_agent("ChatOpenAI")

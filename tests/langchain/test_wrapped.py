@@ -66,7 +66,7 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
     # langchain-aws's ChatBedrockConverse renames a bound or per-call parallel_tool_calls
     # (None too) to parallelToolCalls, which its _converse_params() refuses; so does its
     # ChatBedrock on Converse (through a ChatBedrockConverse), not on InvokeModel.
-    import chatplex
+    import chatplex.langchain
 
     def get_weather(city: str) -> str:
         """The weather in a city."""
@@ -76,8 +76,8 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
     bodies: list[Any] = []
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
         given = {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "endpoint_url": server.url}
-        model = chatplex.ChatBedrockConverse(**given, **aws)
-        on_converse = chatplex.ChatBedrock(**given, **aws, beta_use_converse_api=True)
+        model = chatplex.langchain.ChatBedrockConverse(**given, **aws)
+        on_converse = chatplex.langchain.ChatBedrock(**given, **aws, beta_use_converse_api=True)
         for parallel, llm in itertools.product((False, True, None), (model, on_converse)):
             bound = llm.bind_tools([get_weather], parallel_tool_calls=parallel)
             for runnable, kwargs in ((bound, {}), (llm, {"parallel_tool_calls": parallel})):
@@ -97,7 +97,7 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
             own.bind_tools([get_weather], parallel_tool_calls=False)
         assert own.bind_tools([get_weather], parallel_tool_calls=True).invoke("hi").content
         assert "additionalModelRequestFields" not in bodies[-1]
-        on_invoke = chatplex.ChatBedrock(**given, **aws)
+        on_invoke = chatplex.langchain.ChatBedrock(**given, **aws)
         assert on_invoke.bind_tools([get_weather], parallel_tool_calls=False).invoke("hi").content
 
 
@@ -109,13 +109,13 @@ async def test_a_keyword_converse_does_not_take_is_the_partners_typeerror(
     # langchain-aws's ChatBedrockConverse hands a call's keywords (bound or per call) to
     # its _converse_params(), respelt in camelCase: one that is not a Converse field is
     # its TypeError before any request. chatplex's own model sends it to the model.
-    import chatplex
+    import chatplex.langchain
 
     aws = {"region_name": "us-east-1", "aws_access_key_id": "k", "aws_secret_access_key": "s"}
     bodies: list[Any] = []
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
         given = {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "endpoint_url": server.url}
-        model = chatplex.ChatBedrockConverse(**given, **aws)
+        model = chatplex.langchain.ChatBedrockConverse(**given, **aws)
         calls = ((model.bind(top_k=5), {}, "topK"), (model, {"foo": 1}, "foo"))
         for runnable, kwargs, named in calls:
             with pytest.raises(TypeError) as info:
@@ -152,14 +152,14 @@ async def test_messages_the_partner_cannot_format_raise_before_a_refused_keyword
     # TypeError. Nothing listens on the address: a request would fail otherwise.
     from langchain_core.messages import HumanMessage
 
-    import chatplex
+    import chatplex.langchain
 
     partner_class = getattr(pytest.importorskip(module), name)
     url = "https://example.com/cat.png"
     image = HumanMessage([{"type": "text", "text": "See"}, {"type": "image", "url": url}])
     at = {"endpoint_url" if name == "ChatBedrockConverse" else "base_url": "http://127.0.0.1:9"}
     outcomes = []
-    for cls in (partner_class, getattr(chatplex, name)):
+    for cls in (partner_class, getattr(chatplex.langchain, name)):
         model = cls(model="m", **at, **settings)
         with pytest.raises(ValueError) as info:
             await _called(model, mode, sync, {"top_k": 5, "foo": 1}, [image])
@@ -180,11 +180,11 @@ async def test_two_stops_raise_before_a_refused_keyword_as_the_partners_do(
     # langchain-ollama's _chat_params checks a stop given both to the class and to the
     # call before its client refuses an unknown keyword: its ValueError, not the
     # keyword's TypeError. With one stop: the TypeError. Nothing listens on the address.
-    import chatplex
+    import chatplex.langchain
 
     partner_class = pytest.importorskip("langchain_ollama").ChatOllama
     outcomes = []
-    for cls in (partner_class, chatplex.ChatOllama):
+    for cls in (partner_class, chatplex.langchain.ChatOllama):
         model = cls(model="m", base_url="http://127.0.0.1:9", stop=["END"])
         with pytest.raises(ValueError) as info:
             await _called(model, mode, sync, {"stop": ["HALT"], "max_tokens": 42})
@@ -200,14 +200,14 @@ async def test_a_refused_keyword_without_credentials_is_still_the_partners_typee
 ) -> None:
     # langchain-aws reads credentials only at its request: the messages checked before
     # the refusal read none (nor sign anything) either.
-    import chatplex
+    import chatplex.langchain
 
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    model = chatplex.ChatBedrockConverse(
+    model = chatplex.langchain.ChatBedrockConverse(
         model="anthropic.claude-3-5-sonnet-20240620-v1:0",
         region_name="us-east-1",
         endpoint_url="http://127.0.0.1:9",
@@ -237,14 +237,14 @@ async def test_a_call_keyword_the_partner_sdk_does_not_take_is_its_typeerror(
     # their SDK's client, which refuses any it does not take before any request (a
     # request would fail otherwise here: nothing listens on the address). `stream_usage`
     # is one: their classes have no such field.
-    import chatplex
+    import chatplex.langchain
 
     partner_class = getattr(pytest.importorskip(module), name)
     settings = {"model": "m", "base_url": "http://127.0.0.1:9"}
     if name != "ChatOllama":
         settings["api_key"] = "k"
     outcomes = []
-    for cls in (partner_class, getattr(chatplex, name)):
+    for cls in (partner_class, getattr(chatplex.langchain, name)):
         model = cls(**settings)
         runnable, kwargs = (model.bind(**{keyword: 1}), {}) if bound else (model, {keyword: 1})
         with pytest.raises(TypeError) as info:
@@ -272,7 +272,7 @@ async def test_stream_usage_when_built_is_kept_where_the_partner_raises_on_every
     # warning) and every call hands it to their SDK's create(), which refuses it before
     # any request. The drop-in warns alike and shows it in model_kwargs, but takes it as
     # chatplex's usage switch and answers.
-    import chatplex
+    import chatplex.langchain
 
     partner_class = getattr(pytest.importorskip(module), name)
     with MockServer() as server:
@@ -288,7 +288,7 @@ async def test_stream_usage_when_built_is_kept_where_the_partner_raises_on_every
         # The drop-in warns as the partner does (its model_kwargs show the keyword), and
         # answers.
         with pytest.warns(UserWarning, match="stream_usage was transferred to model_kwargs"):
-            ours = getattr(chatplex, name)(**settings, stream_usage=False)
+            ours = getattr(chatplex.langchain, name)(**settings, stream_usage=False)
         assert ours.model_kwargs == {"stream_usage": False}
         await _called(ours, mode, sync, {})  # answered, not raised
         assert ours.invoke("hi").content
@@ -298,11 +298,11 @@ async def test_stream_usage_when_built_is_kept_where_the_partner_raises_on_every
 async def test_ollamas_flat_option_per_call_is_the_clients_typeerror(sync: bool) -> None:
     # langchain-ollama takes `temperature=` when the model is built, not per call: there
     # it reaches `Client.chat()` unread, which refuses it.
-    import chatplex
+    import chatplex.langchain
 
     partner_class = pytest.importorskip("langchain_ollama").ChatOllama
     outcomes = []
-    for cls in (partner_class, chatplex.ChatOllama):
+    for cls in (partner_class, chatplex.langchain.ChatOllama):
         model = cls(model="m", base_url="http://127.0.0.1:9")
         with pytest.raises(TypeError) as info:
             await _called(model, "invoke", sync, {"temperature": 0.5})
@@ -318,7 +318,7 @@ async def test_on_the_responses_api_the_models_max_tokens_wins_over_the_calls(
 ) -> None:
     # langchain-openai's Responses payload renames the call's `max_tokens` to
     # `max_output_tokens`, then the constructor's `max_completion_tokens` over it.
-    from chatplex import ChatOpenAI
+    from chatplex.langchain import ChatOpenAI
 
     bodies: list[Any] = []
     with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:

@@ -29,11 +29,11 @@ from chatplex import ChatPromptTemplate  # noqa: E402
 from chatplex import HumanMessage  # noqa: E402
 from chatplex import MessagesPlaceholder  # noqa: E402
 from chatplex import RunnableLambda  # noqa: E402
-from chatplex import SystemMessage  # noqa: E402
 from chatplex import ToolMessage  # noqa: E402
-from chatplex.lean import init_chat_model  # noqa: E402
+from chatplex import init_chat_model  # noqa: E402
 from chatplex.messages import BaseMessage  # noqa: E402
 from chatplex.messages import to_langchain  # noqa: E402
+from tests.messages._builders import opening  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -47,15 +47,7 @@ REPLY = '{"x": 1, "y": 2}'
 PIECES = ['{"x"', ": 1,", ' "y": 2}']
 
 MESSAGES: list[BaseMessage] = [
-    SystemMessage("Be brief.", id="s"),
-    HumanMessage("hi", id="h1", name="ann"),
-    AIMessage(
-        content="calling",
-        id="a1",
-        tool_calls=[{"name": "add", "args": {"a": 1}, "id": "c1"}],
-        usage_metadata={"input_tokens": 3, "output_tokens": 2, "total_tokens": 5},
-        response_metadata={"finish_reason": "tool_calls"},
-    ),
+    *opening(response_metadata={"finish_reason": "tool_calls"}),
     ToolMessage("2", tool_call_id="c1", id="t1", artifact={"raw": 2}),
     HumanMessage("and then?", id="h2"),
     HumanMessage([{"type": "text", "text": "more"}], id="h3"),
@@ -364,7 +356,7 @@ from langchain_core.messages import filter_messages, merge_message_runs
 from langchain_core.chat_history import InMemoryChatMessageHistory
 from langchain_core.runnables.history import RunnableWithMessageHistory
 from chatplex import AIMessage, HumanMessage
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 reply = '{"x": 1}'
 chain = init_chat_model("fake:any", responses=[reply, reply]) | JsonOutputParser()
 history = InMemoryChatMessageHistory()

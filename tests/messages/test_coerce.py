@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chatplex.core import ChatPromptTemplate
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import BaseMessage
@@ -18,7 +19,6 @@ from chatplex.messages import coerce_messages
 from chatplex.messages import message_from_role
 from chatplex.messages import message_list
 from chatplex.messages import normalise_role
-from chatplex.runnables import ChatPromptTemplate
 
 KNOWN_ROLES = ("human", "user", "ai", "assistant", "system", "developer", "tool")
 

@@ -10,8 +10,8 @@ from chatplex import HumanMessage
 from chatplex import SystemMessage
 from chatplex import ToolMessage
 from chatplex.messages import BaseMessage
+from chatplex.messages import _openai_dicts as ours
 from chatplex.messages import to_langchain
-from chatplex.messages import utils as ours
 
 lc = pytest.importorskip("langchain_core.messages")
 

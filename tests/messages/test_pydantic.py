@@ -19,22 +19,14 @@ from langchain_core.load import load  # noqa: E402
 from chatplex import AIMessage  # noqa: E402
 from chatplex import AIMessageChunk  # noqa: E402
 from chatplex import HumanMessage  # noqa: E402
-from chatplex import SystemMessage  # noqa: E402
 from chatplex import ToolMessage  # noqa: E402
 from chatplex.messages import BaseMessage  # noqa: E402
 from chatplex.messages import messages_to_dict  # noqa: E402
 from chatplex.messages import to_langchain  # noqa: E402
+from tests.messages._builders import opening  # noqa: E402
 
 MESSAGES: list[BaseMessage] = [
-    SystemMessage("Be brief.", id="s"),
-    HumanMessage("hi", id="h1", name="ann"),
-    AIMessage(
-        content="calling",
-        id="a1",
-        tool_calls=[{"name": "add", "args": {"a": 1}, "id": "c1"}],
-        usage_metadata={"input_tokens": 3, "output_tokens": 2, "total_tokens": 5},
-        response_metadata={"finish_reason": "tool_calls"},
-    ),
+    *opening(response_metadata={"finish_reason": "tool_calls"}),
     ToolMessage("2", tool_call_id="c1", id="t1", artifact={"raw": 2}, status="error"),
     HumanMessage([{"type": "text", "text": "more"}], id="h3"),
     AIMessageChunk(

@@ -7,23 +7,8 @@ from chatplex.messages import AIMessageChunk
 from chatplex.messages import InvalidToolCall
 from chatplex.messages import ToolCall
 from chatplex.messages import ToolCallChunk
-from chatplex.messages import UsageMetadata
 from chatplex.messages import add_usage
-
-
-def usage(
-    inp: int,
-    out: int,
-    *,
-    in_details: dict[str, int] | None = None,
-    out_details: dict[str, int] | None = None,
-) -> UsageMetadata:
-    u: UsageMetadata = {"input_tokens": inp, "output_tokens": out, "total_tokens": inp + out}
-    if in_details is not None:
-        u["input_token_details"] = in_details  # type: ignore[typeddict-item]
-    if out_details is not None:
-        u["output_token_details"] = out_details  # type: ignore[typeddict-item]
-    return u
+from tests.messages._builders import usage
 
 
 def test_usage_is_summed_including_token_details() -> None:

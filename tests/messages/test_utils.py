@@ -20,20 +20,14 @@ from chatplex.messages import BaseMessage
 from chatplex.messages import messages_to_dict
 from chatplex.messages import to_langchain
 from chatplex.messages import utils as ours
+from tests.messages._builders import opening
 
 lc = pytest.importorskip("langchain_core.messages")
 
 LONG = "first line\nsecond line\nthird line\nfourth line"
 
 MESSAGES: list[BaseMessage] = [
-    SystemMessage("Be brief.", id="s"),
-    HumanMessage("hi", id="h1", name="ann"),
-    AIMessage(
-        content="calling",
-        id="a1",
-        tool_calls=[{"name": "add", "args": {"a": 1}, "id": "c1"}],
-        usage_metadata={"input_tokens": 3, "output_tokens": 2, "total_tokens": 5},
-    ),
+    *opening(),
     ToolMessage("2", tool_call_id="c1", id="t1"),
     AIMessage(content="two", id="a2"),
     AIMessage(content="three", id="a3", response_metadata={"finish_reason": "stop"}),

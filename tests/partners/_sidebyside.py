@@ -18,6 +18,7 @@ import contextlib
 import enum
 import gc
 import http.server
+import importlib
 import json
 import logging
 import os
@@ -29,6 +30,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+
+import pytest
 
 
 class Reason(enum.Enum):
@@ -248,6 +251,105 @@ def run_both(
     return their_result, our_result, their_requests, our_requests
 
 
+def run_row(
+    server: ScriptedServer,
+    row: tuple[Handler, Callable[[Any, str], Any]],
+    theirs: Any,
+    ours: Any,
+    **reading: Any,
+) -> Outcome:
+    """A suite's script row, (the server's handler, script(cls, url)), run with the
+    partner's class `theirs` and with chatplex's `ours` (`reading`: `run_both`'s)."""
+    handler, script = row
+    server.handler = handler
+    return run_both(
+        server, lambda: script(theirs, server.url), lambda: script(ours, server.url), **reading
+    )
+
+
+@contextlib.contextmanager
+def unset(variables: tuple[str, ...]) -> Iterator[pytest.MonkeyPatch]:
+    """The environment without `variables` (the settings a client would read from it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in variables:
+            patch.delenv(variable, raising=False)
+        yield patch
+
+
+def kept_out(outcome: Outcome, differences: dict[Any, tuple[Any, Any]], key: Any) -> Outcome:
+    """`outcome` with the script's kept difference taken out: its row of the suite's
+    `DIFFERENCES` (key -> (why, normaliser)), where it has one."""
+    if key in differences:
+        outcome = differences[key][1](outcome)
+    return outcome
+
+
+def assert_same(outcome: Outcome) -> None:
+    """chatplex's run returned (or raised) what the partner's did, and sent what it sent."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours == theirs
+    assert our_requests == their_requests
+
+
+def assert_sound_tables(
+    scripts: dict[str, Any], differences: dict[str, tuple[Any, Any]], *more: dict[str, Any]
+) -> None:
+    """A suite's tables: at least 25 scripts, every kept difference (and every row of
+    `more`: its NOT_YET...) one of them, and every kept difference with its why."""
+    assert len(scripts) >= 25
+    for table in (differences, *more):
+        assert set(table) <= set(scripts)
+    assert all(why for why, _ in differences.values())
+
+
+def comparable_request(seen: Seen, headers: tuple[str, ...], *, nulls: bool = False) -> Any:
+    """A request of an OpenAI-style wire as the comparison reads it: method, path (with
+    the query), the `headers` a script's constructor decides (the rest, user agents and
+    SDK telemetry `x-stainless-*`, name the client that sent them), and the body without
+    `stream: false` (the API's default) and, unless `nulls`, without fields sent as null
+    (a field sent as null is one not sent)."""
+    body = seen.body
+    if isinstance(body, dict):
+        body = {
+            k: v
+            for k, v in body.items()
+            if (nulls or v is not None) and (k, v) != ("stream", False)
+        }
+    compared = {k: v for k, v in seen.headers.items() if k in headers}
+    return {"method": seen.method, "path": seen.path, "headers": compared, "body": body}
+
+
+#: The openai SDK's error classes (and those of the SDKs built as it is) a script catches.
+OPENAI_ERRORS = (
+    "APIError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "NotFoundError",
+    "RateLimitError",
+    "InternalServerError",
+    "APIConnectionError",
+)
+
+
+def error_classes(err: BaseException, sdk: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """Which of the classes `names` of the module `sdk` (those it has) and which of
+    langchain-core's `Model*Error` classes `err` is."""
+    exceptions = importlib.import_module("langchain_core.exceptions")
+    model_errors = [n for n in dir(exceptions) if n.startswith("Model") and n.endswith("Error")]
+    return {
+        "sdk": {n: isinstance(err, getattr(sdk, n)) for n in names if hasattr(sdk, n)},
+        "langchain": {n: isinstance(err, getattr(exceptions, n)) for n in model_errors},
+    }
+
+
+def openai_error(err: BaseException, sdk: Any) -> dict[str, Any]:
+    """An error as a script on the openai SDK reads it: the classes it is, and the
+    attributes scripts read."""
+    fields = ("status_code", "body", "code", "type", "param", "message")
+    return {**error_classes(err, sdk, OPENAI_ERRORS), **{n: getattr(err, n, None) for n in fields}}
+
+
 _MESSAGE_FIELDS = (
     "content",
     "additional_kwargs",
@@ -284,6 +386,24 @@ def _masked_call(call: Any) -> Any:
     if isinstance(call, dict) and "id" in call:
         return {**call, "id": RANDOM if call["id"] else call["id"]}
     return call
+
+
+def thirds(text: str) -> list[str]:
+    """`text` in three pieces (a fourth for what is left): a stream's deltas."""
+    step = max(1, len(text) // 3)
+    return [text[i : i + step] for i in range(0, len(text), step)]
+
+
+def add(a: int, b: int) -> int:
+    """Add two integers."""
+    return a + b
+
+
+#: A PNG of one pixel, base64: an image block's data.
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
+    "hQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 
 
 def merged(chunks: list[Any]) -> Any:

@@ -52,7 +52,7 @@ async def adrive(
     warm_url: str | None = None,
     ready: Any = None,
 ) -> dict[str, int]:
-    from chatplex.lean import ChatOpenAI
+    from chatplex.providers.openai.dropin import ChatOpenAI
 
     if warm_url is not None:
         warm = ChatOpenAI(model="warm", base_url=warm_url, api_key="sk-scale-warm")

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from chatplex import ChatModel
+from chatplex import init_chat_model
 from chatplex.http import retry_policy
-from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
 

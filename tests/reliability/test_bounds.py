@@ -31,6 +31,7 @@ from _hostile import HostileServer
 from _hostile import Script
 
 from chatplex import RunnableConfig
+from chatplex import init_chat_model
 from chatplex.errors import APITimeoutError
 from chatplex.errors import DeadlineExceededError
 from chatplex.errors import ResponseTooLargeError
@@ -39,7 +40,6 @@ from chatplex.http import connections_in_use
 from chatplex.http import get_async_client
 from chatplex.http import get_sync_client
 from chatplex.http import retry_policy
-from chatplex.lean import init_chat_model
 from chatplex.sdk_errors import chatplex_class  # the class raised, SDK-compatible or not
 from tests._leaks import frozen_heap
 from tests._leaks import no_resource_warnings

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from chatplex import init_chat_model
 from chatplex.adapters.request_types import CallSettings
 from chatplex.chat.fake import FakeChatModel
 from chatplex.core.parsers import StrOutputParser
@@ -20,7 +21,6 @@ from chatplex.http import astream
 from chatplex.http import get_async_client
 from chatplex.http import get_sync_client
 from chatplex.http import stream as http_stream
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage
 from chatplex.testing import MockServer

@@ -670,7 +670,7 @@ def server() -> Iterator[HostileServer]:
 
 
 def chat_model(server: HostileServer, wire: str, script: Script, name: str) -> Any:
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     spec = WIRES[wire]
     server.scripts[name] = script

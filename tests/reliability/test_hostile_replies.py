@@ -822,10 +822,10 @@ def build(wire: Wire, server: HostileServer, name: str, *, ours: bool) -> Any:
     url = f"http://127.0.0.1:{server.port}/script/{name}{wire.suffix}"
     settings = {**wire.settings, wire.url_key: url}
     if ours:
-        import chatplex
+        import chatplex.langchain
         from chatplex.http import retry_policy
 
-        cls = getattr(chatplex, wire.ours)
+        cls = getattr(chatplex.langchain, wire.ours)
         policy = retry_policy(2, initial_delay=0.0, max_delay=0.0, jitter=0.0)
         return cls(**settings, retry_policy=policy)
     cls = getattr(importlib.import_module(wire.partner[0]), wire.partner[1])

@@ -17,7 +17,7 @@ from _faultkit import parity
 from _faultkit import providers
 
 from chatplex import ToolMessage
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 from chatplex.testing import MockServer
 
 

@@ -8,7 +8,7 @@ import pytest
 import respx
 
 import chatplex.http
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 from chatplex.testing import MockServer
 from chatplex.testing import NetworkBlockedError
 from chatplex.testing import _guard

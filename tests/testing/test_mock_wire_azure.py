@@ -92,12 +92,6 @@ def test_docstring_examples() -> None:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
 def client(server: MockServer) -> Iterator[openai.AzureOpenAI]:
     with openai.AzureOpenAI(
         azure_endpoint=server.azure_endpoint,

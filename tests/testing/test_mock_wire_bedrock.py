@@ -172,7 +172,7 @@ def test_a_tool_call_reply_streams_its_arguments_in_pieces() -> None:
 
 class TestOverMockServer:
     def model(self, server: Any, **kw: Any) -> Any:
-        from chatplex.lean import ChatBedrockConverse
+        from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 
         return ChatBedrockConverse(
             model="anthropic.claude-3-5-haiku-20241022-v1:0",

@@ -62,7 +62,7 @@ def test_invoke_events_are_anthropic_events_in_chunk_messages() -> None:
 
 class TestChatBedrockOverMockServer:
     def model(self, server: Any, **kw: Any) -> Any:
-        from chatplex.lean import init_chat_model
+        from chatplex import init_chat_model
 
         return init_chat_model(
             "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0",

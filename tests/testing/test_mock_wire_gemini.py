@@ -289,7 +289,7 @@ class TestOverMockServer:
     usage, typed errors (rate limit, safety block), sync and async, and the CLI."""
 
     def model(self, server: Any, **settings: Any) -> Any:
-        from chatplex.lean import init_chat_model
+        from chatplex import init_chat_model
 
         return init_chat_model(
             "google_genai:gemini-2.5-flash",

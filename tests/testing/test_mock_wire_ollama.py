@@ -164,7 +164,7 @@ class TestOverTheMockServer:
     """Calls through `init_chat_model("ollama:...")` and `chatplex run` over HTTP."""
 
     def model(self, server: Any, **kw: Any) -> Any:
-        from chatplex.lean import init_chat_model
+        from chatplex import init_chat_model
 
         return init_chat_model("ollama:llama3.2", base_url=server.url, max_retries=0, **kw)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import doctest
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
 from chatplex.testing import _mock_wire_presets
@@ -38,12 +37,6 @@ def test_doctests() -> None:
 def test_each_prefix_routes_to_its_wire(path: str, name: str | None) -> None:
     wire = wire_for(path)
     assert (wire.name if wire else None) == name
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
 
 
 def _events(server: MockServer, path: str, **body: Any) -> list[dict[str, Any]]:

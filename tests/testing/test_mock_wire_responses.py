@@ -187,12 +187,6 @@ def test_docstring_examples() -> None:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
 def client(server: MockServer) -> Iterator[openai.OpenAI]:
     with openai.OpenAI(base_url=server.openai_base_url, api_key="x", max_retries=0) as sdk:
         yield sdk

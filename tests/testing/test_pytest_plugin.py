@@ -92,7 +92,7 @@ def test_a_session_start_loads_nothing_heavy_until_chatplex_sends() -> None:
 
 INNER = """
 import pytest
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 
 def test_unmocked():
     init_chat_model("openai:gpt-4o-mini", api_key="sk-test", max_retries=0).invoke("hi")

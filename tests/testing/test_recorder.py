@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from chatplex import ChatModel
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 from chatplex.testing import Cassette
 from chatplex.testing import CassetteMismatchError
 from chatplex.testing import CassetteNotFoundError
@@ -171,7 +171,7 @@ def test_match_body_false_replays_in_order(provider_env: MockServer, tmp_path: P
 
 INNER = """
 import pytest
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 
 @pytest.mark.chatplex_cassette("greeting")
 def test_greeting():

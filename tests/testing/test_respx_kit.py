@@ -10,10 +10,10 @@ import pytest
 import respx
 
 from chatplex import ChatModel
+from chatplex import init_chat_model
 from chatplex.errors import BadRequestError
 from chatplex.errors import OverloadedError
 from chatplex.errors import RateLimitError
-from chatplex.lean import init_chat_model
 from chatplex.messages import merge_chunks
 from chatplex.testing import ChatMock
 from chatplex.testing import LoopbackPassThroughWarning

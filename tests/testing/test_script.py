@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 from chatplex.testing import ScriptRequest

@@ -126,7 +126,7 @@ def test_a_switch_without_its_package_warns_and_skips(
 def test_import_chatplex_loads_neither_library_when_off() -> None:
     code = (
         "import sys, chatplex\n"
-        "chatplex.lean.init_chat_model('fake:any', responses=['x']).invoke('hi')\n"
+        "chatplex.init_chat_model('fake:any', responses=['x']).invoke('hi')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('langsmith', 'opentelemetry') or m.startswith('chatplex.tracing')))"
     )

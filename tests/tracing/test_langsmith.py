@@ -128,7 +128,7 @@ def langchain_chain(base_url: str, headers: dict[str, str] | None = None) -> Any
 def chatplex_chain(base_url: str, headers: dict[str, str] | None = None) -> Any:
     from chatplex import ChatPromptTemplate
     from chatplex import StrOutputParser
-    from chatplex.lean import ChatOpenAI
+    from chatplex.providers.openai.dropin import ChatOpenAI
 
     prompt = ChatPromptTemplate.from_messages([("system", "be brief"), ("human", "{q}")])
     model = ChatOpenAI(
@@ -257,7 +257,7 @@ def test_retries_are_events_of_the_model_run(
     mock: MockServer, endpoint: FakeLangSmith, client: langsmith.Client, chatplex_tracer: Any
 ) -> None:
     from chatplex.http import retry_policy
-    from chatplex.lean import ChatOpenAI
+    from chatplex.providers.openai.dropin import ChatOpenAI
 
     model = ChatOpenAI(
         model="m",
@@ -284,7 +284,7 @@ def test_chatchatplex_inside_langchain_appears_once(
     from langchain_core.tracers import LangChainTracer
 
     from chatplex.langchain import ChatChatplex
-    from chatplex.lean import ChatOpenAI
+    from chatplex.providers.openai.dropin import ChatOpenAI
 
     inner = ChatOpenAI(model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="k")
     prompted = ChatPromptTemplate.from_messages([("human", "{q}")])
@@ -306,7 +306,7 @@ def test_a_langchain_tool_in_a_chatplex_chain_nests_and_is_sent_once(
     environment anyway), told where the chatplex run around it sits."""
     from langchain_core.tools import tool
 
-    from chatplex.lean import ChatOpenAI
+    from chatplex.providers.openai.dropin import ChatOpenAI
 
     @tool
     def shout(text: str) -> str:
@@ -328,7 +328,7 @@ def test_a_langchain_tool_in_a_chatplex_chain_nests_and_is_sent_once(
 
 
 def test_no_tracer_no_run(mock: MockServer, endpoint: FakeLangSmith) -> None:
-    from chatplex.lean import ChatOpenAI
+    from chatplex.providers.openai.dropin import ChatOpenAI
 
     assert not any(isinstance(t, LangSmithTracer) for t in tracers())
     ChatOpenAI(model="m", base_url=mock.openai_base_url, api_key="k").invoke("hi")
@@ -356,7 +356,8 @@ def test_the_environment_switches_it_on_for_a_plain_script(
         f"""
         import chatplex
         from chatplex.tracing.langsmith import wait_for_all_tracers
-        model = chatplex.lean.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        from chatplex.providers.openai.dropin import ChatOpenAI
+        model = ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
         print(model.invoke("hi").text)
         wait_for_all_tracers()
         """
@@ -388,7 +389,8 @@ def test_a_variable_set_after_the_import_is_read_at_the_first_call(
         from chatplex.tracing.langsmith import wait_for_all_tracers
         os.environ.update(LANGSMITH_TRACING="true", LANGSMITH_ENDPOINT={endpoint.url!r},
                           LANGSMITH_API_KEY="lsv2-fake", LANGSMITH_PROJECT="late")
-        model = chatplex.lean.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        from chatplex.providers.openai.dropin import ChatOpenAI
+        model = ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
         model.invoke("one")
         model.invoke("two")
         wait_for_all_tracers()
@@ -406,7 +408,8 @@ def test_a_variable_set_after_the_first_call_is_not_read(
         import os
         import chatplex
         from chatplex.core.tracers import tracers
-        model = chatplex.lean.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        from chatplex.providers.openai.dropin import ChatOpenAI
+        model = ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
         model.invoke("one")
         os.environ.update(LANGSMITH_TRACING="true", LANGSMITH_ENDPOINT={endpoint.url!r})
         model.invoke("two")
@@ -424,7 +427,8 @@ def test_a_script_that_just_exits_still_sends_its_runs(
     script = textwrap.dedent(
         f"""
         import chatplex
-        model = chatplex.lean.ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        from chatplex.providers.openai.dropin import ChatOpenAI
+        model = ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
         model.batch(["a", "b", "c"])
         """
     )
@@ -556,9 +560,9 @@ def test_the_trace_shows_the_inputs_as_they_were_at_the_call(
 ) -> None:
     """A chat loop appends to the history it just passed before the sender thread
     serializes the run: the trace still shows the conversation the model was given."""
-    from chatplex.lean import ChatOpenAI
     from chatplex.messages import AIMessage
     from chatplex.messages import HumanMessage
+    from chatplex.providers.openai.dropin import ChatOpenAI
 
     tracer = LangSmithTracer(sender=sender_for(endpoint), project_name="history")
     model = ChatOpenAI(model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="sk-test")

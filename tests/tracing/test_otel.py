@@ -30,7 +30,7 @@ from chatplex.chat.configuration.registry import init_class  # noqa: E402
 from chatplex.core.tracers import tracers  # noqa: E402
 from chatplex.errors import APIStatusError  # noqa: E402
 from chatplex.http import retry_policy  # noqa: E402
-from chatplex.lean import ChatOpenAI  # noqa: E402
+from chatplex.providers.openai.dropin import ChatOpenAI  # noqa: E402
 from chatplex.testing import MockServer  # noqa: E402
 from chatplex.tracing.otel import OTelTracer  # noqa: E402
 from chatplex.tracing.otel import _finish_reason  # noqa: E402

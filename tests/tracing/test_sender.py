@@ -331,3 +331,17 @@ def test_sampling_is_drawn_once_per_trace_whichever_run_comes_first() -> None:
     sender.send([a1, b1, a, b, a2, c])
     sent = {name.split(".")[1] for name in parts(handler.requests[0]) if name.count(".") == 1}
     assert sent == {str(r["id"]) for r in (b1, b, c)}
+
+
+@pytest.mark.parametrize("bad", ["\n", "\r\nX-Injected: yes"], ids=["newline", "crlf"])
+def test_a_key_no_header_may_carry_is_refused_unsent(bad: str) -> None:
+    from chatplex.errors import InvalidHeaderError
+
+    handler = Answers(202)
+    sender = LangSmithSender(
+        SenderSettings(endpoint="http://127.0.0.1:9", api_key=KEY + bad),
+        transport=httpx.MockTransport(handler),
+    )
+    with pytest.raises(InvalidHeaderError, match="'x-api-key'") as caught:
+        sender.send([run("x")])
+    assert handler.requests == [] and KEY not in str(caught.value)

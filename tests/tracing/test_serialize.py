@@ -12,7 +12,7 @@ from chatplex import ChatPromptTemplate
 from chatplex import HumanMessage
 from chatplex import SystemMessage
 from chatplex import ToolMessage
-from chatplex.chat.callbacks import chat_result
+from chatplex.chat.llm_results import chat_result
 from chatplex.core.string_prompts import PromptTemplate
 from chatplex.tracing.serialize import chain_inputs
 from chatplex.tracing.serialize import chain_outputs

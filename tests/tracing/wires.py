@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from chatplex.lean import AzureChatOpenAI
-from chatplex.lean import ChatAnthropic
-from chatplex.lean import ChatBedrockConverse
-from chatplex.lean import ChatOpenAI
-from chatplex.lean import ChatVertexAI
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
+from chatplex.providers.anthropic.dropin import ChatAnthropic
+from chatplex.providers.bedrock.dropin import ChatBedrockConverse
+from chatplex.providers.google.vertex_dropin import ChatVertexAI
+from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
+from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
 
 __all__ = ["OPENAI", "WIRES", "Wire", "model_for", "no_aws_files"]

@@ -1,6 +1,5 @@
 """The process-wide reply cache (`set_llm_cache`) and which cache a call uses (`resolve`,
-`check_setting`). The module users import caches from (the backends, keys and stored
-format are re-exported from their modules), so the whole design is described here.
+`check_setting`); the whole design of the reply caches is described here.
 
 >>> chatplex.set_llm_cache(chatplex.InMemoryCache(maxsize=10_000))  # doctest: +SKIP
 >>> model = init_chat_model("openai:gpt-4o-mini", cache=SQLiteCache("r.db"))  # doctest: +SKIP
@@ -45,27 +44,11 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-# This module's former contents keep their path (`chatplex.chat.caching.cache.SQLiteCache`
-# is documented, docs/bulk.md; `chatplex.chat.cache`, an old path in `moved.py`, is this
-# module): re-exported from their own modules.
 from .base import BaseCache
-from .entries import FORMAT_VERSION
-from .entries import cache_key
-from .entries import dump_reply
-from .entries import load_reply
-from .memory import InMemoryCache
-from .sqlite import SQLiteCache
 
 __all__ = [
-    "FORMAT_VERSION",
-    "BaseCache",
-    "InMemoryCache",
-    "SQLiteCache",
-    "cache_key",
     "check_setting",
-    "dump_reply",
     "get_llm_cache",
-    "load_reply",
     "resolve",
     "set_llm_cache",
 ]

@@ -106,7 +106,7 @@ class SQLiteCache(BaseCache):
 
     Examples:
         >>> import os, tempfile
-        >>> from chatplex.lean import init_chat_model
+        >>> from chatplex import init_chat_model
         >>> from chatplex.testing import MockServer
         >>> cache = SQLiteCache(os.path.join(tempfile.mkdtemp(), "replies.db"))
         >>> with MockServer() as server:

@@ -32,8 +32,8 @@ from ...core.configurable import DelegatingRunnable
 from ...core.run_config import RunnableConfig
 from ...messages import AIMessage
 from ...secret import Secret
+from ...secret import is_secret_name
 from ..model import ChatModel
-from ..settings import is_secret_name
 from .registry import build
 
 __all__ = ["CONFIGURABLE_SETTINGS", "ConfigurableChatModel"]

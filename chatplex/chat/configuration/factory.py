@@ -186,7 +186,7 @@ def _hold_credentials(settings: dict[str, Any]) -> None:
     `?code=...`) as `Secret`s, in place: the dict is this call's own, so from here on no
     frame's locals (what a traceback printer with locals, Sentry or rich show) hold one
     in clear. Adapters take a `Secret` wherever they take a key or a base URL."""
-    from ..settings import is_secret_name
+    from ...secret import is_secret_name
 
     hold_urls(settings)
     for name, value in settings.items():

@@ -48,8 +48,8 @@ from typing import Any
 from ...core.frames import user_stacklevel
 from ...secret import Secret
 from ...secret import hold_url
+from ...secret import is_secret_name
 from ..settings import check_settings
-from ..settings import is_secret_name
 from .registry import adapter_settings
 from .registry import split_model_name
 

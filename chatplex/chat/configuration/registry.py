@@ -25,6 +25,7 @@ from ..model import ChatModel
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "LITELLM_PREFIXES",
     "PROVIDERS",
     "adapter_settings",
     "build",
@@ -52,7 +53,9 @@ def _adapter_model(provider: str) -> ModelFactory:
         if declared is not None and declared.init_class is not None:
             # The class LangChain's init_chat_model returns, with its constructor.
             dropin: ModelFactory = declared_object(declared.init_class)
-            return dropin(model=model, **settings)
+            built = dropin(model=model, **settings)
+            built.default_user_agent = None  # chatplex's own family says chatplex
+            return built
         wire, cls = provider, None
         if declared is not None and declared.responses_adapter and declared.wire_choice:
             # Its Responses API where its LangChain class would call it.
@@ -163,10 +166,49 @@ def init_class(model: str | None) -> type[ChatModel] | None:
     return cls if isinstance(cls, type) and issubclass(cls, ChatModel) else None
 
 
+#: LiteLLM's `provider/` prefixes (the table of docs/litellm.md) and the provider each is
+#: here. A name written so is refused with its chatplex spelling, before inference could
+#: read `gemini/...` or `mistral/...` as a bare model name the provider would refuse.
+LITELLM_PREFIXES = {
+    "openai": "openai",
+    "azure": "azure_openai",
+    "anthropic": "anthropic",
+    "gemini": "google_genai",
+    "vertex_ai": "google_vertexai",
+    "bedrock": "bedrock_converse",
+    "bedrock/converse": "bedrock_converse",
+    "bedrock/invoke": "bedrock",
+    "ollama": "ollama",
+    "ollama_chat": "ollama",
+    "groq": "groq",
+    "mistral": "mistralai",
+    "deepseek": "deepseek",
+    "xai": "xai",
+    "fireworks_ai": "fireworks",
+    "together_ai": "together",
+    "perplexity": "perplexity",
+    "cerebras": "cerebras",
+    "sambanova": "sambanova",
+    "nebius": "nebius",
+    "cohere_chat": "cohere",
+    "cohere": "cohere",
+    "openrouter": "openrouter",
+    "huggingface": "huggingface",
+    "hosted_vllm": "vllm",
+    "lm_studio": "lmstudio",
+}
+
+
 def split_model_name(name: str) -> tuple[str, str]:
     """ "openai:gpt-4o-mini" → ("openai", "gpt-4o-mini"); a bare name infers the provider,
     and so does a name whose prefix names no provider (`ft:gpt-4o-mini:org::id`), as in
-    LangChain."""
+    LangChain. LiteLLM's `provider/model` is refused with its chatplex spelling."""
+    meant = _litellm_spelling(name)
+    if meant is not None:
+        raise ValueError(
+            f"model {name!r} is LiteLLM's spelling; did you mean {meant!r}? write it as "
+            f"'provider:model' with provider one of: {', '.join(sorted(PROVIDERS))}"
+        )
     provider, sep, model = name.partition(":")
     inferred = infer_provider(name)  # LangChain's inference, from the providers' specs
     if sep and inferred is not None and provider not in PROVIDERS:
@@ -181,6 +223,20 @@ def split_model_name(name: str) -> tuple[str, str]:
         f"cannot tell the provider of model {name!r}; {_slash_hint(name)}write it as "
         f"'provider:model' with provider one of: {', '.join(sorted(PROVIDERS))}"
     )
+
+
+def _litellm_spelling(name: str) -> str | None:
+    """`"gemini/gemini-2.5-flash"` → `"google_genai:gemini-2.5-flash"`; None for a name
+    not written as LiteLLM writes one (a colon before the first slash: a provider named)."""
+    head, slash, _ = name.partition("/")
+    if not slash or ":" in head:
+        return None
+    lowered = name.lower()
+    for prefix in sorted(LITELLM_PREFIXES, key=len, reverse=True):  # bedrock/invoke/ first
+        model = name[len(prefix) + 1 :]
+        if lowered.startswith(prefix + "/") and model:
+            return f"{LITELLM_PREFIXES[prefix]}:{model}"
+    return None
 
 
 def _slash_hint(name: str) -> str:

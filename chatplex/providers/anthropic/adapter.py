@@ -67,6 +67,7 @@ from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
 from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
+from ...errors import MissingKeyError
 from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
@@ -106,7 +107,6 @@ __all__ = [
     "ADAPTIVE_THINKING_MODELS",
     "MAX_OUTPUT_TOKENS",
     "AnthropicAdapter",
-    "AnthropicStreamParser",
     "default_max_tokens_for",
 ]
 
@@ -312,7 +312,7 @@ class AnthropicAdapter(Adapter):
         self._key = link.key or Secret("")
         self._withheld = link.withheld
         if not self._key and where.host == _ANTHROPIC_HOST:
-            raise ValueError("no Anthropic API key: pass api_key=... or set ANTHROPIC_API_KEY")
+            raise MissingKeyError("no Anthropic API key: pass api_key=... or set ANTHROPIC_API_KEY")
         if default_max_tokens is not None and default_max_tokens < 1:
             raise ValueError(f"default_max_tokens must be >= 1, got {default_max_tokens}")
         self.anthropic_version = anthropic_version

@@ -47,13 +47,12 @@ from ...messages import SystemMessage
 from ...messages import message_list
 from ...secret import hold_url
 from ...secret import merged_headers
+from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .adapter import ANTHROPIC_VERSION
-from .adapter import FALLBACK_MAX_TOKENS
-from .adapter import MAX_OUTPUT_TOKENS
 from .adapter import default_max_tokens_for
 
-__all__ = ["FALLBACK_MAX_TOKENS", "MAX_OUTPUT_TOKENS", "ChatAnthropic", "default_max_tokens_for"]
+__all__ = ["ChatAnthropic"]
 
 
 #: The parameters it shares with other drop-ins (shown before its own).
@@ -67,6 +66,18 @@ _FIELDS = (
     TOP_K,
     REASONING_EFFORT,
 )
+
+
+#: langchain-anthropic's pydantic aliases, alias -> field.
+_ALIASES = {
+    "model_name": "model",
+    "max_tokens_to_sample": "max_tokens",
+    "timeout": "default_request_timeout",
+    "stop": "stop_sequences",
+    "base_url": "anthropic_api_url",
+    "api_key": "anthropic_api_key",
+    "effort": "reasoning_effort",
+}
 
 
 @dropin(
@@ -96,7 +107,7 @@ class ChatAnthropic(ChatModel):
     as the headers the SDK sends them in.
 
     Examples:
-        >>> from chatplex import ChatAnthropic
+        >>> from chatplex.providers.anthropic.dropin import ChatAnthropic
         >>> from chatplex.testing import MockServer
         >>> with MockServer() as server:  # for real: no base_url, ANTHROPIC_API_KEY set
         ...     model = ChatAnthropic(
@@ -113,15 +124,7 @@ class ChatAnthropic(ChatModel):
     langchain_package = "langchain-anthropic"
     langchain_fields = PartnerFields(
         annotations={"model": str},
-        aliases={
-            "model_name": "model",
-            "max_tokens_to_sample": "max_tokens",
-            "timeout": "default_request_timeout",
-            "stop": "stop_sequences",
-            "base_url": "anthropic_api_url",
-            "api_key": "anthropic_api_key",
-            "effort": "reasoning_effort",
-        },
+        aliases=_ALIASES,
         defaults={"max_retries": 2, "stream_usage": True},
         filled={"max_tokens": "adapter.default_max_tokens"},
         secrets={"anthropic_api_key": "ANTHROPIC_API_KEY", "mcp_servers": "ANTHROPIC_MCP_SERVERS"},
@@ -138,15 +141,7 @@ class ChatAnthropic(ChatModel):
         unwritten=dict.fromkeys(("anthropic_proxy", "reuse_last_container")),
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"model_kwargs", "max_tokens"}),
-        dump_aliases={
-            "model": "model_name",
-            "max_tokens": "max_tokens_to_sample",
-            "default_request_timeout": "timeout",
-            "stop_sequences": "stop",
-            "anthropic_api_url": "base_url",
-            "anthropic_api_key": "api_key",
-            "reasoning_effort": "effort",
-        },
+        dump_aliases=dumped_under_aliases(_ALIASES),
         # Its fields, unset ones too; its `reasoning_effort` inside `output_config`.
         identifying=IdentifyingParams(
             always={

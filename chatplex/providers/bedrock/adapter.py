@@ -76,7 +76,6 @@ from .auth import ClientConfig
 from .auth import SigV4Signer
 from .auth import client_config
 from .auth import configured_endpoint
-from .auth import configured_retries
 from .auth import resolve_region
 from .call_keywords import converse_refusal
 from .conversation import SERVER_TOOL_BLOCK_TYPES
@@ -99,11 +98,6 @@ if TYPE_CHECKING:  # annotations only
 __all__ = [
     "BLOCK_TYPES",
     "BedrockAdapter",
-    "BedrockStreamParser",
-    "ClientConfig",
-    "EventStreamDecoder",
-    "client_config",
-    "configured_retries",
 ]
 
 #: Content blocks this adapter sends: text, images, files and videos (base64), and the reasoning,

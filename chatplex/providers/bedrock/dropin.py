@@ -49,6 +49,7 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_profiles import found_profile
 from ...chat.partner_warnings import moved_to_model_kwargs
+from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .model_defaults import base_model
 from .model_defaults import disable_streaming
@@ -114,6 +115,17 @@ _FIELDS = (
 )
 
 
+#: langchain-aws' ChatBedrockConverse's pydantic aliases, alias -> field.
+_PYDANTIC_ALIASES = {
+    "model": "model_id",
+    "base_model": "base_model_id",
+    "stop": "stop_sequences",
+    "api_key": "bedrock_api_key",
+    "base_url": "endpoint_url",
+    "guardrails": "guardrail_config",
+}
+
+
 @dropin(
     fields=_FIELDS,
     aliases=spellings(
@@ -173,15 +185,8 @@ class ChatBedrockConverse(ChatModel):
         # Its validator puts the fields `reasoning_effort` becomes under those given.
         completed={"additional_model_request_fields": "partner_request_fields"},
         annotations={"model_id": str},
-        aliases={
-            "model": "model_id",
-            "base_model": "base_model_id",
-            "stop": "stop_sequences",
-            "api_key": "bedrock_api_key",
-            "base_url": "endpoint_url",
-            "guardrails": "guardrail_config",
-            "request_timeout": "timeout",
-        },
+        # `request_timeout` is no pydantic alias of its: `timeout` dumps under its own name.
+        aliases={**_PYDANTIC_ALIASES, "request_timeout": "timeout"},
         filled={
             "provider": "provider_name",
             "supports_tool_choice_values": "supports_tool_choice_values",
@@ -195,14 +200,7 @@ class ChatBedrockConverse(ChatModel):
         identifying=IdentifyingParams(invoked_first=INVOKED_MODEL),
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"provider", "disable_streaming", "supports_tool_choice_values"}),
-        dump_aliases={
-            "model_id": "model",
-            "base_model_id": "base_model",
-            "stop_sequences": "stop",
-            "bedrock_api_key": "api_key",
-            "endpoint_url": "base_url",
-            "guardrail_config": "guardrails",
-        },
+        dump_aliases=dumped_under_aliases(_PYDANTIC_ALIASES),
         dumped=field_names(
             "name disable_streaming output_version model_id base_model_id system "
             "max_tokens stop_sequences temperature top_p region_name aws_access_key_id "
@@ -250,9 +248,9 @@ class ChatBedrockConverse(ChatModel):
         **params: Any,
     ) -> None:
         from .adapter import BedrockAdapter
-        from .adapter import ClientConfig
-        from .adapter import client_config
-        from .adapter import configured_retries
+        from .auth import ClientConfig
+        from .auth import client_config
+        from .auth import configured_retries
 
         # LangChain's stream_usage, which langchain-aws's class lacks: its warning (which
         # points two frames above the line that built it), and not sent (there in

@@ -56,6 +56,7 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...messages import HumanMessage
 from ...messages import SystemMessage
+from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .dropin import AWS_SECRETS
 from .dropin import INVOKED_MODEL
@@ -119,6 +120,16 @@ def _guardrails_enabled(guardrails: Mapping[str, Any] | None) -> bool:
         ) from None
 
 
+#: langchain-aws' ChatBedrock's pydantic aliases, alias -> field.
+_PYDANTIC_ALIASES = {
+    "region": "region_name",
+    "api_key": "bedrock_api_key",
+    "model": "model_id",
+    "base_model": "base_model_id",
+    "stop": "stop_sequences",
+}
+
+
 @dropin
 class ChatBedrock(ChatBedrockConverse):
     """langchain-aws's `ChatBedrock`: Bedrock's InvokeModel API for Anthropic, Meta,
@@ -131,14 +142,8 @@ class ChatBedrock(ChatBedrockConverse):
     langchain_partner_class = "langchain_aws.chat_models.bedrock:ChatBedrock"
     langchain_fields = PartnerFields(
         annotations={"model_id": str},
-        aliases={
-            "region": "region_name",
-            "api_key": "bedrock_api_key",
-            "model": "model_id",
-            "base_model": "base_model_id",
-            "stop": "stop_sequences",
-            "request_timeout": "timeout",
-        },
+        # `request_timeout` is no pydantic alias of its: `timeout` dumps under its own name.
+        aliases={**_PYDANTIC_ALIASES, "request_timeout": "timeout"},
         defaults={
             "model_kwargs": {},
             "provider_stop_sequence_key_name_map": {
@@ -178,13 +183,7 @@ class ChatBedrock(ChatBedrockConverse):
         ),
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"beta_use_converse_api", "model_kwargs"}),
-        dump_aliases={
-            "region_name": "region",
-            "bedrock_api_key": "api_key",
-            "model_id": "model",
-            "base_model_id": "base_model",
-            "stop_sequences": "stop",
-        },
+        dump_aliases=dumped_under_aliases(_PYDANTIC_ALIASES),
         dumped=field_names(
             "name region_name aws_access_key_id aws_secret_access_key aws_session_token "
             "bedrock_api_key config timeout max_retries provider model_id base_model_id "

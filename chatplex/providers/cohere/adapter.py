@@ -43,6 +43,7 @@ from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
+from ...errors import MissingKeyError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
@@ -132,7 +133,7 @@ class CohereAdapter(Adapter):
         #: The base URL, credentials in its query masked.
         self.base_url = where.base_url
         if not secret and where.host == _OFFICIAL_HOST:
-            raise ValueError(
+            raise MissingKeyError(
                 "Cohere API key missing: pass cohere_api_key=... (api_key=) or set "
                 + " or ".join(KEY_VARIABLES)
             )

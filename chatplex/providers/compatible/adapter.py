@@ -41,6 +41,10 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import Generic
+from typing import Self
+from typing import TypeVar
+from typing import overload
 from urllib.parse import urlsplit
 
 from ...adapters.base import Adapter
@@ -65,8 +69,8 @@ from ...secret import take_url_credentials
 from ...secret import url_joined
 from ...specs import SdkModel
 from ..openai.adapter import OpenAIAdapter
-from ..openai.adapter import OpenAIStreamParser
-from ..openai.adapter import parse_reply
+from ..openai.response import parse_reply
+from ..openai.stream import OpenAIStreamParser
 from .affinity import with_affinity
 from .blocks import register_parts_blocks
 from .call_ids import with_call_ids
@@ -87,15 +91,36 @@ if TYPE_CHECKING:
     from ..openai.batch import OpenAIBatches
 
 __all__ = [
-    "PROFILES",
     "CompatibleAdapter",
     "OpenRouterAdapter",
-    "Profile",
     "preset_adapter_class",
 ]
 
 #: The `model_provider` langchain-openai's helper pieces name (its own package's).
 _HELPER_PROVIDER = "openai"
+
+_Value = TypeVar("_Value")
+
+
+class _ProfileField(Generic[_Value]):
+    """An adapter member that is its profile's field of the same name, read at each
+    access (a call's copy may carry another profile). Documented on `Profile`."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, adapter: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, adapter: CompatibleAdapter, owner: type) -> _Value: ...
+    def __get__(self, adapter: CompatibleAdapter | None, owner: type) -> Self | _Value:
+        if adapter is None:
+            return self
+        value: _Value = getattr(adapter.profile, self._name)
+        return value
+
+    def __set__(self, adapter: CompatibleAdapter, value: _Value) -> None:
+        raise AttributeError(f"{self._name} is the profile's: set it there")
 
 
 class CompatibleAdapter(OpenAIAdapter):
@@ -158,15 +183,9 @@ class CompatibleAdapter(OpenAIAdapter):
             base_note = " or ".join(profile.base_variables) or "the environment"
             self._withheld = withheld_key_note(profile.key_variables[0], base_note, official)
 
-    @property
-    def partner_retries(self) -> frozenset[str] | None:  # type: ignore[override]
-        """The failures its partner package retries (its profile's `partner_retries`)."""
-        return self.profile.partner_retries
+    partner_retries = _ProfileField[frozenset[str] | None]()
 
-    @property
-    def partner_counts_attempts(self) -> bool:  # type: ignore[override]
-        """Whether its partner's `max_retries` counts attempts (its profile's)."""
-        return self.profile.partner_counts_attempts
+    partner_counts_attempts = _ProfileField[bool]()
 
     @property
     def error_families(self) -> tuple[ErrorFamily, ...]:  # type: ignore[override]
@@ -217,35 +236,20 @@ class CompatibleAdapter(OpenAIAdapter):
         clone.profile = dataclasses.replace(self.profile, style=style)
         return clone
 
-    @property
-    def assistant_text_blocks(self) -> bool:
-        """As its partner package sends an assistant turn's text: the profile's."""
-        return self.profile.assistant_text_blocks
+    assistant_text_blocks = _ProfileField[bool]()
 
-    @property
-    def empty_tool_list_sent(self) -> bool:  # type: ignore[override]
-        """As its partner package sends a bound empty tool list: the profile's."""
-        return self.profile.empty_tool_list_sent
+    empty_tool_list_sent = _ProfileField[bool]()
 
-    @property
-    def keeps_choice_without_tools(self) -> bool:  # type: ignore[override]
-        """As its partner package binds a choice with no tool: the profile's."""
-        return self.profile.keeps_choice_without_tools
+    keeps_choice_without_tools = _ProfileField[bool]()
 
     @property
     def passed_tool_extras(self) -> tuple[str, ...]:  # type: ignore[override]
         """As its partner package copies a tool's `extras` beside it: the profile's."""
         return BESIDE_FIELDS if self.profile.passes_tool_extras else ()
 
-    @property
-    def true_choice_names_lone_tool(self) -> bool:  # type: ignore[override]
-        """As its partner package binds `tool_choice=True` beside one tool: the profile's."""
-        return self.profile.true_choice_names_lone_tool
+    true_choice_names_lone_tool = _ProfileField[bool]()
 
-    @property
-    def lone_text_as_string(self) -> bool:  # type: ignore[override]
-        """As its partner package sends content of one text block: the profile's."""
-        return self.profile.lone_text_as_string
+    lone_text_as_string = _ProfileField[bool]()
 
     @property
     def text_extras_roles(self) -> frozenset[str]:
@@ -267,20 +271,11 @@ class CompatibleAdapter(OpenAIAdapter):
         langchain-openai's."""
         return self.profile.tool_text_keys or super().tool_text_keys
 
-    @property
-    def developer_role_sent(self) -> bool:  # type: ignore[override]
-        """As its partner package sends a developer-role message: the profile's."""
-        return self.profile.developer_role_sent
+    developer_role_sent = _ProfileField[bool]()
 
-    @property
-    def content_part_keys(self) -> frozenset[str] | None:  # type: ignore[override]
-        """The keys its partner package keeps on a content part: the profile's."""
-        return self.profile.content_part_keys
+    content_part_keys = _ProfileField[frozenset[str] | None]()
 
-    @property
-    def structured_output_method(self) -> str | None:
-        """The profile's `with_structured_output` method, if it needs one."""
-        return self.profile.structured_output_method
+    structured_output_method = _ProfileField[str | None]()
 
     @property
     def tools_refused(self) -> str | None:
@@ -290,27 +285,13 @@ class CompatibleAdapter(OpenAIAdapter):
             return None
         return f"{self.profile.title} takes no tools for structured output ({reason})"
 
-    @property
-    def structured_tool_choice(self) -> str | None:
-        """The `tool_choice` of function-calling structured output, if the profile's
-        partner package sends a keyword rather than the tool's name."""
-        return self.profile.structured_tool_choice
+    structured_tool_choice = _ProfileField[str | None]()
 
-    @property
-    def forced_tool_settings(self) -> bool:  # type: ignore[override]
-        """Whether function-calling structured output sends `strict` and
-        `parallel_tool_calls=False` (the profile says: langchain-openai's classes do)."""
-        return self.profile.forced_tool_settings
+    forced_tool_settings = _ProfileField[bool]()
 
-    @property
-    def bind_strict(self) -> bool:  # type: ignore[override]
-        """Whether `bind_tools(strict=...)` reaches the tools (the profile says)."""
-        return self.profile.bind_strict
+    bind_strict = _ProfileField[bool]()
 
-    @property
-    def strict_dropped(self) -> frozenset[str]:  # type: ignore[override]
-        """The structured-output methods whose `strict=` is dropped (the profile says)."""
-        return self.profile.strict_dropped
+    strict_dropped = _ProfileField[frozenset[str]]()
 
     def strict_dropped_for(self, model: str) -> frozenset[str]:
         """The methods whose `strict=` is dropped on `model`: json_schema's too where the
@@ -320,11 +301,7 @@ class CompatibleAdapter(OpenAIAdapter):
             return self.profile.strict_dropped
         return self.profile.strict_dropped | {"json_schema"}
 
-    @property
-    def think_stripped(self) -> bool:  # type: ignore[override]
-        """Whether a structured reply is parsed with `<think>` blocks stripped (the
-        profile says)."""
-        return self.profile.think_stripped
+    think_stripped = _ProfileField[bool]()
 
     @property
     def binds_response_format(self) -> bool:  # type: ignore[override]
@@ -343,10 +320,7 @@ class CompatibleAdapter(OpenAIAdapter):
         create = profile.sdk_create[1 if asynchronous else 0]
         return unexpected_keyword(create, keywords, profile.sdk_keywords)
 
-    @property
-    def streams_json_format(self) -> bool:
-        """Whether a JSON `response_format` call is streamed (the profile says)."""
-        return self.profile.streams_json_format
+    streams_json_format = _ProfileField[bool]()
 
     @property
     def structured_parsed_key(self) -> bool:  # type: ignore[override]
@@ -364,10 +338,7 @@ class CompatibleAdapter(OpenAIAdapter):
 
         return response_format(self.profile.json_schema_shape, spec, given, method, strict)
 
-    @property
-    def batch_api(self) -> bool:
-        """Whether the provider takes OpenAI's Batch API (`batches.submit` asks)."""
-        return self.profile.batch_api
+    batch_api = _ProfileField[bool]()
 
     def batch_api_for(self, model: str, limits: Limits | None = None) -> OpenAIBatches:
         """OpenAI's Batch API at the preset's base URL, or a ValueError naming the preset

@@ -49,9 +49,9 @@ from ...chat.partner_warnings import say_moved
 from ...chat.settings import CALL_SETTINGS
 from ..openai.dropin import TiktokenCounted
 from .blocks import register_parts_blocks
+from .preset import DropIn
 from .spec import DROPINS
 from .spec import SPECS
-from .spec import DropIn
 
 __all__ = [
     "DROP_INS",
@@ -64,7 +64,6 @@ __all__ = [
     "ChatPerplexity",
     "ChatTogether",
     "ChatXAI",
-    "DropIn",
     "PresetChatModel",
     "preset_dropin_class",
 ]
@@ -109,7 +108,7 @@ class PresetChatModel(TiktokenCounted):
 
     def __init__(self, model: str | None = None, **params: Any) -> None:
         from ...adapters import adapter_class
-        from .adapter import PROFILES
+        from .spec import PROFILES
 
         spec = self.dropin
         if spec.counts_with_tiktoken:  # its class's field (langchain-openai's)

@@ -12,7 +12,7 @@ from typing import Any
 from ...adapters.sse_event import SSEEvent
 from ...messages import AIMessageChunk
 from ...specs import SdkModel
-from ..openai.adapter import OpenAIStreamParser
+from ..openai.stream import OpenAIStreamParser
 
 __all__ = ["KeepingStreamParser", "kept_fields"]
 

@@ -51,12 +51,12 @@ _OPENAI_CREDENTIALS = (
 
 def missing_key_error(preset: str, title: str, variables: str) -> BaseException:
     """The error for `preset` built with no key: a `MissingKeyError` in chatplex's words
-    naming `variables`, its partner package's (SDK_CLIENT_ERRORS) as `partner_error`;
-    else a ValueError in chatplex's words."""
+    naming `variables`, with its partner package's (SDK_CLIENT_ERRORS) as `partner_error`
+    where that package raises its own class."""
     words = f"{title} API key missing: pass api_key=... or set {variables}"
     found = SDK_CLIENT_ERRORS.get(preset)
     if found is None:
-        return ValueError(words)
+        return MissingKeyError(words)
     module, name, variable = found
     family = ErrorFamily(module, lambda err, sdk: _named(sdk, name))
     own = MissingKeyError(words)

@@ -22,6 +22,7 @@ from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import MoveWarning
 from ...specs import ProviderSpec
+from ...specs import dumped_under_aliases
 from ..openai.spec import BASE_CHAT_OPENAI_ALIASES
 from ..openai.spec import BASE_CHAT_OPENAI_CLIENTS
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
@@ -272,7 +273,7 @@ def openai_style_fields(
         "floats": frozenset({"temperature", "request_timeout"}),
         **fields,
         "assigned": frozenset({"model_kwargs", *fields.get("assigned", ())}),
-        "dump_aliases": {field: alias for alias, field in spelled.items()},
+        "dump_aliases": dumped_under_aliases(spelled),
     }
 
 

@@ -23,7 +23,7 @@ modules, pure data too."""
 from __future__ import annotations
 
 from ...specs import chat_completions_servers
-from .preset import DropIn as DropIn  # re-exported: DROPINS' type, read beside it (dropin.py)
+from .preset import DropIn
 from .preset import Preset
 from .presets_chat_openai import CEREBRAS
 from .presets_chat_openai import DEEPSEEK

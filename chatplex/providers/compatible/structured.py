@@ -2,7 +2,7 @@
 by the shape its profile declares (`Profile.json_schema_shape`), so a drop-in sends the
 bytes its LangChain class sent:
 
-- "openai": langchain-openai's (`chat.structured.openai_json_schema`: a pydantic class
+- "openai": langchain-openai's (`adapters.output_formats.openai_json_schema`: a pydantic class
   strict, other schemas with `strict` as given).
 - "titled": `{"type": "json_schema", "json_schema": {"name", "schema"}}`, the schema
   with its title and description (langchain-core's `convert_to_json_schema`: nested

@@ -25,12 +25,11 @@ from ...adapters.base import HELPER_PIECE_PROVIDER
 from ...adapters.sse_event import SSEEvent
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
-from ..openai.adapter import OpenAIStreamParser
-from ..openai.adapter import usage_metadata
-from .profile import OPENAI_USAGE_NULLS
+from ..openai.response import usage_metadata
+from ..openai.stream import OpenAIStreamParser
 from .profile import ReplyStyle
 
-__all__ = ["OPENAI_USAGE_NULLS", "ReplyStyle", "StyledStreamParser", "style_reply"]
+__all__ = ["StyledStreamParser", "style_reply"]
 
 #: The `response_metadata` keys the OpenAI adapter sets that a style decides about;
 #: any other key (chatplex's own: `provider`, `raw_finish_reason`...) is kept.

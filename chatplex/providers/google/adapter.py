@@ -53,6 +53,7 @@ from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
+from ...errors import MissingKeyError
 from ...errors import RateLimitError
 from ...errors import status_error
 from ...messages import AIMessage
@@ -71,7 +72,6 @@ from .request import vertex_builtin_tool
 from .request import without_empty_user_turns
 from .response import OTHER_CANDIDATES
 from .response import error_fields
-from .response import parse_candidates
 from .response import parse_reply
 from .stream import GeminiStreamParser
 from .vertex_auth import VertexAuth
@@ -91,9 +91,7 @@ __all__ = [
     "BLOCK_TYPES",
     "DEFAULT_BASE_URL",
     "GeminiAdapter",
-    "GeminiStreamParser",
     "VertexAIAdapter",
-    "parse_candidates",
     "vertex_model_name",
 ]
 
@@ -409,7 +407,7 @@ class GeminiAdapter(_GoogleWire):
         prefix = f"/{api_version}/models"
         link = _HOME.connect(api_key, url, prefix)
         if not link.key and link.where.host == _GEMINI_HOST:
-            raise ValueError(
+            raise MissingKeyError(
                 "Gemini API key missing: pass api_key=... or set GOOGLE_API_KEY (or GEMINI_API_KEY)"
             )
         self._partner_replies = partner_replies

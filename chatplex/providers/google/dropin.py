@@ -29,6 +29,7 @@ from ...chat.dropin import spellings
 from ...chat.dropin_fields import take_params
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .dropin_base import GoogleDropin
 from .dropin_settings import NO_FIELD
@@ -37,9 +38,6 @@ from .dropin_settings import google_fields
 from .dropin_settings import google_settings
 from .dropin_settings import moved_keywords
 from .dropin_settings import safety_settings
-
-# The old home of ChatVertexAI too (chatplex.chat.google_model, moved.py): its name stays
-from .vertex_dropin import ChatVertexAI as ChatVertexAI
 
 if TYPE_CHECKING:
     from ...secret import Secret
@@ -100,6 +98,18 @@ def _clients_of_client_args(owner: str, args: Any, params: dict[str, Any]) -> No
     params["http_async_client"] = httpx.AsyncClient(**args)
 
 
+#: langchain-google-genai's pydantic aliases, alias -> field.
+_ALIASES = {
+    "api_key": "google_api_key",
+    "max_tokens": "max_output_tokens",
+    "candidate_count": "n",
+    "retries": "max_retries",
+    "request_timeout": "timeout",
+    "stop_sequences": "stop",
+    "thinking_level": "reasoning_effort",
+}
+
+
 class ChatGoogleGenerativeAI(GoogleDropin):
     """The Gemini API with langchain-google-genai's constructor. Parameters are
     LangChain's, plus chatplex's own (`rate_limit`, `retry_policy`, `max_retry_after`,
@@ -132,15 +142,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(GENAI_NO_FIELD, "model_kwargs"),
         annotations={"model": str},
-        aliases={
-            "api_key": "google_api_key",
-            "max_tokens": "max_output_tokens",
-            "candidate_count": "n",
-            "retries": "max_retries",
-            "request_timeout": "timeout",
-            "stop_sequences": "stop",
-            "thinking_level": "reasoning_effort",
-        },
+        aliases=_ALIASES,
         defaults={"temperature": 0.7, "n": 1, "max_retries": 6, "default_metadata": []},
         inert=frozenset({"default_metadata"}),
         secrets={"google_api_key": "GOOGLE_API_KEY", "gemini_api_key": "GEMINI_API_KEY"},
@@ -180,15 +182,10 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"model_kwargs", "default_metadata"}),
         dump_aliases={
-            "google_api_key": "api_key",
+            **dumped_under_aliases(_ALIASES),
+            # its other pydantic aliases, of fields the drop-in takes under another name
             "base_url": "client_options",
-            "max_output_tokens": "max_tokens",
-            "n": "candidate_count",
-            "max_retries": "retries",
-            "timeout": "request_timeout",
             "default_metadata": "default_metadata_input",
-            "stop": "stop_sequences",
-            "reasoning_effort": "thinking_level",
         },
         dumped=field_names(
             "name disable_streaming output_version google_api_key credentials vertexai "

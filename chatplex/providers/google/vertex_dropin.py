@@ -22,6 +22,7 @@ from ...chat.dropin import spellings
 from ...chat.dropin_fields import take_params
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .dropin_base import GoogleDropin
 from .dropin_settings import NO_FIELD
@@ -67,6 +68,16 @@ VERTEX_FIELDS = google_fields(
 VERTEX_NO_FIELD = {**NO_FIELD, "top_logprobs": "logprobs"}
 
 
+#: langchain-google-vertexai's pydantic aliases, alias -> field.
+_ALIASES = {
+    "model": "model_name",
+    "base_url": "api_endpoint",
+    "transport": "api_transport",
+    "max_tokens": "max_output_tokens",
+    "stop_sequences": "stop",
+}
+
+
 class ChatVertexAI(GoogleDropin):
     """Gemini on Vertex AI with langchain-google-vertexai's constructor: `model` /
     `model_name`, `project`, `location`, `credentials` (google-auth; default:
@@ -83,13 +94,7 @@ class ChatVertexAI(GoogleDropin):
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(VERTEX_NO_FIELD, "model_kwargs"),
         annotations={"model_name": str},
-        aliases={
-            "model": "model_name",
-            "base_url": "api_endpoint",
-            "transport": "api_transport",
-            "max_tokens": "max_output_tokens",
-            "stop_sequences": "stop",
-        },
+        aliases=_ALIASES,
         defaults={
             "location": "us-central1",
             "request_parallelism": 5,
@@ -138,13 +143,7 @@ class ChatVertexAI(GoogleDropin):
         default_params=frozenset({"model_name"}),  # its identifying params but that
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"api_transport", "default_metadata", "model_kwargs"}),
-        dump_aliases={
-            "stop": "stop_sequences",
-            "model_name": "model",
-            "api_endpoint": "base_url",
-            "api_transport": "transport",
-            "max_output_tokens": "max_tokens",
-        },
+        dump_aliases=dumped_under_aliases(_ALIASES),
         dumped=field_names(
             "name disable_streaming output_version project location request_parallelism "
             "max_retries stop model_name api_endpoint api_transport default_metadata "

@@ -72,10 +72,7 @@ from .response import parse_reply
 __all__ = [
     "BLOCK_TYPES",
     "DEFAULT_BASE_URL",
-    "OPTION_NAMES",
-    "TOP_LEVEL",
     "OllamaAdapter",
-    "OllamaStreamParser",
     "ollama_host",
 ]
 

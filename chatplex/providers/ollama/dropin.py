@@ -71,9 +71,9 @@ class ChatOllama(ChatModel):
     `ConnectError` / `TimeoutException`). Deliberate differences from langchain-ollama
     (tests/partners/ollama lists each with why): `invoke` of this model makes a
     non-stream request (langchain-ollama's streams and merges, as the LangChain drop-in
-    `chatplex.ChatOllama` does); transient failures are retried
+    `chatplex.langchain.ChatOllama` does); transient failures are retried
     (`max_retries=2`; 0 for LangChain's single attempt; under the LangChain name,
-    `chatplex.ChatOllama`, none are, as langchain-ollama retries none:
+    `chatplex.langchain.ChatOllama`, none are, as langchain-ollama retries none:
     `retry_policy=chatplex.http.retry_policy(max_retries=2)` gives chatplex's);
     thinking the server sends is kept even when `reasoning` is not on (LangChain drops
     it); tool calls without an id get a stable id derived from the call, not a random

@@ -63,6 +63,7 @@ from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
+from ...errors import MissingKeyError
 from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
@@ -76,12 +77,9 @@ from .request import OPENAI_ROLE_KEY
 from .request import wire_message
 from .request import wire_tool
 from .request import wire_tool_choice
-from .response import OTHER_CANDIDATES
 from .response import PROVIDER
 from .response import error_fields
-from .response import parse_candidates
 from .response import parse_reply
-from .response import usage_metadata
 from .spec import LANGCHAIN_OPENAI_DROPPED
 from .stream import OpenAIStreamParser
 
@@ -92,14 +90,8 @@ if TYPE_CHECKING:
 __all__ = [
     "BLOCK_TYPES",
     "DEFAULT_BASE_URL",
-    "OPENAI_ROLE_KEY",
-    "OTHER_CANDIDATES",
     "OpenAIAdapter",
-    "OpenAIStreamParser",
     "developer_message",
-    "parse_candidates",
-    "parse_reply",
-    "usage_metadata",
 ]
 
 
@@ -245,7 +237,7 @@ class OpenAIAdapter(Adapter):
         #: api.openai.com requires it, `max_tokens` elsewhere.
         self.completion_tokens = completion_tokens
         if not secret and self._public:
-            raise ValueError(
+            raise MissingKeyError(
                 "OpenAI API key missing: pass api_key=... or set OPENAI_API_KEY "
                 "(only servers other than api.openai.com may be used without a key)"
             )

@@ -40,6 +40,7 @@ from ...chat.dropin import spellings
 from ...chat.dropin import with_query
 from ...chat.partner_form import SdkClient
 from ...secret import shown_url
+from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .dropin import CHAT_OPENAI_IDENTIFYING
 from .dropin import AdapterSettings
@@ -54,6 +55,14 @@ __all__ = ["AzureChatOpenAI"]
 
 #: `openai_api_type` values that mean Azure (the legacy setting; anything else is refused).
 _AZURE_API_TYPES = (None, "azure", "azure_ad")
+
+#: langchain-openai's AzureChatOpenAI's pydantic aliases, alias -> field: ChatOpenAI's
+#: and its deployment's and API version's.
+_AZURE_ALIASES = {
+    **ChatOpenAI.langchain_fields.aliases,
+    "azure_deployment": "deployment_name",
+    "api_version": "openai_api_version",
+}
 
 #: langchain-openai's AzureChatOpenAI reports ChatOpenAI's params after its deployment.
 _AZURE_IDENTIFYING = dataclasses.replace(
@@ -72,11 +81,7 @@ class AzureChatOpenAI(ChatOpenAI):
     langchain_partner_class = "langchain_openai.chat_models.azure:AzureChatOpenAI"
     langchain_fields = dataclasses.replace(
         ChatOpenAI.langchain_fields,
-        aliases={
-            **ChatOpenAI.langchain_fields.aliases,
-            "azure_deployment": "deployment_name",
-            "api_version": "openai_api_version",
-        },
+        aliases=_AZURE_ALIASES,
         defaults={
             **{k: v for k, v in ChatOpenAI.langchain_fields.defaults.items() if k != "model_name"},
             "stream_usage": True,
@@ -89,11 +94,7 @@ class AzureChatOpenAI(ChatOpenAI):
         assigned=frozenset(
             {"model_kwargs", "openai_organization", "disabled_params", "stream_usage"}
         ),
-        dump_aliases={
-            **ChatOpenAI.langchain_fields.dump_aliases,
-            "deployment_name": "azure_deployment",
-            "openai_api_version": "api_version",
-        },
+        dump_aliases=dumped_under_aliases(_AZURE_ALIASES),
         annotations={},  # its model_name is `str | None`, as the drop-in's model
         secrets={
             "openai_api_key": "AZURE_OPENAI_API_KEY",

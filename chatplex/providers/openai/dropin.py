@@ -185,7 +185,7 @@ class ChatOpenAI(TiktokenCounted):
     takes a chatplex or a LangChain cache, as in LangChain.
 
     Examples:
-        >>> from chatplex import ChatOpenAI
+        >>> from chatplex.providers.openai.dropin import ChatOpenAI
         >>> from chatplex.testing import MockServer
         >>> with MockServer() as server:  # for real: no base_url, OPENAI_API_KEY set
         ...     model = ChatOpenAI(

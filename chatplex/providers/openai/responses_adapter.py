@@ -78,7 +78,7 @@ if TYPE_CHECKING:
     from ...adapters.batch_api import Limits
     from .batch import OpenAIBatches
 
-__all__ = ["BLOCK_TYPES", "OpenAIResponsesAdapter", "ResponsesStreamParser"]
+__all__ = ["BLOCK_TYPES", "OpenAIResponsesAdapter"]
 
 #: Content blocks this adapter sends: inputs in Chat Completions', LangChain's and the
 #: Responses API's own forms, and the blocks of a Responses reply given back.

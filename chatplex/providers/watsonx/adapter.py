@@ -1,10 +1,11 @@
 """IBM watsonx.ai's chat API (`POST {url}/ml/v1/text/chat?version=...`, streamed from
 `/ml/v1/text/chat_stream`), server-sent-event streaming, IBM Cloud IAM tokens.
 
-Pure translation (`request.py`, `response.py`, `stream.py`); the one I/O is the IAM
-exchange of the API key for a bearer token (`auth.py`), made when a request is sent
-(`authorize` / `aauthorize`) and cached until near its expiry. The key itself only
-ever goes to IAM; requests carry the token.
+Pure translation (`request.py`, `response.py`, `stream.py`, `auth.py`). The API key is
+exchanged at IBM Cloud IAM for a bearer token (`auth.py`), an exchange the chat layer
+sends before a call when no token is held fresh (`credential_fetch`), and `authorize`
+adds the token, cached until near its expiry. The key itself only ever goes to IAM;
+requests carry the token.
 
 >>> from chatplex.messages import HumanMessage
 >>> from chatplex.adapters.request_types import CallSettings
@@ -33,6 +34,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...adapters.base import Adapter
+from ...adapters.base import CredentialFetch
 from ...adapters.base_url import BaseURL
 from ...adapters.base_url import take_base_url
 from ...adapters.bodies import loads
@@ -56,7 +58,6 @@ from ...secret import Secret
 from ...secret import url_with_query
 from .auth import IAM_URL
 from .auth import IAMToken
-from .auth import Post
 from .errors import ERROR_FAMILIES
 from .request import API_PARAMETERS
 from .request import wire_body
@@ -94,7 +95,7 @@ class WatsonxAdapter(Adapter):
     is cached until near its expiry; else the URL's `user:password@` as Basic auth (a
     gateway in front of the service), as every wire sends a URL's user info.
     `default_headers=` are sent with every request (`secret_headers=` names the ones to
-    mask). `iam_post` / `clock` replace the IAM exchange's POST and clock (tests).
+    mask). `clock` replaces the token cache's clock (tests).
     """
 
     base_url: str
@@ -121,7 +122,6 @@ class WatsonxAdapter(Adapter):
         default_headers: Mapping[str, str] | None = None,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
-        iam_post: Post | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         api_key = as_secret(api_key)  # rebound first: no local holds the key in clear
@@ -160,7 +160,7 @@ class WatsonxAdapter(Adapter):
         if token:
             self._token = Secret(f"Bearer {token.get()}")
         elif api_key:
-            self._iam = IAMToken(api_key, url=iam_url, post=iam_post, clock=clock)
+            self._iam = IAMToken(api_key, url=iam_url, clock=clock)
         elif where.basic_auth is not None:  # a gateway's user:password@ in the URL
             self._token = where.basic_auth
         else:
@@ -188,15 +188,29 @@ class WatsonxAdapter(Adapter):
         return post_json(str(url), body, self._headers, self._secret_names, secret_url)
 
     def authorize(self, request: HTTPRequest) -> HTTPRequest:
-        """`request` with the bearer token (from IAM when none is cached or it is near
-        expiry: the sync exchange)."""
-        token = self._token if self._iam is None else self._iam.authorization()
+        """`request` with the bearer token: the one given, or IAM's, which the chat layer
+        fetched first (`credential_fetch`)."""
+        iam = self._iam
+        token = self._token if iam is None else iam.authorization()
+        if iam is not None and token is None:
+            raise APIError(
+                "no IBM Cloud IAM token is held: a chat model fetches one before each call "
+                "(WatsonxAdapter.credential_fetch)",
+                provider=PROVIDER,
+            )
         return _with_authorization(request, token)
 
-    async def aauthorize(self, request: HTTPRequest) -> HTTPRequest:
-        """`request` with the bearer token; an exchange runs in a worker thread."""
-        token = self._token if self._iam is None else await self._iam.aauthorization()
-        return _with_authorization(request, token)
+    def credential_fetch(self) -> CredentialFetch | None:
+        """The IAM exchange to send before a call, None while its token is fresh (or a
+        token was given as it is)."""
+        return None if self._iam is None else self._iam.fetch()
+
+    def credential_refused(self, request: HTTPRequest) -> bool:
+        """A 401: the IAM token it carried is dropped, and a fresh one may succeed (a
+        token revoked or expired early); a token given as it is cannot be renewed."""
+        if self._iam is None:
+            return False
+        return self._iam.drop(header_value(request.headers, "authorization"))
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call."""

@@ -18,14 +18,16 @@ from genai_prices import Usage
 from genai_prices import calc_price
 
 import chatplex
+import chatplex.langchain
+from chatplex import init_chat_model
 from chatplex import track_usage
 from chatplex.chat.accounting.cost import cost_of
 from chatplex.chat.accounting.cost import load_prices
 from chatplex.chat.accounting.cost import price_table_version
 from chatplex.chat.accounting.cost import reply_cost
-from chatplex.lean import init_chat_model
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
+from tests._replies import chat_completion
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 
@@ -206,20 +208,13 @@ async def test_an_unknown_model_costs_none(mock: MockServer, sync: bool) -> None
 
 
 async def test_cached_input_tokens_reported_by_the_provider_are_priced() -> None:
-    body = {
-        "id": "chatcmpl-1",
-        "object": "chat.completion",
-        "model": "gpt-4o-mini-2024-07-18",
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}
-        ],
-        "usage": {
-            "prompt_tokens": 5000,
-            "completion_tokens": 20,
-            "total_tokens": 5020,
-            "prompt_tokens_details": {"cached_tokens": 4096},
-        },
+    usage = {
+        "prompt_tokens": 5000,
+        "completion_tokens": 20,
+        "total_tokens": 5020,
+        "prompt_tokens_details": {"cached_tokens": 4096},
     }
+    body = chat_completion("hi", model="gpt-4o-mini-2024-07-18", usage=usage)
     async with respx.mock(assert_all_called=True) as router:
         router.post("https://api.openai.com/v1/chat/completions").mock(
             return_value=httpx.Response(200, json=body)
@@ -240,7 +235,7 @@ async def test_a_langchain_dropins_reply_is_priced_by_its_model_provider(mock: M
     """A drop-in's reply carries its partner's keys only (no `provider`): its
     `model_provider` names the price list, sync and async."""
     pytest.importorskip("langchain_core")
-    model = chatplex.ChatAnthropic(
+    model = chatplex.langchain.ChatAnthropic(
         model="claude-sonnet-4-5", api_key="sk-x", base_url=mock.anthropic_base_url
     )
     for reply in (model.invoke("price me"), await model.ainvoke("price me")):

@@ -17,10 +17,10 @@ import chatplex
 from chatplex import BudgetExceededError
 from chatplex import InMemoryCache
 from chatplex import UsageCallbackHandler
+from chatplex import init_chat_model
 from chatplex import track_usage
 from chatplex.chat.accounting.cost import cost_of
 from chatplex.chat.accounting.cost import reply_cost
-from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

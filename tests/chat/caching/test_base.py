@@ -9,7 +9,6 @@ import pytest
 
 from chatplex import BaseCache
 from chatplex.chat.caching import base as cache_base
-from chatplex.chat.caching import cache
 
 
 class DictCache(BaseCache):
@@ -49,4 +48,4 @@ async def test_the_methods_calls_use_fall_back_to_lookup_and_update() -> None:
 
 
 def test_the_interface_is_the_one_chatplex_exports() -> None:
-    assert BaseCache is cache_base.BaseCache is cache.BaseCache
+    assert BaseCache is cache_base.BaseCache

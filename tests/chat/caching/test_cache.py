@@ -13,10 +13,10 @@ import pytest
 from chatplex import BaseCache
 from chatplex import InMemoryCache
 from chatplex import get_llm_cache
+from chatplex import init_chat_model
 from chatplex import set_llm_cache
 from chatplex.chat import sending
 from chatplex.chat.accounting.cost import reply_cost
-from chatplex.lean import init_chat_model
 from chatplex.testing import MockServer
 
 from ..conftest import ask

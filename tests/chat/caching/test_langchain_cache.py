@@ -62,7 +62,7 @@ async def test_langchains_set_llm_cache_is_honoured(mock: MockServer, sync: bool
 def test_a_langchain_cache_as_a_models_cache_setting(mock: MockServer) -> None:
     from langchain_core.caches import InMemoryCache as LangChainInMemoryCache
 
-    from chatplex.lean import ChatOpenAI
+    from chatplex.providers.openai.dropin import ChatOpenAI
 
     store = LangChainInMemoryCache()
     model = ChatOpenAI(
@@ -80,7 +80,7 @@ def test_a_langchain_cache_as_a_models_cache_setting(mock: MockServer) -> None:
 def test_chatplex_never_imports_langchain_for_its_cache(mock: MockServer) -> None:
     code = (
         "import sys, chatplex\n"
-        "m = chatplex.lean.init_chat_model('openai:gpt-4o-mini',"
+        "m = chatplex.init_chat_model('openai:gpt-4o-mini',"
         f" base_url={mock.openai_base_url!r},"
         " api_key='sk-x')\n"
         "m.invoke('hi')\n"

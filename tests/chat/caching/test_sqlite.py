@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from chatplex import SQLiteCache
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 from chatplex.testing import MockServer
 
 from ..conftest import ask

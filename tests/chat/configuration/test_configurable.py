@@ -12,13 +12,13 @@ from chatplex import ChatModel
 from chatplex import ChatPromptTemplate
 from chatplex import FakeChatModel
 from chatplex import StrOutputParser
+from chatplex import init_chat_model
 from chatplex.chat.configuration.configurable import ConfigurableChatModel
 from chatplex.chat.configuration.configurable import _split_budget
 from chatplex.chat.configuration.profiles import ENV_SETTINGS
+from chatplex.core import Runnable
 from chatplex.core.run_config import RunnableConfig
-from chatplex.lean import init_chat_model
 from chatplex.messages import merge_chunks
-from chatplex.runnables import Runnable
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from chatplex import init_chat_model
 from chatplex.chat.configuration.configurable_fields import FieldsConfigurableModel
-from chatplex.lean import init_chat_model
 
 
 def name_of(reply: Any) -> str:

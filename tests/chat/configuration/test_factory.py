@@ -4,14 +4,12 @@ configuration (environment and profiles, with fallbacks), or configurable per ca
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from chatplex import AIMessage
-from chatplex import AIMessageChunk
 from chatplex import ChatModel
 from chatplex import FakeChatModel
+from chatplex import init_chat_model
 from chatplex.chat.configuration.configurable import ConfigurableChatModel
 from chatplex.chat.configuration.factory import _build_spec
 from chatplex.chat.configuration.profiles import ENV_SETTINGS
@@ -19,24 +17,9 @@ from chatplex.chat.configuration.profiles import ConfigError
 from chatplex.chat.configuration.profiles import ModelSpec
 from chatplex.chat.configuration.profiles import _reveal
 from chatplex.core.reliability import RunnableWithFallbacks
-from chatplex.lean import init_chat_model
 from chatplex.secret import Secret
-
-
-async def invoke(model: ChatModel, input: Any, sync: bool, **kwargs: Any) -> AIMessage:
-    if sync:
-        return model.invoke(input, **kwargs)
-    return await model.ainvoke(input, **kwargs)
-
-
-async def stream(model: ChatModel, input: Any, sync: bool, **kwargs: Any) -> list[AIMessageChunk]:
-    chunks: list[Any]
-    if sync:
-        chunks = list(model.stream(input, **kwargs))
-    else:
-        chunks = [chunk async for chunk in model.astream(input, **kwargs)]
-    assert all(isinstance(c, AIMessageChunk) for c in chunks)
-    return chunks
+from tests.chat._model_wire import invoke
+from tests.chat._model_wire import stream
 
 
 @pytest.mark.parametrize("sync", [True, False])

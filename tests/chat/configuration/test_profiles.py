@@ -1,4 +1,4 @@
-"""Configuration profiles (`chat/configuration/profiles.py`, also `chatplex.config`): environment
+"""Configuration profiles (`chat/configuration/profiles.py`): environment
 variables, config files, profiles, precedence, secrets.
 
 Every test runs in an empty working directory with no CHATPLEX_*/provider variables, so
@@ -17,6 +17,7 @@ import pytest
 
 from chatplex import ChatModel
 from chatplex import FakeChatModel
+from chatplex import init_chat_model
 from chatplex.chat.configuration.profiles import ENV_SETTINGS
 from chatplex.chat.configuration.profiles import ConfigError
 from chatplex.chat.configuration.profiles import LiteralSecretWarning
@@ -24,7 +25,6 @@ from chatplex.chat.configuration.profiles import env_settings
 from chatplex.chat.configuration.profiles import load_config
 from chatplex.chat.configuration.profiles import resolve
 from chatplex.core.reliability import RunnableWithFallbacks
-from chatplex.lean import init_chat_model
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 

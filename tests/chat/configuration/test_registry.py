@@ -19,6 +19,7 @@ import pytest
 
 from chatplex import ChatModel
 from chatplex import FakeChatModel
+from chatplex import init_chat_model
 from chatplex import specs
 from chatplex.chat.configuration import registry as models
 from chatplex.chat.configuration.registry import PROVIDERS
@@ -27,7 +28,7 @@ from chatplex.chat.configuration.registry import build
 from chatplex.chat.configuration.registry import provider_factory
 from chatplex.chat.configuration.registry import register_provider
 from chatplex.chat.configuration.registry import split_model_name
-from chatplex.lean import init_chat_model
+from tests.chat._model_wire import without_provider_env
 
 # --- names and the built-in providers -----------------------------------------------
 
@@ -186,13 +187,7 @@ NOT_CALLABLE = 42
 
 @pytest.fixture(autouse=True)
 def _no_provider_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-        "ANTHROPIC_API_KEY",
-        "ANTHROPIC_BASE_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    without_provider_env(monkeypatch)
 
 
 def install_fake_distribution(root: Path, entry_points: str) -> None:

@@ -6,18 +6,13 @@ mock server, their outcomes made plain data and compared.
   server); the chatplex side uses the same constructor call, only the class differs, as
   in a script whose import line changed.
 - `chatplex_class`: the one place that says which chatplex class a script gets for a
-  LangChain name (today `getattr(chatplex, name)`: what users import).
+  LangChain name (`chatplex.langchain`'s: what a ported script imports).
 - `observe`: messages, chunks, pydantic models, state dicts and exceptions as plain data
   (ids and timestamps drawn per reply masked), so the two runs compare with `==`.
 - `Difference` / `DIFFERENCES` (in `_cells.py`): a cell that differs on purpose, with a
   reason from the closed set and a check that LangChain's outcome still shows it.
 - `GAPS` (in `_cells.py`): cells that differ today because the drop-ins are not yet
   LangChain `BaseChatModel`s, xfailed strictly so that they fail once fixed.
-
-`CHATPLEX_AGENTS_MATRIX_LOOKUP=wrapped` points the lookup at the target design instead
-(`chatplex.langchain.ChatOpenAI` / `ChatAnthropic` / `AzureChatOpenAI`, else
-`ChatChatplex.from_model(<lean drop-in>)`); run it with `--runxfail` to see which cells
-that design passes.
 """
 
 from __future__ import annotations
@@ -25,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import importlib
-import os
 import sys
 import threading
 import warnings
@@ -73,9 +67,6 @@ def get_weather(location: str) -> str:
 #: The user turns of a two-turn conversation, and the checkpointed thread it runs on.
 TURNS = ("What is the weather in Paris?", "And the weather in Rome?")
 THREAD = {"configurable": {"thread_id": "matrix"}, **STEPS}
-
-#: The lookup the chatplex side uses (see the module's docstring).
-LOOKUP = os.environ.get("CHATPLEX_AGENTS_MATRIX_LOOKUP", "chatplex")
 
 SCRIPT = MockScript(
     rules=[
@@ -276,16 +267,11 @@ WIRES: dict[str, Wire] = {
 
 
 def chatplex_class(name: str) -> Callable[..., Any]:
-    """The chatplex class a script gets for the LangChain name `name`: today the
-    top-level `chatplex` package's (what users import). The one place to change."""
-    if LOOKUP == "wrapped":
-        from chatplex import langchain as over_langchain
+    """The chatplex class a script gets for the LangChain name `name`:
+    `chatplex.langchain`'s (what a ported script imports). The one place to change."""
+    from chatplex import langchain as over_langchain
 
-        if name in over_langchain.__all__ and name != "ChatChatplex":
-            return getattr(over_langchain, name)  # type: ignore[no-any-return]
-        lean = getattr(chatplex, name)
-        return lambda **settings: over_langchain.ChatChatplex.from_model(lean(**settings))
-    return getattr(chatplex, name)  # type: ignore[no-any-return]
+    return getattr(over_langchain, name)  # type: ignore[no-any-return]
 
 
 SIDES = ("langchain", "chatplex")
@@ -562,7 +548,6 @@ def close_pools() -> None:
     """chatplex's shared clients closed, the async one on the worker's loop included: the
     loop outlives a module, and a later module of this worker (the http tests configure
     the pool) must find no client open."""
-    import chatplex
 
     with _LOOP_LOCK:
         loop = _LOOP

@@ -34,6 +34,7 @@ from langsmith import Client as LangSmithClient
 from langsmith import tracing_context
 
 import chatplex
+import chatplex.langchain
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 
@@ -120,7 +121,7 @@ def _init(run: Run) -> Callable[..., Any]:
     """The script's `init_chat_model`: LangChain's, or chatplex's (the import swapped)."""
     if run.side == "langchain":
         return chat_models.init_chat_model  # type: ignore[no-any-return]
-    return chatplex.init_chat_model
+    return chatplex.langchain.init_chat_model
 
 
 def _settings(run: Run) -> tuple[str, dict[str, Any]]:

@@ -21,13 +21,20 @@ from typing import Any
 import pytest
 
 import chatplex
+import chatplex.langchain
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import comparable_request
+from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import run_row
+from tests.partners._sidebyside import unset
 from tests.partners.responses import test_responses_sidebyside as responses
 
 partner = pytest.importorskip("langchain_openai")
@@ -166,7 +173,7 @@ def _init_chat_model(cls: Any) -> Any:
     langchain-openai's AzureChatOpenAI for "azure_openai")."""
     if cls is partner.AzureChatOpenAI:
         return pytest.importorskip("langchain.chat_models").init_chat_model
-    return chatplex.init_chat_model
+    return chatplex.langchain.init_chat_model
 
 
 def init_chat_model_switch(cls: Any, url: str) -> Any:
@@ -268,36 +275,28 @@ DIFFERENCES["azure_endpoint_with_openai_v1"] = (
 COMPARED_HEADERS = ("authorization", "api-key", "content-type")
 
 
-def _comparable_request(seen: Any) -> Any:
-    view = responses._comparable_request(seen)
-    view["headers"] = {k: v for k, v in seen.headers.items() if k in COMPARED_HEADERS}
-    return view
+def _comparable_request(seen: Seen) -> Any:
+    return comparable_request(seen, COMPARED_HEADERS)
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
     script, run = SCRIPTS[name]
-    server.handler = responses.answer(script)
-    with pytest.MonkeyPatch.context() as patch:
-        for variable in ENV:
-            patch.delenv(variable, raising=False)
-        outcome = run_scripts(
+    with unset(ENV):
+        outcome = run_row(
             server,
-            lambda: run(partner.AzureChatOpenAI, server.url),
-            lambda: run(chatplex.AzureChatOpenAI, server.url),
+            (responses.answer(script), run),
+            partner.AzureChatOpenAI,
+            chatplex.langchain.AzureChatOpenAI,
             result=responses._comparable_result,
             request=_comparable_request,
             collect=True,
         )
-    if name in DIFFERENCES:
-        outcome = DIFFERENCES[name][1](outcome)
-    return outcome
+    return kept_out(outcome, DIFFERENCES, name)
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_same_as_langchain_openai(name: str, server: ScriptedServer) -> None:
-    theirs, ours, their_requests, our_requests = run_both(name, server)
-    assert ours == theirs
-    assert our_requests == their_requests
+    assert_same(run_both(name, server))
 
 
 def test_requests_go_to_azure_responses_paths(server: ScriptedServer) -> None:
@@ -311,6 +310,4 @@ def test_requests_go_to_azure_responses_paths(server: ScriptedServer) -> None:
 
 def test_at_least_25_scripts() -> None:
     assert len(_OWN) >= 10
-    assert len(SCRIPTS) >= 25
-    assert set(DIFFERENCES) <= set(SCRIPTS)
-    assert all(why for why, _ in DIFFERENCES.values())
+    assert_sound_tables(SCRIPTS, DIFFERENCES)

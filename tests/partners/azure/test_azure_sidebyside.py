@@ -4,9 +4,6 @@ scripted Azure OpenAI server (deployment URLs, `?api-version=`, content filter r
 Azure's filter-only first stream event), and what it returns or raises is compared field
 by field, with the requests the server got (method, path with its query, body, the
 credential headers).
-
-Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
-comparison; a script whose outcome differs otherwise fails.
 """
 
 from __future__ import annotations
@@ -20,16 +17,26 @@ from typing import Any
 import pytest
 
 import chatplex
+import chatplex.langchain
+from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import add
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import comparable_request
+from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import openai_error
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import run_row
+from tests.partners._sidebyside import thirds
+from tests.partners._sidebyside import unset
 
 lc = pytest.importorskip("langchain_core.messages")
 openai = pytest.importorskip("openai")
@@ -153,10 +160,10 @@ def answer(script: Script) -> Callable[[Seen], Reply]:
                     ]
                 }
             )
-            for part in _thirds(call["function"]["arguments"]):
+            for part in thirds(call["function"]["arguments"]):
                 deltas.append({"tool_calls": [{"index": 0, "function": {"arguments": part}}]})
         else:
-            for part in _thirds(script.content):
+            for part in thirds(script.content):
                 deltas.append({"content": part})
         for i, delta in enumerate(deltas):
             choice: dict[str, Any] = {"index": 0, "delta": delta, "finish_reason": None}
@@ -192,18 +199,6 @@ def _tool_name(body: dict[str, Any]) -> str:
     if isinstance(choice, dict):
         return choice["function"]["name"]
     return body["tools"][0]["function"]["name"]
-
-
-def _thirds(text: str) -> list[str]:
-    if not text:
-        return []
-    step = max(1, len(text) // 3)
-    return [text[i : i + step] for i in range(0, len(text), step)]
-
-
-def add(a: int, b: int) -> int:
-    """Add two integers."""
-    return a + b
 
 
 # ---- the scripts: script(cls, url) -> result ----------------------------------------------
@@ -473,10 +468,6 @@ def length_finish(cls: Any, url: str) -> Any:
     return _model(cls, url, max_tokens=2).invoke("Tell a story")
 
 
-PNG = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
-    "hQGAhKmMIQAAAABJRU5ErkJggg=="
-)
 PDF = "JVBERi0xLjQKJcfsj6IKMSAwIG9iago8PD4+CmVuZG9iagp0cmFpbGVyCjw8Pj4KJSVFT0YK"
 WAV = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA="
 
@@ -634,75 +625,35 @@ COMPARED_HEADERS = ("authorization", "api-key", "content-type", "x-team")
 
 
 def _comparable_request(seen: Seen) -> Any:
-    """A request as the comparison reads it: method, path (with the query), the compared
-    headers, and the body without fields sent as null or `stream: false` (the API's
-    default: a field sent as null is one not sent)."""
-    headers = {k: v for k, v in seen.headers.items() if k in COMPARED_HEADERS}
-    body = seen.body
-    if isinstance(body, dict):
-        body = {k: v for k, v in body.items() if v is not None and (k, v) != ("stream", False)}
-    return {"method": seen.method, "path": seen.path, "headers": headers, "body": body}
-
-
-_SDK_ERRORS = (
-    "APIError",
-    "APIStatusError",
-    "BadRequestError",
-    "AuthenticationError",
-    "NotFoundError",
-    "RateLimitError",
-    "InternalServerError",
-    "APIConnectionError",
-)
+    return comparable_request(seen, COMPARED_HEADERS)
 
 
 def _comparable_result(value: Any) -> Any:
-    """The observed result, an error read as a script reads it: the openai classes it is,
-    and the attributes scripts read."""
+    """The observed result, an error read as a script reads it (`openai_error`)."""
     if isinstance(value, dict) and set(value) == {"error"}:
-        err = value["error"]
-        exceptions = pytest.importorskip("langchain_core.exceptions")
-        model_errors = [n for n in dir(exceptions) if n.startswith("Model") and n.endswith("Error")]
-        return {
-            "sdk": {n: isinstance(err, getattr(openai, n)) for n in _SDK_ERRORS},
-            "langchain": {n: isinstance(err, getattr(exceptions, n)) for n in model_errors},
-            "status_code": getattr(err, "status_code", None),
-            "body": getattr(err, "body", None),
-            "code": getattr(err, "code", None),
-            "type": getattr(err, "type", None),
-            "param": getattr(err, "param", None),
-            "message": getattr(err, "message", None),
-        }
+        return openai_error(value["error"], openai)
     return observe(value)
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
     script, run = SCRIPTS[name]
-    server.handler = answer(script)
-    with pytest.MonkeyPatch.context() as patch:
-        for variable in ENV:
-            patch.delenv(variable, raising=False)
-        outcome = run_scripts(
+    with unset(ENV):
+        outcome = run_row(
             server,
-            lambda: run(partner.AzureChatOpenAI, server.url),
-            lambda: run(chatplex.AzureChatOpenAI, server.url),
+            (answer(script), run),
+            partner.AzureChatOpenAI,
+            chatplex.langchain.AzureChatOpenAI,
             result=_comparable_result,
             request=_comparable_request,
             collect=True,
         )
-    if name in DIFFERENCES:
-        outcome = DIFFERENCES[name][1](outcome)
-    return outcome
+    return kept_out(outcome, DIFFERENCES, name)
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_same_as_langchain_openai(name: str, server: ScriptedServer) -> None:
-    theirs, ours, their_requests, our_requests = run_both(name, server)
-    assert ours == theirs
-    assert our_requests == their_requests
+    assert_same(run_both(name, server))
 
 
 def test_at_least_25_scripts() -> None:
-    assert len(SCRIPTS) >= 25
-    assert set(DIFFERENCES) <= set(SCRIPTS)
-    assert all(why for why, _ in DIFFERENCES.values())
+    assert_sound_tables(SCRIPTS, DIFFERENCES)

@@ -4,16 +4,12 @@ fake static credentials) and with chatplex's, the same constructor call against 
 scripted Converse server (`POST /model/{id}/converse`, and `converse-stream` in AWS's
 event-stream framing), and what it returns or raises is compared field by field, with
 the requests the server got (method, path, body; not the signature, which holds a date).
-
-Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
-comparison; a script whose outcome differs otherwise fails.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -21,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from tests._aws import every_aws_variable
+from tests._aws import isolate_aws
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -28,11 +26,16 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import add
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import run_row
+from tests.partners._sidebyside import thirds
 from tests.partners._sidebyside import with_content_or_last
 
 langchain_aws = pytest.importorskip("langchain_aws")
@@ -40,7 +43,7 @@ botocore_exceptions = pytest.importorskip("botocore.exceptions")
 lc = pytest.importorskip("langchain_core.messages")
 load = pytest.importorskip("langchain_core.load")
 
-from chatplex import ChatBedrockConverse as OurChatBedrockConverse  # noqa: E402
+from chatplex.langchain import ChatBedrockConverse as OurChatBedrockConverse  # noqa: E402
 from chatplex.testing._mock_aws import encode_message  # noqa: E402
 
 MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
@@ -134,30 +137,20 @@ def _block_events(index: int, block: Block) -> list[bytes]:
             out.append(_event("contentBlockDelta", {"contentBlockIndex": index, "delta": delta}))
     elif "reasoningContent" in block:
         said = block["reasoningContent"]["reasoningText"]
-        for part in _thirds(said["text"]):
+        for part in thirds(said["text"]):
             delta = {"reasoningContent": {"text": part}}
             out.append(_event("contentBlockDelta", {"contentBlockIndex": index, "delta": delta}))
         delta = {"reasoningContent": {"signature": said["signature"]}}
         out.append(_event("contentBlockDelta", {"contentBlockIndex": index, "delta": delta}))
     else:
-        for part in _thirds(block["text"]):
+        for part in thirds(block["text"]):
             delta = {"text": part}
             out.append(_event("contentBlockDelta", {"contentBlockIndex": index, "delta": delta}))
     out.append(_event("contentBlockStop", {"contentBlockIndex": index}))
     return out
 
 
-def _thirds(value: str) -> list[str]:
-    step = max(1, len(value) // 3)
-    return [value[i : i + step] for i in range(0, len(value), step)]
-
-
 ADD_CALL = tool_use("add", {"a": 1, "b": 2})
-
-
-def add(a: int, b: int) -> int:
-    """Add two integers."""
-    return a + b
 
 
 def make(cls: Any, url: str, **settings: Any) -> Any:
@@ -337,7 +330,7 @@ def endpoint_from_environment(cls: Any, url: str) -> Any:
 
 def init_chat_model_base_url(cls: Any, url: str) -> Any:
     if cls is OurChatBedrockConverse:
-        from chatplex import init_chat_model
+        from chatplex.langchain import init_chat_model
     else:
         from langchain.chat_models import init_chat_model
     model = init_chat_model(
@@ -846,28 +839,20 @@ def _botocores_metadata(meta: dict[str, Any]) -> None:
 
 @pytest.fixture(autouse=True)
 def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[None]:
-    for name in list(os.environ):
-        if name.startswith("AWS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    isolate_aws(monkeypatch, tmp_path, every_aws_variable())
     yield
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
-    reply, script = SCRIPTS[name]
-    server.handler = reply
-    outcome = run_scripts(
+    outcome = run_row(
         server,
-        lambda: script(langchain_aws.ChatBedrockConverse, server.url),
-        lambda: script(OurChatBedrockConverse, server.url),
+        SCRIPTS[name],
+        langchain_aws.ChatBedrockConverse,
+        OurChatBedrockConverse,
         result=_comparable_result,
         request=_comparable_request,
     )
-    if name in DIFFERENCES:
-        outcome = DIFFERENCES[name][1](outcome)
-    return outcome
+    return kept_out(outcome, DIFFERENCES, name)
 
 
 @pytest.mark.parametrize(
@@ -880,12 +865,8 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
     ],
 )
 def test_same_as_langchain_aws(name: str, server: ScriptedServer) -> None:
-    theirs, ours, their_requests, our_requests = run_both(name, server)
-    assert ours == theirs
-    assert our_requests == their_requests
+    assert_same(run_both(name, server))
 
 
 def test_at_least_25_scripts() -> None:
-    assert len(SCRIPTS) >= 25
-    assert set(DIFFERENCES) <= set(SCRIPTS) and set(NOT_YET) <= set(SCRIPTS)
-    assert all(why for why, _ in DIFFERENCES.values())
+    assert_sound_tables(SCRIPTS, DIFFERENCES, NOT_YET)

@@ -7,9 +7,6 @@ whose `bytes` are base64 Anthropic stream events), and Converse where `ChatBedro
 switches to it (Nova models, `beta_use_converse_api=True`). What each returns or raises
 is compared field by field, with the requests the server got (method, path, body, and
 how they are signed: not the signature itself, which holds a date).
-
-Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
-comparison; a script whose outcome differs otherwise fails.
 """
 
 from __future__ import annotations
@@ -29,9 +26,14 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import add
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import run_row
+from tests.partners._sidebyside import thirds
 from tests.partners.bedrock.test_bedrock_sidebyside import _comparable_request
 from tests.partners.bedrock.test_bedrock_sidebyside import _comparable_result
 from tests.partners.bedrock.test_bedrock_sidebyside import converse
@@ -40,7 +42,7 @@ from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa:
 langchain_aws = pytest.importorskip("langchain_aws")
 lc = pytest.importorskip("langchain_core.messages")
 
-from chatplex import ChatBedrock as OurChatBedrock  # noqa: E402
+from chatplex.langchain import ChatBedrock as OurChatBedrock  # noqa: E402
 from chatplex.testing._mock_aws import encode_message  # noqa: E402
 
 MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
@@ -173,10 +175,10 @@ def _block_events(index: int, block: Block) -> list[bytes]:
         raw = json.dumps(block["input"])
         deltas = [{"type": "input_json_delta", "partial_json": p} for p in _halves(raw)]
     elif kind == "thinking":
-        deltas = [{"type": "thinking_delta", "thinking": p} for p in _thirds(block["thinking"])]
+        deltas = [{"type": "thinking_delta", "thinking": p} for p in thirds(block["thinking"])]
         deltas.append({"type": "signature_delta", "signature": block["signature"]})
     else:
-        deltas = [{"type": "text_delta", "text": p} for p in _thirds(block["text"])]
+        deltas = [{"type": "text_delta", "text": p} for p in thirds(block["text"])]
     out.extend(_chunk({"type": "content_block_delta", "index": index, "delta": d}) for d in deltas)
     out.append(_chunk({"type": "content_block_stop", "index": index}))
     return out
@@ -186,17 +188,7 @@ def _halves(value: str) -> list[str]:
     return [value[: len(value) // 2], value[len(value) // 2 :]]
 
 
-def _thirds(value: str) -> list[str]:
-    step = max(1, len(value) // 3)
-    return [value[i : i + step] for i in range(0, len(value), step)]
-
-
 ADD_CALL = tool_use("add", {"a": 1, "b": 2})
-
-
-def add(a: int, b: int) -> int:
-    """Add two integers."""
-    return a + b
 
 
 def make(cls: Any, url: str, model: str = MODEL, **settings: Any) -> Any:
@@ -398,7 +390,7 @@ def config_region(cls: Any, url: str) -> Any:
 
 def init_chat_model_base_url(cls: Any, url: str) -> Any:
     if cls is OurChatBedrock:
-        from chatplex import init_chat_model
+        from chatplex.langchain import init_chat_model
     else:
         from langchain.chat_models import init_chat_model
     model = init_chat_model(f"bedrock:{MODEL}", base_url=url, region_name="us-east-1", **KEYS)
@@ -678,7 +670,7 @@ def prompt_invoke(
                 }
             )
             return Reply(200, [json.dumps(reply(reply_text, reason)).encode()], headers=headers)
-        pieces = _thirds(reply_text)
+        pieces = thirds(reply_text)
         events = [event(p, i == 0, i + 1, None) for i, p in enumerate(pieces)]
         if stream_error is not None:
             frames = [_chunk(events[0]), _exception(*stream_error)]
@@ -821,7 +813,7 @@ def meta_text_blocks(cls: Any, url: str) -> Any:
 
 def init_chat_model_llama(cls: Any, url: str) -> Any:
     if cls is OurChatBedrock:
-        from chatplex import init_chat_model
+        from chatplex.langchain import init_chat_model
     else:
         from langchain.chat_models import init_chat_model
     model = init_chat_model(f"bedrock:{LLAMA}", endpoint_url=url, region_name="us-east-1", **KEYS)
@@ -1259,18 +1251,15 @@ def _request_with_options(seen: Seen) -> Any:
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
-    reply, script = SCRIPTS[name]
-    server.handler = reply
-    outcome = run_scripts(
+    outcome = run_row(
         server,
-        lambda: script(langchain_aws.ChatBedrock, server.url),
-        lambda: script(OurChatBedrock, server.url),
+        SCRIPTS[name],
+        langchain_aws.ChatBedrock,
+        OurChatBedrock,
         result=_comparable_result,
         request=_request_with_options,
     )
-    if name in DIFFERENCES:
-        outcome = DIFFERENCES[name][1](outcome)
-    return outcome
+    return kept_out(outcome, DIFFERENCES, name)
 
 
 @pytest.mark.parametrize(
@@ -1283,9 +1272,7 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
     ],
 )
 def test_same_as_langchain_aws(name: str, server: ScriptedServer) -> None:
-    theirs, ours, their_requests, our_requests = run_both(name, server)
-    assert ours == theirs
-    assert our_requests == their_requests
+    assert_same(run_both(name, server))
 
 
 def test_unsupported_family_raises_before_any_request(server: ScriptedServer) -> None:
@@ -1296,6 +1283,4 @@ def test_unsupported_family_raises_before_any_request(server: ScriptedServer) ->
 
 
 def test_at_least_25_scripts() -> None:
-    assert len(SCRIPTS) >= 25
-    assert set(DIFFERENCES) <= set(SCRIPTS) and set(NOT_YET) <= set(SCRIPTS)
-    assert all(why for why, _ in DIFFERENCES.values())
+    assert_sound_tables(SCRIPTS, DIFFERENCES, NOT_YET)

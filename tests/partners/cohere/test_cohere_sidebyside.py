@@ -1,9 +1,6 @@
 """ChatCohere side by side: each script runs with langchain-cohere's `ChatCohere` and with
 chatplex's, the same constructor call against the same scripted `/v2/chat` server, and
 what it returns or raises is compared field by field, with the requests the server got.
-
-Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
-comparison; a script whose outcome differs otherwise fails.
 """
 
 from __future__ import annotations
@@ -22,10 +19,15 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import add
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import run_row
+from tests.partners._sidebyside import thirds
 
 langchain_cohere = pytest.importorskip("langchain_cohere")
 cohere_sdk = pytest.importorskip("cohere")
@@ -33,7 +35,7 @@ httpx = pytest.importorskip("httpx")
 lc = pytest.importorskip("langchain_core.messages")
 cohere_cache = pytest.importorskip("cohere.manually_maintained.cache")
 
-from chatplex import ChatCohere as OurChatCohere  # noqa: E402
+from chatplex.langchain import ChatCohere as OurChatCohere  # noqa: E402
 from chatplex.providers.cohere import tokenizer as our_tokenizers  # noqa: E402
 
 MODEL = "command-a-03-2025"
@@ -101,7 +103,7 @@ def cohere_replies(
         else:
             start = {"message": {"content": {"type": "text", "text": ""}}}
             events.append({"type": "content-start", "index": 0, "delta": start})
-            for part in _thirds(text):
+            for part in thirds(text):
                 delta = {"message": {"content": {"text": part}}}
                 events.append({"type": "content-delta", "index": 0, "delta": delta})
             events.append({"type": "content-end", "index": 0})
@@ -140,16 +142,6 @@ def cohere_counts(
         return Reply(200, [json.dumps(tokens).encode()])
 
     return answer
-
-
-def _thirds(text: str) -> list[str]:
-    step = max(1, len(text) // 3)
-    return [text[i : i + step] for i in range(0, len(text), step)]
-
-
-def add(a: int, b: int) -> int:
-    """Add two integers."""
-    return a + b
 
 
 def _model(cls: Any, url: str, **settings: Any) -> Any:
@@ -671,29 +663,22 @@ def _comparable_result(value: Any) -> Any:
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
-    reply, script = SCRIPTS[name]
-    server.handler = reply
-    outcome = run_scripts(
+    outcome = run_row(
         server,
-        lambda: script(langchain_cohere.ChatCohere, server.url),
-        lambda: script(OurChatCohere, server.url),
+        SCRIPTS[name],
+        langchain_cohere.ChatCohere,
+        OurChatCohere,
         result=_comparable_result,
         request=_comparable_request,
         collect=True,
     )
-    if name in DIFFERENCES:
-        outcome = DIFFERENCES[name][1](outcome)
-    return outcome
+    return kept_out(outcome, DIFFERENCES, name)
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_same_as_langchain_cohere(name: str, server: ScriptedServer) -> None:
-    theirs, ours, their_requests, our_requests = run_both(name, server)
-    assert ours == theirs
-    assert our_requests == their_requests
+    assert_same(run_both(name, server))
 
 
 def test_at_least_25_scripts() -> None:
-    assert len(SCRIPTS) >= 25
-    assert set(DIFFERENCES) <= set(SCRIPTS)
-    assert all(why for why, _ in DIFFERENCES.values())
+    assert_sound_tables(SCRIPTS, DIFFERENCES)

@@ -23,7 +23,10 @@ from typing import Any
 import pytest
 
 import chatplex
+import chatplex.langchain
 from tests._merged_text import text_as_blocks
+from tests.partners._sidebyside import OPENAI_ERRORS
+from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -31,12 +34,17 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import add
+from tests.partners._sidebyside import comparable_request
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import error_classes
+from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import thirds
 
 lc = pytest.importorskip("langchain_core.messages")
 
@@ -63,7 +71,7 @@ class Package:
         return getattr(pytest.importorskip(self.module), self.cls)
 
     def ours(self) -> Any:
-        return getattr(chatplex, self.cls)
+        return getattr(chatplex.langchain, self.cls)
 
     def base(self, url: str) -> str:
         """The base URL a script passes for the server at `url`."""
@@ -239,7 +247,7 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
             }
             return Reply(200, [json.dumps(full).encode()])
         deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
-        for part in _thirds(script.reasoning or ""):
+        for part in thirds(script.reasoning or ""):
             deltas.append({reasoning_key: part})
         if calls:
             call = calls[0]
@@ -255,7 +263,7 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
                     ]
                 }
             )
-            pieces = _thirds(call["function"]["arguments"])
+            pieces = thirds(call["function"]["arguments"])
             if package.name == "mistralai":  # Mistral streams each call whole
                 deltas[-1]["tool_calls"][0]["function"]["arguments"] = "".join(pieces)
                 pieces = []
@@ -263,12 +271,12 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
                 deltas.append({"tool_calls": [{"index": 0, "function": {"arguments": part}}]})
         elif script.parts is not None:
             for kind, text in script.parts:
-                for piece in _thirds(text):
+                for piece in thirds(text):
                     deltas.append(
                         {"content": [_part(kind, piece)] if kind == "thinking" else piece}
                     )
         else:
-            for part in _thirds(script.content):
+            for part in thirds(script.content):
                 deltas.append({"content": part})
         chunks = [
             {
@@ -322,18 +330,6 @@ def _tool_name(body: dict[str, Any]) -> str:
     if isinstance(choice, dict):
         return choice["function"]["name"]
     return body["tools"][0]["function"]["name"]
-
-
-def _thirds(text: str) -> list[str]:
-    if not text:
-        return []
-    step = max(1, len(text) // 3)
-    return [text[i : i + step] for i in range(0, len(text), step)]
-
-
-def add(a: int, b: int) -> int:
-    """Add two integers."""
-    return a + b
 
 
 # ---- the scripts: script(cls, package, url) -> result -------------------------------------
@@ -681,12 +677,6 @@ def model_kwargs_sent(cls: Any, p: Package, url: str) -> Any:
 
 def length_finish(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url, max_tokens=2).invoke("Tell a story")
-
-
-PNG = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
-    "hQGAhKmMIQAAAABJRU5ErkJggg=="
-)
 
 
 def image_url_block(cls: Any, p: Package, url: str) -> Any:
@@ -1136,15 +1126,14 @@ COMPARED_HEADERS = ("authorization", "content-type")
 
 
 def _comparable_request(seen: Seen) -> Any:
-    """A request as the comparison reads it: method, path, the compared headers, and the
-    body without `stream: false` (the API's default; chatplex sends it where the partner
-    does, `Profile.says_stream_false`); fields sent as null compared too (the partners'
-    `_default_params`: `DropIn.body_nulls`)."""
-    headers = {k: v for k, v in seen.headers.items() if k in COMPARED_HEADERS}
-    body = seen.body
-    if isinstance(body, dict):
-        body = {k: v for k, v in body.items() if (k, v) != ("stream", False)}
-    return {"method": seen.method, "path": seen.path, "headers": headers, "body": body}
+    """A request as the comparison reads it (`comparable_request`), fields sent as null
+    compared too (the partners' `_default_params`: `DropIn.body_nulls`); chatplex sends
+    `stream: false` where the partner does (`Profile.says_stream_false`)."""
+    return comparable_request(seen, COMPARED_HEADERS, nulls=True)
+
+
+#: The classes a script catches: the SDK's, and httpx's, what langchain-mistralai raises.
+SDK_ERRORS = (*OPENAI_ERRORS, "HTTPStatusError")
 
 
 def _comparable_result(value: Any, package: Package) -> Any:
@@ -1152,22 +1141,8 @@ def _comparable_result(value: Any, package: Package) -> Any:
     and the attributes scripts read."""
     if isinstance(value, dict) and set(value) == {"error"}:
         err = value["error"]
-        sdk = importlib.import_module(package.sdk)
-        names = (
-            "APIError",
-            "APIStatusError",
-            "BadRequestError",
-            "AuthenticationError",
-            "RateLimitError",
-            "InternalServerError",
-            "APIConnectionError",
-            "HTTPStatusError",  # httpx's, what langchain-mistralai raises
-        )
-        exceptions = importlib.import_module("langchain_core.exceptions")
-        model_errors = [n for n in dir(exceptions) if n.startswith("Model") and n.endswith("Error")]
         return {
-            "sdk": {n: isinstance(err, getattr(sdk, n)) for n in names if hasattr(sdk, n)},
-            "langchain": {n: isinstance(err, getattr(exceptions, n)) for n in model_errors},
+            **error_classes(err, importlib.import_module(package.sdk), SDK_ERRORS),
             **{name: getattr(err, name, ABSENT) for name in CHATPLEX_ERROR_FIELDS},
             "code": getattr(err, "code", None),
             "response_status": getattr(getattr(err, "response", None), "status_code", None),
@@ -1193,9 +1168,10 @@ def without_added_fields(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-def run_both(package: Package, name: str, server: ScriptedServer) -> Outcome:
+def run_package(package: Package, name: str, server: ScriptedServer) -> Outcome:
+    """The script `name` run with `package`'s partner class and chatplex's, our error's
+    added fields taken out (the suites of one package each run it too)."""
     script, run = SCRIPTS[name]
-    assert (package.name, name) not in NOT_RUN, "a script that would leave this machine"
     server.handler = answer(script, package)
     with pytest.MonkeyPatch.context() as patch:
         if package.base_in_environment:
@@ -1208,10 +1184,12 @@ def run_both(package: Package, name: str, server: ScriptedServer) -> Outcome:
             request=_comparable_request,
             collect=True,
         )
-    outcome = without_added_fields(outcome)
-    if (package.name, name) in DIFFERENCES:
-        outcome = DIFFERENCES[package.name, name][1](outcome)
-    return outcome
+    return without_added_fields(outcome)
+
+
+def run_both(package: Package, name: str, server: ScriptedServer) -> Outcome:
+    assert (package.name, name) not in NOT_RUN, "a script that would leave this machine"
+    return kept_out(run_package(package, name, server), DIFFERENCES, (package.name, name))
 
 
 #: (package, script) → why the script is not run for that package.

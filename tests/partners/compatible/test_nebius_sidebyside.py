@@ -17,7 +17,8 @@ from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Why
-from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import kept_out
 from tests.partners.compatible import test_compatible_sidebyside as suite
 
 pytest.importorskip("langchain_nebius")
@@ -80,27 +81,12 @@ NOT_RUN = {
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
-    script, run = suite.SCRIPTS[name]
-    server.handler = suite.answer(script, NEBIUS)
-    outcome = run_scripts(
-        server,
-        lambda: run(NEBIUS.partner(), NEBIUS, server.url),
-        lambda: run(NEBIUS.ours(), NEBIUS, server.url),
-        result=lambda value: suite._comparable_result(value, NEBIUS),
-        request=suite._comparable_request,
-        collect=True,
-    )
-    outcome = suite.without_added_fields(outcome)
-    if name in DIFFERENCES:
-        outcome = DIFFERENCES[name][1](outcome)
-    return outcome
+    return kept_out(suite.run_package(NEBIUS, name, server), DIFFERENCES, name)
 
 
 @pytest.mark.parametrize("name", sorted(set(suite.SCRIPTS) - set(CRASHES) - set(NOT_RUN)))
 def test_same_as_langchain_nebius(name: str, server: ScriptedServer) -> None:
-    theirs, ours, their_requests, our_requests = run_both(name, server)
-    assert ours == theirs
-    assert our_requests == their_requests
+    assert_same(run_both(name, server))
 
 
 @pytest.mark.parametrize("name", sorted(CRASHES))

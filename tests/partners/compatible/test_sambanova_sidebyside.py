@@ -16,7 +16,8 @@ from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Why
-from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import kept_out
 from tests.partners.compatible import test_compatible_sidebyside as suite
 
 SAMBANOVA = suite.Package(
@@ -95,27 +96,12 @@ NOT_RUN = {
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
-    script, run = suite.SCRIPTS[name]
-    server.handler = suite.answer(script, SAMBANOVA)
-    outcome = run_scripts(
-        server,
-        lambda: run(SAMBANOVA.partner(), SAMBANOVA, server.url),
-        lambda: run(SAMBANOVA.ours(), SAMBANOVA, server.url),
-        result=lambda value: suite._comparable_result(value, SAMBANOVA),
-        request=suite._comparable_request,
-        collect=True,
-    )
-    outcome = suite.without_added_fields(outcome)
-    if name in DIFFERENCES:
-        outcome = DIFFERENCES[name][1](outcome)
-    return outcome
+    return kept_out(suite.run_package(SAMBANOVA, name, server), DIFFERENCES, name)
 
 
 @pytest.mark.parametrize("name", sorted(set(suite.SCRIPTS) - set(NOT_RUN)))
 def test_same_as_langchain_sambanova(name: str, server: ScriptedServer) -> None:
-    theirs, ours, their_requests, our_requests = run_both(name, server)
-    assert ours == theirs
-    assert our_requests == their_requests
+    assert_same(run_both(name, server))
 
 
 def test_at_least_25_scripts() -> None:

@@ -4,9 +4,6 @@
 constructor call against the same scripted Gemini REST server (`generateContent`,
 `streamGenerateContent?alt=sse`); what each returns or raises is compared field by field,
 with the requests the server got (method, path, body, the headers a server reads).
-
-Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
-comparison; a script whose outcome differs otherwise fails.
 """
 
 from __future__ import annotations
@@ -19,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -26,11 +24,15 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import add
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import run_row
 
 genai_partner = pytest.importorskip("langchain_google_genai")
 partner_models = pytest.importorskip("langchain_google_genai.chat_models")
@@ -39,14 +41,10 @@ lc = pytest.importorskip("langchain_core.messages")
 lc_exceptions = pytest.importorskip("langchain_core.exceptions")
 
 import chatplex  # noqa: E402
-from chatplex import ChatGoogleGenerativeAI as OurChat  # noqa: E402
+from chatplex.langchain import ChatGoogleGenerativeAI as OurChat  # noqa: E402
 
 MODEL = "gemini-2.5-flash"
 KEY = "test-key-123"
-PIXEL = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
-    "hQGAhKmMIQAAAABJRU5ErkJggg=="
-)
 
 USAGE = {"promptTokenCount": 9, "candidatesTokenCount": 4, "totalTokenCount": 13}
 
@@ -83,7 +81,7 @@ def gemini_replies(
 
     def answer(seen: Seen) -> Reply:
         if seen.method == "GET":
-            return Reply(200, [base64.b64decode(PIXEL)], "image/png")
+            return Reply(200, [base64.b64decode(PNG)], "image/png")
         if error is not None:
             return Reply(status, [json.dumps({"error": error}).encode()])
         if ":countTokens" in seen.path:
@@ -150,11 +148,6 @@ def error_body(code: int, status: str, message: str) -> dict[str, Any]:
         "status": status,
         "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": status}],
     }
-
-
-def add(a: int, b: int) -> int:
-    """Add two integers."""
-    return a + b
 
 
 def model(cls: Any, url: str, **settings: Any) -> Any:
@@ -335,7 +328,7 @@ def image_base64(cls: Any, url: str) -> Any:
     message = lc.HumanMessage(
         content=[
             {"type": "text", "text": "What is this?"},
-            {"type": "image", "base64": PIXEL, "mime_type": "image/png"},
+            {"type": "image", "base64": PNG, "mime_type": "image/png"},
         ]
     )
     return model(cls, url).invoke([message])
@@ -345,7 +338,7 @@ def image_data_url(cls: Any, url: str) -> Any:
     message = lc.HumanMessage(
         content=[
             {"type": "text", "text": "What is this?"},
-            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PIXEL}"}},
+            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}},
         ]
     )
     return model(cls, url).invoke([message])
@@ -444,7 +437,7 @@ def chain_with_prompt(cls: Any, url: str) -> Any:
 
 def init_chat_model_thoughts(cls: Any, url: str) -> Any:
     if cls is OurChat:
-        from chatplex import init_chat_model
+        from chatplex.langchain import init_chat_model
     else:
         from langchain.chat_models import init_chat_model
     built = init_chat_model(
@@ -850,29 +843,22 @@ def _signatures_as_lists(value: Any) -> Any:
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
-    reply, script = SCRIPTS[name]
-    server.handler = reply
-    outcome = run_scripts(
+    outcome = run_row(
         server,
-        lambda: script(genai_partner.ChatGoogleGenerativeAI, server.url),
-        lambda: script(OurChat, server.url),
+        SCRIPTS[name],
+        genai_partner.ChatGoogleGenerativeAI,
+        OurChat,
         result=_comparable_result,
         request=_comparable_request,
     )
-    if name in DIFFERENCES:
-        outcome = DIFFERENCES[name][1](outcome)
-    return outcome
+    return kept_out(outcome, DIFFERENCES, name)
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_same_as_langchain_google_genai(name: str, server: ScriptedServer) -> None:
-    theirs, ours, their_requests, our_requests = run_both(name, server)
-    assert ours == theirs
-    assert our_requests == their_requests
+    assert_same(run_both(name, server))
 
 
 def test_at_least_25_scripts() -> None:
-    assert len(SCRIPTS) >= 25
-    assert set(DIFFERENCES) <= set(SCRIPTS)
-    assert all(why for why, _ in DIFFERENCES.values())
-    assert chatplex.ChatGoogleGenerativeAI is OurChat
+    assert_sound_tables(SCRIPTS, DIFFERENCES)
+    assert chatplex.langchain.ChatGoogleGenerativeAI is OurChat

@@ -2,9 +2,6 @@
 (`langchain.chat_models.init_chat_model`) and with chatplex's, the same call against the
 same scripted OpenAI / Anthropic server, and what it returns or raises is compared
 field by field, with the class name it reports and the requests the server got.
-
-Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
-comparison; a script whose outcome differs otherwise fails.
 """
 
 from __future__ import annotations
@@ -22,15 +19,19 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import run_row
 
 lc_chat_models = pytest.importorskip("langchain.chat_models")
 pytest.importorskip("langchain_openai")
 pytest.importorskip("langchain_anthropic")
 
 import chatplex  # noqa: E402
+import chatplex.langchain  # noqa: E402
 
 KEY = "sk-test-init"
 
@@ -353,18 +354,15 @@ def _without_message_ids(value: Any) -> Any:
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
-    reply, script = SCRIPTS[name]
-    server.handler = reply
-    outcome = run_scripts(
+    outcome = run_row(
         server,
-        lambda: script(lc_chat_models.init_chat_model, server.url),
-        lambda: script(chatplex.init_chat_model, server.url),
+        SCRIPTS[name],
+        lc_chat_models.init_chat_model,
+        chatplex.langchain.init_chat_model,
         result=_comparable_result,
         request=_comparable_request,
     )
-    if name in DIFFERENCES:
-        outcome = DIFFERENCES[name][1](outcome)
-    return outcome
+    return kept_out(outcome, DIFFERENCES, name)
 
 
 @pytest.mark.parametrize(
@@ -377,12 +375,8 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
     ],
 )
 def test_same_as_langchains_init_chat_model(name: str, server: ScriptedServer) -> None:
-    theirs, ours, their_requests, our_requests = run_both(name, server)
-    assert ours == theirs
-    assert our_requests == their_requests
+    assert_same(run_both(name, server))
 
 
 def test_at_least_25_scripts() -> None:
-    assert len(SCRIPTS) >= 25
-    assert set(DIFFERENCES) <= set(SCRIPTS) and set(NOT_YET) <= set(SCRIPTS)
-    assert all(why for why, _ in DIFFERENCES.values())
+    assert_sound_tables(SCRIPTS, DIFFERENCES, NOT_YET)

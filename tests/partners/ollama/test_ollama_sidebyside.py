@@ -1,9 +1,6 @@
 """ChatOllama side by side: each script runs with langchain-ollama's `ChatOllama` and with
 chatplex's, the same constructor call against the same scripted `/api/chat` server, and
 what it returns or raises is compared field by field, with the requests the server got.
-
-Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
-comparison; a script whose outcome differs otherwise fails.
 """
 
 from __future__ import annotations
@@ -22,16 +19,21 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import add
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import run_row
+from tests.partners._sidebyside import thirds
 
 langchain_ollama = pytest.importorskip("langchain_ollama")
 ollama_sdk = pytest.importorskip("ollama")
 lc = pytest.importorskip("langchain_core.messages")
 
-from chatplex import ChatOllama as OurChatOllama  # noqa: E402
+from chatplex.langchain import ChatOllama as OurChatOllama  # noqa: E402
 
 MODEL = "llama3.2"
 
@@ -73,9 +75,9 @@ def ollama_replies(
         if not (seen.body or {}).get("stream", True):
             return Reply(200, [json.dumps({**final, "message": message}).encode()])
         lines = []
-        for part in _thirds(thinking or ""):
+        for part in thirds(thinking or ""):
             lines.append({"role": "assistant", "content": "", "thinking": part})
-        for part in _thirds(content):
+        for part in thirds(content):
             lines.append({"role": "assistant", "content": part})
         if tool_calls:
             lines.append({"role": "assistant", "content": "", "tool_calls": tool_calls})
@@ -93,19 +95,7 @@ def ollama_replies(
     return answer
 
 
-def _thirds(text: str) -> list[str]:
-    if not text:
-        return []
-    step = max(1, len(text) // 3)
-    return [text[i : i + step] for i in range(0, len(text), step)]
-
-
 ADD_CALL = [{"function": {"name": "add", "arguments": {"a": 1, "b": 2}}}]
-
-
-def add(a: int, b: int) -> int:
-    """Add two integers."""
-    return a + b
 
 
 # ---- the scripts: (server reply, script(ChatOllama, url) -> result) ------------------
@@ -531,29 +521,22 @@ def _comparable_result(value: Any) -> Any:
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
-    reply, script = SCRIPTS[name]
-    server.handler = reply
-    outcome = run_scripts(
+    outcome = run_row(
         server,
-        lambda: script(langchain_ollama.ChatOllama, server.url),
-        lambda: script(OurChatOllama, server.url),
+        SCRIPTS[name],
+        langchain_ollama.ChatOllama,
+        OurChatOllama,
         result=_comparable_result,
         request=_comparable_request,
         collect=True,
     )
-    if name in DIFFERENCES:
-        outcome = DIFFERENCES[name][1](outcome)
-    return outcome
+    return kept_out(outcome, DIFFERENCES, name)
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_same_as_langchain_ollama(name: str, server: ScriptedServer) -> None:
-    theirs, ours, their_requests, our_requests = run_both(name, server)
-    assert ours == theirs
-    assert our_requests == their_requests
+    assert_same(run_both(name, server))
 
 
 def test_at_least_25_scripts() -> None:
-    assert len(SCRIPTS) >= 25
-    assert set(DIFFERENCES) <= set(SCRIPTS)
-    assert all(why for why, _ in DIFFERENCES.values())
+    assert_sound_tables(SCRIPTS, DIFFERENCES)

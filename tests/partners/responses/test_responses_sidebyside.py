@@ -5,9 +5,6 @@ against the same scripted `/v1/responses` server (whole replies, and the typed e
 stream for `stream=True`), and what it returns or raises is compared field by field,
 with the requests the server got.
 
-Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
-comparison; a script whose outcome differs otherwise fails.
-
 The hosts that serve the Responses API too (xAI, Together) run the scripts naming nothing
 of OpenAI's own under their classes (`HOSTS`: langchain-xai's ChatXAI, langchain-together's
 ChatTogether, each a BaseChatOpenAI that switches as langchain-openai does).
@@ -25,20 +22,29 @@ from typing import Any
 import pytest
 
 import chatplex
+import chatplex.langchain
 from tests.adapters._responses_fixtures import events_of
 from tests.adapters._responses_fixtures import response
 from tests.adapters._responses_fixtures import sse_of
 from tests.adapters._responses_fixtures import with_done_events
+from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import add
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import comparable_request
+from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import openai_error
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import run_row
+from tests.partners._sidebyside import unset
 from tests.partners._sidebyside import with_content_or_last
 
 lc = pytest.importorskip("langchain_core.messages")
@@ -148,11 +154,6 @@ def _tool_name(body: dict[str, Any]) -> str:
         return str(choice["name"])
     functions = [t for t in body.get("tools") or () if t.get("type") == "function"]
     return str(functions[0]["name"]) if functions else "missing"
-
-
-def add(a: int, b: int) -> int:
-    """Add two integers."""
-    return a + b
 
 
 # ---- the scripts: script(cls, url) -> result ----------------------------------------------
@@ -413,12 +414,6 @@ def streaming_invoke(cls: Any, url: str) -> Any:
     return _model(cls, url, streaming=True).invoke("Hi")
 
 
-PNG = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
-    "hQGAhKmMIQAAAABJRU5ErkJggg=="
-)
-
-
 def std_image_block(cls: Any, url: str) -> Any:
     block = {"type": "image", "base64": PNG, "mime_type": "image/png"}
     message = lc.HumanMessage(content=[{"type": "text", "text": "What is this?"}, block])
@@ -556,76 +551,38 @@ COMPARED_HEADERS = ("authorization", "content-type")
 
 
 def _comparable_request(seen: Seen) -> Any:
-    """A request as the comparison reads it: method, path, the compared headers, and the
-    body without fields sent as null or `stream: false` (the API's default)."""
-    headers = {k: v for k, v in seen.headers.items() if k in COMPARED_HEADERS}
-    body = seen.body
-    if isinstance(body, dict):
-        body = {k: v for k, v in body.items() if v is not None and (k, v) != ("stream", False)}
-    return {"method": seen.method, "path": seen.path, "headers": headers, "body": body}
-
-
-_SDK_ERRORS = (
-    "APIError",
-    "APIStatusError",
-    "BadRequestError",
-    "AuthenticationError",
-    "RateLimitError",
-    "InternalServerError",
-    "APIConnectionError",
-)
+    return comparable_request(seen, COMPARED_HEADERS)
 
 
 def _comparable_result(value: Any) -> Any:
-    """The observed result, an error read as a script reads it: the openai classes it is,
-    and the attributes scripts read."""
+    """The observed result, an error read as a script reads it (`openai_error`)."""
     if isinstance(value, dict) and set(value) == {"error"}:
-        err = value["error"]
-        exceptions = pytest.importorskip("langchain_core.exceptions")
-        model_errors = [n for n in dir(exceptions) if n.startswith("Model") and n.endswith("Error")]
-        return {
-            "sdk": {n: isinstance(err, getattr(openai, n)) for n in _SDK_ERRORS},
-            "langchain": {n: isinstance(err, getattr(exceptions, n)) for n in model_errors},
-            "status_code": getattr(err, "status_code", None),
-            "body": getattr(err, "body", None),
-            "code": getattr(err, "code", None),
-            "type": getattr(err, "type", None),
-            "param": getattr(err, "param", None),
-            "message": getattr(err, "message", None),
-        }
+        return openai_error(value["error"], openai)
     return observe(value)
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
     script, run = SCRIPTS[name]
-    server.handler = answer(script)
-    with pytest.MonkeyPatch.context() as patch:
-        for variable in ENV:
-            patch.delenv(variable, raising=False)
-        outcome = run_scripts(
+    with unset(ENV):
+        outcome = run_row(
             server,
-            lambda: run(partner.ChatOpenAI, server.url),
-            lambda: run(chatplex.ChatOpenAI, server.url),
+            (answer(script), run),
+            partner.ChatOpenAI,
+            chatplex.langchain.ChatOpenAI,
             result=_comparable_result,
             request=_comparable_request,
             collect=True,
         )
-    if name in DIFFERENCES:
-        outcome = DIFFERENCES[name][1](outcome)
-    return outcome
+    return kept_out(outcome, DIFFERENCES, name)
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_same_as_langchain_openai(name: str, server: ScriptedServer) -> None:
-    theirs, ours, their_requests, our_requests = run_both(name, server)
-    assert ours == theirs
-    assert our_requests == their_requests
+    assert_same(run_both(name, server))
 
 
 def test_at_least_25_scripts() -> None:
-    assert len(SCRIPTS) >= 25
-    assert set(DIFFERENCES) <= set(SCRIPTS)
-    assert all(why for why, _ in DIFFERENCES.values())
+    assert_sound_tables(SCRIPTS, DIFFERENCES)
 
 
 # ---- the same scripts under an OpenAI-compatible host's class -------------------------------
@@ -669,21 +626,19 @@ def test_a_hosts_class_same_as_its_partner(host: str, name: str, server: Scripte
     module, cls = HOSTS[host]
     theirs_cls = getattr(pytest.importorskip(module), cls)
     script, run = SCRIPTS[name]
-    server.handler = answer(script)
-    with pytest.MonkeyPatch.context() as patch:
-        for variable in ENV:
-            patch.delenv(variable, raising=False)
-        theirs, ours, their_requests, our_requests = run_scripts(
+    with unset(ENV):
+        outcome = run_row(
             server,
-            lambda: run(theirs_cls, server.url),
-            lambda: run(getattr(chatplex, cls), server.url),
+            (answer(script), run),
+            theirs_cls,
+            getattr(chatplex.langchain, cls),
             result=_comparable_result,
             request=_comparable_request,
             collect=True,
         )
+    our_requests = outcome[3]
     assert our_requests and all(r["path"] == "/v1/responses" for r in our_requests)
-    assert ours == theirs
-    assert our_requests == their_requests
+    assert_same(outcome)
 
 
 def test_a_together_stream_is_langchains_type_error_and_chatplexs_reply(
@@ -696,5 +651,8 @@ def test_a_together_stream_is_langchains_type_error_and_chatplexs_reply(
     with pytest.raises(TypeError, match="Missing required arguments"):
         list(_model(partner_cls, server.url).stream("Say hello"))
     assert not server.seen
-    assert merged(list(_model(chatplex.ChatTogether, server.url).stream("Say hello"))) is not None
+    assert (
+        merged(list(_model(chatplex.langchain.ChatTogether, server.url).stream("Say hello")))
+        is not None
+    )
     assert [seen.path for seen in server.seen] == ["/v1/responses"]

@@ -14,9 +14,6 @@ one JSON array otherwise (the aiplatform REST transport).
 Read alike, as the server reads them (the same request, not differences): the REST
 transport's framing query (`$alt=json;enum-encoding=int`) and chatplex's `alt=sse`, proto
 enums sent as numbers, an empty `generationConfig`, `systemInstruction`'s `role`.
-
-Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
-comparison; a script whose outcome differs otherwise fails.
 """
 
 from __future__ import annotations
@@ -28,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -35,17 +33,19 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import add
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import run_row
 from tests.partners.google.test_google_sidebyside import ADD_CALL
 from tests.partners.google.test_google_sidebyside import CONVERSATION
-from tests.partners.google.test_google_sidebyside import PIXEL
 from tests.partners.google.test_google_sidebyside import THINKING_USAGE
 from tests.partners.google.test_google_sidebyside import THOUGHT
-from tests.partners.google.test_google_sidebyside import add
 from tests.partners.google.test_google_sidebyside import error_body
 from tests.partners.google.test_google_sidebyside import gemini_replies
 
@@ -55,7 +55,7 @@ api_core_errors = pytest.importorskip("google.api_core.exceptions")
 lc = pytest.importorskip("langchain_core.messages")
 
 import chatplex  # noqa: E402
-from chatplex import ChatVertexAI as OurChat  # noqa: E402
+from chatplex.langchain import ChatVertexAI as OurChat  # noqa: E402
 
 MODEL = "gemini-2.5-flash"
 PROJECT = "proj-1"
@@ -212,7 +212,7 @@ def image_base64(cls: Any, url: str) -> Any:
     message = lc.HumanMessage(
         content=[
             {"type": "text", "text": "What is this?"},
-            {"type": "image", "base64": PIXEL, "mime_type": "image/png"},
+            {"type": "image", "base64": PNG, "mime_type": "image/png"},
         ]
     )
     return model(cls, url).invoke([message])
@@ -222,7 +222,7 @@ def image_data_url(cls: Any, url: str) -> Any:
     message = lc.HumanMessage(
         content=[
             {"type": "text", "text": "What is this?"},
-            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PIXEL}"}},
+            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}},
         ]
     )
     return model(cls, url).invoke([message])
@@ -278,7 +278,7 @@ def chain_with_prompt(cls: Any, url: str) -> Any:
 
 def init_chat_model_vertex(cls: Any, url: str) -> Any:
     if cls is OurChat:
-        from chatplex import init_chat_model
+        from chatplex.langchain import init_chat_model
     else:
         from langchain.chat_models import init_chat_model
     built = init_chat_model(
@@ -1066,29 +1066,22 @@ def _comparable_result(value: Any) -> Any:
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
-    reply, script = SCRIPTS[name]
-    server.handler = reply
-    outcome = run_scripts(
+    outcome = run_row(
         server,
-        lambda: script(vertex_partner.ChatVertexAI, server.url),
-        lambda: script(OurChat, server.url),
+        SCRIPTS[name],
+        vertex_partner.ChatVertexAI,
+        OurChat,
         result=_comparable_result,
         request=_comparable_request,
     )
-    if name in DIFFERENCES:
-        outcome = DIFFERENCES[name][1](outcome)
-    return outcome
+    return kept_out(outcome, DIFFERENCES, name)
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_same_as_langchain_google_vertexai(name: str, server: ScriptedServer) -> None:
-    theirs, ours, their_requests, our_requests = run_both(name, server)
-    assert ours == theirs
-    assert our_requests == their_requests
+    assert_same(run_both(name, server))
 
 
 def test_at_least_25_scripts() -> None:
-    assert len(SCRIPTS) >= 25
-    assert set(DIFFERENCES) <= set(SCRIPTS)
-    assert all(why for why, _ in DIFFERENCES.values())
-    assert chatplex.ChatVertexAI is OurChat
+    assert_sound_tables(SCRIPTS, DIFFERENCES)
+    assert chatplex.langchain.ChatVertexAI is OurChat

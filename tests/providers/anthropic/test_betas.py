@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import chatplex
+import chatplex.langchain
 from chatplex.messages import HumanMessage
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.anthropic.betas import INPUT_EXAMPLES_BETA
@@ -93,7 +94,7 @@ def test_the_beta_header_is_langchain_anthropics(case: str, awaited: bool) -> No
         common["base_url"] = server.anthropic_base_url
         if betas is not None:
             common["betas"] = betas
-        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.langchain.ChatAnthropic):
             bound = cls(**common).bind_tools(tools)
             if awaited:
                 asyncio.run(bound.ainvoke("Hi"))
@@ -156,7 +157,7 @@ def test_body_fields_in_beta_bring_langchain_anthropics_betas(case: str, awaited
     with MockServer(fault_plan=record) as server:
         common: dict[str, Any] = {"model": MODEL, "api_key": "sk-ant-test", **settings}
         common["base_url"] = server.anthropic_base_url
-        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.langchain.ChatAnthropic):
             bound = cls(**common).bind_tools([web_fetch, get_weather])
             if awaited:
                 asyncio.run(bound.ainvoke("Hi"))
@@ -189,7 +190,7 @@ def test_a_beta_calls_reply_shows_the_beta_models_fields(case: str, awaited: boo
     with MockServer() as server:
         common: dict[str, Any] = {"model": MODEL, "api_key": "sk-ant-test", **settings}
         common["base_url"] = server.anthropic_base_url
-        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.langchain.ChatAnthropic):
             model = cls(**common)
             bound = model.bind_tools(tools) if tools else model
             if awaited:

@@ -19,12 +19,13 @@ from langchain_core.messages import HumanMessage as LCHumanMessage
 from langchain_core.messages import SystemMessage as LCSystemMessage
 
 import chatplex
+import chatplex.langchain
 from chatplex.errors import APIError
-from chatplex.lean import ChatAnthropic as LeanChatAnthropic
 from chatplex.messages import HumanMessage
 from chatplex.providers.anthropic.count_tokens import COUNT_BETA
 from chatplex.providers.anthropic.count_tokens import count_body
 from chatplex.providers.anthropic.count_tokens import read_input_tokens
+from chatplex.providers.anthropic.dropin import ChatAnthropic as LeanChatAnthropic
 from chatplex.testing import MockServer
 from chatplex.testing._mock_types import MockRequest
 
@@ -44,7 +45,7 @@ def both(server: MockServer, **settings: Any) -> tuple[Any, Any]:
     """langchain-anthropic's class and chatplex's, on `server`."""
     common = {"model": MODEL, "api_key": "sk-ant-test", "base_url": server.anthropic_base_url}
     theirs = langchain_anthropic.ChatAnthropic(**common, **settings)
-    return theirs, chatplex.ChatAnthropic(**common, **settings)
+    return theirs, chatplex.langchain.ChatAnthropic(**common, **settings)
 
 
 def recording() -> tuple[list[MockRequest], Callable[[MockRequest], None]]:
@@ -104,7 +105,7 @@ def test_count_url_and_betas_are_the_sdks(betas: list[str] | None) -> None:
     theirs.__dict__["_client"] = anthropic.Anthropic(
         api_key="sk-ant-test", base_url="http://anthropic.test", http_client=sdk_client
     )
-    ours = chatplex.ChatAnthropic(
+    ours = chatplex.langchain.ChatAnthropic(
         **common, http_client=httpx.Client(transport=httpx.MockTransport(answer(httpx)))
     )
     expected = theirs.get_num_tokens_from_messages(SAID, **query)
@@ -115,7 +116,7 @@ def test_count_url_and_betas_are_the_sdks(betas: list[str] | None) -> None:
 
 
 def test_lean_model_counts_the_same() -> None:
-    """chatplex's engine (CHATPLEX_LEAN, `chatplex.lean`) counts its own messages."""
+    """chatplex's engine (the drop-in's `chatplex_model`) counts its own messages."""
     with MockServer() as server:
         model = LeanChatAnthropic(
             model=MODEL, api_key="sk-ant-test", base_url=server.anthropic_base_url
@@ -147,7 +148,7 @@ def test_overloaded_count_is_retried_as_chat_calls() -> None:
         return "status=529" if tries["n"] == 1 else None
 
     with MockServer(fault_plan=plan) as server:
-        ours = chatplex.ChatAnthropic(
+        ours = chatplex.langchain.ChatAnthropic(
             model=MODEL, api_key="sk-ant-test", base_url=server.anthropic_base_url, max_retries=2
         )
         assert ours.get_num_tokens_from_messages(SAID) == 9

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 import chatplex
-from chatplex.lean import ChatAnthropic
+import chatplex.langchain
+from chatplex.providers.anthropic.dropin import ChatAnthropic
 from tests.chat.test_dropin_models import _chatplex_body
 from tests.chat.test_dropin_models import _langchain_body
 
@@ -43,8 +44,8 @@ def test_anthropic_max_tokens_table_is_langchain_anthropics() -> None:
     from langchain_anthropic.chat_models import _FALLBACK_MAX_OUTPUT_TOKENS
     from langchain_anthropic.chat_models import _MODEL_PROFILES
 
-    from chatplex.providers.anthropic.dropin import FALLBACK_MAX_TOKENS
-    from chatplex.providers.anthropic.dropin import MAX_OUTPUT_TOKENS
+    from chatplex.providers.anthropic.adapter import FALLBACK_MAX_TOKENS
+    from chatplex.providers.anthropic.adapter import MAX_OUTPUT_TOKENS
 
     theirs = {
         name: profile["max_output_tokens"]
@@ -79,7 +80,7 @@ def test_anthropic_version_header_is_langchain_anthropics() -> None:
     seen: list[Any] = []
     with MockServer(fault_plan=seen.append) as server:
         common = {"model": "claude-sonnet-4-6", "api_key": "sk-ant-test"}
-        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.langchain.ChatAnthropic):
             cls(**common, base_url=server.anthropic_base_url).invoke("Hi")
             asyncio.run(cls(**common, base_url=server.anthropic_base_url).ainvoke("Hi"))
     versions = [request.headers.get("anthropic-version") for request in seen]
@@ -136,12 +137,12 @@ def test_anthropic_proxy_given_or_from_the_environment_carries_the_calls(
 
     with MockServer() as proxy:
         monkeypatch.setenv("ANTHROPIC_PROXY", proxy.url)
-        ours = outcome(chatplex.ChatAnthropic)  # (LangChain's name)
+        ours = outcome(chatplex.langchain.ChatAnthropic)  # (LangChain's name)
         assert ours == outcome(partner)
         assert ours[0] == proxy.url and ours[1][0] == 404 and f"{target}/v1/messages" in ours[1][1]
         monkeypatch.delenv("ANTHROPIC_PROXY")
         given = f"{proxy.url}/"  # (not the partner's cached clients of the first run)
-        named = outcome(chatplex.ChatAnthropic, anthropic_proxy=given)  # the keyword
+        named = outcome(chatplex.langchain.ChatAnthropic, anthropic_proxy=given)  # the keyword
         assert named == outcome(partner, anthropic_proxy=given) == [given, *ours[1:]]
         monkeypatch.setenv("ANTHROPIC_PROXY", proxy.url)
         own = httpx.Client()
@@ -165,7 +166,7 @@ def test_a_calls_effort_is_sent_as_langchain_anthropic_sends_it(keyword: str) ->
 
     seen: list[Any] = []
     with MockServer(fault_plan=lambda request: seen.append(request.json)) as server:
-        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.langchain.ChatAnthropic):
             model = cls(model="claude-haiku-4-5", api_key="k", base_url=server.url, effort="low")
             model.invoke("hi", **{keyword: "high"})
             asyncio.run(model.ainvoke("hi", **{keyword: "medium"}))
@@ -213,7 +214,7 @@ def test_an_effort_brings_adaptive_thinking_as_langchain_anthropic_does(case: st
     model, settings, call = EFFORTS[case]
     seen: list[Any] = []
     with MockServer(fault_plan=lambda request: seen.append(request.json)) as server:
-        for cls in (langchain_anthropic.ChatAnthropic, chatplex.ChatAnthropic):
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.langchain.ChatAnthropic):
             made = cls(model=model, api_key="k", base_url=server.url, **settings)
             made.invoke("hi", **call)
             asyncio.run(made.ainvoke("hi", **call))
@@ -230,7 +231,7 @@ def test_an_unknown_call_keyword_is_refused_in_langchain_anthropics_words(how: s
     partner = pytest.importorskip("langchain_anthropic").ChatAnthropic
     at = {"model": "claude-3-5-haiku-latest", "api_key": "k", "base_url": "http://127.0.0.1:9"}
     outcomes = []
-    for model in (partner(**at, max_retries=0), chatplex.ChatAnthropic(**at)):
+    for model in (partner(**at, max_retries=0), chatplex.langchain.ChatAnthropic(**at)):
         with pytest.raises(TypeError) as info:
             if how == "invoke":
                 model.invoke("hi", seed=3)

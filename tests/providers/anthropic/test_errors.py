@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from chatplex import errors
-from chatplex.lean import ChatAnthropic
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from chatplex.providers.anthropic.dropin import ChatAnthropic
 from chatplex.providers.anthropic.errors import ERROR_FAMILIES
 from chatplex.sdk_errors import sdk_compatible
 from tests._status_calls import first_outside_chatplex

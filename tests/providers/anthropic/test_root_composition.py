@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from chatplex.langchain import ChatAnthropic as DropIn
-from chatplex.lean import ChatAnthropic
+from chatplex.providers.anthropic.dropin import ChatAnthropic
 from chatplex.providers.anthropic.root_composition import drop_root_composition_tools
 from chatplex.testing import MockServer
 from tests.chat.test_dropin_models import _chatplex_body

@@ -20,6 +20,7 @@ from chatplex.providers.bedrock.auth import SigV4Signer
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.bedrock.eventstream import EventStreamMessage
 from chatplex.secret import Secret
+from tests._aws import isolate_aws
 
 pytest.importorskip("botocore")
 
@@ -30,19 +31,7 @@ WHEN = datetime.datetime(2026, 11, 23, 12, 0, 0)
 
 @pytest.fixture(autouse=True)
 def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in (
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_BEARER_TOKEN_BEDROCK",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    isolate_aws(monkeypatch, tmp_path)
     yield
 
 
@@ -230,7 +219,7 @@ def test_the_endpoint_boto3_reads_from_the_environment_and_config_file(
 def test_a_botocore_config_is_honoured_or_refused() -> None:
     from botocore.config import Config
 
-    from chatplex.providers.bedrock.adapter import client_config
+    from chatplex.providers.bedrock.auth import client_config
 
     adapter = BedrockAdapter(
         config=Config(region_name="ap-south-1", user_agent_extra="x"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
 import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -22,10 +21,13 @@ from langchain_core.messages import SystemMessage
 from langchain_core.messages import ToolMessage
 
 import chatplex
+import chatplex.langchain
 from chatplex.providers.bedrock.count_tokens import TOOLS_IGNORED
 from chatplex.providers.bedrock.count_tokens import read_input_tokens
 from chatplex.testing import MockServer
 from chatplex.testing._mock_types import MockRequest
+from tests._aws import every_aws_variable
+from tests._aws import isolate_aws
 
 langchain_aws = pytest.importorskip("langchain_aws")
 botocore_exceptions = pytest.importorskip("botocore.exceptions")
@@ -45,18 +47,14 @@ WORDS: dict[str, Any] = {"custom_get_token_ids": lambda text: text.split()}
 @pytest.fixture(autouse=True)
 def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[None]:
     """No AWS setting of the machine leaks in."""
-    for name in [n for n in os.environ if n.startswith("AWS_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    isolate_aws(monkeypatch, tmp_path, every_aws_variable())
     yield
 
 
 def both(name: str, server: MockServer, **settings: Any) -> tuple[Any, Any]:
     """langchain-aws's class `name` and chatplex's, on `server`."""
     common = {"model": CLAUDE, "endpoint_url": server.url, **KEYS, **settings}
-    return getattr(langchain_aws, name)(**common), getattr(chatplex, name)(**common)
+    return getattr(langchain_aws, name)(**common), getattr(chatplex.langchain, name)(**common)
 
 
 def recording() -> tuple[list[MockRequest], Callable[[MockRequest], None]]:
@@ -188,7 +186,9 @@ def test_a_throttled_count_is_retried() -> None:
     faults = iter(["status=503"])  # the first request's, then none
 
     with MockServer(fault_plan=lambda request: next(faults, None)) as server:
-        ours = chatplex.ChatBedrock(model=CLAUDE, endpoint_url=server.url, max_retries=2, **KEYS)
+        ours = chatplex.langchain.ChatBedrock(
+            model=CLAUDE, endpoint_url=server.url, max_retries=2, **KEYS
+        )
         assert ours.get_num_tokens_from_messages(SAID) == 9
         assert server.stats.requests == 2
 

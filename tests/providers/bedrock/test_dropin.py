@@ -18,14 +18,15 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
+from chatplex import init_chat_model
 from chatplex.core.retry import retry_policy
 from chatplex.errors import AuthenticationError
 from chatplex.errors import BadRequestError
 from chatplex.errors import RateLimitError
-from chatplex.lean import ChatBedrockConverse
-from chatplex.lean import init_chat_model
 from chatplex.providers.bedrock.auth import SigV4Signer
+from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 from chatplex.secret import Secret
+from tests._aws import isolate_aws
 
 pytest.importorskip("botocore")
 
@@ -36,19 +37,7 @@ MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 
 @pytest.fixture(autouse=True)
 def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in (
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_BEARER_TOKEN_BEDROCK",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    isolate_aws(monkeypatch, tmp_path)
     yield
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from chatplex.lean import ChatBedrock
-from chatplex.lean import ChatBedrockConverse
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 from chatplex.providers.bedrock import invoke_dropin
 from chatplex.providers.bedrock.adapter import BedrockAdapter
+from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
+from chatplex.providers.bedrock.invoke_dropin import ChatBedrock
 
 pytest.importorskip("botocore")
 

@@ -12,6 +12,7 @@ from unittest.mock import MagicMock
 import pytest
 
 import chatplex
+import chatplex.langchain
 from chatplex.providers.bedrock.model_defaults import base_model
 from chatplex.providers.bedrock.model_defaults import disable_streaming
 from chatplex.providers.bedrock.model_defaults import provider_of
@@ -119,7 +120,7 @@ def _built(cls: Any, model: str, kwargs: dict[str, Any], caplog: Any) -> tuple[A
 @pytest.mark.parametrize(("model", "kwargs"), MODELS)
 def test_the_defaults_are_langchain_aws_s(model: str, kwargs: dict[str, Any], caplog: Any) -> None:
     aws = pytest.importorskip("langchain_aws")
-    ours = _built(chatplex.ChatBedrockConverse, model, kwargs, caplog)
+    ours = _built(chatplex.langchain.ChatBedrockConverse, model, kwargs, caplog)
     # Its clients stubbed: an application profile's base model is given, none is looked up.
     theirs = _built(
         aws.ChatBedrockConverse, model, {**kwargs, "bedrock_client": MagicMock()}, caplog
@@ -154,7 +155,7 @@ def test_thinking_takes_the_forced_tool_away() -> None:
 
 def test_chat_bedrock_keeps_langchain_s_default() -> None:
     """langchain-aws's ChatBedrock (InvokeModel) sets no per-model `disable_streaming`."""
-    llama: Any = chatplex.ChatBedrock(model="meta.llama3-1-70b-instruct-v1:0", **KEYS)
+    llama: Any = chatplex.langchain.ChatBedrock(model="meta.llama3-1-70b-instruct-v1:0", **KEYS)
     assert llama.disable_streaming is False
     aws = pytest.importorskip("langchain_aws")
     theirs = aws.ChatBedrock(model="meta.llama3-1-70b-instruct-v1:0", **KEYS)

@@ -24,12 +24,12 @@ from chatplex.errors import QuotaExceededError
 from chatplex.errors import RateLimitError
 from chatplex.errors import ServerError
 from chatplex.errors import StreamError
-from chatplex.lean import ChatBedrockConverse
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage
 from chatplex.messages import ToolMessage
 from chatplex.messages import merge_chunks
+from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.bedrock.eventstream import EventStreamMessage
 from chatplex.providers.bedrock.response import error_from
@@ -39,6 +39,7 @@ from chatplex.providers.bedrock.response import reply_data
 from chatplex.providers.bedrock.response import stream_cut
 from chatplex.providers.bedrock.response import usage_metadata
 from chatplex.providers.bedrock.stream import BedrockStreamParser
+from tests._aws import isolate_aws
 from tests.adapters._corpus import Case
 from tests.adapters._corpus import load_cases
 from tests.providers.bedrock._converse_events import event
@@ -573,11 +574,9 @@ def served_model(json_body: bytes, stream_body: bytes, seen: list[dict[str, Any]
 
 @pytest.fixture(autouse=True)
 def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    isolate_aws(
+        monkeypatch, tmp_path, ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK")
+    )
 
 
 def next_turn(reply: AIMessage) -> list[Any]:

@@ -21,6 +21,7 @@ from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
 from chatplex.providers.cohere import adapter as module
 from chatplex.providers.cohere.adapter import CohereAdapter
+from tests.providers._speccheck import assert_every_path_says
 
 URL = "https://api.cohere.com/v2/chat"
 REPLY = {
@@ -148,13 +149,7 @@ def test_invoke_and_stream_sync_and_async(respx_mock: Any) -> None:
         "temperature": 0.3,
         "stream": False,
     }
-    assert "".join(str(c.content) for c in model.stream("hi")) == "Hello"
-    assert asyncio.run(model.ainvoke("hi")).content == "Hello"
-
-    async def collect() -> str:
-        return "".join([str(c.content) async for c in model.astream("hi")])
-
-    assert asyncio.run(collect()) == "Hello"
+    assert_every_path_says(model, "Hello")
 
 
 @respx.mock
@@ -195,7 +190,7 @@ def test_a_calls_documents_are_repeated_in_the_reply_as_langchain_cohere_does() 
     documents = [{"id": "doc-1", "data": {"text": "The grass is green."}}]
     seen: list[Any] = []
     with MockServer() as server:
-        for cls in (langchain_cohere.ChatCohere, chatplex.ChatCohere):
+        for cls in (langchain_cohere.ChatCohere, chatplex.langchain.ChatCohere):
             model = cls(model="command-a-03-2025", cohere_api_key="co-k", base_url=server.url)
             invoked = model.invoke("hi", documents=documents)
             *_, last = model.stream("hi", documents=documents)

@@ -174,7 +174,7 @@ def test_an_async_stream_yields_the_calls_whole_at_the_end_as_langchain_coheres(
     """langchain-cohere's `_astream` yields a call and the tool plan on the last chunk
     only (its `_stream` yields the pieces): ChatCohere's streams do each the same;
     chatplex's own model streams the pieces both ways."""
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     respx_mock.post(URL).mock(
         side_effect=lambda request: httpx.Response(

@@ -5,31 +5,19 @@ LangChain's names (`init_chat_model`, bare "command..." names), the mock server'
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from pydantic import BaseModel
 
 import chatplex
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 from chatplex.specs import infer_provider
 from chatplex.testing import MockServer
 from tests._weather import WEATHER
+from tests.providers._speccheck import Answer
 from tests.providers._speccheck import check_wire
-
-
-class Answer(BaseModel):
-    city: str
-    degrees: int
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
-    chatplex.close()
+from tests.providers._speccheck import mock_server  # noqa: F401 (the fixture "server")
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +37,7 @@ def test_cohere() -> None:
     assert infer_provider("command-r-plus") == "cohere"
     model = init_chat_model("command-r", cohere_api_key="co-k")
     assert model.get_name() == "ChatCohere" and model.provider == "cohere"
-    assert chatplex.lean.ChatCohere.__name__ == "ChatCohere"
+    assert chatplex.providers.cohere.dropin.ChatCohere.__name__ == "ChatCohere"
 
 
 def test_calls_over_the_mock_server_sync_and_async(server: MockServer) -> None:

@@ -15,6 +15,7 @@ import respx
 from pydantic import BaseModel
 
 import chatplex
+from chatplex import init_chat_model
 from chatplex.adapters import BUILTIN_ADAPTERS
 from chatplex.adapters import adapter_class
 from chatplex.adapters import adapter_parameters
@@ -24,18 +25,19 @@ from chatplex.adapters.request_types import ToolSpec
 from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import AuthenticationError
 from chatplex.errors import MissingKeyError
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.messages import merge_chunks
-from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.adapter import CompatibleAdapter
 from chatplex.providers.compatible.adapter import preset_adapter_class
 from chatplex.providers.compatible.missing_key import SDK_CLIENT_ERRORS
 from chatplex.providers.compatible.missing_key import keyless_key
+from chatplex.providers.compatible.spec import PROFILES
 from chatplex.testing import MockServer
-from chatplex.testing.mock_server import MockRequest
+from tests.providers.compatible._served import Recorder
+from tests.providers.compatible._served import recorded_server
+from tests.providers.compatible._served import without_preset_variables
 
 NAMES = sorted(PROFILES)
 KEYED = [name for name in NAMES if PROFILES[name].official_host]
@@ -44,33 +46,20 @@ SENTINEL = "env-SENTINEL-key-9d1f"
 HI = [HumanMessage("hi")]
 
 
-class Recorder:
-    """A fault plan that records the headers and bodies the server received."""
-
-    def __init__(self) -> None:
-        self.requests: list[MockRequest] = []
-
-    def __call__(self, request: MockRequest) -> str | None:
-        self.requests.append(request)
-        return None
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[MockServer, Recorder]]:
-    recorder = Recorder()
-    with MockServer(reply_text="hello from the mock", fault_plan=recorder) as srv:
-        yield srv, recorder
-    chatplex.close()
+    yield from recorded_server("hello from the mock")
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for profile in PROFILES.values():
-        for variable in (*profile.key_variables, *profile.base_variables):
-            monkeypatch.delenv(variable, raising=False)
-    for variable in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENROUTER_APP_URL"):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.delenv("OPENROUTER_APP_TITLE", raising=False)
+    without_preset_variables(
+        monkeypatch,
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "OPENROUTER_APP_URL",
+        "OPENROUTER_APP_TITLE",
+    )
 
 
 def _model(name: str, srv: MockServer, **settings: Any) -> Any:
@@ -584,13 +573,14 @@ def test_only_groq_takes_openais_batch_api() -> None:
 def test_an_app_url_with_a_query_token_is_sent_as_the_referer(how: str) -> None:
     # A URL with a credential-looking query is held as a Secret by the first frame; the
     # referer is not where calls go, and goes out as given (it raised a TypeError).
-    import chatplex
 
     url = "https://app.example/?token=abc"
     if how == "init_chat_model":
-        model = chatplex.lean.init_chat_model("openrouter:m", api_key="k", app_url=url)
+        model = chatplex.init_chat_model("openrouter:m", api_key="k", app_url=url)
     else:
-        model = chatplex.lean.ChatOpenRouter(model="m", api_key="k", app_url=url)
+        model = chatplex.providers.compatible.dropin.ChatOpenRouter(
+            model="m", api_key="k", app_url=url
+        )
     assert model.build_request("hi").headers["HTTP-Referer"] == url
 
 
@@ -639,7 +629,7 @@ def test_named_turns_and_a_call_written_by_hand_go_as_the_partner_sends_them(nam
 
     from langchain_core import messages as lc
 
-    from chatplex.langchain.convert import to_chatplex_messages
+    from chatplex.langchain.from_langchain import to_chatplex_messages
 
     module, _, attribute = _PARTNER_CONVERSIONS[name].partition(":")
     convert = getattr(importlib.import_module(module), attribute)
@@ -664,7 +654,7 @@ def test_fireworks_parts_are_cut_to_its_sdks_content_part() -> None:
     from langchain_core import messages as lc
     from langchain_fireworks.chat_models import _convert_message_to_dict
 
-    from chatplex.langchain.convert import to_chatplex_messages
+    from chatplex.langchain.from_langchain import to_chatplex_messages
 
     image = {"type": "image_url", "image_url": {"url": "https://x/y.png"}, "detail": "low"}
     turns = [
@@ -706,7 +696,7 @@ def test_fireworks_turns_go_as_langchain_fireworks_sends_them() -> None:
     from langchain_core import messages as lc
     from langchain_fireworks.chat_models import _convert_message_to_dict
 
-    from chatplex.langchain.convert import to_chatplex_messages
+    from chatplex.langchain.from_langchain import to_chatplex_messages
 
     one = {"type": "text", "text": "One."}
     two = {"type": "text", "text": "Two."}
@@ -778,7 +768,7 @@ def _partner_messages(name: str, history: list[Any]) -> list[dict[str, Any]]:
 def test_a_replys_text_blocks_go_back_as_each_partner_sends_them(name: str) -> None:
     from langchain_core import messages as lc
 
-    from chatplex.langchain.convert import to_chatplex_messages
+    from chatplex.langchain.from_langchain import to_chatplex_messages
 
     call = {"name": "add", "args": {"a": 1}, "id": "call_1"}
     history = [

@@ -19,16 +19,18 @@ from typing import Any
 import httpx
 import pytest
 
+from chatplex import init_chat_model
 from chatplex.adapters import adapter_class
 from chatplex.http._sse import iter_sse_events
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import merge_chunks
-from chatplex.providers.compatible.adapter import PROFILES
+from chatplex.providers.compatible.spec import PROFILES
 from chatplex.providers.openai import response as openai_response
 from chatplex.providers.openai.response import ThinkingParts
 from chatplex.providers.openai.response import content_from_parts
 from tests._merged_text import langchain_merge
+from tests.core._twins import reply_and_chunks
+from tests.messages._builders import thinking_text
 
 ID = "9abe8b736bff46af8e979b52334a57cd"
 MODEL = "magistral-medium-latest"
@@ -171,18 +173,6 @@ def mistral_model(reply: Reply) -> Any:
     )
 
 
-def thinking_text(content: Any) -> str:
-    """The thinking parts' text of a content list, pieces joined."""
-    if isinstance(content, str):
-        return ""
-    return "".join(
-        piece["text"]
-        for block in content
-        if isinstance(block, dict) and block.get("type") == "thinking"
-        for piece in block["thinking"]
-    )
-
-
 def check(reply: Reply, message: AIMessage) -> None:
     assert message.text == reply.text
     assert thinking_text(message.content) == thinking_text(reply.message["content"])
@@ -201,12 +191,7 @@ def check(reply: Reply, message: AIMessage) -> None:
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_mistral_reply_and_its_stream(reply: Reply, sync: bool) -> None:
     model = mistral_model(reply)
-    if sync:
-        whole = model.invoke("How do I cross the street?")
-        chunks = list(model.stream("How do I cross the street?"))
-    else:
-        whole = await model.ainvoke("How do I cross the street?")
-        chunks = [c async for c in model.astream("How do I cross the street?")]
+    whole, chunks = await reply_and_chunks(model, sync, "How do I cross the street?")
     check(reply, whole)
     assert whole.content == reply.message["content"]  # as Mistral sent it
     added = merge_chunks(chunks)

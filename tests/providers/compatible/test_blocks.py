@@ -21,8 +21,8 @@ from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import message_to_dict
 from chatplex.providers.compatible import blocks
-from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.blocks import parts_blocks
+from chatplex.providers.compatible.spec import PROFILES
 
 META = {"model_provider": "mistralai"}
 CALL = {"name": "add", "args": {"a": 1}, "id": "abcDEF123", "type": "tool_call"}
@@ -186,7 +186,7 @@ def test_doctests() -> None:
 @pytest.mark.parametrize(
     "statement",
     [
-        "from chatplex import ChatMistralAI",
+        "from chatplex.langchain import ChatMistralAI",
         "from chatplex.adapters import adapter_class; adapter_class('mistralai')",
     ],
 )

@@ -15,11 +15,10 @@ import pytest
 import respx
 
 import chatplex
-import chatplex.lean
+import chatplex.langchain
+from chatplex import init_chat_model
 from chatplex.adapters.request_types import CallSettings
-from chatplex.lean import init_chat_model
 from chatplex.messages import HumanMessage
-from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.adapter import CompatibleAdapter
 from chatplex.providers.compatible.dropin import ChatDeepSeek
 from chatplex.providers.compatible.dropin import ChatFireworks
@@ -32,9 +31,13 @@ from chatplex.providers.compatible.dropin import ChatXAI
 from chatplex.providers.compatible.dropin import PresetChatModel
 from chatplex.providers.compatible.dropin import preset_dropin_class
 from chatplex.providers.compatible.spec import DROPINS
+from chatplex.providers.compatible.spec import PROFILES
 from chatplex.specs import spec
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
+from tests.providers.compatible._served import Recorder
+from tests.providers.compatible._served import recorded_server
+from tests.providers.compatible._served import without_preset_variables
 
 #: Every declared drop-in, those made from a `DROPINS` row alone too (a new preset's
 #: class is tested here without a line of its own).
@@ -67,30 +70,14 @@ def _alias(cls: type[PresetChatModel], target: str) -> str | None:
     return next((ours for ours, shared in cls.dropin.aliases.items() if shared == target), None)
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.requests: list[MockRequest] = []
-
-    def __call__(self, request: MockRequest) -> str | None:
-        self.requests.append(request)
-        return None
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[MockServer, Recorder]]:
-    recorder = Recorder()
-    with MockServer(reply_text="drop-in reply", fault_plan=recorder) as srv:
-        yield srv, recorder
-    chatplex.close()
+    yield from recorded_server("drop-in reply")
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for profile in PROFILES.values():
-        for variable in (*profile.key_variables, *profile.base_variables):
-            monkeypatch.delenv(variable, raising=False)
-    for variable in ("OPENROUTER_APP_URL", "OPENROUTER_APP_TITLE"):
-        monkeypatch.delenv(variable, raising=False)
+    without_preset_variables(monkeypatch, "OPENROUTER_APP_URL", "OPENROUTER_APP_TITLE")
 
 
 def _body(model: PresetChatModel) -> dict[str, Any]:
@@ -115,7 +102,7 @@ def test_the_classes_are_langchains_and_exported() -> None:
         "ChatOpenRouter",
     }
     for cls in CLASSES:
-        assert getattr(chatplex.lean, cls.__name__) is cls  # the engine; chatplex's is LangChain's
+        assert getattr(chatplex.langchain, cls.__name__)._engine is cls  # its LangChain class's
         assert cls.dropin.provider in PROFILES
 
 
@@ -317,7 +304,7 @@ def test_langchains_defaults_are_sent() -> None:
     mistral = ChatMistralAI(api_key="k")
     assert mistral.model == "mistral-small" and mistral.max_retries == 5 and mistral.timeout == 120
     assert ChatPerplexity(api_key="k").model == "sonar"
-    assert chatplex.lean.ChatXAI(api_key="k").model == "grok-4"
+    assert chatplex.providers.compatible.dropin.ChatXAI(api_key="k").model == "grok-4"
     with pytest.raises(TypeError, match="ChatGroq needs model"):
         ChatGroq(api_key="k")
 
@@ -546,8 +533,8 @@ def test_max_completion_tokens_is_max_tokens(cls: type[PresetChatModel]) -> None
 
 def test_a_preset_declared_only_as_data_gets_its_dropin(monkeypatch: pytest.MonkeyPatch) -> None:
     import chatplex.providers.compatible.dropin as module
+    from chatplex.providers.compatible.preset import DropIn
     from chatplex.providers.compatible.spec import SPECS
-    from chatplex.providers.compatible.spec import DropIn
     from chatplex.specs import ProviderSpec
 
     row = ProviderSpec("vllm", "x:y", langchain_class="ChatVLLM")
@@ -617,14 +604,16 @@ def test_a_preset_only_chatplex_names_reaches_its_host_with_its_key(
         return_value=httpx.Response(200, json=reply)
     )
     monkeypatch.setenv("HYPERBOLIC_API_KEY", "hb-env")
-    model = chatplex.lean.ChatHyperbolic(model="meta-llama/Llama-3.3-70B-Instruct")
+    model = chatplex.providers.compatible.dropin.ChatHyperbolic(
+        model="meta-llama/Llama-3.3-70B-Instruct"
+    )
     assert model.get_name() == "ChatHyperbolic" and model.invoke("hi").text == "ok"
     assert asyncio.run(model.ainvoke("hi")).text == "ok"
     assert route.call_count == 2
     assert all(call.request.headers["authorization"] == "Bearer hb-env" for call in route.calls)
     assert spec("hyperbolic").langchain_init is False  # type: ignore[union-attr]
     with pytest.raises(TypeError, match="model="):
-        chatplex.lean.ChatHyperbolic()
+        chatplex.providers.compatible.dropin.ChatHyperbolic()
 
 
 _WEATHER = {

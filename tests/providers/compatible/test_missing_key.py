@@ -79,8 +79,12 @@ for name in ("TOGETHER_API_KEY", "NEBIUS_API_KEY", "OPENAI_API_KEY", "OPENAI_ADM
 if sys.argv[1] == "openai":
     import openai
 import chatplex
+import chatplex.langchain
 from chatplex.chat import init_chat_model
-for make in (lambda: chatplex.ChatTogether(model="m"), lambda: init_chat_model("nebius:m")):
+for make in (
+    lambda: chatplex.langchain.ChatTogether(model="m"),
+    lambda: init_chat_model("nebius:m"),
+):
     try:
         make()
     except Exception as err:

@@ -4,6 +4,7 @@ write the conventions rows share."""
 from __future__ import annotations
 
 import chatplex
+import chatplex.langchain
 from chatplex.providers.compatible.preset import DropIn
 from chatplex.providers.compatible.preset import Preset
 from chatplex.providers.compatible.preset import hosted
@@ -85,10 +86,10 @@ def test_a_langchain_openai_subclass_s_base_url_keyword_sets_openai_api_base_too
     """langchain-deepseek's `api_base` shares the `base_url` alias with langchain-openai's
     `openai_api_base`: `base_url=` fills both, `api_base=` its own field only."""
     url = "http://127.0.0.1:1/v1"
-    by_alias = chatplex.ChatDeepSeek(model="deepseek-chat", api_key="k", base_url=url)
+    by_alias = chatplex.langchain.ChatDeepSeek(model="deepseek-chat", api_key="k", base_url=url)
     assert (by_alias.api_base, by_alias.openai_api_base) == (url, url)
     assert by_alias.model_dump()["openai_api_base"] == url
-    by_name = chatplex.ChatDeepSeek(model="deepseek-chat", api_key="k", api_base=url)
+    by_name = chatplex.langchain.ChatDeepSeek(model="deepseek-chat", api_key="k", api_base=url)
     assert (by_name.api_base, by_name.openai_api_base) == (url, None)
 
 

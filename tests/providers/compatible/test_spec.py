@@ -11,9 +11,9 @@ import pytest
 from chatplex.providers.compatible import presets_chat_openai
 from chatplex.providers.compatible import presets_default_reading
 from chatplex.providers.compatible import presets_own_reading
-from chatplex.providers.compatible.adapter import PROFILES
 from chatplex.providers.compatible.preset import Preset
 from chatplex.providers.compatible.spec import PRESETS
+from chatplex.providers.compatible.spec import PROFILES
 from chatplex.specs import chat_completions_servers
 from tests.providers._speccheck import check_wire
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from chatplex.chat.structured import openai_json_schema
+from chatplex.adapters.output_formats import openai_json_schema
 from chatplex.chat.structured import output_schema
 from chatplex.providers.compatible.adapter import preset_adapter_class
 from chatplex.providers.compatible.spec import PROFILES

@@ -13,8 +13,8 @@ from chatplex.adapters.base import HELPER_PIECE_PROVIDER
 from chatplex.adapters.sse_event import SSEEvent
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible import style as module
-from chatplex.providers.compatible.adapter import PROFILES
-from chatplex.providers.compatible.style import ReplyStyle
+from chatplex.providers.compatible.profile import ReplyStyle
+from chatplex.providers.compatible.spec import PROFILES
 from chatplex.providers.compatible.style import StyledStreamParser
 from chatplex.providers.compatible.style import style_reply
 from chatplex.providers.openai.adapter import OpenAIAdapter

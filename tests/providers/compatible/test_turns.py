@@ -12,8 +12,8 @@ import pytest
 from chatplex import messages as cp
 from chatplex.adapters.request_types import CallSettings
 from chatplex.providers.compatible.adapter import preset_adapter_class
+from chatplex.providers.compatible.profile import TurnStyle
 from chatplex.providers.compatible.spec import PROFILES
-from chatplex.providers.compatible.turns import TurnStyle
 from chatplex.providers.compatible.turns import styled_turns
 
 partner = pytest.importorskip("langchain_mistralai.chat_models")

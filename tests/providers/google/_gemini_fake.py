@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex.lean import ChatGoogleGenerativeAI
+from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
 
 KEY = "AIza-test-key"
 

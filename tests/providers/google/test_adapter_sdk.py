@@ -16,12 +16,12 @@ from _corpus import load_cases
 
 from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.request_types import ToolSpec
-from chatplex.lean import ChatGoogleGenerativeAI
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
 from chatplex.providers.google.adapter import GeminiAdapter
+from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
 from chatplex.providers.google.request import camel
 
 genai = pytest.importorskip("google.genai")

@@ -16,11 +16,11 @@ from chatplex.batches import submit_batch
 from chatplex.batches.errors import BatchExpiredError
 from chatplex.batches.errors import BatchFormatError
 from chatplex.errors import BadRequestError
-from chatplex.lean import ChatGoogleGenerativeAI
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.providers.google.adapter import GeminiAdapter
 from chatplex.providers.google.batch import GeminiBatches
+from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
 
 KEY = "AIza-batch-secret"
 ADAPTER = GeminiAdapter(api_key=KEY)

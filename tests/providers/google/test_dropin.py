@@ -12,10 +12,10 @@ import pytest
 from _corpus import load_cases
 from pydantic import BaseModel
 
+from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
-from chatplex.lean import ChatGoogleGenerativeAI
-from chatplex.lean import ChatVertexAI
-from chatplex.lean import init_chat_model
+from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
+from chatplex.providers.google.vertex_dropin import ChatVertexAI
 from tests.providers.google._gemini_fake import KEY
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini

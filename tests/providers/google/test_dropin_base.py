@@ -10,8 +10,8 @@ import pytest
 from pydantic import BaseModel
 
 from chatplex.errors import ServerError
-from chatplex.lean import ChatVertexAI
 from chatplex.providers.google.dropin_base import GoogleDropin
+from chatplex.providers.google.vertex_dropin import ChatVertexAI
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import genai

@@ -9,13 +9,13 @@ import warnings
 
 import pytest
 
-from chatplex.lean import ChatGoogleGenerativeAI
-from chatplex.lean import ChatVertexAI
 from chatplex.providers.google import dropin_settings
+from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
 from chatplex.providers.google.dropin_settings import attempts_as_retries
 from chatplex.providers.google.dropin_settings import google_fields
 from chatplex.providers.google.dropin_settings import moved_keywords
 from chatplex.providers.google.dropin_settings import safety_settings
+from chatplex.providers.google.vertex_dropin import ChatVertexAI
 from tests.providers.google._gemini_fake import KEY
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)

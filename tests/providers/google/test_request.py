@@ -458,7 +458,7 @@ def test_a_calls_thinking_budget_is_sent_as_the_partner_sends_it(wire: str) -> N
 def test_reasoning_effort_is_langchain_google_genais_thinking_level() -> None:
     import chatplex
 
-    model = chatplex.ChatGoogleGenerativeAI(
+    model = chatplex.langchain.ChatGoogleGenerativeAI(
         model="gemini-3-pro-preview", api_key="k", reasoning_effort="low"
     )
     body = model.build_request("Hi").json

@@ -156,6 +156,6 @@ def test_a_pickled_chat_vertexai_answers_as_langchain_google_vertexais_pickles()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # (langchain-google-vertexai's deprecation)
             theirs = pickle.loads(pickle.dumps(partner(**settings)))
-            ours = pickle.loads(pickle.dumps(chatplex.ChatVertexAI(**settings)))
+            ours = pickle.loads(pickle.dumps(chatplex.langchain.ChatVertexAI(**settings)))
         assert type(ours).__name__ == type(theirs).__name__ == "ChatVertexAI"
         assert ours.invoke("hi").text == asyncio.run(ours.ainvoke("hi")).text == "pickled"

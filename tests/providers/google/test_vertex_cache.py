@@ -15,6 +15,7 @@ from langchain_core.messages import HumanMessage
 from langchain_core.messages import SystemMessage
 
 import chatplex
+import chatplex.langchain
 from chatplex.providers.google import vertex_cache
 from chatplex.providers.google.vertex_cache import cached_request
 from chatplex.testing import MockServer
@@ -78,11 +79,11 @@ def test_a_cached_call_is_sent_as_langchain_google_vertexai_sends_it() -> None:
     vertexai = pytest.importorskip("langchain_google_vertexai")
     seen: list[Any] = []
     with MockServer(fault_plan=lambda request: seen.append(request.json)) as server:
-        for cls in (vertexai.ChatVertexAI, chatplex.ChatVertexAI):
+        for cls in (vertexai.ChatVertexAI, chatplex.langchain.ChatVertexAI):
             model = _vertex(cls, server.url)
             model.invoke(ASKED)
             model.bind_tools([get_weather]).invoke("Weather in Paris?")
-        ours = _vertex(chatplex.ChatVertexAI, server.url)
+        ours = _vertex(chatplex.langchain.ChatVertexAI, server.url)
         asyncio.run(ours.bind_tools([get_weather]).ainvoke(ASKED))
         chatplex.close()
     theirs, ours_sent, awaited = seen[:2], seen[2:4], seen[4]

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
-from chatplex.lean import ChatVertexAI
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
+from chatplex.providers.google.vertex_dropin import ChatVertexAI
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)

@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex.lean import ChatOllama
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
+from chatplex.providers.ollama.dropin import ChatOllama
 
 REPLY = {
     "model": "llama3.2",

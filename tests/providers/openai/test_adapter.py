@@ -26,9 +26,9 @@ from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.openai.adapter import OpenAIAdapter
-from chatplex.providers.openai.adapter import OpenAIStreamParser
 from chatplex.providers.openai.adapter import developer_message
 from chatplex.providers.openai.stream import REPLY_ONLY_KEYS
+from chatplex.providers.openai.stream import OpenAIStreamParser
 from chatplex.secret import Secret
 from tests._merged_text import langchain_merge
 from tests._merged_text import text_as_blocks

@@ -13,16 +13,17 @@ from typing import Any
 import httpx
 import pytest
 
+from chatplex import init_chat_model
 from chatplex.errors import APIError
 from chatplex.http._sse import iter_sse_events
-from chatplex.lean import init_chat_model
 from chatplex.messages import AIMessage
 from chatplex.messages import merge_chunks
-from chatplex.providers.openai.adapter import OTHER_CANDIDATES
 from chatplex.providers.openai.adapter import OpenAIAdapter
-from chatplex.providers.openai.adapter import parse_candidates
+from chatplex.providers.openai.response import OTHER_CANDIDATES
+from chatplex.providers.openai.response import parse_candidates
 from chatplex.providers.openai.stream import REPLY_ONLY_KEYS
 from tests._sdk_nones import without_sdk_nones
+from tests.core._twins import reply_and_chunks
 
 USAGE = {"prompt_tokens": 12, "completion_tokens": 21, "total_tokens": 33}
 
@@ -234,11 +235,6 @@ async def test_through_a_model(sync: bool) -> None:
         http_async_client=httpx.AsyncClient(transport=transport),
         n=3,
     )
-    if sync:
-        reply = model.invoke("a fruit")
-        chunks = list(model.stream("a fruit"))
-    else:
-        reply = await model.ainvoke("a fruit")
-        chunks = [c async for c in model.astream("a fruit")]
+    reply, chunks = await reply_and_chunks(model, sync, "a fruit")
     check_candidates(reply)
     check_candidates(merge_chunks(chunks).to_message(), streamed=True)

@@ -14,36 +14,24 @@ import pytest
 import respx
 
 from chatplex import ChatModel
+from chatplex import init_chat_model
 from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import AuthenticationError
 from chatplex.errors import BadRequestError
 from chatplex.errors import ContentFilterError
-from chatplex.lean import init_chat_model
 from chatplex.messages import HumanMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
+from tests.providers.openai._azure import ENDPOINT
+from tests.providers.openai._azure import KEY
+from tests.providers.openai._azure import TOKEN
+from tests.providers.openai._azure import clean_env  # noqa: F401 (autouse)
 
-ENDPOINT = "https://res.openai.azure.com"
 VERSION = "2024-10-21"
-KEY = "azure-KEY-0123456789-sentinel"
-TOKEN = "eyJ-AD-TOKEN-sentinel-0123456789"
-ENV = (
-    "AZURE_OPENAI_ENDPOINT",
-    "AZURE_OPENAI_API_KEY",
-    "AZURE_OPENAI_AD_TOKEN",
-    "OPENAI_API_VERSION",
-    "OPENAI_API_KEY",
-)
 SAFE = {"filtered": False, "severity": "safe"}
 FILTERS = {"hate": SAFE, "self_harm": SAFE, "sexual": SAFE, "violence": SAFE}
 PROMPT_FILTERS = [{"prompt_index": 0, "content_filter_results": FILTERS}]
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
 
 
 def url_of(model: str = "gpt-4o", **settings: Any) -> str:

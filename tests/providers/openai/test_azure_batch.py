@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from chatplex.adapters.batch_api import Call
+from chatplex import init_chat_model
 from chatplex.adapters.batch_api import Reply
 from chatplex.batches.submit import _base_url
 from chatplex.batches.submit import batch_api
 from chatplex.errors import ContentFilterError
-from chatplex.lean import init_chat_model
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_batch import AzureBatches
 from chatplex.secret import shown_url
 from chatplex.testing import MockServer
+from tests.batches._steps import drive
 
 ENDPOINT = "https://res.openai.azure.com"
 VERSION = "2024-10-21"
@@ -32,16 +32,6 @@ def adapter(**settings: Any) -> AzureOpenAIAdapter:
     settings.setdefault("azure_endpoint", ENDPOINT)
     settings.setdefault("api_version", VERSION)
     return AzureOpenAIAdapter(api_key="k", **settings)
-
-
-def drive(steps: Any, replies: list[Reply]) -> tuple[list[Call], Any]:
-    calls = [next(steps)]
-    try:
-        for reply in replies:
-            calls.append(steps.send(reply))
-    except StopIteration as done:
-        return calls, done.value
-    raise AssertionError("the steps wanted more replies")
 
 
 def json_reply(body: dict[str, Any]) -> Reply:
@@ -140,7 +130,7 @@ def test_submit_batch_runs_a_whole_job(
 def test_a_deployment_without_a_model_name_is_named_in_the_batch_line() -> None:
     # AzureChatOpenAI(azure_deployment=...) without model=: the body names no model on
     # the deployment URL (as langchain-openai's), but a Batch API line must.
-    from chatplex.lean import AzureChatOpenAI
+    from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 
     model = AzureChatOpenAI(
         azure_endpoint=ENDPOINT, azure_deployment="prod", api_version=VERSION, api_key="k"

@@ -10,10 +10,11 @@ import pytest
 from langchain_core.load import dumpd
 
 import chatplex
-from chatplex.lean import AzureChatOpenAI
-from chatplex.lean import ChatOpenAI
+import chatplex.langchain
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
+from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
+from chatplex.providers.openai.dropin import ChatOpenAI
 
 ENDPOINT = "https://res.openai.azure.com"
 VERSION = "2024-10-21"
@@ -82,11 +83,13 @@ def test_no_model_named_is_langchains_none_not_chatopenais_default() -> None:
     """langchain-openai's Azure class has no default model (ChatOpenAI's is gpt-3.5-turbo):
     its identifying params name none, and `dumpd` writes no model_name."""
     settings = {"azure_deployment": "d1", "api_version": VERSION}
-    model = chatplex.AzureChatOpenAI(azure_endpoint=ENDPOINT, api_key="k", **settings)
+    model = chatplex.langchain.AzureChatOpenAI(azure_endpoint=ENDPOINT, api_key="k", **settings)
     assert model._identifying_params["model_name"] is None
     assert model._identifying_params["model"] is None
     assert "model_name" not in dumpd(model)["kwargs"]
-    named = chatplex.AzureChatOpenAI(azure_endpoint=ENDPOINT, api_key="k", model="m", **settings)
+    named = chatplex.langchain.AzureChatOpenAI(
+        azure_endpoint=ENDPOINT, api_key="k", model="m", **settings
+    )
     assert named._identifying_params["model_name"] == "m"
     assert dumpd(named)["kwargs"]["model_name"] == "m"
 
@@ -222,12 +225,12 @@ def test_base_url_with_a_deployment_and_default_query() -> None:
 
 
 def test_under_langchains_name_its_adapter_reads_a_withheld_reply_as_langchain_openai() -> None:
-    # chatplex's own class (chatplex.lean) raises ContentFilterError for a reply the
+    # chatplex's own class (the engine) raises ContentFilterError for a reply the
     # filter withheld; its engine under LangChain's name reads it as langchain-openai's.
     own = build()
     assert own.partner_words is False
     assert isinstance(own.adapter, AzureOpenAIAdapter) and own.adapter.withheld_raises
-    dropin = chatplex.AzureChatOpenAI(
+    dropin = chatplex.langchain.AzureChatOpenAI(
         azure_endpoint="https://res.openai.azure.com",
         azure_deployment="gpt4o",
         api_version="2024-10-21",
@@ -259,7 +262,7 @@ def test_a_profile_looked_up_by_the_model_then_the_deployment(named: dict[str, s
 
     settings = {"azure_endpoint": ENDPOINT, "api_version": VERSION, "api_key": "k", **named}
     theirs = langchain_openai.AzureChatOpenAI(**settings).profile
-    assert chatplex.AzureChatOpenAI(**settings).profile == theirs
+    assert chatplex.langchain.AzureChatOpenAI(**settings).profile == theirs
     expected = tuple(n for n in (named.get("model"), named["azure_deployment"]) if n)
     assert build(**named).langchain_profile_names() == expected
 
@@ -285,7 +288,7 @@ def test_temperature_fields_read_as_langchain_openais_validator_leaves_them(
 
     given = {**settings, "azure_endpoint": ENDPOINT, "api_key": "k", "api_version": VERSION}
     theirs = langchain_openai.AzureChatOpenAI(**given)
-    ours = chatplex.AzureChatOpenAI(**given)
+    ours = chatplex.langchain.AzureChatOpenAI(**given)
     assert _temperature_fields(ours) == _temperature_fields(theirs)
     sent = ours.chatplex_model.build_request("hi").json.get("temperature", "<absent>")
     assert sent == (theirs.temperature if theirs.temperature is not None else "<absent>")

@@ -13,17 +13,20 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 from chatplex import AIMessage
 from chatplex import ChatModel
 from chatplex import ToolMessage
+from chatplex import init_chat_model
 from chatplex.errors import ContentFilterError
-from chatplex.lean import AzureChatOpenAI
-from chatplex.lean import init_chat_model
 from chatplex.messages import merge_chunks
+from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
+from tests._replies import renumbered
+from tests._weather import City
+from tests._weather import get_weather
+from tests._weather import weather_history
 
 KEY = "azure-mock-KEY-0123456789"
 VERSION = "2024-10-21"
@@ -33,20 +36,6 @@ VERSION = "2024-10-21"
 def server() -> Iterator[MockServer]:
     with MockServer() as srv:
         yield srv
-
-
-def get_weather(city: str) -> str:
-    """Current weather for a city.
-
-    Args:
-        city: The city name.
-    """
-    return f"sunny in {city}"
-
-
-class City(BaseModel):
-    name: str
-    population: int
 
 
 async def invoke(model: Any, sync: bool, value: Any) -> Any:
@@ -155,33 +144,13 @@ def recorded() -> Iterator[MockServer]:
         yield srv
 
 
-def _history() -> list[Any]:
-    call = {"name": "get_weather", "args": {"city": "Oslo"}, "id": "call_1", "type": "tool_call"}
-    return [
-        ("system", "Be brief."),
-        ("human", "use the tool: weather in Oslo?"),
-        AIMessage("", tool_calls=[call]),
-        ToolMessage("sunny in Oslo", tool_call_id="call_1"),
-    ]
-
-
 #: name -> (chatplex model built from the plain one, the input)
 AZURE_CASES: dict[str, tuple[Any, Any]] = {
     "text": (lambda m: m, "hello from both clients"),
     "tool_call": (lambda m: m.bind_tools([get_weather]), "use the tool for Paris"),
-    "tool_result_turn": (lambda m: m.bind_tools([get_weather]), _history()),
+    "tool_result_turn": (lambda m: m.bind_tools([get_weather]), weather_history()),
     "structured": (lambda m: m.with_structured_output(City, include_raw=True), "a city"),
 }
-
-
-def _renumbered(value: Any, number: str) -> Any:
-    if isinstance(value, str):
-        return value.replace(number, "<n>")
-    if isinstance(value, dict):
-        return {k: _renumbered(v, number) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_renumbered(v, number) for v in value]
-    return value
 
 
 def _ours(message: AIMessage, stream: bool) -> dict[str, Any]:
@@ -200,7 +169,7 @@ def _ours(message: AIMessage, stream: bool) -> dict[str, Any]:
         if stream
         else [meta["prompt_filter_results"], meta["content_filter_results"]],
     }
-    return _renumbered(read, message.id.removeprefix("chatcmpl-"))
+    return renumbered(read, message.id.removeprefix("chatcmpl-"))
 
 
 def _theirs(completion: Any) -> dict[str, Any]:
@@ -221,7 +190,7 @@ def _theirs(completion: Any) -> dict[str, Any]:
         # Azure's fields beyond OpenAI's: the SDK keeps them as extra attributes.
         "filters": [completion.prompt_filter_results, choice.content_filter_results],
     }
-    return _renumbered(read, completion.id.removeprefix("chatcmpl-"))
+    return renumbered(read, completion.id.removeprefix("chatcmpl-"))
 
 
 def _theirs_streamed(chunks: list[Any]) -> dict[str, Any]:
@@ -248,7 +217,7 @@ def _theirs_streamed(chunks: list[Any]) -> dict[str, Any]:
     }
     # Azure's first chunk (the prompt's filter results) has no id.
     number = next(c.id for c in chunks if c.id).removeprefix("chatcmpl-")
-    return _renumbered(read, number)
+    return renumbered(read, number)
 
 
 def _sdk_client(server: MockServer, version: str, async_: bool) -> Any:

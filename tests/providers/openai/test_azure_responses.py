@@ -16,27 +16,15 @@ import respx
 from chatplex.adapters.request_types import CallSettings
 from chatplex.errors import ContentFilterError
 from chatplex.errors import RateLimitError
-from chatplex.lean import AzureChatOpenAI
 from chatplex.messages import HumanMessage
+from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
+from tests.providers.openai._azure import ENDPOINT
+from tests.providers.openai._azure import KEY
+from tests.providers.openai._azure import TOKEN
+from tests.providers.openai._azure import clean_env  # noqa: F401 (autouse)
 
-ENDPOINT = "https://res.openai.azure.com"
 VERSION = "2025-03-01-preview"
-KEY = "azure-KEY-0123456789-sentinel"
-TOKEN = "eyJ-AD-TOKEN-sentinel-0123456789"
-ENV = (
-    "AZURE_OPENAI_ENDPOINT",
-    "AZURE_OPENAI_API_KEY",
-    "AZURE_OPENAI_AD_TOKEN",
-    "OPENAI_API_VERSION",
-    "OPENAI_API_KEY",
-)
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
 
 
 def request_of(adapter: AzureResponsesAdapter, model: str = "prod") -> Any:
@@ -212,7 +200,7 @@ def test_azure_chat_openai_calls_the_responses_path(azure: respx.Router) -> None
 def test_init_chat_model_calls_azures_responses_api_as_langchain(azure: respx.Router) -> None:
     # LangChain's init_chat_model("azure_openai:prod", ...) is AzureChatOpenAI(model="prod"):
     # the body names the model, the call goes beside the deployments.
-    from chatplex.lean import init_chat_model
+    from chatplex import init_chat_model
 
     route = azure.post(f"{ENDPOINT}/openai/responses").mock(
         return_value=httpx.Response(200, json=reply("Hi!"))

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from _corpus import load_cases
 
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
 from chatplex.messages import merge_chunks
 
 openai = pytest.importorskip("openai")

@@ -11,7 +11,6 @@ from openai.types import BatchCreateParams
 from openai.types.chat.completion_create_params import CompletionCreateParamsNonStreaming
 from pydantic import ValidationError
 
-from chatplex.adapters.batch_api import Call
 from chatplex.adapters.batch_api import Reply
 from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.request_types import ToolSpec
@@ -29,6 +28,7 @@ from chatplex.providers.openai.batch import LIMITS
 from chatplex.providers.openai.batch import OpenAIBatches
 from tests.adapters._corpus import corpus_dir
 from tests.batches._sdk import validate_sdk
+from tests.batches._steps import drive
 
 ADAPTER = OpenAIAdapter(api_key="sk-test-secret")
 API = OpenAIBatches(ADAPTER)
@@ -75,20 +75,10 @@ def test_stream_fields_never_reach_a_batch_line() -> None:
     assert "stream" not in body and "stream_options" not in body
 
 
-def _drive(steps: Any, replies: list[Reply]) -> tuple[list[Call], Any]:
-    calls = [next(steps)]
-    try:
-        for reply in replies:
-            calls.append(steps.send(reply))
-    except StopIteration as done:
-        return calls, done.value
-    raise AssertionError("the steps wanted more replies")
-
-
 def test_create_uploads_then_starts_a_batch_with_sdk_valid_params() -> None:
     file = Reply(200, {}, json.dumps({"id": "file-1"}).encode())
     batch = Reply(200, {}, json.dumps({"id": "batch_1", "status": "validating"}).encode())
-    calls, kept = _drive(API.create("/tmp/requests.jsonl", 3, "cpb-x/0"), [file, batch])
+    calls, kept = drive(API.create("/tmp/requests.jsonl", 3, "cpb-x/0"), [file, batch])
     upload, start = calls
     assert upload.path == "/files" and upload.upload == (
         {"purpose": "batch"},
@@ -107,9 +97,9 @@ def test_poll_reads_counts_and_result_files() -> None:
         "output_file_id": "file-out",
         "error_file_id": "file-err",
     }
-    _, state = _drive(API.poll({"id": "batch_1"}), [Reply(200, {}, json.dumps(body).encode())])
+    _, state = drive(API.poll({"id": "batch_1"}), [Reply(200, {}, json.dumps(body).encode())])
     assert state.ended and state.counts["succeeded"] == 8 and state.counts["errored"] == 2
-    calls, paths = _drive(API.download(state.refs, "/tmp/j0"), [Reply(200, {}), Reply(200, {})])
+    calls, paths = drive(API.download(state.refs, "/tmp/j0"), [Reply(200, {}), Reply(200, {})])
     assert [c.path for c in calls] == ["/files/file-out/content", "/files/file-err/content"]
     assert paths == ["/tmp/j0.output.jsonl", "/tmp/j0.errors.jsonl"]
 

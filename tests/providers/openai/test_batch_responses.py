@@ -15,11 +15,11 @@ from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.request_types import ToolSpec
 from chatplex.batches.submit import batch_api
 from chatplex.errors import BadRequestError
-from chatplex.lean import ChatOpenAI
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.providers.openai.batch import OpenAIBatches
+from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
 from tests.batches._sdk import validate_sdk
 

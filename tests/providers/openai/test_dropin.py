@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from chatplex.lean import ChatOpenAI
-from chatplex.lean import init_chat_model
+from chatplex import init_chat_model
+from chatplex.providers.openai.dropin import ChatOpenAI
 from tests.chat.test_dropin_models import _chatplex_body
 from tests.chat.test_dropin_models import _langchain_body
 
@@ -83,21 +83,21 @@ def test_openai_proxy_given_or_from_the_environment_carries_the_calls(
 
     with MockServer() as proxy:
         monkeypatch.setenv("OPENAI_PROXY", proxy.url)
-        ours = outcome(chatplex.ChatOpenAI)  # (LangChain's name)
+        ours = outcome(chatplex.langchain.ChatOpenAI)  # (LangChain's name)
         assert ours == outcome(partner)
         assert ours == [proxy.url, "Echo: hi", "Echo: hi"]
         own = httpx.Client()
-        for cls in (chatplex.ChatOpenAI, partner):
+        for cls in (chatplex.langchain.ChatOpenAI, partner):
             with pytest.raises(ValueError, match="Cannot specify 'openai_proxy' if one of"):
                 cls(http_client=own, **settings)
         own.close()
         monkeypatch.delenv("OPENAI_PROXY")
-        named = outcome(chatplex.ChatOpenAI, openai_proxy=proxy.url)  # the keyword
+        named = outcome(chatplex.langchain.ChatOpenAI, openai_proxy=proxy.url)  # the keyword
         assert named == outcome(partner, openai_proxy=proxy.url) == ours
     plain = ChatOpenAI(**settings)
     assert plain.http_client is None and plain.http_async_client is None
     with pytest.raises(TypeError, match=r"AzureChatOpenAI\(openai_proxy=...\) is not supp"):
-        chatplex.AzureChatOpenAI(
+        chatplex.langchain.AzureChatOpenAI(
             azure_endpoint="https://x.openai.azure.com", azure_deployment="d", api_key="k",
             api_version="2024-10-21", openai_proxy=proxy.url,
         )  # fmt: skip
@@ -147,7 +147,7 @@ def test_the_dropins_temperature_fields_read_as_langchain_openais(
     import chatplex
 
     theirs = langchain_openai.ChatOpenAI(**settings, api_key="sk-test")
-    ours = chatplex.ChatOpenAI(**settings, api_key="sk-test")
+    ours = chatplex.langchain.ChatOpenAI(**settings, api_key="sk-test")
     assert _temperature_fields(ours) == _temperature_fields(theirs)
 
 

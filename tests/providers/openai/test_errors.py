@@ -16,13 +16,13 @@ import openai
 import pytest
 import respx
 
-from chatplex import AzureChatOpenAI
 from chatplex import errors
 from chatplex import langchain
 from chatplex.chat import init_chat_model
-from chatplex.lean import ChatOpenAI
+from chatplex.langchain import AzureChatOpenAI
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
+from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.providers.openai.errors import CHAT_ERROR_FAMILIES
 from chatplex.providers.openai.errors import ERROR_FAMILIES
 from chatplex.providers.openai.errors import RESPONSES_ERROR_FAMILIES

@@ -18,11 +18,13 @@ from typing import Any
 import pytest
 
 from chatplex import AIMessage
-from chatplex import ToolMessage
-from chatplex.lean import ChatOpenAI
 from chatplex.messages import merge_chunks
+from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
+from tests._replies import renumbered
+from tests._weather import get_weather
+from tests._weather import weather_history
 
 openai = pytest.importorskip("openai")
 
@@ -41,29 +43,10 @@ def server() -> Iterator[MockServer]:
         yield srv
 
 
-def get_weather(city: str) -> str:
-    """Current weather for a city.
-
-    Args:
-        city: The city name.
-    """
-    return f"sunny in {city}"
-
-
 def model(server: MockServer) -> ChatOpenAI:
     return ChatOpenAI(
         model="gpt-4.1", use_responses_api=True, base_url=server.openai_base_url, api_key=KEY
     )
-
-
-def _history() -> list[Any]:
-    call = {"name": "get_weather", "args": {"city": "Oslo"}, "id": "call_1", "type": "tool_call"}
-    return [
-        ("system", "Be brief."),
-        ("human", "use the tool: weather in Oslo?"),
-        AIMessage("", tool_calls=[call]),
-        ToolMessage("sunny in Oslo", tool_call_id="call_1"),
-    ]
 
 
 #: name -> (chatplex model built from the plain one, the input)
@@ -75,7 +58,7 @@ CASES: dict[str, tuple[Any, Any]] = {
         lambda m: m.bind_tools([get_weather], tool_choice="get_weather"),
         "weather please",
     ),
-    "tool_result_turn": (lambda m: m.bind_tools([get_weather]), _history()),
+    "tool_result_turn": (lambda m: m.bind_tools([get_weather]), weather_history()),
     "json_schema": (
         lambda m: m.bind(
             text={
@@ -97,16 +80,6 @@ CASES: dict[str, tuple[Any, Any]] = {
 }
 
 
-def _renumbered(value: Any, number: str) -> Any:
-    if isinstance(value, str):
-        return value.replace(number, "<n>")
-    if isinstance(value, dict):
-        return {k: _renumbered(v, number) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_renumbered(v, number) for v in value]
-    return value
-
-
 def ours(message: AIMessage) -> dict[str, Any]:
     """What chatplex read: text, tool calls, usage (as the wire's fields)."""
     assert isinstance(message.id, str)
@@ -123,7 +96,7 @@ def ours(message: AIMessage) -> dict[str, Any]:
             "reasoning_tokens": usage.get("output_token_details", {}).get("reasoning"),
         },
     }
-    return _renumbered(read, message.id.removeprefix("resp_"))
+    return renumbered(read, message.id.removeprefix("resp_"))
 
 
 def theirs(response: Any, text: str | None = None) -> dict[str, Any]:
@@ -145,7 +118,7 @@ def theirs(response: Any, text: str | None = None) -> dict[str, Any]:
             "reasoning_tokens": usage.output_tokens_details.reasoning_tokens,
         },
     }
-    return _renumbered(read, response.id.removeprefix("resp_"))
+    return renumbered(read, response.id.removeprefix("resp_"))
 
 
 def _sdk_body(body: dict[str, Any], stream: bool) -> dict[str, Any]:

@@ -24,6 +24,7 @@ langchain_openai = pytest.importorskip("langchain_openai")
 requests = pytest.importorskip("requests")
 
 import chatplex  # noqa: E402 - after the skips
+import chatplex.langchain  # noqa: E402
 from chatplex.providers.openai import tokens  # noqa: E402
 
 KEYS = {"api_key": "sk-test"}
@@ -100,7 +101,7 @@ def _outcome(call: Callable[[], Any]) -> Any:
 def test_counts_as_langchain_openai(model: str, kind: str) -> None:
     said = MESSAGE_SETS[kind]()
     theirs = langchain_openai.ChatOpenAI(model=model, **KEYS)
-    ours = chatplex.ChatOpenAI(model=model, **KEYS)
+    ours = chatplex.langchain.ChatOpenAI(model=model, **KEYS)
     expected = theirs.get_num_tokens_from_messages(said)
     assert expected > 20  # counted, with a real encoding
     assert ours.get_num_tokens_from_messages(said) == expected
@@ -115,7 +116,7 @@ def test_a_keyword_besides_allow_fetching_images_is_a_type_error_as_there() -> N
     here (the engine leaves it to langchain-core's count, which refuses it)."""
     said = _conversation()
     theirs = langchain_openai.ChatOpenAI(model="gpt-4", **KEYS)
-    ours = chatplex.ChatOpenAI(model="gpt-4", **KEYS)
+    ours = chatplex.langchain.ChatOpenAI(model="gpt-4", **KEYS)
     for given in (theirs, ours):
         with pytest.raises(TypeError, match="colour"):
             given.get_num_tokens_from_messages(said, colour="red")
@@ -124,7 +125,7 @@ def test_a_keyword_besides_allow_fetching_images_is_a_type_error_as_there() -> N
 @pytest.mark.parametrize("model", CL100K_MODELS)
 def test_text_tokens_as_langchain_openai(model: str) -> None:
     theirs = langchain_openai.ChatOpenAI(model=model, **KEYS)
-    ours = chatplex.ChatOpenAI(model=model, **KEYS)
+    ours = chatplex.langchain.ChatOpenAI(model=model, **KEYS)
     text = "Counting tokens, offline: été, 21°C."
     assert ours.get_token_ids(text) == theirs.get_token_ids(text)
     assert ours.get_num_tokens(text) == theirs.get_num_tokens(text) > 5
@@ -133,7 +134,7 @@ def test_text_tokens_as_langchain_openai(model: str) -> None:
 def test_trim_messages_with_the_model_as_counter() -> None:
     said = _conversation()
     theirs = langchain_openai.ChatOpenAI(model="gpt-4", **KEYS)
-    ours = chatplex.ChatOpenAI(model="gpt-4", **KEYS)
+    ours = chatplex.langchain.ChatOpenAI(model="gpt-4", **KEYS)
     budget = theirs.get_num_tokens_from_messages(said) - 10
     kept = lc_messages.trim_messages(said, max_tokens=budget, token_counter=ours)
     assert kept == lc_messages.trim_messages(said, max_tokens=budget, token_counter=theirs)
@@ -144,13 +145,15 @@ def test_tiktoken_model_name_is_counted_with() -> None:
     """A name tiktoken does not know counts with the one given (langchain-openai's field)."""
     said = _conversation()
     theirs = langchain_openai.ChatOpenAI(model="my-gpt", tiktoken_model_name="gpt-4", **KEYS)
-    ours = chatplex.ChatOpenAI(model="my-gpt", tiktoken_model_name="gpt-4", **KEYS)
+    ours = chatplex.langchain.ChatOpenAI(model="my-gpt", tiktoken_model_name="gpt-4", **KEYS)
     assert ours.tiktoken_model_name == "gpt-4"
     assert ours.get_num_tokens_from_messages(said) == theirs.get_num_tokens_from_messages(said)
 
 
 def test_custom_get_token_ids_comes_first() -> None:
-    ours = chatplex.ChatOpenAI(model="gpt-4", custom_get_token_ids=lambda t: [1] * len(t), **KEYS)
+    ours = chatplex.langchain.ChatOpenAI(
+        model="gpt-4", custom_get_token_ids=lambda t: [1] * len(t), **KEYS
+    )
     assert ours.get_num_tokens("abc") == 3
 
 
@@ -160,7 +163,7 @@ def test_failures_as_langchain_openai(model: str) -> None:
     be had offline): the download's ConnectionError, on both sides."""
     said = _conversation()
     theirs = langchain_openai.ChatOpenAI(model=model, **KEYS)
-    ours = chatplex.ChatOpenAI(model=model, **KEYS)
+    ours = chatplex.langchain.ChatOpenAI(model=model, **KEYS)
     expected = _outcome(lambda: theirs.get_num_tokens_from_messages(said))
     assert isinstance(expected, tuple)  # it raised
     assert _outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
@@ -186,7 +189,7 @@ def test_warnings_as_langchain_openai() -> None:
     seen = []
     for model in (
         langchain_openai.ChatOpenAI(model="gpt-4", **KEYS),
-        chatplex.ChatOpenAI(model="gpt-4", **KEYS),
+        chatplex.langchain.ChatOpenAI(model="gpt-4", **KEYS),
     ):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -203,7 +206,7 @@ def test_unknown_part_raises_as_langchain_openai() -> None:
         )
     ]
     theirs = langchain_openai.ChatOpenAI(model="gpt-4", **KEYS)
-    ours = chatplex.ChatOpenAI(model="gpt-4", **KEYS)
+    ours = chatplex.langchain.ChatOpenAI(model="gpt-4", **KEYS)
     expected = _outcome(lambda: theirs.get_num_tokens_from_messages(said))
     assert expected[0] is ValueError
     assert _outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
@@ -215,7 +218,9 @@ def test_images_without_pillow_count_nothing_and_say_so(
     monkeypatch.setitem(sys.modules, "PIL", None)
     said = [lc_messages.HumanMessage(content=[{"type": "image_url", "image_url": {"url": PIXEL}}])]
     with caplog.at_level(logging.INFO):
-        count = chatplex.ChatOpenAI(model="gpt-4", **KEYS).get_num_tokens_from_messages(said)
+        count = chatplex.langchain.ChatOpenAI(model="gpt-4", **KEYS).get_num_tokens_from_messages(
+            said
+        )
     assert count == 3 + 1 + 3  # the message, its role ("user"), the reply's priming
     assert "pip install -U pillow httpx" in caplog.text
 
@@ -235,7 +240,7 @@ def test_azure_counts_as_langchain_openai() -> None:
     said = _conversation()
     for named in ({"model": "gpt-4"}, {"model": "gpt-4", "tiktoken_model_name": "gpt-3.5-turbo"}):
         theirs = langchain_openai.AzureChatOpenAI(**AZURE, **named)
-        ours = chatplex.AzureChatOpenAI(**AZURE, **named)
+        ours = chatplex.langchain.AzureChatOpenAI(**AZURE, **named)
         assert ours.get_num_tokens_from_messages(said) == theirs.get_num_tokens_from_messages(said)
 
 
@@ -246,7 +251,7 @@ def test_azure_without_a_model_fails_as_langchain_openai() -> None:
         lambda: langchain_openai.AzureChatOpenAI(**AZURE).get_num_tokens_from_messages(said)
     )
     assert expected[0] is AttributeError
-    ours = chatplex.AzureChatOpenAI(**AZURE)
+    ours = chatplex.langchain.AzureChatOpenAI(**AZURE)
     assert _outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
 
 
@@ -266,13 +271,14 @@ def test_presets_of_base_chat_openai_count_as_theirs(name: str) -> None:
     package, model, key = SUBCLASSES[name]
     partner = getattr(pytest.importorskip(package), name)
     said = _conversation()
-    theirs, ours = partner(model=model, **key), getattr(chatplex, name)(model=model, **key)
+    theirs = partner(model=model, **key)
+    ours = getattr(chatplex.langchain, name)(model=model, **key)
     expected = _outcome(lambda: theirs.get_num_tokens_from_messages(said))
     assert expected[0] is NotImplementedError
     assert _outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
     assert ours.get_token_ids("hello there") == theirs.get_token_ids("hello there")
     theirs = partner(model=model, tiktoken_model_name="gpt-4", **key)
-    ours = getattr(chatplex, name)(model=model, tiktoken_model_name="gpt-4", **key)
+    ours = getattr(chatplex.langchain, name)(model=model, tiktoken_model_name="gpt-4", **key)
     assert ours.get_num_tokens_from_messages(said) == theirs.get_num_tokens_from_messages(said)
 
 
@@ -282,11 +288,13 @@ def test_other_presets_count_as_langchain_does() -> None:
     groq = pytest.importorskip("langchain_groq")
     said = _conversation()
     theirs = groq.ChatGroq(model="llama-3.3-70b-versatile", api_key="k")
-    ours = chatplex.ChatGroq(model="llama-3.3-70b-versatile", api_key="k")
+    ours = chatplex.langchain.ChatGroq(model="llama-3.3-70b-versatile", api_key="k")
     expected = _outcome(lambda: theirs.get_num_tokens_from_messages(said))
     assert _outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
     with pytest.raises(TypeError, match="tiktoken_model_name"):
-        chatplex.ChatGroq(model="llama-3.3-70b-versatile", api_key="k", tiktoken_model_name="x")
+        chatplex.langchain.ChatGroq(
+            model="llama-3.3-70b-versatile", api_key="k", tiktoken_model_name="x"
+        )
 
 
 def test_without_tiktoken_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -298,7 +306,7 @@ def test_without_tiktoken_the_error_says_what_to_install(monkeypatch: pytest.Mon
 def test_import_chatplex_does_not_import_tiktoken() -> None:
     import subprocess
 
-    code = "import sys, chatplex; chatplex.ChatOpenAI; print('tiktoken' in sys.modules)"
+    code = "import sys, chatplex; chatplex.langchain.ChatOpenAI; print('tiktoken' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
@@ -346,7 +354,9 @@ def test_cerebras_counts_as_base_chat_openai() -> None:
     """langchain-cerebras' ChatCerebras extends BaseChatOpenAI (not installed here): a
     cookbook `tiktoken_model_name` counts as langchain-openai's own class counts."""
     said = _conversation()
-    ours = chatplex.ChatCerebras(model="llama3.1-8b", api_key="k", tiktoken_model_name="gpt-4")
+    ours = chatplex.langchain.ChatCerebras(
+        model="llama3.1-8b", api_key="k", tiktoken_model_name="gpt-4"
+    )
     theirs = langchain_openai.ChatOpenAI(model="gpt-4", **KEYS)
     assert ours.get_num_tokens_from_messages(said) == theirs.get_num_tokens_from_messages(said)
 
@@ -361,6 +371,6 @@ def test_a_reasoning_block_counts_as_the_text_sent_where_langchain_openai_raises
     theirs = langchain_openai.ChatOpenAI(model="gpt-4", **KEYS)
     with pytest.raises(ValueError, match="Unrecognized content block type"):
         theirs.get_num_tokens_from_messages([replied])
-    ours = chatplex.ChatOpenAI(model="gpt-4", **KEYS)
+    ours = chatplex.langchain.ChatOpenAI(model="gpt-4", **KEYS)
     as_sent = theirs.get_num_tokens_from_messages([lc_messages.AIMessage("ok")])
     assert ours.get_num_tokens_from_messages([replied]) == as_sent

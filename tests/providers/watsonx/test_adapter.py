@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import doctest
 import json
-from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -19,11 +18,14 @@ from pydantic import BaseModel
 from chatplex.adapters.request_types import CallSettings
 from chatplex.chat.model import ChatModel
 from chatplex.chat.structured import output_schema
+from chatplex.errors import APIError
 from chatplex.errors import BadRequestError
 from chatplex.errors import NotFoundError
 from chatplex.messages import HumanMessage
 from chatplex.providers.watsonx import adapter as module
 from chatplex.providers.watsonx.adapter import WatsonxAdapter
+from chatplex.providers.watsonx.auth import IAM_URL
+from tests.providers._speccheck import assert_every_path_says
 
 BASE = "https://us-south.ml.cloud.ibm.com"
 CHAT = f"{BASE}/ml/v1/text/chat"
@@ -52,15 +54,25 @@ STREAM = "".join(
 
 
 class IAM:
-    """IAM's token endpoint: a new token per exchange, lifetime 3600 s."""
+    """IAM's token endpoint: a new token per exchange, lifetime 3600 s; a respx side
+    effect, or `authorized` as the chat layer authorises (the exchange when due)."""
 
     def __init__(self) -> None:
         self.keys: list[str] = []
 
-    def __call__(self, url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
-        self.keys.append(body.decode())
-        token = {"access_token": f"tok-{len(self.keys)}", "expires_in": 3600}
-        return 200, json.dumps(token).encode()
+    def _body(self, form: bytes) -> bytes:
+        self.keys.append(form.decode())
+        return json.dumps({"access_token": f"tok-{len(self.keys)}", "expires_in": 3600}).encode()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=self._body(request.content))
+
+    def authorized(self, adapter: WatsonxAdapter, request: Any) -> Any:
+        fetch = adapter.credential_fetch()
+        if fetch is not None:
+            assert fetch.request.content is not None
+            fetch.read(self._body(fetch.request.content))
+        return adapter.authorize(request)
 
 
 class Clock:
@@ -80,7 +92,7 @@ def _request(adapter: WatsonxAdapter, *, stream: bool = False) -> Any:
 
 
 def test_where_requests_go_and_the_version_they_ask() -> None:
-    adapter = _adapter(iam_post=IAM())
+    adapter = _adapter()
     assert _request(adapter).url == f"{CHAT}?version={module.API_VERSION}"
     assert _request(adapter, stream=True).url == f"{STREAM_URL}?version={module.API_VERSION}"
     assert adapter.base_url == BASE
@@ -93,17 +105,19 @@ def test_where_requests_go_and_the_version_they_ask() -> None:
 
 def test_the_key_goes_only_to_iam_and_each_call_carries_the_token() -> None:
     iam, clock = IAM(), Clock()
-    adapter = _adapter(iam_post=iam, clock=clock)
+    adapter = _adapter(clock=clock)
     built = _request(adapter)
     assert "Authorization" not in built.headers  # built without credentials: no I/O
-    sent = adapter.authorize(built)
+    with pytest.raises(APIError, match="no IBM Cloud IAM token is held"):
+        adapter.authorize(built)  # the chat layer fetches it first
+    sent = iam.authorized(adapter, built)
     assert sent.headers["Authorization"] == "Bearer tok-1" and iam.keys == [
         f"grant_type=urn%3Aibm%3Aparams%3Aoauth%3Agrant-type%3Aapikey&apikey={KEY}"
     ]
     assert KEY not in json.dumps(sent.json) and KEY not in repr(sent)
-    assert adapter.authorize(_request(adapter)).headers["Authorization"] == "Bearer tok-1"
+    assert iam.authorized(adapter, _request(adapter)).headers["Authorization"] == "Bearer tok-1"
     clock.now = 0.8 * 3600  # near expiry: a fresh token
-    assert adapter.authorize(_request(adapter)).headers["Authorization"] == "Bearer tok-2"
+    assert iam.authorized(adapter, _request(adapter)).headers["Authorization"] == "Bearer tok-2"
     async_sent = asyncio.run(adapter.aauthorize(_request(adapter)))
     assert async_sent.headers["Authorization"] == "Bearer tok-2" and len(iam.keys) == 2
     assert adapter.authorizes_calls is True
@@ -130,14 +144,14 @@ def test_the_environment_as_langchain_ibm_reads_it(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("WATSONX_APIKEY", "deprecated-key")
     monkeypatch.setenv("WATSONX_SPACE_ID", "s-1")
     iam = IAM()
-    adapter = WatsonxAdapter(iam_post=iam)
-    request = adapter.authorize(_request(adapter))
+    adapter = WatsonxAdapter()
+    request = iam.authorized(adapter, _request(adapter))
     assert request.url.startswith("https://eu-de.ml.cloud.ibm.com/ml/v1/text/chat?")
     assert request.json["space_id"] == "s-1" and iam.keys[-1].endswith("apikey=deprecated-key")
     monkeypatch.setenv("WATSONX_API_KEY", "preferred-key")  # langchain-ibm's first
     monkeypatch.setenv("WATSONX_PROJECT_ID", "p-9")  # a project before a space
-    adapter = WatsonxAdapter(iam_post=iam)
-    request = adapter.authorize(_request(adapter))
+    adapter = WatsonxAdapter()
+    request = iam.authorized(adapter, _request(adapter))
     assert request.json["project_id"] == "p-9" and "space_id" not in request.json
     assert iam.keys[-1].endswith("apikey=preferred-key")
 
@@ -156,8 +170,8 @@ def test_what_is_missing_is_said_at_construction(given: dict[str, Any], message:
 
 
 def test_the_repr_shows_no_credential() -> None:
-    adapter = _adapter(iam_post=IAM())
-    adapter.authorize(_request(adapter))
+    adapter = _adapter()
+    IAM().authorized(adapter, _request(adapter))
     shown = repr(adapter)
     assert KEY not in shown and "tok-1" not in shown and "p-1" in shown
     assert budget_free_of_key(adapter)
@@ -222,7 +236,8 @@ def test_invoke_and_stream_sync_and_async(respx_mock: Any) -> None:
             200, content=STREAM.encode(), headers={"content-type": "text/event-stream"}
         )
     )
-    model = ChatModel(_adapter(iam_post=IAM()), "ibm/granite", temperature=0.3)
+    respx_mock.post(IAM_URL).mock(side_effect=IAM())
+    model = ChatModel(_adapter(), "ibm/granite", temperature=0.3)
     message = model.invoke("hi")
     assert message.content == "Hello" and message.response_metadata["finish_reason"] == "stop"
     assert message.usage_metadata == {"input_tokens": 4, "output_tokens": 1, "total_tokens": 5}
@@ -234,20 +249,15 @@ def test_invoke_and_stream_sync_and_async(respx_mock: Any) -> None:
         "temperature": 0.3,
         "project_id": "p-1",
     }
-    assert "".join(str(c.content) for c in model.stream("hi")) == "Hello"
-    assert asyncio.run(model.ainvoke("hi")).content == "Hello"
-
-    async def collect() -> str:
-        return "".join([str(c.content) async for c in model.astream("hi")])
-
-    assert asyncio.run(collect()) == "Hello"
+    assert_every_path_says(model, "Hello")
 
 
 @respx.mock
 def test_a_bad_request_raises_the_typed_error(respx_mock: Any) -> None:
     body = {"errors": [{"code": "invalid_input_argument", "message": "bad"}], "trace": "t-2"}
     respx_mock.post(url__startswith=CHAT).mock(return_value=httpx.Response(400, json=body))
-    model = ChatModel(_adapter(iam_post=IAM()), "ibm/granite", max_retries=0)
+    respx_mock.post(IAM_URL).mock(side_effect=IAM())
+    model = ChatModel(_adapter(), "ibm/granite", max_retries=0)
     with pytest.raises(BadRequestError, match="bad") as caught:
         model.invoke("hi")
     assert caught.value.request_id == "t-2" and KEY not in str(caught.value)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import doctest
 import json
-from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -70,18 +69,14 @@ def test_langchain_ibms_parameters_on_the_wire_sync_and_async(respx_mock: Any) -
 @respx.mock(assert_all_called=True)
 def test_an_api_key_is_exchanged_at_the_iam_url_given(respx_mock: Any) -> None:
     route = respx_mock.post(url__startswith=CHAT).mock(return_value=httpx.Response(200, json=REPLY))
+    iam = respx_mock.post("https://iam.test.cloud.ibm.com/identity/token").mock(
+        return_value=httpx.Response(200, json={"access_token": "iam-tok", "expires_in": 3600})
+    )
     model = _model(
         token=None, apikey="ibm-key", iam_url="https://iam.test.cloud.ibm.com/identity/token"
     )
-    exchanges: list[str] = []
-
-    def post(url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
-        exchanges.append(url)
-        return 200, b'{"access_token": "iam-tok", "expires_in": 3600}'
-
-    model.adapter._iam._post = post  # type: ignore[attr-defined,union-attr]
     model.invoke("hi")
-    assert exchanges == ["https://iam.test.cloud.ibm.com/identity/token"]
+    assert iam.call_count == 1 and b"apikey=ibm-key" in iam.calls.last.request.content
     assert route.calls.last.request.headers["authorization"] == "Bearer iam-tok"
 
 

@@ -1,33 +1,22 @@
 """watsonx.ai's declared provider, and the wire end to end once registered: the registry,
-LangChain's names (`init_chat_model("ibm:...")`, `chatplex.ChatWatsonx`), and the mock
+LangChain's names (`init_chat_model("ibm:...")`, `chatplex.langchain.ChatWatsonx`), and the mock
 server's `/ml/v1/text/chat` routes (which refuse a request without a bearer token)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 import chatplex
-from chatplex.lean import init_chat_model
+import chatplex.langchain
+from chatplex import init_chat_model
 from chatplex.testing import MockServer
 from tests._weather import WEATHER
+from tests.providers._speccheck import Answer
 from tests.providers._speccheck import check_wire
-
-
-class Answer(BaseModel):
-    city: str
-    degrees: int
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
-    chatplex.close()
+from tests.providers._speccheck import mock_server  # noqa: F401 (the fixture "server")
 
 
 def _model(srv: MockServer, **settings: Any) -> Any:
@@ -39,7 +28,7 @@ def test_watsonx() -> None:
     assert spec.name == "ibm" and spec.langchain_class == "ChatWatsonx"
     assert spec.adapter == "chatplex.providers.watsonx.adapter:WatsonxAdapter"
     assert spec.otel_name == "ibm.watsonx.ai" and spec.ls_provider == "ibm"
-    assert chatplex.lean.ChatWatsonx.__name__ == "ChatWatsonx"
+    assert chatplex.langchain.ChatWatsonx._engine.__name__ == "ChatWatsonx"
 
 
 def test_calls_over_the_mock_server_sync_and_async(server: MockServer) -> None:

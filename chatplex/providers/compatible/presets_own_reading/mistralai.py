@@ -7,6 +7,7 @@ Pure data, read by `spec.py` (its import-linter contract holds for what this imp
 from __future__ import annotations
 
 from ....specs import KeyOrder
+from ....specs import dumped_under_aliases
 from ....specs import field_names
 from ..partner_tables import CLIENTS
 from ..preset import NO_MAX_COMPLETION_TOKENS
@@ -15,6 +16,9 @@ from ..preset import Preset
 from ..preset import hosted
 from ..preset import own_reading
 from ..profile import TurnStyle
+
+#: langchain-mistralai's pydantic aliases, alias -> field.
+_ALIASES = {"api_key": "mistral_api_key", "base_url": "endpoint", "model_name": "model"}
 
 MISTRALAI = Preset(
     hosted(
@@ -98,11 +102,7 @@ MISTRALAI = Preset(
         partner_class="langchain_mistralai.chat_models:ChatMistralAI",
         partner_fields={
             "annotations": {"model": str, "temperature": float},
-            "aliases": {
-                "api_key": "mistral_api_key",
-                "base_url": "endpoint",
-                "model_name": "model",
-            },
+            "aliases": _ALIASES,
             "floats": frozenset({"temperature", "top_p"}),
             "defaults": {
                 "max_retries": 5,
@@ -116,11 +116,7 @@ MISTRALAI = Preset(
             "inert": frozenset({"max_concurrent_requests"}),
             # Set by its validators whatever was given (its `exclude_unset` keeps it).
             "assigned": frozenset({"model_kwargs"}),
-            "dump_aliases": {
-                "mistral_api_key": "api_key",
-                "endpoint": "base_url",
-                "model": "model_name",
-            },
+            "dump_aliases": dumped_under_aliases(_ALIASES),
             # Its request defaults, those not None.
             "identifying": {
                 "unless_none": {

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ....specs import LangSmithRule
 from ....specs import MoveWarning
 from ....specs import SdkModel
+from ....specs import dumped_under_aliases
 from ....specs import field_names
 from ..partner_tables import CLIENTS
 from ..preset import DropIn
@@ -42,6 +43,9 @@ PERPLEXITY_SEARCH_OPTIONS = (
     *PERPLEXITY_SEARCH_FIELDS[1:],
     "web_search_options",
 )
+
+#: langchain-perplexity's pydantic aliases, alias -> field.
+_ALIASES = {"api_key": "pplx_api_key", "timeout": "request_timeout"}
 
 
 PERPLEXITY = Preset(
@@ -135,14 +139,14 @@ PERPLEXITY = Preset(
                 "spread": "model_kwargs",
                 "unset": {"temperature": 0.7},  # (its default: left out of its form)
             },
-            "aliases": {"api_key": "pplx_api_key", "timeout": "request_timeout"},
+            "aliases": _ALIASES,
             "annotations": {"model": str, "temperature": float},
             "floats": frozenset({"temperature", "request_timeout"}),
             "secrets": {"pplx_api_key": "PPLX_API_KEY"},
             # it has no `stop` or `top_p` field (warned, its validator moves them)
             "kept_in": {"stop": "model_kwargs", "top_p": "model_kwargs"},
             "assigned": frozenset({"model_kwargs"}),  # by its validator, whatever was given
-            "dump_aliases": {"pplx_api_key": "api_key", "request_timeout": "timeout"},
+            "dump_aliases": dumped_under_aliases(_ALIASES),
             "unwritten": {
                 "model": "sonar",
                 "temperature": 0.7,

@@ -1,0 +1,248 @@
+"""A per-call credential an adapter fetches over HTTP (`FetchesCredential`: watsonx's
+IBM Cloud IAM token for its key), sent before the call is authorised the way the call
+itself is sent -- the model's HTTP client, timeout and retries, the call's deadline,
+the adapter's typed errors -- so the exchange is mocked, proxied and bounded as every
+call is, and no provider folder does I/O. One exchange at a time per credential: the
+other calls wait for it (no longer than their own deadline) and reuse its token.
+
+`authorized` / `aauthorized` are every call site's authorisation; `reauthorized` /
+`areauthorized` authorise a call refused with 401 again, with a fresh credential.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from typing import Any
+
+from ..adapters.base import Adapter
+from ..adapters.base import CredentialFetch
+from ..adapters.base import FetchesCredential
+from ..errors import APIError
+from ..errors import APITimeoutError
+from ..errors import DeadlineExceededError
+from ..messages import AIMessage
+
+if TYPE_CHECKING:
+    from ..adapters.base import StreamParser
+    from ..adapters.request_types import CallSettings
+    from ..adapters.request_types import HTTPRequest
+    from ..core.retry import RetryPolicy
+    from ..messages import BaseMessage
+    from ..sdk_error_families import ErrorFamily
+    from .model import ChatModel
+
+__all__ = ["aauthorized", "areauthorized", "authorized", "reauthorized"]
+
+
+def authorized(
+    model: ChatModel, adapter: Adapter, request: HTTPRequest, deadline: float | None
+) -> HTTPRequest:
+    """`request` as the adapter authorises a sync call, its credential fetched first
+    when it has none fresh."""
+    if not adapter.authorizes_calls:
+        return request
+    if isinstance(adapter, FetchesCredential):
+        _fetch(model, adapter, adapter, deadline)
+    return adapter.authorize(request)
+
+
+async def aauthorized(
+    model: ChatModel | None, adapter: Adapter, request: HTTPRequest, deadline: float | None
+) -> HTTPRequest:
+    """`request` as the adapter authorises an async call (a token from an async
+    provider, awaited), its credential fetched first when it has none fresh (with a
+    `model` to send it with)."""
+    if not adapter.authorizes_calls:
+        return request
+    if model is not None and isinstance(adapter, FetchesCredential):
+        await _afetch(model, adapter, adapter, deadline)
+    return await adapter.aauthorize(request)
+
+
+def reauthorized(
+    model: ChatModel, adapter: Adapter, request: HTTPRequest, deadline: float | None
+) -> HTTPRequest | None:
+    """`request`, refused with 401, authorised again with a fresh credential when the
+    adapter dropped the one it carried (a token revoked or expired early); None: a fresh
+    one would not help."""
+    if not isinstance(adapter, FetchesCredential) or not adapter.credential_refused(request):
+        return None
+    return authorized(model, adapter, request, deadline)
+
+
+async def areauthorized(
+    model: ChatModel, adapter: Adapter, request: HTTPRequest, deadline: float | None
+) -> HTTPRequest | None:
+    """The async `reauthorized`."""
+    if not isinstance(adapter, FetchesCredential) or not adapter.credential_refused(request):
+        return None
+    return await aauthorized(model, adapter, request, deadline)
+
+
+# ---- the exchange ----------------------------------------------------------------------
+
+
+def _fetch(
+    model: ChatModel, adapter: Adapter, source: FetchesCredential, deadline: float | None
+) -> None:
+    fetch = source.credential_fetch()
+    if fetch is None:
+        return
+    until, own = _bound(fetch, deadline)
+    lock = fetch.lock
+    if not lock.acquire(timeout=max(until - time.monotonic(), 0.0)):
+        raise _late(adapter, fetch, own)
+    try:
+        again = source.credential_fetch()  # None: the exchange waited for got it
+        if again is not None:
+            _send(model, adapter, again, until, own)
+    finally:
+        lock.release()
+
+
+async def _afetch(
+    model: ChatModel, adapter: Adapter, source: FetchesCredential, deadline: float | None
+) -> None:
+    fetch = source.credential_fetch()
+    if fetch is None:
+        return
+    until, own = _bound(fetch, deadline)
+    lock = _async_lock(fetch.holder)
+    try:
+        await asyncio.wait_for(lock.acquire(), max(until - time.monotonic(), 0.0))
+    except TimeoutError:
+        raise _late(adapter, fetch, own) from None
+    try:
+        again = source.credential_fetch()  # None: the exchange waited for got it
+        if again is not None:
+            await _asend(model, adapter, again, until, own)
+    finally:
+        lock.release()
+
+
+def _send(
+    model: ChatModel, adapter: Adapter, fetch: CredentialFetch, until: float, own: bool
+) -> None:
+    from ..http import send  # loaded with the first exchange, as a chat's first call
+
+    try:
+        send(
+            _Exchange(adapter, fetch),
+            fetch.request,
+            client=model.http_client,
+            **_bounds(model, fetch, until),
+        )
+    except DeadlineExceededError:
+        if own:
+            raise _late(adapter, fetch, own) from None
+        raise
+
+
+async def _asend(
+    model: ChatModel, adapter: Adapter, fetch: CredentialFetch, until: float, own: bool
+) -> None:
+    from ..http import asend
+
+    try:
+        await asend(
+            _Exchange(adapter, fetch),
+            fetch.request,
+            client=model.http_async_client,
+            **_bounds(model, fetch, until),
+        )
+    except DeadlineExceededError:
+        if own:
+            raise _late(adapter, fetch, own) from None
+        raise
+
+
+def _bounds(model: ChatModel, fetch: CredentialFetch, until: float) -> dict[str, Any]:
+    """The model's timeout and retries, ended by `until`, the reply capped at the
+    exchange's bound (or the model's, if smaller)."""
+    cap = model.max_response_bytes
+    return {
+        "timeout": model.timeout,
+        "deadline": until,
+        "retry": _retry_policy(model),
+        "max_response_bytes": fetch.max_bytes if cap is None else min(cap, fetch.max_bytes),
+        "partner_words": model.partner_words,
+    }
+
+
+def _retry_policy(model: ChatModel) -> RetryPolicy:
+    if model.retry_policy is not None:
+        return model.retry_policy
+    from ..core.retry import retry_policy
+
+    return retry_policy(model.max_retries, model.max_retry_after)
+
+
+def _bound(fetch: CredentialFetch, deadline: float | None) -> tuple[float, bool]:
+    """When the exchange must end, and whether that is its own bound (not the call's)."""
+    own = time.monotonic() + fetch.timeout
+    if deadline is not None and deadline <= own:
+        return deadline, False
+    return own, True
+
+
+def _late(adapter: Adapter, fetch: CredentialFetch, own: bool) -> Exception:
+    if own:
+        return APITimeoutError(
+            f"the credential exchange at {fetch.request.url} did not end within "
+            f"{fetch.timeout:g} s",
+            provider=adapter.provider,
+        )
+    return DeadlineExceededError("the call's deadline passed during its credential exchange")
+
+
+#: holder -> (its loop, the lock of its async exchanges on that loop).
+_async_locks: weakref.WeakKeyDictionary[object, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _async_lock(holder: object) -> asyncio.Lock:
+    """One lock per credential and event loop (an asyncio lock belongs to one loop)."""
+    loop = asyncio.get_running_loop()
+    held = _async_locks.get(holder)
+    if held is None or held[0] is not loop:
+        held = (loop, asyncio.Lock())
+        _async_locks[holder] = held
+    return held[1]
+
+
+class _Exchange(Adapter):
+    """The exchange as the HTTP layer reads a reply: a 200 body handed to the fetch's
+    `read`, an error status its `refused` error, in the adapter's name and error
+    families."""
+
+    def __init__(self, adapter: Adapter, fetch: CredentialFetch) -> None:
+        self.provider = adapter.provider
+        self._families: tuple[ErrorFamily, ...] = adapter.error_families
+        self._fetch = fetch
+
+    @property
+    def error_families(self) -> tuple[ErrorFamily, ...]:
+        return self._families
+
+    def build_request(
+        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
+    ) -> HTTPRequest:
+        raise NotImplementedError("a credential exchange's request comes built")
+
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        self._fetch.read(body)
+        return AIMessage(content="")
+
+    def stream_parser(self, headers: Mapping[str, str]) -> StreamParser:
+        raise NotImplementedError("a credential exchange does not stream")
+
+    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+        return self._fetch.refused(status, body, headers)
+
+    def budget_key(self, model: str) -> tuple[str, ...]:
+        return (self.provider, "credential")

@@ -1,0 +1,128 @@
+"""The run config's `timeout` on a LangChain chat model: the whole call's deadline, as in
+chatplex's own family (`chatplex.core.run_config`).
+
+langchain-core's `ensure_config` files a key it does not know under `configurable`, and
+`BaseChatModel.invoke` passes no config to `_generate`, so the deadline is read where the
+call starts (`invoke`, `ainvoke`, the first piece of `stream` / `astream`) and reaches the
+engine's call through a context variable: the engine then bounds every send, retry and
+stream read by it, sync and async, and raises `DeadlineExceededError` (a `TimeoutError`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+from typing import TypeVar
+
+from langchain_core.runnables.config import var_child_runnable_config
+
+from ..core import RunnableConfig
+from ..errors import DeadlineExceededError
+
+__all__ = ["adeadline_pieces", "deadline_pieces", "engine_config", "run_deadline"]
+
+T = TypeVar("T")
+
+#: The monotonic time the current LangChain call must end by (None: unbounded).
+_DEADLINE: ContextVar[float | None] = ContextVar("chatplex_langchain_deadline", default=None)
+
+#: The config of the engine's call: LangChain reports this call to its handlers and
+#: tracer itself, so process-wide tracers LangChain covers (LangSmith) skip it
+#: (`chatplex.core.tracers`); copied by every call, never changed.
+_INSIDE_LANGCHAIN: RunnableConfig = {"_traced_by": "langchain"}
+
+
+def _timeout(config: Mapping[str, Any] | None) -> float | None:
+    """The `timeout` a run config sets, at its top level or where langchain-core's
+    `ensure_config` moved it (`configurable`); the enclosing run's config if none given."""
+    if config is None:
+        config = var_child_runnable_config.get()
+        if config is None:
+            return None
+    timeout = config.get("timeout")
+    if timeout is None:
+        configurable = config.get("configurable")
+        timeout = configurable.get("timeout") if configurable else None
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    return float(timeout)
+
+
+def _deadline(config: Mapping[str, Any] | None) -> float | None:
+    timeout = _timeout(config)
+    outer = _DEADLINE.get()
+    if timeout is None:
+        return outer
+    deadline = time.monotonic() + timeout
+    return deadline if outer is None else min(deadline, outer)
+
+
+@contextmanager
+def run_deadline(config: Mapping[str, Any] | None) -> Iterator[None]:
+    """Bound the call made inside by the config's `timeout` (and any enclosing one)."""
+    deadline = _deadline(config)
+    if deadline is None:
+        yield
+        return
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def deadline_pieces(config: Mapping[str, Any] | None, pieces: Iterator[T]) -> Iterator[T]:
+    """`pieces` (a stream) under the config's deadline, fixed when the stream is asked
+    for: each piece is read with it in force (the engine's stream starts at the first)."""
+    deadline = _deadline(config)
+    if deadline is None:
+        yield from pieces
+        return
+    while True:
+        token = _DEADLINE.set(deadline)
+        try:
+            piece = next(pieces)
+        except StopIteration:
+            return
+        finally:
+            _DEADLINE.reset(token)
+        yield piece
+
+
+async def adeadline_pieces(
+    config: Mapping[str, Any] | None, pieces: AsyncIterator[T]
+) -> AsyncIterator[T]:
+    """`deadline_pieces` of an async stream."""
+    deadline = _deadline(config)
+    if deadline is None:
+        async for piece in pieces:
+            yield piece
+        return
+    while True:
+        token = _DEADLINE.set(deadline)
+        try:
+            piece = await anext(pieces)
+        except StopAsyncIteration:
+            return
+        finally:
+            _DEADLINE.reset(token)
+        yield piece
+
+
+def engine_config() -> RunnableConfig:
+    """The config of the engine's call: LangChain's marker, and what is left of the
+    LangChain call's deadline as the engine's own `timeout`."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return _INSIDE_LANGCHAIN
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+    return {"_traced_by": "langchain", "timeout": remaining}

@@ -1,0 +1,48 @@
+"""Replies of a provider's API as the tests script them (OpenAI's Chat Completions,
+Anthropic's Messages), and as the tests comparing chatplex with an SDK read them: with the
+number the mock server drew for a reply (its ids) masked (`renumbered`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def chat_completion(
+    content: str, *, id: str = "chatcmpl-1", model: str = "gpt-4o-mini", **more: Any
+) -> dict[str, Any]:
+    """An OpenAI Chat Completions reply whose one choice says `content` and stops (`more`:
+    its other fields, such as usage)."""
+    message = {"role": "assistant", "content": content}
+    return {
+        "id": id,
+        "object": "chat.completion",
+        "model": model,
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        **more,
+    }
+
+
+def anthropic_message(
+    text: str, *, usage: dict[str, int], model: str = "claude-sonnet-4-5"
+) -> dict[str, Any]:
+    """An Anthropic Messages reply of one text block that ended its turn."""
+    return {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": [{"type": "text", "text": text}],
+        "stop_reason": "end_turn",
+        "usage": usage,
+    }
+
+
+def renumbered(value: Any, number: str) -> Any:
+    """`value` with every `number` in its strings read as "<n>"."""
+    if isinstance(value, str):
+        return value.replace(number, "<n>")
+    if isinstance(value, dict):
+        return {k: renumbered(v, number) for k, v in value.items()}
+    if isinstance(value, list):
+        return [renumbered(v, number) for v in value]
+    return value

@@ -1,0 +1,58 @@
+"""A server on 127.0.0.1 that accepts and then says nothing (or stops mid-stream): what a
+stalled provider or proxy looks like to a client. For the tests of every wait's bound."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+_SSE_HEAD = (
+    b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+)
+
+#: One Chat Completions stream piece ("Hel"), for `SilentServer(first_piece=...)`.
+OPENAI_PIECE = (
+    b'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m",'
+    b'"choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}\n\n'
+)
+
+
+class SilentServer:
+    """Accepts connections on 127.0.0.1 and reads requests; then either says nothing, or
+    (`first_piece`) sends a stream's head and one piece and says nothing more."""
+
+    def __init__(self, first_piece: bytes | None = None) -> None:
+        self._first_piece = first_piece
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.2)
+        self._stop = threading.Event()
+        self._held: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            self._held.append(conn)
+            conn.settimeout(5)
+            try:
+                conn.recv(65536)
+                if self._first_piece is not None:
+                    piece = self._first_piece
+                    conn.sendall(_SSE_HEAD + f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        for conn in self._held:
+            conn.close()
+        self._listener.close()

@@ -1,0 +1,27 @@
+"""A runnable's (and a chat model's) sync and async calls behind one `sync` switch, for
+the tests that run each case both ways."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatplex.core.base import Runnable
+
+
+async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:
+    return r.invoke(value, config) if sync else await r.ainvoke(value, config)
+
+
+async def stream(r: Runnable[Any, Any], sync: bool, value: Any) -> list[Any]:
+    if sync:
+        return list(r.stream(value))
+    return [x async for x in r.astream(value)]
+
+
+async def reply_and_chunks(
+    model: Any, sync: bool, value: Any, **call: Any
+) -> tuple[Any, list[Any]]:
+    """A chat model's reply to `value` and its stream's chunks, both sync or both async."""
+    if sync:
+        return model.invoke(value, **call), list(model.stream(value, **call))
+    return await model.ainvoke(value, **call), [c async for c in model.astream(value, **call)]

@@ -1,0 +1,133 @@
+"""chatplex/langchain/deadline.py: the run config's `timeout` bounds a drop-in's whole call,
+as it bounds a call of chatplex's own family (decision 001), sync and async, invoke and
+stream, against a server that accepts and then says nothing, or stops mid-stream."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import RunnableLambda
+
+from chatplex.errors import DeadlineExceededError
+from chatplex.langchain import ChatAnthropic
+from chatplex.langchain import ChatOpenAI
+from tests._silent import OPENAI_PIECE
+from tests._silent import SilentServer
+
+#: Far above any deadline here, far below the test's patience: a call that ignored its
+#: deadline would end by this read timeout, and the assertion on the elapsed time fails.
+_READ_TIMEOUT = 60.0
+
+#: What a deadline of 0.5 s may take on a busy shared machine before it is called ignored.
+_PATIENCE = 20.0
+
+
+@pytest.fixture
+def silent() -> Iterator[SilentServer]:
+    server = SilentServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def stops_mid_stream() -> Iterator[SilentServer]:
+    server = SilentServer(first_piece=OPENAI_PIECE)
+    yield server
+    server.close()
+
+
+def _openai(url: str) -> Any:
+    return ChatOpenAI(
+        model="m", api_key="sk-test", base_url=f"{url}/v1", timeout=_READ_TIMEOUT, max_retries=0
+    )
+
+
+def _anthropic(url: str) -> Any:
+    return ChatAnthropic(
+        model="claude-x",
+        api_key="sk-test",
+        base_url=url,
+        default_request_timeout=_READ_TIMEOUT,
+        max_retries=0,
+    )
+
+
+def _bounded(call: Any) -> float:
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceededError):
+        call()
+    elapsed = time.monotonic() - started
+    assert elapsed < _PATIENCE, f"the 0.5 s deadline was held for {elapsed:.1f} s"
+    return elapsed
+
+
+@pytest.mark.parametrize("make", [_openai, _anthropic], ids=["openai", "anthropic"])
+def test_invoke_and_stream_end_at_the_deadline_against_a_silent_server(
+    silent: SilentServer, make: Any
+) -> None:
+    model = make(silent.url)
+    config: Any = {"timeout": 0.5}
+    _bounded(lambda: model.invoke("hi", config=config))
+    _bounded(lambda: list(model.stream("hi", config=config)))
+    _bounded(lambda: asyncio.run(model.ainvoke("hi", config=config)))
+
+    async def astream() -> None:
+        async for _ in model.astream("hi", config=config):
+            pass
+
+    _bounded(lambda: asyncio.run(astream()))
+
+
+def test_a_stream_that_stops_mid_way_ends_at_the_deadline_with_what_came(
+    stops_mid_stream: SilentServer,
+) -> None:
+    model = _openai(stops_mid_stream.url)
+    got: list[str] = []
+
+    def read() -> None:
+        for chunk in model.stream("hi", config={"timeout": 0.5}):
+            got.append(chunk.text)
+
+    _bounded(read)
+    assert "Hel" in got  # the piece that came is handed on before the deadline ends it
+
+    async def aread() -> None:
+        async for _ in model.astream("hi", config={"timeout": 0.5}):
+            pass
+
+    _bounded(lambda: asyncio.run(aread()))
+
+
+def test_the_deadline_reaches_the_model_inside_langchains_chain_and_lambda(
+    silent: SilentServer,
+) -> None:
+    model = _openai(silent.url)
+    chain = ChatPromptTemplate.from_template("{topic}") | model
+    _bounded(lambda: chain.invoke({"topic": "tea"}, config={"timeout": 0.5}))  # type: ignore[arg-type]
+    # A model called inside a lambda inherits the enclosing run's config.
+    inside = RunnableLambda(lambda text: model.invoke(text))
+    _bounded(lambda: inside.invoke("hi", config={"timeout": 0.5}))  # type: ignore[arg-type]
+    _bounded(lambda: model.with_config(timeout=0.5).invoke("hi"))  # type: ignore[call-arg]
+
+
+def test_a_bad_timeout_is_refused_before_any_request(silent: SilentServer) -> None:
+    model = _openai(silent.url)
+    for bad in (0, -1, "5", True):
+        with pytest.raises(ValueError, match="timeout must be a positive number"):
+            model.invoke("hi", config={"timeout": bad})  # type: ignore[typeddict-unknown-key]
+
+
+def test_without_a_timeout_the_call_is_the_same_as_before(silent: SilentServer) -> None:
+    # No deadline: the engine's own bounds (here its 60 s read timeout) hold; a reply
+    # that comes is read in full. Checked on the mock server's normal reply.
+    from chatplex.testing import MockServer
+
+    with MockServer() as server:
+        model = ChatOpenAI(model="m", api_key="sk-test", base_url=server.openai_base_url)
+        assert model.invoke("hi").content
+        assert model.invoke("hi", config={"timeout": 30}).content  # type: ignore[typeddict-unknown-key]
