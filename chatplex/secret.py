@@ -1,5 +1,8 @@
-"""`Secret`: a credential that never shows itself (repr, str); and what counts as a
-credential where one can hide in plain text: header names and URL query parameters.
+"""`Secret`: a credential that never shows itself (repr, str); and the one rule for what
+counts as a credential where one can hide in plain text: a header, URL query parameter
+or setting whose name contains key, token, secret, auth, signature, password or
+credential (`is_credential_name`), or whose value carries the model's own key
+(`is_credential_value`), and the known gateway headers (`SECRET_HEADERS`).
 
 The bottom layer: adapters hold their API keys in `Secret`, configuration profiles keep
 keys read from files and the environment in it until a model is built, and every layer
@@ -15,23 +18,34 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import overload
 
 if TYPE_CHECKING:
     import re
 
 __all__ = [
     "MASK",
+    "CREDENTIAL_WORDS",
     "SECRET_HEADERS",
     "SECRET_QUERY_NAMES",
     "SECRET_QUERY_WORDS",
     "MaskedHeaders",
     "Secret",
     "URLCredentials",
+    "held_keys",
+    "hold_headers",
     "hold_keys",
     "hold_url",
     "hold_urls",
+    "is_credential_name",
+    "is_credential_value",
     "is_secret_header",
+    "is_secret_name",
     "joined_held",
+    "masked_headers",
+    "masked_settings",
+    "merged_headers",
+    "path_joined",
     "query_with",
     "with_userinfo",
     "is_secret_query",
@@ -39,6 +53,7 @@ __all__ = [
     "redact_url",
     "redact_urls_in",
     "scrub_text",
+    "secret_values",
     "shown_url",
     "take_url_credentials",
     "url_joined",
@@ -61,31 +76,49 @@ SECRET_HEADERS = frozenset(
         "set-cookie",
     }
 )
-# Any other header named like a credential (x-portkey-api-key, helicone-auth, x-my-token).
-# Whole words at the end only: `x-ratelimit-remaining-tokens` is not a credential.
-_SECRET_HEADER_NAME = r"(^|[-_])(auth|authorization|key|apikey|token|secret|password|signature)$"
-#: The one list of URL query names that carry credentials. A name is one if it is one of
-#: `SECRET_QUERY_NAMES`, or ends in one of `SECRET_QUERY_WORDS` after `-` or `_` (or is
-#: one): key, api-key, api_key, apikey, access_token, sig and signature (Azure SAS,
-#: X-Amz-Signature), X-Amz-Credential, X-Amz-Security-Token, client_secret, password...
-SECRET_QUERY_WORDS = (
+#: The one rule for names (headers, URL query parameters, settings): a name containing
+#: one of these words (case-insensitive) carries a credential: `x-api-key-2`,
+#: `helicone-auth`, `x-portkey-virtual-key`, `client_secret`, `X-Amz-Signature`...
+CREDENTIAL_WORDS = (
     "key",
-    "apikey",
     "token",
     "secret",
+    "auth",
+    "signature",
     "password",
     "passwd",
-    "pwd",
-    "sig",
-    "signature",
     "credential",
-    "auth",
 )
-#: Whole names only: Azure Functions' `code` (a `country_code` is no credential).
-SECRET_QUERY_NAMES = ("code",)
-_SECRET_QUERY_NAME = (
-    rf"(^|[-_])({'|'.join(SECRET_QUERY_WORDS)})$|^({'|'.join(SECRET_QUERY_NAMES)})$"
+#: Short words that count only as a whole part of a name (`sig`, not `design`), and
+#: names that count only whole: Azure Functions' `code` (a `country_code` is none).
+_CREDENTIAL_PARTS = ("sig", "pwd", "cookie")
+_CREDENTIAL_WHOLE = ("code",)
+_CREDENTIAL_NAME = (
+    rf"{'|'.join(CREDENTIAL_WORDS)}"
+    rf"|(^|[-_.])({'|'.join(_CREDENTIAL_PARTS)})([-_.]|$)"
+    rf"|^({'|'.join(_CREDENTIAL_WHOLE)})$"
 )
+#: Pieces of names that hold one of those words and carry no credential, taken out
+#: before the rule reads a name: a count of tokens (`max_tokens`,
+#: `x-ratelimit-remaining-tokens`), a tokenizer's model (`tiktoken_model_name`), a
+#: function or names (`custom_get_token_ids`, `secret_headers`, `keywords`,
+#: langchain-aws' `provider_stop_reason_key_map`), a profile's name, OpenAI's
+#: `prompt_cache_key` (a routing hint).
+_NOT_CREDENTIAL = (
+    r"tokens|token_ids|token_count|tokenizer|tiktoken|keyword|key_name|key_map"
+    r"|secret_headers|credentials_profile_name|prompt_cache_key"
+)
+#: A setting naming a URL (`authorization_url`, `tokenizer_url`): what it may hold is
+#: masked by the URL rule (`redact_url`), not as a whole.
+_URL_NAME = r"[-_](url|uri)$"
+#: A key shorter than this counts only as a whole value, not inside one: a 1-letter
+#: test key would mask every value holding that letter and protect nothing.
+_MIN_KEY = 6
+#: Values that are a credential whatever their header's name: an authorization scheme's.
+_CREDENTIAL_VALUE = r"^\s*(bearer|basic|digest|token)\s+\S"
+#: Kept for their importers: the rule above is what decides.
+SECRET_QUERY_WORDS = (*CREDENTIAL_WORDS, *_CREDENTIAL_PARTS)
+SECRET_QUERY_NAMES = _CREDENTIAL_WHOLE
 # name=value pairs of URL queries inside free text (log lines, exception messages).
 _QUERY_PAIR = r"([?&;])([^=&#\s?;\"'<>]+)=([^&#\s;\"'<>]*)"
 
@@ -137,29 +170,100 @@ class Secret:
         return (Secret, (self._value,))
 
 
+#: A model's keys, held or not: a value carrying one is masked (`is_credential_value`).
+Keys = Collection[str | Secret]
+
+
 class MaskedHeaders(dict[str, str]):
-    """Headers whose repr masks credentials (known names, names like a credential, and
-    `secret_names`), so headers shown anywhere show no key.
+    """Headers whose repr masks credentials (known names, names like a credential,
+    `secret_names`, and values carrying one of `secret_values`: the model's keys), so
+    headers shown anywhere show no key.
 
     >>> MaskedHeaders({"x-api-key": "sk-1", "accept": "*/*"})
     {'x-api-key': '***', 'accept': '*/*'}
     """
 
     secret_names: frozenset[str] = frozenset()
+    secret_values: frozenset[str | Secret] = frozenset()
 
     def __repr__(self) -> str:
-        return repr(dict(mask_headers(self.items(), self.secret_names)))
+        return repr(dict(mask_headers(self.items(), self.secret_names, self.secret_values)))
+
+    def credential_names(self) -> frozenset[str]:
+        """The (lower-case) names of the headers it masks: what a request built from it
+        marks secret (`HTTPRequest.secret_headers`), for its copies on errors."""
+        names, keys = self.secret_names, self.secret_values
+        return frozenset(k.lower() for k, v in self.items() if _is_credential(k, v, names, keys))
 
 
-_SECRET_NAME = r"(^|[_-])(key|token|secret|password)$|^authorization$"
-#: API parameters named like a credential that are none, sent in the body as given
-#: (OpenAI's `prompt_cache_key`: a cache routing hint).
-_NOT_SECRET = frozenset({"prompt_cache_key"})
+def masked_headers(headers: Mapping[str, Any], keys: Keys = ()) -> MaskedHeaders:
+    """`headers` in a `MaskedHeaders` that also masks values carrying one of `keys` (what
+    it was marked with before kept)."""
+    return merged_headers(headers, keys=keys)
+
+
+def merged_headers(
+    *parts: Mapping[str, Any] | None, keys: Keys = (), lower: bool = False
+) -> MaskedHeaders:
+    """The header mappings `parts` merged (later ones win; names lower-cased with
+    `lower`) in a `MaskedHeaders` masking what any of them marked, and values carrying
+    one of `keys`: a copy that shows no more than its parts did."""
+    out = MaskedHeaders()
+    names: set[str] = set()
+    values: set[str | Secret] = set(keys)
+    for part in parts:
+        if not part:
+            continue
+        out.update({k.lower(): v for k, v in part.items()} if lower else part)
+        names.update(getattr(part, "secret_names", ()))
+        values.update(getattr(part, "secret_values", ()))
+    out.secret_names, out.secret_values = frozenset(names), frozenset(values)
+    return out
+
+
+@functools.lru_cache(maxsize=1024)  # asked of the same few names on every request
+def is_credential_name(name: str) -> bool:
+    """The one rule: whether a header, URL query parameter or setting of this name
+    carries a credential (`CREDENTIAL_WORDS` anywhere in it, case-insensitive).
+
+    >>> is_credential_name("x-api-key-2"), is_credential_name("Helicone-Auth")
+    (True, True)
+    >>> is_credential_name("max_tokens"), is_credential_name("x-ratelimit-remaining-tokens")
+    (False, False)
+    """
+    if _pattern(_URL_NAME).search(name):  # a URL: its credentials are the URL rule's
+        return False
+    left = _pattern(_NOT_CREDENTIAL).sub("/", name)
+    return _pattern(_CREDENTIAL_NAME).search(left) is not None
+
+
+def is_credential_value(value: object, keys: Keys = ()) -> bool:
+    """Whether a value carries a credential whatever its name: one of `keys` (the
+    model's own, held or not) is in it, or it is an authorization scheme's (`Bearer ...`)."""
+    if not isinstance(value, str) or not value:
+        return False
+    for key in keys:
+        clear = _clear(key)
+        if clear and (value == clear or (len(clear) >= _MIN_KEY and clear in value)):
+            return True
+    return _pattern(_CREDENTIAL_VALUE).search(value) is not None
+
+
+def _clear(key: str | Secret) -> str:
+    return key.get() if isinstance(key, Secret) else key
+
+
+def secret_values(values: Iterable[Any]) -> frozenset[Secret]:
+    """The `Secret`s among `values` (a call's keywords): the keys a header or setting
+    carrying one of them is masked for (`is_credential_value`). A held URL is no key:
+    its credentials are masked by the URL rule."""
+    return frozenset(v for v in values if isinstance(v, Secret) and v and "://" not in v.get())
 
 
 def is_secret_name(name: str) -> bool:
-    """Whether a setting of this name holds a credential (`api_key`, `*_token`, ...)."""
-    return name not in _NOT_SECRET and bool(_pattern(_SECRET_NAME).search(name))
+    """Whether a setting of this name holds a credential (`api_key`, `*_token`, ...):
+    `is_credential_name`."""
+    return is_credential_name(name)
 
 
 def is_secret_header(name: str, extra: Collection[str] = ()) -> bool:
@@ -172,20 +276,86 @@ def is_secret_header(name: str, extra: Collection[str] = ()) -> bool:
     (False, True)
     """
     lower = name.lower()
-    if lower in SECRET_HEADERS or lower in extra:
-        return True
-    return _pattern(_SECRET_HEADER_NAME).search(lower) is not None
+    return lower in SECRET_HEADERS or lower in extra or is_credential_name(lower)
 
 
 def mask_headers(
-    items: Iterable[tuple[str, str]], extra: Collection[str] = ()
+    items: Iterable[tuple[str, str]], extra: Collection[str] = (), keys: Keys = ()
 ) -> list[tuple[str, str]]:
-    """Header pairs with the values of credential headers replaced by `MASK`.
+    """Header pairs with the values of credential headers replaced by `MASK`: named like
+    one (`is_secret_header`), or a value carrying one (`is_credential_value`).
 
-    >>> mask_headers([("x-api-key", "sk-1"), ("accept", "*/*")])
-    [('x-api-key', '***'), ('accept', '*/*')]
+    >>> mask_headers([("x-api-key", "sk-1"), ("accept", "*/*"), ("x-gw", "k-1")], keys=["k-1"])
+    [('x-api-key', '***'), ('accept', '*/*'), ('x-gw', '***')]
     """
-    return [(k, MASK if is_secret_header(k, extra) else v) for k, v in items]
+    return [
+        (k, MASK if is_secret_header(k, extra) or is_credential_value(v, keys) else v)
+        for k, v in items
+    ]
+
+
+def held_keys(values: Iterable[Any]) -> frozenset[Secret]:
+    """The keys among `values` (headers as an adapter holds them), held: each `Secret`,
+    and the token after its authorization scheme (`Bearer <key>`)."""
+    found: set[Secret] = set()
+    for value in values:
+        if isinstance(value, Secret) and value:
+            found.add(value)
+            clear = value.get()
+            token = clear.strip().partition(" ")[2].strip()
+            if token and _pattern(_CREDENTIAL_VALUE).search(clear) is not None:
+                found.add(Secret(token))
+    return frozenset(found)
+
+
+def hold_headers(
+    headers: Mapping[str, Any], extra: Collection[str] = (), keys: Keys = ()
+) -> dict[str, Any]:
+    """Headers as they are kept: each value the masking rule names a credential's
+    (`mask_headers`: by its name, or carrying one of `keys`, the ones `headers` marks or
+    holds as `Secret`s) wrapped in a `Secret`; names and order unchanged."""
+    keys = {
+        *keys,
+        *getattr(headers, "secret_values", ()),
+        *held_keys(headers.values()),
+    }
+    return {
+        name: Secret(value) if _is_credential(name, value, extra, keys) else value
+        for name, value in headers.items()
+    }
+
+
+def _is_credential(name: str, value: Any, extra: Collection[str], keys: Keys) -> bool:
+    if not isinstance(value, str):
+        return False
+    return is_secret_header(name, extra) or is_credential_value(value, keys)
+
+
+def masked_settings(
+    value: Any, name: str = "", extra: Collection[str] = frozenset(), keys: Keys = ()
+) -> Any:
+    """Settings as they may be shown: a value under a credential's name (`secret_headers`
+    the settings list count too) or carrying one of `keys` (the model's own) is `MASK`,
+    nested mappings alike, and URLs lose their credentials (`redact_url`).
+
+    >>> masked_settings({"default_headers": {"x-gw": "k-1", "x-api-key-2": "k-2"}}, keys=["k-1"])
+    {'default_headers': {'x-gw': '***', 'x-api-key-2': '***'}}
+    """
+    if name and is_secret_header(name, extra):
+        return MASK
+    if is_credential_value(value, keys):
+        return MASK
+    if isinstance(value, Mapping):
+        names = value.get("secret_headers")
+        if isinstance(names, str):
+            names = (names,)
+        if isinstance(names, (list, tuple, set, frozenset)):
+            extra = {*extra, *(str(n).lower() for n in names)}
+        keys = {*keys, *getattr(value, "secret_values", ())}
+        return {k: masked_settings(v, str(k), extra, keys) for k, v in value.items()}
+    if isinstance(value, str) and "://" in value:
+        return redact_url(value)
+    return value
 
 
 def is_secret_query(name: str) -> bool:
@@ -196,7 +366,7 @@ def is_secret_query(name: str) -> bool:
     """
     from urllib.parse import unquote
 
-    return _pattern(_SECRET_QUERY_NAME).search(unquote(name)) is not None
+    return is_credential_name(unquote(name))
 
 
 @functools.lru_cache(maxsize=256)  # adapters ask for the same few base URLs per call
@@ -326,11 +496,21 @@ def hold_keys(arguments: dict[str, Any], is_key: Callable[[str], bool]) -> None:
     """In place, in a call's own keyword dict: every str argument `is_key` names a
     credential (`api_key`, `aws_secret_access_key`...) made a `Secret`, and every URL
     carrying one held (`hold_url`). A constructor's first statement, so that none of
-    its frame's locals holds one in clear from there on."""
+    its frame's locals holds one in clear from there on. Headers (a mapping of strings
+    under a name with "header" in it) are held in a `MaskedHeaders` masking the keys
+    given beside them: they are sent as given, and shown masked."""
     for name in arguments:
         value = arguments[name]
         arguments[name] = Secret(value) if isinstance(value, str) and is_key(name) else value
         arguments[name] = hold_url(arguments[name])
+    keys = secret_values(arguments.values())
+    for name, value in arguments.items():
+        if "header" in name and isinstance(value, Mapping) and _all_text(value.values()):
+            arguments[name] = masked_headers(value, keys)
+
+
+def _all_text(values: Iterable[Any]) -> bool:
+    return all(isinstance(value, str) for value in values)
 
 
 def hold_urls(arguments: dict[str, Any]) -> None:
@@ -351,6 +531,25 @@ def url_joined(url: str | Secret, path: str) -> str | Secret:
     if isinstance(url, Secret):
         return Secret(url.get().rstrip("/") + path)
     return url.rstrip("/") + path
+
+
+@overload
+def path_joined(url: str, path: str) -> str: ...
+@overload
+def path_joined(url: Secret, path: str) -> Secret: ...
+def path_joined(url: str | Secret, path: str) -> str | Secret:
+    """`path` (with its own query, if any) appended to the path of `url`, whose query
+    comes after it; a URL held as a `Secret` stays held (a Batch API call's URL).
+
+    >>> path_joined("http://gw.example/v1/?api-key=k-1", "/batches?limit=2")
+    'http://gw.example/v1/batches?limit=2&api-key=k-1'
+    """
+    clear = url.get() if isinstance(url, Secret) else url
+    base, _, query = clear.partition("?")
+    more, _, more_query = path.partition("?")
+    joined_query = "&".join(q for q in (more_query, query) if q)
+    joined = base.rstrip("/") + more + (f"?{joined_query}" if joined_query else "")
+    return Secret(joined) if isinstance(url, Secret) else joined
 
 
 def url_with_query(url: str | Secret, query: Mapping[str, Any]) -> str | Secret:

@@ -194,3 +194,65 @@ def test_url_pieces_stay_held_when_held() -> None:
     assert back == Secret("https://u:p%40w@gw.example/v1")  # as it came: percent-encoded
     assert with_userinfo("https://gw.example", None) == "https://gw.example"
     assert shown_url(held) == "http://gw.example/"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "x-api-key-2",
+        "X-Gateway-Token-Extra",
+        "Helicone-Auth",
+        "x-portkey-virtual-key",
+        "x-client-secret-v2",
+        "x-request-signature",
+        "x-upstream-password",
+        "x-credential-id",
+        "aws_access_key_id",
+        "api-key",
+        "sig",
+        "code",
+    ],
+)
+def test_the_one_rule_names_a_credential_wherever_the_word_stands(name: str) -> None:
+    from chatplex.secret import is_credential_name
+    from chatplex.secret import is_secret_header
+    from chatplex.secret import is_secret_name
+    from chatplex.secret import is_secret_query
+
+    assert is_credential_name(name)
+    assert is_secret_header(name) and is_secret_query(name) and is_secret_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "max_tokens",
+        "x-ratelimit-remaining-tokens",
+        "tiktoken_model_name",
+        "custom_get_token_ids",
+        "secret_headers",
+        "credentials_profile_name",
+        "prompt_cache_key",
+        "provider_stop_reason_key_map",
+        "country_code",
+        "design",
+        "openai-organization",
+    ],
+)
+def test_what_names_the_words_but_carries_no_credential(name: str) -> None:
+    from chatplex.secret import is_credential_name
+
+    assert not is_credential_name(name)
+
+
+def test_a_value_carrying_the_models_key_is_masked_whatever_its_name() -> None:
+    from chatplex.secret import Secret
+    from chatplex.secret import is_credential_value
+    from chatplex.secret import mask_headers
+
+    key = Secret("sk-model-key-1")
+    assert is_credential_value("sk-model-key-1", [key])
+    assert is_credential_value("run sk-model-key-1 now", [key])
+    assert is_credential_value("Bearer anything")
+    assert not is_credential_value("claude-haiku-4-5", [Secret("k")])  # a 1-letter key: whole only
+    assert mask_headers([("x-tenant", "sk-model-key-1")], keys=[key]) == [("x-tenant", "***")]

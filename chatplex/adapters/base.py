@@ -15,7 +15,6 @@ and a FastAPI-style error body).
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import threading
 from abc import ABC
@@ -37,6 +36,7 @@ from ..messages import AIMessageChunk
 from ..messages import BaseMessage
 from ..sdk_error_families import ErrorFamily
 from ..secret import Secret
+from ..secret import merged_headers
 from ..specs import SdkModel
 from .request_types import CallSettings
 from .request_types import HTTPRequest
@@ -226,9 +226,8 @@ class Adapter(ABC):
         header of the call's replaces); default: the headers alone."""
         if not headers:
             return request
-        base = request.headers  # copied, not rebuilt: keeps a key-masking dict subclass
-        merged = copy.copy(base) if isinstance(base, dict) else dict(base)
-        merged.update(headers)
+        # A copy masking what either marked (a call's header carrying the model's key).
+        merged = merged_headers(request.headers, headers)
         return dataclasses.replace(request, headers=merged)
 
     # ---- the reply --------------------------------------------------------------------

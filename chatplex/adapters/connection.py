@@ -20,6 +20,7 @@ from typing import Any
 
 from ..secret import Secret
 from ..secret import URLCredentials
+from ..secret import held_keys
 from ..secret import redact_url
 from ..secret import take_url_credentials
 from .base_url import BaseURL
@@ -149,8 +150,14 @@ def held_headers(
     secret_names: frozenset[str],
 ) -> dict[str, Any]:
     """The headers an adapter keeps: `headers` with the caller's `default_headers=` over
-    them (`with_default_headers`), credentials held as `Secret`s (`hold_secrets`)."""
-    return hold_secrets(with_default_headers(headers, default_headers), secret_names)
+    them (`with_default_headers`), credentials held as `Secret`s (`hold_secrets`: a
+    header named like one, or carrying the key `headers` holds)."""
+    check_headers(default_headers, "default_headers")
+    # Held before they are merged: no frame from here on holds a credential in clear.
+    held = hold_secrets(default_headers or {}, secret_names, held_keys(headers.values()))
+    for name, value in held.items():
+        set_header(headers, name, value)
+    return hold_secrets(headers, secret_names)
 
 
 def json_headers(
@@ -179,12 +186,13 @@ def post_json(
 ) -> HTTPRequest:
     """The POST of `body` to `url` with the adapter's held headers revealed (`reveal`);
     `secret_url`, when the base URL's query held a credential, is the URL sent."""
+    revealed = reveal(headers, secret_names)
     return HTTPRequest(
         method="POST",
         url=url,
-        headers=reveal(headers, secret_names),
+        headers=revealed,
         json=body,
-        secret_headers=secret_names,
+        secret_headers=revealed.secret_names,  # (and those held: one carrying the key)
         secret_url=secret_url,
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from typing import Any
 
 from ..secret import MaskedHeaders
 from ..secret import Secret
-from ..secret import is_secret_header
+from ..secret import hold_headers
 from ..secret import redact_url
 from .base_url import BaseURL
 from .header_values import check_header
@@ -126,17 +127,14 @@ def key_digest(key: Secret | None, base_url: str | BaseURL) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def hold_secrets(headers: Mapping[str, str], secret_names: frozenset[str]) -> dict[str, Any]:
+def hold_secrets(
+    headers: Mapping[str, Any], secret_names: frozenset[str], keys: Collection[str | Secret] = ()
+) -> dict[str, Any]:
     """Headers as an adapter keeps them: credential values wrapped in `Secret` (names and
-    order unchanged), so no raw key sits in a plain attribute. `reveal` undoes it. A value
-    no header may hold (a key with its file's newline) raises `InvalidHeaderError` here,
-    when the adapter is built."""
-    held = {
-        name: Secret(value)
-        if is_secret_header(name, secret_names) and not isinstance(value, Secret)
-        else value
-        for name, value in headers.items()
-    }
+    order unchanged; `secret.hold_headers`' rule), so no raw key sits in a plain
+    attribute. `reveal` undoes it. A value no header may hold (a key with its file's
+    newline) raises `InvalidHeaderError` here, when the adapter is built."""
+    held = hold_headers(headers, secret_names, keys)
     for name, value in held.items():
         check_header(name, value)
     return held
@@ -144,10 +142,12 @@ def hold_secrets(headers: Mapping[str, str], secret_names: frozenset[str]) -> di
 
 def reveal(headers: Mapping[str, Any], secret_names: frozenset[str]) -> MaskedHeaders:
     """The headers to send, from `hold_secrets`' form, in a dict whose repr masks them."""
+    # (held ones are masked whatever their name: a header carrying the model's key)
+    held = frozenset(name.lower() for name, value in headers.items() if isinstance(value, Secret))
     out = MaskedHeaders(
         (name, value.get() if isinstance(value, Secret) else value)
         for name, value in headers.items()
     )
-    if secret_names:
-        out.secret_names = secret_names
+    if secret_names or held:
+        out.secret_names = secret_names | held
     return out

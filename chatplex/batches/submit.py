@@ -28,7 +28,8 @@ from ..core import RunnableConfig
 from ..core import RunnableSequence
 from ..core.foreign import ForeignRunnable
 from ..core.retry import retry_policy
-from ..secret import redact_url
+from ..secret import Secret
+from ..secret import take_url_credentials
 from .job import BatchJob
 from .spool import Spooler
 from .store import Handle
@@ -109,18 +110,18 @@ def _transport(model: ChatModel, headers: Any) -> Transport:
     )
 
 
-def _base_url(model: ChatModel) -> str:
-    # The adapter shows its base URL with query credentials masked; it sends this one.
-    # An adapter whose Batch API sits elsewhere than its chat endpoint says where
-    # (`batch_base_url`: a resource's, not a deployment's).
+def _base_url(model: ChatModel) -> str | Secret:
+    # The adapter shows its base URL with query credentials masked; it sends this one,
+    # held (a `Secret`) as the adapter holds it. An adapter whose Batch API sits
+    # elsewhere than its chat endpoint says where (`batch_base_url`: a resource's, not
+    # a deployment's).
     adapter = model.adapter
     assert adapter is not None
     batch_base = adapter.batch_base_url()
     if batch_base is not None:
-        return batch_base.get()
-    secret = adapter.secret_base_url
-    base = secret.get() if secret is not None else adapter.base_url
-    if not isinstance(base, str):
+        return batch_base
+    base = adapter.secret_base_url or adapter.base_url
+    if not isinstance(base, (str, Secret)):
         raise ValueError(f"{model!r}'s adapter has no base_url to reach a Batch API")
     return base
 
@@ -132,10 +133,10 @@ def _spool(
     handle_dir: str | Path | None,
 ) -> Handle:
     """Write every request into job files and the handle; nothing is sent."""
-    base = _base_url(model)
-    masked = redact_url(base)
+    parts = take_url_credentials(_base_url(model))
+    held = parts.secret is not None or parts.userinfo is not None
     directory = Path(handle_dir) if handle_dir is not None else default_dir()
-    handle = Handle.new(api.name, model.model, masked, 0, directory, masked=masked != base)
+    handle = Handle.new(api.name, model.model, parts.shown, 0, directory, masked=held)
     spooler = Spooler(handle.data_dir, "job", api.limits, api.framing())
     try:
         index = -1

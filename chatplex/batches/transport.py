@@ -31,7 +31,11 @@ from ..errors import APIError
 from ..errors import APITimeoutError
 from ..errors import RateLimitError
 from ..secret import MaskedHeaders
-from ..secret import redact_url
+from ..secret import Secret
+from ..secret import hold_url
+from ..secret import path_joined
+from ..secret import shown_url
+from ..secret import url_joined
 
 if TYPE_CHECKING:
     import httpx
@@ -54,15 +58,20 @@ class Transport:
     def __init__(
         self,
         adapter: Adapter,
-        base_url: str,
+        base_url: str | Secret,
         headers: Mapping[str, str],
         *,
         retry: RetryPolicy,
         client: httpx.Client | None = None,
         async_client: httpx.AsyncClient | None = None,
     ) -> None:
+        # A base URL carrying a credential (`?api-key=`) is held as a `Secret` from here
+        # on, and sent as a URL that masks it: no frame's locals hold it in clear.
+        base_url = hold_url(base_url)
         self.adapter = adapter
-        self.base_url = base_url.rstrip("/")
+        self._base_url = url_joined(base_url, "")
+        #: The base URL as it may be shown (credentials masked); where the calls go.
+        self.base_url = shown_url(self._base_url)
         # A masking dict, so no key shows in a repr, a log or an error.
         self._headers = MaskedHeaders(
             (k, v) for k, v in headers.items() if k.lower() not in _NOT_SENT
@@ -74,7 +83,7 @@ class Transport:
         self.async_client = async_client
 
     def __repr__(self) -> str:
-        return f"Transport(base_url={redact_url(self.base_url)!r})"
+        return f"Transport(base_url={self.base_url!r})"
 
     # ---- sync ------------------------------------------------------------------------
 
@@ -107,17 +116,17 @@ class Transport:
         from ..http import get_sync_client
 
         client = self.client or get_sync_client()
-        url = self.base_url + call.path
         try:
             if call.download_to is not None:
-                with client.stream(call.method, url, headers=self._headers) as response:
+                request = self._request(client, call, {"headers": self._headers})
+                with contextlib.closing(client.send(request, stream=True)) as response:
                     if response.status_code >= 400:
                         raise self._error(response, response.read())
                     _write_atomically(call.download_to, response.iter_bytes())
                     return Reply(response.status_code, response.headers)
             with contextlib.ExitStack() as stack:
                 kwargs = {"headers": self._headers, **self._body(call, stack, sync=True)}
-                response = client.request(call.method, url, **kwargs)
+                response = client.send(self._request(client, call, kwargs))
         except httpx.RequestError as exc:
             raise self._failure(exc) from None
         if response.status_code >= 400:
@@ -155,17 +164,20 @@ class Transport:
         from ..http import get_async_client
 
         client = self.async_client or get_async_client()
-        url = self.base_url + call.path
         try:
             if call.download_to is not None:
-                async with client.stream(call.method, url, headers=self._headers) as response:
+                request = self._request(client, call, {"headers": self._headers})
+                response = await client.send(request, stream=True)
+                try:
                     if response.status_code >= 400:
                         raise self._error(response, await response.aread())
                     await _awrite_atomically(call.download_to, response.aiter_bytes())
                     return Reply(response.status_code, response.headers)
+                finally:
+                    await response.aclose()
             with contextlib.ExitStack() as stack:
                 kwargs = {"headers": self._headers, **self._body(call, stack, sync=False)}
-                response = await client.request(call.method, url, **kwargs)
+                response = await client.send(self._request(client, call, kwargs))
         except httpx.RequestError as exc:
             raise self._failure(exc) from None
         if response.status_code >= 400:
@@ -173,6 +185,20 @@ class Transport:
         return Reply(response.status_code, response.headers, response.content)
 
     # ---- shared ----------------------------------------------------------------------
+
+    def _request(
+        self, client: httpx.Client | httpx.AsyncClient, call: Call, kwargs: dict[str, Any]
+    ) -> httpx.Request:
+        """The request of `call`: built on the shown URL, then given the one to send as a
+        URL that masks its credentials (the http layer's `secret_url`)."""
+        from ..http import secret_url
+
+        shown = path_joined(self.base_url, call.path)
+        request = client.build_request(call.method, shown, **kwargs)
+        held = path_joined(self._base_url, call.path)
+        if isinstance(held, Secret):
+            request.url = secret_url(held)
+        return request
 
     def _body(self, call: Call, stack: contextlib.ExitStack, *, sync: bool) -> dict[str, Any]:
         if call.upload is not None:
@@ -212,7 +238,7 @@ class Transport:
     def _failure(self, exc: httpx.RequestError) -> APIError:
         import httpx
 
-        host = redact_url(self.base_url)
+        host = self.base_url
         kind = type(exc).__name__
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(f"{kind} talking to {host}", provider=self.adapter.provider)

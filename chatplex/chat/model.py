@@ -27,7 +27,8 @@ from ..core import Runnable
 from ..core.run_config import RunnableConfig
 from ..messages import AIMessage
 from ..messages import coerce_messages
-from ..secret import MaskedHeaders
+from ..secret import masked_headers
+from ..secret import merged_headers
 from ..specs import spec
 from . import call_settings
 from . import run_description
@@ -258,7 +259,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         #: `tags`, `metadata`): merged under the call's own config.
         self.run_defaults: RunnableConfig = {}
         # Its repr masks credential headers (a user may pass `authorization` here).
-        self.extra_headers: dict[str, str] = MaskedHeaders(extra_headers or {})
+        self.extra_headers: dict[str, str] = masked_headers(extra_headers or {})
         self.stream_idle_timeout = stream_idle_timeout
         self.max_response_bytes = max_response_bytes
         self.http_client = http_client
@@ -524,7 +525,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
                 self.tools = to_tool_specs(value, builtin=self._builtin_tool_reader())
                 self.langchain_tools_bound = tool_binding.under_langchain_name(self)
             elif key == "extra_headers":  # per call: on top of the model's own
-                self.extra_headers = MaskedHeaders({**self.extra_headers, **(value or {})})
+                self.extra_headers = merged_headers(self.extra_headers, value)
             elif key == "rate_limit":
                 self.rate_limit = coerce_rate_limit(value)
             elif key == "cache":

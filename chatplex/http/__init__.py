@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ._ratelimit import Budget
     from ._ratelimit import RateLimit
     from ._redaction import scrub_secrets
+    from ._redaction import secret_url
     from ._send import CallOptions
     from ._send import asend
     from ._send import send
@@ -73,6 +74,7 @@ __all__ = [
     "retry_after_from",
     "retry_policy",
     "scrub_secrets",
+    "secret_url",
     "send",
     "stream",
 ]
@@ -106,6 +108,7 @@ _HOME = {
     "retry_after_from": "._errors",
     "retry_policy": "..core.retry",
     "scrub_secrets": "._redaction",
+    "secret_url": "._redaction",
     "send": "._send",
     "CallOptions": "._send",
     "stream": "._stream",

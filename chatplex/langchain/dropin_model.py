@@ -41,8 +41,10 @@ from ..chat.structured import forced_tool_model
 from ..errors import MissingKeyError
 from ..messages import BaseMessage
 from ..messages import message_list
+from ..secret import Secret
 from ..secret import hold_keys
 from ..secret import is_secret_name
+from ..secret import secret_values
 from .dropin_settings import CHATPLEX_OWN as _CHATPLEX_OWN
 from .dropin_settings import LANGCHAIN_SIDE as _LANGCHAIN_SIDE
 from .dropin_settings import engine_settings as _engine_settings
@@ -112,6 +114,13 @@ class DropInChatModel(ChatChatplex):
 
     _sdk_clients: ClientCache = PrivateAttr(default_factory=ClientCache)
     """The partner's SDK client attributes built so far (`sdk_clients.py`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Keys, credential URLs and headers held before langchain-core's constructor
+        # (`Serializable.__init__`, whose keyword locals a traceback shows) is handed them.
+        hold_keys(kwargs, is_secret_name)
+        # (past ChatChatplex's own: the engine takes the keys as they are held here)
+        super(ChatChatplex, self).__init__(**kwargs)
 
     @model_validator(mode="before")
     @classmethod
@@ -281,7 +290,14 @@ class DropInChatModel(ChatChatplex):
         masked as in every chatplex form (credential headers, secret-named settings, a
         URL's user info), a key the `SecretStr` the partner dumps too."""
         value = getattr(self, name)
-        return value if value is None or isinstance(value, SecretStr) else _masked(value, name)
+        if value is None or isinstance(value, SecretStr):
+            return value
+        return _masked(value, name, self._keys())
+
+    def _keys(self) -> frozenset[Secret]:
+        """The model's own keys, as given: a header or setting carrying one is masked."""
+        given = self.__dict__.get("partner_given") or {}
+        return secret_values(given.get("keywords", {}).values())
 
     def _partner_default(self, name: str) -> Any:
         """The default of the partner's field `name` (LangChain's own: LangChain's)."""
@@ -310,15 +326,17 @@ class DropInChatModel(ChatChatplex):
         return sdk_client(form, self._sdk_clients, name, field, version)
 
     def _repr_value(self, name: str) -> Any:
-        """The partner's field `name` as its repr shows it: an SDK client (not shown
-        where its SDK is not installed: the partner cannot exist there), `streaming` as
+        """The partner's field `name` as its repr shows it: an SDK client (where it can
+        be built), `streaming` as
         LangChain holds it, any other as read on the partner (else the drop-in's field
         of that name), credentials masked."""
         form = reading_form(self._engine)
         if form is not None and name in form.clients:
             try:
                 return self._partner_client(name)
-            except ImportError:
+            except Exception:  # noqa: BLE001 - a repr never raises
+                # Not shown: its SDK is not installed (the partner cannot exist there), or
+                # it refuses what the engine takes (a key only in the base URL's user info).
                 return ABSENT
         if name in _LANGCHAIN_SIDE:
             return getattr(self, name)
@@ -327,7 +345,7 @@ class DropInChatModel(ChatChatplex):
             held = getattr(self, name)  # as the drop-in shows it (`model_kwargs`: {})
         if held is ABSENT or held is None or isinstance(held, SecretStr):
             return held
-        return _masked(held, name)
+        return _masked(held, name, self._keys())
 
     def __repr_args__(self) -> Any:
         # LangChain's repr shows the fields set to other than their defaults. Where the
@@ -354,7 +372,8 @@ class DropInChatModel(ChatChatplex):
             # (`streaming` is LangChain's, as given: not among the partner's keywords.)
             held = value if name in _LANGCHAIN_SIDE else self._partner_value(field)
             if held is not ABSENT and held != partner_value(self._engine, field, {}, {}):
-                yield field, held if isinstance(held, SecretStr) else _masked(held, field)
+                shown = held if isinstance(held, SecretStr) else _masked(held, field, self._keys())
+                yield field, shown
 
     def _named_versions(self) -> tuple[tuple[str, str], ...]:
         """What the partner class names in a trace's `lc_versions` where its package is

@@ -18,6 +18,8 @@ from ..chat import ChatModel
 from ..chat.dropin import TAIL
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_form import serialized_form
+from ..secret import Secret
+from ..secret import secret_values
 from .partner_fields import ABSENT
 from .partner_fields import partner_value
 from .partner_fields import reading_form
@@ -106,7 +108,9 @@ def shown_extras(cls: type[DropInChatModel], given: dict[str, Any], engine: Any)
     (langchain-aws' model_kwargs, which it takes apart)."""
     held = partner_field(cls, given, engine, "model_kwargs")
     extras = held if isinstance(held, dict) and held else getattr(engine, "model_kwargs", None)
-    return _masked(extras) if isinstance(extras, dict) and extras else None
+    if not isinstance(extras, dict) or not extras:
+        return None
+    return _masked(extras, keys=secret_values(given.get("keywords", {}).values()))
 
 
 def written_kwargs(
@@ -118,14 +122,18 @@ def written_kwargs(
     if form is None:
         return {}
     given = {k: v for k, v in settings.items() if k not in CHATPLEX_OWN}
-    return _without_credentials(form, form.written(given, os.environ, engine=engine))
+    written = form.written(given, os.environ, engine=engine)
+    return _without_credentials(form, written, secret_values(settings.values()))
 
 
-def _without_credentials(form: PartnerFields, written: dict[str, Any]) -> dict[str, Any]:
-    """`written` with the credentials its values hold masked (credential headers,
-    secret-named keys of `extra_body`, a URL's user info), as every chatplex form shows
-    them: the partner class would write them in clear."""
-    return {k: v if k in form.secrets else _masked(v, k) for k, v in written.items()}
+def _without_credentials(
+    form: PartnerFields, written: dict[str, Any], keys: frozenset[Secret]
+) -> dict[str, Any]:
+    """`written` with the credentials its values hold masked (credential headers, a
+    header carrying one of `keys`, secret-named keys of `extra_body`, a URL's user
+    info), as every chatplex form shows them: the partner class would write them in
+    clear."""
+    return {k: v if k in form.secrets else _masked(v, k, keys) for k, v in written.items()}
 
 
 def rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, Any]:
@@ -153,7 +161,8 @@ def rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, Any
     if extras and extras != shown_extras(cls, given, engine):
         raise ValueError("model_kwargs cannot change on a built model: build another one")
     if form is not None and changed:
-        written = _without_credentials(form, form.written(changed, {}, defaults=False))
+        keys = secret_values(given.get("keywords", {}).values())
+        written = _without_credentials(form, form.written(changed, {}, defaults=False), keys)
         values["partner_kwargs"] = {**values.get("partner_kwargs", {}), **written}
     name = changed.pop("model", None)
     if changed:

@@ -47,6 +47,9 @@ from ..chat.llm_results import partner_style
 from ..chat.model import ChatModel
 from ..core import Runnable
 from ..messages import AIMessage
+from ..secret import Secret
+from ..secret import hold_keys
+from ..secret import is_secret_name
 from ..secret import redact_url
 from . import generation
 from .deadline import adeadline_pieces
@@ -122,6 +125,20 @@ class ChatChatplex(BaseChatModel):
     chatplex_model: Any = Field(default=None, exclude=True, repr=False)
     """The chatplex model the calls go through (built from the fields, or `from_model`)."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        # Before langchain-core's constructor (`Serializable.__init__`, whose keyword
+        # locals a traceback shows) is handed them: keys held (the field's `SecretStr`),
+        # headers masked. A base URL goes back to the `str` its field takes: masked once
+        # the model is built (`_mask_credentials`), not before.
+        hold_keys(kwargs, is_secret_name)
+        for name, value in kwargs.items():  # under any spelling (`openai_api_key`...)
+            setting = LANGCHAIN_ALIASES.get(name, name)
+            if isinstance(value, Secret) and setting == "api_key":
+                kwargs[name] = SecretStr(value.get())
+            elif isinstance(value, Secret) and setting == "base_url":
+                kwargs[name] = value.get()
+        super().__init__(**kwargs)
+
     @model_validator(mode="before")
     @classmethod
     def _collect_settings(cls, values: Any) -> Any:
@@ -160,7 +177,7 @@ class ChatChatplex(BaseChatModel):
         if self.base_url is not None:
             self.base_url = redact_url(self.base_url)
         if self.model_kwargs:
-            self.model_kwargs = masked(self.model_kwargs)
+            self.model_kwargs = masked(self.model_kwargs, keys=self._keys())
 
     @property
     def lc_secrets(self) -> dict[str, str]:
@@ -180,7 +197,11 @@ class ChatChatplex(BaseChatModel):
     def __repr_args__(self) -> Any:
         # Extras may hold credentials (default_headers={"x-api-key": ...}): mask them.
         for name, value in super().__repr_args__():
-            yield name, (masked(value) if name == "model_kwargs" else value)
+            yield name, (masked(value, keys=self._keys()) if name == "model_kwargs" else value)
+
+    def _keys(self) -> frozenset[Secret]:
+        """The model's key, held: a setting carrying it is masked."""
+        return frozenset([Secret(self.api_key.get_secret_value())] if self.api_key else [])
 
     # ---- identity, for LangChain's tracing ---------------------------------------------
 

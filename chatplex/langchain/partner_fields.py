@@ -46,9 +46,10 @@ from ..chat import ChatModel
 from ..chat.dropin import TAIL
 from ..chat.dropin import UNSET
 from ..chat.partner_form import PartnerFields
-from ..secret import MaskedHeaders
 from ..secret import Secret
+from ..secret import masked_headers
 from ..secret import redact_url
+from ..secret import secret_values
 
 __all__ = [
     "ABSENT",
@@ -244,13 +245,14 @@ def partner_environment(engine_type: type[ChatModel], environ: Mapping[str, str]
 def held_keywords(keywords: Mapping[str, Any]) -> dict[str, Any]:
     """The keywords a model was built with, kept to read its fields from: headers (a
     mapping of strings) held in a `MaskedHeaders`, whose repr masks credentials (keys
-    are `Secret`s already)."""
-    return {k: _held(v) for k, v in keywords.items()}
+    are `Secret`s already, and a header carrying one is masked too)."""
+    keys = secret_values(keywords.values())
+    return {k: _held(v, keys) for k, v in keywords.items()}
 
 
-def _held(value: Any) -> Any:
+def _held(value: Any, keys: frozenset[Secret]) -> Any:
     if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
-        return MaskedHeaders(value)
+        return masked_headers(value, keys)  # (a header carrying the model's key: masked)
     return value
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -18,10 +19,9 @@ from ..chat import init_chat_model
 from ..chat.configuration.registry import init_class
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
-from ..secret import MASK
-from ..secret import is_secret_header
+from ..secret import Secret
 from ..secret import is_secret_name
-from ..secret import redact_url
+from ..secret import masked_settings
 from .wrapped import model_name
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def build(model: ChatChatplex) -> None:
         return
     settings = {k: getattr(model, k) for k in _SETTINGS if getattr(model, k) is not None}
     if model.api_key is not None:
-        settings["api_key"] = model.api_key.get_secret_value()
+        settings["api_key"] = Secret(model.api_key.get_secret_value())  # (held)
     settings.update(model.model_kwargs)
     # chatplex's own class: stream usage asked of every server (init_chat_model asks
     # only OpenAI's own host for it, as LangChain's does), but of a drop-in without the
@@ -115,21 +115,10 @@ def _raw(secret: Any) -> Any:
     return reveal() if callable(reveal) else secret
 
 
-def masked(value: Any, key: str = "", extra: frozenset[str] = frozenset()) -> Any:
-    """Settings with credentials masked: secret-named settings, credential headers (and
-    the `secret_headers=` the settings name), and credentials in URLs."""
-    if key and (is_secret_name(key) or is_secret_header(key, extra)):
-        return MASK
-    if isinstance(value, dict):
-        names = value.get("secret_headers")
-        if isinstance(names, str):
-            names = (names,)
-        if isinstance(names, (list, tuple, set, frozenset)):
-            extra = extra | {str(n).lower() for n in names}
-        return {k: masked(v, str(k), extra) for k, v in value.items()}
-    if isinstance(value, str) and "://" in value:
-        return redact_url(value)
-    return value
+def masked(value: Any, key: str = "", keys: Collection[str | Secret] = ()) -> Any:
+    """Settings with credentials masked (`secret.masked_settings`: the one rule, with
+    `keys` the model's own)."""
+    return masked_settings(value, key, keys=keys)
 
 
 #: chatplex's configurable fields by name -> LangChain's (the same fields, in order).

@@ -72,6 +72,7 @@ from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
+from ...secret import merged_headers
 from .betas import beta_call
 from .betas import with_beta_fields
 from .betas import with_request_betas
@@ -327,8 +328,9 @@ class AnthropicAdapter(Adapter):
         if where.basic_auth:  # user info: sent as httpx would, unless a header replaces it
             extra["authorization"] = where.basic_auth
         check_headers(default_headers, "default_headers")
-        extra.update({k.lower(): v for k, v in (default_headers or {}).items()})
-        self._extra_headers = hold_secrets(extra, self._secret_names)
+        # (held as merged: a header carrying the key, sent as `x-api-key`, is one too)
+        merged = merged_headers(extra, default_headers, lower=True)
+        self._extra_headers = hold_secrets(merged, self._secret_names, (self._key,))
         self._key_digest = link.key_digest
 
     def __repr__(self) -> str:

@@ -46,6 +46,7 @@ from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import message_list
 from ...secret import hold_url
+from ...secret import merged_headers
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .adapter import ANTHROPIC_VERSION
@@ -212,7 +213,7 @@ class ChatAnthropic(ChatModel):
         if not model:
             raise TypeError(f"{taken.owner} needs model=... (e.g. 'claude-sonnet-4-5')")
         given, api_params = taken.given, taken.api_params
-        headers = dict(given["default_headers"] or {})
+        headers = merged_headers(given["default_headers"])
         if betas:
             headers["anthropic-beta"] = ",".join(betas)
         for param, header in HEADER_PARAMETERS["anthropic"].items():

@@ -67,9 +67,9 @@ from ...adapters.validate import check_messages
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
-from ...secret import MaskedHeaders
 from ...secret import Secret
 from ...secret import hold_url
+from ...secret import merged_headers
 from ...secret import redact_url
 from .auth import BearerToken
 from .auth import ClientConfig
@@ -254,9 +254,9 @@ class BedrockAdapter(Adapter):
             )
         self._digest = hashlib.sha256(self._auth.digest_source().encode()).hexdigest()[:16]
         check_headers(default_headers, "default_headers")
-        self._headers = {k.lower(): v for k, v in (default_headers or {}).items()}
+        self._headers = merged_headers(default_headers, lower=True)
         #: The headers every request carries; `_headers` may add an API's own options.
-        self._default_headers = dict(self._headers)
+        self._default_headers = merged_headers(self._headers)
         self.block_types = BLOCK_TYPES
 
     def __repr__(self) -> str:
@@ -295,7 +295,7 @@ class BedrockAdapter(Adapter):
         body = converse_body(
             messages, settings, self.base_model_id or settings.model, self.effort_rule, self.vendor
         )
-        headers = {**self._headers, "content-type": _JSON}
+        headers = merged_headers(self._headers, {"content-type": _JSON})
         if stream:
             headers.setdefault("accept", "application/vnd.amazon.eventstream")
         model = converse_model(settings)
@@ -307,7 +307,8 @@ class BedrockAdapter(Adapter):
         options, guardrails or service tier, are not CountTokens')."""
         self._refuse_key_in_clear()
         url = f"{self.endpoint_url}/model/{quote(model_id, safe='')}/count-tokens"
-        return self._signed_post(url, body, {**self._default_headers, "content-type": _JSON})
+        headers = merged_headers(self._default_headers, {"content-type": _JSON})
+        return self._signed_post(url, body, headers)
 
     def _refuse_key_in_clear(self) -> None:
         """As botocore refuses it (on the call, not at construction): a Bedrock API key
@@ -323,9 +324,16 @@ class BedrockAdapter(Adapter):
     ) -> HTTPRequest:
         """The POST of `body` to `url`, signed over the bytes sent (`HTTPRequest.content`)."""
         content = _encode(body)
-        signed = self._auth.sign("POST", url, content, headers)
+        # Lower-case names (botocore writes `Authorization`, `X-Amz-Date`), one spelling
+        # each, marked as `headers` were (a header carrying the key stays masked).
+        signed = merged_headers(headers, self._auth.sign("POST", url, content, headers), lower=True)
         return HTTPRequest(
-            method="POST", url=url, headers=_masked(signed), json=body, content=content
+            method="POST",
+            url=url,
+            headers=signed,
+            json=body,
+            content=content,
+            secret_headers=signed.credential_names(),
         )
 
     # -- responses -------------------------------------------------------------------------
@@ -431,11 +439,6 @@ def _checkable(messages: list[BaseMessage]) -> list[BaseMessage]:
             shown = [{"type": "text", "native": b} if is_native(b) else b for b in content]
             out[i] = message.model_copy(update={"content": shown})
     return out
-
-
-def _masked(headers: Mapping[str, str]) -> MaskedHeaders:
-    # Lower-case names (botocore writes `Authorization`, `X-Amz-Date`), one spelling each.
-    return MaskedHeaders((name.lower(), value) for name, value in headers.items())
 
 
 # The http layer's encoding (compact UTF-8, no NaN); the adapter serialises the body

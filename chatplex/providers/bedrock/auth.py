@@ -16,17 +16,21 @@ logger masks it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
 import threading
 from collections.abc import Callable
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from ...secret import Keys
 from ...secret import Secret
+from ...secret import is_credential_value
 from ...secret import is_secret_header
 
 __all__ = [
@@ -65,6 +69,9 @@ class TokenMaskingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         text = record.getMessage()
         masked = self._HEADER_LINE.sub(_masked_line, text)
+        keys = _signing_keys.get()
+        if keys:  # a header of the request being signed carrying its key, whatever its name
+            masked = self._HEADER_LINE.sub(functools.partial(_masked_value, keys=keys), masked)
         if masked != text:
             record.msg = masked
             record.args = ()
@@ -74,6 +81,16 @@ class TokenMaskingFilter(logging.Filter):
 def _masked_line(match: re.Match[str]) -> str:
     name = match.group(1)
     return f"{name}:***" if is_secret_header(name) else match.group(0)
+
+
+def _masked_value(match: re.Match[str], keys: Keys) -> str:
+    name, value = match.groups()
+    return f"{name}:***" if is_credential_value(value, keys) else match.group(0)
+
+
+#: The keys of the request being signed (the values its headers mark as carrying one):
+#: what the filter masks in the canonical request botocore logs while signing it.
+_signing_keys: ContextVar[Keys] = ContextVar("chatplex_bedrock_signing_keys", default=())
 
 
 _filter_lock = threading.Lock()
@@ -334,10 +351,14 @@ class SigV4Signer:
 
         request = AWSRequest(method=method, url=url, data=body, headers=dict(headers))
         signer = SigV4Auth(self._credentials(), SERVICE, self.region)
-        if self._now is None:
-            signer.add_auth(request)
-        else:
-            _add_auth_at(signer, request, self._now)
+        signing = _signing_keys.set(frozenset(getattr(headers, "secret_values", ())))
+        try:
+            if self._now is None:
+                signer.add_auth(request)
+            else:
+                _add_auth_at(signer, request, self._now)
+        finally:
+            _signing_keys.reset(signing)
         return dict(request.headers.items())
 
 

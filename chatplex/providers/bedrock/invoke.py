@@ -49,6 +49,7 @@ from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import hold_keys
 from ...secret import is_secret_name
+from ...secret import merged_headers
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
 from ..anthropic.bound import bound_invoke_tools
 from ..anthropic.request import to_wire_messages
@@ -202,7 +203,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         (what `ChatBedrock` builds through `ChatBedrockConverse`'s constructor)."""
         invoke = cls.__new__(cls)
         invoke.__dict__.update(adapter.__dict__)
-        invoke._headers = dict(adapter._headers)
+        invoke._headers = merged_headers(adapter._headers)
         invoke.block_types = MESSAGES_BLOCK_TYPES
         return invoke
 
@@ -276,7 +277,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
             )
         if self.model_cache_control is not None:  # (a call's sent at the top wins)
             body = {"cache_control": dict(self.model_cache_control), **body}
-        headers = {**self._headers, "content-type": _JSON}
+        headers = merged_headers(self._headers, {"content-type": _JSON})
         if stream:  # InvokeModelWithResponseStream: the chunks' type in botocore's header
             headers.update(
                 {"accept": "application/vnd.amazon.eventstream", "x-amzn-bedrock-accept": _JSON}

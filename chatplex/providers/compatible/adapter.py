@@ -63,6 +63,7 @@ from ...messages import BaseMessage
 from ...sdk_error_families import ErrorFamily
 from ...secret import Secret
 from ...secret import hold_url
+from ...secret import merged_headers
 from ...secret import shown_url
 from ...secret import take_url_credentials
 from ...secret import url_joined
@@ -528,7 +529,7 @@ class OpenRouterAdapter(CompatibleAdapter):
         super().__init__(
             api_key=api_key,
             base_url=base_url,
-            default_headers={**headers, **(default_headers or {})},
+            default_headers=merged_headers(headers, default_headers),
             include_usage=include_usage,
             secret_headers=secret_headers,
             extra_block_types=extra_block_types,

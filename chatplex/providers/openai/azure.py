@@ -290,10 +290,10 @@ class AzureOpenAIAdapter(OpenAIAdapter):
             credential = ("Authorization", Secret(f"Bearer {self._ad_token.get()}"))
         elif self._api_key:
             credential = ("api-key", self._api_key)
-        for name, value in [
-            *([credential] if credential else []),
-            *(default_headers or {}).items(),
-        ]:
+        # The caller's held first (a header carrying the key too): no local holds one.
+        keys = (credential[1],) if credential else ()
+        held = hold_secrets(default_headers or {}, self._secret_names, keys)
+        for name, value in [*([credential] if credential else []), *held.items()]:
             set_header(headers, name, value)
         return headers
 

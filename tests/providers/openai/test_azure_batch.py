@@ -18,6 +18,7 @@ from chatplex.batches.submit import batch_api
 from chatplex.errors import ContentFilterError
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_batch import AzureBatches
+from chatplex.secret import shown_url
 from chatplex.testing import MockServer
 from tests.batches._steps import drive
 
@@ -42,7 +43,7 @@ def test_a_deployment_model_is_batched_on_the_resource_urls_with_the_version() -
                             api_key="k")  # fmt: skip
     api = batch_api(model)
     assert isinstance(api, AzureBatches)
-    assert _base_url(model) == f"{ENDPOINT}/openai"  # not the deployment's URL
+    assert shown_url(_base_url(model)) == f"{ENDPOINT}/openai"  # not the deployment's URL
     line = json.loads(api.request_line("cp-0", model.build_request("hi")))
     assert (line["url"], line["body"]["model"]) == ("/chat/completions", "prod")
     calls, kept = drive(
