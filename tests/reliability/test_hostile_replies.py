@@ -10,7 +10,8 @@ What every run must show (`judge`):
 
 - **no silent data loss**: the call raises, or its reply carries what the server sent
   (the tool call with its arguments, or marked invalid with the rest of the reply
-  kept; the text). A reply that read the hostile field as empty or 0 is a loss;
+  kept; the text). A reply that read the hostile field as empty or 0 is a loss, and so
+  is arguments cut short handed on as a valid call;
 - **no untyped error**: what it raises is a chatplex error (`ChatplexError`), never a
   bare `TypeError`, `AttributeError`, `KeyError` or `RecursionError`;
 - **no retried malformed 200**: one request reached the server (each attempt is billed,
@@ -725,6 +726,19 @@ def _has_call(reply: Any) -> bool:
     return bool(calls or invalid) and ("hi" in reply.text or reply.text == "plan")
 
 
+#: Arguments that stop mid-string, as a stream cut short after its last fragment leaves
+#: them (with a finish reason still sent).
+CUT_ARGS = '{"city": "Par'
+
+
+def _cut_call_invalid(reply: Any) -> bool:
+    """The cut call is kept as invalid, its arguments as sent, never handed on as a
+    valid call (LangChain's merge repairs them into `{"city": "Par"}`)."""
+    valid = [c for c in reply.tool_calls if c.get("name") == "f"]
+    invalid = [c for c in reply.invalid_tool_calls if c.get("name") == "f"]
+    return not valid and [c.get("args") for c in invalid] == [CUT_ARGS] and _has_call(reply)
+
+
 CASES: dict[str, Case] = {
     "usage-a-string": Case(lambda wire: Values(usage="lots"), lambda wire: not wire.header_counts),
     "count-a-string": Case(  # a header's count is text: there, text that is no number
@@ -753,6 +767,11 @@ CASES: dict[str, Case] = {
         lambda wire: wire.tools,
         kept=_has_call,
         keep_where_partner_keeps=True,
+    ),
+    "args-cut-short": Case(
+        lambda wire: Values(args=CUT_ARGS),
+        lambda wire: wire.tools,
+        kept=_cut_call_invalid,
     ),
     "failed-generation": Case(
         lambda wire: Values(failed=True), lambda wire: wire.ours == "ChatCohere"
@@ -903,3 +922,17 @@ async def test_a_hostile_reply_is_refused_typed_or_kept_never_dropped_nor_retrie
         TALLY.rows.append((wire_name, case_name, mode, shown(result), theirs))
         if case.keep_where_partner_keeps and theirs == "reply":
             assert verdict == "kept", (wire_name, case_name, mode, result)
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("wire_name", ["openai", "responses", "anthropic", "converse"])
+async def test_a_cut_call_stays_invalid_through_an_invoke_that_streams(
+    server: HostileServer, wire_name: str, sync: bool
+) -> None:
+    # `streaming=True`: LangChain merges the stream's pieces itself, as for on_llm_end.
+    wire = WIRES[wire_name]
+    name = f"{wire_name}-cut-streaming-invoke-{sync}"
+    server.scripts[name] = script_for(wire, Values(args=CUT_ARGS), "stream")
+    model = build(wire, server, name, ours=True).model_copy(update={"streaming": True})
+    reply = model.invoke("hi") if sync else await model.ainvoke("hi")
+    assert _cut_call_invalid(reply), reply
