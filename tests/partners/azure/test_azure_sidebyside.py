@@ -20,11 +20,13 @@ from typing import Any
 import pytest
 
 import chatplex
+from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
@@ -626,7 +628,9 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
 # ---- what differs on purpose, and why ------------------------------------------------------
 
 
-DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
+    "invalid_tool_arguments_stream": (CUT_CALL, cut_call_invalid),
+}
 
 #: Request headers a script's constructor decides, compared; the rest (user agents, SDK
 #: telemetry `x-stainless-*`) name the client that sent them.

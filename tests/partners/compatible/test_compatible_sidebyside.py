@@ -24,6 +24,7 @@ import pytest
 
 import chatplex
 from tests._merged_text import text_as_blocks
+from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -32,6 +33,7 @@ from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
@@ -888,7 +890,10 @@ def _seed_renamed(outcome: Outcome) -> Outcome:
 
 
 #: (package, script) → (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {}
+DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {
+    (_package, "invalid_tool_arguments_stream"): (CUT_CALL, cut_call_invalid)
+    for _package in PACKAGES
+}
 
 
 def _reasoning_kept(outcome: Outcome) -> Outcome:
