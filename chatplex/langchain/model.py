@@ -49,6 +49,8 @@ from ..core import Runnable
 from ..messages import AIMessage
 from ..secret import redact_url
 from . import generation
+from .batching import abatch_keeping_finished
+from .batching import batch_keeping_finished
 from .settings_fields import build
 from .settings_fields import collect_settings
 from .settings_fields import langchain_field
@@ -345,6 +347,33 @@ class ChatChatplex(BaseChatModel):
             # rows have none; an AzureChatOpenAI named by its deployment has None).
             combined["model_name"] = getattr(self, "model_name", combined["model_name"])
         return combined
+
+    def batch(
+        self,
+        inputs: list[LanguageModelInput],
+        config: LCRunnableConfig | list[LCRunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[LCAIMessage]:
+        # LangChain's, with the replies that had finished kept on the error raised.
+        if return_exceptions or not inputs:
+            return super().batch(inputs, config, return_exceptions=return_exceptions, **kwargs)
+        return batch_keeping_finished(self, inputs, config, kwargs)
+
+    async def abatch(
+        self,
+        inputs: list[LanguageModelInput],
+        config: LCRunnableConfig | list[LCRunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[LCAIMessage]:
+        if return_exceptions or not inputs:
+            return await super().abatch(
+                inputs, config, return_exceptions=return_exceptions, **kwargs
+            )
+        return await abatch_keeping_finished(self, inputs, config, kwargs)
 
     async def _agenerate(
         self,
