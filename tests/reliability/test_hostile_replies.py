@@ -936,3 +936,36 @@ async def test_a_cut_call_stays_invalid_through_an_invoke_that_streams(
     model = build(wire, server, name, ours=True).model_copy(update={"streaming": True})
     reply = model.invoke("hi") if sync else await model.ainvoke("hi")
     assert _cut_call_invalid(reply), reply
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("family", ["dropin", "own"])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Script(b"data: {}\r\n\r\n", SSE_TYPE, headers=tuple(f"x-h{i}: v" for i in range(10_000))),
+        Script(b"\x00\x01garbage", SSE_TYPE, status="2x0 NO\x00PE"),
+    ],
+    ids=["10000-headers", "garbage"],
+)
+async def test_a_gemini_stream_error_from_a_garbage_server_prints(
+    server: HostileServer, reply: Script, family: str, sync: bool
+) -> None:
+    # With aiohttp imported (google-genai's async client), the error is also aiohttp's
+    # class, whose own str() read fields it never had (`request_info`: issue 65).
+    pytest.importorskip("aiohttp")
+    from chatplex.chat import init_chat_model
+
+    name = f"gemini-garbage-{id(reply)}-{family}-{sync}"
+    server.scripts[name] = reply
+    url = f"http://127.0.0.1:{server.port}/script/{name}"
+    model = (
+        build(WIRES["gemini"], server, name, ours=True)
+        if family == "dropin"
+        else init_chat_model(
+            "google_genai:gemini-2.5-flash", api_key="AIza-x", base_url=url, max_retries=0
+        )
+    )
+    result = await call(model, "stream", sync)
+    assert isinstance(result, ChatplexError), result
+    assert str(result) and repr(result)
