@@ -969,3 +969,36 @@ async def test_a_gemini_stream_error_from_a_garbage_server_prints(
     result = await call(model, "stream", sync)
     assert isinstance(result, ChatplexError), result
     assert str(result) and repr(result)
+
+
+#: Cohere's async stream holds its calls for the last chunk (as langchain-cohere's async
+#: stream gives them): a stream cut before it loses them from the error's partial.
+_HELD_CALLS_LOST = pytest.mark.xfail(
+    strict=True, reason="Cohere's async stream: calls held for the last chunk are not kept"
+)
+
+
+@pytest.mark.parametrize(
+    ("wire_name", "sync"),
+    [
+        *((w, s) for w in ("openai", "responses", "anthropic", "watsonx") for s in (True, False)),
+        ("cohere", True),
+        pytest.param("cohere", False, marks=_HELD_CALLS_LOST),
+    ],
+)
+async def test_a_stream_cut_inside_a_call_keeps_it_invalid_on_the_errors_partial(
+    server: HostileServer, wire_name: str, sync: bool
+) -> None:
+    # The stream ends (the connection closes) right after the arguments' first fragment:
+    # the error's `partial` has the call as what it is, invalid (issue 65), not repaired.
+    wire = WIRES[wire_name]
+    whole = wire.stream(Values(args=CUT_ARGS))
+    events = whole.split(b"\n\n")
+    upto = next(i for i, event in enumerate(events) if b"Par" in event)
+    name = f"{wire_name}-cut-mid-call-{sync}"
+    server.scripts[name] = Script(b"\n\n".join(events[: upto + 1]) + b"\n\n", SSE_TYPE)
+    result = await call(build(wire, server, name, ours=True), "stream", sync)
+    assert isinstance(result, ChatplexError), result
+    partial = getattr(result, "partial", None)
+    assert partial is not None, repr(result)
+    assert _cut_call_invalid(partial), partial
