@@ -757,6 +757,15 @@ CASES: dict[str, Case] = {
             and "use_responses_api" not in wire.settings
         ),
     ),
+    "call-index-an-object": Case(  # a streamed call's `index`, which merging keys on
+        lambda wire: Values(
+            calls=[{"index": {"a": 1}, "id": "t1", "function": {"name": "f", "arguments": "{}"}}]
+        ),
+        lambda wire: (
+            wire.ours in ("ChatOpenAI", "ChatWatsonx") and "use_responses_api" not in wire.settings
+        ),
+        kept=_has_call,
+    ),
     "args-of-the-wrong-type": Case(
         lambda wire: Values(args={"city": "Paris"} if wire.args_as_text else "Paris"),
         lambda wire: wire.tools,
