@@ -24,6 +24,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from collections.abc import Mapping
+from typing import Any
 
 from ...adapters.bodies import loads
 from ...adapters.bodies import reply_object
@@ -92,6 +93,15 @@ class IAMToken:
 
     def __repr__(self) -> str:
         return f"IAMToken(url={self.url!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy (`copy.deepcopy`, a model pickled for another process) has its own lock,
+        # which cannot be copied, and exchanges the key for its own token when it needs one.
+        return {"api_key": self._key, "url": self.url, "post": self._post, "clock": self._clock}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        key = state.pop("api_key")
+        self.__init__(key, **state)  # type: ignore[misc]
 
     def authorization(self) -> Secret:
         """`Bearer <token>`: the cached one while fresh, else a new one from IAM."""

@@ -5,8 +5,10 @@ with the IAM exchange injected."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import doctest
 import json
+import pickle
 from collections.abc import Mapping
 from typing import Any
 
@@ -144,3 +146,24 @@ def test_unknown_keywords_name_the_closest_one() -> None:
 def test_docstring_examples() -> None:
     result = doctest.testmod(module)
     assert result.attempted >= 1 and result.failed == 0
+
+
+@respx.mock(assert_all_called=True)
+def test_a_model_with_an_api_key_deep_copies_and_pickles_and_the_copy_answers(
+    respx_mock: Any,
+) -> None:
+    # Its IAM token holds a lock, which cannot be copied: each copy gets its own (issue 65),
+    # and the LangChain class's copies equal their model, as every drop-in's.
+    from chatplex.langchain import ChatWatsonx as LangChainWatsonx
+
+    respx_mock.post(url__startswith=CHAT).mock(return_value=httpx.Response(200, json=REPLY))
+    model = _model(token=None, apikey="ibm-key")
+    for copied in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        copied.adapter._iam._post = _iam_token  # type: ignore[attr-defined,union-attr]
+        assert copied.invoke("hi").content == "ok"
+    wrapped = LangChainWatsonx(model_id="ibm/granite", project_id="p-1", apikey="k", url=BASE)
+    assert copy.deepcopy(wrapped) == wrapped == pickle.loads(pickle.dumps(wrapped))
+
+
+def _iam_token(url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
+    return 200, b'{"access_token": "iam-tok", "expires_in": 3600}'
