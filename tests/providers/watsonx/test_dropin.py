@@ -159,9 +159,10 @@ def test_a_model_with_an_api_key_deep_copies_and_pickles_and_the_copy_answers(
     respx_mock.post(url__startswith=CHAT).mock(return_value=httpx.Response(200, json=REPLY))
     model = _model(token=None, apikey="ibm-key")
     for copied in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
-        copied.adapter._iam._post = _iam_token  # type: ignore[attr-defined,union-attr]
+        copied.adapter._iam._post = _iam_token  # type: ignore[union-attr]
         assert copied.invoke("hi").content == "ok"
-    wrapped = LangChainWatsonx(model_id="ibm/granite", project_id="p-1", apikey="k", url=BASE)
+    given: dict[str, Any] = {"model_id": "ibm/granite", "project_id": "p", "apikey": "k"}
+    wrapped = LangChainWatsonx(**{**given, "url": BASE})
     assert copy.deepcopy(wrapped) == wrapped == pickle.loads(pickle.dumps(wrapped))
 
 
