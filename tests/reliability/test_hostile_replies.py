@@ -1011,3 +1011,22 @@ async def test_a_stream_cut_inside_a_call_keeps_it_invalid_on_the_errors_partial
     partial = getattr(result, "partial", None)
     assert partial is not None, repr(result)
     assert _cut_call_invalid(partial), partial
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+async def test_an_invokemodel_reply_whose_usage_is_a_string_is_kept_and_said(
+    server: HostileServer, mode: str, sync: bool
+) -> None:
+    # The token counts are Bedrock's headers' and metrics' (as langchain-aws reads them):
+    # the reply and its usage are whole, and the body's usage of the wrong type is said.
+    wire = WIRES["invoke-anthropic"]
+    name = f"invoke-usage-a-string-{mode}-{sync}"
+    server.scripts[name] = script_for(wire, Values(usage="lots", count=7), mode)
+    with pytest.warns(UserWarning, match="usage is a str, not an object"):
+        result = await call(build(wire, server, name, ours=True), mode, sync)
+    assert not isinstance(result, BaseException), result
+    assert result.text == "hi"
+    assert (
+        result.usage_metadata["input_tokens"] == 7 and result.usage_metadata["output_tokens"] == 1
+    )
