@@ -1030,3 +1030,43 @@ async def test_an_invokemodel_reply_whose_usage_is_a_string_is_kept_and_said(
     assert (
         result.usage_metadata["input_tokens"] == 7 and result.usage_metadata["output_tokens"] == 1
     )
+
+
+def _responses_args_at_the_end(args: str, where: str) -> bytes:
+    """A Responses stream whose call's arguments come in no delta: only in its
+    `function_call_arguments.done`, its `output_item.done`, or the final response."""
+    v = Values(args=args)
+    call = {"type": "function_call", "id": "fc1", "call_id": "t1", "name": "f", "arguments": ""}
+    events: list[dict[str, Any]] = [
+        {"type": "response.created", "response": _response(v, "in_progress")},
+        {"type": "response.output_item.added", "output_index": 0, "item": call},
+    ]
+    if where == "arguments-done":
+        done = {"type": "response.function_call_arguments.done", "output_index": 0}
+        events.append({**done, "item_id": "fc1", "arguments": args})
+    if where == "item-done":
+        item = {**call, "arguments": args, "status": "completed"}
+        events.append({"type": "response.output_item.done", "output_index": 0, "item": item})
+    final = _response(v)
+    final["output"] = [item for item in final["output"] if item["type"] == "function_call"]
+    events.append({"type": "response.completed", "response": final})
+    return sse(*events, named=True)
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("where", ["arguments-done", "item-done", "final-response"])
+@pytest.mark.parametrize("deep", [True, False], ids=["deep", "plain"])
+async def test_a_responses_call_whose_arguments_come_at_the_end_keeps_them(
+    server: HostileServer, where: str, deep: bool, sync: bool
+) -> None:
+    # Not handed on with no arguments (issue 65: a 100,000-deep call was lost so): the
+    # plain ones parsed, the deep ones an invalid call with the text as sent.
+    args = DEEP_TEXT if deep else '{"city": "Paris"}'
+    name = f"responses-args-at-the-end-{where}-{deep}-{sync}"
+    server.scripts[name] = Script(_responses_args_at_the_end(args, where), SSE_TYPE)
+    reply = await call(build(WIRES["responses"], server, name, ours=True), "stream", sync)
+    assert not isinstance(reply, BaseException), reply
+    if deep:
+        assert reply.tool_calls == [] and [c["args"] for c in reply.invalid_tool_calls] == [args]
+    else:
+        assert [c["args"] for c in reply.tool_calls] == [{"city": "Paris"}]
