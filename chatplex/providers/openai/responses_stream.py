@@ -176,18 +176,12 @@ class ResponsesStreamParser:
             added = without_none({k: v for k, v in item.items() if k != "encrypted_content"})
             return _chunk([{**added, "index": index}])
         if kind == "response.function_call_arguments.delta":
-            piece = _str(obj, "delta")
-            if piece:
-                self._unargued.discard(position)
-            return self._arguments(piece, position)
-        if kind == "response.function_call_arguments.done" and position in self._unargued:
-            self._unargued.discard(position)
-            return self._arguments(_str(obj, "arguments"), position)
+            self._unargued.discard(position)  # (its `.done` events repeat the deltas)
+            return self._arguments(_str(obj, "delta"), position)
+        if kind == "response.function_call_arguments.done":
+            return self._arguments_at_the_end(_str(obj, "arguments"), position)
         if kind == "response.output_item.done" and item_type == "function_call":
-            if position not in self._unargued:
-                return None
-            self._unargued.discard(position)
-            return self._arguments(_str(item, "arguments"), position)
+            return self._arguments_at_the_end(_str(item, "arguments"), position)
         if kind == "response.output_item.done":
             return self._item_done(item, position)
         if kind == "response.refusal.done":
@@ -212,6 +206,13 @@ class ResponsesStreamParser:
         index = self._advance(position)
         block = {"type": "function_call", "arguments": piece, "index": index}
         return _chunk([block], [_call(None, piece, None, index)])
+
+    def _arguments_at_the_end(self, arguments: str, position: Any) -> AIMessageChunk | None:
+        """A call's arguments from a `.done` event: a piece only where no event gave any."""
+        if position not in self._unargued or not arguments:
+            return None
+        self._unargued.discard(position)
+        return self._arguments(arguments, position)
 
     def _item_done(self, item: dict[str, Any], position: Any) -> AIMessageChunk | None:
         item_type = item.get("type")
