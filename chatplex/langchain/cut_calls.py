@@ -8,12 +8,13 @@ arguments exactly (`chatplex.messages`' `parse_args`): what is not a JSON object
 invalid call. LangChain's classes cannot be told to, so a stream whose calls do not parse
 (`CallsSeen`, fed every piece) ends on pieces that redo the merge (`mark_cut`):
 
-- its closing message is a `ClosingChunk`, whose `+` merges as LangChain's and then reads
-  the calls exactly. Python asks a right operand first when its class is a subclass of
-  the left one's, so a script's `total = total + chunk` reaches it;
-- its first piece becomes an `ExactPiece`, whose `+` with the other pieces does the same:
-  LangChain merges a stream's pieces that way (`generate_from_stream`, for an invoke that
-  streams underneath; the run's `on_llm_end`).
+- its closing message is this module's `AIMessageChunk` (a subclass of LangChain's, of
+  the same name), whose `+` merges as LangChain's and then reads the calls exactly.
+  Python asks a right operand first when its class is a subclass of the left one's, so
+  a script's `total = total + chunk` reaches it;
+- its first piece becomes this module's `ChatGenerationChunk`, whose `+` with the other
+  pieces does the same: LangChain merges a stream's pieces that way
+  (`generate_from_stream`, for an invoke that streams underneath; the run's `on_llm_end`).
 
 Streams whose calls parse, and those without calls, keep LangChain's classes untouched.
 """
@@ -26,11 +27,11 @@ from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
 from langchain_core.messages.ai import add_ai_message_chunks
 from langchain_core.messages.tool import invalid_tool_call
 from langchain_core.messages.tool import tool_call
-from langchain_core.outputs import ChatGenerationChunk
+from langchain_core.outputs import ChatGenerationChunk as LCChatGenerationChunk
 
 from ..messages import parse_args
 
-__all__ = ["CallsSeen", "ClosingChunk", "ExactPiece", "exact_calls", "mark_cut"]
+__all__ = ["AIMessageChunk", "CallsSeen", "ChatGenerationChunk", "exact_calls", "mark_cut"]
 
 
 class CallsSeen:
@@ -78,17 +79,10 @@ def exact_calls(merged: LCAIMessageChunk) -> LCAIMessageChunk:
     return merged
 
 
-class ClosingChunk(LCAIMessageChunk):
+class AIMessageChunk(LCAIMessageChunk):
     """The closing message of a stream whose calls do not parse: LangChain's
-    `AIMessageChunk` (its fields, its serialized id, its repr), whose merges read the
+    `AIMessageChunk` (its fields, its name, its serialized id), whose merges read the
     calls exactly."""
-
-    @classmethod
-    def lc_id(cls) -> list[str]:
-        return LCAIMessageChunk.lc_id()
-
-    def __repr_name__(self) -> str:
-        return LCAIMessageChunk.__name__
 
     def __add__(self, other: Any) -> LCAIMessageChunk:  # type: ignore[override]
         return exact_calls(super().__add__(other))
@@ -99,30 +93,23 @@ class ClosingChunk(LCAIMessageChunk):
         return exact_calls(add_ai_message_chunks(other, self))
 
 
-class ExactPiece(ChatGenerationChunk):
+class ChatGenerationChunk(LCChatGenerationChunk):
     """The first piece of a stream whose calls do not parse: LangChain's
     `ChatGenerationChunk`, whose merge with the stream's other pieces reads the calls
     exactly."""
 
-    @classmethod
-    def lc_id(cls) -> list[str]:
-        return ChatGenerationChunk.lc_id()
-
-    def __repr_name__(self) -> str:
-        return ChatGenerationChunk.__name__
-
-    def __add__(self, other: Any) -> ChatGenerationChunk:
+    def __add__(self, other: Any) -> LCChatGenerationChunk:
         merged = super().__add__(other)
         if isinstance(merged.message, LCAIMessageChunk):
             merged.message = exact_calls(merged.message)
         return merged
 
 
-def mark_cut(first: ChatGenerationChunk, closing: ChatGenerationChunk) -> None:
+def mark_cut(first: LCChatGenerationChunk, closing: LCChatGenerationChunk) -> None:
     """Make the stream's `first` and `closing` pieces (both already made) merge exactly.
     The first was handed on already: its class is changed in place (its fields stay),
     for the merges LangChain runs once the stream is over."""
-    if type(first) is ChatGenerationChunk:
-        object.__setattr__(first, "__class__", ExactPiece)
+    if type(first) is LCChatGenerationChunk:
+        object.__setattr__(first, "__class__", ChatGenerationChunk)
     if type(closing.message) is LCAIMessageChunk:
-        object.__setattr__(closing.message, "__class__", ClosingChunk)
+        object.__setattr__(closing.message, "__class__", AIMessageChunk)

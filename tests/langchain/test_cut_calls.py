@@ -111,6 +111,8 @@ async def test_a_stream_whose_calls_parse_keeps_langchains_classes_and_length(sy
 def test_the_closing_chunk_shows_prints_and_loads_as_langchains() -> None:
     pieces = list(generation_chunks(iter(_stream(CUT)), StreamTranslator(), hold=False))
     closing, first = pieces[-1].message, pieces[0]
+    assert type(closing).__name__ == "AIMessageChunk" and isinstance(closing, LCAIMessageChunk)
+    assert type(first).__name__ == "ChatGenerationChunk"
     assert repr(closing).startswith("AIMessageChunk(")
     assert repr(first).startswith("ChatGenerationChunk(")
     assert dumpd(closing)["id"] == dumpd(LCAIMessageChunk(content=""))["id"]
