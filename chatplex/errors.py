@@ -63,6 +63,16 @@ QUOTA_ERROR_MARKERS = (
 class ChatplexError(Exception):
     """Base of every error chatplex raises on purpose."""
 
+    # An error may also be an SDK's classes (`chatplex.sdk_errors`), whose `__init__`
+    # never ran: their `__str__` / `__repr__` read fields it lacks (aiohttp's
+    # `request_info`). Its words are chatplex's, or the SDK's text set on it.
+    def __str__(self) -> str:
+        text = self.__dict__.get("sdk_text")
+        return text if isinstance(text, str) else Exception.__str__(self)
+
+    def __repr__(self) -> str:
+        return Exception.__repr__(self)
+
 
 class APIError(ChatplexError):
     """A call to a provider failed.
@@ -144,7 +154,7 @@ class APIError(ChatplexError):
             tail.append(f"request_id={get('request_id')}")
         if (get("attempts") or 1) > 1:
             tail.append(f"attempts={get('attempts')}")
-        message = str(get("message", super().__str__()))
+        message = str(get("message")) if "message" in self.__dict__ else Exception.__str__(self)
         text = f"{head}: {message}" if head else message
         return f"{text} ({', '.join(tail)})" if tail else text
 

@@ -24,7 +24,7 @@ from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import BaseMessage
 from ..messages import UsageMetadata
-from ..messages import merge_chunks
+from ..messages import merge_cut_short
 from .model import ChatModel
 
 if TYPE_CHECKING:
@@ -203,7 +203,7 @@ class FakeChatModel(ChatModel):
                 try:
                     self._sleep(self.chunk_delay, config)
                 except DeadlineExceededError as err:
-                    err.partial = merge_chunks(pieces[:i])  # as a provider's stream does
+                    err.partial = merge_cut_short(pieces[:i])  # as a provider's stream does
                     raise
             yield chunk
 
@@ -217,7 +217,7 @@ class FakeChatModel(ChatModel):
                 try:
                     await self._asleep(self.chunk_delay, config)
                 except DeadlineExceededError as err:
-                    err.partial = merge_chunks(pieces[:i])
+                    err.partial = merge_cut_short(pieces[:i])
                     raise
             yield chunk
 

@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import DeadlineExceededError
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
+from ..messages import merge_cut_short
 
 __all__ = ["YieldedSoFar", "give_partial", "keep_finished"]
 
@@ -37,7 +38,7 @@ def give_partial(err: DeadlineExceededError, seen: YieldedSoFar) -> None:
     (kept if a lower layer already set it; left None for streams of other items)."""
     items = seen.items
     if err.partial is None and items and all(isinstance(c, AIMessageChunk) for c in items):
-        err.partial = merge_chunks(items)
+        err.partial = merge_cut_short(items)
 
 
 class YieldedSoFar:

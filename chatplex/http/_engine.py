@@ -70,6 +70,7 @@ from ..errors import StreamError
 from ..errors import StreamIdleTimeoutError
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
+from ..messages import merge_cut_short
 from ..messages import set_metadata
 from ..sdk_errors import sdk_compatible
 from ..sdk_errors import without_response
@@ -638,7 +639,7 @@ class Call:
             with_partial(exc, adapter, response, received, self.started)
         elif isinstance(exc, DeadlineExceededError):
             if exc.partial is None and received:  # what came before it, held-back included
-                exc.partial = merge_chunks(received)
+                exc.partial = merge_cut_short(received)
         elif isinstance(exc, ValueError):  # a parser that let a JSON error escape
             malformed = malformed_event(exc, adapter, response, received, self.started)
             malformed.__cause__ = exc

@@ -27,7 +27,7 @@ from ..errors import StreamIdleTimeoutError
 from ..errors import UnexpectedContentTypeError
 from ..errors import status_error
 from ..messages import AIMessageChunk
-from ..messages import merge_chunks
+from ..messages import merge_cut_short
 from ..secret import redact_urls_in
 from ._redaction import safe_response
 from ._redaction import scrub
@@ -217,7 +217,7 @@ def stream_failure(
     else:
         err = StreamError(
             f"stream from {host} broke off: {_describe(exc)}",
-            partial=merge_chunks(received),
+            partial=merge_cut_short(received),
             provider=provider,
             response=safe_response(response),
             retryable=True,

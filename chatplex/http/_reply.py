@@ -15,7 +15,7 @@ from ..errors import ResponseTooLargeError
 from ..errors import StreamError
 from ..messages import AIMessageChunk
 from ..messages import has_metadata
-from ..messages import merge_chunks
+from ..messages import merge_cut_short
 from ..messages import reply_as_chunk
 from ..messages import set_metadata
 from ._errors import annotate
@@ -144,7 +144,7 @@ def with_partial(
 ) -> None:
     annotate(err, adapter.provider, response)
     if err.partial is None:
-        err.partial = merge_chunks(received)
+        err.partial = merge_cut_short(received)
     cause = err.__cause__  # an event the parser refused (`malformed_event`)
     sent_whole = isinstance(cause, MALFORMED) and not worth_retrying(cause)
     if not started and err.error_type is None and err.body is None and not sent_whole:
@@ -164,7 +164,7 @@ def malformed_event(
 ) -> StreamError:
     err = StreamError(
         f"malformed stream event from {response.request.url.host}: {exc}",
-        partial=merge_chunks(received),
+        partial=merge_cut_short(received),
         provider=adapter.provider,
         retryable=not started and worth_retrying(exc),
     )

@@ -52,6 +52,8 @@ from ..secret import hold_keys
 from ..secret import is_secret_name
 from ..secret import redact_url
 from . import generation
+from .batching import abatch_keeping_finished
+from .batching import batch_keeping_finished
 from .deadline import adeadline_pieces
 from .deadline import deadline_pieces
 from .deadline import run_deadline
@@ -369,6 +371,33 @@ class ChatChatplex(BaseChatModel):
             # rows have none; an AzureChatOpenAI named by its deployment has None).
             combined["model_name"] = getattr(self, "model_name", combined["model_name"])
         return combined
+
+    def batch(
+        self,
+        inputs: list[LanguageModelInput],
+        config: LCRunnableConfig | list[LCRunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[LCAIMessage]:
+        # LangChain's, with the replies that had finished kept on the error raised.
+        if return_exceptions or not inputs:
+            return super().batch(inputs, config, return_exceptions=return_exceptions, **kwargs)
+        return batch_keeping_finished(self, inputs, config, kwargs)
+
+    async def abatch(
+        self,
+        inputs: list[LanguageModelInput],
+        config: LCRunnableConfig | list[LCRunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[LCAIMessage]:
+        if return_exceptions or not inputs:
+            return await super().abatch(
+                inputs, config, return_exceptions=return_exceptions, **kwargs
+            )
+        return await abatch_keeping_finished(self, inputs, config, kwargs)
 
     async def _agenerate(
         self,

@@ -15,6 +15,7 @@ from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import agenerate_from_stream
 from langchain_core.language_models.chat_models import generate_from_stream
+from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
 from langchain_core.outputs import ChatGeneration
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
@@ -34,6 +35,8 @@ from ..messages import AIMessageChunk
 from ..messages import chunk_with_calls
 from .convert import StreamTranslator
 from .convert import to_langchain_message
+from .cut_calls import CallsSeen
+from .cut_calls import mark_cut
 from .helper_stream import HelperPieces
 from .text_pieces import text_piece
 
@@ -240,7 +243,19 @@ class _Ending:
     """What `generation_chunks` and `ageneration_chunks` decide chunk by chunk: the
     piece each chunk becomes, which empty piece to hold back, and what ends the stream."""
 
-    __slots__ = ("held", "helper", "hold", "label", "provider", "quiet", "style", "translate")
+    __slots__ = (
+        "calls",
+        "first",
+        "held",
+        "helper",
+        "hold",
+        "label",
+        "provider",
+        "quiet",
+        "style",
+        "text_content",
+        "translate",
+    )
 
     def __init__(
         self,
@@ -259,6 +274,11 @@ class _Ending:
         # A piece's metadata that gave no `generation_info` (with none of chatplex's own
         # on its chunk): `_piece_info` reads nothing else, so an equal one gives none too.
         self.quiet: dict[str, Any] | None = None
+        # What a stream whose calls were cut short ends on (`cut_calls.py`): its calls'
+        # fragments, its first piece, and whether its last content was text.
+        self.calls = CallsSeen()
+        self.first: ChatGenerationChunk | None = None
+        self.text_content = True
 
     def passed_on(self, chunk: Any) -> tuple[ChatGenerationChunk, ...]:
         """The pieces to yield now that `chunk` came (none if it translates to nothing):
@@ -283,6 +303,11 @@ class _Ending:
         )
         if self.helper is not None:
             return tuple(self.helper.pieces(ours, piece))
+        if message.tool_call_chunks:
+            self.calls.add(message)
+        if self.first is None:
+            self.first = piece
+        self.text_content = isinstance(message.content, str)
         before = () if self.held is None else (self.held,)
         self.held = piece if self.hold and _is_empty(piece) else None
         return before if self.held is not None else (*before, piece)
@@ -302,10 +327,24 @@ class _Ending:
         helper's final completion."""
         if self.helper is not None:
             return tuple(self.helper.final())
-        if self.held is None:
+        first = self.first
+        cut = first is not None and self.calls.any_cut()
+        closing = self.held
+        if closing is None and cut:
+            # LangChain's own closing chunk would let its merge repair the cut call.
+            closing = ChatGenerationChunk(message=_closing_message(self.text_content))
+        if closing is None:
             return ()
-        self.held.message.chunk_position = "last"  # type: ignore[attr-defined]
-        return (self.held,)
+        closing.message.chunk_position = "last"  # type: ignore[attr-defined]
+        if cut and first is not None:
+            mark_cut(first, closing)
+        return (closing,)
+
+
+def _closing_message(text: bool) -> LCAIMessageChunk:
+    """An empty chunk as LangChain's `stream()` closes a stream with (its id is given by
+    LangChain, as to every piece without one)."""
+    return LCAIMessageChunk(content="" if text else [], chunk_position="last")
 
 
 def _piece_info(

@@ -27,6 +27,7 @@ from ._messages import ToolMessage
 from ._messages import content_text
 from ._messages import has_metadata
 from ._messages import merge_chunks
+from ._messages import merge_cut_short
 from ._messages import metadata_value
 from ._messages import peek_usage
 from ._messages import set_metadata
@@ -127,6 +128,7 @@ __all__ = [
     "has_metadata",
     "keep_index_and_extras",
     "merge_chunks",
+    "merge_cut_short",
     "merge_content",
     "merge_message_runs",
     "message_chunk_to_message",

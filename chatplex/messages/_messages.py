@@ -493,3 +493,17 @@ def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
     """Merge stream pieces in order into one chunk (see `_merge.merged_fields`): linear
     in the number of pieces, so summing a stream of n tokens copies its text once."""
     return AIMessageChunk(**merged_fields(chunks))
+
+
+def merge_cut_short(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
+    """`merge_chunks` of a stream that failed before its end (an error's `partial`), its
+    calls' arguments read exactly, as a finished reply's are: a call cut short is an
+    invalid call (its raw arguments and why), never one repaired best-effort into
+    arguments the model did not finish. The chunk is not marked as the reply's end."""
+    merged = merge_chunks(chunks)
+    if merged.tool_call_chunks:
+        from ._tool_calls import parse_tool_call_chunks  # (not at import: `import chatplex`)
+
+        calls, invalid = parse_tool_call_chunks(merged.tool_call_chunks, complete=True)
+        merged.tool_calls, merged.invalid_tool_calls = calls, invalid
+    return merged

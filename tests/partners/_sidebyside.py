@@ -97,6 +97,33 @@ def problems(why: object, scripts: set[str] | frozenset[str] = frozenset()) -> l
     return found
 
 
+#: A stream that ends inside a tool call's arguments: kept on every wire whose partner
+#: merges its chunks with LangChain's merge (`cut_call_invalid` reads the outcome).
+CUT_CALL = Difference(
+    Reason.LOSES_DATA,
+    'a stream that ends inside a tool call\'s arguments (`{"a": 1, "b": `) merges into '
+    'a valid call whose arguments LangChain repaired (`{"a": 1}`): an agent runs the '
+    "tool on arguments the model never finished",
+    "the merged stream, and an invoke that streams, have the call in `invalid_tool_calls` "
+    "with its arguments as sent and why, as a whole reply whose arguments are no JSON has it",
+)
+
+
+def cut_call_invalid(outcome: Outcome) -> Outcome:
+    """Our merged stream's cut call (invalid, its raw arguments) read as their repaired
+    one, once both are seen to be the same call."""
+    from langchain_core.utils.json import parse_partial_json
+
+    theirs, ours, their_requests, our_requests = outcome
+    (cut,) = ours["invalid_tool_calls"]
+    (repaired,) = theirs["tool_calls"]
+    assert not ours["tool_calls"] and not theirs["invalid_tool_calls"]
+    assert cut["error"] and cut["name"] == repaired["name"]
+    assert parse_partial_json(cut["args"]) == repaired["args"]
+    ours = {**ours, "tool_calls": theirs["tool_calls"], "invalid_tool_calls": []}
+    return theirs, ours, their_requests, our_requests
+
+
 #: What a message field holds that is drawn at random per run (ids), shown as this.
 RANDOM = "<random>"
 

@@ -107,3 +107,29 @@ async def test_without_return_exceptions_the_error_is_raised_and_the_rest_cancel
     assert info.value.attempts == 1
     if not sync:
         assert connections_in_use(get_async_client()) == 0  # the rest closed at once
+
+
+@providers
+@parity
+async def test_a_drop_ins_raising_batch_carries_its_finished_replies(
+    mock: MockServer, plan: FaultPlan, provider: str, sync: bool
+) -> None:
+    # Under LangChain's names too (issue 65): the raise stays LangChain's, the replies
+    # that had finished ride on it: every input the server answered, but the failed one.
+    import chatplex
+
+    inputs = [f"row-{i}" for i in range(8)]
+    plan.for_text("row-5", always="status=400")
+    cls, url = (
+        (chatplex.ChatOpenAI, mock.openai_base_url)
+        if provider == "openai"
+        else (chatplex.ChatAnthropic, mock.anthropic_base_url)
+    )
+    model = cls(model="m", api_key="sk-batch", base_url=url, max_retries=0)
+    with pytest.raises(BadRequestError) as info:
+        await ask_batch(model, sync, inputs, config={"max_concurrency": 1})
+    finished = info.value.batch_finished  # type: ignore[attr-defined]
+    answered = sorted(int(text.split("-")[1]) for text in plan.text_attempts if text != "row-5")
+    assert list(finished) == answered and answered[:5] == [0, 1, 2, 3, 4]
+    assert [finished[i].text for i in answered] == [f"Echo: row-{i}" for i in answered]
+    assert plan.text_attempts["row-5"] == 1

@@ -64,6 +64,7 @@ from .invoke_prompts import inst_prompt
 from .invoke_prompts import llama_prompt
 from .invoke_prompts import openai_messages
 from .invoke_prompts import titan_prompt
+from .invoke_response import body_usage_read_from_headers
 from .invoke_response import header_usage
 from .invoke_response import header_usage_metadata
 from .invoke_response import reply_metadata
@@ -335,6 +336,7 @@ def parse_prompt_reply(
         if error_shaped(data):
             raise error_from(200, body, headers)
         raise ValueError(f"InvokeModel reply of a {family.name} model has no text: {snippet(body)}")
+    body_usage_read_from_headers(data.get("usage"))
     usage = header_usage(headers)
     # langchain-aws's llm_output: the body's top-level stop_reason (None for Mistral and
     # Titan, whose reason is inside the output: chatplex's finish_reason reads it there).

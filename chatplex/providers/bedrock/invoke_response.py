@@ -33,6 +33,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,6 +68,7 @@ __all__ = [
     "count",
     "decode_chunk",
     "header_count",
+    "body_usage_read_from_headers",
     "header_usage",
     "header_usage_metadata",
     "metrics_usage_metadata",
@@ -122,6 +124,23 @@ def header_usage(headers: Mapping[str, str] | None) -> dict[str, int]:
     }
     usage["total_tokens"] = sum(usage.values())
     return usage
+
+
+def body_usage_read_from_headers(usage: Any) -> None:
+    """Say so where a reply's own `usage` (in its body or a stream event) is not an
+    object. Its token counts are Bedrock's (the headers, the stream's invocation metrics),
+    as langchain-aws reads them, so the reply is kept whole and its usage is right; a
+    warning, not an error, because refusing would lose a paid reply for a field nothing
+    reads, yet a body of the wrong shape is never passed over without a word (a proxy
+    that rewrote it, a model family that changed its shape)."""
+    if usage is not None and not isinstance(usage, dict):
+        warnings.warn(
+            f"a Bedrock InvokeModel reply's usage is a {type(usage).__name__}, not an "
+            "object: its token counts are taken from Bedrock's token-count headers and "
+            "invocation metrics",
+            UserWarning,
+            stacklevel=2,
+        )
 
 
 def usage_metadata(
@@ -220,6 +239,7 @@ def parse_invoke_reply(
                     "type": "tool_call",
                 }
             )
+    body_usage_read_from_headers(data.get("usage"))
     usage = header_usage(headers)
     stop_reason = data.get("stop_reason")
     llm_output: dict[str, Any] = {"usage": usage, "stop_reason": stop_reason}
@@ -301,6 +321,8 @@ class InvokeStreamParser:
         kind = data.get("type")
         index = data.get("index")
         if kind == "message_start":
+            message = reply_dict(data.get("message"), "message_start's message")
+            body_usage_read_from_headers(message.get("usage"))
             return AIMessageChunk(content=[] if self._blocks else "")
         if kind == "content_block_start":
             block = reply_dict(data.get("content_block"), "content_block")
@@ -318,6 +340,7 @@ class InvokeStreamParser:
             return self._delta(data.get("delta"), index)
         if kind == "message_delta":
             delta = reply_dict(data.get("delta"), "message_delta's delta")
+            body_usage_read_from_headers(data.get("usage"))
             reason = reply_text(delta.get("stop_reason"), "stop reason")
             self._stop_seen = self._stop_seen or isinstance(reason, str)
             meta = {"stop_reason": reason, "stop_sequence": delta.get("stop_sequence")}

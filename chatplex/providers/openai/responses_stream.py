@@ -10,12 +10,16 @@ chunk per event it reads:
   `function_call` block and a `tool_call_chunk`), a reasoning item (without its
   `encrypted_content`), or, for a message item, an empty chunk (a `text` block
   with its `phase` where the item has one);
-- `response.function_call_arguments.delta`: argument pieces, in both;
+- `response.function_call_arguments.delta`: argument pieces, in both; a call whose
+  arguments come only in its `.done` events (`function_call_arguments.done`,
+  `output_item.done`) or the final response gets them from there, one piece
+  (langchain-openai drops them);
 - `response.reasoning_summary_part.added` / `_text.delta`: a summary part, its text;
 - `response.output_item.done`: built-in tool items whole, a reasoning item's
   `encrypted_content`; `response.refusal.done`: the refusal;
 - `response.completed` / `response.incomplete`: the last chunk, with the usage and
-  the reply's metadata (no id), and no content.
+  the reply's metadata (no id), and no content but the arguments of a call no event
+  gave (from the response's output).
 
 Blocks carry langchain-openai's `index` (one per output item, or per content part of
 a message item), so pieces merge into one block. As langchain-openai's, the merged
@@ -80,7 +84,7 @@ def _event_failure(source: dict[str, Any], event: dict[str, Any], req_id: str | 
 class ResponsesStreamParser:
     """Turns the events of one Responses API stream into `AIMessageChunk`s."""
 
-    __slots__ = ("_done", "_index", "_output", "_part", "_pinned", "_req_id")
+    __slots__ = ("_done", "_index", "_output", "_part", "_pinned", "_req_id", "_unargued")
 
     def __init__(self, request_id: str | None = None) -> None:
         self._req_id = request_id
@@ -92,6 +96,10 @@ class ResponsesStreamParser:
         self._output = -1
         self._part = -1
         self._pinned: dict[str, int] = {}
+        # The function calls (by output item) no argument text has come for yet: a server
+        # that sends a call's arguments only in its `.done` events (langchain-openai
+        # reads deltas alone, and would hand the call on with none).
+        self._unargued: set[Any] = set()
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         """The chunk one event contributes, or None; raises `StreamError` on error events."""
@@ -159,6 +167,8 @@ class ResponsesStreamParser:
             }
             block.update((k, item[k]) for k in ("namespace", "async") if item.get(k) is not None)
             call = _call(item.get("name"), item.get("arguments"), item.get("call_id"), index)
+            if not item.get("arguments"):
+                self._unargued.add(position)
             return _chunk([block], [call])
         if kind == "response.output_item.added" and item_type == "reasoning":
             index = self._advance(position)
@@ -166,10 +176,12 @@ class ResponsesStreamParser:
             added = without_none({k: v for k, v in item.items() if k != "encrypted_content"})
             return _chunk([{**added, "index": index}])
         if kind == "response.function_call_arguments.delta":
-            index = self._advance(position)
-            piece = _str(obj, "delta")
-            block = {"type": "function_call", "arguments": piece, "index": index}
-            return _chunk([block], [_call(None, piece, None, index)])
+            self._unargued.discard(position)  # (its `.done` events repeat the deltas)
+            return self._arguments(_str(obj, "delta"), position)
+        if kind == "response.function_call_arguments.done":
+            return self._arguments_at_the_end(_str(obj, "arguments"), position)
+        if kind == "response.output_item.done" and item_type == "function_call":
+            return self._arguments_at_the_end(_str(item, "arguments"), position)
         if kind == "response.output_item.done":
             return self._item_done(item, position)
         if kind == "response.refusal.done":
@@ -188,6 +200,19 @@ class ResponsesStreamParser:
         if kind in _EMPTY:
             return _chunk([])
         return None  # progress and bookkeeping events, which langchain-openai skips
+
+    def _arguments(self, piece: str, position: Any) -> AIMessageChunk:
+        """A piece of a function call's arguments, in its block and its call."""
+        index = self._advance(position)
+        block = {"type": "function_call", "arguments": piece, "index": index}
+        return _chunk([block], [_call(None, piece, None, index)])
+
+    def _arguments_at_the_end(self, arguments: str, position: Any) -> AIMessageChunk | None:
+        """A call's arguments from a `.done` event: a piece only where no event gave any."""
+        if position not in self._unargued or not arguments:
+            return None
+        self._unargued.discard(position)
+        return self._arguments(arguments, position)
 
     def _item_done(self, item: dict[str, Any], position: Any) -> AIMessageChunk | None:
         item_type = item.get("type")
@@ -215,10 +240,23 @@ class ResponsesStreamParser:
         self._done = True
         whole = message_of(response, self._req_id)
         meta = {k: v for k, v in whole.response_metadata.items() if k != "id"}
+        # The arguments of calls no event gave, from the response's output (by position).
+        blocks: list[dict[str, Any]] = []
+        calls: list[ToolCallChunk] = []
+        output = response.get("output")
+        for position in sorted(p for p in self._unargued if isinstance(p, int)):
+            item = output[position] if isinstance(output, list) and position < len(output) else {}
+            args = _str(_dict(item), "arguments")
+            if args:
+                piece = self._arguments(args, position)
+                blocks += piece.content  # type: ignore[arg-type]
+                calls += piece.tool_call_chunks
+        self._unargued.clear()
         return AIMessageChunk(
-            content=[],
+            content=blocks,
             response_metadata=meta,
             usage_metadata=whole.usage_metadata,
+            tool_call_chunks=calls,
             chunk_position="last",
         )
 

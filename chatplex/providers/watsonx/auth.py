@@ -22,6 +22,7 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from collections.abc import Mapping
+from typing import Any
 
 from ...adapters.base import CredentialFetch
 from ...adapters.bodies import loads
@@ -76,6 +77,15 @@ class IAMToken:
 
     def __repr__(self) -> str:
         return f"IAMToken(url={self.url!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy (`copy.deepcopy`, a model pickled for another process) has its own lock,
+        # which cannot be copied, and exchanges the key for its own token when it needs one.
+        return {"api_key": self._key, "url": self.url, "clock": self._clock}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        key = state.pop("api_key")
+        self.__init__(key, **state)  # type: ignore[misc]
 
     def fetch(self) -> CredentialFetch | None:
         """The exchange to send now, None while the held token is fresh."""

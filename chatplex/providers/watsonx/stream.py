@@ -21,6 +21,7 @@ import json
 from typing import Any
 
 from ...adapters.jsontext import event_object
+from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_list
@@ -117,7 +118,7 @@ class WatsonxStreamParser:
             "name": name if first else None,
             "args": reply_text(arguments, "tool call's arguments"),
             "id": call_id,
-            "index": call.get("index"),
+            "index": _index(call.get("index")),
             "type": "tool_call_chunk",
         }
 
@@ -144,3 +145,11 @@ class WatsonxStreamParser:
             request_id=trace,
             body=obj,
         )
+
+
+def _index(value: Any) -> int | None:
+    """A call's `index`: an int, or its digits as text (LangChain's chunk reads them so);
+    anything else is the stream's malformed event, never a bare validation error."""
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return reply_count(value, "tool call's index")

@@ -448,7 +448,29 @@ def _merged_call_nameless(outcome: Any) -> bool:
     return any(_merged_call_nameless(v) for k, v in outcome.items() if k != "merged")
 
 
+def _cut_call_repaired(outcome: Any) -> bool:
+    """LangChain's merged stream has the call whose arguments were cut short as a valid
+    call (its chunk merge repaired the JSON), no invalid one."""
+    streamed = outcome.get("streamed") if isinstance(outcome, dict) else None
+    merged = streamed.get("merged") if isinstance(streamed, dict) else None
+    if not isinstance(merged, dict):
+        return False
+    return bool(merged.get("tool_calls")) and not merged.get("invalid_tool_calls")
+
+
 DIFFERENCES: dict[tuple[str, str], Difference] = {
+    **{
+        (scenario, wire): Difference(
+            "loses data",
+            "a stream that ends inside a call's arguments merges into a valid call whose "
+            "arguments LangChain repaired ({'restaurant': 'Le Cassé'}): the agent runs "
+            "the tool on arguments the model never finished; chatplex's merged stream has "
+            "it in invalid_tool_calls, as its invoke has",
+            _cut_call_repaired,
+        )
+        for scenario in ("invalid_args", "invalid_args_async")
+        for wire in ("openai", "anthropic", "bedrock_converse", "groq")
+    },
     ("agent_stream_messages", "mistralai"): Difference(
         "loses data",
         "langchain-mistralai gives each streamed tool-call chunk a new random id, so the "

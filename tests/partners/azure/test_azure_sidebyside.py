@@ -18,6 +18,7 @@ import pytest
 
 import chatplex
 import chatplex.langchain
+from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
@@ -28,6 +29,7 @@ from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import comparable_request
+from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import metadata_key_orders
@@ -617,7 +619,9 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
 # ---- what differs on purpose, and why ------------------------------------------------------
 
 
-DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
+    "invalid_tool_arguments_stream": (CUT_CALL, cut_call_invalid),
+}
 
 #: Request headers a script's constructor decides, compared; the rest (user agents, SDK
 #: telemetry `x-stainless-*`) name the client that sent them.

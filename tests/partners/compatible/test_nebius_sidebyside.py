@@ -13,11 +13,13 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import kept_out
 from tests.partners.compatible import test_compatible_sidebyside as suite
 
@@ -59,6 +61,7 @@ _WHY_REASONING = Difference(
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "reasoning_invoke": (_WHY_REASONING, _reasoning_kept),
     "reasoning_stream": (_WHY_REASONING, _reasoning_kept),
+    "invalid_tool_arguments_stream": (CUT_CALL, cut_call_invalid),
 }
 
 #: Scripts whose partner run crashes, and why that is a failure of LangChain's.

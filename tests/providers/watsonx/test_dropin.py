@@ -5,8 +5,10 @@ with the IAM exchange injected."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import doctest
 import json
+import pickle
 from typing import Any
 
 import httpx
@@ -14,6 +16,7 @@ import pytest
 import respx
 
 from chatplex.providers.watsonx import dropin as module
+from chatplex.providers.watsonx.auth import IAM_URL
 from chatplex.providers.watsonx.dropin import ChatWatsonx
 
 BASE = "https://us-south.ml.cloud.ibm.com"
@@ -139,3 +142,23 @@ def test_unknown_keywords_name_the_closest_one() -> None:
 def test_docstring_examples() -> None:
     result = doctest.testmod(module)
     assert result.attempted >= 1 and result.failed == 0
+
+
+@respx.mock(assert_all_called=True)
+def test_a_model_with_an_api_key_deep_copies_and_pickles_and_the_copy_answers(
+    respx_mock: Any,
+) -> None:
+    # Its IAM token holds a lock, which cannot be copied: each copy gets its own (issue 65),
+    # and the LangChain class's copies equal their model, as every drop-in's.
+    from chatplex.langchain import ChatWatsonx as LangChainWatsonx
+
+    respx_mock.post(url__startswith=CHAT).mock(return_value=httpx.Response(200, json=REPLY))
+    token = {"access_token": "iam-tok", "expires_in": 3600}
+    exchanges = respx_mock.post(IAM_URL).mock(return_value=httpx.Response(200, json=token))
+    model = _model(token=None, apikey="ibm-key")
+    for copied in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert copied.invoke("hi").content == "ok"
+    assert exchanges.call_count == 2  # each copy exchanged the key for a token of its own
+    given: dict[str, Any] = {"model_id": "ibm/granite", "project_id": "p", "apikey": "k"}
+    wrapped = LangChainWatsonx(**{**given, "url": BASE})
+    assert copy.deepcopy(wrapped) == wrapped == pickle.loads(pickle.dumps(wrapped))

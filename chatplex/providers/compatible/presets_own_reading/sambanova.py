@@ -175,6 +175,6 @@ SAMBANOVA = Preset(
         # langchain-sambanova has no stream_usage field (its SDK refuses it: see `DropIn`)
         stream_usage_moved="taken",
         moved=NO_MAX_COMPLETION_TOKENS,
-        moves=MoveWarning(outer=-2, indent=20),  # its own copy, stacklevel=2: pydantic's
+        moves=MoveWarning(outer=-3, indent=20),  # its own copy, stacklevel=2: pydantic's
     ),
 )

@@ -1,0 +1,66 @@
+"""`batch` / `abatch` of a chatplex model under LangChain's names: LangChain's, plus the
+replies that had finished kept on the error a batch raises (`batch_finished`: input
+index -> reply, as chatplex's own runnables keep them, `chatplex.core`'s
+`keep_finished`). LangChain's raise drops them, and each was a paid call.
+
+What runs is what LangChain runs: sync, the inputs on LangChain's thread pool, the
+first failed input's error raised in input order (the calls running then finish and are
+kept; those still queued are cancelled); async, the first error raised as it comes. There
+the calls still running are cancelled, as chatplex's own `abatch` cancels them, where
+LangChain leaves them running unawaited, their replies lost (a script's `asyncio.run`
+cancels them as it ends).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.runnables import Runnable as LCRunnable
+from langchain_core.runnables.config import get_config_list
+from langchain_core.runnables.config import get_executor_for_config
+
+from ..core.concurrency import agather_bounded
+from ..core.partial_results import keep_finished
+
+__all__ = ["abatch_keeping_finished", "batch_keeping_finished"]
+
+
+def batch_keeping_finished(
+    model: LCRunnable[Any, Any], inputs: list[Any], config: Any, kwargs: dict[str, Any]
+) -> list[Any]:
+    """LangChain's `model.batch(inputs, config, **kwargs)` (return_exceptions=False)."""
+    configs = get_config_list(config, len(inputs))
+    finished: dict[int, Any] = {}
+
+    def call(index: int, config: Any) -> Any:
+        finished[index] = out = model.invoke(inputs[index], config, **kwargs)
+        return out
+
+    try:
+        if len(inputs) == 1:  # (LangChain calls it in place, without a pool)
+            return [call(0, configs[0])]
+        with get_executor_for_config(configs[0]) as executor:
+            return list(executor.map(call, range(len(inputs)), configs))
+    except BaseException as exc:
+        keep_finished(exc, finished, len(inputs))
+        raise
+
+
+async def abatch_keeping_finished(
+    model: LCRunnable[Any, Any], inputs: list[Any], config: Any, kwargs: dict[str, Any]
+) -> list[Any]:
+    """LangChain's `await model.abatch(inputs, config, **kwargs)` (return_exceptions=False)."""
+    configs = get_config_list(config, len(inputs))
+    finished: dict[int, Any] = {}
+
+    async def call(index: int) -> Any:
+        finished[index] = out = await model.ainvoke(inputs[index], configs[index], **kwargs)
+        return out
+
+    # LangChain's bound: the first config's max_concurrency, else none.
+    bound = configs[0].get("max_concurrency") or len(inputs)
+    try:
+        return await agather_bounded(len(inputs), call, bound, return_exceptions=False)
+    except BaseException as exc:
+        keep_finished(exc, finished, len(inputs))
+        raise
