@@ -116,14 +116,14 @@ async def test_a_drop_ins_raising_batch_carries_its_finished_replies(
 ) -> None:
     # Under LangChain's names too (issue 65): the raise stays LangChain's, the replies
     # that had finished ride on it: every input the server answered, but the failed one.
-    import chatplex
+    import chatplex.langchain
 
     inputs = [f"row-{i}" for i in range(8)]
     plan.for_text("row-5", always="status=400")
     cls, url = (
-        (chatplex.ChatOpenAI, mock.openai_base_url)
+        (chatplex.langchain.ChatOpenAI, mock.openai_base_url)
         if provider == "openai"
-        else (chatplex.ChatAnthropic, mock.anthropic_base_url)
+        else (chatplex.langchain.ChatAnthropic, mock.anthropic_base_url)
     )
     model = cls(model="m", api_key="sk-batch", base_url=url, max_retries=0)
     with pytest.raises(BadRequestError) as info:

@@ -1,0 +1,50 @@
+"""chatplex/langchain/batching.py: a raising `batch` / `abatch` under LangChain's names
+keeps the replies that had finished on its error (`batch_finished`), sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from langchain_core.runnables import RunnableLambda
+
+from chatplex.langchain.batching import abatch_keeping_finished
+from chatplex.langchain.batching import batch_keeping_finished
+
+
+def _doubled_but_three(value: int) -> int:
+    if value == 3:
+        raise ValueError("three refused")
+    return value * 2
+
+
+async def _adoubled_but_three(value: int) -> int:
+    return _doubled_but_three(value)
+
+
+def test_a_raising_batch_keeps_what_had_finished() -> None:
+    model: Any = RunnableLambda(_doubled_but_three)
+    with pytest.raises(ValueError, match="three refused") as raised:
+        batch_keeping_finished(model, [0, 1, 2, 3, 4], {"max_concurrency": 1}, {})
+    finished = raised.value.batch_finished  # type: ignore[attr-defined]
+    # One at a time in input order: every input before the refused one had finished.
+    assert {i: finished[i] for i in (0, 1, 2)} == {0: 0, 1: 2, 2: 4}
+    assert 3 not in finished
+
+
+def test_a_raising_abatch_keeps_what_had_finished() -> None:
+    model: Any = RunnableLambda(_doubled_but_three, afunc=_adoubled_but_three)
+    with pytest.raises(ValueError, match="three refused") as raised:
+        asyncio.run(abatch_keeping_finished(model, [0, 1, 2, 3], {"max_concurrency": 1}, {}))
+    finished = raised.value.batch_finished  # type: ignore[attr-defined]
+    assert {i: finished[i] for i in (0, 1, 2)} == {0: 0, 1: 2, 2: 4}
+    assert 3 not in finished
+
+
+def test_a_batch_that_does_not_raise_is_langchains() -> None:
+    model: Any = RunnableLambda(lambda value: value + 1)
+    assert batch_keeping_finished(model, [1, 2, 3], None, {}) == model.batch([1, 2, 3])
+    assert batch_keeping_finished(model, [5], None, {}) == [6]
+    got = asyncio.run(abatch_keeping_finished(model, [1, 2], None, {}))
+    assert got == [2, 3]
