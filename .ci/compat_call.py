@@ -21,9 +21,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 import chatplex
-from chatplex import ChatAnthropic
-from chatplex import ChatOpenAI
 from chatplex import bulk
+from chatplex import init_chat_model
 from chatplex import track_usage
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
@@ -61,9 +60,11 @@ def main() -> None:
     assert "site-packages" in here.parts, f"chatplex imported from the checkout: {here}"
     failed: list[str] = []
     with MockServer(fault_plan=_first_again_fails(failed)) as server:
-        openai = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-t")
-        claude = ChatAnthropic(
-            model="claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="sk-t"
+        openai = init_chat_model(
+            "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-t"
+        )
+        claude = init_chat_model(
+            "anthropic:claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="sk-t"
         )
         with track_usage() as usage:
             assert openai.invoke("hi").text == "Echo: hi"
@@ -77,8 +78,8 @@ def main() -> None:
         structured = openai.with_structured_output(Answer).invoke("Say anything")
         assert isinstance(structured, Answer), structured
         # A retried call: one 503, then the reply.
-        retrying = ChatOpenAI(
-            model="gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-t", max_retries=2
+        retrying = init_chat_model(
+            "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-t", max_retries=2
         )
         assert retrying.invoke("again").text == "Echo: again" and failed, failed
         # A bulk run with its progress bar (tqdm), drawn to a buffer.

@@ -249,14 +249,14 @@ def test_a_bare_install_imports_no_optional_dependency(fresh: Env) -> None:
 def test_a_bare_install_calls_a_model(fresh: Env) -> None:
     out = fresh.run(
         """
-        from chatplex.langchain import ChatAnthropic, ChatOpenAI
+        from chatplex import init_chat_model
         from chatplex.testing import MockServer
 
         with MockServer() as server:
-            openai = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url,
-                                api_key="sk-test")
-            claude = ChatAnthropic(model="claude-sonnet-4-5",
-                                   base_url=server.anthropic_base_url, api_key="sk-test")
+            openai = init_chat_model("openai:gpt-4o-mini", base_url=server.openai_base_url,
+                                     api_key="sk-test")
+            claude = init_chat_model("anthropic:claude-sonnet-4-5",
+                                     base_url=server.anthropic_base_url, api_key="sk-test")
             print(openai.invoke("hi").text, "/", claude.invoke("ho").text)
         """
     )
@@ -306,10 +306,11 @@ EXTRAS = [
         "bedrock",
         _MOCK
         + """
-        from chatplex.langchain import ChatBedrockConverse
+        from chatplex import init_chat_model
         try:  # refused when the model is built
-            ChatBedrockConverse(
-                model="anthropic.claude-3-5-haiku-20241022-v1:0", region_name="us-east-1",
+            init_chat_model(
+                "bedrock_converse:anthropic.claude-3-5-haiku-20241022-v1:0",
+                region_name="us-east-1",
                 aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="example-secret",
             )
         except ImportError as exc:
@@ -317,10 +318,11 @@ EXTRAS = [
         """,
         _MOCK
         + """
-        from chatplex.langchain import ChatBedrockConverse
+        from chatplex import init_chat_model
         with MockServer() as server:
-            model = ChatBedrockConverse(
-                model="anthropic.claude-3-5-haiku-20241022-v1:0", region_name="us-east-1",
+            model = init_chat_model(
+                "bedrock_converse:anthropic.claude-3-5-haiku-20241022-v1:0",
+                region_name="us-east-1",
                 endpoint_url=server.url, aws_access_key_id="AKIDEXAMPLE",
                 aws_secret_access_key="example-secret",
             )
@@ -332,21 +334,22 @@ EXTRAS = [
         "vertexai",
         _MOCK
         + """
-        from chatplex.langchain import ChatVertexAI
+        from chatplex import init_chat_model
         with MockServer() as server:
             try:
-                ChatVertexAI(model="gemini-2.5-flash", project="p", location="us-central1",
-                             base_url=server.url).invoke("hi")
+                init_chat_model("google_vertexai:gemini-2.5-flash", project="p",
+                                location="us-central1", base_url=server.url).invoke("hi")
             except ImportError as exc:
                 print(exc)
         """,
         _MOCK
         + """
         from google.oauth2.credentials import Credentials
-        from chatplex.langchain import ChatVertexAI
+        from chatplex import init_chat_model
         with MockServer() as server:
-            model = ChatVertexAI(model="gemini-2.5-flash", project="p", location="us-central1",
-                                 base_url=server.url, credentials=Credentials(token="t"))
+            model = init_chat_model("google_vertexai:gemini-2.5-flash", project="p",
+                                    location="us-central1", base_url=server.url,
+                                    credentials=Credentials(token="t"))
             assert model.invoke("hi").text == "Echo: hi"   # a google-auth Bearer token
         print("ok")
         """,
@@ -385,12 +388,12 @@ EXTRAS = [
         + """
         import sys
         import chatplex.otel
-        from chatplex.langchain import ChatOpenAI
+        from chatplex import init_chat_model
         chatplex.otel.instrument()
         assert "opentelemetry.trace" in sys.modules
         with MockServer() as server:
-            model = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url,
-                               api_key="sk-test")
+            model = init_chat_model("openai:gpt-4o-mini", base_url=server.openai_base_url,
+                                    api_key="sk-test")
             assert model.invoke("hi").text == "Echo: hi"   # traced through the API's no-op
         chatplex.otel.uninstrument()
         print("ok")
@@ -413,11 +416,11 @@ EXTRAS = [
         print(said[0])
         """,
         """
-        from chatplex.langchain import ChatOpenAI
+        from chatplex import init_chat_model
         from chatplex.testing import ChatMock
         with ChatMock() as mock:
             mock.openai.reply_text("Paris")
-            model = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test", max_retries=0)
+            model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test", max_retries=0)
             assert model.invoke("Capital of France?").text == "Paris"
         print("ok")
         """,
@@ -447,11 +450,11 @@ EXTRAS = [
         import json
         import pyarrow as pa, pyarrow.parquet as pq
         from chatplex import bulk
-        from chatplex.langchain import ChatOpenAI
+        from chatplex import init_chat_model
         pq.write_table(pa.table({"id": ["a", "b"], "prompt": ["tea", "coffee"]}), "rows.parquet")
         with MockServer() as server:
-            model = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url,
-                               api_key="sk-test")
+            model = init_chat_model("openai:gpt-4o-mini", base_url=server.openai_base_url,
+                                    api_key="sk-test")
             bulk.run(model, "rows.parquet", output="out.jsonl", progress=False)
         rows = sorted(json.loads(line)["text"] for line in open("out.jsonl"))
         assert rows == ["Echo: coffee", "Echo: tea"], rows
