@@ -14,25 +14,19 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 
 from ..adapters.base import Adapter
 from ..adapters.base import CredentialFetch
 from ..adapters.base import FetchesCredential
-from ..errors import APIError
 from ..errors import APITimeoutError
 from ..errors import DeadlineExceededError
-from ..messages import AIMessage
+from .body_reading import BodyReading
 
 if TYPE_CHECKING:
-    from ..adapters.base import StreamParser
-    from ..adapters.request_types import CallSettings
     from ..adapters.request_types import HTTPRequest
     from ..core.retry import RetryPolicy
-    from ..messages import BaseMessage
-    from ..sdk_error_families import ErrorFamily
     from .model import ChatModel
 
 __all__ = ["aauthorized", "areauthorized", "authorized", "reauthorized"]
@@ -131,7 +125,7 @@ def _send(
 
     try:
         send(
-            _Exchange(adapter, fetch),
+            _exchange(adapter, fetch),
             fetch.request,
             client=model.http_client,
             **_bounds(model, fetch, until),
@@ -149,7 +143,7 @@ async def _asend(
 
     try:
         await asend(
-            _Exchange(adapter, fetch),
+            _exchange(adapter, fetch),
             fetch.request,
             client=model.http_async_client,
             **_bounds(model, fetch, until),
@@ -215,34 +209,14 @@ def _async_lock(holder: object) -> asyncio.Lock:
     return held[1]
 
 
-class _Exchange(Adapter):
-    """The exchange as the HTTP layer reads a reply: a 200 body handed to the fetch's
-    `read`, an error status its `refused` error, in the adapter's name and error
-    families."""
-
-    def __init__(self, adapter: Adapter, fetch: CredentialFetch) -> None:
-        self.provider = adapter.provider
-        self._families: tuple[ErrorFamily, ...] = adapter.error_families
-        self._fetch = fetch
-
-    @property
-    def error_families(self) -> tuple[ErrorFamily, ...]:
-        return self._families
-
-    def build_request(
-        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
-    ) -> HTTPRequest:
-        raise NotImplementedError("a credential exchange's request comes built")
-
-    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
-        self._fetch.read(body)
-        return AIMessage(content="")
-
-    def stream_parser(self, headers: Mapping[str, str]) -> StreamParser:
-        raise NotImplementedError("a credential exchange does not stream")
-
-    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
-        return self._fetch.refused(status, body, headers)
-
-    def budget_key(self, model: str) -> tuple[str, ...]:
-        return (self.provider, "credential")
+def _exchange(adapter: Adapter, fetch: CredentialFetch) -> BodyReading:
+    """The exchange as the HTTP layer reads it: a 200 body handed to the fetch's `read`,
+    an error status its `refused` error, in the adapter's name and error families."""
+    provider = adapter.provider
+    return BodyReading(
+        provider,
+        adapter.error_families,
+        fetch.read,
+        fetch.refused,
+        lambda _: (provider, "credential"),
+    )

@@ -13,72 +13,23 @@ answer; no provider is named here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
-from typing import Generic
 from typing import TypeVar
 
-from ..adapters.base import Adapter
 from ..core.run_config import current_config
-from ..messages import AIMessage
+from .body_reading import BodyReading
 from .credentials import authorized
 from .sending import retry_policy_for
 from .sending import with_extra_headers
 
 if TYPE_CHECKING:
-    from ..adapters.base import StreamParser
-    from ..adapters.request_types import CallSettings
     from ..adapters.request_types import HTTPRequest
-    from ..errors import APIError
-    from ..messages import BaseMessage
     from ..sdk_error_families import ErrorFamily
     from .model import ChatModel
 
 __all__ = ["side_call"]
 
 T = TypeVar("T")
-
-
-class _Reading(Adapter, Generic[T]):
-    """The model's adapter for one side call: its name, its errors and their families
-    (or the families the call's partner raises), and a reply's body read by `read` (kept
-    as `value`: the HTTP layer hands on a message, which this call has none of)."""
-
-    def __init__(
-        self,
-        adapter: Adapter,
-        read: Callable[[bytes], T],
-        families: tuple[ErrorFamily, ...] | None,
-    ) -> None:
-        self.provider = adapter.provider
-        self._adapter = adapter
-        self._read = read
-        self._families = adapter.error_families if families is None else families
-        self.value: T | None = None
-
-    @property
-    def error_families(self) -> tuple[ErrorFamily, ...]:
-        return self._families
-
-    def build_request(
-        self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
-    ) -> HTTPRequest:
-        raise NotImplementedError("a side call's request comes built")
-
-    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
-        # `read`'s ValueError (bad JSON), KeyError or TypeError (a reply of the wrong
-        # shape) are the HTTP layer's malformed-body error, as a chat reply's are.
-        self.value = self._read(body)
-        return AIMessage(content="")
-
-    def stream_parser(self, headers: Mapping[str, str]) -> StreamParser:
-        raise NotImplementedError("a side call does not stream")
-
-    def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
-        return self._adapter.map_error(status, body, headers)
-
-    def budget_key(self, model: str) -> tuple[str, ...]:
-        return self._adapter.budget_key(model)
 
 
 def side_call(
@@ -111,7 +62,14 @@ def side_call(
         request = with_extra_headers(model, request)
     from ..http import send  # loaded with the first side call, as a chat's first call
 
-    reading = _Reading(adapter, read, error_families)
+    read_values: list[T] = []  # the reply's, once `send` returned
+    reading = BodyReading(
+        adapter.provider,
+        adapter.error_families if error_families is None else error_families,
+        lambda body: read_values.append(read(body)),
+        adapter.map_error,
+        adapter.budget_key,
+    )
     send(
         reading,
         request,
@@ -122,4 +80,4 @@ def side_call(
         max_response_bytes=model.max_response_bytes,
         partner_words=model.partner_words,  # a drop-in's count fails in its partner's words
     )
-    return reading.value  # type: ignore[return-value]  # set: send returned
+    return read_values[-1]
