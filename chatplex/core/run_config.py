@@ -25,6 +25,7 @@ __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
     "RunnableConfig",
     "check_deadline",
+    "check_timeout",
     "child_config",
     "current_config",
     "ensure_config",
@@ -126,11 +127,17 @@ def _validate(config: RunnableConfig) -> None:
     mc = config.get("max_concurrency")
     if mc is not None and (not isinstance(mc, int) or isinstance(mc, bool) or mc < 1):
         raise ValueError(f"max_concurrency must be a positive int, got {mc!r}")
-    timeout = config.get("timeout")
-    if timeout is not None and (
-        not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0
-    ):
+    check_timeout(config.get("timeout"))
+
+
+def check_timeout(timeout: object) -> float | None:
+    """A run config's `timeout` in seconds (None: none set); ValueError unless it is a
+    positive number."""
+    if timeout is None:
+        return None
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    return float(timeout)
 
 
 def merge_configs(

@@ -22,6 +22,7 @@ from typing import TypeVar
 from langchain_core.runnables.config import var_child_runnable_config
 
 from ..core import RunnableConfig
+from ..core.run_config import check_timeout
 from ..errors import DeadlineExceededError
 
 __all__ = ["adeadline_pieces", "deadline_pieces", "engine_config", "run_deadline"]
@@ -48,11 +49,7 @@ def _timeout(config: Mapping[str, Any] | None) -> float | None:
     if timeout is None:
         configurable = config.get("configurable")
         timeout = configurable.get("timeout") if configurable else None
-    if timeout is None:
-        return None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    return float(timeout)
+    return check_timeout(timeout)  # as chatplex's own run config checks it
 
 
 def _deadline(config: Mapping[str, Any] | None) -> float | None:
