@@ -61,6 +61,7 @@ CROSS_CUTTING = {
     "test_bench_langchain_smoke.py",  # bench/bench_langchain.py still runs
     "test_bench_merge_smoke.py",  # bench/bench_merge.py still runs
     "test_bench_reader_smoke.py",  # bench/bench_reader.py still runs
+    "test_bench_path_smoke.py",  # bench/path_of_a_setting.py still traces
     "test_bench_sse_smoke.py",  # bench/bench_sse.py still runs
     "test_bench_bulk_smoke.py",  # bench/bench_bulk.py still runs
     "test_bench_pace_smoke.py",  # bench/bench_pace.py still runs
