@@ -25,6 +25,7 @@ from .errors import DeadlineExceededError
 from .errors import StreamError
 
 __all__ = [
+    "JOINED_MARK",
     "ErrorFamily",
     "Picker",
     "aiohttp_bridge_cut_family",
@@ -40,6 +41,7 @@ __all__ = [
     "failure_kind",
     "httpx_transport_class",
     "httpx_words",
+    "joined_classes",
     "sdk_words",
     "transport_failure",
     "transport_family",
@@ -413,3 +415,15 @@ def class_named(sdk: Any, name: str | None) -> type[BaseException] | None:
     """The exception class `name` of module `sdk`, or None (no name, no such class)."""
     found = getattr(sdk, name, None) if name else None
     return found if isinstance(found, type) and issubclass(found, BaseException) else None
+
+
+#: The attribute naming chatplex's own class on a class made to join the families
+#: (`sdk_errors._combined`), which carries the partner's name and module.
+JOINED_MARK = "_chatplex_class"
+
+
+def joined_classes(err: BaseException) -> tuple[type, ...]:
+    """The classes `err` is, in its hierarchy's order, past the one chatplex made to
+    join them: that one is named as the partner's class but is none of the SDK's."""
+    mro = type(err).__mro__
+    return mro[1:] if JOINED_MARK in vars(type(err)) else mro

@@ -32,6 +32,7 @@ from .sdk_error_families import class_named
 from .sdk_error_families import decode_failure
 from .sdk_error_families import except_cut_streams
 from .sdk_error_families import failure_kind
+from .sdk_error_families import joined_classes
 from .sdk_error_families import sdk_words
 from .sdk_error_families import transport_failure
 from .sdk_errors import chatplex_class
@@ -256,7 +257,7 @@ def _sdk_module_of(err: BaseException) -> str | None:
 def _sdk_class_of(err: BaseException) -> type | None:
     """The Stainless SDK's class `err` was made (its hierarchy's first class from a
     module that has a `_base_client` module), or None."""
-    for cls in type(err).__mro__:
+    for cls in joined_classes(err):
         if f"{cls.__module__.partition('.')[0]}._base_client" in sys.modules:
             return cls
     return None

@@ -59,6 +59,7 @@ from collections.abc import Sequence
 from typing import Any
 from typing import cast
 
+from .sdk_error_families import JOINED_MARK
 from .sdk_error_families import ErrorFamily
 from .sdk_error_families import class_named
 from .sdk_error_families import failure_kind
@@ -78,7 +79,7 @@ def chatplex_class(err: BaseException) -> type[BaseException]:
     class: `type(err)` is then a subclass of it (for `type(err) is RateLimitError`
     checks, which `isinstance` answers in every other case)."""
     cls = type(err)
-    base: type[BaseException] = cls.__dict__.get("_chatplex_class", cls)
+    base: type[BaseException] = cls.__dict__.get(JOINED_MARK, cls)
     return base
 
 
@@ -94,9 +95,10 @@ def sdk_compatible(
     a builtin laid out otherwise, `_moved`: raise what this returns); `err` unchanged
     when none is (or none has a class for it). `request` gives a credential-free copy of
     the HTTP request, for the SDKs' `request` attribute when the error holds no
-    response. `words`: it reads as the SDK's error (a drop-in's); False: it keeps
-    chatplex's words and fields, only adding the SDK's (chatplex's own models). Never
-    raises."""
+    response. `words`: it reads as the SDK's error (a drop-in's), its class named as the
+    partner's (`type(err).__name__` and `__module__`, which logs, tracebacks and tracers
+    print); False: it keeps chatplex's words, fields and class name, only adding the
+    SDK's classes (chatplex's own models). Never raises."""
     try:
         picked: list[tuple[str, type[BaseException], ErrorFamily]] = []
         for family in families:
@@ -121,7 +123,9 @@ def sdk_compatible(
         ]
         extra = tuple((name, cls.__name__) for name, cls in bases)
         held = None if words else (dict(err.__dict__), err.args, err.__cause__)
-        err = _moved(err, _combined(base, tuple(cls for _, cls in bases), extra))
+        classes = tuple(cls for _, cls in bases)
+        named = classes[0] if words and classes else base
+        err = _moved(err, _combined(base, classes, extra, named))
         _fill_families(err, picked, request)
         if held is not None:
             _keep_own_words(err, *held)
@@ -194,29 +198,32 @@ def without_response(err: BaseException, kept: Collection[str]) -> None:
 _ROOTS = (Exception, BaseException, object)
 
 
-def _combined(base: type, extras: tuple[type, ...], names: tuple[tuple[str, str], ...]) -> type:
+def _combined(
+    base: type, extras: tuple[type, ...], names: tuple[tuple[str, str], ...], named: type
+) -> type:
     """The class (cached) subclassing chatplex's `base` first (its attributes, `str()`
-    and pickling win), then each of `extras` (named by (module, class) in `names`)."""
-    key = (base, *extras)
+    and pickling win), then each of `extras` (named by (module, class) in `names`),
+    under the name and module of `named` (`base`, or the partner's class)."""
+    key = (base, named, *extras)
     found = _COMBINED.get(key)
     if found is None:
 
         def __reduce__(self: BaseException) -> tuple[Any, ...]:
-            return _reduce(self, base, names)
+            return _reduce(self, base, names, named is not base)
 
         namespace = {
-            "__module__": base.__module__,
-            "__qualname__": base.__qualname__,
+            "__module__": named.__module__,
+            "__qualname__": named.__qualname__,
             "__doc__": base.__doc__,
             "__reduce__": __reduce__,
-            "_chatplex_class": base,
+            JOINED_MARK: base,
         }
         # The builtins chatplex's class also is (TimeoutError, OSError: `except
         # TimeoutError` holds) come after the families' classes in the hierarchy, so
         # the SDK's or the partner's class is the first one a script names.
         own = [c for c in base.__mro__ if c.__module__ == "builtins" and c not in _ROOTS]
         leaves = tuple(c for c in own if not any(o is not c and issubclass(o, c) for o in own))
-        built = type(base.__name__, (base, *extras, *leaves), namespace)
+        built = type(named.__name__, (base, *extras, *leaves), namespace)
         # setdefault: two threads building it at once still share one class.
         found = _COMBINED.setdefault(key, built)
     return found
@@ -243,17 +250,19 @@ def _fill_common_fields(err: Any, request: Callable[[], Any] | None) -> None:
     fields.setdefault("response", None)
 
 
-def _reduce(err: BaseException, base: type, names: tuple[tuple[str, str], ...]) -> tuple[Any, ...]:
+def _reduce(
+    err: BaseException, base: type, names: tuple[tuple[str, str], ...], partner_named: bool
+) -> tuple[Any, ...]:
     """chatplex's own pickling of `err` (its class swapped back to chatplex's), wrapped so
     that unpickling makes it a member of the same families again where their modules can
-    be imported. The request and response are not carried (sockets, credentials' masks:
-    not needed)."""
+    be imported, named as before (`partner_named`: as the first of them). The request
+    and response are not carried (sockets, credentials' masks: not needed)."""
     reduced: Any = cast(Any, base).__reduce__(err)
     fn, args, *rest = reduced
     fn = base if fn is type(err) else fn
     args = tuple(_portable(a, err, base) for a in args)
     rest = [_portable(r, err, base) for r in rest]
-    return (_restore, (fn, args, names), *rest)
+    return (_restore, (fn, args, names, partner_named), *rest)
 
 
 def _portable(value: Any, err: BaseException, base: type) -> Any:
@@ -265,7 +274,10 @@ def _portable(value: Any, err: BaseException, base: type) -> Any:
 
 
 def _restore(
-    fn: Callable[..., Any], args: tuple[Any, ...], names: tuple[tuple[str, str], ...]
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    names: tuple[tuple[str, str], ...],
+    partner_named: bool = False,
 ) -> Any:
     err = fn(*args)
     extras: list[type] = []
@@ -280,5 +292,6 @@ def _restore(
             extras.append(cls)
             kept.append((module_name, class_name))
     if extras:  # a copy where an extra is laid out otherwise (an OSError: `_moved`)
-        err = _moved(err, _combined(type(err), tuple(extras), tuple(kept)))
+        named = extras[0] if partner_named else type(err)
+        err = _moved(err, _combined(type(err), tuple(extras), tuple(kept), named))
     return err

@@ -12,6 +12,7 @@ import pytest
 import respx
 
 from chatplex import errors
+from chatplex.sdk_error_families import joined_classes
 
 
 def raised_both_ways(model: Any, url: str, status: int, body: Any) -> list[BaseException]:
@@ -28,4 +29,4 @@ def raised_both_ways(model: Any, url: str, status: int, body: Any) -> list[BaseE
 def first_outside_chatplex(err: BaseException) -> type:
     """The class a script sees first in the error's hierarchy past chatplex's own (the
     partner package's own class, where it has one)."""
-    return next(c for c in type(err).__mro__ if not c.__module__.startswith("chatplex"))
+    return next(c for c in joined_classes(err) if not c.__module__.startswith("chatplex"))

@@ -23,6 +23,7 @@ from chatplex.sdk_error_families import cut_stream_family
 from chatplex.sdk_error_families import decode_family
 from chatplex.sdk_error_families import except_cut_streams
 from chatplex.sdk_error_families import failure_kind
+from chatplex.sdk_error_families import joined_classes
 from chatplex.sdk_error_families import transport_family
 from chatplex.sdk_error_langchain import LANGCHAIN_MODEL_ERRORS
 from chatplex.sdk_error_langchain import partner_family
@@ -201,8 +202,9 @@ def test_decode_family_makes_a_reply_that_is_not_json_the_decoders_error(
     )
     shown = sdk_compatible(_undecoded(cls, '{"id": "r", "cho'), families)
     assert isinstance(shown, json.JSONDecodeError) and isinstance(shown, cls)
-    first = next(c for c in type(shown).__mro__ if not c.__module__.startswith("chatplex"))
+    first = next(c for c in joined_classes(shown) if not c.__module__.startswith("chatplex"))
     assert first is json.JSONDecodeError
+    assert type(shown).__qualname__ == "JSONDecodeError"  # as a traceback names it
     assert not isinstance(shown, (openai.OpenAIError, lc_exceptions.ModelError))
     assert str(shown) == "Unterminated string starting at: line 1 column 13 (char 12)"
     assert (shown.msg, shown.pos, shown.lineno, shown.colno) == (

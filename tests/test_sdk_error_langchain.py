@@ -23,6 +23,7 @@ import respx
 
 from chatplex import errors
 from chatplex.langchain import ChatOpenAI
+from chatplex.sdk_error_families import joined_classes
 from chatplex.sdk_error_langchain import LANGCHAIN_MODEL_ERRORS
 from chatplex.sdk_error_langchain import langchain_class_for
 from chatplex.sdk_error_langchain import model_error_family
@@ -211,8 +212,9 @@ def test_partner_family_leads_with_the_partners_own_class(
     bad = raised(400)
     # The partner's class first after chatplex's, as in the partner's own error's hierarchy
     # (the SDK's and LangChain's classes, which it subclasses, are no extra bases).
-    outside = [c for c in type(bad).__mro__ if not c.__module__.startswith("chatplex")]
+    outside = [c for c in joined_classes(bad) if not c.__module__.startswith("chatplex")]
     assert outside[0] is module.PartnerInvalidRequestError
+    assert type(bad).__qualname__ == "PartnerInvalidRequestError"  # named as the partner's
     assert isinstance(bad, anthropic.BadRequestError)
     assert bad.is_retryable is False
     assert bad.type is None  # the SDK family's fields are still filled

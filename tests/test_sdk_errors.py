@@ -297,7 +297,23 @@ def test_chatplex_class_names_the_class_raised() -> None:
     err = sdk_compatible(errors.status_error(provider="openai", status=429, message="x"), OPENAI)
     assert type(err) is not errors.RateLimitError
     assert chatplex_class(err) is errors.RateLimitError
-    assert type(err).__name__ == "RateLimitError" and type(err).__module__ == "chatplex.errors"
+
+
+def test_a_drop_in_s_error_is_named_as_the_partner_s_and_chatplex_s_as_its_own() -> None:
+    """Logs, tracebacks and tracers print `type(err).__module__` and `__name__`: a
+    drop-in's error (`words=True`) reads as the SDK's class there, chatplex's own
+    model's error (`words=False`) as chatplex's; both are instances of both."""
+    raised = errors.status_error(provider="openai", status=503, message="x")
+    dropin = sdk_compatible(raised, OPENAI)
+    assert (type(dropin).__module__, type(dropin).__qualname__) == ("openai", "InternalServerError")
+    own = sdk_compatible(
+        errors.status_error(provider="openai", status=503, message="x"), OPENAI, words=False
+    )
+    assert (type(own).__module__, type(own).__qualname__) == ("chatplex.errors", "ServerError")
+    for err in (dropin, own):
+        assert isinstance(err, openai.InternalServerError) and isinstance(err, errors.ServerError)
+    again = pickle.loads(pickle.dumps(dropin))
+    assert (type(again).__module__, type(again).__qualname__) == ("openai", "InternalServerError")
     plain = errors.APIConnectionError("refused")
     assert chatplex_class(plain) is errors.APIConnectionError
 

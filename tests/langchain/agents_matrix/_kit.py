@@ -36,6 +36,7 @@ import pytest
 from langchain_core.tools import tool
 
 import chatplex
+from chatplex.sdk_error_families import joined_classes
 from chatplex.testing import MockRequest
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
@@ -351,7 +352,7 @@ class Raised:
     @classmethod
     def of(cls, exc: BaseException) -> Raised:
         kind = next(
-            (k for k in type(exc).__mro__ if not k.__module__.startswith("chatplex")), Exception
+            (k for k in joined_classes(exc) if not k.__module__.startswith("chatplex")), Exception
         )
         if kind in (Exception, BaseException):  # chatplex's own class, nothing else
             kind = type(exc)

@@ -18,6 +18,7 @@ from chatplex.providers.bedrock.errors import BotoResponse
 from chatplex.providers.bedrock.eventstream import UnfinishedMessage
 from chatplex.providers.bedrock.response import error_from
 from chatplex.providers.bedrock.response import stream_cut
+from chatplex.sdk_error_families import joined_classes
 from chatplex.sdk_errors import sdk_compatible
 
 exceptions = pytest.importorskip("botocore.exceptions")
@@ -139,7 +140,7 @@ def test_a_context_overflow_is_langchain_aws_class_as_it_re_raises_it() -> None:
     err = sdk_compatible(too_long(), ERROR_FAMILIES)
     assert isinstance(err, converse.BedrockContextOverflowError)
     assert isinstance(err, ContextOverflowError) and isinstance(err, exceptions.ClientError)
-    leading = next(k for k in type(err).__mro__ if not k.__module__.startswith("chatplex"))
+    leading = next(k for k in joined_classes(err) if not k.__module__.startswith("chatplex"))
     assert leading.__module__ == converse.__name__  # the partner's class leads
     assert err.response["Error"]["Code"] == "ValidationException"
     other = error_from(
