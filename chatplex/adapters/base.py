@@ -22,11 +22,9 @@ from abc import abstractmethod
 from collections.abc import Callable
 from collections.abc import Collection
 from collections.abc import Mapping
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
-from typing import Literal
 from typing import Protocol
 from typing import runtime_checkable
 
@@ -37,7 +35,6 @@ from ..messages import BaseMessage
 from ..sdk_error_families import ErrorFamily
 from ..secret import Secret
 from ..secret import merged_headers
-from ..specs import SdkModel
 from .request_types import CallSettings
 from .request_types import HTTPRequest
 
@@ -93,8 +90,9 @@ class FetchesCredential(Protocol):
 
 
 #: A chunk's `response_metadata` key naming the `model_provider` its partner writes on
-#: every piece of an SDK helper's stream, the empty ones too (`sdk_helper_adapter`'s
-#: chunks; read and dropped by `langchain/helper_stream.py`).
+#: every piece of an SDK helper's stream, the empty ones too (the chunks of
+#: `PartnerTraits.sdk_helper_adapter`'s adapter; read and dropped by
+#: `langchain/helper_stream.py`).
 HELPER_PIECE_PROVIDER = "helper_piece_provider"
 
 
@@ -138,7 +136,9 @@ class Adapter(ABC):
     abstract members translate; the rest are hooks and capabilities whose defaults suit
     a plain HTTP+SSE wire (the members are listed in ARCHITECTURE.md, "The adapter
     interface"). A capability may be a class attribute, an instance attribute or a
-    property in a subclass.
+    property in a subclass. What a wire's LangChain partner package does differently
+    is no member: it is that wire's `PartnerTraits` record (`partner_traits.py`), read
+    only by `chatplex.langchain`.
     """
 
     #: The wire's name (`"openai"`, `"anthropic"`...): errors, metadata, budgets.
@@ -195,15 +195,6 @@ class Adapter(ABC):
         Completions field `parallel_tool_calls`."""
         return {"parallel_tool_calls": parallel}
 
-    def bound_tool_form(
-        self, tools: list[dict[str, Any]], tool_choice: str | None
-    ) -> tuple[list[dict[str, Any]], Any]:
-        """`bind_tools`' tools (OpenAI's function form; built-in tools as given) and tool
-        choice (None, a `normalise_tool_choice` keyword or a tool name) as its partner
-        package binds them: what callbacks, tracers and `bound.kwargs` see (the engine
-        reads either form back). Default: as given, langchain-openai's form."""
-        return tools, tool_choice
-
     @property
     def authorizes_calls(self) -> bool:
         """Whether each request is authorised when sent (`authorize` / `aauthorize`:
@@ -245,27 +236,10 @@ class Adapter(ABC):
     #: None: server-sent events (`chatplex.http.SSEDecoder`).
     stream_framing: Callable[[], FrameDecoder] | None = None
 
-    def sdk_helper_adapter(self) -> Adapter | None:
-        """Where its partner package streams a call with a `response_format` through its
-        SDK's parsing helper (langchain-openai: the openai SDK's
-        `beta.chat.completions.stream`), whose events LangChain hears as pieces of their
-        own: an adapter of the same connection whose streams are read as that helper
-        reads them, for a drop-in's stream of such a call (`langchain/helper_stream.py`).
-        None (the default): its partner streams such a call as any other."""
-        return None
-
     #: Whether usage a server sends in a stream unasked is kept when `stream_usage` is off
     #: (its partner package keeps it: Chat Completions, the Responses API); False: the
     #: model strips it.
     keeps_sent_usage: bool = False
-    #: Whether its partner's `bind_tools` binds `tool_choice` when none is asked (as
-    #: None, which callbacks and tracers then see among the invocation params:
-    #: langchain-aws's ChatBedrockConverse); False: it binds no `tool_choice` then.
-    binds_unset_tool_choice: bool = False
-    #: Whether a `tool_choice` object of a kind chatplex does not read (the wire's own:
-    #: `mcp`, `allowed_tools`, `custom`...) is sent as given, as its partner sends any
-    #: object; False: a ValueError naming the forms read.
-    sends_unread_tool_choice: bool = False
 
     @abstractmethod
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
@@ -298,12 +272,6 @@ class Adapter(ABC):
     #: jitter; langchain-mistralai's); False: the retries after the first attempt, with
     #: chatplex's backoff.
     partner_counts_attempts: bool = False
-
-    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
-        """This adapter as one call with the per-call `settings` uses it: another one
-        where its replies report a call's own settings (langchain-groq's
-        `reasoning_effort`, the call's over the model's); default: itself."""
-        return self
 
     @abstractmethod
     def budget_key(self, model: str) -> tuple[str, ...]:
@@ -360,28 +328,11 @@ class Adapter(ABC):
         return True
 
     @property
-    def response_format_class(self) -> str:
-        """What a call's `response_format` given as a pydantic class becomes where no
-        `structured_parsed_key` reads it, as its partner package takes it: "schema" (the
-        class's schema in the wire's own structured-output settings, as
-        `with_structured_output(method="json_schema")` sends it), "dropped" (not sent:
-        the partner reads only a dict); default "given": left as given, for the wire to
-        take or refuse."""
-        return "given"
-
-    @property
     def structured_partials(self) -> bool:
         """Whether a "json_schema" call for a pydantic class streams partial values;
         default: no, the whole reply is parsed at once (LangChain's parser for
         `response_format` replies, langchain-openai's)."""
         return False
-
-    @property
-    def streams_json_format(self) -> bool:
-        """Whether a call with a JSON `response_format` (json_schema, json_object) is
-        streamed when streaming is asked; False: it is made whole, as its partner package
-        makes it (langchain-groq: Groq streams no structured or JSON-mode reply)."""
-        return True
 
     @property
     def structured_tool_choice(self) -> str | None:
@@ -394,23 +345,6 @@ class Adapter(ABC):
         """Whether a forced structured-output tool carries `strict` and
         `parallel_tool_calls=False` (as langchain-openai binds it)."""
         return False
-
-    #: Whether `bind_tools(..., strict=...)` reaches the tools (LangChain's strict function
-    #: schemas, langchain-openai's); False: its partner package drops the keyword and
-    #: binds the tools as without it (langchain-groq), and so do the LangChain drop-ins.
-    bind_strict: bool = True
-
-    #: The `with_structured_output` methods whose `strict=` its partner package drops,
-    #: sending the schema as without it (langchain-xai's function calling,
-    #: langchain-sambanova's and -perplexity's json_schema, langchain-aws's ChatBedrock's
-    #: function calling); the LangChain drop-ins drop it there too.
-    strict_dropped: frozenset[str] = frozenset()
-
-    def strict_dropped_for(self, model: str) -> frozenset[str]:
-        """The `with_structured_output` methods whose `strict=` its partner package drops
-        on `model` (langchain-groq keeps json_schema's only for some models); default:
-        `strict_dropped`, whatever the model."""
-        return self.strict_dropped
 
     #: Whether a call that bound an empty tool list (`CallSettings.tool_list_bound`, no
     #: tools) sends it, `tools: []`, as its partner package does and its provider takes
@@ -432,77 +366,6 @@ class Adapter(ABC):
     #: read back as `ToolSpec.beside`; (): none, the tool fields its partner reads
     #: (`given_tool_fields`) kept beside instead.
     passed_tool_extras: tuple[str, ...] = ()
-
-    #: Whether a drop-in's `bind_tools([one tool], tool_choice=True)` forces that tool by
-    #: name, as its partner package binds it (langchain-groq, -fireworks, -sambanova);
-    #: False: True is a choice of any tool ("required"), as langchain-openai reads it.
-    true_choice_names_lone_tool: bool = False
-
-    #: The UserWarning its partner package gives where it drops a `strict=` given to
-    #: `bind_tools` (so to its structured output's tool too; langchain-aws's ChatBedrock:
-    #: only its Converse API takes it); None: dropped silently.
-    strict_dropped_warning: str | None = None
-
-    #: Whether its partner package's `with_structured_output` parses the reply's text
-    #: with `<think>` blocks and code fences stripped first (langchain-perplexity's
-    #: `ReasoningStructuredOutputParser` / `ReasoningJsonOutputParser`, for its reasoning
-    #: models); the LangChain drop-ins parse with parsers of the same names and reading.
-    think_stripped: bool = False
-
-    #: Whether `bind_tools(..., response_format=...)` binds the format as
-    #: langchain-openai's `BaseChatOpenAI.bind_tools` rewrites it: LangChain's agents'
-    #: `{"type": "json_schema", "json_schema": {"schema": ...}}` read as its schema, then
-    #: made OpenAI's json_schema form (the schema's title its name, its description beside
-    #: it, `strict` false unless given); False: bound as given, as the other partners do.
-    binds_response_format: bool = False
-
-    #: How its partner package words an invalid tool call's `error` when the arguments
-    #: are not JSON: "parser" (langchain_core's `parse_tool_call`, which the Chat
-    #: Completions packages read a reply with), "decoder" (the JSON decoder's message
-    #: alone); None: chatplex's own ("arguments are not valid JSON: <the decoder's>").
-    #: The LangChain drop-ins word it so (`chatplex.langchain.tool_errors`).
-    invalid_arguments_words: str | None = None
-
-    @property
-    def reply_sdk_models(self) -> Mapping[str, SdkModel]:
-        """The `additional_kwargs` fields whose items its partner package keeps as its
-        SDK's pydantic objects on a whole reply (langchain-perplexity's
-        `search_results`), each with its SDK model: the LangChain drop-ins make those
-        objects where the SDK is installed, else its dumps (`langchain/sdk_replies.py`).
-        Default: none."""
-        return {}
-
-    @property
-    def metadata_sdk_models(self) -> Mapping[str, SdkModel]:
-        """The `response_metadata` fields whose items its partner package keeps as its
-        SDK's pydantic objects, on a whole reply and on each streamed piece
-        (langchain-ollama's `logprobs`, the ollama SDK's `Logprob`s), each with its SDK
-        model: the LangChain drop-ins make those objects where the SDK is installed,
-        else its dumps (`langchain/sdk_replies.py`). Default: none."""
-        return {}
-
-    def partner_refusal(
-        self, keywords: Sequence[str], *, asynchronous: bool = False, streaming: bool = False
-    ) -> str | None:
-        """The words of the TypeError its partner package raises, before any request, for
-        a call given `keywords` (bound ones first, then the call's, as LangChain passes
-        them), sync or `asynchronous` (an SDK's async client names itself), `streaming`
-        or not (an SDK's stream method may be another); the LangChain drop-ins raise the
-        same (`chatplex.langchain.model`). None: it takes them."""
-        return None
-
-    def check_partner_messages(self, messages: list[BaseMessage]) -> None:
-        """Raise what its partner package raises formatting `messages`, which it does
-        before it reads a call's keywords: before `partner_refusal`'s TypeError (a
-        drop-in's call checks them so only where that refuses, building nothing else:
-        not signing, not reading credentials). Default: nothing."""
-        return
-
-    def partner_reading(self) -> Adapter:
-        """The adapter a LangChain drop-in's engine reads replies with, where its partner
-        reads one otherwise than chatplex's own models do (Azure: a reply its content
-        filter withheld). Default: this one."""
-        return self
 
     def partner_unknown_keyword(
         self, name: str, value: Any, *, asynchronous: bool = False
@@ -527,17 +390,6 @@ class Adapter(ABC):
         model's field of that name (`ChatModel.bind`). Default: `name`, as given."""
         return name
 
-    #: The body field a drop-in's call-time `max_tokens` keyword is sent as, where its
-    #: partner sends it apart from the model's setting (langchain-openai's
-    #: AzureChatOpenAI: "max_tokens", as given, the constructor's as
-    #: `max_completion_tokens`); None: as the model's setting goes.
-    call_max_tokens_field: str | None = None
-    #: Whether a drop-in call's own `max_tokens` gives way to the model's setting where
-    #: that is set (langchain-openai's ChatOpenAI on the Responses API renames its
-    #: payload's `max_tokens`, the call's, to `max_output_tokens` and then its
-    #: `max_completion_tokens`, the constructor's, over it).
-    call_max_tokens_yields: bool = False
-
     def structured_single_call(self, model: str) -> bool:
         """Whether function-calling structured output on `model` asks for a single call
         (`parallel_tool_calls=False`), as its partner package binds it; default: with
@@ -555,25 +407,12 @@ class Adapter(ABC):
         request); None: it takes them."""
         return None
 
-    #: What built-in tool dicts bound through LangChain (`{"type": "web_search"}`, as
-    #: `ChatOpenAI` tells them from functions) are to this wire (`langchain/model.py`):
-    #: "sent" (its body's `tools` takes them: the Responses API), "elsewhere" (another
-    #: API of its provider takes them: a model whose drop-in switches to it does, any
-    #: other refuses them); None: not its notion, bound as any other tool.
-    builtin_tools: Literal["sent", "elsewhere"] | None = None
-
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """A tool dict bound as one of its provider's built-in (server) tools, as the
         wire sends it (its partner package passes such dicts through: Anthropic's
         `{"type": "web_search_20250305", ...}`, Gemini's `{"google_search": {}}`);
         None: not one, read as a function (`adapters.tools`). Default: None."""
         return None
-
-    def binds_as_given(self, tool: Mapping[str, Any]) -> bool:
-        """Whether a tool dict is in the wire's own declaration form, which its partner
-        package's `bind_tools` binds as given: `strict=` not applied to it (langchain-
-        anthropic's a dict with name, description and input_schema). Default: False."""
-        return False
 
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None

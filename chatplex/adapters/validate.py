@@ -110,7 +110,7 @@ def unexpected_keyword(function: str, keywords: Iterable[str], taken: Container[
     """Python's TypeError words for a call of `function` (named as that error names it:
     `Client.chat()`), whose parameters are `taken`, given the first of `keywords` that
     is not; None: it takes them all. A partner package that hands a call's keywords to
-    such a function fails so before any request (`Adapter.partner_refusal`)."""
+    such a function fails so before any request (`PartnerTraits.partner_refusal`)."""
     for name in keywords:
         if name not in taken:
             return f"{function} got an unexpected keyword argument '{name}'"

@@ -75,6 +75,8 @@ from .tool_binding import is_builtin_tool as _is_builtin_tool
 from .tool_binding import warn_strict_dropped
 from .tool_parsers import tools_parser
 from .trace_versions import named_versions
+from .traits import partner_traits
+from .traits import strict_dropped
 from .wrapped import declared_spec
 from .wrapped import primary as _primary
 
@@ -160,8 +162,9 @@ class DropInChatModel(ChatChatplex):
                 raise
             raise err.partner_error from None  # under LangChain's name, its partner's words
         engine.partner_words = True  # under LangChain's name, its partner's error words
-        if engine.adapter is not None:  # and its reading of replies
-            engine.adapter = engine.adapter.partner_reading()
+        reading = partner_traits(engine.adapter).partner_reading
+        if engine.adapter is not None and reading is not None:  # and its reading of replies
+            engine.adapter = reading(engine.adapter)
         for name in _LANGCHAIN_WRITTEN:
             settings.pop(name, None)
         # The partner's `disable_streaming` where it sets one per model.
@@ -441,7 +444,7 @@ class DropInChatModel(ChatChatplex):
         # The tool as LangChain declares it (a class's nested models inlined, no $defs),
         # as the partner's bind_tools and ours (`tool_binding`) send it.
         given = convert_to_openai_tool(schema)["function"]
-        if target.adapter is not None and method in target.adapter.strict_dropped_for(target.model):
+        if method in strict_dropped(target.adapter, target.model):
             warn_strict_dropped(target.adapter, strict, stacklevel=1)  # (here, as the partner)
             strict = None  # dropped, as its partner package drops it
         forcing = forced_tool_model(target, given, strict)

@@ -49,6 +49,7 @@ from .structured import parsed_at_end
 from .tool_binding import choice_kept_without_tools
 from .tool_binding import sent_as_given
 from .tool_errors import partner_words
+from .traits import partner_traits
 from .wrapped import adapter_of
 from .wrapped import allowed_attempts
 from .wrapped import declared_spec
@@ -225,9 +226,8 @@ def _as_partner(
     mark of a reply on the last attempt allowed, and (a drop-in's) the partner's id and
     response_metadata keys only."""
     engine = primary(target)
-    # A wire's adapter declares its partner's words (None: chatplex's own).
-    adapter = adapter_of(engine)
-    words = adapter.invalid_arguments_words if adapter is not None else None
+    # A wire's partner record declares its partner's words (None: chatplex's own).
+    words = partner_traits(adapter_of(engine)).invalid_arguments_words
     result = partner_words(mark_parsed(result, engine, settings), words)
     allowed = allowed_attempts(engine)
     # A reply of chatplex's own cache keeps its id: a hit shows the reply it repeats

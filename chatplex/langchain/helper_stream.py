@@ -17,7 +17,7 @@ with `response_format` in the payload) and makes a piece of each of the helper's
 
 `HelperPieces` gives a drop-in's stream of such a call the same pieces, from chatplex's
 chunks of a wire whose adapter reads them as the helper does (`helper_target`:
-`Adapter.sdk_helper_adapter`, which skips the events the helper skips and keeps the raw
+`PartnerTraits.sdk_helper_adapter`, which skips the events the helper skips and keeps the raw
 usage the final completion has).
 """
 
@@ -36,6 +36,7 @@ from ..chat.llm_results import result_of
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
 from .structured import parsed_value
+from .traits import partner_traits
 
 __all__ = ["HelperPieces", "helper_target"]
 
@@ -50,12 +51,13 @@ def helper_target(target: Any, settings: Mapping[str, Any]) -> ChatModel | None:
     """`target` (the chatplex model a drop-in calls) reading its stream as its partner's
     SDK helper does, for a call with a `response_format` (among the call's `settings` or
     the model's own body) on a wire whose partner streams such a call through that helper
-    (`Adapter.sdk_helper_adapter`); None for any other call or model."""
+    (`PartnerTraits.sdk_helper_adapter`); None for any other call or model."""
     if not isinstance(target, ChatModel) or target.adapter is None:
         return None
     if "response_format" not in settings and "response_format" not in target.extra_body:
         return None
-    helper = target.adapter.sdk_helper_adapter()
+    make = partner_traits(target.adapter).sdk_helper_adapter
+    helper = None if make is None else make(target.adapter)
     if helper is None:
         return None
     clone = copy.copy(target)  # as ChatModel.bind copies: the same pools, another reading

@@ -67,6 +67,7 @@ from .tool_binding import bind_tools
 from .trace_params import invocation_params
 from .trace_params import ls_params
 from .trace_versions import OWN
+from .traits import partner_traits
 from .wrapped import primary
 
 __all__ = ["ChatChatplex", "to_langchain"]
@@ -440,8 +441,7 @@ class ChatChatplex(BaseChatModel):
         if not streams or not _json_format(kwargs.get("response_format")):
             return streams
         # A wire whose partner makes JSON-format calls whole (Groq refuses to stream them).
-        adapter = primary(self.chatplex_model).adapter
-        return adapter is None or adapter.streams_json_format
+        return partner_traits(primary(self.chatplex_model).adapter).streams_json_format
 
     def invoke(
         self,

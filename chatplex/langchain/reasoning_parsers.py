@@ -1,6 +1,6 @@
 """The structured-output parsers of a partner package that strips a reasoning model's
 `<think>` blocks (and a Markdown code fence) from the reply's text before parsing it
-(`Adapter.think_stripped`: langchain-perplexity's `ReasoningStructuredOutputParser` and
+(`PartnerTraits.think_stripped`: langchain-perplexity's `ReasoningStructuredOutputParser` and
 `ReasoningJsonOutputParser`): named as the partner's, so their runs (`astream_events`,
 tracers) read the same, and reading a reply as the partner's do."""
 

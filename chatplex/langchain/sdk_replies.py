@@ -41,6 +41,7 @@ from pydantic import ValidationError
 from ..adapters.base import Adapter
 from ..specs import SdkModel
 from ..specs import declared_object
+from .traits import partner_traits
 
 __all__ = ["asdk_pieces", "sdk_items", "sdk_pieces", "with_sdk_objects"]
 
@@ -49,9 +50,8 @@ def with_sdk_objects(result: ChatResult, adapter: Adapter | None) -> ChatResult:
     """`result` (a whole reply's, under a partner's name) with the fields its wire's
     partner keeps as SDK objects made so, in each generation's `additional_kwargs` and
     `response_metadata`."""
-    if adapter is None:
-        return result
-    kept, metadata = adapter.reply_sdk_models, adapter.metadata_sdk_models
+    traits = partner_traits(adapter)
+    kept, metadata = traits.reply_sdk_models, traits.metadata_sdk_models
     if not (kept or metadata):
         return result
     for generation in result.generations:
@@ -67,7 +67,7 @@ def sdk_pieces(
     """A stream's `pieces` (under a partner's name) with the `response_metadata` fields
     its wire's partner keeps as SDK objects made so (`pieces` itself where there are
     none)."""
-    models = adapter.metadata_sdk_models if adapter is not None else {}
+    models = partner_traits(adapter).metadata_sdk_models
     if not models:
         return pieces
     return (_piece_with_objects(piece, models) for piece in pieces)
@@ -77,7 +77,7 @@ def asdk_pieces(
     pieces: AsyncIterator[ChatGenerationChunk], adapter: Adapter | None
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`sdk_pieces` of an async stream."""
-    models = adapter.metadata_sdk_models if adapter is not None else {}
+    models = partner_traits(adapter).metadata_sdk_models
     if not models:
         return pieces
     return (_piece_with_objects(piece, models) async for piece in pieces)

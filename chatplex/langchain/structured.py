@@ -72,6 +72,8 @@ from ..chat.structured import OutputSchema
 from ..chat.structured import format_settings
 from ..chat.structured import output_schema
 from .reasoning_parsers import reasoning_parser
+from .traits import partner_traits
+from .traits import strict_dropped
 
 __all__ = [
     "ClassFormat",
@@ -177,7 +179,7 @@ def structured_output(
     adapter = _adapter(inner)
     if method == "json_mode" and adapter is not None:
         method = adapter.json_mode  # Anthropic's has none: "json_schema", as in LangChain
-    if adapter is not None and method in adapter.strict_dropped_for(inner.model):
+    if method in strict_dropped(adapter, inner.model):
         strict = None  # dropped, as its partner package drops it
     if strict is not None and method == "json_mode":
         raise ValueError("Argument `strict` is not supported with `method`='json_mode'")
@@ -209,7 +211,7 @@ def structured_output(
     parser: LCRunnable[Any, Any]
     if isinstance(settings.get("response_format"), ClassFormat):
         parser = parsed_key_parser(schema)
-    elif adapter is not None and adapter.think_stripped:
+    elif partner_traits(adapter).think_stripped:
         parser = reasoning_parser(schema if pydantic else None)
     else:
         parser = PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
@@ -307,8 +309,8 @@ def call_format(inner: Any, settings: dict[str, Any]) -> None:
         settings["response_format"] = ClassFormat(sent, pydantic)
         return
     if adapter is not None and pydantic is not None:
-        # Elsewhere as the wire's partner reads a class (`Adapter.response_format_class`).
-        read = adapter.response_format_class
+        # Elsewhere as the wire's partner reads a class (its partner record's).
+        read = partner_traits(adapter).response_format_class
         if read == "dropped":
             del settings["response_format"]
         elif read == "schema":

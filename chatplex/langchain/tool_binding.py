@@ -27,6 +27,7 @@ from ..adapters.tools import to_tool_specs
 from ..chat.dropin import tool_call_body
 from ..chat.structured import output_schema
 from ..chat.tool_binding import builtin_tool_reader
+from .traits import partner_traits
 from .wrapped import adapter_of
 from .wrapped import partner_refuses
 from .wrapped import primary
@@ -76,7 +77,8 @@ def _bind_functions(
     # `strict=True`: OpenAI's strict function schemas, made as langchain-openai makes them.
     strict = kwargs.pop("strict", None)
     adapter = adapter_of(model.chatplex_model)
-    if adapter is not None and not adapter.bind_strict:
+    traits = partner_traits(adapter)
+    if not traits.bind_strict:
         warn_strict_dropped(adapter, strict, stacklevel=5)  # (the line binding the tools)
         strict = None  # dropped, as its partner package drops it
     builtin = builtin_tool_reader(adapter)
@@ -85,8 +87,12 @@ def _bind_functions(
         if builtin is not None and isinstance(tool, dict) and builtin(tool) is not None:
             formatted.append(tool)  # the wire's own tool, sent as given in its place
             continue
+        given_form = traits.binds_as_given
         own_form = (
-            isinstance(tool, Mapping) and adapter is not None and adapter.binds_as_given(tool)
+            isinstance(tool, Mapping)
+            and adapter is not None
+            and given_form is not None
+            and given_form(adapter, tool)
         )
         spec = convert_to_openai_tool(tool, strict=None if own_form else strict)
         if passed:  # a LangChain tool's extras its partner copies beside the function
@@ -116,17 +122,16 @@ def _bind_functions(
             normalise_tool_choice(tool_choice, specs)  # (one naming no bound tool fails here)
         kwargs["tool_choice"] = tool_choice  # bound as given, as langchain-openai binds it
     else:
-        names_lone = adapter is not None and adapter.true_choice_names_lone_tool
+        names_lone = traits.true_choice_names_lone_tool
         if tool_choice is True and len(specs) == 1 and names_lone:
             tool_choice = specs[0].name  # the one tool, as its partner binds it
         kept = choice_kept_without_tools(model, adapter)
         choice = normalise_tool_choice(tool_choice, specs, kept_without_tools=kept)
         if choice is not None:
             kwargs["tool_choice"] = choice
-        elif adapter is not None and adapter.binds_unset_tool_choice:
+        elif traits.binds_unset_tool_choice:
             kwargs.setdefault("tool_choice", None)  # as its partner binds it
-    rewrites = adapter is not None and adapter.binds_response_format
-    if kwargs.get("response_format") and rewrites and model._under_partner_name:
+    if kwargs.get("response_format") and traits.binds_response_format and model._under_partner_name:
         # (under a partner's name only: ChatChatplex binds it as given)
         kwargs["response_format"] = _bound_format(kwargs["response_format"], strict)
     parallel = kwargs.get("parallel_tool_calls")
@@ -146,7 +151,7 @@ def _passed_extras(tool: Any, keys: tuple[str, ...]) -> dict[str, Any]:
 
 def _bound_format(given: Any, strict: bool | None) -> Any:
     """A `response_format` bound beside tools as langchain-openai's `bind_tools` binds it
-    (`Adapter.binds_response_format`): LangChain's agents' form is read as its schema and
+    (`PartnerTraits.binds_response_format`): LangChain's agents' form is read as its schema and
     that schema's own `strict`, then made OpenAI's json_schema form as
     `with_structured_output` makes it; a pydantic class stays a class."""
     if isinstance(given, Mapping) and given.get("type") == "json_schema":
@@ -162,23 +167,23 @@ def _bound(
     model: ChatChatplex, tools: list[dict[str, Any]], kwargs: dict[str, Any]
 ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
     """`model` bound to `tools` and `kwargs`, its tools and tool choice in the form its
-    wire's partner binds them (`Adapter.bound_tool_form`), which callbacks and tracers
+    wire's partner binds them (`PartnerTraits.bound_tool_form`), which callbacks and tracers
     see among the invocation params; the engine reads them back to the same request."""
     adapter = adapter_of(model.chatplex_model)
     choice = kwargs.get("tool_choice")
-    if adapter is not None and (choice is None or isinstance(choice, str)):
-        tools, bound_choice = adapter.bound_tool_form(tools, choice)
+    form = partner_traits(adapter).bound_tool_form
+    if adapter is not None and form is not None and (choice is None or isinstance(choice, str)):
+        tools, bound_choice = form(adapter, tools, choice)
         if bound_choice is not None:
             kwargs["tool_choice"] = bound_choice
     return model.bind(tools=tools, **kwargs)
 
 
 def _builtin_tools(model: ChatChatplex) -> str | None:
-    """What built-in tool dicts are to the chatplex model's wire (its adapter's
+    """What built-in tool dicts are to the chatplex model's wire (its partner record's
     `builtin_tools`, read through a binding too); None for a model without one
     (fallbacks, a fake)."""
-    adapter = adapter_of(model.chatplex_model)
-    return adapter.builtin_tools if adapter is not None else None
+    return partner_traits(adapter_of(model.chatplex_model)).builtin_tools
 
 
 #: The `tool_choice` object kinds chatplex reads into its own spelling (a tool's name,
@@ -188,8 +193,8 @@ _READ_CHOICES = frozenset({"function", "tool", "auto", "none", "any"})
 
 def warn_strict_dropped(adapter: Adapter | None, strict: Any, stacklevel: int) -> None:
     """The UserWarning its partner gives for a `strict=` it drops
-    (`Adapter.strict_dropped_warning`), `stacklevel` frames above this one's caller."""
-    message = None if adapter is None or strict is None else adapter.strict_dropped_warning
+    (`PartnerTraits.strict_dropped_warning`), `stacklevel` frames above this one's caller."""
+    message = None if strict is None else partner_traits(adapter).strict_dropped_warning
     if message:
         warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
 
@@ -203,9 +208,9 @@ def choice_kept_without_tools(model: ChatChatplex, adapter: Adapter | None) -> b
 
 def sent_as_given(adapter: Adapter | None, choice: Any) -> bool:
     """Whether `choice` is a `tool_choice` object the wire's partner sends as given and
-    chatplex does not read (`Adapter.sends_unread_tool_choice`): sent so, in the body."""
+    chatplex does not read (`PartnerTraits.sends_unread_tool_choice`): sent so, in the body."""
     unread = isinstance(choice, dict) and choice.get("type") not in _READ_CHOICES
-    return unread and adapter is not None and adapter.sends_unread_tool_choice
+    return unread and partner_traits(adapter).sends_unread_tool_choice
 
 
 def _on_responses(model: ChatChatplex) -> bool:

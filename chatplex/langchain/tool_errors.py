@@ -2,10 +2,10 @@
 
 chatplex words a call whose arguments are not JSON alike on every wire
 (`messages.NOT_JSON` and the decoder's message); under a LangChain name the reply's
-`error` is the partner's (its adapter's `invalid_arguments_words`): langchain_core's
-`parse_tool_call` wording, which the Chat Completions packages read a reply with, or the
-decoder's message alone (langchain-openai's Responses path). Streams need none of this:
-LangChain merges their chunks and words the error itself.
+`error` is the partner's (its partner record's `invalid_arguments_words`):
+langchain_core's `parse_tool_call` wording, which the Chat Completions packages read a
+reply with, or the decoder's message alone (langchain-openai's Responses path). Streams
+need none of this: LangChain merges their chunks and words the error itself.
 """
 
 from __future__ import annotations

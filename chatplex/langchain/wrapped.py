@@ -17,6 +17,7 @@ from ..core import Runnable
 from ..specs import ProviderSpec
 from ..specs import spec
 from .from_langchain import to_chatplex_messages
+from .traits import partner_traits
 
 __all__ = [
     "adapter_of",
@@ -111,29 +112,32 @@ def refuse_partner_keywords(
     streaming: bool = False,
 ) -> None:
     """A drop-in's call with keywords its partner package refuses before any request
-    raises the partner's TypeError (its wire's `Adapter.partner_refusal`, told whether
+    raises the partner's TypeError (its `PartnerTraits.partner_refusal`, told whether
     the call is async and whether it `streaming`: its SDK's method). Every partner
     that refuses keywords formats the messages first (langchain-aws's
     `_messages_to_bedrock`, langchain-ollama's `_chat_params`), so what it cannot
-    format raises before it (`Adapter.check_partner_messages`), and so does what it
+    format raises before it (`PartnerTraits.check_partner_messages`), and so does what it
     checks of the call's settings there (`ChatModel.check_call`: the call's `stop`)."""
     adapter = _dropin_adapter(engine)
-    if adapter is None:
+    traits = partner_traits(adapter)
+    if adapter is None or traits.partner_refusal is None:
         return
-    words = adapter.partner_refusal(list(kwargs), asynchronous=asynchronous, streaming=streaming)
+    words = traits.partner_refusal(adapter, list(kwargs), asynchronous, streaming)
     if words is not None:
-        adapter.check_partner_messages(to_chatplex_messages(messages))
+        if traits.check_partner_messages is not None:
+            traits.check_partner_messages(adapter, to_chatplex_messages(messages))
         engine.check_call({**kwargs, "stop": stop})
         raise TypeError(words)
 
 
 def partner_refuses(engine: Any, asynchronous: bool = False, **kwargs: Any) -> str | None:
     """The words of the TypeError a drop-in's partner raises for a call given `kwargs`
-    (`Adapter.partner_refusal`); None for chatplex's own models and what it takes."""
+    (`PartnerTraits.partner_refusal`); None for chatplex's own models and what it takes."""
     adapter = _dropin_adapter(engine)
-    if adapter is None:
+    refusal = partner_traits(adapter).partner_refusal
+    if adapter is None or refusal is None:
         return None
-    return adapter.partner_refusal(list(kwargs), asynchronous=asynchronous)
+    return refusal(adapter, list(kwargs), asynchronous, False)
 
 
 def _dropin_adapter(engine: Any) -> Adapter | None:
@@ -146,16 +150,17 @@ def _dropin_adapter(engine: Any) -> Adapter | None:
 
 def partner_max_tokens(engine: Any, kwargs: dict[str, Any]) -> None:
     """A drop-in call's own `max_tokens` in the body field its partner sends it as
-    (`Adapter.call_max_tokens_field`), beside the model's setting as the wire sends it
+    (`PartnerTraits.call_max_tokens_field`), beside the model's setting as the wire sends it
     (as the partner sends both), or none where the model's setting wins over it
-    (`Adapter.call_max_tokens_yields`)."""
+    (`PartnerTraits.call_max_tokens_yields`)."""
     adapter = _dropin_adapter(engine)
     if adapter is None or kwargs.get("max_tokens") is None:
         return
-    if adapter.call_max_tokens_yields and engine.max_tokens is not None:
+    traits = partner_traits(adapter)
+    if traits.call_max_tokens_yields and engine.max_tokens is not None:
         del kwargs["max_tokens"]
         return
-    field = adapter.call_max_tokens_field
+    field = traits.call_max_tokens_field
     if field is None:
         return
     body = kwargs.get("extra_body")
@@ -164,11 +169,12 @@ def partner_max_tokens(engine: Any, kwargs: dict[str, Any]) -> None:
 
 def for_call(target: Runnable[Any, Any], kwargs: dict[str, Any]) -> Runnable[Any, Any]:
     """`target`, or a shallow copy over the adapter this call's settings need
-    (`Adapter.for_call`)."""
+    (`PartnerTraits.for_call`)."""
     if not isinstance(target, ChatModel) or target.adapter is None:
         return target
     adapter = target.adapter
-    own = adapter.for_call(kwargs)
+    call = partner_traits(adapter).for_call
+    own = adapter if call is None else call(adapter, kwargs)
     if own is adapter:
         return target
     clone = copy.copy(target)

@@ -5,6 +5,7 @@ a branch)."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import dataclasses
 import re
@@ -17,6 +18,7 @@ from chatplex.adapters import adapter_class
 from chatplex.adapters import builtin_adapters
 from chatplex.adapters.base import Adapter
 from chatplex.adapters.base import StreamParser
+from chatplex.adapters.partner_traits import PartnerTraits
 from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.request_types import HTTPRequest
 from chatplex.errors import APIError
@@ -83,19 +85,12 @@ def test_every_hook_and_capability_has_its_default() -> None:
     assert wire.structured_parsed_key is False and wire.structured_partials is False
     assert wire.structured_parsed_none is True
     assert wire.structured_tool_choice is None and wire.forced_tool_settings is False
-    assert wire.streams_json_format is True
     assert wire.can_force_tool_call is True
-    assert wire.builtin_tools is None  # built-in tool dicts bound as any tool
     assert wire.structured_output_settings(None, None, "json_schema", None) is None
     assert wire.parallel_tool_calls_body(False, "auto") == {"parallel_tool_calls": False}
-    assert wire.partner_refusal(["foo"]) is None
-    assert wire.partner_refusal(["foo"], asynchronous=True) is None
-    assert wire.partner_reading() is wire
     assert wire.partner_unknown_keyword("foo", 1) is None
     assert wire.call_body_fields == frozenset()
     assert wire.body_field("seed") == "seed"
-    assert wire.reply_sdk_models == {}  # replies' fields as the JSON gave them
-    assert wire.metadata_sdk_models == {}
     assert wire.batch_base_url() is None
     with pytest.raises(ValueError, match="provider 'minimal' has no Batch API"):
         wire.batch_api_for("m")
@@ -130,18 +125,13 @@ def test_the_provider_wires_declare_what_they_differ_in() -> None:
     body = anthropic.parallel_tool_calls_body(anthropic.__new__(anthropic), False, None)
     assert body == {"tool_choice": {"type": "auto", "disable_parallel_tool_use": True}}
     assert openai.forced_tool_settings is True and openai.structured_parsed_key is True
-    # OpenAI's built-in tools: the Responses API sends them, its other wires point there.
-    assert adapter_class("openai_responses").builtin_tools == "sent"
-    assert [adapter_class(name).builtin_tools for name in ("openai", "azure_openai", "groq")] == [
-        "elsewhere"
-    ] * 3
-    assert anthropic.builtin_tools is None
 
 
 # ---- shared code reads adapters only through the interface ---------------------------
 
 #: Shared code: everything but the provider folders, the testing kit and the moved-path
-#: shims (the LangChain layer included: its facts about a wire are members too).
+#: shims (the LangChain layer included: its facts about a wire are members or partner
+#: records, never a branch on a name).
 _SHARED = (
     "adapters",
     "batches",
@@ -283,3 +273,72 @@ def test_every_member_of_the_interface_is_documented_in_its_table() -> None:
     assert [name for name, member in rows.items() if not member.doc] == []
     abstract = {name for name, member in rows.items() if member.kind == "abstract method"}
     assert abstract == Adapter.__abstractmethods__
+
+
+# ---- partner records are the LangChain family's alone --------------------------------
+
+#: The packages below `chatplex/langchain/` that the engine of either family runs: none
+#: may read a partner record (`PartnerTraits`), which is what a LangChain partner
+#: package does, not how the wire translates.
+_ENGINE = ("adapters", "batches", "chat", "core", "http", "messages")
+_TRAIT_FIELDS = frozenset(field.name for field in dataclasses.fields(PartnerTraits))
+
+
+def _trait_reads(root: Path) -> list[str]:
+    """Each place in the engine's packages that names a partner record or reads one of
+    its fields (an attribute of that name), by its path and line; the record's own
+    module aside."""
+    found = []
+    for package in _ENGINE:
+        for path in sorted((root / package).rglob("*.py")):
+            where = path.relative_to(root).as_posix()
+            if where == "adapters/partner_traits.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Attribute) and node.attr in _TRAIT_FIELDS:
+                    found.append(f"{where}:{node.lineno}: .{node.attr}")
+                elif isinstance(node, ast.Name) and node.id in _RECORD_NAMES:
+                    found.append(f"{where}:{node.lineno}: {node.id}")
+                elif isinstance(node, ast.ImportFrom):
+                    named = {alias.name for alias in node.names}
+                    module = node.module or ""
+                    if named & _RECORD_NAMES or module.endswith(("partner", "partner_traits")):
+                        found.append(f"{where}:{node.lineno}: import from {module}")
+    return found
+
+
+_RECORD_NAMES = frozenset({"PartnerTraits", "partner_traits", "TRAITS"})
+
+
+def test_no_engine_package_reads_a_partner_record() -> None:
+    assert _trait_reads(PACKAGE) == []
+
+
+def test_the_partner_record_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
+    planted = {
+        "chat/planted.py": (
+            "from ..langchain.traits import partner_traits\n"
+            "words = partner_traits(adapter).invalid_arguments_words\n"
+        ),
+        "http/planted.py": "if adapter.bind_strict:\n    pass\n",
+        "adapters/planted.py": "from .partner_traits import PartnerTraits\n",
+        "batches/planted.py": '"""Mentions `PartnerTraits.for_call` in words only."""\n',
+    }
+    for name, text in planted.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    for package in _ENGINE:
+        (tmp_path / package).mkdir(exist_ok=True)
+    assert _trait_reads(tmp_path) == [
+        "adapters/planted.py:1: import from partner_traits",
+        "chat/planted.py:1: import from langchain.traits",
+        "chat/planted.py:2: .invalid_arguments_words",
+        "chat/planted.py:2: partner_traits",
+        "http/planted.py:1: .bind_strict",
+    ]
+
+
+def test_every_field_of_the_partner_record_is_documented_in_its_table() -> None:
+    rows = {member.name: member for member in adapter_table.partner_fields()}
+    assert set(rows) == {field.name for field in dataclasses.fields(PartnerTraits)}
+    assert [name for name, member in rows.items() if not member.doc] == []

@@ -29,11 +29,12 @@ from chatplex.langchain.sdk_replies import asdk_pieces
 from chatplex.langchain.sdk_replies import sdk_items
 from chatplex.langchain.sdk_replies import sdk_pieces
 from chatplex.langchain.sdk_replies import with_sdk_objects
+from chatplex.langchain.traits import partner_traits
 from chatplex.specs import SdkModel
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 
-_MODEL = adapter_class("perplexity")(api_key="k").reply_sdk_models["search_results"]
+_MODEL = partner_traits(adapter_class("perplexity")(api_key="k")).reply_sdk_models["search_results"]
 #: A full result, one without its required `title` and with a key the SDK does not
 #: declare, and an item that is no object.
 _FOUND: list[Any] = [
@@ -177,7 +178,7 @@ def test_docstring_examples() -> None:
 
 # ---- response_metadata fields, invoked and streamed: ChatOllama's logprobs -------------
 
-_LOGPROBS_MODEL = adapter_class("ollama")().metadata_sdk_models["logprobs"]
+_LOGPROBS_MODEL = partner_traits(adapter_class("ollama")()).metadata_sdk_models["logprobs"]
 #: A token with its top alternatives, one without them, one the SDK refuses (no token).
 _LOGPROBS: list[Any] = [
     {"token": "Hi", "logprob": -0.5, "top_logprobs": [{"token": "Hi", "logprob": -0.5}]},

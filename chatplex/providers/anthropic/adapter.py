@@ -43,7 +43,6 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import json
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -73,10 +72,8 @@ from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
 from ...secret import merged_headers
-from .betas import beta_call
 from .betas import with_beta_fields
 from .betas import with_request_betas
-from .bound import bound_anthropic_tools
 from .count_tokens import count_request
 from .errors import ERROR_FAMILIES
 from .request import builtin_tool
@@ -227,14 +224,12 @@ class AnthropicAdapter(Adapter):
     json_mode = "json_schema"
     strict_refused = True
     structured_partials = True
-    #: A call's response_format given as a pydantic class: its schema in
-    #: output_config.format, as langchain-anthropic converts it.
-    response_format_class = "schema"
     #: A bound empty tool list goes as `tools: []`, as langchain-anthropic sends it.
     empty_tool_list_sent = True
     #: And a tool choice beside it, as langchain-anthropic sends it (`tool_fields`).
     keeps_choice_without_tools = True
-    #: Whether its replies show the beta models' fields (`for_call`).
+    #: Whether its replies show the beta models' fields (set by its partner record's
+    #: `for_call`, `partner.py`).
     _beta_replies = False
 
     def partner_unknown_keyword(
@@ -255,24 +250,12 @@ class AnthropicAdapter(Adapter):
         as given (`request.builtin_tool`)."""
         return builtin_tool(tool)
 
-    def binds_as_given(self, tool: Mapping[str, Any]) -> bool:
-        """A tool dict in Anthropic's form, as langchain-anthropic's
-        `convert_to_anthropic_tool` reads one: `strict=` not applied to it."""
-        return all(key in tool for key in ("name", "description", "input_schema"))
-
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
         """`disable_parallel_tool_use` inside the `tool_choice` object, as
         langchain-anthropic sends it (`{"type": "auto"}` when no choice was bound)."""
         kind = _TOOL_CHOICE_TYPES.get(tool_choice)
         choice = {"type": kind} if kind else {"type": "tool", "name": tool_choice}
         return {"tool_choice": {**choice, "disable_parallel_tool_use": not parallel}}
-
-    def bound_tool_form(
-        self, tools: list[dict[str, Any]], tool_choice: str | None
-    ) -> tuple[list[dict[str, Any]], Any]:
-        """Anthropic's tool form and `tool_choice` object, as langchain-anthropic binds
-        them (`bound_anthropic_tools`)."""
-        return bound_anthropic_tools(tools, tool_choice)
 
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None
@@ -401,22 +384,10 @@ class AnthropicAdapter(Adapter):
             chat, kwargs, betas=betas, url=self._count_url, secret_url=self._secret_count_url
         )
 
-    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
-        """Itself, or one whose replies show the beta models' fields, where
-        langchain-anthropic would make the call through the SDK's beta client
-        (`betas.beta_call`)."""
-        if self._beta_replies:
-            return self
-        name = next((k for k in self._extra_headers if k.lower() == "anthropic-beta"), "")
-        if not beta_call(self._extra_headers.get(name), settings):
-            return self
-        beta = copy.copy(self)
-        beta._beta_replies = True
-        return beta
-
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-streaming call as an `AIMessage` (with the beta models'
-        fields, where langchain-anthropic's would show them: `for_call`)."""
+        fields, where langchain-anthropic's would show them: its partner record's
+        `for_call`)."""
         reply = self._parse_message(body, headers)
         if self._beta_replies:
             with_beta_fields(reply.response_metadata)

@@ -50,7 +50,6 @@ import json
 import os
 from collections.abc import Callable
 from collections.abc import Mapping
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
@@ -77,10 +76,8 @@ from .auth import SigV4Signer
 from .auth import client_config
 from .auth import configured_endpoint
 from .auth import resolve_region
-from .call_keywords import converse_refusal
 from .conversation import SERVER_TOOL_BLOCK_TYPES
 from .conversation import is_native
-from .conversation import wire_messages
 from .errors import ERROR_FAMILIES
 from .eventstream import EventStreamDecoder
 from .reasoning_effort import EffortRule
@@ -178,8 +175,6 @@ class BedrockAdapter(Adapter):
     failure_responses = frozenset({"timeout"})
     #: The attempt engine decodes this wire's streams with it (not server-sent events).
     stream_framing: Callable[[], EventStreamDecoder] = EventStreamDecoder
-    #: langchain-aws's ChatBedrockConverse binds `tool_choice=None` when none is asked.
-    binds_unset_tool_choice = True
     #: What a call's `reasoning_effort` becomes (the model's profile levels and base
     #: model, `reasoning_effort.py`); set by `ChatBedrockConverse`. None: sent as it is.
     effort_rule: EffortRule | None = None
@@ -347,20 +342,6 @@ class BedrockAdapter(Adapter):
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""
         return error_from(status, body, headers)
-
-    def partner_refusal(
-        self, keywords: Sequence[str], *, asynchronous: bool = False, streaming: bool = False
-    ) -> str | None:
-        """langchain-aws's ChatBedrockConverse takes Converse's own fields per call: any
-        other keyword (`top_k`, `thinking`, `parallel_tool_calls`...) is its
-        `_converse_params()`'s TypeError, before any request (`call_keywords.py`)."""
-        return converse_refusal(keywords)
-
-    def check_partner_messages(self, messages: list[BaseMessage]) -> None:
-        """langchain-aws's `_messages_to_bedrock`, run before its `_converse_params()`:
-        the conversation checked and turned into Converse's turns, as a call's."""
-        self._check_messages(messages)
-        wire_messages(messages)
 
     def _check_messages(self, messages: list[BaseMessage]) -> None:
         # Blank text and empty lists go as "." (`conversation.EMPTY_TEXT`), as langchain-aws

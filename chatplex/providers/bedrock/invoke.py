@@ -51,7 +51,6 @@ from ...secret import hold_keys
 from ...secret import is_secret_name
 from ...secret import merged_headers
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
-from ..anthropic.bound import bound_invoke_tools
 from ..anthropic.request import to_wire_messages
 from ..anthropic.request import tool_fields
 from .adapter import BedrockAdapter
@@ -157,21 +156,9 @@ class BedrockInvokeAdapter(BedrockAdapter):
     provider = INVOKE_PROVIDER
     #: botocore's classes alone: langchain-aws's ChatBedrock reads no context overflow.
     error_families = CLIENT_ERRORS
-    #: langchain-aws's ChatBedrock binds no `tool_choice` when none is asked.
-    binds_unset_tool_choice = False
     #: Anthropic enforces an `output_config.format` schema by design: `strict=` is moot
     #: (refused by chatplex's own models, dropped through LangChain, as on Anthropic's wire).
     schema_enforced = True
-    #: langchain-aws's ChatBedrock binds its structured tool with `strict=`, which its
-    #: `bind_tools` ignores (with a UserWarning) off the Converse API.
-    strict_dropped = frozenset({"function_calling"})
-    #: ...as it ignores `bind_tools(strict=...)` itself.
-    bind_strict = False
-    #: ...with this warning (strict=False too).
-    strict_dropped_warning = (
-        "The 'strict' parameter is only supported when using the Converse API "
-        "(beta_use_converse_api=True). It will be ignored."
-    )
     #: A bound empty tool list goes as `tools: []` in an Anthropic model's body, as
     #: langchain-aws's ChatBedrock sends its kwargs' `tools` (not the prompt families').
     empty_tool_list_sent = True
@@ -207,14 +194,6 @@ class BedrockInvokeAdapter(BedrockAdapter):
         invoke.block_types = MESSAGES_BLOCK_TYPES
         return invoke
 
-    def partner_refusal(
-        self, keywords: Sequence[str], *, asynchronous: bool = False, streaming: bool = False
-    ) -> str | None:
-        """langchain-aws's ChatBedrock on InvokeModel sends a call's keywords in its body
-        and refuses none before its request (Converse's refusals are
-        ChatBedrockConverse's, which its ChatBedrock on Converse is)."""
-        return None
-
     #: InvokeModel's body is the model's own: `parallel_tool_calls` goes in it as given,
     #: as langchain-aws's ChatBedrock sends it (Converse's refusal is Converse's).
     parallel_tool_calls_body = Adapter.parallel_tool_calls_body
@@ -228,16 +207,6 @@ class BedrockInvokeAdapter(BedrockAdapter):
     def url(self, model: str, *, stream: bool) -> str:
         action = "invoke-with-response-stream" if stream else "invoke"
         return f"{self.endpoint_url}/model/{quote(model, safe='')}/{action}"
-
-    def bound_tool_form(
-        self, tools: list[dict[str, Any]], tool_choice: str | None
-    ) -> tuple[list[dict[str, Any]], Any]:
-        """An Anthropic model's tools and `tool_choice` object as langchain-aws's
-        ChatBedrock binds them (`bound_invoke_tools`); another family's as given."""
-        family = self.family or (model_family(self.model_id) if self.model_id else None)
-        if family != "anthropic":
-            return tools, tool_choice
-        return bound_invoke_tools(tools, tool_choice)
 
     def for_model(self, model: str) -> Self:
         """This adapter for one call to `model` (a shallow copy: credentials, signer and

@@ -41,7 +41,6 @@ from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
-from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
 from ...errors import MissingKeyError
 from ...messages import AIMessage
@@ -68,12 +67,6 @@ KEY_VARIABLES = ("COHERE_API_KEY", "CO_API_KEY")
 #: The cohere SDK's base-URL variable.
 BASE_VARIABLE = "CO_API_URL"
 _HOME = ProviderHome(_OFFICIAL_HOST, DEFAULT_BASE_URL, KEY_VARIABLES, BASE_VARIABLE)
-#: The call keywords langchain-cohere hands the cohere SDK's `V2Client.chat()` and it
-#: takes: its parameters, `preamble` (langchain-cohere's own), and `connectors` (which
-#: langchain-cohere refuses with a ValueError of its own, not Python's TypeError); and
-#: LangChain's `stream_usage`, which the drop-in takes where langchain-cohere's SDK call
-#: raises (a kept difference: test_side_wires' stream_usage_flags row).
-_TAKEN_PER_CALL = API_PARAMETERS | {"model", "request_options", "connectors", "stream_usage"}
 #: Content blocks this adapter sends: text and images (by URL or data URL).
 BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image"}))
 
@@ -108,7 +101,8 @@ class CohereAdapter(Adapter):
     #: And a tool choice beside it, as langchain-cohere sends it; in Cohere's words
     #: (REQUIRED, NONE), where langchain-cohere's, as written, are refused by the API.
     keeps_choice_without_tools = True
-    #: The call's `documents` its replies repeat (`for_call`); none on the model's own.
+    #: The call's `documents` its replies repeat (its partner record's `for_call`); none
+    #: on the model's own.
     _documents: Sequence[Any] = ()
     #: Whether a stream yields the tool plan and the calls on its last chunk only, whole
     #: (`calls_whole`).
@@ -178,26 +172,6 @@ class CohereAdapter(Adapter):
         if where.secret_base_url is not None:
             secret_url = Secret(endpoint_url(where.secret_base_url.get(), path))
         return endpoint_url(where.base_url, path), secret_url
-
-    def partner_refusal(
-        self, keywords: Sequence[str], *, asynchronous: bool = False, streaming: bool = False
-    ) -> str | None:
-        """langchain-cohere hands a call's keywords (bound ones too) to the cohere SDK's
-        `chat()`, or a stream's to `chat_stream()`: the TypeError of a keyword it does not
-        take, before any request, naming the SDK method called."""
-        client = "AsyncV2Client" if asynchronous else "V2Client"
-        method = "chat_stream()" if streaming else "chat()"
-        return unexpected_keyword(f"{client}.{method}", keywords, _TAKEN_PER_CALL)
-
-    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
-        """Itself, or one whose replies repeat the call's `documents` in their
-        metadata, as langchain-cohere's generation info does."""
-        documents = settings.get("documents") or (settings.get("extra_body") or {}).get("documents")
-        if not documents:
-            return self
-        own = copy.copy(self)
-        own._documents = list(documents)
-        return own
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call."""

@@ -33,7 +33,6 @@ servers (vLLM, LM Studio and the like) have no official host: they get a key onl
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import json
 import os
@@ -47,7 +46,6 @@ from typing import TypeVar
 from typing import overload
 from urllib.parse import urlsplit
 
-from ...adapters.base import Adapter
 from ...adapters.connection import adapter_repr
 from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
@@ -56,7 +54,6 @@ from ...adapters.keys import withheld_key_note
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
 from ...adapters.tools import BESIDE_FIELDS
-from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
@@ -67,7 +64,6 @@ from ...secret import merged_headers
 from ...secret import shown_url
 from ...secret import take_url_credentials
 from ...secret import url_joined
-from ...specs import SdkModel
 from ..openai.adapter import OpenAIAdapter
 from ..openai.response import parse_reply
 from ..openai.stream import OpenAIStreamParser
@@ -95,9 +91,6 @@ __all__ = [
     "OpenRouterAdapter",
     "preset_adapter_class",
 ]
-
-#: The `model_provider` langchain-openai's helper pieces name (its own package's).
-_HELPER_PROVIDER = "openai"
 
 _Value = TypeVar("_Value")
 
@@ -194,12 +187,6 @@ class CompatibleAdapter(OpenAIAdapter):
         `errors.error_families`)."""
         return error_families(self.profile.sdk)
 
-    @property
-    def reply_sdk_models(self) -> Mapping[str, SdkModel]:
-        """Its kept fields whose items its partner keeps as its SDK's objects (its
-        profile's `kept_models`)."""
-        return self.profile.kept_models
-
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """The OpenAI adapter's error, its `body` the SDK's (the `error` object for the
         openai SDK's users)."""
@@ -216,26 +203,6 @@ class CompatibleAdapter(OpenAIAdapter):
         own = self.profile.dropped_input_blocks
         return super().dropped_input_blocks if own is None else own
 
-    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
-        """OpenAI's where a stream asks for usage (a call's own `stream_usage`, as
-        langchain-openai's subclasses read it), and a copy reporting the call's own
-        `reasoning_effort` where its style reports the effort asked (langchain-groq
-        reports the call's over the model's)."""
-        base = super().for_call(settings) if self.profile.stream_options else self
-        style = self.profile.style
-        effort = settings.get("reasoning_effort")
-        if style is None or "reasoning_effort" not in style.reply_keys:
-            return base
-        if not isinstance(effort, str) or effort == style.reasoning_effort:
-            return base
-        # (OpenAI's copy where it made one: a fresh one, this wire's type)
-        clone = (
-            base if base is not self and isinstance(base, CompatibleAdapter) else copy.copy(self)
-        )
-        style = dataclasses.replace(style, reasoning_effort=effort)
-        clone.profile = dataclasses.replace(self.profile, style=style)
-        return clone
-
     assistant_text_blocks = _ProfileField[bool]()
 
     empty_tool_list_sent = _ProfileField[bool]()
@@ -246,8 +213,6 @@ class CompatibleAdapter(OpenAIAdapter):
     def passed_tool_extras(self) -> tuple[str, ...]:  # type: ignore[override]
         """As its partner package copies a tool's `extras` beside it: the profile's."""
         return BESIDE_FIELDS if self.profile.passes_tool_extras else ()
-
-    true_choice_names_lone_tool = _ProfileField[bool]()
 
     lone_text_as_string = _ProfileField[bool]()
 
@@ -288,39 +253,6 @@ class CompatibleAdapter(OpenAIAdapter):
     structured_tool_choice = _ProfileField[str | None]()
 
     forced_tool_settings = _ProfileField[bool]()
-
-    bind_strict = _ProfileField[bool]()
-
-    strict_dropped = _ProfileField[frozenset[str]]()
-
-    def strict_dropped_for(self, model: str) -> frozenset[str]:
-        """The methods whose `strict=` is dropped on `model`: json_schema's too where the
-        profile names the models keeping it and `model` is not one."""
-        keeping = self.profile.strict_schema_models
-        if keeping is None or model in keeping:
-            return self.profile.strict_dropped
-        return self.profile.strict_dropped | {"json_schema"}
-
-    think_stripped = _ProfileField[bool]()
-
-    @property
-    def binds_response_format(self) -> bool:  # type: ignore[override]
-        """Whether `bind_tools` rewrites a bound response_format as langchain-openai's
-        does: where the partner class is its `BaseChatOpenAI` (`Profile.sdk_helper`)."""
-        return self.profile.sdk_helper
-
-    def partner_refusal(
-        self, keywords: Sequence[str], *, asynchronous: bool = False, streaming: bool = False
-    ) -> str | None:
-        """Its partner SDK's `create()` TypeError for a keyword that function does not
-        take (`Profile.sdk_keywords`), named as that client names it."""
-        profile = self.profile
-        if profile.sdk_keywords is None:
-            return None
-        create = profile.sdk_create[1 if asynchronous else 0]
-        return unexpected_keyword(create, keywords, profile.sdk_keywords)
-
-    streams_json_format = _ProfileField[bool]()
 
     @property
     def structured_parsed_key(self) -> bool:  # type: ignore[override]
@@ -444,29 +376,6 @@ class CompatibleAdapter(OpenAIAdapter):
             # Empty ones left out, as langchain-perplexity leaves them out of a reply.
             message.additional_kwargs.update((k, v) for k, v in kept.items() if v)
         return message
-
-    def sdk_helper_adapter(self) -> CompatibleAdapter | None:
-        """For a profile whose partner class streams a `response_format` call through the
-        openai SDK's helper (`Profile.sdk_helper`): this adapter, its streams read as that
-        helper reads them, its pieces naming langchain-openai's provider as the partner's
-        do there (or the partner's own, `Profile.helper_provider`, which its chunks carry
-        in `HELPER_PIECE_PROVIDER`). None for any other."""
-        profile = self.profile
-        if not profile.sdk_helper:
-            return None
-        helper = copy.copy(self)  # (the same pools; the profile rebound on the copy only)
-        helper.reads_sdk_events = True
-        if profile.style is not None:
-            # The raw usage kept for the helper's final completion (`HelperPieces.final`).
-            keys = (*profile.style.stream_keys, "token_usage")
-            style = dataclasses.replace(
-                profile.style,
-                model_provider=_HELPER_PROVIDER,
-                stream_keys=keys,
-                helper_piece_provider=profile.helper_provider,
-            )
-            helper.profile = dataclasses.replace(profile, style=style)
-        return helper
 
     def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
         """A fresh parser for one stream; reads thinking parts when the profile declares

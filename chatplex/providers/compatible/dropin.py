@@ -171,13 +171,11 @@ class PresetChatModel(TiktokenCounted):
             **adapter_settings,
         )
         if responses is not None:
-            from ..openai.responses_adapter import OpenAIResponsesAdapter
+            from .responses import PresetResponsesAdapter
 
-            # Its class's Responses requests go where its Chat Completions go, alike.
-            adapter = OpenAIResponsesAdapter(connection=adapter)
-            # A BaseChatOpenAI's payload holds the constructor's `max_tokens` under that
-            # name, which a call's replaces (ChatOpenAI's renames it past the call's).
-            adapter.call_max_tokens_yields = False
+            # Its class's Responses requests go where its Chat Completions go, alike (a
+            # call's `max_tokens` beside the model's: its partner record, `partner.py`).
+            adapter = PresetResponsesAdapter(connection=adapter)
             check_api_parameters(
                 adapter.provider, api_params, settings=constructor_names(type(self)), owner=owner
             )

@@ -318,7 +318,7 @@ class Profile:
     stream_set_fields: tuple[str, ...] = ()
     #: Kept fields whose items its partner package keeps as its SDK's pydantic model
     #: parsed them: objects on a whole reply (made by the LangChain drop-in where that
-    #: SDK is installed, `Adapter.reply_sdk_models`), their dumps on a stream (every
+    #: SDK is installed, `PartnerTraits.reply_sdk_models`), their dumps on a stream (every
     #: declared field, null where the item has none).
     kept_models: Mapping[str, SdkModel] = field(default_factory=dict)
     #: The reasoning text field its replies are known to use (for docs: the OpenAI adapter
@@ -339,20 +339,20 @@ class Profile:
     #: `parallel_tool_calls=False`, as langchain-openai's classes do; False: the tool
     #: and its choice alone (langchain-groq, -fireworks, -mistralai, -sambanova).
     forced_tool_settings: bool = True
-    #: Whether `bind_tools(strict=...)` reaches the tools (`Adapter.bind_strict`); False:
+    #: Whether `bind_tools(strict=...)` reaches the tools (`PartnerTraits.bind_strict`); False:
     #: dropped, as its partner package drops it (langchain-groq).
     bind_strict: bool = True
     #: The structured-output methods whose `strict=` its partner package drops
-    #: (`Adapter.strict_dropped`): langchain-xai's function calling, langchain-sambanova's
+    #: (`PartnerTraits.strict_dropped`): langchain-xai's function calling, langchain-sambanova's
     #: and -perplexity's json_schema.
     strict_dropped: frozenset[str] = frozenset()
     #: The models whose json_schema structured output keeps `strict=`
-    #: (`Adapter.strict_dropped_for`); on any other its partner package drops it, as
+    #: (`PartnerTraits.strict_dropped_for`); on any other its partner package drops it, as
     #: langchain-groq does outside its `_STRICT_STRUCTURED_OUTPUT_MODELS`. None: every
     #: model keeps it.
     strict_schema_models: frozenset[str] | None = None
     #: Whether its partner package parses a structured reply with `<think>` blocks and
-    #: code fences stripped first (`Adapter.think_stripped`): langchain-perplexity.
+    #: code fences stripped first (`PartnerTraits.think_stripped`): langchain-perplexity.
     think_stripped: bool = False
     #: Whether a call with a JSON `response_format` is streamed when streaming is asked;
     #: False: made whole, as its partner package does (langchain-groq: Groq refuses to
@@ -385,7 +385,7 @@ class Profile:
     #: -mistralai's `bind_tools([], tool_choice="any")`); off: refused at `bind_tools`.
     keeps_choice_without_tools: bool = False
     #: Whether `bind_tools([one tool], tool_choice=True)` forces that tool by name
-    #: (`Adapter.true_choice_names_lone_tool`); off: a choice of any tool.
+    #: (`PartnerTraits.true_choice_names_lone_tool`); off: a choice of any tool.
     true_choice_names_lone_tool: bool = False
     #: Whether a LangChain tool's `extras` defer_loading and async go beside each
     #: function (`Adapter.passed_tool_extras`: its partner is a BaseChatOpenAI binding
@@ -422,7 +422,7 @@ class Profile:
     #: takes a call with a `response_format` through the openai SDK's parsing helper, and
     #: whose pieces of it name langchain-openai's provider (langchain-deepseek writes its
     #: own only where the dict has choices, which a helper's event has not):
-    #: `CompatibleAdapter.sdk_helper_adapter`, `langchain/helper_stream.py`.
+    #: `partner.py`'s `sdk_helper_adapter`, `langchain/helper_stream.py`.
     sdk_helper: bool = False
     #: The `model_provider` that partner class writes on every one of the helper's pieces,
     #: its empty ones too (langchain-xai's `_convert_chunk_to_generation_chunk`: "xai");

@@ -341,9 +341,6 @@ class GeminiAdapter(_GoogleWire):
     #: A drop-in's `bind_tools([], tool_choice="any")` is bound and refused at the call
     #: (`_body`), as langchain-google-genai refuses it, in its words (its spelling kept).
     keeps_choice_without_tools = True
-    #: langchain-google-genai consumes `bind_tools(..., strict=...)` unsent (Gemini's
-    #: schemas are enforced as given): the tools go as without it, not made strict.
-    bind_strict = False
 
     provider = "google_genai"
     _drops_empty_user_turns = True  # as langchain-google-genai does
@@ -362,9 +359,6 @@ class GeminiAdapter(_GoogleWire):
         """
         return _config_refusal(name, value)
 
-    #: A call's response_format given as a pydantic class is not sent: langchain-google-genai
-    #: reads only a dict there.
-    response_format_class = "dropped"
     #: A JSON-schema dict without a title goes as `responseJsonSchema` as given, as
     #: langchain-google-genai sends it (no name is needed).
     untitled_schema_sent = True

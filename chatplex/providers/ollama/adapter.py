@@ -50,20 +50,17 @@ from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
-from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
 from ...secret import hold_url
 from ...secret import take_url_credentials
-from ...specs import SdkModel
 from .errors import ERROR_FAMILIES
 from .ndjson import NDJSONDecoder
 from .request import OPTION_NAMES
 from .request import TOP_LEVEL
 from .request import wire_body
-from .request import wire_messages
 from .response import PROVIDER
 from .response import OllamaStreamParser
 from .response import error_message
@@ -80,18 +77,6 @@ DEFAULT_BASE_URL = "http://localhost:11434"
 _DEFAULT_PORT = 11434
 #: ollama.com's hosted API: the only host `OLLAMA_API_KEY` goes to from the environment.
 _CLOUD_HOST = "ollama.com"
-#: The call keywords langchain-ollama takes (langchain-ollama 1.1's `_chat_params`):
-#: the ones it reads (`options`, `format`, `response_format`, `reasoning`, ...; `strict`
-#: it drops) and the ollama client's `chat()` parameters (ollama 0.6), which it hands
-#: every other keyword as given -- so a flat `temperature=` or `stream_usage=` per call
-#: is that function's TypeError (`tool_choice` too: its `bind_tools` binds none).
-_TAKEN_PER_CALL = frozenset(
-    {
-        *("options", "format", "response_format", "reasoning", "strict"),
-        *("messages", "model", "stream", "tools", "think", "keep_alive"),
-        *("logprobs", "top_logprobs"),
-    }
-)
 #: Content blocks this adapter sends: text, images (as base64), and reasoning (back as
 #: `thinking`); others are refused before any request.
 BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image", "reasoning", "thinking"}))
@@ -129,14 +114,6 @@ def ollama_host(value: str) -> str:
     return value
 
 
-#: The ollama SDK's model of each token's log probability (its top alternatives nested).
-_METADATA_SDK_MODELS: Mapping[str, SdkModel] = {
-    "logprobs": SdkModel(
-        "ollama._types:Logprob", ("token", "logprob", "top_logprobs"), validated=True
-    )
-}
-
-
 class OllamaAdapter(Adapter):
     """Ollama's `/api/chat` wire (`POST {base_url}/api/chat`).
 
@@ -170,30 +147,6 @@ class OllamaAdapter(Adapter):
     untitled_schema_sent = True
     #: Tools are offered, never forced (`chatplex.langchain` reads this).
     can_force_tool_call = False
-    #: `bind_tools(..., strict=True)` binds the tools as without it: langchain-ollama
-    #: passes `strict` on to its `_chat_params`, which drops it (Ollama has no strict
-    #: function schemas).
-    bind_strict = False
-
-    @property
-    def metadata_sdk_models(self) -> Mapping[str, SdkModel]:
-        """langchain-ollama's `logprobs`: the ollama SDK's `Logprob`s, as its
-        `ChatResponse` parsed them (invoked and streamed)."""
-        return _METADATA_SDK_MODELS
-
-    def check_partner_messages(self, messages: list[BaseMessage]) -> None:
-        """langchain-ollama's `_convert_messages_to_ollama_messages`, run before its
-        client's `chat()` refuses a keyword: the messages as a call's."""
-        self._check_messages(messages)
-        wire_messages(messages)
-
-    def partner_refusal(
-        self, keywords: Sequence[str], *, asynchronous: bool = False, streaming: bool = False
-    ) -> str | None:
-        """langchain-ollama hands a call's unread keywords to the ollama client's
-        `chat()`: the TypeError of a keyword it does not take, before any request."""
-        chat = "AsyncClient.chat()" if asynchronous else "Client.chat()"
-        return unexpected_keyword(chat, keywords, _TAKEN_PER_CALL)
 
     def __init__(
         self,

@@ -40,7 +40,6 @@ With `n > 1` every candidate is kept: the reply is choice 0 and
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -161,12 +160,6 @@ class OpenAIAdapter(Adapter):
     #: A forced structured-output tool goes as langchain-openai binds it: `strict` on the
     #: tool when given, `parallel_tool_calls` false.
     forced_tool_settings = True
-    #: langchain-openai reads a reply's calls with langchain_core's parse_tool_call.
-    invalid_arguments_words = "parser"
-    #: langchain-openai's bind_tools rewrites a bound response_format into its own form.
-    binds_response_format = True
-    #: OpenAI's built-in tools (web_search, file_search...) are the Responses API's.
-    builtin_tools = "elsewhere"
     #: A LangChain tool's `extras` defer_loading and async, beside each function.
     passed_tool_extras = BESIDE_FIELDS
 
@@ -276,17 +269,6 @@ class OpenAIAdapter(Adapter):
             project="project",
         )
 
-    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
-        """A copy asking for a stream's usage (`stream_options`) as the call's own
-        `stream_usage` says, over the model's: langchain-openai's `_should_stream_usage`
-        reads the call's first (`stream(..., stream_usage=True)`)."""
-        asked = settings.get("stream_usage")
-        if not isinstance(asked, bool) or asked == self.include_usage:
-            return self
-        clone = copy.copy(self)
-        clone.include_usage = asked
-        return clone
-
     # -- request ---------------------------------------------------------------------------
 
     def build_request(
@@ -350,22 +332,14 @@ class OpenAIAdapter(Adapter):
     def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
         """A fresh parser for one stream's events, whose chunks carry the metadata
         langchain-openai's do (read as the openai SDK's parsing helper reads them, for
-        the adapter `sdk_helper_adapter` gives)."""
+        the adapter its partner record's `sdk_helper_adapter` gives)."""
         return OpenAIStreamParser(
             header_value(headers, "x-request-id"), raw_keys=False, sdk_events=self.reads_sdk_events
         )
 
     #: Whether its streams are read as the openai SDK's parsing helper reads them (set on
-    #: the copy `sdk_helper_adapter` gives).
+    #: the copy its partner record's `sdk_helper_adapter` gives).
     reads_sdk_events = False
-
-    def sdk_helper_adapter(self) -> OpenAIAdapter | None:
-        """langchain-openai streams a call with a `response_format` through the openai
-        SDK's `beta.chat.completions.stream`: this adapter, its streams read as that
-        helper reads them (`OpenAIStreamParser`'s `sdk_events`)."""
-        helper = copy.copy(self)
-        helper.reads_sdk_events = True
-        return helper
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""

@@ -35,9 +35,9 @@ reply:
   a `ContentFilterError` carrying the results: HTTP 400 with code `content_filter` (also
   an `openai.BadRequestError`), or a reply whose finish_reason is `content_filter`
   (the typed error, `status` None, also an `openai.APIError`). Under LangChain's name
-  (`AzureChatOpenAI`'s drop-in: `partner_reading`) such a reply reads as
-  langchain-openai's: an invoke raises its ValueError, a stream ends without error, its
-  finish reason in the metadata.
+  (`AzureChatOpenAI`'s drop-in: its partner record's `partner_reading`) such a reply
+  reads as langchain-openai's: an invoke raises its ValueError, a stream ends without
+  error, its finish reason in the metadata.
 
 >>> from chatplex.messages import HumanMessage
 >>> from chatplex.adapters.request_types import CallSettings
@@ -98,7 +98,6 @@ from .response import OTHER_CANDIDATES
 from .stream import OpenAIStreamParser
 
 if TYPE_CHECKING:
-    from ...adapters.base import Adapter
     from ...adapters.batch_api import Limits
     from .azure_batch import AzureBatches
 
@@ -142,7 +141,7 @@ def _withheld_words(err: BaseException) -> None:
         sdk_words(err, _WITHHELD)  # langchain-openai's, alone (chatplex's: `message`)
 
 
-#: What `AzureOpenAIAdapter.partner_reading`'s copy declares: a withheld reply is
+#: What the `partner_reading` copy (`partner.py`) declares: a withheld reply is
 #: langchain-openai's plain ValueError alone, in its words, no class of the SDK's nor
 #: LangChain's; every other error as the Chat Completions wire's.
 _PARTNER_READING_FAMILIES: tuple[ErrorFamily, ...] = (
@@ -163,7 +162,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     adapter's."""
 
     #: Whether a reply Azure's filter withheld (finish_reason `content_filter`) raises
-    #: `ContentFilterError`; False on the copy `partner_reading` gives.
+    #: `ContentFilterError`; False on the copy its partner record's `partner_reading` gives.
     withheld_raises = True
 
     #: The provider name `init_chat_model` knows it by (`provider` is the wire's, "openai":
@@ -176,21 +175,6 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         *CHAT_ERROR_FAMILIES,
         ErrorFamily("builtins", _value_error),
     )
-    #: langchain-openai's AzureChatOpenAI renames only its constructor's max_tokens
-    #: (`_default_params`); a call's goes as given (with both, both are sent).
-    call_max_tokens_field = "max_tokens"
-
-    def for_call(self, settings: Mapping[str, Any]) -> Adapter:
-        """OpenAI's (a stream's usage as the call asks), and one whose body names the
-        model where the call names one (`model=`, the deployment's name too), as
-        langchain-openai's payload then does."""
-        base = super().for_call(settings)
-        if self._body_model or not isinstance(settings.get("model"), str):
-            return base
-        clone = base if base is not self else copy.copy(self)
-        assert isinstance(clone, AzureOpenAIAdapter)
-        clone._body_model = True
-        return clone
 
     def structured_single_call(self, model: str) -> bool:
         """`parallel_tool_calls=False` only for a model named "gpt-4o" (a deployment's
@@ -438,18 +422,6 @@ class AzureOpenAIAdapter(OpenAIAdapter):
             withheld_raises=self.withheld_raises,
         )
 
-    def partner_reading(self) -> AzureOpenAIAdapter:
-        """This adapter reading a reply Azure's filter withheld as langchain-openai's
-        AzureChatOpenAI does (for its drop-in's engine): an invoked one raises its plain
-        ValueError (no class of the SDK's), a streamed one ends without error, its
-        finish reason in the metadata. Every other reply and error is read alike."""
-        # A copy (the same connection and pools) of a class that declares the two,
-        # not instance attributes: the families hold closures, which a model holding
-        # the adapter could then not pickle.
-        reading = _PartnerReadingAzureAdapter.__new__(_PartnerReadingAzureAdapter)
-        reading.__dict__.update(self.__dict__)
-        return reading
-
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """The OpenAI adapter's typed error; Azure's content-filter 400 as
         `ContentFilterError` carrying `innererror.content_filter_result`."""
@@ -482,7 +454,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
 
 
 class _PartnerReadingAzureAdapter(AzureOpenAIAdapter):
-    """`AzureOpenAIAdapter.partner_reading`'s copy: a withheld reply read as
+    """The `partner_reading` copy (`partner.py`): a withheld reply read as
     langchain-openai's AzureChatOpenAI reads it."""
 
     withheld_raises = False

@@ -131,11 +131,6 @@ class OpenAIResponsesAdapter(Adapter):
     #: The usage of `response.completed` is kept whatever `stream_usage` says, as
     #: langchain-openai's Responses path keeps it.
     keeps_sent_usage = True
-    #: A call's `max_tokens` is not sent beside the model's, as langchain-openai's
-    #: Responses payload lets the constructor's `max_completion_tokens` win.
-    call_max_tokens_yields = True
-    #: langchain-openai sends any `tool_choice` object to the Responses API as given.
-    sends_unread_tool_choice = True
     #: A drop-in's `bind_tools([], tool_choice=...)` sends the choice alone (no tools),
     #: as langchain-openai's Responses path sends it (`wire_body(choice_alone=...)`).
     keeps_choice_without_tools = True
@@ -156,12 +151,6 @@ class OpenAIResponsesAdapter(Adapter):
     #: A forced structured-output tool goes as langchain-openai binds it (`strict`,
     #: `parallel_tool_calls` false).
     forced_tool_settings = True
-    #: langchain-openai's Responses path gives the JSON decoder's message alone.
-    invalid_arguments_words = "decoder"
-    #: langchain-openai's bind_tools rewrites a bound response_format into its own form.
-    binds_response_format = True
-    #: OpenAI's built-in tools go in the request's `tools`, beside its functions.
-    builtin_tools = "sent"
 
     def partner_unknown_keyword(
         self, name: str, value: Any, *, asynchronous: bool = False

@@ -62,7 +62,7 @@ class OpenAIStreamParser:
     then drops what its partner does not stream).
 
     With `sdk_events=True` (a call langchain-openai streams through the openai SDK's
-    parsing helper, `beta.chat.completions.stream`: `Adapter.sdk_helper_adapter`) the
+    parsing helper, `beta.chat.completions.stream`: `PartnerTraits.sdk_helper_adapter`) the
     events are read as that helper reads them: one that is not a
     `chat.completion.chunk` (Azure's filter verdicts) is skipped, and a chunk with usage
     keeps it raw, as the SDK shows it, in `token_usage` (the helper's final completion

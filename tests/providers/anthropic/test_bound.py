@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.anthropic.bound import bound_anthropic_tools
 from chatplex.providers.anthropic.bound import bound_invoke_tools
 
@@ -53,13 +52,6 @@ def test_the_choice_is_bound_as_a_tool_choice_object(choice: str | None, bound: 
     assert bound_anthropic_tools([_function()], choice)[1] == bound
 
 
-def test_the_adapter_binds_this_form() -> None:
-    adapter = AnthropicAdapter(api_key="k")
-    assert adapter.bound_tool_form([_function()], "required") == bound_anthropic_tools(
-        [_function()], "required"
-    )
-
-
 def test_over_invoke_model_a_tool_is_bound_as_langchain_aws_binds_it() -> None:
     # langchain-aws's own convert_to_anthropic_tool: description first (the name when
     # none), no strict (ChatBedrock ignores it).
@@ -69,19 +61,6 @@ def test_over_invoke_model_a_tool_is_bound_as_langchain_aws_binds_it() -> None:
     assert bound == {"name": "weather", "description": "weather", "input_schema": _SCHEMA}
     assert list(bound) == ["name", "description", "input_schema"]
     assert choice == {"type": "any"}
-
-
-def test_the_invoke_adapter_binds_it_for_anthropic_models_only() -> None:
-    from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
-
-    keys = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "x"}
-    adapter = BedrockInvokeAdapter(region_name="us-east-1", **keys)
-    claude = adapter.for_model("us.anthropic.claude-3-5-haiku-20241022-v1:0")
-    assert claude.bound_tool_form([_function()], "weather") == bound_invoke_tools(
-        [_function()], "weather"
-    )
-    llama = adapter.for_model("meta.llama3-1-70b-instruct-v1:0")
-    assert llama.bound_tool_form([_function()], "weather") == ([_function()], "weather")
 
 
 def test_any_kept_without_tools_binds_as_langchain_anthropic_binds_it() -> None:

@@ -426,13 +426,3 @@ def test_a_standard_video_block_is_sent_not_refused() -> None:
     request = keyed().build_request([message], CallSettings(model="m"), stream=False)
     sent = json.loads(request.content)["messages"][0]["content"][1]
     assert sent == {"video": {"format": "mp4", "source": {"bytes": "AAAAIGZ0eXBpc29t"}}}
-
-
-def test_partner_messages_are_checked_without_credentials_as_langchain_aws_formats_them() -> None:
-    # langchain-aws's `_messages_to_bedrock` (before its keyword refusal): an image by URL
-    # is its ValueError; the check reads no credentials (none here) and signs nothing.
-    adapter = BedrockAdapter(region_name="us-east-1")
-    adapter.check_partner_messages([HumanMessage("hi")])  # nothing to refuse
-    image = {"type": "image", "url": "https://example.com/cat.png"}
-    with pytest.raises(ValueError, match="^Image data only supported through in-line base64"):
-        adapter.check_partner_messages([HumanMessage([{"type": "text", "text": "See"}, image])])

@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.call_keywords import converse_refusal
-from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
 
 _UNEXPECTED = "ChatBedrockConverse._converse_params() got an unexpected keyword argument"
 
@@ -42,14 +40,6 @@ CASES: list[tuple[list[str], str | None]] = [
 @pytest.mark.parametrize(("keywords", "words"), CASES)
 def test_the_refusal_and_its_words(keywords: list[str], words: str | None) -> None:
     assert converse_refusal(keywords) == words
-
-
-def test_the_converse_adapter_refuses_so_and_invoke_model_refuses_nothing() -> None:
-    assert BedrockAdapter.partner_refusal(BedrockAdapter.__new__(BedrockAdapter), ["top_k"]) == (
-        f"{_UNEXPECTED} 'topK'"
-    )
-    invoke = BedrockInvokeAdapter.__new__(BedrockInvokeAdapter)
-    assert BedrockInvokeAdapter.partner_refusal(invoke, ["top_k", "foo"]) is None
 
 
 class _Sent(Exception):

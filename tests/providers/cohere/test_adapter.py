@@ -210,28 +210,3 @@ def test_a_calls_documents_are_repeated_in_the_reply_as_langchain_cohere_does() 
         assert our.response_metadata.get("documents") == their.response_metadata.get("documents")
     assert theirs[0].response_metadata["documents"] == documents
     assert "documents" not in ours[3].response_metadata  # a call without them
-
-
-def test_a_call_keyword_the_cohere_sdk_does_not_take_is_its_typeerror() -> None:
-    # langchain-cohere hands a call's keywords (bound ones too) to the cohere SDK's
-    # `V2Client.chat()`, which refuses any it does not take before any request:
-    # bind_tools(parallel_tool_calls=False) is one (the side matrix's
-    # side_parallel_calls_off cell compares the drop-in's words with langchain-cohere's).
-    adapter = CohereAdapter(api_key="k")
-    for name in ("parallel_tool_calls", "foo"):
-        words = f"got an unexpected keyword argument '{name}'"
-        assert adapter.partner_refusal(["tools", name]) == f"V2Client.chat() {words}"
-        assert adapter.partner_refusal([name], asynchronous=True) == (
-            f"AsyncV2Client.chat() {words}"
-        )
-        # a stream's keywords go to `chat_stream()`, which the words name
-        assert adapter.partner_refusal([name], streaming=True) == (
-            f"V2Client.chat_stream() {words}"
-        )
-        assert adapter.partner_refusal([name], asynchronous=True, streaming=True) == (
-            f"AsyncV2Client.chat_stream() {words}"
-        )
-    taken = ["tools", "tool_choice", "documents", "preamble", "response_format", "max_tokens"]
-    assert adapter.partner_refusal(taken) is None
-    # (`stream_usage` taken, a kept difference: langchain-cohere's SDK call raises)
-    assert adapter.partner_refusal(["stream_usage"]) is None

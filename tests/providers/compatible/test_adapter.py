@@ -19,10 +19,8 @@ from chatplex import init_chat_model
 from chatplex.adapters import BUILTIN_ADAPTERS
 from chatplex.adapters import adapter_class
 from chatplex.adapters import adapter_parameters
-from chatplex.adapters.base import HELPER_PIECE_PROVIDER
 from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.request_types import ToolSpec
-from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import AuthenticationError
 from chatplex.errors import MissingKeyError
 from chatplex.messages import AIMessage
@@ -134,14 +132,6 @@ def test_a_developer_message_keeps_its_role_where_the_profile_says(name: str) ->
     assert sent == {"role": expected, "content": "Be brief."}
 
 
-def test_strict_by_json_schema_is_dropped_on_the_models_the_profile_does_not_name() -> None:
-    groq = adapter_class("groq")(api_key="k")
-    assert groq.strict_dropped_for("llama-3.3-70b-versatile") == {"json_mode", "json_schema"}
-    assert groq.strict_dropped_for("openai/gpt-oss-120b") == {"json_mode"}
-    other = adapter_class("openrouter")(api_key="k")  # no models named: every one keeps it
-    assert other.strict_dropped_for("any/model") == other.strict_dropped
-
-
 def test_every_profile_is_a_registered_provider_with_its_own_adapter() -> None:
     for name in NAMES:
         cls = adapter_class(name)
@@ -163,52 +153,6 @@ def test_the_wire_stays_openai_and_the_preset_names_the_provider() -> None:
     assert isinstance(adapter, CompatibleAdapter) and adapter.preset == "groq"
     assert adapter.base_url == "https://api.groq.com/openai/v1"
     assert "gsk-test" not in repr(adapter) and "GroqAdapter" in repr(adapter)
-
-
-def test_a_call_with_its_own_reasoning_effort_gets_an_adapter_reporting_it() -> None:
-    groq = preset_adapter_class("groq")(api_key="gsk-test")
-    assert groq.for_call({}) is groq and groq.for_call({"reasoning_effort": None}) is groq
-    own = groq.for_call({"reasoning_effort": "none"})
-    assert isinstance(own, CompatibleAdapter) and own is not groq
-    assert own.profile.style is not None and own.profile.style.reasoning_effort == "none"
-    assert groq.profile.style is not None and groq.profile.style.reasoning_effort is None
-    assert own.for_call({"reasoning_effort": "none"}) is own  # already reported
-    # A package that reports no effort: the adapter itself.
-    xai = preset_adapter_class("xai")(api_key="xai-test")
-    assert xai.for_call({"reasoning_effort": "low"}) is xai
-
-
-def test_a_presets_response_format_stream_goes_through_the_helper_where_its_partner_does() -> None:
-    # ChatDeepSeek and ChatXAI (BaseChatOpenAIs) stream it through the openai SDK's
-    # helper, whose pieces name langchain-openai's provider (ChatXAI's own on each); the
-    # others read it as any other stream.
-    for name in NAMES:
-        adapter = adapter_class(name)(api_key="k")
-        helper = adapter.sdk_helper_adapter()
-        assert (helper is not None) is PROFILES[name].sdk_helper, name
-    deepseek = adapter_class("deepseek")(api_key="k")
-    helper = deepseek.sdk_helper_adapter()
-    assert isinstance(helper, CompatibleAdapter) and helper.reads_sdk_events
-    assert helper.profile.style is not None and helper.profile.style.model_provider == "openai"
-    assert not deepseek.reads_sdk_events and deepseek.profile is PROFILES["deepseek"]
-    # Its stream's usage as the SDK's model shows it (its null fields), for the final piece.
-    usage = {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}
-    event = {"object": "chat.completion.chunk", "choices": [], "usage": usage}
-    chunk = helper.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
-    assert chunk is not None and chunk.usage_metadata is not None
-    assert chunk.response_metadata["token_usage"]["completion_tokens_details"] is None
-    # (its plain stream's chunks carry no raw usage, as langchain-deepseek's)
-    plain = deepseek.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
-    assert plain is not None and "token_usage" not in plain.response_metadata
-    assert HELPER_PIECE_PROVIDER not in chunk.response_metadata
-    # xAI's partner names itself on every helper piece: its helper's chunks say so.
-    xai = adapter_class("xai")(api_key="k")
-    stamped = xai.sdk_helper_adapter()
-    assert stamped is not None
-    chunk = stamped.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
-    assert chunk is not None and chunk.response_metadata[HELPER_PIECE_PROVIDER] == "xai"
-    plain = xai.stream_parser({}).feed(SSEEvent(data=json.dumps(event)))
-    assert plain is not None and HELPER_PIECE_PROVIDER not in plain.response_metadata
 
 
 def test_openrouter_takes_its_attribution_settings_through_init_chat_model() -> None:
@@ -782,27 +726,6 @@ def test_a_replys_text_blocks_go_back_as_each_partner_sends_them(name: str) -> N
         to_chatplex_messages(history), CallSettings(model="m"), stream=False
     )
     assert sent.json["messages"] == _partner_messages(name, history)
-
-
-@pytest.mark.parametrize("asynchronous", [False, True])
-def test_a_keyword_the_partner_sdk_refuses_is_its_typeerror(asynchronous: bool) -> None:
-    # langchain-groq and langchain-sambanova hand every call keyword to their SDK's
-    # create(), which refuses any it does not take: `stream_usage` (no such field on
-    # their classes), `foo` (sync and async clients named).
-    creates = {
-        "groq": ("Completions.create()", "AsyncCompletions.create()"),
-        "sambanova": ("CompletionsResource.create()", "AsyncCompletionsResource.create()"),
-    }
-    for preset, names in creates.items():
-        adapter = preset_adapter_class(preset)(api_key="k")
-        for name in ("stream_usage", "foo"):
-            refusal = adapter.partner_refusal(["max_tokens", name], asynchronous=asynchronous)
-            assert refusal == f"{names[asynchronous]} got an unexpected keyword argument '{name}'"
-        taken = ["max_tokens", "tools", "tool_choice", "response_format", "extra_body"]
-        assert adapter.partner_refusal(taken, asynchronous=asynchronous) is None
-    # langchain-openai's subclasses have the field and send unknown keywords in the body.
-    xai = preset_adapter_class("xai")(api_key="k")
-    assert xai.partner_refusal(["stream_usage", "foo"], asynchronous=asynchronous) is None
 
 
 @pytest.mark.parametrize(("name", "said"), [("sambanova", False), ("together", True)])

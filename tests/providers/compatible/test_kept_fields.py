@@ -128,8 +128,6 @@ def test_perplexity_streams_search_results_as_its_sdk_dumps_them() -> None:
     reply = {**event, "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}}]}
     message = adapter.parse_response(json.dumps(reply).encode(), {})
     assert message.additional_kwargs["search_results"] == found
-    assert set(adapter.reply_sdk_models) == {"search_results"}
-    assert adapter_class("groq")(api_key="k").reply_sdk_models == {}
 
 
 def test_perplexity_keeps_its_reasoning_steps_as_langchain_perplexity_does() -> None:

@@ -4,7 +4,6 @@ calls end to end through a chat model over a mock transport, sync and async."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import httpx
@@ -56,17 +55,6 @@ def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_registered_as_ollama() -> None:
     assert adapter_class("ollama") is OllamaAdapter
     assert OllamaAdapter.stream_framing.__name__ == "NDJSONDecoder"
-
-
-def test_logprobs_are_declared_as_the_ollama_sdks_models() -> None:
-    # langchain-ollama keeps response_metadata["logprobs"] as its ChatResponse parsed
-    # them: the LangChain drop-in builds those (by validation) where the SDK is installed.
-    models = OllamaAdapter().metadata_sdk_models
-    assert list(models) == ["logprobs"]
-    logprob = models["logprobs"]
-    assert logprob.path == "ollama._types:Logprob" and logprob.validated
-    assert logprob.fields == ("token", "logprob", "top_logprobs")
-    assert OllamaAdapter().reply_sdk_models == {}
 
 
 @pytest.mark.parametrize(
@@ -324,36 +312,6 @@ def test_user_info_in_ollama_host_is_basic_auth_never_shown(
         OllamaAdapter(api_key="k")
 
 
-def test_a_call_keyword_the_ollama_client_does_not_take_is_its_typeerror() -> None:
-    # langchain-ollama reads a few keywords and hands the others to `Client.chat()`:
-    # a flat option (`temperature`), `stream_usage` or any other is that client's error.
-    adapter = OllamaAdapter()
-    for name in ("stream_usage", "temperature", "foo"):
-        words = f"got an unexpected keyword argument '{name}'"
-        assert adapter.partner_refusal(["options", name]) == f"Client.chat() {words}"
-        assert adapter.partner_refusal([name], asynchronous=True) == f"AsyncClient.chat() {words}"
-    taken = ["options", "format", "reasoning", "keep_alive", "tools", "strict", "model"]
-    assert adapter.partner_refusal(taken) is None
-
-
-def test_the_keywords_taken_per_call_are_the_installed_partners() -> None:
-    # Declared as data: the ollama client's chat() parameters, and what langchain-ollama
-    # reads out of a call's keywords first (`_chat_params` pops them). A release that
-    # changes either fails here.
-    import inspect
-
-    from chatplex.providers.ollama import adapter as module
-
-    ollama = pytest.importorskip("ollama")
-    partner = pytest.importorskip("langchain_ollama.chat_models")
-    chat = set(inspect.signature(ollama.Client.chat).parameters) - {"self"}
-    assert chat == set(inspect.signature(ollama.AsyncClient.chat).parameters) - {"self"}
-    source = inspect.getsource(partner.ChatOllama._chat_params)
-    read = set(re.findall(r"kwargs\.pop\(\"(\w+)\"", source)) | {"strict"}
-    assert 'params.pop("strict")' in source
-    assert chat | read == module._TAKEN_PER_CALL
-
-
 @pytest.mark.parametrize("sync", [True, False])
 async def test_bind_tools_drops_strict_as_langchain_ollama_does(sync: bool) -> None:
     # langchain-ollama binds `strict=True` as a call keyword its `_chat_params` drops: the
@@ -377,13 +335,3 @@ async def test_bind_tools_drops_strict_as_langchain_ollama_does(sync: bool) -> N
         "properties": {"query": {"type": "string"}, "limit": {"type": "integer", "default": 5}},
         "required": ["query"],
     }
-
-
-def test_partner_messages_are_checked_as_langchain_ollama_formats_them() -> None:
-    # langchain-ollama's message conversion (before its client refuses a keyword): an
-    # `image` block by URL is its ValueError.
-    adapter = OllamaAdapter()
-    adapter.check_partner_messages([HumanMessage("hi")])  # nothing to refuse
-    image = {"type": "image", "url": "https://example.com/cat.png"}
-    with pytest.raises(ValueError, match="^Image data only supported through in-line base64"):
-        adapter.check_partner_messages([HumanMessage([{"type": "text", "text": "See"}, image])])

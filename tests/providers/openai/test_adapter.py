@@ -1039,32 +1039,3 @@ def test_other_apis_blocks_are_taken_and_left_out_as_langchain_openai_does() -> 
     ]
     sent = adapter().build_request([HumanMessage(blocks)], SETTINGS, stream=False)
     assert sent.json["messages"] == [_convert_message_to_dict(lc.HumanMessage(blocks))]
-
-
-def test_the_sdk_helper_adapter_is_a_copy_reading_streams_as_the_helper() -> None:
-    a = adapter()
-    helper = a.sdk_helper_adapter()
-    assert helper is not None and helper is not a
-    assert helper.reads_sdk_events and not a.reads_sdk_events
-    assert helper.base_url == a.base_url
-    assert helper.stream_parser({})._sdk_events and not a.stream_parser({})._sdk_events
-
-
-@pytest.mark.parametrize("model_asks", [True, False])
-def test_a_calls_own_stream_usage_decides_whether_the_usage_is_asked(model_asks: bool) -> None:
-    # langchain-openai's _should_stream_usage: the call's stream_usage over the model's.
-    adapter = OpenAIAdapter(
-        api_key="sk-1", base_url="http://localhost:9/v1", include_usage=model_asks
-    )
-
-    def asks(settings: dict[str, Any]) -> bool:
-        request = adapter.for_call(settings).build_request(
-            [HumanMessage("Hi")], CallSettings("gpt-4o-mini"), stream=True
-        )
-        return "stream_options" in request.json
-
-    assert asks({}) is model_asks
-    assert asks({"stream_usage": True}) is True
-    assert asks({"stream_usage": False}) is False
-    assert adapter.for_call({"stream_usage": model_asks}) is adapter
-    assert adapter.include_usage is model_asks  # the model's own stays as it was

@@ -20,9 +20,12 @@ from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import AuthenticationError
 from chatplex.errors import BadRequestError
 from chatplex.errors import ContentFilterError
+from chatplex.langchain.traits import partner_traits
 from chatplex.messages import HumanMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
+from tests.providers._partner import for_call
+from tests.providers._partner import sdk_helper
 from tests.providers.openai._azure import ENDPOINT
 from tests.providers.openai._azure import KEY
 from tests.providers.openai._azure import TOKEN
@@ -200,14 +203,14 @@ def test_a_call_naming_a_model_names_it_in_the_body() -> None:
         api_key=KEY,
         body_model=False,
     )
-    called = adapter.for_call({"model": "gpt-4o-mini", "stream_usage": True})
+    called = for_call(adapter, {"model": "gpt-4o-mini", "stream_usage": True})
     assert isinstance(called, AzureOpenAIAdapter) and called is not adapter
     request = called.build_request([HumanMessage("hi")], CallSettings("gpt-4o-mini"), stream=True)
     assert request.json["model"] == "gpt-4o-mini"
     assert request.json["stream_options"] == {"include_usage": True}
     plain = adapter.build_request([HumanMessage("hi")], CallSettings("gpt-4o-mini"), stream=False)
     assert "model" not in plain.json
-    assert adapter.for_call({"stream_usage": adapter.include_usage}) is adapter
+    assert for_call(adapter, {"stream_usage": adapter.include_usage}) is adapter
 
 
 def test_version_and_endpoint_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -603,7 +606,7 @@ async def test_under_langchains_name_a_filtered_reply_reads_as_langchain_openais
     under = model()
     own = under.adapter
     assert isinstance(own, AzureOpenAIAdapter)
-    under.adapter, under.partner_words = own.partner_reading(), True
+    under.adapter, under.partner_words = partner_traits(own).partner_reading(own), True
     assert own.withheld_raises and own.error_families is AzureOpenAIAdapter.error_families
     azure.post(url__startswith=DEPLOYMENT_URL).respond(
         200, json=completion(choice={"finish_reason": "content_filter"})
@@ -688,7 +691,7 @@ def test_read_as_the_sdk_helper_an_azure_stream_skips_the_filter_verdict() -> No
         parser = reading.stream_parser({})
         return [c.content for e in iter_sse_events([body]) if (c := parser.feed(e)) is not None]
 
-    helper = adapter.sdk_helper_adapter()
+    helper = sdk_helper(adapter)
     assert helper is not None and helper.reads_sdk_events
     assert contents(helper) == ["{}"]
     assert contents(adapter) == ["", "{}"]  # read as any stream: the verdict's empty chunk

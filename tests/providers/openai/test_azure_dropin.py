@@ -11,6 +11,7 @@ from langchain_core.load import dumpd
 
 import chatplex
 import chatplex.langchain
+from chatplex.langchain.traits import partner_traits
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
@@ -240,7 +241,7 @@ def test_under_langchains_name_its_adapter_reads_a_withheld_reply_as_langchain_o
     assert engine.partner_words is True
     assert isinstance(engine.adapter, AzureOpenAIAdapter) and not engine.adapter.withheld_raises
     # The drop-in's reader is a copy: chatplex's own model keeps its adapter as built.
-    reader = own.adapter.partner_reading()
+    reader = partner_traits(own.adapter).partner_reading(own.adapter)
     assert reader is not own.adapter and not reader.withheld_raises
     assert own.adapter.withheld_raises
 

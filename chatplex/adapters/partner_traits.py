@@ -1,0 +1,141 @@
+"""What a wire's LangChain partner package (langchain-openai, -groq, -aws...) does
+differently from the wire's plain translation, declared as data: one `PartnerTraits`
+record per adapter class, read only by the LangChain family (`chatplex.langchain.traits`).
+
+A provider folder declares its records in `providers/<wire>/partner.py` (`TRAITS`, keyed
+by the adapter class's `__name__`); a class without one has its base's, else these
+defaults. A field holding a callable takes the adapter first; None there is the plain
+behaviour its `#:` comment names.
+
+>>> PartnerTraits().bind_strict, PartnerTraits(bind_strict=False).bind_strict
+(True, False)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Literal
+
+if TYPE_CHECKING:
+    from ..messages import BaseMessage
+    from ..specs import SdkModel
+    from .base import Adapter
+
+__all__ = ["PartnerTraits"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PartnerTraits:
+    """How one wire's partner package binds, structures, calls and reads, where it
+    differs from the wire's translation (the defaults: langchain-openai's ways)."""
+
+    # ---- binding tools ----------------------------------------------------------------
+
+    #: `bind_tools`' tools (OpenAI's function form) and tool choice as its partner
+    #: package binds them, `(adapter, tools, choice) -> (tools, choice)`: what callbacks,
+    #: tracers and `bound.kwargs` see; None: as given, langchain-openai's form.
+    bound_tool_form: (
+        Callable[[Adapter, list[dict[str, Any]], str | None], tuple[list[dict[str, Any]], Any]]
+        | None
+    ) = None
+    #: Whether its partner's `bind_tools` binds `tool_choice` (as None) when none is
+    #: asked (langchain-aws's ChatBedrockConverse); False: it binds none then.
+    binds_unset_tool_choice: bool = False
+    #: Whether a `tool_choice` object of a kind chatplex does not read (`mcp`,
+    #: `allowed_tools`...) is sent as given, as its partner sends any object; False: a
+    #: ValueError naming the forms read.
+    sends_unread_tool_choice: bool = False
+    #: Whether `bind_tools(..., strict=...)` reaches the tools (langchain-openai's);
+    #: False: its partner drops the keyword and binds the tools as without it
+    #: (langchain-groq).
+    bind_strict: bool = True
+    #: The UserWarning its partner gives where it drops a `strict=` given to
+    #: `bind_tools` (langchain-aws's ChatBedrock); None: dropped silently.
+    strict_dropped_warning: str | None = None
+    #: Whether `bind_tools([one tool], tool_choice=True)` forces that tool by name
+    #: (langchain-groq, -fireworks, -sambanova); False: True is a choice of any tool
+    #: ("required"), as langchain-openai reads it.
+    true_choice_names_lone_tool: bool = False
+    #: Whether `bind_tools(..., response_format=...)` binds the format as
+    #: langchain-openai's `BaseChatOpenAI.bind_tools` rewrites it (LangChain's agents'
+    #: form read as its schema, made OpenAI's json_schema form); False: as given.
+    binds_response_format: bool = False
+    #: Whether a tool dict is in the wire's own declaration form, which its partner's
+    #: `bind_tools` binds as given, `strict=` not applied (`(adapter, tool) -> bool`:
+    #: langchain-anthropic's name, description and input_schema); None: never.
+    binds_as_given: Callable[[Adapter, Mapping[str, Any]], bool] | None = None
+    #: What built-in tool dicts bound through LangChain (`{"type": "web_search"}`) are to
+    #: this wire: "sent" (its body's `tools` takes them: the Responses API), "elsewhere"
+    #: (another API of its provider takes them); None: bound as any other tool.
+    builtin_tools: Literal["sent", "elsewhere"] | None = None
+
+    # ---- structured output ------------------------------------------------------------
+
+    #: What a call's `response_format` given as a pydantic class becomes where no parsed
+    #: key reads it: "schema" (the class's schema in the wire's structured-output
+    #: settings), "dropped" (not sent: its partner reads only a dict); "given": left as
+    #: given, for the wire to take or refuse.
+    response_format_class: Literal["given", "schema", "dropped"] = "given"
+    #: Whether a call with a JSON `response_format` is streamed when streaming is asked;
+    #: False: made whole, as its partner makes it (langchain-groq).
+    streams_json_format: bool = True
+    #: The `with_structured_output` methods whose `strict=` its partner drops, sending
+    #: the schema as without it (langchain-xai's function calling, langchain-sambanova's
+    #: and -perplexity's json_schema, langchain-aws's ChatBedrock's function calling).
+    strict_dropped: frozenset[str] = frozenset()
+    #: Those methods on one model, `(adapter, model) -> methods` (langchain-groq keeps
+    #: json_schema's only for some models); None: `strict_dropped`, whatever the model.
+    strict_dropped_for: Callable[[Adapter, str], frozenset[str]] | None = None
+    #: Whether its partner's `with_structured_output` parses the reply's text with
+    #: `<think>` blocks and code fences stripped first (langchain-perplexity's
+    #: `ReasoningStructuredOutputParser`).
+    think_stripped: bool = False
+
+    # ---- the call ---------------------------------------------------------------------
+
+    #: The adapter one call with these per-call settings uses, `(adapter, settings) ->
+    #: adapter`: another where its replies report a call's own settings
+    #: (langchain-groq's `reasoning_effort`); None: the adapter itself.
+    for_call: Callable[[Adapter, Mapping[str, Any]], Adapter] | None = None
+    #: The words of the TypeError its partner raises, before any request, for a call's
+    #: keywords, `(adapter, keywords, asynchronous, streaming) -> words` (an SDK's async
+    #: client or stream method names itself); None, or a None returned: it takes them.
+    partner_refusal: Callable[[Adapter, Sequence[str], bool, bool], str | None] | None = None
+    #: Raise what its partner raises formatting a call's messages, which it does before
+    #: `partner_refusal`'s TypeError, `(adapter, messages) -> None`; None: nothing.
+    check_partner_messages: Callable[[Adapter, list[BaseMessage]], None] | None = None
+    #: The body field a call's own `max_tokens` is sent as, where its partner sends it
+    #: apart from the model's setting (langchain-openai's AzureChatOpenAI:
+    #: "max_tokens"); None: as the model's setting goes.
+    call_max_tokens_field: str | None = None
+    #: Whether a call's own `max_tokens` gives way to the model's setting where that is
+    #: set (langchain-openai's ChatOpenAI on the Responses API).
+    call_max_tokens_yields: bool = False
+
+    # ---- the reply --------------------------------------------------------------------
+
+    #: Where its partner streams a call with a `response_format` through its SDK's
+    #: parsing helper (langchain-openai: `beta.chat.completions.stream`), `(adapter) ->
+    #: adapter` reading streams as that helper does; None, or a None returned: its partner
+    #: streams such a call as any other.
+    sdk_helper_adapter: Callable[[Adapter], Adapter | None] | None = None
+    #: The adapter a LangChain engine reads replies with, where its partner reads one
+    #: otherwise (Azure: a reply its content filter withheld), `(adapter) -> adapter`;
+    #: None: the adapter itself.
+    partner_reading: Callable[[Adapter], Adapter] | None = None
+    #: How its partner words an invalid tool call's `error` when the arguments are not
+    #: JSON: "parser" (langchain_core's `parse_tool_call`), "decoder" (the JSON decoder's
+    #: message alone); None: chatplex's own.
+    invalid_arguments_words: Literal["parser", "decoder"] | None = None
+    #: The `additional_kwargs` fields whose items its partner keeps as its SDK's pydantic
+    #: objects on a whole reply (langchain-perplexity's `search_results`), each with its
+    #: SDK model; empty: none.
+    reply_sdk_models: Mapping[str, SdkModel] = dataclasses.field(default_factory=dict)
+    #: The `response_metadata` fields whose items its partner keeps as its SDK's pydantic
+    #: objects, whole and streamed (langchain-ollama's `logprobs`); empty: none.
+    metadata_sdk_models: Mapping[str, SdkModel] = dataclasses.field(default_factory=dict)

@@ -1,0 +1,69 @@
+"""What langchain-anthropic does beyond the Messages wire's translation
+(`chatplex.adapters.partner_traits.PartnerTraits`), read only by `chatplex.langchain`:
+it binds tools in Anthropic's form (a dict already in it as given), sends a pydantic
+`response_format` as its schema, and reads a call made through the SDK's beta client
+with the beta models' fields.
+
+>>> TRAITS["AnthropicAdapter"].response_format_class
+'schema'
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import cast
+
+from ...adapters.partner_traits import PartnerTraits
+from .betas import beta_call
+from .bound import bound_anthropic_tools
+
+if TYPE_CHECKING:
+    from ...adapters.base import Adapter
+    from .adapter import AnthropicAdapter
+
+__all__ = ["TRAITS"]
+
+
+def _bound_tool_form(
+    adapter: Adapter, tools: list[dict[str, Any]], tool_choice: str | None
+) -> tuple[list[dict[str, Any]], Any]:
+    """Anthropic's tool form and `tool_choice` object, as langchain-anthropic binds them
+    (`bound_anthropic_tools`)."""
+    return bound_anthropic_tools(tools, tool_choice)
+
+
+def _binds_as_given(adapter: Adapter, tool: Mapping[str, Any]) -> bool:
+    """A tool dict in Anthropic's form, as langchain-anthropic's
+    `convert_to_anthropic_tool` reads one: `strict=` not applied to it."""
+    return all(key in tool for key in ("name", "description", "input_schema"))
+
+
+def _for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
+    """Itself, or one whose replies show the beta models' fields, where
+    langchain-anthropic would make the call through the SDK's beta client
+    (`betas.beta_call`)."""
+    own = cast("AnthropicAdapter", adapter)
+    if own._beta_replies:
+        return adapter
+    name = next((k for k in own._extra_headers if k.lower() == "anthropic-beta"), "")
+    if not beta_call(own._extra_headers.get(name), settings):
+        return adapter
+    beta = copy.copy(own)
+    beta._beta_replies = True
+    return beta
+
+
+#: The Messages adapter's record.
+TRAITS: dict[str, PartnerTraits] = {
+    "AnthropicAdapter": PartnerTraits(
+        bound_tool_form=_bound_tool_form,
+        binds_as_given=_binds_as_given,
+        # A call's response_format given as a pydantic class: its schema in
+        # output_config.format, as langchain-anthropic converts it.
+        response_format_class="schema",
+        for_call=_for_call,
+    ),
+}

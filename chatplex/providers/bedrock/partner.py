@@ -1,0 +1,97 @@
+"""What langchain-aws does beyond the Bedrock wires' translation
+(`chatplex.adapters.partner_traits.PartnerTraits`), read only by `chatplex.langchain`:
+its ChatBedrockConverse binds an unset `tool_choice`, refuses keywords Converse lacks
+and checks a conversation first; its ChatBedrock on InvokeModel binds an Anthropic
+model's tools in Anthropic's form and drops `strict=` with a warning.
+
+>>> TRAITS["BedrockInvokeAdapter"].bind_strict, TRAITS["BedrockAdapter"].bind_strict
+(False, True)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import cast
+
+from ...adapters.partner_traits import PartnerTraits
+from ..anthropic.bound import bound_invoke_tools
+from .call_keywords import converse_refusal
+from .conversation import wire_messages
+
+if TYPE_CHECKING:
+    from ...adapters.base import Adapter
+    from ...messages import BaseMessage
+    from .adapter import BedrockAdapter
+    from .invoke import BedrockInvokeAdapter
+
+__all__ = ["TRAITS"]
+
+
+def _converse_refusal(
+    adapter: Adapter, keywords: Sequence[str], asynchronous: bool, streaming: bool
+) -> str | None:
+    """langchain-aws's ChatBedrockConverse takes Converse's own fields per call: any other
+    keyword (`top_k`, `thinking`, `parallel_tool_calls`...) is its `_converse_params()`'s
+    TypeError, before any request (`call_keywords.py`)."""
+    return converse_refusal(keywords)
+
+
+def _check_conversation(adapter: Adapter, messages: list[BaseMessage]) -> None:
+    """langchain-aws's `_messages_to_bedrock`, run before its `_converse_params()`: the
+    conversation checked and turned into Converse's turns, as a call's."""
+    cast("BedrockAdapter", adapter)._check_messages(messages)
+    wire_messages(messages)
+
+
+def _takes_any(
+    adapter: Adapter, keywords: Sequence[str], asynchronous: bool, streaming: bool
+) -> str | None:
+    """langchain-aws's ChatBedrock on InvokeModel sends a call's keywords in its body and
+    refuses none before its request (Converse's refusals are ChatBedrockConverse's, which
+    its ChatBedrock on Converse is)."""
+    return None
+
+
+def _invoke_tool_form(
+    adapter: Adapter, tools: list[dict[str, Any]], tool_choice: str | None
+) -> tuple[list[dict[str, Any]], Any]:
+    """An Anthropic model's tools and `tool_choice` object as langchain-aws's ChatBedrock
+    binds them (`bound_invoke_tools`); another family's as given."""
+    from .invoke import model_family  # loaded with InvokeModel's adapter
+
+    own = cast("BedrockInvokeAdapter", adapter)
+    family = own.family or (model_family(own.model_id) if own.model_id else None)
+    if family != "anthropic":
+        return tools, tool_choice
+    return bound_invoke_tools(tools, tool_choice)
+
+
+#: Each Bedrock adapter class's record, by its name.
+TRAITS: dict[str, PartnerTraits] = {
+    "BedrockAdapter": PartnerTraits(
+        # langchain-aws's ChatBedrockConverse binds `tool_choice=None` when none is asked.
+        binds_unset_tool_choice=True,
+        partner_refusal=_converse_refusal,
+        check_partner_messages=_check_conversation,
+    ),
+}
+TRAITS["BedrockInvokeAdapter"] = dataclasses.replace(
+    TRAITS["BedrockAdapter"],
+    # langchain-aws's ChatBedrock binds no `tool_choice` when none is asked.
+    binds_unset_tool_choice=False,
+    # It binds its structured tool with `strict=`, which its `bind_tools` ignores (with a
+    # UserWarning) off the Converse API...
+    strict_dropped=frozenset({"function_calling"}),
+    # ...as it ignores `bind_tools(strict=...)` itself...
+    bind_strict=False,
+    # ...with this warning (strict=False too).
+    strict_dropped_warning=(
+        "The 'strict' parameter is only supported when using the Converse API "
+        "(beta_use_converse_api=True). It will be ignored."
+    ),
+    partner_refusal=_takes_any,
+    bound_tool_form=_invoke_tool_form,
+)

@@ -1,0 +1,62 @@
+"""What langchain-cohere does beyond Cohere's translation
+(`chatplex.adapters.partner_traits.PartnerTraits`), read only by `chatplex.langchain`:
+it hands a call's keywords to the cohere SDK's `chat()` (or `chat_stream()`), whose
+TypeError refuses the others, and repeats a call's `documents` in its replies' metadata.
+
+>>> TRAITS["CohereAdapter"].partner_refusal(None, ["foo"], True, True)
+"AsyncV2Client.chat_stream() got an unexpected keyword argument 'foo'"
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import cast
+
+from ...adapters.partner_traits import PartnerTraits
+from ...adapters.validate import unexpected_keyword
+from .request import API_PARAMETERS
+
+if TYPE_CHECKING:
+    from ...adapters.base import Adapter
+    from .adapter import CohereAdapter
+
+__all__ = ["TAKEN_PER_CALL", "TRAITS"]
+
+#: The call keywords langchain-cohere hands the cohere SDK's `V2Client.chat()` and it
+#: takes: its parameters, `preamble` (langchain-cohere's own), and `connectors` (which
+#: langchain-cohere refuses with a ValueError of its own, not Python's TypeError); and
+#: LangChain's `stream_usage`, which the drop-in takes where langchain-cohere's SDK call
+#: raises (a kept difference: test_side_wires' stream_usage_flags row).
+TAKEN_PER_CALL = API_PARAMETERS | {"model", "request_options", "connectors", "stream_usage"}
+
+
+def _sdk_refusal(
+    adapter: Adapter, keywords: Sequence[str], asynchronous: bool, streaming: bool
+) -> str | None:
+    """langchain-cohere hands a call's keywords (bound ones too) to the cohere SDK's
+    `chat()`, or a stream's to `chat_stream()`: the TypeError of a keyword it does not
+    take, before any request, naming the SDK method called."""
+    client = "AsyncV2Client" if asynchronous else "V2Client"
+    method = "chat_stream()" if streaming else "chat()"
+    return unexpected_keyword(f"{client}.{method}", keywords, TAKEN_PER_CALL)
+
+
+def _for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
+    """Itself, or one whose replies repeat the call's `documents` in their metadata, as
+    langchain-cohere's generation info does."""
+    documents = settings.get("documents") or (settings.get("extra_body") or {}).get("documents")
+    if not documents:
+        return adapter
+    own = copy.copy(cast("CohereAdapter", adapter))
+    own._documents = list(documents)
+    return own
+
+
+#: The Cohere adapter's record.
+TRAITS: dict[str, PartnerTraits] = {
+    "CohereAdapter": PartnerTraits(partner_refusal=_sdk_refusal, for_call=_for_call),
+}

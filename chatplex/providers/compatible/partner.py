@@ -1,0 +1,140 @@
+"""What each OpenAI-compatible preset's partner package (langchain-groq, -xai,
+-perplexity, ...) does beyond the Chat Completions translation
+(`chatplex.adapters.partner_traits.PartnerTraits`), read only by `chatplex.langchain`.
+A preset's record is langchain-openai's (`providers/openai/partner.py`) with its
+profile's partner facts (`Profile.bind_strict`, `strict_dropped`, `sdk_helper`...).
+
+>>> TRAITS["GroqAdapter"].bind_strict, TRAITS["XaiAdapter"].bind_strict
+(False, True)
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import cast
+
+from ...adapters.partner_traits import PartnerTraits
+from ...adapters.validate import unexpected_keyword
+from ..openai.partner import TRAITS as OPENAI_TRAITS
+from ..openai.partner import usage_for_call
+from .adapter import CompatibleAdapter
+from .adapter import preset_adapter_class
+from .profile import Profile
+from .spec import PROFILES
+
+if TYPE_CHECKING:
+    from ...adapters.base import Adapter
+
+__all__ = ["TRAITS"]
+
+#: The `model_provider` langchain-openai's helper pieces name (its own package's).
+_HELPER_PROVIDER = "openai"
+
+
+def _for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
+    """OpenAI's where a stream asks for usage (a call's own `stream_usage`, as
+    langchain-openai's subclasses read it), and a copy reporting the call's own
+    `reasoning_effort` where its style reports the effort asked (langchain-groq reports
+    the call's over the model's)."""
+    own = cast(CompatibleAdapter, adapter)
+    base = usage_for_call(own, settings) if own.profile.stream_options else own
+    style = own.profile.style
+    effort = settings.get("reasoning_effort")
+    if style is None or "reasoning_effort" not in style.reply_keys:
+        return base
+    if not isinstance(effort, str) or effort == style.reasoning_effort:
+        return base
+    # (OpenAI's copy where it made one: a fresh one, this wire's type)
+    clone = base if base is not own and isinstance(base, CompatibleAdapter) else copy.copy(own)
+    style = dataclasses.replace(style, reasoning_effort=effort)
+    clone.profile = dataclasses.replace(own.profile, style=style)
+    return clone
+
+
+def _sdk_helper_adapter(adapter: Adapter) -> Adapter | None:
+    """For a profile whose partner class streams a `response_format` call through the
+    openai SDK's helper (`Profile.sdk_helper`): this adapter, its streams read as that
+    helper reads them, its pieces naming langchain-openai's provider as the partner's do
+    there (or the partner's own, `Profile.helper_provider`, which its chunks carry in
+    `HELPER_PIECE_PROVIDER`). None for any other."""
+    own = cast(CompatibleAdapter, adapter)
+    profile = own.profile
+    if not profile.sdk_helper:
+        return None
+    helper = copy.copy(own)  # (the same pools; the profile rebound on the copy only)
+    helper.reads_sdk_events = True
+    if profile.style is not None:
+        # The raw usage kept for the helper's final completion (`HelperPieces.final`).
+        keys = (*profile.style.stream_keys, "token_usage")
+        style = dataclasses.replace(
+            profile.style,
+            model_provider=_HELPER_PROVIDER,
+            stream_keys=keys,
+            helper_piece_provider=profile.helper_provider,
+        )
+        helper.profile = dataclasses.replace(profile, style=style)
+    return helper
+
+
+def _strict_dropped_for(adapter: Adapter, model: str) -> frozenset[str]:
+    """The methods whose `strict=` is dropped on `model`: json_schema's too where the
+    profile names the models keeping it and `model` is not one."""
+    profile = cast(CompatibleAdapter, adapter).profile
+    keeping = profile.strict_schema_models
+    if keeping is None or model in keeping:
+        return profile.strict_dropped
+    return profile.strict_dropped | {"json_schema"}
+
+
+def _sdk_refusal(
+    adapter: Adapter, keywords: Sequence[str], asynchronous: bool, streaming: bool
+) -> str | None:
+    """Its partner SDK's `create()` TypeError for a keyword that function does not take
+    (`Profile.sdk_keywords`), named as that client names it."""
+    profile = cast(CompatibleAdapter, adapter).profile
+    if profile.sdk_keywords is None:
+        return None
+    create = profile.sdk_create[1 if asynchronous else 0]
+    return unexpected_keyword(create, keywords, profile.sdk_keywords)
+
+
+def _preset(profile: Profile) -> PartnerTraits:
+    """A preset's record: its profile's partner facts over the shared record."""
+    return dataclasses.replace(
+        TRAITS["CompatibleAdapter"],
+        bind_strict=profile.bind_strict,
+        strict_dropped=profile.strict_dropped,
+        think_stripped=profile.think_stripped,
+        true_choice_names_lone_tool=profile.true_choice_names_lone_tool,
+        streams_json_format=profile.streams_json_format,
+        # `bind_tools` rewrites a bound response_format as langchain-openai's does where
+        # the partner class is its `BaseChatOpenAI`.
+        binds_response_format=profile.sdk_helper,
+        # Its kept fields whose items its partner keeps as its SDK's objects.
+        reply_sdk_models=profile.kept_models,
+    )
+
+
+#: Each preset's adapter class's record, by its name (and the Responses API's adapter
+#: of a preset, `responses.py`).
+TRAITS: dict[str, PartnerTraits] = {
+    "CompatibleAdapter": dataclasses.replace(
+        OPENAI_TRAITS["OpenAIAdapter"],
+        binds_response_format=False,
+        for_call=_for_call,
+        sdk_helper_adapter=_sdk_helper_adapter,
+        strict_dropped_for=_strict_dropped_for,
+        partner_refusal=_sdk_refusal,
+    ),
+    # A BaseChatOpenAI's payload holds the constructor's `max_tokens` under that name,
+    # which a call's replaces (ChatOpenAI's renames it past the call's).
+    "PresetResponsesAdapter": dataclasses.replace(
+        OPENAI_TRAITS["OpenAIResponsesAdapter"], call_max_tokens_yields=False
+    ),
+}
+TRAITS.update((preset_adapter_class(name).__name__, _preset(p)) for name, p in PROFILES.items())

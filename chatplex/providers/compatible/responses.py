@@ -1,0 +1,22 @@
+"""The Responses API of a preset whose partner class is a langchain-openai
+`BaseChatOpenAI` (langchain-xai's `ChatXAI(use_responses_api=True)`): OpenAI's Responses
+adapter over the preset's connection, under a class of its own so that its partner
+record (`partner.py`) can differ from ChatOpenAI's: a call's `max_tokens` is sent beside
+the model's, not given way.
+"""
+
+from __future__ import annotations
+
+from ...adapters.connection import adapter_repr
+from ..openai.responses_adapter import OpenAIResponsesAdapter
+
+__all__ = ["PresetResponsesAdapter"]
+
+
+class PresetResponsesAdapter(OpenAIResponsesAdapter):
+    """`OpenAIResponsesAdapter` for a preset's drop-in (built with `connection=`, the
+    preset's adapter); its translation is OpenAI's."""
+
+    def __repr__(self) -> str:
+        # Shown as the wire's adapter, as before it had a class of its own.
+        return adapter_repr(self, "OpenAIResponsesAdapter", connection="_connection")

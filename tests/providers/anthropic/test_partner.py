@@ -1,0 +1,47 @@
+"""langchain-anthropic's record (providers/anthropic/partner.py): tools bound in
+Anthropic's form (a dict already in it as given), a pydantic `response_format` sent as
+its schema, a call through the SDK's beta client read with the beta models' fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatplex.langchain.traits import partner_traits
+from chatplex.providers.anthropic.adapter import AnthropicAdapter
+from chatplex.providers.anthropic.bound import bound_anthropic_tools
+from chatplex.providers.anthropic.partner import TRAITS
+from tests.providers._partner import bound_form
+from tests.providers._partner import for_call
+
+_SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}}
+
+
+def _function() -> dict[str, Any]:
+    function = {"name": "weather", "description": "Weather.", "parameters": _SCHEMA}
+    return {"type": "function", "function": function}
+
+
+def test_the_adapter_binds_this_form() -> None:
+    adapter = AnthropicAdapter(api_key="k")
+    assert partner_traits(adapter) is TRAITS["AnthropicAdapter"]
+    assert bound_form(adapter, [_function()], "required") == bound_anthropic_tools(
+        [_function()], "required"
+    )
+
+
+def test_a_tool_dict_in_anthropics_form_is_bound_as_given() -> None:
+    given = TRAITS["AnthropicAdapter"].binds_as_given
+    assert given is not None
+    adapter = AnthropicAdapter(api_key="k")
+    assert given(adapter, {"name": "f", "description": "d", "input_schema": _SCHEMA})
+    assert not given(adapter, _function())
+    assert TRAITS["AnthropicAdapter"].response_format_class == "schema"
+
+
+def test_a_call_through_the_beta_client_reads_the_beta_fields_on_a_copy() -> None:
+    adapter = AnthropicAdapter(api_key="k")
+    assert for_call(adapter, {}) is adapter  # no beta asked: the adapter itself
+    beta = for_call(adapter, {"mcp_servers": [{"type": "url", "url": "https://m.example"}]})
+    assert isinstance(beta, AnthropicAdapter) and beta is not adapter
+    assert beta._beta_replies and not adapter._beta_replies
+    assert for_call(beta, {"mcp_servers": [{"type": "url"}]}) is beta  # already reading them

@@ -1,0 +1,66 @@
+"""langchain-aws's records (providers/bedrock/partner.py): ChatBedrockConverse's keyword
+refusals and message checks, ChatBedrock's on InvokeModel (an Anthropic model's tools in
+Anthropic's form, `strict=` dropped with its warning)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chatplex.langchain.traits import partner_traits
+from chatplex.messages import HumanMessage
+from chatplex.providers.anthropic.bound import bound_invoke_tools
+from chatplex.providers.bedrock.adapter import BedrockAdapter
+from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
+from chatplex.providers.bedrock.partner import TRAITS
+from tests.providers._partner import bound_form
+from tests.providers._partner import check_messages
+from tests.providers._partner import refusal
+
+_UNEXPECTED = "ChatBedrockConverse._converse_params() got an unexpected keyword argument"
+_SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}}
+
+
+def _function() -> dict[str, Any]:
+    function = {"name": "weather", "description": "Weather.", "parameters": _SCHEMA}
+    return {"type": "function", "function": function}
+
+
+def test_partner_messages_are_checked_without_credentials_as_langchain_aws_formats_them() -> None:
+    # langchain-aws's `_messages_to_bedrock` (before its keyword refusal): an image by URL
+    # is its ValueError; the check reads no credentials (none here) and signs nothing.
+    adapter = BedrockAdapter(region_name="us-east-1")
+    check_messages(adapter, [HumanMessage("hi")])  # nothing to refuse
+    image = {"type": "image", "url": "https://example.com/cat.png"}
+    with pytest.raises(ValueError, match="^Image data only supported through in-line base64"):
+        check_messages(adapter, [HumanMessage([{"type": "text", "text": "See"}, image])])
+
+
+def test_the_converse_adapter_refuses_so_and_invoke_model_refuses_nothing() -> None:
+    assert refusal(BedrockAdapter.__new__(BedrockAdapter), ["top_k"]) == f"{_UNEXPECTED} 'topK'"
+    invoke = BedrockInvokeAdapter.__new__(BedrockInvokeAdapter)
+    assert refusal(invoke, ["top_k", "foo"]) is None
+
+
+def test_invoke_models_record_is_converses_with_chatbedrocks_differences() -> None:
+    converse, invoke = TRAITS["BedrockAdapter"], TRAITS["BedrockInvokeAdapter"]
+    assert converse.binds_unset_tool_choice and not invoke.binds_unset_tool_choice
+    assert converse.bind_strict and not invoke.bind_strict
+    assert invoke.strict_dropped == {"function_calling"}
+    assert invoke.strict_dropped_warning is not None
+    assert "Converse API" in invoke.strict_dropped_warning
+    # What InvokeModel does not change is Converse's: its messages are checked alike.
+    assert invoke.check_partner_messages is converse.check_partner_messages
+    assert partner_traits(BedrockInvokeAdapter.__new__(BedrockInvokeAdapter)) is invoke
+
+
+def test_the_invoke_adapter_binds_it_for_anthropic_models_only() -> None:
+    keys = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "x"}
+    adapter = BedrockInvokeAdapter(region_name="us-east-1", **keys)
+    claude = adapter.for_model("us.anthropic.claude-3-5-haiku-20241022-v1:0")
+    assert bound_form(claude, [_function()], "weather") == bound_invoke_tools(
+        [_function()], "weather"
+    )
+    llama = adapter.for_model("meta.llama3-1-70b-instruct-v1:0")
+    assert bound_form(llama, [_function()], "weather") == ([_function()], "weather")

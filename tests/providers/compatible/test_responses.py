@@ -1,0 +1,22 @@
+"""A preset's Responses API adapter (providers/compatible/responses.py): OpenAI's
+translation over the preset's connection, under its own class (its own partner record)."""
+
+from __future__ import annotations
+
+from chatplex.adapters.request_types import CallSettings
+from chatplex.messages import HumanMessage
+from chatplex.providers.compatible.adapter import preset_adapter_class
+from chatplex.providers.compatible.responses import PresetResponsesAdapter
+from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+
+
+def test_it_sends_as_the_responses_adapter_over_the_presets_connection() -> None:
+    xai = preset_adapter_class("xai")(api_key="xai-k")
+    adapter = PresetResponsesAdapter(connection=xai)
+    assert isinstance(adapter, OpenAIResponsesAdapter) and adapter.preset == "xai"
+    request = adapter.build_request([HumanMessage("hi")], CallSettings("grok-4"), stream=False)
+    assert request.url == "https://api.x.ai/v1/responses"
+    plain = OpenAIResponsesAdapter(connection=xai)
+    same = plain.build_request([HumanMessage("hi")], CallSettings("grok-4"), stream=False)
+    assert (request.json, dict(request.headers)) == (same.json, dict(same.headers))
+    assert repr(adapter) == repr(plain) and "xai-k" not in repr(adapter)
