@@ -1,5 +1,5 @@
 """Each LangChain class name chatplex answers to: the module of its engine, and the
-User-Agent its partner package sends.
+User-Agent and SDK headers its partner package sends.
 
 A drop-in name (`ChatOpenAI`, `ChatGroq`, ...) is `chatplex.langchain.<Name>`, a real
 `langchain_core` `BaseChatModel` running on an engine: chatplex's chat model with the
@@ -11,7 +11,7 @@ of chatplex.
 
 from __future__ import annotations
 
-__all__ = ["DROP_IN_MODULES", "USER_AGENTS", "USER_AGENT_VERSIONS"]
+__all__ = ["DROP_IN_MODULES", "SDK_HEADERS", "USER_AGENTS", "USER_AGENT_VERSIONS"]
 
 #: Drop-in name -> the module of its engine (the class of that name there). It is also the
 #: registry of provider folders: `chatplex.specs.WIRES` is the folders named here, in this
@@ -46,25 +46,31 @@ DROP_IN_MODULES: dict[str, str] = {
     "ChatWatsonx": "chatplex.providers.watsonx.dropin",
 }
 
-_OPENAI = "OpenAI/Python {openai}"
+#: A header's form, the same from the SDK's sync and async clients or (sync, async).
+Form = str | tuple[str, str]
+
+_OPENAI: Form = ("OpenAI/Python {openai}", "AsyncOpenAI/Python {openai}")
 
 #: Drop-in name -> the User-Agent its partner package's requests carry
 #: (`chatplex.chat.sdk_agents` fills it in): `{distribution}` is that distribution's
-#: version, `{python}`, `{machine}` and `{system}` the interpreter's and platform's,
-#: `{chatplex}` chatplex's own User-Agent. A name not here sends chatplex's own.
-USER_AGENTS: dict[str, str] = {
+#: version, `{python}`, `{implementation}`, `{machine}`, `{system}` and `{release}` the
+#: interpreter's and platform's, `{stainless_os}`, `{stainless_arch}` and `{botocore_os}`
+#: the platform as those SDKs name it, `{chatplex}` chatplex's own User-Agent. A name not
+#: here sends chatplex's own (ChatHyperbolic: no partner package).
+USER_AGENTS: dict[str, Form] = {
     "ChatOpenAI": _OPENAI,
     "ChatDeepSeek": _OPENAI,
     "ChatXAI": _OPENAI,
     "ChatTogether": _OPENAI,
     "ChatNebius": _OPENAI,
+    "ChatCerebras": _OPENAI,
     # langchain-openai, langchain-anthropic and langchain-groq set their own.
     "AzureChatOpenAI": "langchain-partner-python-azure-openai",
     "ChatAnthropic": "langchain-anthropic/{langchain-anthropic}",
     "ChatGroq": "langchain/{langchain-groq}",
-    "ChatFireworks": "Fireworks/Python {fireworks-ai}",
-    "ChatSambaNova": "SambaNova/Python {sambanova}",
-    "ChatPerplexity": "Perplexity/Python {perplexityai}",
+    "ChatFireworks": ("Fireworks/Python {fireworks-ai}", "AsyncFireworks/Python {fireworks-ai}"),
+    "ChatSambaNova": ("SambaNova/Python {sambanova}", "AsyncSambaNova/Python {sambanova}"),
+    "ChatPerplexity": ("Perplexity/Python {perplexityai}", "AsyncPerplexity/Python {perplexityai}"),
     # langchain-mistralai calls through a plain httpx client.
     "ChatMistralAI": "python-httpx/{httpx}",
     "ChatCohere": "cohere/{cohere}",
@@ -73,6 +79,76 @@ USER_AGENTS: dict[str, str] = {
         "google-genai-sdk/{google-genai} gl-python/{python} "
         "langchain-google-genai/{langchain-google-genai}-ChatGoogleGenerativeAI {chatplex}"
     ),
+    # langchain-openrouter calls through the openrouter SDK (Speakeasy's): its generator's
+    # and API document's versions are those of the release the form was read from.
+    "ChatOpenRouter": "speakeasy-sdk/python {openrouter} 2.914.0 1.0.0 openrouter",
+    # langchain-ibm calls through ibm-watsonx-ai (`get_user_agent_header`).
+    "ChatWatsonx": (
+        "ibm-watsonx-ai/{ibm-watsonx-ai} (lang=python; arch={machine}; os={system}; "
+        "python.version={python})"
+    ),
+    # langchain-aws calls through boto3's client (botocore's User-Agent, langchain-aws's
+    # `user_agent_extra`); botocore's per-request feature list (`m/...`) is not sent.
+    **dict.fromkeys(
+        ("ChatBedrock", "ChatBedrockConverse"),
+        "Boto3/{boto3} md/Botocore#{botocore} ua/2.1 os/{botocore_os} md/arch#{machine} "
+        "lang/python#{python} md/pyimpl#{implementation} cfg/retry-mode#standard "
+        "Botocore/{botocore} x-client-framework:langchain-aws",
+    ),
+}
+
+
+def _stainless(package: str, **more: Form) -> dict[str, Form]:
+    """The platform headers of a Stainless-made SDK (openai's, anthropic's, groq's...),
+    `package` the distribution whose version it reports."""
+    return {
+        "X-Stainless-Lang": "python",
+        "X-Stainless-Package-Version": "{" + package + "}",
+        "X-Stainless-OS": "{stainless_os}",
+        "X-Stainless-Arch": "{stainless_arch}",
+        "X-Stainless-Runtime": "{implementation}",
+        "X-Stainless-Runtime-Version": "{python}",
+        "X-Stainless-Async": ("false", "async:asyncio"),
+        **more,
+    }
+
+
+#: langchain-openai reads its replies through the SDK's raw-response wrapper.
+_OPENAI_SDK = _stainless("openai", **{"X-Stainless-Raw-Response": "true"})
+
+#: Drop-in name -> the headers besides the User-Agent its partner package's requests
+#: carry on every attempt (the same forms as `USER_AGENTS`).
+SDK_HEADERS: dict[str, dict[str, Form]] = {
+    **dict.fromkeys(
+        (
+            "ChatOpenAI",
+            "AzureChatOpenAI",
+            "ChatDeepSeek",
+            "ChatXAI",
+            "ChatTogether",
+            "ChatNebius",
+            "ChatCerebras",
+        ),
+        _OPENAI_SDK,
+    ),
+    "ChatAnthropic": _stainless("anthropic", **{"X-Stainless-Raw-Response": "raw"}),
+    "ChatGroq": _stainless("groq"),
+    "ChatFireworks": _stainless("fireworks-ai"),
+    "ChatSambaNova": _stainless("sambanova", **{"X-Integration-Source": "langchain"}),
+    "ChatPerplexity": _stainless(
+        "perplexityai", **{"X-Source": "perplexity-py", "X-Title": "Perplexity Python SDK"}
+    ),
+    # cohere's SDK is Fern's.
+    "ChatCohere": {
+        "X-Fern-Language": "Python",
+        "X-Fern-Runtime": "python/{python}",
+        "X-Fern-Platform": "{system}/{release}",
+        "X-Fern-SDK-Name": "cohere",
+        "X-Fern-SDK-Version": "{cohere}",
+    },
+    "ChatGoogleGenerativeAI": {
+        "x-goog-api-client": "google-genai-sdk/{google-genai} gl-python/{python}"
+    },
 }
 
 #: The versions the `USER_AGENTS` forms were read from, sent where the distribution is
@@ -89,4 +165,10 @@ USER_AGENT_VERSIONS: dict[str, str] = {
     "ollama": "0.6.3",
     "google-genai": "2.34.0",
     "langchain-google-genai": "4.4.2",
+    "anthropic": "2.14.0",
+    "groq": "0.37.1",
+    "openrouter": "0.11.46",
+    "ibm-watsonx-ai": "1.8.1",
+    "boto3": "1.44.8",
+    "botocore": "1.44.8",
 }

@@ -71,6 +71,7 @@ CROSS_CUTTING = {
     "test_bench_served_smoke.py",  # bench/bench_served.py still runs
     "test_secrets.py",  # no key anywhere, over every failure kind, provider and path
     "test_families.py",  # decision 001: the import path, not the environment, picks a family
+    "test_troubleshooting.py",  # docs/troubleshooting.md: each entry in both families
     "test_secrets_surfaces.py",  # the masking rule over every surface of both families
     "adapters/test_adapters_stream_tool_calls.py",  # both wires' streamed tool calls
     "langchain/test_standard_suites.py",  # LangChain's own suites over ChatChatplex

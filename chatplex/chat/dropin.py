@@ -73,6 +73,7 @@ from ..specs import spec
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
     from .model import ChatModel
+    from .sdk_agents import PartnerHeaders
 
 __all__ = [
     "LANGCHAIN_ALIASES",
@@ -223,16 +224,17 @@ class Tail:
         model.run_defaults = run_config(run.get("callbacks"), run.get("tags"), run.get("metadata"))
         # As in LangChain's chat models: accepted, prints nothing.
         model.verbose = bool(run.get("verbose"))  # type: ignore[attr-defined]
-        model.default_user_agent = _partner_agent(type(model))
+        model.sdk_headers = _partner_headers(type(model))
 
 
-def _partner_agent(cls: type) -> str | None:
-    """The User-Agent of the drop-in `cls` is (or subclasses), as its partner SDK sends it."""
+def _partner_headers(cls: type) -> PartnerHeaders | None:
+    """The User-Agent and SDK headers of the drop-in `cls` is (or subclasses), as its
+    partner SDK sends them."""
     from .sdk_agents import AGENTS
-    from .sdk_agents import sdk_agent
+    from .sdk_agents import sdk_headers
 
     named = next((c.__name__ for c in cls.__mro__ if c.__name__ in AGENTS), None)
-    return None if named is None else sdk_agent(named)
+    return None if named is None else sdk_headers(named)
 
 
 def take_tail(params: dict[str, Any]) -> Tail:

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from ..http import RateLimit
     from .caching.base import BaseCache
     from .limiter import ForeignLimiterBudget
+    from .sdk_agents import PartnerHeaders
     from .tool_binding import BuiltinReader
 
 __all__ = ["ChatModel"]
@@ -144,9 +145,10 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
     #: wire's SDK (`sdk_errors`): set on the engine of a LangChain drop-in
     #: (`chatplex.langchain`; issue 47). Else chatplex's own words, whatever was imported.
     partner_words: bool = False
-    #: The User-Agent its requests carry where neither its headers nor its call name one:
-    #: a drop-in's is its partner SDK's (`sdk_agents.py`); None: `chatplex/<version>`.
-    default_user_agent: str | None = None
+    #: The headers saying who calls (User-Agent first) its requests carry where neither its
+    #: headers nor its call name them: a drop-in's are its partner SDK's
+    #: (`sdk_agents.py`); None: the User-Agent `chatplex/<version>` alone.
+    sdk_headers: PartnerHeaders | None = None
     #: Whether its constructor takes `stream_usage` (False: a drop-in whose partner class
     #: has no such field, given which it gives that class's warning).
     takes_stream_usage: ClassVar[bool] = True

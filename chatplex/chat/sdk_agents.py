@@ -1,15 +1,22 @@
-"""The User-Agent a drop-in sends under a LangChain class name: the one its partner
-package's requests carry, as that package's SDK builds it (`OpenAI/Python 3.57.0` for
-ChatOpenAI), so a gateway that routes or admits clients by their User-Agent treats the
-drop-in as the partner package. chatplex is added as a suffix only where the SDK itself
-appends to its User-Agent (google-genai); a fixed form is sent exactly.
+"""The headers a drop-in sends under a LangChain class name to say who is calling: the
+ones its partner package's requests carry, as that package's SDK builds them: the
+User-Agent (`OpenAI/Python 3.57.0` for ChatOpenAI, `AsyncOpenAI/Python 3.57.0` from its
+async client) and the SDK's platform headers (the Stainless SDKs' `X-Stainless-Lang`,
+`-Package-Version`, `-OS`, `-Arch`, `-Runtime`, `-Runtime-Version`, `-Async`...), so a
+gateway that routes or admits clients by them treats the drop-in as the partner package.
+chatplex is added as a suffix only where the SDK itself appends to its User-Agent
+(google-genai); a fixed form is sent exactly. What an SDK sends per attempt or per
+timeout (`X-Stainless-Retry-Count`, `-Read-Timeout`, botocore's `amz-sdk-request`) is not
+sent.
 
 The versions are the installed distributions' (the SDK's, or the partner package's where
 that package sets the User-Agent itself); the ones these forms were read from where it is
 not installed. chatplex's own models (`init_chat_model`, `ChatModel`) send
-`chatplex/<version>` (`chatplex.version.USER_AGENT`).
+`chatplex/<version>` (`chatplex.version.USER_AGENT`) and nothing more.
 
 >>> sdk_agent("ChatOpenAI").startswith("OpenAI/Python ")
+True
+>>> sdk_headers("ChatOpenAI").aio["User-Agent"].startswith("AsyncOpenAI/Python ")
 True
 >>> sdk_agent("ChatModel") is None
 True
@@ -19,12 +26,16 @@ from __future__ import annotations
 
 import functools
 import platform
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 
+from ..dropins import SDK_HEADERS
 from ..dropins import USER_AGENT_VERSIONS
 from ..dropins import USER_AGENTS as AGENTS
 from ..version import USER_AGENT
 
-__all__ = ["AGENTS", "sdk_agent"]
+__all__ = ["AGENTS", "PartnerHeaders", "sdk_agent", "sdk_headers"]
 
 
 class _Versions(dict[str, str]):
@@ -37,17 +48,89 @@ class _Versions(dict[str, str]):
             return USER_AGENT_VERSIONS[name]
 
 
+@dataclass(frozen=True, slots=True)
+class PartnerHeaders:
+    """The headers a drop-in's partner SDK sends on every request: its sync client's
+    (`sync`) and its async client's (`aio`), and their names in lower case (`names`)."""
+
+    sync: Mapping[str, str]
+    aio: Mapping[str, str]
+    names: frozenset[str]
+
+    def for_call(self, sync: bool) -> Mapping[str, str]:
+        return self.sync if sync else self.aio
+
+
 @functools.cache
-def sdk_agent(name: str) -> str | None:
-    """The User-Agent of the drop-in named `name` (a LangChain class name); None where
-    chatplex sends its own."""
-    form = AGENTS.get(name)
-    if form is None:
+def sdk_headers(name: str) -> PartnerHeaders | None:
+    """The headers of the drop-in named `name` (a LangChain class name), its User-Agent
+    first; None where chatplex sends its own User-Agent."""
+    agent = AGENTS.get(name)
+    if agent is None:
         return None
-    known = {
+    forms = {"User-Agent": agent, **SDK_HEADERS.get(name, {})}
+    known = _Versions(_platform())
+    sync = {header: _form(form, 0).format_map(known) for header, form in forms.items()}
+    aio = {header: _form(form, 1).format_map(known) for header, form in forms.items()}
+    return PartnerHeaders(sync, aio, frozenset(header.lower() for header in forms))
+
+
+def sdk_agent(name: str) -> str | None:
+    """The User-Agent of the drop-in named `name` (its sync client's); None where chatplex
+    sends its own."""
+    headers = sdk_headers(name)
+    return None if headers is None else headers.sync["User-Agent"]
+
+
+def _form(form: str | tuple[str, str], index: int) -> str:
+    return form if isinstance(form, str) else form[index]
+
+
+def _platform() -> dict[str, str]:
+    """The values the forms name besides distributions' versions (`chatplex.dropins`)."""
+    system = platform.system()
+    return {
         "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
         "machine": platform.machine(),
-        "system": platform.system().lower(),
+        "system": system.lower(),
+        "release": platform.release(),
         "chatplex": USER_AGENT,
+        "stainless_os": _stainless_os(system.lower(), platform.platform().lower()),
+        "stainless_arch": _stainless_arch(platform.machine().lower()),
+        "botocore_os": _botocore_os(system, platform.release()),
     }
-    return form.format_map(_Versions(known))
+
+
+def _stainless_os(system: str, described: str) -> str:
+    """`X-Stainless-OS` as the Stainless SDKs name the platform (`get_platform`)."""
+    if "iphone" in described or "ipad" in described:
+        return "iOS"
+    named = {"darwin": "MacOS", "windows": "Windows"}
+    if system in named:
+        return named[system]
+    if "android" in described:
+        return "Android"
+    named = {"freebsd": "FreeBSD", "openbsd": "OpenBSD", "linux": "Linux"}
+    if system in named:
+        return named[system]
+    return f"Other:{described}" if described else "Unknown"
+
+
+def _stainless_arch(machine: str) -> str:
+    """`X-Stainless-Arch` as the Stainless SDKs name the machine (`get_architecture`)."""
+    named = {"arm64": "arm64", "aarch64": "arm64", "arm": "arm", "x86_64": "x64"}
+    if machine in named:
+        return named[machine]
+    if sys.maxsize <= 2**32:
+        return "x32"
+    return f"other:{machine}" if machine else "unknown"
+
+
+def _botocore_os(system: str, release: str) -> str:
+    """The `os/...` part of botocore's User-Agent, after its `os/`."""
+    family = {"darwin": "macos"}.get(system.lower(), system.lower())
+    known = ("windows", "linux", "macos", "android", "ios", "watchos", "tvos", "other")
+    if family in known:
+        return f"{family}#{release}" if release else family
+    return f"other md/{system}#{release}" if release else f"other md/{system}"

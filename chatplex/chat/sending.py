@@ -95,7 +95,7 @@ def http_request(
     request = adapter.build_request(messages, settings, stream=stream)
     if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID, IAM)
         request = credentials.authorized(model, adapter, request, deadline)
-    return adapter, adapter.with_call_headers(request, _call_headers(model, request))
+    return adapter, adapter.with_call_headers(request, _call_headers(model, request, sync))
 
 
 def with_extra_headers(model: ChatModel, request: HTTPRequest) -> HTTPRequest:
@@ -106,15 +106,18 @@ def with_extra_headers(model: ChatModel, request: HTTPRequest) -> HTTPRequest:
     return adapter.with_call_headers(request, _call_headers(model, request))
 
 
-def _call_headers(model: ChatModel, request: HTTPRequest) -> Mapping[str, str]:
-    """The model's `extra_headers`, and its `default_user_agent` where neither they nor
-    the request (its `default_headers`) name a User-Agent."""
-    agent = model.default_user_agent
+def _call_headers(model: ChatModel, request: HTTPRequest, sync: bool = True) -> Mapping[str, str]:
+    """The model's `extra_headers`, and its `sdk_headers` (its sync or async client's)
+    that neither they nor the request (its `default_headers`) name."""
+    partner = model.sdk_headers
     extra = model.extra_headers
-    if agent is None or any(k.lower() == "user-agent" for k in (*request.headers, *extra)):
+    if partner is None:
         return extra
+    named = {k.lower() for k in (*request.headers, *extra)} & partner.names
     headers = copy.copy(extra)  # still a MaskedHeaders: its repr shows no key it holds
-    headers["User-Agent"] = agent
+    for name, value in partner.for_call(sync).items():
+        if name.lower() not in named:
+            headers[name] = value
     return headers
 
 

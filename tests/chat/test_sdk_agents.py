@@ -1,13 +1,21 @@
-"""Under LangChain's names a drop-in sends its partner's User-Agent, so a gateway that
-admits clients by it treats the drop-in as the partner package: each compared with the
-header the partner package's SDK actually builds, captured by an httpx transport that
-answers every request itself (no network). chatplex's own family keeps
-`chatplex/<version>`."""
+"""Under LangChain's names a drop-in sends the headers its partner SDK sends to say who is
+calling (the User-Agent, the Stainless SDKs' `X-Stainless-*`, Fern's `X-Fern-*`...), so a
+gateway that admits clients by them treats the drop-in as the partner package: each
+compared with the headers the partner package's SDK actually sends, sync and async,
+recorded by httpx's transports answering every request themselves and, for clients that
+are not httpx's (botocore, aiohttp), by a server on 127.0.0.1 (no network). Partners
+not installed here are checked against the forms read from their source.
+chatplex's own family keeps `chatplex/<version>` and sends no SDK headers."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import http.server
 import importlib
+import platform
+import re
+import threading
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
@@ -18,9 +26,22 @@ import pytest
 import chatplex.langchain
 from chatplex.chat import init_chat_model
 from chatplex.chat.sdk_agents import AGENTS
+from chatplex.chat.sdk_agents import sdk_agent
+from chatplex.chat.sdk_agents import sdk_headers
+from chatplex.dropins import DROP_IN_MODULES
 from chatplex.version import USER_AGENT
 
-URL = "http://gateway.test/v1"
+#: Where a partner is pointed: the recording server (`seen`) answers there, when the
+#: patched httpx transports do not answer first.
+URL = "{url}/v1"
+
+_BEDROCK = {
+    "model": "anthropic.claude-3-haiku-20240307-v1:0",
+    "region_name": "us-east-1",
+    "endpoint_url": "{url}",
+    "aws_access_key_id": "AKIDEXAMPLE",
+    "aws_secret_access_key": "secret",
+}
 
 #: Drop-in name -> (partner module, its constructor's keywords).
 PARTNERS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -45,32 +66,95 @@ PARTNERS: dict[str, tuple[str, dict[str, Any]]] = {
         "langchain_google_genai",
         {"model": "gemini-2.0-flash", "base_url": URL},
     ),
+    "ChatBedrockConverse": ("langchain_aws", _BEDROCK),
+    "ChatBedrock": ("langchain_aws", _BEDROCK),
+    # Not installed here (not in the dev group): their forms were read from the source
+    # of the release named, and recorded from it run against this suite's server.
+    "ChatCerebras": ("langchain_cerebras", {"model": "m", "base_url": URL}),
+    "ChatOpenRouter": ("langchain_openrouter", {"model": "m", "base_url": URL}),
+    "ChatWatsonx": (
+        "langchain_ibm",
+        {"model_id": "ibm/granite", "url": "{url}", "token": "tok", "project_id": "p"},
+    ),
 }
 #: Those with no `max_retries`, and the keyword of each one's key (default `api_key`).
-_NO_RETRIES = {"ChatCohere", "ChatOllama"}
-_KEYS = {"ChatOllama": None, "ChatCohere": "cohere_api_key"}
+_NO_RETRIES = {"ChatCohere", "ChatOllama", "ChatBedrock", "ChatBedrockConverse", "ChatWatsonx"}
+_KEYS: dict[str, str | None] = {
+    "ChatOllama": None,
+    "ChatCohere": "cohere_api_key",
+    "ChatBedrock": None,
+    "ChatBedrockConverse": None,
+    "ChatWatsonx": None,
+}
+
+#: Drop-in names that send chatplex's own User-Agent under LangChain's name, and why.
+NOT_THE_PARTNERS: dict[str, str] = {
+    "ChatHyperbolic": "no LangChain partner package: the name is chatplex's own",
+    "ChatVertexAI": (
+        "not done: langchain-google-vertexai's REST transport sends requests' User-Agent "
+        "and names the model and the credential type in x-goog-api-client, per instance"
+    ),
+}
+
+#: The headers that say who calls; of those, the ones an SDK sets per attempt or per
+#: timeout, which a drop-in does not send (its engine stamps no per-attempt header).
+_WHO = re.compile(r"user-agent|x-stainless-.*|x-fern-.*|x-source|x-title|x-integration-source")
+_PER_ATTEMPT = {"x-stainless-retry-count", "x-stainless-read-timeout", "x-stainless-timeout"}
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    seen: list[dict[str, str]]
+
+    def do_POST(self) -> None:
+        self.seen.append({k.lower(): v for k, v in self.headers.items()})
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        body = b'{"error": {"message": "refused", "type": "x"}, "message": "refused"}'
+        self.send_response(400)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+class Seen:
+    """The headers of the requests sent while it is active (lower-case names), each
+    answered with a 400, whoever built the client."""
+
+    def __init__(self, url: str, headers: list[dict[str, str]]) -> None:
+        self.url = url
+        self.headers = headers
 
 
 @pytest.fixture
-def agents(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The User-Agents of the requests sent while it is active, each answered with a 400
-    by httpx's own transports (sync and async), whoever built the client."""
-    seen: list[str] = []
+def seen(monkeypatch: pytest.MonkeyPatch) -> Iterator[Seen]:
+    headers: list[dict[str, str]] = []
     # httpx, and httpx2 where the installed openai and anthropic SDKs call through it.
-    for http in (httpx, _httpx2()):
-        if http is None:
+    for client in (httpx, _httpx2()):
+        if client is None:
             continue
 
-        def answer(self: Any, request: Any, http: Any = http) -> Any:
-            seen.append(request.headers.get("user-agent", ""))
-            return http.Response(400, json={"error": {"message": "refused", "type": "x"}})
+        def answer(self: Any, request: Any, client: Any = client) -> Any:
+            headers.append({k.lower(): v for k, v in request.headers.items()})
+            return client.Response(400, json={"error": {"message": "refused", "type": "x"}})
 
         async def aanswer(self: Any, request: Any, answer: Any = answer) -> Any:
             return answer(self, request)
 
-        monkeypatch.setattr(http.HTTPTransport, "handle_request", answer)
-        monkeypatch.setattr(http.AsyncHTTPTransport, "handle_async_request", aanswer)
-    yield seen
+        monkeypatch.setattr(client.HTTPTransport, "handle_request", answer)
+        monkeypatch.setattr(client.AsyncHTTPTransport, "handle_async_request", aanswer)
+    handler = type("Handler", (_Recorder,), {"seen": headers})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Seen(f"http://127.0.0.1:{server.server_address[1]}", headers)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def _httpx2() -> Any:
@@ -80,53 +164,122 @@ def _httpx2() -> Any:
         return None
 
 
-def _sent(agents: list[str], build: Callable[..., Any], name: str) -> str:
-    settings = dict(PARTNERS[name][1])
+def _settings(name: str, url: str) -> dict[str, Any]:
+    settings = {
+        k: v.format(url=url) if isinstance(v, str) else v for k, v in PARTNERS[name][1].items()
+    }
     if name not in _NO_RETRIES:
         settings["max_retries"] = 0
     key = _KEYS.get(name, "api_key")
     if key is not None:
         settings[key] = "k-test"
-    agents.clear()
+    return settings
+
+
+def _sent(seen: Seen, build: Callable[..., Any], name: str, sync: bool = True) -> dict[str, str]:
+    """The headers saying who calls of the first request `build(...)` sends."""
+    seen.headers.clear()
     with contextlib.suppress(Exception):  # the 400: only the request is wanted
-        build(**settings).invoke("hi")
-    assert agents, f"{name} sent nothing"
-    return agents[0]
+        model = build(**_settings(name, seen.url))
+        model.invoke("hi") if sync else asyncio.run(model.ainvoke("hi"))
+    assert seen.headers, f"{name} sent nothing"
+    return {k: v for k, v in seen.headers[0].items() if _WHO.fullmatch(k)}
 
 
+def _partners_own(name: str, headers: dict[str, str]) -> dict[str, str]:
+    """The partner's headers less those a drop-in does not send: the per-attempt ones, and
+    botocore's per-request feature list (`m/...`, which the credentials' source and an
+    endpoint override change)."""
+    kept = {k: v for k, v in headers.items() if k not in _PER_ATTEMPT}
+    if name in ("ChatBedrock", "ChatBedrockConverse"):
+        kept["user-agent"] = re.sub(r" m/\S+", "", kept["user-agent"])
+    return kept
+
+
+# google-genai's async client subclasses aiohttp's session, which aiohttp warns about.
+@pytest.mark.filterwarnings("ignore:Inheritance class AiohttpClientSession:DeprecationWarning")
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 @pytest.mark.parametrize("name", sorted(PARTNERS))
-def test_a_dropin_sends_its_partner_sdks_user_agent(agents: list[str], name: str) -> None:
+def test_a_dropin_sends_its_partner_sdks_headers(seen: Seen, name: str, sync: bool) -> None:
     partner = getattr(pytest.importorskip(PARTNERS[name][0]), name)
-    theirs = _sent(agents, partner, name)
-    ours = _sent(agents, getattr(chatplex.langchain, name), name)
-    engine = _sent(agents, getattr(chatplex.langchain, name)._engine, name)
+    theirs = _partners_own(name, _sent(seen, partner, name, sync))
+    ours = _sent(seen, getattr(chatplex.langchain, name), name, sync)
+    engine = _sent(seen, getattr(chatplex.langchain, name)._engine, name, sync)
     if name == "ChatGoogleGenerativeAI":  # its SDK appends to its User-Agent: so do we
-        assert ours == engine == f"{theirs} {USER_AGENT}"
-    else:
-        assert ours == engine == theirs
+        theirs["user-agent"] += f" {USER_AGENT}"
+    assert ours == engine == theirs
 
 
-def test_every_agent_is_checked_against_its_partner() -> None:
+def test_the_forms_of_partners_not_installed_here() -> None:
+    """As recorded from langchain-cerebras 0.8.2 (openai's client from langchain-openai's
+    base), langchain-openrouter 0.2.9 (openrouter 0.11.46) and ibm-watsonx-ai 1.8.1's
+    source (`get_user_agent_header`)."""
+    assert sdk_headers("ChatCerebras") == sdk_headers("ChatOpenAI")
+    version = _version("openrouter", "0.11.46")
+    assert sdk_agent("ChatOpenRouter") == f"speakeasy-sdk/python {version} 2.914.0 1.0.0 openrouter"
+    assert sdk_agent("ChatWatsonx") == (
+        f"ibm-watsonx-ai/{_version('ibm-watsonx-ai', '1.8.1')} (lang=python; "
+        f"arch={platform.machine()}; os={platform.system().lower()}; "
+        f"python.version={platform.python_version()})"
+    )
+
+
+def _version(distribution: str, read: str) -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return read
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("name", ["ChatCerebras", "ChatOpenRouter", "ChatWatsonx"])
+def test_a_dropin_whose_partner_is_not_installed_sends_its_form(
+    seen: Seen, name: str, sync: bool
+) -> None:
+    headers = sdk_headers(name)
+    assert headers is not None
+    expected = {k.lower(): v for k, v in headers.for_call(sync).items()}
+    assert _sent(seen, getattr(chatplex.langchain, name), name, sync) == expected
+    assert _sent(seen, getattr(chatplex.langchain, name)._engine, name, sync) == expected
+
+
+def test_every_dropin_name_sends_its_partners_headers_or_says_why_not() -> None:
     assert set(AGENTS) == set(PARTNERS)
+    assert set(DROP_IN_MODULES) == set(AGENTS) | set(NOT_THE_PARTNERS)
+    assert not set(AGENTS) & set(NOT_THE_PARTNERS)
 
 
 @pytest.mark.parametrize(
     "model", ["openai:gpt-4o-mini", "anthropic:claude-3", "google_genai:gemini-2.0-flash"]
 )
-def test_chatplex_own_family_says_chatplex(agents: list[str], model: str) -> None:
+def test_chatplex_own_family_says_chatplex(seen: Seen, model: str) -> None:
     with contextlib.suppress(Exception):
         init_chat_model(model, api_key="k-test", max_retries=0).invoke("hi")
-    assert agents == [USER_AGENT]
+    assert [h["user-agent"] for h in seen.headers] == [USER_AGENT]
+    assert not [k for k in seen.headers[0] if _WHO.fullmatch(k) and k != "user-agent"]
+
+
+def test_a_dropin_without_a_partner_package_says_chatplex(seen: Seen) -> None:
+    with contextlib.suppress(Exception):
+        chatplex.langchain.ChatHyperbolic(
+            model="m", api_key="k-test", base_url=f"{seen.url}/v1", max_retries=0
+        ).invoke("hi")
+    assert [h["user-agent"] for h in seen.headers] == [USER_AGENT]
 
 
 @pytest.mark.parametrize("langchain", [True, False], ids=["langchain", "engine"])
-def test_a_user_agent_given_is_kept(agents: list[str], langchain: bool) -> None:
+def test_headers_given_are_kept(seen: Seen, langchain: bool) -> None:
     cls = chatplex.langchain.ChatOpenAI
+    given = {"User-Agent": "app/1", "x-stainless-lang": "mine"}
     chat = (cls if langchain else cls._engine)(
-        model="m", api_key="k-test", max_retries=0, default_headers={"User-Agent": "app/1"}
+        model="m", api_key="k-test", max_retries=0, default_headers=given
     )
     with pytest.raises(Exception):  # noqa: B017 - the 400, whichever class reports it
         chat.invoke("hi")
     with pytest.raises(Exception):  # noqa: B017
         chat.invoke("hi", extra_headers={"User-Agent": "call/2"})
-    assert agents == ["app/1", "call/2"]
+    assert [h["user-agent"] for h in seen.headers] == ["app/1", "call/2"]
+    assert [h["x-stainless-lang"] for h in seen.headers] == ["mine", "mine"]
+    assert all(h["x-stainless-package-version"] for h in seen.headers)  # the rest still sent

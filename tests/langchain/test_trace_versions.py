@@ -14,7 +14,7 @@ from _lckit import UNIT_BASE_URL
 
 import chatplex
 import chatplex.langchain
-from chatplex.chat.sdk_agents import sdk_agent
+from chatplex.chat.sdk_agents import sdk_headers
 from chatplex.langchain.dropin_model import DropInChatModel
 from chatplex.langchain.model import ChatChatplex
 from chatplex.langchain.trace_versions import OWN
@@ -107,4 +107,6 @@ async def test_the_request_still_names_chatplex(sync: bool) -> None:
         route.mock(return_value=httpx.Response(200, json=_REPLY))
         reply = llm.invoke("hi") if sync else await llm.ainvoke("hi")
     assert reply.content == "hi"
-    assert route.calls.last.request.headers["user-agent"] == sdk_agent("ChatOpenAI")
+    partner = sdk_headers("ChatOpenAI")
+    assert partner is not None  # the async client's User-Agent on an async call
+    assert route.calls.last.request.headers["user-agent"] == partner.for_call(sync)["User-Agent"]

@@ -54,7 +54,7 @@ def _adapter_model(provider: str) -> ModelFactory:
             # The class LangChain's init_chat_model returns, with its constructor.
             dropin: ModelFactory = declared_object(declared.init_class)
             built = dropin(model=model, **settings)
-            built.default_user_agent = None  # chatplex's own family says chatplex
+            built.sdk_headers = None  # chatplex's own family says chatplex
             return built
         wire, cls = provider, None
         if declared is not None and declared.responses_adapter and declared.wire_choice:
