@@ -124,7 +124,10 @@ def sdk_compatible(
         extra = tuple((name, cls.__name__) for name, cls in bases)
         held = None if words else (dict(err.__dict__), err.args, err.__cause__)
         classes = tuple(cls for _, cls in bases)
-        named = classes[0] if words and classes else base
+        # Named as the partner's class, else its SDK's: langchain_core's ModelError
+        # classes name no partner (`ModelConnectionError` where the partner raises its
+        # `OpenAIConnectionError`, which is imported only with the partner package).
+        named = next((c for c in classes if not _generic(c)), base) if words else base
         err = _moved(err, _combined(base, classes, extra, named))
         _fill_families(err, picked, request)
         if held is not None:
@@ -196,6 +199,11 @@ def without_response(err: BaseException, kept: Collection[str]) -> None:
 
 #: The roots every error class shares: no family's class comes after them.
 _ROOTS = (Exception, BaseException, object)
+
+
+def _generic(cls: type) -> bool:
+    """Whether `cls` is one of langchain_core's ModelError classes (no partner's own)."""
+    return cls.__module__.partition(".")[0] == "langchain_core"
 
 
 def _combined(
@@ -292,6 +300,7 @@ def _restore(
             extras.append(cls)
             kept.append((module_name, class_name))
     if extras:  # a copy where an extra is laid out otherwise (an OSError: `_moved`)
-        named = extras[0] if partner_named else type(err)
+        named = next((c for c in extras if not _generic(c)), type(err))
+        named = named if partner_named else type(err)
         err = _moved(err, _combined(type(err), tuple(extras), tuple(kept), named))
     return err
