@@ -636,20 +636,19 @@ class DropInChatModel(ChatChatplex):
 
     @property
     def lc_secrets(self) -> dict[str, str]:
-        """Every credential the constructor takes, by the environment variable `load`
-        reads it from (`openai_api_key` -> OPENAI_API_KEY; `api_key` -> the
-        provider's; the partner class's own, where declared): `dumpd` writes a
-        reference, never the key."""
-        own = f"{self._wire.upper()}_API_KEY"
+        """The partner class's, where its serialized form declares them (its fields,
+        not their aliases: `openai_api_key`, never `api_key`); else every credential the
+        constructor takes, by the environment variable `load` reads it from, `api_key`
+        only where it is no alias of a `<provider>_api_key` (then the provider's
+        variable). `dumpd` writes a reference, never the key."""
         form = serialized_form(self._engine.langchain_fields)
-        return {
-            **{
-                name: own if name == "api_key" else name.upper()
-                for name in inspect.signature(type(self)).parameters
-                if is_secret_name(name)
-            },
-            **(form.secrets if form is not None else {}),
-        }
+        if form is not None and form.secrets:
+            return dict(form.secrets)
+        names = [n for n in inspect.signature(type(self)).parameters if is_secret_name(n)]
+        if any(n.endswith("_api_key") for n in names):
+            names = [n for n in names if n != "api_key"]
+        label = getattr(self.chatplex_model, "provider_label", None) or self._wire
+        return {n: f"{label.upper()}_API_KEY" if n == "api_key" else n.upper() for n in names}
 
 
 def _as_given(messages: object) -> list[BaseMessage]:

@@ -1,0 +1,99 @@
+"""`lc_secrets` (what `dumpd` writes as references, and `load` reads back from the
+environment) as the partner class answers it: its fields, never their aliases, each
+with its partner's environment variable. Where the partner declares none, its `dumpd`
+writes the key's field as given; the drop-in keeps a reference there (a key in no dump)."""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from typing import Any
+
+import pytest
+
+import chatplex.langchain
+
+#: Drop-in name -> (partner module, constructor keywords).
+CASES: dict[str, tuple[str, dict[str, Any]]] = {
+    "ChatOpenAI": ("langchain_openai", {"model": "m", "api_key": "k"}),
+    "AzureChatOpenAI": (
+        "langchain_openai",
+        {
+            "azure_deployment": "d",
+            "api_version": "2024-10-21",
+            "azure_endpoint": "https://x.openai.azure.com",
+            "api_key": "k",
+        },
+    ),
+    "ChatAnthropic": ("langchain_anthropic", {"model": "m", "api_key": "k"}),
+    "ChatGroq": ("langchain_groq", {"model": "m", "api_key": "k"}),
+    "ChatMistralAI": ("langchain_mistralai", {"model": "m", "api_key": "k"}),
+    "ChatFireworks": ("langchain_fireworks", {"model": "m", "api_key": "k"}),
+    "ChatDeepSeek": ("langchain_deepseek", {"model": "m", "api_key": "k"}),
+    "ChatXAI": ("langchain_xai", {"model": "m", "api_key": "k"}),
+    "ChatTogether": ("langchain_together", {"model": "m", "api_key": "k"}),
+    "ChatPerplexity": ("langchain_perplexity", {"model": "m", "api_key": "k"}),
+    "ChatSambaNova": ("langchain_sambanova", {"model": "m", "api_key": "k"}),
+    "ChatNebius": ("langchain_nebius", {"model": "m", "api_key": "k"}),
+    "ChatGoogleGenerativeAI": (
+        "langchain_google_genai",
+        {"model": "gemini-2.0-flash", "google_api_key": "k"},
+    ),
+    "ChatBedrockConverse": (
+        "langchain_aws",
+        {"model": "anthropic.claude-3-haiku-20240307-v1:0", "region_name": "us-east-1"},
+    ),
+    "ChatBedrock": (
+        "langchain_aws",
+        {"model_id": "anthropic.claude-3-haiku-20240307-v1:0", "region_name": "us-east-1"},
+    ),
+    "ChatOllama": ("langchain_ollama", {"model": "m"}),
+    "ChatCohere": ("langchain_cohere", {"model": "m", "cohere_api_key": "k"}),
+    "ChatVertexAI": (
+        "langchain_google_vertexai",
+        {"model": "gemini-2.0-flash", "project": "p", "location": "us-central1"},
+    ),
+}
+
+#: Drop-in names whose partner package is not installed here, and those with none.
+NOT_INSTALLED = {
+    "ChatCerebras": "langchain_cerebras",
+    "ChatOpenRouter": "langchain_openrouter",
+    "ChatWatsonx": "langchain_ibm",
+}
+NO_PARTNER = {"ChatChatplex", "ChatHyperbolic"}
+
+#: Where the partner declares no secrets (its dump writes the key field as it holds it):
+#: the drop-in's references, kept so that no dump carries a key.
+KEPT: dict[str, dict[str, str]] = {
+    "ChatOllama": {"api_key": "OLLAMA_API_KEY"},
+    "ChatCohere": {"cohere_api_key": "COHERE_API_KEY"},
+    "ChatVertexAI": {"credentials": "CREDENTIALS", "google_api_key": "GOOGLE_API_KEY"},
+}
+
+
+@pytest.fixture(autouse=True)
+def _aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_lc_secrets_are_the_partner_s(name: str) -> None:
+    package, keywords = CASES[name]
+    partner = getattr(pytest.importorskip(package), name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = partner(**keywords).lc_secrets
+        ours = getattr(chatplex.langchain, name)(**keywords).lc_secrets
+    if name in KEPT:
+        assert theirs == {} and ours == KEPT[name]
+    else:
+        assert ours == theirs
+
+
+def test_every_drop_in_name_is_compared_or_has_no_installed_partner() -> None:
+    names = {n for n in chatplex.langchain.__all__ if n.startswith(("Chat", "Azure"))}
+    assert names - set(CASES) == set(NOT_INSTALLED) | NO_PARTNER
+    for module in NOT_INSTALLED.values():  # (installed one day: compare it above)
+        assert importlib.util.find_spec(module) is None, module
