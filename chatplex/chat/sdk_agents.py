@@ -57,7 +57,7 @@ class PartnerHeaders:
     aio: Mapping[str, str]
     names: frozenset[str]
 
-    def for_call(self, sync: bool) -> Mapping[str, str]:
+    def sent_by(self, sync: bool) -> Mapping[str, str]:
         return self.sync if sync else self.aio
 
 

@@ -115,7 +115,7 @@ def _call_headers(model: ChatModel, request: HTTPRequest, sync: bool = True) -> 
         return extra
     named = {k.lower() for k in (*request.headers, *extra)} & partner.names
     headers = copy.copy(extra)  # still a MaskedHeaders: its repr shows no key it holds
-    for name, value in partner.for_call(sync).items():
+    for name, value in partner.sent_by(sync).items():
         if name.lower() not in named:
             headers[name] = value
     return headers

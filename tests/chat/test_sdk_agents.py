@@ -240,7 +240,7 @@ def test_a_dropin_whose_partner_is_not_installed_sends_its_form(
 ) -> None:
     headers = sdk_headers(name)
     assert headers is not None
-    expected = {k.lower(): v for k, v in headers.for_call(sync).items()}
+    expected = {k.lower(): v for k, v in headers.sent_by(sync).items()}
     assert _sent(seen, getattr(chatplex.langchain, name), name, sync) == expected
     assert _sent(seen, getattr(chatplex.langchain, name)._engine, name, sync) == expected
 

@@ -65,11 +65,25 @@ _BUILT: dict[str, tuple[str, dict[str, Any]]] = {
         "langchain_anthropic",
         {"model": "claude-haiku-4-5", "api_key": _KEY, "base_url": UNIT_BASE_URL},
     ),
+    **{
+        name: (
+            "langchain_aws",
+            {
+                "model": "anthropic.claude-3-haiku-20240307-v1:0",
+                "region_name": "eu-west-3",
+                "endpoint_url": UNIT_BASE_URL,
+                "aws_access_key_id": "AKIAEXAMPLE",
+                "aws_secret_access_key": _KEY,
+            },
+        )
+        for name in ("ChatBedrock", "ChatBedrockConverse")
+    },
 }
 
 #: The attributes a partner holds its SDK clients in (langchain-anthropic's private).
 _ATTRIBUTES = (
     "client",
+    "bedrock_client",
     "async_client",
     "root_client",
     "root_async_client",
@@ -118,6 +132,19 @@ def _made(client: Any) -> Any:
     wrapper = getattr(client, "_client_wrapper", None)  # cohere's
     if wrapper is not None:
         return type(client), wrapper.get_base_url(), wrapper.get_headers(), wrapper.get_timeout()
+    meta = getattr(client, "meta", None)
+    if meta is not None and hasattr(meta, "service_model"):  # boto3's (langchain-aws)
+        keys = client._request_signer._credentials
+        return (
+            type(client).__name__,
+            meta.service_model.service_name,
+            meta.region_name,
+            meta.endpoint_url,
+            (keys.access_key, keys.secret_key),
+            meta.config.user_agent_extra,
+            meta.config.read_timeout,
+            meta.config.retries,
+        )
     if isinstance(client, httpx.Client | httpx.AsyncClient):  # langchain-mistralai's
         return type(client), str(client.base_url), dict(client.headers), client.timeout
     # A resource (`chat.completions`): the client it calls through.

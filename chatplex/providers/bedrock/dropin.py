@@ -47,6 +47,7 @@ from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...chat.partner_form import SdkClient
 from ...chat.partner_profiles import found_profile
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...specs import dumped_under_aliases
@@ -70,7 +71,10 @@ logger = logging.getLogger(__name__)
 _PARTNER_LOG = logging.getLogger("langchain_aws.chat_models.bedrock_converse")
 
 _FORCED = object()  # with_structured_output forces the schema's tool (the default)
-_CLIENTS = "chatplex sends its own requests (no boto3 client); pass http_client= instead"
+_CLIENTS = (
+    "chatplex sends its own requests through its engine, not a given boto3 client; pass "
+    "http_client= instead (reading `llm.client` gives boto3's, for the script's own use)"
+)
 #: langchain-aws's settings chatplex refuses (at any value but their "off" one), and why.
 REFUSED = {
     "client": _CLIENTS,
@@ -80,6 +84,30 @@ REFUSED = {
     "raw_blocks": "not built in chatplex: pass messages",
 }
 
+
+#: langchain-aws's boto3 client attributes, built on first read from its fields
+#: (`sdk_clients.py`), with the keywords its `create_aws_client` takes.
+BOTO3_CLIENTS = {
+    "client": SdkClient("chatplex.providers.bedrock.sdk_clients:runtime_client", package="boto3"),
+    "bedrock_client": SdkClient(
+        "chatplex.providers.bedrock.sdk_clients:control_client", package="boto3"
+    ),
+}
+BOTO3_CLIENT_ARGUMENTS = {
+    name: name
+    for name in (
+        "region_name",
+        "credentials_profile_name",
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
+        "endpoint_url",
+        "config",
+        "timeout",
+        "max_retries",
+    )
+}
+BOTO3_CLIENT_OPTIONAL = frozenset(BOTO3_CLIENT_ARGUMENTS)
 
 #: langchain-aws' credential fields, by the environment variable each is read from.
 #: langchain-aws' invocation params name the model first: the base model id, else the id.
@@ -158,9 +186,11 @@ class ChatBedrockConverse(ChatModel):
     `RetryAttempts` counts chatplex's retries),
     usage with its cache details; errors are botocore's `ClientError`s. Deliberate
     differences: `total_tokens` is input + output (langchain-aws copies Bedrock's total,
-    which leaves cached tokens out); boto3's clients (`client`, `bedrock_client`; of a
-    botocore `config`, chatplex follows `region_name`, the timeouts and `retries`, and
-    refuses the rest) and LangChain-only features
+    which leaves cached tokens out); boto3 clients given (`client=`, `bedrock_client=`:
+    read, those attributes are boto3's, built as langchain-aws builds them, for the
+    script's own calls; of a botocore `config`, chatplex's requests follow
+    `region_name`, the timeouts and `retries`, and refuse the rest) and LangChain-only
+    features
     (`raw_blocks`, `guard_last_turn_only`, `method="prompt_prefill"`) raise with the
     reason. As in langchain-aws, `supports_tool_choice_values` (given, or inferred from
     the model id and `thinking`) decides whether `with_structured_output` forces the
@@ -192,6 +222,9 @@ class ChatBedrockConverse(ChatModel):
             "supports_tool_choice_values": "supports_tool_choice_values",
         },
         secrets=AWS_SECRETS,
+        clients=BOTO3_CLIENTS,
+        client_arguments=BOTO3_CLIENT_ARGUMENTS,
+        client_optional=BOTO3_CLIENT_OPTIONAL,
         unwritten={
             "guard_last_turn_only": False,
             **dict.fromkeys(("raw_blocks", "reasoning_effort")),

@@ -59,6 +59,9 @@ from ...messages import SystemMessage
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .dropin import AWS_SECRETS
+from .dropin import BOTO3_CLIENT_ARGUMENTS
+from .dropin import BOTO3_CLIENT_OPTIONAL
+from .dropin import BOTO3_CLIENTS
 from .dropin import INVOKED_MODEL
 from .dropin import ChatBedrockConverse
 from .invoke import BedrockInvokeAdapter
@@ -166,6 +169,9 @@ class ChatBedrock(ChatBedrockConverse):
             {"provider_stop_sequence_key_name_map", "provider_stop_reason_key_map", "guardrails"}
         ),
         secrets=AWS_SECRETS,
+        clients=BOTO3_CLIENTS,
+        client_arguments=BOTO3_CLIENT_ARGUMENTS,
+        client_optional=BOTO3_CLIENT_OPTIONAL,
         # It speaks Converse to a model only Converse serves (Nova), when not told.
         resolved={"beta_use_converse_api": "beta_use_converse_api"},
         unwritten={"system_prompt_with_tools": "", "beta_use_converse_api": False},
