@@ -364,15 +364,18 @@ def _rebuild_with_fields(cls: type[Exception], message: str, fields: dict[str, A
     return cls(message, **fields)
 
 
-class MissingKeyError(ChatplexError, ValueError):
+class MissingKeyError(_PickledByFields, ChatplexError, ValueError):
     """A model needs an API key and none was given nor set in the environment: raised when
-    it is built, before any request, for every provider (a `ValueError` too, as LangChain's
-    partner packages raise one there). Also the class its partner package raises there (the
-    SDK client's error, `groq.GroqError`...) where that SDK is imported. `partner_error`:
-    the error in the partner's words, which a LangChain drop-in raises instead (None: the
-    same words)."""
+    it is built, before any request, for every provider (a `ValueError` too, as most of
+    LangChain's partner packages raise one there). `adapter_class`: the adapter of the
+    wire that refused, or None; a LangChain drop-in raises what its partner package
+    raises instead."""
 
-    partner_error: BaseException | None = None
+    _fields = ("adapter_class",)
+
+    def __init__(self, message: str, *, adapter_class: type | None = None) -> None:
+        super().__init__(message)
+        self.adapter_class = adapter_class
 
 
 class LockTimeoutError(_PickledByFields, ChatplexError, builtins.TimeoutError):

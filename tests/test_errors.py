@@ -200,6 +200,19 @@ def test_lock_and_budget_errors_pickle_with_their_fields() -> None:
     assert (budget_copy.spent, budget_copy.max_cost) == (1.5, 1.0)
 
 
+def test_a_missing_key_error_names_the_wire_that_refused_and_pickles_with_it() -> None:
+    from chatplex.errors import MissingKeyError
+    from chatplex.providers.compatible.adapter import preset_adapter_class
+
+    groq = preset_adapter_class("groq")  # a class made per preset: pickled by its name
+    err = MissingKeyError("Groq API key missing", adapter_class=groq)
+    bare = MissingKeyError("no key")
+    copy, bare_copy = pickle.loads(pickle.dumps((err, bare)))
+    assert type(copy) is MissingKeyError and isinstance(copy, ValueError)
+    assert (str(copy), copy.adapter_class) == ("Groq API key missing", groq)
+    assert (str(bare_copy), bare_copy.adapter_class) == ("no key", None)
+
+
 def test_safety_blocked_error_names_reason_and_category_and_pickles() -> None:
     import pickle
 

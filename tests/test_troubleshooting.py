@@ -38,6 +38,7 @@ import chatplex.langchain
 from chatplex.errors import APIConnectionError
 from chatplex.errors import APIError
 from chatplex.errors import APITimeoutError
+from chatplex.errors import ChatplexError
 from chatplex.errors import DeadlineExceededError
 from chatplex.errors import MissingKeyError
 from chatplex.errors import QuotaExceededError
@@ -184,11 +185,26 @@ def _raised(call: Callable[[], object], kind: type[_E]) -> _E:
 def test_api_key_missing(
     family: Family, server: MockServer, no_provider_variables: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # When the model is built, before any request. chatplex's own raise MissingKeyError;
-    # the drop-ins pydantic's ValidationError with the same words; both are ValueErrors.
+    # When the model is built, before any request. chatplex's own raise MissingKeyError
+    # (a ValueError) for every provider, in chatplex's words.
+    monkeypatch.delenv("OPENAI_ADMIN_KEY", raising=False)
+    if family.own:
+        missing = _raised(lambda: family.openai(api_key=None), MissingKeyError)
+        assert "OpenAI API key missing: pass api_key=... or set OPENAI_API_KEY" in str(missing)
+    else:
+        # A drop-in raises what its partner raises: ChatOpenAI the openai SDK client's
+        # OpenAIError in its words (a ChatplexError, no ValueError).
+        missing = _raised(lambda: family.openai(api_key=None), ChatplexError)
+        assert not isinstance(missing, ValueError)
+        assert type(missing).__name__ == (
+            "OpenAIError" if "openai" in sys.modules else "ChatplexError"
+        )
+        assert "`OPENAI_API_KEY`" in str(missing) or "the OPENAI_API_KEY environment" in str(
+            missing
+        )
+    # ChatAnthropic (whose partner would send the call without a key) pydantic's
+    # ValidationError, a ValueError, in chatplex's words.
     kind = MissingKeyError if family.own else ValueError
-    missing = _raised(lambda: family.openai(api_key=None), kind)
-    assert "OpenAI API key missing: pass api_key=... or set OPENAI_API_KEY" in str(missing)
     missing = _raised(lambda: family.anthropic(), kind)
     assert "no Anthropic API key: pass api_key=... or set ANTHROPIC_API_KEY" in str(missing)
     # The fix: a key passed, or the variable set in the process that runs the code.

@@ -5,10 +5,13 @@ record per adapter class, read only by the LangChain family (`chatplex.langchain
 A provider folder declares its records in `providers/<wire>/partner.py` (`TRAITS`, keyed
 by the adapter class's `__name__`); a class without one has its base's, else these
 defaults. A field holding a callable takes the adapter first; None there is the plain
-behaviour its `#:` comment names.
+behaviour its `#:` comment names. `MissingKeyForm` is one field's value: the error a
+partner raises when built with no key, named so that no SDK is imported for it.
 
 >>> PartnerTraits().bind_strict, PartnerTraits(bind_strict=False).bind_strict
 (True, False)
+>>> MissingKeyForm("groq", "GroqError", lambda: "no key").text()
+'no key'
 """
 
 from __future__ import annotations
@@ -26,13 +29,47 @@ if TYPE_CHECKING:
     from ..specs import SdkModel
     from .base import Adapter
 
-__all__ = ["PartnerTraits"]
+__all__ = ["MissingKeyForm", "PartnerTraits"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MissingKeyForm:
+    """The error a partner package raises when its model is built with no key, where that
+    is no ValueError: its SDK client's refusal (the openai SDK's `OpenAIError`, cohere's
+    `ApiError`), by module and class name."""
+
+    #: The SDK module holding the error class of its client's refusal ("openai",
+    #: "cohere.core.api_error").
+    module: str
+    #: That class's name there ("OpenAIError", "ApiError").
+    name: str
+    #: The SDK's words (`str()` of its error); a function of none where they depend on
+    #: the SDK version installed.
+    words: str | Callable[[], str]
+    #: The attributes its error has beside its words (cohere's `body`, `status_code`,
+    #: `headers`).
+    fields: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    #: Its `args` where they are not `(words,)` (cohere's `ApiError` takes keywords
+    #: only: `()`); None: `(words,)`.
+    args: tuple[Any, ...] | None = None
+
+    def text(self) -> str:
+        """The SDK's words."""
+        return self.words if isinstance(self.words, str) else self.words()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class PartnerTraits:
     """How one wire's partner package binds, structures, calls and reads, where it
     differs from the wire's translation (the defaults: langchain-openai's ways)."""
+
+    # ---- building the model -----------------------------------------------------------
+
+    #: What its partner raises when built with no key where that is no ValueError (its
+    #: SDK client's error: `MissingKeyForm`), which the drop-in raises for chatplex's
+    #: `MissingKeyError`; None: a ValueError (pydantic's ValidationError around
+    #: chatplex's words, as a partner's validator raising one gives).
+    missing_key: MissingKeyForm | None = None
 
     # ---- binding tools ----------------------------------------------------------------
 

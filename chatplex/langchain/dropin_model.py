@@ -75,6 +75,7 @@ from .tool_binding import is_builtin_tool as _is_builtin_tool
 from .tool_binding import warn_strict_dropped
 from .tool_parsers import tools_parser
 from .trace_versions import named_versions
+from .traits import missing_key_error
 from .traits import partner_traits
 from .traits import strict_dropped
 from .wrapped import declared_spec
@@ -158,9 +159,10 @@ class DropInChatModel(ChatChatplex):
         try:
             engine = cls._engine(**(settings if form is None else form.settable(settings)))
         except MissingKeyError as err:
-            if err.partner_error is None:
-                raise
-            raise err.partner_error from None  # under LangChain's name, its partner's words
+            partner = missing_key_error(err)
+            if partner is None:
+                raise  # a ValueError, as its partner's: pydantic's ValidationError
+            raise partner from None  # its partner's class and words, no ValueError
         engine.partner_words = True  # under LangChain's name, its partner's error words
         reading = partner_traits(engine.adapter).partner_reading
         if engine.adapter is not None and reading is not None:  # and its reading of replies

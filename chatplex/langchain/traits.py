@@ -2,7 +2,7 @@
 its LangChain partner package does differently from the wire's translation, as its
 provider folder declares it (`providers/<wire>/partner.py`'s `TRAITS`, keyed by the
 adapter class's name). Only this family reads those records; chatplex's own models
-never do.
+never do. `missing_key_error` is the error a drop-in raises built with no key.
 """
 
 from __future__ import annotations
@@ -13,8 +13,14 @@ from collections.abc import Mapping
 
 from ..adapters.base import Adapter
 from ..adapters.partner_traits import PartnerTraits
+from ..errors import ChatplexError
+from ..errors import MissingKeyError
+from ..sdk_error_families import ErrorFamily
+from ..sdk_error_families import class_named
+from ..sdk_error_families import sdk_words
+from ..sdk_errors import sdk_compatible
 
-__all__ = ["partner_traits", "strict_dropped"]
+__all__ = ["missing_key_error", "partner_traits", "strict_dropped"]
 
 _DEFAULT = PartnerTraits()
 
@@ -33,6 +39,26 @@ def strict_dropped(adapter: Adapter | None, model: str) -> frozenset[str]:
     if adapter is None or traits.strict_dropped_for is None:
         return traits.strict_dropped
     return traits.strict_dropped_for(adapter, model)
+
+
+def missing_key_error(err: MissingKeyError) -> BaseException | None:
+    """What the partner of the wire that refused (`err.adapter_class`) raises built with
+    no key, where its record names it (`PartnerTraits.missing_key`): a chatplex error in
+    the SDK's words and fields, also its SDK's class where that SDK is imported (none is
+    imported for it), and no ValueError (pydantic lets it through, as the partner's).
+    None: the partner raises a ValueError, which `err` is."""
+    cls = err.adapter_class
+    form = None if cls is None else _class_traits(cls).missing_key
+    if form is None:
+        return None
+    words = form.text()
+    partner = ChatplexError(words)
+    sdk_words(partner, words)  # its str(), whatever its args
+    if form.args is not None:
+        partner.args = partner.__dict__["sdk_args"] = form.args
+    partner.__dict__.update(form.fields)
+    family = ErrorFamily(form.module, lambda _err, sdk: class_named(sdk, form.name))
+    return sdk_compatible(partner, (family,))
 
 
 @functools.cache

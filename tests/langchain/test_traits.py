@@ -1,16 +1,22 @@
 """`partner_traits`: an adapter's partner record found by its class's method resolution
-order, each class's provider package declaring its records (`partner.py`'s `TRAITS`)."""
+order, each class's provider package declaring its records (`partner.py`'s `TRAITS`);
+`missing_key_error`: what a drop-in raises built with no key, from that record."""
 
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 import sys
 
 import pytest
 
 from chatplex.adapters import adapter_class
+from chatplex.adapters.partner_traits import MissingKeyForm
 from chatplex.adapters.partner_traits import PartnerTraits
+from chatplex.errors import ChatplexError
+from chatplex.errors import MissingKeyError
 from chatplex.langchain import traits as module
+from chatplex.langchain.traits import missing_key_error
 from chatplex.langchain.traits import partner_traits
 from chatplex.langchain.traits import strict_dropped
 from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
@@ -78,3 +84,49 @@ def test_records_are_frozen_so_a_lookup_cannot_change_another_adapters() -> None
     found = partner_traits(adapter_class("openai")(api_key="k"))
     with pytest.raises(dataclasses.FrozenInstanceError):
         found.bind_strict = False  # type: ignore[misc]
+
+
+def test_missing_key_error_is_none_where_the_partner_raises_a_value_error() -> None:
+    """No record names one (langchain-anthropic's, -google-genai's partners), or no wire
+    was named: the drop-in lets chatplex's MissingKeyError through, which pydantic wraps
+    in its ValidationError, as the partner's own validator's ValueError."""
+    anthropic = adapter_class("anthropic")
+    assert missing_key_error(MissingKeyError("no key", adapter_class=anthropic)) is None
+    assert missing_key_error(MissingKeyError("no key")) is None
+
+
+def test_missing_key_error_is_the_records_sdk_error_in_its_words_and_fields() -> None:
+    form = MissingKeyForm(__name__, "SdkError", lambda: "set SDK_KEY", {"body": "b"}, args=())
+    with pytest.MonkeyPatch.context() as patch:  # a record naming it, as a partner.py would
+        patch.setattr(module, "_class_traits", lambda cls: PartnerTraits(missing_key=form))
+        err = missing_key_error(MissingKeyError("no key", adapter_class=OpenAIAdapter))
+    assert isinstance(err, SdkError) and isinstance(err, ChatplexError)
+    assert not isinstance(err, ValueError)  # pydantic lets it through
+    assert (type(err).__module__, type(err).__qualname__) == (__name__, "SdkError")
+    assert (str(err), err.args, err.body) == ("set SDK_KEY", (), "b")  # type: ignore[attr-defined]
+
+
+class SdkError(Exception):
+    """An SDK's error class, for the record above (this module is imported)."""
+
+
+def test_no_sdk_is_imported_for_it() -> None:
+    """The error is the SDK's class only where a script imported that SDK (its `except`
+    names it); its words are the SDK's either way."""
+    code = (
+        "import sys\n"
+        "from chatplex.errors import MissingKeyError\n"
+        "from chatplex.langchain.traits import missing_key_error\n"
+        "from chatplex.providers.compatible.adapter import preset_adapter_class as cls\n"
+        "groq = missing_key_error(MissingKeyError('x', adapter_class=cls('groq')))\n"
+        "together = missing_key_error(MissingKeyError('x', adapter_class=cls('together')))\n"
+        "assert 'groq' not in sys.modules and 'openai' not in sys.modules, 'imported'\n"
+        "print(type(groq).__name__, groq)\n"
+        "print(type(together).__name__, together)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    groq, together = out.stdout.splitlines()
+    assert groq.startswith("ChatplexError The api_key client option must be set")
+    assert "GROQ_API_KEY environment variable" in groq
+    assert together.startswith("ChatplexError ") and "OPENAI_API_KEY" in together

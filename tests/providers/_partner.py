@@ -1,6 +1,7 @@
 """Calling a wire's partner record (`providers/<wire>/partner.py`) as the LangChain family
 does (`chatplex.langchain.traits.partner_traits`): each callable field with the adapter
-first, its default where the record has none."""
+first, its default where the record has none; and what a drop-in raises built with no key
+beside what its partner's SDK client raises (`missing_key_alike`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
+import pytest
+
 from chatplex.adapters.base import Adapter
+from chatplex.errors import ChatplexError
+from chatplex.errors import MissingKeyError
+from chatplex.langchain.traits import missing_key_error
 from chatplex.langchain.traits import partner_traits
 
 
@@ -47,3 +53,23 @@ def bound_form(adapter: Adapter, tools: list[dict[str, Any]], choice: str | None
     """Tools and choice as its partner binds them."""
     found = partner_traits(adapter).bound_tool_form
     return (tools, choice) if found is None else found(adapter, tools, choice)
+
+
+def missing_key_alike(adapter_class: type, sdk_client: Any) -> BaseException:
+    """What a drop-in on `adapter_class` raises built with no key, checked against what
+    the SDK client its partner builds raises built so (`sdk_client()`): the same class
+    name and module, an instance of it, no ValueError, the same words, `args` and the
+    fields both have. Returns the drop-in's error."""
+    with pytest.raises(Exception) as raised:  # noqa: PT011 - the SDK's class is compared
+        sdk_client()
+    theirs = raised.value
+    ours = missing_key_error(MissingKeyError("chatplex's words", adapter_class=adapter_class))
+    assert ours is not None
+    named = (type(ours).__module__, type(ours).__qualname__)
+    assert named == (type(theirs).__module__, type(theirs).__qualname__)
+    assert isinstance(ours, type(theirs)) and isinstance(ours, ChatplexError)
+    assert not isinstance(ours, ValueError)  # as the SDK's is not one: pydantic lets it by
+    assert (str(ours), ours.args) == (str(theirs), theirs.args)
+    shared = set(vars(theirs)) & set(vars(ours))
+    assert {k: vars(ours)[k] for k in shared} == {k: vars(theirs)[k] for k in shared}
+    return ours

@@ -129,7 +129,8 @@ class CohereAdapter(Adapter):
         if not secret and where.host == _OFFICIAL_HOST:
             raise MissingKeyError(
                 "Cohere API key missing: pass cohere_api_key=... (api_key=) or set "
-                + " or ".join(KEY_VARIABLES)
+                + " or ".join(KEY_VARIABLES),
+                adapter_class=type(self),
             )
         self._withheld = link.withheld
         self._api_key: Secret | None = secret

@@ -2,6 +2,7 @@
 (`chatplex.adapters.partner_traits.PartnerTraits`), read only by `chatplex.langchain`:
 it hands a call's keywords to the cohere SDK's `chat()` (or `chat_stream()`), whose
 TypeError refuses the others, and repeats a call's `documents` in its replies' metadata.
+Built with no key, it raises the cohere SDK client's `ApiError` (`MISSING_KEY`).
 
 >>> TRAITS["CohereAdapter"].partner_refusal(None, ["foo"], True, True)
 "AsyncV2Client.chat_stream() got an unexpected keyword argument 'foo'"
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.validate import unexpected_keyword
 from .request import API_PARAMETERS
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     from ...adapters.base import Adapter
     from .adapter import CohereAdapter
 
-__all__ = ["TAKEN_PER_CALL", "TRAITS"]
+__all__ = ["MISSING_KEY", "TAKEN_PER_CALL", "TRAITS"]
 
 #: The call keywords langchain-cohere hands the cohere SDK's `V2Client.chat()` and it
 #: takes: its parameters, `preamble` (langchain-cohere's own), and `connectors` (which
@@ -56,7 +58,23 @@ def _for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
     return own
 
 
+#: The body of the `ApiError` the cohere SDK's client raises built with no key (it reads
+#: only CO_API_KEY; langchain-cohere hands it COHERE_API_KEY's value).
+_NO_TOKEN = "The client must be instantiated be either passing in token or setting CO_API_KEY"
+
+#: What langchain-cohere raises built with no key: the cohere SDK's `ApiError`, with no
+#: status, in its words and fields, and no `args` (its constructor takes keywords only).
+MISSING_KEY = MissingKeyForm(
+    "cohere.core.api_error",
+    "ApiError",
+    f"headers: None, status_code: None, body: {_NO_TOKEN}",
+    fields={"headers": None, "status_code": None, "body": _NO_TOKEN},
+    args=(),
+)
+
 #: The Cohere adapter's record.
 TRAITS: dict[str, PartnerTraits] = {
-    "CohereAdapter": PartnerTraits(partner_refusal=_sdk_refusal, for_call=_for_call),
+    "CohereAdapter": PartnerTraits(
+        partner_refusal=_sdk_refusal, for_call=_for_call, missing_key=MISSING_KEY
+    ),
 }

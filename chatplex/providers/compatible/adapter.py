@@ -55,6 +55,7 @@ from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
 from ...adapters.tools import BESIDE_FIELDS
 from ...errors import APIError
+from ...errors import MissingKeyError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...sdk_error_families import ErrorFamily
@@ -74,7 +75,6 @@ from .errors import error_families
 from .kept_fields import KeepingStreamParser
 from .kept_fields import kept_fields
 from .missing_key import keyless_key
-from .missing_key import missing_key_error
 from .partner_tables import SDK_REQUEST_OPTIONS
 from .profile import Profile
 from .spec import PROFILES
@@ -158,7 +158,10 @@ class CompatibleAdapter(OpenAIAdapter):
             api_key = keyless_key(profile.name)  # (to its own host: refused below)
         if not api_key and official and host == official:
             variables = " or ".join(profile.key_variables)
-            raise missing_key_error(profile.name, profile.title, variables)
+            raise MissingKeyError(
+                f"{profile.title} API key missing: pass api_key=... or set {variables}",
+                adapter_class=type(self),
+            )
         # An empty Secret: the OpenAI adapter then reads no OPENAI_API_KEY for this server.
         super().__init__(
             api_key=api_key or Secret(""),

@@ -2,10 +2,13 @@
 -perplexity, ...) does beyond the Chat Completions translation
 (`chatplex.adapters.partner_traits.PartnerTraits`), read only by `chatplex.langchain`.
 A preset's record is langchain-openai's (`providers/openai/partner.py`) with its
-profile's partner facts (`Profile.bind_strict`, `strict_dropped`, `sdk_helper`...).
+profile's partner facts (`Profile.bind_strict`, `strict_dropped`, `sdk_helper`...) and
+what its partner raises built with no key (`MISSING_KEY`).
 
 >>> TRAITS["GroqAdapter"].bind_strict, TRAITS["XaiAdapter"].bind_strict
 (False, True)
+>>> TRAITS["GroqAdapter"].missing_key.name, TRAITS["XaiAdapter"].missing_key
+('GroqError', None)
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.validate import unexpected_keyword
+from ..openai.partner import OPENAI_MISSING_KEY
 from ..openai.partner import TRAITS as OPENAI_TRAITS
+from ..openai.partner import stainless_missing_key
 from ..openai.partner import usage_for_call
 from .adapter import CompatibleAdapter
 from .adapter import preset_adapter_class
@@ -30,10 +36,25 @@ from .spec import PROFILES
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
 
-__all__ = ["TRAITS"]
+__all__ = ["MISSING_KEY", "TRAITS"]
 
 #: The `model_provider` langchain-openai's helper pieces name (its own package's).
 _HELPER_PROVIDER = "openai"
+
+#: Preset -> what its partner package raises built with no key, where that is its SDK
+#: client's error: langchain-groq, -perplexity and -sambanova build their SDK's client
+#: when the model is built, langchain-together and -nebius the openai SDK's (naming
+#: OPENAI_API_KEY, in the words of the openai version installed). The others' partner
+#: raises a ValueError (langchain-xai, -deepseek, -fireworks: pydantic's
+#: ValidationError), or has none; langchain-mistralai raises nothing
+#: (`missing_key.keyless_key`).
+MISSING_KEY: dict[str, MissingKeyForm] = {
+    "groq": stainless_missing_key("groq", "GroqError", "GROQ_API_KEY"),
+    "perplexity": stainless_missing_key("perplexity", "PerplexityError", "PERPLEXITY_API_KEY"),
+    "sambanova": stainless_missing_key("sambanova", "SambaNovaError", "SAMBANOVA_API_KEY"),
+    "together": OPENAI_MISSING_KEY,
+    "nebius": OPENAI_MISSING_KEY,
+}
 
 
 def _for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
@@ -117,6 +138,7 @@ def _preset(profile: Profile) -> PartnerTraits:
         binds_response_format=profile.sdk_helper,
         # Its kept fields whose items its partner keeps as its SDK's objects.
         reply_sdk_models=profile.kept_models,
+        missing_key=MISSING_KEY.get(profile.name),
     )
 
 
@@ -125,6 +147,7 @@ def _preset(profile: Profile) -> PartnerTraits:
 TRAITS: dict[str, PartnerTraits] = {
     "CompatibleAdapter": dataclasses.replace(
         OPENAI_TRAITS["OpenAIAdapter"],
+        missing_key=None,  # a preset's own (`MISSING_KEY`), not ChatOpenAI's
         binds_response_format=False,
         for_call=_for_call,
         sdk_helper_adapter=_sdk_helper_adapter,

@@ -402,7 +402,9 @@ class GeminiAdapter(_GoogleWire):
         link = _HOME.connect(api_key, url, prefix)
         if not link.key and link.where.host == _GEMINI_HOST:
             raise MissingKeyError(
-                "Gemini API key missing: pass api_key=... or set GOOGLE_API_KEY (or GEMINI_API_KEY)"
+                "Gemini API key missing: pass api_key=... or set GOOGLE_API_KEY "
+                "(or GEMINI_API_KEY)",
+                adapter_class=type(self),
             )
         self._partner_replies = partner_replies
         self._withheld = link.withheld

@@ -232,7 +232,8 @@ class OpenAIAdapter(Adapter):
         if not secret and self._public:
             raise MissingKeyError(
                 "OpenAI API key missing: pass api_key=... or set OPENAI_API_KEY "
-                "(only servers other than api.openai.com may be used without a key)"
+                "(only servers other than api.openai.com may be used without a key)",
+                adapter_class=type(self),
             )
         if secret and where.basic_auth:
             raise ValueError(

@@ -21,7 +21,8 @@ reply:
   called for every call (sync calls, and async calls without an async provider), and
   `azure_ad_async_token_provider`, awaited for every async call. Tokens are kept as
   `Secret`s or behind the provider, never in a repr, log or error. Giving two explicit
-  credentials is a ValueError, as in the SDK.
+  credentials is a ValueError, as in the SDK; none for an Azure host is chatplex's
+  `MissingKeyError` (the drop-in raises the SDK's `OpenAIError`, as its partner).
 - The environment's credentials go to the endpoint, as the SDK sends them; under
   chatplex's option `CHATPLEX_HOLD_ENVIRONMENT_KEY=1` only to Azure: to the endpoint from
   `AZURE_OPENAI_ENDPOINT`, and to `*.openai.azure.com`, `*.cognitiveservices.azure.com`
@@ -78,6 +79,7 @@ from ...adapters.request_types import HTTPRequest
 from ...adapters.validate import check_headers
 from ...errors import APIError
 from ...errors import ContentFilterError
+from ...errors import MissingKeyError
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import BaseMessage
@@ -244,9 +246,10 @@ class AzureOpenAIAdapter(OpenAIAdapter):
             if azure_ad_token is None:
                 api_key = as_secret(os.environ.get("AZURE_OPENAI_API_KEY") or None)
         if not (api_key or azure_ad_token or explicit) and azure_host:
-            raise ValueError(
+            raise MissingKeyError(
                 "Azure OpenAI credentials missing: pass api_key=, azure_ad_token= or "
-                "azure_ad_token_provider=, or set AZURE_OPENAI_API_KEY or AZURE_OPENAI_AD_TOKEN"
+                "azure_ad_token_provider=, or set AZURE_OPENAI_API_KEY or AZURE_OPENAI_AD_TOKEN",
+                adapter_class=type(self),
             )
         self._token_provider = azure_ad_token_provider
         self._async_token_provider = azure_ad_async_token_provider

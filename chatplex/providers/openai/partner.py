@@ -4,10 +4,13 @@ its Chat Completions classes read a reply's calls with langchain_core's parser, 
 a `response_format` call through the openai SDK's helper and honour a call's own
 `stream_usage`; AzureChatOpenAI sends a call's `max_tokens` as given and reads a
 withheld reply as a plain ValueError; the Responses path takes built-in tools and
-any `tool_choice` object.
+any `tool_choice` object. Built with no key, both classes raise the openai SDK
+client's `OpenAIError`, in its words (`OPENAI_MISSING_KEY`, `AZURE_MISSING_KEY`).
 
 >>> TRAITS["AzureOpenAIAdapter"].call_max_tokens_field
 'max_tokens'
+>>> TRAITS["AzureOpenAIAdapter"].missing_key.text()[:36]
+'Missing credentials. Please pass one'
 """
 
 from __future__ import annotations
@@ -15,10 +18,14 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Mapping
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
 
 if TYPE_CHECKING:
@@ -26,7 +33,63 @@ if TYPE_CHECKING:
     from .adapter import OpenAIAdapter
     from .azure import AzureOpenAIAdapter
 
-__all__ = ["TRAITS", "sdk_helper_adapter", "usage_for_call"]
+__all__ = [
+    "AZURE_MISSING_KEY",
+    "OPENAI_MISSING_KEY",
+    "TRAITS",
+    "sdk_helper_adapter",
+    "stainless_missing_key",
+    "usage_for_call",
+]
+
+#: The openai SDK's words since its clients take other credentials (its
+#: `lib/_client_auth` module); a Stainless SDK's before.
+_OPENAI_CREDENTIALS = (
+    "Missing credentials. Please pass an `api_key`, `workload_identity`, `admin_api_key`, "
+    "or set the `OPENAI_API_KEY` or `OPENAI_ADMIN_KEY` environment variable."
+)
+
+
+def stainless_missing_key(module: str, name: str, variable: str) -> MissingKeyForm:
+    """The refusal of a Stainless-made SDK's client (openai's before its other
+    credentials, groq's, perplexity's...) built with no key: its error class `name` of
+    `module`, naming the `variable` it reads."""
+    words = (
+        "The api_key client option must be set either by passing api_key to the client "
+        f"or by setting the {variable} environment variable"
+    )
+    return MissingKeyForm(module, name, words)
+
+
+def _openai_words() -> str:
+    """What the installed openai SDK's client says with no key."""
+    if _openai_takes_other_credentials():
+        return _OPENAI_CREDENTIALS
+    return stainless_missing_key("openai", "OpenAIError", "OPENAI_API_KEY").text()
+
+
+@cache
+def _openai_takes_other_credentials() -> bool:
+    """Whether the installed openai SDK has `lib/_client_auth` (read from its files: the
+    SDK is not imported for it)."""
+    spec = find_spec("openai")
+    places = spec.submodule_search_locations if spec is not None else None
+    return any(Path(place, "lib", "_client_auth.py").is_file() for place in places or ())
+
+
+#: What langchain-openai's ChatOpenAI (and the partners building the openai SDK's
+#: client: langchain-together, -nebius) raise built with no key.
+OPENAI_MISSING_KEY = MissingKeyForm("openai", "OpenAIError", _openai_words)
+
+#: What AzureChatOpenAI raises built with no credential: the openai SDK's `AzureOpenAI`
+#: client's refusal, worded so before its clients took other credentials too.
+AZURE_MISSING_KEY = MissingKeyForm(
+    "openai",
+    "OpenAIError",
+    "Missing credentials. Please pass one of `api_key`, `azure_ad_token`, "
+    "`azure_ad_token_provider`, or the `AZURE_OPENAI_API_KEY` or `AZURE_OPENAI_AD_TOKEN` "
+    "environment variables.",
+)
 
 
 def usage_for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
@@ -82,6 +145,7 @@ def _azure_partner_reading(adapter: Adapter) -> Adapter:
 #: Each OpenAI adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
     "OpenAIAdapter": PartnerTraits(
+        missing_key=OPENAI_MISSING_KEY,
         # langchain-openai reads a reply's calls with langchain_core's parse_tool_call.
         invalid_arguments_words="parser",
         # Its bind_tools rewrites a bound response_format into its own form.
@@ -106,6 +170,7 @@ TRAITS: dict[str, PartnerTraits] = {
 }
 TRAITS["AzureOpenAIAdapter"] = dataclasses.replace(
     TRAITS["OpenAIAdapter"],
+    missing_key=AZURE_MISSING_KEY,
     # AzureChatOpenAI renames only its constructor's max_tokens (`_default_params`); a
     # call's goes as given (with both, both are sent).
     call_max_tokens_field="max_tokens",

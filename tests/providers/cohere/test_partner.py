@@ -1,10 +1,14 @@
 """langchain-cohere's record (providers/cohere/partner.py): the cohere SDK's TypeError
-for a keyword it does not take, a call's `documents` repeated in its replies."""
+for a keyword it does not take, a call's `documents` repeated in its replies, its
+client's ApiError for no key."""
 
 from __future__ import annotations
 
+import pytest
+
 from chatplex.providers.cohere.adapter import CohereAdapter
 from tests.providers._partner import for_call
+from tests.providers._partner import missing_key_alike
 from tests.providers._partner import refusal
 
 
@@ -38,3 +42,15 @@ def test_a_call_with_documents_reads_its_replies_on_a_copy_repeating_them() -> N
     assert own._documents == documents and adapter._documents == ()
     # Given in the body, as `extra_body`, too.
     assert for_call(adapter, {"extra_body": {"documents": documents}})._documents == documents
+
+
+def test_built_with_no_key_it_raises_the_cohere_clients_api_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # langchain-cohere builds `cohere.Client` and `cohere.ClientV2` with COHERE_API_KEY's
+    # value; with none, the client reads CO_API_KEY and refuses.
+    cohere = pytest.importorskip("cohere")
+    for name in ("COHERE_API_KEY", "CO_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    ours = missing_key_alike(CohereAdapter, cohere.ClientV2)
+    assert (ours.status_code, ours.headers, ours.args) == (None, None, ())  # type: ignore[attr-defined]

@@ -29,7 +29,6 @@ from chatplex.messages import SystemMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible.adapter import CompatibleAdapter
 from chatplex.providers.compatible.adapter import preset_adapter_class
-from chatplex.providers.compatible.missing_key import SDK_CLIENT_ERRORS
 from chatplex.providers.compatible.missing_key import keyless_key
 from chatplex.providers.compatible.spec import PROFILES
 from chatplex.testing import MockServer
@@ -294,23 +293,18 @@ def test_the_official_host_gets_the_environment_key(
     assert SENTINEL not in repr(adapter) and SENTINEL not in repr(request)
 
 
-@pytest.mark.parametrize("name", [n for n in KEYED if n not in SDK_CLIENT_ERRORS])
-def test_no_key_for_the_official_host_is_an_error_naming_the_variable(name: str) -> None:
-    profile = PROFILES[name]
-    with pytest.raises(ValueError, match=f"{profile.title} API key missing") as info:
-        init_chat_model(f"{name}:m")
-    assert profile.key_variables[0] in str(info.value)
-
-
-@pytest.mark.parametrize("name", [n for n in KEYED if n in SDK_CLIENT_ERRORS])
-def test_no_key_for_the_official_host_is_the_partners_error(name: str) -> None:
-    """Issue 47: chatplex's words for chatplex's own model, holding the error its partner
-    package's SDK client raises, which the drop-in raises (tested with the SDK in
-    tests/providers/compatible/test_missing_key.py)."""
+@pytest.mark.parametrize("name", KEYED)
+def test_no_key_for_the_official_host_is_a_missing_key_error_naming_the_variable(
+    name: str,
+) -> None:
+    """chatplex's one class for every preset, naming the preset's adapter (whose partner
+    record says what the drop-in raises instead: tests/partners/test_missing_key.py)."""
     profile = PROFILES[name]
     with pytest.raises(MissingKeyError, match=f"{profile.title} API key missing") as info:
         init_chat_model(f"{name}:m")
-    assert "environment variable" in str(info.value.partner_error)
+    assert profile.key_variables[0] in str(info.value)
+    assert type(info.value) is MissingKeyError and isinstance(info.value, ValueError)
+    assert info.value.adapter_class is preset_adapter_class(name)
 
 
 @pytest.mark.parametrize("name", LOCAL)

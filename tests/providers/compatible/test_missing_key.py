@@ -1,71 +1,19 @@
-"""A preset built with no key raises what its LangChain partner package raises under the
-drop-in's name (issue 47): the SDK client's class and words where the partner builds one
-(checked against the SDK itself, whatever was imported before), else a ValueError;
-chatplex's words under chatplex's own names; never before the SDK is imported does
-chatplex import it."""
+"""A preset built with no key: the drop-in raises what its LangChain partner package
+raises (issue 47: the SDK client's class and words, checked against the SDK in
+test_partner.py), chatplex's own model chatplex's `MissingKeyError` in chatplex's
+words, whatever was imported before; and the key a preset sends when it has none."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from chatplex.errors import ChatplexError
-from chatplex.errors import MissingKeyError
-from chatplex.providers.compatible.missing_key import SDK_CLIENT_ERRORS
 from chatplex.providers.compatible.missing_key import keyless_key
-from chatplex.providers.compatible.missing_key import missing_key_error
 from tests._zygote import Zygote
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.mark.parametrize("preset", sorted(SDK_CLIENT_ERRORS))
-def test_the_error_is_the_sdk_clients_class_and_words(
-    preset: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    module_name, class_name, variable = SDK_CLIENT_ERRORS[preset]
-    sdk = pytest.importorskip(module_name)
-    monkeypatch.delenv(variable, raising=False)
-    monkeypatch.delenv("OPENAI_ADMIN_KEY", raising=False)
-    client_class = {"openai": "OpenAI", "groq": "Groq"}.get(module_name)
-    client_class = client_class or {"perplexity": "Perplexity", "sambanova": "SambaNova"}[preset]
-    with pytest.raises(getattr(sdk, class_name)) as theirs:
-        getattr(sdk, client_class)()
-    own = missing_key_error(preset, "X", "X_API_KEY")
-    assert isinstance(own, MissingKeyError)
-    ours = own.partner_error
-    assert isinstance(ours, ChatplexError) and isinstance(ours, getattr(sdk, class_name))
-    assert not isinstance(ours, ValueError)  # as the SDK client's error is not one
-    assert isinstance(own, ValueError)  # chatplex's own family: one class for every provider
-    assert str(ours) == str(theirs.value)
-    # chatplex's own models: chatplex's words, the SDK's class still.
-    assert isinstance(own, getattr(sdk, class_name)) and own.partner_error is ours
-    assert str(own) == "X API key missing: pass api_key=... or set X_API_KEY"
-
-
-def test_presets_without_an_sdk_client_error_raise_the_missing_key_error() -> None:
-    err = missing_key_error("cerebras", "Cerebras", "CEREBRAS_API_KEY")
-    assert type(err) is MissingKeyError and isinstance(err, ValueError)
-    assert str(err) == "Cerebras API key missing: pass api_key=... or set CEREBRAS_API_KEY"
-
-
-def test_no_sdk_is_imported_for_it() -> None:
-    code = (
-        "import sys\n"
-        "from chatplex.providers.compatible.missing_key import missing_key_error\n"
-        "err = missing_key_error('groq', 'Groq', 'GROQ_API_KEY')\n"
-        "together = missing_key_error('together', 'Together AI', 'TOGETHER_API_KEY')\n"
-        "assert 'groq' not in sys.modules and 'openai' not in sys.modules, 'imported'\n"
-        "print(type(err).__mro__[1].__name__, err.partner_error)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("ChatplexError The api_key client option must be set")
-    assert "GROQ_API_KEY environment variable" in out.stdout
 
 
 #: Nothing of chatplex, LangChain or an SDK is loaded before a run starts.

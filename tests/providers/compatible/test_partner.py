@@ -1,5 +1,6 @@
 """Each preset's partner record (providers/compatible/partner.py): its profile's partner
-facts over langchain-openai's record, and the functions reading the preset's profile."""
+facts over langchain-openai's record, the functions reading the preset's profile, and
+what its partner raises built with no key (`MISSING_KEY`)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from chatplex.langchain.traits import partner_traits
 from chatplex.langchain.traits import strict_dropped
 from chatplex.providers.compatible.adapter import CompatibleAdapter
 from chatplex.providers.compatible.adapter import preset_adapter_class
+from chatplex.providers.compatible.partner import MISSING_KEY
 from chatplex.providers.compatible.partner import TRAITS
 from chatplex.providers.compatible.responses import PresetResponsesAdapter
 from chatplex.providers.compatible.spec import PROFILES
 from chatplex.providers.openai.partner import TRAITS as OPENAI_TRAITS
 from tests.providers._partner import for_call
+from tests.providers._partner import missing_key_alike
 from tests.providers._partner import refusal
 from tests.providers._partner import sdk_helper
 
@@ -136,3 +139,36 @@ def test_a_presets_responses_adapter_sends_a_calls_max_tokens_beside_the_models(
     assert OPENAI_TRAITS["OpenAIResponsesAdapter"].call_max_tokens_yields
     assert traits.builtin_tools == "sent" and traits.sends_unread_tool_choice
     assert repr(adapter).startswith("OpenAIResponsesAdapter(")
+
+
+#: Preset -> the SDK module and client class its partner package builds.
+_SDK_CLIENTS = {
+    "groq": ("groq", "Groq"),
+    "perplexity": ("perplexity", "Perplexity"),
+    "sambanova": ("sambanova", "SambaNova"),
+    "together": ("openai", "OpenAI"),
+    "nebius": ("openai", "OpenAI"),
+}
+
+
+@pytest.mark.parametrize("preset", sorted(MISSING_KEY))
+def test_built_with_no_key_a_preset_raises_its_partner_sdk_clients_error(
+    preset: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module, client = _SDK_CLIENTS[preset]
+    sdk = pytest.importorskip(module)
+    for name in (*PROFILES[preset].key_variables, "OPENAI_API_KEY", "OPENAI_ADMIN_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    missing_key_alike(preset_adapter_class(preset), getattr(sdk, client))
+
+
+def test_the_other_presets_partners_raise_a_value_error_not_chatopenais() -> None:
+    """langchain-xai's, -deepseek's, -fireworks' validators raise a ValueError (pydantic's
+    ValidationError), langchain-mistralai nothing: no form, nor ChatOpenAI's inherited."""
+    assert set(MISSING_KEY) == set(_SDK_CLIENTS)
+    others = [n for n in NAMES if n not in MISSING_KEY]
+    assert [TRAITS[preset_adapter_class(n).__name__].missing_key for n in others] == [None] * len(
+        others
+    )
+    assert TRAITS["CompatibleAdapter"].missing_key is None
+    assert OPENAI_TRAITS["OpenAIAdapter"].missing_key is not None

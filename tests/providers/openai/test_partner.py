@@ -11,12 +11,15 @@ import pytest
 from chatplex.adapters.request_types import CallSettings
 from chatplex.langchain.traits import partner_traits
 from chatplex.messages import HumanMessage
+from chatplex.providers.openai import partner as module
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
+from chatplex.providers.openai.partner import OPENAI_MISSING_KEY
 from chatplex.providers.openai.partner import TRAITS
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
 from tests.providers._partner import for_call
+from tests.providers._partner import missing_key_alike
 from tests.providers._partner import sdk_helper
 
 _AZURE = {"azure_endpoint": "https://r.openai.azure.com", "api_version": "2024-10-21"}
@@ -94,3 +97,36 @@ def test_a_calls_own_stream_usage_decides_whether_the_usage_is_asked(model_asks:
     assert asks({"stream_usage": False}) is False
     assert for_call(adapter, {"stream_usage": model_asks}) is adapter
     assert adapter.include_usage is model_asks  # the model's own stays as it was
+
+
+def test_built_with_no_key_chatopenai_raises_the_openai_clients_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    openai = pytest.importorskip("openai")
+    for name in ("OPENAI_API_KEY", "OPENAI_ADMIN_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    missing_key_alike(OpenAIAdapter, openai.OpenAI)
+    # The Responses path's connection is the Chat Completions adapter: the same record.
+    assert partner_traits(adapter()).missing_key is OPENAI_MISSING_KEY
+    assert TRAITS["OpenAIResponsesAdapter"].missing_key is None
+
+
+def test_built_with_no_credential_azure_raises_the_azure_clients_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    openai = pytest.importorskip("openai")
+    for name in ("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    missing_key_alike(AzureOpenAIAdapter, lambda: openai.AzureOpenAI(**_AZURE))
+
+
+def test_the_openai_words_are_the_installed_sdks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read from its files, not imported: a Stainless SDK's words before its clients
+    took other credentials."""
+    monkeypatch.setattr(module, "_openai_takes_other_credentials", lambda: False)
+    assert OPENAI_MISSING_KEY.text() == (
+        "The api_key client option must be set either by passing api_key to the client "
+        "or by setting the OPENAI_API_KEY environment variable"
+    )
+    monkeypatch.setattr(module, "_openai_takes_other_credentials", lambda: True)
+    assert OPENAI_MISSING_KEY.text().startswith("Missing credentials. Please pass an `api_key`")
