@@ -264,16 +264,21 @@ class ChatVertexAI(GoogleDropin):
             endpoint = f"https://{endpoint}"
 
         def adapter() -> VertexAIAdapter:
-            return VertexAIAdapter(
-                project=project,
-                location=location,
-                credentials=credentials,
-                api_key=api_key,
-                base_url=endpoint,
-                # langchain-google-vertexai's default, where Vertex AI's newest fields are
-                api_version=endpoint_version,
-                default_headers=additional_headers,
-            )
+            try:
+                return VertexAIAdapter(
+                    project=project,
+                    location=location,
+                    credentials=credentials,
+                    api_key=api_key,
+                    base_url=endpoint,
+                    # langchain-google-vertexai's default, where Vertex AI's newest fields are
+                    api_version=endpoint_version,
+                    default_headers=additional_headers,
+                )
+            except Exception as err:
+                if project is not None:
+                    raise
+                raise _project_not_found(err) from err
 
         logprobs = given["logprobs"]
         google_settings(
@@ -292,6 +297,33 @@ class ChatVertexAI(GoogleDropin):
             response_logprobs=given["response_logprobs"] or (True if logprobs else None),
             logprobs=None if isinstance(logprobs, bool) else logprobs or None,
         )
+
+
+#: The Vertex AI SDK's words where no project is given and none is found (its
+#: `initializer.project`), which langchain-google-vertexai raises at construction.
+_NO_PROJECT = (
+    "Unable to find your project. Please provide a project ID by:"
+    "\n- Passing a constructor argument"
+    "\n- Using vertexai.init()"
+    "\n- Setting project using 'gcloud config set project my-project'"
+    "\n- Setting a GCP environment variable"
+    "\n- To create a Google Cloud project, please follow guidance at "
+    "https://developers.google.com/workspace/guides/create-project"
+)
+
+
+def _project_not_found(err: Exception) -> Exception:
+    """What langchain-google-vertexai raises where no project is given and looking one up
+    failed with `err`: google-auth's GoogleAuthError (the class of the credentials
+    lookup's DefaultCredentialsError) in the SDK's words; a ValueError in them where
+    credentials were found but name no project; `err` itself otherwise."""
+    if type(err).__module__ == "google.auth.exceptions":
+        from google.auth.exceptions import GoogleAuthError
+
+        return GoogleAuthError(_NO_PROJECT)
+    if isinstance(err, ValueError) and "needs a project" in str(err):
+        return ValueError(_NO_PROJECT)
+    return err
 
 
 dropin(

@@ -293,3 +293,30 @@ def test_docstring_examples() -> None:
 
     result = doctest.testmod(vertex_dropin)
     assert result.attempted >= 2 and result.failed == 0
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # (the partner's own, on build)
+def test_no_project_and_no_credentials_is_the_partner_s_google_auth_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """langchain-google-vertexai's class and words (the Vertex AI SDK's) where no project
+    is given and none can be looked up, chained from google-auth's own error, in both
+    families."""
+    from google.auth.exceptions import DefaultCredentialsError
+    from google.auth.exceptions import GoogleAuthError
+
+    import chatplex.langchain
+
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing.json"))
+    with pytest.raises(GoogleAuthError) as raised:
+        chatplex.langchain.ChatVertexAI(model="gemini-2.0-flash")
+    assert type(raised.value) is GoogleAuthError
+    assert str(raised.value).startswith("Unable to find your project. Please provide a project ID")
+    assert isinstance(raised.value.__cause__, DefaultCredentialsError)
+    partner = pytest.importorskip("langchain_google_vertexai")
+    with pytest.raises(GoogleAuthError) as theirs:
+        partner.ChatVertexAI(model="gemini-2.0-flash")
+    assert (type(theirs.value), str(theirs.value)) == (type(raised.value), str(raised.value))
+    with pytest.raises(GoogleAuthError, match="Unable to find your project") as own:
+        init_chat_model("google_vertexai:gemini-2.0-flash")  # (its engine is this class)
+    assert isinstance(own.value.__cause__, DefaultCredentialsError)
