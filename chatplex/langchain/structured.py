@@ -267,8 +267,27 @@ def _function_calling(
 ) -> LCRunnable[Any, Any]:
     adapter = _adapter(inner)
     forced = adapter is None or adapter.can_force_tool_call
+    parser: LCRunnable[Any, Any]
     if partner and forced and not kwargs and schema is not None:
-        return _partner_tool(llm, inner, schema, include_raw, strict)
+        # The partner class's: the tool as LangChain declares it (a class's nested models
+        # inlined, no $defs) forced as its partner forces it, read by its partner's parser.
+        if "function_calling" in strict_dropped(adapter, inner.model):
+            warn_strict_dropped(adapter, strict, stacklevel=1)  # (here, as the partner)
+            strict = None  # dropped, as its partner package drops it
+        forcing = forced_tool_model(inner, convert_to_openai_tool(schema)["function"], strict)
+        bound = llm.model_copy(update={"chatplex_model": forcing}).bind(
+            ls_structured_output_format={
+                "kwargs": {"method": "function_calling", "strict": strict},
+                "schema": convert_to_openai_tool(schema),
+            }
+        )
+        declared = declared_spec(inner)
+        whole_unless_streaming = declared is not None and declared.whole_reply_tool_parser
+        repairing = declared is not None and declared.repairing_tool_parsers
+        # Its parser of a whole reply where the partner does not stream the model.
+        whole = bool(llm.disable_streaming) or (whole_unless_streaming and not llm.streaming)
+        parser = tools_parser(schema, repairing=repairing or whole_unless_streaming, whole=whole)
+        return parsed(bound, parser, include_raw)
     refused = None if adapter is None else adapter.tools_refused
     if refused:
         raise ValueError(
@@ -284,41 +303,16 @@ def _function_calling(
         ls_structured_output_format={"kwargs": {"method": "function_calling"}, "schema": schema},
     )
     parser = tools_parser(schema, repairing=False)
-    if forced or llm._under_partner_name:
-        return parsed(bound, parser, include_raw)
-    # The wire may answer without the call: an error, not LangChain's None.
-    name = convert_to_openai_tool(schema)["function"]["name"]
-    why = (
-        f"the reply has no call of the tool {name!r}: {getattr(inner, 'provider', 'this')} "
-        "cannot force a tool call (its API has no tool_choice), so with "
-        "method='function_calling' the model may answer in text; "
-        f"method={default_method(inner)!r} (this model's default) asks for the schema"
-    )
-    return parsed(bound, parser | _call_required(why), include_raw)
-
-
-def _partner_tool(
-    llm: ChatChatplex, inner: ChatModel, schema: Any, include_raw: bool, strict: bool | None
-) -> LCRunnable[Any, Any]:
-    """A drop-in's "function_calling": the tool as LangChain declares it (a class's
-    nested models inlined, no $defs) forced as its partner forces it, its partner's
-    parser (repairing, or of the whole reply, where its spec says)."""
-    if "function_calling" in strict_dropped(inner.adapter, inner.model):
-        warn_strict_dropped(inner.adapter, strict, stacklevel=1)  # (here, as the partner)
-        strict = None  # dropped, as its partner package drops it
-    forcing = forced_tool_model(inner, convert_to_openai_tool(schema)["function"], strict)
-    declared = declared_spec(inner)
-    whole_unless_streaming = declared is not None and declared.whole_reply_tool_parser
-    repairing = declared is not None and declared.repairing_tool_parsers
-    # Its parser of a whole reply where the partner does not stream the model.
-    whole = bool(llm.disable_streaming) or (whole_unless_streaming and not llm.streaming)
-    parser = tools_parser(schema, repairing=repairing or whole_unless_streaming, whole=whole)
-    bound = llm.model_copy(update={"chatplex_model": forcing}).bind(
-        ls_structured_output_format={
-            "kwargs": {"method": "function_calling", "strict": strict},
-            "schema": convert_to_openai_tool(schema),
-        }
-    )
+    if not forced and not llm._under_partner_name:
+        # The wire may answer without the call: an error, not LangChain's None.
+        name = convert_to_openai_tool(schema)["function"]["name"]
+        why = (
+            f"the reply has no call of the tool {name!r}: {getattr(inner, 'provider', 'this')} "
+            "cannot force a tool call (its API has no tool_choice), so with "
+            "method='function_calling' the model may answer in text; "
+            f"method={default_method(inner)!r} (this model's default) asks for the schema"
+        )
+        parser = parser | _call_required(why)
     return parsed(bound, parser, include_raw)
 
 
