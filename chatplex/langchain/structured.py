@@ -267,6 +267,7 @@ def _function_calling(
 ) -> LCRunnable[Any, Any]:
     adapter = _adapter(inner)
     forced = adapter is None or adapter.can_force_tool_call
+    bound: LCRunnable[Any, Any]
     parser: LCRunnable[Any, Any]
     if partner and forced and not kwargs and schema is not None:
         # The partner class's: the tool as LangChain declares it (a class's nested models
