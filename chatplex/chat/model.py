@@ -451,17 +451,14 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             >>> type(person).__name__, isinstance(person.born, int)
             ('Person', True)
         """
+        from .structured import default_method
         from .structured import structured_output
 
         model, method = self._structured_target(method, schema)
         return structured_output(
             model,
             schema,
-            # An adapter may name the method its wire needs (one that takes no tools, or
-            # cannot force a tool call, asks for "json_schema").
-            method=method
-            or (model.adapter and model.adapter.structured_output_method)
-            or model.structured_output_method,
+            method=method or default_method(model.adapter, model.structured_output_method),
             include_raw=include_raw,
             strict=strict,
         )

@@ -60,6 +60,7 @@ __all__ = [
     "METHODS",
     "StructuredOutputError",
     "StructuredParser",
+    "default_method",
     "format_settings",
     "structured_output",
 ]
@@ -417,6 +418,14 @@ def structured_output(
         )
         return RunnableParallel(raw=bound) | keyed
     return bound | parser
+
+
+def default_method(adapter: Adapter | None, own: Any) -> str:
+    """The method `with_structured_output` uses when none is named: the one the wire's
+    adapter names (a wire that takes no tools, or cannot force a tool call, asks for
+    "json_schema"), else the model's `own`, else LangChain's "function_calling"."""
+    declared = None if adapter is None else adapter.structured_output_method
+    return next((m for m in (declared, own) if isinstance(m, str)), "function_calling")
 
 
 def format_settings(

@@ -22,7 +22,6 @@ from langchain_core.language_models import ModelProfile
 from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.messages import BaseMessage as LCBaseMessage
 from langchain_core.runnables import Runnable as LCRunnable
-from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field
 from pydantic import PrivateAttr
 from pydantic import SecretStr
@@ -37,7 +36,6 @@ from ..chat.partner_form import IdentifyingParams
 from ..chat.partner_form import serialized_form
 from ..chat.partner_profiles import found_profile
 from ..chat.partner_profiles import profile_table
-from ..chat.structured import forced_tool_model
 from ..errors import MissingKeyError
 from ..messages import BaseMessage
 from ..messages import message_list
@@ -69,16 +67,10 @@ from .partner_repr import partner_repr_args
 from .sdk_clients import ClientCache
 from .sdk_clients import sdk_client
 from .settings_fields import masked as _masked
-from .structured import default_method
-from .structured import parsed
 from .tool_binding import is_builtin_tool as _is_builtin_tool
-from .tool_binding import warn_strict_dropped
-from .tool_parsers import tools_parser
 from .trace_versions import named_versions
 from .traits import missing_key_error
 from .traits import partner_traits
-from .traits import strict_dropped
-from .wrapped import declared_spec
 from .wrapped import primary as _primary
 
 #: LangChain's settings that the engines take too, where they declare them (`profile`:
@@ -417,53 +409,6 @@ class DropInChatModel(ChatChatplex):
         form, own = reading_form(self._engine), type(self).model_fields
         fields = dict(configured_field(form, k, f, own) for k, f in kwargs.items())
         return super().configurable_fields(**fields)
-
-    def with_structured_output(
-        self,
-        schema: Any = None,
-        *,
-        method: str | None = None,
-        include_raw: bool = False,
-        strict: bool | None = None,
-        **kwargs: Any,
-    ) -> LCRunnable[LanguageModelInput, Any]:
-        """The partner class's request (the engine's: which method answers, how the tool
-        is forced), LangChain's parsing and errors (`OutputParserException`, pydantic's
-        `ValidationError`, `include_raw`'s `parsing_error`)."""
-        engine = self.chatplex_model
-        if not isinstance(engine, ChatModel):
-            return super().with_structured_output(
-                schema, method=method, include_raw=include_raw, strict=strict, **kwargs
-            )
-        target, method = engine._structured_target(method, schema)
-        method = method or default_method(target)
-        forced = target.adapter is None or target.adapter.can_force_tool_call
-        if method != "function_calling" or not forced or kwargs or schema is None:
-            llm = self if target is engine else self.model_copy(update={"chatplex_model": target})
-            return ChatChatplex.with_structured_output(
-                llm, schema, method=method, include_raw=include_raw, strict=strict, **kwargs
-            )
-        # The tool as LangChain declares it (a class's nested models inlined, no $defs),
-        # as the partner's bind_tools and ours (`tool_binding`) send it.
-        given = convert_to_openai_tool(schema)["function"]
-        if method in strict_dropped(target.adapter, target.model):
-            warn_strict_dropped(target.adapter, strict, stacklevel=1)  # (here, as the partner)
-            strict = None  # dropped, as its partner package drops it
-        forcing = forced_tool_model(target, given, strict)
-        bound = self.model_copy(update={"chatplex_model": forcing})
-        declared = declared_spec(target)
-        whole_unless_streaming = declared is not None and declared.whole_reply_tool_parser
-        repairing = declared is not None and declared.repairing_tool_parsers
-        # Its parser of a whole reply where the partner does not stream the model.
-        whole = bool(self.disable_streaming) or (whole_unless_streaming and not self.streaming)
-        parser = tools_parser(schema, repairing=repairing or whole_unless_streaming, whole=whole)
-        traced = bound.bind(
-            ls_structured_output_format={
-                "kwargs": {"method": method, "strict": strict},
-                "schema": convert_to_openai_tool(schema),
-            }
-        )
-        return parsed(traced, parser, include_raw)
 
     def get_token_ids(self, text: str) -> list[int]:
         """As the partner class gives them (`custom_get_token_ids` first): the engine's

@@ -313,18 +313,12 @@ class ChatChatplex(BaseChatModel):
         """Replies parsed into `schema`. `method`: "function_calling", "json_schema" or
         "json_mode"; by default the chatplex model's own (its adapter's, e.g.
         "json_schema" on a wire that cannot force a tool), else LangChain's
-        "function_calling". See `chatplex.langchain.structured`."""
+        "function_calling". A drop-in sends its partner class's request. See
+        `chatplex.langchain.structured`."""
         from .structured import structured_output
 
         return structured_output(
-            self,
-            primary(self.chatplex_model),
-            schema,
-            method=method,
-            include_raw=include_raw,
-            strict=strict,
-            kwargs=kwargs,
-            missing_call_raises=not self._under_partner_name,
+            self, schema, method=method, include_raw=include_raw, strict=strict, kwargs=kwargs
         )
 
     # ---- calls -------------------------------------------------------------------------

@@ -14,7 +14,11 @@ and when none is named it is the one the wrapped chatplex model would use
   parsers). On a wire that cannot force the call the tool is offered, and a reply
   without its call raises `OutputParserException` instead of giving `None` (a drop-in
   gives `None`, as its partner's parser does); on a wire that takes no tools it is a
-  `ValueError` at once.
+  `ValueError` at once. A drop-in (`ChatChatplex._under_partner_name`) sends its
+  partner class's request instead: its engine names the model and method that answer
+  (`ChatModel._structured_target`), the tool is bound as its partner binds it
+  (`chatplex.chat.structured.forced_tool_model`, `strict=` dropped where its partner
+  drops it), and read by its partner's parsers (`tool_parsers.tools_parser`).
 - "json_schema" / "json_mode": the request settings chatplex's own structured output
   sends on that wire (`chatplex.chat.structured.format_settings`: OpenAI's
   `response_format`, Anthropic's `output_config`, or what an adapter's own
@@ -41,15 +45,13 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from functools import partial
 from operator import itemgetter
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeGuard
 
 from langchain_core.exceptions import OutputParserException
-from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import JsonOutputParser
 from langchain_core.output_parsers import PydanticOutputParser
-from langchain_core.output_parsers.openai_tools import JsonOutputKeyToolsParser
-from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 from langchain_core.runnables import Runnable as LCRunnable
@@ -69,11 +71,20 @@ from ..chat import ChatModel
 from ..chat.params import api_parameters
 from ..chat.structured import METHODS
 from ..chat.structured import OutputSchema
+from ..chat.structured import default_method as _default_method
+from ..chat.structured import forced_tool_model
 from ..chat.structured import format_settings
 from ..chat.structured import output_schema
 from .reasoning_parsers import reasoning_parser
+from .tool_binding import warn_strict_dropped
+from .tool_parsers import tools_parser
 from .traits import partner_traits
 from .traits import strict_dropped
+from .wrapped import declared_spec
+from .wrapped import primary
+
+if TYPE_CHECKING:
+    from .model import ChatChatplex
 
 __all__ = [
     "ClassFormat",
@@ -144,36 +155,33 @@ def _reply_text(content: Any) -> str:
 
 def default_method(inner: Any) -> str:
     """The method the chatplex model `inner` uses when none is named."""
-    adapter = _adapter(inner)
-    declared = None if adapter is None else adapter.structured_output_method
-    own = getattr(inner, "structured_output_method", None)
-    for method in (declared, own):
-        if isinstance(method, str):
-            return method
-    return "function_calling"  # LangChain's
+    return _default_method(_adapter(inner), getattr(inner, "structured_output_method", None))
 
 
 def structured_output(
-    llm: BaseChatModel,
-    inner: Any,
+    llm: ChatChatplex,
     schema: Any,
     *,
     method: str | None,
     include_raw: bool,
     strict: bool | None,
     kwargs: dict[str, Any],
-    missing_call_raises: bool = True,
 ) -> LCRunnable[Any, Any]:
-    """`llm.with_structured_output(...)` for a ChatChatplex `llm` over the chatplex
-    model `inner` (see the module doc). `missing_call_raises`: "function_calling" on a
-    wire that cannot force the call raises for a reply without it (else None, as
-    LangChain's parsers give)."""
+    """`llm.with_structured_output(...)` for a ChatChatplex `llm`, a drop-in's too (see
+    the module doc)."""
+    inner = primary(llm.chatplex_model)
+    # A drop-in over its engine: the partner class's model and method answer.
+    partner = llm._under_partner_name and isinstance(llm.chatplex_model, ChatModel)
+    if partner:
+        inner, method = llm.chatplex_model._structured_target(method, schema)
+        if inner is not llm.chatplex_model:
+            llm = llm.model_copy(update={"chatplex_model": inner})
     method = method or default_method(inner)
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     provider = str(getattr(inner, "provider", "") or "")
     if method == "function_calling":
-        return _function_calling(llm, inner, schema, include_raw, kwargs, missing_call_raises)
+        return _function_calling(llm, inner, schema, include_raw, strict, kwargs, partner)
     if kwargs:
         raise TypeError(f"with_structured_output got unexpected arguments {sorted(kwargs)}")
     adapter = _adapter(inner)
@@ -249,46 +257,64 @@ def _traced_schema(schema: Any, spec: OutputSchema) -> Any:
 
 
 def _function_calling(
-    llm: BaseChatModel,
+    llm: ChatChatplex,
     inner: Any,
     schema: Any,
     include_raw: bool,
+    strict: bool | None,
     kwargs: dict[str, Any],
-    missing_call_raises: bool,
+    partner: bool,
 ) -> LCRunnable[Any, Any]:
     adapter = _adapter(inner)
+    forced = adapter is None or adapter.can_force_tool_call
+    bound: LCRunnable[Any, Any]
+    parser: LCRunnable[Any, Any]
+    if partner and forced and not kwargs and schema is not None:
+        # The partner class's: the tool as LangChain declares it (a class's nested models
+        # inlined, no $defs) forced as its partner forces it, read by its partner's parser.
+        if "function_calling" in strict_dropped(adapter, inner.model):
+            warn_strict_dropped(adapter, strict, stacklevel=1)  # (here, as the partner)
+            strict = None  # dropped, as its partner package drops it
+        forcing = forced_tool_model(inner, convert_to_openai_tool(schema)["function"], strict)
+        bound = llm.model_copy(update={"chatplex_model": forcing}).bind(
+            ls_structured_output_format={
+                "kwargs": {"method": "function_calling", "strict": strict},
+                "schema": convert_to_openai_tool(schema),
+            }
+        )
+        declared = declared_spec(inner)
+        whole_unless_streaming = declared is not None and declared.whole_reply_tool_parser
+        repairing = declared is not None and declared.repairing_tool_parsers
+        # Its parser of a whole reply where the partner does not stream the model.
+        whole = bool(llm.disable_streaming) or (whole_unless_streaming and not llm.streaming)
+        parser = tools_parser(schema, repairing=repairing or whole_unless_streaming, whole=whole)
+        return parsed(bound, parser, include_raw)
     refused = None if adapter is None else adapter.tools_refused
     if refused:
         raise ValueError(
             f"method='function_calling' needs a tool call, and {refused}: use "
             f"method={default_method(inner)!r} (this model's default)"
         )
-    if adapter is None or adapter.can_force_tool_call:
-        return BaseChatModel.with_structured_output(llm, schema, include_raw=include_raw, **kwargs)
-    # LangChain's binding and parsers, but the wire may answer without the call: that is
-    # an error, not None.
     if kwargs:
         raise ValueError(f"Received unsupported arguments {kwargs}")
-    name = convert_to_openai_tool(schema)["function"]["name"]
+    # LangChain's own binding and parsers (`BaseChatModel.with_structured_output`).
     bound = llm.bind_tools(
         [schema],
         tool_choice="any",
         ls_structured_output_format={"kwargs": {"method": "function_calling"}, "schema": schema},
     )
-    parser: LCRunnable[Any, Any]
-    if isinstance(schema, type) and is_basemodel_subclass(schema):
-        parser = PydanticToolsParser(tools=[schema], first_tool_only=True)
-    else:
-        parser = JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
-    if not missing_call_raises:
-        return parsed(bound, parser, include_raw)
-    why = (
-        f"the reply has no call of the tool {name!r}: {getattr(inner, 'provider', 'this')} "
-        "cannot force a tool call (its API has no tool_choice), so with "
-        "method='function_calling' the model may answer in text; "
-        f"method={default_method(inner)!r} (this model's default) asks for the schema"
-    )
-    return parsed(bound, parser | _call_required(why), include_raw)
+    parser = tools_parser(schema, repairing=False)
+    if not forced and not llm._under_partner_name:
+        # The wire may answer without the call: an error, not LangChain's None.
+        name = convert_to_openai_tool(schema)["function"]["name"]
+        why = (
+            f"the reply has no call of the tool {name!r}: {getattr(inner, 'provider', 'this')} "
+            "cannot force a tool call (its API has no tool_choice), so with "
+            "method='function_calling' the model may answer in text; "
+            f"method={default_method(inner)!r} (this model's default) asks for the schema"
+        )
+        parser = parser | _call_required(why)
+    return parsed(bound, parser, include_raw)
 
 
 def call_format(inner: Any, settings: dict[str, Any]) -> None:

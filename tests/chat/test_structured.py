@@ -103,6 +103,16 @@ async def test_a_reply_that_does_not_fit_raises_with_the_raw_message(
     assert isinstance(caught.value, ValueError)
 
 
+def test_the_default_method_is_the_adapters_else_the_models_own() -> None:
+    from chatplex import init_chat_model
+    from chatplex.chat.structured import default_method
+
+    ollama = init_chat_model("ollama:llama3.2", base_url="http://127.0.0.1:9")
+    assert default_method(ollama.adapter, "function_calling") == "json_schema"
+    assert default_method(None, "json_schema") == "json_schema"
+    assert default_method(None, None) == "function_calling"  # LangChain's
+
+
 def test_not_json_and_no_tool_call_are_typed_errors() -> None:
     fake = FakeChatModel(responses=["not json"])
     with pytest.raises(StructuredOutputError, match="not JSON"):

@@ -75,6 +75,18 @@ def test_the_default_method_is_the_chatplex_models() -> None:
     assert default_method(object()) == "function_calling"  # LangChain's, for anything else
 
 
+def test_a_partner_warning_points_at_the_callers_line_in_either_family() -> None:
+    # langchain-openai's warning for json_schema on a model without Structured Outputs:
+    # the drop-in's engine gives it, one frame deeper under LangChain's class.
+    import warnings
+
+    for cls in (ChatOpenAI, ChatplexOpenAI):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            cls(model="gpt-4", api_key="k").with_structured_output(Joke, method="json_schema")
+        assert [w.filename for w in seen if "Cannot use method" in str(w.message)] == [__file__]
+
+
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 @pytest.mark.parametrize("mode", ["invoke", "stream"])
 async def test_ollama_defaults_to_its_format_field(

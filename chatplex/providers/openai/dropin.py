@@ -52,6 +52,7 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
 from ...chat.proxied import proxied_clients
+from ...core.frames import user_stacklevel
 from ...secret import hold_url
 from .spec import BASE_CHAT_OPENAI_CLIENTS
 from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
@@ -389,7 +390,7 @@ class ChatOpenAI(TiktokenCounted):
                 f"https://platform.openai.com/docs/guides/structured-outputs#supported-models. "
                 "To fix this warning, set `method='function_calling'. "
                 "Overriding to method='function_calling'.",
-                stacklevel=3,
+                stacklevel=user_stacklevel(),  # (either family's with_structured_output)
             )
             method = "function_calling"
         return super()._structured_target(method, schema)
