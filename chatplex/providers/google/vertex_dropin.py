@@ -320,7 +320,7 @@ def _project_not_found(err: Exception) -> Exception:
     if type(err).__module__ == "google.auth.exceptions":
         from google.auth.exceptions import GoogleAuthError
 
-        return GoogleAuthError(_NO_PROJECT)
+        return GoogleAuthError(_NO_PROJECT)  # type: ignore[no-untyped-call]
     if isinstance(err, ValueError) and "needs a project" in str(err):
         return ValueError(_NO_PROJECT)
     return err
