@@ -4,6 +4,7 @@ for a keyword it does not take, a call's `documents` repeated in its replies."""
 from __future__ import annotations
 
 from chatplex.providers.cohere.adapter import CohereAdapter
+from tests.providers._partner import bound_form
 from tests.providers._partner import for_call
 from tests.providers._partner import refusal
 
@@ -38,3 +39,11 @@ def test_a_call_with_documents_reads_its_replies_on_a_copy_repeating_them() -> N
     assert own._documents == documents and adapter._documents == ()
     # Given in the body, as `extra_body`, too.
     assert for_call(adapter, {"extra_body": {"documents": documents}})._documents == documents
+
+
+def test_the_tool_choice_is_bound_as_given() -> None:
+    # langchain-cohere's bind_tools binds `tool_choice` among its keywords, unread.
+    tool = {"type": "function", "function": {"name": "f", "parameters": {}}}
+    adapter = CohereAdapter(api_key="k")
+    for given, read in (("any", "required"), (True, "required"), ("f", "f")):
+        assert bound_form(adapter, [tool], read, given) == ([tool], given)

@@ -18,6 +18,7 @@ from chatplex.providers.compatible.partner import TRAITS
 from chatplex.providers.compatible.responses import PresetResponsesAdapter
 from chatplex.providers.compatible.spec import PROFILES
 from chatplex.providers.openai.partner import TRAITS as OPENAI_TRAITS
+from tests.providers._partner import bound_form
 from tests.providers._partner import for_call
 from tests.providers._partner import refusal
 from tests.providers._partner import sdk_helper
@@ -136,3 +137,39 @@ def test_a_presets_responses_adapter_sends_a_calls_max_tokens_beside_the_models(
     assert OPENAI_TRAITS["OpenAIResponsesAdapter"].call_max_tokens_yields
     assert traits.builtin_tools == "sent" and traits.sends_unread_tool_choice
     assert repr(adapter).startswith("OpenAIResponsesAdapter(")
+
+
+_TOOL = {"type": "function", "function": {"name": "f", "parameters": {}}}
+_NAMED = {"type": "function", "function": {"name": "f"}}
+
+
+@pytest.mark.parametrize(
+    ("preset", "given", "read", "bound"),
+    [
+        # langchain-openai's BaseChatOpenAI (xAI, DeepSeek, Together...): a tool's name as
+        # its choice object, "any" and True as "required", the rest as given.
+        ("xai", "f", "f", _NAMED),
+        ("xai", "any", "required", "required"),
+        ("xai", True, "required", "required"),
+        ("xai", "none", "none", "none"),
+        ("xai", {"type": "tool", "name": "f"}, "f", {"type": "tool", "name": "f"}),
+        # langchain-groq: True forces the lone tool by its object...
+        ("groq", True, "f", _NAMED),
+        # ...and beside more tools raises: chatplex's "required".
+        ("groq", True, "required", "required"),
+        # langchain-fireworks keeps "any"; "required" it reads as a tool's name, a tool
+        # nobody offered: chatplex's "required".
+        ("fireworks", "any", "required", "any"),
+        ("fireworks", "required", "required", "required"),
+        ("fireworks", True, "f", _NAMED),
+        # langchain-mistralai rewrites a tool's name only.
+        ("mistralai", True, "required", True),
+        ("mistralai", "any", "required", "any"),
+        ("mistralai", "f", "f", _NAMED),
+    ],
+)
+def test_each_preset_binds_the_tool_choice_as_its_partner(
+    preset: str, given: object, read: str, bound: object
+) -> None:
+    adapter = preset_adapter_class(preset)(api_key="k")
+    assert bound_form(adapter, [_TOOL], read, given) == ([_TOOL], bound)

@@ -16,6 +16,7 @@ from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
 from chatplex.providers.openai.partner import TRAITS
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+from tests.providers._partner import bound_form
 from tests.providers._partner import for_call
 from tests.providers._partner import sdk_helper
 
@@ -94,3 +95,19 @@ def test_a_calls_own_stream_usage_decides_whether_the_usage_is_asked(model_asks:
     assert asks({"stream_usage": False}) is False
     assert for_call(adapter, {"stream_usage": model_asks}) is adapter
     assert adapter.include_usage is model_asks  # the model's own stays as it was
+
+
+def test_the_tool_choice_is_bound_as_langchain_openai_binds_it() -> None:
+    # BaseChatOpenAI.bind_tools: a bound tool's name as its choice object, "any" and True
+    # as "required", the other words and any object as given; on both APIs.
+    tool = {"type": "function", "function": {"name": "f", "parameters": {}}}
+    named = {"type": "function", "function": {"name": "f"}}
+    for wire in (adapter(), _azure(), OpenAIResponsesAdapter(api_key="k")):
+        for given, read, bound in (
+            ("f", "f", named),
+            ("any", "required", "required"),
+            (True, "required", "required"),
+            ("auto", "auto", "auto"),
+            ({"type": "tool", "name": "f"}, "f", {"type": "tool", "name": "f"}),
+        ):
+            assert bound_form(wire, [tool], read, given) == ([tool], bound)
