@@ -42,8 +42,9 @@ class PartnerTraits:
     #: it (a word, a tool's name, True, an object), `read` chatplex's reading of it
     #: (`normalise_tool_choice`: a word or a bound tool's name), which the request sends
     #: whatever is bound: the engine reads the bound choice back to it. Where its partner's
-    #: form would be a request its provider rejects, or a raise, the form binds `read`.
-    #: A None choice binds none. None: the tools as given and `read`.
+    #: form would be a request its provider rejects, or a raise, the form binds `read`, in
+    #: the partner's own spelling where it has one (Anthropic's `{"type": "any"}`). A None
+    #: choice binds none. None: the tools as given and `read`.
     bound_tool_form: (
         Callable[[Adapter, list[dict[str, Any]], Any, str | None], tuple[list[dict[str, Any]], Any]]
         | None
