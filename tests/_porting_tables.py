@@ -33,6 +33,7 @@ PORTING = DOCS / "porting.md"
 #: Suite folder -> the provider page its kept differences belong to. The compatible
 #: suite's keys are (partner package, script): the package names the page there.
 SUITE_PAGES: dict[str, str | None] = {
+    "anthropic": "anthropic",
     "ollama": "ollama",
     "azure": "azure_openai",
     "responses": "openai_responses",
@@ -50,6 +51,7 @@ MODULE_PAGES = {"test_chatbedrock_sidebyside": "bedrock"}
 
 #: Suite folder -> the porting page's per-wire heading its table goes under.
 PORTING_SECTIONS = {
+    "anthropic": "### Anthropic (langchain-anthropic)",
     "azure": "### OpenAI and Azure OpenAI (langchain-openai)",
     "responses": "### OpenAI and Azure OpenAI (langchain-openai)",
     "google": "### Google Gemini and Vertex AI (langchain-google-genai)",

@@ -74,10 +74,16 @@ class PartnerTraits:
     # ---- binding tools ----------------------------------------------------------------
 
     #: `bind_tools`' tools (OpenAI's function form) and tool choice as its partner
-    #: package binds them, `(adapter, tools, choice) -> (tools, choice)`: what callbacks,
-    #: tracers and `bound.kwargs` see; None: as given, langchain-openai's form.
+    #: package binds them, `(adapter, tools, given, read) -> (tools, choice)`: what
+    #: callbacks, tracers and `bound.kwargs` see. `given` is the choice as the script gave
+    #: it (a word, a tool's name, True, an object), `read` chatplex's reading of it
+    #: (`normalise_tool_choice`: a word or a bound tool's name), which the request sends
+    #: whatever is bound: the engine reads the bound choice back to it. Where its partner's
+    #: form would be a request its provider rejects, or a raise, the form binds `read`, in
+    #: the partner's own spelling where it has one (Anthropic's `{"type": "any"}`). A None
+    #: choice binds none. None: the tools as given and `read`.
     bound_tool_form: (
-        Callable[[Adapter, list[dict[str, Any]], str | None], tuple[list[dict[str, Any]], Any]]
+        Callable[[Adapter, list[dict[str, Any]], Any, str | None], tuple[list[dict[str, Any]], Any]]
         | None
     ) = None
     #: Whether its partner's `bind_tools` binds `tool_choice` (as None) when none is

@@ -1,6 +1,7 @@
 """A ``tool_choice`` in any common spelling (LangChain's, OpenAI's, the Responses API's,
-Anthropic's) reduced to one provider-neutral value: None, "auto", "none", "required" or
-the name of a bound tool; and the parallel-calls flag a tool_choice object may carry.
+Anthropic's, Bedrock Converse's) reduced to one provider-neutral value: None, "auto",
+"none", "required" or the name of a bound tool; and the parallel-calls flag a
+tool_choice object may carry.
 
 >>> spec = ToolSpec("search", "", {"type": "object", "properties": {}})
 >>> normalise_tool_choice("any", [spec])
@@ -96,7 +97,8 @@ def parallel_from_choice(choice: Any) -> tuple[Any, bool | None]:
 
 
 def _choice_from_dict(choice: Mapping[str, Any]) -> tuple[str | None, object]:
-    """(keyword, None) or (None, tool name) for an OpenAI or Anthropic tool_choice dict."""
+    """(keyword, None) or (None, tool name) for an OpenAI, Anthropic or Converse
+    tool_choice dict."""
     kind = choice.get("type")
     if choice.get("disable_parallel_tool_use"):
         raise ValueError(
@@ -111,8 +113,15 @@ def _choice_from_dict(choice: Mapping[str, Any]) -> tuple[str | None, object]:
         return None, choice["name"]
     if kind in ("auto", "none", "any") and set(choice) <= {"type", "disable_parallel_tool_use"}:
         return _KEYWORDS[kind], None
+    if len(choice) == 1:  # Converse's objects: {"auto": {}}, {"any": {}}, {"tool": {"name"}}
+        ((key, value),) = choice.items()
+        if key in ("auto", "any") and value == {}:
+            return _KEYWORDS[key], None
+        if key == "tool" and isinstance(value, Mapping) and set(value) == {"name"}:
+            return None, value["name"]
     raise ValueError(
         f"unsupported tool_choice dict {choice!r}; expected "
         '{"type": "function", "function": {"name": ...}}, {"type": "tool", "name": ...}, '
-        '{"type": "any"}, {"type": "auto"} or {"type": "none"}'
+        '{"type": "any"}, {"type": "auto"}, {"type": "none"}, {"tool": {"name": ...}}, '
+        '{"any": {}} or {"auto": {}}'
     )

@@ -112,6 +112,7 @@ def _bind_functions(
             formatted.append(spec)
     # a bad tool fails here, not as a provider's 400
     specs = to_tool_specs(formatted, builtin=builtin)
+    given = tool_choice  # (as the script gave it: its partner's form reads it)
     kinds = {s.builtin.get("type") for s in specs if s.builtin} if _on_responses(model) else ()
     if isinstance(tool_choice, str) and tool_choice in kinds:
         kwargs["tool_choice"] = {
@@ -139,7 +140,7 @@ def _bind_functions(
     if parallel is not None and not partner_refuses(engine, parallel_tool_calls=parallel):
         # (a keyword its partner refuses stays bound as given: refused when called)
         kwargs.update(_parallel_calls(model.chatplex_model, kwargs))
-    return _bound(model, formatted, kwargs)
+    return _bound(model, formatted, kwargs, given)
 
 
 def _passed_extras(tool: Any, keys: tuple[str, ...]) -> dict[str, Any]:
@@ -164,16 +165,18 @@ def _bound_format(given: Any, strict: bool | None) -> Any:
 
 
 def _bound(
-    model: ChatChatplex, tools: list[dict[str, Any]], kwargs: dict[str, Any]
+    model: ChatChatplex, tools: list[dict[str, Any]], kwargs: dict[str, Any], given: Any
 ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
     """`model` bound to `tools` and `kwargs`, its tools and tool choice in the form its
-    wire's partner binds them (`PartnerTraits.bound_tool_form`), which callbacks and tracers
-    see among the invocation params; the engine reads them back to the same request."""
+    wire's partner binds them (`PartnerTraits.bound_tool_form`, from the choice `given`
+    and chatplex's reading of it), which callbacks and tracers see among the invocation
+    params; the engine reads them back to the same request. A choice already bound as an
+    object (the Responses API's, a parallel-calls flag's) stays so."""
     adapter = adapter_of(model.chatplex_model)
-    choice = kwargs.get("tool_choice")
+    read = kwargs.get("tool_choice")
     form = partner_traits(adapter).bound_tool_form
-    if adapter is not None and form is not None and (choice is None or isinstance(choice, str)):
-        tools, bound_choice = form(adapter, tools, choice)
+    if adapter is not None and form is not None and (read is None or isinstance(read, str)):
+        tools, bound_choice = form(adapter, tools, given if read is not None else None, read)
         if bound_choice is not None:
             kwargs["tool_choice"] = bound_choice
     return model.bind(tools=tools, **kwargs)

@@ -38,6 +38,10 @@ SPECS = (
         ({"type": "auto"}, "auto"),
         ({"type": "none"}, "none"),
         ({"type": "auto", "disable_parallel_tool_use": False}, "auto"),
+        # Bedrock Converse's objects (langchain-aws binds them)
+        ({"tool": {"name": "search"}}, "search"),
+        ({"any": {}}, "required"),
+        ({"auto": {}}, "auto"),
     ],
 )
 def test_tool_choice_matrix(choice: Any, expected: str | None) -> None:
@@ -64,6 +68,9 @@ def test_tool_choice_matrix(choice: Any, expected: str | None) -> None:
             "unsupported tool_choice dict",
         ),
         ({"type": "any", "extra": 1}, ValueError, "unsupported tool_choice dict"),
+        ({"any": {"x": 1}}, ValueError, "unsupported tool_choice dict"),
+        ({"tool": {"name": "search", "x": 1}}, ValueError, "unsupported tool_choice dict"),
+        ({"tool": {"name": "nope"}}, ValueError, "'nope' is not a bound tool"),
         ({"type": "any", "disable_parallel_tool_use": True}, ValueError, "extra_body"),
         (3, TypeError, "tool_choice must be a str, dict, bool or None, got int"),
     ],

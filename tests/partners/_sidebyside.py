@@ -426,6 +426,129 @@ def add(a: int, b: int) -> int:
     return a + b
 
 
+def mul(a: int, b: int) -> int:
+    """Multiply two integers."""
+    return a * b
+
+
+#: The tool choices `bound_choices` binds, by label: (choice, how many of add and mul).
+CHOICES: dict[str, tuple[Any, int]] = {
+    "None": (None, 2),
+    "auto": ("auto", 2),
+    "none": ("none", 2),
+    "any": ("any", 2),
+    "required": ("required", 2),
+    "a tool's name": ("add", 2),
+    "True, one tool": (True, 1),
+    "True, two tools": (True, 2),
+}
+
+#: The choice object naming the tool `add` in OpenAI's form (langchain-openai's
+#: docstring's), which every partner package takes.
+NAMED = {"type": "function", "function": {"name": "add"}}
+
+
+def bound_choices(
+    model: Any, objects: dict[str, Any] | None = None, *, skipped: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """What `model.bind_tools` binds for each tool choice of `CHOICES` (but `skipped`)
+    and each choice object of `objects` (label -> object; OpenAI's `NAMED` by default),
+    the tools aside: what `bound.kwargs`, callbacks and tracers see. A choice the class
+    refuses gives its error's class."""
+    choices = {k: v for k, v in CHOICES.items() if k not in skipped}
+    choices.update((k, (v, 2)) for k, v in (objects or {"object": NAMED}).items())
+    found: dict[str, Any] = {}
+    for label, (choice, count) in choices.items():
+        try:
+            kwargs = model.bind_tools([add, mul][:count], tool_choice=choice).kwargs
+        except Exception as exc:  # noqa: BLE001 - what it raises is observed
+            found[label] = {"raised": type(exc).__name__}
+        else:
+            found[label] = {k: v for k, v in kwargs.items() if k != "tools"}
+    return found
+
+
+def called_choice(model: Any, choice: Any = "add") -> dict[str, Any]:
+    """`model.bind_tools([add, mul], tool_choice=choice)` invoked: the `tool_choice` among
+    the invocation params a callback's `on_chat_model_start` received (what LangSmith and
+    tracers record), and the reply."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    seen: list[Any] = []
+
+    class Started(BaseCallbackHandler):
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+            seen.append(kwargs["invocation_params"].get("tool_choice", "<not bound>"))
+
+    bound = model.bind_tools([add, mul], tool_choice=choice)
+    reply = bound.invoke("1+2?", config={"callbacks": [Started()]})
+    return {"invocation_params_tool_choice": seen, "reply": reply}
+
+
+def choices_kept(kept: dict[str, tuple[Any, Any]]) -> Callable[[Outcome], Outcome]:
+    """A `bound_choices` script's normaliser: each choice of `kept` (label -> (their bound
+    `tool_choice` or error's class, ours)) seen to be so, then ours read as theirs."""
+
+    def normalise(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        ours = dict(ours)
+        for label, (their_choice, our_choice) in kept.items():
+            assert _bound_choice(theirs[label]) == their_choice, label
+            assert _bound_choice(ours[label]) == our_choice, label
+            ours[label] = theirs[label]
+        return theirs, ours, their_requests, our_requests
+
+    return normalise
+
+
+def _bound_choice(bound: Any) -> Any:
+    return bound.get("raised", bound.get("tool_choice", "<not bound>"))
+
+
+#: langchain-anthropic's (and langchain-aws's ChatBedrock's, for Anthropic's models)
+#: choice words read as a tool's name; and its refusal of True.
+TOOL_NAMED_NONE = Difference(
+    Reason.REJECTED,
+    "binds tool_choice='none' and 'required' as a tool of that name "
+    "(`{'type': 'tool', 'name': 'none'}`): the request forces a tool nobody offered, "
+    "which Anthropic's API refuses",
+    "'none' is bound and sent as Anthropic's `{'type': 'none'}` (no tool), 'required' as "
+    "`{'type': 'any'}` (any of the offered tools)",
+)
+TRUE_REFUSED = Difference(
+    Reason.RAISES,
+    "refuses tool_choice=True with a ValueError (an unrecognized tool_choice type)",
+    "True is a choice of any tool, as langchain-openai reads it: `{'type': 'any'}` is "
+    "bound and sent",
+)
+#: langchain-aws's ChatBedrockConverse's choice words read as a tool's name, and its
+#: refusal of another API's choice object.
+CONVERSE_WORDS_AS_TOOL = Difference(
+    Reason.REJECTED,
+    "binds tool_choice='none', 'required' and True as a tool of that name "
+    "(`{'tool': {'name': 'required'}}`): the request forces a tool nobody offered, which "
+    "Bedrock refuses",
+    "'required' and True are bound and sent as Converse's `{'any': {}}` (any of the "
+    "offered tools); 'none', which Converse has not, is bound as the word and refused "
+    "when called, naming the way (call the model without tools)",
+)
+CONVERSE_OBJECT_REFUSED = Difference(
+    Reason.RAISES,
+    "refuses a tool_choice object of another API (OpenAI's `{'type': 'function', "
+    "'function': {'name': ...}}`, Anthropic's `{'type': 'tool', 'name': ...}`) with a "
+    "ValueError",
+    "the object is read, and bound and sent as Converse's object of the same choice "
+    "(`{'tool': {'name': ...}}`)",
+)
+#: langchain-groq's, -fireworks' and -sambanova's refusal of True beside more tools.
+TRUE_BESIDE_TOOLS_REFUSED = Difference(
+    Reason.RAISES,
+    "refuses tool_choice=True beside more than one tool with a ValueError",
+    "True beside several tools is a choice of any of them, as langchain-openai reads it: "
+    "'required' is bound and sent (beside one tool, that tool, as LangChain binds it)",
+)
+
+
 #: A PNG of one pixel, base64: an image block's data.
 PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"

@@ -49,10 +49,14 @@ def check_messages(adapter: Adapter, messages: list[Any]) -> None:
         found(adapter, messages)
 
 
-def bound_form(adapter: Adapter, tools: list[dict[str, Any]], choice: str | None) -> Any:
-    """Tools and choice as its partner binds them."""
+def bound_form(
+    adapter: Adapter, tools: list[dict[str, Any]], choice: str | None, given: Any = None
+) -> Any:
+    """Tools and choice as its partner binds them, from the choice `given` (by default
+    chatplex's reading, `choice`)."""
     found = partner_traits(adapter).bound_tool_form
-    return (tools, choice) if found is None else found(adapter, tools, choice)
+    given = choice if given is None else given
+    return (tools, choice) if found is None else found(adapter, tools, given, choice)
 
 
 def missing_key_alike(adapter_class: type, sdk_client: Any) -> BaseException:

@@ -1,8 +1,13 @@
 """The tools and tool choice a drop-in's `bind_tools` binds on Anthropic's Messages body,
 in the form langchain-anthropic binds them (what callbacks, tracers and `bound.kwargs`
 see): each function tool as `{"name", "input_schema", "description"}`, the choice as a
-`tool_choice` object. The request sent is the same either way: the engine reads both
-forms (`adapters.tools.to_tool_specs`, `adapters.tool_choice.normalise_tool_choice`)."""
+`tool_choice` object (one given as an object, as given). The request sent is the same
+either way: the engine reads both forms (`adapters.tools.to_tool_specs`,
+`adapters.tool_choice.normalise_tool_choice`).
+
+langchain-anthropic binds "none" and "required" as a tool of that name, which Anthropic
+refuses, and refuses True: those are bound as the object of the choice chatplex reads
+and sends (`{"type": "none"}`, `{"type": "any"}`)."""
 
 from __future__ import annotations
 
@@ -16,22 +21,25 @@ _CHOICE_TYPES = {"auto": "auto", "required": "any", "any": "any", "none": "none"
 
 
 def bound_anthropic_tools(
-    tools: list[dict[str, Any]], tool_choice: str | None
+    tools: list[dict[str, Any]], tool_choice: str | None, given: Any = None
 ) -> tuple[list[dict[str, Any]], Any]:
     """`tools` (OpenAI's function form, built-in tools as given) and `tool_choice` (None,
-    a keyword or a tool name) as langchain-anthropic's `bind_tools` binds them.
+    a keyword or a tool name: chatplex's reading of the choice `given`, which is bound as
+    given where it is an object) as langchain-anthropic's `bind_tools` binds them.
 
     >>> tool = {"type": "function", "function": {"name": "f", "parameters": {}}}
     >>> bound_anthropic_tools([tool], "f")
     ([{'name': 'f', 'input_schema': {}}], {'type': 'tool', 'name': 'f'})
     >>> bound_anthropic_tools([tool], "required")[1]
     {'type': 'any'}
+    >>> bound_anthropic_tools([tool], "f", {"type": "function", "function": {"name": "f"}})[1]
+    {'type': 'function', 'function': {'name': 'f'}}
     """
-    return [_anthropic_tool(tool) for tool in tools], _choice_object(tool_choice)
+    return [_anthropic_tool(tool) for tool in tools], _choice_object(tool_choice, given)
 
 
 def bound_invoke_tools(
-    tools: list[dict[str, Any]], tool_choice: str | None
+    tools: list[dict[str, Any]], tool_choice: str | None, given: Any = None
 ) -> tuple[list[dict[str, Any]], Any]:
     """The same as langchain-aws's `ChatBedrock.bind_tools` binds them for an Anthropic
     model over InvokeModel (its own `convert_to_anthropic_tool`): `name`, `description`
@@ -43,22 +51,25 @@ def bound_invoke_tools(
     """
     bound = []
     for tool in tools:
-        given = _anthropic_tool(tool)
-        if given is not tool:  # a function tool
-            given.pop("strict", None)
-            given = {
-                "name": given["name"],
-                "description": given.pop("description", None) or given["name"],
-                **given,
+        own = _anthropic_tool(tool)
+        if own is not tool:  # a function tool
+            own.pop("strict", None)
+            own = {
+                "name": own["name"],
+                "description": own.pop("description", None) or own["name"],
+                **own,
             }
-        bound.append(given)
-    return bound, _choice_object(tool_choice)
+        bound.append(own)
+    return bound, _choice_object(tool_choice, given)
 
 
-def _choice_object(tool_choice: str | None) -> dict[str, Any] | None:
-    """A `normalise_tool_choice` keyword or tool name as a `tool_choice` object."""
+def _choice_object(tool_choice: str | None, given: Any = None) -> dict[str, Any] | None:
+    """A `normalise_tool_choice` keyword or tool name as a `tool_choice` object; a choice
+    given as an object, a copy of it (as both partners bind one)."""
     if tool_choice is None:
         return None
+    if isinstance(given, dict):
+        return dict(given)
     kind = _CHOICE_TYPES.get(tool_choice)
     return {"type": kind} if kind else {"type": "tool", "name": tool_choice}
 

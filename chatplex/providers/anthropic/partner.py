@@ -28,11 +28,11 @@ __all__ = ["TRAITS"]
 
 
 def _bound_tool_form(
-    adapter: Adapter, tools: list[dict[str, Any]], tool_choice: str | None
+    adapter: Adapter, tools: list[dict[str, Any]], given: Any, read: str | None
 ) -> tuple[list[dict[str, Any]], Any]:
     """Anthropic's tool form and `tool_choice` object, as langchain-anthropic binds them
     (`bound_anthropic_tools`)."""
-    return bound_anthropic_tools(tools, tool_choice)
+    return bound_anthropic_tools(tools, read, given)
 
 
 def _binds_as_given(adapter: Adapter, tool: Mapping[str, Any]) -> bool:

@@ -20,6 +20,7 @@ from ...adapters.partner_traits import PartnerTraits
 from ..anthropic.bound import bound_invoke_tools
 from .call_keywords import converse_refusal
 from .conversation import wire_messages
+from .tool_config import tool_choice_object
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -55,18 +56,40 @@ def _takes_any(
     return None
 
 
+#: The keys of Converse's own `toolChoice` objects, which langchain-aws binds as given.
+_CONVERSE_CHOICES = frozenset({"auto", "any", "tool"})
+
+
+def _converse_tool_form(
+    adapter: Adapter, tools: list[dict[str, Any]], given: Any, read: str | None
+) -> tuple[list[dict[str, Any]], Any]:
+    """The tools as given, the choice as langchain-aws's ChatBedrockConverse binds it:
+    Converse's `toolChoice` object ("auto" and "any" as `{word: {}}`, a tool's name as
+    `{"tool": {"name": ...}}`, one given as given). It binds "none", "required" and True
+    as a tool of that name, which Bedrock refuses, and refuses another wire's object
+    (OpenAI's, Anthropic's): those are bound as Converse's object of the choice chatplex
+    reads and sends (a choice of any tool: `{"any": {}}`; "none", which has none and
+    which chatplex refuses when called, as the word)."""
+    if isinstance(given, dict) and len(given) == 1 and set(given) <= _CONVERSE_CHOICES:
+        return tools, given
+    if read is None or read == "none":
+        return tools, read
+    return tools, tool_choice_object(read)
+
+
 def _invoke_tool_form(
-    adapter: Adapter, tools: list[dict[str, Any]], tool_choice: str | None
+    adapter: Adapter, tools: list[dict[str, Any]], given: Any, read: str | None
 ) -> tuple[list[dict[str, Any]], Any]:
     """An Anthropic model's tools and `tool_choice` object as langchain-aws's ChatBedrock
-    binds them (`bound_invoke_tools`); another family's as given."""
+    binds them (`bound_invoke_tools`); another family's as given, the choice chatplex's
+    reading."""
     from .invoke import model_family  # loaded with InvokeModel's adapter
 
     own = cast("BedrockInvokeAdapter", adapter)
     family = own.family or (model_family(own.model_id) if own.model_id else None)
     if family != "anthropic":
-        return tools, tool_choice
-    return bound_invoke_tools(tools, tool_choice)
+        return tools, read
+    return bound_invoke_tools(tools, read, given)
 
 
 #: Each Bedrock adapter class's record, by its name.
@@ -74,6 +97,7 @@ TRAITS: dict[str, PartnerTraits] = {
     "BedrockAdapter": PartnerTraits(
         # langchain-aws's ChatBedrockConverse binds `tool_choice=None` when none is asked.
         binds_unset_tool_choice=True,
+        bound_tool_form=_converse_tool_form,
         partner_refusal=_converse_refusal,
         check_partner_messages=_check_conversation,
     ),

@@ -9,7 +9,7 @@ from typing import Any
 
 from ...adapters.request_types import ToolSpec
 
-__all__ = ["tool_config", "without_null_branches"]
+__all__ = ["tool_choice_object", "tool_config", "without_null_branches"]
 
 
 def without_null_branches(schema: Any) -> Any:
@@ -71,12 +71,21 @@ def tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any]
             "Bedrock Converse has no tool_choice 'none': call the model without tools "
             "(unbind them) instead"
         )
-    if choice == "auto":
-        config["toolChoice"] = {"auto": {}}
-    elif choice in ("required", "any"):
-        config["toolChoice"] = {"any": {}}
-    else:
-        if choice not in {t.name for t in tools}:
-            raise ValueError(f"tool_choice names {choice!r}, which is not among the bound tools")
-        config["toolChoice"] = {"tool": {"name": choice}}
+    if choice not in ("auto", "required", "any") and choice not in {t.name for t in tools}:
+        raise ValueError(f"tool_choice names {choice!r}, which is not among the bound tools")
+    config["toolChoice"] = tool_choice_object(choice)
     return config
+
+
+def tool_choice_object(choice: str) -> dict[str, Any]:
+    """A tool choice ("auto", "required" or "any", a tool's name) as Converse's
+    `toolChoice` object.
+
+    >>> tool_choice_object("required"), tool_choice_object("f")
+    ({'any': {}}, {'tool': {'name': 'f'}})
+    """
+    if choice == "auto":
+        return {"auto": {}}
+    if choice in ("required", "any"):
+        return {"any": {}}
+    return {"tool": {"name": choice}}

@@ -72,9 +72,21 @@ MISSING_KEY = MissingKeyForm(
     args=(),
 )
 
+
 #: The Cohere adapter's record.
+def _bound_tool_form(
+    adapter: Adapter, tools: list[dict[str, Any]], given: Any, read: str | None
+) -> tuple[list[dict[str, Any]], Any]:
+    """The tools as given, and the tool choice as given ("any", True, a tool's name...):
+    langchain-cohere's `bind_tools` binds it among its keywords, unread."""
+    return tools, given
+
+
 TRAITS: dict[str, PartnerTraits] = {
     "CohereAdapter": PartnerTraits(
-        partner_refusal=_sdk_refusal, for_call=_for_call, missing_key=MISSING_KEY
+        partner_refusal=_sdk_refusal,
+        for_call=_for_call,
+        missing_key=MISSING_KEY,
+        bound_tool_form=_bound_tool_form,
     ),
 }

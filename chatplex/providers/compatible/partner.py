@@ -26,6 +26,7 @@ from ...adapters.partner_traits import PartnerTraits
 from ...adapters.validate import unexpected_keyword
 from ..openai.partner import OPENAI_MISSING_KEY
 from ..openai.partner import TRAITS as OPENAI_TRAITS
+from ..openai.partner import bound_choice
 from ..openai.partner import stainless_missing_key
 from ..openai.partner import usage_for_call
 from .adapter import CompatibleAdapter
@@ -124,6 +125,24 @@ def _sdk_refusal(
     return unexpected_keyword(create, keywords, profile.sdk_keywords)
 
 
+def _bound_tool_form(
+    adapter: Adapter, tools: list[dict[str, Any]], given: Any, read: str | None
+) -> tuple[list[dict[str, Any]], Any]:
+    """The tools as given, the choice as its partner binds it: a word its profile keeps
+    (`kept_tool_choices`: "any") as given, True as given where its partner binds it so
+    (`binds_true_choice`) or as the lone tool's choice object where its partner forces
+    that tool (`true_choice_names_lone_tool`: beside more tools, where its partner raises,
+    as chatplex's "required"); else as langchain-openai binds it (`bound_choice`)."""
+    profile = cast(CompatibleAdapter, adapter).profile
+    if isinstance(given, str) and given in profile.kept_tool_choices:
+        return tools, given
+    if given is True and profile.binds_true_choice:
+        return tools, given
+    if given is True and profile.true_choice_names_lone_tool:
+        given = read  # the lone tool's name, or "required"
+    return tools, bound_choice(tools, given)
+
+
 def _preset(profile: Profile) -> PartnerTraits:
     """A preset's record: its profile's partner facts over the shared record."""
     return dataclasses.replace(
@@ -139,6 +158,7 @@ def _preset(profile: Profile) -> PartnerTraits:
         # Its kept fields whose items its partner keeps as its SDK's objects.
         reply_sdk_models=profile.kept_models,
         missing_key=MISSING_KEY.get(profile.name),
+        bound_tool_form=_bound_tool_form,
     )
 
 

@@ -387,6 +387,11 @@ class Profile:
     #: Whether `bind_tools([one tool], tool_choice=True)` forces that tool by name
     #: (`PartnerTraits.true_choice_names_lone_tool`); off: a choice of any tool.
     true_choice_names_lone_tool: bool = False
+    #: Whether its partner's `bind_tools` binds `tool_choice=True` as given, which
+    #: callbacks, tracers and `bound.kwargs` see (langchain-mistralai rewrites a tool's
+    #: name only); off: as langchain-openai binds it, "required" (or the lone tool's
+    #: choice object, `true_choice_names_lone_tool`). The request is the same.
+    binds_true_choice: bool = False
     #: Whether a LangChain tool's `extras` defer_loading and async go beside each
     #: function (`Adapter.passed_tool_extras`: its partner is a BaseChatOpenAI binding
     #: tools as langchain-openai does); off: none.

@@ -1,5 +1,6 @@
-"""What langchain-google-genai does beyond the Gemini API's translation
-(`chatplex.adapters.partner_traits.PartnerTraits`), read only by `chatplex.langchain`.
+"""What langchain-google-genai and langchain-google-vertexai do beyond the Gemini and
+Vertex AI APIs' translation (`chatplex.adapters.partner_traits.PartnerTraits`), read
+only by `chatplex.langchain`.
 
 >>> TRAITS["GeminiAdapter"].bind_strict
 False
@@ -7,12 +8,27 @@ False
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+from typing import Any
+
 from ...adapters.partner_traits import PartnerTraits
+
+if TYPE_CHECKING:
+    from ...adapters.base import Adapter
 
 __all__ = ["TRAITS"]
 
-#: The Gemini API adapter's record (Vertex AI's partner, langchain-google-vertexai, has
-#: the defaults).
+
+def _bound_tool_form(
+    adapter: Adapter, tools: list[dict[str, Any]], given: Any, read: str | None
+) -> tuple[list[dict[str, Any]], Any]:
+    """The tools as given, and the tool choice as given ("any", True, a tool's name...):
+    both partners' `bind_tools` bind it so and read it when they build the request."""
+    return tools, given
+
+
+#: The Gemini API adapter's record, and Vertex AI's (whose partner,
+#: langchain-google-vertexai, has the defaults but for the tool choice).
 TRAITS: dict[str, PartnerTraits] = {
     "GeminiAdapter": PartnerTraits(
         # langchain-google-genai consumes `bind_tools(..., strict=...)` unsent (Gemini's
@@ -21,5 +37,7 @@ TRAITS: dict[str, PartnerTraits] = {
         # A call's response_format given as a pydantic class is not sent: it reads only
         # a dict there.
         response_format_class="dropped",
+        bound_tool_form=_bound_tool_form,
     ),
+    "VertexAIAdapter": PartnerTraits(bound_tool_form=_bound_tool_form),
 }

@@ -37,6 +37,8 @@ __all__ = [
     "AZURE_MISSING_KEY",
     "OPENAI_MISSING_KEY",
     "TRAITS",
+    "bound_choice",
+    "function_choice",
     "sdk_helper_adapter",
     "stainless_missing_key",
     "usage_for_call",
@@ -114,6 +116,41 @@ def sdk_helper_adapter(adapter: Adapter) -> Adapter:
     return helper
 
 
+def function_choice(name: str) -> dict[str, Any]:
+    """The Chat Completions choice object forcing the tool `name`."""
+    return {"type": "function", "function": {"name": name}}
+
+
+def bound_choice(tools: list[dict[str, Any]], given: Any) -> Any:
+    """A tool choice as langchain-openai's `BaseChatOpenAI.bind_tools` binds it: a bound
+    tool's name as the choice object naming it, "any" and True as "required"; the other
+    words and any object as given (a built-in tool's type is bound as its object before:
+    `chatplex.langchain`'s Responses path).
+
+    >>> bound_choice([{"type": "function", "function": {"name": "f"}}], "f")
+    {'type': 'function', 'function': {'name': 'f'}}
+    >>> bound_choice([], True), bound_choice([], "any"), bound_choice([], "none")
+    ('required', 'required', 'none')
+    """
+    if given is True or given == "any":
+        return "required"
+    if not isinstance(given, str):
+        return given
+    for tool in tools:
+        function = tool.get("function")
+        name = function.get("name") if isinstance(function, Mapping) else tool.get("name")
+        if name == given:
+            return function_choice(given)
+    return given
+
+
+def _bound_tool_form(
+    adapter: Adapter, tools: list[dict[str, Any]], given: Any, read: str | None
+) -> tuple[list[dict[str, Any]], Any]:
+    """The tools as given, the choice as langchain-openai binds it (`bound_choice`)."""
+    return tools, bound_choice(tools, given)
+
+
 def _azure_for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
     """OpenAI's (a stream's usage as the call asks), and one whose body names the model
     where the call names one (`model=`, the deployment's name too), as langchain-openai's
@@ -154,6 +191,7 @@ TRAITS: dict[str, PartnerTraits] = {
         builtin_tools="elsewhere",
         for_call=usage_for_call,
         sdk_helper_adapter=sdk_helper_adapter,
+        bound_tool_form=_bound_tool_form,
     ),
     "OpenAIResponsesAdapter": PartnerTraits(
         # A call's `max_tokens` is not sent beside the model's, as langchain-openai's
@@ -166,6 +204,7 @@ TRAITS: dict[str, PartnerTraits] = {
         binds_response_format=True,
         # OpenAI's built-in tools go in the request's `tools`, beside its functions.
         builtin_tools="sent",
+        bound_tool_form=_bound_tool_form,
     ),
 }
 TRAITS["AzureOpenAIAdapter"] = dataclasses.replace(

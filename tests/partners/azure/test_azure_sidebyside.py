@@ -28,6 +28,8 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import bound_choices
+from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import comparable_request
 from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import kept_out
@@ -285,6 +287,19 @@ def tool_round_trip(cls: Any, url: str) -> Any:
     call = first.tool_calls[0]
     result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"])
     return model.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
+
+
+def tool_choice_bound(cls: Any, url: str) -> Any:
+    """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
+    tracers see), the tools aside: None, the words, a tool's name, True beside one tool
+    and beside two, a choice object."""
+    return bound_choices(_model(cls, url))
+
+
+def tool_choice_invocation_params(cls: Any, url: str) -> Any:
+    """The tool choice a callback's `on_chat_model_start` receives among the invocation
+    params for a call forcing a tool by its name, and the reply (the request compared)."""
+    return called_choice(_model(cls, url))
 
 
 def tool_choice_named(cls: Any, url: str) -> Any:
@@ -546,6 +561,8 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "invalid_tool_arguments_stream": (BAD_ARGS, invalid_tool_arguments_stream),
     "tool_round_trip": (TOOL, tool_round_trip),
     "tool_choice_named": (TOOL, tool_choice_named),
+    "tool_choice_bound": (Script(), tool_choice_bound),
+    "tool_choice_invocation_params": (TOOL, tool_choice_invocation_params),
     "structured_default": (SUM, structured_default),
     "structured_function_calling": (SUM, structured_function_calling),
     "structured_raw": (SUM, structured_raw),

@@ -19,6 +19,9 @@ import pytest
 
 from tests._aws import every_aws_variable
 from tests._aws import isolate_aws
+from tests.partners._sidebyside import CONVERSE_OBJECT_REFUSED
+from tests.partners._sidebyside import CONVERSE_WORDS_AS_TOOL
+from tests.partners._sidebyside import NAMED
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -29,6 +32,9 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import bound_choices
+from tests.partners._sidebyside import called_choice
+from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
@@ -216,6 +222,23 @@ def tool_call_invoke(cls: Any, url: str) -> Any:
 
 def tool_call_stream(cls: Any, url: str) -> Any:
     return merged(list(make(cls, url).bind_tools([add]).stream("What is 1+2?")))
+
+
+def tool_choice_bound(cls: Any, url: str) -> Any:
+    """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
+    tracers see), the tools aside: None, the words, a tool's name, True beside one tool
+    and beside two, a choice object (OpenAI's, and Converse's own)."""
+    return bound_choices(make(cls, url), {"object": NAMED, "Converse's object": _CONVERSE})
+
+
+def tool_choice_invocation_params(cls: Any, url: str) -> Any:
+    """The tool choice a callback's `on_chat_model_start` receives among the invocation
+    params for a call forcing a tool by its name, and the reply (the request compared)."""
+    return called_choice(make(cls, url))
+
+
+#: Converse's own choice object naming the tool `add`.
+_CONVERSE = {"tool": {"name": "add"}}
 
 
 def tool_choice_forced(cls: Any, url: str) -> Any:
@@ -664,6 +687,11 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "unverified_model_stream": (converse(), unverified_model_stream),
     "tool_choice_forced": (converse(ADD_CALL, stop="tool_use"), tool_choice_forced),
+    "tool_choice_bound": (converse(), tool_choice_bound),
+    "tool_choice_invocation_params": (
+        converse(ADD_CALL, stop="tool_use"),
+        tool_choice_invocation_params,
+    ),
     "tool_round_trip": (converse(ADD_CALL, stop="tool_use"), tool_round_trip),
     "reasoning_invoke": (converse(*THINKING), reasoning_invoke),
     "reasoning_stream": (converse(*THINKING), reasoning_stream),
@@ -775,6 +803,20 @@ DIFFERENCES["stream_usage_given"] = (
         "the same warning, and `stream_usage` is not sent",
     ),
     _stream_usage_unsent,
+)
+
+#: What langchain-aws's ChatBedrockConverse binds where it differs, and what chatplex
+#: binds and sends.
+CONVERSE_KEPT: dict[str, tuple[Any, Any]] = {
+    "none": ({"tool": {"name": "none"}}, "none"),
+    "required": ({"tool": {"name": "required"}}, {"any": {}}),
+    "True, one tool": ({"tool": {"name": True}}, {"any": {}}),
+    "True, two tools": ({"tool": {"name": True}}, {"any": {}}),
+    "object": ("ValueError", {"tool": {"name": "add"}}),
+}
+DIFFERENCES["tool_choice_bound"] = (
+    (CONVERSE_WORDS_AS_TOOL, CONVERSE_OBJECT_REFUSED),
+    choices_kept(CONVERSE_KEPT),
 )
 
 #: Scripts whose outcome does not match yet (a strict xfail each: it fails the day it

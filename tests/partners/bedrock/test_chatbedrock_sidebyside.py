@@ -19,6 +19,10 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import CONVERSE_WORDS_AS_TOOL
+from tests.partners._sidebyside import NAMED
+from tests.partners._sidebyside import TOOL_NAMED_NONE
+from tests.partners._sidebyside import TRUE_REFUSED
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -29,6 +33,9 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import bound_choices
+from tests.partners._sidebyside import called_choice
+from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
@@ -247,6 +254,28 @@ def tool_call_stream(cls: Any, url: str) -> Any:
 
 def tool_choice_forced(cls: Any, url: str) -> Any:
     return make(cls, url).bind_tools([add], tool_choice="add").invoke("What is 1+2?")
+
+
+def tool_choice_bound(cls: Any, url: str) -> Any:
+    """What `bind_tools` binds for each tool choice on an Anthropic model over
+    InvokeModel (what `bound.kwargs`, callbacks and tracers see), the tools aside: None,
+    the words, a tool's name, True beside one tool and beside two, a choice object
+    (OpenAI's, and Anthropic's own)."""
+    objects = {"object": NAMED, "Anthropic's object": {"type": "tool", "name": "add"}}
+    return bound_choices(make(cls, url), objects)
+
+
+def tool_choice_bound_on_converse(cls: Any, url: str) -> Any:
+    """The same on the Converse API (a Nova model's): ChatBedrockConverse's binding, True
+    read as "any" first."""
+    objects = {"Converse's object": {"tool": {"name": "add"}}}
+    return bound_choices(make(cls, url, model=NOVA), objects)
+
+
+def tool_choice_invocation_params(cls: Any, url: str) -> Any:
+    """The tool choice a callback's `on_chat_model_start` receives among the invocation
+    params for a call forcing a tool by its name, and the reply (the request compared)."""
+    return called_choice(make(cls, url))
 
 
 def tool_choice_any(cls: Any, url: str) -> Any:
@@ -930,6 +959,12 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_call_stream": (invoke(text("Let me add."), ADD_CALL, stop="tool_use"), tool_call_stream),
     "tool_choice_forced": (invoke(ADD_CALL, stop="tool_use"), tool_choice_forced),
     "tool_choice_any": (invoke(ADD_CALL, stop="tool_use"), tool_choice_any),
+    "tool_choice_bound": (invoke(), tool_choice_bound),
+    "tool_choice_bound_on_converse": (invoke(), tool_choice_bound_on_converse),
+    "tool_choice_invocation_params": (
+        invoke(ADD_CALL, stop="tool_use"),
+        tool_choice_invocation_params,
+    ),
     "tool_round_trip": (invoke(ADD_CALL, stop="tool_use"), tool_round_trip),
     "tool_error_round_trip": (invoke(ADD_CALL, stop="tool_use"), tool_error_round_trip),
     "text_and_tool_call": (
@@ -1227,6 +1262,26 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
         _their_stop_sent,
     ),
 }
+
+#: What langchain-aws's ChatBedrock binds for an Anthropic model where it differs (as
+#: langchain-anthropic does), and what chatplex binds and sends.
+ANTHROPIC_KEPT: dict[str, tuple[Any, Any]] = {
+    "none": ({"type": "tool", "name": "none"}, {"type": "none"}),
+    "required": ({"type": "tool", "name": "required"}, {"type": "any"}),
+    "True, one tool": ("ValueError", {"type": "any"}),
+    "True, two tools": ("ValueError", {"type": "any"}),
+}
+DIFFERENCES["tool_choice_bound"] = ((TOOL_NAMED_NONE, TRUE_REFUSED), choices_kept(ANTHROPIC_KEPT))
+# On Converse it reads True as "any" first: only "none" and "required" differ.
+DIFFERENCES["tool_choice_bound_on_converse"] = (
+    CONVERSE_WORDS_AS_TOOL,
+    choices_kept(
+        {
+            "none": ({"tool": {"name": "none"}}, "none"),
+            "required": ({"tool": {"name": "required"}}, {"any": {}}),
+        }
+    ),
+)
 
 #: Scripts whose outcome does not match yet (a strict xfail each: it fails the day it
 #: matches, so the entry is removed).

@@ -22,6 +22,8 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import bound_choices
+from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
@@ -233,6 +235,25 @@ def invalid_tool_arguments(cls: Any, url: str) -> Any:
         return {"error": exc}
 
 
+def tool_choice_bound(cls: Any, url: str) -> Any:
+    """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
+    tracers see), the tools aside: None, the words, a tool's name, True beside one tool
+    and beside two, a choice object."""
+    return bound_choices(_model(cls, url), skipped=("None",))
+
+
+def tool_choice_none_given(cls: Any, url: str) -> Any:
+    """`bind_tools(tools, tool_choice=None)`: what is bound beside the tools."""
+    kwargs = _model(cls, url).bind_tools([add], tool_choice=None).kwargs
+    return {k: v for k, v in kwargs.items() if k != "tools"}
+
+
+def tool_choice_invocation_params(cls: Any, url: str) -> Any:
+    """The tool choice a callback's `on_chat_model_start` receives among the invocation
+    params for a call forcing a tool by its name, and the reply (the request compared)."""
+    return called_choice(_model(cls, url))
+
+
 def tool_choice_required(cls: Any, url: str) -> Any:
     return _model(cls, url).bind_tools([add], tool_choice="REQUIRED").invoke("1 + 2?")
 
@@ -391,6 +412,12 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_call_stream": (cohere_replies(tool_call=ADD_CALL), tool_call_stream),
     "tool_call_astream": (cohere_replies(tool_call=ADD_CALL), tool_call_astream),
     "tool_choice_required": (cohere_replies(tool_call=ADD_CALL), tool_choice_required),
+    "tool_choice_bound": (cohere_replies(), tool_choice_bound),
+    "tool_choice_none_given": (cohere_replies(), tool_choice_none_given),
+    "tool_choice_invocation_params": (
+        cohere_replies(tool_call=ADD_CALL),
+        tool_choice_invocation_params,
+    ),
     "invalid_tool_arguments": (cohere_replies(tool_call=BAD_CALL), invalid_tool_arguments),
     "tool_round_trip": (cohere_replies("It is 3."), tool_round_trip),
     "tool_round_trip_with_plan": (cohere_replies("It is 3."), tool_round_trip_with_plan),
@@ -597,6 +624,32 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
 }
 for _name in ("tool_call_invoke", "tool_choice_required", "tool_round_trip"):
     DIFFERENCES[_name] = (FLAT_TOOLS, _flat_tools)
+
+
+def _named_tool_alone(outcome: Outcome) -> Outcome:
+    """Our request's named tool, sent alone with `REQUIRED`, read as theirs: both tools
+    and the tool's name as the choice."""
+    theirs, ours, their_requests, our_requests = outcome
+    for their_request, our_request in zip(their_requests, our_requests, strict=True):
+        their_body, our_body = their_request["body"], our_request["body"]
+        assert their_body["tool_choice"] == "add" and our_body["tool_choice"] == "REQUIRED"
+        assert our_body["tools"] == their_body["tools"][:1]
+        our_body["tool_choice"], our_body["tools"] = "add", their_body["tools"]
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["tool_choice_invocation_params"] = (
+    (
+        Difference(
+            Reason.REJECTED,
+            "sends a tool's name as the request's `tool_choice` (`'add'`), which Cohere's "
+            "API refuses: it takes REQUIRED or NONE",
+            "the named tool is sent alone, with `tool_choice: REQUIRED`: the model calls it",
+        ),
+        FLAT_TOOLS,
+    ),
+    _all(_flat_tools, _named_tool_alone),
+)
 DIFFERENCES["tool_round_trip_with_plan"] = (FLAT_TOOLS, _flat_tools)
 DIFFERENCES["invalid_tool_arguments"] = (
     (
@@ -675,10 +728,30 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
     return kept_out(outcome, DIFFERENCES, name)
 
 
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
+#: Scripts whose outcome does not match yet (a strict xfail each: it fails the day it
+#: matches, so the entry is removed).
+NOT_YET: dict[str, str] = {
+    "tool_choice_none_given": (
+        "langchain-cohere's bind_tools binds `tool_choice=None` when it is given (its "
+        "keywords go to bind as they are) and none when it is not; the drop-in's "
+        "bind_tools cannot tell the two apart (its `tool_choice` defaults to None) and "
+        "binds none. The request is the same"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[n]))
+        if n in NOT_YET
+        else n
+        for n in sorted(SCRIPTS)
+    ],
+)
 def test_same_as_langchain_cohere(name: str, server: ScriptedServer) -> None:
     assert_same(run_both(name, server))
 
 
 def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES)
+    assert_sound_tables(SCRIPTS, DIFFERENCES, NOT_YET)

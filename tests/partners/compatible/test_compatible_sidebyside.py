@@ -28,6 +28,7 @@ from tests._merged_text import text_as_blocks
 from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import OPENAI_ERRORS
 from tests.partners._sidebyside import PNG
+from tests.partners._sidebyside import TRUE_BESIDE_TOOLS_REFUSED
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -36,6 +37,9 @@ from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import bound_choices
+from tests.partners._sidebyside import called_choice
+from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import comparable_request
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import cut_call_invalid
@@ -503,6 +507,19 @@ def tool_choice_any(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add], tool_choice="any").invoke("1+2?")
 
 
+def tool_choice_bound(cls: Any, p: Package, url: str) -> Any:
+    """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
+    tracers see), the tools aside: None, the words, a tool's name, True beside one tool
+    and beside two, a choice object."""
+    return bound_choices(_model(cls, p, url))
+
+
+def tool_choice_invocation_params(cls: Any, p: Package, url: str) -> Any:
+    """The tool choice a callback's `on_chat_model_start` receives among the invocation
+    params for a call forcing a tool by its name, and the reply (the request compared)."""
+    return called_choice(_model(cls, p, url))
+
+
 def service_tier_asked(cls: Any, p: Package, url: str) -> Any:
     """The tier asked for, as the reply's metadata reports it (langchain-groq: the one
     asked, when the server names none; issue 47)."""
@@ -815,6 +832,8 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     ),
     "tool_choice_required": (TOOL, tool_choice_required),
     "tool_choice_any": (TOOL, tool_choice_any),
+    "tool_choice_bound": (Script(), tool_choice_bound),
+    "tool_choice_invocation_params": (TOOL, tool_choice_invocation_params),
     "service_tier_asked": (Script(), service_tier_asked),
     "per_call_stop": (Script(), per_call_stop),
     "stream_usage_off": (Script(), stream_usage_off),
@@ -1092,16 +1111,31 @@ def _required_choice(outcome: Outcome) -> Outcome:
     return ours, ours, our_requests, our_requests
 
 
-DIFFERENCES["fireworks", "tool_choice_required"] = (
-    Difference(
-        Reason.REJECTED,
-        "reads tool_choice='required' as the name of a tool and asks for a function "
-        'called "required", which does not exist: Fireworks refuses it, or the model is '
-        "forced to a tool nobody offered",
-        "Chat Completions' `required` (any of the offered tools) is sent, as "
-        "langchain-openai and -groq send it",
+_REQUIRED_AS_NAME = Difference(
+    Reason.REJECTED,
+    "reads tool_choice='required' as the name of a tool and asks for a function "
+    'called "required", which does not exist: Fireworks refuses it, or the model is '
+    "forced to a tool nobody offered",
+    "Chat Completions' `required` (any of the offered tools) is sent, as "
+    "langchain-openai and -groq send it",
+)
+DIFFERENCES["fireworks", "tool_choice_required"] = (_REQUIRED_AS_NAME, _required_choice)
+
+#: What langchain-groq, -fireworks and -sambanova bind for tool_choice=True beside two
+#: tools (a ValueError), and what chatplex binds and sends.
+TRUE_BESIDE_TOOLS = {"True, two tools": ("ValueError", "required")}
+DIFFERENCES["groq", "tool_choice_bound"] = (
+    TRUE_BESIDE_TOOLS_REFUSED,
+    choices_kept(TRUE_BESIDE_TOOLS),
+)
+DIFFERENCES["fireworks", "tool_choice_bound"] = (
+    (_REQUIRED_AS_NAME, TRUE_BESIDE_TOOLS_REFUSED),
+    choices_kept(
+        {
+            "required": ({"type": "function", "function": {"name": "required"}}, "required"),
+            **TRUE_BESIDE_TOOLS,
+        }
     ),
-    _required_choice,
 )
 
 
@@ -1234,10 +1268,13 @@ NOT_RUN: dict[tuple[str, str], str] = {
             "invalid_tool_arguments",
         )
     },
-    ("perplexity", "tool_choice_named"): (
-        "langchain-perplexity passes a named tool_choice (an object) to its SDK, which "
-        "refuses it (ValidationError, nothing sent: a failure); chatplex sends it"
-    ),
+    **{
+        ("perplexity", s): (
+            "langchain-perplexity passes a named tool_choice (an object) to its SDK, which "
+            "refuses it (ValidationError, nothing sent: a failure); chatplex sends it"
+        )
+        for s in ("tool_choice_named", "tool_choice_invocation_params")
+    },
     ("perplexity", "service_tier_asked"): (
         "langchain-perplexity passes service_tier to its SDK's create(), which refuses "
         "it (TypeError, nothing sent: a failure); chatplex sends it"

@@ -13,11 +13,13 @@ from collections.abc import Callable
 import pytest
 
 from tests.partners._sidebyside import CUT_CALL
+from tests.partners._sidebyside import TRUE_BESIDE_TOOLS_REFUSED
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import kept_out
 from tests.partners.compatible import test_compatible_sidebyside as suite
@@ -71,6 +73,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "reasoning_invoke": (_WHY_REASONING, suite._reasoning_kept),
     "reasoning_stream": (_WHY_REASONING, suite._reasoning_kept),
     "invalid_tool_arguments_stream": (CUT_CALL, cut_call_invalid),
+    "tool_choice_bound": (TRUE_BESIDE_TOOLS_REFUSED, choices_kept(suite.TRUE_BESIDE_TOOLS)),
     "stream_usage_off": (
         suite._sdk_refuses_stream_usage("sambanova"),
         suite._stream_usage_refused,

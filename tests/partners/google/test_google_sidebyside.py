@@ -27,6 +27,8 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import bound_choices
+from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
@@ -233,6 +235,19 @@ def tool_blocks_result(cls: Any, url: str) -> Any:
     blocks = [{"type": "text", "text": "3"}, {"type": "text", "text": " (exact)"}]
     result = lc.ToolMessage(blocks, tool_call_id=call["id"], name="add")
     return bound.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
+
+
+def tool_choice_bound(cls: Any, url: str) -> Any:
+    """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
+    tracers see), the tools aside: None, the words, a tool's name, True beside one tool
+    and beside two, a choice object."""
+    return bound_choices(model(cls, url))
+
+
+def tool_choice_invocation_params(cls: Any, url: str) -> Any:
+    """The tool choice a callback's `on_chat_model_start` receives among the invocation
+    params for a call forcing a tool by its name, and the reply (the request compared)."""
+    return called_choice(model(cls, url))
 
 
 def tool_choice_any(cls: Any, url: str) -> Any:
@@ -587,6 +602,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_round_trip": (gemini_replies(ADD_CALL), tool_round_trip),
     "tool_blocks_result": (gemini_replies(ADD_CALL), tool_blocks_result),
     "tool_choice_any": (gemini_replies(ADD_CALL), tool_choice_any),
+    "tool_choice_bound": (gemini_replies(), tool_choice_bound),
+    "tool_choice_invocation_params": (gemini_replies(ADD_CALL), tool_choice_invocation_params),
     "tool_choice_named": (gemini_replies(ADD_CALL), tool_choice_named),
     "tool_with_default": (gemini_replies(ADD_CALL), tool_with_default),
     "structured_json_schema": (gemini_replies([{"text": '{"total": 3}'}]), structured_json_schema),

@@ -22,6 +22,8 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import bound_choices
+from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
@@ -171,6 +173,19 @@ def tool_choice_bound(cls: Any, url: str) -> Any:
         bound = cls(model=MODEL, base_url=url).bind_tools([add], tool_choice=choice)
         got[choice] = {"bound": sorted(bound.kwargs), "reply": bound.invoke("What is 1+2?")}
     return got
+
+
+def tool_choice_bound_each_choice(cls: Any, url: str) -> Any:
+    """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
+    tracers see), the tools aside: None, the words, a tool's name, True beside one tool
+    and beside two, a choice object."""
+    return bound_choices(cls(model=MODEL, base_url=url))
+
+
+def tool_choice_invocation_params(cls: Any, url: str) -> Any:
+    """The tool choice a callback's `on_chat_model_start` receives among the invocation
+    params for a call forcing a tool by its name, and the reply (the request compared)."""
+    return called_choice(cls(model=MODEL, base_url=url))
 
 
 def tool_choice_per_call(cls: Any, url: str) -> Any:
@@ -375,6 +390,11 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_round_trip": (ollama_replies("", tool_calls=ADD_CALL), tool_round_trip),
     "tool_choice_bound": (ollama_replies("", tool_calls=ADD_CALL), tool_choice_bound),
     "tool_choice_per_call": (ollama_replies(), tool_choice_per_call),
+    "tool_choice_bound_each_choice": (ollama_replies(), tool_choice_bound_each_choice),
+    "tool_choice_invocation_params": (
+        ollama_replies("", tool_calls=ADD_CALL),
+        tool_choice_invocation_params,
+    ),
     "reasoning_invoke": (ollama_replies("Three.", thinking="Count: s-t-r..."), reasoning_invoke),
     "reasoning_stream": (ollama_replies("Three.", thinking="Count: s-t-r..."), reasoning_stream),
     "reasoning_per_call": (

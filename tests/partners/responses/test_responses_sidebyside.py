@@ -36,6 +36,8 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import bound_choices
+from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import comparable_request
 from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
@@ -235,6 +237,24 @@ def tool_round_trip(cls: Any, url: str) -> Any:
     call = first.tool_calls[0]
     result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"])
     return model.invoke([lc.HumanMessage("What is 1+2?"), first, result])
+
+
+def tool_choice_bound(cls: Any, url: str) -> Any:
+    """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
+    tracers see), the tools aside: None, the words, a tool's name, True beside one tool
+    and beside two, a choice object."""
+    return bound_choices(_model(cls, url))
+
+
+def tool_choice_bound_chat_completions(cls: Any, url: str) -> Any:
+    """The same on the Chat Completions API (ChatOpenAI's default)."""
+    return bound_choices(_model(cls, url, use_responses_api=None))
+
+
+def tool_choice_invocation_params(cls: Any, url: str) -> Any:
+    """The tool choice a callback's `on_chat_model_start` receives among the invocation
+    params for a call forcing a tool by its name, and the reply (the request compared)."""
+    return called_choice(_model(cls, url))
 
 
 def tool_choice_named(cls: Any, url: str) -> Any:
@@ -487,6 +507,9 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "tool_call_stream": (TOOL, tool_call_stream),
     "tool_round_trip": (TOOL, tool_round_trip),
     "tool_choice_named": (TOOL, tool_choice_named),
+    "tool_choice_bound": (Script(), tool_choice_bound),
+    "tool_choice_bound_chat_completions": (Script(), tool_choice_bound_chat_completions),
+    "tool_choice_invocation_params": (TOOL, tool_choice_invocation_params),
     "invalid_tool_arguments": (BAD_ARGS, invalid_tool_arguments),
     "reasoning_invoke": (REASONING, reasoning_invoke),
     "reasoning_stream": (REASONING, reasoning_stream),

@@ -36,6 +36,8 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import bound_choices
+from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
@@ -151,6 +153,19 @@ def tool_round_trip(cls: Any, url: str) -> Any:
     call = first.tool_calls[0]
     result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"], name="add")
     return bound.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
+
+
+def tool_choice_bound(cls: Any, url: str) -> Any:
+    """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
+    tracers see), the tools aside: None, the words, a tool's name, True beside one tool
+    and beside two, a choice object."""
+    return bound_choices(model(cls, url))
+
+
+def tool_choice_invocation_params(cls: Any, url: str) -> Any:
+    """The tool choice a callback's `on_chat_model_start` receives among the invocation
+    params for a call forcing a tool by its name, and the reply (the request compared)."""
+    return called_choice(model(cls, url))
 
 
 def tool_choice_any(cls: Any, url: str) -> Any:
@@ -556,6 +571,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_call_stream": (vertex_replies(ADD_CALL), tool_call_stream),
     "tool_round_trip": (vertex_replies(ADD_CALL), tool_round_trip),
     "tool_choice_any": (vertex_replies(ADD_CALL), tool_choice_any),
+    "tool_choice_bound": (vertex_replies(), tool_choice_bound),
+    "tool_choice_invocation_params": (vertex_replies(ADD_CALL), tool_choice_invocation_params),
     "tool_choice_named": (vertex_replies(ADD_CALL), tool_choice_named),
     "structured_default": (vertex_replies(ADD_CALL), structured_default),
     "structured_json_mode": (vertex_replies([{"text": '{"total": 3}'}]), structured_json_mode),
@@ -747,6 +764,7 @@ for _name in (
     "tool_call_stream",
     "tool_choice_any",
     "tool_choice_named",
+    "tool_choice_invocation_params",
     "structured_default",
     "tool_choice_auto_stream",
     "structured_include_raw",

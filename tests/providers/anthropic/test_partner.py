@@ -29,6 +29,23 @@ def test_the_adapter_binds_this_form() -> None:
     )
 
 
+def test_a_choice_object_is_bound_as_given_and_what_anthropic_refuses_as_sent() -> None:
+    # langchain-anthropic binds an object as given; "none" and "required" as a tool of
+    # that name (which Anthropic refuses) and True not at all (a ValueError): those are
+    # bound as the object of what chatplex reads and sends.
+    adapter = AnthropicAdapter(api_key="k")
+    given = {"type": "function", "function": {"name": "weather"}}
+    assert bound_form(adapter, [_function()], "weather", given)[1] == given
+    for choice, read, bound in (
+        ("none", "none", {"type": "none"}),
+        ("required", "required", {"type": "any"}),
+        (True, "required", {"type": "any"}),
+        ("any", "required", {"type": "any"}),
+        ("weather", "weather", {"type": "tool", "name": "weather"}),
+    ):
+        assert bound_form(adapter, [_function()], read, choice)[1] == bound
+
+
 def test_a_tool_dict_in_anthropics_form_is_bound_as_given() -> None:
     given = TRAITS["AnthropicAdapter"].binds_as_given
     assert given is not None

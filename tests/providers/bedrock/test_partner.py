@@ -64,3 +64,36 @@ def test_the_invoke_adapter_binds_it_for_anthropic_models_only() -> None:
     )
     llama = adapter.for_model("meta.llama3-1-70b-instruct-v1:0")
     assert bound_form(llama, [_function()], "weather") == ([_function()], "weather")
+
+
+_NAMED = {"type": "function", "function": {"name": "weather"}}
+
+
+@pytest.mark.parametrize(
+    ("given", "read", "bound"),
+    [
+        ("auto", "auto", {"auto": {}}),
+        ("any", "required", {"any": {}}),
+        ("weather", "weather", {"tool": {"name": "weather"}}),
+        ({"tool": {"name": "weather"}}, "weather", {"tool": {"name": "weather"}}),
+        # langchain-aws binds these as a tool of that name (Bedrock refuses the request)
+        # or refuses an object not Converse's: Converse's object of what chatplex sends...
+        ("required", "required", {"any": {}}),
+        (True, "required", {"any": {}}),
+        (_NAMED, "weather", {"tool": {"name": "weather"}}),
+        # ...and "none", which Converse has not (refused when called), as the word.
+        ("none", "none", "none"),
+    ],
+)
+def test_converse_binds_its_tool_choice_object(given: Any, read: str, bound: Any) -> None:
+    adapter = BedrockAdapter.__new__(BedrockAdapter)
+    assert bound_form(adapter, [_function()], read, given) == ([_function()], bound)
+
+
+def test_the_invoke_adapter_binds_a_choice_object_as_given_for_anthropic_models() -> None:
+    keys = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "x"}
+    adapter = BedrockInvokeAdapter(region_name="us-east-1", **keys)
+    claude = adapter.for_model("us.anthropic.claude-3-5-haiku-20241022-v1:0")
+    given = {"type": "function", "function": {"name": "weather"}}
+    assert bound_form(claude, [_function()], "weather", given)[1] == given
+    assert bound_form(claude, [_function()], "none", "none")[1] == {"type": "none"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from chatplex.providers.cohere.adapter import CohereAdapter
+from tests.providers._partner import bound_form
 from tests.providers._partner import for_call
 from tests.providers._partner import missing_key_alike
 from tests.providers._partner import refusal
@@ -54,3 +55,11 @@ def test_built_with_no_key_it_raises_the_cohere_clients_api_error(
         monkeypatch.delenv(name, raising=False)
     ours = missing_key_alike(CohereAdapter, cohere.ClientV2)
     assert (ours.status_code, ours.headers, ours.args) == (None, None, ())  # type: ignore[attr-defined]
+
+
+def test_the_tool_choice_is_bound_as_given() -> None:
+    # langchain-cohere's bind_tools binds `tool_choice` among its keywords, unread.
+    tool = {"type": "function", "function": {"name": "f", "parameters": {}}}
+    adapter = CohereAdapter(api_key="k")
+    for given, read in (("any", "required"), (True, "required"), ("f", "f")):
+        assert bound_form(adapter, [tool], read, given) == ([tool], given)

@@ -20,6 +20,7 @@ from chatplex.providers.compatible.partner import TRAITS
 from chatplex.providers.compatible.responses import PresetResponsesAdapter
 from chatplex.providers.compatible.spec import PROFILES
 from chatplex.providers.openai.partner import TRAITS as OPENAI_TRAITS
+from tests.providers._partner import bound_form
 from tests.providers._partner import for_call
 from tests.providers._partner import missing_key_alike
 from tests.providers._partner import refusal
@@ -172,3 +173,39 @@ def test_the_other_presets_partners_raise_a_value_error_not_chatopenais() -> Non
     )
     assert TRAITS["CompatibleAdapter"].missing_key is None
     assert OPENAI_TRAITS["OpenAIAdapter"].missing_key is not None
+
+
+_TOOL = {"type": "function", "function": {"name": "f", "parameters": {}}}
+_NAMED = {"type": "function", "function": {"name": "f"}}
+
+
+@pytest.mark.parametrize(
+    ("preset", "given", "read", "bound"),
+    [
+        # langchain-openai's BaseChatOpenAI (xAI, DeepSeek, Together...): a tool's name as
+        # its choice object, "any" and True as "required", the rest as given.
+        ("xai", "f", "f", _NAMED),
+        ("xai", "any", "required", "required"),
+        ("xai", True, "required", "required"),
+        ("xai", "none", "none", "none"),
+        ("xai", {"type": "tool", "name": "f"}, "f", {"type": "tool", "name": "f"}),
+        # langchain-groq: True forces the lone tool by its object...
+        ("groq", True, "f", _NAMED),
+        # ...and beside more tools raises: chatplex's "required".
+        ("groq", True, "required", "required"),
+        # langchain-fireworks keeps "any"; "required" it reads as a tool's name, a tool
+        # nobody offered: chatplex's "required".
+        ("fireworks", "any", "required", "any"),
+        ("fireworks", "required", "required", "required"),
+        ("fireworks", True, "f", _NAMED),
+        # langchain-mistralai rewrites a tool's name only.
+        ("mistralai", True, "required", True),
+        ("mistralai", "any", "required", "any"),
+        ("mistralai", "f", "f", _NAMED),
+    ],
+)
+def test_each_preset_binds_the_tool_choice_as_its_partner(
+    preset: str, given: object, read: str, bound: object
+) -> None:
+    adapter = preset_adapter_class(preset)(api_key="k")
+    assert bound_form(adapter, [_TOOL], read, given) == ([_TOOL], bound)

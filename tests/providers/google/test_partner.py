@@ -1,5 +1,5 @@
 """langchain-google-genai's record (providers/google/partner.py); Vertex AI's adapter
-has the defaults."""
+has the defaults but for the tool choice, which both partners bind as given."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from chatplex.langchain.traits import partner_traits
 from chatplex.providers.google.adapter import GeminiAdapter
 from chatplex.providers.google.adapter import VertexAIAdapter
 from chatplex.providers.google.partner import TRAITS
+from tests.providers._partner import bound_form
 
 
 def test_gemini_drops_bind_strict_and_a_pydantic_response_format() -> None:
@@ -16,6 +17,18 @@ def test_gemini_drops_bind_strict_and_a_pydantic_response_format() -> None:
     assert not gemini.bind_strict and gemini.response_format_class == "dropped"
 
 
-def test_vertex_ai_has_the_defaults() -> None:
+def test_vertex_ai_has_the_defaults_but_the_tool_choice() -> None:
     vertex = VertexAIAdapter.__new__(VertexAIAdapter)
-    assert partner_traits(vertex) == PartnerTraits()
+    assert partner_traits(vertex) == PartnerTraits(bound_tool_form=_FORM)
+
+
+_FORM = TRAITS["GeminiAdapter"].bound_tool_form
+_TOOL = {"type": "function", "function": {"name": "f", "parameters": {}}}
+
+
+def test_both_bind_the_tool_choice_as_given() -> None:
+    # langchain-google-genai's and -vertexai's bind_tools bind any choice as given ("any",
+    # True, a name, an object) and read it when they build the request.
+    for adapter in (GeminiAdapter(api_key="k"), VertexAIAdapter.__new__(VertexAIAdapter)):
+        for given, read in (("any", "required"), (True, "required"), ("f", "f")):
+            assert bound_form(adapter, [_TOOL], read, given) == ([_TOOL], given)

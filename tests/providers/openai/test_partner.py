@@ -18,6 +18,7 @@ from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
 from chatplex.providers.openai.partner import OPENAI_MISSING_KEY
 from chatplex.providers.openai.partner import TRAITS
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+from tests.providers._partner import bound_form
 from tests.providers._partner import for_call
 from tests.providers._partner import missing_key_alike
 from tests.providers._partner import sdk_helper
@@ -130,3 +131,19 @@ def test_the_openai_words_are_the_installed_sdks(monkeypatch: pytest.MonkeyPatch
     )
     monkeypatch.setattr(module, "_openai_takes_other_credentials", lambda: True)
     assert OPENAI_MISSING_KEY.text().startswith("Missing credentials. Please pass an `api_key`")
+
+
+def test_the_tool_choice_is_bound_as_langchain_openai_binds_it() -> None:
+    # BaseChatOpenAI.bind_tools: a bound tool's name as its choice object, "any" and True
+    # as "required", the other words and any object as given; on both APIs.
+    tool = {"type": "function", "function": {"name": "f", "parameters": {}}}
+    named = {"type": "function", "function": {"name": "f"}}
+    for wire in (adapter(), _azure(), OpenAIResponsesAdapter(api_key="k")):
+        for given, read, bound in (
+            ("f", "f", named),
+            ("any", "required", "required"),
+            (True, "required", "required"),
+            ("auto", "auto", "auto"),
+            ({"type": "tool", "name": "f"}, "f", {"type": "tool", "name": "f"}),
+        ):
+            assert bound_form(wire, [tool], read, given) == ([tool], bound)

@@ -41,6 +41,7 @@ MISTRALAI = Preset(
         json_schema_shape="function",
         structured_tool_choice="any",
         kept_tool_choices=("any",),
+        binds_true_choice=True,  # langchain-mistralai's bind_tools: True stays True
         # Usage comes on the last chunk unasked (langchain-mistralai never sends it).
         stream_options=False,
         # langchain-mistralai's history: calls without `type` beside `content: ""`,

@@ -1,0 +1,138 @@
+"""ChatAnthropic side by side on tool binding: each script runs with langchain-anthropic's
+class and with chatplex's, the same constructor call against the same scripted Messages
+server, and what it returns or raises is compared, with the requests the server got
+(path, body, the headers a script sets). The rest of ChatAnthropic is checked by the
+import-swap cases (tests/compat/).
+
+Differences kept on purpose (`DIFFERENCES`, each with why) are taken out before the
+comparison; a script whose outcome differs otherwise fails.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import chatplex.langchain
+from tests.partners._sidebyside import NAMED
+from tests.partners._sidebyside import TOOL_NAMED_NONE
+from tests.partners._sidebyside import TRUE_REFUSED
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import bound_choices
+from tests.partners._sidebyside import called_choice
+from tests.partners._sidebyside import choices_kept
+from tests.partners._sidebyside import comparable_request
+from tests.partners._sidebyside import kept_out
+from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import run_row
+from tests.partners._sidebyside import unset
+
+partner = pytest.importorskip("langchain_anthropic")
+
+KEY = "sk-ant-test-0000"
+MODEL = "claude-haiku-4-5"
+ENV = ("ANTHROPIC_API_KEY", "ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL")
+
+
+def messages_reply(*content: dict[str, Any], stop: str = "end_turn") -> Callable[[Seen], Reply]:
+    """A scripted Messages API: one whole reply of `content` blocks (a text by default)."""
+    blocks = list(content) or [{"type": "text", "text": "Hello there, friend."}]
+
+    def answer(seen: Seen) -> Reply:
+        reply = {
+            "id": "msg_01",
+            "type": "message",
+            "role": "assistant",
+            "model": MODEL,
+            "content": blocks,
+            "stop_reason": stop,
+            "stop_sequence": None,
+            "usage": {"input_tokens": 12, "output_tokens": 7},
+        }
+        return Reply(200, [json.dumps(reply).encode()], headers={"request-id": "req_01"})
+
+    return answer
+
+
+ADD_CALL = {"type": "tool_use", "id": "toolu_01", "name": "add", "input": {"a": 1, "b": 2}}
+
+
+def _model(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, api_key=KEY, base_url=url)
+
+
+# ---- the scripts: (server reply, script(ChatAnthropic, url) -> result) -------------------
+
+
+def tool_choice_bound(cls: Any, url: str) -> Any:
+    """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
+    tracers see), the tools aside: None, the words, a tool's name, True beside one tool
+    and beside two, a choice object (OpenAI's, and Anthropic's own)."""
+    objects = {"object": NAMED, "Anthropic's object": {"type": "tool", "name": "add"}}
+    return bound_choices(_model(cls, url), objects)
+
+
+def tool_choice_invocation_params(cls: Any, url: str) -> Any:
+    """The tool choice a callback's `on_chat_model_start` receives among the invocation
+    params for a call forcing a tool by its name, and the reply (the request compared)."""
+    return called_choice(_model(cls, url))
+
+
+SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    "tool_choice_bound": (messages_reply(), tool_choice_bound),
+    "tool_choice_invocation_params": (
+        messages_reply(ADD_CALL, stop="tool_use"),
+        tool_choice_invocation_params,
+    ),
+}
+
+# ---- what differs on purpose, and why ------------------------------------------------------
+
+#: What langchain-anthropic binds where it differs, and what chatplex binds and sends.
+KEPT: dict[str, tuple[Any, Any]] = {
+    "none": ({"type": "tool", "name": "none"}, {"type": "none"}),
+    "required": ({"type": "tool", "name": "required"}, {"type": "any"}),
+    "True, one tool": ("ValueError", {"type": "any"}),
+    "True, two tools": ("ValueError", {"type": "any"}),
+}
+
+#: Script -> (why it may differ, how the outcome is read before comparing).
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
+    "tool_choice_bound": ((TOOL_NAMED_NONE, TRUE_REFUSED), choices_kept(KEPT)),
+}
+
+#: Request headers a script's constructor decides, compared; the rest (user agents, SDK
+#: telemetry `x-stainless-*`) name the client that sent them.
+COMPARED_HEADERS = ("x-api-key", "anthropic-version", "content-type")
+
+
+def run_both(name: str, server: ScriptedServer) -> Outcome:
+    with unset(ENV):
+        outcome = run_row(
+            server,
+            SCRIPTS[name],
+            partner.ChatAnthropic,
+            chatplex.langchain.ChatAnthropic,
+            result=observe,
+            request=lambda seen: comparable_request(seen, COMPARED_HEADERS),
+            collect=True,
+        )
+    return kept_out(outcome, DIFFERENCES, name)
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_same_as_langchain_anthropic(name: str, server: ScriptedServer) -> None:
+    assert_same(run_both(name, server))
+
+
+def test_every_kept_difference_is_a_script_with_why() -> None:
+    assert set(DIFFERENCES) <= set(SCRIPTS)
+    assert all(why for why, _ in DIFFERENCES.values())
