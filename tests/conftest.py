@@ -14,6 +14,8 @@ import functools
 import gc
 import os
 import sys
+import types
+import weakref
 from collections.abc import Callable
 from collections.abc import Generator
 from collections.abc import Iterator
@@ -124,7 +126,11 @@ def one_botocore_loader() -> Iterator[None]:
     registers ~125 handlers, each name matched against botocore's 65 aliases again
     (6.5 -> 2.1 ms a Session; the matrix and the bedrock tests build them by the
     hundred). The cache is shared only where the aliases are botocore's own, the same
-    names then giving the same aliases."""
+    names then giving the same aliases.
+
+    And whether a handler takes `**kwargs`, which a Session's registry checks of each of
+    the ~125 it registers with `inspect.getfullargspec` (~2 ms a Session), is known once
+    per function (`_accepts_kwargs_once`)."""
     try:
         import botocore.hooks
         import botocore.loaders
@@ -137,7 +143,26 @@ def one_botocore_loader() -> Iterator[None]:
         shared = functools.cache(botocore.loaders.create_loader)
         patch.setattr(botocore.session, "create_loader", shared)
         patch.setattr(botocore.hooks.EventAliaser, "__init__", _sharing_alias_names(botocore.hooks))
+        patch.setattr(botocore.hooks, "accepts_kwargs", _accepts_kwargs_once(botocore.hooks))
         yield
+
+
+def _accepts_kwargs_once(hooks: Any) -> Callable[[Any], Any]:
+    """botocore's `accepts_kwargs` (the name of a handler's `**kwargs` parameter, if any),
+    found once per function: a bound method's is its function's. Held weakly, so a handler
+    is not kept alive by it; another callable is looked at each time, as before."""
+    accepts = hooks.accepts_kwargs
+    found: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+    def accepts_kwargs(func: Any) -> Any:
+        function = getattr(func, "__func__", func)
+        if not isinstance(function, types.FunctionType):
+            return accepts(func)
+        if function not in found:
+            found[function] = accepts(func)
+        return found[function]
+
+    return accepts_kwargs
 
 
 def _sharing_alias_names(hooks: Any) -> Callable[..., None]:
