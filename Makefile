@@ -46,7 +46,8 @@ typecheck: $(VENV)/.installed-dev
 check: lint typecheck
 
 # The documentation site (mkdocs.yml, docs/): warnings are errors, so a broken link or an
-# API name that no longer resolves fails `make test`. Built into site/ (not committed).
+# API name that no longer resolves fails `make test` (tests/test_docs_site.py builds it
+# so, unless site/ is newer than every source). Built into site/ (not committed).
 docs: $(VENV)/.installed-dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
@@ -98,13 +99,14 @@ compat-install: compat-wheel
 # waiting, ~12 s of CPU, for what only those decide); with CI=true they always run.
 #
 # The steps before pytest do not depend on each other: they run side by side (-j; each
-# one's output shown whole as it ends). site/ is built before pytest starts:
-# tests/test_docs_site.py reads it, not building it; the packaging cache is filled
-# before tests/test_packaging.py installs from it. mypy (~40 s of one core on a cold
-# cache, what CI has) runs beside pytest, as the installs do (before, the others were
-# done in ~20 s and it ran alone, the other core idle); `make check` runs it at once.
+# one's output shown whole as it ends), in seconds: the packaging cache is filled before
+# tests/test_packaging.py installs from it. mypy (~40 s of one core on a cold cache, what
+# CI has) runs beside pytest, as the installs do; `make check` runs it at once. The site
+# is built by tests/test_docs_site.py (strict, on the one worker of its group) where
+# site/ is older than a source, as `make docs` built it before pytest (~20 s; mypy and
+# it were the ~40-78 s before pytest started, the other steps done in seconds).
 test: $(VENV)/.installed-dev
-	@$(MAKE) --no-print-directory -j4 --output-sync=target lint docs packaging-cache compat-wheel
+	@$(MAKE) --no-print-directory -j4 --output-sync=target lint packaging-cache compat-wheel
 	@$(COMPAT_INSTALL) --stamp $(VENV)/compat-install.stamp > $(VENV)/compat-install.log 2>&1 & installs=$$!; \
 	$(MAKE) --no-print-directory typecheck > $(VENV)/typecheck.log 2>&1 & types=$$!; \
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder --durations=25; \
