@@ -53,8 +53,8 @@ class _RayCluster:
 
     def __init__(self) -> None:
         self.ray: Any = None
-        #: The node id of the last test marked `ray` of this run's collection.
-        self.last: str | None = None
+        #: The last test marked `ray` of this run's collection (set once it is made).
+        self.last: pytest.Item | None = None
 
     def started(self, tmp_path_factory: pytest.TempPathFactory, server: Any) -> Any:
         if self.ray is not None:
