@@ -46,7 +46,8 @@ typecheck: $(VENV)/.installed-dev
 check: lint typecheck
 
 # The documentation site (mkdocs.yml, docs/): warnings are errors, so a broken link or an
-# API name that no longer resolves fails `make test`. Built into site/ (not committed).
+# API name that no longer resolves fails `make test` (tests/test_docs_site.py builds it
+# so, unless site/ is newer than every source). Built into site/ (not committed).
 docs: $(VENV)/.installed-dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
@@ -81,6 +82,9 @@ compat-install: compat-wheel
 # spent waiting (deadlines, servers, subprocesses, Ray), not computing: measured on 2
 # cores, 2 workers used 58 % of the CPU and took 6.1 min, 4 workers the same CPU in 4.7 min.
 # loadgroup keeps the Ray tests on one worker, so one local cluster is started.
+# --no-loadscope-reorder: the scheduler keeps the order tests/conftest.py gives, its own
+# (the largest groups first) but for the Ray group, first of all: one worker's for ~220 s
+# of a loaded run, it ends long before the run does and its cluster is stopped then.
 # Bytecode is written for this run even where
 # PYTHONDONTWRITEBYTECODE is set: otherwise each worker, and each interpreter a test
 # starts (docs blocks, examples, benches, Ray workers), compiles chatplex and re-rewrites
@@ -90,21 +94,29 @@ compat-install: compat-wheel
 # compat-install waits on the package index and on disk, pytest on the CPU: the installs
 # run beside pytest (their output kept in a log, shown whole after pytest), and `test`
 # fails if either failed. This cuts minutes off every run; neither can hide the other.
+# Here they are skipped while pyproject.toml, the lock files, the two scripts and the
+# Pythons are those of the last run that passed (.venv/compat-install.stamp: 2-4.5 min of
+# waiting, ~12 s of CPU, for what only those decide); with CI=true they always run.
 #
-# The steps before pytest do not depend on each other and each uses one core (mypy ~40 s,
-# mkdocs ~20 s): they run side by side (-j; each one's output shown whole as it ends), so
-# a core another process leaves idle is used (on a machine with no CPU to spare they take
-# what they took one after another: measured 41-78 s either way on a loaded machine).
-# site/ is built before pytest starts: tests/test_docs_site.py reads it, not building it.
+# The steps before pytest do not depend on each other: they run side by side (-j; each
+# one's output shown whole as it ends), in seconds: the packaging cache is filled before
+# tests/test_packaging.py installs from it. mypy (~40 s of one core on a cold cache, what
+# CI has) runs beside pytest, as the installs do; `make check` runs it at once. The site
+# is built by tests/test_docs_site.py (strict, on the one worker of its group) where
+# site/ is older than a source, as `make docs` built it before pytest (~20 s; mypy and
+# it were the ~40-78 s before pytest started, the other steps done in seconds).
 test: $(VENV)/.installed-dev
-	@$(MAKE) --no-print-directory -j4 --output-sync=target check docs packaging-cache compat-wheel
-	@$(COMPAT_INSTALL) > $(VENV)/compat-install.log 2>&1 & installs=$$!; \
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=25; \
-	tests=$$?; wait $$installs; compat=$$?; \
+	@$(MAKE) --no-print-directory -j4 --output-sync=target lint packaging-cache compat-wheel
+	@$(COMPAT_INSTALL) --stamp $(VENV)/compat-install.stamp > $(VENV)/compat-install.log 2>&1 & installs=$$!; \
+	$(MAKE) --no-print-directory typecheck > $(VENV)/typecheck.log 2>&1 & types=$$!; \
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder --durations=25; \
+	tests=$$?; wait $$types; typed=$$?; wait $$installs; compat=$$?; \
+	echo "== make typecheck (ran beside pytest): exit $$typed"; \
+	cat $(VENV)/typecheck.log; \
 	echo "== make compat-install (ran beside pytest): exit $$compat"; \
 	cat $(VENV)/compat-install.log; \
 	echo "== pytest: exit $$tests"; \
-	test $$tests -eq 0 && test $$compat -eq 0
+	test $$tests -eq 0 && test $$typed -eq 0 && test $$compat -eq 0
 
 # Not part of `test`: ~8 minutes. The peers get their own venv (LiteLLM another: it needs
 # openai < 3); the chart is drawn beside the JSON. BENCH_ARGS=--quick for a smoke run.

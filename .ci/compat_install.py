@@ -20,6 +20,14 @@ Python, or in conflict with a required floor, fails naming it.
 
     .venv/bin/python .ci/compat_install.py --uv .venv/bin/uv --wheel dist/chatplex-*.whl
 
+`--stamp FILE` (what `make test` gives, in .venv/): the run is skipped when what it
+checks has not changed since the last run that passed, as FILE records it: a digest of
+pyproject.toml, of the lock files there are (uv.lock, pylock.toml), of this script and
+compat_call.py, and of the interpreters found. It waits 2-4.5 min on the package index and
+the disk, for what only those decide. Where the environment says CI (`CI=true`, as CI
+services set it) it always runs, so a change of chatplex's code that needs a dependency
+above its declared floor is caught there.
+
 Interpreters are looked up by version: in $PYENV_ROOT (default ~/.pyenv) /versions/X.Y.*,
 then `pythonX.Y` on PATH; a missing one fails naming the version and where it looked.
 Runs with the standard library and `packaging` (which pip and build bring).
@@ -28,6 +36,7 @@ Runs with the standard library and `packaging` (which pip and build bring).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -46,6 +55,14 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 CALL = ROOT / ".ci" / "compat_call.py"
+#: What decides the outcome, beside the interpreters (the lock files that exist).
+DECIDING = (
+    "pyproject.toml",
+    "uv.lock",
+    "pylock.toml",
+    ".ci/compat_install.py",
+    ".ci/compat_call.py",
+)
 _CLASSIFIER = re.compile(r"^Programming Language :: Python :: (3\.\d+)$")
 
 
@@ -201,15 +218,52 @@ def _extras_line(
     return f" extras at their floors resolve on Python {version}: {', '.join(extras)}"
 
 
+def stamp_key(root: Path, pythons: Sequence[Path]) -> str:
+    """A digest of what decides the outcome: `DECIDING`'s files under `root` (by name and
+    content; a missing lock file counts as missing) and the interpreters' paths."""
+    digest = hashlib.sha256()
+    for name in DECIDING:
+        path = root / name
+        content = path.read_bytes() if path.is_file() else b"<none>"
+        digest.update(f"{name}\0{len(content)}\0".encode() + content)
+    for python in pythons:
+        digest.update(f"python\0{python}\0".encode())
+    return digest.hexdigest()
+
+
+def unchanged(stamp: Path, key: str, environ: dict[str, str] | None = None) -> bool:
+    """Whether the last run that passed (`stamp`) checked what `key` names, outside CI."""
+    environ = dict(os.environ) if environ is None else environ
+    if environ.get("CI", "").lower() in ("true", "1"):
+        return False
+    try:
+        return stamp.read_text("utf-8").strip() == key
+    except OSError:
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--uv", type=Path, required=True, help="the uv executable")
     parser.add_argument("--wheel", type=Path, required=True, help="the built wheel")
     parser.add_argument("--into", type=Path, default=ROOT / ".venv" / "compat")
+    parser.add_argument(
+        "--stamp", type=Path, help="skip if unchanged since the run that passed wrote it"
+    )
     args = parser.parse_args(argv)
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     try:
         pythons = [(v, find_python(v)) for v in declared_pythons(project)]
+        key = stamp_key(ROOT, [python for _, python in pythons])
+        if args.stamp is not None:
+            if unchanged(args.stamp, key):
+                print(
+                    f"compat-install: skipped, as pyproject.toml, the lock files, the scripts "
+                    f"and the Pythons are those of the last run that passed ({args.stamp}; "
+                    f"CI=true, or deleting it, runs it)"
+                )
+                return 0
+            args.stamp.unlink(missing_ok=True)
         floors = floor_constraints(project["dependencies"])
         jobs: list[Callable[[], str]] = []
         for version, python in pythons:
@@ -222,6 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CompatError as exc:
         print(f"compat-install: {exc}", file=sys.stderr)
         return 1
+    if args.stamp is not None:
+        args.stamp.parent.mkdir(parents=True, exist_ok=True)
+        args.stamp.write_text(key + "\n", "utf-8")
     return 0
 
 

@@ -61,11 +61,10 @@ PRELOAD = (
 _PROGRAM = r"""
 import gc, importlib, json, os, signal, sys, threading, types
 
-if PUBLIC_NAMES:
-    import chatplex
-
-    for _name in chatplex.__all__:  # loaded on first use: loaded here, once
-        getattr(chatplex, _name)
+for _package in PUBLIC_NAMES:
+    _loaded = importlib.import_module(_package)
+    for _name in _loaded.__all__:  # loaded on first use: loaded here, once
+        getattr(_loaded, _name)
 for _module in PRELOAD:
     importlib.import_module(_module)
 assert threading.active_count() == 1, threading.enumerate()  # forking is safe
@@ -127,7 +126,8 @@ class Zygote:
 
     `public_names=False`: chatplex's public names are not loaded, only `preload` (for
     scripts whose point is what chatplex loads, with the standard library or a third
-    party's modules warm; `preload` may still name "chatplex" itself)."""
+    party's modules warm; `preload` may still name "chatplex" itself). `public_names_of`:
+    packages whose public names are loaded beside chatplex's (`chatplex.langchain`)."""
 
     def __init__(
         self,
@@ -136,15 +136,18 @@ class Zygote:
         preload: tuple[str, ...] = PRELOAD,
         *,
         public_names: bool = True,
+        public_names_of: tuple[str, ...] = (),
     ) -> None:
         self._folder = folder
         self._log = folder / "zygote.stderr"
+        packages = ("chatplex",) if public_names else ()
+        packages += public_names_of
         with self._log.open("w") as log:
             self._process = subprocess.Popen(
                 [
                     sys.executable,
                     "-c",
-                    f"PRELOAD = {preload!r}\nPUBLIC_NAMES = {public_names!r}\n{_PROGRAM}",
+                    f"PRELOAD = {preload!r}\nPUBLIC_NAMES = {packages!r}\n{_PROGRAM}",
                 ],
                 cwd=folder,
                 env=_checkout_first(env),

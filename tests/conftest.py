@@ -14,6 +14,8 @@ import functools
 import gc
 import os
 import sys
+import types
+import weakref
 from collections.abc import Callable
 from collections.abc import Generator
 from collections.abc import Iterator
@@ -36,17 +38,70 @@ def ray_mock_server() -> Iterator[Any]:
     from chatplex.testing import MockServer
 
     with MockServer() as server:
-        yield server
+        try:
+            yield server
+        finally:
+            _RAY.stop()  # (when still running: the cluster's workers name this server)
 
 
-@pytest.fixture(scope="session")
-def ray_cluster(tmp_path_factory: pytest.TempPathFactory, ray_mock_server: Any) -> Iterator[Any]:
+class _RayCluster:
+    """The local Ray cluster of the tests marked `ray`, started by the first test that asks
+    for it and stopped once the last of them has run (`pytest_runtest_teardown`), not at
+    the end of the session: the Ray tests run first (`pytest_collection_modifyitems`), and
+    an idle cluster's daemons kept using CPU (~2.5 s a minute, measured) and memory
+    through the rest of the run. A test asking for it later starts it again."""
+
+    def __init__(self) -> None:
+        self.ray: Any = None
+        #: The last test marked `ray` of this run's collection (set once it is made).
+        self.last: pytest.Item | None = None
+
+    def started(self, tmp_path_factory: pytest.TempPathFactory, server: Any) -> Any:
+        if self.ray is not None:
+            return self.ray
+        ray = pytest.importorskip("ray", reason=RAY_MISSING)
+        helpers = str(Path(__file__).parent / "ray")
+        paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+        if helpers not in paths:
+            os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (helpers, *paths) if p)
+        # Machine budgets of the workers go to this session's own directory.
+        os.environ["CHATPLEX_BUDGET_DIR"] = str(tmp_path_factory.mktemp("budgets"))
+        # The workers inherit the environment and the working directory of the node Ray
+        # starts here; this process keeps its own (the other tests read the base URLs
+        # from it). A relative path a joining script writes to (the docs' `answers/`) is
+        # the workers', so it lands in this session's directory, not the checkout.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("OPENAI_BASE_URL", server.openai_base_url)
+            patch.setenv("ANTHROPIC_BASE_URL", server.anthropic_base_url)
+            patch.chdir(tmp_path_factory.mktemp("ray-workers"))
+            ray.init(
+                address="local",
+                num_cpus=2,
+                include_dashboard=False,
+                _node_ip_address="127.0.0.1",
+                log_to_driver=False,
+                configure_logging=False,
+            )
+        self.ray = ray
+        return ray
+
+    def stop(self) -> None:
+        if self.ray is not None:
+            self.ray.shutdown()
+            self.ray = None
+
+
+_RAY = _RayCluster()
+
+
+@pytest.fixture
+def ray_cluster(tmp_path_factory: pytest.TempPathFactory, ray_mock_server: Any) -> Any:
     """A local Ray cluster on 127.0.0.1 (2 logical CPUs, as `ray.init()` gives a 2-core
-    machine), started once for the session; its workers import the tests' helpers
-    (tests/ray) and name `ray_mock_server` as both base URLs. Each logical CPU is a
-    worker process Ray starts and keeps (prestarted, then one per task running at once:
-    each imports Ray Data and pyarrow for a write), so 4 on 2 cores added processes, not
-    parallelism.
+    machine), one for all the tests marked `ray` (`_RayCluster`); its workers import the
+    tests' helpers (tests/ray) and name `ray_mock_server` as both base URLs. Each logical
+    CPU is a worker process Ray starts and keeps (prestarted, then one per task running
+    at once: each imports Ray Data and pyarrow for a write), so 4 on 2 cores added
+    processes, not parallelism.
 
     Where a test's time goes is process starts (measured with perf over the whole process
     tree, 2 loaded cores): a `map_chat` run of 100 rows costs ~6 s of CPU, the test's own
@@ -56,31 +111,7 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory, ray_mock_server: Any) 
     new worker ~1 s. The first Ray Data run of the cluster starts 3 actors of Ray Data's
     own (~2.5 s) and the cluster ~3.5 s. Under load these are CPU-bound: waits are not
     where the time goes."""
-    ray = pytest.importorskip("ray", reason=RAY_MISSING)
-    helpers = str(Path(__file__).parent / "ray")
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        p for p in (helpers, os.environ.get("PYTHONPATH")) if p
-    )
-    # Machine budgets of the workers go to this session's own directory.
-    os.environ["CHATPLEX_BUDGET_DIR"] = str(tmp_path_factory.mktemp("budgets"))
-    # The workers inherit the environment and the working directory of the node Ray
-    # starts here; this process keeps its own (the other tests read the base URLs from
-    # it). A relative path a joining script writes to (the docs' `answers/`) is the
-    # workers', so it lands in this session's directory, not the checkout.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("OPENAI_BASE_URL", ray_mock_server.openai_base_url)
-        patch.setenv("ANTHROPIC_BASE_URL", ray_mock_server.anthropic_base_url)
-        patch.chdir(tmp_path_factory.mktemp("ray-workers"))
-        ray.init(
-            address="local",
-            num_cpus=2,
-            include_dashboard=False,
-            _node_ip_address="127.0.0.1",
-            log_to_driver=False,
-            configure_logging=False,
-        )
-    yield ray
-    ray.shutdown()
+    return _RAY.started(tmp_path_factory, ray_mock_server)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -95,7 +126,11 @@ def one_botocore_loader() -> Iterator[None]:
     registers ~125 handlers, each name matched against botocore's 65 aliases again
     (6.5 -> 2.1 ms a Session; the matrix and the bedrock tests build them by the
     hundred). The cache is shared only where the aliases are botocore's own, the same
-    names then giving the same aliases."""
+    names then giving the same aliases.
+
+    And whether a handler takes `**kwargs`, which a Session's registry checks of each of
+    the ~125 it registers with `inspect.getfullargspec` (~2 ms a Session), is known once
+    per function (`_accepts_kwargs_once`)."""
     try:
         import botocore.hooks
         import botocore.loaders
@@ -108,7 +143,26 @@ def one_botocore_loader() -> Iterator[None]:
         shared = functools.cache(botocore.loaders.create_loader)
         patch.setattr(botocore.session, "create_loader", shared)
         patch.setattr(botocore.hooks.EventAliaser, "__init__", _sharing_alias_names(botocore.hooks))
+        patch.setattr(botocore.hooks, "accepts_kwargs", _accepts_kwargs_once(botocore.hooks))
         yield
+
+
+def _accepts_kwargs_once(hooks: Any) -> Callable[[Any], Any]:
+    """botocore's `accepts_kwargs` (the name of a handler's `**kwargs` parameter, if any),
+    found once per function: a bound method's is its function's. Held weakly, so a handler
+    is not kept alive by it; another callable is looked at each time, as before."""
+    accepts = hooks.accepts_kwargs
+    found: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+    def accepts_kwargs(func: Any) -> Any:
+        function = getattr(func, "__func__", func)
+        if not isinstance(function, types.FunctionType):
+            return accepts(func)
+        if function not in found:
+            found[function] = accepts(func)
+        return found[function]
+
+    return accepts_kwargs
 
 
 def _sharing_alias_names(hooks: Any) -> Callable[..., None]:
@@ -146,13 +200,53 @@ def pytest_collection(session: pytest.Session) -> Generator[None, object, object
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Under pytest-xdist (--dist loadgroup) the Ray tests share one worker, so one local
     # cluster is started, not one per worker.
-    for item in items:
-        if item.get_closest_marker("ray"):
-            item.add_marker(pytest.mark.xdist_group("ray"))
-    _name_the_groups(config, items)
+    ray = [item for item in items if item.get_closest_marker("ray")]
+    for item in ray:
+        item.add_marker(pytest.mark.xdist_group("ray"))
+    # The Ray tests run first, one after another: their cluster is started once and
+    # stopped after the last of them (`_RayCluster`), not left idle to the end.
+    marked = set(map(id, ray))
+    items[:] = ray + [item for item in items if id(item) not in marked]
+    _RAY.last = ray[-1] if ray else None
+    if getattr(config.option, "loadgroup", False):  # set in xdist's workers only
+        groups = {id(item): _group(item) for item in items}
+        _largest_groups_first(items, groups)
+        _name_the_groups(items, groups)
 
 
-def _name_the_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
+def _group(item: pytest.Item) -> str | None:
+    """The name --dist loadgroup gives the test's group (None: no group)."""
+    names = {
+        str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        for mark in item.iter_markers("xdist_group")
+    }
+    return "_".join(sorted(names)) if names else None
+
+
+def _largest_groups_first(items: list[pytest.Item], groups: dict[int, str | None]) -> None:
+    """The order pytest-xdist's scheduler gives --dist loadgroup by default (its
+    `--loadscope-reorder`: the work units with the most tests first, a group one unit, a
+    test of no group a unit of its own), but with the Ray group before any other. `make
+    test` runs with `--no-loadscope-reorder`, so that the scheduler keeps this order.
+
+    The Ray group runs on one worker, one test after another (~220 s of a loaded run):
+    placed by its size, it started after the agents matrix' 40 larger groups; first, it
+    ends long before the run does. The larger groups go first so that no long group is
+    left for the end, to run alone."""
+    sizes: dict[str | None, int] = {}
+    for group in groups.values():
+        sizes[group] = sizes.get(group, 0) + 1
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        group = groups[id(item)]
+        if group is None:
+            return (2, 0)
+        return (0, 0) if group == "ray" else (1, -sizes[group])
+
+    items.sort(key=rank)  # stable: each group, and the rest, in collection order
+
+
+def _name_the_groups(items: list[pytest.Item], groups: dict[int, str | None]) -> None:
     """What pytest-xdist's worker does for --dist loadgroup, where it no longer works.
 
     The scheduler groups tests by a `@group` suffix of their node ids, which xdist's own
@@ -161,15 +255,10 @@ def _name_the_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
     cluster and ran the import-order interpreters of its own (pytest-xdist issue #1386).
     A test xdist did suffix (a pytest before 9.2) is left as it is.
     """
-    if not getattr(config.option, "loadgroup", False):  # set in xdist's workers only
-        return
     for item in items:
-        names = {
-            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
-            for mark in item.iter_markers("xdist_group")
-        }
-        suffix = "@" + "_".join(sorted(names))
-        if not names or item.nodeid.endswith(suffix):
+        group = groups[id(item)]
+        suffix = f"@{group}"
+        if group is None or item.nodeid.endswith(suffix):
             continue
         if hasattr(item, "_id"):
             from _pytest.nodeid import NodeId  # pytest >= 9.2
@@ -228,6 +317,8 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, Any, Any]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
     result = yield  # the function-scoped fixtures are torn down (and checked) first
+    if item is _RAY.last:
+        _RAY.stop()
     _fail_on(_CHILDREN.check(item), "the test")
     _fail_on_network(_NETWORK.take(), "the test")
     return result

@@ -180,8 +180,8 @@ ONE_BUILD = pytest.mark.xdist_group("docs_site")
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built site: `make docs`'s site/ when it is newer than every source (as in
-    `make test`, which builds it first), else a fresh strict build."""
+    """The built site: `make docs`'s site/ when it is newer than every source, else a
+    fresh strict build (what `make test` relies on: it does not build site/ first)."""
     built = ROOT / "site"
     marker = built / "sitemap.xml"
     if marker.is_file() and marker.stat().st_mtime >= _newest_source():

@@ -543,3 +543,43 @@ def test_compat_install_finds_pythons_by_version_and_names_a_missing_one(
     path_only.touch(mode=0o755)
     on_path = {"PYENV_ROOT": str(tmp_path), "PATH": str(path_only.parent)}
     assert compat.find_python("3.11", on_path) == path_only
+
+
+def test_compat_install_is_keyed_by_what_decides_it(tmp_path: Path) -> None:
+    compat = _compat_install()
+    (tmp_path / ".ci").mkdir()
+    for name in ("pyproject.toml", ".ci/compat_install.py", ".ci/compat_call.py"):
+        (tmp_path / name).write_text(f"# {name}\n")
+    pythons = [Path("/py/3.11"), Path("/py/3.13")]
+    key = compat.stamp_key(tmp_path, pythons)
+    assert compat.stamp_key(tmp_path, pythons) == key
+    assert compat.stamp_key(tmp_path, [Path("/py/3.11"), Path("/py/3.13.1")]) != key
+    (tmp_path / "uv.lock").write_text("")  # a lock file, even empty, where there was none
+    locked = compat.stamp_key(tmp_path, pythons)
+    assert locked != key
+    (tmp_path / "pyproject.toml").write_text("# pyproject.toml, changed\n")
+    assert compat.stamp_key(tmp_path, pythons) not in (key, locked)
+    stamp = tmp_path / "stamp"
+    assert not compat.unchanged(stamp, key, {})  # no run passed yet
+    stamp.write_text(key + "\n")
+    assert compat.unchanged(stamp, key, {})
+    assert not compat.unchanged(stamp, locked, {})
+    assert not compat.unchanged(stamp, key, {"CI": "true"})  # CI always runs it
+    assert compat.unchanged(stamp, key, {"CI": "false"})
+
+
+def test_compat_install_skips_what_the_stamp_says_passed_but_not_in_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    compat = _compat_install()
+    monkeypatch.setattr(compat, "find_python", lambda version: Path(f"/py/{version}"))
+    stamp = tmp_path / "compat-install.stamp"
+    stamp.write_text(compat.stamp_key(compat.ROOT, [Path("/py/3.11"), Path("/py/3.13")]))
+    argv = ["--uv", str(tmp_path / "no-uv"), "--wheel", "x.whl", "--into", str(tmp_path)]
+    monkeypatch.delenv("CI", raising=False)
+    assert compat.main([*argv, "--stamp", str(stamp)]) == 0
+    assert "compat-install: skipped" in capsys.readouterr().out
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(FileNotFoundError, match="no-uv"):  # it ran: uv was called
+        compat.main([*argv, "--stamp", str(stamp)])
+    assert not stamp.exists()  # until a run passes again

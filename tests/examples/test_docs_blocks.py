@@ -5,11 +5,13 @@ running fails `make test`.
 
 Each block runs in a process of its own. One whose first import is chatplex runs in a
 child forked from an interpreter that has only imported chatplex and its HTTP stack
-(tests/_zygote.py), which spares each block a few tenths of a second of imports; any
-other (a block that imports LangChain, respx, Ray... before chatplex, where the order
-could matter) runs in a fresh interpreter, `python -c`. A block that imports Ray joins
-the session's Ray cluster (its `ray.init()` reads `RAY_ADDRESS`), whose workers reach
-the cluster's own mock server."""
+(tests/_zygote.py), which spares each block a few tenths of a second of imports; one
+whose first import is `chatplex.langchain` (about half of them) in a child of another
+that has imported that too, and with it langchain-core (~0.9 s of CPU a block, ~30 s a
+run); any other (a block that imports LangChain, respx, Ray... before chatplex, where
+the order could matter) runs in a fresh interpreter, `python -c`. A block that imports
+Ray joins the session's Ray cluster (its `ray.init()` reads `RAY_ADDRESS`), whose
+workers reach the cluster's own mock server."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from chatplex.testing import MockServer
+from tests._zygote import PRELOAD
 from tests._zygote import Zygote
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,18 +61,32 @@ def _chatplex_first(code: str) -> bool:
     """Whether the block imports chatplex before running anything else or importing
     anything but the standard library: for such a block, chatplex imported before its
     first line changes nothing it could see."""
+    return _first_import(code) is not None
+
+
+def _langchain_first(code: str) -> bool:
+    """Whether what the block imports first, so, is `chatplex.langchain` (or a module of
+    it), and nothing else of chatplex in the same statement: then it, and langchain-core,
+    imported before its first line change nothing it could see either."""
+    return _first_import(code) == {"chatplex.langchain"}
+
+
+def _first_import(code: str) -> set[str] | None:
+    """The chatplex modules (dotted, at most two parts) named by the block's first import
+    of chatplex, when nothing but imports of the standard library comes before it."""
     for statement in ast.parse(code).body:
         if isinstance(statement, ast.Import):
-            modules = {alias.name.split(".")[0] for alias in statement.names}
+            names = [alias.name for alias in statement.names]
         elif isinstance(statement, ast.ImportFrom) and statement.level == 0:
-            modules = {(statement.module or "").split(".")[0]}
+            names = [statement.module or ""]
         else:
-            return False
+            return None
+        modules = {name.split(".")[0] for name in names}
         if "chatplex" in modules:
-            return True
+            return {".".join(name.split(".")[:2]) for name in names if name.startswith("chatplex")}
         if not modules <= sys.stdlib_module_names:
-            return False
-    return False
+            return None
+    return None
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +127,25 @@ def zygote(server: MockServer, tmp_path_factory: pytest.TempPathFactory) -> Iter
         started.close()
 
 
+@pytest.fixture(scope="module")
+def langchain_zygote(
+    server: MockServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Zygote]:
+    """The zygote of the blocks whose first import is `chatplex.langchain`: `zygote`'s
+    imports, and chatplex.langchain with its public names (langchain-core's models,
+    messages, callbacks and tracers; no partner package)."""
+    started = Zygote(
+        tmp_path_factory.mktemp("langchain-zygote"),
+        block_env(server),
+        PRELOAD + ("chatplex.langchain",),
+        public_names_of=("chatplex.langchain",),
+    )
+    try:
+        yield started
+    finally:
+        started.close()
+
+
 def test_the_docs_have_python_blocks() -> None:
     assert len(blocks()) >= 40  # the pages' own, at least: a broken pattern finds none
 
@@ -122,6 +158,14 @@ def test_only_blocks_that_import_chatplex_first_are_forked() -> None:
     assert not _chatplex_first("print(1)\n")
     forked = [where for where, code in blocks() if _chatplex_first(code)]
     assert len(forked) >= 30  # most blocks: the zygote is worth its start
+    assert _langchain_first("import json\nfrom chatplex.langchain import ChatOpenAI\n")
+    assert _langchain_first("import chatplex.langchain.callbacks\n")
+    assert not _langchain_first("import chatplex\nfrom chatplex.langchain import ChatOpenAI\n")
+    assert not _langchain_first("from chatplex import langchain\n")
+    assert not _langchain_first("import chatplex.langchain, chatplex.testing\n")
+    assert not _langchain_first("from langchain_core.messages import HumanMessage\n")
+    langchain = [where for where, code in blocks() if _langchain_first(code)]
+    assert len(langchain) >= 20  # their own zygote is worth its start too
 
 
 def test_a_forked_block_runs_as_python_c_would(zygote: Zygote, tmp_path: Path) -> None:
@@ -163,8 +207,9 @@ def test_a_block_runs_as_written(
 ) -> None:
     ray = _needs_ray(code)
     env = ray_block_env(request) if ray else block_env(server)
-    if _chatplex_first(code) and not ray:  # the zygote's environment is `server`'s
-        zygote: Zygote = request.getfixturevalue("zygote")
+    if _chatplex_first(code) and not ray:  # the zygotes' environment is `server`'s
+        fixture = "langchain_zygote" if _langchain_first(code) else "zygote"
+        zygote: Zygote = request.getfixturevalue(fixture)
         result = zygote.run(code, cwd=tmp_path, timeout=240)
     else:
         result = subprocess.run(
