@@ -100,7 +100,7 @@ class _Blocks:
 
     def __init__(self, elements: Iterable[Any] = ()) -> None:
         self.items: list[Any] = []
-        self.by_index: dict[Any, list[_OwnedDict]] = {}
+        self.by_index: dict[Any, list[dict[str, Any]]] = {}
         for element in elements:
             self.append(_element(element))
 
@@ -269,11 +269,11 @@ class _ToolCallJoiner:
         target["name"] = _join(target["name"], name)
         args = tc.get("args")
         if args is not None:
-            have = target["args"]
+            have: Any = target["args"]
             if have is None:
                 target["args"] = args
             elif have.__class__ is _Parts:
-                have.append(args)  # type: ignore[union-attr]
+                have.append(args)
             else:
                 target["args"] = _Parts((have, args))  # type: ignore[typeddict-item]
         if call_id and call_id != target["id"]:
@@ -284,9 +284,9 @@ class _ToolCallJoiner:
     def result(self) -> list[ToolCallChunk]:
         """The calls, their argument parts joined."""
         for entry in self.entries:
-            args = entry["args"]
+            args: Any = entry["args"]
             if args.__class__ is _Parts:
-                entry["args"] = "".join(args)  # type: ignore[arg-type]
+                entry["args"] = "".join(args)
         return self.entries
 
 
