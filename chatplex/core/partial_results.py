@@ -12,6 +12,7 @@ from ..errors import DeadlineExceededError
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
 from ..messages import merge_cut_short
+from ..messages import pieces_held
 
 __all__ = ["YieldedSoFar", "give_partial", "keep_finished"]
 
@@ -44,9 +45,12 @@ def give_partial(err: DeadlineExceededError, seen: YieldedSoFar) -> None:
 class YieldedSoFar:
     """What a stream yielded, kept for a deadline's partial reply. Message chunks are
     merged into one every so often: a chunk object per event held a long stream of tiny
-    events at many times its size. The next merge waits for as many new chunks as the
-    merged text has bytes / 512 (at least 512), so merging the text again costs at most
-    512 bytes copied a chunk; a stream of other items is kept as it is."""
+    events at many times its size. Each merge walks the merged chunk again, so the next
+    one waits for as many new chunks as that chunk holds tool-call fragments and content
+    blocks, or text bytes / 512 (at least 512): a chunk costs at most one piece and 512
+    bytes merged again, however many came before it (a stream of 20,000 tool calls
+    merged every 512 chunks re-walked all of them each time). A stream of other items is
+    kept as it is."""
 
     __slots__ = ("_at", "items")
 
@@ -61,6 +65,6 @@ class YieldedSoFar:
             if all(isinstance(c, AIMessageChunk) for c in items):
                 merged = merge_chunks(items)
                 self.items = [merged]
-                self._at = 1 + max(512, len(merged.text) // 512)
+                self._at = 1 + max(512, len(merged.text) // 512, pieces_held(merged))
             else:
                 self._at *= 2  # (not chunks: checked again only after as many more)

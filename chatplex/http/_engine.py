@@ -71,6 +71,7 @@ from ..errors import StreamIdleTimeoutError
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
 from ..messages import merge_cut_short
+from ..messages import pieces_held
 from ..messages import set_metadata
 from ..sdk_errors import sdk_compatible
 from ..sdk_errors import without_response
@@ -535,10 +536,14 @@ class Call:
         failure's partial reply and the usage need, without a chunk object (~450 bytes)
         kept per event -- tiny events held nine times the reply's size. The next
         compaction waits for `nbytes // COMPACT_RATIO` more chunks (at least
-        `COMPACT_MIN`), so the text merged again each time costs at most that ratio in
-        bytes copied per chunk, and the chunks held stay below the reply's size."""
-        self.received = [merge_chunks(self.received)]
-        self._compact_at = max(COMPACT_MIN, self.nbytes // COMPACT_RATIO) + 1
+        `COMPACT_MIN`, and at least as many as the merged chunk holds tool-call fragments
+        and blocks, which it walks again), so the text merged again each time costs at
+        most that ratio in bytes copied per chunk and a stream of many tool calls one
+        fragment per chunk, and the chunks held stay below the reply's size."""
+        merged = merge_chunks(self.received)
+        self.received = [merged]
+        held = pieces_held(merged)
+        self._compact_at = max(COMPACT_MIN, self.nbytes // COMPACT_RATIO, held) + 1
 
     def _emit(self, n: int) -> Sequence[AIMessageChunk]:
         """The chunks from `received[n]` on that may reach the caller now: all of them

@@ -30,6 +30,7 @@ from ._messages import merge_chunks
 from ._messages import merge_cut_short
 from ._messages import metadata_value
 from ._messages import peek_usage
+from ._messages import pieces_held
 from ._messages import set_metadata
 from ._tool_calls import NOT_JSON
 from ._tool_calls import parse_args
@@ -144,6 +145,7 @@ __all__ = [
     "parse_args",
     "parse_partial_json",
     "peek_usage",
+    "pieces_held",
     "register_blocks",
     "reply_as_chunk",
     "responses_blocks",

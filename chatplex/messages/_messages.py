@@ -495,6 +495,15 @@ def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
     return AIMessageChunk(**merged_fields(chunks))
 
 
+def pieces_held(chunk: AIMessageChunk) -> int:
+    """How many pieces a merge of `chunk` walks again (its tool-call fragments and
+    content blocks): who merges a stream's chunks every so often waits for at least as
+    many new chunks before the next merge, so each chunk costs O(1) however long the
+    stream."""
+    content = chunk.content
+    return len(chunk.tool_call_chunks) + (0 if content.__class__ is str else len(content))
+
+
 def merge_cut_short(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
     """`merge_chunks` of a stream that failed before its end (an error's `partial`), its
     calls' arguments read exactly, as a finished reply's are: a call cut short is an

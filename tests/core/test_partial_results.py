@@ -194,3 +194,24 @@ async def test_an_error_that_takes_no_attribute_is_raised_as_it_is(sync: bool) -
         else:
             await runnable.abatch([0, 1, 2], config)
     assert not hasattr(caught.value, "batch_finished")
+
+
+def test_a_stream_of_many_tool_calls_is_merged_at_o1_a_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each merge walks the calls merged before again: the next one waits for as many
+    new chunks as they are, so the calls walked again add up to no more than the chunks
+    merged (merged every 512 chunks, 20,000 calls were walked again ~380,000 times)."""
+    from chatplex.core import partial_results
+    from tests._merges import MergeWalks
+
+    walks = MergeWalks(monkeypatch, partial_results)
+    seen = partial_results.YieldedSoFar()
+    calls = 20_000
+    for k in range(calls):
+        fragment = {"name": "add", "args": '{"a": 1}', "id": f"call_{k}", "index": k}
+        seen.append(AIMessageChunk(content="", tool_call_chunks=[fragment]))  # type: ignore[list-item]
+    assert walks.merges > 1
+    assert walks.rewalked <= walks.chunks
+    merged = merge_chunks(seen.items)
+    assert [c["id"] for c in merged.tool_calls] == [f"call_{k}" for k in range(calls)]

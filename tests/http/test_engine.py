@@ -584,6 +584,48 @@ def test_an_anthropic_stream_releases_its_whole_usage(
     assert permit.releases == [{"used_tokens": total, "status": 200}]
 
 
+def test_a_stream_of_many_tool_calls_is_compacted_at_o1_a_chunk(
+    http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each compaction walks the calls and blocks merged before again: the next one
+    waits for as many new chunks as they are, so what is walked again adds up to no more
+    than the chunks that came, however many calls the reply opens (waiting for the
+    reply's bytes / 512 alone, 3,000 tool_use blocks were walked again twice as often as
+    chunks came); the partial reply still holds every call."""
+    from chatplex.http import _engine
+    from tests._merges import MergeWalks
+
+    walks = MergeWalks(monkeypatch, _engine)
+    adapter = AnthropicAdapter(api_key="k", base_url="https://anthropic.test")
+    request = adapter.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=True)
+    deadline = time.monotonic() + 60
+    now = [deadline - 2]
+    call = Call(adapter, request, stream=True, deadline=deadline, clock=lambda: now[0])
+    call.prepare(http)
+    call.begin()
+    call.response_received(response(call))
+    start = {"id": "msg_1", "model": "m", "usage": {"input_tokens": 1, "output_tokens": 1}}
+    emitted = list(call.bytes_received(_anthropic_sse({"type": "message_start", "message": start})))
+    calls = 3000
+    for k in range(calls):
+        block = {"type": "tool_use", "id": f"toolu_{k}", "name": "add", "input": {}}
+        piece = {"type": "input_json_delta", "partial_json": '{"a": 1}'}
+        body = _anthropic_sse(
+            {"type": "content_block_start", "index": k, "content_block": block},
+            {"type": "content_block_delta", "index": k, "delta": piece},
+            {"type": "content_block_stop", "index": k},
+        )
+        emitted += call.bytes_received(body)
+    assert walks.merges > 1
+    assert walks.rewalked <= walks.chunks
+    now[0] = deadline
+    with pytest.raises(DeadlineExceededError) as info:
+        call.bytes_received(_anthropic_sse({"type": "ping"}))
+    err = fail(call, info.value)
+    assert isinstance(err, DeadlineExceededError) and err.partial is not None
+    assert [c["id"] for c in err.partial.tool_calls] == [f"toolu_{k}" for k in range(calls)]
+
+
 def test_the_permit_is_released_once_even_if_stopped_after_the_end(http: httpx.Client) -> None:
     call, permit = start(http, adapter=UsageAdapter())
     call.response_received(response(call))

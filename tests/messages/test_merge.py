@@ -572,3 +572,124 @@ def test_merged_content_is_langchain_cores(seed: int) -> None:
     assert merge_chunks(chunks).content == theirs.content
     assert add_all(chunks).content == theirs.content
     assert merge_chunks(chunks).text == theirs.text
+
+
+# --- work per piece: a merge never walks or copies what came before a piece --------------
+
+
+class CountedIndex(str):
+    """A block's index (LangChain's mergeable "lc_" form) counting the comparisons made
+    with it: finding the block a piece joins by walking the blocks so far compares it
+    with each."""
+
+    compared = [0]
+
+    def __eq__(self, other: object) -> bool:
+        self.compared[0] += 1
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+
+class Piece(str):
+    """A piece of a streamed string counting the characters copied to join it: `old +
+    piece` copies all of `old` (the string so far), every piece again."""
+
+    copied = [0]
+
+    def __radd__(self, other: str) -> str:
+        self.copied[0] += len(other)
+        return str.__add__(other, self)
+
+
+class Tokens(list[Any]):
+    """A chunk's piece of a streamed list (`logprobs`) counting the elements copied to
+    join it: `old + tokens` copies the list so far."""
+
+    copied = [0]
+
+    def __radd__(self, other: list[Any]) -> list[Any]:
+        self.copied[0] += len(other)
+        return [*other, *self]
+
+
+PIECES = 2000
+
+
+def _indexed(k: int) -> CountedIndex:
+    return CountedIndex(f"lc_{k}")
+
+
+@pytest.mark.parametrize("where", ["content", "additional_kwargs", "nested"])
+def test_a_piece_finds_its_block_by_its_index_not_by_walking_the_blocks_so_far(
+    where: str,
+) -> None:
+    """20,000 tool calls or output items stream as as many indexed blocks (a Responses
+    or Anthropic stream's content, a wire's raw tool-call deltas): each piece is looked up
+    by its index, never compared with every block before it (2,000 pieces: ~2 million
+    comparisons)."""
+    CountedIndex.compared[0] = 0
+    chunks = []
+    for k in range(PIECES):
+        if where == "content":
+            chunks.append(
+                AIMessageChunk(content=[{"type": "text", "text": "x", "index": _indexed(k)}])
+            )
+        elif where == "additional_kwargs":
+            delta = {"index": _indexed(k), "function": {"arguments": "{}"}}
+            chunks.append(AIMessageChunk(content="", additional_kwargs={"tool_calls": [delta]}))
+        else:  # a reasoning block's summary parts, all in the block of index 0
+            part = {"index": _indexed(k), "type": "summary_text", "text": "x"}
+            block = {"type": "reasoning", "index": 0, "summary": [part]}
+            chunks.append(AIMessageChunk(content=[block]))
+    merged = merge_chunks(chunks)
+    assert CountedIndex.compared[0] <= PIECES
+    if where == "content":
+        assert [b["index"] for b in merged.content] == [f"lc_{k}" for k in range(PIECES)]  # type: ignore[index]
+    elif where == "additional_kwargs":
+        assert len(merged.additional_kwargs["tool_calls"]) == PIECES
+    else:
+        (block,) = merged.content
+        assert [p["index"] for p in block["summary"]] == [f"lc_{k}" for k in range(PIECES)]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("where", ["arguments", "block", "additional_kwargs"])
+def test_a_growing_string_is_joined_once_not_copied_for_each_piece(where: str) -> None:
+    """A call's arguments, a block's text and a nested `additional_kwargs` string in
+    2,000 pieces: joined once at the end (copied piece by piece, the string so far was
+    copied for each: ~2 million characters)."""
+    Piece.copied[0] = 0
+    chunks = []
+    for k in range(PIECES):
+        text = "x" if k == 0 else Piece("x")  # (the first piece: what the string starts as)
+        if where == "arguments":
+            first = {"name": "write", "id": "call_1"} if k == 0 else {"name": None, "id": None}
+            fragment = tc_chunk(args=text, index=0, **first)
+            chunks.append(AIMessageChunk(content="", tool_call_chunks=[fragment]))
+        elif where == "block":
+            chunks.append(AIMessageChunk(content=[{"type": "text", "text": text, "index": 0}]))
+        else:
+            call = {"function_call": {"arguments": text}}
+            chunks.append(AIMessageChunk(content="", additional_kwargs=call))
+    merged = merge_chunks(chunks)
+    assert Piece.copied[0] <= PIECES
+    if where == "arguments":
+        assert merged.tool_call_chunks[0]["args"] == "x" * PIECES
+    elif where == "block":
+        assert merged.content == [{"type": "text", "text": "x" * PIECES, "index": 0}]
+    else:
+        assert merged.additional_kwargs == {"function_call": {"arguments": "x" * PIECES}}
+
+
+def test_streamed_metadata_lists_are_extended_not_copied_for_each_chunk() -> None:
+    """`logprobs` a few tokens a chunk: the list so far is extended, never copied again
+    for each chunk (2,000 chunks: ~2 million elements copied)."""
+    Tokens.copied[0] = 0
+    chunks = [
+        AIMessageChunk(content="x", response_metadata={"logprobs": {"content": Tokens([k])}})
+        for k in range(PIECES)
+    ]
+    merged = merge_chunks(chunks)
+    assert Tokens.copied[0] <= PIECES
+    assert merged.response_metadata == {"logprobs": {"content": list(range(PIECES))}}
+    assert all(c.response_metadata["logprobs"]["content"] == [k] for k, c in enumerate(chunks))
