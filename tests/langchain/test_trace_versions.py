@@ -109,4 +109,4 @@ async def test_the_request_still_names_chatplex(sync: bool) -> None:
     assert reply.content == "hi"
     partner = sdk_headers("ChatOpenAI")
     assert partner is not None  # the async client's User-Agent on an async call
-    assert route.calls.last.request.headers["user-agent"] == partner.for_call(sync)["User-Agent"]
+    assert route.calls.last.request.headers["user-agent"] == partner.sent_by(sync)["User-Agent"]
