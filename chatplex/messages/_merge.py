@@ -211,13 +211,9 @@ def _joined(old: Any, new: Any) -> Any:
         return out
     if isinstance(new, list):
         # Indexed pieces (a partner's raw tool-call deltas) join as `merge_lists` joins them.
-        if old.__class__ is _Blocks:
-            old.merge(new)
-            return old
-        if isinstance(old, list):
-            blocks = _Blocks(old)
-            blocks.merge(new)
-            return blocks
+        merged = _merged_blocks(old, new)
+        if merged is not None:
+            return merged
     return new
 
 
@@ -401,13 +397,9 @@ def _merged_value(key: str, old: Any, value: Any, present: bool) -> Any:
     if isinstance(old, dict) and isinstance(value, dict):
         return _joined_fields(old, value)
     if isinstance(value, list):
-        if old.__class__ is _Blocks:
-            old.merge(value)
-            return old
-        if isinstance(old, list):
-            blocks = _Blocks(old)
-            blocks.merge(value)
-            return blocks
+        merged = _merged_blocks(old, value)
+        if merged is not None:
+            return merged
     if old == value:
         return old
     if isinstance(old, int) and isinstance(value, int) and not isinstance(old, bool):
@@ -473,3 +465,16 @@ def _merge_metadata_owned(into: dict[str, Any], new: dict[str, Any]) -> None:
             old.extend(value)
         else:
             into[key] = value
+
+
+def _merged_blocks(old: Any, new: list[Any]) -> _Blocks | None:
+    """`old` with the indexed pieces `new` joined in, as a `_Blocks` the merge owns (made
+    from `old` on its first join); None where `old` is no list."""
+    if old.__class__ is _Blocks:
+        old.merge(new)
+        return old
+    if isinstance(old, list):
+        blocks = _Blocks(old)
+        blocks.merge(new)
+        return blocks
+    return None
