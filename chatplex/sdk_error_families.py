@@ -79,7 +79,7 @@ def broke_off(err: BaseException) -> bool:
 
 def except_cut_streams(pick: Picker) -> Picker:
     """`pick`, save a stream that broke off: an SDK whose stream iterates its HTTP
-    client's events outside its request's error handling (the anthropic and groq SDKs)
+    client's events outside its request's error handling (the anthropic SDK, others)
     lets that client's error through, none of its own classes."""
 
     def picked(err: BaseException, sdk: ModuleType) -> type[BaseException] | None:
@@ -383,7 +383,7 @@ def except_where(family: ErrorFamily, other: Callable[[BaseException], bool]) ->
 
 def decode_family() -> ErrorFamily:
     """`json.JSONDecodeError`, for a wire whose partner lets the decoder's error through
-    when a reply or a stream event is not JSON (the Stainless SDKs, the ollama SDK,
+    when a reply or a stream event is not JSON (the Stainless SDKs, others of their own,
     httpx's `Response.json()`): that class, in its words (`_decode_words`). Declared
     first, so it leads the error's hierarchy; the SDKs' own families pick none of their
     classes for it (`decode_failure`), as the SDKs raise none."""

@@ -1,8 +1,8 @@
 """The structured-output formats of the two wires most others copy, as their LangChain
 packages send them (pure data, no I/O): an OpenAI `response_format` (the interface's
 default, `chat.structured.format_settings`, and the OpenAI-compatible presets' "openai"
-shape) and Anthropic's `output_config.format` schema (Anthropic's wire, and Bedrock's
-InvokeModel for Anthropic models); and the schema as given, where a wire's partner
+shape) and Anthropic's `output_config.format` schema (Anthropic's wire, and any wire
+that carries Anthropic's models); and the schema as given, where a wire's partner
 package passes schemas through (`given_json_schema`). Below chat/ so that a provider
 folder's translation builds on it without reaching up.
 

@@ -1,7 +1,7 @@
 """A ``tool_choice`` in any common spelling (LangChain's, OpenAI's, the Responses API's,
-Anthropic's, Bedrock Converse's) reduced to one provider-neutral value: None, "auto",
-"none", "required" or the name of a bound tool; and the parallel-calls flag a
-tool_choice object may carry.
+Anthropic's, the single-key objects `{"tool": {"name": ...}}`) reduced to one
+provider-neutral value: None, "auto", "none", "required" or the name of a bound tool;
+and the parallel-calls flag a tool_choice object may carry.
 
 >>> spec = ToolSpec("search", "", {"type": "object", "properties": {}})
 >>> normalise_tool_choice("any", [spec])

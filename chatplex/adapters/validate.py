@@ -15,22 +15,21 @@ instead of a provider's 400 about the JSON body, or something silently sent.
 
   - a user turn of empty text (`""`, or empty text blocks only): refused unless the wire
     passes `empty_text=True` (OpenAI's Chat Completions and the OpenAI-compatible
-    servers, the Responses API and Ollama answer it, as langchain-openai and
-    langchain-ollama send it; Bedrock Converse sends ".", as langchain-aws does;
-    Anthropic, Gemini and Cohere refuse blank text, though the Gemini API's wire
-    first leaves a turn of no content out, as langchain-google-genai does);
-  - an empty block list (`[]`): refused unless `empty_list=True` (Ollama, where
-    langchain-ollama sends it as `""`; Bedrock Converse, as "."; OpenAI refuses an
-    empty content array), or, for an assistant turn, `empty_reply=True` (the Responses
+    servers and the Responses API answer it, as langchain-openai sends it; a wire whose
+    partner sends a placeholder in its place passes it too, and says so where it does;
+    Anthropic refuses blank text, as most other providers do, though a wire may first
+    leave a turn of no content out, as its partner does);
+  - an empty block list (`[]`): refused unless `empty_list=True` (a wire whose partner
+    sends it as empty text or a placeholder; OpenAI refuses an empty content array),
+    or, for an assistant turn, `empty_reply=True` (the Responses
     API, where an assistant turn is its output items and one of no blocks is none, as
     langchain-openai sends it: a stream's empty first chunk kept as a message);
   - a `ToolMessage` answering no tool call of an earlier assistant turn: refused unless
-    `results_need_calls=False` (Ollama, whose server only fills its prompt template
-    with it); every other provider refuses it with a 400 (the tool-call pairing check of
+    `results_need_calls=False` (a local server that only fills its prompt template with
+    it); every other provider refuses it with a 400 (the tool-call pairing check of
     OpenAI, Azure and the compatible servers, the Responses API's `call_id` lookup,
-    Anthropic's and Bedrock's `tool_use_id`, Gemini's function-response turn, Cohere's
-    `tool_call_id`), which LangChain's partner packages send to get that 400: chatplex
-    says so before sending;
+    Anthropic's `tool_use_id`, each wire's own pairing of a result with its call), which
+    LangChain's partner packages send to get that 400: chatplex says so before sending;
   - always refused (every provider does): inline data that is not valid base64 (a data
     URL, a LangChain `image` / `file` / `audio` block, an Anthropic `source`), a data
     URL or a standard `image` block whose media type is not an image, an `image_url`

@@ -45,8 +45,8 @@ class LangChainHooks:
     #: packages the class names in a trace's `metadata["lc_versions"]` beside LangChain's
     #: own: None, its own package (as langchain-core asks every partner to); a class
     #: built on another package's names that one's too (langchain-xai's: langchain-openai
-    #: and langchain-xai) or only that one (langchain-together's), or none
-    #: (langchain-groq's). The drop-in names them where the package is installed.
+    #: and langchain-xai) or only that one (langchain-together's), or none (an empty
+    #: tuple). The drop-in names them where the package is installed.
     langchain_package: ClassVar[str | None] = None
     langchain_versions: ClassVar[tuple[str, ...] | None] = None
     #: Where that class is defined, "module:Class" (its `__module__`, not the package

@@ -114,23 +114,21 @@ class _Shape:
     choice_keys: tuple[str, ...] | None = None
 
 
-#: The styles other than "chat_completions" and "reply_fields" (their own code, below):
-#: "completions_fields", the Chat Completions fields without `model_provider` or `id`
-#: (langchain-groq's `_create_chat_result`, its stream's finishing chunk);
+#: The styles other than "chat_completions" and "reply_fields" (their own code, below),
+#: each named by the wires whose partner writes it (`ProviderSpec.llm_output`, where
+#: each spec says whose it is): "completions_fields", the Chat Completions fields
+#: without `model_provider` or `id` (on a stream, its finishing chunk);
 #: "fingerprint_fields", the choice's finish reason and logprobs, an llm_output of the
-#: usage, fingerprint and tier (langchain-fireworks' `_create_chat_result`);
-#: "model_and_usage", the finish reason alone and the usage, `model_name` and `model`
-#: (langchain-mistralai's); "candidate_fields", the candidate's finish reason, model
-#: version and safety ratings, an llm_output of the prompt feedback alone
-#: (langchain-google-genai's `_response_to_result`); "reply_as_info", the whole reply
-#: as the generation's info and no llm_output (langchain-ollama's, which streams);
-#: "usage_and_stop", no generation info, an llm_output of the body's usage, stop reason
-#: and model id (langchain-aws's InvokeModel `ChatBedrock._generate`, which writes the
+#: usage, fingerprint and tier; "model_and_usage", the finish reason alone and the
+#: usage, `model_name` and `model`; "candidate_fields", the candidate's finish reason,
+#: model version and safety ratings, an llm_output of the prompt feedback alone;
+#: "reply_as_info", the whole reply as the generation's info and no llm_output (a
+#: partner that streams underneath); "usage_and_stop", no generation info, an
+#: llm_output of the body's usage, stop reason and model id (the partner writes the
 #: same dict as the message's additional_kwargs; its `generate()`'s merge of the rows
-#: is not rebuilt: LangChain's empty one).
-#: "reply_info", the reply's id, finish reason, documents, plan, calls, citations and
-#: token count as the generation's info (the message's additional_kwargs too), no
-#: llm_output (langchain-cohere's `_get_generation_info_v2`).
+#: is not rebuilt: LangChain's empty one). "reply_info", the reply's id, finish reason,
+#: documents, plan, calls, citations and token count as the generation's info (the
+#: message's additional_kwargs too), no llm_output.
 _SHAPES: dict[str, _Shape] = {
     "completions_fields": _Shape(
         info=("finish_reason", "logprobs"),
@@ -216,8 +214,7 @@ def choice_keys(style: str | None) -> tuple[str, ...]:
 
 def usage_on_each_candidate(style: str | None) -> bool:
     """Whether a partner of this style gives every candidate's message the response's
-    usage (langchain-openai's, -groq's, -mistralai's, -google-genai's), not the first
-    alone."""
+    usage (langchain-openai's and the styles' `usage_each`), not the first alone."""
     shape = _SHAPES.get(style or "")
     return style == "chat_completions" or (shape is not None and shape.usage_each)
 
@@ -318,10 +315,10 @@ def combine_shaped_outputs(
 ) -> dict[str, Any]:
     """`generate()`'s `llm_output` for a partner of a `_SHAPES` style, as its
     `_combine_llm_outputs` (`_Shape.combined`): the rows' raw usage summed (a later None
-    count taking the sum's place, as langchain-groq's), the first `model_name` and the
-    style's other keys; LangChain's empty one for a style that combines nothing.
-    (langchain-mistralai's raises TypeError on nested counts, adding dicts: they are
-    summed here, as its flat counts are.)
+    count taking the sum's place), the first `model_name` and the style's other keys;
+    LangChain's empty one for a style that combines nothing. (A partner that raises
+    TypeError on nested counts, adding dicts, has them summed here, as its flat counts
+    are.)
 
     >>> combine_shaped_outputs([{"token_usage": {"prompt_tokens": 2, "queue_time": 0.5}},
     ...                         {"token_usage": {"prompt_tokens": 3, "queue_time": None}}],
@@ -347,10 +344,10 @@ def _first(rows: Sequence[dict[str, Any]], key: str) -> Any:
 
 
 def _add_replacing(into: dict[str, Any], new: dict[str, Any]) -> None:
-    """langchain-groq's sum of counts: a count is added where both are numbers, else the
-    new value (None too) takes its place; a nested record the same way, one level down.
-    (Where a count was None and the next is a number, langchain-groq raises TypeError;
-    the number is kept here.)"""
+    """The "completions_fields" partners' sum of counts: a count is added where both are
+    numbers, else the new value (None too) takes its place; a nested record the same
+    way, one level down. (Where a count was None and the next is a number, that partner
+    raises TypeError; the number is kept here.)"""
     for key, value in new.items():
         old = into.get(key)
         if isinstance(value, dict):

@@ -125,7 +125,7 @@ class SdkClient(NamedTuple):
         """Whether it is an async client: the SDKs name their async classes `Async...`
         (`openai:AsyncOpenAI`, `httpx:AsyncClient`).
 
-        >>> SdkClient("groq:AsyncGroq").asynchronous, SdkClient("groq:Groq").asynchronous
+        >>> SdkClient("openai:AsyncOpenAI").asynchronous, SdkClient("openai:OpenAI").asynchronous
         (True, False)
         """
         return self.factory.partition(":")[2].startswith("Async")
@@ -301,7 +301,7 @@ class PartnerFields:
     #: fields its `reasoning_effort` becomes. Read and written from there.
     completed: Mapping[str, str] = field(default_factory=dict)
     #: Of its `defaults`, those the drop-in has no setting for, as it does the same
-    #: without one (langchain-mistralai's `max_concurrent_requests=64`): given at that
+    #: without one (a concurrency cap the engine's rate limit replaces): given at that
     #: value (`loads` of its form gives them), they are dropped (`settable`).
     inert: frozenset[str] = frozenset()
     #: Fields it never writes (pydantic's `exclude`: langchain-google-vertexai's
@@ -314,21 +314,20 @@ class PartnerFields:
     #: `configurable_fields(<field>=...)` reads a `ConfigurableFieldSpec`'s type from
     #: the class's field (`get_config_jsonschema()` shows it).
     annotations: Mapping[str, Any] = field(default_factory=dict)
-    #: The temperature it writes for a given 0 (langchain-groq raises 0 to 1e-08).
+    #: The temperature it writes for a given 0 (a partner may raise 0 to 1e-08).
     zero_temperature: float = 0.0
     #: The identifying params it reports (`dict()`, the invocation params callbacks and
-    #: tracers get); False: it keeps LangChain's default, none (langchain-groq's,
-    #: langchain-aws' Converse class, langchain-sambanova's); True: not declared, the
+    #: tracers get); False: it keeps LangChain's default, none; True: not declared, the
     #: drop-in reports chatplex's own.
     identifying: IdentifyingParams | bool = True
     #: Its `_default_params` (the default request parameters its identifying params and
     #: some callback and tracing code read), where it has them: the keys of its
     #: identifying params to leave out (langchain-openai's are `{"model_name": ...,
-    #: **self._default_params}`), or their own `IdentifyingParams` (langchain-groq's,
-    #: which reports no identifying params); None: it has none (an AttributeError).
+    #: **self._default_params}`), or their own `IdentifyingParams` (a partner that
+    #: reports no identifying params); None: it has none (an AttributeError).
     default_params: IdentifyingParams | frozenset[str] | None = None
-    #: Whether LangChain serializes it (`dumpd`); False (langchain-ollama, -cohere,
-    #: -deepseek, -perplexity, -together, -nebius): this form only reads its fields on
+    #: Whether LangChain serializes it (`dumpd`); False (a partner whose class is not
+    #: `is_lc_serializable`): this form only reads its fields on
     #: the drop-in, whose `dumpd` is LangChain's `not_implemented` form, named by the
     #: engine's `langchain_namespace` (there the partner's module path).
     serialized: bool = True
@@ -337,7 +336,7 @@ class PartnerFields:
     environment: Mapping[str, str] = field(default_factory=dict)
     #: Fields its validators set from the model when not given, by the engine's
     #: attribute (dotted) holding the same where it holds one (not None): read, never
-    #: written (langchain-aws' ChatBedrock speaks Converse to a Nova model).
+    #: written (a partner that picks its API from the model's name).
     resolved: Mapping[str, str] = field(default_factory=dict)
     #: Defaults it holds but does not write (falsy ones: its serializer leaves them out)
     #: where the engine's parameter of that name has another or there is none; over
@@ -386,7 +385,7 @@ class PartnerFields:
     #: `max_retries=0`: it retries itself).
     client_fixed: Mapping[str, Any] = field(default_factory=dict)
     #: Headers it sets under the script's (`default_headers`), each a template of its
-    #: fields (`"Bearer {mistral_api_key}"`, a key revealed), in the keyword
+    #: fields (`"Bearer {api_key}"`, a key revealed), in the keyword
     #: `client_headers_keyword` (an httpx client's: `headers`).
     client_headers: Mapping[str, str] = field(default_factory=dict)
     client_headers_keyword: str = "default_headers"

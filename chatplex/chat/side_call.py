@@ -4,10 +4,9 @@ pool), retries, timeout, size bound and the ambient deadline (a lambda's `timeou
 its adapter's typed errors -- and the reply's body read by the caller, not parsed as a
 chat reply.
 
-A drop-in whose partner class asks its provider something besides a chat (Gemini's and
-Vertex AI's `countTokens`, Cohere's tokenizer, Anthropic's `count_tokens`, Bedrock's
-CountTokens) builds the request with its adapter and hands it here with how to read the
-answer; no provider is named here.
+A drop-in whose partner class asks its provider something besides a chat (a token
+count endpoint, a tokenizer) builds the request with its adapter and hands it here with
+how to read the answer; no provider is named here.
 """
 
 from __future__ import annotations

@@ -359,8 +359,8 @@ def _otel_name(provider: str) -> str:
 
 def _finish_reason(generation: Any) -> Any:
     """A generation's finish reason: its generation_info's, else (an Anthropic stream,
-    whose merged chunk has no generation_info; an Ollama reply, whose generation_info is
-    the reply's own fields) its message's: the provider's word chatplex keeps
+    whose merged chunk has no generation_info; a reply whose generation_info is the
+    reply's own fields) its message's: the provider's word chatplex keeps
     (`raw_finish_reason`), else the one under a partner class's own key (a drop-in's
     reply carries only those: `stop_reason`, `done_reason`, `stopReason`)."""
     reason = (getattr(generation, "generation_info", None) or {}).get("finish_reason")

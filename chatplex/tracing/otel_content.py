@@ -96,7 +96,7 @@ def _parts(message: Any) -> list[dict[str, Any]]:
 
 #: Where a LangChain partner class keeps the provider's stop word instead of
 #: `finish_reason` (a drop-in's reply carries only the partner's keys: Anthropic's
-#: `stop_reason`, Ollama's `done_reason`, Bedrock Converse's `stopReason`).
+#: `stop_reason`, and the like of other wires).
 _OWN_STOP_KEYS = ("stop_reason", "done_reason", "stopReason")
 
 

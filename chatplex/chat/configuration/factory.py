@@ -124,8 +124,8 @@ def init_chat_model(
 
     Raises:
         ValueError: a provider chatplex does not know (with the closest name), a model
-            whose provider cannot be told (`"groq/llama-3..."` gets "did you mean
-            'groq:llama-3...'?"), or a missing API key.
+            whose provider cannot be told (`"openai/gpt-4o"` gets "did you mean
+            'openai:gpt-4o'?"), or a missing API key.
         TypeError: a setting that is neither chatplex's nor a parameter of the
             provider's API (naming the closest one), or a model that is not a string.
 

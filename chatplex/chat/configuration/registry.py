@@ -193,13 +193,14 @@ def split_model_name(name: str) -> tuple[str, str]:
 
 
 def _litellm_spelling(name: str) -> str | None:
-    """`"gemini/gemini-2.5-flash"` → `"google_genai:gemini-2.5-flash"`; None for a name
+    """`"azure/my-deployment"` → `"azure_openai:my-deployment"`; None for a name
     not written as LiteLLM writes one (a colon before the first slash: a provider named)."""
     head, slash, _ = name.partition("/")
     if not slash or ":" in head:
         return None
     lowered = name.lower()
-    for prefix in sorted(LITELLM_PREFIXES, key=len, reverse=True):  # bedrock/invoke/ first
+    # the longest first: a prefix may begin another (`<wire>/` and `<wire>/<api>/`)
+    for prefix in sorted(LITELLM_PREFIXES, key=len, reverse=True):
         model = name[len(prefix) + 1 :]
         if lowered.startswith(prefix + "/") and model:
             return f"{LITELLM_PREFIXES[prefix]}:{model}"
