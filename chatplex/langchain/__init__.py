@@ -8,11 +8,11 @@ HTTP, retries, shared rate limiter, deadlines and typed errors underneath.
 >>> llm = ChatChatplex(model="openai:gpt-4o-mini", temperature=0)      # doctest: +SKIP
 >>> (prompt | llm | StrOutputParser()).invoke({"topic": "cats"})       # doctest: +SKIP
 
-Every LangChain class name chatplex answers to (`ChatOpenAI`, `ChatAnthropic`,
-`ChatGroq`, ...; `dropin.py`) is the same with its partner package's constructor, and
-`init_chat_model` (`factory.py`) builds them as LangChain's does. They live here alone:
-a LangChain script ports by one line (`from langchain_groq import ChatGroq` becomes
-`from chatplex.langchain import ChatGroq`), and `chatplex` itself stays chatplex's own
+Every LangChain class name chatplex answers to (`ChatOpenAI`, `ChatAnthropic`, ...;
+`dropin.py`) is the same with its partner package's constructor, and `init_chat_model`
+(`factory.py`) builds them as LangChain's does. They live here alone: a LangChain script
+ports by one line (`from langchain_openai import ChatOpenAI` becomes
+`from chatplex.langchain import ChatOpenAI`), and `chatplex` itself stays chatplex's own
 family, with no LangChain loaded (docs/decisions/001-two-families.md).
 
 Or wrap a chatplex model you already have: `ChatChatplex.from_model(model)` (the same as

@@ -59,7 +59,7 @@ _END_KEYS = frozenset({"type", "input", "index"})
 #: usage only as `usage_metadata`.
 _INDEXED_UNSTREAMED = ("id", "model", "usage")
 #: botocore's record of an AWS reply, which langchain-aws keeps in response_metadata
-#: (chatplex's Bedrock adapters write it too). Its `RetryAttempts` counts the retries
+#: (chatplex's adapters for AWS's wires write it too). Its `RetryAttempts` counts the retries
 #: botocore made; chatplex's own retries take their place, counted as `attempts`.
 _BOTOCORE_METADATA = "ResponseMetadata"
 #: What chatplex's engine adds to a reply's response_metadata on every wire and no

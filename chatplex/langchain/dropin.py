@@ -1,4 +1,4 @@
-"""The drop-ins as LangChain chat models: `ChatOpenAI`, `ChatAnthropic`, `ChatGroq`, ...
+"""The drop-ins as LangChain chat models: `ChatOpenAI`, `ChatAnthropic`, ...
 each a real `langchain_core` `BaseChatModel` with its partner package's constructor,
 running on chatplex's engine.
 
@@ -72,7 +72,7 @@ def langchain_class(name: str) -> type[DropInChatModel]:
     namespace = {"__module__": __name__, "__qualname__": name, "__doc__": doc, "_engine": engine}
     # `isinstance(model, <the partner class>)` holds once the partner's module is loaded.
     namespace.update(class_view(engine.langchain_partner_class))
-    # The partner class's class-level helpers (`ChatBedrockConverse.create_cache_point`).
+    # The partner class's class-level helpers (a static `create_cache_point`...).
     for attribute, value in vars(engine).items():
         if isinstance(value, (classmethod, staticmethod)) and not attribute.startswith("_"):
             namespace.setdefault(attribute, value)

@@ -94,8 +94,8 @@ class DropInChatModel(ChatChatplex):
 
     _engine: ClassVar[type[ChatModel]]
     # Replies as the partner's (its metadata keys, no model name added), None for a
-    # function_calling reply without the call (every partner's first_tool_only parser,
-    # Ollama's too), streams never answered from a cache (`ChatChatplex._under_partner_name`).
+    # function_calling reply without the call (every partner's first_tool_only parser),
+    # streams never answered from a cache (`ChatChatplex._under_partner_name`).
     _under_partner_name = True
 
     partner_kwargs: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
@@ -191,8 +191,8 @@ class DropInChatModel(ChatChatplex):
             if default is not ABSENT:
                 self.__dict__["streaming"] = default
         elif default is ABSENT:
-            # A partner with no `streaming` field drops the keyword (langchain-ollama's
-            # model config ignores unknown ones): given, it chooses nothing. LangChain's
+            # A partner with no `streaming` field drops the keyword (its model config
+            # ignores unknown ones): given, it chooses nothing. LangChain's
             # streaming choice never sees it, and configurable fields, rebuilding a model
             # with every field set, must not turn its stream into one invoke.
             self.__dict__["streaming"] = type(self).model_fields["streaming"].default
@@ -270,7 +270,7 @@ class DropInChatModel(ChatChatplex):
         json_mode = info.mode_is_json()
 
         def read(name: str) -> Any:
-            # An SDK client the partner dumps (langchain-cohere's) is dumped, but written
+            # An SDK client the partner dumps (`PartnerFields.clients`) is dumped, but written
             # None in JSON, where the partner's dump raises (a kept difference).
             return None if json_mode and name in form.clients else self._dumped_value(name)
 
@@ -351,7 +351,7 @@ class DropInChatModel(ChatChatplex):
         # its repr). Else ChatChatplex's own fields (`model`, `max_retries`,
         # `model_kwargs`...) are shown as the partner's: under its field's name, its
         # value beside its default, and not at all where it has no such field
-        # (langchain-ollama's repr has no `model_kwargs`, and the engine's
+        # (a partner's repr may have no `model_kwargs`, and the engine's
         # `max_retries=2` is its default).
         form = reading_form(self._engine)
         # (A model not built yet, shown in a traceback's locals, has its fields so far.)
@@ -388,13 +388,13 @@ class DropInChatModel(ChatChatplex):
         **kwargs: Any,
     ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
         """`ChatChatplex.bind_tools`, with the tool choice spelled as the partner class
-        takes it (Cohere's `"REQUIRED"`...): the engine's own reading of it."""
+        takes it (an upper-case `"REQUIRED"`...): the engine's own reading of it."""
         engine = self.chatplex_model
         model = self
         if isinstance(engine, ChatModel) and not any(_is_builtin_tool(t) for t in tools):
             # (what it binds as functions: all of them, or those the partner keeps)
             tools, tool_choice = engine._tools_to_bind(tools, tool_choice)
-            # A choice word the partner sends as given (Mistral's and Fireworks' "any"):
+            # A choice word the partner sends as given (some presets' "any"):
             # the engine's binding puts it in the body, where the shared reading would
             # send Chat Completions' "required".
             pinned = engine._finish_binding(engine.bind(), tools, tool_choice)

@@ -95,7 +95,7 @@ def partner_shown(cls: type[DropInChatModel], given: dict[str, Any], engine: Any
     values = {n: partner_field(cls, given, engine, n) for n in names}
     # A base URL not given stays the one the engine calls (resolved from the
     # environment: LangChain's standard test_init_from_env reads it back there), where
-    # the partner's field is None (langchain-cohere's: its SDK client reads CO_API_URL).
+    # the partner's field is None (its SDK client reads its own variable then).
     return {
         n: v for n, v in values.items() if v is not ABSENT and (v is not None or n != "base_url")
     }

@@ -1,5 +1,5 @@
 """`init_chat_model` as LangChain's: a "provider:model" name gives the LangChain class
-LangChain's `init_chat_model` gives for it (`ChatOpenAI`, `ChatAnthropic`, `ChatGroq`...),
+LangChain's `init_chat_model` gives for it (`ChatOpenAI`, `ChatAnthropic`, ...),
 here the drop-in's LangChain chat model (`dropin.py`) with the same constructor call,
 `Class(model=name, **settings)`, so its defaults are that class's (`OPENAI_API_BASE`,
 `with_structured_output`'s method, stream usage).

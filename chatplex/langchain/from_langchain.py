@@ -39,9 +39,9 @@ __all__ = ["to_chatplex_message", "to_chatplex_messages"]
 #: LangChain's (langchain-openai's) key for the `developer` role of a SystemMessage.
 _LC_OPENAI_ROLE = "__openai_role__"
 #: What a text block keeps: the text, Anthropic's cache marks and citations, OpenAI's
-#: (`prompt_cache_breakpoint`, which langchain-openai sends as given), and a Gemini text
-#: part's thought signature (in `extras`, langchain-google-genai's; `thought_signature`,
-#: langchain-google-vertexai's), which each wire sends as its partner does.
+#: (`prompt_cache_breakpoint`, which langchain-openai sends as given), and a text part's
+#: thought signature (in `extras` or `thought_signature`, as the partners of the wires
+#: that reply with one keep it), which each wire sends as its partner does.
 _TEXT_KEYS = frozenset(
     {
         "type",
@@ -134,8 +134,8 @@ def _ai_message(message: LCAIMessage) -> AIMessage:
         for c in message.invalid_tool_calls
     ]
     # What the reply carried beside its content goes back as it came: a wire reads it
-    # when the history is replayed (Ollama's reasoning in `reasoning_content`, the
-    # Responses API's item ids in `response_metadata`), as it does for its own replies.
+    # when the history is replayed (reasoning in `reasoning_content`, the Responses
+    # API's item ids in `response_metadata`), as it does for its own replies.
     return AIMessage(
         content=_content(content),
         id=message.id,
@@ -171,7 +171,7 @@ def _block(block: dict[str, Any]) -> dict[str, Any]:
     if kind == "image" and "source" not in block and block.get("base64"):
         # LangChain's standard image block of base64 data, as a data URL; one by URL goes
         # as it came, each wire's adapter reading it (where the provider fetches no URL,
-        # Bedrock's and Ollama's, refused in the partner's words for that block)
+        # refused in the partner's words for that block)
         mime = block.get("mime_type") or "image/png"
         return {"type": "image_url", "image_url": {"url": f"data:{mime};base64,{block['base64']}"}}
     if kind == "text":

@@ -351,7 +351,7 @@ class ChatChatplex(BaseChatModel):
         # `generate()`'s llm_output: langchain-openai combines its rows' (each names its
         # provider); rows that do not name theirs, as the wire's partner class combines
         # them (langchain-openai's for its Responses API's rows too, which carry none;
-        # langchain-groq's, langchain-mistralai's), else LangChain's empty one.
+        # a preset's partner by its `llm_output` style), else LangChain's empty one.
         engine = primary(self.chatplex_model)
         style = combining_style(getattr(engine, "provider_label", None) or self._wire)
         # (The drop-in's own style first: it answers without reading every row.)
@@ -434,7 +434,8 @@ class ChatChatplex(BaseChatModel):
             streams = not (isinstance(engine, ChatModel) and engine.tools)
         if not streams or not _json_format(kwargs.get("response_format")):
             return streams
-        # A wire whose partner makes JSON-format calls whole (Groq refuses to stream them).
+        # A wire whose partner makes JSON-format calls whole (its provider refuses to
+        # stream them).
         return partner_traits(primary(self.chatplex_model).adapter).streams_json_format
 
     def invoke(

@@ -155,7 +155,7 @@ def merged_result(
 ) -> ChatResult:
     """A stream's pieces merged into one reply, each reported to the run's handlers as it
     comes (`on_llm_new_token`, given `hook_kwargs` too): an `invoke` whose partner class
-    streams underneath (`ProviderSpec.invoke_streams`, langchain-ollama's `_generate`)."""
+    streams underneath (`ProviderSpec.invoke_streams`)."""
     extra = dict(hook_kwargs or {})
 
     def reported() -> Iterator[ChatGenerationChunk]:
@@ -356,7 +356,7 @@ def _piece_info(
     joined twice). Each key comes on one piece, so the merged stream's `on_llm_end`
     shows them once, as the partner's finishing chunk does. (`piece`: the chunk as
     LangChain's; `chunk`: chatplex's, with the provider's own finish word; `provider`:
-    the stream's, which a partner's finishing piece may not name: langchain-groq's;
+    the stream's, which a partner's finishing piece may not name (a "completions_fields" one's);
     `style`: the stream's, where no piece names a provider.)"""
     meta = dict(piece.response_metadata)
     if "finish_reason" in meta and "model_provider" not in meta:

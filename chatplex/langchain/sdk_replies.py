@@ -8,8 +8,7 @@ Two kinds (`Adapter` members), neither named here:
   `search_results`, the perplexity SDK's `ApiPublicSearchResultOutput`). A stream's
   items are dumps already (the adapter's: the partner dumps its SDK's chunks).
 - `metadata_sdk_models`: `response_metadata` fields, on a whole reply and on each
-  streamed piece (langchain-ollama's `logprobs`, the ollama SDK's `Logprob`s:
-  `sdk_pieces`).
+  streamed piece (a partner's `logprobs` as its SDK's models: `sdk_pieces`).
 
 The SDK is imported on the first reply carrying such a field, never by `import chatplex`
 nor by building a model. The objects are built as the SDK builds a reply: without

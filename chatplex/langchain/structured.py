@@ -32,7 +32,7 @@ and when none is named it is the one the wrapped chatplex model would use
 A call's own OpenAI-style `response_format` (what LangChain's agents' `ProviderStrategy`
 binds on every model, through `bind_tools`) is read as the partner packages read it
 (`call_format`): sent as given where the wire takes that field, else in the wire's own
-spelling (Anthropic's `output_config`, Gemini's `responseJsonSchema`); and where the
+spelling (Anthropic's `output_config`, another's schema field); and where the
 partner's reply to it carries `additional_kwargs["parsed"]` (langchain-openai's: the
 SDK's parse()), so does ours (`mark_parsed`).
 """

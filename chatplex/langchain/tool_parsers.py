@@ -1,10 +1,10 @@
 """The parser a drop-in's `with_structured_output(method="function_calling")` reads the
 forced tool call with: LangChain's `PydanticToolsParser` / `JsonOutputKeyToolsParser`,
 or, where the wire's spec says its partner package uses them
-(`ProviderSpec.repairing_tool_parsers`: langchain-aws's `ChatBedrockConverse`), the
+(`ProviderSpec.repairing_tool_parsers`, where the spec names the partner's), the
 repairing ones of the same names as the partner's. Those first read back an argument
 the model sent as a JSON string where the schema declares an object or an array (a
-model's habit langchain-aws works around), so such a reply parses as it does there, and
+model's habit that partner works around), so such a reply parses as it does there, and
 their runs (`astream_events`, tracers) are named as the partner's."""
 
 from __future__ import annotations

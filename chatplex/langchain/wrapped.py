@@ -114,8 +114,8 @@ def refuse_partner_keywords(
     """A drop-in's call with keywords its partner package refuses before any request
     raises the partner's TypeError (its `PartnerTraits.partner_refusal`, told whether
     the call is async and whether it `streaming`: its SDK's method). Every partner
-    that refuses keywords formats the messages first (langchain-aws's
-    `_messages_to_bedrock`, langchain-ollama's `_chat_params`), so what it cannot
+    that refuses keywords formats the messages first (in the method that builds its
+    request), so what it cannot
     format raises before it (`PartnerTraits.check_partner_messages`), and so does what it
     checks of the call's settings there (`ChatModel.check_call`: the call's `stop`)."""
     adapter = _dropin_adapter(engine)
