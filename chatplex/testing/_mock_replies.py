@@ -72,8 +72,8 @@ def dumps(obj: Any) -> bytes:
 class ToolCall:
     """One tool call of a reply; `"".join(pieces) == arguments`.
 
-    `input` is what wires that carry arguments as an object send (Gemini, Ollama, a
-    non-stream Messages or Converse reply); `arguments` what wires that carry them as text
+    `input` is what wires that carry arguments as an object send (a non-stream Messages
+    reply, and others); `arguments` what wires that carry them as text
     send, which a script may make text that is not JSON.
     """
 
@@ -106,8 +106,8 @@ class Reply:
     #: Stopped at the output-token limit (`MockSettings.stop_at_limit`): each wire ends
     #: with its own length finish reason.
     cut: bool = False
-    #: Further calls in the same turn, after `tool` (parallel tool calls); the Responses,
-    #: watsonx, Cohere and InvokeModel wires render `tool` alone.
+    #: Further calls in the same turn, after `tool` (parallel tool calls); some wires
+    #: (the Responses API's, others) render `tool` alone.
     more_tools: tuple[ToolCall, ...] = ()
 
     @property
@@ -342,7 +342,7 @@ def _example_value(schema: Any, root: dict[str, Any], depth: int) -> Any:
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
     if isinstance(kind, str):
-        # Gemini's `parameters` (the OpenAPI subset) names its types in capitals: "INTEGER".
+        # A schema in the OpenAPI subset may name its types in capitals: "INTEGER".
         kind = kind.lower()
     if kind == "object" or (kind is None and "properties" in schema):
         return example_object(schema, root, depth)

@@ -5,8 +5,8 @@ package is a route, so a new wire is one new module here and nothing else. `WIRE
 searched in order and the first wire whose `match` accepts the path (without its query)
 answers it: the general wires (`MockWire.general`: Chat Completions' "any path ending in
 `/chat/completions`", the Responses API's "any path ending in `/responses`") come last,
-after the specific ones (Azure's `/openai/deployments/.../chat/completions`, Groq's
-`/groq/...`); the specific ones claim disjoint paths, taken in module-name order.
+after the specific ones (Azure's `/openai/deployments/.../chat/completions`, a preset's
+own prefix); the specific ones claim disjoint paths, taken in module-name order.
 """
 
 from __future__ import annotations

@@ -80,8 +80,8 @@ class MockSettings:
     #: The usage details every reply reports: `{"cached": N}` input tokens read from the
     #: prompt cache, `{"reasoning": N}` output tokens spent reasoning (within the counts).
     usage_details: Mapping[str, int] | None = None
-    #: Every reply says it stopped at the output-token limit (OpenAI's "length",
-    #: Anthropic's and Converse's "max_tokens", Gemini's "MAX_TOKENS", Ollama's "length").
+    #: Every reply says it stopped at the output-token limit, in each wire's word
+    #: (OpenAI's "length", Anthropic's "max_tokens", ...).
     stop_at_limit: bool = False
     #: A reply written out whole, for what planning cannot say (a provider's own fields:
     #: reasoning text, citations, built-in tools' items): given the request, a JSON body

@@ -78,8 +78,8 @@ def chat_like_view(
     stream: bool,
 ) -> dict[str, Any]:
     """The common part of the view of a body shaped like Chat Completions' but for its
-    messages (Cohere's `/v2/chat`, Ollama's `/api/chat`): `model` and `messages` checked
-    (MockUsageError naming `what`, e.g. "a /v2/chat body"), each message read by
+    messages (a wire's own `/chat` path and message shape): `model` and `messages`
+    checked (MockUsageError naming `what`, e.g. "a /v2/chat body"), each message read by
     `message(m, i)`, `stream` as the wire decided, `tools` (OpenAI's function shape
     already) passed on."""
     messages = body.get("messages")
@@ -104,7 +104,7 @@ class MockWire:
     """One wire API as the mock server speaks it. Every function is pure (no I/O).
 
     - `name`: the wire's name in stats and errors ("openai", "anthropic", "responses",
-      "azure", "gemini", "ollama", "bedrock", ...).
+      "azure", ...: its module's `<wire>`).
     - `match(path)`: whether this wire answers `path` (the path without its query).
     - `request_view(path, body)`: the request as a Chat Completions body for planning:
       `model`, `messages` ([{"role", "content", "tool_calls"?, "tool_call_id"?}]),
@@ -132,7 +132,7 @@ class MockWire:
     - `stream_content_type`: the stream's content type.
     - `check_auth(headers)`: why the request is refused (answered 401 in the wire's
       shape), or None: a wire whose clients must send a credential header (Azure's
-      `api-key`, Bedrock's SigV4 `authorization`) checks that one is present.
+      `api-key`, a signed `authorization`) checks that one is present.
     - `dialect`: how planning, `MockScript` rules and error types read the request view:
       "openai" (the Chat Completions view above, the default) or "anthropic" (the
       Messages wire plans its own body natively). Error types and codes passed to
@@ -142,15 +142,15 @@ class MockWire:
       sent on every reply when the server announces limits; default none.
     - `rate_limited_headers(wait)`: the rate-limit headers a 429 of the limiter carries
       when the full set is not announced (besides `retry-after`); default none.
-    - `reply_headers(reply)`: headers of a non-stream reply's own (Bedrock InvokeModel's
-      token counts); default none.
+    - `reply_headers(reply)`: headers of a non-stream reply's own (token counts sent
+      as headers); default none.
     - `stream_failed(reply, rid, type_, message, code)`: a frame sent after
       `stream_error`'s on a mid-stream error, for wires whose failure event carries the
       response (the Responses API's `response.failed`); default None (nothing more).
     - `general`: whether `match` also accepts paths of more specific wires (any path
       ending in `/chat/completions`): such a wire is tried after every other one.
     - `side_reply(path, body)`: the JSON body answering a request of the wire's that is
-      no chat (Gemini's `:countTokens`), None for a chat; it meets the same auth check,
+      no chat (a token count), None for a chat; it meets the same auth check,
       faults and rate limits as a chat. Default none (every request is a chat).
     """
 
