@@ -318,6 +318,13 @@ class ProviderSpec:
     #: drop-in's stream holds back until then (`langchain/convert.py`'s
     #: `StreamTranslator`): chatplex's parsers give them on the first chunk.
     stream_finish_keys: tuple[str, ...] = ()
+    #: The `response_metadata` key its LangChain class keeps the provider's stop word
+    #: under, where it writes no `finish_reason` (`finish_reason_written`): tracing reads
+    #: a drop-in's stop word there (`tracing/otel_content.own_stop_word`). None: none.
+    stop_word_key: str | None = None
+    #: Request headers that change the reply and hold no secret (an API version, a beta
+    #: flag): a reply cache's key holds them (`chat/caching/entries.cache_key`).
+    cache_key_headers: tuple[str, ...] = ()
     #: `response_metadata` keys every chunk of its LangChain class's stream carries, an
     #: empty list where the wire sent none (langchain-google-genai's `safety_ratings`),
     #: which a drop-in's stream gives likewise.

@@ -362,7 +362,7 @@ def _finish_reason(generation: Any) -> Any:
     whose merged chunk has no generation_info; a reply whose generation_info is the
     reply's own fields) its message's: the provider's word chatplex keeps
     (`raw_finish_reason`), else the one under a partner class's own key (a drop-in's
-    reply carries only those: `stop_reason`, `done_reason`, `stopReason`)."""
+    reply carries only those: `ProviderSpec.stop_word_key`)."""
     reason = (getattr(generation, "generation_info", None) or {}).get("finish_reason")
     if reason is None:
         meta = getattr(getattr(generation, "message", None), "response_metadata", None) or {}

@@ -15,10 +15,12 @@ attributes `gen_ai.system_instructions`, `gen_ai.input.messages` and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 from ..specs import spec
+from ..specs import specs
 
 __all__ = ["input_content", "output_message"]
 
@@ -94,15 +96,17 @@ def _parts(message: Any) -> list[dict[str, Any]]:
     return parts
 
 
-#: Where a LangChain partner class keeps the provider's stop word instead of
-#: `finish_reason` (a drop-in's reply carries only the partner's keys: Anthropic's
-#: `stop_reason`, and the like of other wires).
-_OWN_STOP_KEYS = ("stop_reason", "done_reason", "stopReason")
+@functools.cache
+def _own_stop_keys() -> tuple[str, ...]:
+    """Where LangChain partner classes keep the provider's stop word instead of
+    `finish_reason`, as each wire's spec declares it (`ProviderSpec.stop_word_key`): a
+    drop-in's reply carries only the partner's keys."""
+    return tuple(dict.fromkeys(s.stop_word_key for s in specs().values() if s.stop_word_key))
 
 
 def own_stop_word(meta: Mapping[str, Any]) -> Any:
     """The provider's stop word under a partner class's own key (None if none)."""
-    return next((meta[key] for key in _OWN_STOP_KEYS if meta.get(key)), None)
+    return next((meta[key] for key in _own_stop_keys() if meta.get(key)), None)
 
 
 def _finish_reason(message: Any) -> str:

@@ -14,6 +14,7 @@ from chatplex.messages import ToolMessage
 from chatplex.specs import specs
 from chatplex.tracing.otel_content import input_content
 from chatplex.tracing.otel_content import output_message
+from chatplex.tracing.otel_content import own_stop_word
 
 HISTORY = [
     SystemMessage("Be brief."),
@@ -74,6 +75,15 @@ def test_the_output_message_says_why_the_model_stopped(
         "parts": [{"type": "text", "content": "ok"}],
         "finish_reason": expected,
     }
+
+
+def test_the_partner_stop_keys_read_are_those_the_wires_declare() -> None:
+    # `ProviderSpec.stop_word_key`: each wire names its partner's key; no other is read.
+    declared = {s.stop_word_key for s in specs().values() if s.stop_word_key}
+    assert declared == {"stop_reason", "done_reason", "stopReason"}
+    for key in declared:
+        assert own_stop_word({key: "max_tokens"}) == "max_tokens"
+    assert own_stop_word({"status": "incomplete", "reason": "x"}) is None
 
 
 def test_a_reply_calling_tools_stopped_for_them_whatever_the_provider_said() -> None:

@@ -74,6 +74,9 @@ SPECS = (
         llm_output="reply_fields",  # langchain-anthropic's llm_output: the reply's fields
         indexed_stream=True,  # langchain-anthropic streams the wire's indexed blocks
         finish_reason_written=False,  # langchain-anthropic keeps the reply's `stop_reason`
+        stop_word_key="stop_reason",
+        # The API version and the betas a request asks for change its reply.
+        cache_key_headers=("anthropic-beta", "anthropic-version"),
         blocks="chatplex.providers.anthropic.response:reply_blocks",  # langchain-core's
         api_parameters=_MESSAGES,
         beyond_sdk=_BEYOND_SDK,

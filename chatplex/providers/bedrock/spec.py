@@ -26,6 +26,7 @@ def _bedrock(
     repairing_tool_parsers: bool = False,
     whole_reply_tool_parser: bool = False,
     llm_output: str | None = None,
+    stop_word_key: str,
 ) -> ProviderSpec:
     """One of Bedrock's two APIs ("module:name" paths inside this folder): both report as
     AWS Bedrock (OpenTelemetry's `aws.bedrock`, LangSmith's `amazon_bedrock`) and take
@@ -43,6 +44,7 @@ def _bedrock(
         init_class=here + init_class,
         blocks=here + blocks if blocks else None,
         finish_reason_written=False,  # langchain-aws keeps the model's own stop reason
+        stop_word_key=stop_word_key,
         metadata_order=metadata_order,
         stream_metadata_order=stream_metadata_order,
         repairing_tool_parsers=repairing_tool_parsers,
@@ -75,6 +77,7 @@ SPECS = (
         # ChatBedrockConverse parses a forced call with langchain-aws's repairing parsers
         # (ChatBedrock only when streaming=True: `whole_reply_tool_parser`).
         repairing_tool_parsers=True,
+        stop_word_key="stopReason",  # Converse's own
     ),
     _bedrock(
         "bedrock",
@@ -89,5 +92,6 @@ SPECS = (
         llm_output="usage_and_stop",  # ChatBedrock's: the body's usage, stop reason, model
         # Its forced call parsed whole by ToolsOutputParser unless streaming=True.
         whole_reply_tool_parser=True,
+        stop_word_key="stop_reason",  # the InvokeModel body's (Anthropic's models)
     ),
 )

@@ -26,6 +26,7 @@ SPECS = (
         invoke_streams=True,  # langchain-ollama's invoke streams and merges the pieces
         invoke_token_verbose=True,  # ... each token's hook given verbose=self.verbose
         finish_reason_written=False,  # langchain-ollama keeps the reply's `done_reason`
+        stop_word_key="done_reason",
         # langchain-ollama: the reply's fields as they came, then the model's names.
         metadata_order=KeyOrder(last=("model_name", "model_provider")),
         stream_metadata_order=KeyOrder(last=("model_name", "model_provider")),
