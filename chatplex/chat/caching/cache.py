@@ -11,8 +11,9 @@ The key (`cache_key`) is the SHA-256 of a canonical JSON document (sorted keys, 
 spaces, UTF-8) holding the format version, the provider name, the endpoint URL (base URL
 and path) and the request body exactly as the adapter builds it -- model, messages, tools,
 every setting -- minus the fields that only choose streaming (`stream`,
-`stream_options`), plus the `anthropic-version` / `anthropic-beta` headers, which change
-replies. Never the API key nor any other header: two keys for the same provider share
+`stream_options`), plus the request headers the provider's spec declares change replies
+(`ProviderSpec.cache_key_headers`: an API version, a beta flag). Never the API key nor any
+other header: two keys for the same provider share
 entries. Each request is its own entry, so changing a setting for some rows of a run
 leaves the others cached.
 

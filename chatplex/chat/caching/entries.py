@@ -12,16 +12,15 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...messages import AIMessage
+from ...specs import spec
 
 if TYPE_CHECKING:
     from ...adapters.request_types import HTTPRequest
 
-__all__ = ["FORMAT_VERSION", "KEY_HEADERS", "cache_key", "dump_reply", "load_reply"]
+__all__ = ["FORMAT_VERSION", "cache_key", "dump_reply", "load_reply"]
 
 #: Version of the key document and of the stored value; a change makes old entries miss.
 FORMAT_VERSION = 1
-#: Request headers that change the reply (and hold no secret), hence part of the key.
-KEY_HEADERS = ("anthropic-beta", "anthropic-version")
 _STREAM_FIELDS = ("stream", "stream_options")
 #: Metadata about one call, not the reply: not stored (a hit sets its own).
 _PER_CALL = frozenset({"attempts", "cost", "cached"})
@@ -54,8 +53,11 @@ def cache_key(provider: str, request: HTTPRequest) -> str:
         "url": request.url,
         "body": body,
     }
+    # Request headers that change the reply (and hold no secret), as the wire declares them
+    declared = spec(provider)
     headers = request.headers
-    picked = {name: headers[name] for name in KEY_HEADERS if name in headers}
+    names = declared.cache_key_headers if declared is not None else ()
+    picked = {name: headers[name] for name in names if name in headers}
     if picked:
         document["headers"] = picked
     return hashlib.sha256(_canonical(document).encode()).hexdigest()

@@ -41,8 +41,18 @@ def test_the_key_is_the_provider_url_and_body_never_the_api_key() -> None:
     assert key != cache_key("anthropic", request(body))
     other_url = HTTPRequest("POST", "https://other/v1/chat/completions", {}, body)
     assert key != cache_key("openai", other_url)
+
+
+def test_the_headers_a_wire_declares_change_the_key_and_no_others() -> None:
+    # `ProviderSpec.cache_key_headers`: Anthropic's API version and betas change a reply.
+    body = {"model": "m", "messages": [], "max_tokens": 1}
+    plain = cache_key("anthropic", request(body))
     beta = request(body, {"anthropic-beta": "prompt-caching-2024-07-31"})
-    assert key != cache_key("openai", beta)  # a beta header changes the reply
+    assert cache_key("anthropic", beta) != plain
+    assert cache_key("anthropic", request(body, {"x-trace": "1"})) == plain
+    # a wire that declares none: its headers never change the key
+    assert cache_key("openai", beta) == cache_key("openai", request(body))
+    assert cache_key("no-such-provider", beta) == cache_key("no-such-provider", request(body))
 
 
 @parity
