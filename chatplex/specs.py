@@ -36,6 +36,7 @@ __all__ = [
     "WIRES",
     "LangSmithRule",
     "KeyOrder",
+    "LimitHeaders",
     "MoveWarning",
     "ProviderSpec",
     "SdkModel",
@@ -44,6 +45,7 @@ __all__ = [
     "dumped_under_aliases",
     "field_names",
     "infer_provider",
+    "limit_headers",
     "spec",
     "specs",
 ]
@@ -121,6 +123,19 @@ class MoveWarning:
     article: str = ""
     #: The logger it logs the words on instead of warning (langchain-perplexity's).
     logger: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LimitHeaders:
+    """The response headers a provider announces its rate limits in, as the budgets
+    read them (`http/_learn.py`): the requests' limit, count left and reset, then the
+    tokens' (lower-case names, each holding "ratelimit-"; "" for one it does not send).
+    `reset`: how it writes a reset, "duration" (`6m0s`, `20ms`, bare seconds) or "time"
+    (an RFC 3339 time)."""
+
+    requests: tuple[str, str, str]
+    tokens: tuple[str, str, str]
+    reset: str = "duration"
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +340,9 @@ class ProviderSpec:
     #: Request headers that change the reply and hold no secret (an API version, a beta
     #: flag): a reply cache's key holds them (`chat/caching/entries.cache_key`).
     cache_key_headers: tuple[str, ...] = ()
+    #: The rate-limit headers its responses carry (`LimitHeaders`), which the budgets
+    #: learn from whichever model shares them; None: none that chatplex reads.
+    limit_headers: LimitHeaders | None = None
     #: `response_metadata` keys every chunk of its LangChain class's stream carries, an
     #: empty list where the wire sent none (langchain-google-genai's `safety_ratings`),
     #: which a drop-in's stream gives likewise.
@@ -415,6 +433,14 @@ def chat_completions_servers() -> tuple[tuple[str, str, str, str | None], ...]:
     for wire in WIRES:
         rows.extend(getattr(_spec_module(wire), "CHAT_COMPLETIONS_SERVERS", ()))
     return tuple(rows)
+
+
+@functools.cache
+def limit_headers() -> tuple[LimitHeaders, ...]:
+    """Every set of rate-limit headers a spec declares, once each, in `WIRES` order: the
+    order a response's headers are tried in (`http/_learn.read_limits`)."""
+    declared = (s.limit_headers for s in specs().values() if s.limit_headers is not None)
+    return tuple(dict.fromkeys(declared))
 
 
 @functools.cache

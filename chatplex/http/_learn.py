@@ -1,15 +1,11 @@
 """What servers say about their rate limits: response headers read for the budgets.
 
-OpenAI (and most OpenAI-compatible servers) send ``x-ratelimit-limit-requests``,
-``x-ratelimit-remaining-requests``, ``x-ratelimit-reset-requests`` (a duration such as
-``1s``, ``6m0s``, ``20ms``) and the same for ``-tokens``; Anthropic sends
-``anthropic-ratelimit-requests-limit`` / ``-remaining`` / ``-reset`` (an RFC 3339 time)
-and the same for ``tokens``. Limits are per minute. Cerebras sends
-``x-ratelimit-limit-tokens-minute`` / ``-remaining-tokens-minute`` / ``-reset-tokens-minute``
-(seconds) and the same for ``requests-day`` (inference-docs.cerebras.ai/support/rate-limits):
-its tokens are read; its requests, counted per day, are not (the budgets count per minute).
-Some OpenAI-compatible hosts send OpenAI's names for a daily requests limit: read as a
-per-minute limit it is looser than the real one, never tighter.
+Each wire's spec declares the headers its provider announces limits in
+(`ProviderSpec.limit_headers`: a limit, a count left and a reset for requests and for
+tokens, the resets as durations such as ``6m0s`` or as RFC 3339 times). A budget may be
+shared by models of several wires, and sees only a response's headers: each declared set
+is tried in turn (`chatplex.specs.limit_headers`), the first the response carries read.
+Limits are per minute.
 
 How the headers reach a budget: the attempt engine (`_engine.Call`) hands each
 response's headers to the permit it releases (`Permit.release(headers=...)`), and the
@@ -22,36 +18,16 @@ from __future__ import annotations
 import operator
 import re
 import time
+from collections.abc import Callable
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import NamedTuple
+
+from ..specs import limit_headers
 
 __all__ = ["Announced", "parse_duration", "read_limits", "spent"]
 
-_OPENAI = (
-    "x-ratelimit-limit-requests",
-    "x-ratelimit-remaining-requests",
-    "x-ratelimit-reset-requests",
-    "x-ratelimit-limit-tokens",
-    "x-ratelimit-remaining-tokens",
-    "x-ratelimit-reset-tokens",
-)
-_ANTHROPIC = (
-    "anthropic-ratelimit-requests-limit",
-    "anthropic-ratelimit-requests-remaining",
-    "anthropic-ratelimit-requests-reset",
-    "anthropic-ratelimit-tokens-limit",
-    "anthropic-ratelimit-tokens-remaining",
-    "anthropic-ratelimit-tokens-reset",
-)
-_CEREBRAS = (
-    "",
-    "",
-    "",
-    "x-ratelimit-limit-tokens-minute",
-    "x-ratelimit-remaining-tokens-minute",
-    "x-ratelimit-reset-tokens-minute",
-)
 _TOLD = (0, 1, 3, 4)  # the limits and the counts left: either makes a response worth reading
 _DURATION = re.compile(r"(\d+(?:\.\d*)?)(ms|h|m|s)")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -82,14 +58,10 @@ def read_limits(headers: Mapping[str, str]) -> Announced | None:
     if not _may_announce(headers):
         return None
     get = headers.get
-    if any(get(_OPENAI[i]) is not None for i in _TOLD):
-        names, reset = _OPENAI, parse_duration
-    elif any(get(_ANTHROPIC[i]) is not None for i in _TOLD):
-        names, reset = _ANTHROPIC, _seconds_until
-    elif any(get(_CEREBRAS[i]) is not None for i in (3, 4)):
-        names, reset = _CEREBRAS, parse_duration  # bare seconds
-    else:
+    found = next((s for s in _header_sets() if any(get(n) is not None for n in s[1])), None)
+    if found is None:
         return None
+    names, _, reset = found
     values = [get(name) if name else None for name in names]
     announced = Announced(
         _number(values[0]),
@@ -113,8 +85,30 @@ def spent(headers: Mapping[str, str] | None) -> dict[str, str]:
     0.0
     """
     told = {name.lower(): value for name, value in (headers or {}).items()}
-    told[_OPENAI[1]] = "0"
+    told[_spent_name()] = "0"
     return told
+
+
+_Reset = Callable[[str], float | None]
+
+
+@cache
+def _header_sets() -> tuple[tuple[tuple[str, ...], tuple[str, ...], _Reset], ...]:
+    """Each declared set of headers: its six names (`Announced`'s order), those of them
+    that tell a limit or a count left, and how it writes a reset."""
+    sets = []
+    for declared in limit_headers():
+        names = (*declared.requests, *declared.tokens)
+        told_by = tuple(names[i] for i in _TOLD if names[i])
+        reset = _seconds_until if declared.reset == "time" else parse_duration
+        sets.append((names, told_by, reset))
+    return tuple(sets)
+
+
+@cache
+def _spent_name() -> str:
+    """The first declared count of requests left, which `read_limits` reads first."""
+    return next(names[1] for names, _, _ in _header_sets() if names[1])
 
 
 def _number(raw: str | None) -> float | None:

@@ -113,3 +113,20 @@ def test_a_spent_quota_reads_as_nothing_remaining_and_keeps_what_was_announced()
     limits = read_limits(spent(told))
     assert limits is not None and limits.requests_limit == 600.0
     assert limits.requests_remaining == 0.0 and spent(told)["x-request-id"] == "r1"
+
+
+def test_the_header_sets_read_are_those_the_wires_declare() -> None:
+    # `ProviderSpec.limit_headers`, tried in `WIRES` order; each name holds "ratelimit-",
+    # which `_may_announce`'s one scan of a response's names looks for.
+    from chatplex.specs import limit_headers
+    from chatplex.specs import specs
+
+    declared = limit_headers()
+    assert set(declared) == {s.limit_headers for s in specs().values() if s.limit_headers}
+    assert len(declared) == len(set(declared)) >= 2
+    for headers in declared:
+        names = [n for n in (*headers.requests, *headers.tokens) if n]
+        assert names and all("ratelimit-" in n and n == n.lower() for n in names), names
+        assert headers.reset in ("duration", "time")
+        told = {names[0]: "7"}
+        assert read_limits(told) is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
+from ...specs import LimitHeaders
 from ...specs import ProviderSpec
 
 #: Body parameters of Anthropic Messages (`POST /v1/messages`), besides `model`,
@@ -77,6 +78,20 @@ SPECS = (
         stop_word_key="stop_reason",
         # The API version and the betas a request asks for change its reply.
         cache_key_headers=("anthropic-beta", "anthropic-version"),
+        # Resets as RFC 3339 times; limits per minute.
+        limit_headers=LimitHeaders(
+            requests=(
+                "anthropic-ratelimit-requests-limit",
+                "anthropic-ratelimit-requests-remaining",
+                "anthropic-ratelimit-requests-reset",
+            ),
+            tokens=(
+                "anthropic-ratelimit-tokens-limit",
+                "anthropic-ratelimit-tokens-remaining",
+                "anthropic-ratelimit-tokens-reset",
+            ),
+            reset="time",
+        ),
         blocks="chatplex.providers.anthropic.response:reply_blocks",  # langchain-core's
         api_parameters=_MESSAGES,
         beyond_sdk=_BEYOND_SDK,

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
+from ...specs import LimitHeaders
 from ...specs import MoveWarning
 from ...specs import ProviderSpec
 from ...specs import dumped_under_aliases
@@ -184,6 +185,8 @@ class Preset:
     stream_metadata_order: KeyOrder = KeyOrder()
     stream_finish_keys: tuple[str, ...] = ()
     stream_finish_unmarked: bool = False
+    #: The rate-limit headers it sends (`ProviderSpec.limit_headers`); None: none read.
+    limit_headers: LimitHeaders | None = None
     dropin: DropIn | None = None
 
     @property
@@ -209,6 +212,7 @@ class Preset:
             stream_metadata_order=self.stream_metadata_order,
             stream_finish_keys=self.stream_finish_keys,
             stream_finish_unmarked=self.stream_finish_unmarked,
+            limit_headers=self.limit_headers,
         )
 
     @property

@@ -6,6 +6,7 @@ Pure data, read by `spec.py` (its import-linter contract holds for what this imp
 
 from __future__ import annotations
 
+from ...specs import LimitHeaders
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
@@ -229,6 +230,16 @@ CEREBRAS = Preset(
     ),
     aliases=key_and_base("cerebras"),
     body=same_names("disable_reasoning"),
+    # inference-docs.cerebras.ai/support/rate-limits: tokens per minute, resets in
+    # seconds; its requests are counted per day, which the per-minute budgets do not read.
+    limit_headers=LimitHeaders(
+        requests=("", "", ""),
+        tokens=(
+            "x-ratelimit-limit-tokens-minute",
+            "x-ratelimit-remaining-tokens-minute",
+            "x-ratelimit-reset-tokens-minute",
+        ),
+    ),
     dropin=DropIn(
         api_fields=BASE_CHAT_OPENAI,
         counts_with_tiktoken=True,  # a BaseChatOpenAI

@@ -440,9 +440,6 @@ class Profile:
     #: Whether it has OpenAI's Batch API (`/files` + `/batches`): Groq does
     #: (console.groq.com/docs/batch); others have none or their own shape.
     batch_api: bool = False
-    #: Rate-limit headers it sends, as `http._learn` reads them (for docs): "openai"
-    #: (`x-ratelimit-*`) or None (none that chatplex reads).
-    rate_limit_headers: str | None = None
     #: The session affinity its partner package's middleware sets, sent as that
     #: package's chat model sends it (`affinity.with_affinity`); None: none.
     session_affinity: SessionAffinity | None = None

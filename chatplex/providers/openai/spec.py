@@ -9,6 +9,7 @@ from ...specs import CHAT_COMPLETIONS_INFO
 from ...specs import CHAT_COMPLETIONS_OUTPUT
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
+from ...specs import LimitHeaders
 from ...specs import ProviderSpec
 from ...specs import field_names
 
@@ -133,6 +134,22 @@ _RESPONSES_FIELDS = ("id", "created_at", "metadata", "model", "object", "service
 #: What langchain-openai's stream gives on the chunk with the finish reason alone.
 LANGCHAIN_OPENAI_FINISH_KEYS = ("model_name", "system_fingerprint", "service_tier")
 
+#: OpenAI's rate-limit headers (most OpenAI-compatible servers send them too): resets
+#: as durations (`1s`, `6m0s`, `20ms`), limits per minute. A host that sends these names
+#: for a daily requests limit is read as per minute: looser than the real one, never tighter.
+OPENAI_LIMITS = LimitHeaders(
+    requests=(
+        "x-ratelimit-limit-requests",
+        "x-ratelimit-remaining-requests",
+        "x-ratelimit-reset-requests",
+    ),
+    tokens=(
+        "x-ratelimit-limit-tokens",
+        "x-ratelimit-remaining-tokens",
+        "x-ratelimit-reset-tokens",
+    ),
+)
+
 SPECS = (
     ProviderSpec(
         "openai",
@@ -155,6 +172,7 @@ SPECS = (
         stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
         stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
         stream_usage_unmarked=True,  # langchain-openai's usage chunk: a bare AIMessageChunk
+        limit_headers=OPENAI_LIMITS,
     ),
     ProviderSpec(
         "openai_responses",
@@ -177,6 +195,7 @@ SPECS = (
             first=tuple(f for f in _RESPONSES_FIELDS if f != "id"),
             last=("model_provider", "id", "model_name"),
         ),
+        limit_headers=OPENAI_LIMITS,
     ),
     ProviderSpec(
         "azure_openai",
@@ -192,6 +211,7 @@ SPECS = (
         stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
         stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
         stream_usage_unmarked=True,  # langchain-openai's usage chunk: a bare AIMessageChunk
+        limit_headers=OPENAI_LIMITS,  # the limits and what is left, no reset
     ),
 )
 

@@ -10,6 +10,7 @@ from ....specs import MoveWarning
 from ....specs import field_names
 from ...openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
 from ...openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
+from ...openai.spec import OPENAI_LIMITS
 from ..partner_tables import CLIENTS
 from ..partner_tables import GROQ_BODY
 from ..partner_tables import GROQ_CREATE
@@ -89,9 +90,9 @@ GROQ = Preset(
             "logit_bias": "Groq does not support logit_bias",
         },
         reasoning_field="reasoning",
-        rate_limit_headers="openai",
         batch_api=True,
     ),
+    limit_headers=OPENAI_LIMITS,
     langchain_class="ChatGroq",
     # Its stream as langchain-openai's: the model's fields on the finishing chunk.
     stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
