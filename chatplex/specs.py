@@ -343,6 +343,11 @@ class ProviderSpec:
     #: The rate-limit headers its responses carry (`LimitHeaders`), which the budgets
     #: learn from whichever model shares them; None: none that chatplex reads.
     limit_headers: LimitHeaders | None = None
+    #: Keys beyond LangChain's standard text block (`type`, `text`, `id`, `annotations`,
+    #: `extras`) its LangChain class's text blocks carry and its wire sends back as the
+    #: partner does (cache marks, citations, a thought signature): a LangChain message's
+    #: text blocks keep them (`langchain/from_langchain.py`).
+    text_block_keys: tuple[str, ...] = ()
     #: `response_metadata` keys every chunk of its LangChain class's stream carries, an
     #: empty list where the wire sent none (langchain-google-genai's `safety_ratings`),
     #: which a drop-in's stream gives likewise.

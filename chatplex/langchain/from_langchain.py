@@ -12,6 +12,7 @@ a provider block LangChain wrapped as `non_standard` is unwrapped.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from collections.abc import Sequence
 from typing import Any
@@ -33,28 +34,14 @@ from ..messages import SystemMessage
 from ..messages import ToolMessage
 from ..messages import message_from_role
 from ..providers.openai.request import OPENAI_ROLE_KEY
+from ..specs import specs
 
 __all__ = ["to_chatplex_message", "to_chatplex_messages"]
 
 #: LangChain's (langchain-openai's) key for the `developer` role of a SystemMessage.
 _LC_OPENAI_ROLE = "__openai_role__"
-#: What a text block keeps: the text, Anthropic's cache marks and citations, OpenAI's
-#: (`prompt_cache_breakpoint`, which langchain-openai sends as given), and a text part's
-#: thought signature (in `extras` or `thought_signature`, as the partners of the wires
-#: that reply with one keep it), which each wire sends as its partner does.
-_TEXT_KEYS = frozenset(
-    {
-        "type",
-        "text",
-        "cache_control",
-        "citations",
-        "id",
-        "annotations",
-        "prompt_cache_breakpoint",
-        "extras",
-        "thought_signature",
-    }
-)
+#: LangChain's standard text block's keys a text block keeps (its `index` aside).
+_STANDARD_TEXT_KEYS = ("type", "text", "id", "annotations", "extras")
 #: Tool calls repeated inside content (LangChain v1 blocks); `tool_calls` has them.
 _CALL_BLOCKS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call"})
 
@@ -164,6 +151,15 @@ def _content(content: str | Sequence[str | dict[str, Any]]) -> Content:
     return blocks
 
 
+@functools.cache
+def _text_keys() -> frozenset[str]:
+    """What a text block keeps: LangChain's standard keys, and those each wire's spec
+    declares its partner's text blocks carry and its wire sends back
+    (`ProviderSpec.text_block_keys`: cache marks, citations, a thought signature)."""
+    declared = (key for s in specs().values() for key in s.text_block_keys)
+    return frozenset((*_STANDARD_TEXT_KEYS, *declared))
+
+
 def _block(block: dict[str, Any]) -> dict[str, Any]:
     kind = block.get("type")
     if kind == "non_standard" and isinstance(block.get("value"), dict):
@@ -176,7 +172,8 @@ def _block(block: dict[str, Any]) -> dict[str, Any]:
         return {"type": "image_url", "image_url": {"url": f"data:{mime};base64,{block['base64']}"}}
     if kind == "text":
         # v1 text blocks carry index/id/annotations; keep what a provider takes back.
-        return {k: v for k, v in block.items() if k in _TEXT_KEYS}
+        kept = _text_keys()
+        return {k: v for k, v in block.items() if k in kept}
     # A reasoning block goes as it came: the Responses API replays its item (id, summary,
     # encrypted content), the other wires' adapters leave it out of requests.
     return block

@@ -124,3 +124,15 @@ def test_a_text_blocks_extras_are_kept_for_the_wire_to_send() -> None:
         {"type": "text", "text": "y", "thought_signature": "c2ln"},  # -vertexai's spelling
     ]
     assert question.content == reply.content[:1]
+
+
+def test_a_text_block_keeps_the_keys_the_wires_declare_and_drops_others() -> None:
+    # `ProviderSpec.text_block_keys`: each wire names what its partner's text blocks carry.
+    from chatplex.specs import specs
+
+    declared = {key for s in specs().values() for key in s.text_block_keys}
+    assert declared >= {"cache_control", "prompt_cache_breakpoint", "thought_signature"}
+    block = {"type": "text", "text": "x", "index": 0, "no_wire_sends_this": 1}
+    block.update(dict.fromkeys(declared, "v"))
+    (message,) = to_chatplex_messages([LCHuman(content=[block])])
+    assert message.content == [{"type": "text", "text": "x", **dict.fromkeys(declared, "v")}]

@@ -78,6 +78,7 @@ SPECS = (
         stop_word_key="stop_reason",
         # The API version and the betas a request asks for change its reply.
         cache_key_headers=("anthropic-beta", "anthropic-version"),
+        text_block_keys=("cache_control", "citations"),
         # Resets as RFC 3339 times; limits per minute.
         limit_headers=LimitHeaders(
             requests=(

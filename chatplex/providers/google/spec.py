@@ -57,5 +57,8 @@ SPECS = (
         model_prefixes=("gemini",),
         finish_words=_FINISH_WORDS,
         separate_system=True,  # `systemInstruction`, apart from `contents`
+        # A text part's signature, where langchain-google-vertexai writes it (its
+        # -genai sibling's is in LangChain's standard `extras`).
+        text_block_keys=("thought_signature",),
     ),
 )

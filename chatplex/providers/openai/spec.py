@@ -173,6 +173,7 @@ SPECS = (
         stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
         stream_usage_unmarked=True,  # langchain-openai's usage chunk: a bare AIMessageChunk
         limit_headers=OPENAI_LIMITS,
+        text_block_keys=("prompt_cache_breakpoint",),  # langchain-openai sends it as given
     ),
     ProviderSpec(
         "openai_responses",
