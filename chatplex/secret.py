@@ -27,8 +27,6 @@ __all__ = [
     "MASK",
     "CREDENTIAL_WORDS",
     "SECRET_HEADERS",
-    "SECRET_QUERY_NAMES",
-    "SECRET_QUERY_WORDS",
     "MaskedHeaders",
     "Secret",
     "URLCredentials",
@@ -116,9 +114,6 @@ _URL_NAME = r"[-_](url|uri)$"
 _MIN_KEY = 6
 #: Values that are a credential whatever their header's name: an authorization scheme's.
 _CREDENTIAL_VALUE = r"^\s*(bearer|basic|digest|token)\s+\S"
-#: Kept for their importers: the rule above is what decides.
-SECRET_QUERY_WORDS = (*CREDENTIAL_WORDS, *_CREDENTIAL_PARTS)
-SECRET_QUERY_NAMES = _CREDENTIAL_WHOLE
 # name=value pairs of URL queries inside free text (log lines, exception messages).
 _QUERY_PAIR = r"([?&;])([^=&#\s?;\"'<>]+)=([^&#\s;\"'<>]*)"
 

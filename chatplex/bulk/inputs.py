@@ -104,11 +104,6 @@ def row_from_record(record: Any, line: int, template: str | None, where: str) ->
     )
 
 
-def _not_utf8(path: Path, line: int, exc: UnicodeDecodeError) -> InputError:
-    byte = exc.object[exc.start : exc.start + 1].hex()
-    return InputError(f"{path}:{line}: not UTF-8 text (byte 0x{byte}); save the file as UTF-8")
-
-
 def _text_lines(path: Path, file: IO[bytes]) -> Iterator[str]:
     """The file's lines decoded one at a time, so a bad byte is reported with its line.
     utf-8-sig on the first: a byte-order mark (Windows editors write one) is not content

@@ -98,14 +98,17 @@ class DropInChatModel(ChatChatplex):
     # streams never answered from a cache (`ChatChatplex._under_partner_name`).
     _under_partner_name = True
 
-    partner_kwargs: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
-    """The engine's settings as the partner class serializes them (`dumpd`): its field
-    names and defaults, credentials as references (`ChatModel.langchain_fields`)."""
-
     partner_given: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
     """The engine's settings as given (keys as `Secret`s) and the environment variables
     the partner reads its fields from: the partner's field values are read from them
     (`partner_fields.py`)."""
+
+    @property
+    def partner_kwargs(self) -> dict[str, Any]:
+        """The settings as the partner class serializes them (`dumpd`): its field names
+        and defaults, credentials as references. Read from the keywords given and the
+        engine at each call, never stored beside them."""
+        return _written(type(self), self.partner_given, self.chatplex_model)
 
     _sdk_clients: ClientCache = PrivateAttr(default_factory=ClientCache)
     """The partner's SDK client attributes built so far (`sdk_clients.py`)."""
@@ -168,7 +171,6 @@ class DropInChatModel(ChatChatplex):
         return {
             **langchain_side,
             "chatplex_model": engine,
-            "partner_kwargs": _written(cls, settings, engine),
             "partner_given": {
                 "keywords": held_keywords(settings),
                 "environ": partner_environment(cls._engine, os.environ),
@@ -227,7 +229,7 @@ class DropInChatModel(ChatChatplex):
             if (field := form.name(name) if form is not None else name) in update
         }
         if changed:
-            held = ("chatplex_model", "partner_given", "partner_kwargs")
+            held = ("chatplex_model", "partner_given")
             values = {name: copied.__dict__[name] for name in held}
             copied.__dict__.update(_rebound(type(self), {**values, **changed}))
         return copied

@@ -8,7 +8,6 @@ and bound on a copy of the engine when LangChain rebuilds the model with some ch
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -114,16 +113,18 @@ def shown_extras(cls: type[DropInChatModel], given: dict[str, Any], engine: Any)
 
 
 def written_kwargs(
-    cls: type[DropInChatModel], settings: dict[str, Any], engine: Any
+    cls: type[DropInChatModel], given: dict[str, Any], engine: Any
 ) -> dict[str, Any]:
-    """The partner's serialized kwargs of the engine's `settings` (none: no serialized
-    form declared)."""
+    """The partner's serialized kwargs of a model built from `given` (`partner_given`:
+    the keywords as held, the environment read) with `engine` its engine, credentials
+    masked (none: no serialized form declared). Read at each dump, never stored: the
+    keywords and the engine are the one record of the settings."""
     form = serialized_form(cls._engine.langchain_fields)
     if form is None:
         return {}
-    given = {k: v for k, v in settings.items() if k not in CHATPLEX_OWN}
-    written = form.written(given, os.environ, engine=engine)
-    return _without_credentials(form, written, secret_values(settings.values()))
+    keywords = {k: v for k, v in given.get("keywords", {}).items() if k not in CHATPLEX_OWN}
+    written = form.written(keywords, given.get("environ", {}), engine=engine)
+    return _without_credentials(form, written, secret_values(keywords.values()))
 
 
 def _without_credentials(
@@ -156,14 +157,9 @@ def rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, Any
     for name in ("base_url", "api_key"):
         if name in changed:
             raise ValueError(f"{name} cannot change on a built model: build another one")
-    form = serialized_form(cls._engine.langchain_fields)
     extras = values.pop("model_kwargs", None)  # the partner's, shown (_show_settings)
     if extras and extras != shown_extras(cls, given, engine):
         raise ValueError("model_kwargs cannot change on a built model: build another one")
-    if form is not None and changed:
-        keys = secret_values(given.get("keywords", {}).values())
-        written = _without_credentials(form, form.written(changed, {}, defaults=False), keys)
-        values["partner_kwargs"] = {**values.get("partner_kwargs", {}), **written}
     name = changed.pop("model", None)
     if changed:
         engine = engine.bind(**changed)

@@ -12,6 +12,7 @@ import pytest
 
 import chatplex
 from chatplex import init_chat_model
+from chatplex.providers.cohere.dropin import ChatCohere
 from chatplex.specs import infer_provider
 from chatplex.testing import MockServer
 from tests._weather import WEATHER
@@ -37,7 +38,7 @@ def test_cohere() -> None:
     assert infer_provider("command-r-plus") == "cohere"
     model = init_chat_model("command-r", cohere_api_key="co-k")
     assert model.get_name() == "ChatCohere" and model.provider == "cohere"
-    assert chatplex.providers.cohere.dropin.ChatCohere.__name__ == "ChatCohere"
+    assert ChatCohere.__name__ == "ChatCohere"
 
 
 def test_calls_over_the_mock_server_sync_and_async(server: MockServer) -> None:
