@@ -98,11 +98,12 @@ class Sender(Transport, Protocol):
     ) -> AsyncIterator[AIMessageChunk]: ...
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(slots=True)
 class Call:
     """One call: the model it is sent with (`sender`: its wire, its bounds, its I/O
     hooks), the messages, the settings sent (`CallSettings`), the config as the call was
-    given it, and the callback run told of it (None: nobody listens)."""
+    given it, and the callback run told of it (None: nobody listens). Read, never
+    changed; not frozen, which would cost every call a few times its building."""
 
     sender: Sender
     messages: list[BaseMessage]
