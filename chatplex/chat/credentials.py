@@ -27,13 +27,13 @@ from .body_reading import BodyReading
 if TYPE_CHECKING:
     from ..adapters.request_types import HTTPRequest
     from ..core.retry import RetryPolicy
-    from .model import ChatModel
+    from .call import Transport
 
 __all__ = ["aauthorized", "areauthorized", "authorized", "reauthorized"]
 
 
 def authorized(
-    model: ChatModel, adapter: Adapter, request: HTTPRequest, deadline: float | None
+    model: Transport, adapter: Adapter, request: HTTPRequest, deadline: float | None
 ) -> HTTPRequest:
     """`request` as the adapter authorises a sync call, its credential fetched first
     when it has none fresh."""
@@ -45,7 +45,7 @@ def authorized(
 
 
 async def aauthorized(
-    model: ChatModel | None, adapter: Adapter, request: HTTPRequest, deadline: float | None
+    model: Transport | None, adapter: Adapter, request: HTTPRequest, deadline: float | None
 ) -> HTTPRequest:
     """`request` as the adapter authorises an async call (a token from an async
     provider, awaited), its credential fetched first when it has none fresh (with a
@@ -58,7 +58,7 @@ async def aauthorized(
 
 
 def reauthorized(
-    model: ChatModel, adapter: Adapter, request: HTTPRequest, deadline: float | None
+    model: Transport, adapter: Adapter, request: HTTPRequest, deadline: float | None
 ) -> HTTPRequest | None:
     """`request`, refused with 401, authorised again with a fresh credential when the
     adapter dropped the one it carried (a token revoked or expired early); None: a fresh
@@ -69,7 +69,7 @@ def reauthorized(
 
 
 async def areauthorized(
-    model: ChatModel, adapter: Adapter, request: HTTPRequest, deadline: float | None
+    model: Transport, adapter: Adapter, request: HTTPRequest, deadline: float | None
 ) -> HTTPRequest | None:
     """The async `reauthorized`."""
     if not isinstance(adapter, FetchesCredential) or not adapter.credential_refused(request):
@@ -81,7 +81,7 @@ async def areauthorized(
 
 
 def _fetch(
-    model: ChatModel, adapter: Adapter, source: FetchesCredential, deadline: float | None
+    model: Transport, adapter: Adapter, source: FetchesCredential, deadline: float | None
 ) -> None:
     fetch = source.credential_fetch()
     if fetch is None:
@@ -99,7 +99,7 @@ def _fetch(
 
 
 async def _afetch(
-    model: ChatModel, adapter: Adapter, source: FetchesCredential, deadline: float | None
+    model: Transport, adapter: Adapter, source: FetchesCredential, deadline: float | None
 ) -> None:
     fetch = source.credential_fetch()
     if fetch is None:
@@ -119,7 +119,7 @@ async def _afetch(
 
 
 def _send(
-    model: ChatModel, adapter: Adapter, fetch: CredentialFetch, until: float, own: bool
+    model: Transport, adapter: Adapter, fetch: CredentialFetch, until: float, own: bool
 ) -> None:
     from ..http import send  # loaded with the first exchange, as a chat's first call
 
@@ -137,7 +137,7 @@ def _send(
 
 
 async def _asend(
-    model: ChatModel, adapter: Adapter, fetch: CredentialFetch, until: float, own: bool
+    model: Transport, adapter: Adapter, fetch: CredentialFetch, until: float, own: bool
 ) -> None:
     from ..http import asend
 
@@ -154,7 +154,7 @@ async def _asend(
         raise
 
 
-def _bounds(model: ChatModel, fetch: CredentialFetch, until: float) -> dict[str, Any]:
+def _bounds(model: Transport, fetch: CredentialFetch, until: float) -> dict[str, Any]:
     """The model's timeout and retries, ended by `until`, the reply capped at the
     exchange's bound (or the model's, if smaller)."""
     cap = model.max_response_bytes
@@ -167,7 +167,7 @@ def _bounds(model: ChatModel, fetch: CredentialFetch, until: float) -> dict[str,
     }
 
 
-def _retry_policy(model: ChatModel) -> RetryPolicy:
+def _retry_policy(model: Transport) -> RetryPolicy:
     if model.retry_policy is not None:
         return model.retry_policy
     from ..core.retry import retry_policy

@@ -60,6 +60,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import Protocol
 from typing import TypeVar
 from typing import overload
 
@@ -72,7 +73,6 @@ from ..specs import spec
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
-    from .model import ChatModel
     from .sdk_agents import PartnerHeaders
 
 __all__ = [
@@ -201,6 +201,13 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
+class Settled(Protocol):
+    """What `Tail.settle` sets on a model just built (a `ChatModel`)."""
+
+    run_defaults: RunnableConfig
+    sdk_headers: PartnerHeaders | None
+
+
 class Tail:
     """The tail's values one construction was given (`take_tail`): `settings` go to
     `ChatModel.__init__` (only those given, so its defaults hold); `settle` then sets
@@ -218,7 +225,7 @@ class Tail:
         if self.settings.get(setting) is None and value is not None:
             self.settings[setting] = value
 
-    def settle(self, model: ChatModel) -> None:
+    def settle(self, model: Settled) -> None:
         """After `ChatModel.__init__`: LangChain's model-level run config and `verbose`."""
         run = self.run
         model.run_defaults = run_config(run.get("callbacks"), run.get("tags"), run.get("metadata"))

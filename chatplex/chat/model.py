@@ -1,21 +1,25 @@
 """`ChatModel`: the Runnable that turns messages into a reply through an adapter.
 
 The model owns settings and the call protocol (input coercion, callbacks, streaming,
-batching); the adapter owns the wire format; the http layer owns I/O, which the model's
-four `_send*` hooks (`chat/send_hooks.py`) reach through `chat/sending.py` (the request
-for a call, its retries, budget, reply cache and price). Subclasses that answer without
-HTTP (`FakeChatModel`) override those hooks only. The Runnable hooks (`_invoke`,
-`_stream`...) are `chat/run_hooks.py`'s functions, bound as methods here; so are a call's
-settings (`_settings`: `chat/call_settings.py`) and what its callback run is told
-(`_serialized`, `_invocation_params`: `chat/run_description.py`). `bind_tools` binds
-through `chat/tool_binding.py`; the `langchain_*` facts the drop-in layer reads are
-`LangChainHooks`' (`chat/langchain_hooks.py`).
+batching); the adapter owns the wire format; the http layer owns I/O. Every method is
+defined here; each call's work is done by collaborators that take values, not the model:
+`_prepare` describes the call as a `Call` (`chat/call.py`: the model it is sent with --
+its wire and bounds --, the messages, the settings, the config, its callback run), which
+the Runnable hooks (`_invoke`, `_stream`...) hand to `chat/run_hooks.py`; the four
+`_send*` hooks reach the http layer through `chat/send_hooks.py` and `chat/sending.py`
+(the request for a call, its retries, budget, reply cache and price), which read the
+model through the protocols of `chat/call.py`. Subclasses that answer without HTTP
+(`FakeChatModel`) override those hooks only. The `langchain_*` facts the drop-in layer
+reads are `LangChainHooks`' (`chat/langchain_hooks.py`).
 """
 
 from __future__ import annotations
 
 import copy
 import sys
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -25,19 +29,22 @@ from typing import Self
 
 from ..core import Runnable
 from ..core.run_config import RunnableConfig
+from ..core.run_config import merge_configs
 from ..messages import AIMessage
+from ..messages import AIMessageChunk
+from ..messages import BaseMessage
 from ..messages import coerce_messages
 from ..secret import masked_headers
 from ..secret import merged_headers
 from ..specs import spec
-from . import call_settings
-from . import run_description
 from . import run_hooks
 from . import send_hooks
 from . import tool_binding
+from .call import Call
 from .call_hooks import check_cache
 from .langchain_hooks import LangChainHooks
 from .llm_results import LLMResult
+from .recorded_run import start_run
 from .settings import CALL_SETTINGS
 from .settings import SETTING_NAMES
 from .settings import TRANSPORT_SETTINGS
@@ -49,6 +56,7 @@ if TYPE_CHECKING:
     import httpx
 
     from ..adapters.base import Adapter
+    from ..adapters.request_types import CallSettings
     from ..adapters.request_types import HTTPRequest
     from ..core.retry import RetryPolicy
     from ..http import RateLimit
@@ -383,7 +391,33 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             >>> [call["name"] for call in reply.tool_calls]
             ['get_weather']
         """
-        return tool_binding.tools_bound(self, tools, tool_choice, strict, parallel_tool_calls)
+        from ..adapters.tool_choice import normalise_tool_choice
+        from ..adapters.tools import to_tool_specs
+
+        functions, choice = self._tools_to_bind(tools, tool_choice)
+        specs = to_tool_specs(functions, strict=strict, builtin=self._builtin_tool_reader())
+        clone = copy.copy(self)
+        clone.tools = specs
+        clone.langchain_tools_bound = self._under_langchain_name()
+        adapter = self.adapter
+        kept = (
+            clone.langchain_tools_bound
+            and adapter is not None
+            and adapter.keeps_choice_without_tools
+        )
+        clone.tool_choice = normalise_tool_choice(choice, specs, kept_without_tools=kept)
+        if parallel_tool_calls is not None:
+            from .dropin import tool_call_body
+
+            body = tool_call_body(self.adapter, parallel_tool_calls, clone.tool_choice)
+            clone.extra_body = {**self.extra_body, **body}
+        return self._finish_binding(clone, tools, tool_choice)
+
+    def _under_langchain_name(self) -> bool:
+        """Whether the model stands in for a LangChain class (a drop-in), whose bound tool
+        list reaches the request as bound, an empty one too (`langchain_tools_bound`);
+        chatplex's own models bind no empty list."""
+        return self.langchain_partner_class is not None
 
     # Where a drop-in's LangChain class binds tools or structured output its own way, it
     # overrides these hooks, not the methods (whose signatures are LangChain's, once).
@@ -518,33 +552,41 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
     def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
         check_settings(settings)
         for key, value in settings.items():
-            if key == "tools":
-                from ..adapters.tools import to_tool_specs
-
-                self.tools = to_tool_specs(value, builtin=self._builtin_tool_reader())
-                self.langchain_tools_bound = tool_binding.under_langchain_name(self)
-            elif key == "extra_headers":  # per call: on top of the model's own
-                self.extra_headers = merged_headers(self.extra_headers, value)
-            elif key == "rate_limit":
-                self.rate_limit = coerce_rate_limit(value)
-            elif key == "cache":
-                self.cache = check_cache(value)
-            elif key in CALL_SETTINGS or key in TRANSPORT_SETTINGS:
-                setattr(self, key, value)
-            elif key in ("model_kwargs", "extra_body"):
-                self._merge_body(key, value)
-            elif key == "stream_usage":
-                if not isinstance(value, bool):
-                    raise TypeError(f"stream_usage must be True or False, got {value!r}")
-                self.stream_usage = value
+            setter = self._SETTERS.get(key)
+            if setter is not None:
+                setter(self, key, value)
             else:
-                if self.adapter is not None:
-                    self._check_call_keyword(key, value, asynchronous)
-                    # a call's `seed` replaces the model's `random_seed` it is sent as
-                    sent_as = self.adapter.body_field(key)
-                    if sent_as != key:
-                        self.extra_body.pop(sent_as, None)
-                self.extra_body[key] = value
+                self._set_api_parameter(key, value, asynchronous)
+
+    def _set_tools(self, key: str, value: Any) -> None:
+        from ..adapters.tools import to_tool_specs
+
+        self.tools = to_tool_specs(value, builtin=self._builtin_tool_reader())
+        self.langchain_tools_bound = self._under_langchain_name()
+
+    def _add_headers(self, key: str, value: Any) -> None:
+        self.extra_headers = merged_headers(self.extra_headers, value)  # on the model's own
+
+    def _set_rate_limit(self, key: str, value: Any) -> None:
+        self.rate_limit = coerce_rate_limit(value)
+
+    def _set_cache(self, key: str, value: Any) -> None:
+        self.cache = check_cache(value)
+
+    def _set_stream_usage(self, key: str, value: Any) -> None:
+        if not isinstance(value, bool):
+            raise TypeError(f"stream_usage must be True or False, got {value!r}")
+        self.stream_usage = value
+
+    def _set_api_parameter(self, key: str, value: Any, asynchronous: bool) -> None:
+        """Not a setting: a parameter of the wire's API, sent in the request body."""
+        if self.adapter is not None:
+            self._check_call_keyword(key, value, asynchronous)
+            # a call's `seed` replaces the model's `random_seed` it is sent as
+            sent_as = self.adapter.body_field(key)
+            if sent_as != key:
+                self.extra_body.pop(sent_as, None)
+        self.extra_body[key] = value
 
     def _check_call_keyword(self, key: str, value: Any, asynchronous: bool = False) -> None:
         """A call keyword neither a setting nor a parameter of the wire's API: TypeError,
@@ -576,7 +618,36 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             check_body_fields(kind, values, self.get_name())
             self.extra_body.update(values)
 
-    _settings = call_settings.call_settings
+    #: How `_apply` sets each setting (a call's or `bind`'s), by name: the model's
+    #: attribute, checked or merged where it needs it. Any other name is a parameter of
+    #: the wire's API (`_set_api_parameter`).
+    _SETTERS: ClassVar[dict[str, Callable[[Any, str, Any], None]]] = {
+        **dict.fromkeys((*CALL_SETTINGS, *TRANSPORT_SETTINGS), setattr),
+        "tools": _set_tools,
+        "extra_headers": _add_headers,
+        "rate_limit": _set_rate_limit,
+        "cache": _set_cache,
+        "model_kwargs": _merge_body,
+        "extra_body": _merge_body,
+        "stream_usage": _set_stream_usage,
+    }
+
+    def _settings(self, overrides: Mapping[str, Any]) -> CallSettings:
+        """A call's `CallSettings`: the model's sampling settings, tools, tool choice and
+        body fields, with the call's overrides bound on a copy."""
+        model = self.bind(**overrides) if overrides else self
+        stop = model.stop
+        return (_CallSettings or _load_call_settings())(
+            model=model.model,
+            temperature=model.temperature,
+            max_tokens=model.max_tokens,
+            top_p=model.top_p,
+            stop=(stop,) if isinstance(stop, str) else tuple(stop) if stop else None,
+            tools=tuple(model.tools),
+            tool_list_bound=model.langchain_tools_bound,
+            tool_choice=model.tool_choice,
+            extra_body=model.extra_body,
+        )
 
     @property
     def provider_label(self) -> str:
@@ -587,23 +658,88 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             return self.provider
         return adapter.registry_name or adapter.preset or self.provider
 
-    _invocation_params = run_description.invocation_params
-    _serialized = run_description.serialized
+    # ---- what its callback run is told (`on_chat_model_start`) ---------------------------
+
+    def _invocation_params(self, settings: CallSettings) -> dict[str, Any]:
+        return {
+            "provider": self.provider_label,  # traces' `ls_provider`, `gen_ai.provider.name`
+            "model": settings.model,
+            "temperature": settings.temperature,
+            "max_tokens": settings.max_tokens,
+            "top_p": settings.top_p,
+            "stop": settings.stop,
+            "tools": [t.name for t in settings.tools],
+        }
+
+    def _serialized(self) -> dict[str, Any]:
+        kwargs = {"model": self.model, "provider": self.provider}
+        # Where calls go (OpenTelemetry's server.address): some adapters name it endpoint_url.
+        adapter = self.adapter
+        base_url = adapter and (adapter.base_url or adapter.endpoint_url)
+        if isinstance(base_url, str):
+            kwargs["base_url"] = base_url
+        return {"name": self.get_name(), "kwargs": kwargs}
 
     # ---- I/O hooks: HTTP through the adapter (chat/send_hooks.py); FakeChatModel overrides
 
-    _send = send_hooks.send
-    _asend = send_hooks.asend
-    _send_stream = send_hooks.send_stream
-    _asend_stream = send_hooks.asend_stream
+    def _send(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AIMessage:
+        return send_hooks.send(self, messages, settings, config)
 
-    # ---- Runnable hooks (chat/run_hooks.py) ---------------------------------------------
+    async def _asend(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AIMessage:
+        return await send_hooks.asend(self, messages, settings, config)
 
-    _prepare = run_hooks.prepare
-    _invoke = run_hooks.invoke
-    _ainvoke = run_hooks.ainvoke
-    _stream = run_hooks.stream
-    _astream = run_hooks.astream
+    def _send_stream(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> Iterator[AIMessageChunk]:
+        return send_hooks.send_stream(self, messages, settings, config)
+
+    def _asend_stream(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AsyncIterator[AIMessageChunk]:
+        return send_hooks.asend_stream(self, messages, settings, config)
+
+    # ---- Runnable hooks: the call described, then run (chat/run_hooks.py) ---------------
+
+    def _prepare(
+        self,
+        input: Any,
+        config: RunnableConfig,
+        overrides: Mapping[str, Any],
+        asynchronous: bool = False,
+    ) -> Call:
+        """The call: sent with this model, or a bound copy when the call overrides
+        settings (so per-call `timeout`, `max_retries`, `extra_headers`... apply too), its
+        messages, settings, config and callback run; `asynchronous`: an async call's."""
+        messages = coerce_messages(input)
+        model = self._bound(overrides, asynchronous=asynchronous) if overrides else self
+        settings = model._settings({})
+        given = config
+        if self.run_defaults:  # model-level callbacks, tags, metadata
+            config = merge_configs(self.run_defaults, config)
+        run = start_run(config, self.get_name())  # recorded_run: tracers' own lane
+        if run is not None:
+            given["_chat_run"] = run  # the http layer's retries and waits are told to it
+        return Call(model, messages, settings, given, run)
+
+    def _invoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
+        return run_hooks.invoke(self, input, config, overrides)
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
+        return await run_hooks.ainvoke(self, input, config, overrides)
+
+    def _stream(
+        self, input: Any, config: RunnableConfig, **overrides: Any
+    ) -> Iterator[AIMessageChunk]:
+        return run_hooks.stream(self, input, config, overrides)
+
+    def _astream(
+        self, input: Any, config: RunnableConfig, **overrides: Any
+    ) -> AsyncIterator[AIMessageChunk]:
+        return run_hooks.astream(self, input, config, overrides)
 
     # ---- the request without the call (Batch APIs) ----------------------------------------
 
@@ -611,4 +747,18 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         """The HTTP request `invoke(input)` would send, checked and built but not sent:
         what `chatplex.batches` writes into Batch API request files. Bad input raises as
         `invoke` would; a model without an adapter raises NotImplementedError."""
-        return send_hooks.build_request(self, input, stream=stream)
+        messages, settings = coerce_messages(input), self._settings({})
+        return send_hooks.build_request(self, messages, settings, stream=stream)
+
+
+#: `adapters.request_types.CallSettings` once a call has needed it (a per-call import costs more
+#: than building the settings; the module loads with the first call, not with this one).
+_CallSettings: type[CallSettings] | None = None
+
+
+def _load_call_settings() -> type[CallSettings]:
+    global _CallSettings
+    from ..adapters.request_types import CallSettings
+
+    _CallSettings = CallSettings
+    return CallSettings

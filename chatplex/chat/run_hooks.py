@@ -1,8 +1,8 @@
-"""`ChatModel`'s Runnable hooks (`_invoke`, `_ainvoke`, `_stream`, `_astream` and the
-`_prepare` they share): the call's bound copy, messages and settings, its callback run
-told of the reply, the tokens or the error, and the stream ended on LangChain's last
-chunk where LangChain does not add it. Plain functions of the model, bound as its
-methods in the class body (so a subclass still overrides each by name).
+"""How a `ChatModel` call runs (its `_invoke`, `_ainvoke`, `_stream` and `_astream`
+call these): the `Call` its `_prepare` describes sent through the sender's I/O hooks, its
+callback run told of the reply, the tokens or the error, and the stream ended on
+LangChain's last chunk where LangChain does not add it. The model is read through the
+`Described` protocol (`chat/call.py`).
 """
 
 from __future__ import annotations
@@ -16,46 +16,21 @@ from typing import Any
 from ..core.chunks import aclose_iterator
 from ..core.chunks import close_iterator
 from ..core.run_config import RunnableConfig
-from ..core.run_config import merge_configs
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
-from ..messages import BaseMessage
-from ..messages import coerce_messages
 from ..messages import merge_chunks
-from .callbacks import ChatModelRun
-from .recorded_run import start_run
 
 if TYPE_CHECKING:
-    from ..adapters.request_types import CallSettings
-    from .model import ChatModel
+    from .call import Described
 
-__all__ = ["ainvoke", "astream", "invoke", "prepare", "stream"]
-
-
-def prepare(
-    self: ChatModel,
-    input: Any,
-    config: RunnableConfig,
-    overrides: Mapping[str, Any],
-    asynchronous: bool = False,
-) -> tuple[ChatModel, list[BaseMessage], CallSettings, ChatModelRun | None]:
-    """The model to send with (a bound copy when the call overrides settings, so
-    per-call `timeout`, `max_retries`, `extra_headers`... apply too), the messages,
-    the call settings and the callback run; `asynchronous`: an async call's."""
-    messages = coerce_messages(input)
-    model = self._bound(overrides, asynchronous=asynchronous) if overrides else self
-    settings = model._settings({})
-    given = config
-    if self.run_defaults:  # model-level callbacks, tags, metadata
-        config = merge_configs(self.run_defaults, config)
-    run = start_run(config, self.get_name())  # recorded_run: tracers' own lane
-    if run is not None:
-        given["_chat_run"] = run  # the http layer's retries and waits are told to it
-    return model, messages, settings, run
+__all__ = ["ainvoke", "astream", "invoke", "stream"]
 
 
-def invoke(self: ChatModel, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
-    model, messages, settings, run = self._prepare(input, config, overrides)
+def invoke(
+    self: Described, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
+) -> AIMessage:
+    call = self._prepare(input, config, overrides)
+    model, messages, settings, run = call.sender, call.messages, call.settings, call.run
     if run is None:
         if model.streaming:  # streaming=True: the reply comes as a stream, merged
             from .streams import merged
@@ -81,9 +56,10 @@ def invoke(self: ChatModel, input: Any, config: RunnableConfig, **overrides: Any
 
 
 async def ainvoke(
-    self: ChatModel, input: Any, config: RunnableConfig, **overrides: Any
+    self: Described, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
 ) -> AIMessage:
-    model, messages, settings, run = self._prepare(input, config, overrides, True)
+    call = self._prepare(input, config, overrides, True)
+    model, messages, settings, run = call.sender, call.messages, call.settings, call.run
     if run is None:
         if model.streaming:
             from .streams import amerged
@@ -109,9 +85,10 @@ async def ainvoke(
 
 
 def stream(
-    self: ChatModel, input: Any, config: RunnableConfig, **overrides: Any
+    self: Described, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
 ) -> Iterator[AIMessageChunk]:
-    model, messages, settings, run = self._prepare(input, config, overrides)
+    call = self._prepare(input, config, overrides)
+    model, messages, settings, run = call.sender, call.messages, call.settings, call.run
     chunks = model._send_stream(messages, settings, config)
     if _closes_stream(config):  # ended on LangChain's last chunk
         from .streams import closed  # loaded with the first stream
@@ -138,9 +115,10 @@ def stream(
 
 
 async def astream(
-    self: ChatModel, input: Any, config: RunnableConfig, **overrides: Any
+    self: Described, input: Any, config: RunnableConfig, overrides: Mapping[str, Any]
 ) -> AsyncIterator[AIMessageChunk]:
-    model, messages, settings, run = self._prepare(input, config, overrides, True)
+    call = self._prepare(input, config, overrides, True)
+    model, messages, settings, run = call.sender, call.messages, call.settings, call.run
     chunks = model._asend_stream(messages, settings, config)
     if _closes_stream(config):
         from .streams import aclosed

@@ -1,8 +1,8 @@
-"""`ChatModel`'s I/O hooks (`_send`, `_asend`, `_send_stream`, `_asend_stream`) and
-`build_request`'s request: HTTP through the adapter, by `chat/sending.py` (the request
-for a call, its retries, budget, reply cache and price). Plain functions of the model,
-the hooks bound as its methods in the class body; a model answering without HTTP
-(`FakeChatModel`) overrides them.
+"""What `ChatModel`'s I/O hooks (`_send`, `_asend`, `_send_stream`, `_asend_stream`) and
+`build_request` do: HTTP through the adapter, by `chat/sending.py` (the request for a
+call, its retries, budget, reply cache and price). The model is read through the
+`Transport` protocol (`chat/call.py`); a model answering without HTTP (`FakeChatModel`)
+overrides the hooks.
 """
 
 from __future__ import annotations
@@ -10,25 +10,23 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
-from typing import Any
 
 from ..core.run_config import RunnableConfig
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import BaseMessage
-from ..messages import coerce_messages
 from .call_hooks import reply_cache
 
 if TYPE_CHECKING:
     from ..adapters.request_types import CallSettings
     from ..adapters.request_types import HTTPRequest
-    from .model import ChatModel
+    from .call import Transport
 
 __all__ = ["asend", "asend_stream", "build_request", "send", "send_stream"]
 
 
 def send(
-    self: ChatModel, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    self: Transport, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
 ) -> AIMessage:
     if sending is None:  # the first call
         _load_sending()
@@ -40,7 +38,7 @@ def send(
 
 
 async def asend(
-    self: ChatModel, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    self: Transport, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
 ) -> AIMessage:
     if sending is None:  # the first call
         _load_sending()
@@ -52,7 +50,7 @@ async def asend(
 
 
 def send_stream(
-    self: ChatModel, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    self: Transport, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
 ) -> Iterator[AIMessageChunk]:
     if sending is None:  # the first call
         _load_sending()
@@ -68,7 +66,7 @@ def send_stream(
 
 
 def asend_stream(
-    self: ChatModel, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    self: Transport, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
 ) -> AsyncIterator[AIMessageChunk]:
     if sending is None:  # the first call
         _load_sending()
@@ -82,11 +80,12 @@ def asend_stream(
     return awithout_usage(chunks)
 
 
-def build_request(self: ChatModel, input: Any, *, stream: bool = False) -> HTTPRequest:
-    """`ChatModel.build_request`: the request `invoke(input)` would send, not sent."""
+def build_request(
+    self: Transport, messages: list[BaseMessage], settings: CallSettings, *, stream: bool = False
+) -> HTTPRequest:
+    """`ChatModel.build_request`: the request a call of `messages` would send, not sent."""
     if sending is None:  # the first call
         _load_sending()
-    messages, settings = coerce_messages(input), self._settings({})
     return sending.http_request(self, messages, settings, stream=stream)[1]
 
 

@@ -1,8 +1,9 @@
 """How a `ChatModel` call goes over HTTP: the request built for the call, then sent or
 streamed with the model's retries, rate budget, reply cache and pricing.
 
-`ChatModel`'s I/O hooks (`_send`, `_asend`, `_send_stream`, `_asend_stream`, in
-`chat/model.py`) are made of these functions. This module loads with a model's first
+`ChatModel`'s I/O hooks (`_send`, `_asend`, `_send_stream`, `_asend_stream`, through
+`chat/send_hooks.py`) are made of these functions; they read the model a call is sent with
+through the `Transport` protocol (`chat/call.py`). This module loads with a model's first
 call, not with `import chatplex`; the http layer, caches and tracing it drives load
 later still, when a call first needs them.
 """
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from ..messages import AIMessageChunk
     from ..messages import BaseMessage
     from .caching.base import BaseCache
-    from .model import ChatModel
+    from .call import Transport
 
 __all__ = [
     "Outgoing",
@@ -76,7 +77,7 @@ __all__ = [
 
 
 def http_request(
-    model: ChatModel,
+    model: Transport,
     messages: list[BaseMessage],
     settings: CallSettings,
     *,
@@ -98,7 +99,7 @@ def http_request(
     return adapter, adapter.with_call_headers(request, _call_headers(model, request, sync))
 
 
-def with_extra_headers(model: ChatModel, request: HTTPRequest) -> HTTPRequest:
+def with_extra_headers(model: Transport, request: HTTPRequest) -> HTTPRequest:
     """`request` carrying the model's `extra_headers` too (`Adapter.with_call_headers`)."""
     adapter = model.adapter
     if adapter is None:
@@ -106,7 +107,7 @@ def with_extra_headers(model: ChatModel, request: HTTPRequest) -> HTTPRequest:
     return adapter.with_call_headers(request, _call_headers(model, request))
 
 
-def _call_headers(model: ChatModel, request: HTTPRequest, sync: bool = True) -> Mapping[str, str]:
+def _call_headers(model: Transport, request: HTTPRequest, sync: bool = True) -> Mapping[str, str]:
     """The model's `extra_headers`, and its `sdk_headers` (its sync or async client's)
     that neither they nor the request (its `default_headers`) name."""
     partner = model.sdk_headers
@@ -127,7 +128,7 @@ class Outgoing:
     clients, retries, budget, bounds), the adapter that built the request (and reads the
     reply), the call's settings and config."""
 
-    model: ChatModel
+    model: Transport
     adapter: Adapter
     request: HTTPRequest
     settings: CallSettings
@@ -135,7 +136,7 @@ class Outgoing:
 
 
 def outgoing(
-    model: ChatModel,
+    model: Transport,
     messages: list[BaseMessage],
     settings: CallSettings,
     config: RunnableConfig,
@@ -155,7 +156,7 @@ async def aauthorized(
     adapter: Adapter,
     request: HTTPRequest,
     deadline: float | None = None,
-    model: ChatModel | None = None,
+    model: Transport | None = None,
 ) -> HTTPRequest:
     """`request` as the adapter authorises an async call (a token from an async
     provider, awaited; a credential it fetches over HTTP, sent with `model` by the call's
@@ -183,7 +184,7 @@ def aauthorized_stream(
     request: HTTPRequest,
     open_stream: Callable[[HTTPRequest], AsyncIterator[AIMessageChunk]],
     deadline: float | None = None,
-    model: ChatModel | None = None,
+    model: Transport | None = None,
 ) -> AsyncIterator[AIMessageChunk]:
     """`open_stream(request)`, the request authorised first when the adapter has a
     per-call hook (the stream itself is returned unwrapped otherwise)."""
@@ -257,7 +258,7 @@ _END: Any = object()  # a stream that ended before its first chunk
 # ---- what a call runs under: retries, rate budget, its run, its price ------------------
 
 
-def retry_policy_for(model: ChatModel) -> RetryPolicy:
+def retry_policy_for(model: Transport) -> RetryPolicy:
     """The model's own `retry_policy`, else the one its `max_retries` and
     `max_retry_after` make; under a LangChain name (`partner_words`), retrying only the
     failures its partner package retries where the wire says so
@@ -315,7 +316,7 @@ def _load_retry_policy() -> Callable[..., RetryPolicy]:
     return retry_policy
 
 
-def budget_for(model: ChatModel, adapter: Adapter, settings: CallSettings) -> Budget | None:
+def budget_for(model: Transport, adapter: Adapter, settings: CallSettings) -> Budget | None:
     """The rate budget the call waits in: a foreign limiter's, the one shared by every
     model with the same provider, URL, key and model, or None (`rate_limit=False`)."""
     if model.foreign_limiter is not None:

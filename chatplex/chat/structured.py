@@ -34,9 +34,11 @@ import json
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import Protocol
 
 from ..adapters.output_formats import openai_json_schema
 from ..adapters.output_formats import response_format_schema
@@ -54,7 +56,6 @@ from .partial_json import partial_value
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
-    from .model import ChatModel
 
 __all__ = [
     "METHODS",
@@ -66,6 +67,29 @@ __all__ = [
 ]
 
 METHODS = ("function_calling", "json_schema", "json_mode")
+
+
+class Structurable(Protocol):
+    """What `structured_output` reads of a model (a `ChatModel`): its wire, provider and
+    model name, and the copies it binds settings or a forced tool on."""
+
+    @property
+    def adapter(self) -> Adapter | None: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def model(self) -> str: ...
+
+    def bind(self, **settings: Any) -> Runnable[Any, AIMessage]: ...
+
+    def bind_tools(
+        self,
+        tools: Sequence[Any],
+        *,
+        tool_choice: Any = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+    ) -> Runnable[Any, AIMessage]: ...
 
 
 class StructuredOutputError(ChatplexError, ValueError):
@@ -369,7 +393,7 @@ class _WithRaw(Runnable[Any, dict[str, Any]]):
 
 
 def structured_output(
-    model: ChatModel,
+    model: Structurable,
     schema: Any,
     *,
     method: str,
@@ -450,7 +474,9 @@ def format_settings(
     return {"response_format": {"type": "json_object"}}
 
 
-def _forced_tool(model: ChatModel, spec: OutputSchema, strict: bool | None) -> ChatModel:
+def _forced_tool(
+    model: Structurable, spec: OutputSchema, strict: bool | None
+) -> Runnable[Any, AIMessage]:
     """The schema as the one tool the model must call; on OpenAI, as langchain-openai
     binds it: `parallel_tool_calls` false, and `strict` on the tool when given. The
     `tool_choice` names the tool, unless the adapter declares the keyword its partner
@@ -468,7 +494,9 @@ def _forced_tool(model: ChatModel, spec: OutputSchema, strict: bool | None) -> C
     return model.bind_tools([tool], tool_choice=choice, strict=strict, parallel_tool_calls=False)
 
 
-def forced_tool_model(model: ChatModel, schema: Any, strict: bool | None = None) -> ChatModel:
+def forced_tool_model(
+    model: Structurable, schema: Any, strict: bool | None = None
+) -> Runnable[Any, AIMessage]:
     """`model` with `schema` bound as the one tool it must call, as its partner package
     binds it for `with_structured_output(method="function_calling")`: what the LangChain
     chat models over the drop-ins (`chatplex.langchain`) send, their parsing LangChain's."""

@@ -28,7 +28,7 @@ from .wrapped import adapter_of as _adapter_of
 from .wrapped import with_model_name as _with_model_name
 
 if TYPE_CHECKING:
-    from .dropin_model import DropInChatModel
+    from .chat_protocol import EngineClass
 
 #: Keywords LangChain's side keeps: `BaseChatModel`'s fields, and `streaming` (LangChain
 #: streams on `invoke` with it, and callbacks see each token).
@@ -77,13 +77,13 @@ def engine_settings(engine: Any) -> tuple[Any, ...]:
     )
 
 
-def partner_field(cls: type[DropInChatModel], given: dict[str, Any], engine: Any, name: str) -> Any:
+def partner_field(cls: type[EngineClass], given: dict[str, Any], engine: Any, name: str) -> Any:
     """The partner's field `name` of a model built from `given` (`partner_given`)."""
     keywords, environ = given.get("keywords", {}), given.get("environ", {})
     return partner_value(cls._engine, name, keywords, environ, engine)
 
 
-def partner_shown(cls: type[DropInChatModel], given: dict[str, Any], engine: Any) -> dict[str, Any]:
+def partner_shown(cls: type[EngineClass], given: dict[str, Any], engine: Any) -> dict[str, Any]:
     """The partner's values of the settings `ChatChatplex` shows as its own fields
     (`max_tokens`: langchain-anthropic's per-model default), where the partner has a
     field of that name (not an alias: langchain-openai's `timeout`)."""
@@ -100,7 +100,7 @@ def partner_shown(cls: type[DropInChatModel], given: dict[str, Any], engine: Any
     }
 
 
-def shown_extras(cls: type[DropInChatModel], given: dict[str, Any], engine: Any) -> Any:
+def shown_extras(cls: type[EngineClass], given: dict[str, Any], engine: Any) -> Any:
     """The partner's `model_kwargs` as the drop-in shows them, credentials masked (None:
     none, and ChatChatplex's field reads `{}`): the partner's field as given (with a
     keyword it keeps there: langchain-perplexity's `stop`), else the engine's
@@ -112,9 +112,7 @@ def shown_extras(cls: type[DropInChatModel], given: dict[str, Any], engine: Any)
     return _masked(extras, keys=secret_values(given.get("keywords", {}).values()))
 
 
-def written_kwargs(
-    cls: type[DropInChatModel], given: dict[str, Any], engine: Any
-) -> dict[str, Any]:
+def written_kwargs(cls: type[EngineClass], given: dict[str, Any], engine: Any) -> dict[str, Any]:
     """The partner's serialized kwargs of a model built from `given` (`partner_given`:
     the keywords as held, the environment read) with `engine` its engine, credentials
     masked (none: no serialized form declared). Read at each dump, never stored: the
@@ -137,7 +135,7 @@ def _without_credentials(
     return {k: v if k in form.secrets else _masked(v, k, keys) for k, v in written.items()}
 
 
-def rebound(cls: type[DropInChatModel], values: dict[str, Any]) -> dict[str, Any]:
+def rebound(cls: type[EngineClass], values: dict[str, Any]) -> dict[str, Any]:
     """A copy LangChain builds from a model's fields, some changed (its
     `configurable_fields` does): the changed settings are bound on a copy of the engine."""
     engine = values["chatplex_model"]

@@ -61,7 +61,7 @@ from .wrapped import refuse_partner_keywords
 from .wrapped import with_model_name
 
 if TYPE_CHECKING:
-    from .model import ChatChatplex
+    from .chat_protocol import LangChainChat
 
 __all__ = ["agenerate", "astream", "generate", "stream"]
 
@@ -70,7 +70,7 @@ _Call = tuple[str, Runnable[Any, Any]]
 
 
 def generate(
-    model: ChatChatplex,
+    model: LangChainChat,
     messages: list[LCBaseMessage],
     stop: list[str] | None,
     run_manager: CallbackManagerForLLMRun | None,
@@ -87,7 +87,7 @@ def generate(
 
 
 async def agenerate(
-    model: ChatChatplex,
+    model: LangChainChat,
     messages: list[LCBaseMessage],
     stop: list[str] | None,
     run_manager: AsyncCallbackManagerForLLMRun | None,
@@ -104,7 +104,7 @@ async def agenerate(
 
 
 def stream(
-    model: ChatChatplex,
+    model: LangChainChat,
     messages: list[LCBaseMessage],
     stop: list[str] | None,
     kwargs: dict[str, Any],
@@ -117,7 +117,7 @@ def stream(
 
 
 def astream(
-    model: ChatChatplex,
+    model: LangChainChat,
     messages: list[LCBaseMessage],
     stop: list[str] | None,
     kwargs: dict[str, Any],
@@ -136,7 +136,7 @@ def astream(
 
 
 def _target(
-    model: ChatChatplex,
+    model: LangChainChat,
     messages: list[LCBaseMessage],
     stop: list[str] | None,
     kwargs: dict[str, Any],
@@ -190,18 +190,18 @@ def _target(
     return (name if isinstance(name, str) and name else model._sent_model_name), target
 
 
-def _named(model: ChatChatplex, called: str) -> str | None:
+def _named(model: LangChainChat, called: str) -> str | None:
     return None if model._under_partner_name else called
 
 
-def _token_kwargs(model: ChatChatplex, target: Any) -> dict[str, Any]:
+def _token_kwargs(model: LangChainChat, target: Any) -> dict[str, Any]:
     """What a streaming invoke's partner gives each token's hook beside the piece
     (`ProviderSpec.invoke_token_verbose`)."""
     declared = declared_spec(target)
     return {"verbose": model.verbose} if declared and declared.invoke_token_verbose else {}
 
 
-def _result(model: ChatChatplex, reply: Any, called: str, target: Any) -> ChatResult:
+def _result(model: LangChainChat, reply: Any, called: str, target: Any) -> ChatResult:
     """`reply` as LangChain's `ChatResult`; a drop-in's with the wire it was made for (its
     partner's result style where the reply names no provider, and the fields its partner
     keeps as its SDK's objects made so), chatplex's own model's as its own."""
@@ -211,7 +211,7 @@ def _result(model: ChatChatplex, reply: Any, called: str, target: Any) -> ChatRe
     return with_sdk_objects(result, adapter_of(primary(target)))
 
 
-def _label(model: ChatChatplex, target: Any) -> str | None:
+def _label(model: LangChainChat, target: Any) -> str | None:
     """A drop-in's wire, the one its model was made for (its partner's result style
     where the reply names no provider); None for chatplex's own model."""
     label = getattr(primary(target), "provider_label", None)
@@ -219,7 +219,7 @@ def _label(model: ChatChatplex, target: Any) -> str | None:
 
 
 def _as_partner(
-    model: ChatChatplex, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]
+    model: LangChainChat, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]
 ) -> ChatResult:
     """A reply's LangChain message as its wire's partner package makes it: `parsed`
     beside a response_format reply, an invalid call's error in its words, botocore's
@@ -245,7 +245,7 @@ def _as_partner(
 
 
 def _pieces(
-    model: ChatChatplex, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
+    model: LangChainChat, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
 ) -> Iterator[ChatGenerationChunk]:
     """The stream of the model `call` names (`_target`'s) as LangChain's pieces."""
     target, history, translate = _translating(model, messages, call, kwargs)
@@ -267,7 +267,7 @@ def _pieces(
 
 
 def _apieces(
-    model: ChatChatplex, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
+    model: LangChainChat, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`_pieces` of an async stream."""
     target, history, translate = _translating(model, messages, call, kwargs)
@@ -289,7 +289,7 @@ def _apieces(
 
 
 def _translating(
-    model: ChatChatplex, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
+    model: LangChainChat, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
 ) -> tuple[Runnable[Any, Any], list[Any], StreamTranslator]:
     """What a stream of `call` needs: its model, the history in chatplex's messages
     and the translator of its chunks into LangChain's."""

@@ -25,7 +25,9 @@ from ..secret import masked_settings
 from .wrapped import model_name
 
 if TYPE_CHECKING:
-    from .model import ChatChatplex
+    from pydantic import BaseModel
+
+    from .chat_protocol import LangChainChat
 
 __all__ = [
     "FIELD_SETTINGS",
@@ -37,7 +39,7 @@ __all__ = [
 ]
 
 #: The settings LangChain's chat classes carry as fields (`llm.temperature`); so do
-#: ChatChatplex and the drop-ins (`langchain/dropin_settings.py`).
+#: LangChainChat and the drop-ins (`langchain/dropin_settings.py`).
 FIELD_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "timeout", "max_retries")
 #: Fields that configure the chatplex model (the rest configure LangChain's side).
 _SETTINGS = (*FIELD_SETTINGS, "api_key", "base_url")
@@ -49,7 +51,7 @@ _SETTINGS = (*FIELD_SETTINGS, "api_key", "base_url")
 _FROM_FIELDS: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
-def collect_settings(cls: type[ChatChatplex], values: dict[str, Any]) -> dict[str, Any]:
+def collect_settings(cls: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
     """Keyword arguments that are not fields of `cls` are chatplex settings: `model_kwargs`."""
     values = langchain_spellings(cls.__name__, values)
     if values.get("chatplex_model") in _FROM_FIELDS:
@@ -63,7 +65,7 @@ def collect_settings(cls: type[ChatChatplex], values: dict[str, Any]) -> dict[st
     return values
 
 
-def build(model: ChatChatplex) -> None:
+def build(model: LangChainChat) -> None:
     """`model.chatplex_model` built from the fields (or, given one, the fields checked)."""
     if model.chatplex_model is not None:
         given = [k for k in (*_SETTINGS, "chatplex_profile") if getattr(model, k) is not None]

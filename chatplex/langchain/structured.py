@@ -84,7 +84,7 @@ from .wrapped import declared_spec
 from .wrapped import primary
 
 if TYPE_CHECKING:
-    from .model import ChatChatplex
+    from .chat_protocol import LangChainChat
 
 __all__ = [
     "ClassFormat",
@@ -159,7 +159,7 @@ def default_method(inner: Any) -> str:
 
 
 def structured_output(
-    llm: ChatChatplex,
+    llm: LangChainChat,
     schema: Any,
     *,
     method: str | None,
@@ -257,7 +257,7 @@ def _traced_schema(schema: Any, spec: OutputSchema) -> Any:
 
 
 def _function_calling(
-    llm: ChatChatplex,
+    llm: LangChainChat,
     inner: Any,
     schema: Any,
     include_raw: bool,

@@ -34,7 +34,7 @@ from .wrapped import primary
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
-    from .model import ChatChatplex
+    from .chat_protocol import LangChainChat
 
 __all__ = [
     "bind_tools",
@@ -53,7 +53,7 @@ def is_builtin_tool(tool: Any) -> bool:
 
 
 def bind_tools(
-    model: ChatChatplex, tools: Sequence[Any], tool_choice: Any, kwargs: dict[str, Any]
+    model: LangChainChat, tools: Sequence[Any], tool_choice: Any, kwargs: dict[str, Any]
 ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
     """`model.bind_tools(tools, tool_choice=tool_choice, **kwargs)`."""
     # A tool_choice object carrying the parallel-calls flag (Anthropic's form, as
@@ -70,7 +70,7 @@ def bind_tools(
 
 
 def _bind_functions(
-    model: ChatChatplex, tools: Sequence[Any], tool_choice: Any, kwargs: dict[str, Any]
+    model: LangChainChat, tools: Sequence[Any], tool_choice: Any, kwargs: dict[str, Any]
 ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
     formatted: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -133,7 +133,7 @@ def _bind_functions(
         elif traits.binds_unset_tool_choice:
             kwargs.setdefault("tool_choice", None)  # as its partner binds it
     if kwargs.get("response_format") and traits.binds_response_format and model._under_partner_name:
-        # (under a partner's name only: ChatChatplex binds it as given)
+        # (under a partner's name only: LangChainChat binds it as given)
         kwargs["response_format"] = _bound_format(kwargs["response_format"], strict)
     parallel = kwargs.get("parallel_tool_calls")
     engine = primary(model.chatplex_model)
@@ -165,7 +165,7 @@ def _bound_format(given: Any, strict: bool | None) -> Any:
 
 
 def _bound(
-    model: ChatChatplex, tools: list[dict[str, Any]], kwargs: dict[str, Any], given: Any
+    model: LangChainChat, tools: list[dict[str, Any]], kwargs: dict[str, Any], given: Any
 ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
     """`model` bound to `tools` and `kwargs`, its tools and tool choice in the form its
     wire's partner binds them (`PartnerTraits.bound_tool_form`, from the choice `given`
@@ -182,7 +182,7 @@ def _bound(
     return model.bind(tools=tools, **kwargs)
 
 
-def _builtin_tools(model: ChatChatplex) -> str | None:
+def _builtin_tools(model: LangChainChat) -> str | None:
     """What built-in tool dicts are to the chatplex model's wire (its partner record's
     `builtin_tools`, read through a binding too); None for a model without one
     (fallbacks, a fake)."""
@@ -202,7 +202,7 @@ def warn_strict_dropped(adapter: Adapter | None, strict: Any, stacklevel: int) -
         warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
 
 
-def choice_kept_without_tools(model: ChatChatplex, adapter: Adapter | None) -> bool:
+def choice_kept_without_tools(model: LangChainChat, adapter: Adapter | None) -> bool:
     """Whether a choice of any tool with no tool bound is kept for the request: on a
     drop-in whose partner binds it (`Adapter.keeps_choice_without_tools`); chatplex's
     own `ChatChatplex` refuses it at `bind_tools`."""
@@ -216,11 +216,11 @@ def sent_as_given(adapter: Adapter | None, choice: Any) -> bool:
     return unread and partner_traits(adapter).sends_unread_tool_choice
 
 
-def _on_responses(model: ChatChatplex) -> bool:
+def _on_responses(model: LangChainChat) -> bool:
     return _builtin_tools(model) == "sent"
 
 
-def _with_builtin_tools(model: ChatChatplex, builtin: list[dict[str, Any]]) -> ChatChatplex:
+def _with_builtin_tools(model: LangChainChat, builtin: list[dict[str, Any]]) -> LangChainChat:
     """`model`, or a copy on the API whose `tools` take `builtin` (a `ChatOpenAI`
     switches to the Responses API, as langchain-openai does)."""
     from ..providers.openai.dropin import ChatOpenAI as Engine  # only models given such tools

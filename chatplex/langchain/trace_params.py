@@ -20,7 +20,7 @@ from ..specs import spec
 from .wrapped import primary
 
 if TYPE_CHECKING:
-    from .model import ChatChatplex
+    from .chat_protocol import LangChainChat
 
 __all__ = ["invocation_params", "ls_params"]
 
@@ -31,7 +31,7 @@ _DEFAULT_LS_RULE = LangSmithRule()
 
 
 def invocation_params(
-    model: ChatChatplex,
+    model: LangChainChat,
     identifying: dict[str, Any],
     stop: list[str] | None,
     kwargs: dict[str, Any],
@@ -48,7 +48,7 @@ def invocation_params(
 
 
 def ls_params(
-    model: ChatChatplex, stop: list[str] | None, kwargs: dict[str, Any]
+    model: LangChainChat, stop: list[str] | None, kwargs: dict[str, Any]
 ) -> LangSmithParams:
     """As the provider's LangChain class reports them: each read where its spec's
     `ls_rule` says (the call's keyword, else the model's setting, as the partner's
@@ -94,7 +94,7 @@ def ls_params(
     return params
 
 
-def _ls_rule(model: ChatChatplex, engine: Any) -> tuple[str, LangSmithRule]:
+def _ls_rule(model: LangChainChat, engine: Any) -> tuple[str, LangSmithRule]:
     """The provider name the engine (`primary`) answers to and how its LangChain
     class reports LangSmith's metadata (its spec's `ls_rule`; LangChain's default
     when none)."""

@@ -33,10 +33,8 @@ from ...chat.partner_form import PartnerFields
 from ...specs import field_names
 
 if TYPE_CHECKING:
-    from ...adapters.request_types import CallSettings
-    from ...chat.callbacks import ChatModelRun
+    from ...chat.call import Call
     from ...core.run_config import RunnableConfig
-    from ...messages import BaseMessage
 
 __all__ = ["ChatOllama"]
 
@@ -219,7 +217,7 @@ class ChatOllama(ChatModel):
         config: RunnableConfig,
         overrides: Mapping[str, Any],
         asynchronous: bool = False,
-    ) -> tuple[ChatModel, list[BaseMessage], CallSettings, ChatModelRun | None]:
+    ) -> Call:
         self.check_call(overrides)
         return super()._prepare(input, config, overrides, asynchronous)
 

@@ -1,4 +1,5 @@
-"""How a model describes itself to its callback run (`chat/run_description.py`)."""
+"""How a model describes itself to its callback run (`ChatModel._serialized`,
+`_invocation_params`)."""
 
 from __future__ import annotations
 

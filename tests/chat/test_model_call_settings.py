@@ -1,4 +1,4 @@
-"""A call's `CallSettings` (`chat/call_settings.py`), from the model's settings and the
+"""A call's `CallSettings` (`ChatModel._settings`), from the model's settings and the
 call's overrides."""
 
 from __future__ import annotations

@@ -1,0 +1,129 @@
+"""One call of a `ChatModel`, as `ChatModel._prepare` describes it (`Call`), and what the
+code that runs and sends it reads of a model (`Sender`, `Described`), written as
+protocols: `chat/run_hooks.py`, `send_hooks.py`, `sending.py` and `credentials.py` take
+these, and never import `ChatModel` (which imports them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Protocol
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..adapters.base import Adapter
+    from ..adapters.request_types import CallSettings
+    from ..core.retry import RetryPolicy
+    from ..core.run_config import RunnableConfig
+    from ..http import RateLimit
+    from ..messages import AIMessage
+    from ..messages import AIMessageChunk
+    from ..messages import BaseMessage
+    from .caching.base import BaseCache
+    from .callbacks import ChatModelRun
+    from .limiter import ForeignLimiterBudget
+    from .sdk_agents import PartnerHeaders
+
+__all__ = ["Call", "Described", "Sender", "Transport"]
+
+
+class Transport(Protocol):
+    """The wire a call goes over and the bounds of each of its sends, as the model it is
+    sent with holds them (`chat/sending.py`, `credentials.py`)."""
+
+    @property
+    def adapter(self) -> Adapter | None: ...
+    @property
+    def timeout(self) -> float | None: ...
+    @property
+    def max_retries(self) -> int: ...
+    @property
+    def max_retry_after(self) -> float: ...
+    @property
+    def retry_policy(self) -> RetryPolicy | None: ...
+    @property
+    def rate_limit(self) -> RateLimit | bool | None: ...
+    @property
+    def foreign_limiter(self) -> ForeignLimiterBudget | None: ...
+    @property
+    def max_response_bytes(self) -> int | None: ...
+    @property
+    def stream_idle_timeout(self) -> float | None: ...
+    @property
+    def http_client(self) -> httpx.Client | None: ...
+    @property
+    def http_async_client(self) -> httpx.AsyncClient | None: ...
+    @property
+    def extra_headers(self) -> dict[str, str]: ...
+    @property
+    def sdk_headers(self) -> PartnerHeaders | None: ...
+    @property
+    def partner_words(self) -> bool: ...
+    @property
+    def cache(self) -> BaseCache | bool | None: ...
+    @property
+    def stream_usage(self) -> bool: ...
+
+
+class Sender(Transport, Protocol):
+    """The model a call is sent with (a bound copy when the call overrides settings):
+    its I/O hooks, which a model answering without HTTP overrides, and how its reply
+    comes (`chat/run_hooks.py`)."""
+
+    @property
+    def streaming(self) -> bool: ...
+    @property
+    def usage_closes_stream(self) -> bool: ...
+
+    def _send(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AIMessage: ...
+
+    async def _asend(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AIMessage: ...
+
+    def _send_stream(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> Iterator[AIMessageChunk]: ...
+
+    def _asend_stream(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AsyncIterator[AIMessageChunk]: ...
+
+
+@dataclasses.dataclass(slots=True)
+class Call:
+    """One call: the model it is sent with (`sender`: its wire, its bounds, its I/O
+    hooks), the messages, the settings sent (`CallSettings`), the config as the call was
+    given it, and the callback run told of it (None: nobody listens). Read, never
+    changed; not frozen, which would cost every call a few times its building."""
+
+    sender: Sender
+    messages: list[BaseMessage]
+    settings: CallSettings
+    config: RunnableConfig
+    run: ChatModelRun | None
+
+
+class Described(Protocol):
+    """The model called, as `chat/run_hooks.py` reads it: the `Call` it prepares, and
+    what its callback run is told of it."""
+
+    def _prepare(
+        self,
+        input: Any,
+        config: RunnableConfig,
+        overrides: Mapping[str, Any],
+        asynchronous: bool = False,
+    ) -> Call: ...
+
+    def _serialized(self) -> dict[str, Any]: ...
+
+    def _invocation_params(self, settings: CallSettings) -> dict[str, Any]: ...
