@@ -351,6 +351,58 @@ def test_a_read_that_fails_half_way_emits_what_came_before(http: httpx.Client) -
     assert not err.retryable and err.partial is not None and err.partial.text == "a"
 
 
+class HoldingParser(FakeParser):
+    """A parser that holds a call's argument pieces for the end (`HoldsPieces`), as
+    Cohere's async stream does: event `hold` holds one, `done` hands the call on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.args: list[str] = []
+
+    def held(self) -> list[AIMessageChunk]:
+        if self.done or not self.args:
+            return []
+        call = {"name": "f", "args": "".join(self.args), "id": "c1", "index": None}
+        return [AIMessageChunk(content="", tool_call_chunks=[call])]  # type: ignore[list-item]
+
+    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
+        if event.event == "hold":
+            self.args.append(json.loads(event.data)["a"])
+            return None
+        return super().feed(event)
+
+
+class HoldingAdapter(FakeAdapter):
+    def stream_parser(self, headers: Mapping[str, str]) -> FakeParser:
+        return HoldingParser()
+
+
+def held(args: str) -> bytes:
+    return f"event: hold\ndata: {json.dumps({'a': args})}\n\n".encode()
+
+
+@pytest.mark.parametrize("how", ["reset", "body-ended", "malformed"])
+def test_a_stream_cut_keeps_the_pieces_its_parser_holds_on_the_partial(
+    http: httpx.Client, how: str
+) -> None:
+    # Held for the end, never emitted: the partial has them, the call cut inside its
+    # arguments read exactly (an invalid call), not dropped nor repaired.
+    call, _ = start(http, adapter=HoldingAdapter())
+    call.response_received(response(call))
+    out = call.bytes_received(sse("a", done=False) + held('{"city": ') + held('"Par'))
+    assert texts(out) == ["a"]
+    if how == "reset":
+        err = fail(call, httpx.ReadError("reset"))
+    else:
+        with pytest.raises(StreamError) as info:
+            list(call.body_ended() if how == "body-ended" else call.bytes_received(b"data: {\n\n"))
+        err = fail(call, info.value)
+    assert isinstance(err, StreamError) and err.partial is not None
+    assert err.partial.text == "a" and err.partial.tool_calls == []
+    [cut] = err.partial.invalid_tool_calls
+    assert (cut["name"], cut["args"]) == ("f", '{"city": "Par')
+
+
 # ---- deadlines -------------------------------------------------------------------------
 
 
