@@ -16,6 +16,8 @@ import httpx
 import pytest
 from _httpkit import FakeAdapter
 from _httpkit import FakeParser
+from _httpkit import HoldingAdapter
+from _httpkit import held
 from _httpkit import sse
 
 from chatplex.adapters.request_types import CallSettings
@@ -349,36 +351,6 @@ def test_a_read_that_fails_half_way_emits_what_came_before(http: httpx.Client) -
     err = fail(call, info.value)  # ...so the malformed event is not retried
     assert isinstance(err, StreamError) and "malformed stream event" in err.message
     assert not err.retryable and err.partial is not None and err.partial.text == "a"
-
-
-class HoldingParser(FakeParser):
-    """A parser that holds a call's argument pieces for the end (`HoldsPieces`), as
-    Cohere's async stream does: event `hold` holds one, `done` hands the call on."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.args: list[str] = []
-
-    def held(self) -> list[AIMessageChunk]:
-        if self.done or not self.args:
-            return []
-        call = {"name": "f", "args": "".join(self.args), "id": "c1", "index": None}
-        return [AIMessageChunk(content="", tool_call_chunks=[call])]  # type: ignore[list-item]
-
-    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
-        if event.event == "hold":
-            self.args.append(json.loads(event.data)["a"])
-            return None
-        return super().feed(event)
-
-
-class HoldingAdapter(FakeAdapter):
-    def stream_parser(self, headers: Mapping[str, str]) -> FakeParser:
-        return HoldingParser()
-
-
-def held(args: str) -> bytes:
-    return f"event: hold\ndata: {json.dumps({'a': args})}\n\n".encode()
 
 
 @pytest.mark.parametrize("how", ["reset", "body-ended", "malformed"])
