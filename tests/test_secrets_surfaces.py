@@ -243,9 +243,11 @@ def batch_server() -> Any:
         yield srv
 
 
+@pytest.mark.parametrize("name", ["ChatOpenAI", "AzureChatOpenAI"])
 @pytest.mark.parametrize("family", ["langchain", "engine"])
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_no_frame_of_a_batch_holds_a_key_from_the_base_urls_query(
+    name: str,
     family: str,
     sync: bool,
     batch_server: Any,
@@ -254,13 +256,17 @@ async def test_no_frame_of_a_batch_holds_a_key_from_the_base_urls_query(
 ) -> None:
     """A Batch API job (upload, create, poll, download) on a base URL carrying the key
     in its query (`?api-key=`): sent on every call, in clear in no frame, the job, its
-    transport or its saved files."""
+    transport or its saved files. Azure's calls carry the resource's query (the
+    `api-version` beside the key) on paths of their own."""
     from chatplex.batches import asubmit_batch
     from chatplex.batches import submit_batch
 
-    cls = chatplex.langchain.ChatOpenAI if family == "langchain" else _engine("ChatOpenAI")
+    cls = getattr(chatplex.langchain, name) if family == "langchain" else _engine(name)
+    settings = _batch_settings(batch_server)
+    if name == "AzureChatOpenAI":  # the mock's batch routes sit at the root: Azure's v1
+        settings.update(api_version="v1", validate_base_url=False)
     with FrameWatch() as watch:
-        model = cls(model="gpt-4o-mini", **_batch_settings(batch_server))
+        model = cls(model="gpt-4o-mini", **settings)
         if sync:
             job = submit_batch(model, ["a", "b"], handle_dir=tmp_path)
             job.wait(poll_interval=0.02, timeout=30, progress=False)

@@ -49,6 +49,7 @@ __all__ = [
     "HELPER_PIECE_PROVIDER",
     "CredentialFetch",
     "FetchesCredential",
+    "HoldsPieces",
     "StreamParser",
 ]
 
@@ -114,6 +115,16 @@ class StreamParser(Protocol):
 
     def finish(self) -> None:
         """Called when the body ends; raises `StreamError` if the stream was cut short."""
+        ...
+
+
+@runtime_checkable
+class HoldsPieces(Protocol):
+    """A `StreamParser` that holds pieces of the reply back, to hand them on later (on
+    its last chunk): a stream cut before then keeps them on its error's `partial`."""
+
+    def held(self) -> list[AIMessageChunk]:
+        """The pieces fed so far and not yet handed on in a chunk, as chunks."""
         ...
 
 

@@ -89,6 +89,9 @@ class PartnerTraits:
     #: Whether its partner's `bind_tools` binds `tool_choice` (as None) when none is
     #: asked (langchain-aws's ChatBedrockConverse); False: it binds none then.
     binds_unset_tool_choice: bool = False
+    #: Whether its partner's `bind_tools` binds a `tool_choice` given as None (it takes
+    #: the choice among its keywords, as given: langchain-cohere's); False: it binds none.
+    binds_given_none_choice: bool = False
     #: Whether a `tool_choice` object of a kind chatplex does not read (`mcp`,
     #: `allowed_tools`...) is sent as given, as its partner sends any object; False: a
     #: ValueError naming the forms read.

@@ -186,6 +186,7 @@ class Call:
         "_finish",
         "_flush",
         "_parse",
+        "_parser",
         "_body",
         "_compact_at",
         "adapter",
@@ -236,6 +237,7 @@ class Call:
     _flush: Callable[[], list[Any]]
     _parse: Callable[[Any], AIMessageChunk | None]
     _finish: Callable[[], None]
+    _parser: object  # this attempt's stream parser (None before its events)
 
     def __init__(
         self,
@@ -301,6 +303,7 @@ class Call:
         self.permit = None
         self.status = None
         self.received = []
+        self._parser = None
         self.started = False
         self.fresh = False
         self.nbytes = 0
@@ -370,6 +373,7 @@ class Call:
         # Bound once per response: the per-read path makes no attribute lookups for them.
         self._decode, self._flush = decoder.feed, decoder.flush
         self._parse, self._finish = parser.feed, parser.finish
+        self._parser = parser
         return READ_EVENTS
 
     def body_part(self, raw: bytes) -> None:
@@ -604,9 +608,18 @@ class Call:
         chained to it; anything else as it is."""
         if not isinstance(exc, MALFORMED) or isinstance(exc, ChatplexError):
             return exc
-        err = malformed_event(exc, self.adapter, self.response, self.received, self.started)
+        err = malformed_event(exc, self.adapter, self.response, self.cut_short(), self.started)
         err.__cause__ = exc
         return err
+
+    def cut_short(self) -> list[AIMessageChunk]:
+        """This attempt's chunks, and the pieces its parser still holds to hand on later
+        (`HoldsPieces`): what a stream cut short received, for its error's `partial`."""
+        from ..adapters.base import HoldsPieces  # read on a failure only
+
+        parser = self._parser
+        held = parser.held() if isinstance(parser, HoldsPieces) else None
+        return [*self.received, *held] if held else self.received
 
     def _typed(self, exc: Exception) -> Exception:
         """`exc` as the caller should see it: httpx errors mapped (chained to them),
@@ -630,7 +643,7 @@ class Call:
                 err.__cause__ = exc
                 return err
             return exc
-        response, received = self.response, self.received
+        response, received = self.response, self.cut_short()
         if isinstance(exc, httpx.RequestError):
             if phase is ERROR_BODY:
                 exc = status_failure(adapter, response, b"")  # the status alone still says

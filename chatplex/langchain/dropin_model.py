@@ -71,7 +71,11 @@ from .tool_binding import is_builtin_tool as _is_builtin_tool
 from .trace_versions import named_versions
 from .traits import missing_key_error
 from .traits import partner_traits
+from .wrapped import adapter_of as _adapter_of
 from .wrapped import primary as _primary
+
+#: `bind_tools`' tool choice not given (a partner may bind one given as None).
+_NOT_GIVEN: Any = object()
 
 #: LangChain's settings that the engines take too, where they declare them (`profile`:
 #: langchain-aws's reasoning-effort levels are the profile's).
@@ -386,13 +390,15 @@ class DropInChatModel(ChatChatplex):
         self,
         tools: Sequence[Any],
         *,
-        tool_choice: str | dict[str, Any] | bool | None = None,
+        tool_choice: str | dict[str, Any] | bool | None = _NOT_GIVEN,
         **kwargs: Any,
     ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
         """`ChatChatplex.bind_tools`, with the tool choice spelled as the partner class
         takes it (an upper-case `"REQUIRED"`...): the engine's own reading of it."""
         engine = self.chatplex_model
         model = self
+        given_none = tool_choice is None
+        tool_choice = None if tool_choice is _NOT_GIVEN else tool_choice
         if isinstance(engine, ChatModel) and not any(_is_builtin_tool(t) for t in tools):
             # (what it binds as functions: all of them, or those the partner keeps)
             tools, tool_choice = engine._tools_to_bind(tools, tool_choice)
@@ -402,7 +408,10 @@ class DropInChatModel(ChatChatplex):
             pinned = engine._finish_binding(engine.bind(), tools, tool_choice)
             if pinned.extra_body != engine.extra_body:
                 model = self.model_copy(update={"chatplex_model": pinned})
-        return ChatChatplex.bind_tools(model, tools, tool_choice=tool_choice, **kwargs)
+        bound = ChatChatplex.bind_tools(model, tools, tool_choice=tool_choice, **kwargs)
+        if given_none and partner_traits(_adapter_of(engine)).binds_given_none_choice:
+            return bound.bind(tool_choice=None)  # as its partner binds it, given so
+        return bound
 
     def configurable_fields(self, **kwargs: Any) -> Any:
         """LangChain's, as on the partner class: its field names (langchain-aws'

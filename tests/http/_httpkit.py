@@ -110,6 +110,37 @@ class FakeAdapter(Adapter):
         return ("fake", model)
 
 
+class HoldingParser(FakeParser):
+    """A parser that holds a call's argument pieces for the end (`HoldsPieces`), as
+    Cohere's async stream does: event `hold` holds one, `done` hands the call on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.args: list[str] = []
+
+    def held(self) -> list[AIMessageChunk]:
+        if self.done or not self.args:
+            return []
+        call = {"name": "f", "args": "".join(self.args), "id": "c1", "index": None}
+        return [AIMessageChunk(content="", tool_call_chunks=[call])]  # type: ignore[list-item]
+
+    def feed(self, event: SSEEvent) -> AIMessageChunk | None:
+        if event.event == "hold":
+            self.args.append(json.loads(event.data)["a"])
+            return None
+        return super().feed(event)
+
+
+class HoldingAdapter(FakeAdapter):
+    def stream_parser(self, headers: Mapping[str, str]) -> FakeParser:
+        return HoldingParser()
+
+
+def held(args: str) -> bytes:
+    """The event by which `HoldingParser` holds a piece of a call's arguments."""
+    return f"event: hold\ndata: {json.dumps({'a': args})}\n\n".encode()
+
+
 def sse(*texts: str, done: bool = True) -> bytes:
     events = [f'data: {{"t": {json.dumps(t)}}}\n\n'.encode() for t in texts]
     if done:

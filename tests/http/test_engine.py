@@ -16,6 +16,8 @@ import httpx
 import pytest
 from _httpkit import FakeAdapter
 from _httpkit import FakeParser
+from _httpkit import HoldingAdapter
+from _httpkit import held
 from _httpkit import sse
 
 from chatplex.adapters.request_types import CallSettings
@@ -349,6 +351,28 @@ def test_a_read_that_fails_half_way_emits_what_came_before(http: httpx.Client) -
     err = fail(call, info.value)  # ...so the malformed event is not retried
     assert isinstance(err, StreamError) and "malformed stream event" in err.message
     assert not err.retryable and err.partial is not None and err.partial.text == "a"
+
+
+@pytest.mark.parametrize("how", ["reset", "body-ended", "malformed"])
+def test_a_stream_cut_keeps_the_pieces_its_parser_holds_on_the_partial(
+    http: httpx.Client, how: str
+) -> None:
+    # Held for the end, never emitted: the partial has them, the call cut inside its
+    # arguments read exactly (an invalid call), not dropped nor repaired.
+    call, _ = start(http, adapter=HoldingAdapter())
+    call.response_received(response(call))
+    out = call.bytes_received(sse("a", done=False) + held('{"city": ') + held('"Par'))
+    assert texts(out) == ["a"]
+    if how == "reset":
+        err = fail(call, httpx.ReadError("reset"))
+    else:
+        with pytest.raises(StreamError) as info:
+            list(call.body_ended() if how == "body-ended" else call.bytes_received(b"data: {\n\n"))
+        err = fail(call, info.value)
+    assert isinstance(err, StreamError) and err.partial is not None
+    assert err.partial.text == "a" and err.partial.tool_calls == []
+    [cut] = err.partial.invalid_tool_calls
+    assert (cut["name"], cut["args"]) == ("f", '{"city": "Par')
 
 
 # ---- deadlines -------------------------------------------------------------------------

@@ -11,8 +11,10 @@ from _httpkit import SECRET
 from _httpkit import Body
 from _httpkit import FakeAdapter
 from _httpkit import Handler
+from _httpkit import HoldingAdapter
 from _httpkit import LocalServer
 from _httpkit import collect
+from _httpkit import held
 from _httpkit import mock_clients
 from _httpkit import sse
 from _httpkit import until
@@ -85,6 +87,19 @@ async def test_disconnect_mid_stream_is_a_stream_error_with_partial(sync: bool) 
     assert err.__cause__ is failure and err.retryable and err.provider == "fake"
     assert err.request_id == "req-s" and "fake.test" in str(err) and SECRET not in str(err)
     assert body.closed
+
+
+@parity
+async def test_a_disconnect_keeps_the_pieces_the_parser_holds_on_the_partial(sync: bool) -> None:
+    # (`HoldsPieces`: held for the end, as Cohere's async stream holds its calls)
+    failure = httpx.RemoteProtocolError("peer closed connection")
+    body = Body([sse("a", done=False) + held('{"city": "Par')], error=failure)
+    adapter = HoldingAdapter()
+    with pytest.raises(StreamError) as info:
+        await collect(sync, adapter, adapter.request(), clients=mock_clients(sse_handler(body)))
+    partial = info.value.partial
+    assert partial is not None and partial.text == "a" and partial.tool_calls == []
+    assert [c["args"] for c in partial.invalid_tool_calls] == ['{"city": "Par']
 
 
 @parity

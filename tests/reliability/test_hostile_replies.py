@@ -980,19 +980,14 @@ async def test_a_gemini_stream_error_from_a_garbage_server_prints(
     assert str(result) and repr(result)
 
 
-#: Cohere's async stream holds its calls for the last chunk (as langchain-cohere's async
-#: stream gives them): a stream cut before it loses them from the error's partial.
-_HELD_CALLS_LOST = pytest.mark.xfail(
-    strict=True, reason="Cohere's async stream: calls held for the last chunk are not kept"
-)
-
-
 @pytest.mark.parametrize(
     ("wire_name", "sync"),
+    # Cohere's async stream holds its calls for the last chunk (as langchain-cohere's
+    # async stream gives them): a cut keeps them too.
     [
-        *((w, s) for w in ("openai", "responses", "anthropic", "watsonx") for s in (True, False)),
-        ("cohere", True),
-        pytest.param("cohere", False, marks=_HELD_CALLS_LOST),
+        (w, s)
+        for w in ("openai", "responses", "anthropic", "watsonx", "cohere")
+        for s in (True, False)
     ],
 )
 async def test_a_stream_cut_inside_a_call_keeps_it_invalid_on_the_errors_partial(

@@ -88,5 +88,6 @@ TRAITS: dict[str, PartnerTraits] = {
         for_call=_for_call,
         missing_key=MISSING_KEY,
         bound_tool_form=_bound_tool_form,
+        binds_given_none_choice=True,
     ),
 }

@@ -64,6 +64,7 @@ class CohereStreamParser:
         "_done",
         "_offset",
         "_plan",
+        "_released",
         "_texts",
         "_thinking",
         "_whole_calls",
@@ -80,6 +81,7 @@ class CohereStreamParser:
         self._texts = False  # text or a tool plan streamed
         self._offset: int | None = None  # added to the calls' index, fixed at the first
         self._done = False
+        self._released = False  # the held plan and calls went out on the last chunk
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         """The chunk one event contributes, or None."""
@@ -112,6 +114,19 @@ class CohereStreamParser:
         """Raise `StreamError` if the body ended before `message-end`."""
         if not self._done:
             raise StreamError("stream ended before message-end", provider=PROVIDER)
+
+    def held(self) -> list[AIMessageChunk]:
+        """The plan and calls held for the last chunk, until it goes out (`HoldsPieces`):
+        a stream cut before it keeps them on its error's partial, a call cut inside its
+        arguments as it came (the engine reads them exactly: an invalid call)."""
+        if not self._whole_calls or self._released or not (self._plan or self._calls):
+            return []
+        return [
+            AIMessageChunk(
+                content="".join(self._plan),
+                tool_call_chunks=[_whole_call(call) for call in self._calls],
+            )
+        ]
 
     def _content(self, content: dict[str, Any]) -> AIMessageChunk | None:
         thinking = reply_text(content.get("thinking"), "delta's thinking")
@@ -179,6 +194,7 @@ class CohereStreamParser:
         if self._calls:
             info["tool_calls"] = self._calls
         whole = self._whole_calls and bool(self._calls)
+        self._released = True
         return AIMessageChunk(
             content="".join(self._plan) if whole else "",
             additional_kwargs=dict(info),

@@ -371,15 +371,12 @@ class AzureOpenAIAdapter(OpenAIAdapter):
 
     def batch_base_url(self) -> Secret:
         """Where the resource's `/files` and `/batches` are (`{endpoint}/openai`, or
-        `.../openai/v1`): not under a deployment. No query: see `batch_query`."""
+        `.../openai/v1`): not under a deployment; with the query every call carries
+        (`?api-version=`, and a credential the URL gave: held, the transport sends it)."""
         parts = urlsplit(shown_url(self._prefix))
         path = parts.path.split("/deployments/", 1)[0]
         netloc = parts.netloc.rpartition("@")[2]  # user info goes as a header, not here
-        return Secret(urlunsplit((parts.scheme, netloc, path, "", "")))
-
-    def batch_query(self) -> Secret:
-        """The query every Batch API call carries ("?api-version=..." or "")."""
-        return self._query
+        return Secret(urlunsplit((parts.scheme, netloc, path, "", "")) + self._query.get())
 
     def batch_api_for(self, model: str, limits: Limits | None = None) -> AzureBatches:
         """Azure OpenAI's Batch API (the resource's `/files` and `/batches`, each line's

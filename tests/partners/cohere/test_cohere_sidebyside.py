@@ -239,7 +239,7 @@ def tool_choice_bound(cls: Any, url: str) -> Any:
     """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
     tracers see), the tools aside: None, the words, a tool's name, True beside one tool
     and beside two, a choice object."""
-    return bound_choices(_model(cls, url), skipped=("None",))
+    return bound_choices(_model(cls, url))
 
 
 def tool_choice_none_given(cls: Any, url: str) -> Any:
@@ -730,14 +730,7 @@ def run_both(name: str, server: ScriptedServer) -> Outcome:
 
 #: Scripts whose outcome does not match yet (a strict xfail each: it fails the day it
 #: matches, so the entry is removed).
-NOT_YET: dict[str, str] = {
-    "tool_choice_none_given": (
-        "langchain-cohere's bind_tools binds `tool_choice=None` when it is given (its "
-        "keywords go to bind as they are) and none when it is not; the drop-in's "
-        "bind_tools cannot tell the two apart (its `tool_choice` defaults to None) and "
-        "binds none. The request is the same"
-    ),
-}
+NOT_YET: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

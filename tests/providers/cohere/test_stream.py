@@ -175,6 +175,35 @@ def test_whole_calls_come_on_the_last_chunk_with_the_plan_as_its_text() -> None:
     assert merged.content == last.content and merged.tool_calls == last.tool_calls
 
 
+def test_whole_calls_are_held_until_the_last_chunk_hands_them_on() -> None:
+    # What the engine adds to a cut stream's partial (`HoldsPieces`): the plan and the
+    # calls as received so far, then nothing once the last chunk carried them.
+    parser = CohereStreamParser(whole_calls=True)
+    *before, end = PLANNED_CALL
+    assert [parser.feed(e) for e in before[:-2]] == [None] * (len(before) - 2)
+    [held] = parser.held()
+    assert held.content == "I will look"
+    assert [(c["name"], c["args"], c["index"]) for c in held.tool_call_chunks] == [
+        ("get_weather", "", None)
+    ]
+    for event in before[-2:]:
+        parser.feed(event)
+    assert parser.held()[0].tool_call_chunks[0]["args"] == '{"city": "Paris"}'
+    assert parser.feed(end) is not None and parser.held() == []
+    assert CohereStreamParser().held() == []  # streamed as pieces: nothing is held
+
+
+def test_whole_calls_stay_held_when_the_end_is_a_failed_generation() -> None:
+    parser = CohereStreamParser(whole_calls=True)
+    *before, _ = PLANNED_CALL
+    for event in before:
+        parser.feed(event)
+    failed = {"type": "message-end", "delta": {"finish_reason": "ERROR", "usage": USAGE}}
+    with pytest.raises(StreamError):
+        parser.feed(_events(failed)[0])
+    assert parser.held()[0].tool_call_chunks[0]["name"] == "get_weather"
+
+
 def test_whole_calls_leave_a_reply_without_calls_as_it_streams() -> None:
     parser = CohereStreamParser(whole_calls=True)
     events = _events(START, _delta("Hel"), _delta("lo"), _end())

@@ -4,17 +4,25 @@ whole job through `submit_batch` over the mock server's batch routes."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from chatplex import init_chat_model
+from chatplex.adapters.batch_api import Call
 from chatplex.adapters.batch_api import Reply
+from chatplex.adapters.batch_api import Steps
 from chatplex.batches.submit import _base_url
 from chatplex.batches.submit import batch_api
+from chatplex.batches.transport import Transport
+from chatplex.core.retry import retry_policy
+from chatplex.errors import AuthenticationError
 from chatplex.errors import ContentFilterError
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_batch import AzureBatches
@@ -43,34 +51,35 @@ def test_a_deployment_model_is_batched_on_the_resource_urls_with_the_version() -
                             api_key="k")  # fmt: skip
     api = batch_api(model)
     assert isinstance(api, AzureBatches)
-    assert shown_url(_base_url(model)) == f"{ENDPOINT}/openai"  # not the deployment's URL
+    # Not the deployment's URL; its query goes with every call (the transport joins them).
+    assert shown_url(_base_url(model)) == f"{ENDPOINT}/openai{Q}"
     line = json.loads(api.request_line("cp-0", model.build_request("hi")))
     assert (line["url"], line["body"]["model"]) == ("/chat/completions", "prod")
     calls, kept = drive(
         api.create("/tmp/r.jsonl", 1, "cp/0"),
         [json_reply({"id": "file-1"}), json_reply({"id": "batch_1", "status": "validating"})],
     )
-    assert [c.path for c in calls] == [f"/files{Q}", f"/batches{Q}"]
+    assert [c.path for c in calls] == ["/files", "/batches"]
     assert calls[1].json is not None and calls[1].json["endpoint"] == "/chat/completions"
     assert kept["id"] == "batch_1"
     done = {"id": "batch_1", "status": "completed", "output_file_id": "f-out",
             "request_counts": {"total": 1, "completed": 1}}  # fmt: skip
     calls, state = drive(api.poll({"id": "batch_1"}), [json_reply(done)])
-    assert calls[0].path == f"/batches/batch_1{Q}" and state.ended
+    assert calls[0].path == "/batches/batch_1" and state.ended
     calls, _ = drive(api.download(state.refs, "/tmp/j0"), [Reply(200, {})])
-    assert [c.path for c in calls] == [f"/files/f-out/content{Q}"]
+    assert [c.path for c in calls] == ["/files/f-out/content"]
     calls, _ = drive(api.cancel({"id": "batch_1"}), [json_reply(done)])
-    assert calls[0].path == f"/batches/batch_1/cancel{Q}"
+    assert calls[0].path == "/batches/batch_1/cancel"
 
 
 @pytest.mark.parametrize(
     ("settings", "base", "endpoint"),
     [
-        ({"azure_deployment": "d"}, f"{ENDPOINT}/openai", "/chat/completions"),
+        ({"azure_deployment": "d"}, f"{ENDPOINT}/openai{Q}", "/chat/completions"),
         ({"api_version": "v1"}, f"{ENDPOINT}/openai/v1", "/v1/chat/completions"),
         (
             {"azure_endpoint": None, "base_url": f"{ENDPOINT}/openai/deployments/d"},
-            f"{ENDPOINT}/openai",
+            f"{ENDPOINT}/openai{Q}",
             "/chat/completions",
         ),
     ],
@@ -81,6 +90,50 @@ def test_the_batch_base_is_never_a_deployment(
     azure = adapter(**settings)
     assert azure.batch_base_url().get() == base
     assert AzureBatches(azure).endpoint == endpoint
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_a_key_in_the_endpoints_query_is_sent_and_held_out_of_every_path(sync: bool) -> None:
+    # `?api-key=` on the endpoint: sent on each call with the version, never in a
+    # call's path nor in the URL a request, its error or a log shows (held, masked).
+    key = "azure-query-key-0123"
+    azure = adapter(azure_endpoint=f"{ENDPOINT}?api-key={key}")
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert key not in str(request.url) and key not in repr(request)
+        sent.append(request.url.copy_with().query.decode())  # (what goes on the wire)
+        return httpx.Response(401, json={"error": {"message": "no"}})
+
+    base = azure.batch_base_url()
+    calls: list[Call] = []
+
+    def steps() -> Steps[None]:  # the poll's call (a 401 ends it), as the job sends it
+        calls.append(call := next(AzureBatches(azure).poll({"id": "b"})))
+        yield call
+
+    mock = httpx.MockTransport(handler)
+    with pytest.raises(AuthenticationError) as info:
+        if sync:
+            with httpx.Client(transport=mock) as client:
+                Transport(azure, base, {}, retry=retry_policy(0), client=client).run(steps())
+        else:
+
+            async def main() -> None:
+                async with httpx.AsyncClient(transport=mock) as client:
+                    transport = Transport(
+                        azure, base, {}, retry=retry_policy(0), async_client=client
+                    )
+                    await transport.arun(steps())
+
+            asyncio.run(main())
+    assert sent == [f"api-key={key}&api-version={VERSION}"]
+    assert [c.path for c in calls] == ["/batches/b"]
+    trace = traceback.TracebackException.from_exception(info.value, capture_locals=True)
+    # chatplex's frames (the test's own hold the key it was given)
+    ours = [f"{f.locals}" for f in trace.stack if "/chatplex/" in f.filename]
+    assert ours and key not in repr(info.value) + str(info.value) + "".join(ours)
+    assert shown_url(base) == f"{ENDPOINT}/openai?api-key=***&api-version={VERSION}"
 
 
 def test_a_filtered_row_is_its_content_filter_error() -> None:
