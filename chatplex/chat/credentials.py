@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -123,17 +125,9 @@ def _send(
 ) -> None:
     from ..http import send  # loaded with the first exchange, as a chat's first call
 
-    try:
-        send(
-            _exchange(adapter, fetch),
-            fetch.request,
-            client=model.http_client,
-            **_bounds(model, fetch, until),
-        )
-    except DeadlineExceededError:
-        if own:
-            raise _late(adapter, fetch, own) from None
-        raise
+    with _late_fetch(adapter, fetch, own):
+        bounds = _bounds(model, fetch, until)
+        send(_exchange(adapter, fetch), fetch.request, client=model.http_client, **bounds)
 
 
 async def _asend(
@@ -141,13 +135,19 @@ async def _asend(
 ) -> None:
     from ..http import asend
 
-    try:
+    with _late_fetch(adapter, fetch, own):
+        bounds = _bounds(model, fetch, until)
         await asend(
-            _exchange(adapter, fetch),
-            fetch.request,
-            client=model.http_async_client,
-            **_bounds(model, fetch, until),
+            _exchange(adapter, fetch), fetch.request, client=model.http_async_client, **bounds
         )
+
+
+@contextmanager
+def _late_fetch(adapter: Adapter, fetch: CredentialFetch, own: bool) -> Iterator[None]:
+    """An exchange's deadline passing: the credential's own error where the fetch has
+    its own bound (`own`), else the call's."""
+    try:
+        yield
     except DeadlineExceededError:
         if own:
             raise _late(adapter, fetch, own) from None

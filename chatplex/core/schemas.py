@@ -406,16 +406,7 @@ def input_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
         return _object("PromptInput", {n: (str, ...) for n in runnable.input_variables})
     if isinstance(runnable, StrOutputParser):
         return _root(name, Union[str, AnyMessage])  # noqa: UP007
-    if isinstance(runnable, RunnableLambda):
-        return _root(name, _function_types(runnable.func, streamed_input=False)[0])
-    if isinstance(runnable, RunnableGenerator):
-        return _root(name, _function_types(runnable.func, streamed_input=True)[0])
-    if isinstance(runnable, RunnablePassthrough):
-        return _root(name, Any)
-    inner = runnable.bound if isinstance(runnable, RunnableBinding) else _inner(runnable)
-    if inner is not None:
-        return inner.get_input_schema()
-    return _root(name, _generic_args(type(runnable))[0])
+    return _from_function_or_inner(runnable, name, 0)
 
 
 def output_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
@@ -438,13 +429,22 @@ def output_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
         return _root(name, _StringPromptValue)
     if isinstance(runnable, StrOutputParser):
         return _root(name, str)
+    return _from_function_or_inner(runnable, name, 1)
+
+
+def _from_function_or_inner(
+    runnable: Runnable[Any, Any], name: str, side: Literal[0, 1]
+) -> type[BaseModel]:
+    """The input (`side` 0) or output (1) schema of a function's runnable (read from its
+    annotations), a passthrough (Any), a wrapper (its inner runnable's), or any other
+    (its class's generic arguments)."""
     if isinstance(runnable, RunnableLambda):
-        return _root(name, _function_types(runnable.func, streamed_input=False)[1])
+        return _root(name, _function_types(runnable.func, streamed_input=False)[side])
     if isinstance(runnable, RunnableGenerator):
-        return _root(name, _function_types(runnable.func, streamed_input=True)[1])
+        return _root(name, _function_types(runnable.func, streamed_input=True)[side])
     if isinstance(runnable, RunnablePassthrough):
         return _root(name, Any)
     inner = runnable.bound if isinstance(runnable, RunnableBinding) else _inner(runnable)
     if inner is not None:
-        return inner.get_output_schema()
-    return _root(name, _generic_args(type(runnable))[1])
+        return inner.get_output_schema() if side else inner.get_input_schema()
+    return _root(name, _generic_args(type(runnable))[side])

@@ -248,60 +248,59 @@ def _pieces(
     model: LangChainChat, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
 ) -> Iterator[ChatGenerationChunk]:
     """The stream of the model `call` names (`_target`'s) as LangChain's pieces."""
-    target, history, translate = _translating(model, messages, call, kwargs)
-    helper = helper_target(target, kwargs) if model._under_partner_name else None
-    chunks = (helper or target).stream(history, engine_config(), **kwargs)
-    pieces = generation_chunks(
-        chunks,
-        translate,
-        hold=usage_closes(target),
-        helper=None if helper is None else HelperPieces(kwargs),
-        label=_label(model, target),
-    )
-    # A drop-in's stream as its partner's: the fields it keeps as its SDK's objects made
-    # so, a structured reply's object on its last piece.
-    if helper is None and model._under_partner_name:
-        pieces = sdk_pieces(pieces, adapter_of(primary(target)))
-        return parsed_at_end(pieces, target, kwargs)
-    return pieces
+    plan = _StreamPlan(model, messages, call, kwargs)
+    chunks = plan.source.stream(plan.history, engine_config(), **kwargs)
+    pieces = generation_chunks(chunks, plan.translate, **plan.chunking)
+    if not plan.as_partner:
+        return pieces
+    return parsed_at_end(sdk_pieces(pieces, plan.adapter), plan.target, kwargs)
 
 
 def _apieces(
     model: LangChainChat, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`_pieces` of an async stream."""
-    target, history, translate = _translating(model, messages, call, kwargs)
-    helper = helper_target(target, kwargs) if model._under_partner_name else None
-    chunks = (helper or target).astream(history, engine_config(), **kwargs)
-    pieces = ageneration_chunks(
-        chunks,
-        translate,
-        hold=usage_closes(target),
-        helper=None if helper is None else HelperPieces(kwargs),
-        label=_label(model, target),
-    )
-    # A drop-in's stream as its partner's: the fields it keeps as its SDK's objects made
-    # so, a structured reply's object on its last piece.
-    if helper is None and model._under_partner_name:
-        pieces = asdk_pieces(pieces, adapter_of(primary(target)))
-        return aparsed_at_end(pieces, target, kwargs)
-    return pieces
+    plan = _StreamPlan(model, messages, call, kwargs)
+    chunks = plan.source.astream(plan.history, engine_config(), **kwargs)
+    pieces = ageneration_chunks(chunks, plan.translate, **plan.chunking)
+    if not plan.as_partner:
+        return pieces
+    return aparsed_at_end(asdk_pieces(pieces, plan.adapter), plan.target, kwargs)
 
 
-def _translating(
-    model: LangChainChat, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
-) -> tuple[Runnable[Any, Any], list[Any], StreamTranslator]:
-    """What a stream of `call` needs: its model, the history in chatplex's messages
-    and the translator of its chunks into LangChain's."""
-    called, target = call
-    translate = StreamTranslator(
-        blocks=_blocks_requested(target, kwargs, messages),
-        model_name=_named(model, called),
-        partner=model._under_partner_name,
-        label=getattr(primary(target), "provider_label", None),
-        allowed=allowed_attempts(primary(target)),
-    )
-    return target, to_chatplex_messages(messages), translate
+class _StreamPlan:
+    """What a stream of `call` needs, for both twins: its model, the runnable that streams
+    (a drop-in's helper where the partner streams through one), the history in chatplex's
+    messages, the translator of its chunks into LangChain's and how they are cut."""
+
+    def __init__(
+        self,
+        model: LangChainChat,
+        messages: list[LCBaseMessage],
+        call: _Call,
+        kwargs: dict[str, Any],
+    ) -> None:
+        called, target = call
+        self.target = target
+        self.translate = StreamTranslator(
+            blocks=_blocks_requested(target, kwargs, messages),
+            model_name=_named(model, called),
+            partner=model._under_partner_name,
+            label=getattr(primary(target), "provider_label", None),
+            allowed=allowed_attempts(primary(target)),
+        )
+        self.history = to_chatplex_messages(messages)
+        helper = helper_target(target, kwargs) if model._under_partner_name else None
+        self.source: Runnable[Any, Any] = helper or target
+        self.chunking: dict[str, Any] = {
+            "hold": usage_closes(target),
+            "helper": None if helper is None else HelperPieces(kwargs),
+            "label": _label(model, target),
+        }
+        # A drop-in's stream as its partner's: the fields it keeps as its SDK's objects
+        # made so, a structured reply's object on its last piece.
+        self.as_partner = helper is None and model._under_partner_name
+        self.adapter = adapter_of(primary(target))
 
 
 def _blocks_requested(

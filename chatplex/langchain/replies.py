@@ -30,6 +30,7 @@ from ..chat.llm_results import shaped_llm_output
 from ..chat.llm_results import stream_generation_info
 from ..chat.llm_results import unnamed_reply_style
 from ..chat.llm_results import usage_on_each_candidate
+from ..messages import OTHER_CANDIDATES
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import chunk_with_calls
@@ -60,7 +61,7 @@ def chat_result(reply: Any, called: str | None = None, label: str | None = None)
     # With n > 1 (OpenAI), the candidates after the first ride in its metadata: each is
     # a generation of its own, as langchain-openai returns them.
     first = to_langchain_message(reply, called)
-    others = first.response_metadata.pop("other_candidates", None) or ()
+    others = first.response_metadata.pop(OTHER_CANDIDATES, None) or ()
     # What the partner class puts beside the messages (`generation_info`, `llm_output`:
     # what `on_llm_end` and `generate()` show, and what LangChain copies into the
     # message's response_metadata), where chatplex rebuilds it key for key.

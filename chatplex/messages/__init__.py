@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING
 
 from ..postimport import lazy_names
 from ._border import install_langchain_view
+from ._chunk_builders import OTHER_CANDIDATES
 from ._chunk_builders import chunk_with_calls
 from ._chunk_builders import reply_as_chunk
 from ._chunk_builders import text_chunk
+from ._chunk_builders import with_other_candidates
 from ._coerce import coerce_messages
 from ._coerce import message_from_role
 from ._coerce import message_list
@@ -109,6 +111,7 @@ __all__ = [
     "LazyMetadata",
     "LazyValue",
     "NOT_JSON",
+    "OTHER_CANDIDATES",
     "OutputTokenDetails",
     "SystemMessage",
     "ToolCall",
@@ -153,4 +156,5 @@ __all__ = [
     "text_chunk",
     "to_langchain",
     "trim_messages",
+    "with_other_candidates",
 ]

@@ -1,6 +1,7 @@
 """Chunks built from other things: a text delta built without the dataclass `__init__`
-(`text_chunk`, once per streamed token), and a whole reply as the one chunk of a stream
-(`reply_as_chunk`, `chunk_with_calls`)."""
+(`text_chunk`, once per streamed token), a whole reply as the one chunk of a stream
+(`reply_as_chunk`, `chunk_with_calls`), and a reply of several candidates as its first
+(`with_other_candidates`)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,17 @@ from ._messages import AIMessageChunk
 from ._messages import BaseMessage
 from ._types import ToolCallChunk
 
-__all__ = ["chunk_with_calls", "reply_as_chunk", "text_chunk"]
+__all__ = [
+    "OTHER_CANDIDATES",
+    "chunk_with_calls",
+    "reply_as_chunk",
+    "text_chunk",
+    "with_other_candidates",
+]
+
+#: `response_metadata` key of a reply's candidates after the first (requests with `n > 1`,
+#: `candidate_count > 1`).
+OTHER_CANDIDATES = "other_candidates"
 
 # Slot setters of a chunk's fields, for `text_chunk`.
 _SET_CONTENT = vars(BaseMessage)["content"].__set__
@@ -89,3 +100,12 @@ def _reply_fields(message: AIMessage) -> dict[str, Any]:
         "response_metadata": message.response_metadata,
         "usage_metadata": message.usage_metadata,
     }
+
+
+def with_other_candidates(candidates: list[AIMessage]) -> AIMessage:
+    """The first of a reply's `candidates`, the others (if any) in its
+    `response_metadata[OTHER_CANDIDATES]`."""
+    first, *others = candidates
+    if others:
+        first.response_metadata[OTHER_CANDIDATES] = others
+    return first

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from collections.abc import Sequence
 from typing import Any
 
+from ._chunk_builders import OTHER_CANDIDATES
 from ._messages import AIMessage
 from ._messages import AIMessageChunk
 from ._messages import BaseMessage
@@ -37,7 +38,6 @@ __all__ = [
 ]
 
 #: The `response_metadata` key holding other candidates (messages) of an `n > 1` reply.
-_CANDIDATES = "other_candidates"
 #: The fields each class reads from a dict (LangChain's `model_dump` keys, `type` aside).
 _FIELDS: dict[type[BaseMessage], tuple[str, ...]] = {
     cls: tuple(name for name in cls._field_order if name != "type")
@@ -113,11 +113,11 @@ def message_from_dict(message: dict[str, Any]) -> BaseMessage:
         data["additional_kwargs"] = {**(data.get("additional_kwargs") or {}), **extra}
     data["content"] = data.get("content") or ""
     meta = data.get("response_metadata")
-    if isinstance(meta, dict) and isinstance(meta.get(_CANDIDATES), list):
+    if isinstance(meta, dict) and isinstance(meta.get(OTHER_CANDIDATES), list):
         data["response_metadata"] = {
             **meta,
-            _CANDIDATES: [
-                message_from_dict(c) if _is_message_dict(c) else c for c in meta[_CANDIDATES]
+            OTHER_CANDIDATES: [
+                message_from_dict(c) if _is_message_dict(c) else c for c in meta[OTHER_CANDIDATES]
             ],
         }
     data = {k: v for k, v in data.items() if v is not None or k in ("name", "id")}

@@ -428,20 +428,11 @@ def merge_content(first: Content, *contents: Content) -> Content:
 def merge_metadata(into: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Update `into` with `new`; None never overwrites a value, nested dicts merge, lists
     are concatenated (as LangChain merges them: streamed `logprobs` come a few tokens per
-    chunk), other values are replaced (cumulative counts and whole-so-far strings)."""
-    for key, value in new.items():
-        if value is None:
-            into.setdefault(key, None)
-            continue
-        old = into.get(key)
-        if isinstance(old, dict) and isinstance(value, dict):
-            merged = dict(old)
-            merge_metadata(merged, value)
-            into[key] = merged
-        elif isinstance(old, list) and isinstance(value, list):
-            into[key] = old + value  # a new list: the chunks' lists stay unchanged
-        else:
-            into[key] = value
+    chunk), other values are replaced (cumulative counts and whole-so-far strings).
+    The dicts and lists merged are new ones: the chunks' own stay unchanged."""
+    _merge_metadata_owned(into, new)
+    for key in new:
+        into[key] = _finished(into[key])
     return into
 
 

@@ -67,3 +67,15 @@ def test_text_chunks_do_not_share_their_containers() -> None:
     first.tool_call_chunks.append({"name": "f", "args": "{}", "id": "c", "index": 0})
     assert second.additional_kwargs == {} and second.response_metadata == {}
     assert second.tool_call_chunks == [] and second.tool_calls == []
+
+
+def test_a_reply_of_several_candidates_is_its_first_carrying_the_others() -> None:
+    from chatplex.messages import OTHER_CANDIDATES
+    from chatplex.messages import AIMessage
+    from chatplex.messages import with_other_candidates
+
+    first, second = AIMessage("a"), AIMessage("b")
+    assert with_other_candidates([first, second]) is first
+    assert first.response_metadata == {OTHER_CANDIDATES: [second]}
+    alone = AIMessage("c")
+    assert with_other_candidates([alone]).response_metadata == {}

@@ -416,6 +416,16 @@ def test_merge_metadata_never_lets_none_overwrite_and_merges_nested_dicts() -> N
     assert new["nested"] == {"b": 2}
 
 
+def test_merge_metadata_concatenates_lists_into_new_plain_containers() -> None:
+    into: dict[str, Any] = {"logprobs": {"content": [1]}, "ids": ["a"]}
+    chunk_list = into["logprobs"]["content"]
+    merge_metadata(into, {"logprobs": {"content": [2]}, "ids": ["b"]})
+    assert into == {"logprobs": {"content": [1, 2]}, "ids": ["a", "b"]}
+    assert chunk_list == [1]  # the chunk's own list is unchanged
+    assert type(into["logprobs"]) is dict and type(into["logprobs"]["content"]) is list
+    assert type(into["ids"]) is list
+
+
 def test_merged_fields_are_the_fields_of_one_chunk() -> None:
     chunks = [
         AIMessageChunk("a", id="m1", name="bot"),

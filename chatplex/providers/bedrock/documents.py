@@ -55,12 +55,11 @@ def document_block(block: dict[str, Any], where: str, names: dict[str, int]) -> 
     """`{"document": {"format", "source": {"bytes": base64}, "citations"?, "name"}}` for
     a standard file block; `where` names it in errors; `names` counts the derived names
     given so far in the request."""
-    data = _base64_data(block)
-    if data is None:
-        raise ValueError(f"{where}: a file block goes to Bedrock as base64 data only")
-    mime = block.get("mime_type")
-    if not isinstance(mime, str):
-        raise ValueError(f"{where}: a file block's base64 data needs its mime_type")
+    data, mime = _data_and_type(
+        block,
+        f"{where}: a file block goes to Bedrock as base64 data only",
+        f"{where}: a file block's base64 data needs its mime_type",
+    )
     document: dict[str, Any] = {"format": _format(mime, where), "source": {"bytes": data}}
     if block.get("citations"):
         document["citations"] = block["citations"]
@@ -71,13 +70,24 @@ def document_block(block: dict[str, Any], where: str, names: dict[str, int]) -> 
 def video_block(block: dict[str, Any], where: str) -> dict[str, Any]:
     """`{"video": {"format", "source": {"bytes": base64}}}` for a standard video block,
     in langchain-aws's words where it refuses one."""
+    data, mime = _data_and_type(
+        block,
+        f"{where}: Video data only supported through in-line base64 format.",
+        f"{where}: mime_type key is required for base64 data.",
+    )
+    return {"video": {"format": _format(mime, where), "source": {"bytes": data}}}
+
+
+def _data_and_type(block: dict[str, Any], no_data: str, no_type: str) -> tuple[str, str]:
+    """A block's base64 data and its MIME type; a ValueError in the words given where
+    either is missing."""
     data = _base64_data(block)
     if data is None:
-        raise ValueError(f"{where}: Video data only supported through in-line base64 format.")
+        raise ValueError(no_data)
     mime = block.get("mime_type")
     if not isinstance(mime, str):
-        raise ValueError(f"{where}: mime_type key is required for base64 data.")
-    return {"video": {"format": _format(mime, where), "source": {"bytes": data}}}
+        raise ValueError(no_type)
+    return data, mime
 
 
 def _base64_data(block: dict[str, Any]) -> str | None:

@@ -56,11 +56,13 @@ from ...adapters.reading import reply_list
 from ...adapters.reading import reply_text
 from ...errors import RETRYABLE_STATUSES
 from ...errors import APIError
+from ...messages import OTHER_CANDIDATES
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk
 from ...messages import UsageMetadata
 from ...messages import merge_content
+from ...messages import with_other_candidates
 from .request import FUNCTION_SIGNATURES_KEY
 
 __all__ = [
@@ -78,7 +80,6 @@ __all__ = [
     "usage_metadata",
 ]
 
-OTHER_CANDIDATES = "other_candidates"
 _GEMINI_MAJOR = re.compile(r"gemini-(\d+)")
 
 
@@ -349,10 +350,7 @@ def parse_reply(
 ) -> AIMessage:
     """The reply of a non-stream call: candidate 0, the others in its metadata
     (`partner`: read as under langchain-google-genai's name, `PartReader.partner`)."""
-    first, *others = parse_candidates(body, headers, partner=partner)
-    if others:
-        first.response_metadata[OTHER_CANDIDATES] = others
-    return first
+    return with_other_candidates(parse_candidates(body, headers, partner=partner))
 
 
 def parse_candidates(

@@ -24,17 +24,17 @@ API, or `{base_url}/responses`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import inspect
+from collections.abc import Callable
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from typing import Any
 from typing import NoReturn
 
 from ...adapters.keys import as_secret
 from ...secret import hold_url
 from .azure import PARALLEL_CALLS_MODEL
-from .azure import AsyncTokenProvider
 from .azure import AzureOpenAIAdapter
-from .azure import TokenProvider
 from .responses_adapter import OpenAIResponsesAdapter
 
 if TYPE_CHECKING:
@@ -46,6 +46,17 @@ if TYPE_CHECKING:
     from ...secret import Secret
 
 __all__ = ["AzureResponsesAdapter"]
+
+#: `AzureOpenAIAdapter`'s keywords that are Chat Completions' own, not the connection's
+#: (`body_model` and `extra_block_types` this adapter takes as its own).
+_CHAT_ONLY = frozenset({"include_usage", "completion_tokens"})
+#: The connection keywords that may carry a credential, and how each is held.
+_HELD: dict[str, Callable[[Any], Any]] = {
+    "azure_endpoint": hold_url,
+    "base_url": hold_url,
+    "api_key": as_secret,
+    "azure_ad_token": as_secret,
+}
 
 
 class AzureResponsesAdapter(OpenAIResponsesAdapter):
@@ -67,43 +78,27 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
     def __init__(
         self,
         *,
-        azure_endpoint: str | Secret | None = None,
-        azure_deployment: str | None = None,
-        api_version: str | None = None,
-        api_key: str | Secret | None = None,
-        azure_ad_token: str | Secret | None = None,
-        azure_ad_token_provider: TokenProvider | None = None,
-        azure_ad_async_token_provider: AsyncTokenProvider | None = None,
-        base_url: str | Secret | None = None,
-        organization: str | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        secret_headers: Sequence[str] = (),
-        model_version: str = "",
         body_model: bool = True,
         extra_block_types: Sequence[str] = (),
         use_previous_response_id: bool = False,
+        **connection: Any,  # AzureOpenAIAdapter's connection keywords (`__signature__`)
     ) -> None:
-        # Rebound first: no local of this frame holds a credential in clear.
-        azure_endpoint, base_url = hold_url(azure_endpoint), hold_url(base_url)
-        api_key, azure_ad_token = as_secret(api_key), as_secret(azure_ad_token)
+        # Held first: no local of this frame holds a credential in clear.
+        for name, hold in _HELD.items():
+            if connection.get(name) is not None:
+                connection[name] = hold(connection[name])
+        chat_only = sorted(connection.keys() & _CHAT_ONLY)
+        if chat_only:
+            raise TypeError(
+                f"AzureResponsesAdapter() got an unexpected keyword argument {chat_only[0]!r}"
+            )
         #: Whether the body names the model: langchain-openai's payload names it (the
         #: deployment unless `model` was given), and leaves it out when neither was given.
         self._body_model = body_model
-        self._connection: AzureOpenAIAdapter = AzureOpenAIAdapter(
-            azure_endpoint=azure_endpoint,
-            azure_deployment=azure_deployment,
-            api_version=api_version,
-            api_key=api_key,
-            azure_ad_token=azure_ad_token,
-            azure_ad_token_provider=azure_ad_token_provider,
-            azure_ad_async_token_provider=azure_ad_async_token_provider,
-            base_url=base_url,
-            organization=organization,
-            default_headers=default_headers,
-            secret_headers=secret_headers,
-            model_version=model_version,
-        )
-        del api_key, azure_ad_token
+        try:
+            self._connection: AzureOpenAIAdapter = AzureOpenAIAdapter(**connection)
+        finally:
+            connection.clear()
         super().__init__(
             extra_block_types=extra_block_types,
             use_previous_response_id=use_previous_response_id,
@@ -148,3 +143,16 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
             "Azure's Batch API with Responses API lines is not built in chatplex; submit "
             "the batch from an AzureChatOpenAI without use_responses_api"
         )
+
+
+def _signature() -> inspect.Signature:
+    """`AzureResponsesAdapter`'s constructor as callers and `adapter_parameters` see it:
+    the connection keywords of `AzureOpenAIAdapter` (written there once), then its own."""
+    own = inspect.signature(AzureResponsesAdapter.__init__).parameters
+    chat = inspect.signature(AzureOpenAIAdapter.__init__).parameters
+    shared = [p for name, p in chat.items() if name not in own and name not in _CHAT_ONLY]
+    tail = [p for p in own.values() if p.kind is p.KEYWORD_ONLY]
+    return inspect.Signature([own["self"], *shared, *tail])
+
+
+AzureResponsesAdapter.__init__.__signature__ = _signature()  # type: ignore[attr-defined]

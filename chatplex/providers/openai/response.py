@@ -40,12 +40,14 @@ from ...adapters.sharing import shared_template
 from ...adapters.sharing import shared_tuple
 from ...errors import RETRYABLE_STATUSES
 from ...errors import APIError
+from ...messages import OTHER_CANDIDATES
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import LazyMetadata
 from ...messages import LazyValue
 from ...messages import ToolCallChunk
 from ...messages import UsageMetadata
+from ...messages import with_other_candidates
 
 __all__ = [
     "FINISH_REASONS",
@@ -65,8 +67,6 @@ __all__ = [
 ]
 
 PROVIDER = "openai"
-#: `response_metadata` key of the candidates after the first (requests with `n > 1`).
-OTHER_CANDIDATES = "other_candidates"
 FINISH_REASONS = {
     "stop": "stop",
     "length": "length",
@@ -82,10 +82,7 @@ def parse_reply(
 ) -> AIMessage:
     """The reply of a non-stream call: choice 0, the other choices in its metadata.
     `thinking_parts`: list `content` may carry `thinking` parts (see `ThinkingParts`)."""
-    first, *others = parse_candidates(body, headers, thinking_parts=thinking_parts)
-    if others:
-        first.response_metadata[OTHER_CANDIDATES] = others
-    return first
+    return with_other_candidates(parse_candidates(body, headers, thinking_parts=thinking_parts))
 
 
 def parse_candidates(

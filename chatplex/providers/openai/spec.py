@@ -150,6 +150,16 @@ OPENAI_LIMITS = LimitHeaders(
     ),
 )
 
+#: What Chat Completions' replies and streams look like under langchain-openai's
+#: BaseChatOpenAI (ChatOpenAI's and AzureChatOpenAI's alike), and its rate limit headers.
+_BASE_CHAT_OPENAI: dict[str, Any] = {
+    "metadata_order": LANGCHAIN_OPENAI_ORDER,
+    "stream_metadata_order": LANGCHAIN_OPENAI_STREAM_ORDER,
+    "stream_finish_keys": LANGCHAIN_OPENAI_FINISH_KEYS,
+    "stream_usage_unmarked": True,  # langchain-openai's usage chunk: a bare AIMessageChunk
+    "limit_headers": OPENAI_LIMITS,
+}
+
 SPECS = (
     ProviderSpec(
         "openai",
@@ -168,11 +178,7 @@ SPECS = (
         # default, and max_tokens sent as max_completion_tokens.
         init_settings="chatplex.chat.openai_model:init_settings",
         adapter_defaults="chatplex.chat.openai_model:init_defaults",
-        metadata_order=LANGCHAIN_OPENAI_ORDER,
-        stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
-        stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
-        stream_usage_unmarked=True,  # langchain-openai's usage chunk: a bare AIMessageChunk
-        limit_headers=OPENAI_LIMITS,
+        **_BASE_CHAT_OPENAI,
         text_block_keys=("prompt_cache_breakpoint",),  # langchain-openai sends it as given
     ),
     ProviderSpec(
@@ -208,11 +214,7 @@ SPECS = (
         combined_llm_output="chat_completions",  # a BaseChatOpenAI's, of rows that carry none
         responses_adapter="chatplex.providers.openai.azure_responses:AzureResponsesAdapter",
         wire_choice="chatplex.chat.openai_model:responses_provider",
-        metadata_order=LANGCHAIN_OPENAI_ORDER,
-        stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
-        stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
-        stream_usage_unmarked=True,  # langchain-openai's usage chunk: a bare AIMessageChunk
-        limit_headers=OPENAI_LIMITS,  # the limits and what is left, no reset
+        **_BASE_CHAT_OPENAI,
     ),
 )
 

@@ -13,10 +13,12 @@ import httpx
 import pytest
 import respx
 
+from chatplex.adapters import adapter_parameters
 from chatplex.adapters.request_types import CallSettings
 from chatplex.errors import ContentFilterError
 from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
+from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
 from tests.providers.openai._azure import ENDPOINT
@@ -109,6 +111,17 @@ def test_an_async_token_provider_serves_async_calls_only() -> None:
     assert authorized.headers["Authorization"] == "Bearer async-t"
     with pytest.raises(ValueError, match="async calls only"):
         adapter.authorize(request_of(adapter))
+
+
+def test_its_keywords_are_the_chat_adapters_connection_and_its_own() -> None:
+    chat = adapter_parameters(AzureOpenAIAdapter)
+    own = ("body_model", "extra_block_types", "use_previous_response_id")
+    shared = tuple(
+        name for name in chat if name not in (*own, "include_usage", "completion_tokens")
+    )
+    assert adapter_parameters(AzureResponsesAdapter) == (*shared, *own)
+    with pytest.raises(TypeError, match="include_usage"):
+        AzureResponsesAdapter(azure_endpoint=ENDPOINT, api_key=KEY, include_usage=True)
 
 
 def test_no_credentials_for_an_azure_host_is_an_error_before_any_call() -> None:
