@@ -17,7 +17,8 @@ chunks, each chunk its own `send()`, in two pacings:
 Each measurement is a fresh client process that makes one warm-up call on a tiny reply
 (imports, the connection), then reports the CPU (user + sys, `getrusage`) of the large
 call alone. Rounds alternate the clients; the table gives the median CPU and its ratio to
-raw aiohttp (`post`, `read`, `json.loads`).
+raw aiohttp (`post`, `read`, `json.loads`). `h1-socket` is the floor a sync reader could
+reach: chatplex's own HTTP/1.1 parser (`http/_h1.py`) over a blocking socket.
 """
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-CLIENTS = ("invoke", "ainvoke", "aiohttp")
+#: `h1-socket` is no client of chatplex's: its HTTP/1.1 parser (`chatplex/http/_h1.py`, the
+#: async lean connection's) over one blocking socket, the request written by hand -- what a
+#: sync reader on that parser would cost, beside httpx's (h11's) that `invoke` uses.
+CLIENTS = ("invoke", "ainvoke", "aiohttp", "h1-socket")
 PACINGS = {"burst": 0.0, "trickle": 0.00002}
 
 
@@ -113,6 +117,31 @@ def client(port: int, which: str) -> None:
         return
 
     sys.path.insert(0, str(ROOT))
+    if which == "h1-socket":
+        from chatplex.http._h1 import ResponseParser
+
+        sock = socket.create_connection(("127.0.0.1", port))
+        parser = ResponseParser()
+        payload = b'{"model":"m","messages":[]}'
+        for path in (b"tiny", b"big"):
+            start = cpu()
+            sock.sendall(
+                b"POST /%s/v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1:%d\r\n"
+                b"content-type: application/json\r\ncontent-length: %d\r\n\r\n%s"
+                % (path, port, len(payload), payload)
+            )
+            parser.start()
+            while not parser.done:
+                data = sock.recv(65536)
+                if not data:
+                    parser.feed_eof()
+                parser.feed(data)
+            text = json.loads(b"".join(parser.body))["choices"][0]["message"]["content"]
+            spent = cpu() - start
+        assert len(text) > 1
+        print(spent)
+        return
+
     import chatplex
 
     def model(path: str) -> chatplex.ChatModel:

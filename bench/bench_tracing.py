@@ -153,6 +153,14 @@ for workload in workloads:  # one JSON line each (several: --quick's processes o
         prompt = ChatPromptTemplate.from_messages([("system", "brief"), ("human", "{q}")])
         runnable = prompt | lc_model | StrOutputParser()
         arg = {"q": "hello"}
+    elif workload == "dropin-chain":  # the drop-in family: chatplex's model in LangChain's chain
+        from chatplex.langchain import ChatOpenAI as DropIn
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.prompts import ChatPromptTemplate
+        dropin = DropIn(model="gpt-4o-mini", base_url=base_url, api_key="sk-bench")
+        prompt = ChatPromptTemplate.from_messages([("system", "brief"), ("human", "{q}")])
+        runnable = prompt | dropin | StrOutputParser()
+        arg = {"q": "hello"}
     else:
         runnable, arg = model, "hello"
     if workload == "stream":  # a stream of STREAM_CHUNKS content deltas per request
@@ -170,7 +178,7 @@ for workload in workloads:  # one JSON line each (several: --quick's processes o
     if mode == "langsmith":
         from chatplex.tracing.langsmith import wait_for_all_tracers
         wait_for_all_tracers()  # the sending is part of the cost
-        if workload == "langchain-chain":
+        if workload in ("langchain-chain", "dropin-chain"):
             from langchain_core.tracers.langchain import wait_for_all_tracers as lc_wait
             lc_wait()
     if mode == "otel":

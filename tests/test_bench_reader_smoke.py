@@ -25,5 +25,5 @@ def test_bench_reader_quick_run(tmp_path: Path) -> None:
     assert {(r["pacing"], r["client"]) for r in rows} == {
         (pacing, client)
         for pacing in ("burst", "trickle")
-        for client in ("invoke", "ainvoke", "aiohttp")
+        for client in ("invoke", "ainvoke", "aiohttp", "h1-socket")
     }
