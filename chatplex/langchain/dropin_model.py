@@ -110,9 +110,16 @@ class DropInChatModel(ChatChatplex):
     @property
     def partner_kwargs(self) -> dict[str, Any]:
         """The settings as the partner class serializes them (`dumpd`): its field names
-        and defaults, credentials as references. Read from the keywords given and the
-        engine at each call, never stored beside them."""
-        return _written(type(self), self.partner_given, self.chatplex_model)
+        and defaults, credentials as references. Derived from the keywords given and the
+        engine, never stored beside them; remembered while both are the same objects
+        (LangChain reads it at every request, through `_get_invocation_params`)."""
+        given, engine = self.partner_given, self.chatplex_model
+        memo = self._written_memo
+        if memo is None or memo[0] is not given or memo[1] is not engine:
+            memo = self._written_memo = (given, engine, _written(type(self), given, engine))
+        return dict(memo[2])
+
+    _written_memo: tuple[Any, Any, dict[str, Any]] | None = PrivateAttr(default=None)
 
     _sdk_clients: ClientCache = PrivateAttr(default_factory=ClientCache)
     """The partner's SDK client attributes built so far (`sdk_clients.py`)."""
