@@ -37,6 +37,7 @@ from ..secret import Secret
 from ..secret import merged_headers
 from .request_types import CallSettings
 from .request_types import HTTPRequest
+from .structured_profile import StructuredProfile
 
 if TYPE_CHECKING:  # the Batch API's types, for `batch_api_for`'s signature only
     from .batch_api import BatchAPI
@@ -279,72 +280,20 @@ class Adapter(ABC):
 
     # ---- structured output ------------------------------------------------------------
 
-    @property
-    def structured_output_method(self) -> str | None:
-        """The `with_structured_output` method its wire needs when none is given (one
-        that takes no tools, or cannot force a call, asks "json_schema"); None: the
-        model's."""
+    #: How the wire does structured output (`with_structured_output`: its default
+    #: method, JSON mode, strictness, the reply's reading, the forced tool), one record;
+    #: default: the Chat Completions wire's (`structured_profile.py`).
+    structured: StructuredProfile = StructuredProfile()
+
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any] | None:
+        """The settings `with_structured_output(given, method=method, strict=strict)`
+        binds to get the reply as JSON text ("json_schema" / "json_mode"); None: the
+        shared default (`chat.structured.format_settings`: a `response_format`)."""
         return None
 
-    @property
-    def untitled_schema_sent(self) -> bool:
-        """Whether `with_structured_output` by a JSON-text method sends a JSON-schema dict
-        without a title as given (its partner passes the dict through); elsewhere the
-        schema needs a name and such a dict is a ValueError, as langchain-core's
-        `convert_to_openai_tool` raises."""
-        return False
-
-    @property
-    def schema_enforced(self) -> bool:
-        """Whether its schema outputs are enforced by design: `strict=` is refused there
-        and partial values are streamed."""
-        return False
-
-    @property
-    def strict_refused(self) -> bool:
-        """Whether `strict=` is refused on every structured method (a wire with no
-        notion of it, as Anthropic's in LangChain); `schema_enforced` implies it for
-        "json_schema"."""
-        return False
-
-    @property
-    def json_mode(self) -> str:
-        """The method "json_mode" becomes on this wire: itself, or "json_schema" where
-        the wire has no JSON mode (Anthropic's, as LangChain maps it)."""
-        return "json_mode"
-
-    @property
-    def structured_parsed_key(self) -> bool:
-        """Whether a structured call's raw reply carries `additional_kwargs["parsed"]`
-        (as its partner package's does: langchain-openai's)."""
-        return False
-
-    @property
-    def structured_parsed_none(self) -> bool:
-        """Where `structured_parsed_key`: whether the key is there, None, when no pydantic
-        object was parsed (a dict schema, JSON mode, a parsing error), as the openai
-        SDK's `parse()` gives it to langchain-openai's Chat Completions replies; its
-        Responses path sets the key only with the object."""
-        return True
-
-    @property
-    def structured_partials(self) -> bool:
-        """Whether a "json_schema" call for a pydantic class streams partial values;
-        default: no, the whole reply is parsed at once (LangChain's parser for
-        `response_format` replies, langchain-openai's)."""
-        return False
-
-    @property
-    def structured_tool_choice(self) -> str | None:
-        """The `tool_choice` of function-calling structured output when its partner
-        package sends a keyword ("any") rather than the tool's name; None: the name."""
-        return None
-
-    @property
-    def forced_tool_settings(self) -> bool:
-        """Whether a forced structured-output tool carries `strict` and
-        `parallel_tool_calls=False` (as langchain-openai binds it)."""
-        return False
+    # ---- tools and call keywords --------------------------------------------------------
 
     #: Whether a call that bound an empty tool list (`CallSettings.tool_list_bound`, no
     #: tools) sends it, `tools: []`, as its partner package does and its provider takes
@@ -360,12 +309,6 @@ class Adapter(ABC):
     #: -groq, -mistralai send it so); else the adapter drops or refuses it as the partner
     #: does at the call. False: refused at `bind_tools` (ValueError, chatplex's own).
     keeps_choice_without_tools: bool = False
-
-    #: The keys of a LangChain tool's `extras` its partner's `bind_tools` copies beside
-    #: each declared function (langchain-openai's: `adapters.tools.BESIDE_FIELDS`),
-    #: read back as `ToolSpec.beside`; (): none, the tool fields its partner reads
-    #: (`given_tool_fields`) kept beside instead.
-    passed_tool_extras: tuple[str, ...] = ()
 
     def partner_unknown_keyword(
         self, name: str, value: Any, *, asynchronous: bool = False
@@ -390,36 +333,11 @@ class Adapter(ABC):
         model's field of that name (`ChatModel.bind`). Default: `name`, as given."""
         return name
 
-    def structured_single_call(self, model: str) -> bool:
-        """Whether function-calling structured output on `model` asks for a single call
-        (`parallel_tool_calls=False`), as its partner package binds it; default: with
-        the other forced-tool settings (`forced_tool_settings`)."""
-        return self.forced_tool_settings
-
-    @property
-    def can_force_tool_call(self) -> bool:
-        """Whether the wire can force a tool call (`tool_choice` naming a tool)."""
-        return True
-
-    @property
-    def tools_refused(self) -> str | None:
-        """Why the provider takes no tools at all (said in a `ValueError` before any
-        request); None: it takes them."""
-        return None
-
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """A tool dict bound as one of its provider's built-in (server) tools, as the
         wire sends it (its partner package passes such dicts through: Anthropic's
         `{"type": "web_search_20250305", ...}`, Gemini's `{"google_search": {}}`);
         None: not one, read as a function (`adapters.tools`). Default: None."""
-        return None
-
-    def structured_output_settings(
-        self, spec: Any, given: Any, method: str, strict: bool | None
-    ) -> dict[str, Any] | None:
-        """The settings `with_structured_output(given, method=method, strict=strict)`
-        binds to get the reply as JSON text ("json_schema" / "json_mode"); None: the
-        shared default (`chat.structured.format_settings`: a `response_format`)."""
         return None
 
     # ---- Batch APIs -------------------------------------------------------------------

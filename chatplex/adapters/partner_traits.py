@@ -108,6 +108,11 @@ class PartnerTraits:
     #: langchain-openai's `BaseChatOpenAI.bind_tools` rewrites it (LangChain's agents'
     #: form read as its schema, made OpenAI's json_schema form); False: as given.
     binds_response_format: bool = False
+    #: The keys of a LangChain tool's `extras` its partner's `bind_tools` copies beside
+    #: each declared function (langchain-openai's: `adapters.tools.BESIDE_FIELDS`),
+    #: read back as `ToolSpec.beside`; (): none, the tool fields its partner reads
+    #: (`given_tool_fields`) kept beside instead.
+    passed_tool_extras: tuple[str, ...] = ()
     #: Whether a tool dict is in the wire's own declaration form, which its partner's
     #: `bind_tools` binds as given, `strict=` not applied (`(adapter, tool) -> bool`:
     #: langchain-anthropic's name, description and input_schema); None: never.

@@ -38,8 +38,8 @@ class ToolSpec:
     fields: Mapping[str, Any] = field(default_factory=dict, repr=False)
     #: Keys given beside an OpenAI-form declaration (`{"type": "function", "function":
     #: ..., "defer_loading": True}`: `tools.BESIDE_FIELDS`), as langchain-openai copies
-    #: them from a LangChain tool's `extras` (`Adapter.passed_tool_extras`); sent beside
-    #: the function by the wires that take them.
+    #: them from a LangChain tool's `extras` (`PartnerTraits.passed_tool_extras`); sent
+    #: beside the function by the wires that take them.
     beside: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 

@@ -21,6 +21,7 @@ from chatplex.adapters.base import StreamParser
 from chatplex.adapters.partner_traits import PartnerTraits
 from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.request_types import HTTPRequest
+from chatplex.adapters.structured_profile import StructuredProfile
 from chatplex.errors import APIError
 from chatplex.errors import status_error
 from chatplex.messages import AIMessage
@@ -79,13 +80,7 @@ def test_every_hook_and_capability_has_its_default() -> None:
     assert (wire.registry_name, wire.preset, wire.price_provider) == (None, None, None)
     assert (wire.secret_base_url, wire.endpoint_url) == (None, None)
     assert Minimal.api_parameters is None  # read on the class: not checked
-    assert wire.structured_output_method is None
-    assert wire.schema_enforced is False and wire.strict_refused is False
-    assert wire.json_mode == "json_mode"
-    assert wire.structured_parsed_key is False and wire.structured_partials is False
-    assert wire.structured_parsed_none is True
-    assert wire.structured_tool_choice is None and wire.forced_tool_settings is False
-    assert wire.can_force_tool_call is True
+    assert wire.structured == StructuredProfile()  # the Chat Completions wire's
     assert wire.structured_output_settings(None, None, "json_schema", None) is None
     assert wire.parallel_tool_calls_body(False, "auto") == {"parallel_tool_calls": False}
     assert wire.partner_unknown_keyword("foo", 1) is None
@@ -121,10 +116,12 @@ def test_every_builtin_adapter_implements_the_interface(provider: str) -> None:
 def test_the_provider_wires_declare_what_they_differ_in() -> None:
     anthropic = adapter_class("anthropic")
     openai = adapter_class("openai")
-    assert anthropic.json_mode == "json_schema" and anthropic.strict_refused is True
+    assert anthropic.structured.json_mode == "json_schema"
+    assert anthropic.structured.strict_refused is True
     body = anthropic.parallel_tool_calls_body(anthropic.__new__(anthropic), False, None)
     assert body == {"tool_choice": {"type": "auto", "disable_parallel_tool_use": True}}
-    assert openai.forced_tool_settings is True and openai.structured_parsed_key is True
+    assert openai.structured.forced_tool_settings is True
+    assert openai.structured.parsed_key is True
 
 
 # ---- shared code reads adapters only through the interface ---------------------------
@@ -273,6 +270,30 @@ def test_every_member_of_the_interface_is_documented_in_its_table() -> None:
     assert [name for name, member in rows.items() if not member.doc] == []
     abstract = {name for name, member in rows.items() if member.kind == "abstract method"}
     assert abstract == Adapter.__abstractmethods__
+
+
+#: The most public members the interface may hold (issue 63: translation only; what a
+#: partner package does is its `PartnerTraits` record, the structured-output facts one
+#: `StructuredProfile` member).
+MEMBER_CAP = 35
+
+
+def test_the_interface_holds_at_most_its_member_cap() -> None:
+    names = [member.name for member in adapter_table.members()]
+    assert len(names) <= MEMBER_CAP, names
+
+
+def test_every_field_of_the_structured_record_is_documented_in_its_table() -> None:
+    rows = {m.name: m for m in adapter_table.structured_fields() if m.kind == "attribute"}
+    assert set(rows) == {field.name for field in dataclasses.fields(StructuredProfile)}
+    assert [name for name, member in rows.items() if not member.doc] == []
+
+
+@pytest.mark.parametrize("provider", sorted(builtin_adapters()))
+def test_every_builtin_wire_declares_its_structured_output_as_one_record(provider: str) -> None:
+    declared = adapter_class(provider).structured
+    # A class attribute is the record itself; a property builds it from the instance.
+    assert isinstance(declared, StructuredProfile | property), declared
 
 
 # ---- partner records are the LangChain family's alone --------------------------------

@@ -61,6 +61,7 @@ from ...adapters.keys import secret_header_names
 from ...adapters.output_formats import anthropic_json_schema
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
@@ -221,9 +222,7 @@ class AnthropicAdapter(Adapter):
     #: Structured output as langchain-anthropic asks it: no JSON mode ("json_mode" is
     #: "json_schema"), no `strict=` (its schema outputs are constrained), partial values
     #: streamed.
-    json_mode = "json_schema"
-    strict_refused = True
-    structured_partials = True
+    structured = StructuredProfile(json_mode="json_schema", strict_refused=True, partials=True)
     #: A bound empty tool list goes as `tools: []`, as langchain-anthropic sends it.
     empty_tool_list_sent = True
     #: And a tool choice beside it, as langchain-anthropic sends it (`tool_fields`).

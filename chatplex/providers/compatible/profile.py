@@ -393,7 +393,7 @@ class Profile:
     #: choice object, `true_choice_names_lone_tool`). The request is the same.
     binds_true_choice: bool = False
     #: Whether a LangChain tool's `extras` defer_loading and async go beside each
-    #: function (`Adapter.passed_tool_extras`: its partner is a BaseChatOpenAI binding
+    #: function (`PartnerTraits.passed_tool_extras`: its partner is a BaseChatOpenAI binding
     #: tools as langchain-openai does); off: none.
     passes_tool_extras: bool = False
     #: Whether a message's content of exactly one text block goes as its text (every

@@ -50,6 +50,7 @@ from ...adapters.keys import secret_header_names
 from ...adapters.output_formats import given_json_schema
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
@@ -129,7 +130,7 @@ class _GoogleWire(Adapter):
     error_families = ERROR_FAMILIES
     api_parameters = API_PARAMETERS
     #: Gemini enforces a response schema by design: `strict=` is moot for structured output.
-    schema_enforced = True
+    structured = StructuredProfile(schema_enforced=True)
     _withheld = ""
 
     #: Set by each constructor: where requests go, the URL path before the model's name
@@ -361,7 +362,7 @@ class GeminiAdapter(_GoogleWire):
 
     #: A JSON-schema dict without a title goes as `responseJsonSchema` as given, as
     #: langchain-google-genai sends it (no name is needed).
-    untitled_schema_sent = True
+    structured = StructuredProfile(schema_enforced=True, untitled_schema_sent=True)
 
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
         """Gemini has no such setting: langchain-google-genai passes it on into

@@ -27,6 +27,7 @@ from typing import cast
 
 from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
+from ...adapters.tools import BESIDE_FIELDS
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -189,6 +190,8 @@ TRAITS: dict[str, PartnerTraits] = {
         binds_response_format=True,
         # OpenAI's built-in tools (web_search, file_search...) are the Responses API's.
         builtin_tools="elsewhere",
+        # Its bind_tools copies a LangChain tool's extras defer_loading and async.
+        passed_tool_extras=BESIDE_FIELDS,
         for_call=usage_for_call,
         sdk_helper_adapter=sdk_helper_adapter,
         bound_tool_form=_bound_tool_form,
@@ -204,6 +207,7 @@ TRAITS: dict[str, PartnerTraits] = {
         binds_response_format=True,
         # OpenAI's built-in tools go in the request's `tools`, beside its functions.
         builtin_tools="sent",
+        passed_tool_extras=BESIDE_FIELDS,
         bound_tool_form=_bound_tool_form,
     ),
 }
