@@ -252,28 +252,6 @@ class Adapter(ABC):
         script imported that SDK (`except openai.RateLimitError`); default: none."""
         return ()
 
-    #: The failures in transit ("connection": one that failed, "timeout", "stream": a
-    #: stream that broke off or carried a malformed event; `sdk_error_families.failure_kind`)
-    #: whose error its partner package raises with a `response` attribute (botocore's
-    #: ReadTimeoutError, whose `response` is None). A drop-in's error for any other has
-    #: none, as its partner's has none (the Stainless SDKs' APIConnectionError, httpx's,
-    #: aiohttp's, urllib3's errors): langchain-core builds an error generation for
-    #: `on_llm_error` from an error's `response`. chatplex's own models keep theirs.
-    failure_responses: frozenset[str] = frozenset()
-
-    #: The failures in transit ("connection", "timeout": `sdk_error_families.failure_kind`) its
-    #: partner package retries, where it retries no error status (a 429, a 5xx), by
-    #: default or with its `max_retries`; None: it retries what chatplex retries. A
-    #: drop-in's retries are then its partner's (`chat.sending.retry_policy_for`);
-    #: `retry_policy=chatplex.retry_policy(...)` gives chatplex's.
-    partner_retries: frozenset[str] | None = None
-    #: Whether, where it retries those, its partner's `max_retries` counts the attempts
-    #: in all (at least one: tenacity's `stop_after_attempt`), waiting as LangChain's
-    #: `create_base_retry_decorator` waits (2**(n-1) s, held between 4 and 10 s, no
-    #: jitter; langchain-mistralai's); False: the retries after the first attempt, with
-    #: chatplex's backoff.
-    partner_counts_attempts: bool = False
-
     @abstractmethod
     def budget_key(self, model: str) -> tuple[str, ...]:
         """Identity of the rate-limit budget (provider, base_url, key digest, model)."""
@@ -309,16 +287,6 @@ class Adapter(ABC):
     #: -groq, -mistralai send it so); else the adapter drops or refuses it as the partner
     #: does at the call. False: refused at `bind_tools` (ValueError, chatplex's own).
     keeps_choice_without_tools: bool = False
-
-    def partner_unknown_keyword(
-        self, name: str, value: Any, *, asynchronous: bool = False
-    ) -> Exception | None:
-        """The error its partner package raises, before any request, for a call keyword
-        `name` (given `value`) that neither it nor chatplex knows, sync or `asynchronous`
-        (an SDK's async client names itself); the LangChain drop-ins
-        raise it where chatplex raises its TypeError (`ChatModel.bind`). None: that
-        TypeError."""
-        return None
 
     @property
     def call_body_fields(self) -> frozenset[str]:

@@ -83,7 +83,6 @@ def test_every_hook_and_capability_has_its_default() -> None:
     assert wire.structured == StructuredProfile()  # the Chat Completions wire's
     assert wire.structured_output_settings(None, None, "json_schema", None) is None
     assert wire.parallel_tool_calls_body(False, "auto") == {"parallel_tool_calls": False}
-    assert wire.partner_unknown_keyword("foo", 1) is None
     assert wire.call_body_fields == frozenset()
     assert wire.body_field("seed") == "seed"
     assert wire.batch_base_url() is None
@@ -363,3 +362,28 @@ def test_every_field_of_the_partner_record_is_documented_in_its_table() -> None:
     rows = {member.name: member for member in adapter_table.partner_fields()}
     assert set(rows) == {field.name for field in dataclasses.fields(PartnerTraits)}
     assert [name for name, member in rows.items() if not member.doc] == []
+
+
+def _partner_calls_written(root: Path) -> list[str]:
+    """Each place outside `chatplex/langchain/` that hands an engine a drop-in's
+    `partner_calls` (an assignment to that attribute), by its path and line."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        where = path.relative_to(root).as_posix()
+        if where.startswith("langchain/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            for target in targets:
+                if isinstance(target, ast.Attribute) and target.attr == "partner_calls":
+                    found.append(f"{where}:{node.lineno}")
+    return found
+
+
+def test_only_the_langchain_family_hands_an_engine_its_partners_calls(tmp_path: Path) -> None:
+    """`ChatModel.partner_calls` (retries and failures as the partner's) comes from the
+    partner record, which only `chatplex.langchain` reads: no other package sets it."""
+    assert _partner_calls_written(PACKAGE) == []
+    (tmp_path / "chat").mkdir()
+    (tmp_path / "chat" / "planted.py").write_text("engine.partner_calls = calls\n")
+    assert _partner_calls_written(tmp_path) == ["chat/planted.py:1"]

@@ -65,7 +65,6 @@ from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
-from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
 from ...errors import MissingKeyError
 from ...errors import status_error
@@ -230,19 +229,6 @@ class AnthropicAdapter(Adapter):
     #: Whether its replies show the beta models' fields (set by its partner record's
     #: `for_call`, `partner.py`).
     _beta_replies = False
-
-    def partner_unknown_keyword(
-        self, name: str, value: Any, *, asynchronous: bool = False
-    ) -> Exception | None:
-        """langchain-anthropic hands a call's keywords to the anthropic SDK's
-        `Messages.create()` (its beta client's is named so too), an async call's to
-        `AsyncMessages.create()`: its TypeError.
-
-        >>> print(AnthropicAdapter(api_key="k").partner_unknown_keyword("seed", 3))
-        Messages.create() got an unexpected keyword argument 'seed'
-        """
-        create = "AsyncMessages.create()" if asynchronous else "Messages.create()"
-        return TypeError(unexpected_keyword(create, (name,), ()))
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Anthropic's built-in tools (web search, code execution, text editor...), sent

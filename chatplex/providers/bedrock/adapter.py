@@ -171,9 +171,6 @@ class BedrockAdapter(Adapter):
     vendor: str | None = None
     #: Its errors are also botocore's `ClientError` subclasses, as langchain-aws raises.
     error_families = ERROR_FAMILIES
-    #: botocore's timeouts (ReadTimeoutError, ConnectTimeoutError) hold a `response`,
-    #: None; its failed connection and urllib3's cut stream none.
-    failure_responses = frozenset({"timeout"})
     #: The attempt engine decodes this wire's streams with it (not server-sent events).
     stream_framing: Callable[[], EventStreamDecoder] = EventStreamDecoder
     #: What a call's `reasoning_effort` becomes (the model's profile levels and base

@@ -180,10 +180,6 @@ class CompatibleAdapter(OpenAIAdapter):
             base_note = " or ".join(profile.base_variables) or "the environment"
             self._withheld = withheld_key_note(profile.key_variables[0], base_note, official)
 
-    partner_retries = _ProfileField[frozenset[str] | None]()
-
-    partner_counts_attempts = _ProfileField[bool]()
-
     @property
     def error_families(self) -> tuple[ErrorFamily, ...]:  # type: ignore[override]
         """What its users catch: the classes its partner package raises (langchain-openai's

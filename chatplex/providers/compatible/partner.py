@@ -161,6 +161,8 @@ def _preset(profile: Profile) -> PartnerTraits:
         # Its kept fields whose items its partner keeps as its SDK's objects.
         reply_sdk_models=profile.kept_models,
         missing_key=MISSING_KEY.get(profile.name),
+        partner_retries=profile.partner_retries,
+        partner_counts_attempts=profile.partner_counts_attempts,
         bound_tool_form=_bound_tool_form,
     )
 

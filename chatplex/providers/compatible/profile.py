@@ -262,11 +262,11 @@ class Profile:
     #: headers; False (langchain-mistralai posts with httpx): a body field as the rest.
     sdk_request_options: bool = True
     #: The failures in transit its partner package retries where it retries no error
-    #: status (`Adapter.partner_retries`; langchain-mistralai: httpx's request errors);
+    #: status (`PartnerTraits.partner_retries`; langchain-mistralai: httpx's request errors);
     #: None: what chatplex retries.
     partner_retries: frozenset[str] | None = None
     #: Whether its partner's `max_retries` counts attempts, with LangChain's base retry
-    #: waits (`Adapter.partner_counts_attempts`; langchain-mistralai's tenacity).
+    #: waits (`PartnerTraits.partner_counts_attempts`; langchain-mistralai's tenacity).
     partner_counts_attempts: bool = False
     #: Whether an error's `body` is the body's `error` object (the openai SDK's
     #: `APIStatusError.body`), not the whole body (the groq and fireworks SDKs').

@@ -93,6 +93,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "GeminiAdapter",
     "VertexAIAdapter",
+    "config_refusal",
     "vertex_model_name",
 ]
 
@@ -346,20 +347,6 @@ class GeminiAdapter(_GoogleWire):
     provider = "google_genai"
     _drops_empty_user_turns = True  # as langchain-google-genai does
 
-    def partner_unknown_keyword(
-        self, name: str, value: Any, *, asynchronous: bool = False
-    ) -> Exception | None:
-        """langchain-google-genai hands a call's keywords to google-genai's
-        `GenerateContentConfig`, a pydantic model forbidding others: its ValidationError.
-
-        >>> print(GeminiAdapter(api_key="k").partner_unknown_keyword("foo", 1))
-        1 validation error for GenerateContentConfig
-        foo
-          Extra inputs are not permitted [type=extra_forbidden, input_value=1, input_type=int]
-            For further information visit https://errors.pydantic.dev/.../v/extra_forbidden
-        """
-        return _config_refusal(name, value)
-
     #: A JSON-schema dict without a title goes as `responseJsonSchema` as given, as
     #: langchain-google-genai sends it (no name is needed).
     structured = StructuredProfile(schema_enforced=True, untitled_schema_sent=True)
@@ -368,7 +355,7 @@ class GeminiAdapter(_GoogleWire):
         """Gemini has no such setting: langchain-google-genai passes it on into
         google-genai's `GenerateContentConfig`, which forbids extra fields, so either
         value is pydantic's ValidationError in that model's words, before any request."""
-        raise _config_refusal("parallel_tool_calls", parallel)
+        raise config_refusal("parallel_tool_calls", parallel)
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Gemini's built-in tools (`{"google_search": {}}`, code_execution,
@@ -622,7 +609,7 @@ class VertexAIAdapter(_GoogleWire):
         )
 
 
-def _config_refusal(name: str, value: Any) -> Exception:
+def config_refusal(name: str, value: Any) -> Exception:
     """google-genai's `GenerateContentConfig` (a pydantic model forbidding extra fields)
     refusing the keyword `name`: its ValidationError, in its words."""
     from pydantic_core import InitErrorDetails  # an error path: loaded when raised

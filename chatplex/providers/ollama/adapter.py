@@ -131,8 +131,6 @@ class OllamaAdapter(Adapter):
     provider = PROVIDER
     #: What langchain-ollama's users catch: ollama.ResponseError, httpx's transport errors.
     error_families = ERROR_FAMILIES
-    #: langchain-ollama retries nothing: a 429 or a 5xx is raised at once.
-    partner_retries: frozenset[str] | None = frozenset()
     #: What a caller may set besides model, messages and stream (checked before any
     #: request, `chat.params`): the top-level fields, the model options given flat (as
     #: langchain-ollama takes them), and langchain-ollama's `response_format` (sent as

@@ -55,7 +55,6 @@ from ...adapters.structured_profile import StructuredProfile
 from ...adapters.tools import is_typed_tool
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
-from ...adapters.validate import unexpected_keyword
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
@@ -147,19 +146,6 @@ class OpenAIResponsesAdapter(Adapter):
     #: forced structured-output tool goes as langchain-openai binds it (`strict`,
     #: `parallel_tool_calls` false).
     structured = StructuredProfile(parsed_key=True, parsed_none=False, forced_tool_settings=True)
-
-    def partner_unknown_keyword(
-        self, name: str, value: Any, *, asynchronous: bool = False
-    ) -> Exception | None:
-        """langchain-openai hands a call's keywords it does not rename (`bind(seed=3)`
-        on a Responses model) to the openai SDK's `Responses.create()`, an async call's
-        to `AsyncResponses.create()`: its TypeError.
-
-        >>> print(OpenAIResponsesAdapter(api_key="k").partner_unknown_keyword("seed", 3))
-        Responses.create() got an unexpected keyword argument 'seed'
-        """
-        create = "AsyncResponses.create()" if asynchronous else "Responses.create()"
-        return TypeError(unexpected_keyword(create, (name,), ()))
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """OpenAI's built-in tools (`{"type": "web_search"}`, file_search, mcp...: as
