@@ -191,8 +191,9 @@ class Adapter(ABC):
         """Validate and translate; raise ValueError/TypeError before any I/O."""
 
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
-        """The body fields of `bind_tools(parallel_tool_calls=parallel)` with this
-        `tool_choice` bound, as its partner package sends them; default: the Chat
+        """The body fields asking for parallel tool calls or one call at a time
+        (`bind_tools(parallel_tool_calls=parallel)`) with this `tool_choice` bound, in
+        the wire's own form (Anthropic's inside `tool_choice`); default: the Chat
         Completions field `parallel_tool_calls`."""
         return {"parallel_tool_calls": parallel}
 
@@ -238,8 +239,7 @@ class Adapter(ABC):
     stream_framing: Callable[[], FrameDecoder] | None = None
 
     #: Whether usage a server sends in a stream unasked is kept when `stream_usage` is off
-    #: (its partner package keeps it: Chat Completions, the Responses API); False: the
-    #: model strips it.
+    #: (Chat Completions, the Responses API); False: the model strips it.
     keeps_sent_usage: bool = False
 
     @abstractmethod
@@ -273,26 +273,19 @@ class Adapter(ABC):
 
     # ---- tools and call keywords --------------------------------------------------------
 
-    #: Whether a call that bound an empty tool list (`CallSettings.tool_list_bound`, no
-    #: tools) sends it, `tools: []`, as its partner package does and its provider takes
-    #: (langchain-anthropic's, -groq's, -mistralai's `bind_tools([])`, which LangChain's
-    #: `create_agent(tools=[], response_format=ProviderStrategy(...))` calls); False: no
-    #: `tools` member without a tool (OpenAI refuses an empty array).
-    empty_tool_list_sent: bool = False
-
     #: Whether a drop-in's choice of any tool with no tool bound
     #: (`bind_tools([], tool_choice="any")`) is bound, as its partner package binds it,
     #: and left to the request (`normalise_tool_choice(kept_without_tools=...)`): beside
-    #: `tools: []` its choice goes too where `empty_tool_list_sent` (langchain-anthropic,
+    #: `tools: []` its choice goes too where the wire sends that list (langchain-anthropic,
     #: -groq, -mistralai send it so); else the adapter drops or refuses it as the partner
     #: does at the call. False: refused at `bind_tools` (ValueError, chatplex's own).
     keeps_choice_without_tools: bool = False
 
     @property
     def call_body_fields(self) -> frozenset[str]:
-        """Call keywords beyond the wire's API parameters that its partner class sends in
-        the body as given (its own settings, per call too: langchain-groq's
-        `reasoning_format`); a call naming one is not refused (`ChatModel.bind`)."""
+        """Call keywords beyond the wire's API parameters that it sends in the body as
+        given (a preset's own settings, per call too: Groq's `reasoning_format`); a call
+        naming one is not refused (`ChatModel.bind`)."""
         return frozenset()
 
     def body_field(self, name: str) -> str:
@@ -303,9 +296,9 @@ class Adapter(ABC):
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """A tool dict bound as one of its provider's built-in (server) tools, as the
-        wire sends it (its partner package passes such dicts through: Anthropic's
-        `{"type": "web_search_20250305", ...}`, Gemini's `{"google_search": {}}`);
-        None: not one, read as a function (`adapters.tools`). Default: None."""
+        wire sends it (passed through as given: Anthropic's `{"type":
+        "web_search_20250305", ...}`, Gemini's `{"google_search": {}}`); None: not one,
+        read as a function (`adapters.tools`). Default: None."""
         return None
 
     # ---- Batch APIs -------------------------------------------------------------------

@@ -55,7 +55,7 @@ class CallSettings:
     tools: tuple[ToolSpec, ...] = ()
     #: Whether a tool list was bound under a LangChain name (`bind_tools`, `tools=` per
     #: call), an empty one too: a bound `[]` is not "no tools" where the wire's partner
-    #: sends it as bound (`Adapter.empty_tool_list_sent`).
+    #: sends it as bound (each wire's own `empty_tool_list_sent`).
     tool_list_bound: bool = False
     #: None (provider default), "auto", "none", "required"/"any", or a tool name.
     tool_choice: str | None = None

@@ -264,7 +264,7 @@ def test_every_member_of_the_interface_is_documented_in_its_table() -> None:
     rows = {member.name.split("(")[0]: member for member in adapter_table.members()}
     declared = {name for name in vars(Adapter) if not name.startswith("_")}
     declared |= {name for name in Adapter.__annotations__ if not name.startswith("_")}
-    assert len(declared) > 30  # the scan finds the members
+    assert len(declared) > 20  # the scan finds the members
     assert set(rows) == declared
     assert [name for name, member in rows.items() if not member.doc] == []
     abstract = {name for name, member in rows.items() if member.kind == "abstract method"}

@@ -223,7 +223,7 @@ class AnthropicAdapter(Adapter):
     #: streamed.
     structured = StructuredProfile(json_mode="json_schema", strict_refused=True, partials=True)
     #: A bound empty tool list goes as `tools: []`, as langchain-anthropic sends it.
-    empty_tool_list_sent = True
+    empty_tool_list_sent: bool = True
     #: And a tool choice beside it, as langchain-anthropic sends it (`tool_fields`).
     keeps_choice_without_tools = True
     #: Whether its replies show the beta models' fields (set by its partner record's

@@ -377,7 +377,7 @@ class Profile:
     #: server without a partner package is sure to take.
     assistant_text_blocks: bool = False
     #: Whether a bound empty tool list goes as `tools: []`, as its partner package sends
-    #: it and the provider takes (`Adapter.empty_tool_list_sent`: langchain-groq's and
+    #: it and the provider takes (`OpenAIAdapter.empty_tool_list_sent`: langchain-groq's and
     #: -mistralai's `bind_tools([])`); off: no `tools` member without a tool.
     empty_tool_list_sent: bool = False
     #: Whether a choice of any tool with no tool bound is bound and sent beside

@@ -163,6 +163,11 @@ class OpenAIAdapter(Adapter):
     #: The keys of a tool's `ToolSpec.beside` sent beside its function (defer_loading
     #: and async, langchain-openai's passthrough); (): none.
     sent_tool_extras: tuple[str, ...] = BESIDE_FIELDS
+    #: Whether a call that bound an empty tool list (`CallSettings.tool_list_bound`, no
+    #: tools) sends it, `tools: []`, as some presets' partners do (langchain-groq's
+    #: `bind_tools([])`); False: no `tools` member without a tool (OpenAI refuses an
+    #: empty array).
+    empty_tool_list_sent: bool = False
 
     @property
     def dropped_input_blocks(self) -> frozenset[str]:
