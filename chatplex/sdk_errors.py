@@ -189,7 +189,7 @@ def _keep_own_words(
 
 def without_response(err: BaseException, kept: Collection[str]) -> None:
     """`err` without its `response` attribute where it failed in transit and its kind
-    of failure is not one of `kept` (the wire's `Adapter.failure_responses`): a
+    of failure is not one of `kept` (`PartnerTraits.failure_responses`): a
     drop-in's error, as its partner's has none (the 200 of a stream that broke off is
     chatplex's to hold, not the partner's)."""
     kind = failure_kind(err)

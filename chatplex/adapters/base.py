@@ -37,6 +37,7 @@ from ..secret import Secret
 from ..secret import merged_headers
 from .request_types import CallSettings
 from .request_types import HTTPRequest
+from .structured_profile import StructuredProfile
 
 if TYPE_CHECKING:  # the Batch API's types, for `batch_api_for`'s signature only
     from .batch_api import BatchAPI
@@ -201,8 +202,9 @@ class Adapter(ABC):
         """Validate and translate; raise ValueError/TypeError before any I/O."""
 
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
-        """The body fields of `bind_tools(parallel_tool_calls=parallel)` with this
-        `tool_choice` bound, as its partner package sends them; default: the Chat
+        """The body fields asking for parallel tool calls or one call at a time
+        (`bind_tools(parallel_tool_calls=parallel)`) with this `tool_choice` bound, in
+        the wire's own form (Anthropic's inside `tool_choice`); default: the Chat
         Completions field `parallel_tool_calls`."""
         return {"parallel_tool_calls": parallel}
 
@@ -248,8 +250,7 @@ class Adapter(ABC):
     stream_framing: Callable[[], FrameDecoder] | None = None
 
     #: Whether usage a server sends in a stream unasked is kept when `stream_usage` is off
-    #: (its partner package keeps it: Chat Completions, the Responses API); False: the
-    #: model strips it.
+    #: (Chat Completions, the Responses API); False: the model strips it.
     keeps_sent_usage: bool = False
 
     @abstractmethod
@@ -262,137 +263,40 @@ class Adapter(ABC):
         script imported that SDK (`except openai.RateLimitError`); default: none."""
         return ()
 
-    #: The failures in transit ("connection": one that failed, "timeout", "stream": a
-    #: stream that broke off or carried a malformed event; `sdk_error_families.failure_kind`)
-    #: whose error its partner package raises with a `response` attribute (botocore's
-    #: ReadTimeoutError, whose `response` is None). A drop-in's error for any other has
-    #: none, as its partner's has none (the Stainless SDKs' APIConnectionError, httpx's,
-    #: aiohttp's, urllib3's errors): langchain-core builds an error generation for
-    #: `on_llm_error` from an error's `response`. chatplex's own models keep theirs.
-    failure_responses: frozenset[str] = frozenset()
-
-    #: The failures in transit ("connection", "timeout": `sdk_error_families.failure_kind`) its
-    #: partner package retries, where it retries no error status (a 429, a 5xx), by
-    #: default or with its `max_retries`; None: it retries what chatplex retries. A
-    #: drop-in's retries are then its partner's (`chat.sending.retry_policy_for`);
-    #: `retry_policy=chatplex.retry_policy(...)` gives chatplex's.
-    partner_retries: frozenset[str] | None = None
-    #: Whether, where it retries those, its partner's `max_retries` counts the attempts
-    #: in all (at least one: tenacity's `stop_after_attempt`), waiting as LangChain's
-    #: `create_base_retry_decorator` waits (2**(n-1) s, held between 4 and 10 s, no
-    #: jitter; langchain-mistralai's); False: the retries after the first attempt, with
-    #: chatplex's backoff.
-    partner_counts_attempts: bool = False
-
     @abstractmethod
     def budget_key(self, model: str) -> tuple[str, ...]:
         """Identity of the rate-limit budget (provider, base_url, key digest, model)."""
 
     # ---- structured output ------------------------------------------------------------
 
-    @property
-    def structured_output_method(self) -> str | None:
-        """The `with_structured_output` method its wire needs when none is given (one
-        that takes no tools, or cannot force a call, asks "json_schema"); None: the
-        model's."""
+    #: How the wire does structured output (`with_structured_output`: its default
+    #: method, JSON mode, strictness, the reply's reading, the forced tool), one record;
+    #: default: the Chat Completions wire's (`structured_profile.py`).
+    structured: StructuredProfile = StructuredProfile()
+
+    def structured_output_settings(
+        self, spec: Any, given: Any, method: str, strict: bool | None
+    ) -> dict[str, Any] | None:
+        """The settings `with_structured_output(given, method=method, strict=strict)`
+        binds to get the reply as JSON text ("json_schema" / "json_mode"); None: the
+        shared default (`chat.structured.format_settings`: a `response_format`)."""
         return None
 
-    @property
-    def untitled_schema_sent(self) -> bool:
-        """Whether `with_structured_output` by a JSON-text method sends a JSON-schema dict
-        without a title as given (its partner passes the dict through); elsewhere the
-        schema needs a name and such a dict is a ValueError, as langchain-core's
-        `convert_to_openai_tool` raises."""
-        return False
-
-    @property
-    def schema_enforced(self) -> bool:
-        """Whether its schema outputs are enforced by design: `strict=` is refused there
-        and partial values are streamed."""
-        return False
-
-    @property
-    def strict_refused(self) -> bool:
-        """Whether `strict=` is refused on every structured method (a wire with no
-        notion of it, as Anthropic's in LangChain); `schema_enforced` implies it for
-        "json_schema"."""
-        return False
-
-    @property
-    def json_mode(self) -> str:
-        """The method "json_mode" becomes on this wire: itself, or "json_schema" where
-        the wire has no JSON mode (Anthropic's, as LangChain maps it)."""
-        return "json_mode"
-
-    @property
-    def structured_parsed_key(self) -> bool:
-        """Whether a structured call's raw reply carries `additional_kwargs["parsed"]`
-        (as its partner package's does: langchain-openai's)."""
-        return False
-
-    @property
-    def structured_parsed_none(self) -> bool:
-        """Where `structured_parsed_key`: whether the key is there, None, when no pydantic
-        object was parsed (a dict schema, JSON mode, a parsing error), as the openai
-        SDK's `parse()` gives it to langchain-openai's Chat Completions replies; its
-        Responses path sets the key only with the object."""
-        return True
-
-    @property
-    def structured_partials(self) -> bool:
-        """Whether a "json_schema" call for a pydantic class streams partial values;
-        default: no, the whole reply is parsed at once (LangChain's parser for
-        `response_format` replies, langchain-openai's)."""
-        return False
-
-    @property
-    def structured_tool_choice(self) -> str | None:
-        """The `tool_choice` of function-calling structured output when its partner
-        package sends a keyword ("any") rather than the tool's name; None: the name."""
-        return None
-
-    @property
-    def forced_tool_settings(self) -> bool:
-        """Whether a forced structured-output tool carries `strict` and
-        `parallel_tool_calls=False` (as langchain-openai binds it)."""
-        return False
-
-    #: Whether a call that bound an empty tool list (`CallSettings.tool_list_bound`, no
-    #: tools) sends it, `tools: []`, as its partner package does and its provider takes
-    #: (langchain-anthropic's, -groq's, -mistralai's `bind_tools([])`, which LangChain's
-    #: `create_agent(tools=[], response_format=ProviderStrategy(...))` calls); False: no
-    #: `tools` member without a tool (OpenAI refuses an empty array).
-    empty_tool_list_sent: bool = False
+    # ---- tools and call keywords --------------------------------------------------------
 
     #: Whether a drop-in's choice of any tool with no tool bound
     #: (`bind_tools([], tool_choice="any")`) is bound, as its partner package binds it,
     #: and left to the request (`normalise_tool_choice(kept_without_tools=...)`): beside
-    #: `tools: []` its choice goes too where `empty_tool_list_sent` (langchain-anthropic,
+    #: `tools: []` its choice goes too where the wire sends that list (langchain-anthropic,
     #: -groq, -mistralai send it so); else the adapter drops or refuses it as the partner
     #: does at the call. False: refused at `bind_tools` (ValueError, chatplex's own).
     keeps_choice_without_tools: bool = False
 
-    #: The keys of a LangChain tool's `extras` its partner's `bind_tools` copies beside
-    #: each declared function (langchain-openai's: `adapters.tools.BESIDE_FIELDS`),
-    #: read back as `ToolSpec.beside`; (): none, the tool fields its partner reads
-    #: (`given_tool_fields`) kept beside instead.
-    passed_tool_extras: tuple[str, ...] = ()
-
-    def partner_unknown_keyword(
-        self, name: str, value: Any, *, asynchronous: bool = False
-    ) -> Exception | None:
-        """The error its partner package raises, before any request, for a call keyword
-        `name` (given `value`) that neither it nor chatplex knows, sync or `asynchronous`
-        (an SDK's async client names itself); the LangChain drop-ins
-        raise it where chatplex raises its TypeError (`ChatModel.bind`). None: that
-        TypeError."""
-        return None
-
     @property
     def call_body_fields(self) -> frozenset[str]:
-        """Call keywords beyond the wire's API parameters that its partner class sends in
-        the body as given (its own settings, per call too: langchain-groq's
-        `reasoning_format`); a call naming one is not refused (`ChatModel.bind`)."""
+        """Call keywords beyond the wire's API parameters that it sends in the body as
+        given (a preset's own settings, per call too: Groq's `reasoning_format`); a call
+        naming one is not refused (`ChatModel.bind`)."""
         return frozenset()
 
     def body_field(self, name: str) -> str:
@@ -401,36 +305,11 @@ class Adapter(ABC):
         model's field of that name (`ChatModel.bind`). Default: `name`, as given."""
         return name
 
-    def structured_single_call(self, model: str) -> bool:
-        """Whether function-calling structured output on `model` asks for a single call
-        (`parallel_tool_calls=False`), as its partner package binds it; default: with
-        the other forced-tool settings (`forced_tool_settings`)."""
-        return self.forced_tool_settings
-
-    @property
-    def can_force_tool_call(self) -> bool:
-        """Whether the wire can force a tool call (`tool_choice` naming a tool)."""
-        return True
-
-    @property
-    def tools_refused(self) -> str | None:
-        """Why the provider takes no tools at all (said in a `ValueError` before any
-        request); None: it takes them."""
-        return None
-
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """A tool dict bound as one of its provider's built-in (server) tools, as the
-        wire sends it (its partner package passes such dicts through: Anthropic's
-        `{"type": "web_search_20250305", ...}`, Gemini's `{"google_search": {}}`);
-        None: not one, read as a function (`adapters.tools`). Default: None."""
-        return None
-
-    def structured_output_settings(
-        self, spec: Any, given: Any, method: str, strict: bool | None
-    ) -> dict[str, Any] | None:
-        """The settings `with_structured_output(given, method=method, strict=strict)`
-        binds to get the reply as JSON text ("json_schema" / "json_mode"); None: the
-        shared default (`chat.structured.format_settings`: a `response_format`)."""
+        wire sends it (passed through as given: Anthropic's `{"type":
+        "web_search_20250305", ...}`, Gemini's `{"google_search": {}}`); None: not one,
+        read as a function (`adapters.tools`). Default: None."""
         return None
 
     # ---- Batch APIs -------------------------------------------------------------------

@@ -111,6 +111,11 @@ class PartnerTraits:
     #: langchain-openai's `BaseChatOpenAI.bind_tools` rewrites it (LangChain's agents'
     #: form read as its schema, made OpenAI's json_schema form); False: as given.
     binds_response_format: bool = False
+    #: The keys of a LangChain tool's `extras` its partner's `bind_tools` copies beside
+    #: each declared function (langchain-openai's: `adapters.tools.BESIDE_FIELDS`),
+    #: read back as `ToolSpec.beside`; (): none, the tool fields its partner reads
+    #: (`given_tool_fields`) kept beside instead.
+    passed_tool_extras: tuple[str, ...] = ()
     #: Whether a tool dict is in the wire's own declaration form, which its partner's
     #: `bind_tools` binds as given, `strict=` not applied (`(adapter, tool) -> bool`:
     #: langchain-anthropic's name, description and input_schema); None: never.
@@ -162,6 +167,34 @@ class PartnerTraits:
     #: Whether a call's own `max_tokens` gives way to the model's setting where that is
     #: set (langchain-openai's ChatOpenAI on the Responses API).
     call_max_tokens_yields: bool = False
+    #: The error its partner raises, before any request, for a call keyword neither it
+    #: nor chatplex knows, `(adapter, name, value, asynchronous) -> error` (an SDK's
+    #: async client names itself), raised where chatplex raises its TypeError
+    #: (`ChatModel.bind`); None, or a None returned: that TypeError.
+    partner_unknown_keyword: Callable[[Adapter, str, Any, bool], Exception | None] | None = None
+
+    # ---- retries and failures ---------------------------------------------------------
+
+    #: The failures in transit ("connection", "timeout": `sdk_error_families.failure_kind`)
+    #: its partner retries, where it retries no error status (a 429, a 5xx), by default
+    #: or with its `max_retries`; None: it retries what chatplex retries. A drop-in's
+    #: retries are then its partner's (`chat.sending.retry_policy_for`);
+    #: `retry_policy=chatplex.retry_policy(...)` gives chatplex's.
+    partner_retries: frozenset[str] | None = None
+    #: Whether, where it retries those, its partner's `max_retries` counts the attempts
+    #: in all (at least one: tenacity's `stop_after_attempt`), waiting as LangChain's
+    #: `create_base_retry_decorator` waits (2**(n-1) s, held between 4 and 10 s, no
+    #: jitter; langchain-mistralai's); False: the retries after the first attempt, with
+    #: chatplex's backoff.
+    partner_counts_attempts: bool = False
+    #: The failures in transit ("connection": one that failed, "timeout", "stream": a
+    #: stream that broke off or carried a malformed event; `failure_kind`) whose error its
+    #: partner raises with a `response` attribute (botocore's ReadTimeoutError, whose
+    #: `response` is None). A drop-in's error for any other has none, as its partner's
+    #: has none (the Stainless SDKs' APIConnectionError, httpx's, aiohttp's, urllib3's
+    #: errors): langchain-core builds an error generation for `on_llm_error` from an
+    #: error's `response`. chatplex's own models keep theirs.
+    failure_responses: frozenset[str] = frozenset()
 
     # ---- the reply --------------------------------------------------------------------
 

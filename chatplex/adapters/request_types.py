@@ -38,8 +38,8 @@ class ToolSpec:
     fields: Mapping[str, Any] = field(default_factory=dict, repr=False)
     #: Keys given beside an OpenAI-form declaration (`{"type": "function", "function":
     #: ..., "defer_loading": True}`: `tools.BESIDE_FIELDS`), as langchain-openai copies
-    #: them from a LangChain tool's `extras` (`Adapter.passed_tool_extras`); sent beside
-    #: the function by the wires that take them.
+    #: them from a LangChain tool's `extras` (`PartnerTraits.passed_tool_extras`); sent
+    #: beside the function by the wires that take them.
     beside: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
@@ -55,7 +55,7 @@ class CallSettings:
     tools: tuple[ToolSpec, ...] = ()
     #: Whether a tool list was bound under a LangChain name (`bind_tools`, `tools=` per
     #: call), an empty one too: a bound `[]` is not "no tools" where the wire's partner
-    #: sends it as bound (`Adapter.empty_tool_list_sent`).
+    #: sends it as bound (each wire's own `empty_tool_list_sent`).
     tool_list_bound: bool = False
     #: None (provider default), "auto", "none", "required"/"any", or a tool name.
     tool_choice: str | None = None

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .caching.base import BaseCache
     from .callbacks import ChatModelRun
     from .limiter import ForeignLimiterBudget
+    from .partner_calls import PartnerCalls
     from .sdk_agents import PartnerHeaders
 
 __all__ = ["Call", "Described", "Sender", "Transport"]
@@ -65,6 +66,8 @@ class Transport(Protocol):
     def sdk_headers(self) -> PartnerHeaders | None: ...
     @property
     def partner_words(self) -> bool: ...
+    @property
+    def partner_calls(self) -> PartnerCalls: ...
     @property
     def cache(self) -> BaseCache | bool | None: ...
     @property

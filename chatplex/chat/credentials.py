@@ -164,6 +164,7 @@ def _bounds(model: Transport, fetch: CredentialFetch, until: float) -> dict[str,
         "retry": _retry_policy(model),
         "max_response_bytes": fetch.max_bytes if cap is None else min(cap, fetch.max_bytes),
         "partner_words": model.partner_words,
+        "kept_responses": model.partner_calls.kept_responses,
     }
 
 

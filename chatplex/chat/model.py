@@ -44,6 +44,7 @@ from .call import Call
 from .call_hooks import check_cache
 from .langchain_hooks import LangChainHooks
 from .llm_results import LLMResult
+from .partner_calls import PartnerCalls
 from .recorded_run import start_run
 from .settings import CALL_SETTINGS
 from .settings import SETTING_NAMES
@@ -153,6 +154,9 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
     #: wire's SDK (`sdk_errors`): set on the engine of a LangChain drop-in
     #: (`chatplex.langchain`; issue 47). Else chatplex's own words, whatever was imported.
     partner_words: bool = False
+    #: How its calls retry and fail as its partner package's (`partner_calls.py`): set
+    #: with `partner_words` on a drop-in's engine; the defaults are chatplex's own.
+    partner_calls: PartnerCalls = PartnerCalls()
     #: The headers saying who calls (User-Agent first) its requests carry where neither its
     #: headers nor its call name them: a drop-in's are its partner SDK's
     #: (`sdk_agents.py`); None: the User-Agent `chatplex/<version>` alone.
@@ -591,7 +595,7 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
     def _check_call_keyword(self, key: str, value: Any, asynchronous: bool = False) -> None:
         """A call keyword neither a setting nor a parameter of the wire's API: TypeError,
         or under a partner's name the error its partner raises for it
-        (`Adapter.partner_unknown_keyword`)."""
+        (`PartnerCalls.unknown_keyword`)."""
         from .params import check_api_parameters
 
         if self.adapter is not None and key in self.adapter.call_body_fields:
@@ -601,12 +605,8 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
                 self.provider, {key: value}, settings=SETTING_NAMES, owner=self.get_name()
             )
         except TypeError:
-            adapter = self.adapter if self.partner_words else None
-            partner = (
-                None
-                if adapter is None
-                else adapter.partner_unknown_keyword(key, value, asynchronous=asynchronous)
-            )
+            refusal = self.partner_calls.unknown_keyword
+            partner = None if refusal is None else refusal(key, value, asynchronous)
             if partner is None:
                 raise
             raise partner from None

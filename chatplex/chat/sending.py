@@ -260,18 +260,17 @@ _END: Any = object()  # a stream that ended before its first chunk
 
 def retry_policy_for(model: Transport) -> RetryPolicy:
     """The model's own `retry_policy`, else the one its `max_retries` and
-    `max_retry_after` make; under a LangChain name (`partner_words`), retrying only the
-    failures its partner package retries where the wire says so
-    (`Adapter.partner_retries`: chatplex's retries stay reachable as `retry_policy=`)."""
+    `max_retry_after` make; under a LangChain name, retrying only the failures its
+    partner package retries where the drop-in says so (`PartnerCalls.retries`:
+    chatplex's retries stay reachable as `retry_policy=`)."""
     if model.retry_policy is not None:
         return model.retry_policy
     make = _retry_policy or _load_retry_policy()
-    adapter = model.adapter
-    kinds = adapter.partner_retries if adapter is not None and model.partner_words else None
-    if kinds is None:
+    calls = model.partner_calls
+    if calls.retries is None:
         return make(model.max_retries, model.max_retry_after)
-    only = _failures_of(kinds)
-    if adapter is not None and adapter.partner_counts_attempts:
+    only = _failures_of(calls.retries)
+    if calls.counts_attempts:
         # tenacity's stop_after_attempt(max_retries): that many attempts, one at least.
         retries = max(model.max_retries - 1, 0)
         return make(retries, model.max_retry_after, only=only, **LANGCHAIN_BASE_WAITS)
@@ -356,6 +355,7 @@ def _bounds(call: Outgoing, retry: RetryPolicy) -> CallOptions:
         "budget": watched_budget,
         "max_response_bytes": model.max_response_bytes,
         "partner_words": model.partner_words,
+        "kept_responses": model.partner_calls.kept_responses,
         "hold_opening": not model.partner_words,
     }
 

@@ -78,5 +78,6 @@ def side_call(
         retry=retry_policy_for(model) if retried else None,
         max_response_bytes=model.max_response_bytes,
         partner_words=model.partner_words,  # a drop-in's count fails in its partner's words
+        kept_responses=model.partner_calls.kept_responses,
     )
     return read_values[-1]

@@ -42,6 +42,7 @@ from typing import Protocol
 
 from ..adapters.output_formats import openai_json_schema
 from ..adapters.output_formats import response_format_schema
+from ..adapters.structured_profile import StructuredProfile
 from ..core import Runnable
 from ..core import RunnableParallel
 from ..core.run_config import RunnableConfig
@@ -404,17 +405,18 @@ def structured_output(
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     adapter = model.adapter
-    # A wire whose schema outputs are enforced by design (its adapter says so): strict=
+    profile = adapter.structured if adapter is not None else StructuredProfile()
+    # A wire whose schema outputs are enforced by design (its profile says so): strict=
     # is refused there, and partial values are streamed.
-    enforced = adapter is not None and adapter.schema_enforced
-    if method == "json_mode" and adapter is not None:
-        method = adapter.json_mode  # a wire without JSON mode maps it, as LangChain does
-    refused = adapter is not None and adapter.strict_refused
+    enforced = profile.schema_enforced
+    if method == "json_mode":
+        method = profile.json_mode  # a wire without JSON mode maps it, as LangChain does
+    refused = profile.strict_refused
     if strict is not None and (refused or enforced or method == "json_mode"):
         raise ValueError(f"strict= is not supported with method={method!r} on {model.provider}")
     if schema is None and method != "json_mode":
         raise ValueError(f"method={method!r} needs a schema (only json_mode works without)")
-    sent_as_given = adapter is not None and adapter.untitled_schema_sent
+    sent_as_given = profile.untitled_schema_sent
     spec = output_schema(schema, untitled=sent_as_given and method != "function_calling")
     bound: Runnable[Any, Any]
     parsed_key = False
@@ -422,18 +424,18 @@ def structured_output(
         bound = _forced_tool(model, spec, strict)
         parser = StructuredParser(spec, "tool")
     else:
-        # The adapter says whether its partner package's raw reply of a response_format
-        # call carries `additional_kwargs["parsed"]` (langchain-openai's does).
-        parsed_key = adapter is not None and adapter.structured_parsed_key
+        # Whether the raw reply of a response_format call carries
+        # `additional_kwargs["parsed"]` (OpenAI's wires, read as the SDK's parse()).
+        parsed_key = profile.parsed_key
         settings = format_settings(model.provider, spec, schema, method, strict, adapter)
         bound = model.bind(**settings)
         # LangChain's OpenAI parser for pydantic schemas takes the whole reply at once;
-        # a wire whose partner package streams partial values says so.
-        streams = adapter is not None and adapter.structured_partials
+        # a wire that streams partial values says so.
+        streams = profile.partials
         partials = method != "json_schema" or enforced or streams or spec.kind != "pydantic"
         parser = StructuredParser(spec, "text", partials=partials)
     if include_raw:
-        parsed_none = adapter is None or adapter.structured_parsed_none
+        parsed_none = profile.parsed_none
         keyed = _WithRaw(
             parser,
             parsed_key=parsed_key,
@@ -448,7 +450,7 @@ def default_method(adapter: Adapter | None, own: Any) -> str:
     """The method `with_structured_output` uses when none is named: the one the wire's
     adapter names (a wire that takes no tools, or cannot force a tool call, asks for
     "json_schema"), else the model's `own`, else LangChain's "function_calling"."""
-    declared = None if adapter is None else adapter.structured_output_method
+    declared = None if adapter is None else adapter.structured.method
     return next((m for m in (declared, own) if isinstance(m, str)), "function_calling")
 
 
@@ -479,17 +481,17 @@ def _forced_tool(
 ) -> Runnable[Any, AIMessage]:
     """The schema as the one tool the model must call; on OpenAI, as langchain-openai
     binds it: `parallel_tool_calls` false, and `strict` on the tool when given. The
-    `tool_choice` names the tool, unless the adapter declares the keyword its partner
-    package sends instead (`structured_tool_choice`, e.g. "any")."""
+    `tool_choice` names the tool, unless the wire's profile declares the keyword its
+    form takes instead (`StructuredProfile.tool_choice`, e.g. "any")."""
     from ..adapters.request_types import ToolSpec
 
     tool = ToolSpec(spec.name, spec.description, spec.parameters)
     adapter = model.adapter
-    declared = adapter.structured_tool_choice if adapter is not None else None
-    choice = declared or spec.name
-    if adapter is None or not adapter.forced_tool_settings:
+    profile = adapter.structured if adapter is not None else StructuredProfile()
+    choice = profile.tool_choice or spec.name
+    if not profile.forced_tool_settings:
         return model.bind_tools([tool], tool_choice=choice)
-    if not adapter.structured_single_call(model.model):
+    if not profile.single_call(model.model):
         return model.bind_tools([tool], tool_choice=choice, strict=strict)
     return model.bind_tools([tool], tool_choice=choice, strict=strict, parallel_tool_calls=False)
 

@@ -54,6 +54,7 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
@@ -175,7 +176,9 @@ class Call:
     clock of the bounds (injectable for tests). `max_response_bytes`: the body bound
     (None: `DEFAULT_MAX_RESPONSE_BYTES`). `partner_words`: a failure takes the words of
     the wire's SDK (a LangChain drop-in's call); else it keeps chatplex's words, whatever
-    SDK was imported (`sdk_errors`). `hold_opening`: a stream's metadata-only chunks wait
+    SDK was imported (`sdk_errors`), and drops the `response` of a failure in transit
+    unless its kind is one of `kept_responses` (as the partner's error holds one).
+    `hold_opening`: a stream's metadata-only chunks wait
     for its first content (so a failure before any is retried unseen); False: each goes
     out as it is parsed, as a partner SDK yields it (a drop-in's call: a task cancelled
     after a stream's opening chunk has had it).
@@ -198,6 +201,7 @@ class Call:
         "fresh",
         "hold_opening",
         "idle_timeout",
+        "kept_responses",
         "limit",
         "max_bytes",
         "message",
@@ -252,6 +256,7 @@ class Call:
         budget: Budget | None = None,
         max_response_bytes: int | None = None,
         partner_words: bool = False,
+        kept_responses: Collection[str] = (),
         hold_opening: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -265,6 +270,7 @@ class Call:
         self.budget = budget
         self.clock = clock
         self.partner_words = partner_words
+        self.kept_responses = kept_responses
         self.hold_opening = hold_opening
         self.max_bytes = (
             DEFAULT_MAX_RESPONSE_BYTES if max_response_bytes is None else max_response_bytes
@@ -525,7 +531,7 @@ class Call:
         families, words = self.adapter.error_families, self.partner_words
         shown = sdk_compatible(err, families, lambda: safe_request(self.req), words=words)
         if words:  # what its partner's error holds (langchain-core reads `response`)
-            without_response(shown, self.adapter.failure_responses)
+            without_response(shown, self.kept_responses)
         return shown
 
     # ---- internals ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ is its drivers' (`_drivers.drive` / `adrive`): this module only wires them up.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 from typing import TypedDict
 
@@ -49,6 +50,9 @@ class CallOptions(TypedDict, total=False):
     #: A failure takes the words of the wire's SDK (a drop-in's call; default False:
     #: chatplex's words, whatever SDK was imported).
     partner_words: bool
+    #: Where `partner_words`: the failures in transit whose error keeps its `response`
+    #: (`sdk_error_families.failure_kind`), as the partner's holds one; default: none.
+    kept_responses: Collection[str]
     #: A stream's metadata-only chunks wait for its first content, so that a failure
     #: before any is retried unseen (default True); False: each goes out as it comes, as
     #: a partner SDK yields it (a drop-in's call).

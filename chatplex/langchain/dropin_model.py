@@ -70,6 +70,7 @@ from .settings_fields import masked as _masked
 from .tool_binding import is_builtin_tool as _is_builtin_tool
 from .trace_versions import named_versions
 from .traits import missing_key_error
+from .traits import partner_calls
 from .traits import partner_traits
 from .wrapped import adapter_of as _adapter_of
 from .wrapped import primary as _primary
@@ -170,6 +171,7 @@ class DropInChatModel(ChatChatplex):
                 raise  # a ValueError, as its partner's: pydantic's ValidationError
             raise partner from None  # its partner's class and words, no ValueError
         engine.partner_words = True  # under LangChain's name, its partner's error words
+        engine.partner_calls = partner_calls(engine.adapter)  # ... retries and failures
         reading = partner_traits(engine.adapter).partner_reading
         if engine.adapter is not None and reading is not None:  # and its reading of replies
             engine.adapter = reading(engine.adapter)

@@ -186,12 +186,13 @@ def structured_output(
         raise TypeError(f"with_structured_output got unexpected arguments {sorted(kwargs)}")
     adapter = _adapter(inner)
     if method == "json_mode" and adapter is not None:
-        method = adapter.json_mode  # Anthropic's has none: "json_schema", as in LangChain
+        method = adapter.structured.json_mode  # Anthropic's has none: "json_schema"
     if method in strict_dropped(adapter, inner.model):
         strict = None  # dropped, as its partner package drops it
     if strict is not None and method == "json_mode":
         raise ValueError("Argument `strict` is not supported with `method`='json_mode'")
-    if adapter is not None and (adapter.strict_refused or adapter.schema_enforced):
+    profile = adapter.structured if adapter is not None else None
+    if profile is not None and (profile.strict_refused or profile.schema_enforced):
         # Their schema outputs are enforced by design: strict= is moot (as in LangChain).
         strict = None
     if schema is None and method == "json_schema":
@@ -199,14 +200,14 @@ def structured_output(
     given = schema
     if isinstance(schema, type) and is_pydantic_v1_subclass(schema):
         given = convert_to_openai_tool(schema)["function"]  # chatplex reads pydantic v2 only
-    untitled = adapter is not None and adapter.untitled_schema_sent
+    untitled = profile is not None and profile.untitled_schema_sent
     spec = output_schema(given, untitled=untitled)
     settings = format_settings(provider, spec, given, method, strict, adapter)
     pydantic = _is_pydantic_class(schema)
     # Where the partner's raw reply to a response_format call carries
     # `additional_kwargs["parsed"]` (langchain-openai's: the SDK's parse()), so does ours:
     # the object for a pydantic schema, which langchain-openai binds as the class.
-    keyed = adapter is not None and adapter.structured_parsed_key and method == "json_schema"
+    keyed = profile is not None and profile.parsed_key and method == "json_schema"
     if keyed and pydantic and isinstance(settings.get("response_format"), Mapping):
         settings["response_format"] = ClassFormat(settings["response_format"], schema)
     bound = llm.bind(
@@ -266,7 +267,7 @@ def _function_calling(
     partner: bool,
 ) -> LCRunnable[Any, Any]:
     adapter = _adapter(inner)
-    forced = adapter is None or adapter.can_force_tool_call
+    forced = adapter is None or adapter.structured.forces_tool_call
     bound: LCRunnable[Any, Any]
     parser: LCRunnable[Any, Any]
     if partner and forced and not kwargs and schema is not None:
@@ -289,7 +290,7 @@ def _function_calling(
         whole = bool(llm.disable_streaming) or (whole_unless_streaming and not llm.streaming)
         parser = tools_parser(schema, repairing=repairing or whole_unless_streaming, whole=whole)
         return parsed(bound, parser, include_raw)
-    refused = None if adapter is None else adapter.tools_refused
+    refused = None if adapter is None else adapter.structured.tools_refused
     if refused:
         raise ValueError(
             f"method='function_calling' needs a tool call, and {refused}: use "
@@ -327,7 +328,7 @@ def call_format(inner: Any, settings: dict[str, Any]) -> None:
     given = settings.get("response_format")
     adapter = _adapter(inner)
     pydantic = given if _is_pydantic_class(given) else None
-    if adapter is not None and adapter.structured_parsed_key and pydantic is not None:
+    if adapter is not None and adapter.structured.parsed_key and pydantic is not None:
         # A pydantic class, as langchain-openai takes it (the SDK sends its schema).
         sent = format_settings(
             str(inner.provider), output_schema(given), given, "json_schema", None, adapter
@@ -357,7 +358,7 @@ def call_format(inner: Any, settings: dict[str, Any]) -> None:
         own = adapter.structured_output_settings(
             output_schema(given), wrapped.get("schema"), "json_schema", None
         )
-    elif given.get("type") == "json_object" and adapter.json_mode == "json_mode":
+    elif given.get("type") == "json_object" and adapter.structured.json_mode == "json_mode":
         own = adapter.structured_output_settings(output_schema(None), None, "json_mode", None)
     else:
         return  # no form of it on this wire: refused as any unknown parameter is
@@ -382,14 +383,14 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
     asked for a `response_format` and its wire's partner package's reply carries the key
     (langchain-openai's, through the SDK's parse(): `parsed_value`)."""
     adapter = _adapter(inner)
-    if "response_format" not in settings or adapter is None or not adapter.structured_parsed_key:
+    if "response_format" not in settings or adapter is None or not adapter.structured.parsed_key:
         return result
     message = result.generations[0].message
     if "parsed" not in message.additional_kwargs:
         kwargs = message.additional_kwargs
         given = settings["response_format"]
         value = parsed_value(given, message.content, kwargs.get("refusal"))
-        if value is None and not adapter.structured_parsed_none:
+        if value is None and not adapter.structured.parsed_none:
             # The Responses API's: the key only for a parsed object (a dict schema's JSON).
             value = schema_json(given, message.content)
             if value is None:
@@ -411,11 +412,8 @@ class _StreamParsed:
         # langchain-openai's Responses stream (the key only with a parsed object) reads
         # the object from the finished response; its Chat Completions stream is the
         # SDK helper's (`helper_stream.py`).
-        wanted = (
-            adapter is not None
-            and adapter.structured_parsed_key
-            and not adapter.structured_parsed_none
-        )
+        profile = adapter.structured if adapter is not None else None
+        wanted = profile is not None and profile.parsed_key and not profile.parsed_none
         keyed = isinstance(given, ClassFormat) or _dict_schema(given)
         self.format = given if wanted and keyed else None
         self.texts: list[Any] = []

@@ -82,7 +82,7 @@ def _bind_functions(
         warn_strict_dropped(adapter, strict, stacklevel=5)  # (the line binding the tools)
         strict = None  # dropped, as its partner package drops it
     builtin = builtin_tool_reader(adapter)
-    passed = adapter.passed_tool_extras if adapter is not None else ()
+    passed = traits.passed_tool_extras
     for tool in tools:
         if builtin is not None and isinstance(tool, dict) and builtin(tool) is not None:
             formatted.append(tool)  # the wire's own tool, sent as given in its place

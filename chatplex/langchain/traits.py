@@ -2,7 +2,9 @@
 its LangChain partner package does differently from the wire's translation, as its
 provider folder declares it (`providers/<wire>/partner.py`'s `TRAITS`, keyed by the
 adapter class's name). Only this family reads those records; chatplex's own models
-never do. `missing_key_error` is the error a drop-in raises built with no key.
+never do. `missing_key_error` is the error a drop-in raises built with no key;
+`partner_calls` what this family hands down to a drop-in's engine of its partner's
+retries and errors (`chat.partner_calls.PartnerCalls`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Mapping
 
 from ..adapters.base import Adapter
 from ..adapters.partner_traits import PartnerTraits
+from ..chat.partner_calls import PartnerCalls
 from ..errors import ChatplexError
 from ..errors import MissingKeyError
 from ..sdk_error_families import ErrorFamily
@@ -20,7 +23,7 @@ from ..sdk_error_families import class_named
 from ..sdk_error_families import sdk_words
 from ..sdk_errors import sdk_compatible
 
-__all__ = ["missing_key_error", "partner_traits", "strict_dropped"]
+__all__ = ["missing_key_error", "partner_calls", "partner_traits", "strict_dropped"]
 
 _DEFAULT = PartnerTraits()
 
@@ -39,6 +42,22 @@ def strict_dropped(adapter: Adapter | None, model: str) -> frozenset[str]:
     if adapter is None or traits.strict_dropped_for is None:
         return traits.strict_dropped
     return traits.strict_dropped_for(adapter, model)
+
+
+def partner_calls(adapter: Adapter | None) -> PartnerCalls:
+    """How the drop-in over `adapter` retries and fails as its partner does, from its
+    record (`partner_retries`, `partner_counts_attempts`, `failure_responses`,
+    `partner_unknown_keyword`): what its engine is handed (`ChatModel.partner_calls`)."""
+    traits = partner_traits(adapter)
+    refusal = traits.partner_unknown_keyword
+    return PartnerCalls(
+        retries=traits.partner_retries,
+        counts_attempts=traits.partner_counts_attempts,
+        kept_responses=traits.failure_responses,
+        unknown_keyword=(
+            None if refusal is None or adapter is None else functools.partial(refusal, adapter)
+        ),
+    )
 
 
 def missing_key_error(err: MissingKeyError) -> BaseException | None:

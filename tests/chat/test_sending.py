@@ -22,6 +22,7 @@ from chatplex.chat import sending
 from chatplex.chat.caching.memory import InMemoryCache
 from chatplex.chat.observed import ObservedBudget
 from chatplex.chat.observed import ObservedRetry
+from chatplex.chat.partner_calls import PartnerCalls
 from chatplex.core.retry import retry_policy
 from chatplex.core.run_config import RunnableConfig
 from chatplex.providers.openai.adapter import OpenAIAdapter
@@ -268,9 +269,10 @@ def test_a_dropins_retries_are_its_partners_chatplexs_as_an_option(
     dropin: str, kinds: frozenset[str]
 ) -> None:
     """Under a LangChain name, a wire whose partner retries fewer failures
-    (`Adapter.partner_retries`) retries only those: langchain-ollama none,
-    langchain-mistralai httpx's request errors, never a 429 or a 5xx; the same model under
-    chatplex's own name, or given `retry_policy=`, retries every transient failure."""
+    (`PartnerCalls.retries`, handed down from its partner record) retries only those:
+    langchain-ollama none, langchain-mistralai httpx's request errors, never a 429 or a
+    5xx; the same model under chatplex's own name, or given `retry_policy=`, retries
+    every transient failure."""
     from chatplex.errors import APIConnectionError
     from chatplex.errors import APITimeoutError
     from chatplex.errors import status_error
@@ -283,18 +285,18 @@ def test_a_dropins_retries_are_its_partners_chatplexs_as_an_option(
         else ChatMistralAI(model="mistral-small-latest", api_key="k")
     )
     engine = made.chatplex_model
-    assert engine.adapter.partner_retries == kinds
+    assert engine.partner_calls.retries == kinds
     busy = status_error(provider="p", status=429, message="slow down")
     refused, slow = APIConnectionError("refused"), APITimeoutError("slow")
     policy = sending.retry_policy_for(engine)
     assert policy.delay(busy, 1) is None
     assert (policy.delay(refused, 1) is not None) is ("connection" in kinds)
     assert (policy.delay(slow, 1) is not None) is ("timeout" in kinds)
-    engine.partner_words = False  # chatplex's own name: every transient failure
+    partners, engine.partner_calls = engine.partner_calls, PartnerCalls()  # chatplex's own
     try:
         assert sending.retry_policy_for(engine).delay(busy, 1) is not None
     finally:
-        engine.partner_words = True
+        engine.partner_calls = partners
     chatplexs = retry_policy(2)
     engine.retry_policy = chatplexs
     assert sending.retry_policy_for(engine) is chatplexs

@@ -393,7 +393,7 @@ class _Pick(BaseModel):
 
 
 def test_each_wire_says_whether_a_pydantic_json_schema_stream_yields_partials() -> None:
-    # The adapters' `structured_partials` / `schema_enforced` (issue 48: no name branch):
+    # The wires' `StructuredProfile.partials` / `schema_enforced` (no name branch):
     # LangChain's OpenAI parser takes the whole reply, Anthropic's streams partials.
     openai = ChatOpenAI(model="m", api_key="k").with_structured_output(_Pick, method="json_schema")
     anthropic = ChatAnthropic(model="m", api_key="k").with_structured_output(

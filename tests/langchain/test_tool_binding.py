@@ -511,7 +511,7 @@ async def test_a_tools_extras_go_beside_it_as_langchain_openai_copies_them(
     sync: bool, responses: bool
 ) -> None:
     # langchain-openai copies a LangChain tool's `extras` defer_loading and async beside
-    # the function (`Adapter.passed_tool_extras`), not its other extras (Anthropic's
+    # the function (`PartnerTraits.passed_tool_extras`), not its other extras (Anthropic's
     # input_examples): bound and sent as it binds and sends them.
     import langchain_openai
     from langchain_core.tools import tool

@@ -15,6 +15,7 @@ from chatplex.adapters.base import Adapter
 from chatplex.errors import ChatplexError
 from chatplex.errors import MissingKeyError
 from chatplex.langchain.traits import missing_key_error
+from chatplex.langchain.traits import partner_calls
 from chatplex.langchain.traits import partner_traits
 
 
@@ -28,6 +29,15 @@ def refusal(
     """The words of the TypeError its partner raises for a call given `keywords`."""
     found = partner_traits(adapter).partner_refusal
     return None if found is None else found(adapter, keywords, asynchronous, streaming)
+
+
+def unknown_keyword(
+    adapter: Adapter, name: str, value: Any, *, asynchronous: bool = False
+) -> Exception | None:
+    """The error its partner raises for a call keyword neither it nor chatplex knows, as
+    the drop-in's engine is handed it (`partner_calls`)."""
+    found = partner_calls(adapter).unknown_keyword
+    return None if found is None else found(name, value, asynchronous)
 
 
 def for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:

@@ -61,10 +61,10 @@ from ...adapters.keys import secret_header_names
 from ...adapters.output_formats import anthropic_json_schema
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
-from ...adapters.validate import unexpected_keyword
 from ...errors import APIError
 from ...errors import MissingKeyError
 from ...errors import status_error
@@ -221,29 +221,14 @@ class AnthropicAdapter(Adapter):
     #: Structured output as langchain-anthropic asks it: no JSON mode ("json_mode" is
     #: "json_schema"), no `strict=` (its schema outputs are constrained), partial values
     #: streamed.
-    json_mode = "json_schema"
-    strict_refused = True
-    structured_partials = True
+    structured = StructuredProfile(json_mode="json_schema", strict_refused=True, partials=True)
     #: A bound empty tool list goes as `tools: []`, as langchain-anthropic sends it.
-    empty_tool_list_sent = True
+    empty_tool_list_sent: bool = True
     #: And a tool choice beside it, as langchain-anthropic sends it (`tool_fields`).
     keeps_choice_without_tools = True
     #: Whether its replies show the beta models' fields (set by its partner record's
     #: `for_call`, `partner.py`).
     _beta_replies = False
-
-    def partner_unknown_keyword(
-        self, name: str, value: Any, *, asynchronous: bool = False
-    ) -> Exception | None:
-        """langchain-anthropic hands a call's keywords to the anthropic SDK's
-        `Messages.create()` (its beta client's is named so too), an async call's to
-        `AsyncMessages.create()`: its TypeError.
-
-        >>> print(AnthropicAdapter(api_key="k").partner_unknown_keyword("seed", 3))
-        Messages.create() got an unexpected keyword argument 'seed'
-        """
-        create = "AsyncMessages.create()" if asynchronous else "Messages.create()"
-        return TypeError(unexpected_keyword(create, (name,), ()))
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Anthropic's built-in tools (web search, code execution, text editor...), sent

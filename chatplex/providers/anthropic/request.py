@@ -359,7 +359,7 @@ def tool_fields(
 ) -> dict[str, Any]:
     """The body's `tools` and `tool_choice`, each only when there is one to send (a
     no-op choice without tools sends nothing; a bound empty tool list `tools: []` where
-    `empty_list`, `Adapter.empty_tool_list_sent`, and its choice beside it where
+    `empty_list`, `AnthropicAdapter.empty_tool_list_sent`, and its choice beside it where
     `choice_beside`, `Adapter.keeps_choice_without_tools`, as langchain-anthropic sends
     them): what the Messages API and Bedrock's InvokeModel body for Anthropic models
     both carry."""

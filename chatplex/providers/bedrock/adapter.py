@@ -60,6 +60,7 @@ from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_headers
 from ...adapters.validate import check_messages
@@ -170,9 +171,6 @@ class BedrockAdapter(Adapter):
     vendor: str | None = None
     #: Its errors are also botocore's `ClientError` subclasses, as langchain-aws raises.
     error_families = ERROR_FAMILIES
-    #: botocore's timeouts (ReadTimeoutError, ConnectTimeoutError) hold a `response`,
-    #: None; its failed connection and urllib3's cut stream none.
-    failure_responses = frozenset({"timeout"})
     #: The attempt engine decodes this wire's streams with it (not server-sent events).
     stream_framing: Callable[[], EventStreamDecoder] = EventStreamDecoder
     #: What a call's `reasoning_effort` becomes (the model's profile levels and base
@@ -368,12 +366,9 @@ class BedrockAdapter(Adapter):
         )
 
     #: Function-calling structured output binds its tool with `strict` when given, as
-    #: langchain-aws's `bind_tools([schema], ..., strict=strict)` does...
-    forced_tool_settings = True
-
-    def structured_single_call(self, model: str) -> bool:
-        """...but never with `parallel_tool_calls`, which Converse has not."""
-        return False
+    #: langchain-aws's `bind_tools([schema], ..., strict=strict)` does, but never with
+    #: `parallel_tool_calls`, which Converse has not.
+    structured = StructuredProfile(forced_tool_settings=True, single_call_models=frozenset())
 
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None

@@ -31,6 +31,7 @@ raises `NotImplementedError` before any request (Converse serves them:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -158,7 +159,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
     error_families = CLIENT_ERRORS
     #: Anthropic enforces an `output_config.format` schema by design: `strict=` is moot
     #: (refused by chatplex's own models, dropped through LangChain, as on Anthropic's wire).
-    schema_enforced = True
+    structured = dataclasses.replace(BedrockAdapter.structured, schema_enforced=True)
     #: A bound empty tool list goes as `tools: []` in an Anthropic model's body, as
     #: langchain-aws's ChatBedrock sends its kwargs' `tools` (not the prompt families').
     empty_tool_list_sent = True

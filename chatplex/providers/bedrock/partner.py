@@ -100,6 +100,9 @@ TRAITS: dict[str, PartnerTraits] = {
         bound_tool_form=_converse_tool_form,
         partner_refusal=_converse_refusal,
         check_partner_messages=_check_conversation,
+        # botocore's timeouts (ReadTimeoutError, ConnectTimeoutError) hold a `response`,
+        # None; its failed connection and urllib3's cut stream none.
+        failure_responses=frozenset({"timeout"}),
     ),
 }
 TRAITS["BedrockInvokeAdapter"] = dataclasses.replace(

@@ -39,6 +39,7 @@ from ...adapters.keys import secret_header_names
 from ...adapters.output_formats import given_json_schema
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
@@ -91,10 +92,9 @@ class CohereAdapter(Adapter):
     #: The v2 body fields a caller may set, and ChatCohere's `preamble`.
     api_parameters = API_PARAMETERS
     #: langchain-cohere's `with_structured_output` default: Cohere's `response_format`.
-    structured_output_method = "json_schema"
-    #: Cohere constrains its output to a `response_format` schema (docs.cohere.com,
-    #: "Structured Outputs"): `strict=` is moot there, as langchain-cohere ignores it.
-    schema_enforced = True
+    #: Cohere constrains its output to that schema (docs.cohere.com, "Structured
+    #: Outputs"): `strict=` is moot there, as langchain-cohere ignores it.
+    structured = StructuredProfile(method="json_schema", schema_enforced=True)
     #: A bound empty tool list goes as `tools: []`, as langchain-cohere sends it (its
     #: kwargs' `tools` reach the cohere SDK, which omits only a None).
     empty_tool_list_sent = True

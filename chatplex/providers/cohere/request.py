@@ -88,7 +88,7 @@ def wire_body(
     empty_tool_list: bool = False,
 ) -> dict[str, Any]:
     """The `/v2/chat` body, in the order the cohere SDK writes its fields; a bound empty
-    tool list as `tools: []` where `empty_tool_list` (`Adapter.empty_tool_list_sent`)."""
+    tool list as `tools: []` where `empty_tool_list` (`CohereAdapter.empty_tool_list_sent`)."""
     extra = dict(settings.extra_body)
     preamble = extra.pop("preamble", None)
     if preamble:

@@ -53,6 +53,7 @@ from ...adapters.keys import holds_environment_key
 from ...adapters.keys import withheld_key_note
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.structured_profile import StructuredProfile
 from ...adapters.tools import BESIDE_FIELDS
 from ...errors import APIError
 from ...errors import MissingKeyError
@@ -179,10 +180,6 @@ class CompatibleAdapter(OpenAIAdapter):
             base_note = " or ".join(profile.base_variables) or "the environment"
             self._withheld = withheld_key_note(profile.key_variables[0], base_note, official)
 
-    partner_retries = _ProfileField[frozenset[str] | None]()
-
-    partner_counts_attempts = _ProfileField[bool]()
-
     @property
     def error_families(self) -> tuple[ErrorFamily, ...]:  # type: ignore[override]
         """What its users catch: the classes its partner package raises (langchain-openai's
@@ -213,8 +210,9 @@ class CompatibleAdapter(OpenAIAdapter):
     keeps_choice_without_tools = _ProfileField[bool]()
 
     @property
-    def passed_tool_extras(self) -> tuple[str, ...]:  # type: ignore[override]
-        """As its partner package copies a tool's `extras` beside it: the profile's."""
+    def sent_tool_extras(self) -> tuple[str, ...]:  # type: ignore[override]
+        """The profile's: a tool's defer_loading and async beside its function where
+        its partner binds them so."""
         return BESIDE_FIELDS if self.profile.passes_tool_extras else ()
 
     lone_text_as_string = _ProfileField[bool]()
@@ -243,26 +241,13 @@ class CompatibleAdapter(OpenAIAdapter):
 
     content_part_keys = _ProfileField[frozenset[str] | None]()
 
-    structured_output_method = _ProfileField[str | None]()
-
     @property
-    def tools_refused(self) -> str | None:
-        """The profile's refusal of tools for structured output, with its reason."""
-        reason = self.profile.structured_tools_refused
-        if reason is None:
-            return None
-        return f"{self.profile.title} takes no tools for structured output ({reason})"
-
-    structured_tool_choice = _ProfileField[str | None]()
-
-    forced_tool_settings = _ProfileField[bool]()
-
-    @property
-    def structured_parsed_key(self) -> bool:  # type: ignore[override]
-        """Whether a structured call's raw reply carries `additional_kwargs["parsed"]`
-        (the profile's style: langchain-openai's subclasses do, the others not)."""
-        style = self.profile.style
-        return style.parsed_key if style is not None else True
+    def structured(self) -> StructuredProfile:  # type: ignore[override]
+        """The profile's: its default method, its refusal of tools (with its reason), its
+        forced tool's choice and settings, and whether a raw reply carries
+        `additional_kwargs["parsed"]` (its style's: langchain-openai's subclasses do,
+        the others not)."""
+        return _structured(self.profile)
 
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None
@@ -503,3 +488,19 @@ def __getattr__(attribute: str) -> type[CompatibleAdapter]:
         if _class_name(name) == attribute:
             return preset_adapter_class(name)
     raise AttributeError(f"module {__name__!r} has no attribute {attribute!r}")
+
+
+def _structured(profile: Profile) -> StructuredProfile:
+    """A preset's structured-output facts, read from its profile (the rest the Chat
+    Completions wire's)."""
+    refused = profile.structured_tools_refused
+    if refused is not None:
+        refused = f"{profile.title} takes no tools for structured output ({refused})"
+    style = profile.style
+    return StructuredProfile(
+        method=profile.structured_output_method,
+        tools_refused=refused,
+        tool_choice=profile.structured_tool_choice,
+        forced_tool_settings=profile.forced_tool_settings,
+        parsed_key=style.parsed_key if style is not None else True,
+    )

@@ -23,6 +23,7 @@ from typing import cast
 
 from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
+from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.validate import unexpected_keyword
 from ..openai.partner import OPENAI_MISSING_KEY
 from ..openai.partner import TRAITS as OPENAI_TRAITS
@@ -155,9 +156,13 @@ def _preset(profile: Profile) -> PartnerTraits:
         # `bind_tools` rewrites a bound response_format as langchain-openai's does where
         # the partner class is its `BaseChatOpenAI`.
         binds_response_format=profile.sdk_helper,
+        # Its bind_tools copies a LangChain tool's extras as langchain-openai's does.
+        passed_tool_extras=BESIDE_FIELDS if profile.passes_tool_extras else (),
         # Its kept fields whose items its partner keeps as its SDK's objects.
         reply_sdk_models=profile.kept_models,
         missing_key=MISSING_KEY.get(profile.name),
+        partner_retries=profile.partner_retries,
+        partner_counts_attempts=profile.partner_counts_attempts,
         bound_tool_form=_bound_tool_form,
     )
 
@@ -168,6 +173,7 @@ TRAITS: dict[str, PartnerTraits] = {
     "CompatibleAdapter": dataclasses.replace(
         OPENAI_TRAITS["OpenAIAdapter"],
         missing_key=None,  # a preset's own (`MISSING_KEY`), not ChatOpenAI's
+        passed_tool_extras=(),  # a preset's own (`Profile.passes_tool_extras`)
         binds_response_format=False,
         for_call=_for_call,
         sdk_helper_adapter=_sdk_helper_adapter,

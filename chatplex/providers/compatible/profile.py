@@ -262,11 +262,11 @@ class Profile:
     #: headers; False (langchain-mistralai posts with httpx): a body field as the rest.
     sdk_request_options: bool = True
     #: The failures in transit its partner package retries where it retries no error
-    #: status (`Adapter.partner_retries`; langchain-mistralai: httpx's request errors);
+    #: status (`PartnerTraits.partner_retries`; langchain-mistralai: httpx's request errors);
     #: None: what chatplex retries.
     partner_retries: frozenset[str] | None = None
     #: Whether its partner's `max_retries` counts attempts, with LangChain's base retry
-    #: waits (`Adapter.partner_counts_attempts`; langchain-mistralai's tenacity).
+    #: waits (`PartnerTraits.partner_counts_attempts`; langchain-mistralai's tenacity).
     partner_counts_attempts: bool = False
     #: Whether an error's `body` is the body's `error` object (the openai SDK's
     #: `APIStatusError.body`), not the whole body (the groq and fireworks SDKs').
@@ -377,7 +377,7 @@ class Profile:
     #: server without a partner package is sure to take.
     assistant_text_blocks: bool = False
     #: Whether a bound empty tool list goes as `tools: []`, as its partner package sends
-    #: it and the provider takes (`Adapter.empty_tool_list_sent`: langchain-groq's and
+    #: it and the provider takes (`OpenAIAdapter.empty_tool_list_sent`: langchain-groq's and
     #: -mistralai's `bind_tools([])`); off: no `tools` member without a tool.
     empty_tool_list_sent: bool = False
     #: Whether a choice of any tool with no tool bound is bound and sent beside
@@ -393,7 +393,7 @@ class Profile:
     #: choice object, `true_choice_names_lone_tool`). The request is the same.
     binds_true_choice: bool = False
     #: Whether a LangChain tool's `extras` defer_loading and async go beside each
-    #: function (`Adapter.passed_tool_extras`: its partner is a BaseChatOpenAI binding
+    #: function (`PartnerTraits.passed_tool_extras`: its partner is a BaseChatOpenAI binding
     #: tools as langchain-openai does); off: none.
     passes_tool_extras: bool = False
     #: Whether a message's content of exactly one text block goes as its text (every

@@ -50,6 +50,7 @@ from ...adapters.keys import secret_header_names
 from ...adapters.output_formats import given_json_schema
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
@@ -92,6 +93,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "GeminiAdapter",
     "VertexAIAdapter",
+    "config_refusal",
     "vertex_model_name",
 ]
 
@@ -129,7 +131,7 @@ class _GoogleWire(Adapter):
     error_families = ERROR_FAMILIES
     api_parameters = API_PARAMETERS
     #: Gemini enforces a response schema by design: `strict=` is moot for structured output.
-    schema_enforced = True
+    structured = StructuredProfile(schema_enforced=True)
     _withheld = ""
 
     #: Set by each constructor: where requests go, the URL path before the model's name
@@ -345,29 +347,15 @@ class GeminiAdapter(_GoogleWire):
     provider = "google_genai"
     _drops_empty_user_turns = True  # as langchain-google-genai does
 
-    def partner_unknown_keyword(
-        self, name: str, value: Any, *, asynchronous: bool = False
-    ) -> Exception | None:
-        """langchain-google-genai hands a call's keywords to google-genai's
-        `GenerateContentConfig`, a pydantic model forbidding others: its ValidationError.
-
-        >>> print(GeminiAdapter(api_key="k").partner_unknown_keyword("foo", 1))
-        1 validation error for GenerateContentConfig
-        foo
-          Extra inputs are not permitted [type=extra_forbidden, input_value=1, input_type=int]
-            For further information visit https://errors.pydantic.dev/.../v/extra_forbidden
-        """
-        return _config_refusal(name, value)
-
     #: A JSON-schema dict without a title goes as `responseJsonSchema` as given, as
     #: langchain-google-genai sends it (no name is needed).
-    untitled_schema_sent = True
+    structured = StructuredProfile(schema_enforced=True, untitled_schema_sent=True)
 
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
         """Gemini has no such setting: langchain-google-genai passes it on into
         google-genai's `GenerateContentConfig`, which forbids extra fields, so either
         value is pydantic's ValidationError in that model's words, before any request."""
-        raise _config_refusal("parallel_tool_calls", parallel)
+        raise config_refusal("parallel_tool_calls", parallel)
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Gemini's built-in tools (`{"google_search": {}}`, code_execution,
@@ -621,7 +609,7 @@ class VertexAIAdapter(_GoogleWire):
         )
 
 
-def _config_refusal(name: str, value: Any) -> Exception:
+def config_refusal(name: str, value: Any) -> Exception:
     """google-genai's `GenerateContentConfig` (a pydantic model forbidding extra fields)
     refusing the keyword `name`: its ValidationError, in its words."""
     from pydantic_core import InitErrorDetails  # an error path: loaded when raised

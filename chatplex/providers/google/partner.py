@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...adapters.partner_traits import PartnerTraits
+from .adapter import config_refusal
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -27,6 +28,19 @@ def _bound_tool_form(
     return tools, given
 
 
+def _unknown_keyword(adapter: Adapter, name: str, value: Any, asynchronous: bool) -> Exception:
+    """langchain-google-genai hands a call's keywords to google-genai's
+    `GenerateContentConfig`, a pydantic model forbidding others: its ValidationError.
+
+    >>> print(_unknown_keyword(None, "foo", 1, False))  # doctest: +ELLIPSIS
+    1 validation error for GenerateContentConfig
+    foo
+      Extra inputs are not permitted [type=extra_forbidden, input_value=1, input_type=int]
+        For further information visit https://errors.pydantic.dev/.../v/extra_forbidden
+    """
+    return config_refusal(name, value)
+
+
 #: The Gemini API adapter's record, and Vertex AI's (whose partner,
 #: langchain-google-vertexai, has the defaults but for the tool choice).
 TRAITS: dict[str, PartnerTraits] = {
@@ -38,6 +52,7 @@ TRAITS: dict[str, PartnerTraits] = {
         # a dict there.
         response_format_class="dropped",
         bound_tool_form=_bound_tool_form,
+        partner_unknown_keyword=_unknown_keyword,
     ),
     "VertexAIAdapter": PartnerTraits(bound_tool_form=_bound_tool_form),
 }

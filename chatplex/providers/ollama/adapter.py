@@ -48,6 +48,7 @@ from ...adapters.output_formats import given_json_schema
 from ...adapters.output_formats import titled_schema
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
@@ -130,8 +131,6 @@ class OllamaAdapter(Adapter):
     provider = PROVIDER
     #: What langchain-ollama's users catch: ollama.ResponseError, httpx's transport errors.
     error_families = ERROR_FAMILIES
-    #: langchain-ollama retries nothing: a 429 or a 5xx is raised at once.
-    partner_retries: frozenset[str] | None = frozenset()
     #: What a caller may set besides model, messages and stream (checked before any
     #: request, `chat.params`): the top-level fields, the model options given flat (as
     #: langchain-ollama takes them), and langchain-ollama's `response_format` (sent as
@@ -140,13 +139,12 @@ class OllamaAdapter(Adapter):
     #: The stream is NDJSON, not server-sent events (see `chatplex.http._engine`).
     stream_framing = NDJSONDecoder
     #: `with_structured_output`'s default on this wire: the schema as `format` (Ollama
-    #: cannot force a tool call, so "function_calling" may get plain text back).
-    structured_output_method = "json_schema"
-    #: A JSON-schema dict without a title goes as `format` as given, as langchain-ollama
-    #: sends it (no name is needed).
-    untitled_schema_sent = True
-    #: Tools are offered, never forced (`chatplex.langchain` reads this).
-    can_force_tool_call = False
+    #: cannot force a tool call, so "function_calling" may get plain text back: tools
+    #: are offered, never forced). A JSON-schema dict without a title goes as `format`
+    #: as given, as langchain-ollama sends it (no name is needed).
+    structured = StructuredProfile(
+        method="json_schema", untitled_schema_sent=True, forces_tool_call=False
+    )
 
     def __init__(
         self,

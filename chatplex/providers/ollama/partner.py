@@ -75,5 +75,7 @@ TRAITS: dict[str, PartnerTraits] = {
         metadata_sdk_models=_METADATA_SDK_MODELS,
         check_partner_messages=_check_messages,
         partner_refusal=_client_refusal,
+        # langchain-ollama retries nothing: a 429 or a 5xx is raised at once.
+        partner_retries=frozenset(),
     ),
 }

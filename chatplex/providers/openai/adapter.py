@@ -58,6 +58,7 @@ from ...adapters.keys import as_secret
 from ...adapters.keys import secret_header_names
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.structured_profile import StructuredProfile
 from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
@@ -155,13 +156,18 @@ class OpenAIAdapter(Adapter):
     keeps_sent_usage = True
     error_families = CHAT_ERROR_FAMILIES
     #: A structured call's raw reply carries `additional_kwargs["parsed"]`, as the openai
-    #: SDK's `parse()` gives it to langchain-openai (`chat.structured`).
-    structured_parsed_key = True
-    #: A forced structured-output tool goes as langchain-openai binds it: `strict` on the
-    #: tool when given, `parallel_tool_calls` false.
-    forced_tool_settings = True
-    #: A LangChain tool's `extras` defer_loading and async, beside each function.
-    passed_tool_extras = BESIDE_FIELDS
+    #: SDK's `parse()` gives it to langchain-openai (`chat.structured`). A forced
+    #: structured-output tool goes as langchain-openai binds it: `strict` on the tool
+    #: when given, `parallel_tool_calls` false.
+    structured = StructuredProfile(parsed_key=True, forced_tool_settings=True)
+    #: The keys of a tool's `ToolSpec.beside` sent beside its function (defer_loading
+    #: and async, langchain-openai's passthrough); (): none.
+    sent_tool_extras: tuple[str, ...] = BESIDE_FIELDS
+    #: Whether a call that bound an empty tool list (`CallSettings.tool_list_bound`, no
+    #: tools) sends it, `tools: []`, as some presets' partners do (langchain-groq's
+    #: `bind_tools([])`); False: no `tools` member without a tool (OpenAI refuses an
+    #: empty array).
+    empty_tool_list_sent: bool = False
 
     @property
     def dropped_input_blocks(self) -> frozenset[str]:
@@ -308,7 +314,7 @@ class OpenAIAdapter(Adapter):
             body["stop"] = list(settings.stop)
         listed = settings.tool_list_bound and self.empty_tool_list_sent
         if settings.tools or listed:
-            body["tools"] = [wire_tool(t, self.passed_tool_extras) for t in settings.tools]
+            body["tools"] = [wire_tool(t, self.sent_tool_extras) for t in settings.tools]
         # (a choice goes beside `tools: []` where its partner sends it so)
         beside = listed and self.keeps_choice_without_tools
         choice = wire_tool_choice(settings.tool_choice, settings.tools, listed=beside)

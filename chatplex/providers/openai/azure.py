@@ -76,6 +76,7 @@ from ...adapters.keys import holds_environment_key
 from ...adapters.keys import key_digest
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import check_headers
 from ...errors import APIError
 from ...errors import ContentFilterError
@@ -156,6 +157,12 @@ _PARTNER_READING_FAMILIES: tuple[ErrorFamily, ...] = (
 #: default (its `disabled_params` leave the parameter out of structured output for every
 #: other model name, and when no model is named).
 PARALLEL_CALLS_MODEL = "gpt-4o"
+#: OpenAI's structured output where the body names the model, and where it does not
+#: (a deployment's URL: no model's name is known, so no single call is asked).
+_SINGLE_CALL_GPT_4O = dataclasses.replace(
+    OpenAIAdapter.structured, single_call_models=frozenset({PARALLEL_CALLS_MODEL})
+)
+_NO_SINGLE_CALL = dataclasses.replace(OpenAIAdapter.structured, single_call_models=frozenset())
 
 
 class AzureOpenAIAdapter(OpenAIAdapter):
@@ -178,10 +185,12 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         ErrorFamily("builtins", _value_error),
     )
 
-    def structured_single_call(self, model: str) -> bool:
-        """`parallel_tool_calls=False` only for a model named "gpt-4o" (a deployment's
-        name is not the model's), as AzureChatOpenAI's default `disabled_params`."""
-        return self._body_model and model == PARALLEL_CALLS_MODEL
+    @property
+    def structured(self) -> StructuredProfile:  # type: ignore[override]
+        """OpenAI's, the forced tool asking for a single call (`parallel_tool_calls=False`)
+        only for a model named "gpt-4o" (a deployment's name is not the model's), as
+        AzureChatOpenAI's default `disabled_params`."""
+        return _SINGLE_CALL_GPT_4O if self._body_model else _NO_SINGLE_CALL
 
     def __init__(
         self,

@@ -69,11 +69,13 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
     #: The provider name users know it by (`provider` stays the wire's: openai_responses).
     registry_name = "azure_openai"
 
-    def structured_single_call(self, model: str) -> bool:
-        """`parallel_tool_calls=False` only for "gpt-4o", as AzureChatOpenAI's default
-        `disabled_params` (this adapter names the deployment as the model when none is
-        given, so a deployment named "gpt-4o" counts as the model)."""
-        return model == PARALLEL_CALLS_MODEL
+    #: The forced tool asks for a single call (`parallel_tool_calls=False`) only for
+    #: "gpt-4o", as AzureChatOpenAI's default `disabled_params` (this adapter names the
+    #: deployment as the model when none is given, so a deployment named "gpt-4o" counts
+    #: as the model).
+    structured = dataclasses.replace(
+        OpenAIResponsesAdapter.structured, single_call_models=frozenset({PARALLEL_CALLS_MODEL})
+    )
 
     def __init__(
         self,

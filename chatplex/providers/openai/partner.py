@@ -27,6 +27,8 @@ from typing import cast
 
 from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
+from ...adapters.tools import BESIDE_FIELDS
+from ...adapters.validate import unexpected_keyword
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -179,6 +181,20 @@ def _azure_partner_reading(adapter: Adapter) -> Adapter:
     return reading
 
 
+def _responses_unknown_keyword(
+    adapter: Adapter, name: str, value: Any, asynchronous: bool
+) -> Exception:
+    """langchain-openai hands a call's keywords it does not rename (`bind(seed=3)` on a
+    Responses model) to the openai SDK's `Responses.create()`, an async call's to
+    `AsyncResponses.create()`: its TypeError.
+
+    >>> print(_responses_unknown_keyword(None, "seed", 3, False))
+    Responses.create() got an unexpected keyword argument 'seed'
+    """
+    create = "AsyncResponses.create()" if asynchronous else "Responses.create()"
+    return TypeError(unexpected_keyword(create, (name,), ()))
+
+
 #: Each OpenAI adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
     "OpenAIAdapter": PartnerTraits(
@@ -189,6 +205,8 @@ TRAITS: dict[str, PartnerTraits] = {
         binds_response_format=True,
         # OpenAI's built-in tools (web_search, file_search...) are the Responses API's.
         builtin_tools="elsewhere",
+        # Its bind_tools copies a LangChain tool's extras defer_loading and async.
+        passed_tool_extras=BESIDE_FIELDS,
         for_call=usage_for_call,
         sdk_helper_adapter=sdk_helper_adapter,
         bound_tool_form=_bound_tool_form,
@@ -204,7 +222,9 @@ TRAITS: dict[str, PartnerTraits] = {
         binds_response_format=True,
         # OpenAI's built-in tools go in the request's `tools`, beside its functions.
         builtin_tools="sent",
+        passed_tool_extras=BESIDE_FIELDS,
         bound_tool_form=_bound_tool_form,
+        partner_unknown_keyword=_responses_unknown_keyword,
     ),
 }
 TRAITS["AzureOpenAIAdapter"] = dataclasses.replace(

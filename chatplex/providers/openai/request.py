@@ -231,7 +231,7 @@ def _wire_call(call_id: str | None, name: str, arguments: str) -> dict[str, Any]
 
 def wire_tool(tool: ToolSpec, beside: tuple[str, ...] = ()) -> dict[str, Any]:
     """A function tool in the Chat Completions shape, with the `beside` keys of its
-    `ToolSpec.beside` next to the function (`Adapter.passed_tool_extras`)."""
+    `ToolSpec.beside` next to the function (`OpenAIAdapter.sent_tool_extras`)."""
     function: dict[str, Any] = {
         "name": tool.name,
         "description": tool.description,

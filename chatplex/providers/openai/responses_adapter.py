@@ -51,11 +51,10 @@ from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
-from ...adapters.tools import BESIDE_FIELDS
+from ...adapters.structured_profile import StructuredProfile
 from ...adapters.tools import is_typed_tool
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
-from ...adapters.validate import unexpected_keyword
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
@@ -134,8 +133,6 @@ class OpenAIResponsesAdapter(Adapter):
     #: A drop-in's `bind_tools([], tool_choice=...)` sends the choice alone (no tools),
     #: as langchain-openai's Responses path sends it (`wire_body(choice_alone=...)`).
     keeps_choice_without_tools = True
-    #: A LangChain tool's `extras` defer_loading and async, beside each function.
-    passed_tool_extras = BESIDE_FIELDS
     #: What its users catch: langchain-openai's classes and the openai SDK's; a failed
     #: response in a 200 body is langchain-openai's plain ValueError, one in a stream
     #: event also that ValueError: alone, in its words, where the SDK passed the event
@@ -145,25 +142,10 @@ class OpenAIResponsesAdapter(Adapter):
         ErrorFamily("builtins", _value_error, event_words),
     )
     #: A structured call's raw reply carries `additional_kwargs["parsed"]` when a
-    #: pydantic object was parsed, only then: langchain-openai's Responses path.
-    structured_parsed_key = True
-    structured_parsed_none = False
-    #: A forced structured-output tool goes as langchain-openai binds it (`strict`,
+    #: pydantic object was parsed, only then: langchain-openai's Responses path. A
+    #: forced structured-output tool goes as langchain-openai binds it (`strict`,
     #: `parallel_tool_calls` false).
-    forced_tool_settings = True
-
-    def partner_unknown_keyword(
-        self, name: str, value: Any, *, asynchronous: bool = False
-    ) -> Exception | None:
-        """langchain-openai hands a call's keywords it does not rename (`bind(seed=3)`
-        on a Responses model) to the openai SDK's `Responses.create()`, an async call's
-        to `AsyncResponses.create()`: its TypeError.
-
-        >>> print(OpenAIResponsesAdapter(api_key="k").partner_unknown_keyword("seed", 3))
-        Responses.create() got an unexpected keyword argument 'seed'
-        """
-        create = "AsyncResponses.create()" if asynchronous else "Responses.create()"
-        return TypeError(unexpected_keyword(create, (name,), ()))
+    structured = StructuredProfile(parsed_key=True, parsed_none=False, forced_tool_settings=True)
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """OpenAI's built-in tools (`{"type": "web_search"}`, file_search, mcp...: as

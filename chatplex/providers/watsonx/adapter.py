@@ -49,6 +49,7 @@ from ...adapters.keys import key_digest
 from ...adapters.keys import secret_header_names
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
@@ -107,7 +108,7 @@ class WatsonxAdapter(Adapter):
     #: ibm-watsonx-ai's chat parameters and the tool fields.
     api_parameters = API_PARAMETERS
     #: langchain-ibm's `with_structured_output` default: a forced tool call.
-    structured_output_method = "function_calling"
+    structured = StructuredProfile(method="function_calling")
 
     def __init__(
         self,

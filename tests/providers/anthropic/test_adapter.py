@@ -847,13 +847,3 @@ def test_a_calls_effort_goes_into_output_config(adapter: AnthropicAdapter) -> No
     )
     assert (both["output_config"], "effort" in both) == ({"effort": "max"}, False)
     assert "output_config" not in build(adapter, [HumanMessage("Hi")], extra_body={"effort": None})
-
-
-def test_partner_unknown_keyword_is_the_anthropic_sdks_typeerror() -> None:
-    # langchain-anthropic hands a call's keywords to the SDK's Messages.create().
-    refusal = AnthropicAdapter(api_key="k").partner_unknown_keyword("seed", 3)
-    assert isinstance(refusal, TypeError)
-    assert str(refusal) == "Messages.create() got an unexpected keyword argument 'seed'"
-    # an async call's goes to the async client's AsyncMessages.create()
-    refusal = AnthropicAdapter(api_key="k").partner_unknown_keyword("seed", 3, asynchronous=True)
-    assert str(refusal) == "AsyncMessages.create() got an unexpected keyword argument 'seed'"

@@ -12,6 +12,7 @@ from chatplex.providers.anthropic.bound import bound_anthropic_tools
 from chatplex.providers.anthropic.partner import TRAITS
 from tests.providers._partner import bound_form
 from tests.providers._partner import for_call
+from tests.providers._partner import unknown_keyword
 
 _SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}}
 
@@ -62,3 +63,14 @@ def test_a_call_through_the_beta_client_reads_the_beta_fields_on_a_copy() -> Non
     assert isinstance(beta, AnthropicAdapter) and beta is not adapter
     assert beta._beta_replies and not adapter._beta_replies
     assert for_call(beta, {"mcp_servers": [{"type": "url"}]}) is beta  # already reading them
+
+
+def test_an_unknown_call_keyword_is_the_anthropic_sdks_typeerror() -> None:
+    # langchain-anthropic hands a call's keywords to the SDK's Messages.create().
+    adapter = AnthropicAdapter(api_key="k")
+    refusal = unknown_keyword(adapter, "seed", 3)
+    assert isinstance(refusal, TypeError)
+    assert str(refusal) == "Messages.create() got an unexpected keyword argument 'seed'"
+    # an async call's goes to the async client's AsyncMessages.create()
+    refusal = unknown_keyword(adapter, "seed", 3, asynchronous=True)
+    assert str(refusal) == "AsyncMessages.create() got an unexpected keyword argument 'seed'"

@@ -412,7 +412,7 @@ def test_structured_output_is_bound_as_langchain_aws_binds_it() -> None:
     raw = {"title": "place", "description": "A place.", "type": "object", "properties": {}}
     settings = adapter.structured_output_settings(output_schema(raw), raw, "json_schema", None)
     assert settings["response_format"]["json_schema"] == {"name": "place", "schema": raw}
-    assert adapter.forced_tool_settings and not adapter.structured_single_call("m")
+    assert adapter.structured.forced_tool_settings and not adapter.structured.single_call("m")
     forced = forced_tool_model(model, Place, strict=True)
     assert [(t.name, t.strict) for t in forced.tools] == [("Place", True)]
     assert "parallel_tool_calls" not in forced.extra_body

@@ -122,7 +122,7 @@ def test_structured_output_settings() -> None:
         adapter.structured_output_settings(spec, Answer, "json_schema", True)
     # Cohere enforces the schema: strict= is moot (LangChain's path drops it, as
     # langchain-cohere ignores it; chatplex's own refuses it, as on Gemini).
-    assert adapter.schema_enforced is True
+    assert adapter.structured.schema_enforced is True
     model = ChatModel(adapter, "command-a-03-2025")
     with pytest.raises(ValueError, match="strict"):
         model.with_structured_output(Answer, method="json_schema", strict=True)

@@ -153,6 +153,6 @@ def test_structured_choices_and_parsed_key_follow_the_profile() -> None:
     groq = preset_adapter_class("groq")(api_key="k", base_url="http://127.0.0.1:9")
     xai = preset_adapter_class("xai")(api_key="k", base_url="http://127.0.0.1:9")
     vllm = preset_adapter_class("vllm")(base_url="http://127.0.0.1:9")
-    assert mistral.structured_tool_choice == "any" and groq.structured_tool_choice is None
-    assert (groq.structured_parsed_key, mistral.structured_parsed_key) == (False, False)
-    assert xai.structured_parsed_key is True and vllm.structured_parsed_key is True
+    assert mistral.structured.tool_choice == "any" and groq.structured.tool_choice is None
+    assert (groq.structured.parsed_key, mistral.structured.parsed_key) == (False, False)
+    assert xai.structured.parsed_key is True and vllm.structured.parsed_key is True

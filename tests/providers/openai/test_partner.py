@@ -22,6 +22,7 @@ from tests.providers._partner import bound_form
 from tests.providers._partner import for_call
 from tests.providers._partner import missing_key_alike
 from tests.providers._partner import sdk_helper
+from tests.providers._partner import unknown_keyword
 
 _AZURE = {"azure_endpoint": "https://r.openai.azure.com", "api_version": "2024-10-21"}
 
@@ -147,3 +148,16 @@ def test_the_tool_choice_is_bound_as_langchain_openai_binds_it() -> None:
             ({"type": "tool", "name": "f"}, "f", {"type": "tool", "name": "f"}),
         ):
             assert bound_form(wire, [tool], read, given) == ([tool], bound)
+
+
+def test_a_call_keyword_the_responses_sdk_refuses_is_its_typeerror() -> None:
+    # ChatOpenAI(reasoning=...).bind(seed=3): langchain-openai hands `seed` to the openai
+    # SDK's Responses.create(), which refuses it; the drop-in raised its own words.
+    adapter = OpenAIResponsesAdapter(api_key="k")
+    sync = unknown_keyword(adapter, "seed", 3)
+    late = unknown_keyword(adapter, "seed", 3, asynchronous=True)
+    assert isinstance(sync, TypeError) and isinstance(late, TypeError)
+    assert str(sync) == "Responses.create() got an unexpected keyword argument 'seed'"
+    assert str(late) == "AsyncResponses.create() got an unexpected keyword argument 'seed'"
+    # Chat Completions' partner takes unknown keywords into the body: no refusal there.
+    assert unknown_keyword(OpenAIAdapter(api_key="k"), "seed", 3) is None

@@ -388,7 +388,7 @@ def test_wire_tool_choice_goes_beside_an_empty_listed_tool_list(choice: str, sen
 
 
 def test_wire_tool_sends_only_the_beside_keys_its_adapter_names() -> None:
-    # `Adapter.passed_tool_extras`: langchain-openai's keys go beside the function; a
+    # `OpenAIAdapter.sent_tool_extras`: langchain-openai's keys go beside the function; a
     # wire whose partner copies none sends none.
     from chatplex.providers.openai.request import wire_tool
 

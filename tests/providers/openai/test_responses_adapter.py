@@ -234,14 +234,3 @@ def test_a_choice_with_a_bound_empty_tool_list_goes_alone_as_langchain_openai_se
     assert adapter.keeps_choice_without_tools
     sent = request(adapter, tool_choice="any", tool_list_bound=True).json
     assert sent["tool_choice"] == "required" and "tools" not in sent
-
-
-def test_a_call_keyword_the_responses_sdk_refuses_is_its_typeerror() -> None:
-    # ChatOpenAI(reasoning=...).bind(seed=3): langchain-openai hands `seed` to the openai
-    # SDK's Responses.create(), which refuses it; the drop-in raised its own words.
-    adapter = OpenAIResponsesAdapter(api_key="k")
-    sync = adapter.partner_unknown_keyword("seed", 3)
-    late = adapter.partner_unknown_keyword("seed", 3, asynchronous=True)
-    assert isinstance(sync, TypeError) and isinstance(late, TypeError)
-    assert str(sync) == "Responses.create() got an unexpected keyword argument 'seed'"
-    assert str(late) == "AsyncResponses.create() got an unexpected keyword argument 'seed'"

@@ -225,7 +225,7 @@ def test_structured_output_as_langchain_ibm_binds_it() -> None:
     fmt = adapter.structured_output_settings(output_schema(schema), schema, "json_schema", True)
     assert fmt["response_format"]["json_schema"]["strict"] is True
     assert fmt["response_format"]["json_schema"]["name"] == "answer"
-    assert adapter.structured_output_method == "function_calling"
+    assert adapter.structured.method == "function_calling"
 
 
 @respx.mock(assert_all_called=True)

@@ -1,0 +1,81 @@
+"""How a wire does structured output (`with_structured_output`): one frozen record per
+adapter, `Adapter.structured`, each fact declared once with its default. Both families'
+`with_structured_output` read it (`chat/structured.py`, `langchain/structured.py`); a
+wire declares only where it differs from the defaults (a Chat Completions wire's).
+
+>>> StructuredProfile().json_mode, StructuredProfile(json_mode="json_schema").json_mode
+('json_mode', 'json_schema')
+>>> StructuredProfile(forced_tool_settings=True).single_call("gpt-4o")
+True
+>>> StructuredProfile(forced_tool_settings=True, single_call_models=frozenset()).single_call("m")
+False
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+__all__ = ["StructuredProfile"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StructuredProfile:
+    """A wire's structured-output facts (the defaults: the Chat Completions wire's)."""
+
+    # ---- the method ---------------------------------------------------------------------
+
+    #: The method `with_structured_output` uses when none is given (one that takes no
+    #: tools, or cannot force a call, asks "json_schema"); None: the model's.
+    method: str | None = None
+    #: The method "json_mode" becomes on this wire: itself, or "json_schema" where the
+    #: wire has no JSON mode (Anthropic's, as LangChain maps it).
+    json_mode: str = "json_mode"
+
+    # ---- the schema -------------------------------------------------------------------
+
+    #: Whether its schema outputs are enforced by design: `strict=` is refused there and
+    #: partial values are streamed.
+    schema_enforced: bool = False
+    #: Whether `strict=` is refused on every method (a wire with no notion of it, as
+    #: Anthropic's); `schema_enforced` implies it for "json_schema".
+    strict_refused: bool = False
+    #: Whether a JSON-text method sends a JSON-schema dict without a title as given;
+    #: elsewhere the schema needs a name and such a dict is a ValueError, as
+    #: langchain-core's `convert_to_openai_tool` raises.
+    untitled_schema_sent: bool = False
+
+    # ---- the reply --------------------------------------------------------------------
+
+    #: Whether a "json_schema" call for a pydantic class streams partial values; False:
+    #: the whole reply is parsed at once (the Chat Completions `response_format` reading).
+    partials: bool = False
+    #: Whether a JSON-text call's raw reply carries `additional_kwargs["parsed"]` (the
+    #: openai SDK's `parse()` reading, on OpenAI's wires).
+    parsed_key: bool = False
+    #: Where `parsed_key`: whether the key is there, None, when no pydantic object was
+    #: parsed (a dict schema, JSON mode, a parsing error), as Chat Completions' `parse()`
+    #: gives it; the Responses API's sets it only with the object.
+    parsed_none: bool = True
+
+    # ---- the forced tool ("function_calling") -------------------------------------------
+
+    #: Whether the wire can force a tool call (`tool_choice` naming a tool).
+    forces_tool_call: bool = True
+    #: Why the wire takes no tools for structured output (said in a ValueError before any
+    #: request); None: it takes them.
+    tools_refused: str | None = None
+    #: The `tool_choice` of the forced tool where the wire's form is a keyword ("any");
+    #: None: the tool's name.
+    tool_choice: str | None = None
+    #: Whether the forced tool carries `strict` and asks for a single call
+    #: (`parallel_tool_calls=False`), as OpenAI's wires bind it.
+    forced_tool_settings: bool = False
+    #: Where `forced_tool_settings`: the models on which it asks for a single call
+    #: (Azure's "gpt-4o" alone; none on a wire without that setting); None: every model.
+    single_call_models: frozenset[str] | None = None
+
+    def single_call(self, model: str) -> bool:
+        """Whether the forced tool on `model` asks for a single call."""
+        if not self.forced_tool_settings:
+            return False
+        return self.single_call_models is None or model in self.single_call_models

@@ -1,0 +1,39 @@
+"""How a LangChain drop-in's calls retry and fail as its partner package's do: one
+frozen record, `ChatModel.partner_calls`, which `chatplex.langchain` hands down to the
+engine it builds (from the wire's partner record). chatplex's own models hold None and
+keep chatplex's retries and errors; nothing here reads a partner record.
+
+>>> PartnerCalls().retries is None, PartnerCalls().kept_responses
+(True, frozenset())
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["PartnerCalls"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PartnerCalls:
+    """A drop-in's retries and errors, as its partner package's (the defaults:
+    chatplex's own, which most partners match)."""
+
+    #: The failures in transit ("connection", "timeout": `sdk_error_families.failure_kind`)
+    #: its partner retries, where it retries no error status; None: what chatplex retries
+    #: (`chat.sending.retry_policy_for`; `retry_policy=` gives chatplex's).
+    retries: frozenset[str] | None = None
+    #: Where `retries`: whether `max_retries` counts the attempts in all, waiting as
+    #: LangChain's `create_base_retry_decorator` waits; False: the retries after the
+    #: first attempt, with chatplex's backoff.
+    counts_attempts: bool = False
+    #: The failures in transit whose error keeps its `response` (its partner's has one);
+    #: any other's is dropped, as its partner's error has none (langchain-core builds an
+    #: error generation for `on_llm_error` from it).
+    kept_responses: frozenset[str] = frozenset()
+    #: The error its partner raises, before any request, for a call keyword neither it
+    #: nor chatplex knows, `(name, value, asynchronous) -> error`; None, or a None
+    #: returned: chatplex's TypeError (`ChatModel.bind`).
+    unknown_keyword: Callable[[str, Any, bool], Exception | None] | None = None
