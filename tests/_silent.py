@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Iterator
+
+import pytest
 
 _SSE_HEAD = (
     b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
@@ -56,3 +59,21 @@ class SilentServer:
         for conn in self._held:
             conn.close()
         self._listener.close()
+
+
+# Fixtures of every suite, registered by tests/conftest.py's `pytest_plugins` (a module
+# importing them by name would shadow them: ruff's F811).
+@pytest.fixture
+def silent() -> Iterator[SilentServer]:
+    """A server that accepts and says nothing."""
+    server = SilentServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def stops_mid_stream() -> Iterator[SilentServer]:
+    """A server that sends a Chat Completions stream's head and one piece, then nothing."""
+    server = SilentServer(first_piece=OPENAI_PIECE)
+    yield server
+    server.close()

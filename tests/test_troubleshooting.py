@@ -46,7 +46,6 @@ from chatplex.errors import RateLimitError
 from chatplex.errors import StreamIdleTimeoutError
 from chatplex.errors import UnexpectedContentTypeError
 from chatplex.testing import MockServer
-from tests._silent import OPENAI_PIECE
 from tests._silent import SilentServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -310,20 +309,6 @@ def test_rate_limits(family: Family, server: MockServer) -> None:
     assert refused > 0 and any(isinstance(o, RateLimitError) for o in unpaced)
     paced, refused = eight({"requests_per_minute": 600})
     assert refused == 0 and not any(isinstance(o, Exception) for o in paced)
-
-
-@pytest.fixture
-def silent() -> Iterator[SilentServer]:
-    server = SilentServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def stops_mid_stream() -> Iterator[SilentServer]:
-    server = SilentServer(first_piece=OPENAI_PIECE)
-    yield server
-    server.close()
 
 
 @entry("Deadlines and timeouts")
