@@ -294,6 +294,51 @@ def run_row(
     )
 
 
+@dataclass(frozen=True)
+class Suite:
+    """A side-by-side suite's one run of a script: its rows (`scripts`: name -> (the
+    server's handler, script(cls, url)); with `answer`, name -> (what the server answers,
+    script), the handler `answer(what)`), the partner's class `theirs` and chatplex's
+    `ours`, how a result and a request are read, the environment it runs without
+    (`env`), and its kept `differences` taken out. `not_yet`: scripts that differ today
+    (a strict xfail each)."""
+
+    scripts: dict[str, tuple[Any, Callable[..., Any]]]
+    theirs: Any
+    ours: Any
+    differences: dict[str, tuple[Any, Any]]
+    result: Callable[[Any], Any]
+    request: Callable[[Seen], Any]
+    collect: bool = False
+    env: tuple[str, ...] = ()
+    answer: Callable[[Any], Handler] | None = None
+    not_yet: dict[str, str] = field(default_factory=dict)
+
+    def run(self, name: str, server: ScriptedServer) -> Outcome:
+        what, script = self.scripts[name]
+        handler = self.answer(what) if self.answer else what
+        reading = {"result": self.result, "request": self.request, "collect": self.collect}
+        with unset(self.env):
+            outcome = run_row(server, (handler, script), self.theirs, self.ours, **reading)
+        return kept_out(outcome, self.differences, name)
+
+    def same_test(self) -> Callable[[str, ScriptedServer], None]:
+        """The suite's test, for its module to name `test_same_as_*`: every script, run
+        with both classes, returns (or raises) the same and sends the same."""
+        names = [
+            pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=self.not_yet[n]))
+            if n in self.not_yet
+            else n
+            for n in sorted(self.scripts)
+        ]
+
+        @pytest.mark.parametrize("name", names)
+        def test(name: str, server: ScriptedServer) -> None:
+            assert_same(self.run(name, server))
+
+        return test
+
+
 @contextlib.contextmanager
 def unset(variables: tuple[str, ...]) -> Iterator[pytest.MonkeyPatch]:
     """The environment without `variables` (the settings a client would read from it)."""

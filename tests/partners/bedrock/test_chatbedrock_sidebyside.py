@@ -29,17 +29,15 @@ from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_row
 from tests.partners._sidebyside import thirds
 from tests.partners.bedrock.test_bedrock_sidebyside import _comparable_request
 from tests.partners.bedrock.test_bedrock_sidebyside import _comparable_result
@@ -1305,29 +1303,16 @@ def _request_with_options(seen: Seen) -> Any:
     return {**_comparable_request(seen), "options": options}
 
 
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    outcome = run_row(
-        server,
-        SCRIPTS[name],
-        langchain_aws.ChatBedrock,
-        OurChatBedrock,
-        result=_comparable_result,
-        request=_request_with_options,
-    )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[n]))
-        if n in NOT_YET
-        else n
-        for n in sorted(SCRIPTS)
-    ],
+SUITE = Suite(
+    SCRIPTS,
+    langchain_aws.ChatBedrock,
+    OurChatBedrock,
+    DIFFERENCES,
+    result=_comparable_result,
+    request=_request_with_options,
+    not_yet=NOT_YET,
 )
-def test_same_as_langchain_aws(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+test_same_as_langchain_aws = SUITE.same_test()
 
 
 def test_unsupported_family_raises_before_any_request(server: ScriptedServer) -> None:

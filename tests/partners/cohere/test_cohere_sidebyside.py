@@ -16,19 +16,16 @@ from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_row
 from tests.partners._sidebyside import thirds
 
 langchain_cohere = pytest.importorskip("langchain_cohere")
@@ -715,19 +712,6 @@ def _comparable_result(value: Any) -> Any:
     return observe(value)
 
 
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    outcome = run_row(
-        server,
-        SCRIPTS[name],
-        langchain_cohere.ChatCohere,
-        OurChatCohere,
-        result=_comparable_result,
-        request=_comparable_request,
-        collect=True,
-    )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
 #: Scripts whose outcome does not match yet (a strict xfail each: it fails the day it
 #: matches, so the entry is removed).
 NOT_YET: dict[str, str] = {
@@ -740,17 +724,17 @@ NOT_YET: dict[str, str] = {
 }
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[n]))
-        if n in NOT_YET
-        else n
-        for n in sorted(SCRIPTS)
-    ],
+SUITE = Suite(
+    SCRIPTS,
+    langchain_cohere.ChatCohere,
+    OurChatCohere,
+    DIFFERENCES,
+    result=_comparable_result,
+    request=_comparable_request,
+    collect=True,
+    not_yet=NOT_YET,
 )
-def test_same_as_langchain_cohere(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+test_same_as_langchain_cohere = SUITE.same_test()
 
 
 def test_at_least_25_scripts() -> None:

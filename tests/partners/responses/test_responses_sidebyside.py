@@ -32,6 +32,7 @@ from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
@@ -39,7 +40,6 @@ from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import comparable_request
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
@@ -584,24 +584,18 @@ def _comparable_result(value: Any) -> Any:
     return observe(value)
 
 
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    script, run = SCRIPTS[name]
-    with unset(ENV):
-        outcome = run_row(
-            server,
-            (answer(script), run),
-            partner.ChatOpenAI,
-            chatplex.langchain.ChatOpenAI,
-            result=_comparable_result,
-            request=_comparable_request,
-            collect=True,
-        )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
-def test_same_as_langchain_openai(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+SUITE = Suite(
+    SCRIPTS,
+    partner.ChatOpenAI,
+    chatplex.langchain.ChatOpenAI,
+    DIFFERENCES,
+    result=_comparable_result,
+    request=_comparable_request,
+    collect=True,
+    env=ENV,
+    answer=answer,
+)
+test_same_as_langchain_openai = SUITE.same_test()
 
 
 def test_at_least_25_scripts() -> None:
