@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from _httpkit import FakeClock
 
 from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
@@ -29,21 +30,6 @@ from chatplex.testing import MockServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import bench_pace  # noqa: E402
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-    async def asleep(self, seconds: float) -> None:
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 def fake_budget(limit: RateLimit | None = None) -> tuple[Budget, FakeClock]:
