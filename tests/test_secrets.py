@@ -1003,32 +1003,14 @@ async def test_chatchatplex_callbacks_and_traces_never_see_a_credential(
     inputs, outputs, errors), and every callback's arguments; a success (the mock server)
     and a failure that echoes the credential (the echo server), invoke and stream."""
     pytest.importorskip("langchain_core")
-    from langchain_core.callbacks import BaseCallbackHandler
-    from langchain_core.tracers.base import BaseTracer
-    from langchain_core.tracers.schemas import Run
+    from tests.test_secrets_surfaces import Collect
+    from tests.test_secrets_surfaces import Heard
 
     srv, _ = server
     port = int(srv.openai_base_url.rsplit(":", 1)[1].split("/")[0])
 
-    class Collect(BaseTracer):
-        def __init__(self) -> None:
-            super().__init__()
-            self.runs: list[Run] = []
-
-        def _persist_run(self, run: Run) -> None:
-            self.runs.append(run)
-
-    class Everything(BaseCallbackHandler):
-        def __init__(self) -> None:
-            self.calls: list[str] = []
-
-        def on_chat_model_start(self, serialized: object, *args: object, **kw: object) -> None:
-            self.calls.append(repr((serialized, args, kw)))
-
+    class Everything(Heard):
         def on_llm_end(self, *args: object, **kw: object) -> None:
-            self.calls.append(repr((args, kw)))
-
-        def on_llm_error(self, *args: object, **kw: object) -> None:
             self.calls.append(repr((args, kw)))
 
     tracer, handler = Collect(), Everything()
