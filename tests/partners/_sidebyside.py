@@ -550,6 +550,26 @@ def _bound_choice(bound: Any) -> Any:
     return bound.get("raised", bound.get("tool_choice", "<not bound>"))
 
 
+class ScriptsOver:
+    """Scripts written once over a suite's `model(cls, url, **settings)`: a suite's rows
+    hold its bound methods, each a `script(cls, url)`. Here, those every chat wire runs
+    alike; a family's scripts add theirs (`google/_scripts.py`, `_openai_scripts.py`)."""
+
+    def __init__(self, model: Callable[..., Any]) -> None:
+        self.model = model
+
+    def tool_choice_bound(self, cls: Any, url: str) -> Any:
+        """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
+        tracers see), the tools aside: None, the words, a tool's name, True beside one tool
+        and beside two, a choice object."""
+        return bound_choices(self.model(cls, url))
+
+    def tool_choice_invocation_params(self, cls: Any, url: str) -> Any:
+        """The tool choice a callback's `on_chat_model_start` receives among the invocation
+        params for a call forcing a tool by its name, and the reply (the request compared)."""
+        return called_choice(self.model(cls, url))
+
+
 #: langchain-anthropic's (and langchain-aws's ChatBedrock's, for Anthropic's models)
 #: choice words read as a tool's name; and its refusal of True.
 TOOL_NAMED_NONE = Difference(

@@ -22,6 +22,7 @@ import pytest
 
 import chatplex
 import chatplex.langchain
+from tests.partners._openai_scripts import comparable_result
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -281,7 +282,7 @@ SUITE = Suite(
     partner.AzureChatOpenAI,
     chatplex.langchain.AzureChatOpenAI,
     DIFFERENCES,
-    result=responses._comparable_result,
+    result=comparable_result,
     request=_comparable_request,
     collect=True,
     env=ENV,

@@ -7,15 +7,13 @@ suite builds `GeminiScripts(model)` over its `model(cls, url, **settings)`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tests.partners._sidebyside import PNG
+from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import bound_choices
-from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
@@ -23,11 +21,8 @@ from tests.partners._sidebyside import raised
 lc = pytest.importorskip("langchain_core.messages")
 
 
-class GeminiScripts:
+class GeminiScripts(ScriptsOver):
     """The shared scripts, each over `model(cls, url, **settings)`."""
-
-    def __init__(self, model: Callable[..., Any]) -> None:
-        self.model = model
 
     def invoke_text(self, cls: Any, url: str) -> Any:
         return self.model(cls, url).invoke("Say hello")
@@ -73,17 +68,6 @@ class GeminiScripts:
         call = first.tool_calls[0]
         result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"], name="add")
         return bound.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
-
-    def tool_choice_bound(self, cls: Any, url: str) -> Any:
-        """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
-        tracers see), the tools aside: None, the words, a tool's name, True beside one tool
-        and beside two, a choice object."""
-        return bound_choices(self.model(cls, url))
-
-    def tool_choice_invocation_params(self, cls: Any, url: str) -> Any:
-        """The tool choice a callback's `on_chat_model_start` receives among the invocation
-        params for a call forcing a tool by its name, and the reply (the request compared)."""
-        return called_choice(self.model(cls, url))
 
     def tool_choice_any(self, cls: Any, url: str) -> Any:
         return self.model(cls, url).bind_tools([add], tool_choice="any").invoke("Add 1 and 2")
