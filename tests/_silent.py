@@ -1,5 +1,6 @@
 """A server on 127.0.0.1 that accepts and then says nothing (or stops mid-stream): what a
-stalled provider or proxy looks like to a client. For the tests of every wait's bound."""
+stalled provider or proxy looks like to a client. For the tests of every wait's bound.
+And a port nothing listens on: what a provider that is down looks like."""
 
 from __future__ import annotations
 
@@ -77,3 +78,16 @@ def stops_mid_stream() -> Iterator[SilentServer]:
     server = SilentServer(first_piece=OPENAI_PIECE)
     yield server
     server.close()
+
+
+def refusing_port() -> int:
+    """A port of 127.0.0.1 nothing listens on (bound, then closed): connections are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A 127.0.0.1 port nobody listens on."""
+    return refusing_port()

@@ -26,7 +26,6 @@ import importlib
 import io
 import logging
 import pickle
-import socket
 import traceback
 from collections.abc import Iterator
 from types import FrameType
@@ -86,14 +85,6 @@ def server() -> Iterator[tuple[MockServer, Recorder]]:
     with MockServer(fault_plan=recorder) as srv:
         yield srv, recorder
     chatplex.close()
-
-
-@pytest.fixture
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
 
 
 @pytest.fixture
