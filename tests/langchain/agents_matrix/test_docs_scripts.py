@@ -62,7 +62,6 @@ from pydantic import BaseModel
 from pydantic import Field
 
 from chatplex.testing import MockScript
-from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
 
 from ._cells import Difference
@@ -71,17 +70,16 @@ from ._cells import _openapi_without_defaults
 from ._cells import _sent_messages
 from ._cells import _tool_defaults_dropped
 from ._cells import _tool_results_unnamed
-from ._cells import cells
-from ._cells import judge
+from ._cells import assert_rows_name_cells
+from ._cells import family_test
+from ._cells import known_cells
 from ._kit import SCRIPT
 from ._kit import STEPS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from ._kit import scripted
 from .test_content_scripts import _one_spelling
 from .test_handler_scripts import _printed
@@ -1218,16 +1216,10 @@ DOCS_DIFFERENCES: dict[tuple[str, str], Difference] = {
 DOCS_GAPS: dict[tuple[str, str], str] = {}
 
 
-@pytest.mark.parametrize(
-    ("scenario", "wire"),
-    cells(SCENARIOS, SCRIPT_WIRES, gaps=DOCS_GAPS, differences=DOCS_DIFFERENCES),
+test_docs_script = family_test(
+    SCENARIOS, SCRIPT_WIRES, gaps=DOCS_GAPS, differences=DOCS_DIFFERENCES
 )
-def test_docs_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, DOCS_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    known = {(s, w) for s in SCENARIOS for w in SCRIPT_WIRES}
-    assert set(DOCS_GAPS) <= known and set(DOCS_DIFFERENCES) <= known
-    assert not set(DOCS_GAPS) & set(DOCS_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), DOCS_GAPS, DOCS_DIFFERENCES)

@@ -68,8 +68,10 @@ from tests._tiktoken import offline_tiktoken
 from ._cells import Difference
 from ._cells import _call_split
 from ._cells import _tool_results_unnamed
+from ._cells import assert_rows_name_cells
 from ._cells import cells
-from ._cells import judge
+from ._cells import compare
+from ._cells import known_cells
 from ._kit import SCRIPT
 from ._kit import TURNS
 from ._kit import WIRES
@@ -79,7 +81,6 @@ from ._kit import chatplex_class
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from ._kit import scripted
 from ._kit import text_of
 from .test_config_scripts import FALLBACK_WIRE
@@ -745,11 +746,8 @@ def test_utility_script(server: MockServer, scenario: str, wire: str) -> None:
         # langchain-aws's warning, in its words, for a history with tool turns sent
         # without tools (ignored on its side by `_kit`; chatplex gives the same).
         warnings.filterwarnings("ignore", TOOLS_AS_TEXT, RuntimeWarning)
-        theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, UTILITY_DIFFERENCES)
+        compare(SCENARIOS, scenario, wire, server, UTILITY_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    known = {(s, w) for s in SCENARIOS for w in SCRIPT_WIRES}
-    assert set(UTILITY_GAPS) <= known and set(UTILITY_DIFFERENCES) <= known
-    assert not set(UTILITY_GAPS) & set(UTILITY_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), UTILITY_GAPS, UTILITY_DIFFERENCES)
