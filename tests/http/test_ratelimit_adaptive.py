@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from _httpkit import OPENAI_LIMITS as OPENAI
 from _httpkit import FakeClock
 
 from chatplex import init_chat_model
@@ -43,14 +44,6 @@ def warm(budget: Budget) -> None:
 
 
 EMPTY = {"x-ratelimit-remaining-requests": "0"}  # a 429 at the limit says so
-OPENAI = {
-    "x-ratelimit-limit-requests": "600",
-    "x-ratelimit-remaining-requests": "599",
-    "x-ratelimit-reset-requests": "100ms",
-    "x-ratelimit-limit-tokens": "60000",
-    "x-ratelimit-remaining-tokens": "59000",
-    "x-ratelimit-reset-tokens": "1s",
-}
 
 
 # ---- the cold start -----------------------------------------------------------------------
