@@ -462,6 +462,22 @@ def _cut_call_repaired(outcome: Any) -> bool:
     return bool(merged.get("tool_calls")) and not merged.get("invalid_tool_calls")
 
 
+#: langchain-ollama's tool results sent without the name of the call they answer.
+OLLAMA_UNNAMED_RESULTS = Difference(
+    "loses data",
+    "langchain-ollama sends a tool result without the `tool_name` of the call it answers: "
+    "Ollama has no tool-call ids, the name is the result's only link to its call; "
+    "chatplex sends it",
+    _tool_results_unnamed,
+)
+
+
+def ollama_unnamed_results(*scenarios: str) -> dict[tuple[str, str], Difference]:
+    """The Ollama cells of `scenarios` (each sends a history with tool results), each kept
+    as `OLLAMA_UNNAMED_RESULTS`."""
+    return {(scenario, "ollama"): OLLAMA_UNNAMED_RESULTS for scenario in scenarios}
+
+
 DIFFERENCES: dict[tuple[str, str], Difference] = {
     **{
         (scenario, wire): Difference(
@@ -859,16 +875,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "request (422); chatplex sends the turn's text",
         _sent_block("reasoning", "assistant", "reasoning"),
     ),
-    **{
-        (scenario, "ollama"): Difference(
-            "loses data",
-            "langchain-ollama sends a tool result without the `tool_name` of the call it "
-            "answers: Ollama has no tool-call ids, the name is the result's only link to "
-            "its call; chatplex sends it",
-            _tool_results_unnamed,
-        )
-        for scenario in ("ai_blocks_history", "tool_results", "tool_results_async")
-    },
+    **ollama_unnamed_results("ai_blocks_history", "tool_results", "tool_results_async"),
     ("consecutive_users", "anthropic"): Difference(
         "rejected by provider",
         "langchain-anthropic sends an empty HumanMessage as a user turn of content '', "

@@ -69,10 +69,10 @@ from ._cells import _function_tools
 from ._cells import _openapi_without_defaults
 from ._cells import _sent_messages
 from ._cells import _tool_defaults_dropped
-from ._cells import _tool_results_unnamed
 from ._cells import assert_rows_name_cells
 from ._cells import family_test
 from ._cells import known_cells
+from ._cells import ollama_unnamed_results
 from ._kit import SCRIPT
 from ._kit import STEPS
 from ._kit import Run
@@ -1178,16 +1178,7 @@ DOCS_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "and `include_forecast`; see pydantic_tool); chatplex sends them",
         _tool_defaults_dropped,
     ),
-    **{
-        (scenario, "ollama"): Difference(
-            "loses data",
-            "langchain-ollama sends a tool result without the `tool_name` of the call it "
-            "answers (see conversation_sent): the name is the result's only link to its "
-            "call on Ollama; chatplex sends it",
-            _tool_results_unnamed,
-        )
-        for scenario in ("docs_message_lifecycle", "docs_dynamic_agent")
-    },
+    **ollama_unnamed_results("docs_message_lifecycle", "docs_dynamic_agent"),
     ("docs_message_lifecycle", "groq"): Difference(
         "loses data",
         "langchain-groq sends a user message without the `name` the script gave it "

@@ -61,10 +61,10 @@ from chatplex.testing import ScriptRule
 
 from ._cells import Difference
 from ._cells import _sent_messages
-from ._cells import _tool_results_unnamed
 from ._cells import assert_rows_name_cells
 from ._cells import family_test
 from ._cells import known_cells
+from ._cells import ollama_unnamed_results
 from ._cells import raises
 from ._kit import STEPS
 from ._kit import Run
@@ -1028,24 +1028,15 @@ MULTIAGENT_DIFFERENCES: dict[tuple[str, str], Difference] = {
             "subagent_interrupted",
         )
     },
-    **{
-        (scenario, "ollama"): Difference(
-            "loses data",
-            "langchain-ollama sends a tool result without the `tool_name` of the call it "
-            "answers (see conversation_sent): the name is the result's only link to its "
-            "call on Ollama; chatplex sends it",
-            _tool_results_unnamed,
-        )
-        for scenario in (
-            "handoff_agents_streamed",
-            "named_subagent_streamed",
-            "structured_subagent_async",
-            "workflow_agents_async",
-            "rejected_with_message_async",
-            "subagent_interrupted",
-            "retriever_tool_async",
-        )
-    },
+    **ollama_unnamed_results(
+        "handoff_agents_streamed",
+        "named_subagent_streamed",
+        "structured_subagent_async",
+        "workflow_agents_async",
+        "rejected_with_message_async",
+        "subagent_interrupted",
+        "retriever_tool_async",
+    ),
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).

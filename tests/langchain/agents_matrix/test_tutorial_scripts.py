@@ -72,6 +72,7 @@ from ._cells import _tool_results_unnamed
 from ._cells import assert_rows_name_cells
 from ._cells import family_test
 from ._cells import known_cells
+from ._cells import ollama_unnamed_results
 from ._cells import raises
 from ._kit import SCRIPT
 from ._kit import STEPS
@@ -1311,23 +1312,14 @@ TUTORIAL_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "their defaults (see conversation_sent, pydantic_tool); chatplex sends all three",
         _sent_by_ollama_without_limits,
     ),
-    **{
-        (scenario, "ollama"): Difference(
-            "loses data",
-            "langchain-ollama sends a tool result without the `tool_name` of the call it "
-            "answers (see conversation_sent): the name is the result's only link to its "
-            "call on Ollama; chatplex sends it",
-            _tool_results_unnamed,
-        )
-        for scenario in (
-            "models_page_tools",
-            "extraction_few_shot",
-            "support_refund",
-            "rag_agent",
-            "calculator_graph",
-            "supervisor_agents",
-        )
-    },
+    **ollama_unnamed_results(
+        "models_page_tools",
+        "extraction_few_shot",
+        "support_refund",
+        "rag_agent",
+        "calculator_graph",
+        "supervisor_agents",
+    ),
     ("models_page_tools", "mistralai"): Difference(
         "loses data",
         "langchain-mistralai's streamed tool calls split apart (see agent_stream_messages): "

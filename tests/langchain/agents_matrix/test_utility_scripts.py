@@ -67,11 +67,11 @@ from tests._tiktoken import offline_tiktoken
 
 from ._cells import Difference
 from ._cells import _call_split
-from ._cells import _tool_results_unnamed
 from ._cells import assert_rows_name_cells
 from ._cells import cells
 from ._cells import compare
 from ._cells import known_cells
+from ._cells import ollama_unnamed_results
 from ._kit import SCRIPT
 from ._kit import TURNS
 from ._kit import WIRES
@@ -716,21 +716,9 @@ UTILITY_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "dumpd of message_chunk_to_message(merged) keeps the pieces", _dumped_call_split
     ),
     ("pretty_streams", "mistralai"): _stream_split("pretty_repr prints them", _printed_call_split),
-    **{
-        (scenario, "ollama"): Difference(
-            "loses data",
-            "langchain-ollama sends a tool result without the `tool_name` of the call it "
-            "answers: Ollama has no tool-call ids, the name is the result's only link to "
-            "its call; chatplex sends it",
-            _tool_results_unnamed,
-        )
-        for scenario in (
-            "merged_runs_sent",
-            "openai_format_replies",
-            "placeholder_partials",
-            "foreign_replies",
-        )
-    },
+    **ollama_unnamed_results(
+        "merged_runs_sent", "openai_format_replies", "placeholder_partials", "foreign_replies"
+    ),
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
