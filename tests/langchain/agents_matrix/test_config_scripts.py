@@ -48,6 +48,7 @@ from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
 from .test_agents import token
+from .test_model_api import _caught
 from .test_scripts import FORECAST
 from .test_scripts import HELLO
 from .test_scripts import SCRIPT_WIRES
@@ -57,14 +58,6 @@ from .test_scripts import Forecast
 chat_models = pytest.importorskip("langchain.chat_models")
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_config_scripts")
-
-
-def _caught(call: Callable[[], Any]) -> Any:
-    """`call()`'s value, or the exception it raised (as plain data)."""
-    try:
-        return call()
-    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
-        return observe(exc)
 
 
 @dataclass
