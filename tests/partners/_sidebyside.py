@@ -14,6 +14,7 @@ makes one invalid, and tests/partners/test_reasons.py runs it over every suite.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import enum
 import gc
@@ -568,6 +569,33 @@ class ScriptsOver:
         """The tool choice a callback's `on_chat_model_start` receives among the invocation
         params for a call forcing a tool by its name, and the reply (the request compared)."""
         return called_choice(self.model(cls, url))
+
+    def stream_chunks(self, cls: Any, url: str) -> Any:
+        chunks = list(self.model(cls, url).stream("Say hello"))
+        return {
+            "texts": [c.content for c in chunks],  # every chunk, the empty ones too
+            "positions": [c.chunk_position for c in chunks],
+            "merged": merged(chunks),
+        }
+
+    def astream_chunks(self, cls: Any, url: str) -> Any:
+        async def run() -> list[Any]:
+            return [c async for c in self.model(cls, url).astream("Say hello")]
+
+        chunks = asyncio.run(run())
+        return {
+            "texts": [c.content for c in chunks],  # every chunk, the empty ones too
+            "positions": [c.chunk_position for c in chunks],
+            "merged": merged(chunks),
+        }
+
+    def chain_with_prompt(self, cls: Any, url: str) -> Any:
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.prompts import ChatPromptTemplate
+
+        prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
+        chain = prompt | self.model(cls, url) | StrOutputParser()
+        return chain.invoke({"style": "brief", "q": "Hi"})
 
 
 #: langchain-anthropic's (and langchain-aws's ChatBedrock's, for Anthropic's models)

@@ -220,29 +220,8 @@ def invoke_with_model_name(cls: Any, url: str) -> Any:
     return _model(cls, url, model="gpt-4o").invoke("Say hello")
 
 
-def stream_chunks(cls: Any, url: str) -> Any:
-    chunks = list(_model(cls, url).stream("Say hello"))
-    return {
-        "texts": [c.content for c in chunks],  # every chunk, the empty ones too
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
-
-
 def ainvoke_text(cls: Any, url: str) -> Any:
     return asyncio.run(_model(cls, url).ainvoke("Say hello"))
-
-
-def astream_chunks(cls: Any, url: str) -> Any:
-    async def run() -> list[Any]:
-        return [c async for c in _model(cls, url).astream("Say hello")]
-
-    chunks = asyncio.run(run())
-    return {
-        "texts": [c.content for c in chunks],  # every chunk, the empty ones too
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
 
 
 def invalid_tool_arguments_stream(cls: Any, url: str) -> Any:
@@ -411,15 +390,6 @@ def image_url_block(cls: Any, url: str) -> Any:
     return _ask(cls, url, block)
 
 
-def chain_with_prompt(cls: Any, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    chain = prompt | _model(cls, url) | StrOutputParser()
-    return chain.invoke({"style": "brief", "q": "Hi"})
-
-
 TOOL = Script(tool_args={"a": 1, "b": 2})
 #: A call whose arguments were cut short: no JSON.
 BAD_ARGS = Script(tool_args={}, raw_args='{"a": 1, "b": ')
@@ -445,9 +415,9 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "invoke_text": (Script(), OPENAI.invoke_text),
     "invoke_messages": (Script(), OPENAI.invoke_messages),
     "invoke_with_model_name": (Script(), invoke_with_model_name),
-    "stream_chunks": (Script(), stream_chunks),
+    "stream_chunks": (Script(), OPENAI.stream_chunks),
     "ainvoke_text": (Script(), ainvoke_text),
-    "astream_chunks": (Script(), astream_chunks),
+    "astream_chunks": (Script(), OPENAI.astream_chunks),
     "batch_two": (Script(), OPENAI.batch_two),
     "metadata_key_order": (Script(), OPENAI.metadata_key_order),
     "tool_call_invoke": (TOOL, OPENAI.tool_call_invoke),
@@ -525,7 +495,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "std_file_block": (Script("A PDF."), std_file_block),
     "std_audio_block": (Script("Silence."), std_audio_block),
     "image_url_block": (Script("A pixel."), image_url_block),
-    "chain_with_prompt": (Script(), chain_with_prompt),
+    "chain_with_prompt": (Script(), OPENAI.chain_with_prompt),
 }
 
 # ---- what differs on purpose, and why ------------------------------------------------------

@@ -16,6 +16,7 @@ from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
@@ -147,6 +148,10 @@ def _model(cls: Any, url: str, **settings: Any) -> Any:
     return cls(model=MODEL, cohere_api_key=KEY, base_url=url, **settings)
 
 
+#: The scripts this suite runs as every wire's does (`_sidebyside.ScriptsOver`).
+COMMON = ScriptsOver(_model)
+
+
 # ---- the scripts: (server reply, script(ChatCohere, url) -> result) ------------------
 
 
@@ -172,29 +177,8 @@ def multi_turn(cls: Any, url: str) -> Any:
     return _model(cls, url).invoke(history)
 
 
-def stream_chunks(cls: Any, url: str) -> Any:
-    chunks = list(_model(cls, url).stream("Say hello"))
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
-
-
 def ainvoke_text(cls: Any, url: str) -> Any:
     return asyncio.run(_model(cls, url).ainvoke("Say hello"))
-
-
-def astream_chunks(cls: Any, url: str) -> Any:
-    async def run() -> list[Any]:
-        return [c async for c in _model(cls, url).astream("Say hello")]
-
-    chunks = asyncio.run(run())
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
 
 
 def batch_two(cls: Any, url: str) -> Any:
@@ -327,15 +311,6 @@ def constructor_max_tokens(cls: Any, url: str) -> Any:
     return _model(cls, url, max_tokens=5).invoke("Hi")
 
 
-def chain_with_prompt(cls: Any, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    chain = prompt | _model(cls, url) | StrOutputParser()
-    return chain.invoke({"style": "brief", "q": "Hi"})
-
-
 def error_unauthorized(cls: Any, url: str) -> Any:
     return raised(lambda: _model(cls, url).invoke("Hi"))
 
@@ -400,9 +375,9 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "invoke_messages": (cohere_replies(), invoke_messages),
     "invoke_tuples": (cohere_replies(), invoke_tuples),
     "multi_turn": (cohere_replies("Your name is Ada."), multi_turn),
-    "stream_chunks": (cohere_replies(), stream_chunks),
+    "stream_chunks": (cohere_replies(), COMMON.stream_chunks),
     "ainvoke_text": (cohere_replies(), ainvoke_text),
-    "astream_chunks": (cohere_replies(), astream_chunks),
+    "astream_chunks": (cohere_replies(), COMMON.astream_chunks),
     "batch_two": (cohere_replies(), batch_two),
     "abatch_two": (cohere_replies(), abatch_two),
     "tool_call_invoke": (cohere_replies(tool_call=ADD_CALL), tool_call_invoke),
@@ -432,7 +407,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "structured_tool": (cohere_replies(tool_call=ADD_CALL), structured_tool),
     "image_block": (cohere_replies("A pixel."), image_block),
     "constructor_max_tokens": (cohere_replies(), constructor_max_tokens),
-    "chain_with_prompt": (cohere_replies(), chain_with_prompt),
+    "chain_with_prompt": (cohere_replies(), COMMON.chain_with_prompt),
     "error_unauthorized": (
         cohere_replies(status=401, error="invalid api token"),
         error_unauthorized,
