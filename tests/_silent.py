@@ -1,10 +1,14 @@
 """A server on 127.0.0.1 that accepts and then says nothing (or stops mid-stream): what a
-stalled provider or proxy looks like to a client. For the tests of every wait's bound."""
+stalled provider or proxy looks like to a client. For the tests of every wait's bound.
+And a port nothing listens on: what a provider that is down looks like."""
 
 from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Iterator
+
+import pytest
 
 _SSE_HEAD = (
     b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
@@ -56,3 +60,34 @@ class SilentServer:
         for conn in self._held:
             conn.close()
         self._listener.close()
+
+
+# Fixtures of every suite, registered by tests/conftest.py's `pytest_plugins` (a module
+# importing them by name would shadow them: ruff's F811).
+@pytest.fixture
+def silent() -> Iterator[SilentServer]:
+    """A server that accepts and says nothing."""
+    server = SilentServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def stops_mid_stream() -> Iterator[SilentServer]:
+    """A server that sends a Chat Completions stream's head and one piece, then nothing."""
+    server = SilentServer(first_piece=OPENAI_PIECE)
+    yield server
+    server.close()
+
+
+def refusing_port() -> int:
+    """A port of 127.0.0.1 nothing listens on (bound, then closed): connections are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A 127.0.0.1 port nobody listens on."""
+    return refusing_port()

@@ -27,6 +27,9 @@ import pytest
 from tests._children import ChildGuard
 from tests._netguard import NetGuard
 
+#: Modules whose fixtures every test may ask for: `silent` and `stops_mid_stream`.
+pytest_plugins = ["tests._silent"]
+
 RAY_MISSING = "needs Ray: pip install 'chatplex[ray]' (make test installs it)"
 
 

@@ -26,7 +26,6 @@ import importlib
 import io
 import logging
 import pickle
-import socket
 import traceback
 from collections.abc import Iterator
 from types import FrameType
@@ -86,14 +85,6 @@ def server() -> Iterator[tuple[MockServer, Recorder]]:
     with MockServer(fault_plan=recorder) as srv:
         yield srv, recorder
     chatplex.close()
-
-
-@pytest.fixture
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
 
 
 @pytest.fixture
@@ -1003,32 +994,14 @@ async def test_chatchatplex_callbacks_and_traces_never_see_a_credential(
     inputs, outputs, errors), and every callback's arguments; a success (the mock server)
     and a failure that echoes the credential (the echo server), invoke and stream."""
     pytest.importorskip("langchain_core")
-    from langchain_core.callbacks import BaseCallbackHandler
-    from langchain_core.tracers.base import BaseTracer
-    from langchain_core.tracers.schemas import Run
+    from tests.test_secrets_surfaces import Collect
+    from tests.test_secrets_surfaces import Heard
 
     srv, _ = server
     port = int(srv.openai_base_url.rsplit(":", 1)[1].split("/")[0])
 
-    class Collect(BaseTracer):
-        def __init__(self) -> None:
-            super().__init__()
-            self.runs: list[Run] = []
-
-        def _persist_run(self, run: Run) -> None:
-            self.runs.append(run)
-
-    class Everything(BaseCallbackHandler):
-        def __init__(self) -> None:
-            self.calls: list[str] = []
-
-        def on_chat_model_start(self, serialized: object, *args: object, **kw: object) -> None:
-            self.calls.append(repr((serialized, args, kw)))
-
+    class Everything(Heard):
         def on_llm_end(self, *args: object, **kw: object) -> None:
-            self.calls.append(repr((args, kw)))
-
-        def on_llm_error(self, *args: object, **kw: object) -> None:
             self.calls.append(repr((args, kw)))
 
     tracer, handler = Collect(), Everything()

@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -46,8 +45,8 @@ from chatplex.errors import RateLimitError
 from chatplex.errors import StreamIdleTimeoutError
 from chatplex.errors import UnexpectedContentTypeError
 from chatplex.testing import MockServer
-from tests._silent import OPENAI_PIECE
 from tests._silent import SilentServer
+from tests._silent import refusing_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "troubleshooting.md"
@@ -129,12 +128,6 @@ def no_provider_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("OPENAI", "ANTHROPIC", "GROQ"):
         monkeypatch.delenv(f"{name}_API_KEY", raising=False)
         monkeypatch.delenv(f"{name}_BASE_URL", raising=False)
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class _LoginPage(http.server.BaseHTTPRequestHandler):
@@ -312,20 +305,6 @@ def test_rate_limits(family: Family, server: MockServer) -> None:
     assert refused == 0 and not any(isinstance(o, Exception) for o in paced)
 
 
-@pytest.fixture
-def silent() -> Iterator[SilentServer]:
-    server = SilentServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def stops_mid_stream() -> Iterator[SilentServer]:
-    server = SilentServer(first_piece=OPENAI_PIECE)
-    yield server
-    server.close()
-
-
 @entry("Deadlines and timeouts")
 def test_deadlines(
     family: Family, server: MockServer, silent: SilentServer, stops_mid_stream: SilentServer
@@ -407,7 +386,7 @@ def test_proxies_and_html(
     sdk_words = "Expecting value: line 1 column 1 (char 0)"
     assert str(not_json) == (f"openai: {own_words}" if family.own else sdk_words)
     # A wrong host or port: no HTTP answer at all.
-    port = _closed_port()
+    port = refusing_port()
     wrong = family.openai(base_url=f"http://127.0.0.1:{port}/v1", max_retries=0)
     refused = _raised(lambda: wrong.invoke("hi"), APIConnectionError)
     assert refused.status is None and refused.retryable

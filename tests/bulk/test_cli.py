@@ -21,6 +21,7 @@ from chatplex.bulk.cli import model_settings
 from chatplex.chat import ChatModel
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
+from tests._silent import refusing_port
 from tests._zygote import PRELOAD
 from tests._zygote import Zygote
 
@@ -90,6 +91,11 @@ def _check_complete(out: Path, count: int) -> None:
     assert all(r["text"] == f"Echo: row {r['id'][1:]}" for r in rows)
 
 
+def run_args(source: Path, out: Path, url: str) -> tuple[str, ...]:
+    """A run's usual arguments: its input, the model, its output, the prompt, the server."""
+    return (str(source), "-m", MODEL, "-o", str(out), "--prompt", "{text}", "--base-url", url)
+
+
 def test_sigkill_then_rerun_finishes_every_row_once(tmp_path: Path, cli: Cli) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 2000)
     out = tmp_path / "out.jsonl"
@@ -128,18 +134,7 @@ def test_torn_last_line_is_repaired_by_the_next_run(
 ) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 30)
     out = tmp_path / "out.jsonl"
-    args = (
-        str(source),
-        "-m",
-        MODEL,
-        "-o",
-        str(out),
-        "--prompt",
-        "{text}",
-        "--base-url",
-        server.url,
-        "-q",
-    )
+    args = (*run_args(source, out, server.url), "-q")
     assert cli(*args, cwd=tmp_path).returncode == 0
     data = out.read_bytes()
     out.write_bytes(data[: len(data) - 7])  # the last write cut short
@@ -157,15 +152,7 @@ def test_sigint_finishes_in_flight_rows_and_prints_the_summary(tmp_path: Path) -
     # 12 s), each answered soon after it.
     with MockServer(latency=0.1) as server:
         with started_cli(
-            str(source),
-            "-m",
-            MODEL,
-            "-o",
-            str(out),
-            "--prompt",
-            "{text}",
-            "--base-url",
-            server.url,
+            *run_args(source, out, server.url),
             "--concurrency",
             "4",
             cwd=tmp_path,
@@ -187,15 +174,7 @@ def test_second_sigint_cancels_rows_in_flight(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     with MockServer(latency=30) as server:
         with started_cli(
-            str(source),
-            "-m",
-            MODEL,
-            "-o",
-            str(out),
-            "--prompt",
-            "{text}",
-            "--base-url",
-            server.url,
+            *run_args(source, out, server.url),
             "--concurrency",
             "4",
             cwd=tmp_path,
@@ -222,15 +201,7 @@ def test_progress_bar_in_a_terminal(tmp_path: Path) -> None:
     with MockServer(latency=0.01) as server:
         leader, follower = pty.openpty()
         with started_cli(
-            str(source),
-            "-m",
-            MODEL,
-            "-o",
-            str(out),
-            "--prompt",
-            "{text}",
-            "--base-url",
-            server.url,
+            *run_args(source, out, server.url),
             "--concurrency",
             "8",
             cwd=tmp_path,
@@ -264,15 +235,7 @@ def test_progress_bar_in_a_terminal(tmp_path: Path) -> None:
 def test_plain_lines_when_not_a_terminal(tmp_path: Path, server: MockServer, cli: Cli) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 20)
     result = cli(
-        str(source),
-        "-m",
-        MODEL,
-        "-o",
-        str(tmp_path / "out.jsonl"),
-        "--prompt",
-        "{text}",
-        "--base-url",
-        server.url,
+        *run_args(source, tmp_path / "out.jsonl", server.url),
         "--progress-interval",
         "0.01",
         cwd=tmp_path,
@@ -290,15 +253,7 @@ def test_bad_input_exits_2_before_any_request(tmp_path: Path, server: MockServer
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": 1, "text": "a"}\n{"id": 2, "txt": "b"}\n')
     result = cli(
-        str(source),
-        "-m",
-        MODEL,
-        "-o",
-        str(tmp_path / "out.jsonl"),
-        "--prompt",
-        "{text}",
-        "--base-url",
-        server.url,
+        *run_args(source, tmp_path / "out.jsonl", server.url),
         cwd=tmp_path,
     )
     assert result.returncode == 2
@@ -316,18 +271,7 @@ def test_csv_input_retry_failed_and_sorted_export(tmp_path: Path, cli: Cli) -> N
         return "status=400" if content in ("row 1", "row 7") else None
 
     with MockServer(fault_plan=fail_some) as server:
-        args = (
-            str(source),
-            "-m",
-            MODEL,
-            "-o",
-            str(out),
-            "--prompt",
-            "{text}",
-            "--base-url",
-            server.url,
-            "-q",
-        )
+        args = (*run_args(source, out, server.url), "-q")
         first = cli(*args, cwd=tmp_path)
         assert first.returncode == 1  # some rows failed: their error rows are written
         errors = {r["id"]: r["error"] for r in read_output(out) if "error" in r}
@@ -347,15 +291,7 @@ def test_no_key_in_any_file(tmp_path: Path, server: MockServer, cli: Cli) -> Non
     source = write_jsonl(tmp_path / "in.jsonl", 5)
     report = tmp_path / "r.html"
     result = cli(
-        str(source),
-        "-m",
-        MODEL,
-        "-o",
-        str(tmp_path / "out.jsonl"),
-        "--prompt",
-        "{text}",
-        "--base-url",
-        server.url,
+        *run_args(source, tmp_path / "out.jsonl", server.url),
         "--report",
         str(report),
         cwd=tmp_path,
@@ -515,14 +451,6 @@ def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
     return errors[0]
 
 
-def _closed_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_configuration_mistakes_are_one_line_each(
     tmp_path: Path, server: MockServer, cli: Cli
 ) -> None:
@@ -589,7 +517,7 @@ def test_a_wrong_base_url_stops_early_and_the_rerun_sends_every_row(
 ) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 300)
     out = tmp_path / "out.jsonl"
-    wrong = f"http://127.0.0.1:{_closed_port()}/v1"
+    wrong = f"http://127.0.0.1:{refusing_port()}/v1"
     # The default window (64 rows in flight): until a row is answered only the first 8
     # start, so a wrong URL costs exactly 8 error rows, as docs/bulk.md says (it was 71).
     common = (str(source), "-m", MODEL, "--prompt", "{text}", "-o", str(out), "-q")

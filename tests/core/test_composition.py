@@ -123,8 +123,7 @@ class BatchRecorder(Runnable[Any, Any]):
         return_exceptions: bool,
         **kw: Any,
     ) -> list[Any]:
-        self.batch_sizes.append(len(inputs))
-        return list(inputs)
+        return self._batch(inputs, configs, return_exceptions=return_exceptions, **kw)
 
 
 @pytest.mark.parametrize("sync", [True, False])

@@ -57,6 +57,37 @@ async def until(predicate: Callable[[], bool], timeout: float = PROMPTLY) -> Non
         await asyncio.sleep(0.005)
 
 
+#: OpenAI's rate-limit headers on a reply: 600 requests and 60,000 tokens a minute.
+OPENAI_LIMITS = {
+    "x-ratelimit-limit-requests": "600",
+    "x-ratelimit-remaining-requests": "599",
+    "x-ratelimit-reset-requests": "100ms",
+    "x-ratelimit-limit-tokens": "60000",
+    "x-ratelimit-remaining-tokens": "59000",
+    "x-ratelimit-reset-tokens": "1s",
+}
+
+
+class FakeClock:
+    """A monotonic clock that only moves when someone sleeps on it (`slept`: each sleep);
+    its async sleep yields to the loop once."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+        await asyncio.sleep(0)
+
+
 class FakeParser:
     def __init__(self) -> None:
         self.done = False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 
@@ -42,12 +41,3 @@ def server() -> Iterator[LocalServer]:
 @pytest.fixture
 def local(server: LocalServer) -> FakeAdapter:
     return FakeAdapter(server.url)
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A 127.0.0.1 port nobody listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port

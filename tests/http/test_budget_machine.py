@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _httpkit import FakeClock
 
 from chatplex.errors import DeadlineExceededError
 from chatplex.errors import LockTimeoutError
@@ -23,21 +24,6 @@ from chatplex.http._budget_machine import budget_file
 from chatplex.http._budget_machine import machine_budget
 from chatplex.http._budget_shared import Outcome
 from chatplex.http._schedule import STALE_AHEAD
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-    async def asleep(self, seconds: float) -> None:
-        self.now += seconds
-
 
 EMPTY = {"x-ratelimit-remaining-requests": "0"}
 

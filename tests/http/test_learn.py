@@ -9,20 +9,11 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from _httpkit import OPENAI_LIMITS as OPENAI
 
 from chatplex.http._learn import parse_duration
 from chatplex.http._learn import read_limits
 from chatplex.http._learn import spent
-
-OPENAI = {
-    "x-ratelimit-limit-requests": "600",
-    "x-ratelimit-remaining-requests": "599",
-    "x-ratelimit-reset-requests": "100ms",
-    "x-ratelimit-limit-tokens": "60000",
-    "x-ratelimit-remaining-tokens": "59000",
-    "x-ratelimit-reset-tokens": "1s",
-}
-
 
 # ---- reading the headers ------------------------------------------------------------------
 

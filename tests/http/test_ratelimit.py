@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from _httpkit import FakeClock
 
 from chatplex.adapters.request_types import HTTPRequest
 from chatplex.errors import DeadlineExceededError
@@ -31,25 +32,6 @@ from chatplex.http._schedule import BURST_REQUESTS
 from chatplex.http._schedule import MAX_PAUSE
 
 SYNC = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-
-
-class FakeClock:
-    """A monotonic clock that only moves when someone sleeps on it."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-        await asyncio.sleep(0)
 
 
 def fake_budget(**limit: Any) -> tuple[Budget, FakeClock]:

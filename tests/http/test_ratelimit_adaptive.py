@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from _httpkit import OPENAI_LIMITS as OPENAI
+from _httpkit import FakeClock
 
 from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
@@ -31,21 +33,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import bench_pace  # noqa: E402
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-    async def asleep(self, seconds: float) -> None:
-        self.now += seconds
-        await asyncio.sleep(0)
-
-
 def fake_budget(limit: RateLimit | None = None) -> tuple[Budget, FakeClock]:
     clock = FakeClock()
     return Budget(limit, clock=clock, sleep=clock.sleep, asleep=clock.asleep), clock
@@ -57,14 +44,6 @@ def warm(budget: Budget) -> None:
 
 
 EMPTY = {"x-ratelimit-remaining-requests": "0"}  # a 429 at the limit says so
-OPENAI = {
-    "x-ratelimit-limit-requests": "600",
-    "x-ratelimit-remaining-requests": "599",
-    "x-ratelimit-reset-requests": "100ms",
-    "x-ratelimit-limit-tokens": "60000",
-    "x-ratelimit-remaining-tokens": "59000",
-    "x-ratelimit-reset-tokens": "1s",
-}
 
 
 # ---- the cold start -----------------------------------------------------------------------

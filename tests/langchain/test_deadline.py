@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,6 @@ from langchain_core.runnables import RunnableLambda
 from chatplex.errors import DeadlineExceededError
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
-from tests._silent import OPENAI_PIECE
 from tests._silent import SilentServer
 
 #: Far above any deadline here, far below the test's patience: a call that ignored its
@@ -25,20 +23,6 @@ _READ_TIMEOUT = 60.0
 
 #: What a deadline of 0.5 s may take on a busy shared machine before it is called ignored.
 _PATIENCE = 20.0
-
-
-@pytest.fixture
-def silent() -> Iterator[SilentServer]:
-    server = SilentServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def stops_mid_stream() -> Iterator[SilentServer]:
-    server = SilentServer(first_piece=OPENAI_PIECE)
-    yield server
-    server.close()
 
 
 def _openai(url: str) -> Any:

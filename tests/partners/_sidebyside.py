@@ -14,6 +14,7 @@ makes one invalid, and tests/partners/test_reasons.py runs it over every suite.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import enum
 import gc
@@ -294,6 +295,51 @@ def run_row(
     )
 
 
+@dataclass(frozen=True)
+class Suite:
+    """A side-by-side suite's one run of a script: its rows (`scripts`: name -> (the
+    server's handler, script(cls, url)); with `answer`, name -> (what the server answers,
+    script), the handler `answer(what)`), the partner's class `theirs` and chatplex's
+    `ours`, how a result and a request are read, the environment it runs without
+    (`env`), and its kept `differences` taken out. `not_yet`: scripts that differ today
+    (a strict xfail each)."""
+
+    scripts: dict[str, tuple[Any, Callable[..., Any]]]
+    theirs: Any
+    ours: Any
+    differences: dict[str, tuple[Any, Any]]
+    result: Callable[[Any], Any]
+    request: Callable[[Seen], Any]
+    collect: bool = False
+    env: tuple[str, ...] = ()
+    answer: Callable[[Any], Handler] | None = None
+    not_yet: dict[str, str] = field(default_factory=dict)
+
+    def run(self, name: str, server: ScriptedServer) -> Outcome:
+        what, script = self.scripts[name]
+        handler = self.answer(what) if self.answer else what
+        reading = {"result": self.result, "request": self.request, "collect": self.collect}
+        with unset(self.env):
+            outcome = run_row(server, (handler, script), self.theirs, self.ours, **reading)
+        return kept_out(outcome, self.differences, name)
+
+    def same_test(self) -> Callable[[str, ScriptedServer], None]:
+        """The suite's test, for its module to name `test_same_as_*`: every script, run
+        with both classes, returns (or raises) the same and sends the same."""
+        names = [
+            pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=self.not_yet[n]))
+            if n in self.not_yet
+            else n
+            for n in sorted(self.scripts)
+        ]
+
+        @pytest.mark.parametrize("name", names)
+        def test(name: str, server: ScriptedServer) -> None:
+            assert_same(self.run(name, server))
+
+        return test
+
+
 @contextlib.contextmanager
 def unset(variables: tuple[str, ...]) -> Iterator[pytest.MonkeyPatch]:
     """The environment without `variables` (the settings a client would read from it)."""
@@ -503,6 +549,53 @@ def choices_kept(kept: dict[str, tuple[Any, Any]]) -> Callable[[Outcome], Outcom
 
 def _bound_choice(bound: Any) -> Any:
     return bound.get("raised", bound.get("tool_choice", "<not bound>"))
+
+
+class ScriptsOver:
+    """Scripts written once over a suite's `model(cls, url, **settings)`: a suite's rows
+    hold its bound methods, each a `script(cls, url)`. Here, those every chat wire runs
+    alike; a family's scripts add theirs (`google/_scripts.py`, `_openai_scripts.py`)."""
+
+    def __init__(self, model: Callable[..., Any]) -> None:
+        self.model = model
+
+    def tool_choice_bound(self, cls: Any, url: str) -> Any:
+        """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
+        tracers see), the tools aside: None, the words, a tool's name, True beside one tool
+        and beside two, a choice object."""
+        return bound_choices(self.model(cls, url))
+
+    def tool_choice_invocation_params(self, cls: Any, url: str) -> Any:
+        """The tool choice a callback's `on_chat_model_start` receives among the invocation
+        params for a call forcing a tool by its name, and the reply (the request compared)."""
+        return called_choice(self.model(cls, url))
+
+    def stream_chunks(self, cls: Any, url: str) -> Any:
+        chunks = list(self.model(cls, url).stream("Say hello"))
+        return {
+            "texts": [c.content for c in chunks],  # every chunk, the empty ones too
+            "positions": [c.chunk_position for c in chunks],
+            "merged": merged(chunks),
+        }
+
+    def astream_chunks(self, cls: Any, url: str) -> Any:
+        async def run() -> list[Any]:
+            return [c async for c in self.model(cls, url).astream("Say hello")]
+
+        chunks = asyncio.run(run())
+        return {
+            "texts": [c.content for c in chunks],  # every chunk, the empty ones too
+            "positions": [c.chunk_position for c in chunks],
+            "merged": merged(chunks),
+        }
+
+    def chain_with_prompt(self, cls: Any, url: str) -> Any:
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.prompts import ChatPromptTemplate
+
+        prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
+        chain = prompt | self.model(cls, url) | StrOutputParser()
+        return chain.invoke({"style": "brief", "q": "Hi"})
 
 
 #: langchain-anthropic's (and langchain-aws's ChatBedrock's, for Anthropic's models)

@@ -20,26 +20,17 @@ def prompt(worker: int, n: int) -> str:
     return text + "x" * (PROMPT_CHARS - len(text))
 
 
-def drive(
-    base_url: str,
-    limit: dict[str, Any] | None,
-    start_at: float,
-    seconds: float,
-    concurrency: int,
-    worker: int,
-    warm_url: str | None = None,
-    ready: Any = None,
-) -> dict[str, int]:
-    """From `start_at` (wall clock, so workers start together) send requests for
-    `seconds` with `concurrency` at once; counts of the outcomes.
+def drive(*args: Any, **kwargs: Any) -> dict[str, int]:
+    """`adrive(base_url, limit, start_at, seconds, concurrency, worker, warm_url, ready)`
+    run to its end: from `start_at` (wall clock, so workers start together) send requests
+    for `seconds` with `concurrency` at once; counts of the outcomes.
 
     A worker's first call pays for its cold start (imports, the async pool: seconds on a
     loaded machine), which would eat a short window unevenly. `warm_url`: a server to
     make that first call to, outside the measured one; `ready`: a barrier (a
     multiprocessing Manager's) every worker waits at once warm, so all start together
     whatever their cold start cost."""
-    args = (base_url, limit, start_at, seconds, concurrency, worker, warm_url, ready)
-    return asyncio.run(adrive(*args))
+    return asyncio.run(adrive(*args, **kwargs))
 
 
 async def adrive(

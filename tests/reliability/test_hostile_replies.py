@@ -504,52 +504,37 @@ def _chat_family_whole(v: Values) -> bytes:
     return dumps({"choices": [choice]})
 
 
-def _chat_family_stream(v: Values) -> bytes:
+def _invoke_stream(v: Values, first: dict[str, Any], last: dict[str, Any]) -> bytes:
+    """An InvokeModel stream: a piece with the text, then the last piece with the stop and
+    the metrics Bedrock adds to it."""
     metrics = {"inputTokenCount": v.count, "outputTokenCount": 1}
+    return aws_chunk(first) + aws_chunk({**last, METRICS: metrics})
+
+
+def _chat_family_stream(v: Values) -> bytes:
     first = {"choices": [{"delta": {"content": v.text}}]}
-    last = {
-        "choices": [{"delta": {"content": ""}, "finish_reason": "stop"}],
-        METRICS: metrics,
-    }
-    return aws_chunk(first) + aws_chunk(last)
+    return _invoke_stream(
+        v, first, {"choices": [{"delta": {"content": ""}, "finish_reason": "stop"}]}
+    )
 
 
 def _mistral_stream(v: Values) -> bytes:
-    metrics = {"inputTokenCount": v.count, "outputTokenCount": 1}
     first = {"outputs": [{"text": v.text, "stop_reason": None}]}
-    last = {
-        "outputs": [{"text": "", "stop_reason": "stop"}],
-        METRICS: metrics,
-    }
-    return aws_chunk(first) + aws_chunk(last)
+    return _invoke_stream(v, first, {"outputs": [{"text": "", "stop_reason": "stop"}]})
 
 
 def _deepseek_stream(v: Values) -> bytes:
-    metrics = {"inputTokenCount": v.count, "outputTokenCount": 1}
     first = {"choices": [{"text": v.text, "stop_reason": None}]}
-    last = {
-        "choices": [{"text": "", "stop_reason": "stop"}],
-        METRICS: metrics,
-    }
-    return aws_chunk(first) + aws_chunk(last)
+    return _invoke_stream(v, first, {"choices": [{"text": "", "stop_reason": "stop"}]})
 
 
 def _meta_stream(v: Values) -> bytes:
-    metrics = {"inputTokenCount": v.count, "outputTokenCount": 1}
-    return aws_chunk({"generation": v.text}) + aws_chunk(
-        {"generation": "", "stop_reason": "stop", METRICS: metrics}
-    )
+    return _invoke_stream(v, {"generation": v.text}, {"generation": "", "stop_reason": "stop"})
 
 
 def _titan_stream(v: Values) -> bytes:
-    metrics = {"inputTokenCount": v.count, "outputTokenCount": 1}
-    return aws_chunk({"outputText": v.text}) + aws_chunk(
-        {
-            "outputText": "",
-            "completionReason": "FINISH",
-            METRICS: metrics,
-        }
-    )
+    last = {"outputText": "", "completionReason": "FINISH"}
+    return _invoke_stream(v, {"outputText": v.text}, last)
 
 
 def _prompt_whole(key: str) -> Callable[[Values], bytes]:

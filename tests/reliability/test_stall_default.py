@@ -10,9 +10,6 @@ import pathlib
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
-
-import pytest
 
 from chatplex.http import PoolSettings
 from tests._silent import SilentServer
@@ -54,13 +51,6 @@ for family, model in models.items():
         seen[f"{family} {mode}"] = [outcome, time.monotonic() - started]
 print(json.dumps(seen))
 """
-
-
-@pytest.fixture
-def silent() -> Iterator[SilentServer]:
-    server = SilentServer()
-    yield server
-    server.close()
 
 
 def test_a_stalled_server_ends_every_call_by_the_pool_read_timeout(silent: SilentServer) -> None:

@@ -25,8 +25,12 @@ from typing import Any
 
 import pytest
 
+from chatplex.testing import MockServer
+
 from ._kit import WIRES
 from ._kit import Raised
+from ._kit import Scenario
+from ._kit import run_cell
 
 #: The closed set of reasons a kept difference may give.
 REASONS = frozenset({"raises", "hangs", "loses data", "rejected by provider"})
@@ -458,6 +462,22 @@ def _cut_call_repaired(outcome: Any) -> bool:
     return bool(merged.get("tool_calls")) and not merged.get("invalid_tool_calls")
 
 
+#: langchain-ollama's tool results sent without the name of the call they answer.
+OLLAMA_UNNAMED_RESULTS = Difference(
+    "loses data",
+    "langchain-ollama sends a tool result without the `tool_name` of the call it answers: "
+    "Ollama has no tool-call ids, the name is the result's only link to its call; "
+    "chatplex sends it",
+    _tool_results_unnamed,
+)
+
+
+def ollama_unnamed_results(*scenarios: str) -> dict[tuple[str, str], Difference]:
+    """The Ollama cells of `scenarios` (each sends a history with tool results), each kept
+    as `OLLAMA_UNNAMED_RESULTS`."""
+    return {(scenario, "ollama"): OLLAMA_UNNAMED_RESULTS for scenario in scenarios}
+
+
 DIFFERENCES: dict[tuple[str, str], Difference] = {
     **{
         (scenario, wire): Difference(
@@ -855,16 +875,7 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "request (422); chatplex sends the turn's text",
         _sent_block("reasoning", "assistant", "reasoning"),
     ),
-    **{
-        (scenario, "ollama"): Difference(
-            "loses data",
-            "langchain-ollama sends a tool result without the `tool_name` of the call it "
-            "answers: Ollama has no tool-call ids, the name is the result's only link to "
-            "its call; chatplex sends it",
-            _tool_results_unnamed,
-        )
-        for scenario in ("ai_blocks_history", "tool_results", "tool_results_async")
-    },
+    **ollama_unnamed_results("ai_blocks_history", "tool_results", "tool_results_async"),
     ("consecutive_users", "anthropic"): Difference(
         "rejected by provider",
         "langchain-anthropic sends an empty HumanMessage as a user turn of content '', "
@@ -1439,6 +1450,53 @@ def judge(
     assert kept.reason in REASONS, f"{kept.reason!r} is not a reason of the closed set"
     assert kept.check(theirs), f"LangChain gave {theirs!r}, which no longer shows: {kept.shows}"
     assert ours != theirs, "the difference is gone: the cell leaves DIFFERENCES"
+
+
+def compare(
+    scenarios: Mapping[str, Scenario],
+    scenario: str,
+    wire: str,
+    server: MockServer,
+    differences: Mapping[tuple[str, str], Difference] | None = None,
+) -> None:
+    """One cell of a family: `scenario` run on `wire` on both sides, then judged."""
+    theirs, ours = run_cell(scenarios[scenario], WIRES[wire], server)
+    judge(scenario, wire, theirs, ours, differences)
+
+
+def family_test(
+    scenarios: Mapping[str, Scenario],
+    wires: Iterable[str] = WIRES,
+    *,
+    gaps: Table | None = None,
+    differences: Mapping[tuple[str, str], Difference] | None = None,
+    params: list[Any] | None = None,
+    marks: Iterable[pytest.MarkDecorator] = (),
+) -> Callable[[MockServer, str, str], None]:
+    """The test of a family, for its module to name `test_*`: each cell (`cells` over
+    `wires`, or `params`) run on both sides and judged, under `marks` (warning filters);
+    `gaps` and `differences`: the family's own tables."""
+    if params is None:
+        params = cells(scenarios, wires, gaps=gaps, differences=differences)
+
+    @pytest.mark.parametrize(("scenario", "wire"), params)
+    def test(server: MockServer, scenario: str, wire: str) -> None:
+        compare(scenarios, scenario, wire, server, differences)
+
+    for mark in marks:
+        test = mark(test)
+    return test
+
+
+def known_cells(scenarios: Iterable[str], wires: Iterable[str]) -> set[tuple[str, str]]:
+    """Every `(scenario, wire)` of a family run over the same wires."""
+    return {(s, w) for s in scenarios for w in wires}
+
+
+def assert_rows_name_cells(known: set[tuple[str, str]], gaps: Table, differences: Table) -> None:
+    """A family's own tables name its cells only (`known`), none in both."""
+    assert set(gaps) <= known and set(differences) <= known
+    assert not set(gaps) & set(differences)
 
 
 def where_they_differ(theirs: Any, ours: Any, path: str = "") -> list[str]:

@@ -25,7 +25,6 @@ from chatplex.testing import MockServer
 
 from ._cells import Table
 from ._cells import cells
-from ._cells import judge
 from ._cells import where_they_differ
 from ._kit import WIRES
 from ._kit import Scenario
@@ -70,19 +69,6 @@ def numbered_cases(wires: Iterable[str], count: int, prefix: str = "case") -> li
     """The `(wire, number)` parameters of a file's generated cases, `count` per wire, each
     named `{prefix}{number}-{wire}`."""
     return [pytest.param(w, n, id=f"{prefix}{n}-{w}") for w in wires for n in range(count)]
-
-
-def judge_named(
-    scenarios: Mapping[str, Scenario],
-    scenario: str,
-    wire: str,
-    server: MockServer,
-    differences: Table,
-) -> None:
-    """A named cell: both sides of `scenario` on `wire`, the same or as the file's
-    `differences` (or `_cells.DIFFERENCES`) keep them."""
-    theirs, ours = run_cell(scenarios[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, differences)
 
 
 def assert_same_case(

@@ -77,9 +77,10 @@ from chatplex.testing import ScriptRule
 
 from ._cells import Difference
 from ._cells import _sent_messages
-from ._cells import _tool_results_unnamed
+from ._cells import assert_rows_name_cells
 from ._cells import cells
 from ._cells import judge
+from ._cells import ollama_unnamed_results
 from ._kit import _VOLATILE
 from ._kit import RANDOM
 from ._kit import STEPS
@@ -1550,13 +1551,7 @@ ACADEMY_DIFFERENCES: dict[tuple[str, str], Difference] = {
             "academy_interview",
         )
     },
-    ("academy_agent_memory", "ollama"): Difference(
-        "loses data",
-        "langchain-ollama sends a tool result without the `tool_name` of the call it "
-        "answers (see conversation_sent): the name is the result's only link to its call "
-        "on Ollama; chatplex sends it",
-        _tool_results_unnamed,
-    ),
+    **ollama_unnamed_results("academy_agent_memory"),
     **{
         (scenario, "bedrock_converse"): Difference(
             "rejected by provider",
@@ -1596,5 +1591,4 @@ def test_academy_model(server: MockServer, scenario: str, wire: str) -> None:
 def test_every_row_names_a_cell_of_this_family() -> None:
     known = {(s, w) for s in NOTEBOOK_SCENARIOS for w in ACADEMY_WIRES}
     known |= {(s, w) for s in MODEL_SCENARIOS for w in OPENAI_WIRES}
-    assert set(ACADEMY_GAPS) <= known and set(ACADEMY_DIFFERENCES) <= known
-    assert not set(ACADEMY_GAPS) & set(ACADEMY_DIFFERENCES)
+    assert_rows_name_cells(known, ACADEMY_GAPS, ACADEMY_DIFFERENCES)

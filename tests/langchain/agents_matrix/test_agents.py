@@ -8,17 +8,12 @@ from typing import Any
 
 import pytest
 
-from chatplex.testing import MockServer
-
-from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import THREAD
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
-from ._kit import run_cell
 from ._kit import text_of
 
 agents = pytest.importorskip("langchain.agents")
@@ -83,7 +78,4 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS))
-def test_agent(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours)
+test_agent = family_test(SCENARIOS)

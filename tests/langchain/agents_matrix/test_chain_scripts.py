@@ -43,18 +43,13 @@ from langchain_core.output_parsers import openai_tools
 from langchain_core.runnables import history
 from pydantic import create_model
 
-from chatplex.testing import MockServer
-
-from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from ._kit import text_of
 from .test_agents import token
 from .test_config_scripts import _requests
@@ -647,7 +642,4 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS, SCRIPT_WIRES))
-def test_chain_scripts(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours)
+test_chain_scripts = family_test(SCENARIOS, SCRIPT_WIRES)

@@ -50,16 +50,12 @@ from langchain_core import rate_limiters
 from langchain_core.runnables import RunnableConfig
 
 from chatplex.testing import MockRequest
-from chatplex.testing import MockServer
 
-from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import STEPS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import observe
-from ._kit import run_cell
 from ._kit import text_of
 from .test_agents import token
 from .test_chain_scripts import NEIGHBOUR
@@ -613,7 +609,4 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS, SCRIPT_WIRES))
-def test_concurrency_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours)
+test_concurrency_script = family_test(SCENARIOS, SCRIPT_WIRES)

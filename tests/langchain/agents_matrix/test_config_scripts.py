@@ -36,10 +36,8 @@ from langsmith import tracing_context
 import chatplex
 import chatplex.langchain
 from chatplex.testing import MockRequest
-from chatplex.testing import MockServer
 
-from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import RANDOM
 from ._kit import TURNS
 from ._kit import WIRES
@@ -49,8 +47,8 @@ from ._kit import chatplex_class
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from .test_agents import token
+from .test_model_api import _caught
 from .test_scripts import FORECAST
 from .test_scripts import HELLO
 from .test_scripts import SCRIPT_WIRES
@@ -60,14 +58,6 @@ from .test_scripts import Forecast
 chat_models = pytest.importorskip("langchain.chat_models")
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_config_scripts")
-
-
-def _caught(call: Callable[[], Any]) -> Any:
-    """`call()`'s value, or the exception it raised (as plain data)."""
-    try:
-        return call()
-    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
-        return observe(exc)
 
 
 @dataclass
@@ -788,11 +778,13 @@ SCENARIOS = {
 
 
 # The groq SDK's client wrapper, copied by deepcopy/pickle half-built, fails in __del__.
-@pytest.mark.filterwarnings(
-    "ignore:Exception ignored in. <function SyncHttpxClientWrapper.__del__"
-    ":pytest.PytestUnraisableExceptionWarning"
+test_config_script = family_test(
+    SCENARIOS,
+    SCRIPT_WIRES,
+    marks=[
+        pytest.mark.filterwarnings(
+            "ignore:Exception ignored in. <function SyncHttpxClientWrapper.__del__"
+            ":pytest.PytestUnraisableExceptionWarning"
+        )
+    ],
 )
-@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS, SCRIPT_WIRES))
-def test_config_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours)

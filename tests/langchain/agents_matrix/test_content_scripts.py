@@ -18,19 +18,16 @@ import pytest
 from langchain_core import messages
 from langchain_core import prompts
 
-from chatplex.testing import MockServer
 from tests.partners.google.test_google_sidebyside import _one_spelling as either_spelling
 
 from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from .test_model_api import _caught
 from .test_model_api import _ids_masked
 from .test_model_api import _requests
@@ -560,7 +557,4 @@ def _cells() -> list[Any]:
     return [cell for name in SCENARIOS for cell in cells([name], ONLY.get(name, SCRIPT_WIRES))]
 
 
-@pytest.mark.parametrize(("scenario", "wire"), _cells())
-def test_content_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours)
+test_content_script = family_test(SCENARIOS, params=_cells())

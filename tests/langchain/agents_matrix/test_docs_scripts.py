@@ -62,7 +62,6 @@ from pydantic import BaseModel
 from pydantic import Field
 
 from chatplex.testing import MockScript
-from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
 
 from ._cells import Difference
@@ -70,18 +69,17 @@ from ._cells import _function_tools
 from ._cells import _openapi_without_defaults
 from ._cells import _sent_messages
 from ._cells import _tool_defaults_dropped
-from ._cells import _tool_results_unnamed
-from ._cells import cells
-from ._cells import judge
+from ._cells import assert_rows_name_cells
+from ._cells import family_test
+from ._cells import known_cells
+from ._cells import ollama_unnamed_results
 from ._kit import SCRIPT
 from ._kit import STEPS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from ._kit import scripted
 from .test_content_scripts import _one_spelling
 from .test_handler_scripts import _printed
@@ -1180,16 +1178,7 @@ DOCS_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "and `include_forecast`; see pydantic_tool); chatplex sends them",
         _tool_defaults_dropped,
     ),
-    **{
-        (scenario, "ollama"): Difference(
-            "loses data",
-            "langchain-ollama sends a tool result without the `tool_name` of the call it "
-            "answers (see conversation_sent): the name is the result's only link to its "
-            "call on Ollama; chatplex sends it",
-            _tool_results_unnamed,
-        )
-        for scenario in ("docs_message_lifecycle", "docs_dynamic_agent")
-    },
+    **ollama_unnamed_results("docs_message_lifecycle", "docs_dynamic_agent"),
     ("docs_message_lifecycle", "groq"): Difference(
         "loses data",
         "langchain-groq sends a user message without the `name` the script gave it "
@@ -1218,16 +1207,10 @@ DOCS_DIFFERENCES: dict[tuple[str, str], Difference] = {
 DOCS_GAPS: dict[tuple[str, str], str] = {}
 
 
-@pytest.mark.parametrize(
-    ("scenario", "wire"),
-    cells(SCENARIOS, SCRIPT_WIRES, gaps=DOCS_GAPS, differences=DOCS_DIFFERENCES),
+test_docs_script = family_test(
+    SCENARIOS, SCRIPT_WIRES, gaps=DOCS_GAPS, differences=DOCS_DIFFERENCES
 )
-def test_docs_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, DOCS_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    known = {(s, w) for s in SCENARIOS for w in SCRIPT_WIRES}
-    assert set(DOCS_GAPS) <= known and set(DOCS_DIFFERENCES) <= known
-    assert not set(DOCS_GAPS) & set(DOCS_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), DOCS_GAPS, DOCS_DIFFERENCES)

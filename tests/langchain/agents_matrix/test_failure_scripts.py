@@ -11,7 +11,6 @@ for the model's context: the partner package's class and chatplex's, compared
 from __future__ import annotations
 
 import gc
-import socket
 import threading
 import warnings
 from collections.abc import Callable
@@ -26,20 +25,19 @@ from langchain_core import exceptions
 from langgraph.checkpoint import memory
 
 from chatplex.testing import MockRequest
-from chatplex.testing import MockServer
+from tests._silent import refusing_port
 
 from ._cells import Difference
-from ._cells import cells
-from ._cells import judge
+from ._cells import assert_rows_name_cells
+from ._cells import family_test
+from ._cells import known_cells
 from ._cells import raises
 from ._kit import THREAD
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import observe
-from ._kit import run_cell
 from ._kit import text_of
 from .test_error_words import masked
 from .test_scripts import HELLO
@@ -287,17 +285,10 @@ def retried_once_async(run: Run) -> Any:
 # ---- the network --------------------------------------------------------------------------------
 
 
-def _closed_port() -> int:
-    """A port of 127.0.0.1 nothing listens on (bound, then closed)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def connection_refused(run: Run) -> Any:
     """A base URL whose port nothing listens on (`max_retries=0`): what invoke raises,
     sync and async."""
-    settings = run.wire.settings(f"http://127.0.0.1:{_closed_port()}")
+    settings = run.wire.settings(f"http://127.0.0.1:{refusing_port()}")
     model = run.make(max_retries=0, **settings)
     return {
         "sync": _caught(lambda: model.invoke(HELLO)),
@@ -573,13 +564,9 @@ FAILURE_DIFFERENCES: dict[tuple[str, str], Difference] = {
 FAILURE_GAPS: dict[tuple[str, str], str] = {}
 
 
-@pytest.mark.parametrize(
-    ("scenario", "wire"),
-    cells(SCENARIOS, SCRIPT_WIRES, gaps=FAILURE_GAPS, differences=FAILURE_DIFFERENCES),
+test_failure_script = family_test(
+    SCENARIOS, SCRIPT_WIRES, gaps=FAILURE_GAPS, differences=FAILURE_DIFFERENCES
 )
-def test_failure_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, FAILURE_DIFFERENCES)
 
 
 def test_every_wire_has_words_for_a_prompt_too_long() -> None:
@@ -587,6 +574,4 @@ def test_every_wire_has_words_for_a_prompt_too_long() -> None:
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    known = {(s, w) for s in SCENARIOS for w in SCRIPT_WIRES}
-    assert set(FAILURE_GAPS) <= known and set(FAILURE_DIFFERENCES) <= known
-    assert not set(FAILURE_GAPS) & set(FAILURE_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), FAILURE_GAPS, FAILURE_DIFFERENCES)

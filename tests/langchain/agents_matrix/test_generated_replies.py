@@ -41,8 +41,8 @@ from chatplex.testing import MockServer
 from chatplex.testing._mock_aws import event_message
 
 from ._cells import Difference
+from ._cells import family_test
 from ._generated import assert_same_reply
-from ._generated import judge_named
 from ._generated import named_cells
 from ._kit import WIRES
 from ._kit import Run
@@ -989,18 +989,17 @@ def scenario_wires(
     return {name: (wire,) for name, wire in named}
 
 
-@pytest.mark.parametrize(
-    ("scenario", "wire"),
-    named_cells(
+test_known_reply = family_test(
+    SCENARIOS,
+    params=named_cells(
         SCENARIOS,
         (),
         scenario_wires(_KNOWN, _FIXED),
         gaps=GENERATED_GAPS,
         differences=GENERATED_DIFFERENCES,
     ),
+    differences=GENERATED_DIFFERENCES,
 )
-def test_known_reply(server: MockServer, scenario: str, wire: str) -> None:
-    judge_named(SCENARIOS, scenario, wire, server, GENERATED_DIFFERENCES)
 
 
 def drawn_cases(

@@ -34,11 +34,11 @@ from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 
 from ._cells import Difference
+from ._cells import family_test
 from ._generated import Kept
 from ._generated import assert_same_case
 from ._generated import check_kept_shapes
 from ._generated import check_rows
-from ._generated import judge_named
 from ._generated import kept_out
 from ._generated import named_cells
 from ._generated import numbered_cases
@@ -492,9 +492,9 @@ def _named_cells() -> list[Any]:
     )
 
 
-@pytest.mark.parametrize(("scenario", "wire"), _named_cells())
-def test_named_settings(server: MockServer, scenario: str, wire: str) -> None:
-    judge_named(SCENARIOS, scenario, wire, server, GENERATED_SETTINGS_DIFFERENCES)
+test_named_settings = family_test(
+    SCENARIOS, params=_named_cells(), differences=GENERATED_SETTINGS_DIFFERENCES
+)
 
 
 @pytest.mark.parametrize(

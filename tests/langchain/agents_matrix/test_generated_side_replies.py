@@ -35,10 +35,10 @@ from chatplex.testing import MockServer
 from chatplex.testing._mock_aws import event_message
 
 from ._cells import Difference
+from ._cells import family_test
 from ._cells import field_gaps_out
 from ._cells import raises
 from ._generated import assert_same_reply
-from ._generated import judge_named
 from ._generated import named_cells
 from ._kit import WIRES
 from ._kit import Run
@@ -660,18 +660,17 @@ SIDE_REPLY_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 
-@pytest.mark.parametrize(
-    ("scenario", "wire"),
-    named_cells(
+test_known_side_reply = family_test(
+    SCENARIOS,
+    params=named_cells(
         SCENARIOS,
         (),
         scenario_wires(_KNOWN, _FIXED),
         gaps=SIDE_REPLY_GAPS,
         differences=SIDE_REPLY_DIFFERENCES,
     ),
+    differences=SIDE_REPLY_DIFFERENCES,
 )
-def test_known_side_reply(server: MockServer, scenario: str, wire: str) -> None:
-    judge_named(SCENARIOS, scenario, wire, server, SIDE_REPLY_DIFFERENCES)
 
 
 @pytest.mark.parametrize(("wire", "case"), drawn_cases(GENERATED_WIRES, SEED, CASES, draw))

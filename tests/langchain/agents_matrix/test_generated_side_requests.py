@@ -30,10 +30,10 @@ from chatplex.testing import MockServer
 from ._cells import DIFFERENCES
 from ._cells import Difference
 from ._cells import _declarations
+from ._cells import family_test
 from ._generated import Kept
 from ._generated import assert_same_case
 from ._generated import check_rows
-from ._generated import judge_named
 from ._generated import kept_out
 from ._generated import named_cells
 from ._generated import numbered_cases
@@ -642,9 +642,9 @@ def _named_cells() -> list[Any]:
     )
 
 
-@pytest.mark.parametrize(("scenario", "wire"), _named_cells())
-def test_named_side_request(server: MockServer, scenario: str, wire: str) -> None:
-    judge_named(SCENARIOS, scenario, wire, server, SIDE_GENERATED_DIFFERENCES)
+test_named_side_request = family_test(
+    SCENARIOS, params=_named_cells(), differences=SIDE_GENERATED_DIFFERENCES
+)
 
 
 @pytest.mark.parametrize(("wire", "number"), numbered_cases(SIDE_WIRES, CASES_PER_WIRE))

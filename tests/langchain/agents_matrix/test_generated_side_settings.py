@@ -22,11 +22,11 @@ import pytest
 from chatplex.testing import MockServer
 
 from ._cells import Difference
+from ._cells import family_test
 from ._generated import Kept
 from ._generated import assert_same_case
 from ._generated import check_kept_shapes
 from ._generated import check_rows
-from ._generated import judge_named
 from ._generated import named_cells
 from ._generated import numbered_cases
 from ._kit import Run
@@ -424,9 +424,9 @@ def _named_cells() -> list[Any]:
     )
 
 
-@pytest.mark.parametrize(("scenario", "wire"), _named_cells())
-def test_named_side_settings(server: MockServer, scenario: str, wire: str) -> None:
-    judge_named(SCENARIOS, scenario, wire, server, GENERATED_SIDE_SETTINGS_DIFFERENCES)
+test_named_side_settings = family_test(
+    SCENARIOS, params=_named_cells(), differences=GENERATED_SIDE_SETTINGS_DIFFERENCES
+)
 
 
 @pytest.mark.parametrize(

@@ -49,11 +49,11 @@ from chatplex.testing import MockServer
 from ._cells import DIFFERENCES
 from ._cells import GAPS
 from ._cells import Difference
+from ._cells import family_test
 from ._generated import Kept
 from ._generated import assert_same_case
 from ._generated import check_kept_shapes
 from ._generated import check_rows
-from ._generated import judge_named
 from ._generated import kept_out
 from ._generated import named_cells
 from ._generated import numbered_cases
@@ -578,9 +578,9 @@ def _named_cells() -> list[Any]:
     )
 
 
-@pytest.mark.parametrize(("scenario", "wire"), _named_cells())
-def test_named_tools(server: MockServer, scenario: str, wire: str) -> None:
-    judge_named(SCENARIOS, scenario, wire, server, GENERATED_TOOL_DIFFERENCES)
+test_named_tools = family_test(
+    SCENARIOS, params=_named_cells(), differences=GENERATED_TOOL_DIFFERENCES
+)
 
 
 @pytest.mark.parametrize(("wire", "number"), numbered_cases(SCRIPT_WIRES, CASES_PER_WIRE, "tools"))

@@ -41,11 +41,9 @@ from langchain_core.tools import tool
 from pydantic import BaseModel
 
 from chatplex.testing import MockScript
-from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
 
-from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import SCRIPT
 from ._kit import STEPS
 from ._kit import THREAD
@@ -55,7 +53,6 @@ from ._kit import Run
 from ._kit import arun
 from ._kit import ask
 from ._kit import get_weather
-from ._kit import run_cell
 from ._kit import scripted
 from ._kit import text_of
 from .test_agents import token
@@ -670,7 +667,4 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS, SCRIPT_WIRES))
-def test_graph_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours)
+test_graph_script = family_test(SCENARIOS, SCRIPT_WIRES)

@@ -13,9 +13,8 @@ from chatplex.testing import MockServer
 
 from ._cells import FIELD_DIFFERENCES
 from ._cells import REASONS
-from ._cells import cells
+from ._cells import family_test
 from ._cells import field_gap_cells
-from ._cells import judge
 from ._cells import without_field
 from ._kit import WIRES
 from ._kit import Run
@@ -96,10 +95,7 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS))
-def test_graph(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours)
+test_graph = family_test(SCENARIOS)
 
 
 @pytest.mark.parametrize(("wire", "path"), field_gap_cells())

@@ -28,19 +28,14 @@ from langchain_core import output_parsers
 from langchain_core import prompts
 from langchain_core.tracers import context as tracer_context
 
-from chatplex.testing import MockServer
-
-from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import RANDOM
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from .test_scripts import HELLO
 from .test_scripts import SCRIPT_WIRES
 
@@ -471,7 +466,4 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS, SCRIPT_WIRES))
-def test_handler_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours)
+test_handler_script = family_test(SCENARIOS, SCRIPT_WIRES)

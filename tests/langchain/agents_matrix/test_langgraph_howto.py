@@ -51,25 +51,23 @@ from pydantic import BaseModel
 
 from chatplex.testing import MockRequest
 from chatplex.testing import MockScript
-from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
 
 from ._cells import Difference
 from ._cells import _stream_call_split
-from ._cells import cells
-from ._cells import judge
+from ._cells import assert_rows_name_cells
+from ._cells import family_test
+from ._cells import known_cells
 from ._kit import SCRIPT
 from ._kit import STEPS
 from ._kit import THREAD
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from ._kit import scripted
 from ._kit import text_of
 from .test_agents import token
@@ -847,16 +845,10 @@ HOWTO_DIFFERENCES: dict[tuple[str, str], Difference] = {
 HOWTO_GAPS: dict[tuple[str, str], str] = {}
 
 
-@pytest.mark.parametrize(
-    ("scenario", "wire"),
-    cells(SCENARIOS, SCRIPT_WIRES, gaps=HOWTO_GAPS, differences=HOWTO_DIFFERENCES),
+test_langgraph_howto = family_test(
+    SCENARIOS, SCRIPT_WIRES, gaps=HOWTO_GAPS, differences=HOWTO_DIFFERENCES
 )
-def test_langgraph_howto(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, HOWTO_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    known = {(s, w) for s in SCENARIOS for w in SCRIPT_WIRES}
-    assert set(HOWTO_GAPS) <= known and set(HOWTO_DIFFERENCES) <= known
-    assert not set(HOWTO_GAPS) & set(HOWTO_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), HOWTO_GAPS, HOWTO_DIFFERENCES)

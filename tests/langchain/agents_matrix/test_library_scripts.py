@@ -42,7 +42,6 @@ from pydantic import BaseModel
 from pydantic import Field
 
 from chatplex.testing import MockScript
-from chatplex.testing import MockServer
 from chatplex.testing import ScriptRequest
 from chatplex.testing import ScriptRule
 
@@ -51,17 +50,16 @@ from ._cells import _declarations
 from ._cells import _openapi_without_defaults
 from ._cells import _tool_defaults_dropped
 from ._cells import _tool_results_unnamed
-from ._cells import cells
-from ._cells import judge
+from ._cells import assert_rows_name_cells
+from ._cells import family_test
+from ._cells import known_cells
 from ._kit import STEPS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from ._kit import scripted
 from .test_model_api import _caught
 from .test_model_api import _requests
@@ -726,16 +724,10 @@ LIBRARY_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 
-@pytest.mark.parametrize(
-    ("scenario", "wire"),
-    cells(SCENARIOS, SCRIPT_WIRES, gaps=LIBRARY_GAPS, differences=LIBRARY_DIFFERENCES),
+test_library_script = family_test(
+    SCENARIOS, SCRIPT_WIRES, gaps=LIBRARY_GAPS, differences=LIBRARY_DIFFERENCES
 )
-def test_library_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, LIBRARY_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    known = {(s, w) for s in SCENARIOS for w in SCRIPT_WIRES}
-    assert set(LIBRARY_GAPS) <= known and set(LIBRARY_DIFFERENCES) <= known
-    assert not set(LIBRARY_GAPS) & set(LIBRARY_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), LIBRARY_GAPS, LIBRARY_DIFFERENCES)

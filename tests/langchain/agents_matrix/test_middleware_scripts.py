@@ -42,26 +42,24 @@ from langchain_core.tools import tool
 
 from chatplex.testing import MockRequest
 from chatplex.testing import MockScript
-from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
 from tests._tiktoken import offline_tiktoken
 
 from ._cells import Difference
 from ._cells import _ran_without_arguments
+from ._cells import assert_rows_name_cells
 from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import SCRIPT
 from ._kit import STEPS
 from ._kit import THREAD
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from ._kit import scripted
 from ._kit import text_of
 from .test_chain_scripts import OTHER_MODEL
@@ -632,13 +630,9 @@ def _cells() -> list[Any]:
     ]
 
 
-@pytest.mark.parametrize(("scenario", "wire"), _cells())
-def test_middleware_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, MIDDLEWARE_DIFFERENCES)
+test_middleware_script = family_test(SCENARIOS, params=_cells(), differences=MIDDLEWARE_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
     known = {(s, w) for s in SCENARIOS for w in ONLY.get(s, SCRIPT_WIRES)}
-    assert set(MIDDLEWARE_GAPS) <= known and set(MIDDLEWARE_DIFFERENCES) <= known
-    assert not set(MIDDLEWARE_GAPS) & set(MIDDLEWARE_DIFFERENCES)
+    assert_rows_name_cells(known, MIDDLEWARE_GAPS, MIDDLEWARE_DIFFERENCES)

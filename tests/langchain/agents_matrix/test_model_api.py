@@ -30,18 +30,14 @@ from langchain_core import rate_limiters
 from langchain_core import runnables
 
 from chatplex.testing import MockRequest
-from chatplex.testing import MockServer
 
-from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from .test_agents import token
 from .test_scripts import FORECAST
 from .test_scripts import HELLO
@@ -683,11 +679,13 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.filterwarnings(
-    "ignore:Exception ignored in. <coroutine object ClientResponse.json"
-    ":pytest.PytestUnraisableExceptionWarning"
+test_model_api = family_test(
+    SCENARIOS,
+    SCRIPT_WIRES,
+    marks=[
+        pytest.mark.filterwarnings(
+            "ignore:Exception ignored in. <coroutine object ClientResponse.json"
+            ":pytest.PytestUnraisableExceptionWarning"
+        )
+    ],
 )
-@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS, SCRIPT_WIRES))
-def test_model_api(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours)

@@ -57,24 +57,22 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from chatplex.testing import MockScript
-from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
 
 from ._cells import Difference
 from ._cells import _sent_messages
-from ._cells import _tool_results_unnamed
-from ._cells import cells
-from ._cells import judge
+from ._cells import assert_rows_name_cells
+from ._cells import family_test
+from ._cells import known_cells
+from ._cells import ollama_unnamed_results
 from ._cells import raises
 from ._kit import STEPS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from ._kit import scripted
 from .test_agents import token
 from .test_model_api import _caught
@@ -1030,24 +1028,15 @@ MULTIAGENT_DIFFERENCES: dict[tuple[str, str], Difference] = {
             "subagent_interrupted",
         )
     },
-    **{
-        (scenario, "ollama"): Difference(
-            "loses data",
-            "langchain-ollama sends a tool result without the `tool_name` of the call it "
-            "answers (see conversation_sent): the name is the result's only link to its "
-            "call on Ollama; chatplex sends it",
-            _tool_results_unnamed,
-        )
-        for scenario in (
-            "handoff_agents_streamed",
-            "named_subagent_streamed",
-            "structured_subagent_async",
-            "workflow_agents_async",
-            "rejected_with_message_async",
-            "subagent_interrupted",
-            "retriever_tool_async",
-        )
-    },
+    **ollama_unnamed_results(
+        "handoff_agents_streamed",
+        "named_subagent_streamed",
+        "structured_subagent_async",
+        "workflow_agents_async",
+        "rejected_with_message_async",
+        "subagent_interrupted",
+        "retriever_tool_async",
+    ),
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
@@ -1056,17 +1045,20 @@ MULTIAGENT_GAPS: dict[tuple[str, str], str] = {}
 
 # langchain-aws warns it too (ignored on its side, as every partner's warning is): a
 # writer agent given the researcher's tool calls without tools of its own.
-@pytest.mark.filterwarnings("ignore:Tool messages were passed without toolConfig:RuntimeWarning")
-@pytest.mark.parametrize(
-    ("scenario", "wire"),
-    cells(SCENARIOS, SCRIPT_WIRES, gaps=MULTIAGENT_GAPS, differences=MULTIAGENT_DIFFERENCES),
+test_multiagent_script = family_test(
+    SCENARIOS,
+    SCRIPT_WIRES,
+    gaps=MULTIAGENT_GAPS,
+    differences=MULTIAGENT_DIFFERENCES,
+    marks=[
+        pytest.mark.filterwarnings(
+            "ignore:Tool messages were passed without toolConfig:RuntimeWarning"
+        )
+    ],
 )
-def test_multiagent_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, MULTIAGENT_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    known = {(s, w) for s in SCENARIOS for w in SCRIPT_WIRES}
-    assert set(MULTIAGENT_GAPS) <= known and set(MULTIAGENT_DIFFERENCES) <= known
-    assert not set(MULTIAGENT_GAPS) & set(MULTIAGENT_DIFFERENCES)
+    assert_rows_name_cells(
+        known_cells(SCENARIOS, SCRIPT_WIRES), MULTIAGENT_GAPS, MULTIAGENT_DIFFERENCES
+    )

@@ -44,19 +44,17 @@ import pytest
 from langchain_core import messages
 
 from chatplex.testing import MockRequest
-from chatplex.testing import MockServer
 from tests.adapters._responses_fixtures import events_of
 from tests.adapters._responses_fixtures import response
 from tests.adapters._responses_fixtures import with_done_events
 
 from ._cells import Difference
+from ._cells import assert_rows_name_cells
 from ._cells import cells
-from ._cells import judge
-from ._kit import WIRES
+from ._cells import family_test
 from ._kit import Run
 from ._kit import arun
 from ._kit import masked
-from ._kit import run_cell
 from .test_model_api import FORECAST_DICT
 from .test_model_api import _caught
 from .test_scripts import FORECAST
@@ -910,14 +908,10 @@ def _cells() -> list[Any]:
     ]
 
 
-@pytest.mark.parametrize(("scenario", "wire"), _cells())
-def test_openai_page(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, PAGE_DIFFERENCES)
+test_openai_page = family_test(SCENARIOS, params=_cells(), differences=PAGE_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
     known = {(name, wire) for name, wires in PAGE_WIRES.items() for wire in wires}
-    assert set(PAGE_GAPS) <= known and set(PAGE_DIFFERENCES) <= known
-    assert not set(PAGE_GAPS) & set(PAGE_DIFFERENCES)
+    assert_rows_name_cells(known, PAGE_GAPS, PAGE_DIFFERENCES)
     assert set(PAGE_WIRES) == set(SCENARIOS)

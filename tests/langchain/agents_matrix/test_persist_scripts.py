@@ -58,20 +58,18 @@ from langgraph.checkpoint.serde import jsonplus
 from langgraph.store import memory as store_memory
 
 from chatplex.testing import MockRequest
-from chatplex.testing import MockServer
 
 from ._cells import Difference
-from ._cells import cells
-from ._cells import judge
+from ._cells import assert_rows_name_cells
+from ._cells import family_test
+from ._cells import known_cells
 from ._cells import raises
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import requests_seen
-from ._kit import run_cell
 from .test_config_scripts import ENV
 from .test_config_scripts import KEY_WORDS
 from .test_config_scripts import _construct
@@ -749,20 +747,19 @@ PERSIST_DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 
 # The groq SDK's client wrapper, copied by deepcopy/pickle half-built, fails in __del__.
-@pytest.mark.filterwarnings(
-    "ignore:Exception ignored in. <function SyncHttpxClientWrapper.__del__"
-    ":pytest.PytestUnraisableExceptionWarning"
+test_persist_script = family_test(
+    SCENARIOS,
+    SCRIPT_WIRES,
+    gaps=PERSIST_GAPS,
+    differences=PERSIST_DIFFERENCES,
+    marks=[
+        pytest.mark.filterwarnings(
+            "ignore:Exception ignored in. <function SyncHttpxClientWrapper.__del__"
+            ":pytest.PytestUnraisableExceptionWarning"
+        )
+    ],
 )
-@pytest.mark.parametrize(
-    ("scenario", "wire"),
-    cells(SCENARIOS, SCRIPT_WIRES, gaps=PERSIST_GAPS, differences=PERSIST_DIFFERENCES),
-)
-def test_persist_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, PERSIST_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    known = {(s, w) for s in SCENARIOS for w in SCRIPT_WIRES}
-    assert set(PERSIST_GAPS) <= known and set(PERSIST_DIFFERENCES) <= known
-    assert not set(PERSIST_GAPS) & set(PERSIST_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), PERSIST_GAPS, PERSIST_DIFFERENCES)

@@ -38,23 +38,19 @@ from langchain_core.tools import ToolException
 from langchain_core.tools import tool
 
 from chatplex.testing import MockScript
-from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
 
-from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import SCRIPT
 from ._kit import STEPS
 from ._kit import THREAD
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from ._kit import scripted
 from ._kit import text_of
 from .test_agents import token
@@ -646,7 +642,4 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS, SCRIPT_WIRES))
-def test_prebuilt_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours)
+test_prebuilt_script = family_test(SCENARIOS, SCRIPT_WIRES)

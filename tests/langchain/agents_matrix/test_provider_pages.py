@@ -45,21 +45,19 @@ from pydantic import BaseModel
 from pydantic import Field
 
 from chatplex.testing import MockRequest
-from chatplex.testing import MockServer
 
 from ._cells import Difference
 from ._cells import _call_split
+from ._cells import assert_rows_name_cells
 from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import chatplex_class
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from .test_content_scripts import _one_spelling
 from .test_content_scripts import _unschemed
 from .test_model_api import _caught
@@ -723,13 +721,9 @@ def _cells() -> list[Any]:
     ]
 
 
-@pytest.mark.parametrize(("scenario", "wire"), _cells())
-def test_provider_page(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, PAGE_DIFFERENCES)
+test_provider_page = family_test(SCENARIOS, params=_cells(), differences=PAGE_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
     known = {(name, wire) for name, (_, wires) in PAGES.items() for wire in wires}
-    assert set(PAGE_GAPS) <= known and set(PAGE_DIFFERENCES) <= known
-    assert not set(PAGE_GAPS) & set(PAGE_DIFFERENCES)
+    assert_rows_name_cells(known, PAGE_GAPS, PAGE_DIFFERENCES)

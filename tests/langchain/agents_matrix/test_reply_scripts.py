@@ -22,19 +22,15 @@ from langchain_core import callbacks
 from langchain_core import messages
 
 from chatplex.testing import MockRequest
-from chatplex.testing import MockServer
 from tests._tiktoken import offline_tiktoken
 
-from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from .test_graph_scripts import _id_shape
 from .test_model_api import _caught
 from .test_scripts import HELLO
@@ -419,7 +415,4 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS, SCRIPT_WIRES))
-def test_reply_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours)
+test_reply_script = family_test(SCENARIOS, SCRIPT_WIRES)

@@ -10,16 +10,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from chatplex.testing import MockServer
-
-from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import STEPS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
-from ._kit import run_cell
 
 agents = pytest.importorskip("langchain.agents")
 structured = pytest.importorskip("langchain.agents.structured_output")
@@ -75,7 +70,4 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS))
-def test_response_format(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours)
+test_response_format = family_test(SCENARIOS)

@@ -29,22 +29,18 @@ from langchain_core import runnables
 from langchain_core.runnables import history
 from pydantic import BaseModel
 
-from chatplex.testing import MockServer
 from tests._tiktoken import offline_tiktoken
 
-from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._kit import RANDOM
 from ._kit import STEPS
 from ._kit import THREAD
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from .test_agents import token
 
 agents = pytest.importorskip("langchain.agents")
@@ -498,7 +494,4 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.parametrize(("scenario", "wire"), cells(SCENARIOS, SCRIPT_WIRES))
-def test_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours)
+test_script = family_test(SCENARIOS, SCRIPT_WIRES)

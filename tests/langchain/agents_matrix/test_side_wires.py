@@ -24,8 +24,6 @@ from typing import Any
 
 import pytest
 
-from chatplex.testing import MockServer
-
 from . import test_chain_scripts as chain_scripts
 from . import test_docs_scripts as docs_scripts
 from . import test_failure_scripts as failure_scripts
@@ -44,14 +42,13 @@ from ._cells import _declarations
 from ._cells import _sent_in_every_request
 from ._cells import _structured_raised
 from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._cells import raises
 from ._kit import RANDOM
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import get_weather
 from ._kit import masked
-from ._kit import run_cell
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_side_wires")
 
@@ -585,14 +582,17 @@ def _side_cells() -> list[Any]:
     return out
 
 
-@pytest.mark.filterwarnings(
-    "ignore:Exception ignored in. <coroutine object ClientResponse.json"
-    ":pytest.PytestUnraisableExceptionWarning"
+test_side_wire = family_test(
+    SCENARIOS,
+    params=_side_cells(),
+    differences=SIDE_DIFFERENCES,
+    marks=[
+        pytest.mark.filterwarnings(
+            "ignore:Exception ignored in. <coroutine object ClientResponse.json"
+            ":pytest.PytestUnraisableExceptionWarning"
+        )
+    ],
 )
-@pytest.mark.parametrize(("scenario", "wire"), _side_cells())
-def test_side_wire(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, SIDE_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:

@@ -20,17 +20,16 @@ import pytest
 from langchain_core import messages
 
 from chatplex.testing import MockRequest
-from chatplex.testing import MockServer
 
 from ._cells import _VERTEX_ASYNC_REST
 from ._cells import Difference
-from ._cells import cells
-from ._cells import judge
+from ._cells import assert_rows_name_cells
+from ._cells import family_test
+from ._cells import known_cells
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
-from ._kit import run_cell
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_signatures")
 
@@ -132,16 +131,12 @@ SIGNATURE_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 
-@pytest.mark.parametrize(
-    ("scenario", "wire"),
-    cells(SCENARIOS, SIGNATURE_WIRES, gaps=SIGNATURE_GAPS, differences=SIGNATURE_DIFFERENCES),
+test_signature_script = family_test(
+    SCENARIOS, SIGNATURE_WIRES, gaps=SIGNATURE_GAPS, differences=SIGNATURE_DIFFERENCES
 )
-def test_signature_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, SIGNATURE_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    known = {(s, w) for s in SCENARIOS for w in SIGNATURE_WIRES}
-    assert set(SIGNATURE_GAPS) <= known and set(SIGNATURE_DIFFERENCES) <= known
-    assert not set(SIGNATURE_GAPS) & set(SIGNATURE_DIFFERENCES)
+    assert_rows_name_cells(
+        known_cells(SCENARIOS, SIGNATURE_WIRES), SIGNATURE_GAPS, SIGNATURE_DIFFERENCES
+    )

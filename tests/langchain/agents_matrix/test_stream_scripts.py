@@ -38,24 +38,21 @@ from langchain_core import output_parsers
 from langchain_core import prompts
 from langchain_core.output_parsers import openai_tools
 
-from chatplex.testing import MockServer
-
 from ._cells import Difference
 from ._cells import _call_split
-from ._cells import cells
-from ._cells import judge
+from ._cells import assert_rows_name_cells
+from ._cells import family_test
+from ._cells import known_cells
 from ._cells import raises
 from ._kit import STEPS
 from ._kit import THREAD
 from ._kit import TURNS
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from .test_chain_scripts import JSON_REPLY
 from .test_chain_scripts import GetWeather
 from .test_graph_scripts import _id_shape
@@ -564,16 +561,10 @@ STREAM_DIFFERENCES: dict[tuple[str, str], Difference] = {
 STREAM_GAPS: dict[tuple[str, str], str] = {}
 
 
-@pytest.mark.parametrize(
-    ("scenario", "wire"),
-    cells(SCENARIOS, SCRIPT_WIRES, gaps=STREAM_GAPS, differences=STREAM_DIFFERENCES),
+test_stream_script = family_test(
+    SCENARIOS, SCRIPT_WIRES, gaps=STREAM_GAPS, differences=STREAM_DIFFERENCES
 )
-def test_stream_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, STREAM_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    known = {(s, w) for s in SCENARIOS for w in SCRIPT_WIRES}
-    assert set(STREAM_GAPS) <= known and set(STREAM_DIFFERENCES) <= known
-    assert not set(STREAM_GAPS) & set(STREAM_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), STREAM_GAPS, STREAM_DIFFERENCES)

@@ -61,7 +61,6 @@ from pydantic import BaseModel
 from pydantic import Field
 
 from chatplex.testing import MockScript
-from chatplex.testing import MockServer
 from chatplex.testing import ScriptRequest
 from chatplex.testing import ScriptRule
 from tests._tiktoken import offline_tiktoken
@@ -70,20 +69,20 @@ from ._cells import Difference
 from ._cells import _openapi_without_defaults
 from ._cells import _tool_defaults_dropped
 from ._cells import _tool_results_unnamed
-from ._cells import cells
-from ._cells import judge
+from ._cells import assert_rows_name_cells
+from ._cells import family_test
+from ._cells import known_cells
+from ._cells import ollama_unnamed_results
 from ._cells import raises
 from ._kit import SCRIPT
 from ._kit import STEPS
 from ._kit import THREAD
-from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from ._kit import scripted
 from .test_agent_tools import PROVIDERS
 from .test_handler_scripts import _printed
@@ -1313,23 +1312,14 @@ TUTORIAL_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "their defaults (see conversation_sent, pydantic_tool); chatplex sends all three",
         _sent_by_ollama_without_limits,
     ),
-    **{
-        (scenario, "ollama"): Difference(
-            "loses data",
-            "langchain-ollama sends a tool result without the `tool_name` of the call it "
-            "answers (see conversation_sent): the name is the result's only link to its "
-            "call on Ollama; chatplex sends it",
-            _tool_results_unnamed,
-        )
-        for scenario in (
-            "models_page_tools",
-            "extraction_few_shot",
-            "support_refund",
-            "rag_agent",
-            "calculator_graph",
-            "supervisor_agents",
-        )
-    },
+    **ollama_unnamed_results(
+        "models_page_tools",
+        "extraction_few_shot",
+        "support_refund",
+        "rag_agent",
+        "calculator_graph",
+        "supervisor_agents",
+    ),
     ("models_page_tools", "mistralai"): Difference(
         "loses data",
         "langchain-mistralai's streamed tool calls split apart (see agent_stream_messages): "
@@ -1351,16 +1341,12 @@ TUTORIAL_DIFFERENCES: dict[tuple[str, str], Difference] = {
 TUTORIAL_GAPS: dict[tuple[str, str], str] = {}
 
 
-@pytest.mark.parametrize(
-    ("scenario", "wire"),
-    cells(SCENARIOS, SCRIPT_WIRES, gaps=TUTORIAL_GAPS, differences=TUTORIAL_DIFFERENCES),
+test_tutorial_script = family_test(
+    SCENARIOS, SCRIPT_WIRES, gaps=TUTORIAL_GAPS, differences=TUTORIAL_DIFFERENCES
 )
-def test_tutorial_script(server: MockServer, scenario: str, wire: str) -> None:
-    theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, TUTORIAL_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    known = {(s, w) for s in SCENARIOS for w in SCRIPT_WIRES}
-    assert set(TUTORIAL_GAPS) <= known and set(TUTORIAL_DIFFERENCES) <= known
-    assert not set(TUTORIAL_GAPS) & set(TUTORIAL_DIFFERENCES)
+    assert_rows_name_cells(
+        known_cells(SCENARIOS, SCRIPT_WIRES), TUTORIAL_GAPS, TUTORIAL_DIFFERENCES
+    )

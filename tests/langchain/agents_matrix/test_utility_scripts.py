@@ -67,9 +67,11 @@ from tests._tiktoken import offline_tiktoken
 
 from ._cells import Difference
 from ._cells import _call_split
-from ._cells import _tool_results_unnamed
+from ._cells import assert_rows_name_cells
 from ._cells import cells
-from ._cells import judge
+from ._cells import compare
+from ._cells import known_cells
+from ._cells import ollama_unnamed_results
 from ._kit import SCRIPT
 from ._kit import TURNS
 from ._kit import WIRES
@@ -79,7 +81,6 @@ from ._kit import chatplex_class
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from ._kit import run_cell
 from ._kit import scripted
 from ._kit import text_of
 from .test_config_scripts import FALLBACK_WIRE
@@ -715,21 +716,9 @@ UTILITY_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "dumpd of message_chunk_to_message(merged) keeps the pieces", _dumped_call_split
     ),
     ("pretty_streams", "mistralai"): _stream_split("pretty_repr prints them", _printed_call_split),
-    **{
-        (scenario, "ollama"): Difference(
-            "loses data",
-            "langchain-ollama sends a tool result without the `tool_name` of the call it "
-            "answers: Ollama has no tool-call ids, the name is the result's only link to "
-            "its call; chatplex sends it",
-            _tool_results_unnamed,
-        )
-        for scenario in (
-            "merged_runs_sent",
-            "openai_format_replies",
-            "placeholder_partials",
-            "foreign_replies",
-        )
-    },
+    **ollama_unnamed_results(
+        "merged_runs_sent", "openai_format_replies", "placeholder_partials", "foreign_replies"
+    ),
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
@@ -745,11 +734,8 @@ def test_utility_script(server: MockServer, scenario: str, wire: str) -> None:
         # langchain-aws's warning, in its words, for a history with tool turns sent
         # without tools (ignored on its side by `_kit`; chatplex gives the same).
         warnings.filterwarnings("ignore", TOOLS_AS_TEXT, RuntimeWarning)
-        theirs, ours = run_cell(SCENARIOS[scenario], WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, UTILITY_DIFFERENCES)
+        compare(SCENARIOS, scenario, wire, server, UTILITY_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    known = {(s, w) for s in SCENARIOS for w in SCRIPT_WIRES}
-    assert set(UTILITY_GAPS) <= known and set(UTILITY_DIFFERENCES) <= known
-    assert not set(UTILITY_GAPS) & set(UTILITY_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), UTILITY_GAPS, UTILITY_DIFFERENCES)

@@ -22,18 +22,14 @@ from tests.partners._sidebyside import TOOL_NAMED_NONE
 from tests.partners._sidebyside import TRUE_REFUSED
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
-from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import comparable_request
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import observe
-from tests.partners._sidebyside import run_row
-from tests.partners._sidebyside import unset
 
 partner = pytest.importorskip("langchain_anthropic")
 
@@ -114,23 +110,17 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
 COMPARED_HEADERS = ("x-api-key", "anthropic-version", "content-type")
 
 
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    with unset(ENV):
-        outcome = run_row(
-            server,
-            SCRIPTS[name],
-            partner.ChatAnthropic,
-            chatplex.langchain.ChatAnthropic,
-            result=observe,
-            request=lambda seen: comparable_request(seen, COMPARED_HEADERS),
-            collect=True,
-        )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
-def test_same_as_langchain_anthropic(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+SUITE = Suite(
+    SCRIPTS,
+    partner.ChatAnthropic,
+    chatplex.langchain.ChatAnthropic,
+    DIFFERENCES,
+    result=observe,
+    request=lambda seen: comparable_request(seen, COMPARED_HEADERS),
+    collect=True,
+    env=ENV,
+)
+test_same_as_langchain_anthropic = SUITE.same_test()
 
 
 def test_every_kept_difference_is_a_script_with_why() -> None:

@@ -22,19 +22,17 @@ import pytest
 
 import chatplex
 import chatplex.langchain
+from tests.partners._openai_scripts import comparable_result
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
-from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import comparable_request
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_row
-from tests.partners._sidebyside import unset
 from tests.partners.responses import test_responses_sidebyside as responses
 
 partner = pytest.importorskip("langchain_openai")
@@ -279,29 +277,23 @@ def _comparable_request(seen: Seen) -> Any:
     return comparable_request(seen, COMPARED_HEADERS)
 
 
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    script, run = SCRIPTS[name]
-    with unset(ENV):
-        outcome = run_row(
-            server,
-            (responses.answer(script), run),
-            partner.AzureChatOpenAI,
-            chatplex.langchain.AzureChatOpenAI,
-            result=responses._comparable_result,
-            request=_comparable_request,
-            collect=True,
-        )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
-def test_same_as_langchain_openai(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+SUITE = Suite(
+    SCRIPTS,
+    partner.AzureChatOpenAI,
+    chatplex.langchain.AzureChatOpenAI,
+    DIFFERENCES,
+    result=comparable_result,
+    request=_comparable_request,
+    collect=True,
+    env=ENV,
+    answer=responses.answer,
+)
+test_same_as_langchain_openai = SUITE.same_test()
 
 
 def test_requests_go_to_azure_responses_paths(server: ScriptedServer) -> None:
     """Not vacuous: the scripts' requests went to Azure's Responses path with the key."""
-    _, _, _, ours = run_both("azure_deployment_as_model", server)
+    _, _, _, ours = SUITE.run("azure_deployment_as_model", server)
     [request] = ours
     assert request["path"] == f"/openai/responses?api-version={VERSION}"
     assert request["headers"]["api-key"] == KEY

@@ -18,29 +18,22 @@ import pytest
 
 import chatplex
 import chatplex.langchain
+from tests.partners._openai_scripts import OpenAIScripts
+from tests.partners._openai_scripts import comparable_result
 from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
-from tests.partners._sidebyside import bound_choices
-from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import comparable_request
 from tests.partners._sidebyside import cut_call_invalid
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
-from tests.partners._sidebyside import metadata_key_orders
-from tests.partners._sidebyside import observe
-from tests.partners._sidebyside import openai_error
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_row
 from tests.partners._sidebyside import thirds
-from tests.partners._sidebyside import unset
 
 lc = pytest.importorskip("langchain_core.messages")
 openai = pytest.importorskip("openai")
@@ -219,62 +212,16 @@ def _model(cls: Any, url: str, **more: Any) -> Any:
     return cls(**{k: v for k, v in settings.items() if v is not None})
 
 
-def invoke_text(cls: Any, url: str) -> Any:
-    return _model(cls, url).invoke("Say hello")
-
-
-def invoke_messages(cls: Any, url: str) -> Any:
-    model = _model(cls, url, temperature=0.5)
-    return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")])
+#: The scripts this suite runs as the other OpenAI suite does (`_openai_scripts.py`).
+OPENAI = OpenAIScripts(_model)
 
 
 def invoke_with_model_name(cls: Any, url: str) -> Any:
     return _model(cls, url, model="gpt-4o").invoke("Say hello")
 
 
-def stream_chunks(cls: Any, url: str) -> Any:
-    chunks = list(_model(cls, url).stream("Say hello"))
-    return {
-        "texts": [c.content for c in chunks],  # every chunk, the empty ones too
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
-
-
 def ainvoke_text(cls: Any, url: str) -> Any:
     return asyncio.run(_model(cls, url).ainvoke("Say hello"))
-
-
-def astream_chunks(cls: Any, url: str) -> Any:
-    async def run() -> list[Any]:
-        return [c async for c in _model(cls, url).astream("Say hello")]
-
-    chunks = asyncio.run(run())
-    return {
-        "texts": [c.content for c in chunks],  # every chunk, the empty ones too
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
-
-
-def metadata_key_order(cls: Any, url: str) -> Any:
-    return metadata_key_orders(_model(cls, url))
-
-
-def batch_two(cls: Any, url: str) -> Any:
-    return _model(cls, url).batch(["One", "Two"])
-
-
-def tool_call_invoke(cls: Any, url: str) -> Any:
-    return _model(cls, url).bind_tools([add]).invoke("What is 1+2?")
-
-
-def tool_call_stream(cls: Any, url: str) -> Any:
-    return merged(list(_model(cls, url).bind_tools([add]).stream("What is 1+2?")))
-
-
-def invalid_tool_arguments(cls: Any, url: str) -> Any:
-    return _model(cls, url).bind_tools([add]).invoke("1+2?")
 
 
 def invalid_tool_arguments_stream(cls: Any, url: str) -> Any:
@@ -289,33 +236,6 @@ def tool_round_trip(cls: Any, url: str) -> Any:
     return model.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
 
 
-def tool_choice_bound(cls: Any, url: str) -> Any:
-    """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
-    tracers see), the tools aside: None, the words, a tool's name, True beside one tool
-    and beside two, a choice object."""
-    return bound_choices(_model(cls, url))
-
-
-def tool_choice_invocation_params(cls: Any, url: str) -> Any:
-    """The tool choice a callback's `on_chat_model_start` receives among the invocation
-    params for a call forcing a tool by its name, and the reply (the request compared)."""
-    return called_choice(_model(cls, url))
-
-
-def tool_choice_named(cls: Any, url: str) -> Any:
-    return _model(cls, url).bind_tools([add], tool_choice="add").invoke("1+2?")
-
-
-SUM_SCHEMA = {
-    "title": "Sum",
-    "description": "A sum.",
-    "type": "object",
-    "properties": {"total": {"type": "integer"}},
-    "required": ["total"],
-    "additionalProperties": False,
-}
-
-
 def structured_default(cls: Any, url: str) -> Any:
     from pydantic import BaseModel
 
@@ -325,16 +245,6 @@ def structured_default(cls: Any, url: str) -> Any:
         total: int
 
     return _model(cls, url).with_structured_output(Sum).invoke("1+2?")
-
-
-def structured_function_calling(cls: Any, url: str) -> Any:
-    got = _model(cls, url).with_structured_output(SUM_SCHEMA, method="function_calling")
-    return got.invoke("1+2?")
-
-
-def structured_raw(cls: Any, url: str) -> Any:
-    got = _model(cls, url).with_structured_output(SUM_SCHEMA, include_raw=True)
-    return got.invoke("1+2?")
 
 
 def structured_json_mode(cls: Any, url: str) -> Any:
@@ -420,56 +330,20 @@ def content_filter_finish_stream(cls: Any, url: str) -> Any:
     return {"sync": run(), "async": asyncio.run(arun())}
 
 
-def _error(cls: Any, url: str) -> Any:
-    return raised(lambda: _model(cls, url, max_retries=0).invoke("Hi"))
-
-
-def error_400(cls: Any, url: str) -> Any:
-    return _error(cls, url)
-
-
-def error_401(cls: Any, url: str) -> Any:
-    return _error(cls, url)
-
-
 def error_404_deployment(cls: Any, url: str) -> Any:
-    return _error(cls, url)
-
-
-def error_429(cls: Any, url: str) -> Any:
-    return _error(cls, url)
-
-
-def error_500(cls: Any, url: str) -> Any:
-    return _error(cls, url)
+    return OPENAI.error(cls, url)
 
 
 def error_content_filter_400(cls: Any, url: str) -> Any:
-    return _error(cls, url)
-
-
-def error_in_stream_call(cls: Any, url: str) -> Any:
-    return raised(lambda: list(_model(cls, url, max_retries=0).stream("Hi")))
+    return OPENAI.error(cls, url)
 
 
 def error_async(cls: Any, url: str) -> Any:
     return raised(lambda: asyncio.run(_model(cls, url, max_retries=0).ainvoke("Hi")))
 
 
-def usage_details(cls: Any, url: str) -> Any:
-    return _model(cls, url).invoke("Hi").usage_metadata
-
-
-def usage_in_stream(cls: Any, url: str) -> Any:
-    return merged(list(_model(cls, url).stream("Hi"))).usage_metadata
-
-
 def usage_not_streamed(cls: Any, url: str) -> Any:
     return merged(list(_model(cls, url, stream_usage=False).stream("Hi"))).usage_metadata
-
-
-def streaming_invoke(cls: Any, url: str) -> Any:
-    return _model(cls, url, streaming=True).invoke("Hi")
 
 
 def options_sent(cls: Any, url: str) -> Any:
@@ -516,15 +390,6 @@ def image_url_block(cls: Any, url: str) -> Any:
     return _ask(cls, url, block)
 
 
-def chain_with_prompt(cls: Any, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    chain = prompt | _model(cls, url) | StrOutputParser()
-    return chain.invoke({"style": "brief", "q": "Hi"})
-
-
 TOOL = Script(tool_args={"a": 1, "b": 2})
 #: A call whose arguments were cut short: no JSON.
 BAD_ARGS = Script(tool_args={}, raw_args='{"a": 1, "b": ')
@@ -547,25 +412,25 @@ FILTERED_400 = _err(
 )
 
 SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
-    "invoke_text": (Script(), invoke_text),
-    "invoke_messages": (Script(), invoke_messages),
+    "invoke_text": (Script(), OPENAI.invoke_text),
+    "invoke_messages": (Script(), OPENAI.invoke_messages),
     "invoke_with_model_name": (Script(), invoke_with_model_name),
-    "stream_chunks": (Script(), stream_chunks),
+    "stream_chunks": (Script(), OPENAI.stream_chunks),
     "ainvoke_text": (Script(), ainvoke_text),
-    "astream_chunks": (Script(), astream_chunks),
-    "batch_two": (Script(), batch_two),
-    "metadata_key_order": (Script(), metadata_key_order),
-    "tool_call_invoke": (TOOL, tool_call_invoke),
-    "tool_call_stream": (TOOL, tool_call_stream),
-    "invalid_tool_arguments": (BAD_ARGS, invalid_tool_arguments),
+    "astream_chunks": (Script(), OPENAI.astream_chunks),
+    "batch_two": (Script(), OPENAI.batch_two),
+    "metadata_key_order": (Script(), OPENAI.metadata_key_order),
+    "tool_call_invoke": (TOOL, OPENAI.tool_call_invoke),
+    "tool_call_stream": (TOOL, OPENAI.tool_call_stream),
+    "invalid_tool_arguments": (BAD_ARGS, OPENAI.invalid_tool_arguments),
     "invalid_tool_arguments_stream": (BAD_ARGS, invalid_tool_arguments_stream),
     "tool_round_trip": (TOOL, tool_round_trip),
-    "tool_choice_named": (TOOL, tool_choice_named),
-    "tool_choice_bound": (Script(), tool_choice_bound),
-    "tool_choice_invocation_params": (TOOL, tool_choice_invocation_params),
+    "tool_choice_named": (TOOL, OPENAI.tool_choice_named),
+    "tool_choice_bound": (Script(), OPENAI.tool_choice_bound),
+    "tool_choice_invocation_params": (TOOL, OPENAI.tool_choice_invocation_params),
     "structured_default": (SUM, structured_default),
-    "structured_function_calling": (SUM, structured_function_calling),
-    "structured_raw": (SUM, structured_raw),
+    "structured_function_calling": (SUM, OPENAI.structured_function_calling),
+    "structured_raw": (SUM, OPENAI.structured_raw),
     "structured_json_mode": (Script('{"total": 3}'), structured_json_mode),
     "ad_token": (Script(), ad_token),
     "ad_token_provider": (Script(), ad_token_provider),
@@ -587,7 +452,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     ),
     "error_400": (
         _err(400, "Invalid value for 'temperature'", "invalid_value", "invalid_request_error"),
-        error_400,
+        OPENAI.error_400,
     ),
     "error_401": (
         _err(
@@ -596,7 +461,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
             "401",
             None,
         ),
-        error_401,
+        OPENAI.error_401,
     ),
     "error_404_deployment": (
         _err(
@@ -606,22 +471,22 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     ),
     "error_429": (
         _err(429, "Requests to the ChatCompletions_Create Operation have exceeded", "429", None),
-        error_429,
+        OPENAI.error_429,
     ),
-    "error_500": (_err(500, "Internal server error", None, "server_error"), error_500),
+    "error_500": (_err(500, "Internal server error", None, "server_error"), OPENAI.error_500),
     "error_content_filter_400": (FILTERED_400, error_content_filter_400),
     "error_in_stream_call": (
         _err(400, "Invalid value for 'stop'", "invalid_value", "invalid_request_error"),
-        error_in_stream_call,
+        OPENAI.error_in_stream_call,
     ),
     "error_async": (
         _err(401, "Access denied due to invalid subscription key.", "401", None),
         error_async,
     ),
-    "usage_details": (Script(usage=DETAILED_USAGE), usage_details),
-    "usage_in_stream": (Script(usage=DETAILED_USAGE), usage_in_stream),
+    "usage_details": (Script(usage=DETAILED_USAGE), OPENAI.usage_details),
+    "usage_in_stream": (Script(usage=DETAILED_USAGE), OPENAI.usage_in_stream),
     "usage_not_streamed": (Script(usage=DETAILED_USAGE), usage_not_streamed),
-    "streaming_invoke": (Script(usage=DETAILED_USAGE), streaming_invoke),
+    "streaming_invoke": (Script(usage=DETAILED_USAGE), OPENAI.streaming_invoke),
     "options_sent": (Script(), options_sent),
     "model_kwargs_sent": (Script(), model_kwargs_sent),
     "length_finish": (Script("Once", finish="length"), length_finish),
@@ -630,7 +495,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "std_file_block": (Script("A PDF."), std_file_block),
     "std_audio_block": (Script("Silence."), std_audio_block),
     "image_url_block": (Script("A pixel."), image_url_block),
-    "chain_with_prompt": (Script(), chain_with_prompt),
+    "chain_with_prompt": (Script(), OPENAI.chain_with_prompt),
 }
 
 # ---- what differs on purpose, and why ------------------------------------------------------
@@ -649,31 +514,18 @@ def _comparable_request(seen: Seen) -> Any:
     return comparable_request(seen, COMPARED_HEADERS)
 
 
-def _comparable_result(value: Any) -> Any:
-    """The observed result, an error read as a script reads it (`openai_error`)."""
-    if isinstance(value, dict) and set(value) == {"error"}:
-        return openai_error(value["error"], openai)
-    return observe(value)
-
-
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    script, run = SCRIPTS[name]
-    with unset(ENV):
-        outcome = run_row(
-            server,
-            (answer(script), run),
-            partner.AzureChatOpenAI,
-            chatplex.langchain.AzureChatOpenAI,
-            result=_comparable_result,
-            request=_comparable_request,
-            collect=True,
-        )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
-def test_same_as_langchain_openai(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+SUITE = Suite(
+    SCRIPTS,
+    partner.AzureChatOpenAI,
+    chatplex.langchain.AzureChatOpenAI,
+    DIFFERENCES,
+    result=comparable_result,
+    request=_comparable_request,
+    collect=True,
+    env=ENV,
+    answer=answer,
+)
+test_same_as_langchain_openai = SUITE.same_test()
 
 
 def test_at_least_25_scripts() -> None:

@@ -26,23 +26,23 @@ from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
-from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import constructed
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_row
 from tests.partners._sidebyside import thirds
 from tests.partners._sidebyside import with_content_or_last
+from tests.partners.bedrock._scripts import KEYS
+from tests.partners.bedrock._scripts import MODEL
+from tests.partners.bedrock._scripts import BedrockScripts
+from tests.partners.bedrock._scripts import exception_event
 
 langchain_aws = pytest.importorskip("langchain_aws")
 botocore_exceptions = pytest.importorskip("botocore.exceptions")
@@ -52,9 +52,7 @@ load = pytest.importorskip("langchain_core.load")
 from chatplex.langchain import ChatBedrockConverse as OurChatBedrockConverse  # noqa: E402
 from chatplex.testing._mock_aws import encode_message  # noqa: E402
 
-MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 REQUEST_ID = "5f1c7a0e-0000-4000-8000-000000000001"
-KEYS = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "not-a-real-secret"}
 
 Block = dict[str, Any]
 
@@ -106,7 +104,7 @@ def converse(
             return Reply(200, [json.dumps(reply).encode()], headers=headers)
         events = [_event("messageStart", {"role": "assistant"})]
         if stream_error is not None:
-            events.append(_exception(*stream_error))
+            events.append(exception_event(*stream_error))
         else:
             for index, block in enumerate(content):
                 events.extend(_block_events(index, block))
@@ -120,15 +118,6 @@ def converse(
 def _event(kind: str, payload: dict[str, Any]) -> bytes:
     headers = {":event-type": kind, ":content-type": "application/json", ":message-type": "event"}
     return encode_message(headers, json.dumps(payload).encode())
-
-
-def _exception(name: str, message: str) -> bytes:
-    headers = {
-        ":exception-type": name,
-        ":content-type": "application/json",
-        ":message-type": "exception",
-    }
-    return encode_message(headers, json.dumps({"message": message}).encode())
 
 
 def _block_events(index: int, block: Block) -> list[bytes]:
@@ -163,20 +152,16 @@ def make(cls: Any, url: str, **settings: Any) -> Any:
     return cls(model=MODEL, endpoint_url=url, region_name="us-east-1", **KEYS, **settings)
 
 
+#: The scripts this suite runs as the other Bedrock suite does (`_scripts.py`).
+BEDROCK = BedrockScripts(make)
+
+
 # ---- the scripts: (server reply, script(ChatBedrockConverse, url) -> result) -----------
-
-
-def invoke_text(cls: Any, url: str) -> Any:
-    return make(cls, url).invoke("Say hello")
 
 
 def invoke_messages(cls: Any, url: str) -> Any:
     model = make(cls, url, temperature=0, max_tokens=64, top_p=0.5)
     return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")])
-
-
-def invoke_tuples(cls: Any, url: str) -> Any:
-    return make(cls, url).invoke([("system", "Be brief."), ("human", "Hi")])
 
 
 def stream_chunks(cls: Any, url: str) -> Any:
@@ -196,10 +181,6 @@ def stream_usage_given(cls: Any, url: str) -> Any:
     return {**said, "held": built.additional_model_request_fields, "usage": usage}
 
 
-def ainvoke_text(cls: Any, url: str) -> Any:
-    return asyncio.run(make(cls, url).ainvoke("Say hello"))
-
-
 def astream_chunks(cls: Any, url: str) -> Any:
     async def run() -> list[Any]:
         return [c async for c in make(cls, url).astream("Say hello")]
@@ -210,14 +191,6 @@ def astream_chunks(cls: Any, url: str) -> Any:
         "positions": [c.chunk_position for c in with_content_or_last(chunks)],
         "merged": merged(chunks),
     }
-
-
-def batch_two(cls: Any, url: str) -> Any:
-    return make(cls, url).batch(["One", "Two"])
-
-
-def tool_call_invoke(cls: Any, url: str) -> Any:
-    return make(cls, url).bind_tools([add]).invoke("What is 1+2?")
 
 
 def tool_call_stream(cls: Any, url: str) -> Any:
@@ -231,26 +204,8 @@ def tool_choice_bound(cls: Any, url: str) -> Any:
     return bound_choices(make(cls, url), {"object": NAMED, "Converse's object": _CONVERSE})
 
 
-def tool_choice_invocation_params(cls: Any, url: str) -> Any:
-    """The tool choice a callback's `on_chat_model_start` receives among the invocation
-    params for a call forcing a tool by its name, and the reply (the request compared)."""
-    return called_choice(make(cls, url))
-
-
 #: Converse's own choice object naming the tool `add`.
 _CONVERSE = {"tool": {"name": "add"}}
-
-
-def tool_choice_forced(cls: Any, url: str) -> Any:
-    return make(cls, url).bind_tools([add], tool_choice="add").invoke("What is 1+2?")
-
-
-def tool_round_trip(cls: Any, url: str) -> Any:
-    model = make(cls, url).bind_tools([add])
-    first = model.invoke("What is 1+2?")
-    call = first.tool_calls[0]
-    result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"])
-    return model.invoke([lc.HumanMessage("What is 1+2?"), first, result])
 
 
 def reasoning_invoke(cls: Any, url: str) -> Any:
@@ -300,55 +255,8 @@ def request_fields(cls: Any, url: str) -> Any:
     return model.invoke("Hi")
 
 
-def structured_pydantic(cls: Any, url: str) -> Any:
-    from pydantic import BaseModel
-
-    class Sum(BaseModel):
-        """A sum."""
-
-        total: int
-
-    return make(cls, url).with_structured_output(Sum).invoke("1+2?")
-
-
-def structured_raw(cls: Any, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "description": "A sum.",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
-    return make(cls, url).with_structured_output(schema, include_raw=True).invoke("1+2?")
-
-
-def max_tokens_stop(cls: Any, url: str) -> Any:
-    return make(cls, url, max_tokens=2).invoke("Tell a story")
-
-
-def image_block(cls: Any, url: str) -> Any:
-    data = (
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
-        "hQGAhKmMIQAAAABJRU5ErkJggg=="
-    )
-    message = lc.HumanMessage(
-        content=[
-            {"type": "text", "text": "What is this?"},
-            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{data}"}},
-        ]
-    )
-    return make(cls, url).invoke([message])
-
-
 def base_url_alias(cls: Any, url: str) -> Any:
     return cls(model=MODEL, base_url=url, region_name="us-east-1", **KEYS).invoke("Hi")
-
-
-def endpoint_from_environment(cls: Any, url: str) -> Any:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", url)
-        patch.setenv("AWS_REGION", "us-east-1")
-        return cls(model=MODEL, **KEYS).invoke("Hi")
 
 
 def init_chat_model_base_url(cls: Any, url: str) -> Any:
@@ -360,26 +268,6 @@ def init_chat_model_base_url(cls: Any, url: str) -> Any:
         f"bedrock_converse:{MODEL}", base_url=url, region_name="us-east-1", **KEYS
     )
     return model.invoke("Hi")
-
-
-def error_validation(cls: Any, url: str) -> Any:
-    return raised(lambda: make(cls, url).invoke("Hi"))
-
-
-def error_throttled(cls: Any, url: str) -> Any:
-    return raised(lambda: make(cls, url, max_retries=0).invoke("Hi"))
-
-
-def error_access_denied(cls: Any, url: str) -> Any:
-    return raised(lambda: make(cls, url).invoke("Hi"))
-
-
-def error_in_stream(cls: Any, url: str) -> Any:
-    return raised(lambda: list(make(cls, url, max_retries=0).stream("Hi")))
-
-
-def error_async(cls: Any, url: str) -> Any:
-    return raised(lambda: asyncio.run(make(cls, url).ainvoke("Hi")))
 
 
 def error_server_retried(cls: Any, url: str) -> Any:
@@ -399,13 +287,6 @@ def api_key_from_environment(cls: Any, url: str) -> Any:
         patch.setenv("AWS_BEARER_TOKEN_BEDROCK", "bedrock-api-key-test")
         failed = raised(lambda: make(cls, url).invoke("Hi"))["error"]
         return {"refused": "https" in str(failed).lower()}
-
-
-def config_region(cls: Any, url: str) -> Any:
-    from botocore.config import Config
-
-    model = cls(model=MODEL, endpoint_url=url, config=Config(region_name="eu-west-1"), **KEYS)
-    return model.invoke("Hi")
 
 
 def base_model_named(cls: Any, url: str) -> Any:
@@ -431,19 +312,6 @@ def guard_content_block(cls: Any, url: str) -> Any:
     return make(
         cls, url, guardrail_config={"guardrailIdentifier": "g", "guardrailVersion": "1"}
     ).invoke([message])
-
-
-def text_and_tool_call(cls: Any, url: str) -> Any:
-    return make(cls, url).bind_tools([add]).invoke("What is 1+2?")
-
-
-def chain_with_prompt(cls: Any, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    chain = prompt | make(cls, url) | StrOutputParser()
-    return chain.invoke({"style": "brief", "q": "Hi"})
 
 
 #: A model langchain-aws streams only without tools (`disable_streaming="tool_calling"`).
@@ -664,15 +532,15 @@ THINKING = (reasoning("Count: s-t-r-a-w..."), text("Three."))
 CACHED = {**USAGE, "cacheReadInputTokens": 100, "cacheWriteInputTokens": 20}
 
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
-    "invoke_text": (converse(), invoke_text),
+    "invoke_text": (converse(), BEDROCK.invoke_text),
     "invoke_messages": (converse(), invoke_messages),
-    "invoke_tuples": (converse(), invoke_tuples),
+    "invoke_tuples": (converse(), BEDROCK.invoke_tuples),
     "stream_chunks": (converse(), stream_chunks),
     "stream_usage_given": (converse(), stream_usage_given),
-    "ainvoke_text": (converse(), ainvoke_text),
+    "ainvoke_text": (converse(), BEDROCK.ainvoke_text),
     "astream_chunks": (converse(), astream_chunks),
-    "batch_two": (converse(), batch_two),
-    "tool_call_invoke": (converse(ADD_CALL, stop="tool_use"), tool_call_invoke),
+    "batch_two": (converse(), BEDROCK.batch_two),
+    "tool_call_invoke": (converse(ADD_CALL, stop="tool_use"), BEDROCK.tool_call_invoke),
     "tool_call_stream": (converse(ADD_CALL, stop="tool_use"), tool_call_stream),
     "llama_tool_call_stream": (converse(ADD_CALL, stop="tool_use"), llama_tool_call_stream),
     "llama_tool_call_astream": (converse(ADD_CALL, stop="tool_use"), llama_tool_call_astream),
@@ -686,13 +554,13 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         llama_structured_astream,
     ),
     "unverified_model_stream": (converse(), unverified_model_stream),
-    "tool_choice_forced": (converse(ADD_CALL, stop="tool_use"), tool_choice_forced),
+    "tool_choice_forced": (converse(ADD_CALL, stop="tool_use"), BEDROCK.tool_choice_forced),
     "tool_choice_bound": (converse(), tool_choice_bound),
     "tool_choice_invocation_params": (
         converse(ADD_CALL, stop="tool_use"),
-        tool_choice_invocation_params,
+        BEDROCK.tool_choice_invocation_params,
     ),
-    "tool_round_trip": (converse(ADD_CALL, stop="tool_use"), tool_round_trip),
+    "tool_round_trip": (converse(ADD_CALL, stop="tool_use"), BEDROCK.tool_round_trip),
     "reasoning_invoke": (converse(*THINKING), reasoning_invoke),
     "reasoning_stream": (converse(*THINKING), reasoning_stream),
     "reasoning_sent_back": (converse(*THINKING), reasoning_sent_back),
@@ -702,35 +570,38 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "request_fields": (converse(), request_fields),
     "structured_pydantic": (
         converse(tool_use("Sum", {"total": 3}), stop="tool_use"),
-        structured_pydantic,
+        BEDROCK.structured_pydantic,
     ),
-    "structured_raw": (converse(tool_use("Sum", {"total": 3}), stop="tool_use"), structured_raw),
-    "max_tokens_stop": (converse(text("Once"), stop="max_tokens"), max_tokens_stop),
-    "image_block": (converse(text("A pixel.")), image_block),
+    "structured_raw": (
+        converse(tool_use("Sum", {"total": 3}), stop="tool_use"),
+        BEDROCK.structured_raw,
+    ),
+    "max_tokens_stop": (converse(text("Once"), stop="max_tokens"), BEDROCK.max_tokens_stop),
+    "image_block": (converse(text("A pixel.")), BEDROCK.image_block),
     "base_url_alias": (converse(), base_url_alias),
-    "endpoint_from_environment": (converse(), endpoint_from_environment),
+    "endpoint_from_environment": (converse(), BEDROCK.endpoint_from_environment),
     "init_chat_model_base_url": (converse(), init_chat_model_base_url),
     "error_validation": (
         converse(status=400, error=("ValidationException", "The model returned an error.")),
-        error_validation,
+        BEDROCK.error_validation,
     ),
     "error_throttled": (
         converse(status=429, error=("ThrottlingException", "Too many requests.")),
-        error_throttled,
+        BEDROCK.error_throttled,
     ),
     "error_access_denied": (
         converse(status=403, error=("AccessDeniedException", "You don't have access.")),
-        error_access_denied,
+        BEDROCK.error_access_denied,
     ),
     "error_in_stream": (
         converse(stream_error=("throttlingException", "Slow down.")),
-        error_in_stream,
+        BEDROCK.error_in_stream,
     ),
     "error_async": (
         converse(status=400, error=("ValidationException", "Malformed input request.")),
-        error_async,
+        BEDROCK.error_async,
     ),
-    "chain_with_prompt": (converse(), chain_with_prompt),
+    "chain_with_prompt": (converse(), BEDROCK.chain_with_prompt),
     "error_server_retried": (
         converse(status=500, error=("InternalServerException", "Internal error.")),
         error_server_retried,
@@ -740,7 +611,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         retries_from_environment,
     ),
     "api_key_from_environment": (converse(), api_key_from_environment),
-    "config_region": (converse(), config_region),
+    "config_region": (converse(), BEDROCK.config_region),
     "base_model_named": (converse(), base_model_named),
     "structured_json_schema": (converse(text('{"total": 3}')), structured_json_schema),
     "guard_content_block": (converse(), guard_content_block),
@@ -754,7 +625,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "reasoning_effort_per_call": (converse(), reasoning_effort_per_call),
     "text_and_tool_call": (
         converse(text("Let me add."), ADD_CALL, stop="tool_use"),
-        text_and_tool_call,
+        BEDROCK.text_and_tool_call,
     ),
 }
 
@@ -885,29 +756,16 @@ def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[Non
     yield
 
 
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    outcome = run_row(
-        server,
-        SCRIPTS[name],
-        langchain_aws.ChatBedrockConverse,
-        OurChatBedrockConverse,
-        result=_comparable_result,
-        request=_comparable_request,
-    )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[n]))
-        if n in NOT_YET
-        else n
-        for n in sorted(SCRIPTS)
-    ],
+SUITE = Suite(
+    SCRIPTS,
+    langchain_aws.ChatBedrockConverse,
+    OurChatBedrockConverse,
+    DIFFERENCES,
+    result=_comparable_result,
+    request=_comparable_request,
+    not_yet=NOT_YET,
 )
-def test_same_as_langchain_aws(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+test_same_as_langchain_aws = SUITE.same_test()
 
 
 def test_at_least_25_scripts() -> None:

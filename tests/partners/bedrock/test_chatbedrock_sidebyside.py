@@ -29,18 +29,19 @@ from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
-from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_row
 from tests.partners._sidebyside import thirds
+from tests.partners.bedrock._scripts import KEYS
+from tests.partners.bedrock._scripts import MODEL
+from tests.partners.bedrock._scripts import BedrockScripts
+from tests.partners.bedrock._scripts import exception_event
 from tests.partners.bedrock.test_bedrock_sidebyside import _comparable_request
 from tests.partners.bedrock.test_bedrock_sidebyside import _comparable_result
 from tests.partners.bedrock.test_bedrock_sidebyside import converse
@@ -52,11 +53,9 @@ lc = pytest.importorskip("langchain_core.messages")
 from chatplex.langchain import ChatBedrock as OurChatBedrock  # noqa: E402
 from chatplex.testing._mock_aws import encode_message  # noqa: E402
 
-MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 THINKING_MODEL = "us.anthropic.claude-3-7-sonnet-20250219-v1:0"
 NOVA = "amazon.nova-lite-v1:0"
 REQUEST_ID = "5f1c7a0e-0000-4000-8000-000000000002"
-KEYS = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "not-a-real-secret"}
 
 Block = dict[str, Any]
 #: Bedrock's token counts: (input, output, cache read, cache write).
@@ -128,7 +127,7 @@ def invoke(
         start = {**message, "content": [], "stop_reason": None}
         events = [_chunk({"type": "message_start", "message": start})]
         if stream_error is not None:
-            events.append(_exception(*stream_error))
+            events.append(exception_event(*stream_error))
             return Reply(200, events, "application/vnd.amazon.eventstream", headers)
         for index, block in enumerate(content):
             events.extend(_block_events(index, block))
@@ -158,15 +157,6 @@ def _chunk(event: dict[str, Any]) -> bytes:
         ":message-type": "event",
     }
     return encode_message(headers, json.dumps(payload).encode())
-
-
-def _exception(name: str, message: str) -> bytes:
-    headers = {
-        ":exception-type": name,
-        ":content-type": "application/json",
-        ":message-type": "exception",
-    }
-    return encode_message(headers, json.dumps({"message": message}).encode())
 
 
 def _block_events(index: int, block: Block) -> list[bytes]:
@@ -202,11 +192,11 @@ def make(cls: Any, url: str, model: str = MODEL, **settings: Any) -> Any:
     return cls(model=model, endpoint_url=url, region_name="us-east-1", **KEYS, **settings)
 
 
+#: The scripts this suite runs as the other Bedrock suite does (`_scripts.py`).
+BEDROCK = BedrockScripts(make)
+
+
 # ---- the scripts: (server reply, script(ChatBedrock, url) -> result) --------------------
-
-
-def invoke_text(cls: Any, url: str) -> Any:
-    return make(cls, url).invoke("Say hello")
 
 
 def invoke_messages(cls: Any, url: str) -> Any:
@@ -214,17 +204,9 @@ def invoke_messages(cls: Any, url: str) -> Any:
     return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")])
 
 
-def invoke_tuples(cls: Any, url: str) -> Any:
-    return make(cls, url).invoke([("system", "Be brief."), ("human", "Hi")])
-
-
 def stream_chunks(cls: Any, url: str) -> Any:
     chunks = list(make(cls, url).stream("Say hello"))
     return {"chunks": chunks, "merged": merged(chunks)}
-
-
-def ainvoke_text(cls: Any, url: str) -> Any:
-    return asyncio.run(make(cls, url).ainvoke("Say hello"))
 
 
 def astream_chunks(cls: Any, url: str) -> Any:
@@ -235,25 +217,13 @@ def astream_chunks(cls: Any, url: str) -> Any:
     return {"chunks": chunks, "merged": merged(chunks)}
 
 
-def batch_two(cls: Any, url: str) -> Any:
-    return make(cls, url).batch(["One", "Two"])
-
-
 def streaming_invoke(cls: Any, url: str) -> Any:
     return make(cls, url, streaming=True).invoke("Say hello")
-
-
-def tool_call_invoke(cls: Any, url: str) -> Any:
-    return make(cls, url).bind_tools([add]).invoke("What is 1+2?")
 
 
 def tool_call_stream(cls: Any, url: str) -> Any:
     chunks = list(make(cls, url).bind_tools([add]).stream("What is 1+2?"))
     return {"chunks": chunks, "merged": merged(chunks)}
-
-
-def tool_choice_forced(cls: Any, url: str) -> Any:
-    return make(cls, url).bind_tools([add], tool_choice="add").invoke("What is 1+2?")
 
 
 def tool_choice_bound(cls: Any, url: str) -> Any:
@@ -272,22 +242,8 @@ def tool_choice_bound_on_converse(cls: Any, url: str) -> Any:
     return bound_choices(make(cls, url, model=NOVA), objects)
 
 
-def tool_choice_invocation_params(cls: Any, url: str) -> Any:
-    """The tool choice a callback's `on_chat_model_start` receives among the invocation
-    params for a call forcing a tool by its name, and the reply (the request compared)."""
-    return called_choice(make(cls, url))
-
-
 def tool_choice_any(cls: Any, url: str) -> Any:
     return make(cls, url).bind_tools([add], tool_choice="any").invoke("What is 1+2?")
-
-
-def tool_round_trip(cls: Any, url: str) -> Any:
-    model = make(cls, url).bind_tools([add])
-    first = model.invoke("What is 1+2?")
-    call = first.tool_calls[0]
-    result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"])
-    return model.invoke([lc.HumanMessage("What is 1+2?"), first, result])
 
 
 def tool_error_round_trip(cls: Any, url: str) -> Any:
@@ -298,32 +254,6 @@ def tool_error_round_trip(cls: Any, url: str) -> Any:
     call = first.tool_calls[0]
     failed = lc.ToolMessage("Error: add is down", tool_call_id=call["id"], status="error")
     return model.invoke([lc.HumanMessage("What is 1+2?"), first, failed])
-
-
-def text_and_tool_call(cls: Any, url: str) -> Any:
-    return make(cls, url).bind_tools([add]).invoke("What is 1+2?")
-
-
-def structured_pydantic(cls: Any, url: str) -> Any:
-    from pydantic import BaseModel
-
-    class Sum(BaseModel):
-        """A sum."""
-
-        total: int
-
-    return make(cls, url).with_structured_output(Sum).invoke("1+2?")
-
-
-def structured_raw(cls: Any, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "description": "A sum.",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
-    return make(cls, url).with_structured_output(schema, include_raw=True).invoke("1+2?")
 
 
 def thinking_invoke(cls: Any, url: str) -> Any:
@@ -349,10 +279,6 @@ def stop_per_call_stream(cls: Any, url: str) -> Any:
     return merged(list(make(cls, url).stream("Hi", stop=["STOP"])))
 
 
-def max_tokens_stop(cls: Any, url: str) -> Any:
-    return make(cls, url, max_tokens=2).invoke("Tell a story")
-
-
 def cache_usage(cls: Any, url: str) -> Any:
     reply = make(cls, url).invoke("Hi")
     return {"usage": reply.usage_metadata, "llm_usage": reply.additional_kwargs["usage"]}
@@ -360,29 +286,6 @@ def cache_usage(cls: Any, url: str) -> Any:
 
 def cache_usage_stream(cls: Any, url: str) -> Any:
     return merged(list(make(cls, url).stream("Hi"))).usage_metadata
-
-
-def image_block(cls: Any, url: str) -> Any:
-    data = (
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
-        "hQGAhKmMIQAAAABJRU5ErkJggg=="
-    )
-    message = lc.HumanMessage(
-        content=[
-            {"type": "text", "text": "What is this?"},
-            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{data}"}},
-        ]
-    )
-    return make(cls, url).invoke([message])
-
-
-def chain_with_prompt(cls: Any, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    chain = prompt | make(cls, url) | StrOutputParser()
-    return chain.invoke({"style": "brief", "q": "Hi"})
 
 
 def _sent_to(model: Any, url: str) -> Any:
@@ -403,20 +306,6 @@ def region_alias(cls: Any, url: str) -> Any:
     return cls(model=MODEL, endpoint_url=url, region="eu-west-1", **KEYS).invoke("Hi")
 
 
-def endpoint_from_environment(cls: Any, url: str) -> Any:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", url)
-        patch.setenv("AWS_REGION", "us-east-1")
-        return cls(model=MODEL, **KEYS).invoke("Hi")
-
-
-def config_region(cls: Any, url: str) -> Any:
-    from botocore.config import Config
-
-    model = cls(model=MODEL, endpoint_url=url, config=Config(region_name="eu-west-1"), **KEYS)
-    return model.invoke("Hi")
-
-
 def init_chat_model_base_url(cls: Any, url: str) -> Any:
     if cls is OurChatBedrock:
         from chatplex.langchain import init_chat_model
@@ -428,26 +317,6 @@ def init_chat_model_base_url(cls: Any, url: str) -> Any:
 
 def provider_given(cls: Any, url: str) -> Any:
     return make(cls, url, model="my-claude-profile", provider="anthropic").invoke("Hi")
-
-
-def error_validation(cls: Any, url: str) -> Any:
-    return raised(lambda: make(cls, url).invoke("Hi"))
-
-
-def error_throttled(cls: Any, url: str) -> Any:
-    return raised(lambda: make(cls, url, max_retries=0).invoke("Hi"))
-
-
-def error_access_denied(cls: Any, url: str) -> Any:
-    return raised(lambda: make(cls, url).invoke("Hi"))
-
-
-def error_in_stream(cls: Any, url: str) -> Any:
-    return raised(lambda: list(make(cls, url, max_retries=0).stream("Hi")))
-
-
-def error_async(cls: Any, url: str) -> Any:
-    return raised(lambda: asyncio.run(make(cls, url).ainvoke("Hi")))
 
 
 def nova_speaks_converse(cls: Any, url: str) -> Any:
@@ -702,7 +571,7 @@ def prompt_invoke(
         pieces = thirds(reply_text)
         events = [event(p, i == 0, i + 1, None) for i, p in enumerate(pieces)]
         if stream_error is not None:
-            frames = [_chunk(events[0]), _exception(*stream_error)]
+            frames = [_chunk(events[0]), exception_event(*stream_error)]
             return Reply(200, frames, "application/vnd.amazon.eventstream", headers)
         last = event("", False, len(pieces), reason)
         last["amazon-bedrock-invocationMetrics"] = {
@@ -947,67 +816,67 @@ SUM_CALL = tool_use("Sum", {"total": 3})
 CACHED = (12, 7, 100, 20)
 
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
-    "invoke_text": (invoke(), invoke_text),
+    "invoke_text": (invoke(), BEDROCK.invoke_text),
     "invoke_messages": (invoke(), invoke_messages),
-    "invoke_tuples": (invoke(), invoke_tuples),
+    "invoke_tuples": (invoke(), BEDROCK.invoke_tuples),
     "stream_chunks": (invoke(), stream_chunks),
-    "ainvoke_text": (invoke(), ainvoke_text),
+    "ainvoke_text": (invoke(), BEDROCK.ainvoke_text),
     "astream_chunks": (invoke(), astream_chunks),
-    "batch_two": (invoke(), batch_two),
+    "batch_two": (invoke(), BEDROCK.batch_two),
     "streaming_invoke": (invoke(), streaming_invoke),
-    "tool_call_invoke": (invoke(ADD_CALL, stop="tool_use"), tool_call_invoke),
+    "tool_call_invoke": (invoke(ADD_CALL, stop="tool_use"), BEDROCK.tool_call_invoke),
     "tool_call_stream": (invoke(text("Let me add."), ADD_CALL, stop="tool_use"), tool_call_stream),
-    "tool_choice_forced": (invoke(ADD_CALL, stop="tool_use"), tool_choice_forced),
+    "tool_choice_forced": (invoke(ADD_CALL, stop="tool_use"), BEDROCK.tool_choice_forced),
     "tool_choice_any": (invoke(ADD_CALL, stop="tool_use"), tool_choice_any),
     "tool_choice_bound": (invoke(), tool_choice_bound),
     "tool_choice_bound_on_converse": (invoke(), tool_choice_bound_on_converse),
     "tool_choice_invocation_params": (
         invoke(ADD_CALL, stop="tool_use"),
-        tool_choice_invocation_params,
+        BEDROCK.tool_choice_invocation_params,
     ),
-    "tool_round_trip": (invoke(ADD_CALL, stop="tool_use"), tool_round_trip),
+    "tool_round_trip": (invoke(ADD_CALL, stop="tool_use"), BEDROCK.tool_round_trip),
     "tool_error_round_trip": (invoke(ADD_CALL, stop="tool_use"), tool_error_round_trip),
     "text_and_tool_call": (
         invoke(text("Let me add."), ADD_CALL, stop="tool_use"),
-        text_and_tool_call,
+        BEDROCK.text_and_tool_call,
     ),
-    "structured_pydantic": (invoke(SUM_CALL, stop="tool_use"), structured_pydantic),
-    "structured_raw": (invoke(SUM_CALL, stop="tool_use"), structured_raw),
+    "structured_pydantic": (invoke(SUM_CALL, stop="tool_use"), BEDROCK.structured_pydantic),
+    "structured_raw": (invoke(SUM_CALL, stop="tool_use"), BEDROCK.structured_raw),
     "thinking_invoke": (invoke(thinking("Count: s-t-r..."), text("Three.")), thinking_invoke),
     "thinking_stream": (invoke(thinking("Count: s-t-r..."), text("Three.")), thinking_stream),
     "model_kwargs_body": (invoke(), model_kwargs_body),
     "stop_per_call": (invoke(stop="stop_sequence"), stop_per_call),
     "stop_per_call_stream": (invoke(stop="stop_sequence"), stop_per_call_stream),
-    "max_tokens_stop": (invoke(text("Once"), stop="max_tokens"), max_tokens_stop),
+    "max_tokens_stop": (invoke(text("Once"), stop="max_tokens"), BEDROCK.max_tokens_stop),
     "cache_usage": (invoke(counts=CACHED), cache_usage),
     "cache_usage_stream": (invoke(counts=CACHED), cache_usage_stream),
-    "image_block": (invoke(text("A pixel.")), image_block),
-    "chain_with_prompt": (invoke(), chain_with_prompt),
+    "image_block": (invoke(text("A pixel.")), BEDROCK.image_block),
+    "chain_with_prompt": (invoke(), BEDROCK.chain_with_prompt),
     "base_url_alias": (invoke(), base_url_alias),
     "region_alias": (invoke(), region_alias),
-    "endpoint_from_environment": (invoke(), endpoint_from_environment),
-    "config_region": (invoke(), config_region),
+    "endpoint_from_environment": (invoke(), BEDROCK.endpoint_from_environment),
+    "config_region": (invoke(), BEDROCK.config_region),
     "init_chat_model_base_url": (invoke(), init_chat_model_base_url),
     "provider_given": (invoke(), provider_given),
     "error_validation": (
         invoke(status=400, error=("ValidationException", "Malformed input request.")),
-        error_validation,
+        BEDROCK.error_validation,
     ),
     "error_throttled": (
         invoke(status=429, error=("ThrottlingException", "Too many requests.")),
-        error_throttled,
+        BEDROCK.error_throttled,
     ),
     "error_access_denied": (
         invoke(status=403, error=("AccessDeniedException", "You don't have access.")),
-        error_access_denied,
+        BEDROCK.error_access_denied,
     ),
     "error_in_stream": (
         invoke(stream_error=("throttlingException", "Slow down.")),
-        error_in_stream,
+        BEDROCK.error_in_stream,
     ),
     "error_async": (
         invoke(status=400, error=("ValidationException", "Malformed input request.")),
-        error_async,
+        BEDROCK.error_async,
     ),
     "nova_speaks_converse": (converse(), nova_speaks_converse),
     "converse_when_asked": (converse(), converse_when_asked),
@@ -1305,29 +1174,16 @@ def _request_with_options(seen: Seen) -> Any:
     return {**_comparable_request(seen), "options": options}
 
 
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    outcome = run_row(
-        server,
-        SCRIPTS[name],
-        langchain_aws.ChatBedrock,
-        OurChatBedrock,
-        result=_comparable_result,
-        request=_request_with_options,
-    )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[n]))
-        if n in NOT_YET
-        else n
-        for n in sorted(SCRIPTS)
-    ],
+SUITE = Suite(
+    SCRIPTS,
+    langchain_aws.ChatBedrock,
+    OurChatBedrock,
+    DIFFERENCES,
+    result=_comparable_result,
+    request=_request_with_options,
+    not_yet=NOT_YET,
 )
-def test_same_as_langchain_aws(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+test_same_as_langchain_aws = SUITE.same_test()
 
 
 def test_unsupported_family_raises_before_any_request(server: ScriptedServer) -> None:

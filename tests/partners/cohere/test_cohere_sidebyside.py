@@ -16,19 +16,17 @@ from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_row
 from tests.partners._sidebyside import thirds
 
 langchain_cohere = pytest.importorskip("langchain_cohere")
@@ -150,6 +148,10 @@ def _model(cls: Any, url: str, **settings: Any) -> Any:
     return cls(model=MODEL, cohere_api_key=KEY, base_url=url, **settings)
 
 
+#: The scripts this suite runs as every wire's does (`_sidebyside.ScriptsOver`).
+COMMON = ScriptsOver(_model)
+
+
 # ---- the scripts: (server reply, script(ChatCohere, url) -> result) ------------------
 
 
@@ -175,29 +177,8 @@ def multi_turn(cls: Any, url: str) -> Any:
     return _model(cls, url).invoke(history)
 
 
-def stream_chunks(cls: Any, url: str) -> Any:
-    chunks = list(_model(cls, url).stream("Say hello"))
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
-
-
 def ainvoke_text(cls: Any, url: str) -> Any:
     return asyncio.run(_model(cls, url).ainvoke("Say hello"))
-
-
-def astream_chunks(cls: Any, url: str) -> Any:
-    async def run() -> list[Any]:
-        return [c async for c in _model(cls, url).astream("Say hello")]
-
-    chunks = asyncio.run(run())
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
 
 
 def batch_two(cls: Any, url: str) -> Any:
@@ -330,15 +311,6 @@ def constructor_max_tokens(cls: Any, url: str) -> Any:
     return _model(cls, url, max_tokens=5).invoke("Hi")
 
 
-def chain_with_prompt(cls: Any, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    chain = prompt | _model(cls, url) | StrOutputParser()
-    return chain.invoke({"style": "brief", "q": "Hi"})
-
-
 def error_unauthorized(cls: Any, url: str) -> Any:
     return raised(lambda: _model(cls, url).invoke("Hi"))
 
@@ -403,9 +375,9 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "invoke_messages": (cohere_replies(), invoke_messages),
     "invoke_tuples": (cohere_replies(), invoke_tuples),
     "multi_turn": (cohere_replies("Your name is Ada."), multi_turn),
-    "stream_chunks": (cohere_replies(), stream_chunks),
+    "stream_chunks": (cohere_replies(), COMMON.stream_chunks),
     "ainvoke_text": (cohere_replies(), ainvoke_text),
-    "astream_chunks": (cohere_replies(), astream_chunks),
+    "astream_chunks": (cohere_replies(), COMMON.astream_chunks),
     "batch_two": (cohere_replies(), batch_two),
     "abatch_two": (cohere_replies(), abatch_two),
     "tool_call_invoke": (cohere_replies(tool_call=ADD_CALL), tool_call_invoke),
@@ -435,7 +407,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "structured_tool": (cohere_replies(tool_call=ADD_CALL), structured_tool),
     "image_block": (cohere_replies("A pixel."), image_block),
     "constructor_max_tokens": (cohere_replies(), constructor_max_tokens),
-    "chain_with_prompt": (cohere_replies(), chain_with_prompt),
+    "chain_with_prompt": (cohere_replies(), COMMON.chain_with_prompt),
     "error_unauthorized": (
         cohere_replies(status=401, error="invalid api token"),
         error_unauthorized,
@@ -715,35 +687,22 @@ def _comparable_result(value: Any) -> Any:
     return observe(value)
 
 
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    outcome = run_row(
-        server,
-        SCRIPTS[name],
-        langchain_cohere.ChatCohere,
-        OurChatCohere,
-        result=_comparable_result,
-        request=_comparable_request,
-        collect=True,
-    )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
 #: Scripts whose outcome does not match yet (a strict xfail each: it fails the day it
 #: matches, so the entry is removed).
 NOT_YET: dict[str, str] = {}
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[n]))
-        if n in NOT_YET
-        else n
-        for n in sorted(SCRIPTS)
-    ],
+SUITE = Suite(
+    SCRIPTS,
+    langchain_cohere.ChatCohere,
+    OurChatCohere,
+    DIFFERENCES,
+    result=_comparable_result,
+    request=_comparable_request,
+    collect=True,
+    not_yet=NOT_YET,
 )
-def test_same_as_langchain_cohere(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+test_same_as_langchain_cohere = SUITE.same_test()
 
 
 def test_at_least_25_scripts() -> None:

@@ -21,20 +21,16 @@ from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
-from tests.partners._sidebyside import bound_choices
-from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import constructed
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_row
+from tests.partners.google._scripts import GeminiScripts
 
 genai_partner = pytest.importorskip("langchain_google_genai")
 partner_models = pytest.importorskip("langchain_google_genai.chat_models")
@@ -156,36 +152,11 @@ def model(cls: Any, url: str, **settings: Any) -> Any:
     return cls(model=MODEL, base_url=url, google_api_key=KEY, **settings)
 
 
+#: The scripts this suite runs as the other Gemini suite does (`google/_scripts.py`).
+GEMINI = GeminiScripts(model)
+
+
 # ---- the scripts: (server reply, script(ChatGoogleGenerativeAI, url) -> result) -------
-
-
-def invoke_text(cls: Any, url: str) -> Any:
-    return model(cls, url).invoke("Say hello")
-
-
-def invoke_system(cls: Any, url: str) -> Any:
-    return model(cls, url, temperature=0).invoke(
-        [lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")]
-    )
-
-
-def multi_turn(cls: Any, url: str) -> Any:
-    return model(cls, url).invoke(
-        [("human", "Hi, I am Ann."), ("ai", "Hello Ann."), ("human", "What is my name?")]
-    )
-
-
-def stream_text(cls: Any, url: str) -> Any:
-    chunks = list(model(cls, url).stream("Say hello"))
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
-
-
-def ainvoke_text(cls: Any, url: str) -> Any:
-    return asyncio.run(model(cls, url).ainvoke("Say hello"))
 
 
 def astream_text(cls: Any, url: str) -> Any:
@@ -200,32 +171,6 @@ def astream_text(cls: Any, url: str) -> Any:
     }
 
 
-def batch_two(cls: Any, url: str) -> Any:
-    return model(cls, url).batch(["One", "Two"])
-
-
-def generation_settings(cls: Any, url: str) -> Any:
-    return model(
-        cls, url, temperature=0.2, top_p=0.9, top_k=20, max_output_tokens=64, stop=["END"]
-    ).invoke("Hi")
-
-
-def tool_call_invoke(cls: Any, url: str) -> Any:
-    return model(cls, url).bind_tools([add]).invoke("What is 1+2?")
-
-
-def tool_call_stream(cls: Any, url: str) -> Any:
-    return merged(list(model(cls, url).bind_tools([add]).stream("What is 1+2?")))
-
-
-def tool_round_trip(cls: Any, url: str) -> Any:
-    bound = model(cls, url).bind_tools([add])
-    first = bound.invoke("What is 1+2?")
-    call = first.tool_calls[0]
-    result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"], name="add")
-    return bound.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
-
-
 def tool_blocks_result(cls: Any, url: str) -> Any:
     """A tool result given as a list of blocks (issue 47: sent as the blocks, not
     flattened to one text)."""
@@ -237,23 +182,6 @@ def tool_blocks_result(cls: Any, url: str) -> Any:
     return bound.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
 
 
-def tool_choice_bound(cls: Any, url: str) -> Any:
-    """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
-    tracers see), the tools aside: None, the words, a tool's name, True beside one tool
-    and beside two, a choice object."""
-    return bound_choices(model(cls, url))
-
-
-def tool_choice_invocation_params(cls: Any, url: str) -> Any:
-    """The tool choice a callback's `on_chat_model_start` receives among the invocation
-    params for a call forcing a tool by its name, and the reply (the request compared)."""
-    return called_choice(model(cls, url))
-
-
-def tool_choice_any(cls: Any, url: str) -> Any:
-    return model(cls, url).bind_tools([add], tool_choice="any").invoke("Add 1 and 2")
-
-
 def add_from(a: int, b: int = 0) -> int:
     """Add an integer to another, 0 if none is given."""
     return a + b
@@ -263,10 +191,6 @@ def tool_with_default(cls: Any, url: str) -> Any:
     """A tool whose parameter has a default, which the OpenAPI subset of `parameters`
     drops (a kept difference: `_default_kept`)."""
     return model(cls, url).bind_tools([add_from]).invoke("Add 1 and 2")
-
-
-def tool_choice_named(cls: Any, url: str) -> Any:
-    return model(cls, url).bind_tools([add], tool_choice="add").invoke("Add 1 and 2")
 
 
 def structured_json_schema(cls: Any, url: str) -> Any:
@@ -301,62 +225,9 @@ def structured_include_raw(cls: Any, url: str) -> Any:
     return model(cls, url).with_structured_output(schema, include_raw=True).invoke("1+2?")
 
 
-def thinking_invoke(cls: Any, url: str) -> Any:
-    return model(cls, url, include_thoughts=True, thinking_budget=128).invoke("How many r?")
-
-
 def thinking_stream(cls: Any, url: str) -> Any:
     chunks = list(model(cls, url, include_thoughts=True).stream("How many r?"))
     return merged(chunks)
-
-
-def thinking_hidden(cls: Any, url: str) -> Any:
-    return model(cls, url, thinking_budget=0).invoke("How many r?")
-
-
-def safety_stopped(cls: Any, url: str) -> Any:
-    return model(cls, url).invoke("Something unsafe")
-
-
-def safety_stopped_stream(cls: Any, url: str) -> Any:
-    return merged(list(model(cls, url).stream("Something unsafe")))
-
-
-def blocked_prompt(cls: Any, url: str) -> Any:
-    return model(cls, url).invoke("Something blocked")
-
-
-def max_tokens_stop(cls: Any, url: str) -> Any:
-    return model(cls, url, max_output_tokens=3).invoke("Tell a story")
-
-
-def two_candidates(cls: Any, url: str) -> Any:
-    result = model(cls, url, n=2).generate([[lc.HumanMessage("Hi")]])
-    return [[g.message for g in row] for row in result.generations]
-
-
-def usage_details(cls: Any, url: str) -> Any:
-    return model(cls, url).invoke("Hi")
-
-
-def image_base64(cls: Any, url: str) -> Any:
-    message = lc.HumanMessage(
-        content=[
-            {"type": "text", "text": "What is this?"},
-            {"type": "image", "base64": PNG, "mime_type": "image/png"},
-        ]
-    )
-    return model(cls, url).invoke([message])
-
-
-def image_data_url(cls: Any, url: str) -> Any:
-    message = lc.HumanMessage(
-        content=[
-            {"type": "text", "text": "What is this?"},
-            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}},
-        ]
-    )
-    return model(cls, url).invoke([message])
 
 
 def image_url(cls: Any, url: str) -> Any:
@@ -386,36 +257,12 @@ def unknown_call_keyword(cls: Any, url: str) -> Any:
     return seen
 
 
-def error_400(cls: Any, url: str) -> Any:
-    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
-
-
-def error_403(cls: Any, url: str) -> Any:
-    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
-
-
-def error_429(cls: Any, url: str) -> Any:
-    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
-
-
-def error_500(cls: Any, url: str) -> Any:
-    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
-
-
 def error_async(cls: Any, url: str) -> Any:
     return raised(lambda: asyncio.run(model(cls, url, max_retries=1).ainvoke("Hi")))
 
 
-def error_in_stream(cls: Any, url: str) -> Any:
-    return raised(lambda: list(model(cls, url, max_retries=1).stream("Hi")))
-
-
 def client_options_endpoint(cls: Any, url: str) -> Any:
     return cls(model=MODEL, client_options={"api_endpoint": url}, google_api_key=KEY).invoke("Hi")
-
-
-def additional_headers(cls: Any, url: str) -> Any:
-    return model(cls, url, additional_headers={"x-team": "blue"}).invoke("Hi")
 
 
 def key_from_google_api_key(cls: Any, url: str) -> Any:
@@ -442,14 +289,6 @@ def environment_key_to_coded_url(cls: Any, url: str) -> Any:
         return cls(model=MODEL, base_url=url).invoke("Hi")
 
 
-def chain_with_prompt(cls: Any, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    return (prompt | model(cls, url) | StrOutputParser()).invoke({"style": "brief", "q": "Hi"})
-
-
 def init_chat_model_thoughts(cls: Any, url: str) -> Any:
     if cls is OurChat:
         from chatplex.langchain import init_chat_model
@@ -463,14 +302,6 @@ def init_chat_model_thoughts(cls: Any, url: str) -> Any:
         thinking_budget=64,
     )
     return {"name": built.get_name(), "reply": built.invoke("How many r?")}
-
-
-def stream_usage_given(cls: Any, url: str) -> Any:
-    """`stream_usage=False` given to a class without that field: what its construction
-    says, where it holds it, and a stream's usage."""
-    built, said = constructed(lambda: model(cls, url, stream_usage=False))
-    usage = merged(list(built.stream("Say hello"))).usage_metadata
-    return {**said, "model_kwargs": built.model_kwargs, "usage": usage}
 
 
 def logprobs_given(cls: Any, url: str) -> Any:
@@ -488,10 +319,6 @@ def logprobs_given(cls: Any, url: str) -> Any:
     return {**said, "logprobs": [r.response_metadata.get("logprobs") for r in replies]}
 
 
-def streaming_flag(cls: Any, url: str) -> Any:
-    return model(cls, url, streaming=True).invoke("Say hello")
-
-
 def aliases(cls: Any, url: str) -> Any:
     return cls(
         model=MODEL,
@@ -506,18 +333,6 @@ def aliases(cls: Any, url: str) -> Any:
 
 def api_version(cls: Any, url: str) -> Any:
     return model(cls, url, api_version="v1").invoke("Hi")
-
-
-def json_mode(cls: Any, url: str) -> Any:
-    return model(cls, url, response_mime_type="application/json").invoke("Give JSON")
-
-
-def per_call_stop(cls: Any, url: str) -> Any:
-    return model(cls, url).invoke("Hi", stop=["END"])
-
-
-def sampling_settings(cls: Any, url: str) -> Any:
-    return model(cls, url, seed=7, presence_penalty=0.5, frequency_penalty=0.2).invoke("Hi")
 
 
 def signature_round_trip(cls: Any, url: str) -> Any:
@@ -562,11 +377,6 @@ def count_tokens(cls: Any, url: str) -> Any:
     return [llm.get_num_tokens("Say hello to Ann"), count, kept]
 
 
-def count_tokens_error(cls: Any, url: str) -> Any:
-    """A failed count, in one attempt whatever `max_retries` says (a 5xx too)."""
-    return raised(lambda: model(cls, url).get_num_tokens("Say hello"))
-
-
 SIGNED_CALL = [
     {"functionCall": {"name": "add", "args": {"a": 1, "b": 2}}, "thoughtSignature": "c2lnbmVk"}
 ]
@@ -577,52 +387,55 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         gemini_replies(THOUGHT, usage=THINKING_USAGE),
         init_chat_model_thoughts,
     ),
-    "streaming_flag": (gemini_replies(), streaming_flag),
-    "stream_usage_given": (gemini_replies(), stream_usage_given),
+    "streaming_flag": (gemini_replies(), GEMINI.streaming_flag),
+    "stream_usage_given": (gemini_replies(), GEMINI.stream_usage_given),
     "logprobs_given": (gemini_replies(), logprobs_given),
     "aliases": (gemini_replies(), aliases),
     "api_version": (gemini_replies(), api_version),
-    "json_mode": (gemini_replies([{"text": '{"a": 1}'}]), json_mode),
-    "per_call_stop": (gemini_replies(), per_call_stop),
-    "sampling_settings": (gemini_replies(), sampling_settings),
+    "json_mode": (gemini_replies([{"text": '{"a": 1}'}]), GEMINI.json_mode),
+    "per_call_stop": (gemini_replies(), GEMINI.per_call_stop),
+    "sampling_settings": (gemini_replies(), GEMINI.sampling_settings),
     "signature_round_trip": (gemini_replies(SIGNED_CALL), signature_round_trip),
     "safety_settings_dict": (gemini_replies(), safety_settings_dict),
     "request_timeout": (gemini_replies(), request_timeout),
     "client_args": (gemini_replies(), client_args),
-    "invoke_text": (gemini_replies(), invoke_text),
-    "invoke_system": (gemini_replies(), invoke_system),
-    "multi_turn": (gemini_replies([{"text": "Your name is Ann."}]), multi_turn),
-    "stream_text": (gemini_replies(), stream_text),
-    "ainvoke_text": (gemini_replies(), ainvoke_text),
+    "invoke_text": (gemini_replies(), GEMINI.invoke_text),
+    "invoke_system": (gemini_replies(), GEMINI.invoke_system),
+    "multi_turn": (gemini_replies([{"text": "Your name is Ann."}]), GEMINI.multi_turn),
+    "stream_text": (gemini_replies(), GEMINI.stream_text),
+    "ainvoke_text": (gemini_replies(), GEMINI.ainvoke_text),
     "astream_text": (gemini_replies(), astream_text),
-    "batch_two": (gemini_replies(), batch_two),
-    "generation_settings": (gemini_replies(), generation_settings),
-    "tool_call_invoke": (gemini_replies(ADD_CALL), tool_call_invoke),
-    "tool_call_stream": (gemini_replies(ADD_CALL), tool_call_stream),
-    "tool_round_trip": (gemini_replies(ADD_CALL), tool_round_trip),
+    "batch_two": (gemini_replies(), GEMINI.batch_two),
+    "generation_settings": (gemini_replies(), GEMINI.generation_settings),
+    "tool_call_invoke": (gemini_replies(ADD_CALL), GEMINI.tool_call_invoke),
+    "tool_call_stream": (gemini_replies(ADD_CALL), GEMINI.tool_call_stream),
+    "tool_round_trip": (gemini_replies(ADD_CALL), GEMINI.tool_round_trip),
     "tool_blocks_result": (gemini_replies(ADD_CALL), tool_blocks_result),
-    "tool_choice_any": (gemini_replies(ADD_CALL), tool_choice_any),
-    "tool_choice_bound": (gemini_replies(), tool_choice_bound),
-    "tool_choice_invocation_params": (gemini_replies(ADD_CALL), tool_choice_invocation_params),
-    "tool_choice_named": (gemini_replies(ADD_CALL), tool_choice_named),
+    "tool_choice_any": (gemini_replies(ADD_CALL), GEMINI.tool_choice_any),
+    "tool_choice_bound": (gemini_replies(), GEMINI.tool_choice_bound),
+    "tool_choice_invocation_params": (
+        gemini_replies(ADD_CALL),
+        GEMINI.tool_choice_invocation_params,
+    ),
+    "tool_choice_named": (gemini_replies(ADD_CALL), GEMINI.tool_choice_named),
     "tool_with_default": (gemini_replies(ADD_CALL), tool_with_default),
     "structured_json_schema": (gemini_replies([{"text": '{"total": 3}'}]), structured_json_schema),
     "structured_function_calling": (gemini_replies(ADD_CALL), structured_function_calling),
     "structured_include_raw": (gemini_replies([{"text": '{"total": 3}'}]), structured_include_raw),
-    "thinking_invoke": (gemini_replies(THOUGHT, usage=THINKING_USAGE), thinking_invoke),
+    "thinking_invoke": (gemini_replies(THOUGHT, usage=THINKING_USAGE), GEMINI.thinking_invoke),
     "thinking_stream": (gemini_replies(THOUGHT, usage=THINKING_USAGE), thinking_stream),
-    "thinking_hidden": (gemini_replies([{"text": "Three."}]), thinking_hidden),
-    "safety_stopped": (gemini_replies([], finish="SAFETY"), safety_stopped),
-    "safety_stopped_stream": (gemini_replies([], finish="SAFETY"), safety_stopped_stream),
+    "thinking_hidden": (gemini_replies([{"text": "Three."}]), GEMINI.thinking_hidden),
+    "safety_stopped": (gemini_replies([], finish="SAFETY"), GEMINI.safety_stopped),
+    "safety_stopped_stream": (gemini_replies([], finish="SAFETY"), GEMINI.safety_stopped_stream),
     "blocked_prompt": (
         gemini_replies(no_candidates=True, prompt_feedback={"blockReason": "SAFETY"}),
-        blocked_prompt,
+        GEMINI.blocked_prompt,
     ),
     "max_tokens_stop": (
         gemini_replies([{"text": "Once upon"}], finish="MAX_TOKENS"),
-        max_tokens_stop,
+        GEMINI.max_tokens_stop,
     ),
-    "two_candidates": (gemini_replies(candidates=2), two_candidates),
+    "two_candidates": (gemini_replies(candidates=2), GEMINI.two_candidates),
     "usage_details": (
         gemini_replies(
             usage={
@@ -632,27 +445,27 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
                 "totalTokenCount": 105,
             }
         ),
-        usage_details,
+        GEMINI.usage_details,
     ),
-    "image_base64": (gemini_replies([{"text": "A pixel."}]), image_base64),
-    "image_data_url": (gemini_replies([{"text": "A pixel."}]), image_data_url),
+    "image_base64": (gemini_replies([{"text": "A pixel."}]), GEMINI.image_base64),
+    "image_data_url": (gemini_replies([{"text": "A pixel."}]), GEMINI.image_data_url),
     "image_url": (gemini_replies([{"text": "A pixel."}]), image_url),
     "unknown_call_keyword": (gemini_replies(), unknown_call_keyword),
     "error_400": (
         gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        error_400,
+        GEMINI.error_400,
     ),
     "error_403": (
         gemini_replies(status=403, error=error_body(403, "PERMISSION_DENIED", "No access.")),
-        error_403,
+        GEMINI.error_403,
     ),
     "error_429": (
         gemini_replies(status=429, error=error_body(429, "RESOURCE_EXHAUSTED", "Quota.")),
-        error_429,
+        GEMINI.error_429,
     ),
     "error_500": (
         gemini_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
-        error_500,
+        GEMINI.error_500,
     ),
     "error_async": (
         gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
@@ -660,22 +473,22 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "error_in_stream": (
         gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        error_in_stream,
+        GEMINI.error_in_stream,
     ),
     "client_options_endpoint": (gemini_replies(), client_options_endpoint),
-    "additional_headers": (gemini_replies(), additional_headers),
+    "additional_headers": (gemini_replies(), GEMINI.additional_headers),
     "key_from_google_api_key": (gemini_replies(), key_from_google_api_key),
     "key_from_gemini_api_key": (gemini_replies(), key_from_gemini_api_key),
     "environment_key_to_coded_url": (gemini_replies(), environment_key_to_coded_url),
-    "chain_with_prompt": (gemini_replies(), chain_with_prompt),
+    "chain_with_prompt": (gemini_replies(), GEMINI.chain_with_prompt),
     "count_tokens": (gemini_replies(), count_tokens),
     "count_tokens_error_400": (
         gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        count_tokens_error,
+        GEMINI.count_tokens_error,
     ),
     "count_tokens_error_500": (
         gemini_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
-        count_tokens_error,
+        GEMINI.count_tokens_error,
     ),
 }
 
@@ -859,21 +672,15 @@ def _signatures_as_lists(value: Any) -> Any:
     return value
 
 
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    outcome = run_row(
-        server,
-        SCRIPTS[name],
-        genai_partner.ChatGoogleGenerativeAI,
-        OurChat,
-        result=_comparable_result,
-        request=_comparable_request,
-    )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
-def test_same_as_langchain_google_genai(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+SUITE = Suite(
+    SCRIPTS,
+    genai_partner.ChatGoogleGenerativeAI,
+    OurChat,
+    DIFFERENCES,
+    result=_comparable_result,
+    request=_comparable_request,
+)
+test_same_as_langchain_google_genai = SUITE.same_test()
 
 
 def test_at_least_25_scripts() -> None:

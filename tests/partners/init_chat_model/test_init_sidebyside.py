@@ -16,15 +16,12 @@ import pytest
 
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
-from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_row
 
 lc_chat_models = pytest.importorskip("langchain.chat_models")
 pytest.importorskip("langchain_openai")
@@ -353,29 +350,16 @@ def _without_message_ids(value: Any) -> Any:
     return value
 
 
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    outcome = run_row(
-        server,
-        SCRIPTS[name],
-        lc_chat_models.init_chat_model,
-        chatplex.langchain.init_chat_model,
-        result=_comparable_result,
-        request=_comparable_request,
-    )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(reason=NOT_YET[name], strict=True))
-        if name in NOT_YET
-        else name
-        for name in sorted(SCRIPTS)
-    ],
+SUITE = Suite(
+    SCRIPTS,
+    lc_chat_models.init_chat_model,
+    chatplex.langchain.init_chat_model,
+    DIFFERENCES,
+    result=_comparable_result,
+    request=_comparable_request,
+    not_yet=NOT_YET,
 )
-def test_same_as_langchains_init_chat_model(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+test_same_as_langchains_init_chat_model = SUITE.same_test()
 
 
 def test_at_least_25_scripts() -> None:

@@ -16,19 +16,16 @@ from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_row
 from tests.partners._sidebyside import thirds
 
 langchain_ollama = pytest.importorskip("langchain_ollama")
@@ -540,22 +537,16 @@ def _comparable_result(value: Any) -> Any:
     return observe(value)
 
 
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    outcome = run_row(
-        server,
-        SCRIPTS[name],
-        langchain_ollama.ChatOllama,
-        OurChatOllama,
-        result=_comparable_result,
-        request=_comparable_request,
-        collect=True,
-    )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
-def test_same_as_langchain_ollama(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+SUITE = Suite(
+    SCRIPTS,
+    langchain_ollama.ChatOllama,
+    OurChatOllama,
+    DIFFERENCES,
+    result=_comparable_result,
+    request=_comparable_request,
+    collect=True,
+)
+test_same_as_langchain_ollama = SUITE.same_test()
 
 
 def test_at_least_25_scripts() -> None:

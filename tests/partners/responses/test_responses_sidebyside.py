@@ -27,23 +27,21 @@ from tests.adapters._responses_fixtures import events_of
 from tests.adapters._responses_fixtures import response
 from tests.adapters._responses_fixtures import sse_of
 from tests.adapters._responses_fixtures import with_done_events
+from tests.partners._openai_scripts import OpenAIScripts
+from tests.partners._openai_scripts import comparable_result
 from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
-from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import comparable_request
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
-from tests.partners._sidebyside import metadata_key_orders
-from tests.partners._sidebyside import observe
-from tests.partners._sidebyside import openai_error
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_row
 from tests.partners._sidebyside import unset
@@ -172,13 +170,8 @@ def _model(cls: Any, url: str, **more: Any) -> Any:
     return cls(**{k: v for k, v in settings.items() if v is not None})
 
 
-def invoke_text(cls: Any, url: str) -> Any:
-    return _model(cls, url).invoke("Say hello")
-
-
-def invoke_messages(cls: Any, url: str) -> Any:
-    model = _model(cls, url, temperature=0.5)
-    return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")])
+#: The scripts this suite runs as the other OpenAI suite does (`_openai_scripts.py`).
+OPENAI = OpenAIScripts(_model)
 
 
 def stream_chunks(cls: Any, url: str) -> Any:
@@ -215,22 +208,6 @@ def astream_chunks(cls: Any, url: str) -> Any:
     }
 
 
-def metadata_key_order(cls: Any, url: str) -> Any:
-    return metadata_key_orders(_model(cls, url))
-
-
-def batch_two(cls: Any, url: str) -> Any:
-    return _model(cls, url).batch(["One", "Two"])
-
-
-def tool_call_invoke(cls: Any, url: str) -> Any:
-    return _model(cls, url).bind_tools([add]).invoke("What is 1+2?")
-
-
-def tool_call_stream(cls: Any, url: str) -> Any:
-    return merged(list(_model(cls, url).bind_tools([add]).stream("What is 1+2?")))
-
-
 def tool_round_trip(cls: Any, url: str) -> Any:
     model = _model(cls, url).bind_tools([add])
     first = model.invoke("What is 1+2?")
@@ -239,30 +216,9 @@ def tool_round_trip(cls: Any, url: str) -> Any:
     return model.invoke([lc.HumanMessage("What is 1+2?"), first, result])
 
 
-def tool_choice_bound(cls: Any, url: str) -> Any:
-    """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
-    tracers see), the tools aside: None, the words, a tool's name, True beside one tool
-    and beside two, a choice object."""
-    return bound_choices(_model(cls, url))
-
-
 def tool_choice_bound_chat_completions(cls: Any, url: str) -> Any:
     """The same on the Chat Completions API (ChatOpenAI's default)."""
     return bound_choices(_model(cls, url, use_responses_api=None))
-
-
-def tool_choice_invocation_params(cls: Any, url: str) -> Any:
-    """The tool choice a callback's `on_chat_model_start` receives among the invocation
-    params for a call forcing a tool by its name, and the reply (the request compared)."""
-    return called_choice(_model(cls, url))
-
-
-def tool_choice_named(cls: Any, url: str) -> Any:
-    return _model(cls, url).bind_tools([add], tool_choice="add").invoke("1+2?")
-
-
-def invalid_tool_arguments(cls: Any, url: str) -> Any:
-    return _model(cls, url).bind_tools([add]).invoke("1+2?")
 
 
 def _reasoning_model(cls: Any, url: str) -> Any:
@@ -365,16 +321,6 @@ def previous_response_id_given(cls: Any, url: str) -> Any:
     return _model(cls, url).invoke("Again", previous_response_id="resp_0")
 
 
-SUM_SCHEMA = {
-    "title": "Sum",
-    "description": "A sum.",
-    "type": "object",
-    "properties": {"total": {"type": "integer"}},
-    "required": ["total"],
-    "additionalProperties": False,
-}
-
-
 def structured_pydantic(cls: Any, url: str) -> Any:
     from pydantic import BaseModel
 
@@ -384,24 +330,6 @@ def structured_pydantic(cls: Any, url: str) -> Any:
         total: int
 
     return _model(cls, url).with_structured_output(Sum).invoke("1+2?")
-
-
-def structured_raw(cls: Any, url: str) -> Any:
-    got = _model(cls, url).with_structured_output(SUM_SCHEMA, include_raw=True)
-    return got.invoke("1+2?")
-
-
-def structured_function_calling(cls: Any, url: str) -> Any:
-    got = _model(cls, url).with_structured_output(SUM_SCHEMA, method="function_calling")
-    return got.invoke("1+2?")
-
-
-def usage_details(cls: Any, url: str) -> Any:
-    return _model(cls, url).invoke("Hi").usage_metadata
-
-
-def usage_in_stream(cls: Any, url: str) -> Any:
-    return merged(list(_model(cls, url).stream("Hi"))).usage_metadata
 
 
 def refusal(cls: Any, url: str) -> Any:
@@ -430,38 +358,10 @@ def responses_params_sent(cls: Any, url: str) -> Any:
     return model.invoke("Hi")
 
 
-def streaming_invoke(cls: Any, url: str) -> Any:
-    return _model(cls, url, streaming=True).invoke("Hi")
-
-
 def std_image_block(cls: Any, url: str) -> Any:
     block = {"type": "image", "base64": PNG, "mime_type": "image/png"}
     message = lc.HumanMessage(content=[{"type": "text", "text": "What is this?"}, block])
     return _model(cls, url).invoke([message])
-
-
-def _error(cls: Any, url: str) -> Any:
-    return raised(lambda: _model(cls, url, max_retries=0).invoke("Hi"))
-
-
-def error_400(cls: Any, url: str) -> Any:
-    return _error(cls, url)
-
-
-def error_401(cls: Any, url: str) -> Any:
-    return _error(cls, url)
-
-
-def error_429(cls: Any, url: str) -> Any:
-    return _error(cls, url)
-
-
-def error_500(cls: Any, url: str) -> Any:
-    return _error(cls, url)
-
-
-def error_in_stream_call(cls: Any, url: str) -> Any:
-    return raised(lambda: list(_model(cls, url, max_retries=0).stream("Hi")))
 
 
 def error_async(cls: Any, url: str) -> Any:
@@ -496,21 +396,21 @@ def _err(
 
 
 SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
-    "invoke_text": (Script(), invoke_text),
-    "invoke_messages": (Script(), invoke_messages),
+    "invoke_text": (Script(), OPENAI.invoke_text),
+    "invoke_messages": (Script(), OPENAI.invoke_messages),
     "stream_chunks": (Script(), stream_chunks),
     "ainvoke_text": (Script(), ainvoke_text),
     "astream_chunks": (Script(), astream_chunks),
-    "batch_two": (Script(), batch_two),
-    "metadata_key_order": (Script(), metadata_key_order),
-    "tool_call_invoke": (TOOL, tool_call_invoke),
-    "tool_call_stream": (TOOL, tool_call_stream),
+    "batch_two": (Script(), OPENAI.batch_two),
+    "metadata_key_order": (Script(), OPENAI.metadata_key_order),
+    "tool_call_invoke": (TOOL, OPENAI.tool_call_invoke),
+    "tool_call_stream": (TOOL, OPENAI.tool_call_stream),
     "tool_round_trip": (TOOL, tool_round_trip),
-    "tool_choice_named": (TOOL, tool_choice_named),
-    "tool_choice_bound": (Script(), tool_choice_bound),
+    "tool_choice_named": (TOOL, OPENAI.tool_choice_named),
+    "tool_choice_bound": (Script(), OPENAI.tool_choice_bound),
     "tool_choice_bound_chat_completions": (Script(), tool_choice_bound_chat_completions),
-    "tool_choice_invocation_params": (TOOL, tool_choice_invocation_params),
-    "invalid_tool_arguments": (BAD_ARGS, invalid_tool_arguments),
+    "tool_choice_invocation_params": (TOOL, OPENAI.tool_choice_invocation_params),
+    "invalid_tool_arguments": (BAD_ARGS, OPENAI.invalid_tool_arguments),
     "reasoning_invoke": (REASONING, reasoning_invoke),
     "reasoning_stream": (REASONING, reasoning_stream),
     "reasoning_round_trip": (REASONING, reasoning_round_trip),
@@ -523,35 +423,35 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "previous_response_id_auto": (Script(), previous_response_id_auto),
     "previous_response_id_given": (Script(), previous_response_id_given),
     "structured_pydantic": (SUM, structured_pydantic),
-    "structured_raw": (SUM, structured_raw),
-    "structured_function_calling": (SUM_CALL, structured_function_calling),
-    "usage_details": (REASONING, usage_details),
-    "usage_in_stream": (REASONING, usage_in_stream),
+    "structured_raw": (SUM, OPENAI.structured_raw),
+    "structured_function_calling": (SUM_CALL, OPENAI.structured_function_calling),
+    "usage_details": (REASONING, OPENAI.usage_details),
+    "usage_in_stream": (REASONING, OPENAI.usage_in_stream),
     "refusal": (Script([REFUSAL_ITEM]), refusal),
     "incomplete": (INCOMPLETE, incomplete),
     "options_sent": (Script(), options_sent),
     "call_max_tokens_beside_constructors": (Script(), call_max_tokens_beside_constructors),
     "responses_params_sent": (Script(), responses_params_sent),
-    "streaming_invoke": (Script(), streaming_invoke),
+    "streaming_invoke": (Script(), OPENAI.streaming_invoke),
     "std_image_block": (Script([message_item("A pixel.")]), std_image_block),
     "error_400": (
         _err(400, "Invalid value for 'temperature'", "invalid_value", "invalid_request_error"),
-        error_400,
+        OPENAI.error_400,
     ),
     "error_401": (
         _err(401, "Incorrect API key provided", "invalid_api_key", "invalid_request_error"),
-        error_401,
+        OPENAI.error_401,
     ),
     "error_429": (
         _err(429, "Rate limit reached for gpt-4.1", "rate_limit_exceeded", "tokens"),
-        error_429,
+        OPENAI.error_429,
     ),
-    "error_500": (_err(500, "The server had an error", None, "server_error"), error_500),
+    "error_500": (_err(500, "The server had an error", None, "server_error"), OPENAI.error_500),
     "error_in_stream_call": (
         _err(
             400, "Unsupported parameter: 'stop'", "unsupported_parameter", "invalid_request_error"
         ),
-        error_in_stream_call,
+        OPENAI.error_in_stream_call,
     ),
     "error_async": (
         _err(401, "Incorrect API key provided", "invalid_api_key", "invalid_request_error"),
@@ -577,31 +477,18 @@ def _comparable_request(seen: Seen) -> Any:
     return comparable_request(seen, COMPARED_HEADERS)
 
 
-def _comparable_result(value: Any) -> Any:
-    """The observed result, an error read as a script reads it (`openai_error`)."""
-    if isinstance(value, dict) and set(value) == {"error"}:
-        return openai_error(value["error"], openai)
-    return observe(value)
-
-
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    script, run = SCRIPTS[name]
-    with unset(ENV):
-        outcome = run_row(
-            server,
-            (answer(script), run),
-            partner.ChatOpenAI,
-            chatplex.langchain.ChatOpenAI,
-            result=_comparable_result,
-            request=_comparable_request,
-            collect=True,
-        )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
-def test_same_as_langchain_openai(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+SUITE = Suite(
+    SCRIPTS,
+    partner.ChatOpenAI,
+    chatplex.langchain.ChatOpenAI,
+    DIFFERENCES,
+    result=comparable_result,
+    request=_comparable_request,
+    collect=True,
+    env=ENV,
+    answer=answer,
+)
+test_same_as_langchain_openai = SUITE.same_test()
 
 
 def test_at_least_25_scripts() -> None:
@@ -655,7 +542,7 @@ def test_a_hosts_class_same_as_its_partner(host: str, name: str, server: Scripte
             (answer(script), run),
             theirs_cls,
             getattr(chatplex.langchain, cls),
-            result=_comparable_result,
+            result=comparable_result,
             request=_comparable_request,
             collect=True,
         )

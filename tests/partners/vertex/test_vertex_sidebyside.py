@@ -18,32 +18,26 @@ enums sent as numbers, an empty `generationConfig`, `systemInstruction`'s `role`
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import assert_sound_tables
-from tests.partners._sidebyside import bound_choices
-from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import constructed
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_row
+from tests.partners.google._scripts import GeminiScripts
 from tests.partners.google.test_google_sidebyside import ADD_CALL
 from tests.partners.google.test_google_sidebyside import CONVERSATION
 from tests.partners.google.test_google_sidebyside import THINKING_USAGE
@@ -97,83 +91,11 @@ def model(cls: Any, url: str, **settings: Any) -> Any:
     )
 
 
+#: The scripts this suite runs as the other Gemini suite does (`google/_scripts.py`).
+GEMINI = GeminiScripts(model)
+
+
 # ---- the scripts: (server reply, script(ChatVertexAI, url) -> result) ----------------
-
-
-def invoke_text(cls: Any, url: str) -> Any:
-    return model(cls, url).invoke("Say hello")
-
-
-def invoke_system(cls: Any, url: str) -> Any:
-    return model(cls, url, temperature=0).invoke(
-        [lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")]
-    )
-
-
-def multi_turn(cls: Any, url: str) -> Any:
-    return model(cls, url).invoke(
-        [("human", "Hi, I am Ann."), ("ai", "Hello Ann."), ("human", "What is my name?")]
-    )
-
-
-def stream_text(cls: Any, url: str) -> Any:
-    chunks = list(model(cls, url).stream("Say hello"))
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
-
-
-def ainvoke_text(cls: Any, url: str) -> Any:
-    return asyncio.run(model(cls, url).ainvoke("Say hello"))
-
-
-def batch_two(cls: Any, url: str) -> Any:
-    return model(cls, url).batch(["One", "Two"])
-
-
-def generation_settings(cls: Any, url: str) -> Any:
-    return model(
-        cls, url, temperature=0.2, top_p=0.9, top_k=20, max_output_tokens=64, stop=["END"]
-    ).invoke("Hi")
-
-
-def tool_call_invoke(cls: Any, url: str) -> Any:
-    return model(cls, url).bind_tools([add]).invoke("What is 1+2?")
-
-
-def tool_call_stream(cls: Any, url: str) -> Any:
-    return merged(list(model(cls, url).bind_tools([add]).stream("What is 1+2?")))
-
-
-def tool_round_trip(cls: Any, url: str) -> Any:
-    bound = model(cls, url).bind_tools([add])
-    first = bound.invoke("What is 1+2?")
-    call = first.tool_calls[0]
-    result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"], name="add")
-    return bound.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
-
-
-def tool_choice_bound(cls: Any, url: str) -> Any:
-    """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
-    tracers see), the tools aside: None, the words, a tool's name, True beside one tool
-    and beside two, a choice object."""
-    return bound_choices(model(cls, url))
-
-
-def tool_choice_invocation_params(cls: Any, url: str) -> Any:
-    """The tool choice a callback's `on_chat_model_start` receives among the invocation
-    params for a call forcing a tool by its name, and the reply (the request compared)."""
-    return called_choice(model(cls, url))
-
-
-def tool_choice_any(cls: Any, url: str) -> Any:
-    return model(cls, url).bind_tools([add], tool_choice="any").invoke("Add 1 and 2")
-
-
-def tool_choice_named(cls: Any, url: str) -> Any:
-    return model(cls, url).bind_tools([add], tool_choice="add").invoke("Add 1 and 2")
 
 
 def structured_default(cls: Any, url: str) -> Any:
@@ -199,70 +121,6 @@ def structured_json_mode(cls: Any, url: str) -> Any:
     return got.invoke("1+2?")
 
 
-def thinking_invoke(cls: Any, url: str) -> Any:
-    return model(cls, url, include_thoughts=True, thinking_budget=128).invoke("How many r?")
-
-
-def thinking_hidden(cls: Any, url: str) -> Any:
-    return model(cls, url, thinking_budget=0).invoke("How many r?")
-
-
-def safety_stopped(cls: Any, url: str) -> Any:
-    return model(cls, url).invoke("Something unsafe")
-
-
-def blocked_prompt(cls: Any, url: str) -> Any:
-    return model(cls, url).invoke("Something blocked")
-
-
-def max_tokens_stop(cls: Any, url: str) -> Any:
-    return model(cls, url, max_output_tokens=3).invoke("Tell a story")
-
-
-def usage_details(cls: Any, url: str) -> Any:
-    return model(cls, url).invoke("Hi")
-
-
-def image_base64(cls: Any, url: str) -> Any:
-    message = lc.HumanMessage(
-        content=[
-            {"type": "text", "text": "What is this?"},
-            {"type": "image", "base64": PNG, "mime_type": "image/png"},
-        ]
-    )
-    return model(cls, url).invoke([message])
-
-
-def image_data_url(cls: Any, url: str) -> Any:
-    message = lc.HumanMessage(
-        content=[
-            {"type": "text", "text": "What is this?"},
-            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}},
-        ]
-    )
-    return model(cls, url).invoke([message])
-
-
-def error_400(cls: Any, url: str) -> Any:
-    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
-
-
-def error_403(cls: Any, url: str) -> Any:
-    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
-
-
-def error_429(cls: Any, url: str) -> Any:
-    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
-
-
-def error_500(cls: Any, url: str) -> Any:
-    return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
-
-
-def error_in_stream(cls: Any, url: str) -> Any:
-    return raised(lambda: list(model(cls, url, max_retries=1).stream("Hi")))
-
-
 def count_tokens(cls: Any, url: str) -> Any:
     """`get_num_tokens` (the text as one human message) and
     `get_num_tokens_from_messages` (the conversation at once, system message left out;
@@ -272,23 +130,6 @@ def count_tokens(cls: Any, url: str) -> Any:
     kept = lc.trim_messages(CONVERSATION, max_tokens=count - 1, token_counter=llm)
     with_tools = llm.get_num_tokens_from_messages(CONVERSATION, tools=[add])
     return [llm.get_num_tokens("Say hello to Ann"), count, kept, with_tools]
-
-
-def count_tokens_error(cls: Any, url: str) -> Any:
-    """A failed count, in one attempt whatever `max_retries` says (a 5xx too)."""
-    return raised(lambda: model(cls, url).get_num_tokens("Say hello"))
-
-
-def additional_headers(cls: Any, url: str) -> Any:
-    return model(cls, url, additional_headers={"x-team": "blue"}).invoke("Hi")
-
-
-def chain_with_prompt(cls: Any, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    return (prompt | model(cls, url) | StrOutputParser()).invoke({"style": "brief", "q": "Hi"})
 
 
 def init_chat_model_vertex(cls: Any, url: str) -> Any:
@@ -307,24 +148,8 @@ def init_chat_model_vertex(cls: Any, url: str) -> Any:
     return {"name": built.get_name(), "reply": built.invoke("Hi")}
 
 
-def json_mode(cls: Any, url: str) -> Any:
-    return model(cls, url, response_mime_type="application/json").invoke("Give JSON")
-
-
-def per_call_stop(cls: Any, url: str) -> Any:
-    return model(cls, url).invoke("Hi", stop=["END"])
-
-
-def sampling_settings(cls: Any, url: str) -> Any:
-    return model(cls, url, seed=7, presence_penalty=0.5, frequency_penalty=0.2).invoke("Hi")
-
-
 def labels(cls: Any, url: str) -> Any:
     return model(cls, url, labels={"team": "blue"}).invoke("Hi")
-
-
-def safety_stopped_stream(cls: Any, url: str) -> Any:
-    return merged(list(model(cls, url).stream("Something unsafe")))
 
 
 def thinking_stream(cls: Any, url: str) -> Any:
@@ -359,11 +184,6 @@ def signed_text_round_trip(cls: Any, url: str) -> Any:
     }
 
 
-def two_candidates(cls: Any, url: str) -> Any:
-    result = model(cls, url, n=2).generate([[lc.HumanMessage("Hi")]])
-    return [[g.message for g in row] for row in result.generations]
-
-
 def aliases(cls: Any, url: str) -> Any:
     return cls(
         model_name=MODEL,
@@ -385,23 +205,11 @@ def safety_settings_enums(cls: Any, url: str) -> Any:
     return model(cls, url, safety_settings=settings).invoke("Hi")
 
 
-def stream_usage_given(cls: Any, url: str) -> Any:
-    """`stream_usage=False` given to a class without that field: what its construction
-    says, where it holds it, and a stream's usage."""
-    built, said = constructed(lambda: model(cls, url, stream_usage=False))
-    usage = merged(list(built.stream("Say hello"))).usage_metadata
-    return {**said, "model_kwargs": built.model_kwargs, "usage": usage}
-
-
 def top_logprobs_given(cls: Any, url: str) -> Any:
     """LangChain's `top_logprobs`, which the class has no field for, beside its own
     `logprobs`: what the construction says, where it holds it, and what is sent."""
     built, said = constructed(lambda: model(cls, url, logprobs=2, top_logprobs=3))
     return {**said, "model_kwargs": built.model_kwargs, "reply": built.invoke("Say hello")}
-
-
-def streaming_flag(cls: Any, url: str) -> Any:
-    return model(cls, url, streaming=True).invoke("Say hello")
 
 
 def endpoint_v1(cls: Any, url: str) -> Any:
@@ -560,31 +368,37 @@ def gemini_3_text(cls: Any, url: str) -> Any:
 
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "gemini_3_text": (gemini_3_replies([{"text": "Hello there."}]), gemini_3_text),
-    "invoke_text": (vertex_replies(), invoke_text),
-    "invoke_system": (vertex_replies(), invoke_system),
-    "multi_turn": (vertex_replies([{"text": "You are Ann."}]), multi_turn),
-    "stream_text": (vertex_replies(), stream_text),
-    "ainvoke_text": (vertex_replies(), ainvoke_text),
-    "batch_two": (vertex_replies(), batch_two),
-    "generation_settings": (vertex_replies(), generation_settings),
-    "tool_call_invoke": (vertex_replies(ADD_CALL), tool_call_invoke),
-    "tool_call_stream": (vertex_replies(ADD_CALL), tool_call_stream),
-    "tool_round_trip": (vertex_replies(ADD_CALL), tool_round_trip),
-    "tool_choice_any": (vertex_replies(ADD_CALL), tool_choice_any),
-    "tool_choice_bound": (vertex_replies(), tool_choice_bound),
-    "tool_choice_invocation_params": (vertex_replies(ADD_CALL), tool_choice_invocation_params),
-    "tool_choice_named": (vertex_replies(ADD_CALL), tool_choice_named),
+    "invoke_text": (vertex_replies(), GEMINI.invoke_text),
+    "invoke_system": (vertex_replies(), GEMINI.invoke_system),
+    "multi_turn": (vertex_replies([{"text": "You are Ann."}]), GEMINI.multi_turn),
+    "stream_text": (vertex_replies(), GEMINI.stream_text),
+    "ainvoke_text": (vertex_replies(), GEMINI.ainvoke_text),
+    "batch_two": (vertex_replies(), GEMINI.batch_two),
+    "generation_settings": (vertex_replies(), GEMINI.generation_settings),
+    "tool_call_invoke": (vertex_replies(ADD_CALL), GEMINI.tool_call_invoke),
+    "tool_call_stream": (vertex_replies(ADD_CALL), GEMINI.tool_call_stream),
+    "tool_round_trip": (vertex_replies(ADD_CALL), GEMINI.tool_round_trip),
+    "tool_choice_any": (vertex_replies(ADD_CALL), GEMINI.tool_choice_any),
+    "tool_choice_bound": (vertex_replies(), GEMINI.tool_choice_bound),
+    "tool_choice_invocation_params": (
+        vertex_replies(ADD_CALL),
+        GEMINI.tool_choice_invocation_params,
+    ),
+    "tool_choice_named": (vertex_replies(ADD_CALL), GEMINI.tool_choice_named),
     "structured_default": (vertex_replies(ADD_CALL), structured_default),
     "structured_json_mode": (vertex_replies([{"text": '{"total": 3}'}]), structured_json_mode),
-    "thinking_invoke": (vertex_replies(THOUGHT, usage=THINKING_USAGE), thinking_invoke),
-    "thinking_hidden": (vertex_replies([{"text": "There are three."}]), thinking_hidden),
+    "thinking_invoke": (vertex_replies(THOUGHT, usage=THINKING_USAGE), GEMINI.thinking_invoke),
+    "thinking_hidden": (vertex_replies([{"text": "There are three."}]), GEMINI.thinking_hidden),
     "signed_text_round_trip": (vertex_replies(SIGNED_TEXT), signed_text_round_trip),
-    "safety_stopped": (vertex_replies([], finish="SAFETY"), safety_stopped),
+    "safety_stopped": (vertex_replies([], finish="SAFETY"), GEMINI.safety_stopped),
     "blocked_prompt": (
         vertex_replies(no_candidates=True, prompt_feedback={"blockReason": "SAFETY"}),
-        blocked_prompt,
+        GEMINI.blocked_prompt,
     ),
-    "max_tokens_stop": (vertex_replies([{"text": "Once"}], finish="MAX_TOKENS"), max_tokens_stop),
+    "max_tokens_stop": (
+        vertex_replies([{"text": "Once"}], finish="MAX_TOKENS"),
+        GEMINI.max_tokens_stop,
+    ),
     "usage_details": (
         vertex_replies(
             usage={
@@ -594,29 +408,29 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
                 "totalTokenCount": 13,
             }
         ),
-        usage_details,
+        GEMINI.usage_details,
     ),
-    "image_base64": (vertex_replies([{"text": "A pixel."}]), image_base64),
-    "image_data_url": (vertex_replies([{"text": "A pixel."}]), image_data_url),
+    "image_base64": (vertex_replies([{"text": "A pixel."}]), GEMINI.image_base64),
+    "image_data_url": (vertex_replies([{"text": "A pixel."}]), GEMINI.image_data_url),
     "error_400": (
         vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        error_400,
+        GEMINI.error_400,
     ),
     "error_403": (
         vertex_replies(status=403, error=error_body(403, "PERMISSION_DENIED", "No access.")),
-        error_403,
+        GEMINI.error_403,
     ),
     "error_429": (
         vertex_replies(status=429, error=error_body(429, "RESOURCE_EXHAUSTED", "Quota.")),
-        error_429,
+        GEMINI.error_429,
     ),
     "error_500": (
         vertex_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
-        error_500,
+        GEMINI.error_500,
     ),
     "error_in_stream": (
         vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        error_in_stream,
+        GEMINI.error_in_stream,
     ),
     "count_tokens": (vertex_replies(), count_tokens),
     "builtin_search_with_function": (vertex_replies(ADD_CALL), builtin_search_with_function),
@@ -624,26 +438,26 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "builtin_after_retrieval": (vertex_replies(), builtin_after_retrieval),
     "count_tokens_error_400": (
         vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        count_tokens_error,
+        GEMINI.count_tokens_error,
     ),
     "count_tokens_error_500": (
         vertex_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
-        count_tokens_error,
+        GEMINI.count_tokens_error,
     ),
-    "additional_headers": (vertex_replies(), additional_headers),
-    "chain_with_prompt": (vertex_replies(), chain_with_prompt),
+    "additional_headers": (vertex_replies(), GEMINI.additional_headers),
+    "chain_with_prompt": (vertex_replies(), GEMINI.chain_with_prompt),
     "init_chat_model_vertex": (vertex_replies(), init_chat_model_vertex),
-    "json_mode": (vertex_replies([{"text": '{"a": 1}'}]), json_mode),
-    "per_call_stop": (vertex_replies(), per_call_stop),
-    "sampling_settings": (vertex_replies(), sampling_settings),
+    "json_mode": (vertex_replies([{"text": '{"a": 1}'}]), GEMINI.json_mode),
+    "per_call_stop": (vertex_replies(), GEMINI.per_call_stop),
+    "sampling_settings": (vertex_replies(), GEMINI.sampling_settings),
     "labels": (vertex_replies(), labels),
-    "safety_stopped_stream": (vertex_replies([], finish="SAFETY"), safety_stopped_stream),
+    "safety_stopped_stream": (vertex_replies([], finish="SAFETY"), GEMINI.safety_stopped_stream),
     "thinking_stream": (vertex_replies(THOUGHT, usage=THINKING_USAGE), thinking_stream),
-    "two_candidates": (vertex_replies(candidates=2), two_candidates),
+    "two_candidates": (vertex_replies(candidates=2), GEMINI.two_candidates),
     "aliases": (vertex_replies(), aliases),
     "safety_settings_enums": (vertex_replies(), safety_settings_enums),
-    "streaming_flag": (vertex_replies(), streaming_flag),
-    "stream_usage_given": (vertex_replies(), stream_usage_given),
+    "streaming_flag": (vertex_replies(), GEMINI.streaming_flag),
+    "stream_usage_given": (vertex_replies(), GEMINI.stream_usage_given),
     "top_logprobs_given": (with_logprobs(vertex_replies()), top_logprobs_given),
     "endpoint_v1": (vertex_replies(), endpoint_v1),
     "model_attributes": (vertex_replies(), model_attributes),
@@ -837,7 +651,7 @@ def _run_their_async(script: Callable[[Any, str], Any]) -> Callable[[Any, str], 
     return run
 
 
-SCRIPTS["ainvoke_text"] = (vertex_replies(), _run_their_async(ainvoke_text))
+SCRIPTS["ainvoke_text"] = (vertex_replies(), _run_their_async(GEMINI.ainvoke_text))
 DIFFERENCES["ainvoke_text"] = (
     Difference(
         Reason.RAISES,
@@ -1083,21 +897,15 @@ def _comparable_result(value: Any) -> Any:
     return observe(value)
 
 
-def run_both(name: str, server: ScriptedServer) -> Outcome:
-    outcome = run_row(
-        server,
-        SCRIPTS[name],
-        vertex_partner.ChatVertexAI,
-        OurChat,
-        result=_comparable_result,
-        request=_comparable_request,
-    )
-    return kept_out(outcome, DIFFERENCES, name)
-
-
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
-def test_same_as_langchain_google_vertexai(name: str, server: ScriptedServer) -> None:
-    assert_same(run_both(name, server))
+SUITE = Suite(
+    SCRIPTS,
+    vertex_partner.ChatVertexAI,
+    OurChat,
+    DIFFERENCES,
+    result=_comparable_result,
+    request=_comparable_request,
+)
+test_same_as_langchain_google_vertexai = SUITE.same_test()
 
 
 def test_at_least_25_scripts() -> None:

@@ -171,17 +171,22 @@ def test_the_deployment_follows_a_per_call_model_override() -> None:
     }
 
 
-def test_a_deployment_without_a_model_names_only_another_model_in_the_body() -> None:
-    # AzureChatOpenAI named by its deployment sends no `model`; a copy renamed by
-    # model_copy(update={"model_name": ...}) (or a call's model) sends it, to the same
-    # deployment, as langchain-openai's payload then names it.
-    adapter = AzureOpenAIAdapter(
+def named_by_deployment() -> AzureOpenAIAdapter:
+    """An adapter named by its deployment only, as AzureChatOpenAI builds one."""
+    return AzureOpenAIAdapter(
         azure_endpoint=ENDPOINT,
         azure_deployment="gpt-4o-mini",
         api_version=VERSION,
         api_key=KEY,
         body_model=False,
     )
+
+
+def test_a_deployment_without_a_model_names_only_another_model_in_the_body() -> None:
+    # AzureChatOpenAI named by its deployment sends no `model`; a copy renamed by
+    # model_copy(update={"model_name": ...}) (or a call's model) sends it, to the same
+    # deployment, as langchain-openai's payload then names it.
+    adapter = named_by_deployment()
 
     def sent(model: str) -> Any:
         return adapter.build_request([HumanMessage("hi")], CallSettings(model), stream=False)
@@ -196,13 +201,7 @@ def test_a_call_naming_a_model_names_it_in_the_body() -> None:
     # A call's `model=` (the deployment's name too) is named in the body, as
     # langchain-openai's payload names it; the adapter is not changed, a stream's usage
     # asked by the call kept.
-    adapter = AzureOpenAIAdapter(
-        azure_endpoint=ENDPOINT,
-        azure_deployment="gpt-4o-mini",
-        api_version=VERSION,
-        api_key=KEY,
-        body_model=False,
-    )
+    adapter = named_by_deployment()
     called = for_call(adapter, {"model": "gpt-4o-mini", "stream_usage": True})
     assert isinstance(called, AzureOpenAIAdapter) and called is not adapter
     request = called.build_request([HumanMessage("hi")], CallSettings("gpt-4o-mini"), stream=True)

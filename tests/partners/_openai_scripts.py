@@ -1,0 +1,103 @@
+"""The scripts the ChatOpenAI suite (`responses/`) and the AzureChatOpenAI suite (`azure/`)
+run alike: the same script over each suite's own constructor call. A script is
+`script(cls, url)`, as every suite's row holds it; each suite builds
+`OpenAIScripts(model)` over its `model(cls, url, **more)`. With them, how both read a
+result (`comparable_result`) and the schema their structured scripts ask for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.partners._sidebyside import ScriptsOver
+from tests.partners._sidebyside import add
+from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import metadata_key_orders
+from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import openai_error
+from tests.partners._sidebyside import raised
+
+lc = pytest.importorskip("langchain_core.messages")
+openai = pytest.importorskip("openai")
+
+SUM_SCHEMA = {
+    "title": "Sum",
+    "description": "A sum.",
+    "type": "object",
+    "properties": {"total": {"type": "integer"}},
+    "required": ["total"],
+    "additionalProperties": False,
+}
+
+
+def comparable_result(value: Any) -> Any:
+    """The observed result, an error read as a script reads it (`openai_error`)."""
+    if isinstance(value, dict) and set(value) == {"error"}:
+        return openai_error(value["error"], openai)
+    return observe(value)
+
+
+class OpenAIScripts(ScriptsOver):
+    """The shared scripts, each over `model(cls, url, **more)`."""
+
+    def invoke_text(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).invoke("Say hello")
+
+    def invoke_messages(self, cls: Any, url: str) -> Any:
+        model = self.model(cls, url, temperature=0.5)
+        return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")])
+
+    def metadata_key_order(self, cls: Any, url: str) -> Any:
+        return metadata_key_orders(self.model(cls, url))
+
+    def batch_two(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).batch(["One", "Two"])
+
+    def tool_call_invoke(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).bind_tools([add]).invoke("What is 1+2?")
+
+    def tool_call_stream(self, cls: Any, url: str) -> Any:
+        return merged(list(self.model(cls, url).bind_tools([add]).stream("What is 1+2?")))
+
+    def invalid_tool_arguments(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).bind_tools([add]).invoke("1+2?")
+
+    def tool_choice_named(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).bind_tools([add], tool_choice="add").invoke("1+2?")
+
+    def structured_function_calling(self, cls: Any, url: str) -> Any:
+        got = self.model(cls, url).with_structured_output(SUM_SCHEMA, method="function_calling")
+        return got.invoke("1+2?")
+
+    def structured_raw(self, cls: Any, url: str) -> Any:
+        got = self.model(cls, url).with_structured_output(SUM_SCHEMA, include_raw=True)
+        return got.invoke("1+2?")
+
+    def error(self, cls: Any, url: str) -> Any:
+        return raised(lambda: self.model(cls, url, max_retries=0).invoke("Hi"))
+
+    def error_400(self, cls: Any, url: str) -> Any:
+        return self.error(cls, url)
+
+    def error_401(self, cls: Any, url: str) -> Any:
+        return self.error(cls, url)
+
+    def error_429(self, cls: Any, url: str) -> Any:
+        return self.error(cls, url)
+
+    def error_500(self, cls: Any, url: str) -> Any:
+        return self.error(cls, url)
+
+    def error_in_stream_call(self, cls: Any, url: str) -> Any:
+        return raised(lambda: list(self.model(cls, url, max_retries=0).stream("Hi")))
+
+    def usage_details(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).invoke("Hi").usage_metadata
+
+    def usage_in_stream(self, cls: Any, url: str) -> Any:
+        return merged(list(self.model(cls, url).stream("Hi"))).usage_metadata
+
+    def streaming_invoke(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url, streaming=True).invoke("Hi")

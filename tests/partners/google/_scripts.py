@@ -1,0 +1,173 @@
+"""The scripts the Gemini API suite (`test_google_sidebyside.py`) and the Vertex AI suite
+(`tests/partners/vertex/`) run alike: one wire, the same script over each suite's own
+constructor call. A script is `script(cls, url)`, as every suite's row holds it; each
+suite builds `GeminiScripts(model)` over its `model(cls, url, **settings)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from tests.partners._sidebyside import PNG
+from tests.partners._sidebyside import ScriptsOver
+from tests.partners._sidebyside import add
+from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import raised
+
+lc = pytest.importorskip("langchain_core.messages")
+
+
+class GeminiScripts(ScriptsOver):
+    """The shared scripts, each over `model(cls, url, **settings)`."""
+
+    def invoke_text(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).invoke("Say hello")
+
+    def invoke_system(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url, temperature=0).invoke(
+            [lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")]
+        )
+
+    def multi_turn(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).invoke(
+            [("human", "Hi, I am Ann."), ("ai", "Hello Ann."), ("human", "What is my name?")]
+        )
+
+    def stream_text(self, cls: Any, url: str) -> Any:
+        chunks = list(self.model(cls, url).stream("Say hello"))
+        return {
+            "texts": [c.content for c in chunks],
+            "positions": [c.chunk_position for c in chunks],
+            "merged": merged(chunks),
+        }
+
+    def ainvoke_text(self, cls: Any, url: str) -> Any:
+        return asyncio.run(self.model(cls, url).ainvoke("Say hello"))
+
+    def batch_two(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).batch(["One", "Two"])
+
+    def generation_settings(self, cls: Any, url: str) -> Any:
+        return self.model(
+            cls, url, temperature=0.2, top_p=0.9, top_k=20, max_output_tokens=64, stop=["END"]
+        ).invoke("Hi")
+
+    def tool_call_invoke(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).bind_tools([add]).invoke("What is 1+2?")
+
+    def tool_call_stream(self, cls: Any, url: str) -> Any:
+        return merged(list(self.model(cls, url).bind_tools([add]).stream("What is 1+2?")))
+
+    def tool_round_trip(self, cls: Any, url: str) -> Any:
+        bound = self.model(cls, url).bind_tools([add])
+        first = bound.invoke("What is 1+2?")
+        call = first.tool_calls[0]
+        result = lc.ToolMessage(str(add(**call["args"])), tool_call_id=call["id"], name="add")
+        return bound.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
+
+    def tool_choice_any(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).bind_tools([add], tool_choice="any").invoke("Add 1 and 2")
+
+    def tool_choice_named(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).bind_tools([add], tool_choice="add").invoke("Add 1 and 2")
+
+    def thinking_invoke(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url, include_thoughts=True, thinking_budget=128).invoke(
+            "How many r?"
+        )
+
+    def thinking_hidden(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url, thinking_budget=0).invoke("How many r?")
+
+    def safety_stopped(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).invoke("Something unsafe")
+
+    def safety_stopped_stream(self, cls: Any, url: str) -> Any:
+        return merged(list(self.model(cls, url).stream("Something unsafe")))
+
+    def blocked_prompt(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).invoke("Something blocked")
+
+    def max_tokens_stop(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url, max_output_tokens=3).invoke("Tell a story")
+
+    def two_candidates(self, cls: Any, url: str) -> Any:
+        result = self.model(cls, url, n=2).generate([[lc.HumanMessage("Hi")]])
+        return [[g.message for g in row] for row in result.generations]
+
+    def usage_details(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).invoke("Hi")
+
+    def image_base64(self, cls: Any, url: str) -> Any:
+        message = lc.HumanMessage(
+            content=[
+                {"type": "text", "text": "What is this?"},
+                {"type": "image", "base64": PNG, "mime_type": "image/png"},
+            ]
+        )
+        return self.model(cls, url).invoke([message])
+
+    def image_data_url(self, cls: Any, url: str) -> Any:
+        message = lc.HumanMessage(
+            content=[
+                {"type": "text", "text": "What is this?"},
+                {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}},
+            ]
+        )
+        return self.model(cls, url).invoke([message])
+
+    def error_400(self, cls: Any, url: str) -> Any:
+        return raised(lambda: self.model(cls, url, max_retries=1).invoke("Hi"))
+
+    def error_403(self, cls: Any, url: str) -> Any:
+        return raised(lambda: self.model(cls, url, max_retries=1).invoke("Hi"))
+
+    def error_429(self, cls: Any, url: str) -> Any:
+        return raised(lambda: self.model(cls, url, max_retries=1).invoke("Hi"))
+
+    def error_500(self, cls: Any, url: str) -> Any:
+        return raised(lambda: self.model(cls, url, max_retries=1).invoke("Hi"))
+
+    def error_in_stream(self, cls: Any, url: str) -> Any:
+        return raised(lambda: list(self.model(cls, url, max_retries=1).stream("Hi")))
+
+    def additional_headers(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url, additional_headers={"x-team": "blue"}).invoke("Hi")
+
+    def chain_with_prompt(self, cls: Any, url: str) -> Any:
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.prompts import ChatPromptTemplate
+
+        prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
+        return (prompt | self.model(cls, url) | StrOutputParser()).invoke(
+            {"style": "brief", "q": "Hi"}
+        )
+
+    def stream_usage_given(self, cls: Any, url: str) -> Any:
+        """`stream_usage=False` given to a class without that field: what its construction
+        says, where it holds it, and a stream's usage."""
+        built, said = constructed(lambda: self.model(cls, url, stream_usage=False))
+        usage = merged(list(built.stream("Say hello"))).usage_metadata
+        return {**said, "model_kwargs": built.model_kwargs, "usage": usage}
+
+    def streaming_flag(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url, streaming=True).invoke("Say hello")
+
+    def json_mode(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url, response_mime_type="application/json").invoke("Give JSON")
+
+    def per_call_stop(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url).invoke("Hi", stop=["END"])
+
+    def sampling_settings(self, cls: Any, url: str) -> Any:
+        return self.model(cls, url, seed=7, presence_penalty=0.5, frequency_penalty=0.2).invoke(
+            "Hi"
+        )
+
+    def count_tokens_error(self, cls: Any, url: str) -> Any:
+        """A failed count, in one attempt whatever `max_retries` says (a 5xx too)."""
+        return raised(lambda: self.model(cls, url).get_num_tokens("Say hello"))
