@@ -184,7 +184,7 @@ def test_the_lane_is_taken_only_when_the_tracer_listens_alone(mock: MockServer) 
 
     def spy(self: Any, *args: Any) -> Any:
         prepared = original(self, *args)
-        seen.append(type(prepared[3]))
+        seen.append(type(prepared.run))
         return prepared
 
     tracer = LangSmithTracer(sender=CapturingSender(), project_name="lane")
