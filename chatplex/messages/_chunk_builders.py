@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._merge import Content
 from ._messages import _INVALID_TOOL_CALLS
 from ._messages import _RESPONSE_METADATA
 from ._messages import _TOOL_CALLS
@@ -15,6 +14,7 @@ from ._messages import _USAGE_METADATA
 from ._messages import AIMessage
 from ._messages import AIMessageChunk
 from ._messages import BaseMessage
+from ._types import Content
 from ._types import ToolCallChunk
 
 __all__ = ["chunk_with_calls", "reply_as_chunk", "text_chunk"]
