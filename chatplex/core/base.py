@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
+from typing import ClassVar
 from typing import TypeVar
 
 from ..errors import DeadlineExceededError
@@ -99,7 +100,7 @@ class Runnable(Introspection, Builders[Input, Output]):
     _starts_on_first_piece: bool = False
     #: The names of the stream and batch hooks this class overrides (set per subclass):
     #: how tracing tells a real stream from a single result without calling anything.
-    _overrides: frozenset[str] = frozenset()
+    _overrides: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
