@@ -45,8 +45,8 @@ import httpx
 
 from chatplex import init_chat_model
 from chatplex.errors import DeadlineExceededError
+from chatplex.http._budget_shared import RateLimit
 from chatplex.http._ratelimit import Budget
-from chatplex.http._ratelimit import RateLimit
 from chatplex.http._ratelimit import get_budget
 from chatplex.testing import MockServer
 

@@ -29,9 +29,10 @@ from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from typing import Any
+from typing import ClassVar
 from typing import Generic
+from typing import Protocol
 from typing import TypeVar
 
 from . import tracers
@@ -49,10 +50,8 @@ from .runs import ChainRun
 from .runs import split_callbacks
 from .stream_taps import StreamTaps
 
-if TYPE_CHECKING:
-    from .base import Runnable
-
 Out = TypeVar("Out")
+Out_co = TypeVar("Out_co", covariant=True)
 
 __all__ = [
     "abatch",
@@ -67,7 +66,34 @@ __all__ = [
 ]
 
 
-def _new_run(runnable: Runnable[Any, Any], config: RunnableConfig) -> ChainRun | None:
+class Hooks(Protocol[Out_co]):
+    """What a traced call uses of its runnable (`base.Runnable` has it): the hooks it
+    runs, its name and how it reports. `base.py` calls this module, so it is not
+    imported here."""
+
+    _overrides: ClassVar[frozenset[str]]
+
+    @property
+    def _run_type(self) -> str | None: ...
+    @property
+    def _async_native(self) -> bool: ...
+    @property
+    def _starts_on_first_piece(self) -> bool: ...
+
+    def get_name(self) -> str: ...
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Out_co: ...
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Out_co: ...
+    def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]: ...
+    def _astream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> AsyncIterator[Any]: ...
+    def _transform(
+        self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[Any]: ...
+    def _atransform(
+        self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[Any]: ...
+
+
+def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
     run_type = runnable._run_type
     callbacks = config.get("callbacks")
     if run_type is None or not callbacks:
@@ -87,7 +113,7 @@ def _new_run(runnable: Runnable[Any, Any], config: RunnableConfig) -> ChainRun |
     return run
 
 
-def _streams_natively(runnable: Runnable[Any, Any], sync: bool) -> bool:
+def _streams_natively(runnable: Hooks[Any], sync: bool) -> bool:
     """Whether it streams for real (else `stream` is `invoke` with one piece).
 
     Only real streams report stream events, as in LangChain: a prompt's single output
@@ -98,15 +124,13 @@ def _streams_natively(runnable: Runnable[Any, Any], sync: bool) -> bool:
     return "_astream" in hooks or "_atransform" in hooks
 
 
-def invoke(
-    runnable: Runnable[Any, Out], input: Any, config: RunnableConfig, kwargs: dict[str, Any]
-) -> Out:
+def invoke(runnable: Hooks[Out], input: Any, config: RunnableConfig, kwargs: dict[str, Any]) -> Out:
     call = _Traced.of(runnable, config, kwargs)
     return call.invoke(input) if call else runnable._invoke(input, config, **kwargs)
 
 
 async def ainvoke(
-    runnable: Runnable[Any, Out],
+    runnable: Hooks[Out],
     input: Any,
     config: RunnableConfig,
     kwargs: dict[str, Any],
@@ -119,21 +143,21 @@ async def ainvoke(
 
 
 def stream(
-    runnable: Runnable[Any, Any], input: Any, config: RunnableConfig, kwargs: dict[str, Any]
+    runnable: Hooks[Any], input: Any, config: RunnableConfig, kwargs: dict[str, Any]
 ) -> Iterator[Any]:
     call = _Traced.of(runnable, config, kwargs)
     return call.stream(input) if call else runnable._stream(input, config, **kwargs)
 
 
 def astream(
-    runnable: Runnable[Any, Any], input: Any, config: RunnableConfig, kwargs: dict[str, Any]
+    runnable: Hooks[Any], input: Any, config: RunnableConfig, kwargs: dict[str, Any]
 ) -> AsyncIterator[Any]:
     call = _Traced.of(runnable, config, kwargs)
     return call.astream(input) if call else runnable._astream(input, config, **kwargs)
 
 
 def transform(
-    runnable: Runnable[Any, Any],
+    runnable: Hooks[Any],
     chunks: Iterator[Any],
     config: RunnableConfig,
     kwargs: dict[str, Any],
@@ -143,7 +167,7 @@ def transform(
 
 
 def atransform(
-    runnable: Runnable[Any, Any],
+    runnable: Hooks[Any],
     chunks: AsyncIterator[Any],
     config: RunnableConfig,
     kwargs: dict[str, Any],
@@ -222,13 +246,13 @@ class _Traced(Generic[Out]):
     input. Each method has an async twin right after it."""
 
     run: ChainRun
-    runnable: Runnable[Any, Out]
+    runnable: Hooks[Out]
     config: RunnableConfig
     kwargs: dict[str, Any]
 
     @classmethod
     def of(
-        cls, runnable: Runnable[Any, Out], config: RunnableConfig, kwargs: dict[str, Any]
+        cls, runnable: Hooks[Out], config: RunnableConfig, kwargs: dict[str, Any]
     ) -> _Traced[Out] | None:
         """The traced call, or None if this runnable makes no run (its hook then runs as
         it is)."""
@@ -397,7 +421,7 @@ def watched(config: RunnableConfig | Sequence[RunnableConfig] | None) -> bool:
 
 
 def _batch_runs(
-    runnable: Runnable[Any, Any], configs: list[RunnableConfig]
+    runnable: Hooks[Any], configs: list[RunnableConfig]
 ) -> list[tuple[int, ChainRun]] | None:
     """`(index, run)` for each input that makes a run, for runnables whose batch does not
     go through `invoke` / `ainvoke` (which make their own runs): the default `_batch`
@@ -417,7 +441,7 @@ def _batch_runs(
 
 
 def batch(
-    runnable: Runnable[Any, Any],
+    runnable: Hooks[Any],
     inputs: list[Any],
     configs: list[RunnableConfig],
     hook: Callable[[], list[Any]],
@@ -443,7 +467,7 @@ def batch(
 
 
 async def abatch(
-    runnable: Runnable[Any, Any],
+    runnable: Hooks[Any],
     inputs: list[Any],
     configs: list[RunnableConfig],
     hook: Callable[[], Awaitable[list[Any]]],

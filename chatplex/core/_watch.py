@@ -1,5 +1,6 @@
-"""What `astream_events` and `astream_log` share: the filters, attaching a listener to
-a config, and the producer/consumer queue that yields while the call runs.
+"""What `astream_events` and `astream_log` share: the runnable they watch (`Watched`),
+the filters, attaching a listener to a config, and the producer/consumer queue that
+yields while the call runs.
 
 The watched call runs as a task that pushes into a deque; the iterator sleeps only when
 the deque is empty, so a burst of events costs one wake-up, not one per event.
@@ -12,8 +13,10 @@ import threading
 from collections import deque
 from collections.abc import AsyncIterator
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Sequence
 from typing import Any
+from typing import Protocol
 from typing import TypeVar
 
 from .run_config import RunnableConfig
@@ -29,12 +32,29 @@ __all__ = [
     "EventFilter",
     "Failed",
     "Filters",
+    "Watched",
     "drain",
     "finished",
     "watch_config",
 ]
 
 Listener = TypeVar("Listener", bound=RunListener)
+
+
+class Watched(Protocol):
+    """What the watchers call on the runnable they watch (`base.Runnable` has it): its
+    streams and its name. `Runnable` reaches the watchers, so they do not import it."""
+
+    def stream(
+        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> Iterator[Any]: ...
+
+    def astream(
+        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> AsyncIterator[Any]: ...
+
+    def get_name(self) -> str: ...
+
 
 #: The six filters of `astream_events` / `astream_log`, in the order their signatures
 #: list them (a `Filters` tuple holds their values in this order).

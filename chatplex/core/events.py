@@ -47,7 +47,6 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import KW_ONLY
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypedDict
 
@@ -56,6 +55,7 @@ from ._watch import AsyncChannel
 from ._watch import EventFilter
 from ._watch import Failed
 from ._watch import Filters
+from ._watch import Watched
 from ._watch import drain
 from ._watch import finished
 from ._watch import watch_config
@@ -63,9 +63,6 @@ from .run_config import RunnableConfig
 from .run_config import current_config
 from .runs import RunListener
 from .runs import RunNode
-
-if TYPE_CHECKING:
-    from .base import Runnable
 
 __all__ = [
     "StreamEvent",
@@ -224,7 +221,7 @@ def _check_version(version: str) -> None:
 
 
 def astream_events(
-    runnable: Runnable[Any, Any],
+    runnable: Watched,
     input: Any,
     config: RunnableConfig | None,
     version: str,
@@ -281,7 +278,7 @@ class _SyncListener(EventListener):
 
 
 def stream_events(
-    runnable: Runnable[Any, Any],
+    runnable: Watched,
     input: Any,
     config: RunnableConfig | None,
     version: str,
@@ -301,7 +298,7 @@ def stream_events(
 
 
 def _stream_events(
-    runnable: Runnable[Any, Any],
+    runnable: Watched,
     input: Any,
     config: RunnableConfig | None,
     event_filter: EventFilter,

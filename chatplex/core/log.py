@@ -45,7 +45,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
-from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypedDict
 
@@ -54,15 +53,13 @@ from ._watch import AsyncChannel
 from ._watch import EventFilter
 from ._watch import Failed
 from ._watch import Filters
+from ._watch import Watched
 from ._watch import drain
 from ._watch import watch_config
 from .chunks import add_chunks
 from .run_config import RunnableConfig
 from .runs import RunListener
 from .runs import RunNode
-
-if TYPE_CHECKING:
-    from .base import Runnable
 
 _NOTHING: Any = object()
 
@@ -293,7 +290,7 @@ class LogListener(RunListener):
 
 
 def astream_log(
-    runnable: Runnable[Any, Any],
+    runnable: Watched,
     input: Any,
     config: RunnableConfig | None,
     diff: bool,
@@ -310,7 +307,7 @@ def astream_log(
 
 
 def _patches(
-    runnable: Runnable[Any, Any],
+    runnable: Watched,
     input: Any,
     config: RunnableConfig | None,
     with_streamed_output_list: bool,

@@ -47,7 +47,7 @@ class RunnablePassthrough(PureRunnable[Any, Any]):
             yield chunk
 
     @classmethod
-    def assign(cls, **kwargs: Any) -> RunnableAssign:  # type: ignore[override]
+    def assign(cls, **kwargs: Any) -> RunnableAssign:
         """Keep the input dict and add keys computed from it.
 
         (On an instance or class alike: the passthrough itself adds nothing to keep.)

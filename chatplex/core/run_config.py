@@ -113,7 +113,7 @@ def ensure_config(config: RunnableConfig | Mapping[str, Any] | None = None) -> R
         out = merge_configs(ambient, config) if ambient else dict(config)  # type: ignore[assignment]
     _validate(out)
     if tracers.ACTIVE:  # process-wide tracers (LangSmith, OpenTelemetry): top-level calls
-        tracers.attach_tracers(out)
+        _attach_tracers(out)
     timeout = out.get("timeout")
     if timeout is not None:
         deadline = time.monotonic() + timeout
@@ -238,8 +238,14 @@ def get_config_list(
         _validate(c)
     if tracers.ACTIVE:
         for c in configs:
-            tracers.attach_tracers(c)
+            _attach_tracers(c)
     return configs
+
+
+def _attach_tracers(config: RunnableConfig) -> None:
+    callbacks = tracers.with_tracers(config)
+    if callbacks is not None:
+        config["callbacks"] = callbacks
 
 
 def remaining_time(config: RunnableConfig) -> float | None:

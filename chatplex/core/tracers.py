@@ -32,20 +32,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 from typing import Any
-
-if TYPE_CHECKING:
-    from .run_config import RunnableConfig
 
 __all__ = [
     "ACTIVE",
     "Tracer",
     "add_tracer",
-    "attach_tracers",
     "probe_at_first_call",
     "remove_tracer",
     "tracers",
+    "with_tracers",
 ]
 
 logger = logging.getLogger("chatplex.tracing")
@@ -129,42 +126,37 @@ def _run_probe() -> None:
         logger.warning("turning tracing on from the environment failed: %r", exc)
 
 
-def attach_tracers(config: RunnableConfig) -> None:
-    """Add the registered tracers to `config`'s callbacks (in place), unless the call
-    nests under a run (its tracers came with the parent's config) or already has them.
+def with_tracers(config: Mapping[str, object]) -> list[Any] | None:
+    """The callbacks `config` gets with the registered tracers added, or None when it
+    keeps its own: the call nests under a run (its tracers came with the parent's
+    config) or already has them. The caller sets them: `run_config` owns the config.
 
     Called by `ensure_config` / `get_config_list` only while `ACTIVE` is not empty."""
     if ACTIVE and ACTIVE[0] is _PROBE:
         _run_probe()
         if not ACTIVE:
-            return
+            return None
     if config.get("_parent_run") is not None:
-        return
+        return None
     outside = config.get("_traced_by")
     current = config.get("callbacks")
     if current is None and outside is None:  # the usual top-level call: all of them
-        config["callbacks"] = list(ACTIVE)
-        return
+        return list(ACTIVE)
     if current is None:
         items: list[Any] = []
     elif isinstance(current, (list, tuple)):
         items = list(current)
     elif hasattr(current, "handlers"):  # LangChain's manager: its handlers, by identity
-        items = [current]
         present = list(current.handlers)
         new = [t for t in ACTIVE if _wanted(t, outside) and not _among(t, present)]
-        if new:
-            items.extend(new)
-            config["callbacks"] = items
-        return
+        return [current, *new] if new else None
     else:
         items = [current]
     new = [t for t in ACTIVE if _wanted(t, outside) and not _among(t, items)]
-    if new:
-        config["callbacks"] = [*items, *new]
+    return [*items, *new] if new else None
 
 
-def _wanted(tracer: Any, outside: str | None) -> bool:
+def _wanted(tracer: Any, outside: object) -> bool:
     return outside is None or getattr(tracer, "covered_by", None) != outside
 
 

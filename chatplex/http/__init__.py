@@ -15,6 +15,7 @@ from ..postimport import lazy_package
 if TYPE_CHECKING:
     from ..core.retry import RetryPolicy
     from ..core.retry import retry_policy
+    from ._budget_shared import RateLimit
     from ._budget_shared import Releasable
     from ._budgets import get_budget
     from ._chunkstream import AsyncChunkStream
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from ._pool import get_sync_client
     from ._pool import pool_settings
     from ._ratelimit import Budget
-    from ._ratelimit import RateLimit
     from ._redaction import scrub_secrets
     from ._redaction import secret_url
     from ._send import CallOptions
@@ -85,7 +85,7 @@ _HOME = {
     "Budget": "._ratelimit",
     "ChunkStream": "._chunkstream",
     "PoolSettings": "._pool",
-    "RateLimit": "._ratelimit",
+    "RateLimit": "._budget_shared",
     "Releasable": "._budget_shared",
     "RetryPolicy": "..core.retry",
     "SSEDecoder": "._sse",

@@ -59,8 +59,8 @@ from ._budget_files import is_gone
 from ._budget_files import open_budget_file
 from ._budget_files import process_start
 from ._budget_shared import Outcome
+from ._budget_shared import RateLimit
 from ._budget_shared import SharedPermit
-from ._ratelimit import RateLimit
 from ._schedule import MAX_PAUSE
 from ._schedule import Schedule
 from ._schedule import admit

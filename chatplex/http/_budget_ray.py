@@ -34,10 +34,10 @@ from typing import Any
 
 from ..errors import DeadlineExceededError
 from ._budget_shared import Outcome
+from ._budget_shared import RateLimit
 from ._budget_shared import SharedPermit
 from ._learn import Announced
 from ._learn import read_limits
-from ._ratelimit import RateLimit
 from ._schedule import MAX_PAUSE
 from ._schedule import Schedule
 from ._schedule import admit

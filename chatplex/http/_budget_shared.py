@@ -1,6 +1,8 @@
 """What every shared budget (one machine's processes, a Ray cluster) has in common: the
-scopes a budget can have, and the permit a shared budget hands out -- whose `release`
-(`Releasable`) and what it reports (`Outcome`) the in-process budget's permit shares too.
+limits a budget is given (`RateLimit`, read by the pace and the schedules below the
+budgets), the scopes a budget can have, and the permit a shared budget hands out --
+whose `release` (`Releasable`) and what it reports (`Outcome`) the in-process budget's
+permit shares too.
 
 A shared budget stands where the in-process `Budget` stands -- the attempt engine calls
 `acquire(tokens, deadline=)` / `aacquire(...)` and releases the permit -- but keeps its
@@ -14,12 +16,23 @@ learned) where every sharer can reach them, and applies the same rules to them
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import fields
+from typing import Any
 from typing import Literal
 
-__all__ = ["SCOPES", "Outcome", "BudgetScope", "Releasable", "SharedPermit", "budget_scope"]
+__all__ = [
+    "SCOPES",
+    "BudgetScope",
+    "Outcome",
+    "RateLimit",
+    "Releasable",
+    "SharedPermit",
+    "budget_scope",
+]
 
 #: Who shares one budget: the calls of one process (the default), the processes of one
 #: machine (a small file, no server), or every worker of a Ray cluster (a named actor).
@@ -35,6 +48,65 @@ def budget_scope(value: str) -> BudgetScope:
     if value not in SCOPES:
         raise ValueError(f"rate limit scope must be one of {list(SCOPES)}, got {value!r}")
     return value
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class RateLimit:
+    """The limits of one budget; None means no limit of that kind. `scope`: who shares
+    the budget -- "process" (default), "machine" (every process of this machine, through
+    a small file) or "cluster" (every worker of a Ray cluster, through one actor).
+
+    Examples:
+        >>> RateLimit.coerce({"requests_per_minute": 500, "max_in_flight": 16})
+        RateLimit(requests_per_minute=500, tokens_per_minute=None, max_in_flight=16)
+        >>> RateLimit.coerce({}) is None  # nothing limited: no budget at all
+        True
+    """
+
+    requests_per_minute: float | None = None
+    tokens_per_minute: float | None = None
+    max_in_flight: int | None = None  # global in-flight cap per budget, besides max_concurrency
+    scope: BudgetScope = "process"
+
+    def __post_init__(self) -> None:
+        budget_scope(self.scope)
+        limits = (self.requests_per_minute, self.tokens_per_minute, self.max_in_flight)
+        nothing = all(limit is None for limit in limits)
+        if self.scope != "process" and nothing:
+            # A shared budget learns below a configured limit, not without one.
+            raise ValueError(f"a rate_limit with scope={self.scope!r} needs a limit to share")
+        for name in ("requests_per_minute", "tokens_per_minute", "max_in_flight"):
+            value = getattr(self, name)
+            kind = int if name == "max_in_flight" else (int, float)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
+                what = "an int" if kind is int else "a number"
+                raise TypeError(f"rate_limit {name} must be {what}, got {value!r}")
+            if value is not None and not (math.isfinite(value) and value > 0):
+                raise ValueError(f"rate_limit {name} must be positive, got {value!r}")
+
+    @classmethod
+    def coerce(cls, value: RateLimit | Mapping[str, Any] | None) -> RateLimit | None:
+        """A validated `RateLimit`, or None when nothing is limited (callers skip the limiter).
+        ValueError for unknown keys (named) and non-positive values, TypeError for types."""
+        if value is None:
+            return None
+        if isinstance(value, Mapping):
+            known = [f.name for f in fields(cls)]
+            unknown = ", ".join(sorted(repr(k) for k in value if k not in known))
+            if unknown:
+                raise ValueError(f"unknown rate_limit setting(s) {unknown}; known: {known}")
+            value = cls(**value)
+        if not isinstance(value, RateLimit):
+            raise TypeError(f"rate_limit must be a RateLimit or a dict, got {type(value).__name__}")
+        return None if value == RateLimit() else value
+
+    def __repr__(self) -> str:
+        shown = (
+            f"requests_per_minute={self.requests_per_minute!r}, "
+            f"tokens_per_minute={self.tokens_per_minute!r}, max_in_flight={self.max_in_flight!r}"
+        )
+        scope = "" if self.scope == "process" else f", scope={self.scope!r}"
+        return f"RateLimit({shown}{scope})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import cast
 
 from . import _ratelimit
+from ._budget_shared import RateLimit
 from ._ratelimit import Budget
-from ._ratelimit import RateLimit
 
 __all__ = ["get_budget"]
 

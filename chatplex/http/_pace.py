@@ -75,8 +75,8 @@ from ._pace_state import PaceState
 from ._pace_trials import PaceTrials
 
 if TYPE_CHECKING:
+    from ._budget_shared import RateLimit
     from ._learn import Announced
-    from ._ratelimit import RateLimit
 
 __all__ = ["Pace"]
 

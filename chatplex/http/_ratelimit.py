@@ -97,16 +97,13 @@ from collections import deque
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Mapping
-from dataclasses import dataclass
-from dataclasses import fields
 from typing import TYPE_CHECKING
 from typing import Any
 
 from ..errors import DeadlineExceededError
-from ._budget_shared import BudgetScope
 from ._budget_shared import Outcome
+from ._budget_shared import RateLimit
 from ._budget_shared import Releasable
-from ._budget_shared import budget_scope
 from ._learn import read_limits
 from ._pace import Pace
 from ._pace_state import COLD_WAIT
@@ -123,7 +120,6 @@ if TYPE_CHECKING:
 __all__ = [
     "Budget",
     "Permit",
-    "RateLimit",
     "estimate_tokens",
     "get_budget",
 ]
@@ -135,65 +131,6 @@ _MEDIA_KEYS = frozenset({"image_url", "source", "input_audio", "file"})
 _OUTPUT_KEYS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
 _TEXT_FIELDS = ("system", "messages", "tools", "functions", "prompt", "input")
 _EPSILON = 1e-6  # sums of float intervals: admit rather than sleep a femtosecond
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class RateLimit:
-    """The limits of one budget; None means no limit of that kind. `scope`: who shares
-    the budget -- "process" (default), "machine" (every process of this machine, through
-    a small file) or "cluster" (every worker of a Ray cluster, through one actor).
-
-    Examples:
-        >>> RateLimit.coerce({"requests_per_minute": 500, "max_in_flight": 16})
-        RateLimit(requests_per_minute=500, tokens_per_minute=None, max_in_flight=16)
-        >>> RateLimit.coerce({}) is None  # nothing limited: no budget at all
-        True
-    """
-
-    requests_per_minute: float | None = None
-    tokens_per_minute: float | None = None
-    max_in_flight: int | None = None  # global in-flight cap per budget, besides max_concurrency
-    scope: BudgetScope = "process"
-
-    def __post_init__(self) -> None:
-        budget_scope(self.scope)
-        limits = (self.requests_per_minute, self.tokens_per_minute, self.max_in_flight)
-        nothing = all(limit is None for limit in limits)
-        if self.scope != "process" and nothing:
-            # A shared budget learns below a configured limit, not without one.
-            raise ValueError(f"a rate_limit with scope={self.scope!r} needs a limit to share")
-        for name in ("requests_per_minute", "tokens_per_minute", "max_in_flight"):
-            value = getattr(self, name)
-            kind = int if name == "max_in_flight" else (int, float)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
-                what = "an int" if kind is int else "a number"
-                raise TypeError(f"rate_limit {name} must be {what}, got {value!r}")
-            if value is not None and not (math.isfinite(value) and value > 0):
-                raise ValueError(f"rate_limit {name} must be positive, got {value!r}")
-
-    @classmethod
-    def coerce(cls, value: RateLimit | Mapping[str, Any] | None) -> RateLimit | None:
-        """A validated `RateLimit`, or None when nothing is limited (callers skip the limiter).
-        ValueError for unknown keys (named) and non-positive values, TypeError for types."""
-        if value is None:
-            return None
-        if isinstance(value, Mapping):
-            known = [f.name for f in fields(cls)]
-            unknown = ", ".join(sorted(repr(k) for k in value if k not in known))
-            if unknown:
-                raise ValueError(f"unknown rate_limit setting(s) {unknown}; known: {known}")
-            value = cls(**value)
-        if not isinstance(value, RateLimit):
-            raise TypeError(f"rate_limit must be a RateLimit or a dict, got {type(value).__name__}")
-        return None if value == RateLimit() else value
-
-    def __repr__(self) -> str:
-        shown = (
-            f"requests_per_minute={self.requests_per_minute!r}, "
-            f"tokens_per_minute={self.tokens_per_minute!r}, max_in_flight={self.max_in_flight!r}"
-        )
-        scope = "" if self.scope == "process" else f", scope={self.scope!r}"
-        return f"RateLimit({shown}{scope})"
 
 
 class Permit(Releasable):

@@ -32,7 +32,7 @@ from ._pace_state import FLOOR
 from ._pace_state import PaceState
 
 if TYPE_CHECKING:
-    from ._ratelimit import RateLimit
+    from ._budget_shared import RateLimit
 
 __all__ = [
     "BURST_REQUESTS",

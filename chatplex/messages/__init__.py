@@ -17,7 +17,6 @@ from ._coerce import message_list
 from ._coerce import normalise_role
 from ._lazy import LazyMetadata
 from ._lazy import LazyValue
-from ._merge import Content
 from ._merge import merge_content
 from ._messages import AIMessage
 from ._messages import AIMessageChunk
@@ -36,9 +35,11 @@ from ._messages import pieces_held
 from ._messages import set_metadata
 from ._tool_calls import NOT_JSON
 from ._tool_calls import parse_args
+from ._types import Content
 from ._types import InputTokenDetails
 from ._types import InvalidToolCall
 from ._types import OutputTokenDetails
+from ._types import PieceFields
 from ._types import ToolCall
 from ._types import ToolCallChunk
 from ._types import UsageMetadata
@@ -113,6 +114,7 @@ __all__ = [
     "NOT_JSON",
     "OTHER_CANDIDATES",
     "OutputTokenDetails",
+    "PieceFields",
     "SystemMessage",
     "ToolCall",
     "ToolCallChunk",

@@ -23,18 +23,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
 from ..specs import declared_object
 from ..specs import spec
 from ._blocks_input import from_input_block
-
-if TYPE_CHECKING:
-    from ._messages import AIMessage
-    from ._messages import AIMessageChunk
-    from ._messages import BaseMessage
+from ._types import MessageFields
+from ._types import PieceFields
+from ._types import ReplyFields
 
 __all__ = [
     "anthropic_style_blocks",
@@ -70,14 +67,14 @@ def register_blocks(
     _REGISTERED[provider] = (translate, translate_chunk or translate)
 
 
-def content_blocks(message: BaseMessage) -> list[_Block]:
+def content_blocks(message: MessageFields) -> list[_Block]:
     """The standard content blocks of `message` (a new list; the message is unchanged).
 
     Message kinds are told by their fields, not their classes: `_messages.py` calls this
-    module, which must not import it back (no import cycles)."""
+    module, which must not import it back (the fields are `_types.py`'s Protocols)."""
     if not hasattr(message, "tool_calls"):
         return _base(message.content)
-    message = cast("AIMessage", message)
+    message = cast("ReplyFields", message)
     meta = message.response_metadata
     if meta.get("output_version") == "v1" and isinstance(message.content, list):
         return list(message.content)
@@ -118,8 +115,8 @@ def _declared_reading(provider: str) -> Translate | None:
     return cast(Translate, declared_object(declared.blocks))
 
 
-def _stream_piece(message: AIMessage) -> AIMessageChunk | None:
-    return cast("AIMessageChunk", message) if hasattr(message, "tool_call_chunks") else None
+def _stream_piece(message: ReplyFields) -> PieceFields | None:
+    return cast("PieceFields", message) if hasattr(message, "tool_call_chunks") else None
 
 
 def _base(content: Any) -> list[_Block]:
@@ -137,7 +134,7 @@ def _base(content: Any) -> list[_Block]:
     return blocks
 
 
-def _with_tool_calls(blocks: list[_Block], message: AIMessage) -> list[_Block]:
+def _with_tool_calls(blocks: list[_Block], message: ReplyFields) -> list[_Block]:
     present = {b.get("id") for b in blocks if b.get("type") == "tool_call"}
     for call in message.tool_calls:
         call_id = call.get("id")
@@ -148,14 +145,14 @@ def _with_tool_calls(blocks: list[_Block], message: AIMessage) -> list[_Block]:
     return blocks
 
 
-def _with_reasoning(blocks: list[_Block], message: AIMessage) -> list[_Block]:
+def _with_reasoning(blocks: list[_Block], message: ReplyFields) -> list[_Block]:
     reasoning = message.additional_kwargs.get("reasoning_content")
     if isinstance(reasoning, str) and not any(b.get("type") == "reasoning" for b in blocks):
         blocks.insert(0, {"type": "reasoning", "reasoning": reasoning})
     return blocks
 
 
-def _tool_call_chunk_blocks(chunk: AIMessageChunk) -> list[_Block]:
+def _tool_call_chunk_blocks(chunk: PieceFields) -> list[_Block]:
     out = []
     for tc in chunk.tool_call_chunks:
         block: _Block = {
@@ -170,7 +167,7 @@ def _tool_call_chunk_blocks(chunk: AIMessageChunk) -> list[_Block]:
     return out
 
 
-def chat_completions_blocks(message: AIMessage) -> list[_Block]:
+def chat_completions_blocks(message: ReplyFields) -> list[_Block]:
     """The standard blocks of a Chat Completions reply or stream piece, as LangChain's
     OpenAI translator reads it: its text and tool calls (tool-call chunks on a piece);
     content that is a list (reasoning blocks) keeps its blocks and its tool calls."""
@@ -179,14 +176,14 @@ def chat_completions_blocks(message: AIMessage) -> list[_Block]:
     return _with_tool_calls(_base(message.content), message)
 
 
-def messages_api_blocks(message: AIMessage) -> list[_Block]:
+def messages_api_blocks(message: ReplyFields) -> list[_Block]:
     """The standard blocks of a Messages-API reply or stream piece, as LangChain's
     Anthropic translator reads it (`anthropic_style_blocks` with its own kinds: thinking,
     server tool calls and results)."""
     return anthropic_style_blocks(message, _anthropic_block)
 
 
-def _chat_completions(message: AIMessage, chunk: AIMessageChunk | None) -> list[_Block]:
+def _chat_completions(message: ReplyFields, chunk: PieceFields | None) -> list[_Block]:
     blocks: list[_Block] = [{"type": "text", "text": message.content}] if message.content else []
     if chunk is not None and chunk.chunk_position != "last":
         return blocks + _tool_call_chunk_blocks(chunk)
@@ -200,10 +197,10 @@ def _chat_completions(message: AIMessage, chunk: AIMessageChunk | None) -> list[
 # -- Anthropic ---------------------------------------------------------------------------------
 
 #: Reads one block of a provider's own kinds, given the stream piece (None for a reply).
-ReadBlock = Callable[[_Block, "AIMessageChunk | None"], _Block]
+ReadBlock = Callable[[_Block, "PieceFields | None"], _Block]
 
 
-def anthropic_style_blocks(message: AIMessage, read_other: ReadBlock) -> list[_Block]:
+def anthropic_style_blocks(message: ReplyFields, read_other: ReadBlock) -> list[_Block]:
     """The standard blocks of content in Anthropic's shape (Anthropic's replies, and a
     wire's that keeps its blocks): `text` (with citations) and `tool_use` blocks read as
     LangChain's Anthropic translator reads them, every other block by `read_other`. A str
@@ -225,7 +222,7 @@ def anthropic_style_blocks(message: AIMessage, read_other: ReadBlock) -> list[_B
     return blocks
 
 
-def _anthropic_block(block: _Block, chunk: AIMessageChunk | None) -> _Block:
+def _anthropic_block(block: _Block, chunk: PieceFields | None) -> _Block:
     kind = block.get("type")
     if kind == "thinking":
         out: _Block = {"type": "reasoning", "reasoning": block.get("thinking", "")}
@@ -287,7 +284,7 @@ _DOCUMENT_CITATIONS = frozenset(
 )
 
 
-def _tool_use(block: _Block, message: AIMessage, chunk: AIMessageChunk | None) -> _Block:
+def _tool_use(block: _Block, message: ReplyFields, chunk: PieceFields | None) -> _Block:
     if chunk is not None and len(chunk.tool_call_chunks) == 1 and chunk.chunk_position != "last":
         piece = chunk.tool_call_chunks[0]  # one piece of a stream
         out: _Block = {
@@ -330,7 +327,7 @@ def _tool_extras(out: _Block, block: _Block) -> None:
             out.setdefault("extras", {})[key] = block[key]
 
 
-def _server_tool_use(block: _Block, chunk: AIMessageChunk | None) -> _Block:
+def _server_tool_use(block: _Block, chunk: PieceFields | None) -> _Block:
     name = block.get("name", "")
     if name == "code_execution":
         name = "code_interpreter"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._merge import Content
 from ._messages import _INVALID_TOOL_CALLS
 from ._messages import _RESPONSE_METADATA
 from ._messages import _TOOL_CALLS
@@ -16,6 +15,7 @@ from ._messages import _USAGE_METADATA
 from ._messages import AIMessage
 from ._messages import AIMessageChunk
 from ._messages import BaseMessage
+from ._types import Content
 from ._types import ToolCallChunk
 
 __all__ = [

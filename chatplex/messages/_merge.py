@@ -13,26 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import suppress
-from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ._types import Content
+from ._types import PieceFields
 from ._types import ToolCallChunk
 from ._types import UsageMetadata
 from ._types import add_usage
 
-if TYPE_CHECKING:
-    from ._messages import AIMessageChunk
-
-__all__ = ["Content", "merge_content", "merge_metadata", "merged_fields"]
-
-#: Message content: plain text, or a list of provider-style content blocks
-#: (`{"type": "text", "text": ...}`, `{"type": "image_url", ...}`, `{"type": "thinking", ...}`)
-#: and, as in LangChain, str elements (a merged stream's text beside blocks).
-Content = str | list[dict[str, Any]]
+__all__ = ["merge_content", "merge_metadata", "merged_fields"]
 
 
-def merged_fields(chunks: Iterable[AIMessageChunk]) -> dict[str, Any]:
+def merged_fields(chunks: Iterable[PieceFields]) -> dict[str, Any]:
     """The fields of the chunk that merges `chunks` in order: text joined, tool-call
     fragments joined (by index, or by id when there is no index), usage summed,
     metadata merged (later non-None values win). `AIMessageChunk` is built from them by

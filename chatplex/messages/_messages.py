@@ -22,8 +22,8 @@ from typing import Literal
 from ._lazy import BuiltOnRead
 from ._lazy import LazyMetadata
 from ._lazy import LazyValue
-from ._merge import Content
 from ._merge import merged_fields
+from ._types import Content
 from ._types import InvalidToolCall
 from ._types import ToolCall
 from ._types import ToolCallChunk

@@ -9,11 +9,9 @@ an interactive session, as LangChain does.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 from typing import Any
 
-if TYPE_CHECKING:
-    from ._messages import BaseMessage
+from ._types import MessageFields
 
 __all__ = ["is_interactive", "pretty_repr"]
 
@@ -33,7 +31,7 @@ def _title(title: str, *, bold: bool) -> str:
     return f"{left}{padded}{right}"
 
 
-def pretty_repr(message: BaseMessage, *, html: bool = False) -> str:
+def pretty_repr(message: MessageFields, *, html: bool = False) -> str:
     title = _title(message.type.title() + " Message", bold=html)
     if message.name is not None:
         title += f"\nName: {message.name}"

@@ -1,4 +1,6 @@
-"""Typed dicts for tool calls and usage; the role names messages are given by.
+"""Typed dicts for tool calls and usage; the role names messages are given by; the
+fields of a message, as Protocols, for the readings the message classes call
+(`_blocks.py`, `_merge.py`, `_pretty.py`), which therefore do not import those classes.
 
 These are plain dicts (as in LangChain) so that `msg.tool_calls[0]["args"]` works in code
 written for either library, and so that building one costs no more than a dict literal.
@@ -9,18 +11,28 @@ from __future__ import annotations
 from typing import Any
 from typing import Literal
 from typing import NotRequired
+from typing import Protocol
 from typing import TypedDict
 
 __all__ = [
+    "ROLES",
+    "Content",
     "InputTokenDetails",
     "InvalidToolCall",
+    "MessageFields",
     "OutputTokenDetails",
-    "ROLES",
+    "PieceFields",
+    "ReplyFields",
     "ToolCall",
     "ToolCallChunk",
     "UsageMetadata",
     "add_usage",
 ]
+
+#: Message content: plain text, or a list of provider-style content blocks
+#: (`{"type": "text", "text": ...}`, `{"type": "image_url", ...}`, `{"type": "thinking", ...}`)
+#: and, as in LangChain, str elements (a merged stream's text beside blocks).
+Content = str | list[dict[str, Any]]
 
 #: Role names (of tuples, dicts, LangChain's ChatMessage) mapped to the message type
 #: they build.
@@ -88,6 +100,43 @@ class UsageMetadata(TypedDict):
     total_tokens: int
     input_token_details: NotRequired[InputTokenDetails]
     output_token_details: NotRequired[OutputTokenDetails]
+
+
+class MessageFields(Protocol):
+    """The fields every message has (`_messages.BaseMessage`)."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def content(self) -> Content: ...
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def additional_kwargs(self) -> dict[str, Any]: ...
+    @property
+    def response_metadata(self) -> dict[str, Any]: ...
+
+
+class ReplyFields(MessageFields, Protocol):
+    """The fields of a model's reply (`_messages.AIMessage`)."""
+
+    @property
+    def tool_calls(self) -> list[ToolCall]: ...
+    @property
+    def invalid_tool_calls(self) -> list[InvalidToolCall]: ...
+    @property
+    def usage_metadata(self) -> UsageMetadata | None: ...
+
+
+class PieceFields(ReplyFields, Protocol):
+    """The fields of one piece of a streamed reply (`_messages.AIMessageChunk`)."""
+
+    @property
+    def tool_call_chunks(self) -> list[ToolCallChunk]: ...
+    @property
+    def chunk_position(self) -> Literal["last"] | None: ...
 
 
 def _add_details(a: dict[str, int] | None, b: dict[str, int] | None) -> dict[str, int] | None:

@@ -25,8 +25,9 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
-from typing import TYPE_CHECKING
 from typing import Any
+from typing import Protocol
+from typing import TypeVar
 
 from ._mock_batch_input import ROW_BODY
 from ._mock_batch_input import Refusal
@@ -42,10 +43,7 @@ from ._mock_replies import dumps
 from ._mock_replies import plan_reply
 from ._mock_routes import wire_for
 from ._mock_types import MockSettings
-
-if TYPE_CHECKING:
-    from ._mock_core import MockCore
-    from ._mock_core import _Exchange
+from ._mock_types import StatsRecorder
 
 __all__ = ["MockBatches", "is_batch_path"]
 
@@ -53,6 +51,36 @@ _OPENAI_PREFIXES = ("/v1/files", "/files", "/v1/batches", "/batches")
 _ANTHROPIC_PREFIX = "/v1/messages/batches"
 _JSON = "application/json"
 _CHUNK = 1 << 16
+
+
+class Exchange(Protocol):
+    """One request being answered (`_mock_core._Exchange`): what the Batch API reads of
+    it and writes to it. The core routes requests here, so this module does not import it."""
+
+    request: HttpRequest
+    writer: asyncio.StreamWriter
+    headers: list[tuple[str, str]]
+    sent: bool
+
+    @property
+    def keep_alive(self) -> bool: ...
+
+
+_Ex = TypeVar("_Ex", bound=Exchange, contravariant=True)
+_E = TypeVar("_E", bound=Exchange)
+
+
+class Core(Protocol[_Ex]):
+    """The members of the server's core (`_mock_core.MockCore`) that answer for the Batch API."""
+
+    @property
+    def stats(self) -> StatsRecorder: ...
+
+    async def _send(self, ex: _Ex, status: int, body: bytes, content_type: str) -> None: ...
+
+    async def _send_error(
+        self, ex: _Ex, status: int, type_: str, message: str, code: str | None
+    ) -> bool: ...
 
 
 def is_batch_path(path: str) -> bool:
@@ -128,7 +156,7 @@ class MockBatches:
 
     # ------------------------------------------------------------------ routing
 
-    async def serve(self, core: MockCore, ex: _Exchange) -> bool:
+    async def serve(self, core: Core[_E], ex: _E) -> bool:
         request = ex.request
         try:
             if request.path.startswith(_ANTHROPIC_PREFIX):
@@ -137,11 +165,11 @@ class MockBatches:
         except Refusal as refusal:
             return await core._send_error(ex, refusal.status, refusal.kind, refusal.message, None)
 
-    async def _json(self, core: MockCore, ex: _Exchange, value: Any) -> bool:
+    async def _json(self, core: Core[_E], ex: _E, value: Any) -> bool:
         await core._send(ex, 200, dumps(value), _JSON)
         return ex.keep_alive
 
-    async def _file(self, core: MockCore, ex: _Exchange, path: str) -> bool:
+    async def _file(self, core: Core[_E], ex: _E, path: str) -> bool:
         size = os.path.getsize(path)
         fields = [("content-type", "application/binary"), ("content-length", str(size))]
         core.stats.status(200)
@@ -155,7 +183,7 @@ class MockBatches:
 
     # ------------------------------------------------------------------ OpenAI
 
-    async def _openai(self, core: MockCore, ex: _Exchange) -> bool:
+    async def _openai(self, core: Core[_E], ex: _E) -> bool:
         request = ex.request
         parts = request.path.removeprefix("/v1").strip("/").split("/")
         method = request.method
@@ -258,7 +286,7 @@ class MockBatches:
 
     # ------------------------------------------------------------------ Anthropic
 
-    async def _anthropic(self, core: MockCore, ex: _Exchange) -> bool:
+    async def _anthropic(self, core: Core[_E], ex: _E) -> bool:
         request = ex.request
         parts = request.path.removeprefix(_ANTHROPIC_PREFIX).strip("/").split("/")
         method = request.method

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from email.utils import formatdate
 from functools import lru_cache
 
+from ._mock_http import MockUsageError
 from ._mock_http import reason
 from ._mock_replies import ANTHROPIC
 from ._mock_types import MockRequest
@@ -96,10 +97,6 @@ _MESSAGES = {
 }
 # OpenAI reports an exhausted quota as a 429 whose type and code both say so.
 _OPENAI_CODE_TYPES = frozenset({"insufficient_quota"})
-
-
-class MockUsageError(ValueError):
-    """A mock-control header or fault spec the server cannot understand (answered with 400)."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ __all__ = [
     "MAX_BODY",
     "HttpError",
     "HttpRequest",
+    "MockUsageError",
     "build_head",
     "frame",
     "read_request",
@@ -30,6 +31,10 @@ CHUNKED_END = b"0\r\n\r\n"
 # Status codes http.HTTPStatus does not know, but LLM providers use.
 _EXTRA_REASONS = {529: "Site Overloaded"}
 _STATUS_LINES: dict[int, str] = {}
+
+
+class MockUsageError(ValueError):
+    """A mock-control header or fault spec the server cannot understand (answered with 400)."""
 
 
 class HttpError(Exception):

@@ -70,7 +70,7 @@ from pathlib import Path
 from typing import Any
 from typing import TypeAlias
 
-from ._mock_faults import MockUsageError
+from ._mock_http import MockUsageError
 from ._mock_replies import ANTHROPIC
 from ._mock_replies import OPENAI
 from ._mock_replies import example_object

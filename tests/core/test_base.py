@@ -19,6 +19,9 @@ from chatplex import FakeChatModel
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
 from chatplex.core import Runnable
+from chatplex.core import RunnableRetry
+from chatplex.core import RunnableSequence
+from chatplex.core import RunnableWithFallbacks
 from chatplex.core.binding import RunnableBinding
 from chatplex.core.portal import on_portal
 from chatplex.core.run_config import RunnableConfig
@@ -331,3 +334,16 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(base)
     assert failures == 0 and tried > 0
+
+
+def test_the_methods_that_build_a_runnable_from_this_one() -> None:
+    echo = Echo()
+    assert echo.with_config(run_name="renamed").get_name() == "renamed"
+    assert isinstance(echo | (lambda x: x), RunnableSequence)
+    assert isinstance((lambda x: x) | echo, RunnableSequence)
+    piped = echo.pipe(lambda x: x, lambda x: x)
+    assert isinstance(piped, RunnableSequence) and len(piped.steps) == 3
+    retry = echo.with_retry(stop_after_attempt=4, retry_if_exception_type=(KeyError,))
+    assert isinstance(retry, RunnableRetry) and retry.bound is echo
+    fallbacks = echo.with_fallbacks([Echo()], exceptions_to_handle=(KeyError,))
+    assert isinstance(fallbacks, RunnableWithFallbacks) and fallbacks.runnable is echo

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from chatplex.http._budget_shared import RateLimit
 from chatplex.http._ratelimit import Budget
-from chatplex.http._ratelimit import RateLimit
 
 
 class _VirtualSelector(selectors.DefaultSelector):

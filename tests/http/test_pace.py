@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from chatplex.http._budget_machine import MachineBudget
+from chatplex.http._budget_shared import RateLimit
 from chatplex.http._learn import Announced
 from chatplex.http._pace import Pace
 from chatplex.http._pace_state import CEILING_GROWTH
@@ -24,7 +25,6 @@ from chatplex.http._pace_state import LEARN_GROWTH
 from chatplex.http._pace_state import MIN_ANSWERS
 from chatplex.http._pace_state import WINDOW_CALM
 from chatplex.http._ratelimit import Budget
-from chatplex.http._ratelimit import RateLimit
 from chatplex.http._retry import release_failed
 from chatplex.providers.google.adapter import GeminiAdapter
 

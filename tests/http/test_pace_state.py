@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from chatplex.http._budget_shared import RateLimit
 from chatplex.http._pace import Pace
 from chatplex.http._pace_state import DECREASE
 from chatplex.http._pace_state import FEW_DECREASE
@@ -19,7 +20,6 @@ from chatplex.http._pace_state import SURE_Z
 from chatplex.http._pace_state import SURE_Z_FEW
 from chatplex.http._pace_state import TRIGGER_SHARE
 from chatplex.http._pace_state import PaceState
-from chatplex.http._ratelimit import RateLimit
 
 from ._pacefeed import EMPTY
 

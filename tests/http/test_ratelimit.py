@@ -20,12 +20,12 @@ from _httpkit import FakeClock
 
 from chatplex.adapters.request_types import HTTPRequest
 from chatplex.errors import DeadlineExceededError
+from chatplex.http._budget_shared import RateLimit
 from chatplex.http._pace_state import FLOOR
 from chatplex.http._ratelimit import DEFAULT_OUTPUT_TOKENS
 from chatplex.http._ratelimit import MEDIA_TOKENS
 from chatplex.http._ratelimit import Budget
 from chatplex.http._ratelimit import Permit
-from chatplex.http._ratelimit import RateLimit
 from chatplex.http._ratelimit import estimate_tokens
 from chatplex.http._ratelimit import get_budget
 from chatplex.http._schedule import BURST_REQUESTS

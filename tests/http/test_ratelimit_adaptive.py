@@ -20,13 +20,13 @@ from _httpkit import FakeClock
 from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
 from chatplex.http import get_budget
+from chatplex.http._budget_shared import RateLimit
 from chatplex.http._pace_state import COLD_WAIT
 from chatplex.http._pace_state import COLD_WINDOW
 from chatplex.http._pace_state import LEARN_DECREASE
 from chatplex.http._pace_state import MIN_ANSWERS
 from chatplex.http._pace_state import WINDOW_CALM
 from chatplex.http._ratelimit import Budget
-from chatplex.http._ratelimit import RateLimit
 from chatplex.testing import MockServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))

@@ -33,8 +33,8 @@ from chatplex.errors import StreamError
 from chatplex.errors import StreamIdleTimeoutError
 from chatplex.http import RetryPolicy
 from chatplex.http import retry_policy
+from chatplex.http._budget_shared import RateLimit
 from chatplex.http._ratelimit import Budget
-from chatplex.http._ratelimit import RateLimit
 from chatplex.http._retry import release_failed
 from chatplex.http._retry import stream_used_tokens
 from chatplex.http._retry import used_tokens

@@ -18,7 +18,7 @@ from _faultkit import providers
 
 import chatplex.http._ratelimit as ratelimit
 from chatplex.errors import ServerError
-from chatplex.http._ratelimit import RateLimit
+from chatplex.http._budget_shared import RateLimit
 from chatplex.http._ratelimit import get_budget
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest

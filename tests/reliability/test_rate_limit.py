@@ -39,9 +39,9 @@ from _lockstep import LockstepClock
 from _pacesim import HiddenLimit
 
 from chatplex.errors import DeadlineExceededError
+from chatplex.http._budget_shared import RateLimit
 from chatplex.http._ratelimit import Budget
 from chatplex.http._ratelimit import Permit
-from chatplex.http._ratelimit import RateLimit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import bench_settle  # noqa: E402

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...messages import AIMessage
-from ...messages import AIMessageChunk
+from ...messages import PieceFields
 from ...messages import anthropic_style_blocks
 from ...messages import keep_index_and_extras
 
@@ -39,7 +39,7 @@ def converse_blocks(message: AIMessage) -> list[_Block]:
     return anthropic_style_blocks(message, _converse_block)
 
 
-def _converse_block(block: _Block, chunk: AIMessageChunk | None) -> _Block:
+def _converse_block(block: _Block, chunk: PieceFields | None) -> _Block:
     kind = block.get("type")
     if kind == "reasoning_content":
         return _reasoning(block)

@@ -14,17 +14,27 @@ filtered row is its `ContentFilterError`.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import Protocol
+from typing import runtime_checkable
 
+from ...adapters.base import Adapter
 from ...adapters.batch_api import Limits
 from ...adapters.request_types import HTTPRequest
 from .batch import LIMITS
 from .batch import OpenAIBatches
 
-if TYPE_CHECKING:
-    from .azure import AzureOpenAIAdapter
-
 __all__ = ["AzureBatches"]
+
+
+@runtime_checkable
+class AzureWire(Protocol):
+    """What these steps read of the Azure adapter (`azure.AzureOpenAIAdapter`, which
+    builds them, so it is not imported here): its deployment and its lines' `url`."""
+
+    @property
+    def azure_deployment(self) -> str | None: ...
+    @property
+    def batch_endpoint(self) -> str: ...
 
 
 class AzureBatches(OpenAIBatches):
@@ -32,7 +42,9 @@ class AzureBatches(OpenAIBatches):
 
     name = "azure_openai"
 
-    def __init__(self, adapter: AzureOpenAIAdapter, limits: Limits = LIMITS) -> None:
+    def __init__(self, adapter: Adapter, limits: Limits = LIMITS) -> None:
+        if not isinstance(adapter, AzureWire):
+            raise TypeError(f"AzureBatches needs an Azure adapter, got {type(adapter).__name__}")
         super().__init__(adapter, limits)
         self._azure = adapter  # `self.adapter`, typed as the Azure adapter it is
         self.endpoint = adapter.batch_endpoint
