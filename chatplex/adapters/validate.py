@@ -58,6 +58,7 @@ from ..messages import ToolMessage
 
 __all__ = [
     "BlockTypes",
+    "CreateRefusal",
     "base64_data_url",
     "check_call",
     "check_headers",
@@ -114,6 +115,26 @@ def unexpected_keyword(function: str, keywords: Iterable[str], taken: Container[
         if name not in taken:
             return f"{function} got an unexpected keyword argument '{name}'"
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateRefusal:
+    """`PartnerTraits.partner_unknown_keyword` of a partner that hands a call's keywords
+    to an SDK resource's `create()` (`Messages.create()`), an async call's to its async
+    client's (`AsyncMessages.create()`): Python's TypeError. A record, not a closure, so
+    that the traits holding it pickle.
+
+    >>> print(CreateRefusal("Messages")(None, "seed", 3, False))
+    Messages.create() got an unexpected keyword argument 'seed'
+    >>> print(CreateRefusal("Responses")(None, "seed", 3, True))
+    AsyncResponses.create() got an unexpected keyword argument 'seed'
+    """
+
+    resource: str
+
+    def __call__(self, adapter: Any, name: str, value: Any, asynchronous: bool) -> Exception:
+        client = f"Async{self.resource}" if asynchronous else self.resource
+        return TypeError(unexpected_keyword(f"{client}.create()", (name,), ()))
 
 
 def check_call(messages: Sequence[BaseMessage], **rules: Unpack[CheckRules]) -> None:

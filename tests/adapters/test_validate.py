@@ -4,6 +4,7 @@ and async, invoke and stream. And the adapters' declared content-block types."""
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from chatplex import HumanMessage
 from chatplex import ToolMessage
 from chatplex import init_chat_model
 from chatplex.adapters.request_types import CallSettings
+from chatplex.adapters.validate import CreateRefusal
 from chatplex.adapters.validate import base64_data_url
 from chatplex.adapters.validate import check_call
 from chatplex.adapters.validate import check_headers
@@ -474,3 +476,12 @@ def test_unexpected_keyword_names_the_first_not_taken_as_python_words_it() -> No
     )
     assert unexpected_keyword("Client.chat()", ["temperature", "model"], taken) is None
     assert unexpected_keyword("Client.chat()", [], taken) is None
+
+
+def test_a_create_refusal_names_the_sync_or_async_create_and_pickles() -> None:
+    refusal = CreateRefusal("Messages")
+    sync, asynchronous = refusal(None, "seed", 3, False), refusal(None, "seed", 3, True)
+    assert isinstance(sync, TypeError)
+    assert str(sync) == "Messages.create() got an unexpected keyword argument 'seed'"
+    assert str(asynchronous) == "AsyncMessages.create() got an unexpected keyword argument 'seed'"
+    assert pickle.loads(pickle.dumps(refusal)) == refusal

@@ -17,7 +17,7 @@ from typing import Any
 from typing import cast
 
 from ...adapters.partner_traits import PartnerTraits
-from ...adapters.validate import unexpected_keyword
+from ...adapters.validate import CreateRefusal
 from .betas import beta_call
 from .bound import bound_anthropic_tools
 
@@ -57,18 +57,6 @@ def _for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
     return beta
 
 
-def _unknown_keyword(adapter: Adapter, name: str, value: Any, asynchronous: bool) -> Exception:
-    """langchain-anthropic hands a call's keywords to the anthropic SDK's
-    `Messages.create()` (its beta client's is named so too), an async call's to
-    `AsyncMessages.create()`: its TypeError.
-
-    >>> print(_unknown_keyword(None, "seed", 3, False))
-    Messages.create() got an unexpected keyword argument 'seed'
-    """
-    create = "AsyncMessages.create()" if asynchronous else "Messages.create()"
-    return TypeError(unexpected_keyword(create, (name,), ()))
-
-
 #: The Messages adapter's record.
 TRAITS: dict[str, PartnerTraits] = {
     "AnthropicAdapter": PartnerTraits(
@@ -78,6 +66,8 @@ TRAITS: dict[str, PartnerTraits] = {
         # output_config.format, as langchain-anthropic converts it.
         response_format_class="schema",
         for_call=_for_call,
-        partner_unknown_keyword=_unknown_keyword,
+        # langchain-anthropic hands a call's keywords to the anthropic SDK's
+        # `Messages.create()` (its beta client's is named so too).
+        partner_unknown_keyword=CreateRefusal("Messages"),
     ),
 }

@@ -28,7 +28,7 @@ from typing import cast
 from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.tools import BESIDE_FIELDS
-from ...adapters.validate import unexpected_keyword
+from ...adapters.validate import CreateRefusal
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -181,20 +181,6 @@ def _azure_partner_reading(adapter: Adapter) -> Adapter:
     return reading
 
 
-def _responses_unknown_keyword(
-    adapter: Adapter, name: str, value: Any, asynchronous: bool
-) -> Exception:
-    """langchain-openai hands a call's keywords it does not rename (`bind(seed=3)` on a
-    Responses model) to the openai SDK's `Responses.create()`, an async call's to
-    `AsyncResponses.create()`: its TypeError.
-
-    >>> print(_responses_unknown_keyword(None, "seed", 3, False))
-    Responses.create() got an unexpected keyword argument 'seed'
-    """
-    create = "AsyncResponses.create()" if asynchronous else "Responses.create()"
-    return TypeError(unexpected_keyword(create, (name,), ()))
-
-
 #: Each OpenAI adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
     "OpenAIAdapter": PartnerTraits(
@@ -224,7 +210,9 @@ TRAITS: dict[str, PartnerTraits] = {
         builtin_tools="sent",
         passed_tool_extras=BESIDE_FIELDS,
         bound_tool_form=_bound_tool_form,
-        partner_unknown_keyword=_responses_unknown_keyword,
+        # langchain-openai hands a call's keywords it does not rename (`bind(seed=3)` on
+        # a Responses model) to the openai SDK's `Responses.create()`.
+        partner_unknown_keyword=CreateRefusal("Responses"),
     ),
 }
 TRAITS["AzureOpenAIAdapter"] = dataclasses.replace(
