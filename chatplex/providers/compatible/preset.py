@@ -42,6 +42,7 @@ from .profile import Profile
 from .profile import ReplyStyle
 
 __all__ = [
+    "BLOCKS_AS_GIVEN",
     "DropIn",
     "Preset",
     "hosted",
@@ -49,6 +50,7 @@ __all__ = [
     "openai_style_fields",
     "openai_subclass_reading",
     "own_reading",
+    "partner_module",
     "renamed_chat_openai",
     "same_names",
 ]
@@ -57,6 +59,15 @@ __all__ = [
 #: `DropIn.moved` of a class with no `max_completion_tokens` field: every partner class
 #: but langchain-openai's ChatOpenAI, whose alias of `max_tokens` it is.
 NO_MAX_COMPLETION_TOKENS = ("max_completion_tokens",)
+
+#: `hosted` options of a partner package that sends every block as given: none left
+#: out, text blocks with all their keys in every role (a reply's `id` and `annotations`
+#: too), as langchain-groq and langchain-perplexity send them.
+BLOCKS_AS_GIVEN: dict[str, frozenset[str]] = {
+    "dropped_input_blocks": frozenset(),
+    "text_extras_roles": frozenset({"user", "system", "assistant", "tool"}),
+    "rebuilt_text_roles": frozenset(),
+}
 
 
 @dataclass(frozen=True)
@@ -347,6 +358,21 @@ def openai_subclass_reading(
     }
 
 
+def partner_module(name: str, class_name: str) -> dict[str, Any]:
+    """`DropIn`'s keywords naming where a partner package `langchain-<name>` defines
+    `class_name`: its module `langchain_<name>.chat_models` (as its serializer namespace,
+    `lc_namespace`), the package, and the class.
+
+    >>> partner_module("groq", "ChatGroq")["partner_class"]
+    'langchain_groq.chat_models:ChatGroq'
+    """
+    return {
+        "lc_namespace": (f"langchain_{name}", "chat_models"),
+        "package": f"langchain-{name}",
+        "partner_class": f"langchain_{name}.chat_models:{class_name}",
+    }
+
+
 def renamed_chat_openai(
     name: str, *, default_model: str, roots: bool, responses_api: bool = False
 ) -> DropIn:
@@ -363,9 +389,7 @@ def renamed_chat_openai(
     clients, clients_unset = ({**chat, **root}, ()) if roots else (chat, tuple(root))
     return DropIn(
         llm_type=f"{name}-chat",
-        lc_namespace=(f"langchain_{name}", "chat_models"),  # its module: not serialized
-        package=f"langchain-{name}",
-        partner_class=f"langchain_{name}.chat_models:Chat{name.capitalize()}",
+        **partner_module(name, f"Chat{name.capitalize()}"),  # its module: not serialized
         versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
         lc_id_namespace=("langchain", "chat_models", name),
         partner_fields=openai_subclass_reading(

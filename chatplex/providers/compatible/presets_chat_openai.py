@@ -26,6 +26,7 @@ from .preset import hosted
 from .preset import key_and_base
 from .preset import openai_style_fields
 from .preset import openai_subclass_reading
+from .preset import partner_module
 from .preset import renamed_chat_openai
 from .preset import same_names
 from .profile import OPENAI_USAGE_ORDER
@@ -66,9 +67,7 @@ DEEPSEEK = Preset(
     dropin=DropIn(
         profiles="deepseek",
         llm_type="chat-deepseek",
-        lc_namespace=("langchain_deepseek", "chat_models"),  # its module: not serialized
-        package="langchain-deepseek",
-        partner_class="langchain_deepseek.chat_models:ChatDeepSeek",
+        **partner_module("deepseek", "ChatDeepSeek"),  # its module: not serialized
         versions=("langchain-openai", "langchain-deepseek"),  # a BaseChatOpenAI
         partner_fields=openai_subclass_reading(
             {"api_key": "DEEPSEEK_API_KEY"},
@@ -148,9 +147,7 @@ XAI = Preset(
     dropin=DropIn(
         profiles="xai",
         llm_type="xai-chat",
-        lc_namespace=("langchain_xai", "chat_models"),
-        package="langchain-xai",
-        partner_class="langchain_xai.chat_models:ChatXAI",
+        **partner_module("xai", "ChatXAI"),
         versions=("langchain-openai", "langchain-xai"),  # a BaseChatOpenAI
         partner_fields=openai_style_fields(
             "xai",

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import chatplex
 import chatplex.langchain
+from chatplex.providers.compatible.preset import BLOCKS_AS_GIVEN
 from chatplex.providers.compatible.preset import DropIn
 from chatplex.providers.compatible.preset import Preset
 from chatplex.providers.compatible.preset import hosted
 from chatplex.providers.compatible.preset import key_and_base
 from chatplex.providers.compatible.preset import openai_style_fields
 from chatplex.providers.compatible.preset import own_reading
+from chatplex.providers.compatible.preset import partner_module
 from chatplex.providers.compatible.preset import renamed_chat_openai
 from chatplex.providers.compatible.preset import same_names
 from chatplex.providers.compatible.profile import Profile
@@ -91,6 +93,20 @@ def test_a_langchain_openai_subclass_s_base_url_keyword_sets_openai_api_base_too
     assert by_alias.model_dump()["openai_api_base"] == url
     by_name = chatplex.langchain.ChatDeepSeek(model="deepseek-chat", api_key="k", api_base=url)
     assert (by_name.api_base, by_name.openai_api_base) == (url, None)
+
+
+def test_a_partner_module_names_the_package_its_module_and_its_class() -> None:
+    dropin = DropIn(**partner_module("sambanova", "ChatSambaNova"))
+    assert dropin.package == "langchain-sambanova"
+    assert dropin.lc_namespace == ("langchain_sambanova", "chat_models")
+    assert dropin.partner_class == "langchain_sambanova.chat_models:ChatSambaNova"
+
+
+def test_blocks_as_given_drop_and_rebuild_no_block_in_any_role() -> None:
+    profile = hosted("some_host", "Some Host", "https://x.test/v1", **BLOCKS_AS_GIVEN)
+    assert profile.dropped_input_blocks == frozenset()
+    assert profile.rebuilt_text_roles == frozenset()
+    assert profile.text_extras_roles == {"user", "system", "assistant", "tool"}
 
 
 def test_a_renamed_chat_openai_is_named_after_its_provider_and_keeps_roots_if_told() -> None:

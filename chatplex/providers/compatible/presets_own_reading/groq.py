@@ -17,6 +17,7 @@ from ..partner_tables import GROQ_CREATE
 from ..partner_tables import GROQ_NULLS
 from ..partner_tables import GROQ_USAGE_EXTRAS
 from ..partner_tables import PROXY
+from ..preset import BLOCKS_AS_GIVEN
 from ..preset import NO_MAX_COMPLETION_TOKENS
 from ..preset import DropIn
 from ..preset import Preset
@@ -24,6 +25,7 @@ from ..preset import hosted
 from ..preset import key_and_base
 from ..preset import openai_style_fields
 from ..preset import own_reading
+from ..preset import partner_module
 from ..preset import same_names
 
 GROQ = Preset(
@@ -31,9 +33,7 @@ GROQ = Preset(
         "groq",
         "Groq",
         "https://api.groq.com/openai/v1",
-        dropped_input_blocks=frozenset(),  # langchain-groq sends every block
-        text_extras_roles=frozenset({"user", "system", "assistant", "tool"}),  # each block as given
-        rebuilt_text_roles=frozenset(),  # a reply's `id`, `annotations` too
+        **BLOCKS_AS_GIVEN,
         assistant_text_blocks=True,  # its assistant turn: `text_blocks or ""`
         empty_tool_list_sent=True,  # langchain-groq's bind_tools([]): `tools: []`
         true_choice_names_lone_tool=True,  # langchain-groq's tool_choice=True: that tool
@@ -106,9 +106,7 @@ GROQ = Preset(
     dropin=DropIn(
         profiles="groq",
         llm_type="groq-chat",
-        lc_namespace=("langchain_groq", "chat_models"),
-        package="langchain-groq",
-        partner_class="langchain_groq.chat_models:ChatGroq",
+        **partner_module("groq", "ChatGroq"),
         versions=(),  # langchain-groq names none
         partner_fields=openai_style_fields(
             "groq",

@@ -12,10 +12,12 @@ from ....specs import SdkModel
 from ....specs import dumped_under_aliases
 from ....specs import field_names
 from ..partner_tables import CLIENTS
+from ..preset import BLOCKS_AS_GIVEN
 from ..preset import DropIn
 from ..preset import Preset
 from ..preset import hosted
 from ..preset import own_reading
+from ..preset import partner_module
 from ..preset import same_names
 from ..profile import TurnStyle
 
@@ -53,9 +55,7 @@ PERPLEXITY = Preset(
         "perplexity",
         "Perplexity",
         "https://api.perplexity.ai",
-        dropped_input_blocks=frozenset(),  # langchain-perplexity sends every block
-        text_extras_roles=frozenset({"user", "system", "assistant", "tool"}),  # each block as given
-        rebuilt_text_roles=frozenset(),  # a reply's `id`, `annotations` too
+        **BLOCKS_AS_GIVEN,
         empty_tool_list_sent=True,  # langchain-perplexity's bind_tools([]): `tools: []`
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
@@ -120,9 +120,7 @@ PERPLEXITY = Preset(
         profiles="perplexity",
         llm_type="perplexitychat",
         body_nulls=("max_tokens",),  # langchain-perplexity's `_default_params`
-        lc_namespace=("langchain_perplexity", "chat_models"),  # its module: not serialized
-        package="langchain-perplexity",
-        partner_class="langchain_perplexity.chat_models:ChatPerplexity",
+        **partner_module("perplexity", "ChatPerplexity"),  # its module: not serialized
         # Not serialized by LangChain: its fields, for reading them only.
         partner_fields={
             "serialized": False,

@@ -19,6 +19,7 @@ from ..preset import hosted
 from ..preset import key_and_base
 from ..preset import openai_style_fields
 from ..preset import own_reading
+from ..preset import partner_module
 from ..preset import same_names
 from ..profile import TurnStyle
 
@@ -126,9 +127,7 @@ SAMBANOVA = Preset(
     # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).
     dropin=DropIn(
         llm_type="sambanova-chat",
-        lc_namespace=("langchain_sambanova", "chat_models"),
-        package="langchain-sambanova",
-        partner_class="langchain_sambanova.chat_models:ChatSambaNova",
+        **partner_module("sambanova", "ChatSambaNova"),
         versions=(),  # langchain-sambanova names none
         partner_fields=openai_style_fields(
             "sambanova",
