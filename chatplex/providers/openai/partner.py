@@ -181,21 +181,26 @@ def _azure_partner_reading(adapter: Adapter) -> Adapter:
     return reading
 
 
+#: What langchain-openai's `bind_tools`, one method for both APIs, does: it rewrites a
+#: bound response_format into its own form, copies a LangChain tool's extras
+#: defer_loading and async, and binds the tools and choice in OpenAI's form.
+_BIND_TOOLS: dict[str, Any] = {
+    "binds_response_format": True,
+    "passed_tool_extras": BESIDE_FIELDS,
+    "bound_tool_form": _bound_tool_form,
+}
+
 #: Each OpenAI adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
     "OpenAIAdapter": PartnerTraits(
         missing_key=OPENAI_MISSING_KEY,
         # langchain-openai reads a reply's calls with langchain_core's parse_tool_call.
         invalid_arguments_words="parser",
-        # Its bind_tools rewrites a bound response_format into its own form.
-        binds_response_format=True,
         # OpenAI's built-in tools (web_search, file_search...) are the Responses API's.
         builtin_tools="elsewhere",
-        # Its bind_tools copies a LangChain tool's extras defer_loading and async.
-        passed_tool_extras=BESIDE_FIELDS,
         for_call=usage_for_call,
         sdk_helper_adapter=sdk_helper_adapter,
-        bound_tool_form=_bound_tool_form,
+        **_BIND_TOOLS,
     ),
     "OpenAIResponsesAdapter": PartnerTraits(
         # A call's `max_tokens` is not sent beside the model's, as langchain-openai's
@@ -205,11 +210,9 @@ TRAITS: dict[str, PartnerTraits] = {
         sends_unread_tool_choice=True,
         # Its Responses path gives the JSON decoder's message alone.
         invalid_arguments_words="decoder",
-        binds_response_format=True,
         # OpenAI's built-in tools go in the request's `tools`, beside its functions.
         builtin_tools="sent",
-        passed_tool_extras=BESIDE_FIELDS,
-        bound_tool_form=_bound_tool_form,
+        **_BIND_TOOLS,
         # langchain-openai hands a call's keywords it does not rename (`bind(seed=3)` on
         # a Responses model) to the openai SDK's `Responses.create()`.
         partner_unknown_keyword=CreateRefusal("Responses"),
