@@ -26,7 +26,6 @@ from ...chat.dropin import UNSET
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
 from ...chat.dropin import spellings
-from ...chat.dropin_fields import take_params
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...specs import dumped_under_aliases
@@ -35,8 +34,8 @@ from .dropin_base import GoogleDropin
 from .dropin_settings import NO_FIELD
 from .dropin_settings import REFUSED_ALIKE
 from .dropin_settings import google_fields
+from .dropin_settings import google_params
 from .dropin_settings import google_settings
-from .dropin_settings import moved_keywords
 from .dropin_settings import safety_settings
 
 if TYPE_CHECKING:
@@ -228,14 +227,15 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         from .adapter import GeminiAdapter
 
         _clients_of_client_args(type(self).__name__, client_args, params)
-        moved_keywords(
+        taken = google_params(
+            self,
             params,
+            GENAI_FIELDS,
             "ChatGoogleGenerativeAI",
             "langchain_google_genai.chat_models",
             outer=1,
             no_field=GENAI_NO_FIELD,
         )
-        taken = take_params(self, params, GENAI_FIELDS)
         given = taken.given
         endpoint = (client_options or {}).get("api_endpoint")
         if endpoint and "://" not in endpoint:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -31,6 +32,7 @@ from ...chat.dropin_fields import TOP_K
 from ...chat.dropin_fields import TOP_P
 from ...chat.dropin_fields import DropinParams
 from ...chat.dropin_fields import N
+from ...chat.dropin_fields import take_params
 from ...chat.params import check_api_parameters
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...chat.partner_warnings import unexpected_argument
@@ -46,6 +48,7 @@ __all__ = [
     "REFUSED_ALIKE",
     "attempts_as_retries",
     "google_fields",
+    "google_params",
     "moved_keywords",
     "google_settings",
     "safety_settings",
@@ -127,6 +130,23 @@ def moved_keywords(
         unexpected_argument(logger, owner, name, no_field[name])
     for name in moved:
         moved_to_model_kwargs(params, name, outer=outer)
+
+
+def google_params(
+    model: ChatModel,
+    params: dict[str, Any],
+    fields: Sequence[inspect.Parameter],
+    owner: str,
+    logger: str,
+    *,
+    outer: int,
+    no_field: Mapping[str, str | None],
+) -> DropinParams:
+    """A Google class's `**params` taken apart (`take_params`), the keywords it has no
+    field for first taken out with its warnings (`moved_keywords`), as both classes
+    warn before they read their fields."""
+    moved_keywords(params, owner, logger, outer, no_field)
+    return take_params(model, params, fields)
 
 
 def google_fields(

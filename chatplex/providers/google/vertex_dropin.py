@@ -19,7 +19,6 @@ from typing import Any
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
 from ...chat.dropin import spellings
-from ...chat.dropin_fields import take_params
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...specs import dumped_under_aliases
@@ -28,8 +27,8 @@ from .dropin_base import GoogleDropin
 from .dropin_settings import NO_FIELD
 from .dropin_settings import REFUSED_ALIKE
 from .dropin_settings import google_fields
+from .dropin_settings import google_params
 from .dropin_settings import google_settings
-from .dropin_settings import moved_keywords
 from .dropin_settings import safety_settings
 
 if TYPE_CHECKING:
@@ -250,14 +249,15 @@ class ChatVertexAI(GoogleDropin):
     ) -> None:
         from .adapter import VertexAIAdapter
 
-        moved_keywords(
+        taken = google_params(
+            self,
             params,
+            VERTEX_FIELDS,
             "ChatVertexAI",
             "langchain_google_vertexai.chat_models",
             outer=0,
             no_field=VERTEX_NO_FIELD,
         )
-        taken = take_params(self, params, VERTEX_FIELDS)
         given = taken.given
         endpoint = pick(type(self).__name__, base_url=base_url, api_endpoint=api_endpoint)
         if isinstance(endpoint, str) and endpoint and "://" not in endpoint:

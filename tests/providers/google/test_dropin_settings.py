@@ -13,6 +13,7 @@ from chatplex.providers.google import dropin_settings
 from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
 from chatplex.providers.google.dropin_settings import attempts_as_retries
 from chatplex.providers.google.dropin_settings import google_fields
+from chatplex.providers.google.dropin_settings import google_params
 from chatplex.providers.google.dropin_settings import moved_keywords
 from chatplex.providers.google.dropin_settings import safety_settings
 from chatplex.providers.google.vertex_dropin import ChatVertexAI
@@ -105,6 +106,31 @@ def test_keywords_without_a_field_are_logged_each_then_warned_each_in_the_given_
         "Unexpected argument 'top_logprobs' provided to ChatX.",
         "Unexpected argument 'stream_usage' provided to ChatX. Did you mean: 'streaming'?",
     ]
+
+
+def test_google_params_takes_the_keywords_without_a_field_out_before_the_fields(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    model = ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key=KEY)
+    params = {"stream_usage": False, "top_k": 3, "seed": 7}
+    with pytest.warns(UserWarning, match="stream_usage was transferred") as seen:
+        taken = google_params(
+            model,
+            params,
+            google_fields(temperature=None, safety_settings=None, logprobs=None),
+            "ChatX",
+            "x.chat_models",
+            outer=0,
+            no_field={"stream_usage": "streaming"},
+        )
+    assert [w.filename for w in seen] == [__file__]
+    assert (taken.owner, taken.given["top_k"], taken.given["seed"]) == (
+        "ChatGoogleGenerativeAI",
+        3,
+        7,
+    )
+    assert "stream_usage" not in taken.api_params and taken.given["n"] is None
+    assert [r.name for r in caplog.records] == ["x.chat_models"]
 
 
 def test_stream_usage_is_taken_with_the_classs_log_and_langchains_warning(
