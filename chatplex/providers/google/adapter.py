@@ -284,33 +284,20 @@ class _GoogleWire(Adapter):
             message = detail_message(data) or snippet(body) or f"HTTP {status}"
         if status in (401, 403):
             message += self._withheld
-        request_id = header_value(headers, "x-request-id")
-        shown = data if data is not None else snippet(body)
+        fields: dict[str, Any] = {
+            "provider": self.provider,
+            "status": status,
+            "error_type": google_status,
+            "code": code,
+            "request_id": header_value(headers, "x-request-id"),
+            "body": data if data is not None else snippet(body),
+        }
         delay = _retry_delay(data)
         if status == 429 and delay is not None:
-            limited = RateLimitError(
-                message,
-                provider=self.provider,
-                status=status,
-                error_type=google_status,
-                code=code,
-                request_id=request_id,
-                body=shown,
-                retryable=True,
-                retry_after=delay,
-            )
+            limited = RateLimitError(message, retryable=True, retry_after=delay, **fields)
             limited.limit_spent = quota_failure(data)  # the budget takes it as a limit's
             return limited
-        return status_error(
-            provider=self.provider,
-            status=status,
-            message=message,
-            headers=headers,
-            error_type=google_status,
-            code=code,
-            request_id=request_id,
-            body=shown,
-        )
+        return status_error(message=message, headers=headers, **fields)
 
 
 def _retry_delay(data: Any) -> float | None:
