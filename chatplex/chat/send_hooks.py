@@ -58,7 +58,7 @@ def send_stream(
     cache = reply_cache(self.cache)
     # Cached with its usage; `stream_usage=False` strips it from hits too.
     chunks = sending.open_stream(call) if cache is None else sending.cached_stream(call, cache)
-    if self.stream_usage or (self.adapter is not None and self.adapter.keeps_sent_usage):
+    if _keeps_usage(self):
         return chunks
     from .streams import without_usage
 
@@ -73,11 +73,17 @@ def asend_stream(
     call = sending.outgoing(self, messages, settings, config, stream=True, sync=False)
     cache = reply_cache(self.cache)
     chunks = sending.aopen_stream(call) if cache is None else sending.acached_stream(call, cache)
-    if self.stream_usage or (self.adapter is not None and self.adapter.keeps_sent_usage):
+    if _keeps_usage(self):
         return chunks
     from .streams import awithout_usage
 
     return awithout_usage(chunks)
+
+
+def _keeps_usage(model: Transport) -> bool:
+    """Whether a stream's chunks keep their usage: asked for (`stream_usage`), or sent
+    unasked by a server whose wire keeps it (`Adapter.keeps_sent_usage`)."""
+    return model.stream_usage or (model.adapter is not None and model.adapter.keeps_sent_usage)
 
 
 def build_request(
