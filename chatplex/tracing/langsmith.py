@@ -33,6 +33,11 @@ the `LLMResult`-shaped outputs and the JSON are made from it on the batcher's th
 sender, the batcher's thread writes runs to multipart parts a few at a time as they end
 (their objects die young) and posts what was written once per interval.
 
+The chain runs of such a call (the sequence, the prompt, the parser: `records_chain_runs`)
+skip the protocol too: their run nodes (`core.runs.RecordedChainRun`) call
+`chain_started` / `chain_ended` / `chain_failed`, which build the run
+`on_chain_start` / `on_chain_end` / `on_chain_error` build, from the node's fields.
+
 Each run is posted once, whole, when it ends; LangChain's tracer posts a run when it
 starts and patches it when it ends, so LangSmith shows a chatplex run only once it ended.
 """
@@ -51,6 +56,8 @@ from uuid import UUID
 
 from ..chat.callbacks import ls_params
 from ..chat.llm_results import result_of
+from ..core.runs import UNKNOWN
+from ..core.runs import RunNode
 from ..core.tracers import Tracer
 from .batching import RunBatcher
 from .serialize import chain_inputs
@@ -289,6 +296,28 @@ class LangSmithTracer(Tracer):
 
     def on_chain_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, error=error)
+
+    #: A chain run this tracer alone listens to is told in place (`core.runs.RecordedChainRun`):
+    #: the same run as `on_chain_start` / `on_chain_end` / `on_chain_error` build, read
+    #: from the run node instead of the handler protocol's keywords.
+    records_chain_runs = True
+
+    def chain_started(self, run: RunNode, input: Any) -> None:
+        self._start(
+            run.run_id,
+            run.parent_run_id,
+            run.name or "Runnable",
+            run.run_type or "chain",
+            _Later(chain_inputs, {"input": ""} if input is UNKNOWN else input),
+            run.tags,
+            {"metadata": dict(run.metadata)},
+        )
+
+    def chain_ended(self, run: RunNode, output: Any) -> None:
+        self._end(run.run_id, _Later(chain_outputs, output))
+
+    def chain_failed(self, run: RunNode, error: BaseException) -> None:
+        self._end(run.run_id, error=error)
 
     # ---- chat models -------------------------------------------------------------------
 
