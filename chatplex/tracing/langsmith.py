@@ -467,11 +467,24 @@ def dotted_order(run: dict[str, Any]) -> str:
     are only asked on the sender's thread. The same string whichever thread asks."""
     order = run.get("dotted_order")
     if order is None:
-        own = run["start_time"].strftime("%Y%m%dT%H%M%S%fZ") + str(run["id"])
+        own = _order_stamp(run["start_time"]) + str(run["id"])
         parent = run.get("_parent")
         order = own if parent is None else f"{dotted_order(parent)}.{own}"
         run["dotted_order"] = order
     return order
+
+
+def _order_stamp(moment: datetime) -> str:
+    """`moment.strftime("%Y%m%dT%H%M%S%fZ")` (a dotted order's time), at a third of its cost."""
+    return "%04d%02d%02dT%02d%02d%02d%06dZ" % (  # noqa: UP031 (the fastest form here)
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+    )
 
 
 def _materialized(run: dict[str, Any]) -> dict[str, Any]:
@@ -536,7 +549,7 @@ def _recorded_run(record: Any) -> dict[str, Any]:
         "serialized": record.serialized or {"name": name},
         "events": events,
     }
-    own_order = started.strftime("%Y%m%dT%H%M%S%fZ") + str(run_id)
+    own_order = _order_stamp(started) + str(run_id)
     parent = record.parent_record
     parent_run_id = record.parent_run_id
     if parent is not None:
