@@ -47,6 +47,7 @@ from .run_config import merge_configs
 from .run_config import within_deadline
 from .runs import UNKNOWN
 from .runs import ChainRun
+from .runs import RecordedChainRun
 from .runs import split_callbacks
 from .stream_taps import StreamTaps
 
@@ -104,7 +105,11 @@ def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
         handlers = []
     if not handlers and not listeners:
         return None
-    run = ChainRun(config, runnable.get_name(), run_type, handlers, listeners)
+    # The only listener a tracer that records its runs itself: told without the protocol.
+    if not listeners and len(handlers) == 1 and getattr(handlers[0], "records_chain_runs", False):
+        run: ChainRun = RecordedChainRun(config, runnable.get_name(), run_type, handlers, [])
+    else:
+        run = ChainRun(config, runnable.get_name(), run_type, handlers, listeners)
     config["_parent_run"] = run  # the hooks' config: children nest under this run
     if reports_itself:
         config["_own_run"] = run

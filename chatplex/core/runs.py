@@ -12,7 +12,9 @@ publishes its config as the ambient config (a contextvar) while its function run
 model invoked inside the lambda without a config still nests under the lambda.
 
 The traced versions of the public methods, which create and close the runs, are in
-`_traced.py`; chat models report themselves (`callbacks.ChatModelRun`).
+`_traced.py`; chat models report themselves (`callbacks.ChatModelRun`). A run whose only
+listener is a tracer that records chain runs itself is a `RecordedChainRun`: no handler
+protocol, the tracer reads the node.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "UNKNOWN",
     "ChainRun",
+    "RecordedChainRun",
     "RunListener",
     "RunNode",
     "new_run_id",
@@ -391,3 +394,45 @@ class ChainRun(RunNode):
         self._notify_end(output, input)
         if self.handlers:
             await self.afire("on_chain_end", output, inputs=None if input is UNKNOWN else input)
+
+
+class RecordedChainRun(ChainRun):
+    """A chain run whose only listener is a tracer that records chain runs itself
+    (`records_chain_runs`: no user handler, no event stream). Its start, end and error
+    are told to the tracer's `chain_started(run, input)`, `chain_ended(run, output)` and
+    `chain_failed(run, error)` directly, without the handler protocol's keyword building
+    and per-signature filtering: the tracer reads what it needs from the run. Anything
+    else (a custom event) still goes through `fire`."""
+
+    __slots__ = ()
+
+    def start(self, input: Any = UNKNOWN) -> None:
+        self.started = True
+        tracer = self.handlers[0]
+        try:
+            tracer.chain_started(self, input)
+        except Exception as exc:
+            _handler_failed(tracer, "on_chain_start", exc)
+
+    async def astart(self, input: Any = UNKNOWN) -> None:
+        self.start(input)
+
+    def end(self, output: Any, input: Any) -> None:
+        tracer = self.handlers[0]
+        try:
+            tracer.chain_ended(self, output)
+        except Exception as exc:
+            _handler_failed(tracer, "on_chain_end", exc)
+
+    async def aend(self, output: Any, input: Any) -> None:
+        self.end(output, input)
+
+    def error(self, exc: BaseException) -> None:
+        tracer = self.handlers[0]
+        try:
+            tracer.chain_failed(self, exc)
+        except Exception as failure:
+            _handler_failed(tracer, "on_chain_error", failure)
+
+    async def aerror(self, exc: BaseException) -> None:
+        self.error(exc)

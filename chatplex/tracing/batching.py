@@ -76,6 +76,9 @@ class RunBatcher:
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._urgent = 0  # callers of flush() waiting: send without gathering
+        #: The thread waits for a first run with no timer of its own: only then does a
+        #: run that finds the queue empty wake it (with its timer set, it comes anyway).
+        self._idle = False
         #: Runs waiting that wake the thread: a batch to send, or a few to prepare.
         self._wake_at = max_batch if prepare is None else min(prepare_every, max_batch)
         self._thread: threading.Thread | None = None
@@ -102,7 +105,7 @@ class RunBatcher:
             self._put_count += 1
             if self._thread is None:
                 self._start()
-            elif len(self._pending) == 1 or len(self._pending) >= self._wake_at:
+            elif (len(self._pending) == 1 and self._idle) or len(self._pending) >= self._wake_at:
                 self._changed.notify_all()
 
     def flush(self, timeout: float | None = None) -> bool:
@@ -130,7 +133,7 @@ class RunBatcher:
         self._changed = threading.Condition(self._lock)
         self._pending = []
         self._put_count = self._done_count = self._urgent = self.dropped = 0
-        self._dropping = False
+        self._dropping = self._idle = False
         self._thread = None
 
     def _start(self) -> None:  # called under the lock
@@ -145,7 +148,9 @@ class RunBatcher:
         while True:
             with self._changed:
                 while not self._pending:  # idle until a run comes
+                    self._idle = True
                     self._changed.wait()
+                self._idle = False
                 if len(self._pending) < self.max_batch and not self._urgent:
                     self._changed.wait(self.interval)  # gather a batch
                 batch = self._pending[: self.max_batch]
@@ -172,7 +177,9 @@ class RunBatcher:
                     )
                     if due or waiting >= self.prepare_every:
                         break
+                    self._idle = send_at is None
                     self._changed.wait(None if send_at is None else send_at - now)
+                self._idle = False
                 take = max(self.max_batch - count, 0)
                 batch = self._pending[:take]
                 del self._pending[:take]

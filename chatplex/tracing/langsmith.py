@@ -33,6 +33,11 @@ the `LLMResult`-shaped outputs and the JSON are made from it on the batcher's th
 sender, the batcher's thread writes runs to multipart parts a few at a time as they end
 (their objects die young) and posts what was written once per interval.
 
+The chain runs of such a call (the sequence, the prompt, the parser: `records_chain_runs`)
+skip the protocol too: their run nodes (`core.runs.RecordedChainRun`) call
+`chain_started` / `chain_ended` / `chain_failed`, which build the run
+`on_chain_start` / `on_chain_end` / `on_chain_error` build, from the node's fields.
+
 Each run is posted once, whole, when it ends; LangChain's tracer posts a run when it
 starts and patches it when it ends, so LangSmith shows a chatplex run only once it ended.
 """
@@ -51,6 +56,8 @@ from uuid import UUID
 
 from ..chat.callbacks import ls_params
 from ..chat.llm_results import result_of
+from ..core.runs import UNKNOWN
+from ..core.runs import RunNode
 from ..core.tracers import Tracer
 from .batching import RunBatcher
 from .serialize import chain_inputs
@@ -290,6 +297,28 @@ class LangSmithTracer(Tracer):
     def on_chain_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, error=error)
 
+    #: A chain run this tracer alone listens to is told in place (`core.runs.RecordedChainRun`):
+    #: the same run as `on_chain_start` / `on_chain_end` / `on_chain_error` build, read
+    #: from the run node instead of the handler protocol's keywords.
+    records_chain_runs = True
+
+    def chain_started(self, run: RunNode, input: Any) -> None:
+        self._start(
+            run.run_id,
+            run.parent_run_id,
+            run.name or "Runnable",
+            run.run_type or "chain",
+            _Later(chain_inputs, {"input": ""} if input is UNKNOWN else input),
+            run.tags,
+            {"metadata": dict(run.metadata)},
+        )
+
+    def chain_ended(self, run: RunNode, output: Any) -> None:
+        self._end(run.run_id, _Later(chain_outputs, output))
+
+    def chain_failed(self, run: RunNode, error: BaseException) -> None:
+        self._end(run.run_id, error=error)
+
     # ---- chat models -------------------------------------------------------------------
 
     def on_chat_model_start(
@@ -438,11 +467,24 @@ def dotted_order(run: dict[str, Any]) -> str:
     are only asked on the sender's thread. The same string whichever thread asks."""
     order = run.get("dotted_order")
     if order is None:
-        own = run["start_time"].strftime("%Y%m%dT%H%M%S%fZ") + str(run["id"])
+        own = _order_stamp(run["start_time"]) + str(run["id"])
         parent = run.get("_parent")
         order = own if parent is None else f"{dotted_order(parent)}.{own}"
         run["dotted_order"] = order
     return order
+
+
+def _order_stamp(moment: datetime) -> str:
+    """`moment.strftime("%Y%m%dT%H%M%S%fZ")` (a dotted order's time), at a third of its cost."""
+    return "%04d%02d%02dT%02d%02d%02d%06dZ" % (  # noqa: UP031 (the fastest form here)
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+    )
 
 
 def _materialized(run: dict[str, Any]) -> dict[str, Any]:
@@ -507,7 +549,7 @@ def _recorded_run(record: Any) -> dict[str, Any]:
         "serialized": record.serialized or {"name": name},
         "events": events,
     }
-    own_order = started.strftime("%Y%m%dT%H%M%S%fZ") + str(run_id)
+    own_order = _order_stamp(started) + str(run_id)
     parent = record.parent_record
     parent_run_id = record.parent_run_id
     if parent is not None:

@@ -235,7 +235,9 @@ class LangSmithSender:
         """The kept runs (`sampled`) as their multipart parts, without the body's closing
         line: written as soon as the runs end, posted later with others
         (`post_prepared`), so the runs' objects do not live on until the post."""
-        runs = [r for r in runs if self.sampled(_as_uuid(r.get("trace_id") or r["id"]))]
+        rate = self.settings.sampling_rate
+        if rate is not None and rate < 1.0:
+            runs = [r for r in runs if self.sampled(_as_uuid(r.get("trace_id") or r["id"]))]
         return self._parts(runs, self._boundary) if runs else b""
 
     def post_prepared(self, pieces: list[bytes], count: int) -> None:

@@ -17,6 +17,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from ..messages import BaseMessage
+
 __all__ = [
     "chain_inputs",
     "chain_outputs",
@@ -137,6 +139,52 @@ def plain_data(value: Any) -> Any:
 
 def jsonable(value: Any) -> Any:
     """`value` as plain JSON data (what LangSmith shows for a LangChain object)."""
+    # The common kinds by exact type first (an ABC's isinstance is slow), each as the
+    # general case below writes it; the rest, subclasses included, go there.
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [jsonable(v) for v in value]
+    if getattr(kind, "model_dump", None) is _MESSAGE_DUMP:  # a chatplex message
+        return _message_json(value)
+    return _jsonable(value)
+
+
+def _message_json(message: Any) -> dict[str, Any]:
+    """`jsonable(message)` of a chatplex message: its `model_dump()` without the None
+    fields, each field as JSON data, written in one pass instead of a deep copy
+    (`model_dump`) walked again."""
+    out = {}
+    for name in type(message)._field_order:
+        value = message.type if name == "type" else getattr(message, name)
+        if value is not None:
+            out[name] = _dumped(value)
+    return out
+
+
+def _dumped(value: Any) -> Any:
+    """`jsonable(plain(value))`, `plain` being `model_dump`'s copy of a field: dicts and
+    lists copied, a message in them as `{"type", "data"}` with all its fields."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): _dumped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dumped(v) for v in value]
+    order = getattr(kind, "_field_order", None)
+    if order is not None:
+        data = {
+            name: _dumped(value.type if name == "type" else getattr(value, name)) for name in order
+        }
+        return {"type": jsonable(value.type), "data": data}
+    return jsonable(value)
+
+
+def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, Mapping):
@@ -162,6 +210,10 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, BaseException):
         return repr(value)
     return repr(value)
+
+
+#: The messages' own `model_dump` (a subclass that writes its own goes the general way).
+_MESSAGE_DUMP = BaseMessage.model_dump
 
 
 def chain_inputs(inputs: Any) -> dict[str, Any]:

@@ -296,3 +296,72 @@ def test_a_forked_child_makes_other_run_ids_than_its_parent() -> None:
     os.close(read)
     os.waitpid(pid, 0)
     assert len(child) == 16 and child != new_run_id().bytes
+
+
+class _Recorder:
+    """A tracer that records chain runs itself (`records_chain_runs`)."""
+
+    records_chain_runs = True
+    raise_error = False
+
+    def __init__(self, broken: bool = False) -> None:
+        self.told: list[tuple[str, str, Any]] = []
+        self.broken = broken
+
+    def chain_started(self, run: RunNode, input: Any) -> None:
+        self.told.append(("start", run.name, input))
+
+    def chain_ended(self, run: RunNode, output: Any) -> None:
+        if self.broken:
+            raise ValueError("recorder bug")
+        self.told.append(("end", run.name, output))
+
+    def chain_failed(self, run: RunNode, error: BaseException) -> None:
+        self.told.append(("error", run.name, type(error).__name__))
+
+
+def test_a_recorder_alone_is_told_of_chain_runs_in_place() -> None:
+    from chatplex.core.lambdas import RunnableLambda
+
+    recorder = _Recorder()
+    chain = RunnableLambda(lambda x: x + 1, name="inc") | RunnableLambda(lambda x: x * 2)
+    assert chain.invoke(1, {"callbacks": [recorder]}) == 4
+    assert [(kind, name) for kind, name, _ in recorder.told] == [
+        ("start", "RunnableSequence"),
+        ("start", "inc"),
+        ("end", "inc"),
+        ("start", "RunnableLambda"),
+        ("end", "RunnableLambda"),
+        ("end", "RunnableSequence"),
+    ]
+    assert recorder.told[0][2] == 1 and recorder.told[-1][2] == 4
+
+    failing = _Recorder()
+
+    def boom(x: int) -> int:
+        raise KeyError(x)
+
+    with pytest.raises(KeyError):
+        asyncio.run(RunnableLambda(boom).ainvoke(1, {"callbacks": [failing]}))
+    assert [kind for kind, _, _ in failing.told] == ["start", "error"]
+
+
+def test_a_recorder_beside_another_handler_goes_through_the_protocol(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from chatplex.core.lambdas import RunnableLambda
+
+    class Plain:
+        def __init__(self) -> None:
+            self.ends = 0
+
+        def on_chain_end(self, outputs: Any, **_: Any) -> None:
+            self.ends += 1
+
+    recorder, plain = _Recorder(), Plain()
+    RunnableLambda(lambda x: x).invoke(1, {"callbacks": [recorder, plain]})
+    assert recorder.told == [] and plain.ends == 1  # the protocol's names, not the lane's
+
+    broken = _Recorder(broken=True)
+    assert RunnableLambda(lambda x: x).invoke(1, {"callbacks": [broken]}) == 1
+    assert "recorder bug" in caplog.text  # logged, the call unharmed

@@ -203,3 +203,29 @@ def test_with_prepare_a_failure_is_logged_counted_and_flush_returns(
     assert [run["id"] for call in send.batches for piece in call for run in piece] == ["good"]
     with pytest.raises(ValueError, match="prepare_every"):
         RunBatcher(send, prepare=prepare, prepare_every=0)
+
+
+def test_a_run_finding_the_queue_empty_wakes_the_thread_only_when_it_idles() -> None:
+    """With its send timer set, the preparing thread comes at the timer (or at
+    `prepare_every` runs): a run that finds the queue empty does not wake it for nothing."""
+    sent: list[Any] = []
+    batcher = RunBatcher(sent.extend, interval=30.0, prepare=list, prepare_every=16)
+    for i in range(16):  # a batch to prepare: taken at once, and the timer set
+        batcher.put({"id": i})
+    deadline = time.monotonic() + 5
+    while batcher._pending and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert not batcher._pending
+    notified: list[int] = []
+    notify = batcher._changed.notify_all
+
+    def counting() -> None:
+        notified.append(1)
+        notify()
+
+    batcher._changed.notify_all = counting  # type: ignore[method-assign]
+    for i in range(16, 19):
+        batcher.put({"id": i})
+    assert notified == []
+    assert batcher.flush(5.0)
+    assert [run["id"] for batch in sent for run in batch] == list(range(19))

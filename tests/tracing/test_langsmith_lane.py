@@ -203,3 +203,67 @@ def test_the_lane_is_taken_only_when_the_tracer_listens_alone(mock: MockServer) 
     assert seen == [RecordedChatRun, ChatModelRun, ChatModelRun]
     assert bystander.ends == 1 and usage.usage_metadata
     assert len(tracer.sender.bodies) >= 1  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("how", ["invoke", "stream", "abatch", "fail"])
+def test_a_chain_told_without_the_handler_protocol_is_sent_the_same(
+    mock: MockServer, how: str
+) -> None:
+    """Chain runs the tracer alone hears (`RecordedChainRun`): the same parts as the
+    handler protocol's, for an invoke, a stream (the parser starts on its first piece,
+    its input unknown then), a batch and a failing step."""
+    headers = {"x-mock-fault": "status=400"} if how == "fail" else {}
+    prompt = ChatPromptTemplate.from_messages([("system", "be brief"), ("human", "{q}")])
+    chain = prompt | model(mock, default_headers=headers) | StrOutputParser()
+
+    def call(cfg: Any) -> None:
+        if how == "invoke":
+            assert chain.invoke({"q": "a"}, cfg)
+        elif how == "stream":
+            assert "".join(chain.stream({"q": "a"}, cfg))
+        elif how == "abatch":
+            assert len(asyncio.run(chain.abatch([{"q": "a"}, {"q": "b"}], cfg))) == 2
+        else:
+            with pytest.raises(Exception, match="400"):
+                chain.invoke({"q": "a"}, cfg)
+
+    lane, general = both_paths(call)
+    assert lane == general
+    joined = b"".join(lane)
+    assert b'"run_type":"prompt"' in joined
+    if how == "fail":  # the model and the sequence failed; the parser never ran
+        assert joined.count(b'"name":"error"') == 2 and b'"run_type":"parser"' not in joined
+    else:
+        assert b'"run_type":"parser"' in joined
+
+
+def test_a_chain_run_takes_the_lane_only_when_the_tracer_listens_alone(
+    mock: MockServer,
+) -> None:
+    from chatplex.core import _traced
+    from chatplex.core.runs import RecordedChainRun
+
+    made: list[type] = []
+    original = _traced._new_run
+
+    def spy(runnable: Any, config: Any) -> Any:
+        run = original(runnable, config)
+        if run is not None:  # the model reports itself: no chain run
+            made.append(type(run))
+        return run
+
+    chain = ChatPromptTemplate.from_messages([("human", "{q}")]) | model(mock) | StrOutputParser()
+    tracer = LangSmithTracer(sender=CapturingSender(), project_name="lane")
+    add_tracer(tracer)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_traced, "_new_run", spy)
+            chain.invoke({"q": "a"})
+            lane = list(made)
+            made.clear()
+            chain.invoke({"q": "a"}, {"callbacks": [Bystander()]})
+        tracer.flush()
+    finally:
+        remove_tracer(tracer)
+    assert lane == [RecordedChainRun] * 3
+    assert RecordedChainRun not in made and len(made) == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -148,3 +149,42 @@ def test_the_langsmith_clients_writer_gets_nested_messages_as_data() -> None:
     data = plain_data(dumpd(AIMessage("n=2", response_metadata={"other_candidates": [OTHER]})))
     (nested,) = data["kwargs"]["response_metadata"]["other_candidates"]
     assert nested == {"type": "ai", "data": OTHER.model_dump()}
+
+
+class _Metadata(dict):  # type: ignore[type-arg]
+    """A dict subclass in a message's field: written as a plain dict."""
+
+
+def _walked_model_dump(message: Any) -> dict[str, Any]:
+    """What `jsonable` wrote for a message before its one-pass form: `model_dump()`'s
+    copy, its None fields left out, each value walked again."""
+    return {k: jsonable(v) for k, v in message.model_dump().items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        HumanMessage("hi", id="h1", name="ann"),
+        AIMessage(
+            "answer",
+            tool_calls=[{"name": "f", "args": {"x": (1, 2)}, "id": "c1", "type": "tool_call"}],
+            usage_metadata={"input_tokens": 3, "output_tokens": 4, "total_tokens": 7},
+            response_metadata={
+                "model_name": "m",
+                "nested": _Metadata(a=[1, {"b": None}], c=(3, "d")),
+                "other": [AIMessage("second", response_metadata={"k": 1})],
+                7: "an int key",
+            },
+        ),
+        AIMessageChunk("part", additional_kwargs={"refusal": None}),
+        ToolMessage("42", tool_call_id="c1", artifact={"rows": [1, 2]}),
+    ],
+)
+def test_a_message_is_written_as_its_model_dump_was(message: Any) -> None:
+    fast = jsonable(message)
+    assert fast == _walked_model_dump(message)
+    assert json.dumps(fast) == json.dumps(_walked_model_dump(message))  # the same order
+    wrapped = chain_inputs({"m": [message, ("t", message)]})
+    assert json.dumps(wrapped) == json.dumps(
+        {"m": [_walked_model_dump(message), ["t", _walked_model_dump(message)]]}
+    )
