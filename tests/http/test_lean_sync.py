@@ -355,3 +355,20 @@ def test_a_socket_left_readable_is_not_reused() -> None:
         assert not _readable(left)
         right.sendall(b"x")
         assert _readable(left)
+
+
+async def test_hooks_cookies_and_a_gzip_reply_as_on_httpxs_path() -> None:
+    import gzip
+
+    packed = gzip.compress(b'{"text": "unpacked"}')
+    peer = Peer(same(reply(packed, b"content-encoding: gzip", b"set-cookie: session=s1; Path=/")))
+    seen: list[object] = []
+    async with raw_server(peer) as url:
+        adapter = FakeAdapter(url)
+        shared = get_sync_client()
+        shared.event_hooks["request"].append(lambda request: seen.append(request.method))
+        shared.event_hooks["response"].append(lambda response: seen.append(response.status_code))
+        got = await in_thread(send, adapter, adapter.request())
+    assert got.text == "unpacked"
+    assert seen == ["POST", 200] and shared.cookies.get("session") == "s1"
+    assert shared_pool().sends == 1
