@@ -25,8 +25,8 @@ eligibility `_lean.lean_request_ok`, its bytes `_lean.wire_bytes`), parsed by th
 - a pooled connection the server closed (readable while idle) is never written to, and
   a request is sent once (as httpcore: the engine's retry policy decides).
 
-Streams stay on httpx's path. The slots are this pool's own: a stream on httpx's pool
-while a non-stream call runs here holds a connection of each.
+Streams stay on httpx's path, which takes its slots from the same pool (`share_slots`):
+`max_connections` bounds the shared client's requests on both paths together.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from ._lean import wire_bytes
 if TYPE_CHECKING:
     import ssl
 
-__all__ = ["SyncBody", "SyncPool"]
+__all__ = ["SyncBody", "SyncPool", "share_slots"]
 
 #: Bytes asked of each read (httpcore's `READ_NUM_BYTES`).
 _READ = 64 * 1024
@@ -243,8 +243,7 @@ class SyncPool:
     def release(self) -> None:
         with self._lock:
             self.in_use -= 1
-        if self._slots is not None:
-            self._slots.release()
+        self.give_slot()
 
     def close(self) -> None:
         """Close the idle connections; those in use close when their reply is done."""
@@ -259,11 +258,19 @@ class SyncPool:
     # --- internals -----------------------------------------------------------------------
 
     def _acquire(self, pool_timeout: float | None, request: httpx.Request) -> None:
+        self.take_slot(pool_timeout, request)
+        with self._lock:
+            self.in_use += 1
+
+    def take_slot(self, pool_timeout: float | None, request: httpx.Request) -> None:
+        """One of the `max_connections` slots, waiting at most `pool_timeout`."""
         slots = self._slots
         if slots is not None and not slots.acquire(timeout=pool_timeout):
             raise httpx.PoolTimeout("", request=request)  # httpcore's has no words
-        with self._lock:
-            self.in_use += 1
+
+    def give_slot(self) -> None:
+        if self._slots is not None:
+            self._slots.release()
 
     def _take(self, key: _Key) -> _Connection | None:
         expiry = self._expiry
@@ -328,6 +335,56 @@ class SyncPool:
             pass
         if error is not None:
             raise error
+
+
+def share_slots(client: httpx.Client, pool: SyncPool) -> None:
+    """`client`'s own transport (httpx's path: streams, and what may not go lean) takes
+    a slot of `pool` for each request, given back when its response is closed, so the
+    pool's `max_connections` bounds both paths together. The class's `handle_request`
+    is looked up on every request: a mock patching it later (pytest-httpx) still
+    answers."""
+    transport = client._transport
+    if type(transport) is not httpx.HTTPTransport:
+        return  # a transport put there by hand
+    assert isinstance(transport, httpx.HTTPTransport)
+    kind = httpx.HTTPTransport
+
+    def handle_request(request: httpx.Request) -> httpx.Response:
+        pool.take_slot(request.extensions.get("timeout", {}).get("pool"), request)
+        try:
+            response = kind.handle_request(transport, request)
+        except BaseException:
+            pool.give_slot()
+            raise
+        response.stream = _SlotHeld(response.stream, pool)
+        return response
+
+    transport.handle_request = handle_request  # type: ignore[method-assign]
+
+
+class _SlotHeld(httpx.SyncByteStream):
+    """A response body of httpx's path that gives its slot back when closed."""
+
+    __slots__ = ("_inner", "_pool")
+
+    def __init__(self, inner: httpx.SyncByteStream | httpx.AsyncByteStream, pool: SyncPool):
+        self._inner = inner
+        self._pool: SyncPool | None = pool
+
+    def __iter__(self) -> Iterator[bytes]:
+        inner = self._inner
+        assert isinstance(inner, httpx.SyncByteStream)
+        return iter(inner)  # the body's own iterator: nothing added per read
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        try:
+            inner = self._inner
+            assert isinstance(inner, httpx.SyncByteStream)
+            inner.close()
+        finally:
+            if pool is not None:
+                pool.give_slot()
 
 
 def _key(url: httpx.URL) -> _Key:

@@ -301,6 +301,7 @@ def _new_sync_client() -> httpx.Client:
     import httpx
 
     from ._lean_sync import SyncPool
+    from ._lean_sync import share_slots
 
     with _lock:
         if _sync_client is not None and not _sync_client.is_closed:
@@ -308,7 +309,7 @@ def _new_sync_client() -> httpx.Client:
         if _sync_lean is not None:
             _sync_lean.close()  # its client was closed by someone else's hand
         settings = _settings
-        _sync_lean = SyncPool(_shared_ssl_context(settings), settings.limits())
+        _sync_lean = lean = SyncPool(_shared_ssl_context(settings), settings.limits())
         _sync_client = httpx.Client(
             timeout=settings.timeout(),
             limits=settings.limits(),
@@ -317,6 +318,7 @@ def _new_sync_client() -> httpx.Client:
         )
         # Every wait on its sockets ends at the bound of the call using it (`_clamp`).
         bound_client(_sync_client)
+        share_slots(_sync_client, lean)  # one connection limit for both paths
         if not _atexit_registered:
             # Closing at exit returns sockets politely instead of leaving them to the GC.
             atexit.register(close)

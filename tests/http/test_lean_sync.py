@@ -372,3 +372,28 @@ async def test_hooks_cookies_and_a_gzip_reply_as_on_httpxs_path() -> None:
     assert got.text == "unpacked"
     assert seen == ["POST", 200] and shared.cookies.get("session") == "s1"
     assert shared_pool().sends == 1
+
+
+async def test_streams_on_httpxs_path_and_lean_requests_share_the_connection_limit() -> None:
+    head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+    events = sse("a", "b")
+    streamed = head + b"content-length: %d\r\n\r\n" % len(events) + events
+    peer = Peer(lambda n, _request: streamed if n == 1 else OK)
+    configure_pool(max_connections=1, pool_timeout=0.05)
+    async with raw_server(peer) as url:
+        adapter = FakeAdapter(url)
+
+        def stream_then_invoke() -> APIError:
+            with stream(adapter, adapter.request(), retry=None) as chunks:
+                next(iter(chunks))  # the stream holds the one slot
+                with pytest.raises(APITimeoutError) as caught:
+                    send(adapter, adapter.request(), retry=None)
+            return caught.value
+
+        err = await in_thread(stream_then_invoke)
+        assert "pool" in str(err)
+        pool = shared_pool()
+        assert (pool.sends, pool.in_use, connections_in_use(get_sync_client())) == (0, 0, 0)
+        # The stream closed, its slot is free again.
+        assert (await in_thread(send, adapter, adapter.request())).text == "hi"
+    assert len(peer.requests) == 2  # the refused one was never sent
