@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from ._engine import Call
 
-__all__ = ["active", "bound_client"]
+__all__ = ["active", "bound_client", "bounded"]
 
 
 class _Active(threading.local):
@@ -47,6 +47,18 @@ def bound_client(client: httpx.Client) -> httpx.Client:
         if backend is not None and not isinstance(backend, _BoundedBackend):
             pool._network_backend = _BoundedBackend(backend)  # type: ignore[union-attr]
     return client
+
+
+def bounded(timeout: float | None) -> float | None:
+    """`timeout`, cut to the time left before the active call's bound; 0.0 once the
+    bound has passed (the sync lean connection's sockets: `_lean_sync`)."""
+    call = active.call
+    if call is None:
+        return timeout
+    left = call.until() - call.clock()
+    if left <= 0:
+        return 0.0
+    return left if timeout is None or left < timeout else timeout
 
 
 def _clamped(timeout: float | None, kind: str) -> float | None:

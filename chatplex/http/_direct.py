@@ -27,24 +27,43 @@ path (respx, pytest-httpx: `mock_is_active`, checked per request), an environmen
 that routes the URL, or credentials in the URL or on the client (httpx's auth flow). A
 `content-encoding`d reply stays on the direct path but is a plain `httpx.Response`, whose
 reads go through httpx's decoders (gzip, br...), as on httpx's path.
+
+The sync driver's shell (`send_lean_sync`) is the same plan for the shared sync client:
+a non-stream request goes on its lean connections (`_lean_sync`) when `sync_lean_pool`
+says it may, on the same conditions (the client's own default transport, no proxy
+routing the URL, no auth, no mock of httpx's sync path), with the same hooks, cookies,
+log line and `DirectResponse`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import httpx
 
 from ._headers import headers_from_raw
 from ._headers import response_headers
+from ._mocking import http_is_mocked
+from ._pool import sync_lean_pool as _shared_lean_pool
 from ._transport import AioHTTPTransport
 from ._transport import lean_extensions
 from ._transport import mock_is_active
 from ._transport import response_body
 from ._transport import response_extensions
 
-__all__ = ["DirectResponse", "direct_transport", "send_direct"]
+if TYPE_CHECKING:
+    from ._lean_sync import SyncPool
+
+__all__ = [
+    "DirectResponse",
+    "direct_transport",
+    "send_direct",
+    "send_lean_sync",
+    "sync_lean_pool",
+]
 
 # httpx's own logger and line: users who turned it on keep seeing their requests.
 _httpx_log = logging.getLogger("httpx")
@@ -64,6 +83,47 @@ def direct_transport(http: httpx.AsyncClient, request: httpx.Request) -> AioHTTP
     if mock_is_active():
         return None  # the mock patches httpx's path: it must see the request
     return transport
+
+
+def sync_lean_pool(http: httpx.Client, request: httpx.Request) -> SyncPool | None:
+    """The lean connections (`_lean_sync`) the shared sync client `http` may send
+    `request` on, or None when only `http.send` does what the request needs: the
+    conditions of `direct_transport`, for httpx's sync path. Run before every attempt."""
+    pool = _shared_lean_pool(http)
+    if pool is None or http.is_closed:
+        return None
+    transport = http._transport
+    if type(transport) is not httpx.HTTPTransport:
+        return None  # a transport put there by hand (a mock's)
+    if http._mounts and http._transport_for_url(request.url) is not transport:
+        return None  # an environment proxy routes this URL
+    if http._auth is not None or request.url.userinfo:
+        return None  # httpx's auth flow adds the Authorization header
+    if http_is_mocked(is_async=False):
+        return None  # the mock patches httpx's path: it must see the request
+    return pool if pool.usable(request) else None
+
+
+def send_lean_sync(http: httpx.Client, pool: SyncPool, request: httpx.Request) -> httpx.Response:
+    """`http.send(request, stream=True)` on the shared sync client's lean connections
+    (`sync_lean_pool`): its hooks, cookies and log line as `send_direct`'s."""
+    hooks = http._event_hooks
+    for hook in hooks["request"]:
+        hook(request)
+    body = pool.send(request)  # the head is in
+    head = body.head
+    assert head is not None
+    response: httpx.Response | None = None
+    try:
+        response = _response(
+            http, request, head[0], headers_from_raw(head[3]), body, lean_extensions(head)
+        )
+        for hook in hooks["response"]:
+            hook(response)
+    except BaseException:
+        (body if response is None else response).close()
+        raise
+    return response
 
 
 async def send_direct(
@@ -103,23 +163,7 @@ async def send_direct(
     try:
         if not lean:
             headers = response_headers(raw)
-        if "content-encoding" in headers:
-            # gzip, br...: httpx's decoders, as on httpx's path (rare for LLM APIs).
-            response = httpx.Response(
-                status, headers=headers, stream=body, request=request, extensions=extensions
-            )
-        else:
-            response = DirectResponse(status, headers, body, request, extensions)
-        http.cookies.extract_cookies(response)
-        if _httpx_log.isEnabledFor(logging.INFO):
-            _httpx_log.info(
-                'HTTP Request: %s %s "%s %d %s"',
-                request.method,
-                request.url,
-                response.http_version,
-                response.status_code,
-                response.reason_phrase,
-            )
+        response = _response(http, request, status, headers, body, extensions)
         for hook in hooks["response"]:
             await hook(response)  # the cassette recorder tees `response.stream`
     except BaseException:
@@ -129,19 +173,50 @@ async def send_direct(
     return response
 
 
+def _response(
+    http: httpx.Client | httpx.AsyncClient,
+    request: httpx.Request,
+    status: int,
+    headers: httpx.Headers,
+    body: httpx.AsyncByteStream | httpx.SyncByteStream,
+    extensions: dict[str, bytes],
+) -> httpx.Response:
+    """The response to `request` as httpx's send makes it, its cookies taken into the
+    client's jar and httpx's log line written."""
+    response: httpx.Response
+    if "content-encoding" in headers:
+        # gzip, br...: httpx's decoders, as on httpx's path (rare for LLM APIs).
+        response = httpx.Response(
+            status, headers=headers, stream=body, request=request, extensions=extensions
+        )
+    else:
+        response = DirectResponse(status, headers, body, request, extensions)
+    http.cookies.extract_cookies(response)
+    if _httpx_log.isEnabledFor(logging.INFO):
+        _httpx_log.info(
+            'HTTP Request: %s %s "%s %d %s"',
+            request.method,
+            request.url,
+            response.http_version,
+            response.status_code,
+            response.reason_phrase,
+        )
+    return response
+
+
 class DirectResponse(httpx.Response):
-    """An `httpx.Response` read straight off aiohttp or a lean connection (`_lean`): its
-    bytes are the body as sent (no `content-encoding` here: such replies get a plain
-    `httpx.Response`), one async
-    generator deep. Built without `httpx.Response.__init__`'s copies; everything the
-    attempt engine, the error mapping and redaction read is set.
+    """An `httpx.Response` read straight off aiohttp or a lean connection (`_lean`,
+    `_lean_sync`): its bytes are the body as sent (no `content-encoding` here: such
+    replies get a plain `httpx.Response`), one generator deep. Built without
+    `httpx.Response.__init__`'s copies; everything the attempt engine, the error mapping
+    and redaction read is set.
     """
 
     def __init__(
         self,
         status: int,
         headers: httpx.Headers,
-        body: httpx.AsyncByteStream,
+        body: httpx.AsyncByteStream | httpx.SyncByteStream,
         request: httpx.Request,
         extensions: dict[str, bytes],
     ) -> None:
@@ -173,3 +248,19 @@ class DirectResponse(httpx.Response):
             stream = self.stream
             assert isinstance(stream, httpx.AsyncByteStream)
             await stream.aclose()
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body's reads as they arrive (`chunk_size` re-chunks, as httpx's does)."""
+        if chunk_size is not None:
+            return super().iter_bytes(chunk_size)
+        self.is_stream_consumed = True
+        stream = self.stream
+        assert isinstance(stream, httpx.SyncByteStream)
+        return stream.__iter__()
+
+    def close(self) -> None:
+        if not self.is_closed:
+            self.is_closed = True
+            stream = self.stream
+            assert isinstance(stream, httpx.SyncByteStream)
+            stream.close()

@@ -19,6 +19,8 @@ from ._decoding import abody_reads
 from ._decoding import body_reads
 from ._direct import direct_transport
 from ._direct import send_direct
+from ._direct import send_lean_sync
+from ._direct import sync_lean_pool
 from ._engine import READ_WHOLE
 from ._pool import get_async_client
 from ._pool import get_sync_client
@@ -35,7 +37,9 @@ __all__ = ["adrive", "drive"]
 
 def drive(call: Call, client: httpx.Client | None) -> Generator[AIMessageChunk, None, None]:
     """`call` on `client` (None: the shared one), blocking the thread for every wait; the
-    shared client's sockets end each wait at `call.until()` (`_clamp`)."""
+    shared client's sockets end each wait at `call.until()` (`_clamp`). Its non-stream
+    requests go on its lean connections when they can (`_direct.sync_lean_pool`)."""
+    owned = client is None
     http = client if client is not None else get_sync_client()
     req, budget = call.prepare(http), call.budget
     while True:
@@ -45,7 +49,11 @@ def drive(call: Call, client: httpx.Client | None) -> Generator[AIMessageChunk, 
         response = None
         active.call = call
         try:
-            response = http.send(req, stream=True)
+            lean = sync_lean_pool(http, req) if owned and not call.stream else None
+            if lean is not None:
+                response = send_lean_sync(http, lean, req)
+            else:
+                response = http.send(req, stream=True)
             if call.response_received(response) is READ_WHOLE:
                 part = call.body_part
                 for raw in body_reads(response):

@@ -65,6 +65,7 @@ class ResponseParser:
     __slots__ = (
         "_buf",
         "_left",
+        "_length",
         "_trailers",
         "_no_body",
         "_state",
@@ -82,6 +83,7 @@ class ResponseParser:
         """Expect a reply (`no_body`: to a HEAD request, which has none)."""
         self._buf = b""
         self._left = 0
+        self._length = 0  # a Content-Length body's length
         self._trailers = 0  # bytes of trailer lines so far
         self._no_body = no_body
         self._state = _HEAD
@@ -164,6 +166,12 @@ class ResponseParser:
                 if self._state == _HEAD
                 else "reply body cut off before its end"
             )
+
+    def length_read(self) -> tuple[int, int] | None:
+        """A `Content-Length` body being read: (bytes in, bytes declared); else None."""
+        if self._state != _LENGTH:
+            return None
+        return self._length - self._left, self._length
 
     # --- internals -----------------------------------------------------------------------
 
@@ -255,7 +263,7 @@ class ResponseParser:
         elif length is not None:
             if not length.isdigit() or len(length) > 18:
                 raise ParseError("invalid content-length")
-            self._left = int(length)
+            self._left = self._length = int(length)
             self._state = _LENGTH
             if not self._left:
                 self._finish()

@@ -52,6 +52,7 @@ __all__ = [
     "as_aiohttp_connector_error",
     "connect_failure_text",
     "connect_failure_words",
+    "lean_request_ok",
     "wire_bytes",
 ]
 
@@ -487,6 +488,31 @@ def as_aiohttp_connector_error(
         bare = OSError(cause.errno, cause.strerror)
     setattr(error, OS_ERROR, bare)
     setattr(error, SSL_CONTEXT, ssl_context)
+
+
+def lean_request_ok(request: httpx.Request) -> bool:
+    """Whether `request` may be written as it is on a lean connection, async or sync
+    (`_lean_sync`): a POST of a body already read, with httpx's Host and Content-Length
+    and no Transfer-Encoding (else aiohttp, or h11, would add or fix a header: their
+    bytes, not ours), over http(s) without a custom SNI name."""
+    url = request.url
+    if request.method != "POST" or url.scheme not in ("http", "https"):
+        return False
+    if "sni_hostname" in request.extensions:
+        return False
+    try:
+        size = len(request.content)
+    except httpx.RequestNotRead:
+        return False
+    length = host = None
+    for _, name, value in request.headers._list:
+        if name == b"content-length":
+            length = value
+        elif name == b"host":
+            host = value
+        elif name == b"transfer-encoding":
+            return False
+    return host is not None and length == b"%d" % size
 
 
 def wire_bytes(request: httpx.Request) -> bytes:

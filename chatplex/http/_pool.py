@@ -20,12 +20,15 @@ Settings. `configure_pool(...)` changes the timeouts and limits of clients creat
 it; call it before the first request (it refuses while shared clients are open -- call
 `close()` / `await aclose()` first).
 
-Transports. The sync client uses httpx's default transport. The async clients send through
-`AioHTTPTransport` (aiohttp's pool under httpx: httpcore's async pool costs ~25x the client
-CPU per request at 64 in flight, see `_transport.py`); environment proxies are mounted as
-httpx transports, as httpx itself would. respx: a plain `respx.mock` patches httpcore's
-pools; the async transport notices and routes through httpx's default transport while it
-does, so every request (sync, async, streaming) stays visible to it.
+Transports. The sync client uses httpx's default transport; beside it, its lean
+connections (`_lean_sync.SyncPool`, `sync_lean_pool`) carry the non-stream requests the
+sync driver may send there, as the async direct path does (`_direct`). The async clients
+send through `AioHTTPTransport` (aiohttp's pool under httpx: httpcore's async pool costs
+~25x the client CPU per request at 64 in flight, see `_transport.py`); environment proxies
+are mounted as httpx transports, as httpx itself would. respx: a plain `respx.mock`
+patches httpcore's pools; the async transport notices and routes through httpx's default
+transport while it does (the sync driver leaves its lean connections), so every request
+(sync, async, streaming) stays visible to it.
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from ._lean_sync import SyncPool
+
 __all__ = [
     "PoolSettings",
     "aclose",
@@ -64,6 +69,7 @@ __all__ = [
     "get_async_client",
     "get_sync_client",
     "pool_settings",
+    "sync_lean_pool",
 ]
 
 
@@ -126,6 +132,8 @@ _lock = threading.Lock()
 _settings = PoolSettings()
 _ssl_context: ssl.SSLContext | None = None
 _sync_client: httpx.Client | None = None
+#: The shared sync client's lean connections (`_lean_sync`), made and closed with it.
+_sync_lean: SyncPool | None = None
 _async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopEntry] = (
     weakref.WeakKeyDictionary()
 )
@@ -216,16 +224,24 @@ def get_async_client() -> httpx.AsyncClient:
     return _new_async_client(loop)
 
 
+def sync_lean_pool(client: httpx.Client) -> SyncPool | None:
+    """The lean connections of `client` if it is the shared sync client, else None."""
+    return _sync_lean if client is _sync_client else None
+
+
 def close() -> None:
     """Close the shared sync client and forget async clients of closed loops.
 
     The next request opens a new pool. Async clients of loops that still run can only be
     closed on their loop: `await aclose()` there (or let the loop shut down).
     """
-    global _sync_client
+    global _sync_client, _sync_lean
     with _lock:
         client, _sync_client = _sync_client, None
+        lean, _sync_lean = _sync_lean, None
         _purge_closed_loops()
+    if lean is not None:
+        lean.close()
     if client is not None:
         client.close()
 
@@ -265,27 +281,35 @@ def connections_in_use(client: httpx.Client | httpx.AsyncClient) -> int:
     >>> connections_in_use(get_sync_client())
     0
     """
+    lean = _sync_lean if client is _sync_client else None
+    busy = lean.in_use if lean is not None else 0  # the shared sync client's lean ones
     transport = client._transport
     count = getattr(transport, "connections_in_use", None)
     if count is not None:  # AioHTTPTransport counts its own
-        return int(count())
+        return busy + int(count())
     pool = getattr(transport, "_pool", None)
     if pool is None:
-        return 0
-    return sum(1 for conn in pool.connections if not conn.is_idle() and not conn.is_closed())
+        return busy
+    return busy + sum(1 for conn in pool.connections if not conn.is_idle() and not conn.is_closed())
 
 
 # --- creation --------------------------------------------------------------------------
 
 
 def _new_sync_client() -> httpx.Client:
-    global _sync_client, _atexit_registered
+    global _sync_client, _sync_lean, _atexit_registered
     import httpx
+
+    from ._lean_sync import SyncPool
+    from ._lean_sync import share_slots
 
     with _lock:
         if _sync_client is not None and not _sync_client.is_closed:
             return _sync_client  # another thread won the race
+        if _sync_lean is not None:
+            _sync_lean.close()  # its client was closed by someone else's hand
         settings = _settings
+        _sync_lean = lean = SyncPool(_shared_ssl_context(settings), settings.limits())
         _sync_client = httpx.Client(
             timeout=settings.timeout(),
             limits=settings.limits(),
@@ -294,6 +318,7 @@ def _new_sync_client() -> httpx.Client:
         )
         # Every wait on its sockets ends at the bound of the call using it (`_clamp`).
         bound_client(_sync_client)
+        share_slots(_sync_client, lean)  # one connection limit for both paths
         if not _atexit_registered:
             # Closing at exit returns sockets politely instead of leaving them to the GC.
             atexit.register(close)
@@ -441,11 +466,14 @@ def _purge_closed_loops() -> None:
 
 
 def _after_fork_in_child() -> None:
-    global _lock, _sync_client, _async_clients
+    global _lock, _sync_client, _sync_lean, _async_clients
     # The parent's lock may have been held by another thread at fork time.
     _lock = threading.Lock()
     if _sync_client is not None:
         _fork_orphans.append(_sync_client)
+    if _sync_lean is not None:
+        _fork_orphans.append(_sync_lean)
+        _sync_lean = None
     _fork_orphans.extend(entry for entry in _async_clients.values())
     _sync_client = None
     _async_clients = weakref.WeakKeyDictionary()

@@ -48,6 +48,7 @@ import httpx
 
 from ._headers import response_headers
 from ._headers import wire_headers
+from ._lean import lean_request_ok
 from ._mocking import http_is_mocked
 from ._redaction import clear_url
 from ._redaction import without_query
@@ -199,30 +200,11 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
 
     def lean_ok(self, request: httpx.Request) -> bool:
         """Whether `request` may go on a lean connection (`_lean`) rather than through
-        aiohttp (`open`): a POST of a body already read, with httpx's Host and
-        Content-Length and no Transfer-Encoding (else aiohttp would add or fix a header:
-        its bytes, not ours), over http(s) without a custom SNI name, to an origin that
-        has not answered HTTP/1.0."""
-        url = request.url
-        if request.method != "POST" or url.scheme not in ("http", "https"):
+        aiohttp (`open`): one a lean connection writes as it is (`lean_request_ok`), to
+        an origin that has not answered HTTP/1.0."""
+        if self._lean_off and _origin(request.url) in self._lean_off:
             return False
-        if "sni_hostname" in request.extensions:
-            return False
-        if self._lean_off and _origin(url) in self._lean_off:
-            return False
-        try:
-            size = len(request.content)
-        except httpx.RequestNotRead:
-            return False
-        length = host = None
-        for _, name, value in request.headers._list:
-            if name == b"content-length":
-                length = value
-            elif name == b"host":
-                host = value
-            elif name == b"transfer-encoding":
-                return False
-        return host is not None and length == b"%d" % size
+        return lean_request_ok(request)
 
     async def open_lean(self, request: httpx.Request) -> LeanBody:
         """Send `request` (`lean_ok`) on a lean connection: the reply, head in, holding

@@ -96,3 +96,13 @@ def test_a_bounded_stream_clamps_reads_and_writes_and_passes_the_rest() -> None:
     first, second = inner.timeouts
     assert first == 600.0 and second is not None and second <= 1.0
     assert stream.get_extra_info("socket") == "info:socket"
+
+
+def test_bounded_cuts_a_timeout_and_says_zero_past_the_bound() -> None:
+    assert _clamp.bounded(5.0) == 5.0  # no active call: the timeout as given
+    assert _clamp.bounded(None) is None
+    active.call = Bound(2.0)  # type: ignore[assignment]
+    assert 0 < _clamp.bounded(600.0) <= 2.0  # type: ignore[operator]
+    assert _clamp.bounded(0.5) == 0.5
+    active.call = Bound(-1.0)  # type: ignore[assignment]
+    assert _clamp.bounded(600.0) == 0.0

@@ -190,3 +190,15 @@ def test_a_head_that_never_ends_is_bounded() -> None:
     with pytest.raises(ParseError):
         for _ in range(80):
             parser.feed(b"x-h: " + b"a" * (MAX_LINE - 16) + b"\r\n")
+
+
+def test_length_read_counts_a_content_length_body_only() -> None:
+    parser = ResponseParser()
+    parser.feed(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc")
+    assert parser.length_read() == (3, 10)
+    parser.feed(b"defghij")
+    assert parser.done and parser.length_read() is None
+    parser.start()
+    assert parser.length_read() is None  # no head yet
+    parser.feed(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n")
+    assert parser.length_read() is None
