@@ -538,7 +538,13 @@ class DropInChatModel(ChatChatplex):
     def _partner_values(self) -> dict[str, Any]:
         """The partner's field values: as this model's serialized form writes them
         (credentials masked there), and LangChain's own (`streaming`)."""
-        langchain_side = {name: getattr(self, name, None) for name in _LANGCHAIN_SIDE}
+        # (pydantic keeps its fields' values in the instance's `__dict__`: read there,
+        # a lookup by `getattr` only for a name that is not a field of this class.)
+        held = self.__dict__
+        langchain_side = {
+            name: held[name] if name in held else getattr(self, name, None)
+            for name in _LANGCHAIN_SIDE
+        }
         form = reading_form(self._engine)
         if form is None or form.serialized:
             return {**langchain_side, **self.partner_kwargs}
