@@ -56,7 +56,7 @@ def adapter_of(model: Any) -> Adapter | None:
     """The wire adapter of a chatplex model (read through a binding, which passes its
     attributes on); None for a model without one (fallbacks, a fake, a foreign runnable)."""
     try:
-        adapter = model.adapter
+        adapter: Adapter = model.adapter
     except AttributeError:
         return None
     if adapter.__class__ in _ADAPTER_CLASSES:
