@@ -181,23 +181,18 @@ class IdentifyingParams:
         # Each step's value read in place (`_found` inlined: a call per key was a third
         # of the cost of every LangChain call's invocation params), in plain loops: a
         # comprehension and zips over its list cost twice as much on Python 3.11.
-        # (`in` and a subscript, not `.get`: no call per key.)
+        get = values.get
         out = {}
         for key, (name, sub, unset) in always:
-            found = values[name] if name in values else unset
-            out[key] = (found or {}).get(sub) if sub else found
+            out[key] = (get(name, unset) or {}).get(sub) if sub else get(name, unset)
         for key, read in derived:
             out[key] = read(engine)
         for key, (name, sub, unset) in unless_none:
-            found = values[name] if name in values else unset
-            if sub:
-                found = (found or {}).get(sub)
+            found = (get(name, unset) or {}).get(sub) if sub else get(name, unset)
             if found is not None:
                 out[key] = found
         for key, (name, sub, unset) in unless_empty:
-            found = values[name] if name in values else unset
-            if sub:
-                found = (found or {}).get(sub)
+            found = (get(name, unset) or {}).get(sub) if sub else get(name, unset)
             if found:
                 out[key] = found
         if self.merged:
