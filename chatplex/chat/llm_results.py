@@ -367,11 +367,21 @@ def _sum(old: Any, new: Any) -> Any:
 def _counts_copy(new: dict[str, Any], *, nested: bool = False) -> dict[str, Any]:
     """`_add_counts` of `new` into an empty record: its counts copied, nested records
     too, without a None count at the top (a None nested count is kept)."""
+    # (A count is read as it is without asking whether it is a record: every LangChain
+    # call copies its reply's usage here, a dozen counts.)
     return {
-        key: _counts_copy(value, nested=True) if isinstance(value, dict) else value
+        key: (
+            value
+            if value.__class__ in _COUNT_TYPES or not isinstance(value, dict)
+            else _counts_copy(value, nested=True)
+        )
         for key, value in new.items()
         if nested or value is not None
     }
+
+
+#: What a usage record's counts are (never a record of counts).
+_COUNT_TYPES = frozenset({int, float, type(None)})
 
 
 def _add_counts(

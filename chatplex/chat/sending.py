@@ -107,18 +107,36 @@ def with_extra_headers(model: Transport, request: HTTPRequest) -> HTTPRequest:
     return adapter.with_call_headers(request, _call_headers(model, request))
 
 
+#: `_call_headers` of a model without headers of its own (a drop-in's, nearly always),
+#: by its (empty) `extra_headers`, its partner's headers, sync or not and the request's
+#: header names: the same for every request of that model, so made once. Each entry
+#: holds the objects its key names by id (so no id is reused while it is kept).
+_PARTNER_ONLY: dict[tuple[int, int, bool, tuple[str, ...]], tuple[Any, Any, Mapping[str, str]]] = {}
+
+
 def _call_headers(model: Transport, request: HTTPRequest, sync: bool = True) -> Mapping[str, str]:
     """The model's `extra_headers`, and its `sdk_headers` (its sync or async client's)
-    that neither they nor the request (its `default_headers`) name."""
+    that neither they nor the request (its `default_headers`) name. The callers merge
+    them into a new mapping (`Adapter.with_call_headers`) and never change them."""
     partner = model.sdk_headers
     extra = model.extra_headers
     if partner is None:
         return extra
+    key = None
+    if not extra:
+        key = (id(extra), id(partner), sync, tuple(request.headers))
+        known = _PARTNER_ONLY.get(key)
+        if known is not None and known[0] is extra and known[1] is partner:
+            return known[2]
     named = {k.lower() for k in (*request.headers, *extra)} & partner.names
     headers = copy.copy(extra)  # still a MaskedHeaders: its repr shows no key it holds
     for name, value in partner.sent_by(sync).items():
         if name.lower() not in named:
             headers[name] = value
+    if key is not None:
+        if len(_PARTNER_ONLY) >= 256:  # models made and dropped: start again
+            _PARTNER_ONLY.clear()
+        _PARTNER_ONLY[key] = (extra, partner, headers)
     return headers
 
 

@@ -93,7 +93,12 @@ _VALUE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
 
 def check_settings(values: Mapping[str, Any]) -> None:
     """Reject bad settings before anything is sent, naming the setting."""
-    for name, (acceptable, must_be) in _VALUE_CHECKS.items():
+    # Only the checked settings given (a call's overrides are one or two settings), each
+    # in the table's order, as the first refused is the one named.
+    given = _VALUE_CHECKS.keys() & values.keys()
+    for name, (acceptable, must_be) in _VALUE_CHECKS.items() if given else ():
+        if name not in given:
+            continue
         value = values.get(name)
         if value is not None and not acceptable(value):
             error = TypeError if name == "stop" else ValueError  # as they always were

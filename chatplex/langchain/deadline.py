@@ -14,7 +14,8 @@ import time
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+from contextlib import nullcontext
 from contextvars import ContextVar
 from typing import Any
 from typing import TypeVar
@@ -61,18 +62,30 @@ def _deadline(config: Mapping[str, Any] | None) -> float | None:
     return deadline if outer is None else min(deadline, outer)
 
 
-@contextmanager
-def run_deadline(config: Mapping[str, Any] | None) -> Iterator[None]:
-    """Bound the call made inside by the config's `timeout` (and any enclosing one)."""
+def run_deadline(config: Mapping[str, Any] | None) -> AbstractContextManager[None]:
+    """Bound the call made inside by the config's `timeout` (and any enclosing one).
+    (Plain context managers, not a generator's: every LangChain call enters one.)"""
     deadline = _deadline(config)
-    if deadline is None:
-        yield
-        return
-    token = _DEADLINE.set(deadline)
-    try:
-        yield
-    finally:
-        _DEADLINE.reset(token)
+    return _UNBOUNDED if deadline is None else _Bounded(deadline)
+
+
+#: A call without a deadline of its own nor an enclosing one.
+_UNBOUNDED: AbstractContextManager[None] = nullcontext()
+
+
+class _Bounded:
+    """The deadline in force inside (`run_deadline`)."""
+
+    __slots__ = ("deadline", "token")
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+
+    def __enter__(self) -> None:
+        self.token = _DEADLINE.set(self.deadline)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _DEADLINE.reset(self.token)
 
 
 def deadline_pieces(config: Mapping[str, Any] | None, pieces: Iterator[T]) -> Iterator[T]:

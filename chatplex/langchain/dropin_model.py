@@ -115,9 +115,13 @@ class DropInChatModel(ChatChatplex):
         engine, never stored beside them; remembered while both are the same objects
         (LangChain reads it at every request, through `_get_invocation_params`)."""
         given, engine = self.partner_given, self.chatplex_model
-        memo = self._written_memo
+        # (The private attribute read in pydantic's store itself: read as an attribute,
+        # pydantic's lookup fails twice over before it finds it, most of this read.)
+        private = self.__pydantic_private__
+        memo = None if private is None else private.get("_written_memo")
         if memo is None or memo[0] is not given or memo[1] is not engine:
-            memo = self._written_memo = (given, engine, _written(type(self), given, engine))
+            memo = (given, engine, _written(type(self), given, engine))
+            self._written_memo = memo
         return dict(memo[2])
 
     _written_memo: tuple[Any, Any, dict[str, Any]] | None = PrivateAttr(default=None)
@@ -534,7 +538,13 @@ class DropInChatModel(ChatChatplex):
     def _partner_values(self) -> dict[str, Any]:
         """The partner's field values: as this model's serialized form writes them
         (credentials masked there), and LangChain's own (`streaming`)."""
-        langchain_side = {name: getattr(self, name, None) for name in _LANGCHAIN_SIDE}
+        # (pydantic keeps its fields' values in the instance's `__dict__`: read there,
+        # a lookup by `getattr` only for a name that is not a field of this class.)
+        held = self.__dict__
+        langchain_side = {
+            name: held[name] if name in held else getattr(self, name, None)
+            for name in _LANGCHAIN_SIDE
+        }
         form = reading_form(self._engine)
         if form is None or form.serialized:
             return {**langchain_side, **self.partner_kwargs}

@@ -447,22 +447,22 @@ def parsed_at_end(
     the call asked for a pydantic class's `response_format` (or a JSON schema as a dict:
     the JSON read) and the wire's partner reads the object into its stream's last chunk
     (langchain-openai's Responses stream, which its structured-output lambda reads
-    there)."""
+    there). A stream with nothing to parse is `pieces` itself (no layer each piece
+    passes through)."""
     reading = _StreamParsed(inner, settings)
     if reading.format is None:
-        yield from pieces
-        return
-    for piece in pieces:
-        yield reading.passed(piece)
+        return pieces
+    return (reading.passed(piece) for piece in pieces)
 
 
-async def aparsed_at_end(
+def aparsed_at_end(
     pieces: AsyncIterator[ChatGenerationChunk], inner: Any, settings: Mapping[str, Any]
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`parsed_at_end` of an async stream."""
     reading = _StreamParsed(inner, settings)
-    async for piece in pieces:
-        yield piece if reading.format is None else reading.passed(piece)
+    if reading.format is None:
+        return pieces
+    return (reading.passed(piece) async for piece in pieces)
 
 
 def _is_pydantic_class(value: Any) -> TypeGuard[type[BaseModel]]:

@@ -37,7 +37,13 @@ __all__ = [
 def primary(model: Any) -> Any:
     """The chat model inside wrappers (fallbacks, retries, bindings), for its name only."""
     for _ in range(8):
-        if isinstance(getattr(model, "model", None), str):
+        # (Read as an attribute, not by `getattr`: every call's hooks ask this of the
+        # same engine several times.)
+        try:
+            name = model.model
+        except AttributeError:
+            name = None
+        if name.__class__ is str or isinstance(name, str):
             return model
         inner = getattr(model, "runnable", None) or getattr(model, "bound", None)
         if inner is None:
@@ -49,8 +55,20 @@ def primary(model: Any) -> Any:
 def adapter_of(model: Any) -> Adapter | None:
     """The wire adapter of a chatplex model (read through a binding, which passes its
     attributes on); None for a model without one (fallbacks, a fake, a foreign runnable)."""
-    adapter = getattr(model, "adapter", None)
-    return adapter if isinstance(adapter, Adapter) else None
+    try:
+        adapter: Adapter = model.adapter
+    except AttributeError:
+        return None
+    if adapter.__class__ in _ADAPTER_CLASSES:
+        return adapter
+    if not isinstance(adapter, Adapter):
+        return None
+    _ADAPTER_CLASSES.add(adapter.__class__)  # (an ABC's check: made once per class)
+    return adapter
+
+
+#: The classes `adapter_of` has found to be adapters.
+_ADAPTER_CLASSES: set[type] = set()
 
 
 def declared_spec(target: Any) -> ProviderSpec | None:
