@@ -61,6 +61,7 @@ from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
 from ...secret import hold_url
+from .contents import without_empty_user_turns
 from .errors import ERROR_FAMILIES
 from .errors import VERTEX_ERROR_FAMILIES
 from .errors import quota_failure
@@ -70,7 +71,6 @@ from .request import API_PARAMETERS
 from .request import build_body
 from .request import builtin_tool
 from .request import vertex_builtin_tool
-from .request import without_empty_user_turns
 from .response import OTHER_CANDIDATES
 from .response import error_fields
 from .response import parse_reply
