@@ -40,9 +40,9 @@ from ..errors import MissingKeyError
 from ..messages import BaseMessage
 from ..messages import message_list
 from ..secret import Secret
-from ..secret import hold_keys
 from ..secret import is_secret_name
 from ..secret import secret_values
+from ..secret.arguments import hold_keys
 from . import dropin_serialized
 from .dropin_serialized import CHATPLEX_FIELDS
 from .dropin_settings import LANGCHAIN_SIDE as _LANGCHAIN_SIDE

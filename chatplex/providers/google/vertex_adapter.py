@@ -33,7 +33,7 @@ from ...adapters.request_types import CallSettings
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
-from ...secret import hold_url
+from ...secret.urls import hold_url
 from .adapter import _GoogleWire
 from .errors import VERTEX_ERROR_FAMILIES
 from .openapi_schema import openapi_parameters
