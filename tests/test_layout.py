@@ -6,6 +6,9 @@ leading underscore dropped (`chatplex/core/_traced.py` → `tests/core/test_trac
 `test_init.py`). A module whose tests would not fit in one file of about 600 lines may
 add files of the same prefix (`test_events.py`, `test_events_stop.py`). The suites that
 cut across modules are named below; every other test file belongs to a module.
+
+No module under `chatplex/` passes `MAX_MODULE_LINES`: one a newcomer can read whole. A
+module that grows past it gives a concern of its own a module of its own.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "chatplex"
 TESTS = ROOT / "tests"
+
+#: The most lines a module under chatplex/ may have (issue 64).
+MAX_MODULE_LINES = 600
 
 #: Modules without a mirrored test file of their own, and why.
 ALLOWED: dict[str, str] = {
@@ -204,3 +210,24 @@ def test_the_not_yet_list_is_true_and_shrinks() -> None:
     assert [m for m in NOT_YET_MIRRORED if (ROOT / mirror(m)).is_file()] == []
     for where in NOT_YET_MIRRORED.values():
         assert list(ROOT.glob(where)), where
+
+
+def too_long(module: str) -> int | None:
+    """The module's line count when it passes `MAX_MODULE_LINES`, else None."""
+    lines = len((ROOT / module).read_text().splitlines())
+    return lines if lines > MAX_MODULE_LINES else None
+
+
+def test_too_long_counts_lines(tmp_path: Path) -> None:
+    # The check itself: a file one line past the bound is caught, one at it is not.
+    module = tmp_path / "m.py"
+    module.write_text("x = 1\n" * MAX_MODULE_LINES)
+    assert len(module.read_text().splitlines()) == MAX_MODULE_LINES
+    assert too_long(str(module)) is None  # an absolute path: ROOT / path is the path
+    module.write_text("x = 1\n" * (MAX_MODULE_LINES + 1))
+    assert too_long(str(module)) == MAX_MODULE_LINES + 1
+
+
+def test_no_module_passes_the_line_bound() -> None:
+    long = [f"{m}: {n} lines" for m in modules() if (n := too_long(m)) is not None]
+    assert long == [], f"modules above {MAX_MODULE_LINES} lines:\n" + "\n".join(long)

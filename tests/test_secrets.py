@@ -1419,14 +1419,16 @@ FRAME_NEEDLES = (
     __import__("base64").b64encode(f"{FRAME_USER}:{FRAME_KEY}".encode()).decode(),
 )
 #: The functions whose one job is to handle a credential in clear: take it into a
-#: `Secret` or a held URL apart (`secret.py`, `as_secret`, `take_url`, init_chat_model's
+#: `Secret` or a held URL apart (`secret/`, `as_secret`, `take_url`, init_chat_model's
 #: `_hold_credentials`, the profile reader's `_held_toml` holding what the TOML file
 #: gave), digest it (`key_digest`: whose rate-limit budget), put it on
 #: the wire (the http layer's request headers as httpx is handed them) and know it to
 #: mask it (`http/_redaction.py`). Their own frames hold it by their nature, and only
 #: theirs (module: names; None: all of it).
 VAULTS: dict[str, frozenset[str] | None] = {
-    "chatplex/secret.py": None,
+    "chatplex/secret/__init__.py": None,
+    "chatplex/secret/urls.py": None,
+    "chatplex/secret/arguments.py": None,
     # `endpoint_url` also joins a held URL with its endpoint's path, once the shown
     # form passed its checks (so it cannot raise then).
     "chatplex/adapters/base_url.py": frozenset({"endpoint_url"}),

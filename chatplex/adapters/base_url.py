@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
 from ..secret import Secret
-from ..secret import URLCredentials
-from ..secret import redact_url
-from ..secret import take_url_credentials
+from ..secret.urls import URLCredentials
+from ..secret.urls import redact_url
+from ..secret.urls import take_url_credentials
 
 __all__ = ["BaseURL", "endpoint_url", "take_base_url"]
 

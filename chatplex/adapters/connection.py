@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..secret import Secret
-from ..secret import URLCredentials
 from ..secret import held_keys
-from ..secret import redact_url
-from ..secret import take_url_credentials
+from ..secret.urls import URLCredentials
+from ..secret.urls import redact_url
+from ..secret.urls import take_url_credentials
 from .base_url import BaseURL
 from .base_url import take_base_url
 from .keys import environment_key

@@ -16,7 +16,7 @@ from typing import Any
 from ..secret import MaskedHeaders
 from ..secret import Secret
 from ..secret import hold_headers
-from ..secret import redact_url
+from ..secret.urls import redact_url
 from .base_url import BaseURL
 from .header_values import check_header
 

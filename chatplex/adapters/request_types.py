@@ -10,7 +10,7 @@ from dataclasses import field
 from typing import Any
 
 from ..secret import Secret
-from ..secret import redact_url
+from ..secret.urls import redact_url
 
 __all__ = ["CallSettings", "HTTPRequest", "ToolSpec"]
 

@@ -31,7 +31,7 @@ from ..adapters.batch_api import Limits
 from ..chat.accounting.cost import cost_of
 from ..errors import APIError
 from ..messages import AIMessage
-from ..secret import redact_urls_in
+from ..secret.urls import redact_urls_in
 from .job import DEFAULT_POLL_INTERVAL
 from .job import DEFAULT_TIMEOUT
 from .job import BatchJob

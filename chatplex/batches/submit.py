@@ -29,7 +29,7 @@ from ..core import RunnableSequence
 from ..core.foreign import ForeignRunnable
 from ..core.retry import retry_policy
 from ..secret import Secret
-from ..secret import take_url_credentials
+from ..secret.urls import take_url_credentials
 from .job import BatchJob
 from .spool import Spooler
 from .store import Handle

@@ -32,10 +32,10 @@ from ..errors import APITimeoutError
 from ..errors import RateLimitError
 from ..secret import MaskedHeaders
 from ..secret import Secret
-from ..secret import hold_url
-from ..secret import path_joined
-from ..secret import shown_url
-from ..secret import url_joined
+from ..secret.urls import hold_url
+from ..secret.urls import path_joined
+from ..secret.urls import shown_url
+from ..secret.urls import url_joined
 
 if TYPE_CHECKING:
     import httpx

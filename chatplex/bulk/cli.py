@@ -59,7 +59,7 @@ from ..chat.configuration.profiles import resolve
 from ..core import Runnable
 from ..errors import ChatplexError
 from ..secret import Secret
-from ..secret import redact_urls_in
+from ..secret.urls import redact_urls_in
 from .inputs import InputError
 from .inputs import check_input
 from .inputs import iter_rows

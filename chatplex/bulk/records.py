@@ -32,7 +32,7 @@ from typing import Any
 from ..errors import APIConnectionError
 from ..errors import DeadlineExceededError
 from ..messages import AIMessage
-from ..secret import redact_urls_in
+from ..secret.urls import redact_urls_in
 
 __all__ = [
     "ERROR_KINDS",

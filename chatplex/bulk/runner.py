@@ -50,7 +50,7 @@ from typing import TypeVar
 from ..core import Runnable
 from ..core import RunnableConfig
 from ..errors import APIConnectionError
-from ..secret import redact_urls_in
+from ..secret.urls import redact_urls_in
 from .idset import IdSet
 from .idset import id_key
 from .inputs import InputError

@@ -66,9 +66,9 @@ from typing import overload
 
 from ..core.run_config import RunnableConfig
 from ..secret import Secret
-from ..secret import hold_keys
 from ..secret import is_secret_name
-from ..secret import url_with_query
+from ..secret.arguments import hold_keys
+from ..secret.urls import url_with_query
 from ..specs import spec
 
 if TYPE_CHECKING:

@@ -9,16 +9,16 @@ the Runnable hooks (`_invoke`, `_stream`...) hand to `chat/run_hooks.py`; the fo
 `_send*` hooks reach the http layer through `chat/send_hooks.py` and `chat/sending.py`
 (the request for a call, its retries, budget, reply cache and price), which read the
 model through the protocols of `chat/call.py`. Subclasses that answer without HTTP
-(`FakeChatModel`) override those hooks only. The `langchain_*` facts the drop-in layer
-reads are `LangChainHooks`' (`chat/langchain_hooks.py`).
+(`FakeChatModel`) override those hooks only. Settings are checked and set on a bound copy
+and tools bound on a copy by `chat/binding.py`; what the model says of itself (its
+repr, name, provider label, callback run) is `chat/description.py`'s. The `langchain_*`
+facts the drop-in layer reads are `LangChainHooks`' (`chat/langchain_hooks.py`).
 """
 
 from __future__ import annotations
 
 import copy
-import sys
 from collections.abc import AsyncIterator
-from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -35,8 +35,8 @@ from ..messages import AIMessageChunk
 from ..messages import BaseMessage
 from ..messages import coerce_messages
 from ..secret import masked_headers
-from ..secret import merged_headers
-from ..specs import spec
+from . import binding
+from . import description
 from . import run_hooks
 from . import send_hooks
 from . import tool_binding
@@ -46,11 +46,6 @@ from .langchain_hooks import LangChainHooks
 from .llm_results import LLMResult
 from .partner_calls import PartnerCalls
 from .recorded_run import start_run
-from .settings import CALL_SETTINGS
-from .settings import SETTING_NAMES
-from .settings import TRANSPORT_SETTINGS
-from .settings import check_body_fields
-from .settings import check_settings
 from .settings import coerce_rate_limit
 
 if TYPE_CHECKING:
@@ -67,13 +62,6 @@ if TYPE_CHECKING:
     from .tool_binding import BuiltinReader
 
 __all__ = ["ChatModel"]
-
-
-def _is_adapter(value: object) -> bool:
-    """Whether `value` implements `adapters.base.Adapter`: without importing it (a real
-    adapter's class has loaded it already; `import chatplex` does not)."""
-    base = sys.modules.get("chatplex.adapters.base")
-    return base is not None and isinstance(value, base.Adapter)
 
 
 class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
@@ -217,23 +205,13 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         rate_limiter: Any = None,
         **provider_extras: Any,
     ) -> None:
-        if not isinstance(model, str) or not model:
-            raise ValueError("model must be a non-empty model name")
-        if adapter is not None and not _is_adapter(adapter):
-            raise TypeError(
-                "adapter must be an instance of a subclass of chatplex.adapters.base.Adapter "
-                f"(the interface shared code calls), got {type(adapter).__name__}"
-            )
-        if adapter is not None and provider_extras:
-            from .params import check_api_parameters  # loaded when extras are first given
-
-            check_api_parameters(
-                adapter.provider, provider_extras, settings=SETTING_NAMES, owner=self.get_name()
-            )
-        if not isinstance(streaming, bool) or not isinstance(stream_usage, bool):
-            raise TypeError("streaming and stream_usage must be True or False")
-        check_settings(
-            {
+        binding.check_construction(
+            adapter,
+            model,
+            provider_extras,
+            streaming=streaming,
+            stream_usage=stream_usage,
+            settings={
                 "temperature": temperature,
                 "max_tokens": max_tokens,
                 "top_p": top_p,
@@ -244,7 +222,8 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
                 "extra_headers": extra_headers,
                 "stream_idle_timeout": stream_idle_timeout,
                 "max_response_bytes": max_response_bytes,
-            }
+            },
+            owner=self.get_name,
         )
         self.adapter = adapter
         if adapter is not None:
@@ -282,30 +261,14 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         self.tools: tuple[Any, ...] = ()
         self.tool_choice: str | None = None
         self.extra_body: dict[str, Any] = dict(provider_extras)
-        self._merge_body("model_kwargs", model_kwargs)
-        self._merge_body("extra_body", extra_body)
+        binding.merge_body(self, "model_kwargs", model_kwargs)
+        binding.merge_body(self, "extra_body", extra_body)
 
     def __repr__(self) -> str:
-        # getattr with defaults: never raises, even for a model whose __init__ failed
-        # part-way (a traceback rendered with its frames' locals shows it).
-        shown = {
-            k: getattr(self, k, None)
-            for k in ("model", "temperature", "max_tokens")
-            if getattr(self, k, None) is not None
-        }
-        args = ", ".join(f"{k}={v!r}" for k, v in shown.items())
-        return f"{type(self).__name__}(provider={getattr(self, 'provider', None)!r}, {args})"
+        return description.model_repr(self)
 
     def _base_name(self) -> str:
-        if self.name:
-            return self.name
-        # Built by init_chat_model: the class LangChain's init_chat_model returns, as the
-        # provider's spec names it (once there is an adapter: an error while constructing
-        # names "ChatModel"; so does a provider LangChain has no class for).
-        if type(self) is ChatModel and getattr(self, "adapter", None) is not None:
-            declared = spec(self.provider_label)
-            return (declared and declared.langchain_class) or "ChatModel"
-        return type(self).__name__
+        return description.base_name(self, generic=type(self) is ChatModel)
 
     @property
     def field_aliases(self) -> Mapping[str, str]:
@@ -395,26 +358,9 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
             >>> [call["name"] for call in reply.tool_calls]
             ['get_weather']
         """
-        from ..adapters.tool_choice import normalise_tool_choice
-        from ..adapters.tools import to_tool_specs
-
-        functions, choice = self._tools_to_bind(tools, tool_choice)
-        specs = to_tool_specs(functions, strict=strict, builtin=self._builtin_tool_reader())
-        clone = copy.copy(self)
-        clone.tools = specs
-        clone.langchain_tools_bound = self._under_langchain_name()
-        adapter = self.adapter
-        kept = (
-            clone.langchain_tools_bound
-            and adapter is not None
-            and adapter.keeps_choice_without_tools
+        clone = binding.with_tools(
+            self, tools, tool_choice, strict=strict, parallel_tool_calls=parallel_tool_calls
         )
-        clone.tool_choice = normalise_tool_choice(choice, specs, kept_without_tools=kept)
-        if parallel_tool_calls is not None:
-            from .dropin import tool_call_body
-
-            body = tool_call_body(self.adapter, parallel_tool_calls, clone.tool_choice)
-            clone.extra_body = {**self.extra_body, **body}
         return self._finish_binding(clone, tools, tool_choice)
 
     def _under_langchain_name(self) -> bool:
@@ -554,131 +500,26 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         return tool_binding.builtin_tool_reader(self.adapter)
 
     def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
-        check_settings(settings)
-        for key, value in settings.items():
-            setter = self._SETTERS.get(key)
-            if setter is not None:
-                setter(self, key, value)
-            else:
-                self._set_api_parameter(key, value, asynchronous)
-
-    def _set_tools(self, key: str, value: Any) -> None:
-        from ..adapters.tools import to_tool_specs
-
-        self.tools = to_tool_specs(value, builtin=self._builtin_tool_reader())
-        self.langchain_tools_bound = self._under_langchain_name()
-
-    def _add_headers(self, key: str, value: Any) -> None:
-        self.extra_headers = merged_headers(self.extra_headers, value)  # on the model's own
-
-    def _set_rate_limit(self, key: str, value: Any) -> None:
-        self.rate_limit = coerce_rate_limit(value)
-
-    def _set_cache(self, key: str, value: Any) -> None:
-        self.cache = check_cache(value)
-
-    def _set_stream_usage(self, key: str, value: Any) -> None:
-        if not isinstance(value, bool):
-            raise TypeError(f"stream_usage must be True or False, got {value!r}")
-        self.stream_usage = value
-
-    def _set_api_parameter(self, key: str, value: Any, asynchronous: bool) -> None:
-        """Not a setting: a parameter of the wire's API, sent in the request body."""
-        if self.adapter is not None:
-            self._check_call_keyword(key, value, asynchronous)
-            # a call's `seed` replaces the model's `random_seed` it is sent as
-            sent_as = self.adapter.body_field(key)
-            if sent_as != key:
-                self.extra_body.pop(sent_as, None)
-        self.extra_body[key] = value
-
-    def _check_call_keyword(self, key: str, value: Any, asynchronous: bool = False) -> None:
-        """A call keyword neither a setting nor a parameter of the wire's API: TypeError,
-        or under a partner's name the error its partner raises for it
-        (`PartnerCalls.unknown_keyword`)."""
-        from .params import check_api_parameters
-
-        if self.adapter is not None and key in self.adapter.call_body_fields:
-            return
-        try:
-            check_api_parameters(
-                self.provider, {key: value}, settings=SETTING_NAMES, owner=self.get_name()
-            )
-        except TypeError:
-            refusal = self.partner_calls.unknown_keyword
-            partner = None if refusal is None else refusal(key, value, asynchronous)
-            if partner is None:
-                raise
-            raise partner from None
-
-    def _merge_body(self, kind: str, values: Mapping[str, Any] | None) -> None:
-        """`model_kwargs` / `extra_body`: request-body fields sent as given (unchecked,
-        for parameters newer than chatplex; see `settings.check_body_fields`)."""
-        if values is not None:
-            check_body_fields(kind, values, self.get_name())
-            self.extra_body.update(values)
-
-    #: How `_apply` sets each setting (a call's or `bind`'s), by name: the model's
-    #: attribute, checked or merged where it needs it. Any other name is a parameter of
-    #: the wire's API (`_set_api_parameter`).
-    _SETTERS: ClassVar[dict[str, Callable[[Any, str, Any], None]]] = {
-        **dict.fromkeys((*CALL_SETTINGS, *TRANSPORT_SETTINGS), setattr),
-        "tools": _set_tools,
-        "extra_headers": _add_headers,
-        "rate_limit": _set_rate_limit,
-        "cache": _set_cache,
-        "model_kwargs": _merge_body,
-        "extra_body": _merge_body,
-        "stream_usage": _set_stream_usage,
-    }
+        binding.apply(self, settings, asynchronous=asynchronous)
 
     def _settings(self, overrides: Mapping[str, Any]) -> CallSettings:
         """A call's `CallSettings`: the model's sampling settings, tools, tool choice and
         body fields, with the call's overrides bound on a copy."""
-        model = self.bind(**overrides) if overrides else self
-        stop = model.stop
-        return (_CallSettings or _load_call_settings())(
-            model=model.model,
-            temperature=model.temperature,
-            max_tokens=model.max_tokens,
-            top_p=model.top_p,
-            stop=(stop,) if isinstance(stop, str) else tuple(stop) if stop else None,
-            tools=tuple(model.tools),
-            tool_list_bound=model.langchain_tools_bound,
-            tool_choice=model.tool_choice,
-            extra_body=model.extra_body,
-        )
+        return binding.call_settings(self.bind(**overrides) if overrides else self)
 
     @property
     def provider_label(self) -> str:
         """The provider as users name it (a preset's name, `"azure_openai"`) where `provider` is
         its wire (`"openai"`): the adapter's registry name or preset, else its wire."""
-        adapter = self.adapter
-        if adapter is None:
-            return self.provider
-        return adapter.registry_name or adapter.preset or self.provider
+        return description.provider_label(self)
 
     # ---- what its callback run is told (`on_chat_model_start`) ---------------------------
 
     def _invocation_params(self, settings: CallSettings) -> dict[str, Any]:
-        return {
-            "provider": self.provider_label,  # traces' `ls_provider`, `gen_ai.provider.name`
-            "model": settings.model,
-            "temperature": settings.temperature,
-            "max_tokens": settings.max_tokens,
-            "top_p": settings.top_p,
-            "stop": settings.stop,
-            "tools": [t.name for t in settings.tools],
-        }
+        return description.invocation_params(self, settings)
 
     def _serialized(self) -> dict[str, Any]:
-        kwargs = {"model": self.model, "provider": self.provider}
-        # Where calls go (OpenTelemetry's server.address): some adapters name it endpoint_url.
-        adapter = self.adapter
-        base_url = adapter and (adapter.base_url or adapter.endpoint_url)
-        if isinstance(base_url, str):
-            kwargs["base_url"] = base_url
-        return {"name": self.get_name(), "kwargs": kwargs}
+        return description.serialized(self)
 
     # ---- I/O hooks: HTTP through the adapter (chat/send_hooks.py); FakeChatModel overrides
 
@@ -749,16 +590,3 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         `invoke` would; a model without an adapter raises NotImplementedError."""
         messages, settings = coerce_messages(input), self._settings({})
         return send_hooks.build_request(self, messages, settings, stream=stream)
-
-
-#: `adapters.request_types.CallSettings` once a call has needed it (a per-call import costs more
-#: than building the settings; the module loads with the first call, not with this one).
-_CallSettings: type[CallSettings] | None = None
-
-
-def _load_call_settings() -> type[CallSettings]:
-    global _CallSettings
-    from ..adapters.request_types import CallSettings
-
-    _CallSettings = CallSettings
-    return CallSettings

@@ -2,8 +2,9 @@
 
 Each public method (`invoke`, `ainvoke`, `stream`, `astream`, `transform`, `atransform`,
 `batch`, `abatch`, `batch_as_completed`, `abatch_as_completed`) has one implementation,
-here: it prepares the config once (deadline, ambient config), reports the run when
-callbacks watch (`_traced.py`), applies the deadline, and calls a hook. Subclasses
+here or, for streams and batches, in `streaming.py` and `batching.py`: it prepares the
+config once (deadline, ambient config), reports the run when callbacks watch
+(`_traced.py`), applies the deadline, and calls a hook. Subclasses
 override only hooks; all of them are listed under "hooks" in `Runnable`, with their
 defaults. The methods that build a runnable from this one (`|`, `bind`, `with_retry`...)
 are here too, each handing over to the class it builds (defined above this module and
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import AsyncIterator
-from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -29,28 +29,16 @@ from typing import ClassVar
 from typing import Generic
 from typing import TypeVar
 
-from ..errors import DeadlineExceededError
 from . import _traced
+from . import batching
+from . import streaming
 from ._introspection import Introspection
 from ._late import LATE
-from .chunks import aclose_iterator
 from .chunks import acollect_chunks
-from .chunks import close_iterator
 from .chunks import collect_chunks
-from .concurrency import agather_bounded
-from .concurrency import aiter_bounded
-from .concurrency import gather_threads
-from .concurrency import iter_threads
-from .concurrency import max_concurrency
-from .partial_results import YieldedSoFar
-from .partial_results import give_partial
-from .partial_results import keep_finished
-from .portal import iter_sync
-from .portal import run_sync
 from .run_config import RunnableConfig
 from .run_config import check_deadline
 from .run_config import ensure_config
-from .run_config import get_config_list
 from .run_config import within_deadline
 
 __all__ = ["Input", "Output", "Runnable"]
@@ -148,23 +136,7 @@ class Runnable(Introspection, Generic[Input, Output]):
         """Default sync batch: the async batch on the portal loop for async-native
         runnables, else a thread per concurrent call (bounded). An error raised carries
         the outputs that had finished (`batch_finished`)."""
-        if self._async_native:
-            return run_sync(
-                self._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
-            )
-        finished: dict[int, Any] = {}
-
-        def call(index: int) -> Output:
-            finished[index] = out = self.invoke(inputs[index], configs[index], **kwargs)
-            return out
-
-        try:
-            return gather_threads(
-                len(inputs), call, max_concurrency(configs), return_exceptions=return_exceptions
-            )
-        except BaseException as exc:
-            keep_finished(exc, finished, len(inputs))
-            raise
+        return batching.default_batch(self, inputs, configs, return_exceptions, kwargs)
 
     async def _abatch(
         self,
@@ -174,19 +146,8 @@ class Runnable(Introspection, Generic[Input, Output]):
         return_exceptions: bool,
         **kwargs: Any,
     ) -> list[Output | BaseException]:
-        finished: dict[int, Any] = {}
-
-        async def call(index: int) -> Output:
-            finished[index] = out = await self.ainvoke(inputs[index], configs[index], **kwargs)
-            return out
-
-        try:
-            return await agather_bounded(
-                len(inputs), call, max_concurrency(configs), return_exceptions=return_exceptions
-            )
-        except BaseException as exc:
-            keep_finished(exc, finished, len(inputs))
-            raise
+        """The default: bounded concurrent `ainvoke`s (`batching.py`)."""
+        return await batching.default_abatch(self, inputs, configs, return_exceptions, kwargs)
 
     def _configure(self, values: Mapping[str, Any]) -> Runnable[Input, Output]:
         """A copy with these attributes changed (what `configurable_fields` runs).
@@ -300,25 +261,9 @@ class Runnable(Introspection, Generic[Input, Output]):
             >>> "".join(chunk.text for chunk in model.stream("hi"))
             'hello world'
         """
-        cfg = ensure_config(config)
-        check_deadline(cfg)
-        if cfg.get("callbacks"):
-            iterator = _traced.stream(self, input, cfg, kwargs)
-        else:
-            iterator = self._stream(input, cfg, **kwargs)
-        seen = YieldedSoFar()  # what was yielded: DeadlineExceededError.partial
-        try:
-            for chunk in iterator:
-                seen.append(chunk)
-                yield chunk
-                check_deadline(cfg)
-        except DeadlineExceededError as err:
-            give_partial(err, seen)
-            raise
-        finally:
-            close_iterator(iterator)
+        return streaming.stream(self, input, config, kwargs)
 
-    async def astream(
+    def astream(
         self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[Output]:
         """Yield output pieces as they are produced, asynchronously (see `stream`).
@@ -326,51 +271,19 @@ class Runnable(Introspection, Generic[Input, Output]):
         Yields:
             The output in pieces, as `stream` yields them.
         """
-        owns_deadline = bool(config and config.get("timeout"))
-        cfg = ensure_config(config)
-        check_deadline(cfg)
-        if cfg.get("callbacks"):
-            iterator = _traced.astream(self, input, cfg, kwargs)
-        else:
-            iterator = self._astream(input, cfg, **kwargs)
-        seen = YieldedSoFar()  # what was yielded: DeadlineExceededError.partial
-        try:
-            if owns_deadline:
-                deadline = cfg["deadline"]
-                while True:
-                    try:
-                        chunk = await within_deadline(anext(iterator), deadline)
-                    except StopAsyncIteration:
-                        return
-                    seen.append(chunk)
-                    yield chunk
-            else:
-                async for chunk in iterator:
-                    seen.append(chunk)
-                    yield chunk
-        except DeadlineExceededError as err:
-            give_partial(err, seen)
-            raise
-        finally:
-            await aclose_iterator(iterator)
+        return streaming.astream(self, input, config, kwargs)
 
     def transform(
         self, input: Iterable[Input], config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[Output]:
         """Stream over a stream of input pieces (how chains stream end to end)."""
-        cfg = ensure_config(config)
-        if cfg.get("callbacks"):
-            return _traced.transform(self, iter(input), cfg, kwargs)
-        return self._transform(iter(input), cfg, **kwargs)
+        return streaming.transform(self, input, config, kwargs)
 
     def atransform(
         self, input: AsyncIterator[Input], config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[Output]:
         """Stream over an async stream of input pieces."""
-        cfg = ensure_config(config)
-        if cfg.get("callbacks"):
-            return _traced.atransform(self, input, cfg, kwargs)
-        return self._atransform(input, cfg, **kwargs)
+        return streaming.atransform(self, input, config, kwargs)
 
     def batch(
         self,
@@ -404,15 +317,7 @@ class Runnable(Introspection, Generic[Input, Output]):
             >>> [type(r).__name__ for r in divide.batch([1, 0], return_exceptions=True)]
             ['int', 'ZeroDivisionError']
         """
-        inputs = list(inputs)
-        if not inputs:
-            return []
-        configs = get_config_list(config, len(inputs))
-
-        def hook() -> list[Any]:
-            return self._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
-
-        return _traced.batch(self, inputs, configs, hook) if _traced.watched(config) else hook()
+        return batching.batch(self, inputs, config, return_exceptions, kwargs)
 
     async def abatch(
         self,
@@ -427,17 +332,7 @@ class Runnable(Introspection, Generic[Input, Output]):
         Returns:
             One output per input, in input order.
         """
-        inputs = list(inputs)
-        if not inputs:
-            return []
-        configs = get_config_list(config, len(inputs))
-
-        def hook() -> Awaitable[list[Any]]:
-            return self._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
-
-        if _traced.watched(config):
-            return await _traced.abatch(self, inputs, configs, hook)
-        return await hook()
+        return await batching.abatch(self, inputs, config, return_exceptions, kwargs)
 
     def batch_as_completed(
         self,
@@ -449,22 +344,7 @@ class Runnable(Introspection, Generic[Input, Output]):
     ) -> Iterator[tuple[int, Output | BaseException]]:
         """Yield `(index, result)` in completion order. Closing the iterator early cancels
         the calls still running (async-native runnables) or the ones not started."""
-        inputs = list(inputs)
-        if not inputs:
-            return iter(())
-        configs = get_config_list(config, len(inputs))
-        if self._async_native:
-            return iter_sync(
-                lambda: self.abatch_as_completed(
-                    inputs, configs, return_exceptions=return_exceptions, **kwargs
-                )
-            )
-        return iter_threads(
-            len(inputs),
-            lambda i: self.invoke(inputs[i], configs[i], **kwargs),
-            max_concurrency(configs),
-            return_exceptions=return_exceptions,
-        )
+        return batching.batch_as_completed(self, inputs, config, return_exceptions, kwargs)
 
     def abatch_as_completed(
         self,
@@ -475,14 +355,7 @@ class Runnable(Introspection, Generic[Input, Output]):
         **kwargs: Any,
     ) -> AsyncIterator[tuple[int, Output | BaseException]]:
         """Async `batch_as_completed`; closing the iterator cancels unfinished calls."""
-        inputs = list(inputs)
-        configs = get_config_list(config, len(inputs))
-        return aiter_bounded(
-            len(inputs),
-            lambda i: self.ainvoke(inputs[i], configs[i], **kwargs),
-            max_concurrency(configs),
-            return_exceptions=return_exceptions,
-        )
+        return batching.abatch_as_completed(self, inputs, config, return_exceptions, kwargs)
 
     # ---- runnables built from this one ---------------------------------------------------
     # Composition (`|`, `pipe`, `pick`, `assign`), bindings (`bind`, `with_config`), and

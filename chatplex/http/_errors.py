@@ -28,7 +28,7 @@ from ..errors import UnexpectedContentTypeError
 from ..errors import status_error
 from ..messages import AIMessageChunk
 from ..messages import merge_cut_short
-from ..secret import redact_urls_in
+from ..secret.urls import redact_urls_in
 from ._redaction import safe_response
 from ._redaction import scrub
 from ._redaction import scrub_secrets

@@ -43,11 +43,11 @@ import httpx
 from ..secret import MASK
 from ..secret import Secret
 from ..secret import is_secret_header
-from ..secret import is_secret_query
 from ..secret import mask_headers
-from ..secret import redact_url
-from ..secret import redact_urls_in
 from ..secret import scrub_text
+from ..secret.urls import is_secret_query
+from ..secret.urls import redact_url
+from ..secret.urls import redact_urls_in
 
 __all__ = [
     "SECRET_HEADERS_KEY",

@@ -2,7 +2,8 @@
 per name): a `ChatChatplex` whose constructor is its engine's (chatplex's drop-in of the
 same name, `providers/<wire>/dropin.py`), read, written, copied, shown, counted and
 serialized as its partner class is. What it holds of the engine's settings as the
-partner's fields is `dropin_settings.py`'s."""
+partner's fields is `dropin_settings.py`'s; how LangChain writes and reports it (`dumpd`,
+`model_dump`, identifying, default and invocation params) is `dropin_serialized.py`'s."""
 
 from __future__ import annotations
 
@@ -32,7 +33,6 @@ from pydantic import model_validator
 
 from ..chat import BaseCache
 from ..chat import ChatModel
-from ..chat.partner_form import IdentifyingParams
 from ..chat.partner_form import serialized_form
 from ..chat.partner_profiles import found_profile
 from ..chat.partner_profiles import profile_table
@@ -40,10 +40,11 @@ from ..errors import MissingKeyError
 from ..messages import BaseMessage
 from ..messages import message_list
 from ..secret import Secret
-from ..secret import hold_keys
 from ..secret import is_secret_name
 from ..secret import secret_values
-from .dropin_settings import CHATPLEX_OWN as _CHATPLEX_OWN
+from ..secret.arguments import hold_keys
+from . import dropin_serialized
+from .dropin_serialized import CHATPLEX_FIELDS
 from .dropin_settings import LANGCHAIN_SIDE as _LANGCHAIN_SIDE
 from .dropin_settings import engine_settings as _engine_settings
 from .dropin_settings import engine_shown as _shown
@@ -58,9 +59,7 @@ from .model import ChatChatplex
 from .partner_fields import ABSENT
 from .partner_fields import configured_field
 from .partner_fields import held_keywords
-from .partner_fields import partner_dump
 from .partner_fields import partner_environment
-from .partner_fields import partner_fields_set
 from .partner_fields import partner_value
 from .partner_fields import reading_form
 from .partner_repr import partner_repr_args
@@ -84,9 +83,6 @@ _SHARED = frozenset({"output_version", "profile"})
 
 #: Of those, the ones the partner serializes as LangChain's alone (not its own kwargs).
 _LANGCHAIN_WRITTEN = frozenset({"profile"})
-
-#: ChatChatplex's fields that are not LangChain's own (`model`, `max_retries`, ...).
-_CHATPLEX_FIELDS = frozenset(ChatChatplex.model_fields) - frozenset(BaseChatModel.model_fields)
 
 #: The settings a partner reads from its fields at each request (its SDK client, built
 #: once, keeps the timeout, retries, key and URL): a copy with them changed sends them.
@@ -278,28 +274,7 @@ class DropInChatModel(ChatChatplex):
         the partner's for the same construction (credentials masked:
         `_dumped_value`); ChatChatplex's own dump where the partner's keys are not
         declared (`PartnerFields.dumped`)."""
-        form = reading_form(self._engine)
-        if form is None or not form.dumped:
-            dumped: dict[str, Any] = handler(self)
-            return dumped
-        given = self.__dict__.get("partner_given") or {}
-        keywords, environ = given.get("keywords", {}), given.get("environ", {})
-        set_here = partner_fields_set(form, keywords, environ, self.chatplex_model)
-        set_here |= self.model_fields_set & _LANGCHAIN_SIDE
-        json_mode = info.mode_is_json()
-
-        def read(name: str) -> Any:
-            # An SDK client the partner dumps (`PartnerFields.clients`) is dumped, but written
-            # None in JSON, where the partner's dump raises (a kept difference).
-            return None if json_mode and name in form.clients else self._dumped_value(name)
-
-        return partner_dump(
-            form,
-            read,
-            info,
-            given=set_here,
-            default=self._partner_default,
-        )
+        return dropin_serialized.model_dump(self, lambda: handler(self), info)
 
     def _dumped_value(self, name: str) -> Any:
         """The partner's field `name` as the dump writes it: its attribute, credentials
@@ -357,7 +332,7 @@ class DropInChatModel(ChatChatplex):
         if name in _LANGCHAIN_SIDE:
             return getattr(self, name)
         held = self._partner_value(name)
-        if held is ABSENT and name in _CHATPLEX_FIELDS:
+        if held is ABSENT and name in CHATPLEX_FIELDS:
             held = getattr(self, name)  # as the drop-in shows it (`model_kwargs`: {})
         if held is ABSENT or held is None or isinstance(held, SecretStr):
             return held
@@ -381,7 +356,7 @@ class DropInChatModel(ChatChatplex):
             yield from partner_repr_args(form, own, fields, self._repr_value, self._partner_default)
             return
         for name, value in super().__repr_args__():
-            if form is None or name not in _CHATPLEX_FIELDS:
+            if form is None or name not in CHATPLEX_FIELDS:
                 yield name, value
                 continue
             field = form.name(name)
@@ -493,66 +468,30 @@ class DropInChatModel(ChatChatplex):
     def _identifying_params(self) -> dict[str, Any]:
         """The partner class's, read from its fields as this model's serialized form
         writes them (credentials masked there) and LangChain's own (`streaming`)."""
-        form = reading_form(self._engine)
-        reported = True if form is None else form.identifying
-        if isinstance(reported, bool):
-            return super()._identifying_params if reported else {}
-        return reported.of(self._partner_values(), self.chatplex_model)
+        return dropin_serialized.identifying_params(
+            self, lambda: super(DropInChatModel, self)._identifying_params
+        )
 
     @property
     def _default_params(self) -> dict[str, Any]:
         """The partner class's default request parameters, where it has them
         (`PartnerFields.default_params`); else the AttributeError the partner raises."""
-        form = reading_form(self._engine)
-        if form is None or form.default_params is None:
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute '_default_params'"
-            )
-        # (with the fields it keeps other keywords in as it holds them: `kept_in`)
-        kept = {name: self._partner_value(name) for name in set(form.kept_in.values())}
-        values, engine = {**self._partner_values(), **kept}, self.chatplex_model
-        if isinstance(form.default_params, IdentifyingParams):
-            return form.default_params.of(values, engine)
-        # Its identifying params but the keys they put before these (declared so only
-        # where those are declared: `tests/chat/test_partner_form.py` checks it).
-        reported = cast("IdentifyingParams", form.identifying).of(values, engine)
-        return {k: v for k, v in reported.items() if k not in form.default_params}
+        return dropin_serialized.default_params(self)
 
     def _get_invocation_params(
         self, stop: list[str] | None = None, **kwargs: Any
     ) -> dict[str, Any]:
         """The partner class's (what callbacks get as `invocation_params`): LangChain's,
         with the keys the partner adds around them."""
-        form = reading_form(self._engine)
-        if form is None or isinstance(form.identifying, bool):
-            return super()._get_invocation_params(stop=stop, **kwargs)
-        values, engine = self._partner_values(), self.chatplex_model
-        reported = form.identifying.of(values, engine)
-        # (LangChain's params start from `_identifying_params`, which are these where a
-        # subclass does not report its own: read once, for both.)
-        own = type(self)._identifying_params is DropInChatModel._identifying_params
-        identifying = reported if own else self._identifying_params
-        params = self._langchain_invocation_params(identifying, stop, kwargs)
-        return {**form.identifying.invoked(values, engine, params, reported), **kwargs}
-
-    def _partner_values(self) -> dict[str, Any]:
-        """The partner's field values: as this model's serialized form writes them
-        (credentials masked there), and LangChain's own (`streaming`)."""
-        # (pydantic keeps its fields' values in the instance's `__dict__`: read there,
-        # a lookup by `getattr` only for a name that is not a field of this class.)
-        held = self.__dict__
-        langchain_side = {
-            name: held[name] if name in held else getattr(self, name, None)
-            for name in _LANGCHAIN_SIDE
-        }
-        form = reading_form(self._engine)
-        if form is None or form.serialized:
-            return {**langchain_side, **self.partner_kwargs}
-        # A form LangChain does not serialize: written here, as the partner would hold it.
-        given = self.partner_given
-        keywords = {k: v for k, v in given.get("keywords", {}).items() if k not in _CHATPLEX_OWN}
-        environ = given.get("environ", {})
-        return {**langchain_side, **form.written(keywords, environ, engine=self.chatplex_model)}
+        return dropin_serialized.invocation_params(
+            self,
+            stop,
+            kwargs,
+            own_identifying=type(self)._identifying_params is DropInChatModel._identifying_params,
+            langchain_own=lambda: super(DropInChatModel, self)._get_invocation_params(
+                stop=stop, **kwargs
+            ),
+        )
 
     @property
     def _llm_type(self) -> str:
@@ -591,25 +530,7 @@ class DropInChatModel(ChatChatplex):
         (`partner_kwargs`); without a serialized form declared, the keywords as given.
         Where LangChain does not serialize the partner, its `not_implemented` form,
         named by the partner's module path (`langchain_namespace`)."""
-        serialized = super().to_json()
-        namespace = self._engine.langchain_namespace
-        if serialized.get("type") == "not_implemented" and namespace is not None:
-            serialized["id"] = [*namespace, type(self).__name__]
-        form = serialized_form(self._engine.langchain_fields)
-        if form is None or serialized.get("type") != "constructor":
-            return serialized
-        kwargs = cast("dict[str, Any]", serialized["kwargs"])  # type: ignore[typeddict-item]
-        langchain_side = {k: v for k, v in kwargs.items() if k in _LANGCHAIN_SIDE}
-        # LangChain writes a field that differs from its default: `streaming` by the
-        # partner's (langchain-google-genai's None: a given False is written there).
-        for name in _LANGCHAIN_SIDE & _CHATPLEX_FIELDS:
-            default = partner_value(self._engine, name, {}, {})
-            if default is not ABSENT:
-                langchain_side.pop(name, None)
-                if getattr(self, name) != default:
-                    langchain_side[name] = getattr(self, name)
-        serialized["kwargs"] = {**langchain_side, **self.partner_kwargs}  # type: ignore[typeddict-unknown-key]
-        return serialized
+        return dropin_serialized.json_form(self, super().to_json())
 
     @property
     def lc_secrets(self) -> dict[str, str]:
@@ -618,14 +539,7 @@ class DropInChatModel(ChatChatplex):
         constructor takes, by the environment variable `load` reads it from, `api_key`
         only where it is no alias of a `<provider>_api_key` (then the provider's
         variable). `dumpd` writes a reference, never the key."""
-        form = serialized_form(self._engine.langchain_fields)
-        if form is not None and form.secrets:
-            return dict(form.secrets)
-        names = [n for n in inspect.signature(type(self)).parameters if is_secret_name(n)]
-        if any(n.endswith("_api_key") for n in names):
-            names = [n for n in names if n != "api_key"]
-        label = getattr(self.chatplex_model, "provider_label", None) or self._wire
-        return {n: f"{label.upper()}_API_KEY" if n == "api_key" else n.upper() for n in names}
+        return dropin_serialized.secrets(self)
 
 
 def _as_given(messages: object) -> list[BaseMessage]:

@@ -48,9 +48,9 @@ from ..chat.model import ChatModel
 from ..core import Runnable
 from ..messages import AIMessage
 from ..secret import Secret
-from ..secret import hold_keys
 from ..secret import is_secret_name
-from ..secret import redact_url
+from ..secret.arguments import hold_keys
+from ..secret.urls import redact_url
 from . import generation
 from .batching import abatch_keeping_finished
 from .batching import batch_keeping_finished

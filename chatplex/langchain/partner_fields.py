@@ -50,8 +50,8 @@ from ..chat.dropin import UNSET
 from ..chat.partner_form import PartnerFields
 from ..secret import Secret
 from ..secret import masked_headers
-from ..secret import redact_url
 from ..secret import secret_values
+from ..secret.urls import redact_url
 
 __all__ = [
     "ABSENT",

@@ -21,7 +21,7 @@ from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
 from ..secret import Secret
 from ..secret import is_secret_name
-from ..secret import masked_settings
+from ..secret.arguments import masked_settings
 from .wrapped import model_name
 
 if TYPE_CHECKING:

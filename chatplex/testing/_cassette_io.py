@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
 from ..secret import is_secret_header
-from ..secret import is_secret_query
+from ..secret.urls import is_secret_query
 
 __all__ = [
     "SCRUBBED",

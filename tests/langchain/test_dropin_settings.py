@@ -14,7 +14,7 @@ from _dropinkit import PROVIDERS
 from _dropinkit import llm
 from _lckit import UNIT_BASE_URL
 from _lckit import base_url
-from test_dropin_model import _KEY
+from test_dropin_serialized import _KEY
 
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI

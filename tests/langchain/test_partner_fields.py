@@ -22,9 +22,9 @@ from _lckit import BedrockIsolated
 from langchain_core.load import dumpd
 from langchain_core.runnables import ConfigurableField
 from pydantic import SecretStr
-from test_dropin_model import _KEY
-from test_dropin_model import _SERIALIZED
-from test_dropin_model import _params
+from test_dropin_serialized import _KEY
+from test_dropin_serialized import _SERIALIZED
+from test_dropin_serialized import _params
 
 import chatplex
 import chatplex.langchain

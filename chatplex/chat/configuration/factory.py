@@ -19,7 +19,7 @@ from typing import Literal
 from typing import overload
 
 from ...secret import Secret
-from ...secret import hold_urls
+from ...secret.arguments import hold_urls
 from ...specs import declared_object
 from ...specs import spec as provider_spec
 from ..model import ChatModel

@@ -47,8 +47,8 @@ from typing import Any
 
 from ...core.frames import user_stacklevel
 from ...secret import Secret
-from ...secret import hold_url
 from ...secret import is_secret_name
+from ...secret.urls import hold_url
 from ..settings import check_settings
 from .registry import adapter_settings
 from .registry import split_model_name

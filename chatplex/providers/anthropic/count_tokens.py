@@ -27,7 +27,7 @@ from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
 from ...adapters.request_types import HTTPRequest
 from ...secret import Secret
-from ...secret import url_with_query
+from ...secret.urls import url_with_query
 from .root_composition import without_root_composition
 
 __all__ = [

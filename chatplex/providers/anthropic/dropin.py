@@ -45,8 +45,8 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import message_list
-from ...secret import hold_url
 from ...secret import merged_headers
+from ...secret.urls import hold_url
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .adapter import ANTHROPIC_VERSION

@@ -68,9 +68,9 @@ from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
-from ...secret import hold_url
 from ...secret import merged_headers
-from ...secret import redact_url
+from ...secret.urls import hold_url
+from ...secret.urls import redact_url
 from .auth import BearerToken
 from .auth import ClientConfig
 from .auth import SigV4Signer

@@ -48,9 +48,9 @@ from ...adapters.validate import check_messages
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
-from ...secret import hold_keys
 from ...secret import is_secret_name
 from ...secret import merged_headers
+from ...secret.arguments import hold_keys
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
 from ..anthropic.request import to_wire_messages
 from ..anthropic.request import tool_fields

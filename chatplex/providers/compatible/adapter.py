@@ -61,11 +61,11 @@ from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...sdk_error_families import ErrorFamily
 from ...secret import Secret
-from ...secret import hold_url
 from ...secret import merged_headers
-from ...secret import shown_url
-from ...secret import take_url_credentials
-from ...secret import url_joined
+from ...secret.urls import hold_url
+from ...secret.urls import shown_url
+from ...secret.urls import take_url_credentials
+from ...secret.urls import url_joined
 from ..openai.adapter import OpenAIAdapter
 from ..openai.response import parse_reply
 from ..openai.stream import OpenAIStreamParser

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...messages import BaseMessage
-from .request import wire_contents
+from .contents import wire_contents
 
 __all__ = ["contents_body", "total_tokens", "text_body"]
 

@@ -34,8 +34,8 @@ class GoogleDropin(ChatModel):
         raising `families`' errors where given."""
         from ...chat.side_call import side_call
         from .adapter import GeminiAdapter
-        from .adapter import VertexAIAdapter
         from .count import total_tokens
+        from .vertex_adapter import VertexAIAdapter
 
         adapter = self.adapter
         assert isinstance(adapter, (GeminiAdapter, VertexAIAdapter))  # built on one

@@ -63,7 +63,7 @@ from ...messages import ToolCallChunk
 from ...messages import UsageMetadata
 from ...messages import merge_content
 from ...messages import with_other_candidates
-from .request import FUNCTION_SIGNATURES_KEY
+from .contents import FUNCTION_SIGNATURES_KEY
 
 __all__ = [
     "OTHER_CANDIDATES",

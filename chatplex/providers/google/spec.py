@@ -48,7 +48,7 @@ SPECS = (
     ),
     ProviderSpec(
         "google_vertexai",
-        "chatplex.providers.google.adapter:VertexAIAdapter",
+        "chatplex.providers.google.vertex_adapter:VertexAIAdapter",
         langchain_class="ChatVertexAI",
         otel_name="gcp.vertex_ai",
         init_class="chatplex.providers.google.vertex_dropin:ChatVertexAI",

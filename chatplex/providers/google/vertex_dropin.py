@@ -176,14 +176,14 @@ class ChatVertexAI(GoogleDropin):
     @property
     def project(self) -> str | None:
         """The Google Cloud project the calls go to (None in express mode)."""
-        from .adapter import VertexAIAdapter  # loaded already: the model was built on it
+        from .vertex_adapter import VertexAIAdapter  # loaded already: the model was built on it
 
         return self.adapter.project if isinstance(self.adapter, VertexAIAdapter) else None
 
     @property
     def location(self) -> str | None:
         """The Vertex AI region, or "global"."""
-        from .adapter import VertexAIAdapter
+        from .vertex_adapter import VertexAIAdapter
 
         return self.adapter.location if isinstance(self.adapter, VertexAIAdapter) else None
 
@@ -212,8 +212,8 @@ class ChatVertexAI(GoogleDropin):
     def _count_messages(self, messages: list[BaseMessage], tools: Sequence[Any] | None) -> int:
         """One `countTokens` of the conversation's contents (system messages left out,
         tools ignored with a warning, as langchain-google-vertexai does)."""
-        from .adapter import VertexAIAdapter
         from .count import contents_body
+        from .vertex_adapter import VertexAIAdapter
 
         if tools:
             _logger.warning(
@@ -229,7 +229,7 @@ class ChatVertexAI(GoogleDropin):
         """The model's resource name as langchain-google-vertexai's field holds it
         (`projects/<project>/locations/<location>/publishers/google/models/<model>`; a
         name holding a path of its own is kept)."""
-        from .adapter import vertex_model_name
+        from .vertex_adapter import vertex_model_name
 
         return vertex_model_name(self.model, self.project, self.location)
 
@@ -247,7 +247,7 @@ class ChatVertexAI(GoogleDropin):
         additional_headers: Mapping[str, str] | None = None,
         **params: Any,
     ) -> None:
-        from .adapter import VertexAIAdapter
+        from .vertex_adapter import VertexAIAdapter
 
         taken = google_params(
             self,

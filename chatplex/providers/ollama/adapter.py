@@ -55,8 +55,8 @@ from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
-from ...secret import hold_url
-from ...secret import take_url_credentials
+from ...secret.urls import hold_url
+from ...secret.urls import take_url_credentials
 from .errors import ERROR_FAMILIES
 from .ndjson import NDJSONDecoder
 from .request import OPTION_NAMES

@@ -38,7 +38,8 @@ reply:
   (the typed error, `status` None, also an `openai.APIError`). Under LangChain's name
   (`AzureChatOpenAI`'s drop-in: its partner record's `partner_reading`) such a reply
   reads as langchain-openai's: an invoke raises its ValueError, a stream ends without
-  error, its finish reason in the metadata.
+  error, its finish reason in the metadata. The results and refusals are
+  `azure_filters.py`'s.
 
 >>> from chatplex.messages import HumanMessage
 >>> from chatplex.adapters.request_types import CallSettings
@@ -79,26 +80,27 @@ from ...adapters.request_types import HTTPRequest
 from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import check_headers
 from ...errors import APIError
-from ...errors import ContentFilterError
 from ...errors import MissingKeyError
 from ...messages import AIMessage
-from ...messages import AIMessageChunk
 from ...messages import BaseMessage
 from ...sdk_error_families import ErrorFamily
-from ...sdk_error_families import sdk_words
 from ...secret import Secret
-from ...secret import hold_url
-from ...secret import joined_held
-from ...secret import query_with
-from ...secret import redact_url
-from ...secret import shown_url
-from ...secret import take_url_credentials
-from ...secret import with_userinfo
+from ...secret.urls import hold_url
+from ...secret.urls import joined_held
+from ...secret.urls import query_with
+from ...secret.urls import redact_url
+from ...secret.urls import shown_url
+from ...secret.urls import take_url_credentials
+from ...secret.urls import with_userinfo
 from .adapter import OpenAIAdapter
+from .azure_filters import FILTERED
+from .azure_filters import PARTNER_READING_FAMILIES
+from .azure_filters import AzureStreamParser
+from .azure_filters import filter_error
+from .azure_filters import value_error
+from .azure_filters import withheld_reply
 from .errors import CHAT_ERROR_FAMILIES
-from .errors import skipping
 from .response import OTHER_CANDIDATES
-from .stream import OpenAIStreamParser
 
 if TYPE_CHECKING:
     from ...adapters.batch_api import Limits
@@ -108,7 +110,6 @@ __all__ = [
     "AZURE_HOST_SUFFIXES",
     "AsyncTokenProvider",
     "AzureOpenAIAdapter",
-    "AzureStreamParser",
     "TokenProvider",
 ]
 
@@ -121,36 +122,8 @@ AZURE_HOST_SUFFIXES = (
 #: `api_version` values that mean Azure's v1 API (`/openai/v1/...`); the last two are
 #: sent as `?api-version=`, as Azure's v1 preview features ask.
 _V1_VERSIONS = {"v1": None, "preview": "preview", "latest": "latest"}
-_FILTERED = "content_filter"
-#: The words of an error for a reply Azure's filter withheld (langchain-openai's).
-_WITHHELD = "Azure has not provided the response due to a content filter being triggered"
 TokenProvider = Callable[[], str]
 AsyncTokenProvider = Callable[[], "str | Awaitable[str]"]
-
-
-def _withheld(err: BaseException) -> bool:
-    """Whether `err` is a reply the filter withheld (no HTTP status)."""
-    return isinstance(err, ContentFilterError) and err.status is None
-
-
-def _value_error(err: BaseException, builtins: Any) -> type[BaseException] | None:
-    """ValueError for a reply withheld by the filter, as langchain-openai raises it;
-    None for any other error."""
-    return ValueError if _withheld(err) else None
-
-
-def _withheld_words(err: BaseException) -> None:
-    if _withheld(err):
-        sdk_words(err, _WITHHELD)  # langchain-openai's, alone (chatplex's: `message`)
-
-
-#: What the `partner_reading` copy (`partner.py`) declares: a withheld reply is
-#: langchain-openai's plain ValueError alone, in its words, no class of the SDK's nor
-#: LangChain's; every other error as the Chat Completions wire's.
-_PARTNER_READING_FAMILIES: tuple[ErrorFamily, ...] = (
-    ErrorFamily("builtins", _value_error, _withheld_words),
-    *(skipping(family, _withheld) for family in CHAT_ERROR_FAMILIES),
-)
 
 
 #: The one model langchain-openai's AzureChatOpenAI sends `parallel_tool_calls` for by
@@ -182,7 +155,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     #: `except ValueError:` catches it), after the SDK's APIError.
     error_families: tuple[ErrorFamily, ...] = (
         *CHAT_ERROR_FAMILIES,
-        ErrorFamily("builtins", _value_error),
+        ErrorFamily("builtins", value_error),
     )
 
     @property
@@ -419,8 +392,8 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         if "prompt_filter_results" in data:
             message.response_metadata["prompt_filter_results"] = data["prompt_filter_results"]
         for choice in choices:
-            if choice.get("finish_reason") == _FILTERED:
-                raise _filtered_reply(message.response_metadata, choice, headers)
+            if choice.get("finish_reason") == FILTERED:
+                raise withheld_reply(message.response_metadata, choice, headers)
         return message
 
     def stream_parser(self, headers: Mapping[str, str]) -> AzureStreamParser:
@@ -438,22 +411,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         found = error.body.get("error") if isinstance(error.body, dict) else None
         if isinstance(found, dict):
             error.body = found  # the openai SDK's `body`: the `error` object
-        if error.code != _FILTERED:
-            return error
-        data = error.body if isinstance(error.body, dict) else {}
-        inner = data.get("innererror") or {}
-        results = inner.get("content_filter_result") or inner.get("content_filter_results")
-        return ContentFilterError(
-            error.message,
-            filter_results={"content_filter_results": results or {}},
-            provider=error.provider,
-            status=error.status,
-            error_type=error.error_type,
-            code=error.code,
-            request_id=error.request_id,
-            body=error.body,
-            retryable=False,
-        )
+        return filter_error(error) if error.code == FILTERED else error
 
     def _versioned(self, meta: dict[str, Any]) -> None:
         # langchain-openai's model_version: Azure omits it, prices need it.
@@ -467,52 +425,7 @@ class _PartnerReadingAzureAdapter(AzureOpenAIAdapter):
     langchain-openai's AzureChatOpenAI reads it."""
 
     withheld_raises = False
-    error_families = _PARTNER_READING_FAMILIES
-
-
-class AzureStreamParser(OpenAIStreamParser):
-    """The OpenAI stream parser over Azure's events, whose filter results no chunk keeps,
-    as langchain-openai's stream keeps none: the first event (no choices, empty id and
-    model, `prompt_filter_results`) is an empty chunk, as langchain-openai yields one for
-    it; an event with only choice 0's `content_filter_results` is an empty chunk too.
-    A finish_reason `content_filter` raises `ContentFilterError` with the results seen
-    (`withheld_raises`; False: the chunk goes out with it, as langchain-openai's).
-    The chunks' `model_name` is the event's, without `model_version` (which a reply's
-    carries), as langchain-openai's stream gives it."""
-
-    __slots__ = ("_filter_meta", "_withheld_raises")
-
-    def __init__(
-        self,
-        request_id: str | None = None,
-        *,
-        sdk_events: bool = False,
-        withheld_raises: bool = True,
-    ) -> None:
-        super().__init__(request_id, raw_keys=False, sdk_events=sdk_events)
-        self._filter_meta: dict[str, Any] = {}
-        self._withheld_raises = withheld_raises
-
-    def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
-        choices = obj.get("choices") or []
-        if not choices and "prompt_filter_results" in obj and not obj.get("usage"):
-            return AIMessageChunk(content="")  # the filter-only first event (issue 47)
-        first = next((c for c in choices if isinstance(c, dict) and not c.get("index")), None)
-        chunk = super()._chunk(obj)
-        if first is not None and "content_filter_results" in first:
-            self._filter_meta = {**self._filter_meta, **(first["content_filter_results"] or {})}
-            if chunk is None:
-                chunk = AIMessageChunk(content="", id=self._id)
-        if self._withheld_raises and first is not None and first.get("finish_reason") == _FILTERED:
-            raise ContentFilterError(
-                _WITHHELD,
-                filter_results={"content_filter_results": self._filter_meta},
-                provider="openai",
-                code=_FILTERED,
-                request_id=self._req_id,
-                body=obj,
-            )
-        return chunk
+    error_families = PARTNER_READING_FAMILIES
 
 
 def _url_parts(
@@ -559,23 +472,6 @@ def _with_token(request: HTTPRequest, token: str) -> HTTPRequest:
     headers["Authorization"] = f"Bearer {token}"
     del token
     return dataclasses.replace(request, headers=headers)
-
-
-def _filtered_reply(
-    meta: Mapping[str, Any], choice: Mapping[str, Any], headers: Mapping[str, str]
-) -> ContentFilterError:
-    results = {
-        "prompt_filter_results": meta.get("prompt_filter_results"),
-        "content_filter_results": choice.get("content_filter_results") or {},
-    }
-    return ContentFilterError(
-        _WITHHELD,
-        filter_results={k: v for k, v in results.items() if v is not None},
-        provider="openai",
-        code=_FILTERED,
-        request_id=header_value(headers, "x-request-id"),
-        body=dict(choice),
-    )
 
 
 def _withheld_note(explicit: list[str], env_allowed: bool) -> str:

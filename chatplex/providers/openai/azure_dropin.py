@@ -39,7 +39,7 @@ from ...chat.dropin import dropin
 from ...chat.dropin import spellings
 from ...chat.dropin import with_query
 from ...chat.partner_form import SdkClient
-from ...secret import shown_url
+from ...secret.urls import shown_url
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .dropin import CHAT_OPENAI_IDENTIFYING

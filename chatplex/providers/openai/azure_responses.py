@@ -32,7 +32,7 @@ from typing import Any
 from typing import NoReturn
 
 from ...adapters.keys import as_secret
-from ...secret import hold_url
+from ...secret.urls import hold_url
 from .azure import PARALLEL_CALLS_MODEL
 from .azure import AzureOpenAIAdapter
 from .responses_adapter import OpenAIResponsesAdapter

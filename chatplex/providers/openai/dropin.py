@@ -53,7 +53,7 @@ from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
 from ...chat.proxied import proxied_clients
 from ...core.frames import user_stacklevel
-from ...secret import hold_url
+from ...secret.urls import hold_url
 from .spec import BASE_CHAT_OPENAI_CLIENTS
 from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES

@@ -62,8 +62,8 @@ from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...sdk_error_families import ErrorFamily
 from ...secret import Secret
-from ...secret import hold_url
-from ...secret import take_url_credentials
+from ...secret.urls import hold_url
+from ...secret.urls import take_url_credentials
 from .adapter import OpenAIAdapter
 from .errors import RESPONSES_ERROR_FAMILIES
 from .errors import event_words

@@ -56,7 +56,7 @@ from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
-from ...secret import url_with_query
+from ...secret.urls import url_with_query
 from .auth import IAM_URL
 from .auth import IAMToken
 from .errors import ERROR_FAMILIES

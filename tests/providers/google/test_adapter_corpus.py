@@ -15,7 +15,7 @@ from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.google.adapter import GeminiAdapter
-from chatplex.providers.google.adapter import VertexAIAdapter
+from chatplex.providers.google.vertex_adapter import VertexAIAdapter
 
 CASES = load_cases({"google_genai", "google_vertexai"})
 pytestmark = pytest.mark.skipif(not CASES, reason="the shared wire corpus is not here")

@@ -191,7 +191,7 @@ def test_a_refused_async_connection_names_the_ssl_context_as_google_genai_passes
 
 
 def vertex_failed(status: int, google_status: str) -> BaseException:
-    from chatplex.providers.google.adapter import VertexAIAdapter
+    from chatplex.providers.google.vertex_adapter import VertexAIAdapter
 
     class Token:
         token, valid, project_id = "t", True, "p"
@@ -235,7 +235,7 @@ def test_a_vertex_error_reads_as_api_cores_with_the_rest_url_and_no_query() -> N
     pytest.importorskip("google.api_core.exceptions")
     import httpx
 
-    from chatplex.providers.google.adapter import VertexAIAdapter
+    from chatplex.providers.google.vertex_adapter import VertexAIAdapter
 
     class Token:
         token, valid, project_id = "t", True, "p"

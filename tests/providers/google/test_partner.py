@@ -6,8 +6,8 @@ from __future__ import annotations
 from chatplex.adapters.partner_traits import PartnerTraits
 from chatplex.langchain.traits import partner_traits
 from chatplex.providers.google.adapter import GeminiAdapter
-from chatplex.providers.google.adapter import VertexAIAdapter
 from chatplex.providers.google.partner import TRAITS
+from chatplex.providers.google.vertex_adapter import VertexAIAdapter
 from tests.providers._partner import bound_form
 
 

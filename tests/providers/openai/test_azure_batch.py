@@ -26,7 +26,7 @@ from chatplex.errors import AuthenticationError
 from chatplex.errors import ContentFilterError
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_batch import AzureBatches
-from chatplex.secret import shown_url
+from chatplex.secret.urls import shown_url
 from chatplex.testing import MockServer
 from tests.batches._steps import drive
 

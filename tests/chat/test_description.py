@@ -1,7 +1,18 @@
-"""How a model describes itself to its callback run (`ChatModel._serialized`,
-`_invocation_params`)."""
+"""What a model says of itself (`chat/description.py`): its repr without the key, and
+what its callback run is told (`ChatModel._serialized`, `_invocation_params`)."""
 
 from __future__ import annotations
+
+from tests.chat._model_wire import KEY
+from tests.chat._model_wire import Wire
+from tests.chat._model_wire import model_over
+
+
+def test_the_provider_comes_from_the_adapter_and_the_key_never_shows() -> None:
+    model = model_over(Wire(), temperature=0.5)
+    assert model.provider == "openai"
+    assert repr(model) == "ChatModel(provider='openai', model='gpt-test', temperature=0.5)"
+    assert KEY not in repr(model) and KEY not in repr(model.bind(temperature=1))
 
 
 def test_invocation_params_name_the_provider_users_chose_not_its_wire() -> None:

@@ -1,0 +1,279 @@
+"""How settings land on a `ChatModel`: checked when it is built (`check_construction`),
+set on the copy `bind` or a call's overrides make (`apply`: each setting by its setter,
+any other name a parameter of the wire's API), tools on the copy `bind_tools` makes
+(`with_tools`), and read back as a call's `CallSettings` (`call_settings`). The model's
+methods call these, which read and write the model through `Bindable` and never import
+`ChatModel` (which imports them).
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Literal
+from typing import Protocol
+from typing import TypeVar
+
+from ..secret import merged_headers
+from .call_hooks import check_cache
+from .settings import CALL_SETTINGS
+from .settings import SETTING_NAMES
+from .settings import TRANSPORT_SETTINGS
+from .settings import check_body_fields
+from .settings import check_settings
+from .settings import coerce_rate_limit
+
+if TYPE_CHECKING:
+    from ..adapters.base import Adapter
+    from ..adapters.request_types import CallSettings
+    from ..http import RateLimit
+    from .caching.base import BaseCache
+    from .partner_calls import PartnerCalls
+    from .tool_binding import BuiltinReader
+
+__all__ = [
+    "Bindable",
+    "apply",
+    "call_settings",
+    "check_construction",
+    "merge_body",
+    "with_tools",
+]
+
+
+class Bindable(Protocol):
+    """A model as its settings are set and read: the copy `bind` makes, or the model
+    being built."""
+
+    @property
+    def adapter(self) -> Adapter | None: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def partner_calls(self) -> PartnerCalls: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def temperature(self) -> float | None: ...
+    @property
+    def max_tokens(self) -> int | None: ...
+    @property
+    def top_p(self) -> float | None: ...
+    @property
+    def stop(self) -> str | Sequence[str] | None: ...
+
+    tools: tuple[Any, ...]
+    tool_choice: str | None
+    langchain_tools_bound: bool
+    extra_headers: dict[str, str]
+    rate_limit: RateLimit | Literal[False] | None
+    cache: BaseCache | bool | None
+    stream_usage: bool
+    extra_body: dict[str, Any]
+
+    def get_name(self) -> str: ...
+    def _tools_to_bind(
+        self, tools: Sequence[Any], tool_choice: Any
+    ) -> tuple[Sequence[Any], Any]: ...
+    def _builtin_tool_reader(self) -> BuiltinReader | None: ...
+    def _under_langchain_name(self) -> bool: ...
+
+
+def _is_adapter(value: object) -> bool:
+    """Whether `value` implements `adapters.base.Adapter`: without importing it (a real
+    adapter's class has loaded it already; `import chatplex` does not)."""
+    base = sys.modules.get("chatplex.adapters.base")
+    return base is not None and isinstance(value, base.Adapter)
+
+
+def check_construction(
+    adapter: Adapter | None,
+    model: str,
+    provider_extras: Mapping[str, Any],
+    *,
+    streaming: Any,
+    stream_usage: Any,
+    settings: Mapping[str, Any],
+    owner: Callable[[], str],
+) -> None:
+    """Raise what a model's constructor arguments are refused for, before it holds any:
+    `owner` names it in the refusal of an unknown parameter."""
+    if not isinstance(model, str) or not model:
+        raise ValueError("model must be a non-empty model name")
+    if adapter is not None and not _is_adapter(adapter):
+        raise TypeError(
+            "adapter must be an instance of a subclass of chatplex.adapters.base.Adapter "
+            f"(the interface shared code calls), got {type(adapter).__name__}"
+        )
+    if adapter is not None and provider_extras:
+        from .params import check_api_parameters  # loaded when extras are first given
+
+        check_api_parameters(
+            adapter.provider, provider_extras, settings=SETTING_NAMES, owner=owner()
+        )
+    if not isinstance(streaming, bool) or not isinstance(stream_usage, bool):
+        raise TypeError("streaming and stream_usage must be True or False")
+    check_settings(settings)
+
+
+def apply(model: Bindable, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
+    """Set `settings` on `model` (a copy: `bind`'s, a call's), each checked; a name that
+    is no setting is a parameter of the wire's API, sent in the request body. A call's
+    `asynchronous` names the SDK's async method in a drop-in's refusal."""
+    check_settings(settings)
+    for key, value in settings.items():
+        setter = _SETTERS.get(key)
+        if setter is not None:
+            setter(model, key, value)
+        else:
+            _set_api_parameter(model, key, value, asynchronous)
+
+
+def merge_body(model: Bindable, kind: str, values: Mapping[str, Any] | None) -> None:
+    """`model_kwargs` / `extra_body`: request-body fields sent as given (unchecked, for
+    parameters newer than chatplex; see `settings.check_body_fields`)."""
+    if values is not None:
+        check_body_fields(kind, values, model.get_name())
+        model.extra_body.update(values)
+
+
+def _set_tools(model: Bindable, key: str, value: Any) -> None:
+    from ..adapters.tools import to_tool_specs
+
+    model.tools = to_tool_specs(value, builtin=model._builtin_tool_reader())
+    model.langchain_tools_bound = model._under_langchain_name()
+
+
+def _add_headers(model: Bindable, key: str, value: Any) -> None:
+    model.extra_headers = merged_headers(model.extra_headers, value)  # on the model's own
+
+
+def _set_rate_limit(model: Bindable, key: str, value: Any) -> None:
+    model.rate_limit = coerce_rate_limit(value)
+
+
+def _set_cache(model: Bindable, key: str, value: Any) -> None:
+    model.cache = check_cache(value)
+
+
+def _set_stream_usage(model: Bindable, key: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"stream_usage must be True or False, got {value!r}")
+    model.stream_usage = value
+
+
+def _set_api_parameter(model: Bindable, key: str, value: Any, asynchronous: bool) -> None:
+    """Not a setting: a parameter of the wire's API, sent in the request body."""
+    adapter = model.adapter
+    if adapter is not None:
+        _check_call_keyword(model, adapter, key, value, asynchronous)
+        # a call's `seed` replaces the model's `random_seed` it is sent as
+        sent_as = adapter.body_field(key)
+        if sent_as != key:
+            model.extra_body.pop(sent_as, None)
+    model.extra_body[key] = value
+
+
+def _check_call_keyword(
+    model: Bindable, adapter: Adapter, key: str, value: Any, asynchronous: bool
+) -> None:
+    """A call keyword neither a setting nor a parameter of the wire's API: TypeError,
+    or under a partner's name the error its partner raises for it
+    (`PartnerCalls.unknown_keyword`)."""
+    from .params import check_api_parameters
+
+    if key in adapter.call_body_fields:
+        return
+    try:
+        check_api_parameters(
+            model.provider, {key: value}, settings=SETTING_NAMES, owner=model.get_name()
+        )
+    except TypeError:
+        refusal = model.partner_calls.unknown_keyword
+        partner = None if refusal is None else refusal(key, value, asynchronous)
+        if partner is None:
+            raise
+        raise partner from None
+
+
+#: How `apply` sets each setting (a call's or `bind`'s), by name: the model's attribute,
+#: checked or merged where it needs it. Any other name is a parameter of the wire's API.
+_SETTERS: dict[str, Callable[[Any, str, Any], None]] = {
+    **dict.fromkeys((*CALL_SETTINGS, *TRANSPORT_SETTINGS), setattr),
+    "tools": _set_tools,
+    "extra_headers": _add_headers,
+    "rate_limit": _set_rate_limit,
+    "cache": _set_cache,
+    "model_kwargs": merge_body,
+    "extra_body": merge_body,
+    "stream_usage": _set_stream_usage,
+}
+
+
+M = TypeVar("M", bound=Bindable)
+
+
+def with_tools(
+    model: M,
+    tools: Sequence[Any],
+    tool_choice: Any,
+    *,
+    strict: bool | None,
+    parallel_tool_calls: bool | None,
+) -> M:
+    """The copy of `model` `bind_tools` makes: offering the tools its `_tools_to_bind`
+    binds as functions, with the tool choice read (before a drop-in's `_finish_binding`)."""
+    from ..adapters.tool_choice import normalise_tool_choice
+    from ..adapters.tools import to_tool_specs
+
+    functions, choice = model._tools_to_bind(tools, tool_choice)
+    specs = to_tool_specs(functions, strict=strict, builtin=model._builtin_tool_reader())
+    clone = copy.copy(model)
+    clone.tools = specs
+    clone.langchain_tools_bound = model._under_langchain_name()
+    adapter = model.adapter
+    kept = (
+        clone.langchain_tools_bound and adapter is not None and adapter.keeps_choice_without_tools
+    )
+    clone.tool_choice = normalise_tool_choice(choice, specs, kept_without_tools=kept)
+    if parallel_tool_calls is not None:
+        from .dropin import tool_call_body
+
+        body = tool_call_body(adapter, parallel_tool_calls, clone.tool_choice)
+        clone.extra_body = {**model.extra_body, **body}
+    return clone
+
+
+def call_settings(model: Bindable) -> CallSettings:
+    """The `CallSettings` a call of `model` sends: its sampling settings, tools, tool
+    choice and body fields."""
+    stop = model.stop
+    return (_CallSettings or _load_call_settings())(
+        model=model.model,
+        temperature=model.temperature,
+        max_tokens=model.max_tokens,
+        top_p=model.top_p,
+        stop=(stop,) if isinstance(stop, str) else tuple(stop) if stop else None,
+        tools=tuple(model.tools),
+        tool_list_bound=model.langchain_tools_bound,
+        tool_choice=model.tool_choice,
+        extra_body=model.extra_body,
+    )
+
+
+#: `adapters.request_types.CallSettings` once a call has needed it (a per-call import costs more
+#: than building the settings; the module loads with the first call, not with this one).
+_CallSettings: type[CallSettings] | None = None
+
+
+def _load_call_settings() -> type[CallSettings]:
+    global _CallSettings
+    from ..adapters.request_types import CallSettings
+
+    _CallSettings = CallSettings
+    return CallSettings

@@ -1,0 +1,216 @@
+"""A drop-in as LangChain writes and reports it, as its partner class does: `dumpd`'s form
+(`to_json`: LangChain's own settings and the partner's kwargs, under the partner's id;
+`lc_secrets`), `model_dump()`'s (the partner's keys in its order, credentials masked),
+and the params LangChain's cache key and callbacks read (identifying, default and
+invocation params), all read from the partner's field values.
+
+`DropInChatModel`'s methods call these, which read it through `AsPartner`
+(`dropin_model.py` imports this module, so it is not imported here).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
+from typing import Protocol
+from typing import cast
+
+from langchain_core.language_models import BaseChatModel
+from pydantic import SerializationInfo
+
+from ..chat.partner_form import IdentifyingParams
+from ..chat.partner_form import serialized_form
+from ..secret import is_secret_name
+from .dropin_settings import CHATPLEX_OWN
+from .dropin_settings import LANGCHAIN_SIDE
+from .model import ChatChatplex
+from .partner_fields import ABSENT
+from .partner_fields import partner_dump
+from .partner_fields import partner_fields_set
+from .partner_fields import partner_value
+from .partner_fields import reading_form
+
+if TYPE_CHECKING:
+    from ..chat import ChatModel
+
+__all__ = [
+    "CHATPLEX_FIELDS",
+    "AsPartner",
+    "default_params",
+    "identifying_params",
+    "invocation_params",
+    "json_form",
+    "model_dump",
+    "secrets",
+]
+
+#: ChatChatplex's fields that are not LangChain's own (`model`, `max_retries`, ...).
+CHATPLEX_FIELDS = frozenset(ChatChatplex.model_fields) - frozenset(BaseChatModel.model_fields)
+
+
+class AsPartner(Protocol):
+    """A drop-in as its partner's forms read it (`dropin_model.DropInChatModel`)."""
+
+    _engine: ClassVar[type[ChatModel]]
+
+    @property
+    def partner_kwargs(self) -> dict[str, Any]: ...
+    @property
+    def partner_given(self) -> dict[str, Any]: ...
+    @property
+    def chatplex_model(self) -> Any: ...
+    @property
+    def model_fields_set(self) -> set[str]: ...
+    @property
+    def _wire(self) -> str: ...
+    @property
+    def _identifying_params(self) -> dict[str, Any]: ...
+
+    def _partner_value(self, name: str) -> Any: ...
+    def _partner_default(self, name: str) -> Any: ...
+    def _dumped_value(self, name: str) -> Any: ...
+    def _langchain_invocation_params(
+        self, identifying: dict[str, Any], stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> dict[str, Any]: ...
+
+
+def model_dump(
+    model: AsPartner, own: Callable[[], dict[str, Any]], info: SerializationInfo
+) -> dict[str, Any]:
+    """`model_dump()` / `model_dump_json()` as the partner class's: its keys, in its
+    order, each the value read as its attribute (`llm.openai_api_key`...), which is the
+    partner's for the same construction (credentials masked: `_dumped_value`); `own()`,
+    ChatChatplex's own dump, where the partner's keys are not declared
+    (`PartnerFields.dumped`)."""
+    form = reading_form(model._engine)
+    if form is None or not form.dumped:
+        return own()
+    given = model.__dict__.get("partner_given") or {}
+    keywords, environ = given.get("keywords", {}), given.get("environ", {})
+    set_here = partner_fields_set(form, keywords, environ, model.chatplex_model)
+    set_here |= model.model_fields_set & LANGCHAIN_SIDE
+    json_mode = info.mode_is_json()
+
+    def read(name: str) -> Any:
+        # An SDK client the partner dumps (`PartnerFields.clients`) is dumped, but written
+        # None in JSON, where the partner's dump raises (a kept difference).
+        return None if json_mode and name in form.clients else model._dumped_value(name)
+
+    return partner_dump(form, read, info, given=set_here, default=model._partner_default)
+
+
+def identifying_params(
+    model: AsPartner, langchain_own: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The partner class's identifying params, read from its fields as the model's
+    serialized form writes them (credentials masked there) and LangChain's own
+    (`streaming`); `langchain_own()` where the partner reports LangChain's."""
+    form = reading_form(model._engine)
+    reported = True if form is None else form.identifying
+    if isinstance(reported, bool):
+        return langchain_own() if reported else {}
+    return reported.of(partner_values(model), model.chatplex_model)
+
+
+def default_params(model: AsPartner) -> dict[str, Any]:
+    """The partner class's default request parameters, where it has them
+    (`PartnerFields.default_params`); else the AttributeError the partner raises."""
+    form = reading_form(model._engine)
+    if form is None or form.default_params is None:
+        raise AttributeError(f"{type(model).__name__!r} object has no attribute '_default_params'")
+    # (with the fields it keeps other keywords in as it holds them: `kept_in`)
+    kept = {name: model._partner_value(name) for name in set(form.kept_in.values())}
+    values, engine = {**partner_values(model), **kept}, model.chatplex_model
+    if isinstance(form.default_params, IdentifyingParams):
+        return form.default_params.of(values, engine)
+    # Its identifying params but the keys they put before these (declared so only
+    # where those are declared: `tests/chat/test_partner_form.py` checks it).
+    reported = cast("IdentifyingParams", form.identifying).of(values, engine)
+    return {k: v for k, v in reported.items() if k not in form.default_params}
+
+
+def invocation_params(
+    model: AsPartner,
+    stop: list[str] | None,
+    kwargs: dict[str, Any],
+    *,
+    own_identifying: bool,
+    langchain_own: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """The partner class's invocation params (what callbacks get): LangChain's, with the
+    keys the partner adds around them; `langchain_own()` where the partner reports
+    LangChain's. `own_identifying`: the class reports the drop-in's identifying params
+    (a subclass reporting its own is read for them)."""
+    form = reading_form(model._engine)
+    if form is None or isinstance(form.identifying, bool):
+        return langchain_own()
+    values, engine = partner_values(model), model.chatplex_model
+    reported = form.identifying.of(values, engine)
+    # (LangChain's params start from `_identifying_params`, which are these where a
+    # subclass does not report its own: read once, for both.)
+    identifying = reported if own_identifying else model._identifying_params
+    params = model._langchain_invocation_params(identifying, stop, kwargs)
+    return {**form.identifying.invoked(values, engine, params, reported), **kwargs}
+
+
+def partner_values(model: AsPartner) -> dict[str, Any]:
+    """The partner's field values: as the model's serialized form writes them
+    (credentials masked there), and LangChain's own (`streaming`)."""
+    # (pydantic keeps its fields' values in the instance's `__dict__`: read there,
+    # a lookup by `getattr` only for a name that is not a field of this class.)
+    held = model.__dict__
+    langchain_side = {
+        name: held[name] if name in held else getattr(model, name, None) for name in LANGCHAIN_SIDE
+    }
+    form = reading_form(model._engine)
+    if form is None or form.serialized:
+        return {**langchain_side, **model.partner_kwargs}
+    # A form LangChain does not serialize: written here, as the partner would hold it.
+    given = model.partner_given
+    keywords = {k: v for k, v in given.get("keywords", {}).items() if k not in CHATPLEX_OWN}
+    environ = given.get("environ", {})
+    return {**langchain_side, **form.written(keywords, environ, engine=model.chatplex_model)}
+
+
+def json_form(model: AsPartner, serialized: Any) -> Any:
+    """LangChain's serialized form (`serialized`, LangChain's own `to_json()`) as the
+    partner class writes it: LangChain's own settings as every chat model writes them,
+    the engine's as the partner's fields (`partner_kwargs`); without a serialized form
+    declared, the keywords as given. Where LangChain does not serialize the partner,
+    its `not_implemented` form, named by the partner's module path."""
+    engine = model._engine
+    if serialized.get("type") == "not_implemented" and engine.langchain_namespace is not None:
+        serialized["id"] = [*engine.langchain_namespace, type(model).__name__]
+    form = serialized_form(engine.langchain_fields)
+    if form is None or serialized.get("type") != "constructor":
+        return serialized
+    kwargs = cast("dict[str, Any]", serialized["kwargs"])
+    langchain_side = {k: v for k, v in kwargs.items() if k in LANGCHAIN_SIDE}
+    # LangChain writes a field that differs from its default: `streaming` by the
+    # partner's (langchain-google-genai's None: a given False is written there).
+    for name in LANGCHAIN_SIDE & CHATPLEX_FIELDS:
+        default = partner_value(engine, name, {}, {})
+        if default is not ABSENT:
+            langchain_side.pop(name, None)
+            if getattr(model, name) != default:
+                langchain_side[name] = getattr(model, name)
+    serialized["kwargs"] = {**langchain_side, **model.partner_kwargs}
+    return serialized
+
+
+def secrets(model: AsPartner) -> dict[str, str]:
+    """The partner class's `lc_secrets`, where its serialized form declares them (its
+    fields, not their aliases: `openai_api_key`, never `api_key`); else every credential
+    the constructor takes, by the environment variable `load` reads it from, `api_key`
+    only where it is no alias of a `<provider>_api_key` (then the provider's variable)."""
+    form = serialized_form(model._engine.langchain_fields)
+    if form is not None and form.secrets:
+        return dict(form.secrets)
+    names = [n for n in inspect.signature(type(model)).parameters if is_secret_name(n)]
+    if any(n.endswith("_api_key") for n in names):
+        names = [n for n in names if n != "api_key"]
+    label = getattr(model.chatplex_model, "provider_label", None) or model._wire
+    return {n: f"{label.upper()}_API_KEY" if n == "api_key" else n.upper() for n in names}

@@ -1,0 +1,272 @@
+"""Gemini request side: a conversation → the `generateContent` body's `contents` and
+`systemInstruction` parts (pure), as the REST reference (camelCase) and
+langchain-google-genai's history conversion write them; the rest of the body is
+`request.py`'s:
+
+- `SystemMessage`s become `systemInstruction` (all of them, in order);
+- `HumanMessage` → a `user` content; `AIMessage` → a `model` content whose thinking
+  blocks go back as `thought` parts and whose tool calls go back as `functionCall` parts,
+  each with the `thoughtSignature` the reply carried (kept in `additional_kwargs`
+  under `__gemini_function_call_thought_signatures__`, by tool-call id, as LangChain
+  keeps them), so multi-turn tool use with thinking models round-trips (another
+  provider's reply goes without its thinking, as langchain-google-genai sends it);
+- `ToolMessage`s → `functionResponse` parts of one `user` content (the name taken from
+  the message or from the call it answers; a str that is JSON is sent parsed, anything
+  but an object wrapped as `{"output": ...}`, as LangChain does; Vertex AI's as
+  langchain-google-vertexai writes them, with its turns and system role:
+  `vertex_history.py`);
+- images: base64 data URLs / standard `image` blocks → `inlineData`, URLs → `fileData`;
+- a user turn of no content at all is left out, with langchain-google-genai's warning
+  (`without_empty_user_turns`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import warnings
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+
+from ...adapters.validate import base64_data_url
+from ...messages import AIMessage
+from ...messages import BaseMessage
+from ...messages import HumanMessage
+from ...messages import SystemMessage
+from ...messages import ToolMessage
+from .vertex_history import merged_turns
+from .vertex_history import tool_response as vertex_tool_response
+from .vertex_history import typed_files
+
+__all__ = [
+    "EMPTY_TURN_WARNING",
+    "FUNCTION_SIGNATURES_KEY",
+    "wire_contents",
+    "without_empty_user_turns",
+]
+
+#: Where a reply keeps its function calls' thought signatures (LangChain's key).
+FUNCTION_SIGNATURES_KEY = "__gemini_function_call_thought_signatures__"
+
+#: langchain-google-genai's words when it leaves an empty user turn out.
+EMPTY_TURN_WARNING = "HumanMessage with empty content was removed to prevent API error"
+
+
+def without_empty_user_turns(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+    """`messages` without the user turns of no content at all (`""`, `[]`), each left
+    out with langchain-google-genai's warning, as it leaves them out (Gemini refuses an
+    empty turn; a turn of blank text blocks is kept, and refused)."""
+    kept: list[BaseMessage] = []
+    for message in messages:
+        if isinstance(message, HumanMessage) and not message.content:
+            warnings.warn(EMPTY_TURN_WARNING, UserWarning, stacklevel=3)
+        else:
+            kept.append(message)
+    return kept
+
+
+def wire_contents(
+    messages: Sequence[BaseMessage], *, vertex_history: bool = False
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(systemInstruction parts, contents) of a conversation; `vertex_history`: its tool
+    results and turns as langchain-google-vertexai writes them (`vertex_history.py`). A
+    text block's thought signature goes as its part's `thoughtSignature`: from
+    `thought_signature` (where langchain-google-vertexai writes it; both partners read
+    it) and, but for `vertex_history`, from its `extras` (langchain-google-genai's;
+    -vertexai reads none there)."""
+    system: list[dict[str, Any]] = []
+    contents: list[dict[str, Any]] = []
+    call_names: dict[str, str] = {}
+    signed = _VERTEX_SIGNATURES if vertex_history else _GENAI_SIGNATURES
+    for i, message in enumerate(messages):
+        if isinstance(message, SystemMessage):
+            system.extend(_parts(message.content, i, signed))
+        elif isinstance(message, ToolMessage) and vertex_history:
+            response = vertex_tool_response(message.content)
+            name = _call_name(message, call_names, i)
+            part = {"functionResponse": {"name": name, "response": response}}
+            contents.append({"role": "user", "parts": [part]})  # merged below
+        elif isinstance(message, ToolMessage):
+            answer = _function_response(message, call_names, i)
+            last = contents[-1] if contents else None
+            if last and last["role"] == "user" and "functionResponse" in last["parts"][-1]:
+                last["parts"].extend(answer)  # parallel calls: their answers in one turn
+            else:
+                contents.append({"role": "user", "parts": answer})
+        elif isinstance(message, AIMessage):
+            for call in message.tool_calls:
+                call_id = call.get("id")
+                if call_id:
+                    call_names[call_id] = call["name"]
+            parts = _model_parts(message, i, signed)
+            if parts:
+                contents.append({"role": "model", "parts": parts})
+        elif isinstance(message, HumanMessage) or message.type in ("human", "chat"):
+            contents.append({"role": "user", "parts": _parts(message.content, i, signed)})
+        else:
+            raise ValueError(f"message {i}: Gemini cannot take a {message.type!r} message")
+    if vertex_history:
+        typed = [{**c, "parts": typed_files(c["parts"])} for c in contents]
+        return system, merged_turns(typed)
+    return system, contents
+
+
+#: Where each partner reads a text block's thought signature: langchain-google-genai
+#: from `thought_signature` or `extras` (a foreign reply's from neither), -vertexai from
+#: `thought_signature` only.
+_GENAI_SIGNATURES = frozenset({"thought_signature", "extras"})
+_VERTEX_SIGNATURES = frozenset({"thought_signature"})
+
+
+def _parts(content: Any, i: int, signed: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    if isinstance(content, str):
+        return [{"text": content}]
+    parts = []
+    for block in content or ():
+        part = _block_part(block, i, signed)
+        if part is not None:
+            parts.append(part)
+    return parts
+
+
+def _block_part(block: Any, i: int, signed: frozenset[str] = frozenset()) -> dict[str, Any] | None:
+    if isinstance(block, str):
+        return {"text": block}
+    kind = block.get("type")
+    if kind == "text":
+        part: dict[str, Any] = {"text": block.get("text", "")}
+        signature = block.get("thought_signature") if "thought_signature" in signed else None
+        if "extras" in signed:
+            signature = signature or (block.get("extras") or {}).get("signature")
+        if signature:
+            part["thoughtSignature"] = signature
+        return part
+    if kind in ("thinking", "reasoning"):
+        return None  # sent back only from assistant turns (see `_model_parts`)
+    if kind == "image_url":
+        ref = block.get("image_url")
+        url = ref.get("url") if isinstance(ref, Mapping) else ref
+        return _media_part(url, None, i)
+    if kind == "media":  # langchain-google-genai's own block
+        if block.get("file_uri"):
+            return {"fileData": {"fileUri": block["file_uri"], "mimeType": block.get("mime_type")}}
+        return _inline(block.get("mime_type"), block.get("data"), i)
+    # LangChain's standard data blocks: image / audio / video / file
+    mime = block.get("mime_type")
+    if block.get("base64") is not None or block.get("source_type") == "base64":
+        return _inline(mime, block.get("base64") or block.get("data"), i)
+    url = block.get("url") or (block.get("data") if block.get("source_type") == "url" else None)
+    if url:
+        return _media_part(url, mime, i)
+    if block.get("file_id"):
+        # As langchain-google-genai builds it: a file block's type defaults to
+        # octet-stream, another block by id without one sends none.
+        file_data = {"fileUri": block["file_id"]}
+        if mime or kind == "file":
+            file_data["mimeType"] = mime or "application/octet-stream"
+        return {"fileData": file_data}
+    raise ValueError(f"message {i}: {kind} block has no base64 data, url or file_id")
+
+
+def _inline(mime: Any, data: Any, i: int) -> dict[str, Any]:
+    if not isinstance(mime, str) or not mime or not isinstance(data, str) or not data:
+        raise ValueError(f"message {i}: inline data needs mime_type and base64 data")
+    return {"inlineData": {"mimeType": mime, "data": data}}
+
+
+def _media_part(url: Any, mime: str | None, i: int) -> dict[str, Any]:
+    if not isinstance(url, str) or not url:
+        raise ValueError(f"message {i}: image block without a url")
+    if url.startswith("data:"):
+        return _inline(*base64_data_url(url, f"message {i}", "inline to Gemini"), i)
+    if url.startswith(("https://", "http://", "gs://")):
+        file_data = {"fileUri": url}
+        if mime:
+            file_data["mimeType"] = mime
+        return {"fileData": file_data}
+    raise ValueError(f"message {i}: unsupported media URL scheme in {url[:40]!r}")
+
+
+#: The `model_provider`s of Gemini's own replies (the Gemini API's and Vertex AI's).
+_GEMINI_REPLIES = frozenset({"google_genai", "google_vertexai"})
+
+
+def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dict[str, Any]]:
+    """An assistant turn: thoughts (with signatures), text, then function calls. The
+    thinking of another provider's reply (its `model_provider` named and not Gemini's)
+    is left out, as langchain-google-genai leaves it: it is not a Gemini thought, and
+    its signature is not one Gemini made (nor is its text's, which goes unsigned)."""
+    parts: list[dict[str, Any]] = []
+    content = message.content
+    provider = message.response_metadata.get("model_provider")
+    foreign = provider is not None and provider not in _GEMINI_REPLIES
+    if isinstance(content, str):
+        if content:
+            parts.append({"text": content})
+    else:
+        for block in content or ():
+            if isinstance(block, Mapping) and block.get("type") in ("thinking", "reasoning"):
+                if foreign:
+                    continue
+                text = block.get("thinking", block.get("reasoning", ""))
+                part: dict[str, Any] = {"text": text, "thought": True}
+                signature = block.get("signature") or (block.get("extras") or {}).get("signature")
+                if signature:
+                    part["thoughtSignature"] = signature
+                parts.append(part)
+            else:
+                # langchain-google-genai strips a foreign reply's text signatures;
+                # -vertexai reads `thought_signature` whoever made it.
+                unsigned = foreign and signed == _GENAI_SIGNATURES
+                found = _block_part(block, i, frozenset() if unsigned else signed)
+                if found is not None and found != {"text": ""}:
+                    parts.append(found)
+    signatures = message.additional_kwargs.get(FUNCTION_SIGNATURES_KEY) or {}
+    for call in message.tool_calls:
+        part = {"functionCall": {"name": call["name"], "args": call["args"]}}
+        signature = signatures.get(call.get("id"))
+        if signature:
+            part["thoughtSignature"] = signature
+        parts.append(part)
+    return parts
+
+
+#: The block types langchain-google-genai sends from a tool result as parts of their own
+#: (LangChain's data blocks and OpenAI's), not inside the functionResponse.
+_MEDIA_BLOCKS = frozenset({"image", "file", "audio", "video", "image_url", "input_audio"})
+
+
+def _function_response(
+    message: ToolMessage, names: Mapping[str, str], i: int
+) -> list[dict[str, Any]]:
+    """The parts answering one tool call: as langchain-google-genai sends them, a list
+    of blocks goes as it is in the functionResponse's `output`, its media blocks
+    (images, files...) before it as parts of their own."""
+    name = _call_name(message, names, i)
+    content: Any = message.content
+    media: list[dict[str, Any]] = []
+    if isinstance(content, str):
+        with contextlib.suppress(ValueError):  # plain text stays text
+            content = json.loads(content)
+    elif isinstance(content, list):
+        blocks = content
+        media = _parts(
+            [b for b in blocks if isinstance(b, Mapping) and b.get("type") in _MEDIA_BLOCKS], i
+        )
+        content = [
+            b for b in blocks if not (isinstance(b, Mapping) and b.get("type") in _MEDIA_BLOCKS)
+        ]
+    response = content if isinstance(content, dict) else {"output": content}
+    return [*media, {"functionResponse": {"name": name, "response": response}}]
+
+
+def _call_name(message: ToolMessage, names: Mapping[str, str], i: int) -> str:
+    """The name of the function a tool result answers: the message's, else its call's."""
+    name = message.name or names.get(message.tool_call_id)
+    if not name:
+        raise ValueError(
+            f"message {i}: a ToolMessage for Gemini needs the function's name: give it "
+            "name=..., or keep the AIMessage whose tool call it answers before it"
+        )
+    return name

@@ -1,0 +1,165 @@
+"""A conversation as Gemini's `contents` and `systemInstruction` (`providers/google/contents.py`):
+roles, images and files, tool calls and their answers with thought signatures, another
+provider's thinking left out."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatplex.adapters.request_types import CallSettings
+from chatplex.messages import AIMessage
+from chatplex.messages import HumanMessage
+from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
+from chatplex.providers.google.contents import FUNCTION_SIGNATURES_KEY
+from chatplex.providers.google.contents import wire_contents
+from chatplex.providers.google.request import build_body
+
+
+def test_system_messages_become_the_system_instruction_and_roles_are_user_and_model() -> None:
+    system, contents = wire_contents(
+        [SystemMessage("Be brief."), HumanMessage("Hi"), AIMessage("Hello"), HumanMessage("Bye")]
+    )
+    assert system == [{"text": "Be brief."}]
+    assert contents == [
+        {"role": "user", "parts": [{"text": "Hi"}]},
+        {"role": "model", "parts": [{"text": "Hello"}]},
+        {"role": "user", "parts": [{"text": "Bye"}]},
+    ]
+    body = build_body([SystemMessage("Be brief."), HumanMessage("Hi")], CallSettings(model="m"))
+    assert body["systemInstruction"] == {"parts": [{"text": "Be brief."}]}
+    assert "generationConfig" not in body
+
+
+def test_images_go_inline_from_data_urls_and_by_uri_otherwise() -> None:
+    message = HumanMessage(
+        [
+            {"type": "text", "text": "What is this?"},
+            {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0K"}},
+            {"type": "image_url", "image_url": "https://example.com/cat.jpg"},
+            {"type": "image", "base64": "R0lGOD", "mime_type": "image/gif"},
+            {"type": "image", "url": "gs://bucket/dog.png", "mime_type": "image/png"},
+        ]
+    )
+    _, contents = wire_contents([message])
+    assert contents[0]["parts"] == [
+        {"text": "What is this?"},
+        {"inlineData": {"mimeType": "image/png", "data": "iVBORw0K"}},
+        {"fileData": {"fileUri": "https://example.com/cat.jpg"}},
+        {"inlineData": {"mimeType": "image/gif", "data": "R0lGOD"}},
+        {"fileData": {"fileUri": "gs://bucket/dog.png", "mimeType": "image/png"}},
+    ]
+
+
+def test_blocks_by_file_id_name_a_type_as_langchain_google_genai_does() -> None:
+    """A file block by a provider-managed id goes with `application/octet-stream` unless
+    it names its type; an image (or other media) block by id with no type sends none, as
+    langchain-google-genai builds them (a `mimeType` of null is no type)."""
+    message = HumanMessage(
+        [
+            {"type": "file", "file_id": "files/abc"},
+            {"type": "file", "file_id": "files/pdf", "mime_type": "application/pdf"},
+            {"type": "image", "file_id": "files/img"},
+        ]
+    )
+    _, contents = wire_contents([message])
+    assert contents[0]["parts"] == [
+        {"fileData": {"fileUri": "files/abc", "mimeType": "application/octet-stream"}},
+        {"fileData": {"fileUri": "files/pdf", "mimeType": "application/pdf"}},
+        {"fileData": {"fileUri": "files/img"}},
+    ]
+
+
+def test_a_data_url_that_is_not_base64_is_refused_naming_the_message() -> None:
+    bad = HumanMessage([{"type": "image_url", "image_url": {"url": "data:image/png,raw"}}])
+    with pytest.raises(ValueError, match="message 0: only base64 data URLs"):
+        wire_contents([bad])
+
+
+@pytest.mark.parametrize(
+    ("provider", "kept"),
+    [("google_genai", True), ("google_vertexai", True), (None, True), ("anthropic", False)],
+)
+def test_another_providers_thinking_is_left_out(provider: str | None, kept: bool) -> None:
+    """A reply of another provider (Anthropic's, its signature Anthropic's) passed back:
+    its thinking goes to Gemini neither as a thought nor with that signature, as
+    langchain-google-genai leaves it out; Gemini's own and unnamed replies keep theirs."""
+    metadata = {} if provider is None else {"model_provider": provider}
+    reply = AIMessage(
+        [
+            {"type": "thinking", "thinking": "A greeting.", "signature": "c2ln"},
+            {"type": "text", "text": "Hello!"},
+        ],
+        response_metadata=metadata,
+    )
+    _, contents = wire_contents([HumanMessage("Hi"), reply, HumanMessage("Again")])
+    thought = {"text": "A greeting.", "thought": True, "thoughtSignature": "c2ln"}
+    assert contents[1]["parts"] == [*([thought] if kept else []), {"text": "Hello!"}]
+
+
+def test_tool_calls_and_their_answers_round_trip_with_thought_signatures() -> None:
+    reply = AIMessage(
+        [{"type": "thinking", "thinking": "Two cities.", "signature": "c2lnLTE="}],
+        tool_calls=[
+            {"name": "get_weather", "args": {"city": "Paris"}, "id": "a"},
+            {"name": "get_weather", "args": {"city": "Rome"}, "id": "b"},
+        ],
+        additional_kwargs={FUNCTION_SIGNATURES_KEY: {"a": "c2lnLTI="}},
+    )
+    _, contents = wire_contents(
+        [
+            HumanMessage("Weather in Paris and Rome?"),
+            reply,
+            ToolMessage('{"temp": 21}', tool_call_id="a"),
+            ToolMessage("sunny", tool_call_id="b"),
+        ]
+    )
+    assert contents[1] == {
+        "role": "model",
+        "parts": [
+            {"text": "Two cities.", "thought": True, "thoughtSignature": "c2lnLTE="},
+            {
+                "functionCall": {"name": "get_weather", "args": {"city": "Paris"}},
+                "thoughtSignature": "c2lnLTI=",
+            },
+            {"functionCall": {"name": "get_weather", "args": {"city": "Rome"}}},
+        ],
+    }
+    # Both answers in one user turn; JSON objects sent parsed, other values wrapped.
+    assert contents[2] == {
+        "role": "user",
+        "parts": [
+            {"functionResponse": {"name": "get_weather", "response": {"temp": 21}}},
+            {"functionResponse": {"name": "get_weather", "response": {"output": "sunny"}}},
+        ],
+    }
+
+
+def test_a_tool_message_without_a_known_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="message 1: a ToolMessage for Gemini needs"):
+        wire_contents([HumanMessage("x"), ToolMessage("1", tool_call_id="unknown")])
+    _, contents = wire_contents([HumanMessage("x"), ToolMessage("1", tool_call_id="u", name="f")])
+    assert contents[1]["parts"][0]["functionResponse"]["name"] == "f"
+
+
+def test_a_tool_result_of_blocks_goes_as_its_blocks_its_media_as_parts() -> None:
+    """As langchain-google-genai sends it (issue 47): the blocks as given in `output`,
+    not flattened to one text; an image block a part of its own, before the answer."""
+    call = AIMessage("", tool_calls=[{"name": "f", "args": {}, "id": "c1"}])
+    image = {"type": "image", "base64": "iVBORw0KGgo=", "mime_type": "image/png"}
+    blocks = [{"type": "text", "text": "a"}, image, {"type": "text", "text": "b"}]
+    _, contents = wire_contents([HumanMessage("x"), call, ToolMessage(blocks, tool_call_id="c1")])
+    assert contents[-1] == {
+        "role": "user",
+        "parts": [
+            {"inlineData": {"mimeType": "image/png", "data": "iVBORw0KGgo="}},
+            {
+                "functionResponse": {
+                    "name": "f",
+                    "response": {
+                        "output": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]
+                    },
+                }
+            },
+        ],
+    }
