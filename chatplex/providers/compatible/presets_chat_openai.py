@@ -12,8 +12,7 @@ from ...specs import LimitHeaders
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
-from ..openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
-from ..openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
+from ..openai.spec import LANGCHAIN_OPENAI_STREAM
 from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from ..openai.spec import openai_client_arguments
 from .partner_tables import BASE_CHAT_OPENAI
@@ -36,13 +35,12 @@ from .profile import ReplyStyle
 from .profile import StopRule
 from .profile import TurnStyle
 
-#: A BaseChatOpenAI's result as langchain-openai's (its own name on each message alone),
-#: and its stream (the model's fields on the finishing chunk).
+#: A BaseChatOpenAI's result and stream as langchain-openai's (its own name on each
+#: message alone).
 _CHAT_OPENAI_REPLIES: dict[str, Any] = {
     "llm_output": "chat_completions",
     "llm_output_provider": "openai",
-    "stream_metadata_order": LANGCHAIN_OPENAI_STREAM_ORDER,
-    "stream_finish_keys": LANGCHAIN_OPENAI_FINISH_KEYS,
+    **LANGCHAIN_OPENAI_STREAM,
 }
 
 DEEPSEEK = Preset(
