@@ -121,18 +121,13 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="rows in flight (default: %(default)s; the first 8 until one is answered)",
     )
-    parser.add_argument(
-        "--rpm",
-        type=_positive_int,
-        metavar="N",
-        help="requests per minute (default: paced by the provider's 429s)",
-    )
-    parser.add_argument(
-        "--tpm",
-        type=_positive_int,
-        metavar="N",
-        help="tokens per minute (default: paced by the provider's 429s)",
-    )
+    for flag, what in (("--rpm", "requests"), ("--tpm", "tokens")):
+        parser.add_argument(
+            flag,
+            type=_positive_int,
+            metavar="N",
+            help=f"{what} per minute (default: paced by the provider's 429s)",
+        )
     parser.add_argument(
         "--max-cost",
         type=_positive_float,

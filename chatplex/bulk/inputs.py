@@ -32,8 +32,6 @@ from .idset import id_key
 
 __all__ = ["InputError", "InputSummary", "Row", "check_input", "iter_rows", "row_from_record"]
 
-#: Fields a record may carry besides its template fields.
-_INPUT_FIELDS = ("prompt", "messages")
 #: CSV fields can be long (whole documents); the default limit is 128 KiB.
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
 

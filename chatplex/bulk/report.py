@@ -28,6 +28,7 @@ from typing import Any
 
 from .records import row_error_kind
 from .stats import Timeline
+from .stats import add_row_usage
 from .summary import RunSummary
 
 __all__ = ["OutputHistory", "read_history", "render_report", "write_report"]
@@ -70,12 +71,7 @@ class OutputHistory:
             seen[0] += 1
         else:
             self.succeeded += 1
-            usage = row.get("usage") or {}
-            self.input_tokens += int(usage.get("input_tokens") or 0)
-            self.output_tokens += int(usage.get("output_tokens") or 0)
-            cost = row.get("cost")
-            if isinstance(cost, (int, float)) and not isinstance(cost, bool):
-                self.cost = (self.cost or 0.0) + cost
+            add_row_usage(self, row)
         at = row.get("at")
         if not isinstance(at, (int, float)) or isinstance(at, bool):
             self.untimed += 1

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import Protocol
 
-__all__ = ["Bucket", "ModelTotals", "RunStats", "Timeline"]
+__all__ = ["Bucket", "ModelTotals", "RunStats", "Timeline", "add_row_usage"]
 
 
 @dataclass(slots=True)
@@ -65,6 +67,24 @@ class Timeline:
             merged.append(bucket)
         self.buckets = merged
         self.width_s *= 2
+
+
+class _Totals(Protocol):
+    input_tokens: int
+    output_tokens: int
+    cost: float | None
+
+
+def add_row_usage(totals: _Totals, record: Mapping[str, Any]) -> None:
+    """Add a success row's tokens and price (its `usage` and `cost`, see
+    `records.success_record`) to `totals`: a run's, a model's, an output file's. A row
+    without a price leaves `cost` as it was (None until some row had one)."""
+    usage = record.get("usage") or {}
+    totals.input_tokens += int(usage.get("input_tokens") or 0)
+    totals.output_tokens += int(usage.get("output_tokens") or 0)
+    cost = record.get("cost")
+    if isinstance(cost, (int, float)) and not isinstance(cost, bool):
+        totals.cost = (totals.cost or 0.0) + cost
 
 
 @dataclass(slots=True)
@@ -138,24 +158,14 @@ class RunStats:
         else:
             attempts = record.get("attempts")
             self.requests += attempts if isinstance(attempts, int) else 1
-        usage = record.get("usage") or {}
-        input_tokens = int(usage.get("input_tokens") or 0)
-        output_tokens = int(usage.get("output_tokens") or 0)
-        self.input_tokens += input_tokens
-        self.output_tokens += output_tokens
-        cost = record.get("cost")
-        if isinstance(cost, (int, float)):
-            self.cost = (self.cost or 0.0) + cost
+        add_row_usage(self, record)
         model = record.get("model")
         if isinstance(model, str):
             totals = self.by_model.get(model)
             if totals is None:
                 totals = self.by_model[model] = ModelTotals()
             totals.rows += 1
-            totals.input_tokens += input_tokens
-            totals.output_tokens += output_tokens
-            if isinstance(cost, (int, float)):
-                totals.cost = (totals.cost or 0.0) + cost
+            add_row_usage(totals, record)
         self.timeline.record(
             self.clock() - self.started, record.get("latency_s") or 0.0, failed=False
         )

@@ -23,7 +23,6 @@ __all__ = [
     "lacks_structured_outputs",
     "prefers_responses_api",
     "responses_provider",
-    "responses_wire",
     "stream_usage_default",
     "wants_responses_api",
 ]
@@ -39,13 +38,6 @@ RESPONSES_ONLY = (
     "text",
     "truncation",
 )
-
-
-def responses_wire(model: str, settings: dict[str, Any]) -> str:
-    """For `init_chat_model("openai:...", ...)`: "openai_responses" when the settings ask
-    for the Responses API (as `ChatOpenAI` decides), else "openai". Takes
-    `use_responses_api` and `output_version` out of `settings` (no adapter has them)."""
-    return responses_provider(model, settings) or "openai"
 
 
 def responses_provider(model: str, settings: dict[str, Any]) -> str | None:

@@ -23,6 +23,8 @@ from typing import TypeVar
 from langchain_core.runnables.config import var_child_runnable_config
 
 from ..core import RunnableConfig
+from ..core.chunks import aclose_iterator
+from ..core.chunks import close_iterator
 from ..core.run_config import check_timeout
 from ..errors import DeadlineExceededError
 
@@ -107,10 +109,8 @@ def _within(pieces: Iterator[T], deadline: float) -> Iterator[T]:
             finally:
                 _DEADLINE.reset(token)
             yield piece
-    finally:
-        close = getattr(pieces, "close", None)
-        if close is not None:  # a stream left early ends LangChain's run there and then
-            close()
+    finally:  # a stream left early ends LangChain's run there and then
+        close_iterator(pieces)
 
 
 def adeadline_pieces(
@@ -133,9 +133,7 @@ async def _awithin(pieces: AsyncIterator[T], deadline: float) -> AsyncIterator[T
                 _DEADLINE.reset(token)
             yield piece
     finally:
-        aclose = getattr(pieces, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await aclose_iterator(pieces)
 
 
 def engine_config() -> RunnableConfig:

@@ -19,6 +19,9 @@ from contextvars import ContextVar
 from typing import Any
 from typing import TypeVar
 
+from ..core.chunks import aclose_iterator
+from ..core.chunks import close_iterator
+
 __all__ = ["astream_marked", "from_stream", "stream_marked"]
 
 T = TypeVar("T")
@@ -48,9 +51,7 @@ def stream_marked(model: object, chunks: Iterator[T]) -> Generator[T, None, None
         yield first
         yield from chunks
     finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
+        close_iterator(chunks)
 
 
 async def astream_marked(model: object, chunks: AsyncIterator[T]) -> AsyncGenerator[T, None]:
@@ -67,6 +68,4 @@ async def astream_marked(model: object, chunks: AsyncIterator[T]) -> AsyncGenera
         async for chunk in chunks:
             yield chunk
     finally:
-        aclose = getattr(chunks, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await aclose_iterator(chunks)

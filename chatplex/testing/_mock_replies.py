@@ -25,6 +25,7 @@ __all__ = [
     "Event",
     "Reply",
     "ToolCall",
+    "anthropic_format",
     "break_event",
     "cut_index",
     "dumps",
@@ -202,14 +203,19 @@ def response_schema(provider: str, body: dict[str, Any]) -> dict[str, Any] | Non
         inner = fmt.get("json_schema") if isinstance(fmt, dict) else None
         schema = inner.get("schema") if isinstance(inner, dict) else None
     else:
-        config = body.get("output_config")
-        fmt = config.get("format") if isinstance(config, dict) else None
-        if fmt is None:
-            fmt = body.get("output_format")
+        fmt = anthropic_format(body)
         schema = fmt.get("schema") if isinstance(fmt, dict) else None
     if not isinstance(fmt, dict) or fmt.get("type") != "json_schema":
         return None
     return schema if isinstance(schema, dict) else None
+
+
+def anthropic_format(body: Mapping[str, Any]) -> Any:
+    """Anthropic's structured-output format: `output_config.format` (what the SDK sends),
+    else the structured-outputs beta's top-level `output_format`."""
+    config = body.get("output_config")
+    fmt = config.get("format") if isinstance(config, dict) else None
+    return body.get("output_format") if fmt is None else fmt
 
 
 def request_tokens(body: Mapping[str, Any]) -> int:

@@ -384,7 +384,6 @@ WIRE = MockWire(
     render_events=gemini_events,
     error_body=gemini_error,
     stream_error=_stream_error,
-    request_id_header="x-request-id",
     check_auth=check_auth,
     side_reply=count_reply,
     render_array=gemini_array,

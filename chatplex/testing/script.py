@@ -73,6 +73,7 @@ from typing import TypeAlias
 from ._mock_http import MockUsageError
 from ._mock_replies import ANTHROPIC
 from ._mock_replies import OPENAI
+from ._mock_replies import anthropic_format
 from ._mock_replies import example_object
 from ._mock_replies import last_user_text
 from ._mock_replies import tool_schemas
@@ -407,10 +408,7 @@ def _response_schema(body: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None,
                 name if isinstance(name, str) else None,
                 False,
             )
-    config = body.get("output_config")
-    fmt = config.get("format") if isinstance(config, dict) else None
-    if fmt is None:
-        fmt = body.get("output_format")
+    fmt = anthropic_format(body)
     if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
         schema = fmt.get("schema")
         return (schema if isinstance(schema, dict) else {}), None, False

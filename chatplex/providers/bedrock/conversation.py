@@ -36,6 +36,7 @@ import base64
 import binascii
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
@@ -259,20 +260,15 @@ def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
             if kind == "text" and str(block.get("text") or "").strip():
                 out.append({"text": block["text"]})
             elif kind == "reasoning":
-                reasoning = _reasoning_back(block)
-                if reasoning is not None:
-                    out.append({"reasoningContent": reasoning})
-            elif kind == "reasoning_content":
-                reasoning = _reasoning_content_back(block.get("reasoning_content"))
-                if reasoning is not None:
-                    out.append({"reasoningContent": reasoning})
+                _add_reasoning(out, block, block.get("reasoning"))
+            elif kind == "reasoning_content":  # langchain-aws's
+                said = block.get("reasoning_content")
+                if isinstance(said, dict):
+                    _add_reasoning(out, said, said.get("text"))
             elif kind == "thinking" and not _foreign(msg):
                 # Anthropic's form of a signed thought, as langchain-aws takes it back;
                 # another provider's reply's (a ChatAnthropic one) is left out, as it is.
-                said = {"text": block.get("thinking"), "signature": block.get("signature")}
-                reasoning = _reasoning_content_back(said)
-                if reasoning is not None:
-                    out.append({"reasoningContent": reasoning})
+                _add_reasoning(out, {"signature": block.get("signature")}, block.get("thinking"))
             elif kind == "tool_use":
                 call = calls.pop(block.get("id"), None)
                 if call is not None:
@@ -298,28 +294,16 @@ def _tool_use(call: Any) -> _Block:
     return {"toolUse": {"toolUseId": call["id"], "name": call["name"], "input": call["args"]}}
 
 
-def _reasoning_content_back(said: Any) -> _Block | None:
-    """langchain-aws's `reasoning_content` block as Converse takes it back (signed only)."""
-    if not isinstance(said, dict):
-        return None
+def _add_reasoning(out: list[_Block], said: Mapping[str, Any], text: Any) -> None:
+    """A previous reply's reasoning (`text`, its `signature` or `redacted_content` in
+    `said`) as Converse takes it back: redacted, or signed; an unsigned one is left out."""
     redacted = said.get("redacted_content")
-    if redacted:
-        return {"redactedContent": redacted}
     signature = said.get("signature")
-    if not isinstance(signature, str) or not signature:
-        return None
-    return {"reasoningText": {"text": said.get("text") or "", "signature": signature}}
-
-
-def _reasoning_back(block: _Block) -> _Block | None:
-    """A reasoning block of a previous reply, as Converse takes it back (signed only)."""
-    redacted = block.get("redacted_content")
     if isinstance(redacted, str) and redacted:
-        return {"redactedContent": redacted}
-    signature = block.get("signature")
-    if not isinstance(signature, str) or not signature:
-        return None
-    return {"reasoningText": {"text": block.get("reasoning") or "", "signature": signature}}
+        out.append({"reasoningContent": {"redactedContent": redacted}})
+    elif isinstance(signature, str) and signature:
+        reasoning = {"text": text or "", "signature": signature}
+        out.append({"reasoningContent": {"reasoningText": reasoning}})
 
 
 def _server_call_back(block: _Block, i: int, j: int) -> _Block:

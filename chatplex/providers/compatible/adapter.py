@@ -98,7 +98,8 @@ _Value = TypeVar("_Value")
 
 class _ProfileField(Generic[_Value]):
     """An adapter member that is its profile's field of the same name, read at each
-    access (a call's copy may carry another profile). Documented on `Profile`."""
+    access (a call's copy may carry another profile); where the profile leaves it None,
+    the OpenAI adapter's (langchain-openai's way). Documented on `Profile`."""
 
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
@@ -111,7 +112,7 @@ class _ProfileField(Generic[_Value]):
         if adapter is None:
             return self
         value: _Value = getattr(adapter.profile, self._name)
-        return value
+        return getattr(super(CompatibleAdapter, adapter), self._name) if value is None else value
 
     def __set__(self, adapter: CompatibleAdapter, value: _Value) -> None:
         raise AttributeError(f"{self._name} is the profile's: set it there")
@@ -197,11 +198,7 @@ class CompatibleAdapter(OpenAIAdapter):
             err.body = inner
         return err
 
-    @property
-    def dropped_input_blocks(self) -> frozenset[str]:
-        """As its partner package leaves them out: the profile's, else langchain-openai's."""
-        own = self.profile.dropped_input_blocks
-        return super().dropped_input_blocks if own is None else own
+    dropped_input_blocks = _ProfileField[frozenset[str]]()
 
     assistant_text_blocks = _ProfileField[bool]()
 
@@ -217,25 +214,11 @@ class CompatibleAdapter(OpenAIAdapter):
 
     lone_text_as_string = _ProfileField[bool]()
 
-    @property
-    def text_extras_roles(self) -> frozenset[str]:
-        """As its partner package sends a text block's `extras`: the profile's, else
-        langchain-openai's."""
-        given = self.profile.text_extras_roles
-        return super().text_extras_roles if given is None else given
+    text_extras_roles = _ProfileField[frozenset[str]]()
 
-    @property
-    def rebuilt_text_roles(self) -> frozenset[str]:
-        """As its partner package rebuilds text blocks: the profile's, else
-        langchain-openai's."""
-        given = self.profile.rebuilt_text_roles
-        return super().rebuilt_text_roles if given is None else given
+    rebuilt_text_roles = _ProfileField[frozenset[str]]()
 
-    @property
-    def tool_text_keys(self) -> frozenset[str]:
-        """The keys its partner keeps on a tool result's text: the profile's, else
-        langchain-openai's."""
-        return self.profile.tool_text_keys or super().tool_text_keys
+    tool_text_keys = _ProfileField[frozenset[str]]()
 
     developer_role_sent = _ProfileField[bool]()
 

@@ -6,12 +6,13 @@ Pure data, read by `spec.py` (its import-linter contract holds for what this imp
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...specs import LimitHeaders
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
-from ..openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
-from ..openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
+from ..openai.spec import LANGCHAIN_OPENAI_STREAM
 from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from ..openai.spec import openai_client_arguments
 from .partner_tables import BASE_CHAT_OPENAI
@@ -33,6 +34,14 @@ from .profile import OPENAI_USAGE_ORDER
 from .profile import ReplyStyle
 from .profile import StopRule
 from .profile import TurnStyle
+
+#: A BaseChatOpenAI's result and stream as langchain-openai's (its own name on each
+#: message alone).
+_CHAT_OPENAI_REPLIES: dict[str, Any] = {
+    "llm_output": "chat_completions",
+    "llm_output_provider": "openai",
+    **LANGCHAIN_OPENAI_STREAM,
+}
 
 DEEPSEEK = Preset(
     hosted(
@@ -56,11 +65,7 @@ DEEPSEEK = Preset(
         # API refuses it ("Invalid 'tools': empty array", runebookai/tome#87)
     ),
     langchain_class="ChatDeepSeek",
-    llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
-    llm_output_provider="openai",  # its own name on each message alone
-    # Its stream as langchain-openai's: the model's fields on the finishing chunk.
-    stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
-    stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
+    **_CHAT_OPENAI_REPLIES,
     otel_name="deepseek",
     model_prefixes=("deepseek",),
     aliases=(("api_base", "base_url"),),
@@ -135,11 +140,7 @@ XAI = Preset(
         ),
     ),
     langchain_class="ChatXAI",
-    llm_output="chat_completions",  # a BaseChatOpenAI: langchain-openai's result,
-    llm_output_provider="openai",  # its own name on each message alone
-    # Its stream as langchain-openai's: the model's fields on the finishing chunk.
-    stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
-    stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
+    **_CHAT_OPENAI_REPLIES,
     otel_name="x_ai",
     model_prefixes=("grok",),
     price_id="x-ai",

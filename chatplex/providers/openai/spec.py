@@ -133,6 +133,12 @@ LANGCHAIN_OPENAI_STREAM_ORDER = KeyOrder(
 _RESPONSES_FIELDS = ("id", "created_at", "metadata", "model", "object", "service_tier", "status")
 #: What langchain-openai's stream gives on the chunk with the finish reason alone.
 LANGCHAIN_OPENAI_FINISH_KEYS = ("model_name", "system_fingerprint", "service_tier")
+#: A stream's chunks as langchain-openai's: the model's fields on the finishing chunk
+#: (`ProviderSpec` fields, for the partners that stream so).
+LANGCHAIN_OPENAI_STREAM: dict[str, Any] = {
+    "stream_metadata_order": LANGCHAIN_OPENAI_STREAM_ORDER,
+    "stream_finish_keys": LANGCHAIN_OPENAI_FINISH_KEYS,
+}
 
 #: OpenAI's rate-limit headers (most OpenAI-compatible servers send them too): resets
 #: as durations (`1s`, `6m0s`, `20ms`), limits per minute. A host that sends these names
@@ -154,8 +160,7 @@ OPENAI_LIMITS = LimitHeaders(
 #: BaseChatOpenAI (ChatOpenAI's and AzureChatOpenAI's alike), and its rate limit headers.
 _BASE_CHAT_OPENAI: dict[str, Any] = {
     "metadata_order": LANGCHAIN_OPENAI_ORDER,
-    "stream_metadata_order": LANGCHAIN_OPENAI_STREAM_ORDER,
-    "stream_finish_keys": LANGCHAIN_OPENAI_FINISH_KEYS,
+    **LANGCHAIN_OPENAI_STREAM,
     "stream_usage_unmarked": True,  # langchain-openai's usage chunk: a bare AIMessageChunk
     "limit_headers": OPENAI_LIMITS,
 }

@@ -154,6 +154,26 @@ def test_a_redacted_reasoning_block_is_sent_back() -> None:
 
 
 @pytest.mark.parametrize(
+    ("said", "sent"),
+    [
+        (
+            {"text": "hm", "signature": "c2ln"},
+            {"reasoningText": {"text": "hm", "signature": "c2ln"}},
+        ),
+        ({"redacted_content": "b64"}, {"redactedContent": "b64"}),
+        ({"text": "unsigned"}, None),
+    ],
+)
+def test_langchain_aws_reasoning_content_goes_back_signed_or_redacted(
+    said: dict[str, str], sent: dict[str, object] | None
+) -> None:
+    ai = AIMessage([{"type": "reasoning_content", "reasoning_content": said}, "ok"])
+    _, turns = wire_messages([HumanMessage("a"), ai])
+    kept = [] if sent is None else [{"reasoningContent": sent}]
+    assert turns[1]["content"] == [*kept, {"text": "ok"}]
+
+
+@pytest.mark.parametrize(
     ("provider", "kept"), [(None, True), ("bedrock_converse", True), ("anthropic", False)]
 )
 def test_a_thinking_block_goes_back_signed_unless_another_providers(

@@ -146,6 +146,27 @@ def test_every_profile_is_a_registered_provider_with_its_own_adapter() -> None:
         preset_adapter_class("nope")
 
 
+def test_a_profile_field_left_none_is_the_openai_adapters() -> None:
+    from chatplex.providers.openai.adapter import OpenAIAdapter
+
+    openai = OpenAIAdapter(api_key="sk-test")
+    for name in NAMES:
+        adapter = preset_adapter_class(name)(api_key="k-test", base_url="http://127.0.0.1:1/v1")
+        profile = PROFILES[name]
+        for member in (
+            "dropped_input_blocks",
+            "text_extras_roles",
+            "rebuilt_text_roles",
+            "tool_text_keys",
+            "content_part_keys",
+        ):
+            own = getattr(profile, member)
+            expected = getattr(openai, member) if own is None else own
+            assert getattr(adapter, member) == expected, (name, member)
+    mistral = preset_adapter_class("mistralai")(api_key="k-test")
+    assert mistral.tool_text_keys == {"type", "text"} != openai.tool_text_keys
+
+
 def test_the_wire_stays_openai_and_the_preset_names_the_provider() -> None:
     model = init_chat_model("groq:llama-3.3-70b-versatile", api_key="gsk-test")
     assert model.provider == "openai"  # the wire: structured output, errors, batches

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from ....specs import field_names
 from ...openai.spec import LANGCHAIN_OPENAI_DROPPED
-from ...openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
-from ...openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
+from ...openai.spec import LANGCHAIN_OPENAI_STREAM
 from ..partner_tables import CLIENTS
 from ..preset import NO_MAX_COMPLETION_TOKENS
 from ..preset import DropIn
@@ -90,9 +89,7 @@ FIREWORKS = Preset(
     ),
     langchain_class="ChatFireworks",
     llm_output="fingerprint_fields",  # langchain-fireworks': usage, fingerprint, tier
-    # Its stream as langchain-openai's: the model's fields on the finishing chunk.
-    stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
-    stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
+    **LANGCHAIN_OPENAI_STREAM,
     model_prefixes=("accounts/fireworks",),
     aliases=key_and_base("fireworks"),
     dropin=DropIn(

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from ....specs import MoveWarning
 from ....specs import field_names
-from ...openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
-from ...openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
+from ...openai.spec import LANGCHAIN_OPENAI_STREAM
 from ...openai.spec import OPENAI_LIMITS
 from ..partner_tables import CLIENTS
 from ..partner_tables import GROQ_BODY
@@ -94,9 +93,7 @@ GROQ = Preset(
     ),
     limit_headers=OPENAI_LIMITS,
     langchain_class="ChatGroq",
-    # Its stream as langchain-openai's: the model's fields on the finishing chunk.
-    stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
-    stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
+    **LANGCHAIN_OPENAI_STREAM,
     # ... but that chunk's metadata is its generation info alone: no model_provider.
     stream_finish_unmarked=True,
     otel_name="groq",

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from ....specs import MoveWarning
 from ....specs import field_names
-from ...openai.spec import LANGCHAIN_OPENAI_FINISH_KEYS
-from ...openai.spec import LANGCHAIN_OPENAI_STREAM_ORDER
+from ...openai.spec import LANGCHAIN_OPENAI_STREAM
 from ..partner_tables import CLIENTS
 from ..partner_tables import SAMBANOVA_CREATE
 from ..preset import NO_MAX_COMPLETION_TOKENS
@@ -119,9 +118,7 @@ SAMBANOVA = Preset(
     langchain_class="ChatSambaNova",
     # langchain-groq's result: finish reason and logprobs, usage/model/fingerprint.
     llm_output="completions_fields",
-    # Its stream as langchain-openai's: the model's fields on the finishing chunk.
-    stream_metadata_order=LANGCHAIN_OPENAI_STREAM_ORDER,
-    stream_finish_keys=LANGCHAIN_OPENAI_FINISH_KEYS,
+    **LANGCHAIN_OPENAI_STREAM,
     aliases=key_and_base("sambanova"),
     body=same_names("top_k", "reasoning_effort", "stream_options"),
     # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).
