@@ -244,7 +244,7 @@ class ProviderSpec:
     init_class: str | None = None
     #: "module:Class" of the adapter of its Responses API, which `init_chat_model` builds
     #: where its LangChain class would call it (`use_responses_api=True`, `reasoning=`,
-    #: `output_version="responses/v1"`...: `chat/openai_model.responses_provider`); None: it
+    #: `output_version="responses/v1"`...: `providers/openai/choices.responses_provider`); None: it
     #: has none (those settings are refused as unknown).
     responses_adapter: str | None = None
     #: "module:function(model, settings) -> str | None" choosing, for `init_chat_model`,

@@ -253,7 +253,7 @@ def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> N
         "chatplex.providers.openai.dropin",
         "chatplex.providers.anthropic.dropin",
         "chatplex.providers.openai.azure_dropin",
-        "chatplex.chat.openai_model",
+        "chatplex.providers.openai.choices",
         "chatplex.providers.openai.azure",
         "chatplex.providers.bedrock.dropin",
         "chatplex.providers.bedrock.adapter",

@@ -47,7 +47,7 @@ __all__ = [
 
 def is_builtin_tool(tool: Any) -> bool:
     """An OpenAI built-in tool dict (`{"type": "web_search"}`), as `ChatOpenAI` reads it."""
-    from ..chat.openai_model import is_builtin_tool  # only when tools are bound
+    from ..providers.openai.choices import is_builtin_tool  # only when tools are bound
 
     return is_builtin_tool(tool)
 

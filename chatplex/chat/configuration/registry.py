@@ -34,6 +34,7 @@ __all__ = [
     "qualified_model_name",
     "register_provider",
     "split_model_name",
+    "take_body_parameters",
 ]
 
 ModelFactory = Callable[..., ChatModel]
@@ -66,8 +67,6 @@ def _adapter_model(provider: str) -> ModelFactory:
         cls = cls or adapter_class(provider)
         names = adapter_parameters(cls)
         if spec_names_settings(provider):
-            from ..compatible_models import take_body_parameters
-
             # Its LangChain class's names, as its spec declares them: its key's own name
             # renamed, body fields sent.
             moved = take_body_parameters(provider, settings)
@@ -88,6 +87,35 @@ def _adapter_model(provider: str) -> ModelFactory:
 
     factory.__name__ = f"_{provider}"
     return factory
+
+
+def take_body_parameters(provider: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """The provider's LangChain class's other names for shared settings (`<name>_api_key`,
+    `api_base`...) renamed in `settings`, and the body parameters it names as fields
+    (`reasoning_format`, `random_seed`, `search_mode`, ...) taken out and returned under
+    their wire names (for `extra_body`), as its spec declares them (`setting_aliases`,
+    `body_settings`); {} and nothing renamed where it declares none.
+
+    >>> settings = {"pplx_api_key": "k", "search_mode": "web"}
+    >>> take_body_parameters("perplexity", settings), settings
+    ({'search_mode': 'web'}, {'api_key': 'k'})
+    """
+    from ..dropin import pick
+
+    declared = spec(provider)
+    if declared is None:
+        return {}
+    aliases = dict(declared.setting_aliases)
+    body = dict(declared.body_settings)
+    for alias in [k for k in settings if k in aliases]:
+        target = aliases[alias]
+        value = pick(
+            f"init_chat_model({provider!r})",
+            **{target: settings.get(target), alias: settings[alias]},
+        )
+        del settings[alias]
+        settings[target] = value
+    return {body[k]: settings.pop(k) for k in list(settings) if k in body}
 
 
 def spec_names_settings(provider: str) -> bool:

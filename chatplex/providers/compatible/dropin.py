@@ -39,14 +39,14 @@ from ...chat.dropin_fields import DropinParams
 from ...chat.dropin_fields import take_params
 from ...chat.dropin_fields import with_defaults
 from ...chat.model import ChatModel
-from ...chat.openai_model import check_responses_only
-from ...chat.openai_model import wants_responses_api
 from ...chat.params import api_parameters
 from ...chat.params import check_api_parameters
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import partner_fields
 from ...chat.partner_warnings import say_moved
 from ...chat.settings import CALL_SETTINGS
+from ..openai.choices import check_responses_only
+from ..openai.choices import wants_responses_api
 from ..openai.dropin import TiktokenCounted
 from .blocks import register_parts_blocks
 from .preset import DropIn

@@ -40,12 +40,6 @@ from ...chat.dropin_fields import SERVICE_TIER
 from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
-from ...chat.openai_model import check_responses_only
-from ...chat.openai_model import is_builtin_tool
-from ...chat.openai_model import lacks_structured_outputs
-from ...chat.openai_model import langchain_temperature
-from ...chat.openai_model import stream_usage_default
-from ...chat.openai_model import wants_responses_api
 from ...chat.params import check_api_parameters
 from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
@@ -54,6 +48,12 @@ from ...chat.partner_form import SdkClient
 from ...chat.proxied import proxied_clients
 from ...core.frames import user_stacklevel
 from ...secret.urls import hold_url
+from .choices import check_responses_only
+from .choices import is_builtin_tool
+from .choices import lacks_structured_outputs
+from .choices import langchain_temperature
+from .choices import stream_usage_default
+from .choices import wants_responses_api
 from .spec import BASE_CHAT_OPENAI_CLIENTS
 from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES

@@ -174,15 +174,15 @@ SPECS = (
         model_prefixes=("gpt-", "o1", "o3", "o4", "chatgpt", "text-davinci"),
         batch_discount=0.5,  # 50% off every model its Batch API serves
         responses_adapter="chatplex.providers.openai.responses_adapter:OpenAIResponsesAdapter",
-        wire_choice="chatplex.chat.openai_model:responses_provider",
+        wire_choice="chatplex.providers.openai.choices:responses_provider",
         llm_output="chat_completions",  # langchain-openai's llm_output and generation_info
         blocks="chatplex.providers.openai.blocks:reply_blocks",  # langchain-core ships it
         api_parameters=_CHAT_COMPLETIONS,
         refused_settings=_REFUSED,
         # init_chat_model("openai:...") as LangChain's ChatOpenAI: its stream_usage
         # default, and max_tokens sent as max_completion_tokens.
-        init_settings="chatplex.chat.openai_model:init_settings",
-        adapter_defaults="chatplex.chat.openai_model:init_defaults",
+        init_settings="chatplex.providers.openai.choices:init_settings",
+        adapter_defaults="chatplex.providers.openai.choices:init_defaults",
         **_BASE_CHAT_OPENAI,
         text_block_keys=("prompt_cache_breakpoint",),  # langchain-openai sends it as given
     ),
@@ -218,7 +218,7 @@ SPECS = (
         ls_rule=LangSmithRule(model_version="model_version"),  # "gpt-4o-0613"
         combined_llm_output="chat_completions",  # a BaseChatOpenAI's, of rows that carry none
         responses_adapter="chatplex.providers.openai.azure_responses:AzureResponsesAdapter",
-        wire_choice="chatplex.chat.openai_model:responses_provider",
+        wire_choice="chatplex.providers.openai.choices:responses_provider",
         **_BASE_CHAT_OPENAI,
     ),
 )

@@ -365,3 +365,15 @@ def test_init_class_names_a_providers_drop_in_where_init_chat_model_builds_one()
     assert init_class("openai:gpt-4o-mini") is None  # chatplex's model over its adapter
     assert init_class(None) is None and init_class("no-such-provider-model") is None
     assert ChatGoogleGenerativeAI.takes_stream_usage is False
+
+
+def test_a_presets_body_fields_are_taken_and_its_aliases_renamed() -> None:
+    from chatplex.chat.configuration.registry import take_body_parameters
+
+    settings = {"random_seed": 1, "temperature": 0, "endpoint": "http://h"}
+    assert take_body_parameters("mistralai", settings) == {"random_seed": 1}
+    assert settings == {"temperature": 0, "base_url": "http://h"}
+    assert take_body_parameters("vllm", {"x": 1}) == {}
+    assert take_body_parameters("no-such", {"x": 1}) == {}
+    with pytest.raises(TypeError):  # an alias and its name together
+        take_body_parameters("groq", {"groq_api_key": "a", "api_key": "b"})

@@ -1,4 +1,4 @@
-"""The OpenAI-compatible drop-ins (`chat/compatible_models.py`): LangChain's constructor
+"""The OpenAI-compatible drop-ins (`providers/compatible/dropin.py`): LangChain's constructor
 parameters and aliases per class, refused settings, unknown keywords, the body
 parameters they send, and a call over the mock server, sync and async."""
 
@@ -379,7 +379,7 @@ def test_a_calls_max_tokens_replaces_the_constructors_on_the_responses_api(
 ) -> None:
     # A BaseChatOpenAI's payload holds the constructor's max_tokens under that name,
     # which the call's replaces (ChatOpenAI's own renames it past the call's: there the
-    # constructor's wins, tests/chat/test_openai_model_responses.py).
+    # constructor's wins, tests/providers/openai/test_choices.py).
     srv, recorder = served
     model = cls(model="m", api_key="k", base_url=srv.openai_base_url, max_tokens=16, reasoning={})
     model.invoke("hi", max_tokens=42)

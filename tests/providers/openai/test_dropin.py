@@ -1,7 +1,7 @@
 """ChatOpenAI (providers/openai/dropin.py): max_tokens sent as langchain-openai sends
 it. Its aliases, refusals and API-parameter checks, shared with ChatAnthropic, are tested
 in tests/chat/test_dropin_models.py; its Responses-API choice in
-tests/chat/test_openai_model_responses.py."""
+tests/providers/openai/test_choices.py."""
 
 from __future__ import annotations
 

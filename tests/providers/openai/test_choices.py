@@ -12,8 +12,8 @@ import pytest
 from pydantic import BaseModel
 
 from chatplex import init_chat_model
-from chatplex.chat.openai_model import check_responses_only
-from chatplex.chat.openai_model import wants_responses_api
+from chatplex.providers.openai.choices import check_responses_only
+from chatplex.providers.openai.choices import wants_responses_api
 from chatplex.providers.openai.dropin import ChatOpenAI
 
 
@@ -212,7 +212,7 @@ def test_init_chat_model_reaches_the_responses_api() -> None:
 
 
 def test_schema_dicts_are_function_tools_not_built_in_ones() -> None:
-    from chatplex.chat.openai_model import is_builtin_tool
+    from chatplex.providers.openai.choices import is_builtin_tool
 
     schema = {"title": "Person", "type": "object", "properties": {"name": {"type": "string"}}}
     assert not is_builtin_tool(schema)

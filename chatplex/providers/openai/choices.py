@@ -1,7 +1,7 @@
 """What `init_chat_model("openai:...")` and the provider registry decide as
 langchain-openai does (the Responses API or Chat Completions, the `stream_usage`
 default, `max_completion_tokens`), and what tells a built-in tool: shared with the
-`ChatOpenAI` drop-in (`chatplex.providers.openai.dropin`).
+`ChatOpenAI` drop-in (`dropin.py`) and the presets' (`providers/compatible/dropin.py`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ..adapters.tools import is_typed_tool
+from ...adapters.tools import is_typed_tool
 
 __all__ = [
     "RESPONSES_ONLY",
