@@ -90,7 +90,7 @@ _OPENAI_REPLY = {
 
 def _empty_list_models() -> list[tuple[Any, dict[str, Any], list[Any] | None]]:
     """(model, its wire's reply, the `tools` a bound empty list sends: None, no member)."""
-    import chatplex
+    import chatplex.langchain
     from chatplex import init_chat_model
 
     at = {"api_key": "k", "base_url": "https://gw.example"}
@@ -140,7 +140,7 @@ async def test_a_choice_beside_an_empty_tool_list_is_sent_as_the_partner_sends_i
     # bind_tools.
     import respx
 
-    import chatplex
+    import chatplex.langchain
     from chatplex import init_chat_model
 
     at = {"api_key": "k", "base_url": "https://gw.example"}
