@@ -230,3 +230,44 @@ def test_too_long_counts_lines(tmp_path: Path) -> None:
 def test_no_module_passes_the_line_bound() -> None:
     long = [f"{m}: {n} lines" for m in modules() if (n := too_long(m)) is not None]
     assert long == [], f"modules above {MAX_MODULE_LINES} lines:\n" + "\n".join(long)
+
+
+def _uses_langchain_family_unimported(source: str) -> bool:
+    """Whether a test module's code reads `chatplex.langchain.<name>` without importing
+    `chatplex.langchain`: it then passes only after another test has loaded it."""
+    tree = ast.parse(source)
+    uses = any(
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "langchain"
+        and isinstance(node.value.value, ast.Name)
+        and node.value.value.id == "chatplex"
+        for node in ast.walk(tree)
+    )
+    # (`import chatplex.langchain` anywhere, or `from chatplex.langchain import ...` at the
+    # top: inside one test function, that import loads it only for the tests after it)
+    imported = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    ]
+    imported += [node.module or "" for node in tree.body if isinstance(node, ast.ImportFrom)]
+    return uses and not any(name.startswith("chatplex.langchain") for name in imported)
+
+
+def test_the_import_check_tells_a_file_that_imports_from_one_that_does_not() -> None:
+    assert _uses_langchain_family_unimported("import chatplex\nchatplex.langchain.ChatOpenAI()")
+    assert not _uses_langchain_family_unimported(
+        "import chatplex.langchain\nchatplex.langchain.ChatOpenAI()"
+    )
+
+
+def test_every_test_file_imports_the_langchain_family_it_reads() -> None:
+    offenders = [
+        str(path.relative_to(TESTS))
+        for path in sorted(TESTS.rglob("*.py"))
+        if path.name != "test_layout.py"
+        and _uses_langchain_family_unimported(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -314,7 +314,7 @@ def test_chatmistralai_max_retries_counts_attempts_with_langchains_waits(
     import time
     import warnings
 
-    import chatplex
+    import chatplex.langchain
     from chatplex.chat import sending
     from chatplex.core.retry import retry_policy
     from chatplex.testing import MockRequest

@@ -143,7 +143,7 @@ def test_a_key_changed_on_a_built_drop_in_is_refused() -> None:
     # the key it was built with, so a copy with another key is refused, not half-made.
     from langchain_core.runnables import ConfigurableField
 
-    import chatplex
+    import chatplex.langchain
 
     llm = chatplex.langchain.ChatDeepSeek(
         model="deepseek-chat", api_key=_KEY, api_base=UNIT_BASE_URL

@@ -184,7 +184,7 @@ def test_a_calls_documents_are_repeated_in_the_reply_as_langchain_cohere_does() 
     # reason invoked; after the token count on the stream's last chunk): the drop-in's
     # replies lacked them.
     langchain_cohere = pytest.importorskip("langchain_cohere")
-    import chatplex
+    import chatplex.langchain
     from chatplex.testing import MockServer
 
     documents = [{"id": "doc-1", "data": {"text": "The grass is green."}}]

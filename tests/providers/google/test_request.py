@@ -282,7 +282,7 @@ def test_a_calls_thinking_budget_is_sent_as_the_partner_sends_it(wire: str) -> N
     # (pydantic's ValidationError on Gemini's API, a TypeError on Vertex AI's).
     import warnings
 
-    import chatplex
+    import chatplex.langchain
     from chatplex.testing import MockServer
     from tests.langchain.agents_matrix._kit import WIRES
     from tests.langchain.agents_matrix._kit import Run
@@ -303,7 +303,7 @@ def test_a_calls_thinking_budget_is_sent_as_the_partner_sends_it(wire: str) -> N
 
 
 def test_reasoning_effort_is_langchain_google_genais_thinking_level() -> None:
-    import chatplex
+    import chatplex.langchain
 
     model = chatplex.langchain.ChatGoogleGenerativeAI(
         model="gemini-3-pro-preview", api_key="k", reasoning_effort="low"

@@ -138,7 +138,7 @@ def test_a_pickled_chat_vertexai_answers_as_langchain_google_vertexais_pickles()
     import pickle
     import warnings
 
-    import chatplex
+    import chatplex.langchain
     from chatplex.testing import MockServer
 
     partner = pytest.importorskip("langchain_google_vertexai").ChatVertexAI

@@ -59,7 +59,7 @@ def test_openai_proxy_given_or_from_the_environment_carries_the_calls(
 
     import httpx
 
-    import chatplex
+    import chatplex.langchain
     from chatplex.testing import MockServer
 
     partner = pytest.importorskip("langchain_openai").ChatOpenAI
@@ -144,7 +144,7 @@ def test_the_dropins_temperature_fields_read_as_langchain_openais(
     model given none."""
     import langchain_openai
 
-    import chatplex
+    import chatplex.langchain
 
     theirs = langchain_openai.ChatOpenAI(**settings, api_key="sk-test")
     ours = chatplex.langchain.ChatOpenAI(**settings, api_key="sk-test")
