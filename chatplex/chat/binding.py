@@ -20,6 +20,7 @@ from typing import Protocol
 from typing import TypeVar
 
 from ..secret import merged_headers
+from .call import OnWire
 from .call_hooks import check_cache
 from .settings import CALL_SETTINGS
 from .settings import SETTING_NAMES
@@ -46,18 +47,12 @@ __all__ = [
 ]
 
 
-class Bindable(Protocol):
+class Bindable(OnWire, Protocol):
     """A model as its settings are set and read: the copy `bind` makes, or the model
     being built."""
 
     @property
-    def adapter(self) -> Adapter | None: ...
-    @property
-    def provider(self) -> str: ...
-    @property
     def partner_calls(self) -> PartnerCalls: ...
-    @property
-    def model(self) -> str: ...
     @property
     def temperature(self) -> float | None: ...
     @property

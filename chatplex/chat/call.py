@@ -31,7 +31,19 @@ if TYPE_CHECKING:
     from .partner_calls import PartnerCalls
     from .sdk_agents import PartnerHeaders
 
-__all__ = ["Call", "Described", "Sender", "Transport"]
+__all__ = ["Call", "Described", "OnWire", "Sender", "Transport"]
+
+
+class OnWire(Protocol):
+    """A model as every collaborator of `ChatModel` names it: its wire (the adapter),
+    provider and model name. The protocols of what each one reads more extend it."""
+
+    @property
+    def adapter(self) -> Adapter | None: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def model(self) -> str: ...
 
 
 class Transport(Protocol):

@@ -11,9 +11,9 @@ from typing import Any
 from typing import Protocol
 
 from ..specs import spec
+from .call import OnWire
 
 if TYPE_CHECKING:
-    from ..adapters.base import Adapter
     from ..adapters.request_types import CallSettings
 
 __all__ = [
@@ -26,15 +26,9 @@ __all__ = [
 ]
 
 
-class Describable(Protocol):
+class Describable(OnWire, Protocol):
     """A model as it is described: its wire, model name and own name."""
 
-    @property
-    def adapter(self) -> Adapter | None: ...
-    @property
-    def provider(self) -> str: ...
-    @property
-    def model(self) -> str: ...
     @property
     def name(self) -> str | None: ...
 

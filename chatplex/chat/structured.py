@@ -52,6 +52,7 @@ from ..messages import AIMessageChunk
 from ..messages import merge_chunks
 from ..sdk_error_families import ErrorFamily
 from ..sdk_errors import sdk_compatible
+from .call import OnWire
 from .partial_json import parse_json_text
 from .partial_json import partial_value
 
@@ -70,16 +71,9 @@ __all__ = [
 METHODS = ("function_calling", "json_schema", "json_mode")
 
 
-class Structurable(Protocol):
+class Structurable(OnWire, Protocol):
     """What `structured_output` reads of a model (a `ChatModel`): its wire, provider and
     model name, and the copies it binds settings or a forced tool on."""
-
-    @property
-    def adapter(self) -> Adapter | None: ...
-    @property
-    def provider(self) -> str: ...
-    @property
-    def model(self) -> str: ...
 
     def bind(self, **settings: Any) -> Runnable[Any, AIMessage]: ...
 
