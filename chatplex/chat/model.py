@@ -491,8 +491,8 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
     def check_call(self, overrides: Mapping[str, Any]) -> None:
         """Raise what a call's settings are refused for before the model reads them (a
         drop-in's partner checks some before it refuses an unknown keyword, so the
-        keyword refusal runs this first: `langchain.wrapped.refuse_partner_keywords`).
-        Default: nothing."""
+        keyword refusal runs this first: `langchain.wrapped.refuse_partner_keywords`); every
+        call with overrides runs it (`_prepare`). Default: nothing."""
         return
 
     def _builtin_tool_reader(self) -> BuiltinReader | None:
@@ -556,6 +556,8 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         settings (so per-call `timeout`, `max_retries`, `extra_headers`... apply too), its
         messages, settings, config and callback run; `asynchronous`: an async call's."""
         messages = coerce_messages(input)
+        if overrides:
+            self.check_call(overrides)
         model = self._bound(overrides, asynchronous=asynchronous) if overrides else self
         settings = model._settings({})
         given = config

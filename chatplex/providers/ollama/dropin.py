@@ -33,8 +33,7 @@ from ...chat.partner_form import PartnerFields
 from ...specs import field_names
 
 if TYPE_CHECKING:
-    from ...chat.call import Call
-    from ...core.run_config import RunnableConfig
+    pass
 
 __all__ = ["ChatOllama"]
 
@@ -210,16 +209,6 @@ class ChatOllama(ChatModel):
         call is an error, raised before its client refuses an unknown keyword."""
         if self.stop is not None and overrides.get("stop") is not None:
             raise ValueError("`stop` found in both the input and default params.")
-
-    def _prepare(
-        self,
-        input: Any,
-        config: RunnableConfig,
-        overrides: Mapping[str, Any],
-        asynchronous: bool = False,
-    ) -> Call:
-        self.check_call(overrides)
-        return super()._prepare(input, config, overrides, asynchronous)
 
 
 def _client_settings(
