@@ -59,9 +59,10 @@ class RecordedChatRun(ChatModelRun):
     """One chat-model call, recorded for `tracer` (see the module docstring).
 
     Read by the tracer's thread after `record_chat_run`: `run_id`, `parent_run_id`,
-    `parent_record` (what the tracer's `parent_record()` gave), `name`, `tags`, `metadata` (the
-    config's), `serialized`, `params`, `messages`, `start_time` / `end_time` (`time.time()`),
-    `reply` or `failure`, `token_time`, `retries` (`(time, RetryCallState)` pairs)."""
+    `parent_record` (what the tracer's `parent_record(parent_node)` gave), `name`, `tags`,
+    `metadata` (the config's), `serialized`, `params`, `messages`, `start_time` /
+    `end_time` (`time.time()`), `reply` or `failure`, `token_time`, `retries` (`(time,
+    RetryCallState)` pairs)."""
 
     __slots__ = (
         "end_time",
@@ -99,7 +100,7 @@ class RecordedChatRun(ChatModelRun):
         self.inline = True
         self.token_handlers = None
         self.tracer = tracer
-        self.parent_record = None if parent is None else tracer.parent_record(parent.run_id)
+        self.parent_record = None if parent is None else tracer.parent_record(parent)
         self.messages: list[BaseMessage] = []
         self.serialized: dict[str, Any] = {}
         self.params: dict[str, Any] = {}

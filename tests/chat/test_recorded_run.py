@@ -32,9 +32,9 @@ class Recorder:
         self.records: list[RecordedChatRun] = []
         self.parents: list[Any] = []
 
-    def parent_record(self, parent_run_id: Any) -> Any:
-        self.parents.append(parent_run_id)
-        return {"parent": parent_run_id}
+    def parent_record(self, parent: Any) -> Any:
+        self.parents.append(parent.run_id)
+        return {"parent": parent.run_id}
 
     def record_chat_run(self, record: RecordedChatRun) -> None:
         self.records.append(record)
