@@ -42,6 +42,7 @@ import httpx
 from ..adapters.header_values import check_headers_sent
 from ..http import retry_after_from
 from .serialize import is_message
+from .serialize import jsonable
 from .serialize import nested_message
 
 __all__ = ["LangSmithSender", "SenderSettings", "dumps", "unsupported_settings"]
@@ -128,7 +129,8 @@ def unsupported_settings(environ: Mapping[str, str] | None = None) -> list[str]:
 def _default(value: Any) -> Any:
     """What json cannot write by itself: datetimes, UUIDs, messages nested in a message's
     fields (`serialize.dumpd` leaves them in place) as `model_dump` writes them, other
-    dataclasses as their fields (as orjson writes them), anything else as its repr."""
+    dataclasses as their fields (as orjson writes them), anything else as
+    `serialize.jsonable` shows it (a pydantic model's fields, a prompt value, a repr)."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
@@ -137,13 +139,31 @@ def _default(value: Any) -> Any:
         return list(value)
     if is_message(value):
         return nested_message(value)
+    if hasattr(value, "to_messages"):  # a prompt value (a dataclass): as jsonable shows it
+        return jsonable(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    return repr(value)
+    return jsonable(value)
 
 
 def _json_dumps(value: Any) -> bytes:
-    return json.dumps(value, default=_default, ensure_ascii=False).encode()
+    try:
+        return json.dumps(value, default=_default, ensure_ascii=False).encode()
+    except TypeError:  # a key json refuses (a tuple): every key as its str
+        return json.dumps(_str_keys(value), default=_default, ensure_ascii=False).encode()
+
+
+def _str_keys(value: Any) -> Any:
+    """`value` with every dict key written as its str, what message fields hold written
+    as `_default` writes it."""
+    kind = type(value)
+    if kind is dict or isinstance(value, dict):
+        return {str(k): _str_keys(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_str_keys(v) for v in value]
+    if is_message(value):
+        return _str_keys(nested_message(value))
+    return value
 
 
 try:  # orjson when the user has it (not a dependency): several times faster

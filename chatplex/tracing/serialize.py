@@ -138,7 +138,9 @@ def plain_data(value: Any) -> Any:
 
 
 def jsonable(value: Any) -> Any:
-    """`value` as plain JSON data (what LangSmith shows for a LangChain object)."""
+    """`value` as JSON data (what LangSmith shows for a LangChain object), for the
+    sender's writer: a chatplex message's fields are left as they are (`_message_json`);
+    `plain_data` makes it plain data for another writer."""
     # The common kinds by exact type first (an ABC's isinstance is slow), each as the
     # general case below writes it; the rest, subclasses included, go there.
     kind = type(value)
@@ -155,33 +157,16 @@ def jsonable(value: Any) -> Any:
 
 def _message_json(message: Any) -> dict[str, Any]:
     """`jsonable(message)` of a chatplex message: its `model_dump()` without the None
-    fields, each field as JSON data, written in one pass instead of a deep copy
-    (`model_dump`) walked again."""
+    fields, the fields read in place, not copied: the JSON writer (`sender.dumps`) writes
+    what they hold as `model_dump` would have (a message nested in them as `{"type",
+    "data"}`, through its `default`); this runs on the batcher's thread, right before
+    the run is written, and messages are not changed in use."""
     out = {}
     for name in type(message)._field_order:
         value = message.type if name == "type" else getattr(message, name)
         if value is not None:
-            out[name] = _dumped(value)
+            out[name] = value
     return out
-
-
-def _dumped(value: Any) -> Any:
-    """`jsonable(plain(value))`, `plain` being `model_dump`'s copy of a field: dicts and
-    lists copied, a message in them as `{"type", "data"}` with all its fields."""
-    kind = type(value)
-    if kind is str or kind is int or kind is float or kind is bool or value is None:
-        return value
-    if isinstance(value, dict):
-        return {str(k): _dumped(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dumped(v) for v in value]
-    order = getattr(kind, "_field_order", None)
-    if order is not None:
-        data = {
-            name: _dumped(value.type if name == "type" else getattr(value, name)) for name in order
-        }
-        return {"type": jsonable(value.type), "data": data}
-    return jsonable(value)
 
 
 def _jsonable(value: Any) -> Any:

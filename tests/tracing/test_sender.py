@@ -345,3 +345,13 @@ def test_a_key_no_header_may_carry_is_refused_unsent(bad: str) -> None:
     with pytest.raises(InvalidHeaderError, match="'x-api-key'") as caught:
         sender.send([run("x")])
     assert handler.requests == [] and KEY not in str(caught.value)
+
+
+@pytest.mark.parametrize("write", [dumps, _json_dumps])
+def test_keys_no_json_writer_takes_are_written_as_their_str(write: Any) -> None:
+    from chatplex import AIMessage
+
+    message = AIMessage("a", response_metadata={("a", 1): {"k": [AIMessage("b")]}})
+    fields = json.loads(write({"m": message.response_metadata}))["m"]
+    assert list(fields) == ["('a', 1)"]
+    assert fields["('a', 1)"]["k"][0]["type"] == "ai"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pydantic
 import pytest
 
 from chatplex import AIMessage
@@ -180,11 +181,35 @@ def _walked_model_dump(message: Any) -> dict[str, Any]:
         ToolMessage("42", tool_call_id="c1", artifact={"rows": [1, 2]}),
     ],
 )
-def test_a_message_is_written_as_its_model_dump_was(message: Any) -> None:
-    fast = jsonable(message)
-    assert fast == _walked_model_dump(message)
-    assert json.dumps(fast) == json.dumps(_walked_model_dump(message))  # the same order
+@pytest.mark.parametrize("writer", ["orjson", "json"])
+def test_a_message_is_written_as_its_model_dump_was(message: Any, writer: str) -> None:
+    """Its fields are read in place, not walked: the bytes the sender writes are those
+    of `model_dump`'s copy walked, nested messages, tuples, dict subclasses and int
+    keys included."""
+    from chatplex.tracing import sender
+
+    write = sender.dumps if writer == "orjson" else sender._json_dumps
+    fields = jsonable(message)
+    assert list(fields) == list(_walked_model_dump(message))  # the same fields, in order
+    assert write(fields) == write(_walked_model_dump(message))
     wrapped = chain_inputs({"m": [message, ("t", message)]})
-    assert json.dumps(wrapped) == json.dumps(
-        {"m": [_walked_model_dump(message), ["t", _walked_model_dump(message)]]}
-    )
+    walked = {"m": [_walked_model_dump(message), ["t", _walked_model_dump(message)]]}
+    assert write(wrapped) == write(walked)
+    assert json.loads(write(wrapped)) == json.loads(json.dumps(walked))
+
+
+class _Settings(pydantic.BaseModel):
+    temperature: float = 0.5
+
+
+def test_objects_in_a_messages_fields_are_written_as_jsonable_shows_them() -> None:
+    """What the JSON writer does not know by itself in a field (a pydantic model, a
+    prompt value) is written as `jsonable` shows it at the top level."""
+    from chatplex.tracing import sender
+
+    prompt = ChatPromptTemplate.from_messages([("human", "{q}")]).invoke({"q": "x"})
+    message = AIMessage("a", response_metadata={"settings": _Settings(), "prompt": prompt})
+    for write in (sender.dumps, sender._json_dumps):
+        meta = json.loads(write(jsonable(message)))["response_metadata"]
+        assert meta["settings"] == {"temperature": 0.5}
+        assert meta["prompt"] == jsonable(prompt)
