@@ -84,7 +84,6 @@ class RecordedChatRun(ChatModelRun):
         self.run_id = new_run_id()
         self._id = None
         self.parent = parent
-        self.parent_ids = () if parent is None else (*parent.parent_ids, parent.id)
         self.name = config.get("run_name") or name
         self.run_type = "chat_model"
         self.tags = run_tags(config) if config.get("tags") else []
@@ -110,6 +109,15 @@ class RecordedChatRun(ChatModelRun):
         self.failure: BaseException | None = None
         self.token_time: float | None = None
         self.retries: list[tuple[float, Any]] | None = None
+
+    @property  # RunNode's slot, made when read here (an event stream inside the call)
+    def parent_ids(self) -> tuple[str, ...]:
+        parent = self.parent
+        return () if parent is None else (*parent.parent_ids, parent.id)
+
+    @parent_ids.setter
+    def parent_ids(self, value: tuple[str, ...]) -> None:
+        raise AttributeError("a recorded run's parent_ids follow its parent")
 
     # ---- start, tokens, end: noted, nothing built --------------------------------------
 

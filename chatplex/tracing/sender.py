@@ -263,11 +263,10 @@ class LangSmithSender:
     def post_prepared(self, pieces: list[bytes], count: int) -> None:
         """Post what `prepare` wrote for `count` runs, in one request (none if every run
         was sampled out); raises as `send` does."""
-        body = b"".join(pieces)
-        if not body:
+        if not any(pieces):
             return
         boundary = self._boundary
-        body += f"--{boundary}--\r\n".encode()
+        body = b"".join([*pieces, f"--{boundary}--\r\n".encode()])  # one copy
         self._post(body, f"multipart/form-data; boundary={boundary}", count)
 
     def encode(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
@@ -276,23 +275,23 @@ class LangSmithSender:
 
     def _parts(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
         s = self.settings
+        hide_inputs, hide_outputs = s.hide_inputs, s.hide_outputs
         chunks: list[bytes] = []
         add = chunks.append
         runtime = _runtime_json()
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="post.'.encode()
         for run in runs:
-            # Each part's head, made once per run: `--boundary`, its name, type, length.
-            opening = f'--{boundary}\r\nContent-Disposition: form-data; name="post.{run["id"]}'
+            # Each part: `--boundary`, its name, type and length, the JSON (one format).
+            opening = head + str(run["id"]).encode()
             main = {k: v for k, v in run.items() if k not in _BIG and v is not None}
             main.setdefault("session_name", s.project)  # a root without a project
             payload = dumps(main)
-            add(f'{opening}"\r\n{_JSON_TYPE}{len(payload)}\r\n\r\n'.encode())
-            add(payload)
-            add(b"\r\n")
-            for key in BIG_FIELDS:
+            add(_PART % (opening, b"", len(payload), payload))
+            for key, suffix in _BIG_PARTS:
                 value = run.get(key)
                 if value is None:
                     continue
-                if (key == "inputs" and s.hide_inputs) or (key == "outputs" and s.hide_outputs):
+                if (key == "inputs" and hide_inputs) or (key == "outputs" and hide_outputs):
                     value = {}
                 elif key == "extra":  # where the run came from, as the langsmith client adds
                     if type(value) is dict and "runtime" not in value:
@@ -300,14 +299,10 @@ class LangSmithSender:
                     else:
                         merged = {**_runtime(), **(value.get("runtime") or {})}
                         payload = dumps({**value, "runtime": merged})
-                    add(f'{opening}.extra"\r\n{_JSON_TYPE}{len(payload)}\r\n\r\n'.encode())
-                    add(payload)
-                    add(b"\r\n")
+                    add(_PART % (opening, suffix, len(payload), payload))
                     continue
                 payload = dumps(value)
-                add(f'{opening}.{key}"\r\n{_JSON_TYPE}{len(payload)}\r\n\r\n'.encode())
-                add(payload)
-                add(b"\r\n")
+                add(_PART % (opening, suffix, len(payload), payload))
         return b"".join(chunks)
 
     def close(self) -> None:
@@ -373,7 +368,10 @@ class LangSmithSender:
         return 0.5 * 2.0 ** (attempt - 1)
 
 
-_JSON_TYPE = "Content-Type: application/json\r\nContent-Length: "
+#: A run's part after its opening (`--boundary` and the run's `post.<id>`): the field's
+#: suffix, the part's type and length, the JSON.
+_PART = b'%s%s"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s\r\n'
+_BIG_PARTS = tuple((key, f".{key}".encode()) for key in BIG_FIELDS)
 
 
 def _with_runtime(extra_json: bytes, runtime_json: bytes) -> bytes:

@@ -152,6 +152,11 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     if getattr(kind, "model_dump", None) is _MESSAGE_DUMP:  # a chatplex message
         return _message_json(value)
+    if getattr(kind, "to_messages", None) is not None:  # a prompt value, asked of its type:
+        # (chatplex's name LangChain's class in `__class__`, which every isinstance reads)
+        messages = getattr(value, "messages", None)
+        if type(messages) is list or type(messages) is tuple:
+            return {"messages": [jsonable(m) for m in messages]}
     return _jsonable(value)
 
 
