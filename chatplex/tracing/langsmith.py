@@ -30,8 +30,8 @@ run itself (`chat/recorded_run.py`: ids, parent, times, the messages, the reply 
 error, retries, the first token) and hands the record over at its end; the run dict,
 the `LLMResult`-shaped outputs and the JSON are made from it on the batcher's thread
 (`records.recorded_run`), the same run as the handler path makes, key for key. With
-chatplex's sender, the batcher's thread writes runs to multipart parts a few at a time as they end
-(their objects die young) and posts what was written once per interval.
+chatplex's sender, the batcher's thread writes runs to multipart parts a few at a time as
+they end (their objects die young) and posts what was written once per interval.
 
 The chain runs of such a call (the sequence, the prompt, the parser: `records_chain_runs`)
 skip the protocol too: their run nodes are `records.ChainRecord`s, which note their

@@ -282,7 +282,7 @@ class LangSmithSender:
         head = f'--{boundary}\r\nContent-Disposition: form-data; name="post.'.encode()
         for run in runs:
             # Each part: `--boundary`, its name, type and length, the JSON (one format).
-            opening = head + str(run["id"]).encode()
+            opening = head + dumps(run["id"])[1:-1]  # the id's JSON string, unquoted
             main = {k: v for k, v in run.items() if k not in _BIG and v is not None}
             main.setdefault("session_name", s.project)  # a root without a project
             payload = dumps(main)

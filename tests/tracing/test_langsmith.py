@@ -570,7 +570,7 @@ def test_the_trace_shows_the_inputs_as_they_were_at_the_call(
     add_tracer(tracer)
     try:
         reply = model.invoke(history)
-        history.append(reply)  # before the sender's next batch (every 0.1 s)
+        history.append(reply)  # before the sender thread gets to the run
         history.append(HumanMessage("second"))
         from chatplex.core import RunnableLambda
 
