@@ -160,7 +160,7 @@ class LangSmithTracer(Tracer):
     def _prepare(self, runs: list[Any]) -> tuple[bytes, int]:
         """A few ended runs, from the batcher's thread: turned into LangChain's JSON forms
         and written as the sender's multipart parts."""
-        runs = [as_run(run) for run in runs]
+        runs = [as_run(run, wire=True) for run in runs]
         assert self.sender is not None
         return self.sender.prepare(runs), len(runs)
 

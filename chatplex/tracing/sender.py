@@ -5,8 +5,9 @@ the wire the `langsmith` client writes (`Client.multipart_ingest`): one form par
 `post.<id>` per run (its fields as JSON, without the big ones), and one part per big field
 (`post.<id>.inputs`, `.outputs`, `.events`, `.extra`, `.error`, `.serialized`), each
 `application/json` with its length; headers `x-api-key`, and `X-Tenant-Id` when a
-workspace is set. Serialization (orjson when installed, else json) happens here, on the
-batcher's thread, never on the caller's event loop.
+workspace is set. Serialization (`writer.dumps`: orjson when installed, else json)
+happens here, on the batcher's thread, never on the caller's event loop. A big field
+given as bytes is JSON already written (`records.chain_run(..., wire=True)`).
 
 `prepare(runs)` writes runs' parts as they end, `post_prepared(pieces, count)` posts
 what was written in one body (the batcher's `prepare` mode); `send(runs)` does both.
@@ -23,8 +24,6 @@ uses the `langsmith` client when it is installed).
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import logging
 import os
 import random
@@ -34,18 +33,15 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import datetime
 from typing import Any
 
 import httpx
 
 from ..adapters.header_values import check_headers_sent
 from ..http import retry_after_from
-from .serialize import is_message
-from .serialize import jsonable
-from .serialize import nested_message
+from .writer import dumps
 
-__all__ = ["LangSmithSender", "SenderSettings", "dumps", "unsupported_settings"]
+__all__ = ["LangSmithSender", "SenderSettings", "unsupported_settings"]
 
 logger = logging.getLogger("chatplex.tracing")
 
@@ -124,63 +120,6 @@ def unsupported_settings(environ: Mapping[str, str] | None = None) -> list[str]:
     """The variables set in the environment that this sender does not implement."""
     env = os.environ if environ is None else environ
     return [name for name in UNSUPPORTED if (env.get(name) or "").strip()]
-
-
-def _default(value: Any) -> Any:
-    """What json cannot write by itself: datetimes, UUIDs, messages nested in a message's
-    fields (`serialize.dumpd` leaves them in place) as `model_dump` writes them, other
-    dataclasses as their fields (as orjson writes them), anything else as
-    `serialize.jsonable` shows it (a pydantic model's fields, a prompt value, a repr)."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    if is_message(value):
-        return nested_message(value)
-    if hasattr(value, "to_messages"):  # a prompt value (a dataclass): as jsonable shows it
-        return jsonable(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    return jsonable(value)
-
-
-def _json_dumps(value: Any) -> bytes:
-    try:
-        return json.dumps(value, default=_default, ensure_ascii=False).encode()
-    except TypeError:  # a key json refuses (a tuple): every key as its str
-        return json.dumps(_str_keys(value), default=_default, ensure_ascii=False).encode()
-
-
-def _str_keys(value: Any) -> Any:
-    """`value` with every dict key written as its str, what message fields hold written
-    as `_default` writes it."""
-    kind = type(value)
-    if kind is dict or isinstance(value, dict):
-        return {str(k): _str_keys(v) for k, v in value.items()}
-    if kind is list or kind is tuple:
-        return [_str_keys(v) for v in value]
-    if is_message(value):
-        return _str_keys(nested_message(value))
-    return value
-
-
-try:  # orjson when the user has it (not a dependency): several times faster
-    import orjson
-
-    # Dataclasses go to `_default` (a message there is written as `model_dump` writes it).
-    _OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
-
-    def dumps(value: Any) -> bytes:
-        """`value` as JSON bytes."""
-        try:
-            return orjson.dumps(value, default=_default, option=_OPTIONS)
-        except TypeError:  # e.g. an int too big for orjson: json writes it
-            return _json_dumps(value)
-
-except ImportError:  # pragma: no cover - depends on the environment
-    dumps = _json_dumps
 
 
 class LangSmithSender:
@@ -294,14 +233,16 @@ class LangSmithSender:
                 if (key == "inputs" and hide_inputs) or (key == "outputs" and hide_outputs):
                     value = {}
                 elif key == "extra":  # where the run came from, as the langsmith client adds
-                    if type(value) is dict and "runtime" not in value:
+                    if type(value) is bytes:  # written already, without a runtime
+                        payload = _with_runtime(value, runtime)
+                    elif type(value) is dict and "runtime" not in value:
                         payload = _with_runtime(dumps(value), runtime)
                     else:
                         merged = {**_runtime(), **(value.get("runtime") or {})}
                         payload = dumps({**value, "runtime": merged})
                     add(_PART % (opening, suffix, len(payload), payload))
                     continue
-                payload = dumps(value)
+                payload = value if type(value) is bytes else dumps(value)
                 add(_PART % (opening, suffix, len(payload), payload))
         return b"".join(chunks)
 

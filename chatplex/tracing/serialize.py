@@ -162,7 +162,7 @@ def jsonable(value: Any) -> Any:
 
 def _message_json(message: Any) -> dict[str, Any]:
     """`jsonable(message)` of a chatplex message: its `model_dump()` without the None
-    fields, the fields read in place, not copied: the JSON writer (`sender.dumps`) writes
+    fields, the fields read in place, not copied: the JSON writer (`writer.dumps`) writes
     what they hold as `model_dump` would have (a message nested in them as `{"type",
     "data"}`, through its `default`); this runs on the batcher's thread, right before
     the run is written, and messages are not changed in use."""

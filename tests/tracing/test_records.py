@@ -127,3 +127,28 @@ def test_a_queue_that_fails_does_not_break_the_call() -> None:
             raise RuntimeError("full")
 
     assert RunnableLambda(lambda x: x).invoke(3, {"callbacks": [Broken()]}) == 3
+
+
+def test_a_record_written_for_the_sender_is_the_same_bytes() -> None:
+    """`wire=True` writes the times, events, `extra` and `serialized` itself: the parts
+    the sender writes are those of the plain run dict, byte for byte."""
+    from chatplex.tracing.records import chain_run
+    from chatplex.tracing.sender import LangSmithSender
+    from chatplex.tracing.sender import SenderSettings
+
+    tracer = Tracer()
+
+    def broken(x: Any) -> Any:
+        raise ValueError("no")
+
+    chain = RunnableLambda(lambda x: x, name="same") | RunnableLambda(broken)
+    with pytest.raises(ValueError):
+        chain.invoke({"q": [1, "a"]}, {"callbacks": [tracer], "metadata": {"k": "v"}})
+    sender = LangSmithSender(SenderSettings(endpoint="http://127.0.0.1:9", api_key="k"))
+    assert len(tracer.queued) == 3
+    for record in tracer.queued:
+        wire = chain_run(record, wire=True)
+        assert isinstance(wire["events"], bytes) and isinstance(wire["start_time"], str)
+        plain = sender._parts([chain_run(record)], "b")
+        assert sender._parts([wire], "b") == plain
+    assert b'"k":"v"' in plain and b'"name":"error"' in plain

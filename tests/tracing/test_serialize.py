@@ -130,9 +130,9 @@ OTHER = AIMessage("second", response_metadata={"finish_reason": "stop"})
 def test_fields_read_in_place_write_the_same_json_as_model_dump(message: Any, writer: str) -> None:
     """`dumpd` reads a chatplex message's fields without copying them; the bytes the
     sender writes are those of the `model_dump` form, nested messages included."""
-    from chatplex.tracing import sender
+    from chatplex.tracing import writer
 
-    write = sender.dumps if writer == "orjson" else sender._json_dumps
+    write = writer.dumps if writer == "orjson" else writer.json_dumps
     assert dumpd(message)["kwargs"] is not None
     assert write(dumpd(message)) == write(_through_model_dump(message))
     if isinstance(message, AIMessage):  # the reply inside the LLMResult too
@@ -186,9 +186,9 @@ def test_a_message_is_written_as_its_model_dump_was(message: Any, writer: str) -
     """Its fields are read in place, not walked: the bytes the sender writes are those
     of `model_dump`'s copy walked, nested messages, tuples, dict subclasses and int
     keys included."""
-    from chatplex.tracing import sender
+    from chatplex.tracing import writer
 
-    write = sender.dumps if writer == "orjson" else sender._json_dumps
+    write = writer.dumps if writer == "orjson" else writer.json_dumps
     fields = jsonable(message)
     assert list(fields) == list(_walked_model_dump(message))  # the same fields, in order
     assert write(fields) == write(_walked_model_dump(message))
@@ -205,11 +205,11 @@ class _Settings(pydantic.BaseModel):
 def test_objects_in_a_messages_fields_are_written_as_jsonable_shows_them() -> None:
     """What the JSON writer does not know by itself in a field (a pydantic model, a
     prompt value) is written as `jsonable` shows it at the top level."""
-    from chatplex.tracing import sender
+    from chatplex.tracing import writer
 
     prompt = ChatPromptTemplate.from_messages([("human", "{q}")]).invoke({"q": "x"})
     message = AIMessage("a", response_metadata={"settings": _Settings(), "prompt": prompt})
-    for write in (sender.dumps, sender._json_dumps):
+    for write in (writer.dumps, writer.json_dumps):
         meta = json.loads(write(jsonable(message)))["response_metadata"]
         assert meta["settings"] == {"temperature": 0.5}
         assert meta["prompt"] == jsonable(prompt)
