@@ -209,16 +209,31 @@ _MESSAGE_DUMP = BaseMessage.model_dump
 def chain_inputs(inputs: Any) -> dict[str, Any]:
     """A chain run's `inputs` as LangChain records them: a dict as it is, anything else
     under `input`."""
-    if isinstance(inputs, Mapping):
+    if _is_mapping(inputs):
         return {str(k): jsonable(v) for k, v in inputs.items()}
     return {"input": jsonable(inputs)}
 
 
 def chain_outputs(outputs: Any) -> dict[str, Any]:
     """A chain run's `outputs`: a dict as it is, anything else under `output`."""
-    if isinstance(outputs, Mapping):
+    if _is_mapping(outputs):
         return {str(k): jsonable(v) for k, v in outputs.items()}
     return {"output": jsonable(outputs)}
+
+
+#: Per type, whether its values are mappings: asked once (messages and prompt values
+#: name LangChain's classes in `__class__`, which every isinstance reads).
+_MAPPING_TYPES: dict[type, bool] = {dict: True, str: False}
+
+
+def _is_mapping(value: Any) -> bool:
+    kind = type(value)
+    known = _MAPPING_TYPES.get(kind)
+    if known is None:
+        known = isinstance(value, Mapping)
+        if len(_MAPPING_TYPES) < 1_000:  # (types made on the fly: asked every time)
+            _MAPPING_TYPES[kind] = known
+    return known
 
 
 def llm_result(result: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import pydantic
@@ -213,3 +214,27 @@ def test_objects_in_a_messages_fields_are_written_as_jsonable_shows_them() -> No
         meta = json.loads(write(jsonable(message)))["response_metadata"]
         assert meta["settings"] == {"temperature": 0.5}
         assert meta["prompt"] == jsonable(prompt)
+
+
+class _Row(Mapping[str, Any]):
+    """A mapping that is no dict."""
+
+    def __init__(self, **values: Any) -> None:
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def test_any_mapping_is_a_chain_runs_fields_each_time() -> None:
+    """Whether a type's values are mappings is asked once per type: the answer holds."""
+    for _ in range(2):
+        assert chain_inputs(_Row(q="x")) == {"q": "x"}
+        assert chain_outputs(_Row(a=1)) == {"a": 1}
+        assert chain_outputs(HumanMessage("m"))["output"]["content"] == "m"
