@@ -59,9 +59,10 @@ class RecordedChatRun(ChatModelRun):
     """One chat-model call, recorded for `tracer` (see the module docstring).
 
     Read by the tracer's thread after `record_chat_run`: `run_id`, `parent_run_id`,
-    `parent_record` (what the tracer's `parent_record()` gave), `name`, `tags`, `metadata` (the
-    config's), `serialized`, `params`, `messages`, `start_time` / `end_time` (`time.time()`),
-    `reply` or `failure`, `token_time`, `retries` (`(time, RetryCallState)` pairs)."""
+    `parent_record` (what the tracer's `parent_record(parent_node)` gave), `name`, `tags`,
+    `metadata` (the config's), `serialized`, `params`, `messages`, `start_time` /
+    `end_time` (`time.time()`), `reply` or `failure`, `token_time`, `retries` (`(time,
+    RetryCallState)` pairs)."""
 
     __slots__ = (
         "end_time",
@@ -83,7 +84,6 @@ class RecordedChatRun(ChatModelRun):
         self.run_id = new_run_id()
         self._id = None
         self.parent = parent
-        self.parent_ids = () if parent is None else (*parent.parent_ids, parent.id)
         self.name = config.get("run_name") or name
         self.run_type = "chat_model"
         self.tags = run_tags(config) if config.get("tags") else []
@@ -99,7 +99,7 @@ class RecordedChatRun(ChatModelRun):
         self.inline = True
         self.token_handlers = None
         self.tracer = tracer
-        self.parent_record = None if parent is None else tracer.parent_record(parent.run_id)
+        self.parent_record = None if parent is None else tracer.parent_record(parent)
         self.messages: list[BaseMessage] = []
         self.serialized: dict[str, Any] = {}
         self.params: dict[str, Any] = {}
@@ -109,6 +109,15 @@ class RecordedChatRun(ChatModelRun):
         self.failure: BaseException | None = None
         self.token_time: float | None = None
         self.retries: list[tuple[float, Any]] | None = None
+
+    @property  # RunNode's slot, made when read here (an event stream inside the call)
+    def parent_ids(self) -> tuple[str, ...]:
+        parent = self.parent
+        return () if parent is None else (*parent.parent_ids, parent.id)
+
+    @parent_ids.setter
+    def parent_ids(self, value: tuple[str, ...]) -> None:
+        raise AttributeError("a recorded run's parent_ids follow its parent")
 
     # ---- start, tokens, end: noted, nothing built --------------------------------------
 

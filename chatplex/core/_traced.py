@@ -99,15 +99,24 @@ def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
     callbacks = config.get("callbacks")
     if run_type is None or not callbacks:
         return None
-    handlers, listeners = split_callbacks(callbacks)
     reports_itself = getattr(runnable, "_reports_to_handlers", False)
+    # The one listener a tracer that records its runs itself (the usual traced call):
+    # told without the protocol, in the run class it names (its record, written in place).
+    if type(callbacks) is list and len(callbacks) == 1 and not reports_itself:
+        only = callbacks[0]
+        if getattr(only, "records_chain_runs", False):
+            kind = getattr(only, "chain_run_class", RecordedChainRun)
+            run: ChainRun = kind(config, runnable.get_name(), run_type, [only], [])
+            config["_parent_run"] = run
+            return run
+    handlers, listeners = split_callbacks(callbacks)
     if reports_itself:  # a foreign object tells the handlers itself; ours: events, logs
         handlers = []
     if not handlers and not listeners:
         return None
-    # The only listener a tracer that records its runs itself: told without the protocol.
     if not listeners and len(handlers) == 1 and getattr(handlers[0], "records_chain_runs", False):
-        run: ChainRun = RecordedChainRun(config, runnable.get_name(), run_type, handlers, [])
+        kind = getattr(handlers[0], "chain_run_class", RecordedChainRun)
+        run = kind(config, runnable.get_name(), run_type, handlers, [])
     else:
         run = ChainRun(config, runnable.get_name(), run_type, handlers, listeners)
     config["_parent_run"] = run  # the hooks' config: children nest under this run
@@ -267,18 +276,26 @@ class _Traced(Generic[Out]):
     def invoke(self, input: Any) -> Out:
         run = self.run
         run.start(input)
-        with _failing(run):
+        try:  # `_failing`, inline: a context manager is most of a traced step's own cost
             output = self.runnable._invoke(input, self.config, **self.kwargs)
+        except BaseException as exc:
+            if _reportable(run, exc):
+                run.error(exc)
+            raise
         run.end(output, input)
         return output
 
     async def ainvoke(self, input: Any, deadline: float | None) -> Out:
         run = self.run
         await run.astart(input)
-        async with _afailing(run):
+        try:
             output = await _within(
                 self.runnable._ainvoke(input, self.config, **self.kwargs), deadline
             )
+        except BaseException as exc:
+            if _reportable(run, exc):
+                await run.aerror(exc)
+            raise
         await run.aend(output, input)
         return output
 

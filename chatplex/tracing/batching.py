@@ -11,9 +11,10 @@ one transform pass and one `POST /runs/multipart` per batch).
 With `prepare` (chatplex's own sender), the thread does not wait for a whole batch to
 turn runs into what is sent: it hands them to `prepare` a few at a time
 (`prepare_every`) as they come, and `send` gets what was prepared once per `interval`
-(or `max_batch` runs). A run's objects then live for milliseconds, not up to `interval`:
-runs held ~0.1 s outlived two collections of the garbage collector's young generations,
-and their numbers in the old one set off an extra full collection in a 1,000-row run.
+(or `max_batch` runs, or `max_weight` bytes as `weigh` tells). A run's objects then
+live for milliseconds, not up to `interval`: runs held ~0.1 s outlived two collections
+of the garbage collector's young generations, and their numbers in the old one set off
+an extra full collection in a 1,000-row run.
 
 The queue is bounded (`max_pending` runs waiting): a run that finds it full is dropped
 at once, never making the caller wait, counted (`dropped`) and logged (at the first drop
@@ -51,6 +52,8 @@ class RunBatcher:
         max_pending: int = 50_000,
         prepare: Callable[[list[Any]], Any] | None = None,
         prepare_every: int = 16,
+        weigh: Callable[[Any], int] | None = None,
+        max_weight: int = 8 << 20,
     ) -> None:
         if max_batch < 1 or interval <= 0 or exit_deadline <= 0 or max_pending < 1:
             raise ValueError(
@@ -60,6 +63,10 @@ class RunBatcher:
             raise ValueError("prepare_every >= 1 is needed")
         self._send = send
         self._prepare = prepare
+        #: With `prepare`: what is held prepared is sent once it weighs `max_weight`
+        #: (`weigh(piece)`: its bytes), whatever the run count.
+        self._weigh = weigh
+        self.max_weight = max_weight
         self.prepare_every = prepare_every
         self.max_pending = max_pending
         #: Runs dropped because the queue was full (since the start, or the fork).
@@ -162,6 +169,8 @@ class RunBatcher:
         objects then die young, before the garbage collector's older generations see
         them), and what was prepared is sent once per `interval` (or `max_batch` runs)."""
         pieces: list[Any] = []
+        weigh = self._weigh
+        weight = 0  # what the pieces weigh
         count = 0  # runs prepared, not sent yet
         failed = 0  # runs whose preparing failed (counted as done at the next send)
         send_at: float | None = None  # when what gathered goes: `interval` after it came
@@ -173,7 +182,10 @@ class RunBatcher:
                     if send_at is None and (waiting or count or failed):
                         send_at = now + self.interval
                     due = send_at is not None and (
-                        self._urgent > 0 or now >= send_at or count + waiting >= self.max_batch
+                        self._urgent > 0
+                        or now >= send_at
+                        or count + waiting >= self.max_batch
+                        or weight >= self.max_weight
                     )
                     if due or waiting >= self.prepare_every:
                         break
@@ -185,14 +197,17 @@ class RunBatcher:
                 del self._pending[:take]
             if batch:
                 try:
-                    pieces.append(prepare(batch))
+                    piece = prepare(batch)
+                    pieces.append(piece)
                     count += len(batch)
+                    if weigh is not None:
+                        weight += weigh(piece)
                 except Exception as exc:  # tracing never breaks the program it watches
                     logger.warning("LangSmith: %d runs not sent: %r", len(batch), exc)
                     failed += len(batch)
-            if due:
+            if due or weight >= self.max_weight:
                 self._send_prepared(pieces, count, failed)
-                pieces, count, failed, send_at = [], 0, 0, None
+                pieces, count, failed, send_at, weight = [], 0, 0, None, 0
 
     def _send_prepared(self, pieces: list[Any], count: int, failed: int) -> None:
         try:

@@ -29,14 +29,15 @@ not go through the handler protocol at all (`records_chat_runs`): the call recor
 run itself (`chat/recorded_run.py`: ids, parent, times, the messages, the reply or the
 error, retries, the first token) and hands the record over at its end; the run dict,
 the `LLMResult`-shaped outputs and the JSON are made from it on the batcher's thread
-(`_recorded_run`), the same run as the handler path makes, key for key. With chatplex's
-sender, the batcher's thread writes runs to multipart parts a few at a time as they end
-(their objects die young) and posts what was written once per interval.
+(`records.recorded_run`), the same run as the handler path makes, key for key. With
+chatplex's sender, the batcher's thread writes runs to multipart parts a few at a time as
+they end (their objects die young) and posts what was written once per interval.
 
 The chain runs of such a call (the sequence, the prompt, the parser: `records_chain_runs`)
-skip the protocol too: their run nodes (`core.runs.RecordedChainRun`) call
-`chain_started` / `chain_ended` / `chain_failed`, which build the run
-`on_chain_start` / `on_chain_end` / `on_chain_error` build, from the node's fields.
+skip the protocol too: their run nodes are `records.ChainRecord`s, which note their
+times, input and output in place and are queued as they are when they end; the run
+`on_chain_start` / `on_chain_end` / `on_chain_error` build is made from the node on the
+batcher's thread (`records.chain_run`).
 
 Each run is posted once, whole, when it ends; LangChain's tracer posts a run when it
 starts and patches it when it ends, so LangSmith shows a chatplex run only once it ended.
@@ -46,26 +47,29 @@ from __future__ import annotations
 
 import logging
 import threading
-import traceback
-from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 from typing import TYPE_CHECKING
 from typing import Any
 from uuid import UUID
 
-from ..chat.callbacks import ls_params
-from ..chat.llm_results import result_of
-from ..core.runs import UNKNOWN
 from ..core.runs import RunNode
 from ..core.tracers import Tracer
 from .batching import RunBatcher
+from .records import ChainRecord
+from .records import Later
+from .records import as_run
+from .records import dotted_order
+from .records import message_inputs
+from .records import open_run
+from .records import record_of
+from .records import retry_detail
+from .records import stacktrace
+from .records import trace_of
 from .serialize import chain_inputs
 from .serialize import chain_outputs
-from .serialize import dumpd
 from .serialize import llm_result
 from .serialize import plain_data
-from .serialize import usage_of
 
 if TYPE_CHECKING:
     from langsmith import Client
@@ -75,11 +79,6 @@ if TYPE_CHECKING:
 __all__ = ["LangSmithTracer", "wait_for_all_tracers"]
 
 logger = logging.getLogger("chatplex.tracing")
-
-#: Runs kept open at most. A stream its consumer stopped reading ends without an end or
-#: an error (it was not a failure); its run is never sent, and is dropped, oldest first,
-#: once this many are open, so a long-lived process does not accumulate them.
-MAX_OPEN_RUNS = 10_000
 
 
 class LangSmithTracer(Tracer):
@@ -112,12 +111,21 @@ class LangSmithTracer(Tracer):
             sender = LangSmithSender()
         self.sender = sender
         self.project_name = project_name
-        self._runs: dict[UUID, dict[str, Any]] = {}
+        #: Open runs by id: run dicts (the handler protocol's) and `ChainRecord`s.
+        self._runs: dict[UUID, Any] = {}
         self._lock = threading.Lock()
         if sender is None:
             self._batcher = RunBatcher(self._send)
         else:  # runs written as they end (short-lived objects), posted once per interval
-            self._batcher = RunBatcher(self._post_prepared, prepare=self._prepare)
+            # A post costs ~1 ms of CPU whatever its size: one per interval on a busy
+            # process (up to 2,000 runs, 8 MB; LangSmith's own client posts up to 20 MB).
+            self._batcher = RunBatcher(
+                self._post_prepared,
+                prepare=self._prepare,
+                max_batch=2_000,
+                weigh=_weight,
+                max_weight=8 << 20,
+            )
 
     def __repr__(self) -> str:
         return f"LangSmithTracer(project_name={self.project_name!r})"
@@ -152,7 +160,7 @@ class LangSmithTracer(Tracer):
     def _prepare(self, runs: list[Any]) -> tuple[bytes, int]:
         """A few ended runs, from the batcher's thread: turned into LangChain's JSON forms
         and written as the sender's multipart parts."""
-        runs = [_materialized(run) if type(run) is dict else _recorded_run(run) for run in runs]
+        runs = [as_run(run, wire=True) for run in runs]
         assert self.sender is not None
         return self.sender.prepare(runs), len(runs)
 
@@ -165,7 +173,7 @@ class LangSmithTracer(Tracer):
         """One batch for the langsmith client, from the batcher's thread: the runs' inputs
         and outputs are turned into LangChain's JSON forms here (not on the caller's
         event loop), then handed to the client."""
-        runs = [_materialized(run) if type(run) is dict else _recorded_run(run) for run in runs]
+        runs = [as_run(run) for run in runs]
         # The langsmith client: roots without a project get the environment's
         # (`LANGSMITH_PROJECT`), as `create_run` gives them.
         client = self.client
@@ -193,9 +201,9 @@ class LangSmithTracer(Tracer):
 
         project = self.project_name or (self.sender.project if self.sender else None)
         tracer = LangChainTracer(client=self.client, project_name=project)
-        run = self._runs.get(parent.run_id) if parent is not None else None
+        run = record_of(self, parent) if parent is not None else None
         if run is not None:
-            tracer.order_map[parent.run_id] = (run["trace_id"], dotted_order(run))
+            tracer.order_map[parent.run_id] = (trace_of(run)[0], dotted_order(run))
         return tracer
 
     # ---- building runs ------------------------------------------------------------------
@@ -228,18 +236,14 @@ class LangSmithTracer(Tracer):
         # thread, unless a LangChain object nests under this run first).
         if parent is not None:  # LangChain's order: the parent's, then this run's own
             run["parent_run_id"] = parent_run_id
-            run["trace_id"] = parent["trace_id"]
+            run["trace_id"], run["session_name"] = trace_of(parent)
             run["_parent"] = parent
-            run["session_name"] = parent.get("session_name")
         else:  # a root (or a child of a run this tracer never saw: LangChain's own)
             run["trace_id"] = run_id
             run["session_name"] = self.project_name
             if parent_run_id is not None:
                 run["parent_run_id"] = parent_run_id
-        with self._lock:
-            self._runs[run_id] = run
-            if len(self._runs) > MAX_OPEN_RUNS:  # runs that never ended: forget the oldest
-                self._runs.pop(next(iter(self._runs)))
+        open_run(self, run_id, run)
 
     def _end(
         self,
@@ -252,15 +256,14 @@ class LangSmithTracer(Tracer):
         and an end: one operation per run instead of two halves the sending). Its
         children were sent before it, as they ended; LangSmith orders them by
         `dotted_order`."""
-        with self._lock:
-            run = self._runs.pop(run_id, None)
-        if run is None:
+        run = self._runs.pop(run_id, None)
+        if run is None or type(run) is not dict:
             return
         now = datetime.now(UTC)
         run["end_time"] = now
         run["outputs"] = {} if outputs is None else outputs
         if error is not None:
-            run["error"] = _Later(_stacktrace, error)
+            run["error"] = Later(stacktrace, error)
         run["events"].append({"name": "error" if error is not None else "end", "time": now})
         if usage_from is not None:
             run["_usage_from"] = usage_from
@@ -286,38 +289,25 @@ class LangSmithTracer(Tracer):
             parent_run_id,
             name or (serialized or {}).get("name") or "Runnable",
             run_type or "chain",
-            _Later(chain_inputs, inputs),
+            Later(chain_inputs, inputs),
             tags,
             {"metadata": dict(metadata or {})},
         )
 
     def on_chain_end(self, outputs: Any, *, run_id: UUID, inputs: Any = None, **_: Any) -> None:
-        self._end(run_id, _Later(chain_outputs, outputs))
+        self._end(run_id, Later(chain_outputs, outputs))
 
     def on_chain_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, error=error)
 
-    #: A chain run this tracer alone listens to is told in place (`core.runs.RecordedChainRun`):
-    #: the same run as `on_chain_start` / `on_chain_end` / `on_chain_error` build, read
-    #: from the run node instead of the handler protocol's keywords.
+    #: A chain run this tracer alone listens to is a `records.ChainRecord`, made by
+    #: `core/_traced.py`: the run node notes what happened in place and is queued when it
+    #: ends; the same run as `on_chain_start` / `on_chain_end` / `on_chain_error` build.
     records_chain_runs = True
+    chain_run_class = ChainRecord
 
-    def chain_started(self, run: RunNode, input: Any) -> None:
-        self._start(
-            run.run_id,
-            run.parent_run_id,
-            run.name or "Runnable",
-            run.run_type or "chain",
-            _Later(chain_inputs, {"input": ""} if input is UNKNOWN else input),
-            run.tags,
-            {"metadata": dict(run.metadata)},
-        )
-
-    def chain_ended(self, run: RunNode, output: Any) -> None:
-        self._end(run.run_id, _Later(chain_outputs, output))
-
-    def chain_failed(self, run: RunNode, error: BaseException) -> None:
-        self._end(run.run_id, error=error)
+    def _queue(self, run: Any) -> None:
+        self._batcher.put(run)  # a reference: serialized on the batcher's thread
 
     # ---- chat models -------------------------------------------------------------------
 
@@ -342,7 +332,7 @@ class LangSmithTracer(Tracer):
             "metadata": dict(metadata or {}),
         }
         # The history as it is now (a chat loop appends to its list), a list per prompt.
-        inputs = _Later(_message_inputs, [list(batch) for batch in messages], copied=True)
+        inputs = Later(message_inputs, [list(batch) for batch in messages], copied=True)
         self._start(
             run_id,
             parent_run_id,
@@ -373,7 +363,7 @@ class LangSmithTracer(Tracer):
         run["events"].append({"name": "new_token", "time": now})
 
     def on_llm_end(self, response: Any, *, run_id: UUID, **_: Any) -> None:
-        self._end(run_id, _Later(llm_result, response), usage_from=response)
+        self._end(run_id, Later(llm_result, response), usage_from=response)
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, error=error)
@@ -384,18 +374,18 @@ class LangSmithTracer(Tracer):
         if run is None:
             return
         now = datetime.now(UTC)
-        run["events"].append({"name": "retry", "time": now, "kwargs": _retry_detail(retry_state)})
+        run["events"].append({"name": "retry", "time": now, "kwargs": retry_detail(retry_state)})
 
     # ---- chat-model calls recorded by the call itself (`chat/recorded_run.py`) -----------
 
     #: A call whose only listener is this tracer records its run itself
     #: (`RecordedChatRun`): no handler calls, no run dict on the caller's event loop; the
-    #: record is turned into the same run dict on the batcher's thread (`_recorded_run`).
+    #: record is turned into the same run dict on the batcher's thread (`records.recorded_run`).
     records_chat_runs = True
 
-    def parent_record(self, parent_run_id: UUID) -> dict[str, Any] | None:
+    def parent_record(self, parent: RunNode) -> Any:
         """The open run a recorded call nests under (None: one this tracer never saw)."""
-        return self._runs.get(parent_run_id)
+        return record_of(self, parent)
 
     def record_chat_run(self, record: Any) -> None:
         """An ended `RecordedChatRun`: queued as it is, turned into a run on the
@@ -422,188 +412,20 @@ class LangSmithTracer(Tracer):
             parent_run_id,
             name or (serialized or {}).get("name") or "tool",
             "tool",
-            {"input": input_str} if inputs is None else _Later(chain_inputs, inputs),
+            {"input": input_str} if inputs is None else Later(chain_inputs, inputs),
             tags,
             {"metadata": dict(metadata or {})},
         )
 
     def on_tool_end(self, output: Any, *, run_id: UUID, **_: Any) -> None:
-        self._end(run_id, _Later(chain_outputs, output))
+        self._end(run_id, Later(chain_outputs, output))
 
     def on_tool_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, error=error)
 
 
-class _Later:
-    """A value to convert on the batcher's thread: the function and its argument as they
-    were when the run started or ended. The containers are copied now (`_snapshot`):
-    a chat loop appends to the history list it just passed, before the batcher's thread
-    gets to it; the objects in them (messages, replies) are kept by reference, as they
-    are not changed in use."""
-
-    __slots__ = ("convert", "value")
-
-    def __init__(self, convert: Callable[[Any], Any], value: Any, copied: bool = False) -> None:
-        self.convert = convert
-        self.value = value if copied else _snapshot(value)
-
-
-def _snapshot(value: Any, depth: int = 0) -> Any:
-    """`value` with its lists, tuples and dicts copied (a few levels deep), the rest by
-    reference: what the caller changes afterwards does not reach the trace."""
-    if depth > 8:
-        return value
-    kind = type(value)
-    if kind is list or kind is tuple:
-        return kind(_snapshot(item, depth + 1) for item in value)
-    if kind is dict:
-        return {key: _snapshot(item, depth + 1) for key, item in value.items()}
-    return value
-
-
-def dotted_order(run: dict[str, Any]) -> str:
-    """The run's `dotted_order` (LangSmith sorts a trace by it): its parent's, then its
-    start time and id. Made when first asked for, not when the run starts: most runs
-    are only asked on the sender's thread. The same string whichever thread asks."""
-    order = run.get("dotted_order")
-    if order is None:
-        own = _order_stamp(run["start_time"]) + str(run["id"])
-        parent = run.get("_parent")
-        order = own if parent is None else f"{dotted_order(parent)}.{own}"
-        run["dotted_order"] = order
-    return order
-
-
-def _order_stamp(moment: datetime) -> str:
-    """`moment.strftime("%Y%m%dT%H%M%S%fZ")` (a dotted order's time), at a third of its cost."""
-    return "%04d%02d%02dT%02d%02d%02d%06dZ" % (  # noqa: UP031 (the fastest form here)
-        moment.year,
-        moment.month,
-        moment.day,
-        moment.hour,
-        moment.minute,
-        moment.second,
-        moment.microsecond,
-    )
-
-
-def _materialized(run: dict[str, Any]) -> dict[str, Any]:
-    _materialize(run)
-    return run
-
-
-def _materialize(run: dict[str, Any]) -> None:
-    """Turn a run's deferred fields into JSON data (in place), on the batcher's thread."""
-    dotted_order(run)
-    run.pop("_parent", None)
-    for key in ("inputs", "outputs", "error"):
-        value = run.get(key)
-        if isinstance(value, _Later):
-            run[key] = value.convert(value.value)
-    run.pop("_had_token", None)
-    response = run.pop("_usage_from", None)
-    if response is not None:
-        usage = usage_of(response)
-        if usage is not None:
-            run["extra"].setdefault("metadata", {})["usage_metadata"] = usage
-
-
-def _retry_detail(retry_state: Any) -> dict[str, Any]:
-    """A retry event's `kwargs`, as LangChain's tracer writes them."""
-    detail: dict[str, Any] = {
-        "slept": retry_state.idle_for,
-        "attempt": retry_state.attempt_number,
-    }
-    outcome = retry_state.outcome
-    if outcome is not None and outcome.failed:
-        error = outcome.exception()
-        detail.update(outcome="failed", exception=str(error))
-        detail["exception_type"] = type(error).__name__
-    return detail
-
-
-def _recorded_run(record: Any) -> dict[str, Any]:
-    """The run dict `on_chat_model_start` ... `on_llm_end` (or `on_llm_error`) would have
-    built for a `RecordedChatRun`, then `_materialize`d: key for key and in the same
-    order; built whole on the batcher's thread."""
-    started = datetime.fromtimestamp(record.start_time, UTC)
-    params = dict(record.params)
-    metadata = {**record.metadata, **ls_params(params)}
-    extra = {
-        "invocation_params": params,
-        "options": {"stop": params.get("stop")},
-        "batch_size": 1,
-        "metadata": metadata,
-    }
-    name = record.name or "ChatModel"
-    run_id = record.run_id
-    events: list[dict[str, Any]] = [{"name": "start", "time": started}]
-    run: dict[str, Any] = {
-        "id": run_id,
-        "name": name,
-        "run_type": "llm",
-        "inputs": _message_inputs([record.messages]),
-        "start_time": started,
-        "tags": list(record.tags),
-        "extra": extra,
-        "serialized": record.serialized or {"name": name},
-        "events": events,
-    }
-    own_order = _order_stamp(started) + str(run_id)
-    parent = record.parent_record
-    parent_run_id = record.parent_run_id
-    if parent is not None:
-        run["parent_run_id"] = parent_run_id
-        run["trace_id"] = parent["trace_id"]
-        run["session_name"] = parent.get("session_name")
-        order = f"{dotted_order(parent)}.{own_order}"
-    else:
-        run["trace_id"] = run_id
-        run["session_name"] = record.tracer.project_name
-        if parent_run_id is not None:
-            run["parent_run_id"] = parent_run_id
-        order = own_order
-    if record.token_time is not None or record.retries:
-        happened: list[tuple[float, str, Any]] = []
-        if record.token_time is not None:
-            happened.append((record.token_time, "new_token", None))
-        for when, state in record.retries or ():
-            happened.append((when, "retry", state))
-        for when, kind, state in sorted(happened, key=lambda item: item[0]):
-            moment = datetime.fromtimestamp(when, UTC)
-            if kind == "new_token":
-                events.append({"name": "new_token", "time": moment})
-            else:
-                events.append({"name": "retry", "time": moment, "kwargs": _retry_detail(state)})
-    ended = datetime.fromtimestamp(record.end_time, UTC)
-    run["end_time"] = ended
-    error = record.failure
-    if error is None:
-        result = result_of(record.reply)
-        run["outputs"] = llm_result(result)
-        events.append({"name": "end", "time": ended})
-        usage = usage_of(result)
-        if usage is not None:
-            metadata["usage_metadata"] = usage
-    else:
-        run["outputs"] = {}
-        run["error"] = _stacktrace(error)
-        events.append({"name": "error", "time": ended})
-    run["dotted_order"] = order
-    return run
-
-
-def _message_inputs(messages: list[list[Any]]) -> dict[str, Any]:
-    return {"messages": [[dumpd(m) for m in batch] for batch in messages]}
-
-
-def _stacktrace(error: BaseException) -> str:
-    """LangChain's tracer's error text: the repr, then the traceback."""
-    message = repr(error)
-    try:
-        return (message + "\n\n".join(traceback.format_exception(error))).strip()
-    except Exception:  # a broken __str__ in a third-party error: the repr is enough
-        return message
+def _weight(piece: tuple[bytes, int]) -> int:
+    return len(piece[0])
 
 
 def wait_for_all_tracers() -> None:

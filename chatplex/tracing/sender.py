@@ -5,8 +5,9 @@ the wire the `langsmith` client writes (`Client.multipart_ingest`): one form par
 `post.<id>` per run (its fields as JSON, without the big ones), and one part per big field
 (`post.<id>.inputs`, `.outputs`, `.events`, `.extra`, `.error`, `.serialized`), each
 `application/json` with its length; headers `x-api-key`, and `X-Tenant-Id` when a
-workspace is set. Serialization (orjson when installed, else json) happens here, on the
-batcher's thread, never on the caller's event loop.
+workspace is set. Serialization (`writer.dumps`: orjson when installed, else json)
+happens here, on the batcher's thread, never on the caller's event loop. A big field
+given as bytes is JSON already written (`records.chain_run(..., wire=True)`).
 
 `prepare(runs)` writes runs' parts as they end, `post_prepared(pieces, count)` posts
 what was written in one body (the batcher's `prepare` mode); `send(runs)` does both.
@@ -23,8 +24,6 @@ uses the `langsmith` client when it is installed).
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import logging
 import os
 import random
@@ -34,17 +33,15 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import datetime
 from typing import Any
 
 import httpx
 
 from ..adapters.header_values import check_headers_sent
 from ..http import retry_after_from
-from .serialize import is_message
-from .serialize import nested_message
+from .writer import dumps
 
-__all__ = ["LangSmithSender", "SenderSettings", "dumps", "unsupported_settings"]
+__all__ = ["LangSmithSender", "SenderSettings", "unsupported_settings"]
 
 logger = logging.getLogger("chatplex.tracing")
 
@@ -123,44 +120,6 @@ def unsupported_settings(environ: Mapping[str, str] | None = None) -> list[str]:
     """The variables set in the environment that this sender does not implement."""
     env = os.environ if environ is None else environ
     return [name for name in UNSUPPORTED if (env.get(name) or "").strip()]
-
-
-def _default(value: Any) -> Any:
-    """What json cannot write by itself: datetimes, UUIDs, messages nested in a message's
-    fields (`serialize.dumpd` leaves them in place) as `model_dump` writes them, other
-    dataclasses as their fields (as orjson writes them), anything else as its repr."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    if is_message(value):
-        return nested_message(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    return repr(value)
-
-
-def _json_dumps(value: Any) -> bytes:
-    return json.dumps(value, default=_default, ensure_ascii=False).encode()
-
-
-try:  # orjson when the user has it (not a dependency): several times faster
-    import orjson
-
-    # Dataclasses go to `_default` (a message there is written as `model_dump` writes it).
-    _OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
-
-    def dumps(value: Any) -> bytes:
-        """`value` as JSON bytes."""
-        try:
-            return orjson.dumps(value, default=_default, option=_OPTIONS)
-        except TypeError:  # e.g. an int too big for orjson: json writes it
-            return _json_dumps(value)
-
-except ImportError:  # pragma: no cover - depends on the environment
-    dumps = _json_dumps
 
 
 class LangSmithSender:
@@ -243,11 +202,10 @@ class LangSmithSender:
     def post_prepared(self, pieces: list[bytes], count: int) -> None:
         """Post what `prepare` wrote for `count` runs, in one request (none if every run
         was sampled out); raises as `send` does."""
-        body = b"".join(pieces)
-        if not body:
+        if not any(pieces):
             return
         boundary = self._boundary
-        body += f"--{boundary}--\r\n".encode()
+        body = b"".join([*pieces, f"--{boundary}--\r\n".encode()])  # one copy
         self._post(body, f"multipart/form-data; boundary={boundary}", count)
 
     def encode(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
@@ -256,38 +214,36 @@ class LangSmithSender:
 
     def _parts(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
         s = self.settings
+        hide_inputs, hide_outputs = s.hide_inputs, s.hide_outputs
         chunks: list[bytes] = []
         add = chunks.append
         runtime = _runtime_json()
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="post.'.encode()
         for run in runs:
-            # Each part's head, made once per run: `--boundary`, its name, type, length.
-            opening = f'--{boundary}\r\nContent-Disposition: form-data; name="post.{run["id"]}'
+            # Each part: `--boundary`, its name, type and length, the JSON (one format).
+            opening = head + dumps(run["id"])[1:-1]  # the id's JSON string, unquoted
             main = {k: v for k, v in run.items() if k not in _BIG and v is not None}
             main.setdefault("session_name", s.project)  # a root without a project
             payload = dumps(main)
-            add(f'{opening}"\r\n{_JSON_TYPE}{len(payload)}\r\n\r\n'.encode())
-            add(payload)
-            add(b"\r\n")
-            for key in BIG_FIELDS:
+            add(_PART % (opening, b"", len(payload), payload))
+            for key, suffix in _BIG_PARTS:
                 value = run.get(key)
                 if value is None:
                     continue
-                if (key == "inputs" and s.hide_inputs) or (key == "outputs" and s.hide_outputs):
+                if (key == "inputs" and hide_inputs) or (key == "outputs" and hide_outputs):
                     value = {}
                 elif key == "extra":  # where the run came from, as the langsmith client adds
-                    if type(value) is dict and "runtime" not in value:
+                    if type(value) is bytes:  # written already, without a runtime
+                        payload = _with_runtime(value, runtime)
+                    elif type(value) is dict and "runtime" not in value:
                         payload = _with_runtime(dumps(value), runtime)
                     else:
                         merged = {**_runtime(), **(value.get("runtime") or {})}
                         payload = dumps({**value, "runtime": merged})
-                    add(f'{opening}.extra"\r\n{_JSON_TYPE}{len(payload)}\r\n\r\n'.encode())
-                    add(payload)
-                    add(b"\r\n")
+                    add(_PART % (opening, suffix, len(payload), payload))
                     continue
-                payload = dumps(value)
-                add(f'{opening}.{key}"\r\n{_JSON_TYPE}{len(payload)}\r\n\r\n'.encode())
-                add(payload)
-                add(b"\r\n")
+                payload = value if type(value) is bytes else dumps(value)
+                add(_PART % (opening, suffix, len(payload), payload))
         return b"".join(chunks)
 
     def close(self) -> None:
@@ -353,7 +309,10 @@ class LangSmithSender:
         return 0.5 * 2.0 ** (attempt - 1)
 
 
-_JSON_TYPE = "Content-Type: application/json\r\nContent-Length: "
+#: A run's part after its opening (`--boundary` and the run's `post.<id>`): the field's
+#: suffix, the part's type and length, the JSON.
+_PART = b'%s%s"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s\r\n'
+_BIG_PARTS = tuple((key, f".{key}".encode()) for key in BIG_FIELDS)
 
 
 def _with_runtime(extra_json: bytes, runtime_json: bytes) -> bytes:

@@ -138,7 +138,9 @@ def plain_data(value: Any) -> Any:
 
 
 def jsonable(value: Any) -> Any:
-    """`value` as plain JSON data (what LangSmith shows for a LangChain object)."""
+    """`value` as JSON data (what LangSmith shows for a LangChain object), for the
+    sender's writer: a chatplex message's fields are left as they are (`_message_json`);
+    `plain_data` makes it plain data for another writer."""
     # The common kinds by exact type first (an ABC's isinstance is slow), each as the
     # general case below writes it; the rest, subclasses included, go there.
     kind = type(value)
@@ -150,38 +152,26 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     if getattr(kind, "model_dump", None) is _MESSAGE_DUMP:  # a chatplex message
         return _message_json(value)
+    if getattr(kind, "to_messages", None) is not None:  # a prompt value, asked of its type:
+        # (chatplex's name LangChain's class in `__class__`, which every isinstance reads)
+        messages = getattr(value, "messages", None)
+        if type(messages) is list or type(messages) is tuple:
+            return {"messages": [jsonable(m) for m in messages]}
     return _jsonable(value)
 
 
 def _message_json(message: Any) -> dict[str, Any]:
     """`jsonable(message)` of a chatplex message: its `model_dump()` without the None
-    fields, each field as JSON data, written in one pass instead of a deep copy
-    (`model_dump`) walked again."""
+    fields, the fields read in place, not copied: the JSON writer (`writer.dumps`) writes
+    what they hold as `model_dump` would have (a message nested in them as `{"type",
+    "data"}`, through its `default`); this runs on the batcher's thread, right before
+    the run is written, and messages are not changed in use."""
     out = {}
     for name in type(message)._field_order:
         value = message.type if name == "type" else getattr(message, name)
         if value is not None:
-            out[name] = _dumped(value)
+            out[name] = value
     return out
-
-
-def _dumped(value: Any) -> Any:
-    """`jsonable(plain(value))`, `plain` being `model_dump`'s copy of a field: dicts and
-    lists copied, a message in them as `{"type", "data"}` with all its fields."""
-    kind = type(value)
-    if kind is str or kind is int or kind is float or kind is bool or value is None:
-        return value
-    if isinstance(value, dict):
-        return {str(k): _dumped(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dumped(v) for v in value]
-    order = getattr(kind, "_field_order", None)
-    if order is not None:
-        data = {
-            name: _dumped(value.type if name == "type" else getattr(value, name)) for name in order
-        }
-        return {"type": jsonable(value.type), "data": data}
-    return jsonable(value)
 
 
 def _jsonable(value: Any) -> Any:
@@ -219,16 +209,31 @@ _MESSAGE_DUMP = BaseMessage.model_dump
 def chain_inputs(inputs: Any) -> dict[str, Any]:
     """A chain run's `inputs` as LangChain records them: a dict as it is, anything else
     under `input`."""
-    if isinstance(inputs, Mapping):
+    if _is_mapping(inputs):
         return {str(k): jsonable(v) for k, v in inputs.items()}
     return {"input": jsonable(inputs)}
 
 
 def chain_outputs(outputs: Any) -> dict[str, Any]:
     """A chain run's `outputs`: a dict as it is, anything else under `output`."""
-    if isinstance(outputs, Mapping):
+    if _is_mapping(outputs):
         return {str(k): jsonable(v) for k, v in outputs.items()}
     return {"output": jsonable(outputs)}
+
+
+#: Per type, whether its values are mappings: asked once (messages and prompt values
+#: name LangChain's classes in `__class__`, which every isinstance reads).
+_MAPPING_TYPES: dict[type, bool] = {dict: True, str: False}
+
+
+def _is_mapping(value: Any) -> bool:
+    kind = type(value)
+    known = _MAPPING_TYPES.get(kind)
+    if known is None:
+        known = isinstance(value, Mapping)
+        if len(_MAPPING_TYPES) < 1_000:  # (types made on the fly: asked every time)
+            _MAPPING_TYPES[kind] = known
+    return known
 
 
 def llm_result(result: Any) -> dict[str, Any]:

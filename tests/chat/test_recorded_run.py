@@ -32,9 +32,9 @@ class Recorder:
         self.records: list[RecordedChatRun] = []
         self.parents: list[Any] = []
 
-    def parent_record(self, parent_run_id: Any) -> Any:
-        self.parents.append(parent_run_id)
-        return {"parent": parent_run_id}
+    def parent_record(self, parent: Any) -> Any:
+        self.parents.append(parent.run_id)
+        return {"parent": parent.run_id}
 
     def record_chat_run(self, record: RecordedChatRun) -> None:
         self.records.append(record)
@@ -139,3 +139,6 @@ def test_a_call_inside_a_chain_asks_for_its_parents_record(
     assert record.parent_run_id is not None
     assert recorder.parents == [record.parent_run_id]
     assert record.parent_record == {"parent": record.parent_run_id}
+    # The ids an event stream would report, made when read: the lambda's, then none.
+    assert record.parent_ids == (str(record.parent_run_id),)
+    assert record.parent.parent_ids == ()

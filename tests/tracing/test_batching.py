@@ -229,3 +229,31 @@ def test_a_run_finding_the_queue_empty_wakes_the_thread_only_when_it_idles() -> 
     assert notified == []
     assert batcher.flush(5.0)
     assert [run["id"] for batch in sent for run in batch] == list(range(19))
+
+
+def test_with_prepare_what_is_held_goes_once_it_weighs_enough() -> None:
+    """`max_weight`: the prepared pieces go once they weigh that much (`weigh`: their
+    bytes), before the interval and whatever the run count."""
+    prepared: list[int] = []
+
+    def prepare(batch: list[dict[str, Any]]) -> bytes:
+        prepared.extend(run["id"] for run in batch)
+        return b"x" * (10 * len(batch))
+
+    send = Recorder()
+    batcher = RunBatcher(
+        send, max_batch=1000, interval=30.0, prepare=prepare, prepare_every=2,
+        weigh=len, max_weight=40,
+    )  # fmt: skip
+    for start in range(0, 8, 2):
+        batcher.put({"id": start})
+        batcher.put({"id": start + 1})
+        waited = time.monotonic() + 30
+        while len(prepared) < start + 2 and time.monotonic() < waited:
+            time.sleep(0.001)
+    waited = time.monotonic() + 30
+    while len(send.batches) < 2 and time.monotonic() < waited:
+        time.sleep(0.001)
+    # The interval is long: the bytes alone sent them, 40 at a time.
+    assert [sum(map(len, call)) for call in send.batches] == [40, 40]
+    assert batcher.flush(timeout=30) is True

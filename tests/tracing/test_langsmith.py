@@ -21,7 +21,6 @@ import pytest
 pytest.importorskip("langsmith")
 pytest.importorskip("langchain_openai")
 
-from datetime import UTC
 
 import langsmith  # noqa: E402
 
@@ -474,9 +473,9 @@ def test_runs_never_ended_are_dropped_oldest_first(
 ) -> None:
     import uuid
 
-    from chatplex.tracing import langsmith as module
+    from chatplex.tracing import records
 
-    monkeypatch.setattr(module, "MAX_OPEN_RUNS", 2)
+    monkeypatch.setattr(records, "MAX_OPEN_RUNS", 2)
     tracer = LangSmithTracer(sender=sender_for(endpoint))
     ids = [uuid.uuid4() for _ in range(4)]
     for run_id in ids:
@@ -529,7 +528,7 @@ async def test_runs_are_serialized_on_the_sender_thread_not_the_callers(
     them into JSON data, sync and async callers alike."""
     import threading
 
-    from chatplex.tracing import langsmith as module
+    from chatplex.tracing import records as module
 
     threads: set[str] = set()
     for name in ("dumpd", "llm_result", "chain_inputs", "chain_outputs"):
@@ -571,7 +570,7 @@ def test_the_trace_shows_the_inputs_as_they_were_at_the_call(
     add_tracer(tracer)
     try:
         reply = model.invoke(history)
-        history.append(reply)  # before the sender's next batch (every 0.1 s)
+        history.append(reply)  # before the sender thread gets to the run
         history.append(HumanMessage("second"))
         from chatplex.core import RunnableLambda
 
@@ -634,23 +633,3 @@ def test_a_stream_records_its_first_token_as_langchain_does(
     # A call that does not stream has no token event (LangChain's neither).
     plain = _llm_events(chatplex_trees(client, endpoint, lambda cfg: ours.invoke({"q": "x"}, cfg)))
     assert [e["name"] for e in plain] == ["start", "end"]
-
-
-def test_the_dotted_order_is_made_when_read_parent_first() -> None:
-    """Made on the sender's thread (or when a LangChain object nests under the run):
-    the parent's order, then the run's start time and id, whichever is asked first."""
-    from datetime import datetime
-    from uuid import uuid4
-
-    from chatplex.tracing.langsmith import dotted_order
-
-    start = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
-    root = {"id": uuid4(), "start_time": start}
-    child = {"id": uuid4(), "start_time": start, "_parent": root}
-    grandchild = {"id": uuid4(), "start_time": start, "_parent": child}
-    own = f"20260102T030405000006Z{root['id']}"
-    assert dotted_order(grandchild) == f"{own}.20260102T030405000006Z{child['id']}." + (
-        f"20260102T030405000006Z{grandchild['id']}"
-    )
-    assert root["dotted_order"] == own and child["dotted_order"].startswith(own + ".")
-    assert dotted_order(root) == own

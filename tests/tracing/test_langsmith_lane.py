@@ -242,6 +242,7 @@ def test_a_chain_run_takes_the_lane_only_when_the_tracer_listens_alone(
 ) -> None:
     from chatplex.core import _traced
     from chatplex.core.runs import RecordedChainRun
+    from chatplex.tracing.records import ChainRecord
 
     made: list[type] = []
     original = _traced._new_run
@@ -265,5 +266,6 @@ def test_a_chain_run_takes_the_lane_only_when_the_tracer_listens_alone(
         tracer.flush()
     finally:
         remove_tracer(tracer)
-    assert lane == [RecordedChainRun] * 3
-    assert RecordedChainRun not in made and len(made) == 3
+    assert len(lane) == 3 and all(issubclass(kind, RecordedChainRun) for kind in lane)
+    assert lane == [ChainRecord] * 3  # the tracer's own, its record written in place
+    assert not any(issubclass(kind, RecordedChainRun) for kind in made) and len(made) == 3

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
+import pydantic
 import pytest
 
 from chatplex import AIMessage
@@ -129,9 +131,9 @@ OTHER = AIMessage("second", response_metadata={"finish_reason": "stop"})
 def test_fields_read_in_place_write_the_same_json_as_model_dump(message: Any, writer: str) -> None:
     """`dumpd` reads a chatplex message's fields without copying them; the bytes the
     sender writes are those of the `model_dump` form, nested messages included."""
-    from chatplex.tracing import sender
+    from chatplex.tracing import writer
 
-    write = sender.dumps if writer == "orjson" else sender._json_dumps
+    write = writer.dumps if writer == "orjson" else writer.json_dumps
     assert dumpd(message)["kwargs"] is not None
     assert write(dumpd(message)) == write(_through_model_dump(message))
     if isinstance(message, AIMessage):  # the reply inside the LLMResult too
@@ -180,11 +182,59 @@ def _walked_model_dump(message: Any) -> dict[str, Any]:
         ToolMessage("42", tool_call_id="c1", artifact={"rows": [1, 2]}),
     ],
 )
-def test_a_message_is_written_as_its_model_dump_was(message: Any) -> None:
-    fast = jsonable(message)
-    assert fast == _walked_model_dump(message)
-    assert json.dumps(fast) == json.dumps(_walked_model_dump(message))  # the same order
+@pytest.mark.parametrize("writer", ["orjson", "json"])
+def test_a_message_is_written_as_its_model_dump_was(message: Any, writer: str) -> None:
+    """Its fields are read in place, not walked: the bytes the sender writes are those
+    of `model_dump`'s copy walked, nested messages, tuples, dict subclasses and int
+    keys included."""
+    from chatplex.tracing import writer
+
+    write = writer.dumps if writer == "orjson" else writer.json_dumps
+    fields = jsonable(message)
+    assert list(fields) == list(_walked_model_dump(message))  # the same fields, in order
+    assert write(fields) == write(_walked_model_dump(message))
     wrapped = chain_inputs({"m": [message, ("t", message)]})
-    assert json.dumps(wrapped) == json.dumps(
-        {"m": [_walked_model_dump(message), ["t", _walked_model_dump(message)]]}
-    )
+    walked = {"m": [_walked_model_dump(message), ["t", _walked_model_dump(message)]]}
+    assert write(wrapped) == write(walked)
+    assert json.loads(write(wrapped)) == json.loads(json.dumps(walked))
+
+
+class _Settings(pydantic.BaseModel):
+    temperature: float = 0.5
+
+
+def test_objects_in_a_messages_fields_are_written_as_jsonable_shows_them() -> None:
+    """What the JSON writer does not know by itself in a field (a pydantic model, a
+    prompt value) is written as `jsonable` shows it at the top level."""
+    from chatplex.tracing import writer
+
+    prompt = ChatPromptTemplate.from_messages([("human", "{q}")]).invoke({"q": "x"})
+    message = AIMessage("a", response_metadata={"settings": _Settings(), "prompt": prompt})
+    for write in (writer.dumps, writer.json_dumps):
+        meta = json.loads(write(jsonable(message)))["response_metadata"]
+        assert meta["settings"] == {"temperature": 0.5}
+        assert meta["prompt"] == jsonable(prompt)
+
+
+class _Row(Mapping[str, Any]):
+    """A mapping that is no dict."""
+
+    def __init__(self, **values: Any) -> None:
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def test_any_mapping_is_a_chain_runs_fields_each_time() -> None:
+    """Whether a type's values are mappings is asked once per type: the answer holds."""
+    for _ in range(2):
+        assert chain_inputs(_Row(q="x")) == {"q": "x"}
+        assert chain_outputs(_Row(a=1)) == {"a": 1}
+        assert chain_outputs(HumanMessage("m"))["output"]["content"] == "m"

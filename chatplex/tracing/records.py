@@ -1,0 +1,432 @@
+"""The LangSmith tracer's runs as they are kept until sent, and the run dicts made of them.
+
+Three kinds of ended run reach the batcher's thread:
+
+- a run dict, built by the handler protocol's methods (`LangSmithTracer._start` /
+  `_end`), its inputs and outputs still chatplex's objects (`Later`): `materialized`
+  turns it into JSON data in place;
+- a `ChainRecord`, a chain run the tracer alone hears: the run node itself, which notes
+  its times, input and output where they happen (no handler call, no dict on the
+  caller's side): `chain_run` makes the run dict `on_chain_start` / `on_chain_end` (or
+  `on_chain_error`) would have made;
+- a `RecordedChatRun` (`chat/recorded_run.py`), a chat-model call the tracer alone hears:
+  `recorded_run` makes the run dict `on_chat_model_start` ... `on_llm_end` (or
+  `on_llm_error`) would have made.
+
+The same run, key for key, whichever way it came (tests/tracing/test_langsmith_lane.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+from typing import Protocol
+
+from ..chat.callbacks import ls_params
+from ..chat.llm_results import result_of
+from ..core.run_config import RunnableConfig
+from ..core.runs import UNKNOWN
+from ..core.runs import RecordedChainRun
+from ..core.runs import new_run_id
+from ..core.runs import run_tags
+from .serialize import chain_inputs
+from .serialize import chain_outputs
+from .serialize import dumpd
+from .serialize import llm_result
+from .serialize import usage_of
+from .writer import dumps
+
+__all__ = [
+    "ChainRecord",
+    "Later",
+    "Recorder",
+    "chain_run",
+    "dotted_order",
+    "materialized",
+    "recorded_run",
+    "stacktrace",
+    "trace_of",
+]
+
+logger = logging.getLogger("chatplex.tracing")
+
+#: Runs kept open at most. A stream its consumer stopped reading ends without an end or
+#: an error (it was not a failure); its run is never sent, and is dropped, oldest first,
+#: once this many are open, so a long-lived process does not accumulate them.
+MAX_OPEN_RUNS = 10_000
+
+
+class Recorder(Protocol):
+    """What a `ChainRecord` uses of its tracer."""
+
+    project_name: str | None
+    _runs: dict[Any, Any]
+    _lock: threading.Lock
+
+    def _queue(self, run: Any) -> None: ...
+
+
+def open_run(tracer: Recorder, run_id: Any, run: Any) -> None:
+    """Keep `run` open (its children and LangChain's objects find it by id), within
+    `MAX_OPEN_RUNS`: runs that never ended are forgotten, oldest first."""
+    runs = tracer._runs
+    runs[run_id] = run
+    if len(runs) > MAX_OPEN_RUNS:
+        with tracer._lock:
+            while len(runs) > MAX_OPEN_RUNS:
+                runs.pop(next(iter(runs)), None)
+
+
+class ChainRecord(RecordedChainRun):
+    """A chain run (sequence, prompt, parser, lambda) that one LangSmith tracer alone
+    hears: the run node notes its start and end times, its input and its output (their
+    containers copied, `snapshot`) in place, and is queued as it is when it ends; the
+    run dict is made on the batcher's thread (`chain_run`). The tracer names this class
+    (`chain_run_class`), `core/_traced.py` makes it."""
+
+    __slots__ = (
+        "end_time",
+        "failure",
+        "input",
+        "output",
+        "session_name",
+        "start_time",
+        "trace_id",
+        "tracer",
+        "up",
+        "dotted",
+    )
+
+    def __init__(
+        self,
+        config: RunnableConfig,
+        name: str,
+        run_type: str,
+        handlers: list[Any],
+        listeners: list[Any],
+    ) -> None:
+        # RunNode's fields, without its general work (one handler, no listener).
+        tracer = handlers[0]
+        parent = config.get("_parent_run")
+        self.run_id = run_id = new_run_id()
+        self._id = None
+        self.parent = parent
+        self.name = config.get("run_name") or name
+        self.run_type = run_type
+        self.tags = run_tags(config)
+        metadata = config.get("metadata")
+        self.metadata = dict(metadata) if metadata else {}
+        self.handlers = handlers
+        self.listeners = listeners
+        self.started = False
+        self.tracer = tracer
+        self.dotted: str | None = None
+        self.failure: BaseException | None = None
+        self.output: Any = None
+        # The parent's record (None: a root, or a child of a run this tracer never saw).
+        up = None if parent is None else record_of(tracer, parent)
+        self.up = up
+        if up is None:
+            self.trace_id = run_id
+            self.session_name = tracer.project_name
+        else:
+            self.trace_id, self.session_name = trace_of(up)
+
+    @property  # RunNode's slot, made when read here
+    def parent_ids(self) -> tuple[str, ...]:
+        """Made when read (an event stream inside the call): a traced run never needs it."""
+        parent = self.parent
+        return () if parent is None else (*parent.parent_ids, parent.id)
+
+    @parent_ids.setter
+    def parent_ids(self, value: tuple[str, ...]) -> None:
+        raise AttributeError("a ChainRecord's parent_ids follow its parent")
+
+    def start(self, input: Any = UNKNOWN) -> None:
+        self.started = True
+        self.start_time = time.time()
+        self.input = {"input": ""} if input is UNKNOWN else snapshot(input)
+        open_run(self.tracer, self.run_id, self)
+
+    def end(self, output: Any, input: Any) -> None:
+        self.end_time = time.time()
+        self.output = snapshot(output)
+        self._close()
+
+    def error(self, exc: BaseException) -> None:
+        self.end_time = time.time()
+        self.failure = exc
+        self._close()
+
+    def _close(self) -> None:
+        tracer = self.tracer
+        try:
+            if tracer._runs.pop(self.run_id, None) is not None:  # else: forgotten
+                tracer._queue(self)
+        except Exception as exc:  # tracing never breaks the program it watches
+            logger.warning("LangSmith: a run not recorded: %r", exc)
+
+
+def record_of(tracer: Recorder, parent: Any) -> Any:
+    """The record of `parent` (a run node) in `tracer`: itself when it is one of its
+    `ChainRecord`s, else the open run of that id (a dict), or None."""
+    if type(parent) is ChainRecord and parent.tracer is tracer:
+        return parent
+    return tracer._runs.get(parent.run_id)
+
+
+def trace_of(record: Any) -> tuple[Any, str | None]:
+    """A run's trace id and project: what its children take."""
+    if type(record) is dict:
+        return record["trace_id"], record.get("session_name")
+    return record.trace_id, record.session_name
+
+
+class Later:
+    """A value to convert on the batcher's thread: the function and its argument as they
+    were when the run started or ended (`snapshot`)."""
+
+    __slots__ = ("convert", "value")
+
+    def __init__(self, convert: Callable[[Any], Any], value: Any, copied: bool = False) -> None:
+        self.convert = convert
+        self.value = value if copied else snapshot(value)
+
+
+def snapshot(value: Any, depth: int = 0) -> Any:
+    """`value` with its lists, tuples and dicts copied (a few levels deep), the rest by
+    reference: a chat loop appends to the history list it just passed before the
+    batcher's thread gets to it; the objects in them (messages, replies) are not changed
+    in use."""
+    if depth > 8:
+        return value
+    kind = type(value)
+    if kind is list or kind is tuple:
+        return kind(snapshot(item, depth + 1) for item in value)
+    if kind is dict:
+        return {key: snapshot(item, depth + 1) for key, item in value.items()}
+    return value
+
+
+def dotted_order(run: Any) -> str:
+    """The run's `dotted_order` (LangSmith sorts a trace by it): its parent's, then its
+    start time and id. Made when first asked for, not when the run starts: most runs
+    are only asked on the sender's thread. The same string whichever thread asks."""
+    order: str | None
+    if type(run) is not dict:
+        order = run.dotted
+        if order is None:
+            own = order_stamp(_moment(run.start_time)) + str(run.run_id)
+            up = run.up
+            order = run.dotted = own if up is None else f"{dotted_order(up)}.{own}"
+        return order
+    order = run.get("dotted_order")
+    if order is None:
+        own = order_stamp(run["start_time"]) + str(run["id"])
+        parent = run.get("_parent")
+        order = own if parent is None else f"{dotted_order(parent)}.{own}"
+        run["dotted_order"] = order
+    return order
+
+
+def order_stamp(moment: datetime) -> str:
+    """`moment.strftime("%Y%m%dT%H%M%S%fZ")` (a dotted order's time), at a third of its cost."""
+    return "%04d%02d%02dT%02d%02d%02d%06dZ" % (  # noqa: UP031 (the fastest form here)
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+    )
+
+
+def _moment(when: float) -> datetime:
+    return datetime.fromtimestamp(when, UTC)
+
+
+def materialized(run: dict[str, Any]) -> dict[str, Any]:
+    """Turn a run dict's deferred fields into JSON data (in place), on the batcher's
+    thread."""
+    dotted_order(run)
+    run.pop("_parent", None)
+    for key in ("inputs", "outputs", "error"):
+        value = run.get(key)
+        if isinstance(value, Later):
+            run[key] = value.convert(value.value)
+    run.pop("_had_token", None)
+    response = run.pop("_usage_from", None)
+    if response is not None:
+        usage = usage_of(response)
+        if usage is not None:
+            run["extra"].setdefault("metadata", {})["usage_metadata"] = usage
+    return run
+
+
+def chain_run(record: ChainRecord, wire: bool = False) -> dict[str, Any]:
+    """The run dict `on_chain_start` and `on_chain_end` (or `on_chain_error`) would have
+    built for `record`, then `materialized`. `wire`: for chatplex's sender, the fields
+    it would write the same every time are written here (its times as their ISO strings,
+    `events`, `serialized` and `extra` as JSON bytes: `sender.LangSmithSender.prepare`)."""
+    started = _moment(record.start_time)
+    ended = _moment(record.end_time)
+    name = record.name or "Runnable"
+    failure = record.failure
+    end_event = "end" if failure is None else "error"
+    if wire:
+        start_text, end_text = started.isoformat(), ended.isoformat()
+        events: Any = _EVENTS % (start_text.encode(), end_event.encode(), end_text.encode())
+        metadata = record.metadata
+        extra: Any = dumps({"metadata": metadata}) if metadata else _NO_METADATA
+        serialized: Any = dumps({"name": name})
+        start_time: Any = start_text
+        end_time: Any = end_text
+    else:
+        events = [{"name": "start", "time": started}, {"name": end_event, "time": ended}]
+        extra = {"metadata": dict(record.metadata)}
+        serialized = {"name": name}
+        start_time, end_time = started, ended
+    run: dict[str, Any] = {
+        "id": record.run_id,
+        "name": name,
+        "run_type": record.run_type or "chain",
+        "inputs": chain_inputs(record.input),
+        "start_time": start_time,
+        "tags": list(record.tags),
+        "extra": extra,
+        "serialized": serialized,
+        "events": events,
+    }
+    parent = record.parent
+    if parent is not None:
+        run["parent_run_id"] = parent.run_id
+    run["trace_id"] = record.trace_id
+    run["session_name"] = record.session_name
+    run["end_time"] = end_time
+    if failure is None:
+        run["outputs"] = chain_outputs(record.output)
+    else:
+        run["outputs"] = {}
+        run["error"] = stacktrace(failure)
+    run["dotted_order"] = dotted_order(record)
+    return run
+
+
+#: A chain run's `events` as JSON: its start, then its end or error.
+_EVENTS = b'[{"name":"start","time":"%s"},{"name":"%s","time":"%s"}]'
+_NO_METADATA = b'{"metadata":{}}'
+
+
+def retry_detail(retry_state: Any) -> dict[str, Any]:
+    """A retry event's `kwargs`, as LangChain's tracer writes them."""
+    detail: dict[str, Any] = {
+        "slept": retry_state.idle_for,
+        "attempt": retry_state.attempt_number,
+    }
+    outcome = retry_state.outcome
+    if outcome is not None and outcome.failed:
+        error = outcome.exception()
+        detail.update(outcome="failed", exception=str(error))
+        detail["exception_type"] = type(error).__name__
+    return detail
+
+
+def recorded_run(record: Any) -> dict[str, Any]:
+    """The run dict `on_chat_model_start` ... `on_llm_end` (or `on_llm_error`) would have
+    built for a `RecordedChatRun`, then `materialized`: key for key; built whole on the
+    batcher's thread."""
+    started = _moment(record.start_time)
+    params = dict(record.params)
+    metadata = {**record.metadata, **ls_params(params)}
+    extra = {
+        "invocation_params": params,
+        "options": {"stop": params.get("stop")},
+        "batch_size": 1,
+        "metadata": metadata,
+    }
+    name = record.name or "ChatModel"
+    run_id = record.run_id
+    events: list[dict[str, Any]] = [{"name": "start", "time": started}]
+    run: dict[str, Any] = {
+        "id": run_id,
+        "name": name,
+        "run_type": "llm",
+        "inputs": message_inputs([record.messages]),
+        "start_time": started,
+        "tags": list(record.tags),
+        "extra": extra,
+        "serialized": record.serialized or {"name": name},
+        "events": events,
+    }
+    own_order = order_stamp(started) + str(run_id)
+    parent = record.parent_record
+    parent_run_id = record.parent_run_id
+    if parent is not None:
+        run["parent_run_id"] = parent_run_id
+        run["trace_id"], run["session_name"] = trace_of(parent)
+        order = f"{dotted_order(parent)}.{own_order}"
+    else:
+        run["trace_id"] = run_id
+        run["session_name"] = record.tracer.project_name
+        if parent_run_id is not None:
+            run["parent_run_id"] = parent_run_id
+        order = own_order
+    if record.token_time is not None or record.retries:
+        happened: list[tuple[float, str, Any]] = []
+        if record.token_time is not None:
+            happened.append((record.token_time, "new_token", None))
+        for when, state in record.retries or ():
+            happened.append((when, "retry", state))
+        for when, kind, state in sorted(happened, key=lambda item: item[0]):
+            moment = _moment(when)
+            if kind == "new_token":
+                events.append({"name": "new_token", "time": moment})
+            else:
+                events.append({"name": "retry", "time": moment, "kwargs": retry_detail(state)})
+    ended = _moment(record.end_time)
+    run["end_time"] = ended
+    error = record.failure
+    if error is None:
+        result = result_of(record.reply)
+        run["outputs"] = llm_result(result)
+        events.append({"name": "end", "time": ended})
+        usage = usage_of(result)
+        if usage is not None:
+            metadata["usage_metadata"] = usage
+    else:
+        run["outputs"] = {}
+        run["error"] = stacktrace(error)
+        events.append({"name": "error", "time": ended})
+    run["dotted_order"] = order
+    return run
+
+
+def message_inputs(messages: list[list[Any]]) -> dict[str, Any]:
+    return {"messages": [[dumpd(m) for m in batch] for batch in messages]}
+
+
+def stacktrace(error: BaseException) -> str:
+    """LangChain's tracer's error text: the repr, then the traceback."""
+    message = repr(error)
+    try:
+        return (message + "\n\n".join(traceback.format_exception(error))).strip()
+    except Exception:  # a broken __str__ in a third-party error: the repr is enough
+        return message
+
+
+def as_run(item: Any, wire: bool = False) -> dict[str, Any]:
+    """Whatever was queued, as its run dict of JSON data (on the batcher's thread);
+    `wire`: for chatplex's sender (`chain_run`)."""
+    kind = type(item)
+    if kind is dict:
+        return materialized(item)
+    if kind is ChainRecord:
+        return chain_run(item, wire)
+    return recorded_run(item)
