@@ -362,11 +362,11 @@ def _bounds(call: Outgoing, retry: RetryPolicy) -> CallOptions:
     deadline, its retries and its rate budget (as its run watches them); and whose words
     its errors speak and whether a stream's opening chunks wait for its content (a
     drop-in's: its partner's words, each chunk as it comes, as the partner SDK yields
-    it)."""
+    it, and the headers that SDK sets per attempt)."""
     model, config = call.model, call.config
     budget = budget_for(model, call.adapter, call.settings)
     watched_retry, watched_budget = watched(config, retry, budget)
-    return {
+    bounds: CallOptions = {
         "timeout": model.timeout,
         "deadline": config.get("deadline"),
         "retry": watched_retry,
@@ -376,6 +376,11 @@ def _bounds(call: Outgoing, retry: RetryPolicy) -> CallOptions:
         "kept_responses": model.partner_calls.kept_responses,
         "hold_opening": not model.partner_words,
     }
+    partner = model.sdk_headers
+    if partner is not None and partner.per_attempt:  # a drop-in's: its SDK's retry count
+        named = {name.lower() for name in call.request.headers}
+        bounds["attempt_headers"] = partner.attempt_headers(model.timeout, named)
+    return bounds
 
 
 def priced_as(adapter: Adapter) -> str:

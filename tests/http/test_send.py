@@ -263,3 +263,53 @@ async def test_debug_log_names_host_and_path_only(
     text = record.getMessage()
     assert text == "POST fake.test/chat -> 200 (13 bytes)"
     assert "query-secret" not in text and SECRET not in text
+
+
+def _stamp(retries: int) -> list[tuple[str, str]]:
+    return [("x-retry-count", str(retries)), ("x-read-timeout", "30.0")]
+
+
+@parity
+@pytest.mark.parametrize("where", ["mock", "shared"])
+async def test_attempt_headers_are_stamped_on_each_attempt(
+    sync: bool, where: str, server: LocalServer
+) -> None:
+    """Two failures then a reply: each attempt carries its own retry count, on a client
+    of yours and on chatplex's own connections alike; the request built once keeps
+    the rest of its headers."""
+    adapter = FakeAdapter(server.url)
+    retry = chatplex.http.retry_policy(max_retries=2, initial_delay=0.001, jitter=0.0)
+    server.seen.clear()
+    server.failures = 0
+    seen: list[dict[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(request.headers))  # the request object is sent again: a copy
+        if len(seen) < 3:
+            return httpx.Response(500, json={"error": "flaky"})
+        return httpx.Response(200, json={"text": "at last"})
+
+    clients = mock_clients(handler) if where == "mock" else None
+    request = adapter.request("/flaky?fail=2")
+    message = await call(
+        sync, adapter, request, clients=clients, retry=retry, attempt_headers=_stamp
+    )
+    assert message.text == "at last" and message.response_metadata["attempts"] == 3
+    sent = seen if where == "mock" else server.seen
+    assert [h["x-retry-count"] for h in sent] == ["0", "1", "2"]
+    assert {h["x-read-timeout"] for h in sent} == {"30.0"}
+    assert {h["authorization"] for h in sent} == {f"Bearer {SECRET}"}
+
+
+@parity
+async def test_without_attempt_headers_every_attempt_sends_the_same(
+    sync: bool, server: LocalServer
+) -> None:
+    server.seen.clear()
+    server.failures = 0
+    adapter = FakeAdapter(server.url)
+    retry = chatplex.http.retry_policy(max_retries=2, initial_delay=0.001, jitter=0.0)
+    await call(sync, adapter, adapter.request("/flaky?fail=2"), retry=retry)
+    assert len(server.seen) == 3
+    assert server.seen[0] == server.seen[1] == server.seen[2]
+    assert not [name for name in server.seen[0] if "retry" in name]
