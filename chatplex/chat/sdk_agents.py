@@ -102,7 +102,9 @@ class PartnerHeaders:
         return functools.partial(_stamp, tuple(fixed), tuple(counted))
 
 
-def _stamp(fixed: tuple[tuple[str, str], ...], counted: tuple[str, ...], retries: int) -> list[tuple[str, str]]:
+def _stamp(
+    fixed: tuple[tuple[str, str], ...], counted: tuple[str, ...], retries: int
+) -> list[tuple[str, str]]:
     taken = str(retries)
     return [*fixed, *((name, taken) for name in counted)]
 

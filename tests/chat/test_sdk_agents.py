@@ -215,9 +215,7 @@ def test_a_dropin_sends_its_partner_sdks_headers(seen: Seen, name: str, sync: bo
 #: `x-stainless-read-timeout` per attempt), installed here and called through httpx;
 #: ChatFireworks' retries are langchain-fireworks' own (4 s apart), its SDK's count
 #: always 0: checked on the first attempt above.
-STAINLESS = sorted(
-    n for n, headers in SDK_HEADERS.items() if "x-stainless-retry-count" in headers
-)
+STAINLESS = sorted(n for n, headers in SDK_HEADERS.items() if "x-stainless-retry-count" in headers)
 _RETRIED = [n for n in STAINLESS if n not in ("ChatFireworks", "ChatCerebras")]
 
 
