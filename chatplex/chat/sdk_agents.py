@@ -7,9 +7,9 @@ gateway that routes or admits clients by them treats the drop-in as the partner 
 chatplex is added as a suffix only where the SDK itself appends to its User-Agent
 (google-genai); a fixed form is sent exactly. What a Stainless SDK sets per attempt is
 sent per attempt too (`x-stainless-retry-count`: the retries taken before it;
-`x-stainless-read-timeout`: the model's read timeout, where it has one): chatplex's http
-layer stamps them on each attempt (`PartnerHeaders.attempt_headers`). botocore's
-per-attempt `amz-sdk-request` is not sent.
+`x-stainless-read-timeout`: the model's read timeout, where it has one): the request
+carries the first attempt's, and the http layer sets the count again before each retry
+(`PartnerHeaders.first_attempt`). botocore's per-attempt `amz-sdk-request` is not sent.
 
 The versions are the installed distributions' (the SDK's, or the partner package's where
 that package sets the User-Agent itself); the ones these forms were read from where it is
@@ -22,9 +22,11 @@ True
 True
 >>> sdk_agent("ChatModel") is None
 True
->>> stamp = sdk_headers("ChatOpenAI").attempt_headers(30, frozenset())
->>> stamp(1)
-[('x-stainless-read-timeout', '30.0'), ('x-stainless-retry-count', '1')]
+>>> first, retried = sdk_headers("ChatOpenAI").first_attempt(30, frozenset())
+>>> first
+{'x-stainless-retry-count': '0', 'x-stainless-read-timeout': '30.0'}
+>>> retried(1)
+[('x-stainless-retry-count', '1')]
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from ..dropins import USER_AGENT_VERSIONS
 from ..dropins import USER_AGENTS as AGENTS
 from ..version import USER_AGENT
 
-__all__ = ["AGENTS", "AttemptHeaders", "PartnerHeaders", "sdk_agent", "sdk_headers"]
+__all__ = ["AGENTS", "RetryHeaders", "PartnerHeaders", "sdk_agent", "sdk_headers"]
 
 
 class _Versions(dict[str, str]):
@@ -61,9 +63,9 @@ class _Versions(dict[str, str]):
 RETRIES = "{retries}"
 READ_TIMEOUT = "{read_timeout}"
 
-#: What a drop-in's http calls get to stamp each attempt: given the retries taken before
-#: it (0 on the first), the headers to set.
-AttemptHeaders = Callable[[int], list[tuple[str, str]]]
+#: What a drop-in's http call runs before each retry: given the retries taken before
+#: the attempt (1 on the first retry), the headers to set on it.
+RetryHeaders = Callable[[int], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,31 +84,30 @@ class PartnerHeaders:
     def sent_by(self, sync: bool) -> Mapping[str, str]:
         return self.sync if sync else self.aio
 
-    def attempt_headers(self, timeout: Any, named: Collection[str]) -> AttemptHeaders | None:
-        """The per-attempt headers of a call with `timeout` (the model's: seconds, an
-        `httpx.Timeout`, or None) whose request already names `named` (lower case: a
-        header given is kept, as the SDKs keep one given per call); None: nothing to
-        stamp."""
+    def first_attempt(
+        self, timeout: Any, named: Collection[str]
+    ) -> tuple[dict[str, str], RetryHeaders | None]:
+        """The per-attempt headers of a call's first attempt, with `timeout` (the
+        model's: seconds, an `httpx.Timeout`, or None) and its request already naming
+        `named` (lower case: a header given is kept, as the SDKs keep one given per
+        call); and what sets them again before each retry (None: nothing changes)."""
         read = _read_timeout(timeout, self.read_timeout)
-        fixed: list[tuple[str, str]] = []
+        first: dict[str, str] = {}
         counted: list[str] = []
         for name, form in self.per_attempt.items():
             if name.lower() in named:
                 continue
             if form == RETRIES:
+                first[name] = "0"
                 counted.append(name)
             elif read is not None:
-                fixed.append((name, read))
-        if not fixed and not counted:
-            return None
-        return functools.partial(_stamp, tuple(fixed), tuple(counted))
+                first[name] = read
+        return first, functools.partial(_counted, tuple(counted)) if counted else None
 
 
-def _stamp(
-    fixed: tuple[tuple[str, str], ...], counted: tuple[str, ...], retries: int
-) -> list[tuple[str, str]]:
+def _counted(names: tuple[str, ...], retries: int) -> list[tuple[str, str]]:
     taken = str(retries)
-    return [*fixed, *((name, taken) for name in counted)]
+    return [(name, taken) for name in names]
 
 
 def _read_timeout(timeout: Any, default: str | None) -> str | None:

@@ -178,7 +178,7 @@ class Call:
     the wire's SDK (a LangChain drop-in's call); else it keeps chatplex's words, whatever
     SDK was imported (`sdk_errors`), and drops the `response` of a failure in transit
     unless its kind is one of `kept_responses` (as the partner's error holds one).
-    `attempt_headers`: see `CallOptions` (`_send.py`).
+    `retry_headers`: see `CallOptions` (`_send.py`).
     `hold_opening`: a stream's metadata-only chunks wait
     for its first content (so a failure before any is retried unseen); False: each goes
     out as it is parsed, as a partner SDK yields it (a drop-in's call: a task cancelled
@@ -195,7 +195,6 @@ class Call:
         "_compact_at",
         "adapter",
         "attempt",
-        "attempt_headers",
         "budget",
         "clock",
         "deadline",
@@ -216,6 +215,7 @@ class Call:
         "request",
         "response",
         "retry",
+        "retry_headers",
         "started",
         "status",
         "stream",
@@ -260,7 +260,7 @@ class Call:
         partner_words: bool = False,
         kept_responses: Collection[str] = (),
         hold_opening: bool = True,
-        attempt_headers: Callable[[int], Iterable[tuple[str, str]]] | None = None,
+        retry_headers: Callable[[int], Iterable[tuple[str, str]]] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.adapter = adapter
@@ -275,7 +275,7 @@ class Call:
         self.partner_words = partner_words
         self.kept_responses = kept_responses
         self.hold_opening = hold_opening
-        self.attempt_headers = attempt_headers
+        self.retry_headers = retry_headers
         self.max_bytes = (
             DEFAULT_MAX_RESPONSE_BYTES if max_response_bytes is None else max_response_bytes
         )
@@ -305,15 +305,16 @@ class Call:
 
     def begin(self) -> None:
         """An attempt starts. Before a retry, the request's timeouts are clamped to the
-        time now left (DeadlineExceededError if none is: nothing is held then). The
-        request carries this attempt's `attempt_headers`, if any."""
+        time now left (DeadlineExceededError if none is: nothing is held then), and its
+        `retry_headers` set."""
         self.attempt += 1
-        if self.attempt > 1 and self.deadline is not None:
-            reclamp(self.http, self.req, self.timeout, self.deadline, self.idle_timeout)
-        if self.attempt_headers is not None:
-            headers = self.req.headers
-            for name, value in self.attempt_headers(self.attempt - 1):
-                headers[name] = value
+        if self.attempt > 1:
+            if self.deadline is not None:
+                reclamp(self.http, self.req, self.timeout, self.deadline, self.idle_timeout)
+            if self.retry_headers is not None:
+                headers = self.req.headers
+                for name, value in self.retry_headers(self.attempt - 1):
+                    headers[name] = value
         self.phase = SENDING
         self.permit = None
         self.status = None

@@ -59,10 +59,11 @@ class CallOptions(TypedDict, total=False):
     #: before any is retried unseen (default True); False: each goes out as it comes, as
     #: a partner SDK yields it (a drop-in's call).
     hold_opening: bool
-    #: Headers that change per attempt, as a drop-in's partner SDK sends them: called
-    #: with the retries taken before each attempt (0 on the first), its pairs are set on
-    #: that attempt's request. Default None: every attempt sends the same headers.
-    attempt_headers: Callable[[int], Iterable[tuple[str, str]]] | None
+    #: Headers that change on each retry, as a drop-in's partner SDK sends them (its
+    #: retry count): called before each retry with the retries taken before it (1 on the
+    #: first), its pairs are set on the request; the first attempt sends the request as
+    #: built. Default None: every attempt sends the same headers.
+    retry_headers: Callable[[int], Iterable[tuple[str, str]]] | None
 
 
 def send(

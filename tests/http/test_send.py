@@ -265,18 +265,18 @@ async def test_debug_log_names_host_and_path_only(
     assert "query-secret" not in text and SECRET not in text
 
 
-def _stamp(retries: int) -> list[tuple[str, str]]:
-    return [("x-retry-count", str(retries)), ("x-read-timeout", "30.0")]
+def _retried(retries: int) -> list[tuple[str, str]]:
+    return [("x-retry-count", str(retries))]
 
 
 @parity
 @pytest.mark.parametrize("where", ["mock", "shared"])
-async def test_attempt_headers_are_stamped_on_each_attempt(
+async def test_retry_headers_are_set_before_each_retry(
     sync: bool, where: str, server: LocalServer
 ) -> None:
-    """Two failures then a reply: each attempt carries its own retry count, on a client
-    of yours and on chatplex's own connections alike; the request built once keeps
-    the rest of its headers."""
+    """Two failures then a reply: each retry carries its own retry count (the first
+    attempt the request's own), on a client of yours and on chatplex's own connections
+    alike; the request built once keeps the rest of its headers."""
     adapter = FakeAdapter(server.url)
     retry = chatplex.http.retry_policy(max_retries=2, initial_delay=0.001, jitter=0.0)
     server.seen.clear()
@@ -290,19 +290,21 @@ async def test_attempt_headers_are_stamped_on_each_attempt(
         return httpx.Response(200, json={"text": "at last"})
 
     clients = mock_clients(handler) if where == "mock" else None
-    request = adapter.request("/flaky?fail=2")
+    built = adapter.request("/flaky?fail=2")
+    request = type(built)(
+        built.method, built.url, {**built.headers, "x-retry-count": "0"}, built.json
+    )
     message = await call(
-        sync, adapter, request, clients=clients, retry=retry, attempt_headers=_stamp
+        sync, adapter, request, clients=clients, retry=retry, retry_headers=_retried
     )
     assert message.text == "at last" and message.response_metadata["attempts"] == 3
     sent = seen if where == "mock" else server.seen
     assert [h["x-retry-count"] for h in sent] == ["0", "1", "2"]
-    assert {h["x-read-timeout"] for h in sent} == {"30.0"}
     assert {h["authorization"] for h in sent} == {f"Bearer {SECRET}"}
 
 
 @parity
-async def test_without_attempt_headers_every_attempt_sends_the_same(
+async def test_without_retry_headers_every_attempt_sends_the_same(
     sync: bool, server: LocalServer
 ) -> None:
     server.seen.clear()
