@@ -14,6 +14,7 @@ import logging
 import os
 import platform
 import re
+import urllib.parse
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -302,8 +303,9 @@ class ChatVertexAI(GoogleDropin):
             logprobs=None if isinstance(logprobs, bool) else logprobs or None,
         )
         if self.sdk_headers is None:  # (a subclass may say who calls its own way)
+            routed = None if self.project is None else self.full_model_name
             self.sdk_headers = partner_headers(
-                type(self).__name__, model or DEFAULT_VERTEX_MODEL, credentials
+                type(self).__name__, model or DEFAULT_VERTEX_MODEL, credentials, routed
             )
 
 
@@ -319,14 +321,18 @@ READ_VERSIONS = {
 _TELEMETRY = ("GOOGLE_CLOUD_AGENT_ENGINE_ID", "+remote_reasoning_engine")
 
 
-def partner_headers(name: str, model: str, credentials: Any) -> PartnerHeaders:
+def partner_headers(
+    name: str, model: str, credentials: Any, routed: str | None = None
+) -> PartnerHeaders:
     """The headers langchain-google-vertexai's class `name` sends for `model` over the
     REST transport (the one chatplex speaks): requests' User-Agent, and
     `x-goog-api-client` as google-api-core's `ClientInfo.to_user_agent` writes the
     client info of its `_utils.get_client_info(module=self._user_agent)`, whose module is
     already `get_user_agent`'s `langchain-google-vertexai/<version>-<Class>_<model>`; then
     google-auth's `cred-type/...` of the credentials given, and chatplex last (Google's
-    libraries append their tokens to this header)."""
+    libraries append their tokens to this header). With the model's resource name
+    (`routed`), the routing header its generated client adds
+    (`gapic_v1.routing_header`: URL-encoded, `/` kept)."""
     from ...version import USER_AGENT
 
     tag = _TELEMETRY[1] if os.environ.get(_TELEMETRY[0]) else ""
@@ -341,6 +347,8 @@ def partner_headers(name: str, model: str, credentials: Any) -> PartnerHeaders:
     used = metric() if callable(metric) else None
     client = f"{client} {used} {USER_AGENT}" if used else f"{client} {USER_AGENT}"
     sent = {"User-Agent": f"python-requests/{_version('requests')}", "x-goog-api-client": client}
+    if routed is not None:
+        sent["x-goog-request-params"] = urllib.parse.urlencode({"model": routed}, safe="/")
     return PartnerHeaders(sent, sent, frozenset(h.lower() for h in sent), {})
 
 

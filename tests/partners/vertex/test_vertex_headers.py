@@ -1,9 +1,10 @@
 """What ChatVertexAI's requests say about who calls, beside langchain-google-vertexai's
 own on the same settings (its REST transport, `api_transport="rest"`, against the same
-scripted server): requests' User-Agent, and `x-goog-api-client` naming the class and
+scripted server): requests' User-Agent, `x-goog-api-client` naming the class and
 the model (`_utils.get_user_agent`, through `get_client_info`), google-api-core's
 versions and the credentials' type, which chatplex's copy ends with chatplex's own
-name. The partner's value is what the installed partner computes, per request."""
+name, and the routing header naming the model's resource. The partner's values are
+what the installed partner computes, per request."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from chatplex import init_chat_model  # noqa: E402
 from chatplex.version import USER_AGENT  # noqa: E402
 
 #: The headers that say who calls.
-WHO = ("user-agent", "x-goog-api-client")
+WHO = ("user-agent", "x-goog-api-client", "x-goog-request-params")
 REFUSED = Reply(400, [b'{"error": {"code": 400, "message": "no", "status": "INVALID_ARGUMENT"}}'])
 
 
@@ -63,6 +64,8 @@ def test_who_calls_is_said_as_the_partner_says_it(
     assert theirs["user-agent"].startswith("python-requests/")
     assert f"-ChatVertexAI_{model} " in theirs["x-goog-api-client"]
     assert theirs["x-goog-api-client"].endswith(" cred-type/u")
+    routed = f"model=projects/proj-1/locations/us-central1/publishers/google/models/{model}"
+    assert theirs["x-goog-request-params"] == routed
     assert ours == {**theirs, "x-goog-api-client": f"{theirs['x-goog-api-client']} {USER_AGENT}"}
 
 
