@@ -301,6 +301,9 @@ async def test_retry_headers_are_set_before_each_retry(
     sent = seen if where == "mock" else server.seen
     assert [h["x-retry-count"] for h in sent] == ["0", "1", "2"]
     assert {h["authorization"] for h in sent} == {f"Bearer {SECRET}"}
+    # The request built again from the same template starts at its own count again.
+    await call(sync, adapter, request, clients=clients, retry=retry, retry_headers=_retried)
+    assert sent[-1]["x-retry-count"] == "0"
 
 
 @parity
