@@ -11,7 +11,13 @@ of chatplex.
 
 from __future__ import annotations
 
-__all__ = ["DROP_IN_MODULES", "SDK_HEADERS", "USER_AGENTS", "USER_AGENT_VERSIONS"]
+__all__ = [
+    "DROP_IN_MODULES",
+    "SDK_HEADERS",
+    "SDK_READ_TIMEOUTS",
+    "USER_AGENTS",
+    "USER_AGENT_VERSIONS",
+]
 
 #: Drop-in name -> the module of its engine (the class of that name there). It is also the
 #: registry of provider folders: `chatplex.specs.WIRES` is the folders named here, in this
@@ -100,8 +106,12 @@ USER_AGENTS: dict[str, Form] = {
 
 def _stainless(package: str, **more: Form) -> dict[str, Form]:
     """The platform headers of a Stainless-made SDK (openai's, anthropic's, groq's...),
-    `package` the distribution whose version it reports."""
+    `package` the distribution whose version it reports, and the two it sets per attempt
+    (`_base_client.py`'s `_build_headers`): `{retries}` is the retries taken before the
+    attempt, `{read_timeout}` the read timeout (the header left out where there is none)."""
     return {
+        "x-stainless-retry-count": "{retries}",
+        "x-stainless-read-timeout": "{read_timeout}",
         "X-Stainless-Lang": "python",
         "X-Stainless-Package-Version": "{" + package + "}",
         "X-Stainless-OS": "{stainless_os}",
@@ -131,9 +141,14 @@ SDK_HEADERS: dict[str, dict[str, Form]] = {
         ),
         _OPENAI_SDK,
     ),
-    "ChatAnthropic": _stainless("anthropic", **{"X-Stainless-Raw-Response": "raw"}),
+    # anthropic's SDK also writes the call's own timeout, which langchain-anthropic never
+    # gives: its NOT_GIVEN sentinel.
+    "ChatAnthropic": _stainless(
+        "anthropic", **{"X-Stainless-Raw-Response": "raw", "x-stainless-timeout": "NOT_GIVEN"}
+    ),
     "ChatGroq": _stainless("groq"),
-    "ChatFireworks": _stainless("fireworks-ai"),
+    # langchain-fireworks retries with tenacity around calls the SDK does not retry.
+    "ChatFireworks": _stainless("fireworks-ai", **{"x-stainless-retry-count": "0"}),
     "ChatSambaNova": _stainless("sambanova", **{"X-Integration-Source": "langchain"}),
     "ChatPerplexity": _stainless(
         "perplexityai", **{"X-Source": "perplexity-py", "X-Title": "Perplexity Python SDK"}
@@ -150,6 +165,10 @@ SDK_HEADERS: dict[str, dict[str, Form]] = {
         "x-goog-api-client": "google-genai-sdk/{google-genai} gl-python/{python}"
     },
 }
+
+#: Drop-in name -> the read timeout its partner's SDK reports where the drop-in has no
+#: timeout (its SDK's default: the others' partners pass None, and report none).
+SDK_READ_TIMEOUTS: dict[str, str] = {"ChatDeepSeek": "600", "ChatPerplexity": "900"}
 
 #: The versions the `USER_AGENTS` forms were read from, sent where the distribution is
 #: not installed.

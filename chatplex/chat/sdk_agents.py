@@ -5,9 +5,11 @@ async client) and the SDK's platform headers (the Stainless SDKs' `X-Stainless-L
 `-Package-Version`, `-OS`, `-Arch`, `-Runtime`, `-Runtime-Version`, `-Async`...), so a
 gateway that routes or admits clients by them treats the drop-in as the partner package.
 chatplex is added as a suffix only where the SDK itself appends to its User-Agent
-(google-genai); a fixed form is sent exactly. What an SDK sends per attempt or per
-timeout (`X-Stainless-Retry-Count`, `-Read-Timeout`, botocore's `amz-sdk-request`) is not
-sent.
+(google-genai); a fixed form is sent exactly. What a Stainless SDK sets per attempt is
+sent per attempt too (`x-stainless-retry-count`: the retries taken before it;
+`x-stainless-read-timeout`: the model's read timeout, where it has one): the request
+carries the first attempt's, and the http layer sets the count again before each retry
+(`PartnerHeaders.first_attempt`). botocore's per-attempt `amz-sdk-request` is not sent.
 
 The versions are the installed distributions' (the SDK's, or the partner package's where
 that package sets the User-Agent itself); the ones these forms were read from where it is
@@ -20,6 +22,11 @@ True
 True
 >>> sdk_agent("ChatModel") is None
 True
+>>> first, retried = sdk_headers("ChatOpenAI").first_attempt(30, frozenset())
+>>> first
+{'x-stainless-retry-count': '0', 'x-stainless-read-timeout': '30.0'}
+>>> retried(1)
+[('x-stainless-retry-count', '1')]
 """
 
 from __future__ import annotations
@@ -27,15 +34,19 @@ from __future__ import annotations
 import functools
 import platform
 import sys
+from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..dropins import SDK_HEADERS
+from ..dropins import SDK_READ_TIMEOUTS
 from ..dropins import USER_AGENT_VERSIONS
 from ..dropins import USER_AGENTS as AGENTS
 from ..version import USER_AGENT
 
-__all__ = ["AGENTS", "PartnerHeaders", "sdk_agent", "sdk_headers"]
+__all__ = ["AGENTS", "RetryHeaders", "PartnerHeaders", "sdk_agent", "sdk_headers"]
 
 
 class _Versions(dict[str, str]):
@@ -48,17 +59,66 @@ class _Versions(dict[str, str]):
             return USER_AGENT_VERSIONS[name]
 
 
+#: The forms an SDK fills per attempt: the retries taken before it; the read timeout.
+RETRIES = "{retries}"
+READ_TIMEOUT = "{read_timeout}"
+
+#: What a drop-in's http call runs before each retry: given the retries taken before
+#: the attempt (1 on the first retry), the headers to set on it.
+RetryHeaders = Callable[[int], list[tuple[str, str]]]
+
+
 @dataclass(frozen=True, slots=True)
 class PartnerHeaders:
     """The headers a drop-in's partner SDK sends on every request: its sync client's
-    (`sync`) and its async client's (`aio`), and their names in lower case (`names`)."""
+    (`sync`) and its async client's (`aio`), and their names in lower case (`names`);
+    those it sets per attempt (`per_attempt`: name -> `RETRIES` or `READ_TIMEOUT`), and
+    the read timeout it reports where the drop-in has none (`read_timeout`)."""
 
     sync: Mapping[str, str]
     aio: Mapping[str, str]
     names: frozenset[str]
+    per_attempt: Mapping[str, str]
+    read_timeout: str | None = None
 
     def sent_by(self, sync: bool) -> Mapping[str, str]:
         return self.sync if sync else self.aio
+
+    def first_attempt(
+        self, timeout: Any, named: Collection[str]
+    ) -> tuple[dict[str, str], RetryHeaders | None]:
+        """The per-attempt headers of a call's first attempt, with `timeout` (the
+        model's: seconds, an `httpx.Timeout`, or None) and its request already naming
+        `named` (lower case: a header given is kept, as the SDKs keep one given per
+        call); and what sets them again before each retry (None: nothing changes)."""
+        read = _read_timeout(timeout, self.read_timeout)
+        first: dict[str, str] = {}
+        counted: list[str] = []
+        for name, form in self.per_attempt.items():
+            if name.lower() in named:
+                continue
+            if form == RETRIES:
+                first[name] = "0"
+                counted.append(name)
+            elif read is not None:
+                first[name] = read
+        return first, functools.partial(_counted, tuple(counted)) if counted else None
+
+
+def _counted(names: tuple[str, ...], retries: int) -> list[tuple[str, str]]:
+    taken = str(retries)
+    return [(name, taken) for name in names]
+
+
+def _read_timeout(timeout: Any, default: str | None) -> str | None:
+    """The read timeout as the Stainless SDKs write it (`str` of the value the partner
+    holds: its fields are floats); `default` where the drop-in has none."""
+    if timeout is None:
+        return default
+    read = getattr(timeout, "read", timeout)  # an httpx.Timeout: its read timeout, as given
+    if read is None:
+        return None
+    return str(read) if read is not timeout else str(float(read))
 
 
 @functools.cache
@@ -69,10 +129,13 @@ def sdk_headers(name: str) -> PartnerHeaders | None:
     if agent is None:
         return None
     forms = {"User-Agent": agent, **SDK_HEADERS.get(name, {})}
+    per_attempt = {h: form for h, form in forms.items() if form in (RETRIES, READ_TIMEOUT)}
+    fixed = {h: form for h, form in forms.items() if h not in per_attempt}
     known = _Versions(_platform())
-    sync = {header: _form(form, 0).format_map(known) for header, form in forms.items()}
-    aio = {header: _form(form, 1).format_map(known) for header, form in forms.items()}
-    return PartnerHeaders(sync, aio, frozenset(header.lower() for header in forms))
+    sync = {header: _form(form, 0).format_map(known) for header, form in fixed.items()}
+    aio = {header: _form(form, 1).format_map(known) for header, form in fixed.items()}
+    names = frozenset(header.lower() for header in forms)
+    return PartnerHeaders(sync, aio, names, per_attempt, SDK_READ_TIMEOUTS.get(name))
 
 
 def sdk_agent(name: str) -> str | None:

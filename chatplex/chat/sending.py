@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ..messages import BaseMessage
     from .caching.base import BaseCache
     from .call import Transport
+    from .sdk_agents import RetryHeaders
 
 __all__ = [
     "Outgoing",
@@ -89,6 +90,22 @@ def http_request(
     (sync calls, by the call's `deadline`; async ones authorise when sent, see
     `aauthorized`) and carrying the model's `extra_headers`. A model without an adapter
     raises NotImplementedError."""
+    adapter, request, _ = _http_request(
+        model, messages, settings, stream=stream, sync=sync, deadline=deadline
+    )
+    return adapter, request
+
+
+def _http_request(
+    model: Transport,
+    messages: list[BaseMessage],
+    settings: CallSettings,
+    *,
+    stream: bool,
+    sync: bool,
+    deadline: float | None,
+) -> tuple[Adapter, HTTPRequest, RetryHeaders | None]:
+    """`http_request`, and what sets the request's headers again before each retry."""
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
@@ -96,7 +113,8 @@ def http_request(
     request = adapter.build_request(messages, settings, stream=stream)
     if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID, IAM)
         request = credentials.authorized(model, adapter, request, deadline)
-    return adapter, adapter.with_call_headers(request, _call_headers(model, request, sync))
+    headers, retried = _call_headers(model, request, sync)
+    return adapter, adapter.with_call_headers(request, headers), retried
 
 
 def with_extra_headers(model: Transport, request: HTTPRequest) -> HTTPRequest:
@@ -104,27 +122,33 @@ def with_extra_headers(model: Transport, request: HTTPRequest) -> HTTPRequest:
     adapter = model.adapter
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
-    return adapter.with_call_headers(request, _call_headers(model, request))
+    return adapter.with_call_headers(request, _call_headers(model, request)[0])
 
+
+_CallHeaders = tuple[Mapping[str, str], "RetryHeaders | None"]
 
 #: `_call_headers` of a model without headers of its own (a drop-in's, nearly always),
-#: by its (empty) `extra_headers`, its partner's headers, sync or not and the request's
-#: header names: the same for every request of that model, so made once. Each entry
-#: holds the objects its key names by id (so no id is reused while it is kept).
-_PARTNER_ONLY: dict[tuple[int, int, bool, tuple[str, ...]], tuple[Any, Any, Mapping[str, str]]] = {}
+#: by its (empty) `extra_headers`, its partner's headers, sync or not, the request's
+#: header names and the model's timeout (its SDK's read timeout): the same for every
+#: request of that model, so made once. Each entry holds the objects its key names by id
+#: (so no id is reused while it is kept).
+_PARTNER_ONLY: dict[tuple[Any, ...], tuple[Any, Any, _CallHeaders]] = {}
 
 
-def _call_headers(model: Transport, request: HTTPRequest, sync: bool = True) -> Mapping[str, str]:
-    """The model's `extra_headers`, and its `sdk_headers` (its sync or async client's)
-    that neither they nor the request (its `default_headers`) name. The callers merge
-    them into a new mapping (`Adapter.with_call_headers`) and never change them."""
+def _call_headers(model: Transport, request: HTTPRequest, sync: bool = True) -> _CallHeaders:
+    """The model's `extra_headers`, and its `sdk_headers` (its sync or async client's,
+    and its SDK's first attempt's) that neither they nor the request (its
+    `default_headers`) name; and what sets the SDK's per-attempt headers again before
+    each retry (None for chatplex's own family). The callers merge the headers into a
+    new mapping (`Adapter.with_call_headers`) and never change them."""
     partner = model.sdk_headers
     extra = model.extra_headers
     if partner is None:
-        return extra
+        return extra, None
     key = None
-    if not extra:
-        key = (id(extra), id(partner), sync, tuple(request.headers))
+    timeout = model.timeout
+    if not extra and (timeout is None or type(timeout) in (int, float)):
+        key = (id(extra), id(partner), sync, tuple(request.headers), timeout)
         known = _PARTNER_ONLY.get(key)
         if known is not None and known[0] is extra and known[1] is partner:
             return known[2]
@@ -133,24 +157,28 @@ def _call_headers(model: Transport, request: HTTPRequest, sync: bool = True) -> 
     for name, value in partner.sent_by(sync).items():
         if name.lower() not in named:
             headers[name] = value
+    first, retried = partner.first_attempt(timeout, named)
+    headers.update(first)
     if key is not None:
         if len(_PARTNER_ONLY) >= 256:  # models made and dropped: start again
             _PARTNER_ONLY.clear()
-        _PARTNER_ONLY[key] = (extra, partner, headers)
-    return headers
+        _PARTNER_ONLY[key] = (extra, partner, (headers, retried))
+    return headers, retried
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Outgoing:
     """One call's request on its way out, with what it goes out under: the model (its
     clients, retries, budget, bounds), the adapter that built the request (and reads the
-    reply), the call's settings and config."""
+    reply), the call's settings and config, and what sets its partner SDK's per-attempt
+    headers again before each retry (a drop-in's)."""
 
     model: Transport
     adapter: Adapter
     request: HTTPRequest
     settings: CallSettings
     config: RunnableConfig
+    retry_headers: RetryHeaders | None = None
 
 
 def outgoing(
@@ -164,10 +192,10 @@ def outgoing(
 ) -> Outgoing:
     """The call's request (`http_request`), ready to be posted or streamed."""
     deadline = config.get("deadline")
-    adapter, request = http_request(
+    adapter, request, retried = _http_request(
         model, messages, settings, stream=stream, sync=sync, deadline=deadline
     )
-    return Outgoing(model, adapter, request, settings, config)
+    return Outgoing(model, adapter, request, settings, config, retried)
 
 
 async def aauthorized(
@@ -362,11 +390,11 @@ def _bounds(call: Outgoing, retry: RetryPolicy) -> CallOptions:
     deadline, its retries and its rate budget (as its run watches them); and whose words
     its errors speak and whether a stream's opening chunks wait for its content (a
     drop-in's: its partner's words, each chunk as it comes, as the partner SDK yields
-    it)."""
+    it, and the headers that SDK sets per attempt)."""
     model, config = call.model, call.config
     budget = budget_for(model, call.adapter, call.settings)
     watched_retry, watched_budget = watched(config, retry, budget)
-    return {
+    bounds: CallOptions = {
         "timeout": model.timeout,
         "deadline": config.get("deadline"),
         "retry": watched_retry,
@@ -376,6 +404,9 @@ def _bounds(call: Outgoing, retry: RetryPolicy) -> CallOptions:
         "kept_responses": model.partner_calls.kept_responses,
         "hold_opening": not model.partner_words,
     }
+    if call.retry_headers is not None:  # a drop-in's: its SDK's retry count
+        bounds["retry_headers"] = call.retry_headers
+    return bounds
 
 
 def priced_as(adapter: Adapter) -> str:

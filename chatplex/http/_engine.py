@@ -33,9 +33,9 @@ GeneratorExit and CancelledError included      `(policy, delay)`: sleep, then `b
 The engine owns the attempt counter, the retry decision (`RetryPolicy.delay`), the
 deadline checks, the metadata-only chunks held back until the first content (so a
 failure before any content is retried unseen), the partial replies of failed streams,
-the mapping of httpx errors to typed ones, and the permit: released exactly once per
-attempt, on every way out. A driver only has to close the response. What a read
-response becomes (the parsed reply, a broken stream's failure) is `_reply.py`'s.
+and the permit: released exactly once per attempt, on every way out. A driver only has
+to close the response. What a read response becomes (the parsed reply, a broken
+stream's failure) is `_reply.py`'s; what a failure becomes, `_attempt_errors.py`'s.
 
 Bounds. Every wait for the server ends by `until()`: the earlier of the call's deadline
 and `waiting_since + limit`, where `limit` is the per-request read timeout (a whole
@@ -64,36 +64,27 @@ from typing import Any
 import httpx
 
 from ..errors import APIError
-from ..errors import APITimeoutError
-from ..errors import ChatplexError
 from ..errors import DeadlineExceededError
-from ..errors import StreamError
-from ..errors import StreamIdleTimeoutError
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
-from ..messages import merge_cut_short
 from ..messages import pieces_held
 from ..messages import set_metadata
-from ..sdk_errors import sdk_compatible
-from ..sdk_errors import without_response
-from ._errors import destination
-from ._errors import request_failure
+from ._attempt_errors import cut_short
+from ._attempt_errors import shown
+from ._attempt_errors import then_raise
+from ._attempt_errors import timed_out
+from ._attempt_errors import typed
+from ._attempt_errors import unreadable
 from ._errors import request_id_from
 from ._errors import status_failure
-from ._errors import stream_failure
 from ._errors import unexpected_content_type
-from ._redaction import safe_request
-from ._redaction import scrub
-from ._reply import MALFORMED
 from ._reply import has_content
 from ._reply import is_json
 from ._reply import keep_body
-from ._reply import malformed_event
 from ._reply import parse_reply
 from ._reply import refuse_wrong_shape
 from ._reply import reply_chunk
 from ._reply import too_large
-from ._reply import with_partial
 from ._request import build_request
 from ._request import log_response
 from ._request import reclamp
@@ -165,8 +156,6 @@ PIECE = 64 * 1024
 COMPACT_MIN = 512
 #: ... or, for a long reply, one per this many bytes of it.
 COMPACT_RATIO = 512
-#: A timeout firing this close to `until()` is the bound's doing (timers wake a hair early).
-_SLACK = 0.005
 
 
 class Call:
@@ -178,6 +167,7 @@ class Call:
     the wire's SDK (a LangChain drop-in's call); else it keeps chatplex's words, whatever
     SDK was imported (`sdk_errors`), and drops the `response` of a failure in transit
     unless its kind is one of `kept_responses` (as the partner's error holds one).
+    `retry_headers`: see `CallOptions` (`_send.py`).
     `hold_opening`: a stream's metadata-only chunks wait
     for its first content (so a failure before any is retried unseen); False: each goes
     out as it is parsed, as a partner SDK yields it (a drop-in's call: a task cancelled
@@ -214,6 +204,7 @@ class Call:
         "request",
         "response",
         "retry",
+        "retry_headers",
         "started",
         "status",
         "stream",
@@ -258,6 +249,7 @@ class Call:
         partner_words: bool = False,
         kept_responses: Collection[str] = (),
         hold_opening: bool = True,
+        retry_headers: Callable[[int], Iterable[tuple[str, str]]] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.adapter = adapter
@@ -272,6 +264,7 @@ class Call:
         self.partner_words = partner_words
         self.kept_responses = kept_responses
         self.hold_opening = hold_opening
+        self.retry_headers = retry_headers
         self.max_bytes = (
             DEFAULT_MAX_RESPONSE_BYTES if max_response_bytes is None else max_response_bytes
         )
@@ -301,10 +294,16 @@ class Call:
 
     def begin(self) -> None:
         """An attempt starts. Before a retry, the request's timeouts are clamped to the
-        time now left (DeadlineExceededError if none is: nothing is held then)."""
+        time now left (DeadlineExceededError if none is: nothing is held then), and its
+        `retry_headers` set."""
         self.attempt += 1
-        if self.attempt > 1 and self.deadline is not None:
-            reclamp(self.http, self.req, self.timeout, self.deadline, self.idle_timeout)
+        if self.attempt > 1:
+            if self.deadline is not None:
+                reclamp(self.http, self.req, self.timeout, self.deadline, self.idle_timeout)
+            if self.retry_headers is not None:
+                headers = self.req.headers
+                for name, value in self.retry_headers(self.attempt - 1):
+                    headers[name] = value
         self.phase = SENDING
         self.permit = None
         self.status = None
@@ -335,22 +334,14 @@ class Call:
             self.fresh = False
             self.waiting_since = self.clock()
 
-    def timed_out(self) -> Exception:
-        """The error for a wait that reached `until()`: the deadline's, or the limit's."""
-        host = self.req.url.host
-        deadline = self.deadline
-        if deadline is not None and self.clock() >= deadline - _SLACK:
-            where = "mid-stream" if self.phase is EVENTS else f"waiting for {host}"
-            return DeadlineExceededError(f"the call's deadline passed {where}")
-        provider = self.adapter.provider
-        if self.stream:
-            return StreamIdleTimeoutError(
-                f"{host} sent no content for {self.limit:g} s", provider=provider
-            )
-        return APITimeoutError(
-            f"read timeout: {host} sent no complete reply within {self.limit:g} s",
-            provider=provider,
-        )
+    # What a failure becomes (`_attempt_errors.py`), as methods of the call.
+    def timed_out(self) -> Exception:  # a method: mypy checks callers elsewhere by it
+        return timed_out(self)
+
+    cut_short = cut_short
+    _typed = typed
+    _shown = shown
+    _unreadable = unreadable
 
     def response_received(self, response: httpx.Response) -> Step:
         """The status line and headers are in: how to read the body."""
@@ -524,16 +515,6 @@ class Call:
         self.phase = RETRY
         return retry, delay
 
-    def _shown(self, err: BaseException) -> BaseException:
-        """`err` as raised to the caller: also an instance of the provider SDK's class
-        when the script imported that SDK (`except openai.RateLimitError` keeps working),
-        in the SDK's words only for a drop-in's call (`partner_words`)."""
-        families, words = self.adapter.error_families, self.partner_words
-        shown = sdk_compatible(err, families, lambda: safe_request(self.req), words=words)
-        if words:  # what its partner's error holds (langchain-core reads `response`)
-            without_response(shown, self.kept_responses)
-        return shown
-
     # ---- internals ---------------------------------------------------------------------
 
     def _headers(self) -> httpx.Headers | None:
@@ -603,78 +584,10 @@ class Call:
         out = self._emit(n)
         unread = self._unreadable(exc)
         if out:
-            return _then_raise(out, unread)
+            return then_raise(out, unread)
         if unread is exc:
             raise exc
         raise unread from exc
-
-    def _unreadable(self, exc: Exception) -> Exception:
-        """What the decoder or the adapter's parser raised on an event it could not read
-        (bad JSON, a field of the wrong type) as the stream's malformed-event error,
-        chained to it; anything else as it is."""
-        if not isinstance(exc, MALFORMED) or isinstance(exc, ChatplexError):
-            return exc
-        err = malformed_event(exc, self.adapter, self.response, self.cut_short(), self.started)
-        err.__cause__ = exc
-        return err
-
-    def cut_short(self) -> list[AIMessageChunk]:
-        """This attempt's chunks, and the pieces its parser still holds to hand on later
-        (`HoldsPieces`): what a stream cut short received, for its error's `partial`."""
-        from ..adapters.base import HoldsPieces  # read on a failure only
-
-        parser = self._parser
-        held = parser.held() if isinstance(parser, HoldsPieces) else None
-        return [*self.received, *held] if held else self.received
-
-    def _typed(self, exc: Exception) -> Exception:
-        """`exc` as the caller should see it: httpx errors mapped (chained to them),
-        stream failures with their partial reply."""
-        if isinstance(exc, httpx.TimeoutException) and self.clock() >= self.until() - _SLACK:
-            bound = self.timed_out()  # a wait cut short at the call's bound, not httpx's own
-            scrub(exc)  # it holds the request, headers and all
-            bound.__cause__ = exc
-            exc = bound
-        adapter = self.adapter
-        phase = self.phase
-        if not self.stream or phase is SENDING:
-            if isinstance(exc, httpx.RequestError):
-                err = request_failure(
-                    exc,
-                    adapter.provider,
-                    destination(self.req.url),
-                    deadline=self.deadline,
-                    idle_timeout=self.idle_timeout,
-                )
-                err.__cause__ = exc
-                return err
-            return exc
-        response, received = self.response, self.cut_short()
-        if isinstance(exc, httpx.RequestError):
-            if phase is ERROR_BODY:
-                exc = status_failure(adapter, response, b"")  # the status alone still says
-            else:  # the body broke off
-                mapped = stream_failure(
-                    exc, adapter.provider, response, received, deadline=self.deadline
-                )
-                mapped.__cause__ = exc
-                exc = mapped
-        if isinstance(exc, StreamError):
-            with_partial(exc, adapter, response, received, self.started)
-        elif isinstance(exc, DeadlineExceededError):
-            if exc.partial is None and received:  # what came before it, held-back included
-                exc.partial = merge_cut_short(received)
-        elif isinstance(exc, ValueError):  # a parser that let a JSON error escape
-            malformed = malformed_event(exc, adapter, response, received, self.started)
-            malformed.__cause__ = exc
-            return malformed
-        return exc
-
-
-def _then_raise(chunks: Sequence[AIMessageChunk], exc: Exception) -> Iterator[AIMessageChunk]:
-    """`chunks`, then `exc`: a read that failed half-way still emits what came before."""
-    yield from chunks
-    raise exc
 
 
 # ---- helpers (no I/O either) ---------------------------------------------------------

@@ -17,7 +17,9 @@ is its drivers' (`_drivers.drive` / `adrive`): this module only wires them up.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Collection
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from typing import TypedDict
 
@@ -57,6 +59,11 @@ class CallOptions(TypedDict, total=False):
     #: before any is retried unseen (default True); False: each goes out as it comes, as
     #: a partner SDK yields it (a drop-in's call).
     hold_opening: bool
+    #: Headers that change on each retry, as a drop-in's partner SDK sends them (its
+    #: retry count): called before each retry with the retries taken before it (1 on the
+    #: first), its pairs are set on the request; the first attempt sends the request as
+    #: built. Default None: every attempt sends the same headers.
+    retry_headers: Callable[[int], Iterable[tuple[str, str]]] | None
 
 
 def send(

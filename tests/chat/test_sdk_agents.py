@@ -29,6 +29,7 @@ from chatplex.chat.sdk_agents import AGENTS
 from chatplex.chat.sdk_agents import sdk_agent
 from chatplex.chat.sdk_agents import sdk_headers
 from chatplex.dropins import DROP_IN_MODULES
+from chatplex.dropins import SDK_HEADERS
 from chatplex.version import USER_AGENT
 
 #: Where a partner is pointed: the recording server (`seen`) answers there, when the
@@ -91,15 +92,13 @@ _KEYS: dict[str, str | None] = {
 NOT_THE_PARTNERS: dict[str, str] = {
     "ChatHyperbolic": "no LangChain partner package: the name is chatplex's own",
     "ChatVertexAI": (
-        "not done: langchain-google-vertexai's REST transport sends requests' User-Agent "
-        "and names the model and the credential type in x-goog-api-client, per instance"
+        "per instance: x-goog-api-client names the model and the credentials' type "
+        "(chatplex/providers/google/vertex_dropin.py; tests/partners/vertex/test_vertex_headers.py)"
     ),
 }
 
-#: The headers that say who calls; of those, the ones an SDK sets per attempt or per
-#: timeout, which a drop-in does not send (its engine stamps no per-attempt header).
+#: The headers that say who calls (the Stainless SDKs' per-attempt ones included).
 _WHO = re.compile(r"user-agent|x-stainless-.*|x-fern-.*|x-source|x-title|x-integration-source")
-_PER_ATTEMPT = {"x-stainless-retry-count", "x-stainless-read-timeout", "x-stainless-timeout"}
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
@@ -176,21 +175,23 @@ def _settings(name: str, url: str) -> dict[str, Any]:
     return settings
 
 
-def _sent(seen: Seen, build: Callable[..., Any], name: str, sync: bool = True) -> dict[str, str]:
+def _sent(
+    seen: Seen, build: Callable[..., Any], name: str, sync: bool = True, **more: Any
+) -> dict[str, str]:
     """The headers saying who calls of the first request `build(...)` sends."""
     seen.headers.clear()
     with contextlib.suppress(Exception):  # the 400: only the request is wanted
-        model = build(**_settings(name, seen.url))
+        model = build(**_settings(name, seen.url), **more)
         model.invoke("hi") if sync else asyncio.run(model.ainvoke("hi"))
     assert seen.headers, f"{name} sent nothing"
     return {k: v for k, v in seen.headers[0].items() if _WHO.fullmatch(k)}
 
 
 def _partners_own(name: str, headers: dict[str, str]) -> dict[str, str]:
-    """The partner's headers less those a drop-in does not send: the per-attempt ones, and
-    botocore's per-request feature list (`m/...`, which the credentials' source and an
-    endpoint override change)."""
-    kept = {k: v for k, v in headers.items() if k not in _PER_ATTEMPT}
+    """The partner's headers less what a drop-in does not send: botocore's per-request
+    feature list (`m/...`, which the credentials' source and an endpoint override
+    change)."""
+    kept = dict(headers)
     if name in ("ChatBedrock", "ChatBedrockConverse"):
         kept["user-agent"] = re.sub(r" m/\S+", "", kept["user-agent"])
     return kept
@@ -208,6 +209,103 @@ def test_a_dropin_sends_its_partner_sdks_headers(seen: Seen, name: str, sync: bo
     if name == "ChatGoogleGenerativeAI":  # its SDK appends to its User-Agent: so do we
         theirs["user-agent"] += f" {USER_AGENT}"
     assert ours == engine == theirs
+
+
+#: The partners whose SDK is Stainless's (it sets `x-stainless-retry-count` and
+#: `x-stainless-read-timeout` per attempt), installed here and called through httpx;
+#: ChatFireworks' retries are langchain-fireworks' own (4 s apart), its SDK's count
+#: always 0: checked on the first attempt above.
+STAINLESS = sorted(n for n, headers in SDK_HEADERS.items() if "x-stainless-retry-count" in headers)
+_RETRIED = [n for n in STAINLESS if n not in ("ChatFireworks", "ChatCerebras")]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("name", STAINLESS)
+def test_the_read_timeout_is_the_partners(seen: Seen, name: str, sync: bool) -> None:
+    if name == "ChatCerebras":  # not installed: as ChatOpenAI's SDK writes it
+        ours = _sent(seen, chatplex.langchain.ChatCerebras, name, sync, timeout=30)
+        assert ours["x-stainless-read-timeout"] == "30.0"
+        return
+    partner = getattr(pytest.importorskip(PARTNERS[name][0]), name)
+    theirs = _sent(seen, partner, name, sync, timeout=30)
+    ours = _sent(seen, getattr(chatplex.langchain, name), name, sync, timeout=30)
+    assert theirs["x-stainless-read-timeout"] == "30.0"  # the partner's fields are floats
+    assert ours == theirs
+
+
+_OPENAI_REPLY = {
+    "id": "c",
+    "object": "chat.completion",
+    "created": 1,
+    "model": "m",
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}
+    ],
+    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+}
+_ANTHROPIC_REPLY = {
+    "id": "m",
+    "type": "message",
+    "role": "assistant",
+    "model": "claude-3",
+    "content": [{"type": "text", "text": "hi"}],
+    "stop_reason": "end_turn",
+    "usage": {"input_tokens": 1, "output_tokens": 1},
+}
+
+
+@pytest.fixture
+def flaky(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, str]]:
+    """The Stainless headers of each request sent while it is active: the first of every
+    three answered 500, the second 429 (both to be retried at once), the third a reply."""
+    seen: list[dict[str, str]] = []
+    for client in (httpx, _httpx2()):
+        if client is None:
+            continue
+
+        def answer(self: Any, request: Any, client: Any = client) -> Any:
+            seen.append({k.lower(): v for k, v in request.headers.items() if "stainless" in k})
+            failure = {1: 500, 2: 429}.get(len(seen) % 3)
+            if failure is not None:
+                retry_now = {"retry-after-ms": "1", "retry-after": "0"}
+                return client.Response(failure, headers=retry_now, json={"error": {"type": "x"}})
+            anthropic = request.url.path.endswith("/messages")
+            return client.Response(200, json=_ANTHROPIC_REPLY if anthropic else _OPENAI_REPLY)
+
+        async def aanswer(self: Any, request: Any, answer: Any = answer) -> Any:
+            return answer(self, request)
+
+        monkeypatch.setattr(client.HTTPTransport, "handle_request", answer)
+        monkeypatch.setattr(client.AsyncHTTPTransport, "handle_async_request", aanswer)
+    return seen
+
+
+@pytest.mark.parametrize("timeout", [None, 30], ids=["no-timeout", "timeout"])
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("name", _RETRIED)
+def test_each_attempt_carries_the_partner_sdks_attempt_headers(
+    flaky: list[dict[str, str]], name: str, sync: bool, timeout: float | None
+) -> None:
+    """Two failures (500, 429), then a reply: the SDK's headers and the drop-in's, per
+    attempt (the retry count 0, 1, 2; the read timeout, where the partner has one)."""
+    partner = getattr(pytest.importorskip(PARTNERS[name][0]), name)
+    sent = []
+    for cls in (partner, getattr(chatplex.langchain, name)):
+        flaky.clear()
+        settings = {**_settings(name, "http://127.0.0.1:9"), "max_retries": 2}
+        model = cls(**settings, **({} if timeout is None else {"timeout": timeout}))
+        reply = model.invoke("hi") if sync else asyncio.run(model.ainvoke("hi"))
+        assert reply.content == "hi"
+        sent.append(list(flaky))
+    theirs, ours = sent
+    assert [h["x-stainless-retry-count"] for h in theirs] == ["0", "1", "2"]
+    assert ours == theirs
+
+
+def test_chatplex_own_family_sends_no_attempt_headers(flaky: list[dict[str, str]]) -> None:
+    model = init_chat_model("openai:gpt-4o-mini", api_key="k-test", max_retries=2, timeout=30)
+    assert model.invoke("hi").text == "hi"
+    assert flaky == [{}, {}, {}]  # three attempts, no Stainless header on any
 
 
 def test_the_forms_of_partners_not_installed_here() -> None:
@@ -241,6 +339,7 @@ def test_a_dropin_whose_partner_is_not_installed_sends_its_form(
     headers = sdk_headers(name)
     assert headers is not None
     expected = {k.lower(): v for k, v in headers.sent_by(sync).items()}
+    expected.update(headers.first_attempt(None, frozenset())[0])  # no timeout given
     assert _sent(seen, getattr(chatplex.langchain, name), name, sync) == expected
     assert _sent(seen, getattr(chatplex.langchain, name)._engine, name, sync) == expected
 

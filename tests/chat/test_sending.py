@@ -23,6 +23,7 @@ from chatplex.chat.caching.memory import InMemoryCache
 from chatplex.chat.observed import ObservedBudget
 from chatplex.chat.observed import ObservedRetry
 from chatplex.chat.partner_calls import PartnerCalls
+from chatplex.chat.sdk_agents import sdk_headers
 from chatplex.core.retry import retry_policy
 from chatplex.core.run_config import RunnableConfig
 from chatplex.providers.openai.adapter import OpenAIAdapter
@@ -259,6 +260,31 @@ def test_only_a_dropins_stream_passes_its_opening_chunks_on_as_they_come() -> No
     assert sending._bounds(call(model, stream=True, sync=True), retry)["hold_opening"]
     model.partner_words = True  # what a drop-in sets on its engine
     assert not sending._bounds(call(model, stream=True, sync=True), retry)["hold_opening"]
+
+
+def test_a_dropins_request_carries_its_sdks_first_attempt_and_retries_restamp_it() -> None:
+    """The partner SDK's per-attempt headers: the first attempt's in the request (the
+    read timeout from the model's, made once per timeout), the retry count set again
+    before each retry (`retry_headers`); one given is kept and never set again; chatplex's
+    own family has neither."""
+    model = model_over(Wire(), timeout=30)
+    own = call(model, stream=False, sync=True)
+    assert own.retry_headers is None and "retry_headers" not in sending._bounds(own, None)
+    assert not [h for h in own.request.headers if h.lower().startswith("x-stainless")]
+    model.sdk_headers = sdk_headers("ChatOpenAI")  # what a drop-in's engine holds
+    out = call(model, stream=False, sync=True)
+    assert out.request.headers["x-stainless-retry-count"] == "0"
+    assert out.request.headers["x-stainless-read-timeout"] == "30.0"
+    assert out.retry_headers is not None and out.retry_headers(2) == [
+        ("x-stainless-retry-count", "2")
+    ]
+    assert sending._bounds(out, None)["retry_headers"] is out.retry_headers
+    model.timeout = 5
+    assert call(model, stream=False, sync=True).request.headers["x-stainless-read-timeout"] == "5.0"
+    model.extra_headers = {"X-Stainless-Retry-Count": "9"}
+    given = call(model, stream=False, sync=True)
+    assert given.request.headers["X-Stainless-Retry-Count"] == "9"
+    assert "x-stainless-retry-count" not in given.request.headers and given.retry_headers is None
 
 
 @pytest.mark.parametrize(

@@ -286,6 +286,22 @@ class _Handler(BaseHTTPRequestHandler):
         time.sleep(float(q.get("sleep", 0)))
         self.reply(200, json.dumps({"text": q.get("text", "hello")}).encode())
 
+    def route_flaky(self, path: str, q: dict[str, str]) -> None:
+        """Records the request's headers (`server.seen`); the first `fail` requests to the
+        server get a 500 (`server.failures` counts them), the rest a reply (`sse`: a
+        stream)."""
+        server = self.server
+        with server.lock:
+            server.seen.append({k.lower(): v for k, v in self.headers.items()})
+            failing = server.failures < int(q.get("fail", 0))
+            server.failures += failing
+        if failing:
+            self.reply(500, b'{"error": "flaky"}')
+        elif "sse" in q:
+            self.route_sse(path, {"n": "2"})
+        else:
+            self.reply(200, b'{"text": "at last"}')
+
     def route_status(self, path: str, q: dict[str, str]) -> None:
         self.reply(int(path.rsplit("/", 1)[1]), b'{"error": "local failure"}')
 
@@ -316,6 +332,8 @@ class LocalServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.lock = threading.Lock()
         self.connections = 0
+        self.seen: list[dict[str, str]] = []  # the requests' headers (`route_flaky`)
+        self.failures = 0
 
     @property
     def url(self) -> str:

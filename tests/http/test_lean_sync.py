@@ -397,3 +397,18 @@ async def test_streams_on_httpxs_path_and_lean_requests_share_the_connection_lim
         # The stream closed, its slot is free again.
         assert (await in_thread(send, adapter, adapter.request())).text == "hi"
     assert len(peer.requests) == 2  # the refused one was never sent
+
+
+def test_a_mocks_ready_made_replies_give_their_slot_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A transport mocked by patching its class answers with replies read whole (so
+    already closed): each gives its slot back at once, or a few calls would use the pool
+    up and the next wait out its timeout."""
+    configure_pool(max_connections=1, pool_timeout=0.05)
+
+    def answer(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"text": "mocked"})
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", answer)
+    adapter = FakeAdapter("http://127.0.0.1:9")
+    replies = [send(adapter, adapter.request(), retry=None).text for _ in range(3)]
+    assert replies == ["mocked"] * 3

@@ -263,3 +263,58 @@ async def test_debug_log_names_host_and_path_only(
     text = record.getMessage()
     assert text == "POST fake.test/chat -> 200 (13 bytes)"
     assert "query-secret" not in text and SECRET not in text
+
+
+def _retried(retries: int) -> list[tuple[str, str]]:
+    return [("x-retry-count", str(retries))]
+
+
+@parity
+@pytest.mark.parametrize("where", ["mock", "shared"])
+async def test_retry_headers_are_set_before_each_retry(
+    sync: bool, where: str, server: LocalServer
+) -> None:
+    """Two failures then a reply: each retry carries its own retry count (the first
+    attempt the request's own), on a client of yours and on chatplex's own connections
+    alike; the request built once keeps the rest of its headers."""
+    adapter = FakeAdapter(server.url)
+    retry = chatplex.http.retry_policy(max_retries=2, initial_delay=0.001, jitter=0.0)
+    server.seen.clear()
+    server.failures = 0
+    seen: list[dict[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(request.headers))  # the request object is sent again: a copy
+        if len(seen) < 3:
+            return httpx.Response(500, json={"error": "flaky"})
+        return httpx.Response(200, json={"text": "at last"})
+
+    clients = mock_clients(handler) if where == "mock" else None
+    built = adapter.request("/flaky?fail=2")
+    request = type(built)(
+        built.method, built.url, {**built.headers, "x-retry-count": "0"}, built.json
+    )
+    message = await call(
+        sync, adapter, request, clients=clients, retry=retry, retry_headers=_retried
+    )
+    assert message.text == "at last" and message.response_metadata["attempts"] == 3
+    sent = seen if where == "mock" else server.seen
+    assert [h["x-retry-count"] for h in sent] == ["0", "1", "2"]
+    assert {h["authorization"] for h in sent} == {f"Bearer {SECRET}"}
+    # The request built again from the same template starts at its own count again.
+    await call(sync, adapter, request, clients=clients, retry=retry, retry_headers=_retried)
+    assert sent[-1]["x-retry-count"] == "0"
+
+
+@parity
+async def test_without_retry_headers_every_attempt_sends_the_same(
+    sync: bool, server: LocalServer
+) -> None:
+    server.seen.clear()
+    server.failures = 0
+    adapter = FakeAdapter(server.url)
+    retry = chatplex.http.retry_policy(max_retries=2, initial_delay=0.001, jitter=0.0)
+    await call(sync, adapter, adapter.request("/flaky?fail=2"), retry=retry)
+    assert len(server.seen) == 3
+    assert server.seen[0] == server.seen[1] == server.seen[2]
+    assert not [name for name in server.seen[0] if "retry" in name]

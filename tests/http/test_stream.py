@@ -332,3 +332,20 @@ async def test_merged_stream_carries_the_request_id_like_send(
         await collect(sync, FakeAdapter(), FakeAdapter().request(), clients=mock_clients(handler))
     )
     assert merged.response_metadata["request_id"] == "req-s"
+
+
+@parity
+async def test_a_streams_retries_carry_their_retry_headers(sync: bool, server: LocalServer) -> None:
+    server.seen.clear()
+    server.failures = 0
+    adapter = FakeAdapter(server.url)
+    retry = chatplex.http.retry_policy(max_retries=2, initial_delay=0.001, jitter=0.0)
+    chunks = await collect(
+        sync,
+        adapter,
+        adapter.request("/flaky?fail=2&sse=1"),
+        retry=retry,
+        retry_headers=lambda retries: [("x-retry-count", str(retries))],
+    )
+    assert merge_chunks(chunks).text == "t0 t1 "
+    assert [h.get("x-retry-count") for h in server.seen] == [None, "1", "2"]

@@ -9,8 +9,12 @@ langchain-google-vertexai: Gemini on Vertex AI, its generation settings as
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
+import platform
 import re
+import urllib.parse
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -21,6 +25,7 @@ from ...chat.dropin import pick
 from ...chat.dropin import spellings
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...chat.sdk_agents import PartnerHeaders
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .dropin_base import GoogleDropin
@@ -36,7 +41,7 @@ if TYPE_CHECKING:
     from ...messages import BaseMessage
     from ...secret import Secret
 
-__all__ = ["ChatVertexAI"]
+__all__ = ["ChatVertexAI", "partner_headers"]
 
 _logger = logging.getLogger(__name__)
 
@@ -297,6 +302,64 @@ class ChatVertexAI(GoogleDropin):
             response_logprobs=given["response_logprobs"] or (True if logprobs else None),
             logprobs=None if isinstance(logprobs, bool) else logprobs or None,
         )
+        if self.sdk_headers is None:  # (a subclass may say who calls its own way)
+            routed = None if self.project is None else self.full_model_name
+            self.sdk_headers = partner_headers(
+                type(self).__name__, model or DEFAULT_VERTEX_MODEL, credentials, routed
+            )
+
+
+#: The distributions whose versions langchain-google-vertexai's requests name, and the
+#: versions its header forms were read from (sent where one is not installed here).
+READ_VERSIONS = {
+    "langchain-google-vertexai": "3.2.5",
+    "requests": "2.34.2",
+    "grpcio": "1.85.3",
+    "google-api-core": "2.44.0",
+}
+#: langchain-google-vertexai's telemetry tag, added where this variable is set.
+_TELEMETRY = ("GOOGLE_CLOUD_AGENT_ENGINE_ID", "+remote_reasoning_engine")
+
+
+def partner_headers(
+    name: str, model: str, credentials: Any, routed: str | None = None
+) -> PartnerHeaders:
+    """The headers langchain-google-vertexai's class `name` sends for `model` over the
+    REST transport (the one chatplex speaks): requests' User-Agent, and
+    `x-goog-api-client` as google-api-core's `ClientInfo.to_user_agent` writes the
+    client info of its `_utils.get_client_info(module=self._user_agent)`, whose module is
+    already `get_user_agent`'s `langchain-google-vertexai/<version>-<Class>_<model>`; then
+    google-auth's `cred-type/...` of the credentials given, and chatplex last (Google's
+    libraries append their tokens to this header). With the model's resource name
+    (`routed`), the routing header its generated client adds
+    (`gapic_v1.routing_header`: URL-encoded, `/` kept)."""
+    from ...version import USER_AGENT
+
+    tag = _TELEMETRY[1] if os.environ.get(_TELEMETRY[0]) else ""
+    version = _version("langchain-google-vertexai")
+    agent = f"langchain-google-vertexai/{version}-{name}_{model}{tag}"
+    library = f"{version}-{agent}{tag}"
+    client = (
+        f"langchain-google-vertexai/{library} gl-python/{platform.python_version()} "
+        f"grpc/{_version('grpcio')} gax/{_version('google-api-core')} gccl/{library}"
+    )
+    metric = getattr(credentials, "_metric_header_for_usage", None)  # google-auth's
+    used = metric() if callable(metric) else None
+    client = f"{client} {used} {USER_AGENT}" if used else f"{client} {USER_AGENT}"
+    sent = {"User-Agent": f"python-requests/{_version('requests')}", "x-goog-api-client": client}
+    if routed is not None:
+        sent["x-goog-request-params"] = urllib.parse.urlencode({"model": routed}, safe="/")
+    return PartnerHeaders(sent, sent, frozenset(h.lower() for h in sent), {})
+
+
+@functools.cache
+def _version(distribution: str) -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return READ_VERSIONS[distribution]
 
 
 #: The Vertex AI SDK's words where no project is given and none is found (its
