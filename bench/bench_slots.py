@@ -26,8 +26,9 @@ Clients, each over the same bytes:
   langchain-cohere), where installed; langchain-ibm is not in the dev venv, so watsonx
   has no partner column.
 
-Each (wire, client, N) runs in a fresh worker process (`--quick`: all in one), after a
-warm-up stream of 5 slots (merged and checked: every slot a tool call); CPU is
+Each (wire, client, N) runs in a fresh worker process (`--quick`: all in one, N = 10 and
+100, each client warmed up once), after a warm-up stream of 5 slots (merged and checked:
+every slot a tool call); CPU is
 `time.process_time()` of consuming the whole stream, the median of `--repeat` runs.
 Reported: µs per slot, and the ratio of the per-slot cost at the largest N to that at the
 smallest (1.0: the total grows linearly; the ratio of the sizes, 10 for 2,000 -> 20,000:
@@ -459,8 +460,11 @@ def worker(cases: Sequence[Case], ports: Ports, repeat: int) -> None:
 
     warnings.simplefilter("ignore")
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+    checked = set()
     for wire, client, n in cases:
-        check(wire, client, url(ports, wire, WARMUP))  # and imports, pools, caches
+        if (wire, client) not in checked:  # once per client in a worker (`--quick`: all)
+            check(wire, client, url(ports, wire, WARMUP))  # and imports, pools, caches
+            checked.add((wire, client))
         seconds, chunks = cpu_of(consumer(wire, client, url(ports, wire, n)), repeat)
         row = {"wire": wire, "client": client, "slots": n, "cpu_s": seconds, "chunks": chunks}
         print(json.dumps(row), flush=True)
@@ -622,7 +626,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         worker([tuple(c) for c in spec["cases"]], ports, spec["repeat"])
         return 0
     if args.quick:
-        sizes, args.repeat = [20, 200], 1
+        sizes, args.repeat = [10, 100], 1
     wires = [w for w in args.wires.split(",") if w]
     clients = [c for c in CLIENTS if c in args.clients.split(",")]
     started = time.time()
