@@ -6,11 +6,9 @@ overflow, a partner's own class leading the hierarchy, and pickling keeping ever
 from __future__ import annotations
 
 import contextlib
-import http.server
 import json
 import pickle
 import sys
-import threading
 import types
 from collections.abc import Iterator
 from typing import Any
@@ -31,6 +29,8 @@ from chatplex.sdk_error_langchain import partner_family
 from chatplex.sdk_errors import chatplex_class
 from chatplex.sdk_errors import sdk_compatible
 
+from ._local_server import Answering
+from ._local_server import serving
 from ._sdk_wires import ANTHROPIC
 from ._sdk_wires import OPENAI
 from ._sdk_wires import dropin_model
@@ -58,28 +58,13 @@ def _status_server(status: int, body: dict[str, Any]) -> Iterator[str]:
     """A server on 127.0.0.1 answering every POST with `status` and `body` (the openai SDK
     sends through its own HTTP client, which respx does not see)."""
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    class Handler(Answering):
         def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("content-length") or 0))
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.read_body()
+            self.answer(status, json.dumps(body).encode())
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serving(Handler) as url:
+        yield f"{url}/v1"
 
 
 @pytest.mark.parametrize("status", sorted(MODEL_ERRORS))
