@@ -31,9 +31,7 @@ class Answering(http.server.BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serving(
-    handler: type[http.server.BaseHTTPRequestHandler], **attributes: Any
-) -> Iterator[str]:
+def serving(handler: type[http.server.BaseHTTPRequestHandler], **attributes: Any) -> Iterator[str]:
     """`handler` (a subclass of it with `attributes` set, where given: what it records into,
     what it answers) served on 127.0.0.1 for the block: the server's URL."""
     if attributes:

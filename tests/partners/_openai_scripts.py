@@ -7,12 +7,17 @@ result (`comparable_result`) and the schema their structured scripts ask for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+import chatplex.langchain
+from tests.partners._sidebyside import Handler
 from tests.partners._sidebyside import ScriptsOver
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import compared_headers
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
@@ -37,6 +42,32 @@ def comparable_result(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"error"}:
         return openai_error(value["error"], openai)
     return observe(value)
+
+
+def openai_suite(
+    theirs: Any,
+    scripts: dict[str, tuple[Any, Callable[..., Any]]],
+    differences: dict[str, tuple[Any, Any]],
+    env: tuple[str, ...],
+    headers: tuple[str, ...],
+    answer: Callable[[Any], Handler],
+) -> Suite:
+    """The suite of a class on the openai SDK (`theirs`, beside chatplex's class of its
+    name): results read by `comparable_result`, requests with `headers` compared, run
+    without `env`, each row's handler `answer(what)`; the collector runs after the
+    partner's run, whose clients leave sockets for it to close."""
+    ours = getattr(chatplex.langchain, theirs.__name__)
+    return Suite(
+        scripts,
+        theirs,
+        ours,
+        differences,
+        result=comparable_result,
+        request=compared_headers(headers),
+        collect=True,
+        env=env,
+        answer=answer,
+    )
 
 
 class OpenAIScripts(ScriptsOver):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import functools
 import gc
 import http.server
 import importlib
@@ -339,6 +340,15 @@ class Suite:
 
         return test
 
+    def tables_test(self) -> Callable[[], None]:
+        """The suite's test of its tables (`assert_sound_tables`, its `not_yet` too), for
+        its module to name `test_at_least_25_scripts`."""
+
+        def test() -> None:
+            assert_sound_tables(self.scripts, self.differences, self.not_yet)
+
+        return test
+
 
 @contextlib.contextmanager
 def unset(variables: tuple[str, ...]) -> Iterator[pytest.MonkeyPatch]:
@@ -390,6 +400,18 @@ def comparable_request(seen: Seen, headers: tuple[str, ...], *, nulls: bool = Fa
         }
     compared = {k: v for k, v in seen.headers.items() if k in headers}
     return {"method": seen.method, "path": seen.path, "headers": compared, "body": body}
+
+
+def compared_headers(headers: tuple[str, ...], *, nulls: bool = False) -> Callable[[Seen], Any]:
+    """A suite's `request` for an OpenAI-style wire: `comparable_request` comparing
+    `headers` (and, with `nulls`, fields sent as null)."""
+    return functools.partial(comparable_request, headers=headers, nulls=nulls)
+
+
+def plain_request(seen: Seen) -> Any:
+    """A request as a suite compares it where no header is the script's to decide: its
+    method, path and body."""
+    return {"method": seen.method, "path": seen.path, "body": seen.body}
 
 
 #: The openai SDK's error classes (and those of the SDKs built as it is) a script catches.

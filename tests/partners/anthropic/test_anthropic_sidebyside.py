@@ -28,7 +28,7 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
-from tests.partners._sidebyside import comparable_request
+from tests.partners._sidebyside import compared_headers
 from tests.partners._sidebyside import observe
 
 partner = pytest.importorskip("langchain_anthropic")
@@ -116,7 +116,7 @@ SUITE = Suite(
     chatplex.langchain.ChatAnthropic,
     DIFFERENCES,
     result=observe,
-    request=lambda seen: comparable_request(seen, COMPARED_HEADERS),
+    request=compared_headers(COMPARED_HEADERS),
     collect=True,
     env=ENV,
 )

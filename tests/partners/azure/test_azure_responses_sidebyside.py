@@ -22,16 +22,13 @@ import pytest
 
 import chatplex
 import chatplex.langchain
-from tests.partners._openai_scripts import comparable_result
+from tests.partners._openai_scripts import openai_suite
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
-from tests.partners._sidebyside import Seen
-from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import assert_sound_tables
-from tests.partners._sidebyside import comparable_request
 from tests.partners._sidebyside import raised
 from tests.partners.responses import test_responses_sidebyside as responses
 
@@ -273,20 +270,8 @@ DIFFERENCES["azure_endpoint_with_openai_v1"] = (
 COMPARED_HEADERS = ("authorization", "api-key", "content-type")
 
 
-def _comparable_request(seen: Seen) -> Any:
-    return comparable_request(seen, COMPARED_HEADERS)
-
-
-SUITE = Suite(
-    SCRIPTS,
-    partner.AzureChatOpenAI,
-    chatplex.langchain.AzureChatOpenAI,
-    DIFFERENCES,
-    result=comparable_result,
-    request=_comparable_request,
-    collect=True,
-    env=ENV,
-    answer=responses.answer,
+SUITE = openai_suite(
+    partner.AzureChatOpenAI, SCRIPTS, DIFFERENCES, ENV, COMPARED_HEADERS, responses.answer
 )
 test_same_as_langchain_openai = SUITE.same_test()
 

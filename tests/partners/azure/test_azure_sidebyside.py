@@ -16,20 +16,15 @@ from typing import Any
 
 import pytest
 
-import chatplex
-import chatplex.langchain
 from tests.partners._openai_scripts import OpenAIScripts
-from tests.partners._openai_scripts import comparable_result
+from tests.partners._openai_scripts import openai_suite
 from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
-from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_sound_tables
-from tests.partners._sidebyside import comparable_request
 from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
@@ -510,23 +505,6 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
 COMPARED_HEADERS = ("authorization", "api-key", "content-type", "x-team")
 
 
-def _comparable_request(seen: Seen) -> Any:
-    return comparable_request(seen, COMPARED_HEADERS)
-
-
-SUITE = Suite(
-    SCRIPTS,
-    partner.AzureChatOpenAI,
-    chatplex.langchain.AzureChatOpenAI,
-    DIFFERENCES,
-    result=comparable_result,
-    request=_comparable_request,
-    collect=True,
-    env=ENV,
-    answer=answer,
-)
+SUITE = openai_suite(partner.AzureChatOpenAI, SCRIPTS, DIFFERENCES, ENV, COMPARED_HEADERS, answer)
 test_same_as_langchain_openai = SUITE.same_test()
-
-
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES)
+test_at_least_25_scripts = SUITE.tables_test()

@@ -32,7 +32,6 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import merged
@@ -1193,5 +1192,4 @@ def test_unsupported_family_raises_before_any_request(server: ScriptedServer) ->
     assert server.seen == []
 
 
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES, NOT_YET)
+test_at_least_25_scripts = SUITE.tables_test()

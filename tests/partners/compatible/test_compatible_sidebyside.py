@@ -40,7 +40,7 @@ from tests.partners._sidebyside import add
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
-from tests.partners._sidebyside import comparable_request
+from tests.partners._sidebyside import compared_headers
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import error_classes
@@ -1164,11 +1164,10 @@ DIFFERENCES["mistralai", "missing_key_own_host"] = (
 COMPARED_HEADERS = ("authorization", "content-type")
 
 
-def _comparable_request(seen: Seen) -> Any:
-    """A request as the comparison reads it (`comparable_request`), fields sent as null
-    compared too (the partners' `_default_params`: `DropIn.body_nulls`); chatplex sends
-    `stream: false` where the partner does (`Profile.says_stream_false`)."""
-    return comparable_request(seen, COMPARED_HEADERS, nulls=True)
+#: A request as the comparison reads it (`comparable_request`), fields sent as null
+#: compared too (the partners' `_default_params`: `DropIn.body_nulls`); chatplex sends
+#: `stream: false` where the partner does (`Profile.says_stream_false`).
+_comparable_request = compared_headers(COMPARED_HEADERS, nulls=True)
 
 
 #: The classes a script catches: the SDK's, and httpx's, what langchain-mistralai raises.

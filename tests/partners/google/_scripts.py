@@ -7,11 +7,13 @@ suite builds `GeminiScripts(model)` over its `model(cls, url, **settings)`.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tests.partners._sidebyside import PNG
+from tests.partners._sidebyside import Handler
 from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import constructed
@@ -20,9 +22,104 @@ from tests.partners._sidebyside import raised
 
 lc = pytest.importorskip("langchain_core.messages")
 
+#: A reply's parts: a call of `add`, and a thought before an answer (with its usage).
+ADD_CALL = [{"functionCall": {"name": "add", "args": {"a": 1, "b": 2}}}]
+THOUGHT = [
+    {"text": "Count the letters one by one.", "thought": True},
+    {"text": "There are three."},
+]
+THINKING_USAGE = {
+    "promptTokenCount": 9,
+    "candidatesTokenCount": 4,
+    "thoughtsTokenCount": 20,
+    "totalTokenCount": 33,
+}
+
+
+def error_body(code: int, status: str, message: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "message": message,
+        "status": status,
+        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": status}],
+    }
+
+
+#: A failed reply's settings (of a suite's `replies`): a 400 and a 500.
+BAD_FIELD = {"status": 400, "error": error_body(400, "INVALID_ARGUMENT", "Bad field.")}
+INTERNAL = {"status": 500, "error": error_body(500, "INTERNAL", "Internal error.")}
+#: The rows both suites run alike: name -> (the script of `GeminiScripts`, the reply's
+#: parts and settings).
+ALIKE: dict[str, tuple[str, Any, dict[str, Any]]] = {
+    **{
+        name: (name, None, {})
+        for name in (
+            "invoke_text",
+            "invoke_system",
+            "stream_text",
+            "ainvoke_text",
+            "batch_two",
+            "generation_settings",
+            "tool_choice_bound",
+            "chain_with_prompt",
+            "per_call_stop",
+            "sampling_settings",
+            "streaming_flag",
+            "stream_usage_given",
+        )
+    },
+    **{
+        name: (name, ADD_CALL, {})
+        for name in (
+            "tool_call_invoke",
+            "tool_call_stream",
+            "tool_round_trip",
+            "tool_choice_any",
+            "tool_choice_invocation_params",
+            "tool_choice_named",
+        )
+    },
+    **{name: (name, [{"text": "A pixel."}], {}) for name in ("image_base64", "image_data_url")},
+    **{
+        name: (name, [], {"finish": "SAFETY"})
+        for name in ("safety_stopped", "safety_stopped_stream")
+    },
+    "json_mode": ("json_mode", [{"text": '{"a": 1}'}], {}),
+    "thinking_invoke": ("thinking_invoke", THOUGHT, {"usage": THINKING_USAGE}),
+    "two_candidates": ("two_candidates", None, {"candidates": 2}),
+    "blocked_prompt": (
+        "blocked_prompt",
+        None,
+        {"no_candidates": True, "prompt_feedback": {"blockReason": "SAFETY"}},
+    ),
+    "error_400": ("error_400", None, BAD_FIELD),
+    "error_403": (
+        "error_403",
+        None,
+        {"status": 403, "error": error_body(403, "PERMISSION_DENIED", "No access.")},
+    ),
+    "error_429": (
+        "error_429",
+        None,
+        {"status": 429, "error": error_body(429, "RESOURCE_EXHAUSTED", "Quota.")},
+    ),
+    "error_500": ("error_500", None, INTERNAL),
+    "error_in_stream": ("error_in_stream", None, BAD_FIELD),
+    "count_tokens_error_400": ("count_tokens_error", None, BAD_FIELD),
+    "count_tokens_error_500": ("count_tokens_error", None, INTERNAL),
+}
+
 
 class GeminiScripts(ScriptsOver):
     """The shared scripts, each over `model(cls, url, **settings)`."""
+
+    def rows(self, replies: Callable[..., Handler]) -> dict[str, tuple[Handler, Any]]:
+        """The `ALIKE` rows of a suite: name -> (the server's handler, script), each handler
+        `replies(parts, **settings)` (the suite's `gemini_replies`)."""
+        return {
+            name: (replies(parts, **settings), getattr(self, script))
+            for name, (script, parts, settings) in ALIKE.items()
+        }
 
     def invoke_text(self, cls: Any, url: str) -> Any:
         return self.model(cls, url).invoke("Say hello")

@@ -30,7 +30,11 @@ from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
+from tests.partners.google._scripts import ADD_CALL
+from tests.partners.google._scripts import THINKING_USAGE
+from tests.partners.google._scripts import THOUGHT
 from tests.partners.google._scripts import GeminiScripts
+from tests.partners.google._scripts import error_body
 
 genai_partner = pytest.importorskip("langchain_google_genai")
 partner_models = pytest.importorskip("langchain_google_genai.chat_models")
@@ -123,28 +127,6 @@ def counted(body: Any) -> dict[str, Any]:
     return {
         "totalTokens": total,
         "promptTokensDetails": [{"modality": "TEXT", "tokenCount": total}],
-    }
-
-
-ADD_CALL = [{"functionCall": {"name": "add", "args": {"a": 1, "b": 2}}}]
-THOUGHT = [
-    {"text": "Count the letters one by one.", "thought": True},
-    {"text": "There are three."},
-]
-THINKING_USAGE = {
-    "promptTokenCount": 9,
-    "candidatesTokenCount": 4,
-    "thoughtsTokenCount": 20,
-    "totalTokenCount": 33,
-}
-
-
-def error_body(code: int, status: str, message: str) -> dict[str, Any]:
-    return {
-        "code": code,
-        "message": message,
-        "status": status,
-        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": status}],
     }
 
 
@@ -383,59 +365,31 @@ SIGNED_CALL = [
 
 
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    **GEMINI.rows(gemini_replies),
     "init_chat_model_thoughts": (
         gemini_replies(THOUGHT, usage=THINKING_USAGE),
         init_chat_model_thoughts,
     ),
-    "streaming_flag": (gemini_replies(), GEMINI.streaming_flag),
-    "stream_usage_given": (gemini_replies(), GEMINI.stream_usage_given),
     "logprobs_given": (gemini_replies(), logprobs_given),
     "aliases": (gemini_replies(), aliases),
     "api_version": (gemini_replies(), api_version),
-    "json_mode": (gemini_replies([{"text": '{"a": 1}'}]), GEMINI.json_mode),
-    "per_call_stop": (gemini_replies(), GEMINI.per_call_stop),
-    "sampling_settings": (gemini_replies(), GEMINI.sampling_settings),
     "signature_round_trip": (gemini_replies(SIGNED_CALL), signature_round_trip),
     "safety_settings_dict": (gemini_replies(), safety_settings_dict),
     "request_timeout": (gemini_replies(), request_timeout),
     "client_args": (gemini_replies(), client_args),
-    "invoke_text": (gemini_replies(), GEMINI.invoke_text),
-    "invoke_system": (gemini_replies(), GEMINI.invoke_system),
     "multi_turn": (gemini_replies([{"text": "Your name is Ann."}]), GEMINI.multi_turn),
-    "stream_text": (gemini_replies(), GEMINI.stream_text),
-    "ainvoke_text": (gemini_replies(), GEMINI.ainvoke_text),
     "astream_text": (gemini_replies(), astream_text),
-    "batch_two": (gemini_replies(), GEMINI.batch_two),
-    "generation_settings": (gemini_replies(), GEMINI.generation_settings),
-    "tool_call_invoke": (gemini_replies(ADD_CALL), GEMINI.tool_call_invoke),
-    "tool_call_stream": (gemini_replies(ADD_CALL), GEMINI.tool_call_stream),
-    "tool_round_trip": (gemini_replies(ADD_CALL), GEMINI.tool_round_trip),
     "tool_blocks_result": (gemini_replies(ADD_CALL), tool_blocks_result),
-    "tool_choice_any": (gemini_replies(ADD_CALL), GEMINI.tool_choice_any),
-    "tool_choice_bound": (gemini_replies(), GEMINI.tool_choice_bound),
-    "tool_choice_invocation_params": (
-        gemini_replies(ADD_CALL),
-        GEMINI.tool_choice_invocation_params,
-    ),
-    "tool_choice_named": (gemini_replies(ADD_CALL), GEMINI.tool_choice_named),
     "tool_with_default": (gemini_replies(ADD_CALL), tool_with_default),
     "structured_json_schema": (gemini_replies([{"text": '{"total": 3}'}]), structured_json_schema),
     "structured_function_calling": (gemini_replies(ADD_CALL), structured_function_calling),
     "structured_include_raw": (gemini_replies([{"text": '{"total": 3}'}]), structured_include_raw),
-    "thinking_invoke": (gemini_replies(THOUGHT, usage=THINKING_USAGE), GEMINI.thinking_invoke),
     "thinking_stream": (gemini_replies(THOUGHT, usage=THINKING_USAGE), thinking_stream),
     "thinking_hidden": (gemini_replies([{"text": "Three."}]), GEMINI.thinking_hidden),
-    "safety_stopped": (gemini_replies([], finish="SAFETY"), GEMINI.safety_stopped),
-    "safety_stopped_stream": (gemini_replies([], finish="SAFETY"), GEMINI.safety_stopped_stream),
-    "blocked_prompt": (
-        gemini_replies(no_candidates=True, prompt_feedback={"blockReason": "SAFETY"}),
-        GEMINI.blocked_prompt,
-    ),
     "max_tokens_stop": (
         gemini_replies([{"text": "Once upon"}], finish="MAX_TOKENS"),
         GEMINI.max_tokens_stop,
     ),
-    "two_candidates": (gemini_replies(candidates=2), GEMINI.two_candidates),
     "usage_details": (
         gemini_replies(
             usage={
@@ -447,49 +401,18 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         ),
         GEMINI.usage_details,
     ),
-    "image_base64": (gemini_replies([{"text": "A pixel."}]), GEMINI.image_base64),
-    "image_data_url": (gemini_replies([{"text": "A pixel."}]), GEMINI.image_data_url),
     "image_url": (gemini_replies([{"text": "A pixel."}]), image_url),
     "unknown_call_keyword": (gemini_replies(), unknown_call_keyword),
-    "error_400": (
-        gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        GEMINI.error_400,
-    ),
-    "error_403": (
-        gemini_replies(status=403, error=error_body(403, "PERMISSION_DENIED", "No access.")),
-        GEMINI.error_403,
-    ),
-    "error_429": (
-        gemini_replies(status=429, error=error_body(429, "RESOURCE_EXHAUSTED", "Quota.")),
-        GEMINI.error_429,
-    ),
-    "error_500": (
-        gemini_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
-        GEMINI.error_500,
-    ),
     "error_async": (
         gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
         error_async,
-    ),
-    "error_in_stream": (
-        gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        GEMINI.error_in_stream,
     ),
     "client_options_endpoint": (gemini_replies(), client_options_endpoint),
     "additional_headers": (gemini_replies(), GEMINI.additional_headers),
     "key_from_google_api_key": (gemini_replies(), key_from_google_api_key),
     "key_from_gemini_api_key": (gemini_replies(), key_from_gemini_api_key),
     "environment_key_to_coded_url": (gemini_replies(), environment_key_to_coded_url),
-    "chain_with_prompt": (gemini_replies(), GEMINI.chain_with_prompt),
     "count_tokens": (gemini_replies(), count_tokens),
-    "count_tokens_error_400": (
-        gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        GEMINI.count_tokens_error,
-    ),
-    "count_tokens_error_500": (
-        gemini_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
-        GEMINI.count_tokens_error,
-    ),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------

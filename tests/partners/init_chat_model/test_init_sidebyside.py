@@ -19,8 +19,8 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
-from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import raised
 
 lc_chat_models = pytest.importorskip("langchain.chat_models")
@@ -328,11 +328,6 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
 NOT_YET: dict[str, str] = {}
 
 
-def _comparable_request(seen: Seen) -> Any:
-    """A request as the comparison reads it: method, path and body."""
-    return {"method": seen.method, "path": seen.path, "body": seen.body}
-
-
 def _comparable_result(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"error"}:
         return {"error": type(value["error"]).__name__}
@@ -356,11 +351,10 @@ SUITE = Suite(
     chatplex.langchain.init_chat_model,
     DIFFERENCES,
     result=_comparable_result,
-    request=_comparable_request,
+    request=plain_request,
     not_yet=NOT_YET,
 )
 test_same_as_langchains_init_chat_model = SUITE.same_test()
 
 
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES, NOT_YET)
+test_at_least_25_scripts = SUITE.tables_test()

@@ -20,7 +20,6 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import merged
@@ -549,5 +548,4 @@ SUITE = Suite(
 test_same_as_langchain_ollama = SUITE.same_test()
 
 
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES)
+test_at_least_25_scripts = SUITE.tables_test()

@@ -37,12 +37,12 @@ from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
+from tests.partners.google._scripts import ADD_CALL
+from tests.partners.google._scripts import THINKING_USAGE
+from tests.partners.google._scripts import THOUGHT
 from tests.partners.google._scripts import GeminiScripts
-from tests.partners.google.test_google_sidebyside import ADD_CALL
+from tests.partners.google._scripts import error_body
 from tests.partners.google.test_google_sidebyside import CONVERSATION
-from tests.partners.google.test_google_sidebyside import THINKING_USAGE
-from tests.partners.google.test_google_sidebyside import THOUGHT
-from tests.partners.google.test_google_sidebyside import error_body
 from tests.partners.google.test_google_sidebyside import gemini_replies
 
 vertex_partner = pytest.importorskip("langchain_google_vertexai")
@@ -367,34 +367,13 @@ def gemini_3_text(cls: Any, url: str) -> Any:
 
 
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    **GEMINI.rows(vertex_replies),
     "gemini_3_text": (gemini_3_replies([{"text": "Hello there."}]), gemini_3_text),
-    "invoke_text": (vertex_replies(), GEMINI.invoke_text),
-    "invoke_system": (vertex_replies(), GEMINI.invoke_system),
     "multi_turn": (vertex_replies([{"text": "You are Ann."}]), GEMINI.multi_turn),
-    "stream_text": (vertex_replies(), GEMINI.stream_text),
-    "ainvoke_text": (vertex_replies(), GEMINI.ainvoke_text),
-    "batch_two": (vertex_replies(), GEMINI.batch_two),
-    "generation_settings": (vertex_replies(), GEMINI.generation_settings),
-    "tool_call_invoke": (vertex_replies(ADD_CALL), GEMINI.tool_call_invoke),
-    "tool_call_stream": (vertex_replies(ADD_CALL), GEMINI.tool_call_stream),
-    "tool_round_trip": (vertex_replies(ADD_CALL), GEMINI.tool_round_trip),
-    "tool_choice_any": (vertex_replies(ADD_CALL), GEMINI.tool_choice_any),
-    "tool_choice_bound": (vertex_replies(), GEMINI.tool_choice_bound),
-    "tool_choice_invocation_params": (
-        vertex_replies(ADD_CALL),
-        GEMINI.tool_choice_invocation_params,
-    ),
-    "tool_choice_named": (vertex_replies(ADD_CALL), GEMINI.tool_choice_named),
     "structured_default": (vertex_replies(ADD_CALL), structured_default),
     "structured_json_mode": (vertex_replies([{"text": '{"total": 3}'}]), structured_json_mode),
-    "thinking_invoke": (vertex_replies(THOUGHT, usage=THINKING_USAGE), GEMINI.thinking_invoke),
     "thinking_hidden": (vertex_replies([{"text": "There are three."}]), GEMINI.thinking_hidden),
     "signed_text_round_trip": (vertex_replies(SIGNED_TEXT), signed_text_round_trip),
-    "safety_stopped": (vertex_replies([], finish="SAFETY"), GEMINI.safety_stopped),
-    "blocked_prompt": (
-        vertex_replies(no_candidates=True, prompt_feedback={"blockReason": "SAFETY"}),
-        GEMINI.blocked_prompt,
-    ),
     "max_tokens_stop": (
         vertex_replies([{"text": "Once"}], finish="MAX_TOKENS"),
         GEMINI.max_tokens_stop,
@@ -410,54 +389,16 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         ),
         GEMINI.usage_details,
     ),
-    "image_base64": (vertex_replies([{"text": "A pixel."}]), GEMINI.image_base64),
-    "image_data_url": (vertex_replies([{"text": "A pixel."}]), GEMINI.image_data_url),
-    "error_400": (
-        vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        GEMINI.error_400,
-    ),
-    "error_403": (
-        vertex_replies(status=403, error=error_body(403, "PERMISSION_DENIED", "No access.")),
-        GEMINI.error_403,
-    ),
-    "error_429": (
-        vertex_replies(status=429, error=error_body(429, "RESOURCE_EXHAUSTED", "Quota.")),
-        GEMINI.error_429,
-    ),
-    "error_500": (
-        vertex_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
-        GEMINI.error_500,
-    ),
-    "error_in_stream": (
-        vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        GEMINI.error_in_stream,
-    ),
     "count_tokens": (vertex_replies(), count_tokens),
     "builtin_search_with_function": (vertex_replies(ADD_CALL), builtin_search_with_function),
     "builtin_tools_only": (vertex_replies(), builtin_tools_only),
     "builtin_after_retrieval": (vertex_replies(), builtin_after_retrieval),
-    "count_tokens_error_400": (
-        vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        GEMINI.count_tokens_error,
-    ),
-    "count_tokens_error_500": (
-        vertex_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
-        GEMINI.count_tokens_error,
-    ),
     "additional_headers": (vertex_replies(), GEMINI.additional_headers),
-    "chain_with_prompt": (vertex_replies(), GEMINI.chain_with_prompt),
     "init_chat_model_vertex": (vertex_replies(), init_chat_model_vertex),
-    "json_mode": (vertex_replies([{"text": '{"a": 1}'}]), GEMINI.json_mode),
-    "per_call_stop": (vertex_replies(), GEMINI.per_call_stop),
-    "sampling_settings": (vertex_replies(), GEMINI.sampling_settings),
     "labels": (vertex_replies(), labels),
-    "safety_stopped_stream": (vertex_replies([], finish="SAFETY"), GEMINI.safety_stopped_stream),
     "thinking_stream": (vertex_replies(THOUGHT, usage=THINKING_USAGE), thinking_stream),
-    "two_candidates": (vertex_replies(candidates=2), GEMINI.two_candidates),
     "aliases": (vertex_replies(), aliases),
     "safety_settings_enums": (vertex_replies(), safety_settings_enums),
-    "streaming_flag": (vertex_replies(), GEMINI.streaming_flag),
-    "stream_usage_given": (vertex_replies(), GEMINI.stream_usage_given),
     "top_logprobs_given": (with_logprobs(vertex_replies()), top_logprobs_given),
     "endpoint_v1": (vertex_replies(), endpoint_v1),
     "model_attributes": (vertex_replies(), model_attributes),
