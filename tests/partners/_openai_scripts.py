@@ -23,18 +23,12 @@ from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import openai_error
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import sum_schema
 
 lc = pytest.importorskip("langchain_core.messages")
 openai = pytest.importorskip("openai")
 
-SUM_SCHEMA = {
-    "title": "Sum",
-    "description": "A sum.",
-    "type": "object",
-    "properties": {"total": {"type": "integer"}},
-    "required": ["total"],
-    "additionalProperties": False,
-}
+SUM_SCHEMA = sum_schema(description="A sum.", additionalProperties=False)
 
 
 def comparable_result(value: Any) -> Any:

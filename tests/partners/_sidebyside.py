@@ -664,6 +664,29 @@ TRUE_BESIDE_TOOLS_REFUSED = Difference(
 )
 
 
+def init_chat_model_for(cls: Any, ours: Any) -> Callable[..., Any]:
+    """The `init_chat_model` a script run with `cls` calls: chatplex's where `cls` is
+    chatplex's class `ours`, LangChain's otherwise."""
+    if cls is ours:
+        from chatplex.langchain import init_chat_model
+    else:
+        from langchain.chat_models import init_chat_model
+    return init_chat_model
+
+
+def sum_schema(**more: Any) -> dict[str, Any]:
+    """A JSON schema of a sum (`{"total": int}`), with `more` keys (a description...): a
+    structured script's, new at each call (a partner may change the schema it is given)."""
+    properties = {"total": {"type": "integer"}}
+    return {
+        "title": "Sum",
+        **more,
+        "type": "object",
+        "properties": properties,
+        "required": ["total"],
+    }
+
+
 #: A PNG of one pixel, base64: an image block's data.
 PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"

@@ -17,6 +17,7 @@ from chatplex.testing._mock_aws import encode_message
 from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import sum_schema
 
 lc = pytest.importorskip("langchain_core.messages")
 
@@ -72,13 +73,7 @@ class BedrockScripts(ScriptsOver):
         return self.model(cls, url).with_structured_output(Sum).invoke("1+2?")
 
     def structured_raw(self, cls: Any, url: str) -> Any:
-        schema = {
-            "title": "Sum",
-            "description": "A sum.",
-            "type": "object",
-            "properties": {"total": {"type": "integer"}},
-            "required": ["total"],
-        }
+        schema = sum_schema(description="A sum.")
         return self.model(cls, url).with_structured_output(schema, include_raw=True).invoke("1+2?")
 
     def max_tokens_stop(self, cls: Any, url: str) -> Any:

@@ -33,6 +33,7 @@ from tests.partners._sidebyside import add
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -259,10 +260,7 @@ def base_url_alias(cls: Any, url: str) -> Any:
 
 
 def init_chat_model_base_url(cls: Any, url: str) -> Any:
-    if cls is OurChatBedrockConverse:
-        from chatplex.langchain import init_chat_model
-    else:
-        from langchain.chat_models import init_chat_model
+    init_chat_model = init_chat_model_for(cls, OurChatBedrockConverse)
     model = init_chat_model(
         f"bedrock_converse:{MODEL}", base_url=url, region_name="us-east-1", **KEYS
     )

@@ -34,6 +34,7 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import choices_kept
+from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import thirds
@@ -306,10 +307,7 @@ def region_alias(cls: Any, url: str) -> Any:
 
 
 def init_chat_model_base_url(cls: Any, url: str) -> Any:
-    if cls is OurChatBedrock:
-        from chatplex.langchain import init_chat_model
-    else:
-        from langchain.chat_models import init_chat_model
+    init_chat_model = init_chat_model_for(cls, OurChatBedrock)
     model = init_chat_model(f"bedrock:{MODEL}", base_url=url, region_name="us-east-1", **KEYS)
     return {"class": type(model).__name__, **_sent_to(model, url)}
 
@@ -709,10 +707,7 @@ def meta_text_blocks(cls: Any, url: str) -> Any:
 
 
 def init_chat_model_llama(cls: Any, url: str) -> Any:
-    if cls is OurChatBedrock:
-        from chatplex.langchain import init_chat_model
-    else:
-        from langchain.chat_models import init_chat_model
+    init_chat_model = init_chat_model_for(cls, OurChatBedrock)
     model = init_chat_model(f"bedrock:{LLAMA}", endpoint_url=url, region_name="us-east-1", **KEYS)
     return {"class": type(model).__name__, "reply": model.invoke("Hi")}
 

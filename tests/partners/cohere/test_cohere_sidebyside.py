@@ -27,6 +27,7 @@ from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import sum_schema
 from tests.partners._sidebyside import thirds
 
 langchain_cohere = pytest.importorskip("langchain_cohere")
@@ -288,12 +289,7 @@ def json_mode(cls: Any, url: str) -> Any:
 
 
 def structured_schema(cls: Any, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
+    schema = sum_schema()
     return _model(cls, url).with_structured_output(schema).invoke("1+2?")
 
 

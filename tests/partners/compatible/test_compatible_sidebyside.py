@@ -50,6 +50,7 @@ from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import sum_schema
 from tests.partners._sidebyside import thirds
 
 lc = pytest.importorskip("langchain_core.messages")
@@ -446,25 +447,13 @@ def structured_pydantic(cls: Any, p: Package, url: str) -> Any:
 
 
 def structured_raw(cls: Any, p: Package, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "description": "A sum.",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
+    schema = sum_schema(description="A sum.")
     got = _model(cls, p, url).with_structured_output(schema, include_raw=True)
     return got.invoke("1+2?")
 
 
 def structured_json_mode(cls: Any, p: Package, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "description": "A sum.",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
+    schema = sum_schema(description="A sum.")
     return _model(cls, p, url).with_structured_output(schema, method="json_mode").invoke("1+2?")
 
 

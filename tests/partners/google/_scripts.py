@@ -28,6 +28,12 @@ THOUGHT = [
     {"text": "Count the letters one by one.", "thought": True},
     {"text": "There are three."},
 ]
+CACHED_USAGE = {
+    "promptTokenCount": 100,
+    "candidatesTokenCount": 5,
+    "cachedContentTokenCount": 64,
+    "totalTokenCount": 105,
+}
 THINKING_USAGE = {
     "promptTokenCount": 9,
     "candidatesTokenCount": 4,
@@ -85,6 +91,10 @@ ALIKE: dict[str, tuple[str, Any, dict[str, Any]]] = {
         for name in ("safety_stopped", "safety_stopped_stream")
     },
     "json_mode": ("json_mode", [{"text": '{"a": 1}'}], {}),
+    "multi_turn": ("multi_turn", [{"text": "Your name is Ann."}], {}),
+    "thinking_hidden": ("thinking_hidden", [{"text": "Three."}], {}),
+    "max_tokens_stop": ("max_tokens_stop", [{"text": "Once upon"}], {"finish": "MAX_TOKENS"}),
+    "usage_details": ("usage_details", None, {"usage": CACHED_USAGE}),
     "thinking_invoke": ("thinking_invoke", THOUGHT, {"usage": THINKING_USAGE}),
     "two_candidates": ("two_candidates", None, {"candidates": 2}),
     "blocked_prompt": (

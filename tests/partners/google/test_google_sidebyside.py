@@ -27,9 +27,11 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import sum_schema
 from tests.partners.google._scripts import ADD_CALL
 from tests.partners.google._scripts import THINKING_USAGE
 from tests.partners.google._scripts import THOUGHT
@@ -198,12 +200,7 @@ def structured_function_calling(cls: Any, url: str) -> Any:
 
 
 def structured_include_raw(cls: Any, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
+    schema = sum_schema()
     return model(cls, url).with_structured_output(schema, include_raw=True).invoke("1+2?")
 
 
@@ -272,10 +269,7 @@ def environment_key_to_coded_url(cls: Any, url: str) -> Any:
 
 
 def init_chat_model_thoughts(cls: Any, url: str) -> Any:
-    if cls is OurChat:
-        from chatplex.langchain import init_chat_model
-    else:
-        from langchain.chat_models import init_chat_model
+    init_chat_model = init_chat_model_for(cls, OurChat)
     built = init_chat_model(
         "google_genai:" + MODEL,
         base_url=url,
@@ -377,7 +371,6 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "safety_settings_dict": (gemini_replies(), safety_settings_dict),
     "request_timeout": (gemini_replies(), request_timeout),
     "client_args": (gemini_replies(), client_args),
-    "multi_turn": (gemini_replies([{"text": "Your name is Ann."}]), GEMINI.multi_turn),
     "astream_text": (gemini_replies(), astream_text),
     "tool_blocks_result": (gemini_replies(ADD_CALL), tool_blocks_result),
     "tool_with_default": (gemini_replies(ADD_CALL), tool_with_default),
@@ -385,22 +378,6 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "structured_function_calling": (gemini_replies(ADD_CALL), structured_function_calling),
     "structured_include_raw": (gemini_replies([{"text": '{"total": 3}'}]), structured_include_raw),
     "thinking_stream": (gemini_replies(THOUGHT, usage=THINKING_USAGE), thinking_stream),
-    "thinking_hidden": (gemini_replies([{"text": "Three."}]), GEMINI.thinking_hidden),
-    "max_tokens_stop": (
-        gemini_replies([{"text": "Once upon"}], finish="MAX_TOKENS"),
-        GEMINI.max_tokens_stop,
-    ),
-    "usage_details": (
-        gemini_replies(
-            usage={
-                "promptTokenCount": 100,
-                "candidatesTokenCount": 5,
-                "cachedContentTokenCount": 64,
-                "totalTokenCount": 105,
-            }
-        ),
-        GEMINI.usage_details,
-    ),
     "image_url": (gemini_replies([{"text": "A pixel."}]), image_url),
     "unknown_call_keyword": (gemini_replies(), unknown_call_keyword),
     "error_async": (

@@ -25,6 +25,7 @@ from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import sum_schema
 from tests.partners._sidebyside import thirds
 
 langchain_ollama = pytest.importorskip("langchain_ollama")
@@ -263,12 +264,7 @@ def structured_pydantic(cls: Any, url: str) -> Any:
 
 
 def structured_raw(cls: Any, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
+    schema = sum_schema()
     got = cls(model=MODEL, base_url=url).with_structured_output(schema, include_raw=True)
     return got.invoke("1+2?")
 

@@ -34,9 +34,11 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import sum_schema
 from tests.partners.google._scripts import ADD_CALL
 from tests.partners.google._scripts import THINKING_USAGE
 from tests.partners.google._scripts import THOUGHT
@@ -111,12 +113,7 @@ def structured_default(cls: Any, url: str) -> Any:
 
 
 def structured_json_mode(cls: Any, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
+    schema = sum_schema()
     got = model(cls, url).with_structured_output(schema, method="json_mode", include_raw=True)
     return got.invoke("1+2?")
 
@@ -133,10 +130,7 @@ def count_tokens(cls: Any, url: str) -> Any:
 
 
 def init_chat_model_vertex(cls: Any, url: str) -> Any:
-    if cls is OurChat:
-        from chatplex.langchain import init_chat_model
-    else:
-        from langchain.chat_models import init_chat_model
+    init_chat_model = init_chat_model_for(cls, OurChat)
     built = init_chat_model(
         "google_vertexai:" + MODEL,
         project=PROJECT,
@@ -369,26 +363,9 @@ def gemini_3_text(cls: Any, url: str) -> Any:
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     **GEMINI.rows(vertex_replies),
     "gemini_3_text": (gemini_3_replies([{"text": "Hello there."}]), gemini_3_text),
-    "multi_turn": (vertex_replies([{"text": "You are Ann."}]), GEMINI.multi_turn),
     "structured_default": (vertex_replies(ADD_CALL), structured_default),
     "structured_json_mode": (vertex_replies([{"text": '{"total": 3}'}]), structured_json_mode),
-    "thinking_hidden": (vertex_replies([{"text": "There are three."}]), GEMINI.thinking_hidden),
     "signed_text_round_trip": (vertex_replies(SIGNED_TEXT), signed_text_round_trip),
-    "max_tokens_stop": (
-        vertex_replies([{"text": "Once"}], finish="MAX_TOKENS"),
-        GEMINI.max_tokens_stop,
-    ),
-    "usage_details": (
-        vertex_replies(
-            usage={
-                "promptTokenCount": 9,
-                "candidatesTokenCount": 4,
-                "cachedContentTokenCount": 5,
-                "totalTokenCount": 13,
-            }
-        ),
-        GEMINI.usage_details,
-    ),
     "count_tokens": (vertex_replies(), count_tokens),
     "builtin_search_with_function": (vertex_replies(ADD_CALL), builtin_search_with_function),
     "builtin_tools_only": (vertex_replies(), builtin_tools_only),
