@@ -611,6 +611,18 @@ class ScriptsOver:
             "merged": merged(chunks),
         }
 
+    def image_data_url(self, cls: Any, url: str) -> Any:
+        """A PNG sent as a data URL in an `image_url` block, beside a text."""
+        from langchain_core.messages import HumanMessage
+
+        message = HumanMessage(
+            content=[
+                {"type": "text", "text": "What is this?"},
+                {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}},
+            ]
+        )
+        return self.model(cls, url).invoke([message])
+
     def chain_with_prompt(self, cls: Any, url: str) -> Any:
         from langchain_core.output_parsers import StrOutputParser
         from langchain_core.prompts import ChatPromptTemplate
@@ -636,6 +648,14 @@ TRUE_REFUSED = Difference(
     "True is a choice of any tool, as langchain-openai reads it: `{'type': 'any'}` is "
     "bound and sent",
 )
+#: What langchain-anthropic (and langchain-aws's ChatBedrock, for Anthropic's models)
+#: binds where it differs, and what chatplex binds and sends (`choices_kept`'s table).
+ANTHROPIC_KEPT: dict[str, tuple[Any, Any]] = {
+    "none": ({"type": "tool", "name": "none"}, {"type": "none"}),
+    "required": ({"type": "tool", "name": "required"}, {"type": "any"}),
+    "True, one tool": ("ValueError", {"type": "any"}),
+    "True, two tools": ("ValueError", {"type": "any"}),
+}
 #: langchain-aws's ChatBedrockConverse's choice words read as a tool's name, and its
 #: refusal of another API's choice object.
 CONVERSE_WORDS_AS_TOOL = Difference(

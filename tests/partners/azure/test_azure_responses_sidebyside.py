@@ -30,6 +30,7 @@ from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import raised
+from tests.partners.azure import test_azure_sidebyside as chat_completions
 from tests.partners.responses import test_responses_sidebyside as responses
 
 partner = pytest.importorskip("langchain_openai")
@@ -64,15 +65,10 @@ def on_azure(cls: Any) -> Callable[..., Any]:
 
 
 def _model(cls: Any, url: str, **more: Any) -> Any:
-    settings: dict[str, Any] = {
-        "azure_endpoint": url,
-        "azure_deployment": DEPLOYMENT,
-        "api_version": VERSION,
-        "api_key": KEY,
-        "use_responses_api": True,
-    }
-    settings.update(more)
-    return cls(**{k: v for k, v in settings.items() if v is not None})
+    """The Chat Completions suite's constructor call, on this suite's deployment and
+    version, asking for the Responses API."""
+    settings = {"azure_deployment": DEPLOYMENT, "api_version": VERSION, "use_responses_api": True}
+    return chat_completions._model(cls, url, **{**settings, **more})
 
 
 def deployment_as_model(cls: Any, url: str) -> Any:

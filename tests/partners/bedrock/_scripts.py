@@ -79,19 +79,6 @@ class BedrockScripts(ScriptsOver):
     def max_tokens_stop(self, cls: Any, url: str) -> Any:
         return self.model(cls, url, max_tokens=2).invoke("Tell a story")
 
-    def image_block(self, cls: Any, url: str) -> Any:
-        data = (
-            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
-            "hQGAhKmMIQAAAABJRU5ErkJggg=="
-        )
-        message = lc.HumanMessage(
-            content=[
-                {"type": "text", "text": "What is this?"},
-                {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{data}"}},
-            ]
-        )
-        return self.model(cls, url).invoke([message])
-
     def endpoint_from_environment(self, cls: Any, url: str) -> Any:
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", url)

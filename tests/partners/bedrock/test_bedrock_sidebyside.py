@@ -574,7 +574,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         BEDROCK.structured_raw,
     ),
     "max_tokens_stop": (converse(text("Once"), stop="max_tokens"), BEDROCK.max_tokens_stop),
-    "image_block": (converse(text("A pixel.")), BEDROCK.image_block),
+    "image_block": (converse(text("A pixel.")), BEDROCK.image_data_url),
     "base_url_alias": (converse(), base_url_alias),
     "endpoint_from_environment": (converse(), BEDROCK.endpoint_from_environment),
     "init_chat_model_base_url": (converse(), init_chat_model_base_url),

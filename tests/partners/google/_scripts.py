@@ -218,15 +218,6 @@ class GeminiScripts(ScriptsOver):
         )
         return self.model(cls, url).invoke([message])
 
-    def image_data_url(self, cls: Any, url: str) -> Any:
-        message = lc.HumanMessage(
-            content=[
-                {"type": "text", "text": "What is this?"},
-                {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}},
-            ]
-        )
-        return self.model(cls, url).invoke([message])
-
     def error_400(self, cls: Any, url: str) -> Any:
         return raised(lambda: self.model(cls, url, max_retries=1).invoke("Hi"))
 

@@ -16,6 +16,7 @@ from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
@@ -302,18 +303,8 @@ def length_stop(cls: Any, url: str) -> Any:
     return cls(model=MODEL, base_url=url, num_predict=2).invoke("Tell a story")
 
 
-def image_block(cls: Any, url: str) -> Any:
-    data = (
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
-        "hQGAhKmMIQAAAABJRU5ErkJggg=="
-    )
-    message = lc.HumanMessage(
-        content=[
-            {"type": "text", "text": "What is this?"},
-            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{data}"}},
-        ]
-    )
-    return cls(model=MODEL, base_url=url).invoke([message])
+#: The scripts every chat wire runs alike, over this suite's constructor call.
+SHARED = ScriptsOver(lambda cls, url, **more: cls(model=MODEL, base_url=url, **more))
 
 
 def host_from_environment(cls: Any, url: str) -> Any:
@@ -407,7 +398,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "structured_raw": (ollama_replies('{"total": 3}'), structured_raw),
     "response_format_ignored": (ollama_replies('{"total": 3}'), response_format_ignored),
     "length_stop": (ollama_replies("Once", done_reason="length"), length_stop),
-    "image_block": (ollama_replies("A pixel."), image_block),
+    "image_block": (ollama_replies("A pixel."), SHARED.image_data_url),
     "host_from_environment": (ollama_replies(), host_from_environment),
     "error_not_found": (
         ollama_replies(status=404, error="model 'nope' not found"),
