@@ -244,20 +244,22 @@ def client_options_endpoint(cls: Any, url: str) -> Any:
     return cls(model=MODEL, client_options={"api_endpoint": url}, google_api_key=KEY).invoke("Hi")
 
 
-def key_from_google_api_key(cls: Any, url: str) -> Any:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("GEMINI_API_KEY", raising=False)
-        patch.setenv("GOOGLE_API_KEY", "env-google-key")
-        patch.setenv("GOOGLE_GEMINI_BASE_URL", url)
-        return cls(model=MODEL).invoke("Hi")
+def _key_from(variable: str, other: str, key: str) -> Callable[[Any, str], Any]:
+    """The script of a model built with no key nor URL: its key in `variable` (`other`
+    unset), its URL in GOOGLE_GEMINI_BASE_URL."""
+
+    def script(cls: Any, url: str) -> Any:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.delenv(other, raising=False)
+            patch.setenv(variable, key)
+            patch.setenv("GOOGLE_GEMINI_BASE_URL", url)
+            return cls(model=MODEL).invoke("Hi")
+
+    return script
 
 
-def key_from_gemini_api_key(cls: Any, url: str) -> Any:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("GOOGLE_API_KEY", raising=False)
-        patch.setenv("GEMINI_API_KEY", "env-gemini-key")
-        patch.setenv("GOOGLE_GEMINI_BASE_URL", url)
-        return cls(model=MODEL).invoke("Hi")
+key_from_google_api_key = _key_from("GOOGLE_API_KEY", "GEMINI_API_KEY", "env-google-key")
+key_from_gemini_api_key = _key_from("GEMINI_API_KEY", "GOOGLE_API_KEY", "env-gemini-key")
 
 
 def environment_key_to_coded_url(cls: Any, url: str) -> Any:

@@ -663,10 +663,7 @@ def _finish_word(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-DIFFERENCES["stream_text"] = (
-    _FINISH,
-    _finish_word,
-)
+DIFFERENCES["stream_text"] = (_FINISH, _finish_word)
 
 
 def _thoughts_counted(outcome: Outcome) -> Outcome:
@@ -678,10 +675,7 @@ def _thoughts_counted(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-DIFFERENCES["thinking_invoke"] = (
-    _THOUGHT_TOKENS,
-    _thoughts_counted,
-)
+DIFFERENCES["thinking_invoke"] = (_THOUGHT_TOKENS, _thoughts_counted)
 
 
 def _invoked_stream_finish(outcome: Outcome) -> Outcome:
@@ -710,10 +704,7 @@ def _thinking_stream(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-DIFFERENCES["thinking_stream"] = (
-    (_FINISH, _THOUGHT_TOKENS),
-    _thinking_stream,
-)
+DIFFERENCES["thinking_stream"] = ((_FINISH, _THOUGHT_TOKENS), _thinking_stream)
 
 
 def _usage_once(outcome: Outcome) -> Outcome:
