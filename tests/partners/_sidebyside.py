@@ -342,10 +342,15 @@ class Suite:
 
     def tables_test(self) -> Callable[[], None]:
         """The suite's test of its tables (`assert_sound_tables`, its `not_yet` too), for
-        its module to name `test_at_least_25_scripts`."""
+        its module to name `test_at_least_25_scripts`; and of chatplex's class: the one
+        `chatplex.langchain` gives under the partner's name, as a script imports it."""
 
         def test() -> None:
             assert_sound_tables(self.scripts, self.differences, self.not_yet)
+            assert (
+                getattr(importlib.import_module("chatplex.langchain"), self.theirs.__name__)
+                is self.ours
+            )
 
         return test
 

@@ -25,7 +25,6 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
@@ -44,7 +43,6 @@ genai_errors = pytest.importorskip("google.genai.errors")
 lc = pytest.importorskip("langchain_core.messages")
 lc_exceptions = pytest.importorskip("langchain_core.exceptions")
 
-import chatplex  # noqa: E402
 from chatplex.langchain import ChatGoogleGenerativeAI as OurChat  # noqa: E402
 
 MODEL = "gemini-2.5-flash"
@@ -583,8 +581,4 @@ SUITE = Suite(
     request=_comparable_request,
 )
 test_same_as_langchain_google_genai = SUITE.same_test()
-
-
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES)
-    assert chatplex.langchain.ChatGoogleGenerativeAI is OurChat
+test_at_least_25_scripts = SUITE.tables_test()

@@ -32,7 +32,6 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
@@ -52,7 +51,6 @@ oauth2 = pytest.importorskip("google.oauth2.credentials")
 api_core_errors = pytest.importorskip("google.api_core.exceptions")
 lc = pytest.importorskip("langchain_core.messages")
 
-import chatplex  # noqa: E402
 from chatplex.langchain import ChatVertexAI as OurChat  # noqa: E402
 
 MODEL = "gemini-2.5-flash"
@@ -815,8 +813,4 @@ SUITE = Suite(
     request=_comparable_request,
 )
 test_same_as_langchain_google_vertexai = SUITE.same_test()
-
-
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES)
-    assert chatplex.langchain.ChatVertexAI is OurChat
+test_at_least_25_scripts = SUITE.tables_test()
