@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -43,6 +42,7 @@ from chatplex.errors import RateLimitError
 from chatplex.errors import StreamIdleTimeoutError
 from chatplex.errors import UnexpectedContentTypeError
 from chatplex.testing import MockServer
+from tests._fresh import fresh_python
 from tests._local_server import Answering
 from tests._local_server import serving
 from tests._silent import SilentServer
@@ -382,16 +382,7 @@ def test_proxies_and_html(
     env |= {"HTTP_PROXY": page_url, "NO_PROXY": "127.0.0.3"}
     proxied, direct = f"http://127.0.0.2:{port}/v1", f"http://127.0.0.3:{port}/v1"
     seen.clear()
-    done = subprocess.run(
-        [sys.executable, "-c", _PROXIED_CHILD, family.name, proxied, direct],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = fresh_python(_PROXIED_CHILD, family.name, proxied, direct, env=env, cwd=ROOT)
     seen_by_child = json.loads(done.stdout.splitlines()[-1])
     # (named as the openai SDK's error under the drop-ins, as tracebacks and logs print it)
     assert seen_by_child["invoke"][0] == ("APIError" if family.own else "JSONDecodeError")

@@ -17,8 +17,8 @@ from chatplex.testing._mock_wire_cohere import TOOL_PLAN
 from chatplex.testing._mock_wire_cohere import WIRE
 from chatplex.testing._mock_wire_cohere import cohere_view
 from chatplex.testing._mock_wire_cohere import tokenize_reply
+from tests._sse import streamed_by
 from tests._weather import WEATHER
-from tests.testing._sse_wires import streamed_by
 
 
 def plan(body: dict[str, Any]) -> tuple[dict[str, Any], Reply]:

@@ -17,8 +17,8 @@ from chatplex.testing._mock_replies import Reply
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_watsonx import WIRE
 from chatplex.testing._mock_wire_watsonx import watsonx_view
+from tests._sse import streamed_by
 from tests._weather import WEATHER
-from tests.testing._sse_wires import streamed_by
 
 
 def plan(body: dict[str, Any], path: str = "/ml/v1/text/chat") -> tuple[dict[str, Any], Reply]:

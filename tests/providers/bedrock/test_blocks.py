@@ -73,5 +73,5 @@ def test_a_fresh_interpreter_reads_converse_replies_as_langchain_does() -> None:
     )
     root = Path(__file__).resolve().parents[3]
     env = {**os.environ, "PYTHONPATH": str(root)}
-    done = fresh_python(code, env)
+    done = fresh_python(code, env=env)
     assert done.stdout.split() == ["reasoning", "False"]

@@ -202,5 +202,5 @@ def test_importing_the_dropin_or_loading_the_adapter_registers(statement: str) -
     )
     root = Path(__file__).resolve().parents[3]
     env = {**os.environ, "PYTHONPATH": str(root)}
-    done = fresh_python(code, env)
+    done = fresh_python(code, env=env)
     assert done.stdout.split() == ["non_standard", "reasoning"]
