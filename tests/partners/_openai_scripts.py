@@ -7,6 +7,7 @@ result (`comparable_result`) and the schema their structured scripts ask for.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 
 import chatplex.langchain
 from tests.partners._sidebyside import Handler
+from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import add
@@ -36,6 +38,35 @@ def comparable_result(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"error"}:
         return openai_error(value["error"], openai)
     return observe(value)
+
+
+def arguments_sent(script: Any) -> str:
+    """A scripted call's arguments as a server sends them: its `tool_args` as JSON, or its
+    `raw_args` (a model's malformed output) as they are."""
+    return json.dumps(script.tool_args) if script.raw_args is None else script.raw_args
+
+
+def called_tool(body: dict[str, Any]) -> str:
+    """The tool a Chat Completions request forces (its `tool_choice`), else its first."""
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict):
+        return str(choice["function"]["name"])
+    return str(body["tools"][0]["function"]["name"])
+
+
+def chunks_streamed(
+    body: dict[str, Any], chunks: list[dict[str, Any]], head: dict[str, Any], usage: Any
+) -> Reply:
+    """A Chat Completions stream of `chunks`, then the usage chunk where the request asks
+    for it (`stream_options.include_usage`; `head`: a chunk's id, model...), ended by
+    `[DONE]`."""
+    if (body.get("stream_options") or {}).get("include_usage"):
+        chunks = [
+            *chunks,
+            {**head, "object": "chat.completion.chunk", "choices": [], "usage": usage},
+        ]
+    pieces = [b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks]
+    return Reply(200, [*pieces, b"data: [DONE]\n\n"], "text/event-stream")
 
 
 def openai_suite(

@@ -17,6 +17,9 @@ from typing import Any
 import pytest
 
 from tests.partners._openai_scripts import OpenAIScripts
+from tests.partners._openai_scripts import arguments_sent
+from tests.partners._openai_scripts import called_tool
+from tests.partners._openai_scripts import chunks_streamed
 from tests.partners._openai_scripts import openai_suite
 from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import PNG
@@ -100,8 +103,8 @@ def answer(script: Script) -> Callable[[Seen], Reply]:
                     "id": "call_1",
                     "type": "function",
                     "function": {
-                        "name": _tool_name(body),
-                        "arguments": _arguments(script),
+                        "name": called_tool(body),
+                        "arguments": arguments_sent(script),
                     },
                 }
             ]
@@ -171,26 +174,9 @@ def answer(script: Script) -> Callable[[Seen], Reply]:
                 ],
             }
         )
-        if (body.get("stream_options") or {}).get("include_usage"):
-            events.append(
-                {**head, "object": "chat.completion.chunk", "choices": [], "usage": usage}
-            )
-        pieces = [b"data: " + json.dumps(e).encode() + b"\n\n" for e in events]
-        pieces.append(b"data: [DONE]\n\n")
-        return Reply(200, pieces, "text/event-stream")
+        return chunks_streamed(body, events, head, usage)
 
     return reply
-
-
-def _arguments(script: Script) -> str:
-    return json.dumps(script.tool_args) if script.raw_args is None else script.raw_args
-
-
-def _tool_name(body: dict[str, Any]) -> str:
-    choice = body.get("tool_choice")
-    if isinstance(choice, dict):
-        return choice["function"]["name"]
-    return body["tools"][0]["function"]["name"]
 
 
 # ---- the scripts: script(cls, url) -> result ----------------------------------------------

@@ -25,6 +25,9 @@ import pytest
 import chatplex
 import chatplex.langchain
 from tests._merged_text import text_as_blocks
+from tests.partners._openai_scripts import arguments_sent
+from tests.partners._openai_scripts import called_tool
+from tests.partners._openai_scripts import chunks_streamed
 from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import OPENAI_ERRORS
 from tests.partners._sidebyside import PNG
@@ -215,14 +218,14 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
         calls = None
         finish = script.finish
         if script.tool_args is not None and body.get("tools"):
-            name = _tool_name(body)
+            name = called_tool(body)
             calls = [
                 {
                     # Mistral's ids are 9 letters and digits (langchain-mistralai
                     # rewrites any other id to such a one).
                     "id": "Ab3dE6gH9" if package.name == "mistralai" else "call_1",
                     "type": "function",
-                    "function": {"name": name, "arguments": _arguments(script)},
+                    "function": {"name": name, "arguments": arguments_sent(script)},
                 }
             ]
             message = {"role": "assistant", "content": None, "tool_calls": calls}
@@ -301,13 +304,7 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
         if package.name == "groq":  # Groq's usage rides on the last chunk, in x_groq
             last["x_groq"] = {"id": "req_1", "usage": usage}
         chunks.append(last)
-        if (body.get("stream_options") or {}).get("include_usage"):
-            chunks.append(
-                {**head, "object": "chat.completion.chunk", "choices": [], "usage": usage}
-            )
-        pieces = [b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks]
-        pieces.append(b"data: [DONE]\n\n")
-        return Reply(200, pieces, "text/event-stream")
+        return chunks_streamed(body, chunks, head, usage)
 
     return reply
 
@@ -326,17 +323,6 @@ def _part(kind: str, text: str) -> dict[str, Any]:
     if kind == "thinking":
         return {"type": "thinking", "thinking": [{"type": "text", "text": text}]}
     return {"type": "text", "text": text}
-
-
-def _arguments(script: Script) -> str:
-    return json.dumps(script.tool_args) if script.raw_args is None else script.raw_args
-
-
-def _tool_name(body: dict[str, Any]) -> str:
-    choice = body.get("tool_choice")
-    if isinstance(choice, dict):
-        return choice["function"]["name"]
-    return body["tools"][0]["function"]["name"]
 
 
 # ---- the scripts: script(cls, package, url) -> result -------------------------------------
