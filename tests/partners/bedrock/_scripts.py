@@ -108,11 +108,3 @@ class BedrockScripts(ScriptsOver):
 
     def text_and_tool_call(self, cls: Any, url: str) -> Any:
         return self.model(cls, url).bind_tools([add]).invoke("What is 1+2?")
-
-    def chain_with_prompt(self, cls: Any, url: str) -> Any:
-        from langchain_core.output_parsers import StrOutputParser
-        from langchain_core.prompts import ChatPromptTemplate
-
-        prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-        chain = prompt | self.model(cls, url) | StrOutputParser()
-        return chain.invoke({"style": "brief", "q": "Hi"})

@@ -37,6 +37,7 @@ from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
@@ -347,13 +348,13 @@ def invoke_tuples(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).invoke([("system", "Be brief."), ("human", "Hi")])
 
 
+def _over(p: Package) -> ScriptsOver:
+    """The scripts every chat wire runs alike, over `p`'s constructor call."""
+    return ScriptsOver(lambda cls, url, **more: _model(cls, p, url, **more))
+
+
 def stream_chunks(cls: Any, p: Package, url: str) -> Any:
-    chunks = list(_model(cls, p, url).stream("Say hello"))
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
+    return _over(p).stream_chunks(cls, url)
 
 
 def ainvoke_text(cls: Any, p: Package, url: str) -> Any:
@@ -361,15 +362,7 @@ def ainvoke_text(cls: Any, p: Package, url: str) -> Any:
 
 
 def astream_chunks(cls: Any, p: Package, url: str) -> Any:
-    async def run() -> list[Any]:
-        return [c async for c in _model(cls, p, url).astream("Say hello")]
-
-    chunks = asyncio.run(run())
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
+    return _over(p).astream_chunks(cls, url)
 
 
 def metadata_key_order(cls: Any, p: Package, url: str) -> Any:
@@ -714,12 +707,7 @@ def std_image_source_type_block(cls: Any, p: Package, url: str) -> Any:
 
 
 def chain_with_prompt(cls: Any, p: Package, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    chain = prompt | _model(cls, p, url) | StrOutputParser()
-    return chain.invoke({"style": "brief", "q": "Hi"})
+    return _over(p).chain_with_prompt(cls, url)
 
 
 def missing_key(cls: Any, p: Package, url: str) -> Any:

@@ -144,13 +144,7 @@ class GeminiScripts(ScriptsOver):
             [("human", "Hi, I am Ann."), ("ai", "Hello Ann."), ("human", "What is my name?")]
         )
 
-    def stream_text(self, cls: Any, url: str) -> Any:
-        chunks = list(self.model(cls, url).stream("Say hello"))
-        return {
-            "texts": [c.content for c in chunks],
-            "positions": [c.chunk_position for c in chunks],
-            "merged": merged(chunks),
-        }
+    stream_text = ScriptsOver.stream_chunks
 
     def ainvoke_text(self, cls: Any, url: str) -> Any:
         return asyncio.run(self.model(cls, url).ainvoke("Say hello"))
@@ -235,15 +229,6 @@ class GeminiScripts(ScriptsOver):
 
     def additional_headers(self, cls: Any, url: str) -> Any:
         return self.model(cls, url, additional_headers={"x-team": "blue"}).invoke("Hi")
-
-    def chain_with_prompt(self, cls: Any, url: str) -> Any:
-        from langchain_core.output_parsers import StrOutputParser
-        from langchain_core.prompts import ChatPromptTemplate
-
-        prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-        return (prompt | self.model(cls, url) | StrOutputParser()).invoke(
-            {"style": "brief", "q": "Hi"}
-        )
 
     def stream_usage_given(self, cls: Any, url: str) -> Any:
         """`stream_usage=False` given to a class without that field: what its construction

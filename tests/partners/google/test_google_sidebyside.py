@@ -141,18 +141,6 @@ GEMINI = GeminiScripts(model)
 # ---- the scripts: (server reply, script(ChatGoogleGenerativeAI, url) -> result) -------
 
 
-def astream_text(cls: Any, url: str) -> Any:
-    async def run() -> list[Any]:
-        return [c async for c in model(cls, url).astream("Say hello")]
-
-    chunks = asyncio.run(run())
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
-
-
 def tool_blocks_result(cls: Any, url: str) -> Any:
     """A tool result given as a list of blocks (issue 47: sent as the blocks, not
     flattened to one text)."""
@@ -371,7 +359,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "safety_settings_dict": (gemini_replies(), safety_settings_dict),
     "request_timeout": (gemini_replies(), request_timeout),
     "client_args": (gemini_replies(), client_args),
-    "astream_text": (gemini_replies(), astream_text),
+    "astream_text": (gemini_replies(), GEMINI.astream_chunks),
     "tool_blocks_result": (gemini_replies(ADD_CALL), tool_blocks_result),
     "tool_with_default": (gemini_replies(ADD_CALL), tool_with_default),
     "structured_json_schema": (gemini_replies([{"text": '{"total": 3}'}]), structured_json_schema),

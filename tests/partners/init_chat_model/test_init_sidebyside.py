@@ -16,6 +16,7 @@ import pytest
 
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
@@ -276,12 +277,12 @@ def rate_limited(init: Any, url: str) -> Any:
 
 
 def chain_with_prompt(init: Any, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    chain = prompt | init("gpt-4o-mini", model_provider="openai", **_openai_kw(url))
-    return (chain | StrOutputParser()).invoke({"style": "brief", "q": "Hi"})
+    openai = ScriptsOver(
+        lambda init, url, **more: init(
+            "gpt-4o-mini", model_provider="openai", **_openai_kw(url), **more
+        )
+    )
+    return openai.chain_with_prompt(init, url)
 
 
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {

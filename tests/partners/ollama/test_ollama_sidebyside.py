@@ -114,29 +114,8 @@ def invoke_tuples(cls: Any, url: str) -> Any:
     return cls(model=MODEL, base_url=url).invoke([("system", "Be brief."), ("human", "Hi")])
 
 
-def stream_chunks(cls: Any, url: str) -> Any:
-    chunks = list(cls(model=MODEL, base_url=url).stream("Say hello"))
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
-
-
 def ainvoke_text(cls: Any, url: str) -> Any:
     return asyncio.run(cls(model=MODEL, base_url=url).ainvoke("Say hello"))
-
-
-def astream_chunks(cls: Any, url: str) -> Any:
-    async def run() -> list[Any]:
-        return [c async for c in cls(model=MODEL, base_url=url).astream("Say hello")]
-
-    chunks = asyncio.run(run())
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
 
 
 def batch_two(cls: Any, url: str) -> Any:
@@ -350,22 +329,13 @@ def traced_model_override(cls: Any, url: str) -> Any:
     return {"traced": handler.models, "reply": reply}
 
 
-def chain_with_prompt(cls: Any, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    chain = prompt | cls(model=MODEL, base_url=url) | StrOutputParser()
-    return chain.invoke({"style": "brief", "q": "Hi"})
-
-
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "invoke_text": (ollama_replies(), invoke_text),
     "invoke_messages": (ollama_replies(), invoke_messages),
     "invoke_tuples": (ollama_replies(), invoke_tuples),
-    "stream_chunks": (ollama_replies(), stream_chunks),
+    "stream_chunks": (ollama_replies(), SHARED.stream_chunks),
     "ainvoke_text": (ollama_replies(), ainvoke_text),
-    "astream_chunks": (ollama_replies(), astream_chunks),
+    "astream_chunks": (ollama_replies(), SHARED.astream_chunks),
     "batch_two": (ollama_replies(), batch_two),
     "abatch_two": (ollama_replies(), abatch_two),
     "tool_call_invoke": (ollama_replies("", tool_calls=ADD_CALL), tool_call_invoke),
@@ -408,7 +378,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "error_in_stream": (ollama_replies(mid_stream_error="model crashed"), error_in_stream),
     "error_async": (ollama_replies(status=404, error="model 'nope' not found"), error_async),
     "connection_refused": (ollama_replies(), connection_refused),
-    "chain_with_prompt": (ollama_replies(), chain_with_prompt),
+    "chain_with_prompt": (ollama_replies(), SHARED.chain_with_prompt),
     "traced_model_override": (ollama_replies(), traced_model_override),
 }
 
