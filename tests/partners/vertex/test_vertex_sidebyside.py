@@ -238,30 +238,20 @@ def error_404(cls: Any, url: str) -> Any:
     return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
 
 
+def _add_arguments() -> dict[str, Any]:
+    """`add`'s arguments as a JSON schema (new at each call: a partner may change it)."""
+    integer = {"type": "integer"}
+    return {"type": "object", "properties": {"a": integer, "b": integer}, "required": ["a", "b"]}
+
+
 def structured_include_raw(cls: Any, url: str) -> Any:
-    schema = {
-        "title": "add",
-        "description": "Add two integers.",
-        "type": "object",
-        "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
-        "required": ["a", "b"],
-    }
+    schema = {"title": "add", "description": "Add two integers.", **_add_arguments()}
     return model(cls, url).with_structured_output(schema, include_raw=True).invoke("1+2?")
 
 
 def openai_format_tool(cls: Any, url: str) -> Any:
-    tool = {
-        "type": "function",
-        "function": {
-            "name": "add",
-            "description": "Add two integers.",
-            "parameters": {
-                "type": "object",
-                "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
-                "required": ["a", "b"],
-            },
-        },
-    }
+    function = {"name": "add", "description": "Add two integers.", "parameters": _add_arguments()}
+    tool = {"type": "function", "function": function}
     return model(cls, url).bind_tools([tool]).invoke("What is 1+2?")
 
 
