@@ -443,6 +443,11 @@ def error_classes(err: BaseException, sdk: Any, names: tuple[str, ...]) -> dict[
     }
 
 
+def instance_of(err: BaseException, *classes: type) -> dict[str, bool]:
+    """Which of `classes` `err` is, by class name: what a script's `except` clauses see."""
+    return {cls.__name__: isinstance(err, cls) for cls in classes}
+
+
 def openai_error(err: BaseException, sdk: Any) -> dict[str, Any]:
     """An error as a script on the openai SDK reads it: the classes it is, and the
     attributes scripts read."""

@@ -27,6 +27,7 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import init_chat_model_for
+from tests.partners._sidebyside import instance_of
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -513,17 +514,15 @@ def _comparable_result(value: Any) -> Any:
     `details` where the error is one of its classes) and the text it prints."""
     if isinstance(value, dict) and set(value) == {"error"}:
         err = value["error"]
-        out: dict[str, Any] = {
-            name: isinstance(err, cls)
-            for name, cls in (
-                ("ChatGoogleGenerativeAIError", partner_models.ChatGoogleGenerativeAIError),
-                ("GoogleRateLimitError", partner_models.GoogleRateLimitError),
-                ("GoogleAPIError", partner_models.GoogleAPIError),
-                ("APIError", genai_errors.APIError),
-                ("ClientError", genai_errors.ClientError),
-                ("ServerError", genai_errors.ServerError),
-            )
-        }
+        out: dict[str, Any] = instance_of(
+            err,
+            partner_models.ChatGoogleGenerativeAIError,
+            partner_models.GoogleRateLimitError,
+            partner_models.GoogleAPIError,
+            genai_errors.APIError,
+            genai_errors.ClientError,
+            genai_errors.ServerError,
+        )
         out["ModelError"] = [
             name
             for name in (

@@ -34,6 +34,7 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import init_chat_model_for
+from tests.partners._sidebyside import instance_of
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -775,14 +776,12 @@ def _comparable_result(value: Any) -> Any:
     catch, the attributes they read and the text it prints."""
     if isinstance(value, dict) and set(value) == {"error"}:
         err = value["error"]
-        out: dict[str, Any] = {
-            name: isinstance(err, cls)
-            for name, cls in (
-                ("GoogleAPICallError", api_core_errors.GoogleAPICallError),
-                ("ClientError", api_core_errors.ClientError),
-                ("ServerError", api_core_errors.ServerError),
-            )
-        }
+        out: dict[str, Any] = instance_of(
+            err,
+            api_core_errors.GoogleAPICallError,
+            api_core_errors.ClientError,
+            api_core_errors.ServerError,
+        )
         out["class"] = next(
             (c.__name__ for c in type(err).__mro__ if c.__module__ == api_core_errors.__name__),
             type(err).__name__,
