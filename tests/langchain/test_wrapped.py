@@ -12,6 +12,7 @@ from _lckit import base_url
 
 from chatplex.langchain import ChatChatplex
 from chatplex.testing import MockServer
+from tests._aws import isolate_aws
 
 
 def test_from_the_environment_a_preset_keeps_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -202,11 +203,7 @@ async def test_a_refused_keyword_without_credentials_is_still_the_partners_typee
     # the refusal read none (nor sign anything) either.
     import chatplex.langchain
 
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    isolate_aws(monkeypatch, tmp_path)
     model = chatplex.langchain.ChatBedrockConverse(
         model="anthropic.claude-3-5-sonnet-20240620-v1:0",
         region_name="us-east-1",
