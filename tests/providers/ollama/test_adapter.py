@@ -21,6 +21,7 @@ from chatplex.errors import StreamError
 from chatplex.messages import HumanMessage
 from chatplex.providers.ollama.adapter import OllamaAdapter
 from chatplex.providers.ollama.adapter import ollama_host
+from tests._recorded import sent_bodies
 
 DONE = {
     "done": True,
@@ -318,14 +319,12 @@ async def test_bind_tools_drops_strict_as_langchain_ollama_does(sync: bool) -> N
     # tools go as `convert_to_openai_tool` makes them without it (defaults kept, only
     # the required properties required, no additionalProperties).
     from chatplex.langchain import ChatOllama
-    from chatplex.testing import MockServer
 
     def lookup(query: str, limit: int = 5) -> str:
         """Look something up."""
         return query
 
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         bound = ChatOllama(model="llama3.2", base_url=server.url).bind_tools([lookup], strict=True)
         _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
     (function,) = (tool["function"] for tool in bodies[0]["tools"])
