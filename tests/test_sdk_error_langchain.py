@@ -17,7 +17,6 @@ import anthropic
 import httpx
 import openai
 import pytest
-import respx
 
 from chatplex import errors
 from chatplex.langchain import ChatOpenAI
@@ -36,6 +35,7 @@ from ._sdk_wires import OPENAI
 from ._sdk_wires import dropin_model
 from ._sdk_wires import error_body
 from ._sdk_wires import url_for
+from ._status_calls import raised_both_ways
 
 lc_exceptions = pytest.importorskip("langchain_core.exceptions")
 
@@ -89,17 +89,9 @@ def test_model_error_family_matches_langchain_openai(status: int) -> None:
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
 def test_model_errors_caught_on_both_wires_sync_and_async(provider: str) -> None:
-    import asyncio
-
-    with respx.mock:
-        respx.post(url_for(provider)).mock(
-            return_value=httpx.Response(429, json=error_body(429, provider))
-        )
-        with pytest.raises(lc_exceptions.ModelRateLimitError) as sync:
-            dropin_model(provider).invoke("hi")
-        with pytest.raises(lc_exceptions.ModelRateLimitError) as asynchronous:
-            asyncio.run(dropin_model(provider).ainvoke("hi"))
-    for caught in (sync.value, asynchronous.value):
+    model, body = dropin_model(provider), error_body(429, provider)
+    for caught in raised_both_ways(model, url_for(provider), 429, body):
+        assert isinstance(caught, lc_exceptions.ModelRateLimitError)
         assert isinstance(caught, errors.RateLimitError)
         assert chatplex_class(caught) is errors.RateLimitError
         assert caught.is_retryable is True  # LangChain's own attribute, from its class
