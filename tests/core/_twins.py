@@ -12,6 +12,10 @@ async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None
     return r.invoke(value, config) if sync else await r.ainvoke(value, config)
 
 
+async def batch(r: Runnable[Any, Any], sync: bool, inputs: list[Any], **kw: Any) -> list[Any]:
+    return r.batch(inputs, **kw) if sync else await r.abatch(inputs, **kw)
+
+
 async def stream(r: Runnable[Any, Any], sync: bool, value: Any) -> list[Any]:
     if sync:
         return list(r.stream(value))
