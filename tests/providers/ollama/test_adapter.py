@@ -21,6 +21,7 @@ from chatplex.errors import StreamError
 from chatplex.messages import HumanMessage
 from chatplex.providers.ollama.adapter import OllamaAdapter
 from chatplex.providers.ollama.adapter import ollama_host
+from tests._env import without_variables
 from tests._recorded import sent_bodies
 
 DONE = {
@@ -47,10 +48,7 @@ STREAM = b"".join(
 NDJSON = {"content-type": "application/x-ndjson"}
 
 
-@pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("OLLAMA_HOST", raising=False)
-    monkeypatch.delenv("OLLAMA_API_KEY", raising=False)
+_no_env = without_variables("OLLAMA_HOST", "OLLAMA_API_KEY", name="_no_env")
 
 
 def test_registered_as_ollama() -> None:

@@ -29,6 +29,7 @@ from chatplex.providers.openai.adapter import developer_message
 from chatplex.providers.openai.stream import REPLY_ONLY_KEYS
 from chatplex.providers.openai.stream import OpenAIStreamParser
 from chatplex.secret import Secret
+from tests._env import without_variables
 from tests._merged_text import langchain_merge
 from tests._merged_text import text_as_blocks
 from tests._sdk_nones import without_sdk_nones
@@ -40,10 +41,7 @@ HI: list[BaseMessage] = [HumanMessage("hi")]
 WEATHER = ToolSpec(name="get_weather", description="Weather.", parameters={"type": "object"})
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+_clean_env = without_variables("OPENAI_API_KEY", "OPENAI_BASE_URL", name="_clean_env")
 
 
 def adapter(**kwargs: Any) -> OpenAIAdapter:
