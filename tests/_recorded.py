@@ -1,9 +1,11 @@
 """A mock server that keeps the path and JSON body of each request it answers, for the
 tests that read what was sent: `SENT`, emptied before each test of a module that imports
-the fixtures "server" (`recording_server`) and `clear_sent`."""
+the fixtures "server" (`recording_server`) and `clear_sent`; or, for one block,
+`sent_bodies`."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,3 +30,12 @@ def recording_server() -> Iterator[MockServer]:
 @pytest.fixture(autouse=True)
 def clear_sent() -> None:
     SENT.clear()
+
+
+@contextlib.contextmanager
+def sent_bodies() -> Iterator[tuple[MockServer, list[Any]]]:
+    """A mock server for the block, and the JSON bodies of the requests it answered, in
+    the order they came."""
+    bodies: list[Any] = []
+    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+        yield server, bodies

@@ -24,6 +24,7 @@ from chatplex.errors import RateLimitError
 from chatplex.errors import StreamError
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
+from tests.core._twins import texts_until
 
 PROVIDERS = ["openai", "anthropic"]
 SENTINEL = "sk-SENTINEL-e2e-0123456789"
@@ -161,17 +162,10 @@ async def test_error_event_mid_stream_is_a_stream_error_with_partial_text(
     server: MockServer, provider: str, sync: bool
 ) -> None:
     model = make(server, provider, default_headers={"x-mock-fault": "stream_error_event;after=2"})
-    received: list[str] = []
-    with pytest.raises(StreamError) as info:
-        if sync:
-            for c in model.stream("one two three four five"):
-                received.append(c.text)
-        else:
-            async for c in model.astream("one two three four five"):
-                received.append(c.text)
+    received, err = await texts_until(model, sync, "one two three four five", StreamError)
     assert "".join(received).startswith("Echo:")
-    assert info.value.partial is not None
-    assert info.value.partial.text == "".join(received)
+    assert err.partial is not None
+    assert err.partial.text == "".join(received)
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

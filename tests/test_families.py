@@ -7,10 +7,10 @@ alone, which names its extra where langchain-core is missing."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+
+from tests._fresh import fresh_python
 
 #: Run first in the child: langchain-core cannot be imported, as on a machine without it.
 _HIDE_LANGCHAIN = """
@@ -48,10 +48,7 @@ print(json.dumps({"where": where, "moved": moved, "langchain": langchain, "loade
 
 def _survey(hide_langchain: bool) -> dict[str, object]:
     code = (_HIDE_LANGCHAIN if hide_langchain else "") + _SURVEY
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
+    done = fresh_python(code)
     result: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
     return result
 
@@ -83,9 +80,7 @@ def test_chatplex_loads_no_langchain_even_where_it_is_installed(
     # Every public name of chatplex was touched before `import chatplex.langchain`; only
     # that import loads langchain-core.
     code = _SURVEY.replace("import chatplex.langchain", "pass")
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
-    )
+    done = fresh_python(code)
     assert json.loads(done.stdout.splitlines()[-1])["loaded"] == []
     assert "langchain_core" in with_langchain["loaded"]  # the drop-in family's import did
 

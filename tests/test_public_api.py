@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import subprocess
-import sys
 from types import ModuleType
 
 import pytest
@@ -21,6 +19,7 @@ from chatplex.providers.compatible import dropin as compatible_dropin
 from chatplex.providers.compatible.spec import DROPINS
 from chatplex.providers.openai import azure_dropin
 from chatplex.specs import WIRES
+from tests._fresh import fresh_python
 
 
 def _folder_dropins() -> dict[str, ModuleType]:
@@ -301,15 +300,13 @@ def test_the_chat_model_loads_the_drop_ins_and_error_helpers_on_first_use() -> N
             "print(cls.__module__, loaded, 'ChatAnthropic' in dir(chatplex))",
         ]
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = fresh_python(code)
     assert out.stdout.splitlines() == ["[]", "chatplex.langchain.dropin True False"]
 
 
 def _fresh(code: str) -> list[str]:
     """Run `code` in a fresh interpreter (nothing of chatplex loaded) and return its lines."""
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
+    out = fresh_python(code)
     return out.stdout.splitlines()
 
 

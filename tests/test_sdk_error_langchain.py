@@ -6,11 +6,9 @@ overflow, a partner's own class leading the hierarchy, and pickling keeping ever
 from __future__ import annotations
 
 import contextlib
-import http.server
 import json
 import pickle
 import sys
-import threading
 import types
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +17,6 @@ import anthropic
 import httpx
 import openai
 import pytest
-import respx
 
 from chatplex import errors
 from chatplex.langchain import ChatOpenAI
@@ -31,11 +28,14 @@ from chatplex.sdk_error_langchain import partner_family
 from chatplex.sdk_errors import chatplex_class
 from chatplex.sdk_errors import sdk_compatible
 
+from ._local_server import Answering
+from ._local_server import serving
 from ._sdk_wires import ANTHROPIC
 from ._sdk_wires import OPENAI
 from ._sdk_wires import dropin_model
 from ._sdk_wires import error_body
 from ._sdk_wires import url_for
+from ._status_calls import raised_both_ways
 
 lc_exceptions = pytest.importorskip("langchain_core.exceptions")
 
@@ -58,28 +58,13 @@ def _status_server(status: int, body: dict[str, Any]) -> Iterator[str]:
     """A server on 127.0.0.1 answering every POST with `status` and `body` (the openai SDK
     sends through its own HTTP client, which respx does not see)."""
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    class Handler(Answering):
         def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("content-length") or 0))
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.read_body()
+            self.answer(status, json.dumps(body).encode())
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serving(Handler) as url:
+        yield f"{url}/v1"
 
 
 @pytest.mark.parametrize("status", sorted(MODEL_ERRORS))
@@ -104,17 +89,9 @@ def test_model_error_family_matches_langchain_openai(status: int) -> None:
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
 def test_model_errors_caught_on_both_wires_sync_and_async(provider: str) -> None:
-    import asyncio
-
-    with respx.mock:
-        respx.post(url_for(provider)).mock(
-            return_value=httpx.Response(429, json=error_body(429, provider))
-        )
-        with pytest.raises(lc_exceptions.ModelRateLimitError) as sync:
-            dropin_model(provider).invoke("hi")
-        with pytest.raises(lc_exceptions.ModelRateLimitError) as asynchronous:
-            asyncio.run(dropin_model(provider).ainvoke("hi"))
-    for caught in (sync.value, asynchronous.value):
+    model, body = dropin_model(provider), error_body(429, provider)
+    for caught in raised_both_ways(model, url_for(provider), 429, body):
+        assert isinstance(caught, lc_exceptions.ModelRateLimitError)
         assert isinstance(caught, errors.RateLimitError)
         assert chatplex_class(caught) is errors.RateLimitError
         assert caught.is_retryable is True  # LangChain's own attribute, from its class

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import subprocess
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -25,6 +24,7 @@ from chatplex.sdk_error_stainless import stainless_family
 from chatplex.sdk_errors import chatplex_class
 from chatplex.sdk_errors import sdk_compatible
 from chatplex.sdk_errors import without_response
+from tests._fresh import fresh_python
 
 from ._sdk_wires import ANTHROPIC
 from ._sdk_wires import ANTHROPIC_URL
@@ -270,8 +270,7 @@ def test_unpickled_where_the_sdk_is_missing_is_a_plain_chatplex_error() -> None:
         "assert type(e) is NotFoundError, type(e).__mro__\n"
         "print(e, '|', e.provider_message)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert out.returncode == 0, out.stderr
+    out = fresh_python(code)
     assert "Error code: 404 | gone" in out.stdout  # the same words on both sides
 
 
@@ -282,7 +281,7 @@ def test_import_chatplex_loads_no_sdk() -> None:
         "import chatplex.sdk_errors, chatplex.http\n"
         "print(sorted(m for m in ('openai', 'anthropic') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = fresh_python(code)
     assert out.stdout.strip() == "[]"
 
 
@@ -333,8 +332,7 @@ def test_unpickled_in_another_process_is_the_sdk_class_again() -> None:
         "except anthropic.InternalServerError as caught:\n"
         "    print(caught.status_code, caught.retryable)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert out.returncode == 0, out.stderr
+    out = fresh_python(code)
     assert out.stdout.split() == ["529", "True"]
 
 

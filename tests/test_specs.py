@@ -3,8 +3,6 @@ names an adapter that exists and a LangChain class; LangChain's bare-name infere
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import warnings
 
 import pytest
@@ -14,6 +12,7 @@ from chatplex.adapters import adapter_class
 from chatplex.chat import llm_results
 from chatplex.specs import KeyOrder
 from chatplex.specs import SdkModel
+from tests._fresh import fresh_python
 
 
 def test_every_wire_folder_declares_its_providers() -> None:
@@ -92,7 +91,7 @@ def test_langchain_agrees_where_it_is_installed() -> None:
 
 def test_import_chatplex_loads_no_spec() -> None:
     code = "import sys, chatplex; print(sorted(m for m in sys.modules if 'providers' in m))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = fresh_python(code)
     assert out.stdout.strip() == "[]"
 
 

@@ -12,16 +12,13 @@ tests check what the prose promises, family by family."""
 from __future__ import annotations
 
 import asyncio
-import http.server
 import importlib
 import itertools
 import json
 import logging
 import os
 import re
-import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,6 +42,9 @@ from chatplex.errors import RateLimitError
 from chatplex.errors import StreamIdleTimeoutError
 from chatplex.errors import UnexpectedContentTypeError
 from chatplex.testing import MockServer
+from tests._fresh import fresh_python
+from tests._local_server import Answering
+from tests._local_server import serving
 from tests._silent import SilentServer
 from tests._silent import refusing_port
 
@@ -130,7 +130,7 @@ def no_provider_variables(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(f"{name}_BASE_URL", raising=False)
 
 
-class _LoginPage(http.server.BaseHTTPRequestHandler):
+class _LoginPage(Answering):
     """A web page where the API was expected: what a proxy's login page, or a base_url
     without its `/v1`, answers to every request (a 200, as HTML)."""
 
@@ -138,31 +138,15 @@ class _LoginPage(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.seen.append(self.path)  # a proxy is asked for the whole URL
-        self.rfile.read(int(self.headers.get("content-length") or 0))
-        page = b"<html><body>Please log in</body></html>"
-        self.send_response(200)
-        self.send_header("content-type", "text/html")
-        self.send_header("content-length", str(len(page)))
-        self.end_headers()
-        self.wfile.write(page)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.read_body()
+        self.answer(200, b"<html><body>Please log in</body></html>", "text/html")
 
 
 @pytest.fixture
 def login_page() -> Iterator[tuple[str, list[str]]]:
     seen: list[str] = []
-    handler = type("Handler", (_LoginPage,), {"seen": seen})
-    page = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=page.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{page.server_address[1]}", seen
-    finally:
-        page.shutdown()
-        page.server_close()
-        thread.join()
+    with serving(_LoginPage, seen=seen) as url:
+        yield url, seen
 
 
 def _raised(call: Callable[[], object], kind: type[_E]) -> _E:
@@ -398,16 +382,7 @@ def test_proxies_and_html(
     env |= {"HTTP_PROXY": page_url, "NO_PROXY": "127.0.0.3"}
     proxied, direct = f"http://127.0.0.2:{port}/v1", f"http://127.0.0.3:{port}/v1"
     seen.clear()
-    done = subprocess.run(
-        [sys.executable, "-c", _PROXIED_CHILD, family.name, proxied, direct],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = fresh_python(_PROXIED_CHILD, family.name, proxied, direct, env=env, cwd=ROOT)
     seen_by_child = json.loads(done.stdout.splitlines()[-1])
     # (named as the openai SDK's error under the drop-ins, as tracebacks and logs print it)
     assert seen_by_child["invoke"][0] == ("APIError" if family.own else "JSONDecodeError")

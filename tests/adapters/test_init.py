@@ -4,8 +4,6 @@ first use; an adapter's settings are its constructor's keyword-only parameters."
 from __future__ import annotations
 
 import doctest
-import subprocess
-import sys
 
 import pytest
 
@@ -16,6 +14,7 @@ from chatplex.adapters import adapter_parameters
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.compatible.spec import PROFILES
 from chatplex.providers.openai.adapter import OpenAIAdapter
+from tests._fresh import fresh_python
 
 
 def test_built_in_providers() -> None:
@@ -54,9 +53,7 @@ def test_importing_the_registry_loads_no_adapter() -> None:
         "wires = ('chatplex.providers.openai.adapter', 'chatplex.providers.anthropic.adapter')\n"
         "print([m for m in wires if m in sys.modules])\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
+    out = fresh_python(code)
     assert out.stdout.strip() == "[]"
 
 

@@ -4,8 +4,6 @@ import doctest
 import enum
 import json
 import math
-import subprocess
-import sys
 from dataclasses import dataclass
 from typing import Annotated
 from typing import Any
@@ -22,6 +20,7 @@ from chatplex.adapters.request_types import ToolSpec
 from chatplex.adapters.tools import given_tool_fields
 from chatplex.adapters.tools import to_tool_spec
 from chatplex.adapters.tools import to_tool_specs
+from tests._fresh import fresh_python
 
 # --- fixtures: tools in every accepted form ---------------------------------------------
 
@@ -713,7 +712,7 @@ def test_specs_round_trip_through_json() -> None:
 def test_module_does_not_import_pydantic() -> None:
     # (it imports the modules it builds on: pydantic_schema, typeddicts, docstrings)
     code = "import sys, chatplex.adapters.tools; print('pydantic' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = fresh_python(code)
     assert out.stdout.strip() == "False", "importing _tools must not import pydantic"
 
 

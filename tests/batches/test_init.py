@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 import chatplex.batches as batches
+from tests._fresh import fresh_python
 
 
 def test_every_exported_name_resolves() -> None:
@@ -23,5 +21,5 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 
 def test_import_chatplex_loads_nothing_of_batches() -> None:
     code = "import sys, chatplex; print(any(m.startswith('chatplex.batches') for m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = fresh_python(code)
     assert out.stdout.strip() == "False"

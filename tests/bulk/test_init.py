@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import chatplex.bulk as bulk
+from tests._fresh import fresh_python
 
 
 def test_public_names_resolve() -> None:
@@ -13,7 +11,5 @@ def test_public_names_resolve() -> None:
 
 def test_import_chatplex_loads_neither_bulk_nor_tqdm() -> None:
     code = "import sys, chatplex; print('chatplex.bulk' in sys.modules, 'tqdm' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
-    )
+    result = fresh_python(code)
     assert result.stdout.split() == ["False", "False"]

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from chatplex.core.base import Runnable
 
 
 async def call(r: Runnable[Any, Any], sync: bool, value: Any, config: Any = None) -> Any:
     return r.invoke(value, config) if sync else await r.ainvoke(value, config)
+
+
+async def batch(r: Runnable[Any, Any], sync: bool, inputs: list[Any], **kw: Any) -> list[Any]:
+    return r.batch(inputs, **kw) if sync else await r.abatch(inputs, **kw)
 
 
 async def stream(r: Runnable[Any, Any], sync: bool, value: Any) -> list[Any]:
@@ -25,3 +31,19 @@ async def reply_and_chunks(
     if sync:
         return model.invoke(value, **call), list(model.stream(value, **call))
     return await model.ainvoke(value, **call), [c async for c in model.astream(value, **call)]
+
+
+async def texts_until(
+    model: Any, sync: bool, value: Any, error: type[BaseException]
+) -> tuple[list[str], Any]:
+    """The texts of a chat model's stream up to the `error` it ends with (pytest fails
+    the test if it does not), and that error: sync or async."""
+    received: list[str] = []
+    with pytest.raises(error) as info:
+        if sync:
+            for chunk in model.stream(value):
+                received.append(chunk.text)
+        else:
+            async for chunk in model.astream(value):
+                received.append(chunk.text)
+    return received, info.value

@@ -8,6 +8,7 @@ import pytest
 from chatplex.core import RunnableBranch
 from chatplex.core import RunnableLambda
 from chatplex.core import RunnablePassthrough
+from tests.core._twins import stream
 
 
 def _branch() -> RunnableBranch:
@@ -38,14 +39,7 @@ def test_the_chosen_branch_streams(sync: bool) -> None:
         yield from x.split()
 
     branch = RunnableBranch((lambda x: " " in x, RunnableLambda(words)), RunnablePassthrough())
-    if sync:
-        assert list(branch.stream("a b")) == ["a", "b"]
-    else:
-
-        async def run() -> list[Any]:
-            return [c async for c in branch.astream("a b")]
-
-        assert asyncio.run(run()) == ["a", "b"]
+    assert asyncio.run(stream(branch, sync, "a b")) == ["a", "b"]
 
 
 def test_only_conditions_up_to_the_match_run() -> None:

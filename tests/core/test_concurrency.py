@@ -19,6 +19,7 @@ from chatplex.core.concurrency import aiter_bounded
 from chatplex.core.concurrency import gather_threads
 from chatplex.core.concurrency import iter_threads
 from chatplex.core.concurrency import max_concurrency
+from tests.core._twins import batch as run_batch
 
 
 class Gauge:
@@ -82,12 +83,6 @@ def gauged(
             gauge.leave()
 
     return RunnableLambda(work, awork)
-
-
-async def run_batch(r: Runnable[Any, Any], sync: bool, inputs: list[Any], **kw: Any) -> list[Any]:
-    if sync:
-        return r.batch(inputs, **kw)
-    return await r.abatch(inputs, **kw)
 
 
 @pytest.mark.parametrize("sync", [True, False])

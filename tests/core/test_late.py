@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -18,6 +16,7 @@ from chatplex.core import RunnableWithFallbacks
 from chatplex.core import coerce_to_runnable
 from chatplex.core._late import LATE
 from chatplex.core._late import Late
+from tests._fresh import fresh_python
 
 
 def test_every_slot_is_filled_once_chatplex_core_is_imported() -> None:
@@ -33,9 +32,7 @@ def test_importing_only_the_lowest_module_fills_them_too() -> None:
         "from chatplex.core._late import LATE, Late\n"
         "print(sorted(s for s in Late.__slots__ if not hasattr(LATE, s)))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
+    out = fresh_python(code)
     assert out.stdout.strip() == "[]"
 
 

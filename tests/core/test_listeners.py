@@ -10,6 +10,7 @@ import pytest
 from chatplex.core import Run
 from chatplex.core import RunnableLambda
 from chatplex.core import RunnableListeners
+from tests.core._twins import stream
 
 
 def _chain() -> Any:
@@ -75,14 +76,7 @@ def test_streams_end_with_the_merged_output(sync: bool) -> None:
         yield from x.split()
 
     chain = RunnableLambda(words).with_listeners(on_end=lambda r: seen.append(r.outputs))
-    if sync:
-        assert list(chain.stream("a b")) == ["a", "b"]
-    else:
-
-        async def run() -> list[Any]:
-            return [c async for c in chain.astream("a b")]
-
-        assert asyncio.run(run()) == ["a", "b"]
+    assert asyncio.run(stream(chain, sync, "a b")) == ["a", "b"]
     assert seen == [{"output": "ab"}]
 
 

@@ -12,7 +12,6 @@ import pytest
 
 from chatplex import FakeChatModel
 from chatplex import RunnableLambda
-from chatplex.core import Runnable
 from chatplex.core import run_config
 from chatplex.core.run_config import RunnableConfig
 from chatplex.core.run_config import check_deadline
@@ -25,12 +24,7 @@ from chatplex.core.run_config import remaining_time
 from chatplex.core.run_config import within_deadline
 from chatplex.errors import APITimeoutError
 from chatplex.errors import DeadlineExceededError
-
-
-async def run_batch(r: Runnable[Any, Any], sync: bool, inputs: list[Any], **kw: Any) -> list[Any]:
-    if sync:
-        return r.batch(inputs, **kw)
-    return await r.abatch(inputs, **kw)
+from tests.core._twins import batch as run_batch
 
 
 @pytest.mark.parametrize("sync", [True, False])

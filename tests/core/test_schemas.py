@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +18,7 @@ from chatplex import RunnableParallel
 from chatplex import RunnablePassthrough
 from chatplex import StrOutputParser
 from chatplex.core import Runnable
+from tests._fresh import fresh_python
 
 
 def prompt() -> ChatPromptTemplate:
@@ -215,7 +214,7 @@ def test_variables_named_like_pydantic_internals_are_fine() -> None:
 
 def test_import_chatplex_does_not_import_pydantic() -> None:
     code = "import sys, chatplex; print('pydantic' in sys.modules, 'httpx' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = fresh_python(code)
     assert out.stdout.split() == ["False", "False"]
 
 

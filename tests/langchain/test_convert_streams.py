@@ -18,10 +18,8 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +30,7 @@ from langchain_core.messages import AIMessageChunk
 from langchain_openai import ChatOpenAI
 
 from chatplex.langchain import ChatChatplex
+from tests._local_server import serving
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "adapters"))
 from _corpus import Case  # noqa: E402
@@ -72,19 +71,8 @@ class _Recorded(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def serve() -> Iterator[Any]:
-    servers: list[ThreadingHTTPServer] = []
-
-    def start(body: bytes) -> str:
-        handler = type("Handler", (_Recorded,), {"body": body})
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with contextlib.ExitStack() as servers:
+        yield lambda body: servers.enter_context(serving(_Recorded, body=body))
 
 
 def _request_options(case: Case) -> dict[str, Any]:

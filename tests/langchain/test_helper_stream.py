@@ -72,13 +72,20 @@ def _shape(piece: ChatGenerationChunk) -> tuple[Any, ...]:
 EMPTY = ("", {}, {}, None)
 
 
-def test_a_text_stream_has_the_helpers_pieces_and_the_final_completions() -> None:
-    chunks = [
+def _json_text_stream() -> list[AIMessageChunk]:
+    """The chunks of a reply whose text is `{"a": 1}`, to its finish reason."""
+    return [
         AIMessageChunk(content="", id="c1", response_metadata=dict(HEAD)),
         AIMessageChunk(content='{"a": 1}', id="c1"),
         AIMessageChunk(
             content="", id="c1", response_metadata={"finish_reason": "stop", "provider": "openai"}
         ),
+    ]
+
+
+def test_a_text_stream_has_the_helpers_pieces_and_the_final_completions() -> None:
+    chunks = [
+        *_json_text_stream(),
         AIMessageChunk(
             content="", id="c1", response_metadata={"token_usage": RECORD}, usage_metadata=USAGE
         ),
@@ -171,13 +178,7 @@ class _Answer(BaseModel):
 
 def test_a_format_given_as_a_class_is_parsed_into_it_on_the_final_piece() -> None:
     # The SDK's parse() reads the reply into the class langchain-openai binds.
-    chunks = [
-        AIMessageChunk(content="", id="c1", response_metadata=dict(HEAD)),
-        AIMessageChunk(content='{"a": 1}', id="c1"),
-        AIMessageChunk(
-            content="", id="c1", response_metadata={"finish_reason": "stop", "provider": "openai"}
-        ),
-    ]
+    chunks = _json_text_stream()
     given = ClassFormat({"type": "json_schema", "json_schema": {"name": "_Answer"}}, _Answer)
     final = _run(chunks, {"response_format": given})[-1]
     assert final.message.additional_kwargs == {"parsed": _Answer(a=1), "refusal": None}
@@ -326,23 +327,16 @@ def _check(heard: dict[str, Any], wire: str) -> None:
     assert sum(p[4] is not None for p in pieces[:-1]) == (1 if wire == "azure" else 0)
 
 
-@pytest.mark.parametrize("wire", ["openai", "azure"])
-@pytest.mark.parametrize("method", ["json_schema", "json_mode", "tools"])
-async def test_a_structured_stream_is_heard_as_langchain_openais(
-    server: MockServer, wire: str, method: str
-) -> None:
-    _check(await _heard(server, wire, method, sync=True), wire)
-
-
 # One loop for the module's async streams: langchain-openai caches its async client by
 # base URL, bound to the loop that first used it.
 @pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 @pytest.mark.parametrize("wire", ["openai", "azure"])
 @pytest.mark.parametrize("method", ["json_schema", "json_mode", "tools"])
-async def test_an_async_structured_stream_is_heard_as_langchain_openais(
-    server: MockServer, wire: str, method: str
+async def test_a_structured_stream_is_heard_as_langchain_openais(
+    server: MockServer, wire: str, method: str, sync: bool
 ) -> None:
-    _check(await _heard(server, wire, method, sync=False), wire)
+    _check(await _heard(server, wire, method, sync=sync), wire)
 
 
 def _format_pieces(model: Any) -> list[Any]:

@@ -4,8 +4,6 @@ real async, retries and typed errors, tools and structured output, the no-networ
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from collections.abc import AsyncIterator
 from typing import Any
@@ -34,6 +32,7 @@ from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.testing import MockServer
 from chatplex.testing import NetworkBlockedError
+from tests._fresh import fresh_python
 from tests.core._twins import reply_and_chunks
 
 
@@ -42,7 +41,7 @@ def test_import_chatplex_does_not_import_langchain() -> None:
         "import sys, chatplex, chatplex.testing; "
         "print('langchain_core' in sys.modules, 'chatplex.langchain' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = fresh_python(code)
     assert out.stdout.split() == ["False", "False"]
 
 

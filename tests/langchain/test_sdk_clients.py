@@ -11,7 +11,6 @@ import asyncio
 import copy
 import importlib
 import pickle
-import subprocess
 import sys
 import warnings
 from typing import Any
@@ -33,6 +32,7 @@ from chatplex.langchain.sdk_clients import ClientCache
 from chatplex.langchain.sdk_clients import client_arguments
 from chatplex.langchain.sdk_clients import sdk_client
 from chatplex.testing import MockServer
+from tests._fresh import fresh_python
 
 #: The drop-ins that build their partner's SDK clients: those whose repr is the
 #: partner's, and those whose repr is not declared; the partner's module, and the
@@ -234,7 +234,7 @@ def test_construction_imports_no_sdk() -> None:
         "llm.client\n"
         "print('openai' in sys.modules)\n"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    run = fresh_python(code)
     assert run.stdout.split() == ["False", "True"]
 
 

@@ -12,7 +12,7 @@ from _lckit import base_url
 
 from chatplex import FakeChatModel
 from chatplex.langchain import ChatChatplex
-from chatplex.testing import MockServer
+from tests._recorded import sent_bodies
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -72,8 +72,7 @@ async def test_configurable_fields_read_the_partners_names_and_chatplexs_fields(
     from chatplex.core.configurable import ConfigurableFieldSingleOption
     from chatplex.langchain import ChatOpenAI
 
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         model = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k")
         by_name = model.configurable_fields(model_name=ConfigurableField(id="model"))
         by_option = model.configurable_fields(

@@ -9,7 +9,7 @@ import pytest
 from _chatchatplex import llm
 
 from chatplex.langchain import ChatChatplex
-from chatplex.testing import MockServer
+from tests._recorded import sent_bodies
 
 
 @pytest.mark.parametrize("sync", [True, False])
@@ -20,8 +20,7 @@ async def test_parallel_tool_calls_is_sent_as_the_wires_partner_sends_it(sync: b
         """The weather in a city."""
         return "sunny"
 
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         for provider, url in (("anthropic", server.anthropic_base_url), ("openai", None)):
             model = ChatChatplex(
                 model=f"{provider}:m", base_url=url or server.openai_base_url, api_key="k"
@@ -88,8 +87,7 @@ async def _tools_sent_and_partners(given: Any, sync: bool) -> tuple[Any, Any]:
 
     partner = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="k")
     theirs = partner._get_request_payload("hi", **partner.bind_tools([given]).kwargs)
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         model = ChatChatplex(model="anthropic:m", base_url=server.anthropic_base_url, api_key="k")
         bound = model.bind_tools([given])
         reply = await bound.ainvoke("use the tool") if not sync else bound.invoke("use the tool")
@@ -114,8 +112,7 @@ async def test_anthropic_binds_tools_in_its_partners_form_and_sends_the_same_req
     from chatplex.langchain import ChatAnthropic
 
     partner = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="k")
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         model = ChatAnthropic(
             model="claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="k"
         )
@@ -165,6 +162,11 @@ async def test_a_tools_anthropic_fields_are_sent_as_langchain_anthropic_sends_th
     assert "owner" not in ours[0]
 
 
+def lookup(query: str, limit: int = 5) -> str:
+    """Look something up."""
+    return query
+
+
 @pytest.mark.parametrize("sync", [True, False])
 async def test_strict_reaches_the_tools_unless_the_partner_drops_it(sync: bool) -> None:
     # langchain-openai makes each tool strict; langchain-groq drops `strict=` (its
@@ -172,12 +174,7 @@ async def test_strict_reaches_the_tools_unless_the_partner_drops_it(sync: bool) 
     from chatplex.langchain import ChatGroq
     from chatplex.langchain import ChatOpenAI
 
-    def lookup(query: str, limit: int = 5) -> str:
-        """Look something up."""
-        return query
-
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         for cls in (ChatOpenAI, ChatGroq):
             model = cls(model="m", base_url=server.openai_base_url, api_key="k", max_retries=0)
             bound = model.bind_tools([lookup], strict=True)
@@ -194,12 +191,7 @@ async def test_gemini_binds_tools_as_without_strict(sync: bool) -> None:
     # call is not told to fill it (the scripted server fills what is required).
     from chatplex.langchain import ChatGoogleGenerativeAI
 
-    def lookup(query: str, limit: int = 5) -> str:
-        """Look something up."""
-        return query
-
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         model = ChatGoogleGenerativeAI(
             model="gemini-2.5-flash", google_api_key="k", base_url=server.url, max_retries=0
         )
@@ -224,13 +216,8 @@ async def test_chatbedrock_binds_tools_as_without_strict(sync: bool) -> None:
     # (`Adapter.bind_strict`): the tool's schema goes as without it, not made strict.
     import chatplex.langchain
 
-    def lookup(query: str, limit: int = 5) -> str:
-        """Look something up."""
-        return query
-
-    bodies: list[dict[str, Any]] = []
     model_id = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         model = chatplex.langchain.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
         with pytest.warns(UserWarning, match="only supported when using the Converse API"):
             bound = model.bind_tools([lookup], strict=True)
@@ -253,9 +240,8 @@ async def test_tool_choice_unasked_is_bound_as_none_where_the_partner_binds_it(
         """The weather in a city."""
         return "sunny"
 
-    bodies: list[dict[str, Any]] = []
     model_id = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         converse = chatplex.langchain.ChatBedrockConverse(
             model=model_id, endpoint_url=server.url, **_AWS
         )
@@ -281,8 +267,7 @@ async def test_chatbedrock_binds_an_anthropic_models_tools_as_langchain_aws_bind
 
     model_id = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
     partner = langchain_aws.ChatBedrock(model=model_id, **_AWS)
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         model = chatplex.langchain.ChatBedrock(model=model_id, endpoint_url=server.url, **_AWS)
         bound = model.bind_tools([get_weather], tool_choice="get_weather")
         theirs = partner.bind_tools([get_weather], tool_choice="get_weather").kwargs
@@ -300,8 +285,7 @@ async def test_a_choice_bound_beside_a_builtin_tool_is_read_back(sync: bool) -> 
     from chatplex.langchain import ChatAnthropic
 
     search = {"type": "web_search_20250305", "name": "web_search", "max_uses": 2}
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         model = ChatAnthropic(
             model="claude-haiku-4-5", base_url=server.anthropic_base_url, api_key="k"
         )
@@ -341,8 +325,7 @@ async def test_a_response_format_bound_beside_tools_is_the_partners(name: str, s
 
     package = {"ChatOpenAI": "langchain_openai", "ChatXAI": "langchain_xai"}
     partner_class = getattr(importlib.import_module(package.get(name, "langchain_groq")), name)
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         settings = {"model": "m", "api_key": "k", "base_url": server.openai_base_url}
         partner = partner_class(**settings)
         theirs = partner.bind_tools([get_weather], response_format=_AGENT_FORMAT).kwargs
@@ -379,8 +362,7 @@ async def test_anthropic_binds_parallel_calls_as_langchain_anthropic(given: dict
         """The weather in a city."""
         return "sunny"
 
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         models = [
             cls(model="claude-haiku-4-5", api_key="k", base_url=server.anthropic_base_url)
             for cls in (Partner, chatplex.langchain.ChatAnthropic)
@@ -461,8 +443,7 @@ async def test_true_choice_beside_one_tool_forces_it_where_the_partner_names_it(
         """Look something up."""
         return query
 
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         for cls in (ChatOpenAI, ChatGroq):
             model = cls(model="m", base_url=server.openai_base_url, api_key="k", max_retries=0)
             bound = model.bind_tools([lookup], tool_choice=True)
@@ -493,8 +474,7 @@ async def test_strict_leaves_a_tool_in_the_wires_own_form_as_given(sync: bool) -
     partner = langchain_anthropic.ChatAnthropic(model="claude-sonnet-4-5", api_key="k")
     theirs = partner.bind_tools([translate, get_weather], strict=True).kwargs
     sent = partner._get_request_payload("hi", **theirs)["tools"]
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         model = ChatAnthropic(
             model="claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="k"
         )
@@ -527,8 +507,7 @@ async def test_a_tools_extras_go_beside_it_as_langchain_openai_copies_them(
     partner = langchain_openai.ChatOpenAI(**given)
     theirs = partner.bind_tools([lookup]).kwargs
     sent = partner._get_request_payload("hi", **theirs)["tools"]
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         model = ChatOpenAI(**given, base_url=server.openai_base_url, max_retries=0)
         bound = model.bind_tools([lookup])
         assert bound.kwargs == theirs
@@ -561,8 +540,7 @@ async def test_a_tools_extras_go_beside_it_where_the_partner_copies_them(
     # (langchain-groq sends its bound tools as bound: it has no `_get_request_payload`)
     payload = getattr(partner, "_get_request_payload", None)
     sent = payload("hi", **theirs)["tools"] if payload else theirs["tools"]
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         cls = getattr(chatplex.langchain, name)
         model = cls(model="m", base_url=server.openai_base_url, api_key="k", max_retries=0)
         bound = model.bind_tools([lookup])

@@ -5,7 +5,6 @@ order, each class's provider package declaring its records (`partner.py`'s `TRAI
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 import sys
 
 import pytest
@@ -23,6 +22,7 @@ from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
 from chatplex.providers.bedrock.partner import TRAITS as BEDROCK
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.partner import TRAITS as OPENAI
+from tests._fresh import fresh_python
 
 
 def test_a_subclasss_own_record_is_picked_over_its_bases() -> None:
@@ -124,8 +124,7 @@ def test_no_sdk_is_imported_for_it() -> None:
         "print(type(groq).__name__, groq)\n"
         "print(type(together).__name__, together)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert out.returncode == 0, out.stderr
+    out = fresh_python(code)
     groq, together = out.stdout.splitlines()
     assert groq.startswith("ChatplexError The api_key client option must be set")
     assert "GROQ_API_KEY environment variable" in groq

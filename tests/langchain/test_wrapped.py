@@ -12,6 +12,8 @@ from _lckit import base_url
 
 from chatplex.langchain import ChatChatplex
 from chatplex.testing import MockServer
+from tests._aws import isolate_aws
+from tests._recorded import sent_bodies
 
 
 def test_from_the_environment_a_preset_keeps_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,8 +75,7 @@ async def test_a_keyword_the_partner_refuses_is_its_typeerror_before_any_request
         return "sunny"
 
     aws = {"region_name": "us-east-1", "aws_access_key_id": "k", "aws_secret_access_key": "s"}
-    bodies: list[Any] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         given = {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "endpoint_url": server.url}
         model = chatplex.langchain.ChatBedrockConverse(**given, **aws)
         on_converse = chatplex.langchain.ChatBedrock(**given, **aws, beta_use_converse_api=True)
@@ -112,8 +113,7 @@ async def test_a_keyword_converse_does_not_take_is_the_partners_typeerror(
     import chatplex.langchain
 
     aws = {"region_name": "us-east-1", "aws_access_key_id": "k", "aws_secret_access_key": "s"}
-    bodies: list[Any] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         given = {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "endpoint_url": server.url}
         model = chatplex.langchain.ChatBedrockConverse(**given, **aws)
         calls = ((model.bind(top_k=5), {}, "topK"), (model, {"foo": 1}, "foo"))
@@ -202,11 +202,7 @@ async def test_a_refused_keyword_without_credentials_is_still_the_partners_typee
     # the refusal read none (nor sign anything) either.
     import chatplex.langchain
 
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    isolate_aws(monkeypatch, tmp_path)
     model = chatplex.langchain.ChatBedrockConverse(
         model="anthropic.claude-3-5-sonnet-20240620-v1:0",
         region_name="us-east-1",
@@ -320,8 +316,7 @@ async def test_on_the_responses_api_the_models_max_tokens_wins_over_the_calls(
     # `max_output_tokens`, then the constructor's `max_completion_tokens` over it.
     from chatplex.langchain import ChatOpenAI
 
-    bodies: list[Any] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         given = {"model": "gpt-4.1", "api_key": "k", "base_url": server.openai_base_url}
         capped = ChatOpenAI(**given, use_responses_api=True, max_completion_tokens=16)
         await _called(capped, mode, sync, {"max_tokens": 42})

@@ -7,29 +7,30 @@ result (`comparable_result`) and the schema their structured scripts ask for.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+import chatplex.langchain
+from tests.partners._sidebyside import Handler
+from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptsOver
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import compared_headers
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import openai_error
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import sum_schema
 
 lc = pytest.importorskip("langchain_core.messages")
 openai = pytest.importorskip("openai")
 
-SUM_SCHEMA = {
-    "title": "Sum",
-    "description": "A sum.",
-    "type": "object",
-    "properties": {"total": {"type": "integer"}},
-    "required": ["total"],
-    "additionalProperties": False,
-}
+SUM_SCHEMA = sum_schema(description="A sum.", additionalProperties=False)
 
 
 def comparable_result(value: Any) -> Any:
@@ -37,6 +38,61 @@ def comparable_result(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"error"}:
         return openai_error(value["error"], openai)
     return observe(value)
+
+
+def arguments_sent(script: Any) -> str:
+    """A scripted call's arguments as a server sends them: its `tool_args` as JSON, or its
+    `raw_args` (a model's malformed output) as they are."""
+    return json.dumps(script.tool_args) if script.raw_args is None else script.raw_args
+
+
+def called_tool(body: dict[str, Any]) -> str:
+    """The tool a Chat Completions request forces (its `tool_choice`), else its first."""
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict):
+        return str(choice["function"]["name"])
+    return str(body["tools"][0]["function"]["name"])
+
+
+def chunks_streamed(
+    body: dict[str, Any], chunks: list[dict[str, Any]], head: dict[str, Any], usage: Any
+) -> Reply:
+    """A Chat Completions stream of `chunks`, then the usage chunk where the request asks
+    for it (`stream_options.include_usage`; `head`: a chunk's id, model...), ended by
+    `[DONE]`."""
+    if (body.get("stream_options") or {}).get("include_usage"):
+        chunks = [
+            *chunks,
+            {**head, "object": "chat.completion.chunk", "choices": [], "usage": usage},
+        ]
+    pieces = [b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks]
+    return Reply(200, [*pieces, b"data: [DONE]\n\n"], "text/event-stream")
+
+
+def openai_suite(
+    theirs: Any,
+    scripts: dict[str, tuple[Any, Callable[..., Any]]],
+    differences: dict[str, tuple[Any, Any]],
+    env: tuple[str, ...],
+    headers: tuple[str, ...],
+    answer: Callable[[Any], Handler],
+) -> Suite:
+    """The suite of a class on the openai SDK (`theirs`, beside chatplex's class of its
+    name): results read by `comparable_result`, requests with `headers` compared, run
+    without `env`, each row's handler `answer(what)`; the collector runs after the
+    partner's run, whose clients leave sockets for it to close."""
+    ours = getattr(chatplex.langchain, theirs.__name__)
+    return Suite(
+        scripts,
+        theirs,
+        ours,
+        differences,
+        result=comparable_result,
+        request=compared_headers(headers),
+        collect=True,
+        env=env,
+        answer=answer,
+    )
 
 
 class OpenAIScripts(ScriptsOver):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import functools
 import gc
 import http.server
 import importlib
@@ -339,6 +340,20 @@ class Suite:
 
         return test
 
+    def tables_test(self) -> Callable[[], None]:
+        """The suite's test of its tables (`assert_sound_tables`, its `not_yet` too), for
+        its module to name `test_at_least_25_scripts`; and of chatplex's class: the one
+        `chatplex.langchain` gives under the partner's name, as a script imports it."""
+
+        def test() -> None:
+            assert_sound_tables(self.scripts, self.differences, self.not_yet)
+            assert (
+                getattr(importlib.import_module("chatplex.langchain"), self.theirs.__name__)
+                is self.ours
+            )
+
+        return test
+
 
 @contextlib.contextmanager
 def unset(variables: tuple[str, ...]) -> Iterator[pytest.MonkeyPatch]:
@@ -392,6 +407,18 @@ def comparable_request(seen: Seen, headers: tuple[str, ...], *, nulls: bool = Fa
     return {"method": seen.method, "path": seen.path, "headers": compared, "body": body}
 
 
+def compared_headers(headers: tuple[str, ...], *, nulls: bool = False) -> Callable[[Seen], Any]:
+    """A suite's `request` for an OpenAI-style wire: `comparable_request` comparing
+    `headers` (and, with `nulls`, fields sent as null)."""
+    return functools.partial(comparable_request, headers=headers, nulls=nulls)
+
+
+def plain_request(seen: Seen) -> Any:
+    """A request as a suite compares it where no header is the script's to decide: its
+    method, path and body."""
+    return {"method": seen.method, "path": seen.path, "body": seen.body}
+
+
 #: The openai SDK's error classes (and those of the SDKs built as it is) a script catches.
 OPENAI_ERRORS = (
     "APIError",
@@ -414,6 +441,11 @@ def error_classes(err: BaseException, sdk: Any, names: tuple[str, ...]) -> dict[
         "sdk": {n: isinstance(err, getattr(sdk, n)) for n in names if hasattr(sdk, n)},
         "langchain": {n: isinstance(err, getattr(exceptions, n)) for n in model_errors},
     }
+
+
+def instance_of(err: BaseException, *classes: type) -> dict[str, bool]:
+    """Which of `classes` `err` is, by class name: what a script's `except` clauses see."""
+    return {cls.__name__: isinstance(err, cls) for cls in classes}
 
 
 def openai_error(err: BaseException, sdk: Any) -> dict[str, Any]:
@@ -589,6 +621,18 @@ class ScriptsOver:
             "merged": merged(chunks),
         }
 
+    def image_data_url(self, cls: Any, url: str) -> Any:
+        """A PNG sent as a data URL in an `image_url` block, beside a text."""
+        from langchain_core.messages import HumanMessage
+
+        message = HumanMessage(
+            content=[
+                {"type": "text", "text": "What is this?"},
+                {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}},
+            ]
+        )
+        return self.model(cls, url).invoke([message])
+
     def chain_with_prompt(self, cls: Any, url: str) -> Any:
         from langchain_core.output_parsers import StrOutputParser
         from langchain_core.prompts import ChatPromptTemplate
@@ -614,6 +658,14 @@ TRUE_REFUSED = Difference(
     "True is a choice of any tool, as langchain-openai reads it: `{'type': 'any'}` is "
     "bound and sent",
 )
+#: What langchain-anthropic (and langchain-aws's ChatBedrock, for Anthropic's models)
+#: binds where it differs, and what chatplex binds and sends (`choices_kept`'s table).
+ANTHROPIC_KEPT: dict[str, tuple[Any, Any]] = {
+    "none": ({"type": "tool", "name": "none"}, {"type": "none"}),
+    "required": ({"type": "tool", "name": "required"}, {"type": "any"}),
+    "True, one tool": ("ValueError", {"type": "any"}),
+    "True, two tools": ("ValueError", {"type": "any"}),
+}
 #: langchain-aws's ChatBedrockConverse's choice words read as a tool's name, and its
 #: refusal of another API's choice object.
 CONVERSE_WORDS_AS_TOOL = Difference(
@@ -640,6 +692,29 @@ TRUE_BESIDE_TOOLS_REFUSED = Difference(
     "True beside several tools is a choice of any of them, as langchain-openai reads it: "
     "'required' is bound and sent (beside one tool, that tool, as LangChain binds it)",
 )
+
+
+def init_chat_model_for(cls: Any, ours: Any) -> Callable[..., Any]:
+    """The `init_chat_model` a script run with `cls` calls: chatplex's where `cls` is
+    chatplex's class `ours`, LangChain's otherwise."""
+    if cls is ours:
+        from chatplex.langchain import init_chat_model
+    else:
+        from langchain.chat_models import init_chat_model
+    return init_chat_model
+
+
+def sum_schema(**more: Any) -> dict[str, Any]:
+    """A JSON schema of a sum (`{"total": int}`), with `more` keys (a description...): a
+    structured script's, new at each call (a partner may change the schema it is given)."""
+    properties = {"total": {"type": "integer"}}
+    return {
+        "title": "Sum",
+        **more,
+        "type": "object",
+        "properties": properties,
+        "required": ["total"],
+    }
 
 
 #: A PNG of one pixel, base64: an image block's data.

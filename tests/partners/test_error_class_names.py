@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import importlib
 import json
-import threading
 import warnings
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
-from http.server import ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
 import chatplex
 from chatplex import errors
+from tests._local_server import Answering
+from tests._local_server import serving
 
 #: Drop-in name -> (partner module, constructor keywords given the server's URL).
 CASES: dict[str, tuple[str, Any]] = {
@@ -55,33 +54,21 @@ MODELS = {
 }
 
 
-class _Status(BaseHTTPRequestHandler):
+class _Status(Answering):
     status = 500
 
     def _answer(self) -> None:
-        self.rfile.read(int(self.headers.get("content-length") or 0))
+        self.read_body()
         error = {"message": "no", "type": "error", "code": self.status, "status": "ERROR"}
-        body = json.dumps({"error": error, "message": "no"}).encode()
-        self.send_response(self.status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.answer(self.status, json.dumps({"error": error, "message": "no"}).encode())
 
     do_GET = do_POST = _answer
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module", params=[401, 429, 500])
 def server(request: pytest.FixtureRequest) -> Iterator[str]:
-    handler = type("Handler", (_Status,), {"status": request.param})
-    served = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=served.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{served.server_address[1]}"
-    served.shutdown()
-    served.server_close()
+    with serving(_Status, status=request.param) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

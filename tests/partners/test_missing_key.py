@@ -11,10 +11,8 @@ server for langchain-anthropic, are answered on this machine."""
 
 from __future__ import annotations
 
-import http.server
 import importlib
 import os
-import threading
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +28,8 @@ from chatplex.dropins import DROP_IN_MODULES
 from chatplex.errors import ChatplexError
 from chatplex.errors import MissingKeyError
 from tests._aws import isolate_aws
+from tests._local_server import Answering
+from tests._local_server import serving
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import problems
@@ -103,23 +103,15 @@ def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 # ---- the kept differences: the partner builds, then its first call fails ---------------
 
 
-class _Refusing(http.server.BaseHTTPRequestHandler):
+class _Refusing(Answering):
     """A provider refusing a request without a valid key (401), recording what came."""
 
     seen: list[str]
 
     def do_POST(self) -> None:
         self.seen.append(self.path)
-        self.rfile.read(int(self.headers.get("content-length") or 0))
-        body = b'{"type": "error", "error": {"type": "authentication_error"}}'
-        self.send_response(401)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.read_body()
+        self.answer(401, b'{"type": "error", "error": {"type": "authentication_error"}}')
 
 
 def _anthropic_fails_its_first_call(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,18 +122,10 @@ def _anthropic_fails_its_first_call(monkeypatch: pytest.MonkeyPatch) -> None:
     from langchain_anthropic import ChatAnthropic
 
     seen: list[str] = []
-    served = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), type("Handler", (_Refusing,), {"seen": seen})
-    )
-    threading.Thread(target=served.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{served.server_address[1]}"
-    try:
+    with serving(_Refusing, seen=seen) as url:
         model = ChatAnthropic(model="claude-3-5-haiku-latest", base_url=url, max_retries=0)
         with pytest.raises(Exception) as ended:  # noqa: PT011 - its class is checked below
             model.invoke("Hi")
-    finally:
-        served.shutdown()
-        served.server_close()
     err = ended.value
     assert (type(err).__qualname__, str(err)) == ("AnthropicConnectionError", "Connection error.")
     causes = []

@@ -18,6 +18,15 @@ from chatplex.langchain.traits import missing_key_error
 from chatplex.langchain.traits import partner_calls
 from chatplex.langchain.traits import partner_traits
 
+#: A tool's parameters: a city.
+CITY_SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}}
+
+
+def weather_function() -> dict[str, Any]:
+    """A tool in OpenAI's function form (`weather`, of a city), as a script binds it."""
+    function = {"name": "weather", "description": "Weather.", "parameters": CITY_SCHEMA}
+    return {"type": "function", "function": function}
+
 
 def refusal(
     adapter: Adapter,

@@ -1,6 +1,7 @@
 """A clean AWS environment for the Bedrock wires' calls over the mock server (no
 config, credentials file or instance metadata of the machine running the tests), and the
-server: the fixtures "aws" and "server" (a test module imports both)."""
+server: the fixtures "aws" and "server" (a test module imports both); and the settings a
+model is built with over that server (`over`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+
+def over(server: Any) -> dict[str, Any]:
+    """A Bedrock model's settings over the mock `server`: its region, endpoint and keys,
+    no retries."""
+    keys = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret"}
+    return {"region_name": "us-east-1", "endpoint_url": server.url, **keys, "max_retries": 0}
 
 
 @pytest.fixture(name="aws")

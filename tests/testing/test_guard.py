@@ -12,6 +12,7 @@ from chatplex import init_chat_model
 from chatplex.testing import MockServer
 from chatplex.testing import NetworkBlockedError
 from chatplex.testing import _guard
+from tests.core import _twins as twins
 
 pytest_plugins = ["pytester"]
 
@@ -23,12 +24,7 @@ OPENAI_URL = "https://api.openai.com/v1/chat/completions"
 async def test_unmocked_request_raises_naming_the_url(sync: bool, stream: bool) -> None:
     model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test", max_retries=0)
     with pytest.raises(NetworkBlockedError) as caught:
-        if sync:
-            model.invoke("hi") if not stream else list(model.stream("hi"))
-        elif stream:
-            [c async for c in model.astream("hi")]
-        else:
-            await model.ainvoke("hi")
+        await (twins.stream(model, sync, "hi") if stream else twins.call(model, sync, "hi"))
     message = str(caught.value)
     assert "POST https://api.openai.com/v1/chat/completions" in message
     assert "chat_mock" in message and "CHATPLEX_ALLOW_NETWORK=1" in message

@@ -27,6 +27,7 @@ from chatplex.testing._mock_wire_bedrock import render_json
 from chatplex.testing._mock_wire_bedrock import request_view
 from tests.testing._aws_env import clean_aws_env  # noqa: F401 (the fixture "aws")
 from tests.testing._aws_env import mock_server_in_clean_aws_env  # noqa: F401 ("server")
+from tests.testing._aws_env import over
 
 botocore_eventstream = pytest.importorskip("botocore.eventstream")
 
@@ -176,12 +177,7 @@ class TestOverMockServer:
 
         return ChatBedrockConverse(
             model="anthropic.claude-3-5-haiku-20241022-v1:0",
-            region_name="us-east-1",
-            endpoint_url=server.url,
-            aws_access_key_id="AKIDEXAMPLE",
-            aws_secret_access_key="secret",
-            max_retries=0,
-            **kw,
+            **{**over(server), **kw},
         )
 
     def test_invoke(self, server: Any) -> None:

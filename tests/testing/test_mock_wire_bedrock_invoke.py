@@ -17,6 +17,7 @@ from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_bedrock import WIRE
 from tests.testing._aws_env import clean_aws_env  # noqa: F401 (the fixture "aws")
 from tests.testing._aws_env import mock_server_in_clean_aws_env  # noqa: F401 ("server")
+from tests.testing._aws_env import over
 
 pytest.importorskip("botocore")  # ChatBedrock signs its calls with botocore (the extra)
 
@@ -66,12 +67,7 @@ class TestChatBedrockOverMockServer:
 
         return init_chat_model(
             "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0",
-            region_name="us-east-1",
-            endpoint_url=server.url,
-            aws_access_key_id="AKIDEXAMPLE",
-            aws_secret_access_key="secret",
-            max_retries=0,
-            **kw,
+            **{**over(server), **kw},
         )
 
     def test_invoke_and_usage_from_the_headers(self, server: Any) -> None:

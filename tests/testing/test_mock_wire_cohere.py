@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 
-from chatplex.http import SSEDecoder
-from chatplex.messages import merge_chunks
 from chatplex.providers.cohere.response import parse_reply
 from chatplex.providers.cohere.stream import CohereStreamParser
 from chatplex.testing._mock_faults import MockUsageError
@@ -19,6 +17,7 @@ from chatplex.testing._mock_wire_cohere import TOOL_PLAN
 from chatplex.testing._mock_wire_cohere import WIRE
 from chatplex.testing._mock_wire_cohere import cohere_view
 from chatplex.testing._mock_wire_cohere import tokenize_reply
+from tests._sse import streamed_by
 from tests._weather import WEATHER
 
 
@@ -28,11 +27,7 @@ def plan(body: dict[str, Any]) -> tuple[dict[str, Any], Reply]:
 
 
 def streamed(reply: Reply, view: dict[str, Any]) -> Any:
-    frames = WIRE.render_events(reply, "rid1", view)
-    decoder, parser = SSEDecoder(), CohereStreamParser()
-    chunks = [c for f, _ in frames for e in decoder.feed(f) if (c := parser.feed(e))]
-    parser.finish()
-    return merge_chunks(chunks).to_message()
+    return streamed_by(WIRE, CohereStreamParser(), reply, view)
 
 
 def test_the_view_of_a_conversation() -> None:

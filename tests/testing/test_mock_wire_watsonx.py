@@ -9,8 +9,6 @@ from typing import Any
 
 import pytest
 
-from chatplex.http import SSEDecoder
-from chatplex.messages import merge_chunks
 from chatplex.providers.watsonx.response import parse_reply
 from chatplex.providers.watsonx.stream import WatsonxStreamParser
 from chatplex.testing import _mock_wire_watsonx as module
@@ -19,6 +17,7 @@ from chatplex.testing._mock_replies import Reply
 from chatplex.testing._mock_replies import plan_reply
 from chatplex.testing._mock_wire_watsonx import WIRE
 from chatplex.testing._mock_wire_watsonx import watsonx_view
+from tests._sse import streamed_by
 from tests._weather import WEATHER
 
 
@@ -28,11 +27,7 @@ def plan(body: dict[str, Any], path: str = "/ml/v1/text/chat") -> tuple[dict[str
 
 
 def streamed(reply: Reply, view: dict[str, Any]) -> Any:
-    frames = WIRE.render_events(reply, "rid1", view)
-    decoder, parser = SSEDecoder(), WatsonxStreamParser()
-    chunks = [c for f, _ in frames for e in decoder.feed(f) if (c := parser.feed(e))]
-    parser.finish()
-    return merge_chunks(chunks).to_message()
+    return streamed_by(WIRE, WatsonxStreamParser(), reply, view)
 
 
 def test_the_view_of_a_conversation() -> None:

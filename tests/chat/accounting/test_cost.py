@@ -5,8 +5,6 @@ unknown; in `response_metadata["cost"]` of replies and merged streams; a lazy im
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -27,6 +25,7 @@ from chatplex.chat.accounting.cost import price_table_version
 from chatplex.chat.accounting.cost import reply_cost
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
+from tests._fresh import fresh_python
 from tests._replies import chat_completion
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
@@ -130,7 +129,7 @@ def test_the_url_picks_the_price_list_of_the_server() -> None:
 
 def test_the_table_is_loaded_lazily() -> None:
     code = "import sys, chatplex; print('genai_prices' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = fresh_python(code)
     assert out.stdout.strip() == "False"
     assert load_prices() is True
     assert price_table_version()

@@ -8,8 +8,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +21,7 @@ from chatplex import InMemoryCache
 from chatplex import set_llm_cache
 from chatplex.chat.caching import langchain_cache
 from chatplex.testing import MockServer
+from tests._fresh import fresh_python
 
 from ..conftest import ask
 from ..conftest import make
@@ -86,7 +85,7 @@ def test_chatplex_never_imports_langchain_for_its_cache(mock: MockServer) -> Non
         "m.invoke('hi')\n"
         "print('langchain_core' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = fresh_python(code)
     assert out.stdout.strip() == "False"
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import chatplex.langchain
+from tests.partners._sidebyside import ANTHROPIC_KEPT
 from tests.partners._sidebyside import NAMED
 from tests.partners._sidebyside import TOOL_NAMED_NONE
 from tests.partners._sidebyside import TRUE_REFUSED
@@ -28,7 +29,7 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
-from tests.partners._sidebyside import comparable_request
+from tests.partners._sidebyside import compared_headers
 from tests.partners._sidebyside import observe
 
 partner = pytest.importorskip("langchain_anthropic")
@@ -92,17 +93,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
 
 # ---- what differs on purpose, and why ------------------------------------------------------
 
-#: What langchain-anthropic binds where it differs, and what chatplex binds and sends.
-KEPT: dict[str, tuple[Any, Any]] = {
-    "none": ({"type": "tool", "name": "none"}, {"type": "none"}),
-    "required": ({"type": "tool", "name": "required"}, {"type": "any"}),
-    "True, one tool": ("ValueError", {"type": "any"}),
-    "True, two tools": ("ValueError", {"type": "any"}),
-}
 
 #: Script -> (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
-    "tool_choice_bound": ((TOOL_NAMED_NONE, TRUE_REFUSED), choices_kept(KEPT)),
+    "tool_choice_bound": ((TOOL_NAMED_NONE, TRUE_REFUSED), choices_kept(ANTHROPIC_KEPT)),
 }
 
 #: Request headers a script's constructor decides, compared; the rest (user agents, SDK
@@ -116,7 +110,7 @@ SUITE = Suite(
     chatplex.langchain.ChatAnthropic,
     DIFFERENCES,
     result=observe,
-    request=lambda seen: comparable_request(seen, COMPARED_HEADERS),
+    request=compared_headers(COMPARED_HEADERS),
     collect=True,
     env=ENV,
 )

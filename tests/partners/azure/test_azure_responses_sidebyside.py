@@ -22,17 +22,15 @@ import pytest
 
 import chatplex
 import chatplex.langchain
-from tests.partners._openai_scripts import comparable_result
+from tests.partners._openai_scripts import openai_suite
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
-from tests.partners._sidebyside import Seen
-from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import assert_sound_tables
-from tests.partners._sidebyside import comparable_request
 from tests.partners._sidebyside import raised
+from tests.partners.azure import test_azure_sidebyside as chat_completions
 from tests.partners.responses import test_responses_sidebyside as responses
 
 partner = pytest.importorskip("langchain_openai")
@@ -67,15 +65,10 @@ def on_azure(cls: Any) -> Callable[..., Any]:
 
 
 def _model(cls: Any, url: str, **more: Any) -> Any:
-    settings: dict[str, Any] = {
-        "azure_endpoint": url,
-        "azure_deployment": DEPLOYMENT,
-        "api_version": VERSION,
-        "api_key": KEY,
-        "use_responses_api": True,
-    }
-    settings.update(more)
-    return cls(**{k: v for k, v in settings.items() if v is not None})
+    """The Chat Completions suite's constructor call, on this suite's deployment and
+    version, asking for the Responses API."""
+    settings = {"azure_deployment": DEPLOYMENT, "api_version": VERSION, "use_responses_api": True}
+    return chat_completions._model(cls, url, **{**settings, **more})
 
 
 def deployment_as_model(cls: Any, url: str) -> Any:
@@ -273,20 +266,8 @@ DIFFERENCES["azure_endpoint_with_openai_v1"] = (
 COMPARED_HEADERS = ("authorization", "api-key", "content-type")
 
 
-def _comparable_request(seen: Seen) -> Any:
-    return comparable_request(seen, COMPARED_HEADERS)
-
-
-SUITE = Suite(
-    SCRIPTS,
-    partner.AzureChatOpenAI,
-    chatplex.langchain.AzureChatOpenAI,
-    DIFFERENCES,
-    result=comparable_result,
-    request=_comparable_request,
-    collect=True,
-    env=ENV,
-    answer=responses.answer,
+SUITE = openai_suite(
+    partner.AzureChatOpenAI, SCRIPTS, DIFFERENCES, ENV, COMPARED_HEADERS, responses.answer
 )
 test_same_as_langchain_openai = SUITE.same_test()
 

@@ -16,20 +16,18 @@ from typing import Any
 
 import pytest
 
-import chatplex
-import chatplex.langchain
 from tests.partners._openai_scripts import OpenAIScripts
-from tests.partners._openai_scripts import comparable_result
+from tests.partners._openai_scripts import arguments_sent
+from tests.partners._openai_scripts import called_tool
+from tests.partners._openai_scripts import chunks_streamed
+from tests.partners._openai_scripts import openai_suite
 from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
-from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_sound_tables
-from tests.partners._sidebyside import comparable_request
 from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
@@ -105,8 +103,8 @@ def answer(script: Script) -> Callable[[Seen], Reply]:
                     "id": "call_1",
                     "type": "function",
                     "function": {
-                        "name": _tool_name(body),
-                        "arguments": _arguments(script),
+                        "name": called_tool(body),
+                        "arguments": arguments_sent(script),
                     },
                 }
             ]
@@ -176,26 +174,9 @@ def answer(script: Script) -> Callable[[Seen], Reply]:
                 ],
             }
         )
-        if (body.get("stream_options") or {}).get("include_usage"):
-            events.append(
-                {**head, "object": "chat.completion.chunk", "choices": [], "usage": usage}
-            )
-        pieces = [b"data: " + json.dumps(e).encode() + b"\n\n" for e in events]
-        pieces.append(b"data: [DONE]\n\n")
-        return Reply(200, pieces, "text/event-stream")
+        return chunks_streamed(body, events, head, usage)
 
     return reply
-
-
-def _arguments(script: Script) -> str:
-    return json.dumps(script.tool_args) if script.raw_args is None else script.raw_args
-
-
-def _tool_name(body: dict[str, Any]) -> str:
-    choice = body.get("tool_choice")
-    if isinstance(choice, dict):
-        return choice["function"]["name"]
-    return body["tools"][0]["function"]["name"]
 
 
 # ---- the scripts: script(cls, url) -> result ----------------------------------------------
@@ -510,23 +491,6 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
 COMPARED_HEADERS = ("authorization", "api-key", "content-type", "x-team")
 
 
-def _comparable_request(seen: Seen) -> Any:
-    return comparable_request(seen, COMPARED_HEADERS)
-
-
-SUITE = Suite(
-    SCRIPTS,
-    partner.AzureChatOpenAI,
-    chatplex.langchain.AzureChatOpenAI,
-    DIFFERENCES,
-    result=comparable_result,
-    request=_comparable_request,
-    collect=True,
-    env=ENV,
-    answer=answer,
-)
+SUITE = openai_suite(partner.AzureChatOpenAI, SCRIPTS, DIFFERENCES, ENV, COMPARED_HEADERS, answer)
 test_same_as_langchain_openai = SUITE.same_test()
-
-
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES)
+test_at_least_25_scripts = SUITE.tables_test()

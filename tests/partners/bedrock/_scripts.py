@@ -17,6 +17,7 @@ from chatplex.testing._mock_aws import encode_message
 from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import sum_schema
 
 lc = pytest.importorskip("langchain_core.messages")
 
@@ -72,30 +73,11 @@ class BedrockScripts(ScriptsOver):
         return self.model(cls, url).with_structured_output(Sum).invoke("1+2?")
 
     def structured_raw(self, cls: Any, url: str) -> Any:
-        schema = {
-            "title": "Sum",
-            "description": "A sum.",
-            "type": "object",
-            "properties": {"total": {"type": "integer"}},
-            "required": ["total"],
-        }
+        schema = sum_schema(description="A sum.")
         return self.model(cls, url).with_structured_output(schema, include_raw=True).invoke("1+2?")
 
     def max_tokens_stop(self, cls: Any, url: str) -> Any:
         return self.model(cls, url, max_tokens=2).invoke("Tell a story")
-
-    def image_block(self, cls: Any, url: str) -> Any:
-        data = (
-            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
-            "hQGAhKmMIQAAAABJRU5ErkJggg=="
-        )
-        message = lc.HumanMessage(
-            content=[
-                {"type": "text", "text": "What is this?"},
-                {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{data}"}},
-            ]
-        )
-        return self.model(cls, url).invoke([message])
 
     def endpoint_from_environment(self, cls: Any, url: str) -> Any:
         with pytest.MonkeyPatch.context() as patch:
@@ -126,11 +108,3 @@ class BedrockScripts(ScriptsOver):
 
     def text_and_tool_call(self, cls: Any, url: str) -> Any:
         return self.model(cls, url).bind_tools([add]).invoke("What is 1+2?")
-
-    def chain_with_prompt(self, cls: Any, url: str) -> Any:
-        from langchain_core.output_parsers import StrOutputParser
-        from langchain_core.prompts import ChatPromptTemplate
-
-        prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-        chain = prompt | self.model(cls, url) | StrOutputParser()
-        return chain.invoke({"style": "brief", "q": "Hi"})

@@ -30,10 +30,10 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -260,10 +260,7 @@ def base_url_alias(cls: Any, url: str) -> Any:
 
 
 def init_chat_model_base_url(cls: Any, url: str) -> Any:
-    if cls is OurChatBedrockConverse:
-        from chatplex.langchain import init_chat_model
-    else:
-        from langchain.chat_models import init_chat_model
+    init_chat_model = init_chat_model_for(cls, OurChatBedrockConverse)
     model = init_chat_model(
         f"bedrock_converse:{MODEL}", base_url=url, region_name="us-east-1", **KEYS
     )
@@ -577,7 +574,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         BEDROCK.structured_raw,
     ),
     "max_tokens_stop": (converse(text("Once"), stop="max_tokens"), BEDROCK.max_tokens_stop),
-    "image_block": (converse(text("A pixel.")), BEDROCK.image_block),
+    "image_block": (converse(text("A pixel.")), BEDROCK.image_data_url),
     "base_url_alias": (converse(), base_url_alias),
     "endpoint_from_environment": (converse(), BEDROCK.endpoint_from_environment),
     "init_chat_model_base_url": (converse(), init_chat_model_base_url),
@@ -768,5 +765,4 @@ SUITE = Suite(
 test_same_as_langchain_aws = SUITE.same_test()
 
 
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES, NOT_YET)
+test_at_least_25_scripts = SUITE.tables_test()

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import ANTHROPIC_KEPT
 from tests.partners._sidebyside import CONVERSE_WORDS_AS_TOOL
 from tests.partners._sidebyside import NAMED
 from tests.partners._sidebyside import TOOL_NAMED_NONE
@@ -32,9 +33,9 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import choices_kept
+from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import thirds
@@ -51,7 +52,7 @@ langchain_aws = pytest.importorskip("langchain_aws")
 lc = pytest.importorskip("langchain_core.messages")
 
 from chatplex.langchain import ChatBedrock as OurChatBedrock  # noqa: E402
-from chatplex.testing._mock_aws import encode_message  # noqa: E402
+from chatplex.testing._mock_aws import event_message  # noqa: E402
 
 THINKING_MODEL = "us.anthropic.claude-3-7-sonnet-20250219-v1:0"
 NOVA = "amazon.nova-lite-v1:0"
@@ -150,13 +151,8 @@ def invoke(
 
 
 def _chunk(event: dict[str, Any]) -> bytes:
-    payload = {"bytes": base64.b64encode(json.dumps(event).encode()).decode()}
-    headers = {
-        ":event-type": "chunk",
-        ":content-type": "application/json",
-        ":message-type": "event",
-    }
-    return encode_message(headers, json.dumps(payload).encode())
+    """An InvokeModel stream's `chunk` message: `event` as JSON, base64 in its `bytes`."""
+    return event_message("chunk", {"bytes": base64.b64encode(json.dumps(event).encode()).decode()})
 
 
 def _block_events(index: int, block: Block) -> list[bytes]:
@@ -307,10 +303,7 @@ def region_alias(cls: Any, url: str) -> Any:
 
 
 def init_chat_model_base_url(cls: Any, url: str) -> Any:
-    if cls is OurChatBedrock:
-        from chatplex.langchain import init_chat_model
-    else:
-        from langchain.chat_models import init_chat_model
+    init_chat_model = init_chat_model_for(cls, OurChatBedrock)
     model = init_chat_model(f"bedrock:{MODEL}", base_url=url, region_name="us-east-1", **KEYS)
     return {"class": type(model).__name__, **_sent_to(model, url)}
 
@@ -710,10 +703,7 @@ def meta_text_blocks(cls: Any, url: str) -> Any:
 
 
 def init_chat_model_llama(cls: Any, url: str) -> Any:
-    if cls is OurChatBedrock:
-        from chatplex.langchain import init_chat_model
-    else:
-        from langchain.chat_models import init_chat_model
+    init_chat_model = init_chat_model_for(cls, OurChatBedrock)
     model = init_chat_model(f"bedrock:{LLAMA}", endpoint_url=url, region_name="us-east-1", **KEYS)
     return {"class": type(model).__name__, "reply": model.invoke("Hi")}
 
@@ -850,7 +840,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "max_tokens_stop": (invoke(text("Once"), stop="max_tokens"), BEDROCK.max_tokens_stop),
     "cache_usage": (invoke(counts=CACHED), cache_usage),
     "cache_usage_stream": (invoke(counts=CACHED), cache_usage_stream),
-    "image_block": (invoke(text("A pixel.")), BEDROCK.image_block),
+    "image_block": (invoke(text("A pixel.")), BEDROCK.image_data_url),
     "chain_with_prompt": (invoke(), BEDROCK.chain_with_prompt),
     "base_url_alias": (invoke(), base_url_alias),
     "region_alias": (invoke(), region_alias),
@@ -1132,14 +1122,6 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     ),
 }
 
-#: What langchain-aws's ChatBedrock binds for an Anthropic model where it differs (as
-#: langchain-anthropic does), and what chatplex binds and sends.
-ANTHROPIC_KEPT: dict[str, tuple[Any, Any]] = {
-    "none": ({"type": "tool", "name": "none"}, {"type": "none"}),
-    "required": ({"type": "tool", "name": "required"}, {"type": "any"}),
-    "True, one tool": ("ValueError", {"type": "any"}),
-    "True, two tools": ("ValueError", {"type": "any"}),
-}
 DIFFERENCES["tool_choice_bound"] = ((TOOL_NAMED_NONE, TRUE_REFUSED), choices_kept(ANTHROPIC_KEPT))
 # On Converse it reads True as "any" first: only "none" and "required" differ.
 DIFFERENCES["tool_choice_bound_on_converse"] = (
@@ -1193,5 +1175,4 @@ def test_unsupported_family_raises_before_any_request(server: ScriptedServer) ->
     assert server.seen == []
 
 
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES, NOT_YET)
+test_at_least_25_scripts = SUITE.tables_test()

@@ -21,12 +21,13 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import sum_schema
 from tests.partners._sidebyside import thirds
 
 langchain_cohere = pytest.importorskip("langchain_cohere")
@@ -288,12 +289,7 @@ def json_mode(cls: Any, url: str) -> Any:
 
 
 def structured_schema(cls: Any, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
+    schema = sum_schema()
     return _model(cls, url).with_structured_output(schema).invoke("1+2?")
 
 
@@ -657,11 +653,6 @@ DIFFERENCES["constructor_max_tokens"] = (
 )
 
 
-def _comparable_request(seen: Seen) -> Any:
-    """A request as the comparison reads it: its method, path and body."""
-    return {"method": seen.method, "path": seen.path, "body": seen.body}
-
-
 def _comparable_result(value: Any) -> Any:
     """The observed result, with an error read as a script reads it: the classes users
     catch and the attributes they read."""
@@ -698,12 +689,11 @@ SUITE = Suite(
     OurChatCohere,
     DIFFERENCES,
     result=_comparable_result,
-    request=_comparable_request,
+    request=plain_request,
     collect=True,
     not_yet=NOT_YET,
 )
 test_same_as_langchain_cohere = SUITE.same_test()
 
 
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES, NOT_YET)
+test_at_least_25_scripts = SUITE.tables_test()

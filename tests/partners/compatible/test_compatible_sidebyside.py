@@ -25,6 +25,9 @@ import pytest
 import chatplex
 import chatplex.langchain
 from tests._merged_text import text_as_blocks
+from tests.partners._openai_scripts import arguments_sent
+from tests.partners._openai_scripts import called_tool
+from tests.partners._openai_scripts import chunks_streamed
 from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import OPENAI_ERRORS
 from tests.partners._sidebyside import PNG
@@ -34,13 +37,14 @@ from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
-from tests.partners._sidebyside import comparable_request
+from tests.partners._sidebyside import compared_headers
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import error_classes
@@ -50,6 +54,7 @@ from tests.partners._sidebyside import metadata_key_orders
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
+from tests.partners._sidebyside import sum_schema
 from tests.partners._sidebyside import thirds
 
 lc = pytest.importorskip("langchain_core.messages")
@@ -214,14 +219,14 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
         calls = None
         finish = script.finish
         if script.tool_args is not None and body.get("tools"):
-            name = _tool_name(body)
+            name = called_tool(body)
             calls = [
                 {
                     # Mistral's ids are 9 letters and digits (langchain-mistralai
                     # rewrites any other id to such a one).
                     "id": "Ab3dE6gH9" if package.name == "mistralai" else "call_1",
                     "type": "function",
-                    "function": {"name": name, "arguments": _arguments(script)},
+                    "function": {"name": name, "arguments": arguments_sent(script)},
                 }
             ]
             message = {"role": "assistant", "content": None, "tool_calls": calls}
@@ -300,13 +305,7 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
         if package.name == "groq":  # Groq's usage rides on the last chunk, in x_groq
             last["x_groq"] = {"id": "req_1", "usage": usage}
         chunks.append(last)
-        if (body.get("stream_options") or {}).get("include_usage"):
-            chunks.append(
-                {**head, "object": "chat.completion.chunk", "choices": [], "usage": usage}
-            )
-        pieces = [b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks]
-        pieces.append(b"data: [DONE]\n\n")
-        return Reply(200, pieces, "text/event-stream")
+        return chunks_streamed(body, chunks, head, usage)
 
     return reply
 
@@ -325,17 +324,6 @@ def _part(kind: str, text: str) -> dict[str, Any]:
     if kind == "thinking":
         return {"type": "thinking", "thinking": [{"type": "text", "text": text}]}
     return {"type": "text", "text": text}
-
-
-def _arguments(script: Script) -> str:
-    return json.dumps(script.tool_args) if script.raw_args is None else script.raw_args
-
-
-def _tool_name(body: dict[str, Any]) -> str:
-    choice = body.get("tool_choice")
-    if isinstance(choice, dict):
-        return choice["function"]["name"]
-    return body["tools"][0]["function"]["name"]
 
 
 # ---- the scripts: script(cls, package, url) -> result -------------------------------------
@@ -360,13 +348,13 @@ def invoke_tuples(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).invoke([("system", "Be brief."), ("human", "Hi")])
 
 
+def _over(p: Package) -> ScriptsOver:
+    """The scripts every chat wire runs alike, over `p`'s constructor call."""
+    return ScriptsOver(lambda cls, url, **more: _model(cls, p, url, **more))
+
+
 def stream_chunks(cls: Any, p: Package, url: str) -> Any:
-    chunks = list(_model(cls, p, url).stream("Say hello"))
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
+    return _over(p).stream_chunks(cls, url)
 
 
 def ainvoke_text(cls: Any, p: Package, url: str) -> Any:
@@ -374,15 +362,7 @@ def ainvoke_text(cls: Any, p: Package, url: str) -> Any:
 
 
 def astream_chunks(cls: Any, p: Package, url: str) -> Any:
-    async def run() -> list[Any]:
-        return [c async for c in _model(cls, p, url).astream("Say hello")]
-
-    chunks = asyncio.run(run())
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
+    return _over(p).astream_chunks(cls, url)
 
 
 def metadata_key_order(cls: Any, p: Package, url: str) -> Any:
@@ -446,25 +426,13 @@ def structured_pydantic(cls: Any, p: Package, url: str) -> Any:
 
 
 def structured_raw(cls: Any, p: Package, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "description": "A sum.",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
+    schema = sum_schema(description="A sum.")
     got = _model(cls, p, url).with_structured_output(schema, include_raw=True)
     return got.invoke("1+2?")
 
 
 def structured_json_mode(cls: Any, p: Package, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "description": "A sum.",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
+    schema = sum_schema(description="A sum.")
     return _model(cls, p, url).with_structured_output(schema, method="json_mode").invoke("1+2?")
 
 
@@ -739,12 +707,7 @@ def std_image_source_type_block(cls: Any, p: Package, url: str) -> Any:
 
 
 def chain_with_prompt(cls: Any, p: Package, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    chain = prompt | _model(cls, p, url) | StrOutputParser()
-    return chain.invoke({"style": "brief", "q": "Hi"})
+    return _over(p).chain_with_prompt(cls, url)
 
 
 def missing_key(cls: Any, p: Package, url: str) -> Any:
@@ -1164,11 +1127,10 @@ DIFFERENCES["mistralai", "missing_key_own_host"] = (
 COMPARED_HEADERS = ("authorization", "content-type")
 
 
-def _comparable_request(seen: Seen) -> Any:
-    """A request as the comparison reads it (`comparable_request`), fields sent as null
-    compared too (the partners' `_default_params`: `DropIn.body_nulls`); chatplex sends
-    `stream: false` where the partner does (`Profile.says_stream_false`)."""
-    return comparable_request(seen, COMPARED_HEADERS, nulls=True)
+#: A request as the comparison reads it (`comparable_request`), fields sent as null
+#: compared too (the partners' `_default_params`: `DropIn.body_nulls`); chatplex sends
+#: `stream: false` where the partner does (`Profile.says_stream_false`).
+_comparable_request = compared_headers(COMPARED_HEADERS, nulls=True)
 
 
 #: The classes a script catches: the SDK's, and httpx's, what langchain-mistralai raises.

@@ -7,11 +7,13 @@ suite builds `GeminiScripts(model)` over its `model(cls, url, **settings)`.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tests.partners._sidebyside import PNG
+from tests.partners._sidebyside import Handler
 from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import constructed
@@ -20,9 +22,114 @@ from tests.partners._sidebyside import raised
 
 lc = pytest.importorskip("langchain_core.messages")
 
+#: A reply's parts: a call of `add`, and a thought before an answer (with its usage).
+ADD_CALL = [{"functionCall": {"name": "add", "args": {"a": 1, "b": 2}}}]
+THOUGHT = [
+    {"text": "Count the letters one by one.", "thought": True},
+    {"text": "There are three."},
+]
+CACHED_USAGE = {
+    "promptTokenCount": 100,
+    "candidatesTokenCount": 5,
+    "cachedContentTokenCount": 64,
+    "totalTokenCount": 105,
+}
+THINKING_USAGE = {
+    "promptTokenCount": 9,
+    "candidatesTokenCount": 4,
+    "thoughtsTokenCount": 20,
+    "totalTokenCount": 33,
+}
+
+
+def error_body(code: int, status: str, message: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "message": message,
+        "status": status,
+        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": status}],
+    }
+
+
+#: A failed reply's settings (of a suite's `replies`): a 400 and a 500.
+BAD_FIELD = {"status": 400, "error": error_body(400, "INVALID_ARGUMENT", "Bad field.")}
+INTERNAL = {"status": 500, "error": error_body(500, "INTERNAL", "Internal error.")}
+#: The rows both suites run alike: name -> (the script of `GeminiScripts`, the reply's
+#: parts and settings).
+ALIKE: dict[str, tuple[str, Any, dict[str, Any]]] = {
+    **{
+        name: (name, None, {})
+        for name in (
+            "invoke_text",
+            "invoke_system",
+            "stream_text",
+            "ainvoke_text",
+            "batch_two",
+            "generation_settings",
+            "tool_choice_bound",
+            "chain_with_prompt",
+            "per_call_stop",
+            "sampling_settings",
+            "streaming_flag",
+            "stream_usage_given",
+        )
+    },
+    **{
+        name: (name, ADD_CALL, {})
+        for name in (
+            "tool_call_invoke",
+            "tool_call_stream",
+            "tool_round_trip",
+            "tool_choice_any",
+            "tool_choice_invocation_params",
+            "tool_choice_named",
+        )
+    },
+    **{name: (name, [{"text": "A pixel."}], {}) for name in ("image_base64", "image_data_url")},
+    **{
+        name: (name, [], {"finish": "SAFETY"})
+        for name in ("safety_stopped", "safety_stopped_stream")
+    },
+    "json_mode": ("json_mode", [{"text": '{"a": 1}'}], {}),
+    "multi_turn": ("multi_turn", [{"text": "Your name is Ann."}], {}),
+    "thinking_hidden": ("thinking_hidden", [{"text": "Three."}], {}),
+    "max_tokens_stop": ("max_tokens_stop", [{"text": "Once upon"}], {"finish": "MAX_TOKENS"}),
+    "usage_details": ("usage_details", None, {"usage": CACHED_USAGE}),
+    "thinking_invoke": ("thinking_invoke", THOUGHT, {"usage": THINKING_USAGE}),
+    "two_candidates": ("two_candidates", None, {"candidates": 2}),
+    "blocked_prompt": (
+        "blocked_prompt",
+        None,
+        {"no_candidates": True, "prompt_feedback": {"blockReason": "SAFETY"}},
+    ),
+    "error_400": ("error_400", None, BAD_FIELD),
+    "error_403": (
+        "error_403",
+        None,
+        {"status": 403, "error": error_body(403, "PERMISSION_DENIED", "No access.")},
+    ),
+    "error_429": (
+        "error_429",
+        None,
+        {"status": 429, "error": error_body(429, "RESOURCE_EXHAUSTED", "Quota.")},
+    ),
+    "error_500": ("error_500", None, INTERNAL),
+    "error_in_stream": ("error_in_stream", None, BAD_FIELD),
+    "count_tokens_error_400": ("count_tokens_error", None, BAD_FIELD),
+    "count_tokens_error_500": ("count_tokens_error", None, INTERNAL),
+}
+
 
 class GeminiScripts(ScriptsOver):
     """The shared scripts, each over `model(cls, url, **settings)`."""
+
+    def rows(self, replies: Callable[..., Handler]) -> dict[str, tuple[Handler, Any]]:
+        """The `ALIKE` rows of a suite: name -> (the server's handler, script), each handler
+        `replies(parts, **settings)` (the suite's `gemini_replies`)."""
+        return {
+            name: (replies(parts, **settings), getattr(self, script))
+            for name, (script, parts, settings) in ALIKE.items()
+        }
 
     def invoke_text(self, cls: Any, url: str) -> Any:
         return self.model(cls, url).invoke("Say hello")
@@ -37,13 +144,7 @@ class GeminiScripts(ScriptsOver):
             [("human", "Hi, I am Ann."), ("ai", "Hello Ann."), ("human", "What is my name?")]
         )
 
-    def stream_text(self, cls: Any, url: str) -> Any:
-        chunks = list(self.model(cls, url).stream("Say hello"))
-        return {
-            "texts": [c.content for c in chunks],
-            "positions": [c.chunk_position for c in chunks],
-            "merged": merged(chunks),
-        }
+    stream_text = ScriptsOver.stream_chunks
 
     def ainvoke_text(self, cls: Any, url: str) -> Any:
         return asyncio.run(self.model(cls, url).ainvoke("Say hello"))
@@ -111,15 +212,6 @@ class GeminiScripts(ScriptsOver):
         )
         return self.model(cls, url).invoke([message])
 
-    def image_data_url(self, cls: Any, url: str) -> Any:
-        message = lc.HumanMessage(
-            content=[
-                {"type": "text", "text": "What is this?"},
-                {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}},
-            ]
-        )
-        return self.model(cls, url).invoke([message])
-
     def error_400(self, cls: Any, url: str) -> Any:
         return raised(lambda: self.model(cls, url, max_retries=1).invoke("Hi"))
 
@@ -137,15 +229,6 @@ class GeminiScripts(ScriptsOver):
 
     def additional_headers(self, cls: Any, url: str) -> Any:
         return self.model(cls, url, additional_headers={"x-team": "blue"}).invoke("Hi")
-
-    def chain_with_prompt(self, cls: Any, url: str) -> Any:
-        from langchain_core.output_parsers import StrOutputParser
-        from langchain_core.prompts import ChatPromptTemplate
-
-        prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-        return (prompt | self.model(cls, url) | StrOutputParser()).invoke(
-            {"style": "brief", "q": "Hi"}
-        )
 
     def stream_usage_given(self, cls: Any, url: str) -> Any:
         """`stream_usage=False` given to a class without that field: what its construction

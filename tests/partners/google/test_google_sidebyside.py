@@ -25,12 +25,18 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import init_chat_model_for
+from tests.partners._sidebyside import instance_of
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import sum_schema
+from tests.partners.google._scripts import ADD_CALL
+from tests.partners.google._scripts import THINKING_USAGE
+from tests.partners.google._scripts import THOUGHT
 from tests.partners.google._scripts import GeminiScripts
+from tests.partners.google._scripts import error_body
 
 genai_partner = pytest.importorskip("langchain_google_genai")
 partner_models = pytest.importorskip("langchain_google_genai.chat_models")
@@ -38,7 +44,6 @@ genai_errors = pytest.importorskip("google.genai.errors")
 lc = pytest.importorskip("langchain_core.messages")
 lc_exceptions = pytest.importorskip("langchain_core.exceptions")
 
-import chatplex  # noqa: E402
 from chatplex.langchain import ChatGoogleGenerativeAI as OurChat  # noqa: E402
 
 MODEL = "gemini-2.5-flash"
@@ -126,28 +131,6 @@ def counted(body: Any) -> dict[str, Any]:
     }
 
 
-ADD_CALL = [{"functionCall": {"name": "add", "args": {"a": 1, "b": 2}}}]
-THOUGHT = [
-    {"text": "Count the letters one by one.", "thought": True},
-    {"text": "There are three."},
-]
-THINKING_USAGE = {
-    "promptTokenCount": 9,
-    "candidatesTokenCount": 4,
-    "thoughtsTokenCount": 20,
-    "totalTokenCount": 33,
-}
-
-
-def error_body(code: int, status: str, message: str) -> dict[str, Any]:
-    return {
-        "code": code,
-        "message": message,
-        "status": status,
-        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": status}],
-    }
-
-
 def model(cls: Any, url: str, **settings: Any) -> Any:
     return cls(model=MODEL, base_url=url, google_api_key=KEY, **settings)
 
@@ -157,18 +140,6 @@ GEMINI = GeminiScripts(model)
 
 
 # ---- the scripts: (server reply, script(ChatGoogleGenerativeAI, url) -> result) -------
-
-
-def astream_text(cls: Any, url: str) -> Any:
-    async def run() -> list[Any]:
-        return [c async for c in model(cls, url).astream("Say hello")]
-
-    chunks = asyncio.run(run())
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
 
 
 def tool_blocks_result(cls: Any, url: str) -> Any:
@@ -216,12 +187,7 @@ def structured_function_calling(cls: Any, url: str) -> Any:
 
 
 def structured_include_raw(cls: Any, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
+    schema = sum_schema()
     return model(cls, url).with_structured_output(schema, include_raw=True).invoke("1+2?")
 
 
@@ -265,20 +231,22 @@ def client_options_endpoint(cls: Any, url: str) -> Any:
     return cls(model=MODEL, client_options={"api_endpoint": url}, google_api_key=KEY).invoke("Hi")
 
 
-def key_from_google_api_key(cls: Any, url: str) -> Any:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("GEMINI_API_KEY", raising=False)
-        patch.setenv("GOOGLE_API_KEY", "env-google-key")
-        patch.setenv("GOOGLE_GEMINI_BASE_URL", url)
-        return cls(model=MODEL).invoke("Hi")
+def _key_from(variable: str, other: str, key: str) -> Callable[[Any, str], Any]:
+    """The script of a model built with no key nor URL: its key in `variable` (`other`
+    unset), its URL in GOOGLE_GEMINI_BASE_URL."""
+
+    def script(cls: Any, url: str) -> Any:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.delenv(other, raising=False)
+            patch.setenv(variable, key)
+            patch.setenv("GOOGLE_GEMINI_BASE_URL", url)
+            return cls(model=MODEL).invoke("Hi")
+
+    return script
 
 
-def key_from_gemini_api_key(cls: Any, url: str) -> Any:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("GOOGLE_API_KEY", raising=False)
-        patch.setenv("GEMINI_API_KEY", "env-gemini-key")
-        patch.setenv("GOOGLE_GEMINI_BASE_URL", url)
-        return cls(model=MODEL).invoke("Hi")
+key_from_google_api_key = _key_from("GOOGLE_API_KEY", "GEMINI_API_KEY", "env-google-key")
+key_from_gemini_api_key = _key_from("GEMINI_API_KEY", "GOOGLE_API_KEY", "env-gemini-key")
 
 
 def environment_key_to_coded_url(cls: Any, url: str) -> Any:
@@ -290,10 +258,7 @@ def environment_key_to_coded_url(cls: Any, url: str) -> Any:
 
 
 def init_chat_model_thoughts(cls: Any, url: str) -> Any:
-    if cls is OurChat:
-        from chatplex.langchain import init_chat_model
-    else:
-        from langchain.chat_models import init_chat_model
+    init_chat_model = init_chat_model_for(cls, OurChat)
     built = init_chat_model(
         "google_genai:" + MODEL,
         base_url=url,
@@ -383,113 +348,37 @@ SIGNED_CALL = [
 
 
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    **GEMINI.rows(gemini_replies),
     "init_chat_model_thoughts": (
         gemini_replies(THOUGHT, usage=THINKING_USAGE),
         init_chat_model_thoughts,
     ),
-    "streaming_flag": (gemini_replies(), GEMINI.streaming_flag),
-    "stream_usage_given": (gemini_replies(), GEMINI.stream_usage_given),
     "logprobs_given": (gemini_replies(), logprobs_given),
     "aliases": (gemini_replies(), aliases),
     "api_version": (gemini_replies(), api_version),
-    "json_mode": (gemini_replies([{"text": '{"a": 1}'}]), GEMINI.json_mode),
-    "per_call_stop": (gemini_replies(), GEMINI.per_call_stop),
-    "sampling_settings": (gemini_replies(), GEMINI.sampling_settings),
     "signature_round_trip": (gemini_replies(SIGNED_CALL), signature_round_trip),
     "safety_settings_dict": (gemini_replies(), safety_settings_dict),
     "request_timeout": (gemini_replies(), request_timeout),
     "client_args": (gemini_replies(), client_args),
-    "invoke_text": (gemini_replies(), GEMINI.invoke_text),
-    "invoke_system": (gemini_replies(), GEMINI.invoke_system),
-    "multi_turn": (gemini_replies([{"text": "Your name is Ann."}]), GEMINI.multi_turn),
-    "stream_text": (gemini_replies(), GEMINI.stream_text),
-    "ainvoke_text": (gemini_replies(), GEMINI.ainvoke_text),
-    "astream_text": (gemini_replies(), astream_text),
-    "batch_two": (gemini_replies(), GEMINI.batch_two),
-    "generation_settings": (gemini_replies(), GEMINI.generation_settings),
-    "tool_call_invoke": (gemini_replies(ADD_CALL), GEMINI.tool_call_invoke),
-    "tool_call_stream": (gemini_replies(ADD_CALL), GEMINI.tool_call_stream),
-    "tool_round_trip": (gemini_replies(ADD_CALL), GEMINI.tool_round_trip),
+    "astream_text": (gemini_replies(), GEMINI.astream_chunks),
     "tool_blocks_result": (gemini_replies(ADD_CALL), tool_blocks_result),
-    "tool_choice_any": (gemini_replies(ADD_CALL), GEMINI.tool_choice_any),
-    "tool_choice_bound": (gemini_replies(), GEMINI.tool_choice_bound),
-    "tool_choice_invocation_params": (
-        gemini_replies(ADD_CALL),
-        GEMINI.tool_choice_invocation_params,
-    ),
-    "tool_choice_named": (gemini_replies(ADD_CALL), GEMINI.tool_choice_named),
     "tool_with_default": (gemini_replies(ADD_CALL), tool_with_default),
     "structured_json_schema": (gemini_replies([{"text": '{"total": 3}'}]), structured_json_schema),
     "structured_function_calling": (gemini_replies(ADD_CALL), structured_function_calling),
     "structured_include_raw": (gemini_replies([{"text": '{"total": 3}'}]), structured_include_raw),
-    "thinking_invoke": (gemini_replies(THOUGHT, usage=THINKING_USAGE), GEMINI.thinking_invoke),
     "thinking_stream": (gemini_replies(THOUGHT, usage=THINKING_USAGE), thinking_stream),
-    "thinking_hidden": (gemini_replies([{"text": "Three."}]), GEMINI.thinking_hidden),
-    "safety_stopped": (gemini_replies([], finish="SAFETY"), GEMINI.safety_stopped),
-    "safety_stopped_stream": (gemini_replies([], finish="SAFETY"), GEMINI.safety_stopped_stream),
-    "blocked_prompt": (
-        gemini_replies(no_candidates=True, prompt_feedback={"blockReason": "SAFETY"}),
-        GEMINI.blocked_prompt,
-    ),
-    "max_tokens_stop": (
-        gemini_replies([{"text": "Once upon"}], finish="MAX_TOKENS"),
-        GEMINI.max_tokens_stop,
-    ),
-    "two_candidates": (gemini_replies(candidates=2), GEMINI.two_candidates),
-    "usage_details": (
-        gemini_replies(
-            usage={
-                "promptTokenCount": 100,
-                "candidatesTokenCount": 5,
-                "cachedContentTokenCount": 64,
-                "totalTokenCount": 105,
-            }
-        ),
-        GEMINI.usage_details,
-    ),
-    "image_base64": (gemini_replies([{"text": "A pixel."}]), GEMINI.image_base64),
-    "image_data_url": (gemini_replies([{"text": "A pixel."}]), GEMINI.image_data_url),
     "image_url": (gemini_replies([{"text": "A pixel."}]), image_url),
     "unknown_call_keyword": (gemini_replies(), unknown_call_keyword),
-    "error_400": (
-        gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        GEMINI.error_400,
-    ),
-    "error_403": (
-        gemini_replies(status=403, error=error_body(403, "PERMISSION_DENIED", "No access.")),
-        GEMINI.error_403,
-    ),
-    "error_429": (
-        gemini_replies(status=429, error=error_body(429, "RESOURCE_EXHAUSTED", "Quota.")),
-        GEMINI.error_429,
-    ),
-    "error_500": (
-        gemini_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
-        GEMINI.error_500,
-    ),
     "error_async": (
         gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
         error_async,
-    ),
-    "error_in_stream": (
-        gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        GEMINI.error_in_stream,
     ),
     "client_options_endpoint": (gemini_replies(), client_options_endpoint),
     "additional_headers": (gemini_replies(), GEMINI.additional_headers),
     "key_from_google_api_key": (gemini_replies(), key_from_google_api_key),
     "key_from_gemini_api_key": (gemini_replies(), key_from_gemini_api_key),
     "environment_key_to_coded_url": (gemini_replies(), environment_key_to_coded_url),
-    "chain_with_prompt": (gemini_replies(), GEMINI.chain_with_prompt),
     "count_tokens": (gemini_replies(), count_tokens),
-    "count_tokens_error_400": (
-        gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        GEMINI.count_tokens_error,
-    ),
-    "count_tokens_error_500": (
-        gemini_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
-        GEMINI.count_tokens_error,
-    ),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
@@ -625,17 +514,15 @@ def _comparable_result(value: Any) -> Any:
     `details` where the error is one of its classes) and the text it prints."""
     if isinstance(value, dict) and set(value) == {"error"}:
         err = value["error"]
-        out: dict[str, Any] = {
-            name: isinstance(err, cls)
-            for name, cls in (
-                ("ChatGoogleGenerativeAIError", partner_models.ChatGoogleGenerativeAIError),
-                ("GoogleRateLimitError", partner_models.GoogleRateLimitError),
-                ("GoogleAPIError", partner_models.GoogleAPIError),
-                ("APIError", genai_errors.APIError),
-                ("ClientError", genai_errors.ClientError),
-                ("ServerError", genai_errors.ServerError),
-            )
-        }
+        out: dict[str, Any] = instance_of(
+            err,
+            partner_models.ChatGoogleGenerativeAIError,
+            partner_models.GoogleRateLimitError,
+            partner_models.GoogleAPIError,
+            genai_errors.APIError,
+            genai_errors.ClientError,
+            genai_errors.ServerError,
+        )
         out["ModelError"] = [
             name
             for name in (
@@ -681,8 +568,4 @@ SUITE = Suite(
     request=_comparable_request,
 )
 test_same_as_langchain_google_genai = SUITE.same_test()
-
-
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES)
-    assert chatplex.langchain.ChatGoogleGenerativeAI is OurChat
+test_at_least_25_scripts = SUITE.tables_test()

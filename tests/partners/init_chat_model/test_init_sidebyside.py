@@ -16,11 +16,12 @@ import pytest
 
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
-from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import raised
 
 lc_chat_models = pytest.importorskip("langchain.chat_models")
@@ -276,12 +277,12 @@ def rate_limited(init: Any, url: str) -> Any:
 
 
 def chain_with_prompt(init: Any, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    chain = prompt | init("gpt-4o-mini", model_provider="openai", **_openai_kw(url))
-    return (chain | StrOutputParser()).invoke({"style": "brief", "q": "Hi"})
+    openai = ScriptsOver(
+        lambda init, url, **more: init(
+            "gpt-4o-mini", model_provider="openai", **_openai_kw(url), **more
+        )
+    )
+    return openai.chain_with_prompt(init, url)
 
 
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
@@ -328,11 +329,6 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
 NOT_YET: dict[str, str] = {}
 
 
-def _comparable_request(seen: Seen) -> Any:
-    """A request as the comparison reads it: method, path and body."""
-    return {"method": seen.method, "path": seen.path, "body": seen.body}
-
-
 def _comparable_result(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"error"}:
         return {"error": type(value["error"]).__name__}
@@ -356,11 +352,10 @@ SUITE = Suite(
     chatplex.langchain.init_chat_model,
     DIFFERENCES,
     result=_comparable_result,
-    request=_comparable_request,
+    request=plain_request,
     not_yet=NOT_YET,
 )
 test_same_as_langchains_init_chat_model = SUITE.same_test()
 
 
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES, NOT_YET)
+test_at_least_25_scripts = SUITE.tables_test()

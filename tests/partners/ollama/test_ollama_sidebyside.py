@@ -16,16 +16,17 @@ from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import sum_schema
 from tests.partners._sidebyside import thirds
 
 langchain_ollama = pytest.importorskip("langchain_ollama")
@@ -113,29 +114,8 @@ def invoke_tuples(cls: Any, url: str) -> Any:
     return cls(model=MODEL, base_url=url).invoke([("system", "Be brief."), ("human", "Hi")])
 
 
-def stream_chunks(cls: Any, url: str) -> Any:
-    chunks = list(cls(model=MODEL, base_url=url).stream("Say hello"))
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
-
-
 def ainvoke_text(cls: Any, url: str) -> Any:
     return asyncio.run(cls(model=MODEL, base_url=url).ainvoke("Say hello"))
-
-
-def astream_chunks(cls: Any, url: str) -> Any:
-    async def run() -> list[Any]:
-        return [c async for c in cls(model=MODEL, base_url=url).astream("Say hello")]
-
-    chunks = asyncio.run(run())
-    return {
-        "texts": [c.content for c in chunks],
-        "positions": [c.chunk_position for c in chunks],
-        "merged": merged(chunks),
-    }
 
 
 def batch_two(cls: Any, url: str) -> Any:
@@ -264,12 +244,7 @@ def structured_pydantic(cls: Any, url: str) -> Any:
 
 
 def structured_raw(cls: Any, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
+    schema = sum_schema()
     got = cls(model=MODEL, base_url=url).with_structured_output(schema, include_raw=True)
     return got.invoke("1+2?")
 
@@ -307,18 +282,8 @@ def length_stop(cls: Any, url: str) -> Any:
     return cls(model=MODEL, base_url=url, num_predict=2).invoke("Tell a story")
 
 
-def image_block(cls: Any, url: str) -> Any:
-    data = (
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
-        "hQGAhKmMIQAAAABJRU5ErkJggg=="
-    )
-    message = lc.HumanMessage(
-        content=[
-            {"type": "text", "text": "What is this?"},
-            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{data}"}},
-        ]
-    )
-    return cls(model=MODEL, base_url=url).invoke([message])
+#: The scripts every chat wire runs alike, over this suite's constructor call.
+SHARED = ScriptsOver(lambda cls, url, **more: cls(model=MODEL, base_url=url, **more))
 
 
 def host_from_environment(cls: Any, url: str) -> Any:
@@ -364,22 +329,13 @@ def traced_model_override(cls: Any, url: str) -> Any:
     return {"traced": handler.models, "reply": reply}
 
 
-def chain_with_prompt(cls: Any, url: str) -> Any:
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
-
-    prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
-    chain = prompt | cls(model=MODEL, base_url=url) | StrOutputParser()
-    return chain.invoke({"style": "brief", "q": "Hi"})
-
-
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "invoke_text": (ollama_replies(), invoke_text),
     "invoke_messages": (ollama_replies(), invoke_messages),
     "invoke_tuples": (ollama_replies(), invoke_tuples),
-    "stream_chunks": (ollama_replies(), stream_chunks),
+    "stream_chunks": (ollama_replies(), SHARED.stream_chunks),
     "ainvoke_text": (ollama_replies(), ainvoke_text),
-    "astream_chunks": (ollama_replies(), astream_chunks),
+    "astream_chunks": (ollama_replies(), SHARED.astream_chunks),
     "batch_two": (ollama_replies(), batch_two),
     "abatch_two": (ollama_replies(), abatch_two),
     "tool_call_invoke": (ollama_replies("", tool_calls=ADD_CALL), tool_call_invoke),
@@ -412,7 +368,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "structured_raw": (ollama_replies('{"total": 3}'), structured_raw),
     "response_format_ignored": (ollama_replies('{"total": 3}'), response_format_ignored),
     "length_stop": (ollama_replies("Once", done_reason="length"), length_stop),
-    "image_block": (ollama_replies("A pixel."), image_block),
+    "image_block": (ollama_replies("A pixel."), SHARED.image_data_url),
     "host_from_environment": (ollama_replies(), host_from_environment),
     "error_not_found": (
         ollama_replies(status=404, error="model 'nope' not found"),
@@ -422,7 +378,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "error_in_stream": (ollama_replies(mid_stream_error="model crashed"), error_in_stream),
     "error_async": (ollama_replies(status=404, error="model 'nope' not found"), error_async),
     "connection_refused": (ollama_replies(), connection_refused),
-    "chain_with_prompt": (ollama_replies(), chain_with_prompt),
+    "chain_with_prompt": (ollama_replies(), SHARED.chain_with_prompt),
     "traced_model_override": (ollama_replies(), traced_model_override),
 }
 
@@ -549,5 +505,4 @@ SUITE = Suite(
 test_same_as_langchain_ollama = SUITE.same_test()
 
 
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES)
+test_at_least_25_scripts = SUITE.tables_test()

@@ -13,6 +13,7 @@ ChatTogether, each a BaseChatOpenAI that switches as langchain-openai does).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,23 +29,18 @@ from tests.adapters._responses_fixtures import response
 from tests.adapters._responses_fixtures import sse_of
 from tests.adapters._responses_fixtures import with_done_events
 from tests.partners._openai_scripts import OpenAIScripts
-from tests.partners._openai_scripts import comparable_result
+from tests.partners._openai_scripts import openai_suite
 from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
-from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
-from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import bound_choices
-from tests.partners._sidebyside import comparable_request
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import run_row
-from tests.partners._sidebyside import unset
 from tests.partners._sidebyside import with_content_or_last
 
 lc = pytest.importorskip("langchain_core.messages")
@@ -473,26 +469,9 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
 COMPARED_HEADERS = ("authorization", "content-type")
 
 
-def _comparable_request(seen: Seen) -> Any:
-    return comparable_request(seen, COMPARED_HEADERS)
-
-
-SUITE = Suite(
-    SCRIPTS,
-    partner.ChatOpenAI,
-    chatplex.langchain.ChatOpenAI,
-    DIFFERENCES,
-    result=comparable_result,
-    request=_comparable_request,
-    collect=True,
-    env=ENV,
-    answer=answer,
-)
+SUITE = openai_suite(partner.ChatOpenAI, SCRIPTS, DIFFERENCES, ENV, COMPARED_HEADERS, answer)
 test_same_as_langchain_openai = SUITE.same_test()
-
-
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES)
+test_at_least_25_scripts = SUITE.tables_test()
 
 
 # ---- the same scripts under an OpenAI-compatible host's class -------------------------------
@@ -534,18 +513,9 @@ HOST_NOT_RUN = {
 )
 def test_a_hosts_class_same_as_its_partner(host: str, name: str, server: ScriptedServer) -> None:
     module, cls = HOSTS[host]
-    theirs_cls = getattr(pytest.importorskip(module), cls)
-    script, run = SCRIPTS[name]
-    with unset(ENV):
-        outcome = run_row(
-            server,
-            (answer(script), run),
-            theirs_cls,
-            getattr(chatplex.langchain, cls),
-            result=comparable_result,
-            request=_comparable_request,
-            collect=True,
-        )
+    theirs, ours = getattr(pytest.importorskip(module), cls), getattr(chatplex.langchain, cls)
+    # the suite's run of the script, under the host's classes, with no kept difference
+    outcome = dataclasses.replace(SUITE, theirs=theirs, ours=ours, differences={}).run(name, server)
     our_requests = outcome[3]
     assert our_requests and all(r["path"] == "/v1/responses" for r in our_requests)
     assert_same(outcome)

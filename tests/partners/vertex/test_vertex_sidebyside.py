@@ -32,17 +32,19 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import assert_sound_tables
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import init_chat_model_for
+from tests.partners._sidebyside import instance_of
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import sum_schema
+from tests.partners.google._scripts import ADD_CALL
+from tests.partners.google._scripts import THINKING_USAGE
+from tests.partners.google._scripts import THOUGHT
 from tests.partners.google._scripts import GeminiScripts
-from tests.partners.google.test_google_sidebyside import ADD_CALL
+from tests.partners.google._scripts import error_body
 from tests.partners.google.test_google_sidebyside import CONVERSATION
-from tests.partners.google.test_google_sidebyside import THINKING_USAGE
-from tests.partners.google.test_google_sidebyside import THOUGHT
-from tests.partners.google.test_google_sidebyside import error_body
 from tests.partners.google.test_google_sidebyside import gemini_replies
 
 vertex_partner = pytest.importorskip("langchain_google_vertexai")
@@ -50,7 +52,6 @@ oauth2 = pytest.importorskip("google.oauth2.credentials")
 api_core_errors = pytest.importorskip("google.api_core.exceptions")
 lc = pytest.importorskip("langchain_core.messages")
 
-import chatplex  # noqa: E402
 from chatplex.langchain import ChatVertexAI as OurChat  # noqa: E402
 
 MODEL = "gemini-2.5-flash"
@@ -111,12 +112,7 @@ def structured_default(cls: Any, url: str) -> Any:
 
 
 def structured_json_mode(cls: Any, url: str) -> Any:
-    schema = {
-        "title": "Sum",
-        "type": "object",
-        "properties": {"total": {"type": "integer"}},
-        "required": ["total"],
-    }
+    schema = sum_schema()
     got = model(cls, url).with_structured_output(schema, method="json_mode", include_raw=True)
     return got.invoke("1+2?")
 
@@ -133,10 +129,7 @@ def count_tokens(cls: Any, url: str) -> Any:
 
 
 def init_chat_model_vertex(cls: Any, url: str) -> Any:
-    if cls is OurChat:
-        from chatplex.langchain import init_chat_model
-    else:
-        from langchain.chat_models import init_chat_model
+    init_chat_model = init_chat_model_for(cls, OurChat)
     built = init_chat_model(
         "google_vertexai:" + MODEL,
         project=PROJECT,
@@ -246,30 +239,20 @@ def error_404(cls: Any, url: str) -> Any:
     return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
 
 
+def _add_arguments() -> dict[str, Any]:
+    """`add`'s arguments as a JSON schema (new at each call: a partner may change it)."""
+    integer = {"type": "integer"}
+    return {"type": "object", "properties": {"a": integer, "b": integer}, "required": ["a", "b"]}
+
+
 def structured_include_raw(cls: Any, url: str) -> Any:
-    schema = {
-        "title": "add",
-        "description": "Add two integers.",
-        "type": "object",
-        "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
-        "required": ["a", "b"],
-    }
+    schema = {"title": "add", "description": "Add two integers.", **_add_arguments()}
     return model(cls, url).with_structured_output(schema, include_raw=True).invoke("1+2?")
 
 
 def openai_format_tool(cls: Any, url: str) -> Any:
-    tool = {
-        "type": "function",
-        "function": {
-            "name": "add",
-            "description": "Add two integers.",
-            "parameters": {
-                "type": "object",
-                "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
-                "required": ["a", "b"],
-            },
-        },
-    }
+    function = {"name": "add", "description": "Add two integers.", "parameters": _add_arguments()}
+    tool = {"type": "function", "function": function}
     return model(cls, url).bind_tools([tool]).invoke("What is 1+2?")
 
 
@@ -367,97 +350,21 @@ def gemini_3_text(cls: Any, url: str) -> Any:
 
 
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    **GEMINI.rows(vertex_replies),
     "gemini_3_text": (gemini_3_replies([{"text": "Hello there."}]), gemini_3_text),
-    "invoke_text": (vertex_replies(), GEMINI.invoke_text),
-    "invoke_system": (vertex_replies(), GEMINI.invoke_system),
-    "multi_turn": (vertex_replies([{"text": "You are Ann."}]), GEMINI.multi_turn),
-    "stream_text": (vertex_replies(), GEMINI.stream_text),
-    "ainvoke_text": (vertex_replies(), GEMINI.ainvoke_text),
-    "batch_two": (vertex_replies(), GEMINI.batch_two),
-    "generation_settings": (vertex_replies(), GEMINI.generation_settings),
-    "tool_call_invoke": (vertex_replies(ADD_CALL), GEMINI.tool_call_invoke),
-    "tool_call_stream": (vertex_replies(ADD_CALL), GEMINI.tool_call_stream),
-    "tool_round_trip": (vertex_replies(ADD_CALL), GEMINI.tool_round_trip),
-    "tool_choice_any": (vertex_replies(ADD_CALL), GEMINI.tool_choice_any),
-    "tool_choice_bound": (vertex_replies(), GEMINI.tool_choice_bound),
-    "tool_choice_invocation_params": (
-        vertex_replies(ADD_CALL),
-        GEMINI.tool_choice_invocation_params,
-    ),
-    "tool_choice_named": (vertex_replies(ADD_CALL), GEMINI.tool_choice_named),
     "structured_default": (vertex_replies(ADD_CALL), structured_default),
     "structured_json_mode": (vertex_replies([{"text": '{"total": 3}'}]), structured_json_mode),
-    "thinking_invoke": (vertex_replies(THOUGHT, usage=THINKING_USAGE), GEMINI.thinking_invoke),
-    "thinking_hidden": (vertex_replies([{"text": "There are three."}]), GEMINI.thinking_hidden),
     "signed_text_round_trip": (vertex_replies(SIGNED_TEXT), signed_text_round_trip),
-    "safety_stopped": (vertex_replies([], finish="SAFETY"), GEMINI.safety_stopped),
-    "blocked_prompt": (
-        vertex_replies(no_candidates=True, prompt_feedback={"blockReason": "SAFETY"}),
-        GEMINI.blocked_prompt,
-    ),
-    "max_tokens_stop": (
-        vertex_replies([{"text": "Once"}], finish="MAX_TOKENS"),
-        GEMINI.max_tokens_stop,
-    ),
-    "usage_details": (
-        vertex_replies(
-            usage={
-                "promptTokenCount": 9,
-                "candidatesTokenCount": 4,
-                "cachedContentTokenCount": 5,
-                "totalTokenCount": 13,
-            }
-        ),
-        GEMINI.usage_details,
-    ),
-    "image_base64": (vertex_replies([{"text": "A pixel."}]), GEMINI.image_base64),
-    "image_data_url": (vertex_replies([{"text": "A pixel."}]), GEMINI.image_data_url),
-    "error_400": (
-        vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        GEMINI.error_400,
-    ),
-    "error_403": (
-        vertex_replies(status=403, error=error_body(403, "PERMISSION_DENIED", "No access.")),
-        GEMINI.error_403,
-    ),
-    "error_429": (
-        vertex_replies(status=429, error=error_body(429, "RESOURCE_EXHAUSTED", "Quota.")),
-        GEMINI.error_429,
-    ),
-    "error_500": (
-        vertex_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
-        GEMINI.error_500,
-    ),
-    "error_in_stream": (
-        vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        GEMINI.error_in_stream,
-    ),
     "count_tokens": (vertex_replies(), count_tokens),
     "builtin_search_with_function": (vertex_replies(ADD_CALL), builtin_search_with_function),
     "builtin_tools_only": (vertex_replies(), builtin_tools_only),
     "builtin_after_retrieval": (vertex_replies(), builtin_after_retrieval),
-    "count_tokens_error_400": (
-        vertex_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
-        GEMINI.count_tokens_error,
-    ),
-    "count_tokens_error_500": (
-        vertex_replies(status=500, error=error_body(500, "INTERNAL", "Internal error.")),
-        GEMINI.count_tokens_error,
-    ),
     "additional_headers": (vertex_replies(), GEMINI.additional_headers),
-    "chain_with_prompt": (vertex_replies(), GEMINI.chain_with_prompt),
     "init_chat_model_vertex": (vertex_replies(), init_chat_model_vertex),
-    "json_mode": (vertex_replies([{"text": '{"a": 1}'}]), GEMINI.json_mode),
-    "per_call_stop": (vertex_replies(), GEMINI.per_call_stop),
-    "sampling_settings": (vertex_replies(), GEMINI.sampling_settings),
     "labels": (vertex_replies(), labels),
-    "safety_stopped_stream": (vertex_replies([], finish="SAFETY"), GEMINI.safety_stopped_stream),
     "thinking_stream": (vertex_replies(THOUGHT, usage=THINKING_USAGE), thinking_stream),
-    "two_candidates": (vertex_replies(candidates=2), GEMINI.two_candidates),
     "aliases": (vertex_replies(), aliases),
     "safety_settings_enums": (vertex_replies(), safety_settings_enums),
-    "streaming_flag": (vertex_replies(), GEMINI.streaming_flag),
-    "stream_usage_given": (vertex_replies(), GEMINI.stream_usage_given),
     "top_logprobs_given": (with_logprobs(vertex_replies()), top_logprobs_given),
     "endpoint_v1": (vertex_replies(), endpoint_v1),
     "model_attributes": (vertex_replies(), model_attributes),
@@ -745,10 +652,7 @@ def _finish_word(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-DIFFERENCES["stream_text"] = (
-    _FINISH,
-    _finish_word,
-)
+DIFFERENCES["stream_text"] = (_FINISH, _finish_word)
 
 
 def _thoughts_counted(outcome: Outcome) -> Outcome:
@@ -760,10 +664,7 @@ def _thoughts_counted(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-DIFFERENCES["thinking_invoke"] = (
-    _THOUGHT_TOKENS,
-    _thoughts_counted,
-)
+DIFFERENCES["thinking_invoke"] = (_THOUGHT_TOKENS, _thoughts_counted)
 
 
 def _invoked_stream_finish(outcome: Outcome) -> Outcome:
@@ -792,10 +693,7 @@ def _thinking_stream(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-DIFFERENCES["thinking_stream"] = (
-    (_FINISH, _THOUGHT_TOKENS),
-    _thinking_stream,
-)
+DIFFERENCES["thinking_stream"] = ((_FINISH, _THOUGHT_TOKENS), _thinking_stream)
 
 
 def _usage_once(outcome: Outcome) -> Outcome:
@@ -878,14 +776,12 @@ def _comparable_result(value: Any) -> Any:
     catch, the attributes they read and the text it prints."""
     if isinstance(value, dict) and set(value) == {"error"}:
         err = value["error"]
-        out: dict[str, Any] = {
-            name: isinstance(err, cls)
-            for name, cls in (
-                ("GoogleAPICallError", api_core_errors.GoogleAPICallError),
-                ("ClientError", api_core_errors.ClientError),
-                ("ServerError", api_core_errors.ServerError),
-            )
-        }
+        out: dict[str, Any] = instance_of(
+            err,
+            api_core_errors.GoogleAPICallError,
+            api_core_errors.ClientError,
+            api_core_errors.ServerError,
+        )
         out["class"] = next(
             (c.__name__ for c in type(err).__mro__ if c.__module__ == api_core_errors.__name__),
             type(err).__name__,
@@ -906,8 +802,4 @@ SUITE = Suite(
     request=_comparable_request,
 )
 test_same_as_langchain_google_vertexai = SUITE.same_test()
-
-
-def test_at_least_25_scripts() -> None:
-    assert_sound_tables(SCRIPTS, DIFFERENCES)
-    assert chatplex.langchain.ChatVertexAI is OurChat
+test_at_least_25_scripts = SUITE.tables_test()

@@ -29,6 +29,7 @@ from chatplex.messages import merge_chunks
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.anthropic.response import sdk_usage
 from chatplex.secret import Secret
+from tests._env import without_variables
 from tests._merged_text import langchain_merge
 from tests._merged_text import text_as_blocks
 from tests._sdk_nones import without_sdk_nones
@@ -38,10 +39,7 @@ MODEL = "claude-haiku-4-5"
 WEATHER = ToolSpec("get_weather", "Weather for a city.", {"type": "object", "properties": {}})
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)
+_clean_env = without_variables("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", name="_clean_env")
 
 
 @pytest.fixture

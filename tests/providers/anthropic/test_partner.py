@@ -4,29 +4,22 @@ its schema, a call through the SDK's beta client read with the beta models' fiel
 
 from __future__ import annotations
 
-from typing import Any
-
 from chatplex.langchain.traits import partner_traits
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.anthropic.bound import bound_anthropic_tools
 from chatplex.providers.anthropic.partner import TRAITS
+from tests.providers._partner import CITY_SCHEMA
 from tests.providers._partner import bound_form
 from tests.providers._partner import for_call
 from tests.providers._partner import unknown_keyword
-
-_SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}}
-
-
-def _function() -> dict[str, Any]:
-    function = {"name": "weather", "description": "Weather.", "parameters": _SCHEMA}
-    return {"type": "function", "function": function}
+from tests.providers._partner import weather_function
 
 
 def test_the_adapter_binds_this_form() -> None:
     adapter = AnthropicAdapter(api_key="k")
     assert partner_traits(adapter) is TRAITS["AnthropicAdapter"]
-    assert bound_form(adapter, [_function()], "required") == bound_anthropic_tools(
-        [_function()], "required"
+    assert bound_form(adapter, [weather_function()], "required") == bound_anthropic_tools(
+        [weather_function()], "required"
     )
 
 
@@ -36,7 +29,7 @@ def test_a_choice_object_is_bound_as_given_and_what_anthropic_refuses_as_sent() 
     # bound as the object of what chatplex reads and sends.
     adapter = AnthropicAdapter(api_key="k")
     given = {"type": "function", "function": {"name": "weather"}}
-    assert bound_form(adapter, [_function()], "weather", given)[1] == given
+    assert bound_form(adapter, [weather_function()], "weather", given)[1] == given
     for choice, read, bound in (
         ("none", "none", {"type": "none"}),
         ("required", "required", {"type": "any"}),
@@ -44,15 +37,15 @@ def test_a_choice_object_is_bound_as_given_and_what_anthropic_refuses_as_sent() 
         ("any", "required", {"type": "any"}),
         ("weather", "weather", {"type": "tool", "name": "weather"}),
     ):
-        assert bound_form(adapter, [_function()], read, choice)[1] == bound
+        assert bound_form(adapter, [weather_function()], read, choice)[1] == bound
 
 
 def test_a_tool_dict_in_anthropics_form_is_bound_as_given() -> None:
     given = TRAITS["AnthropicAdapter"].binds_as_given
     assert given is not None
     adapter = AnthropicAdapter(api_key="k")
-    assert given(adapter, {"name": "f", "description": "d", "input_schema": _SCHEMA})
-    assert not given(adapter, _function())
+    assert given(adapter, {"name": "f", "description": "d", "input_schema": CITY_SCHEMA})
+    assert not given(adapter, weather_function())
     assert TRAITS["AnthropicAdapter"].response_format_class == "schema"
 
 

@@ -12,7 +12,7 @@ import pytest
 from chatplex.langchain import ChatAnthropic as DropIn
 from chatplex.providers.anthropic.dropin import ChatAnthropic
 from chatplex.providers.anthropic.root_composition import drop_root_composition_tools
-from chatplex.testing import MockServer
+from tests._recorded import sent_bodies
 from tests.chat.test_dropin_models import _chatplex_body
 from tests.chat.test_dropin_models import _langchain_body
 
@@ -112,8 +112,7 @@ def test_a_bare_schema_and_a_tool_without_a_name_are_read_too() -> None:
 
 @pytest.mark.parametrize("sync", [True, False])
 async def test_the_langchain_drop_in_sends_only_the_tools_kept(sync: bool) -> None:
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         model = DropIn(
             model="claude-sonnet-4-5", base_url=server.anthropic_base_url, api_key="sk-test"
         )

@@ -20,6 +20,8 @@ from chatplex.providers.bedrock.auth import SigV4Signer
 from chatplex.providers.bedrock.auth import TokenMaskingFilter
 from chatplex.providers.bedrock.auth import resolve_region
 from chatplex.secret import Secret
+from tests._aws import AWS_VARIABLES
+from tests._aws import isolate_aws
 
 boto3 = pytest.importorskip("boto3")
 
@@ -30,23 +32,9 @@ TOKEN = "FwoGZXIvYXdzEXAMPLE-session-token"
 @pytest.fixture(autouse=True)
 def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     """No real AWS configuration, credentials or instance metadata reach the tests."""
-    for name in (
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_BEARER_TOKEN_BEDROCK",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    more = ("AWS_DEFAULT_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE")
+    more += ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI")
+    isolate_aws(monkeypatch, tmp_path, (*AWS_VARIABLES, *more))
     yield tmp_path
 
 

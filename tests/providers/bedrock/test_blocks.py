@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import doctest
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from chatplex.messages import AIMessageChunk
 from chatplex.providers.bedrock import blocks
 from chatplex.providers.bedrock.blocks import converse_blocks
 from chatplex.providers.bedrock.response import PROVIDER
+from tests._fresh import fresh_python
 
 META = {"model_provider": PROVIDER}
 
@@ -74,8 +73,5 @@ def test_a_fresh_interpreter_reads_converse_replies_as_langchain_does() -> None:
     )
     root = Path(__file__).resolve().parents[3]
     env = {**os.environ, "PYTHONPATH": str(root)}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
+    done = fresh_python(code, env=env)
     assert done.stdout.split() == ["reasoning", "False"]

@@ -21,6 +21,7 @@ from chatplex.providers.bedrock import invoke
 from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
 from chatplex.providers.bedrock.invoke import model_family
+from tests._aws import isolate_aws
 
 pytest.importorskip("botocore")
 
@@ -36,10 +37,7 @@ ADD = ToolSpec(
 
 @pytest.fixture(autouse=True)
 def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_BEARER_TOKEN_BEDROCK"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    isolate_aws(monkeypatch, tmp_path)
     yield
 
 

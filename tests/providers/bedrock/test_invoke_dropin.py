@@ -16,6 +16,8 @@ from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
 from chatplex.providers.bedrock.invoke_dropin import ChatBedrock
+from tests._aws import AWS_VARIABLES
+from tests._aws import isolate_aws
 
 pytest.importorskip("botocore")
 
@@ -26,12 +28,8 @@ KEYS = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": SECRET}
 
 @pytest.fixture(autouse=True)
 def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_BEARER_TOKEN_BEDROCK"):
-        monkeypatch.delenv(name, raising=False)
-    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_MAX_ATTEMPTS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    endpoints = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_MAX_ATTEMPTS")
+    isolate_aws(monkeypatch, tmp_path, (*AWS_VARIABLES, *endpoints))
     yield
 
 

@@ -21,17 +21,12 @@ from chatplex.providers.bedrock.invoke_families import TITAN
 from chatplex.providers.bedrock.invoke_prompt_stream import CHUNK_END
 from chatplex.providers.bedrock.invoke_prompt_stream import PromptStreamDecoder
 from chatplex.providers.bedrock.invoke_prompt_stream import PromptStreamParser
-from chatplex.testing._mock_aws import encode_message
+from chatplex.testing._mock_aws import event_message
 
 
 def _message(event: dict[str, Any]) -> bytes:
-    payload = {"bytes": base64.b64encode(json.dumps(event).encode()).decode()}
-    headers = {
-        ":event-type": "chunk",
-        ":content-type": "application/json",
-        ":message-type": "event",
-    }
-    return encode_message(headers, json.dumps(payload).encode())
+    """An InvokeModel stream's `chunk` message: `event` as JSON, base64 in its `bytes`."""
+    return event_message("chunk", {"bytes": base64.b64encode(json.dumps(event).encode()).decode()})
 
 
 def _stream(family: Any, events: list[dict[str, Any]]) -> list[Any]:

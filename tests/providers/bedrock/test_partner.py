@@ -17,14 +17,9 @@ from chatplex.providers.bedrock.partner import TRAITS
 from tests.providers._partner import bound_form
 from tests.providers._partner import check_messages
 from tests.providers._partner import refusal
+from tests.providers._partner import weather_function
 
 _UNEXPECTED = "ChatBedrockConverse._converse_params() got an unexpected keyword argument"
-_SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}}
-
-
-def _function() -> dict[str, Any]:
-    function = {"name": "weather", "description": "Weather.", "parameters": _SCHEMA}
-    return {"type": "function", "function": function}
 
 
 def test_partner_messages_are_checked_without_credentials_as_langchain_aws_formats_them() -> None:
@@ -59,11 +54,11 @@ def test_the_invoke_adapter_binds_it_for_anthropic_models_only() -> None:
     keys = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "x"}
     adapter = BedrockInvokeAdapter(region_name="us-east-1", **keys)
     claude = adapter.for_model("us.anthropic.claude-3-5-haiku-20241022-v1:0")
-    assert bound_form(claude, [_function()], "weather") == bound_invoke_tools(
-        [_function()], "weather"
+    assert bound_form(claude, [weather_function()], "weather") == bound_invoke_tools(
+        [weather_function()], "weather"
     )
     llama = adapter.for_model("meta.llama3-1-70b-instruct-v1:0")
-    assert bound_form(llama, [_function()], "weather") == ([_function()], "weather")
+    assert bound_form(llama, [weather_function()], "weather") == ([weather_function()], "weather")
 
 
 _NAMED = {"type": "function", "function": {"name": "weather"}}
@@ -87,7 +82,7 @@ _NAMED = {"type": "function", "function": {"name": "weather"}}
 )
 def test_converse_binds_its_tool_choice_object(given: Any, read: str, bound: Any) -> None:
     adapter = BedrockAdapter.__new__(BedrockAdapter)
-    assert bound_form(adapter, [_function()], read, given) == ([_function()], bound)
+    assert bound_form(adapter, [weather_function()], read, given) == ([weather_function()], bound)
 
 
 def test_the_invoke_adapter_binds_a_choice_object_as_given_for_anthropic_models() -> None:
@@ -95,5 +90,5 @@ def test_the_invoke_adapter_binds_a_choice_object_as_given_for_anthropic_models(
     adapter = BedrockInvokeAdapter(region_name="us-east-1", **keys)
     claude = adapter.for_model("us.anthropic.claude-3-5-haiku-20241022-v1:0")
     given = {"type": "function", "function": {"name": "weather"}}
-    assert bound_form(claude, [_function()], "weather", given)[1] == given
-    assert bound_form(claude, [_function()], "none", "none")[1] == {"type": "none"}
+    assert bound_form(claude, [weather_function()], "weather", given)[1] == given
+    assert bound_form(claude, [weather_function()], "none", "none")[1] == {"type": "none"}

@@ -21,6 +21,7 @@ from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
 from chatplex.providers.cohere import adapter as module
 from chatplex.providers.cohere.adapter import CohereAdapter
+from tests._env import without_variables
 from tests.providers._speccheck import assert_every_path_says
 
 URL = "https://api.cohere.com/v2/chat"
@@ -44,10 +45,7 @@ STREAM = "".join(
 ).encode()
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for variable in ("COHERE_API_KEY", "CO_API_KEY", "CO_API_URL"):
-        monkeypatch.delenv(variable, raising=False)
+_clean_env = without_variables("COHERE_API_KEY", "CO_API_KEY", "CO_API_URL", name="_clean_env")
 
 
 def _request(adapter: CohereAdapter) -> Any:

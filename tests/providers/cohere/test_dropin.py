@@ -17,6 +17,7 @@ import respx
 from chatplex.providers.cohere import dropin as module
 from chatplex.providers.cohere import tokenizer
 from chatplex.providers.cohere.dropin import ChatCohere
+from tests._env import without_variables
 
 URL = "https://api.cohere.com/v2/chat"
 REPLY = {
@@ -27,10 +28,7 @@ REPLY = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for variable in ("COHERE_API_KEY", "CO_API_KEY", "CO_API_URL"):
-        monkeypatch.delenv(variable, raising=False)
+_clean_env = without_variables("COHERE_API_KEY", "CO_API_KEY", "CO_API_URL", name="_clean_env")
 
 
 @respx.mock(assert_all_called=True)

@@ -15,16 +15,13 @@ from chatplex import init_chat_model
 from chatplex.providers.cohere.dropin import ChatCohere
 from chatplex.specs import infer_provider
 from chatplex.testing import MockServer
+from tests._env import without_variables
 from tests._weather import WEATHER
 from tests.providers._speccheck import Answer
 from tests.providers._speccheck import check_wire
 from tests.providers._speccheck import mock_server  # noqa: F401 (the fixture "server")
 
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for variable in ("COHERE_API_KEY", "CO_API_KEY", "CO_API_URL"):
-        monkeypatch.delenv(variable, raising=False)
+_clean_env = without_variables("COHERE_API_KEY", "CO_API_KEY", "CO_API_URL", name="_clean_env")
 
 
 def _model(srv: MockServer, **settings: Any) -> Any:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import doctest
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from chatplex.messages import message_to_dict
 from chatplex.providers.compatible import blocks
 from chatplex.providers.compatible.blocks import parts_blocks
 from chatplex.providers.compatible.spec import PROFILES
+from tests._fresh import fresh_python
 
 META = {"model_provider": "mistralai"}
 CALL = {"name": "add", "args": {"a": 1}, "id": "abcDEF123", "type": "tool_call"}
@@ -203,8 +202,5 @@ def test_importing_the_dropin_or_loading_the_adapter_registers(statement: str) -
     )
     root = Path(__file__).resolve().parents[3]
     env = {**os.environ, "PYTHONPATH": str(root)}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
+    done = fresh_python(code, env=env)
     assert done.stdout.split() == ["non_standard", "reasoning"]

@@ -35,6 +35,7 @@ from chatplex.providers.compatible.spec import PROFILES
 from chatplex.specs import spec
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
+from tests._replies import chat_completion
 from tests.providers.compatible._served import Recorder
 from tests.providers.compatible._served import recorded_server
 from tests.providers.compatible._served import without_preset_variables
@@ -451,14 +452,13 @@ def test_docstring_examples() -> None:
     assert result.attempted >= 2 and result.failed == 0
 
 
+#: A reply's usage: a token each way.
+_USAGE = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+
+
 @respx.mock(assert_all_called=True)
 def test_mistral_sends_its_own_names_on_the_wire(respx_mock: Any) -> None:
-    reply = {
-        "id": "74b5a048",
-        "model": "mistral-small",
-        "choices": [{"index": 0, "message": {"content": "ok"}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }
+    reply = chat_completion("ok", id="74b5a048", model="mistral-small", usage=_USAGE)
     route = respx_mock.post("https://api.mistral.ai/v1/chat/completions").mock(
         return_value=httpx.Response(200, json=reply)
     )
@@ -474,11 +474,7 @@ def test_mistral_sends_its_own_names_on_the_wire(respx_mock: Any) -> None:
 
 def test_a_calls_top_p_replaces_mistrals_default(respx_mock: Any) -> None:
     # langchain-mistralai sends its top_p 1 unless the call gives one: the call's wins.
-    reply = {
-        "id": "74b5a048",
-        "model": "mistral-small",
-        "choices": [{"index": 0, "message": {"content": "ok"}, "finish_reason": "stop"}],
-    }
+    reply = chat_completion("ok", id="74b5a048", model="mistral-small")
     route = respx_mock.post("https://api.mistral.ai/v1/chat/completions").mock(
         return_value=httpx.Response(200, json=reply)
     )
@@ -594,12 +590,9 @@ def test_a_preset_only_chatplex_names_reaches_its_host_with_its_key(
     respx_mock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # ChatHyperbolic: a row in spec.PRESETS and its export, no LangChain partner class.
-    reply = {
-        "id": "hb-1",
-        "model": "meta-llama/Llama-3.3-70B-Instruct",
-        "choices": [{"index": 0, "message": {"content": "ok"}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }
+    reply = chat_completion(
+        "ok", id="hb-1", model="meta-llama/Llama-3.3-70B-Instruct", usage=_USAGE
+    )
     route = respx_mock.post("https://api.hyperbolic.xyz/v1/chat/completions").mock(
         return_value=httpx.Response(200, json=reply)
     )
@@ -712,11 +705,7 @@ def test_fireworks_and_perplexity_send_their_partners_unset_fields_as_null(
 def test_a_base_chat_openai_sends_a_given_n_of_one(respx_mock: Any) -> None:
     # langchain-openai's BaseChatOpenAI (ChatXAI, ChatDeepSeek, ChatTogether, ChatNebius)
     # leaves out only a None `n`: a given 1 is sent, as the partner sends it.
-    reply = {
-        "id": "c1",
-        "model": "m",
-        "choices": [{"index": 0, "message": {"content": "ok"}, "finish_reason": "stop"}],
-    }
+    reply = chat_completion("ok", id="c1", model="m")
     route = respx_mock.post("https://api.together.xyz/v1/chat/completions").mock(
         return_value=httpx.Response(200, json=reply)
     )

@@ -21,6 +21,8 @@ from chatplex.errors import StreamError
 from chatplex.messages import HumanMessage
 from chatplex.providers.ollama.adapter import OllamaAdapter
 from chatplex.providers.ollama.adapter import ollama_host
+from tests._env import without_variables
+from tests._recorded import sent_bodies
 
 DONE = {
     "done": True,
@@ -46,10 +48,7 @@ STREAM = b"".join(
 NDJSON = {"content-type": "application/x-ndjson"}
 
 
-@pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("OLLAMA_HOST", raising=False)
-    monkeypatch.delenv("OLLAMA_API_KEY", raising=False)
+_no_env = without_variables("OLLAMA_HOST", "OLLAMA_API_KEY", name="_no_env")
 
 
 def test_registered_as_ollama() -> None:
@@ -318,14 +317,12 @@ async def test_bind_tools_drops_strict_as_langchain_ollama_does(sync: bool) -> N
     # tools go as `convert_to_openai_tool` makes them without it (defaults kept, only
     # the required properties required, no additionalProperties).
     from chatplex.langchain import ChatOllama
-    from chatplex.testing import MockServer
 
     def lookup(query: str, limit: int = 5) -> str:
         """Look something up."""
         return query
 
-    bodies: list[dict[str, Any]] = []
-    with MockServer(fault_plan=lambda request: bodies.append(request.json) and None) as server:
+    with sent_bodies() as (server, bodies):
         bound = ChatOllama(model="llama3.2", base_url=server.url).bind_tools([lookup], strict=True)
         _ = bound.invoke("hi") if sync else await bound.ainvoke("hi")
     (function,) = (tool["function"] for tool in bodies[0]["tools"])

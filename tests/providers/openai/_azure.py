@@ -4,7 +4,7 @@ Azure and OpenAI variables the clients read (`clean_env`, autouse where imported
 
 from __future__ import annotations
 
-import pytest
+from tests._env import without_variables
 
 ENDPOINT = "https://res.openai.azure.com"
 KEY = "azure-KEY-0123456789-sentinel"
@@ -18,7 +18,4 @@ ENV = (
 )
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
+clean_env = without_variables(*ENV, name="clean_env")

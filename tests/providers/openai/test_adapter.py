@@ -17,7 +17,6 @@ from chatplex.errors import QuotaExceededError
 from chatplex.errors import RateLimitError
 from chatplex.errors import ServerError
 from chatplex.errors import StreamError
-from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import BaseMessage
@@ -30,9 +29,11 @@ from chatplex.providers.openai.adapter import developer_message
 from chatplex.providers.openai.stream import REPLY_ONLY_KEYS
 from chatplex.providers.openai.stream import OpenAIStreamParser
 from chatplex.secret import Secret
+from tests._env import without_variables
 from tests._merged_text import langchain_merge
 from tests._merged_text import text_as_blocks
 from tests._sdk_nones import without_sdk_nones
+from tests._sse import parsed
 
 SENTINEL = "sk-SENTINEL-123"
 SETTINGS = CallSettings(model="gpt-4o-mini")
@@ -40,10 +41,7 @@ HI: list[BaseMessage] = [HumanMessage("hi")]
 WEATHER = ToolSpec(name="get_weather", description="Weather.", parameters={"type": "object"})
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+_clean_env = without_variables("OPENAI_API_KEY", "OPENAI_BASE_URL", name="_clean_env")
 
 
 def adapter(**kwargs: Any) -> OpenAIAdapter:
@@ -595,14 +593,7 @@ def error_event(error: dict[str, Any], name: str = "message") -> SSEEvent:
 
 
 def run_stream(sse: str, a: OpenAIAdapter | None = None) -> list[AIMessageChunk]:
-    parser = (a or adapter()).stream_parser({})
-    out = []
-    for event in iter_sse_events([sse.encode()]):
-        piece = parser.feed(event)
-        if piece is not None:
-            out.append(piece)
-    parser.finish()
-    return out
+    return parsed((a or adapter()).stream_parser({}), [sse.encode()])
 
 
 def build_reply(

@@ -29,6 +29,7 @@ from chatplex.messages import merge_chunks
 from chatplex.providers.compatible.adapter import CompatibleAdapter
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from tests._merged_text import text_as_blocks
+from tests._sse import parsed
 
 CASES = load_cases({"openai", "openai-compatible"})
 OK_JSON = [c for c in CASES if c.kind == "json" and c.status < 400]
@@ -102,16 +103,9 @@ def _styled_details(details: dict[str, Any], style: Any, output: bool) -> Any:
 
 
 def stream_chunks(adapter: OpenAIAdapter, case: Case) -> list[AIMessageChunk]:
-    parser = adapter.stream_parser(case.headers)
-    chunks = []
     # Feed the body in small uneven pieces, as a network would deliver it.
     pieces = [case.body[i : i + 97] for i in range(0, len(case.body), 97)]
-    for event in iter_sse_events(pieces):
-        chunk = parser.feed(event)
-        if chunk is not None:
-            chunks.append(chunk)
-    parser.finish()
-    return chunks
+    return parsed(adapter.stream_parser(case.headers), pieces)
 
 
 def check_message(

@@ -24,6 +24,7 @@ from tests._recorded import recording_server  # noqa: F401 (the fixture "server"
 from tests._replies import renumbered
 from tests._weather import City
 from tests._weather import get_weather
+from tests.core._twins import texts_until
 
 KEY = "sk-responses-mock-0123456789"
 
@@ -173,14 +174,7 @@ async def test_429_is_a_rate_limit_error(server: MockServer, sync: bool, stream:
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_error_event_mid_stream_is_a_stream_error(server: MockServer, sync: bool) -> None:
     model = chat(server, default_headers={"x-mock-fault": "stream_error_event;after=2"})
-    received: list[str] = []
-    with pytest.raises(StreamError) as info:
-        if sync:
-            for chunk in model.stream("one two three four five"):
-                received.append(chunk.text)
-        else:
-            async for chunk in model.astream("one two three four five"):
-                received.append(chunk.text)
+    received, err = await texts_until(model, sync, "one two three four five", StreamError)
     assert "".join(received).startswith("Echo:")
-    assert info.value.partial is not None and info.value.partial.text == "".join(received)
-    assert KEY not in str(info.value)
+    assert err.partial is not None and err.partial.text == "".join(received)
+    assert KEY not in str(err)

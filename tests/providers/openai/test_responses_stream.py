@@ -6,6 +6,7 @@ cut-off streams raise."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from _corpus import Case
@@ -103,15 +104,17 @@ def test_reasoning_summary_parts_arrive_as_added_then_their_text() -> None:
     assert [p["text"] for p in merged_summary] == ["**Planning** first part.", "Second part."]
 
 
-def test_failed_response_raises_stream_error() -> None:
-    failed = {
+def _failed(code: str, message: str) -> dict[str, Any]:
+    """A `response.failed` event whose response failed with `code` and `message`."""
+    error = {"code": code, "message": message}
+    return {
         "type": "response.failed",
-        "response": {
-            "id": "resp_f",
-            "status": "failed",
-            "error": {"code": "server_error", "message": "The model had an error"},
-        },
+        "response": {"id": "resp_f", "status": "failed", "error": error},
     }
+
+
+def test_failed_response_raises_stream_error() -> None:
+    failed = _failed("server_error", "The model had an error")
     parser = ResponsesStreamParser("req-9")
     with pytest.raises(StreamError, match="The model had an error") as info:
         parser.feed(SSEEvent("response.failed", json.dumps(failed)))
@@ -172,14 +175,7 @@ def test_failed_event_with_the_error_beside_the_response() -> None:
 
 
 def test_a_rate_limit_in_the_stream_is_retryable() -> None:
-    failed = {
-        "type": "response.failed",
-        "response": {
-            "id": "resp_r",
-            "status": "failed",
-            "error": {"code": "rate_limit_exceeded", "message": "Rate limit reached"},
-        },
-    }
+    failed = _failed("rate_limit_exceeded", "Rate limit reached")
     with pytest.raises(StreamError) as info:
         ResponsesStreamParser().feed(SSEEvent("response.failed", json.dumps(failed)))
     assert info.value.retryable

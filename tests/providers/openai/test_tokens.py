@@ -26,6 +26,7 @@ requests = pytest.importorskip("requests")
 import chatplex  # noqa: E402 - after the skips
 import chatplex.langchain  # noqa: E402
 from chatplex.providers.openai import tokens  # noqa: E402
+from tests._fresh import fresh_python  # noqa: E402
 
 KEYS = {"api_key": "sk-test"}
 AZURE = {
@@ -304,15 +305,12 @@ def test_without_tiktoken_the_error_says_what_to_install(monkeypatch: pytest.Mon
 
 
 def test_import_chatplex_does_not_import_tiktoken() -> None:
-    import subprocess
 
     code = (
         "import sys, chatplex.langchain; chatplex.langchain.ChatOpenAI; "
         "print('tiktoken' in sys.modules)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    out = fresh_python(code).stdout
     assert out.strip() == "False"
     assert importlib.util.find_spec("tiktoken") is not None  # installed: the check means it
 

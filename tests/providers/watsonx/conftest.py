@@ -3,7 +3,7 @@ it reads)."""
 
 from __future__ import annotations
 
-import pytest
+from tests._env import without_variables
 
 #: langchain-ibm's environment variables, which the watsonx wire reads.
 VARIABLES = (
@@ -16,7 +16,4 @@ VARIABLES = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for variable in VARIABLES:
-        monkeypatch.delenv(variable, raising=False)
+_clean_env = without_variables(*VARIABLES, name="_clean_env")
