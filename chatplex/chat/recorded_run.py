@@ -24,6 +24,7 @@ import time
 from typing import Any
 
 from ..core.run_config import RunnableConfig
+from ..core.runs import FOLLOWED_PARENT_IDS
 from ..core.runs import new_run_id
 from ..core.runs import run_tags
 from ..messages import AIMessage
@@ -110,14 +111,7 @@ class RecordedChatRun(ChatModelRun):
         self.token_time: float | None = None
         self.retries: list[tuple[float, Any]] | None = None
 
-    @property  # RunNode's slot, made when read here (an event stream inside the call)
-    def parent_ids(self) -> tuple[str, ...]:
-        parent = self.parent
-        return () if parent is None else (*parent.parent_ids, parent.id)
-
-    @parent_ids.setter
-    def parent_ids(self, value: tuple[str, ...]) -> None:
-        raise AttributeError("a recorded run's parent_ids follow its parent")
+    parent_ids = FOLLOWED_PARENT_IDS  # RunNode's slot, made when read
 
     # ---- start, tokens, end: noted, nothing built --------------------------------------
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     import uuid
 
 __all__ = [
+    "FOLLOWED_PARENT_IDS",
     "UNKNOWN",
     "ChainRun",
     "RecordedChainRun",
@@ -176,6 +177,20 @@ def _accepted(cls: type, method_name: str) -> frozenset[str] | None:
         accepted = frozenset(p.name for p in params if p.kind in kinds)
     _ACCEPTED[key] = accepted
     return accepted
+
+
+def _followed_parent_ids(run: Any) -> tuple[str, ...]:
+    parent = run.parent
+    return () if parent is None else (*parent.parent_ids, parent.id)
+
+
+def _fixed_parent_ids(run: Any, value: tuple[str, ...]) -> None:
+    raise AttributeError(f"a {type(run).__name__}'s parent_ids follow its parent")
+
+
+#: `RunNode.parent_ids` made when read, for a run recorded in place (a traced run never
+#: reads it; an event stream inside the call does).
+FOLLOWED_PARENT_IDS = property(_followed_parent_ids, _fixed_parent_ids)
 
 
 class RunNode:

@@ -31,6 +31,7 @@ from typing import Protocol
 from ..chat.callbacks import ls_params
 from ..chat.llm_results import result_of
 from ..core.run_config import RunnableConfig
+from ..core.runs import FOLLOWED_PARENT_IDS
 from ..core.runs import UNKNOWN
 from ..core.runs import RecordedChainRun
 from ..core.runs import new_run_id
@@ -138,15 +139,7 @@ class ChainRecord(RecordedChainRun):
         else:
             self.trace_id, self.session_name = trace_of(up)
 
-    @property  # RunNode's slot, made when read here
-    def parent_ids(self) -> tuple[str, ...]:
-        """Made when read (an event stream inside the call): a traced run never needs it."""
-        parent = self.parent
-        return () if parent is None else (*parent.parent_ids, parent.id)
-
-    @parent_ids.setter
-    def parent_ids(self, value: tuple[str, ...]) -> None:
-        raise AttributeError("a ChainRecord's parent_ids follow its parent")
+    parent_ids = FOLLOWED_PARENT_IDS  # RunNode's slot, made when read
 
     def start(self, input: Any = UNKNOWN) -> None:
         self.started = True

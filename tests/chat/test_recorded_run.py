@@ -142,3 +142,5 @@ def test_a_call_inside_a_chain_asks_for_its_parents_record(
     # The ids an event stream would report, made when read: the lambda's, then none.
     assert record.parent_ids == (str(record.parent_run_id),)
     assert record.parent.parent_ids == ()
+    with pytest.raises(AttributeError, match="parent_ids follow its parent"):
+        record.parent_ids = ()  # they follow the parent, never set apart from it
