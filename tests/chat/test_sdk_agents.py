@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import http.server
 import importlib
 import platform
 import re
-import threading
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
@@ -31,6 +29,8 @@ from chatplex.chat.sdk_agents import sdk_headers
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.dropins import SDK_HEADERS
 from chatplex.version import USER_AGENT
+from tests._local_server import Answering
+from tests._local_server import serving
 
 #: Where a partner is pointed: the recording server (`seen`) answers there, when the
 #: patched httpx transports do not answer first.
@@ -101,21 +101,13 @@ NOT_THE_PARTNERS: dict[str, str] = {
 _WHO = re.compile(r"user-agent|x-stainless-.*|x-fern-.*|x-source|x-title|x-integration-source")
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
+class _Recorder(Answering):
     seen: list[dict[str, str]]
 
     def do_POST(self) -> None:
         self.seen.append({k.lower(): v for k, v in self.headers.items()})
-        self.rfile.read(int(self.headers.get("content-length") or 0))
-        body = b'{"error": {"message": "refused", "type": "x"}, "message": "refused"}'
-        self.send_response(400)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.read_body()
+        self.answer(400, b'{"error": {"message": "refused", "type": "x"}, "message": "refused"}')
 
 
 class Seen:
@@ -144,16 +136,8 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> Iterator[Seen]:
 
         monkeypatch.setattr(client.HTTPTransport, "handle_request", answer)
         monkeypatch.setattr(client.AsyncHTTPTransport, "handle_async_request", aanswer)
-    handler = type("Handler", (_Recorder,), {"seen": headers})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Seen(f"http://127.0.0.1:{server.server_address[1]}", headers)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(_Recorder, seen=headers) as url:
+        yield Seen(url, headers)
 
 
 def _httpx2() -> Any:
