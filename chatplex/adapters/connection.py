@@ -89,7 +89,7 @@ class ProviderHome:
         for `connect`; None when none was given. An adapter rebinds its argument to this
         first, so that no local of its frame holds a credential in clear when a later
         check raises (tracebacks rendered with locals show them). A URL `init_chat_model`
-        or a drop-in already held as a `Secret` (`secret.hold_url`) is taken apart here."""
+        or a drop-in already held as a `Secret` (`secret.urls.hold_url`) is taken apart here."""
         if base_url is None:
             return None
         if not isinstance(base_url, (str, Secret)):

@@ -272,7 +272,7 @@ def _resolving(
     """`init`, taking its aliases too and its keys as `Secret`s: before its body runs,
     every parameter typed `Secret` (its own, a field, and each alias of one) is made one,
     and so is a URL carrying a credential (`base_url="http://user:KEY@host"`:
-    `secret.hold_urls`), so no frame holds one in clear, and each alias given is
+    `secret.arguments.hold_urls`), so no frame holds one in clear, and each alias given is
     resolved (`pick`) into the parameter it stands for. The body reads only its own names."""
     from ..adapters.keys import as_secret
 

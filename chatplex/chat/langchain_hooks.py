@@ -58,7 +58,7 @@ class LangChainHooks:
     #: one changes the async calls too, as the drop-in's then do.
     langchain_async_through_sync: ClassVar[bool] = False
     #: Whether a tool list, an empty one too, was bound on it under its LangChain name
-    #: (`bind_tools`, `tools=` per call; set on the bound copy by `chat/tool_binding.py`):
+    #: (`bind_tools`, `tools=` per call; set on the bound copy by `chat/binding.py`):
     #: the wires whose partner sends a bound `[]` send it (each wire's own `empty_tool_list_sent`).
     #: Never set on a model with no LangChain class, whose requests stay as they were.
     langchain_tools_bound: bool = False

@@ -12,7 +12,7 @@
   credential-looking query values (`api-key=`, `key=`, `sig=`, `access_token=`...), and
   on httpcore's loggers the values of credential-named headers in its DEBUG traces.
 - A credential in the URL's query (`?code=`, `?key=`, `?sig=`...) is taken out of the base
-  URL when the adapter is built (`chatplex.secret.take_url_credentials`) and put back only
+  URL when the adapter is built (`chatplex.secret.urls.take_url_credentials`) and put back only
   into the httpx request, as a `MaskedURL`: its str and repr (so the request's repr, and
   httpx's own log line) show it masked, while httpx's transports read the raw parts. No
   local of chatplex's or httpx's frames shows the URL in clear; aiohttp's frames (which

@@ -118,7 +118,7 @@ def _raw(secret: Any) -> Any:
 
 
 def masked(value: Any, key: str = "", keys: Collection[str | Secret] = ()) -> Any:
-    """Settings with credentials masked (`secret.masked_settings`: the one rule, with
+    """Settings with credentials masked (`secret.arguments.masked_settings`: the one rule, with
     `keys` the model's own)."""
     return masked_settings(value, key, keys=keys)
 
