@@ -94,6 +94,16 @@ class Hooks(Protocol[Out_co]):
     ) -> AsyncIterator[Any]: ...
 
 
+def _recording_class(handler: Any) -> type[ChainRun] | None:
+    """The run class of a tracer that records its chain runs itself, in place, without
+    the handler protocol (`records_chain_runs`: the class it names, else
+    `RecordedChainRun`); None for any other handler."""
+    if not getattr(handler, "records_chain_runs", False):
+        return None
+    kind: type[ChainRun] = getattr(handler, "chain_run_class", RecordedChainRun)
+    return kind
+
+
 def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
     run_type = runnable._run_type
     callbacks = config.get("callbacks")
@@ -104,8 +114,8 @@ def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
     # told without the protocol, in the run class it names (its record, written in place).
     if type(callbacks) is list and len(callbacks) == 1 and not reports_itself:
         only = callbacks[0]
-        if getattr(only, "records_chain_runs", False):
-            kind = getattr(only, "chain_run_class", RecordedChainRun)
+        kind = _recording_class(only)
+        if kind is not None:
             run: ChainRun = kind(config, runnable.get_name(), run_type, [only], [])
             config["_parent_run"] = run
             return run
@@ -114,11 +124,8 @@ def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
         handlers = []
     if not handlers and not listeners:
         return None
-    if not listeners and len(handlers) == 1 and getattr(handlers[0], "records_chain_runs", False):
-        kind = getattr(handlers[0], "chain_run_class", RecordedChainRun)
-        run = kind(config, runnable.get_name(), run_type, handlers, [])
-    else:
-        run = ChainRun(config, runnable.get_name(), run_type, handlers, listeners)
+    kind = _recording_class(handlers[0]) if not listeners and len(handlers) == 1 else None
+    run = (kind or ChainRun)(config, runnable.get_name(), run_type, handlers, listeners)
     config["_parent_run"] = run  # the hooks' config: children nest under this run
     if reports_itself:
         config["_own_run"] = run
