@@ -290,7 +290,9 @@ def connections_in_use(client: httpx.Client | httpx.AsyncClient) -> int:
     pool = getattr(transport, "_pool", None)
     if pool is None:
         return busy
-    return busy + sum(1 for conn in pool.connections if not conn.is_idle() and not conn.is_closed())
+    from ._transport import busy_connections  # httpx's modules, not at import
+
+    return busy + busy_connections(pool)
 
 
 # --- creation --------------------------------------------------------------------------

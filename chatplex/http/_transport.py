@@ -86,6 +86,19 @@ def mock_is_active() -> bool:
     return http_is_mocked(is_async=True)
 
 
+def busy_connections(pool: Any) -> int:
+    """How many of an httpcore pool's connections are connecting or carrying a request.
+    One that connected but never sent (httpcore's NEW state, what a request cancelled
+    between its connect and its send leaves) is not: the pool hands it to the next
+    request, as an idle one."""
+    return sum(1 for c in pool.connections if not (c.is_idle() or c.is_closed() or _unused(c)))
+
+
+def _unused(connection: Any) -> bool:
+    inner = getattr(connection, "_connection", None)  # None while connecting
+    return inner is not None and getattr(inner, "_request_count", None) == 0
+
+
 class AioHTTPTransport(httpx.AsyncBaseTransport):
     """An `httpx.AsyncBaseTransport` over one `aiohttp.ClientSession` (made on first use,
     on the running loop; the transport belongs to that loop, like its client).
@@ -126,8 +139,7 @@ class AioHTTPTransport(httpx.AsyncBaseTransport):
 
     def connections_in_use(self) -> int:
         """Requests holding a connection: sent, or with an unclosed response."""
-        busy = sum(1 for c in self._pool.connections if not c.is_idle() and not c.is_closed())
-        return self._in_flight + busy
+        return self._in_flight + busy_connections(self._pool)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if http_is_mocked(is_async=True):

@@ -573,3 +573,32 @@ def test_a_tls_failure_holds_no_os_error_to_word_as_aiohttps_connector_error() -
     tls = _httpx_error(untrusted, request, context)
     assert tls.aiohttp_class is type(untrusted)  # type: ignore[attr-defined]
     assert not hasattr(tls, OS_ERROR) and not hasattr(tls, SSL_CONTEXT)
+
+
+async def test_a_connection_that_never_sent_is_not_counted_busy() -> None:
+    """A request cancelled between its connect and its send leaves an established, unused
+    connection (httpcore's NEW state) that the pool hands to the next request: not busy.
+    One still connecting, or carrying a request, is."""
+    from chatplex.http._transport import busy_connections
+
+    origin = httpcore.Origin(b"http", b"127.0.0.1", 80)
+    connecting = httpcore.AsyncHTTPConnection(origin=origin)
+    connected = httpcore.AsyncHTTPConnection(origin=origin)
+    connected._connection = httpcore.AsyncHTTP11Connection(origin, stream=_NoStream())
+    pool = type("Pool", (), {"connections": [connecting, connected]})()
+    assert connected.info().endswith("NEW, Request Count: 0")
+    assert busy_connections(pool) == 1  # the one connecting
+    connected._connection._request_count = 1  # what its send does before it writes
+    connected._connection._state = httpcore._async.http11.HTTPConnectionState.ACTIVE
+    assert busy_connections(pool) == 2
+
+
+class _NoStream(httpcore.AsyncNetworkStream):
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return b""
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        pass
