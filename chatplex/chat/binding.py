@@ -64,7 +64,7 @@ class Bindable(OnWire, Protocol):
 
     tools: tuple[Any, ...]
     tool_choice: str | None
-    langchain_tools_bound: bool
+    tool_list_bound: bool
     extra_headers: dict[str, str]
     rate_limit: RateLimit | Literal[False] | None
     cache: BaseCache | bool | None
@@ -76,7 +76,7 @@ class Bindable(OnWire, Protocol):
         self, tools: Sequence[Any], tool_choice: Any
     ) -> tuple[Sequence[Any], Any]: ...
     def _builtin_tool_reader(self) -> BuiltinReader | None: ...
-    def _under_langchain_name(self) -> bool: ...
+    def _keeps_bound_tool_lists(self) -> bool: ...
 
 
 def _is_adapter(value: object) -> bool:
@@ -141,7 +141,7 @@ def _set_tools(model: Bindable, key: str, value: Any) -> None:
     from ..adapters.tools import to_tool_specs
 
     model.tools = to_tool_specs(value, builtin=model._builtin_tool_reader())
-    model.langchain_tools_bound = model._under_langchain_name()
+    model.tool_list_bound = model._keeps_bound_tool_lists()
 
 
 def _add_headers(model: Bindable, key: str, value: Any) -> None:
@@ -230,11 +230,9 @@ def with_tools(
     specs = to_tool_specs(functions, strict=strict, builtin=model._builtin_tool_reader())
     clone = copy.copy(model)
     clone.tools = specs
-    clone.langchain_tools_bound = model._under_langchain_name()
+    clone.tool_list_bound = model._keeps_bound_tool_lists()
     adapter = model.adapter
-    kept = (
-        clone.langchain_tools_bound and adapter is not None and adapter.keeps_choice_without_tools
-    )
+    kept = clone.tool_list_bound and adapter is not None and adapter.keeps_choice_without_tools
     clone.tool_choice = normalise_tool_choice(choice, specs, kept_without_tools=kept)
     if parallel_tool_calls is not None:
         from .dropin import tool_call_body
@@ -255,7 +253,7 @@ def call_settings(model: Bindable) -> CallSettings:
         top_p=model.top_p,
         stop=(stop,) if isinstance(stop, str) else tuple(stop) if stop else None,
         tools=tuple(model.tools),
-        tool_list_bound=model.langchain_tools_bound,
+        tool_list_bound=model.tool_list_bound,
         tool_choice=model.tool_choice,
         extra_body=model.extra_body,
     )

@@ -1,10 +1,9 @@
-"""What a chat model tells the drop-in layer (`chatplex.langchain`) about the LangChain
-class it stands in for: that class's `_llm_type`, serializer namespace, fields, model
-profiles, package and `isinstance` target, and how that class's validators settle the
-keywords given, names the model, looks its profile up, sets `disable_streaming` and counts
-tokens. `ChatModel` inherits them; a
-drop-in declares its partner's values beside its engine (its provider folder's
-`dropin.py`). The defaults are a model with no LangChain class of its own.
+"""`DropInEngine`: the base of a drop-in's engine (its provider folder's `dropin.py`), a
+`ChatModel` that also tells the drop-in layer (`chatplex.langchain`, which alone reads
+these) about the LangChain class it stands in for: that class's `_llm_type`, serializer
+namespace, fields, model profiles, package and `isinstance` target, and how that class's
+validators settle the keywords given, names the model, looks its profile up, sets
+`disable_streaming` and counts tokens. chatplex's own `ChatModel` has none of them.
 """
 
 from __future__ import annotations
@@ -14,17 +13,19 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 
+from .model import ChatModel
+
 if TYPE_CHECKING:
     from ..messages import BaseMessage
     from .partner_form import PartnerFields
 
-__all__ = ["LangChainHooks"]
+__all__ = ["DropInEngine"]
 
 
-class LangChainHooks:
-    """The `langchain_*` members of `ChatModel` (see the module doc)."""
-
-    model: str
+class DropInEngine(ChatModel):
+    """A drop-in's engine: chatplex's model with its partner's constructor, and the
+    `langchain_*` facts of the partner's class (see the module doc). Each default is a
+    class's with nothing of its own there."""
 
     #: The `_llm_type` of the LangChain class a drop-in stands in for (its LangChain chat
     #: model, `chatplex.langchain`, reports it; LangChain's cache keys include it), and
@@ -57,11 +58,9 @@ class LangChainHooks:
     #: `_stream` in a thread for `ainvoke` / `astream`): a script's subclass overriding
     #: one changes the async calls too, as the drop-in's then do.
     langchain_async_through_sync: ClassVar[bool] = False
-    #: Whether a tool list, an empty one too, was bound on it under its LangChain name
-    #: (`bind_tools`, `tools=` per call; set on the bound copy by `chat/binding.py`):
-    #: the wires whose partner sends a bound `[]` send it (each wire's own `empty_tool_list_sent`).
-    #: Never set on a model with no LangChain class, whose requests stay as they were.
-    langchain_tools_bound: bool = False
+
+    def _keeps_bound_tool_lists(self) -> bool:
+        return self.langchain_partner_class is not None
 
     @classmethod
     def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:

@@ -11,8 +11,8 @@ the Runnable hooks (`_invoke`, `_stream`...) hand to `chat/run_hooks.py`; the fo
 model through the protocols of `chat/call.py`. Subclasses that answer without HTTP
 (`FakeChatModel`) override those hooks only. Settings are checked and set on a bound copy
 and tools bound on a copy by `chat/binding.py`; what the model says of itself (its
-repr, name, provider label, callback run) is `chat/description.py`'s. The `langchain_*`
-facts the drop-in layer reads are `LangChainHooks`' (`chat/langchain_hooks.py`).
+repr, name, provider label, callback run) is `chat/description.py`'s. A drop-in's engine
+adds what the drop-in layer reads of its LangChain class (`chat/langchain_hooks.py`).
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ from . import send_hooks
 from . import tool_binding
 from .call import Call
 from .call_hooks import check_cache
-from .langchain_hooks import LangChainHooks
 from .llm_results import LLMResult
 from .partner_calls import PartnerCalls
 from .recorded_run import start_run
@@ -64,7 +63,7 @@ if TYPE_CHECKING:
 __all__ = ["ChatModel"]
 
 
-class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
+class ChatModel(Runnable[Any, AIMessage]):
     """A chat model over one provider adapter.
 
     Usually built with `init_chat_model("openai:gpt-4o-mini")` or a drop-in class
@@ -363,11 +362,17 @@ class ChatModel(LangChainHooks, Runnable[Any, AIMessage]):
         )
         return self._finish_binding(clone, tools, tool_choice)
 
-    def _under_langchain_name(self) -> bool:
-        """Whether the model stands in for a LangChain class (a drop-in), whose bound tool
-        list reaches the request as bound, an empty one too (`langchain_tools_bound`);
-        chatplex's own models bind no empty list."""
-        return self.langchain_partner_class is not None
+    #: Whether a tool list, an empty one too, was bound on it where it keeps one
+    #: (`bind_tools`, `tools=` per call; set on the bound copy by `chat/binding.py`):
+    #: the wires whose partner sends a bound `[]` send it (each wire's own
+    #: `empty_tool_list_sent`). Never set on chatplex's own models, which bind no empty list.
+    tool_list_bound: bool = False
+
+    def _keeps_bound_tool_lists(self) -> bool:
+        """Whether a tool list bound on it, an empty one too, reaches the request as bound
+        (a drop-in's engine, as its LangChain class does); chatplex's own models bind no
+        empty list."""
+        return False
 
     # Where a drop-in's LangChain class binds tools or structured output its own way, it
     # overrides these hooks, not the methods (whose signatures are LangChain's, once).

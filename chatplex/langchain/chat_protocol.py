@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from langchain_core.runnables import Runnable as LCRunnable
     from pydantic import SecretStr
 
-    from ..chat import ChatModel
+    from ..chat.langchain_hooks import DropInEngine
 
 __all__ = ["EngineClass", "LangChainChat"]
 
@@ -67,4 +67,4 @@ class EngineClass(Protocol):
     """A drop-in's LangChain class (`DropInChatModel`'s): the chatplex drop-in it builds
     its calls on."""
 
-    _engine: ClassVar[type[ChatModel]]
+    _engine: ClassVar[type[DropInEngine]]

@@ -29,7 +29,7 @@ from importlib import import_module
 
 from langchain_core.language_models import BaseChatModel
 
-from ..chat import ChatModel
+from ..chat.langchain_hooks import DropInEngine
 from ..dropins import DROP_IN_MODULES
 from .dropin_model import DropInChatModel
 from .dropin_settings import serializable as _serializable
@@ -81,7 +81,7 @@ def langchain_class(name: str) -> type[DropInChatModel]:
     return cls
 
 
-def _signature(engine: type[ChatModel]) -> inspect.Signature:
+def _signature(engine: type[DropInEngine]) -> inspect.Signature:
     """The engine's parameters (the partner's constructor and chatplex's settings), then
     LangChain's own settings, then the engine's `**api_params`."""
     params = list(inspect.signature(engine).parameters.values())

@@ -33,6 +33,7 @@ from pydantic import model_validator
 
 from ..chat import BaseCache
 from ..chat import ChatModel
+from ..chat.langchain_hooks import DropInEngine
 from ..chat.partner_form import serialized_form
 from ..chat.partner_profiles import found_profile
 from ..chat.partner_profiles import profile_table
@@ -93,7 +94,7 @@ class DropInChatModel(ChatChatplex):
     """A `ChatChatplex` whose constructor is a chatplex drop-in's (`_engine`): the base
     of every class `langchain_class` makes."""
 
-    _engine: ClassVar[type[ChatModel]]
+    _engine: ClassVar[type[DropInEngine]]
     # Replies as the partner's (its metadata keys, no model name added), None for a
     # function_calling reply without the call (every partner's first_tool_only parser),
     # streams never answered from a cache (`ChatChatplex._under_partner_name`).
@@ -411,19 +412,19 @@ class DropInChatModel(ChatChatplex):
 
     def get_token_ids(self, text: str) -> list[int]:
         """As the partner class gives them (`custom_get_token_ids` first): the engine's
-        where the partner has a tokenizer of its own (`ChatModel.langchain_token_ids`),
+        where the partner has a tokenizer of its own (`DropInEngine.langchain_token_ids`),
         else langchain-core's."""
         if self.custom_get_token_ids is not None:
             return self.custom_get_token_ids(text)
         engine = _primary(self.chatplex_model)
-        ids = engine.langchain_token_ids(text) if isinstance(engine, ChatModel) else None
+        ids = engine.langchain_token_ids(text) if isinstance(engine, DropInEngine) else None
         return super().get_token_ids(text) if ids is None else ids
 
     def get_num_tokens(self, text: str) -> int:
         """As the partner class counts: its provider's count where it asks its provider
-        (`ChatModel.langchain_num_tokens`), else langchain-core's (`get_token_ids`')."""
+        (`DropInEngine.langchain_num_tokens`), else langchain-core's (`get_token_ids`')."""
         engine = _primary(self.chatplex_model)
-        counted = engine.langchain_num_tokens(text) if isinstance(engine, ChatModel) else None
+        counted = engine.langchain_num_tokens(text) if isinstance(engine, DropInEngine) else None
         return super().get_num_tokens(text) if counted is None else counted
 
     def get_num_tokens_from_messages(
@@ -433,11 +434,11 @@ class DropInChatModel(ChatChatplex):
         **kwargs: Any,
     ) -> int:
         """As the partner class counts: the engine's count of the messages at once where
-        the partner counts them its own way (`ChatModel.langchain_counts_messages`: a
+        the partner counts them its own way (`DropInEngine.langchain_counts_messages`: a
         tokenizer, a count endpoint), else langchain-core's, with the messages and
         keywords as given (one `get_num_tokens` per message; a keyword a TypeError)."""
         engine = _primary(self.chatplex_model)
-        if isinstance(engine, ChatModel) and engine.langchain_counts_messages():
+        if isinstance(engine, DropInEngine) and engine.langchain_counts_messages():
             counted = engine.langchain_num_tokens_from_messages(_as_given(messages), tools, kwargs)
             if counted is not None:
                 return counted
@@ -460,7 +461,7 @@ class DropInChatModel(ChatChatplex):
         AzureChatOpenAI: None without `model=`, the deployment alone), else the model
         name sent."""
         engine = self.chatplex_model
-        if isinstance(engine, ChatModel):
+        if isinstance(engine, DropInEngine):
             return engine.langchain_model_name()
         return self._sent_model_name
 
@@ -502,7 +503,7 @@ class DropInChatModel(ChatChatplex):
         `profiles/`), adjusted by the engine as the partner adjusts it."""
         engine = self.chatplex_model
         table = self._engine.langchain_profiles
-        if not profile_table(table) or not isinstance(engine, ChatModel):
+        if not profile_table(table) or not isinstance(engine, DropInEngine):
             return None
         found = found_profile(table, engine.langchain_profile_names())
         return cast("ModelProfile | None", engine.langchain_profile(found))
@@ -559,7 +560,7 @@ def _as_given(messages: object) -> list[BaseMessage]:
     ]
 
 
-def _parameters(engine: type[ChatModel]) -> frozenset[str]:
+def _parameters(engine: type[DropInEngine]) -> frozenset[str]:
     """The engine's named constructor parameters."""
     return frozenset(inspect.signature(engine).parameters)
 

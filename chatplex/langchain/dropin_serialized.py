@@ -34,7 +34,7 @@ from .partner_fields import partner_value
 from .partner_fields import reading_form
 
 if TYPE_CHECKING:
-    from ..chat import ChatModel
+    from ..chat.langchain_hooks import DropInEngine
 
 __all__ = [
     "CHATPLEX_FIELDS",
@@ -54,7 +54,7 @@ CHATPLEX_FIELDS = frozenset(ChatChatplex.model_fields) - frozenset(BaseChatModel
 class AsPartner(Protocol):
     """A drop-in as its partner's forms read it (`dropin_model.DropInChatModel`)."""
 
-    _engine: ClassVar[type[ChatModel]]
+    _engine: ClassVar[type[DropInEngine]]
 
     @property
     def partner_kwargs(self) -> dict[str, Any]: ...

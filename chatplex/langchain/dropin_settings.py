@@ -13,8 +13,8 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from ..chat import ChatModel
 from ..chat.dropin import TAIL
+from ..chat.langchain_hooks import DropInEngine
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_form import serialized_form
 from ..secret import Secret
@@ -45,7 +45,7 @@ _PARTNER_SHOWN = ("model", *_SHOWN, "base_url", "api_key")
 CHATPLEX_OWN = frozenset(TAIL) - {"timeout", "max_retries"} - LANGCHAIN_SIDE
 
 
-def serializable(engine: type[ChatModel]) -> bool:
+def serializable(engine: type[DropInEngine]) -> bool:
     """Whether LangChain serializes the engine's partner class: it names one
     (`langchain_namespace`) and its form is not declared read-only (there the namespace
     is the partner's module path, which its `not_implemented` form writes)."""

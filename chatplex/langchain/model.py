@@ -40,6 +40,7 @@ from pydantic import SecretStr
 from pydantic import model_validator
 
 from ..chat.dropin import LANGCHAIN_ALIASES
+from ..chat.langchain_hooks import DropInEngine
 from ..chat.llm_results import combine_llm_outputs
 from ..chat.llm_results import combine_shaped_outputs
 from ..chat.llm_results import combining_style
@@ -415,7 +416,7 @@ class ChatChatplex(BaseChatModel):
         engine = primary(self.chatplex_model)
         return (
             self._under_partner_name
-            and isinstance(engine, ChatModel)
+            and isinstance(engine, DropInEngine)
             and engine.langchain_async_through_sync
         )
 

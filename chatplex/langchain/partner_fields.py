@@ -44,9 +44,9 @@ from typing import cast
 from pydantic import SecretStr
 from pydantic import SerializationInfo
 
-from ..chat import ChatModel
 from ..chat.dropin import TAIL
 from ..chat.dropin import UNSET
+from ..chat.langchain_hooks import DropInEngine
 from ..chat.partner_form import PartnerFields
 from ..secret import Secret
 from ..secret import masked_headers
@@ -78,7 +78,7 @@ ABSENT: Final = _Absent()
 
 
 def partner_value(
-    engine_type: type[ChatModel],
+    engine_type: type[DropInEngine],
     name: str,
     given: Mapping[str, Any],
     environ: Mapping[str, Any],
@@ -221,13 +221,15 @@ def _as_float(value: Any) -> Any:
     return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-def reading_form(engine_type: type[ChatModel]) -> PartnerFields | None:
+def reading_form(engine_type: type[DropInEngine]) -> PartnerFields | None:
     """The partner's fields as the engine declares them (serialized by LangChain or
     not: `PartnerFields.serialized`); None: none declared."""
     return engine_type.langchain_fields
 
 
-def partner_environment(engine_type: type[ChatModel], environ: Mapping[str, str]) -> dict[str, Any]:
+def partner_environment(
+    engine_type: type[DropInEngine], environ: Mapping[str, str]
+) -> dict[str, Any]:
     """The variables of `environ` the partner reads its fields from (at construction,
     as the partner does), credentials held as `Secret`s."""
     form = reading_form(engine_type)
@@ -274,7 +276,7 @@ def _as_held(form: PartnerFields, name: str, keyword: str, value: Any) -> Any:
     return written.get(name, value)
 
 
-def _parameter_default(engine_type: type[ChatModel], spellings: list[str]) -> Any:
+def _parameter_default(engine_type: type[DropInEngine], spellings: list[str]) -> Any:
     """The default of the engine's constructor parameter of one of these names (not
     chatplex's own settings every engine takes)."""
     parameters = _parameters(cast(type, engine_type))

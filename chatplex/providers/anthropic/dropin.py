@@ -33,7 +33,7 @@ from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import TIMEOUT
 from ...chat.dropin_fields import TOP_K
 from ...chat.dropin_fields import take_params
-from ...chat.model import ChatModel
+from ...chat.langchain_hooks import DropInEngine
 from ...chat.params import HEADER_PARAMETERS
 from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
@@ -92,7 +92,7 @@ _ALIASES = {
         "effort",
     ),
 )
-class ChatAnthropic(ChatModel):
+class ChatAnthropic(DropInEngine):
     """Anthropic Messages with LangChain's constructor. Parameters are
     langchain-anthropic's, plus chatplex's own (`rate_limit`, `retry_policy`,
     `max_retry_after`, `extra_headers`, `stream_idle_timeout`, `max_response_bytes`,

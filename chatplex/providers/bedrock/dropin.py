@@ -43,6 +43,7 @@ from ...chat.dropin_fields import SERVICE_TIER
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import TIMEOUT
 from ...chat.dropin_fields import take_params
+from ...chat.langchain_hooks import DropInEngine
 from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import IdentifyingParams
@@ -166,7 +167,7 @@ _PYDANTIC_ALIASES = {
         guardrails="guardrail_config",
     ),
 )
-class ChatBedrockConverse(ChatModel):
+class ChatBedrockConverse(DropInEngine):
     """AWS Bedrock's Converse API with langchain-aws's constructor. Parameters are
     langchain-aws's, plus chatplex's own (`api_key` for a Bedrock API key, `rate_limit`,
     `retry_policy`, `max_retry_after`, `extra_headers`, `stream_idle_timeout`,

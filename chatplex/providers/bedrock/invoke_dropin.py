@@ -50,6 +50,7 @@ from typing import cast
 
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
+from ...chat.langchain_hooks import DropInEngine
 from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import IdentifyingParams
@@ -321,7 +322,7 @@ class ChatBedrock(ChatBedrockConverse):
 
     #: langchain-aws's ChatBedrock sets no per-model `disable_streaming` (its parent's are
     #: ChatBedrockConverse's): LangChain's default, or the value given.
-    langchain_disable_streaming = ChatModel.langchain_disable_streaming
+    langchain_disable_streaming = DropInEngine.langchain_disable_streaming
 
     def langchain_counts_messages(self) -> bool:
         """langchain-aws asks Bedrock's CountTokens for an Anthropic model it names

@@ -27,7 +27,7 @@ from ...chat.dropin_fields import SAMPLING
 from ...chat.dropin_fields import STREAM_USAGE
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import take_params
-from ...chat.model import ChatModel
+from ...chat.langchain_hooks import DropInEngine
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
@@ -58,7 +58,7 @@ _FIELDS = (*SAMPLING, BASE_URL, STREAMING, STREAM_USAGE)
 
 
 @dropin(fields=_FIELDS, aliases=spellings(api_key="cohere_api_key"))
-class ChatCohere(ChatModel):
+class ChatCohere(DropInEngine):
     """Cohere's v2 Chat API with langchain-cohere's constructor. Parameters are
     langchain-cohere's, plus chatplex's own (`max_tokens`, `top_p`, `max_retries`,
     `rate_limit`, `retry_policy`, `max_retry_after`, `extra_headers`,

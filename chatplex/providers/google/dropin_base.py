@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...chat.langchain_hooks import DropInEngine
 from ...chat.model import ChatModel
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["GoogleDropin"]
 
 
-class GoogleDropin(ChatModel):
+class GoogleDropin(DropInEngine):
     """The LangChain-facing bits both classes share."""
 
     structured_output_method = "json_schema"  # langchain-google-genai's default

@@ -28,7 +28,7 @@ from ...chat.dropin_fields import SEED
 from ...chat.dropin_fields import TOP_K
 from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
-from ...chat.model import ChatModel
+from ...chat.langchain_hooks import DropInEngine
 from ...chat.partner_form import PartnerFields
 from ...specs import field_names
 
@@ -52,7 +52,7 @@ _FIELDS = (*SAMPLING, BASE_URL, API_KEY, *_SENT)
 
 
 @dropin(fields=_FIELDS)
-class ChatOllama(ChatModel):
+class ChatOllama(DropInEngine):
     """Ollama's native chat API with langchain-ollama's constructor. Parameters are
     langchain-ollama's, plus chatplex's own (`api_key`, `timeout`, `max_retries`,
     `rate_limit`, `retry_policy`, `max_retry_after`, `extra_headers`,

@@ -39,6 +39,7 @@ from ...chat.dropin_fields import SEED
 from ...chat.dropin_fields import SERVICE_TIER
 from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
+from ...chat.langchain_hooks import DropInEngine
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
 from ...chat.partner_form import Fallback
@@ -102,7 +103,7 @@ _FIELDS = (*CLIENT_FIELDS, *_SENT)
 DEFAULT_MODEL = "gpt-3.5-turbo"
 
 
-class TiktokenCounted(ChatModel):
+class TiktokenCounted(DropInEngine):
     """A chat model counting tokens as langchain-openai's `BaseChatOpenAI` counts
     (`tokens.py`): with tiktoken, of `tiktoken_model_name` or else the partner's
     `model_name`. The base of the drop-ins whose partner class is one."""

@@ -25,7 +25,7 @@ from ...chat.dropin_fields import API_KEY
 from ...chat.dropin_fields import SAMPLING
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import take_params
-from ...chat.model import ChatModel
+from ...chat.langchain_hooks import DropInEngine
 
 if TYPE_CHECKING:
     from ...secret import Secret
@@ -79,7 +79,7 @@ _FIELDS = (*SAMPLING, STREAMING, API_KEY)
 
 
 @dropin(fields=_FIELDS, declared=_BODY_FIELDS, aliases={"apikey": "api_key", "model": "model_id"})
-class ChatWatsonx(ChatModel):
+class ChatWatsonx(DropInEngine):
     """IBM watsonx.ai's text chat API with langchain-ibm's constructor. Parameters are
     langchain-ibm's, plus chatplex's own (`max_retries`, `rate_limit`, `retry_policy`,
     `timeout`, `extra_headers`, `http_client`, `http_async_client`...). Other keywords
