@@ -7,7 +7,7 @@ short spellings (langchain-openai: `model_name`, `openai_api_base`, `request_tim
 where the constructor took `model`, `base_url`, `timeout`), every field whose value is
 truthy or differs from its default, and a key as a reference (`{"lc": 1, "type":
 "secret", "id": ["OPENAI_API_KEY"]}`). Each drop-in declares these facts about its
-partner beside itself (`ChatModel.langchain_fields`); `written` applies them to the
+partner beside itself (`DropInEngine.langchain_fields`); `written` applies them to the
 keywords one construction was given.
 
 >>> form = PartnerFields(
