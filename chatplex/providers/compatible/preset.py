@@ -124,14 +124,14 @@ class DropIn:
     llm_type: str | None = None
     lc_namespace: tuple[str, ...] | None = None
     #: Its LangChain class's package and the packages that class names in a trace's
-    #: `lc_versions` (`ChatModel.langchain_package` / `langchain_versions`; None: its own).
+    #: `lc_versions` (`DropInEngine.langchain_package` / `langchain_versions`; None: its own).
     package: str | None = None
     versions: tuple[str, ...] | None = None
     #: The namespace its class's `lc_id()` names, where not `lc_namespace` (a class not
     #: serialized that answers its package's legacy namespace).
     lc_id_namespace: tuple[str, ...] | None = None
     #: Where its LangChain class is defined, "module:Class"
-    #: (`ChatModel.langchain_partner_class`); None: no partner class.
+    #: (`DropInEngine.langchain_partner_class`); None: no partner class.
     partner_class: str | None = None
     #: How that class serializes itself: `chat.partner_form.PartnerFields`' keywords
     #: (its fields' aliases, the defaults it writes, its credentials' variables...).

@@ -6,7 +6,7 @@ tool-call and image allowances of OpenAI's cookbook, as langchain-openai adds th
 
 The drop-ins whose partner class is `BaseChatOpenAI` or a subclass (`ChatOpenAI`,
 `AzureChatOpenAI`, and the presets whose `DropIn` row says `counts_with_tiktoken`)
-answer `ChatModel.langchain_token_ids` / `langchain_num_tokens_from_messages` with these
+answer `DropInEngine.langchain_token_ids` / `langchain_num_tokens_from_messages` with these
 (`dropin.TiktokenCounted`, a base of their classes).
 
 tiktoken stays optional: it is imported on the first count, never by `import chatplex`,
