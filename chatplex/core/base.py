@@ -136,7 +136,7 @@ class Runnable(Introspection, Generic[Input, Output]):
         """Default sync batch: the async batch on the portal loop for async-native
         runnables, else a thread per concurrent call (bounded). An error raised carries
         the outputs that had finished (`batch_finished`)."""
-        return batching.default_batch(self, inputs, configs, return_exceptions, kwargs)
+        return batching.Batch(self, inputs, configs, return_exceptions, kwargs).default_batch()
 
     async def _abatch(
         self,
@@ -147,7 +147,9 @@ class Runnable(Introspection, Generic[Input, Output]):
         **kwargs: Any,
     ) -> list[Output | BaseException]:
         """The default: bounded concurrent `ainvoke`s (`batching.py`)."""
-        return await batching.default_abatch(self, inputs, configs, return_exceptions, kwargs)
+        return await batching.Batch(
+            self, inputs, configs, return_exceptions, kwargs
+        ).default_abatch()
 
     def _configure(self, values: Mapping[str, Any]) -> Runnable[Input, Output]:
         """A copy with these attributes changed (what `configurable_fields` runs).
@@ -317,7 +319,7 @@ class Runnable(Introspection, Generic[Input, Output]):
             >>> [type(r).__name__ for r in divide.batch([1, 0], return_exceptions=True)]
             ['int', 'ZeroDivisionError']
         """
-        return batching.batch(self, inputs, config, return_exceptions, kwargs)
+        return batching.Batch.of(self, inputs, config, return_exceptions, kwargs).batch()
 
     async def abatch(
         self,
@@ -332,7 +334,7 @@ class Runnable(Introspection, Generic[Input, Output]):
         Returns:
             One output per input, in input order.
         """
-        return await batching.abatch(self, inputs, config, return_exceptions, kwargs)
+        return await batching.Batch.of(self, inputs, config, return_exceptions, kwargs).abatch()
 
     def batch_as_completed(
         self,
@@ -344,7 +346,9 @@ class Runnable(Introspection, Generic[Input, Output]):
     ) -> Iterator[tuple[int, Output | BaseException]]:
         """Yield `(index, result)` in completion order. Closing the iterator early cancels
         the calls still running (async-native runnables) or the ones not started."""
-        return batching.batch_as_completed(self, inputs, config, return_exceptions, kwargs)
+        return batching.Batch.of(
+            self, inputs, config, return_exceptions, kwargs
+        ).batch_as_completed()
 
     def abatch_as_completed(
         self,
@@ -355,7 +359,9 @@ class Runnable(Introspection, Generic[Input, Output]):
         **kwargs: Any,
     ) -> AsyncIterator[tuple[int, Output | BaseException]]:
         """Async `batch_as_completed`; closing the iterator cancels unfinished calls."""
-        return batching.abatch_as_completed(self, inputs, config, return_exceptions, kwargs)
+        return batching.Batch.of(
+            self, inputs, config, return_exceptions, kwargs
+        ).abatch_as_completed()
 
     # ---- runnables built from this one ---------------------------------------------------
     # Composition (`|`, `pipe`, `pick`, `assign`), bindings (`bind`, `with_config`), and
