@@ -125,31 +125,15 @@ class Runnable(Introspection, Generic[Input, Output]):
         async for out in self._astream(await acollect_chunks(chunks), config, **kwargs):
             yield out
 
-    def _batch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
+    def _batch(self, batch: batching.Batch) -> list[Output | BaseException]:
         """Default sync batch: the async batch on the portal loop for async-native
         runnables, else a thread per concurrent call (bounded). An error raised carries
         the outputs that had finished (`batch_finished`)."""
-        return batching.Batch(self, inputs, configs, return_exceptions, kwargs).default_batch()
+        return batch.default_batch()
 
-    async def _abatch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
+    async def _abatch(self, batch: batching.Batch) -> list[Output | BaseException]:
         """The default: bounded concurrent `ainvoke`s (`batching.py`)."""
-        return await batching.Batch(
-            self, inputs, configs, return_exceptions, kwargs
-        ).default_abatch()
+        return await batch.default_abatch()
 
     def _configure(self, values: Mapping[str, Any]) -> Runnable[Input, Output]:
         """A copy with these attributes changed (what `configurable_fields` runs).
@@ -279,13 +263,19 @@ class Runnable(Introspection, Generic[Input, Output]):
         self, input: Iterable[Input], config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[Output]:
         """Stream over a stream of input pieces (how chains stream end to end)."""
-        return streaming.transform(self, input, config, kwargs)
+        cfg = ensure_config(config)
+        if cfg.get("callbacks"):
+            return _traced.transform(self, iter(input), cfg, kwargs)
+        return self._transform(iter(input), cfg, **kwargs)
 
     def atransform(
         self, input: AsyncIterator[Input], config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[Output]:
         """Stream over an async stream of input pieces."""
-        return streaming.atransform(self, input, config, kwargs)
+        cfg = ensure_config(config)
+        if cfg.get("callbacks"):
+            return _traced.atransform(self, input, cfg, kwargs)
+        return self._atransform(input, cfg, **kwargs)
 
     def batch(
         self,

@@ -13,9 +13,7 @@ this module, so it is not imported here). A runnable that hands a batch on to ot
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from collections.abc import Callable
 from collections.abc import Iterator
-from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -48,22 +46,8 @@ class Batched(_traced.Hooks[Any], Protocol):
     async def ainvoke(
         self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
     ) -> Any: ...
-    def _batch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]: ...
-    async def _abatch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]: ...
+    def _batch(self, batch: Batch) -> list[Any]: ...
+    async def _abatch(self, batch: Batch) -> list[Any]: ...
     def abatch_as_completed(
         self,
         inputs: Sequence[Any],
@@ -84,7 +68,7 @@ class Batch:
     inputs: list[Any]
     configs: list[RunnableConfig]
     return_exceptions: bool
-    kwargs: Mapping[str, Any]
+    kwargs: dict[str, Any]
 
     @classmethod
     def of(
@@ -93,40 +77,30 @@ class Batch:
         inputs: Sequence[Any],
         config: Configs,
         return_exceptions: bool,
-        kwargs: Mapping[str, Any],
+        kwargs: dict[str, Any],
     ) -> Batch:
         """The batch of a public entry point: none asks for a config of an empty batch."""
         inputs = list(inputs)
         configs = get_config_list(config, len(inputs)) if inputs else []
         return cls(runnable, inputs, configs, return_exceptions, kwargs)
 
-    def _hook(self, method: Callable[..., Any]) -> Callable[[], Any]:
-        """The runnable's batch hook `method` over this batch."""
-        return partial(
-            method,
-            self.inputs,
-            self.configs,
-            return_exceptions=self.return_exceptions,
-            **self.kwargs,
-        )
-
     def batch(self) -> list[Any]:
         """Its `_batch` hook, traced when watched."""
         if not self.inputs:
             return []
-        hook = self._hook(self.runnable._batch)
+        hook = partial(self.runnable._batch, self)
         if _traced.watched(self.configs):
             return _traced.batch(self.runnable, self.inputs, self.configs, hook)
-        return hook()  # type: ignore[no-any-return]
+        return hook()
 
     async def abatch(self) -> list[Any]:
         """Its `_abatch` hook, traced when watched."""
         if not self.inputs:
             return []
-        hook = self._hook(self.runnable._abatch)
+        hook = partial(self.runnable._abatch, self)
         if _traced.watched(self.configs):
             return await _traced.abatch(self.runnable, self.inputs, self.configs, hook)
-        return await hook()  # type: ignore[no-any-return]
+        return await hook()
 
     def default_batch(self) -> list[Any]:
         """The default `_batch`: the async batch on the portal loop for async-native
@@ -134,7 +108,7 @@ class Batch:
         the outputs that had finished (`batch_finished`)."""
         runnable, inputs, configs, kwargs = self.runnable, self.inputs, self.configs, self.kwargs
         if runnable._async_native:
-            return run_sync(self._hook(runnable._abatch)())  # type: ignore[no-any-return]
+            return run_sync(runnable._abatch(self))
         with Finished(len(inputs)) as finished:
 
             def call(index: int) -> Any:
