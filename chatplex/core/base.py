@@ -68,9 +68,10 @@ class Runnable(Introspection, Generic[Input, Output]):
     #   _stream / _astream      to stream output (default: the one result as one piece)
     #   _transform / _atransform  to consume a stream of input pieces as they come
     #                           (default: collect the whole input, then `_stream`)
-    #   _batch / _abatch        to batch differently (default: bounded concurrent calls;
-    #                           `BatchForwarding` hands the batch on to other runnables,
-    #                           written once for both as a `_batch_plan`)
+    #   _batch / _abatch        to batch differently, given the call as a `batching.Batch`
+    #                           (default: bounded concurrent calls; `BatchForwarding`
+    #                           hands the batch on to other runnables, written once for
+    #                           both as a `_batch_plan`)
     #   _run_type, _async_native  class attributes below
     #   _configure              a copy with attributes changed (`configurable_fields`)
     # `get_name` and the composition methods (`bind`, `with_config`, ...) are public API,
