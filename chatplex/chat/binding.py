@@ -51,16 +51,11 @@ class Bindable(OnWire, Protocol):
     """A model as its settings are set and read: the copy `bind` makes, or the model
     being built."""
 
-    @property
-    def partner_calls(self) -> PartnerCalls: ...
-    @property
-    def temperature(self) -> float | None: ...
-    @property
-    def max_tokens(self) -> int | None: ...
-    @property
-    def top_p(self) -> float | None: ...
-    @property
-    def stop(self) -> str | Sequence[str] | None: ...
+    partner_calls: PartnerCalls
+    temperature: float | None
+    max_tokens: int | None
+    top_p: float | None
+    stop: str | Sequence[str] | None
 
     tools: tuple[Any, ...]
     tool_choice: str | None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..adapters.base import Adapter
@@ -23,23 +24,16 @@ if TYPE_CHECKING:
 __all__ = ["BodyReading"]
 
 
+@dataclass(eq=False, repr=False)  # an adapter is itself, not its fields
 class BodyReading(Adapter):
     """`read(body)` for a 2xx reply, `refused(status, body, headers)` for an error status,
     under `provider`'s name and `families`; `budget_key` as the call's owner keys it."""
 
-    def __init__(
-        self,
-        provider: str,
-        families: tuple[ErrorFamily, ...],
-        read: Callable[[bytes], object],
-        refused: Callable[[int, bytes, Mapping[str, str]], APIError],
-        budget_key: Callable[[str], tuple[str, ...]],
-    ) -> None:
-        self.provider = provider
-        self._families = families
-        self._read = read
-        self._refused = refused
-        self._budget_key = budget_key
+    provider: str
+    _families: tuple[ErrorFamily, ...]
+    _read: Callable[[bytes], object]
+    _refused: Callable[[int, bytes, Mapping[str, str]], APIError]
+    _budget_key: Callable[[str], tuple[str, ...]]
 
     @property
     def error_families(self) -> tuple[ErrorFamily, ...]:

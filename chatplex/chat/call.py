@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import Literal
 from typing import Protocol
 
 if TYPE_CHECKING:
@@ -38,52 +39,32 @@ class OnWire(Protocol):
     """A model as every collaborator of `ChatModel` names it: its wire (the adapter),
     provider and model name. The protocols of what each one reads more extend it."""
 
-    @property
-    def adapter(self) -> Adapter | None: ...
-    @property
-    def provider(self) -> str: ...
-    @property
-    def model(self) -> str: ...
+    adapter: Adapter | None
+    provider: str
+    model: str
 
 
 class Transport(Protocol):
     """The wire a call goes over and the bounds of each of its sends, as the model it is
     sent with holds them (`chat/sending.py`, `credentials.py`)."""
 
-    @property
-    def adapter(self) -> Adapter | None: ...
-    @property
-    def timeout(self) -> float | None: ...
-    @property
-    def max_retries(self) -> int: ...
-    @property
-    def max_retry_after(self) -> float: ...
-    @property
-    def retry_policy(self) -> RetryPolicy | None: ...
-    @property
-    def rate_limit(self) -> RateLimit | bool | None: ...
-    @property
-    def foreign_limiter(self) -> ForeignLimiterBudget | None: ...
-    @property
-    def max_response_bytes(self) -> int | None: ...
-    @property
-    def stream_idle_timeout(self) -> float | None: ...
-    @property
-    def http_client(self) -> httpx.Client | None: ...
-    @property
-    def http_async_client(self) -> httpx.AsyncClient | None: ...
-    @property
-    def extra_headers(self) -> dict[str, str]: ...
-    @property
-    def sdk_headers(self) -> PartnerHeaders | None: ...
-    @property
-    def partner_words(self) -> bool: ...
-    @property
-    def partner_calls(self) -> PartnerCalls: ...
-    @property
-    def cache(self) -> BaseCache | bool | None: ...
-    @property
-    def stream_usage(self) -> bool: ...
+    adapter: Adapter | None
+    timeout: float | None
+    max_retries: int
+    max_retry_after: float
+    retry_policy: RetryPolicy | None
+    rate_limit: RateLimit | Literal[False] | None
+    foreign_limiter: ForeignLimiterBudget | None
+    max_response_bytes: int | None
+    stream_idle_timeout: float | None
+    http_client: httpx.Client | None
+    http_async_client: httpx.AsyncClient | None
+    extra_headers: dict[str, str]
+    sdk_headers: PartnerHeaders | None
+    partner_words: bool
+    partner_calls: PartnerCalls
+    cache: BaseCache | bool | None
+    stream_usage: bool
 
 
 class Sender(Transport, Protocol):
@@ -91,10 +72,8 @@ class Sender(Transport, Protocol):
     its I/O hooks, which a model answering without HTTP overrides, and how its reply
     comes (`chat/run_hooks.py`)."""
 
-    @property
-    def streaming(self) -> bool: ...
-    @property
-    def usage_closes_stream(self) -> bool: ...
+    streaming: bool
+    usage_closes_stream: bool
 
     def _send(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from ..messages import AIMessageChunk
     from ..messages import BaseMessage
     from .caching.base import BaseCache
+    from .caching.inflight import Entry
     from .call import Transport
     from .sdk_agents import RetryHeaders
 
@@ -462,8 +463,7 @@ def cached_post(call: Outgoing, cache: BaseCache) -> AIMessage:
     flight gets, costs no HTTP call (and is counted as a hit)."""
     from .caching import inflight
 
-    deadline = call.config.get("deadline")
-    message, fresh = inflight.cached_call(cache, _cache_key(call), partial(post, call), deadline)
+    message, fresh = inflight.cached_call(_entry(call, cache), partial(post, call))
     if not fresh:
         record_hit(message, call.settings.model)
     return message
@@ -473,18 +473,19 @@ async def acached_post(call: Outgoing, cache: BaseCache) -> AIMessage:
     """The async `cached_post`."""
     from .caching import inflight
 
-    deadline = call.config.get("deadline")
-    key = _cache_key(call)
-    message, fresh = await inflight.acached_call(cache, key, partial(apost, call), deadline)
+    message, fresh = await inflight.acached_call(_entry(call, cache), partial(apost, call))
     if not fresh:
         record_hit(message, call.settings.model)
     return message
 
 
-def _cache_key(call: Outgoing) -> str:
+def _entry(call: Outgoing, cache: BaseCache) -> Entry:
+    """The call's reply's place in `cache`, bounded by its deadline."""
     from .caching.entries import cache_key
+    from .caching.inflight import Entry
 
-    return cache_key(call.adapter.provider, call.request)
+    key = cache_key(call.adapter.provider, call.request)
+    return Entry(cache, key, call.config.get("deadline"))
 
 
 # ---- a streamed reply ------------------------------------------------------------------
@@ -553,7 +554,7 @@ def cached_stream(call: Outgoing, cache: BaseCache) -> Iterator[AIMessageChunk]:
     from .caching import inflight
 
     start, hit = partial(open_stream, call), partial(_hit, call)
-    return inflight.cached_stream(cache, _cache_key(call), start, hit, call.config.get("deadline"))
+    return inflight.cached_stream(_entry(call, cache), start, hit)
 
 
 def acached_stream(call: Outgoing, cache: BaseCache) -> AsyncIterator[AIMessageChunk]:
@@ -561,7 +562,7 @@ def acached_stream(call: Outgoing, cache: BaseCache) -> AsyncIterator[AIMessageC
     from .caching import inflight
 
     start, hit = partial(aopen_stream, call), partial(_hit, call)
-    return inflight.acached_stream(cache, _cache_key(call), start, hit, call.config.get("deadline"))
+    return inflight.acached_stream(_entry(call, cache), start, hit)
 
 
 def _hit(call: Outgoing, message: AIMessage) -> None:

@@ -35,6 +35,7 @@ from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
+from dataclasses import KW_ONLY
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
@@ -337,6 +338,7 @@ class _StreamedValues:
         return () if value == self.previous else (value,)
 
 
+@dataclass(eq=False, repr=False)  # a runnable is itself, not its fields
 class _WithRaw(Runnable[Any, dict[str, Any]]):
     """`include_raw=True`: `{"raw": message}` → `{"raw", "parsed", "parsing_error"}`.
 
@@ -345,24 +347,17 @@ class _WithRaw(Runnable[Any, dict[str, Any]]):
     pydantic object for a pydantic schema, else None."""
 
     _run_type = "chain"
+    name = "RunnableAssign"
 
-    def __init__(
-        self,
-        parser: StructuredParser,
-        *,
-        parsed_key: bool = False,
-        parsed_none: bool = True,
-        schema_json: bool = False,
-    ) -> None:
-        self.parser = parser
-        self.parsed_key = parsed_key
-        #: Whether the key is there (None) when no pydantic object was parsed.
-        self.parsed_none = parsed_none
-        #: Where not `parsed_none`: whether a schema's JSON (a dict's, a TypedDict's) is
-        #: kept too (a JSON schema's reply, which langchain-openai's Responses path reads
-        #: into the key; a JSON mode reply it leaves without).
-        self.schema_json = schema_json
-        self.name = "RunnableAssign"
+    parser: StructuredParser
+    _: KW_ONLY
+    parsed_key: bool = False
+    #: Whether the key is there (None) when no pydantic object was parsed.
+    parsed_none: bool = True
+    #: Where not `parsed_none`: whether a schema's JSON (a dict's, a TypedDict's) is
+    #: kept too (a JSON schema's reply, which langchain-openai's Responses path reads
+    #: into the key; a JSON mode reply it leaves without).
+    schema_json: bool = False
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
         raw = input["raw"]

@@ -62,6 +62,7 @@ class Introspection:
 
         See `chatplex.core.events` for the event shapes, filters and error rules.
         """
+        from ._watch import WatchedCall
         from .events import astream_events
 
         filters = (
@@ -72,7 +73,8 @@ class Introspection:
             exclude_types,
             exclude_tags,
         )
-        return astream_events(self, input, config, version, filters, kwargs)  # type: ignore[arg-type]
+        call = WatchedCall(self, input, config, filters, kwargs)  # type: ignore[arg-type]
+        return astream_events(call, version)
 
     def stream_events(
         self,
@@ -93,6 +95,7 @@ class Introspection:
         >>> for event in chain.stream_events({"topic": "tea"}):  # doctest: +SKIP
         ...     print(event["event"], event["name"])
         """
+        from ._watch import WatchedCall
         from .events import stream_events
 
         filters = (
@@ -103,7 +106,8 @@ class Introspection:
             exclude_types,
             exclude_tags,
         )
-        return stream_events(self, input, config, version, filters, kwargs)  # type: ignore[arg-type]
+        call = WatchedCall(self, input, config, filters, kwargs)  # type: ignore[arg-type]
+        return stream_events(call, version)
 
     @overload
     def astream_log(
@@ -162,6 +166,7 @@ class Introspection:
 
         See `chatplex.core.log` for the state's shape.
         """
+        from ._watch import WatchedCall
         from .log import astream_log
 
         filters = (
@@ -172,15 +177,8 @@ class Introspection:
             exclude_types,
             exclude_tags,
         )
-        return astream_log(
-            self,  # type: ignore[arg-type]
-            input,
-            config,
-            diff,
-            with_streamed_output_list,
-            filters,
-            kwargs,
-        )
+        call = WatchedCall(self, input, config, filters, kwargs)  # type: ignore[arg-type]
+        return astream_log(call, diff, with_streamed_output_list)
 
     # ---- schemas -----------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from typing import Any
 from .base import Input
 from .base import Output
 from .base import Runnable
+from .batching import Batch
 from .run_config import RunnableConfig
 from .run_config import ensure_config
 
@@ -23,30 +24,16 @@ class PureRunnable(Runnable[Input, Output]):
     async def _ainvoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
         return self._invoke(input, config, **kwargs)
 
-    def _batch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
+    def _batch(self, batch: Batch) -> list[Output | BaseException]:
         out: list[Output | BaseException] = []
-        for item, config in zip(inputs, configs, strict=True):
+        for item, config in zip(batch.inputs, batch.configs, strict=True):
             try:
-                out.append(self._invoke(item, ensure_config(config), **kwargs))
+                out.append(self._invoke(item, ensure_config(config), **batch.kwargs))
             except Exception as exc:
-                if not return_exceptions:
+                if not batch.return_exceptions:
                     raise
                 out.append(exc)
         return out
 
-    async def _abatch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
-        return self._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
+    async def _abatch(self, batch: Batch) -> list[Output | BaseException]:
+        return self._batch(batch)

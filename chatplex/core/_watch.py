@@ -16,6 +16,7 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from typing import Any
+from typing import NamedTuple
 from typing import Protocol
 from typing import TypeVar
 
@@ -33,6 +34,7 @@ __all__ = [
     "Failed",
     "Filters",
     "Watched",
+    "WatchedCall",
     "drain",
     "finished",
     "watch_config",
@@ -67,6 +69,23 @@ FILTER_NAMES = (
     "exclude_tags",
 )
 Filters = tuple[Sequence[str] | None, ...]
+
+
+class WatchedCall(NamedTuple):
+    """The call an event stream or a run log watches: `runnable.astream(input, config,
+    **kwargs)` (or `stream`), and the `Filters` of what it reports."""
+
+    runnable: Watched
+    input: Any
+    config: RunnableConfig | None
+    filters: Filters
+    kwargs: dict[str, Any]
+
+    def stream(self, config: RunnableConfig) -> Iterator[Any]:
+        return self.runnable.stream(self.input, config, **self.kwargs)
+
+    def astream(self, config: RunnableConfig) -> AsyncIterator[Any]:
+        return self.runnable.astream(self.input, config, **self.kwargs)
 
 
 class EventFilter:

@@ -68,9 +68,10 @@ class Runnable(Introspection, Generic[Input, Output]):
     #   _stream / _astream      to stream output (default: the one result as one piece)
     #   _transform / _atransform  to consume a stream of input pieces as they come
     #                           (default: collect the whole input, then `_stream`)
-    #   _batch / _abatch        to batch differently (default: bounded concurrent calls;
-    #                           `BatchForwarding` hands the batch on to other runnables,
-    #                           written once for both as a `_batch_plan`)
+    #   _batch / _abatch        to batch differently, given the call as a `batching.Batch`
+    #                           (default: bounded concurrent calls; `BatchForwarding`
+    #                           hands the batch on to other runnables, written once for
+    #                           both as a `_batch_plan`)
     #   _run_type, _async_native  class attributes below
     #   _configure              a copy with attributes changed (`configurable_fields`)
     # `get_name` and the composition methods (`bind`, `with_config`, ...) are public API,
@@ -125,29 +126,15 @@ class Runnable(Introspection, Generic[Input, Output]):
         async for out in self._astream(await acollect_chunks(chunks), config, **kwargs):
             yield out
 
-    def _batch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
+    def _batch(self, batch: batching.Batch) -> list[Output | BaseException]:
         """Default sync batch: the async batch on the portal loop for async-native
         runnables, else a thread per concurrent call (bounded). An error raised carries
         the outputs that had finished (`batch_finished`)."""
-        return batching.default_batch(self, inputs, configs, return_exceptions, kwargs)
+        return batch.default_batch()
 
-    async def _abatch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
+    async def _abatch(self, batch: batching.Batch) -> list[Output | BaseException]:
         """The default: bounded concurrent `ainvoke`s (`batching.py`)."""
-        return await batching.default_abatch(self, inputs, configs, return_exceptions, kwargs)
+        return await batch.default_abatch()
 
     def _configure(self, values: Mapping[str, Any]) -> Runnable[Input, Output]:
         """A copy with these attributes changed (what `configurable_fields` runs).
@@ -277,13 +264,19 @@ class Runnable(Introspection, Generic[Input, Output]):
         self, input: Iterable[Input], config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[Output]:
         """Stream over a stream of input pieces (how chains stream end to end)."""
-        return streaming.transform(self, input, config, kwargs)
+        cfg = ensure_config(config)
+        if cfg.get("callbacks"):
+            return _traced.transform(self, iter(input), cfg, kwargs)
+        return self._transform(iter(input), cfg, **kwargs)
 
     def atransform(
         self, input: AsyncIterator[Input], config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[Output]:
         """Stream over an async stream of input pieces."""
-        return streaming.atransform(self, input, config, kwargs)
+        cfg = ensure_config(config)
+        if cfg.get("callbacks"):
+            return _traced.atransform(self, input, cfg, kwargs)
+        return self._atransform(input, cfg, **kwargs)
 
     def batch(
         self,
@@ -317,7 +310,7 @@ class Runnable(Introspection, Generic[Input, Output]):
             >>> [type(r).__name__ for r in divide.batch([1, 0], return_exceptions=True)]
             ['int', 'ZeroDivisionError']
         """
-        return batching.batch(self, inputs, config, return_exceptions, kwargs)
+        return batching.Batch.of(self, inputs, config, return_exceptions, kwargs).batch()
 
     async def abatch(
         self,
@@ -332,7 +325,7 @@ class Runnable(Introspection, Generic[Input, Output]):
         Returns:
             One output per input, in input order.
         """
-        return await batching.abatch(self, inputs, config, return_exceptions, kwargs)
+        return await batching.Batch.of(self, inputs, config, return_exceptions, kwargs).abatch()
 
     def batch_as_completed(
         self,
@@ -344,7 +337,9 @@ class Runnable(Introspection, Generic[Input, Output]):
     ) -> Iterator[tuple[int, Output | BaseException]]:
         """Yield `(index, result)` in completion order. Closing the iterator early cancels
         the calls still running (async-native runnables) or the ones not started."""
-        return batching.batch_as_completed(self, inputs, config, return_exceptions, kwargs)
+        return batching.Batch.of(
+            self, inputs, config, return_exceptions, kwargs
+        ).batch_as_completed()
 
     def abatch_as_completed(
         self,
@@ -355,7 +350,9 @@ class Runnable(Introspection, Generic[Input, Output]):
         **kwargs: Any,
     ) -> AsyncIterator[tuple[int, Output | BaseException]]:
         """Async `batch_as_completed`; closing the iterator cancels unfinished calls."""
-        return batching.abatch_as_completed(self, inputs, config, return_exceptions, kwargs)
+        return batching.Batch.of(
+            self, inputs, config, return_exceptions, kwargs
+        ).abatch_as_completed()
 
     # ---- runnables built from this one ---------------------------------------------------
     # Composition (`|`, `pipe`, `pick`, `assign`), bindings (`bind`, `with_config`), and

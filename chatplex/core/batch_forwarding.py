@@ -13,9 +13,10 @@ from typing import NamedTuple
 from .base import Input
 from .base import Output
 from .base import Runnable
+from .batching import Batch
 from .run_config import RunnableConfig
 
-__all__ = ["BatchCall", "BatchForwarding", "BatchPlan", "BatchTarget"]
+__all__ = ["BatchForwarding", "BatchPlan", "BatchTarget"]
 
 
 class BatchTarget(NamedTuple):
@@ -27,14 +28,15 @@ class BatchTarget(NamedTuple):
     configs: Sequence[Mapping[str, Any]]  # as `runnable` takes them
     kwargs: dict[str, Any]
 
+    def batch(self, return_exceptions: bool) -> list[Any]:
+        return self.runnable.batch(  # type: ignore[no-any-return]
+            self.inputs, self.configs, return_exceptions=return_exceptions, **self.kwargs
+        )
 
-class BatchCall(NamedTuple):
-    """A `batch` / `abatch` call as a `_batch_plan` receives it."""
-
-    inputs: list[Any]
-    configs: list[RunnableConfig]
-    return_exceptions: bool
-    kwargs: dict[str, Any]
+    async def abatch(self, return_exceptions: bool) -> list[Any]:
+        return await self.runnable.abatch(  # type: ignore[no-any-return]
+            self.inputs, self.configs, return_exceptions=return_exceptions, **self.kwargs
+        )
 
 
 #: A batch written once for `batch` and `abatch`: it yields each `BatchTarget` to run
@@ -62,45 +64,27 @@ class BatchForwarding(Runnable[Input, Output]):
     ) -> list[Output | BaseException]:
         return list(outs)
 
-    def _batch_plan(self, call: BatchCall) -> BatchPlan:
+    def _batch_plan(self, batch: Batch) -> BatchPlan:
         """Default: the whole batch to `_batch_target`, its results through
         `_batch_results`."""
-        outs = yield self._batch_target(call.inputs, call.configs, call.kwargs)
-        return self._batch_results(call.inputs, outs)
+        outs = yield self._batch_target(batch.inputs, batch.configs, batch.kwargs)
+        return self._batch_results(batch.inputs, outs)
 
-    def _batch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
-        plan = self._batch_plan(BatchCall(inputs, configs, return_exceptions, kwargs))
+    def _batch(self, batch: Batch) -> list[Output | BaseException]:
+        plan = self._batch_plan(batch)
         target = next(plan)
         while True:
-            outs = target.runnable.batch(
-                target.inputs, target.configs, return_exceptions=return_exceptions, **target.kwargs
-            )
+            outs = target.batch(batch.return_exceptions)
             try:
                 target = plan.send(outs)
             except StopIteration as done:
                 return done.value  # type: ignore[no-any-return]
 
-    async def _abatch(
-        self,
-        inputs: list[Input],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Output | BaseException]:
-        plan = self._batch_plan(BatchCall(inputs, configs, return_exceptions, kwargs))
+    async def _abatch(self, batch: Batch) -> list[Output | BaseException]:
+        plan = self._batch_plan(batch)
         target = next(plan)
         while True:
-            outs = await target.runnable.abatch(
-                target.inputs, target.configs, return_exceptions=return_exceptions, **target.kwargs
-            )
+            outs = await target.abatch(batch.return_exceptions)
             try:
                 target = plan.send(outs)
             except StopIteration as done:

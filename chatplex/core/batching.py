@@ -3,7 +3,7 @@
 the default `_batch` / `_abatch` hooks: an async-native runnable's sync batch runs the
 async one on the portal loop (one loop for N requests), any other's a thread per
 concurrent call; at most `max_concurrency` calls are in flight, and an error raised
-carries the outputs that had finished (`partial_results.keep_finished`).
+carries the outputs that had finished (`partial_results.Finished`).
 
 `base.Runnable`'s methods call these; they read it through `Batched` (`base.py` imports
 this module, so it is not imported here). A runnable that hands a batch on to others is
@@ -13,10 +13,10 @@ this module, so it is not imported here). A runnable that hands a batch on to ot
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from collections.abc import Awaitable
 from collections.abc import Iterator
-from collections.abc import Mapping
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from typing import Protocol
 
@@ -26,21 +26,13 @@ from .concurrency import aiter_bounded
 from .concurrency import gather_threads
 from .concurrency import iter_threads
 from .concurrency import max_concurrency
-from .partial_results import keep_finished
+from .partial_results import Finished
 from .portal import iter_sync
 from .portal import run_sync
 from .run_config import RunnableConfig
 from .run_config import get_config_list
 
-__all__ = [
-    "Batched",
-    "abatch",
-    "abatch_as_completed",
-    "batch",
-    "batch_as_completed",
-    "default_abatch",
-    "default_batch",
-]
+__all__ = ["Batch", "Batched"]
 
 #: One config for every input, or one per input (as `batch` takes it).
 Configs = RunnableConfig | Sequence[RunnableConfig] | None
@@ -54,22 +46,8 @@ class Batched(_traced.Hooks[Any], Protocol):
     async def ainvoke(
         self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
     ) -> Any: ...
-    def _batch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]: ...
-    async def _abatch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]: ...
+    def _batch(self, batch: Batch) -> list[Any]: ...
+    async def _abatch(self, batch: Batch) -> list[Any]: ...
     def abatch_as_completed(
         self,
         inputs: Sequence[Any],
@@ -80,140 +58,115 @@ class Batched(_traced.Hooks[Any], Protocol):
     ) -> AsyncIterator[tuple[int, Any]]: ...
 
 
-def batch(
-    runnable: Batched,
-    inputs: Sequence[Any],
-    config: Configs,
-    return_exceptions: bool,
-    kwargs: Mapping[str, Any],
-) -> list[Any]:
-    """`runnable.batch(inputs, config, ...)`: its `_batch` hook, traced when watched."""
-    inputs = list(inputs)
-    if not inputs:
-        return []
-    configs = get_config_list(config, len(inputs))
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """One call of `batch`, `abatch`, `batch_as_completed` or `abatch_as_completed` (or
+    of the default `_batch` / `_abatch` hooks): the inputs and one config each, run by
+    the method of the entry point's name."""
 
-    def hook() -> list[Any]:
-        return runnable._batch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
+    runnable: Batched
+    inputs: list[Any]
+    configs: list[RunnableConfig]
+    return_exceptions: bool
+    kwargs: dict[str, Any]
 
-    return _traced.batch(runnable, inputs, configs, hook) if _traced.watched(config) else hook()
+    @classmethod
+    def of(
+        cls,
+        runnable: Batched,
+        inputs: Sequence[Any],
+        config: Configs,
+        return_exceptions: bool,
+        kwargs: dict[str, Any],
+    ) -> Batch:
+        """The batch of a public entry point: none asks for a config of an empty batch."""
+        inputs = list(inputs)
+        configs = get_config_list(config, len(inputs)) if inputs else []
+        return cls(runnable, inputs, configs, return_exceptions, kwargs)
 
+    def batch(self) -> list[Any]:
+        """Its `_batch` hook, traced when watched."""
+        if not self.inputs:
+            return []
+        hook = partial(self.runnable._batch, self)
+        if _traced.watched(self.configs):
+            return _traced.batch(self.runnable, self.inputs, self.configs, hook)
+        return hook()
 
-async def abatch(
-    runnable: Batched,
-    inputs: Sequence[Any],
-    config: Configs,
-    return_exceptions: bool,
-    kwargs: Mapping[str, Any],
-) -> list[Any]:
-    """`runnable.abatch(inputs, config, ...)`: its `_abatch` hook, traced when watched."""
-    inputs = list(inputs)
-    if not inputs:
-        return []
-    configs = get_config_list(config, len(inputs))
+    async def abatch(self) -> list[Any]:
+        """Its `_abatch` hook, traced when watched."""
+        if not self.inputs:
+            return []
+        hook = partial(self.runnable._abatch, self)
+        if _traced.watched(self.configs):
+            return await _traced.abatch(self.runnable, self.inputs, self.configs, hook)
+        return await hook()
 
-    def hook() -> Awaitable[list[Any]]:
-        return runnable._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
+    def default_batch(self) -> list[Any]:
+        """The default `_batch`: the async batch on the portal loop for async-native
+        runnables, else a thread per concurrent call (bounded). An error raised carries
+        the outputs that had finished (`batch_finished`)."""
+        runnable, inputs, configs, kwargs = self.runnable, self.inputs, self.configs, self.kwargs
+        if runnable._async_native:
+            return run_sync(runnable._abatch(self))
+        with Finished(len(inputs)) as finished:
 
-    if _traced.watched(config):
-        return await _traced.abatch(runnable, inputs, configs, hook)
-    return await hook()
+            def call(index: int) -> Any:
+                finished[index] = out = runnable.invoke(inputs[index], configs[index], **kwargs)
+                return out
 
-
-def default_batch(
-    runnable: Batched,
-    inputs: list[Any],
-    configs: list[RunnableConfig],
-    return_exceptions: bool,
-    kwargs: Mapping[str, Any],
-) -> list[Any]:
-    """The default `_batch`: the async batch on the portal loop for async-native
-    runnables, else a thread per concurrent call (bounded). An error raised carries the
-    outputs that had finished (`batch_finished`)."""
-    if runnable._async_native:
-        return run_sync(
-            runnable._abatch(inputs, configs, return_exceptions=return_exceptions, **kwargs)
-        )
-    finished: dict[int, Any] = {}
-
-    def call(index: int) -> Any:
-        finished[index] = out = runnable.invoke(inputs[index], configs[index], **kwargs)
-        return out
-
-    try:
-        return gather_threads(
-            len(inputs), call, max_concurrency(configs), return_exceptions=return_exceptions
-        )
-    except BaseException as exc:
-        keep_finished(exc, finished, len(inputs))
-        raise
-
-
-async def default_abatch(
-    runnable: Batched,
-    inputs: list[Any],
-    configs: list[RunnableConfig],
-    return_exceptions: bool,
-    kwargs: Mapping[str, Any],
-) -> list[Any]:
-    """The default `_abatch`: bounded concurrent `ainvoke`s on the running loop; an error
-    raised carries the outputs that had finished."""
-    finished: dict[int, Any] = {}
-
-    async def call(index: int) -> Any:
-        finished[index] = out = await runnable.ainvoke(inputs[index], configs[index], **kwargs)
-        return out
-
-    try:
-        return await agather_bounded(
-            len(inputs), call, max_concurrency(configs), return_exceptions=return_exceptions
-        )
-    except BaseException as exc:
-        keep_finished(exc, finished, len(inputs))
-        raise
-
-
-def batch_as_completed(
-    runnable: Batched,
-    inputs: Sequence[Any],
-    config: Configs,
-    return_exceptions: bool,
-    kwargs: Mapping[str, Any],
-) -> Iterator[tuple[int, Any]]:
-    """`(index, result)` in completion order: the async ones on the portal loop for an
-    async-native runnable, else threads. Closing the iterator early cancels the calls
-    still running or the ones not started."""
-    inputs = list(inputs)
-    if not inputs:
-        return iter(())
-    configs = get_config_list(config, len(inputs))
-    if runnable._async_native:
-        return iter_sync(
-            lambda: runnable.abatch_as_completed(
-                inputs, configs, return_exceptions=return_exceptions, **kwargs
+            return gather_threads(
+                len(inputs),
+                call,
+                max_concurrency(configs),
+                return_exceptions=self.return_exceptions,
             )
+
+    async def default_abatch(self) -> list[Any]:
+        """The default `_abatch`: bounded concurrent `ainvoke`s on the running loop; an
+        error raised carries the outputs that had finished."""
+        runnable, inputs, configs, kwargs = self.runnable, self.inputs, self.configs, self.kwargs
+        with Finished(len(inputs)) as finished:
+
+            async def call(index: int) -> Any:
+                finished[index] = out = await runnable.ainvoke(
+                    inputs[index], configs[index], **kwargs
+                )
+                return out
+
+            return await agather_bounded(
+                len(inputs),
+                call,
+                max_concurrency(configs),
+                return_exceptions=self.return_exceptions,
+            )
+
+    def batch_as_completed(self) -> Iterator[tuple[int, Any]]:
+        """`(index, result)` in completion order: the async ones on the portal loop for an
+        async-native runnable, else threads. Closing the iterator early cancels the calls
+        still running or the ones not started."""
+        runnable, inputs, configs, kwargs = self.runnable, self.inputs, self.configs, self.kwargs
+        if not inputs:
+            return iter(())
+        if runnable._async_native:
+            return iter_sync(
+                lambda: runnable.abatch_as_completed(
+                    inputs, configs, return_exceptions=self.return_exceptions, **kwargs
+                )
+            )
+        return iter_threads(
+            len(inputs),
+            lambda i: runnable.invoke(inputs[i], configs[i], **kwargs),
+            max_concurrency(configs),
+            return_exceptions=self.return_exceptions,
         )
-    return iter_threads(
-        len(inputs),
-        lambda i: runnable.invoke(inputs[i], configs[i], **kwargs),
-        max_concurrency(configs),
-        return_exceptions=return_exceptions,
-    )
 
-
-def abatch_as_completed(
-    runnable: Batched,
-    inputs: Sequence[Any],
-    config: Configs,
-    return_exceptions: bool,
-    kwargs: Mapping[str, Any],
-) -> AsyncIterator[tuple[int, Any]]:
-    """Async `batch_as_completed`; closing the iterator cancels unfinished calls."""
-    inputs = list(inputs)
-    configs = get_config_list(config, len(inputs))
-    return aiter_bounded(
-        len(inputs),
-        lambda i: runnable.ainvoke(inputs[i], configs[i], **kwargs),
-        max_concurrency(configs),
-        return_exceptions=return_exceptions,
-    )
+    def abatch_as_completed(self) -> AsyncIterator[tuple[int, Any]]:
+        """Async `batch_as_completed`; closing the iterator cancels unfinished calls."""
+        runnable, inputs, configs, kwargs = self.runnable, self.inputs, self.configs, self.kwargs
+        return aiter_bounded(
+            len(inputs),
+            lambda i: runnable.ainvoke(inputs[i], configs[i], **kwargs),
+            max_concurrency(configs),
+            return_exceptions=self.return_exceptions,
+        )

@@ -23,10 +23,10 @@ from typing import Any
 from .base import Input
 from .base import Output
 from .base import Runnable
-from .batch_forwarding import BatchCall
 from .batch_forwarding import BatchForwarding
 from .batch_forwarding import BatchPlan
 from .batch_forwarding import BatchTarget
+from .batching import Batch
 from .chunks import aiter_one
 from .foreign import ForeignRunnable
 from .foreign import is_foreign_runnable
@@ -107,10 +107,7 @@ class RunnableSequence(BatchForwarding[Input, Output]):
     def _transform(
         self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> Iterator[Any]:
-        stream: Iterator[Any] = chunks
-        for i, step in enumerate(self.steps):
-            stream = step.transform(stream, self._step_config(config, i))
-        return stream
+        return self._through_steps("transform", chunks, config)  # type: ignore[no-any-return]
 
     def _astream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> AsyncIterator[Any]:
         return self._atransform(aiter_one(input), config)
@@ -118,15 +115,18 @@ class RunnableSequence(BatchForwarding[Input, Output]):
     def _atransform(
         self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        stream: AsyncIterator[Any] = chunks
+        return self._through_steps("atransform", chunks, config)  # type: ignore[no-any-return]
+
+    def _through_steps(self, method: str, stream: Any, config: RunnableConfig) -> Any:
+        """`stream` through each step's `method` (`transform` or `atransform`) in turn."""
         for i, step in enumerate(self.steps):
-            stream = step.atransform(stream, self._step_config(config, i))
+            stream = getattr(step, method)(stream, self._step_config(config, i))
         return stream
 
-    def _batch_plan(self, call: BatchCall) -> BatchPlan:
+    def _batch_plan(self, batch: Batch) -> BatchPlan:
         """Batch each step over the inputs still alive (with no call keywords, as in
         `_invoke`); failed inputs keep their exception."""
-        results, configs = list(call.inputs), call.configs
+        results, configs = list(batch.inputs), batch.configs
         alive = list(range(len(results)))
         for i, step in enumerate(self.steps):
             if not alive:
@@ -207,16 +207,11 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
         with ThreadPoolExecutor(max_workers=len(self.steps)) as pool:
             for key, step in self.steps.items():
                 _submit(pool, pump, key, step)
-            running = len(self.steps)
+            branches = _Branches(len(self.steps))
             try:
-                while running:
-                    key, piece, failed = out.get()
-                    if failed:
-                        raise piece
-                    if piece is _DONE:
-                        running -= 1
-                        continue
-                    yield {key: piece}
+                while branches.running:
+                    if (piece := branches.piece(out.get())) is not None:
+                        yield piece
             finally:
                 stop.set()
 
@@ -239,62 +234,65 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
                 out.put_nowait((key, _DONE, False))
 
         tasks = [asyncio.ensure_future(pump(k, s)) for k, s in self.steps.items()]
-        running = len(tasks)
+        branches = _Branches(len(tasks))
         try:
-            while running:
-                key, piece, failed = await out.get()
-                if failed:
-                    raise piece
-                if piece is _DONE:
-                    running -= 1
-                    continue
-                yield {key: piece}
+            while branches.running:
+                if (piece := branches.piece(await out.get())) is not None:
+                    yield piece
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    def _batch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
+    def _batch(self, batch: Batch) -> list[Any]:
         # Each branch batches all inputs (a model branch uses its own batch path).
         def branch(key: str) -> list[Any]:
-            cfgs = [self._branch_config(c, key) | _concurrency_of(c) for c in configs]
-            return self.steps[key].batch(inputs, cfgs, return_exceptions=return_exceptions)
+            cfgs = [self._branch_config(c, key) | _concurrency_of(c) for c in batch.configs]
+            return self.steps[key].batch(
+                batch.inputs, cfgs, return_exceptions=batch.return_exceptions
+            )
 
         with ThreadPoolExecutor(max_workers=len(self.steps)) as pool:
             futures = {k: _submit(pool, branch, k) for k in self.steps}
             columns = {k: f.result() for k, f in futures.items()}
-        return _rows(columns, len(inputs))
+        return _rows(columns, len(batch.inputs))
 
-    async def _abatch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[Any]:
+    async def _abatch(self, batch: Batch) -> list[Any]:
         keys = list(self.steps)
         columns = await _gather_or_cancel(
             [
                 self.steps[k].abatch(
-                    inputs,
-                    [self._branch_config(c, k) | _concurrency_of(c) for c in configs],
-                    return_exceptions=return_exceptions,
+                    batch.inputs,
+                    [self._branch_config(c, k) | _concurrency_of(c) for c in batch.configs],
+                    return_exceptions=batch.return_exceptions,
                 )
                 for k in keys
             ]
         )
-        return _rows(dict(zip(keys, columns, strict=True)), len(inputs))
+        return _rows(dict(zip(keys, columns, strict=True)), len(batch.inputs))
 
 
 _DONE: Any = object()
+
+
+class _Branches:
+    """A map's streaming branches, as their pumps report: how many still run."""
+
+    __slots__ = ("running",)
+
+    def __init__(self, running: int) -> None:
+        self.running = running
+
+    def piece(self, item: tuple[str, Any, bool]) -> dict[str, Any] | None:
+        """The map's piece for what a pump put (`key, piece, failed`): None where a
+        branch ended; a branch's failure is raised."""
+        key, piece, failed = item
+        if failed:
+            raise piece
+        if piece is _DONE:
+            self.running -= 1
+            return None
+        return {key: piece}
 
 
 def _concurrency_of(config: RunnableConfig) -> RunnableConfig:

@@ -54,8 +54,7 @@ from ._watch import DONE
 from ._watch import AsyncChannel
 from ._watch import EventFilter
 from ._watch import Failed
-from ._watch import Filters
-from ._watch import Watched
+from ._watch import WatchedCall
 from ._watch import drain
 from ._watch import finished
 from ._watch import watch_config
@@ -220,14 +219,7 @@ def _check_version(version: str) -> None:
     raise ValueError(f"version must be 'v2' (or the deprecated 'v1'), got {version!r}")
 
 
-def astream_events(
-    runnable: Watched,
-    input: Any,
-    config: RunnableConfig | None,
-    version: str,
-    filters: Filters,
-    kwargs: dict[str, Any],
-) -> AsyncIterator[StreamEvent]:
+def astream_events(call: WatchedCall, version: str) -> AsyncIterator[StreamEvent]:
     """`runnable.astream(input, config)`, observed: yields its `StreamEvent`s.
 
     A bad `version` raises here, before anything runs; `"v1"` warns and yields the same
@@ -235,15 +227,15 @@ def astream_events(
     call fails, the events so far are yielded, then its exception raised.
     """
     _check_version(version)
-    event_filter, v1 = EventFilter(filters), version == "v1"
+    event_filter, v1 = EventFilter(call.filters), version == "v1"
     channel = AsyncChannel()
     cfg, listener = watch_config(
-        config, lambda outer: EventListener(channel.push, event_filter, outer, v1=v1)
+        call.config, lambda outer: EventListener(channel.push, event_filter, outer, v1=v1)
     )
 
     async def produce() -> None:
         try:
-            async for _ in runnable.astream(input, cfg, **kwargs):
+            async for _ in call.astream(cfg):
                 pass  # the root's pieces reach the channel as its stream events
         except asyncio.CancelledError:
             raise  # the consumer went away
@@ -277,14 +269,7 @@ class _SyncListener(EventListener):
         super().on_stream(run, chunk)
 
 
-def stream_events(
-    runnable: Watched,
-    input: Any,
-    config: RunnableConfig | None,
-    version: str,
-    filters: Filters,
-    kwargs: dict[str, Any],
-) -> Iterator[StreamEvent]:
+def stream_events(call: WatchedCall, version: str) -> Iterator[StreamEvent]:
     """`astream_events` for sync code: the call runs `runnable.stream` in a worker thread
     (so events arrive while it runs) and the iterator yields its events.
 
@@ -293,26 +278,18 @@ def stream_events(
     connection released -- and joins the thread before returning; handlers hear no
     error for it."""
     _check_version(version)
-    event_filter = EventFilter(filters)
-    return _stream_events(runnable, input, config, event_filter, kwargs, version == "v1")
+    return _stream_events(call, EventFilter(call.filters), version == "v1")
 
 
-def _stream_events(
-    runnable: Watched,
-    input: Any,
-    config: RunnableConfig | None,
-    event_filter: EventFilter,
-    kwargs: dict[str, Any],
-    v1: bool,
-) -> Iterator[StreamEvent]:
+def _stream_events(call: WatchedCall, event_filter: EventFilter, v1: bool) -> Iterator[StreamEvent]:
     out: queue.SimpleQueue[Any] = queue.SimpleQueue()
     cfg, watcher = watch_config(
-        config, lambda outer: _SyncListener(out.put, event_filter, outer, v1=v1)
+        call.config, lambda outer: _SyncListener(out.put, event_filter, outer, v1=v1)
     )
 
     def produce() -> None:
         try:
-            for _ in runnable.stream(input, cfg, **kwargs):
+            for _ in call.stream(cfg):
                 pass
         except BaseException as exc:  # noqa: BLE001 - re-raised by the consumer
             if not watcher.abandoned:  # else the stop signal, or what it caused

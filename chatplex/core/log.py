@@ -52,12 +52,10 @@ from ._watch import DONE
 from ._watch import AsyncChannel
 from ._watch import EventFilter
 from ._watch import Failed
-from ._watch import Filters
-from ._watch import Watched
+from ._watch import WatchedCall
 from ._watch import drain
 from ._watch import watch_config
 from .chunks import add_chunks
-from .run_config import RunnableConfig
 from .runs import RunListener
 from .runs import RunNode
 
@@ -290,34 +288,22 @@ class LogListener(RunListener):
 
 
 def astream_log(
-    runnable: Watched,
-    input: Any,
-    config: RunnableConfig | None,
-    diff: bool,
-    with_streamed_output_list: bool,
-    filters: Filters,
-    kwargs: dict[str, Any],
+    call: WatchedCall, diff: bool, with_streamed_output_list: bool
 ) -> AsyncIterator[Any]:
     """`runnable.astream(input, config)`, logged: yields `RunLogPatch`es (or, with
     `diff=False`, the `RunLog` after each). If the call fails, the patches so far are
     yielded, then its exception raised."""
-    event_filter = EventFilter(filters)
-    patches = _patches(runnable, input, config, with_streamed_output_list, event_filter, kwargs)
+    patches = _patches(call, with_streamed_output_list, EventFilter(call.filters))
     return patches if diff else _accumulated(patches)
 
 
 def _patches(
-    runnable: Watched,
-    input: Any,
-    config: RunnableConfig | None,
-    with_streamed_output_list: bool,
-    event_filter: EventFilter,
-    kwargs: dict[str, Any],
+    call: WatchedCall, with_streamed_output_list: bool, event_filter: EventFilter
 ) -> AsyncIterator[RunLogPatch]:
     channel = AsyncChannel()
-    root_name = (config or {}).get("run_name") or runnable.get_name()
+    root_name = (call.config or {}).get("run_name") or call.runnable.get_name()
     cfg, listener = watch_config(
-        config, lambda outer: LogListener(channel.push, event_filter, outer, root_name)
+        call.config, lambda outer: LogListener(channel.push, event_filter, outer, root_name)
     )
 
     async def produce() -> None:
@@ -325,7 +311,7 @@ def _patches(
         try:
             # The root's pieces come from its output, not its stream events: a root that
             # does not stream natively (a prompt) still yields its one piece.
-            async for piece in runnable.astream(input, cfg, **kwargs):
+            async for piece in call.astream(cfg):
                 listener.ensure_root()
                 before, total = total, piece if total is _NOTHING else add_chunks(total, piece)
                 # As LangChain's (a diff of the totals): a piece that changes nothing (a

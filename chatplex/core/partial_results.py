@@ -5,7 +5,6 @@ public methods and default batch hooks (`base.py`) call these."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from ..errors import DeadlineExceededError
@@ -14,24 +13,35 @@ from ..messages import merge_chunks
 from ..messages import merge_cut_short
 from ..messages import pieces_held
 
-__all__ = ["YieldedSoFar", "give_partial", "keep_finished"]
+__all__ = ["Finished", "YieldedSoFar", "give_partial"]
 
 
-def keep_finished(error: BaseException, finished: Mapping[int, Any], count: int) -> None:
-    """Put on `error`, which a batch raises because one input failed, the outputs that
-    had finished (`error.batch_finished`: input index -> output, in input order): paid
-    replies are not lost with the raise, which stays LangChain's default. A note says so
-    in the traceback. (Replies a cache was set for are in the cache too: each call stores
-    its own as it finishes.)"""
-    try:
-        error.batch_finished = dict(sorted(finished.items()))  # type: ignore[attr-defined]
-    except (AttributeError, TypeError):  # an exception type that takes no attribute
-        return
-    if finished and isinstance(error, Exception) and hasattr(error, "add_note"):
-        error.add_note(
-            f"batch: {len(finished)} of {count} inputs had finished; their outputs are "
-            "on this error's `batch_finished` (input index -> output)"
-        )
+class Finished(dict[int, Any]):
+    """The outputs of a batch of `count` inputs as they finish (input index -> output).
+    As a context manager, an error raised inside, because one input failed, carries them
+    (`error.batch_finished`, in input order): paid replies are not lost with the raise,
+    which stays LangChain's default. A note says so in the traceback. (Replies a cache was
+    set for are in the cache too: each call stores its own as it finishes.)"""
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def __enter__(self) -> Finished:
+        return self
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        if error is None:
+            return
+        try:
+            error.batch_finished = dict(sorted(self.items()))  # type: ignore[attr-defined]
+        except (AttributeError, TypeError):  # an exception type that takes no attribute
+            return
+        if self and isinstance(error, Exception) and hasattr(error, "add_note"):
+            error.add_note(
+                f"batch: {len(self)} of {self.count} inputs had finished; their outputs are "
+                "on this error's `batch_finished` (input index -> output)"
+            )
 
 
 def give_partial(err: DeadlineExceededError, seen: YieldedSoFar) -> None:

@@ -39,10 +39,10 @@ from typing import Any
 from .base import Input
 from .base import Output
 from .base import Runnable
-from .batch_forwarding import BatchCall
 from .batch_forwarding import BatchForwarding
 from .batch_forwarding import BatchPlan
 from .batch_forwarding import BatchTarget
+from .batching import Batch
 from .chunks import aclose_iterator
 from .chunks import close_iterator
 from .composition import coerce_to_runnable
@@ -289,15 +289,15 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
             errors.append(started)
         raise _first(errors)
 
-    def _batch_plan(self, call: BatchCall) -> BatchPlan:
-        rounds = _Rounds(len(call.inputs), self.exceptions_to_handle, call.return_exceptions)
+    def _batch_plan(self, batch: Batch) -> BatchPlan:
+        rounds = _Rounds(len(batch.inputs), self.exceptions_to_handle, batch.return_exceptions)
         for runnable in self.runnables:
             pending = rounds.pending
             outs = yield BatchTarget(
                 rounds.runnable(runnable),
-                [self._input(call.inputs[i], rounds.errors(i)) for i in pending],
-                [call.configs[i] for i in pending],
-                call.kwargs,
+                [self._input(batch.inputs[i], rounds.errors(i)) for i in pending],
+                [batch.configs[i] for i in pending],
+                batch.kwargs,
             )
             if not rounds.record(outs):
                 break

@@ -98,19 +98,14 @@ class wait_retry_after(wait_base):  # lower case, as tenacity names its strategi
         return self.otherwise(retry_state)
 
 
+@dataclass(eq=False, repr=False)
 class wait_jittered(wait_base):
     """`base`'s wait shortened by up to `fraction` of itself at random (the SDKs' jitter:
     never longer than the backoff, so the worst case stays predictable)."""
 
-    def __init__(
-        self,
-        base: wait_base,
-        fraction: float = JITTER,
-        random: Callable[[], float] = _random.random,
-    ) -> None:
-        self.base = base
-        self.fraction = fraction
-        self.random = random
+    base: wait_base
+    fraction: float = JITTER
+    random: Callable[[], float] = _random.random
 
     def __call__(self, retry_state: RetryCallState) -> float:
         return self.base(retry_state) * (1.0 - self.fraction * self.random())

@@ -1,7 +1,6 @@
 """How a runnable streams: `Runnable.stream` and `astream` (through the traced run when
 callbacks watch, each piece checked against the call's deadline, and the pieces yielded
-so far kept on a `DeadlineExceededError` as its `partial`), and `transform` /
-`atransform`, which stream over a stream of input pieces.
+so far kept on a `DeadlineExceededError` as its `partial`).
 
 `base.Runnable`'s methods call these; they read it through `_traced.Hooks` (`base.py`
 imports this module, so it is not imported here).
@@ -10,7 +9,6 @@ imports this module, so it is not imported here).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,7 +23,7 @@ from .run_config import check_deadline
 from .run_config import ensure_config
 from .run_config import within_deadline
 
-__all__ = ["astream", "atransform", "stream", "transform"]
+__all__ = ["astream", "stream"]
 
 
 def stream(
@@ -35,12 +33,7 @@ def stream(
     kwargs: dict[str, Any],
 ) -> Iterator[Any]:
     """`runnable.stream(input, config, **kwargs)`."""
-    cfg = ensure_config(config)
-    check_deadline(cfg)
-    if cfg.get("callbacks"):
-        iterator = _traced.stream(runnable, input, cfg, kwargs)
-    else:
-        iterator = runnable._stream(input, cfg, **kwargs)
+    cfg, iterator = _started(runnable, input, config, kwargs, asynchronous=False)
     seen = YieldedSoFar()  # what was yielded: DeadlineExceededError.partial
     try:
         for chunk in iterator:
@@ -63,12 +56,7 @@ async def astream(
     """`runnable.astream(input, config, **kwargs)`: a `timeout` given to this call bounds
     the wait for each piece."""
     owns_deadline = bool(config and config.get("timeout"))
-    cfg = ensure_config(config)
-    check_deadline(cfg)
-    if cfg.get("callbacks"):
-        iterator = _traced.astream(runnable, input, cfg, kwargs)
-    else:
-        iterator = runnable._astream(input, cfg, **kwargs)
+    cfg, iterator = _started(runnable, input, config, kwargs, asynchronous=True)
     seen = YieldedSoFar()  # what was yielded: DeadlineExceededError.partial
     try:
         if owns_deadline:
@@ -91,27 +79,20 @@ async def astream(
         await aclose_iterator(iterator)
 
 
-def transform(
+def _started(
     runnable: _traced.Hooks[Any],
-    input: Iterable[Any],
+    input: Any,
     config: RunnableConfig | None,
     kwargs: dict[str, Any],
-) -> Iterator[Any]:
-    """`runnable.transform(input, config, **kwargs)`."""
+    *,
+    asynchronous: bool,
+) -> tuple[RunnableConfig, Any]:
+    """The call's config, its deadline checked, and its pieces: its `_stream` (or
+    `_astream`) hook's, or the traced run's when callbacks watch."""
     cfg = ensure_config(config)
+    check_deadline(cfg)
     if cfg.get("callbacks"):
-        return _traced.transform(runnable, iter(input), cfg, kwargs)
-    return runnable._transform(iter(input), cfg, **kwargs)
-
-
-def atransform(
-    runnable: _traced.Hooks[Any],
-    input: AsyncIterator[Any],
-    config: RunnableConfig | None,
-    kwargs: dict[str, Any],
-) -> AsyncIterator[Any]:
-    """`runnable.atransform(input, config, **kwargs)`."""
-    cfg = ensure_config(config)
-    if cfg.get("callbacks"):
-        return _traced.atransform(runnable, input, cfg, kwargs)
-    return runnable._atransform(input, cfg, **kwargs)
+        traced = _traced.astream if asynchronous else _traced.stream
+        return cfg, traced(runnable, input, cfg, kwargs)
+    hook = runnable._astream if asynchronous else runnable._stream
+    return cfg, hook(input, cfg, **kwargs)

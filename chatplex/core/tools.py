@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import typing
 from collections.abc import Mapping
+from dataclasses import KW_ONLY
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -40,27 +42,23 @@ _STRING_ARGS = {
 }
 
 
+@dataclass(eq=False, repr=False)  # a runnable is itself, not its fields
 class RunnableTool(Runnable[Any, Any]):
     """A runnable offered to a model as a tool: `name`, `description`, `args_schema`
     (None for a one-string tool), and `invoke` with the arguments or a tool call."""
 
     _run_type = "tool"  # events: on_tool_start / on_tool_end
 
-    def __init__(
-        self,
-        runnable: Runnable[Any, Any],
-        *,
-        name: str,
-        description: str,
-        args_schema: type[BaseModel] | None,
-    ) -> None:
-        self.runnable = runnable
-        self.name = name
-        self.description = description
-        self.args_schema = args_schema
+    runnable: Runnable[Any, Any]
+    _: KW_ONLY
+    name: str
+    description: str
+    args_schema: type[BaseModel] | None
+
+    def __post_init__(self) -> None:
         # LangChain's `tool()` (which `create_agent` and LangGraph's `ToolNode` apply to
         # what is not a BaseTool) takes a callable with a `__name__`.
-        self.__name__ = name
+        self.__name__ = self.name
 
     def __repr__(self) -> str:
         # LangChain's `create_agent` and `tool()` take a runnable as a tool and describe

@@ -53,34 +53,22 @@ SLACK = 0.005
 class Attempt(Protocol):
     """The part of a call (`_engine.Call`) its failures are made from (read only)."""
 
+    adapter: Adapter
+    req: httpx.Request
+    response: httpx.Response
+    received: list[AIMessageChunk]
+    _parser: object
+    stream: bool
+    started: bool
+    limit: float
+    deadline: float | None
+    idle_timeout: float | None
+    partner_words: bool
+    kept_responses: Collection[str]
+    clock: Callable[[], float]
+
     @property
-    def adapter(self) -> Adapter: ...
-    @property
-    def req(self) -> httpx.Request: ...
-    @property
-    def response(self) -> httpx.Response: ...
-    @property
-    def received(self) -> list[AIMessageChunk]: ...
-    @property
-    def _parser(self) -> object: ...
-    @property
-    def phase(self) -> enum.Enum: ...
-    @property
-    def stream(self) -> bool: ...
-    @property
-    def started(self) -> bool: ...
-    @property
-    def limit(self) -> float: ...
-    @property
-    def deadline(self) -> float | None: ...
-    @property
-    def idle_timeout(self) -> float | None: ...
-    @property
-    def partner_words(self) -> bool: ...
-    @property
-    def kept_responses(self) -> Collection[str]: ...
-    @property
-    def clock(self) -> Callable[[], float]: ...
+    def phase(self) -> enum.Enum: ...  # read only: the call's is its own enum, `_engine.Phase`
     def until(self) -> float: ...
 
 

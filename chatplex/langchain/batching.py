@@ -1,7 +1,7 @@
 """`batch` / `abatch` of a chatplex model under LangChain's names: LangChain's, plus the
 replies that had finished kept on the error a batch raises (`batch_finished`: input
 index -> reply, as chatplex's own runnables keep them, `chatplex.core`'s
-`keep_finished`). LangChain's raise drops them, and each was a paid call.
+`Finished`). LangChain's raise drops them, and each was a paid call.
 
 What runs is what LangChain runs: sync, the inputs on LangChain's thread pool, the
 first failed input's error raised in input order (the calls running then finish and are
@@ -20,7 +20,7 @@ from langchain_core.runnables.config import get_config_list
 from langchain_core.runnables.config import get_executor_for_config
 
 from ..core.concurrency import agather_bounded
-from ..core.partial_results import keep_finished
+from ..core.partial_results import Finished
 
 __all__ = ["abatch_keeping_finished", "batch_keeping_finished"]
 
@@ -30,20 +30,16 @@ def batch_keeping_finished(
 ) -> list[Any]:
     """LangChain's `model.batch(inputs, config, **kwargs)` (return_exceptions=False)."""
     configs = get_config_list(config, len(inputs))
-    finished: dict[int, Any] = {}
+    with Finished(len(inputs)) as finished:
 
-    def call(index: int, config: Any) -> Any:
-        finished[index] = out = model.invoke(inputs[index], config, **kwargs)
-        return out
+        def call(index: int, config: Any) -> Any:
+            finished[index] = out = model.invoke(inputs[index], config, **kwargs)
+            return out
 
-    try:
         if len(inputs) == 1:  # (LangChain calls it in place, without a pool)
             return [call(0, configs[0])]
         with get_executor_for_config(configs[0]) as executor:
             return list(executor.map(call, range(len(inputs)), configs))
-    except BaseException as exc:
-        keep_finished(exc, finished, len(inputs))
-        raise
 
 
 async def abatch_keeping_finished(
@@ -51,16 +47,12 @@ async def abatch_keeping_finished(
 ) -> list[Any]:
     """LangChain's `await model.abatch(inputs, config, **kwargs)` (return_exceptions=False)."""
     configs = get_config_list(config, len(inputs))
-    finished: dict[int, Any] = {}
-
-    async def call(index: int) -> Any:
-        finished[index] = out = await model.ainvoke(inputs[index], configs[index], **kwargs)
-        return out
-
     # LangChain's bound: the first config's max_concurrency, else none.
     bound = configs[0].get("max_concurrency") or len(inputs)
-    try:
+    with Finished(len(inputs)) as finished:
+
+        async def call(index: int) -> Any:
+            finished[index] = out = await model.ainvoke(inputs[index], configs[index], **kwargs)
+            return out
+
         return await agather_bounded(len(inputs), call, bound, return_exceptions=False)
-    except BaseException as exc:
-        keep_finished(exc, finished, len(inputs))
-        raise

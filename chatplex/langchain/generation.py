@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
@@ -63,76 +64,67 @@ from .wrapped import with_model_name
 if TYPE_CHECKING:
     from .chat_protocol import LangChainChat
 
-__all__ = ["agenerate", "astream", "generate", "stream"]
+__all__ = ["Generation"]
 
 #: A call's model name and the chatplex model that answers it (`_target`).
 _Call = tuple[str, Runnable[Any, Any]]
 
 
-def generate(
-    model: LangChainChat,
-    messages: list[LCBaseMessage],
-    stop: list[str] | None,
-    run_manager: CallbackManagerForLLMRun | None,
-    kwargs: dict[str, Any],
-) -> ChatResult:
-    """`model._generate(messages, stop, run_manager, **kwargs)`."""
-    called, target = _target(model, messages, stop, kwargs)
-    if invoke_streams(target):
-        pieces = _pieces(model, messages, (called, target), kwargs)
+@dataclass(frozen=True, slots=True)
+class Generation:
+    """One call of `ChatChatplex`'s generation hooks: its model, LangChain's messages,
+    `stop` and keywords; each hook is the method of its name (without the underscore)."""
+
+    model: LangChainChat
+    messages: list[LCBaseMessage]
+    stop: list[str] | None
+    kwargs: dict[str, Any]
+
+    def generate(self, run_manager: CallbackManagerForLLMRun | None) -> ChatResult:
+        """`model._generate(messages, stop, run_manager, **kwargs)`."""
+        model, kwargs = self.model, self.kwargs
+        called, target = _target(model, self.messages, self.stop, kwargs)
+        if not invoke_streams(target):
+            reply = target.invoke(to_chatplex_messages(self.messages), engine_config(), **kwargs)
+            return _as_partner(model, _result(model, reply, called, target), target, kwargs)
+        pieces = _StreamPlan(model, self.messages, (called, target), kwargs).pieces()
         merged = merged_result(pieces, run_manager, _token_kwargs(model, target))
         return _as_partner(model, merged, target, kwargs)
-    reply = target.invoke(to_chatplex_messages(messages), engine_config(), **kwargs)
-    return _as_partner(model, _result(model, reply, called, target), target, kwargs)
 
+    async def agenerate(self, run_manager: AsyncCallbackManagerForLLMRun | None) -> ChatResult:
+        """`model._agenerate(messages, stop, run_manager, **kwargs)`."""
+        model, kwargs = self.model, self.kwargs
+        called, target = _target(model, self.messages, self.stop, kwargs, asynchronous=True)
+        if invoke_streams(target):
+            apieces = _StreamPlan(model, self.messages, (called, target), kwargs).apieces()
+            merged = await amerged_result(apieces, run_manager, _token_kwargs(model, target))
+            return _as_partner(model, merged, target, kwargs)
+        messages = to_chatplex_messages(self.messages)
+        reply = await target.ainvoke(messages, engine_config(), **kwargs)
+        return _as_partner(model, _result(model, reply, called, target), target, kwargs)
 
-async def agenerate(
-    model: LangChainChat,
-    messages: list[LCBaseMessage],
-    stop: list[str] | None,
-    run_manager: AsyncCallbackManagerForLLMRun | None,
-    kwargs: dict[str, Any],
-) -> ChatResult:
-    """`model._agenerate(messages, stop, run_manager, **kwargs)`."""
-    called, target = _target(model, messages, stop, kwargs, asynchronous=True)
-    if invoke_streams(target):
-        apieces = _apieces(model, messages, (called, target), kwargs)
-        merged = await amerged_result(apieces, run_manager, _token_kwargs(model, target))
-        return _as_partner(model, merged, target, kwargs)
-    reply = await target.ainvoke(to_chatplex_messages(messages), engine_config(), **kwargs)
-    return _as_partner(model, _result(model, reply, called, target), target, kwargs)
+    def stream(self) -> Iterator[ChatGenerationChunk]:
+        """`model._stream(messages, stop, **kwargs)`. LangChain reports each token to the
+        callbacks itself (and adds the closing chunk_position="last" chunk: the engine
+        adds none inside it), so this only translates."""
+        return self._stream_plan(asynchronous=False).pieces()
 
+    def astream(self) -> AsyncIterator[ChatGenerationChunk]:
+        """`model._astream(messages, stop, **kwargs)`."""
+        return self._stream_plan(asynchronous=True).apieces()
 
-def stream(
-    model: LangChainChat,
-    messages: list[LCBaseMessage],
-    stop: list[str] | None,
-    kwargs: dict[str, Any],
-) -> Iterator[ChatGenerationChunk]:
-    """`model._stream(messages, stop, **kwargs)`. LangChain reports each token to the
-    callbacks itself (and adds the closing chunk_position="last" chunk: the engine adds
-    none inside it), so this only translates."""
-    call = _target(model, messages, stop, kwargs, uncached=from_stream(model), streaming=True)
-    return _pieces(model, messages, call, kwargs)
-
-
-def astream(
-    model: LangChainChat,
-    messages: list[LCBaseMessage],
-    stop: list[str] | None,
-    kwargs: dict[str, Any],
-) -> AsyncIterator[ChatGenerationChunk]:
-    """`model._astream(messages, stop, **kwargs)`."""
-    call = _target(
-        model,
-        messages,
-        stop,
-        kwargs,
-        uncached=from_stream(model),
-        asynchronous=True,
-        streaming=True,
-    )
-    return _apieces(model, messages, call, kwargs)
+    def _stream_plan(self, *, asynchronous: bool) -> _StreamPlan:
+        model, messages, kwargs = self.model, self.messages, self.kwargs
+        call = _target(
+            model,
+            messages,
+            self.stop,
+            kwargs,
+            uncached=from_stream(model),
+            asynchronous=asynchronous,
+            streaming=True,
+        )
+        return _StreamPlan(model, messages, call, kwargs)
 
 
 def _target(
@@ -244,30 +236,6 @@ def _as_partner(
     return result
 
 
-def _pieces(
-    model: LangChainChat, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
-) -> Iterator[ChatGenerationChunk]:
-    """The stream of the model `call` names (`_target`'s) as LangChain's pieces."""
-    plan = _StreamPlan(model, messages, call, kwargs)
-    chunks = plan.source.stream(plan.history, engine_config(), **kwargs)
-    pieces = generation_chunks(chunks, plan.translate, **plan.chunking)
-    if not plan.as_partner:
-        return pieces
-    return parsed_at_end(sdk_pieces(pieces, plan.adapter), plan.target, kwargs)
-
-
-def _apieces(
-    model: LangChainChat, messages: list[LCBaseMessage], call: _Call, kwargs: dict[str, Any]
-) -> AsyncIterator[ChatGenerationChunk]:
-    """`_pieces` of an async stream."""
-    plan = _StreamPlan(model, messages, call, kwargs)
-    chunks = plan.source.astream(plan.history, engine_config(), **kwargs)
-    pieces = ageneration_chunks(chunks, plan.translate, **plan.chunking)
-    if not plan.as_partner:
-        return pieces
-    return aparsed_at_end(asdk_pieces(pieces, plan.adapter), plan.target, kwargs)
-
-
 class _StreamPlan:
     """What a stream of `call` needs, for both twins: its model, the runnable that streams
     (a drop-in's helper where the partner streams through one), the history in chatplex's
@@ -301,6 +269,23 @@ class _StreamPlan:
         # made so, a structured reply's object on its last piece.
         self.as_partner = helper is None and model._under_partner_name
         self.adapter = adapter_of(primary(target))
+        self.kwargs = kwargs
+
+    def pieces(self) -> Iterator[ChatGenerationChunk]:
+        """The stream of the model the call names (`_target`'s) as LangChain's pieces."""
+        chunks = self.source.stream(self.history, engine_config(), **self.kwargs)
+        pieces = generation_chunks(chunks, self.translate, **self.chunking)
+        if self.as_partner:
+            pieces = parsed_at_end(sdk_pieces(pieces, self.adapter), self.target, self.kwargs)
+        return pieces
+
+    def apieces(self) -> AsyncIterator[ChatGenerationChunk]:
+        """`pieces` of an async stream."""
+        chunks = self.source.astream(self.history, engine_config(), **self.kwargs)
+        apieces = ageneration_chunks(chunks, self.translate, **self.chunking)
+        if not self.as_partner:
+            return apieces
+        return aparsed_at_end(asdk_pieces(apieces, self.adapter), self.target, self.kwargs)
 
 
 def _blocks_requested(

@@ -52,12 +52,12 @@ from ..secret import Secret
 from ..secret import is_secret_name
 from ..secret.arguments import hold_keys
 from ..secret.urls import redact_url
-from . import generation
 from .batching import abatch_keeping_finished
 from .batching import batch_keeping_finished
 from .deadline import adeadline_pieces
 from .deadline import deadline_pieces
 from .deadline import run_deadline
+from .generation import Generation
 from .settings_fields import build
 from .settings_fields import collect_settings
 from .settings_fields import langchain_field
@@ -346,7 +346,7 @@ class ChatChatplex(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        return generation.generate(self, messages, stop, run_manager, kwargs)
+        return Generation(self, messages, stop, kwargs).generate(run_manager)
 
     def _combine_llm_outputs(self, llm_outputs: list[dict[str, Any] | None], /) -> dict[str, Any]:
         # `generate()`'s llm_output: langchain-openai combines its rows' (each names its
@@ -404,7 +404,7 @@ class ChatChatplex(BaseChatModel):
     ) -> ChatResult:
         if self._async_through_sync("_generate"):
             return await super()._agenerate(messages, stop, run_manager, **kwargs)
-        return await generation.agenerate(self, messages, stop, run_manager, kwargs)
+        return await Generation(self, messages, stop, kwargs).agenerate(run_manager)
 
     def _async_through_sync(self, method: str) -> bool:
         """Whether an async call runs the sync `method` in a thread, as LangChain runs
@@ -491,7 +491,7 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         # A generator: the call is made when LangChain first asks for a piece.
-        yield from generation.stream(self, messages, stop, kwargs)
+        yield from Generation(self, messages, stop, kwargs).stream()
 
     async def _astream(
         self,
@@ -503,7 +503,7 @@ class ChatChatplex(BaseChatModel):
         pieces = (
             super()._astream(messages, stop, run_manager, **kwargs)
             if self._async_through_sync("_stream")
-            else generation.astream(self, messages, stop, kwargs)
+            else Generation(self, messages, stop, kwargs).astream()
         )
         async for piece in pieces:
             yield piece

@@ -484,11 +484,6 @@ class ToolMessage(BaseMessage):
 AnyMessage = SystemMessage | HumanMessage | AIMessage | AIMessageChunk | ToolMessage
 
 
-def with_content(message: BaseMessage, content: Content) -> BaseMessage:
-    """A copy of `message` with new content (used when templates fill placeholders)."""
-    return message.model_copy(update={"content": content})  # (`replace` uses `__class__`)
-
-
 def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
     """Merge stream pieces in order into one chunk (see `_merge.merged_fields`): linear
     in the number of pieces, so summing a stream of n tokens copies its text once."""

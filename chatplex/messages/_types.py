@@ -106,37 +106,28 @@ class MessageFields(Protocol):
     """The fields every message has (`_messages.BaseMessage`)."""
 
     @property
-    def type(self) -> str: ...
-    @property
-    def content(self) -> Content: ...
-    @property
-    def id(self) -> str | None: ...
-    @property
-    def name(self) -> str | None: ...
-    @property
-    def additional_kwargs(self) -> dict[str, Any]: ...
-    @property
-    def response_metadata(self) -> dict[str, Any]: ...
+    def type(self) -> str: ...  # read only: a class variable of each message class
+
+    content: Content
+    id: str | None
+    name: str | None
+    additional_kwargs: dict[str, Any]
+    response_metadata: dict[str, Any]
 
 
 class ReplyFields(MessageFields, Protocol):
     """The fields of a model's reply (`_messages.AIMessage`)."""
 
-    @property
-    def tool_calls(self) -> list[ToolCall]: ...
-    @property
-    def invalid_tool_calls(self) -> list[InvalidToolCall]: ...
-    @property
-    def usage_metadata(self) -> UsageMetadata | None: ...
+    tool_calls: list[ToolCall]
+    invalid_tool_calls: list[InvalidToolCall]
+    usage_metadata: UsageMetadata | None
 
 
 class PieceFields(ReplyFields, Protocol):
     """The fields of one piece of a streamed reply (`_messages.AIMessageChunk`)."""
 
-    @property
-    def tool_call_chunks(self) -> list[ToolCallChunk]: ...
-    @property
-    def chunk_position(self) -> Literal["last"] | None: ...
+    tool_call_chunks: list[ToolCallChunk]
+    chunk_position: Literal["last"] | None
 
 
 def _add_details(a: dict[str, int] | None, b: dict[str, int] | None) -> dict[str, int] | None:

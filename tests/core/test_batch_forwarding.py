@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from chatplex import RunnableLambda
-from chatplex.core.batch_forwarding import BatchCall
 from chatplex.core.batch_forwarding import BatchForwarding
 from chatplex.core.batch_forwarding import BatchPlan
 from chatplex.core.batch_forwarding import BatchTarget
+from chatplex.core.batching import Batch
 from chatplex.core.run_config import RunnableConfig
 
 DOUBLE = RunnableLambda(lambda x: x * 2)
@@ -34,9 +34,9 @@ class ToDouble(BatchForwarding[int, Any]):
 class DoubleThenAddOne(BatchForwarding[int, int]):
     """Two rounds: every input doubled, then the doubled ones plus one."""
 
-    def _batch_plan(self, call: BatchCall) -> BatchPlan:
-        doubled = yield BatchTarget(DOUBLE, call.inputs, call.configs, call.kwargs)
-        return (yield BatchTarget(ADD_ONE, doubled, call.configs, call.kwargs))
+    def _batch_plan(self, batch: Batch) -> BatchPlan:
+        doubled = yield BatchTarget(DOUBLE, batch.inputs, batch.configs, batch.kwargs)
+        return (yield BatchTarget(ADD_ONE, doubled, batch.configs, batch.kwargs))
 
 
 async def batch(runnable: Any, sync: bool, inputs: list[Any], **kwargs: Any) -> list[Any]:

@@ -16,6 +16,7 @@ from chatplex import RunnablePassthrough
 from chatplex import StrOutputParser
 from chatplex.core import Runnable
 from chatplex.core import RunnableSequence
+from chatplex.core.batching import Batch
 from chatplex.core.run_config import RunnableConfig
 from tests.core._twins import call
 from tests.core._twins import stream
@@ -104,26 +105,12 @@ class BatchRecorder(Runnable[Any, Any]):
         self.invokes += 1
         return input
 
-    def _batch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kw: Any,
-    ) -> list[Any]:
-        self.batch_sizes.append(len(inputs))
-        return list(inputs)
+    def _batch(self, batch: Batch) -> list[Any]:
+        self.batch_sizes.append(len(batch.inputs))
+        return list(batch.inputs)
 
-    async def _abatch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kw: Any,
-    ) -> list[Any]:
-        return self._batch(inputs, configs, return_exceptions=return_exceptions, **kw)
+    async def _abatch(self, batch: Batch) -> list[Any]:
+        return self._batch(batch)
 
 
 @pytest.mark.parametrize("sync", [True, False])

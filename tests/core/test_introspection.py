@@ -15,6 +15,7 @@ from chatplex import RunnableLambda
 from chatplex.core import events
 from chatplex.core import log
 from chatplex.core._late import LATE
+from chatplex.core._watch import WatchedCall
 
 FILTERS = {
     "include_names": ["a"],
@@ -54,7 +55,8 @@ def test_each_stream_is_handed_to_its_module_with_every_argument(
     # The six filters go as one tuple, in EventFilter's order; the call's own keywords
     # as a dict.
     filters = tuple(FILTERS.values())
-    assert args == (runnable, "input", config, *defaults, filters, {"extra": 1})
+    call = WatchedCall(runnable, "input", config, filters, {"extra": 1})
+    assert args == (call, *defaults)
     assert kwargs == {}
 
 

@@ -17,6 +17,7 @@ from chatplex import StrOutputParser
 from chatplex.chat.llm_results import LLMResult
 from chatplex.core import Runnable
 from chatplex.core import _traced
+from chatplex.core.batching import Batch
 from chatplex.core.run_config import RunnableConfig
 from chatplex.core.run_config import current_config
 from chatplex.core.runs import RunListener
@@ -373,15 +374,8 @@ def test_transform_starts_a_native_transformer_with_its_first_piece() -> None:
 
 def test_batch_makes_one_run_per_input_for_a_runnable_with_its_own_batch() -> None:
     class OwnBatch(Single):
-        def _batch(
-            self,
-            inputs: list[str],
-            configs: list[RunnableConfig],
-            *,
-            return_exceptions: bool,
-            **kwargs: Any,
-        ) -> list[Any]:
-            return [i.upper() for i in inputs]
+        def _batch(self, batch: Batch) -> list[Any]:
+            return [i.upper() for i in batch.inputs]
 
     own, default = Listener(), Listener()
     assert OwnBatch().batch(["a", "b"], {"callbacks": [own]}) == ["A", "B"]

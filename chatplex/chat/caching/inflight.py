@@ -29,6 +29,7 @@ from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 from ...core.chunks import aclose_iterator
 from ...core.chunks import close_iterator
@@ -47,7 +48,7 @@ from .faults import warn_once
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["acached_call", "acached_stream", "cached_call", "cached_stream"]
+__all__ = ["Entry", "acached_call", "acached_stream", "cached_call", "cached_stream"]
 
 
 @contextlib.contextmanager
@@ -66,30 +67,35 @@ def _dump(cache: BaseCache, message: AIMessage) -> str | None:
     return None
 
 
-def _store(cache: BaseCache, key: str, value: str | None, deadline: float | None) -> None:
-    if value is not None:
-        with _fault_is_miss(cache, "storing a reply"):
-            cache.update_within(key, value, deadline)
+class Entry(NamedTuple):
+    """A reply's place: its cache and key, and the call's deadline, which bounds each
+    lookup and store."""
 
+    cache: BaseCache
+    key: str
+    deadline: float | None
 
-async def _astore(cache: BaseCache, key: str, value: str | None, deadline: float | None) -> None:
-    if value is not None:
-        with _fault_is_miss(cache, "storing a reply"):
-            await cache.aupdate_within(key, value, deadline)
+    def lookup(self) -> AIMessage | None:
+        value = None
+        with _fault_is_miss(self.cache, "looking a reply up"):
+            value = self.cache.lookup_within(self.key, self.deadline)
+        return None if value is None else load_reply(value)
 
+    async def alookup(self) -> AIMessage | None:
+        value = None
+        with _fault_is_miss(self.cache, "looking a reply up"):
+            value = await self.cache.alookup_within(self.key, self.deadline)
+        return None if value is None else load_reply(value)
 
-def _lookup(cache: BaseCache, key: str, deadline: float | None) -> AIMessage | None:
-    value = None
-    with _fault_is_miss(cache, "looking a reply up"):
-        value = cache.lookup_within(key, deadline)
-    return None if value is None else load_reply(value)
+    def store(self, value: str | None) -> None:
+        if value is not None:
+            with _fault_is_miss(self.cache, "storing a reply"):
+                self.cache.update_within(self.key, value, self.deadline)
 
-
-async def _alookup(cache: BaseCache, key: str, deadline: float | None) -> AIMessage | None:
-    value = None
-    with _fault_is_miss(cache, "looking a reply up"):
-        value = await cache.alookup_within(key, deadline)
-    return None if value is None else load_reply(value)
+    async def astore(self, value: str | None) -> None:
+        if value is not None:
+            with _fault_is_miss(self.cache, "storing a reply"):
+                await self.cache.aupdate_within(self.key, value, self.deadline)
 
 
 # ---- identical calls in flight ----------------------------------------------------------
@@ -132,6 +138,7 @@ class _Flight:
         self.error: APIError | None = None
 
 
+#: By the entry's cache and key.
 _flights: dict[tuple[BaseCache, str], _Flight] = {}
 _flights_lock = threading.Lock()
 
@@ -145,14 +152,15 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
 
 
 def _join(
-    cache: BaseCache, key: str, loop: asyncio.AbstractEventLoop | None, sync: bool
+    entry: Entry, loop: asyncio.AbstractEventLoop | None, sync: bool
 ) -> tuple[_Flight | None, _Waiter | None]:
     """(flight, None): lead it; (flight, waiter): wait for it; (None, None): go alone
     (a sync caller must not block the thread the leader needs)."""
     with _flights_lock:
-        flight = _flights.get((cache, key))
+        place = entry.cache, entry.key
+        flight = _flights.get(place)
         if flight is None:
-            flight = _flights[(cache, key)] = _Flight(loop)
+            flight = _flights[place] = _Flight(loop)
             return flight, None
         if sync and (
             flight.thread == threading.get_ident() or (loop is not None and flight.loop is loop)
@@ -163,12 +171,11 @@ def _join(
         return flight, waiter
 
 
-def _land(
-    cache: BaseCache, key: str, flight: _Flight, value: str | None, error: APIError | None
-) -> None:
+def _land(entry: Entry, flight: _Flight, value: str | None, error: APIError | None) -> None:
+    place = entry.cache, entry.key
     with _flights_lock:
-        if _flights.get((cache, key)) is flight:
-            del _flights[(cache, key)]
+        if _flights.get(place) is flight:
+            del _flights[place]
         flight.landed, flight.value, flight.error = True, value, error
         waiters = flight.waiters
         flight.waiters = []
@@ -203,93 +210,81 @@ def _seconds_left(deadline: float | None) -> float | None:
     return None if deadline is None else max(0.0, deadline - time.monotonic())
 
 
-def cached_call(
-    cache: BaseCache, key: str, call: Callable[[], AIMessage], deadline: float | None
-) -> tuple[AIMessage, bool]:
+def cached_call(entry: Entry, call: Callable[[], AIMessage]) -> tuple[AIMessage, bool]:
     """The reply for `key`: from the cache, from an identical call in flight, or from
     `call()` (then stored). Returns (reply, whether it cost an HTTP call here)."""
     while True:
-        hit = _lookup(cache, key, deadline)
+        hit = entry.lookup()
         if hit is not None:
             return hit, False
-        flight, waiter = _join(cache, key, _running_loop(), sync=True)
+        flight, waiter = _join(entry, _running_loop(), sync=True)
         if flight is None:
             message = call()
-            _store(cache, key, _dump(cache, message), deadline)
+            entry.store(_dump(entry.cache, message))
             return message, True
         if waiter is None:
-            return _lead(cache, key, flight, call, deadline), True
-        shared = _wait(flight, waiter, deadline)
+            return _lead(entry, flight, call), True
+        shared = _wait(flight, waiter, entry.deadline)
         if shared is not None:
             return shared, False
 
 
 async def acached_call(
-    cache: BaseCache, key: str, call: Callable[[], Awaitable[AIMessage]], deadline: float | None
+    entry: Entry, call: Callable[[], Awaitable[AIMessage]]
 ) -> tuple[AIMessage, bool]:
     """The async `cached_call`."""
     import asyncio
 
     loop = asyncio.get_running_loop()
     while True:
-        hit = await _alookup(cache, key, deadline)
+        hit = await entry.alookup()
         if hit is not None:
             return hit, False
-        flight, waiter = _join(cache, key, loop, sync=False)
+        flight, waiter = _join(entry, loop, sync=False)
         assert flight is not None
         if waiter is None:
-            return await _alead(cache, key, flight, call, deadline), True
-        shared = await _await(flight, waiter, deadline)
+            return await _alead(entry, flight, call), True
+        shared = await _await(flight, waiter, entry.deadline)
         if shared is not None:
             return shared, False
 
 
 @contextlib.contextmanager
-def _lands_if_failed(cache: BaseCache, key: str, flight: _Flight) -> Iterator[None]:
+def _lands_if_failed(entry: Entry, flight: _Flight) -> Iterator[None]:
     """The leader's call: if it fails, the waiters get its provider error, or (cancelled,
     timed out) nothing: one of them then sends instead."""
     try:
         yield
     except APIError as err:
-        _land(cache, key, flight, None, err)
+        _land(entry, flight, None, err)
         raise
     except BaseException:
-        _land(cache, key, flight, None, None)
+        _land(entry, flight, None, None)
         raise
 
 
-def _lead(
-    cache: BaseCache,
-    key: str,
-    flight: _Flight,
-    call: Callable[[], AIMessage],
-    deadline: float | None,
-) -> AIMessage:
-    with _lands_if_failed(cache, key, flight):
+def _lead(entry: Entry, flight: _Flight, call: Callable[[], AIMessage]) -> AIMessage:
+    with _lands_if_failed(entry, flight):
         message = call()
     # The waiters get the reply even when the cache cannot store it (a locked file).
-    value = _dump(cache, message)
+    value = _dump(entry.cache, message)
     try:
-        _store(cache, key, value, deadline)
+        entry.store(value)
     finally:
-        _land(cache, key, flight, value, None)
+        _land(entry, flight, value, None)
     return message
 
 
 async def _alead(
-    cache: BaseCache,
-    key: str,
-    flight: _Flight,
-    call: Callable[[], Awaitable[AIMessage]],
-    deadline: float | None,
+    entry: Entry, flight: _Flight, call: Callable[[], Awaitable[AIMessage]]
 ) -> AIMessage:
-    with _lands_if_failed(cache, key, flight):
+    with _lands_if_failed(entry, flight):
         message = await call()
-    value = _dump(cache, message)
+    value = _dump(entry.cache, message)
     try:  # the store may wait (a locked file): the waiters are woken even if cancelled
-        await _astore(cache, key, value, deadline)
+        await entry.astore(value)
     finally:
-        _land(cache, key, flight, value, None)
+        _land(entry, flight, value, None)
     return message
 
 
@@ -321,15 +316,13 @@ def _deadline_passed() -> DeadlineExceededError:
 
 
 def cached_stream(
-    cache: BaseCache,
-    key: str,
+    entry: Entry,
     start: Callable[[], Iterator[AIMessageChunk]],
     on_hit: Callable[[AIMessage], object],
-    deadline: float | None = None,
 ) -> Iterator[AIMessageChunk]:
-    """Chunks for `key`: the stored reply replayed (`on_hit(reply)`), or `start()`'s
+    """Chunks for `entry`: the stored reply replayed (`on_hit(reply)`), or `start()`'s
     chunks, stored once the stream ended normally."""
-    hit = _lookup(cache, key, deadline)
+    hit = entry.lookup()
     if hit is not None:
         on_hit(hit)
         yield reply_as_chunk(hit)
@@ -342,18 +335,16 @@ def cached_stream(
             yield chunk
     finally:
         close_iterator(chunks)
-    _store(cache, key, _dump(cache, merge_chunks(received).to_message()), deadline)
+    entry.store(_dump(entry.cache, merge_chunks(received).to_message()))
 
 
 async def acached_stream(
-    cache: BaseCache,
-    key: str,
+    entry: Entry,
     start: Callable[[], AsyncIterator[AIMessageChunk]],
     on_hit: Callable[[AIMessage], object],
-    deadline: float | None = None,
 ) -> AsyncIterator[AIMessageChunk]:
     """The async `cached_stream`."""
-    hit = await _alookup(cache, key, deadline)
+    hit = await entry.alookup()
     if hit is not None:
         on_hit(hit)
         yield reply_as_chunk(hit)
@@ -366,4 +357,4 @@ async def acached_stream(
             yield chunk
     finally:
         await aclose_iterator(chunks)
-    await _astore(cache, key, _dump(cache, merge_chunks(received).to_message()), deadline)
+    await entry.astore(_dump(entry.cache, merge_chunks(received).to_message()))

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...core import Runnable
+from ...core.batching import Batch
 from ...core.concurrency import agather_bounded
 from ...core.concurrency import gather_threads
 from ...core.concurrency import max_concurrency
@@ -204,49 +205,37 @@ class ConfigurableChatModel(DelegatingRunnable[Any, AIMessage]):
         return list(groups.values())
 
     def _group_args(
-        self,
-        group: _Group,
-        share: int,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
+        self, group: _Group, share: int, batch: Batch
     ) -> tuple[list[Any], list[RunnableConfig]]:
         indexes = group[1]
-        cfgs: list[RunnableConfig] = [{**configs[i], "max_concurrency": share} for i in indexes]
-        return [inputs[i] for i in indexes], cfgs
+        cfgs: list[RunnableConfig] = [
+            {**batch.configs[i], "max_concurrency": share} for i in indexes
+        ]
+        return [batch.inputs[i] for i in indexes], cfgs
 
-    def _batch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[AIMessage | BaseException]:
-        results, groups, shares = self._plan(configs, return_exceptions)
+    def _batch(self, batch: Batch) -> list[AIMessage | BaseException]:
+        results, groups, shares = self._plan(batch.configs, batch.return_exceptions)
 
         def run(g: int) -> list[Any]:
-            ins, cfgs = self._group_args(groups[g], shares[g], inputs, configs)
-            return groups[g][0].batch(ins, cfgs, return_exceptions=return_exceptions, **kwargs)
+            ins, cfgs = self._group_args(groups[g], shares[g], batch)
+            return groups[g][0].batch(
+                ins, cfgs, return_exceptions=batch.return_exceptions, **batch.kwargs
+            )
 
         if len(groups) == 1:  # the usual case: no thread needed
             return _place(results, groups, [run(0)])
         outs = gather_threads(len(groups), run, len(groups), return_exceptions=False)
         return _place(results, groups, outs)
 
-    async def _abatch(
-        self,
-        inputs: list[Any],
-        configs: list[RunnableConfig],
-        *,
-        return_exceptions: bool,
-        **kwargs: Any,
-    ) -> list[AIMessage | BaseException]:
-        results, groups, shares = self._plan(configs, return_exceptions)
+    async def _abatch(self, batch: Batch) -> list[AIMessage | BaseException]:
+        results, groups, shares = self._plan(batch.configs, batch.return_exceptions)
 
         async def run(g: int) -> list[Any]:
-            ins, cfgs = self._group_args(groups[g], shares[g], inputs, configs)
+            ins, cfgs = self._group_args(groups[g], shares[g], batch)
             model = groups[g][0]
-            return await model.abatch(ins, cfgs, return_exceptions=return_exceptions, **kwargs)
+            return await model.abatch(
+                ins, cfgs, return_exceptions=batch.return_exceptions, **batch.kwargs
+            )
 
         if len(groups) == 1:
             return _place(results, groups, [await run(0)])

@@ -268,9 +268,9 @@ async def test_a_leader_cancelled_while_storing_still_hands_its_reply_over() -> 
         sent.append("waiter")
         return AIMessage("sent again")
 
-    leader = asyncio.ensure_future(inflight.acached_call(cache, "k", call, None))
+    leader = asyncio.ensure_future(inflight.acached_call(inflight.Entry(cache, "k", None), call))
     await asyncio.wait_for(entered.wait(), 10)
-    waiter = asyncio.ensure_future(inflight.acached_call(cache, "k", second, None))
+    waiter = asyncio.ensure_future(inflight.acached_call(inflight.Entry(cache, "k", None), second))
     await asyncio.sleep(0.05)  # the waiter joined the flight
     leader.cancel()
     reply, fresh = await asyncio.wait_for(waiter, 10)

@@ -287,8 +287,10 @@ def read_only_run(path: str) -> dict[str, Any]:
         out: dict[str, Any] = {"hit": cache.lookup("k")}
         for i in range(20):
             cache.update(f"new{i}", "v")
-            inflight.cached_call(cache, f"call{i}", call, time.monotonic() + DEADLINE)
-            asyncio.run(inflight.acached_call(cache, f"acall{i}", acall, None))
+            inflight.cached_call(
+                inflight.Entry(cache, f"call{i}", time.monotonic() + DEADLINE), call
+            )
+            asyncio.run(inflight.acached_call(inflight.Entry(cache, f"acall{i}", None), acall))
         out["stored"] = cache.lookup("new0")
         out["sent"] = len(sent)
         out["warnings"] = [r.getMessage() for r in records if r.levelno >= logging.WARNING]
