@@ -8,6 +8,12 @@ from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
+#: langchain-aws's settings naming the model's vendor and base model (an ARN's, a
+#: cross-region profile's), which the adapter holds: cache points and replies follow them.
+_ADAPTER_ATTRIBUTES = (("provider", "vendor"), ("base_model_id", "base_model_id"))
+#: langchain-aws's other names: ChatBedrock's `region`, both classes' `base_model`.
+_ALIASES = (("region", "region_name"), ("base_model", "base_model_id"))
+
 #: No declared order: the keys as the parser writes them.
 _AS_THEY_COME = KeyOrder()
 
@@ -16,7 +22,6 @@ def _bedrock(
     name: str,
     adapter: str,
     langchain_class: str,
-    init_class: str,
     *,
     ls_rule: LangSmithRule,
     model_prefixes: tuple[str, ...] = (),
@@ -41,7 +46,10 @@ def _bedrock(
         ls_rule=ls_rule,
         separate_system=True,
         model_prefixes=model_prefixes,
-        init_class=here + init_class,
+        # langchain-aws's names for what the adapter holds, and for its settings.
+        adapter_attributes=_ADAPTER_ATTRIBUTES,
+        setting_aliases=_ALIASES,
+        partner_settings=("supports_tool_choice_values",),
         blocks=here + blocks if blocks else None,
         finish_reason_written=False,  # langchain-aws keeps the model's own stop reason
         stop_word_key=stop_word_key,
@@ -58,7 +66,6 @@ SPECS = (
         "bedrock_converse",
         "adapter:BedrockAdapter",
         "ChatBedrockConverse",
-        "dropin:ChatBedrockConverse",
         blocks="blocks:converse_blocks",
         # Its stop is `stop_sequences`; it reports the model's vendor and region.
         ls_rule=LangSmithRule(
@@ -83,7 +90,6 @@ SPECS = (
         "bedrock",
         "invoke:BedrockInvokeAdapter",
         "ChatBedrock",
-        "invoke_dropin:ChatBedrock",
         # Its stop is `stop_sequences`; an unset temperature is left out.
         ls_rule=LangSmithRule(
             stop_setting=False, temperature_unset=False, model_attributes=("base_model_id",)
