@@ -86,7 +86,8 @@ class LangSmithRule:
     #: leaves it out).
     temperature_unset: bool = True
     #: `ls_invocation_params` (langchain-aws' Converse class): its keys, each by the
-    #: engine's attribute holding the value, left out when None; none: not reported.
+    #: engine's attribute holding the value (a dotted path: `adapter.region_name`), left
+    #: out when None; none: not reported.
     invocation: tuple[tuple[str, str], ...] = ()
 
 

@@ -71,7 +71,7 @@ SPECS = (
         ls_rule=LangSmithRule(
             stop_setting=False,
             model_attributes=("base_model_id",),
-            invocation=(("provider", "provider_name"), ("region_name", "region_name")),
+            invocation=(("provider", "adapter.vendor"), ("region_name", "adapter.region_name")),
         ),
         # langchain-aws': botocore's record first (the reply's dict as boto3 returns it),
         # its model names last; a stream's chunk: metrics before the model's name,
