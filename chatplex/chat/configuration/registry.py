@@ -105,7 +105,9 @@ def _partner_settings(provider: str, model: str, settings: dict[str, Any]) -> di
             )
     for default in declared.init_defaults:
         default.given(model, settings)
-    return {attr: settings.pop(name) for name, attr in declared.adapter_attributes if name in settings}
+    return {
+        attr: settings.pop(name) for name, attr in declared.adapter_attributes if name in settings
+    }
 
 
 def take_body_parameters(provider: str, settings: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,6 @@ class GoogleDropin(ChatModel):
     """The LangChain-facing bits both classes share."""
 
     structured_output_method = "json_schema"  # langchain-google-genai's default
-    takes_stream_usage = False  # neither LangChain class has the field
 
     @property
     def model_name(self) -> str:

@@ -148,10 +148,14 @@ def test_init_chat_model_bedrock_speaks_invoke_model_in_both_families() -> None:
     # LangChain's is ChatBedrock, a Config's retries held, a family it cannot build
     # refused when built; chatplex's own model refuses that family when called.
     config = Config(retries={"max_attempts": 3})
-    lc = chatplex.langchain.init_chat_model(f"bedrock:{MODEL}", region_name="us-west-2", config=config)
+    lc = chatplex.langchain.init_chat_model(
+        f"bedrock:{MODEL}", region_name="us-west-2", config=config
+    )
     assert type(lc) is chatplex.langchain.ChatBedrock and lc.chatplex_model.max_retries == 3
     with pytest.raises(NotImplementedError, match="'writer'"):
-        chatplex.langchain.init_chat_model("bedrock:writer.palmyra-x5-v1:0", region_name="us-east-1")
+        chatplex.langchain.init_chat_model(
+            "bedrock:writer.palmyra-x5-v1:0", region_name="us-east-1"
+        )
     writer = init_chat_model("bedrock:writer.palmyra-x5-v1:0", region_name="us-east-1", **KEYS)
     with pytest.raises(NotImplementedError, match="'writer'"):
         writer.build_request("hi")
