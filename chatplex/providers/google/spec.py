@@ -10,6 +10,9 @@ from ...specs import SettingDefault
 #: speaks, so "rest" changes nothing (grpc is refused).
 _REST_ONLY = (None, "rest")
 
+#: Both LangChain classes' names for settings chatplex's model takes otherwise.
+_GOOGLE_ALIASES = (("n", "candidate_count"), ("additional_headers", "default_headers"))
+
 #: Gemini's finishReason words (kept in replies, as langchain-google-genai keeps them) →
 #: chatplex's common words.
 _FINISH_WORDS = (
@@ -48,6 +51,7 @@ SPECS = (
             SettingDefault("candidate_count", 1),
         ),
         inert_settings=(("transport", _REST_ONLY),),
+        setting_aliases=(("google_api_key", "api_key"), *_GOOGLE_ALIASES),
         # Its max tokens are `max_output_tokens`; its own stop is not reported.
         ls_rule=LangSmithRule(
             stop_setting=False, max_tokens_keyword="max_output_tokens", model_prefix="models/"
@@ -65,6 +69,9 @@ SPECS = (
         langchain_class="ChatVertexAI",
         otel_name="gcp.vertex_ai",
         inert_settings=(("api_transport", _REST_ONLY), ("transport", _REST_ONLY)),
+        setting_aliases=(("api_endpoint", "base_url"), *_GOOGLE_ALIASES),
+        # langchain-google-vertexai's endpoint version, where Vertex AI's newest fields are.
+        init_defaults=(SettingDefault("api_version", "v1beta1"),),
         ls_rule=LangSmithRule(max_tokens_keyword="max_output_tokens"),
         # LangChain's choice for bare "gemini..." names (it warns it will be google_genai).
         model_prefixes=("gemini",),

@@ -384,14 +384,22 @@ def test_a_specs_init_rules_give_its_partners_defaults_and_refuse_its_partners_o
         "temperature": 0.7,
         "candidateCount": 1,
     }
-    given = init_chat_model("google_genai:gemini-2.5-flash", api_key="k", temperature=0.1)
-    assert given.build_request("hi").json["generationConfig"]["temperature"] == 0.1
+    # Its class's names for settings (the key's, `n`) are taken too.
+    given = init_chat_model(
+        "google_genai:gemini-2.5-flash", google_api_key="k", temperature=0.1, n=2
+    )
+    assert given.build_request("hi").json["generationConfig"] == {
+        "temperature": 0.1,
+        "candidateCount": 2,
+    }
     # Gemini 3 and later keep the model's own temperature, as langchain-google-genai.
     three = init_chat_model("google_genai:gemini-3-pro-preview", api_key="k")
     assert "temperature" not in three.build_request("hi").json["generationConfig"]
     # An inert setting at its value changes nothing; at another it is refused.
     vertex = init_chat_model("google_vertexai:gemini-2.5-flash", api_key="k", api_transport="rest")
-    assert "api_transport" not in str(vertex.build_request("hi").json)
+    request = vertex.build_request("hi")
+    assert "api_transport" not in str(request.json)
+    assert "/v1beta1/" in request.url  # langchain-google-vertexai's endpoint version
     with pytest.raises(TypeError, match="api_transport takes only 'rest'"):
         init_chat_model("google_vertexai:gemini-2.5-flash", api_key="k", api_transport="grpc")
     # langchain-aws's model facts go to the adapter, never into the request; a setting
