@@ -264,10 +264,11 @@ class ProviderSpec:
     #: Parameters its LangChain class names as fields and sends in the request body
     #: (LangChain name, body name): `reasoning_format`, `random_seed`...
     body_settings: tuple[tuple[str, str], ...] = ()
-    #: "module:Class" of the adapter of its Responses API, which `init_chat_model` builds
-    #: where its LangChain class would call it (`use_responses_api=True`, `reasoning=`,
-    #: `output_version="responses/v1"`...: `providers/openai/choices.responses_provider`); None: it
-    #: has none (those settings are refused as unknown).
+    #: "module:Class" of the adapter of its other API (OpenAI's Responses API, Bedrock's
+    #: Converse), which `init_chat_model` builds where its LangChain class would call it
+    #: (`use_responses_api=True`, `reasoning=`...: `providers/openai/choices.responses_provider`;
+    #: `beta_use_converse_api=True` or a Nova model); None: it has none (those settings
+    #: are refused as unknown).
     responses_adapter: str | None = None
     #: "module:function(model, settings) -> str | None" choosing, for `init_chat_model`,
     #: whether its `responses_adapter` serves these settings: the provider name whose API

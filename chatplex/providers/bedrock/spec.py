@@ -32,6 +32,8 @@ def _bedrock(
     whole_reply_tool_parser: bool = False,
     llm_output: str | None = None,
     stop_word_key: str,
+    responses_adapter: str | None = None,
+    wire_choice: str | None = None,
 ) -> ProviderSpec:
     """One of Bedrock's two APIs ("module:name" paths inside this folder): both report as
     AWS Bedrock (OpenTelemetry's `aws.bedrock`, LangSmith's `amazon_bedrock`) and take
@@ -58,6 +60,8 @@ def _bedrock(
         repairing_tool_parsers=repairing_tool_parsers,
         whole_reply_tool_parser=whole_reply_tool_parser,
         llm_output=llm_output,
+        responses_adapter=responses_adapter,
+        wire_choice=wire_choice,
     )
 
 
@@ -95,6 +99,9 @@ SPECS = (
             stop_setting=False, temperature_unset=False, model_attributes=("base_model_id",)
         ),
         model_prefixes=("amazon.", "anthropic.", "meta."),
+        # Converse where langchain-aws's ChatBedrock speaks it (Nova, beta_use_converse_api).
+        responses_adapter="chatplex.providers.bedrock.adapter:BedrockAdapter",
+        wire_choice="chatplex.providers.bedrock.model_defaults:converse_choice",
         llm_output="usage_and_stop",  # ChatBedrock's: the body's usage, stop reason, model
         # Its forced call parsed whole by ToolsOutputParser unless streaming=True.
         whole_reply_tool_parser=True,
