@@ -40,6 +40,7 @@ __all__ = [
     "MoveWarning",
     "ProviderSpec",
     "SdkModel",
+    "SettingDefault",
     "chat_completions_servers",
     "declared_object",
     "dumped_under_aliases",
@@ -85,7 +86,8 @@ class LangSmithRule:
     #: leaves it out).
     temperature_unset: bool = True
     #: `ls_invocation_params` (langchain-aws' Converse class): its keys, each by the
-    #: engine's attribute holding the value, left out when None; none: not reported.
+    #: engine's attribute holding the value (a dotted path: `adapter.region_name`), left
+    #: out when None; none: not reported.
     invocation: tuple[tuple[str, str], ...] = ()
 
 
@@ -202,6 +204,30 @@ class SdkModel:
 
 
 @dataclass(frozen=True, slots=True)
+class SettingDefault:
+    """A setting its LangChain class's constructor gives where a script gives none
+    (langchain-google-genai's `temperature` 0.7), given by chatplex's own
+    `init_chat_model` too; `unless`: "module:function(model) -> bool" naming the models
+    it gives none for (Gemini 3 and later keep their own temperature).
+
+    >>> SettingDefault("candidate_count", 1).given("gemini-2.5-flash", {})
+    {'candidate_count': 1}
+    >>> SettingDefault("top_k", 1).given("m", {"top_k": 5})
+    {'top_k': 5}
+    """
+
+    name: str
+    value: Any
+    unless: str | None = None
+
+    def given(self, model: str, settings: dict[str, Any]) -> dict[str, Any]:
+        """`settings` with this default where it holds none (in place)."""
+        if self.name not in settings and not (self.unless and declared_object(self.unless)(model)):
+            settings[self.name] = self.value
+        return settings
+
+
+@dataclass(frozen=True, slots=True)
 class ProviderSpec:
     """One provider name, as LangChain's `init_chat_model` knows it, and its facts."""
 
@@ -238,14 +264,11 @@ class ProviderSpec:
     #: Parameters its LangChain class names as fields and sends in the request body
     #: (LangChain name, body name): `reasoning_format`, `random_seed`...
     body_settings: tuple[tuple[str, str], ...] = ()
-    #: "module:Class" of the drop-in `init_chat_model` builds for this provider (its
-    #: LangChain class's constructor: keywords, aliases, defaults as there); None: a
-    #: `ChatModel` over the adapter.
-    init_class: str | None = None
-    #: "module:Class" of the adapter of its Responses API, which `init_chat_model` builds
-    #: where its LangChain class would call it (`use_responses_api=True`, `reasoning=`,
-    #: `output_version="responses/v1"`...: `providers/openai/choices.responses_provider`); None: it
-    #: has none (those settings are refused as unknown).
+    #: "module:Class" of the adapter of its other API (OpenAI's Responses API, Bedrock's
+    #: Converse), which `init_chat_model` builds where its LangChain class would call it
+    #: (`use_responses_api=True`, `reasoning=`...: `providers/openai/choices.responses_provider`;
+    #: `beta_use_converse_api=True` or a Nova model); None: it has none (those settings
+    #: are refused as unknown).
     responses_adapter: str | None = None
     #: "module:function(model, settings) -> str | None" choosing, for `init_chat_model`,
     #: whether its `responses_adapter` serves these settings: the provider name whose API
@@ -382,6 +405,21 @@ class ProviderSpec:
     #: when the provider registry builds its adapter: its LangChain class's defaults for
     #: them. None: none.
     adapter_defaults: str | None = None
+    #: Settings its LangChain class's constructor gives where a script gives none, which
+    #: `init_chat_model("<name>:...")` gives its `ChatModel` too: the same name sends the
+    #: same request in both families (`SettingDefault`).
+    init_defaults: tuple[SettingDefault, ...] = ()
+    #: Its LangChain class's settings that change nothing here at the values listed
+    #: (`api_transport="rest"`: chatplex speaks REST), (name, values): `init_chat_model`
+    #: takes them so and drops them; any other value is a TypeError.
+    inert_settings: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    #: Its LangChain class's settings naming a fact of the model its adapter holds
+    #: (langchain-aws's `provider`: the vendor), (setting, adapter attribute):
+    #: `init_chat_model` sets them on the adapter, never in the request.
+    adapter_attributes: tuple[tuple[str, str], ...] = ()
+    #: Its LangChain class's settings only that class honours (`chatplex.langchain`'s):
+    #: `init_chat_model` refuses them with a TypeError naming that class, never sends them.
+    partner_settings: tuple[str, ...] = ()
 
 
 def _spec_module(wire: str) -> Any:

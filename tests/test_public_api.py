@@ -15,6 +15,7 @@ from chatplex import errors
 from chatplex import messages
 from chatplex.chat import callbacks
 from chatplex.chat.configuration import factory
+from chatplex.dropins import DROP_IN_MODULES
 from chatplex.providers.compatible import dropin as compatible_dropin
 from chatplex.providers.compatible.spec import DROPINS
 from chatplex.providers.openai import azure_dropin
@@ -25,7 +26,7 @@ from tests._fresh import fresh_python
 def _folder_dropins() -> dict[str, ModuleType]:
     """The drop-ins of the provider folders, by LangChain class name → their module:
     declaring a provider's `DROPINS` row, its folder's `dropin.py` with the class its
-    spec names, or a spec whose `init_class` is that class in its folder, is the
+    spec names, or a drop-in table row naming a module of its folder, is the
     decision to export it (with its export line, no edit here)."""
     found: dict[str, ModuleType] = {"AzureChatOpenAI": azure_dropin}
     found.update(
@@ -38,8 +39,8 @@ def _folder_dropins() -> dict[str, ModuleType]:
             continue  # a wire whose drop-in still lives in chat/
         for declared in importlib.import_module(f"chatplex.providers.{wire}.spec").SPECS:
             name = declared.langchain_class
-            home, _, built = (declared.init_class or "").partition(":")
-            if name and built == name and home.startswith(f"chatplex.providers.{wire}."):
+            home = DROP_IN_MODULES.get(name or "", "")
+            if name and home.startswith(f"chatplex.providers.{wire}."):
                 found[name] = importlib.import_module(home)  # ChatBedrock: invoke_dropin
             elif name and name in getattr(module, "__all__", ()):
                 found[name] = module

@@ -102,22 +102,26 @@ def test_docstring_examples() -> None:
     assert failures == 0 and tried > 0
 
 
-def test_every_init_class_takes_the_settings_chatplex_gives_every_model() -> None:
-    # init_chat_model builds these drop-ins with the caller's settings, and ChatChatplex
-    # gives `stream_usage` to a model class that takes it (`takes_stream_usage`): a class
-    # saying it takes it must have the parameter, and one without it must say so (its
-    # partner warns of it as an unknown keyword: ChatChatplex must not give it).
-    import importlib
-    import inspect
-
-    built = [s.init_class for s in specs.specs().values() if s.init_class]
-    assert built  # Gemini, Vertex AI and Bedrock Converse build theirs
-    for target in built:
-        module, _, name = target.partition(":")
-        cls = getattr(importlib.import_module(module), name)
-        parameters = set(inspect.signature(cls).parameters)
-        assert "model" in parameters, target
-        assert cls.takes_stream_usage == ("stream_usage" in parameters), target
+def test_every_init_rule_is_data_that_loads_and_names_each_setting_once() -> None:
+    # What chatplex's own init_chat_model keeps of a LangChain class's constructor is
+    # declared (no partner constructor is built): each `unless` a loadable predicate,
+    # and no setting declared two ways.
+    for declared in specs.specs().values():
+        for default in declared.init_defaults:
+            assert default.unless is None or callable(specs.declared_object(default.unless))
+        names = [
+            *(d.name for d in declared.init_defaults),
+            *(name for name, _ in declared.inert_settings),
+            *(name for name, _ in declared.adapter_attributes),
+            *declared.partner_settings,
+        ]
+        assert len(names) == len(set(names)), declared.name
+    genai = specs.spec("google_genai")
+    assert genai is not None
+    assert [(d.name, d.value) for d in genai.init_defaults] == [
+        ("temperature", 0.7),
+        ("candidate_count", 1),
+    ]
 
 
 def test_every_declared_blocks_reading_loads_as_a_function() -> None:

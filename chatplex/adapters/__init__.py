@@ -51,12 +51,19 @@ def adapter_class(provider: str) -> type:
 
 @functools.cache
 def adapter_parameters(cls: type) -> tuple[str, ...]:
-    """The settings an adapter class takes: its keyword-only constructor parameters.
+    """The settings an adapter class takes: its keyword-only constructor parameters, and
+    its base class's where it hands `**settings` on (Bedrock's InvokeModel adapter).
 
     >>> adapter_parameters(adapter_class("anthropic"))[:2]
     ('api_key', 'base_url')
+    >>> adapter_parameters(adapter_class("bedrock"))[:1]
+    ('region_name',)
     """
     import inspect  # not at import time: `import chatplex` stays fast
 
     signature = inspect.signature(cls)  # the constructor's parameters, without self
-    return tuple(p.name for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY)
+    params = signature.parameters.values()
+    own = tuple(p.name for p in params if p.kind is p.KEYWORD_ONLY)
+    if not any(p.kind is p.VAR_KEYWORD for p in params) or len(cls.__mro__) < 2:
+        return own
+    return (*own, *(n for n in adapter_parameters(cls.__mro__[1]) if n not in own))

@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import ClassVar
 from typing import Self
 
 from ..core import Runnable
@@ -148,9 +147,6 @@ class ChatModel(Runnable[Any, AIMessage]):
     #: headers nor its call name them: a drop-in's are its partner SDK's
     #: (`sdk_agents.py`); None: the User-Agent `chatplex/<version>` alone.
     sdk_headers: PartnerHeaders | None = None
-    #: Whether its constructor takes `stream_usage` (False: a drop-in whose partner class
-    #: has no such field, given which it gives that class's warning).
-    takes_stream_usage: ClassVar[bool] = True
     _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
     _async_native = True  # sync batch: N requests on the portal loop, not N threads
 

@@ -5,7 +5,6 @@ fields read as LangChain's."""
 
 from __future__ import annotations
 
-import os
 import weakref
 from collections.abc import Collection
 from typing import TYPE_CHECKING
@@ -16,7 +15,6 @@ from langchain_core.runnables import ConfigurableFieldMultiOption as LCMultiOpti
 from langchain_core.runnables import ConfigurableFieldSingleOption as LCSingleOption
 
 from ..chat import init_chat_model
-from ..chat.configuration.registry import init_class
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
 from ..secret import Secret
@@ -82,12 +80,9 @@ def build(model: LangChainChat) -> None:
     if model.api_key is not None:
         settings["api_key"] = Secret(model.api_key.get_secret_value())  # (held)
     settings.update(model.model_kwargs)
-    # chatplex's own class: stream usage asked of every server (init_chat_model asks
-    # only OpenAI's own host for it, as LangChain's does), but of a drop-in without the
-    # setting (whose streams carry usage anyway), which would warn as its partner does.
-    built = init_class(model.model or os.environ.get("CHATPLEX_MODEL"))
-    if built is None or built.takes_stream_usage:
-        settings.setdefault("stream_usage", True)
+    # Stream usage asked of every server (init_chat_model asks only OpenAI's own host
+    # for it, as LangChain's does).
+    settings.setdefault("stream_usage", True)
     model.chatplex_model = init_chat_model(model.model, profile=model.chatplex_profile, **settings)
     _FROM_FIELDS.add(model.chatplex_model)
     if model.model is None:  # from the environment or a profile: say which

@@ -158,11 +158,11 @@ def test_langchains_configurable_fields_rebuild_the_model_from_its_fields(
         ChatChatplex(chatplex_model=FakeChatModel(), temperature=1)
 
 
-def test_chatchatplex_asks_stream_usage_only_of_models_that_take_it() -> None:
-    # Its own default (usage asked of every server) is not given to a drop-in without
-    # the setting (the Google classes, ChatBedrockConverse), which would warn as its
-    # partner does (warnings fail this test); OpenAI's model takes it.
+def test_chatchatplex_asks_stream_usage_of_every_model() -> None:
+    # Its own default (usage asked of every server): chatplex's own model on every wire
+    # (Gemini's too: no drop-in, whose partner would warn of it; warnings fail this test).
     google = ChatChatplex(model="google_genai:gemini-2.5-flash", api_key="k")
-    assert google.chatplex_model.stream_usage is True  # (usage kept, as always there)
+    assert type(google.chatplex_model).__name__ == "ChatModel"
+    assert google.chatplex_model.stream_usage is True
     openai = ChatChatplex(model="openai:gpt-4o-mini", api_key="k", base_url="http://127.0.0.1:9/v1")
     assert openai.chatplex_model.stream_usage is True

@@ -312,16 +312,20 @@ class TestOverMockServer:
             assert asyncio.run(model.ainvoke("hello gemini")).text == reply.text
 
     def test_the_drop_in_counts_tokens_and_a_failed_count_is_a_typed_error(self) -> None:
+        # Gemini's count is langchain-google-genai's `get_num_tokens`: the LangChain family's.
+        import chatplex.langchain
         from chatplex.errors import ServerError
         from chatplex.testing import MockServer
 
         with MockServer(
             fault_plan=lambda r: "status=500" if "fail" in str(r.json) else None
         ) as server:
-            model = self.model(server)
-            assert model.langchain_num_tokens("hello gemini world") == 3
+            model = chatplex.langchain.init_chat_model(
+                "google_genai:gemini-2.5-flash", base_url=server.url, api_key="mock-key"
+            )
+            assert model.get_num_tokens("hello gemini world") == 3
             with pytest.raises(ServerError):
-                model.langchain_num_tokens("fail now")
+                model.get_num_tokens("fail now")
 
     def test_tool_call_and_structured_output(self) -> None:
         from chatplex.testing import MockServer

@@ -29,7 +29,6 @@ __all__ = [
     "PROVIDERS",
     "adapter_settings",
     "build",
-    "init_class",
     "provider_factory",
     "qualified_model_name",
     "register_provider",
@@ -51,12 +50,6 @@ def _adapter_model(provider: str) -> ModelFactory:
         from ..params import check_api_parameters  # on the first model built, not at import
 
         declared = spec(provider)
-        if declared is not None and declared.init_class is not None:
-            # The class LangChain's init_chat_model returns, with its constructor.
-            dropin: ModelFactory = declared_object(declared.init_class)
-            built = dropin(model=model, **settings)
-            built.sdk_headers = None  # chatplex's own family says chatplex
-            return built
         wire, cls = provider, None
         if declared is not None and declared.responses_adapter and declared.wire_choice:
             # Its Responses API where its LangChain class would call it.
@@ -72,6 +65,7 @@ def _adapter_model(provider: str) -> ModelFactory:
             moved = take_body_parameters(provider, settings)
             if moved:
                 settings["extra_body"] = {**moved, **(settings.get("extra_body") or {})}
+        attributes = _partner_settings(provider, model, settings)
         # Before anything is built: a typo names the closest setting or API parameter.
         model_settings = _model_parameters()
         extras = {k: v for k, v in settings.items() if k not in names and k not in model_settings}
@@ -83,10 +77,37 @@ def _adapter_model(provider: str) -> ModelFactory:
             own.setdefault("include_usage", settings["stream_usage"])  # LangChain's name
         if wire == provider and declared is not None and declared.adapter_defaults:
             declared_object(declared.adapter_defaults)(own)  # its LangChain class's
-        return ChatModel(cls(**own), model, **settings)
+        adapter = cls(**own)
+        for name, value in attributes.items():
+            setattr(adapter, name, value)
+        return ChatModel(adapter, model, **settings)
 
     factory.__name__ = f"_{provider}"
     return factory
+
+
+def _partner_settings(provider: str, model: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """What its spec declares of its LangChain class's constructor, applied to `settings`
+    in place: inert settings dropped (another value refused), partner-only ones refused,
+    its defaults given; returned: the adapter's attributes taken out of them."""
+    declared = spec(provider)
+    if declared is None:
+        return {}
+    owner = f"init_chat_model({provider!r})"
+    for name, values in declared.inert_settings:
+        if name in settings and settings.pop(name) not in values:
+            raise TypeError(f"{owner}: {name} takes only {values[-1]!r} here")
+    for name in declared.partner_settings:
+        if name in settings:
+            raise TypeError(
+                f"{owner}: {name}= is {declared.langchain_class}'s; build that class from "
+                f"chatplex.langchain to use it"
+            )
+    for default in declared.init_defaults:
+        default.given(model, settings)
+    return {
+        attr: settings.pop(name) for name, attr in declared.adapter_attributes if name in settings
+    }
 
 
 def take_body_parameters(provider: str, settings: dict[str, Any]) -> dict[str, Any]:
@@ -176,22 +197,6 @@ def qualified_model_name(model: str, provider: str | None) -> str:
     if not isinstance(provider, str) or not provider:
         raise ValueError(f"model_provider must be a provider name, got {provider!r}")
     return f"{provider.replace('-', '_').lower()}:{model}"
-
-
-def init_class(model: str | None) -> type[ChatModel] | None:
-    """The class `init_chat_model(model)` builds where it is a provider's drop-in (its
-    `ProviderSpec.init_class`); None for a chatplex model, or a name naming no provider."""
-    if not model:
-        return None
-    try:
-        provider = split_model_name(model)[0]
-    except ValueError:
-        return None
-    declared = spec(provider)
-    if declared is None or declared.init_class is None:
-        return None
-    cls = declared_object(declared.init_class)
-    return cls if isinstance(cls, type) and issubclass(cls, ChatModel) else None
 
 
 def split_model_name(name: str) -> tuple[str, str]:

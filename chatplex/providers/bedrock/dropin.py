@@ -195,12 +195,10 @@ class ChatBedrockConverse(DropInEngine):
     (`raw_blocks`, `guard_last_turn_only`, `method="prompt_prefill"`) raise with the
     reason. As in langchain-aws, `supports_tool_choice_values` (given, or inferred from
     the model id and `thinking`) decides whether `with_structured_output` forces the
-    schema's tool; `init_chat_model("bedrock_converse:...")` builds this class, as
-    LangChain's builds langchain-aws's (`init_chat_model("bedrock:...")`, LangChain's
-    `ChatBedrock`, is a chat model over the Converse adapter).
+    schema's tool; `chatplex.langchain.init_chat_model("bedrock_converse:...")` builds
+    on this class, as LangChain's builds langchain-aws's.
     """
 
-    takes_stream_usage = False  # langchain-aws's class has no such field
     langchain_async_through_sync = True  # langchain-aws's: LangChain's thread for async
 
     #: langchain-aws's default: the schema as a forced tool. `method="json_schema"` is

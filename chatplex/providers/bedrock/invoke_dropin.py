@@ -140,7 +140,6 @@ class ChatBedrock(ChatBedrockConverse):
     Mistral, Amazon Titan, DeepSeek, OpenAI and Qwen models, or Converse
     (`beta_use_converse_api`). See the module docstring."""
 
-    takes_stream_usage = True  # (its own parameter, where ChatBedrockConverse has none)
     langchain_llm_type = "amazon_bedrock_chat"
     langchain_namespace = ("langchain", "chat_models", "bedrock")
     langchain_partner_class = "langchain_aws.chat_models.bedrock:ChatBedrock"

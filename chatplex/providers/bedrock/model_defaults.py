@@ -1,7 +1,8 @@
 """What langchain-aws's `ChatBedrockConverse` infers from a Bedrock model id when not
 given: the model's vendor (`provider`), its base model (the id without its cross-region
 prefix), whether LangChain streams it (`disable_streaming`) and which tool choices it
-takes (`supports_tool_choice_values`). The tables are langchain-aws's, as data
+takes (`supports_tool_choice_values`); and which API its `ChatBedrock` speaks
+(`converse_choice`). The tables are langchain-aws's, as data
 (`tests/providers/bedrock/test_model_defaults.py` checks them against the installed
 package over a list of ids).
 
@@ -19,6 +20,7 @@ from typing import Literal
 
 __all__ = [
     "base_model",
+    "converse_choice",
     "disable_streaming",
     "is_application_profile",
     "provider_of",
@@ -76,6 +78,8 @@ _THINKING_UNFORCED = (
     "deepseek.v3",
 )
 _ALL = ("auto", "any", "tool")
+#: The models langchain-aws's ChatBedrock sends to Converse unless told otherwise.
+_NOVA = "amazon.nova"
 
 
 def provider_of(model_id: str) -> str:
@@ -163,3 +167,19 @@ def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, .
     if "deepseek" in base and "r1-v1" not in base:
         return ("auto",) if _deepseek_thinking(base, fields) else ("auto", "any")
     return ()
+
+
+def converse_choice(model: str, settings: dict[str, Any]) -> str | None:
+    """The `bedrock` spec's `wire_choice`: "bedrock_converse" where langchain-aws's
+    ChatBedrock speaks Converse (`beta_use_converse_api=True`, its default for Amazon
+    Nova models, by the id or the base model), else None (InvokeModel). Takes
+    `beta_use_converse_api` out of `settings` (no adapter has it).
+
+    >>> converse_choice("us.amazon.nova-lite-v1:0", {}), converse_choice("anthropic.m", {})
+    ('bedrock_converse', None)
+    """
+    use = settings.pop("beta_use_converse_api", None)
+    if use is None:
+        base = settings.get("base_model_id") or settings.get("base_model") or ""
+        use = _NOVA in f"{model} {base}"
+    return "bedrock_converse" if use else None

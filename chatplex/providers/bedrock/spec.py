@@ -8,6 +8,12 @@ from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
+#: langchain-aws's settings naming the model's vendor and base model (an ARN's, a
+#: cross-region profile's), which the adapter holds: cache points and replies follow them.
+_ADAPTER_ATTRIBUTES = (("provider", "vendor"), ("base_model_id", "base_model_id"))
+#: langchain-aws's other names: ChatBedrock's `region`, both classes' `base_model`.
+_ALIASES = (("region", "region_name"), ("base_model", "base_model_id"))
+
 #: No declared order: the keys as the parser writes them.
 _AS_THEY_COME = KeyOrder()
 
@@ -16,7 +22,6 @@ def _bedrock(
     name: str,
     adapter: str,
     langchain_class: str,
-    init_class: str,
     *,
     ls_rule: LangSmithRule,
     model_prefixes: tuple[str, ...] = (),
@@ -27,6 +32,8 @@ def _bedrock(
     whole_reply_tool_parser: bool = False,
     llm_output: str | None = None,
     stop_word_key: str,
+    responses_adapter: str | None = None,
+    wire_choice: str | None = None,
 ) -> ProviderSpec:
     """One of Bedrock's two APIs ("module:name" paths inside this folder): both report as
     AWS Bedrock (OpenTelemetry's `aws.bedrock`, LangSmith's `amazon_bedrock`) and take
@@ -41,7 +48,10 @@ def _bedrock(
         ls_rule=ls_rule,
         separate_system=True,
         model_prefixes=model_prefixes,
-        init_class=here + init_class,
+        # langchain-aws's names for what the adapter holds, and for its settings.
+        adapter_attributes=_ADAPTER_ATTRIBUTES,
+        setting_aliases=_ALIASES,
+        partner_settings=("supports_tool_choice_values",),
         blocks=here + blocks if blocks else None,
         finish_reason_written=False,  # langchain-aws keeps the model's own stop reason
         stop_word_key=stop_word_key,
@@ -50,6 +60,8 @@ def _bedrock(
         repairing_tool_parsers=repairing_tool_parsers,
         whole_reply_tool_parser=whole_reply_tool_parser,
         llm_output=llm_output,
+        responses_adapter=responses_adapter,
+        wire_choice=wire_choice,
     )
 
 
@@ -58,13 +70,12 @@ SPECS = (
         "bedrock_converse",
         "adapter:BedrockAdapter",
         "ChatBedrockConverse",
-        "dropin:ChatBedrockConverse",
         blocks="blocks:converse_blocks",
         # Its stop is `stop_sequences`; it reports the model's vendor and region.
         ls_rule=LangSmithRule(
             stop_setting=False,
             model_attributes=("base_model_id",),
-            invocation=(("provider", "provider_name"), ("region_name", "region_name")),
+            invocation=(("provider", "adapter.vendor"), ("region_name", "adapter.region_name")),
         ),
         # langchain-aws': botocore's record first (the reply's dict as boto3 returns it),
         # its model names last; a stream's chunk: metrics before the model's name,
@@ -83,12 +94,14 @@ SPECS = (
         "bedrock",
         "invoke:BedrockInvokeAdapter",
         "ChatBedrock",
-        "invoke_dropin:ChatBedrock",
         # Its stop is `stop_sequences`; an unset temperature is left out.
         ls_rule=LangSmithRule(
             stop_setting=False, temperature_unset=False, model_attributes=("base_model_id",)
         ),
         model_prefixes=("amazon.", "anthropic.", "meta."),
+        # Converse where langchain-aws's ChatBedrock speaks it (Nova, beta_use_converse_api).
+        responses_adapter="chatplex.providers.bedrock.adapter:BedrockAdapter",
+        wire_choice="chatplex.providers.bedrock.model_defaults:converse_choice",
         llm_output="usage_and_stop",  # ChatBedrock's: the body's usage, stop reason, model
         # Its forced call parsed whole by ToolsOutputParser unless streaming=True.
         whole_reply_tool_parser=True,

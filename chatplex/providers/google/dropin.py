@@ -130,7 +130,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
     Gemini's finish word (STOP, MAX_TOKENS, SAFETY...); a blocked prompt or a withheld
     candidate is an empty reply saying why, not an error; errors are also
     langchain-google-genai's and google-genai's classes when those are imported.
-    `init_chat_model("google_genai:...")` builds this class.
+    `chatplex.langchain.init_chat_model("google_genai:...")` builds on this class.
     """
 
     langchain_llm_type = "chat-google-generative-ai"

@@ -20,7 +20,6 @@ class GoogleDropin(DropInEngine):
     """The LangChain-facing bits both classes share."""
 
     structured_output_method = "json_schema"  # langchain-google-genai's default
-    takes_stream_usage = False  # neither LangChain class has the field
 
     @property
     def model_name(self) -> str:

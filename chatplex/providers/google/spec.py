@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
+from ...specs import SettingDefault
+
+#: langchain-google-vertexai's and -genai's transport switches: REST is what chatplex
+#: speaks, so "rest" changes nothing (grpc is refused).
+_REST_ONLY = (None, "rest")
+
+#: Both LangChain classes' names for settings chatplex's model takes otherwise.
+_GOOGLE_ALIASES = (("n", "candidate_count"), ("additional_headers", "default_headers"))
 
 #: Gemini's finishReason words (kept in replies, as langchain-google-genai keeps them) →
 #: chatplex's common words.
@@ -34,7 +42,16 @@ SPECS = (
         "chatplex.providers.google.adapter:GeminiAdapter",
         langchain_class="ChatGoogleGenerativeAI",
         otel_name="gcp.gen_ai",
-        init_class="chatplex.providers.google.dropin:ChatGoogleGenerativeAI",
+        # langchain-google-genai's request defaults: temperature 0.7 (none for Gemini 3
+        # and later, which keep the model's own) and one candidate, always sent.
+        init_defaults=(
+            SettingDefault(
+                "temperature", 0.7, unless="chatplex.providers.google.response:gemini_3_or_later"
+            ),
+            SettingDefault("candidate_count", 1),
+        ),
+        inert_settings=(("transport", _REST_ONLY),),
+        setting_aliases=(("google_api_key", "api_key"), *_GOOGLE_ALIASES),
         # Its max tokens are `max_output_tokens`; its own stop is not reported.
         ls_rule=LangSmithRule(
             stop_setting=False, max_tokens_keyword="max_output_tokens", model_prefix="models/"
@@ -51,7 +68,10 @@ SPECS = (
         "chatplex.providers.google.vertex_adapter:VertexAIAdapter",
         langchain_class="ChatVertexAI",
         otel_name="gcp.vertex_ai",
-        init_class="chatplex.providers.google.vertex_dropin:ChatVertexAI",
+        inert_settings=(("api_transport", _REST_ONLY), ("transport", _REST_ONLY)),
+        setting_aliases=(("api_endpoint", "base_url"), *_GOOGLE_ALIASES),
+        # langchain-google-vertexai's endpoint version, where Vertex AI's newest fields are.
+        init_defaults=(SettingDefault("api_version", "v1beta1"),),
         ls_rule=LangSmithRule(max_tokens_keyword="max_output_tokens"),
         # LangChain's choice for bare "gemini..." names (it warns it will be google_genai).
         model_prefixes=("gemini",),

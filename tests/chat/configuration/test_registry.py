@@ -357,14 +357,69 @@ def test_a_provider_without_a_responses_api_refuses_its_switch() -> None:
         init_chat_model("anthropic:claude-sonnet-4-5", api_key="k", use_responses_api=True)
 
 
-def test_init_class_names_a_providers_drop_in_where_init_chat_model_builds_one() -> None:
-    from chatplex.chat.configuration.registry import init_class
-    from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
+@pytest.mark.parametrize(
+    ("name", "settings"),
+    [
+        ("google_genai:gemini-2.5-flash", {"api_key": "k"}),
+        ("google_vertexai:gemini-2.5-flash", {"api_key": "k"}),
+        ("bedrock_converse:m", {"region_name": "us-east-1", "api_key": "k"}),
+        ("bedrock:anthropic.m", {"region": "us-east-1", "api_key": "k"}),
+    ],
+)
+def test_a_partner_name_builds_chatplexs_own_model_on_its_wire(
+    name: str, settings: dict[str, Any]
+) -> None:
+    # chatplex's own family builds no LangChain class's constructor: a ChatModel over
+    # the wire's adapter, with what the spec declares of that class (ChatBedrock's
+    # `region` alias here).
+    model = init_chat_model(name, **settings)
+    assert type(model) is ChatModel
+    assert type(model.adapter).__name__ == specs.spec(name.split(":")[0]).adapter.split(":")[1]  # type: ignore[union-attr]
+    assert "langchain" not in type(model).__module__
 
-    assert init_class("google_genai:gemini-2.5-flash") is ChatGoogleGenerativeAI
-    assert init_class("openai:gpt-4o-mini") is None  # chatplex's model over its adapter
-    assert init_class(None) is None and init_class("no-such-provider-model") is None
-    assert ChatGoogleGenerativeAI.takes_stream_usage is False
+
+def test_a_specs_init_rules_give_its_partners_defaults_and_refuse_its_partners_own() -> None:
+    genai = init_chat_model("google_genai:gemini-2.5-flash", api_key="k")
+    assert genai.build_request("hi").json["generationConfig"] == {
+        "temperature": 0.7,
+        "candidateCount": 1,
+    }
+    # Its class's names for settings (the key's, `n`) are taken too.
+    given = init_chat_model(
+        "google_genai:gemini-2.5-flash", google_api_key="k", temperature=0.1, n=2
+    )
+    assert given.build_request("hi").json["generationConfig"] == {
+        "temperature": 0.1,
+        "candidateCount": 2,
+    }
+    # Gemini 3 and later keep the model's own temperature, as langchain-google-genai.
+    three = init_chat_model("google_genai:gemini-3-pro-preview", api_key="k")
+    assert "temperature" not in three.build_request("hi").json["generationConfig"]
+    # An inert setting at its value changes nothing; at another it is refused.
+    vertex = init_chat_model("google_vertexai:gemini-2.5-flash", api_key="k", api_transport="rest")
+    request = vertex.build_request("hi")
+    assert "api_transport" not in str(request.json)
+    assert "/v1beta1/" in request.url  # langchain-google-vertexai's endpoint version
+    with pytest.raises(TypeError, match="api_transport takes only 'rest'"):
+        init_chat_model("google_vertexai:gemini-2.5-flash", api_key="k", api_transport="grpc")
+    # langchain-aws's model facts go to the adapter, never into the request; a setting
+    # only its class honours is refused, naming the class.
+    bedrock = init_chat_model(
+        "bedrock_converse:arn:aws:bedrock:us-east-1:1:application-inference-profile/x",
+        region_name="us-east-1",
+        api_key="k",
+        provider="anthropic",
+        base_model_id="anthropic.claude-3-5-haiku-20241022-v1:0",
+    )
+    assert (bedrock.adapter.vendor, bedrock.adapter.base_model_id) == (  # type: ignore[attr-defined]
+        "anthropic",
+        "anthropic.claude-3-5-haiku-20241022-v1:0",
+    )
+    assert "additionalModelRequestFields" not in bedrock.build_request("hi").json
+    with pytest.raises(TypeError, match="ChatBedrockConverse.*chatplex.langchain"):
+        init_chat_model(
+            "bedrock_converse:m", region_name="us-east-1", supports_tool_choice_values=["auto"]
+        )
 
 
 def test_a_presets_body_fields_are_taken_and_its_aliases_renamed() -> None:

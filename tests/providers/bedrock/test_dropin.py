@@ -326,20 +326,27 @@ def test_init_chat_model_honours_the_endpoint(provider: str, name: str) -> None:
     assert "host;" in request.headers["authorization"]  # signed for the host it goes to
 
 
-def test_init_chat_model_builds_the_drop_in_as_langchain_does() -> None:
+def test_init_chat_model_takes_langchain_aws_s_fields_in_both_families() -> None:
     # langchain-aws's own fields were sent as model request fields before.
-    llm = init_chat_model(
-        "bedrock_converse:us.anthropic.claude-3-5-haiku-20241022-v1:0",
-        region_name="us-east-1",
-        aws_access_key_id="AK",
-        aws_secret_access_key=SECRET,
-        provider="anthropic",
-        base_model_id="anthropic.claude-3-5-haiku-20241022-v1:0",
-        supports_tool_choice_values=["auto"],
-    )
-    assert isinstance(llm, ChatBedrockConverse)
-    assert llm.supports_tool_choice_values == ("auto",)
-    assert "additionalModelRequestFields" not in llm.build_request("hi").json
+    import chatplex.langchain
+
+    names = {
+        "region_name": "us-east-1",
+        "aws_access_key_id": "AK",
+        "aws_secret_access_key": SECRET,
+        "provider": "anthropic",
+        "base_model_id": "anthropic.claude-3-5-haiku-20241022-v1:0",
+    }
+    name = "bedrock_converse:us.anthropic.claude-3-5-haiku-20241022-v1:0"
+    own = init_chat_model(name, **names)  # chatplex's model: the facts are its adapter's
+    assert "additionalModelRequestFields" not in own.build_request("hi").json
+    # Which tool choices the model takes is ChatBedrockConverse's (chatplex.langchain's).
+    with pytest.raises(TypeError, match="chatplex.langchain"):
+        init_chat_model(name, **names, supports_tool_choice_values=["auto"])
+    llm = chatplex.langchain.init_chat_model(name, **names, supports_tool_choice_values=["auto"])
+    assert isinstance(llm, chatplex.langchain.ChatBedrockConverse)
+    assert list(llm.supports_tool_choice_values) == ["auto"]
+    assert "additionalModelRequestFields" not in llm.chatplex_model.build_request("hi").json
 
 
 def test_init_chat_model_refuses_what_it_cannot_honour() -> None:
@@ -349,11 +356,17 @@ def test_init_chat_model_refuses_what_it_cannot_honour() -> None:
         init_chat_model(
             "bedrock_converse:m", region_name="us-east-1", config=Config(proxies={"a": "b"})
         )
-    # As LangChain's init_chat_model builds ChatBedrockConverse: a Config's retries hold.
-    built = init_chat_model(
-        "bedrock_converse:m", region_name="us-east-1", config=Config(retries={"max_attempts": 3})
+    # chatplex's own model takes its retries as max_retries= (its error says so); as
+    # LangChain's init_chat_model builds ChatBedrockConverse, a Config's retries hold.
+    retries = Config(retries={"max_attempts": 3})
+    with pytest.raises(ValueError, match="max_retries="):
+        init_chat_model("bedrock_converse:m", region_name="us-east-1", config=retries)
+    import chatplex.langchain
+
+    built = chatplex.langchain.init_chat_model(
+        "bedrock_converse:m", region_name="us-east-1", config=retries, disable_streaming=False
     )
-    assert built.max_retries == 3
+    assert built.chatplex_model.max_retries == 3
     with pytest.raises(ValueError, match="default_headers"):
         init_chat_model(
             "bedrock_converse:m", region_name="us-east-1", default_headers={"x": "\u00e9"}

@@ -131,25 +131,34 @@ def test_guardrails_service_tier_and_request_metadata_are_request_headers() -> N
     assert "x-amzn-bedrock-guardrailidentifier" not in off.build_request("Hi").headers
 
 
-def test_init_chat_model_bedrock_builds_chat_bedrock() -> None:
+def test_init_chat_model_bedrock_speaks_invoke_model_in_both_families() -> None:
     from botocore.config import Config
 
-    llm = init_chat_model(
-        f"bedrock:{MODEL}",
-        region_name="us-west-2",
-        config=Config(retries={"max_attempts": 3}),
-        model_kwargs={"top_k": 2},
-        **KEYS,
+    import chatplex.langchain
+
+    for family in (init_chat_model, chatplex.langchain.init_chat_model):
+        llm = family(f"bedrock:{MODEL}", region="us-west-2", model_kwargs={"top_k": 2}, **KEYS)
+        engine = getattr(llm, "chatplex_model", llm)
+        request = engine.build_request("hi")
+        assert request.url == (
+            "https://bedrock-runtime.us-west-2.amazonaws.com/model/"
+            "anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke"
+        )
+        assert request.json["top_k"] == 2
+    # LangChain's is ChatBedrock, a Config's retries held, a family it cannot build
+    # refused when built; chatplex's own model refuses that family when called.
+    config = Config(retries={"max_attempts": 3})
+    lc = chatplex.langchain.init_chat_model(
+        f"bedrock:{MODEL}", region_name="us-west-2", config=config
     )
-    assert type(llm) is ChatBedrock and llm.max_retries == 3  # a Config's retries hold
-    request = llm.build_request("hi")
-    assert request.url == (
-        "https://bedrock-runtime.us-west-2.amazonaws.com/model/"
-        "anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke"
-    )
-    assert request.json["top_k"] == 2
+    assert type(lc) is chatplex.langchain.ChatBedrock and lc.chatplex_model.max_retries == 3
     with pytest.raises(NotImplementedError, match="'writer'"):
-        init_chat_model("bedrock:writer.palmyra-x5-v1:0", region_name="us-east-1")
+        chatplex.langchain.init_chat_model(
+            "bedrock:writer.palmyra-x5-v1:0", region_name="us-east-1"
+        )
+    writer = init_chat_model("bedrock:writer.palmyra-x5-v1:0", region_name="us-east-1", **KEYS)
+    with pytest.raises(NotImplementedError, match="'writer'"):
+        writer.build_request("hi")
 
 
 @pytest.mark.parametrize("name", ["base_url", "endpoint_url"])

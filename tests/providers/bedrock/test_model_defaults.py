@@ -25,6 +25,7 @@ KEYS = {
 }
 _ARN = "arn:aws:bedrock:us-east-1:123456789012"
 _AIP = f"{_ARN}:application-inference-profile/a1b2c3"
+_CLAUDE = "anthropic.claude-3-5-haiku-20241022-v1:0"
 _THINKING = {"additional_model_request_fields": {"thinking": {"type": "enabled"}}}
 
 #: (model id, other keywords): every family langchain-aws names, and every id form.
@@ -160,3 +161,24 @@ def test_chat_bedrock_keeps_langchain_s_default() -> None:
     aws = pytest.importorskip("langchain_aws")
     theirs = aws.ChatBedrock(model="meta.llama3-1-70b-instruct-v1:0", **KEYS)
     assert theirs.disable_streaming is False
+
+
+@pytest.mark.parametrize(
+    ("model", "settings", "wire"),
+    [
+        ("us.amazon.nova-lite-v1:0", {}, "bedrock_converse"),  # Nova: Converse by default
+        ("arn:aws:bedrock:x", {"base_model": "amazon.nova-pro-v1:0"}, "bedrock_converse"),
+        ("us.amazon.nova-lite-v1:0", {"beta_use_converse_api": False}, "bedrock"),
+        (_CLAUDE, {"beta_use_converse_api": True}, "bedrock_converse"),
+        (_CLAUDE, {}, "bedrock"),
+    ],
+)
+def test_chatplex_s_own_bedrock_speaks_the_api_chat_bedrock_speaks(
+    model: str, settings: dict[str, Any], wire: str
+) -> None:
+    # As langchain-aws's ChatBedrock chooses (`converse_choice`, its spec's wire_choice);
+    # the switch itself is never sent.
+    built = chatplex.init_chat_model(f"bedrock:{model}", **KEYS, **settings)
+    assert built.provider == wire
+    if wire == "bedrock_converse":
+        assert "beta_use_converse_api" not in str(built.build_request("hi").json)

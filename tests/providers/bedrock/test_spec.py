@@ -10,6 +10,11 @@ def test_each_name_speaks_its_langchain_class_api() -> None:
     # langchain-aws's ChatBedrock speaks InvokeModel, ChatBedrockConverse Converse.
     assert specs["bedrock_converse"].adapter == "chatplex.providers.bedrock.adapter:BedrockAdapter"
     assert specs["bedrock"].adapter == "chatplex.providers.bedrock.invoke:BedrockInvokeAdapter"
-    assert specs["bedrock"].init_class == "chatplex.providers.bedrock.invoke_dropin:ChatBedrock"
+    # langchain-aws's model facts are the adapter's, in both classes.
+    for name in ("bedrock", "bedrock_converse"):
+        assert dict(specs[name].adapter_attributes) == {
+            "provider": "vendor",
+            "base_model_id": "base_model_id",
+        }
     assert specs["bedrock_converse"].langchain_class == "ChatBedrockConverse"
     assert specs["bedrock"].langchain_class == "ChatBedrock"

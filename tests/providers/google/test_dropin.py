@@ -164,7 +164,7 @@ def test_init_chat_model_reaches_gemini() -> None:
         "google_genai:gemini-2.5-flash", api_key=KEY, http_client=server.client(), top_k=2
     )
     assert model.invoke("Hi").usage_metadata["total_tokens"] == 8  # type: ignore[index]
-    # The drop-in's defaults, as LangChain's init_chat_model builds its class.
+    # langchain-google-genai's defaults, which its spec declares (`init_defaults`).
     assert server.body()["generationConfig"] == {"topK": 2, "temperature": 0.7, "candidateCount": 1}
     assert "gemini-2.5-flash:generateContent" in str(server.requests[0].url)
     assert model.get_name() == "ChatGoogleGenerativeAI"
@@ -444,17 +444,17 @@ def test_recorded_gemini_3_replies_read_as_langchain_google_genai_reads_them(cas
         assert isinstance(ours["invoked"]["content"], list)
 
 
-def test_init_chat_model_builds_the_partners_class_so_a_gemini_3_reply_is_listed() -> None:
-    # init_chat_model("google_genai:...") is ChatGoogleGenerativeAI, as LangChain's is:
-    # its rule holds there too (chatplex's own models over the adapter keep the str:
-    # test_adapter.py).
+def test_a_gemini_3_reply_is_listed_by_the_partners_class_alone() -> None:
+    # chatplex.langchain's init_chat_model("google_genai:...") is ChatGoogleGenerativeAI,
+    # as LangChain's is: its rule holds there. chatplex's own init_chat_model builds its
+    # model over the adapter, which keeps the reply's text one str (test_adapter.py).
+    import chatplex.langchain
+
     version, parts = REPLY_SHAPES["gemini3_text"]
-    model = init_chat_model(
-        "google_genai:gemini-3-pro-preview",
-        api_key="k",
-        http_client=httpx.Client(transport=_shape_transport(version, parts)),
-        max_retries=0,
-    )
+    settings: dict[str, Any] = {"api_key": "k", "max_retries": 0}
+    client = httpx.Client(transport=_shape_transport(version, parts))
+    name = "google_genai:gemini-3-pro-preview"
+    model = chatplex.langchain.init_chat_model(name, http_client=client, **settings)
     assert model.invoke("Hi").content == [
         {"type": "text", "text": "Hel"},
         {"type": "text", "text": "lo"},
@@ -464,6 +464,8 @@ def test_init_chat_model_builds_the_partners_class_so_a_gemini_3_reply_is_listed
         [{"type": "text", "text": "lo\n", "index": 0}],
         [],  # the closing chunk, of the stream's kind of content
     ]
+    own = init_chat_model(name, http_client=client, **settings)
+    assert own.invoke("Hi").content == "Hello\n"
 
 
 def _replayed(provider: str | None) -> list[Any]:

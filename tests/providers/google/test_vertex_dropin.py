@@ -125,14 +125,14 @@ def test_chat_vertexai_answers_json_schema_by_function_calling() -> None:
     assert "responseJsonSchema" not in body["generationConfig"]
 
 
-def test_init_chat_model_builds_chat_vertexai() -> None:
+def test_init_chat_model_reaches_vertex_ai() -> None:
     server = Gemini()
     model = init_chat_model(
         "google_vertexai:gemini-2.5-flash",
         project="p",
         credentials=FakeCredentials(),
         http_client=server.client(),
-        api_transport="rest",
+        api_transport="rest",  # langchain-google-vertexai's, inert (its spec's)
     )
     assert model.get_name() == "ChatVertexAI"
     reply = model.invoke("Hi")
@@ -300,8 +300,9 @@ def test_no_project_and_no_credentials_is_the_partner_s_google_auth_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     """langchain-google-vertexai's class and words (the Vertex AI SDK's) where no project
-    is given and none can be looked up, chained from google-auth's own error, in both
-    families."""
+    is given and none can be looked up, chained from google-auth's own error, in the
+    LangChain family; chatplex's own model raises google-auth's error itself (a
+    GoogleAuthError too)."""
     from google.auth.exceptions import DefaultCredentialsError
     from google.auth.exceptions import GoogleAuthError
 
@@ -317,6 +318,8 @@ def test_no_project_and_no_credentials_is_the_partner_s_google_auth_error(
     with pytest.raises(GoogleAuthError) as theirs:
         partner.ChatVertexAI(model="gemini-2.0-flash")
     assert (type(theirs.value), str(theirs.value)) == (type(raised.value), str(raised.value))
-    with pytest.raises(GoogleAuthError, match="Unable to find your project") as own:
-        init_chat_model("google_vertexai:gemini-2.0-flash")  # (its engine is this class)
-    assert isinstance(own.value.__cause__, DefaultCredentialsError)
+    with pytest.raises(GoogleAuthError, match="Unable to find your project") as lc:
+        chatplex.langchain.init_chat_model("google_vertexai:gemini-2.0-flash")
+    assert isinstance(lc.value.__cause__, DefaultCredentialsError)
+    with pytest.raises(DefaultCredentialsError, match="missing.json"):
+        init_chat_model("google_vertexai:gemini-2.0-flash")
