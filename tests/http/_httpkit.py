@@ -239,6 +239,19 @@ def answers(*steps: httpx.Response | Exception) -> tuple[list[httpx.Request], Ha
     return seen, handler
 
 
+def _proc_state(pid: int) -> str:
+    with open(f"/proc/{pid}/stat", "rb") as file:
+        return file.read().rpartition(b")")[2].split()[0].decode()
+
+
+def wait_for_state(pid: int, wanted: str) -> None:
+    """Until process `pid` is in state `wanted` ("Z" exited, "T" stopped) per /proc."""
+    give_up = time.monotonic() + 30  # only a hang crosses it
+    while _proc_state(pid) != wanted:
+        assert time.monotonic() < give_up, f"pid {pid} never reached state {wanted}"
+        time.sleep(0.01)
+
+
 def mock_clients(handler: Handler) -> tuple[httpx.Client, httpx.AsyncClient]:
     transport = httpx.MockTransport(handler)
     return httpx.Client(transport=transport), httpx.AsyncClient(transport=transport)
