@@ -142,5 +142,15 @@ async def ask_stream(model: Any, sync: bool, value: Any, **kw: Any) -> list[Any]
     return [chunk async for chunk in model.astream(value, **kw)]
 
 
+async def stream_into(seen: list[Any], model: Any, sync: bool, value: Any, **kw: Any) -> None:
+    """Stream `value`, each chunk into `seen` as it comes: what arrived before a failure
+    stays there for the test to read."""
+    if sync:
+        seen.extend(model.stream(value, **kw))
+    else:
+        async for chunk in model.astream(value, **kw):
+            seen.append(chunk)
+
+
 async def ask_batch(model: Any, sync: bool, values: list[Any], **kw: Any) -> list[Any]:
     return model.batch(values, **kw) if sync else await model.abatch(values, **kw)

@@ -17,6 +17,7 @@ from _faultkit import ask_stream
 from _faultkit import make_model
 from _faultkit import parity
 from _faultkit import providers
+from _faultkit import stream_into
 
 from chatplex.errors import APITimeoutError
 from chatplex.errors import DeadlineExceededError
@@ -81,11 +82,7 @@ async def test_the_deadline_ends_a_stream_midway(
     words = " ".join(f"w{i}" for i in range(60))
     config: Any = {"timeout": 1.0}
     with pytest.raises(DeadlineExceededError):
-        if sync:
-            seen.extend(model.stream(words, config=config, extra_headers=headers))
-        else:
-            async for chunk in model.astream(words, config=config, extra_headers=headers):
-                seen.append(chunk)
+        await stream_into(seen, model, sync, words, config=config, extra_headers=headers)
     assert seen  # it was streaming when the deadline came
     client = get_sync_client() if sync else get_async_client()
     assert connections_in_use(client) == 0

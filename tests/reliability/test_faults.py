@@ -16,6 +16,7 @@ from _faultkit import ask_stream
 from _faultkit import make_model
 from _faultkit import parity
 from _faultkit import providers
+from _faultkit import stream_into
 
 from chatplex.errors import APIError
 from chatplex.errors import AuthenticationError
@@ -192,11 +193,7 @@ async def test_a_stream_failing_after_its_first_chunk_is_not_retried(
     headers = plan.always(fault)
     seen: list[Any] = []
     with pytest.raises(StreamError) as info:
-        if sync:
-            seen.extend(model.stream("one two three four", extra_headers=headers))
-        else:
-            async for chunk in model.astream("one two three four", extra_headers=headers):
-                seen.append(chunk)
+        await stream_into(seen, model, sync, "one two three four", extra_headers=headers)
     err = info.value
     assert err.attempts == 1 == mock.stats.attempts[headers["x-request-key"]]
     assert err.partial is not None and err.partial.text == merge_chunks(seen).text
@@ -215,11 +212,7 @@ async def test_a_stream_going_quiet_before_any_content_is_retried_then_times_out
     headers = {**plan.on(), "x-mock-chunk-delay": f"{NEVER:g}"}
     seen: list[Any] = []
     with pytest.raises(StreamIdleTimeoutError) as info:
-        if sync:
-            seen.extend(model.stream("slow reply", extra_headers=headers))
-        else:
-            async for chunk in model.astream("slow reply", extra_headers=headers):
-                seen.append(chunk)
+        await stream_into(seen, model, sync, "slow reply", extra_headers=headers)
     err = info.value
     assert seen == [] and isinstance(err, StreamError) and err.partial is not None
     assert err.attempts == 3 == mock.stats.attempts[headers["x-request-key"]]
