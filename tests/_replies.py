@@ -23,11 +23,11 @@ def chat_completion(
 
 
 def anthropic_message(
-    text: str, *, usage: dict[str, int], model: str = "claude-sonnet-4-5"
+    text: str, *, usage: dict[str, int], model: str = "claude-sonnet-4-5", id: str = "msg_1"
 ) -> dict[str, Any]:
     """An Anthropic Messages reply of one text block that ended its turn."""
     return {
-        "id": "msg_1",
+        "id": id,
         "type": "message",
         "role": "assistant",
         "model": model,
