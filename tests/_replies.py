@@ -22,6 +22,12 @@ def chat_completion(
     }
 
 
+def tool_call_message(name: str, arguments: str, id: str = "call_1") -> dict[str, Any]:
+    """An OpenAI assistant message that calls one tool, `arguments` as sent (JSON text)."""
+    call = {"id": id, "type": "function", "function": {"name": name, "arguments": arguments}}
+    return {"role": "assistant", "content": None, "tool_calls": [call]}
+
+
 def anthropic_message(
     text: str, *, usage: dict[str, int], model: str = "claude-sonnet-4-5", id: str = "msg_1"
 ) -> dict[str, Any]:
