@@ -42,6 +42,11 @@ PROMPTLY = 15.0
 providers = pytest.mark.parametrize("provider", PROVIDERS)
 
 
+def each_way(test: Any) -> Any:
+    """`test` for each provider, sync and async (`providers`, `parity`)."""
+    return providers(parity(test))
+
+
 async def until(predicate: Callable[[], bool], what: str, timeout: float = PROMPTLY) -> None:
     """Yield to the loop until `predicate()` holds: a condition to wait for, not a guess
     at how long it takes (fails after `timeout` s, never hangs)."""
