@@ -22,6 +22,17 @@ def chat_completion(
     }
 
 
+def detailed_usage(prompt: int, completion: int, cached: int, reasoning: int) -> dict[str, Any]:
+    """An OpenAI Chat Completions usage with its cached and reasoning details."""
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_tokens_details": {"cached_tokens": cached},
+        "completion_tokens_details": {"reasoning_tokens": reasoning},
+    }
+
+
 def tool_call_message(name: str, arguments: str, id: str = "call_1") -> dict[str, Any]:
     """An OpenAI assistant message that calls one tool, `arguments` as sent (JSON text)."""
     call = {"id": id, "type": "function", "function": {"name": name, "arguments": arguments}}

@@ -25,6 +25,7 @@ import pytest
 import chatplex
 import chatplex.langchain
 from tests._merged_text import text_as_blocks
+from tests._replies import detailed_usage
 from tests.partners._openai_scripts import arguments_sent
 from tests.partners._openai_scripts import called_tool
 from tests.partners._openai_scripts import chunks_streamed
@@ -189,13 +190,7 @@ class Script(ChatScript):
 
 
 USAGE = CHAT_USAGE
-DETAILED_USAGE = {
-    "prompt_tokens": 12,
-    "completion_tokens": 7,
-    "total_tokens": 19,
-    "prompt_tokens_details": {"cached_tokens": 4},
-    "completion_tokens_details": {"reasoning_tokens": 3},
-}
+DETAILED_USAGE = detailed_usage(12, 7, cached=4, reasoning=3)
 
 
 def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
