@@ -39,6 +39,11 @@ def tool_call_message(name: str, arguments: str, id: str = "call_1") -> dict[str
     return {"role": "assistant", "content": None, "tool_calls": [call]}
 
 
+def tool_call(name: str, args: dict[str, Any], id: str) -> dict[str, Any]:
+    """A tool call as a message carries it (`AIMessage.tool_calls`)."""
+    return {"name": name, "args": args, "id": id, "type": "tool_call"}
+
+
 def anthropic_message(
     text: str, *, usage: dict[str, int], model: str = "claude-sonnet-4-5", id: str = "msg_1"
 ) -> dict[str, Any]:
