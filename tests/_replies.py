@@ -22,12 +22,34 @@ def chat_completion(
     }
 
 
+def detailed_usage(prompt: int, completion: int, cached: int, reasoning: int) -> dict[str, Any]:
+    """An OpenAI Chat Completions usage with its cached and reasoning details."""
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_tokens_details": {"cached_tokens": cached},
+        "completion_tokens_details": {"reasoning_tokens": reasoning},
+    }
+
+
+def tool_call_message(name: str, arguments: str, id: str = "call_1") -> dict[str, Any]:
+    """An OpenAI assistant message that calls one tool, `arguments` as sent (JSON text)."""
+    call = {"id": id, "type": "function", "function": {"name": name, "arguments": arguments}}
+    return {"role": "assistant", "content": None, "tool_calls": [call]}
+
+
+def tool_call(name: str, args: dict[str, Any], id: str) -> dict[str, Any]:
+    """A tool call as a message carries it (`AIMessage.tool_calls`)."""
+    return {"name": name, "args": args, "id": id, "type": "tool_call"}
+
+
 def anthropic_message(
-    text: str, *, usage: dict[str, int], model: str = "claude-sonnet-4-5"
+    text: str, *, usage: dict[str, int], model: str = "claude-sonnet-4-5", id: str = "msg_1"
 ) -> dict[str, Any]:
     """An Anthropic Messages reply of one text block that ended its turn."""
     return {
-        "id": "msg_1",
+        "id": id,
         "type": "message",
         "role": "assistant",
         "model": model,

@@ -27,6 +27,12 @@ WEATHER: dict[str, Any] = {
 }
 
 
+def object_schema(properties: dict[str, Any], **more: Any) -> dict[str, Any]:
+    """The JSON schema of an object of these properties, each required (`more`: its
+    other keywords)."""
+    return {"type": "object", "properties": properties, "required": list(properties), **more}
+
+
 def get_weather(city: str) -> str:
     """Current weather for a city.
 

@@ -10,12 +10,17 @@ from typing import Any
 from chatplex.messages import AIMessage
 
 __all__ = [
+    "REFUSAL_ITEM",
     "RESPONSES",
     "as_streamed",
     "assert_streams_into",
+    "call_item",
     "events_of",
+    "message_item",
+    "reasoning_item",
     "response",
     "sse_of",
+    "web_search_item",
     "with_done_events",
     "without_index",
 ]
@@ -44,7 +49,8 @@ def response(output: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     return out
 
 
-def _message(text: str, msg_id: str = "msg_1", annotations: Any = ()) -> dict[str, Any]:
+def message_item(text: str, annotations: Any = (), msg_id: str = "msg_1") -> dict[str, Any]:
+    """An output message of one text part."""
     part = {"type": "output_text", "text": text, "annotations": list(annotations)}
     return {
         "type": "message",
@@ -55,7 +61,8 @@ def _message(text: str, msg_id: str = "msg_1", annotations: Any = ()) -> dict[st
     }
 
 
-def _call(name: str, args: str, n: int = 1) -> dict[str, Any]:
+def call_item(name: Any, args: str, n: int = 1) -> dict[str, Any]:
+    """An output function call, its arguments as sent (`args`, JSON text)."""
     return {
         "type": "function_call",
         "id": f"fc_{n}",
@@ -66,41 +73,42 @@ def _call(name: str, args: str, n: int = 1) -> dict[str, Any]:
     }
 
 
-_REASONING = {
-    "type": "reasoning",
-    "id": "rs_1",
-    "summary": [
-        {"type": "summary_text", "text": "**Planning** first part."},
-        {"type": "summary_text", "text": "Second part."},
-    ],
-    "encrypted_content": "gAAA-final",
-}
-_WEB = {
-    "type": "web_search_call",
-    "id": "ws_1",
-    "status": "completed",
-    "action": {"type": "search", "query": "weather"},
-}
-_REFUSAL = {
+def reasoning_item(*summaries: str, **more: Any) -> dict[str, Any]:
+    """An output reasoning item of these summary parts (`more`: its other fields)."""
+    summary = [{"type": "summary_text", "text": text} for text in summaries]
+    return {"type": "reasoning", "id": "rs_1", "summary": summary, **more}
+
+
+def web_search_item(query: str) -> dict[str, Any]:
+    """An output web search call, done."""
+    action = {"type": "search", "query": query}
+    return {"type": "web_search_call", "id": "ws_1", "status": "completed", "action": action}
+
+
+REFUSAL_ITEM = {
     "type": "message",
     "id": "msg_r",
     "role": "assistant",
     "status": "completed",
     "content": [{"type": "refusal", "refusal": "I can't help with that."}],
 }
+_REASONING = reasoning_item(
+    "**Planning** first part.", "Second part.", encrypted_content="gAAA-final"
+)
+_WEB = web_search_item("weather")
 
 #: name → a complete Response object.
 RESPONSES: dict[str, dict[str, Any]] = {
-    "text": response([_message("Hello there!")]),
-    "tool_call": response([_call("get_weather", '{"city": "Paris"}')]),
+    "text": response([message_item("Hello there!")]),
+    "tool_call": response([call_item("get_weather", '{"city": "Paris"}')]),
     "two_tool_calls": response(
-        [_call("get_weather", '{"city": "Paris"}'), _call("get_time", '{"tz": "CET"}', 2)]
+        [call_item("get_weather", '{"city": "Paris"}'), call_item("get_time", '{"tz": "CET"}', 2)]
     ),
-    "reasoning_then_text": response([_REASONING, _message("The answer is 4.")]),
+    "reasoning_then_text": response([_REASONING, message_item("The answer is 4.")]),
     "web_search": response(
         [
             _WEB,
-            _message(
+            message_item(
                 "Sunny.",
                 annotations=[
                     {
@@ -114,13 +122,13 @@ RESPONSES: dict[str, dict[str, Any]] = {
             ),
         ]
     ),
-    "refusal": response([_REFUSAL]),
+    "refusal": response([REFUSAL_ITEM]),
     "incomplete": response(
-        [_message("Partial ans")],
+        [message_item("Partial ans")],
         status="incomplete",
         incomplete_details={"reason": "max_output_tokens"},
     ),
-    "invalid_arguments": response([_call("f", '{"a": ')]),
+    "invalid_arguments": response([call_item("f", '{"a": ')]),
 }
 
 

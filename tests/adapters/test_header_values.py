@@ -20,16 +20,8 @@ from chatplex.adapters.header_values import control_character
 from chatplex.adapters.keys import hold_secrets
 from chatplex.errors import InvalidHeaderError
 from chatplex.secret import Secret
-
-KEY = "sk-never-shown-4242"
-BAD = {
-    "crlf-injection": f"Bearer {KEY}\r\nX-Injected: yes",
-    "file-newline": f"Bearer {KEY}\n",
-    "bare-cr": f"Bearer {KEY}\rX",
-    "nul": f"Bearer {KEY}\x00",
-    "escape": f"Bearer {KEY}\x1b",
-    "del": f"Bearer {KEY}\x7f",
-}
+from tests._bad_headers import BAD
+from tests._bad_headers import KEY
 
 
 def test_where_the_character_is_in_words_that_quote_nothing() -> None:

@@ -11,7 +11,9 @@ import subprocess
 import time
 from collections.abc import Callable
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -96,24 +98,34 @@ def run_args(source: Path, out: Path, url: str) -> tuple[str, ...]:
     return (str(source), "-m", MODEL, "-o", str(out), "--prompt", "{text}", "--base-url", url)
 
 
+@contextmanager
+def _served_run(
+    tmp_path: Path, rows: int, latency: float, concurrency: int, **popen: Any
+) -> Iterator[tuple[MockServer, subprocess.Popen[bytes], Path]]:
+    """`rows` rows in flight `concurrency` at a time against a server answering after
+    `latency` s, in a CLI started in its own interpreter: the server, the process, the output."""
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    with (
+        MockServer(latency=latency) as server,
+        started_cli(
+            *run_args(source, out, server.url),
+            "--concurrency",
+            str(concurrency),
+            cwd=tmp_path,
+            **popen,
+        ) as process,
+    ):
+        yield server, process, out
+
+
 def test_sigkill_then_rerun_finishes_every_row_once(tmp_path: Path, cli: Cli) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 2000)
     out = tmp_path / "out.jsonl"
     with MockServer(latency=0.002) as server:
-        args = (
-            str(source),
-            "--model",
-            MODEL,
-            "--output",
-            str(out),
-            "--prompt",
-            "{text}",
-            "--base-url",
-            server.url,
-            "--concurrency",
-            "16",
-            "-q",
-        )
+        # The long spellings of the options run_args spells short.
+        long_form = ("--model", MODEL, "--output", str(out), "--prompt", "{text}")
+        args = (str(source), *long_form, "--base-url", server.url, "--concurrency", "16", "-q")
         with started_cli(*args, cwd=tmp_path) as process:
             _wait_for_lines(out, 600, process)
             process.kill()  # SIGKILL: no cleanup at all
@@ -146,84 +158,56 @@ def test_torn_last_line_is_repaired_by_the_next_run(
 
 
 def test_sigint_finishes_in_flight_rows_and_prints_the_summary(tmp_path: Path) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", 500)
-    out = tmp_path / "out.jsonl"
     # Four rows in flight at almost any moment, whenever the signal lands (the 500 take
     # 12 s), each answered soon after it.
-    with MockServer(latency=0.1) as server:
-        with started_cli(
-            *run_args(source, out, server.url),
-            "--concurrency",
-            "4",
-            cwd=tmp_path,
-            stderr=subprocess.PIPE,
-        ) as process:
-            _wait_for_lines(out, 4, process)
-            process.send_signal(signal.SIGINT)
-            _, stderr = process.communicate(timeout=30)
-        text = stderr.decode()
-        assert process.returncode == 130, text
-        assert "finishing the rows in flight" in text and "stopped: interrupted" in text
-        written = len(read_output(out))
-        # Every request the server answered was written: nothing in flight was dropped.
-        assert written == server.stats.requests < 500
+    with _served_run(tmp_path, 500, 0.1, 4, stderr=subprocess.PIPE) as (server, process, out):
+        _wait_for_lines(out, 4, process)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    text = stderr.decode()
+    assert process.returncode == 130, text
+    assert "finishing the rows in flight" in text and "stopped: interrupted" in text
+    written = len(read_output(out))
+    # Every request the server answered was written: nothing in flight was dropped.
+    assert written == server.stats.requests < 500
 
 
 def test_second_sigint_cancels_rows_in_flight(tmp_path: Path) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", 50)
-    out = tmp_path / "out.jsonl"
-    with MockServer(latency=30) as server:
-        with started_cli(
-            *run_args(source, out, server.url),
-            "--concurrency",
-            "4",
-            cwd=tmp_path,
-            stderr=subprocess.PIPE,
-        ) as process:
-            deadline = time.monotonic() + 30
-            while server.stats.requests < 4 and time.monotonic() < deadline:
-                time.sleep(0.01)
-            process.send_signal(signal.SIGINT)
-            # The second Ctrl-C once the first was handled (two before the handler runs
-            # would be seen as one), not after a guess at how long that takes.
-            assert process.stderr is not None
-            seen = _read_until(process.stderr.fileno(), b"finishing the rows in flight", 30)
-            process.send_signal(signal.SIGINT)
-            _, rest = process.communicate(timeout=20)  # far less than the 30 s latency
-        assert process.returncode == 130
-        assert "stopped: cancelled" in (seen + rest).decode()
-        assert out.read_bytes() == b""  # cancelled rows are not written: the rerun sends them
+    with _served_run(tmp_path, 50, 30, 4, stderr=subprocess.PIPE) as (server, process, out):
+        deadline = time.monotonic() + 30
+        while server.stats.requests < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        # The second Ctrl-C once the first was handled (two before the handler runs
+        # would be seen as one), not after a guess at how long that takes.
+        assert process.stderr is not None
+        seen = _read_until(process.stderr.fileno(), b"finishing the rows in flight", 30)
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=20)  # far less than the 30 s latency
+    assert process.returncode == 130
+    assert "stopped: cancelled" in (seen + rest).decode()
+    assert out.read_bytes() == b""  # cancelled rows are not written: the rerun sends them
 
 
 def test_progress_bar_in_a_terminal(tmp_path: Path) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", 300)
-    out = tmp_path / "out.jsonl"
-    with MockServer(latency=0.01) as server:
-        leader, follower = pty.openpty()
-        with started_cli(
-            *run_args(source, out, server.url),
-            "--concurrency",
-            "8",
-            cwd=tmp_path,
-            stdout=follower,
-            stderr=follower,
-        ) as process:
-            os.close(follower)
-            screen = b""
-            try:
-                while True:
-                    ready, _, _ = select.select([leader], [], [], 60)
-                    assert ready, "no output from the terminal"
-                    try:
-                        chunk = os.read(leader, 65536)
-                    except OSError:  # the terminal closed: the process is gone
-                        break
-                    if not chunk:
-                        break
-                    screen += chunk
-            finally:
-                os.close(leader)
-            assert process.wait(timeout=30) == 0
+    leader, follower = pty.openpty()
+    with _served_run(tmp_path, 300, 0.01, 8, stdout=follower, stderr=follower) as (_, process, _):
+        os.close(follower)
+        screen = b""
+        try:
+            while True:
+                ready, _, _ = select.select([leader], [], [], 60)
+                assert ready, "no output from the terminal"
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:  # the terminal closed: the process is gone
+                    break
+                if not chunk:
+                    break
+                screen += chunk
+        finally:
+            os.close(leader)
+        assert process.wait(timeout=30) == 0
     text = screen.decode(errors="replace")
     assert "\r" in text  # redrawn in place, as a bar
     last_bar = [part for part in text.split("\r") if "300/300" in part][-1]
@@ -421,19 +405,7 @@ def test_batch_api_refuses_what_it_cannot_honour_before_any_request(
     assert alone.returncode == 2 and "--wait goes with --batch-api" in alone.stderr
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1, "text": "a"}\n{"id": 2}\n')
-    broken = cli(
-        str(bad),
-        "-m",
-        MODEL,
-        "-o",
-        "o2.jsonl",
-        "--prompt",
-        "{text}",
-        "--base-url",
-        server.url,
-        "--batch-api",
-        cwd=tmp_path,
-    )
+    broken = cli(*run_args(bad, Path("o2.jsonl"), server.url), "--batch-api", cwd=tmp_path)
     assert broken.returncode == 2 and "bad.jsonl:2" in broken.stderr, broken.stderr
     assert server.stats.requests == 0
 
@@ -456,58 +428,21 @@ def test_configuration_mistakes_are_one_line_each(
 ) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 3)
     out = str(tmp_path / "out.jsonl")
-    line = _one_line_error(
-        cli(str(source), "-m", "opnai:gpt-4o", "-o", out, "--prompt", "{text}", cwd=tmp_path)
-    )
+
+    def mistake(*args: str, source: Path = source) -> str:
+        return _one_line_error(cli(str(source), "--prompt", "{text}", *args, cwd=tmp_path))
+
+    line = mistake("-m", "opnai:gpt-4o", "-o", out)
     assert "--model opnai:gpt-4o: unknown provider 'opnai'; did you mean 'openai'?" in line
-    line = _one_line_error(
-        cli(
-            str(source),
-            "-m",
-            "anthropic:claude-sonnet-4-5",
-            "-o",
-            out,
-            "--prompt",
-            "{text}",
-            cwd=tmp_path,
-        )
-    )
+    line = mistake("-m", "anthropic:claude-sonnet-4-5", "-o", out)
     assert "ANTHROPIC_API_KEY" in line and "--api-key-env" in line and "api_key=" not in line
-    line = _one_line_error(
-        cli(
-            str(source),
-            "-m",
-            MODEL,
-            "--prompt",
-            "{text}",
-            "--api-key-env",
-            "NO_SUCH_VAR",
-            "-o",
-            out,
-            cwd=tmp_path,
-        )
-    )
+    line = mistake("-m", MODEL, "--api-key-env", "NO_SUCH_VAR", "-o", out)
     assert "--api-key-env NO_SUCH_VAR: that variable is not set" in line
-    line = _one_line_error(
-        cli(
-            str(source),
-            "-m",
-            MODEL,
-            "--prompt",
-            "{text}",
-            "--base-url",
-            server.url,
-            "-o",
-            str(tmp_path),
-            cwd=tmp_path,
-        )
-    )
+    line = mistake("-m", MODEL, "--base-url", server.url, "-o", str(tmp_path))
     assert "is a directory; name a file" in line
     latin = tmp_path / "latin.jsonl"
     latin.write_bytes(b'{"id": 1, "prompt": "caf\xe9"}\n')
-    line = _one_line_error(
-        cli(str(latin), "-m", MODEL, "--prompt", "{text}", "-o", out, cwd=tmp_path)
-    )
+    line = mistake("-m", MODEL, "-o", out, source=latin)
     assert "latin.jsonl:1: not UTF-8 text (byte 0xe9)" in line
     assert server.stats.requests == 0
 
@@ -537,18 +472,7 @@ def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path, cli: Cli) ->
     out = tmp_path / "out.jsonl"
     # Slow answers keep the first run writing (holding the lock) while the others try.
     with MockServer(latency=0.05) as server:
-        common = (
-            str(source),
-            "-m",
-            MODEL,
-            "--prompt",
-            "{text}",
-            "-o",
-            str(out),
-            "--base-url",
-            server.url,
-            "-q",
-        )
+        common = (*run_args(source, out, server.url), "-q")
         with started_cli(*common, "--concurrency", "1", cwd=tmp_path) as first:
             _wait_for_lines(out, 2, first)
             for extra in ((), ("--retry-failed",)):

@@ -22,18 +22,25 @@ from chatplex.messages import AIMessage  # noqa: E402
 from chatplex.messages import AIMessageChunk  # noqa: E402
 
 USAGE = {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5}
+#: USAGE as OpenAI's wire counts it (`token_usage`).
+TOKEN_USAGE = {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
+
+
+def used(cls: Any, text: str, metadata: dict[str, Any]) -> Any:
+    """A reply (or chunk) of `text` with USAGE and this response metadata."""
+    return cls(text, usage_metadata=USAGE, response_metadata=metadata)
 
 
 def test_an_openai_reply_and_its_candidates() -> None:
     other = AIMessage("b", response_metadata={"finish_reason": "length"})
-    reply = AIMessage(
+    reply = used(
+        AIMessage,
         "a",
-        usage_metadata=USAGE,  # type: ignore[arg-type]
-        response_metadata={
+        {
             "model_provider": "openai",
             "model_name": "gpt-4o-mini",
             "finish_reason": "stop",
-            "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+            "token_usage": TOKEN_USAGE,
             "other_candidates": [other],
         },
     )
@@ -48,17 +55,17 @@ def test_an_openai_reply_and_its_candidates() -> None:
         "model_provider": "openai",
         "model_name": "gpt-4o-mini",
         "system_fingerprint": "",
-        "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+        "token_usage": TOKEN_USAGE,
     }
 
 
 def test_a_stream_ends_with_a_chunk_generation_and_no_llm_output() -> None:
     # LangChain's stream() ends its run with the merged chunk alone; langchain-anthropic's
     # chunks carry no generation_info.
-    chunk = AIMessageChunk(
+    chunk = used(
+        AIMessageChunk,
         "hi",
-        usage_metadata=USAGE,  # type: ignore[arg-type]
-        response_metadata={
+        {
             "model_provider": "anthropic",
             "model_name": "claude",
             "stop_reason": "end_turn",
@@ -268,20 +275,20 @@ def test_the_styles_whose_partner_gives_each_candidate_the_usage() -> None:
 def test_a_base_chat_openai_subclass_names_openai_in_its_llm_output(provider: str) -> None:
     # ChatXAI and ChatDeepSeek build langchain-openai's result (its generation_info, and
     # "openai" in its llm_output), then write their own name on each message alone.
-    reply = AIMessage(
+    reply = used(
+        AIMessage,
         "a",
-        usage_metadata=USAGE,  # type: ignore[arg-type]
-        response_metadata={
+        {
             "model_provider": provider,
             "model_name": "m",
             "finish_reason": "length",
-            "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+            "token_usage": TOKEN_USAGE,
         },
     )
     result = chat_result(reply)
     assert result.generations[0][0].generation_info == {"finish_reason": "length", "logprobs": None}
     assert result.llm_output == {
-        "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+        "token_usage": TOKEN_USAGE,
         "model_provider": "openai",
         "model_name": "m",
         "system_fingerprint": "",
@@ -292,22 +299,22 @@ def test_a_base_chat_openai_subclass_names_openai_in_its_llm_output(provider: st
 def test_a_fireworks_reply_gets_langchain_fireworks_result() -> None:
     # langchain-fireworks: the choice's finish reason and logprobs, an llm_output of the
     # usage, the fingerprint ("" without one) and the tier, no model name.
-    reply = AIMessage(
+    reply = used(
+        AIMessage,
         "a",
-        usage_metadata=USAGE,  # type: ignore[arg-type]
-        response_metadata={
+        {
             "model_provider": "fireworks",
             "model_name": "m",
             "finish_reason": "length",
             "logprobs": None,
             "service_tier": "default",
-            "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+            "token_usage": TOKEN_USAGE,
         },
     )
     result = chat_result(reply)
     assert result.generations[0][0].generation_info == {"finish_reason": "length", "logprobs": None}
     assert result.llm_output == {
-        "token_usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+        "token_usage": TOKEN_USAGE,
         "system_fingerprint": "",
         "service_tier": "default",
     }

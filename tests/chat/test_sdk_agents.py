@@ -31,6 +31,8 @@ from chatplex.dropins import SDK_HEADERS
 from chatplex.version import USER_AGENT
 from tests._local_server import Answering
 from tests._local_server import serving
+from tests._replies import anthropic_message
+from tests._replies import chat_completion
 
 #: Where a partner is pointed: the recording server (`seen`) answers there, when the
 #: patched httpx transports do not answer first.
@@ -217,25 +219,11 @@ def test_the_read_timeout_is_the_partners(seen: Seen, name: str, sync: bool) -> 
     assert ours == theirs
 
 
-_OPENAI_REPLY = {
-    "id": "c",
-    "object": "chat.completion",
-    "created": 1,
-    "model": "m",
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}
-    ],
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-}
-_ANTHROPIC_REPLY = {
-    "id": "m",
-    "type": "message",
-    "role": "assistant",
-    "model": "claude-3",
-    "content": [{"type": "text", "text": "hi"}],
-    "stop_reason": "end_turn",
-    "usage": {"input_tokens": 1, "output_tokens": 1},
-}
+_USAGE = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+_OPENAI_REPLY = chat_completion("hi", id="c", model="m", created=1, usage=_USAGE)
+_ANTHROPIC_REPLY = anthropic_message(
+    "hi", usage={"input_tokens": 1, "output_tokens": 1}, model="claude-3", id="m"
+)
 
 
 @pytest.fixture

@@ -28,33 +28,28 @@ from chatplex.core.retry import retry_policy
 from chatplex.core.run_config import RunnableConfig
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.secret import MaskedHeaders
+from tests.chat import _model_wire as model_wire
 
 KEY = "sk-SENTINEL-sending-0123"
 MESSAGES = [HumanMessage("hi")]
 
 
-class Wire:
+class Wire(model_wire.Wire):
     """Answers like OpenAI (a JSON reply, or SSE chunks when asked to stream)."""
 
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-
     def handler(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
         body = json.loads(request.content)
+        if not body.get("stream"):
+            return super().handler(request)
+        self.requests.append(request)
         usage = {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
-        if body.get("stream"):
-            events = [
-                {"id": "c", "model": body["model"], "choices": [{"index": 0, "delta": d}]}
-                for d in ({"role": "assistant", "content": "h"}, {"content": "i"})
-            ]
-            events.append({"id": "c", "model": body["model"], "choices": [], "usage": usage})
-            sse = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
-            return httpx.Response(200, text=sse, headers={"content-type": "text/event-stream"})
-        message = {"role": "assistant", "content": "hi"}
-        choice = {"index": 0, "message": message, "finish_reason": "stop"}
-        reply = {"id": "c", "model": body["model"], "choices": [choice], "usage": usage}
-        return httpx.Response(200, json=reply)
+        events = [
+            {"id": "c", "model": body["model"], "choices": [{"index": 0, "delta": d}]}
+            for d in ({"role": "assistant", "content": "h"}, {"content": "i"})
+        ]
+        events.append({"id": "c", "model": body["model"], "choices": [], "usage": usage})
+        sse = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
+        return httpx.Response(200, text=sse, headers={"content-type": "text/event-stream"})
 
 
 def model_over(wire: Wire, **settings: Any) -> ChatModel:

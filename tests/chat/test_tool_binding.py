@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests._replies import anthropic_message
+from tests._replies import chat_completion
 from tests.chat._model_wire import Wire
 from tests.chat._model_wire import model_over
 
@@ -76,16 +77,13 @@ async def test_bind_tools_sends_a_wires_builtin_tool_in_its_place(
     assert "get_weather" in json.dumps(tools[1])  # the function, after it
 
 
-_OPENAI_REPLY = {
-    "id": "c1",
-    "object": "chat.completion",
-    "created": 1,
-    "model": "m",
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}
-    ],
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-}
+_OPENAI_REPLY = chat_completion(
+    "ok",
+    id="c1",
+    model="m",
+    created=1,
+    usage={"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+)
 
 
 def _empty_list_models() -> list[tuple[Any, dict[str, Any], list[Any] | None]]:

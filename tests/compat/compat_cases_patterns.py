@@ -6,6 +6,9 @@ LangChain's outcome; docs/porting.md's table is made from them)."""
 
 from __future__ import annotations
 
+from compat_cases_scripts import CITY
+from compat_cases_scripts import GET_WEATHER
+from compat_cases_scripts import PERSON
 from compat_harness import Case
 
 from tests.partners._sidebyside import Difference
@@ -23,38 +26,28 @@ from langchain_anthropic import ChatAnthropic
 model = ChatAnthropic(model="claude-sonnet-4-5")
 """
 
-_PERSON = """
+_PERSON = (
+    """
 from typing_extensions import TypedDict
 from pydantic import BaseModel, Field
-
-class Person(BaseModel):
-    '''A person mentioned in the text.'''
-    name: str = Field(description="their name")
-    age: int
-
+"""
+    + PERSON
+    + """
 class Movie(TypedDict):
     '''A movie.'''
     title: str
     year: int
-
-CITY = {
-    "title": "City",
-    "description": "A city.",
-    "type": "object",
-    "properties": {"name": {"type": "string"}, "population": {"type": "integer"}},
-    "required": ["name", "population"],
-}
 """
+    + CITY
+)
 
-_WEATHER_TOOL = """
+_WEATHER_TOOL = (
+    """
 from langchain_core.messages import HumanMessage, ToolMessage
 from langchain_core.tools import tool
-
-@tool
-def get_weather(city: str) -> str:
-    '''Current weather for a city.'''
-    return f"sunny in {city}"
 """
+    + GET_WEATHER
+)
 
 
 def _tool_loop(model_source: str) -> str:

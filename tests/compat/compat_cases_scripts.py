@@ -34,20 +34,14 @@ model = {cls}(
     return Case(name, f"pattern: except {caught} around a failing call", source, **extra)  # type: ignore[arg-type]
 
 
-_SCHEMAS = """
-from typing_extensions import Annotated, TypedDict
-from pydantic import BaseModel, Field
-
+#: Script text the pattern scripts share (compat_cases_patterns too).
+PERSON = """
 class Person(BaseModel):
     '''A person mentioned in the text.'''
     name: str = Field(description="their name")
     age: int
-
-class Movie(TypedDict):
-    '''A movie.'''
-    title: Annotated[str, ..., "the movie's title"]
-    year: Annotated[int, ..., "year of release"]
-
+"""
+CITY = """
 CITY = {
     "title": "City",
     "description": "A city.",
@@ -56,20 +50,40 @@ CITY = {
     "required": ["name", "population"],
 }
 """
-
-_TOOLS = """
-from pydantic import BaseModel
-from langchain_core.tools import tool
-
+GET_WEATHER = """
 @tool
 def get_weather(city: str) -> str:
     '''Current weather for a city.'''
     return f"sunny in {city}"
+"""
 
+_SCHEMAS = (
+    """
+from typing_extensions import Annotated, TypedDict
+from pydantic import BaseModel, Field
+"""
+    + PERSON
+    + """
+class Movie(TypedDict):
+    '''A movie.'''
+    title: Annotated[str, ..., "the movie's title"]
+    year: Annotated[int, ..., "year of release"]
+"""
+    + CITY
+)
+
+_TOOLS = (
+    """
+from pydantic import BaseModel
+from langchain_core.tools import tool
+"""
+    + GET_WEATHER
+    + """
 class Lookup(BaseModel):
     '''Look a word up.'''
     word: str
 """
+)
 
 
 def _structured(

@@ -28,31 +28,39 @@ from chatplex import core  # noqa: E402
 # LangChain marks `as_tool` beta and warns; the warning is not what is compared.
 pytestmark = pytest.mark.filterwarnings("ignore:This API is in beta")
 
-LANGCHAIN = SimpleNamespace(
-    name="langchain",
-    Lambda=lc_runnables.RunnableLambda,
-    Parallel=lc_runnables.RunnableParallel,
-    Passthrough=lc_runnables.RunnablePassthrough,
-    Prompt=lc_prompts.ChatPromptTemplate,
-    Str=lc_parsers.StrOutputParser,
-    Json=lc_parsers.JsonOutputParser,
-    Pydantic=lc_parsers.PydanticOutputParser,
-    Placeholder=lc_prompts.MessagesPlaceholder,
-    AI=AIMessage,
-    model=lambda replies: FakeListChatModel(responses=replies),
+
+def _kit(name: str, runnables: Any, prompts: Any, parsers: Any, ai: Any, model: Any) -> Any:
+    """The same names from either family's modules, so a scenario is written once."""
+    return SimpleNamespace(
+        name=name,
+        Lambda=runnables.RunnableLambda,
+        Parallel=runnables.RunnableParallel,
+        Passthrough=runnables.RunnablePassthrough,
+        Prompt=prompts.ChatPromptTemplate,
+        Str=parsers.StrOutputParser,
+        Json=parsers.JsonOutputParser,
+        Pydantic=parsers.PydanticOutputParser,
+        Placeholder=prompts.MessagesPlaceholder,
+        AI=ai,
+        model=model,
+    )
+
+
+LANGCHAIN = _kit(
+    "langchain",
+    lc_runnables,
+    lc_prompts,
+    lc_parsers,
+    AIMessage,
+    lambda replies: FakeListChatModel(responses=replies),
 )
-CHATPLEX = SimpleNamespace(
-    name="chatplex",
-    Lambda=core.RunnableLambda,
-    Parallel=core.RunnableParallel,
-    Passthrough=core.RunnablePassthrough,
-    Prompt=core.ChatPromptTemplate,
-    Str=core.StrOutputParser,
-    Json=core.JsonOutputParser,
-    Pydantic=core.PydanticOutputParser,
-    Placeholder=core.MessagesPlaceholder,
-    AI=ChatplexAIMessage,
-    model=lambda replies: FakeChatModel(responses=replies),
+CHATPLEX = _kit(
+    "chatplex",
+    core,
+    core,
+    core,
+    ChatplexAIMessage,
+    lambda replies: FakeChatModel(responses=replies),
 )
 
 

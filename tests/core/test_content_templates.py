@@ -28,11 +28,6 @@ def test_an_image_template_takes_one_variable_and_needs_a_url() -> None:
 
 
 def test_other_parts_keep_their_shape_filled_in() -> None:
-    block = {
-        "type": "file",
-        "source_type": "base64",
-        "mime_type": "application/pdf",
-        "data": "{pdf}",
-    }
+    block = dict(type="file", source_type="base64", mime_type="application/pdf", data="{pdf}")
     prompt = ChatPromptTemplate.from_messages([("human", [block])])
     assert prompt.format_messages(pdf="JVBER")[0].content == [{**block, "data": "JVBER"}]

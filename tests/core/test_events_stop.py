@@ -51,16 +51,20 @@ def chain(model: Runnable[Any, Any]) -> Runnable[Any, Any]:
     return ChatPromptTemplate.from_template("say {x}") | model | StrOutputParser()
 
 
+def served_chain(server: Any, **client: Any) -> Runnable[Any, Any]:
+    """`chain` on an OpenAI model of `server`, sending through the given http client."""
+    model = init_chat_model(
+        "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="k", **client
+    )
+    return chain(model)
+
+
 def test_closing_sync_stream_events_stops_the_http_call_at_once(slow_server: Any) -> None:
     handler = ErrorRecorder()
     with httpx.Client() as client:
-        model = init_chat_model(
-            "openai:gpt-4o-mini",
-            base_url=slow_server.openai_base_url,
-            api_key="k",
-            http_client=client,
+        events = served_chain(slow_server, http_client=client).stream_events(
+            {"x": "hi"}, {"callbacks": [handler]}
         )
-        events = chain(model).stream_events({"x": "hi"}, {"callbacks": [handler]})
         with contextlib.closing(events):  # type: ignore[type-var]
             for event in events:
                 if event["event"] == "on_chat_model_stream" and event["data"]["chunk"].text:
@@ -95,13 +99,9 @@ def test_leaving_sync_stream_events_reports_no_error_to_handlers(where: str) -> 
 async def test_closing_astream_events_stops_the_http_call_at_once(slow_server: Any) -> None:
     handler = ErrorRecorder()
     async with httpx.AsyncClient() as client:
-        model = init_chat_model(
-            "openai:gpt-4o-mini",
-            base_url=slow_server.openai_base_url,
-            api_key="k",
-            http_async_client=client,
+        events = served_chain(slow_server, http_async_client=client).astream_events(
+            {"x": "hi"}, {"callbacks": [handler]}
         )
-        events = chain(model).astream_events({"x": "hi"}, {"callbacks": [handler]})
         async with contextlib.aclosing(events):  # type: ignore[type-var]
             async for event in events:
                 if event["event"] == "on_chat_model_stream" and event["data"]["chunk"].text:

@@ -229,28 +229,18 @@ def test_a_langchain_tool_reports_as_a_tool_under_its_name(sync: bool) -> None:
     assert not [e for e in events if e[1] == "shout" and e[0].startswith("on_chain")]
     # One value, as in LangChain: no stream events of its own.
     assert ("on_tool_stream", "shout") not in events
-    assert _events(chain, sync, include_names=["shout"]) == [
-        ("on_tool_start", "shout"),
-        ("on_tool_end", "shout"),
-    ]
-    assert _events(chain, sync, include_types=["tool"]) == [
-        ("on_tool_start", "shout"),
-        ("on_tool_end", "shout"),
-    ]
+    start_end = [("on_tool_start", "shout"), ("on_tool_end", "shout")]
+    assert _events(chain, sync, include_names=["shout"]) == start_end
+    assert _events(chain, sync, include_types=["tool"]) == start_end
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 def test_a_langchain_retriever_keeps_its_run_name_and_type(sync: bool) -> None:
     _, retriever = _langchain_steps()
     chain = RunnableLambda(lambda x: x) | retriever.with_config(run_name="Docs")
-    assert _events(chain, sync, include_types=["retriever"]) == [
-        ("on_retriever_start", "Docs"),
-        ("on_retriever_end", "Docs"),
-    ]
-    assert _events(chain, sync, include_names=["Docs"]) == [
-        ("on_retriever_start", "Docs"),
-        ("on_retriever_end", "Docs"),
-    ]
+    start_end = [("on_retriever_start", "Docs"), ("on_retriever_end", "Docs")]
+    assert _events(chain, sync, include_types=["retriever"]) == start_end
+    assert _events(chain, sync, include_names=["Docs"]) == start_end
     assert chain.invoke("q")[0].page_content == "q"
 
 

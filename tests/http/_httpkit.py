@@ -28,6 +28,7 @@ from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.request_types import HTTPRequest
 from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import APIError
+from chatplex.errors import APITimeoutError
 from chatplex.errors import StreamError
 from chatplex.errors import status_error
 from chatplex.http import asend
@@ -86,6 +87,22 @@ class FakeClock:
     async def asleep(self, seconds: float) -> None:
         self.sleep(seconds)
         await asyncio.sleep(0)
+
+
+class Bound:
+    """What `_clamp` and a Watch read of a call: its bound (movable), clock and timeout error."""
+
+    def __init__(self, left: float) -> None:
+        self.end = time.monotonic() + left
+
+    def until(self) -> float:
+        return self.end
+
+    def clock(self) -> float:
+        return time.monotonic()
+
+    def timed_out(self) -> Exception:
+        return APITimeoutError("bound reached")
 
 
 class FakeParser:
@@ -206,6 +223,33 @@ class Body(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 
 Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def answers(*steps: httpx.Response | Exception) -> tuple[list[httpx.Request], Handler]:
+    """A handler answering with `steps` in turn (the last repeats)."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        step = steps[min(len(seen), len(steps)) - 1]
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+    return seen, handler
+
+
+def _proc_state(pid: int) -> str:
+    with open(f"/proc/{pid}/stat", "rb") as file:
+        return file.read().rpartition(b")")[2].split()[0].decode()
+
+
+def wait_for_state(pid: int, wanted: str) -> None:
+    """Until process `pid` is in state `wanted` ("Z" exited, "T" stopped) per /proc."""
+    give_up = time.monotonic() + 30  # only a hang crosses it
+    while _proc_state(pid) != wanted:
+        assert time.monotonic() < give_up, f"pid {pid} never reached state {wanted}"
+        time.sleep(0.01)
 
 
 def mock_clients(handler: Handler) -> tuple[httpx.Client, httpx.AsyncClient]:

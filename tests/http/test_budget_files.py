@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _httpkit import wait_for_state
 
 from chatplex.http._budget_files import budget_dir
 from chatplex.http._budget_files import describe_pid
@@ -208,18 +209,6 @@ def test_a_directory_symlink_another_user_planted_is_refused(shared: Path, tmp_p
 # ---- processes --------------------------------------------------------------------------------
 
 
-def _state(pid: int) -> str:
-    with open(f"/proc/{pid}/stat", "rb") as file:
-        return file.read().rpartition(b")")[2].split()[0].decode()
-
-
-def _wait_for_state(pid: int, wanted: str) -> None:
-    give_up = time.monotonic() + 30  # only a hang crosses it
-    while _state(pid) != wanted:
-        assert time.monotonic() < give_up, f"pid {pid} never reached state {wanted}"
-        time.sleep(0.01)
-
-
 @pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="needs Linux's /proc")
 def test_a_zombie_and_a_reused_pid_are_gone_a_live_process_is_not() -> None:
     me, started = os.getpid(), process_start(os.getpid())
@@ -230,7 +219,7 @@ def test_a_zombie_and_a_reused_pid_are_gone_a_live_process_is_not() -> None:
     if pid == 0:
         os._exit(0)
     try:
-        _wait_for_state(pid, "Z")  # exited, not reaped
+        wait_for_state(pid, "Z")  # exited, not reaped
         assert is_gone(pid, 0)
         assert "exited" in describe_pid(pid)
     finally:
@@ -246,7 +235,7 @@ def test_a_stopped_process_is_described_as_stopped() -> None:
         os._exit(0)
     try:
         os.kill(pid, signal.SIGSTOP)
-        _wait_for_state(pid, "T")
+        wait_for_state(pid, "T")
         assert describe_pid(pid) == f"pid {pid} (stopped)"
         assert not is_gone(pid, process_start(pid))
     finally:

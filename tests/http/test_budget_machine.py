@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from _httpkit import FakeClock
+from _httpkit import wait_for_state
 
 from chatplex.errors import DeadlineExceededError
 from chatplex.errors import LockTimeoutError
@@ -230,18 +231,6 @@ def test_four_processes_share_one_budget_or_overshoot(scope: str, four_workers: 
 # ---- a lost or stopped sharer ------------------------------------------------------------
 
 
-def _proc_state(pid: int) -> str:
-    with open(f"/proc/{pid}/stat", "rb") as file:
-        return file.read().rpartition(b")")[2].split()[0].decode()
-
-
-def _wait_for_state(pid: int, wanted: str) -> None:
-    give_up = time.monotonic() + 30  # only a hang crosses it
-    while _proc_state(pid) != wanted:
-        assert time.monotonic() < give_up, f"pid {pid} never reached state {wanted}"
-        time.sleep(0.01)
-
-
 needs_proc = pytest.mark.skipif(
     not os.path.exists("/proc/self/stat"), reason="reads process states in Linux's /proc"
 )
@@ -263,7 +252,7 @@ def test_slots_of_a_killed_process_not_yet_reaped_are_freed_at_the_cap(tmp_path:
         os.close(write)
         assert os.read(read, 4) == b"held"
         os.kill(pid, signal.SIGKILL)  # and no waitpid: a zombie
-        _wait_for_state(pid, "Z")
+        wait_for_state(pid, "Z")
         b = MachineBudget(RateLimit(max_in_flight=2), path)
         assert b.in_flight == 2
         first = b.acquire(1, deadline=time.monotonic() + 5)  # at the cap: both freed
@@ -304,7 +293,7 @@ def _stopped_lock_holder(path: Path) -> int:
     os.close(write)
     assert os.read(read, 1) == b"L"
     os.close(read)
-    _wait_for_state(pid, "T")
+    wait_for_state(pid, "T")
     return pid
 
 

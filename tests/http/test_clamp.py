@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import httpcore
 import httpx
 import pytest
+from _httpkit import Bound
 
 from chatplex.http import _clamp
 from chatplex.http._clamp import active
 from chatplex.http._clamp import bound_client
-
-
-class Bound:
-    """What `_clamp` reads of a call: its bound and its clock."""
-
-    def __init__(self, left: float) -> None:
-        self.end = time.monotonic() + left
-
-    def until(self) -> float:
-        return self.end
-
-    def clock(self) -> float:
-        return time.monotonic()
 
 
 @pytest.fixture(autouse=True)

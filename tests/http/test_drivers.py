@@ -16,6 +16,7 @@ import pytest
 from _httpkit import Body
 from _httpkit import FakeAdapter
 from _httpkit import Handler
+from _httpkit import answers
 from _httpkit import mock_clients
 from _httpkit import sse
 
@@ -61,20 +62,6 @@ class Recorder:
 
     def policy(self, max_retries: int = 2) -> RetryPolicy:
         return retry_policy(max_retries, sleep=self.sleep, asleep=self.asleep, random=lambda: 0.0)
-
-
-def answers(*steps: httpx.Response | Exception) -> tuple[list[httpx.Request], Handler]:
-    """A handler answering with `steps` in turn (the last repeats)."""
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        step = steps[min(len(seen), len(steps)) - 1]
-        if isinstance(step, Exception):
-            raise step
-        return step
-
-    return seen, handler
 
 
 def events(body: Body) -> httpx.Response:

@@ -316,6 +316,13 @@ async def test_deadline_while_waiting_for_an_in_flight_slot(sync: bool) -> None:
     (await acquire(budget, sync, deadline=time.monotonic() + 5)).release()
 
 
+async def cancelled(task: asyncio.Task[Any]) -> None:
+    """Cancel `task` and see it end cancelled."""
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
 async def test_a_cancelled_waiter_holds_nothing() -> None:
     budget = Budget(RateLimit(max_in_flight=1))
     held = await budget.aacquire(1)
@@ -323,9 +330,7 @@ async def test_a_cancelled_waiter_holds_nothing() -> None:
     await await_until(lambda: budget.waiting == 1)
     second = asyncio.create_task(budget.aacquire(1))
     await await_until(lambda: budget.waiting == 2)
-    first.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await first
+    await cancelled(first)
     assert budget.waiting == 1 and budget.in_flight == 1
     held.release()  # the slot goes to the next in line, not to the cancelled one
     (await asyncio.wait_for(second, 30)).release()
@@ -340,9 +345,7 @@ async def test_when_the_head_leaves_the_next_in_line_moves_up() -> None:
     await await_until(lambda: budget.waiting == 1)
     second = asyncio.create_task(budget.aacquire(1))  # waiting for its turn
     await await_until(lambda: budget.waiting == 2)
-    head.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await head
+    await cancelled(head)
     (await asyncio.wait_for(second, 30)).release()  # woken as the new head, it takes the slot
 
 
@@ -353,9 +356,7 @@ async def test_cancelling_a_paced_waiter_leaves_the_schedule_alone() -> None:
     schedule = budget._numbers.request_tat
     task = asyncio.create_task(budget.aacquire(1))
     await await_until(lambda: budget.waiting == 1)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
+    await cancelled(task)
     assert budget.waiting == 0 and budget.in_flight == 2
     assert budget._numbers.request_tat == schedule  # the slot it waited for is still free
 

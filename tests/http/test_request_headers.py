@@ -17,16 +17,8 @@ from _httpkit import collect
 
 from chatplex.adapters.request_types import HTTPRequest
 from chatplex.errors import InvalidHeaderError
-
-KEY = "sk-never-shown-4242"
-#: name -> a value a server must never receive.
-BAD = {
-    "crlf-injection": f"Bearer {KEY}\r\nX-Injected: yes",
-    "file-newline": f"Bearer {KEY}\n",
-    "bare-cr": f"Bearer {KEY}\rX",
-    "nul": f"Bearer {KEY}\x00",
-    "other-control": f"Bearer {KEY}\x1b",
-}
+from tests._bad_headers import BAD
+from tests._bad_headers import KEY
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

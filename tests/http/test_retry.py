@@ -17,6 +17,7 @@ import pytest
 from _httpkit import Body
 from _httpkit import FakeAdapter
 from _httpkit import LocalServer
+from _httpkit import answers
 from _httpkit import call
 from _httpkit import collect
 from _httpkit import mock_clients
@@ -65,23 +66,9 @@ def policy(sleeps: Sleeps, max_retries: int = 2, **kw: Any) -> RetryPolicy:
 # ---- the attempt loop: send / asend ------------------------------------------------------
 
 
-def scripted(*responses: httpx.Response | Exception) -> tuple[list[httpx.Request], Any]:
-    """A MockTransport handler answering with `responses` in turn (the last repeats)."""
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        step = responses[min(len(seen), len(responses)) - 1]
-        if isinstance(step, Exception):
-            raise step
-        return step
-
-    return seen, handler
-
-
 @parity
 async def test_send_retries_then_succeeds_with_the_same_bytes(sync: bool) -> None:
-    seen, handler = scripted(
+    seen, handler = answers(
         httpx.Response(503, json={"error": "busy"}),
         httpx.ConnectError("refused"),
         httpx.Response(200, json={"text": "ok"}),
@@ -96,32 +83,38 @@ async def test_send_retries_then_succeeds_with_the_same_bytes(sync: bool) -> Non
     assert {r.headers["authorization"] for r in seen} == {seen[0].headers["authorization"]}
 
 
-@parity
-async def test_the_last_error_reports_every_attempt(sync: bool) -> None:
-    seen, handler = scripted(httpx.Response(502, json={"error": "bad gateway"}))
+async def failing(
+    sync: bool, response: httpx.Response
+) -> tuple[APIError, list[httpx.Request], Sleeps]:
+    """The error a call with the usual policy raises when every attempt gets `response`;
+    the requests sent and the sleeps between them."""
+    seen, handler = answers(response)
     sleeps, adapter = Sleeps(), FakeAdapter()
-    with pytest.raises(ServerError) as info:
+    with pytest.raises(APIError) as info:
         await call(
             sync, adapter, adapter.request(), clients=mock_clients(handler), retry=policy(sleeps)
         )
-    assert info.value.attempts == 3 and len(seen) == 3
-    assert "attempts=3" in str(info.value)
+    return info.value, seen, sleeps
+
+
+@parity
+async def test_the_last_error_reports_every_attempt(sync: bool) -> None:
+    info, seen, _ = await failing(sync, httpx.Response(502, json={"error": "bad gateway"}))
+    assert isinstance(info, ServerError)
+    assert info.attempts == 3 and len(seen) == 3
+    assert "attempts=3" in str(info)
 
 
 @parity
 async def test_a_bad_request_is_sent_once(sync: bool) -> None:
-    seen, handler = scripted(httpx.Response(400, json={"error": "bad"}))
-    sleeps, adapter = Sleeps(), FakeAdapter()
-    with pytest.raises(BadRequestError) as info:
-        await call(
-            sync, adapter, adapter.request(), clients=mock_clients(handler), retry=policy(sleeps)
-        )
-    assert info.value.attempts == 1 and len(seen) == 1 and sleeps.delays == []
+    info, seen, sleeps = await failing(sync, httpx.Response(400, json={"error": "bad"}))
+    assert isinstance(info, BadRequestError)
+    assert info.attempts == 1 and len(seen) == 1 and sleeps.delays == []
 
 
 @parity
 async def test_without_a_policy_one_attempt_is_made(sync: bool) -> None:
-    seen, handler = scripted(httpx.Response(503, json={"error": "busy"}))
+    seen, handler = answers(httpx.Response(503, json={"error": "busy"}))
     adapter = FakeAdapter()
     with pytest.raises(ServerError) as info:
         await call(sync, adapter, adapter.request(), clients=mock_clients(handler))
@@ -142,7 +135,7 @@ async def test_without_a_policy_one_attempt_is_made(sync: bool) -> None:
 async def test_retry_after_headers_set_the_delay(
     sync: bool, headers: dict[str, str], expected: float
 ) -> None:
-    _, handler = scripted(
+    _, handler = answers(
         httpx.Response(429, json={"error": "slow"}, headers=headers),
         httpx.Response(200, json={"text": "ok"}),
     )
@@ -156,7 +149,7 @@ async def test_retry_after_headers_set_the_delay(
 @parity
 async def test_retry_after_as_an_http_date(sync: bool) -> None:
     when = formatdate(time.time() + 30, usegmt=True)
-    _, handler = scripted(
+    _, handler = answers(
         httpx.Response(503, json={"error": "later"}, headers={"retry-after": when}),
         httpx.Response(200, json={"text": "ok"}),
     )
@@ -170,7 +163,7 @@ async def test_retry_after_as_an_http_date(sync: bool) -> None:
 
 @parity
 async def test_a_retry_past_the_deadline_fails_at_once(sync: bool) -> None:
-    seen, handler = scripted(
+    seen, handler = answers(
         httpx.Response(503, json={"error": "later"}, headers={"retry-after": "30"})
     )
     sleeps, adapter = Sleeps(), FakeAdapter()
@@ -231,7 +224,7 @@ def sse_response(body: Body | bytes) -> httpx.Response:
 
 @parity
 async def test_a_stream_is_retried_before_its_first_chunk(sync: bool) -> None:
-    seen, handler = scripted(
+    seen, handler = answers(
         httpx.Response(529, json={"error": "overloaded"}),
         sse_response(Body([sse("", done=False)], error=httpx.ReadError("reset"))),
         sse_response(sse("a", "b")),
@@ -246,7 +239,7 @@ async def test_a_stream_is_retried_before_its_first_chunk(sync: bool) -> None:
 
 @parity
 async def test_leading_metadata_chunks_are_held_until_content(sync: bool) -> None:
-    _, handler = scripted(sse_response(sse("", "", "x", "")))
+    _, handler = answers(sse_response(sse("", "", "x", "")))
     adapter = FakeAdapter()
     chunks = await collect(sync, adapter, adapter.request(), clients=mock_clients(handler))
     assert [c.text for c in chunks] == ["", "", "x", ""]
@@ -257,7 +250,7 @@ async def test_leading_metadata_chunks_are_held_until_content(sync: bool) -> Non
 async def test_after_the_first_chunk_a_failure_is_a_stream_error_with_the_partial(
     sync: bool,
 ) -> None:
-    seen, handler = scripted(
+    seen, handler = answers(
         sse_response(Body([sse("par", "tial", done=False)], error=httpx.ReadError("reset"))),
         sse_response(sse("never")),
     )
@@ -286,7 +279,7 @@ async def test_after_the_first_chunk_a_failure_is_a_stream_error_with_the_partia
 
 @parity
 async def test_a_stream_that_ends_early_before_any_content_is_retried(sync: bool) -> None:
-    _, handler = scripted(sse_response(sse("", done=False)), sse_response(sse("ok")))
+    _, handler = answers(sse_response(sse("", done=False)), sse_response(sse("ok")))
     sleeps, adapter = Sleeps(), FakeAdapter()
     chunks = await collect(
         sync, adapter, adapter.request(), clients=mock_clients(handler), retry=policy(sleeps)
@@ -311,7 +304,7 @@ async def test_an_error_event_the_provider_declared_keeps_its_retryability(
         b'data: {"id": "c", "choices": [{"index": 0, "delta": {"content": "ok"}, '
         b'"finish_reason": "stop"}]}\n\ndata: [DONE]\n\n'
     )
-    seen, handler = scripted(sse_response(declared), sse_response(good))
+    seen, handler = answers(sse_response(declared), sse_response(good))
     adapter = OpenAIAdapter(api_key="sk-x", base_url="https://fake.test/v1")
     request = adapter.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=True)
     sleeps = Sleeps()
@@ -327,7 +320,7 @@ async def test_an_error_event_the_provider_declared_keeps_its_retryability(
 
 @parity
 async def test_a_json_reply_to_a_stream_request_is_one_chunk(sync: bool) -> None:
-    _, handler = scripted(httpx.Response(200, json={"text": "all at once"}))
+    _, handler = answers(httpx.Response(200, json={"text": "all at once"}))
     adapter = FakeAdapter()
     chunks = await collect(sync, adapter, adapter.request(), clients=mock_clients(handler))
     assert [c.text for c in chunks] == ["all at once"]
@@ -393,7 +386,7 @@ Caller = Callable[..., Any]
 @pytest.mark.parametrize("streaming", [False, True], ids=["send", "stream"])
 async def test_every_attempt_acquires_and_releases_a_permit(sync: bool, streaming: bool) -> None:
     ok = sse_response(sse("ok")) if streaming else httpx.Response(200, json={"text": "ok"})
-    _, handler = scripted(
+    _, handler = answers(
         httpx.Response(429, json={"error": "slow"}, headers={"retry-after-ms": "250"}), ok
     )
     budget, adapter = RecordingBudget(), FakeAdapter()
@@ -421,7 +414,7 @@ async def test_every_attempt_acquires_and_releases_a_permit(sync: bool, streamin
 @parity
 async def test_a_closed_stream_and_a_failure_give_the_slot_back(sync: bool) -> None:
     budget = Budget(RateLimit(requests_per_minute=6000, max_in_flight=1))
-    _, handler = scripted(sse_response(sse("a", "b", "c")))
+    _, handler = answers(sse_response(sse("a", "b", "c")))
     adapter = FakeAdapter()
     clients = mock_clients(handler)
     if sync:
@@ -437,7 +430,7 @@ async def test_a_closed_stream_and_a_failure_give_the_slot_back(sync: bool) -> N
             await ach.__anext__()
             assert budget.in_flight == 1
     assert budget.in_flight == 0
-    _, failing = scripted(httpx.Response(401, json={"error": "no key"}))
+    _, failing = answers(httpx.Response(401, json={"error": "no key"}))
     with pytest.raises(AuthenticationError):
         await call(sync, adapter, adapter.request(), clients=mock_clients(failing), budget=budget)
     assert budget.in_flight == 0
@@ -516,7 +509,7 @@ async def test_bedrock_throttling_mid_stream_teaches_the_pace_as_a_429_does(
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     headers = {":exception-type": event, ":message-type": "exception"}
     body = encode_message(headers, b'{"message":"Too many requests, please wait."}')
-    _, handler = scripted(httpx.Response(200, content=body, headers={"content-type": EVENT_STREAM}))
+    _, handler = answers(httpx.Response(200, content=body, headers={"content-type": EVENT_STREAM}))
     adapter = BedrockAdapter(
         region_name="us-east-1",
         aws_access_key_id="AKIDEXAMPLE",

@@ -274,27 +274,20 @@ async def test_slow_but_steady_stream_is_not_idle(sync: bool, local: FakeAdapter
 
 
 @parity
-async def test_deadline_during_a_stall(sync: bool, local: FakeAdapter) -> None:
+@pytest.mark.parametrize(
+    ("path", "deadline"),
+    [
+        (f"/sse?n=1&stall={NEVER}", 0.3),  # the deadline, not the stall
+        ("/sse?n=0&delay=0.05", 0.3),  # the trickle never ends: only the deadline
+        (f"/sse?before={NEVER}", 0.2),  # the deadline, not the headers
+    ],
+    ids=["during-a-stall", "during-a-steady-trickle", "before-headers"],
+)
+async def test_deadline(sync: bool, local: FakeAdapter, path: str, deadline: float) -> None:
     start = time.monotonic()
     with pytest.raises(DeadlineExceededError):
-        await collect(sync, local, local.request(f"/sse?n=1&stall={NEVER}"), deadline=start + 0.3)
-    assert time.monotonic() - start < PROMPTLY  # the deadline, not the stall
-
-
-@parity
-async def test_deadline_during_a_steady_trickle(sync: bool, local: FakeAdapter) -> None:
-    start = time.monotonic()
-    with pytest.raises(DeadlineExceededError):
-        await collect(sync, local, local.request("/sse?n=0&delay=0.05"), deadline=start + 0.3)
-    assert time.monotonic() - start < PROMPTLY  # the trickle never ends: only the deadline
-
-
-@parity
-async def test_deadline_before_headers(sync: bool, local: FakeAdapter) -> None:
-    start = time.monotonic()
-    with pytest.raises(DeadlineExceededError):
-        await collect(sync, local, local.request(f"/sse?before={NEVER}"), deadline=start + 0.2)
-    assert time.monotonic() - start < PROMPTLY  # the deadline, not the headers
+        await collect(sync, local, local.request(path), deadline=start + deadline)
+    assert time.monotonic() - start < PROMPTLY
 
 
 async def test_async_stream_supports_anext_and_aclose() -> None:

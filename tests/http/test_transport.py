@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from collections.abc import Awaitable
 from collections.abc import Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpcore
 import httpx
@@ -106,16 +107,22 @@ async def test_the_shared_async_client_sends_through_aiohttp() -> None:
     assert connections_in_use(client) == 0
 
 
-async def test_wire_bytes_are_exactly_what_httpx_built() -> None:
-    """aiohttp adds none of its own headers (no second User-Agent, Accept, ...)."""
-    seen: list[bytes] = []
+def _recording(seen: list[bytes], reply: bytes) -> Any:
+    """A raw-server handler that keeps each request's bytes in `seen` and sends `reply`."""
 
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         seen.append(await read_request(reader))
-        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+        writer.write(reply)
         await writer.drain()
         writer.close()
 
+    return handler
+
+
+async def test_wire_bytes_are_exactly_what_httpx_built() -> None:
+    """aiohttp adds none of its own headers (no second User-Agent, Accept, ...)."""
+    seen: list[bytes] = []
+    handler = _recording(seen, b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
     async with raw_server(handler) as url, httpx.AsyncClient(transport=AioHTTPTransport()) as c:
         response = await c.post(url + "/p%2Fq?x=a%20b", content=b"{}", headers={"x-k": "v"})
     assert response.text == "ok"
@@ -136,13 +143,9 @@ async def test_aiohttp_adds_no_header_a_request_lacks() -> None:
     no Content-Type, aiohttp still adds none of its own; the next request, which has
     them all, is sent with them as they were."""
     seen: list[bytes] = []
-
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        seen.append(await read_request(reader))
-        writer.write(b"HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 2\r\n\r\nok")
-        await writer.drain()
-        writer.close()
-
+    handler = _recording(
+        seen, b"HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 2\r\n\r\nok"
+    )
     async with raw_server(handler) as url, httpx.AsyncClient(transport=AioHTTPTransport()) as c:
         for name in ("accept", "accept-encoding", "user-agent"):
             del c.headers[name]

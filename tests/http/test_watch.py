@@ -6,25 +6,10 @@ import asyncio
 import time
 
 import pytest
+from _httpkit import Bound
 
 from chatplex.errors import APITimeoutError
 from chatplex.http._watch import Watch
-
-
-class Bound:
-    """What a Watch reads of a call: its bound (movable), clock and timeout error."""
-
-    def __init__(self, left: float) -> None:
-        self.end = time.monotonic() + left
-
-    def until(self) -> float:
-        return self.end
-
-    def clock(self) -> float:
-        return time.monotonic()
-
-    def timed_out(self) -> Exception:
-        return APITimeoutError("bound reached")
 
 
 async def test_a_wait_inside_the_driver_is_cut_at_the_bound() -> None:

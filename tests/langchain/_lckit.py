@@ -34,7 +34,18 @@ __all__ = [
     "base_url",
     "openai_or_azure",
     "set_server",
+    "weather_rule",
 ]
+
+
+def weather_rule(place: str = r"[^?.]+") -> ScriptRule:
+    """A rule calling get_weather(location) for "weather in X", X matched by `place`."""
+    return ScriptRule(
+        user_text=rf"weather in (?P<place>{place})",
+        call="get_weather",
+        args={"location": r"\g<place>"},
+    )
+
 
 STANDARD_SCRIPT = MockScript(
     rules=[
@@ -46,11 +57,7 @@ STANDARD_SCRIPT = MockScript(
             call="unicode_customer",
             args={"customer_name": r"\g<name>", "description": r"\g<what>"},
         ),
-        ScriptRule(
-            user_text=r"weather in (?P<place>[^?]+)",
-            call="get_weather",
-            args={"location": r"\g<place>"},
-        ),
+        weather_rule(r"[^?]+"),
         # JSON mode has no schema to answer from: the suite's prompt names the keys.
         ScriptRule(
             user_text=r"JSON with 'setup' and 'punchline' keys",

@@ -11,6 +11,7 @@ from typing import Any
 
 import langchain_openai
 import pytest
+from _lckit import weather_rule
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.tools import tool
@@ -28,7 +29,6 @@ from chatplex.langchain.structured import ClassFormat
 from chatplex.messages import AIMessageChunk
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
-from chatplex.testing import ScriptRule
 from tests.langchain._lckit import openai_or_azure
 
 HEAD = {
@@ -266,15 +266,7 @@ def get_weather(location: str) -> str:
 
 
 #: The server calls the tool for "weather in X".
-SCRIPT = MockScript(
-    rules=[
-        ScriptRule(
-            user_text=r"weather in (?P<place>[^?.]+)",
-            call="get_weather",
-            args={"location": r"\g<place>"},
-        )
-    ]
-)
+SCRIPT = MockScript(rules=[weather_rule()])
 
 
 @pytest.fixture(scope="module")

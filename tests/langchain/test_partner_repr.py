@@ -34,6 +34,12 @@ _KEY_VARIABLES = {
     "ChatOpenAI": "OPENAI_API_KEY",
 }
 
+
+def keyed(module: str, model: str) -> tuple[str, dict[str, Any]]:
+    """A partner's module, and the keywords of `model` at the unit URL with the key."""
+    return module, {"model": model, "api_key": _KEY, "base_url": UNIT_BASE_URL}
+
+
 #: The drop-ins whose partner's repr is declared: the partner's module, and the keywords
 #: both are built with (pointed at nothing: nothing is sent).
 _DECLARED: dict[str, tuple[str, dict[str, Any]]] = {
@@ -51,10 +57,7 @@ _DECLARED: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "ChatNebius": ("langchain_nebius", {"api_key": _KEY, "nebius_api_base": UNIT_BASE_URL}),
     "ChatPerplexity": ("langchain_perplexity", {"api_key": _KEY}),
-    "ChatOpenAI": (
-        "langchain_openai",
-        {"model": "gpt-4o-mini", "api_key": _KEY, "base_url": UNIT_BASE_URL},
-    ),
+    "ChatOpenAI": keyed("langchain_openai", "gpt-4o-mini"),
 }
 
 #: More keywords, each case built on top of the wire's.

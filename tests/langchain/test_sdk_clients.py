@@ -21,6 +21,7 @@ from _lckit import UNIT_BASE_URL
 from pydantic import SecretStr
 from test_partner_repr import _DECLARED
 from test_partner_repr import _KEY
+from test_partner_repr import keyed
 
 import chatplex
 import chatplex.langchain
@@ -48,23 +49,11 @@ _BUILT: dict[str, tuple[str, dict[str, Any]]] = {
             "api_key": _KEY,
         },
     ),
-    "ChatXAI": ("langchain_xai", {"model": "grok-4", "api_key": _KEY, "base_url": UNIT_BASE_URL}),
-    "ChatGroq": (
-        "langchain_groq",
-        {"model": "llama-3.1-8b-instant", "api_key": _KEY, "base_url": UNIT_BASE_URL},
-    ),
-    "ChatFireworks": (
-        "langchain_fireworks",
-        {"model": "accounts/fireworks/models/m", "api_key": _KEY, "base_url": UNIT_BASE_URL},
-    ),
-    "ChatMistralAI": (
-        "langchain_mistralai",
-        {"model": "mistral-small-latest", "api_key": _KEY, "base_url": UNIT_BASE_URL},
-    ),
-    "ChatAnthropic": (
-        "langchain_anthropic",
-        {"model": "claude-haiku-4-5", "api_key": _KEY, "base_url": UNIT_BASE_URL},
-    ),
+    "ChatXAI": keyed("langchain_xai", "grok-4"),
+    "ChatGroq": keyed("langchain_groq", "llama-3.1-8b-instant"),
+    "ChatFireworks": keyed("langchain_fireworks", "accounts/fireworks/models/m"),
+    "ChatMistralAI": keyed("langchain_mistralai", "mistral-small-latest"),
+    "ChatAnthropic": keyed("langchain_anthropic", "claude-haiku-4-5"),
     **{
         name: (
             "langchain_aws",

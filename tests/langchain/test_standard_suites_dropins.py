@@ -320,6 +320,29 @@ SERDES_ALLOWLIST = (
 )
 
 
+def model_override_fails(mark: pytest.MarkDecorator) -> type:
+    """A base marking the suite's four model-override tests with `mark` (an xfail)."""
+
+    class ModelOverrideFails:
+        @mark
+        def test_invoke_with_model_override(self, model: BaseChatModel) -> None:
+            super().test_invoke_with_model_override(model)
+
+        @mark
+        async def test_ainvoke_with_model_override(self, model: BaseChatModel) -> None:
+            await super().test_ainvoke_with_model_override(model)
+
+        @mark
+        def test_stream_with_model_override(self, model: BaseChatModel) -> None:
+            super().test_stream_with_model_override(model)
+
+        @mark
+        async def test_astream_with_model_override(self, model: BaseChatModel) -> None:
+            await super().test_astream_with_model_override(model)
+
+    return ModelOverrideFails
+
+
 class TestChatOpenAIUnit(_Unit):
     name = "ChatOpenAI"
 
@@ -362,32 +385,19 @@ class TestChatCohereUnit(_Unit):
     name = "ChatCohere"
 
 
-class TestChatCohereIntegration(_Integration):
+_COHERE_FAILS = pytest.mark.xfail(strict=True, reason=COHERE_MODEL_NAME)
+
+
+class TestChatCohereIntegration(model_override_fails(_COHERE_FAILS), _Integration):
     name = "ChatCohere"
 
-    @pytest.mark.xfail(strict=True, reason=COHERE_MODEL_NAME)
+    @_COHERE_FAILS
     def test_usage_metadata(self, model: BaseChatModel) -> None:
         super().test_usage_metadata(model)
 
-    @pytest.mark.xfail(strict=True, reason=COHERE_MODEL_NAME)
+    @_COHERE_FAILS
     def test_usage_metadata_streaming(self, model: BaseChatModel) -> None:
         super().test_usage_metadata_streaming(model)
-
-    @pytest.mark.xfail(strict=True, reason=COHERE_MODEL_NAME)
-    def test_invoke_with_model_override(self, model: BaseChatModel) -> None:
-        super().test_invoke_with_model_override(model)
-
-    @pytest.mark.xfail(strict=True, reason=COHERE_MODEL_NAME)
-    async def test_ainvoke_with_model_override(self, model: BaseChatModel) -> None:
-        await super().test_ainvoke_with_model_override(model)
-
-    @pytest.mark.xfail(strict=True, reason=COHERE_MODEL_NAME)
-    def test_stream_with_model_override(self, model: BaseChatModel) -> None:
-        super().test_stream_with_model_override(model)
-
-    @pytest.mark.xfail(strict=True, reason=COHERE_MODEL_NAME)
-    async def test_astream_with_model_override(self, model: BaseChatModel) -> None:
-        await super().test_astream_with_model_override(model)
 
 
 class _LangchainCohereIntegration(TestChatCohereIntegration):
@@ -464,24 +474,13 @@ CONVERSE_MODEL_OVERRIDE = (
 )
 
 
-class TestChatBedrockConverseIntegration(_BedrockIntegration):
+class TestChatBedrockConverseIntegration(
+    model_override_fails(
+        pytest.mark.xfail(strict=True, raises=TypeError, reason=CONVERSE_MODEL_OVERRIDE)
+    ),
+    _BedrockIntegration,
+):
     name = "ChatBedrockConverse"
-
-    @pytest.mark.xfail(strict=True, raises=TypeError, reason=CONVERSE_MODEL_OVERRIDE)
-    def test_invoke_with_model_override(self, model: BaseChatModel) -> None:
-        super().test_invoke_with_model_override(model)
-
-    @pytest.mark.xfail(strict=True, raises=TypeError, reason=CONVERSE_MODEL_OVERRIDE)
-    async def test_ainvoke_with_model_override(self, model: BaseChatModel) -> None:
-        await super().test_ainvoke_with_model_override(model)
-
-    @pytest.mark.xfail(strict=True, raises=TypeError, reason=CONVERSE_MODEL_OVERRIDE)
-    def test_stream_with_model_override(self, model: BaseChatModel) -> None:
-        super().test_stream_with_model_override(model)
-
-    @pytest.mark.xfail(strict=True, raises=TypeError, reason=CONVERSE_MODEL_OVERRIDE)
-    async def test_astream_with_model_override(self, model: BaseChatModel) -> None:
-        await super().test_astream_with_model_override(model)
 
 
 class _LangchainAwsConverseIntegration(TestChatBedrockConverseIntegration):

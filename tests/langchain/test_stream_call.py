@@ -28,12 +28,12 @@ class _Model:
             self.closed = True
 
     async def astream(self, n: int) -> AsyncIterator[int]:
+        steps = self.stream(n)  # each step taken inside this one's
         try:
-            for i in range(n):
-                self.seen.append(from_stream(self))
+            for i in steps:
                 yield i
         finally:
-            self.closed = True
+            steps.close()
 
 
 @pytest.mark.parametrize("sync", [True, False])

@@ -499,6 +499,36 @@ def thirds(text: str) -> list[str]:
     return [text[i : i + step] for i in range(0, len(text), step)]
 
 
+@dataclass(frozen=True)
+class ChatScript:
+    """What a scripted Chat Completions server answers: text, or tool calls, or an error."""
+
+    content: str = "Hello there, friend."
+    tool_args: dict[str, Any] | None = None  # a call of the request's first tool
+    #: The call's arguments as sent, when they are no JSON of `tool_args` (a model's
+    #: malformed output).
+    raw_args: str | None = None
+    finish: str = "stop"
+    status: int = 200
+    error: dict[str, Any] | None = None
+    usage: dict[str, Any] | None = None
+
+
+#: A Chat Completions reply's usage, without details.
+CHAT_USAGE = {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19}
+
+
+def tool_call_deltas(call: Any, pieces: list[str], *, whole: bool = False) -> list[Any]:
+    """An OpenAI stream's deltas for one tool call: its id and name, then its arguments
+    in `pieces` (or, `whole`, the arguments in the first delta, as Mistral streams them)."""
+    opening = {"name": call["function"]["name"], "arguments": "".join(pieces) if whole else ""}
+    first = {"index": 0, "id": call["id"], "type": "function", "function": opening}
+    rest = [] if whole else pieces
+    return [{"tool_calls": [first]}] + [
+        {"tool_calls": [{"index": 0, "function": {"arguments": part}}]} for part in rest
+    ]
+
+
 def add(a: int, b: int) -> int:
     """Add two integers."""
     return a + b

@@ -42,6 +42,11 @@ PROMPTLY = 15.0
 providers = pytest.mark.parametrize("provider", PROVIDERS)
 
 
+def each_way(test: Any) -> Any:
+    """`test` for each provider, sync and async (`providers`, `parity`)."""
+    return providers(parity(test))
+
+
 async def until(predicate: Callable[[], bool], what: str, timeout: float = PROMPTLY) -> None:
     """Yield to the loop until `predicate()` holds: a condition to wait for, not a guess
     at how long it takes (fails after `timeout` s, never hangs)."""
@@ -140,6 +145,16 @@ async def ask_stream(model: Any, sync: bool, value: Any, **kw: Any) -> list[Any]
     if sync:
         return list(model.stream(value, **kw))
     return [chunk async for chunk in model.astream(value, **kw)]
+
+
+async def stream_into(seen: list[Any], model: Any, sync: bool, value: Any, **kw: Any) -> None:
+    """Stream `value`, each chunk into `seen` as it comes: what arrived before a failure
+    stays there for the test to read."""
+    if sync:
+        seen.extend(model.stream(value, **kw))
+    else:
+        async for chunk in model.astream(value, **kw):
+            seen.append(chunk)
 
 
 async def ask_batch(model: Any, sync: bool, values: list[Any], **kw: Any) -> list[Any]:

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Awaitable
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from chatplex.testing._mock_core import stop_accepting
 
@@ -143,6 +144,19 @@ class HostileServer:
             self.open -= 1
             self._tasks.discard(task)  # type: ignore[arg-type]
             writer.close()
+
+
+def ollama_done(message: dict[str, Any], prompt_tokens: Any, eval_count: Any) -> dict[str, Any]:
+    """Ollama's last object of a reply (`done`), carrying `message` and the counts."""
+    return {
+        "model": "m",
+        "created_at": "2026-01-01T00:00:00Z",
+        "message": message,
+        "done": True,
+        "done_reason": "stop",
+        "prompt_eval_count": prompt_tokens,
+        "eval_count": eval_count,
+    }
 
 
 def _head(status: str, content_type: str, *extra: str) -> bytes:

@@ -12,9 +12,8 @@ from _faultkit import NEVER
 from _faultkit import PROMPTLY
 from _faultkit import FaultPlan
 from _faultkit import ask_batch
+from _faultkit import each_way
 from _faultkit import make_model
-from _faultkit import parity
-from _faultkit import providers
 
 from chatplex.errors import BadRequestError
 from chatplex.http import connections_in_use
@@ -42,8 +41,7 @@ KINDS = (
 READ_TIMEOUT = 3.0
 
 
-@providers
-@parity
+@each_way
 async def test_a_thousand_requests_with_one_in_five_faulted_all_come_back_in_order(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -71,8 +69,7 @@ async def test_a_thousand_requests_with_one_in_five_faulted_all_come_back_in_ord
     print(f"\n{provider} {kind}: {N} calls, {sum(attempts)} HTTP attempts, {elapsed:.2f} s")
 
 
-@providers
-@parity
+@each_way
 async def test_return_exceptions_keeps_every_other_result(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -90,8 +87,7 @@ async def test_return_exceptions_keeps_every_other_result(
     assert out[3].response_metadata["attempts"] == 2
 
 
-@providers
-@parity
+@each_way
 async def test_without_return_exceptions_the_error_is_raised_and_the_rest_cancelled(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -109,8 +105,7 @@ async def test_without_return_exceptions_the_error_is_raised_and_the_rest_cancel
         assert connections_in_use(get_async_client()) == 0  # the rest closed at once
 
 
-@providers
-@parity
+@each_way
 async def test_a_drop_ins_raising_batch_carries_its_finished_replies(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:

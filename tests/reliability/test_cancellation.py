@@ -65,31 +65,26 @@ async def cancel_when_busy(coro: Awaitable[Any], client: httpx.AsyncClient) -> N
         await task
 
 
+#: The provider's model on the mock server, and the async client it sends through.
+Served = tuple[Any, httpx.AsyncClient]
+
+
+@pytest.fixture
+async def served(mock: MockServer, provider: str) -> Served:
+    return make_model(mock, provider), get_async_client()
+
+
 @providers
-async def test_cancelling_ainvoke_frees_the_connection(mock: MockServer, provider: str) -> None:
-    model = make_model(mock, provider)
-    client = get_async_client()
-    await cancel_when_busy(model.ainvoke("hi", extra_headers=SLOW), client)
+@pytest.mark.parametrize("config", [None, {"timeout": 30}], ids=["no-deadline", "with-a-deadline"])
+async def test_cancelling_ainvoke_frees_the_connection(served: Served, config: Any) -> None:
+    model, client = served
+    await cancel_when_busy(model.ainvoke("hi", config=config, extra_headers=SLOW), client)
     assert connections_in_use(client) == 0
 
 
 @providers
-async def test_cancelling_ainvoke_with_a_deadline_frees_the_connection(
-    mock: MockServer, provider: str
-) -> None:
-    model = make_model(mock, provider)
-    client = get_async_client()
-    call = model.ainvoke("hi", config={"timeout": 30}, extra_headers=SLOW)
-    await cancel_when_busy(call, client)
-    assert connections_in_use(client) == 0
-
-
-@providers
-async def test_cancelling_a_task_consuming_astream_frees_the_connection(
-    mock: MockServer, provider: str
-) -> None:
-    model = make_model(mock, provider)
-    client = get_async_client()
+async def test_cancelling_a_task_consuming_astream_frees_the_connection(served: Served) -> None:
+    model, client = served
     received: list[Any] = []
 
     async def consume() -> None:
@@ -101,11 +96,8 @@ async def test_cancelling_a_task_consuming_astream_frees_the_connection(
 
 
 @providers
-async def test_aclose_after_the_first_chunk_frees_the_connection(
-    mock: MockServer, provider: str
-) -> None:
-    model = make_model(mock, provider)
-    client = get_async_client()
+async def test_aclose_after_the_first_chunk_frees_the_connection(served: Served) -> None:
+    model, client = served
     stream = model.astream(WORDS, extra_headers=TRICKLE)
     first = await anext(stream)  # type: ignore[call-overload]
     assert first is not None and connections_in_use(client) == 1
@@ -115,12 +107,11 @@ async def test_aclose_after_the_first_chunk_frees_the_connection(
 
 @providers
 async def test_breaking_out_of_async_for_frees_the_connection_a_few_turns_later(
-    mock: MockServer, provider: str
+    served: Served,
 ) -> None:
     # `break` cannot await the generator's close; the loop finalizes the dropped generator
     # (asyncgen hooks) on its next turns. `async with`/`aclose()` free it at once (above).
-    model = make_model(mock, provider)
-    client = get_async_client()
+    model, client = served
     async for chunk in model.astream(WORDS, extra_headers=TRICKLE):
         assert chunk is not None
         break
@@ -130,9 +121,8 @@ async def test_breaking_out_of_async_for_frees_the_connection_a_few_turns_later(
 
 
 @providers
-async def test_cancelling_abatch_frees_every_connection(mock: MockServer, provider: str) -> None:
-    model = make_model(mock, provider)
-    client = get_async_client()
+async def test_cancelling_abatch_frees_every_connection(served: Served) -> None:
+    model, client = served
     batch = model.abatch([f"q{i}" for i in range(12)], extra_headers=SLOW)
     await cancel_when_busy(batch, client)
     assert connections_in_use(client) == 0

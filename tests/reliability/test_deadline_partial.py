@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from _faultkit import each_way
+from _faultkit import parity
 
 from chatplex import init_chat_model
 from chatplex.adapters.request_types import CallSettings
@@ -24,9 +26,6 @@ from chatplex.http import stream as http_stream
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage
 from chatplex.testing import MockServer
-
-parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-providers = pytest.mark.parametrize("provider", ["openai", "anthropic"])
 
 WORDS = " ".join(f"w{i}" for i in range(100))
 #: Between events: 100 words take 5 s, far past DEADLINE.
@@ -71,8 +70,7 @@ def _text(chunks: list[AIMessageChunk]) -> str:
     return "".join(c.text for c in chunks)
 
 
-@providers
-@parity
+@each_way
 async def test_a_model_stream_cut_by_the_deadline_keeps_its_partial(
     srv: MockServer, provider: str, sync: bool
 ) -> None:
@@ -89,8 +87,7 @@ async def test_a_model_stream_cut_by_the_deadline_keeps_its_partial(
     assert connections_in_use(client) == 0
 
 
-@providers
-@parity
+@each_way
 async def test_the_http_stream_layer_fills_the_partial(
     srv: MockServer, provider: str, sync: bool
 ) -> None:
@@ -120,8 +117,7 @@ async def test_a_fake_model_stream_cut_by_the_deadline_keeps_its_partial(sync: b
     assert err.partial.text == _text(seen) != ""
 
 
-@providers
-@parity
+@each_way
 async def test_a_deadline_before_any_chunk_leaves_no_partial(provider: str, sync: bool) -> None:
     with MockServer(reply_text=WORDS, latency=NEVER) as slow:
         seen, err = await _stream_until_error(

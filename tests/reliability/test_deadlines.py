@@ -14,9 +14,9 @@ from _faultkit import FaultPlan
 from _faultkit import VirtualTime
 from _faultkit import ask
 from _faultkit import ask_stream
+from _faultkit import each_way
 from _faultkit import make_model
-from _faultkit import parity
-from _faultkit import providers
+from _faultkit import stream_into
 
 from chatplex.errors import APITimeoutError
 from chatplex.errors import DeadlineExceededError
@@ -28,8 +28,7 @@ from chatplex.http import retry_policy
 from chatplex.testing import MockServer
 
 
-@providers
-@parity
+@each_way
 @pytest.mark.parametrize("streaming", [False, True], ids=["invoke", "stream"])
 async def test_the_deadline_covers_the_retries(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool, streaming: bool
@@ -53,8 +52,7 @@ async def test_the_deadline_covers_the_retries(
     assert mock.stats.attempts[headers["x-request-key"]] == 3
 
 
-@providers
-@parity
+@each_way
 async def test_a_slow_reply_is_cut_at_the_deadline(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -68,8 +66,7 @@ async def test_a_slow_reply_is_cut_at_the_deadline(
     assert connections_in_use(client) == 0
 
 
-@providers
-@parity
+@each_way
 async def test_the_deadline_ends_a_stream_midway(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -81,18 +78,13 @@ async def test_the_deadline_ends_a_stream_midway(
     words = " ".join(f"w{i}" for i in range(60))
     config: Any = {"timeout": 1.0}
     with pytest.raises(DeadlineExceededError):
-        if sync:
-            seen.extend(model.stream(words, config=config, extra_headers=headers))
-        else:
-            async for chunk in model.astream(words, config=config, extra_headers=headers):
-                seen.append(chunk)
+        await stream_into(seen, model, sync, words, config=config, extra_headers=headers)
     assert seen  # it was streaming when the deadline came
     client = get_sync_client() if sync else get_async_client()
     assert connections_in_use(client) == 0
 
 
-@providers
-@parity
+@each_way
 async def test_a_read_timeout_is_a_typed_timeout(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -105,8 +97,7 @@ async def test_a_read_timeout_is_a_typed_timeout(
     assert not isinstance(info.value, DeadlineExceededError) and info.value.attempts == 1
 
 
-@providers
-@parity
+@each_way
 async def test_waiting_in_the_rate_limiter_counts_against_the_deadline(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _faultkit import FaultPlan
 from _faultkit import ask
 from _faultkit import ask_batch
 from _faultkit import ask_stream
@@ -28,10 +27,12 @@ def pair(mock: MockServer, **openai_settings: Any) -> tuple[Any, Any]:
     return primary, primary.with_fallbacks([make_model(mock, "anthropic")])
 
 
+# Each test starts from a fresh fault plan and zeroed counters (conftest `plan`).
+pytestmark = pytest.mark.usefixtures("plan")
+
+
 @parity
-async def test_invoke_falls_back_from_openai_to_anthropic(
-    mock: MockServer, plan: FaultPlan, sync: bool
-) -> None:
+async def test_invoke_falls_back_from_openai_to_anthropic(mock: MockServer, sync: bool) -> None:
     _, chain = pair(mock, default_headers={"x-mock-fault": "status=401"})
     reply = await ask(chain, sync, "hello")
     assert reply.text == "Echo: hello" and reply.response_metadata["provider"] == "anthropic"
@@ -39,9 +40,7 @@ async def test_invoke_falls_back_from_openai_to_anthropic(
 
 
 @parity
-async def test_the_primary_retries_before_falling_back(
-    mock: MockServer, plan: FaultPlan, sync: bool
-) -> None:
+async def test_the_primary_retries_before_falling_back(mock: MockServer, sync: bool) -> None:
     _, chain = pair(mock, default_headers={"x-mock-fault": "status=503"})
     reply = await ask(chain, sync, "hello")
     assert reply.response_metadata["provider"] == "anthropic"
@@ -49,7 +48,7 @@ async def test_the_primary_retries_before_falling_back(
 
 
 @parity
-async def test_only_handled_errors_fall_back(mock: MockServer, plan: FaultPlan, sync: bool) -> None:
+async def test_only_handled_errors_fall_back(mock: MockServer, sync: bool) -> None:
     primary, _ = pair(mock, default_headers={"x-mock-fault": "status=401"})
     chain = primary.with_fallbacks(
         [make_model(mock, "anthropic")], exceptions_to_handle=(ServerError,)
@@ -61,7 +60,7 @@ async def test_only_handled_errors_fall_back(mock: MockServer, plan: FaultPlan, 
 
 @parity
 async def test_a_batch_sends_only_the_failed_inputs_to_the_fallback(
-    mock: MockServer, plan: FaultPlan, sync: bool
+    mock: MockServer, sync: bool
 ) -> None:
     inputs = [f"q{i}" for i in range(12)]
     failing = {"q2", "q5", "q11"}
@@ -82,9 +81,7 @@ async def test_a_batch_sends_only_the_failed_inputs_to_the_fallback(
 
 
 @parity
-async def test_a_stream_falls_back_before_its_first_chunk(
-    mock: MockServer, plan: FaultPlan, sync: bool
-) -> None:
+async def test_a_stream_falls_back_before_its_first_chunk(mock: MockServer, sync: bool) -> None:
     _, chain = pair(mock, default_headers={"x-mock-fault": "status=401"})
     chunks = await ask_stream(chain, sync, "stream me")
     assert merge_chunks(chunks).text == "Echo: stream me"
@@ -93,7 +90,7 @@ async def test_a_stream_falls_back_before_its_first_chunk(
 
 @parity
 async def test_a_stream_that_broke_after_a_chunk_does_not_fall_back(
-    mock: MockServer, plan: FaultPlan, sync: bool
+    mock: MockServer, sync: bool
 ) -> None:
     _, chain = pair(mock, default_headers={"x-mock-fault": "midstream_close;after=2"})
     seen: list[Any] = []

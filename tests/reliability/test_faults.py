@@ -13,9 +13,10 @@ from _faultkit import FaultPlan
 from _faultkit import VirtualTime
 from _faultkit import ask
 from _faultkit import ask_stream
+from _faultkit import each_way
 from _faultkit import make_model
 from _faultkit import parity
-from _faultkit import providers
+from _faultkit import stream_into
 
 from chatplex.errors import APIError
 from chatplex.errors import AuthenticationError
@@ -54,8 +55,7 @@ TRANSIENT = {
 READ_TIMEOUT = 1.0
 
 
-@providers
-@parity
+@each_way
 @pytest.mark.parametrize("streaming", [False, True], ids=["invoke", "stream"])
 @pytest.mark.parametrize("fault", list(TRANSIENT.values()), ids=list(TRANSIENT))
 async def test_a_transient_fault_is_retried(
@@ -94,8 +94,7 @@ async def test_retry_after_as_an_http_date_is_honoured(
     assert 0.5 < waited <= 2.0  # the date's wait, not a backoff of the policy's own
 
 
-@providers
-@parity
+@each_way
 async def test_anthropic_style_overload_before_the_first_chunk_is_retried(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -106,8 +105,7 @@ async def test_anthropic_style_overload_before_the_first_chunk_is_retried(
     assert chunks[0].response_metadata["attempts"] == 3
 
 
-@providers
-@parity
+@each_way
 async def test_retries_run_out_with_the_last_error(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -138,8 +136,7 @@ PERMANENT: dict[str, tuple[str, str, type[APIError]]] = {
 }
 
 
-@providers
-@parity
+@each_way
 @pytest.mark.parametrize("streaming", [False, True], ids=["invoke", "stream"])
 @pytest.mark.parametrize("case", list(PERMANENT.values()), ids=list(PERMANENT))
 async def test_a_permanent_failure_is_sent_once(
@@ -162,8 +159,7 @@ async def test_a_permanent_failure_is_sent_once(
     assert info.value.attempts == 1 == mock.stats.attempts[headers["x-request-key"]]
 
 
-@providers
-@parity
+@each_way
 async def test_the_server_can_ask_for_a_retry_of_a_400(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -182,8 +178,7 @@ AFTER_FIRST_CHUNK = {
 }
 
 
-@providers
-@parity
+@each_way
 @pytest.mark.parametrize("fault", list(AFTER_FIRST_CHUNK.values()), ids=list(AFTER_FIRST_CHUNK))
 async def test_a_stream_failing_after_its_first_chunk_is_not_retried(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool, fault: str
@@ -192,19 +187,14 @@ async def test_a_stream_failing_after_its_first_chunk_is_not_retried(
     headers = plan.always(fault)
     seen: list[Any] = []
     with pytest.raises(StreamError) as info:
-        if sync:
-            seen.extend(model.stream("one two three four", extra_headers=headers))
-        else:
-            async for chunk in model.astream("one two three four", extra_headers=headers):
-                seen.append(chunk)
+        await stream_into(seen, model, sync, "one two three four", extra_headers=headers)
     err = info.value
     assert err.attempts == 1 == mock.stats.attempts[headers["x-request-key"]]
     assert err.partial is not None and err.partial.text == merge_chunks(seen).text
     assert merge_chunks(seen).text.startswith("Echo:")
 
 
-@providers
-@parity
+@each_way
 async def test_a_stream_going_quiet_before_any_content_is_retried_then_times_out(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -215,11 +205,7 @@ async def test_a_stream_going_quiet_before_any_content_is_retried_then_times_out
     headers = {**plan.on(), "x-mock-chunk-delay": f"{NEVER:g}"}
     seen: list[Any] = []
     with pytest.raises(StreamIdleTimeoutError) as info:
-        if sync:
-            seen.extend(model.stream("slow reply", extra_headers=headers))
-        else:
-            async for chunk in model.astream("slow reply", extra_headers=headers):
-                seen.append(chunk)
+        await stream_into(seen, model, sync, "slow reply", extra_headers=headers)
     err = info.value
     assert seen == [] and isinstance(err, StreamError) and err.partial is not None
     assert err.attempts == 3 == mock.stats.attempts[headers["x-request-key"]]

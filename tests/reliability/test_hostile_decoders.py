@@ -35,6 +35,7 @@ import pytest
 from _faultkit import PROMPTLY
 from _hostile import HostileServer
 from _hostile import Script
+from _hostile import ollama_done
 
 from chatplex.errors import ResponseTooLargeError
 from chatplex.http import SSEDecoder
@@ -543,15 +544,7 @@ def _ollama_reply(text: Any = "hi", usage: Any = 1, tools: Any = None, index: An
     message: dict[str, Any] = {"role": "assistant", "content": text}
     if tools is not None:
         message["tool_calls"] = tools
-    return {
-        "model": "m",
-        "created_at": "2026-01-01T00:00:00Z",
-        "message": message,
-        "done": True,
-        "done_reason": "stop",
-        "prompt_eval_count": 1,
-        "eval_count": usage,
-    }
+    return ollama_done(message, 1, usage)
 
 
 def _ollama_stream(text: Any = "hi", usage: Any = 1, tools: Any = None, index: Any = 0) -> bytes:

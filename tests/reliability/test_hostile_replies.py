@@ -38,6 +38,7 @@ from typing import Any
 import pytest
 from _hostile import HostileServer
 from _hostile import Script
+from _hostile import ollama_done
 
 from chatplex.errors import ChatplexError
 from chatplex.testing._mock_aws import encode_message
@@ -360,15 +361,7 @@ def _ollama_message(v: Values) -> dict[str, Any]:
 
 
 def _ollama_done(v: Values, message: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "model": "m",
-        "created_at": "2026-01-01T00:00:00Z",
-        "message": message,
-        "done": True,
-        "done_reason": "stop",
-        "prompt_eval_count": v.count,
-        "eval_count": 1 if v.usage is _MISSING else v.usage,
-    }
+    return ollama_done(message, v.count, 1 if v.usage is _MISSING else v.usage)
 
 
 def ollama_whole(v: Values) -> bytes:

@@ -12,8 +12,8 @@ import pytest
 from _faultkit import PROMPTLY
 from _faultkit import FaultPlan
 from _faultkit import ask
+from _faultkit import each_way
 from _faultkit import make_model
-from _faultkit import parity
 from _faultkit import providers
 
 import chatplex.http._ratelimit as ratelimit
@@ -30,8 +30,7 @@ def default_policy_model(mock: MockServer, provider: str, **settings: Any) -> An
     return make_model(mock, provider, retry_policy=None, **settings)
 
 
-@providers
-@parity
+@each_way
 async def test_two_retries_by_default(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -42,8 +41,7 @@ async def test_two_retries_by_default(
     assert info.value.attempts == 3
 
 
-@providers
-@parity
+@each_way
 async def test_max_retries_on_the_model_per_binding_and_per_call(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -59,8 +57,7 @@ async def test_max_retries_on_the_model_per_binding_and_per_call(
         assert info.value.attempts == attempts == mock.stats.attempts[headers["x-request-key"]]
 
 
-@providers
-@parity
+@each_way
 async def test_max_retry_after_caps_the_servers_wait(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -71,8 +68,7 @@ async def test_max_retry_after_caps_the_servers_wait(
     assert time.monotonic() - started < PROMPTLY  # the 0.05 s cap, not the server's 60 s
 
 
-@providers
-@parity
+@each_way
 async def test_extra_headers_from_the_model_and_the_call_are_both_sent(
     mock: MockServer, provider: str, sync: bool
 ) -> None:
@@ -115,8 +111,7 @@ async def test_a_rate_limit_is_one_budget_shared_by_models_and_sync_and_async_ca
     assert budget.in_flight == 0
 
 
-@providers
-@parity
+@each_way
 async def test_a_429_reaches_the_limiter(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool
 ) -> None:
@@ -130,8 +125,7 @@ async def test_a_429_reaches_the_limiter(
     assert budget.rate_factor == 1.0 and budget.paused_until is None
 
 
-@providers
-@parity
+@each_way
 async def test_with_rate_limit_false_the_limiter_is_never_touched(
     mock: MockServer, plan: FaultPlan, provider: str, sync: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,9 +12,9 @@ import pytest
 from _faultkit import ask
 from _faultkit import ask_batch
 from _faultkit import ask_stream
+from _faultkit import each_way
 from _faultkit import make_model
 from _faultkit import parity
-from _faultkit import providers
 
 from chatplex import ToolMessage
 from chatplex import init_chat_model
@@ -62,8 +62,7 @@ BAD_CALLS: dict[str, tuple[Any, dict[str, Any], type[Exception], str]] = {
 }
 
 
-@providers
-@parity
+@each_way
 @pytest.mark.parametrize("how", ["invoke", "stream", "batch"])
 @pytest.mark.parametrize("case", list(BAD_CALLS.values()), ids=list(BAD_CALLS))
 async def test_bad_input_fails_before_any_request(
@@ -90,8 +89,7 @@ async def test_a_tool_message_object_needs_its_call_id(silent: MockServer, sync:
         await ask(make_model(silent, "openai"), sync, [ToolMessage("42", tool_call_id="")])
 
 
-@providers
-@parity
+@each_way
 @pytest.mark.parametrize(
     "schema",
     [

@@ -18,24 +18,17 @@ from chatplex.testing import MockServer
 from chatplex.testing import ScriptRequest
 from chatplex.testing import ScriptRule
 from chatplex.testing.mock_server import main as cli_main
+from tests._weather import object_schema
 
 MAGIC = {
     "name": "magic_function",
     "description": "Apply a magic function.",
-    "parameters": {
-        "type": "object",
-        "properties": {"input": {"type": "integer"}},
-        "required": ["input"],
-    },
+    "parameters": object_schema({"input": {"type": "integer"}}),
 }
 WEATHER = {
     "name": "get_weather",
     "description": "Weather at a location.",
-    "parameters": {
-        "type": "object",
-        "properties": {"location": {"type": "string"}, "unit": {"enum": ["C", "F"]}},
-        "required": ["location", "unit"],
-    },
+    "parameters": object_schema({"location": {"type": "string"}, "unit": {"enum": ["C", "F"]}}),
 }
 SCRIPT = MockScript(
     rules=[

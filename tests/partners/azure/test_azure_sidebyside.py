@@ -21,8 +21,10 @@ from tests.partners._openai_scripts import arguments_sent
 from tests.partners._openai_scripts import called_tool
 from tests.partners._openai_scripts import chunks_streamed
 from tests.partners._openai_scripts import openai_suite
+from tests.partners._sidebyside import CHAT_USAGE
 from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import PNG
+from tests.partners._sidebyside import ChatScript
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
@@ -32,6 +34,7 @@ from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import thirds
+from tests.partners._sidebyside import tool_call_deltas
 
 lc = pytest.importorskip("langchain_core.messages")
 openai = pytest.importorskip("openai")
@@ -56,22 +59,13 @@ PROMPT_RESULTS = [{"prompt_index": 0, "content_filter_results": SAFE}]
 
 
 @dataclass(frozen=True)
-class Script:
-    """What the server answers: text, or tool calls, or an error."""
+class Script(ChatScript):
+    """What the server answers, with the choice's content filter results."""
 
-    content: str = "Hello there, friend."
-    tool_args: dict[str, Any] | None = None  # a call of the request's first tool
-    #: The call's arguments as sent, when they are no JSON of `tool_args` (a model's
-    #: malformed output).
-    raw_args: str | None = None
-    finish: str = "stop"
-    status: int = 200
-    error: dict[str, Any] | None = None
-    usage: dict[str, Any] | None = None
     filters: dict[str, Any] | None = None  # the choice's content_filter_results
 
 
-USAGE = {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19}
+USAGE = CHAT_USAGE
 DETAILED_USAGE = {
     "prompt_tokens": 12,
     "completion_tokens": 7,
@@ -142,21 +136,7 @@ def answer(script: Script) -> Callable[[Seen], Reply]:
         ]
         deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
         if calls:
-            call = calls[0]
-            deltas.append(
-                {
-                    "tool_calls": [
-                        {
-                            "index": 0,
-                            "id": call["id"],
-                            "type": "function",
-                            "function": {"name": call["function"]["name"], "arguments": ""},
-                        }
-                    ]
-                }
-            )
-            for part in thirds(call["function"]["arguments"]):
-                deltas.append({"tool_calls": [{"index": 0, "function": {"arguments": part}}]})
+            deltas += tool_call_deltas(calls[0], thirds(calls[0]["function"]["arguments"]))
         else:
             for part in thirds(script.content):
                 deltas.append({"content": part})

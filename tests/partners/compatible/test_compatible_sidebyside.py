@@ -25,13 +25,16 @@ import pytest
 import chatplex
 import chatplex.langchain
 from tests._merged_text import text_as_blocks
+from tests._replies import detailed_usage
 from tests.partners._openai_scripts import arguments_sent
 from tests.partners._openai_scripts import called_tool
 from tests.partners._openai_scripts import chunks_streamed
+from tests.partners._sidebyside import CHAT_USAGE
 from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import OPENAI_ERRORS
 from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import TRUE_BESIDE_TOOLS_REFUSED
+from tests.partners._sidebyside import ChatScript
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -56,6 +59,7 @@ from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
 from tests.partners._sidebyside import sum_schema
 from tests.partners._sidebyside import thirds
+from tests.partners._sidebyside import tool_call_deltas
 
 lc = pytest.importorskip("langchain_core.messages")
 
@@ -176,32 +180,17 @@ KEY = "sk-test-0000"
 
 
 @dataclass(frozen=True)
-class Script:
+class Script(ChatScript):
     """What the server answers: text (and reasoning), or tool calls, or an error."""
 
-    content: str = "Hello there, friend."
     reasoning: str | None = None
-    tool_args: dict[str, Any] | None = None  # a call of the request's first tool
-    #: The call's arguments as sent, when they are no JSON of `tool_args` (a model's
-    #: malformed output).
-    raw_args: str | None = None
-    finish: str = "stop"
-    status: int = 200
-    error: dict[str, Any] | None = None
-    usage: dict[str, Any] | None = None
     #: Magistral's content list (thinking parts, then text), sent instead of `content`:
     #: whole in a reply, a stream's deltas a thinking piece each, then the text as str.
     parts: tuple[tuple[str, str], ...] | None = None
 
 
-USAGE = {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19}
-DETAILED_USAGE = {
-    "prompt_tokens": 12,
-    "completion_tokens": 7,
-    "total_tokens": 19,
-    "prompt_tokens_details": {"cached_tokens": 4},
-    "completion_tokens_details": {"reasoning_tokens": 3},
-}
+USAGE = CHAT_USAGE
+DETAILED_USAGE = detailed_usage(12, 7, cached=4, reasoning=3)
 
 
 def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
@@ -261,25 +250,9 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
         for part in thirds(script.reasoning or ""):
             deltas.append({reasoning_key: part})
         if calls:
-            call = calls[0]
-            deltas.append(
-                {
-                    "tool_calls": [
-                        {
-                            "index": 0,
-                            "id": call["id"],
-                            "type": "function",
-                            "function": {"name": call["function"]["name"], "arguments": ""},
-                        }
-                    ]
-                }
-            )
-            pieces = thirds(call["function"]["arguments"])
-            if package.name == "mistralai":  # Mistral streams each call whole
-                deltas[-1]["tool_calls"][0]["function"]["arguments"] = "".join(pieces)
-                pieces = []
-            for part in pieces:
-                deltas.append({"tool_calls": [{"index": 0, "function": {"arguments": part}}]})
+            pieces = thirds(calls[0]["function"]["arguments"])
+            # Mistral streams each call whole.
+            deltas += tool_call_deltas(calls[0], pieces, whole=package.name == "mistralai")
         elif script.parts is not None:
             for kind, text in script.parts:
                 for piece in thirds(text):

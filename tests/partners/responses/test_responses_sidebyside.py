@@ -24,9 +24,14 @@ import pytest
 
 import chatplex
 import chatplex.langchain
+from tests.adapters import _responses_fixtures as fixtures
+from tests.adapters._responses_fixtures import REFUSAL_ITEM
 from tests.adapters._responses_fixtures import events_of
+from tests.adapters._responses_fixtures import message_item
+from tests.adapters._responses_fixtures import reasoning_item
 from tests.adapters._responses_fixtures import response
 from tests.adapters._responses_fixtures import sse_of
+from tests.adapters._responses_fixtures import web_search_item
 from tests.adapters._responses_fixtures import with_done_events
 from tests.partners._openai_scripts import OpenAIScripts
 from tests.partners._openai_scripts import openai_suite
@@ -55,51 +60,18 @@ ENV += ("LC_OUTPUT_VERSION", "OPENAI_PROJECT")
 # ---- the scripted Responses server ---------------------------------------------------------
 
 
-def message_item(text: str, annotations: Any = ()) -> dict[str, Any]:
-    part = {"type": "output_text", "text": text, "annotations": list(annotations)}
-    return {"type": "message", "id": "msg_1", "role": "assistant", "status": "completed"} | {
-        "content": [part]
-    }
+def call_item(name: str | None, args: dict[str, Any], n: int = 1) -> dict[str, Any]:
+    return fixtures.call_item(name, json.dumps(args), n)
 
 
-def call_item(name: str, args: dict[str, Any], n: int = 1) -> dict[str, Any]:
-    return {
-        "type": "function_call",
-        "id": f"fc_{n}",
-        "call_id": f"call_{n}",
-        "name": name,
-        "arguments": json.dumps(args),
-        "status": "completed",
-    }
-
-
-REASONING_ITEM = {
-    "type": "reasoning",
-    "id": "rs_1",
-    "summary": [
-        {"type": "summary_text", "text": "**Counting** the letters."},
-        {"type": "summary_text", "text": "Two of them."},
-    ],
-}
-WEB_ITEM = {
-    "type": "web_search_call",
-    "id": "ws_1",
-    "status": "completed",
-    "action": {"type": "search", "query": "weather Paris"},
-}
+REASONING_ITEM = reasoning_item("**Counting** the letters.", "Two of them.")
+WEB_ITEM = web_search_item("weather Paris")
 CITATION = {
     "type": "url_citation",
     "url": "https://w.example",
     "title": "W",
     "start_index": 0,
     "end_index": 6,
-}
-REFUSAL_ITEM = {
-    "type": "message",
-    "id": "msg_r",
-    "role": "assistant",
-    "status": "completed",
-    "content": [{"type": "refusal", "refusal": "I can't help with that."}],
 }
 
 
@@ -369,14 +341,12 @@ def failed_event_in_stream(cls: Any, url: str) -> Any:
     return {"ValueError": isinstance(got["error"], ValueError)}
 
 
-TOOL = Script([call_item(None, {"a": 1, "b": 2})])  # type: ignore[arg-type]
+TOOL = Script([call_item(None, {"a": 1, "b": 2})])
 SUM = Script([message_item('{"total": 3}')])
-SUM_CALL = Script([call_item(None, {"total": 3})])  # type: ignore[arg-type]
+SUM_CALL = Script([call_item(None, {"total": 3})])
 REASONING = Script([REASONING_ITEM, message_item("Two.")])
 WEB = Script([WEB_ITEM, message_item("Sunny.", [CITATION])])
-BAD_ARGS = Script(
-    [{**call_item(None, {}), "arguments": '{"a": '}]  # type: ignore[arg-type]
-)
+BAD_ARGS = Script([{**call_item(None, {}), "arguments": '{"a": '}])
 INCOMPLETE = Script(
     [message_item("Once")],
     extra={"status": "incomplete", "incomplete_details": {"reason": "max_output_tokens"}},

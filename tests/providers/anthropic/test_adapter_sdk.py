@@ -45,6 +45,7 @@ from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from tests._merged_text import langchain_merge
 from tests._merged_text import text_as_blocks
 from tests._sdk_nones import without_sdk_nones
+from tests._weather import object_schema
 
 anthropic = pytest.importorskip("anthropic")
 pydantic = pytest.importorskip("pydantic")
@@ -210,22 +211,12 @@ def test_stream_error_agrees_with_sdk(case: Case, adapter: AnthropicAdapter) -> 
 WEATHER = ToolSpec(
     name="get_weather",
     description="Current weather for a city.",
-    parameters={
-        "type": "object",
-        "properties": {"city": {"type": "string"}},
-        "required": ["city"],
-        "additionalProperties": False,
-    },
+    parameters=object_schema({"city": {"type": "string"}}, additionalProperties=False),
 )
 WEATHER_SDK = {
-    "name": "get_weather",
-    "description": "Current weather for a city.",
-    "input_schema": {
-        "type": "object",
-        "properties": {"city": {"type": "string"}},
-        "required": ["city"],
-        "additionalProperties": False,
-    },
+    "name": WEATHER.name,
+    "description": WEATHER.description,
+    "input_schema": WEATHER.parameters,
 }
 TIME = ToolSpec(name="get_time", description="", parameters={"type": "object", "properties": {}})
 TIME_SDK = {"name": "get_time", "description": "", "input_schema": TIME.parameters}
@@ -268,6 +259,9 @@ def settings(**kw: Any) -> CallSettings:
     return CallSettings(model=SDK_MODEL, **kw)
 
 
+#: langchain-anthropic's max_tokens for claude-haiku-4-5, in every request it sends.
+HAIKU = {"max_tokens": 64000}
+
 # (id, chatplex messages, chatplex settings, stream, SDK kwargs as an SDK user writes them)
 REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]] = [
     (
@@ -275,8 +269,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
         [HumanMessage("Hello")],
         settings(),
         False,
-        # 64000: langchain-anthropic's max_tokens for claude-haiku-4-5
-        {"max_tokens": 64000, "messages": [{"role": "user", "content": "Hello"}]},
+        {**HAIKU, "messages": [{"role": "user", "content": "Hello"}]},
     ),
     (
         "system_multi_turn_sampling",
@@ -317,7 +310,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
         settings(),
         False,
         {
-            "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
+            **HAIKU,
             "system": [
                 {"type": "text", "text": "Doc", "cache_control": {"type": "ephemeral"}},
                 {"type": "text", "text": "Be brief."},
@@ -337,7 +330,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
         settings(),
         False,
         {
-            "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
+            **HAIKU,
             "messages": [
                 {
                     "role": "user",
@@ -360,7 +353,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
             settings(tools=(WEATHER, TIME), tool_choice=choice),
             False,
             {
-                "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
+                **HAIKU,
                 "messages": [{"role": "user", "content": "Weather in Paris?"}],
                 "tools": [WEATHER_SDK, TIME_SDK],
                 "tool_choice": sdk_choice,
@@ -386,7 +379,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
         settings(tools=(WEATHER, TIME)),
         False,
         {
-            "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
+            **HAIKU,
             "tools": [WEATHER_SDK, TIME_SDK],
             "messages": [
                 {"role": "user", "content": "Weather and time in Paris?"},
@@ -438,7 +431,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
         settings(),
         False,
         {
-            "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
+            **HAIKU,
             "messages": [
                 {
                     "role": "user",
@@ -476,7 +469,7 @@ REQUESTS: list[tuple[str, list[BaseMessage], CallSettings, bool, dict[str, Any]]
         ),
         True,
         {
-            "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
+            **HAIKU,
             "tools": [WEATHER_SDK],
             "thinking": {"type": "enabled", "budget_tokens": 1024},
             "extra_body": {"top_k": 5},  # no typed top_k in SDK 2.11 either
@@ -667,7 +660,7 @@ def test_cited_text_goes_back_as_the_sdk_sends_it(adapter: AnthropicAdapter) -> 
     assert ours["messages"][1] == {"role": "assistant", "content": CITED_TEXT}
     sdk_body = sdk_request_body(
         {
-            "max_tokens": 64000,  # langchain-anthropic's for claude-haiku-4-5
+            **HAIKU,
             "messages": [
                 {"role": "user", "content": "Grass?"},
                 {"role": "assistant", "content": CITED_TEXT},

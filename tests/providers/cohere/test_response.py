@@ -13,6 +13,7 @@ from chatplex.errors import APIError
 from chatplex.providers.cohere.response import error_message
 from chatplex.providers.cohere.response import parse_reply
 from chatplex.providers.cohere.response import usage_metadata
+from tests._replies import tool_call
 
 USAGE = {
     "billed_units": {"input_tokens": 3, "output_tokens": 2},
@@ -65,14 +66,7 @@ def test_text_reply_as_langchain_cohere_reads_it() -> None:
 def test_tool_call_reply_has_its_plan_as_content() -> None:
     message = _read(TOOL)
     assert message.content == "I will look"
-    assert message.tool_calls == [
-        {
-            "name": "get_weather",
-            "args": {"city": "Paris"},
-            "id": "get_weather_abc",
-            "type": "tool_call",
-        }
-    ]
+    assert message.tool_calls == [tool_call("get_weather", {"city": "Paris"}, "get_weather_abc")]
     assert message.response_metadata["finish_reason"] == "TOOL_CALL"
     assert message.response_metadata["tool_plan"] == "I will look"
     assert message.additional_kwargs["tool_calls"] == TOOL["message"]["tool_calls"]  # type: ignore[index]

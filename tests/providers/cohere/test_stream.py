@@ -13,6 +13,7 @@ from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import StreamError
 from chatplex.messages import merge_chunks
 from chatplex.providers.cohere.stream import CohereStreamParser
+from tests._replies import tool_call
 
 USAGE = {
     "billed_units": {"input_tokens": 3, "output_tokens": 2},
@@ -105,14 +106,7 @@ def test_a_tool_call_streamed_in_pieces_keeps_coheres_id_on_every_piece() -> Non
     assert pieces == ["get_weather_x"] * 3
     merged = merge_chunks(chunks).to_message()
     assert merged.content == "I will look"
-    assert merged.tool_calls == [
-        {
-            "name": "get_weather",
-            "args": {"city": "Paris"},
-            "id": "get_weather_x",
-            "type": "tool_call",
-        }
-    ]
+    assert merged.tool_calls == [tool_call("get_weather", {"city": "Paris"}, "get_weather_x")]
     assert merged.response_metadata["finish_reason"] == "TOOL_CALL"
     assert merged.additional_kwargs["tool_calls"] == [
         {

@@ -32,6 +32,7 @@ from chatplex.secret import Secret
 from tests._env import without_variables
 from tests._merged_text import langchain_merge
 from tests._merged_text import text_as_blocks
+from tests._replies import detailed_usage
 from tests._sdk_nones import without_sdk_nones
 from tests._sse import parsed
 
@@ -439,13 +440,7 @@ def completion(message: dict[str, Any], finish: str | None = "stop", **extra: An
 
 
 def test_parse_text_and_metadata() -> None:
-    usage = {
-        "prompt_tokens": 100,
-        "completion_tokens": 20,
-        "total_tokens": 120,
-        "prompt_tokens_details": {"cached_tokens": 64},
-        "completion_tokens_details": {"reasoning_tokens": 12},
-    }
+    usage = detailed_usage(100, 20, cached=64, reasoning=12)
     body = completion(
         {"content": "Hello"}, usage=usage, system_fingerprint="fp_1", service_tier="default"
     )
@@ -644,13 +639,7 @@ def build_reply(
     return body, sse
 
 
-USAGE = {
-    "prompt_tokens": 10,
-    "completion_tokens": 5,
-    "total_tokens": 15,
-    "prompt_tokens_details": {"cached_tokens": 3},
-    "completion_tokens_details": {"reasoning_tokens": 2},
-}
+USAGE = detailed_usage(10, 5, cached=3, reasoning=2)
 REPLIES = {
     "text": {"text": ["Hel", "lo", " there"], "usage": USAGE},
     "text_no_usage": {"text": ["Hi"]},

@@ -22,6 +22,7 @@ from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.response import OTHER_CANDIDATES
 from chatplex.providers.openai.response import parse_candidates
 from chatplex.providers.openai.stream import REPLY_ONLY_KEYS
+from tests._replies import tool_call_message
 from tests._sdk_nones import without_sdk_nones
 from tests.core._twins import reply_and_chunks
 
@@ -47,17 +48,7 @@ CHOICES: list[dict[str, Any]] = [
     },
     {
         "index": 1,
-        "message": {
-            "role": "assistant",
-            "content": None,
-            "tool_calls": [
-                {
-                    "id": "call_1",
-                    "type": "function",
-                    "function": {"name": "pick", "arguments": '{"fruit": "pear"}'},
-                }
-            ],
-        },
+        "message": tool_call_message("pick", '{"fruit": "pear"}'),
         "finish_reason": "tool_calls",
         "logprobs": None,
     },

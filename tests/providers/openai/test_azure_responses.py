@@ -21,6 +21,7 @@ from chatplex.messages import HumanMessage
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
+from tests.adapters._responses_fixtures import message_item
 from tests.providers.openai._azure import ENDPOINT
 from tests.providers.openai._azure import KEY
 from tests.providers.openai._azure import TOKEN
@@ -171,15 +172,7 @@ def reply(text: str) -> dict[str, Any]:
         "created_at": 1764000000,
         "status": "completed",
         "model": "gpt-4.1",
-        "output": [
-            {
-                "type": "message",
-                "id": "msg_1",
-                "role": "assistant",
-                "status": "completed",
-                "content": [{"type": "output_text", "text": text, "annotations": []}],
-            }
-        ],
+        "output": [message_item(text)],
         "usage": {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5},
     }
 

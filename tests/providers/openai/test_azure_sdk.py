@@ -19,6 +19,7 @@ from _corpus import load_cases
 
 from chatplex import init_chat_model
 from chatplex.messages import merge_chunks
+from tests._replies import tool_call_message
 
 openai = pytest.importorskip("openai")
 
@@ -39,17 +40,7 @@ TOOL_REPLY = {
         {
             "index": 0,
             "finish_reason": "tool_calls",
-            "message": {
-                "role": "assistant",
-                "content": None,
-                "tool_calls": [
-                    {
-                        "id": "call_1",
-                        "type": "function",
-                        "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
-                    }
-                ],
-            },
+            "message": tool_call_message("get_weather", '{"city": "Paris"}'),
             "content_filter_results": {},
         }
     ],

@@ -21,6 +21,7 @@ from chatplex.messages import SystemMessage
 from chatplex.providers.openai.batch import OpenAIBatches
 from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+from tests.adapters._responses_fixtures import message_item
 from tests.batches._sdk import validate_sdk
 
 ADAPTER = OpenAIResponsesAdapter(api_key="sk-test-secret")
@@ -30,14 +31,7 @@ REPLY = {
     "object": "response",
     "status": "completed",
     "model": "gpt-4.1",
-    "output": [
-        {
-            "type": "message",
-            "id": "msg_1",
-            "role": "assistant",
-            "content": [{"type": "output_text", "text": "A batch is...", "annotations": []}],
-        }
-    ],
+    "output": [message_item("A batch is...")],
     "usage": {"input_tokens": 9, "output_tokens": 4, "total_tokens": 13},
 }
 

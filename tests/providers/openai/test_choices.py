@@ -15,6 +15,7 @@ from chatplex import init_chat_model
 from chatplex.providers.openai.choices import check_responses_only
 from chatplex.providers.openai.choices import wants_responses_api
 from chatplex.providers.openai.dropin import ChatOpenAI
+from tests.adapters._responses_fixtures import call_item
 
 
 def reply(output: list[dict[str, Any]]) -> dict[str, Any]:
@@ -182,14 +183,7 @@ def test_structured_output_json_schema_goes_as_text_format() -> None:
 
 
 def test_structured_output_function_calling() -> None:
-    call = {
-        "type": "function_call",
-        "id": "fc_1",
-        "call_id": "call_1",
-        "name": "Person",
-        "arguments": '{"name": "Bo", "age": 3}',
-        "status": "completed",
-    }
+    call = call_item("Person", '{"name": "Bo", "age": 3}')
     server = Server(reply([call]))
     model = ChatOpenAI(model="gpt-4.1", use_responses_api=True, **server.clients())
     runnable = model.with_structured_output(Person, method="function_calling")

@@ -26,19 +26,13 @@ from chatplex.providers.watsonx import adapter as module
 from chatplex.providers.watsonx.adapter import WatsonxAdapter
 from chatplex.providers.watsonx.auth import IAM_URL
 from tests.providers._speccheck import assert_every_path_says
+from tests.providers.watsonx.conftest import chat_reply
 
 BASE = "https://us-south.ml.cloud.ibm.com"
 CHAT = f"{BASE}/ml/v1/text/chat"
 STREAM_URL = f"{BASE}/ml/v1/text/chat_stream"
 KEY = "ibm-key-secret"
-REPLY = {
-    "id": "chat-1",
-    "model_id": "ibm/granite",
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "Hello"}, "finish_reason": "stop"}
-    ],
-    "usage": {"completion_tokens": 1, "prompt_tokens": 4, "total_tokens": 5},
-}
+REPLY = chat_reply("Hello", 4)
 CHUNKS = [
     {"id": "chat-2", "choices": [{"index": 0, "delta": {"content": "He"}}]},
     {"id": "chat-2", "choices": [{"index": 0, "delta": {"content": "llo"}}]},

@@ -18,17 +18,11 @@ import respx
 from chatplex.providers.watsonx import dropin as module
 from chatplex.providers.watsonx.auth import IAM_URL
 from chatplex.providers.watsonx.dropin import ChatWatsonx
+from tests.providers.watsonx.conftest import chat_reply
 
 BASE = "https://us-south.ml.cloud.ibm.com"
 CHAT = f"{BASE}/ml/v1/text/chat"
-REPLY = {
-    "id": "chat-1",
-    "model_id": "ibm/granite",
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}
-    ],
-    "usage": {"completion_tokens": 1, "prompt_tokens": 2, "total_tokens": 3},
-}
+REPLY = chat_reply("ok", 2)
 
 
 def _model(**given: Any) -> ChatWatsonx:
