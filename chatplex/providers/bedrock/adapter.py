@@ -45,9 +45,11 @@ True
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import os
+import uuid
 from collections.abc import Callable
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -95,7 +97,10 @@ if TYPE_CHECKING:  # annotations only
 
 __all__ = [
     "BLOCK_TYPES",
+    "SDK_INVOCATION",
+    "SDK_REQUEST",
     "BedrockAdapter",
+    "SdkRequest",
 ]
 
 #: Content blocks this adapter sends: text, images, files and videos (base64), and the reasoning,
@@ -119,6 +124,20 @@ BLOCK_TYPES = BlockTypes(
     | SERVER_TOOL_BLOCK_TYPES
 )
 _JSON = "application/json"
+#: botocore's per-attempt header (`attempt=1; max=3`) and its per-call one (a uuid4 that
+#: every attempt of a call repeats): `handlers.add_retry_headers`.
+SDK_REQUEST = "amz-sdk-request"
+SDK_INVOCATION = "amz-sdk-invocation-id"
+
+
+class SdkRequest(str):
+    """The first attempt's `amz-sdk-request`, as a drop-in's partner headers give it: a
+    call carrying it gets its own `amz-sdk-invocation-id` (`with_call_headers`); no
+    other call does (chatplex's own family sends neither)."""
+
+    __slots__ = ()
+
+
 #: A Bedrock API key, as botocore and the AWS SDKs read it.
 _BEARER_VARIABLE = "AWS_BEARER_TOKEN_BEDROCK"
 
@@ -328,6 +347,17 @@ class BedrockAdapter(Adapter):
             content=content,
             secret_headers=signed.credential_names(),
         )
+
+    def with_call_headers(self, request: HTTPRequest, headers: Mapping[str, str]) -> HTTPRequest:
+        """The call's headers; with a drop-in's `amz-sdk-request`, botocore's invocation
+        id too, new for each call (unsigned, as botocore adds both after signing)."""
+        merged = super().with_call_headers(request, headers)
+        if any(type(value) is SdkRequest for value in headers.values()) and not any(
+            name.lower() == SDK_INVOCATION for name in merged.headers
+        ):
+            invocation = {SDK_INVOCATION: str(uuid.uuid4())}
+            merged = dataclasses.replace(merged, headers=merged_headers(merged.headers, invocation))
+        return merged
 
     # -- responses -------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ __all__ = [
     "ClientConfig",
     "client_config",
     "configured_endpoint",
+    "Boto3Retries",
     "configured_retries",
     "import_botocore",
     "resolve_region",
@@ -158,6 +159,11 @@ class ClientConfig:
     #: `retries={"max_attempts": n}` (retries after the first attempt, as botocore counts
     #: them) or `{"total_max_attempts": n}` (attempts in all): chatplex's `max_retries`.
     max_retries: int | None = None
+    #: `retries={"mode": ...}` ("standard", "adaptive", "legacy"): what a drop-in's
+    #: requests say of its retries, as botocore's do, and its default count.
+    retry_mode: str | None = None
+    #: `read_timeout`: the time botocore's retried attempts say they wait (`ttl=`).
+    read_timeout: float | None = None
 
 
 def client_config(config: Any) -> ClientConfig:
@@ -188,7 +194,13 @@ def client_config(config: Any) -> ClientConfig:
     if max_retries is None and retries.get("total_max_attempts") is not None:
         max_retries = max(0, retries["total_max_attempts"] - 1)
     timeout = given.get("read_timeout", given.get("connect_timeout"))
-    return ClientConfig(given.get("region_name"), timeout, max_retries)
+    return ClientConfig(
+        given.get("region_name"),
+        timeout,
+        max_retries,
+        retries.get("mode"),
+        given.get("read_timeout"),
+    )
 
 
 _TIMEOUTS = frozenset({"connect_timeout", "read_timeout"})
@@ -217,10 +229,28 @@ def configured_endpoint(profile: str | None) -> str | None:
     return found if isinstance(found, str) and found else None
 
 
-def configured_retries(profile: str | None) -> int:
-    """The retries boto3's client makes when langchain-aws is given no `max_retries`:
-    `AWS_MAX_ATTEMPTS` / the config file's `max_attempts` (attempts in all), else the
-    retry mode's own (`standard` and `adaptive`: 3 attempts; `legacy`: 5)."""
+@dataclass(frozen=True)
+class Boto3Retries:
+    """boto3's retries where a Config names none: botocore's retry mode (`AWS_RETRY_MODE`
+    / the config file's `retry_mode`, else "standard": its `_compute_retry_mode`) and the
+    attempts in all (`AWS_MAX_ATTEMPTS` / the config file's `max_attempts`; None: the
+    mode's own)."""
+
+    mode: str = "standard"
+    attempts: int | None = None
+
+    def retries(self, mode: str | None = None) -> int:
+        """The retries after the first attempt, in `mode` (a Config's) or `self.mode`:
+        `attempts`, else the mode's own (`standard` and `adaptive`: 3 attempts in all;
+        `legacy`: 5)."""
+        if self.attempts is not None:
+            return max(0, self.attempts - 1)
+        return 4 if (mode or self.mode) == "legacy" else 2
+
+
+def configured_retries(profile: str | None) -> Boto3Retries:
+    """boto3's retries when langchain-aws is given no `max_retries` (read from one
+    botocore session: building one costs ~10 ms)."""
     botocore = import_botocore()
     try:
         session = botocore.session.Session(profile=profile)
@@ -228,12 +258,11 @@ def configured_retries(profile: str | None) -> int:
         mode = session.get_config_variable("retry_mode")
     except botocore.exceptions.BotoCoreError:
         attempts, mode = None, None
-    if attempts is not None:
-        try:
-            return max(0, int(attempts) - 1)
-        except (TypeError, ValueError):
-            pass
-    return 4 if mode == "legacy" else 2
+    try:
+        attempts = None if attempts is None else int(attempts)
+    except (TypeError, ValueError):
+        attempts = None
+    return Boto3Retries(mode if isinstance(mode, str) and mode else "standard", attempts)
 
 
 class BearerToken:

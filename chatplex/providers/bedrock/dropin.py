@@ -19,8 +19,12 @@ is chatplex's (its transport, pools, retries and limiter), speaking the Converse
 from __future__ import annotations
 
 import copy
+import dataclasses
+import datetime
+import functools
 import logging
 import warnings
+from collections.abc import Collection
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -50,8 +54,13 @@ from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
 from ...chat.partner_profiles import found_profile
 from ...chat.partner_warnings import moved_to_model_kwargs
+from ...chat.sdk_agents import PartnerHeaders
+from ...chat.sdk_agents import RetryHeaders
 from ...specs import dumped_under_aliases
 from ...specs import field_names
+from .adapter import SDK_INVOCATION
+from .adapter import SDK_REQUEST
+from .adapter import SdkRequest
 from .model_defaults import base_model
 from .model_defaults import disable_streaming
 from .model_defaults import is_application_profile
@@ -64,7 +73,7 @@ if TYPE_CHECKING:
     from ...messages import BaseMessage
     from .adapter import BedrockAdapter
 
-__all__ = ["ChatBedrockConverse"]
+__all__ = ["BotocoreHeaders", "ChatBedrockConverse"]
 
 logger = logging.getLogger(__name__)
 #: The logger langchain-aws's class warns on (a handler or filter set on it sees ours too).
@@ -141,6 +150,56 @@ _FIELDS = (
     MODEL_KWARGS,
     SERVICE_TIER,
 )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BotocoreHeaders(PartnerHeaders):
+    """What boto3's client sends under langchain-aws's configuration: its User-Agent
+    (`cfg/retry-mode#<mode>`), and per attempt botocore's `amz-sdk-request`
+    (`handlers.add_retry_headers`): `attempt=1; max=<attempts>` first (`attempt=1` alone
+    in the legacy mode, whose `max` is set only when a retry is weighed), then
+    `ttl=<time>; attempt=<n>; max=<attempts>`. Its `ttl` is the time the attempt's read
+    ends: botocore takes the last response's `Date` plus its read timeout, chatplex the
+    clock at the retry plus the same timeout (the hook sees no response). The call's
+    `amz-sdk-invocation-id` is the adapter's (`SdkRequest`)."""
+
+    mode: str = "standard"
+    attempts: int = 3
+    #: botocore's read timeout (its default: 60; None: none, and no `ttl`).
+    seconds: float | None = 60.0
+
+    def first_attempt(
+        self, timeout: Any, named: Collection[str]
+    ) -> tuple[dict[str, str], RetryHeaders | None]:
+        if SDK_REQUEST in named:  # given: kept, with no invocation id added
+            return {}, None
+        first = "attempt=1" if self.mode == "legacy" else f"attempt=1; max={self.attempts}"
+        return {SDK_REQUEST: SdkRequest(first)}, functools.partial(
+            _retried, self.attempts, self.seconds
+        )
+
+
+def _retried(attempts: int, seconds: float | None, retries: int) -> list[tuple[str, str]]:
+    said = f"attempt={retries + 1}; max={attempts}"
+    if seconds is None:  # botocore's ttl fails on a None read timeout and is left out
+        return [(SDK_REQUEST, said)]
+    ends = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=seconds)
+    return [(SDK_REQUEST, f"ttl={ends.strftime('%Y%m%dT%H%M%SZ')}; {said}")]
+
+
+def botocore_headers(
+    base: PartnerHeaders, mode: str, attempts: int, seconds: float | None
+) -> BotocoreHeaders:
+    """`base` (the User-Agent `chatplex.dropins` writes for the standard mode) under
+    botocore's retry `mode`, `attempts` in all and its read timeout (`seconds`)."""
+    sent = {
+        name: value.replace("cfg/retry-mode#standard", f"cfg/retry-mode#{mode}")
+        if name.lower() == "user-agent"
+        else value
+        for name, value in base.sync.items()
+    }
+    names = base.names | {SDK_REQUEST, SDK_INVOCATION}
+    return BotocoreHeaders(sent, sent, names, {}, None, mode, attempts, seconds)
 
 
 #: langchain-aws' ChatBedrockConverse's pydantic aliases, alias -> field.
@@ -261,6 +320,38 @@ class ChatBedrockConverse(ChatModel):
     #: The tool choice with_structured_output's copy uses instead of forcing the tool.
     _structured_choice: str | None | object = _FORCED
 
+    _sdk_base: PartnerHeaders | None = None
+    _sdk_made: tuple[Any, BotocoreHeaders] | None = None
+    _aws_profile: str | None = None
+    _retry_mode: str | None = None  # None: the environment's, not looked up yet
+    _read_timeout: float | None = 60.0
+
+    @property
+    def sdk_headers(self) -> PartnerHeaders | None:
+        """Under LangChain's name, boto3's headers under this model's retries (a copy
+        bound with other `max_retries` says so); None in chatplex's own family."""
+        base = self._sdk_base
+        if base is None:
+            return None
+        if self._retry_mode is None:
+            from .auth import configured_retries
+
+            self._retry_mode = configured_retries(self._aws_profile).mode
+        key = (base, self._retry_mode, self._attempts(), self._read_timeout)
+        made = self._sdk_made
+        if made is None or made[0][0] is not base or made[0][1:] != key[1:]:
+            made = self._sdk_made = (key, botocore_headers(*key))
+        return made[1]
+
+    @sdk_headers.setter
+    def sdk_headers(self, headers: PartnerHeaders | None) -> None:
+        self._sdk_base = headers
+
+    def _attempts(self) -> int:
+        """The attempts a call makes in all, as botocore counts them (`max=`)."""
+        stop = getattr(self.retry_policy, "stop", None)
+        return int(getattr(stop, "max_attempt_number", self.max_retries + 1))
+
     def __init__(
         self,
         model: str | None = None,
@@ -328,15 +419,27 @@ class ChatBedrockConverse(ChatModel):
             else tool_choice_values(self.base_model_id or model, fields)
         )
         # A botocore Config: its region after region_name= and the environment, its
-        # timeouts and retries under timeout= and max_retries= (langchain-aws's order).
+        # timeouts and retries under timeout= and max_retries=, which replace its timeouts
+        # and its whole `retries` (langchain-aws's `_get_effective_config`: boto3's own
+        # count and mode then).
         from_config = client_config(config)
         timeout, max_retries = given["timeout"], given["max_retries"]
+        replaced = timeout is not None or max_retries is not None
         if timeout is None:
             timeout = from_config.timeout
-        if max_retries is None:
+        aws_profile = cast("str | None", given["credentials_profile_name"])
+        # botocore's retry mode and read timeout there: what its requests say
+        # (`sdk_headers`; the mode of the environment looked up when first needed).
+        self._aws_profile = aws_profile
+        self._retry_mode = (not replaced and from_config.retry_mode) or None
+        read = given["timeout"] if replaced else getattr(config, "read_timeout", 60)
+        self._read_timeout = None if read is None else float(getattr(read, "read", read))
+        if max_retries is None and not replaced:
             max_retries = from_config.max_retries
         if max_retries is None:  # boto3's own count, as langchain-aws leaves it to boto3
-            max_retries = configured_retries(given["credentials_profile_name"])
+            boto3 = configured_retries(aws_profile)
+            self._retry_mode = self._retry_mode or boto3.mode
+            max_retries = boto3.retries(self._retry_mode)
         adapter = BedrockAdapter(
             **taken.sent(_AWS_CONNECTION),
             api_key=given["api_key"],

@@ -235,12 +235,17 @@ def test_the_credentials_handed_to_botocore_show_no_key(monkeypatch: pytest.Monk
 
 
 def test_configured_retries_are_boto3s(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chatplex.providers.bedrock.auth import Boto3Retries
     from chatplex.providers.bedrock.auth import configured_retries
 
     for name in ("AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"):
         monkeypatch.delenv(name, raising=False)
-    assert configured_retries(None) == 2  # botocore's standard mode: 3 attempts
+    assert configured_retries(None) == Boto3Retries("standard", None)  # botocore's default
+    assert configured_retries(None).retries() == 2  # the standard mode: 3 attempts
+    assert configured_retries(None).retries("legacy") == 4  # a Config's mode wins
     monkeypatch.setenv("AWS_RETRY_MODE", "legacy")
-    assert configured_retries(None) == 4
+    assert configured_retries(None).retries() == 4
+    assert configured_retries(None).retries("adaptive") == 2
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    assert configured_retries(None) == 0
+    assert configured_retries(None) == Boto3Retries("legacy", 1)
+    assert configured_retries(None).retries() == 0
