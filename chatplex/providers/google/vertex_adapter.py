@@ -223,6 +223,11 @@ class VertexAIAdapter(_GoogleWire):
             f"api_key={getattr(self, '_api_key', None)!r})"
         )
 
+    @property
+    def auth(self) -> VertexAuth | None:
+        """The credentials' holder (None in express mode, with an API key)."""
+        return self._auth
+
     def _call_headers(self) -> Mapping[str, Any]:
         """The headers plus the bearer token (refreshed by google-auth if it expired),
         asked once the call's input is translated."""
