@@ -52,6 +52,7 @@ import os
 import uuid
 from collections.abc import Callable
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
@@ -101,6 +102,7 @@ __all__ = [
     "SDK_REQUEST",
     "BedrockAdapter",
     "SdkRequest",
+    "answered_at",
 ]
 
 #: Content blocks this adapter sends: text, images, files and videos (base64), and the reasoning,
@@ -136,6 +138,18 @@ class SdkRequest(str):
     other call does (chatplex's own family sends neither)."""
 
     __slots__ = ()
+
+
+#: The `Date` of the last error response of the drop-in call being sent, which botocore
+#: counts a retry's `ttl` from (`Endpoint._set_ttl`): set by `map_error`, cleared when a
+#: drop-in's call gets its headers (`with_call_headers`). Per thread and task, as a call.
+_ANSWERED: ContextVar[str | None] = ContextVar("chatplex_bedrock_answered", default=None)
+
+
+def answered_at() -> str | None:
+    """The `Date` of the last response with one that the call being sent got (None:
+    none yet, as after a connection that failed)."""
+    return _ANSWERED.get()
 
 
 #: A Bedrock API key, as botocore and the AWS SDKs read it.
@@ -357,6 +371,7 @@ class BedrockAdapter(Adapter):
         ):
             invocation = {SDK_INVOCATION: str(uuid.uuid4())}
             merged = dataclasses.replace(merged, headers=merged_headers(merged.headers, invocation))
+            _ANSWERED.set(None)  # a new call: no response yet
         return merged
 
     # -- responses -------------------------------------------------------------------------
@@ -369,6 +384,9 @@ class BedrockAdapter(Adapter):
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""
+        date = header_value(headers, "date")
+        if date:  # what a drop-in's retry says its attempt ends by (`answered_at`)
+            _ANSWERED.set(date)
         return error_from(status, body, headers)
 
     def _check_messages(self, messages: list[BaseMessage]) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime
+import email.utils
 import functools
 import logging
 import warnings
@@ -61,6 +62,7 @@ from ...specs import field_names
 from .adapter import SDK_INVOCATION
 from .adapter import SDK_REQUEST
 from .adapter import SdkRequest
+from .adapter import answered_at
 from .model_defaults import base_model
 from .model_defaults import disable_streaming
 from .model_defaults import is_application_profile
@@ -158,9 +160,8 @@ class BotocoreHeaders(PartnerHeaders):
     (`cfg/retry-mode#<mode>`), and per attempt botocore's `amz-sdk-request`
     (`handlers.add_retry_headers`): `attempt=1; max=<attempts>` first (`attempt=1` alone
     in the legacy mode, whose `max` is set only when a retry is weighed), then
-    `ttl=<time>; attempt=<n>; max=<attempts>`. Its `ttl` is the time the attempt's read
-    ends: botocore takes the last response's `Date` plus its read timeout, chatplex the
-    clock at the retry plus the same timeout (the hook sees no response). The call's
+    `ttl=<time>; attempt=<n>; max=<attempts>`, its `ttl` the last response's `Date` plus
+    the read timeout (`adapter.answered_at`; none before a response). The call's
     `amz-sdk-invocation-id` is the adapter's (`SdkRequest`)."""
 
     mode: str = "standard"
@@ -181,9 +182,16 @@ class BotocoreHeaders(PartnerHeaders):
 
 def _retried(attempts: int, seconds: float | None, retries: int) -> list[tuple[str, str]]:
     said = f"attempt={retries + 1}; max={attempts}"
-    if seconds is None:  # botocore's ttl fails on a None read timeout and is left out
+    date = answered_at()
+    # botocore's ttl: the last response's Date plus the read timeout; none before a
+    # response with a Date, and none where the read timeout is None (its sum fails).
+    try:
+        ends = email.utils.parsedate_to_datetime(date) if date and seconds is not None else None
+    except (TypeError, ValueError):
+        ends = None
+    if ends is None:
         return [(SDK_REQUEST, said)]
-    ends = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=seconds)
+    ends += datetime.timedelta(seconds=seconds or 0)
     return [(SDK_REQUEST, f"ttl={ends.strftime('%Y%m%dT%H%M%SZ')}; {said}")]
 
 

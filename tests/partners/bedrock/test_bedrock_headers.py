@@ -5,14 +5,14 @@ boto3's client itself (its `create_aws_client`, `user_agent_extra` patched in by
 first attempt with a 500 (retried) and the second with a 400 (not retried). Compared per
 attempt: the header names, the User-Agent (botocore's per-process feature list `m/...`
 aside), `amz-sdk-request` (`attempt=1; max=3`, then `ttl=<time>; attempt=2; max=3`, the
-`max` from the retry configuration langchain-aws hands boto3) and `amz-sdk-invocation-id`
-(one uuid4 per call, the same on its retry). botocore's backoff is patched to 0."""
+`max` from the retry configuration langchain-aws hands boto3, the `ttl` the 500's `Date`
+plus the read timeout) and `amz-sdk-invocation-id` (one uuid4 per call, the same on its
+retry). The server's `Date` is fixed; botocore's backoff is patched to 0."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime
 import re
 import uuid
 from collections.abc import Iterator
@@ -43,17 +43,27 @@ FRAMING = {"host", "content-length", "accept-encoding", "connection"}
 OURS_ONLY = {"accept"}
 #: A retry's `amz-sdk-request`: its `ttl` (left out where botocore has no read timeout).
 RETRY = re.compile(r"(?:ttl=(\d{8}T\d{6}Z); )?(attempt=2; max=\d+)")
+#: The `Date` of every answer, and the `ttl` a retry after it says with a read timeout of 60.
+DATE = "Sun, 01 Nov 2026 10:00:00 GMT"
+TTL_60 = "20261101T100100Z"
 
 
 class _Server(Answering):
     """Records each request's headers; answers odd requests 500 (to be retried at once),
-    even ones 400."""
+    even ones 400, all dated `DATE`; with `cut`, closes the connection on odd ones."""
 
     seen: list[dict[str, str]]
+    cut = False
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return DATE
 
     def do_POST(self) -> None:
         self.seen.append({k.lower(): v for k, v in self.headers.items()})
         self.read_body()
+        if self.cut and len(self.seen) % 2 == 1:
+            self.close_connection = True  # no answer: a connection that failed
+            return
         status, kind = (500, "InternalServerException")
         if len(self.seen) % 2 == 0:
             status, kind = (400, "ValidationException")
@@ -105,13 +115,7 @@ def _agent(headers: dict[str, str]) -> str:
     return re.sub(r" m/\S+", "", headers["user-agent"])
 
 
-def _ttl_floor(seconds: float) -> str:
-    """The earliest `ttl=` a retry made from now on can carry."""
-    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-    return (now + datetime.timedelta(seconds=seconds - 1)).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _compare(theirs: list[dict[str, str]], ours: list[dict[str, str]], since: str) -> None:
+def _compare(theirs: list[dict[str, str]], ours: list[dict[str, str]]) -> None:
     assert len(theirs) == len(ours) == 2  # the 500 retried, the 400 not
     for their, our in zip(theirs, ours, strict=True):
         assert set(our) - OURS_ONLY == set(their) - OURS_ONLY
@@ -126,9 +130,7 @@ def _compare(theirs: list[dict[str, str]], ours: list[dict[str, str]], since: st
     assert our_first["amz-sdk-request"] == their_first["amz-sdk-request"]
     their, our = (RETRY.fullmatch(r["amz-sdk-request"]) for r in (their_retry, our_retry))
     assert their is not None and our is not None
-    assert our.group(2) == their.group(2)
-    assert (our.group(1) is None) == (their.group(1) is None)
-    assert [ttl for ttl in (our.group(1), their.group(1)) if ttl and ttl < since] == []
+    assert our.groups() == their.groups()  # the ttl too, from the same Date
 
 
 PAIRS = [
@@ -143,12 +145,11 @@ def test_each_attempt_says_what_boto3s_says(
     seen: tuple[str, list[Any]], pair: tuple[Any, Any], how: str
 ) -> None:
     url, headers = seen
-    since = _ttl_floor(60)  # botocore's read timeout
     theirs = _sent(pair[0], url, headers, how)
     ours = _sent(pair[1], url, headers, how)
-    _compare(theirs, ours, since)
+    _compare(theirs, ours)
     assert theirs[0]["amz-sdk-request"] == "attempt=1; max=3"  # botocore's standard mode
-    assert ours[1]["amz-sdk-request"].startswith("ttl=")
+    assert theirs[1]["amz-sdk-request"] == f"ttl={TTL_60}; attempt=2; max=3"
     assert " cfg/retry-mode#standard " in ours[0]["user-agent"]
 
 
@@ -169,10 +170,9 @@ def test_the_retry_configuration_is_said_as_boto3_says_it(
     seen: tuple[str, list[Any]], settings: dict[str, Any]
 ) -> None:
     url, headers = seen
-    since = _ttl_floor(settings.get("timeout") or 9)
     theirs = _sent(langchain_aws.ChatBedrockConverse, url, headers, "invoke", **settings)
     ours = _sent(chatplex.langchain.ChatBedrockConverse, url, headers, "invoke", **settings)
-    _compare(theirs, ours, since)
+    _compare(theirs, ours)
 
 
 @pytest.mark.parametrize("variable", ["AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"])
@@ -181,10 +181,9 @@ def test_the_environments_retry_configuration_too(
 ) -> None:
     url, headers = seen
     monkeypatch.setenv(variable, {"AWS_RETRY_MODE": "legacy", "AWS_MAX_ATTEMPTS": "7"}[variable])
-    since = _ttl_floor(60)
     theirs = _sent(langchain_aws.ChatBedrockConverse, url, headers, "invoke")
     ours = _sent(chatplex.langchain.ChatBedrockConverse, url, headers, "invoke")
-    _compare(theirs, ours, since)
+    _compare(theirs, ours)
     assert ours[0]["amz-sdk-request"] == {"AWS_RETRY_MODE": "attempt=1"}.get(
         variable, "attempt=1; max=7"
     )
@@ -220,3 +219,17 @@ def test_chatplex_own_family_sends_none(seen: tuple[str, list[Any]]) -> None:
     assert len(headers) == 2  # the 500 retried
     assert [h["user-agent"] for h in headers] == [USER_AGENT] * 2
     assert not [name for h in headers for name in h if name.startswith("amz-sdk-")]
+
+
+def test_a_retry_after_a_failed_connection_says_no_ttl(
+    seen: tuple[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """botocore counts the ttl from a response's Date: after a connection that failed
+    there is none (and none carried from an earlier call)."""
+    url, headers = seen
+    monkeypatch.setattr(_Server, "cut", True)
+    _sent(chatplex.langchain.ChatBedrockConverse, url, headers, "invoke")  # a ttl before
+    theirs = _sent(langchain_aws.ChatBedrockConverse, url, headers, "invoke")
+    ours = _sent(chatplex.langchain.ChatBedrockConverse, url, headers, "invoke")
+    _compare(theirs, ours)
+    assert ours[1]["amz-sdk-request"] == "attempt=2; max=3"
