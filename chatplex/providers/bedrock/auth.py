@@ -40,8 +40,8 @@ __all__ = [
     "ClientConfig",
     "client_config",
     "configured_endpoint",
-    "Boto3Retries",
-    "configured_retries",
+    "Boto3Defaults",
+    "boto3_defaults",
     "import_botocore",
     "resolve_region",
 ]
@@ -130,8 +130,9 @@ def resolve_region(
     return region
 
 
-#: botocore `Config` options that change nothing chatplex sends (its user agent, its
-#: connection pool, botocore's own parameter checks...): read and ignored.
+#: botocore `Config` options that change nothing chatplex's requests follow (its
+#: connection pool, botocore's own parameter checks...): read and ignored, the user
+#: agent's but where a drop-in sends boto3's User-Agent (`ClientConfig`).
 _IGNORED_OPTIONS = frozenset(
     {
         "user_agent",
@@ -164,6 +165,11 @@ class ClientConfig:
     retry_mode: str | None = None
     #: `read_timeout`: the time botocore's retried attempts say they wait (`ttl=`).
     read_timeout: float | None = None
+    #: What boto3's User-Agent says of them (a drop-in's): `user_agent` (in place of
+    #: botocore's own words), `user_agent_extra` (appended), `user_agent_appid` (`app/...`).
+    user_agent: str | None = None
+    user_agent_extra: str | None = None
+    user_agent_appid: str | None = None
 
 
 def client_config(config: Any) -> ClientConfig:
@@ -200,6 +206,9 @@ def client_config(config: Any) -> ClientConfig:
         max_retries,
         retries.get("mode"),
         given.get("read_timeout"),
+        given.get("user_agent"),
+        given.get("user_agent_extra"),
+        given.get("user_agent_appid"),
     )
 
 
@@ -230,14 +239,16 @@ def configured_endpoint(profile: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class Boto3Retries:
-    """boto3's retries where a Config names none: botocore's retry mode (`AWS_RETRY_MODE`
-    / the config file's `retry_mode`, else "standard": its `_compute_retry_mode`) and the
-    attempts in all (`AWS_MAX_ATTEMPTS` / the config file's `max_attempts`; None: the
-    mode's own)."""
+class Boto3Defaults:
+    """What boto3's client takes from the environment and the shared config file where a
+    Config says nothing: botocore's retry mode (`AWS_RETRY_MODE` / `retry_mode`, else
+    "standard": its `_compute_retry_mode`), the attempts in all (`AWS_MAX_ATTEMPTS` /
+    `max_attempts`; None: the mode's own) and the app id its User-Agent names
+    (`AWS_SDK_UA_APP_ID` / `sdk_ua_app_id`)."""
 
     mode: str = "standard"
     attempts: int | None = None
+    appid: str | None = None
 
     def retries(self, mode: str | None = None) -> int:
         """The retries after the first attempt, in `mode` (a Config's) or `self.mode`:
@@ -248,21 +259,36 @@ class Boto3Retries:
         return 4 if (mode or self.mode) == "legacy" else 2
 
 
-def configured_retries(profile: str | None) -> Boto3Retries:
-    """boto3's retries when langchain-aws is given no `max_retries` (read from one
-    botocore session: building one costs ~10 ms)."""
+def boto3_defaults(profile: str | None) -> Boto3Defaults:
+    """boto3's defaults for `profile` (read from one botocore session: building one costs
+    ~10 ms)."""
     botocore = import_botocore()
     try:
         session = botocore.session.Session(profile=profile)
-        attempts = session.get_config_variable("max_attempts")
-        mode = session.get_config_variable("retry_mode")
+        found = [
+            session.get_config_variable(name)
+            for name in ("max_attempts", "retry_mode", "user_agent_appid")
+        ]
     except botocore.exceptions.BotoCoreError:
-        attempts, mode = None, None
+        found = [None, None, None]
+    attempts, mode, appid = found
     try:
         attempts = None if attempts is None else int(attempts)
     except (TypeError, ValueError):
         attempts = None
-    return Boto3Retries(mode if isinstance(mode, str) and mode else "standard", attempts)
+    return Boto3Defaults(
+        mode if isinstance(mode, str) and mode else "standard",
+        attempts,
+        appid if isinstance(appid, str) and appid else None,
+    )
+
+
+def user_agent_part(value: str) -> str:
+    """`value` as botocore writes an app id into its User-Agent (characters it does not
+    allow become "-")."""
+    from botocore.useragent import sanitize_user_agent_string_component
+
+    return str(sanitize_user_agent_string_component(raw_str=value, allow_hash=True))
 
 
 class BearerToken:

@@ -63,6 +63,7 @@ from .adapter import SDK_INVOCATION
 from .adapter import SDK_REQUEST
 from .adapter import SdkRequest
 from .adapter import answered_at
+from .auth import Boto3Defaults
 from .model_defaults import base_model
 from .model_defaults import disable_streaming
 from .model_defaults import is_application_profile
@@ -196,18 +197,41 @@ def _retried(attempts: int, seconds: float | None, retries: int) -> list[tuple[s
 
 
 def botocore_headers(
-    base: PartnerHeaders, mode: str, attempts: int, seconds: float | None
+    base: PartnerHeaders,
+    mode: str,
+    attempts: int,
+    seconds: float | None,
+    agent: tuple[str | None, str | None, str | None] = (None, None, None),
 ) -> BotocoreHeaders:
     """`base` (the User-Agent `chatplex.dropins` writes for the standard mode) under
-    botocore's retry `mode`, `attempts` in all and its read timeout (`seconds`)."""
+    botocore's retry `mode`, `attempts` in all, its read timeout (`seconds`) and a
+    Config's `agent`: (`user_agent`, `user_agent_extra`, `user_agent_appid`)."""
     sent = {
-        name: value.replace("cfg/retry-mode#standard", f"cfg/retry-mode#{mode}")
-        if name.lower() == "user-agent"
-        else value
+        name: _agent(value, mode, *agent) if name.lower() == "user-agent" else value
         for name, value in base.sync.items()
     }
     names = base.names | {SDK_REQUEST, SDK_INVOCATION}
     return BotocoreHeaders(sent, sent, names, {}, None, mode, attempts, seconds)
+
+
+def _agent(
+    standard: str, mode: str, override: str | None, extra: str | None, appid: str | None
+) -> str:
+    """boto3's User-Agent (`standard`: `<botocore's words> cfg/retry-mode#standard
+    Botocore/<version> x-client-framework:langchain-aws`) as botocore's `UserAgentString`
+    writes it: the retry `mode`, `app/<appid>` after it, `override` in place of its own
+    words (its legacy string), the Config's `extra` before langchain-aws's tag (which
+    langchain-aws appends to it)."""
+    from .auth import user_agent_part
+
+    words, _, rest = standard.partition(" Botocore/")
+    version, _, framework = rest.partition(" ")
+    words = words.replace("cfg/retry-mode#standard", f"cfg/retry-mode#{mode}")
+    if appid:
+        words = f"{words} app/{user_agent_part(appid)}"
+    if extra:
+        framework = extra if framework in extra.split() else f"{extra} {framework}"
+    return f"{override or words} Botocore/{version} {framework}"
 
 
 #: langchain-aws' ChatBedrockConverse's pydantic aliases, alias -> field.
@@ -331,8 +355,10 @@ class ChatBedrockConverse(ChatModel):
     _sdk_base: PartnerHeaders | None = None
     _sdk_made: tuple[Any, BotocoreHeaders] | None = None
     _aws_profile: str | None = None
-    _retry_mode: str | None = None  # None: the environment's, not looked up yet
+    _boto3: Boto3Defaults | None = None  # the environment's, looked up when first needed
+    _retry_mode: str | None = None  # a Config's (else the environment's)
     _read_timeout: float | None = 60.0
+    _agent: tuple[str | None, str | None, str | None] = (None, None, None)
 
     @property
     def sdk_headers(self) -> PartnerHeaders | None:
@@ -341,11 +367,15 @@ class ChatBedrockConverse(ChatModel):
         base = self._sdk_base
         if base is None:
             return None
-        if self._retry_mode is None:
-            from .auth import configured_retries
+        override, extra, appid = self._agent
+        if self._boto3 is None and (self._retry_mode is None or appid is None):
+            from .auth import boto3_defaults
 
-            self._retry_mode = configured_retries(self._aws_profile).mode
-        key = (base, self._retry_mode, self._attempts(), self._read_timeout)
+            self._boto3 = boto3_defaults(self._aws_profile)
+        found = self._boto3 or Boto3Defaults()
+        mode, appid = self._retry_mode or found.mode, appid or found.appid
+        agent = (override, extra, appid)
+        key = (base, mode, self._attempts(), self._read_timeout, agent)
         made = self._sdk_made
         if made is None or made[0][0] is not base or made[0][1:] != key[1:]:
             made = self._sdk_made = (key, botocore_headers(*key))
@@ -381,8 +411,8 @@ class ChatBedrockConverse(ChatModel):
     ) -> None:
         from .adapter import BedrockAdapter
         from .auth import ClientConfig
+        from .auth import boto3_defaults
         from .auth import client_config
-        from .auth import configured_retries
 
         # LangChain's stream_usage, which langchain-aws's class lacks: its warning (which
         # points two frames above the line that built it), and not sent (there in
@@ -436,18 +466,22 @@ class ChatBedrockConverse(ChatModel):
         if timeout is None:
             timeout = from_config.timeout
         aws_profile = cast("str | None", given["credentials_profile_name"])
-        # botocore's retry mode and read timeout there: what its requests say
-        # (`sdk_headers`; the mode of the environment looked up when first needed).
+        # botocore's retry mode, read timeout and User-Agent options there: what its
+        # requests say (`sdk_headers`; the environment's looked up when first needed).
         self._aws_profile = aws_profile
         self._retry_mode = (not replaced and from_config.retry_mode) or None
+        self._agent = (
+            from_config.user_agent,
+            from_config.user_agent_extra,
+            from_config.user_agent_appid,
+        )
         read = given["timeout"] if replaced else getattr(config, "read_timeout", 60)
         self._read_timeout = None if read is None else float(getattr(read, "read", read))
         if max_retries is None and not replaced:
             max_retries = from_config.max_retries
         if max_retries is None:  # boto3's own count, as langchain-aws leaves it to boto3
-            boto3 = configured_retries(aws_profile)
-            self._retry_mode = self._retry_mode or boto3.mode
-            max_retries = boto3.retries(self._retry_mode)
+            self._boto3 = boto3_defaults(aws_profile)
+            max_retries = self._boto3.retries(self._retry_mode)
         adapter = BedrockAdapter(
             **taken.sent(_AWS_CONNECTION),
             api_key=given["api_key"],

@@ -163,8 +163,21 @@ def test_each_attempt_says_what_boto3s_says(
         {"config": botocore_config.Config(retries={"mode": "legacy"}, read_timeout=9)},
         # timeout= replaces the Config's whole `retries` (langchain-aws's merge)
         {"config": botocore_config.Config(retries={"total_max_attempts": 6}), "timeout": 9},
+        {"config": botocore_config.Config(user_agent_extra="my-app/1.2")},
+        {"config": botocore_config.Config(user_agent_appid="my app!#1")},
+        {"config": botocore_config.Config(user_agent="custom/9", user_agent_extra="x/1")},
     ],
-    ids=["max_retries", "timeout", "total_max_attempts", "adaptive", "legacy", "replaced"],
+    ids=[
+        "max_retries",
+        "timeout",
+        "total_max_attempts",
+        "adaptive",
+        "legacy",
+        "replaced",
+        "user_agent_extra",
+        "user_agent_appid",
+        "user_agent",
+    ],
 )
 def test_the_retry_configuration_is_said_as_boto3_says_it(
     seen: tuple[str, list[Any]], settings: dict[str, Any]
@@ -175,18 +188,21 @@ def test_the_retry_configuration_is_said_as_boto3_says_it(
     _compare(theirs, ours)
 
 
-@pytest.mark.parametrize("variable", ["AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"])
-def test_the_environments_retry_configuration_too(
+ENVIRONMENT = {"AWS_RETRY_MODE": "legacy", "AWS_MAX_ATTEMPTS": "7", "AWS_SDK_UA_APP_ID": "env-app"}
+
+
+@pytest.mark.parametrize("variable", sorted(ENVIRONMENT))
+def test_the_environments_configuration_too(
     seen: tuple[str, list[Any]], monkeypatch: pytest.MonkeyPatch, variable: str
 ) -> None:
     url, headers = seen
-    monkeypatch.setenv(variable, {"AWS_RETRY_MODE": "legacy", "AWS_MAX_ATTEMPTS": "7"}[variable])
+    monkeypatch.setenv(variable, ENVIRONMENT[variable])
     theirs = _sent(langchain_aws.ChatBedrockConverse, url, headers, "invoke")
     ours = _sent(chatplex.langchain.ChatBedrockConverse, url, headers, "invoke")
     _compare(theirs, ours)
-    assert ours[0]["amz-sdk-request"] == {"AWS_RETRY_MODE": "attempt=1"}.get(
-        variable, "attempt=1; max=7"
-    )
+    said = {"AWS_RETRY_MODE": "attempt=1", "AWS_MAX_ATTEMPTS": "attempt=1; max=7"}
+    assert ours[0]["amz-sdk-request"] == said.get(variable, "attempt=1; max=3")
+    assert (" app/env-app " in ours[0]["user-agent"]) == (variable == "AWS_SDK_UA_APP_ID")
 
 
 def test_each_call_has_its_own_invocation_id(seen: tuple[str, list[Any]]) -> None:
