@@ -355,7 +355,9 @@ class ChatBedrockConverse(ChatModel):
     _sdk_base: PartnerHeaders | None = None
     _sdk_made: tuple[Any, BotocoreHeaders] | None = None
     _aws_profile: str | None = None
-    _boto3: Boto3Defaults | None = None  # the environment's, looked up when first needed
+    #: The environment's boto3 defaults, looked up when first needed: one holder shared
+    #: with the copies a call's settings make (each would look them up again).
+    _boto3: list[Boto3Defaults]  # (set by __init__)
     _retry_mode: str | None = None  # a Config's (else the environment's)
     _read_timeout: float | None = 60.0
     _agent: tuple[str | None, str | None, str | None] = (None, None, None)
@@ -368,11 +370,11 @@ class ChatBedrockConverse(ChatModel):
         if base is None:
             return None
         override, extra, appid = self._agent
-        if self._boto3 is None and (self._retry_mode is None or appid is None):
+        if not self._boto3 and (self._retry_mode is None or appid is None):
             from .auth import boto3_defaults
 
-            self._boto3 = boto3_defaults(self._aws_profile)
-        found = self._boto3 or Boto3Defaults()
+            self._boto3.append(boto3_defaults(self._aws_profile))
+        found = self._boto3[0] if self._boto3 else Boto3Defaults()
         mode, appid = self._retry_mode or found.mode, appid or found.appid
         agent = (override, extra, appid)
         key = (base, mode, self._attempts(), self._read_timeout, agent)
@@ -469,6 +471,7 @@ class ChatBedrockConverse(ChatModel):
         # botocore's retry mode, read timeout and User-Agent options there: what its
         # requests say (`sdk_headers`; the environment's looked up when first needed).
         self._aws_profile = aws_profile
+        self._boto3 = []
         self._retry_mode = (not replaced and from_config.retry_mode) or None
         self._agent = (
             from_config.user_agent,
@@ -480,8 +483,8 @@ class ChatBedrockConverse(ChatModel):
         if max_retries is None and not replaced:
             max_retries = from_config.max_retries
         if max_retries is None:  # boto3's own count, as langchain-aws leaves it to boto3
-            self._boto3 = boto3_defaults(aws_profile)
-            max_retries = self._boto3.retries(self._retry_mode)
+            self._boto3.append(boto3_defaults(aws_profile))
+            max_retries = self._boto3[0].retries(self._retry_mode)
         adapter = BedrockAdapter(
             **taken.sent(_AWS_CONNECTION),
             api_key=given["api_key"],

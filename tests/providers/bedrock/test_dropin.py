@@ -840,3 +840,25 @@ def test_chatplex_own_family_sends_no_boto3_headers() -> None:
         aws_secret_access_key="S",
     )
     assert model.sdk_headers is None
+
+
+def test_the_environment_is_read_once_for_a_model_and_its_copies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import copy
+
+    from chatplex.providers.bedrock import auth
+
+    lookups: list[str | None] = []
+    real = auth.boto3_defaults
+
+    def counted(profile: str | None) -> auth.Boto3Defaults:
+        lookups.append(profile)
+        return real(profile)
+
+    monkeypatch.setattr(auth, "boto3_defaults", counted)
+    model = _keyed(max_retries=1)  # nothing of the environment needed to build it
+    assert lookups == []
+    copies = [copy.copy(model) for _ in range(3)]  # as a call's settings make them
+    assert all(c.sdk_headers is not None for c in [*copies, model])
+    assert lookups == [None]
