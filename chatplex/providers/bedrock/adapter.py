@@ -49,10 +49,8 @@ import dataclasses
 import hashlib
 import json
 import os
-import uuid
 from collections.abc import Callable
 from collections.abc import Mapping
-from contextvars import ContextVar
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
@@ -91,6 +89,8 @@ from .response import PROVIDER
 from .response import REQUEST_ID_HEADER
 from .response import error_from
 from .response import parse_reply
+from .sdk_headers import answered
+from .sdk_headers import invocation_header
 from .stream import BedrockStreamParser
 
 if TYPE_CHECKING:  # annotations only
@@ -98,11 +98,7 @@ if TYPE_CHECKING:  # annotations only
 
 __all__ = [
     "BLOCK_TYPES",
-    "SDK_INVOCATION",
-    "SDK_REQUEST",
     "BedrockAdapter",
-    "SdkRequest",
-    "answered_at",
 ]
 
 #: Content blocks this adapter sends: text, images, files and videos (base64), and the reasoning,
@@ -126,32 +122,6 @@ BLOCK_TYPES = BlockTypes(
     | SERVER_TOOL_BLOCK_TYPES
 )
 _JSON = "application/json"
-#: botocore's per-attempt header (`attempt=1; max=3`) and its per-call one (a uuid4 that
-#: every attempt of a call repeats): `handlers.add_retry_headers`.
-SDK_REQUEST = "amz-sdk-request"
-SDK_INVOCATION = "amz-sdk-invocation-id"
-
-
-class SdkRequest(str):
-    """The first attempt's `amz-sdk-request`, as a drop-in's partner headers give it: a
-    call carrying it gets its own `amz-sdk-invocation-id` (`with_call_headers`); no
-    other call does (chatplex's own family sends neither)."""
-
-    __slots__ = ()
-
-
-#: The `Date` of the last error response of the drop-in call being sent, which botocore
-#: counts a retry's `ttl` from (`Endpoint._set_ttl`): set by `map_error`, cleared when a
-#: drop-in's call gets its headers (`with_call_headers`). Per thread and task, as a call.
-_ANSWERED: ContextVar[str | None] = ContextVar("chatplex_bedrock_answered", default=None)
-
-
-def answered_at() -> str | None:
-    """The `Date` of the last response with one that the call being sent got (None:
-    none yet, as after a connection that failed)."""
-    return _ANSWERED.get()
-
-
 #: A Bedrock API key, as botocore and the AWS SDKs read it.
 _BEARER_VARIABLE = "AWS_BEARER_TOKEN_BEDROCK"
 
@@ -366,12 +336,9 @@ class BedrockAdapter(Adapter):
         """The call's headers; with a drop-in's `amz-sdk-request`, botocore's invocation
         id too, new for each call (unsigned, as botocore adds both after signing)."""
         merged = super().with_call_headers(request, headers)
-        if any(type(value) is SdkRequest for value in headers.values()) and not any(
-            name.lower() == SDK_INVOCATION for name in merged.headers
-        ):
-            invocation = {SDK_INVOCATION: str(uuid.uuid4())}
+        invocation = invocation_header(headers, merged.headers)
+        if invocation:
             merged = dataclasses.replace(merged, headers=merged_headers(merged.headers, invocation))
-            _ANSWERED.set(None)  # a new call: no response yet
         return merged
 
     # -- responses -------------------------------------------------------------------------
@@ -384,9 +351,7 @@ class BedrockAdapter(Adapter):
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""
-        date = header_value(headers, "date")
-        if date:  # what a drop-in's retry says its attempt ends by (`answered_at`)
-            _ANSWERED.set(date)
+        answered(headers)  # what a drop-in's retry says its attempt ends by
         return error_from(status, body, headers)
 
     def _check_messages(self, messages: list[BaseMessage]) -> None:

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import datetime
-import email.utils
 import functools
 import logging
 import warnings
@@ -59,10 +57,6 @@ from ...chat.sdk_agents import PartnerHeaders
 from ...chat.sdk_agents import RetryHeaders
 from ...specs import dumped_under_aliases
 from ...specs import field_names
-from .adapter import SDK_INVOCATION
-from .adapter import SDK_REQUEST
-from .adapter import SdkRequest
-from .adapter import answered_at
 from .auth import Boto3Defaults
 from .model_defaults import base_model
 from .model_defaults import disable_streaming
@@ -71,6 +65,12 @@ from .model_defaults import provider_of
 from .model_defaults import tool_choice_values
 from .reasoning_effort import EffortRule
 from .reasoning_effort import check_effort
+from .sdk_headers import SDK_INVOCATION
+from .sdk_headers import SDK_REQUEST
+from .sdk_headers import SdkRequest
+from .sdk_headers import first_request
+from .sdk_headers import retried
+from .sdk_headers import user_agent
 
 if TYPE_CHECKING:
     from ...messages import BaseMessage
@@ -162,7 +162,7 @@ class BotocoreHeaders(PartnerHeaders):
     (`handlers.add_retry_headers`): `attempt=1; max=<attempts>` first (`attempt=1` alone
     in the legacy mode, whose `max` is set only when a retry is weighed), then
     `ttl=<time>; attempt=<n>; max=<attempts>`, its `ttl` the last response's `Date` plus
-    the read timeout (`adapter.answered_at`; none before a response). The call's
+    the read timeout (`sdk_headers.retried`; none before a response). The call's
     `amz-sdk-invocation-id` is the adapter's (`SdkRequest`)."""
 
     mode: str = "standard"
@@ -175,25 +175,8 @@ class BotocoreHeaders(PartnerHeaders):
     ) -> tuple[dict[str, str], RetryHeaders | None]:
         if SDK_REQUEST in named:  # given: kept, with no invocation id added
             return {}, None
-        first = "attempt=1" if self.mode == "legacy" else f"attempt=1; max={self.attempts}"
-        return {SDK_REQUEST: SdkRequest(first)}, functools.partial(
-            _retried, self.attempts, self.seconds
-        )
-
-
-def _retried(attempts: int, seconds: float | None, retries: int) -> list[tuple[str, str]]:
-    said = f"attempt={retries + 1}; max={attempts}"
-    date = answered_at()
-    # botocore's ttl: the last response's Date plus the read timeout; none before a
-    # response with a Date, and none where the read timeout is None (its sum fails).
-    try:
-        ends = email.utils.parsedate_to_datetime(date) if date and seconds is not None else None
-    except (TypeError, ValueError):
-        ends = None
-    if ends is None:
-        return [(SDK_REQUEST, said)]
-    ends += datetime.timedelta(seconds=seconds or 0)
-    return [(SDK_REQUEST, f"ttl={ends.strftime('%Y%m%dT%H%M%SZ')}; {said}")]
+        first = SdkRequest(first_request(self.mode, self.attempts))
+        return {SDK_REQUEST: first}, functools.partial(retried, self.attempts, self.seconds)
 
 
 def botocore_headers(
@@ -207,31 +190,11 @@ def botocore_headers(
     botocore's retry `mode`, `attempts` in all, its read timeout (`seconds`) and a
     Config's `agent`: (`user_agent`, `user_agent_extra`, `user_agent_appid`)."""
     sent = {
-        name: _agent(value, mode, *agent) if name.lower() == "user-agent" else value
+        name: user_agent(value, mode, *agent) if name.lower() == "user-agent" else value
         for name, value in base.sync.items()
     }
     names = base.names | {SDK_REQUEST, SDK_INVOCATION}
     return BotocoreHeaders(sent, sent, names, {}, None, mode, attempts, seconds)
-
-
-def _agent(
-    standard: str, mode: str, override: str | None, extra: str | None, appid: str | None
-) -> str:
-    """boto3's User-Agent (`standard`: `<botocore's words> cfg/retry-mode#standard
-    Botocore/<version> x-client-framework:langchain-aws`) as botocore's `UserAgentString`
-    writes it: the retry `mode`, `app/<appid>` after it, `override` in place of its own
-    words (its legacy string), the Config's `extra` before langchain-aws's tag (which
-    langchain-aws appends to it)."""
-    from .auth import user_agent_part
-
-    words, _, rest = standard.partition(" Botocore/")
-    version, _, framework = rest.partition(" ")
-    words = words.replace("cfg/retry-mode#standard", f"cfg/retry-mode#{mode}")
-    if appid:
-        words = f"{words} app/{user_agent_part(appid)}"
-    if extra:
-        framework = extra if framework in extra.split() else f"{extra} {framework}"
-    return f"{override or words} Botocore/{version} {framework}"
 
 
 #: langchain-aws' ChatBedrockConverse's pydantic aliases, alias -> field.

@@ -433,7 +433,7 @@ def test_a_standard_video_block_is_sent_not_refused() -> None:
 def test_a_dropins_attempt_header_brings_botocores_invocation_id() -> None:
     import uuid
 
-    from chatplex.providers.bedrock.adapter import SdkRequest
+    from chatplex.providers.bedrock.sdk_headers import SdkRequest
 
     adapter = keyed()
     request = adapter.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=False)
@@ -449,22 +449,3 @@ def test_a_dropins_attempt_header_brings_botocores_invocation_id() -> None:
     assert "amz-sdk-invocation-id" not in plain.headers
     given = adapter.with_call_headers(request, {**first, "Amz-Sdk-Invocation-Id": "mine"})
     assert [v for k, v in given.headers.items() if k.lower() == "amz-sdk-invocation-id"] == ["mine"]
-
-
-def test_the_last_response_date_is_the_calls_own() -> None:
-    """What a drop-in's retry counts botocore's `ttl` from: an error response's Date, until
-    the next drop-in call gets its headers (per context, as a call's thread or task)."""
-    import contextvars
-
-    from chatplex.providers.bedrock.adapter import SdkRequest
-    from chatplex.providers.bedrock.adapter import answered_at
-
-    adapter = keyed()
-    request = adapter.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=False)
-    call = contextvars.copy_context()
-    call.run(adapter.map_error, 503, b"{}", {"Date": "Sun, 01 Nov 2026 10:00:00 GMT"})
-    assert call.run(answered_at) == "Sun, 01 Nov 2026 10:00:00 GMT"
-    call.run(adapter.map_error, 503, b"{}", {})  # no Date: the last one kept, as botocore
-    assert call.run(answered_at) == "Sun, 01 Nov 2026 10:00:00 GMT"
-    call.run(adapter.with_call_headers, request, {"amz-sdk-request": SdkRequest("attempt=1")})
-    assert call.run(answered_at) is None
