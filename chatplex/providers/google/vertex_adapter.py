@@ -235,6 +235,11 @@ class VertexAIAdapter(_GoogleWire):
         authorization = self._auth.authorization() if self._auth is not None else None
         if authorization is not None:
             headers["Authorization"] = authorization
+            quota = self._auth.quota_project()  # type: ignore[union-attr]
+            if quota is not None:  # as google-auth applies credentials, over one given
+                for name in [n for n in headers if n.lower() == "x-goog-user-project"]:
+                    del headers[name]
+                headers["x-goog-user-project"] = quota
         return headers
 
     def batch_api_for(self, model: str, limits: Limits | None = None) -> GeminiBatches:

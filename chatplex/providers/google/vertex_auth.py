@@ -85,6 +85,13 @@ class VertexAuth:
             self._jwt = sign
             self._credentials = _own_jwt(self._plain) if sign else self._plain
 
+    def quota_project(self) -> str | None:
+        """The project the credentials bill their calls to (`quota_project_id`, e.g. an
+        Application Default Credentials file's), which google-auth sends as
+        `x-goog-user-project` with every request it authorises (`Credentials.apply`)."""
+        project = getattr(self._credentials, "quota_project_id", None)
+        return project if isinstance(project, str) and project else None
+
     def metric(self) -> str | None:
         """What google-auth appends to `x-goog-api-client` on each API request
         (`Credentials.before_request`: `_metric_header_for_usage`, e.g. `cred-type/u`,

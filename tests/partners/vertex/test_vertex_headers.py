@@ -35,8 +35,8 @@ import chatplex.langchain  # noqa: E402
 from chatplex import init_chat_model  # noqa: E402
 from chatplex.version import USER_AGENT  # noqa: E402
 
-#: The headers that say who calls.
-WHO = ("user-agent", "x-goog-api-client", "x-goog-request-params")
+#: The headers that say who calls (and the project it bills, google-auth's).
+WHO = ("user-agent", "x-goog-api-client", "x-goog-request-params", "x-goog-user-project")
 REFUSED = Reply(400, [b'{"error": {"code": 400, "message": "no", "status": "INVALID_ARGUMENT"}}'])
 
 
@@ -252,3 +252,24 @@ def test_chatplex_own_family_trades_a_service_accounts_assertion(
     assert token.headers["x-goog-api-client"].endswith(" auth-request-type/at cred-type/sa")
     assert call.headers["user-agent"] == USER_AGENT
     assert "x-goog-api-client" not in call.headers
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize("adc", [False, True], ids=["given", "adc"])
+def test_the_credentials_quota_project_is_sent_as_google_auth_sends_it(
+    fresh_partner_clients: None, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch, adc: bool
+) -> None:
+    """google-auth's `Credentials.apply` adds `x-goog-user-project` (an ADC file of
+    `gcloud auth application-default login` names one)."""
+    import google.auth
+
+    def billed() -> Any:
+        return oauth2.Credentials(token="fake-token", quota_project_id="billing-1")
+
+    monkeypatch.setattr(google.auth, "default", lambda *args, **kwargs: (billed(), "proj-1"))
+    sent = []
+    for cls in (vertex_partner.ChatVertexAI, chatplex.langchain.ChatVertexAI):
+        sent.append(_sent(server, cls, "gemini-2.0-flash", "invoke", ADC if adc else billed()))
+    theirs, ours = sent
+    assert theirs["x-goog-user-project"] == "billing-1"
+    assert ours == {**theirs, "x-goog-api-client": f"{theirs['x-goog-api-client']} {USER_AGENT}"}

@@ -204,3 +204,11 @@ def test_the_metric_is_the_credentials_in_use(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(google.auth, "default", lambda scopes: (oauth2.Credentials("t"), "p"))
     auth.authorization()
     assert auth.metric() == "cred-type/u"
+
+
+def test_the_quota_project_is_the_credentials() -> None:
+    oauth2 = pytest.importorskip("google.oauth2.credentials")
+    billed = oauth2.Credentials("t", quota_project_id="billing-1")
+    assert VertexAuth(billed, "p").quota_project() == "billing-1"
+    assert VertexAuth(oauth2.Credentials("t"), "p").quota_project() is None
+    assert VertexAuth(Creds(), "p").quota_project() is None
