@@ -790,10 +790,10 @@ def test_botocores_attempt_headers_follow_the_retry_configuration(
     assert headers is not None and headers.sync["User-Agent"].startswith("Boto3/")
     first, retried = headers.first_attempt(None, frozenset())
     assert first == {"amz-sdk-request": "attempt=1; max=3"} and retried is not None
-    assert retried(1) == [("amz-sdk-request", "attempt=2; max=3")]  # no response yet
-    # After an error response, botocore's ttl: its Date plus the read timeout (60); in a
-    # context of its own, as a call's (this test's leaves none behind).
-    call = contextvars.copy_context()
+    # In a context of its own, as a call's (a fresh one: no earlier test's response).
+    call = contextvars.Context()
+    assert call.run(retried, 1) == [("amz-sdk-request", "attempt=2; max=3")]  # no response
+    # After an error response, botocore's ttl: its Date plus the read timeout (60).
     call.run(model.adapter.map_error, 500, b"{}", {"date": "Sun, 01 Nov 2026 10:00:00 GMT"})
     said = call.run(retried, 1)
     assert said == [("amz-sdk-request", "ttl=20261101T100100Z; attempt=2; max=3")]

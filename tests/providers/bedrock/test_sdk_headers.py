@@ -42,7 +42,7 @@ def test_the_user_agent_says_the_configuration() -> None:
 
 def test_each_attempt_says_its_number_and_when_it_ends() -> None:
     assert first_request("adaptive", 4) == "attempt=1; max=4"
-    call = contextvars.copy_context()  # a call's own, as its thread's or task's
+    call = contextvars.Context()  # a call's own, as its thread's or task's (fresh)
     assert call.run(retried, 3, 60, 1) == [("amz-sdk-request", "attempt=2; max=3")]
     call.run(answered, {"Date": DATE})
     assert call.run(answered_at) == DATE
@@ -57,7 +57,7 @@ def test_each_attempt_says_its_number_and_when_it_ends() -> None:
 
 
 def test_a_dropin_call_gets_an_invocation_id_and_starts_unanswered() -> None:
-    call = contextvars.copy_context()
+    call = contextvars.Context()
     call.run(answered, {"date": DATE})
     first = {"amz-sdk-request": SdkRequest("attempt=1; max=3")}
     made = call.run(invocation_header, first, {})
