@@ -9,7 +9,7 @@ chatplex is added as a suffix only where the SDK itself appends to its User-Agen
 sent per attempt too (`x-stainless-retry-count`: the retries taken before it;
 `x-stainless-read-timeout`: the model's read timeout, where it has one): the request
 carries the first attempt's, and the http layer sets the count again before each retry
-(`PartnerHeaders.first_attempt`). botocore's per-attempt `amz-sdk-request` is not sent.
+(`PartnerHeaders.first_attempt`; botocore's `amz-sdk-request`: its subclass `BotocoreHeaders`).
 
 The versions are the installed distributions' (the SDK's, or the partner package's where
 that package sets the User-Agent itself); the ones these forms were read from where it is

@@ -40,7 +40,8 @@ __all__ = [
     "ClientConfig",
     "client_config",
     "configured_endpoint",
-    "configured_retries",
+    "Boto3Defaults",
+    "boto3_defaults",
     "import_botocore",
     "resolve_region",
 ]
@@ -129,8 +130,9 @@ def resolve_region(
     return region
 
 
-#: botocore `Config` options that change nothing chatplex sends (its user agent, its
-#: connection pool, botocore's own parameter checks...): read and ignored.
+#: botocore `Config` options that change nothing chatplex's requests follow (its
+#: connection pool, botocore's own parameter checks...): read and ignored, the user
+#: agent's but where a drop-in sends boto3's User-Agent (`ClientConfig`).
 _IGNORED_OPTIONS = frozenset(
     {
         "user_agent",
@@ -158,6 +160,16 @@ class ClientConfig:
     #: `retries={"max_attempts": n}` (retries after the first attempt, as botocore counts
     #: them) or `{"total_max_attempts": n}` (attempts in all): chatplex's `max_retries`.
     max_retries: int | None = None
+    #: `retries={"mode": ...}` ("standard", "adaptive", "legacy"): what a drop-in's
+    #: requests say of its retries, as botocore's do, and its default count.
+    retry_mode: str | None = None
+    #: `read_timeout`: the time botocore's retried attempts say they wait (`ttl=`).
+    read_timeout: float | None = None
+    #: What boto3's User-Agent says of them (a drop-in's): `user_agent` (in place of
+    #: botocore's own words), `user_agent_extra` (appended), `user_agent_appid` (`app/...`).
+    user_agent: str | None = None
+    user_agent_extra: str | None = None
+    user_agent_appid: str | None = None
 
 
 def client_config(config: Any) -> ClientConfig:
@@ -188,7 +200,16 @@ def client_config(config: Any) -> ClientConfig:
     if max_retries is None and retries.get("total_max_attempts") is not None:
         max_retries = max(0, retries["total_max_attempts"] - 1)
     timeout = given.get("read_timeout", given.get("connect_timeout"))
-    return ClientConfig(given.get("region_name"), timeout, max_retries)
+    return ClientConfig(
+        given.get("region_name"),
+        timeout,
+        max_retries,
+        retries.get("mode"),
+        given.get("read_timeout"),
+        given.get("user_agent"),
+        given.get("user_agent_extra"),
+        given.get("user_agent_appid"),
+    )
 
 
 _TIMEOUTS = frozenset({"connect_timeout", "read_timeout"})
@@ -217,23 +238,57 @@ def configured_endpoint(profile: str | None) -> str | None:
     return found if isinstance(found, str) and found else None
 
 
-def configured_retries(profile: str | None) -> int:
-    """The retries boto3's client makes when langchain-aws is given no `max_retries`:
-    `AWS_MAX_ATTEMPTS` / the config file's `max_attempts` (attempts in all), else the
-    retry mode's own (`standard` and `adaptive`: 3 attempts; `legacy`: 5)."""
+@dataclass(frozen=True)
+class Boto3Defaults:
+    """What boto3's client takes from the environment and the shared config file where a
+    Config says nothing: botocore's retry mode (`AWS_RETRY_MODE` / `retry_mode`, else
+    "standard": its `_compute_retry_mode`), the attempts in all (`AWS_MAX_ATTEMPTS` /
+    `max_attempts`; None: the mode's own) and the app id its User-Agent names
+    (`AWS_SDK_UA_APP_ID` / `sdk_ua_app_id`)."""
+
+    mode: str = "standard"
+    attempts: int | None = None
+    appid: str | None = None
+
+    def retries(self, mode: str | None = None) -> int:
+        """The retries after the first attempt, in `mode` (a Config's) or `self.mode`:
+        `attempts`, else the mode's own (`standard` and `adaptive`: 3 attempts in all;
+        `legacy`: 5)."""
+        if self.attempts is not None:
+            return max(0, self.attempts - 1)
+        return 4 if (mode or self.mode) == "legacy" else 2
+
+
+def boto3_defaults(profile: str | None) -> Boto3Defaults:
+    """boto3's defaults for `profile` (read from one botocore session: building one costs
+    ~10 ms)."""
     botocore = import_botocore()
     try:
         session = botocore.session.Session(profile=profile)
-        attempts = session.get_config_variable("max_attempts")
-        mode = session.get_config_variable("retry_mode")
+        found = [
+            session.get_config_variable(name)
+            for name in ("max_attempts", "retry_mode", "user_agent_appid")
+        ]
     except botocore.exceptions.BotoCoreError:
-        attempts, mode = None, None
-    if attempts is not None:
-        try:
-            return max(0, int(attempts) - 1)
-        except (TypeError, ValueError):
-            pass
-    return 4 if mode == "legacy" else 2
+        found = [None, None, None]
+    attempts, mode, appid = found
+    try:
+        attempts = None if attempts is None else int(attempts)
+    except (TypeError, ValueError):
+        attempts = None
+    return Boto3Defaults(
+        mode if isinstance(mode, str) and mode else "standard",
+        attempts,
+        appid if isinstance(appid, str) and appid else None,
+    )
+
+
+def user_agent_part(value: str) -> str:
+    """`value` as botocore writes an app id into its User-Agent (characters it does not
+    allow become "-")."""
+    from botocore.useragent import sanitize_user_agent_string_component
+
+    return str(sanitize_user_agent_string_component(raw_str=value, allow_hash=True))
 
 
 class BearerToken:

@@ -19,8 +19,11 @@ is chatplex's (its transport, pools, retries and limiter), speaking the Converse
 from __future__ import annotations
 
 import copy
+import dataclasses
+import functools
 import logging
 import warnings
+from collections.abc import Collection
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -51,8 +54,11 @@ from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
 from ...chat.partner_profiles import found_profile
 from ...chat.partner_warnings import moved_to_model_kwargs
+from ...chat.sdk_agents import PartnerHeaders
+from ...chat.sdk_agents import RetryHeaders
 from ...specs import dumped_under_aliases
 from ...specs import field_names
+from .auth import Boto3Defaults
 from .model_defaults import base_model
 from .model_defaults import disable_streaming
 from .model_defaults import is_application_profile
@@ -60,12 +66,18 @@ from .model_defaults import provider_of
 from .model_defaults import tool_choice_values
 from .reasoning_effort import EffortRule
 from .reasoning_effort import check_effort
+from .sdk_headers import SDK_INVOCATION
+from .sdk_headers import SDK_REQUEST
+from .sdk_headers import SdkRequest
+from .sdk_headers import first_request
+from .sdk_headers import retried
+from .sdk_headers import user_agent
 
 if TYPE_CHECKING:
     from ...messages import BaseMessage
     from .adapter import BedrockAdapter
 
-__all__ = ["ChatBedrockConverse"]
+__all__ = ["BotocoreHeaders", "ChatBedrockConverse"]
 
 logger = logging.getLogger(__name__)
 #: The logger langchain-aws's class warns on (a handler or filter set on it sees ours too).
@@ -142,6 +154,48 @@ _FIELDS = (
     MODEL_KWARGS,
     SERVICE_TIER,
 )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BotocoreHeaders(PartnerHeaders):
+    """What boto3's client sends under langchain-aws's configuration: its User-Agent
+    (`cfg/retry-mode#<mode>`), and per attempt botocore's `amz-sdk-request`
+    (`handlers.add_retry_headers`): `attempt=1; max=<attempts>` first (`attempt=1` alone
+    in the legacy mode, whose `max` is set only when a retry is weighed), then
+    `ttl=<time>; attempt=<n>; max=<attempts>`, its `ttl` the last response's `Date` plus
+    the read timeout (`sdk_headers.retried`; none before a response). The call's
+    `amz-sdk-invocation-id` is the adapter's (`SdkRequest`)."""
+
+    mode: str = "standard"
+    attempts: int = 3
+    #: botocore's read timeout (its default: 60; None: none, and no `ttl`).
+    seconds: float | None = 60.0
+
+    def first_attempt(
+        self, timeout: Any, named: Collection[str]
+    ) -> tuple[dict[str, str], RetryHeaders | None]:
+        if SDK_REQUEST in named:  # given: kept, with no invocation id added
+            return {}, None
+        first = SdkRequest(first_request(self.mode, self.attempts))
+        return {SDK_REQUEST: first}, functools.partial(retried, self.attempts, self.seconds)
+
+
+def botocore_headers(
+    base: PartnerHeaders,
+    mode: str,
+    attempts: int,
+    seconds: float | None,
+    agent: tuple[str | None, str | None, str | None] = (None, None, None),
+) -> BotocoreHeaders:
+    """`base` (the User-Agent `chatplex.dropins` writes for the standard mode) under
+    botocore's retry `mode`, `attempts` in all, its read timeout (`seconds`) and a
+    Config's `agent`: (`user_agent`, `user_agent_extra`, `user_agent_appid`)."""
+    sent = {
+        name: user_agent(value, mode, *agent) if name.lower() == "user-agent" else value
+        for name, value in base.sync.items()
+    }
+    names = base.names | {SDK_REQUEST, SDK_INVOCATION}
+    return BotocoreHeaders(sent, sent, names, {}, None, mode, attempts, seconds)
 
 
 #: langchain-aws' ChatBedrockConverse's pydantic aliases, alias -> field.
@@ -260,6 +314,46 @@ class ChatBedrockConverse(DropInEngine):
     #: The tool choice with_structured_output's copy uses instead of forcing the tool.
     _structured_choice: str | None | object = _FORCED
 
+    _sdk_base: PartnerHeaders | None = None
+    _sdk_made: tuple[Any, BotocoreHeaders] | None = None
+    _aws_profile: str | None = None
+    #: The environment's boto3 defaults, looked up when first needed: one holder shared
+    #: with the copies a call's settings make (each would look them up again).
+    _boto3: list[Boto3Defaults]  # (set by __init__)
+    _retry_mode: str | None = None  # a Config's (else the environment's)
+    _read_timeout: float | None = 60.0
+    _agent: tuple[str | None, str | None, str | None] = (None, None, None)
+
+    @property
+    def sdk_headers(self) -> PartnerHeaders | None:
+        """Under LangChain's name, boto3's headers under this model's retries (a copy
+        bound with other `max_retries` says so); None in chatplex's own family."""
+        base = self._sdk_base
+        if base is None:
+            return None
+        override, extra, appid = self._agent
+        if not self._boto3 and (self._retry_mode is None or appid is None):
+            from .auth import boto3_defaults
+
+            self._boto3.append(boto3_defaults(self._aws_profile))
+        found = self._boto3[0] if self._boto3 else Boto3Defaults()
+        mode, appid = self._retry_mode or found.mode, appid or found.appid
+        agent = (override, extra, appid)
+        key = (base, mode, self._attempts(), self._read_timeout, agent)
+        made = self._sdk_made
+        if made is None or made[0][0] is not base or made[0][1:] != key[1:]:
+            made = self._sdk_made = (key, botocore_headers(*key))
+        return made[1]
+
+    @sdk_headers.setter
+    def sdk_headers(self, headers: PartnerHeaders | None) -> None:
+        self._sdk_base = headers
+
+    def _attempts(self) -> int:
+        """The attempts a call makes in all, as botocore counts them (`max=`)."""
+        stop = getattr(self.retry_policy, "stop", None)
+        return int(getattr(stop, "max_attempt_number", self.max_retries + 1))
+
     def __init__(
         self,
         model: str | None = None,
@@ -281,8 +375,8 @@ class ChatBedrockConverse(DropInEngine):
     ) -> None:
         from .adapter import BedrockAdapter
         from .auth import ClientConfig
+        from .auth import boto3_defaults
         from .auth import client_config
-        from .auth import configured_retries
 
         # LangChain's stream_usage, which langchain-aws's class lacks: its warning (which
         # points two frames above the line that built it), and not sent (there in
@@ -327,15 +421,32 @@ class ChatBedrockConverse(DropInEngine):
             else tool_choice_values(self.base_model_id or model, fields)
         )
         # A botocore Config: its region after region_name= and the environment, its
-        # timeouts and retries under timeout= and max_retries= (langchain-aws's order).
+        # timeouts and retries under timeout= and max_retries=, which replace its timeouts
+        # and its whole `retries` (langchain-aws's `_get_effective_config`: boto3's own
+        # count and mode then).
         from_config = client_config(config)
         timeout, max_retries = given["timeout"], given["max_retries"]
+        replaced = timeout is not None or max_retries is not None
         if timeout is None:
             timeout = from_config.timeout
-        if max_retries is None:
+        aws_profile = cast("str | None", given["credentials_profile_name"])
+        # botocore's retry mode, read timeout and User-Agent options there: what its
+        # requests say (`sdk_headers`; the environment's looked up when first needed).
+        self._aws_profile = aws_profile
+        self._boto3 = []
+        self._retry_mode = (not replaced and from_config.retry_mode) or None
+        self._agent = (
+            from_config.user_agent,
+            from_config.user_agent_extra,
+            from_config.user_agent_appid,
+        )
+        read = given["timeout"] if replaced else getattr(config, "read_timeout", 60)
+        self._read_timeout = None if read is None else float(getattr(read, "read", read))
+        if max_retries is None and not replaced:
             max_retries = from_config.max_retries
         if max_retries is None:  # boto3's own count, as langchain-aws leaves it to boto3
-            max_retries = configured_retries(given["credentials_profile_name"])
+            self._boto3.append(boto3_defaults(aws_profile))
+            max_retries = self._boto3[0].retries(self._retry_mode)
         adapter = BedrockAdapter(
             **taken.sent(_AWS_CONNECTION),
             api_key=given["api_key"],

@@ -223,6 +223,11 @@ class VertexAIAdapter(_GoogleWire):
             f"api_key={getattr(self, '_api_key', None)!r})"
         )
 
+    @property
+    def auth(self) -> VertexAuth | None:
+        """The credentials' holder (None in express mode, with an API key)."""
+        return self._auth
+
     def _call_headers(self) -> Mapping[str, Any]:
         """The headers plus the bearer token (refreshed by google-auth if it expired),
         asked once the call's input is translated."""
@@ -230,6 +235,11 @@ class VertexAIAdapter(_GoogleWire):
         authorization = self._auth.authorization() if self._auth is not None else None
         if authorization is not None:
             headers["Authorization"] = authorization
+            quota = self._auth.quota_project()  # type: ignore[union-attr]
+            if quota is not None:  # as google-auth applies credentials, over one given
+                for name in [n for n in headers if n.lower() == "x-goog-user-project"]:
+                    del headers[name]
+                headers["x-goog-user-project"] = quota
         return headers
 
     def batch_api_for(self, model: str, limits: Limits | None = None) -> GeminiBatches:

@@ -30,10 +30,17 @@ _MISSING = (
 )
 
 
-class VertexAuth:
-    """Credentials and the project they are for; `authorization()` gives the header."""
+#: The audience a service account's self-signed JWT names under google-api-core's REST
+#: transport (`AuthorizedSession(default_host=DEFAULT_HOST)`: the global host, whichever
+#: endpoint is called).
+_JWT_AUDIENCE = "https://aiplatform.googleapis.com/"
 
-    __slots__ = ("_credentials", "_lock", "project")
+
+class VertexAuth:
+    """Credentials and the project they are for; `authorization()` gives the header,
+    `metric()` the credentials' `cred-type/...` (google-auth's)."""
+
+    __slots__ = ("_credentials", "_jwt", "_lock", "_plain", "project")
 
     def __init__(self, credentials: Any, project: str | None) -> None:
         project = project or os.environ.get("GOOGLE_CLOUD_PROJECT") or None
@@ -51,19 +58,48 @@ class VertexAuth:
                 "use credentials that name one"
             )
         #: None: Application Default Credentials, looked up at the first call.
-        self._credentials = credentials
+        self._credentials = self._plain = credentials
         self.project: str = project
+        self._jwt = False  # a service account signs its own JWT (`sign_own_jwt`)
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickles and copies (a model's, as langchain-google-vertexai's pickles) without
         # the lock: the copy holds its own.
-        return {"_credentials": self._credentials, "project": self.project}
+        return {"_credentials": self._plain, "project": self.project, "_jwt": self._jwt}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._credentials = state["_credentials"]
+        self._plain = state["_credentials"]
         self.project = state["project"]
+        self._jwt = state.get("_jwt", False)
+        self._credentials = _own_jwt(self._plain) if self._jwt else self._plain
         self._lock = threading.Lock()
+
+    def sign_own_jwt(self, sign: bool = True) -> None:
+        """With `sign`, a service account signs its own access token (a JWT) instead of
+        trading an assertion for one at Google's token endpoint, as the generated client
+        of langchain-google-vertexai has it (`always_use_jwt_access=True`), and its
+        requests say `cred-type/jwt` as the partner's do (a drop-in's); without, the
+        credentials as given or looked up (chatplex's own family)."""
+        with self._lock:
+            self._jwt = sign
+            self._credentials = _own_jwt(self._plain) if sign else self._plain
+
+    def quota_project(self) -> str | None:
+        """The project the credentials bill their calls to (`quota_project_id`, e.g. an
+        Application Default Credentials file's), which google-auth sends as
+        `x-goog-user-project` with every request it authorises (`Credentials.apply`)."""
+        project = getattr(self._credentials, "quota_project_id", None)
+        return project if isinstance(project, str) and project else None
+
+    def metric(self) -> str | None:
+        """What google-auth appends to `x-goog-api-client` on each API request
+        (`Credentials.before_request`: `_metric_header_for_usage`, e.g. `cred-type/u`,
+        `cred-type/sa`, `cred-type/jwt`, `cred-type/mds`), for the credentials in use;
+        None where they say nothing or are not looked up yet."""
+        metric = getattr(self._credentials, "_metric_header_for_usage", None)
+        used = metric() if callable(metric) else None
+        return used if isinstance(used, str) and used else None
 
     def __repr__(self) -> str:
         return f"VertexAuth(project={self.project!r})"
@@ -83,7 +119,8 @@ class VertexAuth:
         an emulator or a proxy that adds its own)."""
         with self._lock:  # one lookup and one refresh at a time: concurrent calls share them
             if self._credentials is None:
-                self._credentials, _ = _default_credentials()
+                self._plain, _ = _default_credentials()
+                self._credentials = _own_jwt(self._plain) if self._jwt else self._plain
             credentials = self._credentials
             if _anonymous(credentials):
                 return None
@@ -103,6 +140,21 @@ def _default_credentials() -> tuple[Any, str | None]:
         raise ImportError(_MISSING) from None
     credentials, project = google.auth.default(scopes=_SCOPES)
     return credentials, project or None
+
+
+def _own_jwt(credentials: Any) -> Any:
+    """A service account's credentials signing their own JWT for the partner's audience
+    (google-api-core's transport: `with_always_use_jwt_access(True)`, then the session's
+    `_create_self_signed_jwt`); other credentials, and None, as they are."""
+    try:
+        from google.oauth2 import service_account
+    except ImportError:
+        return credentials
+    if not isinstance(credentials, service_account.Credentials):
+        return credentials
+    credentials = credentials.with_always_use_jwt_access(True)  # type: ignore[no-untyped-call]
+    credentials._create_self_signed_jwt(_JWT_AUDIENCE)
+    return credentials
 
 
 def _anonymous(credentials: Any) -> bool:

@@ -304,9 +304,39 @@ class ChatVertexAI(GoogleDropin):
         )
         if self.sdk_headers is None:  # (a subclass may say who calls its own way)
             routed = None if self.project is None else self.full_model_name
-            self.sdk_headers = partner_headers(
-                type(self).__name__, model or DEFAULT_VERTEX_MODEL, credentials, routed
-            )
+            self._sdk_for = (type(self).__name__, model or DEFAULT_VERTEX_MODEL, routed)
+            self.sdk_headers = partner_headers(*self._sdk_for)
+
+    #: The headers said without the credentials' type (`sdk_headers` adds it), and what
+    #: they were made for (class name, model, routed resource).
+    _sdk_base: PartnerHeaders | None = None
+    _sdk_for: tuple[str, str, str | None] | None = None
+    _sdk_made: tuple[PartnerHeaders, str, PartnerHeaders] | None = None
+
+    @property
+    def sdk_headers(self) -> PartnerHeaders | None:
+        """Under LangChain's name, langchain-google-vertexai's headers, with the
+        `cred-type/...` google-auth adds to each of its API requests for the credentials
+        in use (Application Default Credentials: once looked up, which the first call's
+        request does before these are read); None in chatplex's own family."""
+        base, named = self._sdk_base, self._sdk_for
+        auth = getattr(self.adapter, "auth", None)
+        used = auth.metric() if auth is not None and base is not None else None
+        if base is None or named is None or used is None:
+            return base
+        made = self._sdk_made
+        if made is None or made[0] is not base or made[1] != used:
+            made = self._sdk_made = (base, used, partner_headers(*named, used=used))
+        return made[2]
+
+    @sdk_headers.setter
+    def sdk_headers(self, headers: PartnerHeaders | None) -> None:
+        # A drop-in's service account signs its own JWT, as the partner's generated
+        # client has it; chatplex's own family (None) trades an assertion for a token.
+        self._sdk_base = headers
+        auth = getattr(getattr(self, "adapter", None), "auth", None)
+        if auth is not None:
+            auth.sign_own_jwt(headers is not None)
 
 
 #: The distributions whose versions langchain-google-vertexai's requests name, and the
@@ -322,15 +352,15 @@ _TELEMETRY = ("GOOGLE_CLOUD_AGENT_ENGINE_ID", "+remote_reasoning_engine")
 
 
 def partner_headers(
-    name: str, model: str, credentials: Any, routed: str | None = None
+    name: str, model: str, routed: str | None = None, used: str | None = None
 ) -> PartnerHeaders:
     """The headers langchain-google-vertexai's class `name` sends for `model` over the
     REST transport (the one chatplex speaks): requests' User-Agent, and
     `x-goog-api-client` as google-api-core's `ClientInfo.to_user_agent` writes the
     client info of its `_utils.get_client_info(module=self._user_agent)`, whose module is
     already `get_user_agent`'s `langchain-google-vertexai/<version>-<Class>_<model>`; then
-    google-auth's `cred-type/...` of the credentials given, and chatplex last (Google's
-    libraries append their tokens to this header). With the model's resource name
+    google-auth's `cred-type/...` of the credentials in use (`used`), and chatplex last
+    (Google's libraries append their tokens to this header). With the model's resource name
     (`routed`), the routing header its generated client adds
     (`gapic_v1.routing_header`: URL-encoded, `/` kept)."""
     from ...version import USER_AGENT
@@ -343,8 +373,6 @@ def partner_headers(
         f"langchain-google-vertexai/{library} gl-python/{platform.python_version()} "
         f"grpc/{_version('grpcio')} gax/{_version('google-api-core')} gccl/{library}"
     )
-    metric = getattr(credentials, "_metric_header_for_usage", None)  # google-auth's
-    used = metric() if callable(metric) else None
     client = f"{client} {used} {USER_AGENT}" if used else f"{client} {USER_AGENT}"
     sent = {"User-Agent": f"python-requests/{_version('requests')}", "x-goog-api-client": client}
     if routed is not None:

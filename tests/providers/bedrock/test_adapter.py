@@ -231,6 +231,8 @@ def test_a_botocore_config_is_honoured_or_refused() -> None:
     read = client_config(Config(read_timeout=7, retries={"max_attempts": 1}))
     assert (read.timeout, read.max_retries) == (7, 1)
     assert client_config(Config(retries={"total_max_attempts": 4})).max_retries == 3
+    legacy = client_config(Config(retries={"mode": "legacy"}, read_timeout=9))
+    assert (legacy.retry_mode, legacy.read_timeout, legacy.max_retries) == ("legacy", 9, None)
     with pytest.raises(ValueError, match="proxies"):
         keyed(config=Config(proxies={"https": "http://proxy:3128"}))
     with pytest.raises(ValueError, match="timeout= and max_retries="):
@@ -426,3 +428,24 @@ def test_a_standard_video_block_is_sent_not_refused() -> None:
     request = keyed().build_request([message], CallSettings(model="m"), stream=False)
     sent = json.loads(request.content)["messages"][0]["content"][1]
     assert sent == {"video": {"format": "mp4", "source": {"bytes": "AAAAIGZ0eXBpc29t"}}}
+
+
+def test_a_dropins_attempt_header_brings_botocores_invocation_id() -> None:
+    import uuid
+
+    from chatplex.providers.bedrock.sdk_headers import SdkRequest
+
+    adapter = keyed()
+    request = adapter.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=False)
+    first = {"amz-sdk-request": SdkRequest("attempt=1; max=3")}
+    one, two = (adapter.with_call_headers(request, first) for _ in range(2))
+    ids = [r.headers["amz-sdk-invocation-id"] for r in (one, two)]
+    assert ids[0] != ids[1] and uuid.UUID(ids[0]).version == 4  # one per call
+    # Unsigned, as botocore adds it after signing: a retry may change amz-sdk-request.
+    assert one.headers["authorization"] == request.headers["authorization"]
+    assert "amz-sdk" not in one.headers["authorization"]
+    # Only a drop-in's marked value brings one (chatplex's own family sends neither).
+    plain = adapter.with_call_headers(request, {"amz-sdk-request": "attempt=1"})
+    assert "amz-sdk-invocation-id" not in plain.headers
+    given = adapter.with_call_headers(request, {**first, "Amz-Sdk-Invocation-Id": "mine"})
+    assert [v for k, v in given.headers.items() if k.lower() == "amz-sdk-invocation-id"] == ["mine"]

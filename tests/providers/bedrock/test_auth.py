@@ -234,13 +234,19 @@ def test_the_credentials_handed_to_botocore_show_no_key(monkeypatch: pytest.Monk
     assert SECRET not in repr(chained)
 
 
-def test_configured_retries_are_boto3s(monkeypatch: pytest.MonkeyPatch) -> None:
-    from chatplex.providers.bedrock.auth import configured_retries
+def test_boto3s_defaults_are_read_as_botocore_reads_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chatplex.providers.bedrock.auth import Boto3Defaults
+    from chatplex.providers.bedrock.auth import boto3_defaults
 
-    for name in ("AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"):
+    for name in ("AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_SDK_UA_APP_ID"):
         monkeypatch.delenv(name, raising=False)
-    assert configured_retries(None) == 2  # botocore's standard mode: 3 attempts
+    assert boto3_defaults(None) == Boto3Defaults("standard", None)  # botocore's default
+    assert boto3_defaults(None).retries() == 2  # the standard mode: 3 attempts
+    assert boto3_defaults(None).retries("legacy") == 4  # a Config's mode wins
     monkeypatch.setenv("AWS_RETRY_MODE", "legacy")
-    assert configured_retries(None) == 4
+    assert boto3_defaults(None).retries() == 4
+    assert boto3_defaults(None).retries("adaptive") == 2
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    assert configured_retries(None) == 0
+    monkeypatch.setenv("AWS_SDK_UA_APP_ID", "my app")
+    assert boto3_defaults(None) == Boto3Defaults("legacy", 1, "my app")
+    assert boto3_defaults(None).retries() == 0

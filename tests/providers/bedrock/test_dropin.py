@@ -776,3 +776,102 @@ def test_reasoning_effort_by_a_profile_given() -> None:
     model(wire, model=sonnet, profile={}, reasoning_effort="max").invoke("hi")  # its own levels
     sent = json.loads(wire.requests[-1].content)["additionalModelRequestFields"]
     assert sent["output_config"] == {"effort": "max"}
+
+
+def _keyed(**settings: Any) -> ChatBedrockConverse:
+    return ChatBedrockConverse(
+        model=MODEL,
+        region_name="us-east-1",
+        aws_access_key_id="A",
+        aws_secret_access_key="S",
+        **settings,
+    )
+
+
+def test_botocores_attempt_headers_follow_the_retry_configuration(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import contextvars
+    import copy
+
+    from botocore.config import Config
+
+    for name in ("AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"):
+        monkeypatch.delenv(name, raising=False)
+    model = _keyed()
+    headers = model.sdk_headers
+    assert headers is not None and headers.sync["User-Agent"].startswith("Boto3/")
+    first, retried = headers.first_attempt(None, frozenset())
+    assert first == {"amz-sdk-request": "attempt=1; max=3"} and retried is not None
+    # In a context of its own, as a call's (a fresh one: no earlier test's response).
+    call = contextvars.Context()
+    assert call.run(retried, 1) == [("amz-sdk-request", "attempt=2; max=3")]  # no response
+    # After an error response, botocore's ttl: its Date plus the read timeout (60).
+    call.run(model.adapter.map_error, 500, b"{}", {"date": "Sun, 01 Nov 2026 10:00:00 GMT"})
+    said = call.run(retried, 1)
+    assert said == [("amz-sdk-request", "ttl=20261101T100100Z; attempt=2; max=3")]
+    assert headers.first_attempt(None, frozenset({"amz-sdk-request"})) == ({}, None)  # given
+    legacy = _keyed(config=Config(retries={"mode": "legacy"})).sdk_headers
+    assert legacy is not None and " cfg/retry-mode#legacy " in legacy.sync["User-Agent"]
+    assert legacy.first_attempt(None, frozenset())[0] == {"amz-sdk-request": "attempt=1"}
+    # max_retries= without timeout= leaves boto3 no read timeout (langchain-aws's merge):
+    # botocore's ttl is then left out.
+    untimed = _keyed(max_retries=4).sdk_headers
+    assert untimed is not None
+    assert untimed.first_attempt(None, frozenset())[1](1) == [  # type: ignore[misc]
+        ("amz-sdk-request", "attempt=2; max=5")
+    ]
+    # A copy under other retries (a call's max_retries=) says so; the same object else.
+    assert model.sdk_headers is model.sdk_headers
+    bound = copy.copy(model)
+    bound.max_retries = 6
+    assert bound.sdk_headers is not None
+    assert bound.sdk_headers.first_attempt(None, frozenset())[0]["amz-sdk-request"].endswith(
+        "max=7"
+    )
+
+
+def test_timeout_or_max_retries_replace_the_configs_retries_as_in_langchain_aws(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from botocore.config import Config
+
+    for name in ("AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"):
+        monkeypatch.delenv(name, raising=False)
+    config = Config(retries={"total_max_attempts": 6, "mode": "legacy"})
+    assert _keyed(config=config).max_retries == 5
+    assert _keyed(config=config, timeout=7).max_retries == 2  # boto3's default count
+    headers = _keyed(config=config, timeout=7).sdk_headers
+    assert headers is not None and " cfg/retry-mode#standard " in headers.sync["User-Agent"]
+
+
+def test_chatplex_own_family_sends_no_boto3_headers() -> None:
+    model = init_chat_model(
+        f"bedrock_converse:{MODEL}",
+        region_name="us-east-1",
+        aws_access_key_id="A",
+        aws_secret_access_key="S",
+    )
+    assert model.sdk_headers is None
+
+
+def test_the_environment_is_read_once_for_a_model_and_its_copies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import copy
+
+    from chatplex.providers.bedrock import auth
+
+    lookups: list[str | None] = []
+    real = auth.boto3_defaults
+
+    def counted(profile: str | None) -> auth.Boto3Defaults:
+        lookups.append(profile)
+        return real(profile)
+
+    monkeypatch.setattr(auth, "boto3_defaults", counted)
+    model = _keyed(max_retries=1)  # nothing of the environment needed to build it
+    assert lookups == []
+    copies = [copy.copy(model) for _ in range(3)]  # as a call's settings make them
+    assert all(c.sdk_headers is not None for c in [*copies, model])
+    assert lookups == [None]

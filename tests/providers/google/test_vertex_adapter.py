@@ -208,3 +208,20 @@ def test_vertex_sends_any_with_no_tools_as_langchain_google_vertexai(
     body = vertex.build_request(HI, settings, stream=False).json
     assert body["toolConfig"] == {"functionCallingConfig": {"mode": mode}}
     assert "tools" not in body
+
+
+def test_the_credentials_quota_project_goes_with_each_request() -> None:
+    """As google-auth applies credentials (`x-goog-user-project`), over one given in
+    any spelling; none where the credentials name no quota project."""
+    oauth2 = pytest.importorskip("google.oauth2.credentials")
+    billed = oauth2.Credentials("t", quota_project_id="billing-1")
+    adapter = VertexAIAdapter(
+        project="p", credentials=billed, default_headers={"X-Goog-User-Project": "other"}
+    )
+    request = adapter.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=False)
+    assert [v for k, v in request.headers.items() if k.lower() == "x-goog-user-project"] == [
+        "billing-1"
+    ]
+    plain = VertexAIAdapter(project="p", credentials=oauth2.Credentials("t"))
+    request = plain.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=False)
+    assert not [k for k in request.headers if k.lower() == "x-goog-user-project"]

@@ -159,3 +159,56 @@ def test_a_pickled_chat_vertexai_answers_as_langchain_google_vertexais_pickles()
             ours = pickle.loads(pickle.dumps(chatplex.langchain.ChatVertexAI(**settings)))
         assert type(ours).__name__ == type(theirs).__name__ == "ChatVertexAI"
         assert ours.invoke("hi").text == asyncio.run(ours.ainvoke("hi")).text == "pickled"
+
+
+def _service_account() -> Any:
+    rsa = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.rsa")
+    serialization = pytest.importorskip("cryptography.hazmat.primitives.serialization")
+    service_account = pytest.importorskip("google.oauth2.service_account")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return service_account.Credentials.from_service_account_info(
+        {
+            "private_key": pem.decode(),
+            "client_email": "sa@p.iam.gserviceaccount.com",
+            "token_uri": "http://127.0.0.1:9/token",  # never asked: refused if it were
+        }
+    )
+
+
+def test_a_service_account_signs_its_own_jwt_where_asked() -> None:
+    import pickle
+
+    auth = VertexAuth(_service_account(), "p")
+    assert auth.metric() == "cred-type/sa"  # an assertion traded at the token endpoint
+    auth.sign_own_jwt()
+    assert auth.metric() == "cred-type/jwt"
+    header = auth.authorization()  # signed here: no request (the token URL is refused)
+    assert header is not None and header.get().startswith("Bearer ey")
+    copied = pickle.loads(pickle.dumps(auth))
+    assert copied.metric() == "cred-type/jwt"
+    auth.sign_own_jwt(False)
+    assert auth.metric() == "cred-type/sa"
+
+
+def test_the_metric_is_the_credentials_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    oauth2 = pytest.importorskip("google.oauth2.credentials")
+    assert VertexAuth(oauth2.Credentials(token="t"), "p").metric() == "cred-type/u"
+    assert VertexAuth(Creds(), "p").metric() is None  # credentials that say nothing
+    auth = VertexAuth(None, "p")  # Application Default Credentials, not looked up yet
+    assert auth.metric() is None
+    import google.auth
+
+    monkeypatch.setattr(google.auth, "default", lambda scopes: (oauth2.Credentials("t"), "p"))
+    auth.authorization()
+    assert auth.metric() == "cred-type/u"
+
+
+def test_the_quota_project_is_the_credentials() -> None:
+    oauth2 = pytest.importorskip("google.oauth2.credentials")
+    billed = oauth2.Credentials("t", quota_project_id="billing-1")
+    assert VertexAuth(billed, "p").quota_project() == "billing-1"
+    assert VertexAuth(oauth2.Credentials("t"), "p").quota_project() is None
+    assert VertexAuth(Creds(), "p").quota_project() is None

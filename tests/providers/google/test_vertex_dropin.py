@@ -15,6 +15,7 @@ from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.providers.google.vertex_dropin import ChatVertexAI
+from chatplex.version import USER_AGENT
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
@@ -323,3 +324,30 @@ def test_no_project_and_no_credentials_is_the_partner_s_google_auth_error(
     assert isinstance(lc.value.__cause__, DefaultCredentialsError)
     with pytest.raises(DefaultCredentialsError, match="missing.json"):
         init_chat_model("google_vertexai:gemini-2.0-flash")
+
+
+def test_the_credentials_type_is_the_one_in_use_when_a_call_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Application Default Credentials are looked up by the first call's request, before
+    its headers are read: the credentials' type is said from then on."""
+    import google.auth
+
+    oauth2 = pytest.importorskip("google.oauth2.credentials")
+    monkeypatch.setattr(google.auth, "default", lambda scopes: (oauth2.Credentials("t"), "p"))
+    model = ChatVertexAI(model="gemini-2.0-flash", project="p")
+    headers = model.sdk_headers
+    assert headers is not None and not headers.sync["x-goog-api-client"].count("cred-type/")
+    model.adapter.auth.authorization()  # type: ignore[union-attr]
+    said = model.sdk_headers
+    assert said is not None and said is model.sdk_headers  # made once per credentials' type
+    assert said.sync["x-goog-api-client"].endswith(f" cred-type/u {USER_AGENT}")
+
+
+def test_chatplex_own_family_says_no_credentials_type() -> None:
+    oauth2 = pytest.importorskip("google.oauth2.credentials")
+    own = init_chat_model(
+        "google_vertexai:gemini-2.0-flash", project="p", credentials=oauth2.Credentials("t")
+    )
+    assert own.sdk_headers is None
+    assert own.adapter.auth._jwt is False  # type: ignore[union-attr]

@@ -1,0 +1,251 @@
+"""What ChatBedrockConverse's and ChatBedrock's requests say about who calls and which
+attempt each is, beside langchain-aws's own on the same settings: langchain-aws builds
+boto3's client itself (its `create_aws_client`, `user_agent_extra` patched in by its
+`__init__`), and both send to the same server on 127.0.0.1, which answers each call's
+first attempt with a 500 (retried) and the second with a 400 (not retried). Compared per
+attempt: the header names, the User-Agent (botocore's per-process feature list `m/...`
+aside), `amz-sdk-request` (`attempt=1; max=3`, then `ttl=<time>; attempt=2; max=3`, the
+`max` from the retry configuration langchain-aws hands boto3, the `ttl` the 500's `Date`
+plus the read timeout) and `amz-sdk-invocation-id` (one uuid4 per call, the same on its
+retry). The server's `Date` is fixed; botocore's backoff is patched to 0."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests._aws import every_aws_variable
+from tests._aws import isolate_aws
+from tests._local_server import Answering
+from tests._local_server import serving
+
+langchain_aws = pytest.importorskip("langchain_aws")
+botocore_config = pytest.importorskip("botocore.config")
+
+import chatplex.langchain  # noqa: E402
+from chatplex import init_chat_model  # noqa: E402
+from chatplex.version import USER_AGENT  # noqa: E402
+
+MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+KEYS = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "not-a-real-secret"}
+#: Each HTTP client's own framing, not the SDK's: left out of the names compared.
+FRAMING = {"host", "content-length", "accept-encoding", "connection"}
+#: Sent by chatplex also where boto3 sends none: httpx's default `Accept: */*` (urllib3,
+#: under botocore, sends none), a stream's event-stream type (the adapter's, signed, in
+#: both families); where boto3 sends one (InvokeModel's `application/json`), the same.
+OURS_ONLY = {"accept"}
+#: A retry's `amz-sdk-request`: its `ttl` (left out where botocore has no read timeout).
+RETRY = re.compile(r"(?:ttl=(\d{8}T\d{6}Z); )?(attempt=2; max=\d+)")
+#: The `Date` of every answer, and the `ttl` a retry after it says with a read timeout of 60.
+DATE = "Sun, 01 Nov 2026 10:00:00 GMT"
+TTL_60 = "20261101T100100Z"
+
+
+class _Server(Answering):
+    """Records each request's headers; answers odd requests 500 (to be retried at once),
+    even ones 400, all dated `DATE`; with `cut`, closes the connection on odd ones."""
+
+    seen: list[dict[str, str]]
+    cut = False
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return DATE
+
+    def do_POST(self) -> None:
+        self.seen.append({k.lower(): v for k, v in self.headers.items()})
+        self.read_body()
+        if self.cut and len(self.seen) % 2 == 1:
+            self.close_connection = True  # no answer: a connection that failed
+            return
+        status, kind = (500, "InternalServerException")
+        if len(self.seen) % 2 == 0:
+            status, kind = (400, "ValidationException")
+        self.send_response(status)
+        self.send_header("x-amzn-ErrorType", kind)
+        self.send_header("retry-after", "0")  # chatplex's retry at once (botocore reads none)
+        self.send_header("content-type", "application/json")
+        body = b'{"message": "no"}'
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[str, list[Any]]]:
+    isolate_aws(monkeypatch, tmp_path, every_aws_variable())
+    import botocore.retries.standard
+    import botocore.retryhandler
+
+    # botocore's backoff (standard and legacy) at 0: the retry comes at once.
+    monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", _no_wait)
+    monkeypatch.setattr(botocore.retryhandler, "delay_exponential", _no_wait)
+    headers: list[dict[str, str]] = []
+    with serving(_Server, seen=headers) as url:
+        yield url, headers
+
+
+def _no_wait(*args: Any, **kwargs: Any) -> float:
+    return 0
+
+
+def _sent(cls: Any, url: str, seen: list[Any], how: str, **settings: Any) -> list[dict[str, str]]:
+    """The headers of each attempt of one call `how` of `cls(...)` (a 500, then a 400)."""
+    seen.clear()
+    model = cls(model=MODEL, region_name="us-east-1", endpoint_url=url, **KEYS, **settings)
+    with contextlib.suppress(Exception):  # the 400: only the requests are wanted
+        if how == "invoke":
+            model.invoke("hi")
+        elif how == "ainvoke":
+            asyncio.run(model.ainvoke("hi"))
+        else:
+            list(model.stream("hi"))
+    return [{k: v for k, v in h.items() if k not in FRAMING} for h in seen]
+
+
+def _agent(headers: dict[str, str]) -> str:
+    """botocore's User-Agent less its feature list (`m/...`: its order is a set's, per
+    process, and the credentials' source and an endpoint override change it)."""
+    return re.sub(r" m/\S+", "", headers["user-agent"])
+
+
+def _compare(theirs: list[dict[str, str]], ours: list[dict[str, str]]) -> None:
+    assert len(theirs) == len(ours) == 2  # the 500 retried, the 400 not
+    for their, our in zip(theirs, ours, strict=True):
+        assert set(our) - OURS_ONLY == set(their) - OURS_ONLY
+        assert our["accept"] == their.get("accept", our["accept"])
+        assert our["user-agent"] == _agent(their)
+    (their_first, their_retry), (our_first, our_retry) = theirs, ours
+    for first, retry in ((their_first, their_retry), (our_first, our_retry)):
+        invocation = first["amz-sdk-invocation-id"]
+        assert uuid.UUID(invocation).version == 4
+        assert retry["amz-sdk-invocation-id"] == invocation  # the same call
+    assert our_first["amz-sdk-invocation-id"] != their_first["amz-sdk-invocation-id"]
+    assert our_first["amz-sdk-request"] == their_first["amz-sdk-request"]
+    their, our = (RETRY.fullmatch(r["amz-sdk-request"]) for r in (their_retry, our_retry))
+    assert their is not None and our is not None
+    assert our.groups() == their.groups()  # the ttl too, from the same Date
+
+
+PAIRS = [
+    (langchain_aws.ChatBedrockConverse, chatplex.langchain.ChatBedrockConverse),
+    (langchain_aws.ChatBedrock, chatplex.langchain.ChatBedrock),
+]
+
+
+@pytest.mark.parametrize("how", ["invoke", "ainvoke", "stream"])
+@pytest.mark.parametrize("pair", PAIRS, ids=["ChatBedrockConverse", "ChatBedrock"])
+def test_each_attempt_says_what_boto3s_says(
+    seen: tuple[str, list[Any]], pair: tuple[Any, Any], how: str
+) -> None:
+    url, headers = seen
+    theirs = _sent(pair[0], url, headers, how)
+    ours = _sent(pair[1], url, headers, how)
+    _compare(theirs, ours)
+    assert theirs[0]["amz-sdk-request"] == "attempt=1; max=3"  # botocore's standard mode
+    assert theirs[1]["amz-sdk-request"] == f"ttl={TTL_60}; attempt=2; max=3"
+    assert " cfg/retry-mode#standard " in ours[0]["user-agent"]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"max_retries": 4},
+        {"timeout": 7},
+        {"config": botocore_config.Config(retries={"total_max_attempts": 6})},
+        {"config": botocore_config.Config(retries={"mode": "adaptive"})},
+        {"config": botocore_config.Config(retries={"mode": "legacy"}, read_timeout=9)},
+        # timeout= replaces the Config's whole `retries` (langchain-aws's merge)
+        {"config": botocore_config.Config(retries={"total_max_attempts": 6}), "timeout": 9},
+        {"config": botocore_config.Config(user_agent_extra="my-app/1.2")},
+        {"config": botocore_config.Config(user_agent_appid="my app!#1")},
+        {"config": botocore_config.Config(user_agent="custom/9", user_agent_extra="x/1")},
+    ],
+    ids=[
+        "max_retries",
+        "timeout",
+        "total_max_attempts",
+        "adaptive",
+        "legacy",
+        "replaced",
+        "user_agent_extra",
+        "user_agent_appid",
+        "user_agent",
+    ],
+)
+def test_the_retry_configuration_is_said_as_boto3_says_it(
+    seen: tuple[str, list[Any]], settings: dict[str, Any]
+) -> None:
+    url, headers = seen
+    theirs = _sent(langchain_aws.ChatBedrockConverse, url, headers, "invoke", **settings)
+    ours = _sent(chatplex.langchain.ChatBedrockConverse, url, headers, "invoke", **settings)
+    _compare(theirs, ours)
+
+
+ENVIRONMENT = {"AWS_RETRY_MODE": "legacy", "AWS_MAX_ATTEMPTS": "7", "AWS_SDK_UA_APP_ID": "env-app"}
+
+
+@pytest.mark.parametrize("variable", sorted(ENVIRONMENT))
+def test_the_environments_configuration_too(
+    seen: tuple[str, list[Any]], monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    url, headers = seen
+    monkeypatch.setenv(variable, ENVIRONMENT[variable])
+    theirs = _sent(langchain_aws.ChatBedrockConverse, url, headers, "invoke")
+    ours = _sent(chatplex.langchain.ChatBedrockConverse, url, headers, "invoke")
+    _compare(theirs, ours)
+    said = {"AWS_RETRY_MODE": "attempt=1", "AWS_MAX_ATTEMPTS": "attempt=1; max=7"}
+    assert ours[0]["amz-sdk-request"] == said.get(variable, "attempt=1; max=3")
+    assert (" app/env-app " in ours[0]["user-agent"]) == (variable == "AWS_SDK_UA_APP_ID")
+
+
+def test_each_call_has_its_own_invocation_id(seen: tuple[str, list[Any]]) -> None:
+    url, headers = seen
+    model = chatplex.langchain.ChatBedrockConverse(
+        model=MODEL, region_name="us-east-1", endpoint_url=url, **KEYS
+    )
+    for _ in range(2):
+        with contextlib.suppress(Exception):
+            model.invoke("hi")
+    ids = [h["amz-sdk-invocation-id"] for h in headers]
+    assert len(ids) == 4 and ids[0] == ids[1] != ids[2] == ids[3]
+
+
+def test_a_header_given_is_kept(seen: tuple[str, list[Any]]) -> None:
+    url, headers = seen
+    given = {"amz-sdk-request": "mine", "User-Agent": "app/1"}
+    _sent(chatplex.langchain.ChatBedrockConverse, url, headers, "invoke", default_headers=given)
+    assert [(h["amz-sdk-request"], h["user-agent"]) for h in headers] == [("mine", "app/1")] * 2
+    assert not [h for h in headers if "amz-sdk-invocation-id" in h]
+
+
+def test_chatplex_own_family_sends_none(seen: tuple[str, list[Any]]) -> None:
+    url, headers = seen
+    model = init_chat_model(
+        f"bedrock_converse:{MODEL}", region_name="us-east-1", endpoint_url=url, **KEYS
+    )
+    with contextlib.suppress(Exception):
+        model.invoke("hi")
+    assert len(headers) == 2  # the 500 retried
+    assert [h["user-agent"] for h in headers] == [USER_AGENT] * 2
+    assert not [name for h in headers for name in h if name.startswith("amz-sdk-")]
+
+
+def test_a_retry_after_a_failed_connection_says_no_ttl(
+    seen: tuple[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """botocore counts the ttl from a response's Date: after a connection that failed
+    there is none (and none carried from an earlier call)."""
+    url, headers = seen
+    monkeypatch.setattr(_Server, "cut", True)
+    _sent(chatplex.langchain.ChatBedrockConverse, url, headers, "invoke")  # a ttl before
+    theirs = _sent(langchain_aws.ChatBedrockConverse, url, headers, "invoke")
+    ours = _sent(chatplex.langchain.ChatBedrockConverse, url, headers, "invoke")
+    _compare(theirs, ours)
+    assert ours[1]["amz-sdk-request"] == "attempt=2; max=3"
