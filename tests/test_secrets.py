@@ -30,6 +30,7 @@ import re
 import traceback
 from collections.abc import Iterator
 from types import FrameType
+from types import MethodType
 from typing import Any
 
 import httpx
@@ -1489,6 +1490,18 @@ _NEEDLE_SEARCH = re.compile("|".join(re.escape(n) for n in FRAME_NEEDLES[1:])).s
 assert all(_NEEDLE_SEARCH(needle) for needle in FRAME_NEEDLES)
 
 
+def _shown(value: Any, shown: dict[int, str]) -> str:
+    """`repr(value)`, once per object of one look (`shown`)."""
+    text = shown.get(id(value))
+    if text is None:
+        try:
+            text = repr(value)
+        except Exception as exc:  # noqa: BLE001 - a repr that raises is a bug too
+            text = f"<repr raised {exc!r}>"
+        shown[id(value)] = text
+    return text
+
+
 class FrameWatch:
     """`sys.settrace` over chatplex's frames (see above): `leaks` names each frame and
     local that held a needle in clear, `seen` the package's modules whose frames ran."""
@@ -1507,11 +1520,17 @@ class FrameWatch:
         return known
 
     def _scan(self, frame: FrameType, moment: str) -> None:
+        # Within one look nothing runs but the reprs: an object met twice (`self`, and a
+        # bound method's `__self__`, whose repr is the method's name and its object's
+        # repr) is shown once.
+        shown: dict[int, str] = {}
         for name, value in frame.f_locals.items():
-            try:
-                text = repr(value)
-            except Exception as exc:  # noqa: BLE001 - a repr that raises is a bug too
-                text = f"<repr raised {exc!r}>"
+            if type(value) is MethodType:
+                text = str(getattr(value.__func__, "__qualname__", "")) + _shown(
+                    value.__self__, shown
+                )
+            else:
+                text = _shown(value, shown)
             if _NEEDLE_SEARCH(text) is not None:
                 where = (_package_path(frame.f_code) or "?", frame.f_code.co_name, name)
                 self.leaks.setdefault(where, moment)
@@ -1533,6 +1552,7 @@ class FrameWatch:
         if path is None or vault:
             return None
         self.seen.add(path)
+        frame.f_trace_lines = False  # (its exceptions are what its own trace looks at)
         return self._local
 
     def __enter__(self) -> FrameWatch:
@@ -1880,6 +1900,8 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
         "        callee(held, key)\n"
         "    except ValueError:\n"
         "        pass\n"
+        "def bound(callee):\n"
+        "    callee()\n"
     )
     planted: dict[str, Any] = {}
     exec(compile(source, "/site/chatplex/planted.py", "exec"), planted)  # noqa: S102
@@ -1890,7 +1912,15 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
         held.append(key)  # (the caller's local takes the key as the exception leaves)
         raise ValueError
 
+    class Holder:
+        def __repr__(self) -> str:
+            return f"Holder({FRAME_KEY!r})"
+
+        def method(self) -> None:
+            pass
+
     with FrameWatch() as watch:
+        planted["bound"](Holder().method)  # (its repr is its object's)
         planted["calls"](FRAME_KEY, lambda: None)
         planted["passes"](f"Basic {FRAME_NEEDLES[2]}", raising)
         outside["calls"](FRAME_KEY, lambda: None)
@@ -1899,6 +1929,7 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
         ("chatplex/planted.py", "calls", "held"),
         ("chatplex/planted.py", "passes", "key"),
         ("chatplex/planted.py", "passes", "held"),
+        ("chatplex/planted.py", "bound", "callee"),
     }
     assert watch.leaks["chatplex/planted.py", "passes", "held"].startswith("an exception")
     assert watch.seen == {"chatplex/planted.py"}
