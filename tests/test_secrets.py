@@ -26,9 +26,11 @@ import importlib
 import io
 import logging
 import pickle
+import re
 import traceback
 from collections.abc import Iterator
 from types import FrameType
+from types import MethodType
 from typing import Any
 
 import httpx
@@ -1483,6 +1485,23 @@ def _vault(code: Any) -> bool:
     return names is None or code.co_name in names
 
 
+#: One search for every needle (the key's middle is in the key: it stands for both).
+_NEEDLE_SEARCH = re.compile("|".join(re.escape(n) for n in FRAME_NEEDLES[1:])).search
+assert all(_NEEDLE_SEARCH(needle) for needle in FRAME_NEEDLES)
+
+
+def _shown(value: Any, shown: dict[int, str]) -> str:
+    """`repr(value)`, once per object of one look (`shown`)."""
+    text = shown.get(id(value))
+    if text is None:
+        try:
+            text = repr(value)
+        except Exception as exc:  # noqa: BLE001 - a repr that raises is a bug too
+            text = f"<repr raised {exc!r}>"
+        shown[id(value)] = text
+    return text
+
+
 class FrameWatch:
     """`sys.settrace` over chatplex's frames (see above): `leaks` names each frame and
     local that held a needle in clear, `seen` the package's modules whose frames ran."""
@@ -1490,14 +1509,29 @@ class FrameWatch:
     def __init__(self) -> None:
         self.leaks: dict[tuple[str, str, str], str] = {}
         self.seen: set[str] = set()
+        # A code object's (path, whether a vault's): the trace asks on every call, and
+        # a code object's file and name never change (the code is kept: its id stays its).
+        self._codes: dict[int, tuple[Any, str | None, bool]] = {}
+
+    def _code(self, code: Any) -> tuple[Any, str | None, bool]:
+        known = self._codes.get(id(code))
+        if known is None:
+            known = self._codes[id(code)] = (code, _package_path(code), _vault(code))
+        return known
 
     def _scan(self, frame: FrameType, moment: str) -> None:
+        # Within one look nothing runs but the reprs: an object met twice (`self`, and a
+        # bound method's `__self__`, whose repr is the method's name and its object's
+        # repr) is shown once.
+        shown: dict[int, str] = {}
         for name, value in frame.f_locals.items():
-            try:
-                text = repr(value)
-            except Exception as exc:  # noqa: BLE001 - a repr that raises is a bug too
-                text = f"<repr raised {exc!r}>"
-            if any(needle in text for needle in FRAME_NEEDLES):
+            if type(value) is MethodType:
+                text = str(getattr(value.__func__, "__qualname__", "")) + _shown(
+                    value.__self__, shown
+                )
+            else:
+                text = _shown(value, shown)
+            if _NEEDLE_SEARCH(text) is not None:
                 where = (_package_path(frame.f_code) or "?", frame.f_code.co_name, name)
                 self.leaks.setdefault(where, moment)
 
@@ -1509,14 +1543,16 @@ class FrameWatch:
     def _call(self, frame: FrameType, event: str, arg: Any) -> Any:
         if event != "call":
             return None
+        _, path, vault = self._code(frame.f_code)
         caller = frame.f_back
-        watched = caller is not None and _package_path(caller.f_code) is not None
-        if watched and not _vault(caller.f_code) and not _vault(frame.f_code):  # type: ignore[union-attr]
-            self._scan(caller, f"calling {frame.f_code.co_name}")  # type: ignore[arg-type]
-        path = _package_path(frame.f_code)
-        if path is None or _vault(frame.f_code):
+        if caller is not None and not vault:
+            _, watched, caller_vault = self._code(caller.f_code)
+            if watched is not None and not caller_vault:
+                self._scan(caller, f"calling {frame.f_code.co_name}")
+        if path is None or vault:
             return None
         self.seen.add(path)
+        frame.f_trace_lines = False  # (its exceptions are what its own trace looks at)
         return self._local
 
     def __enter__(self) -> FrameWatch:
@@ -1846,3 +1882,56 @@ async def test_no_frame_holds_a_key_from_a_configuration_profile(
 
     watch = await _traced_build_and_call(build, f"profile {form}", form)
     assert "chatplex/chat/configuration/profiles.py" in watch.seen
+
+
+def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
+    """The watch itself: a chatplex frame's local holding the key is found when the frame
+    calls a function and when an exception passes through it, a container that takes the
+    key in place after an earlier look too; a frame outside the packages is not watched."""
+    source = (
+        "def calls(key, callee):\n"
+        "    held = {'k': 'nothing yet'}\n"
+        "    callee()\n"
+        "    held['k'] = key\n"
+        "    callee()\n"
+        "def passes(key, callee):\n"
+        "    held = []\n"
+        "    try:\n"
+        "        callee(held, key)\n"
+        "    except ValueError:\n"
+        "        pass\n"
+        "def bound(callee):\n"
+        "    callee()\n"
+    )
+    planted: dict[str, Any] = {}
+    exec(compile(source, "/site/chatplex/planted.py", "exec"), planted)  # noqa: S102
+    outside: dict[str, Any] = {}
+    exec(compile(source, "/site/elsewhere/planted.py", "exec"), outside)  # noqa: S102
+
+    def raising(held: list[str], key: str) -> None:
+        held.append(key)  # (the caller's local takes the key as the exception leaves)
+        raise ValueError
+
+    class Holder:
+        def __repr__(self) -> str:
+            return f"Holder({FRAME_KEY!r})"
+
+        def method(self) -> None:
+            pass
+
+    with FrameWatch() as watch:
+        planted["bound"](Holder().method)  # (its repr is its object's)
+        planted["calls"](FRAME_KEY, lambda: None)
+        planted["passes"](f"Basic {FRAME_NEEDLES[2]}", raising)
+        outside["calls"](FRAME_KEY, lambda: None)
+    assert set(watch.leaks) == {
+        ("chatplex/planted.py", "calls", "key"),
+        ("chatplex/planted.py", "calls", "held"),
+        ("chatplex/planted.py", "passes", "key"),
+        ("chatplex/planted.py", "passes", "held"),
+        ("chatplex/planted.py", "bound", "callee"),
+    }
+    assert watch.leaks["chatplex/planted.py", "passes", "held"].startswith("an exception")
+    assert watch.seen == {"chatplex/planted.py"}
+    with pytest.raises(AssertionError, match="frames holding the key"):
+        watch.assert_clean("planted")
