@@ -397,6 +397,17 @@ class PartnerFields:
     #: `anthropic.DefaultHttpxClient`: that SDK refuses another package's clients).
     client_proxy_classes: tuple[str, str] = ("httpx:Client", "httpx:AsyncClient")
 
+    @cached_property
+    def aliases_of(self) -> Mapping[str, tuple[str, ...]]:
+        """`aliases` by field: each field's other spellings, in their order (read at
+        every field a drop-in shows: a repr reads dozens)."""
+        return _inverted(self.aliases)
+
+    @cached_property
+    def kept_of(self) -> Mapping[str, tuple[str, ...]]:
+        """`kept_in` by field: the keywords each dict field keeps."""
+        return _inverted(self.kept_in)
+
     def settable(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """`given` without the `inert` fields at their defaults."""
         return {
@@ -478,3 +489,10 @@ class PartnerFields:
             if name in named or environ.get(variable):
                 out[name] = secret_reference(variable)
         return out
+
+
+def _inverted(mapping: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for key, value in mapping.items():
+        out[value] = (*out.get(value, ()), key)
+    return out

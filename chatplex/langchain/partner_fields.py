@@ -94,14 +94,14 @@ def partner_value(
     if name in form.set_only_by:
         keyword = form.set_only_by[name]
         return _as_held(form, name, keyword, given[keyword]) if given.get(keyword) else None
-    kept = {k: v for k, f in form.kept_in.items() if f == name and (v := given.get(k)) is not None}
+    kept = {k: v for k in form.kept_of.get(name, ()) if (v := given.get(k)) is not None}
     completed = form.completed.get(name)
     held = attrgetter(completed)(engine) if completed and engine is not None else None
     if held is not None:
         return {**held, **{k: _revealed(v) for k, v in kept.items()}}
     if kept:  # after what was given for the field itself, as the partner adds them
         return {**(given.get(name) or {}), **{k: _revealed(v) for k, v in kept.items()}}
-    spellings = [name, *(k for k, field in form.aliases.items() if field == name)]
+    spellings = [name, *form.aliases_of.get(name, ())]
     for keyword in spellings:
         if given.get(keyword) is not None:
             return _as_held(form, name, keyword, given[keyword])

@@ -250,3 +250,12 @@ def test_a_form_for_reading_only_is_not_the_serialized_form() -> None:
     reading = partner_fields({"serialized": False, "environment": {"x_org": "X_ORG"}})
     assert reading is not None and reading.environment == {"x_org": "X_ORG"}
     assert serialized_form(reading) is None
+
+
+def test_aliases_and_kept_keywords_are_indexed_by_field_in_their_order() -> None:
+    form = PartnerFields(
+        aliases={"model": "model_name", "name": "model_name", "api_key": "openai_api_key"},
+        kept_in={"stop": "model_kwargs", "seed": "model_kwargs"},
+    )
+    assert form.aliases_of == {"model_name": ("model", "name"), "openai_api_key": ("api_key",)}
+    assert form.kept_of == {"model_kwargs": ("stop", "seed")}
