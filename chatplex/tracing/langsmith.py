@@ -59,6 +59,7 @@ from .batching import RunBatcher
 from .records import ChainRecord
 from .records import Later
 from .records import as_run
+from .records import as_wire
 from .records import dotted_order
 from .records import message_inputs
 from .records import open_run
@@ -160,9 +161,10 @@ class LangSmithTracer(Tracer):
     def _prepare(self, runs: list[Any]) -> tuple[bytes, int]:
         """A few ended runs, from the batcher's thread: turned into LangChain's JSON forms
         and written as the sender's multipart parts."""
-        runs = [as_run(run, wire=True) for run in runs]
-        assert self.sender is not None
-        return self.sender.prepare(runs), len(runs)
+        sender = self.sender
+        assert sender is not None
+        project = sender.project
+        return sender.prepare([as_wire(run, project) for run in runs]), len(runs)
 
     def _post_prepared(self, pieces: list[tuple[bytes, int]]) -> None:
         """What `_prepare` wrote since the last post, in one request."""

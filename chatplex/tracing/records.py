@@ -1,6 +1,6 @@
 """The LangSmith tracer's runs as they are kept until sent, and the run dicts made of them.
 
-Three kinds of ended run reach the batcher's thread:
+Three kinds of ended run reach the batcher's thread (`as_run`):
 
 - a run dict, built by the handler protocol's methods (`LangSmithTracer._start` /
   `_end`), its inputs and outputs still chatplex's objects (`Later`): `materialized`
@@ -47,7 +47,12 @@ __all__ = [
     "ChainRecord",
     "Later",
     "Recorder",
+    "WireRun",
+    "as_run",
+    "as_wire",
     "chain_run",
+    "chain_wire",
+    "chat_wire",
     "dotted_order",
     "materialized",
     "recorded_run",
@@ -263,46 +268,33 @@ def materialized(run: dict[str, Any]) -> dict[str, Any]:
     return run
 
 
-def chain_run(record: ChainRecord, wire: bool = False) -> dict[str, Any]:
+def chain_run(record: ChainRecord) -> dict[str, Any]:
     """The run dict `on_chain_start` and `on_chain_end` (or `on_chain_error`) would have
-    built for `record`, then `materialized`. `wire`: for chatplex's sender, the fields
-    it would write the same every time are written here (its times as their ISO strings,
-    `events`, `serialized` and `extra` as JSON bytes: `sender.LangSmithSender.prepare`)."""
+    built for `record`, then `materialized`."""
     started = _moment(record.start_time)
     ended = _moment(record.end_time)
     name = record.name or "Runnable"
     failure = record.failure
-    end_event = "end" if failure is None else "error"
-    if wire:
-        start_text, end_text = started.isoformat(), ended.isoformat()
-        events: Any = _EVENTS % (start_text.encode(), end_event.encode(), end_text.encode())
-        metadata = record.metadata
-        extra: Any = dumps({"metadata": metadata}) if metadata else _NO_METADATA
-        serialized: Any = dumps({"name": name})
-        start_time: Any = start_text
-        end_time: Any = end_text
-    else:
-        events = [{"name": "start", "time": started}, {"name": end_event, "time": ended}]
-        extra = {"metadata": dict(record.metadata)}
-        serialized = {"name": name}
-        start_time, end_time = started, ended
     run: dict[str, Any] = {
         "id": record.run_id,
         "name": name,
         "run_type": record.run_type or "chain",
         "inputs": chain_inputs(record.input),
-        "start_time": start_time,
+        "start_time": started,
         "tags": list(record.tags),
-        "extra": extra,
-        "serialized": serialized,
-        "events": events,
+        "extra": {"metadata": dict(record.metadata)},
+        "serialized": {"name": name},
+        "events": [
+            {"name": "start", "time": started},
+            {"name": "end" if failure is None else "error", "time": ended},
+        ],
     }
     parent = record.parent
     if parent is not None:
         run["parent_run_id"] = parent.run_id
     run["trace_id"] = record.trace_id
     run["session_name"] = record.session_name
-    run["end_time"] = end_time
+    run["end_time"] = ended
     if failure is None:
         run["outputs"] = chain_outputs(record.output)
     else:
@@ -312,9 +304,66 @@ def chain_run(record: ChainRecord, wire: bool = False) -> dict[str, Any]:
     return run
 
 
+def chain_wire(record: ChainRecord, project: str) -> WireRun:
+    """`chain_run(record)` as chatplex's sender writes it (`WireRun`), without the dict:
+    the parts a chain run writes the same every time (its `serialized`, an `extra`
+    without metadata) are written once."""
+    start_text = _moment(record.start_time).isoformat()
+    end_text = _moment(record.end_time).isoformat()
+    name = record.name or "Runnable"
+    failure = record.failure
+    main: dict[str, Any] = {
+        "id": record.run_id,
+        "name": name,
+        "run_type": record.run_type or "chain",
+        "start_time": start_text,
+        "tags": record.tags,
+    }
+    parent = record.parent
+    if parent is not None:
+        main["parent_run_id"] = parent.run_id
+    main["trace_id"] = record.trace_id
+    session = record.session_name
+    if session is not None:
+        main["session_name"] = session
+    main["end_time"] = end_text
+    main["dotted_order"] = dotted_order(record)
+    if session is None:  # the sender's project, last, as its writer adds it
+        main["session_name"] = project
+    end = b"end" if failure is None else b"error"
+    metadata = record.metadata
+    return (
+        record.trace_id,
+        dumps(record.run_id)[1:-1],
+        dumps(main),
+        dumps(chain_inputs(record.input)),
+        dumps(chain_outputs(record.output)) if failure is None else b"{}",
+        _EVENTS % (start_text.encode(), end, end_text.encode()),
+        dumps({"metadata": metadata}) if metadata else _NO_METADATA,
+        None if failure is None else dumps(stacktrace(failure)),
+        _serialized(name),
+    )
+
+
+#: A run as chatplex's sender writes it: its trace id (for sampling), its id's text, then
+#: JSON bytes: the `post.<id>` part's fields, `inputs`, `outputs`, `events`, `extra`
+#: (without `runtime`: the sender adds it), `error` (None: none) and `serialized`.
+WireRun = tuple[Any, bytes, bytes, bytes, bytes, bytes, bytes, bytes | None, bytes]
+
 #: A chain run's `events` as JSON: its start, then its end or error.
 _EVENTS = b'[{"name":"start","time":"%s"},{"name":"%s","time":"%s"}]'
 _NO_METADATA = b'{"metadata":{}}'
+#: `dumps({"name": name})` per runnable name (a chain run's `serialized`).
+_SERIALIZED: dict[str, bytes] = {}
+
+
+def _serialized(name: str) -> bytes:
+    written = _SERIALIZED.get(name)
+    if written is None:
+        written = dumps({"name": name})
+        if len(_SERIALIZED) < 1_000:  # (names made on the fly: written every time)
+            _SERIALIZED[name] = written
+    return written
 
 
 def retry_detail(retry_state: Any) -> dict[str, Any]:
@@ -336,6 +385,93 @@ def recorded_run(record: Any) -> dict[str, Any]:
     built for a `RecordedChatRun`, then `materialized`: key for key; built whole on the
     batcher's thread."""
     started = _moment(record.start_time)
+    ended = _moment(record.end_time)
+    name = record.name or "ChatModel"
+    outputs, error, extra = _chat_ending(record)
+    run: dict[str, Any] = {
+        "id": record.run_id,
+        "name": name,
+        "run_type": "llm",
+        "inputs": message_inputs([record.messages]),
+        "start_time": started,
+        "tags": list(record.tags),
+        "extra": extra,
+        "serialized": record.serialized or {"name": name},
+        "events": _chat_events(record, started, ended),
+    }
+    trace_id, session, parent_run_id, order = _chat_place(record, started)
+    if record.parent_record is not None:
+        run["parent_run_id"] = parent_run_id
+    run["trace_id"] = trace_id
+    run["session_name"] = session
+    if record.parent_record is None and parent_run_id is not None:
+        run["parent_run_id"] = parent_run_id
+    run["end_time"] = ended
+    run["outputs"] = outputs
+    if error is not None:
+        run["error"] = error
+    run["dotted_order"] = order
+    return run
+
+
+def chat_wire(record: Any, project: str) -> WireRun:
+    """`recorded_run(record)` as chatplex's sender writes it (`WireRun`), without the
+    dict."""
+    started = _moment(record.start_time)
+    ended = _moment(record.end_time)
+    start_text = started.isoformat()
+    name = record.name or "ChatModel"
+    outputs, error, extra = _chat_ending(record)
+    main: dict[str, Any] = {
+        "id": record.run_id,
+        "name": name,
+        "run_type": "llm",
+        "start_time": start_text,
+        "tags": record.tags,
+    }
+    trace_id, session, parent_run_id, order = _chat_place(record, started)
+    if record.parent_record is not None:
+        main["parent_run_id"] = parent_run_id
+    main["trace_id"] = trace_id
+    if session is not None:
+        main["session_name"] = session
+    if record.parent_record is None and parent_run_id is not None:
+        main["parent_run_id"] = parent_run_id
+    main["end_time"] = ended.isoformat()
+    main["dotted_order"] = order
+    if session is None:  # the sender's project, last, as its writer adds it
+        main["session_name"] = project
+    if record.token_time is None and not record.retries:
+        end = b"end" if error is None else b"error"
+        events = _EVENTS % (start_text.encode(), end, main["end_time"].encode())
+    else:
+        events = dumps(_chat_events(record, started, ended))
+    return (
+        trace_id,
+        dumps(record.run_id)[1:-1],
+        dumps(main),
+        dumps(message_inputs([record.messages])),
+        dumps(outputs),
+        events,
+        dumps(extra),
+        None if error is None else dumps(error),
+        dumps(record.serialized) if record.serialized else _serialized(name),
+    )
+
+
+def _chat_place(record: Any, started: datetime) -> tuple[Any, str | None, Any, str]:
+    """A recorded call's trace id, project, parent run id and dotted order."""
+    own_order = order_stamp(started) + str(record.run_id)
+    parent = record.parent_record
+    if parent is not None:
+        trace_id, session = trace_of(parent)
+        return trace_id, session, record.parent_run_id, f"{dotted_order(parent)}.{own_order}"
+    return record.run_id, record.tracer.project_name, record.parent_run_id, own_order
+
+
+def _chat_ending(record: Any) -> tuple[dict[str, Any], str | None, dict[str, Any]]:
+    """A recorded call's `outputs` (the `LLMResult` form), `error` text, and `extra`
+    (with the reply's usage in its metadata)."""
     params = dict(record.params)
     metadata = {**record.metadata, **ls_params(params)}
     extra = {
@@ -344,33 +480,20 @@ def recorded_run(record: Any) -> dict[str, Any]:
         "batch_size": 1,
         "metadata": metadata,
     }
-    name = record.name or "ChatModel"
-    run_id = record.run_id
+    error = record.failure
+    if error is not None:
+        return {}, stacktrace(error), extra
+    result = result_of(record.reply)
+    usage = usage_of(result)
+    if usage is not None:
+        metadata["usage_metadata"] = usage
+    return llm_result(result), None, extra
+
+
+def _chat_events(record: Any, started: datetime, ended: datetime) -> list[dict[str, Any]]:
+    """A recorded call's events: its start, first token and retries in time order, then
+    its end or error."""
     events: list[dict[str, Any]] = [{"name": "start", "time": started}]
-    run: dict[str, Any] = {
-        "id": run_id,
-        "name": name,
-        "run_type": "llm",
-        "inputs": message_inputs([record.messages]),
-        "start_time": started,
-        "tags": list(record.tags),
-        "extra": extra,
-        "serialized": record.serialized or {"name": name},
-        "events": events,
-    }
-    own_order = order_stamp(started) + str(run_id)
-    parent = record.parent_record
-    parent_run_id = record.parent_run_id
-    if parent is not None:
-        run["parent_run_id"] = parent_run_id
-        run["trace_id"], run["session_name"] = trace_of(parent)
-        order = f"{dotted_order(parent)}.{own_order}"
-    else:
-        run["trace_id"] = run_id
-        run["session_name"] = record.tracer.project_name
-        if parent_run_id is not None:
-            run["parent_run_id"] = parent_run_id
-        order = own_order
     if record.token_time is not None or record.retries:
         happened: list[tuple[float, str, Any]] = []
         if record.token_time is not None:
@@ -383,22 +506,8 @@ def recorded_run(record: Any) -> dict[str, Any]:
                 events.append({"name": "new_token", "time": moment})
             else:
                 events.append({"name": "retry", "time": moment, "kwargs": retry_detail(state)})
-    ended = _moment(record.end_time)
-    run["end_time"] = ended
-    error = record.failure
-    if error is None:
-        result = result_of(record.reply)
-        run["outputs"] = llm_result(result)
-        events.append({"name": "end", "time": ended})
-        usage = usage_of(result)
-        if usage is not None:
-            metadata["usage_metadata"] = usage
-    else:
-        run["outputs"] = {}
-        run["error"] = stacktrace(error)
-        events.append({"name": "error", "time": ended})
-    run["dotted_order"] = order
-    return run
+    events.append({"name": "end" if record.failure is None else "error", "time": ended})
+    return events
 
 
 def message_inputs(messages: list[list[Any]]) -> dict[str, Any]:
@@ -414,12 +523,22 @@ def stacktrace(error: BaseException) -> str:
         return message
 
 
-def as_run(item: Any, wire: bool = False) -> dict[str, Any]:
-    """Whatever was queued, as its run dict of JSON data (on the batcher's thread);
-    `wire`: for chatplex's sender (`chain_run`)."""
+def as_run(item: Any) -> dict[str, Any]:
+    """Whatever was queued, as its run dict of JSON data (on the batcher's thread)."""
     kind = type(item)
     if kind is dict:
         return materialized(item)
     if kind is ChainRecord:
-        return chain_run(item, wire)
+        return chain_run(item)
     return recorded_run(item)
+
+
+def as_wire(item: Any, project: str) -> dict[str, Any] | WireRun:
+    """Whatever was queued, for chatplex's sender: a record as its `WireRun`, a run
+    dict (the handler protocol's) `materialized`. `project`: the sender's."""
+    kind = type(item)
+    if kind is dict:
+        return materialized(item)
+    if kind is ChainRecord:
+        return chain_wire(item, project)
+    return chat_wire(item, project)
