@@ -13,8 +13,9 @@ its run when its first input piece arrives, so its start follows the upstream ev
 other steps collect their input first and start with it.
 
 Each sync function has an async twin; what they share is written once, without I/O
-(`_Traced`'s call parts, `_Pieces`: what a piece does and what the run ends with), and
-each twin is a shell that iterates and awaits the run's handlers.
+(`_new_run`, `_Traced`'s call parts, `_Pieces`: what a piece does and what the run ends
+with), and each twin is a shell that iterates and awaits the run's handlers. `invoke`
+and `ainvoke` start and end their run themselves: a traced step's own cost is per call.
 """
 
 from __future__ import annotations
@@ -146,8 +147,18 @@ def _streams_natively(runnable: Hooks[Any], sync: bool) -> bool:
 
 
 def invoke(runnable: Hooks[Out], input: Any, config: RunnableConfig, kwargs: dict[str, Any]) -> Out:
-    call = _Traced.of(runnable, config, kwargs)
-    return call.invoke(input) if call else runnable._invoke(input, config, **kwargs)
+    run = _new_run(runnable, config)
+    if run is None:
+        return runnable._invoke(input, config, **kwargs)
+    run.start(input)
+    try:  # `_failing`, inline: a context manager is most of a traced step's own cost
+        output = runnable._invoke(input, config, **kwargs)
+    except BaseException as exc:
+        if _reportable(run, exc):
+            run.error(exc)
+        raise
+    run.end(output, input)
+    return output
 
 
 async def ainvoke(
@@ -157,10 +168,18 @@ async def ainvoke(
     kwargs: dict[str, Any],
     deadline: float | None,
 ) -> Out:
-    call = _Traced.of(runnable, config, kwargs)
-    if call is not None:
-        return await call.ainvoke(input, deadline)
-    return await _within(runnable._ainvoke(input, config, **kwargs), deadline)
+    run = _new_run(runnable, config)
+    if run is None:
+        return await _within(runnable._ainvoke(input, config, **kwargs), deadline)
+    await run.astart(input)
+    try:
+        output = await _within(runnable._ainvoke(input, config, **kwargs), deadline)
+    except BaseException as exc:
+        if _reportable(run, exc):
+            await run.aerror(exc)
+        raise
+    await run.aend(output, input)
+    return output
 
 
 def stream(
@@ -263,8 +282,8 @@ class _Pieces:
 
 @dataclass(slots=True)
 class _Traced(Generic[Out]):
-    """A call that makes a run: the runnable, its run, and what its hook gets besides the
-    input. Each method has an async twin right after it."""
+    """A streamed call that makes a run: the runnable, its run, and what its hook gets
+    besides the input. Each method has an async twin right after it."""
 
     run: ChainRun
     runnable: Hooks[Out]
@@ -279,32 +298,6 @@ class _Traced(Generic[Out]):
         it is)."""
         run = _new_run(runnable, config)
         return None if run is None else cls(run, runnable, config, kwargs)
-
-    def invoke(self, input: Any) -> Out:
-        run = self.run
-        run.start(input)
-        try:  # `_failing`, inline: a context manager is most of a traced step's own cost
-            output = self.runnable._invoke(input, self.config, **self.kwargs)
-        except BaseException as exc:
-            if _reportable(run, exc):
-                run.error(exc)
-            raise
-        run.end(output, input)
-        return output
-
-    async def ainvoke(self, input: Any, deadline: float | None) -> Out:
-        run = self.run
-        await run.astart(input)
-        try:
-            output = await _within(
-                self.runnable._ainvoke(input, self.config, **self.kwargs), deadline
-            )
-        except BaseException as exc:
-            if _reportable(run, exc):
-                await run.aerror(exc)
-            raise
-        await run.aend(output, input)
-        return output
 
     def stream(self, input: Any) -> Iterator[Any]:
         run, pieces = self.run, _Pieces(self.run, _streams_natively(self.runnable, True))
