@@ -19,6 +19,7 @@ The same run, key for key, whichever way it came (tests/tracing/test_langsmith_l
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 import traceback
@@ -220,7 +221,7 @@ def dotted_order(run: Any) -> str:
     if type(run) is not dict:
         order = run.dotted
         if order is None:
-            own = order_stamp(_moment(run.start_time)) + str(run.run_id)
+            own = _clock(run.start_time)[1] + str(run.run_id)
             up = run.up
             order = run.dotted = own if up is None else f"{dotted_order(up)}.{own}"
         return order
@@ -248,6 +249,30 @@ def order_stamp(moment: datetime) -> str:
 
 def _moment(when: float) -> datetime:
     return datetime.fromtimestamp(when, UTC)
+
+
+def _clock(when: float) -> tuple[str, str]:
+    """`_moment(when).isoformat()` and `order_stamp(_moment(when))` at a fifth of their
+    cost: the date and time of day are formatted once a second (`time.time()` floats,
+    rounded to the microsecond half to even, as `datetime.fromtimestamp` rounds them)."""
+    global _SECOND
+    fraction, whole = math.modf(when)
+    micro = round(fraction * 1e6)
+    if micro >= 1_000_000:
+        whole += 1
+        micro -= 1_000_000
+    second = int(whole)
+    known = _SECOND
+    if known[0] != second:
+        moment = datetime.fromtimestamp(second, UTC)
+        known = _SECOND = (second, moment.isoformat()[:19], order_stamp(moment)[:15])
+    if micro:
+        return f"{known[1]}.{micro:06d}+00:00", f"{known[2]}{micro:06d}Z"
+    return known[1] + "+00:00", known[2] + "000000Z"
+
+
+#: The second `_clock` last formatted: (its time stamp, its ISO form, its dotted form).
+_SECOND: tuple[int, str, str] = (-1, "", "")
 
 
 def materialized(run: dict[str, Any]) -> dict[str, Any]:
@@ -308,8 +333,8 @@ def chain_wire(record: ChainRecord, project: str) -> WireRun:
     """`chain_run(record)` as chatplex's sender writes it (`WireRun`), without the dict:
     the parts a chain run writes the same every time (its `serialized`, an `extra`
     without metadata) are written once."""
-    start_text = _moment(record.start_time).isoformat()
-    end_text = _moment(record.end_time).isoformat()
+    start_text = _clock(record.start_time)[0]
+    end_text = _clock(record.end_time)[0]
     name = record.name or "Runnable"
     failure = record.failure
     main: dict[str, Any] = {
@@ -399,7 +424,7 @@ def recorded_run(record: Any) -> dict[str, Any]:
         "serialized": record.serialized or {"name": name},
         "events": _chat_events(record, started, ended),
     }
-    trace_id, session, parent_run_id, order = _chat_place(record, started)
+    trace_id, session, parent_run_id, order = _chat_place(record, order_stamp(started))
     if record.parent_record is not None:
         run["parent_run_id"] = parent_run_id
     run["trace_id"] = trace_id
@@ -417,9 +442,8 @@ def recorded_run(record: Any) -> dict[str, Any]:
 def chat_wire(record: Any, project: str) -> WireRun:
     """`recorded_run(record)` as chatplex's sender writes it (`WireRun`), without the
     dict."""
-    started = _moment(record.start_time)
-    ended = _moment(record.end_time)
-    start_text = started.isoformat()
+    start_text, start_stamp = _clock(record.start_time)
+    end_text = _clock(record.end_time)[0]
     name = record.name or "ChatModel"
     outputs, error, extra = _chat_ending(record)
     main: dict[str, Any] = {
@@ -429,7 +453,7 @@ def chat_wire(record: Any, project: str) -> WireRun:
         "start_time": start_text,
         "tags": record.tags,
     }
-    trace_id, session, parent_run_id, order = _chat_place(record, started)
+    trace_id, session, parent_run_id, order = _chat_place(record, start_stamp)
     if record.parent_record is not None:
         main["parent_run_id"] = parent_run_id
     main["trace_id"] = trace_id
@@ -437,14 +461,15 @@ def chat_wire(record: Any, project: str) -> WireRun:
         main["session_name"] = session
     if record.parent_record is None and parent_run_id is not None:
         main["parent_run_id"] = parent_run_id
-    main["end_time"] = ended.isoformat()
+    main["end_time"] = end_text
     main["dotted_order"] = order
     if session is None:  # the sender's project, last, as its writer adds it
         main["session_name"] = project
     if record.token_time is None and not record.retries:
         end = b"end" if error is None else b"error"
-        events = _EVENTS % (start_text.encode(), end, main["end_time"].encode())
+        events = _EVENTS % (start_text.encode(), end, end_text.encode())
     else:
+        started, ended = _moment(record.start_time), _moment(record.end_time)
         events = dumps(_chat_events(record, started, ended))
     return (
         trace_id,
@@ -459,9 +484,10 @@ def chat_wire(record: Any, project: str) -> WireRun:
     )
 
 
-def _chat_place(record: Any, started: datetime) -> tuple[Any, str | None, Any, str]:
-    """A recorded call's trace id, project, parent run id and dotted order."""
-    own_order = order_stamp(started) + str(record.run_id)
+def _chat_place(record: Any, stamp: str) -> tuple[Any, str | None, Any, str]:
+    """A recorded call's trace id, project, parent run id and dotted order (`stamp`: its
+    start's `order_stamp`)."""
+    own_order = stamp + str(record.run_id)
     parent = record.parent_record
     if parent is not None:
         trace_id, session = trace_of(parent)

@@ -175,3 +175,18 @@ def test_a_record_written_for_the_sender_is_the_same_bytes(project: str | None) 
     written = sender._parts([as_wire(r, "p") for r in tracer.queued], "b")
     assert b'"k":"v"' in written and b'"name":"error"' in written and b'"usage_metadata"' in written
     assert (b'"session_name":"p"' in written) is (project is None)
+
+
+def test_times_are_written_as_datetime_writes_them() -> None:
+    """`_clock`: the ISO time and the dotted order's stamp of a `time.time()` float, as
+    `datetime.fromtimestamp(..., UTC)` makes them: microseconds rounded half to even, a
+    second's last microsecond rounded up into the next, none written when they are 0."""
+    import random
+
+    draw = random.Random(7)
+    moments = [1_764_000_000.0, 1_764_000_000.9999996, 1_764_000_000.0000004, 1_764_000_000.5]
+    moments += [1_764_000_000 + draw.random() * 1e6 for _ in range(5_000)]
+    moments += [0.5e-6 + n * 1e-6 for n in range(5)]  # exact ties near the epoch
+    for when in moments:
+        moment = datetime.fromtimestamp(when, UTC)
+        assert records._clock(when) == (moment.isoformat(), records.order_stamp(moment)), when
