@@ -221,9 +221,7 @@ def dotted_order(run: Any) -> str:
     if type(run) is not dict:
         order = run.dotted
         if order is None:
-            own = _clock(run.start_time)[1] + str(run.run_id)
-            up = run.up
-            order = run.dotted = own if up is None else f"{dotted_order(up)}.{own}"
+            order = _record_order(run, _clock(run.start_time)[1], str(run.run_id))
         return order
     order = run.get("dotted_order")
     if order is None:
@@ -231,6 +229,15 @@ def dotted_order(run: Any) -> str:
         parent = run.get("_parent")
         order = own if parent is None else f"{dotted_order(parent)}.{own}"
         run["dotted_order"] = order
+    return order
+
+
+def _record_order(record: ChainRecord, stamp: str, run_id: str) -> str:
+    """A `ChainRecord`'s dotted order, from its start's `order_stamp` and its id's text,
+    kept on it."""
+    up = record.up
+    own = stamp + run_id
+    order = record.dotted = own if up is None else f"{dotted_order(up)}.{own}"
     return order
 
 
@@ -333,8 +340,9 @@ def chain_wire(record: ChainRecord, project: str) -> WireRun:
     """`chain_run(record)` as chatplex's sender writes it (`WireRun`), without the dict:
     the parts a chain run writes the same every time (its `serialized`, an `extra`
     without metadata) are written once."""
-    start_text = _clock(record.start_time)[0]
+    start_text, stamp = _clock(record.start_time)
     end_text = _clock(record.end_time)[0]
+    run_id = dumps(record.run_id)[1:-1]  # its JSON string's text
     name = record.name or "Runnable"
     failure = record.failure
     main: dict[str, Any] = {
@@ -352,14 +360,14 @@ def chain_wire(record: ChainRecord, project: str) -> WireRun:
     if session is not None:
         main["session_name"] = session
     main["end_time"] = end_text
-    main["dotted_order"] = dotted_order(record)
+    main["dotted_order"] = record.dotted or _record_order(record, stamp, run_id.decode())
     if session is None:  # the sender's project, last, as its writer adds it
         main["session_name"] = project
     end = b"end" if failure is None else b"error"
     metadata = record.metadata
     return (
         record.trace_id,
-        dumps(record.run_id)[1:-1],
+        run_id,
         dumps(main),
         dumps(chain_inputs(record.input)),
         dumps(chain_outputs(record.output)) if failure is None else b"{}",
@@ -424,7 +432,8 @@ def recorded_run(record: Any) -> dict[str, Any]:
         "serialized": record.serialized or {"name": name},
         "events": _chat_events(record, started, ended),
     }
-    trace_id, session, parent_run_id, order = _chat_place(record, order_stamp(started))
+    stamp = order_stamp(started)
+    trace_id, session, parent_run_id, order = _chat_place(record, stamp, str(record.run_id))
     if record.parent_record is not None:
         run["parent_run_id"] = parent_run_id
     run["trace_id"] = trace_id
@@ -453,7 +462,8 @@ def chat_wire(record: Any, project: str) -> WireRun:
         "start_time": start_text,
         "tags": record.tags,
     }
-    trace_id, session, parent_run_id, order = _chat_place(record, start_stamp)
+    run_id = dumps(record.run_id)[1:-1]  # its JSON string's text
+    trace_id, session, parent_run_id, order = _chat_place(record, start_stamp, run_id.decode())
     if record.parent_record is not None:
         main["parent_run_id"] = parent_run_id
     main["trace_id"] = trace_id
@@ -473,7 +483,7 @@ def chat_wire(record: Any, project: str) -> WireRun:
         events = dumps(_chat_events(record, started, ended))
     return (
         trace_id,
-        dumps(record.run_id)[1:-1],
+        run_id,
         dumps(main),
         dumps(message_inputs([record.messages])),
         dumps(outputs),
@@ -484,10 +494,10 @@ def chat_wire(record: Any, project: str) -> WireRun:
     )
 
 
-def _chat_place(record: Any, stamp: str) -> tuple[Any, str | None, Any, str]:
+def _chat_place(record: Any, stamp: str, run_id: str) -> tuple[Any, str | None, Any, str]:
     """A recorded call's trace id, project, parent run id and dotted order (`stamp`: its
-    start's `order_stamp`)."""
-    own_order = stamp + str(record.run_id)
+    start's `order_stamp`, `run_id`: its id's text)."""
+    own_order = stamp + run_id
     parent = record.parent_record
     if parent is not None:
         trace_id, session = trace_of(parent)
