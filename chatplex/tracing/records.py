@@ -305,34 +305,18 @@ def chain_run(record: ChainRecord) -> dict[str, Any]:
     built for `record`, then `materialized`."""
     started = _moment(record.start_time)
     ended = _moment(record.end_time)
-    name = record.name or "Runnable"
+    run = _chain_fields(record, started, ended)
     failure = record.failure
-    run: dict[str, Any] = {
-        "id": record.run_id,
-        "name": name,
-        "run_type": record.run_type or "chain",
-        "inputs": chain_inputs(record.input),
-        "start_time": started,
-        "tags": list(record.tags),
-        "extra": {"metadata": dict(record.metadata)},
-        "serialized": {"name": name},
-        "events": [
-            {"name": "start", "time": started},
-            {"name": "end" if failure is None else "error", "time": ended},
-        ],
-    }
-    parent = record.parent
-    if parent is not None:
-        run["parent_run_id"] = parent.run_id
-    run["trace_id"] = record.trace_id
-    run["session_name"] = record.session_name
-    run["end_time"] = ended
+    run["inputs"] = chain_inputs(record.input)
+    run["extra"] = {"metadata": dict(record.metadata)}
+    run["serialized"] = {"name": run["name"]}
+    end = "end" if failure is None else "error"
+    run["events"] = [{"name": "start", "time": started}, {"name": end, "time": ended}]
     if failure is None:
         run["outputs"] = chain_outputs(record.output)
     else:
         run["outputs"] = {}
         run["error"] = stacktrace(failure)
-    run["dotted_order"] = dotted_order(record)
     return run
 
 
@@ -343,39 +327,52 @@ def chain_wire(record: ChainRecord, project: str) -> WireRun:
     start_text, stamp = _clock(record.start_time)
     end_text = _clock(record.end_time)[0]
     run_id = dumps(record.run_id)[1:-1]  # its JSON string's text
-    name = record.name or "Runnable"
+    if record.dotted is None:  # from the stamp made here (`dotted_order` would again)
+        _record_order(record, stamp, run_id.decode())
+    main = _chain_fields(record, start_text, end_text)
     failure = record.failure
-    main: dict[str, Any] = {
-        "id": record.run_id,
-        "name": name,
-        "run_type": record.run_type or "chain",
-        "start_time": start_text,
-        "tags": record.tags,
-    }
-    parent = record.parent
-    if parent is not None:
-        main["parent_run_id"] = parent.run_id
-    main["trace_id"] = record.trace_id
-    session = record.session_name
-    if session is not None:
-        main["session_name"] = session
-    main["end_time"] = end_text
-    main["dotted_order"] = record.dotted or _record_order(record, stamp, run_id.decode())
-    if session is None:  # the sender's project, last, as its writer adds it
-        main["session_name"] = project
     end = b"end" if failure is None else b"error"
     metadata = record.metadata
     return (
         record.trace_id,
         run_id,
-        dumps(main),
+        _main_json(main, project),
         dumps(chain_inputs(record.input)),
         dumps(chain_outputs(record.output)) if failure is None else b"{}",
         _EVENTS % (start_text.encode(), end, end_text.encode()),
         dumps({"metadata": metadata}) if metadata else _NO_METADATA,
         None if failure is None else dumps(stacktrace(failure)),
-        _serialized(name),
+        _serialized(main["name"]),
     )
+
+
+def _chain_fields(record: ChainRecord, start: Any, end: Any) -> dict[str, Any]:
+    """A chain run's fields but the big ones (`sender.BIG_FIELDS`), its times `start` and
+    `end` as given."""
+    run: dict[str, Any] = {
+        "id": record.run_id,
+        "name": record.name or "Runnable",
+        "run_type": record.run_type or "chain",
+        "start_time": start,
+        "tags": list(record.tags),
+    }
+    parent = record.parent
+    if parent is not None:
+        run["parent_run_id"] = parent.run_id
+    run["trace_id"] = record.trace_id
+    run["session_name"] = record.session_name
+    run["end_time"] = end
+    run["dotted_order"] = dotted_order(record)
+    return run
+
+
+def _main_json(fields: dict[str, Any], project: str) -> bytes:
+    """The `post.<id>` part of a run whose `fields` are all but its big ones: a root
+    without a project gets the sender's `project`, last, as the sender writes a run dict."""
+    if fields["session_name"] is None:
+        del fields["session_name"]
+        fields["session_name"] = project
+    return dumps(fields)
 
 
 #: A run as chatplex's sender writes it: its trace id (for sampling), its id's text, then
@@ -383,7 +380,7 @@ def chain_wire(record: ChainRecord, project: str) -> WireRun:
 #: (without `runtime`: the sender adds it), `error` (None: none) and `serialized`.
 WireRun = tuple[Any, bytes, bytes, bytes, bytes, bytes, bytes, bytes | None, bytes]
 
-#: A chain run's `events` as JSON: its start, then its end or error.
+#: A run's `events` as JSON when it has only its start, then its end or error.
 _EVENTS = b'[{"name":"start","time":"%s"},{"name":"%s","time":"%s"}]'
 _NO_METADATA = b'{"metadata":{}}'
 #: `dumps({"name": name})` per runnable name (a chain run's `serialized`).
@@ -419,62 +416,26 @@ def recorded_run(record: Any) -> dict[str, Any]:
     batcher's thread."""
     started = _moment(record.start_time)
     ended = _moment(record.end_time)
-    name = record.name or "ChatModel"
+    run = _chat_fields(record, started, ended, order_stamp(started), str(record.run_id))
     outputs, error, extra = _chat_ending(record)
-    run: dict[str, Any] = {
-        "id": record.run_id,
-        "name": name,
-        "run_type": "llm",
-        "inputs": message_inputs([record.messages]),
-        "start_time": started,
-        "tags": list(record.tags),
-        "extra": extra,
-        "serialized": record.serialized or {"name": name},
-        "events": _chat_events(record, started, ended),
-    }
-    stamp = order_stamp(started)
-    trace_id, session, parent_run_id, order = _chat_place(record, stamp, str(record.run_id))
-    if record.parent_record is not None:
-        run["parent_run_id"] = parent_run_id
-    run["trace_id"] = trace_id
-    run["session_name"] = session
-    if record.parent_record is None and parent_run_id is not None:
-        run["parent_run_id"] = parent_run_id
-    run["end_time"] = ended
+    run["inputs"] = message_inputs([record.messages])
+    run["extra"] = extra
+    run["serialized"] = record.serialized or {"name": run["name"]}
+    run["events"] = _chat_events(record, started, ended)
     run["outputs"] = outputs
     if error is not None:
         run["error"] = error
-    run["dotted_order"] = order
     return run
 
 
 def chat_wire(record: Any, project: str) -> WireRun:
     """`recorded_run(record)` as chatplex's sender writes it (`WireRun`), without the
     dict."""
-    start_text, start_stamp = _clock(record.start_time)
+    start_text, stamp = _clock(record.start_time)
     end_text = _clock(record.end_time)[0]
-    name = record.name or "ChatModel"
-    outputs, error, extra = _chat_ending(record)
-    main: dict[str, Any] = {
-        "id": record.run_id,
-        "name": name,
-        "run_type": "llm",
-        "start_time": start_text,
-        "tags": record.tags,
-    }
     run_id = dumps(record.run_id)[1:-1]  # its JSON string's text
-    trace_id, session, parent_run_id, order = _chat_place(record, start_stamp, run_id.decode())
-    if record.parent_record is not None:
-        main["parent_run_id"] = parent_run_id
-    main["trace_id"] = trace_id
-    if session is not None:
-        main["session_name"] = session
-    if record.parent_record is None and parent_run_id is not None:
-        main["parent_run_id"] = parent_run_id
-    main["end_time"] = end_text
-    main["dotted_order"] = order
-    if session is None:  # the sender's project, last, as its writer adds it
-        main["session_name"] = project
+    main = _chat_fields(record, start_text, end_text, stamp, run_id.decode())
+    outputs, error, extra = _chat_ending(record)
     if record.token_time is None and not record.retries:
         end = b"end" if error is None else b"error"
         events = _EVENTS % (start_text.encode(), end, end_text.encode())
@@ -482,27 +443,43 @@ def chat_wire(record: Any, project: str) -> WireRun:
         started, ended = _moment(record.start_time), _moment(record.end_time)
         events = dumps(_chat_events(record, started, ended))
     return (
-        trace_id,
+        main["trace_id"],
         run_id,
-        dumps(main),
+        _main_json(main, project),
         dumps(message_inputs([record.messages])),
         dumps(outputs),
         events,
         dumps(extra),
         None if error is None else dumps(error),
-        dumps(record.serialized) if record.serialized else _serialized(name),
+        dumps(record.serialized) if record.serialized else _serialized(main["name"]),
     )
 
 
-def _chat_place(record: Any, stamp: str, run_id: str) -> tuple[Any, str | None, Any, str]:
-    """A recorded call's trace id, project, parent run id and dotted order (`stamp`: its
-    start's `order_stamp`, `run_id`: its id's text)."""
+def _chat_fields(record: Any, start: Any, end: Any, stamp: str, run_id: str) -> dict[str, Any]:
+    """A recorded call's run fields but the big ones, its times `start` and `end` as
+    given (`stamp`: its start's `order_stamp`, `run_id`: its id's text)."""
+    run: dict[str, Any] = {
+        "id": record.run_id,
+        "name": record.name or "ChatModel",
+        "run_type": "llm",
+        "start_time": start,
+        "tags": list(record.tags),
+    }
     own_order = stamp + run_id
     parent = record.parent_record
     if parent is not None:
-        trace_id, session = trace_of(parent)
-        return trace_id, session, record.parent_run_id, f"{dotted_order(parent)}.{own_order}"
-    return record.run_id, record.tracer.project_name, record.parent_run_id, own_order
+        run["parent_run_id"] = record.parent_run_id
+        run["trace_id"], run["session_name"] = trace_of(parent)
+        order = f"{dotted_order(parent)}.{own_order}"
+    else:
+        run["trace_id"] = record.run_id
+        run["session_name"] = record.tracer.project_name
+        if record.parent_run_id is not None:
+            run["parent_run_id"] = record.parent_run_id
+        order = own_order
+    run["end_time"] = end
+    run["dotted_order"] = order
+    return run
 
 
 def _chat_ending(record: Any) -> tuple[dict[str, Any], str | None, dict[str, Any]]:
