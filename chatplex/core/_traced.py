@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from typing import ClassVar
 from typing import Generic
@@ -182,38 +183,24 @@ async def ainvoke(
     return output
 
 
-def stream(
-    runnable: Hooks[Any], input: Any, config: RunnableConfig, kwargs: dict[str, Any]
-) -> Iterator[Any]:
+def _streamed(
+    method: str, runnable: Hooks[Any], arg: Any, config: RunnableConfig, kwargs: dict[str, Any]
+) -> Any:
+    """The traced call's `method` (`stream`, `astream`, `transform`, `atransform`) of
+    `arg` (the input, or its chunks), or the runnable's own hook of that name (`_stream`,
+    ...) when it makes no run."""
     call = _Traced.of(runnable, config, kwargs)
-    return call.stream(input) if call else runnable._stream(input, config, **kwargs)
+    if call is None:
+        return getattr(runnable, f"_{method}")(arg, config, **kwargs)
+    return getattr(call, method)(arg)
 
 
-def astream(
-    runnable: Hooks[Any], input: Any, config: RunnableConfig, kwargs: dict[str, Any]
-) -> AsyncIterator[Any]:
-    call = _Traced.of(runnable, config, kwargs)
-    return call.astream(input) if call else runnable._astream(input, config, **kwargs)
-
-
-def transform(
-    runnable: Hooks[Any],
-    chunks: Iterator[Any],
-    config: RunnableConfig,
-    kwargs: dict[str, Any],
-) -> Iterator[Any]:
-    call = _Traced.of(runnable, config, kwargs)
-    return call.transform(chunks) if call else runnable._transform(chunks, config, **kwargs)
-
-
-def atransform(
-    runnable: Hooks[Any],
-    chunks: AsyncIterator[Any],
-    config: RunnableConfig,
-    kwargs: dict[str, Any],
-) -> AsyncIterator[Any]:
-    call = _Traced.of(runnable, config, kwargs)
-    return call.atransform(chunks) if call else runnable._atransform(chunks, config, **kwargs)
+_Call = Callable[[Hooks[Any], Any, RunnableConfig, dict[str, Any]], Out]
+stream: _Call[Iterator[Any]] = partial(_streamed, "stream")
+astream: _Call[AsyncIterator[Any]] = partial(_streamed, "astream")
+#: (`arg`: the input's chunks, an iterator or an async iterator)
+transform: _Call[Iterator[Any]] = partial(_streamed, "transform")
+atransform: _Call[AsyncIterator[Any]] = partial(_streamed, "atransform")
 
 
 async def _within(call: Awaitable[Out], deadline: float | None) -> Out:

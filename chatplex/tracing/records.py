@@ -31,12 +31,9 @@ from typing import Protocol
 
 from ..chat.callbacks import ls_params
 from ..chat.llm_results import result_of
-from ..core.run_config import RunnableConfig
 from ..core.runs import FOLLOWED_PARENT_IDS
 from ..core.runs import UNKNOWN
 from ..core.runs import RecordedChainRun
-from ..core.runs import new_run_id
-from ..core.runs import run_tags
 from .serialize import chain_inputs
 from .serialize import chain_outputs
 from .serialize import dumpd
@@ -110,29 +107,9 @@ class ChainRecord(RecordedChainRun):
         "dotted",
     )
 
-    def __init__(
-        self,
-        config: RunnableConfig,
-        name: str,
-        run_type: str,
-        handlers: list[Any],
-        listeners: list[Any],
-    ) -> None:
-        # RunNode's fields, without its general work (one handler, no listener).
-        tracer = handlers[0]
-        parent = config.get("_parent_run")
-        self.run_id = run_id = new_run_id()
-        self._id = None
-        self.parent = parent
-        self.name = config.get("run_name") or name
-        self.run_type = run_type
-        self.tags = run_tags(config)
-        metadata = config.get("metadata")
-        self.metadata = dict(metadata) if metadata else {}
-        self.handlers = handlers
-        self.listeners = listeners
-        self.started = False
-        self.tracer = tracer
+    def _place(self, parent: Any) -> None:
+        # Its tracer's (the one handler), and the trace it is in; `parent_ids` made when read.
+        self.tracer = tracer = self.handlers[0]
         self.dotted: str | None = None
         self.failure: BaseException | None = None
         self.output: Any = None
@@ -140,7 +117,7 @@ class ChainRecord(RecordedChainRun):
         up = None if parent is None else record_of(tracer, parent)
         self.up = up
         if up is None:
-            self.trace_id = run_id
+            self.trace_id = self.run_id
             self.session_name = tracer.project_name
         else:
             self.trace_id, self.session_name = trace_of(up)

@@ -213,7 +213,7 @@ class LangSmithSender:
         """The multipart body: the parts the langsmith client writes for `create`."""
         return self._parts(runs, boundary) + f"--{boundary}--\r\n".encode()
 
-    def _parts(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
+    def _parts(self, runs: list[Any], boundary: str) -> bytes:
         s = self.settings
         hide_inputs, hide_outputs = s.hide_inputs, s.hide_outputs
         chunks: list[bytes] = []
