@@ -206,7 +206,9 @@ class LangSmithSender:
         if not any(pieces):
             return
         boundary = self._boundary
-        body = b"".join([*pieces, f"--{boundary}--\r\n".encode()])  # one copy
+        # Sent piece by piece (not joined: a copy of the whole body, megabytes of fresh
+        # memory); a list, so a retry sends it again.
+        body = [*pieces, f"--{boundary}--\r\n".encode()]
         self._post(body, f"multipart/form-data; boundary={boundary}", count)
 
     def encode(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
@@ -296,9 +298,11 @@ class LangSmithSender:
 
         return pool_settings().verify
 
-    def _post(self, body: bytes, content_type: str, count: int) -> None:
+    def _post(self, body: bytes | list[bytes], content_type: str, count: int) -> None:
         url = f"{self.settings.endpoint}/runs/multipart"
         headers = {"Content-Type": content_type}
+        if type(body) is list:  # its length given: httpx sends it as it is, not chunked
+            headers["Content-Length"] = str(sum(map(len, body)))
         for attempt in range(1, self.max_attempts + 1):
             try:
                 response = self._client().post(url, content=body, headers=headers)
