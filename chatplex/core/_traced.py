@@ -13,8 +13,9 @@ its run when its first input piece arrives, so its start follows the upstream ev
 other steps collect their input first and start with it.
 
 Each sync function has an async twin; what they share is written once, without I/O
-(`_Traced`'s call parts, `_Pieces`: what a piece does and what the run ends with), and
-each twin is a shell that iterates and awaits the run's handlers.
+(`_new_run`, `_Traced`'s call parts, `_Pieces`: what a piece does and what the run ends
+with), and each twin is a shell that iterates and awaits the run's handlers. `invoke`
+and `ainvoke` start and end their run themselves: a traced step's own cost is per call.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from typing import ClassVar
 from typing import Generic
@@ -146,8 +148,18 @@ def _streams_natively(runnable: Hooks[Any], sync: bool) -> bool:
 
 
 def invoke(runnable: Hooks[Out], input: Any, config: RunnableConfig, kwargs: dict[str, Any]) -> Out:
-    call = _Traced.of(runnable, config, kwargs)
-    return call.invoke(input) if call else runnable._invoke(input, config, **kwargs)
+    run = _new_run(runnable, config)
+    if run is None:
+        return runnable._invoke(input, config, **kwargs)
+    run.start(input)
+    try:  # `_failing`, inline: a context manager is most of a traced step's own cost
+        output = runnable._invoke(input, config, **kwargs)
+    except BaseException as exc:
+        if _reportable(run, exc):
+            run.error(exc)
+        raise
+    run.end(output, input)
+    return output
 
 
 async def ainvoke(
@@ -157,44 +169,38 @@ async def ainvoke(
     kwargs: dict[str, Any],
     deadline: float | None,
 ) -> Out:
+    run = _new_run(runnable, config)
+    if run is None:
+        return await _within(runnable._ainvoke(input, config, **kwargs), deadline)
+    await run.astart(input)
+    try:
+        output = await _within(runnable._ainvoke(input, config, **kwargs), deadline)
+    except BaseException as exc:
+        if _reportable(run, exc):
+            await run.aerror(exc)
+        raise
+    await run.aend(output, input)
+    return output
+
+
+def _streamed(
+    method: str, runnable: Hooks[Any], arg: Any, config: RunnableConfig, kwargs: dict[str, Any]
+) -> Any:
+    """The traced call's `method` (`stream`, `astream`, `transform`, `atransform`) of
+    `arg` (the input, or its chunks), or the runnable's own hook of that name (`_stream`,
+    ...) when it makes no run."""
     call = _Traced.of(runnable, config, kwargs)
-    if call is not None:
-        return await call.ainvoke(input, deadline)
-    return await _within(runnable._ainvoke(input, config, **kwargs), deadline)
+    if call is None:
+        return getattr(runnable, f"_{method}")(arg, config, **kwargs)
+    return getattr(call, method)(arg)
 
 
-def stream(
-    runnable: Hooks[Any], input: Any, config: RunnableConfig, kwargs: dict[str, Any]
-) -> Iterator[Any]:
-    call = _Traced.of(runnable, config, kwargs)
-    return call.stream(input) if call else runnable._stream(input, config, **kwargs)
-
-
-def astream(
-    runnable: Hooks[Any], input: Any, config: RunnableConfig, kwargs: dict[str, Any]
-) -> AsyncIterator[Any]:
-    call = _Traced.of(runnable, config, kwargs)
-    return call.astream(input) if call else runnable._astream(input, config, **kwargs)
-
-
-def transform(
-    runnable: Hooks[Any],
-    chunks: Iterator[Any],
-    config: RunnableConfig,
-    kwargs: dict[str, Any],
-) -> Iterator[Any]:
-    call = _Traced.of(runnable, config, kwargs)
-    return call.transform(chunks) if call else runnable._transform(chunks, config, **kwargs)
-
-
-def atransform(
-    runnable: Hooks[Any],
-    chunks: AsyncIterator[Any],
-    config: RunnableConfig,
-    kwargs: dict[str, Any],
-) -> AsyncIterator[Any]:
-    call = _Traced.of(runnable, config, kwargs)
-    return call.atransform(chunks) if call else runnable._atransform(chunks, config, **kwargs)
+_Call = Callable[[Hooks[Any], Any, RunnableConfig, dict[str, Any]], Out]
+stream: _Call[Iterator[Any]] = partial(_streamed, "stream")
+astream: _Call[AsyncIterator[Any]] = partial(_streamed, "astream")
+#: (`arg`: the input's chunks, an iterator or an async iterator)
+transform: _Call[Iterator[Any]] = partial(_streamed, "transform")
+atransform: _Call[AsyncIterator[Any]] = partial(_streamed, "atransform")
 
 
 async def _within(call: Awaitable[Out], deadline: float | None) -> Out:
@@ -263,8 +269,8 @@ class _Pieces:
 
 @dataclass(slots=True)
 class _Traced(Generic[Out]):
-    """A call that makes a run: the runnable, its run, and what its hook gets besides the
-    input. Each method has an async twin right after it."""
+    """A streamed call that makes a run: the runnable, its run, and what its hook gets
+    besides the input. Each method has an async twin right after it."""
 
     run: ChainRun
     runnable: Hooks[Out]
@@ -279,32 +285,6 @@ class _Traced(Generic[Out]):
         it is)."""
         run = _new_run(runnable, config)
         return None if run is None else cls(run, runnable, config, kwargs)
-
-    def invoke(self, input: Any) -> Out:
-        run = self.run
-        run.start(input)
-        try:  # `_failing`, inline: a context manager is most of a traced step's own cost
-            output = self.runnable._invoke(input, self.config, **self.kwargs)
-        except BaseException as exc:
-            if _reportable(run, exc):
-                run.error(exc)
-            raise
-        run.end(output, input)
-        return output
-
-    async def ainvoke(self, input: Any, deadline: float | None) -> Out:
-        run = self.run
-        await run.astart(input)
-        try:
-            output = await _within(
-                self.runnable._ainvoke(input, self.config, **self.kwargs), deadline
-            )
-        except BaseException as exc:
-            if _reportable(run, exc):
-                await run.aerror(exc)
-            raise
-        await run.aend(output, input)
-        return output
 
     def stream(self, input: Any) -> Iterator[Any]:
         run, pieces = self.run, _Pieces(self.run, _streams_natively(self.runnable, True))

@@ -228,15 +228,21 @@ class RunNode:
         self.run_id = new_run_id()
         self._id: str | None = None  # `id`, made when first read
         self.parent = parent
-        #: Ancestors' ids, root first (from the outermost run of the process).
-        self.parent_ids: tuple[str, ...] = () if parent is None else (*parent.parent_ids, parent.id)
         self.name: str = config.get("run_name") or name
         self.run_type = run_type
         self.tags = run_tags(config)
-        self.metadata: dict[str, Any] = dict(config.get("metadata") or {})
+        metadata = config.get("metadata")
+        self.metadata: dict[str, Any] = dict(metadata) if metadata else {}
         self.handlers = handlers
         self.listeners = listeners
         self.started = False
+        self._place(parent)
+
+    def _place(self, parent: RunNode | None) -> None:
+        """What the node keeps of where it sits: its ancestors' ids, root first (from
+        the outermost run of the process). A subclass may keep more, or make them when
+        read."""
+        self.parent_ids: tuple[str, ...] = () if parent is None else (*parent.parent_ids, parent.id)
 
     @property
     def id(self) -> str:

@@ -160,19 +160,10 @@ class OTelTracer(Tracer):
 
     # ---- chains ----------------------------------------------------------------------------
 
-    def on_chain_start(
-        self,
-        serialized: dict[str, Any] | None,
-        inputs: Any,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        name: str | None = None,
-        run_type: str | None = None,
-        **_: Any,
-    ) -> None:
-        name = name or (serialized or {}).get("name") or "Runnable"
-        self._begin(run_id, parent_run_id, name, False, {"chatplex.run_type": run_type or "chain"})
+    def on_chain_start(self, serialized: dict[str, Any] | None, inputs: Any, **told: Any) -> None:
+        name = told.get("name") or (serialized or {}).get("name") or "Runnable"
+        attributes = {"chatplex.run_type": told.get("run_type") or "chain"}
+        self._begin(told["run_id"], told.get("parent_run_id"), name, False, attributes)
 
     def on_chain_end(self, outputs: Any, *, run_id: UUID, **_: Any) -> None:
         run = self._finish(run_id)
@@ -187,16 +178,9 @@ class OTelTracer(Tracer):
     # ---- chat models -------------------------------------------------------------------
 
     def on_chat_model_start(
-        self,
-        serialized: dict[str, Any] | None,
-        messages: list[list[Any]],
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        invocation_params: dict[str, Any] | None = None,
-        **_: Any,
+        self, serialized: dict[str, Any] | None, messages: list[list[Any]], **told: Any
     ) -> None:
-        params = invocation_params or {}
+        params = told.get("invocation_params") or {}
         model = params.get("model") or ""
         provider = str(params.get("provider") or "")
         common: dict[str, Any] = {
@@ -228,6 +212,7 @@ class OTelTracer(Tracer):
             if system:
                 attributes["gen_ai.system_instructions"] = json.dumps(system, default=str)
             attributes["gen_ai.input.messages"] = json.dumps(history, default=str)
+        run_id, parent_run_id = told["run_id"], told.get("parent_run_id")
         self._begin(run_id, parent_run_id, f"chat {model}".strip(), True, attributes, common)
 
     def on_llm_end(self, response: Any, *, run_id: UUID, **_: Any) -> None:
@@ -293,18 +278,10 @@ class OTelTracer(Tracer):
 
     # ---- tools -------------------------------------------------------------------------
 
-    def on_tool_start(
-        self,
-        serialized: dict[str, Any] | None,
-        input_str: str,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        name: str | None = None,
-        **_: Any,
-    ) -> None:
-        tool = name or (serialized or {}).get("name") or "tool"
+    def on_tool_start(self, serialized: dict[str, Any] | None, input_str: str, **told: Any) -> None:
+        tool = told.get("name") or (serialized or {}).get("name") or "tool"
         attributes = {"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool}
+        run_id, parent_run_id = told["run_id"], told.get("parent_run_id")
         self._begin(run_id, parent_run_id, f"execute_tool {tool}", False, attributes)
 
     def on_tool_end(self, output: Any, *, run_id: UUID, **_: Any) -> None:

@@ -1,6 +1,6 @@
 """The LangSmith tracer's runs as they are kept until sent, and the run dicts made of them.
 
-Three kinds of ended run reach the batcher's thread:
+Three kinds of ended run reach the batcher's thread (`as_run`):
 
 - a run dict, built by the handler protocol's methods (`LangSmithTracer._start` /
   `_end`), its inputs and outputs still chatplex's objects (`Later`): `materialized`
@@ -19,6 +19,7 @@ The same run, key for key, whichever way it came (tests/tracing/test_langsmith_l
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 import traceback
@@ -30,12 +31,9 @@ from typing import Protocol
 
 from ..chat.callbacks import ls_params
 from ..chat.llm_results import result_of
-from ..core.run_config import RunnableConfig
 from ..core.runs import FOLLOWED_PARENT_IDS
 from ..core.runs import UNKNOWN
 from ..core.runs import RecordedChainRun
-from ..core.runs import new_run_id
-from ..core.runs import run_tags
 from .serialize import chain_inputs
 from .serialize import chain_outputs
 from .serialize import dumpd
@@ -47,7 +45,12 @@ __all__ = [
     "ChainRecord",
     "Later",
     "Recorder",
+    "WireRun",
+    "as_run",
+    "as_wire",
     "chain_run",
+    "chain_wire",
+    "chat_wire",
     "dotted_order",
     "materialized",
     "recorded_run",
@@ -104,29 +107,9 @@ class ChainRecord(RecordedChainRun):
         "dotted",
     )
 
-    def __init__(
-        self,
-        config: RunnableConfig,
-        name: str,
-        run_type: str,
-        handlers: list[Any],
-        listeners: list[Any],
-    ) -> None:
-        # RunNode's fields, without its general work (one handler, no listener).
-        tracer = handlers[0]
-        parent = config.get("_parent_run")
-        self.run_id = run_id = new_run_id()
-        self._id = None
-        self.parent = parent
-        self.name = config.get("run_name") or name
-        self.run_type = run_type
-        self.tags = run_tags(config)
-        metadata = config.get("metadata")
-        self.metadata = dict(metadata) if metadata else {}
-        self.handlers = handlers
-        self.listeners = listeners
-        self.started = False
-        self.tracer = tracer
+    def _place(self, parent: Any) -> None:
+        # Its tracer's (the one handler), and the trace it is in; `parent_ids` made when read.
+        self.tracer = tracer = self.handlers[0]
         self.dotted: str | None = None
         self.failure: BaseException | None = None
         self.output: Any = None
@@ -134,7 +117,7 @@ class ChainRecord(RecordedChainRun):
         up = None if parent is None else record_of(tracer, parent)
         self.up = up
         if up is None:
-            self.trace_id = run_id
+            self.trace_id = self.run_id
             self.session_name = tracer.project_name
         else:
             self.trace_id, self.session_name = trace_of(up)
@@ -215,9 +198,7 @@ def dotted_order(run: Any) -> str:
     if type(run) is not dict:
         order = run.dotted
         if order is None:
-            own = order_stamp(_moment(run.start_time)) + str(run.run_id)
-            up = run.up
-            order = run.dotted = own if up is None else f"{dotted_order(up)}.{own}"
+            order = _record_order(run, _clock(run.start_time)[1], str(run.run_id))
         return order
     order = run.get("dotted_order")
     if order is None:
@@ -225,6 +206,15 @@ def dotted_order(run: Any) -> str:
         parent = run.get("_parent")
         order = own if parent is None else f"{dotted_order(parent)}.{own}"
         run["dotted_order"] = order
+    return order
+
+
+def _record_order(record: ChainRecord, stamp: str, run_id: str) -> str:
+    """A `ChainRecord`'s dotted order, from its start's `order_stamp` and its id's text,
+    kept on it."""
+    up = record.up
+    own = stamp + run_id
+    order = record.dotted = own if up is None else f"{dotted_order(up)}.{own}"
     return order
 
 
@@ -245,6 +235,30 @@ def _moment(when: float) -> datetime:
     return datetime.fromtimestamp(when, UTC)
 
 
+def _clock(when: float) -> tuple[str, str]:
+    """`_moment(when).isoformat()` and `order_stamp(_moment(when))` at a fifth of their
+    cost: the date and time of day are formatted once a second (`time.time()` floats,
+    rounded to the microsecond half to even, as `datetime.fromtimestamp` rounds them)."""
+    global _SECOND
+    fraction, whole = math.modf(when)
+    micro = round(fraction * 1e6)
+    if micro >= 1_000_000:
+        whole += 1
+        micro -= 1_000_000
+    second = int(whole)
+    known = _SECOND
+    if known[0] != second:
+        moment = datetime.fromtimestamp(second, UTC)
+        known = _SECOND = (second, moment.isoformat()[:19], order_stamp(moment)[:15])
+    if micro:
+        return f"{known[1]}.{micro:06d}+00:00", f"{known[2]}{micro:06d}Z"
+    return known[1] + "+00:00", known[2] + "000000Z"
+
+
+#: The second `_clock` last formatted: (its time stamp, its ISO form, its dotted form).
+_SECOND: tuple[int, str, str] = (-1, "", "")
+
+
 def materialized(run: dict[str, Any]) -> dict[str, Any]:
     """Turn a run dict's deferred fields into JSON data (in place), on the batcher's
     thread."""
@@ -263,58 +277,100 @@ def materialized(run: dict[str, Any]) -> dict[str, Any]:
     return run
 
 
-def chain_run(record: ChainRecord, wire: bool = False) -> dict[str, Any]:
+def chain_run(record: ChainRecord) -> dict[str, Any]:
     """The run dict `on_chain_start` and `on_chain_end` (or `on_chain_error`) would have
-    built for `record`, then `materialized`. `wire`: for chatplex's sender, the fields
-    it would write the same every time are written here (its times as their ISO strings,
-    `events`, `serialized` and `extra` as JSON bytes: `sender.LangSmithSender.prepare`)."""
+    built for `record`, then `materialized`."""
     started = _moment(record.start_time)
     ended = _moment(record.end_time)
-    name = record.name or "Runnable"
+    run = _chain_fields(record, started, ended)
     failure = record.failure
-    end_event = "end" if failure is None else "error"
-    if wire:
-        start_text, end_text = started.isoformat(), ended.isoformat()
-        events: Any = _EVENTS % (start_text.encode(), end_event.encode(), end_text.encode())
-        metadata = record.metadata
-        extra: Any = dumps({"metadata": metadata}) if metadata else _NO_METADATA
-        serialized: Any = dumps({"name": name})
-        start_time: Any = start_text
-        end_time: Any = end_text
+    run["inputs"] = chain_inputs(record.input)
+    run["extra"] = {"metadata": dict(record.metadata)}
+    run["serialized"] = {"name": run["name"]}
+    end = "end" if failure is None else "error"
+    run["events"] = [{"name": "start", "time": started}, {"name": end, "time": ended}]
+    if failure is None:
+        run["outputs"] = chain_outputs(record.output)
     else:
-        events = [{"name": "start", "time": started}, {"name": end_event, "time": ended}]
-        extra = {"metadata": dict(record.metadata)}
-        serialized = {"name": name}
-        start_time, end_time = started, ended
+        run["outputs"] = {}
+        run["error"] = stacktrace(failure)
+    return run
+
+
+def chain_wire(record: ChainRecord, project: str) -> WireRun:
+    """`chain_run(record)` as chatplex's sender writes it (`WireRun`), without the dict:
+    the parts a chain run writes the same every time (its `serialized`, an `extra`
+    without metadata) are written once."""
+    start_text, stamp = _clock(record.start_time)
+    end_text = _clock(record.end_time)[0]
+    run_id = dumps(record.run_id)[1:-1]  # its JSON string's text
+    if record.dotted is None:  # from the stamp made here (`dotted_order` would again)
+        _record_order(record, stamp, run_id.decode())
+    main = _chain_fields(record, start_text, end_text)
+    failure = record.failure
+    end = b"end" if failure is None else b"error"
+    metadata = record.metadata
+    return (
+        record.trace_id,
+        run_id,
+        _main_json(main, project),
+        dumps(chain_inputs(record.input)),
+        dumps(chain_outputs(record.output)) if failure is None else b"{}",
+        _EVENTS % (start_text.encode(), end, end_text.encode()),
+        dumps({"metadata": metadata}) if metadata else _NO_METADATA,
+        None if failure is None else dumps(stacktrace(failure)),
+        _serialized(main["name"]),
+    )
+
+
+def _chain_fields(record: ChainRecord, start: Any, end: Any) -> dict[str, Any]:
+    """A chain run's fields but the big ones (`sender.BIG_FIELDS`), its times `start` and
+    `end` as given."""
     run: dict[str, Any] = {
         "id": record.run_id,
-        "name": name,
+        "name": record.name or "Runnable",
         "run_type": record.run_type or "chain",
-        "inputs": chain_inputs(record.input),
-        "start_time": start_time,
+        "start_time": start,
         "tags": list(record.tags),
-        "extra": extra,
-        "serialized": serialized,
-        "events": events,
     }
     parent = record.parent
     if parent is not None:
         run["parent_run_id"] = parent.run_id
     run["trace_id"] = record.trace_id
     run["session_name"] = record.session_name
-    run["end_time"] = end_time
-    if failure is None:
-        run["outputs"] = chain_outputs(record.output)
-    else:
-        run["outputs"] = {}
-        run["error"] = stacktrace(failure)
+    run["end_time"] = end
     run["dotted_order"] = dotted_order(record)
     return run
 
 
-#: A chain run's `events` as JSON: its start, then its end or error.
+def _main_json(fields: dict[str, Any], project: str) -> bytes:
+    """The `post.<id>` part of a run whose `fields` are all but its big ones: a root
+    without a project gets the sender's `project`, last, as the sender writes a run dict."""
+    if fields["session_name"] is None:
+        del fields["session_name"]
+        fields["session_name"] = project
+    return dumps(fields)
+
+
+#: A run as chatplex's sender writes it: its trace id (for sampling), its id's text, then
+#: JSON bytes: the `post.<id>` part's fields, `inputs`, `outputs`, `events`, `extra`
+#: (without `runtime`: the sender adds it), `error` (None: none) and `serialized`.
+WireRun = tuple[Any, bytes, bytes, bytes, bytes, bytes, bytes, bytes | None, bytes]
+
+#: A run's `events` as JSON when it has only its start, then its end or error.
 _EVENTS = b'[{"name":"start","time":"%s"},{"name":"%s","time":"%s"}]'
 _NO_METADATA = b'{"metadata":{}}'
+#: `dumps({"name": name})` per runnable name (a chain run's `serialized`).
+_SERIALIZED: dict[str, bytes] = {}
+
+
+def _serialized(name: str) -> bytes:
+    written = _SERIALIZED.get(name)
+    if written is None:
+        written = dumps({"name": name})
+        if len(_SERIALIZED) < 1_000:  # (names made on the fly: written every time)
+            _SERIALIZED[name] = written
+    return written
 
 
 def retry_detail(retry_state: Any) -> dict[str, Any]:
@@ -336,6 +392,76 @@ def recorded_run(record: Any) -> dict[str, Any]:
     built for a `RecordedChatRun`, then `materialized`: key for key; built whole on the
     batcher's thread."""
     started = _moment(record.start_time)
+    ended = _moment(record.end_time)
+    run = _chat_fields(record, started, ended, order_stamp(started), str(record.run_id))
+    outputs, error, extra = _chat_ending(record)
+    run["inputs"] = message_inputs([record.messages])
+    run["extra"] = extra
+    run["serialized"] = record.serialized or {"name": run["name"]}
+    run["events"] = _chat_events(record, started, ended)
+    run["outputs"] = outputs
+    if error is not None:
+        run["error"] = error
+    return run
+
+
+def chat_wire(record: Any, project: str) -> WireRun:
+    """`recorded_run(record)` as chatplex's sender writes it (`WireRun`), without the
+    dict."""
+    start_text, stamp = _clock(record.start_time)
+    end_text = _clock(record.end_time)[0]
+    run_id = dumps(record.run_id)[1:-1]  # its JSON string's text
+    main = _chat_fields(record, start_text, end_text, stamp, run_id.decode())
+    outputs, error, extra = _chat_ending(record)
+    if record.token_time is None and not record.retries:
+        end = b"end" if error is None else b"error"
+        events = _EVENTS % (start_text.encode(), end, end_text.encode())
+    else:
+        started, ended = _moment(record.start_time), _moment(record.end_time)
+        events = dumps(_chat_events(record, started, ended))
+    return (
+        main["trace_id"],
+        run_id,
+        _main_json(main, project),
+        dumps(message_inputs([record.messages])),
+        dumps(outputs),
+        events,
+        dumps(extra),
+        None if error is None else dumps(error),
+        dumps(record.serialized) if record.serialized else _serialized(main["name"]),
+    )
+
+
+def _chat_fields(record: Any, start: Any, end: Any, stamp: str, run_id: str) -> dict[str, Any]:
+    """A recorded call's run fields but the big ones, its times `start` and `end` as
+    given (`stamp`: its start's `order_stamp`, `run_id`: its id's text)."""
+    run: dict[str, Any] = {
+        "id": record.run_id,
+        "name": record.name or "ChatModel",
+        "run_type": "llm",
+        "start_time": start,
+        "tags": list(record.tags),
+    }
+    own_order = stamp + run_id
+    parent = record.parent_record
+    if parent is not None:
+        run["parent_run_id"] = record.parent_run_id
+        run["trace_id"], run["session_name"] = trace_of(parent)
+        order = f"{dotted_order(parent)}.{own_order}"
+    else:
+        run["trace_id"] = record.run_id
+        run["session_name"] = record.tracer.project_name
+        if record.parent_run_id is not None:
+            run["parent_run_id"] = record.parent_run_id
+        order = own_order
+    run["end_time"] = end
+    run["dotted_order"] = order
+    return run
+
+
+def _chat_ending(record: Any) -> tuple[dict[str, Any], str | None, dict[str, Any]]:
+    """A recorded call's `outputs` (the `LLMResult` form), `error` text, and `extra`
+    (with the reply's usage in its metadata)."""
     params = dict(record.params)
     metadata = {**record.metadata, **ls_params(params)}
     extra = {
@@ -344,33 +470,20 @@ def recorded_run(record: Any) -> dict[str, Any]:
         "batch_size": 1,
         "metadata": metadata,
     }
-    name = record.name or "ChatModel"
-    run_id = record.run_id
+    error = record.failure
+    if error is not None:
+        return {}, stacktrace(error), extra
+    result = result_of(record.reply)
+    usage = usage_of(result)
+    if usage is not None:
+        metadata["usage_metadata"] = usage
+    return llm_result(result), None, extra
+
+
+def _chat_events(record: Any, started: datetime, ended: datetime) -> list[dict[str, Any]]:
+    """A recorded call's events: its start, first token and retries in time order, then
+    its end or error."""
     events: list[dict[str, Any]] = [{"name": "start", "time": started}]
-    run: dict[str, Any] = {
-        "id": run_id,
-        "name": name,
-        "run_type": "llm",
-        "inputs": message_inputs([record.messages]),
-        "start_time": started,
-        "tags": list(record.tags),
-        "extra": extra,
-        "serialized": record.serialized or {"name": name},
-        "events": events,
-    }
-    own_order = order_stamp(started) + str(run_id)
-    parent = record.parent_record
-    parent_run_id = record.parent_run_id
-    if parent is not None:
-        run["parent_run_id"] = parent_run_id
-        run["trace_id"], run["session_name"] = trace_of(parent)
-        order = f"{dotted_order(parent)}.{own_order}"
-    else:
-        run["trace_id"] = run_id
-        run["session_name"] = record.tracer.project_name
-        if parent_run_id is not None:
-            run["parent_run_id"] = parent_run_id
-        order = own_order
     if record.token_time is not None or record.retries:
         happened: list[tuple[float, str, Any]] = []
         if record.token_time is not None:
@@ -383,22 +496,8 @@ def recorded_run(record: Any) -> dict[str, Any]:
                 events.append({"name": "new_token", "time": moment})
             else:
                 events.append({"name": "retry", "time": moment, "kwargs": retry_detail(state)})
-    ended = _moment(record.end_time)
-    run["end_time"] = ended
-    error = record.failure
-    if error is None:
-        result = result_of(record.reply)
-        run["outputs"] = llm_result(result)
-        events.append({"name": "end", "time": ended})
-        usage = usage_of(result)
-        if usage is not None:
-            metadata["usage_metadata"] = usage
-    else:
-        run["outputs"] = {}
-        run["error"] = stacktrace(error)
-        events.append({"name": "error", "time": ended})
-    run["dotted_order"] = order
-    return run
+    events.append({"name": "end" if record.failure is None else "error", "time": ended})
+    return events
 
 
 def message_inputs(messages: list[list[Any]]) -> dict[str, Any]:
@@ -414,12 +513,22 @@ def stacktrace(error: BaseException) -> str:
         return message
 
 
-def as_run(item: Any, wire: bool = False) -> dict[str, Any]:
-    """Whatever was queued, as its run dict of JSON data (on the batcher's thread);
-    `wire`: for chatplex's sender (`chain_run`)."""
+def as_run(item: Any) -> dict[str, Any]:
+    """Whatever was queued, as its run dict of JSON data (on the batcher's thread)."""
     kind = type(item)
     if kind is dict:
         return materialized(item)
     if kind is ChainRecord:
-        return chain_run(item, wire)
+        return chain_run(item)
     return recorded_run(item)
+
+
+def as_wire(item: Any, project: str) -> dict[str, Any] | WireRun:
+    """Whatever was queued, for chatplex's sender: a record as its `WireRun`, a run
+    dict (the handler protocol's) `materialized`. `project`: the sender's."""
+    kind = type(item)
+    if kind is dict:
+        return materialized(item)
+    if kind is ChainRecord:
+        return chain_wire(item, project)
+    return chat_wire(item, project)

@@ -6,8 +6,8 @@ the wire the `langsmith` client writes (`Client.multipart_ingest`): one form par
 (`post.<id>.inputs`, `.outputs`, `.events`, `.extra`, `.error`, `.serialized`), each
 `application/json` with its length; headers `x-api-key`, and `X-Tenant-Id` when a
 workspace is set. Serialization (`writer.dumps`: orjson when installed, else json)
-happens here, on the batcher's thread, never on the caller's event loop. A big field
-given as bytes is JSON already written (`records.chain_run(..., wire=True)`).
+happens here, on the batcher's thread, never on the caller's event loop. A run given as
+a tuple is JSON already written, part by part (`records.WireRun`: a recorded run).
 
 `prepare(runs)` writes runs' parts as they end, `post_prepared(pieces, count)` posts
 what was written in one body (the batcher's `prepare` mode); `send(runs)` does both.
@@ -183,20 +183,21 @@ class LangSmithSender:
     def send(self, runs: list[dict[str, Any]]) -> None:
         """Post `runs` (run dicts, not serialized yet) in one request; raises when the
         endpoint refused them after the retries (the batcher logs it with the count)."""
-        runs = [r for r in runs if self.sampled(_as_uuid(r.get("trace_id") or r["id"]))]
+        runs = [r for r in runs if self.sampled(_trace_id(r))]
         if not runs:
             return
         boundary = uuid.uuid4().hex
         body = self.encode(runs, boundary)
         self._post(body, f"multipart/form-data; boundary={boundary}", len(runs))
 
-    def prepare(self, runs: list[dict[str, Any]]) -> bytes:
+    def prepare(self, runs: list[Any]) -> bytes:
         """The kept runs (`sampled`) as their multipart parts, without the body's closing
         line: written as soon as the runs end, posted later with others
-        (`post_prepared`), so the runs' objects do not live on until the post."""
+        (`post_prepared`), so the runs' objects do not live on until the post. A run is
+        a run dict or a tuple already written as JSON (`records.WireRun`)."""
         rate = self.settings.sampling_rate
         if rate is not None and rate < 1.0:
-            runs = [r for r in runs if self.sampled(_as_uuid(r.get("trace_id") or r["id"]))]
+            runs = [r for r in runs if self.sampled(_trace_id(r))]
         return self._parts(runs, self._boundary) if runs else b""
 
     def post_prepared(self, pieces: list[bytes], count: int) -> None:
@@ -205,14 +206,16 @@ class LangSmithSender:
         if not any(pieces):
             return
         boundary = self._boundary
-        body = b"".join([*pieces, f"--{boundary}--\r\n".encode()])  # one copy
+        # Sent piece by piece (not joined: a copy of the whole body, megabytes of fresh
+        # memory); a list, so a retry sends it again.
+        body = [*pieces, f"--{boundary}--\r\n".encode()]
         self._post(body, f"multipart/form-data; boundary={boundary}", count)
 
     def encode(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
         """The multipart body: the parts the langsmith client writes for `create`."""
         return self._parts(runs, boundary) + f"--{boundary}--\r\n".encode()
 
-    def _parts(self, runs: list[dict[str, Any]], boundary: str) -> bytes:
+    def _parts(self, runs: list[Any], boundary: str) -> bytes:
         s = self.settings
         hide_inputs, hide_outputs = s.hide_inputs, s.hide_outputs
         chunks: list[bytes] = []
@@ -220,6 +223,23 @@ class LangSmithSender:
         runtime = _runtime_json()
         head = f'--{boundary}\r\nContent-Disposition: form-data; name="post.'.encode()
         for run in runs:
+            if type(run) is tuple:  # written already: each part as it is
+                _, run_id, main, inputs, outputs, events, extra, error, serialized = run
+                opening = head + run_id
+                add(_PART % (opening, b"", len(main), main))
+                if hide_inputs:
+                    inputs = b"{}"
+                add(_PART % (opening, b".inputs", len(inputs), inputs))
+                if hide_outputs:
+                    outputs = b"{}"
+                add(_PART % (opening, b".outputs", len(outputs), outputs))
+                add(_PART % (opening, b".events", len(events), events))
+                extra = _with_runtime(extra, runtime)
+                add(_PART % (opening, b".extra", len(extra), extra))
+                if error is not None:
+                    add(_PART % (opening, b".error", len(error), error))
+                add(_PART % (opening, b".serialized", len(serialized), serialized))
+                continue
             # Each part: `--boundary`, its name, type and length, the JSON (one format).
             opening = head + dumps(run["id"])[1:-1]  # the id's JSON string, unquoted
             main = {k: v for k, v in run.items() if k not in _BIG and v is not None}
@@ -242,7 +262,7 @@ class LangSmithSender:
                         payload = dumps({**value, "runtime": merged})
                     add(_PART % (opening, suffix, len(payload), payload))
                     continue
-                payload = value if type(value) is bytes else dumps(value)
+                payload = dumps(value)
                 add(_PART % (opening, suffix, len(payload), payload))
         return b"".join(chunks)
 
@@ -278,9 +298,11 @@ class LangSmithSender:
 
         return pool_settings().verify
 
-    def _post(self, body: bytes, content_type: str, count: int) -> None:
+    def _post(self, body: bytes | list[bytes], content_type: str, count: int) -> None:
         url = f"{self.settings.endpoint}/runs/multipart"
         headers = {"Content-Type": content_type}
+        if type(body) is list:  # its length given: httpx sends it as it is, not chunked
+            headers["Content-Length"] = str(sum(map(len, body)))
         for attempt in range(1, self.max_attempts + 1):
             try:
                 response = self._client().post(url, content=body, headers=headers)
@@ -352,6 +374,14 @@ def _runtime() -> dict[str, str]:
             runtime_version=platform.python_version(),
         )
     return _RUNTIME
+
+
+def _trace_id(run: Any) -> uuid.UUID:
+    """A run's trace id: a run dict's (its own id for a root that names none), or a
+    written run's (`records.WireRun`, first)."""
+    if type(run) is tuple:
+        return _as_uuid(run[0])
+    return _as_uuid(run.get("trace_id") or run["id"])
 
 
 def _as_uuid(value: Any) -> uuid.UUID:

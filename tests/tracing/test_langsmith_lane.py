@@ -48,9 +48,10 @@ class CapturingSender(LangSmithSender):
         super().__init__(SenderSettings(endpoint="http://127.0.0.1:9", api_key="lsv2-k"))
         self.bodies: list[bytes] = []
 
-    def _post(self, body: bytes, content_type: str, count: int) -> None:
+    def _post(self, body: bytes | list[bytes], content_type: str, count: int) -> None:
         boundary = content_type.split("boundary=")[1]
-        self.bodies.append(body.replace(boundary.encode(), BOUNDARY.encode()))
+        whole = body if isinstance(body, bytes) else b"".join(body)
+        self.bodies.append(whole.replace(boundary.encode(), BOUNDARY.encode()))
 
 
 class Bystander:

@@ -129,26 +129,64 @@ def test_a_queue_that_fails_does_not_break_the_call() -> None:
     assert RunnableLambda(lambda x: x).invoke(3, {"callbacks": [Broken()]}) == 3
 
 
-def test_a_record_written_for_the_sender_is_the_same_bytes() -> None:
-    """`wire=True` writes the times, events, `extra` and `serialized` itself: the parts
-    the sender writes are those of the plain run dict, byte for byte."""
-    from chatplex.tracing.records import chain_run
+@pytest.mark.parametrize("project", ["proj", None])
+def test_a_record_written_for_the_sender_is_the_same_bytes(project: str | None) -> None:
+    """`as_wire` writes a record's parts without its run dict: the parts the sender
+    writes are those of the plain run dict, byte for byte (chain runs, a failing one, a
+    recorded chat-model call; a root with and without a project of its own)."""
+    from chatplex import FakeChatModel
+    from chatplex.tracing.records import as_wire
     from chatplex.tracing.sender import LangSmithSender
     from chatplex.tracing.sender import SenderSettings
 
-    tracer = Tracer()
+    class Recording(Tracer):
+        records_chat_runs = True
+
+        def parent_record(self, parent: Any) -> Any:
+            return records.record_of(self, parent)
+
+        def record_chat_run(self, record: Any) -> None:
+            self.queued.append(record)
+
+    tracer = Recording(project_name=project)
 
     def broken(x: Any) -> Any:
         raise ValueError("no")
 
-    chain = RunnableLambda(lambda x: x, name="same") | RunnableLambda(broken)
+    model = FakeChatModel(responses=["fine"])
+    chain = RunnableLambda(lambda x: str(x), name="same") | model | RunnableLambda(broken)
     with pytest.raises(ValueError):
         chain.invoke({"q": [1, "a"]}, {"callbacks": [tracer], "metadata": {"k": "v"}})
-    sender = LangSmithSender(SenderSettings(endpoint="http://127.0.0.1:9", api_key="k"))
-    assert len(tracer.queued) == 3
+    model.invoke("alone", {"callbacks": [tracer], "tags": ["t"]})
+    settings = SenderSettings(endpoint="http://127.0.0.1:9", api_key="k", project="p")
+    sender = LangSmithSender(settings)
+    assert [type(r).__name__ for r in tracer.queued] == [
+        "ChainRecord",
+        "RecordedChatRun",
+        "ChainRecord",
+        "ChainRecord",
+        "RecordedChatRun",
+    ]
     for record in tracer.queued:
-        wire = chain_run(record, wire=True)
-        assert isinstance(wire["events"], bytes) and isinstance(wire["start_time"], str)
-        plain = sender._parts([chain_run(record)], "b")
+        wire = as_wire(record, "p")
+        assert type(wire) is tuple
+        plain = sender._parts([as_run(record)], "b")
         assert sender._parts([wire], "b") == plain
-    assert b'"k":"v"' in plain and b'"name":"error"' in plain
+    written = sender._parts([as_wire(r, "p") for r in tracer.queued], "b")
+    assert b'"k":"v"' in written and b'"name":"error"' in written and b'"usage_metadata"' in written
+    assert (b'"session_name":"p"' in written) is (project is None)
+
+
+def test_times_are_written_as_datetime_writes_them() -> None:
+    """`_clock`: the ISO time and the dotted order's stamp of a `time.time()` float, as
+    `datetime.fromtimestamp(..., UTC)` makes them: microseconds rounded half to even, a
+    second's last microsecond rounded up into the next, none written when they are 0."""
+    import random
+
+    draw = random.Random(7)
+    moments = [1_764_000_000.0, 1_764_000_000.9999996, 1_764_000_000.0000004, 1_764_000_000.5]
+    moments += [1_764_000_000 + draw.random() * 1e6 for _ in range(5_000)]
+    moments += [0.5e-6 + n * 1e-6 for n in range(5)]  # exact ties near the epoch
+    for when in moments:
+        moment = datetime.fromtimestamp(when, UTC)
+        assert records._clock(when) == (moment.isoformat(), records.order_stamp(moment)), when

@@ -190,6 +190,25 @@ def test_429_and_5xx_are_retried_honoring_retry_after_with_a_cap() -> None:
     assert handler.requests[0].content == handler.requests[-1].content  # the same body
 
 
+def test_prepared_pieces_go_as_one_body_of_their_length_and_again_on_a_retry() -> None:
+    """`post_prepared` sends the pieces `prepare` wrote without joining them: one body,
+    its `Content-Length` given (not chunked), the same bytes on a retry."""
+    handler = Answers(503, 202)
+    sender, _ = mocked(handler)
+    first, second = run("a"), run("b")
+    pieces = [sender.prepare([first]), sender.prepare([second])]
+    sender.post_prepared(pieces, 2)
+    retried, sent = handler.requests
+    assert (
+        sent.content
+        == retried.content
+        == b"".join(pieces) + (f"--{sender._boundary}--\r\n".encode())
+    )
+    assert sent.headers["content-length"] == str(len(sent.content))
+    assert "transfer-encoding" not in sent.headers
+    assert set(parts(sent)) >= {f"post.{first['id']}", f"post.{second['id']}.outputs"}
+
+
 def test_retries_are_bounded_and_the_error_names_no_key(caplog: pytest.LogCaptureFixture) -> None:
     handler = Answers(*[503] * 10)
     sender, slept = mocked(handler, max_attempts=3)
