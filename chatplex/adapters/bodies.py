@@ -86,17 +86,22 @@ def reply_status_error(
     *,
     data: Any,
     message: str | None,
+    error_type: str | None = None,
     code: str | int | None = None,
     request_id: str | None = None,
+    withheld: str = "",
 ) -> APIStatusError:
     """`status_error` for an error reply whose JSON (`loads(body)`) is `data`: `message`
     (what the body says) else the body's start else "HTTP <status>", and the body as its
-    JSON, or its start when it holds none."""
+    JSON, or its start when it holds none. A 401's message ends with `withheld`, the
+    adapter's note on a key it did not send."""
+    message = message or snippet(body) or f"HTTP {status}"
     return status_error(
         provider=provider,
         status=status,
-        message=message or snippet(body) or f"HTTP {status}",
+        message=message + withheld if status == 401 else message,
         headers=headers,
+        error_type=error_type,
         code=code,
         request_id=request_id,
         body=data if data is not None else snippet(body),

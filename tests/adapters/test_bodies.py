@@ -78,6 +78,14 @@ def test_an_error_reply_saying_nothing_quotes_its_body_else_its_status() -> None
     assert (empty.message, empty.body, empty.code, empty.request_id) == ("HTTP 503", "", None, None)
 
 
+def test_only_a_401_says_why_the_key_was_withheld() -> None:
+    note = " (a key in the URL was not sent)"
+    refused = reply_status_error("acme", 401, b"", {}, data=None, message="no", withheld=note)
+    assert refused.message == "no" + note
+    other = reply_status_error("acme", 403, b"", {}, data=None, message="no", withheld=note)
+    assert other.message == "no"
+
+
 def test_a_reply_that_is_not_json_is_chained_to_the_decoders_error() -> None:
     """A drop-in raises the decoder's own error, as its partner lets it through; a reply
     that is JSON but no object has none."""

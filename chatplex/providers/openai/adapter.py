@@ -47,7 +47,7 @@ from typing import Any
 
 from ...adapters.base import Adapter
 from ...adapters.bodies import loads
-from ...adapters.bodies import snippet
+from ...adapters.bodies import reply_status_error
 from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import held_headers
@@ -64,7 +64,6 @@ from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
 from ...errors import MissingKeyError
-from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...messages import SystemMessage
@@ -352,19 +351,17 @@ class OpenAIAdapter(Adapter):
         """A typed error from an error response; never raises, whatever the body."""
         data = loads(body)
         message, error_type, code = error_fields(data)
-        if not message:
-            message = detail_message(data) or snippet(body) or f"HTTP {status}"
-        if status == 401:
-            message += self._withheld
-        return status_error(
-            provider=_PROVIDER,
-            status=status,
-            message=message,
-            headers=headers,
+        return reply_status_error(
+            _PROVIDER,
+            status,
+            body,
+            headers,
+            data=data,
+            message=message or detail_message(data),
             error_type=error_type,
             code=code,
             request_id=header_value(headers, "x-request-id"),
-            body=data if data is not None else snippet(body),
+            withheld=self._withheld,
         )
 
     def budget_key(self, model: str) -> tuple[str, ...]:
