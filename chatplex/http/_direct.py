@@ -41,6 +41,7 @@ import logging
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from typing import TypeVar
 
 import httpx
 
@@ -56,6 +57,8 @@ from ._transport import response_extensions
 
 if TYPE_CHECKING:
     from ._lean_sync import SyncPool
+
+_Stream = TypeVar("_Stream", httpx.AsyncByteStream, httpx.SyncByteStream)
 
 __all__ = [
     "DirectResponse",
@@ -233,34 +236,32 @@ class DirectResponse(httpx.Response):
         self.stream = body
         self._num_bytes_downloaded = 0
 
+    def _body(self, kind: type[_Stream]) -> _Stream:
+        """The body stream, which is of `kind` (async or sync) for the call that reads it."""
+        stream = self.stream
+        assert isinstance(stream, kind)
+        return stream
+
     def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
         """The body's reads as they arrive (`chunk_size` re-chunks, as httpx's does)."""
         if chunk_size is not None:
             return super().aiter_bytes(chunk_size)
         self.is_stream_consumed = True
-        stream = self.stream
-        assert isinstance(stream, httpx.AsyncByteStream)
-        return stream.__aiter__()
+        return self._body(httpx.AsyncByteStream).__aiter__()
 
     async def aclose(self) -> None:
         if not self.is_closed:
             self.is_closed = True
-            stream = self.stream
-            assert isinstance(stream, httpx.AsyncByteStream)
-            await stream.aclose()
+            await self._body(httpx.AsyncByteStream).aclose()
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         """The body's reads as they arrive (`chunk_size` re-chunks, as httpx's does)."""
         if chunk_size is not None:
             return super().iter_bytes(chunk_size)
         self.is_stream_consumed = True
-        stream = self.stream
-        assert isinstance(stream, httpx.SyncByteStream)
-        return stream.__iter__()
+        return self._body(httpx.SyncByteStream).__iter__()
 
     def close(self) -> None:
         if not self.is_closed:
             self.is_closed = True
-            stream = self.stream
-            assert isinstance(stream, httpx.SyncByteStream)
-            stream.close()
+            self._body(httpx.SyncByteStream).close()
