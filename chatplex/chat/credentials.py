@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 __all__ = ["aauthorized", "areauthorized", "authorized", "reauthorized"]
 
+#: An exchange to send, when it must end, and whether that is its own bound.
+_Due = tuple[CredentialFetch, float, bool]
+
 
 def authorized(
     model: Transport, adapter: Adapter, request: HTTPRequest, deadline: float | None
@@ -41,8 +44,8 @@ def authorized(
     when it has none fresh."""
     if not adapter.authorizes_calls:
         return request
-    if isinstance(adapter, FetchesCredential):
-        _fetch(model, adapter, adapter, deadline)
+    if isinstance(adapter, FetchesCredential) and (due := _due(adapter, deadline)):
+        _fetch(model, adapter, adapter, due)
     return adapter.authorize(request)
 
 
@@ -55,7 +58,9 @@ async def aauthorized(
     if not adapter.authorizes_calls:
         return request
     if model is not None and isinstance(adapter, FetchesCredential):
-        await _afetch(model, adapter, adapter, deadline)
+        due = _due(adapter, deadline)
+        if due is not None:
+            await _afetch(model, adapter, adapter, due)
     return await adapter.aauthorize(request)
 
 
@@ -82,13 +87,8 @@ async def areauthorized(
 # ---- the exchange ----------------------------------------------------------------------
 
 
-def _fetch(
-    model: Transport, adapter: Adapter, source: FetchesCredential, deadline: float | None
-) -> None:
-    fetch = source.credential_fetch()
-    if fetch is None:
-        return
-    until, own = _bound(fetch, deadline)
+def _fetch(model: Transport, adapter: Adapter, source: FetchesCredential, due: _Due) -> None:
+    fetch, until, own = due
     lock = fetch.lock
     if not lock.acquire(timeout=max(until - time.monotonic(), 0.0)):
         raise _late(adapter, fetch, own)
@@ -100,13 +100,8 @@ def _fetch(
         lock.release()
 
 
-async def _afetch(
-    model: Transport, adapter: Adapter, source: FetchesCredential, deadline: float | None
-) -> None:
-    fetch = source.credential_fetch()
-    if fetch is None:
-        return
-    until, own = _bound(fetch, deadline)
+async def _afetch(model: Transport, adapter: Adapter, source: FetchesCredential, due: _Due) -> None:
+    fetch, until, own = due
     lock = _async_lock(fetch.holder)
     try:
         await asyncio.wait_for(lock.acquire(), max(until - time.monotonic(), 0.0))
@@ -176,12 +171,16 @@ def _retry_policy(model: Transport) -> RetryPolicy:
     return retry_policy(model.max_retries, model.max_retry_after)
 
 
-def _bound(fetch: CredentialFetch, deadline: float | None) -> tuple[float, bool]:
-    """When the exchange must end, and whether that is its own bound (not the call's)."""
+def _due(source: FetchesCredential, deadline: float | None) -> _Due | None:
+    """The exchange to send, when it must end and whether that is its own bound (not the
+    call's); None while the credential is fresh."""
+    fetch = source.credential_fetch()
+    if fetch is None:
+        return None
     own = time.monotonic() + fetch.timeout
     if deadline is not None and deadline <= own:
-        return deadline, False
-    return own, True
+        return fetch, deadline, False
+    return fetch, own, True
 
 
 def _late(adapter: Adapter, fetch: CredentialFetch, own: bool) -> Exception:
