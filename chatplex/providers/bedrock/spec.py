@@ -4,6 +4,8 @@ Anthropic models, Converse when `beta_use_converse_api` or for Nova)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import ProviderSpec
@@ -14,54 +16,25 @@ _ADAPTER_ATTRIBUTES = (("provider", "vendor"), ("base_model_id", "base_model_id"
 #: langchain-aws's other names: ChatBedrock's `region`, both classes' `base_model`.
 _ALIASES = (("region", "region_name"), ("base_model", "base_model_id"))
 
-#: No declared order: the keys as the parser writes them.
-_AS_THEY_COME = KeyOrder()
 
-
-def _bedrock(
-    name: str,
-    adapter: str,
-    langchain_class: str,
-    *,
-    ls_rule: LangSmithRule,
-    model_prefixes: tuple[str, ...] = (),
-    blocks: str | None = None,
-    metadata_order: KeyOrder = _AS_THEY_COME,
-    stream_metadata_order: KeyOrder = _AS_THEY_COME,
-    repairing_tool_parsers: bool = False,
-    whole_reply_tool_parser: bool = False,
-    llm_output: str | None = None,
-    stop_word_key: str,
-    responses_adapter: str | None = None,
-    wire_choice: str | None = None,
-) -> ProviderSpec:
-    """One of Bedrock's two APIs ("module:name" paths inside this folder): both report as
-    AWS Bedrock (OpenTelemetry's `aws.bedrock`, LangSmith's `amazon_bedrock`) and take
-    `system` apart from `messages`."""
+def _bedrock(name: str, adapter: str, blocks: str | None = None, **fields: Any) -> ProviderSpec:
+    """One of Bedrock's two APIs ("module:name" paths inside this folder), with `fields`
+    of its own: both report as AWS Bedrock (OpenTelemetry's `aws.bedrock`, LangSmith's
+    `amazon_bedrock`) and take `system` apart from `messages`."""
     here = "chatplex.providers.bedrock."
     return ProviderSpec(
         name,
         here + adapter,
-        langchain_class=langchain_class,
+        blocks=here + blocks if blocks else None,
         otel_name="aws.bedrock",
         ls_provider="amazon_bedrock",
-        ls_rule=ls_rule,
         separate_system=True,
-        model_prefixes=model_prefixes,
         # langchain-aws's names for what the adapter holds, and for its settings.
         adapter_attributes=_ADAPTER_ATTRIBUTES,
         setting_aliases=_ALIASES,
         partner_settings=("supports_tool_choice_values",),
-        blocks=here + blocks if blocks else None,
         finish_reason_written=False,  # langchain-aws keeps the model's own stop reason
-        stop_word_key=stop_word_key,
-        metadata_order=metadata_order,
-        stream_metadata_order=stream_metadata_order,
-        repairing_tool_parsers=repairing_tool_parsers,
-        whole_reply_tool_parser=whole_reply_tool_parser,
-        llm_output=llm_output,
-        responses_adapter=responses_adapter,
-        wire_choice=wire_choice,
+        **fields,
     )
 
 
@@ -69,7 +42,7 @@ SPECS = (
     _bedrock(
         "bedrock_converse",
         "adapter:BedrockAdapter",
-        "ChatBedrockConverse",
+        langchain_class="ChatBedrockConverse",
         blocks="blocks:converse_blocks",
         # Its stop is `stop_sequences`; it reports the model's vendor and region.
         ls_rule=LangSmithRule(
@@ -93,7 +66,7 @@ SPECS = (
     _bedrock(
         "bedrock",
         "invoke:BedrockInvokeAdapter",
-        "ChatBedrock",
+        langchain_class="ChatBedrock",
         # Its stop is `stop_sequences`; an unset temperature is left out.
         ls_rule=LangSmithRule(
             stop_setting=False, temperature_unset=False, model_attributes=("base_model_id",)
