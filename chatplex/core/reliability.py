@@ -71,16 +71,6 @@ class RunnableRetry(Runnable[Input, Output]):
     attempts in all (first included). `wait_exponential_jitter`: wait between attempts
     per tenacity's `wait_exponential_jitter(**exponential_jitter_params)` (by default
     1 s, 2 s, 4 s... plus up to 1 s of jitter), or not at all when False.
-
-    >>> from chatplex import RunnableLambda
-    >>> calls = []
-    >>> def flaky(x: int) -> int:
-    ...     calls.append(x)
-    ...     if len(calls) < 3:
-    ...         raise ConnectionError("try again")
-    ...     return x * 2
-    >>> RunnableLambda(flaky).with_retry(wait_exponential_jitter=False).invoke(21)
-    42
     """
 
     def __init__(
