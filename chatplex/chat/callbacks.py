@@ -38,8 +38,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from ..core.chunks import aclose_iterator
-from ..core.chunks import close_iterator
+from ..core.chunks import aclosing_iterator
+from ..core.chunks import closing_iterator
 from ..core.run_config import RunnableConfig
 from ..core.runs import RunListener
 from ..core.runs import RunNode
@@ -331,22 +331,18 @@ class ChatModelRun(RunNode):
     def collect(self, chunks: Iterator[AIMessageChunk]) -> AIMessage:
         """Report each chunk as a token; the merged reply."""
         seen: list[AIMessageChunk] = []
-        try:
+        with closing_iterator(chunks):
             for chunk in chunks:
                 seen.append(chunk)
                 self.token(chunk)
-        finally:
-            close_iterator(chunks)
         return merge_chunks(seen).to_message()
 
     async def acollect(self, chunks: AsyncIterator[AIMessageChunk]) -> AIMessage:
         seen: list[AIMessageChunk] = []
-        try:
+        async with aclosing_iterator(chunks):
             async for chunk in chunks:
                 seen.append(chunk)
                 await self.atoken(chunk)
-        finally:
-            await aclose_iterator(chunks)
         return merge_chunks(seen).to_message()
 
 

@@ -24,7 +24,9 @@ from typing import Any
 
 from ..adapters.base import FetchesCredential
 from ..core.chunks import aclose_iterator
+from ..core.chunks import aclosing_iterator
 from ..core.chunks import close_iterator
+from ..core.chunks import closing_iterator
 from ..errors import AuthenticationError
 from . import credentials
 from .call_hooks import apriced_stream
@@ -240,11 +242,9 @@ def aauthorized_stream(
 
     async def chunks() -> AsyncIterator[AIMessageChunk]:
         inner = open_stream(await aauthorized(adapter, request, deadline, model))
-        try:
+        async with aclosing_iterator(inner):
             async for chunk in inner:
                 yield chunk
-        finally:
-            await aclose_iterator(inner)
 
     return chunks()
 
@@ -266,12 +266,10 @@ def renewing_stream(
             raise
         chunks = opened(fresh)
         first = next(chunks, _END)
-    try:
+    with closing_iterator(chunks):
         if first is not _END:
             yield first
             yield from chunks
-    finally:
-        close_iterator(chunks)
 
 
 async def arenewing_stream(
@@ -290,13 +288,11 @@ async def arenewing_stream(
             raise
         chunks = opened(fresh)
         first = await anext(chunks, _END)
-    try:
+    async with aclosing_iterator(chunks):
         if first is not _END:
             yield first
             async for chunk in chunks:
                 yield chunk
-    finally:
-        await aclose_iterator(chunks)
 
 
 _END: Any = object()  # a stream that ended before its first chunk

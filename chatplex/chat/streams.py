@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 
-from ..core.chunks import aclose_iterator
-from ..core.chunks import close_iterator
+from ..core.chunks import aclosing_iterator
+from ..core.chunks import closing_iterator
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
@@ -25,41 +25,33 @@ __all__ = [
 
 
 def merged(chunks: Iterator[AIMessageChunk]) -> AIMessage:
-    try:
+    with closing_iterator(chunks):
         return merge_chunks(list(chunks)).to_message()
-    finally:
-        close_iterator(chunks)
 
 
 async def amerged(chunks: AsyncIterator[AIMessageChunk]) -> AIMessage:
     seen: list[AIMessageChunk] = []
-    try:
+    async with aclosing_iterator(chunks):
         async for chunk in chunks:
             seen.append(chunk)
-    finally:
-        await aclose_iterator(chunks)
     return merge_chunks(seen).to_message()
 
 
 def without_usage(chunks: Iterator[AIMessageChunk]) -> Iterator[AIMessageChunk]:
     """`stream_usage=False`: the chunks without their usage records."""
-    try:
+    with closing_iterator(chunks):
         for chunk in chunks:
             if chunk.usage_metadata is not None:
                 chunk = chunk.model_copy(update={"usage_metadata": None})
             yield chunk
-    finally:
-        close_iterator(chunks)
 
 
 async def awithout_usage(chunks: AsyncIterator[AIMessageChunk]) -> AsyncIterator[AIMessageChunk]:
-    try:
+    async with aclosing_iterator(chunks):
         async for chunk in chunks:
             if chunk.usage_metadata is not None:
                 chunk = chunk.model_copy(update={"usage_metadata": None})
             yield chunk
-    finally:
-        await aclose_iterator(chunks)
 
 
 def closing_chunk(last: AIMessageChunk | None) -> AIMessageChunk | None:
@@ -117,11 +109,9 @@ def closed(chunks: Iterator[AIMessageChunk], *, usage_closes: bool) -> Iterator[
     the closing chunk, so the stream keeps the partner package's length (a bare chunk
     is held until the next arrives, to know whether it ends the stream)."""
     ending = _Ending(usage_closes)
-    try:
+    with closing_iterator(chunks):
         for chunk in chunks:
             yield from ending.passed_on(chunk)
-    finally:
-        close_iterator(chunks)
     if (last := ending.end()) is not None:
         yield last
 
@@ -131,11 +121,9 @@ async def aclosed(
 ) -> AsyncIterator[AIMessageChunk]:
     """`closed` over an async stream."""
     ending = _Ending(usage_closes)
-    try:
+    async with aclosing_iterator(chunks):
         async for chunk in chunks:
             for passed in ending.passed_on(chunk):
                 yield passed
-    finally:
-        await aclose_iterator(chunks)
     if (last := ending.end()) is not None:
         yield last

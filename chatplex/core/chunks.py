@@ -8,17 +8,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
+from contextlib import asynccontextmanager
+from contextlib import contextmanager
 from typing import Any
+from typing import TypeVar
 
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
 
+T = TypeVar("T")
+
 __all__ = [
     "aclose_iterator",
+    "aclosing_iterator",
     "acollect_chunks",
     "add_chunks",
     "aiter_one",
     "close_iterator",
+    "closing_iterator",
     "collect_chunks",
     "merge_outputs",
 ]
@@ -74,6 +81,24 @@ async def aclose_iterator(iterator: AsyncIterator[Any]) -> None:
     aclose = getattr(iterator, "aclose", None)
     if aclose is not None:
         await aclose()
+
+
+@contextmanager
+def closing_iterator(iterator: Iterator[T]) -> Iterator[Iterator[T]]:
+    """`iterator`, closed (`close_iterator`) however the block ends."""
+    try:
+        yield iterator
+    finally:
+        close_iterator(iterator)
+
+
+@asynccontextmanager
+async def aclosing_iterator(iterator: AsyncIterator[T]) -> AsyncIterator[AsyncIterator[T]]:
+    """The async `closing_iterator`."""
+    try:
+        yield iterator
+    finally:
+        await aclose_iterator(iterator)
 
 
 def merge_outputs(pieces: list[Any]) -> Any:

@@ -23,8 +23,8 @@ from typing import TypeVar
 from langchain_core.runnables.config import var_child_runnable_config
 
 from ..core import RunnableConfig
-from ..core.chunks import aclose_iterator
-from ..core.chunks import close_iterator
+from ..core.chunks import aclosing_iterator
+from ..core.chunks import closing_iterator
 from ..core.run_config import check_timeout
 from ..errors import DeadlineExceededError
 
@@ -99,7 +99,7 @@ def deadline_pieces(config: Mapping[str, Any] | None, pieces: Iterator[T]) -> It
 
 
 def _within(pieces: Iterator[T], deadline: float) -> Iterator[T]:
-    try:
+    with closing_iterator(pieces):  # a stream left early ends LangChain's run there and then
         while True:
             token = _DEADLINE.set(deadline)
             try:
@@ -109,8 +109,6 @@ def _within(pieces: Iterator[T], deadline: float) -> Iterator[T]:
             finally:
                 _DEADLINE.reset(token)
             yield piece
-    finally:  # a stream left early ends LangChain's run there and then
-        close_iterator(pieces)
 
 
 def adeadline_pieces(
@@ -122,7 +120,7 @@ def adeadline_pieces(
 
 
 async def _awithin(pieces: AsyncIterator[T], deadline: float) -> AsyncIterator[T]:
-    try:
+    async with aclosing_iterator(pieces):
         while True:
             token = _DEADLINE.set(deadline)
             try:
@@ -132,8 +130,6 @@ async def _awithin(pieces: AsyncIterator[T], deadline: float) -> AsyncIterator[T
             finally:
                 _DEADLINE.reset(token)
             yield piece
-    finally:
-        await aclose_iterator(pieces)
 
 
 def engine_config() -> RunnableConfig:

@@ -19,8 +19,8 @@ from contextvars import ContextVar
 from typing import Any
 from typing import TypeVar
 
-from ..core.chunks import aclose_iterator
-from ..core.chunks import close_iterator
+from ..core.chunks import aclosing_iterator
+from ..core.chunks import closing_iterator
 
 __all__ = ["astream_marked", "from_stream", "stream_marked"]
 
@@ -40,7 +40,7 @@ def from_stream(model: object) -> bool:
 
 def stream_marked(model: object, chunks: Iterator[T]) -> Generator[T, None, None]:
     """`chunks` (a `stream()` of `model`), with its first step marked as `model`'s."""
-    try:
+    with closing_iterator(chunks):
         token = _STREAMING.set(model)
         try:
             first = next(chunks, _END)
@@ -50,13 +50,11 @@ def stream_marked(model: object, chunks: Iterator[T]) -> Generator[T, None, None
             return
         yield first
         yield from chunks
-    finally:
-        close_iterator(chunks)
 
 
 async def astream_marked(model: object, chunks: AsyncIterator[T]) -> AsyncGenerator[T, None]:
     """`stream_marked` of an `astream()`."""
-    try:
+    async with aclosing_iterator(chunks):
         token = _STREAMING.set(model)
         try:
             first = await anext(chunks, _END)
@@ -67,5 +65,3 @@ async def astream_marked(model: object, chunks: AsyncIterator[T]) -> AsyncGenera
         yield first
         async for chunk in chunks:
             yield chunk
-    finally:
-        await aclose_iterator(chunks)

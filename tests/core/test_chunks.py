@@ -12,10 +12,12 @@ import pytest
 
 from chatplex.core import chunks
 from chatplex.core.chunks import aclose_iterator
+from chatplex.core.chunks import aclosing_iterator
 from chatplex.core.chunks import acollect_chunks
 from chatplex.core.chunks import add_chunks
 from chatplex.core.chunks import aiter_one
 from chatplex.core.chunks import close_iterator
+from chatplex.core.chunks import closing_iterator
 from chatplex.core.chunks import collect_chunks
 from chatplex.core.chunks import merge_outputs
 from chatplex.messages import AIMessageChunk
@@ -124,6 +126,41 @@ async def test_aclose_iterator_closes_async_generators() -> None:
             raise StopAsyncIteration
 
     await aclose_iterator(Plain())
+
+
+def test_closing_iterator_closes_on_leaving_the_block_even_by_an_error() -> None:
+    closed: list[bool] = []
+
+    def gen() -> Iterator[int]:
+        try:
+            yield 1
+            yield 2
+        finally:
+            closed.append(True)
+
+    with pytest.raises(KeyError), closing_iterator(gen()) as running:
+        assert next(running) == 1
+        assert not closed  # open inside the block
+        raise KeyError("stop")
+    assert closed == [True]
+    with closing_iterator(iter([1, 2])) as plain:  # nothing to close, no error
+        assert list(plain) == [1, 2]
+
+
+async def test_aclosing_iterator_closes_on_leaving_the_block() -> None:
+    closed: list[bool] = []
+
+    async def agen() -> AsyncIterator[int]:
+        try:
+            yield 1
+            yield 2
+        finally:
+            closed.append(True)
+
+    async with aclosing_iterator(agen()) as running:
+        assert await anext(running) == 1
+        assert not closed
+    assert closed == [True]
 
 
 def test_docstring_examples() -> None:

@@ -31,8 +31,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from typing import NamedTuple
 
-from ...core.chunks import aclose_iterator
-from ...core.chunks import close_iterator
+from ...core.chunks import aclosing_iterator
+from ...core.chunks import closing_iterator
 from ...errors import APIError
 from ...errors import DeadlineExceededError
 from ...messages import AIMessage
@@ -328,13 +328,10 @@ def cached_stream(
         yield reply_as_chunk(hit)
         return
     received: list[AIMessageChunk] = []
-    chunks = start()
-    try:
+    with closing_iterator(start()) as chunks:
         for chunk in chunks:
             received.append(chunk)
             yield chunk
-    finally:
-        close_iterator(chunks)
     entry.store(_dump(entry.cache, merge_chunks(received).to_message()))
 
 
@@ -350,11 +347,8 @@ async def acached_stream(
         yield reply_as_chunk(hit)
         return
     received: list[AIMessageChunk] = []
-    chunks = start()
-    try:
+    async with aclosing_iterator(start()) as chunks:
         async for chunk in chunks:
             received.append(chunk)
             yield chunk
-    finally:
-        await aclose_iterator(chunks)
     await entry.astore(_dump(entry.cache, merge_chunks(received).to_message()))
