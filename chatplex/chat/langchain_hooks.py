@@ -42,12 +42,14 @@ class DropInEngine(ChatModel):
     #: The model profiles its LangChain class reports (`chatplex/langchain/profiles/
     #: <name>.json`, the partner package's data); None: LangChain's class has none.
     langchain_profiles: ClassVar[str | None] = None
-    #: The partner package of that class (its distribution: "langchain-openai") and the
-    #: packages the class names in a trace's `metadata["lc_versions"]` beside LangChain's
-    #: own: None, its own package (as langchain-core asks every partner to); a class
-    #: built on another package's names that one's too (langchain-xai's: langchain-openai
-    #: and langchain-xai) or only that one (langchain-together's), or none (an empty
-    #: tuple). The drop-in names them where the package is installed.
+    #: The partner package of that class (its distribution: "langchain-openai"; unless
+    #: given, named after the top module of the `langchain_partner_class` a class
+    #: declares) and the packages the class names in a trace's `metadata["lc_versions"]`
+    #: beside LangChain's own: None, its own package (as langchain-core asks every
+    #: partner to); a class built on another package's names that one's too
+    #: (langchain-xai's: langchain-openai and langchain-xai) or only that one
+    #: (langchain-together's), or none (an empty tuple). The drop-in names them where
+    #: the package is installed.
     langchain_package: ClassVar[str | None] = None
     langchain_versions: ClassVar[tuple[str, ...] | None] = None
     #: Where that class is defined, "module:Class" (its `__module__`, not the package
@@ -58,6 +60,12 @@ class DropInEngine(ChatModel):
     #: `_stream` in a thread for `ainvoke` / `astream`): a script's subclass overriding
     #: one changes the async calls too, as the drop-in's then do.
     langchain_async_through_sync: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        where = vars(cls).get("langchain_partner_class")
+        if where is not None and "langchain_package" not in vars(cls):
+            cls.langchain_package = where.partition(".")[0].replace("_", "-")
 
     def _keeps_bound_tool_lists(self) -> bool:
         return self.langchain_partner_class is not None

@@ -37,3 +37,19 @@ def test_chatplex_own_model_has_no_langchain_member() -> None:
     assert [name for name in dir(ChatModel) if "langchain" in name] == []
     assert _Engine(responses=["a"])._keeps_bound_tool_lists() is False  # no partner class
     assert not FakeChatModel(responses=["a"])._keeps_bound_tool_lists()
+
+
+def test_a_partner_package_is_named_after_the_declared_partner_module_unless_given() -> None:
+    class _Partnered(_Engine):
+        langchain_partner_class = "langchain_acme_cloud.chat_models:ChatAcme"
+
+    class _Given(_Engine):
+        langchain_partner_class = "langchain_acme.chat_models:ChatAcme"
+        langchain_package = "acme-langchain"
+
+    class _Inherited(_Given):
+        pass
+
+    assert _Engine.langchain_package is None  # no partner class: chatplex's own
+    assert _Partnered.langchain_package == "langchain-acme-cloud"
+    assert _Given.langchain_package == _Inherited.langchain_package == "acme-langchain"

@@ -121,7 +121,6 @@ class ChatAnthropic(DropInEngine):
     langchain_llm_type = "anthropic-chat"
     langchain_namespace = ("langchain", "chat_models", "anthropic")
     langchain_partner_class = "langchain_anthropic.chat_models:ChatAnthropic"
-    langchain_package = "langchain-anthropic"
     langchain_fields = PartnerFields(
         annotations={"model": str},
         aliases=_ALIASES,

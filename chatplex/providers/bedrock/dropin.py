@@ -261,7 +261,6 @@ class ChatBedrockConverse(DropInEngine):
     langchain_llm_type = "amazon_bedrock_converse_chat"
     langchain_namespace: ClassVar[tuple[str, ...] | None] = ("langchain_aws", "chat_models")
     langchain_partner_class = "langchain_aws.chat_models.bedrock_converse:ChatBedrockConverse"
-    langchain_package = "langchain-aws"
     langchain_fields: ClassVar[PartnerFields | None] = PartnerFields(
         # LangChain's `stream_usage`, which it moves to its model request fields.
         kept_in={"stream_usage": "additional_model_request_fields"},

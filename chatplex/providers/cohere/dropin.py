@@ -81,7 +81,6 @@ class ChatCohere(DropInEngine):
     langchain_llm_type = "cohere-chat"
     langchain_namespace = ("langchain_cohere", "chat_models")  # its module: not serialized
     langchain_partner_class = "langchain_cohere.chat_models:ChatCohere"
-    langchain_package = "langchain-cohere"
     langchain_versions = ()  # langchain-cohere names none
     # Not serialized by LangChain: its fields, for reading them on the drop-in only. Its
     # key field stays None unless given (its client reads CO_API_KEY).

@@ -93,7 +93,6 @@ class ChatVertexAI(GoogleDropin):
     langchain_llm_type = "vertexai"
     langchain_namespace = ("langchain", "chat_models", "vertexai")
     langchain_partner_class = "langchain_google_vertexai.chat_models:ChatVertexAI"
-    langchain_package = "langchain-google-vertexai"
     langchain_fields = PartnerFields(
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(VERTEX_NO_FIELD, "model_kwargs"),

@@ -87,7 +87,6 @@ class ChatOllama(DropInEngine):
     langchain_llm_type = "chat-ollama"
     langchain_namespace = ("langchain_ollama", "chat_models")  # its module: not serialized
     langchain_partner_class = "langchain_ollama.chat_models:ChatOllama"
-    langchain_package = "langchain-ollama"
     langchain_versions = ()  # langchain-ollama 1.1 names none (later ones name theirs)
     # Not serialized by LangChain: its fields, for reading them on the drop-in only.
     # langchain-ollama has no `max_tokens`: the drop-in takes it as `num_predict`. It

@@ -202,7 +202,6 @@ class ChatOpenAI(TiktokenCounted):
     langchain_llm_type = "openai-chat"
     langchain_namespace = ("langchain", "chat_models", "openai")
     langchain_partner_class = "langchain_openai.chat_models.base:ChatOpenAI"
-    langchain_package = "langchain-openai"
     langchain_fields = PartnerFields(
         annotations={"model_name": str},
         aliases={

@@ -102,7 +102,6 @@ class ChatWatsonx(DropInEngine):
     langchain_llm_type = "watsonx-chat"
     langchain_namespace = None
     langchain_partner_class = "langchain_ibm.chat_models:ChatWatsonx"
-    langchain_package = "langchain-ibm"
 
     def __init__(
         self,
