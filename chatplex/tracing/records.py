@@ -30,14 +30,17 @@ from typing import Any
 from typing import Protocol
 
 from ..chat.callbacks import ls_params
+from ..chat.llm_results import reply_result
 from ..chat.llm_results import result_of
 from ..core.runs import FOLLOWED_PARENT_IDS
 from ..core.runs import UNKNOWN
 from ..core.runs import RecordedChainRun
+from ..messages import AIMessage
 from .serialize import chain_inputs
 from .serialize import chain_outputs
 from .serialize import dumpd
 from .serialize import llm_result
+from .serialize import llm_result_of as _llm_result
 from .serialize import usage_of
 from .writer import dumps
 
@@ -473,7 +476,22 @@ def _chat_ending(record: Any) -> tuple[dict[str, Any], str | None, dict[str, Any
     error = record.failure
     if error is not None:
         return {}, stacktrace(error), extra
-    result = result_of(record.reply)
+    reply = record.reply
+    if type(reply) is AIMessage and not reply.response_metadata.get("other_candidates"):
+        # A whole reply, one candidate: `llm_result(result_of(reply))` and its usage
+        # written without the `LLMResult` and `ChatGeneration` read back here.
+        infos, llm_output = reply_result(reply)
+        generation = {
+            "text": reply.text,
+            "generation_info": infos[0],
+            "type": "ChatGeneration",
+            "message": dumpd(reply),
+        }
+        usage = reply.usage_metadata
+        if usage:
+            metadata["usage_metadata"] = dict(usage)
+        return _llm_result([[generation]], llm_output), None, extra
+    result = result_of(reply)
     usage = usage_of(result)
     if usage is not None:
         metadata["usage_metadata"] = usage
