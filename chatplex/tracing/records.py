@@ -130,12 +130,15 @@ class ChainRecord(RecordedChainRun):
     def start(self, input: Any = UNKNOWN) -> None:
         self.started = True
         self.start_time = time.time()
-        self.input = {"input": ""} if input is UNKNOWN else snapshot(input)
+        if input is UNKNOWN:
+            self.input = {"input": ""}
+        else:  # (a call to `snapshot` only for what it copies)
+            self.input = snapshot(input) if type(input) in COPIED else input
         open_run(self.tracer, self.run_id, self)
 
     def end(self, output: Any, input: Any) -> None:
         self.end_time = time.time()
-        self.output = snapshot(output)
+        self.output = snapshot(output) if type(output) in COPIED else output
         self._close()
 
     def error(self, exc: BaseException) -> None:
@@ -186,11 +189,18 @@ def snapshot(value: Any, depth: int = 0) -> Any:
     if depth > 8:
         return value
     kind = type(value)
+    if kind is dict:
+        return {
+            key: snapshot(item, depth + 1) if type(item) in COPIED else item
+            for key, item in value.items()
+        }
     if kind is list or kind is tuple:
         return kind(snapshot(item, depth + 1) for item in value)
-    if kind is dict:
-        return {key: snapshot(item, depth + 1) for key, item in value.items()}
     return value
+
+
+#: The containers `snapshot` copies.
+COPIED = frozenset({list, tuple, dict})
 
 
 def dotted_order(run: Any) -> str:
