@@ -40,7 +40,7 @@ from .serialize import chain_inputs
 from .serialize import chain_outputs
 from .serialize import dumpd
 from .serialize import llm_result
-from .serialize import llm_result_of as _llm_result
+from .serialize import llm_result_of
 from .serialize import usage_of
 from .writer import dumps
 
@@ -133,12 +133,12 @@ class ChainRecord(RecordedChainRun):
         if input is UNKNOWN:
             self.input = {"input": ""}
         else:  # (a call to `snapshot` only for what it copies)
-            self.input = snapshot(input) if type(input) in COPIED else input
+            self.input = snapshot(input) if type(input) in _COPIED else input
         open_run(self.tracer, self.run_id, self)
 
     def end(self, output: Any, input: Any) -> None:
         self.end_time = time.time()
-        self.output = snapshot(output) if type(output) in COPIED else output
+        self.output = snapshot(output) if type(output) in _COPIED else output
         self._close()
 
     def error(self, exc: BaseException) -> None:
@@ -191,7 +191,7 @@ def snapshot(value: Any, depth: int = 0) -> Any:
     kind = type(value)
     if kind is dict:
         return {
-            key: snapshot(item, depth + 1) if type(item) in COPIED else item
+            key: snapshot(item, depth + 1) if type(item) in _COPIED else item
             for key, item in value.items()
         }
     if kind is list or kind is tuple:
@@ -200,7 +200,7 @@ def snapshot(value: Any, depth: int = 0) -> Any:
 
 
 #: The containers `snapshot` copies.
-COPIED = frozenset({list, tuple, dict})
+_COPIED = frozenset({list, tuple, dict})
 
 
 def dotted_order(run: Any) -> str:
@@ -500,7 +500,7 @@ def _chat_ending(record: Any) -> tuple[dict[str, Any], str | None, dict[str, Any
         usage = reply.usage_metadata
         if usage:
             metadata["usage_metadata"] = dict(usage)
-        return _llm_result([[generation]], llm_output), None, extra
+        return llm_result_of([[generation]], llm_output), None, extra
     result = result_of(reply)
     usage = usage_of(result)
     if usage is not None:
