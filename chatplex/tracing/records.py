@@ -497,9 +497,9 @@ def _chat_ending(record: Any) -> tuple[dict[str, Any], str | None, dict[str, Any
             "type": "ChatGeneration",
             "message": dumpd(reply),
         }
-        usage = reply.usage_metadata
-        if usage:
-            metadata["usage_metadata"] = dict(usage)
+        own_usage = reply.usage_metadata
+        if own_usage:
+            metadata["usage_metadata"] = dict(own_usage)
         return llm_result_of([[generation]], llm_output), None, extra
     result = result_of(reply)
     usage = usage_of(result)
