@@ -138,17 +138,27 @@ def new_run_id() -> uuid.UUID:
     ~6 µs of a traced call in a bulk run. A generator of this module's own, seeded by
     the OS, so a script's `random.seed(...)` cannot make two runs share ids; a forked
     child reseeds it (its ids must not repeat the parent's)."""
-    global _ids, _UUID
+    global _ids, _UUID, _UNKNOWN
     if _ids is None:
         # (not at import: uuid with `platform` was ~20% of `import chatplex`'s own time)
         import random
         import uuid
 
-        _UUID = uuid.UUID
+        _UUID, _UNKNOWN = uuid.UUID, uuid.SafeUUID.unknown
         _ids = random.Random()
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=_ids.seed)
-    return _UUID(int=(_ids.getrandbits(128) & _V4_CLEAR) | _V4_SET)  # type: ignore[no-any-return]
+    # `UUID(int=...)` without its checks of arguments made right here (half its cost):
+    # the two slots it sets, as it sets them.
+    run_id = _new(_UUID)
+    _set(run_id, "int", (_ids.getrandbits(128) & _V4_CLEAR) | _V4_SET)
+    _set(run_id, "is_safe", _UNKNOWN)
+    return run_id  # type: ignore[no-any-return]
+
+
+_new = object.__new__
+_set = object.__setattr__
+_UNKNOWN: Any = None  # uuid.SafeUUID.unknown
 
 
 #: Version 4, RFC 4122 variant: the bits `uuid.UUID(..., version=4)` sets.

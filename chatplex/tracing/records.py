@@ -30,14 +30,17 @@ from typing import Any
 from typing import Protocol
 
 from ..chat.callbacks import ls_params
+from ..chat.llm_results import reply_result
 from ..chat.llm_results import result_of
 from ..core.runs import FOLLOWED_PARENT_IDS
 from ..core.runs import UNKNOWN
 from ..core.runs import RecordedChainRun
+from ..messages import AIMessage
 from .serialize import chain_inputs
 from .serialize import chain_outputs
 from .serialize import dumpd
 from .serialize import llm_result
+from .serialize import llm_result_of
 from .serialize import usage_of
 from .writer import dumps
 
@@ -127,12 +130,15 @@ class ChainRecord(RecordedChainRun):
     def start(self, input: Any = UNKNOWN) -> None:
         self.started = True
         self.start_time = time.time()
-        self.input = {"input": ""} if input is UNKNOWN else snapshot(input)
+        if input is UNKNOWN:
+            self.input = {"input": ""}
+        else:  # (a call to `snapshot` only for what it copies)
+            self.input = snapshot(input) if type(input) in _COPIED else input
         open_run(self.tracer, self.run_id, self)
 
     def end(self, output: Any, input: Any) -> None:
         self.end_time = time.time()
-        self.output = snapshot(output)
+        self.output = snapshot(output) if type(output) in _COPIED else output
         self._close()
 
     def error(self, exc: BaseException) -> None:
@@ -183,11 +189,18 @@ def snapshot(value: Any, depth: int = 0) -> Any:
     if depth > 8:
         return value
     kind = type(value)
+    if kind is dict:
+        return {
+            key: snapshot(item, depth + 1) if type(item) in _COPIED else item
+            for key, item in value.items()
+        }
     if kind is list or kind is tuple:
         return kind(snapshot(item, depth + 1) for item in value)
-    if kind is dict:
-        return {key: snapshot(item, depth + 1) for key, item in value.items()}
     return value
+
+
+#: The containers `snapshot` copies.
+_COPIED = frozenset({list, tuple, dict})
 
 
 def dotted_order(run: Any) -> str:
@@ -251,7 +264,8 @@ def _clock(when: float) -> tuple[str, str]:
         moment = datetime.fromtimestamp(second, UTC)
         known = _SECOND = (second, moment.isoformat()[:19], order_stamp(moment)[:15])
     if micro:
-        return f"{known[1]}.{micro:06d}+00:00", f"{known[2]}{micro:06d}Z"
+        digits = "%06d" % micro  # noqa: UP031 (formatted once for both)
+        return f"{known[1]}.{digits}+00:00", f"{known[2]}{digits}Z"
     return known[1] + "+00:00", known[2] + "000000Z"
 
 
@@ -473,7 +487,22 @@ def _chat_ending(record: Any) -> tuple[dict[str, Any], str | None, dict[str, Any
     error = record.failure
     if error is not None:
         return {}, stacktrace(error), extra
-    result = result_of(record.reply)
+    reply = record.reply
+    if type(reply) is AIMessage and not reply.response_metadata.get("other_candidates"):
+        # A whole reply, one candidate: `llm_result(result_of(reply))` and its usage
+        # written without the `LLMResult` and `ChatGeneration` read back here.
+        infos, llm_output = reply_result(reply)
+        generation = {
+            "text": reply.text,
+            "generation_info": infos[0],
+            "type": "ChatGeneration",
+            "message": dumpd(reply),
+        }
+        own_usage = reply.usage_metadata
+        if own_usage:
+            metadata["usage_metadata"] = dict(own_usage)
+        return llm_result_of([[generation]], llm_output), None, extra
+    result = result_of(reply)
     usage = usage_of(result)
     if usage is not None:
         metadata["usage_metadata"] = usage

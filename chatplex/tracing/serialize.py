@@ -26,6 +26,7 @@ __all__ = [
     "is_message",
     "jsonable",
     "llm_result",
+    "llm_result_of",
     "nested_message",
     "plain_data",
     "usage_of",
@@ -253,12 +254,12 @@ def llm_result(result: Any) -> dict[str, Any]:
                 item["message"] = dumpd(message)
             out.append(item)
         rows.append(out)
-    return {
-        "generations": rows,
-        "llm_output": getattr(result, "llm_output", None),
-        "run": None,
-        "type": "LLMResult",
-    }
+    return llm_result_of(rows, getattr(result, "llm_output", None))
+
+
+def llm_result_of(generations: list[list[dict[str, Any]]], llm_output: Any) -> dict[str, Any]:
+    """`llm_result`'s dict, of its generations as written and its `llm_output`."""
+    return {"generations": generations, "llm_output": llm_output, "run": None, "type": "LLMResult"}
 
 
 def usage_of(result: Any) -> dict[str, Any] | None:

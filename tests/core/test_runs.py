@@ -278,6 +278,22 @@ def test_run_ids_are_version_4_uuids_no_script_seed_repeats() -> None:
     assert new_run_id() != first
 
 
+def test_a_run_id_is_the_uuid_its_int_makes() -> None:
+    # made without `UUID.__init__`: every slot set as it sets them
+    import copy
+    import pickle
+    import uuid
+
+    from chatplex.core.runs import new_run_id
+
+    for run_id in [new_run_id() for _ in range(200)]:
+        same = uuid.UUID(int=run_id.int)
+        assert type(run_id) is uuid.UUID and run_id == same and hash(run_id) == hash(same)
+        assert (str(run_id), repr(run_id), run_id.variant) == (str(same), repr(same), uuid.RFC_4122)
+        assert run_id.is_safe is same.is_safe is uuid.SafeUUID.unknown
+        assert pickle.loads(pickle.dumps(run_id)) == run_id == copy.deepcopy(run_id)
+
+
 def test_a_forked_child_makes_other_run_ids_than_its_parent() -> None:
     import os
 

@@ -130,6 +130,14 @@ def test_an_invoke_is_sent_as_the_general_path_sends_it(mock: MockServer) -> Non
     assert b'"tags":["t1"]' in joined and b'"k":"v"' in joined
 
 
+def test_a_reply_with_other_candidates_is_sent_the_same(mock: MockServer) -> None:
+    chat = model(mock, n=2)
+    lane, general = both_paths(lambda cfg: chat.invoke("hi", cfg))
+    assert lane == general
+    outputs = next(p for p in lane if b'"generations"' in p)
+    assert outputs.count(b'"type":"ChatGeneration"') == 2  # the reply, its other candidate
+
+
 def test_an_async_invoke_and_a_chain_are_sent_the_same(mock: MockServer) -> None:
     prompt = ChatPromptTemplate.from_messages([("system", "be brief"), ("human", "{q}")])
     chain = prompt | model(mock) | StrOutputParser()

@@ -93,8 +93,10 @@ def test_the_input_is_recorded_as_it_was_at_the_start() -> None:
     RunnableLambda(lambda d: d["history"].append("added in the step")).invoke(
         {"history": history}, {"callbacks": [tracer]}
     )
-    (run,) = (as_run(r) for r in tracer.queued)
-    assert run["inputs"] == {"history": ["first"]}
+    RunnableLambda(lambda h: h.append("added too")).invoke(history, {"callbacks": [tracer]})
+    first, second = (as_run(r) for r in tracer.queued)
+    assert first["inputs"] == {"history": ["first"]}
+    assert second["inputs"] == {"input": ["first", "added in the step"]}
 
 
 def test_runs_never_ended_are_forgotten_oldest_first(monkeypatch: pytest.MonkeyPatch) -> None:
