@@ -148,12 +148,15 @@ class OpenAIAdapter(Adapter):
     base_url: str
 
     provider = _PROVIDER
-    #: What its users catch: langchain-openai's classes and the openai SDK's
-    #: (`except openai.RateLimitError`).
     #: Stream usage is asked for in the request (`stream_options`): `stream_usage=False`
     #: leaves it unasked, and usage a server sends anyway is kept, as LangChain's.
     keeps_sent_usage = True
+    #: What its users catch: langchain-openai's classes and the openai SDK's
+    #: (`except openai.RateLimitError`).
     error_families = CHAT_ERROR_FAMILIES
+    #: What a 401 adds to its message where the key was withheld (none: ""): a class
+    #: default too, for an error mapped by a subclass that builds its connection its own way.
+    _withheld = ""
     #: A structured call's raw reply carries `additional_kwargs["parsed"]`, as the openai
     #: SDK's `parse()` gives it to langchain-openai (`chat.structured`). A forced
     #: structured-output tool goes as langchain-openai binds it: `strict` on the tool
