@@ -230,6 +230,22 @@ def scripted_server() -> Iterator[ScriptedServer]:
 Outcome = tuple[Any, Any, list[Any], list[Any]]
 
 
+#: The three ways a call is made: `sent_once(model, how)`.
+CALL_WAYS = ("invoke", "ainvoke", "stream")
+
+
+def sent_once(model: Any, how: str, prompt: str = "hi") -> None:
+    """One call of `model`, made `how` (`CALL_WAYS`), its error ignored: for tests that
+    read only what it sent."""
+    with contextlib.suppress(Exception):
+        if how == "invoke":
+            model.invoke(prompt)
+        elif how == "ainvoke":
+            asyncio.run(model.ainvoke(prompt))
+        else:
+            list(model.stream(prompt))
+
+
 def in_order(requests: list[Any]) -> list[Any]:
     """Requests in a stable order: a batch's run concurrently, in any order."""
     return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))

@@ -11,7 +11,6 @@ retry). The server's `Date` is fixed; botocore's backoff is patched to 0."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
 import uuid
@@ -25,6 +24,8 @@ from tests._aws import every_aws_variable
 from tests._aws import isolate_aws
 from tests._local_server import Answering
 from tests._local_server import serving
+from tests.partners._sidebyside import CALL_WAYS
+from tests.partners._sidebyside import sent_once
 
 langchain_aws = pytest.importorskip("langchain_aws")
 botocore_config = pytest.importorskip("botocore.config")
@@ -99,13 +100,7 @@ def _sent(cls: Any, url: str, seen: list[Any], how: str, **settings: Any) -> lis
     """The headers of each attempt of one call `how` of `cls(...)` (a 500, then a 400)."""
     seen.clear()
     model = cls(model=MODEL, region_name="us-east-1", endpoint_url=url, **KEYS, **settings)
-    with contextlib.suppress(Exception):  # the 400: only the requests are wanted
-        if how == "invoke":
-            model.invoke("hi")
-        elif how == "ainvoke":
-            asyncio.run(model.ainvoke("hi"))
-        else:
-            list(model.stream("hi"))
+    sent_once(model, how)  # the 400: only the requests are wanted
     return [{k: v for k, v in h.items() if k not in FRAMING} for h in seen]
 
 
@@ -139,7 +134,7 @@ PAIRS = [
 ]
 
 
-@pytest.mark.parametrize("how", ["invoke", "ainvoke", "stream"])
+@pytest.mark.parametrize("how", CALL_WAYS)
 @pytest.mark.parametrize("pair", PAIRS, ids=["ChatBedrockConverse", "ChatBedrock"])
 def test_each_attempt_says_what_boto3s_says(
     seen: tuple[str, list[Any]], pair: tuple[Any, Any], how: str

@@ -16,7 +16,6 @@ service account, which the partner's generated client has sign its own JWT
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import importlib
 import json
@@ -25,8 +24,10 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import CALL_WAYS
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import sent_once
 
 vertex_partner = pytest.importorskip("langchain_google_vertexai")
 oauth2 = pytest.importorskip("google.oauth2.credentials")
@@ -68,19 +69,13 @@ def _sent(
         max_retries=0,
         **({} if credentials is ADC else {"credentials": credentials}),
     )
-    with contextlib.suppress(Exception):  # the 400: only the request is wanted
-        if how == "invoke":
-            chat.invoke("hi")
-        elif how == "ainvoke":
-            asyncio.run(chat.ainvoke("hi"))
-        else:
-            list(chat.stream("hi"))
+    sent_once(chat, how)  # the 400: only the request is wanted
     (seen,) = [seen for seen in server.seen if seen.path != "/token"]
     return {k: v for k, v in seen.headers.items() if k in WHO}
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the partner's class is deprecated
-@pytest.mark.parametrize("how", ["invoke", "ainvoke", "stream"])
+@pytest.mark.parametrize("how", CALL_WAYS)
 @pytest.mark.parametrize("model", ["gemini-2.5-flash", "gemini-2.0-flash"])
 def test_who_calls_is_said_as_the_partner_says_it(
     server: ScriptedServer, model: str, how: str
@@ -201,7 +196,7 @@ def _service_account_adc(
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-@pytest.mark.parametrize("how", ["invoke", "ainvoke", "stream"])
+@pytest.mark.parametrize("how", CALL_WAYS)
 @pytest.mark.parametrize("credentials", ["user-adc", "service-account", "service-account-adc"])
 def test_the_credentials_type_is_said_on_the_api_call_as_the_partner_says_it(
     fresh_partner_clients: None,
