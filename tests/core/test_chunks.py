@@ -86,17 +86,27 @@ async def test_aiter_one_streams_its_one_value() -> None:
     assert [piece async for piece in aiter_one(None)] == [None]
 
 
+def _two(closed: list[bool]) -> Iterator[int]:
+    """1 and 2, noting in `closed` that it was closed (or ran out)."""
+    try:
+        yield 1
+        yield 2
+    finally:
+        closed.append(True)
+
+
+async def _atwo(closed: list[bool]) -> AsyncIterator[int]:
+    """The async `_two`."""
+    try:
+        yield 1
+        yield 2
+    finally:
+        closed.append(True)
+
+
 def test_close_iterator_closes_generators_and_skips_plain_iterators() -> None:
     closed: list[bool] = []
-
-    def gen() -> Iterator[int]:
-        try:
-            yield 1
-            yield 2
-        finally:
-            closed.append(True)
-
-    running = gen()
+    running = _two(closed)
     next(running)
     close_iterator(running)
     assert closed == [True]
@@ -105,15 +115,7 @@ def test_close_iterator_closes_generators_and_skips_plain_iterators() -> None:
 
 async def test_aclose_iterator_closes_async_generators() -> None:
     closed: list[bool] = []
-
-    async def agen() -> AsyncIterator[int]:
-        try:
-            yield 1
-            yield 2
-        finally:
-            closed.append(True)
-
-    running = agen()
+    running = _atwo(closed)
     await running.__anext__()
     await aclose_iterator(running)
     assert closed == [True]
@@ -130,15 +132,7 @@ async def test_aclose_iterator_closes_async_generators() -> None:
 
 def test_closing_iterator_closes_on_leaving_the_block_even_by_an_error() -> None:
     closed: list[bool] = []
-
-    def gen() -> Iterator[int]:
-        try:
-            yield 1
-            yield 2
-        finally:
-            closed.append(True)
-
-    with pytest.raises(KeyError), closing_iterator(gen()) as running:
+    with pytest.raises(KeyError), closing_iterator(_two(closed)) as running:
         assert next(running) == 1
         assert not closed  # open inside the block
         raise KeyError("stop")
@@ -149,15 +143,7 @@ def test_closing_iterator_closes_on_leaving_the_block_even_by_an_error() -> None
 
 async def test_aclosing_iterator_closes_on_leaving_the_block() -> None:
     closed: list[bool] = []
-
-    async def agen() -> AsyncIterator[int]:
-        try:
-            yield 1
-            yield 2
-        finally:
-            closed.append(True)
-
-    async with aclosing_iterator(agen()) as running:
+    async with aclosing_iterator(_atwo(closed)) as running:
         assert await anext(running) == 1
         assert not closed
     assert closed == [True]
