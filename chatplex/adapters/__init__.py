@@ -52,12 +52,16 @@ def adapter_class(provider: str) -> type:
 @functools.cache
 def adapter_parameters(cls: type) -> tuple[str, ...]:
     """The settings an adapter class takes: its keyword-only constructor parameters, and
-    its base class's where it hands `**settings` on (Bedrock's InvokeModel adapter).
+    its base class's where it hands `**settings` on.
 
     >>> adapter_parameters(adapter_class("anthropic"))[:2]
     ('api_key', 'base_url')
-    >>> adapter_parameters(adapter_class("bedrock"))[:1]
-    ('region_name',)
+    >>> class Signed:
+    ...     def __init__(self, *, region_name=None): ...
+    >>> class Vendor(Signed):
+    ...     def __init__(self, *, vendor=None, **settings): ...
+    >>> adapter_parameters(Vendor)
+    ('vendor', 'region_name')
     """
     import inspect  # not at import time: `import chatplex` stays fast
 

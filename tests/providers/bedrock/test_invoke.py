@@ -383,3 +383,14 @@ def test_a_choice_beside_a_bound_empty_tool_list_goes_as_langchain_aws_sends_it(
     assert BedrockInvokeAdapter.keeps_choice_without_tools
     _, request = call(keyed(), [HumanMessage("Hi")], tool_choice=choice, tool_list_bound=True)
     assert request.json["tools"] == [] and request.json["tool_choice"] == {"type": sent}
+
+
+def test_the_invokemodel_adapter_takes_its_base_adapter_settings_too() -> None:
+    """Its constructor hands `**settings` on to Converse's: `init_chat_model` gives it
+    the region and keys by the base adapter's names."""
+    from chatplex.adapters import adapter_class
+    from chatplex.adapters import adapter_parameters
+
+    names = adapter_parameters(adapter_class("bedrock"))
+    assert names[0] == "region_name"
+    assert set(adapter_parameters(adapter_class("bedrock_converse"))) <= set(names)
