@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ...chat.model import ChatModel
     from ...messages import BaseMessage
     from ...secret import Secret
+    from .vertex_auth import VertexAuth
 
 __all__ = ["ChatVertexAI", "partner_headers"]
 
@@ -319,7 +320,7 @@ class ChatVertexAI(GoogleDropin):
         in use (Application Default Credentials: once looked up, which the first call's
         request does before these are read); None in chatplex's own family."""
         base, named = self._sdk_base, self._sdk_for
-        auth = getattr(self.adapter, "auth", None)
+        auth = self._vertex_auth()
         used = auth.metric() if auth is not None and base is not None else None
         if base is None or named is None or used is None:
             return base
@@ -333,9 +334,17 @@ class ChatVertexAI(GoogleDropin):
         # A drop-in's service account signs its own JWT, as the partner's generated
         # client has it; chatplex's own family (None) trades an assertion for a token.
         self._sdk_base = headers
-        auth = getattr(getattr(self, "adapter", None), "auth", None)
+        auth = self._vertex_auth()
         if auth is not None:
             auth.sign_own_jwt(headers is not None)
+
+    def _vertex_auth(self) -> VertexAuth | None:
+        """Its adapter's google-auth credentials (None: an express-mode key, or no adapter
+        yet: `ChatModel`'s constructor sets `sdk_headers` before it)."""
+        from .vertex_adapter import VertexAIAdapter  # loaded with the adapter it built
+
+        adapter = self.__dict__.get("adapter")
+        return adapter.auth if isinstance(adapter, VertexAIAdapter) else None
 
 
 #: The distributions whose versions langchain-google-vertexai's requests name, and the
