@@ -25,7 +25,7 @@ True
 >>> first, retried = sdk_headers("ChatOpenAI").first_attempt(30, frozenset())
 >>> first
 {'x-stainless-retry-count': '0', 'x-stainless-read-timeout': '30.0'}
->>> retried(1)
+>>> retried(1, None)
 [('x-stainless-retry-count', '1')]
 """
 
@@ -39,6 +39,7 @@ from collections.abc import Collection
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from typing import ClassVar
 
 from ..dropins import SDK_HEADERS
 from ..dropins import SDK_READ_TIMEOUTS
@@ -64,8 +65,9 @@ RETRIES = "{retries}"
 READ_TIMEOUT = "{read_timeout}"
 
 #: What a drop-in's http call runs before each retry: given the retries taken before
-#: the attempt (1 on the first retry), the headers to set on it.
-RetryHeaders = Callable[[int], list[tuple[str, str]]]
+#: the attempt (1 on the first retry) and the `Date` of the call's last response that
+#: had one (None: none yet), the headers to set on it.
+RetryHeaders = Callable[[int, str | None], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,9 @@ class PartnerHeaders:
     names: frozenset[str]
     per_attempt: Mapping[str, str]
     read_timeout: str | None = None
+    #: Whether a call's first attempt carries a value of its own (an id per call): then
+    #: `first_attempt` runs for each call, not once per model and request shape.
+    per_call: ClassVar[bool] = False
 
     def sent_by(self, sync: bool) -> Mapping[str, str]:
         return self.sync if sync else self.aio
@@ -105,7 +110,7 @@ class PartnerHeaders:
         return first, functools.partial(_counted, tuple(counted)) if counted else None
 
 
-def _counted(names: tuple[str, ...], retries: int) -> list[tuple[str, str]]:
+def _counted(names: tuple[str, ...], retries: int, _date: str | None) -> list[tuple[str, str]]:
     taken = str(retries)
     return [(name, taken) for name in names]
 

@@ -167,12 +167,10 @@ class Call:
     the wire's SDK (a LangChain drop-in's call); else it keeps chatplex's words, whatever
     SDK was imported (`sdk_errors`), and drops the `response` of a failure in transit
     unless its kind is one of `kept_responses` (as the partner's error holds one).
-    `retry_headers`: see `CallOptions` (`_send.py`).
-    `hold_opening`: a stream's metadata-only chunks wait
-    for its first content (so a failure before any is retried unseen); False: each goes
-    out as it is parsed, as a partner SDK yields it (a drop-in's call: a task cancelled
-    after a stream's opening chunk has had it).
-    """
+    `retry_headers`: see `CallOptions` (`_send.py`). `hold_opening`: a stream's
+    metadata-only chunks wait for its first content (so a failure before any is retried
+    unseen); False: each goes out as it is parsed, as a partner SDK yields it (a
+    drop-in's call: a task cancelled after a stream's opening chunk has had it)."""
 
     __slots__ = (
         "_decode",
@@ -186,6 +184,7 @@ class Call:
         "attempt",
         "budget",
         "clock",
+        "dated",
         "deadline",
         "http",
         "fresh",
@@ -249,7 +248,7 @@ class Call:
         partner_words: bool = False,
         kept_responses: Collection[str] = (),
         hold_opening: bool = True,
-        retry_headers: Callable[[int], Iterable[tuple[str, str]]] | None = None,
+        retry_headers: Callable[[int, str | None], Iterable[tuple[str, str]]] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.adapter = adapter
@@ -265,6 +264,7 @@ class Call:
         self.kept_responses = kept_responses
         self.hold_opening = hold_opening
         self.retry_headers = retry_headers
+        self.dated: str | None = None  # the Date of the last response with one (`begin`)
         self.max_bytes = (
             DEFAULT_MAX_RESPONSE_BYTES if max_response_bytes is None else max_response_bytes
         )
@@ -295,15 +295,16 @@ class Call:
     def begin(self) -> None:
         """An attempt starts. Before a retry, the request's timeouts are clamped to the
         time now left (DeadlineExceededError if none is: nothing is held then), and its
-        `retry_headers` set."""
+        `retry_headers` set (given the `Date` of the call's last response with one)."""
         self.attempt += 1
         if self.attempt > 1:
             if self.deadline is not None:
                 reclamp(self.http, self.req, self.timeout, self.deadline, self.idle_timeout)
             if self.retry_headers is not None:
-                headers = self.req.headers
-                for name, value in self.retry_headers(self.attempt - 1):
-                    headers[name] = value
+                if self.status is not None:  # the last attempt's response (`_headers`)
+                    self.dated = self.response.headers.get("date") or self.dated
+                for name, value in self.retry_headers(self.attempt - 1, self.dated):
+                    self.req.headers[name] = value
         self.phase = SENDING
         self.permit = None
         self.status = None

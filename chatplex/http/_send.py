@@ -60,10 +60,12 @@ class CallOptions(TypedDict, total=False):
     #: a partner SDK yields it (a drop-in's call).
     hold_opening: bool
     #: Headers that change on each retry, as a drop-in's partner SDK sends them (its
-    #: retry count): called before each retry with the retries taken before it (1 on the
-    #: first), its pairs are set on the request; the first attempt sends the request as
-    #: built. Default None: every attempt sends the same headers.
-    retry_headers: Callable[[int], Iterable[tuple[str, str]]] | None
+    #: retry count, a time counted from the server's clock): called before each retry
+    #: with the retries taken before it (1 on the first) and the `Date` of the call's
+    #: last response that had one (None: none yet), its pairs are set on the request;
+    #: the first attempt sends the request as built. Default None: every attempt sends
+    #: the same headers.
+    retry_headers: Callable[[int, str | None], Iterable[tuple[str, str]]] | None
 
 
 def send(

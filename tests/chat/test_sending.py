@@ -270,7 +270,7 @@ def test_a_dropins_request_carries_its_sdks_first_attempt_and_retries_restamp_it
     out = call(model, stream=False, sync=True)
     assert out.request.headers["x-stainless-retry-count"] == "0"
     assert out.request.headers["x-stainless-read-timeout"] == "30.0"
-    assert out.retry_headers is not None and out.retry_headers(2) == [
+    assert out.retry_headers is not None and out.retry_headers(2, None) == [
         ("x-stainless-retry-count", "2")
     ]
     assert sending._bounds(out, None)["retry_headers"] is out.retry_headers

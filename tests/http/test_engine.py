@@ -226,6 +226,36 @@ def test_backoff_grows_with_the_attempts(http: httpx.Client) -> None:
     assert isinstance(err, APIConnectionError) and err.attempts == 4
 
 
+def test_each_retrys_headers_get_the_date_of_the_last_response_with_one(
+    http: httpx.Client,
+) -> None:
+    """`retry_headers` is called before each retry, not the first attempt, with the retries
+    taken and the `Date` of the call's last response that had one: a response without a
+    Date, or an attempt without a response, leaves the last."""
+    asked: list[tuple[int, str | None]] = []
+
+    def said(retries: int, date: str | None) -> list[tuple[str, str]]:
+        asked.append((retries, date))
+        return [("x-retries", str(retries))]
+
+    call, _ = start(http, stream=False, retry=policy(4), retry_headers=said)
+    retry_after(call, httpx.ConnectError("refused"))  # no response yet
+    dated = {"date": "Sun, 01 Nov 2026 10:00:00 GMT"}
+    for headers in (dated, {}, None):
+        call.begin()
+        if headers is None:
+            retry_after(call, httpx.ConnectError("refused"))
+            continue
+        call.response_received(response(call, 503, json={"error": "busy"}, headers=headers))
+        with pytest.raises(ServerError) as info:
+            read_whole(call)
+        retry_after(call, info.value)
+    call.begin()
+    date = dated["date"]
+    assert asked == [(1, None), (2, date), (3, date), (4, date)]
+    assert call.req.headers["x-retries"] == "4"
+
+
 def test_a_non_retryable_status_is_raised_at_once(http: httpx.Client) -> None:
     call, permit = start(http, stream=False, retry=policy())
     call.response_received(response(call, 400, json={"error": "bad"}))

@@ -265,8 +265,8 @@ async def test_debug_log_names_host_and_path_only(
     assert "query-secret" not in text and SECRET not in text
 
 
-def _retried(retries: int) -> list[tuple[str, str]]:
-    return [("x-retry-count", str(retries))]
+def _retried(retries: int, date: str | None) -> list[tuple[str, str]]:
+    return [("x-retry-count", str(retries)), ("x-last-date", date or "none")]
 
 
 @parity
@@ -275,8 +275,9 @@ async def test_retry_headers_are_set_before_each_retry(
     sync: bool, where: str, server: LocalServer
 ) -> None:
     """Two failures then a reply: each retry carries its own retry count (the first
-    attempt the request's own), on a client of yours and on chatplex's own connections
-    alike; the request built once keeps the rest of its headers."""
+    attempt the request's own) and the last failure's `Date`, on a client of yours and
+    on chatplex's own connections alike; the request built once keeps the rest of its
+    headers."""
     adapter = FakeAdapter(server.url)
     retry = chatplex.http.retry_policy(max_retries=2, initial_delay=0.001, jitter=0.0)
     server.seen.clear()
@@ -286,7 +287,8 @@ async def test_retry_headers_are_set_before_each_retry(
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(dict(request.headers))  # the request object is sent again: a copy
         if len(seen) < 3:
-            return httpx.Response(500, json={"error": "flaky"})
+            dated = {"date": f"Sun, 01 Nov 2026 10:00:0{len(seen)} GMT"}
+            return httpx.Response(500, json={"error": "flaky"}, headers=dated)
         return httpx.Response(200, json={"text": "at last"})
 
     clients = mock_clients(handler) if where == "mock" else None
@@ -300,6 +302,10 @@ async def test_retry_headers_are_set_before_each_retry(
     assert message.text == "at last" and message.response_metadata["attempts"] == 3
     sent = seen if where == "mock" else server.seen
     assert [h["x-retry-count"] for h in sent] == ["0", "1", "2"]
+    dates = [h.get("x-last-date") for h in sent]
+    assert dates[0] is None and dates[1] != "none" and dates[2] != "none"
+    if where == "mock":
+        assert dates[1:] == [f"Sun, 01 Nov 2026 10:00:0{n} GMT" for n in (1, 2)]
     assert {h["authorization"] for h in sent} == {f"Bearer {SECRET}"}
     # The request built again from the same template starts at its own count again.
     await call(sync, adapter, request, clients=clients, retry=retry, retry_headers=_retried)

@@ -338,7 +338,7 @@ async def test_a_streams_retries_carry_their_retry_headers(sync: bool, server: L
         adapter,
         adapter.request("/flaky?fail=2&sse=1"),
         retry=retry,
-        retry_headers=lambda retries: [("x-retry-count", str(retries))],
+        retry_headers=lambda retries, date: [("x-retry-count", str(retries))],
     )
     assert merge_chunks(chunks).text == "t0 t1 "
     assert [h.get("x-retry-count") for h in server.seen] == [None, "1", "2"]

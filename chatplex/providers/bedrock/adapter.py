@@ -45,7 +45,6 @@ True
 from __future__ import annotations
 
 import copy
-import dataclasses
 import hashlib
 import json
 import os
@@ -89,8 +88,6 @@ from .response import PROVIDER
 from .response import REQUEST_ID_HEADER
 from .response import error_from
 from .response import parse_reply
-from .sdk_headers import answered
-from .sdk_headers import invocation_header
 from .stream import BedrockStreamParser
 
 if TYPE_CHECKING:  # annotations only
@@ -332,15 +329,6 @@ class BedrockAdapter(Adapter):
             secret_headers=signed.credential_names(),
         )
 
-    def with_call_headers(self, request: HTTPRequest, headers: Mapping[str, str]) -> HTTPRequest:
-        """The call's headers; with a drop-in's `amz-sdk-request`, botocore's invocation
-        id too, new for each call (unsigned, as botocore adds both after signing)."""
-        merged = super().with_call_headers(request, headers)
-        invocation = invocation_header(headers, merged.headers)
-        if invocation:
-            merged = dataclasses.replace(merged, headers=merged_headers(merged.headers, invocation))
-        return merged
-
     # -- responses -------------------------------------------------------------------------
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
@@ -351,7 +339,6 @@ class BedrockAdapter(Adapter):
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""
-        answered(headers)  # what a drop-in's retry says its attempt ends by
         return error_from(status, body, headers)
 
     def _check_messages(self, messages: list[BaseMessage]) -> None:

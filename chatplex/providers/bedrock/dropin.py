@@ -68,8 +68,7 @@ from .reasoning_effort import EffortRule
 from .reasoning_effort import check_effort
 from .sdk_headers import SDK_INVOCATION
 from .sdk_headers import SDK_REQUEST
-from .sdk_headers import SdkRequest
-from .sdk_headers import first_request
+from .sdk_headers import first_attempt
 from .sdk_headers import retried
 from .sdk_headers import user_agent
 
@@ -163,9 +162,10 @@ class BotocoreHeaders(PartnerHeaders):
     (`handlers.add_retry_headers`): `attempt=1; max=<attempts>` first (`attempt=1` alone
     in the legacy mode, whose `max` is set only when a retry is weighed), then
     `ttl=<time>; attempt=<n>; max=<attempts>`, its `ttl` the last response's `Date` plus
-    the read timeout (`sdk_headers.retried`; none before a response). The call's
-    `amz-sdk-invocation-id` is the adapter's (`SdkRequest`)."""
+    the read timeout (`sdk_headers.retried`; none before a response); and the call's own
+    `amz-sdk-invocation-id` (`per_call`)."""
 
+    per_call: ClassVar[bool] = True
     mode: str = "standard"
     attempts: int = 3
     #: botocore's read timeout (its default: 60; None: none, and no `ttl`).
@@ -174,10 +174,10 @@ class BotocoreHeaders(PartnerHeaders):
     def first_attempt(
         self, timeout: Any, named: Collection[str]
     ) -> tuple[dict[str, str], RetryHeaders | None]:
-        if SDK_REQUEST in named:  # given: kept, with no invocation id added
-            return {}, None
-        first = SdkRequest(first_request(self.mode, self.attempts))
-        return {SDK_REQUEST: first}, functools.partial(retried, self.attempts, self.seconds)
+        first = first_attempt(self.mode, self.attempts, named)
+        if not first:  # given: kept, with no invocation id added
+            return first, None
+        return first, functools.partial(retried, self.attempts, self.seconds)
 
 
 def botocore_headers(

@@ -1,5 +1,5 @@
 """What boto3's client says of itself and of each attempt, as a drop-in sends it (pure:
-the drop-in's `BotocoreHeaders` and the adapter put these on its requests).
+the drop-in's `BotocoreHeaders` puts these on its requests).
 
 - `User-Agent`: botocore's (`useragent.UserAgentString`) under langchain-aws's
   `x-client-framework:langchain-aws`, the retry mode and a Config's options
@@ -7,8 +7,9 @@ the drop-in's `BotocoreHeaders` and the adapter put these on its requests).
 - `amz-sdk-request` per attempt (`handlers.add_retry_headers`): `attempt=1; max=3` on the
   first (`first_request`; `attempt=1` alone in the legacy mode), then
   `ttl=<time>; attempt=2; max=3` (`retried`), the `ttl` the last response's `Date` plus
-  botocore's read timeout (`Endpoint._set_ttl`).
-- `amz-sdk-invocation-id`, a uuid4 per call that its retries repeat (`invocation_header`).
+  botocore's read timeout (`Endpoint._set_ttl`); the http layer hands the Date in.
+- `amz-sdk-invocation-id`, a uuid4 made with each call's first attempt
+  (`first_attempt`), which its retries repeat.
 
 Both are added after the signature, unsigned, as botocore adds them: a retry changes
 `amz-sdk-request` without signing again.
@@ -22,20 +23,15 @@ from __future__ import annotations
 import datetime
 import email.utils
 import uuid
-from collections.abc import Mapping
-from contextvars import ContextVar
+from collections.abc import Collection
 
-from ...adapters.headers import header_value
 from .auth import user_agent_part
 
 __all__ = [
     "SDK_INVOCATION",
     "SDK_REQUEST",
-    "SdkRequest",
-    "answered",
-    "answered_at",
+    "first_attempt",
     "first_request",
-    "invocation_header",
     "retried",
     "user_agent",
 ]
@@ -44,46 +40,16 @@ SDK_REQUEST = "amz-sdk-request"
 SDK_INVOCATION = "amz-sdk-invocation-id"
 
 
-class SdkRequest(str):
-    """The first attempt's `amz-sdk-request`, as a drop-in's partner headers give it: a
-    call carrying it gets its own `amz-sdk-invocation-id` (`invocation_header`); no other
-    call does (chatplex's own family sends neither)."""
-
-    __slots__ = ()
-
-
-#: The `Date` of the last error response of the drop-in call being sent: set by the
-#: adapter's `map_error` (`answered`), cleared when a drop-in's call gets its headers
-#: (`invocation_header`). Per thread and task, as a call.
-_ANSWERED: ContextVar[str | None] = ContextVar("chatplex_bedrock_answered", default=None)
-
-
-def answered(headers: Mapping[str, str]) -> None:
-    """An error response came with these headers: its `Date` is what the call's next
-    retry counts its `ttl` from (one without a Date leaves the last, as botocore)."""
-    date = header_value(headers, "date")
-    if date:
-        _ANSWERED.set(date)
-
-
-def answered_at() -> str | None:
-    """The `Date` of the last response with one that the call being sent got (None:
-    none yet, as after a connection that failed)."""
-    return _ANSWERED.get()
-
-
-def invocation_header(
-    given: Mapping[str, str], request: Mapping[str, str]
-) -> dict[str, str] | None:
-    """With a drop-in's `amz-sdk-request` among the call's `given` headers (and no
-    invocation id in the `request`'s): the call's new invocation id (and its retries
-    start with no response seen); else None."""
-    if not any(type(value) is SdkRequest for value in given.values()):
-        return None
-    if any(name.lower() == SDK_INVOCATION for name in request):
-        return None
-    _ANSWERED.set(None)
-    return {SDK_INVOCATION: str(uuid.uuid4())}
+def first_attempt(mode: str, attempts: int, named: Collection[str]) -> dict[str, str]:
+    """A call's first `amz-sdk-request` and its own invocation id, unless its request
+    already names them (lower case in `named`: one given is kept, and a given
+    `amz-sdk-request` brings no invocation id)."""
+    if SDK_REQUEST in named:
+        return {}
+    first = {SDK_REQUEST: first_request(mode, attempts)}
+    if SDK_INVOCATION not in named:
+        first[SDK_INVOCATION] = str(uuid.uuid4())
+    return first
 
 
 def first_request(mode: str, attempts: int) -> str:
@@ -92,12 +58,14 @@ def first_request(mode: str, attempts: int) -> str:
     return "attempt=1" if mode == "legacy" else f"attempt=1; max={attempts}"
 
 
-def retried(attempts: int, seconds: float | None, retries: int) -> list[tuple[str, str]]:
-    """The `amz-sdk-request` of the attempt after `retries` retries: its `ttl` the last
-    response's Date plus the read timeout `seconds`; none before a response with a Date,
-    and none where the read timeout is None (botocore's sum fails and is skipped)."""
+def retried(
+    attempts: int, seconds: float | None, retries: int, date: str | None
+) -> list[tuple[str, str]]:
+    """The `amz-sdk-request` of the attempt after `retries` retries: its `ttl` the `date`
+    of the call's last response with one plus the read timeout `seconds`; none before a
+    response with a Date, and none where the read timeout is None (botocore's sum fails
+    and is skipped)."""
     said = f"attempt={retries + 1}; max={attempts}"
-    date = answered_at()
     try:
         ends = email.utils.parsedate_to_datetime(date) if date and seconds is not None else None
     except (TypeError, ValueError):

@@ -430,22 +430,19 @@ def test_a_standard_video_block_is_sent_not_refused() -> None:
     assert sent == {"video": {"format": "mp4", "source": {"bytes": "AAAAIGZ0eXBpc29t"}}}
 
 
-def test_a_dropins_attempt_header_brings_botocores_invocation_id() -> None:
-    import uuid
-
-    from chatplex.providers.bedrock.sdk_headers import SdkRequest
+def test_a_dropins_attempt_headers_go_unsigned() -> None:
+    """botocore adds `amz-sdk-request` and `amz-sdk-invocation-id` after signing (a retry
+    changes the first without signing again): a call's headers leave the signature as
+    it is, and the adapter adds neither (chatplex's own family sends none)."""
+    from chatplex.providers.bedrock.sdk_headers import first_attempt
 
     adapter = keyed()
     request = adapter.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=False)
-    first = {"amz-sdk-request": SdkRequest("attempt=1; max=3")}
-    one, two = (adapter.with_call_headers(request, first) for _ in range(2))
-    ids = [r.headers["amz-sdk-invocation-id"] for r in (one, two)]
-    assert ids[0] != ids[1] and uuid.UUID(ids[0]).version == 4  # one per call
-    # Unsigned, as botocore adds it after signing: a retry may change amz-sdk-request.
-    assert one.headers["authorization"] == request.headers["authorization"]
-    assert "amz-sdk" not in one.headers["authorization"]
-    # Only a drop-in's marked value brings one (chatplex's own family sends neither).
+    assert not [name for name in request.headers if name.lower().startswith("amz-sdk-")]
+    first = first_attempt("standard", 3, frozenset())
+    sent = adapter.with_call_headers(request, first)
+    assert {k: sent.headers[k] for k in first} == first
+    assert sent.headers["authorization"] == request.headers["authorization"]
+    assert "amz-sdk" not in sent.headers["authorization"]
     plain = adapter.with_call_headers(request, {"amz-sdk-request": "attempt=1"})
     assert "amz-sdk-invocation-id" not in plain.headers
-    given = adapter.with_call_headers(request, {**first, "Amz-Sdk-Invocation-Id": "mine"})
-    assert [v for k, v in given.headers.items() if k.lower() == "amz-sdk-invocation-id"] == ["mine"]

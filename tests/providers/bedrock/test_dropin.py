@@ -791,7 +791,6 @@ def _keyed(**settings: Any) -> ChatBedrockConverse:
 def test_botocores_attempt_headers_follow_the_retry_configuration(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import contextvars
     import copy
 
     from botocore.config import Config
@@ -802,23 +801,25 @@ def test_botocores_attempt_headers_follow_the_retry_configuration(
     headers = model.sdk_headers
     assert headers is not None and headers.sync["User-Agent"].startswith("Boto3/")
     first, retried = headers.first_attempt(None, frozenset())
+    again = headers.first_attempt(None, frozenset())[0]
+    assert first.pop("amz-sdk-invocation-id") != again["amz-sdk-invocation-id"]  # one per call
     assert first == {"amz-sdk-request": "attempt=1; max=3"} and retried is not None
-    # In a context of its own, as a call's (a fresh one: no earlier test's response).
-    call = contextvars.Context()
-    assert call.run(retried, 1) == [("amz-sdk-request", "attempt=2; max=3")]  # no response
-    # After an error response, botocore's ttl: its Date plus the read timeout (60).
-    call.run(model.adapter.map_error, 500, b"{}", {"date": "Sun, 01 Nov 2026 10:00:00 GMT"})
-    said = call.run(retried, 1)
+    assert headers.per_call  # so made for each call, never once per model
+    assert retried(1, None) == [("amz-sdk-request", "attempt=2; max=3")]  # no response
+    # After a response, botocore's ttl: its Date plus the read timeout (60).
+    said = retried(1, "Sun, 01 Nov 2026 10:00:00 GMT")
     assert said == [("amz-sdk-request", "ttl=20261101T100100Z; attempt=2; max=3")]
     assert headers.first_attempt(None, frozenset({"amz-sdk-request"})) == ({}, None)  # given
     legacy = _keyed(config=Config(retries={"mode": "legacy"})).sdk_headers
     assert legacy is not None and " cfg/retry-mode#legacy " in legacy.sync["User-Agent"]
-    assert legacy.first_attempt(None, frozenset())[0] == {"amz-sdk-request": "attempt=1"}
+    assert legacy.first_attempt(None, frozenset())[0]["amz-sdk-request"] == "attempt=1"
     # max_retries= without timeout= leaves boto3 no read timeout (langchain-aws's merge):
     # botocore's ttl is then left out.
     untimed = _keyed(max_retries=4).sdk_headers
     assert untimed is not None
-    assert untimed.first_attempt(None, frozenset())[1](1) == [  # type: ignore[misc]
+    untimed_retried = untimed.first_attempt(None, frozenset())[1]
+    assert untimed_retried is not None
+    assert untimed_retried(1, "Sun, 01 Nov 2026 10:00:00 GMT") == [
         ("amz-sdk-request", "attempt=2; max=5")
     ]
     # A copy under other retries (a call's max_retries=) says so; the same object else.

@@ -4,15 +4,12 @@ boto3's own in tests/partners/bedrock/test_bedrock_headers.py)."""
 
 from __future__ import annotations
 
-import contextvars
+import uuid
 
 import pytest
 
-from chatplex.providers.bedrock.sdk_headers import SdkRequest
-from chatplex.providers.bedrock.sdk_headers import answered
-from chatplex.providers.bedrock.sdk_headers import answered_at
+from chatplex.providers.bedrock.sdk_headers import first_attempt
 from chatplex.providers.bedrock.sdk_headers import first_request
-from chatplex.providers.bedrock.sdk_headers import invocation_header
 from chatplex.providers.bedrock.sdk_headers import retried
 from chatplex.providers.bedrock.sdk_headers import user_agent
 
@@ -42,27 +39,21 @@ def test_the_user_agent_says_the_configuration() -> None:
 
 def test_each_attempt_says_its_number_and_when_it_ends() -> None:
     assert first_request("adaptive", 4) == "attempt=1; max=4"
-    call = contextvars.Context()  # a call's own, as its thread's or task's (fresh)
-    assert call.run(retried, 3, 60, 1) == [("amz-sdk-request", "attempt=2; max=3")]
-    call.run(answered, {"Date": DATE})
-    assert call.run(answered_at) == DATE
-    assert call.run(retried, 3, 60, 2) == [
+    assert retried(3, 60, 1, None) == [("amz-sdk-request", "attempt=2; max=3")]  # no Date
+    assert retried(3, 60, 2, DATE) == [
         ("amz-sdk-request", "ttl=20261101T100100Z; attempt=3; max=3")
     ]
-    assert call.run(retried, 3, None, 2) == [("amz-sdk-request", "attempt=3; max=3")]
-    call.run(answered, {})  # no Date: the last one kept, as botocore keeps its ttl
-    assert call.run(answered_at) == DATE
-    call.run(answered, {"date": "not a date"})
-    assert call.run(retried, 3, 60, 1) == [("amz-sdk-request", "attempt=2; max=3")]
+    assert retried(3, None, 2, DATE) == [("amz-sdk-request", "attempt=3; max=3")]
+    assert retried(3, 60, 1, "not a date") == [("amz-sdk-request", "attempt=2; max=3")]
 
 
-def test_a_dropin_call_gets_an_invocation_id_and_starts_unanswered() -> None:
-    call = contextvars.Context()
-    call.run(answered, {"date": DATE})
-    first = {"amz-sdk-request": SdkRequest("attempt=1; max=3")}
-    made = call.run(invocation_header, first, {})
-    assert made is not None and set(made) == {"amz-sdk-invocation-id"}
-    assert call.run(answered_at) is None  # a new call: no response yet
-    assert invocation_header(first, {}) != made  # one per call
-    assert invocation_header({"amz-sdk-request": "attempt=1"}, {}) is None  # not a drop-in's
-    assert invocation_header(first, {"Amz-Sdk-Invocation-Id": "mine"}) is None  # given
+def test_each_call_gets_its_own_invocation_id_unless_its_request_names_one() -> None:
+    made = first_attempt("standard", 3, frozenset())
+    assert set(made) == {"amz-sdk-request", "amz-sdk-invocation-id"}
+    assert made["amz-sdk-request"] == "attempt=1; max=3"
+    assert uuid.UUID(made["amz-sdk-invocation-id"]).version == 4
+    again = first_attempt("standard", 3, frozenset())
+    assert again["amz-sdk-invocation-id"] != made["amz-sdk-invocation-id"]  # one per call
+    given = first_attempt("legacy", 3, frozenset({"amz-sdk-invocation-id"}))
+    assert given == {"amz-sdk-request": "attempt=1"}  # the given id is kept
+    assert first_attempt("standard", 3, frozenset({"amz-sdk-request"})) == {}  # given
