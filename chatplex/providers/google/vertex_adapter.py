@@ -90,6 +90,9 @@ class VertexAIAdapter(_GoogleWire):
     Express mode: `api_key=` (a Vertex AI API key) instead of credentials sends
     `x-goog-api-key` to `https://aiplatform.googleapis.com/v1/publishers/google/models/
     {model}:generateContent`, no project needed.
+
+    `own_jwt=True`: a service account signs its own JWT (`VertexAuth`), as a drop-in's
+    partner does.
     """
 
     provider = "google_vertexai"
@@ -132,6 +135,7 @@ class VertexAIAdapter(_GoogleWire):
         default_headers: Mapping[str, str] | None = None,
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
+        own_jwt: bool = False,
     ) -> None:
         base_url = hold_url(base_url)  # rebound first: no local holds a credential in clear
         api_key = as_secret(api_key) or None
@@ -146,7 +150,7 @@ class VertexAIAdapter(_GoogleWire):
         self.api_version = api_version
         self._auth: VertexAuth | None = None
         if api_key is None:
-            self._auth = VertexAuth(credentials, project)
+            self._auth = VertexAuth(credentials, project, own_jwt)
             project = self._auth.project
         self.project = project
         host = "aiplatform.googleapis.com"

@@ -38,11 +38,17 @@ _JWT_AUDIENCE = "https://aiplatform.googleapis.com/"
 
 class VertexAuth:
     """Credentials and the project they are for; `authorization()` gives the header,
-    `metric()` the credentials' `cred-type/...` (google-auth's)."""
+    `metric()` the credentials' `cred-type/...` (google-auth's).
+
+    `own_jwt`: a service account signs its own access token (a JWT) instead of trading
+    an assertion for one at Google's token endpoint, as the generated client of
+    langchain-google-vertexai has it (`always_use_jwt_access=True`), and its requests
+    say `cred-type/jwt` as the partner's do (a drop-in's); False: the credentials as
+    given or looked up (chatplex's own family)."""
 
     __slots__ = ("_credentials", "_jwt", "_lock", "_plain", "project")
 
-    def __init__(self, credentials: Any, project: str | None) -> None:
+    def __init__(self, credentials: Any, project: str | None, own_jwt: bool = False) -> None:
         project = project or os.environ.get("GOOGLE_CLOUD_PROJECT") or None
         if credentials is None and project is None:
             credentials, project = _default_credentials()  # they may name the project
@@ -58,9 +64,10 @@ class VertexAuth:
                 "use credentials that name one"
             )
         #: None: Application Default Credentials, looked up at the first call.
-        self._credentials = self._plain = credentials
+        self._plain = credentials
+        self._credentials = _own_jwt(credentials) if own_jwt else credentials
         self.project: str = project
-        self._jwt = False  # a service account signs its own JWT (`sign_own_jwt`)
+        self._jwt = own_jwt
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -74,16 +81,6 @@ class VertexAuth:
         self._jwt = state.get("_jwt", False)
         self._credentials = _own_jwt(self._plain) if self._jwt else self._plain
         self._lock = threading.Lock()
-
-    def sign_own_jwt(self, sign: bool = True) -> None:
-        """With `sign`, a service account signs its own access token (a JWT) instead of
-        trading an assertion for one at Google's token endpoint, as the generated client
-        of langchain-google-vertexai has it (`always_use_jwt_access=True`), and its
-        requests say `cred-type/jwt` as the partner's do (a drop-in's); without, the
-        credentials as given or looked up (chatplex's own family)."""
-        with self._lock:
-            self._jwt = sign
-            self._credentials = _own_jwt(self._plain) if sign else self._plain
 
     def quota_project(self) -> str | None:
         """The project the credentials bill their calls to (`quota_project_id`, e.g. an

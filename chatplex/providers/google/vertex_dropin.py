@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from ...chat.model import ChatModel
     from ...messages import BaseMessage
     from ...secret import Secret
-    from .vertex_auth import VertexAuth
 
 __all__ = ["ChatVertexAI", "partner_headers"]
 
@@ -279,6 +278,7 @@ class ChatVertexAI(GoogleDropin):
                     # langchain-google-vertexai's default, where Vertex AI's newest fields are
                     api_version=endpoint_version,
                     default_headers=additional_headers,
+                    own_jwt=True,  # as the partner's generated client signs its own
                 )
             except Exception as err:
                 if project is not None:
@@ -319,8 +319,10 @@ class ChatVertexAI(GoogleDropin):
         `cred-type/...` google-auth adds to each of its API requests for the credentials
         in use (Application Default Credentials: once looked up, which the first call's
         request does before these are read); None in chatplex's own family."""
-        base, named = self._sdk_base, self._sdk_for
-        auth = self._vertex_auth()
+        from .vertex_adapter import VertexAIAdapter  # loaded with the adapter it built
+
+        base, named, adapter = self._sdk_base, self._sdk_for, self.__dict__.get("adapter")
+        auth = adapter.auth if isinstance(adapter, VertexAIAdapter) else None
         used = auth.metric() if auth is not None and base is not None else None
         if base is None or named is None or used is None:
             return base
@@ -331,20 +333,7 @@ class ChatVertexAI(GoogleDropin):
 
     @sdk_headers.setter
     def sdk_headers(self, headers: PartnerHeaders | None) -> None:
-        # A drop-in's service account signs its own JWT, as the partner's generated
-        # client has it; chatplex's own family (None) trades an assertion for a token.
         self._sdk_base = headers
-        auth = self._vertex_auth()
-        if auth is not None:
-            auth.sign_own_jwt(headers is not None)
-
-    def _vertex_auth(self) -> VertexAuth | None:
-        """Its adapter's google-auth credentials (None: an express-mode key, or no adapter
-        yet: `ChatModel`'s constructor sets `sdk_headers` before it)."""
-        from .vertex_adapter import VertexAIAdapter  # loaded with the adapter it built
-
-        adapter = self.__dict__.get("adapter")
-        return adapter.auth if isinstance(adapter, VertexAIAdapter) else None
 
 
 #: The distributions whose versions langchain-google-vertexai's requests name, and the

@@ -181,16 +181,17 @@ def _service_account() -> Any:
 def test_a_service_account_signs_its_own_jwt_where_asked() -> None:
     import pickle
 
-    auth = VertexAuth(_service_account(), "p")
-    assert auth.metric() == "cred-type/sa"  # an assertion traded at the token endpoint
-    auth.sign_own_jwt()
+    account = _service_account()
+    plain = VertexAuth(account, "p")
+    assert plain.metric() == "cred-type/sa"  # an assertion traded at the token endpoint
+    auth = VertexAuth(account, "p", own_jwt=True)
     assert auth.metric() == "cred-type/jwt"
     header = auth.authorization()  # signed here: no request (the token URL is refused)
     assert header is not None and header.get().startswith("Bearer ey")
     copied = pickle.loads(pickle.dumps(auth))
     assert copied.metric() == "cred-type/jwt"
-    auth.sign_own_jwt(False)
-    assert auth.metric() == "cred-type/sa"
+    assert pickle.loads(pickle.dumps(plain)).metric() == "cred-type/sa"
+    assert plain.metric() == "cred-type/sa"  # the credentials given are left as they are
 
 
 def test_the_metric_is_the_credentials_in_use(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -351,3 +351,13 @@ def test_chatplex_own_family_says_no_credentials_type() -> None:
     )
     assert own.sdk_headers is None
     assert own.adapter.auth._jwt is False  # type: ignore[union-attr]
+
+
+def test_a_dropins_service_account_signs_its_own_jwt_from_its_construction() -> None:
+    """A fact of the family, given to the auth when the adapter is built: the headers it
+    says (`sdk_headers`) change no credentials."""
+    oauth2 = pytest.importorskip("google.oauth2.credentials")
+    model = ChatVertexAI(model="gemini-2.0-flash", project="p", credentials=oauth2.Credentials("t"))
+    assert model.adapter.auth._jwt is True  # type: ignore[union-attr]
+    model.sdk_headers = None
+    assert model.adapter.auth._jwt is True  # type: ignore[union-attr]
