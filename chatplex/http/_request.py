@@ -169,10 +169,15 @@ def _with_defaults(
 # body and extensions as httpx's; tests/http/test_request.py compares them.
 # Only plain httpx clients with no cookies, no default query params and a URL parsed
 # once (no query: `_url`) take it; anything else is built by httpx every time.
+# A template is kept the second time its key is seen: headers that change per call (a
+# signature, an invocation id) would otherwise fill the table with templates never used
+# again, and start it over under the templates other models reuse.
 #: client -> {(url, our headers, the client's headers): template}; a few per client.
 _templates: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], httpx.Headers]] = (
     weakref.WeakKeyDictionary()
 )
+#: client -> the keys seen once, not yet kept as templates.
+_seen_once: weakref.WeakKeyDictionary[Any, set[tuple[Any, ...]]] = weakref.WeakKeyDictionary()
 _TEMPLATES_PER_CLIENT = 32
 
 
@@ -249,9 +254,17 @@ def _remember_headers(
     headers: dict[str, str],
 ) -> None:
     """Keep `built`'s headers as the template of its (client, URL, headers), if they are
-    what a template rebuilds: httpx added Content-Length last (it was not ours)."""
+    what a template rebuilds (httpx added Content-Length last: it was not ours) and the
+    key was seen before."""
     if key is None:
         return
+    seen = _seen_once.setdefault(client, set())
+    if key not in seen:
+        if len(seen) >= _TEMPLATES_PER_CLIENT:
+            seen.clear()
+        seen.add(key)
+        return
+    seen.discard(key)
     raw = built.headers.raw
     if (
         not raw
