@@ -4,7 +4,9 @@ real async, retries and typed errors, tools and structured output, the no-networ
 
 from __future__ import annotations
 
+import inspect
 import threading
+import types
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -161,6 +163,18 @@ async def test_a_subclass_overriding_the_sync_path_overrides_async_where_the_par
             assert (await model.ainvoke("hi")).text == said
             assert "".join([c.text async for c in model.astream("hi")]) == said
             assert model.invoke("hi").text == "Echo: hi!"  # the sync path: always
+
+
+def test_the_generation_hooks_state_their_own_signatures() -> None:
+    # LangChain reads whether `_generate` / `_agenerate` take a `run_manager` from their
+    # signatures on every call: the stated one is what `inspect` finds in the function.
+    for hook in (ChatChatplex._generate, ChatChatplex._agenerate):
+        code, defaults, cell = hook.__code__, hook.__defaults__, hook.__closure__
+        bare = types.FunctionType(code, hook.__globals__, hook.__name__, defaults, cell)
+        bare.__annotations__ = hook.__annotations__
+        assert "__signature__" in vars(hook) and "__signature__" not in vars(bare)
+        assert inspect.signature(hook) == inspect.signature(bare)
+        assert "run_manager" in inspect.signature(hook).parameters
 
 
 @pytest.mark.parametrize("sync", [True, False])
