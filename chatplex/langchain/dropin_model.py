@@ -85,6 +85,9 @@ _SHARED = frozenset({"output_version", "profile"})
 #: Of those, the ones the partner serializes as LangChain's alone (not its own kwargs).
 _LANGCHAIN_WRITTEN = frozenset({"profile"})
 
+#: What a drop-in holds of its settings (never assigned as one: `__setattr__`).
+_HELD = frozenset({"chatplex_model", "partner_given"})
+
 #: The settings a partner reads from its fields at each request (its SDK client, built
 #: once, keeps the timeout, retries, key and URL): a copy with them changed sends them.
 _COPY_REBINDS = ("model", "temperature", "max_tokens", "top_p", "stop")
@@ -132,6 +135,10 @@ class DropInChatModel(ChatChatplex):
         hold_keys(kwargs, is_secret_name)
         # (past ChatChatplex's own: the engine takes the keys as they are held here)
         super(ChatChatplex, self).__init__(**kwargs)
+        self._built = True
+
+    _built: bool = PrivateAttr(default=False)
+    """Its constructor has returned: a setting assigned from then on rebuilds it."""
 
     @model_validator(mode="before")
     @classmethod
@@ -225,6 +232,41 @@ class DropInChatModel(ChatChatplex):
         if engine is not theirs and _engine_settings(engine) != _engine_settings(theirs):
             return False
         return super().__eq__(other.model_copy(update={"chatplex_model": engine}))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """A setting assigned (`llm.temperature = 0`, `llm.model_name = "gpt-4o"`,
+        `llm.model_kwargs = {...}`) is sent from then on, as the partner's fields are read
+        at each request: the model is built again from the keywords it was given, that
+        setting replaced under every spelling of it. LangChain's own settings (`callbacks`,
+        `tags`...), a subclass's fields and private attributes are set as pydantic sets
+        them; a name that is no setting is pydantic's error."""
+        if not self._is_setting(name):
+            super().__setattr__(name, value)
+            return
+        cls = type(self)
+        form = reading_form(cls._engine)
+        field = form.name(name) if form is not None else name
+        given = self.partner_given.get("keywords", {})
+        kept = {
+            k: v for k, v in given.items() if (form.name(k) if form is not None else k) != field
+        }
+        own = _LANGCHAIN_SIDE | _subclass_fields(cls)
+        side = {k: self.__dict__[k] for k in self.model_fields_set & own}
+        rebuilt = cls(**side, **kept, **{name: value})
+        self.__dict__.update(rebuilt.__dict__)
+        object.__setattr__(self, "__pydantic_fields_set__", rebuilt.model_fields_set)
+        object.__setattr__(self, "__pydantic_private__", rebuilt.__pydantic_private__)
+
+    def _is_setting(self, name: str) -> bool:
+        """Whether `name` is one of the settings the model was built from (a partner's
+        field or a constructor parameter), not LangChain's, a subclass's or private."""
+        cls = type(self)
+        if name.startswith("_") or name in _LANGCHAIN_SIDE or name in _HELD:
+            return False
+        private = getattr(self, "__pydantic_private__", None)
+        if name in _subclass_fields(cls) or not (private and private.get("_built")):
+            return False  # (being built: its validators set the fields shown)
+        return name in _parameters(cls._engine) or self._partner_value(name) is not ABSENT
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """pydantic's copy; the model and sampling settings `update` changes under the
@@ -562,7 +604,8 @@ def _as_given(messages: object) -> list[BaseMessage]:
 
 def _parameters(engine: type[DropInEngine]) -> frozenset[str]:
     """The engine's named constructor parameters."""
-    return frozenset(inspect.signature(engine).parameters)
+    named = inspect.signature(engine).parameters.values()
+    return frozenset(p.name for p in named if p.kind is not inspect.Parameter.VAR_KEYWORD)
 
 
 @functools.cache
