@@ -38,8 +38,6 @@ from ..chat.partner_form import serialized_form
 from ..chat.partner_profiles import found_profile
 from ..chat.partner_profiles import profile_table
 from ..errors import MissingKeyError
-from ..messages import BaseMessage
-from ..messages import message_list
 from ..secret import Secret
 from ..secret import is_secret_name
 from ..secret import secret_values
@@ -55,7 +53,7 @@ from .dropin_settings import rebound as _rebound
 from .dropin_settings import serializable as _serializable
 from .dropin_settings import shown_extras as _shown_extras
 from .dropin_settings import written_kwargs as _written
-from .from_langchain import to_chatplex_messages
+from .from_langchain import counted_as_given
 from .model import ChatChatplex
 from .partner_fields import ABSENT
 from .partner_fields import configured_field
@@ -234,12 +232,10 @@ class DropInChatModel(ChatChatplex):
         return super().__eq__(other.model_copy(update={"chatplex_model": engine}))
 
     def __setattr__(self, name: str, value: Any) -> None:
-        """A setting assigned (`llm.temperature = 0`, `llm.model_name = "gpt-4o"`,
-        `llm.model_kwargs = {...}`) is sent from then on, as the partner's fields are read
-        at each request: the model is built again from the keywords it was given, that
-        setting replaced under every spelling of it. LangChain's own settings (`callbacks`,
-        `tags`...), a subclass's fields and private attributes are set as pydantic sets
-        them; a name that is no setting is pydantic's error."""
+        """A setting assigned (`llm.temperature = 0`, `llm.model_name = "gpt-4o"`) is sent
+        from then on, as the partner reads its fields at each request: the model is built
+        again from the keywords it holds, that setting replaced under every spelling.
+        LangChain's fields, a subclass's and private ones are set as pydantic sets them."""
         if not self._is_setting(name):
             super().__setattr__(name, value)
             return
@@ -481,7 +477,9 @@ class DropInChatModel(ChatChatplex):
         keywords as given (one `get_num_tokens` per message; a keyword a TypeError)."""
         engine = _primary(self.chatplex_model)
         if isinstance(engine, DropInEngine) and engine.langchain_counts_messages():
-            counted = engine.langchain_num_tokens_from_messages(_as_given(messages), tools, kwargs)
+            counted = engine.langchain_num_tokens_from_messages(
+                counted_as_given(messages), tools, kwargs
+            )
             if counted is not None:
                 return counted
         return super().get_num_tokens_from_messages(messages, tools, **kwargs)
@@ -583,23 +581,6 @@ class DropInChatModel(ChatChatplex):
         only where it is no alias of a `<provider>_api_key` (then the provider's
         variable). `dumpd` writes a reference, never the key."""
         return dropin_serialized.secrets(self)
-
-
-def _as_given(messages: object) -> list[BaseMessage]:
-    """LangChain messages as chatplex's, each with the `additional_kwargs` it was given:
-    the conversion for a request keeps those the request sends, and a partner may count
-    more of them (a `name` there). Anything but a list of LangChain messages is a
-    TypeError naming the first item that is not one, before anything is counted."""
-    checked = message_list(messages, LCBaseMessage, "get_num_tokens_from_messages")
-    converted = to_chatplex_messages(checked)
-    return [
-        ours.model_copy(
-            update={"additional_kwargs": {**given.additional_kwargs, **ours.additional_kwargs}}
-        )
-        if given.additional_kwargs
-        else ours
-        for given, ours in zip(checked, converted, strict=True)
-    ]
 
 
 def _parameters(engine: type[DropInEngine]) -> frozenset[str]:

@@ -33,10 +33,11 @@ from ..messages import HumanMessage
 from ..messages import SystemMessage
 from ..messages import ToolMessage
 from ..messages import message_from_role
+from ..messages import message_list
 from ..providers.openai.request import OPENAI_ROLE_KEY
 from ..specs import specs
 
-__all__ = ["to_chatplex_message", "to_chatplex_messages"]
+__all__ = ["counted_as_given", "to_chatplex_message", "to_chatplex_messages"]
 
 #: LangChain's (langchain-openai's) key for the `developer` role of a SystemMessage.
 _LC_OPENAI_ROLE = "__openai_role__"
@@ -49,6 +50,23 @@ _CALL_BLOCKS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call"})
 def to_chatplex_messages(messages: Iterable[LCBaseMessage]) -> list[BaseMessage]:
     """LangChain messages as chatplex messages, in order."""
     return [to_chatplex_message(m, i) for i, m in enumerate(messages)]
+
+
+def counted_as_given(messages: object) -> list[BaseMessage]:
+    """LangChain messages as chatplex's, each with the `additional_kwargs` it was given:
+    the conversion for a request keeps those the request sends, and a partner may count
+    more of them (a `name` there). Anything but a list of LangChain messages is a
+    TypeError naming the first item that is not one, before anything is counted."""
+    checked = message_list(messages, LCBaseMessage, "get_num_tokens_from_messages")
+    converted = to_chatplex_messages(checked)
+    return [
+        ours.model_copy(
+            update={"additional_kwargs": {**given.additional_kwargs, **ours.additional_kwargs}}
+        )
+        if given.additional_kwargs
+        else ours
+        for given, ours in zip(checked, converted, strict=True)
+    ]
 
 
 def to_chatplex_message(message: LCBaseMessage, index: int = 0) -> BaseMessage:
