@@ -135,8 +135,7 @@ class DropInChatModel(ChatChatplex):
         super(ChatChatplex, self).__init__(**kwargs)
         self._built = True
 
-    _built: bool = PrivateAttr(default=False)
-    """Its constructor has returned: a setting assigned from then on rebuilds it."""
+    _built: bool = PrivateAttr(default=False)  # constructed: an assigned setting rebuilds it
 
     @model_validator(mode="before")
     @classmethod
@@ -242,16 +241,16 @@ class DropInChatModel(ChatChatplex):
         cls = type(self)
         form = reading_form(cls._engine)
         field = form.name(name) if form is not None else name
-        given = self.partner_given.get("keywords", {})
-        kept = {
-            k: v for k, v in given.items() if (form.name(k) if form is not None else k) != field
-        }
+        given = self.partner_given.get("keywords", {}).items()
+        kept = {k: v for k, v in given if (form.name(k) if form is not None else k) != field}
         own = _LANGCHAIN_SIDE | _subclass_fields(cls)
         side = {k: self.__dict__[k] for k in self.model_fields_set & own}
         rebuilt = cls(**side, **kept, **{name: value})
         self.__dict__.update(rebuilt.__dict__)
         object.__setattr__(self, "__pydantic_fields_set__", rebuilt.model_fields_set)
-        object.__setattr__(self, "__pydantic_private__", rebuilt.__pydantic_private__)
+        # Its SDK clients stay (the partner builds its own once, whatever is assigned later).
+        private = {**(rebuilt.__pydantic_private__ or {}), "_sdk_clients": self._sdk_clients}
+        object.__setattr__(self, "__pydantic_private__", private)
 
     def _is_setting(self, name: str) -> bool:
         """Whether `name` is one of the settings the model was built from (a partner's

@@ -141,3 +141,16 @@ def test_a_key_assigned_is_sent_and_never_shown() -> None:
     assert model.openai_api_key.get_secret_value() == "sk-new-key-assigned"
     for shown in (repr(model), str(model), model.model_dump_json(), str(vars(model))):
         assert "sk-new-key-assigned" not in shown and "sk-old-key" not in shown
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+def test_the_sdk_client_built_stays_as_the_partners_does() -> None:
+    partner = pytest.importorskip("langchain_openai").ChatOpenAI
+    clients = []
+    for cls in (partner, chatplex.langchain.ChatOpenAI):
+        model = cls(model="gpt-4o-mini", api_key="sk-k")
+        client = model.client
+        model.temperature = 0.5
+        model.openai_api_key = "sk-other"
+        clients.append(model.client is client)
+    assert clients == [True, True]
