@@ -86,10 +86,6 @@ _LANGCHAIN_WRITTEN = frozenset({"profile"})
 #: What a drop-in holds of its settings (never assigned as one: `__setattr__`).
 _HELD = frozenset({"chatplex_model", "partner_given"})
 
-#: The settings a partner reads from its fields at each request (its SDK client, built
-#: once, keeps the timeout, retries, key and URL): a copy with them changed sends them.
-_COPY_REBINDS = ("model", "temperature", "max_tokens", "top_p", "stop")
-
 
 class DropInChatModel(ChatChatplex):
     """A `ChatChatplex` whose constructor is a chatplex drop-in's (`_engine`): the base
@@ -232,23 +228,38 @@ class DropInChatModel(ChatChatplex):
 
     def __setattr__(self, name: str, value: Any) -> None:
         """A setting assigned (`llm.temperature = 0`, `llm.model_name = "gpt-4o"`) is sent
-        from then on, as the partner reads its fields at each request: the model is built
-        again from the keywords it holds, that setting replaced under every spelling.
+        from then on, as the partner reads its fields at each request (`_resettle`).
         LangChain's fields, a subclass's and private ones are set as pydantic sets them."""
-        if not self._is_setting(name):
+        if self._is_setting(name):
+            self._resettle({name: value})
+        else:
             super().__setattr__(name, value)
-            return
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """pydantic's copy; the settings `update` changes (`{"temperature": 0.9}`,
+        `{"model_name": ...}` on ChatOpenAI) are sent by the copy, as by the partner's."""
+        rest = dict(update or {})
+        settings = {name: rest.pop(name) for name in list(rest) if self._is_setting(name)}
+        copied = super().model_copy(update=rest, deep=deep)
+        if settings:
+            copied._resettle(settings)
+        return copied
+
+    def _resettle(self, settings: dict[str, Any]) -> None:
+        """Built again from the keywords it holds, each of `settings` replacing what was
+        given under any spelling of it; LangChain's own fields and its SDK clients (which
+        the partner builds once, whatever is assigned later) kept."""
         cls = type(self)
         form = reading_form(cls._engine)
-        field = form.name(name) if form is not None else name
+        field = form.name if form is not None else str
+        changed = {field(name) for name in settings}
         given = self.partner_given.get("keywords", {}).items()
-        kept = {k: v for k, v in given if (form.name(k) if form is not None else k) != field}
+        kept = {k: v for k, v in given if field(k) not in changed}
         own = _LANGCHAIN_SIDE | _subclass_fields(cls)
         side = {k: self.__dict__[k] for k in self.model_fields_set & own}
-        rebuilt = cls(**side, **kept, **{name: value})
+        rebuilt = cls(**side, **kept, **settings)
         self.__dict__.update(rebuilt.__dict__)
         object.__setattr__(self, "__pydantic_fields_set__", rebuilt.model_fields_set)
-        # Its SDK clients stay (the partner builds its own once, whatever is assigned later).
         private = {**(rebuilt.__pydantic_private__ or {}), "_sdk_clients": self._sdk_clients}
         object.__setattr__(self, "__pydantic_private__", private)
 
@@ -262,28 +273,6 @@ class DropInChatModel(ChatChatplex):
         if name in _subclass_fields(cls) or not (private and private.get("_built")):
             return False  # (being built: its validators set the fields shown)
         return name in _parameters(cls._engine) or self._partner_value(name) is not ABSENT
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """pydantic's copy; the model and sampling settings `update` changes under the
-        partner's field names (`model_copy(update={"temperature": 0.9})`,
-        `{"model_name": ...}` on ChatOpenAI) are bound on a copy of the engine too, as
-        LangChain's configurable fields rebuild it (`_rebound`): the partner reads those
-        fields at each request, so its copy sends the new values (the engine kept them:
-        the copy sent the old ones while showing the new)."""
-        copied = super().model_copy(update=update, deep=deep)
-        if not update or "chatplex_model" in update:
-            return copied
-        form = reading_form(self._engine)
-        changed = {
-            name: update[field]
-            for name in _COPY_REBINDS
-            if (field := form.name(name) if form is not None else name) in update
-        }
-        if changed:
-            held = ("chatplex_model", "partner_given")
-            values = {name: copied.__dict__[name] for name in held}
-            copied.__dict__.update(_rebound(type(self), {**values, **changed}))
-        return copied
 
     def __getattr__(self, name: str) -> Any:
         # The partner class's other fields (`openai_api_key`, `request_timeout`,

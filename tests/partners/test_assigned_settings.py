@@ -154,3 +154,21 @@ def test_the_sdk_client_built_stays_as_the_partners_does() -> None:
         model.openai_api_key = "sk-other"
         clients.append(model.client is client)
     assert clients == [True, True]
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+def test_a_copy_with_any_setting_changed_sends_it_as_the_partners_does() -> None:
+    partner = pytest.importorskip("langchain_openai").ChatOpenAI
+    body = json.dumps(_COMPLETION).encode()
+    update = {"seed": 3, "frequency_penalty": 0.5, "model_kwargs": {"user": "u"}, "n": 1}
+    with scripted_server() as server:
+        server.handler = lambda seen: Reply(200, [body])
+        sent = []
+        for cls in (partner, chatplex.langchain.ChatOpenAI):
+            model = _built(cls, server, {"model": "gpt-4o-mini", "api_key": "sk-k"}, "/v1")
+            server.seen.clear()
+            sent_once(model.model_copy(update=update), "invoke")
+            sent_once(model, "invoke")  # the original, unchanged
+            sent.append([plain_request(seen) for seen in server.seen])
+    assert sent[1] == sent[0]
+    assert sent[1][0]["body"]["seed"] == 3 and "seed" not in sent[1][1]["body"]
