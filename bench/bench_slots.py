@@ -27,7 +27,7 @@ Clients, each over the same bytes:
   has no partner column.
 
 Each (wire, client, N) runs in a fresh worker process (`--quick`: all in one, N = 10 and
-100, each client warmed up once), after a warm-up stream of 5 slots (merged and checked:
+30, each client warmed up once), after a warm-up stream of 5 slots (merged and checked:
 every slot a tool call); CPU is
 `time.process_time()` of consuming the whole stream, the median of `--repeat` runs.
 Reported: µs per slot, and the ratio of the per-slot cost at the largest N to that at the
@@ -626,7 +626,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         worker([tuple(c) for c in spec["cases"]], ports, spec["repeat"])
         return 0
     if args.quick:
-        sizes, args.repeat = [10, 100], 1
+        sizes, args.repeat = [10, 30], 1
     wires = [w for w in args.wires.split(",") if w]
     clients = [c for c in CLIENTS if c in args.clients.split(",")]
     started = time.time()

@@ -30,6 +30,7 @@ from tests._netguard import NetGuard
 #: Modules whose fixtures every test may ask for: `silent` and `stops_mid_stream`.
 pytest_plugins = ["tests._silent"]
 
+ROOT = Path(__file__).resolve().parents[1]
 RAY_MISSING = "needs Ray: pip install 'chatplex[ray]' (make test installs it)"
 
 
@@ -287,6 +288,90 @@ def pytest_configure(config: pytest.Config) -> None:
     # its own `pytest_configure` is `trylast`.)
     if hasattr(config.option, "benchmark_disable"):
         config.option.benchmark_disable = True
+    if _controls_workers(config):
+        _compile_once_for_the_workers(config)
+
+
+# ---- the workers' bytecode, made once --------------------------------------------------
+
+
+def _controls_workers(config: pytest.Config) -> bool:
+    """Whether this process is the controller of a pytest-xdist run: its workers are
+    started after this hook, each importing (and collecting) the same modules."""
+    if hasattr(config, "workerinput") or config.getoption("collectonly"):
+        return False
+    dist = config.getoption("dist", default="no")
+    return dist != "no" and bool(config.getoption("tx", default=None))
+
+
+def _compile_once_for_the_workers(config: pytest.Config) -> None:
+    """The test modules under the run's paths rewritten by pytest's assertion rewriter,
+    their helper modules and chatplex's compiled, once, before the workers start. On a
+    fresh checkout each worker rewrote and compiled all of them, all at the same time:
+    with `make test`'s 4 workers, ~31 s of the ~81 s of CPU of collecting (measured with
+    no test selected), now ~9 s once. The work is split over the cores in forked
+    processes; the workers find the caches made (pytest's hash-checked pycs and Python's
+    own). A module missed here (another pytest's layout) the workers rewrite as before."""
+    if sys.dont_write_bytecode or config.getoption("assertmode") != "rewrite":
+        return
+    try:  # pytest's own cache format, which it checks on reading; none: nothing done
+        from _pytest.assertion.rewrite import PYC_TAIL
+        from _pytest.assertion.rewrite import _read_pyc
+        from _pytest.assertion.rewrite import _rewrite_test
+        from _pytest.assertion.rewrite import _write_pyc
+        from _pytest.assertion.rewrite import assertstate_key
+        from _pytest.assertion.rewrite import get_cache_dir
+    except ImportError:  # pragma: no cover - another pytest
+        return
+    import compileall
+    import fnmatch
+
+    state = config.stash[assertstate_key]
+    patterns = [*config.getini("python_files"), "conftest.py"]
+    skip = config.getini("norecursedirs")
+
+    def rewrite(path: Path) -> None:
+        pyc = get_cache_dir(path) / (path.name[:-3] + PYC_TAIL)
+        if _read_pyc(path, pyc) is None:
+            pyc.parent.mkdir(exist_ok=True)
+            source_hash, code = _rewrite_test(path, config)
+            _write_pyc(state, code, source_hash, pyc)
+
+    work: list[Callable[[], object]] = [
+        functools.partial(compileall.compile_file, str(path), quiet=2)
+        for path in sorted((ROOT / "chatplex").rglob("*.py"))
+    ]
+    for arg in config.args:
+        top = Path(config.invocation_params.dir, arg.split("::")[0])
+        walk = os.walk(top) if top.is_dir() else [(str(top.parent), [], [top.name])]
+        for folder, dirs, files in walk:
+            dirs[:] = [d for d in dirs if not any(fnmatch.fnmatch(d, p) for p in skip)]
+            for name in files:
+                if not name.endswith(".py"):
+                    continue
+                if any(fnmatch.fnmatch(name, p) for p in patterns):
+                    work.append(functools.partial(rewrite, Path(folder, name)))
+                else:  # a helper module, imported as any module is
+                    work.append(
+                        functools.partial(compileall.compile_file, str(Path(folder, name)), quiet=2)
+                    )
+    shares = os.cpu_count() or 1
+    children = []
+    for share in range(shares):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - a forked child: left by os._exit, whatever happens
+            gc.disable()  # it ends when its share is done: what it drops is freed then
+            code = 0
+            try:
+                for job in work[share::shares]:
+                    job()
+            except BaseException:  # noqa: BLE001 - what is left, the workers do
+                code = 1
+            finally:
+                os._exit(code)
+        children.append(pid)
+    for pid in children:
+        os.waitpid(pid, 0)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -5,6 +5,7 @@ out. Sleeps are recorded, never waited."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 import tracemalloc
 import zlib
@@ -253,14 +254,19 @@ def bomb(event: bytes, decoded: int) -> list[bytes]:
 
 
 BOMB_EVENT = sse("a", done=False)
-#: 64 MiB decoded, from about 100 KiB on the wire.
-BOMB = bomb(BOMB_EVENT, 64 * 1024 * 1024)
+
+
+@functools.cache
+def the_bomb() -> list[bytes]:
+    """64 MiB decoded, from about 100 KiB on the wire: made by the first test that sends
+    it (~1 s of CPU), not by each worker that imports this module."""
+    return bomb(BOMB_EVENT, 64 * 1024 * 1024)
 
 
 def bombed(stream: bool) -> httpx.Response:
     headers = {**SSE} if stream else {"content-type": "application/json"}
     headers["content-encoding"] = "gzip"
-    return httpx.Response(200, headers=headers, stream=Body(BOMB))
+    return httpx.Response(200, headers=headers, stream=Body(the_bomb()))
 
 
 @parity
