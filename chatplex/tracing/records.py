@@ -174,12 +174,7 @@ class ChainRecord(RecordedChainRun):
     def end(self, output: Any, input: Any) -> None:
         self.end_time = time.time()
         self.output = snapshot(output) if type(output) in _COPIED else output
-        tracer = self.tracer  # `_close`, inline (every traced step ends here)
-        try:
-            if tracer._runs.pop(self.run_id, None) is not None:  # else: forgotten
-                tracer._queue(self)
-        except Exception as exc:  # tracing never breaks the program it watches
-            logger.warning("LangSmith: a run not recorded: %r", exc)
+        self._close()
 
     def error(self, exc: BaseException) -> None:
         self.end_time = time.time()
