@@ -56,8 +56,7 @@ def dumpd(message: Any) -> Any:
     for name in order:
         value = message.type if name == "type" else getattr(message, name)
         # Empty and None fields left out: `value in (None, {}, [], "")` without the
-        # comparisons a rich value might redefine (inline: a call per field was a fifth
-        # of a message's writing).
+        # comparisons a rich value might redefine (inline: no call per field written).
         if (value is None or (type(value) in _EMPTIABLE and not value)) and name not in _ALWAYS:
             continue
         kwargs[name] = value
