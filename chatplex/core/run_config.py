@@ -112,7 +112,9 @@ def ensure_config(config: RunnableConfig | Mapping[str, Any] | None = None) -> R
             raise TypeError(f"config must be a dict (RunnableConfig), got {type(config).__name__}")
         out = merge_configs(ambient, config) if ambient else dict(config)  # type: ignore[assignment]
     _validate(out)
-    if tracers.ACTIVE:  # process-wide tracers (LangSmith, OpenTelemetry): top-level calls
+    # Process-wide tracers (LangSmith, OpenTelemetry) join top-level calls; a step inside
+    # a run has them from its parent's config (asked here: a call less per traced step).
+    if tracers.ACTIVE and out.get("_parent_run") is None:
         _attach_tracers(out)
     timeout = out.get("timeout")
     if timeout is not None:

@@ -97,7 +97,9 @@ class RunBatcher:
         (the first run after a quiet spell) or a full batch waits: a wake-up per batch,
         not per run."""
         with self._lock:
-            if len(self._pending) >= self.max_pending:
+            pending = self._pending
+            waiting = len(pending)  # before this run
+            if waiting >= self.max_pending:
                 self.dropped += 1
                 if not self._dropping:
                     self._dropping = True
@@ -108,11 +110,11 @@ class RunBatcher:
                     )
                 return
             self._dropping = False
-            self._pending.append(run)
+            pending.append(run)
             self._put_count += 1
             if self._thread is None:
                 self._start()
-            elif (len(self._pending) == 1 and self._idle) or len(self._pending) >= self._wake_at:
+            elif (waiting == 0 and self._idle) or waiting + 1 >= self._wake_at:
                 self._changed.notify_all()
 
     def flush(self, timeout: float | None = None) -> bool:

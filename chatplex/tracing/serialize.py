@@ -55,8 +55,11 @@ def dumpd(message: Any) -> Any:
     kwargs = {}
     for name in order:
         value = message.type if name == "type" else getattr(message, name)
-        if name in _ALWAYS or not _empty(value):
-            kwargs[name] = value
+        # Empty and None fields left out: `value in (None, {}, [], "")` without the
+        # comparisons a rich value might redefine (inline: no call per field written).
+        if (value is None or (type(value) in _EMPTIABLE and not value)) and name not in _ALWAYS:
+            continue
+        kwargs[name] = value
     if message.type not in ("ai", "AIMessageChunk"):
         kwargs.pop("tool_calls", None)
         kwargs.pop("invalid_tool_calls", None)
@@ -68,12 +71,8 @@ def dumpd(message: Any) -> Any:
     }
 
 
-def _empty(value: Any) -> bool:
-    # `value in (None, {}, [], "")` without the comparisons a rich value might redefine.
-    if value is None:
-        return True
-    kind = type(value)
-    return (kind is str or kind is dict or kind is list) and not value
+#: The kinds whose empty values `dumpd` leaves out.
+_EMPTIABLE = frozenset({str, dict, list})
 
 
 #: Per message class: the chatplex class LangChain's id names (a subclass of
