@@ -116,8 +116,8 @@ def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
     # told without the protocol, in the run class it names (its record, written in place).
     if type(callbacks) is list and len(callbacks) == 1 and not reports_itself:
         only = callbacks[0]
-        if getattr(only, "records_chain_runs", False):  # `_recording_class`, inline
-            kind = getattr(only, "chain_run_class", RecordedChainRun)
+        kind = _recording_class(only)
+        if kind is not None:
             run: ChainRun = kind(config, runnable.get_name(), run_type, [only], [])
             config["_parent_run"] = run
             return run

@@ -35,8 +35,6 @@ from ..chat.llm_results import result_of
 from ..core.runs import FOLLOWED_PARENT_IDS
 from ..core.runs import UNKNOWN
 from ..core.runs import RecordedChainRun
-from ..core.runs import new_run_id
-from ..core.runs import run_tags
 from ..messages import AIMessage
 from .serialize import chain_inputs
 from .serialize import chain_outputs
@@ -87,15 +85,9 @@ def open_run(tracer: Recorder, run_id: Any, run: Any) -> None:
     runs = tracer._runs
     runs[run_id] = run
     if len(runs) > MAX_OPEN_RUNS:
-        forget_oldest(tracer)
-
-
-def forget_oldest(tracer: Recorder) -> None:
-    """Forget the oldest open runs of `tracer` beyond `MAX_OPEN_RUNS`."""
-    runs = tracer._runs
-    with tracer._lock:
-        while len(runs) > MAX_OPEN_RUNS:
-            runs.pop(next(iter(runs)), None)
+        with tracer._lock:
+            while len(runs) > MAX_OPEN_RUNS:
+                runs.pop(next(iter(runs)), None)
 
 
 class ChainRecord(RecordedChainRun):
@@ -118,42 +110,18 @@ class ChainRecord(RecordedChainRun):
         "dotted",
     )
 
-    def __init__(
-        self, config: Any, name: str, run_type: str, handlers: list[Any], listeners: list[Any]
-    ) -> None:
-        # RunNode's fields, set here without its general work (one handler, no listener):
-        # three of these a traced chain.
-        parent = config.get("_parent_run")
-        self.run_id = new_run_id()
-        self._id = None
-        self.parent = parent
-        self.name = config.get("run_name") or name
-        self.run_type = run_type
-        self.tags = run_tags(config)
-        metadata = config.get("metadata")
-        self.metadata = dict(metadata) if metadata else {}
-        self.handlers = handlers
-        self.listeners = listeners
-        self.started = False
+    def _place(self, parent: Any) -> None:
         # Its tracer's (the one handler), and the trace it is in; `parent_ids` made when read.
-        self.tracer = tracer = handlers[0]
+        self.tracer = tracer = self.handlers[0]
         self.dotted: str | None = None
         self.failure: BaseException | None = None
         self.output: Any = None
         # The parent's record (None: a root, or a child of a run this tracer never saw).
-        if parent is None:
-            up = None
-        elif type(parent) is ChainRecord and parent.tracer is tracer:  # `record_of`'s first case
-            up = parent
-        else:
-            up = record_of(tracer, parent)
+        up = None if parent is None else record_of(tracer, parent)
         self.up = up
         if up is None:
             self.trace_id = self.run_id
             self.session_name = tracer.project_name
-        elif type(up) is ChainRecord:  # `trace_of`'s, inline
-            self.trace_id = up.trace_id
-            self.session_name = up.session_name
         else:
             self.trace_id, self.session_name = trace_of(up)
 
@@ -166,10 +134,7 @@ class ChainRecord(RecordedChainRun):
             self.input = {"input": ""}
         else:  # (a call to `snapshot` only for what it copies)
             self.input = snapshot(input) if type(input) in _COPIED else input
-        runs = self.tracer._runs  # `open_run`, inline
-        runs[self.run_id] = self
-        if len(runs) > MAX_OPEN_RUNS:
-            forget_oldest(self.tracer)
+        open_run(self.tracer, self.run_id, self)
 
     def end(self, output: Any, input: Any) -> None:
         self.end_time = time.time()
