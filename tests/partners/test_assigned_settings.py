@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 import chatplex.langchain
+from tests._replies import anthropic_message
+from tests._replies import chat_completion
 from tests.partners._sidebyside import CALL_WAYS
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
@@ -23,25 +25,8 @@ from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import scripted_server
 from tests.partners._sidebyside import sent_once
 
-_COMPLETION = {
-    "id": "c",
-    "object": "chat.completion",
-    "created": 1,
-    "model": "m",
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}
-    ],
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-}
-_MESSAGE = {
-    "id": "msg_1",
-    "type": "message",
-    "role": "assistant",
-    "model": "m",
-    "content": [{"type": "text", "text": "hi"}],
-    "stop_reason": "end_turn",
-    "usage": {"input_tokens": 1, "output_tokens": 1},
-}
+_COMPLETION = chat_completion("hi", created=1, usage={"prompt_tokens": 1, "completion_tokens": 1})
+_MESSAGE = anthropic_message("hi", usage={"input_tokens": 1, "output_tokens": 1})
 
 #: Drop-in name -> (partner module, constructor keywords but the base URL, its base URL's
 #: path on the server, the reply, settings assigned after construction, read back).
