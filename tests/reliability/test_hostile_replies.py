@@ -4,7 +4,8 @@ token count that is a string, a text that is a number, a content list that is a
 string, a tool-call list or arguments of the wrong type, arguments nested 100,000 deep,
 a failed generation. Each case runs against every wire it applies to, whole and
 streamed, sync and async, through chatplex's drop-in of the partner's class (the same
-constructor call), allowed two retries.
+constructor call) and through chatplex's own family (`init_chat_model` with the same
+settings), each allowed two retries.
 
 What every run must show (`judge`):
 
@@ -787,6 +788,7 @@ class Tally:
 
     runs: Counter[str] = field(default_factory=Counter)
     ours: Counter[str] = field(default_factory=Counter)
+    own: Counter[str] = field(default_factory=Counter)  # chatplex's own family's
     partner: Counter[str] = field(default_factory=Counter)
     rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
@@ -805,6 +807,7 @@ def _print_tally() -> None:
     t = TALLY
     print("\n\nhostile replies (issue 49):", dict(t.runs))
     print("chatplex outcomes:", dict(t.ours))
+    print("chatplex's own family's outcomes:", dict(t.own))
     print("partner outcomes:", dict(t.partner))
     for row in t.rows:
         print("  {:<18} {:<24} {:<7} chatplex={:<22} partner={}".format(*row))
@@ -820,6 +823,35 @@ def script_for(wire: Wire, values: Values, mode: str) -> Script:
     if mode == "invoke":
         return Script(wire.whole(values), headers=headers)
     return Script(wire.stream(values), wire.stream_type, headers=headers)
+
+
+#: chatplex's own family: the provider `init_chat_model` names each wire by (else Bedrock's
+#: InvokeModel), given the drop-in's settings.
+OWN_PROVIDERS = {
+    "openai": "openai",
+    "responses": "openai",
+    "anthropic": "anthropic",
+    "gemini": "google_genai",
+    "ollama": "ollama",
+    "cohere": "cohere",
+    "watsonx": "ibm",
+    "converse": "bedrock_converse",
+}
+
+
+def build_own(wire_name: str, server: HostileServer, name: str) -> Any:
+    """chatplex's own model of the wire (`chatplex.init_chat_model`), with the drop-in's
+    settings and the same retries."""
+    from chatplex import init_chat_model
+    from chatplex.http import retry_policy
+
+    wire = WIRES[wire_name]
+    settings = dict(wire.settings)
+    model = settings.pop("model", None) or settings.pop("model_id")
+    settings[wire.url_key] = f"http://127.0.0.1:{server.port}/script/{name}{wire.suffix}"
+    policy = retry_policy(2, initial_delay=0.0, max_delay=0.0, jitter=0.0)
+    provider = OWN_PROVIDERS.get(wire_name, "bedrock")
+    return init_chat_model(f"{provider}:{model}", **settings, retry_policy=policy)
 
 
 def build(wire: Wire, server: HostileServer, name: str, *, ours: bool) -> Any:
@@ -889,15 +921,25 @@ def partner_outcome(wire: Wire, server: HostileServer, name: str, mode: str) -> 
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("family", ["dropin", "own"])
 @pytest.mark.parametrize(("wire_name", "case_name", "mode"), list(runs()))
 async def test_a_hostile_reply_is_refused_typed_or_kept_never_dropped_nor_retried(
-    server: HostileServer, wire_name: str, case_name: str, mode: str, sync: bool
+    server: HostileServer, wire_name: str, case_name: str, mode: str, family: str, sync: bool
 ) -> None:
     wire, case = WIRES[wire_name], CASES[case_name]
     values = case.values(wire)
-    name = f"{wire_name}-{case_name}-{mode}-{sync}"
+    name = f"{wire_name}-{case_name}-{mode}-{family}-{sync}"
     server.scripts[name] = script_for(wire, values, mode)
     before = server.accepted
+    if family == "own":  # chatplex's own family, on the same bytes and the same rules
+        result = await call(build_own(wire_name, server, name), mode, sync)
+        verdict = judge(case, result, server.accepted - before)
+        TALLY.runs["chatplex's own"] += 1
+        TALLY.own[verdict] += 1
+        if case.keep_where_partner_keeps:  # (where the drop-in must keep it, so must this)
+            theirs = await asyncio.to_thread(partner_outcome, wire, server, name, mode)
+            assert theirs != "reply" or verdict == "kept", (wire_name, case_name, mode, result)
+        return
     result = await call(build(wire, server, name, ours=True), mode, sync)
     verdict = judge(case, result, server.accepted - before)
     TALLY.runs["chatplex"] += 1
