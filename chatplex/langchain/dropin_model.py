@@ -45,13 +45,14 @@ from ..secret.arguments import hold_keys
 from . import dropin_serialized
 from .dropin_serialized import CHATPLEX_FIELDS
 from .dropin_settings import LANGCHAIN_SIDE as _LANGCHAIN_SIDE
+from .dropin_settings import changed_settings as _changed_settings
 from .dropin_settings import engine_settings as _engine_settings
 from .dropin_settings import engine_shown as _shown
 from .dropin_settings import partner_field as _partner_field
 from .dropin_settings import partner_shown as _partner_shown
-from .dropin_settings import rebound as _rebound
 from .dropin_settings import serializable as _serializable
 from .dropin_settings import shown_extras as _shown_extras
+from .dropin_settings import with_settings as _with_settings
 from .dropin_settings import written_kwargs as _written
 from .from_langchain import counted_as_given
 from .model import ChatChatplex
@@ -141,8 +142,15 @@ class DropInChatModel(ChatChatplex):
             return values
         # Keys and credential URLs as Secrets first: no frame from here on holds one.
         hold_keys(values, is_secret_name)
-        if values.get("chatplex_model") is not None:
-            return _rebound(cls, values)
+        if values.get("chatplex_model") is not None:  # a copy, some settings changed
+            changed = _changed_settings(cls, values)
+            if not changed:
+                return values
+            own = _LANGCHAIN_SIDE | _subclass_fields(cls)
+            keywords = _with_settings(cls, values["partner_given"]["keywords"], changed)
+            rebuilt = cls(**{k: v for k, v in values.items() if k in own}, **keywords)
+            held = {k: rebuilt.__dict__[k] for k in _HELD}
+            return {**values, **held}
         # A chatplex cache (`cache=SQLiteCache(...)`) is the engine's: LangChain's `cache`
         # field takes only LangChain's caches, which stay LangChain's.
         ours = {"cache"} if isinstance(values.get("cache"), BaseCache) else set()
@@ -250,14 +258,10 @@ class DropInChatModel(ChatChatplex):
         given under any spelling of it; LangChain's own fields and its SDK clients (which
         the partner builds once, whatever is assigned later) kept."""
         cls = type(self)
-        form = reading_form(cls._engine)
-        field = form.name if form is not None else str
-        changed = {field(name) for name in settings}
-        given = self.partner_given.get("keywords", {}).items()
-        kept = {k: v for k, v in given if field(k) not in changed}
+        keywords = _with_settings(cls, self.partner_given.get("keywords", {}), settings)
         own = _LANGCHAIN_SIDE | _subclass_fields(cls)
         side = {k: self.__dict__[k] for k in self.model_fields_set & own}
-        rebuilt = cls(**side, **kept, **settings)
+        rebuilt = cls(**side, **keywords)
         self.__dict__.update(rebuilt.__dict__)
         object.__setattr__(self, "__pydantic_fields_set__", rebuilt.model_fields_set)
         private = {**(rebuilt.__pydantic_private__ or {}), "_sdk_clients": self._sdk_clients}

@@ -2,12 +2,13 @@
 class holds them: the settings shown as its fields (`engine_shown`, `partner_shown`,
 `shown_extras`: the model, sampling settings, base URL, `model_kwargs` masked), written
 in its serialized form (`written_kwargs`, credentials masked), compared (`engine_settings`)
-and bound on a copy of the engine when LangChain rebuilds the model with some changed
-(`rebound`: its configurable fields, `model_copy`). The model class that reads them is
-`dropin_model.py`'s `DropInChatModel`."""
+and changed when LangChain rebuilds the model with some changed (`changed_settings`,
+`with_settings`: its configurable fields, `model_copy`, an assignment). The model class
+that reads them is `dropin_model.py`'s `DropInChatModel`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -25,7 +26,6 @@ from .partner_fields import reading_form
 from .settings_fields import FIELD_SETTINGS as _FIELD_SETTINGS
 from .settings_fields import masked as _masked
 from .wrapped import adapter_of as _adapter_of
-from .wrapped import with_model_name as _with_model_name
 
 if TYPE_CHECKING:
     from .chat_protocol import EngineClass
@@ -135,9 +135,11 @@ def _without_credentials(
     return {k: v if k in form.secrets else _masked(v, k, keys) for k, v in written.items()}
 
 
-def rebound(cls: type[EngineClass], values: dict[str, Any]) -> dict[str, Any]:
-    """A copy LangChain builds from a model's fields, some changed (its
-    `configurable_fields` does): the changed settings are bound on a copy of the engine."""
+def changed_settings(cls: type[EngineClass], values: dict[str, Any]) -> dict[str, Any]:
+    """The settings a copy LangChain builds from a model's fields changes (its
+    `configurable_fields` do): each field shown from the engine whose value is not the
+    model's, taken out of `values`. A new base URL or key is refused: the partner shows
+    it and goes on sending with the SDK client it built, to the old URL with the old key."""
     engine = values["chatplex_model"]
     given = values.get("partner_given") or {}
     current = {**engine_shown(engine), **partner_shown(cls, given, engine)}
@@ -146,21 +148,21 @@ def rebound(cls: type[EngineClass], values: dict[str, Any]) -> dict[str, Any]:
         value = values.pop(name, None)
         if value is not None and value != current.get(name):
             changed[name] = value
-    reading = reading_form(cls._engine)
-    if reading is not None and changed:
-        # The changed settings replace what was given under any spelling of theirs.
-        fields = {reading.name(k) for k in changed}
-        kept = {k: v for k, v in given.get("keywords", {}).items() if reading.name(k) not in fields}
-        values["partner_given"] = {**given, "keywords": {**kept, **changed}}
     for name in ("base_url", "api_key"):
         if name in changed:
             raise ValueError(f"{name} cannot change on a built model: build another one")
     extras = values.pop("model_kwargs", None)  # the partner's, shown (_show_settings)
     if extras and extras != shown_extras(cls, given, engine):
-        raise ValueError("model_kwargs cannot change on a built model: build another one")
-    name = changed.pop("model", None)
-    if changed:
-        engine = engine.bind(**changed)
-    if name is not None:
-        engine = _with_model_name(engine, name)
-    return {**values, "chatplex_model": engine}
+        changed["model_kwargs"] = extras
+    return changed
+
+
+def with_settings(
+    cls: type[EngineClass], keywords: Mapping[str, Any], settings: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The keywords a model was built with, each of `settings` replacing what was given
+    under any spelling of it (`model_name` replaces `model`)."""
+    form = reading_form(cls._engine)
+    field = form.name if form is not None else str
+    changed = {field(name) for name in settings}
+    return {**{k: v for k, v in keywords.items() if field(k) not in changed}, **settings}

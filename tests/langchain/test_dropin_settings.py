@@ -98,7 +98,7 @@ def test_the_base_url_of_a_built_model_does_not_change() -> None:
         switch.invoke("x", {"configurable": {"url": "http://127.0.0.1:9/v1"}})
 
 
-def test_the_engines_model_kwargs_are_shown_masked_and_kept_on_copies() -> None:
+def test_the_engines_model_kwargs_are_shown_masked_kept_on_copies_and_changed() -> None:
     from langchain_core.runnables import ConfigurableField
 
     from chatplex.langchain import ChatBedrock
@@ -120,8 +120,11 @@ def test_the_engines_model_kwargs_are_shown_masked_and_kept_on_copies() -> None:
         temperature=ConfigurableField(id="t"), model_kwargs=ConfigurableField(id="kw")
     )
     assert switch.with_config(configurable={"t": 0.5}).get_graph() is not None
-    with pytest.raises(ValueError, match="model_kwargs cannot change"):
-        switch.invoke("x", {"configurable": {"kw": {"top_k": 3}}})
+    # Changed by a configurable field, they are sent, as langchain-aws reads them at
+    # each request: the model is built again from its keywords, these replaced.
+    built, _ = switch._prepare({"configurable": {"kw": {"top_k": 3}}})
+    assert built.chatplex_model.model_kwargs == {"top_k": 3}
+    assert model.chatplex_model.model_kwargs == extras  # the original's
 
 
 def test_settings_changed_by_configurable_fields_are_serialized() -> None:

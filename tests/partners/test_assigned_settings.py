@@ -157,3 +157,27 @@ def test_a_copy_with_any_setting_changed_sends_it_as_the_partners_does() -> None
             sent.append([plain_request(seen) for seen in server.seen])
     assert sent[1] == sent[0]
     assert sent[1][0]["body"]["seed"] == 3 and "seed" not in sent[1][1]["body"]
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+def test_configurable_fields_send_what_they_set_as_the_partners_do() -> None:
+    from langchain_core.runnables import ConfigurableField
+
+    partner = pytest.importorskip("langchain_openai").ChatOpenAI
+    body = json.dumps(_COMPLETION).encode()
+    fields = {
+        "temperature": ConfigurableField(id="t"),
+        "model_name": ConfigurableField(id="m"),
+        "model_kwargs": ConfigurableField(id="kw"),
+    }
+    chosen = {"t": 0.9, "m": "gpt-4o", "kw": {"user": "u"}}
+    with scripted_server() as server:
+        server.handler = lambda seen: Reply(200, [body])
+        sent = []
+        for cls in (partner, chatplex.langchain.ChatOpenAI):
+            model = _built(cls, server, {"model": "gpt-4o-mini", "api_key": "sk-k"}, "/v1")
+            server.seen.clear()
+            model.configurable_fields(**fields).invoke("hi", {"configurable": chosen})
+            sent.append([plain_request(seen) for seen in server.seen])
+    assert sent[1] == sent[0]
+    assert sent[1][0]["body"]["user"] == "u" and sent[1][0]["body"]["model"] == "gpt-4o"
