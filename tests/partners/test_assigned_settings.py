@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -141,20 +142,31 @@ def test_the_sdk_client_built_stays_as_the_partners_does() -> None:
     assert clients == [True, True]
 
 
-@pytest.mark.filterwarnings("ignore")  # the partner's own
-def test_a_copy_with_any_setting_changed_sends_it_as_the_partners_does() -> None:
+def _sent_by_both_openai_classes(script: Callable[[Any], None]) -> list[list[Any]]:
+    """What langchain-openai's `ChatOpenAI`, then the drop-in, sent when `script` ran on
+    a model of each class built with the same keywords against one local server."""
     partner = pytest.importorskip("langchain_openai").ChatOpenAI
     body = json.dumps(_COMPLETION).encode()
-    update = {"seed": 3, "frequency_penalty": 0.5, "model_kwargs": {"user": "u"}, "n": 1}
     with scripted_server() as server:
         server.handler = lambda seen: Reply(200, [body])
         sent = []
         for cls in (partner, chatplex.langchain.ChatOpenAI):
             model = _built(cls, server, {"model": "gpt-4o-mini", "api_key": "sk-k"}, "/v1")
             server.seen.clear()
-            sent_once(model.model_copy(update=update), "invoke")
-            sent_once(model, "invoke")  # the original, unchanged
+            script(model)
             sent.append([plain_request(seen) for seen in server.seen])
+    return sent
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+def test_a_copy_with_any_setting_changed_sends_it_as_the_partners_does() -> None:
+    update = {"seed": 3, "frequency_penalty": 0.5, "model_kwargs": {"user": "u"}, "n": 1}
+
+    def script(model: Any) -> None:
+        sent_once(model.model_copy(update=update), "invoke")
+        sent_once(model, "invoke")  # the original, unchanged
+
+    sent = _sent_by_both_openai_classes(script)
     assert sent[1] == sent[0]
     assert sent[1][0]["body"]["seed"] == 3 and "seed" not in sent[1][1]["body"]
 
@@ -163,21 +175,14 @@ def test_a_copy_with_any_setting_changed_sends_it_as_the_partners_does() -> None
 def test_configurable_fields_send_what_they_set_as_the_partners_do() -> None:
     from langchain_core.runnables import ConfigurableField
 
-    partner = pytest.importorskip("langchain_openai").ChatOpenAI
-    body = json.dumps(_COMPLETION).encode()
     fields = {
         "temperature": ConfigurableField(id="t"),
         "model_name": ConfigurableField(id="m"),
         "model_kwargs": ConfigurableField(id="kw"),
     }
     chosen = {"t": 0.9, "m": "gpt-4o", "kw": {"user": "u"}}
-    with scripted_server() as server:
-        server.handler = lambda seen: Reply(200, [body])
-        sent = []
-        for cls in (partner, chatplex.langchain.ChatOpenAI):
-            model = _built(cls, server, {"model": "gpt-4o-mini", "api_key": "sk-k"}, "/v1")
-            server.seen.clear()
-            model.configurable_fields(**fields).invoke("hi", {"configurable": chosen})
-            sent.append([plain_request(seen) for seen in server.seen])
+    sent = _sent_by_both_openai_classes(
+        lambda model: model.configurable_fields(**fields).invoke("hi", {"configurable": chosen})
+    )
     assert sent[1] == sent[0]
     assert sent[1][0]["body"]["user"] == "u" and sent[1][0]["body"]["model"] == "gpt-4o"
