@@ -65,10 +65,15 @@ class VertexAuth:
             )
         #: None: Application Default Credentials, looked up at the first call.
         self._plain = credentials
-        self._credentials = _own_jwt(credentials) if own_jwt else credentials
         self.project: str = project
         self._jwt = own_jwt
+        self._credentials = self._in_use()
         self._lock = threading.Lock()
+
+    def _in_use(self) -> Any:
+        """The credentials its requests are authorised with: those given or looked up
+        (`_plain`), signing their own JWT where `own_jwt` was asked."""
+        return _own_jwt(self._plain) if self._jwt else self._plain
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickles and copies (a model's, as langchain-google-vertexai's pickles) without
@@ -79,7 +84,7 @@ class VertexAuth:
         self._plain = state["_credentials"]
         self.project = state["project"]
         self._jwt = state.get("_jwt", False)
-        self._credentials = _own_jwt(self._plain) if self._jwt else self._plain
+        self._credentials = self._in_use()
         self._lock = threading.Lock()
 
     def quota_project(self) -> str | None:
@@ -117,7 +122,7 @@ class VertexAuth:
         with self._lock:  # one lookup and one refresh at a time: concurrent calls share them
             if self._credentials is None:
                 self._plain, _ = _default_credentials()
-                self._credentials = _own_jwt(self._plain) if self._jwt else self._plain
+                self._credentials = self._in_use()
             credentials = self._credentials
             if _anonymous(credentials):
                 return None
