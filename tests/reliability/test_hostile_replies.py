@@ -839,33 +839,40 @@ OWN_PROVIDERS = {
 }
 
 
+def _settings(wire: Wire, server: HostileServer, name: str) -> dict[str, Any]:
+    """The wire's constructor settings, its URL the server's script `name`."""
+    return {
+        **wire.settings,
+        wire.url_key: f"http://127.0.0.1:{server.port}/script/{name}{wire.suffix}",
+    }
+
+
+def _retries() -> Any:
+    """chatplex's retries in both families: two, with no wait between them."""
+    from chatplex.http import retry_policy
+
+    return retry_policy(2, initial_delay=0.0, max_delay=0.0, jitter=0.0)
+
+
 def build_own(wire_name: str, server: HostileServer, name: str) -> Any:
     """chatplex's own model of the wire (`chatplex.init_chat_model`), with the drop-in's
     settings and the same retries."""
     from chatplex import init_chat_model
-    from chatplex.http import retry_policy
 
-    wire = WIRES[wire_name]
-    settings = dict(wire.settings)
+    settings = _settings(WIRES[wire_name], server, name)
     model = settings.pop("model", None) or settings.pop("model_id")
-    settings[wire.url_key] = f"http://127.0.0.1:{server.port}/script/{name}{wire.suffix}"
-    policy = retry_policy(2, initial_delay=0.0, max_delay=0.0, jitter=0.0)
     provider = OWN_PROVIDERS.get(wire_name, "bedrock")
-    return init_chat_model(f"{provider}:{model}", **settings, retry_policy=policy)
+    return init_chat_model(f"{provider}:{model}", **settings, retry_policy=_retries())
 
 
 def build(wire: Wire, server: HostileServer, name: str, *, ours: bool) -> Any:
     import importlib
 
-    url = f"http://127.0.0.1:{server.port}/script/{name}{wire.suffix}"
-    settings = {**wire.settings, wire.url_key: url}
+    settings = _settings(wire, server, name)
     if ours:
         import chatplex.langchain
-        from chatplex.http import retry_policy
 
-        cls = getattr(chatplex.langchain, wire.ours)
-        policy = retry_policy(2, initial_delay=0.0, max_delay=0.0, jitter=0.0)
-        return cls(**settings, retry_policy=policy)
+        return getattr(chatplex.langchain, wire.ours)(**settings, retry_policy=_retries())
     cls = getattr(importlib.import_module(wire.partner[0]), wire.partner[1])
     if wire.partner[0] in ("langchain_openai", "langchain_anthropic"):
         settings["max_retries"] = 0
