@@ -7,8 +7,10 @@ with no "Task was destroyed but it is pending" and no ResourceWarning (checked b
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Awaitable
+from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,6 +38,13 @@ pytestmark = pytest.mark.filterwarnings("error::ResourceWarning")
 SLOW = {"x-mock-latency": f"{NEVER:g}"}  # still waiting when we cancel, however slow we are
 TRICKLE = {"x-mock-chunk-delay": "0.1"}  # with WORDS, still going when we stop (30 s)
 WORDS = " ".join(f"w{i}" for i in range(300))
+_keys = itertools.count(1)
+
+
+def own_key() -> str:
+    """A request key no other test sends: the server counts this test's requests under
+    it (`mock.stats.attempts`), apart from any other test's."""
+    return f"cancellation-{next(_keys)}"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -56,13 +65,29 @@ def no_orphan_tasks(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     assert not [r for r in caplog.records if r.name == "asyncio"], caplog.text
 
 
-async def cancel_when_busy(coro: Awaitable[Any], client: httpx.AsyncClient) -> None:
-    """Run `coro` as a task, cancel it once a request is on the wire, wait for it to end."""
+async def cancel_when(coro: Awaitable[Any], ready: Callable[[], bool], what: str) -> None:
+    """Run `coro` as a task, cancel it once `ready()` holds, wait for it to end."""
     task = asyncio.ensure_future(coro)
-    await until(lambda: connections_in_use(client) > 0, "the request never started")
+    await until(ready, what)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def cancel_when_waiting(
+    mock: MockServer, send: Callable[[dict[str, str]], Awaitable[Any]], requests: int = 1
+) -> None:
+    """Run `send(headers)` as a task: its `requests` requests, SLOW, under a key of their
+    own; cancel it once the server holds all of them (the client waits for the replies),
+    wait for it to end. Not at the first pool slot taken: that cancels a request whose
+    connection is still opening, or one just written that the server, on a loaded
+    machine, reads only during a later test -- and counts among that test's requests."""
+    key = own_key()
+    await cancel_when(
+        send({**SLOW, "x-request-key": key}),
+        lambda: mock.stats.attempts.get(key) == requests,
+        "the server never held the requests",
+    )
 
 
 #: The provider's model on the mock server, and the async client it sends through.
@@ -76,9 +101,11 @@ async def served(mock: MockServer, provider: str) -> Served:
 
 @providers
 @pytest.mark.parametrize("config", [None, {"timeout": 30}], ids=["no-deadline", "with-a-deadline"])
-async def test_cancelling_ainvoke_frees_the_connection(served: Served, config: Any) -> None:
+async def test_cancelling_ainvoke_frees_the_connection(
+    served: Served, mock: MockServer, config: Any
+) -> None:
     model, client = served
-    await cancel_when_busy(model.ainvoke("hi", config=config, extra_headers=SLOW), client)
+    await cancel_when_waiting(mock, lambda h: model.ainvoke("hi", config=config, extra_headers=h))
     assert connections_in_use(client) == 0
 
 
@@ -91,7 +118,7 @@ async def test_cancelling_a_task_consuming_astream_frees_the_connection(served: 
         async for chunk in model.astream(WORDS, extra_headers=TRICKLE):
             received.append(chunk)
 
-    await cancel_when_busy(consume(), client)
+    await cancel_when(consume(), lambda: bool(received), "no chunk came")
     assert connections_in_use(client) == 0
 
 
@@ -121,10 +148,10 @@ async def test_breaking_out_of_async_for_frees_the_connection_a_few_turns_later(
 
 
 @providers
-async def test_cancelling_abatch_frees_every_connection(served: Served) -> None:
+async def test_cancelling_abatch_frees_every_connection(served: Served, mock: MockServer) -> None:
     model, client = served
-    batch = model.abatch([f"q{i}" for i in range(12)], extra_headers=SLOW)
-    await cancel_when_busy(batch, client)
+    inputs = [f"q{i}" for i in range(12)]
+    await cancel_when_waiting(mock, lambda h: model.abatch(inputs, extra_headers=h), requests=12)
     assert connections_in_use(client) == 0
 
 
@@ -136,26 +163,31 @@ async def test_cancelling_while_waiting_to_retry_frees_the_connection_and_the_pe
     model = make_model(mock, provider, rate_limit=limit, api_key=f"sk-cancel-{provider}")
     budget = get_budget(model.adapter.budget_key(model.model), model.rate_limit)  # type: ignore[union-attr,arg-type]
     client = get_async_client()
+    key = own_key()
     task = asyncio.ensure_future(
-        model.ainvoke("hi", extra_headers=plan.always("status=503;retry_after=30"))
+        model.ainvoke("hi", extra_headers=plan.always("status=503;retry_after=30", key=key))
     )
-    # Until the first attempt failed and the retry wait began (the permit is given back
-    # before the wait).
+    # Until the first attempt failed and the retry wait began: the server had the request
+    # (counted under this test's own key: `stats.requests` also counts any request an
+    # earlier test left on its way) and the permit is back. The driver gives it back and
+    # closes the response in one step, before it sleeps: the wait holds no connection.
     await until(
-        lambda: mock.stats.requests == 1 and budget.in_flight == 0, "no failed first attempt"
+        lambda: mock.stats.attempts.get(key) == 1 and budget.in_flight == 0,
+        "no failed first attempt",
     )
+    assert connections_in_use(client) == 0
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     assert connections_in_use(client) == 0 and budget.in_flight == 0
-    assert mock.stats.requests == 1
+    assert mock.stats.attempts[key] == 1
 
 
 @providers
 async def test_a_users_own_async_client_is_freed_too(mock: MockServer, provider: str) -> None:
     async with httpx.AsyncClient() as own:
         model = make_model(mock, provider, http_async_client=own)
-        await cancel_when_busy(model.ainvoke("hi", extra_headers=SLOW), own)
+        await cancel_when_waiting(mock, lambda h: model.ainvoke("hi", extra_headers=h))
         assert connections_in_use(own) == 0
 
 
