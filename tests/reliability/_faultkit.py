@@ -40,6 +40,14 @@ NEVER = 60.0
 #: only need to tell a few seconds from a minute.
 PROMPTLY = 15.0
 providers = pytest.mark.parametrize("provider", PROVIDERS)
+_keys = itertools.count(1)
+
+
+def own_key() -> str:
+    """A request key no other request of the session carries: the server counts its
+    requests (`mock.stats.attempts`) and a plan faults them apart from any other test's,
+    even one an earlier test left on its way that the server reads late."""
+    return f"req-{next(_keys)}"
 
 
 def each_way(test: Any) -> Any:
@@ -86,18 +94,17 @@ class FaultPlan:
         self.by_key: dict[str, tuple[str | None, ...] | str] = {}
         self.by_text: dict[str, tuple[str | None, ...] | str] = {}
         self.text_attempts: Counter[str] = Counter()  # touched by the server thread only
-        self._keys = itertools.count(1)
 
     def on(self, *specs: str | None, key: str | None = None) -> dict[str, str]:
         """Inject `specs[n]` on attempt n+1 (None: answer normally; attempts past the
         list are answered normally). Returns the headers that carry the key."""
-        key = key or f"req-{next(self._keys)}"
+        key = key or own_key()
         self.by_key[key] = specs
         return {"x-request-key": key}
 
     def always(self, spec: str, *, key: str | None = None) -> dict[str, str]:
         """Inject `spec` on every attempt."""
-        key = key or f"req-{next(self._keys)}"
+        key = key or own_key()
         self.by_key[key] = spec
         return {"x-request-key": key}
 

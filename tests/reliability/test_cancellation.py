@@ -7,7 +7,6 @@ with no "Task was destroyed but it is pending" and no ResourceWarning (checked b
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 from collections.abc import Awaitable
 from collections.abc import Callable
@@ -19,6 +18,7 @@ import pytest
 from _faultkit import NEVER
 from _faultkit import FaultPlan
 from _faultkit import make_model
+from _faultkit import own_key
 from _faultkit import providers
 from _faultkit import until
 
@@ -38,13 +38,6 @@ pytestmark = pytest.mark.filterwarnings("error::ResourceWarning")
 SLOW = {"x-mock-latency": f"{NEVER:g}"}  # still waiting when we cancel, however slow we are
 TRICKLE = {"x-mock-chunk-delay": "0.1"}  # with WORDS, still going when we stop (30 s)
 WORDS = " ".join(f"w{i}" for i in range(300))
-_keys = itertools.count(1)
-
-
-def own_key() -> str:
-    """A request key no other test sends: the server counts this test's requests under
-    it (`mock.stats.attempts`), apart from any other test's."""
-    return f"cancellation-{next(_keys)}"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -163,13 +156,12 @@ async def test_cancelling_while_waiting_to_retry_frees_the_connection_and_the_pe
     model = make_model(mock, provider, rate_limit=limit, api_key=f"sk-cancel-{provider}")
     budget = get_budget(model.adapter.budget_key(model.model), model.rate_limit)  # type: ignore[union-attr,arg-type]
     client = get_async_client()
-    key = own_key()
-    task = asyncio.ensure_future(
-        model.ainvoke("hi", extra_headers=plan.always("status=503;retry_after=30", key=key))
-    )
+    headers = plan.always("status=503;retry_after=30")
+    key = headers["x-request-key"]
+    task = asyncio.ensure_future(model.ainvoke("hi", extra_headers=headers))
     # Until the first attempt failed and the retry wait began: the server had the request
-    # (counted under this test's own key: `stats.requests` also counts any request an
-    # earlier test left on its way) and the permit is back. The driver gives it back and
+    # (counted under its own key: `stats.requests` also counts any request an earlier
+    # test left on its way) and the permit is back. The driver gives it back and
     # closes the response in one step, before it sleeps: the wait holds no connection.
     await until(
         lambda: mock.stats.attempts.get(key) == 1 and budget.in_flight == 0,
