@@ -399,9 +399,13 @@ def _sse_body(slots: int) -> bytes:
 class _Ends(BaseCallbackHandler):
     def __init__(self) -> None:
         self.results: list[LLMResult] = []
+        self.errors: list[LLMResult] = []
 
     def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
         self.results.append(response)
+
+    def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
+        self.errors.append(kwargs["response"])
 
 
 def _model(slots: int) -> ChatOpenAI:
@@ -437,6 +441,21 @@ async def test_a_drop_ins_stream_ends_merged_without_langchain_cores_merge(
     ((generation,),) = ends.results[0].generations
     calls = generation.message.tool_calls  # type: ignore[attr-defined]
     assert [(c["id"], c["args"]) for c in calls] == [(f"call_{k}", {"a": k}) for k in range(30)]
+
+
+def test_a_stream_stopped_midway_reports_its_pieces_merged_without_langchain_cores_merge(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("langchain_core.messages.ai.add_ai_message_chunks", _no_langchain_merge)
+    ends = _Ends()
+    stream = _model(30).stream("add", config={"callbacks": [ends]})
+    for _ in range(10):  # 5 calls, each opened and given its arguments
+        next(stream)
+    stream.close()  # LangChain reports what came, merged, as the run's error
+    assert not ends.results
+    (generation,) = ends.errors[0].generations[0]
+    calls = generation.message.tool_calls  # type: ignore[attr-defined]
+    assert [(c["id"], c["args"]) for c in calls] == [(f"call_{k}", {"a": k}) for k in range(5)]
 
 
 def test_an_invoke_that_streams_merges_the_pieces_without_langchain_cores_merge(
