@@ -31,7 +31,10 @@ from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
 from langchain_core.messages import merge_content
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.messages.ai import add_usage
-from langchain_core.messages.base import merge_lists
+
+# (langchain-core's own `merge_lists`, for what this merge does not expect: its public
+# module imports it from a private one without listing it.)
+from langchain_core.messages.base import merge_lists  # type: ignore[attr-defined]
 from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.outputs import ChatGenerationChunk as LCChatGenerationChunk
 
@@ -128,7 +131,7 @@ class _Dict:
 
     def get(self, key: Any) -> Any:
         """The value at `key` as it stands."""
-        found = self.values.get(key)
+        found: Any = self.values.get(key)
         return found.value() if type(found) in _GROWING else found
 
     def value(self) -> dict[Any, Any]:
@@ -379,10 +382,7 @@ def add_message_chunks(
     response_metadata = merge_dicts_linearly(
         left.response_metadata, [o.response_metadata for o in others]
     )
-    raw_calls = merge_lists_linearly(
-        left.tool_call_chunks,  # type: ignore[arg-type]
-        [o.tool_call_chunks for o in others],  # type: ignore[misc]
-    )
+    raw_calls = merge_lists_linearly(left.tool_call_chunks, [o.tool_call_chunks for o in others])
     calls = [
         tool_call_chunk(
             name=rtc.get("name"), args=rtc.get("args"), index=rtc.get("index"), id=rtc.get("id")
