@@ -17,8 +17,10 @@ Clients, each over the same bytes:
 
 - `chatplex`: chatplex's own family, `init_chat_model(...).bind_tools([add]).stream(...)`;
 - `dropin`: `chatplex.langchain.<Class>(...).bind_tools([add]).stream(...)`, LangChain's
-  `BaseChatModel.stream` included (it merges every chunk once at the end, for its run's
-  `on_llm_end`: langchain-core's merge, O(N) per indexed piece, is in this column);
+  `BaseChatModel.stream` included: it merges every piece once at the end, for its run's
+  `on_llm_end` (`chunks[0] + chunks[1:]`), which a drop-in's first piece does in one pass
+  (`chatplex/langchain/linear_merge.py`), where langchain-core's own merge scans the
+  merged list for each indexed piece (O(N^2): in the `partner` column);
 - `dropin _stream`: the same drop-in's `_stream` (the pieces chatplex makes, before
   LangChain's `stream` sees them): chatplex's share of the drop-in column;
 - `partner`, `partner _stream`: the partner package's class (langchain-openai,

@@ -14,9 +14,11 @@ invalid call. LangChain's classes cannot be told to, so a stream whose calls do 
   a script's `total = total + chunk` reaches it;
 - its first piece becomes this module's `ChatGenerationChunk`, whose `+` with the other
   pieces does the same: LangChain merges a stream's pieces that way
-  (`generate_from_stream`, for an invoke that streams underneath; the run's `on_llm_end`).
+  (`generate_from_stream`, for an invoke that streams underneath; the run's `on_llm_end`),
+  in one pass (`linear_merge.py`, which every stream's first piece merges through).
 
-Streams whose calls parse, and those without calls, keep LangChain's classes untouched.
+Streams whose calls parse, and those without calls, keep LangChain's classes untouched
+(their first piece, `linear_merge.py`'s, aside).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from langchain_core.messages.tool import tool_call
 from langchain_core.outputs import ChatGenerationChunk as LCChatGenerationChunk
 
 from ..messages import parse_args
+from .linear_merge import ChatGenerationChunk as OnePassChatGenerationChunk
 
 __all__ = ["AIMessageChunk", "CallsSeen", "ChatGenerationChunk", "exact_calls", "mark_cut"]
 
@@ -93,10 +96,10 @@ class AIMessageChunk(LCAIMessageChunk):
         return exact_calls(add_ai_message_chunks(other, self))
 
 
-class ChatGenerationChunk(LCChatGenerationChunk):
+class ChatGenerationChunk(OnePassChatGenerationChunk):
     """The first piece of a stream whose calls do not parse: LangChain's
-    `ChatGenerationChunk`, whose merge with the stream's other pieces reads the calls
-    exactly."""
+    `ChatGenerationChunk`, whose merge with the stream's other pieces (in one pass) reads
+    the calls exactly."""
 
     def __add__(self, other: Any) -> LCChatGenerationChunk:
         merged = super().__add__(other)
@@ -109,7 +112,7 @@ def mark_cut(first: LCChatGenerationChunk, closing: LCChatGenerationChunk) -> No
     """Make the stream's `first` and `closing` pieces (both already made) merge exactly.
     The first was handed on already: its class is changed in place (its fields stay),
     for the merges LangChain runs once the stream is over."""
-    if type(first) is LCChatGenerationChunk:
+    if type(first) in (LCChatGenerationChunk, OnePassChatGenerationChunk):
         object.__setattr__(first, "__class__", ChatGenerationChunk)
     if type(closing.message) is LCAIMessageChunk:
         object.__setattr__(closing.message, "__class__", AIMessageChunk)

@@ -39,6 +39,7 @@ from .convert import to_langchain_message
 from .cut_calls import CallsSeen
 from .cut_calls import mark_cut
 from .helper_stream import HelperPieces
+from .linear_merge import merge_linearly
 from .text_pieces import text_piece
 
 __all__ = [
@@ -275,10 +276,11 @@ class _Ending:
         # A piece's metadata that gave no `generation_info` (with none of chatplex's own
         # on its chunk): `_piece_info` reads nothing else, so an equal one gives none too.
         self.quiet: dict[str, Any] | None = None
-        # What a stream whose calls were cut short ends on (`cut_calls.py`): its calls'
-        # fragments, its first piece, and whether its last content was text.
-        self.calls = CallsSeen()
+        # The stream's first piece, through which LangChain merges the stream once it
+        # ended (`linear_merge.py`); what a stream whose calls were cut short ends on
+        # (`cut_calls.py`): its calls' fragments, and whether its last content was text.
         self.first: ChatGenerationChunk | None = None
+        self.calls = CallsSeen()
         self.text_content = True
 
     def passed_on(self, chunk: Any) -> tuple[ChatGenerationChunk, ...]:
@@ -295,7 +297,7 @@ class _Ending:
             self.style = unnamed_reply_style(ours.response_metadata, self.label)
         message = self.translate.chunk(ours)
         if message is None:  # a chunk the partner package streams nothing for
-            return () if self.helper is None else tuple(self.helper.pieces(ours, None))
+            return () if self.helper is None else self._firsts(self.helper.pieces(ours, None))
         info = self._info(ours, message) if self.style else None
         piece = (
             text_piece(message)
@@ -303,15 +305,24 @@ class _Ending:
             else ChatGenerationChunk(message=message, generation_info=info)
         )
         if self.helper is not None:
-            return tuple(self.helper.pieces(ours, piece))
+            return self._firsts(self.helper.pieces(ours, piece))
         if message.tool_call_chunks:
             self.calls.add(message)
         if self.first is None:
             self.first = piece
+            merge_linearly(piece)  # LangChain merges the stream through its first piece
         self.text_content = isinstance(message.content, str)
         before = () if self.held is None else (self.held,)
         self.held = piece if self.hold and _is_empty(piece) else None
         return before if self.held is not None else (*before, piece)
+
+    def _firsts(self, pieces: list[ChatGenerationChunk]) -> tuple[ChatGenerationChunk, ...]:
+        """`pieces` to yield, the stream's first among them made to merge the stream in
+        one pass."""
+        if self.first is None and pieces:
+            self.first = pieces[0]
+            merge_linearly(pieces[0])
+        return tuple(pieces)
 
     def _info(self, chunk: AIMessageChunk, message: Any) -> dict[str, Any] | None:
         """`_piece_info`, known without asking for a stream's middle chunks."""
@@ -327,7 +338,7 @@ class _Ending:
         """The piece held at the end, marked last (none if none is held); the SDK
         helper's final completion."""
         if self.helper is not None:
-            return tuple(self.helper.final())
+            return self._firsts(self.helper.final())
         first = self.first
         cut = first is not None and self.calls.any_cut()
         closing = self.held

@@ -18,6 +18,7 @@ from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs.chat_generation import merge_chat_generation_chunks
 
 from chatplex.langchain.convert import StreamTranslator
+from chatplex.langchain.linear_merge import ChatGenerationChunk as OnePassChatGenerationChunk
 from chatplex.langchain.replies import ageneration_chunks
 from chatplex.langchain.replies import generation_chunks
 from chatplex.messages import AIMessageChunk
@@ -101,7 +102,9 @@ async def test_a_stream_whose_calls_parse_keeps_langchains_classes_and_length(sy
     pieces = await _pieces(_stream('{"city": "Paris"}'), hold=False, sync=sync)
     # (LangChain adds its own closing chunk after these, as to any stream.)
     assert [p.message.chunk_position for p in pieces] == [None] * 4  # type: ignore[attr-defined]
-    assert {type(p) for p in pieces} == {ChatGenerationChunk}
+    # (the first piece merges the stream in one pass: linear_merge.py)
+    assert type(pieces[0]) is OnePassChatGenerationChunk
+    assert {type(p) for p in pieces[1:]} == {ChatGenerationChunk}
     assert {type(p.message) for p in pieces} == {LCAIMessageChunk}
     closed = [*(p.message for p in pieces), LCAIMessageChunk(content="", chunk_position="last")]
     assert _added(closed).tool_calls[0]["args"] == {"city": "Paris"}
@@ -118,3 +121,16 @@ def test_the_closing_chunk_shows_prints_and_loads_as_langchains() -> None:
     assert dumpd(closing)["id"] == dumpd(LCAIMessageChunk(content=""))["id"]
     assert type(load(dumpd(closing), allowed_objects="messages")) is LCAIMessageChunk
     assert pickle.loads(pickle.dumps(closing)) == closing
+
+
+def test_a_cut_streams_merge_takes_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its first piece is linear_merge.py's too: langchain-core's merge is not reached.
+    pieces = list(generation_chunks(iter(_stream(CUT)), StreamTranslator(), hold=False))
+    assert isinstance(pieces[0], OnePassChatGenerationChunk)
+
+    def refused(*args: Any) -> Any:
+        raise AssertionError("langchain-core's add_ai_message_chunks merged the stream")
+
+    monkeypatch.setattr("langchain_core.messages.ai.add_ai_message_chunks", refused)
+    (generation,) = generate_from_stream(iter(pieces)).generations
+    _cut_kept_invalid(generation.message)

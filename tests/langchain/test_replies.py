@@ -13,6 +13,7 @@ from langchain_core.outputs import ChatGenerationChunk
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain import replies
 from chatplex.langchain.convert import StreamTranslator
+from chatplex.langchain.linear_merge import ChatGenerationChunk as OnePassChatGenerationChunk
 from chatplex.langchain.replies import ageneration_chunks
 from chatplex.langchain.replies import chat_result
 from chatplex.langchain.replies import generation_chunks
@@ -590,3 +591,35 @@ async def test_a_streams_middle_pieces_get_the_generation_info_each_would_alone(
     assert fast == slow
     # The finishing piece's, where the partner gives one (langchain-anthropic's: none).
     assert any(p.generation_info for p in fast) == (provider != "anthropic")
+
+
+@pytest.mark.parametrize("helper", [False, True], ids=["pieces", "sdk_helper"])
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_streams_first_piece_merges_the_stream_in_one_pass(
+    helper: bool, sync: bool
+) -> None:
+    # LangChain merges a stream through its first piece (`chunks[0] + chunks[1:]`):
+    # linear_merge.py's class, the others LangChain's; the merge is LangChain's.
+    head = {"provider": "openai", "model_provider": "openai", "model_name": "gpt"}
+    chunks = [
+        AIMessageChunk(content="{}", id="c1", response_metadata=head),
+        AIMessageChunk(content="", id="c1", response_metadata={"finish_reason": "stop"}),
+    ]
+    translate = StreamTranslator(partner=True)
+    if sync:
+        pieces = list(generation_chunks(iter(chunks), translate, hold=True, helper=helper))
+    else:
+
+        async def stream() -> AsyncIterator[Any]:
+            for chunk in chunks:
+                yield chunk
+
+        made = ageneration_chunks(stream(), translate, hold=True, helper=helper)
+        pieces = [p async for p in made]
+    assert len(pieces) == (4 if helper else 2)
+    assert type(pieces[0]) is OnePassChatGenerationChunk
+    assert {type(p) for p in pieces[1:]} == {ChatGenerationChunk}
+    plain = [ChatGenerationChunk(**p.__dict__) for p in pieces]
+    merged, theirs = pieces[0] + pieces[1:], plain[0] + plain[1:]
+    assert type(merged) is type(theirs) is ChatGenerationChunk
+    assert merged.model_dump() == theirs.model_dump()
