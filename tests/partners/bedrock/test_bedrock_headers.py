@@ -3,11 +3,12 @@ attempt each is, beside langchain-aws's own on the same settings: langchain-aws 
 boto3's client itself (its `create_aws_client`, `user_agent_extra` patched in by its
 `__init__`), and both send to the same server on 127.0.0.1, which answers each call's
 first attempt with a 500 (retried) and the second with a 400 (not retried). Compared per
-attempt: the header names, the User-Agent (botocore's per-process feature list `m/...`
-aside), `amz-sdk-request` (`attempt=1; max=3`, then `ttl=<time>; attempt=2; max=3`, the
-`max` from the retry configuration langchain-aws hands boto3, the `ttl` the 500's `Date`
-plus the read timeout) and `amz-sdk-invocation-id` (one uuid4 per call, the same on its
-retry). The server's `Date` is fixed; botocore's backoff is patched to 0."""
+attempt: the header names, the User-Agent (its feature list `m/...` as a set: botocore
+joins a set, in an order of the process's), `amz-sdk-request` (`attempt=1; max=3`, then
+`ttl=<time>; attempt=2; max=3`, the `max` from the retry configuration langchain-aws
+hands boto3, the `ttl` the 500's `Date` plus the read timeout) and
+`amz-sdk-invocation-id` (one uuid4 per call, the same on its retry). The server's `Date`
+is fixed; botocore's backoff is patched to 0."""
 
 from __future__ import annotations
 
@@ -104,10 +105,15 @@ def _sent(cls: Any, url: str, seen: list[Any], how: str, **settings: Any) -> lis
     return [{k: v for k, v in h.items() if k not in FRAMING} for h in seen]
 
 
-def _agent(headers: dict[str, str]) -> str:
-    """botocore's User-Agent less its feature list (`m/...`: its order is a set's, per
-    process, and the credentials' source and an endpoint override change it)."""
-    return re.sub(r" m/\S+", "", headers["user-agent"])
+FEATURES = re.compile(r" m/(\S+)")
+
+
+def _agent(headers: dict[str, str]) -> tuple[str, frozenset[str]]:
+    """botocore's User-Agent, its feature list `m/...` apart as a set of ids."""
+    agent = headers["user-agent"]
+    listed = FEATURES.search(agent)
+    ids = frozenset(listed.group(1).split(",")) if listed else frozenset()
+    return FEATURES.sub(" m/", agent), ids
 
 
 def _compare(theirs: list[dict[str, str]], ours: list[dict[str, str]]) -> None:
@@ -115,7 +121,7 @@ def _compare(theirs: list[dict[str, str]], ours: list[dict[str, str]]) -> None:
     for their, our in zip(theirs, ours, strict=True):
         assert set(our) - OURS_ONLY == set(their) - OURS_ONLY
         assert our["accept"] == their.get("accept", our["accept"])
-        assert our["user-agent"] == _agent(their)
+        assert _agent(our) == _agent(their)
     (their_first, their_retry), (our_first, our_retry) = theirs, ours
     for first, retry in ((their_first, their_retry), (our_first, our_retry)):
         invocation = first["amz-sdk-invocation-id"]
@@ -146,6 +152,7 @@ def test_each_attempt_says_what_boto3s_says(
     assert theirs[0]["amz-sdk-request"] == "attempt=1; max=3"  # botocore's standard mode
     assert theirs[1]["amz-sdk-request"] == f"ttl={TTL_60}; attempt=2; max=3"
     assert " cfg/retry-mode#standard " in ours[0]["user-agent"]
+    assert _agent(ours[0])[1] == {"E", "Z", "b", "N", "e"}  # as measured with boto3
 
 
 @pytest.mark.parametrize(
@@ -183,7 +190,11 @@ def test_the_retry_configuration_is_said_as_boto3_says_it(
     _compare(theirs, ours)
 
 
-ENVIRONMENT = {"AWS_RETRY_MODE": "legacy", "AWS_MAX_ATTEMPTS": "7", "AWS_SDK_UA_APP_ID": "env-app"}
+ENVIRONMENT = {
+    "AWS_RETRY_MODE": "legacy",
+    "AWS_MAX_ATTEMPTS": "7",
+    "AWS_SDK_UA_APP_ID": "env-app",
+}
 
 
 @pytest.mark.parametrize("variable", sorted(ENVIRONMENT))
