@@ -82,7 +82,12 @@ class _Server(Answering):
 @pytest.fixture
 def seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[str, list[Any]]]:
     isolate_aws(monkeypatch, tmp_path, every_aws_variable())
+    import boto3
     import botocore.retries.standard
+
+    # boto3's default session finds the default chain's credentials once per process,
+    # and only its first client says where from: a session of the test's own.
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     import botocore.retryhandler
 
     # botocore's backoff (standard and legacy) at 0: the retry comes at once.
@@ -97,10 +102,14 @@ def _no_wait(*args: Any, **kwargs: Any) -> float:
     return 0
 
 
-def _sent(cls: Any, url: str, seen: list[Any], how: str, **settings: Any) -> list[dict[str, str]]:
-    """The headers of each attempt of one call `how` of `cls(...)` (a 500, then a 400)."""
+def _sent(
+    cls: Any, url: str | None, seen: list[Any], how: str, keys: Any = KEYS, **settings: Any
+) -> list[dict[str, str]]:
+    """The headers of each attempt of one call `how` of `cls(...)` (a 500, then a 400),
+    sent to `url` (None: the endpoint the environment configures) with `keys`."""
     seen.clear()
-    model = cls(model=MODEL, region_name="us-east-1", endpoint_url=url, **KEYS, **settings)
+    where = {"endpoint_url": url} if url else {}
+    model = cls(model=MODEL, region_name="us-east-1", **where, **keys, **settings)
     sent_once(model, how)  # the 400: only the requests are wanted
     return [{k: v for k, v in h.items() if k not in FRAMING} for h in seen]
 
@@ -168,6 +177,12 @@ def test_each_attempt_says_what_boto3s_says(
         {"config": botocore_config.Config(user_agent_extra="my-app/1.2")},
         {"config": botocore_config.Config(user_agent_appid="my app!#1")},
         {"config": botocore_config.Config(user_agent="custom/9", user_agent_extra="x/1")},
+        {
+            "config": botocore_config.Config(
+                request_checksum_calculation="when_required",
+                response_checksum_validation="WHEN_REQUIRED",
+            )
+        },
     ],
     ids=[
         "max_retries",
@@ -179,6 +194,7 @@ def test_each_attempt_says_what_boto3s_says(
         "user_agent_extra",
         "user_agent_appid",
         "user_agent",
+        "checksums",
     ],
 )
 def test_the_retry_configuration_is_said_as_boto3_says_it(
@@ -194,6 +210,8 @@ ENVIRONMENT = {
     "AWS_RETRY_MODE": "legacy",
     "AWS_MAX_ATTEMPTS": "7",
     "AWS_SDK_UA_APP_ID": "env-app",
+    "AWS_REQUEST_CHECKSUM_CALCULATION": "WHEN_REQUIRED",
+    "AWS_RESPONSE_CHECKSUM_VALIDATION": "when_required",
 }
 
 
@@ -209,6 +227,66 @@ def test_the_environments_configuration_too(
     said = {"AWS_RETRY_MODE": "attempt=1", "AWS_MAX_ATTEMPTS": "attempt=1; max=7"}
     assert ours[0]["amz-sdk-request"] == said.get(variable, "attempt=1; max=3")
     assert (" app/env-app " in ours[0]["user-agent"]) == (variable == "AWS_SDK_UA_APP_ID")
+
+
+PROFILES = """\
+[p1]
+aws_access_key_id = AKIDPROFILE
+aws_secret_access_key = not-a-real-secret
+[default]
+aws_access_key_id = AKIDDEFAULT
+aws_secret_access_key = not-a-real-secret
+"""
+#: A profile's settings in the shared config file.
+CONFIGURED = """\
+[profile p1]
+retry_mode = adaptive
+request_checksum_calculation = when_required
+"""
+
+
+@pytest.mark.parametrize(
+    "way", ["env", "profile", "profile_configured", "default_chain", "aws_profile"]
+)
+@pytest.mark.parametrize("pair", PAIRS, ids=["ChatBedrockConverse", "ChatBedrock"])
+def test_where_the_credentials_come_from_is_said_as_boto3_says_it(
+    seen: tuple[str, list[Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    pair: tuple[Any, Any],
+    way: str,
+) -> None:
+    """Keys in the environment (which langchain-aws reads and passes as its own), a named
+    profile (its config file's settings too), and botocore's default chain (its default
+    profile, or AWS_PROFILE's): the chain's source is said once the signature found it."""
+    url, headers = seen
+    (tmp_path / "credentials").write_text(PROFILES)
+    settings: dict[str, Any] = {}
+    if way == "env":
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDFROMENV")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
+    elif way.startswith("profile"):
+        settings["credentials_profile_name"] = "p1"
+    elif way == "aws_profile":
+        monkeypatch.setenv("AWS_PROFILE", "p1")
+    if way == "profile_configured":
+        (tmp_path / "config").write_text(CONFIGURED)
+    theirs = _sent(pair[0], url, headers, "invoke", {}, **settings)
+    ours = _sent(pair[1], url, headers, "invoke", {}, **settings)
+    _compare(theirs, ours)
+    said = {"env": "e", "profile_configured": "n a F"}.get(way, "n")
+    assert set(said.split()) <= _agent(ours[0])[1]
+
+
+def test_an_endpoint_the_environment_configures_is_said(
+    seen: tuple[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, headers = seen
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", url)
+    theirs = _sent(langchain_aws.ChatBedrockConverse, None, headers, "invoke")
+    ours = _sent(chatplex.langchain.ChatBedrockConverse, None, headers, "invoke")
+    _compare(theirs, ours)
+    assert "N" in _agent(ours[0])[1]  # ENDPOINT_OVERRIDE
 
 
 def test_each_call_has_its_own_invocation_id(seen: tuple[str, list[Any]]) -> None:
