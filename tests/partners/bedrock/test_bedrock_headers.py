@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests._aws import every_aws_variable
@@ -287,6 +288,52 @@ def test_an_endpoint_the_environment_configures_is_said(
     ours = _sent(chatplex.langchain.ChatBedrockConverse, None, headers, "invoke")
     _compare(theirs, ours)
     assert "N" in _agent(ours[0])[1]  # ENDPOINT_OVERRIDE
+
+
+@pytest.mark.parametrize("way", ["keys", "api_key", "api_key_from_env"])
+def test_on_the_regions_own_endpoint_too(
+    seen: tuple[str, list[Any]], monkeypatch: pytest.MonkeyPatch, way: str
+) -> None:
+    """No endpoint given (no `N`), and a Bedrock API key (sent over https only): each
+    side's first request caught before it leaves (boto3's at its `before-send` event,
+    chatplex's by its httpx transport), answered 400 (`seen`: the AWS setup alone)."""
+    settings: dict[str, Any] = {"model": MODEL, "region_name": "us-east-1"}
+    settings.update(KEYS if way == "keys" else {"api_key": "not-a-real-key"})
+    if way == "api_key_from_env":
+        monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", settings.pop("api_key"))
+    agents: list[str] = []
+
+    def theirs(request: Any, **_: Any) -> Any:
+        from botocore.awsrequest import AWSResponse
+
+        agent = request.headers["User-Agent"]
+        agents.append(agent.decode() if isinstance(agent, bytes) else agent)
+        return AWSResponse(request.url, 400, {"x-amzn-ErrorType": "ValidationException"}, _Raw())
+
+    def ours(request: httpx.Request) -> httpx.Response:
+        agents.append(request.headers["user-agent"])
+        return httpx.Response(400, json={"message": "no"})
+
+    partner = langchain_aws.ChatBedrockConverse(**settings)
+    partner.client.meta.events.register("before-send.bedrock-runtime", theirs)
+    client = httpx.Client(transport=httpx.MockTransport(ours))
+    for model in (partner, chatplex.langchain.ChatBedrockConverse(http_client=client, **settings)):
+        sent_once(model, "invoke")
+    assert len(agents) == 2  # one request each (a 400 is not retried)
+    their, our = (_agent({"user-agent": agent}) for agent in agents)
+    assert our == their
+    said = {"keys": {"E", "Z", "b", "e"}, "api_key": {"E", "Z", "b"}}
+    assert our[1] == said.get(way, {"E", "Z", "b", "3"})
+
+
+class _Raw:
+    """A botocore response body: botocore reads the 400's error from it."""
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield b'{"message": "no"}'
+
+    def read(self, *_: Any, **__: Any) -> bytes:
+        return b'{"message": "no"}'
 
 
 def test_each_call_has_its_own_invocation_id(seen: tuple[str, list[Any]]) -> None:

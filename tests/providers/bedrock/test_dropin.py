@@ -832,27 +832,6 @@ def test_botocores_attempt_headers_follow_the_retry_configuration(
     )
 
 
-def test_the_user_agent_names_the_clients_features_as_botocore_registers_them(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """botocore's `m/` ids for what tests/partners/bedrock cannot send offline: the
-    region's own endpoint (no `N`), and a Bedrock API key while AWS_BEARER_TOKEN_BEDROCK
-    is set (`3`)."""
-    for name in ("AWS_RETRY_MODE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"):
-        monkeypatch.delenv(name, raising=False)
-
-    def said(model: ChatBedrockConverse) -> str:
-        headers = model.sdk_headers
-        assert headers is not None
-        return headers.sync["User-Agent"]
-
-    assert " m/E,Z,b,e cfg/retry-mode#standard " in said(_keyed())
-    keyed = ChatBedrockConverse(model=MODEL, region_name="us-east-1", api_key="k")
-    assert " m/E,Z,b cfg/retry-mode#standard " in said(keyed)
-    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "from-the-environment")
-    assert " m/3,E,Z,b cfg/retry-mode#standard " in said(keyed)
-
-
 def test_timeout_or_max_retries_replace_the_configs_retries_as_in_langchain_aws(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
