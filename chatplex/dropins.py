@@ -94,7 +94,8 @@ USER_AGENTS: dict[str, Form] = {
         "python.version={python})"
     ),
     # langchain-aws calls through boto3's client (botocore's User-Agent, langchain-aws's
-    # `user_agent_extra`); botocore's per-request feature list (`m/...`) is not sent.
+    # `user_agent_extra`); the drop-in adds its retry mode, its Config's options and its
+    # client's features (`m/...`, `providers/bedrock/sdk_headers.py`).
     **dict.fromkeys(
         ("ChatBedrock", "ChatBedrockConverse"),
         "Boto3/{boto3} md/Botocore#{botocore} ua/2.1 os/{botocore_os} md/arch#{machine} "

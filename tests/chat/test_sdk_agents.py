@@ -174,12 +174,14 @@ def _sent(
 
 
 def _partners_own(name: str, headers: dict[str, str]) -> dict[str, str]:
-    """The partner's headers less what a drop-in does not send: botocore's per-request
-    feature list (`m/...`, which the credentials' source and an endpoint override
-    change)."""
+    """The partner's headers, botocore's feature list (`m/...`, a set's ids in an order of
+    the process's) sorted, as a drop-in sends it."""
     kept = dict(headers)
     if name in ("ChatBedrock", "ChatBedrockConverse"):
-        kept["user-agent"] = re.sub(r" m/\S+", "", kept["user-agent"])
+        ids = re.search(r" m/(\S+)", kept["user-agent"])
+        assert ids is not None
+        listed = ",".join(sorted(ids.group(1).split(",")))
+        kept["user-agent"] = kept["user-agent"].replace(ids.group(1), listed)
     return kept
 
 

@@ -71,6 +71,7 @@ from ...secret import Secret
 from ...secret import merged_headers
 from ...secret.urls import hold_url
 from ...secret.urls import redact_url
+from .auth import BEARER_VARIABLE
 from .auth import BearerToken
 from .auth import ClientConfig
 from .auth import SigV4Signer
@@ -119,8 +120,6 @@ BLOCK_TYPES = BlockTypes(
     | SERVER_TOOL_BLOCK_TYPES
 )
 _JSON = "application/json"
-#: A Bedrock API key, as botocore and the AWS SDKs read it.
-_BEARER_VARIABLE = "AWS_BEARER_TOKEN_BEDROCK"
 
 
 def _secret(value: str | Secret | None, name: str) -> Secret | None:
@@ -218,6 +217,8 @@ class BedrockAdapter(Adapter):
         if isinstance(endpoint_url or base_url, Secret):  # held: it carries a credential
             raise ValueError("endpoint_url must not carry credentials; AWS requests are signed")
         endpoint_url = endpoint_url or base_url or configured_endpoint(credentials_profile_name)
+        #: Whether the endpoint was given or configured (boto3's User-Agent says so).
+        self.endpoint_given = bool(endpoint_url)
         default = f"https://bedrock-runtime.{self.region_name}.amazonaws.com"
         where = BaseURL.parse(endpoint_url or default, "")
         if where.secret_url is not None or where.basic_auth is not None:
@@ -225,8 +226,8 @@ class BedrockAdapter(Adapter):
         #: The endpoint (no trailing "/").
         self.endpoint_url = where.base_url
         self.credentials_profile_name = credentials_profile_name
-        if api_key is None and os.environ.get(_BEARER_VARIABLE):
-            api_key = Secret(os.environ[_BEARER_VARIABLE])  # no local holds it in clear
+        if api_key is None and os.environ.get(BEARER_VARIABLE):
+            api_key = Secret(os.environ[BEARER_VARIABLE])  # no local holds it in clear
         self._auth: SigV4Signer | BearerToken
         # A Bedrock API key, given or from the environment, wins over AWS keys, as in
         # langchain-aws.
@@ -259,6 +260,11 @@ class BedrockAdapter(Adapter):
             f"endpoint_url={redact_url(getattr(self, 'endpoint_url', '') or '')!r}, "
             f"auth={getattr(self, '_auth', None)!r})"
         )
+
+    def credential_ids(self) -> frozenset[str]:
+        """botocore's User-Agent ids of how the credentials were found (its chain's once
+        the first request's signature found them)."""
+        return self._auth.feature_ids()
 
     def url(self, model: str, *, stream: bool) -> str:
         """The endpoint of `model` (its id, inference profile or ARN, URL-encoded)."""

@@ -34,6 +34,7 @@ from ...secret import is_credential_value
 from ...secret import is_secret_header
 
 __all__ = [
+    "BEARER_VARIABLE",
     "BearerToken",
     "SigV4Signer",
     "TokenMaskingFilter",
@@ -132,7 +133,7 @@ def resolve_region(
 
 #: botocore `Config` options that change nothing chatplex's requests follow (its
 #: connection pool, botocore's own parameter checks...): read and ignored, the user
-#: agent's but where a drop-in sends boto3's User-Agent (`ClientConfig`).
+#: agent's and checksums' but where a drop-in's User-Agent says them (`ClientConfig`).
 _IGNORED_OPTIONS = frozenset(
     {
         "user_agent",
@@ -170,6 +171,9 @@ class ClientConfig:
     user_agent: str | None = None
     user_agent_extra: str | None = None
     user_agent_appid: str | None = None
+    #: `request_checksum_calculation`, `response_checksum_validation`: what its
+    #: User-Agent's features say of them (a drop-in's).
+    checksums: tuple[str | None, str | None] = (None, None)
 
 
 def client_config(config: Any) -> ClientConfig:
@@ -209,6 +213,7 @@ def client_config(config: Any) -> ClientConfig:
         given.get("user_agent"),
         given.get("user_agent_extra"),
         given.get("user_agent_appid"),
+        (given.get("request_checksum_calculation"), given.get("response_checksum_validation")),
     )
 
 
@@ -243,12 +248,16 @@ class Boto3Defaults:
     """What boto3's client takes from the environment and the shared config file where a
     Config says nothing: botocore's retry mode (`AWS_RETRY_MODE` / `retry_mode`, else
     "standard": its `_compute_retry_mode`), the attempts in all (`AWS_MAX_ATTEMPTS` /
-    `max_attempts`; None: the mode's own) and the app id its User-Agent names
-    (`AWS_SDK_UA_APP_ID` / `sdk_ua_app_id`)."""
+    `max_attempts`; None: the mode's own), the app id its User-Agent names
+    (`AWS_SDK_UA_APP_ID` / `sdk_ua_app_id`) and the checksum settings its features say
+    (`AWS_REQUEST_CHECKSUM_CALCULATION` / `request_checksum_calculation`,
+    `AWS_RESPONSE_CHECKSUM_VALIDATION` / `response_checksum_validation`; None: botocore's
+    default)."""
 
     mode: str = "standard"
     attempts: int | None = None
     appid: str | None = None
+    checksums: tuple[str | None, str | None] = (None, None)
 
     def retries(self, mode: str | None = None) -> int:
         """The retries after the first attempt, in `mode` (a Config's) or `self.mode`:
@@ -263,23 +272,31 @@ def boto3_defaults(profile: str | None) -> Boto3Defaults:
     """boto3's defaults for `profile` (read from one botocore session: building one costs
     ~10 ms)."""
     botocore = import_botocore()
+    names = (
+        "max_attempts",
+        "retry_mode",
+        "user_agent_appid",
+        "request_checksum_calculation",
+        "response_checksum_validation",
+    )
     try:
         session = botocore.session.Session(profile=profile)
-        found = [
-            session.get_config_variable(name)
-            for name in ("max_attempts", "retry_mode", "user_agent_appid")
-        ]
+        found = [session.get_config_variable(name) for name in names]
     except botocore.exceptions.BotoCoreError:
-        found = [None, None, None]
-    attempts, mode, appid = found
+        found = [None] * len(names)
+    attempts, mode, *said = found
     try:
         attempts = None if attempts is None else int(attempts)
     except (TypeError, ValueError):
         attempts = None
+    appid, request_checksum, response_checksum = (
+        value if isinstance(value, str) and value else None for value in said
+    )
     return Boto3Defaults(
         mode if isinstance(mode, str) and mode else "standard",
         attempts,
-        appid if isinstance(appid, str) and appid else None,
+        appid,
+        (request_checksum, response_checksum),
     )
 
 
@@ -289,6 +306,13 @@ def user_agent_part(value: str) -> str:
     from botocore.useragent import sanitize_user_agent_string_component
 
     return str(sanitize_user_agent_string_component(raw_str=value, allow_hash=True))
+
+
+#: The variable a Bedrock API key is read from.
+BEARER_VARIABLE = "AWS_BEARER_TOKEN_BEDROCK"
+_BEARER_ENVIRONMENT = frozenset({"3"})
+#: botocore's User-Agent id of credentials given in code (`session.py`).
+_IN_CODE = frozenset({"e"})
 
 
 class BearerToken:
@@ -306,6 +330,13 @@ class BearerToken:
 
     def digest_source(self) -> str:
         return self._token.get()
+
+    def feature_ids(self) -> frozenset[str]:
+        """botocore's User-Agent ids of this key's use: `3` while AWS_BEARER_TOKEN_BEDROCK
+        is set (`handlers.py`, read per request), whether or not the key came from it.
+        Left out: the id of the AWS credentials boto3's chain finds while it builds the
+        client, which it never uses (finding them may call instance metadata)."""
+        return _BEARER_ENVIRONMENT if BEARER_VARIABLE in os.environ else frozenset()
 
     def __repr__(self) -> str:
         return f"BearerToken({self._token!r})"
@@ -347,16 +378,18 @@ class SigV4Signer:
         self._session_token = session_token
         self._now = now
         self._chain: Any = None  # botocore's resolved credentials (refreshable), lazily
+        self._found_by: frozenset[str] = frozenset()  # the chain's feature ids
         self._lock = threading.Lock()
         self._botocore = import_botocore()
 
     def __getstate__(self) -> dict[str, Any]:
         # Copies and pickles (a model's, as langchain-aws's own cannot) without the lock,
         # botocore's module and the resolved chain: the copy resolves its own.
-        return {k: v for k, v in vars(self).items() if k not in ("_lock", "_botocore", "_chain")}
+        dropped = ("_lock", "_botocore", "_chain", "_found_by")
+        return {k: v for k, v in vars(self).items() if k not in dropped}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        vars(self).update(state, _chain=None, _lock=threading.Lock())
+        vars(self).update(state, _chain=None, _found_by=frozenset(), _lock=threading.Lock())
         self._botocore = import_botocore()
 
     def __repr__(self) -> str:
@@ -371,6 +404,13 @@ class SigV4Signer:
             return self._access_key.get()
         return f"profile:{self.profile or 'default'}"
 
+    def feature_ids(self) -> frozenset[str]:
+        """botocore's User-Agent ids of where the credentials were found: `e` for keys
+        given, else those botocore registers while its chain finds them (`n` a profile's
+        file, `g` the environment's variables, `0` instance metadata...), once the first
+        request's signature has (empty before)."""
+        return _IN_CODE if self._access_key is not None else self._found_by
+
     def _credentials(self) -> Any:
         """botocore's frozen credentials for this request."""
         botocore = self._botocore
@@ -378,8 +418,7 @@ class SigV4Signer:
             return _Credentials(self._access_key, self._secret_key, self._session_token)
         with self._lock:
             if self._chain is None:
-                session = botocore.session.Session(profile=self.profile)
-                self._chain = session.get_credentials()
+                self._chain, self._found_by = _found_credentials(botocore, self.profile)
         if self._chain is None:
             where = f"profile {self.profile!r}" if self.profile else "the default chain"
             raise _no_credentials_error(botocore)(
@@ -415,6 +454,19 @@ class SigV4Signer:
         finally:
             _signing_keys.reset(signing)
         return dict(request.headers.items())
+
+
+def _found_credentials(botocore: Any, profile: str | None) -> tuple[Any, frozenset[str]]:
+    """botocore's chain's credentials for `profile`, and the ids it registers while it
+    finds them: in a context of their own, as botocore finds them building a client. The
+    ids its refreshes register later are among these."""
+    from botocore.context import ClientContext
+    from botocore.context import get_context
+    from botocore.context import start_as_current_context
+
+    with start_as_current_context(ClientContext()):
+        chain = botocore.session.Session(profile=profile).get_credentials()
+        return chain, frozenset(get_context().features)
 
 
 @cache

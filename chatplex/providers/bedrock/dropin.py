@@ -68,6 +68,7 @@ from .reasoning_effort import EffortRule
 from .reasoning_effort import check_effort
 from .sdk_headers import SDK_INVOCATION
 from .sdk_headers import SDK_REQUEST
+from .sdk_headers import feature_ids
 from .sdk_headers import first_attempt
 from .sdk_headers import retried
 from .sdk_headers import user_agent
@@ -186,12 +187,14 @@ def botocore_headers(
     attempts: int,
     seconds: float | None,
     agent: tuple[str | None, str | None, str | None] = (None, None, None),
+    features: frozenset[str] = frozenset(),
 ) -> BotocoreHeaders:
     """`base` (the User-Agent `chatplex.dropins` writes for the standard mode) under
-    botocore's retry `mode`, `attempts` in all, its read timeout (`seconds`) and a
-    Config's `agent`: (`user_agent`, `user_agent_extra`, `user_agent_appid`)."""
+    botocore's retry `mode`, `attempts` in all, its read timeout (`seconds`), a
+    Config's `agent`: (`user_agent`, `user_agent_extra`, `user_agent_appid`) and the
+    client's `features` (`sdk_headers.feature_ids`)."""
     sent = {
-        name: user_agent(value, mode, *agent) if name.lower() == "user-agent" else value
+        name: user_agent(value, mode, *agent, features) if name.lower() == "user-agent" else value
         for name, value in base.sync.items()
     }
     names = base.names | {SDK_REQUEST, SDK_INVOCATION}
@@ -322,23 +325,32 @@ class ChatBedrockConverse(DropInEngine):
     _retry_mode: str | None = None  # a Config's (else the environment's)
     _read_timeout: float | None = 60.0
     _agent: tuple[str | None, str | None, str | None] = (None, None, None)
+    #: A Config's `request_checksum_calculation`, `response_checksum_validation`.
+    _checksums: tuple[str | None, str | None] = (None, None)
 
     @property
     def sdk_headers(self) -> PartnerHeaders | None:
         """Under LangChain's name, boto3's headers under this model's retries (a copy
-        bound with other `max_retries` says so); None in chatplex's own family."""
+        bound with other `max_retries` says so) and the features boto3's client says it
+        was built with (its credentials' source found by the first request's signature,
+        before these are read); None in chatplex's own family."""
         base = self._sdk_base
         if base is None:
             return None
         override, extra, appid = self._agent
-        if not self._boto3 and (self._retry_mode is None or appid is None):
+        if not self._boto3 and None in (self._retry_mode, appid, *self._checksums):
             from .auth import boto3_defaults
 
             self._boto3.append(boto3_defaults(self._aws_profile))
         found = self._boto3[0] if self._boto3 else Boto3Defaults()
         mode, appid = self._retry_mode or found.mode, appid or found.appid
         agent = (override, extra, appid)
-        key = (base, mode, self._attempts(), self._read_timeout, agent)
+        checksums = [
+            mine or said for mine, said in zip(self._checksums, found.checksums, strict=True)
+        ]
+        adapter = cast("BedrockAdapter", self.adapter)
+        features = feature_ids(mode, checksums, adapter.endpoint_given, adapter.credential_ids())
+        key = (base, mode, self._attempts(), self._read_timeout, agent, features)
         made = self._sdk_made
         if made is None or made[0][0] is not base or made[0][1:] != key[1:]:
             made = self._sdk_made = (key, botocore_headers(*key))
@@ -439,6 +451,7 @@ class ChatBedrockConverse(DropInEngine):
             from_config.user_agent_extra,
             from_config.user_agent_appid,
         )
+        self._checksums = from_config.checksums
         read = given["timeout"] if replaced else getattr(config, "read_timeout", 60)
         self._read_timeout = None if read is None else float(getattr(read, "read", read))
         if max_retries is None and not replaced:

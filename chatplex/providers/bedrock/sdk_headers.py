@@ -2,8 +2,8 @@
 the drop-in's `BotocoreHeaders` puts these on its requests).
 
 - `User-Agent`: botocore's (`useragent.UserAgentString`) under langchain-aws's
-  `x-client-framework:langchain-aws`, the retry mode and a Config's options
-  (`user_agent`).
+  `x-client-framework:langchain-aws`, the retry mode, a Config's options and the
+  features its client was built with, `m/<ids>` (`user_agent`, `feature_ids`).
 - `amz-sdk-request` per attempt (`handlers.add_retry_headers`): `attempt=1; max=3` on the
   first (`first_request`; `attempt=1` alone in the legacy mode), then
   `ttl=<time>; attempt=2; max=3` (`retried`), the `ttl` the last response's `Date` plus
@@ -16,6 +16,8 @@ Both are added after the signature, unsigned, as botocore adds them: a retry cha
 
 >>> first_request("standard", 3), first_request("legacy", 5)
 ('attempt=1; max=3', 'attempt=1')
+>>> sorted(feature_ids("standard", (None, None), True, {"e"}))
+['E', 'N', 'Z', 'b', 'e']
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ import datetime
 import email.utils
 import uuid
 from collections.abc import Collection
+from collections.abc import Sequence
 
 from .auth import user_agent_part
 
 __all__ = [
     "SDK_INVOCATION",
     "SDK_REQUEST",
+    "feature_ids",
     "first_attempt",
     "first_request",
     "retried",
@@ -38,6 +42,35 @@ __all__ = [
 
 SDK_REQUEST = "amz-sdk-request"
 SDK_INVOCATION = "amz-sdk-invocation-id"
+
+
+#: botocore's ids (`useragent._USERAGENT_FEATURE_MAPPINGS`) of a client's retry mode
+#: (`client.py` `_register_retries`) and checksum settings (`args.py`
+#: `_register_checksum_config_feature_ids`; a value it refuses has none).
+_RETRY_MODES = {"legacy": "D", "standard": "E", "adaptive": "F"}
+_REQUEST_CHECKSUMS = {"when_supported": "Z", "when_required": "a"}
+_RESPONSE_CHECKSUMS = {"when_supported": "b", "when_required": "c"}
+#: An endpoint given or configured (`args.py`: `ENDPOINT_OVERRIDE`).
+_ENDPOINT = "N"
+
+
+def feature_ids(
+    mode: str, checksums: Sequence[str | None], endpoint: bool, credentials: Collection[str]
+) -> frozenset[str]:
+    """The features botocore registers while it builds a client (its User-Agent's
+    `m/`): the retry `mode`, the `checksums` settings (`request_checksum_calculation`,
+    `response_checksum_validation`; None: botocore's default, "when_supported"), whether
+    an `endpoint` was given or configured, and the ids of how its `credentials` were
+    found (`e` given in code, `n` a profile's file...)."""
+    request, response = ((said or "when_supported").lower() for said in checksums)
+    ids = {
+        _RETRY_MODES.get(mode),
+        _REQUEST_CHECKSUMS.get(request),
+        _RESPONSE_CHECKSUMS.get(response),
+        _ENDPOINT if endpoint else None,
+        *credentials,
+    }
+    return frozenset(i for i in ids if i)
 
 
 def first_attempt(mode: str, attempts: int, named: Collection[str]) -> dict[str, str]:
@@ -77,16 +110,24 @@ def retried(
 
 
 def user_agent(
-    standard: str, mode: str, override: str | None, extra: str | None, appid: str | None
+    standard: str,
+    mode: str,
+    override: str | None,
+    extra: str | None,
+    appid: str | None,
+    features: Collection[str] = (),
 ) -> str:
     """boto3's User-Agent (`standard`: `<botocore's words> cfg/retry-mode#standard
     Botocore/<version> x-client-framework:langchain-aws`) as botocore writes it: the
-    retry `mode`, `app/<appid>` after it, `override` in place of its own words (its
-    legacy string), a Config's `extra` before langchain-aws's tag (which langchain-aws
-    appends to it)."""
+    client's `features` (`m/<ids>`, none where there are none) before the retry `mode`,
+    `app/<appid>` after it, `override` in place of its own words (its legacy string,
+    which names no feature), a Config's `extra` before langchain-aws's tag (which
+    langchain-aws appends to it). botocore joins the ids of a set, in no fixed order:
+    they are sent sorted."""
     words, _, rest = standard.partition(" Botocore/")
     version, _, framework = rest.partition(" ")
-    words = words.replace("cfg/retry-mode#standard", f"cfg/retry-mode#{mode}")
+    said = f"m/{','.join(sorted(features))} " if features else ""
+    words = words.replace("cfg/retry-mode#standard", f"{said}cfg/retry-mode#{mode}")
     if appid:
         words = f"{words} app/{user_agent_part(appid)}"
     if extra:

@@ -3,11 +3,12 @@ attempt each is, beside langchain-aws's own on the same settings: langchain-aws 
 boto3's client itself (its `create_aws_client`, `user_agent_extra` patched in by its
 `__init__`), and both send to the same server on 127.0.0.1, which answers each call's
 first attempt with a 500 (retried) and the second with a 400 (not retried). Compared per
-attempt: the header names, the User-Agent (botocore's per-process feature list `m/...`
-aside), `amz-sdk-request` (`attempt=1; max=3`, then `ttl=<time>; attempt=2; max=3`, the
-`max` from the retry configuration langchain-aws hands boto3, the `ttl` the 500's `Date`
-plus the read timeout) and `amz-sdk-invocation-id` (one uuid4 per call, the same on its
-retry). The server's `Date` is fixed; botocore's backoff is patched to 0."""
+attempt: the header names, the User-Agent (its feature list `m/...` as a set: botocore
+joins a set, in an order of the process's), `amz-sdk-request` (`attempt=1; max=3`, then
+`ttl=<time>; attempt=2; max=3`, the `max` from the retry configuration langchain-aws
+hands boto3, the `ttl` the 500's `Date` plus the read timeout) and
+`amz-sdk-invocation-id` (one uuid4 per call, the same on its retry). The server's `Date`
+is fixed; botocore's backoff is patched to 0."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests._aws import every_aws_variable
@@ -81,7 +83,12 @@ class _Server(Answering):
 @pytest.fixture
 def seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[str, list[Any]]]:
     isolate_aws(monkeypatch, tmp_path, every_aws_variable())
+    import boto3
     import botocore.retries.standard
+
+    # boto3's default session finds the default chain's credentials once per process,
+    # and only its first client says where from: a session of the test's own.
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     import botocore.retryhandler
 
     # botocore's backoff (standard and legacy) at 0: the retry comes at once.
@@ -96,18 +103,27 @@ def _no_wait(*args: Any, **kwargs: Any) -> float:
     return 0
 
 
-def _sent(cls: Any, url: str, seen: list[Any], how: str, **settings: Any) -> list[dict[str, str]]:
-    """The headers of each attempt of one call `how` of `cls(...)` (a 500, then a 400)."""
+def _sent(
+    cls: Any, url: str | None, seen: list[Any], how: str, keys: Any = KEYS, **settings: Any
+) -> list[dict[str, str]]:
+    """The headers of each attempt of one call `how` of `cls(...)` (a 500, then a 400),
+    sent to `url` (None: the endpoint the environment configures) with `keys`."""
     seen.clear()
-    model = cls(model=MODEL, region_name="us-east-1", endpoint_url=url, **KEYS, **settings)
+    where = {"endpoint_url": url} if url else {}
+    model = cls(model=MODEL, region_name="us-east-1", **where, **keys, **settings)
     sent_once(model, how)  # the 400: only the requests are wanted
     return [{k: v for k, v in h.items() if k not in FRAMING} for h in seen]
 
 
-def _agent(headers: dict[str, str]) -> str:
-    """botocore's User-Agent less its feature list (`m/...`: its order is a set's, per
-    process, and the credentials' source and an endpoint override change it)."""
-    return re.sub(r" m/\S+", "", headers["user-agent"])
+FEATURES = re.compile(r" m/(\S+)")
+
+
+def _agent(headers: dict[str, str]) -> tuple[str, frozenset[str]]:
+    """botocore's User-Agent, its feature list `m/...` apart as a set of ids."""
+    agent = headers["user-agent"]
+    listed = FEATURES.search(agent)
+    ids = frozenset(listed.group(1).split(",")) if listed else frozenset()
+    return FEATURES.sub(" m/", agent), ids
 
 
 def _compare(theirs: list[dict[str, str]], ours: list[dict[str, str]]) -> None:
@@ -115,7 +131,7 @@ def _compare(theirs: list[dict[str, str]], ours: list[dict[str, str]]) -> None:
     for their, our in zip(theirs, ours, strict=True):
         assert set(our) - OURS_ONLY == set(their) - OURS_ONLY
         assert our["accept"] == their.get("accept", our["accept"])
-        assert our["user-agent"] == _agent(their)
+        assert _agent(our) == _agent(their)
     (their_first, their_retry), (our_first, our_retry) = theirs, ours
     for first, retry in ((their_first, their_retry), (our_first, our_retry)):
         invocation = first["amz-sdk-invocation-id"]
@@ -146,6 +162,7 @@ def test_each_attempt_says_what_boto3s_says(
     assert theirs[0]["amz-sdk-request"] == "attempt=1; max=3"  # botocore's standard mode
     assert theirs[1]["amz-sdk-request"] == f"ttl={TTL_60}; attempt=2; max=3"
     assert " cfg/retry-mode#standard " in ours[0]["user-agent"]
+    assert _agent(ours[0])[1] == {"E", "Z", "b", "N", "e"}  # as measured with boto3
 
 
 @pytest.mark.parametrize(
@@ -161,6 +178,12 @@ def test_each_attempt_says_what_boto3s_says(
         {"config": botocore_config.Config(user_agent_extra="my-app/1.2")},
         {"config": botocore_config.Config(user_agent_appid="my app!#1")},
         {"config": botocore_config.Config(user_agent="custom/9", user_agent_extra="x/1")},
+        {
+            "config": botocore_config.Config(
+                request_checksum_calculation="when_required",
+                response_checksum_validation="WHEN_REQUIRED",
+            )
+        },
     ],
     ids=[
         "max_retries",
@@ -172,6 +195,7 @@ def test_each_attempt_says_what_boto3s_says(
         "user_agent_extra",
         "user_agent_appid",
         "user_agent",
+        "checksums",
     ],
 )
 def test_the_retry_configuration_is_said_as_boto3_says_it(
@@ -183,7 +207,13 @@ def test_the_retry_configuration_is_said_as_boto3_says_it(
     _compare(theirs, ours)
 
 
-ENVIRONMENT = {"AWS_RETRY_MODE": "legacy", "AWS_MAX_ATTEMPTS": "7", "AWS_SDK_UA_APP_ID": "env-app"}
+ENVIRONMENT = {
+    "AWS_RETRY_MODE": "legacy",
+    "AWS_MAX_ATTEMPTS": "7",
+    "AWS_SDK_UA_APP_ID": "env-app",
+    "AWS_REQUEST_CHECKSUM_CALCULATION": "WHEN_REQUIRED",
+    "AWS_RESPONSE_CHECKSUM_VALIDATION": "when_required",
+}
 
 
 @pytest.mark.parametrize("variable", sorted(ENVIRONMENT))
@@ -198,6 +228,112 @@ def test_the_environments_configuration_too(
     said = {"AWS_RETRY_MODE": "attempt=1", "AWS_MAX_ATTEMPTS": "attempt=1; max=7"}
     assert ours[0]["amz-sdk-request"] == said.get(variable, "attempt=1; max=3")
     assert (" app/env-app " in ours[0]["user-agent"]) == (variable == "AWS_SDK_UA_APP_ID")
+
+
+PROFILES = """\
+[p1]
+aws_access_key_id = AKIDPROFILE
+aws_secret_access_key = not-a-real-secret
+[default]
+aws_access_key_id = AKIDDEFAULT
+aws_secret_access_key = not-a-real-secret
+"""
+#: A profile's settings in the shared config file.
+CONFIGURED = """\
+[profile p1]
+retry_mode = adaptive
+request_checksum_calculation = when_required
+"""
+
+
+@pytest.mark.parametrize(
+    "way", ["env", "profile", "profile_configured", "default_chain", "aws_profile"]
+)
+@pytest.mark.parametrize("pair", PAIRS, ids=["ChatBedrockConverse", "ChatBedrock"])
+def test_where_the_credentials_come_from_is_said_as_boto3_says_it(
+    seen: tuple[str, list[Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    pair: tuple[Any, Any],
+    way: str,
+) -> None:
+    """Keys in the environment (which langchain-aws reads and passes as its own), a named
+    profile (its config file's settings too), and botocore's default chain (its default
+    profile, or AWS_PROFILE's): the chain's source is said once the signature found it."""
+    url, headers = seen
+    (tmp_path / "credentials").write_text(PROFILES)
+    settings: dict[str, Any] = {}
+    if way == "env":
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDFROMENV")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
+    elif way.startswith("profile"):
+        settings["credentials_profile_name"] = "p1"
+    elif way == "aws_profile":
+        monkeypatch.setenv("AWS_PROFILE", "p1")
+    if way == "profile_configured":
+        (tmp_path / "config").write_text(CONFIGURED)
+    theirs = _sent(pair[0], url, headers, "invoke", {}, **settings)
+    ours = _sent(pair[1], url, headers, "invoke", {}, **settings)
+    _compare(theirs, ours)
+    said = {"env": "e", "profile_configured": "n a F"}.get(way, "n")
+    assert set(said.split()) <= _agent(ours[0])[1]
+
+
+def test_an_endpoint_the_environment_configures_is_said(
+    seen: tuple[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, headers = seen
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", url)
+    theirs = _sent(langchain_aws.ChatBedrockConverse, None, headers, "invoke")
+    ours = _sent(chatplex.langchain.ChatBedrockConverse, None, headers, "invoke")
+    _compare(theirs, ours)
+    assert "N" in _agent(ours[0])[1]  # ENDPOINT_OVERRIDE
+
+
+@pytest.mark.parametrize("way", ["keys", "api_key", "api_key_from_env"])
+def test_on_the_regions_own_endpoint_too(
+    seen: tuple[str, list[Any]], monkeypatch: pytest.MonkeyPatch, way: str
+) -> None:
+    """No endpoint given (no `N`), and a Bedrock API key (sent over https only): each
+    side's first request caught before it leaves (boto3's at its `before-send` event,
+    chatplex's by its httpx transport), answered 400 (`seen`: the AWS setup alone)."""
+    settings: dict[str, Any] = {"model": MODEL, "region_name": "us-east-1"}
+    settings.update(KEYS if way == "keys" else {"api_key": "not-a-real-key"})
+    if way == "api_key_from_env":
+        monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", settings.pop("api_key"))
+    agents: list[str] = []
+
+    def theirs(request: Any, **_: Any) -> Any:
+        from botocore.awsrequest import AWSResponse
+
+        agent = request.headers["User-Agent"]
+        agents.append(agent.decode() if isinstance(agent, bytes) else agent)
+        return AWSResponse(request.url, 400, {"x-amzn-ErrorType": "ValidationException"}, _Raw())
+
+    def ours(request: httpx.Request) -> httpx.Response:
+        agents.append(request.headers["user-agent"])
+        return httpx.Response(400, json={"message": "no"})
+
+    partner = langchain_aws.ChatBedrockConverse(**settings)
+    partner.client.meta.events.register("before-send.bedrock-runtime", theirs)
+    client = httpx.Client(transport=httpx.MockTransport(ours))
+    for model in (partner, chatplex.langchain.ChatBedrockConverse(http_client=client, **settings)):
+        sent_once(model, "invoke")
+    assert len(agents) == 2  # one request each (a 400 is not retried)
+    their, our = (_agent({"user-agent": agent}) for agent in agents)
+    assert our == their
+    said = {"keys": {"E", "Z", "b", "e"}, "api_key": {"E", "Z", "b"}}
+    assert our[1] == said.get(way, {"E", "Z", "b", "3"})
+
+
+class _Raw:
+    """A botocore response body: botocore reads the 400's error from it."""
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield b'{"message": "no"}'
+
+    def read(self, *_: Any, **__: Any) -> bytes:
+        return b'{"message": "no"}'
 
 
 def test_each_call_has_its_own_invocation_id(seen: tuple[str, list[Any]]) -> None:

@@ -148,6 +148,35 @@ def test_credentials_from_the_environment_and_from_a_profile(
     assert signed["X-Amz-Security-Token"] == "profile-token"
 
 
+def test_the_credentials_source_is_said_as_botocore_registers_it(
+    monkeypatch: pytest.MonkeyPatch, isolated_aws: Path
+) -> None:
+    """botocore's User-Agent ids of where the credentials came from: `e` for keys given;
+    for its chain, those it registers while finding them, once the first signature has
+    (kept with the chain: a copy finds its own); `3` for an API key while
+    AWS_BEARER_TOKEN_BEDROCK is set."""
+    url = "https://bedrock-runtime.us-east-1.amazonaws.com/model/m/converse"
+    keys = SigV4Signer("us-east-1", access_key=Secret("AK"), secret_key=Secret("SK"))
+    assert keys.feature_ids() == {"e"}
+    (isolated_aws / "credentials").write_text(
+        "[team]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = s3cr3t\n"
+    )
+    profile = SigV4Signer("us-east-1", profile="team")
+    assert profile.feature_ids() == set()  # not found yet
+    profile.sign("POST", url, b"{}", {})
+    assert profile.feature_ids() == {"n"}  # CREDENTIALS_PROFILE
+    assert pickle.loads(pickle.dumps(profile)).feature_ids() == set()
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDFROMENV")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret-from-env")
+    chained = SigV4Signer("us-east-1")
+    chained.sign("POST", url, b"{}", {})
+    assert chained.feature_ids() == {"g"}  # CREDENTIALS_ENV_VARS
+    bearer = BearerToken(Secret("key"))
+    assert bearer.feature_ids() == set()
+    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "another")
+    assert bearer.feature_ids() == {"3"}  # BEARER_SERVICE_ENV_VARS
+
+
 def test_no_credentials_anywhere_is_a_clear_error_before_any_request() -> None:
     from botocore.exceptions import NoCredentialsError
 
@@ -238,9 +267,11 @@ def test_boto3s_defaults_are_read_as_botocore_reads_them(monkeypatch: pytest.Mon
     from chatplex.providers.bedrock.auth import Boto3Defaults
     from chatplex.providers.bedrock.auth import boto3_defaults
 
-    for name in ("AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_SDK_UA_APP_ID"):
+    for name in (*CHECKSUM_VARIABLES, "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_SDK_UA_APP_ID"):
         monkeypatch.delenv(name, raising=False)
-    assert boto3_defaults(None) == Boto3Defaults("standard", None)  # botocore's default
+    # botocore's defaults
+    supported = ("when_supported", "when_supported")
+    assert boto3_defaults(None) == Boto3Defaults("standard", None, None, supported)
     assert boto3_defaults(None).retries() == 2  # the standard mode: 3 attempts
     assert boto3_defaults(None).retries("legacy") == 4  # a Config's mode wins
     monkeypatch.setenv("AWS_RETRY_MODE", "legacy")
@@ -248,5 +279,11 @@ def test_boto3s_defaults_are_read_as_botocore_reads_them(monkeypatch: pytest.Mon
     assert boto3_defaults(None).retries("adaptive") == 2
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     monkeypatch.setenv("AWS_SDK_UA_APP_ID", "my app")
-    assert boto3_defaults(None) == Boto3Defaults("legacy", 1, "my app")
+    for name in CHECKSUM_VARIABLES:
+        monkeypatch.setenv(name, "when_required")
+    said = boto3_defaults(None)
+    assert said == Boto3Defaults("legacy", 1, "my app", ("when_required", "when_required"))
     assert boto3_defaults(None).retries() == 0
+
+
+CHECKSUM_VARIABLES = ("AWS_REQUEST_CHECKSUM_CALCULATION", "AWS_RESPONSE_CHECKSUM_VALIDATION")

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from chatplex.providers.bedrock.sdk_headers import feature_ids
 from chatplex.providers.bedrock.sdk_headers import first_attempt
 from chatplex.providers.bedrock.sdk_headers import first_request
 from chatplex.providers.bedrock.sdk_headers import retried
@@ -35,6 +36,22 @@ def test_the_user_agent_says_the_configuration() -> None:
     # langchain-aws adds its tag to the Config's extra once.
     tagged = user_agent(STANDARD, "standard", None, "x-client-framework:langchain-aws", None)
     assert tagged == STANDARD
+
+
+def test_the_user_agent_says_the_clients_features_before_its_retry_mode() -> None:
+    said = user_agent(STANDARD, "adaptive", None, None, "app", frozenset({"n", "F", "N"}))
+    assert " md/pyimpl#CPython m/F,N,n cfg/retry-mode#adaptive app/app Botocore/" in said
+    # botocore's legacy string (a Config's user_agent) names no feature.
+    override = user_agent(STANDARD, "standard", "custom/9", None, None, frozenset({"E"}))
+    assert override == "custom/9 Botocore/1.44.8 x-client-framework:langchain-aws"
+
+
+def test_the_features_are_botocores_ids_of_the_clients_settings() -> None:
+    assert feature_ids("standard", (None, None), False, ()) == {"E", "Z", "b"}  # its defaults
+    required = ("WHEN_REQUIRED", "when_required")
+    assert feature_ids("legacy", required, True, {"n"}) == {"D", "a", "c", "N", "n"}
+    assert feature_ids("adaptive", ("never", "sometimes"), False, {"e"}) == {"F", "e"}
+    assert feature_ids("unheard-of", (None, None), False, ()) == {"Z", "b"}  # none registered
 
 
 def test_each_attempt_says_its_number_and_when_it_ends() -> None:
