@@ -537,11 +537,9 @@ async def test_a_finishing_piece_that_names_no_provider_keeps_its_partners_info(
     }
 
 
-@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-async def test_read_as_the_sdk_helper_a_stream_ends_on_the_final_completions_piece(
-    sync: bool,
-) -> None:
-    # (The helper's pieces themselves: tests/langchain/test_helper_stream.py.)
+async def _json_reply_pieces(sync: bool, helper: bool) -> list[Any]:
+    """The pieces of an OpenAI stream of `{}` then its finish (held, as a drop-in holds
+    its last piece), read sync or async, as the SDK helper's or chatplex's own."""
     head = {"provider": "openai", "model_provider": "openai", "model_name": "gpt"}
     chunks = [
         AIMessageChunk(content="{}", id="c1", response_metadata=head),
@@ -549,14 +547,21 @@ async def test_read_as_the_sdk_helper_a_stream_ends_on_the_final_completions_pie
     ]
     translate = StreamTranslator(partner=True)
     if sync:
-        pieces = list(generation_chunks(iter(chunks), translate, hold=True, helper=True))
-    else:
+        return list(generation_chunks(iter(chunks), translate, hold=True, helper=helper))
 
-        async def stream() -> AsyncIterator[Any]:
-            for chunk in chunks:
-                yield chunk
+    async def stream() -> AsyncIterator[Any]:
+        for chunk in chunks:
+            yield chunk
 
-        pieces = [p async for p in ageneration_chunks(stream(), translate, hold=True, helper=True)]
+    return [p async for p in ageneration_chunks(stream(), translate, hold=True, helper=helper)]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_read_as_the_sdk_helper_a_stream_ends_on_the_final_completions_piece(
+    sync: bool,
+) -> None:
+    # (The helper's pieces themselves: tests/langchain/test_helper_stream.py.)
+    pieces = await _json_reply_pieces(sync, helper=True)
     # the text, the finish reason, content.done, the final completion (none held back)
     assert [p.generation_info for p in pieces[1:3]] == [{"finish_reason": "stop"}, {}]
     final = pieces[-1]
@@ -600,22 +605,7 @@ async def test_a_streams_first_piece_merges_the_stream_in_one_pass(
 ) -> None:
     # LangChain merges a stream through its first piece (`chunks[0] + chunks[1:]`):
     # linear_merge.py's class, the others LangChain's; the merge is LangChain's.
-    head = {"provider": "openai", "model_provider": "openai", "model_name": "gpt"}
-    chunks = [
-        AIMessageChunk(content="{}", id="c1", response_metadata=head),
-        AIMessageChunk(content="", id="c1", response_metadata={"finish_reason": "stop"}),
-    ]
-    translate = StreamTranslator(partner=True)
-    if sync:
-        pieces = list(generation_chunks(iter(chunks), translate, hold=True, helper=helper))
-    else:
-
-        async def stream() -> AsyncIterator[Any]:
-            for chunk in chunks:
-                yield chunk
-
-        made = ageneration_chunks(stream(), translate, hold=True, helper=helper)
-        pieces = [p async for p in made]
+    pieces = await _json_reply_pieces(sync, helper)
     assert len(pieces) == (4 if helper else 2)
     assert type(pieces[0]) is OnePassChatGenerationChunk
     assert {type(p) for p in pieces[1:]} == {ChatGenerationChunk}
