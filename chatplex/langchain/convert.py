@@ -84,6 +84,26 @@ def to_langchain_message(message: AIMessage, model_name: str | None = None) -> L
         metadata["model_name"] = model_name
     if _BOTOCORE_METADATA in metadata:
         metadata = _with_retries(metadata, metadata.get("attempts"))
+    content, message_id = message.content, message.id
+    if (
+        content.__class__ is str
+        and not message.tool_calls
+        and not message.invalid_tool_calls
+        and (message_id is None or message_id.__class__ is str)
+        and "tool_calls" not in message.additional_kwargs
+    ):
+        # A text reply: LangChain's validation would only copy what is built here (its
+        # validator reads tool calls, and a number id made a str), so it is built as is.
+        return LCAIMessage.model_construct(
+            content=content,
+            additional_kwargs=dict(message.additional_kwargs),
+            response_metadata=metadata,
+            name=message.name,
+            id=message_id,
+            tool_calls=[],
+            invalid_tool_calls=[],
+            usage_metadata=_lc_usage(message.usage_metadata),
+        )
     reply = LCAIMessage(
         content=_lc_content(message.content),
         id=message.id,
