@@ -84,24 +84,43 @@ def to_langchain_message(message: AIMessage, model_name: str | None = None) -> L
         metadata["model_name"] = model_name
     if _BOTOCORE_METADATA in metadata:
         metadata = _with_retries(metadata, metadata.get("attempts"))
-    reply = LCAIMessage(
-        content=_lc_content(message.content),
-        id=message.id,
-        name=message.name,
-        additional_kwargs=dict(message.additional_kwargs),
-        response_metadata=metadata,
+    fields: dict[str, Any] = {
+        "content": _lc_content(message.content),
+        "additional_kwargs": dict(message.additional_kwargs),
+        "response_metadata": metadata,
+        "name": message.name,
+        "id": message.id,
         # (Most replies call no tool: no comprehension run for an empty list, a call each.)
-        tool_calls=[_lc_call(c) for c in message.tool_calls] if message.tool_calls else [],
-        invalid_tool_calls=(
+        "tool_calls": [_lc_call(c) for c in message.tool_calls] if message.tool_calls else [],
+        "invalid_tool_calls": (
             [_lc_invalid(c) for c in message.invalid_tool_calls]
             if message.invalid_tool_calls
             else []
         ),
-    )
+    }
+    usage = _lc_usage(message.usage_metadata)
+    if _as_validated(fields):
+        # A text reply without calls: built as LangChain's validation would build it.
+        return LCAIMessage.model_construct(**fields, usage_metadata=usage)
+    reply = LCAIMessage(**fields)
     # Set after construction, as the partner packages set it: validation would put the
     # details' keys in the TypedDict's order, not the wire's (what print shows).
-    reply.usage_metadata = _lc_usage(message.usage_metadata)
+    reply.usage_metadata = usage
     return reply
+
+
+def _as_validated(fields: dict[str, Any]) -> bool:
+    """Whether LangChain's validation of an AIMessage of `fields` would only copy them:
+    text content, no calls (its validator reads them, in `additional_kwargs` too) and a
+    str id or none (a number is made a str)."""
+    message_id = fields["id"]
+    return (
+        fields["content"].__class__ is str
+        and not fields["tool_calls"]
+        and not fields["invalid_tool_calls"]
+        and (message_id is None or message_id.__class__ is str)
+        and "tool_calls" not in fields["additional_kwargs"]
+    )
 
 
 def partner_metadata(

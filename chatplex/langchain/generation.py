@@ -86,10 +86,10 @@ class Generation:
         called, target = _target(model, self.messages, self.stop, kwargs)
         if not invoke_streams(target):
             reply = target.invoke(to_chatplex_messages(self.messages), engine_config(), **kwargs)
-            return _as_partner(model, _result(model, reply, called, target), target, kwargs)
+            return _result(model, reply, called, target, kwargs)
         pieces = _StreamPlan(model, self.messages, (called, target), kwargs).pieces()
         merged = merged_result(pieces, run_manager, _token_kwargs(model, target))
-        return _as_partner(model, merged, target, kwargs)
+        return _as_partner(model, merged, primary(target), kwargs)
 
     async def agenerate(self, run_manager: AsyncCallbackManagerForLLMRun | None) -> ChatResult:
         """`model._agenerate(messages, stop, run_manager, **kwargs)`."""
@@ -98,10 +98,10 @@ class Generation:
         if invoke_streams(target):
             apieces = _StreamPlan(model, self.messages, (called, target), kwargs).apieces()
             merged = await amerged_result(apieces, run_manager, _token_kwargs(model, target))
-            return _as_partner(model, merged, target, kwargs)
+            return _as_partner(model, merged, primary(target), kwargs)
         messages = to_chatplex_messages(self.messages)
         reply = await target.ainvoke(messages, engine_config(), **kwargs)
-        return _as_partner(model, _result(model, reply, called, target), target, kwargs)
+        return _result(model, reply, called, target, kwargs)
 
     def stream(self) -> Iterator[ChatGenerationChunk]:
         """`model._stream(messages, stop, **kwargs)`. LangChain reports each token to the
@@ -193,14 +193,18 @@ def _token_kwargs(model: LangChainChat, target: Any) -> dict[str, Any]:
     return {"verbose": model.verbose} if declared and declared.invoke_token_verbose else {}
 
 
-def _result(model: LangChainChat, reply: Any, called: str, target: Any) -> ChatResult:
-    """`reply` as LangChain's `ChatResult`; a drop-in's with the wire it was made for (its
-    partner's result style where the reply names no provider, and the fields its partner
-    keeps as its SDK's objects made so), chatplex's own model's as its own."""
-    result = chat_result(reply, _named(model, called), _label(model, target))
+def _result(
+    model: LangChainChat, reply: Any, called: str, target: Any, settings: dict[str, Any]
+) -> ChatResult:
+    """`reply` as LangChain's `ChatResult` (`_as_partner`'s); a drop-in's with the wire it
+    was made for (its partner's result style where the reply names no provider, and the
+    fields its partner keeps as its SDK's objects made so), chatplex's own model's as its
+    own."""
+    engine = primary(target)
     if not model._under_partner_name:
-        return result
-    return with_sdk_objects(result, adapter_of(primary(target)))
+        return _as_partner(model, chat_result(reply, called), engine, settings)
+    result = chat_result(reply, None, getattr(engine, "provider_label", None))
+    return _as_partner(model, with_sdk_objects(result, adapter_of(engine)), engine, settings)
 
 
 def _label(model: LangChainChat, target: Any) -> str | None:
@@ -211,13 +215,12 @@ def _label(model: LangChainChat, target: Any) -> str | None:
 
 
 def _as_partner(
-    model: LangChainChat, result: ChatResult, target: Runnable[Any, Any], settings: dict[str, Any]
+    model: LangChainChat, result: ChatResult, engine: Any, settings: dict[str, Any]
 ) -> ChatResult:
     """A reply's LangChain message as its wire's partner package makes it: `parsed`
     beside a response_format reply, an invalid call's error in its words, botocore's
     mark of a reply on the last attempt allowed, and (a drop-in's) the partner's id and
-    response_metadata keys only."""
-    engine = primary(target)
+    response_metadata keys only. `engine`: the chat model that answered (`primary`)."""
     # A wire's partner record declares its partner's words (None: chatplex's own).
     words = partner_traits(adapter_of(engine)).invalid_arguments_words
     result = partner_words(mark_parsed(result, engine, settings), words)
@@ -232,7 +235,8 @@ def _as_partner(
             wire = metadata.get("provider") or metadata.get("model_provider")
             message.id = message.id if cached else partner_id(message.id, wire)
             metadata = partner_metadata(metadata)
-        message.response_metadata = metadata
+        if metadata is not message.response_metadata:
+            message.response_metadata = metadata
     return result
 
 

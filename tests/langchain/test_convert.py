@@ -60,6 +60,47 @@ def test_replies_to_langchain() -> None:
     assert [b["type"] for b in anthropic.content_blocks] == ["non_standard", "text"]
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"id": None, "name": "bot", "usage_metadata": None},
+        # Calls in additional_kwargs alone: LangChain's validator reads them into tool_calls.
+        {"additional_kwargs": {"tool_calls": [{"id": "c", "function": {"name": "f"}}]}},
+    ],
+)
+def test_a_text_reply_is_the_message_langchains_validation_builds(extra: dict[str, Any]) -> None:
+    # A text reply is built without LangChain's validation: the same message in every
+    # way a script sees one (==, repr, dump, the fields counted as set, its JSON).
+    from langchain_core.load import dumpd
+    from langchain_core.messages import AIMessage as LCAIMessage
+
+    usage = {
+        "input_tokens": 1,
+        "output_tokens": 2,
+        "total_tokens": 3,
+        "input_token_details": {"cache_read": 0},
+    }
+    fields: dict[str, Any] = {
+        "content": "hi",
+        "id": "chatcmpl-1",
+        "additional_kwargs": {"refusal": None},
+        "response_metadata": {"finish_reason": "stop", "token_usage": {"prompt_tokens": 1}},
+        "usage_metadata": usage,
+        **extra,
+    }
+    out = to_langchain_message(AIMessage(**fields))
+    given = {k: v for k, v in fields.items() if k != "usage_metadata"}
+    given.setdefault("name", None)  # (every field the reply has, given: as chatplex gives them)
+    validated = LCAIMessage(**given, tool_calls=[], invalid_tool_calls=[])
+    validated.usage_metadata = fields["usage_metadata"]  # type: ignore[assignment]
+    assert out == validated and repr(out) == repr(validated)
+    assert out.model_dump() == validated.model_dump()
+    assert out.model_fields_set == validated.model_fields_set
+    assert json.dumps(dumpd(out)) == json.dumps(dumpd(validated))
+    assert out.tool_calls == validated.tool_calls
+
+
 def test_a_reply_whose_list_mixes_text_strings_and_blocks() -> None:
     thinking = {"type": "thinking", "thinking": "count the r's"}
     out = to_langchain_message(AIMessage(content=[thinking, "Three."]))
