@@ -138,17 +138,24 @@ def test_a_candidate_names_no_provider_where_its_partner_names_none() -> None:
 
 
 async def _pieces(
-    chunks: list[Any], *, hold: bool, sync: bool, partner: bool = False, label: str | None = None
+    chunks: list[Any],
+    *,
+    hold: bool,
+    sync: bool,
+    partner: bool = False,
+    label: str | None = None,
+    helper: bool = False,
 ) -> list[ChatGenerationChunk]:
     translate = StreamTranslator(partner=partner)
+    read = {"hold": hold, "label": label, "helper": helper}
     if sync:
-        return list(generation_chunks(iter(chunks), translate, hold=hold, label=label))
+        return list(generation_chunks(iter(chunks), translate, **read))
 
     async def stream() -> AsyncIterator[Any]:
         for chunk in chunks:
             yield chunk
 
-    return [p async for p in ageneration_chunks(stream(), translate, hold=hold, label=label)]
+    return [p async for p in ageneration_chunks(stream(), translate, **read)]
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
@@ -545,15 +552,7 @@ async def _json_reply_pieces(sync: bool, helper: bool) -> list[Any]:
         AIMessageChunk(content="{}", id="c1", response_metadata=head),
         AIMessageChunk(content="", id="c1", response_metadata={"finish_reason": "stop"}),
     ]
-    translate = StreamTranslator(partner=True)
-    if sync:
-        return list(generation_chunks(iter(chunks), translate, hold=True, helper=helper))
-
-    async def stream() -> AsyncIterator[Any]:
-        for chunk in chunks:
-            yield chunk
-
-    return [p async for p in ageneration_chunks(stream(), translate, hold=True, helper=helper)]
+    return await _pieces(chunks, hold=True, sync=sync, partner=True, helper=helper)
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
