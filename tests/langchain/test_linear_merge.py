@@ -425,11 +425,20 @@ def _no_langchain_merge(*args: Any) -> Any:
     raise AssertionError("langchain-core's add_ai_message_chunks merged the stream")
 
 
-@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-async def test_a_drop_ins_stream_ends_merged_without_langchain_cores_merge(
-    sync: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def no_langchain_merge(monkeypatch: pytest.MonkeyPatch) -> None:
+    """langchain-core's merge of message chunks raises: a merge that reaches it fails."""
     monkeypatch.setattr("langchain_core.messages.ai.add_ai_message_chunks", _no_langchain_merge)
+
+
+def _calls(generation: Any) -> list[tuple[str, Any]]:
+    """The (id, args) of each tool call of a merged generation's message."""
+    return [(c["id"], c["args"]) for c in generation.message.tool_calls]
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.usefixtures("no_langchain_merge")
+async def test_a_drop_ins_stream_ends_merged_without_langchain_cores_merge(sync: bool) -> None:
     ends = _Ends()
     model = _model(30)
     config = {"callbacks": [ends]}
@@ -439,14 +448,11 @@ async def test_a_drop_ins_stream_ends_merged_without_langchain_cores_merge(
         chunks = [c async for c in model.astream("add", config=config)]  # type: ignore[arg-type]
     assert len(chunks) == 62  # a piece per event, and LangChain's closing one
     ((generation,),) = ends.results[0].generations
-    calls = generation.message.tool_calls  # type: ignore[attr-defined]
-    assert [(c["id"], c["args"]) for c in calls] == [(f"call_{k}", {"a": k}) for k in range(30)]
+    assert _calls(generation) == [(f"call_{k}", {"a": k}) for k in range(30)]
 
 
-def test_a_stream_stopped_midway_reports_its_pieces_merged_without_langchain_cores_merge(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr("langchain_core.messages.ai.add_ai_message_chunks", _no_langchain_merge)
+@pytest.mark.usefixtures("no_langchain_merge")
+def test_a_stream_stopped_midway_reports_its_pieces_merged_without_langchain_cores_merge() -> None:
     ends = _Ends()
     stream = _model(30).stream("add", config={"callbacks": [ends]})
     for _ in range(10):  # 5 calls, each opened and given its arguments
@@ -454,14 +460,11 @@ def test_a_stream_stopped_midway_reports_its_pieces_merged_without_langchain_cor
     stream.close()  # LangChain reports what came, merged, as the run's error
     assert not ends.results
     (generation,) = ends.errors[0].generations[0]
-    calls = generation.message.tool_calls  # type: ignore[attr-defined]
-    assert [(c["id"], c["args"]) for c in calls] == [(f"call_{k}", {"a": k}) for k in range(5)]
+    assert _calls(generation) == [(f"call_{k}", {"a": k}) for k in range(5)]
 
 
-def test_an_invoke_that_streams_merges_the_pieces_without_langchain_cores_merge(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr("langchain_core.messages.ai.add_ai_message_chunks", _no_langchain_merge)
+@pytest.mark.usefixtures("no_langchain_merge")
+def test_an_invoke_that_streams_merges_the_pieces_without_langchain_cores_merge() -> None:
     model = _model(5)
     model.streaming = True
     reply = model.invoke("add")
