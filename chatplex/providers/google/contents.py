@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -191,6 +192,14 @@ def _media_part(url: Any, mime: str | None, i: int) -> dict[str, Any]:
 #: The `model_provider`s of Gemini's own replies (the Gemini API's and Vertex AI's).
 _GEMINI_REPLIES = frozenset({"google_genai", "google_vertexai"})
 
+#: langchain-google-genai's logger of the v1 blocks it does not send back: a script's
+#: log handler sees the same record under the same name.
+_PARTNER_LOG = logging.getLogger("langchain_google_genai._compat")
+UNSIGNED_V1_REASONING = (
+    "Dropping v1 reasoning block with no thought signature; "
+    "its text will not be sent back to the model."
+)
+
 
 def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dict[str, Any]]:
     """An assistant turn: thoughts (with signatures), text, then function calls. The
@@ -201,6 +210,13 @@ def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dic
     content = message.content
     provider = message.response_metadata.get("model_provider")
     foreign = provider is not None and provider not in _GEMINI_REPLIES
+    # langchain-google-genai sends a Gemini reply's v1 reasoning back only with the
+    # signature Gemini checks: an unsigned one goes unsent (and is logged).
+    v1_gemini = (
+        signed == _GENAI_SIGNATURES
+        and provider in _GEMINI_REPLIES
+        and message.response_metadata.get("output_version") == "v1"
+    )
     if isinstance(content, str):
         if content:
             parts.append({"text": content})
@@ -212,6 +228,9 @@ def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dic
                 text = block.get("thinking", block.get("reasoning", ""))
                 part: dict[str, Any] = {"text": text, "thought": True}
                 signature = block.get("signature") or (block.get("extras") or {}).get("signature")
+                if v1_gemini and block.get("type") == "reasoning" and not signature:
+                    _PARTNER_LOG.warning(UNSIGNED_V1_REASONING)
+                    continue
                 if signature:
                     part["thoughtSignature"] = signature
                 parts.append(part)

@@ -347,6 +347,21 @@ SIGNED_CALL = [
 ]
 
 
+def v1_thought_replayed(cls: Any, url: str) -> Any:
+    """A reply of `output_version="v1"` (its thought a `reasoning` block, without the
+    signature Gemini checks), invoked and streamed, each sent back in a later turn: what
+    each turn returns, what is logged (the request the server got is compared too).
+    langchain-google-genai leaves the unsigned thought out, and logs so."""
+    llm = model(cls, url, include_thoughts=True, output_version="v1")
+    firsts = [llm.invoke("How many r?"), merged(list(llm.stream("How many r?")))]
+
+    def replayed() -> list[Any]:
+        return [llm.invoke(["How many r?", first, "Sure?"]) for first in firsts]
+
+    answers, said = constructed(replayed)
+    return {"firsts": firsts, "answers": answers, "logged": said["logged"]}
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     **GEMINI.rows(gemini_replies),
     "init_chat_model_thoughts": (
@@ -357,6 +372,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "aliases": (gemini_replies(), aliases),
     "api_version": (gemini_replies(), api_version),
     "signature_round_trip": (gemini_replies(SIGNED_CALL), signature_round_trip),
+    "v1_thought_replayed": (
+        gemini_replies(THOUGHT, usage=THINKING_USAGE),
+        v1_thought_replayed,
+    ),
     "safety_settings_dict": (gemini_replies(), safety_settings_dict),
     "request_timeout": (gemini_replies(), request_timeout),
     "client_args": (gemini_replies(), client_args),
