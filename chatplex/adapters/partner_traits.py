@@ -86,6 +86,10 @@ class PartnerTraits:
         Callable[[Adapter, list[dict[str, Any]], Any, str | None], tuple[list[dict[str, Any]], Any]]
         | None
     ) = None
+    #: The tool_choice words its partner sends as given where chatplex reads them as
+    #: another (Fireworks' and Mistral's "any", Chat Completions' "required"): sent so
+    #: when bound and when given to one call.
+    kept_tool_choices: tuple[str, ...] = ()
     #: Whether its partner's `bind_tools` binds `tool_choice` (as None) when none is
     #: asked (langchain-aws's ChatBedrockConverse); False: it binds none then.
     binds_unset_tool_choice: bool = False

@@ -421,12 +421,6 @@ class DropInChatModel(ChatChatplex):
         if isinstance(engine, ChatModel) and not any(_is_builtin_tool(t) for t in tools):
             # (what it binds as functions: all of them, or those the partner keeps)
             tools, tool_choice = engine._tools_to_bind(tools, tool_choice)
-            # A choice word the partner sends as given (some presets' "any"):
-            # the engine's binding puts it in the body, where the shared reading would
-            # send Chat Completions' "required".
-            pinned = engine._finish_binding(engine.bind(), tools, tool_choice)
-            if pinned.extra_body != engine.extra_body:
-                model = self.model_copy(update={"chatplex_model": pinned})
         bound = ChatChatplex.bind_tools(model, tools, tool_choice=tool_choice, **kwargs)
         if given_none and partner_traits(_adapter_of(engine)).binds_given_none_choice:
             return bound.bind(tool_choice=None)  # as its partner binds it, given so

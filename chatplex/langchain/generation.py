@@ -152,6 +152,9 @@ def _target(
     target = for_call(target, kwargs if name is None else {**kwargs, "model": name})
     kwargs.pop("stream", None)  # LangChain's switch, not a setting
     choice = kwargs.get("tool_choice")
+    if isinstance(choice, str) and choice in partner_traits(adapter_of(engine)).kept_tool_choices:
+        # A word its partner sends as given ("any"), this call's as a binding's.
+        kwargs["extra_body"] = {**(kwargs.get("extra_body") or {}), "tool_choice": choice}
     if choice is not None and not isinstance(choice, str):
         # A choice bound as an object (bind(tool_choice={...}), or a bind_tools that binds
         # the wire's own form, Anthropic's): read into the one spelling chatplex sends
