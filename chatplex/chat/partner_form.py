@@ -357,6 +357,12 @@ class PartnerFields:
     #: them set: its `model_dump(exclude_unset=True)` keeps them; langchain-openai's
     #: `model_kwargs`, `openai_organization`). A `fallbacks` field it fills counts too.
     assigned: frozenset[str] = frozenset()
+    #: Its `lc_attributes` (what scripts and tracers read of its settings; LangChain's
+    #: serializer adds them to the keywords): these fields, each where it holds a value
+    #: (not None or empty), in this order; and those of `attributes_always`, whatever
+    #: they hold (AzureChatOpenAI's API type and version).
+    attributes: tuple[str, ...] = ()
+    attributes_always: tuple[str, ...] = ()
     #: Its fields' pydantic aliases, field -> the alias its `model_dump(by_alias=True)`
     #: writes the field under (langchain-openai's `model_name` as `model`).
     dump_aliases: Mapping[str, str] = field(default_factory=dict)

@@ -560,6 +560,12 @@ class DropInChatModel(ChatChatplex):
         return dropin_serialized.json_form(self, super().to_json())
 
     @property
+    def lc_attributes(self) -> dict[str, Any]:
+        """The partner class's (its base URL, region...: `PartnerFields.attributes`),
+        read from its fields as this model holds them."""
+        return dropin_serialized.attributes(self)
+
+    @property
     def lc_secrets(self) -> dict[str, str]:
         """The partner class's, where its serialized form declares them (its fields,
         not their aliases: `openai_api_key`, never `api_key`); else every credential the

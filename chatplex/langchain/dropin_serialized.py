@@ -201,6 +201,17 @@ def json_form(model: AsPartner, serialized: Any) -> Any:
     return serialized
 
 
+def attributes(model: AsPartner) -> dict[str, Any]:
+    """The partner class's `lc_attributes` (`PartnerFields.attributes`), read from the
+    partner's fields as the model holds them; none declared: LangChain's (none)."""
+    form = reading_form(model._engine)
+    if form is None:
+        return {}
+    found = {name: model._partner_value(name) for name in form.attributes}
+    held = {name: value for name, value in found.items() if value is not ABSENT and value}
+    return {**held, **{name: model._partner_value(name) for name in form.attributes_always}}
+
+
 def secrets(model: AsPartner) -> dict[str, str]:
     """The partner class's `lc_secrets`, where its serialized form declares them (its
     fields, not their aliases: `openai_api_key`, never `api_key`); else every credential

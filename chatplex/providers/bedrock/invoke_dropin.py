@@ -145,6 +145,7 @@ class ChatBedrock(ChatBedrockConverse):
     langchain_partner_class = "langchain_aws.chat_models.bedrock:ChatBedrock"
     langchain_fields = PartnerFields(
         annotations={"model_id": str},
+        attributes=("region_name",),
         # `request_timeout` is no pydantic alias of its: `timeout` dumps under its own name.
         aliases={**_PYDANTIC_ALIASES, "request_timeout": "timeout"},
         defaults={

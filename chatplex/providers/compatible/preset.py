@@ -300,6 +300,8 @@ def openai_subclass_reading(
     client_optional: frozenset[str] | None = None,
     factories: frozenset[str] = frozenset(),
     unwritten: Mapping[str, Any] | None = None,
+    attributes: tuple[str, ...] = (),
+    fallbacks: Mapping[str, tuple[Any, ...]] | None = None,
     **aliases: str,
 ) -> dict[str, Any]:
     """`DropIn.partner_fields` of a langchain-openai subclass LangChain does not
@@ -311,7 +313,8 @@ def openai_subclass_reading(
     then its `own` fields' (made by factories, reading the environment, as `factories`);
     its SDK `clients` built as langchain-openai's, from its own key and base URL, the
     keywords `client_optional` left out when None (all: langchain-openai's way);
-    `unwritten`, its other defaults.
+    `unwritten`, its other defaults; `attributes`, its `lc_attributes`; `fallbacks`, the
+    fields its default factories fill in (`Fallback`'s fields).
 
     >>> form = openai_subclass_reading(
     ...     {"api_key": "DEEPSEEK_API_KEY"}, own=("api_key", "api_base"), base_url="api_base"
@@ -355,6 +358,8 @@ def openai_subclass_reading(
         "clients": clients,
         "client_arguments": arguments,
         "client_optional": frozenset(arguments) if client_optional is None else client_optional,
+        "attributes": attributes,
+        "fallbacks": fallbacks or {},
     }
 
 
@@ -374,16 +379,22 @@ def partner_module(name: str, class_name: str) -> dict[str, Any]:
 
 
 def renamed_chat_openai(
-    name: str, *, default_model: str, roots: bool, responses_api: bool = False
+    name: str,
+    *,
+    default_model: str,
+    default_base: str,
+    roots: bool,
+    responses_api: bool = False,
 ) -> DropIn:
     """What a partner class takes that is langchain-openai's BaseChatOpenAI under another
     name and nothing more (langchain-together's, langchain-nebius'), named as `hosted`
     names a preset: `<name>-chat`, its module `langchain_<name>.chat_models` (not
     serialized), its key `<name>_api_key` read from `<NAME>_API_KEY`, its base URL
-    `<name>_api_base`; counted with tiktoken, stream usage off (their validators leave
-    it off), SDK clients refused, and built as its validator builds them, with its root
-    clients where it keeps them (`roots`; else they read None); `responses_api`: its
-    provider serves the Responses API (`DropIn.responses_api`)."""
+    `<name>_api_base` (from `<NAME>_API_BASE`, else `default_base`); counted with
+    tiktoken, stream usage off (their validators leave it off), SDK clients refused,
+    and built as its validator builds them, with its root clients where it keeps them
+    (`roots`; else they read None); `responses_api`: its provider serves the Responses
+    API (`DropIn.responses_api`)."""
     key, base = f"{name}_api_key", f"{name}_api_base"
     chat, root = OWN_CHAT_CLIENTS, OWN_ROOT_CLIENTS
     clients, clients_unset = ({**chat, **root}, ()) if roots else (chat, tuple(root))
@@ -402,6 +413,9 @@ def renamed_chat_openai(
             clients=clients,
             client_optional=frozenset({"max_retries"}),
             unwritten={"model_name": default_model, **dict.fromkeys(clients_unset)},
+            attributes=(base,),  # its own class's, in place of langchain-openai's
+            # (its field's default factory: not counted set)
+            fallbacks={base: (default_base, (f"{name.upper()}_API_BASE",), (), True)},
         ),
         api_fields=BASE_CHAT_OPENAI,
         counts_with_tiktoken=True,  # a BaseChatOpenAI

@@ -213,6 +213,7 @@ TOGETHER = Preset(
     dropin=renamed_chat_openai(
         "together",
         default_model="Qwen/Qwen2.5-7B-Instruct-Turbo",
+        default_base="https://api.together.xyz/v1/",
         roots=True,
         responses_api=True,  # Together serves POST /v1/responses (in beta)
     ),
@@ -269,6 +270,9 @@ NEBIUS = Preset(
     langchain_class="ChatNebius",
     aliases=key_and_base("nebius"),
     dropin=renamed_chat_openai(
-        "nebius", default_model="meta-llama/Llama-3.3-70B-Instruct-fast", roots=False
+        "nebius",
+        default_model="meta-llama/Llama-3.3-70B-Instruct-fast",
+        default_base="https://api.studio.nebius.ai/v1/",
+        roots=False,
     ),
 )

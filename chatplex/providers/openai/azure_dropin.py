@@ -81,6 +81,8 @@ class AzureChatOpenAI(ChatOpenAI):
     langchain_partner_class = "langchain_openai.chat_models.azure:AzureChatOpenAI"
     langchain_fields = dataclasses.replace(
         ChatOpenAI.langchain_fields,
+        attributes=(),  # its own, in place of ChatOpenAI's
+        attributes_always=("openai_api_type", "openai_api_version"),
         aliases=_AZURE_ALIASES,
         defaults={
             **{k: v for k, v in ChatOpenAI.langchain_fields.defaults.items() if k != "model_name"},

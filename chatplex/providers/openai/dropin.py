@@ -204,6 +204,7 @@ class ChatOpenAI(TiktokenCounted):
     langchain_partner_class = "langchain_openai.chat_models.base:ChatOpenAI"
     langchain_fields = PartnerFields(
         annotations={"model_name": str},
+        attributes=("openai_organization", "openai_api_base", "openai_proxy"),
         aliases={
             "model": "model_name",
             "api_key": "openai_api_key",

@@ -110,14 +110,23 @@ def test_blocks_as_given_drop_and_rebuild_no_block_in_any_role() -> None:
 
 
 def test_a_renamed_chat_openai_is_named_after_its_provider_and_keeps_roots_if_told() -> None:
-    together = renamed_chat_openai("together", default_model="m", roots=True)
+    together = renamed_chat_openai(
+        "together", default_model="m", default_base="https://x.test/v1/", roots=True
+    )
     assert (together.llm_type, together.package) == ("together-chat", "langchain-together")
     assert together.lc_namespace == ("langchain_together", "chat_models")
     fields = together.partner_fields
     assert fields["secrets"] == {"together_api_key": "TOGETHER_API_KEY"}
     assert {"root_client", "root_async_client"} <= set(fields["clients"])
     assert fields["unwritten"]["model_name"] == "m" and together.default_model == "m"
-    nebius = renamed_chat_openai("nebius", default_model="m", roots=False).partner_fields
+    assert fields["attributes"] == ("together_api_base",)
+    assert fields["fallbacks"]["together_api_base"][:2] == (
+        "https://x.test/v1/",
+        ("TOGETHER_API_BASE",),
+    )
+    nebius = renamed_chat_openai(
+        "nebius", default_model="m", default_base="https://x.test/v1/", roots=False
+    ).partner_fields
     assert set(nebius["clients"]) == {"client", "async_client"}
     assert nebius["unwritten"]["root_client"] is None
     assert nebius["unwritten"]["root_async_client"] is None

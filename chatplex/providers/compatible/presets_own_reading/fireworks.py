@@ -101,6 +101,7 @@ FIREWORKS = Preset(
         partner_class="langchain_fireworks.chat_models:ChatFireworks",
         partner_fields=openai_style_fields(
             "fireworks",
+            attributes=("fireworks_api_base",),
             defaults={"stream_usage": True, "n": 1, "max_retries": 2},
             # Its request defaults after `model_name`: `stop` even unset.
             identifying={
