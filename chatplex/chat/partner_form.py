@@ -298,7 +298,8 @@ class PartnerFields:
     #: Fields its validators complete from other settings whatever was given, by the
     #: engine's attribute (dotted) holding what it then holds where it completed them
     #: (not None): langchain-aws's `additional_model_request_fields`, which takes the
-    #: fields its `reasoning_effort` becomes. Read and written from there.
+    #: fields its `reasoning_effort` becomes; ChatBedrock's `temperature` and
+    #: `max_tokens`, taken out of its `model_kwargs`. Read and written from there.
     completed: Mapping[str, str] = field(default_factory=dict)
     #: Of its `defaults`, those the drop-in has no setting for, as it does the same
     #: without one (a concurrency cap the engine's rate limit replaces): given at that

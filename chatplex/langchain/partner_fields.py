@@ -97,8 +97,10 @@ def partner_value(
     kept = {k: v for k in form.kept_of.get(name, ()) if (v := given.get(k)) is not None}
     completed = form.completed.get(name)
     held = attrgetter(completed)(engine) if completed and engine is not None else None
-    if held is not None:
+    if isinstance(held, Mapping):
         return {**held, **{k: _revealed(v) for k, v in kept.items()}}
+    if held is not None:
+        return held
     if kept:  # after what was given for the field itself, as the partner adds them
         return {**(given.get(name) or {}), **{k: _revealed(v) for k, v in kept.items()}}
     spellings = [name, *form.aliases_of.get(name, ())]

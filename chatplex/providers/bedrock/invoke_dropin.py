@@ -146,6 +146,12 @@ class ChatBedrock(ChatBedrockConverse):
     langchain_fields = PartnerFields(
         annotations={"model_id": str},
         attributes=("region_name",),
+        # Its validator takes model_kwargs' temperature and max_tokens as those fields.
+        completed={
+            "temperature": "partner_temperature",
+            "max_tokens": "partner_max_tokens",
+            "model_kwargs": "partner_model_kwargs",
+        },
         # `request_timeout` is no pydantic alias of its: `timeout` dumps under its own name.
         aliases={**_PYDANTIC_ALIASES, "request_timeout": "timeout"},
         defaults={
@@ -228,6 +234,7 @@ class ChatBedrock(ChatBedrockConverse):
             if name in settings:
                 settings[name] = as_secret(settings[name])
         owner = type(self).__name__
+        model_kwargs = self._fields_taken(model_kwargs, settings)
         model_name = pick(owner, model=model, model_id=model_id)
         base = pick(owner, base_model_id=base_model_id, base_model=base_model)
         region_name = pick(owner, region_name=region_name, region=region)
@@ -312,6 +319,29 @@ class ChatBedrock(ChatBedrockConverse):
             self.supports_tool_choice_values = tool_choice_values(
                 self.base_model_id or model_name or "", model_kwargs or {}
             )
+
+    def _fields_taken(
+        self, model_kwargs: Mapping[str, Any] | None, settings: dict[str, Any]
+    ) -> Mapping[str, Any] | None:
+        """`model_kwargs` without the `temperature` and `max_tokens` langchain-aws's
+        validator takes out of them: each becomes its field's value (in `settings`)
+        where that field was not given (`max_tokens`: not given or 0), and is dropped
+        where it was. What its fields then hold is kept (`partner_*`: None, unchanged)."""
+        self.partner_temperature = self.partner_max_tokens = None
+        self.partner_model_kwargs: dict[str, Any] | None = None
+        if not model_kwargs or not {"temperature", "max_tokens"} & set(model_kwargs):
+            return model_kwargs
+        rest = dict(model_kwargs)
+        if "temperature" in rest:
+            value = rest.pop("temperature")
+            if settings.get("temperature") is None:
+                settings["temperature"] = self.partner_temperature = value
+        if "max_tokens" in rest:
+            value = rest.pop("max_tokens")
+            if not settings.get("max_tokens"):
+                settings["max_tokens"] = self.partner_max_tokens = value
+        self.partner_model_kwargs = rest
+        return rest
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
         """langchain-aws's ChatBedrock answers every method by function calling over

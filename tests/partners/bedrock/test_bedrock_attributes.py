@@ -28,6 +28,14 @@ CALLS: dict[str, list[dict[str, Any]]] = {
         {"model": CLAUDE, "region": "us-west-2", "temperature": 0.1, "max_tokens": 100},
         {"model_id": "meta.llama3-8b-instruct-v1:0", "region_name": "eu-west-1", **KEYS},
         {"model_id": CLAUDE, "region_name": "us-east-1", "streaming": True},
+        # (its validator takes these two out of model_kwargs, as its fields)
+        {"model_id": CLAUDE, "region_name": "us-east-1", "model_kwargs": {"temperature": 0.2}},
+        {
+            "model_id": CLAUDE,
+            "region_name": "us-east-1",
+            "max_tokens": 10,
+            "model_kwargs": {"temperature": 0.2, "max_tokens": 64, "top_k": 5},
+        },
     ],
     "ChatBedrockConverse": [
         {"model": CLAUDE, "region_name": "us-east-1"},

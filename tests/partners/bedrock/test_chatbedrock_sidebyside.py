@@ -697,6 +697,19 @@ def meta_profile_given(cls: Any, url: str) -> Any:
     return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Hi")])
 
 
+def meta_fields_in_model_kwargs(cls: Any, url: str) -> Any:
+    """`temperature` and `max_tokens` given in model_kwargs (langchain-aws's validator
+    takes them as its fields), alone and beside the fields themselves: what each model
+    holds, and its reply (the bodies compared: Meta's own `max_gen_len`)."""
+    found = []
+    for fields in ({}, {"temperature": 0.5, "max_tokens": 10}):
+        kwargs = {"temperature": 0.2, "max_tokens": 64, "top_p": 0.9}
+        model = make(cls, url, model=LLAMA, model_kwargs=kwargs, **fields)
+        held = [model.temperature, model.max_tokens, model.model_kwargs]
+        found.append({"held": held, "reply": model.invoke("Hi")})
+    return found
+
+
 def meta_text_blocks(cls: Any, url: str) -> Any:
     message = lc.HumanMessage([{"type": "text", "text": "Say "}, {"type": "text", "text": "hi"}])
     return make(cls, url, model=LLAMA).invoke([message])
@@ -765,6 +778,7 @@ FAMILY_SCRIPTS.update(
         "meta_stream_with_stop": (prompt_invoke("meta"), meta_stream_with_stop),
         "meta_tool_message": (prompt_invoke("meta"), meta_tool_message),
         "meta_text_blocks": (prompt_invoke("meta"), meta_text_blocks),
+        "meta_fields_in_model_kwargs": (prompt_invoke("meta"), meta_fields_in_model_kwargs),
         "init_chat_model_llama": (prompt_invoke("meta"), init_chat_model_llama),
         "mistral_request_options": (prompt_invoke("mistral"), mistral_request_options),
         "meta_structured_output": (prompt_invoke("meta"), family_structured_output),
