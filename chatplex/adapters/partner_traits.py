@@ -199,6 +199,11 @@ class PartnerTraits:
     #: errors): langchain-core builds an error generation for `on_llm_error` from an
     #: error's `response`. chatplex's own models keep theirs.
     failure_responses: frozenset[str] = frozenset()
+    #: How its partner reports a call that failed before LangChain does, where it does
+    #: (langchain-aws's ChatBedrock on InvokeModel): the logger it logs the error to,
+    #: with its traceback, and the words; then it hands the error to the callbacks'
+    #: `on_llm_error`, which LangChain calls again as it raises. None: it reports none.
+    failure_report: tuple[str, str] | None = None
 
     # ---- the reply --------------------------------------------------------------------
 

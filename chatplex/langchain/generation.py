@@ -4,6 +4,7 @@ the reply as the wire's partner package makes it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Sequence
@@ -85,7 +86,14 @@ class Generation:
         model, kwargs = self.model, self.kwargs
         called, target = _target(model, self.messages, self.stop, kwargs)
         if not invoke_streams(target):
-            reply = target.invoke(to_chatplex_messages(self.messages), engine_config(), **kwargs)
+            try:
+                reply = target.invoke(
+                    to_chatplex_messages(self.messages), engine_config(), **kwargs
+                )
+            except Exception as exc:
+                if report := _failure_report(model, target):
+                    _reported(report, exc, run_manager)
+                raise
             return _result(model, reply, called, target, kwargs)
         pieces = _StreamPlan(model, self.messages, (called, target), kwargs).pieces()
         merged = merged_result(pieces, run_manager, _token_kwargs(model, target))
@@ -100,18 +108,27 @@ class Generation:
             merged = await amerged_result(apieces, run_manager, _token_kwargs(model, target))
             return _as_partner(model, merged, primary(target), kwargs)
         messages = to_chatplex_messages(self.messages)
-        reply = await target.ainvoke(messages, engine_config(), **kwargs)
+        try:
+            reply = await target.ainvoke(messages, engine_config(), **kwargs)
+        except Exception as exc:
+            if report := _failure_report(model, target):
+                _reported(report, exc, run_manager.get_sync() if run_manager else None)
+            raise
         return _result(model, reply, called, target, kwargs)
 
     def stream(self) -> Iterator[ChatGenerationChunk]:
         """`model._stream(messages, stop, **kwargs)`. LangChain reports each token to the
         callbacks itself (and adds the closing chunk_position="last" chunk: the engine
         adds none inside it), so this only translates."""
-        return self._stream_plan(asynchronous=False).pieces()
+        plan = self._stream_plan(asynchronous=False)
+        report = _failure_report(self.model, plan.target)
+        return plan.pieces() if report is None else _logged_if_refused(plan.pieces(), report)
 
     def astream(self) -> AsyncIterator[ChatGenerationChunk]:
         """`model._astream(messages, stop, **kwargs)`."""
-        return self._stream_plan(asynchronous=True).apieces()
+        plan = self._stream_plan(asynchronous=True)
+        report = _failure_report(self.model, plan.target)
+        return plan.apieces() if report is None else _alogged_if_refused(plan.apieces(), report)
 
     def _stream_plan(self, *, asynchronous: bool) -> _StreamPlan:
         model, messages, kwargs = self.model, self.messages, self.kwargs
@@ -183,6 +200,57 @@ def _target(
     partner_max_tokens(engine, kwargs)
     call_format(engine, kwargs)  # an agent's response_format, as the wire spells it
     return (name if isinstance(name, str) and name else model._sent_model_name), target
+
+
+def _failure_report(model: LangChainChat, target: Any) -> tuple[str, str] | None:
+    """How a drop-in's partner reports a failed call itself
+    (`PartnerTraits.failure_report`); None for chatplex's own model."""
+    if not model._under_partner_name:
+        return None
+    return partner_traits(adapter_of(primary(target))).failure_report
+
+
+def _reported(
+    report: tuple[str, str], error: Exception, run_manager: CallbackManagerForLLMRun | None
+) -> None:
+    """`error` reported as the partner reports it before LangChain does: logged, with
+    its traceback, and handed to the callbacks' `on_llm_error` (the async run's too: its
+    partner reports from the thread LangChain runs its sync call in)."""
+    logger, words = report
+    logging.getLogger(logger).exception(words)
+    if run_manager is not None:
+        run_manager.on_llm_error(error)
+
+
+def _logged_if_refused(
+    pieces: Iterator[ChatGenerationChunk], report: tuple[str, str]
+) -> Iterator[ChatGenerationChunk]:
+    """`pieces`, a stream whose failure before its first piece (the request refused)
+    is logged as its partner logs it (`_reported`'s log; it tells no callback there)."""
+    opened = False
+    try:
+        for piece in pieces:
+            opened = True
+            yield piece
+    except Exception:
+        if not opened:
+            logging.getLogger(report[0]).exception(report[1])
+        raise
+
+
+async def _alogged_if_refused(
+    pieces: AsyncIterator[ChatGenerationChunk], report: tuple[str, str]
+) -> AsyncIterator[ChatGenerationChunk]:
+    """`_logged_if_refused` of an async stream."""
+    opened = False
+    try:
+        async for piece in pieces:
+            opened = True
+            yield piece
+    except Exception:
+        if not opened:
+            logging.getLogger(report[0]).exception(report[1])
+        raise
 
 
 def _named(model: LangChainChat, called: str) -> str | None:

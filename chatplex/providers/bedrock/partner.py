@@ -121,4 +121,6 @@ TRAITS["BedrockInvokeAdapter"] = dataclasses.replace(
     ),
     partner_refusal=_takes_any,
     bound_tool_form=_invoke_tool_form,
+    # Its InvokeModel call logs a failure and tells the callbacks before it raises.
+    failure_report=("langchain_aws.llms.bedrock", "Error raised by bedrock service"),
 )

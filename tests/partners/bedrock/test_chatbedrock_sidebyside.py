@@ -35,6 +35,7 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import choices_kept
+from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
@@ -363,6 +364,41 @@ def error_in_async_stream(cls: Any, url: str) -> Any:
         return [c async for c in make(cls, url, max_retries=0).astream("Hi")]
 
     return raised(lambda: asyncio.run(run()))
+
+
+async def _collected(pieces: Any) -> list[Any]:
+    return [piece async for piece in pieces]
+
+
+def error_reported(cls: Any, url: str) -> Any:
+    """A refused call invoked, awaited and streamed (sync and async), with a callback:
+    the error classes its `on_llm_error` is handed (langchain-aws's InvokeModel call
+    hands it the error itself, then LangChain does: twice; once for a stream), and the
+    records logged (its traceback, under its logger), beside the class of each call's
+    error."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    seen: list[str] = []
+
+    class Errors(BaseCallbackHandler):
+        def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
+            seen.append(type(error).__name__)
+
+    model = make(cls, url, max_retries=0)
+    config: Any = {"callbacks": [Errors()]}
+    calls = {
+        "invoke": lambda: model.invoke("Hi", config=config),
+        "ainvoke": lambda: asyncio.run(model.ainvoke("Hi", config=config)),
+        "stream": lambda: list(model.stream("Hi", config=config)),
+        "astream": lambda: asyncio.run(_collected(model.astream("Hi", config=config))),
+    }
+    found = {}
+    for how, call in calls.items():
+        seen.clear()
+        error, said = constructed(lambda call=call: raised(call)["error"])
+        raised_as = [type(error).__module__, type(error).__name__]
+        found[how] = {"raised": raised_as, "on_llm_error": list(seen), "logged": said["logged"]}
+    return found
 
 
 def structured_streaming(cls: Any, url: str) -> Any:
@@ -896,6 +932,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "error_in_async_stream": (
         invoke(stream_error=("throttlingException", "Slow down.")),
         error_in_async_stream,
+    ),
+    "error_reported": (
+        invoke(status=429, error=("ThrottlingException", "Too many requests.")),
+        error_reported,
     ),
     "structured_streaming": (invoke(SUM_CALL, stop="tool_use"), structured_streaming),
     "model_kwargs_temperature": (invoke(), model_kwargs_temperature),
