@@ -100,6 +100,10 @@ class PartnerTraits:
     #: `allowed_tools`...) is sent as given, as its partner sends any object; False: a
     #: ValueError naming the forms read.
     sends_unread_tool_choice: bool = False
+    #: Whether its `with_structured_output` names `strict` beside the method in the
+    #: run's `ls_structured_output_format` (what callbacks and tracers get among a
+    #: run's options: langchain-openai's); False: the method alone.
+    traces_strict: bool = True
     #: Whether `bind_tools(..., strict=...)` reaches the tools (langchain-openai's);
     #: False: its partner drops the keyword and binds the tools as without it
     #: (langchain-groq).

@@ -213,7 +213,7 @@ def structured_output(
     bound = llm.bind(
         **settings,
         ls_structured_output_format={
-            "kwargs": {"method": method, "strict": strict},
+            "kwargs": _traced_kwargs(llm, adapter, method, strict),
             "schema": _traced_schema(schema, spec),
         },
     )
@@ -248,6 +248,19 @@ def parsed_key_parser(schema: type[BaseModel]) -> LCRunnable[Any, Any]:
     return RunnableLambda(partial(read)).with_types(output_type=schema)
 
 
+def _traced_kwargs(
+    llm: LangChainChat, adapter: Adapter | None, method: str, strict: bool | None
+) -> dict[str, Any]:
+    """What the run's `ls_structured_output_format` names beside the schema: the method
+    and `strict` (langchain-openai's, but for json_mode), or a drop-in's partner's
+    method alone (`PartnerTraits.traces_strict`)."""
+    if llm._under_partner_name and (
+        method == "json_mode" or not partner_traits(adapter).traces_strict
+    ):
+        return {"method": method}
+    return {"method": method, "strict": strict}
+
+
 def _traced_schema(schema: Any, spec: OutputSchema) -> Any:
     """The schema the run's `ls_structured_output_format` names: langchain-core's JSON
     schema of it, or a nameless dict (`output_schema`'s `untitled`) as given, which
@@ -279,7 +292,7 @@ def _function_calling(
         forcing = forced_tool_model(inner, convert_to_openai_tool(schema)["function"], strict)
         bound = llm.model_copy(update={"chatplex_model": forcing}).bind(
             ls_structured_output_format={
-                "kwargs": {"method": "function_calling", "strict": strict},
+                "kwargs": _traced_kwargs(llm, adapter, "function_calling", strict),
                 "schema": convert_to_openai_tool(schema),
             }
         )

@@ -84,6 +84,7 @@ def _bound_tool_form(
 
 TRAITS: dict[str, PartnerTraits] = {
     "CohereAdapter": PartnerTraits(
+        traces_strict=False,  # LangChain's own with_structured_output: the method alone
         partner_refusal=_sdk_refusal,
         for_call=_for_call,
         missing_key=MISSING_KEY,

@@ -288,6 +288,9 @@ class Profile:
     #: would send its own (Mistral's "any", which langchain-mistralai sends as is; the
     #: OpenAI adapter sends "required" for it).
     kept_tool_choices: tuple[str, ...] = ()
+    #: Whether its partner's structured runs name `strict` beside the method
+    #: (`PartnerTraits.traces_strict`: langchain-openai's, and its subclasses').
+    traces_strict: bool = True
     #: Whether a stream asks for usage with `stream_options` (False: the provider sends
     #: usage on its last chunk unasked, or refuses the field).
     stream_options: bool = True
