@@ -57,11 +57,13 @@ from .dropin_settings import written_kwargs as _written
 from .from_langchain import counted_as_given
 from .model import ChatChatplex
 from .partner_fields import ABSENT
+from .partner_fields import FieldReads
 from .partner_fields import configured_field
 from .partner_fields import held_keywords
+from .partner_fields import partner_default
 from .partner_fields import partner_environment
-from .partner_fields import partner_value
 from .partner_fields import reading_form
+from .partner_repr import langchain_repr_args
 from .partner_repr import partner_repr_args
 from .sdk_clients import ClientCache
 from .sdk_clients import sdk_client
@@ -123,6 +125,8 @@ class DropInChatModel(ChatChatplex):
 
     _sdk_clients: ClientCache = PrivateAttr(default_factory=ClientCache)
     """The partner's SDK client attributes built so far (`sdk_clients.py`)."""
+
+    _field_reads: FieldReads = PrivateAttr(default_factory=FieldReads)  # (`_partner_value`)
 
     def __init__(self, **kwargs: Any) -> None:
         # Keys, credential URLs and headers held before langchain-core's constructor
@@ -323,15 +327,17 @@ class DropInChatModel(ChatChatplex):
 
     def _partner_default(self, name: str) -> Any:
         """The default of the partner's field `name` (LangChain's own: LangChain's)."""
-        default = partner_value(self._engine, name, {}, {})
+        default = partner_default(self._engine, name)
         if default is ABSENT and name in BaseChatModel.model_fields:
             return BaseChatModel.model_fields[name].get_default(call_default_factory=True)
         return default
 
     def _partner_value(self, name: str) -> Any:
         """The partner class's field `name` (`ABSENT`: not one of its fields)."""
-        given = self.__dict__.get("partner_given") or {}
-        return _partner_field(type(self), given, self.__dict__.get("chatplex_model"), name)
+        reads = FieldReads.of(self)
+        return reads.read(
+            name, lambda: _partner_field(type(self), reads.given or {}, reads.engine, name)
+        )
 
     def _partner_client(self, name: str) -> Any:
         """The partner's SDK client attribute `name`, built on first read from the
@@ -347,13 +353,11 @@ class DropInChatModel(ChatChatplex):
         version = named_versions(self._engine.langchain_package, None)[0][1]
         return sdk_client(form, self._sdk_clients, name, field, version)
 
-    def _repr_value(self, name: str) -> Any:
-        """The partner's field `name` as its repr shows it: an SDK client (where it can
-        be built), `streaming` as
-        LangChain holds it, any other as read on the partner (else the drop-in's field
-        of that name), credentials masked."""
-        form = reading_form(self._engine)
-        if form is not None and name in form.clients:
+    def _repr_value(self, reads: FieldReads, clients: Mapping[str, Any], name: str) -> Any:
+        """The partner's field `name` as its repr shows it: an SDK client of `clients`
+        (where it can be built), `streaming` as LangChain holds it, any other as read on
+        the partner (else the drop-in's field of that name), credentials masked, once."""
+        if name in clients:
             try:
                 return self._partner_client(name)
             except Exception:  # noqa: BLE001 - a repr never raises
@@ -362,6 +366,10 @@ class DropInChatModel(ChatChatplex):
                 return ABSENT
         if name in _LANGCHAIN_SIDE:
             return getattr(self, name)
+        return reads.read(("shown", name), lambda: self._shown_setting(name))
+
+    def _shown_setting(self, name: str) -> Any:
+        """The partner's setting `name` as its repr shows it, credentials masked."""
         held = self._partner_value(name)
         if held is ABSENT and name in CHATPLEX_FIELDS:
             held = getattr(self, name)  # as the drop-in shows it (`model_kwargs`: {})
@@ -382,9 +390,10 @@ class DropInChatModel(ChatChatplex):
         # (A model not built yet, shown in a traceback's locals, has its fields so far.)
         built = getattr(self, "__pydantic_private__", None) is not None
         if form is not None and form.shown and built:
-            own = dict(super().__repr_args__())
             fields = BaseChatModel.model_fields
-            yield from partner_repr_args(form, own, fields, self._repr_value, self._partner_default)
+            own = langchain_repr_args(self, form.shown, fields)
+            read = functools.partial(self._repr_value, FieldReads.of(self), form.clients)
+            yield from partner_repr_args(form, own, fields, read, self._partner_default)
             return
         for name, value in super().__repr_args__():
             if form is None or name not in CHATPLEX_FIELDS:
@@ -393,7 +402,7 @@ class DropInChatModel(ChatChatplex):
             field = form.name(name)
             # (`streaming` is LangChain's, as given: not among the partner's keywords.)
             held = value if name in _LANGCHAIN_SIDE else self._partner_value(field)
-            if held is not ABSENT and held != partner_value(self._engine, field, {}, {}):
+            if held is not ABSENT and held != partner_default(self._engine, field):
                 shown = held if isinstance(held, SecretStr) else _masked(held, field, self._keys())
                 yield field, shown
 

@@ -5,14 +5,18 @@ writes the repr of a class LangChain does not serialize, the same. No key shows.
 
 from __future__ import annotations
 
+import copy
 import importlib
+import pickle
 import re
 import warnings
 from typing import Any
 
 import pytest
 from _lckit import UNIT_BASE_URL
+from langchain_core.language_models import BaseChatModel
 from langchain_core.load import dumpd
+from langchain_core.load.serializable import Serializable
 
 import chatplex
 import chatplex.langchain
@@ -20,6 +24,7 @@ from chatplex.chat.partner_form import PartnerFields
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain.partner_fields import ABSENT
 from chatplex.langchain.partner_fields import reading_form
+from chatplex.langchain.partner_repr import langchain_repr_args
 from chatplex.langchain.partner_repr import partner_repr_args
 
 _KEY = "sk-repr-key-5c1d"
@@ -157,3 +162,52 @@ class TestPartnerReprArgs:
 
         frame = Frame()
         assert self._args({"frame": frame}, {}) == [("frame", frame)]
+
+
+@pytest.mark.filterwarnings("ignore")  # the partners' own
+@pytest.mark.parametrize("name", list(_DECLARED))
+def test_langchains_own_args_are_read_as_langchain_reads_them(name: str) -> None:
+    """The fields of LangChain's the partner's repr shows (`metadata`, `tags`...), read
+    alone: what LangChain's own repr arguments hold of them."""
+    ours, _ = _pair(name, _CASES["streaming"])
+    form = _form(name)
+    assert form is not None
+    fields = BaseChatModel.model_fields
+    own = langchain_repr_args(ours, form.shown, fields)
+    langchains = dict(Serializable.__repr_args__(ours))
+    assert own == {k: v for k, v in langchains.items() if k in form.shown and k in fields}
+    assert {"tags", "metadata"} <= own.keys()
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_model_shown_then_built_again_shows_its_new_settings() -> None:
+    """A repr reads each field once per build: a setting assigned or a copy's update
+    (each builds the model again) shows, as in a model built with it."""
+    _, params = _DECLARED["ChatOpenAI"]
+    llm = chatplex.langchain.ChatOpenAI(**params, timeout=5)
+    assert "request_timeout=5.0" in repr(llm)
+    llm.temperature = 0.5
+    llm.request_timeout = 7
+    copied = llm.model_copy(update={"max_tokens": 9, "request_timeout": 3})
+    built = chatplex.langchain.ChatOpenAI(**params, temperature=0.5, timeout=7)
+    assert _args(llm) == _args(built)
+    again = chatplex.langchain.ChatOpenAI(**params, temperature=0.5, timeout=3, max_tokens=9)
+    assert _args(copied) == _args(again)
+    assert "request_timeout=3.0" in repr(copied) and "request_timeout=7.0" in repr(llm)
+
+
+def _args(model: Any) -> list[tuple[str, Any]]:
+    """A model's repr arguments, its SDK clients by their class (each model builds its
+    own)."""
+    return [(k, type(v) if k.endswith("client") else v) for k, v in model.__repr_args__()]
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name", list(_DECLARED))
+def test_a_model_shown_equals_its_copies_and_a_copy_shows_the_same(name: str) -> None:
+    ours, _ = _pair(name, _CASES["settings"])
+    shown = _unplaced(repr(ours))
+    for copied in (copy.deepcopy(ours), pickle.loads(pickle.dumps(ours))):
+        assert copied == ours
+        assert _unplaced(repr(copied)) == shown
+        assert copied == ours  # (both shown)
