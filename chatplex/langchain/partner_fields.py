@@ -103,15 +103,16 @@ class FieldReads:
     @staticmethod
     def of(model: Any) -> FieldReads:
         """The reads of a drop-in `model`, kept in its pydantic private attributes (as
-        `_field_reads`; none kept while it is being built), new where those kept were
-        another build's (its `partner_given` and `chatplex_model` replaced)."""
+        `_field_reads`), new where those kept were another build's (its `partner_given`
+        and `chatplex_model` replaced); none kept until it is built (`_built`: its
+        validators still set the fields it shows)."""
         given, engine = model.__dict__.get("partner_given"), model.__dict__.get("chatplex_model")
-        private = getattr(model, "__pydantic_private__", None)
-        reads = None if private is None else private.get("_field_reads")
+        private: dict[str, Any] | None = getattr(model, "__pydantic_private__", None)
+        if private is None or not private.get("_built"):
+            return FieldReads(given, engine)
+        reads: FieldReads | None = private.get("_field_reads")
         if reads is None or reads.given is not given or reads.engine is not engine:
-            reads = FieldReads(given, engine)
-            if private is not None:
-                private["_field_reads"] = reads
+            reads = private["_field_reads"] = FieldReads(given, engine)
         return reads
 
     def read(self, key: Hashable, read: Callable[[], Any]) -> Any:

@@ -594,6 +594,18 @@ def test_field_reads_keep_what_nothing_changes_in_place_and_no_copy_holds_them()
         assert copied.read("model", reading("new")) == "new"
 
 
+def test_a_models_reads_are_kept_once_it_is_built_and_renewed_when_built_again() -> None:
+    private: dict[str, Any] = {"_built": False}
+    model = SimpleNamespace(partner_given={}, chatplex_model=None, __pydantic_private__=private)
+    assert FieldReads.of(model) is not FieldReads.of(model)  # its validators still run
+    private["_built"] = True
+    reads = FieldReads.of(model)
+    assert FieldReads.of(model) is reads is private["_field_reads"]
+    model.chatplex_model = object()  # built again (`partner_given` too, in a drop-in)
+    assert FieldReads.of(model) is not reads
+    assert FieldReads.of(model).engine is model.chatplex_model
+
+
 @pytest.mark.parametrize("name", list(DROP_IN_MODULES))
 def test_a_partners_default_read_once_is_the_default_read_each_time(name: str) -> None:
     engine = getattr(importlib.import_module(DROP_IN_MODULES[name]), name)
