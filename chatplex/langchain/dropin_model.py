@@ -353,11 +353,12 @@ class DropInChatModel(ChatChatplex):
         version = named_versions(self._engine.langchain_package, None)[0][1]
         return sdk_client(form, self._sdk_clients, name, field, version)
 
-    def _repr_value(self, reads: FieldReads, clients: Mapping[str, Any], name: str) -> Any:
-        """The partner's field `name` as its repr shows it: an SDK client of `clients`
-        (where it can be built), `streaming` as LangChain holds it, any other as read on
-        the partner (else the drop-in's field of that name), credentials masked, once."""
-        if name in clients:
+    def _repr_value(self, name: str) -> Any:
+        """The partner's field `name` as its repr shows it: an SDK client (where it can
+        be built), `streaming` as LangChain holds it, any other as read on the partner
+        (else the drop-in's field of that name), credentials masked, once per build."""
+        form = reading_form(self._engine)
+        if form is not None and name in form.clients:
             try:
                 return self._partner_client(name)
             except Exception:  # noqa: BLE001 - a repr never raises
@@ -366,7 +367,7 @@ class DropInChatModel(ChatChatplex):
                 return ABSENT
         if name in _LANGCHAIN_SIDE:
             return getattr(self, name)
-        return reads.read(("shown", name), lambda: self._shown_setting(name))
+        return FieldReads.of(self).read(("shown", name), lambda: self._shown_setting(name))
 
     def _shown_setting(self, name: str) -> Any:
         """The partner's setting `name` as its repr shows it, credentials masked."""
@@ -392,8 +393,7 @@ class DropInChatModel(ChatChatplex):
         if form is not None and form.shown and built:
             fields = BaseChatModel.model_fields
             own = langchain_repr_args(self, form.shown, fields)
-            read = functools.partial(self._repr_value, FieldReads.of(self), form.clients)
-            yield from partner_repr_args(form, own, fields, read, self._partner_default)
+            yield from partner_repr_args(form, own, fields, self._repr_value, self._partner_default)
             return
         for name, value in super().__repr_args__():
             if form is None or name not in CHATPLEX_FIELDS:
