@@ -165,7 +165,7 @@ class DropInChatModel(ChatChatplex):
         # (`output_version="responses/v1"` is langchain-openai's switch to the Responses API).
         # `output_version="v1"` (LangChain's standard blocks) stays LangChain's alone: its
         # BaseChatModel writes those blocks from the engine's replies, as for every class.
-        for name in _SHARED & values.keys() & _parameters(cls._engine):
+        for name in _SHARED & values.keys() & _parameters(cls):
             if values[name] != "v1":
                 settings[name] = values[name]
         # `streaming` is LangChain's, but where it also shapes the partner's request (an
@@ -280,7 +280,7 @@ class DropInChatModel(ChatChatplex):
         private = getattr(self, "__pydantic_private__", None)
         if name in _subclass_fields(cls) or not (private and private.get("_built")):
             return False  # (being built: its validators set the fields shown)
-        return name in _parameters(cls._engine) or self._partner_value(name) is not ABSENT
+        return name in _parameters(cls) or self._partner_value(name) is not ABSENT
 
     def __getattr__(self, name: str) -> Any:
         # The partner class's other fields (`openai_api_key`, `request_timeout`,
@@ -362,8 +362,7 @@ class DropInChatModel(ChatChatplex):
             try:
                 return self._partner_client(name)
             except Exception:  # noqa: BLE001 - a repr never raises
-                # Not shown: its SDK is not installed (the partner cannot exist there), or
-                # it refuses what the engine takes (a key only in the base URL's user info).
+                # Not shown: no SDK (nor partner) here, or it refuses a key in a URL's user info.
                 return ABSENT
         if name in _LANGCHAIN_SIDE:
             return getattr(self, name)
@@ -391,7 +390,7 @@ class DropInChatModel(ChatChatplex):
         # (A model not built yet, shown in a traceback's locals, has its fields so far.)
         built = getattr(self, "__pydantic_private__", None) is not None
         if form is not None and form.shown and built:
-            fields = BaseChatModel.model_fields
+            fields = BaseChatModel.model_fields.keys()  # (names: short in a traceback)
             own = langchain_repr_args(self, form.shown, fields)
             yield from partner_repr_args(form, own, fields, self._repr_value, self._partner_default)
             return
@@ -584,9 +583,10 @@ class DropInChatModel(ChatChatplex):
         return dropin_serialized.secrets(self)
 
 
-def _parameters(engine: type[DropInEngine]) -> frozenset[str]:
-    """The engine's named constructor parameters."""
-    named = inspect.signature(engine).parameters.values()
+@functools.cache
+def _parameters(cls: type[DropInChatModel]) -> frozenset[str]:
+    """Its engine's named constructor parameters (read once: each setting assigned asks)."""
+    named = inspect.signature(cls._engine).parameters.values()
     return frozenset(p.name for p in named if p.kind is not inspect.Parameter.VAR_KEYWORD)
 
 

@@ -25,7 +25,6 @@ from typing import Any
 
 from langchain_core.load.serializable import try_neq_default
 from pydantic import BaseModel
-from pydantic.fields import FieldInfo
 
 from ..chat.partner_form import PartnerFields
 from .partner_fields import ABSENT
@@ -34,7 +33,7 @@ __all__ = ["langchain_repr_args", "partner_repr_args"]
 
 
 def langchain_repr_args(
-    model: BaseModel, names: Iterable[str], fields: Mapping[str, FieldInfo]
+    model: BaseModel, names: Iterable[str], fields: Collection[str]
 ) -> dict[str, Any]:
     """LangChain's repr arguments (`Serializable.__repr_args__`) of the fields `names`
     that are among `fields`: pydantic's (a field held and shown in a repr) where the
