@@ -354,9 +354,15 @@ class DropInChatModel(ChatChatplex):
         return sdk_client(form, self._sdk_clients, name, field, version)
 
     def _repr_value(self, name: str) -> Any:
-        """The partner's field `name` as its repr shows it: an SDK client (where it can
-        be built), `streaming` as LangChain holds it, any other as read on the partner
-        (else the drop-in's field of that name), credentials masked, once per build."""
+        """The partner's field `name` as its repr shows it: `streaming` as LangChain holds
+        it, any other read once per build (`_shown_setting`)."""
+        if name in _LANGCHAIN_SIDE:
+            return getattr(self, name)
+        return FieldReads.of(self).read(("shown", name), lambda: self._shown_setting(name))
+
+    def _shown_setting(self, name: str) -> Any:
+        """An SDK client where it can be built (the partner cannot exist where it cannot),
+        any other as read on the partner (else the drop-in's field), credentials masked."""
         form = reading_form(self._engine)
         if form is not None and name in form.clients:
             try:
@@ -364,12 +370,6 @@ class DropInChatModel(ChatChatplex):
             except Exception:  # noqa: BLE001 - a repr never raises
                 # Not shown: no SDK (nor partner) here, or it refuses a key in a URL's user info.
                 return ABSENT
-        if name in _LANGCHAIN_SIDE:
-            return getattr(self, name)
-        return FieldReads.of(self).read(("shown", name), lambda: self._shown_setting(name))
-
-    def _shown_setting(self, name: str) -> Any:
-        """The partner's setting `name` as its repr shows it, credentials masked."""
         held = self._partner_value(name)
         if held is ABSENT and name in CHATPLEX_FIELDS:
             held = getattr(self, name)  # as the drop-in shows it (`model_kwargs`: {})

@@ -22,6 +22,7 @@ import chatplex
 import chatplex.langchain
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.dropins import DROP_IN_MODULES
+from chatplex.langchain import DropInChatModel
 from chatplex.langchain.partner_fields import ABSENT
 from chatplex.langchain.partner_fields import reading_form
 from chatplex.langchain.partner_repr import langchain_repr_args
@@ -211,3 +212,29 @@ def test_a_model_shown_equals_its_copies_and_a_copy_shows_the_same(name: str) ->
         assert copied == ours
         assert _unplaced(repr(copied)) == shown
         assert copied == ours  # (both shown)
+
+
+def test_an_sdk_client_that_cannot_be_built_is_tried_once_per_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A key only in the base URL's user info: langchain-openai's SDK client refuses it
+    (the partner cannot be built so); the drop-in's repr shows no client, and tries each
+    once per build, not at every repr (a traceback's frames show the model many times)."""
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    url = f"http://user:{_KEY}@127.0.0.1:9/v1"
+    llm = chatplex.langchain.ChatOpenAI(model="gpt-4o-mini", base_url=url)
+    tried: list[str] = []
+    build = DropInChatModel._partner_client
+
+    def counted(model: DropInChatModel, name: str) -> Any:
+        tried.append(name)
+        return build(model, name)
+
+    monkeypatch.setattr(DropInChatModel, "_partner_client", counted)
+    shown = repr(llm)
+    assert "client=" not in shown and _KEY not in shown
+    assert repr(llm) == shown
+    assert tried and len(tried) == len(set(tried))
+    llm.temperature = 0.5  # built again
+    assert "temperature=0.5" in repr(llm)
+    assert len(tried) == 2 * len(set(tried))
