@@ -26,7 +26,6 @@ import importlib
 import io
 import logging
 import pickle
-import re
 import traceback
 from collections.abc import Iterator
 from types import FrameType
@@ -1485,9 +1484,37 @@ def _vault(code: Any) -> bool:
     return names is None or code.co_name in names
 
 
-#: One search for every needle (the key's middle is in the key: it stands for both).
-_NEEDLE_SEARCH = re.compile("|".join(re.escape(n) for n in FRAME_NEEDLES[1:])).search
-assert all(_NEEDLE_SEARCH(needle) for needle in FRAME_NEEDLES)
+#: The needles searched (the key's middle is in the key: it stands for both), as text and
+#: as bytes. repr escapes none of their characters: a str (or bytes) holds one exactly
+#: where its repr does, so a str's own text is searched, without its repr.
+_NEEDLES = FRAME_NEEDLES[1:]
+_BYTES_NEEDLES = tuple(n.encode() for n in _NEEDLES)
+assert all(any(n in needle for n in _NEEDLES) for needle in FRAME_NEEDLES)
+assert all(repr(n) == f"'{n}'" and repr(n.encode()) == f"b'{n}'" for n in _NEEDLES)
+#: Types whose repr holds no needle: a number's, None's, True's and False's are made of
+#: these characters alone, and every needle has one they lack.
+_NOT_SHOWING = frozenset({type(None), bool, int, float, complex})
+assert all(set(n) - set("0123456789+-.()eEjinfaNoTrulsF") for n in _NEEDLES)
+
+
+def _holds_needle(text: str) -> bool:
+    return any(needle in text for needle in _NEEDLES)
+
+
+def _shows_needle(value: Any, shown: dict[int, str]) -> bool:
+    """Whether `repr(value)` holds a needle (a bound method's: its name's and its
+    object's), each object's repr made once per look (`shown`)."""
+    kind = type(value)
+    if kind in _NOT_SHOWING:
+        return False
+    if kind is str:
+        return _holds_needle(value)
+    if kind is bytes:
+        return any(needle in value for needle in _BYTES_NEEDLES)
+    if kind is MethodType:
+        name = str(getattr(value.__func__, "__qualname__", ""))
+        return _holds_needle(name) or _shows_needle(value.__self__, shown)
+    return _holds_needle(_shown(value, shown))
 
 
 def _shown(value: Any, shown: dict[int, str]) -> str:
@@ -1500,6 +1527,34 @@ def _shown(value: Any, shown: dict[int, str]) -> str:
             text = f"<repr raised {exc!r}>"
         shown[id(value)] = text
     return text
+
+
+@contextlib.contextmanager
+def _factory_checks_kept() -> Iterator[None]:
+    """pydantic (2.14) takes a default factory's signature at every `FieldInfo.get_default()`,
+    which LangChain's repr asks of each field (`try_neq_default`): most of the time of an
+    AIMessage's repr, made at each look of every frame holding one. A function's signature
+    does not change, so each factory's answer is kept while the watch runs: every repr's
+    text is the same, and so is everything pydantic does with the answer."""
+    from pydantic._internal import _fields
+
+    asks = getattr(_fields, "takes_validated_data_argument", None)
+    if asks is None:  # (another pydantic: nothing to keep)
+        yield
+        return
+    known: dict[int, tuple[Any, bool]] = {}  # (the factory held: its id stays its)
+
+    def kept(factory: Any) -> bool:
+        held = known.get(id(factory))
+        if held is None:
+            held = known[id(factory)] = (factory, asks(factory))
+        return held[1]
+
+    _fields.takes_validated_data_argument = kept
+    try:
+        yield
+    finally:
+        _fields.takes_validated_data_argument = asks
 
 
 class FrameWatch:
@@ -1525,13 +1580,7 @@ class FrameWatch:
         # repr) is shown once.
         shown: dict[int, str] = {}
         for name, value in frame.f_locals.items():
-            if type(value) is MethodType:
-                text = str(getattr(value.__func__, "__qualname__", "")) + _shown(
-                    value.__self__, shown
-                )
-            else:
-                text = _shown(value, shown)
-            if _NEEDLE_SEARCH(text) is not None:
+            if _shows_needle(value, shown):
                 where = (_package_path(frame.f_code) or "?", frame.f_code.co_name, name)
                 self.leaks.setdefault(where, moment)
 
@@ -1558,6 +1607,8 @@ class FrameWatch:
     def __enter__(self) -> FrameWatch:
         import sys
 
+        self._kept = _factory_checks_kept()
+        self._kept.__enter__()
         self._saved = sys.gettrace()
         sys.settrace(self._call)
         return self
@@ -1566,6 +1617,7 @@ class FrameWatch:
         import sys
 
         sys.settrace(self._saved)
+        self._kept.__exit__(None, None, None)
 
     def assert_clean(self, what: str) -> None:
         shown_leaks = "\n".join(
@@ -1887,7 +1939,8 @@ async def test_no_frame_holds_a_key_from_a_configuration_profile(
 def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
     """The watch itself: a chatplex frame's local holding the key is found when the frame
     calls a function and when an exception passes through it, a container that takes the
-    key in place after an earlier look too; a frame outside the packages is not watched."""
+    key in place after an earlier look too, a str beside characters its repr escapes and
+    bytes too (searched without a repr); a frame outside the packages is not watched."""
     source = (
         "def calls(key, callee):\n"
         "    held = {'k': 'nothing yet'}\n"
@@ -1901,6 +1954,10 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
         "    except ValueError:\n"
         "        pass\n"
         "def bound(callee):\n"
+        "    callee()\n"
+        "def kinds(key, callee):\n"
+        "    escaped, raw = '\\n\\x00' + key + '\\t', key.encode()\n"
+        "    count, ratio, nothing, flag = 5, 2e8, None, True\n"
         "    callee()\n"
     )
     planted: dict[str, Any] = {}
@@ -1923,6 +1980,7 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
         planted["bound"](Holder().method)  # (its repr is its object's)
         planted["calls"](FRAME_KEY, lambda: None)
         planted["passes"](f"Basic {FRAME_NEEDLES[2]}", raising)
+        planted["kinds"](FRAME_NEEDLES[1], lambda: None)
         outside["calls"](FRAME_KEY, lambda: None)
     assert set(watch.leaks) == {
         ("chatplex/planted.py", "calls", "key"),
@@ -1930,6 +1988,9 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
         ("chatplex/planted.py", "passes", "key"),
         ("chatplex/planted.py", "passes", "held"),
         ("chatplex/planted.py", "bound", "callee"),
+        ("chatplex/planted.py", "kinds", "key"),
+        ("chatplex/planted.py", "kinds", "escaped"),
+        ("chatplex/planted.py", "kinds", "raw"),
     }
     assert watch.leaks["chatplex/planted.py", "passes", "held"].startswith("an exception")
     assert watch.seen == {"chatplex/planted.py"}

@@ -57,11 +57,13 @@ from .dropin_settings import written_kwargs as _written
 from .from_langchain import counted_as_given
 from .model import ChatChatplex
 from .partner_fields import ABSENT
+from .partner_fields import FieldReads
 from .partner_fields import configured_field
 from .partner_fields import held_keywords
+from .partner_fields import partner_default
 from .partner_fields import partner_environment
-from .partner_fields import partner_value
 from .partner_fields import reading_form
+from .partner_repr import langchain_repr_args
 from .partner_repr import partner_repr_args
 from .sdk_clients import ClientCache
 from .sdk_clients import sdk_client
@@ -124,6 +126,8 @@ class DropInChatModel(ChatChatplex):
     _sdk_clients: ClientCache = PrivateAttr(default_factory=ClientCache)
     """The partner's SDK client attributes built so far (`sdk_clients.py`)."""
 
+    _field_reads: FieldReads = PrivateAttr(default_factory=FieldReads)  # (`_partner_value`)
+
     def __init__(self, **kwargs: Any) -> None:
         # Keys, credential URLs and headers held before langchain-core's constructor
         # (`Serializable.__init__`, whose keyword locals a traceback shows) is handed them.
@@ -161,7 +165,7 @@ class DropInChatModel(ChatChatplex):
         # (`output_version="responses/v1"` is langchain-openai's switch to the Responses API).
         # `output_version="v1"` (LangChain's standard blocks) stays LangChain's alone: its
         # BaseChatModel writes those blocks from the engine's replies, as for every class.
-        for name in _SHARED & values.keys() & _parameters(cls._engine):
+        for name in _SHARED & values.keys() & _parameters(cls):
             if values[name] != "v1":
                 settings[name] = values[name]
         # `streaming` is LangChain's, but where it also shapes the partner's request (an
@@ -276,7 +280,7 @@ class DropInChatModel(ChatChatplex):
         private = getattr(self, "__pydantic_private__", None)
         if name in _subclass_fields(cls) or not (private and private.get("_built")):
             return False  # (being built: its validators set the fields shown)
-        return name in _parameters(cls._engine) or self._partner_value(name) is not ABSENT
+        return name in _parameters(cls) or self._partner_value(name) is not ABSENT
 
     def __getattr__(self, name: str) -> Any:
         # The partner class's other fields (`openai_api_key`, `request_timeout`,
@@ -323,15 +327,17 @@ class DropInChatModel(ChatChatplex):
 
     def _partner_default(self, name: str) -> Any:
         """The default of the partner's field `name` (LangChain's own: LangChain's)."""
-        default = partner_value(self._engine, name, {}, {})
+        default = partner_default(self._engine, name)
         if default is ABSENT and name in BaseChatModel.model_fields:
             return BaseChatModel.model_fields[name].get_default(call_default_factory=True)
         return default
 
     def _partner_value(self, name: str) -> Any:
         """The partner class's field `name` (`ABSENT`: not one of its fields)."""
-        given = self.__dict__.get("partner_given") or {}
-        return _partner_field(type(self), given, self.__dict__.get("chatplex_model"), name)
+        reads = FieldReads.of(self)
+        return reads.read(
+            name, lambda: _partner_field(type(self), reads.given or {}, reads.engine, name)
+        )
 
     def _partner_client(self, name: str) -> Any:
         """The partner's SDK client attribute `name`, built on first read from the
@@ -348,20 +354,22 @@ class DropInChatModel(ChatChatplex):
         return sdk_client(form, self._sdk_clients, name, field, version)
 
     def _repr_value(self, name: str) -> Any:
-        """The partner's field `name` as its repr shows it: an SDK client (where it can
-        be built), `streaming` as
-        LangChain holds it, any other as read on the partner (else the drop-in's field
-        of that name), credentials masked."""
+        """The partner's field `name` as its repr shows it: `streaming` as LangChain holds
+        it, any other read once per build (`_shown_setting`)."""
+        if name in _LANGCHAIN_SIDE:
+            return getattr(self, name)
+        return FieldReads.of(self).read(("shown", name), lambda: self._shown_setting(name))
+
+    def _shown_setting(self, name: str) -> Any:
+        """An SDK client where it can be built (the partner cannot exist where it cannot),
+        any other as read on the partner (else the drop-in's field), credentials masked."""
         form = reading_form(self._engine)
         if form is not None and name in form.clients:
             try:
                 return self._partner_client(name)
             except Exception:  # noqa: BLE001 - a repr never raises
-                # Not shown: its SDK is not installed (the partner cannot exist there), or
-                # it refuses what the engine takes (a key only in the base URL's user info).
+                # Not shown: no SDK (nor partner) here, or it refuses a key in a URL's user info.
                 return ABSENT
-        if name in _LANGCHAIN_SIDE:
-            return getattr(self, name)
         held = self._partner_value(name)
         if held is ABSENT and name in CHATPLEX_FIELDS:
             held = getattr(self, name)  # as the drop-in shows it (`model_kwargs`: {})
@@ -382,8 +390,8 @@ class DropInChatModel(ChatChatplex):
         # (A model not built yet, shown in a traceback's locals, has its fields so far.)
         built = getattr(self, "__pydantic_private__", None) is not None
         if form is not None and form.shown and built:
-            own = dict(super().__repr_args__())
-            fields = BaseChatModel.model_fields
+            fields = BaseChatModel.model_fields.keys()  # (names: short in a traceback)
+            own = langchain_repr_args(self, form.shown, fields)
             yield from partner_repr_args(form, own, fields, self._repr_value, self._partner_default)
             return
         for name, value in super().__repr_args__():
@@ -393,7 +401,7 @@ class DropInChatModel(ChatChatplex):
             field = form.name(name)
             # (`streaming` is LangChain's, as given: not among the partner's keywords.)
             held = value if name in _LANGCHAIN_SIDE else self._partner_value(field)
-            if held is not ABSENT and held != partner_value(self._engine, field, {}, {}):
+            if held is not ABSENT and held != partner_default(self._engine, field):
                 shown = held if isinstance(held, SecretStr) else _masked(held, field, self._keys())
                 yield field, shown
 
@@ -575,9 +583,10 @@ class DropInChatModel(ChatChatplex):
         return dropin_serialized.secrets(self)
 
 
-def _parameters(engine: type[DropInEngine]) -> frozenset[str]:
-    """The engine's named constructor parameters."""
-    named = inspect.signature(engine).parameters.values()
+@functools.cache
+def _parameters(cls: type[DropInChatModel]) -> frozenset[str]:
+    """Its engine's named constructor parameters (read once: each setting assigned asks)."""
+    named = inspect.signature(cls._engine).parameters.values()
     return frozenset(p.name for p in named if p.kind is not inspect.Parameter.VAR_KEYWORD)
 
 

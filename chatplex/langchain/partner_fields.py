@@ -35,6 +35,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from collections.abc import Collection
+from collections.abc import Hashable
 from collections.abc import Mapping
 from operator import attrgetter
 from typing import Any
@@ -55,8 +56,10 @@ from ..secret.urls import redact_url
 
 __all__ = [
     "ABSENT",
+    "FieldReads",
     "configured_field",
     "held_keywords",
+    "partner_default",
     "partner_dump",
     "partner_environment",
     "partner_fields_set",
@@ -75,6 +78,67 @@ _CHATPLEX_OWN = frozenset(TAIL) - {"timeout", "max_retries"}
 
 #: Not a field of the partner class.
 ABSENT: Final = _Absent()
+
+#: A value's types that nothing changes in place (`FieldReads` keeps only these).
+_UNCHANGING: Final = frozenset({type(None), bool, int, float, str, SecretStr, _Absent})
+
+_UNREAD: Final = object()
+
+
+class FieldReads:
+    """The partner's field values of one built model, each read once: a drop-in's
+    settings change only by building it again (decision 001: `partner_given` and its
+    engine replaced), so a value read from the same two objects stays the value. Only
+    values nothing changes in place are kept (a dict is read again, a new one each time,
+    as before). No part of the model's state: never compared, a copy starts empty."""
+
+    __slots__ = ("given", "engine", "_values")
+
+    def __init__(self, given: dict[str, Any] | None = None, engine: object = None) -> None:
+        #: What the model was built from (`partner_given`) and the engine built (held:
+        #: their ids stay theirs while these are kept).
+        self.given, self.engine = given, engine
+        self._values: dict[Hashable, Any] = {}
+
+    @staticmethod
+    def of(model: Any) -> FieldReads:
+        """The reads of a drop-in `model`, kept in its pydantic private attributes (as
+        `_field_reads`), new where those kept were another build's (its `partner_given`
+        and `chatplex_model` replaced); none kept until it is built (`_built`: its
+        validators still set the fields it shows)."""
+        given, engine = model.__dict__.get("partner_given"), model.__dict__.get("chatplex_model")
+        private: dict[str, Any] | None = getattr(model, "__pydantic_private__", None)
+        if private is None or not private.get("_built"):
+            return FieldReads(given, engine)
+        reads: FieldReads | None = private.get("_field_reads")
+        if reads is None or reads.given is not given or reads.engine is not engine:
+            reads = private["_field_reads"] = FieldReads(given, engine)
+        return reads
+
+    def read(self, key: Hashable, read: Callable[[], Any]) -> Any:
+        """The value read under `key` (a field's name, or a form of it): kept, else
+        `read()`."""
+        value = self._values.get(key, _UNREAD)
+        if value is _UNREAD:
+            value = read()
+            if type(value) in _UNCHANGING:
+                self._values[key] = value
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FieldReads)  # (two models equal by their fields are equal)
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FieldReads:
+        return FieldReads()
+
+    def __reduce__(self) -> tuple[type[FieldReads], tuple[()]]:
+        return FieldReads, ()
+
+    def __repr__(self) -> str:
+        return f"FieldReads({len(self._values)} kept)"  # (values, masked or not, not shown)
 
 
 def partner_value(
@@ -128,6 +192,18 @@ def partner_value(
     if variable is not None:
         return None
     return _parameter_default(engine_type, spellings)
+
+
+def partner_default(engine_type: type[DropInEngine], name: str) -> Any:
+    """The default of the partner's field `name` on a drop-in of `engine_type` (`ABSENT`:
+    not a field), read once per class: one object for every model, to compare a value
+    with, never to change."""
+    return _default(cast(type, engine_type), name)
+
+
+@functools.cache
+def _default(engine_type: type, name: str) -> Any:
+    return partner_value(engine_type, name, {}, {})
 
 
 def configured_field(

@@ -18,14 +18,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Collection
+from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from typing import Any
 
+from langchain_core.load.serializable import try_neq_default
+from pydantic import BaseModel
+
 from ..chat.partner_form import PartnerFields
 from .partner_fields import ABSENT
 
-__all__ = ["partner_repr_args"]
+__all__ = ["langchain_repr_args", "partner_repr_args"]
+
+
+def langchain_repr_args(
+    model: BaseModel, names: Iterable[str], fields: Collection[str]
+) -> dict[str, Any]:
+    """LangChain's repr arguments (`Serializable.__repr_args__`) of the fields `names`
+    that are among `fields`: pydantic's (a field held and shown in a repr) where the
+    value differs from its default (`try_neq_default`), reading no other field."""
+    held = model.__dict__
+    return {
+        name: held[name]
+        for name in names
+        if name in fields
+        and name in held
+        and type(model).model_fields[name].repr
+        and try_neq_default(held[name], name, model)
+    }
 
 
 def partner_repr_args(

@@ -7,9 +7,11 @@ field fails here until the drop-in answers it."""
 
 from __future__ import annotations
 
+import copy
 import importlib
 import importlib.util
 import json
+import pickle
 from types import SimpleNamespace
 from typing import Any
 
@@ -32,6 +34,8 @@ from chatplex.chat.partner_form import PartnerFields
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain.partner_fields import ABSENT
+from chatplex.langchain.partner_fields import FieldReads
+from chatplex.langchain.partner_fields import partner_default
 from chatplex.langchain.partner_fields import partner_environment
 from chatplex.langchain.partner_fields import partner_fields_set
 from chatplex.langchain.partner_fields import partner_value
@@ -571,3 +575,41 @@ def test_perplexitys_model_kwargs_hold_a_given_stop_and_survive_a_copy() -> None
         {"configurable": {"t": 0.5}}
     )
     assert copied.model_kwargs == llm.model_kwargs and copied.temperature == 0.5
+
+
+def test_field_reads_keep_what_nothing_changes_in_place_and_no_copy_holds_them() -> None:
+    reads, calls = FieldReads({"keywords": {}}, None), []
+
+    def reading(value: Any) -> Any:
+        return lambda: calls.append(value) or value
+
+    assert reads.read("model", reading("m")) == reads.read("model", reading("other")) == "m"
+    assert reads.read("url", reading(f"http://u:{_KEY}@h")) is reads.read("url", reading(None))
+    headers = reads.read("headers", reading({"a": "1"}))
+    assert reads.read("headers", reading({"a": "1"})) is not headers  # read again, anew
+    assert len(calls) == 4
+    assert repr(reads) == "FieldReads(2 kept)"  # (no value, in clear or not)
+    for copied in (copy.deepcopy(reads), pickle.loads(pickle.dumps(reads))):
+        assert copied == reads  # (no part of a model's state)
+        assert copied.read("model", reading("new")) == "new"
+
+
+def test_a_models_reads_are_kept_once_it_is_built_and_renewed_when_built_again() -> None:
+    private: dict[str, Any] = {"_built": False}
+    model = SimpleNamespace(partner_given={}, chatplex_model=None, __pydantic_private__=private)
+    assert FieldReads.of(model) is not FieldReads.of(model)  # its validators still run
+    private["_built"] = True
+    reads = FieldReads.of(model)
+    assert FieldReads.of(model) is reads is private["_field_reads"]
+    model.chatplex_model = object()  # built again (`partner_given` too, in a drop-in)
+    assert FieldReads.of(model) is not reads
+    assert FieldReads.of(model).engine is model.chatplex_model
+
+
+@pytest.mark.parametrize("name", list(DROP_IN_MODULES))
+def test_a_partners_default_read_once_is_the_default_read_each_time(name: str) -> None:
+    engine = getattr(importlib.import_module(DROP_IN_MODULES[name]), name)
+    form = reading_form(engine)
+    names = {*form.dumped, *form.shown, "no_such_field"} if form else {"model"}
+    for field in names:
+        assert partner_default(engine, field) == partner_value(engine, field, {}, {})

@@ -5,21 +5,27 @@ writes the repr of a class LangChain does not serialize, the same. No key shows.
 
 from __future__ import annotations
 
+import copy
 import importlib
+import pickle
 import re
 import warnings
 from typing import Any
 
 import pytest
 from _lckit import UNIT_BASE_URL
+from langchain_core.language_models import BaseChatModel
 from langchain_core.load import dumpd
+from langchain_core.load.serializable import Serializable
 
 import chatplex
 import chatplex.langchain
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.dropins import DROP_IN_MODULES
+from chatplex.langchain import DropInChatModel
 from chatplex.langchain.partner_fields import ABSENT
 from chatplex.langchain.partner_fields import reading_form
+from chatplex.langchain.partner_repr import langchain_repr_args
 from chatplex.langchain.partner_repr import partner_repr_args
 
 _KEY = "sk-repr-key-5c1d"
@@ -157,3 +163,78 @@ class TestPartnerReprArgs:
 
         frame = Frame()
         assert self._args({"frame": frame}, {}) == [("frame", frame)]
+
+
+@pytest.mark.filterwarnings("ignore")  # the partners' own
+@pytest.mark.parametrize("name", list(_DECLARED))
+def test_langchains_own_args_are_read_as_langchain_reads_them(name: str) -> None:
+    """The fields of LangChain's the partner's repr shows (`metadata`, `tags`...), read
+    alone: what LangChain's own repr arguments hold of them."""
+    ours, _ = _pair(name, _CASES["streaming"])
+    form = _form(name)
+    assert form is not None
+    fields = BaseChatModel.model_fields
+    own = langchain_repr_args(ours, form.shown, fields)
+    langchains = dict(Serializable.__repr_args__(ours))
+    assert own == {k: v for k, v in langchains.items() if k in form.shown and k in fields}
+    assert {"tags", "metadata"} <= own.keys()
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_model_shown_then_built_again_shows_its_new_settings() -> None:
+    """A repr reads each field once per build: a setting assigned or a copy's update
+    (each builds the model again) shows, as in a model built with it."""
+    _, params = _DECLARED["ChatOpenAI"]
+    llm = chatplex.langchain.ChatOpenAI(**params, timeout=5)
+    assert "request_timeout=5.0" in repr(llm)
+    llm.temperature = 0.5
+    llm.request_timeout = 7
+    copied = llm.model_copy(update={"max_tokens": 9, "request_timeout": 3})
+    built = chatplex.langchain.ChatOpenAI(**params, temperature=0.5, timeout=7)
+    assert _args(llm) == _args(built)
+    again = chatplex.langchain.ChatOpenAI(**params, temperature=0.5, timeout=3, max_tokens=9)
+    assert _args(copied) == _args(again)
+    assert "request_timeout=3.0" in repr(copied) and "request_timeout=7.0" in repr(llm)
+
+
+def _args(model: Any) -> list[tuple[str, Any]]:
+    """A model's repr arguments, its SDK clients by their class (each model builds its
+    own)."""
+    return [(k, type(v) if k.endswith("client") else v) for k, v in model.__repr_args__()]
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name", list(_DECLARED))
+def test_a_model_shown_equals_its_copies_and_a_copy_shows_the_same(name: str) -> None:
+    ours, _ = _pair(name, _CASES["settings"])
+    shown = _unplaced(repr(ours))
+    for copied in (copy.deepcopy(ours), pickle.loads(pickle.dumps(ours))):
+        assert copied == ours
+        assert _unplaced(repr(copied)) == shown
+        assert copied == ours  # (both shown)
+
+
+def test_an_sdk_client_that_cannot_be_built_is_tried_once_per_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A key only in the base URL's user info: langchain-openai's SDK client refuses it
+    (the partner cannot be built so); the drop-in's repr shows no client, and tries each
+    once per build, not at every repr (a traceback's frames show the model many times)."""
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    url = f"http://user:{_KEY}@127.0.0.1:9/v1"
+    llm = chatplex.langchain.ChatOpenAI(model="gpt-4o-mini", base_url=url)
+    tried: list[str] = []
+    build = DropInChatModel._partner_client
+
+    def counted(model: DropInChatModel, name: str) -> Any:
+        tried.append(name)
+        return build(model, name)
+
+    monkeypatch.setattr(DropInChatModel, "_partner_client", counted)
+    shown = repr(llm)
+    assert "client=" not in shown and _KEY not in shown
+    assert repr(llm) == shown
+    assert tried and len(tried) == len(set(tried))
+    llm.temperature = 0.5  # built again
+    assert "temperature=0.5" in repr(llm)
+    assert len(tried) == 2 * len(set(tried))
