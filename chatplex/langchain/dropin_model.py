@@ -112,8 +112,7 @@ class DropInChatModel(ChatChatplex):
         engine, never stored beside them; remembered while both are the same objects
         (LangChain reads it at every request, through `_get_invocation_params`)."""
         given, engine = self.partner_given, self.chatplex_model
-        # (The private attribute read in pydantic's store itself: read as an attribute,
-        # pydantic's lookup fails twice over before it finds it, most of this read.)
+        # (Read in pydantic's store: as an attribute, its lookup fails twice first.)
         private = self.__pydantic_private__
         memo = None if private is None else private.get("_written_memo")
         if memo is None or memo[0] is not given or memo[1] is not engine:
@@ -229,14 +228,15 @@ class DropInChatModel(ChatChatplex):
 
     def __eq__(self, other: object) -> bool:
         # As the partner's (pydantic's: the same class, the same fields), its engine
-        # compared by the settings it sends with, so that a copy (`copy.deepcopy`) or a
-        # pickle loaded back equals its model, as the partner's do.
+        # compared by the settings it sends with (a deep copy or a pickle equals its model).
         if type(other) is not type(self) or not isinstance(other, DropInChatModel):
             return NotImplemented
-        engine, theirs = self.chatplex_model, other.chatplex_model
-        if engine is not theirs and _engine_settings(engine) != _engine_settings(theirs):
+        engine, held = self.chatplex_model, other.chatplex_model
+        if engine is not held and _engine_settings(engine) != _engine_settings(held):
             return False
-        return super().__eq__(other.model_copy(update={"chatplex_model": engine}))
+        theirs = other.model_copy(update={"chatplex_model": engine})
+        theirs._written_memo = self._written_memo  # (derived from the fields: not compared)
+        return super().__eq__(theirs)
 
     def __setattr__(self, name: str, value: Any) -> None:
         """A setting assigned (`llm.temperature = 0`, `llm.model_name = "gpt-4o"`) is sent

@@ -157,3 +157,16 @@ def test_a_key_changed_on_a_built_drop_in_is_refused() -> None:
     switch = llm.configurable_fields(api_key=ConfigurableField(id="k"))
     with pytest.raises(ValueError, match="api_key cannot change"):
         switch._prepare({"configurable": {"k": "another-key"}})
+
+
+def test_a_copy_equals_its_model_after_either_was_serialized() -> None:
+    """LangChain reads `partner_kwargs` at every request (its invocation params), which
+    the drop-in remembers: remembered on one side only, the two still compare by their
+    fields, as the partner's copies do."""
+    from langchain_core.load import dumpd
+
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0.3)
+    shallow, deep = model.model_copy(), copy.deepcopy(model)
+    dumpd(model)
+    assert model == shallow and model == deep and deep == model
+    assert model != ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0.5)
