@@ -118,14 +118,18 @@ def check_output(out: Path, rows: int) -> dict[str, Any]:
     return {"lines": lines, "unique_ids": len(ids), "wrong_texts": wrong, "expected": rows}
 
 
-def _one_client(kind: str, source: str, out: str, url: str) -> None:
-    """A throughput client (run in its own process): prints its wall time as JSON."""
+def _one_client(kinds: str, source: str, out: str, url: str) -> None:
+    """A throughput client (run in its own process): prints the wall time of each of
+    `kinds` (comma-separated, run one after another) as a JSON line."""
     from chatplex import bulk
     from chatplex import init_chat_model
 
     model = init_chat_model(MODEL, base_url=url, api_key="sk-mock-bench")
 
-    async def main() -> float:
+    async def main() -> list[float]:
+        return [await one(kind) for kind in kinds.split(",")]
+
+    async def one(kind: str) -> float:
         if kind == "abatch":
             prompts = [json.loads(line)["text"] for line in Path(source).read_text().splitlines()]
             started = time.perf_counter()
@@ -139,21 +143,26 @@ def _one_client(kind: str, source: str, out: str, url: str) -> None:
         assert summary.complete
         return time.perf_counter() - started
 
-    print(json.dumps({"wall_s": asyncio.run(main())}))
+    for wall in asyncio.run(main()):
+        print(json.dumps({"wall_s": wall}))
 
 
-def throughput(kind: str, source: Path, out: Path, url: str) -> tuple[float, int]:
+def throughput(kinds: list[str], source: Path, out: Path, url: str) -> list[tuple[float, int]]:
+    """(wall seconds, peak RSS in MiB) of each of `kinds`, run in one fresh process (the
+    RSS is the process's)."""
     out.unlink(missing_ok=True)
-    args = [sys.executable, __file__, "--client", kind, str(source), str(out), url]
+    args = [sys.executable, __file__, "--client", ",".join(kinds), str(source), str(out), url]
     process = subprocess.Popen(args, env=_env(), cwd=ROOT, stdout=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     assert process.stdout is not None
-    wall = json.loads(process.stdout.read())["wall_s"]
-    assert os.waitstatus_to_exitcode(status) == 0
-    return wall, usage.ru_maxrss // 1024
+    walls = [json.loads(line)["wall_s"] for line in process.stdout.read().splitlines()]
+    assert os.waitstatus_to_exitcode(status) == 0 and len(walls) == len(kinds)
+    return [(wall, usage.ru_maxrss // 1024) for wall in walls]
 
 
-def kill_at_half(server: Server, directory: Path, rows: int) -> dict[str, Any]:
+def kill_at_half(
+    server: Server, directory: Path, rows: int, poll_s: float = 0.05
+) -> dict[str, Any]:
     source, out = directory / "kill_in.jsonl", directory / "kill_out.jsonl"
     write_input(source, rows)
     before = server.requests()
@@ -161,7 +170,7 @@ def kill_at_half(server: Server, directory: Path, rows: int) -> dict[str, Any]:
     while not out.exists() or out.stat().st_size == 0 or _count_lines(out) < rows // 2:
         if process.poll() is not None:
             raise RuntimeError("the run finished before it could be killed")
-        time.sleep(0.05)
+        time.sleep(poll_s)
     process.send_signal(signal.SIGKILL)
     process.wait()
     kept = _count_lines(out)
@@ -195,8 +204,12 @@ def main() -> int:
         _one_client(*args.client)
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
-    if args.quick:  # the harness, not the numbers; the kill keeps room to land mid-run
-        sizes, args.kill_rows, args.throughput_rows, args.rounds = [100], 2000, 200, 1
+    # --quick: the harness, not the numbers; the kill keeps room to land mid-run (polled
+    # often), both throughput clients in one process (each was mostly its imports)
+    poll_s = 0.05
+    if args.quick:
+        sizes, args.kill_rows, args.throughput_rows, args.rounds = [100], 1000, 200, 1
+        poll_s = 0.01
     server = Server(LATENCY)
     results: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
@@ -221,11 +234,14 @@ def main() -> int:
             write_input(source, args.throughput_rows)
             walls: dict[str, list[float]] = {"abatch": [], "bulk": []}
             rss_by_kind: dict[str, list[int]] = {"abatch": [], "bulk": []}
+            groups = [["abatch", "bulk"]] if args.quick else [["abatch"], ["bulk"]]
             for _ in range(args.rounds):
-                for kind in ("abatch", "bulk"):
-                    wall, rss = throughput(kind, source, directory / "tp_out.jsonl", server.url)
-                    walls[kind].append(wall)
-                    rss_by_kind[kind].append(rss)
+                for kinds in groups:
+                    tp_out = directory / "tp_out.jsonl"
+                    measured = throughput(kinds, source, tp_out, server.url)
+                    for kind, (wall, rss) in zip(kinds, measured, strict=True):
+                        walls[kind].append(wall)
+                        rss_by_kind[kind].append(rss)
             median = {kind: statistics.median(w) for kind, w in walls.items()}
             results["throughput"] = {
                 "rows": args.throughput_rows,
@@ -236,7 +252,7 @@ def main() -> int:
                 "bulk_peak_rss_mib": max(rss_by_kind["bulk"]),
                 "walls": walls,
             }
-            results["kill"] = kill_at_half(server, directory, args.kill_rows)
+            results["kill"] = kill_at_half(server, directory, args.kill_rows, poll_s)
     finally:
         server.close()
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")

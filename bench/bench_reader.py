@@ -16,9 +16,11 @@ chunks, each chunk its own `send()`, in two pacings:
 
 Each measurement is a fresh client process that makes one warm-up call on a tiny reply
 (imports, the connection), then reports the CPU (user + sys, `getrusage`) of the large
-call alone. Rounds alternate the clients; the table gives the median CPU and its ratio to
-raw aiohttp (`post`, `read`, `json.loads`). `h1-socket` is the floor a sync reader could
-reach: chatplex's own HTTP/1.1 parser (`http/_h1.py`) over a blocking socket.
+call alone (`--quick`: one process makes every client's calls on both servers, the
+imports once: a smoke test of the harness). Rounds alternate the clients; the table
+gives the median CPU and its ratio to raw aiohttp (`post`, `read`, `json.loads`).
+`h1-socket` is the floor a sync reader could reach: chatplex's own HTTP/1.1 parser
+(`http/_h1.py`) over a blocking socket.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -89,14 +92,25 @@ def serve(size: int, chunk: int, pause: float) -> None:
         threading.Thread(target=answer, args=(conn,), daemon=True).start()
 
 
-def client(port: int, which: str) -> None:
-    """One warm-up call, then one large call: print the large call's CPU seconds."""
-    import asyncio
+def cpu() -> float:
     import resource
 
-    def cpu() -> float:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def client(ports: list[int], clients: list[str]) -> None:
+    """Per port, per client: one warm-up call, then one large call; print the large
+    call's CPU seconds, a line each (`--quick` runs every one in one process: its
+    imports once)."""
+    for port in ports:
+        for which in clients:
+            print(call_cpu(port, which), flush=True)
+
+
+def call_cpu(port: int, which: str) -> float:
+    """The CPU seconds of one large call of `which`, after its warm-up call."""
+    import asyncio
 
     if which == "aiohttp":
         import aiohttp
@@ -113,10 +127,10 @@ def client(port: int, which: str) -> None:
                 assert len(text) > 1
                 return spent
 
-        print(asyncio.run(raw()))
-        return
+        return asyncio.run(raw())
 
-    sys.path.insert(0, str(ROOT))
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     if which == "h1-socket":
         from chatplex.http._h1 import ResponseParser
 
@@ -139,8 +153,7 @@ def client(port: int, which: str) -> None:
             text = json.loads(b"".join(parser.body))["choices"][0]["message"]["content"]
             spent = cpu() - start
         assert len(text) > 1
-        print(spent)
-        return
+        return spent
 
     import chatplex
 
@@ -167,44 +180,60 @@ def client(port: int, which: str) -> None:
         start, text = asyncio.run(timed())
     spent = cpu() - start
     assert len(text) > 1
-    print(spent)
+    return spent
 
 
-def measure(size: int, chunk: int, rounds: int) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
-    for pacing, pause in PACINGS.items():
-        server = subprocess.Popen(
+def run_clients(ports: list[int], clients: Sequence[str]) -> list[float]:
+    """`client` in a fresh process: its CPU seconds per port, per client."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--client", ",".join(map(str, ports)), ",".join(clients)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return [float(line) for line in done.stdout.strip().splitlines()[-len(ports) * len(clients) :]]
+
+
+def measure(size: int, chunk: int, rounds: int, quick: bool) -> list[dict[str, object]]:
+    """A server per pacing; each client in a fresh process per pacing and round
+    (`quick`: one process for every client and pacing, one round)."""
+    servers = [
+        subprocess.Popen(
             [sys.executable, __file__, "--serve", str(size), str(chunk), str(pause)],
             stdout=subprocess.PIPE,
             text=True,
         )
-        try:
-            assert server.stdout is not None
-            port = int(server.stdout.readline())
-            runs: dict[str, list[float]] = {which: [] for which in CLIENTS}
-            for _ in range(rounds):
+        for pause in PACINGS.values()
+    ]
+    runs: dict[str, dict[str, list[float]]] = {p: {w: [] for w in CLIENTS} for p in PACINGS}
+    try:
+        ports = [int(server.stdout.readline()) for server in servers if server.stdout]
+        if quick:
+            spent = iter(run_clients(ports, CLIENTS))
+            for pacing in PACINGS:
                 for which in CLIENTS:
-                    done = subprocess.run(
-                        [sys.executable, __file__, "--client", str(port), which],
-                        capture_output=True,
-                        text=True,
-                        check=True,
-                        cwd=ROOT,
-                    )
-                    runs[which].append(float(done.stdout.strip().splitlines()[-1]))
-        finally:
+                    runs[pacing][which].append(next(spent))
+        for pacing, port in zip(PACINGS, ports, strict=True):
+            for _ in range(0 if quick else rounds):
+                for which in CLIENTS:
+                    runs[pacing][which] += run_clients([port], [which])
+    finally:
+        for server in servers:
             server.kill()
             server.wait()
-        floor = statistics.median(runs["aiohttp"])
+    rows: list[dict[str, object]] = []
+    for pacing in PACINGS:
+        floor = statistics.median(runs[pacing]["aiohttp"])
         for which in CLIENTS:
-            cpu = statistics.median(runs[which])
+            cpu = statistics.median(runs[pacing][which])
             rows.append(
                 {
                     "pacing": pacing,
                     "client": which,
                     "cpu_s": cpu,
                     "ratio_to_aiohttp": cpu / floor if floor else None,
-                    "runs": runs[which],
+                    "runs": runs[pacing][which],
                 }
             )
     return rows
@@ -215,7 +244,7 @@ def main() -> int:
         serve(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]))
         return 0
     if len(sys.argv) > 1 and sys.argv[1] == "--client":
-        client(int(sys.argv[2]), sys.argv[3])
+        client([int(port) for port in sys.argv[2].split(",")], sys.argv[3].split(","))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=float, default=8e6, help="bytes of reply text")
@@ -226,7 +255,7 @@ def main() -> int:
     args = parser.parse_args()
     size, rounds = (int(2e4), 1) if args.quick else (int(args.size), args.rounds)
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    rows = measure(size, args.chunk, rounds)
+    rows = measure(size, args.chunk, rounds, args.quick)
     print(f"\nOne reply of {size:,} bytes in {args.chunk}-byte chunks: client CPU of the call\n")
     print("| pacing | client | CPU s (median) | × raw aiohttp |")
     print("|---|---|---:|---:|")

@@ -3,11 +3,14 @@ bench smoke tests run it."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -29,3 +32,19 @@ def quick_run(
     )
     assert done.returncode == 0, done.stderr
     return done.stdout, out_file and json.loads(out_file.read_text(encoding="utf-8"))
+
+
+def require(*modules: str) -> None:
+    """Skip the test unless every one of `modules` is installed: looked up, not imported
+    (the bench imports them in its own processes; an import here would only add its
+    cost to the test's process)."""
+    missing = []
+    for module in modules:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:  # its parent package is missing
+            found = False
+        if not found:
+            missing.append(module)
+    if missing:
+        pytest.skip(f"not installed: {', '.join(missing)}")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests._bench import quick_run
+from tests._bench import require
 
 
 def test_bench_gemini_quick_run(tmp_path: Path) -> None:
-    pytest.importorskip("google.genai")
+    require("google.genai")
     stdout, written = quick_run("bench_gemini.py", tmp_path)
     assert "| chatplex |" in stdout and "| google-genai |" in stdout
     rows = written["rows"]

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests._bench import quick_run
+from tests._bench import require
 
 
 def test_bench_served_quick_run(tmp_path: Path) -> None:
-    pytest.importorskip("boto3")
-    pytest.importorskip("google.genai")
+    require("boto3", "google.genai")
     stdout, written = quick_run("bench_served.py", tmp_path, timeout=300)
     assert "| bedrock | boto3 |" in stdout and "| gemini | google-genai |" in stdout
     rows = written["rows"]
