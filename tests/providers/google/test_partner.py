@@ -1,5 +1,6 @@
 """langchain-google-genai's record (providers/google/partner.py); Vertex AI's adapter
-has the defaults but for the tool choice, which both partners bind as given."""
+has the defaults but for the tool choice, which both partners bind as given, and its
+structured runs' trace, which names the method alone."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ def test_gemini_drops_bind_strict_and_a_pydantic_response_format() -> None:
     assert not gemini.bind_strict and gemini.response_format_class == "dropped"
 
 
-def test_vertex_ai_has_the_defaults_but_the_tool_choice() -> None:
+def test_vertex_ai_has_the_defaults_but_the_tool_choice_and_the_traced_method() -> None:
     vertex = VertexAIAdapter.__new__(VertexAIAdapter)
-    assert partner_traits(vertex) == PartnerTraits(bound_tool_form=_FORM)
+    assert partner_traits(vertex) == PartnerTraits(bound_tool_form=_FORM, traces_strict=False)
 
 
 _FORM = TRAITS["GeminiAdapter"].bound_tool_form
