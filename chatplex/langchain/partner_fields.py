@@ -53,6 +53,7 @@ from ..secret import Secret
 from ..secret import masked_headers
 from ..secret import secret_values
 from ..secret.urls import redact_url
+from .remembered import Remembered
 
 __all__ = [
     "ABSENT",
@@ -85,7 +86,7 @@ _UNCHANGING: Final = frozenset({type(None), bool, int, float, str, SecretStr, _A
 _UNREAD: Final = object()
 
 
-class FieldReads:
+class FieldReads(Remembered):
     """The partner's field values of one built model, each read once: a drop-in's
     settings change only by building it again (decision 001: `partner_given` and its
     engine replaced), so a value read from the same two objects stays the value. Only
@@ -124,18 +125,6 @@ class FieldReads:
             if type(value) in _UNCHANGING:
                 self._values[key] = value
         return value
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, FieldReads)  # (two models equal by their fields are equal)
-
-    def __hash__(self) -> int:
-        return 0
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> FieldReads:
-        return FieldReads()
-
-    def __reduce__(self) -> tuple[type[FieldReads], tuple[()]]:
-        return FieldReads, ()
 
     def __repr__(self) -> str:
         return f"FieldReads({len(self._values)} kept)"  # (values, masked or not, not shown)

@@ -34,11 +34,12 @@ from pydantic import SecretStr
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_form import SdkClient
 from ..secret import Secret
+from .remembered import Remembered
 
 __all__ = ["ClientCache", "client_arguments", "sdk_client"]
 
 
-class ClientCache:
+class ClientCache(Remembered):
     """The SDK clients one model built, by attribute (see the module doc)."""
 
     __slots__ = ("_built", "_lock")
@@ -54,19 +55,6 @@ class ClientCache:
             if name not in self._built:
                 self._built[name] = build()
             return self._built[name]
-
-    def __eq__(self, other: object) -> bool:
-        # Never compared: two models equal by their fields are equal, built or not.
-        return isinstance(other, ClientCache)
-
-    def __hash__(self) -> int:
-        return 0
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> ClientCache:
-        return ClientCache()
-
-    def __reduce__(self) -> tuple[type[ClientCache], tuple[()]]:
-        return ClientCache, ()
 
     def __repr__(self) -> str:
         return f"ClientCache({sorted(self._built)})"
