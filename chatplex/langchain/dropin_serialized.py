@@ -28,9 +28,9 @@ from .dropin_settings import CHATPLEX_OWN
 from .dropin_settings import LANGCHAIN_SIDE
 from .model import ChatChatplex
 from .partner_fields import ABSENT
+from .partner_fields import partner_default
 from .partner_fields import partner_dump
 from .partner_fields import partner_fields_set
-from .partner_fields import partner_value
 from .partner_fields import reading_form
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ def json_form(model: AsPartner, serialized: Any) -> Any:
     # LangChain writes a field that differs from its default: `streaming` by the
     # partner's (langchain-google-genai's None: a given False is written there).
     for name in LANGCHAIN_SIDE & CHATPLEX_FIELDS:
-        default = partner_value(engine, name, {}, {})
+        default = partner_default(engine, name)
         if default is not ABSENT:
             langchain_side.pop(name, None)
             if getattr(model, name) != default:
