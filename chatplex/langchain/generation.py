@@ -216,8 +216,7 @@ def _reported(
     """`error` reported as the partner reports it before LangChain does: logged, with
     its traceback, and handed to the callbacks' `on_llm_error` (the async run's too: its
     partner reports from the thread LangChain runs its sync call in)."""
-    logger, words = report
-    logging.getLogger(logger).exception(words)
+    _log_failure(report)
     if run_manager is not None:
         run_manager.on_llm_error(error)
 
@@ -234,7 +233,7 @@ def _logged_if_refused(
             yield piece
     except Exception:
         if not opened:
-            logging.getLogger(report[0]).exception(report[1])
+            _log_failure(report)
         raise
 
 
@@ -249,8 +248,15 @@ async def _alogged_if_refused(
             yield piece
     except Exception:
         if not opened:
-            logging.getLogger(report[0]).exception(report[1])
+            _log_failure(report)
         raise
+
+
+def _log_failure(report: tuple[str, str]) -> None:
+    """The failure being handled, logged with its traceback as its partner logs it
+    (`PartnerTraits.failure_report`: the logger's name and the words)."""
+    logger, words = report
+    logging.getLogger(logger).exception(words)
 
 
 def _named(model: LangChainChat, called: str) -> str | None:
@@ -272,17 +278,17 @@ def _result(
     fields its partner keeps as its SDK's objects made so), chatplex's own model's as its
     own."""
     engine = primary(target)
-    if not model._under_partner_name:
-        return _as_partner(model, chat_result(reply, called), engine, settings)
-    result = chat_result(reply, None, getattr(engine, "provider_label", None))
-    return _as_partner(model, with_sdk_objects(result, adapter_of(engine)), engine, settings)
+    result = chat_result(reply, _named(model, called), _label(model, engine))
+    if model._under_partner_name:
+        result = with_sdk_objects(result, adapter_of(engine))
+    return _as_partner(model, result, engine, settings)
 
 
-def _label(model: LangChainChat, target: Any) -> str | None:
-    """A drop-in's wire, the one its model was made for (its partner's result style
-    where the reply names no provider); None for chatplex's own model."""
-    label = getattr(primary(target), "provider_label", None)
-    return label if model._under_partner_name else None
+def _label(model: LangChainChat, engine: Any) -> str | None:
+    """A drop-in's wire, the one its model (`engine`, the chat model that answers) was
+    made for (its partner's result style where the reply names no provider); None for
+    chatplex's own model."""
+    return getattr(engine, "provider_label", None) if model._under_partner_name else None
 
 
 def _as_partner(
@@ -338,7 +344,7 @@ class _StreamPlan:
         self.chunking: dict[str, Any] = {
             "hold": usage_closes(target),
             "helper": None if helper is None else HelperPieces(kwargs),
-            "label": _label(model, target),
+            "label": _label(model, primary(target)),
         }
         # A drop-in's stream as its partner's: the fields it keeps as its SDK's objects
         # made so, a structured reply's object on its last piece.
