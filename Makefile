@@ -6,7 +6,7 @@ TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; \
 	print(2 * (cores or 1))")
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint typecheck docs clean bench examples packaging-cache compat-wheel compat-install
+.PHONY: demo test check lint typecheck docs clean bench examples packaging-cache compat-wheel compat-install record-matrix
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -117,6 +117,13 @@ test: $(VENV)/.installed-dev
 	cat $(VENV)/compat-install.log; \
 	echo "== pytest: exit $$tests"; \
 	test $$tests -eq 0 && test $$typed -eq 0 && test $$compat -eq 0
+
+# The agents matrix's partner side recorded again (tests/langchain/agents_matrix/_recorded.py):
+# `make test` replays a module's partner outcomes while nothing they depend on changed, and
+# names at its end the modules it ran live for want of a fresh recording. ~3 minutes.
+record-matrix: $(VENV)/.installed-dev
+	CHATPLEX_RECORD_PARTNERS=1 $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup \
+		--no-loadscope-reorder -p no:cacheprovider tests/langchain/agents_matrix
 
 # Not part of `test`: ~8 minutes. The peers get their own venv (LiteLLM another: it needs
 # openai < 3); the chart is drawn beside the JSON. BENCH_ARGS=--quick for a smoke run.

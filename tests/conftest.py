@@ -27,8 +27,9 @@ import pytest
 from tests._children import ChildGuard
 from tests._netguard import NetGuard
 
-#: Modules whose fixtures every test may ask for: `silent` and `stops_mid_stream`.
-pytest_plugins = ["tests._silent"]
+#: Modules whose fixtures every test may ask for (`silent`, `stops_mid_stream`), and the
+#: summary line of the agents matrix's recordings.
+pytest_plugins = ["tests._silent", "tests._matrix_report"]
 
 ROOT = Path(__file__).resolve().parents[1]
 RAY_MISSING = "needs Ray: pip install 'chatplex[ray]' (make test installs it)"

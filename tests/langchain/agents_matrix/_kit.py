@@ -42,6 +42,8 @@ from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
 
+from ._recorded import PARTNERS
+
 #: What a field drawn per reply (an id, a time) is shown as.
 RANDOM = "<random>"
 
@@ -516,11 +518,20 @@ PARTNER_WARNINGS = ("The 'strict' parameter is only supported when using the Con
 
 
 def run_side(scenario: Scenario, wire: Wire, side: str, server: MockServer) -> Any:
-    """One side of one cell, as plain data (the server's fault plan reset around it)."""
+    """One side of one cell, as plain data (the server's fault plan reset around it);
+    the partner's side replayed from its recording where `_recorded.py` allows."""
     run = Run(wire, side, server)
     server.settings.fault_plan = None
+    cell = None
     if side == "langchain":
-        wire.partner()  # imported before the clock starts: a first import may take long
+        # Imported before the clock starts (a first import may take long), and when
+        # replayed too: the drop-ins see the partner classes a script would have loaded.
+        wire.partner()
+        cell = PARTNERS.next_cell()
+        if cell is not None:
+            replayed, outcome = PARTNERS.replayed(*cell, _address(server))
+            if replayed:
+                return outcome
     _FREEZER.after_imports()
     try:
         if side == "chatplex":
@@ -530,9 +541,17 @@ def run_side(scenario: Scenario, wire: Wire, side: str, server: MockServer) -> A
                 return observe(_in_thread(lambda: scenario(run)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the partner package's own, not chatplex's
-            return observe(_in_thread(lambda: scenario(run)))
+            outcome = observe(_in_thread(lambda: scenario(run)))
     finally:
         server.settings.fault_plan = None
+    if cell is not None:
+        PARTNERS.ran(*cell, _address(server), outcome)
+    return outcome
+
+
+def _address(server: MockServer) -> str:
+    """The server's `host:port`, as its URLs and Host headers name it."""
+    return server.url.split("://", 1)[-1].rstrip("/")
 
 
 def run_cell(scenario: Scenario, wire: Wire, server: MockServer) -> tuple[Any, Any]:

@@ -1,0 +1,163 @@
+"""The partner side's recordings (`_recorded.py`): what a recording gives back, when it
+is replayed, when a cell runs live, and what a recording that no longer says what the
+partner does gives."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ._kit import Hung
+from ._kit import Raised
+from ._recorded import SERVER
+from ._recorded import PartnerOutcomes
+from ._recorded import Unrecordable
+from ._recorded import decode
+from ._recorded import encode
+from ._recorded import key_of
+
+HOST = "127.0.0.1:40111"
+OUTCOME = {
+    "messages": [{"type": "AIMessage", "content": "hi", "base_url": f"http://{HOST}/v1"}],
+    "raised": Raised("openai.RateLimitError", model_error=False),
+    "hung": Hung(),
+    "bytes": b"\x00\xff",
+    "numbers": [1, 1.5, True, None],
+}
+
+
+def test_an_outcome_comes_back_equal_on_another_port() -> None:
+    data = json.loads(json.dumps(encode(OUTCOME, HOST)))
+    assert HOST not in json.dumps(data) and SERVER in json.dumps(data)
+    assert decode(data, HOST) == OUTCOME
+    moved = decode(data, "127.0.0.1:5")
+    assert moved["messages"][0]["base_url"] == "http://127.0.0.1:5/v1"
+    assert [type(v) for v in decode(data, HOST)["numbers"]] == [int, float, bool, type(None)]
+
+
+@pytest.mark.parametrize("value", [{1, 2}, {"__t__": "raised"}, {1: "a"}, object()])
+def test_a_value_json_cannot_give_back_is_refused(value: Any) -> None:
+    with pytest.raises(Unrecordable):
+        encode({"x": value}, HOST)
+
+
+def test_the_key_follows_the_module_source(tmp_path: Path) -> None:
+    module = tmp_path / "test_m.py"
+    module.write_text("A = 1\n")
+    first = key_of(module, "common")
+    assert key_of(module, "common") == first
+    assert key_of(module, "other") != first
+    module.write_text("A = 2\n")
+    assert key_of(module, "common") != first
+
+
+class _Item:
+    """What `PartnerOutcomes` reads of a pytest item."""
+
+    def __init__(self, path: Path, name: str, xfail: bool = False) -> None:
+        self.path, self.name, self.nodeid, self.xfail = path, name, f"{path}::{name}", xfail
+
+    def get_closest_marker(self, name: str) -> Any:
+        return object() if name == "xfail" and self.xfail else None
+
+
+def _outcomes(tmp_path: Path, mode: str) -> PartnerOutcomes:
+    return PartnerOutcomes(mode=mode, directory=tmp_path / "recorded", common="common")
+
+
+def _partner_runs(
+    partners: PartnerOutcomes, item: _Item, outcomes: list[Any]
+) -> list[tuple[bool, Any]]:
+    """What each of a test's partner runs gives: (replayed, outcome)."""
+    partners.starting(item)  # type: ignore[arg-type]
+    seen = []
+    for outcome in outcomes:
+        cell = partners.next_cell()
+        assert cell is not None
+        replayed, recorded = partners.replayed(*cell, HOST)
+        if not replayed:
+            partners.ran(*cell, HOST, outcome)
+        seen.append((replayed, recorded if replayed else outcome))
+    partners.starting(None)
+    return seen
+
+
+def test_a_recorded_cell_is_replayed_once_a_live_one_matched(tmp_path: Path) -> None:
+    module = tmp_path / "test_m.py"
+    module.write_text("X = 1\n")
+    recorder = _outcomes(tmp_path, "record")
+    _partner_runs(recorder, _Item(module, "test[a]"), [OUTCOME, "second"])
+    _partner_runs(recorder, _Item(module, "test[b]"), ["b"])
+    assert recorder.write() == ["test_m"]
+    assert recorder.stale_modules() == []
+
+    replayer = _outcomes(tmp_path, "replay")
+    # The first cell met runs live and is checked; then the recording answers.
+    assert _partner_runs(replayer, _Item(module, "test[b]"), ["b"]) == [(False, "b")]
+    assert _partner_runs(replayer, _Item(module, "test[a]"), [None, None]) == [
+        (True, OUTCOME),
+        (True, "second"),
+    ]
+    assert replayer.replays == 0  # counted per test: reset once it ended
+    assert replayer.stale_modules() == []
+
+
+def test_a_recording_that_no_longer_matches_the_partner_fails_its_check(tmp_path: Path) -> None:
+    module = tmp_path / "test_m.py"
+    module.write_text("X = 1\n")
+    recorder = _outcomes(tmp_path, "record")
+    _partner_runs(recorder, _Item(module, "test[a]"), [{"content": "then"}])
+    _partner_runs(recorder, _Item(module, "test[x]"), [{"content": "then"}])
+    recorder.write()
+    replayer = _outcomes(tmp_path, "replay")
+    # An xfailed cell is never the check (its failure would pass as expected)...
+    xfailed = _Item(module, "test[x]", xfail=True)
+    assert _partner_runs(replayer, xfailed, [{"content": "now"}]) == [(False, {"content": "now"})]
+    # ...the next recorded cell is, and says where they differ.
+    with pytest.raises(AssertionError, match=r"test\[a\]#0 is not what the partner gives now"):
+        _partner_runs(replayer, _Item(module, "test[a]"), [{"content": "now"}])
+
+
+def test_a_changed_module_runs_live_and_is_named_stale(tmp_path: Path) -> None:
+    module = tmp_path / "test_m.py"
+    module.write_text("X = 1\n")
+    recorder = _outcomes(tmp_path, "record")
+    _partner_runs(recorder, _Item(module, "test[a]"), ["a"])
+    _partner_runs(recorder, _Item(module, "test[b]"), ["b"])
+    recorder.write()
+    module.write_text("X = 2\n")
+    replayer = _outcomes(tmp_path, "replay")
+    for name in ("test[a]", "test[b]"):
+        assert _partner_runs(replayer, _Item(module, name), ["new"]) == [(False, "new")]
+    assert replayer.stale_modules() == ["test_m"]
+
+
+def test_live_mode_replays_nothing_and_writes_nothing(tmp_path: Path) -> None:
+    module = tmp_path / "test_m.py"
+    module.write_text("X = 1\n")
+    recorder = _outcomes(tmp_path, "record")
+    for name in ("test[a]", "test[b]"):
+        _partner_runs(recorder, _Item(module, name), [name])
+    recorder.write()
+    live = _outcomes(tmp_path, "live")
+    for name in ("test[a]", "test[b]"):
+        assert _partner_runs(live, _Item(module, name), ["now"]) == [(False, "now")]
+    assert live.write() == []
+
+
+def test_a_recording_is_the_same_bytes_when_recorded_again(tmp_path: Path) -> None:
+    module = tmp_path / "test_m.py"
+    module.write_text("X = 1\n")
+    written = []
+    for _ in range(2):
+        recorder = _outcomes(tmp_path, "record")
+        _partner_runs(recorder, _Item(module, "test[a]"), [OUTCOME])
+        recorder.write()
+        written.append((tmp_path / "recorded" / "test_m.json.gz").read_bytes())
+    assert written[0] == written[1]
+    data = json.loads(gzip.decompress(written[0]))
+    assert list(data["outcomes"]) == ["test[a]#0"]
