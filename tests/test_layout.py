@@ -103,6 +103,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_schema_scripts.py",  # a further set: tools and schemas
     "langchain/agents_matrix/test_reply_scripts.py",  # a further set: a reply's details
     "langchain/agents_matrix/test_cells.py",  # one meaning per (scenario, wire) cell
+    "langchain/agents_matrix/test_recorded.py",  # the partner side's recordings (_recorded.py)
     "langchain/agents_matrix/test_chain_scripts.py",  # a further set: LCEL and runnables
     "langchain/agents_matrix/test_handler_scripts.py",  # a further set: callback handlers
     "langchain/agents_matrix/test_middleware_scripts.py",  # a further set: v1 middleware
