@@ -1,6 +1,6 @@
 """The end of a run says how the agents matrix's partner side ran
 (tests/langchain/agents_matrix/_recorded.py): the modules it ran live for want of a
-recording of their key, and how many tests ran again live after failing with a replayed
+recording of their key, and the tests that ran again live after failing with a replayed
 partner side. Each worker hands its figures over; this process prints them together."""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pytest
 class Report:
     #: The modules found without a fresh recording.
     stale: set[str] = field(default_factory=set)
-    reruns: int = 0
+    reruns: list[str] = field(default_factory=list)
 
-    def add(self, stale: Any, reruns: int) -> None:
+    def add(self, stale: Any, reruns: Any) -> None:
         self.stale.update(stale)
         self.reruns += reruns
 
@@ -33,7 +33,7 @@ def report(config: pytest.Config) -> Report:
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:  # pytest-xdist's, on the controller
     out = node.workeroutput
-    report(node.config).add(out.get("stale_partner_recordings", ()), out.get("partner_reruns", 0))
+    report(node.config).add(out.get("stale_partner_recordings", ()), out.get("partner_reruns", ()))
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -46,6 +46,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         )
     if figures.reruns:
         terminalreporter.write_line(
-            f"agents matrix: {figures.reruns} test(s) ran again with both sides live after "
-            "failing with a replayed partner side"
+            f"agents matrix: {len(figures.reruns)} test(s) ran again with both sides live "
+            "after failing with a replayed partner side:"
         )
+        for nodeid in sorted(figures.reruns):
+            terminalreporter.write_line(f"  {nodeid}")

@@ -199,8 +199,8 @@ class PartnerOutcomes:
     replays: int = 0
     #: Set while a test runs again with its partner side live (the matrix's conftest).
     live: bool = False
-    #: How many tests ran again live after failing with a replayed partner side.
-    reruns: int = 0
+    #: The tests that ran again live after failing with a replayed partner side.
+    reruns: list[str] = field(default_factory=list)
 
     def _module(self, source: Path) -> _Module:
         name = source.stem

@@ -69,7 +69,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
                 raise
         PARTNERS.starting(item)
         PARTNERS.live = True
-        PARTNERS.reruns += 1
+        PARTNERS.reruns.append(item.nodeid.split("@", 1)[0])
         item.runtest()
         return None
     finally:
