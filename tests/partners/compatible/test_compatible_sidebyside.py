@@ -448,6 +448,11 @@ def tool_choice_any(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add], tool_choice="any").invoke("1+2?")
 
 
+def tool_choice_any_per_call(cls: Any, p: Package, url: str) -> Any:
+    """LangChain's "any" given to one call rather than to `bind_tools`."""
+    return _model(cls, p, url).bind_tools([add]).invoke("1+2?", tool_choice="any")
+
+
 def tool_choice_bound(cls: Any, p: Package, url: str) -> Any:
     """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
     tracers see), the tools aside: None, the words, a tool's name, True beside one tool
@@ -768,6 +773,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     ),
     "tool_choice_required": (TOOL, tool_choice_required),
     "tool_choice_any": (TOOL, tool_choice_any),
+    "tool_choice_any_per_call": (TOOL, tool_choice_any_per_call),
     "tool_choice_bound": (Script(), tool_choice_bound),
     "tool_choice_invocation_params": (TOOL, tool_choice_invocation_params),
     "service_tier_asked": (Script(), service_tier_asked),
@@ -891,6 +897,31 @@ DIFFERENCES["mistralai", "model_kwargs_sent"] = (
     ),
     _seed_renamed,
 )
+
+
+def _any_sent_as_required(outcome: Outcome) -> Outcome:
+    """Our request's "required" read as their "any", once seen to be so."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert [r["body"]["tool_choice"] for r in their_requests] == ["any"]
+    assert [r["body"]["tool_choice"] for r in our_requests] == ["required"]
+    our_requests[0]["body"]["tool_choice"] = "any"
+    return theirs, ours, their_requests, our_requests
+
+
+#: Where a call's "any" is not a word its provider's API takes (its SDK types
+#: `tool_choice` as "none", "auto", "required" or a named tool); langchain-fireworks' and
+#: -mistralai's providers take it, and the drop-ins send it there as given.
+for _package in ("groq", "xai", "deepseek", "together"):
+    DIFFERENCES[_package, "tool_choice_any_per_call"] = (
+        Difference(
+            Reason.REJECTED,
+            'sends `tool_choice="any"` given to one call as it is (bound with '
+            '`bind_tools` it becomes "required"): a value the API does not take, '
+            'whose choices are "none", "auto", "required" or a named tool',
+            'a call\'s "any" is sent as "required", as `bind_tools` sends it',
+        ),
+        _any_sent_as_required,
+    )
 
 
 def _stream_usage_in_body(outcome: Outcome) -> Outcome:
@@ -1200,6 +1231,7 @@ NOT_RUN: dict[tuple[str, str], str] = {
             "tool_round_trip",
             "tool_choice_required",
             "tool_choice_any",
+            "tool_choice_any_per_call",
             "invalid_tool_arguments",
         )
     },
