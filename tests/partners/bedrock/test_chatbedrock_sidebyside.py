@@ -486,6 +486,12 @@ def converse_model_kwargs(cls: Any, url: str) -> Any:
     return make(cls, url, beta_use_converse_api=True, model_kwargs=kwargs).invoke("Hi")
 
 
+def nova_model_kwargs(cls: Any, url: str) -> Any:
+    """Nova speaks Converse without being asked: its model_kwargs go the same way."""
+    kwargs = {"top_k": 5, "max_tokens": 64}
+    return make(cls, url, model=NOVA, model_kwargs=kwargs).invoke("Hi")
+
+
 # ---- the families langchain-aws's ChatBedrock serves with a prompt -----------------------
 
 LLAMA = "us.meta.llama3-1-70b-instruct-v1:0"
@@ -943,6 +949,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "fields_as_kept": (invoke(), fields_as_kept),
     "request_options": (invoke(), request_options),
     "converse_model_kwargs": (converse(), converse_model_kwargs),
+    "nova_model_kwargs": (converse(), nova_model_kwargs),
     "thinking_tool_round_trip": (
         invoke(thinking("Add them."), ADD_CALL, stop="tool_use"),
         thinking_tool_round_trip,
@@ -985,6 +992,15 @@ def _their_fields_sent(outcome: Outcome) -> Outcome:
         request["body"]["additionalModelRequestFields"] = {"top_k": 5}
     return theirs, ours, their_requests, our_requests
 
+
+_CONVERSE_KWARGS_DROPPED = Difference(
+    Reason.LOSES_DATA,
+    "on Converse (beta_use_converse_api=True, and Nova models, which use it unasked), "
+    "model_kwargs keeps only its listed keys (max_tokens, temperature, top_p, stop...) "
+    "and drops the rest (top_k, thinking...) silently: the model runs without them",
+    "the keys that are not inference settings are sent as Converse's "
+    "additionalModelRequestFields, as ChatBedrockConverse(model_kwargs=...) does",
+)
 
 _BASE_URL_DROPPED = Difference(
     Reason.LOSES_DATA,
@@ -1106,17 +1122,8 @@ _STREAM_USAGE_LOST = Difference(
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "base_url_alias": (_BASE_URL_DROPPED, _their_public_host),
-    "converse_model_kwargs": (
-        Difference(
-            Reason.LOSES_DATA,
-            "with beta_use_converse_api=True, model_kwargs keeps only its listed keys "
-            "(max_tokens, temperature, top_p, stop...) and drops the rest (top_k, "
-            "thinking...) silently: the model runs without them",
-            "the keys that are not inference settings are sent as Converse's "
-            "additionalModelRequestFields, as ChatBedrockConverse(model_kwargs=...) does",
-        ),
-        _their_fields_sent,
-    ),
+    "converse_model_kwargs": (_CONVERSE_KWARGS_DROPPED, _their_fields_sent),
+    "nova_model_kwargs": (_CONVERSE_KWARGS_DROPPED, _their_fields_sent),
     "init_chat_model_base_url": (_BASE_URL_DROPPED, _their_public_host),
     "meta_limits": (_STOP_KEY_REFUSED, _their_stop_as(None)),
     "mistral_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
