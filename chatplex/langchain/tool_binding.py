@@ -113,6 +113,10 @@ def _bind_functions(
     # a bad tool fails here, not as a provider's 400
     specs = to_tool_specs(formatted, builtin=builtin)
     given = tool_choice  # (as the script gave it: its partner's form reads it)
+    if tool_choice == "":
+        # No choice, as the partner packages read a falsy one (`if tool_choice:`): a
+        # script passing on a setting left unset binds its tools alone.
+        tool_choice = None
     kinds = {s.builtin.get("type") for s in specs if s.builtin} if _on_responses(model) else ()
     if isinstance(tool_choice, str) and tool_choice in kinds:
         kwargs["tool_choice"] = {

@@ -560,6 +560,7 @@ CHOICES: dict[str, tuple[Any, int]] = {
     "None": (None, 2),
     "auto": ("auto", 2),
     "none": ("none", 2),
+    "empty": ("", 2),  # an unset setting passed on: no choice, as `if tool_choice:` reads it
     "any": ("any", 2),
     "required": ("required", 2),
     "a tool's name": ("add", 2),

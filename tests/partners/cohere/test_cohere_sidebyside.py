@@ -230,6 +230,12 @@ def tool_choice_none_given(cls: Any, url: str) -> Any:
     return {k: v for k, v in kwargs.items() if k != "tools"}
 
 
+def tool_choice_empty_sent(cls: Any, url: str) -> Any:
+    """`bind_tools(tools, tool_choice="")` (a script passing on a setting left unset),
+    invoked: the request compared."""
+    return _model(cls, url).bind_tools([add], tool_choice="").invoke("What is 1 + 2?")
+
+
 def tool_choice_invocation_params(cls: Any, url: str) -> Any:
     """The tool choice a callback's `on_chat_model_start` receives among the invocation
     params for a call forcing a tool by its name, and the reply (the request compared)."""
@@ -382,6 +388,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_choice_required": (cohere_replies(tool_call=ADD_CALL), tool_choice_required),
     "tool_choice_bound": (cohere_replies(), tool_choice_bound),
     "tool_choice_none_given": (cohere_replies(), tool_choice_none_given),
+    "tool_choice_empty_sent": (cohere_replies(), tool_choice_empty_sent),
     "tool_choice_invocation_params": (
         cohere_replies(tool_call=ADD_CALL),
         tool_choice_invocation_params,
@@ -619,6 +626,37 @@ DIFFERENCES["tool_choice_invocation_params"] = (
     _all(_flat_tools, _named_tool_alone),
 )
 DIFFERENCES["tool_round_trip_with_plan"] = (FLAT_TOOLS, _flat_tools)
+
+#: langchain-cohere binds any tool choice as given and its SDK sends it.
+EMPTY_CHOICE = Difference(
+    Reason.REJECTED,
+    'binds `tool_choice=""` as given and sends it as the request\'s `tool_choice` (`""`), '
+    "which Cohere's API does not take: it takes REQUIRED or NONE",
+    "an empty tool choice is no choice, as the other LangChain packages read it: the "
+    "tools are sent without one",
+)
+
+
+def _empty_choice_bound(outcome: Outcome) -> Outcome:
+    """Our binding of "" (nothing) read as theirs ("" bound), once seen to be so."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert (theirs["empty"], ours["empty"]) == ({"tool_choice": ""}, {})
+    return theirs, {**ours, "empty": theirs["empty"]}, their_requests, our_requests
+
+
+def _empty_choice_sent(outcome: Outcome) -> Outcome:
+    """Their request's `tool_choice: ""` taken out, once seen; ours sent none."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert [r["body"].pop("tool_choice") for r in their_requests] == [""]
+    assert not any("tool_choice" in r["body"] for r in our_requests)
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["tool_choice_bound"] = (EMPTY_CHOICE, _empty_choice_bound)
+DIFFERENCES["tool_choice_empty_sent"] = (
+    (EMPTY_CHOICE, FLAT_TOOLS),
+    _all(_flat_tools, _empty_choice_sent),
+)
 DIFFERENCES["invalid_tool_arguments"] = (
     (
         Difference(

@@ -911,17 +911,18 @@ def _any_sent_as_required(outcome: Outcome) -> Outcome:
 #: Where a call's "any" is not a word its provider's API takes (its SDK types
 #: `tool_choice` as "none", "auto", "required" or a named tool); langchain-fireworks' and
 #: -mistralai's providers take it, and the drop-ins send it there as given.
+ANY_PER_CALL: tuple[Why, Callable[[Outcome], Outcome]] = (
+    Difference(
+        Reason.REJECTED,
+        'sends `tool_choice="any"` given to one call as it is (bound with '
+        '`bind_tools` it becomes "required"): a value the API does not take, '
+        'whose choices are "none", "auto", "required" or a named tool',
+        'a call\'s "any" is sent as "required", as `bind_tools` sends it',
+    ),
+    _any_sent_as_required,
+)
 for _package in ("groq", "xai", "deepseek", "together"):
-    DIFFERENCES[_package, "tool_choice_any_per_call"] = (
-        Difference(
-            Reason.REJECTED,
-            'sends `tool_choice="any"` given to one call as it is (bound with '
-            '`bind_tools` it becomes "required"): a value the API does not take, '
-            'whose choices are "none", "auto", "required" or a named tool',
-            'a call\'s "any" is sent as "required", as `bind_tools` sends it',
-        ),
-        _any_sent_as_required,
-    )
+    DIFFERENCES[_package, "tool_choice_any_per_call"] = ANY_PER_CALL
 
 
 def _stream_usage_in_body(outcome: Outcome) -> Outcome:
